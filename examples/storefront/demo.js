@@ -1,0 +1,58 @@
+// The demo shop's own code. It talks to Seglet only through the command queue, the way a shop using the
+// script tag would, so it works whether or not seglet.min.js has loaded yet.
+window.seglet = window.seglet || []
+
+function cart() {
+  try { return JSON.parse(sessionStorage.getItem('demo-cart') || '[]') } catch { return [] }
+}
+
+document.addEventListener('click', (event) => {
+  const target = event.target instanceof Element ? event.target.closest('[data-demo-action]') : null
+  if (!target) return
+  const action = target.getAttribute('data-demo-action')
+  const productId = target.getAttribute('data-product-id')
+  const price = Number(target.getAttribute('data-price'))
+  if (action === 'add') {
+    const items = cart()
+    items.push({ productId, quantity: 1, price })
+    sessionStorage.setItem('demo-cart', JSON.stringify(items))
+    window.seglet.push(['track', { type: 'add_to_cart', productId, quantity: 1, price, currency: 'EUR' }])
+    target.textContent = 'Added ✓'
+  } else if (action === 'checkout') {
+    const items = cart()
+    const value = items.reduce((sum, item) => sum + item.price * item.quantity, 0)
+    window.seglet.push(['track', { type: 'begin_checkout', value, currency: 'EUR', items }])
+    location.href = '/checkout.html'
+  } else if (action === 'buy') {
+    const items = cart()
+    const value = items.reduce((sum, item) => sum + item.price * item.quantity, 0)
+    window.seglet.push(['track', { type: 'purchase', orderId: 'demo-' + Date.now(), value, currency: 'EUR', items }])
+    sessionStorage.removeItem('demo-cart')
+    window.seglet.push(['flush'])
+    document.querySelector('#thanks')?.removeAttribute('hidden')
+  } else if (action === 'search') {
+    const input = document.querySelector('#q')
+    window.seglet.push(['track', { type: 'search', query: input && 'value' in input ? String(input.value) : '' }])
+  } else if (action === 'panel') {
+    window.seglet.push(['showPanel'])
+  }
+})
+
+document.addEventListener('DOMContentLoaded', () => {
+  const count = document.querySelector('#cart-count')
+  if (count) count.textContent = String(cart().length)
+  const list = document.querySelector('#cart-items')
+  if (list) {
+    for (const item of cart()) {
+      const li = document.createElement('li')
+      li.textContent = `${item.productId} — €${item.price.toFixed(2)}`
+      list.append(li)
+    }
+  }
+})
+
+// Shows the current segment in the header: the page's own use of the onSegment hook.
+window.seglet.push(['onSegment', (segment) => {
+  const badge = document.querySelector('#segment-badge')
+  if (badge && segment) badge.textContent = `${segment.name} · intent ${Math.round(segment.intent * 100)}%`
+}])

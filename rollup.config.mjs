@@ -1,0 +1,88 @@
+// One rollup config for every build of Seglet:
+//  - dist/seglet.js (ESM) and dist/seglet.cjs (CJS) for bundlers; the model runtime is a lazily imported chunk.
+//  - dist/seglet.min.js: the script-tag build (IIFE, global `Seglet`), the core only.
+//  - dist/seglet-model.min.js: the model runtime with the shipped packs, loaded by the script-tag build
+//    with a dynamic import() from the same folder, after the page's own work.
+//  - dist/seglet.d.ts: bundled type declarations.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+import json from '@rollup/plugin-json'
+import resolve from '@rollup/plugin-node-resolve'
+import terser from '@rollup/plugin-terser'
+import typescript from '@rollup/plugin-typescript'
+import { dts } from 'rollup-plugin-dts'
+import { BUDGETS } from './scripts/budgets.mjs'
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
+const external = [...Object.keys(pkg.dependencies ?? {})]
+const isExternal = (id) => external.some((dep) => id === dep || id.startsWith(dep + '/'))
+
+const ts = () =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    declaration: false,
+    declarationMap: false,
+    sourceMap: false,
+    include: ['src/**/*.ts', 'src/**/*.json'],
+    exclude: ['src/**/*.test.ts'],
+    outputToFilesystem: false,
+  })
+
+const replaceEnv = (production) => ({
+  name: 'seglet-env',
+  transform(code) {
+    if (!code.includes('process.env.NODE_ENV')) return null
+    return { code: code.replace(/process\.env\.NODE_ENV/g, JSON.stringify(production ? 'production' : 'development')), map: null }
+  },
+})
+
+const terserOptions = { ecma: 2019, module: true, compress: { passes: 2, pure_getters: true }, format: { comments: false } }
+
+/** Prints the gzip size of each minified script-tag file and its budget. */
+const reportSizes = () => ({
+  name: 'seglet-size-report',
+  writeBundle(options, bundle) {
+    const rows = []
+    for (const [file, chunk] of Object.entries(bundle)) {
+      const code = chunk.type === 'chunk' ? chunk.code : chunk.source
+      const gz = gzipSync(code, { level: 9 }).length
+      const budget = BUDGETS[file]
+      rows.push(`  ${file.padEnd(24)} ${String(code.length).padStart(8)} B  ${String(gz).padStart(7)} B gzip` +
+        (budget ? `  (budget ${budget} B: ${gz <= budget ? 'ok' : 'OVER'})` : ''))
+    }
+    process.stdout.write(rows.join('\n') + '\n')
+  },
+})
+
+export default [
+  {
+    input: 'src/index.ts',
+    external: isExternal,
+    plugins: [replaceEnv(false), json({ preferConst: true }), resolve({ browser: true }), ts()],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: 'seglet.js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      { dir: 'dist', format: 'cjs', entryFileNames: 'seglet.cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', exports: 'named' },
+    ],
+  },
+  {
+    input: 'src/script/index.ts',
+    plugins: [replaceEnv(true), json({ preferConst: true }), resolve({ browser: true }), ts()],
+    output: {
+      file: 'dist/seglet.min.js',
+      format: 'iife',
+      name: 'Seglet',
+      plugins: [terser({ ...terserOptions, module: false }), reportSizes()],
+    },
+  },
+  {
+    input: 'src/model/runtime.ts',
+    plugins: [replaceEnv(true), json({ preferConst: true, compact: true }), resolve({ browser: true }), ts()],
+    output: { file: 'dist/seglet-model.min.js', format: 'es', plugins: [terser(terserOptions), reportSizes()] },
+  },
+  {
+    input: 'src/index.ts',
+    external: isExternal,
+    plugins: [dts({ tsconfig: './tsconfig.json' })],
+    output: { file: 'dist/seglet.d.ts', format: 'es' },
+  },
+]

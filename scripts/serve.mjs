@@ -1,0 +1,83 @@
+// Static server for the demo storefront and the browser tests. Serves examples/storefront at /,
+// the built SDK at /dist/ and the project's examples at /examples/, on 127.0.0.1 only.
+// Usage: node scripts/serve.mjs [--port 8080]
+import { createServer as createHttpServer } from 'node:http'
+import { readFile, stat } from 'node:fs/promises'
+import { extname, join, normalize, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)))
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.cjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json; charset=utf-8',
+}
+
+/** Maps a URL path to a file: /dist/* and /examples/* from the project, everything else from the storefront. */
+function toFile(pathname) {
+  const clean = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '')
+  if (clean.startsWith('/dist/') || clean.startsWith('/examples/') || clean.startsWith('/test/browser/pages/')) {
+    return join(ROOT, clean)
+  }
+  return join(ROOT, 'examples/storefront', clean)
+}
+
+/**
+ * Starts the server. `csp: true` sends a strict Content Security Policy with every HTML page.
+ * `onRequest` sees every request (the browser tests record them).
+ * @returns {Promise<{ url: string, close: () => Promise<void> }>}
+ */
+export async function startServer({ port = 0, csp = false, onRequest } = {}) {
+  const server = createHttpServer(async (req, res) => {
+    onRequest?.(req)
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    let file = toFile(url.pathname)
+    if (!file.startsWith(ROOT)) {
+      res.writeHead(403).end()
+      return
+    }
+    try {
+      let info = await stat(file)
+      if (info.isDirectory()) {
+        file = join(file, 'index.html')
+        info = await stat(file)
+      }
+    } catch {
+      // Demo routes without an extension fall back to their .html file (SPA-like URLs such as /products/mug).
+      if (!extname(file)) file = file.replace(/\/?$/, '.html')
+    }
+    try {
+      const body = await readFile(file)
+      const type = TYPES[extname(file)] ?? 'application/octet-stream'
+      const headers = { 'content-type': type, 'cache-control': 'no-store' }
+      if (csp && type.startsWith('text/html')) {
+        headers['content-security-policy'] =
+          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'"
+      }
+      res.writeHead(200, headers).end(body)
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')
+    }
+  })
+  await new Promise((ok) => server.listen(port, '127.0.0.1', ok))
+  const { port: actual } = server.address()
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    close: () => new Promise((ok) => server.close(() => ok())),
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf('--port')
+  const port = Number(i > 0 ? process.argv[i + 1] : process.env.PORT ?? 8080)
+  const { url } = await startServer({ port })
+  process.stdout.write(`Seglet demo storefront: ${url}/\n`)
+}

@@ -1,0 +1,100 @@
+/**
+ * The model-pack format (contract 2 in DESIGN.md). A pack is one JSON document written by
+ * `training/` and read by `src/model/`. Never edit a pack by hand: run `npm run train`.
+ */
+
+/** Current pack format version. A runtime refuses packs with another major version. */
+export const PACK_FORMAT_VERSION = 1
+
+/** A dense layer of the pack's network. Weights are `${name}/kernel` [in, units] and `${name}/bias` [units]. */
+export interface PackLayer {
+  name: string
+  /** Name of the layer it reads from, or `'input'`. */
+  input: string
+  units: number
+  activation: 'linear' | 'relu' | 'sigmoid' | 'softmax' | 'tanh'
+}
+
+/** One weight tensor as in `tf.io.WeightsManifestEntry` (optionally quantized). */
+export interface PackWeightSpec {
+  name: string
+  shape: number[]
+  dtype: 'float32'
+  quantization?: { dtype: 'uint8' | 'uint16' | 'float16'; min?: number; scale?: number }
+}
+
+/** Input transform applied to one raw feature before normalisation. */
+export type FeatureTransform = 'identity' | 'log1p'
+
+/** How the raw feature vector becomes the network input. Must match `src/features/`. */
+export interface FeatureSpec {
+  /** Version of the feature definition (`FEATURE_SPEC_VERSION` of src/features for that pack kind). */
+  version: string
+  /** Feature names in input order. */
+  names: string[]
+  transforms: FeatureTransform[]
+  /** Mean and standard deviation after the transform; input = (transform(x) - mean) / std. */
+  mean: number[]
+  std: number[]
+}
+
+/** A node of the segment tree; leaves are segments the head predicts. */
+export interface SegmentTreeNode {
+  /** Kebab-case id, used in CSS classes and `data-seglet-show` (`high-intent-browser`). */
+  id: string
+  /** Human name ("High-intent browser"). */
+  name: string
+  /** One-line description for docs and the panel. */
+  description?: string
+  children?: SegmentTreeNode[]
+}
+
+/** A classification head: softmax over segments. */
+export interface SegmentHead {
+  kind: 'segment'
+  /** Output layer name. */
+  layer: string
+  /** Leaf segment ids in output order. */
+  labels: string[]
+  tree: SegmentTreeNode
+}
+
+/** A binary head: sigmoid probability with a decision threshold. */
+export interface ProbabilityHead {
+  kind: 'probability'
+  layer: string
+  /** What the probability means ("purchase in this session"). */
+  description: string
+  /** Threshold chosen on the training split. */
+  threshold: number
+}
+
+/** A versioned model pack. */
+export interface ModelPack {
+  /** First lines of every generated pack say it is generated. */
+  $comment: string
+  format: 'seglet-model-pack'
+  formatVersion: number
+  /** `session` (segment + purchase intent) or `lifetime` (value segment + repeat purchase). */
+  kind: 'session' | 'lifetime'
+  /** Semver-ish version of this pack. */
+  version: string
+  featureSpec: FeatureSpec
+  model: {
+    layers: PackLayer[]
+    weightSpecs: PackWeightSpec[]
+    /** Base64 of the concatenated weight data, as `tf.io.encodeWeights` produces. */
+    weightData: string
+  }
+  heads: Record<string, SegmentHead | ProbabilityHead>
+  provenance: {
+    dataset: string
+    sha256: string
+    rows: number
+    split: string
+    seed: number
+    trainedWith: string
+  }
+  /** Held-out metrics, measured on the fixed test split by `training/`. */
+  metrics: Record<string, number | string | Record<string, number | string>>
+}
