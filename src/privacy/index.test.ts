@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest'
+import { OptionsError } from '../errors/index'
+import {
+  applyRetention,
+  DAY_MS,
+  DEFAULT_MAX_EVENTS,
+  DEFAULT_PURCHASE_RETENTION_DAYS,
+  DEFAULT_RETENTION_DAYS,
+  isPersistAllowed,
+  parseConsent,
+  resolveConsent,
+  type Consent,
+  type ConsentOptions,
+  type PrivacySignalSource,
+} from './index'
+
+const none: PrivacySignalSource = {}
+const gpc: PrivacySignalSource = { globalPrivacyControl: true }
+const dnt: PrivacySignalSource = { doNotTrack: '1' }
+
+describe('resolveConsent', () => {
+  it.each<[string, ConsentOptions | undefined, PrivacySignalSource | undefined, Consent]>([
+    ['defaults to pending', undefined, none, 'pending'],
+    ['defaults to pending without navigator', {}, undefined, 'pending'],
+    ['keeps granted', { consent: 'granted' }, none, 'granted'],
+    ['keeps denied', { consent: 'denied' }, none, 'denied'],
+    ['GPC denies granted', { consent: 'granted' }, gpc, 'denied'],
+    ['GPC denies pending', {}, gpc, 'denied'],
+    ['GPC only counts when strictly true', { consent: 'granted' }, { globalPrivacyControl: 'true' }, 'granted'],
+    ['GPC false is no signal', { consent: 'granted' }, { globalPrivacyControl: false }, 'granted'],
+    ['shop opts out of GPC', { consent: 'granted', respectGlobalPrivacyControl: false }, gpc, 'granted'],
+    ['DNT ignored by default', { consent: 'granted' }, dnt, 'granted'],
+    ['DNT respected when asked', { consent: 'granted', respectDoNotTrack: true }, dnt, 'denied'],
+    ['old DNT "yes" respected', { consent: 'granted', respectDoNotTrack: true }, { doNotTrack: 'yes' }, 'denied'],
+    ['DNT "0" is no signal', { consent: 'granted', respectDoNotTrack: true }, { doNotTrack: '0' }, 'granted'],
+    ['opting out of GPC does not override denied', { consent: 'denied', respectGlobalPrivacyControl: false }, gpc, 'denied'],
+  ])('%s', (_, options, nav, expected) => {
+    expect(resolveConsent(options, nav)).toBe(expected)
+  })
+
+  it('reads the global navigator at call time', () => {
+    const nav = navigator as Navigator & { globalPrivacyControl?: boolean }
+    expect(resolveConsent({ consent: 'granted' })).toBe('granted')
+    Object.defineProperty(nav, 'globalPrivacyControl', { value: true, configurable: true })
+    try {
+      expect(resolveConsent({ consent: 'granted' })).toBe('denied')
+    } finally {
+      delete (nav as { globalPrivacyControl?: boolean }).globalPrivacyControl
+    }
+  })
+
+  it.each<[string, unknown, string]>([
+    ['consent', { consent: 'yes' }, 'consent'],
+    ['consent', { consent: 'Granted' }, 'consent'],
+    ['consent', { consent: true }, 'consent'],
+    ['consent', { consent: null }, 'consent'],
+    ['respectGlobalPrivacyControl', { respectGlobalPrivacyControl: 'false' }, 'respectGlobalPrivacyControl'],
+    ['respectDoNotTrack', { respectDoNotTrack: 1 }, 'respectDoNotTrack'],
+  ])('rejects a bad %s with OptionsError', (_, options, field) => {
+    let error: unknown
+    try {
+      resolveConsent(options as ConsentOptions, none)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(OptionsError)
+    expect(error).toMatchObject({ code: 'invalid_option', field })
+    expect((error as Error).message).toContain(field)
+  })
+})
+
+describe('isPersistAllowed', () => {
+  it.each<[Consent, boolean]>([
+    ['granted', true],
+    ['pending', false],
+    ['denied', false],
+  ])('%s -> %s', (consent, expected) => {
+    expect(isPersistAllowed(consent)).toBe(expected)
+  })
+
+  it('throws OptionsError for an unknown value', () => {
+    expect(() => isPersistAllowed('maybe' as Consent)).toThrow(OptionsError)
+  })
+})
+
+describe('parseConsent', () => {
+  it('names the field and the allowed values', () => {
+    expect(() => parseConsent('yes', 'data-consent')).toThrow(/data-consent must be one of 'granted', 'denied', 'pending'; got "yes"/)
+  })
+})
+
+describe('applyRetention', () => {
+  const now = Date.UTC(2024, 5, 1)
+  const policy = { retentionDays: 30, purchaseRetentionDays: 730, maxEvents: 3 }
+  const at = (days: number, type = 'page_view', id = `${type}-${days}`) => ({ id, type, ts: now - days * DAY_MS })
+
+  it('has documented defaults', () => {
+    expect([DEFAULT_RETENTION_DAYS, DEFAULT_PURCHASE_RETENTION_DAYS, DEFAULT_MAX_EVENTS]).toEqual([30, 730, 5000])
+  })
+
+  it.each<[string, { type: string; ts: number; id: string }, boolean]>([
+    ['raw event of today', at(0), true],
+    ['raw event exactly at the cutoff', at(30), true],
+    ['raw event one ms past the cutoff', { ...at(30), ts: now - 30 * DAY_MS - 1 }, false],
+    ['raw event of 31 days', at(31), false],
+    ['purchase of 31 days', at(31, 'purchase'), true],
+    ['refund of 700 days', at(700, 'refund'), true],
+    ['purchase of 731 days', at(731, 'purchase'), false],
+    ['refund of 731 days', at(731, 'refund'), false],
+  ])('%s kept: %s', (_, event, kept) => {
+    expect(applyRetention([event], policy, now)).toEqual(kept ? [event] : [])
+  })
+
+  it('caps raw events, dropping the oldest, never purchases, keeping input order', () => {
+    const events = [at(1), at(5), at(3), at(40, 'purchase'), at(2), at(4)]
+    expect(applyRetention(events, policy, now).map((e) => e.id)).toEqual([
+      'page_view-1', 'page_view-3', 'purchase-40', 'page_view-2',
+    ])
+  })
+
+  it('counts only unexpired raw events against the cap', () => {
+    const events = [at(50), at(45), at(1), at(2)]
+    expect(applyRetention(events, policy, now).map((e) => e.id)).toEqual(['page_view-1', 'page_view-2'])
+  })
+})
