@@ -1,0 +1,37 @@
+import { MAX_ITEMS, MAX_PRICE, MAX_STRING_LENGTH } from '../limits'
+import type { LineItem } from '../types'
+import { invalid } from './invalid'
+import { readNumber } from './readNumber'
+import { readObject } from './readObject'
+import { readQuantity } from './readQuantity'
+import { readString } from './readString'
+import type { Fields } from './types'
+
+/**
+ * Reads an array of line items. The length is checked before any element is read, so a huge array is
+ * rejected at once. Returns `undefined` for an absent optional list.
+ */
+export function readItems(source: Fields, key: string, at: string, required: boolean): LineItem[] | undefined {
+  const value = source[key]
+  if (value === undefined || value === null) return required ? [] : undefined
+  if (!Array.isArray(value)) throw invalid(at, key, `must be an array of at most ${MAX_ITEMS} items`, value)
+  // Read once: a Proxy could answer differently each time.
+  const length = value.length
+  if (typeof length !== 'number' || length > MAX_ITEMS) {
+    throw invalid(at, key, `must be an array of at most ${MAX_ITEMS} items`, value, `an array of ${length} items`)
+  }
+  const items: LineItem[] = new Array(length)
+  for (let i = 0; i < length; i++) {
+    const itemAt = `${at}${key}[${i}].`
+    const item = readObject(value[i], `${at}${key}`, `[${i}]`)
+    const line: LineItem = {
+      productId: readString(item, 'productId', itemAt, MAX_STRING_LENGTH.productId, true)!,
+      quantity: readQuantity(item, 'quantity', itemAt),
+      price: readNumber(item, 'price', itemAt, 0, MAX_PRICE, true)!,
+    }
+    const category = readString(item, 'category', itemAt, MAX_STRING_LENGTH.category, false)
+    if (category !== undefined) line.category = category
+    items[i] = line
+  }
+  return items
+}
