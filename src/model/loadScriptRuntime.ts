@@ -1,0 +1,109 @@
+import { ModelPackError, OptionsError, SegletError } from '../errors'
+import type { SegletErrorCode } from '../errors'
+import type { ModelRuntime } from './types'
+
+/** File name of the model runtime (an ES module) published next to the script-tag build `seglet.min.js`. */
+export const SCRIPT_RUNTIME_FILE = 'seglet-model.min.js'
+
+let capturedUrl: string | undefined
+let defaultLoader: (() => Promise<ModelRuntime>) | undefined
+
+/**
+ * URL of the model runtime next to a script tag (`…/seglet.min.js` → `…/seglet-model.min.js`), or
+ * `undefined` when the tag has no `src`.
+ *
+ * @example
+ * getScriptRuntimeUrl({ src: 'https://shop.example/js/seglet.min.js' }) // 'https://shop.example/js/seglet-model.min.js'
+ */
+export function getScriptRuntimeUrl(script: { src?: string } | null | undefined): string | undefined {
+  if (!script?.src) return undefined
+  try {
+    return new URL(SCRIPT_RUNTIME_FILE, script.src).href
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Remembers where the runtime file is, from the script tag that is running now. The script-tag build
+ * calls it first thing, synchronously: `document.currentScript` is `null` once the script has run.
+ *
+ * @example
+ * captureScriptRuntimeUrl() // top of bootScript()
+ */
+export function captureScriptRuntimeUrl(
+  script: { src?: string } | null = typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null,
+): void {
+  capturedUrl = getScriptRuntimeUrl(script) ?? capturedUrl
+}
+
+/**
+ * The script-tag build's runtime loader (`createSegletWith(options, loadScriptRuntime)`): imports
+ * `seglet-model.min.js` from the folder of `seglet.min.js`, once. The folder comes from
+ * {@link captureScriptRuntimeUrl}, or else from the page's `<script src=…seglet….js>` tag.
+ *
+ * @example
+ * whenIdle(() => loadScriptRuntime().then((runtime) => runtime.getPack('session')))
+ */
+export function loadScriptRuntime(): Promise<ModelRuntime> {
+  defaultLoader ??= createScriptRuntimeLoader(capturedUrl ?? getScriptRuntimeUrl(findSegletScript()))
+  return defaultLoader()
+}
+
+/**
+ * A memoised loader of the runtime ES module at `url`, with a dynamic `import()` (the IIFE cannot
+ * code-split, so the runtime is a sibling file). A same-origin module passes a `script-src 'self'` CSP;
+ * from another origin (a CDN) the CSP must list it. A failed load is retried on the next call. The
+ * runtime file carries its own copy of Seglet's error classes, so errors crossing back are rebuilt
+ * with this bundle's classes and `isSegletError()` keeps working.
+ *
+ * @example
+ * const load = createScriptRuntimeLoader('https://shop.example/js/seglet-model.min.js')
+ * const runtime = await load()
+ */
+export function createScriptRuntimeLoader(url: string | undefined): () => Promise<ModelRuntime> {
+  let runtime: Promise<ModelRuntime> | undefined
+  return () => {
+    if (!url) return Promise.reject(new SegletError('model_failed', `The model runtime URL is unknown: load seglet.min.js with a <script src> tag, with ${SCRIPT_RUNTIME_FILE} beside it.`))
+    runtime ??= import(/* webpackIgnore: true */ /* @vite-ignore */ url).then(
+      (module: { createModelRuntime(): ModelRuntime }) => rebrandErrors(module.createModelRuntime()),
+      (error: unknown) => {
+        runtime = undefined
+        throw new SegletError('model_failed', `The model runtime ${url} could not be loaded: ${String(error)}`, { cause: error })
+      },
+    )
+    return runtime
+  }
+}
+
+function findSegletScript(): HTMLScriptElement | null {
+  if (typeof document === 'undefined') return null
+  const scripts = Array.from(document.querySelectorAll<HTMLScriptElement>('script[src*="seglet"]'))
+  return scripts.find((s) => !s.src.includes(SCRIPT_RUNTIME_FILE)) ?? null
+}
+
+/** Wraps every method so a Seglet error from the runtime file becomes one of this bundle's classes. */
+function rebrandErrors(runtime: ModelRuntime): ModelRuntime {
+  const wrapped = {} as Record<string, unknown>
+  for (const [name, method] of Object.entries(runtime) as Array<[string, (...args: unknown[]) => unknown]>) {
+    wrapped[name] = (...args: unknown[]) => {
+      try {
+        const result = method(...args)
+        return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(rebrand(error))) : result
+      } catch (error) {
+        throw rebrand(error)
+      }
+    }
+  }
+  return wrapped as unknown as ModelRuntime
+}
+
+function rebrand(error: unknown): unknown {
+  if (error instanceof SegletError || !(error instanceof Error) || typeof (error as { code?: unknown }).code !== 'string') return error
+  const { code, field } = error as Error & { code: SegletErrorCode; field?: string }
+  let copy: SegletError
+  if (error.name === 'ModelPackError') copy = new ModelPackError(code as ConstructorParameters<typeof ModelPackError>[0], error.message, error)
+  else if (error.name === 'OptionsError') copy = new OptionsError(error.message, field)
+  else copy = new SegletError(code, error.message, { field, cause: error })
+  return copy
+}

@@ -1,0 +1,46 @@
+import type { checkPackSpec, ExpectedFeatureSpec } from './checkPackSpec'
+import type { disposePack, LoadedPack, loadPack, predict } from './loadPack'
+import type { loadPackFromUrl, PackCache } from './loadPackFromUrl'
+import type { ModelPack } from './pack'
+
+/** Options of {@link ModelRuntime.getPack}. */
+export interface GetPackOptions {
+  /**
+   * The shop's own pack (same origin), used instead of the shipped one. Requires `integrity`.
+   * @default undefined (the pack shipped with Seglet)
+   */
+  url?: string
+  /** `sha256-<base64>` of the file at `url`. */
+  integrity?: string
+  /**
+   * The feature spec the SDK computes for this kind; a pack that does not match is refused.
+   * @default undefined (not checked)
+   */
+  expected?: ExpectedFeatureSpec
+  /**
+   * Cache for a pack loaded from `url` (the store's `getMeta`/`setMeta`).
+   * @default undefined (no cache)
+   */
+  cache?: PackCache
+}
+
+/** The model runtime, as `loadModelRuntime()` resolves it. */
+export interface ModelRuntime {
+  /**
+   * The pack of one kind, loaded and ready for {@link ModelRuntime.predict}: the shop's pack when `url` is
+   * given, else the shipped one. Memoised per kind, URL and integrity; a failed load is retried next call.
+   * @example
+   * const session = await runtime.getPack('session', { expected: { kind: 'session', version, names } })
+   */
+  getPack(kind: ModelPack['kind'], options?: GetPackOptions): Promise<LoadedPack>
+  /** Runs a loaded pack on one normalised input vector. See `predict()`. */
+  predict: typeof predict
+  /** Validates a pack and builds its weight tensors. See `loadPack()`. */
+  loadPack: typeof loadPack
+  /** Frees a pack's tensors. See `disposePack()`. */
+  disposePack: typeof disposePack
+  /** Fetches, verifies and caches a shop's pack. See `loadPackFromUrl()`. */
+  loadPackFromUrl: typeof loadPackFromUrl
+  /** Throws `pack_spec_mismatch` when a pack does not match the SDK's features. See `checkPackSpec()`. */
+  checkPackSpec: typeof checkPackSpec
+}
