@@ -1,0 +1,23 @@
+/**
+ * A challenger segment must beat the current one by more than this probability to take over.
+ * 0.15 keeps a shopper from flipping between two near-tied segments on every event.
+ */
+export const DEFAULT_SWITCH_MARGIN = 0.15
+
+/** Consecutive decisions a challenger must win by the margin before it takes over. */
+export const DEFAULT_SWITCH_AFTER = 2
+
+/** Session page views before the first real decision (unless the shopper has bought before). */
+export const DEFAULT_MIN_PAGE_VIEWS = 2
+
+/** Id of the segment used for lack of evidence (cold start). Style it with `.seglet-new-visitor`. */
+export const DEFAULT_SEGMENT_ID = 'new-visitor'
+
+/** Name of the cold-start segment when the pack's tree has no node with its id. */
+export const DEFAULT_SEGMENT_NAME = 'New visitor'
+
+/** How many features `computeContributions()` returns. */
+export const DEFAULT_TOP_FEATURES = 3
+
+/** Contributions that moved the probability by less than this are not worth explaining. */
+export const DEFAULT_MIN_CONTRIBUTION = 0.01

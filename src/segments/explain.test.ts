@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest'
+import { computeContributions } from './computeContributions'
+import { describeFeature } from './describeFeature'
+import { explainFeatures } from './explainFeatures'
+
+describe('describeFeature', () => {
+  const table: Array<[string, number, string]> = [
+    ['product_pages', 8, '8 product pages viewed'],
+    ['product_pages', 1, '1 product page viewed'],
+    ['product_seconds', 360, '6 min on product pages'],
+    ['product_seconds', 45, '45 s on product pages'],
+    ['product_seconds', 3900, '1 h 5 min on product pages'],
+    ['admin_pages', 2, '2 account pages viewed'],
+    ['info_seconds', 120, '2 min on information pages'],
+    ['searches', 1, '1 search'],
+    ['searches', 3, '3 searches'],
+    ['cart_reached', 1, 'reached the cart'],
+    ['checkout_reached', 0, 'did not reach checkout'],
+    ['page_value', 12.3456, 'average page value 12.35'],
+    ['bounce_rate', 0.2, 'pages with a 20% bounce rate'],
+    ['exit_rate', 0.053, 'pages with a 5% exit rate'],
+    ['returning', 1, 'returning visitor'],
+    ['returning', 0, 'first visit'],
+    ['weekend', 1, 'visiting at the weekend'],
+    ['special_day', 0.6, 'close to a special day'],
+    ['month_nov', 1, 'visiting in November'],
+    ['month_11', 1, 'visiting in November'],
+    ['month_feb', 0, 'not visiting in February'],
+    ['recency_days', 12, 'last order 12 days ago'],
+    ['recency_days', 0, 'last order today'],
+    ['frequency', 3, '3 past orders'],
+    ['monetary', 250.5, '250.5 spent in past orders'],
+    ['cart_pages', 2, '2 cart pages viewed'],
+    ['checkout_seconds', 90, '2 min on checkout'],
+    ['some_new_feature', 2.5, 'some new feature: 2.5'],
+    ['month_zzz', 1, 'month zzz: 1'],
+    ['product_pages', NaN, 'product pages: unknown'],
+  ]
+  for (const [name, value, text] of table) {
+    it(`${name} = ${value} → "${text}"`, () => expect(describeFeature(name, value)).toBe(text))
+  }
+})
+
+describe('explainFeatures', () => {
+  it('turns contributions into lines, with optional own wording', () => {
+    const lines = explainFeatures(
+      [
+        { name: 'product_pages', raw: 8, delta: 0.3 },
+        { name: 'returning', raw: 1, delta: -0.1 },
+      ],
+      { describe: (name, v) => (name === 'returning' ? `wiederkehrend (${v})` : undefined) },
+    )
+    expect(lines).toEqual([
+      { feature: 'product_pages', value: 8, delta: 0.3, text: '8 product pages viewed' },
+      { feature: 'returning', value: 1, delta: -0.1, text: 'wiederkehrend (1)' },
+    ])
+  })
+})
+
+describe('computeContributions', () => {
+  // A fake linear "network": segment 0 probability = 0.5 + sum(w * x); intent = 0.5 + sum(u * x).
+  const w = [0.2, -0.05, 0.01, 0.3, 0.002]
+  const u = [0, 0.4, 0, 0, 0]
+  const predict = (v: Float32Array) => {
+    let s = 0.5
+    let i = 0.5
+    v.forEach((x, k) => {
+      s += w[k] * x
+      i += u[k] * x
+    })
+    return { segmentProbs: [s, 1 - s], intent: i }
+  }
+  const names = ['product_pages', 'searches', 'weekend', 'returning', 'exit_rate']
+
+  it('orders by absolute change of the target, drops tiny and zero features, keeps the top N', () => {
+    let calls = 0
+    const counted = (v: Float32Array) => {
+      calls++
+      return predict(v)
+    }
+    const result = computeContributions({
+      names,
+      normalised: Float32Array.from([1, -2, 0, -0.5, 1]),
+      raw: [8, 0, 0, 0, 0.02],
+      predict: counted,
+      target: 0,
+    })
+    expect(result.map((c) => c.name)).toEqual(['product_pages', 'returning', 'searches'])
+    expect(result[0].delta).toBeCloseTo(0.2, 5)
+    expect(result[1].delta).toBeCloseTo(-0.15, 5)
+    expect(result[2].delta).toBeCloseTo(0.1, 5)
+    expect(result[0].raw).toBe(8)
+    // Baseline + one per non-zero feature (weekend sits at the mean already).
+    expect(calls).toBe(5)
+  })
+
+  it('explains intent and honours top and minDelta', () => {
+    const result = computeContributions({
+      names,
+      normalised: [1, -2, 0, -0.5, 1],
+      raw: [8, 0, 0, 0, 0.02],
+      predict,
+      target: 'intent',
+      top: 5,
+      minDelta: 0,
+    })
+    expect(result[0]).toMatchObject({ name: 'searches' })
+    expect(result[0].delta).toBeCloseTo(-0.8, 5)
+    expect(result).toHaveLength(4)
+  })
+
+  it('does not modify the caller’s vector', () => {
+    const normalised = Float32Array.from([1, -2, 0, -0.5, 1])
+    computeContributions({ names, normalised, raw: [0, 0, 0, 0, 0], predict, target: 0 })
+    expect(Array.from(normalised)).toEqual([1, -2, 0, -0.5, 1])
+  })
+})

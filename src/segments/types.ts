@@ -1,0 +1,233 @@
+import type { SegmentTreeNode } from '../model/pack'
+
+/**
+ * One feature that moved a decision, in plain words.
+ *
+ * @example
+ * { feature: 'product_pages', value: 8, delta: 0.21, text: '8 product pages viewed' }
+ */
+export interface Explanation {
+  /** Feature name as in the pack's feature spec (`product_pages`). */
+  feature: string
+  /** The raw (untransformed, unnormalised) value of the feature. */
+  value: number
+  /** How much the feature raised (positive) or lowered (negative) the explained probability. */
+  delta: number
+  /** Plain-words description ("8 product pages viewed"). */
+  text: string
+}
+
+/** The shopper's value segment from the lifetime pack. */
+export interface ValueSegment {
+  /** Leaf segment id of the lifetime tree (kebab-case). */
+  id: string
+  /** Human name of the leaf. */
+  name: string
+  /** Ids from the root's child down to the leaf. */
+  path: string[]
+  /** Human names along `path`, same length. */
+  pathNames: string[]
+  /** Probability of this segment in the lifetime head, 0–1. */
+  confidence: number
+}
+
+/**
+ * Where the shopper is placed, handed to the page by `onSegment()` and the `seglet:segment` event.
+ *
+ * @example
+ * {
+ *   id: 'high-intent-browser', name: 'High-intent browser',
+ *   path: ['engaged', 'high-intent-browser'], pathNames: ['Engaged', 'High-intent browser'],
+ *   confidence: 0.72, intent: 0.81, intentThreshold: 0.5, coldStart: false,
+ *   decidedAt: 1718000000000, reasons: [{ feature: 'product_pages', value: 8, delta: 0.2, text: '8 product pages viewed' }],
+ * }
+ */
+export interface Segment {
+  /** Leaf segment id (kebab-case), used in CSS classes and `data-seglet-show`. */
+  id: string
+  /** Human name of the leaf ("High-intent browser"). */
+  name: string
+  /** One-line description from the segment tree, when the pack has one. */
+  description?: string
+  /** Ids from the root's child down to the leaf (`['engaged', 'high-intent-browser']`). */
+  path: string[]
+  /** Human names along `path`, same length. */
+  pathNames: string[]
+  /** Probability of this segment in the session head, 0–1 (0 for the cold-start default). */
+  confidence: number
+  /** Purchase-intent probability, 0–1. */
+  intent: number
+  /** Intent at or above this counts as high intent (chosen on the training split). */
+  intentThreshold: number
+  /** Value segment from the lifetime pack, when it ran. */
+  valueSegment?: ValueSegment
+  /** Probability of a repeat purchase from the lifetime pack, 0–1, when it ran. */
+  repeatProbability?: number
+  /** True when the default segment was used for lack of evidence. */
+  coldStart: boolean
+  /** Time (ms since epoch) of the decision that produced this object. */
+  decidedAt: number
+  /** The features that moved this decision most, in plain words. */
+  reasons: Explanation[]
+}
+
+/** How much the shopper has done, to tell a real decision from a cold start. */
+export interface Evidence {
+  /** Page views in the current session. */
+  pageViews: number
+  /** Events of any kind in the current session. */
+  events: number
+  /** Purchases in the stored history. */
+  purchases: number
+}
+
+/**
+ * Everything one decision needs: plain model outputs, no runtime objects.
+ *
+ * @example
+ * engine.decide({
+ *   sessionHead: out.segment, sessionLabels: head.labels, sessionTree: head.tree,
+ *   intent: out.intent[0], intentThreshold: intentHead.threshold,
+ *   evidence: { pageViews: 5, events: 12, purchases: 0 }, explanation: [], now: Date.now(),
+ * })
+ */
+export interface DecisionInput {
+  /** Softmax probabilities of the session segment head, in `sessionLabels` order. */
+  sessionHead: ArrayLike<number>
+  /** Leaf ids of the session head, in output order. */
+  sessionLabels: readonly string[]
+  /** The session pack's segment tree. */
+  sessionTree: SegmentTreeNode
+  /** Purchase-intent probability, 0–1. */
+  intent: number
+  /** Threshold of the intent head. */
+  intentThreshold: number
+  /** Softmax probabilities of the lifetime value-segment head, when the lifetime pack ran. */
+  lifetimeHead?: ArrayLike<number>
+  /** Leaf ids of the lifetime head. */
+  lifetimeLabels?: readonly string[]
+  /** The lifetime pack's segment tree. */
+  lifetimeTree?: SegmentTreeNode
+  /** Repeat-purchase probability from the lifetime pack, 0–1. */
+  repeat?: number
+  evidence: Evidence
+  /** The explanation of this decision (see `computeContributions` and `explainFeatures`). */
+  explanation: Explanation[]
+  /** Current time in ms since epoch. */
+  now: number
+}
+
+/** What `decide()` returns. */
+export interface SegmentDecision {
+  /** The segment after this decision (fresh object every time). */
+  segment: Segment
+  /**
+   * True when the segment id, the value-segment id or the cold-start flag differs from the previous
+   * decision (or the restored segment). Intent and confidence updates alone do not count.
+   */
+  changed: boolean
+}
+
+/** Options of `createSegmentEngine()`. */
+export interface SegmentOptions {
+  /**
+   * A challenger replaces the current segment only when its probability exceeds the current
+   * segment's probability by more than this.
+   * @default DEFAULT_SWITCH_MARGIN (0.15)
+   */
+  switchMargin?: number
+  /**
+   * ...for this many consecutive decisions (1 = switch at once once the margin is exceeded).
+   * @default DEFAULT_SWITCH_AFTER (2)
+   */
+  switchAfter?: number
+  /**
+   * Page views in the session before the first real decision; a shopper with a stored purchase
+   * is decided at once.
+   * @default DEFAULT_MIN_PAGE_VIEWS (2)
+   */
+  minPageViews?: number
+  /**
+   * Segment used for lack of evidence. Looked up in the session tree (any node, leaf or branch);
+   * when the tree has no such node a top-level segment with this id is made up.
+   * @default DEFAULT_SEGMENT_ID ('new-visitor')
+   */
+  defaultSegmentId?: string
+  /**
+   * Name of the default segment when the tree has no node with `defaultSegmentId`.
+   * @default DEFAULT_SEGMENT_NAME ('New visitor')
+   */
+  defaultSegmentName?: string
+}
+
+/** A stateful decider; keeps the current segment for hysteresis. */
+export interface SegmentEngine {
+  /** Decide the segment for new model outputs. Throws a `SegletError` (`model_failed`) on malformed outputs. */
+  decide(input: DecisionInput): SegmentDecision
+  /**
+   * Seed the current segment, e.g. from stored state after a reload, so hysteresis holds across
+   * page loads. Ignores (returns false) anything that is not a valid segment; `null` clears.
+   */
+  restore(segment: unknown): boolean
+  /** The current segment, or null before any decision. */
+  getSegment(): Segment | null
+}
+
+/** One feature's contribution to a decision, from `computeContributions()`. */
+export interface Contribution {
+  /** Feature name (`product_pages`). */
+  name: string
+  /** Raw value of the feature. */
+  raw: number
+  /** Target probability with the feature minus target probability with the feature occluded. */
+  delta: number
+}
+
+/** What a predictor returns for one normalised input vector. */
+export interface PredictionForExplain {
+  /** Session segment head probabilities. */
+  segmentProbs: ArrayLike<number>
+  /** Purchase-intent probability. */
+  intent: number
+}
+
+/** Input of `computeContributions()`. */
+export interface ContributionInput {
+  /** Feature names in input order. */
+  names: readonly string[]
+  /** The normalised input vector the network saw. */
+  normalised: ArrayLike<number>
+  /** Raw feature values in the same order (for the wording). */
+  raw: ArrayLike<number>
+  /**
+   * Runs the network on a vector. Called once for the baseline and once per non-zero feature, with
+   * one reused buffer: copy it if you keep it.
+   */
+  predict: (vector: Float32Array) => PredictionForExplain
+  /** What to explain: an index into `segmentProbs` (the decided segment) or `'intent'`. */
+  target: number | 'intent'
+  /**
+   * How many contributions to return.
+   * @default DEFAULT_TOP_FEATURES (3)
+   */
+  top?: number
+  /**
+   * Contributions smaller than this (absolute) are dropped.
+   * @default DEFAULT_MIN_CONTRIBUTION (0.01)
+   */
+  minDelta?: number
+  /**
+   * Value that stands for "feature absent"; 0 is the training mean after normalisation.
+   * @default 0
+   */
+  baseline?: number
+}
+
+/** Options of `explainFeatures()`. */
+export interface ExplainOptions {
+  /**
+   * Your own wording (e.g. another language). Return undefined to fall back to the built-in text.
+   * @default undefined
+   */
+  describe?: (name: string, value: number) => string | undefined
+}
