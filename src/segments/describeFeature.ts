@@ -7,32 +7,49 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 const percent = (v: number) => `${Math.round(v * 100)}%`
 const flag = (v: number, yes: string, no: string) => (v > 0 ? yes : no)
 
-/** Plain words per feature name. Names follow src/features; unknown names fall back to patterns. */
+/** Plain words per feature name; unknown names fall back to the patterns in `describeFeature`. */
 const WORDING: Record<string, (v: number) => string> = {
+  // Session features (src/features SESSION_FEATURE_NAMES).
+  administrative_pages: (v) => `${plural(v, 'account page')} viewed`,
+  administrative_seconds: (v) => `${formatDuration(v)} on account pages`,
+  informational_pages: (v) => `${plural(v, 'information page')} viewed`,
+  informational_seconds: (v) => `${formatDuration(v)} on information pages`,
   product_pages: (v) => `${plural(v, 'product page')} viewed`,
   product_seconds: (v) => `${formatDuration(v)} on product pages`,
+  product_seconds_per_page: (v) => `${formatDuration(v)} per product page`,
+  total_pages: (v) => `${plural(v, 'page')} viewed`,
+  total_seconds: (v) => `${formatDuration(v)} on the site`,
+  // A cyclic month encoding: one component alone does not name a month.
+  month_sin: () => 'the time of year',
+  month_cos: () => 'the time of year',
+  weekend: (v) => flag(v, 'visiting at the weekend', 'visiting on a weekday'),
+  special_day: (v) => flag(v, 'close to a special day', 'not close to a special day'),
+  returning: (v) => flag(v, 'returning visitor', 'first visit'),
+  has_stats: (v) => flag(v, "the shop's page statistics", 'no page statistics from the shop'),
+  bounce_rate: (v) => `pages with a ${percent(v)} bounce rate`,
+  exit_rate: (v) => `pages with a ${percent(v)} exit rate`,
+  page_value: (v) => `average page value ${formatNumber(v)}`,
+  page_value_positive: (v) => flag(v, 'pages that often lead to a purchase', 'no pages that usually lead to a purchase'),
+  // Lifetime features (src/features LIFETIME_FEATURE_NAMES).
+  recency_days: (v) => (Math.round(v) <= 0 ? 'last order today' : `last order ${plural(v, 'day')} ago`),
+  frequency: (v) => plural(v, 'past order'),
+  monetary: (v) => `${formatNumber(v)} spent in past orders`,
+  average_basket: (v) => `${formatNumber(v)} per order on average`,
+  tenure_days: (v) => `first order ${plural(v, 'day')} ago`,
+  orders_last_90_days: (v) => `${plural(v, 'order')} in the last 90 days`,
+  active_days: (v) => `shopped on ${plural(v, 'day')}`,
+  days_per_order: (v) => `an order every ${plural(v, 'day')}`,
+  distinct_products: (v) => `${plural(v, 'different product')} bought`,
+  returns: (v) => plural(v, 'return'),
+  return_value: (v) => `${formatNumber(v)} returned`,
+  // Short aliases, should the feature names change.
   admin_pages: (v) => `${plural(v, 'account page')} viewed`,
   admin_seconds: (v) => `${formatDuration(v)} on account pages`,
   info_pages: (v) => `${plural(v, 'information page')} viewed`,
   info_seconds: (v) => `${formatDuration(v)} on information pages`,
-  page_views: (v) => `${plural(v, 'page')} viewed`,
-  product_views: (v) => `${plural(v, 'product')} looked at`,
   searches: (v) => plural(v, 'search', 'searches'),
-  cart_adds: (v) => `${plural(v, 'item')} added to the cart`,
   cart_reached: (v) => flag(v, 'reached the cart', 'did not reach the cart'),
   checkout_reached: (v) => flag(v, 'reached checkout', 'did not reach checkout'),
-  page_value: (v) => `average page value ${formatNumber(v)}`,
-  bounce_rate: (v) => `pages with a ${percent(v)} bounce rate`,
-  exit_rate: (v) => `pages with a ${percent(v)} exit rate`,
-  weekend: (v) => flag(v, 'visiting at the weekend', 'visiting on a weekday'),
-  special_day: (v) => flag(v, 'close to a special day', 'not close to a special day'),
-  returning: (v) => flag(v, 'returning visitor', 'first visit'),
-  recency_days: (v) => (Math.round(v) <= 0 ? 'last order today' : `last order ${plural(v, 'day')} ago`),
-  frequency: (v) => plural(v, 'past order'),
-  monetary: (v) => `${formatNumber(v)} spent in past orders`,
-  tenure_days: (v) => `first order ${plural(v, 'day')} ago`,
-  average_order_value: (v) => `${formatNumber(v)} per order on average`,
-  distinct_products: (v) => `${plural(v, 'different product')} bought`,
 }
 
 /**
