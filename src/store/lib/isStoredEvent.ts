@@ -1,0 +1,15 @@
+import { EVENT_TYPES, type StoredEvent } from '../../events/types'
+
+/**
+ * Shape check for a record read back from IndexedDB: a non-empty string `id`, a finite `ts` and a known
+ * `type`. Cheap on purpose (it runs on every record of every read); full validation happened in `track()`.
+ */
+export function isStoredEvent(value: unknown): value is StoredEvent {
+  if (typeof value !== 'object' || value === null) return false
+  const { id, ts, type } = value as Record<string, unknown>
+  return (
+    typeof id === 'string' && id !== '' &&
+    typeof ts === 'number' && Number.isFinite(ts) &&
+    typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type)
+  )
+}

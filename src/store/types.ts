@@ -1,0 +1,123 @@
+import type { ErrorReporter } from '../errors/index'
+import type { StoredEvent } from '../events/types'
+
+/** Where the store keeps events right now. */
+export type StorageMode = 'indexeddb' | 'memory'
+
+/**
+ * Options of `createStore()`. Every field is optional.
+ *
+ * Retention: raw events (everything but purchases and refunds) older than `retentionDays` are pruned,
+ * and beyond `maxEvents` the oldest raw events go first; purchases and refunds are kept for
+ * `purchaseRetentionDays` because lifetime features (order count, spend, recency) need them. Pruning runs
+ * in each idle flush's transaction, and `getEvents()` applies the same rules to what it returns, in
+ * memory mode too.
+ */
+export interface StoreOptions {
+  /**
+   * IndexedDB database name. One per shop origin is enough; tests use a fresh one each.
+   * @default 'seglet'
+   */
+  dbName?: string
+  /**
+   * Days raw events are kept.
+   * @default DEFAULT_RETENTION_DAYS (30)
+   */
+  retentionDays?: number
+  /**
+   * Days purchase and refund events are kept, for lifetime features.
+   * @default DEFAULT_PURCHASE_RETENTION_DAYS (730)
+   */
+  purchaseRetentionDays?: number
+  /**
+   * Most raw (non-purchase, non-refund) events kept; the oldest are pruned first. `Infinity` for no cap.
+   * @default DEFAULT_MAX_EVENTS (5000)
+   */
+  maxEvents?: number
+  /**
+   * Longest time in ms between `enqueue()` and the flush: the flush runs when the browser is idle
+   * (`requestIdleCallback` with this timeout) or after this delay where idle callbacks are missing.
+   * @default DEFAULT_FLUSH_DELAY_MS (1000)
+   */
+  flushDelayMs?: number
+  /**
+   * Write events to IndexedDB. `false` keeps them in memory for the page only. Pass
+   * `isPersistAllowed(consent)`; change it later with `setPersist()`.
+   * @default false (nothing is persisted until consent says so)
+   */
+  persist?: boolean
+  /**
+   * Receives storage failures (once per store: after the first, Seglet carries on in memory) and
+   * unreadable records (once each). Never called with anything thrown into the page.
+   * @default undefined (failures are swallowed)
+   */
+  onError?: ErrorReporter
+}
+
+/** What `exportData()` returns: everything Seglet keeps about this shopper, JSON-serialisable. */
+export interface SegletExport {
+  format: 'seglet-export'
+  /** Version of this export format. */
+  version: 1
+  /** When the export was made, ISO 8601. */
+  exportedAt: string
+  /** Where the events were kept when exported. */
+  storage: StorageMode
+  /** Every event kept, oldest first. */
+  events: StoredEvent[]
+  /** Every meta entry kept (cached model packs, the last segment). */
+  meta: Record<string, unknown>
+}
+
+/**
+ * On-device event storage: batched IndexedDB writes, retention, consent-driven persistence, an in-memory
+ * fallback, and a small key/value `meta` store. Create one with `createStore()`.
+ *
+ * Methods never throw storage failures at the caller: they are reported through `onError` and the store
+ * carries on in memory for the page. Only bad arguments throw (`OptionsError`).
+ */
+export interface EventStore {
+  /** `'indexeddb'` while events are persisted; `'memory'` when persistence is off or IndexedDB failed. */
+  readonly mode: StorageMode
+  /**
+   * Queues `event` and schedules a flush. Synchronous and cheap: no I/O on the caller's stack.
+   * The first call also adds the `pagehide` / `visibilitychange` listeners that flush before the page goes.
+   */
+  enqueue(event: StoredEvent): void
+  /**
+   * Writes every queued event in one transaction (and prunes), or moves them to memory in memory mode.
+   * Resolves when they are written or safely kept in memory, including earlier in-flight flushes. Never rejects.
+   */
+  flush(): Promise<void>
+  /**
+   * Every event kept: persisted (by any tab), in flight, queued and in memory; deduplicated by id,
+   * sorted by `ts`, with retention applied. Unreadable records are skipped and reported.
+   */
+  getEvents(): Promise<StoredEvent[]>
+  /**
+   * Turns persistence on or off. On: this page's in-memory events and meta are written. Off (consent
+   * withdrawn): writing stops and the database is deleted; this page's events stay in memory.
+   */
+  setPersist(persist: boolean): Promise<void>
+  /**
+   * Deletes everything: queued and in-memory events, meta, and the database itself. Persistence stays
+   * as it was, so call `setPersist(false)` first when the shopper also withdraws consent.
+   */
+  forget(): Promise<void>
+  /** Everything kept, as JSON-serialisable data (for a shopper's data-access request). */
+  exportData(): Promise<SegletExport>
+  /**
+   * Calls `callback` with each batch after it is written (or, in memory mode, kept). Returns an unsubscribe
+   * function. A callback that throws is reported (`hook_failed`) and does not affect the others.
+   */
+  onFlush(callback: (events: StoredEvent[]) => void): () => void
+  /** Reads a meta value (in memory mode, this page's). */
+  getMeta<T = unknown>(key: string): Promise<T | undefined>
+  /** Writes a meta value; it must be structured-cloneable and, for `exportData()`, JSON-serialisable. */
+  setMeta(key: string, value: unknown): Promise<void>
+  /**
+   * Flushes what is queued, then removes the page listeners and closes the connection. Later events are
+   * kept in memory only.
+   */
+  close(): Promise<void>
+}
