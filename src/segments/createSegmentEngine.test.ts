@@ -172,6 +172,9 @@ describe('createSegmentEngine: hysteresis', () => {
     engine.decide(input([0.7, 0.2, 0.1]))
     expect(engine.restore(null)).toBe(true)
     expect(engine.getSegment()).toBeNull()
+    engine.decide(input([0.7, 0.2, 0.1]))
+    engine.reset()
+    expect(engine.getSegment()).toBeNull()
   })
 
   it('a restored id the new pack does not know is replaced at once', () => {

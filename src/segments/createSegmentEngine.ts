@@ -101,7 +101,7 @@ export function createSegmentEngine(options: SegmentOptions = {}): SegmentEngine
     return true
   }
 
-  return { decide, restore, getSegment: () => current }
+  return { decide, restore, reset: () => void restore(null), getSegment: () => current }
 }
 
 function checkHead(which: string, head: ArrayLike<number>, labels: readonly string[]): void {

@@ -169,6 +169,8 @@ export interface SegmentEngine {
    * page loads. Ignores (returns false) anything that is not a valid segment; `null` clears.
    */
   restore(segment: unknown): boolean
+  /** Forget the current segment and the hysteresis state (after `forget()`). Same as `restore(null)`. */
+  reset(): void
   /** The current segment, or null before any decision. */
   getSegment(): Segment | null
 }

@@ -1,0 +1,275 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { SegletError } from '../errors'
+import type { Segment } from '../segments'
+import { DEFAULT_ANTI_FLICKER_TIMEOUT_MS, SEGMENT_EVENT } from './constants'
+import { createPersonalizer } from './createPersonalizer'
+
+function segment(overrides: Partial<Segment> = {}): Segment {
+  return {
+    id: 'high-intent-browser',
+    name: 'High-intent browser',
+    path: ['engaged', 'high-intent-browser'],
+    pathNames: ['Engaged', 'High-intent browser'],
+    confidence: 0.7,
+    intent: 0.8,
+    intentThreshold: 0.5,
+    coldStart: false,
+    decidedAt: 1,
+    reasons: [],
+    ...overrides,
+  }
+}
+const dealSeeker = () => segment({ id: 'deal-seeker', name: 'Deal seeker', path: ['engaged', 'deal-seeker'], pathNames: ['Engaged', 'Deal seeker'], intent: 0.2 })
+const windowShopper = () => segment({ id: 'window-shopper', name: 'Window shopper', path: ['casual', 'window-shopper'], pathNames: ['Casual', 'Window shopper'], intent: 0.1 })
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0))
+const html = () => document.documentElement
+
+let stops: Array<() => void> = []
+function make(options = {}) {
+  const errors: SegletError[] = []
+  const p = createPersonalizer(options, (e) => errors.push(e))
+  stops.push(() => p.stop())
+  return { p, errors }
+}
+
+beforeEach(() => {
+  document.body.innerHTML = ''
+  html().className = 'page-own js'
+  html().setAttribute('lang', 'en')
+})
+afterEach(() => {
+  stops.forEach((stop) => stop())
+  stops = []
+  vi.useRealTimers()
+})
+
+describe('<html> attributes and classes', () => {
+  it('marks the segment, its ancestors, high intent and the value segment', () => {
+    const { p } = make()
+    p.start()
+    p.apply(segment({ valueSegment: { id: 'loyal', name: 'Loyal', path: ['repeat', 'loyal'], pathNames: ['Repeat', 'Loyal'], confidence: 0.6 } }))
+    expect(html().getAttribute('data-seglet-segment')).toBe('high-intent-browser')
+    expect(html().getAttribute('data-seglet-value-segment')).toBe('loyal')
+    expect([...html().classList].sort()).toEqual(
+      ['js', 'page-own', 'seglet-engaged', 'seglet-high-intent-browser', 'seglet-intent-high', 'seglet-value-loyal', 'seglet-value-repeat'].sort(),
+    )
+  })
+
+  it('replaces the old classes on change, keeps the page’s own, and cleans up on null and stop()', () => {
+    const { p } = make()
+    html().classList.add('seglet-casual') // the page's own class that happens to look like ours
+    p.start()
+    p.apply(segment())
+    p.apply(windowShopper())
+    expect([...html().classList].sort()).toEqual(['js', 'page-own', 'seglet-casual', 'seglet-window-shopper'])
+    expect(html().getAttribute('data-seglet-segment')).toBe('window-shopper')
+    expect(html().hasAttribute('data-seglet-value-segment')).toBe(false)
+    p.apply(null)
+    expect([...html().classList].sort()).toEqual(['js', 'page-own', 'seglet-casual'])
+    expect(html().hasAttribute('data-seglet-segment')).toBe(false)
+    p.apply(segment())
+    p.stop()
+    expect([...html().classList].sort()).toEqual(['js', 'page-own', 'seglet-casual'])
+    expect(html().getAttribute('lang')).toBe('en')
+  })
+
+  it('does nothing to the DOM before start(), then applies the known segment', () => {
+    const { p } = make()
+    p.apply(segment())
+    expect(html().hasAttribute('data-seglet-segment')).toBe(false)
+    p.start()
+    expect(html().getAttribute('data-seglet-segment')).toBe('high-intent-browser')
+  })
+
+  it('turns a corrupt id into a safe class token instead of throwing', () => {
+    const { p, errors } = make()
+    p.start()
+    p.apply(segment({ id: 'Bad Id', path: ['Bad Id'] }))
+    expect(html().classList.contains('seglet-bad-id')).toBe(true)
+    expect(errors).toEqual([])
+  })
+})
+
+describe('declarative blocks', () => {
+  it('applies show, hide and intent rules, matching ancestors too', () => {
+    document.body.innerHTML = `
+      <div id="hib" data-seglet-show="high-intent-browser deal-seeker"></div>
+      <div id="engaged" data-seglet-show="engaged"></div>
+      <div id="casual" data-seglet-show="casual"></div>
+      <div id="no-deal" data-seglet-hide="deal-seeker"></div>
+      <div id="above" data-seglet-intent-above="0.7"></div>
+      <div id="below" data-seglet-intent-below="0.3"></div>
+      <div id="both" data-seglet-show="engaged" data-seglet-intent-above="0.7"></div>
+      <div id="loyal" data-seglet-show="loyal"></div>
+      <div id="bad" data-seglet-intent-above="lots"></div>`
+    const { p } = make()
+    p.start()
+    const hidden = () => [...document.querySelectorAll('div')].filter((d) => d.hidden).map((d) => d.id)
+    // Before the first decision, blocks for some segments only are hidden.
+    expect(hidden()).toEqual(['hib', 'engaged', 'casual', 'above', 'below', 'both', 'loyal'])
+    p.apply(segment({ intent: 0.8 }))
+    expect(hidden()).toEqual(['casual', 'below', 'loyal'])
+    p.apply(dealSeeker())
+    expect(hidden()).toEqual(['casual', 'no-deal', 'above', 'both', 'loyal'])
+    p.apply(windowShopper())
+    expect(hidden()).toEqual(['hib', 'engaged', 'above', 'both', 'loyal'])
+    p.apply(segment({ valueSegment: { id: 'loyal', name: 'Loyal', path: ['loyal'], pathNames: ['Loyal'], confidence: 1 } }))
+    expect(hidden()).not.toContain('loyal')
+  })
+
+  it('restores the element’s original hidden state', () => {
+    document.body.innerHTML = `<p id="a" hidden data-seglet-hide="deal-seeker"></p><p id="b" data-seglet-hide="deal-seeker"></p>`
+    const { p } = make()
+    p.start()
+    const a = document.getElementById('a')!
+    const b = document.getElementById('b')!
+    p.apply(dealSeeker())
+    expect([a.hidden, b.hidden]).toEqual([true, true])
+    p.apply(segment())
+    expect([a.hidden, b.hidden]).toEqual([true, false])
+    p.apply(dealSeeker())
+    p.stop()
+    expect([a.hidden, b.hidden]).toEqual([true, false])
+  })
+
+  it('handles blocks added after load, changed attributes and removed blocks', async () => {
+    const { p } = make()
+    p.start()
+    p.apply(dealSeeker())
+    const wrapper = document.createElement('section')
+    wrapper.innerHTML = `<div id="x" data-seglet-show="high-intent-browser"></div><div id="y" data-seglet-show="deal-seeker"></div>`
+    document.body.append(wrapper)
+    const late = document.createElement('div')
+    late.setAttribute('data-seglet-hide', 'engaged')
+    document.body.append(late)
+    await tick()
+    expect(document.getElementById('x')!.hidden).toBe(true)
+    expect(document.getElementById('y')!.hidden).toBe(false)
+    expect(late.hidden).toBe(true)
+
+    // Changing the rule re-evaluates the block.
+    document.getElementById('x')!.setAttribute('data-seglet-show', 'engaged')
+    late.removeAttribute('data-seglet-hide')
+    await tick()
+    expect(document.getElementById('x')!.hidden).toBe(false)
+    expect(late.hidden).toBe(false)
+
+    // A removed block gets its state back (it may be re-inserted by a framework).
+    const y = document.getElementById('y')!
+    y.setAttribute('data-seglet-show', 'casual')
+    await tick()
+    expect(y.hidden).toBe(true)
+    y.remove()
+    await tick()
+    expect(y.hidden).toBe(false)
+  })
+
+  it('does not touch blocks when blocks: false', () => {
+    document.body.innerHTML = `<div id="z" data-seglet-show="casual"></div>`
+    const { p } = make({ blocks: false })
+    p.start()
+    p.apply(segment())
+    expect(document.getElementById('z')!.hidden).toBe(false)
+  })
+})
+
+describe('onSegment and seglet:segment', () => {
+  it('dispatches a CustomEvent on window for each notable change', () => {
+    const { p } = make()
+    const seen: unknown[] = []
+    const listener = (e: Event) => seen.push((e as CustomEvent).detail)
+    window.addEventListener(SEGMENT_EVENT, listener)
+    const first = segment()
+    p.apply(first)
+    p.apply(segment({ intent: 0.85, confidence: 0.9 })) // small intent change: not notable
+    const second = dealSeeker()
+    p.apply(second)
+    const third = dealSeeker()
+    third.intent = 0.6 // crosses the threshold
+    p.apply(third)
+    p.apply(null)
+    window.removeEventListener(SEGMENT_EVENT, listener)
+    expect(seen).toEqual([first, second, third])
+  })
+
+  it('calls subscribers, immediately by default, and unsubscribes', () => {
+    const { p } = make()
+    const a: string[] = []
+    const b: string[] = []
+    p.apply(segment())
+    const offA = p.onSegment((s) => a.push(s.id))
+    const offB = p.onSegment((s) => b.push(s.id), { immediate: false })
+    p.apply(dealSeeker())
+    offA()
+    offA()
+    p.apply(windowShopper())
+    offB()
+    p.apply(segment())
+    expect(a).toEqual(['high-intent-browser', 'deal-seeker'])
+    expect(b).toEqual(['deal-seeker', 'window-shopper'])
+    expect(p.getSegment()!.id).toBe('high-intent-browser')
+  })
+
+  it('isolates a throwing callback and reports hook_failed', () => {
+    const { p, errors } = make()
+    const got: string[] = []
+    p.onSegment(() => {
+      throw new Error('boom')
+    })
+    p.onSegment((s) => got.push(s.id))
+    expect(() => p.apply(segment())).not.toThrow()
+    expect(got).toEqual(['high-intent-browser'])
+    expect(errors).toHaveLength(1)
+    expect(errors[0].code).toBe('hook_failed')
+    expect(errors[0].message).toContain('boom')
+  })
+
+  it('survives an onError that throws', () => {
+    const p = createPersonalizer({}, () => {
+      throw new Error('reporter down')
+    })
+    p.onSegment(() => {
+      throw new Error('boom')
+    })
+    expect(() => p.apply(segment())).not.toThrow()
+  })
+})
+
+describe('anti-flicker', () => {
+  it('adds seglet-pending at start and removes it at the first decision', () => {
+    vi.useFakeTimers()
+    const { p } = make({ antiFlicker: true })
+    p.start()
+    expect(html().classList.contains('seglet-pending')).toBe(true)
+    p.apply(segment())
+    expect(html().classList.contains('seglet-pending')).toBe(false)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('removes seglet-pending after the timeout without a decision', () => {
+    vi.useFakeTimers()
+    const { p } = make({ antiFlicker: true })
+    p.start()
+    vi.advanceTimersByTime(DEFAULT_ANTI_FLICKER_TIMEOUT_MS - 1)
+    expect(html().classList.contains('seglet-pending')).toBe(true)
+    vi.advanceTimersByTime(1)
+    expect(html().classList.contains('seglet-pending')).toBe(false)
+  })
+
+  it('honours antiFlickerTimeoutMs, is off by default and skipped when a segment is known', () => {
+    vi.useFakeTimers()
+    const custom = make({ antiFlicker: true, antiFlickerTimeoutMs: 50 }).p
+    custom.start()
+    vi.advanceTimersByTime(50)
+    expect(html().classList.contains('seglet-pending')).toBe(false)
+    custom.stop()
+
+    make().p.start()
+    expect(html().classList.contains('seglet-pending')).toBe(false)
+
+    const known = make({ antiFlicker: true }).p
+    known.apply(segment())
+    known.start()
+    expect(html().classList.contains('seglet-pending')).toBe(false)
+  })
+})

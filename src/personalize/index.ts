@@ -1,0 +1,15 @@
+export { createPersonalizer } from './createPersonalizer'
+export {
+  DEFAULT_ANTI_FLICKER_TIMEOUT_MS,
+  DEFAULT_INTENT_STEP,
+  SEGMENT_EVENT,
+  CLASS_PREFIX,
+  VALUE_CLASS_PREFIX,
+  INTENT_HIGH_CLASS,
+  PENDING_CLASS,
+  SEGMENT_ATTRIBUTE,
+  VALUE_SEGMENT_ATTRIBUTE,
+  BLOCK_ATTRIBUTES,
+  ANTI_FLICKER_CSS,
+} from './constants'
+export type { PersonalizeOptions, Personalizer, SegmentCallback, OnSegmentOptions } from './types'

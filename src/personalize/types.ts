@@ -1,0 +1,68 @@
+import type { Segment } from '../segments'
+
+/** Options of `createPersonalizer()`. */
+export interface PersonalizeOptions {
+  /**
+   * Add the `seglet-pending` class to `<html>` at start and remove it at the first decision or after
+   * `antiFlickerTimeoutMs`. Pair it with `ANTI_FLICKER_CSS` in the page's `<head>`.
+   * @default false
+   */
+  antiFlicker?: boolean
+  /**
+   * Longest time `seglet-pending` stays on `<html>`, in ms.
+   * @default DEFAULT_ANTI_FLICKER_TIMEOUT_MS (300)
+   */
+  antiFlickerTimeoutMs?: number
+  /**
+   * Show and hide `data-seglet-show` / `data-seglet-hide` / `data-seglet-intent-above` /
+   * `data-seglet-intent-below` blocks, including blocks added later.
+   * @default true
+   */
+  blocks?: boolean
+  /**
+   * Notify again when intent moved by at least this much, even when the segment stayed.
+   * @default DEFAULT_INTENT_STEP (0.1)
+   */
+  intentStep?: number
+  /**
+   * The document to personalise (an iframe's, say).
+   * @default globalThis.document, looked up at start()
+   */
+  document?: Document
+}
+
+/** Receives a segment. Throwing is reported as `hook_failed` and does not affect other callbacks. */
+export type SegmentCallback = (segment: Segment) => void
+
+/** Options of `onSegment()`. */
+export interface OnSegmentOptions {
+  /**
+   * Call the callback at once with the current segment, when there is one.
+   * @default true
+   */
+  immediate?: boolean
+}
+
+/** Hands segments to the page: callbacks, `<html>` classes, declarative blocks, a window event. */
+export interface Personalizer {
+  /**
+   * Apply a decision: update `<html>` and the blocks, and — when the segment meaningfully changed —
+   * call `onSegment()` callbacks and dispatch `seglet:segment`. `null` (after `forget()`) removes
+   * every class and attribute Seglet set and re-evaluates blocks; callbacks are not called with it.
+   */
+  apply(segment: Segment | null): void
+  /**
+   * Subscribe to segment changes; returns an unsubscribe function.
+   *
+   * @example
+   * const off = personalizer.onSegment((s) => { if (s.id === 'deal-seeker') showCoupon() })
+   * off()
+   */
+  onSegment(callback: SegmentCallback, options?: OnSegmentOptions): () => void
+  /** The latest applied segment, or null. */
+  getSegment(): Segment | null
+  /** Start touching the DOM: anti-flicker, `<html>` markers, blocks and their MutationObserver. Idempotent. */
+  start(): void
+  /** Stop observing and undo every change Seglet made to the DOM. Callbacks stay subscribed. */
+  stop(): void
+}
