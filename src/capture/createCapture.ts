@@ -1,0 +1,233 @@
+import type { SegletError } from '../errors/index'
+import { validateEvent } from '../events/validateEvent'
+import type { PageType, ShopperEvent, StoredEvent } from '../events/types'
+import { createIdFactory } from './lib/createIdFactory'
+import { detectPage } from './lib/detectPage'
+import { getCurrentUrl } from './lib/getCurrentUrl'
+import { mapDataLayerEntry } from './lib/mapDataLayerEntry'
+import { mapShopifyEvent } from './lib/mapShopifyEvent'
+import { matchPageType } from './lib/matchPageType'
+import { observeDataLayer } from './lib/observeDataLayer'
+import { observeEngagement, type EngagementObserver } from './lib/observeEngagement'
+import { observeHistory } from './lib/observeHistory'
+import { readCaptureOptions } from './lib/readCaptureOptions'
+import { resolvePageStats } from './lib/resolvePageStats'
+import { toSegletError } from './lib/toSegletError'
+import type { Capture, CaptureDependencies } from './types'
+
+/**
+ * How long after an SPA navigation the page is read (page type, JSON-LD, page stats), so the router has
+ * rendered the new page instead of leaving the old page's `<meta>` tags in place. Navigations within this
+ * window are coalesced into one page view.
+ */
+export const NAVIGATION_SETTLE_MS = 100
+
+type Source = 'track' | 'autocapture' | 'bridge'
+
+/**
+ * Creates the capture stage. `track()` validates, stamps and queues; `start()` turns on autocapture (page
+ * views, SPA navigations, engagement, scroll depth) and the GA4 `dataLayer` bridge; `shopifyEvent()` maps
+ * Shopify customer events. Autocapture and bridges never throw into the page: failures go to `onError`.
+ * Nothing touches `window` before `start()`.
+ *
+ * Duplicates from automatic sources are dropped: a page view of the URL that already had one (a
+ * `replaceState` to the same URL, a `page_viewed` or `view_item_list` after autocapture), a product view of a
+ * product already viewed on this page view, a purchase whose order id was already captured on this page.
+ * Direct `track()` calls are always kept.
+ *
+ * @example
+ * const capture = createCapture({ enqueue: (e) => store.add(e), onError: report, options: { scrollDepth: false } })
+ * capture.start()
+ * capture.track({ type: 'add_to_cart', productId: 'sku-1', price: 19.9, currency: 'EUR' })
+ * analytics.subscribe('checkout_completed', capture.shopifyEvent) // in a Shopify custom pixel
+ */
+export function createCapture({ enqueue, onError, options = {} }: CaptureDependencies): Capture {
+  const settings = readCaptureOptions(options)
+  const nextId = createIdFactory()
+  // Per page: what automatic sources must not capture twice.
+  let lastPageViewUrl: string | undefined
+  let productsSeen = new Set<string>()
+  const ordersSeen = new Set<string>()
+
+  let started = false
+  let cleanups: Array<() => void> = []
+  let engagement: EngagementObserver | undefined
+  let currentUrl: string | undefined
+  let currentPageType: PageType | undefined
+  let settleTimer: ReturnType<typeof setTimeout> | undefined
+
+  const report = (error: SegletError) => {
+    try {
+      onError(error)
+    } catch {
+      // The reporter is the shop's code; its failure must not reach the page either.
+    }
+  }
+
+  const commit = (event: ShopperEvent): StoredEvent => {
+    const stored = event as StoredEvent
+    stored.id = nextId()
+    stored.ts = Date.now()
+    if (event.type === 'page_view') {
+      lastPageViewUrl = event.url
+      productsSeen = new Set()
+    } else if (event.type === 'product_view') productsSeen.add(event.productId)
+    else if (event.type === 'purchase') ordersSeen.add(event.orderId)
+    enqueue(stored)
+    return stored
+  }
+
+  const isDuplicate = (event: ShopperEvent): boolean =>
+    (event.type === 'page_view' && event.url === lastPageViewUrl) ||
+    (event.type === 'product_view' && productsSeen.has(event.productId)) ||
+    (event.type === 'purchase' && ordersSeen.has(event.orderId))
+
+  /** Validates and commits an event from an automatic source; never throws. */
+  const capture = (raw: unknown, source: Exclude<Source, 'track'>, context: string, dedupe = true): void => {
+    try {
+      const event = validateEvent(raw)
+      if (dedupe && isDuplicate(event)) return
+      commit(event)
+    } catch (error) {
+      report(toSegletError(error, source, context))
+    }
+  }
+
+  const guard = (context: string, fn: () => void) => () => {
+    try {
+      fn()
+    } catch (error) {
+      report(toSegletError(error, 'autocapture', context))
+    }
+  }
+
+  const showPage = (win: Window) => {
+    const url = getCurrentUrl(win)
+    const { pageType, product } = detectPage(win.document, url, settings.pageTypePatterns)
+    currentUrl = url
+    currentPageType = pageType
+    if (!settings.pageViews) return
+    let stats
+    try {
+      stats = resolvePageStats(win.document, url, settings.pageStats)
+    } catch (error) {
+      report(toSegletError(error, 'autocapture', 'pageStats option failed'))
+    }
+    const pageView = { type: 'page_view', url, pageType, stats }
+    if (stats !== undefined) {
+      try {
+        validateEvent(pageView)
+      } catch (error) {
+        report(toSegletError(error, 'autocapture', 'page stats ignored'))
+        pageView.stats = undefined
+      }
+    }
+    // Dropped when this URL already had its page view (a `track()` before start, a same-URL navigation).
+    capture(pageView, 'autocapture', 'page view dropped')
+    if (product) capture({ type: 'product_view', ...product }, 'autocapture', 'JSON-LD product view dropped')
+  }
+
+  const onNavigation = (win: Window) => {
+    const url = getCurrentUrl(win)
+    if (url === currentUrl) return
+    // A page that never got its page view (a redirect within the settle time) hands its time to the next one.
+    const pending = settleTimer !== undefined
+    if (!pending) engagement?.flush()
+    currentUrl = url
+    currentPageType = undefined
+    engagement?.begin(url, pending)
+    clearTimeout(settleTimer)
+    settleTimer = setTimeout(guard('page view failed', () => {
+      settleTimer = undefined
+      showPage(win)
+    }), NAVIGATION_SETTLE_MS)
+  }
+
+  const onDataLayerEntry = (entry: unknown) => {
+    let events: unknown[] | null
+    try {
+      events = mapDataLayerEntry(entry, getCurrentUrl(window))
+    } catch (error) {
+      report(toSegletError(error, 'bridge', 'GA4 dataLayer entry dropped'))
+      return
+    }
+    if (!events) return
+    for (const event of events) capture(event, 'bridge', 'GA4 dataLayer entry dropped')
+  }
+
+  const startAutocapture = (win: Window) => {
+    const doc = win.document
+    if (settings.pageViews || settings.engagement) {
+      if (settings.engagement) {
+        const observer = observeEngagement(win, {
+          scroll: settings.scrollDepth,
+          emit: (url, visibleMs, scrollDepth) => {
+            const pageType = url === currentUrl && currentPageType ? currentPageType : matchPageType(url, settings.pageTypePatterns)
+            capture({ type: 'engagement', url, pageType, visibleMs, scrollDepth }, 'autocapture', 'engagement dropped', false)
+          },
+        })
+        engagement = observer
+        cleanups.push(() => {
+          observer.stop()
+          engagement = undefined
+        })
+      }
+      const onLoad = guard('page view failed', () => showPage(win))
+      currentUrl = getCurrentUrl(win)
+      engagement?.begin(currentUrl)
+      if (doc.readyState === 'loading') {
+        // JSON-LD and meta tags further down are not parsed yet.
+        doc.addEventListener('DOMContentLoaded', onLoad, { once: true })
+        cleanups.push(() => doc.removeEventListener('DOMContentLoaded', onLoad))
+      } else onLoad()
+      cleanups.push(observeHistory(win, guard('navigation failed', () => onNavigation(win))))
+      cleanups.push(() => {
+        clearTimeout(settleTimer)
+        settleTimer = undefined
+      })
+    }
+    if (settings.dataLayer) {
+      try {
+        cleanups.push(observeDataLayer(win, settings.dataLayerName, onDataLayerEntry))
+      } catch (error) {
+        report(toSegletError(error, 'bridge', 'GA4 bridge not started'))
+      }
+    }
+  }
+
+  return {
+    track(input) {
+      return commit(validateEvent(input))
+    },
+
+    start() {
+      if (started || typeof window === 'undefined' || typeof document === 'undefined') return
+      started = true
+      if (!settings.autocapture) return
+      guard('autocapture failed to start', () => startAutocapture(window))()
+    },
+
+    stop() {
+      if (!started) return
+      started = false
+      guard('engagement flush failed', () => engagement?.flush())()
+      // Undo in reverse order of setup.
+      for (const cleanup of cleanups.reverse()) guard('stop failed', cleanup)()
+      cleanups = []
+      currentUrl = undefined
+      currentPageType = undefined
+    },
+
+    shopifyEvent(event) {
+      let events: unknown[] | null
+      try {
+        events = mapShopifyEvent(event, settings.pageTypePatterns)
+      } catch (error) {
+        report(toSegletError(error, 'bridge', 'Shopify event dropped'))
+        return
+      }
+      if (!events) return
+      for (const mapped of events) capture(mapped, 'bridge', 'Shopify event dropped')
+    },
+  }
+}

@@ -1,0 +1,5 @@
+export { createCapture, NAVIGATION_SETTLE_MS } from './createCapture'
+export { DEFAULT_PAGE_TYPE_PATTERNS } from './pageTypePatterns'
+export { GA4_EVENT_NAMES } from './lib/mapDataLayerEntry'
+export { SHOPIFY_EVENT_NAMES } from './lib/mapShopifyEvent'
+export type { Capture, CaptureDependencies, CaptureOptions, PageStatsSource, PageTypePattern } from './types'

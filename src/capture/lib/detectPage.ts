@@ -1,0 +1,22 @@
+import { PAGE_TYPES, type PageType } from '../../events/types'
+import type { PageTypePattern } from '../types'
+import { matchPageType } from './matchPageType'
+import { readJsonLdProduct, type JsonLdProduct } from './readJsonLdProduct'
+import { readMeta } from './readMeta'
+
+/**
+ * The page type, by precedence: `<meta name="seglet:page-type">`, then a schema.org `Product` in JSON-LD, then
+ * the URL rules. On a product page the JSON-LD product (when there is one) is returned too.
+ */
+export function detectPage(
+  doc: Document,
+  url: string,
+  patterns: readonly PageTypePattern[],
+): { pageType: PageType; product?: JsonLdProduct } {
+  const meta = readMeta(doc, 'seglet:page-type')?.toLowerCase()
+  const declared = meta && PAGE_TYPES.includes(meta as PageType) ? (meta as PageType) : undefined
+  // JSON-LD is parsed only when it can matter: no declared type, or a declared product page.
+  const product = declared === undefined || declared === 'product' ? readJsonLdProduct(doc) : undefined
+  const pageType = declared ?? (product ? 'product' : matchPageType(url, patterns))
+  return pageType === 'product' && product ? { pageType, product } : { pageType }
+}

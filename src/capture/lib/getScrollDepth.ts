@@ -1,0 +1,11 @@
+/**
+ * How far down the page the bottom of the viewport is, 0–1. A page that fits in the viewport counts as fully
+ * seen; an unmeasurable one (no layout) as 0.
+ */
+export function getScrollDepth(win: Window): number {
+  const doc = win.document
+  const height = Math.max(doc.documentElement?.scrollHeight ?? 0, doc.body?.scrollHeight ?? 0)
+  if (!(height > 0)) return 0
+  const bottom = (win.scrollY || win.pageYOffset || 0) + (win.innerHeight || 0)
+  return bottom >= height ? 1 : Math.max(0, bottom / height)
+}

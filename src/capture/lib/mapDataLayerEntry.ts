@@ -1,0 +1,77 @@
+import { prop } from './prop'
+import { mapGa4Items } from './mapGa4Items'
+import { sumItems } from './sumItems'
+import { toAmount } from './toAmount'
+import { toCurrency } from './toCurrency'
+import { toId } from './toId'
+
+/** The GA4 ecommerce events the bridge understands; every other entry is ignored. */
+export const GA4_EVENT_NAMES = [
+  'view_item', 'view_item_list', 'add_to_cart', 'remove_from_cart', 'begin_checkout', 'purchase', 'refund', 'search',
+] as const
+
+/**
+ * Maps one `dataLayer` entry to unvalidated Seglet events. Two shapes are understood: the GTM object
+ * `{ event: 'purchase', ecommerce: { … } }` (parameters are read from `ecommerce`, else from the entry itself)
+ * and gtag's `arguments` `['event', 'purchase', { … }]`. Returns `null` for anything unrelated (`gtm.js`,
+ * `config`, custom events).
+ *
+ * - `view_item` → `product_view` of its first item.
+ * - `view_item_list` → `page_view` of the current URL with page type `category`: a product list is the
+ *   signal of a category page. The capture drops it when the URL already had its page view, so a list on
+ *   the home or search page does not turn that page into a category page.
+ * - `add_to_cart` / `remove_from_cart` → one event per item.
+ * - `begin_checkout`, `purchase` (`transaction_id` → `orderId`), `refund` → one event; `value` falls back to
+ *   the sum of the items, `currency` to the first item's.
+ * - `search` → `search` with `search_term`.
+ */
+export function mapDataLayerEntry(entry: unknown, currentUrl: string): unknown[] | null {
+  if (typeof entry !== 'object' || entry === null) return null
+  let name: unknown
+  let params: unknown
+  if (prop(entry, '0') === 'event') {
+    name = prop(entry, '1')
+    params = prop(entry, '2') ?? {}
+  } else {
+    name = prop(entry, 'event')
+    const ecommerce = prop(entry, 'ecommerce')
+    params = typeof ecommerce === 'object' && ecommerce !== null ? ecommerce : entry
+  }
+  if (typeof name !== 'string' || !(GA4_EVENT_NAMES as readonly string[]).includes(name)) return null
+
+  const items = mapGa4Items(prop(params, 'items'))
+  const firstItem = Array.isArray(prop(params, 'items')) ? (prop(params, 'items') as unknown[])[0] : undefined
+  const currency = toCurrency(prop(params, 'currency') ?? prop(firstItem, 'currency'))
+  switch (name) {
+    case 'view_item': {
+      if (!Array.isArray(items) || items.length === 0) return [{ type: 'product_view', productId: undefined }]
+      const item = items[0] as Record<string, unknown>
+      return [{ type: 'product_view', productId: item.productId, price: item.price, currency, category: item.category }]
+    }
+    case 'view_item_list':
+      return [{ type: 'page_view', url: currentUrl, pageType: 'category' }]
+    case 'add_to_cart':
+    case 'remove_from_cart':
+      if (!Array.isArray(items) || items.length === 0) return [{ type: name, productId: undefined }]
+      return items.map((item) => ({
+        type: name,
+        productId: prop(item, 'productId'),
+        quantity: prop(item, 'quantity'),
+        price: prop(item, 'price'),
+        currency,
+      }))
+    case 'begin_checkout':
+      return [{ type: name, value: toAmount(prop(params, 'value')) ?? sumItems(items), currency, items }]
+    case 'purchase':
+    case 'refund':
+      return [{
+        type: name,
+        orderId: toId(prop(params, 'transaction_id')),
+        value: toAmount(prop(params, 'value')) ?? sumItems(items),
+        currency,
+        items,
+      }]
+    default:
+      return [{ type: 'search', query: prop(params, 'search_term') ?? prop(entry, 'search_term') }]
+  }
+}

@@ -1,0 +1,82 @@
+import { normalizeUrl } from '../../events/lib/normalizeUrl'
+import type { PageTypePattern } from '../types'
+import { matchPageType } from './matchPageType'
+import { mapShopifyLineItems } from './mapShopifyLineItems'
+import { prop } from './prop'
+import { toAmount } from './toAmount'
+import { toCurrency } from './toCurrency'
+import { toId } from './toId'
+
+/** The Shopify standard events the bridge understands; every other name is ignored. */
+export const SHOPIFY_EVENT_NAMES = [
+  'page_viewed', 'product_viewed', 'collection_viewed', 'product_added_to_cart', 'checkout_started',
+  'checkout_completed', 'search_submitted',
+] as const
+
+/**
+ * Maps one Shopify Web Pixels event (`{ name, data, context }`) to unvalidated Seglet events, or `null` for
+ * names Seglet does not use.
+ *
+ * - `page_viewed` → `page_view` of `context.document.location`, page type from the URL rules (a pixel runs
+ *   in a sandbox and cannot read the shop's DOM).
+ * - `collection_viewed` → `page_view` with page type `category` (dropped when that URL already had one).
+ * - `product_viewed` → `product_view` (product id, else variant id; variant price; product type).
+ * - `product_added_to_cart` → `add_to_cart` from `cartLine` (`merchandise`, `quantity`).
+ * - `checkout_started` → `begin_checkout`; `checkout_completed` → `purchase` (`order.id`, else the checkout
+ *   `token`), both with `totalPrice` and `lineItems`.
+ * - `search_submitted` → `search` with `searchResult.query`.
+ */
+export function mapShopifyEvent(event: unknown, patterns: readonly PageTypePattern[]): unknown[] | null {
+  const name = prop(event, 'name')
+  if (typeof name !== 'string' || !(SHOPIFY_EVENT_NAMES as readonly string[]).includes(name)) return null
+  const data = prop(event, 'data')
+  switch (name) {
+    case 'page_viewed':
+    case 'collection_viewed': {
+      const location = prop(prop(prop(event, 'context'), 'document'), 'location')
+      const href = prop(location, 'href')
+      const url = typeof href === 'string' && href.length <= 4096 ? normalizeUrl(href) : undefined
+      const pageType = name === 'collection_viewed' ? 'category' : url ? matchPageType(url, patterns) : 'other'
+      return [{ type: 'page_view', url: url ?? href, pageType }]
+    }
+    case 'product_viewed': {
+      const variant = prop(data, 'productVariant')
+      const product = prop(variant, 'product')
+      const price = prop(variant, 'price')
+      return [{
+        type: 'product_view',
+        productId: toId(prop(product, 'id') ?? prop(variant, 'id')),
+        price: toAmount(prop(price, 'amount')),
+        currency: toCurrency(prop(price, 'currencyCode')),
+        category: prop(product, 'type'),
+      }]
+    }
+    case 'product_added_to_cart': {
+      const line = prop(data, 'cartLine')
+      const merchandise = prop(line, 'merchandise')
+      const price = prop(merchandise, 'price')
+      return [{
+        type: 'add_to_cart',
+        productId: toId(prop(prop(merchandise, 'product'), 'id') ?? prop(merchandise, 'id')),
+        quantity: toAmount(prop(line, 'quantity')),
+        price: toAmount(prop(price, 'amount')),
+        currency: toCurrency(prop(price, 'currencyCode') ?? prop(prop(prop(line, 'cost'), 'totalAmount'), 'currencyCode')),
+      }]
+    }
+    case 'checkout_started':
+    case 'checkout_completed': {
+      const checkout = prop(data, 'checkout')
+      const total = prop(checkout, 'totalPrice')
+      const common = {
+        value: toAmount(prop(total, 'amount')),
+        currency: toCurrency(prop(checkout, 'currencyCode') ?? prop(total, 'currencyCode')),
+        items: mapShopifyLineItems(prop(checkout, 'lineItems')),
+      }
+      if (name === 'checkout_started') return [{ type: 'begin_checkout', ...common }]
+      const orderId = toId(prop(prop(checkout, 'order'), 'id') ?? prop(checkout, 'token'))
+      return [{ type: 'purchase', orderId, ...common }]
+    }
+    default:
+      return [{ type: 'search', query: prop(prop(data, 'searchResult'), 'query') }]
+  }
+}

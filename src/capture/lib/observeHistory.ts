@@ -1,0 +1,16 @@
+import { wrapMethod } from './wrapMethod'
+
+/**
+ * Calls `onChange` after every `history.pushState` / `replaceState` (their behaviour and return values are
+ * unchanged) and on `popstate`. Returns a function that removes everything.
+ */
+export function observeHistory(win: Window, onChange: () => void): () => void {
+  const restorePush = wrapMethod(win.history, 'pushState', onChange)
+  const restoreReplace = wrapMethod(win.history, 'replaceState', onChange)
+  win.addEventListener('popstate', onChange)
+  return () => {
+    restorePush()
+    restoreReplace()
+    win.removeEventListener('popstate', onChange)
+  }
+}

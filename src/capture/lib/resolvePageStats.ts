@@ -1,0 +1,23 @@
+import type { PageStats } from '../../events/types'
+import type { PageStatsSource } from '../types'
+import { parsePageStats } from './parsePageStats'
+import { readMeta } from './readMeta'
+
+const hasOwn = Object.prototype.hasOwnProperty
+
+/**
+ * Page statistics for the current page: `<meta name="seglet:page-stats">` first, then the `pageStats` option
+ * (a table keyed by path and query, then by path; or a function). Validation happens with the page view.
+ */
+export function resolvePageStats(doc: Document, url: string, source: PageStatsSource | undefined): PageStats | undefined {
+  const meta = readMeta(doc, 'seglet:page-stats')
+  if (meta) {
+    const stats = parsePageStats(meta)
+    if (stats) return stats
+  }
+  if (typeof source === 'function') return source(url)
+  if (!source) return undefined
+  if (hasOwn.call(source, url)) return source[url]
+  const path = url.split('?')[0]
+  return hasOwn.call(source, path) ? source[path] : undefined
+}

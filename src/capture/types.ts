@@ -1,0 +1,98 @@
+import type { ErrorReporter } from '../errors/index'
+import type { PageStats, PageType, StoredEvent } from '../events/types'
+
+/**
+ * One URL rule: a RegExp tested against the page's path and query, or a string that must occur in them.
+ *
+ * @example
+ * const rule: PageTypePattern = [/^\/shop\/[^/]+$/, 'product']
+ */
+export type PageTypePattern = readonly [pattern: RegExp | string, pageType: PageType]
+
+/**
+ * Where page statistics come from when the page has no `<meta name="seglet:page-stats">`: a table keyed by
+ * path (the path and query are tried first, then the path alone), or a function of the path and query.
+ *
+ * @example
+ * const stats: PageStatsSource = { '/': { bounceRate: 0.02, exitRate: 0.05 } }
+ */
+export type PageStatsSource = Readonly<Record<string, PageStats>> | ((url: string) => PageStats | undefined)
+
+/**
+ * Options of `createCapture()`. Every field is optional.
+ *
+ * @example
+ * const options: CaptureOptions = { scrollDepth: false, dataLayerName: 'shopLayer' }
+ */
+export interface CaptureOptions {
+  /**
+   * Master switch for everything automatic: page views, engagement, scroll depth and the `dataLayer` bridge.
+   * With `false`, only `track()` and `shopifyEvent()` capture.
+   * @default true
+   */
+  autocapture?: boolean
+  /**
+   * A `page_view` on `start()` and on every SPA navigation (`pushState`, `replaceState` to a new URL, `popstate`).
+   * @default true
+   */
+  pageViews?: boolean
+  /**
+   * `engagement` events with the time the page was visible, sent when the page changes, is hidden or is left.
+   * @default true
+   */
+  engagement?: boolean
+  /**
+   * Measure the deepest scroll of each page view for `engagement` events (reported as 0 when off).
+   * @default true
+   */
+  scrollDepth?: boolean
+  /**
+   * Read GA4 ecommerce events from `window[dataLayerName]`: entries already there and every later push.
+   * @default true
+   */
+  dataLayer?: boolean
+  /**
+   * Name of the GA4 / Google Tag Manager data layer on `window`.
+   * @default 'dataLayer'
+   */
+  dataLayerName?: string
+  /**
+   * URL rules for the page type, tried in order after `<meta name="seglet:page-type">` and schema.org `Product`
+   * JSON-LD; the first match wins, `other` when none does. Replaces the defaults.
+   * @default DEFAULT_PAGE_TYPE_PATTERNS
+   */
+  pageTypePatterns?: readonly PageTypePattern[]
+  /**
+   * Page statistics for pages without `<meta name="seglet:page-stats">`.
+   * @default undefined (no statistics)
+   */
+  pageStats?: PageStatsSource
+}
+
+/** Everything `createCapture()` needs from the rest of Seglet. */
+export interface CaptureDependencies {
+  /** Receives every validated, stamped event. Must be cheap: called on the caller's stack. */
+  enqueue: (event: StoredEvent) => void
+  /** Receives failures of autocapture (`autocapture_failed`) and the bridges (`bridge_invalid`). */
+  onError: ErrorReporter
+  options?: CaptureOptions
+}
+
+/**
+ * The capture stage: direct tracking, autocapture and the Shopify bridge.
+ *
+ * @example
+ * const capture = createCapture({ enqueue: store.add, onError: report, options: {} })
+ * capture.start()
+ * capture.track({ type: 'search', query: 'red shoes' })
+ */
+export interface Capture {
+  /** Validates, stamps `id` and `ts`, and queues one event. Throws `ValidationError` for bad input. */
+  track(event: unknown): StoredEvent
+  /** Starts autocapture (idempotent). Does nothing without a `window`. */
+  start(): void
+  /** Flushes engagement, removes every listener and restores `history` and `dataLayer.push` (idempotent). */
+  stop(): void
+  /** Maps one Shopify Web Pixels event (`analytics.subscribe(name, seglet.shopifyEvent)`). Never throws. */
+  shopifyEvent(event: unknown): void
+}
