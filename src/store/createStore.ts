@@ -262,7 +262,7 @@ export function createStore(options: StoreOptions = {}): EventStore {
   }
 
   const withUnsaved = (stored: StoredEvent[]): StoredEvent[] => {
-    const merged = mergeEvents([stored, inflight.values(), queued.values(), memory.values()])
+    const merged = mergeEvents([stored, memory.values(), inflight.values(), queued.values()])
     return applyRetention(merged, policy, Date.now())
   }
 

@@ -1,0 +1,584 @@
+import { forceCloseDatabase } from 'fake-indexeddb'
+import { openDB } from 'idb'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { OptionsError, type SegletError } from '../errors/index'
+import type { StoredEvent } from '../events/types'
+import { DAY_MS } from '../privacy/index'
+import {
+  createStore,
+  DB_VERSION,
+  DEFAULT_FLUSH_DELAY_MS,
+  DEFAULT_MAX_EVENTS,
+  type EventStore,
+  type StoreOptions,
+} from './index'
+
+let dbCounter = 0
+let idCounter = 0
+let dbName = ''
+const stores: EventStore[] = []
+
+/** A store on this test's fresh database, closed after the test. */
+const open = (options: StoreOptions = {}): EventStore => {
+  const store = createStore({ dbName, persist: true, ...options })
+  stores.push(store)
+  return store
+}
+
+const pageView = (overrides: Partial<StoredEvent> = {}): StoredEvent =>
+  ({ type: 'page_view', url: '/', pageType: 'home', id: `e${++idCounter}`, ts: Date.now(), ...overrides }) as StoredEvent
+
+const purchase = (daysAgo: number): StoredEvent =>
+  ({
+    type: 'purchase', orderId: `o${++idCounter}`, value: 10, currency: 'EUR', items: [],
+    id: `p${idCounter}`, ts: Date.now() - daysAgo * DAY_MS,
+  }) as StoredEvent
+
+/** What IndexedDB holds, read without the store. */
+const rawEvents = async (name = dbName): Promise<StoredEvent[]> => {
+  const db = await openDB(name)
+  try {
+    return db.objectStoreNames.contains('events') ? ((await db.getAll('events')) as StoredEvent[]) : []
+  } finally {
+    db.close()
+  }
+}
+
+const databaseExists = async (name = dbName) => (await indexedDB.databases()).some((d) => d.name === name)
+
+/** Calls of `IDBDatabase#transaction` that write events. */
+const spyOnWrites = () => {
+  const spy = vi.spyOn(IDBDatabase.prototype, 'transaction')
+  return () => spy.mock.calls.filter(([names, mode]) => mode === 'readwrite' && [names].flat().includes('events')).length
+}
+
+const errorsOf = (onError: ReturnType<typeof vi.fn>) => onError.mock.calls.map(([e]) => (e as SegletError).code)
+
+beforeEach(() => {
+  dbName = `seglet-test-${++dbCounter}`
+})
+
+afterEach(async () => {
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+  vi.unstubAllGlobals()
+  await Promise.all(stores.splice(0).map((s) => s.close()))
+})
+
+describe('writing', () => {
+  it('persists events and returns them sorted by ts, each id once', async () => {
+    const store = open()
+    const t = Date.now()
+    const [a, b, c] = [pageView({ ts: t - 1 }), pageView({ ts: t - 3 }), pageView({ ts: t - 2 })]
+    store.enqueue(a)
+    store.enqueue(b)
+    store.enqueue(b)
+    await store.flush()
+    store.enqueue(c)
+    store.enqueue(a)
+    expect(store.mode).toBe('indexeddb')
+    expect((await store.getEvents()).map((e) => e.id)).toEqual([b.id, c.id, a.id])
+    expect(await rawEvents()).toHaveLength(2)
+  })
+
+  it('batches N enqueues into one transaction', async () => {
+    const store = open()
+    await store.getEvents() // open the database first, so only the flush is counted
+    const writes = spyOnWrites()
+    for (let i = 0; i < 200; i++) store.enqueue(pageView())
+    expect(writes()).toBe(0) // enqueue does no I/O on the caller's stack
+    await store.flush()
+    expect(writes()).toBe(1)
+    expect(await rawEvents()).toHaveLength(200)
+  })
+
+  it('flush waits for a flush already in flight', async () => {
+    const store = open()
+    store.enqueue(pageView())
+    void store.flush()
+    await store.flush()
+    expect(await rawEvents()).toHaveLength(1)
+  })
+
+  it('reads events other tabs wrote', async () => {
+    const tabA = open()
+    const tabB = open()
+    tabA.enqueue(pageView({ id: 'from-a' }))
+    await tabA.flush()
+    tabB.enqueue(pageView({ id: 'from-b' }))
+    expect((await tabB.getEvents()).map((e) => e.id).sort()).toEqual(['from-a', 'from-b'])
+  })
+
+  it('two tabs writing 500 events each at once store exactly 1,000', async () => {
+    const tabA = open()
+    const tabB = open()
+    const shared = Array.from({ length: 20 }, () => pageView()) // the same event seen by both tabs
+    for (let i = 0; i < 500; i++) {
+      tabA.enqueue(pageView({ id: `a-${i}` }))
+      tabB.enqueue(pageView({ id: `b-${i}` }))
+    }
+    await Promise.all([tabA.flush(), tabB.flush()])
+    for (const event of shared) {
+      tabA.enqueue(event)
+      tabB.enqueue(event)
+    }
+    await Promise.all([tabA.flush(), tabB.flush()])
+    const stored = await rawEvents()
+    expect(stored).toHaveLength(1020)
+    expect(new Set(stored.map((e) => e.id)).size).toBe(1020)
+    expect(await open().getEvents()).toHaveLength(1020)
+  })
+})
+
+describe('when it flushes', () => {
+  it('flushes on its own within flushDelayMs (setTimeout where requestIdleCallback is missing)', async () => {
+    const store = open()
+    await store.getEvents()
+    const writes = spyOnWrites()
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    store.enqueue(pageView())
+    store.enqueue(pageView())
+    vi.advanceTimersByTime(DEFAULT_FLUSH_DELAY_MS - 1)
+    expect(writes()).toBe(0)
+    vi.advanceTimersByTime(1)
+    expect(writes()).toBe(1)
+    vi.useRealTimers()
+    await store.flush()
+    expect(await rawEvents()).toHaveLength(2)
+  })
+
+  it('uses requestIdleCallback with flushDelayMs as its timeout', async () => {
+    const idle = vi.fn((_cb: IdleRequestCallback, _opts?: IdleRequestOptions) => 7)
+    vi.stubGlobal('requestIdleCallback', idle)
+    vi.stubGlobal('cancelIdleCallback', vi.fn())
+    const store = open({ flushDelayMs: 400 })
+    await store.getEvents()
+    const writes = spyOnWrites()
+    store.enqueue(pageView())
+    store.enqueue(pageView())
+    expect(idle).toHaveBeenCalledTimes(1)
+    expect(idle.mock.calls[0][1]).toEqual({ timeout: 400 })
+    idle.mock.calls[0][0]({ didTimeout: false, timeRemaining: () => 50 })
+    expect(writes()).toBe(1)
+    await store.flush()
+    expect(await rawEvents()).toHaveLength(2)
+  })
+
+  it('starts the write transaction synchronously on pagehide', async () => {
+    const store = open()
+    await store.getEvents()
+    const writes = spyOnWrites()
+    store.enqueue(pageView())
+    store.enqueue(pageView())
+    window.dispatchEvent(new Event('pagehide'))
+    expect(writes()).toBe(1) // no await before db.transaction(): the browser commits it as the page goes
+    await store.flush()
+    expect(await rawEvents()).toHaveLength(2)
+  })
+
+  it('flushes when the page becomes hidden, not when it becomes visible', async () => {
+    const store = open()
+    await store.getEvents()
+    const writes = spyOnWrites()
+    store.enqueue(pageView())
+    const setVisibility = (state: DocumentVisibilityState) => {
+      Object.defineProperty(document, 'visibilityState', { value: state, configurable: true })
+      document.dispatchEvent(new Event('visibilitychange'))
+    }
+    try {
+      setVisibility('visible')
+      expect(writes()).toBe(0)
+      setVisibility('hidden')
+      expect(writes()).toBe(1)
+    } finally {
+      delete (document as { visibilityState?: unknown }).visibilityState
+    }
+    await store.flush()
+    expect(await rawEvents()).toHaveLength(1)
+  })
+
+  it('adds its page listeners on the first enqueue and removes them on close', async () => {
+    const add = vi.spyOn(window, 'addEventListener')
+    const remove = vi.spyOn(window, 'removeEventListener')
+    const store = open()
+    expect(add).not.toHaveBeenCalledWith('pagehide', expect.anything(), true)
+    store.enqueue(pageView())
+    store.enqueue(pageView())
+    expect(add.mock.calls.filter(([type]) => type === 'pagehide')).toHaveLength(1)
+    await store.close()
+    expect(remove).toHaveBeenCalledWith('pagehide', expect.any(Function), true)
+    expect(await rawEvents()).toHaveLength(2) // close() flushed first
+  })
+
+  it('keeps events enqueued after close in memory only', async () => {
+    const store = open()
+    store.enqueue(pageView())
+    await store.close()
+    store.enqueue(pageView({ id: 'late' }))
+    await store.flush()
+    expect(store.mode).toBe('memory')
+    expect((await store.getEvents()).map((e) => e.id)).toContain('late')
+    expect(await rawEvents()).toHaveLength(1)
+  })
+})
+
+describe('retention', () => {
+  it('prunes raw events after retentionDays and purchases after purchaseRetentionDays', async () => {
+    const store = open()
+    const fresh = pageView({ id: 'fresh' })
+    const old = pageView({ id: 'old', ts: Date.now() - 31 * DAY_MS })
+    const recentPurchase = { ...purchase(31), id: 'purchase-31d' }
+    const oldRefund = { ...purchase(400), type: 'refund', id: 'refund-400d' } as StoredEvent
+    const expired = { ...purchase(731), id: 'purchase-731d' }
+    for (const e of [fresh, old, recentPurchase, oldRefund, expired]) store.enqueue(e)
+    await store.flush()
+    const kept = ['refund-400d', 'purchase-31d', 'fresh']
+    expect((await rawEvents()).map((e) => e.id).sort()).toEqual([...kept].sort())
+    expect((await store.getEvents()).map((e) => e.id)).toEqual(kept)
+  })
+
+  it('caps raw events at maxEvents, oldest first, never counting purchases', async () => {
+    const store = open({ maxEvents: 3 })
+    const raw = Array.from({ length: 6 }, (_, i) => pageView({ id: `r${i}`, ts: Date.now() - (10 - i) * 1000 }))
+    const purchases = [purchase(5), purchase(3)]
+    for (const e of [...raw, ...purchases]) store.enqueue(e)
+    await store.flush()
+    const stored = (await rawEvents()).map((e) => e.id).sort()
+    expect(stored).toEqual(['r3', 'r4', 'r5', ...purchases.map((p) => p.id)].sort())
+    expect(DEFAULT_MAX_EVENTS).toBe(5000)
+  })
+
+  it('never returns expired events, even before a prune ran', async () => {
+    const writer = open({ retentionDays: 365 })
+    writer.enqueue(pageView({ id: 'ten-days', ts: Date.now() - 10 * DAY_MS }))
+    writer.enqueue(pageView({ id: 'today' }))
+    await writer.flush()
+    const reader = open({ retentionDays: 7 })
+    expect((await reader.getEvents()).map((e) => e.id)).toEqual(['today'])
+  })
+
+  it('applies the same rules in memory mode', async () => {
+    const store = open({ persist: false, maxEvents: 2 })
+    for (let i = 0; i < 5; i++) store.enqueue(pageView({ id: `m${i}`, ts: Date.now() - (5 - i) }))
+    store.enqueue(pageView({ id: 'ancient', ts: Date.now() - 40 * DAY_MS }))
+    await store.flush()
+    expect((await store.getEvents()).map((e) => e.id)).toEqual(['m3', 'm4'])
+  })
+})
+
+describe('consent', () => {
+  it('with persist false (consent pending or denied) keeps everything in memory and creates no database', async () => {
+    const store = createStore({ dbName })
+    stores.push(store)
+    const onFlush = vi.fn()
+    store.onFlush(onFlush)
+    store.enqueue(pageView({ id: 'm1' }))
+    await store.flush()
+    await store.setMeta('segment', { id: 'browser' })
+    window.dispatchEvent(new Event('pagehide'))
+    expect(store.mode).toBe('memory')
+    expect((await store.getEvents()).map((e) => e.id)).toEqual(['m1'])
+    expect(await store.getMeta('segment')).toEqual({ id: 'browser' })
+    expect(onFlush).toHaveBeenCalledWith([expect.objectContaining({ id: 'm1' })])
+    expect(await databaseExists()).toBe(false)
+  })
+
+  it('setPersist(true) writes this page\'s in-memory events and meta', async () => {
+    const store = open({ persist: false })
+    store.enqueue(pageView({ id: 'before-1' }))
+    await store.flush()
+    store.enqueue(pageView({ id: 'before-2' }))
+    await store.setMeta('segment', 'bargain-hunter')
+    await store.setPersist(true)
+    expect(store.mode).toBe('indexeddb')
+    expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['before-1', 'before-2'])
+    const db = await openDB(dbName)
+    expect(await db.get('meta', 'segment')).toBe('bargain-hunter')
+    db.close()
+  })
+
+  it('setPersist(false) stops writing and deletes what was stored, keeping the page\'s unsaved events', async () => {
+    const store = open()
+    store.enqueue(pageView({ id: 'stored' }))
+    await store.flush()
+    await store.setMeta('segment', 'x')
+    store.enqueue(pageView({ id: 'queued' }))
+    await store.setPersist(false)
+    expect(await databaseExists()).toBe(false)
+    store.enqueue(pageView({ id: 'after' }))
+    await store.flush()
+    expect(store.mode).toBe('memory')
+    expect((await store.getEvents()).map((e) => e.id).sort()).toEqual(['after', 'queued'])
+    expect(await store.getMeta('segment')).toBeUndefined()
+    expect(await databaseExists()).toBe(false)
+  })
+
+  it('rejects a non-boolean setPersist', async () => {
+    await expect(open().setPersist('yes' as unknown as boolean)).rejects.toBeInstanceOf(OptionsError)
+  })
+})
+
+describe('forget and export', () => {
+  it('forget() deletes the database, meta and memory', async () => {
+    const store = open()
+    store.enqueue(pageView())
+    await store.flush()
+    await store.setMeta('segment', 'loyal')
+    store.enqueue(pageView())
+    expect(await databaseExists()).toBe(true)
+    await store.forget()
+    expect(await databaseExists()).toBe(false)
+    expect(await store.getEvents()).toEqual([])
+    expect(await store.getMeta('segment')).toBeUndefined()
+  })
+
+  it('forget() completes while another tab holds the database open', async () => {
+    const tabA = open()
+    const onError = vi.fn()
+    const tabB = open({ onError })
+    tabA.enqueue(pageView())
+    await tabA.flush()
+    expect(await tabB.getEvents()).toHaveLength(1)
+    await tabA.forget()
+    expect(await databaseExists()).toBe(false)
+    // The other tab let go, does not recreate the database, and keeps working in memory.
+    tabB.enqueue(pageView({ id: 'b-after' }))
+    await tabB.flush()
+    expect(tabB.mode).toBe('memory')
+    expect((await tabB.getEvents()).map((e) => e.id)).toEqual(['b-after'])
+    expect(errorsOf(onError)).toEqual(['storage_unavailable'])
+    expect(await databaseExists()).toBe(false)
+  })
+
+  it('forget() also works in memory mode and without IndexedDB', async () => {
+    vi.stubGlobal('indexedDB', undefined)
+    const store = open({ persist: false })
+    store.enqueue(pageView())
+    await store.forget()
+    expect(await store.getEvents()).toEqual([])
+  })
+
+  it('exportData() returns every event and meta entry as JSON', async () => {
+    const store = open()
+    const events = [purchase(1), pageView({ ts: Date.now() - 1000 })]
+    events.forEach((e) => store.enqueue(e))
+    await store.flush()
+    const unsaved = pageView()
+    store.enqueue(unsaved)
+    await store.setMeta('segment', { id: 'loyal', since: 5 })
+    const exported = await store.exportData()
+    expect(JSON.parse(JSON.stringify(exported))).toEqual(exported)
+    expect(exported).toMatchObject({
+      format: 'seglet-export',
+      version: 1,
+      storage: 'indexeddb',
+      events: [...events, unsaved],
+      meta: { segment: { id: 'loyal', since: 5 } },
+    })
+    expect(Number.isNaN(Date.parse(exported.exportedAt))).toBe(false)
+    const memoryOnly = open({ persist: false })
+    memoryOnly.enqueue(unsaved)
+    expect(await memoryOnly.exportData()).toMatchObject({ storage: 'memory', events: [unsaved], meta: {} })
+  })
+})
+
+describe('failures: keeps working in memory and reports once', () => {
+  const expectMemoryFallback = async (store: EventStore, onError: ReturnType<typeof vi.fn>, code: string) => {
+    store.enqueue(pageView({ id: 'f1' }))
+    await store.flush()
+    store.enqueue(pageView({ id: 'f2' }))
+    await store.flush()
+    store.enqueue(pageView({ id: 'f3' }))
+    expect(store.mode).toBe('memory')
+    expect((await store.getEvents()).map((e) => e.id)).toEqual(expect.arrayContaining(['f1', 'f2', 'f3']))
+    await store.setMeta('k', 1)
+    expect(await store.getMeta('k')).toBe(1)
+    expect(errorsOf(onError)).toEqual([code])
+  }
+
+  it('when indexedDB is missing', async () => {
+    vi.stubGlobal('indexedDB', undefined)
+    const onError = vi.fn()
+    await expectMemoryFallback(open({ onError }), onError, 'storage_unavailable')
+  })
+
+  it('when indexedDB.open throws', async () => {
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => {
+      throw new DOMException('The operation is insecure.', 'SecurityError')
+    })
+    const onError = vi.fn()
+    await expectMemoryFallback(open({ onError }), onError, 'storage_unavailable')
+  })
+
+  it('when the open request errors (a newer schema on disk)', async () => {
+    const newer = await openDB(dbName, DB_VERSION + 5)
+    newer.close()
+    const onError = vi.fn()
+    await expectMemoryFallback(open({ onError }), onError, 'storage_unavailable')
+    expect(onError.mock.calls[0][0].message).toMatch(/VersionError/)
+  })
+
+  it('when the upgrade is blocked by another tab holding an old version', async () => {
+    const old = await openDB(dbName, 1, { upgrade: (db) => void db.createObjectStore('events', { keyPath: 'id' }) })
+    try {
+      const onError = vi.fn()
+      await expectMemoryFallback(open({ onError }), onError, 'storage_unavailable')
+      expect(onError.mock.calls[0][0].message).toMatch(/blocked/)
+    } finally {
+      old.close()
+    }
+  })
+
+  it('when a write hits the quota: the batch stays in memory', async () => {
+    const onError = vi.fn()
+    const store = open({ onError })
+    store.enqueue(pageView({ id: 'saved' }))
+    await store.flush()
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('Quota exceeded', 'QuotaExceededError')
+    })
+    await expectMemoryFallback(store, onError, 'storage_quota')
+    // Nothing of the failed batches was half-written, and the history on disk is still read.
+    vi.mocked(IDBObjectStore.prototype.put).mockRestore()
+    expect((await rawEvents()).map((e) => e.id)).toEqual(['saved'])
+    expect((await store.getEvents()).map((e) => e.id)).toEqual(['saved', 'f1', 'f2', 'f3'])
+  })
+
+  it('when a transaction aborts after its puts', async () => {
+    const onError = vi.fn()
+    const store = open({ onError })
+    await store.getEvents()
+    const put = IDBObjectStore.prototype.put
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+      const request = put.apply(this, args)
+      this.transaction.abort()
+      return request
+    })
+    await expectMemoryFallback(store, onError, 'storage_failed')
+  })
+
+  it('when the browser closes the database under the page', async () => {
+    const onError = vi.fn()
+    const store = open({ onError })
+    const spy = vi.spyOn(IDBDatabase.prototype, 'transaction')
+    await store.getEvents()
+    const connection = spy.mock.contexts[0] as IDBDatabase
+    spy.mockRestore()
+    forceCloseDatabase(connection)
+    await expectMemoryFallback(store, onError, 'storage_unavailable')
+  })
+
+  it('reports an unreadable record once and skips it', async () => {
+    const seed = open()
+    seed.enqueue(pageView({ id: 'good' }))
+    await seed.flush()
+    const db = await openDB(dbName)
+    await db.put('events', { id: 'no-ts', type: 'page_view' })
+    await db.put('events', { id: 'bad-type', type: 'teleport', ts: Date.now() })
+    await db.put('events', { id: 7, type: 'search', ts: Date.now() })
+    db.close()
+    const onError = vi.fn()
+    const store = open({ onError })
+    expect((await store.getEvents()).map((e) => e.id)).toEqual(['good'])
+    expect((await store.exportData()).events.map((e) => e.id)).toEqual(['good'])
+    expect(errorsOf(onError)).toEqual(['storage_corrupt_record', 'storage_corrupt_record', 'storage_corrupt_record'])
+    expect(store.mode).toBe('indexeddb')
+  })
+
+  it('reports a throwing onFlush callback and still calls the others', async () => {
+    const onError = vi.fn()
+    const store = open({ onError })
+    const good = vi.fn()
+    store.onFlush(() => {
+      throw new Error('boom')
+    })
+    const unsubscribe = store.onFlush(good)
+    store.enqueue(pageView())
+    await store.flush()
+    expect(good).toHaveBeenCalledTimes(1)
+    expect(errorsOf(onError)).toEqual(['hook_failed'])
+    unsubscribe()
+    store.enqueue(pageView())
+    await store.flush()
+    expect(good).toHaveBeenCalledTimes(1)
+  })
+
+  it('survives an onError that throws', async () => {
+    vi.stubGlobal('indexedDB', undefined)
+    const store = open({ onError: () => { throw new Error('reporter bug') } })
+    store.enqueue(pageView({ id: 'x' }))
+    await store.flush()
+    expect((await store.getEvents()).map((e) => e.id)).toEqual(['x'])
+  })
+})
+
+describe('schema', () => {
+  it('upgrades a v1 database without losing a record', async () => {
+    const v1 = await openDB(dbName, 1, {
+      upgrade(db) {
+        db.createObjectStore('events', { keyPath: 'id' }).createIndex('ts', 'ts')
+      },
+    })
+    const records = [
+      ...Array.from({ length: 40 }, (_, i) => pageView({ id: `v1-${i}`, ts: Date.now() - i * 60_000 })),
+      { ...purchase(100), id: 'v1-purchase' },
+    ]
+    for (const record of records) await v1.put('events', record)
+    v1.close()
+
+    const store = open()
+    expect((await store.getEvents()).map((e) => e.id).sort()).toEqual(records.map((r) => r.id).sort())
+    store.enqueue(pageView({ id: 'v2' }))
+    await store.setMeta('segment', 'new')
+    await store.flush() // prunes through the v2 type index
+
+    const db = await openDB(dbName)
+    expect(db.version).toBe(DB_VERSION)
+    expect([...db.objectStoreNames].sort()).toEqual(['events', 'meta'])
+    expect(await db.countFromIndex('events', 'type', 'purchase')).toBe(1)
+    expect(await db.count('events')).toBe(records.length + 1)
+    db.close()
+  })
+})
+
+describe('options', () => {
+  it.each<[string, StoreOptions]>([
+    ['dbName', { dbName: '' }],
+    ['retentionDays', { retentionDays: 0 }],
+    ['retentionDays', { retentionDays: Number.NaN }],
+    ['purchaseRetentionDays', { purchaseRetentionDays: -1 }],
+    ['maxEvents', { maxEvents: 2.5 }],
+    ['maxEvents', { maxEvents: -1 }],
+    ['flushDelayMs', { flushDelayMs: Infinity }],
+    ['persist', { persist: 'true' as unknown as boolean }],
+    ['onError', { onError: 'log' as unknown as StoreOptions['onError'] }],
+  ])('rejects a bad %s', (field, options) => {
+    expect(() => createStore(options)).toThrow(OptionsError)
+    expect(() => createStore(options)).toThrow(expect.objectContaining({ field, code: 'invalid_option' }))
+  })
+
+  it('rejects a bad meta key and onFlush callback', async () => {
+    const store = open({ persist: false })
+    await expect(store.setMeta('', 1)).rejects.toBeInstanceOf(OptionsError)
+    expect(() => store.onFlush(null as unknown as () => void)).toThrow(OptionsError)
+  })
+
+  it('touches neither indexedDB nor window until used', async () => {
+    const factory = indexedDB
+    const getter = vi.fn(() => factory)
+    Object.defineProperty(globalThis, 'indexedDB', { get: getter, configurable: true })
+    const add = vi.spyOn(window, 'addEventListener')
+    try {
+      vi.resetModules()
+      const fresh = await import('./index')
+      const store = fresh.createStore({ dbName, persist: true })
+      expect(getter).not.toHaveBeenCalled()
+      expect(add).not.toHaveBeenCalled()
+      store.enqueue(pageView())
+      await store.close()
+      expect(getter).toHaveBeenCalled()
+    } finally {
+      Object.defineProperty(globalThis, 'indexedDB', { value: factory, configurable: true, writable: true })
+    }
+  })
+})
