@@ -13,3 +13,6 @@ export {
   ANTI_FLICKER_CSS,
 } from './constants'
 export type { PersonalizeOptions, Personalizer, SegmentCallback, OnSegmentOptions } from './types'
+export { createPanel, PANEL_TAG } from './panel'
+export type { Panel, PanelOptions, StoredSummary } from './panel'
+export { shouldAutoShowPanel } from './shouldAutoShowPanel'

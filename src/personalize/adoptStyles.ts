@@ -1,0 +1,21 @@
+/**
+ * Style a shadow root. A constructed stylesheet is preferred: it is not subject to the page's CSP
+ * `style-src`, unlike a `<style>` element, which is the fallback where constructed sheets are missing.
+ */
+export function adoptStyles(root: ShadowRoot, css: string): void {
+  const doc = root.ownerDocument
+  const View = doc.defaultView
+  try {
+    if (View && 'adoptedStyleSheets' in root && typeof View.CSSStyleSheet === 'function' && 'replaceSync' in View.CSSStyleSheet.prototype) {
+      const sheet = new View.CSSStyleSheet()
+      sheet.replaceSync(css)
+      root.adoptedStyleSheets = [sheet]
+      return
+    }
+  } catch {
+    // Constructable stylesheets exist but refused (older engines): use the fallback below.
+  }
+  const style = doc.createElement('style')
+  style.textContent = css
+  root.append(style)
+}

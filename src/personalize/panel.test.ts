@@ -1,0 +1,232 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { SegletError } from '../errors'
+import type { Segment } from '../segments'
+import { createPanel, PANEL_TAG, type PanelOptions } from './panel'
+import { shouldAutoShowPanel } from './shouldAutoShowPanel'
+
+const segment: Segment = {
+  id: 'high-intent-browser',
+  name: 'High-intent browser',
+  path: ['engaged', 'high-intent-browser'],
+  pathNames: ['Engaged', 'High-intent browser'],
+  confidence: 0.72,
+  intent: 0.81,
+  intentThreshold: 0.5,
+  valueSegment: { id: 'loyal', name: 'Loyal', path: ['loyal'], pathNames: ['Loyal'], confidence: 0.6 },
+  repeatProbability: 0.4,
+  coldStart: false,
+  decidedAt: 1,
+  reasons: [
+    { feature: 'product_pages', value: 8, delta: 0.2, text: '8 product pages viewed' },
+    { feature: 'product_seconds', value: 360, delta: 0.1, text: '6 min on product pages' },
+  ],
+}
+
+// jsdom's Blob has no text(); FileReader it is.
+const readBlob = (blob: Blob) =>
+  new Promise<string>((resolve) => {
+    const reader = new FileReader()
+    reader.onload = () => resolve(String(reader.result))
+    reader.readAsText(blob)
+  })
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0))
+const root = () => document.querySelector(PANEL_TAG)?.shadowRoot ?? null
+const text = () => root()?.textContent ?? ''
+const button = (label: string) =>
+  [...root()!.querySelectorAll('button')].find((b) => b.textContent === label || b.getAttribute('aria-label') === label)!
+
+let panels: Array<{ destroy(): void }> = []
+function make(overrides: Partial<PanelOptions> = {}) {
+  let current: Segment | null = segment
+  const listeners = new Set<(s: Segment | null) => void>()
+  const errors: SegletError[] = []
+  const options: PanelOptions = {
+    getSegment: () => current,
+    getStoredSummary: vi.fn(async () => ({ events: 42, oldest: Date.UTC(2024, 0, 2), mode: 'indexeddb' as const, consent: 'granted' })),
+    forget: vi.fn(async () => {
+      current = null
+    }),
+    exportData: vi.fn(async () => ({ events: [{ type: 'page_view' }] })),
+    onSegment: (cb) => {
+      listeners.add(cb)
+      return () => listeners.delete(cb)
+    },
+    onError: (e) => errors.push(e),
+    ...overrides,
+  }
+  const panel = createPanel(options)
+  panels.push(panel)
+  const setSegment = (s: Segment | null) => {
+    current = s
+    listeners.forEach((cb) => cb(s))
+  }
+  return { panel, options, errors, setSegment, listeners }
+}
+
+beforeEach(() => {
+  document.body.innerHTML = '<button id="opener">Why?</button>'
+})
+afterEach(() => {
+  panels.forEach((p) => p.destroy())
+  panels = []
+  vi.restoreAllMocks()
+})
+
+describe('createPanel', () => {
+  it('builds nothing before show()', () => {
+    make()
+    expect(document.querySelector(PANEL_TAG)).toBeNull()
+  })
+
+  it('renders the segment, path, numbers, explanation, storage and buttons in a shadow root', async () => {
+    const { panel } = make()
+    panel.show()
+    await flush()
+    const dialog = root()!.querySelector('[role="dialog"]')!
+    expect(dialog.getAttribute('aria-label')).toBe('Why am I seeing this?')
+    expect(root()!.querySelector('h2')!.textContent).toBe('Why am I seeing this?')
+    for (const part of [
+      'High-intent browser',
+      'Engaged › High-intent browser',
+      'Confidence72%',
+      'Purchase intent81% (high)',
+      'Customer valueLoyal (60%)',
+      'Repeat purchase40%',
+      '8 product pages viewed',
+      '6 min on product pages',
+      'Events42',
+      'IndexedDB in this browser',
+      'Consentgranted',
+    ]) {
+      expect(text()).toContain(part)
+    }
+    for (const label of ['Forget me', 'Export my data', 'Close']) {
+      const b = button(label)
+      expect(b.tagName).toBe('BUTTON')
+      expect(b.getAttribute('type')).toBe('button')
+    }
+    // Styles live inside the shadow root, never on the page or in style attributes.
+    expect(root()!.querySelector('style') ?? (root() as unknown as { adoptedStyleSheets?: unknown[] }).adoptedStyleSheets?.length).toBeTruthy()
+    expect(root()!.querySelector('[style]')).toBeNull()
+    expect(document.head.querySelector('style')).toBeNull()
+    expect(root()!.activeElement).toBe(dialog)
+  })
+
+  it('shows data as text, never as HTML', async () => {
+    const { panel } = make({ getSegment: () => ({ ...segment, name: '<img src=x onerror=alert(1)>' }) })
+    panel.show()
+    expect(root()!.querySelector('img')).toBeNull()
+    expect(text()).toContain('<img src=x onerror=alert(1)>')
+  })
+
+  it('uses explain() when given, and explains a cold start and no segment', async () => {
+    const { panel, setSegment } = make({ explain: () => [{ feature: 'returning', value: 1, delta: 0.1, text: 'returning visitor' }] })
+    panel.show()
+    expect(text()).toContain('returning visitor')
+    expect(text()).not.toContain('8 product pages viewed')
+    setSegment({ ...segment, coldStart: true, id: 'new-visitor', name: 'New visitor', path: ['new-visitor'], pathNames: ['New visitor'] })
+    expect(text()).toContain('default segment')
+    setSegment(null)
+    expect(text()).toContain('No segment yet')
+  })
+
+  it('updates live when the segment changes, and stops listening when hidden', () => {
+    const { panel, setSegment, listeners } = make()
+    panel.show()
+    setSegment({ ...segment, id: 'deal-seeker', name: 'Deal seeker', path: ['engaged', 'deal-seeker'], pathNames: ['Engaged', 'Deal seeker'], reasons: [] })
+    expect(text()).toContain('Deal seeker')
+    expect(text()).toContain('No explanation yet.')
+    panel.hide()
+    expect(listeners.size).toBe(0)
+    expect(document.querySelector(PANEL_TAG)).toBeNull()
+  })
+
+  it('Forget me calls forget(), confirms, and refreshes', async () => {
+    const { panel, options } = make()
+    panel.show()
+    await flush()
+    button('Forget me').click()
+    expect(button('Forget me').hasAttribute('disabled')).toBe(true)
+    await flush()
+    expect(options.forget).toHaveBeenCalledTimes(1)
+    expect(root()!.querySelector('[role="status"]')!.textContent).toContain('has been deleted')
+    expect(text()).toContain('No segment yet')
+    expect(options.getStoredSummary).toHaveBeenCalledTimes(2)
+    expect(button('Forget me').hasAttribute('disabled')).toBe(false)
+  })
+
+  it('Export my data downloads JSON through a Blob URL and <a download>', async () => {
+    const created: Blob[] = []
+    const createObjectURL = vi.fn((blob: Blob) => {
+      created.push(blob)
+      return 'blob:seglet-test'
+    })
+    const revoke = vi.fn()
+    Object.assign(URL, { createObjectURL, revokeObjectURL: revoke })
+    const clicked: HTMLAnchorElement[] = []
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this)
+    })
+    const { panel, options } = make()
+    panel.show()
+    button('Export my data').click()
+    await flush()
+    expect(options.exportData).toHaveBeenCalledTimes(1)
+    expect(clicked).toHaveLength(1)
+    expect(clicked[0].download).toBe('seglet-data.json')
+    expect(clicked[0].getAttribute('href')).toBe('blob:seglet-test')
+    expect(clicked[0].isConnected).toBe(false)
+    expect(created[0].type).toBe('application/json')
+    expect(JSON.parse(await readBlob(created[0]))).toEqual({ events: [{ type: 'page_view' }] })
+    expect(root()!.querySelector('[role="status"]')!.textContent).toContain('seglet-data.json')
+    delete (URL as { createObjectURL?: unknown }).createObjectURL
+    delete (URL as { revokeObjectURL?: unknown }).revokeObjectURL
+  })
+
+  it('reports failing buttons as hook_failed and says so', async () => {
+    const { panel, errors } = make({ forget: async () => Promise.reject(new Error('db gone')) })
+    panel.show()
+    button('Forget me').click()
+    await flush()
+    expect(errors.map((e) => e.code)).toEqual(['hook_failed'])
+    expect(root()!.querySelector('[role="status"]')!.textContent).toContain('could not be deleted')
+  })
+
+  it('closes on Escape and on the close button, giving focus back', () => {
+    const opener = document.getElementById('opener') as HTMLButtonElement
+    opener.focus()
+    const { panel } = make()
+    panel.show()
+    expect(panel.isOpen()).toBe(true)
+    root()!.querySelector('[role="dialog"]')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))
+    expect(panel.isOpen()).toBe(false)
+    expect(document.querySelector(PANEL_TAG)).toBeNull()
+    expect(document.activeElement).toBe(opener)
+
+    panel.show()
+    button('Close').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }))
+    expect(panel.isOpen()).toBe(true)
+    button('Close').click()
+    expect(panel.isOpen()).toBe(false)
+  })
+
+  it('destroy() removes the panel and show() can build it again', () => {
+    const { panel } = make()
+    panel.show()
+    panel.destroy()
+    expect(document.querySelector(PANEL_TAG)).toBeNull()
+    panel.show()
+    expect(document.querySelectorAll(PANEL_TAG)).toHaveLength(1)
+  })
+})
+
+describe('shouldAutoShowPanel', () => {
+  it.each([
+    ['?seglet=debug', true],
+    ['?a=1&seglet=debug', true],
+    ['?seglet=off', false],
+    ['', false],
+  ])('%s → %s', (search, expected) => {
+    expect(shouldAutoShowPanel({ search })).toBe(expected)
+  })
+})

@@ -1,0 +1,296 @@
+import type { ErrorReporter } from '../errors'
+import type { Explanation, Segment } from '../segments'
+import { adoptStyles } from './adoptStyles'
+import { definitionList } from './definitionList'
+import { downloadJson } from './downloadJson'
+import { formatPercent } from './formatPercent'
+import { h } from './h'
+import { PANEL_CSS } from './panelStyles'
+import { reportSafely } from './reportSafely'
+
+/** What the panel says is stored on the device. */
+export interface StoredSummary {
+  /** Number of stored events. */
+  events: number
+  /** Time (ms since epoch) of the oldest stored event. */
+  oldest?: number
+  /** Where events are kept: IndexedDB (survives reloads) or memory (this page only). */
+  mode: 'indexeddb' | 'memory'
+  /** Consent state (`granted`, `pending`, `denied`). */
+  consent: string
+}
+
+/** Options of `createPanel()`. */
+export interface PanelOptions {
+  /** The current segment. */
+  getSegment: () => Segment | null
+  /**
+   * The explanation lines to show.
+   * @default the current segment's `reasons`
+   */
+  explain?: () => Explanation[]
+  /** What is stored on this device. */
+  getStoredSummary: () => Promise<StoredSummary>
+  /** Deletes everything Seglet stored (the "Forget me" button). */
+  forget: () => Promise<void>
+  /** Everything Seglet stored, for the "Export my data" download. */
+  exportData: () => Promise<unknown>
+  /**
+   * Subscribe to segment changes so an open panel updates live (e.g. the personalizer's `onSegment`
+   * with `immediate: false`).
+   * @default undefined (the panel refreshes when shown)
+   */
+  onSegment?: (callback: (segment: Segment | null) => void) => () => void
+  /**
+   * Where failures of the buttons go (`hook_failed`).
+   * @default ignore
+   */
+  onError?: ErrorReporter
+  /**
+   * The document to show the panel in.
+   * @default globalThis.document, looked up at show()
+   */
+  document?: Document
+  /**
+   * Title and accessible name of the dialog.
+   * @default 'Why am I seeing this?'
+   */
+  title?: string
+  /**
+   * File name of the export download.
+   * @default 'seglet-data.json'
+   */
+  exportFileName?: string
+}
+
+/** The transparency panel. */
+export interface Panel {
+  /** Show the panel (building it on first use), refresh its content and focus it. */
+  show(): void
+  /** Hide the panel and give focus back. */
+  hide(): void
+  /** Re-read the segment, explanation and storage summary. */
+  refresh(): void
+  /** Whether the panel is shown. */
+  isOpen(): boolean
+  /** Remove the panel and stop listening. */
+  destroy(): void
+}
+
+/** Tag of the panel's host element; an unknown custom element, so the shop's element selectors miss it. */
+export const PANEL_TAG = 'seglet-panel'
+
+/**
+ * A small "Why am I seeing this?" panel: the current segment, confidence, purchase intent, value
+ * segment, the explanation in plain words, what is stored on the device, and "Forget me" /
+ * "Export my data" buttons. Lives in a shadow root with its own stylesheet (no inline styles, no
+ * `innerHTML`), so the shop's CSS cannot break it, it cannot break the shop, and a strict CSP is fine.
+ * Nothing is built before `show()`.
+ *
+ * @example
+ * const panel = createPanel({
+ *   getSegment: seglet.getSegment, getStoredSummary, forget: seglet.forget, exportData: seglet.exportData,
+ * })
+ * document.querySelector('#why')!.addEventListener('click', () => panel.show())
+ */
+export function createPanel(options: PanelOptions): Panel {
+  const onError = options.onError ?? (() => {})
+  const title = options.title ?? 'Why am I seeing this?'
+  const fileName = options.exportFileName ?? 'seglet-data.json'
+
+  let ui: ReturnType<typeof build> | undefined
+  let open = false
+  let unsubscribe: (() => void) | undefined
+  let returnFocus: Element | null = null
+  let busy = false
+  let summaryRequest = 0
+
+  const guard = (what: string, fn: () => void) => {
+    try {
+      fn()
+    } catch (error) {
+      reportSafely(onError, what, error)
+    }
+  }
+
+  function build(doc: Document) {
+    const host = doc.createElement(PANEL_TAG)
+    const root = host.attachShadow({ mode: 'open' })
+    adoptStyles(root, PANEL_CSS)
+
+    const close = h(doc, 'button', { type: 'button', class: 'close', 'aria-label': 'Close' }, ['×'])
+    const segmentBox = h(doc, 'section', { class: 'segment' })
+    const reasons = h(doc, 'section', { class: 'reasons' })
+    const stored = h(doc, 'section', { class: 'stored' })
+    const status = h(doc, 'p', { class: 'status', role: 'status', 'aria-live': 'polite' })
+    const forget = h(doc, 'button', { type: 'button', class: 'forget' }, ['Forget me'])
+    const exportButton = h(doc, 'button', { type: 'button', class: 'export' }, ['Export my data'])
+    const dialog = h(doc, 'div', { class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-label': title, tabindex: '-1' }, [
+      h(doc, 'header', {}, [h(doc, 'h2', {}, [title]), close]),
+      segmentBox,
+      reasons,
+      stored,
+      h(doc, 'div', { class: 'actions' }, [forget, exportButton]),
+      status,
+      h(doc, 'p', { class: 'muted note' }, ['Seglet works inside your browser: what you do on this shop stays on this device.']),
+    ])
+    root.append(dialog)
+
+    close.addEventListener('click', () => hide())
+    dialog.addEventListener('keydown', (event) => {
+      if ((event as KeyboardEvent).key === 'Escape') {
+        event.stopPropagation()
+        hide()
+      }
+    })
+    forget.addEventListener('click', () => void runAction('forget'))
+    exportButton.addEventListener('click', () => void runAction('export'))
+
+    return { doc, host, root, dialog, close, segmentBox, reasons, stored, status, forget, exportButton }
+  }
+
+  function renderSegment() {
+    if (!ui) return
+    const { doc, segmentBox, reasons } = ui
+    const segment = options.getSegment()
+    const rows: Array<[string, string]> = []
+    const children: Node[] = []
+    if (!segment) {
+      children.push(h(doc, 'p', { class: 'name' }, ['No segment yet']))
+      children.push(h(doc, 'p', { class: 'muted' }, ['Seglet has not decided anything for this browser.']))
+    } else {
+      children.push(h(doc, 'p', { class: 'name' }, [segment.name]))
+      const names = segment.pathNames && segment.pathNames.length === segment.path.length ? segment.pathNames : segment.path
+      if (names.length > 1) children.push(h(doc, 'p', { class: 'muted path' }, [names.join(' › ')]))
+      if (segment.description) children.push(h(doc, 'p', { class: 'muted' }, [segment.description]))
+      if (segment.coldStart) {
+        children.push(h(doc, 'p', { class: 'muted cold-start' }, ['Not enough activity yet, so this is the default segment.']))
+      } else {
+        rows.push(['Confidence', formatPercent(segment.confidence)])
+      }
+      const high = segment.intent >= segment.intentThreshold
+      rows.push(['Purchase intent', `${formatPercent(segment.intent)} (${high ? 'high' : 'not high'})`])
+      if (segment.valueSegment) {
+        rows.push(['Customer value', `${segment.valueSegment.name} (${formatPercent(segment.valueSegment.confidence)})`])
+      }
+      if (segment.repeatProbability !== undefined) rows.push(['Repeat purchase', formatPercent(segment.repeatProbability)])
+      children.push(definitionList(doc, rows))
+    }
+    segmentBox.replaceChildren(...children)
+
+    let lines: Explanation[] = []
+    guard('The panel could not read the explanation', () => {
+      lines = options.explain ? options.explain() : segment?.reasons ?? []
+    })
+    reasons.replaceChildren(
+      h(doc, 'h3', {}, ['Why']),
+      lines.length > 0
+        ? h(doc, 'ul', {}, lines.map((line) => h(doc, 'li', {}, [line.text])))
+        : h(doc, 'p', { class: 'muted' }, ['No explanation yet.']),
+    )
+  }
+
+  function renderStored() {
+    if (!ui) return
+    const { doc, stored } = ui
+    const request = ++summaryRequest
+    stored.replaceChildren(h(doc, 'h3', {}, ['Stored on this device']), h(doc, 'p', { class: 'muted' }, ['Loading…']))
+    Promise.resolve()
+      .then(() => options.getStoredSummary())
+      .then((summary) => {
+        // A newer refresh is on its way; do not overwrite it with older numbers.
+        if (!ui || request !== summaryRequest) return
+        const rows: Array<[string, string]> = [['Events', String(summary.events)]]
+        if (summary.oldest !== undefined) rows.push(['Since', new Date(summary.oldest).toLocaleDateString()])
+        rows.push([
+          'Storage',
+          summary.mode === 'indexeddb' ? 'IndexedDB in this browser' : 'Memory only (gone when you leave the page)',
+        ])
+        rows.push(['Consent', summary.consent])
+        stored.replaceChildren(h(doc, 'h3', {}, ['Stored on this device']), definitionList(doc, rows))
+      })
+      .catch((error: unknown) => {
+        if (!ui || request !== summaryRequest) return
+        stored.replaceChildren(h(doc, 'h3', {}, ['Stored on this device']), h(doc, 'p', { class: 'muted' }, ['Could not be read.']))
+        reportSafely(onError, 'The panel could not read what is stored', error)
+      })
+  }
+
+  async function runAction(action: 'forget' | 'export') {
+    if (!ui || busy) return
+    busy = true
+    const { status, forget, exportButton, root } = ui
+    forget.setAttribute('disabled', '')
+    exportButton.setAttribute('disabled', '')
+    setStatus(action === 'forget' ? 'Deleting…' : 'Preparing your data…', false)
+    try {
+      if (action === 'forget') {
+        await options.forget()
+        setStatus('Done. Everything Seglet stored in this browser has been deleted.', false)
+      } else {
+        const data = await options.exportData()
+        downloadJson(root, data, fileName)
+        setStatus(`Your data was downloaded as ${fileName}.`, false)
+      }
+    } catch (error) {
+      setStatus(action === 'forget' ? 'Sorry, your data could not be deleted.' : 'Sorry, your data could not be exported.', true)
+      reportSafely(onError, action === 'forget' ? 'Forget me failed' : 'Export my data failed', error)
+    } finally {
+      busy = false
+      forget.removeAttribute('disabled')
+      exportButton.removeAttribute('disabled')
+      if (action === 'forget') refresh()
+    }
+    function setStatus(text: string, isError: boolean) {
+      status.textContent = text
+      status.classList.toggle('error', isError)
+    }
+  }
+
+  function refresh() {
+    guard('The panel could not be updated', () => {
+      renderSegment()
+      renderStored()
+    })
+  }
+
+  function show() {
+    guard('The panel could not be shown', () => {
+      const doc = ui?.doc ?? options.document ?? (typeof document !== 'undefined' ? document : undefined)
+      if (!doc) return
+      ui ??= build(doc)
+      if (!open) {
+        open = true
+        returnFocus = doc.activeElement
+        ;(doc.body ?? doc.documentElement).appendChild(ui.host)
+        unsubscribe = options.onSegment?.(() => guard('The panel could not be updated', renderSegment))
+      }
+      refresh()
+      ui.dialog.focus()
+    })
+  }
+
+  function hide() {
+    if (!open || !ui) return
+    open = false
+    guard('The panel could not be hidden', () => {
+      unsubscribe?.()
+      unsubscribe = undefined
+      ui!.host.remove()
+      const target = returnFocus as HTMLElement | null
+      returnFocus = null
+      if (target && target.isConnected && typeof target.focus === 'function') target.focus()
+    })
+  }
+
+  return {
+    show,
+    hide,
+    refresh,
+    isOpen: () => open,
+    destroy() {
+      hide()
+      ui = undefined
+    },
+  }
+}
