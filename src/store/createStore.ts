@@ -278,6 +278,11 @@ export function createStore(options: StoreOptions = {}): EventStore {
     },
 
     enqueue(event) {
+      // One malformed record (no id) would make IndexedDB reject the whole batch: drop it here instead.
+      if (!isStoredEvent(event)) {
+        report(new SegletError('invalid_event', 'enqueue() needs an event with a string id, a numeric ts and a known type; dropped it'))
+        return
+      }
       if (closed) {
         memory.set(event.id, event)
         return

@@ -464,7 +464,7 @@ describe('failures: keeps working in memory and reports once', () => {
     await store.getEvents()
     const connection = spy.mock.contexts[0] as IDBDatabase
     spy.mockRestore()
-    forceCloseDatabase(connection)
+    forceCloseDatabase(connection as never) // its .d.ts asks for the class, the code takes a connection
     await expectMemoryFallback(store, onError, 'storage_unavailable')
   })
 
@@ -501,6 +501,17 @@ describe('failures: keeps working in memory and reports once', () => {
     store.enqueue(pageView())
     await store.flush()
     expect(good).toHaveBeenCalledTimes(1)
+  })
+
+  it('drops and reports an event that would make IndexedDB reject the batch', async () => {
+    const onError = vi.fn()
+    const store = open({ onError })
+    store.enqueue({ type: 'page_view', url: '/', pageType: 'home', ts: Date.now() } as unknown as StoredEvent)
+    store.enqueue(pageView({ id: 'ok' }))
+    await store.flush()
+    expect(errorsOf(onError)).toEqual(['invalid_event'])
+    expect(store.mode).toBe('indexeddb')
+    expect((await rawEvents()).map((e) => e.id)).toEqual(['ok'])
   })
 
   it('survives an onError that throws', async () => {

@@ -54,7 +54,12 @@ export interface StoreOptions {
   onError?: ErrorReporter
 }
 
-/** What `exportData()` returns: everything Seglet keeps about this shopper, JSON-serialisable. */
+/**
+ * What `exportData()` returns: everything Seglet keeps about this shopper, JSON-serialisable.
+ *
+ * @example
+ * const blob = new Blob([JSON.stringify(await store.exportData())], { type: 'application/json' })
+ */
 export interface SegletExport {
   format: 'seglet-export'
   /** Version of this export format. */
@@ -75,6 +80,10 @@ export interface SegletExport {
  *
  * Methods never throw storage failures at the caller: they are reported through `onError` and the store
  * carries on in memory for the page. Only bad arguments throw (`OptionsError`).
+ *
+ * @example
+ * const off = store.onFlush(async () => render(await store.getEvents()))
+ * await store.setPersist(false) // consent withdrawn: the database is deleted
  */
 export interface EventStore {
   /** `'indexeddb'` while events are persisted; `'memory'` when persistence is off or IndexedDB failed. */
@@ -82,6 +91,7 @@ export interface EventStore {
   /**
    * Queues `event` and schedules a flush. Synchronous and cheap: no I/O on the caller's stack.
    * The first call also adds the `pagehide` / `visibilitychange` listeners that flush before the page goes.
+   * An event without a string `id`, a numeric `ts` or a known `type` is dropped and reported (`invalid_event`).
    */
   enqueue(event: StoredEvent): void
   /**
