@@ -106,7 +106,8 @@ export interface EventStore {
   getEvents(): Promise<StoredEvent[]>
   /**
    * Turns persistence on or off. On: this page's in-memory events and meta are written. Off (consent
-   * withdrawn): writing stops and the database is deleted; this page's events stay in memory.
+   * withdrawn): writing stops and the database is deleted; this page's unsaved events stay in memory.
+   * After a storage failure the page stays in memory: turning persistence on does not retry IndexedDB.
    */
   setPersist(persist: boolean): Promise<void>
   /**
