@@ -77,6 +77,14 @@ describe('createSegmentEngine: decisions', () => {
     expect(segment).toMatchObject({ id: 'orphan', name: 'orphan', path: ['orphan'] })
   })
 
+  it('leaves its state alone when an input is rejected', () => {
+    const engine = createSegmentEngine({ switchAfter: 1 })
+    const first = engine.decide(input([0.7, 0.2, 0.1])).segment
+    expect(() => engine.decide(input([0.1, 0.8, 0.1], { lifetimeHead: [1], lifetimeLabels: ['a', 'b'] }))).toThrow()
+    expect(engine.getSegment()).toBe(first)
+    expect(engine.decide(input([0.6, 0.3, 0.1])).segment.id).toBe('high-intent-browser')
+  })
+
   it('throws a model_failed SegletError for malformed outputs', () => {
     const engine = createSegmentEngine()
     for (const bad of [input([0.5, 0.5]), input([NaN, 0.5, 0.5]), input([0.5, 0.3, 0.2], { intent: NaN })]) {

@@ -37,6 +37,9 @@ export function createSegmentEngine(options: SegmentOptions = {}): SegmentEngine
     checkHead('session', input.sessionHead, input.sessionLabels)
     checkProbability('intent', input.intent)
     checkProbability('intentThreshold', input.intentThreshold)
+    // Everything is checked before any hysteresis state moves, so a bad input leaves the engine as it was.
+    if (input.lifetimeHead && input.lifetimeLabels) checkHead('lifetime', input.lifetimeHead, input.lifetimeLabels)
+    if (input.repeat !== undefined) checkProbability('repeat', input.repeat)
 
     const { evidence } = input
     const enough = evidence.pageViews >= minPageViews || evidence.purchases > 0
@@ -65,7 +68,6 @@ export function createSegmentEngine(options: SegmentOptions = {}): SegmentEngine
     if (value) next.valueSegment = value
     else if (current?.valueSegment && !input.lifetimeHead) next.valueSegment = current.valueSegment
     if (input.repeat !== undefined) {
-      checkProbability('repeat', input.repeat)
       next.repeatProbability = clamp01(input.repeat)
     } else if (current?.repeatProbability !== undefined) {
       next.repeatProbability = current.repeatProbability
@@ -83,7 +85,6 @@ export function createSegmentEngine(options: SegmentOptions = {}): SegmentEngine
   function decideValue(input: DecisionInput): ValueSegment | null {
     const { lifetimeHead: head, lifetimeLabels: labels } = input
     if (!head || !labels) return null
-    checkHead('lifetime', head, labels)
     const index = chooseWithHysteresis(head, labels, lifetime, margin, switchAfter)
     const id = labels[index]
     const { name, path, pathNames } = resolveNode(input.lifetimeTree, id)
