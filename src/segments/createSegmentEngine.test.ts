@@ -82,7 +82,7 @@ describe('createSegmentEngine: decisions', () => {
     const first = engine.decide(input([0.7, 0.2, 0.1])).segment
     expect(() => engine.decide(input([0.1, 0.8, 0.1], { lifetimeHead: [1], lifetimeLabels: ['a', 'b'] }))).toThrow()
     expect(engine.getSegment()).toBe(first)
-    expect(engine.decide(input([0.6, 0.3, 0.1])).segment.id).toBe('high-intent-browser')
+    expect(engine.decide(input([0.3, 0.4, 0.3])).segment.id).toBe('high-intent-browser')
   })
 
   it('throws a model_failed SegletError for malformed outputs', () => {
