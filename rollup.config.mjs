@@ -6,6 +6,7 @@
 //  - dist/seglet.d.ts: bundled type declarations.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
+import { fileURLToPath } from 'node:url'
 import json from '@rollup/plugin-json'
 import resolve from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
@@ -78,6 +79,16 @@ export default [
     input: 'src/model/runtime.ts',
     plugins: [replaceEnv(true), json({ preferConst: true, compact: true }), resolve({ browser: true }), ts()],
     output: { file: 'dist/seglet-model.min.js', format: 'es', plugins: [terser(terserOptions), reportSizes()] },
+  },
+  {
+    // The npm example: a shop's app importing `seglet` from the ESM build, bundled with code splitting.
+    input: 'examples/bundler/src/app.js',
+    plugins: [
+      { name: 'seglet-self', resolveId: (id) => (id === 'seglet' ? fileURLToPath(new URL('./dist/seglet.js', import.meta.url)) : null) },
+      replaceEnv(true),
+      resolve({ browser: true }),
+    ],
+    output: { dir: 'examples/bundler/dist', format: 'es', entryFileNames: 'app.js', chunkFileNames: '[name]-[hash].js', plugins: [terser(terserOptions)] },
   },
   {
     input: 'src/index.ts',

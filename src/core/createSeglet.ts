@@ -1,0 +1,278 @@
+import type { CaptureOptions } from '../capture'
+import { createCapture } from '../capture'
+import type { ErrorReporter } from '../errors'
+import { OptionsError, SegletError } from '../errors'
+import type { ShopperEvent, StoredEvent } from '../events/types'
+import type { FeatureOptions } from '../features'
+import type { ModelRuntime } from '../model'
+import type { PersonalizeOptions } from '../personalize'
+import { createPanel, createPersonalizer, shouldAutoShowPanel } from '../personalize'
+import type { Consent } from '../privacy'
+import { isPersistAllowed, resolveConsent } from '../privacy'
+import type { Explanation, Segment, SegmentOptions } from '../segments'
+import { createSegmentEngine } from '../segments'
+import type { SegletExport, StoreOptions } from '../store'
+import { createStore } from '../store'
+import { decideSegment } from './decideSegment'
+import type { DecisionResult } from './decideSegment'
+import { whenIdle } from './whenIdle'
+
+/** Options of `createSeglet()`. Every field is optional. */
+export interface SegletOptions {
+  /**
+   * The shopper's consent to on-device storage. With `'pending'` or `'denied'` nothing is persisted.
+   * @default 'pending'
+   */
+  consent?: Consent
+  /**
+   * Treat `navigator.globalPrivacyControl === true` as consent denied.
+   * @default true
+   */
+  respectGlobalPrivacyControl?: boolean
+  /**
+   * Decide segments from this page's in-memory events while consent is pending or denied (nothing is stored).
+   * @default false
+   */
+  segmentWithoutConsent?: boolean
+  /**
+   * Receives every error Seglet catches instead of throwing into the page (autocapture, bridges, storage,
+   * model, hooks). Each is a `SegletError` with a `code`.
+   * @default undefined (errors are dropped)
+   */
+  onError?: (error: SegletError) => void
+  /** Storage: retention, size cap, database name. */
+  storage?: Omit<StoreOptions, 'persist' | 'onError'>
+  /** Autocapture and bridges. */
+  capture?: CaptureOptions
+  /** Feature computation: session gap, special-day calendar. */
+  features?: FeatureOptions
+  /** Model packs: a shop's own pack URL and integrity hash. */
+  model?: ModelOptions
+  /** Segment decisions: hysteresis, cold start. */
+  segments?: SegmentOptions
+  /** DOM hooks: attributes, classes, declarative blocks, anti-flicker, panel. */
+  personalize?: PersonalizeOptions
+}
+
+/** Where the model packs come from. */
+export interface ModelOptions {
+  /**
+   * Run the model and decide segments at all.
+   * @default true
+   */
+  enabled?: boolean
+  /**
+   * URL of the shop's own session pack (same origin only). Requires `sessionPackIntegrity`.
+   * @default undefined (the pack shipped with Seglet)
+   */
+  sessionPackUrl?: string
+  /** `sha256-<base64>` of the session pack file. */
+  sessionPackIntegrity?: string
+  /** URL of the shop's own lifetime pack (same origin only). Requires `lifetimePackIntegrity`. */
+  lifetimePackUrl?: string
+  /** `sha256-<base64>` of the lifetime pack file. */
+  lifetimePackIntegrity?: string
+}
+
+/** A running Seglet. */
+export interface Seglet {
+  /**
+   * Records one event. Validates and queues it; storage happens later, off the caller's stack.
+   * @throws ValidationError (code `invalid_event`) when the event is malformed; nothing is stored then.
+   * @example seglet.track({ type: 'search', query: 'winter boots' })
+   */
+  track(event: ShopperEvent): void
+  /** Changes consent. `'granted'` persists this page's events; `'denied'` deletes what was stored. */
+  setConsent(consent: Consent): Promise<void>
+  /** The consent in effect (after Global Privacy Control). */
+  getConsent(): Consent
+  /** Writes queued events now. Resolves when they are stored (or kept in memory). */
+  flush(): Promise<void>
+  /** The current segment, or `null` before the first decision. */
+  getSegment(): Segment | null
+  /**
+   * Calls `callback` with each new segment (and at once with the current one unless `immediate: false`).
+   * @returns a function that unsubscribes.
+   */
+  onSegment(callback: (segment: Segment) => void, options?: { immediate?: boolean }): () => void
+  /** Why the current segment was chosen, in plain words, computed on the device. */
+  explain(): Explanation[]
+  /** Deletes everything Seglet stored on this device, the database included. */
+  forget(): Promise<void>
+  /** Everything Seglet stored, as JSON-serialisable data. */
+  exportData(): Promise<SegletExport>
+  /** Passes a Shopify customer event (from a custom pixel's `analytics.subscribe`) to Seglet. */
+  shopifyEvent(event: unknown): void
+  /** Opens the transparency panel ("Why am I seeing this?"). */
+  showPanel(): void
+  /** Closes the transparency panel. */
+  hidePanel(): void
+  /** Stops capture and hooks, flushes and closes the store. */
+  destroy(): Promise<void>
+}
+
+/** How the model runtime gets loaded: a dynamic import for bundlers, a sibling file for the script tag. */
+export type RuntimeLoader = () => Promise<ModelRuntime>
+
+const CONSENTS: readonly string[] = ['granted', 'denied', 'pending']
+
+/** Meta key of the last decided segment, kept so hysteresis holds across page loads. */
+const SEGMENT_META_KEY = 'segment'
+
+/**
+ * The shared implementation behind `createSeglet()` (npm) and the script-tag build; they differ only in
+ * how the model runtime is loaded.
+ */
+export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoader): Seglet {
+  if (options === null || typeof options !== 'object') {
+    throw new OptionsError('createSeglet(options) expects an object', 'options')
+  }
+  if (options.consent !== undefined && !CONSENTS.includes(options.consent)) {
+    throw new OptionsError(`consent must be 'granted', 'denied' or 'pending', got ${String(options.consent)}`, 'consent')
+  }
+  const userOnError = options.onError
+  const report: ErrorReporter = (error) => {
+    try {
+      userOnError?.(error)
+    } catch {
+      // A throwing onError must not take Seglet (or the page) down with it.
+    }
+  }
+
+  let consent = resolveConsent({
+    consent: options.consent ?? 'pending',
+    respectGlobalPrivacyControl: options.respectGlobalPrivacyControl ?? true,
+  })
+  const store = createStore({ ...options.storage, persist: isPersistAllowed(consent), onError: report })
+  const engine = createSegmentEngine(options.segments ?? {})
+  const personalizer = createPersonalizer(options.personalize ?? {}, report)
+  const capture = createCapture({ enqueue: (event: StoredEvent) => store.enqueue(event), onError: report, options: options.capture ?? {} })
+  const modelEnabled = options.model?.enabled ?? true
+  let panel: ReturnType<typeof createPanel> | undefined
+  let destroyed = false
+  let scheduled = false
+  let running: Promise<void> | undefined
+
+  const mayDecide = () => modelEnabled && !destroyed && (isPersistAllowed(consent) || options.segmentWithoutConsent === true)
+
+  let lastDecision: DecisionResult | undefined
+
+  const runDecision = async () => {
+    const runtime = await loadRuntime()
+    const events = await store.getEvents()
+    if (destroyed) return
+    const result = await decideSegment({
+      events,
+      now: Date.now(),
+      runtime,
+      engine,
+      model: options.model ?? {},
+      features: options.features,
+      cache: store,
+    })
+    if (!result || destroyed) return
+    const previous = lastDecision
+    lastDecision = result
+    // The explanation costs a few dozen tiny inferences: recompute it only when the segment changed.
+    const reasons = result.changed || !previous ? safeExplain(result) : personalizer.getSegment()?.reasons ?? []
+    const segment = { ...result.segment, reasons }
+    personalizer.apply(segment)
+    if (result.changed && store.mode === 'indexeddb' && isPersistAllowed(consent)) {
+      void store.setMeta(SEGMENT_META_KEY, segment).catch(() => undefined)
+    }
+  }
+
+  const safeExplain = (result: DecisionResult): Explanation[] => {
+    try {
+      return result.explain()
+    } catch (error) {
+      report(new SegletError('model_failed', `The explanation could not be computed: ${String(error)}`, { cause: error }))
+      return []
+    }
+  }
+
+  const scheduleDecision = () => {
+    if (scheduled || !mayDecide()) return
+    scheduled = true
+    whenIdle(() => {
+      scheduled = false
+      // One decision at a time; a flush during a decision schedules the next one.
+      running = (running ?? Promise.resolve())
+        .then(runDecision)
+        .catch((error: unknown) => report(error instanceof SegletError ? error : new SegletError('model_failed', `Segment decision failed: ${String(error)}`, { cause: error })))
+    })
+  }
+
+  store.onFlush(scheduleDecision)
+  personalizer.start()
+  capture.start()
+
+  // A returning shopper gets a decision from stored history at once, before any new event is flushed.
+  void (async () => {
+    try {
+      const previous = await store.getMeta(SEGMENT_META_KEY)
+      if (previous && typeof previous === 'object') engine.restore(previous as Segment)
+    } catch {
+      // No stored segment: decide from scratch.
+    }
+    scheduleDecision()
+  })()
+
+  if (typeof location !== 'undefined' && shouldAutoShowPanel(location)) whenIdle(() => api.showPanel())
+
+  const api: Seglet = {
+    track(event) {
+      capture.track(event)
+    },
+    async setConsent(next) {
+      if (!CONSENTS.includes(next)) {
+        throw new OptionsError(`setConsent() expects 'granted', 'denied' or 'pending', got ${String(next)}`, 'consent')
+      }
+      consent = resolveConsent({ consent: next, respectGlobalPrivacyControl: options.respectGlobalPrivacyControl ?? true })
+      await store.setPersist(isPersistAllowed(consent))
+      scheduleDecision()
+    },
+    getConsent: () => consent,
+    flush: () => store.flush(),
+    getSegment: () => personalizer.getSegment(),
+    onSegment: (callback, subscribeOptions) => personalizer.onSegment(callback, subscribeOptions),
+    explain: () => (lastDecision ? safeExplain(lastDecision) : []),
+    async forget() {
+      await store.forget()
+      lastDecision = undefined
+      engine.reset()
+      personalizer.apply(null)
+    },
+    exportData: () => store.exportData(),
+    shopifyEvent: (event) => capture.shopifyEvent(event),
+    showPanel() {
+      try {
+        panel ??= createPanel({
+          getSegment: () => personalizer.getSegment(),
+          explain: () => api.explain(),
+          getStoredSummary: async () => {
+            const events = await store.getEvents()
+            return { events: events.length, oldest: events[0]?.ts, mode: store.mode, consent }
+          },
+          forget: () => api.forget(),
+          exportData: () => api.exportData(),
+          onSegment: (cb: (segment: Segment | null) => void) => personalizer.onSegment(cb, { immediate: false }),
+          onError: report,
+        })
+        panel.show()
+      } catch (error) {
+        report(new SegletError('hook_failed', `The panel could not be shown: ${String(error)}`, { cause: error }))
+      }
+    },
+    hidePanel: () => panel?.hide(),
+    async destroy() {
+      destroyed = true
+      capture.stop()
+      personalizer.stop()
+      panel?.destroy()
+      await store.flush().catch(() => undefined)
+      store.close()
+    },
+  }
+  return api
+}

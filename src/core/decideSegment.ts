@@ -1,0 +1,104 @@
+import type { StoredEvent } from '../events/types'
+import type { FeatureOptions, Features } from '../features'
+import {
+  applyFeatureSpec,
+  computeFeatures,
+  LIFETIME_FEATURE_NAMES,
+  LIFETIME_FEATURE_SPEC_VERSION,
+  SESSION_FEATURE_NAMES,
+  SESSION_FEATURE_SPEC_VERSION,
+} from '../features'
+import type { LoadedPack, ModelRuntime, PackCache, ProbabilityHead, SegmentHead } from '../model'
+import type { Explanation, SegmentDecision, SegmentEngine } from '../segments'
+import { computeContributions, explainFeatures } from '../segments'
+import type { ModelOptions } from './createSeglet'
+
+/** What one decision needs. */
+export interface DecideSegmentInput {
+  events: readonly StoredEvent[]
+  now: number
+  runtime: ModelRuntime
+  engine: SegmentEngine
+  model: ModelOptions
+  features?: FeatureOptions
+  cache?: PackCache
+}
+
+/** The decision plus what `explain()` needs to explain it later. */
+export interface DecisionResult extends SegmentDecision {
+  features: Features
+  /** Computes the explanation of this decision (a few dozen tiny inferences, so only on demand). */
+  explain: () => Explanation[]
+}
+
+const SESSION_SPEC = { kind: 'session', version: SESSION_FEATURE_SPEC_VERSION, names: SESSION_FEATURE_NAMES } as const
+const LIFETIME_SPEC = { kind: 'lifetime', version: LIFETIME_FEATURE_SPEC_VERSION, names: LIFETIME_FEATURE_NAMES } as const
+
+const headsOf = (loaded: LoadedPack) => {
+  let segment: [string, SegmentHead] | undefined
+  let probability: [string, ProbabilityHead] | undefined
+  for (const [name, head] of Object.entries(loaded.pack.heads)) {
+    if (head.kind === 'segment') segment ??= [name, head]
+    else probability ??= [name, head]
+  }
+  return { segment, probability }
+}
+
+/**
+ * From stored events to a segment: the one feature definition, both packs, the segment engine.
+ * Returns `null` when there is nothing to decide from (no events at all).
+ */
+export async function decideSegment(input: DecideSegmentInput): Promise<DecisionResult | null> {
+  const { events, now, runtime, engine, model } = input
+  if (events.length === 0) return null
+  const [sessionPack, lifetimePack] = await Promise.all([
+    runtime.getPack('session', { url: model.sessionPackUrl, integrity: model.sessionPackIntegrity, expected: SESSION_SPEC, cache: input.cache }),
+    runtime.getPack('lifetime', { url: model.lifetimePackUrl, integrity: model.lifetimePackIntegrity, expected: LIFETIME_SPEC, cache: input.cache }),
+  ])
+  const features = computeFeatures(events, now, input.features)
+  const sessionHeads = headsOf(sessionPack)
+  const lifetimeHeads = headsOf(lifetimePack)
+  if (!sessionHeads.segment || !sessionHeads.probability) return null
+
+  const sessionInput = applyFeatureSpec(features.sessionRaw, sessionPack.pack.featureSpec)
+  const sessionOut = runtime.predict(sessionPack, sessionInput)
+  const hasHistory = features.lifetime.orders > 0
+  const lifetimeOut = hasHistory ? runtime.predict(lifetimePack, applyFeatureSpec(features.lifetimeRaw, lifetimePack.pack.featureSpec)) : undefined
+
+  const s = features.session
+
+  const [segmentName, segmentHead] = sessionHeads.segment
+  const [intentName, intentHead] = sessionHeads.probability
+  const decision = engine.decide({
+    sessionHead: sessionOut[segmentName],
+    sessionLabels: segmentHead.labels,
+    sessionTree: segmentHead.tree,
+    intent: sessionOut[intentName][0],
+    intentThreshold: intentHead.threshold,
+    lifetimeHead: lifetimeOut && lifetimeHeads.segment ? lifetimeOut[lifetimeHeads.segment[0]] : undefined,
+    lifetimeLabels: lifetimeHeads.segment?.[1].labels,
+    lifetimeTree: lifetimeHeads.segment?.[1].tree,
+    repeat: lifetimeOut && lifetimeHeads.probability ? lifetimeOut[lifetimeHeads.probability[0]][0] : undefined,
+    evidence: { pageViews: s.pageViews, events: s.pageViews + s.productViews + s.searches, purchases: features.lifetime.orders },
+    explanation: [],
+    now,
+  })
+
+  const decided = decision.segment
+  const explain = (): Explanation[] => {
+    // Explain the decided segment when the head chose it, else what the intent rests on.
+    const index = segmentHead.labels.indexOf(decided.id)
+    const contributions = computeContributions({
+      names: sessionPack.pack.featureSpec.names,
+      normalised: sessionInput,
+      raw: features.sessionRaw,
+      target: index >= 0 && !decided.coldStart ? index : 'intent',
+      predict: (vector) => {
+        const out = runtime.predict(sessionPack, vector)
+        return { segmentProbs: out[segmentName], intent: out[intentName][0] }
+      },
+    })
+    return explainFeatures(contributions)
+  }
+  return { ...decision, features, explain }
+}

@@ -1,0 +1,78 @@
+// The package's public API. This file only re-exports; every stage lives in its own folder.
+export { createSeglet } from './core'
+export type { ModelOptions, Seglet, SegletOptions } from './core'
+
+export {
+  SegletError,
+  ValidationError,
+  OptionsError,
+  StorageError,
+  ModelPackError,
+  BridgeError,
+  isSegletError,
+  isValidationError,
+} from './errors'
+export type { ErrorReporter, SegletErrorCode } from './errors'
+
+export {
+  validateEvent,
+  EVENT_TYPES,
+  PAGE_TYPES,
+  MAX_STRING_LENGTH,
+  MAX_URL_LENGTH,
+  MAX_ITEMS,
+  MAX_QUANTITY,
+  MAX_PRICE,
+  MAX_VISIBLE_MS,
+  CURRENCY_PATTERN,
+} from './events'
+export type {
+  AddToCartEvent,
+  BeginCheckoutEvent,
+  EngagementEvent,
+  LineItem,
+  PageStats,
+  PageType,
+  PageViewEvent,
+  ProductViewEvent,
+  PurchaseEvent,
+  RefundEvent,
+  RemoveFromCartEvent,
+  SearchEvent,
+  ShopperEvent,
+  ShopperEventType,
+  StoredEvent,
+} from './events'
+
+export { DEFAULT_PAGE_TYPE_PATTERNS, GA4_EVENT_NAMES, SHOPIFY_EVENT_NAMES } from './capture'
+export type { CaptureOptions, PageStatsSource, PageTypePattern } from './capture'
+
+export { DB_VERSION, DEFAULT_DB_NAME, DEFAULT_FLUSH_DELAY_MS } from './store'
+export type { SegletExport, StorageMode, StoreOptions } from './store'
+
+export { CONSENT_VALUES, DEFAULT_MAX_EVENTS, DEFAULT_PURCHASE_RETENTION_DAYS, DEFAULT_RETENTION_DAYS } from './privacy'
+export type { Consent } from './privacy'
+
+export {
+  computeFeatures,
+  DEFAULT_SESSION_GAP_MS,
+  DEFAULT_SPECIAL_DAYS,
+  LIFETIME_FEATURE_NAMES,
+  SESSION_FEATURE_NAMES,
+} from './features'
+export type { FeatureOptions, Features, LifetimeAggregate, SessionAggregate, SpecialDayRule } from './features'
+
+export { PACK_FORMAT_VERSION } from './model'
+export type { ModelPack, SegmentTreeNode } from './model'
+
+export {
+  DEFAULT_MIN_PAGE_VIEWS,
+  DEFAULT_SEGMENT_ID,
+  DEFAULT_SWITCH_AFTER,
+  DEFAULT_SWITCH_MARGIN,
+  describeFeature,
+} from './segments'
+export type { Explanation, Segment, SegmentOptions, ValueSegment } from './segments'
+
+export { ANTI_FLICKER_CSS, DEFAULT_ANTI_FLICKER_TIMEOUT_MS, SEGMENT_EVENT } from './personalize'
+export type { OnSegmentOptions, PersonalizeOptions } from './personalize'

@@ -1,0 +1,69 @@
+// Shared set-up for the real-browser tests: Debian's Chromium driven by playwright-core, pages served on
+// 127.0.0.1 by the test itself, and every request the page makes recorded.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
+import { chromium } from 'playwright-core'
+// @ts-expect-error: plain ES module without types
+import { startServer } from '../../scripts/serve.mjs'
+
+/** Path of the browser; Debian's `chromium` package by default. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** Flags that let Chromium run headless on a machine without outside network access. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export interface Harness {
+  baseUrl: string
+  /** Every URL the browser requested, in order (page loads, scripts, fetches). */
+  requests: string[]
+  /** Every URL the server saw (a second, independent record). */
+  serverRequests: string[]
+  browser: Browser
+  context: BrowserContext
+  newPage(): Promise<Page & { pageErrors: string[] }>
+  close(): Promise<void>
+}
+
+/** Starts a server and a fresh Chromium profile (a new `--user-data-dir`), so no state leaks between files. */
+export async function createHarness({ csp = false }: { csp?: boolean } = {}): Promise<Harness> {
+  const serverRequests: string[] = []
+  const server = await startServer({ csp, onRequest: (req: { url?: string }) => serverRequests.push(req.url ?? '') })
+  const userDataDir = mkdtempSync(join(tmpdir(), 'seglet-chromium-'))
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  })
+  const browser = context.browser() as Browser
+  const requests: string[] = []
+  context.on('request', (request: Request) => requests.push(request.url()))
+  return {
+    baseUrl: server.url,
+    requests,
+    serverRequests,
+    browser,
+    context,
+    async newPage() {
+      const page = (await context.newPage()) as Page & { pageErrors: string[] }
+      page.pageErrors = []
+      page.on('pageerror', (error) => page.pageErrors.push(String(error)))
+      return page
+    },
+    async close() {
+      await context.close()
+      await server.close()
+      rmSync(userDataDir, { recursive: true, force: true })
+    },
+  }
+}
