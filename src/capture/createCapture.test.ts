@@ -6,7 +6,7 @@ import shopify from './fixtures/shopify-web-pixels.json'
 import { createCapture, NAVIGATION_SETTLE_MS, type CaptureOptions } from './index'
 
 type W = Window & Record<string, unknown>
-const win = window as W
+const win = window as unknown as W
 
 let events: StoredEvent[]
 let errors: SegletError[]
@@ -578,7 +578,7 @@ describe('GA4 dataLayer bridge', () => {
     win.dataLayer = []
     setup({ pageViews: false, engagement: false }).start()
     const layer = win.dataLayer as unknown[]
-    layer.push({ event: 'gtm.js' }, { ecommerce: null }, null, 42, 'str', Symbol('s'), 1n, [], ['config', 'G-1'],
+    layer.push({ event: 'gtm.js' }, { ecommerce: null }, null, 42, 'str', Symbol('s'), BigInt(1), [], ['config', 'G-1'],
       { event: 'custom' }, { event: 12 }, new Proxy({}, { get: () => undefined }))
     expect(events).toEqual([])
     expect(errors).toEqual([])

@@ -19,6 +19,10 @@ import type { Capture, CaptureDependencies } from './types'
  * How long after an SPA navigation the page is read (page type, JSON-LD, page stats), so the router has
  * rendered the new page instead of leaving the old page's `<meta>` tags in place. Navigations within this
  * window are coalesced into one page view.
+ *
+ * @example
+ * history.pushState(null, '', '/cart')
+ * setTimeout(checkPageView, NAVIGATION_SETTLE_MS)
  */
 export const NAVIGATION_SETTLE_MS = 100
 
@@ -143,10 +147,10 @@ export function createCapture({ enqueue, onError, options = {} }: CaptureDepende
     }), NAVIGATION_SETTLE_MS)
   }
 
-  const onDataLayerEntry = (entry: unknown) => {
+  const onDataLayerEntry = (win: Window, entry: unknown) => {
     let events: unknown[] | null
     try {
-      events = mapDataLayerEntry(entry, getCurrentUrl(window))
+      events = mapDataLayerEntry(entry, getCurrentUrl(win))
     } catch (error) {
       report(toSegletError(error, 'bridge', 'GA4 dataLayer entry dropped'))
       return
@@ -188,7 +192,7 @@ export function createCapture({ enqueue, onError, options = {} }: CaptureDepende
     }
     if (settings.dataLayer) {
       try {
-        cleanups.push(observeDataLayer(win, settings.dataLayerName, onDataLayerEntry))
+        cleanups.push(observeDataLayer(win, settings.dataLayerName, (entry) => onDataLayerEntry(win, entry)))
       } catch (error) {
         report(toSegletError(error, 'bridge', 'GA4 bridge not started'))
       }

@@ -95,7 +95,7 @@ describe('validateEvent: rejected input names the field', () => {
     ['null', null, 'event must be an object, got null'],
     ['a string', 'purchase', 'event must be an object, got "purchase"'],
     ['a number', 42, 'event must be an object, got 42'],
-    ['a bigint', 10n, 'event must be an object, got a bigint'],
+    ['a bigint', BigInt(10), 'event must be an object, got a bigint'],
     ['a symbol', Symbol('x'), 'event must be an object, got a symbol'],
     ['a function', () => 1, 'event must be an object, got a function'],
     ['undefined', undefined, 'event must be an object, got undefined'],
@@ -126,7 +126,7 @@ describe('validateEvent: rejected input names the field', () => {
     ['product_view negative price', { type: 'product_view', productId: 'p', price: -0.01 }, 'product_view.price must be a finite number ≥ 0, got -0.01'],
     ['product_view price over MAX_PRICE', { type: 'product_view', productId: 'p', price: MAX_PRICE * 10 }, `product_view.price must be ≤ ${MAX_PRICE}, got ${MAX_PRICE * 10}`],
     ['product_view price as string', { type: 'product_view', productId: 'p', price: '9.99' }, 'product_view.price must be a finite number ≥ 0, got "9.99"'],
-    ['product_view price bigint', { type: 'product_view', productId: 'p', price: 5n }, 'product_view.price must be a finite number ≥ 0, got a bigint'],
+    ['product_view price bigint', { type: 'product_view', productId: 'p', price: BigInt(5) }, 'product_view.price must be a finite number ≥ 0, got a bigint'],
     ['product_view lower-case currency', { type: 'product_view', productId: 'p', currency: 'eur' },
       'product_view.currency must be a currency code of three upper-case letters, got "eur"'],
     ['product_view 4-letter currency', { type: 'product_view', productId: 'p', currency: 'EURO' }, /^product_view\.currency must be/],
@@ -224,7 +224,7 @@ describe('validateEvent: hostile input', () => {
   })
 
   it('never throws anything but a ValidationError for a mixed bag of values', () => {
-    const values: unknown[] = [0, -1, NaN, Infinity, '', 'x', true, null, undefined, 1n, Symbol('s'), [], {}, () => 0,
+    const values: unknown[] = [0, -1, NaN, Infinity, '', 'x', true, null, undefined, BigInt(1), Symbol('s'), [], {}, () => 0,
       new Date(), /re/, new Map(), Object.create(null), new Proxy({}, { get: () => { throw 1 } })]
     const fields = ['url', 'pageType', 'productId', 'price', 'currency', 'category', 'quantity', 'value', 'orderId',
       'items', 'query', 'visibleMs', 'scrollDepth', 'stats']

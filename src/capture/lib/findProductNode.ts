@@ -2,11 +2,6 @@
 const MAX_NODES = 100
 const PRODUCT_TYPE = /(?:^|[/:])Product(?:Group)?$/
 
-function isProductType(type: unknown): boolean {
-  if (typeof type === 'string') return PRODUCT_TYPE.test(type)
-  return Array.isArray(type) && type.some((t) => typeof t === 'string' && PRODUCT_TYPE.test(t))
-}
-
 /**
  * Finds the first schema.org `Product` (or `ProductGroup`) node in parsed JSON-LD: at the top level, in a
  * top-level array, or inside `@graph`.
@@ -21,6 +16,8 @@ export function findProductNode(json: unknown, depth = 0): Record<string, unknow
     return undefined
   }
   const node = json as Record<string, unknown>
-  if (isProductType(node['@type'])) return node
+  const type = node['@type']
+  const types = Array.isArray(type) ? type : [type]
+  if (types.some((t) => typeof t === 'string' && PRODUCT_TYPE.test(t))) return node
   return node['@graph'] === undefined ? undefined : findProductNode(node['@graph'], depth + 1)
 }

@@ -5,7 +5,12 @@ import { toAmount } from './toAmount'
 import { toCurrency } from './toCurrency'
 import { toId } from './toId'
 
-/** The GA4 ecommerce events the bridge understands; every other entry is ignored. */
+/**
+ * The GA4 ecommerce events the `dataLayer` bridge understands; every other entry is ignored.
+ *
+ * @example
+ * GA4_EVENT_NAMES.includes('purchase') // true
+ */
 export const GA4_EVENT_NAMES = [
   'view_item', 'view_item_list', 'add_to_cart', 'remove_from_cart', 'begin_checkout', 'purchase', 'refund', 'search',
 ] as const

@@ -7,7 +7,12 @@ import { toAmount } from './toAmount'
 import { toCurrency } from './toCurrency'
 import { toId } from './toId'
 
-/** The Shopify standard events the bridge understands; every other name is ignored. */
+/**
+ * The Shopify Web Pixels standard events `shopifyEvent()` maps; every other name is ignored.
+ *
+ * @example
+ * for (const name of SHOPIFY_EVENT_NAMES) analytics.subscribe(name, seglet.shopifyEvent)
+ */
 export const SHOPIFY_EVENT_NAMES = [
   'page_viewed', 'product_viewed', 'collection_viewed', 'product_added_to_cart', 'checkout_started',
   'checkout_completed', 'search_submitted',

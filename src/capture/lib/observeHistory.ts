@@ -6,7 +6,14 @@ import { wrapMethod } from './wrapMethod'
  */
 export function observeHistory(win: Window, onChange: () => void): () => void {
   const restorePush = wrapMethod(win.history, 'pushState', onChange)
-  const restoreReplace = wrapMethod(win.history, 'replaceState', onChange)
+  let restoreReplace: () => void
+  try {
+    restoreReplace = wrapMethod(win.history, 'replaceState', onChange)
+  } catch (error) {
+    // All or nothing: never leave one method wrapped with no way to unwrap it.
+    restorePush()
+    throw error
+  }
   win.addEventListener('popstate', onChange)
   return () => {
     restorePush()

@@ -11,6 +11,7 @@ const hasOwn = Object.prototype.hasOwnProperty
 export function wrapMethod(target: object, name: string, after: (args: IArguments) => void): () => void {
   const host = target as Record<string, unknown>
   const original = host[name] as (...args: unknown[]) => unknown
+  if (typeof original !== 'function') throw new TypeError(`${name} is not a function`)
   const wasOwn = hasOwn.call(target, name)
   let active = true
   const wrapper = function (this: unknown) {
