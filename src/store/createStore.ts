@@ -216,7 +216,18 @@ export function createStore(options: StoreOptions = {}): EventStore {
   }
 
   // No pruning here: the page may be going away, and the writes must commit first.
-  const onHide = () => void flushQueued(false)
+  // Set while the page is being hidden or left: events enqueued then (the capture's last engagement event,
+  // whose handler may run after ours) are written at once, in a microtask, not on an idle callback that
+  // may never come.
+  let leaving = false
+  let leavingFlush = false
+  const onHide = () => {
+    // Every other pagehide / visibilitychange handler runs in this same task; the flag ends with it.
+    if (!leaving) setTimeout(() => (leaving = false), 0)
+    leaving = true
+    void flushQueued(false)
+  }
+  const isLeaving = () => leaving || (typeof document !== 'undefined' && document.visibilityState === 'hidden')
 
   const wipeDatabase = async () => {
     // Let a pending open settle, so its connection is either ours to close or already closed.
@@ -291,6 +302,16 @@ export function createStore(options: StoreOptions = {}): EventStore {
       removeHideListeners ??= addHideListeners(onHide)
       // Open early (off the caller's stack), so a `pagehide` soon after can still write synchronously.
       if (!db && !opening && persist && !failed) void Promise.resolve().then(ensureDb)
+      if (isLeaving()) {
+        if (!leavingFlush) {
+          leavingFlush = true
+          queueMicrotask(() => {
+            leavingFlush = false
+            void flushQueued(false)
+          })
+        }
+        return
+      }
       scheduleFlush()
     },
 

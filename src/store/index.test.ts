@@ -176,6 +176,21 @@ describe('when it flushes', () => {
     expect(await rawEvents()).toHaveLength(2)
   })
 
+  it('writes events enqueued by later pagehide handlers in a microtask, not on idle', async () => {
+    const store = open({ flushDelayMs: 60_000 })
+    await store.getEvents()
+    store.enqueue(pageView())
+    // The capture's own pagehide handler runs after the store's and queues the last engagement event.
+    window.addEventListener('pagehide', () => store.enqueue(pageView()), { once: true })
+    const writes = spyOnWrites()
+    window.dispatchEvent(new Event('pagehide'))
+    expect(writes()).toBe(1)
+    await Promise.resolve()
+    expect(writes()).toBe(2) // the late event got its own transaction before the page could go
+    await store.flush()
+    expect(await rawEvents()).toHaveLength(2)
+  })
+
   it('flushes when the page becomes hidden, not when it becomes visible', async () => {
     const store = open()
     await store.getEvents()
