@@ -99,6 +99,7 @@ export function validatePack(value: unknown): ModelPack {
     }
   }
   const decodedLength = base64ByteLength(model.weightData)
+  if (decodedLength < 0) fail('"model.weightData" is not base64')
   if (decodedLength !== byteLength) {
     fail(`"model.weightData" holds ${decodedLength} bytes but "model.weightSpecs" describe ${byteLength}`)
   }

@@ -1,0 +1,125 @@
+// @vitest-environment node
+import { createHash } from 'node:crypto'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { makePack } from './__fixtures__/makePack'
+import { loadPackFromUrl, packCacheKey } from './loadPackFromUrl'
+import type { PackCache } from './loadPackFromUrl'
+
+const PAGE = 'https://shop.example/products/boots'
+const URL_ = 'https://shop.example/seglet/session.json'
+const pack = makePack()
+const body = JSON.stringify(pack)
+const sri = (bytes: string | Uint8Array) => 'sha256-' + createHash('sha256').update(bytes).digest('base64')
+const integrity = sri(body)
+const expected = { kind: 'session' as const, version: 'test-1', names: ['a', 'b', 'c'] }
+
+function memoryCache(): PackCache & { entries: Map<string, unknown> } {
+  const entries = new Map<string, unknown>()
+  return { entries, getMeta: async (key) => entries.get(key), setMeta: async (key, value) => void entries.set(key, value) }
+}
+
+let fetchMock: ReturnType<typeof vi.fn>
+const serve = (text: string, status = 200) => fetchMock.mockImplementation(async () => new Response(text, { status }))
+
+beforeEach(() => {
+  vi.stubGlobal('location', new URL(PAGE))
+  fetchMock = vi.fn()
+  vi.stubGlobal('fetch', fetchMock)
+  serve(body)
+})
+afterEach(() => vi.unstubAllGlobals())
+
+describe('loadPackFromUrl', () => {
+  it('loads a pack whose bytes match the integrity hash, same-origin with credentials', async () => {
+    const loaded = await loadPackFromUrl('/seglet/session.json', { integrity, expected })
+    expect(loaded).toEqual(pack)
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+    expect(fetchMock).toHaveBeenCalledWith(URL_, { credentials: 'same-origin', redirect: 'error' })
+  })
+
+  it('caches the verified pack and serves the next load without a request', async () => {
+    const cache = memoryCache()
+    await loadPackFromUrl(URL_, { integrity, expected, cache })
+    expect(cache.entries.get(packCacheKey(URL_))).toEqual({ integrity, text: body })
+    fetchMock.mockClear()
+    expect(await loadPackFromUrl(URL_, { integrity, expected, cache })).toEqual(pack)
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+
+  it('fetches again when the cached entry is for another integrity hash or was altered', async () => {
+    const cache = memoryCache()
+    await cache.setMeta(packCacheKey(URL_), { integrity: sri('older'), text: 'older' })
+    await loadPackFromUrl(URL_, { integrity, cache })
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+    await cache.setMeta(packCacheKey(URL_), { integrity, text: body.replace('"threshold":0.5', '"threshold":0.1') })
+    expect(await loadPackFromUrl(URL_, { integrity, cache })).toEqual(pack)
+    expect(fetchMock).toHaveBeenCalledTimes(2)
+  })
+
+  it('refuses bytes that do not match the hash before parsing them, and caches nothing', async () => {
+    const cache = memoryCache()
+    serve('not even JSON')
+    await expect(loadPackFromUrl(URL_, { integrity, cache })).rejects.toMatchObject({
+      name: 'ModelPackError',
+      code: 'pack_integrity',
+      message: expect.stringContaining(`expected ${integrity}, got ${sri('not even JSON')}`),
+    })
+    expect(cache.entries.size).toBe(0)
+  })
+
+  it('supports sha384 and sha512', async () => {
+    for (const algorithm of ['sha384', 'sha512']) {
+      const hash = `${algorithm}-${createHash(algorithm).update(body).digest('base64')}`
+      await expect(loadPackFromUrl(URL_, { integrity: hash })).resolves.toEqual(pack)
+    }
+  })
+
+  it.each([
+    'https://cdn.example/seglet/session.json',
+    '//cdn.example/session.json',
+    'http://shop.example/seglet/session.json',
+    'https://shop.example:8443/session.json',
+    'data:application/json,{}',
+  ])('refuses %s (another origin) before any request', async (url) => {
+    const cache = memoryCache()
+    const getMeta = vi.spyOn(cache, 'getMeta')
+    await expect(loadPackFromUrl(url, { integrity, cache })).rejects.toMatchObject({ code: 'pack_origin', message: expect.stringContaining('https://shop.example') })
+    expect(fetchMock).not.toHaveBeenCalled()
+    expect(getMeta).not.toHaveBeenCalled()
+  })
+
+  it('refuses every URL where there is no page origin (SSR)', async () => {
+    vi.stubGlobal('location', undefined)
+    await expect(loadPackFromUrl('/session.json', { integrity })).rejects.toMatchObject({ code: 'pack_origin' })
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+
+  it.each([undefined, '', 'md5-abc', 'sha256:abc', 'sha256-'])('refuses the integrity option %j', async (value) => {
+    await expect(loadPackFromUrl(URL_, { integrity: value as string })).rejects.toMatchObject({ code: 'invalid_option', field: 'integrity' })
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+
+  it('reports an HTTP error or a network failure as pack_load_failed', async () => {
+    serve('gone', 404)
+    await expect(loadPackFromUrl(URL_, { integrity })).rejects.toMatchObject({ code: 'pack_load_failed', message: expect.stringContaining('HTTP 404') })
+    fetchMock.mockRejectedValue(new TypeError('Failed to fetch'))
+    await expect(loadPackFromUrl(URL_, { integrity })).rejects.toMatchObject({ code: 'pack_load_failed', message: expect.stringContaining('Failed to fetch') })
+  })
+
+  it('refuses a verified file that is not a valid pack, or does not match the features, and caches nothing', async () => {
+    const cache = memoryCache()
+    serve('{"format":"seglet-model-pack"')
+    await expect(loadPackFromUrl(URL_, { integrity: sri('{"format":"seglet-model-pack"'), cache })).rejects.toMatchObject({ code: 'pack_invalid' })
+    serve(body)
+    await expect(loadPackFromUrl(URL_, { integrity, cache, expected: { ...expected, names: ['a', 'b'] } })).rejects.toMatchObject({
+      code: 'pack_spec_mismatch',
+      message: expect.stringContaining('unknown features: c'),
+    })
+    expect(cache.entries.size).toBe(0)
+  })
+
+  it('still loads when the cache fails', async () => {
+    const cache: PackCache = { getMeta: () => Promise.reject(new Error('broken')), setMeta: () => Promise.reject(new Error('full')) }
+    await expect(loadPackFromUrl(URL_, { integrity, cache })).resolves.toEqual(pack)
+  })
+})

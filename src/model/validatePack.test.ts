@@ -1,0 +1,63 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest'
+import { makePack } from './__fixtures__/makePack'
+import type { ModelPack } from './pack'
+import { validatePack } from './validatePack'
+
+type Mutation = (pack: any) => void
+
+const cases: Array<[string, Mutation, string]> = [
+  ['another format', (p) => (p.format = 'keras'), '"format" must be "seglet-model-pack"'],
+  ['a newer format version', (p) => (p.formatVersion = 2), '"formatVersion" 2 is not supported'],
+  ['an unknown kind', (p) => (p.kind = 'basket'), '"kind" must be "session" or "lifetime"'],
+  ['no version', (p) => delete p.version, '"version" must be a non-empty string'],
+  ['no feature spec', (p) => delete p.featureSpec, '"featureSpec" is missing'],
+  ['no feature names', (p) => (p.featureSpec.names = []), '"featureSpec.names" is empty'],
+  ['a short mean', (p) => p.featureSpec.mean.pop(), '"featureSpec.mean" must be an array of 3 entries'],
+  ['an unknown transform', (p) => (p.featureSpec.transforms[1] = 'sqrt'), '"featureSpec.transforms[1]" "sqrt"'],
+  ['a zero std', (p) => (p.featureSpec.std[2] = 0), '"featureSpec.std[2]" must be a positive number'],
+  ['no layers', (p) => (p.model.layers = []), '"model.layers" must be a non-empty array'],
+  ['a layer reading a later layer', (p) => (p.model.layers[0].input = 'segment'), 'reads "segment", which is neither "input" nor an earlier layer'],
+  ['an unknown activation', (p) => (p.model.layers[1].activation = 'gelu'), '"model.layers[1]".activation "gelu"'],
+  ['a duplicate layer name', (p) => (p.model.layers[2].name = 'hidden'), 'name "hidden" is used twice'],
+  ['a fractional unit count', (p) => (p.model.layers[0].units = 1.5), '"model.layers[0]".units must be a positive integer'],
+  ['a missing weight', (p) => p.model.weightSpecs.splice(1, 1), 'weight "hidden/bias" is missing'],
+  ['a kernel of the wrong shape', (p) => (p.model.weightSpecs[0].shape = [2, 3]), 'weight "hidden/kernel" has shape [2,3], expected [3,2]'],
+  ['an int32 weight', (p) => (p.model.weightSpecs[0].dtype = 'int32'), 'dtype must be "float32"'],
+  ['an unknown quantization', (p) => (p.model.weightSpecs[0].quantization = { dtype: 'int4' }), 'quantization dtype must be one of'],
+  ['truncated weight data', (p) => (p.model.weightData = p.model.weightData.slice(0, -8)), 'holds 63 bytes but "model.weightSpecs" describe 68'],
+  ['weight data that is not base64', (p) => (p.model.weightData = '%%%%'), '"model.weightData" is not base64'],
+  ['no heads', (p) => (p.heads = {}), '"heads" must name at least one output head'],
+  ['a head on an unknown layer', (p) => (p.heads.intent.layer = 'output'), 'head "intent" reads layer "output"'],
+  ['a segment head with too few labels', (p) => p.heads.segment.labels.pop(), 'head "segment" must have 2 labels'],
+  ['a probability head with two units', (p) => (p.heads.intent.layer = 'segment'), 'layer "segment" must have 1 unit, not 2'],
+  ['a threshold above 1', (p) => (p.heads.intent.threshold = 1.5), 'threshold must be between 0 and 1'],
+  ['an unknown head kind', (p) => (p.heads.intent.kind = 'regression'), 'kind must be "segment" or "probability"'],
+]
+
+describe('validatePack', () => {
+  it('accepts a well-formed pack, quantized or not', () => {
+    const pack = makePack()
+    expect(validatePack(pack)).toBe(pack)
+    expect(() => validatePack(makePack({ quantize: 'uint8' }))).not.toThrow()
+    expect(() => validatePack(makePack({ quantize: 'float16' }))).not.toThrow()
+  })
+
+  it.each([null, 42, 'pack', [makePack()]])('refuses %j', (value) => {
+    expect(() => validatePack(value)).toThrow(expect.objectContaining({ code: 'pack_invalid', message: 'Invalid model pack: expected a JSON object.' }))
+  })
+
+  it.each(cases)('refuses %s, naming it', (_, mutate, message) => {
+    const pack: ModelPack = structuredClone(makePack())
+    mutate(pack)
+    let error: any
+    try {
+      validatePack(pack)
+    } catch (e) {
+      error = e
+    }
+    expect(error?.name).toBe('ModelPackError')
+    expect(error?.code).toBe('pack_invalid')
+    expect(error?.message).toContain(message)
+  })
+})
