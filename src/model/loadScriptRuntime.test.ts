@@ -1,0 +1,68 @@
+// @vitest-environment node
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { isSegletError, ModelPackError } from '../errors'
+import { createScriptRuntimeLoader, getScriptRuntimeUrl } from './loadScriptRuntime'
+
+// Stands in for dist/seglet-model.min.js: a separate build with its own copy of the error classes.
+function writeRuntimeModule(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'seglet-runtime-'))
+  const file = join(dir, 'seglet-model.min.js.mjs')
+  writeFileSync(
+    file,
+    `class SegletError extends Error { constructor(code, message) { super(message); this.name = 'SegletError'; this.code = code } }
+class ModelPackError extends SegletError { constructor(code, message) { super(code, message); this.name = 'ModelPackError' } }
+export function createModelRuntime() {
+  return {
+    checkPackSpec() { throw new ModelPackError('pack_spec_mismatch', 'missing features: x') },
+    async getPack() { throw new ModelPackError('pack_integrity', 'bad hash') },
+    predict() { return { intent: new Float32Array([0.5]) } },
+  }
+}`,
+  )
+  return pathToFileURL(file).href
+}
+
+describe('getScriptRuntimeUrl', () => {
+  it.each([
+    ['https://shop.example/js/seglet.min.js', 'https://shop.example/js/seglet-model.min.js'],
+    ['https://cdn.example/seglet@0.1.0/dist/seglet.min.js?v=3', 'https://cdn.example/seglet@0.1.0/dist/seglet-model.min.js'],
+  ])('puts the runtime next to %s', (src, url) => {
+    expect(getScriptRuntimeUrl({ src })).toBe(url)
+  })
+
+  it('gives nothing without a script src', () => {
+    expect(getScriptRuntimeUrl(null)).toBeUndefined()
+    expect(getScriptRuntimeUrl({ src: '' })).toBeUndefined()
+  })
+})
+
+describe('createScriptRuntimeLoader', () => {
+  it('imports the runtime module once and rebuilds its errors with this bundle’s classes', async () => {
+    const load = createScriptRuntimeLoader(writeRuntimeModule())
+    const runtime = await load()
+    expect(await load()).toBe(runtime)
+    expect(runtime.predict({} as never, [1]).intent[0]).toBe(0.5)
+    let error: unknown
+    try {
+      runtime.checkPackSpec({} as never, {} as never)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ModelPackError)
+    expect(error).toMatchObject({ code: 'pack_spec_mismatch', message: 'missing features: x' })
+    const rejected = await runtime.getPack('session').catch((e: unknown) => e)
+    expect(isSegletError(rejected)).toBe(true)
+    expect(rejected).toMatchObject({ code: 'pack_integrity' })
+  })
+
+  it('reports a missing URL or a failed import as model_failed, and retries', async () => {
+    await expect(createScriptRuntimeLoader(undefined)()).rejects.toMatchObject({ code: 'model_failed' })
+    const load = createScriptRuntimeLoader(pathToFileURL(join(tmpdir(), 'nope', 'seglet-model.min.js')).href)
+    await expect(load()).rejects.toMatchObject({ code: 'model_failed' })
+    await expect(load()).rejects.toMatchObject({ code: 'model_failed' })
+  })
+})
