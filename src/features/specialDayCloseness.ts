@@ -1,0 +1,60 @@
+import type { SpecialDayRule } from './types'
+
+/**
+ * Valentine's Day and Mother's Day (second Sunday of May), the special days of UCI Online Shoppers.
+ */
+export const DEFAULT_SPECIAL_DAYS: readonly SpecialDayRule[] = [
+  { name: "Valentine's Day", month: 2, day: 14 },
+  { name: "Mother's Day", month: 5, weekday: 0, nth: 2 },
+]
+
+/** Days before a special day at which closeness peaks (shoppers order ahead of delivery). */
+export const SPECIAL_DAY_PEAK_DAYS = 6
+
+const DAY_MS = 86_400_000
+
+function dayNumber(year: number, month0: number, day: number): number {
+  // Calendar days are counted in UTC so daylight-saving shifts never make a day 23 or 25 hours long.
+  return Math.round(Date.UTC(year, month0, day) / DAY_MS)
+}
+
+function ruleDay(rule: SpecialDayRule, year: number): number {
+  const month0 = rule.month - 1
+  if (rule.day !== undefined) return dayNumber(year, month0, rule.day)
+  const weekday = rule.weekday ?? 0
+  const firstWeekday = new Date(Date.UTC(year, month0, 1)).getUTCDay()
+  const first = 1 + ((weekday - firstWeekday + 7) % 7)
+  return dayNumber(year, month0, first + 7 * ((rule.nth ?? 1) - 1))
+}
+
+/**
+ * Closeness of a local calendar date to the next special day, following UCI's `SpecialDay`: it peaks at 1
+ * `SPECIAL_DAY_PEAK_DAYS` (6) days before the special day and falls by 0.2 per day on either side:
+ *
+ *   closeness = max(0, 1 − 0.2 · |d − 6|), d = days until the special day (d ≥ 0),
+ *
+ * so it is non-zero from 10 to 2 days before (Valentine's: 4–12 February, peak 8 February, as in Sakar et al.).
+ * The maximum over all special days of this and the next year is returned.
+ *
+ * @example
+ * specialDayCloseness(new Date(2018, 1, 8).getTime()) // 1
+ */
+export function specialDayCloseness(
+  ts: number,
+  specialDays: readonly SpecialDayRule[] = DEFAULT_SPECIAL_DAYS,
+): number {
+  const date = new Date(ts)
+  const year = date.getFullYear()
+  const today = dayNumber(year, date.getMonth(), date.getDate())
+  let best = 0
+  for (const rule of specialDays) {
+    for (const y of [year, year + 1]) {
+      const d = ruleDay(rule, y) - today
+      if (d < 0) continue
+      // Integer steps keep the result exactly one of 0, 0.2, …, 1.
+      const steps = Math.max(0, 5 - Math.abs(d - SPECIAL_DAY_PEAK_DAYS))
+      best = Math.max(best, steps / 5)
+    }
+  }
+  return best
+}

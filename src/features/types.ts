@@ -1,0 +1,129 @@
+import type { PageType } from '../events/types'
+
+/**
+ * The three page groups of the UCI Online Shoppers data, plus `none` for pages that belong to none of them.
+ *
+ * - `administrative`: account management (`account` pages: login, profile, orders, addresses).
+ * - `informational`: pages about the shop, communication and address information (`informational`).
+ * - `product`: "product related" — every page of the shopping funnel: `home`, `category`, `product`,
+ *   `search`, `cart`, `checkout`.
+ * - `none`: `other` pages (errors, legal boilerplate, unknown). UCI has sessions that visited pages outside
+ *   all three groups (six rows with zero pages in every group but page statistics), so the groups do not cover
+ *   every page; `other` pages count towards page statistics only.
+ */
+export type PageGroup = 'administrative' | 'informational' | 'product' | 'none'
+
+/** Mean page statistics of a session (UCI BounceRates, ExitRates, PageValues). */
+export interface SessionStats {
+  /** Mean bounce rate of the page views that carry one, 0–1. */
+  bounceRate: number
+  /** Mean exit rate of the page views that carry one, 0–1. */
+  exitRate: number
+  /** Mean page value of the page views that carry one, ≥ 0. */
+  pageValue: number
+}
+
+/**
+ * What one session looks like, folded from its events. The same shape is built by the training loader from
+ * a UCI Online Shoppers row, so training and the browser share `sessionVector()`.
+ */
+export interface SessionAggregate {
+  /** Page views of account pages (UCI `Administrative`). */
+  administrativePages: number
+  /** Visible seconds on account pages (UCI `Administrative_Duration`), millisecond precision. */
+  administrativeSeconds: number
+  /** Page views of informational pages (UCI `Informational`). */
+  informationalPages: number
+  /** Visible seconds on informational pages (UCI `Informational_Duration`). */
+  informationalSeconds: number
+  /** Page views of product-related pages (UCI `ProductRelated`). */
+  productPages: number
+  /** Visible seconds on product-related pages (UCI `ProductRelated_Duration`). */
+  productSeconds: number
+  /** All page views of the session, including `other` pages. */
+  pageViews: number
+  /** `product_view` events. Not a model input (UCI has no such column); used by segments and `explain()`. */
+  productViews: number
+  /** `search` events. Not a model input. */
+  searches: number
+  /** An item was added to the cart or a cart page was shown. Not a model input. */
+  cartReached: boolean
+  /** Checkout began (event or checkout page) or an order was placed. Not a model input. */
+  checkoutReached: boolean
+  /** Month of the session start in the shopper's local time, 0 = January. */
+  month: number
+  /** The session started on a Saturday or Sunday (local time). */
+  weekend: boolean
+  /** Closeness to the nearest special day of the calendar, 0–1 in steps of 0.2 (UCI `SpecialDay`). */
+  specialDay: number
+  /** Earlier sessions exist in the stored history (UCI `VisitorType` = Returning_Visitor). */
+  returning: boolean
+  /** Mean page statistics, or `null` when no page view of the session carried any. */
+  stats: SessionStats | null
+}
+
+/** The RFM view of a shopper's stored purchases and refunds (UCI Online Retail). */
+export interface LifetimeAggregate {
+  /** Distinct orders (purchase events deduplicated by `orderId`). */
+  orders: number
+  /** Sum of order values. */
+  monetary: number
+  /** `monetary / orders`, 0 without orders. */
+  averageBasket: number
+  /** Days from the last order to `now`, 0 without orders. */
+  recencyDays: number
+  /** Days from the first order to `now`, 0 without orders. */
+  tenureDays: number
+  /** Distinct orders in the 90 days before `now`. */
+  ordersLast90Days: number
+  /** Distinct days with an order. */
+  activeDays: number
+  /** Distinct product ids over all orders. */
+  distinctProducts: number
+  /** Refund events. */
+  returns: number
+  /** Sum of refunded values. */
+  returnValue: number
+}
+
+/**
+ * A special day of the calendar: a fixed date (`month` + `day`) or the `nth` `weekday` of a month
+ * (Mother's Day = second Sunday of May).
+ */
+export interface SpecialDayRule {
+  name: string
+  /** Month, 1 = January. */
+  month: number
+  /** Day of the month, for fixed dates. */
+  day?: number
+  /** Weekday, 0 = Sunday, for floating dates. */
+  weekday?: number
+  /** Which occurrence of `weekday` in the month, 1-based. */
+  nth?: number
+}
+
+/** Options of `computeFeatures()` and the session folding. */
+export interface FeatureOptions {
+  /**
+   * Inactivity gap that ends a session, in milliseconds.
+   * @default 1_800_000 (30 minutes, the Google Analytics convention UCI's sessions follow)
+   */
+  sessionGapMs?: number
+  /**
+   * Special days for the `specialDay` closeness.
+   * @default DEFAULT_SPECIAL_DAYS (Valentine's Day and Mother's Day, as in UCI Online Shoppers)
+   */
+  specialDays?: readonly SpecialDayRule[]
+}
+
+/** Result of `computeFeatures()`. */
+export interface Features {
+  session: SessionAggregate
+  lifetime: LifetimeAggregate
+  /** `sessionVector(session)`, in the order of `SESSION_FEATURE_NAMES`. */
+  sessionRaw: number[]
+  /** `lifetimeVector(lifetime)`, in the order of `LIFETIME_FEATURE_NAMES`. */
+  lifetimeRaw: number[]
+}
+
+export type { PageType }
