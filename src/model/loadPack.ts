@@ -3,8 +3,8 @@ import { base64ToArrayBuffer } from './base64ToArrayBuffer'
 import { checkPackSpec } from './checkPackSpec'
 import type { ExpectedFeatureSpec } from './checkPackSpec'
 import type { ModelPack, PackLayer } from './pack'
-import { decodeWeights, ensureCpuBackend, fused, softmax, tanh, tensor2d, tidy } from './tf'
-import type { Tensor, Tensor1D, Tensor2D } from './tf'
+import { decodeWeights, dense, ensureCpuBackend, makeTensor, tidy } from './tf'
+import type { Tensor } from './tf'
 import { validatePack } from './validatePack'
 
 /** A pack whose weights live in TensorFlow.js tensors, ready for {@link predict}. */
@@ -18,8 +18,10 @@ export interface LoadedPack {
 }
 
 interface LoadedLayer extends PackLayer {
-  kernel: Tensor2D
-  bias: Tensor1D
+  /** [1, in, units] */
+  kernel: Tensor
+  /** [units] */
+  bias: Tensor
 }
 
 /** Options of {@link loadPack}. */
@@ -50,11 +52,15 @@ export function loadPack(value: unknown, options: LoadPackOptions = {}): LoadedP
   } catch (error) {
     throw new ModelPackError('pack_invalid', `Invalid model pack: its weights could not be decoded (${String(error)}).`, error)
   }
-  const layers = pack.model.layers.map((layer) => ({
-    ...layer,
-    kernel: weights[`${layer.name}/kernel`] as Tensor2D,
-    bias: weights[`${layer.name}/bias`] as Tensor1D,
-  }))
+  const widths = new Map<string, number>([['input', pack.featureSpec.names.length]])
+  const layers = pack.model.layers.map((layer) => {
+    const decoded = weights[`${layer.name}/kernel`]
+    // Kept 3-D once here, as the matMul kernel wants it, instead of reshaping on every inference.
+    const kernel = makeTensor(decoded.dataSync() as Float32Array, [1, widths.get(layer.input)!, layer.units])
+    decoded.dispose()
+    widths.set(layer.name, layer.units)
+    return { ...layer, kernel, bias: weights[`${layer.name}/bias`] }
+  })
   return { pack, heads: Object.keys(pack.heads), layers, disposed: false }
 }
 
@@ -76,9 +82,11 @@ export function predict(loaded: LoadedPack, input: Float32Array | readonly numbe
   }
   const pack = loaded.pack
   const result: Record<string, Float32Array> = {}
+  // Copy: the tensor keeps the array it is given, and the caller's input is the caller's.
+  const x = Float32Array.from(input)
   tidy(() => {
-    const outputs = new Map<string, Tensor2D>([['input', tensor2d(input as Float32Array | number[], [1, size], 'float32')]])
-    for (const layer of loaded.layers) outputs.set(layer.name, runLayer(layer, outputs.get(layer.input)!))
+    const outputs = new Map<string, Tensor>([['input', makeTensor(x, [1, 1, size])]])
+    for (const layer of loaded.layers) outputs.set(layer.name, dense(outputs.get(layer.input)!, layer.kernel, layer.bias, layer.activation))
     for (const head of loaded.heads) {
       // Copy: on the CPU backend dataSync() hands out the tensor's own storage.
       result[head] = Float32Array.from(outputs.get(pack.heads[head].layer)!.dataSync() as Float32Array)
@@ -100,14 +108,4 @@ export function disposePack(loaded: LoadedPack): void {
     layer.kernel.dispose()
     layer.bias.dispose()
   }
-}
-
-function runLayer(layer: LoadedLayer, x: Tensor2D): Tensor2D {
-  const { activation } = layer
-  // linear, relu and sigmoid fuse into the matMul kernel; softmax and tanh follow it.
-  const fusable = activation === 'relu' || activation === 'sigmoid'
-  const y = fused.matMul({ a: x, b: layer.kernel, bias: layer.bias, activation: fusable ? activation : 'linear' }) as Tensor2D
-  if (activation === 'softmax') return softmax(y)
-  if (activation === 'tanh') return tanh(y)
-  return y
 }
