@@ -9,6 +9,7 @@
 //   --quantize  quantizes the placeholder packs (used only while src/models/*.json do not exist)
 //   --no-slim   without the tfjsSlim() rollup plugin, to see what it saves
 //   --why       lists the biggest modules kept in the runtime (for tree-shaking work)
+import { existsSync } from 'node:fs'
 import { BUDGETS } from './budgets.mjs'
 import { bundleModelRuntime, describePacks, ROOT } from './bundle-model-runtime.mjs'
 
@@ -23,9 +24,20 @@ console.log(`Model runtime size (${describePacks(quantize).join(', ')}${slim ? '
 const alone = await bundleModelRuntime('src/model/runtime.ts', { packs: false, slim })
 row('runtime alone (tfjs-core + CPU kernels)', alone)
 const withPacks = await bundleModelRuntime('src/model/runtime.ts', { packs: true, quantize, slim })
-row('runtime + both packs (seglet-model.min.js)', withPacks)
+row('runtime + both packs', withPacks)
 const budget = BUDGETS['seglet-model.min.js']
 console.log(`  budget ${kb(budget)} gzip: ${withPacks.gzip <= budget ? 'ok' : 'OVER'}`)
+// rollup.config.mjs builds seglet-model.min.js from src/core/lazy.ts: the runtime plus features,
+// segment decisions and the panel. Measured too when it exists (it may be mid-work in another folder).
+if (existsSync(`${ROOT}src/core/lazy.ts`)) {
+  try {
+    const lazy = await bundleModelRuntime('src/core/lazy.ts', { packs: true, quantize, slim })
+    row('src/core/lazy.ts (what the build ships)', lazy)
+    console.log(`  budget ${kb(budget)} gzip: ${lazy.gzip <= budget ? 'ok' : 'OVER'}`)
+  } catch (error) {
+    console.log(`  src/core/lazy.ts could not be bundled: ${error.message.split('\n')[0]}`)
+  }
+}
 const light = await bundleModelRuntime('src/model/index.ts', { packs: false, slim })
 row('src/model/index.ts (in the main bundle)', light)
 if (/MathBackendCPU|_FusedMatMul|tfengine/.test(light.code)) {
