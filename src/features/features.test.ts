@@ -30,12 +30,14 @@ describe('specialDayCloseness', () => {
     [at(2018, 2, 12), 0.2],
     [at(2018, 2, 13), 0],
     [at(2018, 2, 14), 0], // the day itself is too late to order
-    [at(2018, 5, 7), 1], // Mother's Day 2018 = 13 May
+    [at(2018, 5, 6), 1], // Mother's Day 2018 = 13 May, peak the Sunday before
+    [at(2018, 5, 7), 0.8],
     [at(2018, 11, 20), 0],
   ])('%s → %s', (ts, expected) => expect(specialDayCloseness(ts)).toBe(expected))
 
   it('uses a custom calendar', () => {
     expect(specialDayCloseness(at(2018, 12, 19), [{ name: 'Christmas', month: 12, day: 25 }])).toBe(1)
+    expect(specialDayCloseness(at(2018, 12, 15), [{ name: 'Christmas', month: 12, day: 25, peakDaysBefore: 10 }])).toBe(1)
     expect(specialDayCloseness(at(2018, 12, 19), [])).toBe(0)
   })
 })

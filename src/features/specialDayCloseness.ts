@@ -2,13 +2,15 @@ import type { SpecialDayRule } from './types'
 
 /**
  * Valentine's Day and Mother's Day (second Sunday of May), the special days of UCI Online Shoppers.
+ * Valentine's peaks 6 days before (8 February, as Sakar et al. describe); Mother's Day peaks 7 days before, on
+ * the Sunday a week ahead, because UCI's Mother's Day sessions with closeness 1 fall on weekends.
  */
 export const DEFAULT_SPECIAL_DAYS: readonly SpecialDayRule[] = [
   { name: "Valentine's Day", month: 2, day: 14 },
-  { name: "Mother's Day", month: 5, weekday: 0, nth: 2 },
+  { name: "Mother's Day", month: 5, weekday: 0, nth: 2, peakDaysBefore: 7 },
 ]
 
-/** Days before a special day at which closeness peaks (shoppers order ahead of delivery). */
+/** Default days before a special day at which closeness peaks (shoppers order ahead of delivery). */
 export const SPECIAL_DAY_PEAK_DAYS = 6
 
 const DAY_MS = 86_400_000
@@ -29,11 +31,12 @@ function ruleDay(rule: SpecialDayRule, year: number): number {
 
 /**
  * Closeness of a local calendar date to the next special day, following UCI's `SpecialDay`: it peaks at 1
- * `SPECIAL_DAY_PEAK_DAYS` (6) days before the special day and falls by 0.2 per day on either side:
+ * `p` days before the special day (`peakDaysBefore`, default `SPECIAL_DAY_PEAK_DAYS` = 6) and falls by 0.2 per
+ * day on either side:
  *
- *   closeness = max(0, 1 − 0.2 · |d − 6|), d = days until the special day (d ≥ 0),
+ *   closeness = max(0, 1 − 0.2 · |d − p|), d = days until the special day (d ≥ 0),
  *
- * so it is non-zero from 10 to 2 days before (Valentine's: 4–12 February, peak 8 February, as in Sakar et al.).
+ * so with p = 6 it is non-zero from 10 to 2 days before (Valentine's: 4–12 February, peak 8 February).
  * The maximum over all special days of this and the next year is returned.
  *
  * @example
@@ -52,7 +55,7 @@ export function specialDayCloseness(
       const d = ruleDay(rule, y) - today
       if (d < 0) continue
       // Integer steps keep the result exactly one of 0, 0.2, …, 1.
-      const steps = Math.max(0, 5 - Math.abs(d - SPECIAL_DAY_PEAK_DAYS))
+      const steps = Math.max(0, 5 - Math.abs(d - (rule.peakDaysBefore ?? SPECIAL_DAY_PEAK_DAYS)))
       best = Math.max(best, steps / 5)
     }
   }

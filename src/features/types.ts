@@ -100,6 +100,11 @@ export interface SpecialDayRule {
   weekday?: number
   /** Which occurrence of `weekday` in the month, 1-based. */
   nth?: number
+  /**
+   * Days before the special day at which closeness peaks.
+   * @default 6
+   */
+  peakDaysBefore?: number
 }
 
 /** Options of `computeFeatures()` and the session folding. */
