@@ -33,5 +33,20 @@ export function putEvents(
   // A prune request that fails aborts the transaction, which `tx.done` reports; a prune that throws
   // otherwise is not worth losing the batch over, so the writes still commit.
   if (prune) pruneEvents(tx, prune.policy, prune.now).catch(() => {})
+  else commitNow(unwrap(tx))
   return tx.done
+}
+
+/**
+ * Asks for the commit at once instead of when the transaction goes idle. A write started in `pagehide`
+ * otherwise races the document's teardown: Chromium closes the connection when the page goes away and
+ * aborts a transaction that has not been committed, so the last events of every page were lost.
+ * `commit()` is missing in older browsers (Safari < 15), where auto-commit is all there is.
+ */
+function commitNow(tx: IDBTransaction): void {
+  try {
+    tx.commit?.()
+  } catch {
+    // Already committing or aborted: tx.done reports how it ended.
+  }
 }
