@@ -1,0 +1,270 @@
+// Page-side probes and readers shared by the real-browser tests. Everything here reads the browser's own
+// state (IndexedDB, the DOM, the panel's shadow root) rather than trusting Seglet's account of it.
+import type { Page } from 'playwright-core'
+import { expect } from 'vitest'
+import type { Harness } from './harness'
+
+/** What the probe installed by {@link installProbes} collected in the page. */
+export interface Probes {
+  /** Exceptions and rejections that reached the page (`error` / `unhandledrejection` on window). */
+  escaped: string[]
+  /** `securitypolicyviolation` events. */
+  csp: string[]
+  /** `detail` of every `seglet:segment` event, in order. */
+  segments: SegmentLike[]
+  /** Errors Seglet reported through `onError` (script tag: through the queue). */
+  errors: { code: string; name: string; message: string }[]
+  /** Calls to network APIs (fetch, XHR, sendBeacon, WebSocket, EventSource) made by anyone in the page. */
+  network: string[]
+  /** performance.now() when the first `seglet:segment` event fired. */
+  firstSegmentAt?: number
+}
+
+export interface SegmentLike {
+  id: string
+  name: string
+  path: string[]
+  pathNames: string[]
+  confidence: number
+  intent: number
+  intentThreshold: number
+  coldStart: boolean
+  decidedAt: number
+  reasons: { text: string }[]
+  valueSegment?: { id: string; path: string[] }
+  repeatProbability?: number
+}
+
+/**
+ * Installed with `addInitScript` before any page script: records escaped exceptions, CSP violations,
+ * `seglet:segment` events, errors reported through `onError` and every use of a network API.
+ */
+export function probeScript(): void {
+  const w = window as unknown as Record<string, unknown> & { seglet?: unknown[] }
+  const t: Probes = { escaped: [], csp: [], segments: [], errors: [], network: [] }
+  w.__t = t
+  addEventListener('error', (e) => t.escaped.push('error: ' + String(e.message)))
+  addEventListener('unhandledrejection', (e) => t.escaped.push('unhandledrejection: ' + String(e.reason)))
+  document.addEventListener('securitypolicyviolation', (e) => t.csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`))
+  addEventListener('seglet:segment', (e) => {
+    if (t.firstSegmentAt === undefined) t.firstSegmentAt = performance.now()
+    t.segments.push(JSON.parse(JSON.stringify((e as CustomEvent).detail)))
+  })
+  w.seglet = w.seglet || []
+  w.seglet.push(['onError', (e: { code: string; name: string; message: string }) => t.errors.push({ code: e.code, name: e.name, message: e.message })])
+  const note = (what: string) => (t.network as string[]).push(what)
+  const origFetch = window.fetch
+  window.fetch = function (...args: Parameters<typeof fetch>) {
+    note('fetch ' + String(args[0]))
+    return origFetch.apply(this, args)
+  } as typeof fetch
+  const origOpen = XMLHttpRequest.prototype.open
+  XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, ...args: unknown[]) {
+    note('xhr ' + String(args[1]))
+    return (origOpen as (...a: unknown[]) => void).apply(this, args)
+  } as typeof XMLHttpRequest.prototype.open
+  const origBeacon = navigator.sendBeacon?.bind(navigator)
+  if (origBeacon) navigator.sendBeacon = (url: string | URL, data?: BodyInit | null) => (note('beacon ' + String(url)), origBeacon(url, data))
+  for (const name of ['WebSocket', 'EventSource'] as const) {
+    const Orig = window[name] as unknown as new (...a: unknown[]) => object
+    ;(window as unknown as Record<string, unknown>)[name] = function (...args: unknown[]) {
+      note(name + ' ' + String(args[0]))
+      return new Orig(...args)
+    }
+  }
+}
+
+/** Adds {@link probeScript} to every page of the harness's context. */
+export async function installProbes(h: Harness): Promise<void> {
+  await h.context.addInitScript(probeScript)
+}
+
+export const probes = (page: Page): Promise<Probes> => page.evaluate(() => (window as unknown as { __t: Probes }).__t)
+
+/** Waits for `<html data-seglet-segment>`, i.e. the first decision applied to the page. */
+export async function waitForSegment(page: Page, timeout = 15_000): Promise<string> {
+  await page.waitForFunction(() => document.documentElement.hasAttribute('data-seglet-segment'), undefined, { timeout })
+  return (await page.getAttribute('html', 'data-seglet-segment')) as string
+}
+
+/** Waits until `n` `seglet:segment` events have fired in the page. */
+export async function waitForSegmentEvents(page: Page, n: number, timeout = 15_000): Promise<void> {
+  await page.waitForFunction((count) => ((window as unknown as { __t: Probes }).__t?.segments.length ?? 0) >= count, n, { timeout })
+}
+
+export interface DbContents {
+  exists: boolean
+  version?: number
+  stores?: string[]
+  indexes?: string[]
+  events: Array<Record<string, unknown> & { id: string; ts: number; type: string }>
+  meta: Record<string, unknown>
+}
+
+/**
+ * Reads a database with the raw IndexedDB API, without ever creating it: a missing database stays
+ * missing (an open that would create it is aborted in `onupgradeneeded`).
+ */
+export function readDb(page: Page, name = 'seglet'): Promise<DbContents> {
+  return page.evaluate(async (dbName) => {
+    const names = (await indexedDB.databases()).map((d) => d.name)
+    if (!names.includes(dbName)) return { exists: false, events: [], meta: {} }
+    const db = await new Promise<IDBDatabase | null>((resolve, reject) => {
+      const req = indexedDB.open(dbName)
+      req.onupgradeneeded = () => req.transaction?.abort()
+      req.onsuccess = () => resolve(req.result)
+      req.onerror = () => resolve(null)
+      req.onblocked = () => reject(new Error('blocked'))
+    })
+    if (!db) return { exists: false, events: [], meta: {} }
+    const stores = Array.from(db.objectStoreNames)
+    const all = <T>(store: string, keys = false) =>
+      new Promise<T[]>((resolve, reject) => {
+        const os = db.transaction(store, 'readonly').objectStore(store)
+        const req = keys ? os.getAllKeys() : os.getAll()
+        req.onsuccess = () => resolve(req.result as T[])
+        req.onerror = () => reject(req.error)
+      })
+    // Keys are random ids: put the events in time order, as Seglet reads them.
+    const events = stores.includes('events') ? (await all<DbContents['events'][number]>('events')).sort((a, b) => a.ts - b.ts) : []
+    const indexes = stores.includes('events') ? Array.from(db.transaction('events').objectStore('events').indexNames) : []
+    const meta: Record<string, unknown> = {}
+    if (stores.includes('meta')) {
+      const [keys, values] = await Promise.all([all<string>('meta', true), all<unknown>('meta')])
+      // Cached packs are large; the tests only need to know they are there.
+      keys.forEach((k, i) => (meta[k] = String(k).startsWith('pack') ? '[pack]' : values[i]))
+    }
+    const version = db.version
+    db.close()
+    return { exists: true, version, stores, indexes, events, meta }
+  }, name)
+}
+
+/** Names of the databases of the page's origin. */
+export const databaseNames = (page: Page): Promise<string[]> =>
+  page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name as string))
+
+/** Deletes every database of the origin (from a page without Seglet) so each test starts as a new visitor. */
+export async function resetOrigin(h: Harness): Promise<void> {
+  for (const p of h.context.pages()) await p.close()
+  const page = await h.newPage()
+  await page.goto(h.baseUrl + '/test/browser/pages/blank.html')
+  await page.evaluate(async () => {
+    for (const { name } of await indexedDB.databases()) {
+      await new Promise<void>((resolve, reject) => {
+        const req = indexedDB.deleteDatabase(name as string)
+        req.onsuccess = () => resolve()
+        req.onerror = () => reject(req.error)
+        req.onblocked = () => reject(new Error('delete blocked by an open connection'))
+      })
+    }
+    localStorage.clear()
+    sessionStorage.clear()
+  })
+  await page.close()
+  await h.context.clearCookies()
+}
+
+export interface HookState {
+  segment: SegmentLike | null
+  attr: string | null
+  classes: string[]
+  blocks: { show: string | null; hide: string | null; above: string | null; hidden: boolean }[]
+}
+
+/** The segment and what the page shows for it: `<html>` markers and every declarative block. */
+export function readHooks(page: Page): Promise<HookState> {
+  return page.evaluate(() => {
+    const w = window as unknown as { Seglet?: { getSegment(): unknown }; segletApp?: { seglet: { getSegment(): unknown } } }
+    const api = w.Seglet ?? w.segletApp?.seglet
+    const segment = api ? (JSON.parse(JSON.stringify(api.getSegment())) as SegmentLike | null) : null
+    const root = document.documentElement
+    const blocks = Array.from(document.querySelectorAll('[data-seglet-show],[data-seglet-hide],[data-seglet-intent-above]')).map((el) => ({
+      show: el.getAttribute('data-seglet-show'),
+      hide: el.getAttribute('data-seglet-hide'),
+      above: el.getAttribute('data-seglet-intent-above'),
+      hidden: el.hasAttribute('hidden'),
+    }))
+    return { segment, attr: root.getAttribute('data-seglet-segment'), classes: Array.from(root.classList), blocks }
+  })
+}
+
+const token = (id: string) => id.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '')
+
+/**
+ * Checks the DOM hooks against the segment: the `<html>` attribute, a `seglet-<id>` class per node of
+ * the path, the high-intent class, and each block shown or hidden by its rules.
+ */
+export function expectHooksMatch(state: HookState): void {
+  const { segment } = state
+  expect(segment, 'a segment was decided').toBeTruthy()
+  if (!segment) return
+  expect(state.attr).toBe(segment.id)
+  expect(segment.path.at(-1)).toBe(segment.id)
+  for (const id of segment.path) expect(state.classes).toContain('seglet-' + token(id))
+  expect(state.classes.includes('seglet-intent-high')).toBe(segment.intent >= segment.intentThreshold)
+  expect(state.classes).not.toContain('seglet-pending')
+  const tokens = new Set([...segment.path, ...(segment.valueSegment?.path ?? [])].map(token))
+  const list = (v: string) => v.split(/[\s,]+/).filter(Boolean).map(token)
+  for (const block of state.blocks) {
+    let hide = false
+    if (block.show !== null && list(block.show).length > 0 && !list(block.show).some((t) => tokens.has(t))) hide = true
+    if (block.hide !== null && list(block.hide).some((t) => tokens.has(t))) hide = true
+    if (block.above !== null && !(segment.intent > Number(block.above))) hide = true
+    expect(block.hidden, `block ${JSON.stringify(block)} for ${segment.id} (intent ${segment.intent})`).toBe(hide)
+  }
+}
+
+export interface PanelState {
+  open: boolean
+  role?: string | null
+  name?: string
+  text?: string
+  buttons?: string[]
+  events?: number
+}
+
+/** What the transparency panel shows, read from its open shadow root. */
+export function readPanel(page: Page): Promise<PanelState> {
+  return page.evaluate(() => {
+    const host = document.querySelector('seglet-panel')
+    const root = host?.shadowRoot
+    if (!root) return { open: false }
+    const dialog = root.querySelector('[role="dialog"]')
+    const dts = Array.from(root.querySelectorAll('.stored dt'))
+    const eventsRow = dts.find((dt) => dt.textContent === 'Events')
+    return {
+      open: true,
+      role: dialog?.getAttribute('role'),
+      name: root.querySelector('.segment .name')?.textContent ?? undefined,
+      text: dialog?.textContent ?? '',
+      buttons: Array.from(root.querySelectorAll('button')).map((b) => b.textContent ?? ''),
+      events: eventsRow ? Number(eventsRow.nextElementSibling?.textContent) : undefined,
+    }
+  })
+}
+
+/** Clicks a button inside the panel's shadow root by its text. */
+export async function clickPanelButton(page: Page, text: string): Promise<void> {
+  await page.locator('seglet-panel').getByRole('button', { name: text }).click()
+}
+
+/** Counts events by type. */
+export function countTypes(events: { type: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const e of events) counts[e.type] = (counts[e.type] ?? 0) + 1
+  return counts
+}
+
+/** Waits until the page's script-tag Seglet is running (its queue replaced by the live one). */
+export async function waitForSeglet(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const w = window as unknown as { Seglet?: unknown; seglet?: unknown }
+    return typeof w.Seglet === 'object' && !Array.isArray(w.seglet)
+  })
+}
+
+/** Waits until the store has an open connection, so later writes start synchronously (as on a real page after load). */
+export async function waitForStored(page: Page, predicate: string, timeout = 10_000): Promise<void> {
+  await page.waitForFunction(predicate, undefined, { timeout, polling: 100 })
+}
