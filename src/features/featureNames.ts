@@ -8,7 +8,9 @@ export const LIFETIME_FEATURE_SPEC_VERSION = 'lifetime-1'
 
 /**
  * Session model inputs, in order. Page statistics are 0 when missing and `has_stats` says whether they were
- * present, so one model serves shops with and without statistics.
+ * present, so one model serves shops with and without statistics. The month is given twice: as a point on
+ * the circle (smooth, defined for every month) and one-hot (purchase rates jump between neighbouring months,
+ * e.g. November and December; a month absent from training has zero weights).
  */
 export const SESSION_FEATURE_NAMES = [
   'administrative_pages',
@@ -30,6 +32,8 @@ export const SESSION_FEATURE_NAMES = [
   'exit_rate',
   'page_value',
   'page_value_positive',
+  'month_jan', 'month_feb', 'month_mar', 'month_apr', 'month_may', 'month_jun',
+  'month_jul', 'month_aug', 'month_sep', 'month_oct', 'month_nov', 'month_dec',
 ] as const
 
 /** Transform of each session feature before normalisation (log1p for counts, durations and money). */
@@ -37,6 +41,7 @@ export const SESSION_FEATURE_TRANSFORMS: readonly FeatureTransform[] = [
   'log1p', 'log1p', 'log1p', 'log1p', 'log1p', 'log1p', 'log1p', 'log1p', 'log1p',
   'identity', 'identity', 'identity', 'identity', 'identity', 'identity', 'identity', 'identity', 'log1p',
   'identity',
+  ...new Array<FeatureTransform>(12).fill('identity'),
 ]
 
 /** Lifetime model inputs, in order. */

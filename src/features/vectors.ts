@@ -1,5 +1,7 @@
 import type { LifetimeAggregate, SessionAggregate } from './types'
 
+const MONTHS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+
 /**
  * The raw session vector, in the order of `SESSION_FEATURE_NAMES` (before transforms and normalisation).
  *
@@ -31,6 +33,7 @@ export function sessionVector(agg: SessionAggregate): number[] {
     stats ? stats.exitRate : 0,
     stats ? stats.pageValue : 0,
     stats && stats.pageValue > 0 ? 1 : 0,
+    ...MONTHS.map((m) => (agg.month === m ? 1 : 0)),
   ]
 }
 

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+
+/** Project root (the folder holding package.json), from this file in training/ or .build/training/. */
+export const PROJECT_ROOT = findRoot(__dirname)
+
+/** Default data folder: ../shared/data beside the project. */
+export const DEFAULT_DATA_DIR = resolve(PROJECT_ROOT, '..', 'shared', 'data')
+
+export const SHOPPERS_FILE = 'online_shoppers_intention.csv'
+export const RETAIL_FILE = 'online_retail.csv.gz'
+
+/** The published sha256 of the data files (shared/data/README.md). */
+export const KNOWN_SHA256: Record<string, string> = {
+  [SHOPPERS_FILE]: 'b3055ee355f59134d851d32641183cb4a8b45def7124d2f50442a042f358e0d9',
+  [RETAIL_FILE]: '49957b05e60c2650740be37d4dd3bed18dc7916ba30a0f9204889b7b64d75509',
+}
+
+function findRoot(from: string): string {
+  let dir = from
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'node_modules')) && existsSync(join(dir, 'training'))) return dir
+    dir = resolve(dir, '..')
+  }
+  return resolve(from, '..')
+}
+
+export function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+/** A data file's bytes (gunzipped when it ends in .gz) and the sha256 of the file as stored. */
+export interface DataFile {
+  path: string
+  sha256: string
+  /** Whether the sha256 equals the published one (undefined for files without a published hash). */
+  verified?: boolean
+  text: string
+}
+
+export function readDataFile(path: string): DataFile {
+  const bytes = readFileSync(path)
+  const hash = sha256(bytes)
+  const base = path.split(/[\\/]/).pop() ?? path
+  const known = KNOWN_SHA256[base]
+  const text = (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')
+  return { path, sha256: hash, verified: known === undefined ? undefined : known === hash, text }
+}
+
+/** RFC-4180 CSV: quoted fields, doubled quotes, CRLF or LF. Returns rows of strings, header included. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let pos = 0
+  const n = text.length
+  while (pos < n) {
+    let end = text.indexOf('\n', pos)
+    if (end < 0) end = n
+    let line = text.slice(pos, end)
+    if (line.indexOf('"') < 0) {
+      // Fast path: most lines have no quotes.
+      if (line.endsWith('\r')) line = line.slice(0, -1)
+      rows.push(line.split(','))
+      pos = end + 1
+      continue
+    }
+    const row: string[] = []
+    let field = ''
+    let quoted = false
+    let i = pos
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i)
+      if (quoted) {
+        if (c === 34) {
+          if (text.charCodeAt(i + 1) === 34) { field += '"'; i++ } else quoted = false
+        } else field += text[i]
+      } else if (c === 34) quoted = true
+      else if (c === 44) { row.push(field); field = '' }
+      else if (c === 10 || c === 13) break
+      else field += text[i]
+    }
+    row.push(field)
+    rows.push(row)
+    if (text.charCodeAt(i) === 13) i++
+    pos = i + 1
+  }
+  return rows
+}
+
+/** Reads `--name value` options. */
+export function parseArgs(args: readonly string[]): Record<string, string | true> {
+  const out: Record<string, string | true> = {}
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (!a.startsWith('--')) continue
+    const eq = a.indexOf('=')
+    if (eq > 0) { out[a.slice(2, eq)] = a.slice(eq + 1); continue }
+    const next = args[i + 1]
+    if (next !== undefined && !next.startsWith('--')) { out[a.slice(2)] = next; i++ } else out[a.slice(2)] = true
+  }
+  return out
+}

@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { lifetimeVector, sessionVector } from '../src/features/vectors'
+import type { ModelPack, ProbabilityHead } from '../src/model/pack'
+import { parseArgs, readDataFile } from './data'
+import { evaluatePack, type PackEvaluation } from './evaluatePack'
+import { retailCustomers, retailEvents } from './loadRetail'
+import { parseShoppers, rowToAggregate } from './loadShoppers'
+
+const USAGE = `usage: npm run evaluate -- --pack src/models/session.json --data ../shared/data/online_shoppers_intention.csv [--split test|all] [--json]
+       npm run evaluate -- --pack src/models/lifetime.json --data ../shared/data/online_retail.csv.gz [--split test|all] [--json]
+A session pack is scored on a CSV in the UCI Online Shoppers format (with and without page statistics), a lifetime
+pack on a file in the UCI Online Retail format. --split test (default) keeps the fixed held-out rows
+(row index % 5 == 0, CustomerID % 5 == 0); --split all scores every row (for a shop's own new data).`
+
+function summary(e: PackEvaluation) {
+  const b = e.binary
+  return {
+    rows: b.rows, positives: b.positives, rocAuc: b.auc, averagePrecision: b.averagePrecision,
+    threshold: b.threshold, accuracy: b.accuracy, f1: b.f1, confusion: b.confusion,
+    bestF1Threshold: b.bestF1Threshold, bestF1: b.bestF1,
+    bestAccuracyThreshold: b.bestAccuracyThreshold, bestAccuracy: b.bestAccuracy, brier: b.brier,
+    segmentAgreement: e.segmentAgreement,
+  }
+}
+
+/** `npm run evaluate`: scores a pack on a data file and prints the metrics (or JSON with --json). */
+export async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv)
+  if (typeof args.pack !== 'string' || typeof args.data !== 'string') {
+    process.stderr.write(USAGE + '\n')
+    return 2
+  }
+  await tf.setBackend('cpu')
+  tf.enableProdMode()
+  const pack = JSON.parse(readFileSync(resolve(args.pack), 'utf8')) as ModelPack
+  const file = readDataFile(resolve(args.data))
+  const all = args.split === 'all'
+  const results: Record<string, ReturnType<typeof summary>> = {}
+  if (pack.kind === 'session') {
+    const rows = parseShoppers(file.text).filter((r) => all || r.index % 5 === 0)
+    const labels = rows.map((r) => (r.revenue ? 1 : 0))
+    results.withStats = summary(evaluatePack(pack, rows.map((r) => sessionVector(rowToAggregate(r))), labels, 'intent'))
+    results.withoutStats = summary(evaluatePack(pack, rows.map((r) => sessionVector(rowToAggregate(r, { withStats: false }))), labels, 'intent'))
+  } else {
+    const customers = retailCustomers(retailEvents(file.text)).filter((c) => all || c.test)
+    results.customers = summary(evaluatePack(pack, customers.map((c) => lifetimeVector(c.aggregate)), customers.map((c) => c.label), 'repeat'))
+  }
+  const head = (pack.kind === 'session' ? pack.heads.intent : pack.heads.repeat) as ProbabilityHead
+  const out = {
+    pack: args.pack, kind: pack.kind, data: file.path, sha256: file.sha256, split: all ? 'all rows' : 'fixed test split',
+    head: head.description, results,
+  }
+  if (args.json === true) {
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n')
+    return 0
+  }
+  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '–')
+  const lines = [`${pack.kind} pack ${args.pack} on ${file.path} (${out.split}, sha256 ${file.sha256.slice(0, 12)}…)`, `head: ${head.description}`]
+  for (const [name, r] of Object.entries(results)) {
+    lines.push(
+      `${name}: ${r.rows} rows, ${r.positives} positive`,
+      `  ROC AUC            ${f(r.rocAuc)}`,
+      `  average precision  ${f(r.averagePrecision)}`,
+      `  at pack threshold ${r.threshold.toFixed(3)}: accuracy ${f(r.accuracy)}, F1 ${f(r.f1)} (tp ${r.confusion.tp}, fp ${r.confusion.fp}, tn ${r.confusion.tn}, fn ${r.confusion.fn})`,
+      `  at best-F1 threshold ${r.bestF1Threshold.toFixed(3)}: F1 ${f(r.bestF1)}`,
+      `  at best-accuracy threshold ${r.bestAccuracyThreshold.toFixed(3)}: accuracy ${f(r.bestAccuracy)}`,
+      `  Brier score        ${f(r.brier)}`,
+      `  segment agreement with k-means ${f(r.segmentAgreement)}`,
+    )
+  }
+  process.stdout.write(lines.join('\n') + '\n')
+  return 0
+}

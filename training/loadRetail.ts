@@ -1,0 +1,103 @@
+import type { StoredEvent } from '../src/events/types'
+import { aggregateLifetime } from '../src/features/aggregateLifetime'
+import type { LifetimeAggregate } from '../src/features/types'
+import { parseCsv, readDataFile } from './data'
+
+/** The fixed split of DESIGN.md: features before 2011-09-01 (local time), label = an order in the 90 days after. */
+export const RETAIL_CUTOFF = new Date(2011, 8, 1).getTime()
+export const RETAIL_LABEL_DAYS = 90
+
+export interface RetailCustomer {
+  customerId: number
+  /** Purchase and refund events of the customer, all dates. */
+  events: StoredEvent[]
+  /** Lifetime aggregate at the cutoff (events before it only). */
+  aggregate: LifetimeAggregate
+  /** 1 when the customer ordered within 90 days from the cutoff. */
+  label: number
+  /** `customerId % 5 === 0`. */
+  test: boolean
+}
+
+function parseDate(text: string): number {
+  // `YYYY-MM-DD HH:MM:SS`, UK local time without zone: read as local time, like the cutoff.
+  const [d, t = '00:00:00'] = text.split(' ')
+  const [y, m, day] = d.split('-').map(Number)
+  const [hh, mm, ss] = t.split(':').map(Number)
+  return new Date(y, m - 1, day, hh, mm, ss).getTime()
+}
+
+/**
+ * Turns Online Retail invoice lines into Seglet events per customer: an invoice becomes a `purchase` (lines
+ * with quantity > 0 and price > 0; value = Σ quantity × price) and a `C…` cancellation invoice a `refund`
+ * (value = Σ |quantity| × price). Lines without a CustomerID cannot belong to a shopper and are dropped.
+ */
+export function retailEvents(text: string): Map<number, StoredEvent[]> {
+  const table = parseCsv(text)
+  const header = table[0]
+  const col = (name: string): number => {
+    const i = header.indexOf(name)
+    if (i < 0) throw new Error(`Online Retail CSV: missing column ${name}`)
+    return i
+  }
+  const cInvoice = col('InvoiceNo'), cStock = col('StockCode'), cQty = col('Quantity'), cDate = col('InvoiceDate')
+  const cPrice = col('UnitPrice'), cCustomer = col('CustomerID')
+  const invoices = new Map<string, { customer: number; ts: number; refund: boolean; value: number; items: Map<string, { quantity: number; price: number }> }>()
+  for (let r = 1; r < table.length; r++) {
+    const row = table[r]
+    if (row.length < header.length) continue
+    const customer = row[cCustomer]
+    if (customer === '') continue
+    const invoiceNo = row[cInvoice]
+    const refund = invoiceNo.startsWith('C')
+    const quantity = Number(row[cQty])
+    const price = Number(row[cPrice])
+    if (!(price > 0) || quantity === 0 || (!refund && quantity < 0)) continue
+    let inv = invoices.get(invoiceNo)
+    if (!inv) {
+      inv = { customer: Number(customer), ts: parseDate(row[cDate]), refund, value: 0, items: new Map() }
+      invoices.set(invoiceNo, inv)
+    }
+    const q = Math.abs(quantity)
+    inv.value += q * price
+    const item = inv.items.get(row[cStock])
+    if (item) item.quantity += q
+    else inv.items.set(row[cStock], { quantity: q, price })
+  }
+  const byCustomer = new Map<number, StoredEvent[]>()
+  let seq = 0
+  for (const [orderId, inv] of invoices) {
+    const items = [...inv.items].map(([productId, { quantity, price }]) => ({ productId, quantity, price }))
+    const base = { id: `retail${(seq++).toString(16).padStart(8, '0')}`, ts: inv.ts, orderId, value: Math.round(inv.value * 100) / 100, currency: 'GBP' }
+    const event = (inv.refund ? { type: 'refund', ...base, items } : { type: 'purchase', ...base, items }) as StoredEvent
+    const list = byCustomer.get(inv.customer)
+    if (list) list.push(event)
+    else byCustomer.set(inv.customer, [event])
+  }
+  for (const list of byCustomer.values()) list.sort((a, b) => a.ts - b.ts)
+  return byCustomer
+}
+
+/**
+ * Customers with at least one order before the cutoff, their lifetime aggregate at the cutoff (folded by
+ * `aggregateLifetime` from src/features) and the repeat-purchase label.
+ */
+export function retailCustomers(byCustomer: Map<number, StoredEvent[]>, cutoff = RETAIL_CUTOFF): RetailCustomer[] {
+  const end = cutoff + RETAIL_LABEL_DAYS * 86_400_000
+  const out: RetailCustomer[] = []
+  for (const [customerId, events] of [...byCustomer].sort((a, b) => a[0] - b[0])) {
+    const before = events.filter((e) => e.ts < cutoff)
+    if (!before.some((e) => e.type === 'purchase')) continue
+    const label = events.some((e) => e.type === 'purchase' && e.ts >= cutoff && e.ts < end) ? 1 : 0
+    out.push({ customerId, events, aggregate: aggregateLifetime(before, cutoff), label, test: customerId % 5 === 0 })
+  }
+  return out
+}
+
+export function loadRetail(path: string): { customers: RetailCustomer[]; sha256: string; verified?: boolean; lines: number } {
+  const file = readDataFile(path)
+  const byCustomer = retailEvents(file.text)
+  let lines = 0
+  for (let i = 0; i < file.text.length; i++) if (file.text.charCodeAt(i) === 10) lines++
+  return { customers: retailCustomers(byCustomer), sha256: file.sha256, verified: file.verified, lines: lines - 1 }
+}

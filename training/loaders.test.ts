@@ -1,0 +1,121 @@
+// @vitest-environment node
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { computeFeatures } from '../src/features/computeFeatures'
+import { lifetimeVector, sessionVector } from '../src/features/vectors'
+import { DEFAULT_DATA_DIR, parseCsv, readDataFile, RETAIL_FILE, SHOPPERS_FILE } from './data'
+import { eventCustomers, eventSessions, parseEventsNdjson } from './loadEvents'
+import { RETAIL_CUTOFF, retailCustomers, retailEvents } from './loadRetail'
+import { parseShoppers, rowToAggregate, rowToEvents } from './loadShoppers'
+
+const shoppersPath = join(DEFAULT_DATA_DIR, SHOPPERS_FILE)
+const retailPath = join(DEFAULT_DATA_DIR, RETAIL_FILE)
+const haveShoppers = existsSync(shoppersPath)
+const haveRetail = existsSync(retailPath)
+if (!haveShoppers) console.warn(`skipping Online Shoppers loader tests: ${shoppersPath} is missing (see ../shared/data/README.md)`)
+if (!haveRetail) console.warn(`skipping Online Retail loader tests: ${retailPath} is missing (see ../shared/data/README.md)`)
+
+describe('parseCsv', () => {
+  it.each([
+    ['a,b\r\n1,2\r\n', [['a', 'b'], ['1', '2']]],
+    ['a,"b,c"\n"say ""hi""",2', [['a', 'b,c'], ['say "hi"', '2']]],
+    ['x\n"multi\nline",1\n', [['x'], ['multi\nline', '1']]],
+    ['a,,b\n', [['a', '', 'b']]],
+  ])('%j', (text, rows) => expect(parseCsv(text)).toEqual(rows))
+})
+
+describe.skipIf(!haveShoppers)('Online Shoppers loader (real file)', () => {
+  const file = haveShoppers ? readDataFile(shoppersPath) : undefined
+  const rows = file ? parseShoppers(file.text) : []
+
+  it('verifies the published sha256 and reads every row', () => {
+    expect(file!.verified).toBe(true)
+    expect(rows).toHaveLength(12330)
+    expect(rows.filter((r) => r.revenue)).toHaveLength(1908)
+    expect(rows.filter((r) => r.visitorType === 'New_Visitor')).toHaveLength(1694)
+    expect(rows.filter((r) => r.weekend)).toHaveLength(2868)
+  })
+
+  it('maps the first row as documented', () => {
+    expect(rows[0]).toMatchObject({ index: 0, administrative: 0, productRelated: 1, bounceRates: 0.2, exitRates: 0.2, month: 1, visitorType: 'Returning_Visitor', weekend: false, revenue: false })
+    const agg = rowToAggregate(rows[0])
+    expect(agg).toMatchObject({ productPages: 1, productSeconds: 0, month: 1, returning: true, stats: { bounceRate: 0.2, exitRate: 0.2, pageValue: 0 } })
+    expect(rowToAggregate(rows[0], { withStats: false }).stats).toBeNull()
+  })
+
+  it('parses Excel-style scientific notation', () => {
+    expect(rows.some((r) => r.bounceRates > 0 && r.bounceRates < 1e-3)).toBe(true)
+  })
+
+  it('the fixed split has 2,466 test rows', () => {
+    expect(rows.filter((r) => r.index % 5 === 0)).toHaveLength(2466)
+  })
+})
+
+describe.skipIf(!haveRetail)('Online Retail loader (real file)', () => {
+  const file = haveRetail ? readDataFile(retailPath) : undefined
+  const byCustomer = file ? retailEvents(file.text) : new Map()
+  const customers = retailCustomers(byCustomer)
+
+  it('verifies the published sha256 and keeps the documented customers', () => {
+    expect(file!.verified).toBe(true)
+    // 4,372 CustomerIDs; one has only zero-price lines, so it has no events.
+    expect(byCustomer.size).toBe(4371)
+    // Customers with at least one order before the cutoff; about half of them order again within 90 days.
+    expect(customers.length).toBeGreaterThan(3000)
+    const rate = customers.filter((c) => c.label).length / customers.length
+    expect(rate).toBeGreaterThan(0.4)
+    expect(rate).toBeLessThan(0.7)
+    expect(customers.every((c) => c.test === (c.customerId % 5 === 0))).toBe(true)
+  })
+
+  it('folds the aggregate with src/features from events before the cutoff only', () => {
+    const c = customers.find((x) => x.aggregate.orders > 2)!
+    expect(c.aggregate.recencyDays).toBeGreaterThanOrEqual(0)
+    expect(c.aggregate.tenureDays).toBeGreaterThanOrEqual(c.aggregate.recencyDays)
+    const before = c.events.filter((e) => e.ts < RETAIL_CUTOFF)
+    expect(lifetimeVector(c.aggregate)).toEqual(computeFeatures(before, RETAIL_CUTOFF).lifetimeRaw)
+    // Order counts are distinct invoices.
+    expect(c.aggregate.orders).toBe(new Set(before.filter((e) => e.type === 'purchase').map((e) => (e as { orderId: string }).orderId)).size)
+  })
+})
+
+describe('events NDJSON loader', () => {
+  const rows = [
+    { index: 1, administrative: 1, administrativeDuration: 10, informational: 0, informationalDuration: 0, productRelated: 3, productRelatedDuration: 40.5, bounceRates: 0.01, exitRates: 0.02, pageValues: 0, specialDay: 0, month: 10, visitorType: 'New_Visitor', weekend: false, revenue: false },
+    { index: 2, administrative: 0, administrativeDuration: 0, informational: 1, informationalDuration: 5, productRelated: 2, productRelatedDuration: 12, bounceRates: 0, exitRates: 0.05, pageValues: 20, specialDay: 0.4, month: 4, visitorType: 'New_Visitor', weekend: false, revenue: true },
+  ] as const
+  const lines = rows.flatMap((row, i) => {
+    const events = rowToEvents(row)
+    if (row.revenue) {
+      const last = events[events.length - 1].ts
+      events.push({ type: 'purchase', orderId: `o${i}`, value: 30, currency: 'EUR', items: [{ productId: 'p', quantity: 1, price: 30 }], id: `buy${i}`, ts: last + 1000 })
+    }
+    return events.map((e) => JSON.stringify({ shopper: `s${i}`, ...e }))
+  })
+  const byShopper = parseEventsNdjson(lines.join('\n') + '\n\n')
+
+  it('groups by shopper and labels sessions by purchase, folding only what came before it', () => {
+    expect([...byShopper.keys()]).toEqual(['s0', 's1'])
+    const sessions = eventSessions(byShopper)
+    expect(sessions.map((s) => s.label)).toEqual([0, 1])
+    sessions.forEach((s, i) => {
+      // Equal up to the rounding of a mean of repeated page statistics.
+      const b = sessionVector(rowToAggregate(rows[i]))
+      sessionVector(s.aggregate).forEach((v, j) => expect(v).toBeCloseTo(b[j], 12))
+    })
+  })
+
+  it('builds lifetime customers at a cutoff', () => {
+    const buyer = byShopper.get('s1')!
+    const cutoff = buyer[buyer.length - 1].ts + 1
+    const customers = eventCustomers(byShopper, cutoff)
+    expect(customers).toHaveLength(1)
+    expect(customers[0]).toMatchObject({ shopper: 's1', label: 0, aggregate: { orders: 1, monetary: 30 } })
+  })
+
+  it('reports the line of malformed JSON', () => {
+    expect(() => parseEventsNdjson('{"type":"search","ts":1,"id":"a","query":""}\n{oops')).toThrow(/line 2/)
+  })
+})
