@@ -45,6 +45,11 @@ export function createStore(options: StoreOptions = {}): EventStore {
   /** IndexedDB failed on this page: memory for the rest of it. */
   let failed = false
   let closed = false
+  /**
+   * Set by `forget()` until the next event: reads must not open (and so re-create) the database that was
+   * just deleted, or a "Forget me" followed by the panel's refresh would leave an empty database behind.
+   */
+  let forgotten = false
   let storageReported = false
   const reportedCorrupt = new Set<string>()
 
@@ -244,7 +249,7 @@ export function createStore(options: StoreOptions = {}): EventStore {
 
   const readStored = async (): Promise<{ events: StoredEvent[]; meta: [string, unknown][] }> => {
     // A database that failed a write (quota) is still worth reading: it holds the shopper's history.
-    const conn = db ?? (await ensureDb())
+    const conn = db ?? (forgotten ? undefined : await ensureDb())
     if (!conn) return { events: [], meta: [] }
     try {
       const tx = conn.transaction(['events', 'meta'], 'readonly')
@@ -298,6 +303,7 @@ export function createStore(options: StoreOptions = {}): EventStore {
         memory.set(event.id, event)
         return
       }
+      forgotten = false
       queued.set(event.id, event)
       removeHideListeners ??= addHideListeners(onHide)
       // Open early (off the caller's stack), so a `pagehide` soon after can still write synchronously.
@@ -352,6 +358,7 @@ export function createStore(options: StoreOptions = {}): EventStore {
       queued.clear()
       memory.clear()
       memoryMeta.clear()
+      forgotten = true
       await wipeDatabase()
       // Writes that were in flight have been deleted with the database.
       inflight.clear()
@@ -381,7 +388,7 @@ export function createStore(options: StoreOptions = {}): EventStore {
     async getMeta<T>(key: string): Promise<T | undefined> {
       checkKey(key)
       if (memoryMeta.has(key)) return memoryMeta.get(key) as T
-      const conn = db ?? (await ensureDb())
+      const conn = db ?? (forgotten ? undefined : await ensureDb())
       if (!conn) return undefined
       try {
         return (await conn.get(META_STORE, key)) as T | undefined
