@@ -1,0 +1,311 @@
+// Privacy guarantees, each proven in headless Chromium: no request of Seglet's own, a strict CSP, no
+// cookie or localStorage, nothing persisted without consent (or with Global Privacy Control), and
+// forget() deleting the database.
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { ConsoleMessage, Page } from 'playwright-core'
+import { createHarness, type Harness } from './harness'
+import {
+  clickPanelButton,
+  countTypes,
+  databaseNames,
+  expectHooksMatch,
+  installProbes,
+  probes,
+  readDb,
+  readHooks,
+  resetOrigin,
+  waitForSegment,
+  waitForSeglet,
+} from './helpers'
+
+type SegletWindow = {
+  Seglet: {
+    track(e: unknown): void
+    flush(): Promise<void>
+    forget(): Promise<void>
+    setConsent(c: string): Promise<void>
+    getConsent(): string
+    getSegment(): { id: string } | null
+    exportData(): Promise<{ storage: string; events: { type: string }[] }>
+  }
+}
+
+const tagPage = (attrs: Record<string, string>) => '/test/browser/pages/tag.html?attrs=' + encodeURIComponent(JSON.stringify(attrs))
+
+/** A short shopping session through the API: enough events for a decision. */
+async function shop(page: Page): Promise<void> {
+  await waitForSeglet(page)
+  await page.evaluate(() => {
+    const { Seglet } = window as unknown as SegletWindow
+    Seglet.track({ type: 'page_view', url: '/collections/fiction', pageType: 'category' })
+    Seglet.track({ type: 'product_view', productId: 'the-salt-road', price: 15.9, currency: 'EUR' })
+    Seglet.track({ type: 'add_to_cart', productId: 'the-salt-road', quantity: 1, price: 15.9, currency: 'EUR' })
+    Seglet.track({ type: 'search', query: 'winter' })
+    return Seglet.flush()
+  })
+}
+
+/** The storefront journey used by the request and CSP tests: browse, buy, open the debug panel. */
+async function storefrontJourney(page: Page, base: string): Promise<string[]> {
+  const visited = ['/', '/products/the-salt-road.html', '/cart.html', '/checkout.html', '/pages/about.html']
+  await page.goto(base + '/')
+  await waitForSegment(page)
+  await page.click('a[href="/products/the-salt-road.html"]')
+  await page.waitForURL('**/the-salt-road.html')
+  await page.click('[data-demo-action="add"]')
+  await page.click('a[href="/cart.html"]')
+  await page.waitForURL('**/cart.html')
+  await page.click('[data-demo-action="checkout"]')
+  await page.waitForURL('**/checkout.html')
+  await page.click('[data-demo-action="buy"]')
+  await page.waitForSelector('#thanks', { state: 'visible' })
+  await page.waitForFunction(() => (window as unknown as { __t: { segments: { coldStart: boolean }[] } }).__t.segments.some((s) => !s.coldStart), undefined, { timeout: 15_000 })
+  await page.goto(base + '/pages/about.html?seglet=debug')
+  await page.waitForSelector('seglet-panel')
+  return visited
+}
+
+describe('requests, cookies and storage', () => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await createHarness()
+    await installProbes(h)
+  })
+  afterAll(async () => {
+    await h?.close()
+  })
+  beforeEach(async () => {
+    await resetOrigin(h)
+    h.requests.length = 0
+    h.serverRequests.length = 0
+  })
+
+  it('makes no request of its own: only the page files and dist/seglet-model.min.js, each recorded twice', async () => {
+    const page = await h.newPage()
+    const visited = await storefrontJourney(page, h.baseUrl)
+    const allowed = new Set([...visited, '/style.css', '/demo.js', '/dist/seglet.min.js', '/dist/seglet-model.min.js', '/favicon.ico'])
+    const browserPaths = h.requests.map((url) => {
+      expect(new URL(url).origin, url).toBe(h.baseUrl)
+      return new URL(url).pathname
+    })
+    for (const path of browserPaths) expect(allowed.has(path), path).toBe(true)
+    for (const url of h.serverRequests) expect(allowed.has(new URL(url, h.baseUrl).pathname), url).toBe(true)
+    // The model runtime: once per page, never anything else from Seglet.
+    expect(browserPaths.filter((p) => p === '/dist/seglet-model.min.js').length).toBeLessThanOrEqual(visited.length)
+    expect(browserPaths).toContain('/dist/seglet-model.min.js')
+    const t = await probes(page)
+    expect(t.network).toEqual([]) // no fetch, XHR, sendBeacon, WebSocket or EventSource at all
+    await page.close()
+  })
+
+  it('writes no cookie, nothing to localStorage or sessionStorage, no Cache Storage and no service worker', async () => {
+    const page = await h.newPage()
+    await storefrontJourney(page, h.baseUrl)
+    expect(await h.context.cookies()).toEqual([])
+    const web = await page.evaluate(async () => ({
+      cookie: document.cookie,
+      local: Object.keys(localStorage),
+      session: Object.keys(sessionStorage),
+      caches: await caches.keys(),
+      workers: (await navigator.serviceWorker.getRegistrations()).length,
+      databases: (await indexedDB.databases()).map((d) => d.name),
+    }))
+    expect(web).toEqual({ cookie: '', local: [], session: [], caches: [], workers: 0, databases: ['seglet'] })
+    await page.close()
+  })
+
+  it('loads a configured pack from its own origin only, checks its hash, caches it, and refuses other origins', async () => {
+    const packText = await readFile(new URL('../../src/models/session.json', import.meta.url), 'utf8')
+    const integrity = 'sha256-' + createHash('sha256').update(packText).digest('base64')
+    const served: string[] = []
+    await h.context.route('**/shop-packs/**', (route) => {
+      served.push(route.request().url())
+      return route.fulfill({ status: 200, contentType: 'application/json', body: packText })
+    })
+    try {
+      const good = tagPage({ consent: 'granted', 'pack-url': '/shop-packs/session.json', 'pack-integrity': integrity })
+      const page = await h.newPage()
+      await page.goto(h.baseUrl + good)
+      await shop(page)
+      await waitForSegment(page)
+      expect(served).toEqual([h.baseUrl + '/shop-packs/session.json'])
+      expect((await probes(page)).network).toEqual(['fetch ' + h.baseUrl + '/shop-packs/session.json'])
+      expect((await probes(page)).errors).toEqual([])
+      // Cached in IndexedDB: the next page load makes no request.
+      await page.goto(h.baseUrl + good)
+      await waitForSegment(page)
+      expect(served).toHaveLength(1)
+      expect((await probes(page)).network).toEqual([])
+
+      // A wrong hash: the pack is not used and the failure is reported.
+      const tampered = tagPage({ consent: 'granted', 'pack-url': '/shop-packs/session.json?v=2', 'pack-integrity': 'sha256-' + createHash('sha256').update('other').digest('base64') })
+      await page.goto(h.baseUrl + tampered)
+      await shop(page)
+      await expect.poll(async () => (await probes(page)).errors.map((e) => e.code)).toContain('pack_integrity')
+
+      // Another origin (localhost is not 127.0.0.1): refused before any request.
+      const port = new URL(h.baseUrl).port
+      h.requests.length = 0
+      const foreign = tagPage({ consent: 'granted', 'pack-url': `http://localhost:${port}/shop-packs/session.json`, 'pack-integrity': integrity })
+      await page.goto(h.baseUrl + foreign)
+      await shop(page)
+      await expect.poll(async () => (await probes(page)).errors.map((e) => e.code)).toContain('pack_origin')
+      expect(h.requests.filter((u) => !u.startsWith(h.baseUrl))).toEqual([])
+      expect((await probes(page)).network).toEqual([])
+      expect((await probes(page)).escaped).toEqual([])
+      await page.close()
+    } finally {
+      await h.context.unroute('**/shop-packs/**')
+    }
+  })
+
+  for (const [name, attrs, gpc] of [
+    ['consent pending (the default)', {}, false],
+    ['consent denied', { consent: 'denied' }, false],
+    ['Global Privacy Control on, even with data-consent="granted"', { consent: 'granted' }, true],
+  ] as const) {
+    it(`persists nothing with ${name}: no IndexedDB database at all`, async () => {
+      const page = await h.newPage()
+      if (gpc) await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }))
+      for (const path of [tagPage(attrs), tagPage({ ...attrs, 'segment-without-consent': 'true' })]) {
+        await page.goto(h.baseUrl + path)
+        await shop(page)
+        const state = await page.evaluate(async () => {
+          const { Seglet } = window as unknown as SegletWindow
+          const data = await Seglet.exportData()
+          return { consent: Seglet.getConsent(), storage: data.storage, types: data.events.map((e) => e.type) }
+        })
+        expect(state.consent).toBe(gpc ? 'denied' : (attrs as { consent?: string }).consent ?? 'pending')
+        expect(state.storage).toBe('memory')
+        expect(state.types).toEqual(expect.arrayContaining(['page_view', 'product_view', 'add_to_cart', 'search']))
+        if (path.includes('segment-without-consent')) {
+          // The shop allowed in-memory segmentation: a decision from this page's events, still nothing stored.
+          await waitForSegment(page)
+          expectHooksMatch(await readHooks(page))
+        } else {
+          await page.waitForTimeout(300)
+          expect(await page.getAttribute('html', 'data-seglet-segment')).toBeNull()
+        }
+        await page.evaluate(() => (window as unknown as SegletWindow).Seglet.flush())
+        expect(await databaseNames(page)).toEqual([])
+        expect((await probes(page)).escaped).toEqual([])
+      }
+      // Positive control: once the shopper grants consent, this page's events are written (unless GPC).
+      await page.evaluate(() => (window as unknown as SegletWindow).Seglet.setConsent('granted'))
+      await page.evaluate(() => (window as unknown as SegletWindow).Seglet.flush())
+      if (gpc) {
+        expect(await databaseNames(page)).toEqual([])
+      } else {
+        const db = await readDb(page)
+        // The autocaptured page view and the four tracked events.
+        expect(countTypes(db.events)).toMatchObject({ page_view: 2, product_view: 1, add_to_cart: 1, search: 1 })
+        // Withdrawn again: the database is deleted.
+        await page.evaluate(() => (window as unknown as SegletWindow).Seglet.setConsent('denied'))
+        expect(await databaseNames(page)).toEqual([])
+      }
+      await page.close()
+    })
+  }
+
+  it('forget() deletes the database, even with another tab of the shop open; so does the panel button', async () => {
+    const a = await h.newPage()
+    const b = await h.newPage()
+    await a.goto(h.baseUrl + tagPage({ consent: 'granted' }))
+    await b.goto(h.baseUrl + '/products/the-salt-road.html')
+    await shop(a)
+    await waitForSegment(a)
+    await waitForSeglet(b)
+    await b.evaluate(() => (window as unknown as SegletWindow).Seglet.flush())
+    expect((await readDb(a)).events.length).toBeGreaterThan(4)
+
+    await a.evaluate(() => (window as unknown as SegletWindow).Seglet.forget())
+    expect(await databaseNames(a)).toEqual([])
+    expect(await a.getAttribute('html', 'data-seglet-segment')).toBeNull()
+    expect(await a.evaluate(() => (window as unknown as SegletWindow).Seglet.getSegment())).toBeNull()
+    // The other tab let go of the database instead of blocking the deletion or writing it back.
+    await b.evaluate(() => {
+      const { Seglet } = window as unknown as SegletWindow
+      Seglet.track({ type: 'search', query: 'after forget' })
+      return Seglet.flush()
+    })
+    expect(await databaseNames(a)).toEqual([])
+    expect((await probes(b)).escaped).toEqual([])
+    await b.close()
+
+    // The panel's "Forget me" button.
+    await shop(a)
+    expect(await databaseNames(a)).toEqual(['seglet'])
+    await a.goto(h.baseUrl + tagPage({ consent: 'granted' }) + '&seglet=debug')
+    await a.waitForSelector('seglet-panel')
+    await clickPanelButton(a, 'Forget me')
+    await a.waitForFunction(() => document.querySelector('seglet-panel')?.shadowRoot?.querySelector('.status')?.textContent?.startsWith('Done.'))
+    expect(await databaseNames(a)).toEqual([])
+    await a.close()
+  })
+})
+
+// Stricter than the demo server's own policy (which allows inline styles): no inline style either, nothing
+// by default, and Trusted Types required for script sinks.
+const STRICT_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; require-trusted-types-for 'script'"
+
+describe('under a strict Content Security Policy (script-src \'self\', no unsafe-inline, no unsafe-eval)', () => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await createHarness({ csp: true })
+    await installProbes(h)
+    await h.context.route('**/*', async (route) => {
+      if (route.request().resourceType() !== 'document') return route.continue()
+      const response = await route.fetch()
+      return route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': STRICT_CSP } })
+    })
+  })
+  afterAll(async () => {
+    await h?.close()
+  })
+
+  const consoleErrors = (page: Page) => {
+    const errors: string[] = []
+    page.on('console', (msg: ConsoleMessage) => {
+      if (msg.type() !== 'error' && msg.type() !== 'warning') return
+      // The demo shop has no favicon; that 404 is the browser's, not Seglet's.
+      if (msg.location().url.endsWith('/favicon.ico')) return
+      errors.push(`${msg.type()}: ${msg.text()}`)
+    })
+    return errors
+  }
+
+  it('the storefront journey runs with no violation, the segment decided and the panel shown', async () => {
+    const page = await h.newPage()
+    const errors = consoleErrors(page)
+    const response = await page.goto(h.baseUrl + '/')
+    expect(response?.headers()['content-security-policy']).toBe(STRICT_CSP)
+    await storefrontJourney(page, h.baseUrl)
+    await waitForSegment(page)
+    expectHooksMatch(await readHooks(page))
+    const t = await probes(page)
+    expect(t.csp).toEqual([])
+    expect(t.escaped).toEqual([])
+    expect(t.errors).toEqual([])
+    const panel = await page.evaluate(() => document.querySelector('seglet-panel')?.shadowRoot?.querySelector('[role="dialog"]')?.textContent ?? '')
+    expect(panel).toContain('Purchase intent')
+    expect(errors).toEqual([])
+    expect(page.pageErrors).toEqual([])
+    await page.close()
+  })
+
+  it('the npm example runs with no violation and decides a segment', async () => {
+    const page = await h.newPage()
+    const errors = consoleErrors(page)
+    await page.goto(h.baseUrl + '/examples/bundler/index.html')
+    await waitForSegment(page)
+    await page.click('[data-demo-action="add"]')
+    expectHooksMatch(await readHooks(page))
+    expect((await probes(page)).csp).toEqual([])
+    expect(await page.evaluate(() => (window as unknown as { segletApp: { errors: unknown[] } }).segletApp.errors)).toEqual([])
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})
