@@ -13,6 +13,7 @@ import terser from '@rollup/plugin-terser'
 import typescript from '@rollup/plugin-typescript'
 import { dts } from 'rollup-plugin-dts'
 import { BUDGETS } from './scripts/budgets.mjs'
+import { tfjsSlim } from './scripts/rollup-plugin-tfjs-slim.mjs'
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
 const external = [...Object.keys(pkg.dependencies ?? {})]
@@ -37,7 +38,7 @@ const replaceEnv = (production) => ({
   },
 })
 
-const terserOptions = { ecma: 2019, module: true, compress: { passes: 2, pure_getters: true }, format: { comments: false } }
+const terserOptions = { ecma: 2020, module: true, compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true }, format: { comments: false } }
 
 /** Prints the gzip size of each minified script-tag file and its budget. */
 const reportSizes = () => ({
@@ -76,8 +77,8 @@ export default [
     },
   },
   {
-    input: 'src/model/runtime.ts',
-    plugins: [replaceEnv(true), json({ preferConst: true, compact: true }), resolve({ browser: true }), ts()],
+    input: 'src/core/lazy.ts',
+    plugins: [replaceEnv(true), tfjsSlim(), json({ preferConst: true, compact: true }), resolve({ browser: true }), ts()],
     output: { file: 'dist/seglet-model.min.js', format: 'es', plugins: [terser(terserOptions), reportSizes()] },
   },
   {
@@ -86,6 +87,8 @@ export default [
     plugins: [
       { name: 'seglet-self', resolveId: (id) => (id === 'seglet' ? fileURLToPath(new URL('./dist/seglet.js', import.meta.url)) : null) },
       replaceEnv(true),
+      tfjsSlim(),
+      json({ preferConst: true, compact: true }),
       resolve({ browser: true }),
     ],
     output: { dir: 'examples/bundler/dist', format: 'es', entryFileNames: 'app.js', chunkFileNames: '[name]-[hash].js', plugins: [terser(terserOptions)] },

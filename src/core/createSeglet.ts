@@ -4,17 +4,17 @@ import type { ErrorReporter } from '../errors'
 import { OptionsError, SegletError } from '../errors'
 import type { ShopperEvent, StoredEvent } from '../events/types'
 import type { FeatureOptions } from '../features'
-import type { ModelRuntime } from '../model'
 import type { PersonalizeOptions } from '../personalize'
-import { createPanel, createPersonalizer, shouldAutoShowPanel } from '../personalize'
+import { createPersonalizer } from '../personalize/createPersonalizer'
+import type { Panel } from '../personalize/panel'
+import { shouldAutoShowPanel } from '../personalize/shouldAutoShowPanel'
 import type { Consent } from '../privacy'
 import { isPersistAllowed, resolveConsent } from '../privacy'
-import type { Explanation, Segment, SegmentOptions } from '../segments'
-import { createSegmentEngine } from '../segments'
+import type { Explanation, Segment, SegmentEngine, SegmentOptions } from '../segments'
 import type { SegletExport, StoreOptions } from '../store'
 import { createStore } from '../store'
-import { decideSegment } from './decideSegment'
 import type { DecisionResult } from './decideSegment'
+import type { LazyParts } from './lazy'
 import { whenIdle } from './whenIdle'
 
 /** Options of `createSeglet()`. Every field is optional. */
@@ -111,8 +111,11 @@ export interface Seglet {
   destroy(): Promise<void>
 }
 
-/** How the model runtime gets loaded: a dynamic import for bundlers, a sibling file for the script tag. */
-export type RuntimeLoader = () => Promise<ModelRuntime>
+/**
+ * How the lazy part (model runtime, decisions, panel) gets loaded: a dynamic import for bundlers, a
+ * sibling file for the script tag.
+ */
+export type RuntimeLoader = () => Promise<LazyParts>
 
 const CONSENTS: readonly string[] = ['granted', 'denied', 'pending']
 
@@ -144,11 +147,11 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
     respectGlobalPrivacyControl: options.respectGlobalPrivacyControl ?? true,
   })
   const store = createStore({ ...options.storage, persist: isPersistAllowed(consent), onError: report })
-  const engine = createSegmentEngine(options.segments ?? {})
   const personalizer = createPersonalizer(options.personalize ?? {}, report)
   const capture = createCapture({ enqueue: (event: StoredEvent) => store.enqueue(event), onError: report, options: options.capture ?? {} })
   const modelEnabled = options.model?.enabled ?? true
-  let panel: ReturnType<typeof createPanel> | undefined
+  let panel: Panel | undefined
+  let engine: SegmentEngine | undefined
   let destroyed = false
   let scheduled = false
   let running: Promise<void> | undefined
@@ -158,13 +161,19 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
   let lastDecision: DecisionResult | undefined
 
   const runDecision = async () => {
-    const runtime = await loadRuntime()
+    const parts = await loadRuntime()
+    if (!engine) {
+      engine = parts.createSegmentEngine(options.segments ?? {})
+      // A returning shopper keeps the segment of the last visit unless the evidence says otherwise.
+      const previous = await store.getMeta(SEGMENT_META_KEY).catch(() => undefined)
+      if (previous && typeof previous === 'object') engine.restore(previous)
+    }
     const events = await store.getEvents()
     if (destroyed) return
-    const result = await decideSegment({
+    const result = await parts.decideSegment({
       events,
       now: Date.now(),
-      runtime,
+      runtime: parts.runtime,
       engine,
       model: options.model ?? {},
       features: options.features,
@@ -208,15 +217,7 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
   capture.start()
 
   // A returning shopper gets a decision from stored history at once, before any new event is flushed.
-  void (async () => {
-    try {
-      const previous = await store.getMeta(SEGMENT_META_KEY)
-      if (previous && typeof previous === 'object') engine.restore(previous as Segment)
-    } catch {
-      // No stored segment: decide from scratch.
-    }
-    scheduleDecision()
-  })()
+  scheduleDecision()
 
   if (typeof location !== 'undefined' && shouldAutoShowPanel(location)) whenIdle(() => api.showPanel())
 
@@ -240,29 +241,31 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
     async forget() {
       await store.forget()
       lastDecision = undefined
-      engine.reset()
+      engine?.reset()
       personalizer.apply(null)
     },
     exportData: () => store.exportData(),
     shopifyEvent: (event) => capture.shopifyEvent(event),
     showPanel() {
-      try {
-        panel ??= createPanel({
-          getSegment: () => personalizer.getSegment(),
-          explain: () => api.explain(),
-          getStoredSummary: async () => {
-            const events = await store.getEvents()
-            return { events: events.length, oldest: events[0]?.ts, mode: store.mode, consent }
-          },
-          forget: () => api.forget(),
-          exportData: () => api.exportData(),
-          onSegment: (cb: (segment: Segment | null) => void) => personalizer.onSegment(cb, { immediate: false }),
-          onError: report,
+      // The panel lives in the lazy part: it costs nothing until a shopper (or `?seglet=debug`) asks for it.
+      loadRuntime()
+        .then((parts) => {
+          if (destroyed) return
+          panel ??= parts.createPanel({
+            getSegment: () => personalizer.getSegment(),
+            explain: () => api.explain(),
+            getStoredSummary: async () => {
+              const events = await store.getEvents()
+              return { events: events.length, oldest: events[0]?.ts, mode: store.mode, consent }
+            },
+            forget: () => api.forget(),
+            exportData: () => api.exportData(),
+            onSegment: (cb: (segment: Segment | null) => void) => personalizer.onSegment(cb, { immediate: false }),
+            onError: report,
+          })
+          panel.show()
         })
-        panel.show()
-      } catch (error) {
-        report(new SegletError('hook_failed', `The panel could not be shown: ${String(error)}`, { cause: error }))
-      }
+        .catch((error: unknown) => report(new SegletError('hook_failed', `The panel could not be shown: ${String(error)}`, { cause: error })))
     },
     hidePanel: () => panel?.hide(),
     async destroy() {

@@ -1,4 +1,4 @@
-import { loadModelRuntime } from '../model'
+import { loadLazyParts } from './loadLazyParts'
 import type { Seglet, SegletOptions } from './createSeglet'
 import { createSegletWith } from './createSeglet'
 
@@ -15,5 +15,5 @@ export type { ModelOptions, RuntimeLoader, Seglet, SegletOptions } from './creat
  * seglet.onSegment((segment) => console.log(segment.id, segment.intent))
  */
 export function createSeglet(options: SegletOptions = {}): Seglet {
-  return createSegletWith(options, loadModelRuntime)
+  return createSegletWith(options, loadLazyParts)
 }

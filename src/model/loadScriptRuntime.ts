@@ -46,7 +46,7 @@ export function captureScriptRuntimeUrl(
  * whenIdle(() => loadScriptRuntime().then((runtime) => runtime.getPack('session')))
  */
 export function loadScriptRuntime(): Promise<ModelRuntime> {
-  defaultLoader ??= createScriptRuntimeLoader(capturedUrl ?? getScriptRuntimeUrl(findSegletScript()))
+  defaultLoader ??= createScriptRuntimeLoader(getRuntimeUrl())
   return defaultLoader()
 }
 
@@ -62,18 +62,42 @@ export function loadScriptRuntime(): Promise<ModelRuntime> {
  * const runtime = await load()
  */
 export function createScriptRuntimeLoader(url: string | undefined): () => Promise<ModelRuntime> {
+  const load = createScriptModuleLoader<{ createModelRuntime(): ModelRuntime }>(url)
   let runtime: Promise<ModelRuntime> | undefined
   return () => {
-    if (!url) return Promise.reject(new SegletError('model_failed', `The model runtime URL is unknown: load seglet.min.js with a <script src> tag, with ${SCRIPT_RUNTIME_FILE} beside it.`))
-    runtime ??= import(/* webpackIgnore: true */ /* @vite-ignore */ url).then(
-      (module: { createModelRuntime(): ModelRuntime }) => rebrandErrors(module.createModelRuntime()),
+    runtime ??= load().then(
+      (module) => rebrandErrors(module.createModelRuntime()),
       (error: unknown) => {
         runtime = undefined
-        throw new SegletError('model_failed', `The model runtime ${url} could not be loaded: ${String(error)}`, { cause: error })
+        throw error
       },
     )
     return runtime
   }
+}
+
+/**
+ * A memoised loader of the ES module at `url` (the runtime file beside `seglet.min.js`), with a dynamic
+ * `import()`. A failed load rejects with `model_failed` and is retried on the next call.
+ *
+ * @example
+ * const load = createScriptModuleLoader<{ createLazyParts(): LazyParts }>(getScriptRuntimeUrl(script))
+ */
+export function createScriptModuleLoader<T>(url: string | undefined): () => Promise<T> {
+  let module: Promise<T> | undefined
+  return () => {
+    if (!url) return Promise.reject(new SegletError('model_failed', `The model runtime URL is unknown: load seglet.min.js with a <script src> tag, with ${SCRIPT_RUNTIME_FILE} beside it.`))
+    module ??= (import(/* webpackIgnore: true */ /* @vite-ignore */ url) as Promise<T>).catch((error: unknown) => {
+      module = undefined
+      throw new SegletError('model_failed', `The model runtime ${url} could not be loaded: ${String(error)}`, { cause: error })
+    })
+    return module
+  }
+}
+
+/** The URL of the runtime file, from the running script tag or the page's `<script src=…seglet….js>`. */
+export function getRuntimeUrl(): string | undefined {
+  return capturedUrl ?? getScriptRuntimeUrl(findSegletScript())
 }
 
 function findSegletScript(): HTMLScriptElement | null {
@@ -83,7 +107,7 @@ function findSegletScript(): HTMLScriptElement | null {
 }
 
 /** Wraps every method so a Seglet error from the runtime file becomes one of this bundle's classes. */
-function rebrandErrors(runtime: ModelRuntime): ModelRuntime {
+export function rebrandErrors<T extends object>(runtime: T): T {
   const wrapped = {} as Record<string, unknown>
   for (const [name, method] of Object.entries(runtime) as Array<[string, (...args: unknown[]) => unknown]>) {
     wrapped[name] = (...args: unknown[]) => {
@@ -95,10 +119,11 @@ function rebrandErrors(runtime: ModelRuntime): ModelRuntime {
       }
     }
   }
-  return wrapped as unknown as ModelRuntime
+  return wrapped as unknown as T
 }
 
-function rebrand(error: unknown): unknown {
+/** A Seglet error from another bundle's copy of the classes, rebuilt with this bundle's classes. */
+export function rebrand(error: unknown): unknown {
   if (error instanceof SegletError || !(error instanceof Error) || typeof (error as { code?: unknown }).code !== 'string') return error
   const { code, field } = error as Error & { code: SegletErrorCode; field?: string }
   let copy: SegletError

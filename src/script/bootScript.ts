@@ -3,6 +3,7 @@ import { SegletError } from '../errors'
 import { runCommand } from './runCommand'
 import { init, reportError } from './instance'
 import { readScriptOptions } from './readScriptOptions'
+import { captureScriptRuntimeUrl } from '../model/loadScriptRuntime'
 
 /** A queued command: `['track', event]`, `['setConsent', 'granted']`, `['init', options]`, … */
 export type Command = [string, ...unknown[]]
@@ -25,7 +26,10 @@ const findScript = (): Element | null => {
 export function bootScript(): void {
   if (typeof window === 'undefined' || typeof document === 'undefined') return
   try {
-    const config = readScriptOptions(findScript(), reportError)
+    const script = findScript()
+    // The runtime file sits beside this script; `document.currentScript` is only set while it runs.
+    captureScriptRuntimeUrl(script as HTMLScriptElement | null)
+    const config = readScriptOptions(script, reportError)
     const w = window as unknown as { seglet?: unknown }
     const queued: unknown[] = Array.isArray(w.seglet) ? (w.seglet as unknown[]).slice() : []
     // Options given with a queued ['init', options] go over the tag's attributes.

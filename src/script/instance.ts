@@ -2,7 +2,7 @@ import type { Seglet, SegletOptions } from '../core/createSeglet'
 import { createSegletWith } from '../core/createSeglet'
 import { SegletError } from '../errors'
 import type { ShopperEvent } from '../events/types'
-import { loadScriptRuntime } from '../model/loadScriptRuntime'
+import { loadScriptParts } from './loadScriptParts'
 import type { Consent } from '../privacy'
 import type { Segment } from '../segments'
 
@@ -54,7 +54,7 @@ export function init(options: SegletOptions = {}): Seglet {
         userOnError?.(error)
       },
     },
-    loadScriptRuntime,
+    loadScriptParts,
   )
   return instance
 }

@@ -8,94 +8,79 @@ export interface ScriptConfig {
   autostart: boolean
 }
 
-const parseBoolean = (value: string, name: string, report: (e: SegletError) => void): boolean | undefined => {
-  const v = value.trim().toLowerCase()
-  if (v === '' || v === 'true' || v === '1' || v === 'yes') return true
-  if (v === 'false' || v === '0' || v === 'no') return false
-  report(new OptionsError(`data-${name} must be "true" or "false", got "${value.slice(0, 40)}"; using the default`, name))
-  return undefined
+type Kind = 'bool' | 'consent' | 'ms' | 'days' | 'name' | 'text'
+
+/** Attribute → [option group ('' = top level), option name, kind]. */
+const ATTRIBUTES: Record<string, [string, string, Kind]> = {
+  consent: ['', 'consent', 'consent'],
+  'respect-gpc': ['', 'respectGlobalPrivacyControl', 'bool'],
+  'segment-without-consent': ['', 'segmentWithoutConsent', 'bool'],
+  autocapture: ['capture', 'autocapture', 'bool'],
+  datalayer: ['capture', 'dataLayer', 'bool'],
+  'anti-flicker': ['personalize', 'antiFlicker', 'bool'],
+  'anti-flicker-timeout': ['personalize', 'antiFlickerTimeoutMs', 'ms'],
+  'retention-days': ['storage', 'retentionDays', 'days'],
+  'db-name': ['storage', 'dbName', 'name'],
+  'pack-url': ['model', 'sessionPackUrl', 'text'],
+  'pack-integrity': ['model', 'sessionPackIntegrity', 'text'],
+  'lifetime-pack-url': ['model', 'lifetimePackUrl', 'text'],
+  'lifetime-pack-integrity': ['model', 'lifetimePackIntegrity', 'text'],
 }
 
-const parseNumber = (value: string, name: string, min: number, max: number, report: (e: SegletError) => void): number | undefined => {
-  const n = Number(value)
-  if (value.trim() !== '' && Number.isFinite(n) && n >= min && n <= max) return n
-  report(new OptionsError(`data-${name} must be a number from ${min} to ${max}, got "${value.slice(0, 40)}"; using the default`, name))
-  return undefined
+const EXPECTED: Record<Kind, string> = {
+  bool: '"true" or "false"',
+  consent: 'granted, denied or pending',
+  ms: 'a number of milliseconds from 0 to 10000',
+  days: 'a number of days from 1 to 3650',
+  name: '1–64 letters, digits, "_", "-" or "."',
+  text: 'text',
+}
+
+/** The attribute's value as the option wants it, or `undefined` when it is malformed. */
+function parse(value: string, kind: Kind): unknown {
+  const v = value.trim()
+  const n = Number(v)
+  switch (kind) {
+    case 'bool':
+      return /^(|true|1|yes)$/i.test(v) ? true : /^(false|0|no)$/i.test(v) ? false : undefined
+    case 'consent':
+      return v === 'granted' || v === 'denied' || v === 'pending' ? v : undefined
+    case 'ms':
+      return v !== '' && n >= 0 && n <= 10_000 ? n : undefined
+    case 'days':
+      return v !== '' && n >= 1 && n <= 3650 ? n : undefined
+    case 'name':
+      return /^[\w.-]{1,64}$/.test(v) ? v : undefined
+    default:
+      return value
+  }
 }
 
 /**
  * Reads Seglet's options from the script tag. A bad attribute is reported and ignored (the default is
  * used); it never throws, since there is no caller to catch it.
  *
- * Attributes: `data-consent` (granted | denied | pending), `data-respect-gpc`, `data-autocapture`,
- * `data-datalayer`, `data-anti-flicker`, `data-anti-flicker-timeout` (ms), `data-retention-days`,
- * `data-db-name`, `data-segment-without-consent`, `data-pack-url` + `data-pack-integrity`,
+ * Attributes: `data-consent` (granted | denied | pending), `data-respect-gpc`, `data-segment-without-consent`,
+ * `data-autocapture`, `data-datalayer`, `data-anti-flicker`, `data-anti-flicker-timeout` (ms),
+ * `data-retention-days`, `data-db-name`, `data-pack-url` + `data-pack-integrity`,
  * `data-lifetime-pack-url` + `data-lifetime-pack-integrity`, `data-autostart`.
  */
 export function readScriptOptions(script: Element | null, report: (e: SegletError) => void): ScriptConfig {
-  const options: SegletOptions = {}
+  const options: Record<string, unknown> = {}
   let autostart = true
   if (!script) return { options, autostart }
-  const attr = (name: string): string | undefined => {
-    const value = script.getAttribute('data-' + name)
-    return value === null ? undefined : value
-  }
-  const bool = (name: string) => {
-    const value = attr(name)
-    return value === undefined ? undefined : parseBoolean(value, name, report)
-  }
-
-  const consent = attr('consent')
-  if (consent !== undefined) {
-    if (consent === 'granted' || consent === 'denied' || consent === 'pending') options.consent = consent
-    else report(new OptionsError(`data-consent must be granted, denied or pending, got "${consent.slice(0, 40)}"; using pending`, 'consent'))
-  }
-  const gpc = bool('respect-gpc')
-  if (gpc !== undefined) options.respectGlobalPrivacyControl = gpc
-  const memory = bool('segment-without-consent')
-  if (memory !== undefined) options.segmentWithoutConsent = memory
-
-  const autocapture = bool('autocapture')
-  const dataLayer = bool('datalayer')
-  if (autocapture !== undefined || dataLayer !== undefined) {
-    options.capture = {}
-    if (autocapture !== undefined) options.capture.autocapture = autocapture
-    if (dataLayer !== undefined) options.capture.dataLayer = dataLayer
-  }
-
-  const antiFlicker = bool('anti-flicker')
-  const timeoutAttr = attr('anti-flicker-timeout')
-  const timeout = timeoutAttr === undefined ? undefined : parseNumber(timeoutAttr, 'anti-flicker-timeout', 0, 10_000, report)
-  if (antiFlicker !== undefined || timeout !== undefined) {
-    options.personalize = {}
-    if (antiFlicker !== undefined) options.personalize.antiFlicker = antiFlicker
-    if (timeout !== undefined) options.personalize.antiFlickerTimeoutMs = timeout
-  }
-
-  const retentionAttr = attr('retention-days')
-  const retention = retentionAttr === undefined ? undefined : parseNumber(retentionAttr, 'retention-days', 1, 3650, report)
-  const dbName = attr('db-name')
-  if (retention !== undefined || dbName !== undefined) {
-    options.storage = {}
-    if (retention !== undefined) options.storage.retentionDays = retention
-    if (dbName !== undefined) {
-      if (/^[\w.-]{1,64}$/.test(dbName)) options.storage.dbName = dbName
-      else report(new OptionsError('data-db-name must be 1–64 letters, digits, "_", "-" or "."; using the default', 'db-name'))
+  for (const [attribute, [group, name, kind]] of Object.entries(ATTRIBUTES)) {
+    const raw = script.getAttribute('data-' + attribute)
+    if (raw === null) continue
+    const value = parse(raw, kind)
+    if (value === undefined) {
+      report(new OptionsError(`data-${attribute} must be ${EXPECTED[kind]}, got "${raw.slice(0, 40)}"; using the default`, attribute))
+      continue
     }
+    const target = group ? ((options[group] as Record<string, unknown>) ??= {}) : options
+    target[name] = value
   }
-
-  const packUrl = attr('pack-url')
-  const lifetimePackUrl = attr('lifetime-pack-url')
-  if (packUrl !== undefined || lifetimePackUrl !== undefined) {
-    options.model = {
-      sessionPackUrl: packUrl,
-      sessionPackIntegrity: attr('pack-integrity'),
-      lifetimePackUrl,
-      lifetimePackIntegrity: attr('lifetime-pack-integrity'),
-    }
-  }
-
-  const start = bool('autostart')
-  if (start === false) autostart = false
-  return { options, autostart }
+  const start = script.getAttribute('data-autostart')
+  if (start !== null && parse(start, 'bool') === false) autostart = false
+  return { options: options as SegletOptions, autostart }
 }

@@ -1,0 +1,173 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { isSegletError, OptionsError, ValidationError } from '../errors'
+import type { SegletError } from '../errors'
+import type { Segment } from '../segments'
+import { createSeglet } from './index'
+import type { Seglet, SegletOptions } from './createSeglet'
+
+let running: Seglet[] = []
+let n = 0
+const start = (options: SegletOptions = {}) => {
+  const errors: SegletError[] = []
+  const seglet = createSeglet({
+    consent: 'granted',
+    storage: { dbName: `core-test-${++n}` },
+    capture: { autocapture: false },
+    onError: (e) => errors.push(e),
+    ...options,
+  })
+  running.push(seglet)
+  return { seglet, errors }
+}
+
+const nextSegment = (seglet: Seglet) =>
+  new Promise<Segment>((resolve) => {
+    const off = seglet.onSegment((segment) => {
+      off()
+      resolve(segment)
+    }, { immediate: false })
+  })
+
+const browse = (seglet: Seglet, pages: number, pageType: 'product' | 'informational' = 'product') => {
+  for (let i = 0; i < pages; i++) {
+    seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType })
+    seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType, visibleMs: 45_000, scrollDepth: 0.8 })
+  }
+}
+
+beforeEach(() => {
+  document.documentElement.className = ''
+  document.documentElement.removeAttribute('data-seglet-segment')
+  document.body.innerHTML = ''
+})
+
+afterEach(async () => {
+  for (const seglet of running) await seglet.destroy()
+  running = []
+  vi.restoreAllMocks()
+})
+
+describe('createSeglet', () => {
+  it('rejects bad options and bad events with typed errors', () => {
+    expect(() => createSeglet({ consent: 'yes' as never })).toThrow(OptionsError)
+    const { seglet } = start()
+    expect(() => seglet.track({ type: 'purchase' } as never)).toThrow(ValidationError)
+    try {
+      seglet.track({ type: 'product_view', productId: 'a', price: Number.NaN })
+    } catch (error) {
+      expect(isSegletError(error) && error.code).toBe('invalid_event')
+      expect((error as Error).message).toMatch(/price/)
+    }
+  })
+
+  it('decides a segment from tracked events and applies every hook', async () => {
+    document.body.innerHTML = '<div id="intent" data-seglet-intent-above="0.99"></div>'
+    const { seglet, errors } = start()
+    const events: Event[] = []
+    window.addEventListener('seglet:segment', (e) => events.push(e))
+    const decided = nextSegment(seglet)
+    browse(seglet, 6)
+    await seglet.flush()
+    const segment = await decided
+    expect(segment.coldStart).toBe(false)
+    expect(segment.intent).toBeGreaterThanOrEqual(0)
+    expect(segment.intent).toBeLessThanOrEqual(1)
+    expect(seglet.getSegment()?.id).toBe(segment.id)
+    expect(document.documentElement.getAttribute('data-seglet-segment')).toBe(segment.id)
+    for (const id of segment.path) expect(document.documentElement.classList.contains(`seglet-${id}`)).toBe(true)
+    expect(events.length).toBeGreaterThan(0)
+    expect(seglet.explain().every((line) => typeof line.text === 'string' && line.text.length > 0)).toBe(true)
+    expect(errors).toEqual([])
+  })
+
+  it('starts cold, with the default segment, on too little evidence', async () => {
+    const { seglet } = start()
+    const decided = nextSegment(seglet)
+    seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
+    await seglet.flush()
+    const segment = await decided
+    expect(segment.coldStart).toBe(true)
+  })
+
+  it('restores the last segment for a returning shopper from stored history', async () => {
+    const first = start({ storage: { dbName: 'core-returning' } })
+    const decided = nextSegment(first.seglet)
+    browse(first.seglet, 6)
+    await first.seglet.flush()
+    const segment = await decided
+    await first.seglet.destroy()
+    running = running.filter((s) => s !== first.seglet)
+
+    const second = start({ storage: { dbName: 'core-returning' } })
+    // No new event: the decision comes from what the first visit stored.
+    const again = await nextSegment(second.seglet)
+    expect(again.id).toBe(segment.id)
+  })
+
+  it('persists nothing while consent is pending, and everything once granted', async () => {
+    const { seglet } = start({ consent: 'pending', storage: { dbName: 'core-consent' } })
+    browse(seglet, 2)
+    await seglet.flush()
+    expect((await indexedDB.databases()).some((d) => d.name === 'core-consent')).toBe(false)
+    expect((await seglet.exportData()).events).toHaveLength(4)
+    await seglet.setConsent('granted')
+    expect((await indexedDB.databases()).some((d) => d.name === 'core-consent')).toBe(true)
+    await seglet.setConsent('denied')
+    expect((await indexedDB.databases()).some((d) => d.name === 'core-consent')).toBe(false)
+  })
+
+  it('treats Global Privacy Control as denied unless the shop opts out', () => {
+    Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true })
+    try {
+      expect(start().seglet.getConsent()).toBe('denied')
+      expect(start({ respectGlobalPrivacyControl: false }).seglet.getConsent()).toBe('granted')
+    } finally {
+      Object.defineProperty(navigator, 'globalPrivacyControl', { value: undefined, configurable: true })
+    }
+  })
+
+  it('forgets everything: database, segment and hooks', async () => {
+    const { seglet } = start({ storage: { dbName: 'core-forget' } })
+    const decided = nextSegment(seglet)
+    browse(seglet, 4)
+    await seglet.flush()
+    await decided
+    await seglet.forget()
+    expect((await indexedDB.databases()).some((d) => d.name === 'core-forget')).toBe(false)
+    expect(seglet.getSegment()).toBeNull()
+    expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
+    expect((await seglet.exportData()).events).toEqual([])
+  })
+
+  it('makes no network request of its own', async () => {
+    const fetchSpy = vi.fn()
+    vi.stubGlobal('fetch', fetchSpy)
+    const beacon = vi.fn()
+    Object.defineProperty(navigator, 'sendBeacon', { value: beacon, configurable: true })
+    const open = vi.spyOn(XMLHttpRequest.prototype, 'open')
+    const { seglet } = start()
+    const decided = nextSegment(seglet)
+    browse(seglet, 6)
+    seglet.track({ type: 'purchase', orderId: 'o1', value: 20, currency: 'EUR', items: [{ productId: 'p1', quantity: 1, price: 20 }] })
+    await seglet.flush()
+    await decided
+    await seglet.exportData()
+    expect(fetchSpy).not.toHaveBeenCalled()
+    expect(beacon).not.toHaveBeenCalled()
+    expect(open).not.toHaveBeenCalled()
+    vi.unstubAllGlobals()
+  })
+
+  it('reports a shop pack that fails its integrity check, and keeps capturing', async () => {
+    const body = '{"format":"seglet-model-pack"}'
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(body)))
+    const { seglet, errors } = start({
+      model: { sessionPackUrl: '/packs/session.json', sessionPackIntegrity: 'sha256-' + btoa('x'.repeat(32)) },
+    })
+    browse(seglet, 3)
+    await seglet.flush()
+    await vi.waitFor(() => expect(errors.map((e) => e.code)).toContain('pack_integrity'), { timeout: 5000 })
+    expect((await seglet.exportData()).events.length).toBe(6)
+    vi.unstubAllGlobals()
+  })
+})

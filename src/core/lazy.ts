@@ -1,0 +1,29 @@
+/**
+ * The lazily loaded part of Seglet: the model runtime (TensorFlow.js core, the CPU kernels the packs need,
+ * the shipped packs), the feature computation, segment decisions, explanations and the transparency
+ * panel. None of it is needed before the page's own work is done, so it stays out of the core bundle:
+ * bundlers split it into a chunk, and the script-tag build loads it as `seglet-model.min.js`.
+ */
+import { createModelRuntime } from '../model/runtime'
+import { createPanel } from '../personalize/panel'
+import { createSegmentEngine } from '../segments'
+import { decideSegment } from './decideSegment'
+
+export { createModelRuntime }
+
+/** What the core gets from the lazily loaded part. */
+export interface LazyParts {
+  runtime: ReturnType<typeof createModelRuntime>
+  decideSegment: typeof decideSegment
+  createSegmentEngine: typeof createSegmentEngine
+  createPanel: typeof createPanel
+}
+
+/**
+ * The lazily loaded part's entry point.
+ * @example
+ * const parts = (await import('./lazy')).createLazyParts()
+ */
+export function createLazyParts(): LazyParts {
+  return { runtime: createModelRuntime(), decideSegment, createSegmentEngine, createPanel }
+}

@@ -1,0 +1,25 @@
+import type { LazyParts } from '../core/lazy'
+import { createScriptModuleLoader, getRuntimeUrl, rebrandErrors } from '../model/loadScriptRuntime'
+
+let load: (() => Promise<{ createLazyParts(): LazyParts }>) | undefined
+let parts: Promise<LazyParts> | undefined
+
+/**
+ * The script-tag build's loader of the lazy part: `seglet-model.min.js` from the folder of
+ * `seglet.min.js`. That file has its own copy of Seglet's error classes, so errors crossing back are
+ * rebuilt with this bundle's classes (`isSegletError()` keeps working).
+ */
+export function loadScriptParts(): Promise<LazyParts> {
+  load ??= createScriptModuleLoader(getRuntimeUrl())
+  parts ??= load().then(
+    (module) => {
+      const lazy = module.createLazyParts()
+      return { ...lazy, runtime: rebrandErrors(lazy.runtime), decideSegment: rebrandErrors({ decideSegment: lazy.decideSegment }).decideSegment }
+    },
+    (error: unknown) => {
+      parts = undefined
+      throw error
+    },
+  )
+  return parts
+}
