@@ -85,10 +85,14 @@ describe('writing', () => {
     const store = open()
     await store.getEvents() // open the database first, so only the flush is counted
     const writes = spyOnWrites()
+    const puts = vi.spyOn(IDBObjectStore.prototype, 'put')
     for (let i = 0; i < 200; i++) store.enqueue(pageView())
     expect(writes()).toBe(0) // enqueue does no I/O on the caller's stack
     await store.flush()
-    expect(writes()).toBe(1)
+    // Every put in one transaction; retention runs in a second one after it committed.
+    expect(puts).toHaveBeenCalledTimes(200)
+    expect(new Set(puts.mock.contexts.map((os) => (os as IDBObjectStore).transaction)).size).toBe(1)
+    expect(writes()).toBe(2)
     expect(await rawEvents()).toHaveLength(200)
   })
 

@@ -5,9 +5,10 @@ import { pruneEvents } from './pruneEvents'
 import type { SegletDBSchema } from './schema'
 
 /**
- * Writes `events` in one readwrite transaction, started synchronously so a `pagehide` handler can call
- * this and the browser still commits it. With `prune`, the same transaction then applies retention.
- * Resolves when the transaction commits; rejects with what it aborted with, writing nothing.
+ * Writes `events` in one readwrite transaction, started synchronously and committed at once, so a
+ * `pagehide` handler can call this and the browser still commits it. With `prune`, a second transaction
+ * applies retention after the writes committed. Resolves when the writes commit (and the pruning is
+ * done); rejects with what the write transaction aborted with, writing nothing.
  */
 export function putEvents(
   db: IDBPDatabase<SegletDBSchema>,
@@ -30,17 +31,28 @@ export function putEvents(
     tx.done.catch(() => {})
     return Promise.reject(error)
   }
-  // A prune request that fails aborts the transaction, which `tx.done` reports; a prune that throws
-  // otherwise is not worth losing the batch over, so the writes still commit.
-  if (prune) pruneEvents(tx, prune.policy, prune.now).catch(() => {})
-  else commitNow(unwrap(tx))
-  return tx.done
+  commitNow(unwrap(tx))
+  if (!prune) return tx.done
+  // Retention runs in a transaction of its own: its cursor walk takes a few round trips, and a page that
+  // goes away meanwhile aborts whatever has not committed, so it must never hold the events back.
+  // A failed prune is not worth reporting: the next flush prunes again.
+  return tx.done.then(() => {
+    try {
+      const pruneTx = db.transaction('events', 'readwrite')
+      return Promise.all([pruneEvents(pruneTx, prune.policy, prune.now), pruneTx.done]).then(
+        () => {},
+        () => {},
+      )
+    } catch {
+      // The connection is closing: prune next time.
+    }
+  })
 }
 
 /**
- * Asks for the commit at once instead of when the transaction goes idle. A write started in `pagehide`
- * otherwise races the document's teardown: Chromium closes the connection when the page goes away and
- * aborts a transaction that has not been committed, so the last events of every page were lost.
+ * Asks for the commit at once instead of when the transaction goes idle. A write otherwise races the
+ * document's teardown: Chromium closes the connection when the page goes away and aborts a transaction
+ * that has not been committed (and the ones queued behind it), so the last events of a page were lost.
  * `commit()` is missing in older browsers (Safari < 15), where auto-commit is all there is.
  */
 function commitNow(tx: IDBTransaction): void {
