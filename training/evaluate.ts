@@ -32,8 +32,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE + '\n')
     return 2
   }
-  await tf.setBackend('cpu')
+  // Production mode before the backend starts: skips debug checks and the "install tfjs-node" banner.
   tf.enableProdMode()
+  await tf.setBackend('cpu')
   const pack = JSON.parse(readFileSync(resolve(args.pack), 'utf8')) as ModelPack
   const file = readDataFile(resolve(args.data))
   const all = args.split === 'all'
