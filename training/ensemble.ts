@@ -24,6 +24,11 @@ export interface EnsembleOptions {
   /** Weight of the segment loss against the binary loss. */
   segmentWeight: number
   binaryHead: string
+  /**
+   * Ship members refitted on all rows (new seeds) instead of the cross-fitting members; the cross-fitting
+   * members then only provide the out-of-fold scores.
+   */
+  refit?: boolean
   log?: (line: string) => void
 }
 
@@ -80,6 +85,21 @@ export function trainEnsemble(o: EnsembleOptions): Ensemble {
     const p = forward(layers, params, xh, o.inputs).get(o.binaryHead)!
     held.forEach((r, i) => { oof[r] = p[i] })
     o.log?.(`  member ${m + 1}/${o.members} trained on ${rows.length} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  }
+  if (o.refit && o.members > 1) {
+    members.length = 0
+    for (let m = 0; m < o.members; m++) {
+      const started = Date.now()
+      members.push(trainNetwork({
+        layers, x: o.x, inputs: o.inputs, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, l2: o.l2,
+        seed: o.seed + 7919 + 101 * m,
+        heads: [
+          { layer: o.binaryHead, kind: 'sigmoid', labels: o.labels, weight: 1 },
+          { layer: 'segment', kind: 'softmax', labels: o.segments, classes: o.k, weight: o.segmentWeight },
+        ],
+      }))
+      o.log?.(`  refit member ${m + 1}/${o.members} trained on all ${n} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    }
   }
   return { ...mergeMembers(layers, members, o), oof }
 }

@@ -28,8 +28,8 @@ let SEED = DEFAULT_SEED
 const GENERATED = 'GENERATED FILE, do not edit. Written by `npm run train` (training/train.ts) from public data; rerun it to rebuild.'
 
 /** Hyper-parameters of both packs (fixed; chosen on out-of-fold training scores, never on the test split). */
-export const SESSION_CONFIG = { members: 4, hidden: 24, hidden2: 12, epochs: 30, batchSize: 128, learningRate: 0.003, l2: 3e-4, segmentWeight: 0.5, encoding: 'uint8' as WeightEncoding }
-export const LIFETIME_CONFIG = { members: 4, hidden: 16, hidden2: 0, epochs: 60, batchSize: 64, learningRate: 0.003, l2: 1e-3, segmentWeight: 1, encoding: 'uint8' as WeightEncoding }
+export const SESSION_CONFIG = { members: 4, hidden: 24, hidden2: 12, epochs: 30, batchSize: 128, learningRate: 0.003, l2: 3e-4, segmentWeight: 0.5, encoding: 'uint8' as WeightEncoding, refit: false }
+export const LIFETIME_CONFIG = { members: 4, hidden: 16, hidden2: 0, epochs: 60, batchSize: 64, learningRate: 0.003, l2: 1e-3, segmentWeight: 1, encoding: 'uint8' as WeightEncoding, refit: false }
 /** Candidate numbers of clusters; the silhouette picks among them. */
 export const K_CANDIDATES = [3, 4, 5, 6, 7]
 
@@ -161,7 +161,7 @@ function buildPack(input: PackInput): PackResult {
     x, inputs: d, labels: Float32Array.from(input.trainLabels), segments, k, folds, members: config.members,
     hidden: config.hidden, hidden2: config.hidden2, epochs: config.epochs, batchSize: config.batchSize,
     learningRate: config.learningRate, l2: config.l2, seed: input.seed, segmentWeight: config.segmentWeight,
-    binaryHead: input.binaryHead, log,
+    binaryHead: input.binaryHead, refit: config.refit, log,
   })
   // Threshold: the best accuracy of the out-of-fold scores of the training rows that keep page statistics
   // (trainGroup >= 0); never the test split.
