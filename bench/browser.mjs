@@ -1,0 +1,318 @@
+// The browser half of `npm run bench`: Seglet measured in headless Chromium (Debian's /usr/bin/chromium via
+// playwright-core). Called by bench/run.mjs; also runs on its own: `node bench/browser.mjs` (after
+// `npm run build` and `npx rollup -c bench/rollup.config.mjs`).
+//
+// Measures: track() cost, flush throughput, one decision, time from script start to first segment for a
+// returning shopper, long tasks during a storefront journey with and without Seglet, and the IndexedDB
+// bytes of a heavy shopper. Figures are reported, never asserted: they depend on the machine.
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+import { startServer } from '../scripts/serve.mjs'
+import { makeHistory } from './history.mjs'
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const DAY = 86_400_000
+
+function defaultSummarize(samples) {
+  const sorted = Float64Array.from(samples).sort()
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+  return { n: sorted.length, median: at(0.5), p99: at(0.99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length }
+}
+
+/** A year of daily visits by a heavy shopper: 4–12 pages a day, searches, carts, an order every ~10 days. */
+function makeHeavyYear(now) {
+  let state = 2024
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const events = []
+  let n = 0
+  const push = (ts, event) => events.push({ ...event, id: `heavy-${n++}`, ts })
+  for (let day = 365; day >= 1; day--) {
+    let ts = now - day * DAY + 18 * 3_600_000
+    const pages = 4 + Math.floor(random() * 9)
+    for (let p = 0; p < pages; p++) {
+      const kind = random()
+      const pageType = kind < 0.6 ? 'product' : kind < 0.8 ? 'category' : kind < 0.9 ? 'search' : kind < 0.95 ? 'cart' : 'informational'
+      const url = `/${pageType === 'product' ? 'products' : pageType}/${Math.floor(random() * 500)}?ref=nav`
+      push(ts, { type: 'page_view', url, pageType })
+      if (pageType === 'product') push(ts + 300, { type: 'product_view', productId: `sku-${Math.floor(random() * 500)}`, price: Math.round(random() * 8000) / 100, currency: 'EUR', category: 'books/fiction' })
+      if (pageType === 'search') push(ts + 200, { type: 'search', query: `winter boots size ${Math.floor(random() * 12)}` })
+      if (random() < 0.1) push(ts + 800, { type: 'add_to_cart', productId: `sku-${Math.floor(random() * 500)}`, quantity: 1, price: 19.9, currency: 'EUR' })
+      const visibleMs = Math.round(3_000 + random() * 120_000)
+      push(ts + visibleMs, { type: 'engagement', url, pageType, visibleMs, scrollDepth: Math.round(random() * 100) / 100 })
+      ts += visibleMs + 1000
+    }
+    if (random() < 0.1) {
+      const items = Array.from({ length: 1 + Math.floor(random() * 4) }, (_, i) => ({ productId: `sku-${i * 7}`, quantity: 1 + Math.floor(random() * 2), price: 12.5 }))
+      push(ts, { type: 'begin_checkout', value: 50, currency: 'EUR', items })
+      push(ts + 60_000, { type: 'purchase', orderId: `order-${day}`, value: 50, currency: 'EUR', items })
+    }
+  }
+  return events
+}
+
+/** In the page: writes `events` through the real store into a fresh database and measures what it takes. */
+async function heavyShopperInPage({ events, dbName, storeOptions }) {
+  const { createStore } = await import('/.build/bench/internals.mjs')
+  const before = (await navigator.storage.estimate()).usage ?? 0
+  const store = createStore({ dbName, persist: true, ...storeOptions })
+  // Day by day, as the visits would have written them (one flush per visit day, with retention).
+  let day = -1
+  for (const event of events) {
+    const d = Math.floor(event.ts / 86_400_000)
+    if (d !== day && day !== -1) await store.flush()
+    day = d
+    store.enqueue(event)
+  }
+  await store.flush()
+  await store.flush() // a last idle flush: retention as of today
+  const kept = await store.getEvents()
+  await store.close()
+  const raw = await new Promise((resolve, reject) => {
+    const req = indexedDB.open(dbName)
+    req.onsuccess = () => {
+      const db = req.result
+      const tx = db.transaction(['events', 'meta'])
+      const all = tx.objectStore('events').getAll()
+      all.onsuccess = () => {
+        db.close()
+        resolve(all.result)
+      }
+      all.onerror = () => reject(all.error)
+    }
+    req.onerror = () => reject(req.error)
+  })
+  // Let Chromium's storage backend settle its files before asking for the usage.
+  await new Promise((r) => setTimeout(r, 1500))
+  const after = (await navigator.storage.estimate()).usage ?? 0
+  return {
+    written: events.length,
+    stored: raw.length,
+    readBack: kept.length,
+    jsonBytes: new TextEncoder().encode(JSON.stringify(raw)).length,
+    usageBytes: after - before,
+    byType: raw.reduce((acc, e) => ((acc[e.type] = (acc[e.type] ?? 0) + 1), acc), {}),
+  }
+}
+
+/** In the page: track() cost (timed in batches of 100, see below), flush throughput and decisions. */
+async function internalsInPage({ history, now }) {
+  const { createCapture, createStore, createModelRuntime, createSegmentEngine, decideSegment } = await import('/.build/bench/internals.mjs')
+  const out = {}
+
+  // Chromium coarsens performance.now() (~100 µs without cross-origin isolation), far above one track()
+  // call: each sample times a batch of 100 calls and is divided by 100.
+  let resolution = Infinity
+  for (let i = 0, last = performance.now(); i < 1e5; i++) {
+    const t = performance.now()
+    if (t > last) resolution = Math.min(resolution, t - last)
+    last = t
+  }
+  out.timerResolutionMs = resolution
+
+  {
+    const store = createStore({ dbName: 'bench-track', persist: true, maxEvents: Infinity })
+    const capture = createCapture({ enqueue: (e) => store.enqueue(e), onError: () => {}, options: { autocapture: false } })
+    const event = { type: 'add_to_cart', productId: 'sku-42', quantity: 1, price: 19.9, currency: 'EUR' }
+    for (let i = 0; i < 2000; i++) capture.track(event)
+    const perCall = []
+    for (let b = 0; b < 400; b++) {
+      const t = performance.now()
+      for (let i = 0; i < 100; i++) capture.track(event)
+      perCall.push((performance.now() - t) / 100)
+    }
+    await store.flush()
+    await store.close()
+    out.trackPerCall = perCall
+  }
+
+  {
+    const store = createStore({ dbName: 'bench-flush', persist: true, maxEvents: Infinity })
+    const capture = createCapture({ enqueue: (e) => store.enqueue(e), onError: () => {}, options: { autocapture: false } })
+    await store.getEvents() // open the database first: measure the write, not the open
+    for (let i = 0; i < 10_000; i++) capture.track({ type: 'search', query: `q-${i}` })
+    const t = performance.now()
+    await store.flush()
+    const ms = performance.now() - t
+    const stored = (await store.getEvents()).filter((e) => e.type === 'search').length
+    await store.close()
+    out.flush = { events: 10_000, stored, lost: 10_000 - stored, ms, eventsPerSecond: Math.round(10_000 / (ms / 1000)) }
+  }
+
+  {
+    const runtime = createModelRuntime()
+    const engine = createSegmentEngine()
+    const decide = () => decideSegment({ events: history, now, runtime, engine, model: {} })
+    for (let i = 0; i < 200; i++) await decide()
+    // Batches of 10 for the same reason as track(): a decision takes about the timer's resolution.
+    const samples = []
+    for (let b = 0; b < 200; b++) {
+      const t = performance.now()
+      for (let i = 0; i < 10; i++) await decide()
+      samples.push((performance.now() - t) / 10)
+    }
+    out.decision = { events: history.length, samples }
+  }
+  return out
+}
+
+/** Installed before each storefront page: long tasks and the first `seglet:segment`. */
+function observePage() {
+  const w = window
+  w.__bench = { longTasks: [], firstSegmentAt: undefined }
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.__bench.longTasks.push({ start: entry.startTime, duration: entry.duration })
+    }).observe({ type: 'longtask', buffered: true })
+  } catch {
+    // No longtask support: reported as none.
+  }
+  addEventListener('seglet:segment', () => {
+    if (w.__bench.firstSegmentAt === undefined) w.__bench.firstSegmentAt = performance.now()
+  })
+}
+
+async function journey(page, base) {
+  const tasks = []
+  const collect = async () => tasks.push(...(await page.evaluate(() => window.__bench.longTasks)))
+  await page.goto(base + '/')
+  await page.waitForTimeout(600)
+  await collect()
+  for (const path of ['/collections/fiction.html', '/products/the-salt-road.html']) {
+    await page.click(`a[href="${path}"]`)
+    await page.waitForURL('**' + path)
+    await page.waitForTimeout(600)
+    await collect()
+  }
+  await page.click('[data-demo-action="add"]')
+  await page.click('a[href="/cart.html"]')
+  await page.waitForURL('**/cart.html')
+  await page.waitForTimeout(600)
+  await collect()
+  await page.click('[data-demo-action="checkout"]')
+  await page.waitForURL('**/checkout.html')
+  await page.click('[data-demo-action="buy"]')
+  await page.waitForTimeout(1500) // the flush and the decision after the purchase
+  await collect()
+  return tasks
+}
+
+/**
+ * Runs every browser measurement and prints a table.
+ * @param {{ summarize?: (samples: number[]) => { n: number, median: number, p99: number, mean: number } }} [options]
+ */
+export async function runBrowserBench({ summarize = defaultSummarize } = {}) {
+  const server = await startServer({ port: 0 })
+  const profile = mkdtempSync(join(os.tmpdir(), 'seglet-bench-'))
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: ARGS })
+  const results = {}
+  try {
+    const version = context.browser()?.version() ?? (await (await context.newPage()).evaluate(() => navigator.userAgent))
+    results.browser = version
+    const page = await context.newPage()
+    await page.goto(server.url + '/bench/pages/blank.html')
+
+    // 1. A heavy shopper's bytes first, while the origin holds nothing else.
+    const now = Date.now()
+    const year = makeHeavyYear(now)
+    results.heavyShopper = await page.evaluate(heavyShopperInPage, { events: year, dbName: 'bench-heavy', storeOptions: {} })
+    results.heavyShopperUnpruned = await page.evaluate(heavyShopperInPage, { events: year, dbName: 'bench-heavy-unpruned', storeOptions: { retentionDays: 3650, purchaseRetentionDays: 3650, maxEvents: Infinity } })
+
+    // 2. Stage costs.
+    const history = makeHistory({ days: 30, now })
+    const internals = await page.evaluate(internalsInPage, { history, now })
+    results.timerResolutionMs = internals.timerResolutionMs
+    results.track = summarize(internals.trackPerCall)
+    results.flush = internals.flush
+    results.decision = { events: internals.decision.events, ...summarize(internals.decision.samples) }
+    await page.close()
+
+    // 3. Time from script start to first segment, returning shopper: 30 days of history in the 'seglet'
+    // database of the storefront origin (written through the real store), then ten page loads.
+    const seed = await context.newPage()
+    await seed.goto(server.url + '/bench/pages/blank.html')
+    await seed.evaluate(async (events) => {
+      const { createStore } = await import('/.build/bench/internals.mjs')
+      const store = createStore({ persist: true })
+      for (const e of events) store.enqueue(e)
+      await store.flush()
+      await store.close()
+    }, history)
+    await seed.close()
+    await context.addInitScript(observePage)
+    const sinceScript = []
+    const sinceNavigation = []
+    const runtimeLoaded = []
+    const shopper = await context.newPage()
+    for (let i = 0; i < 11; i++) {
+      await shopper.goto(server.url + '/products/the-salt-road.html')
+      await shopper.waitForFunction(() => window.__bench.firstSegmentAt !== undefined, undefined, { timeout: 15_000 })
+      const t = await shopper.evaluate(() => {
+        const find = (file) => performance.getEntriesByType('resource').find((e) => e.name.endsWith(file))
+        return { first: window.__bench.firstSegmentAt, scriptEnd: find('/dist/seglet.min.js')?.responseEnd ?? 0, runtimeEnd: find('/dist/seglet-model.min.js')?.responseEnd ?? 0 }
+      })
+      if (i === 0) continue // the first load warms the server and the disk cache
+      sinceScript.push(t.first - t.scriptEnd)
+      sinceNavigation.push(t.first)
+      runtimeLoaded.push(t.runtimeEnd - t.scriptEnd)
+    }
+    await shopper.close()
+    results.firstSegment = { fromScript: summarize(sinceScript), fromNavigation: summarize(sinceNavigation), runtimeFetchedAfterScript: summarize(runtimeLoaded), storedEvents: history.length }
+
+    // 4. Long tasks during the same storefront journey, with Seglet and with its script blocked.
+    const runs = 3
+    const longTasks = { with: [], without: [] }
+    for (const mode of ['without', 'with', 'without', 'with', 'without', 'with'].slice(0, runs * 2)) {
+      const p = await context.newPage()
+      if (mode === 'without') await p.route('**/dist/seglet*.js', (route) => route.abort())
+      longTasks[mode].push(...(await journey(p, server.url)))
+      await p.close()
+    }
+    const sum = (tasks) => ({
+      count: tasks.length / runs,
+      over50ms: tasks.filter((t) => t.duration > 50).length / runs,
+      maxMs: tasks.reduce((m, t) => Math.max(m, t.duration), 0),
+      totalMs: tasks.reduce((s, t) => s + t.duration, 0) / runs,
+    })
+    results.longTasks = { runs, with: sum(longTasks.with), without: sum(longTasks.without) }
+  } finally {
+    await context.close()
+    await server.close()
+    rmSync(profile, { recursive: true, force: true })
+  }
+  print(results)
+  return results
+}
+
+function print(r) {
+  const us = (ms) => `${(ms * 1000).toFixed(2)} µs`
+  const ms = (v) => `${v.toFixed(2)} ms`
+  const kb = (b) => `${(b / 1024).toFixed(1)} KB`
+  console.log(`\nChromium (${r.browser}) — timer resolution ${us(r.timerResolutionMs)}`)
+  console.log(`  track()             median ${us(r.track.median)}   p99 ${us(r.track.p99)}   (per call, ${r.track.n} batches of 100; target median ≤ 20 µs)`)
+  console.log(`  flush 10,000        ${ms(r.flush.ms)}   ${r.flush.eventsPerSecond} events/s   stored ${r.flush.stored}, lost ${r.flush.lost}`)
+  console.log(`  one decision        median ${ms(r.decision.median)}   p99 ${ms(r.decision.p99)}   (${r.decision.events} stored events; target median ≤ 1 ms, p99 ≤ 5 ms)`)
+  console.log(`  first segment       median ${ms(r.firstSegment.fromScript.median)}   p99 ${ms(r.firstSegment.fromScript.p99)}   from seglet.min.js responseEnd (returning shopper, ${r.firstSegment.storedEvents} stored events; target ≤ 150 ms)`)
+  console.log(`                      median ${ms(r.firstSegment.fromNavigation.median)}   p99 ${ms(r.firstSegment.fromNavigation.p99)}   from navigation start; seglet-model.min.js fetched ${ms(r.firstSegment.runtimeFetchedAfterScript.median)} after seglet.min.js (median)`)
+  const lt = r.longTasks
+  console.log(`  long tasks/journey  with Seglet ${lt.with.count.toFixed(1)} (${lt.with.over50ms.toFixed(1)} over 50 ms, max ${ms(lt.with.maxMs)}, total ${ms(lt.with.totalMs)})`)
+  console.log(`                      without     ${lt.without.count.toFixed(1)} (${lt.without.over50ms.toFixed(1)} over 50 ms, max ${ms(lt.without.maxMs)}, total ${ms(lt.without.totalMs)})   (${lt.runs} runs each; target: none over 50 ms caused by Seglet)`)
+  const h = r.heavyShopper
+  console.log(`  heavy shopper       ${kb(h.usageBytes)} IndexedDB usage (storage.estimate), ${kb(h.jsonBytes)} as JSON: ${h.stored} of ${h.written} events kept after retention (target ≤ 1 MB)`)
+  console.log(`                      (storage.estimate counts LevelDB files, deleted records included until compaction: an upper bound)`)
+  const u = r.heavyShopperUnpruned
+  console.log(`  same, no retention  ${kb(u.usageBytes)} IndexedDB usage, ${kb(u.jsonBytes)} as JSON: ${u.stored} events`)
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await runBrowserBench()
+}
