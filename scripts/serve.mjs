@@ -24,7 +24,7 @@ const TYPES = {
 /** Maps a URL path to a file: /dist/* and /examples/* from the project, everything else from the storefront. */
 function toFile(pathname) {
   const clean = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '')
-  if (clean.startsWith('/dist/') || clean.startsWith('/examples/') || clean.startsWith('/test/browser/pages/')) {
+  if (clean.startsWith('/dist/') || clean.startsWith('/examples/') || clean.startsWith('/test/browser/pages/') || clean.startsWith('/bench/pages/') || clean.startsWith('/.build/bench/')) {
     return join(ROOT, clean)
   }
   return join(ROOT, 'examples/storefront', clean)

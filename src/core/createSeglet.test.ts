@@ -158,16 +158,21 @@ describe('createSeglet', () => {
     vi.unstubAllGlobals()
   })
 
-  it('reports a shop pack that fails its integrity check, and keeps capturing', async () => {
-    const body = '{"format":"seglet-model-pack"}'
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(body)))
+  it('refuses a shop pack from another origin before any request, reports it once, and keeps capturing', async () => {
+    const fetchSpy = vi.fn()
+    vi.stubGlobal('fetch', fetchSpy)
     const { seglet, errors } = start({
-      model: { sessionPackUrl: '/packs/session.json', sessionPackIntegrity: 'sha256-' + btoa('x'.repeat(32)) },
+      model: { sessionPackUrl: 'https://cdn.example/session.json', sessionPackIntegrity: 'sha256-' + btoa('x'.repeat(32)) },
     })
     browse(seglet, 3)
     await seglet.flush()
-    await vi.waitFor(() => expect(errors.map((e) => e.code)).toContain('pack_integrity'), { timeout: 5000 })
-    expect((await seglet.exportData()).events.length).toBe(6)
+    await vi.waitFor(() => expect(errors.map((e) => e.code)).toContain('pack_origin'), { timeout: 10_000 })
+    browse(seglet, 3)
+    await seglet.flush()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(errors.filter((e) => e.code === 'pack_origin')).toHaveLength(1)
+    expect(fetchSpy).not.toHaveBeenCalled()
+    expect((await seglet.exportData()).events.length).toBe(12)
     vi.unstubAllGlobals()
   })
 })

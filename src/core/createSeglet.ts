@@ -6,14 +6,13 @@ import type { ShopperEvent, StoredEvent } from '../events/types'
 import type { FeatureOptions } from '../features'
 import type { PersonalizeOptions } from '../personalize'
 import { createPersonalizer } from '../personalize/createPersonalizer'
-import type { Panel } from '../personalize/panel'
 import { shouldAutoShowPanel } from '../personalize/shouldAutoShowPanel'
 import type { Consent } from '../privacy'
 import { isPersistAllowed, resolveConsent } from '../privacy'
-import type { Explanation, Segment, SegmentEngine, SegmentOptions } from '../segments'
+import type { Explanation, Segment, SegmentOptions } from '../segments'
 import type { SegletExport, StoreOptions } from '../store'
 import { createStore } from '../store'
-import type { DecisionResult } from './decideSegment'
+import type { Decider } from './createDecider'
 import type { LazyParts } from './lazy'
 import { whenIdle } from './whenIdle'
 
@@ -119,8 +118,6 @@ export type RuntimeLoader = () => Promise<LazyParts>
 
 const CONSENTS: readonly string[] = ['granted', 'denied', 'pending']
 
-/** Meta key of the last decided segment, kept so hysteresis holds across page loads. */
-const SEGMENT_META_KEY = 'segment'
 
 /**
  * The shared implementation behind `createSeglet()` (npm) and the script-tag build; they differ only in
@@ -150,55 +147,29 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
   const personalizer = createPersonalizer(options.personalize ?? {}, report)
   const capture = createCapture({ enqueue: (event: StoredEvent) => store.enqueue(event), onError: report, options: options.capture ?? {} })
   const modelEnabled = options.model?.enabled ?? true
-  let panel: Panel | undefined
-  let engine: SegmentEngine | undefined
+  let decider: Decider | undefined
   let destroyed = false
   let scheduled = false
+  let packRefused = false
   let running: Promise<void> | undefined
 
-  const mayDecide = () => modelEnabled && !destroyed && (isPersistAllowed(consent) || options.segmentWithoutConsent === true)
+  const mayDecide = () => modelEnabled && !destroyed && !packRefused && (isPersistAllowed(consent) || options.segmentWithoutConsent === true)
 
-  let lastDecision: DecisionResult | undefined
-
-  const runDecision = async () => {
-    const parts = await loadRuntime()
-    if (!engine) {
-      engine = parts.createSegmentEngine(options.segments ?? {})
-      // A returning shopper keeps the segment of the last visit unless the evidence says otherwise.
-      const previous = await store.getMeta(SEGMENT_META_KEY).catch(() => undefined)
-      if (previous && typeof previous === 'object') engine.restore(previous)
-    }
-    const events = await store.getEvents()
-    if (destroyed) return
-    const result = await parts.decideSegment({
-      events,
-      now: Date.now(),
-      runtime: parts.runtime,
-      engine,
-      model: options.model ?? {},
-      features: options.features,
-      cache: store,
-    })
-    if (!result || destroyed) return
-    const previous = lastDecision
-    lastDecision = result
-    // The explanation costs a few dozen tiny inferences: recompute it only when the segment changed.
-    const reasons = result.changed || !previous ? safeExplain(result) : personalizer.getSegment()?.reasons ?? []
-    const segment = { ...result.segment, reasons }
-    personalizer.apply(segment)
-    if (result.changed && store.mode === 'indexeddb' && isPersistAllowed(consent)) {
-      void store.setMeta(SEGMENT_META_KEY, segment).catch(() => undefined)
-    }
-  }
-
-  const safeExplain = (result: DecisionResult): Explanation[] => {
-    try {
-      return result.explain()
-    } catch (error) {
-      report(new SegletError('model_failed', `The explanation could not be computed: ${String(error)}`, { cause: error }))
-      return []
-    }
-  }
+  const getDecider = () =>
+    loadRuntime().then(
+      (parts) =>
+        (decider ??= parts.createDecider({
+          store,
+          personalizer,
+          report,
+          model: options.model ?? {},
+          features: options.features,
+          segments: options.segments,
+          mayPersist: () => isPersistAllowed(consent),
+          getConsent: () => consent,
+          forget: () => api.forget(),
+        })),
+    )
 
   const scheduleDecision = () => {
     if (scheduled || !mayDecide()) return
@@ -207,8 +178,15 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
       scheduled = false
       // One decision at a time; a flush during a decision schedules the next one.
       running = (running ?? Promise.resolve())
-        .then(runDecision)
-        .catch((error: unknown) => report(error instanceof SegletError ? error : new SegletError('model_failed', `Segment decision failed: ${String(error)}`, { cause: error })))
+        .then(getDecider)
+        .then((d) => (destroyed ? undefined : d.decide()))
+        .catch((error: unknown) => {
+          const failure = error instanceof SegletError ? error : new SegletError('model_failed', `Segment decision failed: ${String(error)}`, { cause: error })
+          // A pack that is refused (integrity, origin, feature spec) stays refused: report it once and
+          // carry on capturing without segments, instead of fetching it again after every flush.
+          if (failure.code.startsWith('pack_')) packRefused = true
+          report(failure)
+        })
     })
   }
 
@@ -237,42 +215,26 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
     flush: () => store.flush(),
     getSegment: () => personalizer.getSegment(),
     onSegment: (callback, subscribeOptions) => personalizer.onSegment(callback, subscribeOptions),
-    explain: () => (lastDecision ? safeExplain(lastDecision) : []),
+    explain: () => decider?.explain() ?? [],
     async forget() {
       await store.forget()
-      lastDecision = undefined
-      engine?.reset()
+      decider?.reset()
       personalizer.apply(null)
     },
     exportData: () => store.exportData(),
     shopifyEvent: (event) => capture.shopifyEvent(event),
     showPanel() {
       // The panel lives in the lazy part: it costs nothing until a shopper (or `?seglet=debug`) asks for it.
-      loadRuntime()
-        .then((parts) => {
-          if (destroyed) return
-          panel ??= parts.createPanel({
-            getSegment: () => personalizer.getSegment(),
-            explain: () => api.explain(),
-            getStoredSummary: async () => {
-              const events = await store.getEvents()
-              return { events: events.length, oldest: events[0]?.ts, mode: store.mode, consent }
-            },
-            forget: () => api.forget(),
-            exportData: () => api.exportData(),
-            onSegment: (cb: (segment: Segment | null) => void) => personalizer.onSegment(cb, { immediate: false }),
-            onError: report,
-          })
-          panel.show()
-        })
+      getDecider()
+        .then((d) => destroyed || d.showPanel())
         .catch((error: unknown) => report(new SegletError('hook_failed', `The panel could not be shown: ${String(error)}`, { cause: error })))
     },
-    hidePanel: () => panel?.hide(),
+    hidePanel: () => decider?.hidePanel(),
     async destroy() {
       destroyed = true
       capture.stop()
       personalizer.stop()
-      panel?.destroy()
+      decider?.destroy()
       await store.flush().catch(() => undefined)
       store.close()
     },

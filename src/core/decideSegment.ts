@@ -44,6 +44,26 @@ const headsOf = (loaded: LoadedPack) => {
   return { segment, probability }
 }
 
+/** What `loadPacks()` needs. */
+export interface LoadPacksInput {
+  runtime: ModelRuntime
+  model: ModelOptions
+  cache?: PackCache
+  /** Awaited between the two packs, so each loads in a task of its own. */
+  pause?: () => Promise<void>
+}
+
+/**
+ * Loads (once; the runtime memoises) the session and lifetime packs: the shop's own when configured, else
+ * the shipped ones, each checked against the SDK's feature spec.
+ */
+export async function loadPacks({ runtime, model, cache, pause }: LoadPacksInput): Promise<[LoadedPack, LoadedPack]> {
+  const session = await runtime.getPack('session', { url: model.sessionPackUrl, integrity: model.sessionPackIntegrity, expected: SESSION_SPEC, cache })
+  await pause?.()
+  const lifetime = await runtime.getPack('lifetime', { url: model.lifetimePackUrl, integrity: model.lifetimePackIntegrity, expected: LIFETIME_SPEC, cache })
+  return [session, lifetime]
+}
+
 /**
  * From stored events to a segment: the one feature definition, both packs, the segment engine.
  * Returns `null` when there is nothing to decide from (no events at all).
@@ -51,10 +71,7 @@ const headsOf = (loaded: LoadedPack) => {
 export async function decideSegment(input: DecideSegmentInput): Promise<DecisionResult | null> {
   const { events, now, runtime, engine, model } = input
   if (events.length === 0) return null
-  const [sessionPack, lifetimePack] = await Promise.all([
-    runtime.getPack('session', { url: model.sessionPackUrl, integrity: model.sessionPackIntegrity, expected: SESSION_SPEC, cache: input.cache }),
-    runtime.getPack('lifetime', { url: model.lifetimePackUrl, integrity: model.lifetimePackIntegrity, expected: LIFETIME_SPEC, cache: input.cache }),
-  ])
+  const [sessionPack, lifetimePack] = await loadPacks(input)
   const features = computeFeatures(events, now, input.features)
   const sessionHeads = headsOf(sessionPack)
   const lifetimeHeads = headsOf(lifetimePack)

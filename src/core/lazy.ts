@@ -5,18 +5,16 @@
  * bundlers split it into a chunk, and the script-tag build loads it as `seglet-model.min.js`.
  */
 import { createModelRuntime } from '../model/runtime'
-import { createPanel } from '../personalize/panel'
-import { createSegmentEngine } from '../segments'
-import { decideSegment } from './decideSegment'
+import type { Decider, DeciderContext } from './createDecider'
+import { createDecider } from './createDecider'
 
 export { createModelRuntime }
+export type { Decider, DeciderContext }
 
 /** What the core gets from the lazily loaded part. */
 export interface LazyParts {
-  runtime: ReturnType<typeof createModelRuntime>
-  decideSegment: typeof decideSegment
-  createSegmentEngine: typeof createSegmentEngine
-  createPanel: typeof createPanel
+  /** Creates the decider of one running Seglet (the runtime is shared). */
+  createDecider(ctx: Omit<DeciderContext, 'runtime'>): Decider
 }
 
 /**
@@ -25,5 +23,6 @@ export interface LazyParts {
  * const parts = (await import('./lazy')).createLazyParts()
  */
 export function createLazyParts(): LazyParts {
-  return { runtime: createModelRuntime(), decideSegment, createSegmentEngine, createPanel }
+  const runtime = createModelRuntime()
+  return { createDecider: (ctx) => createDecider({ ...ctx, runtime }) }
 }

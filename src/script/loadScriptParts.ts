@@ -1,3 +1,4 @@
+import type { Decider } from '../core/createDecider'
 import type { LazyParts } from '../core/lazy'
 import { createScriptModuleLoader, getRuntimeUrl, rebrandErrors } from '../model/loadScriptRuntime'
 
@@ -14,7 +15,7 @@ export function loadScriptParts(): Promise<LazyParts> {
   parts ??= load().then(
     (module) => {
       const lazy = module.createLazyParts()
-      return { ...lazy, runtime: rebrandErrors(lazy.runtime), decideSegment: rebrandErrors({ decideSegment: lazy.decideSegment }).decideSegment }
+      return { createDecider: (ctx) => rebrandErrors<Decider>(lazy.createDecider(ctx)) }
     },
     (error: unknown) => {
       parts = undefined

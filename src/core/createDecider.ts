@@ -1,0 +1,114 @@
+import type { ErrorReporter } from '../errors'
+import { SegletError } from '../errors'
+import type { ModelRuntime } from '../model'
+import type { Personalizer } from '../personalize'
+import type { Panel } from '../personalize/panel'
+import { createPanel } from '../personalize/panel'
+import type { Consent } from '../privacy'
+import type { Explanation, Segment, SegmentEngine, SegmentOptions } from '../segments'
+import { createSegmentEngine } from '../segments'
+import type { EventStore } from '../store'
+import type { FeatureOptions } from '../features'
+import type { ModelOptions } from './createSeglet'
+import type { DecisionResult } from './decideSegment'
+import { decideSegment, loadPacks } from './decideSegment'
+import { yieldToPage } from './yieldToPage'
+
+/** Meta key of the last decided segment, kept so hysteresis holds across page loads. */
+export const SEGMENT_META_KEY = 'segment'
+
+/** What the decider needs from the running Seglet. */
+export interface DeciderContext {
+  runtime: ModelRuntime
+  store: EventStore
+  personalizer: Personalizer
+  report: ErrorReporter
+  model: ModelOptions
+  features?: FeatureOptions
+  segments?: SegmentOptions
+  /** Whether decisions may be stored (consent granted). */
+  mayPersist: () => boolean
+  getConsent: () => Consent
+  /** `forget()` of the running Seglet, for the panel's button. */
+  forget: () => Promise<void>
+}
+
+/** Decisions, explanations and the panel: the lazily loaded half of a running Seglet. */
+export interface Decider {
+  /** Decides from what is stored now and hands the segment to the page hooks. */
+  decide(): Promise<void>
+  /** Why the last decision was made, in plain words. */
+  explain(): Explanation[]
+  /** Forgets the last decision and the hysteresis state (after `forget()`). */
+  reset(): void
+  showPanel(): void
+  hidePanel(): void
+  destroy(): void
+}
+
+/**
+ * Creates the decider. Its first `decide()` does the one-off heavy work (decoding both packs), each step
+ * in a task of its own, so none of them blocks the page for long.
+ */
+export function createDecider(ctx: DeciderContext): Decider {
+  const { runtime, store, personalizer, report } = ctx
+  let engine: SegmentEngine | undefined
+  let last: DecisionResult | undefined
+  let panel: Panel | undefined
+
+  const safeExplain = (result: DecisionResult): Explanation[] => {
+    try {
+      return result.explain()
+    } catch (error) {
+      report(new SegletError('model_failed', `The explanation could not be computed: ${String(error)}`, { cause: error }))
+      return []
+    }
+  }
+
+  return {
+    async decide() {
+      if (!engine) {
+        await yieldToPage()
+        await loadPacks({ runtime, model: ctx.model, cache: store, pause: yieldToPage })
+        await yieldToPage()
+        engine = createSegmentEngine(ctx.segments ?? {})
+        // A returning shopper keeps the segment of the last visit unless the evidence says otherwise.
+        engine.restore(await store.getMeta(SEGMENT_META_KEY).catch(() => undefined))
+      }
+      const events = await store.getEvents()
+      const result = await decideSegment({ events, now: Date.now(), runtime, engine, model: ctx.model, features: ctx.features, cache: store })
+      if (!result) return
+      const previous = last
+      last = result
+      // The explanation costs a few dozen tiny inferences: recomputed only when the segment changed.
+      const reasons = result.changed || !previous ? safeExplain(result) : (personalizer.getSegment()?.reasons ?? [])
+      const segment: Segment = { ...result.segment, reasons }
+      personalizer.apply(segment)
+      if (result.changed && store.mode === 'indexeddb' && ctx.mayPersist()) {
+        void store.setMeta(SEGMENT_META_KEY, segment).catch(() => undefined)
+      }
+    },
+    explain: () => (last ? safeExplain(last) : []),
+    reset() {
+      last = undefined
+      engine?.reset()
+    },
+    showPanel() {
+      panel ??= createPanel({
+        getSegment: () => personalizer.getSegment(),
+        explain: () => (last ? safeExplain(last) : []),
+        getStoredSummary: async () => {
+          const events = await store.getEvents()
+          return { events: events.length, oldest: events[0]?.ts, mode: store.mode, consent: ctx.getConsent() }
+        },
+        forget: ctx.forget,
+        exportData: () => store.exportData(),
+        onSegment: (callback: (segment: Segment | null) => void) => personalizer.onSegment(callback, { immediate: false }),
+        onError: report,
+      })
+      panel.show()
+    },
+    hidePanel: () => panel?.hide(),
+    destroy: () => panel?.destroy(),
+  }
+}
