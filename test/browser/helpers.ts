@@ -169,7 +169,7 @@ export interface HookState {
   segment: SegmentLike | null
   attr: string | null
   classes: string[]
-  blocks: { show: string | null; hide: string | null; above: string | null; hidden: boolean }[]
+  blocks: { show: string | null; hide: string | null; above: string | null; below: string | null; hidden: boolean }[]
 }
 
 /** The segment and what the page shows for it: `<html>` markers and every declarative block. */
@@ -179,10 +179,11 @@ export function readHooks(page: Page): Promise<HookState> {
     const api = w.Seglet ?? w.segletApp?.seglet
     const segment = api ? (JSON.parse(JSON.stringify(api.getSegment())) as SegmentLike | null) : null
     const root = document.documentElement
-    const blocks = Array.from(document.querySelectorAll('[data-seglet-show],[data-seglet-hide],[data-seglet-intent-above]')).map((el) => ({
+    const blocks = Array.from(document.querySelectorAll('[data-seglet-show],[data-seglet-hide],[data-seglet-intent-above],[data-seglet-intent-below]')).map((el) => ({
       show: el.getAttribute('data-seglet-show'),
       hide: el.getAttribute('data-seglet-hide'),
       above: el.getAttribute('data-seglet-intent-above'),
+      below: el.getAttribute('data-seglet-intent-below'),
       hidden: el.hasAttribute('hidden'),
     }))
     return { segment, attr: root.getAttribute('data-seglet-segment'), classes: Array.from(root.classList), blocks }
@@ -211,6 +212,7 @@ export function expectHooksMatch(state: HookState): void {
     if (block.show !== null && list(block.show).length > 0 && !list(block.show).some((t) => tokens.has(t))) hide = true
     if (block.hide !== null && list(block.hide).some((t) => tokens.has(t))) hide = true
     if (block.above !== null && !(segment.intent > Number(block.above))) hide = true
+    if (block.below !== null && !(segment.intent < Number(block.below))) hide = true
     expect(block.hidden, `block ${JSON.stringify(block)} for ${segment.id} (intent ${segment.intent})`).toBe(hide)
   }
 }
