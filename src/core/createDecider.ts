@@ -80,8 +80,13 @@ export function createDecider(ctx: DeciderContext): Decider {
       if (!result) return
       const previous = last
       last = result
-      // The explanation costs a few dozen tiny inferences: recomputed only when the segment changed.
-      const reasons = result.changed || !previous ? safeExplain(result) : (personalizer.getSegment()?.reasons ?? [])
+      // The explanation is one batched inference, in a task of its own: recomputed only when the segment
+      // changed.
+      let reasons = personalizer.getSegment()?.reasons ?? []
+      if (result.changed || !previous) {
+        await yieldToPage()
+        reasons = safeExplain(result)
+      }
       const segment: Segment = { ...result.segment, reasons }
       personalizer.apply(segment)
       if (result.changed && store.mode === 'indexeddb' && ctx.mayPersist()) {

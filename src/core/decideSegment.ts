@@ -27,7 +27,7 @@ export interface DecideSegmentInput {
 /** The decision plus what `explain()` needs to explain it later. */
 export interface DecisionResult extends SegmentDecision {
   features: Features
-  /** Computes the explanation of this decision (a few dozen tiny inferences, so only on demand). */
+  /** Computes the explanation of this decision (one batched inference over the occluded inputs). */
   explain: () => Explanation[]
 }
 
@@ -110,9 +110,13 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
       normalised: sessionInput,
       raw: features.sessionRaw,
       target: index >= 0 && !decided.coldStart ? index : 'intent',
-      predict: (vector) => {
-        const out = runtime.predict(sessionPack, vector)
-        return { segmentProbs: out[segmentName], intent: out[intentName][0] }
+      predictMany: (vectors, rows) => {
+        const out = runtime.predict(sessionPack, vectors, rows)
+        const labels = segmentHead.labels.length
+        return Array.from({ length: rows }, (_, r) => ({
+          segmentProbs: out[segmentName].subarray(r * labels, (r + 1) * labels),
+          intent: out[intentName][r],
+        }))
       },
     })
     return explainFeatures(contributions)

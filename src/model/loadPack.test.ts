@@ -59,8 +59,21 @@ describe('predict', () => {
   it('refuses an input of the wrong length and a disposed pack', () => {
     const loaded = loadPack(makePack())
     expect(() => predict(loaded, [1, 2])).toThrow(expect.objectContaining({ code: 'model_failed', message: expect.stringContaining('expects 3 inputs, got 2') }))
+    expect(() => predict(loaded, [1, 2, 3], 2)).toThrow(expect.objectContaining({ message: expect.stringContaining('expects 2 × 3 inputs, got 3') }))
     disposePack(loaded)
     expect(() => predict(loaded, [1, 2, 3])).toThrow(expect.objectContaining({ code: 'model_failed' }))
+  })
+
+  it('runs several rows in one call, each as it would alone', () => {
+    const loaded = loadPack(makePack())
+    const a = predict(loaded, [0.5, -1, 2])
+    const b = predict(loaded, [3, 0, -0.25])
+    const both = predict(loaded, [0.5, -1, 2, 3, 0, -0.25], 2)
+    for (const head of loaded.heads) {
+      const width = a[head].length
+      expect(Array.from(both[head].subarray(0, width))).toEqual(Array.from(a[head]))
+      expect(Array.from(both[head].subarray(width))).toEqual(Array.from(b[head]))
+    }
   })
 })
 

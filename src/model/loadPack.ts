@@ -68,24 +68,25 @@ export function loadPack(value: unknown, options: LoadPackOptions = {}): LoadedP
  * Runs a loaded pack on one network input: the feature vector already transformed and normalised with
  * the pack's feature spec (`applyFeatureSpec()` of src/features — the one feature definition, so it is
  * not repeated here). Returns each head's output: a segment head gives one probability per label, a
- * probability head one value.
+ * probability head one value. With `rows` > 1, `input` holds that many vectors one after another and each
+ * head's output holds one result per row, in the same order: one call instead of many (explanations).
  *
  * @example
  * const input = applyFeatureSpec(sessionVector(aggregate), loaded.pack.featureSpec)
  * const out = predict(loaded, input) // { segment: Float32Array(6), intent: Float32Array(1) }
  */
-export function predict(loaded: LoadedPack, input: Float32Array | readonly number[]): Record<string, Float32Array> {
+export function predict(loaded: LoadedPack, input: Float32Array | readonly number[], rows = 1): Record<string, Float32Array> {
   if (loaded.disposed) throw new ModelPackError('model_failed', `Model pack "${loaded.pack.kind}" was disposed.`)
   const size = loaded.pack.featureSpec.names.length
-  if (!input || input.length !== size) {
-    throw new ModelPackError('model_failed', `Pack "${loaded.pack.kind}" expects ${size} inputs, got ${input ? input.length : 'none'}.`)
+  if (!Number.isInteger(rows) || rows < 1 || !input || input.length !== size * rows) {
+    throw new ModelPackError('model_failed', `Pack "${loaded.pack.kind}" expects ${rows === 1 ? size : `${rows} × ${size}`} inputs, got ${input ? input.length : 'none'}.`)
   }
   const pack = loaded.pack
   const result: Record<string, Float32Array> = {}
   // Copy: the tensor keeps the array it is given, and the caller's input is the caller's.
   const x = Float32Array.from(input)
   tidy(() => {
-    const outputs = new Map<string, Tensor>([['input', makeTensor(x, [1, 1, size])]])
+    const outputs = new Map<string, Tensor>([['input', makeTensor(x, [1, rows, size])]])
     for (const layer of loaded.layers) outputs.set(layer.name, dense(outputs.get(layer.input)!, layer.kernel, layer.bias, layer.activation))
     for (const head of loaded.heads) {
       // Copy: on the CPU backend dataSync() hands out the tensor's own storage.

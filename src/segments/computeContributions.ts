@@ -22,16 +22,35 @@ export function computeContributions(input: ContributionInput): Contribution[] {
   const pick = (out: PredictionForExplain) => (target === 'intent' ? out.intent : out.segmentProbs[target])
 
   const vector = Float32Array.from(normalised as ArrayLike<number>)
-  const reference = pick(predict(vector))
+  const n = Math.min(names.length, vector.length)
   const found: Contribution[] = []
-  for (let i = 0; i < names.length && i < vector.length; i++) {
-    const original = vector[i]
-    // Occluding a feature that already sits at the baseline changes nothing: skip the prediction.
-    if (original === baseline) continue
-    vector[i] = baseline
-    const delta = reference - pick(predict(vector))
-    vector[i] = original
+  const keep = (i: number, delta: number) => {
     if (Number.isFinite(delta) && Math.abs(delta) >= minDelta) found.push({ name: names[i], raw: raw[i], delta })
+  }
+  if (input.predictMany) {
+    // One batched inference: row 0 is the vector itself, then one row per occluded feature.
+    const occluded: number[] = []
+    // Occluding a feature that already sits at the baseline changes nothing: no row for it.
+    for (let i = 0; i < n; i++) if (vector[i] !== baseline) occluded.push(i)
+    const rows = new Float32Array((occluded.length + 1) * vector.length)
+    rows.set(vector)
+    occluded.forEach((feature, r) => {
+      rows.set(vector, (r + 1) * vector.length)
+      rows[(r + 1) * vector.length + feature] = baseline
+    })
+    const outputs = input.predictMany(rows, occluded.length + 1)
+    const reference = pick(outputs[0])
+    occluded.forEach((feature, r) => keep(feature, reference - pick(outputs[r + 1])))
+  } else {
+    const reference = pick(predict!(vector))
+    for (let i = 0; i < n; i++) {
+      const original = vector[i]
+      if (original === baseline) continue
+      vector[i] = baseline
+      const delta = reference - pick(predict!(vector))
+      vector[i] = original
+      keep(i, delta)
+    }
   }
   // Array.prototype.sort is stable, so ties keep the feature order.
   return found.sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta)).slice(0, Math.max(0, top))

@@ -118,6 +118,19 @@ describe('computeContributions', () => {
     expect(result).toHaveLength(4)
   })
 
+  it('gives the same answer from one batched call as from one call per feature', () => {
+    let batches = 0
+    const predictMany = (vectors: Float32Array, rows: number) => {
+      batches++
+      return Array.from({ length: rows }, (_, r) => predict(vectors.subarray(r * 5, (r + 1) * 5)))
+    }
+    const input = { names, normalised: Float32Array.from([1, -2, 0, -0.5, 1]), raw: [8, 0, 0, 0, 0.02], target: 0 as const }
+    const batched = computeContributions({ ...input, predictMany })
+    expect(batches).toBe(1)
+    expect(batched).toEqual(computeContributions({ ...input, predict }))
+    expect(batched.map((c) => c.name)).toEqual(['product_pages', 'returning', 'searches'])
+  })
+
   it('does not modify the caller’s vector', () => {
     const normalised = Float32Array.from([1, -2, 0, -0.5, 1])
     computeContributions({ names, normalised, raw: [0, 0, 0, 0, 0], predict, target: 0 })
