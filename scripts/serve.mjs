@@ -55,9 +55,17 @@ export async function startServer({ port = 0, csp = false, onRequest } = {}) {
       if (!extname(file)) file = file.replace(/\/?$/, '.html')
     }
     try {
+      const info = await stat(file)
+      // Revalidated on every use (edits show at once) but cacheable, as on a real shop: the browser keeps
+      // its compiled code for scripts it has seen.
+      const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { etag, 'cache-control': 'no-cache' }).end()
+        return
+      }
       const body = await readFile(file)
       const type = TYPES[extname(file)] ?? 'application/octet-stream'
-      const headers = { 'content-type': type, 'cache-control': 'no-store' }
+      const headers = { 'content-type': type, 'cache-control': 'no-cache', etag }
       if (csp && type.startsWith('text/html')) {
         headers['content-security-policy'] =
           "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'"
