@@ -94,9 +94,31 @@ async function heavyShopperInPage({ events, dbName, storeOptions }) {
   // Let Chromium's storage backend settle its files before asking for the usage.
   await new Promise((r) => setTimeout(r, 1500))
   const after = (await navigator.storage.estimate()).usage ?? 0
+  // The same kept records in a database that never saw a delete: what they take once the storage backend
+  // has compacted away the year's pruned events (LevelDB does that lazily, so `usageBytes` above is an
+  // upper bound that includes deleted records).
+  const compactBefore = (await navigator.storage.estimate()).usage ?? 0
+  await new Promise((resolve, reject) => {
+    const req = indexedDB.open(dbName + '-compact', 1)
+    req.onupgradeneeded = () => req.result.createObjectStore('events', { keyPath: 'id' }).createIndex('ts', 'ts')
+    req.onsuccess = () => {
+      const db = req.result
+      const tx = db.transaction('events', 'readwrite')
+      for (const record of raw) tx.objectStore('events').put(record)
+      tx.oncomplete = () => {
+        db.close()
+        resolve()
+      }
+      tx.onerror = () => reject(tx.error)
+    }
+    req.onerror = () => reject(req.error)
+  })
+  await new Promise((r) => setTimeout(r, 1500))
+  const compactAfter = (await navigator.storage.estimate()).usage ?? 0
   return {
     written: events.length,
     stored: raw.length,
+    compactUsageBytes: compactAfter - compactBefore,
     readBack: kept.length,
     jsonBytes: new TextEncoder().encode(JSON.stringify(raw)).length,
     usageBytes: after - before,
@@ -308,9 +330,9 @@ function print(r) {
   console.log(`                      without     ${lt.without.count.toFixed(1)} (${lt.without.over50ms.toFixed(1)} over 50 ms, max ${ms(lt.without.maxMs)}, total ${ms(lt.without.totalMs)})   (${lt.runs} runs each; target: none over 50 ms caused by Seglet)`)
   const h = r.heavyShopper
   console.log(`  heavy shopper       ${kb(h.usageBytes)} IndexedDB usage (storage.estimate), ${kb(h.jsonBytes)} as JSON: ${h.stored} of ${h.written} events kept after retention (target ≤ 1 MB)`)
-  console.log(`                      (storage.estimate counts LevelDB files, deleted records included until compaction: an upper bound)`)
+  console.log(`                      ${kb(h.compactUsageBytes)} for the kept records in a database without deletes; the first figure counts LevelDB files with the year's pruned records not yet compacted away: an upper bound`)
   const u = r.heavyShopperUnpruned
-  console.log(`  same, no retention  ${kb(u.usageBytes)} IndexedDB usage, ${kb(u.jsonBytes)} as JSON: ${u.stored} events`)
+  console.log(`  same, no retention  ${kb(u.compactUsageBytes)} IndexedDB usage (no deletes), ${kb(u.jsonBytes)} as JSON: ${u.stored} events`)
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -1,4 +1,5 @@
 import type { ErrorReporter } from '../errors'
+import type { StoredEvent } from '../events/types'
 import { SegletError } from '../errors'
 import type { ModelRuntime } from '../model'
 import type { Personalizer } from '../personalize'
@@ -35,8 +36,11 @@ export interface DeciderContext {
 
 /** Decisions, explanations and the panel: the lazily loaded half of a running Seglet. */
 export interface Decider {
-  /** Decides from what is stored now and hands the segment to the page hooks. */
-  decide(): Promise<void>
+  /**
+   * Decides from what is stored and hands the segment to the page hooks. `events` is the store's
+   * `getEvents()`, when the caller started reading it already (in parallel with loading this part).
+   */
+  decide(events?: Promise<StoredEvent[]>): Promise<void>
   /** Why the last decision was made, in plain words. */
   explain(): Explanation[]
   /** Forgets the last decision and the hysteresis state (after `forget()`). */
@@ -66,7 +70,7 @@ export function createDecider(ctx: DeciderContext): Decider {
   }
 
   return {
-    async decide() {
+    async decide(pending) {
       if (!engine) {
         await yieldToPage()
         await loadPacks({ runtime, model: ctx.model, cache: store, pause: yieldToPage })
@@ -75,7 +79,7 @@ export function createDecider(ctx: DeciderContext): Decider {
         // A returning shopper keeps the segment of the last visit unless the evidence says otherwise.
         engine.restore(await store.getMeta(SEGMENT_META_KEY).catch(() => undefined))
       }
-      const events = await store.getEvents()
+      const events = (await pending) ?? (await store.getEvents())
       const result = await decideSegment({ events, now: Date.now(), runtime, engine, model: ctx.model, features: ctx.features, cache: store })
       if (!result) return
       const previous = last

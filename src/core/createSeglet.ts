@@ -118,6 +118,11 @@ export type RuntimeLoader = () => Promise<LazyParts>
 
 const CONSENTS: readonly string[] = ['granted', 'denied', 'pending']
 
+/** Longest wait for idle time before the first decision of a page, in ms. */
+const FIRST_DECISION_IDLE_MS = 50
+/** Longest wait for idle time before later decisions, in ms. */
+const DECISION_IDLE_MS = 200
+
 
 /**
  * The shared implementation behind `createSeglet()` (npm) and the script-tag build; they differ only in
@@ -171,15 +176,22 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
         })),
     )
 
+  // The first decision waits for idle time at most FIRST_DECISION_IDLE_MS: a returning shopper's page is
+  // personalised early; later ones wait up to the default.
+  let idleTimeout = FIRST_DECISION_IDLE_MS
   const scheduleDecision = () => {
     if (scheduled || !mayDecide()) return
     scheduled = true
+    const timeout = idleTimeout
+    idleTimeout = DECISION_IDLE_MS
     whenIdle(() => {
       scheduled = false
       // One decision at a time; a flush during a decision schedules the next one.
+      // The stored events are read while the lazy part loads; a flush meanwhile schedules another decision.
+      const events = store.getEvents().catch(() => undefined)
       running = (running ?? Promise.resolve())
         .then(getDecider)
-        .then((d) => (destroyed ? undefined : d.decide()))
+        .then((d) => (destroyed ? undefined : d.decide(events as Promise<StoredEvent[]>)))
         .catch((error: unknown) => {
           const failure = error instanceof SegletError ? error : new SegletError('model_failed', `Segment decision failed: ${String(error)}`, { cause: error })
           // A pack that is refused (integrity, origin, feature spec) stays refused: report it once and
@@ -187,7 +199,7 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
           if (failure.code.startsWith('pack_')) packRefused = true
           report(failure)
         })
-    })
+    }, timeout)
   }
 
   store.onFlush(scheduleDecision)
