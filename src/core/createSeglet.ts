@@ -190,8 +190,8 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
       // The stored events are read while the lazy part loads; a flush meanwhile schedules another decision.
       const events = store.getEvents().catch(() => undefined)
       running = (running ?? Promise.resolve())
-        .then(getDecider)
-        .then((d) => (destroyed ? undefined : d.decide(events as Promise<StoredEvent[]>)))
+        // Checked again once the previous decision settled: it may have refused a pack, or consent changed.
+        .then(() => (mayDecide() ? getDecider().then((d) => d.decide(events as Promise<StoredEvent[]>)) : undefined))
         .catch((error: unknown) => {
           const failure = error instanceof SegletError ? error : new SegletError('model_failed', `Segment decision failed: ${String(error)}`, { cause: error })
           // A pack that is refused (integrity, origin, feature spec) stays refused: report it once and
