@@ -99,7 +99,9 @@ describe('storefront through the script tag', () => {
     const ts = db.events.map((e) => e.ts)
     expect(ts.every((t) => Math.abs(Date.now() - t) < 120_000)).toBe(true)
 
-    // After the purchase there is evidence enough for a real decision; the page follows it.
+    // After the purchase there is evidence enough for a real decision; the page follows it. The decision
+    // that saw the purchase is the one with a value segment (one before the purchase flush may come first).
+    await page.waitForFunction(() => (window as unknown as { __t: { segments: { valueSegment?: unknown }[] } }).__t.segments.some((s) => s.valueSegment), undefined, { timeout: 15_000 })
     const segment = await waitForRealSegment(page)
     expect(segment.path.length).toBeGreaterThan(0)
     expect(segment.confidence).toBeGreaterThan(0)
