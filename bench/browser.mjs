@@ -5,6 +5,7 @@
 // Measures: track() cost, flush throughput, one decision, time from script start to first segment for a
 // returning shopper, long tasks during a storefront journey with and without Seglet, and the IndexedDB
 // bytes of a heavy shopper. Figures are reported, never asserted: they depend on the machine.
+import { mulberry32 } from '../scripts/mulberry32.mjs'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -25,14 +26,7 @@ function defaultSummarize(samples) {
 
 /** A year of daily visits by a heavy shopper: 4–12 pages a day, searches, carts, an order every ~10 days. */
 function makeHeavyYear(now) {
-  let state = 2024
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const random = mulberry32(2024)
   const events = []
   let n = 0
   const push = (ts, event) => events.push({ ...event, id: `heavy-${n++}`, ts })

@@ -1,16 +1,10 @@
 // A realistic stored history for the benchmarks: a returning shopper who visits most days, browses
 // products and sometimes buys. Deterministic (seeded), so runs compare.
+import { mulberry32 } from '../scripts/mulberry32.mjs'
 
 /** @returns {Array<object>} StoredEvents, oldest first. */
 export function makeHistory({ days = 30, now = Date.now(), seed = 7 } = {}) {
-  let state = seed >>> 0
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const random = mulberry32(seed)
   const events = []
   let n = 0
   const push = (ts, event) => events.push({ ...event, id: `bench-${seed}-${n++}`, ts })

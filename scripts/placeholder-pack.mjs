@@ -1,20 +1,13 @@
 // A model pack of realistic size with random weights, for measuring bundle size and inference time
 // before `training/` has written the real packs. Deterministic (seeded). Never shipped.
+import { mulberry32 } from './mulberry32.mjs'
 
 /**
  * @param {'session' | 'lifetime'} kind
  * @param {{ inputs: number, hidden: number[], heads: Record<string, number>, quantize?: 'uint8' | 'uint16' | 'float16', seed?: number }} shape
  */
 export function makePlaceholderPack(kind, { inputs, hidden, heads, quantize, seed = 1 }) {
-  let state = seed >>> 0
-  const random = () => {
-    // mulberry32
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const random = mulberry32(seed)
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
   const layers = []
   let input = 'input'

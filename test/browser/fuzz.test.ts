@@ -2,6 +2,8 @@
 // the window.seglet command queue, to both bridges (dataLayer.push, Seglet.shopifyEvent) and to the script
 // tag's data-* attributes. No exception may escape to the page, every bad direct track() call must throw a
 // SegletError, and afterwards the store must be readable with nothing invalid in it.
+// @ts-expect-error: plain ES module without types
+import { mulberry32 } from '../../scripts/mulberry32.mjs'
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { validateEvent } from '../../src/events/validateEvent'
@@ -210,14 +212,7 @@ describe('seeded fuzz', () => {
   })
 
   it('random data-* attributes on the script tag: never throws into the page, bad values reported, requests same-origin', async () => {
-    let state = SEED >>> 0
-    const random = () => {
-      state = (state + 0x6d2b79f5) >>> 0
-      let t = state
-      t = Math.imul(t ^ (t >>> 15), t | 1)
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
+    const random = mulberry32(SEED)
     const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)]
     const NAMES = ['consent', 'respect-gpc', 'autocapture', 'datalayer', 'anti-flicker', 'anti-flicker-timeout', 'retention-days', 'db-name', 'segment-without-consent', 'pack-url', 'pack-integrity', 'autostart']
     const VALUES = ['', 'true', 'false', 'TRUE', ' yes ', '0', '1', '-1', '1e9', 'NaN', 'Infinity', '300', '3650', '3651', '0.5', 'granted', 'denied', 'pending', 'GRANTED', 'maybe',
