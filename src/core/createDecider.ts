@@ -59,6 +59,9 @@ export function createDecider(ctx: DeciderContext): Decider {
   let engine: SegmentEngine | undefined
   let last: DecisionResult | undefined
   let panel: Panel | undefined
+  // Explanations of the last decision, and of the decision that chose the current segment.
+  let lastReasons: () => Explanation[] = () => []
+  let segmentReasons = lastReasons
 
   const safeExplain = (result: DecisionResult): Explanation[] => {
     try {
@@ -84,28 +87,28 @@ export function createDecider(ctx: DeciderContext): Decider {
       if (!result) return
       const previous = last
       last = result
-      // The explanation is one batched inference, in a task of its own: recomputed only when the segment
-      // changed.
-      let reasons = personalizer.getSegment()?.reasons ?? []
-      if (result.changed || !previous) {
-        await yieldToPage()
-        reasons = safeExplain(result)
-      }
-      const segment: Segment = { ...result.segment, reasons }
+      // The explanation (one batched inference) is worked out when something first reads
+      // `segment.reasons`, the panel or explain(): never on the way to the first segment. It is
+      // recomputed only when the segment changed.
+      lastReasons = memoise(() => safeExplain(result))
+      if (result.changed || !previous) segmentReasons = lastReasons
+      const segment = withReasons(result.segment, segmentReasons)
       personalizer.apply(segment)
       if (result.changed && store.mode === 'indexeddb' && ctx.mayPersist()) {
-        void store.setMeta(SEGMENT_META_KEY, segment).catch(() => undefined)
+        // Only what hysteresis needs across page loads: the explanation is not stored.
+        void store.setMeta(SEGMENT_META_KEY, { ...result.segment, reasons: [] }).catch(() => undefined)
       }
     },
-    explain: () => (last ? safeExplain(last) : []),
+    explain: () => lastReasons(),
     reset() {
       last = undefined
+      lastReasons = segmentReasons = () => []
       engine?.reset()
     },
     showPanel() {
       panel ??= createPanel({
         getSegment: () => personalizer.getSegment(),
-        explain: () => (last ? safeExplain(last) : []),
+        explain: () => lastReasons(),
         getStoredSummary: async () => {
           const events = await store.getEvents()
           return { events: events.length, oldest: events[0]?.ts, mode: store.mode, consent: ctx.getConsent() }
@@ -120,4 +123,26 @@ export function createDecider(ctx: DeciderContext): Decider {
     hidePanel: () => panel?.hide(),
     destroy: () => panel?.destroy(),
   }
+}
+
+function memoise<T>(compute: () => T): () => T {
+  let done = false
+  let value: T
+  return () => {
+    if (!done) {
+      value = compute()
+      done = true
+    }
+    return value
+  }
+}
+
+/**
+ * The segment handed to the page, with `reasons` worked out on first read (then kept). It is an
+ * enumerable property, so spreading, `JSON.stringify()` and structured cloning include it.
+ */
+function withReasons(segment: Segment, reasons: () => Explanation[]): Segment {
+  const copy = { ...segment }
+  Object.defineProperty(copy, 'reasons', { get: reasons, enumerable: true, configurable: true })
+  return copy
 }

@@ -3,6 +3,7 @@ import { isSegletError, OptionsError, ValidationError } from '../errors'
 import type { SegletError } from '../errors'
 import type { Segment } from '../segments'
 import { createSeglet } from './index'
+import { createSegletWith } from './createSeglet'
 import type { Seglet, SegletOptions } from './createSeglet'
 
 let running: Seglet[] = []
@@ -78,6 +79,44 @@ describe('createSeglet', () => {
     expect(events.length).toBeGreaterThan(0)
     expect(seglet.explain().every((line) => typeof line.text === 'string' && line.text.length > 0)).toBe(true)
     expect(errors).toEqual([])
+  })
+
+  it('works out segment.reasons when first read, keeps them, and does not store them', async () => {
+    const { seglet, errors } = start({ storage: { dbName: 'core-reasons' } })
+    const decided = nextSegment(seglet)
+    browse(seglet, 6)
+    await seglet.flush()
+    const segment = await decided
+    const descriptor = Object.getOwnPropertyDescriptor(segment, 'reasons')!
+    expect(descriptor.enumerable).toBe(true)
+    expect(typeof descriptor.get).toBe('function')
+    const reasons = segment.reasons
+    expect(reasons.length).toBeGreaterThan(0)
+    expect(reasons.every((line) => typeof line.text === 'string' && line.text.length > 0)).toBe(true)
+    // Read once, kept: the same array on every read, and the same lines as explain().
+    expect(segment.reasons).toBe(reasons)
+    expect(seglet.getSegment()!.reasons).toBe(reasons)
+    expect(seglet.explain()).toEqual(reasons)
+    // Plain data for the page: spread, JSON and structured clone carry the reasons.
+    expect({ ...segment }.reasons).toEqual(reasons)
+    expect(JSON.parse(JSON.stringify(segment)).reasons).toEqual(JSON.parse(JSON.stringify(reasons)))
+    expect(structuredClone(segment).reasons).toEqual(reasons)
+    // Stored for hysteresis across page loads, without the explanation.
+    expect((await seglet.exportData()).meta.segment).toMatchObject({ id: segment.id, reasons: [] })
+    expect(errors).toEqual([])
+  })
+
+  it('hints the lazy part for preloading only when a decision is scheduled', async () => {
+    const preload = vi.fn()
+    const never = () => new Promise<never>(() => {})
+    const pending = createSegletWith({ consent: 'pending', storage: { dbName: 'core-preload-1' }, capture: { autocapture: false } }, never, preload)
+    running.push(pending)
+    expect(preload).not.toHaveBeenCalled()
+    await pending.setConsent('granted')
+    expect(preload).toHaveBeenCalled()
+    const off = vi.fn()
+    running.push(createSegletWith({ consent: 'granted', model: { enabled: false }, storage: { dbName: 'core-preload-2' }, capture: { autocapture: false } }, never, off))
+    expect(off).not.toHaveBeenCalled()
   })
 
   it('starts cold, with the default segment, on too little evidence', async () => {

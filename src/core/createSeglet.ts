@@ -128,7 +128,12 @@ const DECISION_IDLE_MS = 200
  * The shared implementation behind `createSeglet()` (npm) and the script-tag build; they differ only in
  * how the model runtime is loaded.
  */
-export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoader): Seglet {
+/**
+ * @param loadRuntime loads the lazy part.
+ * @param preloadRuntime optionally starts fetching the lazy part without running it, when a decision is
+ *   scheduled (the script tag's `modulepreload` hint).
+ */
+export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoader, preloadRuntime?: () => void): Seglet {
   if (options === null || typeof options !== 'object') {
     throw new OptionsError('createSeglet(options) expects an object', 'options')
   }
@@ -182,6 +187,7 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
   const scheduleDecision = () => {
     if (scheduled || !mayDecide()) return
     scheduled = true
+    preloadRuntime?.()
     const timeout = idleTimeout
     idleTimeout = DECISION_IDLE_MS
     whenIdle(() => {

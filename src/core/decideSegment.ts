@@ -10,7 +10,7 @@ import {
 } from '../features'
 import type { LoadedPack, ModelRuntime, PackCache, ProbabilityHead, SegmentHead } from '../model'
 import type { Explanation, SegmentDecision, SegmentEngine } from '../segments'
-import { computeContributions, explainFeatures } from '../segments'
+import { computeContributions, DEFAULT_MIN_LOG_ODDS_CONTRIBUTION, explainFeatures } from '../segments'
 import type { ModelOptions } from './createSeglet'
 
 /** What one decision needs. */
@@ -110,6 +110,9 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
       normalised: sessionInput,
       raw: features.sessionRaw,
       target: index >= 0 && !decided.coldStart ? index : 'intent',
+      // Log-odds: a confident segment head (p ≈ 1) still shows which features it rests on.
+      scale: 'log-odds',
+      minDelta: DEFAULT_MIN_LOG_ODDS_CONTRIBUTION,
       predictMany: (vectors, rows) => {
         const out = runtime.predict(sessionPack, vectors, rows)
         const labels = segmentHead.labels.length

@@ -19,7 +19,8 @@ export function computeContributions(input: ContributionInput): Contribution[] {
   const top = input.top ?? DEFAULT_TOP_FEATURES
   const minDelta = input.minDelta ?? DEFAULT_MIN_CONTRIBUTION
   const baseline = input.baseline ?? 0
-  const pick = (out: PredictionForExplain) => (target === 'intent' ? out.intent : out.segmentProbs[target])
+  const probability = (out: PredictionForExplain) => (target === 'intent' ? out.intent : out.segmentProbs[target])
+  const pick = input.scale === 'log-odds' ? (out: PredictionForExplain) => logOdds(probability(out)) : probability
 
   const vector = Float32Array.from(normalised as ArrayLike<number>)
   const n = Math.min(names.length, vector.length)
@@ -54,4 +55,10 @@ export function computeContributions(input: ContributionInput): Contribution[] {
   }
   // Array.prototype.sort is stable, so ties keep the feature order.
   return found.sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta)).slice(0, Math.max(0, top))
+}
+
+/** ln(p / (1 - p)), with p kept inside [1e-7, 1 - 1e-7] (float32 probabilities saturate). */
+function logOdds(p: number): number {
+  const q = Math.min(1 - 1e-7, Math.max(1e-7, p))
+  return Math.log(q / (1 - q))
 }

@@ -21,3 +21,9 @@ export const DEFAULT_TOP_FEATURES = 3
 
 /** Contributions that moved the probability by less than this are not worth explaining. */
 export const DEFAULT_MIN_CONTRIBUTION = 0.01
+
+/**
+ * Contributions that moved the log-odds by less than this are not worth explaining (0.05 is about a
+ * 1% change of a probability near one half).
+ */
+export const DEFAULT_MIN_LOG_ODDS_CONTRIBUTION = 0.05

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { computeContributions } from './computeContributions'
+import { DEFAULT_MIN_LOG_ODDS_CONTRIBUTION } from './constants'
 import { describeFeature } from './describeFeature'
 import { explainFeatures } from './explainFeatures'
 
@@ -116,6 +117,21 @@ describe('computeContributions', () => {
     expect(result[0]).toMatchObject({ name: 'searches' })
     expect(result[0].delta).toBeCloseTo(-0.8, 5)
     expect(result).toHaveLength(4)
+  })
+
+  it('still explains a saturated probability on the log-odds scale', () => {
+    // Segment 0 at about 0.99998: occluding a feature barely moves the probability, but clearly moves its log-odds.
+    const confident = (v: Float32Array) => {
+      const z = 11 + 2 * v[0] - 0.5 * v[1]
+      const p = 1 / (1 + Math.exp(-z))
+      return { segmentProbs: [p, 1 - p], intent: 0.5 }
+    }
+    const input = { names: ['product_pages', 'searches'], normalised: Float32Array.from([1, 1]), raw: [8, 2], predict: confident, target: 0 as const }
+    expect(computeContributions(input)).toEqual([])
+    const result = computeContributions({ ...input, scale: 'log-odds', minDelta: DEFAULT_MIN_LOG_ODDS_CONTRIBUTION })
+    expect(result.map((c) => c.name)).toEqual(['product_pages', 'searches'])
+    expect(result[0].delta).toBeCloseTo(2, 3)
+    expect(result[1].delta).toBeCloseTo(-0.5, 3)
   })
 
   it('gives the same answer from one batched call as from one call per feature', () => {

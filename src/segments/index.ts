@@ -10,6 +10,7 @@ export {
   DEFAULT_SEGMENT_NAME,
   DEFAULT_TOP_FEATURES,
   DEFAULT_MIN_CONTRIBUTION,
+  DEFAULT_MIN_LOG_ODDS_CONTRIBUTION,
 } from './constants'
 export type {
   Segment,

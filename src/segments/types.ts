@@ -11,7 +11,10 @@ export interface Explanation {
   feature: string
   /** The raw (untransformed, unnormalised) value of the feature. */
   value: number
-  /** How much the feature raised (positive) or lowered (negative) the explained probability. */
+  /**
+   * How much the feature raised (positive) or lowered (negative) the explained probability, in
+   * log-odds (`ln(p / (1 - p))`): a very confident decision still shows what it rests on.
+   */
   delta: number
   /** Plain-words description ("8 product pages viewed"). */
   text: string
@@ -181,7 +184,7 @@ export interface Contribution {
   name: string
   /** Raw value of the feature. */
   raw: number
-  /** Target probability with the feature minus target probability with the feature occluded. */
+  /** Target with the feature minus target with the feature occluded, on the chosen `scale`. */
   delta: number
 }
 
@@ -219,10 +222,17 @@ export interface ContributionInput {
    */
   top?: number
   /**
-   * Contributions smaller than this (absolute) are dropped.
+   * Contributions smaller than this (absolute, on `scale`) are dropped.
    * @default DEFAULT_MIN_CONTRIBUTION (0.01)
    */
   minDelta?: number
+  /**
+   * Scale of `delta`: the probability itself, or its log-odds. A probability close to 0 or 1 barely
+   * moves when one feature is occluded, while its log-odds still does: use `'log-odds'` to explain a
+   * confident network.
+   * @default 'probability'
+   */
+  scale?: 'probability' | 'log-odds'
   /**
    * Value that stands for "feature absent"; 0 is the training mean after normalisation.
    * @default 0
