@@ -253,7 +253,7 @@ export async function runBrowserBench({ summarize = defaultSummarize } = {}) {
     await page.close()
 
     // 3. Time from script start to first segment, returning shopper: 30 days of history in the 'seglet'
-    // database of the storefront origin (written through the real store), then ten page loads.
+    // database of the storefront origin (written through the real store), then thirty page loads.
     const seed = await context.newPage()
     await seed.goto(server.url + '/bench/pages/blank.html')
     await seed.evaluate(async (events) => {
@@ -269,7 +269,7 @@ export async function runBrowserBench({ summarize = defaultSummarize } = {}) {
     const sinceNavigation = []
     const runtimeLoaded = []
     const shopper = await context.newPage()
-    for (let i = 0; i < 11; i++) {
+    for (let i = 0; i < 31; i++) {
       await shopper.goto(server.url + '/products/the-salt-road.html')
       await shopper.waitForFunction(() => window.__bench.firstSegmentAt !== undefined, undefined, { timeout: 15_000 })
       const t = await shopper.evaluate(() => {

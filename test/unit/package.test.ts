@@ -1,6 +1,7 @@
 // @vitest-environment node
 // The published package: its exports map resolves, and importing it where there is no DOM (SSR, Node) does
 // nothing and throws nothing.
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
@@ -33,5 +34,14 @@ describe('package', () => {
     const dts = readFileSync(new URL('../../dist/seglet.d.ts', import.meta.url), 'utf8')
     expect(dts).toMatch(/export \{[^}]*createSeglet/)
     expect(dts).toMatch(/interface Segment\b/)
+  })
+
+  it('publishes the builds, sources, README and licence, and no tests or fixtures', () => {
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }))
+    const files: string[] = packed.files.map((f: { path: string }) => f.path)
+    for (const file of ['dist/seglet.js', 'dist/seglet.cjs', 'dist/seglet.min.js', 'dist/seglet-model.min.js', 'dist/seglet.d.ts', 'README.md', 'LICENSE', 'package.json', 'src/index.ts']) {
+      expect(files).toContain(file)
+    }
+    expect(files.filter((f) => /\.test\.ts$|__fixtures__|^training\/|^test\/|^bench\//.test(f))).toEqual([])
   })
 })
