@@ -19,6 +19,9 @@ describe('preloadScriptParts', () => {
     const { preloadScriptParts } = await load()
     preloadScriptParts()
     preloadScriptParts()
+    // Added in a task of its own, after the one that booted Seglet.
+    expect(document.querySelector('link')).toBeNull()
+    await new Promise((resolve) => setTimeout(resolve, 0))
     const links = document.querySelectorAll<HTMLLinkElement>('link[rel="modulepreload"]')
     expect(links).toHaveLength(1)
     expect(links[0].href).toBe('https://shop.example/js/seglet-model.min.js')
@@ -29,6 +32,7 @@ describe('preloadScriptParts', () => {
     document.head.innerHTML = ''
     const { preloadScriptParts } = await load()
     preloadScriptParts()
+    await new Promise((resolve) => setTimeout(resolve, 0))
     expect(document.querySelector('link')).toBeNull()
   })
 
@@ -38,6 +42,8 @@ describe('preloadScriptParts', () => {
       throw new Error('blocked')
     })
     expect(() => preloadScriptParts()).not.toThrow()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(document.querySelector('link')).toBeNull()
     vi.restoreAllMocks()
   })
 })

@@ -36,13 +36,17 @@ export function preloadScriptParts(): void {
   const url = getRuntimeUrl()
   if (!url) return
   preloaded = true
-  try {
-    const link = document.createElement('link')
-    link.rel = 'modulepreload'
-    link.href = url
-    link.setAttribute('fetchpriority', 'low')
-    ;(document.head ?? document.documentElement).append(link)
-  } catch {
-    // A hint only: without it the runtime is fetched when the first decision needs it.
-  }
+  // In a task of its own: starting a request costs the main thread a few milliseconds, which should not
+  // lengthen the task that boots Seglet.
+  setTimeout(() => {
+    try {
+      const link = document.createElement('link')
+      link.rel = 'modulepreload'
+      link.href = url
+      link.setAttribute('fetchpriority', 'low')
+      ;(document.head ?? document.documentElement).append(link)
+    } catch {
+      // A hint only: without it the runtime is fetched when the first decision needs it.
+    }
+  }, 0)
 }
