@@ -4,7 +4,7 @@
 //  - dist/seglet-model.min.js: the model runtime with the shipped packs, loaded by the script-tag build
 //    with a dynamic import() from the same folder, after the page's own work.
 //  - dist/seglet.d.ts: bundled type declarations.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import json from '@rollup/plugin-json'
@@ -14,6 +14,10 @@ import typescript from '@rollup/plugin-typescript'
 import { dts } from 'rollup-plugin-dts'
 import { BUDGETS } from './scripts/budgets.mjs'
 import { tfjsSlim } from './scripts/rollup-plugin-tfjs-slim.mjs'
+
+// Hashed chunk names change from build to build: start from empty output folders, so nothing stale gets
+// published or served.
+for (const dir of ['dist', 'examples/bundler/dist']) rmSync(new URL(`./${dir}`, import.meta.url), { recursive: true, force: true })
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
 const external = [...Object.keys(pkg.dependencies ?? {})]

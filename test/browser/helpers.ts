@@ -18,6 +18,8 @@ export interface Probes {
   network: string[]
   /** performance.now() when the first `seglet:segment` event fired. */
   firstSegmentAt?: number
+  /** Reads of localStorage, sessionStorage or document.cookie whose stack has a Seglet file in it. */
+  storageAccess?: string[]
 }
 
 export interface SegmentLike {
@@ -72,6 +74,23 @@ export function probeScript(): void {
       return new Orig(...args)
     }
   }
+  // Every read of localStorage, sessionStorage or document.cookie made from a Seglet file (by its stack).
+  t.storageAccess = []
+  const fromSeglet = () => /\/dist\/seglet[^/]*\.js/.test(new Error().stack ?? '')
+  const watch = (target: object, name: string) => {
+    const own = Object.getOwnPropertyDescriptor(target, name)
+    if (!own?.get || !own.configurable) return
+    Object.defineProperty(target, name, {
+      ...own,
+      get() {
+        if (fromSeglet()) t.storageAccess!.push(name)
+        return own.get!.call(this)
+      },
+    })
+  }
+  watch(window, 'localStorage')
+  watch(window, 'sessionStorage')
+  watch(Document.prototype, 'cookie')
 }
 
 /** Adds {@link probeScript} to every page of the harness's context. */

@@ -103,6 +103,8 @@ describe('requests, cookies and storage', () => {
   it('writes no cookie, nothing to localStorage or sessionStorage, no Cache Storage and no service worker', async () => {
     const page = await h.newPage()
     await storefrontJourney(page, h.baseUrl)
+    // Seglet (and the TensorFlow.js inside its runtime) never even reads these.
+    expect((await probes(page)).storageAccess).toEqual([])
     expect(await h.context.cookies()).toEqual([])
     const web = await page.evaluate(async () => ({
       cookie: document.cookie,

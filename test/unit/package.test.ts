@@ -2,7 +2,7 @@
 // The published package: its exports map resolves, and importing it where there is no DOM (SSR, Node) does
 // nothing and throws nothing.
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 
@@ -43,5 +43,13 @@ describe('package', () => {
       expect(files).toContain(file)
     }
     expect(files.filter((f) => /\.test\.ts$|__fixtures__|^training\/|^test\/|^bench\//.test(f))).toEqual([])
+  })
+
+  it('has no stale chunk in dist: every chunk is imported by a build file', () => {
+    const dist = new URL('../../dist/', import.meta.url)
+    const chunks = readdirSync(new URL('chunks/', dist))
+    const builds = ['seglet.js', 'seglet.cjs', ...chunks.map((c) => `chunks/${c}`)].map((f) => ({ f, code: readFileSync(new URL(f, dist), 'utf8') }))
+    expect(chunks.length).toBeGreaterThan(0)
+    for (const chunk of chunks) expect(builds.some(({ f, code }) => f !== `chunks/${chunk}` && code.includes(chunk)), chunk).toBe(true)
   })
 })
