@@ -13,6 +13,7 @@ import type { FeatureOptions } from '../features'
 import type { ModelOptions } from './createSeglet'
 import type { DecisionResult } from './decideSegment'
 import { decideSegment, loadPacks } from './decideSegment'
+import { completeDecisionEvents, readDecisionEvents } from './readDecisionEvents'
 import { yieldToPage } from './yieldToPage'
 
 /** Meta key of the last decided segment, kept so hysteresis holds across page loads. */
@@ -37,10 +38,11 @@ export interface DeciderContext {
 /** Decisions, explanations and the panel: the lazily loaded half of a running Seglet. */
 export interface Decider {
   /**
-   * Decides from what is stored and hands the segment to the page hooks. `events` is the store's
-   * `getEvents()`, when the caller started reading it already (in parallel with loading this part).
+   * Decides from what is stored and hands the segment to the page hooks. `pending` is the store's
+   * `getFeatureEvents(since)`, when the caller started reading it already (in parallel with loading this
+   * part); without it (or when that read failed) the decider reads for itself.
    */
-  decide(events?: Promise<StoredEvent[]>): Promise<void>
+  decide(pending?: { events: Promise<StoredEvent[] | undefined>; since: number }): Promise<void>
   /** Why the last decision was made, in plain words. */
   explain(): Explanation[]
   /** Forgets the last decision and the hysteresis state (after `forget()`). */
@@ -82,8 +84,11 @@ export function createDecider(ctx: DeciderContext): Decider {
         // A returning shopper keeps the segment of the last visit unless the evidence says otherwise.
         engine.restore(await store.getMeta(SEGMENT_META_KEY).catch(() => undefined))
       }
-      const events = (await pending) ?? (await store.getEvents())
-      const result = await decideSegment({ events, now: Date.now(), runtime, engine, model: ctx.model, features: ctx.features, cache: store })
+      const now = Date.now()
+      const gap = ctx.features?.sessionGapMs
+      const read = await pending?.events
+      const events = read && pending ? await completeDecisionEvents(store, read, pending.since, now, gap) : await readDecisionEvents(store, now, gap)
+      const result = await decideSegment({ events, now, runtime, engine, model: ctx.model, features: ctx.features, cache: store })
       if (!result) return
       const previous = last
       last = result

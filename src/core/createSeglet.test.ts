@@ -3,7 +3,6 @@ import { isSegletError, OptionsError, ValidationError } from '../errors'
 import type { SegletError } from '../errors'
 import type { Segment } from '../segments'
 import { createSeglet } from './index'
-import { createSegletWith } from './createSeglet'
 import type { Seglet, SegletOptions } from './createSeglet'
 
 let running: Seglet[] = []
@@ -104,19 +103,6 @@ describe('createSeglet', () => {
     // Stored for hysteresis across page loads, without the explanation.
     expect((await seglet.exportData()).meta.segment).toMatchObject({ id: segment.id, reasons: [] })
     expect(errors).toEqual([])
-  })
-
-  it('hints the lazy part for preloading only when a decision is scheduled', async () => {
-    const preload = vi.fn()
-    const never = () => new Promise<never>(() => {})
-    const pending = createSegletWith({ consent: 'pending', storage: { dbName: 'core-preload-1' }, capture: { autocapture: false } }, never, preload)
-    running.push(pending)
-    expect(preload).not.toHaveBeenCalled()
-    await pending.setConsent('granted')
-    expect(preload).toHaveBeenCalled()
-    const off = vi.fn()
-    running.push(createSegletWith({ consent: 'granted', model: { enabled: false }, storage: { dbName: 'core-preload-2' }, capture: { autocapture: false } }, never, off))
-    expect(off).not.toHaveBeenCalled()
   })
 
   it('starts cold, with the default segment, on too little evidence', async () => {

@@ -14,6 +14,7 @@ import type { SegletExport, StoreOptions } from '../store'
 import { createStore } from '../store'
 import type { Decider } from './createDecider'
 import type { LazyParts } from './lazy'
+import { decisionWindowStart } from './readDecisionEvents'
 import { whenIdle } from './whenIdle'
 
 /** Options of `createSeglet()`. Every field is optional. */
@@ -128,12 +129,7 @@ const DECISION_IDLE_MS = 200
  * The shared implementation behind `createSeglet()` (npm) and the script-tag build; they differ only in
  * how the model runtime is loaded.
  */
-/**
- * @param loadRuntime loads the lazy part.
- * @param preloadRuntime optionally starts fetching the lazy part without running it, when a decision is
- *   scheduled (the script tag's `modulepreload` hint).
- */
-export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoader, preloadRuntime?: () => void): Seglet {
+export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoader): Seglet {
   if (options === null || typeof options !== 'object') {
     throw new OptionsError('createSeglet(options) expects an object', 'options')
   }
@@ -187,17 +183,17 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
   const scheduleDecision = () => {
     if (scheduled || !mayDecide()) return
     scheduled = true
-    preloadRuntime?.()
     const timeout = idleTimeout
     idleTimeout = DECISION_IDLE_MS
     whenIdle(() => {
       scheduled = false
       // One decision at a time; a flush during a decision schedules the next one.
       // The stored events are read while the lazy part loads; a flush meanwhile schedules another decision.
-      const events = store.getEvents().catch(() => undefined)
+      const since = decisionWindowStart(Date.now(), options.features?.sessionGapMs)
+      const events = store.getFeatureEvents(since).catch(() => undefined)
       running = (running ?? Promise.resolve())
         // Checked again once the previous decision settled: it may have refused a pack, or consent changed.
-        .then(() => (mayDecide() ? getDecider().then((d) => d.decide(events as Promise<StoredEvent[]>)) : undefined))
+        .then(() => (mayDecide() ? getDecider().then((d) => d.decide({ events, since })) : undefined))
         .catch((error: unknown) => {
           const failure = error instanceof SegletError ? error : new SegletError('model_failed', `Segment decision failed: ${String(error)}`, { cause: error })
           // A pack that is refused (integrity, origin, feature spec) stays refused: report it once and

@@ -4,7 +4,6 @@ import { createScriptModuleLoader, getRuntimeUrl, rebrandErrors } from '../model
 
 let load: (() => Promise<{ createLazyParts(): LazyParts }>) | undefined
 let parts: Promise<LazyParts> | undefined
-let preloaded = false
 
 /**
  * The script-tag build's loader of the lazy part: `seglet-model.min.js` from the folder of
@@ -26,27 +25,3 @@ export function loadScriptParts(): Promise<LazyParts> {
   return parts
 }
 
-/**
- * Lets the browser fetch and compile `seglet-model.min.js` now, at low priority, without running it
- * (`<link rel="modulepreload" fetchpriority="low">`): the runtime is then ready when the first decision's
- * idle callback imports it. Once per page; never throws.
- */
-export function preloadScriptParts(): void {
-  if (preloaded || parts || typeof document === 'undefined') return
-  const url = getRuntimeUrl()
-  if (!url) return
-  preloaded = true
-  // In a task of its own: starting a request costs the main thread a few milliseconds, which should not
-  // lengthen the task that boots Seglet.
-  setTimeout(() => {
-    try {
-      const link = document.createElement('link')
-      link.rel = 'modulepreload'
-      link.href = url
-      link.setAttribute('fetchpriority', 'low')
-      ;(document.head ?? document.documentElement).append(link)
-    } catch {
-      // A hint only: without it the runtime is fetched when the first decision needs it.
-    }
-  }, 0)
-}

@@ -3,7 +3,7 @@ import { OptionsError, SegletError, StorageError } from '../errors/index'
 import type { StoredEvent } from '../events/types'
 import { applyRetention } from '../privacy/applyRetention'
 import type { RetentionPolicy } from '../privacy/retention'
-import { META_STORE, OPEN_TIMEOUT_MS } from './constants'
+import { EVENTS_STORE, META_STORE, OPEN_TIMEOUT_MS } from './constants'
 import { addHideListeners } from './lib/addHideListeners'
 import { deleteDatabase } from './lib/deleteDatabase'
 import { getIndexedDB } from './lib/getIndexedDB'
@@ -247,6 +247,44 @@ export function createStore(options: StoreOptions = {}): EventStore {
     }
   }
 
+  /** The records that are events; each unreadable one is skipped and reported once. */
+  const readable = (records: unknown[]): StoredEvent[] => {
+    const events: StoredEvent[] = []
+    for (const record of records) {
+      if (isStoredEvent(record)) {
+        events.push(record)
+        continue
+      }
+      const key = String((record as { id?: unknown } | null)?.id)
+      if (reportedCorrupt.has(key)) continue
+      reportedCorrupt.add(key)
+      report(new StorageError('storage_corrupt_record', `Skipped an unreadable event record (id ${key}): no id, ts or known type`))
+    }
+    return events
+  }
+
+  /** Stored events from `since` on, every purchase and refund, and the latest event before `since`. */
+  const readForFeatures = async (since: number): Promise<StoredEvent[]> => {
+    const conn = db ?? (forgotten ? undefined : await ensureDb())
+    if (!conn) return []
+    try {
+      const tx = conn.transaction(EVENTS_STORE, 'readonly')
+      const byTs = tx.store.index('ts')
+      const byType = tx.store.index('type')
+      const [recent, purchases, refunds, before] = await Promise.all([
+        byTs.getAll(IDBKeyRange.lowerBound(since)),
+        byType.getAll('purchase'),
+        byType.getAll('refund'),
+        byTs.openCursor(IDBKeyRange.upperBound(since, true), 'prev').then((cursor) => (cursor ? [cursor.value] : [])),
+        tx.done,
+      ])
+      return readable([...before, ...purchases, ...refunds, ...recent])
+    } catch (error) {
+      reportStorage(toStorageError(error, 'storage_failed', 'Reading from IndexedDB failed'))
+      return []
+    }
+  }
+
   const readStored = async (): Promise<{ events: StoredEvent[]; meta: [string, unknown][] }> => {
     // A database that failed a write (quota) is still worth reading: it holds the shopper's history.
     const conn = db ?? (forgotten ? undefined : await ensureDb())
@@ -259,18 +297,7 @@ export function createStore(options: StoreOptions = {}): EventStore {
         tx.objectStore('meta').getAll(),
         tx.done,
       ])
-      const events: StoredEvent[] = []
-      for (const record of records as unknown[]) {
-        if (isStoredEvent(record)) {
-          events.push(record)
-          continue
-        }
-        const key = String((record as { id?: unknown } | null)?.id)
-        if (reportedCorrupt.has(key)) continue
-        reportedCorrupt.add(key)
-        report(new StorageError('storage_corrupt_record', `Skipped an unreadable event record (id ${key}): it lacks a string id, a numeric ts or a known type`))
-      }
-      return { events, meta: metaKeys.map((key, i) => [key, metaValues[i]]) }
+      return { events: readable(records), meta: metaKeys.map((key, i) => [key, metaValues[i]]) }
     } catch (error) {
       reportStorage(toStorageError(error, 'storage_failed', 'Reading from IndexedDB failed'))
       return { events: [], meta: [] }
@@ -325,6 +352,11 @@ export function createStore(options: StoreOptions = {}): EventStore {
 
     async getEvents() {
       return withUnsaved((await readStored()).events)
+    },
+
+    async getFeatureEvents(since) {
+      if (typeof since !== 'number' || Number.isNaN(since)) throw new OptionsError('since must be a time in ms', 'since')
+      return withUnsaved(await readForFeatures(since))
     },
 
     async setPersist(next) {

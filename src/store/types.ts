@@ -105,6 +105,16 @@ export interface EventStore {
    */
   getEvents(): Promise<StoredEvent[]>
   /**
+   * What features need when the current session began after `since`, read through the indexes instead of
+   * reading everything: every event from `since` on, every purchase and refund, and the latest event
+   * before `since` (it tells a returning shopper). Unsaved events are included and retention is applied,
+   * as in `getEvents()`. Cheap whatever the history's length.
+   *
+   * @example
+   * const events = await store.getFeatureEvents(Date.now() - 6 * 3600_000)
+   */
+  getFeatureEvents(since: number): Promise<StoredEvent[]>
+  /**
    * Turns persistence on or off. On: this page's in-memory events and meta are written. Off (consent
    * withdrawn): writing stops and the database is deleted; this page's unsaved events stay in memory.
    * After a storage failure the page stays in memory: turning persistence on does not retry IndexedDB.
