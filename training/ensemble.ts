@@ -29,6 +29,8 @@ export interface EnsembleOptions {
    * members then only provide the out-of-fold scores.
    */
   refit?: boolean
+  /** Weight of each row in the binary loss (default 1), e.g. lower for augmented copies. */
+  rowWeights?: Float32Array
   log?: (line: string) => void
 }
 
@@ -72,7 +74,7 @@ export function trainEnsemble(o: EnsembleOptions): Ensemble {
       layers, x, inputs: o.inputs, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, l2: o.l2,
       seed: o.seed + 101 * m,
       heads: [
-        { layer: o.binaryHead, kind: 'sigmoid', labels: y, weight: 1 },
+        { layer: o.binaryHead, kind: 'sigmoid', labels: y, weight: 1, rowWeights: o.rowWeights ? Float32Array.from(rows, (r) => o.rowWeights![r]) : undefined },
         { layer: 'segment', kind: 'softmax', labels: s, classes: o.k, weight: o.segmentWeight },
       ],
     })
@@ -94,7 +96,7 @@ export function trainEnsemble(o: EnsembleOptions): Ensemble {
         layers, x: o.x, inputs: o.inputs, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, l2: o.l2,
         seed: o.seed + 7919 + 101 * m,
         heads: [
-          { layer: o.binaryHead, kind: 'sigmoid', labels: o.labels, weight: 1 },
+          { layer: o.binaryHead, kind: 'sigmoid', labels: o.labels, weight: 1, rowWeights: o.rowWeights },
           { layer: 'segment', kind: 'softmax', labels: o.segments, classes: o.k, weight: o.segmentWeight },
         ],
       }))

@@ -9,7 +9,7 @@ export type Params = Map<string, DenseParams>
 /** A head trained on one layer's output. */
 export type HeadTarget =
   | { layer: string; kind: 'softmax'; labels: Int32Array; classes: number; weight: number }
-  | { layer: string; kind: 'sigmoid'; labels: Float32Array; weight: number; positiveWeight?: number }
+  | { layer: string; kind: 'sigmoid'; labels: Float32Array; weight: number; positiveWeight?: number; rowWeights?: Float32Array }
 
 export interface TrainOptions {
   layers: PackLayer[]
@@ -100,7 +100,7 @@ export function trainNetwork(options: TrainOptions): Params {
           const w = new Float32Array(n)
           for (let r = 0; r < n; r++) {
             y[r] = h.labels[idx[r]]
-            w[r] = y[r] === 1 ? h.positiveWeight ?? 1 : 1
+            w[r] = (y[r] === 1 ? h.positiveWeight ?? 1 : 1) * (h.rowWeights ? h.rowWeights[idx[r]] : 1)
           }
           return tf.stack([tf.tensor1d(y), tf.tensor1d(w)], 1)
         })

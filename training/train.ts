@@ -28,8 +28,15 @@ let SEED = DEFAULT_SEED
 const GENERATED = 'GENERATED FILE, do not edit. Written by `npm run train` (training/train.ts) from public data; rerun it to rebuild.'
 
 /** Hyper-parameters of both packs (fixed; chosen on out-of-fold training scores, never on the test split). */
-export const SESSION_CONFIG = { members: 4, hidden: 24, hidden2: 12, epochs: 30, batchSize: 128, learningRate: 0.003, l2: 3e-4, segmentWeight: 0.5, encoding: 'uint8' as WeightEncoding, refit: false }
-export const LIFETIME_CONFIG = { members: 4, hidden: 16, hidden2: 0, epochs: 60, batchSize: 64, learningRate: 0.003, l2: 1e-3, segmentWeight: 1, encoding: 'uint8' as WeightEncoding, refit: false }
+export const SESSION_CONFIG: PackConfig = { members: 4, hidden: 24, hidden2: 12, epochs: 30, batchSize: 128, learningRate: 0.003, l2: 3e-4, segmentWeight: 0.5, encoding: 'uint8' as WeightEncoding, refit: false, maskWeight: 0.5 }
+export const LIFETIME_CONFIG: PackConfig = { members: 4, hidden: 16, hidden2: 0, epochs: 60, batchSize: 64, learningRate: 0.003, l2: 1e-3, segmentWeight: 1, encoding: 'uint8' as WeightEncoding, refit: false }
+
+export interface PackConfig {
+  members: number; hidden: number; hidden2: number; epochs: number; batchSize: number; learningRate: number; l2: number
+  segmentWeight: number; encoding: WeightEncoding; refit: boolean
+  /** Session pack: weight of the copies without page statistics in the intent loss (1 when absent). */
+  maskWeight?: number
+}
 /** Candidate numbers of clusters; the silhouette picks among them. */
 export const K_CANDIDATES = [3, 4, 5, 6, 7]
 
@@ -162,6 +169,8 @@ function buildPack(input: PackInput): PackResult {
     hidden: config.hidden, hidden2: config.hidden2, epochs: config.epochs, batchSize: config.batchSize,
     learningRate: config.learningRate, l2: config.l2, seed: input.seed, segmentWeight: config.segmentWeight,
     binaryHead: input.binaryHead, refit: config.refit, log,
+    // Copies without page statistics (negative group) weigh maskWeight in the intent loss.
+    rowWeights: config.maskWeight !== undefined && config.maskWeight !== 1 ? Float32Array.from(input.trainGroup, (g) => (g < 0 ? config.maskWeight! : 1)) : undefined,
   })
   // Threshold: the best accuracy of the out-of-fold scores of the training rows that keep page statistics
   // (trainGroup >= 0); never the test split.
@@ -181,7 +190,9 @@ function buildPack(input: PackInput): PackResult {
     // Quantization check on training rows (never the test split): float32 ensemble vs the decoded pack weights.
     const exact = forward(ensemble.layers, ensemble.params, x, d).get(input.binaryHead)!
     const packed = forward(ensemble.layers, decodeParams(ensemble.layers, weightSpecs, weightData), x, d).get(input.binaryHead)!
-    log(`  ${input.kind}: out-of-fold AUC ${oof.auc.toFixed(4)}; training-row AUC float32 ${rocAuc(exact, input.trainLabels).toFixed(4)} vs ${config.encoding} ${rocAuc(packed, input.trainLabels).toFixed(4)}`)
+    const maskedRows = input.trainGroup.map((g, i) => (g < 0 ? i : -1)).filter((i) => i >= 0)
+    const oofNoStats = maskedRows.length ? ` (no stats ${rocAuc(maskedRows.map((i) => ensemble.oof[i]), maskedRows.map((i) => input.trainLabels[i])).toFixed(4)})` : ''
+    log(`  ${input.kind}: out-of-fold AUC ${oof.auc.toFixed(4)}${oofNoStats}; training-row AUC float32 ${rocAuc(exact, input.trainLabels).toFixed(4)} vs ${config.encoding} ${rocAuc(packed, input.trainLabels).toFixed(4)}`)
   }
   const pack: ModelPack = {
     $comment: GENERATED,
@@ -288,8 +299,17 @@ export async function main(argv: string[]): Promise<number> {
     const file = readDataFile(join(dataDir, SHOPPERS_FILE))
     if (file.verified === false) throw new Error(`${file.path}: sha256 ${file.sha256} differs from the published one; refusing to train`)
     const rows = parseShoppers(file.text)
-    const train = rows.filter((r) => r.index % 5 !== 0)
-    const test = rows.filter((r) => r.index % 5 === 0)
+    let train = rows.filter((r) => r.index % 5 !== 0)
+    let test = rows.filter((r) => r.index % 5 === 0)
+    if (typeof args['inner-holdout'] === 'string') {
+      // Experiments: evaluate on an inner holdout of the training split (every 5th training row from offset h);
+      // the test split is not used at all.
+      if (args.only !== 'session') throw new Error('--inner-holdout is for experiments: use it with --only session (it writes nothing)')
+      const h = Number(args['inner-holdout'])
+      test = train.filter((_, i) => i % 5 === h)
+      train = train.filter((_, i) => i % 5 !== h)
+      log(`  --inner-holdout ${h}: the "test" figures below are on ${test.length} held-out TRAINING rows`)
+    }
     log(`  ${SHOPPERS_FILE}: ${rows.length} rows, sha256 verified; train ${train.length}, test ${test.length}`)
     sessionInput = sessionPackInput(
       train.map((r) => rowToAggregate(r)), train.map((r) => (r.revenue ? 1 : 0)),
