@@ -101,7 +101,8 @@ describe('createSeglet', () => {
     expect(JSON.parse(JSON.stringify(segment)).reasons).toEqual(JSON.parse(JSON.stringify(reasons)))
     expect(structuredClone(segment).reasons).toEqual(reasons)
     // Stored for hysteresis across page loads, without the explanation.
-    expect((await seglet.exportData()).meta.segment).toMatchObject({ id: segment.id, reasons: [] })
+    // The write is not awaited by the decision: wait for it.
+    await vi.waitFor(async () => expect((await seglet.exportData()).meta.segment).toMatchObject({ id: segment.id, reasons: [] }))
     expect(errors).toEqual([])
   })
 
