@@ -358,6 +358,18 @@ describe('autocapture: engagement', () => {
     expect(ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)).toEqual([1000, 500])
   })
 
+  it('hide() emits the page\'s time as pagehide would, and the pagehide after it adds nothing', () => {
+    const capture = setup({ scrollDepth: false })
+    capture.start()
+    vi.advanceTimersByTime(1500)
+    capture.hide()
+    expect(ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)).toEqual([1500])
+    vi.advanceTimersByTime(800) // the clock stopped with hide()
+    window.dispatchEvent(new Event('pagehide'))
+    capture.hide()
+    expect(ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)).toEqual([1500])
+  })
+
   it('starts the clock only when a page loaded hidden becomes visible', () => {
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
     setup({ scrollDepth: false }).start()

@@ -211,6 +211,8 @@ export function createCapture({ enqueue, onError, options = {} }: CaptureDepende
       guard('autocapture failed to start', () => startAutocapture(window))()
     },
 
+    hide: () => engagement?.hide(),
+
     stop() {
       if (!started) return
       started = false

@@ -93,6 +93,11 @@ export interface Capture {
   start(): void
   /** Flushes engagement, removes every listener and restores `history` and `dataLayer.push` (idempotent). */
   stop(): void
+  /**
+   * Emits the current page's engagement and stops its clock until the page is visible again, as
+   * `pagehide` does (idempotent). The store calls it before its hide-time write.
+   */
+  hide(): void
   /** Maps one Shopify Web Pixels event (`analytics.subscribe(name, seglet.shopifyEvent)`). Never throws. */
   shopifyEvent(event: unknown): void
 }

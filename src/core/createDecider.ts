@@ -13,7 +13,7 @@ import type { FeatureOptions } from '../features'
 import type { ModelOptions } from './createSeglet'
 import type { DecisionResult } from './decideSegment'
 import { decideSegment, loadPacks } from './decideSegment'
-import { completeDecisionEvents, readDecisionEvents } from './readDecisionEvents'
+import { completeDecisionEvents, decisionWindowStart, readDecisionEvents } from './readDecisionEvents'
 import { yieldToPage } from './yieldToPage'
 
 /** Meta key of the last decided segment, kept so hysteresis holds across page loads. */
@@ -39,10 +39,10 @@ export interface DeciderContext {
 export interface Decider {
   /**
    * Decides from what is stored and hands the segment to the page hooks. `pending` is the store's
-   * `getFeatureEvents(since)`, when the caller started reading it already (in parallel with loading this
-   * part); without it (or when that read failed) the decider reads for itself.
+   * `getFeatureEvents(decisionWindowStart(now))`, when the caller started reading it already (in parallel
+   * with loading this part); without it (or when that read failed) the decider reads for itself.
    */
-  decide(pending?: { events: Promise<StoredEvent[] | undefined>; since: number }): Promise<void>
+  decide(pending?: Promise<StoredEvent[] | undefined>): Promise<void>
   /** Why the last decision was made, in plain words. */
   explain(): Explanation[]
   /** Forgets the last decision and the hysteresis state (after `forget()`). */
@@ -86,8 +86,10 @@ export function createDecider(ctx: DeciderContext): Decider {
       }
       const now = Date.now()
       const gap = ctx.features?.sessionGapMs
-      const read = await pending?.events
-      const events = read && pending ? await completeDecisionEvents(store, read, pending.since, now, gap) : await readDecisionEvents(store, now, gap)
+      const read = await pending
+      // The read started earlier, from an earlier (smaller) window start: checking against this later
+      // start is stricter, never wrong.
+      const events = read ? await completeDecisionEvents(store, read, decisionWindowStart(now, gap), now, gap) : await readDecisionEvents(store, now, gap)
       const result = await decideSegment({ events, now, runtime, engine, model: ctx.model, features: ctx.features, cache: store })
       if (!result) return
       const previous = last

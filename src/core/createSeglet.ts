@@ -189,11 +189,10 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
       scheduled = false
       // One decision at a time; a flush during a decision schedules the next one.
       // The stored events are read while the lazy part loads; a flush meanwhile schedules another decision.
-      const since = decisionWindowStart(Date.now(), options.features?.sessionGapMs)
-      const events = store.getFeatureEvents(since).catch(() => undefined)
+      const events = store.getFeatureEvents(decisionWindowStart(Date.now(), options.features?.sessionGapMs)).catch(() => undefined)
       running = (running ?? Promise.resolve())
         // Checked again once the previous decision settled: it may have refused a pack, or consent changed.
-        .then(() => (mayDecide() ? getDecider().then((d) => d.decide({ events, since })) : undefined))
+        .then(() => (mayDecide() ? getDecider().then((d) => d.decide(events)) : undefined))
         .catch((error: unknown) => {
           const failure = error instanceof SegletError ? error : new SegletError('model_failed', `Segment decision failed: ${String(error)}`, { cause: error })
           // A pack that is refused (integrity, origin, feature spec) stays refused: report it once and
@@ -205,6 +204,8 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
   }
 
   store.onFlush(scheduleDecision)
+  // The page's visible time goes into the store's last write when the page is left.
+  store.beforeHide(capture.hide)
   personalizer.start()
   capture.start()
 

@@ -5,7 +5,15 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { isSegletError, ModelPackError } from '../errors'
-import { createScriptRuntimeLoader, getScriptRuntimeUrl } from './loadScriptRuntime'
+import type { ModelRuntime } from './types'
+import { createScriptModuleLoader, getScriptRuntimeUrl, rebrandErrors } from './loadScriptRuntime'
+
+// How the script-tag build uses the two: the module once, its objects wrapped.
+const createRuntimeLoader = (url: string | undefined) => {
+  const load = createScriptModuleLoader<{ createModelRuntime(): ModelRuntime }>(url)
+  let runtime: Promise<ModelRuntime> | undefined
+  return () => (runtime ??= load().then((module) => rebrandErrors(module.createModelRuntime())))
+}
 
 // Stands in for dist/seglet-model.min.js: a separate build with its own copy of the error classes.
 function writeRuntimeModule(): string {
@@ -40,9 +48,9 @@ describe('getScriptRuntimeUrl', () => {
   })
 })
 
-describe('createScriptRuntimeLoader', () => {
+describe('createScriptModuleLoader and rebrandErrors', () => {
   it('imports the runtime module once and rebuilds its errors with this bundle’s classes', async () => {
-    const load = createScriptRuntimeLoader(writeRuntimeModule())
+    const load = createRuntimeLoader(writeRuntimeModule())
     const runtime = await load()
     expect(await load()).toBe(runtime)
     expect(runtime.predict({} as never, [1]).intent[0]).toBe(0.5)
@@ -60,8 +68,8 @@ describe('createScriptRuntimeLoader', () => {
   })
 
   it('reports a missing URL or a failed import as model_failed, and retries', async () => {
-    await expect(createScriptRuntimeLoader(undefined)()).rejects.toMatchObject({ code: 'model_failed' })
-    const load = createScriptRuntimeLoader(pathToFileURL(join(tmpdir(), 'nope', 'seglet-model.min.js')).href)
+    await expect(createScriptModuleLoader(undefined)()).rejects.toMatchObject({ code: 'model_failed' })
+    const load = createScriptModuleLoader(pathToFileURL(join(tmpdir(), 'nope', 'seglet-model.min.js')).href)
     await expect(load()).rejects.toMatchObject({ code: 'model_failed' })
     await expect(load()).rejects.toMatchObject({ code: 'model_failed' })
   })

@@ -1,12 +1,10 @@
 import { ModelPackError, OptionsError, SegletError } from '../errors'
 import type { SegletErrorCode } from '../errors'
-import type { ModelRuntime } from './types'
 
 /** File name of the model runtime (an ES module) published next to the script-tag build `seglet.min.js`. */
 export const SCRIPT_RUNTIME_FILE = 'seglet-model.min.js'
 
 let capturedUrl: string | undefined
-let defaultLoader: (() => Promise<ModelRuntime>) | undefined
 
 /**
  * URL of the model runtime next to a script tag (`…/seglet.min.js` → `…/seglet-model.min.js`), or
@@ -38,47 +36,11 @@ export function captureScriptRuntimeUrl(
 }
 
 /**
- * The script-tag build's runtime loader (`createSegletWith(options, loadScriptRuntime)`): imports
- * `seglet-model.min.js` from the folder of `seglet.min.js`, once. The folder comes from
- * {@link captureScriptRuntimeUrl}, or else from the page's `<script src=…seglet….js>` tag.
- *
- * @example
- * whenIdle(() => loadScriptRuntime().then((runtime) => runtime.getPack('session')))
- */
-export function loadScriptRuntime(): Promise<ModelRuntime> {
-  defaultLoader ??= createScriptRuntimeLoader(getRuntimeUrl())
-  return defaultLoader()
-}
-
-/**
- * A memoised loader of the runtime ES module at `url`, with a dynamic `import()` (the IIFE cannot
- * code-split, so the runtime is a sibling file). A same-origin module passes a `script-src 'self'` CSP;
- * from another origin (a CDN) the CSP must list it. A failed load is retried on the next call. The
- * runtime file carries its own copy of Seglet's error classes, so errors crossing back are rebuilt
- * with this bundle's classes and `isSegletError()` keeps working.
- *
- * @example
- * const load = createScriptRuntimeLoader('https://shop.example/js/seglet-model.min.js')
- * const runtime = await load()
- */
-export function createScriptRuntimeLoader(url: string | undefined): () => Promise<ModelRuntime> {
-  const load = createScriptModuleLoader<{ createModelRuntime(): ModelRuntime }>(url)
-  let runtime: Promise<ModelRuntime> | undefined
-  return () => {
-    runtime ??= load().then(
-      (module) => rebrandErrors(module.createModelRuntime()),
-      (error: unknown) => {
-        runtime = undefined
-        throw error
-      },
-    )
-    return runtime
-  }
-}
-
-/**
  * A memoised loader of the ES module at `url` (the runtime file beside `seglet.min.js`), with a dynamic
- * `import()`. A failed load rejects with `model_failed` and is retried on the next call.
+ * `import()`: the IIFE cannot code-split, so the runtime is a sibling file. A same-origin module passes a
+ * `script-src 'self'` CSP; from another origin (a CDN) the CSP must list it. A failed load rejects with
+ * `model_failed` and is retried on the next call. The runtime file carries its own copy of Seglet's error
+ * classes: wrap what it returns with {@link rebrandErrors}.
  *
  * @example
  * const load = createScriptModuleLoader<{ createLazyParts(): LazyParts }>(getScriptRuntimeUrl(script))
@@ -95,15 +57,9 @@ export function createScriptModuleLoader<T>(url: string | undefined): () => Prom
   }
 }
 
-/** The URL of the runtime file, from the running script tag or the page's `<script src=…seglet….js>`. */
+/** The URL of the runtime file, as {@link captureScriptRuntimeUrl} found it when the script tag ran. */
 export function getRuntimeUrl(): string | undefined {
-  return capturedUrl ?? getScriptRuntimeUrl(findSegletScript())
-}
-
-function findSegletScript(): HTMLScriptElement | null {
-  if (typeof document === 'undefined') return null
-  const scripts = Array.from(document.querySelectorAll<HTMLScriptElement>('script[src*="seglet"]'))
-  return scripts.find((s) => !s.src.includes(SCRIPT_RUNTIME_FILE)) ?? null
+  return capturedUrl
 }
 
 /** Wraps every method so a Seglet error from the runtime file becomes one of this bundle's classes. */

@@ -11,13 +11,14 @@ vi.mock('./shippedPacks', async () => {
 
 afterEach(() => vi.unstubAllGlobals())
 
-describe('loadModelRuntime', () => {
-  it('imports the runtime chunk once and memoises it', async () => {
-    const { loadModelRuntime } = await import('./index')
-    const first = loadModelRuntime()
-    expect(loadModelRuntime()).toBe(first)
-    const runtime = await first
-    expect(Object.keys(runtime).sort()).toEqual(['checkPackSpec', 'disposePack', 'getPack', 'loadPack', 'loadPackFromUrl', 'predict'])
+describe('loadLazyParts', () => {
+  it('imports the lazy chunk once and memoises it; its runtime has every method', async () => {
+    const { loadLazyParts } = await import('../core/loadLazyParts')
+    const first = loadLazyParts()
+    expect(loadLazyParts()).toBe(first)
+    expect(typeof (await first).createDecider).toBe('function')
+    const { createModelRuntime } = await import('./runtime')
+    expect(Object.keys(createModelRuntime()).sort()).toEqual(['checkPackSpec', 'disposePack', 'getPack', 'loadPack', 'loadPackFromUrl', 'predict'])
   })
 })
 

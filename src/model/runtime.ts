@@ -1,7 +1,7 @@
 /**
  * The lazily loaded model runtime: TensorFlow.js (core + a handful of CPU kernels) and the shipped packs.
- * Nothing imports this module statically; `loadModelRuntime()` (npm) and `loadScriptRuntime()`
- * (script tag) load it after the page's own work.
+ * Only the lazily loaded half of Seglet (`src/core/lazy.ts`) imports it: a chunk for bundlers,
+ * `seglet-model.min.js` for the script tag, loaded after the page's own work.
  */
 import { OptionsError } from '../errors'
 import { checkPackSpec } from './checkPackSpec'

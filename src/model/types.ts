@@ -24,7 +24,7 @@ export interface GetPackOptions {
   cache?: PackCache
 }
 
-/** The model runtime, as `loadModelRuntime()` resolves it. */
+/** The model runtime, as `createModelRuntime()` (src/model/runtime.ts) makes it. */
 export interface ModelRuntime {
   /**
    * The pack of one kind, loaded and ready for {@link ModelRuntime.predict}: the shop's pack when `url` is

@@ -66,6 +66,16 @@ export function createStore(options: StoreOptions = {}): EventStore {
   const memoryMeta = new Map<string, unknown>()
   const pendingWrites = new Set<Promise<void>>()
   const flushListeners = new Set<(events: StoredEvent[]) => void>()
+  const hideListeners = new Set<(arg: undefined) => void>()
+  /** Adds a wrapper of `callback` (the same function may subscribe twice); returns its removal. */
+  const subscribe = <A>(listeners: Set<(arg: A) => void>, callback: unknown, name: string) => {
+    if (typeof callback !== 'function') throw new OptionsError(`${name} callback must be a function`, 'callback')
+    const listener = (arg: A) => callback(arg)
+    listeners.add(listener)
+    return () => {
+      listeners.delete(listener)
+    }
+  }
 
   let cancelScheduledFlush: (() => void) | undefined
   let removeHideListeners: (() => void) | undefined
@@ -138,15 +148,16 @@ export function createStore(options: StoreOptions = {}): EventStore {
     return opening
   }
 
-  const notify = (events: StoredEvent[]) => {
-    for (const listener of [...flushListeners]) {
+  const callAll = <A>(listeners: Set<(arg: A) => void>, arg: A, name: string) => {
+    for (const listener of [...listeners]) {
       try {
-        listener(events)
+        listener(arg)
       } catch (error) {
-        report(new SegletError('hook_failed', 'An onFlush callback threw', { cause: error }))
+        report(new SegletError('hook_failed', `An ${name} callback threw`, { cause: error }))
       }
     }
   }
+  const notify = (events: StoredEvent[]) => callAll(flushListeners, events, 'onFlush')
 
   const settleInflight = (batch: readonly StoredEvent[]) => {
     for (const event of batch) if (inflight.get(event.id) === event) inflight.delete(event.id)
@@ -230,6 +241,9 @@ export function createStore(options: StoreOptions = {}): EventStore {
     // Every other pagehide / visibilitychange handler runs in this same task; the flag ends with it.
     if (!leaving) setTimeout(() => (leaving = false), 0)
     leaving = true
+    // Producers first (the page's engagement), so what they add is in this write, not in a later one that
+    // the closing page may abort.
+    callAll(hideListeners, undefined, 'beforeHide')
     void flushQueued(false)
   }
   const isLeaving = () => leaving || (typeof document !== 'undefined' && document.visibilityState === 'hidden')
@@ -323,7 +337,7 @@ export function createStore(options: StoreOptions = {}): EventStore {
     enqueue(event) {
       // One malformed record (no id) would make IndexedDB reject the whole batch: drop it here instead.
       if (!isStoredEvent(event)) {
-        report(new SegletError('invalid_event', 'enqueue() needs an event with a string id, a numeric ts and a known type; dropped it'))
+        report(new SegletError('invalid_event', 'enqueue() dropped an event without a string id, a numeric ts or a known type'))
         return
       }
       if (closed) {
@@ -409,12 +423,11 @@ export function createStore(options: StoreOptions = {}): EventStore {
     },
 
     onFlush(callback) {
-      if (typeof callback !== 'function') throw new OptionsError('onFlush callback must be a function', 'callback')
-      const listener = (events: StoredEvent[]) => callback(events)
-      flushListeners.add(listener)
-      return () => {
-        flushListeners.delete(listener)
-      }
+      return subscribe(flushListeners, callback, 'onFlush')
+    },
+
+    beforeHide(callback) {
+      return subscribe(hideListeners, callback, 'beforeHide')
     },
 
     async getMeta<T>(key: string): Promise<T | undefined> {

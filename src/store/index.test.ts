@@ -195,6 +195,29 @@ describe('when it flushes', () => {
     expect(await rawEvents()).toHaveLength(2)
   })
 
+  it('runs beforeHide callbacks first, so what they enqueue is in the one hide-time write', async () => {
+    const errors: SegletError[] = []
+    const store = open({ flushDelayMs: 60_000, onError: (e) => errors.push(e) })
+    await store.getEvents()
+    store.enqueue(pageView())
+    const last = pageView()
+    const off = store.beforeHide(() => store.enqueue(last))
+    store.beforeHide(() => {
+      throw new Error('producer failed')
+    })
+    const writes = spyOnWrites()
+    window.dispatchEvent(new Event('pagehide'))
+    expect(writes()).toBe(1)
+    await Promise.resolve()
+    expect(writes()).toBe(1) // nothing left for a second transaction
+    await store.flush()
+    expect((await rawEvents()).map((e) => e.id)).toContain(last.id)
+    expect(await rawEvents()).toHaveLength(2)
+    expect(errors.map((e) => e.code)).toEqual(['hook_failed'])
+    off()
+    expect(() => store.beforeHide('nope' as never)).toThrow(OptionsError)
+  })
+
   it('flushes when the page becomes hidden, not when it becomes visible', async () => {
     const store = open()
     await store.getEvents()

@@ -132,6 +132,12 @@ export interface EventStore {
    * function. A callback that throws is reported (`hook_failed`) and does not affect the others.
    */
   onFlush(callback: (events: StoredEvent[]) => void): () => void
+  /**
+   * Calls `callback` when the page is left or hidden, right before the store writes what is queued, so
+   * events it enqueues (the page's visible time) go into that write. Returns an unsubscribe function. A
+   * callback that throws is reported (`hook_failed`) and does not stop the write.
+   */
+  beforeHide(callback: () => void): () => void
   /** Reads a meta value (in memory mode, this page's). */
   getMeta<T = unknown>(key: string): Promise<T | undefined>
   /** Writes a meta value; it must be structured-cloneable and, for `exportData()`, JSON-serialisable. */

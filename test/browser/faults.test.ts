@@ -1,19 +1,18 @@
 // Faults in a real browser: concurrent tabs, IndexedDB missing, blocked, deleted under the page or over
 // quota, pages closed right after events, and a database written by an older schema version.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { createHarness, type Harness } from './harness'
 import {
   countTypes,
   databaseNames,
   expectHooksMatch,
-  installProbes,
   probes,
   readDb,
   readHooks,
   resetOrigin,
-  waitForSegment,
+  useHarness,
   waitForSeglet,
+  waitForSegment,
 } from './helpers'
 
 type SegletApi = {
@@ -22,17 +21,7 @@ type SegletApi = {
   exportData(): Promise<{ storage: string; events: { type: string; query?: string; id: string }[] }>
 }
 
-let h: Harness
-beforeAll(async () => {
-  h = await createHarness()
-  await installProbes(h)
-})
-afterAll(async () => {
-  await h?.close()
-})
-beforeEach(async () => {
-  await resetOrigin(h)
-})
+const h = useHarness()
 
 const tagPage = (attrs: Record<string, string> = { consent: 'granted' }) =>
   h.baseUrl + '/test/browser/pages/tag.html?attrs=' + encodeURIComponent(JSON.stringify(attrs))

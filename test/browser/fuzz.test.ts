@@ -5,10 +5,9 @@
 // @ts-expect-error: plain ES module without types
 import { mulberry32 } from '../../scripts/mulberry32.mjs'
 import { readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { validateEvent } from '../../src/events/validateEvent'
-import { createHarness, type Harness } from './harness'
-import { installProbes, probes, readDb, waitForSeglet } from './helpers'
+import { probes, readDb, useHarness, waitForSeglet } from './helpers'
 
 const SEED = Number(process.env.SEGLET_FUZZ_SEED ?? 20250611)
 
@@ -31,14 +30,7 @@ const TEMPLATES = [
   { type: 'engagement', url: '/cart', pageType: 'cart', visibleMs: 5000, scrollDepth: 0.5 },
 ]
 
-let h: Harness
-beforeAll(async () => {
-  h = await createHarness()
-  await installProbes(h)
-})
-afterAll(async () => {
-  await h?.close()
-})
+const h = useHarness({ reset: false })
 
 /** Runs in the page: the seeded generator and the four API surfaces. Returns counts. */
 function fuzzInPage(input: { seed: number; templates: unknown[]; ga4: unknown[]; shopify: unknown[] }) {
@@ -189,7 +181,7 @@ describe('seeded fuzz', () => {
     await page.waitForTimeout(500) // let segment decisions and hooks (some registered by the fuzzer, throwing) run
     const t = await probes(page)
     expect(t.escaped).toEqual([])
-    expect(page.pageErrors).toEqual([])
+    expect(page.uncaughtErrors).toEqual([])
     expect(t.errors.length).toBeGreaterThan(0)
     for (const e of t.errors) expect(ERROR_CODES.has(e.code), e.code).toBe(true)
 
@@ -254,7 +246,7 @@ describe('seeded fuzz', () => {
     }
     console.log(`[fuzz] ${loads} page loads, ${attributes} random data-* attribute values`)
     expect(attributes).toBeGreaterThan(500)
-    expect(page.pageErrors).toEqual([])
+    expect(page.uncaughtErrors).toEqual([])
     for (const url of h.requests) expect(url.startsWith(h.baseUrl), url).toBe(true)
     await page.close()
   })

@@ -31,7 +31,7 @@ export interface Harness {
   serverRequests: string[]
   browser: Browser
   context: BrowserContext
-  newPage(): Promise<Page & { pageErrors: string[] }>
+  newPage(): Promise<Page & { uncaughtErrors: string[] }>
   close(): Promise<void>
 }
 
@@ -55,9 +55,9 @@ export async function createHarness({ csp = false }: { csp?: boolean } = {}): Pr
     browser,
     context,
     async newPage() {
-      const page = (await context.newPage()) as Page & { pageErrors: string[] }
-      page.pageErrors = []
-      page.on('pageerror', (error) => page.pageErrors.push(String(error)))
+      const page = (await context.newPage()) as Page & { uncaughtErrors: string[] }
+      page.uncaughtErrors = []
+      page.on('pageerror', (error) => page.uncaughtErrors.push(String(error)))
       return page
     },
     async close() {

@@ -1,8 +1,8 @@
 // Page-side probes and readers shared by the real-browser tests. Everything here reads the browser's own
 // state (IndexedDB, the DOM, the panel's shadow root) rather than trusting Seglet's account of it.
 import type { Page } from 'playwright-core'
-import { expect } from 'vitest'
-import type { Harness } from './harness'
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest'
+import { createHarness, type Harness } from './harness'
 
 /** What the probe installed by {@link installProbes} collected in the page. */
 export interface Probes {
@@ -56,7 +56,7 @@ export function probeScript(): void {
   w.seglet.push(['onError', (e: { code: string; name: string; message: string }) => t.errors.push({ code: e.code, name: e.name, message: e.message })])
   const note = (what: string) => (t.network as string[]).push(what)
   const origFetch = window.fetch
-  window.fetch = function (...args: Parameters<typeof fetch>) {
+  window.fetch = function (this: unknown, ...args: Parameters<typeof fetch>) {
     note('fetch ' + String(args[0]))
     return origFetch.apply(this, args)
   } as typeof fetch
@@ -82,7 +82,7 @@ export function probeScript(): void {
     if (!own?.get || !own.configurable) return
     Object.defineProperty(target, name, {
       ...own,
-      get() {
+      get(this: unknown) {
         if (fromSeglet()) t.storageAccess!.push(name)
         return own.get!.call(this)
       },
@@ -288,4 +288,44 @@ export async function waitForSeglet(page: Page): Promise<void> {
 /** Waits until the store has an open connection, so later writes start synchronously (as on a real page after load). */
 export async function waitForStored(page: Page, predicate: string, timeout = 10_000): Promise<void> {
   await page.waitForFunction(predicate, undefined, { timeout, polling: 100 })
+}
+
+/**
+ * The set-up every browser test file (or describe block) shares: a harness with the probes installed before
+ * its tests and closed after them, and, unless `reset` is false, an empty origin and empty request records
+ * before each test. Returns the harness; its fields are filled in once the tests start.
+ *
+ * @example
+ * const h = useHarness()
+ * it('…', async () => { const page = await h.newPage() })
+ */
+export function useHarness(options: { csp?: boolean; reset?: boolean; setup?: (h: Harness) => Promise<unknown> } = {}): Harness {
+  const h = {} as Harness
+  beforeAll(async () => {
+    Object.assign(h, await createHarness({ csp: options.csp }))
+    await installProbes(h)
+    await options.setup?.(h)
+  })
+  afterAll(async () => {
+    await h.close?.()
+  })
+  if (options.reset ?? true) {
+    beforeEach(async () => {
+      await resetOrigin(h)
+      h.requests.length = 0
+      h.serverRequests.length = 0
+    })
+  }
+  return h
+}
+
+/** From a demo-shop product page: add to cart, go to the cart, check out, buy, and wait for the thank-you. */
+export async function buyFromProductPage(page: Page): Promise<void> {
+  await page.click('[data-demo-action="add"]')
+  await page.click('a[href="/cart.html"]')
+  await page.waitForURL('**/cart.html')
+  await page.click('[data-demo-action="checkout"]')
+  await page.waitForURL('**/checkout.html')
+  await page.click('[data-demo-action="buy"]')
+  await page.waitForSelector('#thanks', { state: 'visible' })
 }

@@ -2,36 +2,24 @@
 // a single-page shop and a GA4 dataLayer shop. Each checks what IndexedDB holds, the segment, the DOM hooks
 // and the transparency panel.
 import { readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { createHarness, type Harness } from './harness'
 import {
+  buyFromProductPage,
   clickPanelButton,
   countTypes,
   expectHooksMatch,
-  installProbes,
   probes,
   readDb,
   readHooks,
   readPanel,
-  resetOrigin,
+  type SegmentLike,
+  useHarness,
   waitForSegment,
   waitForSegmentEvents,
-  type SegmentLike,
 } from './helpers'
 
-let h: Harness
-
-beforeAll(async () => {
-  h = await createHarness()
-  await installProbes(h)
-})
-afterAll(async () => {
-  await h?.close()
-})
-beforeEach(async () => {
-  await resetOrigin(h)
-})
+const h = useHarness()
 
 const pathOf = (url: string) => new URL(url).pathname
 
@@ -48,12 +36,12 @@ async function waitForRealSegment(page: Page): Promise<SegmentLike> {
   return t.segments.filter((s) => !s.coldStart).at(-1)!
 }
 
-async function expectCleanPage(page: Page & { pageErrors?: string[] }) {
+async function expectCleanPage(page: Page & { uncaughtErrors?: string[] }) {
   const t = await probes(page)
   expect(t.escaped).toEqual([])
   expect(t.errors).toEqual([])
   expect(t.network).toEqual([])
-  expect(page.pageErrors ?? []).toEqual([])
+  expect(page.uncaughtErrors ?? []).toEqual([])
 }
 
 describe('storefront through the script tag', () => {
@@ -69,13 +57,7 @@ describe('storefront through the script tag', () => {
     await page.waitForURL('**/collections/fiction.html')
     await page.click('a[href="/products/the-salt-road.html"]')
     await page.waitForURL('**/products/the-salt-road.html')
-    await page.click('[data-demo-action="add"]')
-    await page.click('a[href="/cart.html"]')
-    await page.waitForURL('**/cart.html')
-    await page.click('[data-demo-action="checkout"]')
-    await page.waitForURL('**/checkout.html')
-    await page.click('[data-demo-action="buy"]')
-    await page.waitForSelector('#thanks', { state: 'visible' })
+    await buyFromProductPage(page)
 
     const db = await storedWhen(page, (t) => t.purchase === 1)
     expect(db.version).toBe(2)

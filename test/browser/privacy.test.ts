@@ -3,21 +3,20 @@
 // forget() deleting the database.
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ConsoleMessage, Page } from 'playwright-core'
-import { createHarness, type Harness } from './harness'
 import {
+  buyFromProductPage,
   clickPanelButton,
   countTypes,
   databaseNames,
   expectHooksMatch,
-  installProbes,
   probes,
   readDb,
   readHooks,
-  resetOrigin,
-  waitForSegment,
+  useHarness,
   waitForSeglet,
+  waitForSegment,
 } from './helpers'
 
 type SegletWindow = {
@@ -54,13 +53,7 @@ async function storefrontJourney(page: Page, base: string): Promise<string[]> {
   await waitForSegment(page)
   await page.click('a[href="/products/the-salt-road.html"]')
   await page.waitForURL('**/the-salt-road.html')
-  await page.click('[data-demo-action="add"]')
-  await page.click('a[href="/cart.html"]')
-  await page.waitForURL('**/cart.html')
-  await page.click('[data-demo-action="checkout"]')
-  await page.waitForURL('**/checkout.html')
-  await page.click('[data-demo-action="buy"]')
-  await page.waitForSelector('#thanks', { state: 'visible' })
+  await buyFromProductPage(page)
   await page.waitForFunction(() => (window as unknown as { __t: { segments: { coldStart: boolean }[] } }).__t.segments.some((s) => !s.coldStart), undefined, { timeout: 15_000 })
   await page.goto(base + '/pages/about.html?seglet=debug')
   await page.waitForSelector('seglet-panel')
@@ -68,19 +61,7 @@ async function storefrontJourney(page: Page, base: string): Promise<string[]> {
 }
 
 describe('requests, cookies and storage', () => {
-  let h: Harness
-  beforeAll(async () => {
-    h = await createHarness()
-    await installProbes(h)
-  })
-  afterAll(async () => {
-    await h?.close()
-  })
-  beforeEach(async () => {
-    await resetOrigin(h)
-    h.requests.length = 0
-    h.serverRequests.length = 0
-  })
+  const h = useHarness()
 
   it('makes no request of its own: only the page files and dist/seglet-model.min.js, each recorded twice', async () => {
     const page = await h.newPage()
@@ -254,18 +235,15 @@ const STRICT_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; require-trusted-types-for 'script'"
 
 describe('under a strict Content Security Policy (script-src \'self\', no unsafe-inline, no unsafe-eval)', () => {
-  let h: Harness
-  beforeAll(async () => {
-    h = await createHarness({ csp: true })
-    await installProbes(h)
-    await h.context.route('**/*', async (route) => {
-      if (route.request().resourceType() !== 'document') return route.continue()
-      const response = await route.fetch()
-      return route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': STRICT_CSP } })
-    })
-  })
-  afterAll(async () => {
-    await h?.close()
+  const h = useHarness({
+    csp: true,
+    reset: false,
+    setup: (harness) =>
+      harness.context.route('**/*', async (route) => {
+        if (route.request().resourceType() !== 'document') return route.continue()
+        const response = await route.fetch()
+        return route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': STRICT_CSP } })
+      }),
   })
 
   const consoleErrors = (page: Page) => {
@@ -294,7 +272,7 @@ describe('under a strict Content Security Policy (script-src \'self\', no unsafe
     const panel = await page.evaluate(() => document.querySelector('seglet-panel')?.shadowRoot?.querySelector('[role="dialog"]')?.textContent ?? '')
     expect(panel).toContain('Purchase intent')
     expect(errors).toEqual([])
-    expect(page.pageErrors).toEqual([])
+    expect(page.uncaughtErrors).toEqual([])
     await page.close()
   })
 

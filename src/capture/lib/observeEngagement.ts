@@ -7,6 +7,11 @@ export interface EngagementObserver {
   begin(url: string, keepTime?: boolean): void
   /** Emits what was measured since the last emission (nothing when nothing changed) and resets the time. */
   flush(): void
+  /**
+   * What `pagehide` does: emits, and stops the clock until the page is visible again. Idempotent, so the
+   * store can call it before its hide-time write and this observer's own listener then emits nothing.
+   */
+  hide(): void
   /** Removes every listener; does not flush. */
   stop(): void
 }
@@ -65,14 +70,6 @@ export function observeEngagement(
       options.emit(url, ms, maxScroll)
     }
   }
-  const onVisibility = () => {
-    if (doc.visibilityState === 'hidden') {
-      flush()
-      visibleSince = undefined
-    } else if (doc.visibilityState === 'visible' && visibleSince === undefined) {
-      visibleSince = Date.now()
-    }
-  }
   const onPageHide = () => {
     flush()
     visibleSince = undefined
@@ -80,6 +77,7 @@ export function observeEngagement(
   const onPageShow = () => {
     if (doc.visibilityState === 'visible' && visibleSince === undefined) visibleSince = Date.now()
   }
+  const onVisibility = () => (doc.visibilityState === 'hidden' ? onPageHide() : onPageShow())
 
   const passive: AddEventListenerOptions = { passive: true }
   doc.addEventListener('visibilitychange', onVisibility, passive)
@@ -100,6 +98,7 @@ export function observeEngagement(
       if (options.scroll) onScroll()
     },
     flush,
+    hide: onPageHide,
     stop() {
       cancelScroll()
       doc.removeEventListener('visibilitychange', onVisibility, passive)
