@@ -332,7 +332,7 @@ describe('autocapture: SPA navigation', () => {
 describe('autocapture: engagement', () => {
   beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }))
 
-  it('accumulates visible time only while visible, emits on hidden, then resets', () => {
+  it('accumulates visible time only while visible and emits the page view\'s total on hidden, as one record', () => {
     history.replaceState(null, '', '/products/a')
     setup({ scrollDepth: false }).start()
     vi.advanceTimersByTime(3000)
@@ -342,7 +342,10 @@ describe('autocapture: engagement', () => {
     setVisibility('visible')
     vi.advanceTimersByTime(2000)
     setVisibility('hidden')
-    expect(ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)).toEqual([3000, 2000])
+    expect(ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)).toEqual([3000, 5000])
+    // An update of the same record: stored, it replaces the first emission.
+    const ids = events.filter((e) => e.type === 'engagement').map((e) => e.id)
+    expect(new Set(ids).size).toBe(1)
   })
 
   it('emits nothing for a hidden page that gained no time, and flushes on pagehide without double counting', () => {
@@ -355,18 +358,18 @@ describe('autocapture: engagement', () => {
     setVisibility('visible')
     vi.advanceTimersByTime(500)
     window.dispatchEvent(new Event('pagehide'))
-    expect(ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)).toEqual([1000, 500])
+    expect(ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)).toEqual([1000, 1500])
   })
 
-  it('hide() emits the page\'s time as pagehide would, and the pagehide after it adds nothing', () => {
+  it('engagement(true) emits the page\'s time as pagehide would, and the pagehide after it adds nothing', () => {
     const capture = setup({ scrollDepth: false })
     capture.start()
     vi.advanceTimersByTime(1500)
-    capture.hide()
+    capture.engagement(true)
     expect(ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)).toEqual([1500])
-    vi.advanceTimersByTime(800) // the clock stopped with hide()
+    vi.advanceTimersByTime(800) // the clock stopped with engagement(true)
     window.dispatchEvent(new Event('pagehide'))
-    capture.hide()
+    capture.engagement(true)
     expect(ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)).toEqual([1500])
   })
 
@@ -389,6 +392,43 @@ describe('autocapture: engagement', () => {
     vi.advanceTimersByTime(1000)
     setVisibility('hidden')
     expect(ofType('engagement')[1]).toEqual({ type: 'engagement', url: '/cart', pageType: 'cart', visibleMs: 1000, scrollDepth: 0 })
+    // A new page view, a new record.
+    const [a, b] = events.filter((e) => e.type === 'engagement')
+    expect(a.id).not.toBe(b.id)
+  })
+
+  it('engagement(false) emits the time so far as an update of the page view\'s record, and the clock keeps running', () => {
+    const capture = setup({ scrollDepth: false })
+    capture.start()
+    vi.advanceTimersByTime(1200)
+    capture.engagement(false)
+    capture.engagement(false) // nothing changed: nothing emitted
+    vi.advanceTimersByTime(300)
+    capture.engagement(false)
+    vi.advanceTimersByTime(500)
+    window.dispatchEvent(new Event('pagehide'))
+    const emitted = events.filter((e) => e.type === 'engagement') as Array<StoredEvent & { visibleMs: number }>
+    expect(emitted.map((e) => e.visibleMs)).toEqual([1200, 1500, 2000])
+    expect(new Set(emitted.map((e) => e.id)).size).toBe(1)
+    expect(emitted.map((e) => e.ts)).toEqual([1_001_200, 1_001_500, 1_002_000])
+  })
+
+  it('a page left within the settle time hands its time and its record to the next page', () => {
+    const capture = setup({ scrollDepth: false })
+    capture.start()
+    vi.advanceTimersByTime(1000)
+    history.pushState(null, '', '/a') // emits the home page's record, starts a new one
+    vi.advanceTimersByTime(20)
+    capture.engagement(false) // a write while /a settles
+    history.pushState(null, '', '/cart') // /a never got its page view
+    vi.advanceTimersByTime(30)
+    capture.engagement(false)
+    const [home, a, cart] = events.filter((e) => e.type === 'engagement') as Array<StoredEvent & { url: string; visibleMs: number }>
+    expect([home.url, home.visibleMs]).toEqual(['/', 1000])
+    expect([a.url, a.visibleMs]).toEqual(['/a', 20])
+    expect([cart.url, cart.visibleMs]).toEqual(['/cart', 50])
+    expect(cart.id).toBe(a.id) // replaces /a's record: the 20 ms are not counted twice
+    expect(a.id).not.toBe(home.id)
   })
 
   it('flushes on stop', () => {

@@ -68,9 +68,9 @@ export function createCapture({ enqueue, onError, options = {} }: CaptureDepende
     }
   }
 
-  const commit = (event: ShopperEvent): StoredEvent => {
+  const commit = (event: ShopperEvent, id = nextId()): StoredEvent => {
     const stored = event as StoredEvent
-    stored.id = nextId()
+    stored.id = id
     stored.ts = Date.now()
     if (event.type === 'page_view') {
       lastPageViewUrl = event.url
@@ -87,11 +87,11 @@ export function createCapture({ enqueue, onError, options = {} }: CaptureDepende
     (event.type === 'purchase' && ordersSeen.has(event.orderId))
 
   /** Validates and commits an event from an automatic source; never throws. */
-  const capture = (raw: unknown, source: Exclude<Source, 'track'>, context: string, dedupe = true): void => {
+  const capture = (raw: unknown, source: Exclude<Source, 'track'>, context: string, id?: string): void => {
     try {
       const event = validateEvent(raw)
-      if (dedupe && isDuplicate(event)) return
-      commit(event)
+      if (!id && isDuplicate(event)) return
+      commit(event, id)
     } catch (error) {
       report(toSegletError(error, source, context))
     }
@@ -165,9 +165,11 @@ export function createCapture({ enqueue, onError, options = {} }: CaptureDepende
       if (settings.engagement) {
         const observer = observeEngagement(win, {
           scroll: settings.scrollDepth,
-          emit: (url, visibleMs, scrollDepth) => {
+          nextId,
+          // Never deduped: each emission replaces the page view's record (same id).
+          emit: (id, url, visibleMs, scrollDepth) => {
             const pageType = url === currentUrl && currentPageType ? currentPageType : matchPageType(url, settings.pageTypePatterns)
-            capture({ type: 'engagement', url, pageType, visibleMs, scrollDepth }, 'autocapture', 'engagement dropped', false)
+            capture({ type: 'engagement', url, pageType, visibleMs, scrollDepth }, 'autocapture', 'engagement dropped', id)
           },
         })
         engagement = observer
@@ -211,7 +213,7 @@ export function createCapture({ enqueue, onError, options = {} }: CaptureDepende
       guard('autocapture failed to start', () => startAutocapture(window))()
     },
 
-    hide: () => engagement?.hide(),
+    engagement: (hide) => engagement?.flush(hide),
 
     stop() {
       if (!started) return

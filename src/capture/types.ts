@@ -94,10 +94,11 @@ export interface Capture {
   /** Flushes engagement, removes every listener and restores `history` and `dataLayer.push` (idempotent). */
   stop(): void
   /**
-   * Emits the current page's engagement and stops its clock until the page is visible again, as
-   * `pagehide` does (idempotent). The store calls it before its hide-time write.
+   * Emits the current page view's engagement so far, when it changed: an update of the page view's one
+   * record. With `hide`, also stops its clock until the page is visible again, as `pagehide` does
+   * (idempotent). The store calls it before each write, so every write carries the page's time so far.
    */
-  hide(): void
+  engagement(hide: boolean): void
   /** Maps one Shopify Web Pixels event (`analytics.subscribe(name, seglet.shopifyEvent)`). Never throws. */
   shopifyEvent(event: unknown): void
 }

@@ -106,6 +106,29 @@ describe('createSeglet', () => {
     expect(errors).toEqual([])
   })
 
+  it('writes the page\'s visible time so far with every flush, as one engagement record per page view', async () => {
+    let now = Date.now()
+    vi.spyOn(Date, 'now').mockImplementation(() => now)
+    const { seglet, errors } = start({ capture: { scrollDepth: false, dataLayer: false } })
+    const engagements = async () => (await seglet.exportData()).events.filter((e) => e.type === 'engagement')
+    now += 2000
+    seglet.track({ type: 'search', query: 'linen' })
+    await seglet.flush()
+    expect(await engagements()).toMatchObject([{ visibleMs: 2000 }])
+    now += 3000
+    seglet.track({ type: 'search', query: 'wool' })
+    await seglet.flush()
+    // Updated, not added: the stored record now holds 5 s, and summing records does not count 2 s twice.
+    expect(await engagements()).toMatchObject([{ visibleMs: 5000 }])
+    now += 1000
+    await seglet.flush() // nothing queued: no write for the time alone
+    expect(await engagements()).toMatchObject([{ visibleMs: 5000 }])
+    window.dispatchEvent(new Event('pagehide'))
+    await seglet.flush()
+    expect(await engagements()).toMatchObject([{ visibleMs: 6000 }])
+    expect(errors).toEqual([])
+  })
+
   it('starts cold, with the default segment, on too little evidence', async () => {
     const { seglet } = start()
     const decided = nextSegment(seglet)

@@ -204,8 +204,9 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
   }
 
   store.onFlush(scheduleDecision)
-  // The page's visible time goes into the store's last write when the page is left.
-  store.beforeHide(capture.hide)
+  // Every write carries the page's visible time so far (one record per page view, updated), so a last
+  // write that the closing page aborts loses only the time since the write before it.
+  store.beforeWrite(capture.engagement)
   personalizer.start()
   capture.start()
 

@@ -66,7 +66,7 @@ export function createStore(options: StoreOptions = {}): EventStore {
   const memoryMeta = new Map<string, unknown>()
   const pendingWrites = new Set<Promise<void>>()
   const flushListeners = new Set<(events: StoredEvent[]) => void>()
-  const hideListeners = new Set<(arg: undefined) => void>()
+  const writeListeners = new Set<(leaving: boolean) => void>()
   /** Adds a wrapper of `callback` (the same function may subscribe twice); returns its removal. */
   const subscribe = <A>(listeners: Set<(arg: A) => void>, callback: unknown, name: string) => {
     if (typeof callback !== 'function') throw new OptionsError(`${name} callback must be a function`, 'callback')
@@ -153,7 +153,7 @@ export function createStore(options: StoreOptions = {}): EventStore {
       try {
         listener(arg)
       } catch (error) {
-        report(new SegletError('hook_failed', `An ${name} callback threw`, { cause: error }))
+        report(new SegletError('hook_failed', `${name} callback threw`, { cause: error }))
       }
     }
   }
@@ -197,6 +197,10 @@ export function createStore(options: StoreOptions = {}): EventStore {
 
   /** Hands everything queued to one transaction — synchronously when the database is open. */
   const flushQueued = (prune: boolean): Promise<void> => {
+    // Producers first (the page's visible time so far), so what they add is in this write: the flush their
+    // enqueue schedules is cancelled below. A hidden page's writes (each enqueue is written in a microtask)
+    // call no producer, so one that always enqueues cannot loop; the hide-time write called them already.
+    if (queued.size && !isLeaving()) callAll(writeListeners, false, 'beforeWrite')
     cancelScheduledFlush?.()
     cancelScheduledFlush = undefined
     if (queued.size === 0) return Promise.all(pendingWrites).then(() => {})
@@ -241,9 +245,7 @@ export function createStore(options: StoreOptions = {}): EventStore {
     // Every other pagehide / visibilitychange handler runs in this same task; the flag ends with it.
     if (!leaving) setTimeout(() => (leaving = false), 0)
     leaving = true
-    // Producers first (the page's engagement), so what they add is in this write, not in a later one that
-    // the closing page may abort.
-    callAll(hideListeners, undefined, 'beforeHide')
+    callAll(writeListeners, true, 'beforeWrite')
     void flushQueued(false)
   }
   const isLeaving = () => leaving || (typeof document !== 'undefined' && document.visibilityState === 'hidden')
@@ -426,8 +428,8 @@ export function createStore(options: StoreOptions = {}): EventStore {
       return subscribe(flushListeners, callback, 'onFlush')
     },
 
-    beforeHide(callback) {
-      return subscribe(hideListeners, callback, 'beforeHide')
+    beforeWrite(callback) {
+      return subscribe(writeListeners, callback, 'beforeWrite')
     },
 
     async getMeta<T>(key: string): Promise<T | undefined> {
@@ -438,7 +440,7 @@ export function createStore(options: StoreOptions = {}): EventStore {
       try {
         return (await conn.get(META_STORE, key)) as T | undefined
       } catch (error) {
-        reportStorage(toStorageError(error, 'storage_failed', 'Reading meta from IndexedDB failed'))
+        reportStorage(toStorageError(error, 'storage_failed', 'Reading from IndexedDB failed'))
         return undefined
       }
     },

@@ -195,27 +195,80 @@ describe('when it flushes', () => {
     expect(await rawEvents()).toHaveLength(2)
   })
 
-  it('runs beforeHide callbacks first, so what they enqueue is in the one hide-time write', async () => {
+  it('runs beforeWrite callbacks first, so what they enqueue is in the one hide-time write', async () => {
     const errors: SegletError[] = []
     const store = open({ flushDelayMs: 60_000, onError: (e) => errors.push(e) })
     await store.getEvents()
     store.enqueue(pageView())
     const last = pageView()
-    const off = store.beforeHide(() => store.enqueue(last))
-    store.beforeHide(() => {
+    const calls: boolean[] = []
+    const off = store.beforeWrite((leaving) => {
+      calls.push(leaving)
+      if (leaving) store.enqueue(last)
+    })
+    store.beforeWrite(() => {
       throw new Error('producer failed')
     })
     const writes = spyOnWrites()
     window.dispatchEvent(new Event('pagehide'))
     expect(writes()).toBe(1)
+    expect(calls).toEqual([true])
     await Promise.resolve()
     expect(writes()).toBe(1) // nothing left for a second transaction
     await store.flush()
     expect((await rawEvents()).map((e) => e.id)).toContain(last.id)
     expect(await rawEvents()).toHaveLength(2)
-    expect(errors.map((e) => e.code)).toEqual(['hook_failed'])
+    expect(errors.map((e) => e.code)).toContain('hook_failed')
     off()
-    expect(() => store.beforeHide('nope' as never)).toThrow(OptionsError)
+    expect(() => store.beforeWrite('nope' as never)).toThrow(OptionsError)
+  })
+
+  it('runs beforeWrite callbacks before every write, not when nothing is queued; what they enqueue goes into that write', async () => {
+    const store = open({ flushDelayMs: 60_000 })
+    await store.getEvents()
+    const idle = vi.fn()
+    vi.stubGlobal('requestIdleCallback', idle)
+    vi.stubGlobal('cancelIdleCallback', vi.fn())
+    const calls: boolean[] = []
+    const t0 = Date.now()
+    let n = 0
+    store.beforeWrite((leaving) => {
+      calls.push(leaving)
+      // The page view's one engagement record, updated: same id, the time so far.
+      store.enqueue(pageView({ id: 'engagement-1', ts: t0 + n++ }))
+    })
+    const writes = spyOnWrites()
+    await store.flush()
+    expect(calls).toEqual([]) // nothing queued: no write, no callback
+    store.enqueue(pageView())
+    await store.flush()
+    expect(calls).toEqual([false])
+    expect(writes()).toBe(2) // the events, then the retention pass; no extra write for the callback's event
+    const stored = await rawEvents()
+    expect(stored).toHaveLength(2)
+    expect(stored.find((e) => e.id === 'engagement-1')?.ts).toBe(t0)
+    // The flush the callback's enqueue scheduled was cancelled: it is in this write already.
+    expect(idle.mock.calls.length).toBe(1)
+    store.enqueue(pageView())
+    await store.flush()
+    expect(calls).toEqual([false, false])
+    const updated = await rawEvents()
+    expect(updated).toHaveLength(3) // the update replaced its record
+    expect(updated.find((e) => e.id === 'engagement-1')?.ts).toBe(t0 + 1)
+    vi.unstubAllGlobals()
+  })
+
+  it('reads the newest version of a record that is queued again with the same id', async () => {
+    const store = open({ flushDelayMs: 60_000 })
+    const t0 = Date.now()
+    store.enqueue(pageView({ id: 'view-1', ts: t0, url: '/first' }))
+    await store.flush()
+    store.enqueue(pageView({ id: 'view-1', ts: t0 + 1, url: '/second' }))
+    const read = await store.getEvents()
+    expect(read.map((e) => [e.id, e.ts])).toEqual([['view-1', t0 + 1]])
+    expect(await store.getFeatureEvents(0)).toMatchObject([{ id: 'view-1', ts: t0 + 1, url: '/second' }])
+    await store.flush()
+    expect((await rawEvents()).map((e) => [e.id, e.ts])).toEqual([['view-1', t0 + 1]])
   })
 
   it('flushes when the page becomes hidden, not when it becomes visible', async () => {

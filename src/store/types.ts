@@ -133,11 +133,12 @@ export interface EventStore {
    */
   onFlush(callback: (events: StoredEvent[]) => void): () => void
   /**
-   * Calls `callback` when the page is left or hidden, right before the store writes what is queued, so
-   * events it enqueues (the page's visible time) go into that write. Returns an unsubscribe function. A
-   * callback that throws is reported (`hook_failed`) and does not stop the write.
+   * Calls `callback` right before the store hands what is queued to a write (not when nothing is queued,
+   * unless the page is being hidden or left), so events it enqueues (the page's visible time so far) go into
+   * that write. `leaving` is `true` for the write at `pagehide` or when the page becomes hidden. Returns an
+   * unsubscribe function. A callback that throws is reported (`hook_failed`) and does not stop the write.
    */
-  beforeHide(callback: () => void): () => void
+  beforeWrite(callback: (leaving: boolean) => void): () => void
   /** Reads a meta value (in memory mode, this page's). */
   getMeta<T = unknown>(key: string): Promise<T | undefined>
   /** Writes a meta value; it must be structured-cloneable and, for `exportData()`, JSON-serialisable. */

@@ -281,7 +281,9 @@ describe('pages closed right after events', () => {
       // Chromium aborts whatever has not committed when the document goes away; Seglet commits its
       // pagehide write at once. The bound leaves room for a slow machine, not for a systematic loss.
       expect(total).toBeLessThanOrEqual(N * rounds * 0.02)
-      expect(engagement).toBeGreaterThanOrEqual(rounds - 1)
+      // The page view's engagement record goes into every write, the idle flush of the searches too, so a
+      // hide-time write that the closing page aborts (queued behind that flush) loses only its last update.
+      expect(engagement).toBe(rounds)
     })
   }
 })

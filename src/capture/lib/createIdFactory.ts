@@ -5,21 +5,16 @@
  */
 export function createIdFactory(): () => string {
   const words = new Uint32Array(2)
-  let random = false
   try {
-    const crypto = (globalThis as { crypto?: Crypto }).crypto
-    if (crypto && typeof crypto.getRandomValues === 'function') {
-      crypto.getRandomValues(words)
-      random = true
-    }
+    crypto.getRandomValues(words)
   } catch {
-    // Some embedded browsers expose a crypto object that throws; fall back below.
+    // No Web Crypto (a ReferenceError), or an embedded browser's that throws: Math.random() below.
   }
-  if (!random) {
-    words[0] = Math.floor(Math.random() * 0x100000000)
-    words[1] = Math.floor(Math.random() * 0x100000000)
-  }
-  const prefix = words[0].toString(16).padStart(8, '0') + words[1].toString(16).padStart(8, '0') + '-'
+  // All zero only when crypto did not fill them (a 2^-64 chance otherwise). Stored as whole 32-bit numbers.
+  if (!(words[0] | words[1])) words.forEach((_, i) => (words[i] = Math.random() * 0x100000000))
+  let prefix = ''
+  for (const word of words) prefix += word.toString(16).padStart(8, '0')
+  prefix += '-'
   let counter = 0
   return () => prefix + (counter++).toString(36)
 }

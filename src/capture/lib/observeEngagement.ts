@@ -3,15 +3,17 @@ import { getScrollDepth } from './getScrollDepth'
 
 /** Controls the engagement measurement of the current page view. */
 export interface EngagementObserver {
-  /** Starts a new page view at `url`; `keepTime` carries the visible time measured so far over to it. */
-  begin(url: string, keepTime?: boolean): void
-  /** Emits what was measured since the last emission (nothing when nothing changed) and resets the time. */
-  flush(): void
   /**
-   * What `pagehide` does: emits, and stops the clock until the page is visible again. Idempotent, so the
-   * store can call it before its hide-time write and this observer's own listener then emits nothing.
+   * Starts a new page view at `url`, with a new record id; `keepTime` carries the visible time measured so
+   * far, and the record, over to it (a page that never got its page view hands its time to the next one).
    */
-  hide(): void
+  begin(url: string, keepTime?: boolean): void
+  /**
+   * Emits the page view's totals so far, when they changed since the last emission. With `hide`, then stops
+   * the clock until the page is visible again, as `pagehide` does: idempotent, so the store can call it
+   * before its hide-time write and this observer's own listener then emits nothing.
+   */
+  flush(hide?: boolean): void
   /** Removes every listener; does not flush. */
   stop(): void
 }
@@ -20,16 +22,23 @@ export interface EngagementObserver {
  * Measures visible time (Page Visibility API: the clock runs only while `document.visibilityState` is
  * `visible`) and the deepest scroll (a passive listener, measured at most once per animation frame) of the
  * current page view. Emits on `visibilitychange` to hidden, on `pagehide`, and when `flush()` is called.
- * `visibleMs` of each emission is the time since the previous one, so summing them never double counts;
- * `scrollDepth` is the deepest point of the page view so far.
+ * Every emission of one page view carries the same `id` (from `nextId`, once per page view) and its totals
+ * so far: each one replaces the previous record, so a write the closing page loses costs only the time
+ * since the emission before it, and summing records never double counts.
  */
 export function observeEngagement(
   win: Window,
-  options: { scroll: boolean; emit: (url: string, visibleMs: number, scrollDepth: number) => void },
+  options: {
+    scroll: boolean
+    nextId: () => string
+    emit: (id: string, url: string, visibleMs: number, scrollDepth: number) => void
+  },
 ): EngagementObserver {
   const doc = win.document
   let url: string | undefined
+  let id = ''
   let visibleMs = 0
+  let reportedMs = 0
   let visibleSince: number | undefined
   let maxScroll = 0
   let reportedScroll = 0
@@ -58,22 +67,21 @@ export function observeEngagement(
     visibleMs += Math.max(0, Date.now() - visibleSince)
     visibleSince = undefined
   }
-  const flush = () => {
-    if (url === undefined) return
-    const running = visibleSince !== undefined
-    stopClock()
-    if (running) visibleSince = Date.now()
-    const ms = Math.min(Math.round(visibleMs), MAX_VISIBLE_MS)
-    if (ms > 0 || maxScroll > reportedScroll) {
-      visibleMs = 0
-      reportedScroll = maxScroll
-      options.emit(url, ms, maxScroll)
+  const flush = (hide?: boolean) => {
+    if (url !== undefined) {
+      const running = visibleSince !== undefined
+      stopClock()
+      if (running && !hide) visibleSince = Date.now()
+      const ms = Math.min(Math.round(visibleMs), MAX_VISIBLE_MS)
+      if (ms > reportedMs || maxScroll > reportedScroll) {
+        reportedMs = ms
+        reportedScroll = maxScroll
+        options.emit(id, url, ms, maxScroll)
+      }
     }
+    if (hide) visibleSince = undefined
   }
-  const onPageHide = () => {
-    flush()
-    visibleSince = undefined
-  }
+  const onPageHide = () => flush(true)
   const onPageShow = () => {
     if (doc.visibilityState === 'visible' && visibleSince === undefined) visibleSince = Date.now()
   }
@@ -89,7 +97,8 @@ export function observeEngagement(
     begin(nextUrl, keepTime = false) {
       url = nextUrl
       if (!keepTime) {
-        visibleMs = 0
+        id = options.nextId()
+        visibleMs = reportedMs = 0
         visibleSince = doc.visibilityState === 'visible' ? Date.now() : undefined
       }
       maxScroll = 0
@@ -98,7 +107,6 @@ export function observeEngagement(
       if (options.scroll) onScroll()
     },
     flush,
-    hide: onPageHide,
     stop() {
       cancelScroll()
       doc.removeEventListener('visibilitychange', onVisibility, passive)
