@@ -86,11 +86,11 @@ export function createCapture({ enqueue, onError, options = {} }: CaptureDepende
     (event.type === 'product_view' && productsSeen.has(event.productId)) ||
     (event.type === 'purchase' && ordersSeen.has(event.orderId))
 
-  /** Validates and commits an event from an automatic source; never throws. */
+  /** Validates, dedupes and commits an event from an automatic source (with `id`, an update of that record); never throws. */
   const capture = (raw: unknown, source: Exclude<Source, 'track'>, context: string, id?: string): void => {
     try {
       const event = validateEvent(raw)
-      if (!id && isDuplicate(event)) return
+      if (isDuplicate(event)) return
       commit(event, id)
     } catch (error) {
       report(toSegletError(error, source, context))
@@ -166,7 +166,7 @@ export function createCapture({ enqueue, onError, options = {} }: CaptureDepende
         const observer = observeEngagement(win, {
           scroll: settings.scrollDepth,
           nextId,
-          // Never deduped: each emission replaces the page view's record (same id).
+          // Each emission replaces the page view's record (same id).
           emit: (id, url, visibleMs, scrollDepth) => {
             const pageType = url === currentUrl && currentPageType ? currentPageType : matchPageType(url, settings.pageTypePatterns)
             capture({ type: 'engagement', url, pageType, visibleMs, scrollDepth }, 'autocapture', 'engagement dropped', id)
