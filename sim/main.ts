@@ -61,6 +61,19 @@ export async function main(args: string[]): Promise<number> {
       const m = devices === smallest && small.length > 0 ? small[0] : measureRun(simulateInsights(population, shop, { devices, epsilon, seed: seed * 1_000_003 + devices + Math.round(epsilon * 100) }))
       const run = { ...m, intervalCoverage: devices === smallest && intervals > 0 ? covered / intervals : m.covered / m.intervals, coverageRepetitions: devices === smallest ? repetitions : 1 }
       runs.push(run)
+      if (devices === Math.max(...devicesList)) {
+        const bands = [[0.05, 1], [0.02, 0.05], [0.01, 0.02], [0.005, 0.01], [0, 0.005]] as const
+        const cells = bands.map(([lo, hi]) => {
+          const need = m.pagesNeed.filter((p) => p.share >= lo && p.share < hi).map((p) => p.sessions).sort((a, b) => a - b)
+          const median = need.length ? need[need.length >> 1] : Number.NaN
+          return `${(100 * lo).toFixed(1)}–${(100 * hi).toFixed(1)}% of views (${need.length} pages): ${Number.isFinite(median) ? Math.round(median).toLocaleString('en-US') : '–'}`
+        })
+        log(`  ε=${epsilon}: sessions from which a page's statistics are published (median): ${cells.join('; ')}`)
+        ;(run as { publishedFrom?: unknown }).publishedFrom = bands.map(([lo, hi]) => {
+          const need = m.pagesNeed.filter((p) => p.share >= lo && p.share < hi).map((p) => p.sessions).sort((a, b) => a - b)
+          return { viewShareFrom: lo, viewShareTo: hi, pages: need.length, sessions: need.length ? Math.round(need[need.length >> 1]) : null }
+        })
+      }
       log(
         `ε=${epsilon} devices=${devices}: segment shares max |err| ${(100 * m.segmentShareMaxAbsError).toFixed(2)} pt; value shares ${(100 * m.valueShareMaxAbsError).toFixed(2)} pt; ` +
           `conversion by segment ${(100 * m.conversionBySegmentMaxAbsError).toFixed(2)} pt; lift ${(100 * m.liftAbsError).toFixed(2)} pt; ` +
