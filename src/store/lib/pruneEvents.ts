@@ -1,12 +1,13 @@
 import type { IDBPTransaction } from 'idb'
 import { isLongLivedType } from '../../privacy/isLongLivedType'
-import { DAY_MS, type RetentionPolicy } from '../../privacy/retention'
+import { DAY_MS, MAX_CLOCK_SKEW_MS, type RetentionPolicy } from '../../privacy/retention'
 import type { SegletDBSchema } from './schema'
 
 /**
  * Deletes, inside `tx`, what `policy` no longer keeps at `now` (the IndexedDB twin of `applyRetention`):
  * raw events older than `retentionDays`, purchases and refunds older than `purchaseRetentionDays`, then
- * the oldest raw events beyond `maxEvents`. Walks the `ts` index from the oldest record, so a store
+ * the oldest raw events beyond `maxEvents`; and events stamped more than `MAX_CLOCK_SKEW_MS` ahead of `now`
+ * (written under a clock set ahead), which would otherwise never expire and crowd out real ones. Walks the `ts` index from the oldest record, so a store
  * within its limits costs three counts and a short cursor.
  */
 export async function pruneEvents(
@@ -16,6 +17,12 @@ export async function pruneEvents(
 ): Promise<void> {
   const store = tx.objectStore('events')
   const byTs = store.index('ts')
+
+  let future = await byTs.openCursor(IDBKeyRange.lowerBound(now + MAX_CLOCK_SKEW_MS, true))
+  while (future) {
+    void future.delete()
+    future = await future.continue()
+  }
 
   const rawCutoff = now - policy.retentionDays * DAY_MS
   const longCutoff = now - policy.purchaseRetentionDays * DAY_MS
