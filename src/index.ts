@@ -52,9 +52,9 @@ export {
   DB_VERSION,
   DEFAULT_DB_NAME,
   DEFAULT_FLUSH_DELAY_MS,
-  DEFAULT_MAX_EVENT_BURST,
   DEFAULT_MAX_EVENTS_PER_SECOND,
   DELETE_TIMEOUT_MS,
+  EVENT_BURST_SECONDS,
   MAX_EVENTS_PER_WRITE,
 } from './store'
 export type { SegletExport, StorageMode, StoreOptions } from './store'

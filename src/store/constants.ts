@@ -37,14 +37,15 @@ export const DELETE_TIMEOUT_MS = 3000
 export const MAX_EVENTS_PER_WRITE = 500
 
 /**
- * Most new events one page may queue at once. Beyond it, events are accepted at `DEFAULT_MAX_EVENTS_PER_SECOND`;
- * the rest are dropped and reported once (`events_dropped`), so a page that calls `track()` in a loop cannot
- * keep the store busy. Replacing a queued record (the page's engagement) is not counted.
+ * New events a page may queue per second (`StoreOptions.maxEventsPerSecond`), after a burst of
+ * `EVENT_BURST_SECONDS` seconds' worth at once (1,000 events by default). Beyond that, events are dropped and
+ * reported once (`events_dropped`), so a page that calls `track()` in a loop cannot keep the store busy.
+ * Replacing a queued record (the page view's engagement) is not counted.
  */
-export const DEFAULT_MAX_EVENT_BURST = 1000
-
-/** Events per second a page may queue once its burst (`DEFAULT_MAX_EVENT_BURST`) is used up. */
 export const DEFAULT_MAX_EVENTS_PER_SECOND = 20
+
+/** Seconds' worth of `maxEventsPerSecond` a page may queue at once. */
+export const EVENT_BURST_SECONDS = 50
 
 /**
  * Meta keys with this prefix hold caches (verified model packs), not data about the shopper: they are left

@@ -1,14 +1,12 @@
-import type { IDBPDatabase } from 'idb'
 import { SegletError, StorageError, type ErrorReporter } from '../errors/index'
 import { DELETE_TIMEOUT_MS, OPEN_TIMEOUT_MS } from './constants'
 import { deleteDatabase } from './lib/deleteDatabase'
 import { getIndexedDB } from './lib/getIndexedDB'
-import { hasDatabase } from './lib/hasDatabase'
 import { openDatabase } from './lib/openDatabase'
-import type { SegletDBSchema } from './lib/schema'
+import type { ResolvedStoreOptions } from './lib/parseStoreOptions'
 import { toStorageError } from './lib/toStorageError'
 
-export type Database = IDBPDatabase<SegletDBSchema>
+export type Database = IDBDatabase
 
 /**
  * Where the store keeps events, as one value:
@@ -39,25 +37,21 @@ export interface Connection {
   /**
    * Deletes the database from disk, whatever the state. Rejects with a `StorageError` (`storage_blocked`
    * after `DELETE_TIMEOUT_MS`, `storage_failed`); a blocked deletion still completes when the block clears.
+   * Resolves with whether there was a database.
    */
-  remove(): Promise<void>
+  remove(): Promise<boolean>
+  /** Flushing is the write queue's: this drops the connection; memory from now on. */
   close(): Promise<void>
 }
 
-/** What {@link createConnection} needs. */
-export interface ConnectionOptions {
-  dbName: string
-  persist: boolean
-  /** Consent was denied at start: delete what earlier visits stored, and say so once. */
-  deleteStored: boolean
-  report: ErrorReporter
-}
-
 /**
- * Creates the store's connection in state `'opening'` (persist) or `'memory'`. Touches IndexedDB only when
+ * Creates the store's connection in state `'opening'` (`persist`) or `'memory'`. Touches IndexedDB only when
  * used, except to delete the stored history when `deleteStored` says consent was denied at start.
  */
-export function createConnection({ dbName, persist, deleteStored, report }: ConnectionOptions): Connection {
+export function createConnection(
+  { dbName, persist, deleteStored }: Pick<ResolvedStoreOptions, 'dbName' | 'persist' | 'deleteStored'>,
+  report: ErrorReporter,
+): Connection {
   let state: ConnectionState = persist ? 'opening' : 'memory'
   let db: Database | undefined
   let opening: Promise<Database | undefined> | undefined
@@ -118,24 +112,21 @@ export function createConnection({ dbName, persist, deleteStored, report }: Conn
     if (state === 'open') fail(undefined, 'storage_unavailable', `${why}; events are kept in memory for this page`)
   }
 
-  const remove = async (): Promise<void> => {
+  /** Deletes the database; resolves with whether there was one. */
+  const remove = async (): Promise<boolean> => {
     deleted = true
     // Let a pending open settle, so its connection is either ours to close or already closed.
     await opening
     drop()
     if (state === 'open') state = 'opening'
-    if (!getIndexedDB()) return
-    await deleteDatabase(dbName, DELETE_TIMEOUT_MS)
+    return !!getIndexedDB() && deleteDatabase(dbName, DELETE_TIMEOUT_MS)
   }
 
   if (deleteStored) {
     // A start with consent denied (or Global Privacy Control) withdraws consent given on an earlier visit.
-    void hasDatabase(dbName).then((exists) => {
-      if (exists === false) return
-      remove().then(() => {
-        if (exists) report(new SegletError('data_deleted', 'Consent is denied: what Seglet stored on earlier visits was deleted from this device'))
-      }, reportOnce)
-    })
+    remove().then((existed) => {
+      if (existed) report(new SegletError('data_deleted', 'Consent denied: what earlier visits stored was deleted'))
+    }, reportOnce)
   }
 
   return {

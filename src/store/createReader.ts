@@ -4,7 +4,9 @@ import type { StoredEvent } from '../events/types'
 import { EVENTS_STORE, META_STORE } from './constants'
 import type { Connection } from './createConnection'
 import { isStoredEvent } from './lib/isStoredEvent'
+import { requestResult } from './lib/requestResult'
 import { toStorageError } from './lib/toStorageError'
+import { transactionDone } from './lib/transactionDone'
 
 /** Reads of what IndexedDB holds. Created by {@link createReader}. */
 export interface Reader {
@@ -38,7 +40,7 @@ export function createReader(connection: Connection, report: (error: SegletError
     return events
   }
 
-  const read = async <T>(empty: T, body: (db: NonNullable<Connection['db']>) => Promise<T>): Promise<T> => {
+  const read = async <T>(empty: T, body: (db: IDBDatabase) => Promise<T>): Promise<T> => {
     // A database that failed a write (quota) is still worth reading: it holds the shopper's history.
     const db = await connection.read()
     if (!db) return empty
@@ -54,30 +56,32 @@ export function createReader(connection: Connection, report: (error: SegletError
     readForFeatures: (since) =>
       read([], async (db) => {
         const tx = db.transaction(EVENTS_STORE, 'readonly')
-        const byTs = tx.store.index('ts')
-        const byType = tx.store.index('type')
+        const store = tx.objectStore(EVENTS_STORE)
+        const byTs = store.index('ts')
+        const byType = store.index('type')
         const [recent, purchases, refunds, before] = await Promise.all([
-          byTs.getAll(IDBKeyRange.lowerBound(since)),
-          byType.getAll('purchase'),
-          byType.getAll('refund'),
-          byTs.openCursor(IDBKeyRange.upperBound(since, true), 'prev').then((cursor) => (cursor ? [cursor.value] : [])),
-          tx.done,
+          requestResult(byTs.getAll(IDBKeyRange.lowerBound(since))),
+          requestResult(byType.getAll('purchase')),
+          requestResult(byType.getAll('refund')),
+          requestResult(byTs.openCursor(IDBKeyRange.upperBound(since, true), 'prev')),
+          transactionDone(tx),
         ])
-        return readable([...before, ...purchases, ...refunds, ...recent])
+        return readable([...(before ? [before.value] : []), ...purchases, ...refunds, ...recent])
       }),
 
     readAll: () =>
       read({ events: [], meta: [] }, async (db) => {
         const tx = db.transaction([EVENTS_STORE, META_STORE], 'readonly')
+        const meta = tx.objectStore(META_STORE)
         const [records, metaKeys, metaValues] = await Promise.all([
-          tx.objectStore(EVENTS_STORE).getAll(),
-          tx.objectStore(META_STORE).getAllKeys(),
-          tx.objectStore(META_STORE).getAll(),
-          tx.done,
+          requestResult(tx.objectStore(EVENTS_STORE).getAll()),
+          requestResult(meta.getAllKeys()),
+          requestResult(meta.getAll()),
+          transactionDone(tx),
         ])
-        return { events: readable(records), meta: metaKeys.map((key, i) => [key, metaValues[i]]) }
+        return { events: readable(records), meta: metaKeys.map((key, i) => [String(key), metaValues[i]]) }
       }),
 
-    readMeta: (key) => read(undefined, (db) => db.get(META_STORE, key)),
+    readMeta: (key) => read(undefined, (db) => requestResult(db.transaction(META_STORE, 'readonly').objectStore(META_STORE).get(key))),
   }
 }

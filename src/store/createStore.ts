@@ -8,6 +8,7 @@ import { createWriteQueue } from './createWriteQueue'
 import { getIndexedDB } from './lib/getIndexedDB'
 import { mergeEvents } from './lib/mergeEvents'
 import { parseStoreOptions } from './lib/parseStoreOptions'
+import { transactionDone } from './lib/transactionDone'
 import type { EventStore, SegletExport, StoreOptions } from './types'
 
 /**
@@ -26,7 +27,8 @@ import type { EventStore, SegletExport, StoreOptions } from './types'
  * const events = await store.getEvents()
  */
 export function createStore(options: StoreOptions = {}): EventStore {
-  const { dbName, persist, deleteStored, flushDelayMs, maxEventBurst, maxEventsPerSecond, onError, ...policy } = parseStoreOptions(options)
+  const resolved = parseStoreOptions(options)
+  const { onError } = resolved
   const report = (error: SegletError) => {
     try {
       onError?.(error)
@@ -34,14 +36,14 @@ export function createStore(options: StoreOptions = {}): EventStore {
       // A throwing reporter must not break the store (nor the page).
     }
   }
-  const connection = createConnection({ dbName, persist, deleteStored, report })
+  const connection = createConnection(resolved, report)
   const reader = createReader(connection, report)
-  const queue = createWriteQueue({ connection, policy, flushDelayMs, maxEventBurst, maxEventsPerSecond, report })
+  const queue = createWriteQueue(connection, resolved, report)
   /** Meta entries kept for this page only: persistence off, or IndexedDB failed. */
   const memoryMeta = new Map<string, unknown>()
 
   const withUnsaved = (stored: StoredEvent[]): StoredEvent[] =>
-    applyRetention(mergeEvents([stored, ...queue.unsaved()]), policy, Date.now())
+    applyRetention(mergeEvents([stored, ...queue.unsaved()]), resolved, Date.now())
 
   const getMode = () => (connection.state === 'opening' || connection.state === 'open') && getIndexedDB() ? 'indexeddb' : 'memory'
 
@@ -55,8 +57,11 @@ export function createStore(options: StoreOptions = {}): EventStore {
     if (!db || connection.state !== 'open') return
     try {
       const tx = db.transaction(META_STORE, 'readwrite')
-      for (const [key, value] of entries) void tx.store.put(value, key).catch(() => {})
-      await tx.done
+      const done = transactionDone(tx)
+      // Handled here, awaited below: a put that throws (not cloneable) skips the await.
+      done.catch(() => {})
+      for (const [key, value] of entries) tx.objectStore(META_STORE).put(value, key)
+      await done
       entries.clear()
     } catch (error) {
       connection.fail(error, 'storage_failed', 'Writing meta to IndexedDB failed')

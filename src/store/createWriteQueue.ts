@@ -1,12 +1,13 @@
 import { OptionsError, SegletError } from '../errors/index'
 import type { StoredEvent } from '../events/types'
 import { applyRetention } from '../privacy/applyRetention'
-import { MAX_CLOCK_SKEW_MS, type RetentionPolicy } from '../privacy/retention'
-import { MAX_EVENTS_PER_WRITE } from './constants'
+import { MAX_CLOCK_SKEW_MS } from '../privacy/retention'
+import { EVENT_BURST_SECONDS, MAX_EVENTS_PER_WRITE } from './constants'
 import type { Connection, Database } from './createConnection'
 import { addHideListeners } from './lib/addHideListeners'
 import { createRateLimiter } from './lib/createRateLimiter'
 import { isStoredEvent } from './lib/isStoredEvent'
+import type { ResolvedStoreOptions } from './lib/parseStoreOptions'
 import { putEvents } from './lib/putEvents'
 import { whenIdle } from './lib/whenIdle'
 
@@ -29,23 +30,20 @@ export interface WriteQueue {
   close(): Promise<void>
 }
 
-/** What {@link createWriteQueue} needs. */
-export interface WriteQueueOptions {
-  connection: Connection
-  policy: RetentionPolicy
-  flushDelayMs: number
-  maxEventBurst: number
-  maxEventsPerSecond: number
-  report: (error: SegletError) => void
-}
 
 /**
- * Queues events and writes them in batches: on idle (at most `flushDelayMs` after the first enqueue), at
+ * Queues events and writes them in batches (retention as `options` say): on idle (at most `flushDelayMs` after the first enqueue), at
  * once when the page is hidden or left, and in memory while the connection's state is not `open`.
- * Never loses an event it accepted: a failed write keeps its batch in memory for the page. Accepts at most
- * `maxEventBurst` new events at once, then `maxEventsPerSecond`; the rest are dropped and reported once.
+ * Never loses an event it accepted: a failed write keeps its batch in memory for the page. Accepts
+ * `maxEventsPerSecond` new events (after a burst of `EVENT_BURST_SECONDS` times as many); the rest are
+ * dropped and reported once.
  */
-export function createWriteQueue({ connection, policy, flushDelayMs, maxEventBurst, maxEventsPerSecond, report }: WriteQueueOptions): WriteQueue {
+export function createWriteQueue(
+  connection: Connection,
+  options: ResolvedStoreOptions,
+  report: (error: SegletError) => void,
+): WriteQueue {
+  const { flushDelayMs, maxEventsPerSecond } = options
   /** Enqueued, not yet handed to a transaction. */
   const queued = new Map<string, StoredEvent>()
   /** Handed to a transaction that has not committed yet (or waiting for the database to open). */
@@ -55,7 +53,7 @@ export function createWriteQueue({ connection, policy, flushDelayMs, maxEventBur
   const pendingWrites = new Set<Promise<void>>()
   const flushListeners = new Set<(events: StoredEvent[]) => void>()
   const writeListeners = new Set<(leaving: boolean) => void>()
-  const allow = createRateLimiter(maxEventBurst, maxEventsPerSecond)
+  const allow = createRateLimiter(maxEventsPerSecond * EVENT_BURST_SECONDS, maxEventsPerSecond)
   let dropped = 0
   let cancelScheduledFlush: (() => void) | undefined
   let removeHideListeners: (() => void) | undefined
@@ -90,7 +88,7 @@ export function createWriteQueue({ connection, policy, flushDelayMs, maxEventBur
     for (const event of batch) memory.set(event.id, event)
     settle(batch)
     // The same retention as on disk, so a long page in memory mode stays bounded.
-    const kept = applyRetention([...memory.values()], policy, Date.now())
+    const kept = applyRetention([...memory.values()], options, Date.now())
     if (kept.length !== memory.size) {
       memory.clear()
       for (const event of kept) memory.set(event.id, event)
@@ -101,7 +99,7 @@ export function createWriteQueue({ connection, policy, flushDelayMs, maxEventBur
   const writeTo = (db: Database, batch: StoredEvent[], prune: boolean): Promise<void> => {
     let done: Promise<void>
     try {
-      done = putEvents(db, batch, prune ? { policy, now: Date.now() } : undefined)
+      done = putEvents(db, batch, prune ? { policy: options, now: Date.now() } : undefined)
     } catch (error) {
       done = Promise.reject(error)
     }
@@ -186,7 +184,7 @@ export function createWriteQueue({ connection, policy, flushDelayMs, maxEventBur
       // One malformed record (no id) would make IndexedDB reject the whole batch: drop it here instead.
       // So is one stamped far ahead (a wrong clock): it would never expire and would crowd out real events.
       if (!isStoredEvent(event) || event.ts > Date.now() + MAX_CLOCK_SKEW_MS) {
-        report(new SegletError('invalid_event', 'enqueue() dropped an event without a string id, a numeric ts (at most a day ahead) or a known type'))
+        report(new SegletError('invalid_event', 'enqueue() dropped an event without a string id, a known type or a numeric ts (at most a day ahead)'))
         return
       }
       if (isClosed()) {
@@ -196,7 +194,7 @@ export function createWriteQueue({ connection, policy, flushDelayMs, maxEventBur
       // Replacing a queued record costs no work; a new one is counted against the page's volume limit.
       if (!queued.has(event.id) && !allow()) {
         if (dropped++ === 0) {
-          report(new SegletError('events_dropped', `More than ${maxEventBurst} events at once, or ${maxEventsPerSecond} a second after that: further events are dropped`))
+          report(new SegletError('events_dropped', `Over ${maxEventsPerSecond}/s: more events are dropped`))
         }
         return
       }

@@ -53,13 +53,8 @@ export interface StoreOptions {
    */
   deleteStored?: boolean
   /**
-   * Most new events accepted at once; beyond it, `maxEventsPerSecond`. Dropped events are reported once
-   * (code `events_dropped`). `Infinity` for no limit.
-   * @default DEFAULT_MAX_EVENT_BURST (1000)
-   */
-  maxEventBurst?: number
-  /**
-   * New events accepted per second once the burst is used up. `Infinity` for no limit.
+   * New events accepted per second, after a burst of `EVENT_BURST_SECONDS` times as many at once (1,000).
+   * Beyond that, events are dropped and reported once (code `events_dropped`). `Infinity` for no limit.
    * @default DEFAULT_MAX_EVENTS_PER_SECOND (20)
    */
   maxEventsPerSecond?: number
