@@ -71,7 +71,7 @@ export {
 } from './features'
 export type { FeatureOptions, Features, LifetimeAggregate, SessionAggregate, SpecialDayRule } from './features'
 
-export { PACK_FORMAT_VERSION } from './model'
+export { MAX_PACK_BYTES, PACK_FORMAT_VERSION } from './model'
 export type { ModelPack, SegmentTreeNode } from './model'
 
 export {
