@@ -153,8 +153,10 @@ export function createWriteQueue(
   }
 
   const flush = async (): Promise<void> => {
+    // Until nothing is queued or being written: an idle slice may have taken the last events (and their
+    // retention pass) while this waited for an earlier one.
     do await writeSlice(true)
-    while (queued.size)
+    while (queued.size || pendingWrites.size)
   }
 
   const scheduleFlush = () => {

@@ -835,6 +835,21 @@ describe('volume', () => {
     expect(await rawEvents()).toHaveLength(n)
   })
 
+  it('flush() resolves once the last slice and its retention pass are written, whoever started them', async () => {
+    const idle: (() => void)[] = []
+    vi.stubGlobal('requestIdleCallback', (cb: () => void) => idle.push(cb))
+    vi.stubGlobal('cancelIdleCallback', () => {})
+    const store = open({ maxEventsPerSecond: Infinity, maxEvents: 100 })
+    await store.getEvents()
+    for (let i = 0; i < MAX_EVENTS_PER_WRITE * 2 + 10; i++) store.enqueue(pageView({ ts: Date.now() - 10_000 + i }))
+    const flushed = store.flush()
+    // The idle callback the first slice scheduled takes a slice while flush() waits for its own.
+    await Promise.resolve()
+    idle.splice(0).forEach((cb) => cb())
+    await flushed
+    expect(await rawEvents()).toHaveLength(100)
+  })
+
   it('rejects bad rate options', () => {
     for (const maxEventsPerSecond of [0, -1, Number.NaN]) {
       expect(() => createStore({ maxEventsPerSecond })).toThrow(expect.objectContaining({ field: 'maxEventsPerSecond' }))
