@@ -347,7 +347,7 @@ export async function runBrowserBench({ summarize = defaultSummarize } = {}) {
  * been idle for a second. Returns each task's duration, every long task (ms) the page saw meanwhile, and
  * how many events the database keeps.
  */
-async function floodInPage(variant) {
+export async function floodInPage(variant) {
   const longTasks = []
   new PerformanceObserver((list) => list.getEntries().forEach((e) => longTasks.push(e.duration))).observe({ type: 'longtask' })
   let seglet
