@@ -3,8 +3,8 @@
 // `npm run build` and `npx rollup -c bench/rollup.config.mjs`).
 //
 // Measures: track() cost, flush throughput, one decision, time from script start to first segment for a
-// returning shopper, long tasks during a storefront journey with and without Seglet, and the IndexedDB
-// bytes of a heavy shopper. Figures are reported, never asserted: they depend on the machine.
+// returning shopper, long tasks during a storefront journey with and without Seglet, the IndexedDB
+// bytes of a heavy shopper, and long tasks while a page calls track() 100,000 times. Figures are reported, never asserted: they depend on the machine.
 import { mulberry32 } from '../scripts/mulberry32.mjs'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
@@ -136,7 +136,7 @@ async function internalsInPage({ history, now }) {
   out.timerResolutionMs = resolution
 
   {
-    const store = createStore({ dbName: 'bench-track', persist: true, maxEvents: Infinity })
+    const store = createStore({ dbName: 'bench-track', persist: true, maxEvents: Infinity, maxEventsPerSecond: Infinity })
     const capture = createCapture({ enqueue: (e) => store.enqueue(e), onError: () => {}, options: { autocapture: false } })
     const event = { type: 'add_to_cart', productId: 'sku-42', quantity: 1, price: 19.9, currency: 'EUR' }
     for (let i = 0; i < 2000; i++) capture.track(event)
@@ -152,7 +152,7 @@ async function internalsInPage({ history, now }) {
   }
 
   {
-    const store = createStore({ dbName: 'bench-flush', persist: true, maxEvents: Infinity })
+    const store = createStore({ dbName: 'bench-flush', persist: true, maxEvents: Infinity, maxEventsPerSecond: Infinity })
     const capture = createCapture({ enqueue: (e) => store.enqueue(e), onError: () => {}, options: { autocapture: false } })
     await store.getEvents() // open the database first: measure the write, not the open
     for (let i = 0; i < 10_000; i++) capture.track({ type: 'search', query: `q-${i}` })
@@ -240,8 +240,9 @@ export async function runBrowserBench({ summarize = defaultSummarize } = {}) {
     // 1. A heavy shopper's bytes first, while the origin holds nothing else.
     const now = Date.now()
     const year = makeHeavyYear(now)
-    results.heavyShopper = await page.evaluate(heavyShopperInPage, { events: year, dbName: 'bench-heavy', storeOptions: {} })
-    results.heavyShopperUnpruned = await page.evaluate(heavyShopperInPage, { events: year, dbName: 'bench-heavy-unpruned', storeOptions: { retentionDays: 3650, purchaseRetentionDays: 3650, maxEvents: Infinity } })
+    // A year of visits written in seconds: without the per-page rate limit, which is for one page.
+    results.heavyShopper = await page.evaluate(heavyShopperInPage, { events: year, dbName: 'bench-heavy', storeOptions: { maxEventsPerSecond: Infinity } })
+    results.heavyShopperUnpruned = await page.evaluate(heavyShopperInPage, { events: year, dbName: 'bench-heavy-unpruned', storeOptions: { retentionDays: 3650, purchaseRetentionDays: 3650, maxEvents: Infinity, maxEventsPerSecond: Infinity } })
 
     // 2. Stage costs.
     const history = makeHistory({ days: 30, now })
@@ -258,7 +259,7 @@ export async function runBrowserBench({ summarize = defaultSummarize } = {}) {
     await seed.goto(server.url + '/bench/pages/blank.html')
     await seed.evaluate(async (events) => {
       const { createStore } = await import('/.build/bench/internals.mjs')
-      const store = createStore({ persist: true })
+      const store = createStore({ persist: true, maxEventsPerSecond: Infinity })
       for (const e of events) store.enqueue(e)
       await store.flush()
       await store.close()
@@ -300,6 +301,38 @@ export async function runBrowserBench({ summarize = defaultSummarize } = {}) {
       totalMs: tasks.reduce((s, t) => s + t.duration, 0) / runs,
     })
     results.longTasks = { runs, with: sum(longTasks.with), without: sum(longTasks.without) }
+
+    // 5. A runaway page: 100,000 track() calls in tasks of 1,000, through the script tag (default limits) and
+    // through the store without its rate limit (the write slices alone).
+    results.flood = {}
+    for (const variant of ['tag', 'unlimited']) {
+      const samples = []
+      const over50 = []
+      const stored = []
+      for (let run = 0; run < 3; run++) {
+        const p = await context.newPage()
+        await p.goto(server.url + '/test/browser/pages/blank.html')
+        await p.evaluate(() => new Promise((resolve) => {
+          const req = indexedDB.deleteDatabase('seglet')
+          req.onsuccess = req.onerror = req.onblocked = () => resolve()
+        }))
+        if (variant === 'tag') await p.goto(server.url + '/test/browser/pages/tag.html?attrs=' + encodeURIComponent('{"consent":"granted","autocapture":"false"}'))
+        const r = await p.evaluate(floodInPage, variant)
+        samples.push(...r.chunkMs)
+        over50.push(r.longTasks)
+        stored.push(r.stored)
+        results.flood[variant] = { ...r, chunkMs: undefined }
+        await p.close()
+      }
+      results.flood[variant] = {
+        ...results.flood[variant],
+        runs: 3,
+        chunk: summarize(samples),
+        longTasksOver50ms: over50.flat().filter((d) => d > 50).length / 3,
+        maxLongTaskMs: Math.max(0, ...over50.flat()),
+        stored,
+      }
+    }
   } finally {
     await context.close()
     await server.close()
@@ -307,6 +340,56 @@ export async function runBrowserBench({ summarize = defaultSummarize } = {}) {
   }
   print(results)
   return results
+}
+
+/**
+ * In the page: 100 tasks of 1,000 `track()` calls, then waits until everything is written and the page has
+ * been idle for a second. Returns each task's duration, every long task (ms) the page saw meanwhile, and
+ * how many events the database keeps.
+ */
+export async function floodInPage(variant) {
+  const longTasks = []
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => longTasks.push(e.duration))).observe({ type: 'longtask' })
+  let seglet
+  let errors = []
+  if (variant === 'tag') {
+    await new Promise((resolve) => {
+      const wait = () => (typeof window.Seglet === 'object' && !Array.isArray(window.seglet) ? resolve() : setTimeout(wait, 20))
+      wait()
+    })
+    window.Seglet.onError((e) => errors.push(e.code))
+    seglet = window.Seglet
+  } else {
+    const { createCapture, createStore } = await import('/.build/bench/internals.mjs')
+    const store = createStore({ persist: true, maxEventsPerSecond: Infinity, onError: (e) => errors.push(e.code) })
+    const capture = createCapture({ enqueue: (e) => store.enqueue(e), onError: () => {}, options: { autocapture: false } })
+    seglet = { track: capture.track, flush: () => store.flush() }
+  }
+  // Starts clean: what loading the page cost is not counted.
+  await new Promise((r) => setTimeout(r, 500))
+  longTasks.length = 0
+  const chunkMs = []
+  const started = performance.now()
+  for (let task = 0; task < 100; task++) {
+    const t = performance.now()
+    for (let i = 0; i < 1000; i++) seglet.track({ type: 'search', query: `flood-${task}-${i}` })
+    chunkMs.push(performance.now() - t)
+    await new Promise((r) => setTimeout(r, 0))
+  }
+  const tracked = performance.now() - started
+  await seglet.flush()
+  const written = performance.now() - started
+  await new Promise((r) => setTimeout(r, 1000))
+  const stored = await new Promise((resolve, reject) => {
+    const req = indexedDB.open('seglet')
+    req.onsuccess = () => {
+      const count = req.result.transaction('events').objectStore('events').count()
+      count.onsuccess = () => (req.result.close(), resolve(count.result))
+      count.onerror = () => reject(count.error)
+    }
+    req.onerror = () => reject(req.error)
+  })
+  return { chunkMs, longTasks, trackedMs: tracked, writtenMs: written, stored, errors: [...new Set(errors)] }
 }
 
 function print(r) {
@@ -325,6 +408,11 @@ function print(r) {
   const h = r.heavyShopper
   console.log(`  heavy shopper       ${kb(h.usageBytes)} IndexedDB usage (storage.estimate), ${kb(h.jsonBytes)} as JSON: ${h.stored} of ${h.written} events kept after retention (target ≤ 1 MB)`)
   console.log(`                      ${kb(h.compactUsageBytes)} for the kept records in a database without deletes; the first figure counts LevelDB files with the year's pruned records not yet compacted away: an upper bound`)
+  for (const [variant, f] of Object.entries(r.flood ?? {})) {
+    console.log(`  100,000 track() ${variant === 'tag' ? '(script tag, default limits)' : '(store without rate limit)'}`)
+    console.log(`                      per 1,000 calls median ${ms(f.chunk.median)} p99 ${ms(f.chunk.p99)}; written ${ms(f.writtenMs)} after the first call; stored ${f.stored.join(', ')} (cap 5,000); reported ${f.errors.join(', ') || 'nothing'}`)
+    console.log(`                      long tasks over 50 ms: ${f.longTasksOver50ms.toFixed(1)} per run (max ${ms(f.maxLongTaskMs)}, ${f.runs} runs; target: none)`)
+  }
   const u = r.heavyShopperUnpruned
   console.log(`  same, no retention  ${kb(u.compactUsageBytes)} IndexedDB usage (no deletes), ${kb(u.jsonBytes)} as JSON: ${u.stored} events`)
 }

@@ -32,7 +32,7 @@ const results = { machine: machine(), node: {} }
 
 // track(): validation, stamping and queueing into a real store (nothing is written on the caller's stack).
 {
-  const store = createStore({ dbName: 'bench-track', persist: true, maxEvents: Infinity })
+  const store = createStore({ dbName: 'bench-track', persist: true, maxEvents: Infinity, maxEventsPerSecond: Infinity })
   const capture = createCapture({ enqueue: (e) => store.enqueue(e), onError: () => {}, options: { autocapture: false } })
   const samples = []
   const event = { type: 'add_to_cart', productId: 'sku-42', quantity: 1, price: 19.9, currency: 'EUR' }
@@ -49,7 +49,7 @@ const results = { machine: machine(), node: {} }
 
 // Flush throughput: 10,000 events queued, one flush, every one read back (fake-indexeddb in Node).
 {
-  const store = createStore({ dbName: 'bench-flush', persist: true, maxEvents: Infinity })
+  const store = createStore({ dbName: 'bench-flush', persist: true, maxEvents: Infinity, maxEventsPerSecond: Infinity })
   const capture = createCapture({ enqueue: (e) => store.enqueue(e), onError: () => {}, options: { autocapture: false } })
   for (let i = 0; i < 10_000; i++) capture.track({ type: 'page_view', url: `/products/p${i % 50}`, pageType: 'product' })
   const t = performance.now()

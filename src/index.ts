@@ -47,10 +47,19 @@ export type {
 export { DEFAULT_PAGE_TYPE_PATTERNS, GA4_EVENT_NAMES, SHOPIFY_EVENT_NAMES } from './capture'
 export type { CaptureOptions, PageStatsSource, PageTypePattern } from './capture'
 
-export { DB_VERSION, DEFAULT_DB_NAME, DEFAULT_FLUSH_DELAY_MS } from './store'
+export {
+  CACHE_META_PREFIX,
+  DB_VERSION,
+  DEFAULT_DB_NAME,
+  DEFAULT_FLUSH_DELAY_MS,
+  DEFAULT_MAX_EVENTS_PER_SECOND,
+  DELETE_TIMEOUT_MS,
+  EVENT_BURST_SECONDS,
+  MAX_EVENTS_PER_WRITE,
+} from './store'
 export type { SegletExport, StorageMode, StoreOptions } from './store'
 
-export { CONSENT_VALUES, DEFAULT_MAX_EVENTS, DEFAULT_PURCHASE_RETENTION_DAYS, DEFAULT_RETENTION_DAYS } from './privacy'
+export { CONSENT_VALUES, DEFAULT_MAX_EVENTS, DEFAULT_PURCHASE_RETENTION_DAYS, DEFAULT_RETENTION_DAYS, MAX_CLOCK_SKEW_MS } from './privacy'
 export type { Consent } from './privacy'
 
 export {
@@ -62,7 +71,7 @@ export {
 } from './features'
 export type { FeatureOptions, Features, LifetimeAggregate, SessionAggregate, SpecialDayRule } from './features'
 
-export { PACK_FORMAT_VERSION } from './model'
+export { MAX_PACK_BYTES, PACK_FORMAT_VERSION } from './model'
 export type { ModelPack, SegmentTreeNode } from './model'
 
 export {

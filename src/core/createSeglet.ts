@@ -41,7 +41,7 @@ export interface SegletOptions {
    */
   onError?: (error: SegletError) => void
   /** Storage: retention, size cap, database name. */
-  storage?: Omit<StoreOptions, 'persist' | 'onError'>
+  storage?: Omit<StoreOptions, 'persist' | 'deleteStored' | 'onError'>
   /** Autocapture and bridges. */
   capture?: CaptureOptions
   /** Feature computation: session gap, special-day calendar. */
@@ -149,7 +149,8 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
     consent: options.consent ?? 'pending',
     respectGlobalPrivacyControl: options.respectGlobalPrivacyControl ?? true,
   })
-  const store = createStore({ ...options.storage, persist: isPersistAllowed(consent), onError: report })
+  // A start with consent denied (or GPC) withdraws consent: the store deletes what earlier visits stored.
+  const store = createStore({ ...options.storage, persist: isPersistAllowed(consent), deleteStored: consent === 'denied', onError: report })
   const personalizer = createPersonalizer(options.personalize ?? {}, report)
   const capture = createCapture({ enqueue: (event: StoredEvent) => store.enqueue(event), onError: report, options: options.capture ?? {} })
   const modelEnabled = options.model?.enabled ?? true

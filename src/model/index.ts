@@ -6,7 +6,7 @@
 export { checkPackSpec } from './checkPackSpec'
 export type { ExpectedFeatureSpec } from './checkPackSpec'
 export type { LoadedPack, LoadPackOptions } from './loadPack'
-export { packCacheKey } from './loadPackFromUrl'
+export { MAX_PACK_BYTES, packCacheKey } from './loadPackFromUrl'
 export type { LoadPackFromUrlOptions, PackCache } from './loadPackFromUrl'
 export { PACK_FORMAT_VERSION } from './pack'
 export type * from './pack'

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { makePack } from './__fixtures__/makePack'
-import { loadPackFromUrl, packCacheKey } from './loadPackFromUrl'
+import { CACHE_META_PREFIX } from '../store/constants'
+import { loadPackFromUrl, MAX_PACK_BYTES, packCacheKey } from './loadPackFromUrl'
 import type { PackCache } from './loadPackFromUrl'
 
 const PAGE = 'https://shop.example/products/boots'
@@ -121,5 +122,59 @@ describe('loadPackFromUrl', () => {
   it('still loads when the cache fails', async () => {
     const cache: PackCache = { getMeta: () => Promise.reject(new Error('broken')), setMeta: () => Promise.reject(new Error('full')) }
     await expect(loadPackFromUrl(URL_, { integrity, cache })).resolves.toEqual(pack)
+  })
+
+  describe('size cap', () => {
+    /** A response streamed in 64 KB chunks, `total` bytes in all, that records how much of it was read. */
+    const streamed = (total: number, headers: Record<string, string> = {}) => {
+      const read = { bytes: 0, cancelled: false }
+      const chunk = new Uint8Array(65_536).fill(32)
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (read.bytes >= total) return controller.close()
+          read.bytes += chunk.length
+          controller.enqueue(chunk)
+        },
+        cancel() {
+          read.cancelled = true
+        },
+      })
+      fetchMock.mockImplementation(async () => new Response(stream, { headers }))
+      return read
+    }
+
+    it('has a documented default of 1 MB', () => {
+      expect(MAX_PACK_BYTES).toBe(1024 * 1024)
+    })
+
+    it('refuses a pack whose Content-Length is over the cap without reading its body', async () => {
+      const read = streamed(50 * 1024 * 1024, { 'content-length': String(50 * 1024 * 1024) })
+      const cache = memoryCache()
+      await expect(loadPackFromUrl(URL_, { integrity, cache })).rejects.toMatchObject({
+        name: 'ModelPackError',
+        code: 'pack_too_large',
+        message: expect.stringContaining(String(MAX_PACK_BYTES)),
+      })
+      expect(read.bytes).toBeLessThanOrEqual(2 * 65_536) // at most what the stream buffered ahead
+      expect(cache.entries.size).toBe(0)
+    })
+
+    it('stops reading a body without Content-Length as soon as it passes the cap', async () => {
+      const read = streamed(50 * 1024 * 1024)
+      await expect(loadPackFromUrl(URL_, { integrity })).rejects.toMatchObject({ code: 'pack_too_large' })
+      expect(read.bytes).toBeLessThan(MAX_PACK_BYTES + 3 * 65_536)
+      expect(read.cancelled).toBe(true)
+    })
+
+    it('takes a lower or higher cap per call, and loads a pack within it', async () => {
+      await expect(loadPackFromUrl(URL_, { integrity, maxBytes: body.length - 1 })).rejects.toMatchObject({ code: 'pack_too_large' })
+      serve(body)
+      await expect(loadPackFromUrl(URL_, { integrity, maxBytes: body.length })).resolves.toEqual(pack)
+      await expect(loadPackFromUrl(URL_, { integrity, maxBytes: 0 })).rejects.toMatchObject({ code: 'invalid_option', field: 'maxBytes' })
+    })
+  })
+
+  it('keeps the pack under a cache key, which the store leaves out of the shopper\'s export', () => {
+    expect(packCacheKey(URL_).startsWith(CACHE_META_PREFIX)).toBe(true)
   })
 })

@@ -1,4 +1,5 @@
 import { ModelPackError, OptionsError } from '../errors'
+import { CACHE_META_PREFIX } from '../store/constants'
 import { checkPackSpec } from './checkPackSpec'
 import type { ExpectedFeatureSpec } from './checkPackSpec'
 import { PACK_FORMAT_VERSION } from './pack'
@@ -28,7 +29,19 @@ export interface LoadPackFromUrlOptions {
    * @default undefined (no cache: every call fetches)
    */
   cache?: PackCache
+  /**
+   * Largest pack file accepted, in bytes. A larger one is refused (`pack_too_large`) from its
+   * `Content-Length`, or as soon as the body passes the cap, before it is parsed or cached.
+   * @default MAX_PACK_BYTES (1 MB)
+   */
+  maxBytes?: number
 }
+
+/**
+ * Largest model pack file Seglet loads by default, in bytes (1 MB). The shipped packs are under 20 KB; a
+ * pack many times their size would cost the page a long task to hash and parse, and storage to cache.
+ */
+export const MAX_PACK_BYTES = 1024 * 1024
 
 /** What {@link loadPackFromUrl} keeps in the cache, under {@link packCacheKey}. */
 interface CachedPack {
@@ -43,15 +56,17 @@ const ALGORITHMS: Record<string, string> = { sha256: 'SHA-256', sha384: 'SHA-384
  * sees old entries; one entry per URL, so a shop that publishes a new pack replaces the old one.
  */
 export function packCacheKey(url: string): string {
-  return `model-pack@${PACK_FORMAT_VERSION}:${url}`
+  // A cache, not data about the shopper: the prefix keeps it out of `exportData()`.
+  return `${CACHE_META_PREFIX}model-pack@${PACK_FORMAT_VERSION}:${url}`
 }
 
 /**
  * Loads a shop's own model pack: the only network request Seglet ever makes. The URL must be on the
  * page's origin; the response bytes must match `integrity` before anything else reads them; the pack
  * must be valid and match the SDK's features. The verified pack is cached, so the next page load
- * makes no request. Rejects with a `ModelPackError`: `pack_origin`, `pack_load_failed`,
- * `pack_integrity`, `pack_invalid` or `pack_spec_mismatch`.
+ * makes no request. A file over `maxBytes` is refused before its body is read in full. Rejects with a
+ * `ModelPackError`: `pack_origin`, `pack_load_failed`, `pack_too_large`, `pack_integrity`, `pack_invalid` or
+ * `pack_spec_mismatch`.
  *
  * @example
  * const pack = await loadPackFromUrl('/seglet/session-pack.json', {
@@ -61,7 +76,8 @@ export function packCacheKey(url: string): string {
  * })
  */
 export async function loadPackFromUrl(url: string, options: LoadPackFromUrlOptions): Promise<ModelPack> {
-  const { integrity, expected, cache } = options ?? ({} as LoadPackFromUrlOptions)
+  const { integrity, expected, cache, maxBytes = MAX_PACK_BYTES } = options ?? ({} as LoadPackFromUrlOptions)
+  if (!(maxBytes > 0)) throw new OptionsError(`maxBytes must be a positive number of bytes, got ${String(maxBytes)}`, 'maxBytes')
   const [, prefix, expectedDigest] = /^(sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})$/.exec(String(integrity).trim()) ?? []
   if (!prefix) {
     throw new OptionsError(`A pack URL needs an integrity hash like "sha256-<base64>", got ${JSON.stringify(integrity)}`, 'integrity')
@@ -79,8 +95,9 @@ export async function loadPackFromUrl(url: string, options: LoadPackFromUrlOptio
     // No redirects: a redirect could take the request to another origin.
     const response = await fetch(href, { credentials: 'same-origin', redirect: 'error' })
     if (!response.ok) throw new Error(`HTTP ${response.status}`)
-    bytes = await response.arrayBuffer()
+    bytes = await readBody(response, maxBytes, href)
   } catch (error) {
+    if (error instanceof ModelPackError) throw error
     throw new ModelPackError('pack_load_failed', `The model pack ${href} could not be loaded: ${errorText(error)}.`, error)
   }
   const actualDigest = await digest(prefix, bytes)
@@ -102,6 +119,36 @@ export async function loadPackFromUrl(url: string, options: LoadPackFromUrlOptio
     await cache.setMeta(key, { integrity, text } satisfies CachedPack).catch(() => undefined)
   }
   return pack
+}
+
+/** The body of `response`, refused as soon as it is known to be over `maxBytes`: from `Content-Length`, or while streaming. */
+async function readBody(response: Response, maxBytes: number, href: string): Promise<ArrayBuffer> {
+  const tooLarge = () => {
+    void response.body?.cancel().catch(() => {})
+    return new ModelPackError('pack_too_large', `The model pack ${href} is larger than ${maxBytes} bytes (maxBytes); it was not used.`)
+  }
+  if (Number(response.headers.get('content-length')) > maxBytes) throw tooLarge()
+  if (!response.body) return response.arrayBuffer()
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > maxBytes) {
+      void reader.cancel().catch(() => {})
+      throw tooLarge()
+    }
+    chunks[chunks.length] = value
+  }
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return bytes.buffer
 }
 
 function sameOriginUrl(url: string): string {

@@ -1,11 +1,12 @@
 import { isLongLivedType } from './isLongLivedType'
-import { DAY_MS, type RetentionPolicy } from './retention'
+import { DAY_MS, MAX_CLOCK_SKEW_MS, type RetentionPolicy } from './retention'
 
 /**
  * The events `policy` keeps at time `now`, in their input order: raw events younger than
  * `retentionDays` (at most `maxEvents` of them, newest kept), purchases and refunds younger than
- * `purchaseRetentionDays`. The store prunes IndexedDB by the same rules; this is also applied to what
- * it returns, so nothing expired is ever read even before a prune has run.
+ * `purchaseRetentionDays`, and none stamped more than `MAX_CLOCK_SKEW_MS` after `now`. The store prunes
+ * IndexedDB by the same rules; this is also applied to what it returns, so nothing expired is ever read
+ * even before a prune has run.
  *
  * @example
  * applyRetention(events, { retentionDays: 30, purchaseRetentionDays: 730, maxEvents: 5000 }, Date.now())
@@ -17,7 +18,8 @@ export function applyRetention<T extends { type: string; ts: number }>(
 ): T[] {
   const rawCutoff = now - policy.retentionDays * DAY_MS
   const longCutoff = now - policy.purchaseRetentionDays * DAY_MS
-  const keep = events.map((e) => (isLongLivedType(e.type) ? e.ts >= longCutoff : e.ts >= rawCutoff))
+  const future = now + MAX_CLOCK_SKEW_MS
+  const keep = events.map((e) => e.ts <= future && e.ts >= (isLongLivedType(e.type) ? longCutoff : rawCutoff))
 
   // The size cap drops the oldest raw events, whatever order the input is in.
   const raw = events

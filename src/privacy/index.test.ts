@@ -7,6 +7,7 @@ import {
   DEFAULT_PURCHASE_RETENTION_DAYS,
   DEFAULT_RETENTION_DAYS,
   isPersistAllowed,
+  MAX_CLOCK_SKEW_MS,
   parseConsent,
   resolveConsent,
   type Consent,
@@ -107,6 +108,9 @@ describe('applyRetention', () => {
     ['refund of 700 days', at(700, 'refund'), true],
     ['purchase of 731 days', at(731, 'purchase'), false],
     ['refund of 731 days', at(731, 'refund'), false],
+    ['raw event MAX_CLOCK_SKEW_MS ahead', { ...at(0), ts: now + MAX_CLOCK_SKEW_MS }, true],
+    ['raw event one ms further ahead', { ...at(0), ts: now + MAX_CLOCK_SKEW_MS + 1 }, false],
+    ['purchase stamped a year ahead', at(-365, 'purchase'), false],
   ])('%s kept: %s', (_, event, kept) => {
     expect(applyRetention([event], policy, now)).toEqual(kept ? [event] : [])
   })
@@ -116,6 +120,11 @@ describe('applyRetention', () => {
     expect(applyRetention(events, policy, now).map((e) => e.id)).toEqual([
       'page_view-1', 'page_view-3', 'purchase-40', 'page_view-2',
     ])
+  })
+
+  it('does not let events stamped in the future push real ones out of the cap', () => {
+    const events = [at(-1000), at(-2000), at(-3000), at(3), at(2), at(1)]
+    expect(applyRetention(events, policy, now).map((e) => e.id)).toEqual(['page_view-3', 'page_view-2', 'page_view-1'])
   })
 
   it('counts only unexpired raw events against the cap', () => {

@@ -9,6 +9,7 @@ export {
   DEFAULT_PURCHASE_RETENTION_DAYS,
   DEFAULT_MAX_EVENTS,
   DAY_MS,
+  MAX_CLOCK_SKEW_MS,
 } from './retention'
 export { isLongLivedType } from './isLongLivedType'
 export { applyRetention } from './applyRetention'

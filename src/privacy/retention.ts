@@ -22,3 +22,10 @@ export interface RetentionPolicy {
   /** Most raw events kept. */
   maxEvents: number
 }
+
+/**
+ * How far ahead of the device's clock an event's `ts` may be. An event stamped later (a clock that was set
+ * years ahead, then corrected) is not accepted by the store, is never read, and is pruned from IndexedDB,
+ * so it cannot count in later sessions or push real events out of `maxEvents`.
+ */
+export const MAX_CLOCK_SKEW_MS = DAY_MS

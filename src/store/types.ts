@@ -47,6 +47,18 @@ export interface StoreOptions {
    */
   persist?: boolean
   /**
+   * Consent was denied at start (or Global Privacy Control is on): a withdrawal. What earlier visits stored is
+   * deleted at once, and the deletion is reported once through `onError` (code `data_deleted`).
+   * @default false
+   */
+  deleteStored?: boolean
+  /**
+   * New events accepted per second, after a burst of `EVENT_BURST_SECONDS` times as many at once (1,000).
+   * Beyond that, events are dropped and reported once (code `events_dropped`). `Infinity` for no limit.
+   * @default DEFAULT_MAX_EVENTS_PER_SECOND (20)
+   */
+  maxEventsPerSecond?: number
+  /**
    * Receives storage failures (once per store: after the first, Seglet carries on in memory) and
    * unreadable records (once each). Never called with anything thrown into the page.
    * @default undefined (failures are swallowed)
@@ -70,7 +82,7 @@ export interface SegletExport {
   storage: StorageMode
   /** Every event kept, oldest first. */
   events: StoredEvent[]
-  /** Every meta entry kept (cached model packs, the last segment). */
+  /** Every meta entry kept about the shopper (the last segment); caches such as model packs are left out. */
   meta: Record<string, unknown>
 }
 
@@ -118,14 +130,18 @@ export interface EventStore {
    * Turns persistence on or off. On: this page's in-memory events and meta are written. Off (consent
    * withdrawn): writing stops and the database is deleted; this page's unsaved events stay in memory.
    * After a storage failure the page stays in memory: turning persistence on does not retry IndexedDB.
+   * Turning it off deletes in every state (memory, opening, open, failed, closed): it rejects with a
+   * `StorageError` (`storage_blocked`) when another tab blocks the deletion for `DELETE_TIMEOUT_MS`; the
+   * browser completes it when that tab lets go.
    */
   setPersist(persist: boolean): Promise<void>
   /**
    * Deletes everything: queued and in-memory events, meta, and the database itself. Persistence stays
-   * as it was, so call `setPersist(false)` first when the shopper also withdraws consent.
+   * as it was, so call `setPersist(false)` first when the shopper also withdraws consent. Rejects like
+   * `setPersist(false)` when another tab blocks the deletion.
    */
   forget(): Promise<void>
-  /** Everything kept, as JSON-serialisable data (for a shopper's data-access request). */
+  /** Everything kept about the shopper, as JSON-serialisable data (for a shopper's data-access request). */
   exportData(): Promise<SegletExport>
   /**
    * Calls `callback` with each batch after it is written (or, in memory mode, kept). Returns an unsubscribe

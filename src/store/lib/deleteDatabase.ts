@@ -1,15 +1,34 @@
-import { deleteDB } from 'idb'
+import { StorageError } from '../../errors/index'
 import { toStorageError } from './toStorageError'
 
 /**
- * Deletes the database `name`. The caller closes its own connection first; other Seglet tabs close
- * theirs on `versionchange`, so the deletion is only delayed (`onBlocked`) while a foreign connection
- * stays open, and completes when it closes. Rejects with a `StorageError`.
+ * Deletes the database `name`; resolves with whether there was one. The caller closes its own connection
+ * first; other Seglet tabs close theirs on `versionchange`. A connection that stays open (an older page, any
+ * other script) blocks the deletion: after `timeoutMs` of that, this rejects with a `StorageError`
+ * (`storage_blocked`), while the browser keeps the deletion queued and completes it as soon as that
+ * connection closes. An open of the same name issued later waits behind it, so nothing re-creates the
+ * database meanwhile.
  */
-export async function deleteDatabase(name: string, onBlocked: () => void): Promise<void> {
-  try {
-    await deleteDB(name, { blocked: () => onBlocked() })
-  } catch (error) {
-    throw toStorageError(error, 'storage_failed', 'IndexedDB could not be deleted')
-  }
+export function deleteDatabase(name: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const fail = (error: unknown) => {
+      clearTimeout(timer)
+      reject(toStorageError(error, 'storage_failed', 'IndexedDB could not be deleted'))
+    }
+    try {
+      const request = indexedDB.deleteDatabase(name)
+      // `oldVersion` is 0 when there was no such database.
+      request.onsuccess = (event) => {
+        clearTimeout(timer)
+        resolve((event as IDBVersionChangeEvent).oldVersion > 0)
+      }
+      request.onerror = () => fail(request.error)
+      request.onblocked = () => {
+        timer ??= setTimeout(fail, timeoutMs, new StorageError('storage_blocked', 'Another tab blocks the deletion; it completes when that tab closes'))
+      }
+    } catch (error) {
+      fail(error)
+    }
+  })
 }

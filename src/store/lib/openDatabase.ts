@@ -1,7 +1,5 @@
-import { openDB, type IDBPDatabase } from 'idb'
 import { StorageError } from '../../errors/index'
 import { DB_VERSION } from '../constants'
-import type { SegletDBSchema } from './schema'
 import { toStorageError } from './toStorageError'
 import { upgradeDatabase } from './upgradeDatabase'
 
@@ -18,46 +16,32 @@ export interface OpenDatabaseCallbacks {
  * is blocked by another tab holding an older version, or takes longer than `timeoutMs`; a connection
  * that arrives after giving up is closed at once, so it never blocks anyone.
  */
-export function openDatabase(
-  name: string,
-  timeoutMs: number,
-  callbacks: OpenDatabaseCallbacks,
-): Promise<IDBPDatabase<SegletDBSchema>> {
+export function openDatabase(name: string, timeoutMs: number, callbacks: OpenDatabaseCallbacks): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     let settled = false
-    const giveUp = (error: StorageError) => {
+    const giveUp = (error: unknown) => {
       if (settled) return
       settled = true
       clearTimeout(timer)
-      reject(error)
+      reject(toStorageError(error, 'storage_unavailable', 'IndexedDB could not be opened'))
     }
-    const timer = setTimeout(() => {
-      giveUp(new StorageError('storage_unavailable', `IndexedDB did not open within ${timeoutMs} ms`))
-    }, timeoutMs)
+    const timer = setTimeout(giveUp, timeoutMs, new StorageError('storage_unavailable', `IndexedDB did not open within ${timeoutMs} ms`))
     try {
-      openDB<SegletDBSchema>(name, DB_VERSION, {
-        upgrade: (db, oldVersion, newVersion, tx) => {
-          upgradeDatabase(db as unknown as IDBPDatabase, oldVersion, newVersion, tx as never)
-        },
-        blocked: () => {
-          giveUp(new StorageError('storage_unavailable', 'IndexedDB upgrade is blocked by another tab holding an older version'))
-        },
-        blocking: () => callbacks.onVersionChange(),
-        terminated: () => callbacks.onTerminated(),
-      }).then(
-        (db) => {
-          if (settled) {
-            db.close()
-            return
-          }
-          settled = true
-          clearTimeout(timer)
-          resolve(db)
-        },
-        (error: unknown) => giveUp(toStorageError(error, 'storage_unavailable', 'IndexedDB could not be opened')),
-      )
+      const request = indexedDB.open(name, DB_VERSION)
+      request.onupgradeneeded = (event) => upgradeDatabase(request.result, event.oldVersion, request.transaction as IDBTransaction)
+      request.onblocked = () => giveUp(new StorageError('storage_unavailable', 'IndexedDB upgrade is blocked by another tab holding an older version'))
+      request.onerror = () => giveUp(request.error)
+      request.onsuccess = () => {
+        const db = request.result
+        if (settled) return db.close()
+        settled = true
+        clearTimeout(timer)
+        db.onversionchange = callbacks.onVersionChange
+        db.onclose = callbacks.onTerminated
+        resolve(db)
+      }
     } catch (error) {
-      giveUp(toStorageError(error, 'storage_unavailable', 'IndexedDB could not be opened'))
+      giveUp(error)
     }
   })
 }

@@ -1,7 +1,8 @@
 import type { ErrorReporter } from '../../errors/index'
 import { OptionsError } from '../../errors/index'
+import { parseBoolean } from '../../privacy/lib/parseBoolean'
 import { DEFAULT_MAX_EVENTS, DEFAULT_PURCHASE_RETENTION_DAYS, DEFAULT_RETENTION_DAYS } from '../../privacy/retention'
-import { DEFAULT_DB_NAME, DEFAULT_FLUSH_DELAY_MS } from '../constants'
+import { DEFAULT_DB_NAME, DEFAULT_FLUSH_DELAY_MS, DEFAULT_MAX_EVENTS_PER_SECOND } from '../constants'
 import type { StoreOptions } from '../types'
 
 /** `StoreOptions` with every default filled in. */
@@ -18,9 +19,8 @@ const positive = (value: unknown, fallback: number, field: string, allowInfinity
 /** Checks `options` and fills in defaults; throws an `OptionsError` naming the bad field. */
 export function parseStoreOptions(options: StoreOptions): ResolvedStoreOptions {
   if (typeof options !== 'object' || options === null) throw new OptionsError('store options must be an object', 'options')
-  const { dbName = DEFAULT_DB_NAME, persist = false, onError } = options
+  const { dbName = DEFAULT_DB_NAME, onError } = options
   if (typeof dbName !== 'string' || dbName === '') throw new OptionsError('dbName must be a non-empty string', 'dbName')
-  if (typeof persist !== 'boolean') throw new OptionsError(`persist must be true or false; got ${typeof persist}`, 'persist')
   if (onError !== undefined && typeof onError !== 'function') throw new OptionsError('onError must be a function', 'onError')
   const maxEvents = options.maxEvents === 0 ? 0 : positive(options.maxEvents, DEFAULT_MAX_EVENTS, 'maxEvents', true)
   if (Number.isFinite(maxEvents) && !Number.isInteger(maxEvents)) {
@@ -29,8 +29,10 @@ export function parseStoreOptions(options: StoreOptions): ResolvedStoreOptions {
   const flushDelayMs = options.flushDelayMs === 0 ? 0 : positive(options.flushDelayMs, DEFAULT_FLUSH_DELAY_MS, 'flushDelayMs', false)
   return {
     dbName,
-    persist,
+    persist: parseBoolean(options.persist, false, 'persist'),
+    deleteStored: parseBoolean(options.deleteStored, false, 'deleteStored'),
     onError,
+    maxEventsPerSecond: positive(options.maxEventsPerSecond, DEFAULT_MAX_EVENTS_PER_SECOND, 'maxEventsPerSecond', true),
     retentionDays: positive(options.retentionDays, DEFAULT_RETENTION_DAYS, 'retentionDays', true),
     purchaseRetentionDays: positive(options.purchaseRetentionDays, DEFAULT_PURCHASE_RETENTION_DAYS, 'purchaseRetentionDays', true),
     maxEvents,

@@ -1,48 +1,46 @@
-import type { IDBPTransaction } from 'idb'
 import { isLongLivedType } from '../../privacy/isLongLivedType'
-import { DAY_MS, type RetentionPolicy } from '../../privacy/retention'
-import type { SegletDBSchema } from './schema'
+import { DAY_MS, MAX_CLOCK_SKEW_MS, type RetentionPolicy } from '../../privacy/retention'
+import type { StoredEvent } from '../../events/types'
+import { EVENTS_STORE } from '../constants'
+import { requestResult } from './requestResult'
+import { walkCursor } from './walkCursor'
 
 /**
  * Deletes, inside `tx`, what `policy` no longer keeps at `now` (the IndexedDB twin of `applyRetention`):
- * raw events older than `retentionDays`, purchases and refunds older than `purchaseRetentionDays`, then
- * the oldest raw events beyond `maxEvents`. Walks the `ts` index from the oldest record, so a store
- * within its limits costs three counts and a short cursor.
+ * events stamped more than `MAX_CLOCK_SKEW_MS` ahead of `now` (written under a clock set ahead, they would
+ * never expire and would crowd out real ones), raw events older than `retentionDays`, purchases and refunds
+ * older than `purchaseRetentionDays`, then the oldest raw events beyond `maxEvents`. Walks the `ts` index
+ * from both ends, so a store within its limits costs three counts and two short cursors.
  */
-export async function pruneEvents(
-  tx: IDBPTransaction<SegletDBSchema, ['events'], 'readwrite'>,
-  policy: RetentionPolicy,
-  now: number,
-): Promise<void> {
-  const store = tx.objectStore('events')
+export async function pruneEvents(tx: IDBTransaction, policy: RetentionPolicy, now: number): Promise<void> {
+  const store = tx.objectStore(EVENTS_STORE)
   const byTs = store.index('ts')
+  const type = (cursor: IDBCursorWithValue) => (cursor.value as StoredEvent).type
+
+  await walkCursor(byTs.openCursor(IDBKeyRange.lowerBound(now + MAX_CLOCK_SKEW_MS, true)), (cursor) => void cursor.delete())
 
   const rawCutoff = now - policy.retentionDays * DAY_MS
   const longCutoff = now - policy.purchaseRetentionDays * DAY_MS
   if (Number.isFinite(rawCutoff)) {
-    let cursor = await byTs.openCursor(IDBKeyRange.upperBound(rawCutoff, true))
-    while (cursor) {
-      const { type, ts } = cursor.value
-      if (!isLongLivedType(type) || ts < longCutoff) void cursor.delete()
-      cursor = await cursor.continue()
-    }
+    await walkCursor(byTs.openCursor(IDBKeyRange.upperBound(rawCutoff, true)), (cursor) => {
+      if (!isLongLivedType(type(cursor)) || (cursor.value as StoredEvent).ts < longCutoff) cursor.delete()
+    })
   }
 
   if (!Number.isFinite(policy.maxEvents)) return
   const byType = store.index('type')
   const [total, purchases, refunds] = await Promise.all([
-    store.count(),
-    byType.count('purchase'),
-    byType.count('refund'),
+    requestResult(store.count()),
+    requestResult(byType.count('purchase')),
+    requestResult(byType.count('refund')),
   ])
   let excess = total - purchases - refunds - policy.maxEvents
   if (excess <= 0) return
-  let cursor = await byTs.openCursor()
-  while (cursor && excess > 0) {
-    if (!isLongLivedType(cursor.value.type)) {
-      void cursor.delete()
+  await walkCursor(byTs.openCursor(), (cursor) => {
+    if (!isLongLivedType(type(cursor))) {
+      cursor.delete()
       excess--
     }
-    cursor = await cursor.continue()
-  }
+    return excess > 0
+  })
 }

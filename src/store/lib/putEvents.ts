@@ -1,8 +1,8 @@
-import { unwrap, type IDBPDatabase } from 'idb'
 import type { StoredEvent } from '../../events/types'
 import type { RetentionPolicy } from '../../privacy/retention'
+import { EVENTS_STORE } from '../constants'
 import { pruneEvents } from './pruneEvents'
-import type { SegletDBSchema } from './schema'
+import { transactionDone } from './transactionDone'
 
 /**
  * Writes `events` in one readwrite transaction, started synchronously and committed at once, so a
@@ -10,15 +10,11 @@ import type { SegletDBSchema } from './schema'
  * applies retention after the writes committed. Resolves when the writes commit (and the pruning is
  * done); rejects with what the write transaction aborted with, writing nothing.
  */
-export function putEvents(
-  db: IDBPDatabase<SegletDBSchema>,
-  events: readonly StoredEvent[],
-  prune?: { policy: RetentionPolicy; now: number },
-): Promise<void> {
-  const tx = db.transaction('events', 'readwrite')
-  // Raw requests: a promise per put would cost more than the write itself on a 10,000-event flush.
+export function putEvents(db: IDBDatabase, events: readonly StoredEvent[], prune?: { policy: RetentionPolicy; now: number }): Promise<void> {
+  const tx = db.transaction(EVENTS_STORE, 'readwrite')
+  const done = transactionDone(tx)
   // `put`, not `add`: an id another tab already wrote is the same event, so overwriting cannot duplicate.
-  const store = unwrap(tx.store)
+  const store = tx.objectStore(EVENTS_STORE)
   try {
     for (const event of events) store.put(event)
   } catch (error) {
@@ -28,18 +24,18 @@ export function putEvents(
     } catch {
       // Already finished or aborted.
     }
-    tx.done.catch(() => {})
+    done.catch(() => {})
     return Promise.reject(error)
   }
-  commitNow(unwrap(tx))
-  if (!prune) return tx.done
+  commitNow(tx)
+  if (!prune) return done
   // Retention runs in a transaction of its own: its cursor walk takes a few round trips, and a page that
   // goes away meanwhile aborts whatever has not committed, so it must never hold the events back.
   // A failed prune is not worth reporting: the next flush prunes again.
-  return tx.done.then(() => {
+  return done.then(() => {
     try {
-      const pruneTx = db.transaction('events', 'readwrite')
-      return Promise.all([pruneEvents(pruneTx, prune.policy, prune.now), pruneTx.done]).then(
+      const pruneTx = db.transaction(EVENTS_STORE, 'readwrite')
+      return Promise.all([pruneEvents(pruneTx, prune.policy, prune.now), transactionDone(pruneTx)]).then(
         () => {},
         () => {},
       )
@@ -59,6 +55,6 @@ function commitNow(tx: IDBTransaction): void {
   try {
     tx.commit?.()
   } catch {
-    // Already committing or aborted: tx.done reports how it ended.
+    // Already committing or aborted: the transaction's end reports how it ended.
   }
 }

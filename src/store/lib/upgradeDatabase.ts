@@ -1,8 +1,6 @@
-import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb'
 import { DB_VERSION, EVENTS_STORE, META_STORE } from '../constants'
 
-// Untyped on purpose: each step sees the schema of its own version, not the current one.
-type UpgradeStep = (db: IDBPDatabase, tx: IDBPTransaction<unknown, StoreNames<unknown>[], 'versionchange'>) => void
+type UpgradeStep = (db: IDBDatabase, tx: IDBTransaction) => void
 
 /** `UPGRADE_STEPS[n]` takes a database from version n to n + 1. Append only. */
 const UPGRADE_STEPS: UpgradeStep[] = [
@@ -18,14 +16,9 @@ const UPGRADE_STEPS: UpgradeStep[] = [
 ]
 
 /**
- * The `upgrade` callback of `openDB`: runs every step from `oldVersion` up to `DB_VERSION`, inside the
- * version-change transaction, so existing records are kept and a failed step leaves the old database intact.
+ * The `upgradeneeded` step of opening: runs every step from `oldVersion` up to `DB_VERSION`, inside the
+ * version-change transaction `tx`, so existing records are kept and a failed step leaves the old database intact.
  */
-export function upgradeDatabase(
-  db: IDBPDatabase,
-  oldVersion: number,
-  _newVersion: number | null,
-  tx: IDBPTransaction<unknown, StoreNames<unknown>[], 'versionchange'>,
-): void {
+export function upgradeDatabase(db: IDBDatabase, oldVersion: number, tx: IDBTransaction): void {
   for (let version = oldVersion; version < DB_VERSION; version++) UPGRADE_STEPS[version](db, tx)
 }

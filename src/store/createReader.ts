@@ -1,0 +1,87 @@
+import type { SegletError } from '../errors/index'
+import { StorageError } from '../errors/index'
+import type { StoredEvent } from '../events/types'
+import { EVENTS_STORE, META_STORE } from './constants'
+import type { Connection } from './createConnection'
+import { isStoredEvent } from './lib/isStoredEvent'
+import { requestResult } from './lib/requestResult'
+import { toStorageError } from './lib/toStorageError'
+import { transactionDone } from './lib/transactionDone'
+
+/** Reads of what IndexedDB holds. Created by {@link createReader}. */
+export interface Reader {
+  /** Stored events from `since` on, every purchase and refund, and the latest event before `since`. */
+  readForFeatures(since: number): Promise<StoredEvent[]>
+  /** Every stored event and meta entry. */
+  readAll(): Promise<{ events: StoredEvent[]; meta: [string, unknown][] }>
+  readMeta(key: string): Promise<unknown>
+}
+
+/**
+ * Reads through `connection` (nothing while its state keeps the page in memory). A read that fails is
+ * reported once and reads as empty; each unreadable record is skipped and reported once.
+ */
+export function createReader(connection: Connection, report: (error: SegletError) => void): Reader {
+  const reportedCorrupt = new Set<string>()
+
+  /** The records that are events. Index assignment, not `push`: a page may have replaced `Array.prototype.push`. */
+  const readable = (records: unknown[]): StoredEvent[] => {
+    const events: StoredEvent[] = []
+    for (const record of records) {
+      if (isStoredEvent(record)) {
+        events[events.length] = record
+        continue
+      }
+      const key = String((record as { id?: unknown } | null)?.id)
+      if (reportedCorrupt.has(key)) continue
+      reportedCorrupt.add(key)
+      report(new StorageError('storage_corrupt_record', `Skipped an unreadable event record (id ${key}): no id, ts or known type`))
+    }
+    return events
+  }
+
+  const read = async <T>(empty: T, body: (db: IDBDatabase) => Promise<T>): Promise<T> => {
+    // A database that failed a write (quota) is still worth reading: it holds the shopper's history.
+    const db = await connection.read()
+    if (!db) return empty
+    try {
+      return await body(db)
+    } catch (error) {
+      connection.report(toStorageError(error, 'storage_failed', 'Reading from IndexedDB failed'))
+      return empty
+    }
+  }
+
+  return {
+    readForFeatures: (since) =>
+      read([], async (db) => {
+        const tx = db.transaction(EVENTS_STORE, 'readonly')
+        const store = tx.objectStore(EVENTS_STORE)
+        const byTs = store.index('ts')
+        const byType = store.index('type')
+        const [recent, purchases, refunds, before] = await Promise.all([
+          requestResult(byTs.getAll(IDBKeyRange.lowerBound(since))),
+          requestResult(byType.getAll('purchase')),
+          requestResult(byType.getAll('refund')),
+          requestResult(byTs.openCursor(IDBKeyRange.upperBound(since, true), 'prev')),
+          transactionDone(tx),
+        ])
+        return readable([...(before ? [before.value] : []), ...purchases, ...refunds, ...recent])
+      }),
+
+    readAll: () =>
+      read({ events: [], meta: [] }, async (db) => {
+        const tx = db.transaction([EVENTS_STORE, META_STORE], 'readonly')
+        const meta = tx.objectStore(META_STORE)
+        const [records, metaKeys, metaValues] = await Promise.all([
+          requestResult(tx.objectStore(EVENTS_STORE).getAll()),
+          requestResult(meta.getAllKeys()),
+          requestResult(meta.getAll()),
+          transactionDone(tx),
+        ])
+        return { events: readable(records), meta: metaKeys.map((key, i) => [String(key), metaValues[i]]) }
+      }),
+
+    readMeta: (key) => read(undefined, (db) => requestResult(db.transaction(META_STORE, 'readonly').objectStore(META_STORE).get(key))),
+  }
+}

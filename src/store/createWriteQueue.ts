@@ -1,0 +1,259 @@
+import { OptionsError, SegletError } from '../errors/index'
+import type { StoredEvent } from '../events/types'
+import { applyRetention } from '../privacy/applyRetention'
+import { MAX_CLOCK_SKEW_MS } from '../privacy/retention'
+import { EVENT_BURST_SECONDS, MAX_EVENTS_PER_WRITE } from './constants'
+import type { Connection, Database } from './createConnection'
+import { addHideListeners } from './lib/addHideListeners'
+import { createRateLimiter } from './lib/createRateLimiter'
+import { isStoredEvent } from './lib/isStoredEvent'
+import type { ResolvedStoreOptions } from './lib/parseStoreOptions'
+import { putEvents } from './lib/putEvents'
+import { whenIdle } from './lib/whenIdle'
+
+/** The write side of the store. Created by {@link createWriteQueue}. */
+export interface WriteQueue {
+  enqueue(event: StoredEvent): void
+  /** Writes everything queued (in slices of `MAX_EVENTS_PER_WRITE`), or keeps it in memory. Never rejects. */
+  flush(): Promise<void>
+  /** Events not (yet) in IndexedDB, as sources for `mergeEvents`, oldest first. */
+  unsaved(): Iterable<StoredEvent>[]
+  /** Persistence turned on: this page's in-memory events are written with the next flush. */
+  persistMemory(): void
+  /** Persistence turned off: what is being written stays with the page, in memory. */
+  keepInflight(): void
+  /** Forgets every unsaved event. */
+  clear(): void
+  onFlush(callback: (events: StoredEvent[]) => void): () => void
+  beforeWrite(callback: (leaving: boolean) => void): () => void
+  /** Flushes, removes the page listeners and closes the connection; later events stay in memory. */
+  close(): Promise<void>
+}
+
+
+/**
+ * Queues events and writes them in batches (retention as `options` say): on idle (at most `flushDelayMs` after the first enqueue), at
+ * once when the page is hidden or left, and in memory while the connection's state is not `open`.
+ * Never loses an event it accepted: a failed write keeps its batch in memory for the page. Accepts
+ * `maxEventsPerSecond` new events (after a burst of `EVENT_BURST_SECONDS` times as many); the rest are
+ * dropped and reported once.
+ */
+export function createWriteQueue(
+  connection: Connection,
+  options: ResolvedStoreOptions,
+  report: (error: SegletError) => void,
+): WriteQueue {
+  const { flushDelayMs, maxEventsPerSecond } = options
+  /** Enqueued, not yet handed to a transaction. */
+  const queued = new Map<string, StoredEvent>()
+  /** Handed to a transaction that has not committed yet (or waiting for the database to open). */
+  const inflight = new Map<string, StoredEvent>()
+  /** Kept for this page only: persistence off, or IndexedDB failed. */
+  const memory = new Map<string, StoredEvent>()
+  const pendingWrites = new Set<Promise<void>>()
+  const flushListeners = new Set<(events: StoredEvent[]) => void>()
+  const writeListeners = new Set<(leaving: boolean) => void>()
+  const allow = createRateLimiter(maxEventsPerSecond * EVENT_BURST_SECONDS, maxEventsPerSecond)
+  let dropped = 0
+  let cancelScheduledFlush: (() => void) | undefined
+  let removeHideListeners: (() => void) | undefined
+  const isClosed = () => connection.state === 'closed'
+
+  /** Adds a wrapper of `callback` (the same function may subscribe twice); returns its removal. */
+  const subscribe = <A>(listeners: Set<(arg: A) => void>, callback: unknown, name: string) => {
+    if (typeof callback !== 'function') throw new OptionsError(`${name} callback must be a function`, 'callback')
+    const listener = (arg: A) => callback(arg)
+    listeners.add(listener)
+    return () => {
+      listeners.delete(listener)
+    }
+  }
+
+  const callAll = <A>(listeners: Set<(arg: A) => void>, arg: A, name: string) => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(arg)
+      } catch (error) {
+        report(new SegletError('hook_failed', `${name} callback threw`, { cause: error }))
+      }
+    }
+  }
+  const notify = (events: StoredEvent[]) => callAll(flushListeners, events, 'onFlush')
+
+  const settle = (batch: readonly StoredEvent[]) => {
+    for (const event of batch) if (inflight.get(event.id) === event) inflight.delete(event.id)
+  }
+
+  const keepInMemory = (batch: StoredEvent[]) => {
+    for (const event of batch) memory.set(event.id, event)
+    settle(batch)
+    // The same retention as on disk, so a long page in memory mode stays bounded.
+    const kept = applyRetention([...memory.values()], options, Date.now())
+    if (kept.length !== memory.size) {
+      memory.clear()
+      for (const event of kept) memory.set(event.id, event)
+    }
+    notify(batch)
+  }
+
+  const writeTo = (db: Database, batch: StoredEvent[], prune: boolean): Promise<void> => {
+    let done: Promise<void>
+    try {
+      done = putEvents(db, batch, prune ? { policy: options, now: Date.now() } : undefined)
+    } catch (error) {
+      done = Promise.reject(error)
+    }
+    return done.then(
+      () => {
+        settle(batch)
+        notify(batch)
+      },
+      (error: unknown) => {
+        // Never lose an event: the batch stays in memory for the page.
+        connection.fail(error, 'storage_failed', 'Writing events to IndexedDB failed')
+        keepInMemory(batch)
+      },
+    )
+  }
+
+  const settled = () => Promise.all(pendingWrites).then(() => {})
+
+  /** Hands one slice of what is queued to a transaction — synchronously when the database is open. */
+  const writeSlice = (prune: boolean): Promise<void> => {
+    const leaving = isLeaving()
+    // Producers first (the page's visible time so far), so what they add is in this write: the flush their
+    // enqueue schedules is cancelled below. A hidden page's writes (each enqueue is written in a microtask)
+    // call no producer, so one that always enqueues cannot loop; the hide-time write called them already.
+    if (queued.size && !leaving) callAll(writeListeners, false, 'beforeWrite')
+    cancelScheduledFlush?.()
+    cancelScheduledFlush = undefined
+    if (queued.size === 0) return settled()
+    // A long queue goes in slices, a task each, so no write keeps the page busy; the page that is going
+    // away may get no other task, so everything goes at once then.
+    const batch: StoredEvent[] = []
+    for (const [id, event] of queued) {
+      if (!leaving && batch.length === MAX_EVENTS_PER_WRITE) break
+      batch[batch.length] = event
+      queued.delete(id)
+      inflight.set(id, event)
+    }
+    // Retention once, after the last slice.
+    prune &&= queued.size === 0
+    const { db, state } = connection
+    const write =
+      db && state === 'open'
+        ? writeTo(db, batch, prune)
+        : state === 'opening'
+          ? connection.open().then((conn) => (conn && connection.state === 'open' ? writeTo(conn, batch, prune) : keepInMemory(batch)))
+          : Promise.resolve(keepInMemory(batch))
+    pendingWrites.add(write)
+    void write.then(() => pendingWrites.delete(write))
+    if (queued.size) scheduleFlush()
+    return settled()
+  }
+
+  const flush = async (): Promise<void> => {
+    // Until nothing is queued or being written: an idle slice may have taken the last events (and their
+    // retention pass) while this waited for an earlier one.
+    do await writeSlice(true)
+    while (queued.size || pendingWrites.size)
+  }
+
+  const scheduleFlush = () => {
+    if (cancelScheduledFlush || isClosed()) return
+    cancelScheduledFlush = whenIdle(() => {
+      cancelScheduledFlush = undefined
+      void writeSlice(true)
+    }, flushDelayMs)
+  }
+
+  // Set while the page is being hidden or left: events enqueued then (the capture's last engagement event,
+  // whose handler may run after ours) are written at once, in a microtask, not on an idle callback that
+  // may never come. No pruning then: the page may be going away, and the writes must commit first.
+  let hiding = false
+  let leavingFlush = false
+  const onHide = () => {
+    // Every other pagehide / visibilitychange handler runs in this same task; the flag ends with it.
+    if (!hiding) setTimeout(() => (hiding = false), 0)
+    hiding = true
+    callAll(writeListeners, true, 'beforeWrite')
+    void writeSlice(false)
+  }
+  const isLeaving = () => hiding || (typeof document !== 'undefined' && document.visibilityState === 'hidden')
+
+  return {
+    enqueue(event) {
+      // One malformed record (no id) would make IndexedDB reject the whole batch: drop it here instead.
+      // So is one stamped far ahead (a wrong clock): it would never expire and would crowd out real events.
+      if (!isStoredEvent(event) || event.ts > Date.now() + MAX_CLOCK_SKEW_MS) {
+        report(new SegletError('invalid_event', 'enqueue() dropped an event without a string id, a known type or a numeric ts (at most a day ahead)'))
+        return
+      }
+      if (isClosed()) {
+        memory.set(event.id, event)
+        return
+      }
+      // Replacing a queued record costs no work; a new one is counted against the page's volume limit.
+      if (!queued.has(event.id) && !allow()) {
+        if (dropped++ === 0) {
+          report(new SegletError('events_dropped', `Over ${maxEventsPerSecond}/s: more events are dropped`))
+        }
+        return
+      }
+      queued.set(event.id, event)
+      removeHideListeners ??= addHideListeners(onHide)
+      // Open early (off the caller's stack), so a `pagehide` soon after can still write synchronously.
+      if (connection.state === 'opening') void Promise.resolve().then(connection.open)
+      if (isLeaving()) {
+        if (!leavingFlush) {
+          leavingFlush = true
+          queueMicrotask(() => {
+            leavingFlush = false
+            void writeSlice(false)
+          })
+        }
+        return
+      }
+      scheduleFlush()
+    },
+
+    flush,
+
+    unsaved: () => [memory.values(), inflight.values(), queued.values()],
+
+    persistMemory() {
+      for (const [id, event] of memory) queued.set(id, event)
+      memory.clear()
+    },
+
+    keepInflight() {
+      for (const [id, event] of inflight) memory.set(id, event)
+    },
+
+    clear() {
+      cancelScheduledFlush?.()
+      cancelScheduledFlush = undefined
+      queued.clear()
+      memory.clear()
+      // Writes in flight are deleted with the database.
+      inflight.clear()
+    },
+
+    onFlush: (callback) => subscribe(flushListeners, callback, 'onFlush'),
+
+    beforeWrite: (callback) => subscribe(writeListeners, callback, 'beforeWrite'),
+
+    async close() {
+      if (isClosed()) return
+      removeHideListeners?.()
+      removeHideListeners = undefined
+      await flush()
+      await connection.close()
+      cancelScheduledFlush?.()
+      cancelScheduledFlush = undefined
+      // Enqueued while the last flush ran: kept for the page like anything enqueued from now on.
+      keepInMemory([...queued.values()])
+      queued.clear()
+    },
+  }
+}
