@@ -1,6 +1,6 @@
 // One rollup config for every build of Seglet:
 //  - dist/seglet.js (ESM) and dist/seglet.cjs (CJS) for bundlers; the model runtime is a lazily imported chunk.
-//  - dist/seglet.min.js: the script-tag build (IIFE, global `Seglet`), the core only.
+//  - dist/seglet.min.js: the script-tag build (IIFE that sets the global `Seglet`), the core only.
 //  - dist/seglet-model.min.js: the model runtime with the shipped packs, loaded by the script-tag build
 //    with a dynamic import() from the same folder, after the page's own work.
 //  - dist/seglet.d.ts: bundled type declarations.
@@ -76,7 +76,7 @@ export default [
     output: {
       file: 'dist/seglet.min.js',
       format: 'iife',
-      name: 'Seglet',
+      // No `name`: the entry publishes `window.Seglet` itself, and reports a page that took the name.
       plugins: [terser({ ...terserOptions, module: false }), reportSizes()],
     },
   },

@@ -1,0 +1,35 @@
+import { OptionsError } from '../errors/index'
+import { closestName } from './closestName'
+import type { OptionGroup } from './optionTable'
+import { OPTION_TABLE } from './optionTable'
+
+/**
+ * Checks options against the option table, groups included: throws an `OptionsError` that names the first
+ * unknown key (with the closest known one: "unknown option 'consnet' — did you mean 'consent'?") or bad
+ * value (`storage.retentionDays must be a number from 1 to 3650; got Infinity`). `undefined` values are
+ * left out, as if absent.
+ *
+ * @example
+ * validateOptions({ consent: 'granted', storage: { retentionDays: 14 } })
+ */
+export function validateOptions(options: unknown, table: OptionGroup = OPTION_TABLE, prefix = ''): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new OptionsError(`${prefix || 'options'} must be an object`, prefix || 'options')
+  }
+  for (const key of Object.keys(options)) {
+    const value = (options as Record<string, unknown>)[key]
+    const path = prefix + key
+    const entry = Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined
+    if (!entry) {
+      const names = Object.keys(table)
+      const hint = closestName(key, names)
+      throw new OptionsError(
+        `unknown option '${path}' — ${hint ? `did you mean '${prefix + hint}'?` : `expected one of ${names.join(', ')}`}`,
+        path,
+      )
+    }
+    if (value === undefined) continue
+    if (typeof entry === 'function') entry(value, path)
+    else validateOptions(value, entry, path + '.')
+  }
+}
