@@ -42,6 +42,10 @@ const replaceEnv = (production) => ({
   },
 })
 
+// The script-tag files use the realm's own Promise (the one async functions return), not `window.Promise`:
+// a page that replaced it must not make track() throw or leave unhandled rejections behind.
+const realmPromise = 'const Promise = (async () => {})().constructor;'
+
 const terserOptions = { ecma: 2020, module: true, compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true }, format: { comments: false } }
 
 /** Prints the gzip size of each minified script-tag file and its budget. */
@@ -77,13 +81,15 @@ export default [
       file: 'dist/seglet.min.js',
       format: 'iife',
       // No `name`: the entry publishes `window.Seglet` itself, and reports a page that took the name.
-      plugins: [terser({ ...terserOptions, module: false }), reportSizes()],
+      intro: realmPromise,
+      // `Promise` keeps its name (the intro's realm Promise): it compresses better than a mangled one.
+      plugins: [terser({ ...terserOptions, module: false, mangle: { reserved: ['Promise'] } }), reportSizes()],
     },
   },
   {
     input: 'src/core/lazy.ts',
     plugins: [replaceEnv(true), tfjsSlim(), json({ preferConst: true, compact: true }), resolve({ browser: true }), ts()],
-    output: { file: 'dist/seglet-model.min.js', format: 'es', plugins: [terser(terserOptions), reportSizes()] },
+    output: { file: 'dist/seglet-model.min.js', format: 'es', intro: realmPromise, plugins: [terser(terserOptions), reportSizes()] },
   },
   {
     // The npm example: a shop's app importing `seglet` from the ESM build, bundled with code splitting.

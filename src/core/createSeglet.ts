@@ -136,7 +136,19 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
   // Persistence starts once everything else has started: a start that fails half-way persists nothing.
   const store = createStore({ ...options.storage, persist: false, onError: report })
   const personalizer = createPersonalizer(options.personalize ?? {}, report)
-  const capture = createCapture({ enqueue: (event: StoredEvent) => store.enqueue(event), onError: report, options: options.capture ?? {} })
+  const capture = createCapture({
+    enqueue(event: StoredEvent) {
+      // A broken platform (a replaced global, a throwing polyfill) is reported; track() only ever throws
+      // a ValidationError.
+      try {
+        store.enqueue(event)
+      } catch (error) {
+        report(new SegletError('storage_failed', `An event could not be queued: ${String(error)}`, { cause: error }))
+      }
+    },
+    onError: report,
+    options: options.capture ?? {},
+  })
   const modelEnabled = options.model?.enabled ?? true
   let decider: Decider | undefined
   let destroyed = false

@@ -1,6 +1,7 @@
+import { PAGE_TYPES } from '../events/types'
 import { parseConsent } from '../privacy/parseConsent'
 import type { OptionParser } from './parsers'
-import { bool, list, number, text, typed } from './parsers'
+import { bool, list, number, parser, text, typed } from './parsers'
 
 /** A group of options: each key has a parser, or is itself a group (`storage`, `capture`, …). */
 export interface OptionGroup {
@@ -40,7 +41,12 @@ export const OPTION_TABLE: OptionGroup = {
     scrollDepth: bool,
     dataLayer: bool,
     dataLayerName: text(/^[A-Za-z_$][\w$]{0,63}$/, 'a JavaScript identifier'),
-    pageTypePatterns: list,
+    pageTypePatterns: parser(
+      (rules) =>
+        Array.isArray(rules) &&
+        rules.every((rule) => Array.isArray(rule) && (typeof rule[0] === 'string' || rule[0] instanceof RegExp) && PAGE_TYPES.includes(rule[1])),
+      'a list of [RegExp | string, PageType] pairs',
+    ),
     pageStats: typed('object', 'function'),
   },
   features: {

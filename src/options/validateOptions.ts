@@ -14,20 +14,18 @@ import { OPTION_TABLE } from './optionTable'
  */
 export function validateOptions(options: unknown, table: OptionGroup = OPTION_TABLE, prefix = ''): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new OptionsError(`${prefix || 'options'} must be an object`, prefix || 'options')
+    const name = prefix.slice(0, -1) || 'options'
+    throw new OptionsError(`${name} must be an object`, name)
   }
+  const names = Object.keys(table)
   for (const key of Object.keys(options)) {
     const value = (options as Record<string, unknown>)[key]
     const path = prefix + key
-    const entry = Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined
-    if (!entry) {
-      const names = Object.keys(table)
+    if (!names.includes(key)) {
       const hint = closestName(key, names)
-      throw new OptionsError(
-        `unknown option '${path}' — ${hint ? `did you mean '${prefix + hint}'?` : `expected one of ${names.join(', ')}`}`,
-        path,
-      )
+      throw new OptionsError(`unknown option '${path}' — ${hint ? `did you mean '${prefix + hint}'?` : `expected one of ${names.join(', ')}`}`, path)
     }
+    const entry = table[key]
     if (value === undefined) continue
     if (typeof entry === 'function') entry(value, path)
     else validateOptions(value, entry, path + '.')

@@ -33,7 +33,7 @@ export function bootScript(api: object): void {
       w.Seglet = api
       if (w.Seglet !== api) throw 0
     } catch {
-      reportError(new SegletError('global_taken', 'window.Seglet is taken by the page; use window.seglet.push([command, …]) instead'))
+      reportError(new SegletError('global_taken', 'window.Seglet is taken: use window.seglet.push()'))
     }
     const queued: unknown[] = Array.isArray(w.seglet) ? (w.seglet as unknown[]).slice() : []
     // The first queued ['init', options] starts Seglet with its options over the tag's attributes; until

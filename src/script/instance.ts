@@ -53,7 +53,7 @@ export function configure(options: SegletOptions): void {
  *   already (change consent with `setConsent()`), `start_failed` when the browser failed it (nothing started).
  */
 export function init(options: SegletOptions = {}): Seglet {
-  if (instance) throw new SegletError('already_started', 'Seglet is already running: change consent with Seglet.setConsent(), or use data-autostart="false" and call Seglet.init() once')
+  if (instance) throw new SegletError('already_started', 'Seglet runs already: use setConsent() to change consent')
   validateOptions(options)
   const merged: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(options)) {
