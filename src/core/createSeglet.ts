@@ -143,7 +143,7 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
       try {
         store.enqueue(event)
       } catch (error) {
-        report(new SegletError('storage_failed', `An event could not be queued: ${String(error)}`, { cause: error }))
+        report(new SegletError('storage_failed', `Event not queued: ${String(error)}`, { cause: error }))
       }
     },
     onError: report,

@@ -19,7 +19,7 @@ export function createReporter(listeners: ReadonlySet<ErrorListener>): (error: S
     if (!listeners.size && !warned.has(error.code)) {
       warned.add(error.code)
       try {
-        console.warn(`Seglet ${error.code}: ${error.message} (once per code; onError gets all)`)
+        console.warn(`Seglet ${error.code}: ${error.message}`)
       } catch {
         // No console: nowhere else to say it.
       }

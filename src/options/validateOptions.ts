@@ -23,7 +23,7 @@ export function validateOptions(options: unknown, table: OptionGroup = OPTION_TA
     const path = prefix + key
     if (!names.includes(key)) {
       const hint = closestName(key, names)
-      throw new OptionsError(`unknown option '${path}' — ${hint ? `did you mean '${prefix + hint}'?` : `expected one of ${names.join(', ')}`}`, path)
+      throw new OptionsError(`unknown option '${path}'${hint ? ` — did you mean '${prefix + hint}'?` : ''}`, path)
     }
     const entry = table[key]
     if (value === undefined) continue
