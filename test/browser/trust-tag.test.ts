@@ -61,7 +61,7 @@ const describeVariant = (v: Variant) => `${v.async ? 'async tag' : 'tag at the e
 
 let pageCount = 0
 /** Opens a page of the test origin with `injected` markup before the real tag at the end of <body>. */
-async function openPage(injected: string, tagAttributes: string, v: Variant, gpc = false): Promise<Page> {
+async function openPage(injected: string, tagAttributes: string, v: Variant, gpc = false): Promise<Page & { uncaughtErrors: string[] }> {
   const page = await h.newPage()
   if (gpc) await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }))
   const url = `${h.baseUrl}/trust/page-${++pageCount}.html`
