@@ -24,6 +24,10 @@ export type SegletErrorCode =
   | 'already_started'
   | 'start_failed'
   | 'global_taken'
+  | 'report_malformed'
+  | 'report_out_of_range'
+  | 'report_version'
+  | 'report_mismatch'
 
 /**
  * Base class of every error Seglet throws or reports.
@@ -92,6 +96,19 @@ export class BridgeError extends SegletError {
 export { createReporter } from './createReporter'
 export type { ErrorListener } from './createReporter'
 export { redactUserinfo }
+
+/**
+ * Thrown by `parseReport()` for a body that is not a well-formed report (`report_malformed`), has a value
+ * outside its domain (`report_out_of_range`) or another format version (`report_version`); by
+ * `encodeReport()` for a truth outside its domain; by `addReport()` for a report of other sums
+ * (`report_mismatch`).
+ */
+export class ReportError extends SegletError {
+  constructor(code: Extract<SegletErrorCode, `report_${string}`>, message: string, field?: string) {
+    super(code, message, { field })
+    this.name = 'ReportError'
+  }
+}
 
 /** Type guard for any Seglet error. */
 export function isSegletError(value: unknown): value is SegletError {
