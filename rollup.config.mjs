@@ -1,6 +1,6 @@
 // One rollup config for every build of Seglet:
 //  - dist/seglet.js (ESM) and dist/seglet.cjs (CJS) for bundlers; the model runtime is a lazily imported chunk.
-//  - dist/seglet.min.js: the script-tag build (IIFE, global `Seglet`), the core only.
+//  - dist/seglet.min.js: the script-tag build (IIFE that sets the global `Seglet`), the core only.
 //  - dist/seglet-model.min.js: the model runtime with the shipped packs, loaded by the script-tag build
 //    with a dynamic import() from the same folder, after the page's own work.
 //  - dist/seglet.d.ts: bundled type declarations.
@@ -42,6 +42,10 @@ const replaceEnv = (production) => ({
   },
 })
 
+// The script-tag files use the realm's own Promise (the one async functions return), not `window.Promise`:
+// a page that replaced it must not make track() throw or leave unhandled rejections behind.
+const realmPromise = 'const Promise = (async () => {})().constructor;'
+
 const terserOptions = { ecma: 2020, module: true, compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true }, format: { comments: false } }
 
 /** Prints the gzip size of each minified script-tag file and its budget. */
@@ -76,14 +80,16 @@ export default [
     output: {
       file: 'dist/seglet.min.js',
       format: 'iife',
-      name: 'Seglet',
-      plugins: [terser({ ...terserOptions, module: false }), reportSizes()],
+      // No `name`: the entry publishes `window.Seglet` itself, and reports a page that took the name.
+      intro: realmPromise,
+      // `Promise` keeps its name (the intro's realm Promise): it compresses better than a mangled one.
+      plugins: [terser({ ...terserOptions, module: false, mangle: { reserved: ['Promise'] } }), reportSizes()],
     },
   },
   {
     input: 'src/core/lazy.ts',
     plugins: [replaceEnv(true), tfjsSlim(), json({ preferConst: true, compact: true }), resolve({ browser: true }), ts()],
-    output: { file: 'dist/seglet-model.min.js', format: 'es', plugins: [terser(terserOptions), reportSizes()] },
+    output: { file: 'dist/seglet-model.min.js', format: 'es', intro: realmPromise, plugins: [terser(terserOptions), reportSizes()] },
   },
   {
     // The npm example: a shop's app importing `seglet` from the ESM build, bundled with code splitting.

@@ -87,7 +87,7 @@ describe('track', () => {
   })
 
   it('rejects bad options with an OptionsError', () => {
-    expect(() => setup({ autocapture: 'yes' as unknown as boolean })).toThrow(/autocapture must be a boolean/)
+    expect(() => setup({ autocapture: 'yes' as unknown as boolean })).toThrow(/autocapture must be true or false/)
     expect(() => setup({ dataLayerName: 'data layer' })).toThrow(/dataLayerName/)
     expect(() => setup({ pageTypePatterns: [[/x/, 'landing' as never]] })).toThrow(/pageTypePatterns/)
   })

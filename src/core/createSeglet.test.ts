@@ -225,3 +225,51 @@ describe('createSeglet', () => {
     vi.unstubAllGlobals()
   })
 })
+
+describe('errors a developer can see', () => {
+  it('refuses an unknown option, naming it and the option meant', () => {
+    expect(() => createSeglet({ consnet: 'granted' } as SegletOptions)).toThrow(OptionsError)
+    expect(() => createSeglet({ consnet: 'granted' } as SegletOptions)).toThrow("unknown option 'consnet' — did you mean 'consent'?")
+    expect(() => createSeglet({ storage: { retentionDays: Infinity } })).toThrow('storage.retentionDays must be a number from 1 to 3650; got Infinity')
+    expect(() => createSeglet({ personalize: { antiFlikcer: true } } as SegletOptions)).toThrow("did you mean 'personalize.antiFlicker'?")
+  })
+
+  it('setConsent() with a bad value throws at the call, not as a rejection', () => {
+    const { seglet } = start()
+    expect(() => seglet.setConsent('true' as never)).toThrow(OptionsError)
+    expect(seglet.getConsent()).toBe('granted')
+  })
+
+  it('onSegment() refuses a callback that is not a function', () => {
+    const { seglet } = start()
+    expect(() => seglet.onSegment(42 as never)).toThrow(OptionsError)
+    expect(() => seglet.onSegment(42 as never)).toThrow('onSegment(callback) must be function; got 42')
+  })
+
+  it('without onError, reported errors go to console.warn once per code', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const seglet = createSeglet({ consent: 'granted', storage: { dbName: `core-warn-${++n}` }, capture: { autocapture: false } })
+      running.push(seglet)
+      seglet.shopifyEvent({ name: 'product_viewed' })
+      seglet.shopifyEvent({ name: 'product_viewed' })
+      seglet.shopifyEvent(42)
+      expect(warn).toHaveBeenCalledTimes(1)
+      expect(String(warn.mock.calls[0][0])).toMatch(/^Seglet bridge_invalid: /)
+      // With onError, nothing goes to the console.
+      const { seglet: quiet, errors } = start()
+      quiet.shopifyEvent({ name: 'product_viewed' })
+      expect(errors).toHaveLength(1)
+      expect(warn).toHaveBeenCalledTimes(1)
+    } finally {
+      warn.mockRestore()
+    }
+  })
+
+  it('never shows a URL\'s user name and password in a message', () => {
+    const error = new OptionsError('The model pack https://shop:s3cret@shop.example/p.json and //u@cdn.example/x failed')
+    expect(error.message).toBe('The model pack https://…@shop.example/p.json and //…@cdn.example/x failed')
+    expect(error.message).not.toContain('s3cret')
+  })
+})
+

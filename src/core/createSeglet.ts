@@ -1,7 +1,7 @@
 import type { CaptureOptions } from '../capture'
 import { createCapture } from '../capture'
 import type { ErrorReporter } from '../errors'
-import { OptionsError, SegletError } from '../errors'
+import { createReporter, SegletError } from '../errors'
 import type { ShopperEvent, StoredEvent } from '../events/types'
 import type { FeatureOptions } from '../features'
 import type { PersonalizeOptions } from '../personalize'
@@ -9,6 +9,7 @@ import { createPersonalizer } from '../personalize/createPersonalizer'
 import { shouldAutoShowPanel } from '../personalize/shouldAutoShowPanel'
 import type { Consent } from '../privacy'
 import { isPersistAllowed, resolveConsent } from '../privacy'
+import { validateOptions } from '../options/validateOptions'
 import type { Explanation, Segment, SegmentOptions } from '../segments'
 import type { SegletExport, StoreOptions } from '../store'
 import { createStore } from '../store'
@@ -117,8 +118,6 @@ export interface Seglet {
  */
 export type RuntimeLoader = () => Promise<LazyParts>
 
-const CONSENTS: readonly string[] = ['granted', 'denied', 'pending']
-
 /** Longest wait for idle time before the first decision of a page, in ms. */
 const FIRST_DECISION_IDLE_MS = 50
 /** Longest wait for idle time before later decisions, in ms. */
@@ -130,29 +129,27 @@ const DECISION_IDLE_MS = 200
  * how the model runtime is loaded.
  */
 export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoader): Seglet {
-  if (options === null || typeof options !== 'object') {
-    throw new OptionsError('createSeglet(options) expects an object', 'options')
-  }
-  if (options.consent !== undefined && !CONSENTS.includes(options.consent)) {
-    throw new OptionsError(`consent must be 'granted', 'denied' or 'pending', got ${String(options.consent)}`, 'consent')
-  }
-  const userOnError = options.onError
-  const report: ErrorReporter = (error) => {
-    try {
-      userOnError?.(error)
-    } catch {
-      // A throwing onError must not take Seglet (or the page) down with it.
-    }
-  }
+  validateOptions(options)
+  const report: ErrorReporter = createReporter(new Set(options.onError ? [options.onError] : []))
 
-  let consent = resolveConsent({
-    consent: options.consent ?? 'pending',
-    respectGlobalPrivacyControl: options.respectGlobalPrivacyControl ?? true,
-  })
+  let consent = resolveConsent(options)
+  // Persistence starts once everything else has started: a start that fails half-way persists nothing.
   // A start with consent denied (or GPC) withdraws consent: the store deletes what earlier visits stored.
-  const store = createStore({ ...options.storage, persist: isPersistAllowed(consent), deleteStored: consent === 'denied', onError: report })
+  const store = createStore({ ...options.storage, persist: false, deleteStored: consent === 'denied', onError: report })
   const personalizer = createPersonalizer(options.personalize ?? {}, report)
-  const capture = createCapture({ enqueue: (event: StoredEvent) => store.enqueue(event), onError: report, options: options.capture ?? {} })
+  const capture = createCapture({
+    enqueue(event: StoredEvent) {
+      // A broken platform (a replaced global, a throwing polyfill) is reported; track() only ever throws
+      // a ValidationError.
+      try {
+        store.enqueue(event)
+      } catch (error) {
+        report(new SegletError('storage_failed', `Event not queued: ${String(error)}`, { cause: error }))
+      }
+    },
+    onError: report,
+    options: options.capture ?? {},
+  })
   const modelEnabled = options.model?.enabled ?? true
   let decider: Decider | undefined
   let destroyed = false
@@ -204,29 +201,39 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
     }, timeout)
   }
 
-  store.onFlush(scheduleDecision)
-  // Every write carries the page's visible time so far (one record per page view, updated), so a last
-  // write that the closing page aborts loses only the time since the write before it.
-  store.beforeWrite(capture.engagement)
-  personalizer.start()
-  capture.start()
-
-  // A returning shopper gets a decision from stored history at once, before any new event is flushed.
-  scheduleDecision()
-
-  if (typeof location !== 'undefined' && shouldAutoShowPanel(location)) whenIdle(() => api.showPanel())
+  try {
+    store.onFlush(scheduleDecision)
+    // Every write carries the page's visible time so far (one record per page view, updated), so a last
+    // write that the closing page aborts loses only the time since the write before it.
+    store.beforeWrite(capture.engagement)
+    personalizer.start()
+    capture.start()
+    // A returning shopper gets a decision from stored history at once, before any new event is flushed.
+    scheduleDecision()
+    if (typeof location !== 'undefined' && shouldAutoShowPanel(location)) whenIdle(() => api.showPanel())
+    // Last: from here on, nothing that could still fail runs before events are persisted.
+    if (isPersistAllowed(consent)) void store.setPersist(true)
+  } catch (error) {
+    // All or nothing: undo what started (nothing was persisted) and say why.
+    destroyed = true
+    for (const stop of [capture.stop, personalizer.stop, store.close]) {
+      try {
+        void stop()
+      } catch {
+        // Already failing: carry on undoing the rest.
+      }
+    }
+    throw new SegletError('start_failed', `Seglet could not start: ${String(error)}`, { cause: error })
+  }
 
   const api: Seglet = {
     track(event) {
       capture.track(event)
     },
-    async setConsent(next) {
-      if (!CONSENTS.includes(next)) {
-        throw new OptionsError(`setConsent() expects 'granted', 'denied' or 'pending', got ${String(next)}`, 'consent')
-      }
-      consent = resolveConsent({ consent: next, respectGlobalPrivacyControl: options.respectGlobalPrivacyControl ?? true })
-      await store.setPersist(isPersistAllowed(consent))
-      scheduleDecision()
+    setConsent(next) {
+      // Checked before anything is awaited: a bad value throws at the call, not as an unhandled rejection.
+      consent = resolveConsent({ ...options, consent: next })
+      return store.setPersist(isPersistAllowed(consent)).then(scheduleDecision)
     },
     getConsent: () => consent,
     flush: () => store.flush(),

@@ -1,3 +1,5 @@
+import { redactUserinfo } from './redactUserinfo'
+
 /**
  * Error codes used by every `SegletError`. Stable strings: match on them, not on messages.
  */
@@ -23,6 +25,9 @@ export type SegletErrorCode =
   | 'autocapture_failed'
   | 'hook_failed'
   | 'not_started'
+  | 'already_started'
+  | 'start_failed'
+  | 'global_taken'
   | 'report_malformed'
   | 'report_out_of_range'
   | 'report_version'
@@ -43,7 +48,8 @@ export class SegletError extends Error {
   readonly field?: string
 
   constructor(code: SegletErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
-    super(message)
+    // A URL's user name and password (`https://user:secret@shop.example/pack.json`) never reach a message.
+    super(redactUserinfo(message))
     this.name = 'SegletError'
     this.code = code
     if (options.field !== undefined) this.field = options.field
@@ -90,6 +96,10 @@ export class BridgeError extends SegletError {
     this.name = 'BridgeError'
   }
 }
+
+export { createReporter } from './createReporter'
+export type { ErrorListener } from './createReporter'
+export { redactUserinfo }
 
 /**
  * Thrown by `parseReport()` for a body that is not a well-formed report (`report_malformed`), has a value

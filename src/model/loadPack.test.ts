@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
-import { makePack } from './__fixtures__/makePack'
+import { FIXTURE_LAYERS, makePack } from './__fixtures__/makePack'
 import { disposePack, loadPack, predict } from './loadPack'
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x))
@@ -87,5 +87,13 @@ describe('quantized weights', () => {
     const digits = quantize === 'uint8' ? 2 : 4
     out.segment.forEach((v, i) => expect(v).toBeCloseTo(want.segment[i], digits))
     expect(out.intent[0]).toBeCloseTo(want.intent[0], digits)
+  })
+})
+
+describe('loadPack', () => {
+  it.each([NaN, Infinity, -Infinity])('refuses a pack with a %s weight as pack_invalid, before any prediction', (bad) => {
+    const layers = structuredClone(FIXTURE_LAYERS)
+    layers[1].bias = [0, bad]
+    expect(() => loadPack(makePack({ layers }))).toThrow(expect.objectContaining({ code: 'pack_invalid', message: expect.stringContaining('segment/bias') }))
   })
 })

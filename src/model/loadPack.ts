@@ -52,6 +52,14 @@ export function loadPack(value: unknown, options: LoadPackOptions = {}): LoadedP
   } catch (error) {
     throw new ModelPackError('pack_invalid', `Invalid model pack: its weights could not be decoded (${String(error)}).`, error)
   }
+  // A NaN or infinite weight makes every prediction useless: refuse the pack once, here, rather than fail
+  // every decision.
+  for (const [name, tensor] of Object.entries(weights)) {
+    if (!(tensor.dataSync() as Float32Array).every(Number.isFinite)) {
+      for (const t of Object.values(weights)) t.dispose()
+      throw new ModelPackError('pack_invalid', `Invalid model pack: weight "${name}" holds NaN or infinite values.`)
+    }
+  }
   const widths = new Map<string, number>([['input', pack.featureSpec.names.length]])
   const layers = pack.model.layers.map((layer) => {
     const decoded = weights[`${layer.name}/kernel`]

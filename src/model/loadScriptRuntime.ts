@@ -23,15 +23,14 @@ export function getScriptRuntimeUrl(script: { src?: string } | null | undefined)
 }
 
 /**
- * Remembers where the runtime file is, from the script tag that is running now. The script-tag build
- * calls it first thing, synchronously: `document.currentScript` is `null` once the script has run.
+ * Remembers where the runtime file is, from the script tag that is running now (found safely: see
+ * `findScriptTag()`; never looked up in the DOM by name). The script-tag build calls it first thing,
+ * synchronously: `document.currentScript` is `null` once the script has run.
  *
  * @example
- * captureScriptRuntimeUrl() // top of bootScript()
+ * captureScriptRuntimeUrl(findScriptTag()) // top of bootScript()
  */
-export function captureScriptRuntimeUrl(
-  script: { src?: string } | null = typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null,
-): void {
+export function captureScriptRuntimeUrl(script: { src?: string } | null | undefined): void {
   capturedUrl = getScriptRuntimeUrl(script) ?? capturedUrl
 }
 

@@ -5,6 +5,7 @@ import { createBlocks, type Blocks } from './createBlocks'
 import { DEFAULT_ANTI_FLICKER_TIMEOUT_MS, DEFAULT_INTENT_STEP, PENDING_CLASS, SEGMENT_EVENT } from './constants'
 import { isNotableChange } from './isNotableChange'
 import { reportSafely } from './reportSafely'
+import { typed } from '../options/parsers'
 import type { OnSegmentOptions, PersonalizeOptions, Personalizer, SegmentCallback } from './types'
 
 /**
@@ -84,6 +85,7 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
     },
 
     onSegment(callback, subscribeOptions: OnSegmentOptions = {}) {
+      typed('function')(callback, 'onSegment(callback)')
       const entry = { callback }
       subscribers.push(entry)
       if ((subscribeOptions.immediate ?? true) && segment) {

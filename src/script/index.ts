@@ -5,11 +5,8 @@
  * the tag's `data-*` attributes. Commands queued before the script loaded (`window.seglet.push([...])`) are
  * replayed in order; afterwards `window.seglet.push` runs commands at once. `window.Seglet` is the API.
  */
-import type { SegletOptions } from '../core/createSeglet'
-import { bootScript } from './bootScript'
-
-export { SegletError, ValidationError, OptionsError, isSegletError } from '../errors'
-export {
+import { SegletError, ValidationError, OptionsError, isSegletError } from '../errors'
+import {
   track,
   init,
   setConsent,
@@ -26,6 +23,28 @@ export {
   hidePanel,
   destroy,
 } from './instance'
-export type { SegletOptions }
+import { bootScript } from './bootScript'
 
-bootScript()
+// Published by bootScript() itself, so a page that made `window.Seglet` read-only (or a throwing setter)
+// gets a report instead of an exception.
+bootScript({
+  SegletError,
+  ValidationError,
+  OptionsError,
+  isSegletError,
+  track,
+  init,
+  setConsent,
+  getConsent,
+  flush,
+  getSegment,
+  onSegment,
+  onError,
+  explain,
+  forget,
+  exportData,
+  shopifyEvent,
+  showPanel,
+  hidePanel,
+  destroy,
+})

@@ -1,6 +1,11 @@
 import type { Seglet, SegletOptions } from '../core/createSeglet'
 import { createSegletWith } from '../core/createSeglet'
-import { SegletError } from '../errors'
+import type { ErrorListener } from '../errors'
+import { createReporter, SegletError } from '../errors'
+import { typed } from '../options/parsers'
+import { validateOptions } from '../options/validateOptions'
+import { parseConsent } from '../privacy'
+import { createStore } from '../store'
 import type { ShopperEvent } from '../events/types'
 import { loadScriptParts } from './loadScriptParts'
 import type { Consent } from '../privacy'
@@ -8,22 +13,19 @@ import type { Segment } from '../segments'
 
 // The script tag has one Seglet per page; these module-level bindings are that instance.
 let instance: Seglet | undefined
-const errorListeners = new Set<(error: SegletError) => void>()
+/** The tag's `data-*` options (and a consent set before start): what `init()` options go over. */
+let base: SegletOptions = {}
+const errorListeners = new Set<ErrorListener>()
 const pendingErrors: SegletError[] = []
+const deliver = createReporter(errorListeners)
 
-/** Delivers an error to every `onError` listener; keeps the first few until a listener exists. */
+/**
+ * Delivers an error to every `onError` listener, or with none yet to `console.warn` (once per code); keeps
+ * the first few for the first listener.
+ */
 export function reportError(error: SegletError): void {
-  if (errorListeners.size === 0) {
-    if (pendingErrors.length < 20) pendingErrors.push(error)
-    return
-  }
-  for (const listener of errorListeners) {
-    try {
-      listener(error)
-    } catch {
-      // A throwing listener must not break Seglet or the other listeners.
-    }
-  }
+  if (!errorListeners.size && pendingErrors.length < 20) pendingErrors.push(error)
+  deliver(error)
 }
 
 /**
@@ -32,31 +34,35 @@ export function reportError(error: SegletError): void {
  * @returns a function that removes the listener.
  * @example Seglet.onError((e) => console.warn('seglet', e.code, e.message))
  */
-export function onError(listener: (error: SegletError) => void): () => void {
-  if (typeof listener !== 'function') throw new SegletError('invalid_option', 'onError(listener) expects a function', { field: 'listener' })
+export function onError(listener: ErrorListener): () => void {
+  typed('function')(listener, 'onError(listener)')
   errorListeners.add(listener)
   for (const error of pendingErrors.splice(0)) reportError(error)
   return () => errorListeners.delete(listener)
 }
 
+/** Sets the options `init()` starts from: the script tag's `data-*` attributes. */
+export function configure(options: SegletOptions): void {
+  base = options
+}
+
 /**
- * Starts Seglet with these options (merged over the script tag's `data-*` attributes). Called for you at
- * load unless the tag says `data-autostart="false"`; a second call is ignored and returns the running instance.
+ * Starts Seglet with these options, merged over the script tag's `data-*` attributes (group by group).
+ * Called for you at load unless the tag says `data-autostart="false"`.
+ * @throws OptionsError for an unknown or malformed option; SegletError `already_started` when Seglet runs
+ *   already (change consent with `setConsent()`), `start_failed` when the browser failed it (nothing started).
  */
 export function init(options: SegletOptions = {}): Seglet {
-  if (instance) return instance
-  const userOnError = options.onError
-  instance = createSegletWith(
-    {
-      ...options,
-      onError: (error) => {
-        reportError(error)
-        userOnError?.(error)
-      },
-    },
-    loadScriptParts,
-  )
-  return instance
+  if (instance) throw new SegletError('already_started', 'Seglet runs already: use setConsent() to change consent')
+  validateOptions(options)
+  const merged: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(options)) {
+    const under = merged[key]
+    merged[key] = value && typeof value === 'object' && under && typeof under === 'object' ? { ...under, ...value } : value
+  }
+  const { onError: listener, ...rest } = merged as SegletOptions
+  if (listener) onError(listener)
+  return (instance = createSegletWith({ ...rest, onError: reportError }, loadScriptParts))
 }
 
 function running(): Seglet {
@@ -66,8 +72,15 @@ function running(): Seglet {
 
 /** Records one event. Throws a `ValidationError` for a malformed event. */
 export const track = (event: ShopperEvent): void => running().track(event)
-/** Changes the shopper's consent. */
-export const setConsent = (consent: Consent): Promise<void> => running().setConsent(consent)
+/**
+ * Changes the shopper's consent; works before start too (kept for `init()`; `'denied'` deletes what was
+ * stored). A bad value throws an `OptionsError` at once.
+ */
+export const setConsent = (consent: Consent): Promise<void> => {
+  if (instance) return instance.setConsent(consent)
+  base = { ...base, consent: parseConsent(consent) }
+  return consent === 'denied' ? forget() : Promise.resolve()
+}
 /** The consent in effect. */
 export const getConsent = (): Consent => running().getConsent()
 /** Writes queued events now. */
@@ -79,8 +92,9 @@ export const onSegment = (callback: (segment: Segment) => void, options?: { imme
   running().onSegment(callback, options)
 /** Why the current segment was chosen. */
 export const explain = () => running().explain()
-/** Deletes everything Seglet stored on this device. */
-export const forget = (): Promise<void> => running().forget()
+/** Deletes everything Seglet stored on this device; works before start (and after a failed start) too. */
+export const forget = (): Promise<void> =>
+  instance ? instance.forget() : createStore({ dbName: base.storage?.dbName }).forget()
 /** Everything Seglet stored, as JSON. */
 export const exportData = () => running().exportData()
 /** Passes a Shopify customer event to Seglet. */

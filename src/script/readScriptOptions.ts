@@ -1,6 +1,10 @@
 import type { SegletOptions } from '../core/createSeglet'
-import { OptionsError } from '../errors'
 import type { SegletError } from '../errors'
+import { OptionsError } from '../errors'
+import type { OptionGroup } from '../options/optionTable'
+import type { OptionParser } from '../options/parsers'
+import { OPTION_TABLE } from '../options/optionTable'
+import { bool } from '../options/parsers'
 
 /** What the script tag's `data-*` attributes say: the options plus whether to start at once. */
 export interface ScriptConfig {
@@ -8,79 +12,68 @@ export interface ScriptConfig {
   autostart: boolean
 }
 
-type Kind = 'bool' | 'consent' | 'ms' | 'days' | 'name' | 'text'
-
-/** Attribute → [option group ('' = top level), option name, kind]. */
-const ATTRIBUTES: Record<string, [string, string, Kind]> = {
-  consent: ['', 'consent', 'consent'],
-  'respect-gpc': ['', 'respectGlobalPrivacyControl', 'bool'],
-  'segment-without-consent': ['', 'segmentWithoutConsent', 'bool'],
-  autocapture: ['capture', 'autocapture', 'bool'],
-  datalayer: ['capture', 'dataLayer', 'bool'],
-  'anti-flicker': ['personalize', 'antiFlicker', 'bool'],
-  'anti-flicker-timeout': ['personalize', 'antiFlickerTimeoutMs', 'ms'],
-  'retention-days': ['storage', 'retentionDays', 'days'],
-  'db-name': ['storage', 'dbName', 'name'],
-  'pack-url': ['model', 'sessionPackUrl', 'text'],
-  'pack-integrity': ['model', 'sessionPackIntegrity', 'text'],
-  'lifetime-pack-url': ['model', 'lifetimePackUrl', 'text'],
-  'lifetime-pack-integrity': ['model', 'lifetimePackIntegrity', 'text'],
-}
-
-const EXPECTED: Record<Kind, string> = {
-  bool: '"true" or "false"',
-  consent: 'granted, denied or pending',
-  ms: 'a number of milliseconds from 0 to 10000',
-  days: 'a number of days from 1 to 3650',
-  name: '1–64 letters, digits, "_", "-" or "."',
-  text: 'text',
-}
-
-/** The attribute's value as the option wants it, or `undefined` when it is malformed. */
-function parse(value: string, kind: Kind): unknown {
-  const v = value.trim()
-  const n = Number(v)
-  switch (kind) {
-    case 'bool':
-      return /^(|true|1|yes)$/i.test(v) ? true : /^(false|0|no)$/i.test(v) ? false : undefined
-    case 'consent':
-      return v === 'granted' || v === 'denied' || v === 'pending' ? v : undefined
-    case 'ms':
-      return v !== '' && n >= 0 && n <= 10_000 ? n : undefined
-    case 'days':
-      return v !== '' && n >= 1 && n <= 3650 ? n : undefined
-    case 'name':
-      return /^[\w.-]{1,64}$/.test(v) ? v : undefined
-    default:
-      return value
-  }
+/** Attribute (without `data-`) → the option it sets, as `group.name` in the option table. */
+const ATTRIBUTES: Record<string, string> = {
+  consent: 'consent',
+  'respect-gpc': 'respectGlobalPrivacyControl',
+  'segment-without-consent': 'segmentWithoutConsent',
+  autocapture: 'capture.autocapture',
+  datalayer: 'capture.dataLayer',
+  'anti-flicker': 'personalize.antiFlicker',
+  'anti-flicker-timeout': 'personalize.antiFlickerTimeoutMs',
+  'retention-days': 'storage.retentionDays',
+  'db-name': 'storage.dbName',
+  'pack-url': 'model.sessionPackUrl',
+  'pack-integrity': 'model.sessionPackIntegrity',
+  'lifetime-pack-url': 'model.lifetimePackUrl',
+  'lifetime-pack-integrity': 'model.lifetimePackIntegrity',
 }
 
 /**
- * Reads Seglet's options from the script tag. A bad attribute is reported and ignored (the default is
- * used); it never throws, since there is no caller to catch it.
+ * An attribute's text as the option's own parser accepts it: as written, or read as a boolean (`""`,
+ * `true`/`1`/`yes`, `false`/`0`/`no`) or a number. Throws the parser's `OptionsError` for the text as written.
+ */
+function parseText(raw: string, parse: OptionParser, key: string): unknown {
+  const v = raw.trim()
+  const candidates = [raw, /^(|true|1|yes)$/i.test(v) || (/^(false|0|no)$/i.test(v) ? false : raw), v ? Number(v) : raw]
+  for (const candidate of candidates) {
+    try {
+      return parse(candidate, key)
+    } catch {
+      // Tried in turn; the error below is about the text as written.
+    }
+  }
+  return parse(raw, key)
+}
+
+/**
+ * Reads Seglet's options from the script tag, each parsed by the same parser as the API option it sets
+ * (the option table). A bad attribute is reported and ignored (the default is used); it never throws,
+ * since there is no caller to catch it.
  *
  * Attributes: `data-consent` (granted | denied | pending), `data-respect-gpc`, `data-segment-without-consent`,
  * `data-autocapture`, `data-datalayer`, `data-anti-flicker`, `data-anti-flicker-timeout` (ms),
  * `data-retention-days`, `data-db-name`, `data-pack-url` + `data-pack-integrity`,
  * `data-lifetime-pack-url` + `data-lifetime-pack-integrity`, `data-autostart`.
  */
-export function readScriptOptions(script: Element | null, report: (e: SegletError) => void): ScriptConfig {
-  const options: Record<string, unknown> = {}
+export function readScriptOptions(script: Element | undefined, report: (e: SegletError) => void): ScriptConfig {
+  const options: Record<string, Record<string, unknown>> = {}
   let autostart = true
   if (!script) return { options, autostart }
-  for (const [attribute, [group, name, kind]] of Object.entries(ATTRIBUTES)) {
+  const read = (attribute: string, parse: OptionParser, set: (value: unknown) => void) => {
     const raw = script.getAttribute('data-' + attribute)
-    if (raw === null) continue
-    const value = parse(raw, kind)
-    if (value === undefined) {
-      report(new OptionsError(`data-${attribute} must be ${EXPECTED[kind]}, got "${raw.slice(0, 40)}"; using the default`, attribute))
-      continue
+    if (raw === null) return
+    try {
+      set(parseText(raw, parse, 'data-' + attribute))
+    } catch (error) {
+      report(new OptionsError(`${(error as Error).message}; using the default`, 'data-' + attribute))
     }
-    const target = group ? ((options[group] as Record<string, unknown>) ??= {}) : options
-    target[name] = value
   }
-  const start = script.getAttribute('data-autostart')
-  if (start !== null && parse(start, 'bool') === false) autostart = false
+  for (const [attribute, path] of Object.entries(ATTRIBUTES)) {
+    const [group, name] = path.includes('.') ? path.split('.') : ['', path]
+    const parse = (group ? (OPTION_TABLE[group] as OptionGroup)[name] : OPTION_TABLE[name]) as OptionParser
+    read(attribute, parse, (value) => ((group ? (options[group] ??= {}) : options)[name] = value))
+  }
+  read('autostart', bool, (value) => (autostart = value as boolean))
   return { options: options as SegletOptions, autostart }
 }

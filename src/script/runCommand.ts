@@ -2,6 +2,7 @@ import { SegletError } from '../errors'
 import * as api from './instance'
 
 const COMMANDS: Record<string, (...args: never[]) => unknown> = {
+  init: api.init,
   track: api.track,
   setConsent: api.setConsent,
   flush: api.flush,

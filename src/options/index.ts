@@ -1,0 +1,6 @@
+export { OPTION_TABLE } from './optionTable'
+export type { OptionGroup } from './optionTable'
+export type { OptionParser } from './parsers'
+export { bool, list, number, parser, text, typed } from './parsers'
+export { validateOptions } from './validateOptions'
+export { closestName } from './closestName'

@@ -1,0 +1,78 @@
+import { PAGE_TYPES } from '../events/types'
+import { parseConsent } from '../privacy/parseConsent'
+import type { OptionParser } from './parsers'
+import { bool, list, number, parser, text, typed } from './parsers'
+
+/** A group of options: each key has a parser, or is itself a group (`storage`, `capture`, …). */
+export interface OptionGroup {
+  [key: string]: OptionParser | OptionGroup
+}
+
+const DAY_MS = 86_400_000
+const DAYS = number(1, 3650)
+const MS = number(0, 10_000)
+const NAME = text(/^[\w.-]{1,64}$/, '1–64 letters, digits, "_", "-" or "."')
+
+/**
+ * Every option of `createSeglet()`, `Seglet.init()` and the script tag, with the one parser each entry
+ * point uses for it. An option missing here is refused as unknown (with the closest name as suggestion).
+ *
+ * To add an option: add its field (with JSDoc and `@default`) to the options interface of its module, and
+ * one entry here, in its group — `reports: { endpoint: text() }` adds a group, `personalize: { …,
+ * holdout: number(0, 1) }` a field. For a script-tag attribute, also add one line to `ATTRIBUTES` in
+ * src/script/readScriptOptions.ts: it parses the attribute with this entry.
+ */
+export const OPTION_TABLE: OptionGroup = {
+  consent: parseConsent,
+  respectGlobalPrivacyControl: bool,
+  segmentWithoutConsent: bool,
+  onError: typed('function'),
+  storage: {
+    dbName: NAME,
+    retentionDays: DAYS,
+    purchaseRetentionDays: DAYS,
+    maxEvents: number(0, Infinity, true),
+    flushDelayMs: number(0, 60_000),
+    maxEventsPerSecond: number(1, Infinity),
+  },
+  capture: {
+    autocapture: bool,
+    pageViews: bool,
+    engagement: bool,
+    scrollDepth: bool,
+    dataLayer: bool,
+    dataLayerName: text(/^[A-Za-z_$][\w$]{0,63}$/, 'a JavaScript identifier'),
+    pageTypePatterns: parser(
+      (rules) =>
+        Array.isArray(rules) &&
+        rules.every((rule) => Array.isArray(rule) && (typeof rule[0] === 'string' || rule[0] instanceof RegExp) && PAGE_TYPES.includes(rule[1])),
+      'a list of [RegExp | string, PageType] pairs',
+    ),
+    pageStats: typed('object', 'function'),
+  },
+  features: {
+    sessionGapMs: number(1000, DAY_MS),
+    specialDays: list,
+  },
+  model: {
+    enabled: bool,
+    sessionPackUrl: text(),
+    sessionPackIntegrity: text(),
+    lifetimePackUrl: text(),
+    lifetimePackIntegrity: text(),
+  },
+  segments: {
+    switchMargin: number(0, 1),
+    switchAfter: number(1, 100, true),
+    minPageViews: number(0, 1000, true),
+    defaultSegmentId: text(),
+    defaultSegmentName: text(),
+  },
+  personalize: {
+    antiFlicker: bool,
+    antiFlickerTimeoutMs: MS,
+    blocks: bool,
+    intentStep: number(0, 1),
+    document: typed('object'),
+  },
+}

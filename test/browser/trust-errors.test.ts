@@ -1,0 +1,197 @@
+// Errors a developer can see, and a script tag that holds in a broken environment: bad options are refused
+// with a hint or reported in the console, a second init() is refused, consent and forget work in every
+// state, and a broken platform (a throwing requestIdleCallback polyfill, a replaced Promise) never throws
+// into the page.
+import { describe, expect, it } from 'vitest'
+import type { ConsoleMessage, Page } from 'playwright-core'
+import { databaseNames, probes, useHarness, waitForSeglet } from './helpers'
+
+type Api = Record<string, (...args: unknown[]) => unknown>
+
+const h = useHarness()
+const tagPage = (attrs: Record<string, string>) => h.baseUrl + '/test/browser/pages/tag.html?attrs=' + encodeURIComponent(JSON.stringify(attrs))
+
+/** Calls `Seglet[method](...args)` in the page: what it returned (awaited) or threw, synchronously or not. */
+const call = (page: Page, method: string, ...args: unknown[]) =>
+  page.evaluate(
+    async ([method, args]) => {
+      const api = (window as unknown as { Seglet: Api }).Seglet
+      let result: unknown
+      try {
+        result = api[method as string](...(args as unknown[]))
+      } catch (error) {
+        return { threw: true, name: (error as Error).name, code: (error as { code?: string }).code, message: (error as Error).message }
+      }
+      try {
+        await result
+        return { threw: false, rejected: false }
+      } catch (error) {
+        return { threw: false, rejected: true, code: (error as { code?: string }).code, message: String(error) }
+      }
+    },
+    [method, args] as const,
+  )
+
+const warnings = (page: Page) => {
+  const list: string[] = []
+  page.on('console', (msg: ConsoleMessage) => {
+    if (msg.type() === 'warning') list.push(msg.text())
+  })
+  return list
+}
+
+/** A page whose first visit stored something, so forget() has a database to delete. */
+async function storeSomething(page: Page) {
+  await page.goto(tagPage({ consent: 'granted' }))
+  await waitForSeglet(page)
+  await call(page, 'track', { type: 'search', query: 'boots' })
+  await call(page, 'flush')
+  expect(await databaseNames(page)).toEqual(['seglet'])
+}
+
+describe('errors a developer can see', () => {
+  it('data-consent="yes" without onError is shown in the console, once, naming the attribute', async () => {
+    const page = await h.newPage()
+    // The probes register an onError through the queue; this page has none.
+    await page.addInitScript(() => ((window as unknown as { seglet: unknown[] }).seglet = []))
+    const seen = warnings(page)
+    await page.goto(tagPage({ consent: 'yes', 'retention-days': 'forever' }))
+    await waitForSeglet(page)
+    await page.waitForTimeout(200)
+    const options = seen.filter((text) => text.includes('invalid_option'))
+    expect(options).toHaveLength(1)
+    expect(options[0]).toContain('data-consent')
+    expect(options[0]).toContain('"yes"')
+    await page.close()
+  })
+
+  it('init() with a misspelt option throws an OptionsError that suggests the right one, and starts nothing', async () => {
+    const page = await h.newPage()
+    await page.goto(tagPage({ autostart: 'false' }))
+    await waitForSeglet(page)
+    const result = await call(page, 'init', { consnet: 'granted' })
+    expect(result).toMatchObject({ threw: true, name: 'OptionsError', code: 'invalid_option' })
+    expect(result.message).toBe("unknown option 'consnet' — did you mean 'consent'?")
+    expect(await call(page, 'track', { type: 'search', query: 'x' })).toMatchObject({ threw: true, code: 'not_started' })
+    await page.close()
+  })
+
+  it('a second init() throws already_started (directly) or is reported (queued); consent stays', async () => {
+    const page = await h.newPage()
+    await page.goto(tagPage({ consent: 'granted' }))
+    await waitForSeglet(page)
+    expect(await call(page, 'init', { consent: 'denied' })).toMatchObject({ threw: true, code: 'already_started' })
+    await page.evaluate(() => (window as unknown as { seglet: unknown[] }).seglet.push(['init', { consent: 'denied' }]))
+    expect((await probes(page)).errors.map((e) => e.code)).toContain('already_started')
+    expect(await page.evaluate(() => (window as unknown as { Seglet: { getConsent(): string } }).Seglet.getConsent())).toBe('granted')
+    await page.close()
+  })
+
+  it("setConsent('true') and onSegment(42) throw an OptionsError at the call; nothing rejects unhandled", async () => {
+    const page = await h.newPage()
+    await page.goto(tagPage({ consent: 'granted' }))
+    await waitForSeglet(page)
+    expect(await call(page, 'setConsent', 'true')).toMatchObject({ threw: true, name: 'OptionsError', code: 'invalid_option' })
+    expect(await call(page, 'onSegment', 42)).toMatchObject({ threw: true, name: 'OptionsError', code: 'invalid_option' })
+    await page.waitForTimeout(100)
+    expect((await probes(page)).escaped).toEqual([])
+    await page.close()
+  })
+
+  it('an error message never shows the credentials of a pack URL', async () => {
+    const page = await h.newPage()
+    const url = h.baseUrl.replace('http://', 'http://shop:s3cret@') + '/packs/session.json'
+    await page.goto(tagPage({ consent: 'granted', 'pack-url': url, 'pack-integrity': 'sha256-' + 'A'.repeat(43) + '=' }))
+    await waitForSeglet(page)
+    await call(page, 'track', { type: 'page_view', url: '/', pageType: 'home' })
+    await call(page, 'flush')
+    await page.waitForFunction(() => (window as unknown as { __t: { errors: { code: string }[] } }).__t.errors.some((e) => e.code.startsWith('pack_')), undefined, { timeout: 15_000 })
+    const errors = (await probes(page)).errors
+    expect(errors.length).toBeGreaterThan(0)
+    for (const e of errors) expect(e.message).not.toContain('s3cret')
+    expect(errors.find((e) => e.code.startsWith('pack_'))!.message).toContain('//…@')
+    await page.close()
+  })
+})
+
+describe('forget() and setConsent() in every state', () => {
+  it('Seglet.forget() before init deletes the database', async () => {
+    const page = await h.newPage()
+    await storeSomething(page)
+    await page.goto(tagPage({ autostart: 'false' }))
+    await waitForSeglet(page)
+    expect(await call(page, 'forget')).toEqual({ threw: false, rejected: false })
+    expect(await databaseNames(page)).toEqual([])
+    await page.close()
+  })
+
+  it("setConsent('denied') before init deletes the database, and init() then starts denied", async () => {
+    const page = await h.newPage()
+    await storeSomething(page)
+    await page.goto(tagPage({ autostart: 'false', consent: 'granted' }))
+    await waitForSeglet(page)
+    expect(await call(page, 'setConsent', 'denied')).toEqual({ threw: false, rejected: false })
+    expect(await databaseNames(page)).toEqual([])
+    await call(page, 'init')
+    expect(await page.evaluate(() => (window as unknown as { Seglet: { getConsent(): string } }).Seglet.getConsent())).toBe('denied')
+    await call(page, 'track', { type: 'search', query: 'x' })
+    await call(page, 'flush')
+    expect(await databaseNames(page)).toEqual([])
+    await page.close()
+  })
+
+  it('a throwing requestIdleCallback polyfill: no error reaches the page, and forget() and setConsent() work', async () => {
+    const page = await h.newPage()
+    await storeSomething(page)
+    await page.addInitScript(() => {
+      window.requestIdleCallback = () => {
+        throw new TypeError('requestIdleCallback polyfill is broken')
+      }
+    })
+    await page.goto(tagPage({ consent: 'granted' }))
+    await waitForSeglet(page)
+    expect(await call(page, 'track', { type: 'search', query: 'after' })).toEqual({ threw: false, rejected: false })
+    expect(await call(page, 'setConsent', 'denied')).toEqual({ threw: false, rejected: false })
+    expect(await databaseNames(page)).toEqual([])
+    expect(await call(page, 'setConsent', 'granted')).toEqual({ threw: false, rejected: false })
+    expect(await call(page, 'forget')).toEqual({ threw: false, rejected: false })
+    expect(await databaseNames(page)).toEqual([])
+    await page.waitForTimeout(200)
+    expect((await probes(page)).escaped).toEqual([])
+    expect(page.uncaughtErrors).toEqual([])
+    await page.close()
+  })
+
+  it('a replaced window.Promise: track() does not throw, nothing escapes into the page, segments still come', async () => {
+    const page = await h.newPage()
+    await page.addInitScript(() => {
+      ;(window as unknown as { Promise: unknown }).Promise = function NotAPromise() {
+        throw new TypeError('not a real Promise')
+      }
+    })
+    await page.goto(tagPage({ consent: 'granted' }))
+    // Polled from here: the test tool's own in-page waiting needs the page's Promise.
+    const poll = async (read: () => unknown) => {
+      for (let i = 0; i < 150; i++) {
+        const value = await page.evaluate(read)
+        if (value) return value
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      return undefined
+    }
+    expect(await poll(() => !Array.isArray((window as unknown as { seglet?: unknown }).seglet))).toBe(true)
+    expect(await page.evaluate(() => {
+      try {
+        ;(window as unknown as { Seglet: Api }).Seglet.track({ type: 'search', query: 'x' })
+        return 'ok'
+      } catch (error) {
+        return String(error)
+      }
+    })).toBe('ok')
+    const segment = await poll(() => document.documentElement.getAttribute('data-seglet-segment'))
+    expect(segment).toBeTruthy()
+    expect((await probes(page)).escaped).toEqual([])
+    expect(page.uncaughtErrors).toEqual([])
+    await page.close()
+  })
+})

@@ -1,0 +1,184 @@
+// The script tag against injected HTML: elements that shadow `document.currentScript` or `document.scripts`
+// by name or id (DOM clobbering) must not configure Seglet, change its consent, or make it load code from
+// another origin. Every case runs with the tag `async` and at the end of <body>, with and without a strict
+// Content Security Policy.
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { databaseNames, probes, useHarness, waitForSegment } from './helpers'
+
+const STRICT_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; object-src 'none'; frame-src 'self'"
+
+/** Another origin (another port of 127.0.0.1) that serves a module which marks the page when it runs. */
+let evil: { origin: string; requests: string[]; server: Server }
+beforeAll(async () => {
+  const requests: string[] = []
+  const server = createServer((req, res) => {
+    requests.push(req.url ?? '')
+    if ((req.url ?? '').endsWith('.js')) {
+      res.writeHead(200, { 'content-type': 'text/javascript', 'access-control-allow-origin': '*' })
+      res.end('window.__pwned = true; export function createLazyParts() { window.__pwned = true; return { createDecider() { throw new Error("pwned") } } }')
+      return
+    }
+    res.writeHead(200, { 'content-type': 'image/gif' }).end()
+  })
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+  evil = { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server }
+})
+afterAll(() => new Promise<void>((ok) => evil.server.close(() => ok())))
+
+const h = useHarness()
+
+/** Hostile settings an injected element carries. */
+const HOSTILE = 'data-consent="granted" data-respect-gpc="false" data-segment-without-consent="true" data-db-name="evil"'
+
+/** Injected markup: each shadows `document.currentScript` (or `document.scripts`) in its own way. */
+const INJECTIONS: Record<string, (evilSrc: string) => string> = {
+  'img name=currentScript': (src) => `<img name="currentScript" src="${src}" ${HOSTILE}>`,
+  'img id+name=currentScript': (src) => `<img id="currentScript" name="currentScript" src="${src}" ${HOSTILE}>`,
+  'form name=currentScript': (src) => `<form name="currentScript" action="${src}" ${HOSTILE}><input name="src" value="${src}"></form>`,
+  'embed name=currentScript': (src) => `<embed name="currentScript" type="image/gif" src="${src}" ${HOSTILE}>`,
+  'object name=currentScript': (src) => `<object name="currentScript" type="image/gif" data="${src}" ${HOSTILE}></object>`,
+  'object id=currentScript': (src) => `<object id="currentScript" type="image/gif" data="${src}" ${HOSTILE}></object>`,
+  'iframe name=currentScript': () => `<iframe name="currentScript" src="/test/browser/pages/blank.html" ${HOSTILE}></iframe>`,
+  'img name=scripts': (src) => `<img name="scripts" src="${src}" ${HOSTILE}>`,
+  'form name=scripts': (src) => `<form name="scripts" ${HOSTILE}><input name="src" value="${src}"></form>`,
+  'img name=querySelector': (src) => `<img name="querySelector" src="${src}" ${HOSTILE}>`,
+}
+
+interface Variant {
+  async: boolean
+  csp: boolean
+}
+const VARIANTS: Variant[] = [
+  { async: true, csp: false },
+  { async: false, csp: false },
+  { async: true, csp: true },
+  { async: false, csp: true },
+]
+const describeVariant = (v: Variant) => `${v.async ? 'async tag' : 'tag at the end of <body>'}, ${v.csp ? 'strict CSP' : 'no CSP'}`
+
+let pageCount = 0
+/** Opens a page of the test origin with `injected` markup before the real tag at the end of <body>. */
+async function openPage(injected: string, tagAttributes: string, v: Variant, gpc = false): Promise<Page & { uncaughtErrors: string[] }> {
+  const page = await h.newPage()
+  if (gpc) await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }))
+  const url = `${h.baseUrl}/trust/page-${++pageCount}.html`
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>trust</title></head><body><h1>Shop</h1>${injected}` +
+    `<script src="/dist/seglet.min.js" ${tagAttributes}${v.async ? ' async' : ''}></script></body></html>`
+  await page.route(url, (route) =>
+    route.fulfill({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', ...(v.csp ? { 'content-security-policy': STRICT_CSP } : {}) }, body: html }),
+  )
+  await page.goto(url)
+  // Seglet replaces the `window.seglet` queue once it runs; on failure the assertions below say what broke.
+  await page.waitForFunction(() => !Array.isArray((window as unknown as { seglet?: unknown }).seglet), undefined, { timeout: 5_000 }).catch(() => undefined)
+  return page
+}
+
+const state = (page: Page) =>
+  page.evaluate(async () => {
+    const w = window as unknown as { Seglet?: { getConsent(): string; track(e: unknown): void; flush(): Promise<void> }; __pwned?: boolean }
+    let consent: string
+    try {
+      consent = w.Seglet!.getConsent()
+      w.Seglet!.track({ type: 'search', query: 'boots' })
+      await w.Seglet!.flush()
+    } catch (error) {
+      consent = 'error: ' + String(error)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+    return { consent, pwned: w.__pwned === true, dbs: (await indexedDB.databases()).map((d) => d.name) }
+  })
+
+/** Requests for Seglet's model runtime that went to the other origin (the injected elements' own loads aside). */
+const foreignModuleRequests = () => [
+  ...h.requests.filter((url) => url.startsWith(evil.origin) && url.includes('seglet-model')),
+  ...evil.requests.filter((url) => url.includes('seglet-model')).map((url) => evil.origin + url),
+]
+
+describe('injected elements that shadow document.currentScript or document.scripts', () => {
+  for (const [name, inject] of Object.entries(INJECTIONS)) {
+    it(`${name}: consent stays as the real tag says, nothing stored, no foreign module`, async () => {
+      for (const v of VARIANTS) {
+        evil.requests.length = 0
+        h.requests.length = 0
+        const page = await openPage(inject(`${evil.origin}/x/seglet.min.js`), 'data-consent="denied"', v)
+        const s = await state(page)
+        const t = await probes(page)
+        expect(s.consent, describeVariant(v)).toBe('denied')
+        expect(s.dbs, describeVariant(v)).toEqual([])
+        expect(s.pwned, describeVariant(v)).toBe(false)
+        expect(foreignModuleRequests(), describeVariant(v)).toEqual([])
+        expect(t.escaped, describeVariant(v)).toEqual([])
+        expect(page.uncaughtErrors, describeVariant(v)).toEqual([])
+        await page.close()
+      }
+    })
+  }
+
+  it('an injected data-respect-gpc="false" does not override Global Privacy Control', async () => {
+    for (const v of VARIANTS) {
+      const page = await openPage(INJECTIONS['img name=currentScript'](`${evil.origin}/x/seglet.min.js`), 'data-consent="granted"', v, true)
+      const s = await state(page)
+      expect(s.consent, describeVariant(v)).toBe('denied')
+      expect(s.dbs, describeVariant(v)).toEqual([])
+      await page.close()
+    }
+  })
+
+  it('the model runtime comes from beside the real tag, never from a shadowing element', async () => {
+    for (const v of VARIANTS) {
+      evil.requests.length = 0
+      h.requests.length = 0
+      const page = await openPage(
+        `<img name="currentScript" src="${evil.origin}/x/seglet.min.js">`,
+        'data-consent="granted"',
+        v,
+      )
+      await waitForSegment(page)
+      const runtime = h.requests.filter((url) => url.includes('seglet-model'))
+      expect(runtime, describeVariant(v)).toEqual([h.baseUrl + '/dist/seglet-model.min.js'])
+      expect(foreignModuleRequests(), describeVariant(v)).toEqual([])
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned === true)).toBe(false)
+      expect((await probes(page)).escaped).toEqual([])
+      await page.close()
+    }
+  })
+})
+
+describe('the global `Seglet`', () => {
+  it('a pre-defined non-writable window.Seglet is reported, and the command queue still works', async () => {
+    const page = await h.newPage()
+    await page.addInitScript(() => Object.defineProperty(window, 'Seglet', { value: 'taken', writable: false, configurable: false }))
+    await page.goto(h.baseUrl + '/test/browser/pages/tag.html?attrs=' + encodeURIComponent(JSON.stringify({ consent: 'granted' })))
+    await page.waitForFunction(() => !Array.isArray((window as unknown as { seglet?: unknown }).seglet))
+    const t = await probes(page)
+    expect(t.errors.map((e) => e.code)).toContain('global_taken')
+    expect(t.escaped).toEqual([])
+    await page.evaluate(() => (window as unknown as { seglet: unknown[] }).seglet.push(['track', { type: 'search', query: 'queued' }], ['flush']))
+    await page.waitForFunction(() => indexedDB.databases().then((d) => d.length > 0))
+    expect(await databaseNames(page)).toEqual(['seglet'])
+    await page.close()
+  })
+
+  it('a throwing window.Seglet setter is caught and reported, never thrown into the page', async () => {
+    const page = await h.newPage()
+    await page.addInitScript(() =>
+      Object.defineProperty(window, 'Seglet', {
+        get: () => undefined,
+        set: () => {
+          throw new Error('setter says no')
+        },
+        configurable: false,
+      }),
+    )
+    await page.goto(h.baseUrl + '/test/browser/pages/tag.html?attrs=' + encodeURIComponent(JSON.stringify({ consent: 'granted' })))
+    await page.waitForFunction(() => !Array.isArray((window as unknown as { seglet?: unknown }).seglet))
+    const t = await probes(page)
+    expect(t.escaped).toEqual([])
+    expect(page.uncaughtErrors).toEqual([])
+    expect(t.errors.map((e) => e.code)).toContain('global_taken')
+    await page.close()
+  })
+})
