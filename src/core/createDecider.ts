@@ -16,8 +16,9 @@ import { decideSegment, loadPacks } from './decideSegment'
 import { completeDecisionEvents, decisionWindowStart, readDecisionEvents } from './readDecisionEvents'
 import { yieldToPage } from './yieldToPage'
 
-/** Meta key of the last decided segment, kept so hysteresis holds across page loads. */
-export const SEGMENT_META_KEY = 'segment'
+import { SEGMENT_META_KEY } from './constants'
+
+export { SEGMENT_META_KEY }
 
 /** What the decider needs from the running Seglet. */
 export interface DeciderContext {

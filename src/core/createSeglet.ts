@@ -14,7 +14,13 @@ import type { SegletExport, StoreOptions } from '../store'
 import { createStore } from '../store'
 import type { Decider } from './createDecider'
 import type { LazyParts } from './lazy'
-import { decisionWindowStart } from './readDecisionEvents'
+import { completeDecisionEvents, decisionWindowStart } from './readDecisionEvents'
+import { readEvidence } from '../features/readEvidence'
+import { hasEnoughEvidence } from '../segments/hasEnoughEvidence'
+import { createColdStartSegment } from '../segments/createColdStartSegment'
+import { toSegment } from '../segments/toSegment'
+import { DEFAULT_MIN_PAGE_VIEWS } from '../segments/constants'
+import { SEGMENT_META_KEY } from './constants'
 import { whenIdle } from './whenIdle'
 
 /** Options of `createSeglet()`. Every field is optional. */
@@ -72,6 +78,14 @@ export interface ModelOptions {
   lifetimePackUrl?: string
   /** `sha256-<base64>` of the lifetime pack file. */
   lifetimePackIntegrity?: string
+  /**
+   * When the model part is loaded. `'auto'`: not on a page whose decision would be the cold-start default
+   * anyway (the core decides that one itself, with `intent: 0`); in idle time on the page where a decision
+   * first becomes possible (or for a returning shopper); prefetched at low priority on the page before.
+   * `'eager'`: at once on every page, for shops that need the model's intent on a first page view.
+   * @default 'auto'
+   */
+  loading?: 'auto' | 'eager'
 }
 
 /** A running Seglet. */
@@ -123,13 +137,18 @@ const CONSENTS: readonly string[] = ['granted', 'denied', 'pending']
 const FIRST_DECISION_IDLE_MS = 50
 /** Longest wait for idle time before later decisions, in ms. */
 const DECISION_IDLE_MS = 200
+/**
+ * How long a page that is one page view short of a decision stays open before the model part is prefetched
+ * (at low priority) for the next page, in ms.
+ */
+export const PREFETCH_AFTER_MS = 5_000
 
 
 /**
  * The shared implementation behind `createSeglet()` (npm) and the script-tag build; they differ only in
  * how the model runtime is loaded.
  */
-export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoader): Seglet {
+export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoader, prefetchRuntime?: () => void): Seglet {
   if (options === null || typeof options !== 'object') {
     throw new OptionsError('createSeglet(options) expects an object', 'options')
   }
@@ -157,7 +176,9 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
   let destroyed = false
   let scheduled = false
   let packRefused = false
-  let running: Promise<void> | undefined
+  let running: Promise<unknown> | undefined
+  let prefetchTimer: ReturnType<typeof setTimeout> | undefined
+  const eager = options.model?.loading === 'eager'
 
   const mayDecide = () => modelEnabled && !destroyed && !packRefused && (isPersistAllowed(consent) || options.segmentWithoutConsent === true)
 
@@ -189,10 +210,12 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
       scheduled = false
       // One decision at a time; a flush during a decision schedules the next one.
       // The stored events are read while the lazy part loads; a flush meanwhile schedules another decision.
-      const events = store.getFeatureEvents(decisionWindowStart(Date.now(), options.features?.sessionGapMs)).catch(() => undefined)
+      const now = Date.now()
+      const events = store.getFeatureEvents(decisionWindowStart(now, options.features?.sessionGapMs)).catch(() => undefined)
       running = (running ?? Promise.resolve())
         // Checked again once the previous decision settled: it may have refused a pack, or consent changed.
-        .then(() => (mayDecide() ? getDecider().then((d) => d.decide(events)) : undefined))
+        .then(() => (mayDecide() ? (decider || eager ? undefined : decideWithoutModel(events, now)) : null))
+        .then((read) => (read === null ? undefined : getDecider().then((d) => d.decide(read ? Promise.resolve(read) : events))))
         .catch((error: unknown) => {
           const failure = error instanceof SegletError ? error : new SegletError('model_failed', `Segment decision failed: ${String(error)}`, { cause: error })
           // A pack that is refused (integrity, origin, feature spec) stays refused: report it once and
@@ -202,6 +225,36 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
         })
     }, timeout)
   }
+
+  /**
+   * Decides in the core, without the model part, while the decision would be the cold-start default anyway
+   * (`null`: decided). Otherwise resolves to the events read, for the model (`undefined`: the read failed).
+   */
+  const decideWithoutModel = async (pending: Promise<StoredEvent[] | undefined>, now: number): Promise<StoredEvent[] | null | undefined> => {
+    const read = await pending
+    if (!read) return undefined
+    const gap = options.features?.sessionGapMs
+    const events = await completeDecisionEvents(store, read, decisionWindowStart(now, gap), now, gap)
+    const { pageViews, orders } = readEvidence(events, now, gap)
+    const last = await storedSegment
+    // A returning shopper's last segment beats the default: the model re-decides (and updates intent).
+    if (hasEnoughEvidence({ pageViews, purchases: orders }, options.segments?.minPageViews) || (last && !last.coldStart)) return events
+    if (events.length > 0 && !personalizer.getSegment()) personalizer.apply(createColdStartSegment(options.segments, now))
+    // The next page view makes a decision possible: fetch the model part at low priority for it, once the
+    // shopper stayed a while (a bounce costs nothing).
+    if (pageViews + 1 >= (options.segments?.minPageViews ?? DEFAULT_MIN_PAGE_VIEWS) && !prefetchTimer) {
+      prefetchTimer = setTimeout(() => whenIdle(() => destroyed || prefetchRuntime?.()), PREFETCH_AFTER_MS)
+    }
+    return null
+  }
+
+  // A returning shopper's segment of the last visit, applied as soon as it is read (consent granted only),
+  // before the model part loads; the model then re-decides with the usual hysteresis.
+  const storedSegment: Promise<Segment | null> =
+    mayDecide() && isPersistAllowed(consent) ? store.getMeta(SEGMENT_META_KEY).then(toSegment, () => null) : Promise.resolve(null)
+  void storedSegment.then((segment) => {
+    if (segment && mayDecide() && isPersistAllowed(consent) && !personalizer.getSegment()) personalizer.apply({ ...segment, restored: true })
+  })
 
   store.onFlush(scheduleDecision)
   // Every write carries the page's visible time so far (one record per page view, updated), so a last
@@ -248,6 +301,7 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
     hidePanel: () => decider?.hidePanel(),
     async destroy() {
       destroyed = true
+      clearTimeout(prefetchTimer)
       capture.stop()
       personalizer.stop()
       decider?.destroy()

@@ -2,7 +2,7 @@ import type { Seglet, SegletOptions } from '../core/createSeglet'
 import { createSegletWith } from '../core/createSeglet'
 import { SegletError } from '../errors'
 import type { ShopperEvent } from '../events/types'
-import { loadScriptParts } from './loadScriptParts'
+import { loadScriptParts, prefetchScriptParts } from './loadScriptParts'
 import type { Consent } from '../privacy'
 import type { Segment } from '../segments'
 
@@ -55,6 +55,7 @@ export function init(options: SegletOptions = {}): Seglet {
       },
     },
     loadScriptParts,
+    prefetchScriptParts,
   )
   return instance
 }

@@ -25,3 +25,23 @@ export function loadScriptParts(): Promise<LazyParts> {
   return parts
 }
 
+
+let prefetched = false
+
+/**
+ * Asks the browser to fetch `seglet-model.min.js` at low priority into its cache, for the next page (a
+ * `<link rel="prefetch">`), without running it. Once per page.
+ */
+export function prefetchScriptParts(): void {
+  const url = getRuntimeUrl()
+  if (prefetched || !url || typeof document === 'undefined') return
+  prefetched = true
+  const link = document.createElement('link')
+  link.rel = 'prefetch'
+  link.as = 'script'
+  // The module is fetched in CORS mode: the prefetched response must match it to be reused.
+  link.crossOrigin = 'anonymous'
+  link.href = url
+  link.setAttribute('fetchpriority', 'low')
+  document.head.appendChild(link)
+}

@@ -8,7 +8,7 @@ export interface ScriptConfig {
   autostart: boolean
 }
 
-type Kind = 'bool' | 'consent' | 'ms' | 'days' | 'name' | 'text'
+type Kind = 'bool' | 'consent' | 'ms' | 'days' | 'name' | 'text' | 'loading'
 
 /** Attribute → [option group ('' = top level), option name, kind]. */
 const ATTRIBUTES: Record<string, [string, string, Kind]> = {
@@ -25,6 +25,7 @@ const ATTRIBUTES: Record<string, [string, string, Kind]> = {
   'pack-integrity': ['model', 'sessionPackIntegrity', 'text'],
   'lifetime-pack-url': ['model', 'lifetimePackUrl', 'text'],
   'lifetime-pack-integrity': ['model', 'lifetimePackIntegrity', 'text'],
+  'model-loading': ['model', 'loading', 'loading'],
 }
 
 const EXPECTED: Record<Kind, string> = {
@@ -34,6 +35,7 @@ const EXPECTED: Record<Kind, string> = {
   days: 'a number of days from 1 to 3650',
   name: '1–64 letters, digits, "_", "-" or "."',
   text: 'text',
+  loading: 'auto or eager',
 }
 
 /** The attribute's value as the option wants it, or `undefined` when it is malformed. */
@@ -49,6 +51,8 @@ function parse(value: string, kind: Kind): unknown {
       return v !== '' && n >= 0 && n <= 10_000 ? n : undefined
     case 'days':
       return v !== '' && n >= 1 && n <= 3650 ? n : undefined
+    case 'loading':
+      return v === 'auto' || v === 'eager' ? v : undefined
     case 'name':
       return /^[\w.-]{1,64}$/.test(v) ? v : undefined
     default:
@@ -63,7 +67,7 @@ function parse(value: string, kind: Kind): unknown {
  * Attributes: `data-consent` (granted | denied | pending), `data-respect-gpc`, `data-segment-without-consent`,
  * `data-autocapture`, `data-datalayer`, `data-anti-flicker`, `data-anti-flicker-timeout` (ms),
  * `data-retention-days`, `data-db-name`, `data-pack-url` + `data-pack-integrity`,
- * `data-lifetime-pack-url` + `data-lifetime-pack-integrity`, `data-autostart`.
+ * `data-lifetime-pack-url` + `data-lifetime-pack-integrity`, `data-model-loading` (auto | eager), `data-autostart`.
  */
 export function readScriptOptions(script: Element | null, report: (e: SegletError) => void): ScriptConfig {
   const options: Record<string, unknown> = {}

@@ -70,6 +70,11 @@ export interface Segment {
   coldStart: boolean
   /** Time (ms since epoch) of the decision that produced this object. */
   decidedAt: number
+  /**
+   * True on the segment of an earlier visit, applied from storage as soon as it is read, before the model
+   * part has re-decided on this page. The next decision replaces it.
+   */
+  restored?: boolean
   /** The features that moved this decision most, in plain words. */
   reasons: Explanation[]
 }
