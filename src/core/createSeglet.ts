@@ -1,5 +1,6 @@
 import type { CaptureOptions } from '../capture'
-import { createCapture } from '../capture'
+import type { Bridges } from '../capture/bridges'
+import { createCaptureWith } from '../capture/createCaptureWith'
 import type { ErrorReporter } from '../errors'
 import { OptionsError, SegletError } from '../errors'
 import type { ShopperEvent, StoredEvent } from '../events/types'
@@ -131,6 +132,16 @@ export interface Seglet {
  */
 export type RuntimeLoader = () => Promise<LazyParts>
 
+/** What differs between the npm build and the script-tag build: how the lazily loaded parts arrive. */
+export interface SegletParts {
+  /** Loads the model part (once). */
+  loadRuntime: RuntimeLoader
+  /** Fetches the model part into the cache at low priority, without running it, for the next page. */
+  prefetchRuntime?: () => void
+  /** The bridges' mapping code, or a loader of it. */
+  bridges: Bridges | (() => Promise<Bridges>)
+}
+
 const CONSENTS: readonly string[] = ['granted', 'denied', 'pending']
 
 /** Longest wait for idle time before the first decision of a page, in ms. */
@@ -148,7 +159,7 @@ export const PREFETCH_AFTER_MS = 5_000
  * The shared implementation behind `createSeglet()` (npm) and the script-tag build; they differ only in
  * how the model runtime is loaded.
  */
-export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoader, prefetchRuntime?: () => void): Seglet {
+export function createSegletWith(options: SegletOptions, { loadRuntime, prefetchRuntime, bridges }: SegletParts): Seglet {
   if (options === null || typeof options !== 'object') {
     throw new OptionsError('createSeglet(options) expects an object', 'options')
   }
@@ -170,7 +181,7 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
   })
   const store = createStore({ ...options.storage, persist: isPersistAllowed(consent), onError: report })
   const personalizer = createPersonalizer(options.personalize ?? {}, report)
-  const capture = createCapture({ enqueue: (event: StoredEvent) => store.enqueue(event), onError: report, options: options.capture ?? {} })
+  const capture = createCaptureWith({ enqueue: (event: StoredEvent) => store.enqueue(event), onError: report, options: options.capture ?? {} }, bridges)
   const modelEnabled = options.model?.enabled ?? true
   let decider: Decider | undefined
   let destroyed = false

@@ -2,7 +2,7 @@ import type { Seglet, SegletOptions } from '../core/createSeglet'
 import { createSegletWith } from '../core/createSeglet'
 import { SegletError } from '../errors'
 import type { ShopperEvent } from '../events/types'
-import { loadScriptParts, prefetchScriptParts } from './loadScriptParts'
+import { loadScriptBridges, loadScriptParts, prefetchScriptParts } from './loadScriptParts'
 import type { Consent } from '../privacy'
 import type { Segment } from '../segments'
 
@@ -54,8 +54,7 @@ export function init(options: SegletOptions = {}): Seglet {
         userOnError?.(error)
       },
     },
-    loadScriptParts,
-    prefetchScriptParts,
+    { loadRuntime: loadScriptParts, prefetchRuntime: prefetchScriptParts, bridges: loadScriptBridges },
   )
   return instance
 }

@@ -1,3 +1,4 @@
+import type { Bridges } from '../capture/bridges'
 import type { Decider } from '../core/createDecider'
 import type { LazyParts } from '../core/lazy'
 import { createScriptModuleLoader, getRuntimeUrl, rebrandErrors } from '../model/loadScriptRuntime'
@@ -37,11 +38,24 @@ export function prefetchScriptParts(): void {
   if (prefetched || !url || typeof document === 'undefined') return
   prefetched = true
   const link = document.createElement('link')
+  // `prefetch` is fetched at the lowest priority, after the page's own requests.
   link.rel = 'prefetch'
-  link.as = 'script'
   // The module is fetched in CORS mode: the prefetched response must match it to be reused.
   link.crossOrigin = 'anonymous'
   link.href = url
-  link.setAttribute('fetchpriority', 'low')
   document.head.appendChild(link)
+}
+
+/** File name of the bridges' mapping code, published next to `seglet.min.js`. */
+export const SCRIPT_BRIDGES_FILE = 'seglet-bridges.min.js'
+
+let loadBridges: (() => Promise<{ createBridges(): Bridges }>) | undefined
+
+/**
+ * The script-tag build's loader of the bridges' mapping code, `seglet-bridges.min.js` beside
+ * `seglet.min.js`: loaded the first time a GA4 ecommerce entry or a Shopify event arrives.
+ */
+export function loadScriptBridges(): Promise<Bridges> {
+  loadBridges ??= createScriptModuleLoader(getRuntimeUrl(SCRIPT_BRIDGES_FILE))
+  return loadBridges().then((module) => module.createBridges())
 }
