@@ -189,6 +189,9 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   let packRefused = false
   let running: Promise<unknown> | undefined
   let prefetchTimer: ReturnType<typeof setTimeout> | undefined
+  // What was written since the last read of the store: the decider folds it into its features.
+  const flushed: StoredEvent[] = []
+  let missed = false
   const eager = options.model?.loading === 'eager'
 
   const mayDecide = () => modelEnabled && !destroyed && !packRefused && (isPersistAllowed(consent) || options.segmentWithoutConsent === true)
@@ -222,11 +225,18 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
       // One decision at a time; a flush during a decision schedules the next one.
       // The stored events are read while the lazy part loads; a flush meanwhile schedules another decision.
       const now = Date.now()
-      const events = store.getFeatureEvents(decisionWindowStart(now, options.features?.sessionGapMs)).catch(() => undefined)
+      // A decider that decided on this page folds in what was written since; before that, the store is read
+      // (in parallel with loading the model part), and that read holds everything written until now.
+      let events: Promise<StoredEvent[] | undefined> | undefined
+      if (!decider || missed) {
+        missed = false
+        flushed.length = 0
+        events = store.getFeatureEvents(decisionWindowStart(now, options.features?.sessionGapMs)).catch(() => undefined)
+      }
       running = (running ?? Promise.resolve())
         // Checked again once the previous decision settled: it may have refused a pack, or consent changed.
-        .then(() => (mayDecide() ? (decider || eager ? undefined : decideWithoutModel(events, now)) : null))
-        .then((read) => (read === null ? undefined : getDecider().then((d) => d.decide(read ? Promise.resolve(read) : events))))
+        .then(() => (mayDecide() ? (decider || eager || !events ? undefined : decideWithoutModel(events, now)) : null))
+        .then((read) => (read === null ? undefined : getDecider().then((d) => d.decide(read ? Promise.resolve(read) : events, flushed.splice(0)))))
         .catch((error: unknown) => {
           const failure = error instanceof SegletError ? error : new SegletError('model_failed', `Segment decision failed: ${String(error)}`, { cause: error })
           // A pack that is refused (integrity, origin, feature spec) stays refused: report it once and
@@ -267,7 +277,12 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     if (segment && mayDecide() && isPersistAllowed(consent) && !personalizer.getSegment()) personalizer.apply({ ...segment, restored: true })
   })
 
-  store.onFlush(scheduleDecision)
+  store.onFlush((batch) => {
+    // Without decisions (consent pending, say) nothing is kept: the next decision reads the store instead.
+    if (mayDecide()) flushed.push(...batch)
+    else missed = true
+    scheduleDecision()
+  })
   // Every write carries the page's visible time so far (one record per page view, updated), so a last
   // write that the closing page aborts loses only the time since the write before it.
   store.beforeWrite(capture.engagement)

@@ -103,7 +103,13 @@ export function createSegmentEngine(options: SegmentOptions = {}): SegmentEngine
     return true
   }
 
-  return { decide, restore, reset: () => void restore(null), getSegment: () => current }
+  return {
+    decide,
+    restore,
+    reset: () => void restore(null),
+    getSegment: () => current,
+    isSettled: () => session.streak === 0 && lifetime.streak === 0,
+  }
 }
 
 function checkHead(which: string, head: ArrayLike<number>, labels: readonly string[]): void {

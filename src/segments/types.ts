@@ -181,6 +181,11 @@ export interface SegmentEngine {
   reset(): void
   /** The current segment, or null before any decision. */
   getSegment(): Segment | null
+  /**
+   * True when no challenger is on a streak: deciding again from the same outputs would change nothing, so
+   * a caller may skip a decision whose inputs did not change.
+   */
+  isSettled(): boolean
 }
 
 /** One feature's contribution to a decision, from `computeContributions()`. */
