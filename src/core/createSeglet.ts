@@ -19,10 +19,10 @@ import { completeDecisionEvents, decisionWindowStart } from './readDecisionEvent
 import { readEvidence } from '../features/readEvidence'
 import { hasEnoughEvidence } from '../segments/hasEnoughEvidence'
 import { createColdStartSegment } from '../segments/createColdStartSegment'
-import { toSegment } from '../segments/toSegment'
+import { toRestoredSegment } from '../segments/toRestoredSegment'
 import { DEFAULT_MIN_PAGE_VIEWS } from '../segments/constants'
 import { SEGMENT_META_KEY } from './constants'
-import { whenIdle } from './whenIdle'
+import { whenIdle } from '../store/lib/whenIdle'
 
 /** Options of `createSeglet()`. Every field is optional. */
 export interface SegletOptions {
@@ -264,7 +264,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     // The next page view makes a decision possible: fetch the model part at low priority for it, once the
     // shopper stayed a while (a bounce costs nothing).
     if (pageViews + 1 >= (options.segments?.minPageViews ?? DEFAULT_MIN_PAGE_VIEWS) && !prefetchTimer) {
-      prefetchTimer = setTimeout(() => whenIdle(() => destroyed || prefetchRuntime?.()), PREFETCH_AFTER_MS)
+      prefetchTimer = setTimeout(() => whenIdle(() => destroyed || prefetchRuntime?.(), DECISION_IDLE_MS), PREFETCH_AFTER_MS)
     }
     return null
   }
@@ -272,9 +272,9 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   // A returning shopper's segment of the last visit, applied as soon as it is read (consent granted only),
   // before the model part loads; the model then re-decides with the usual hysteresis.
   const storedSegment: Promise<Segment | null> =
-    mayDecide() && isPersistAllowed(consent) ? store.getMeta(SEGMENT_META_KEY).then(toSegment, () => null) : Promise.resolve(null)
+    mayDecide() && isPersistAllowed(consent) ? store.getMeta(SEGMENT_META_KEY).then(toRestoredSegment, () => null) : Promise.resolve(null)
   void storedSegment.then((segment) => {
-    if (segment && mayDecide() && isPersistAllowed(consent) && !personalizer.getSegment()) personalizer.apply({ ...segment, restored: true })
+    if (segment && mayDecide() && isPersistAllowed(consent) && !personalizer.getSegment()) personalizer.apply(segment)
   })
 
   store.onFlush((batch) => {
@@ -292,7 +292,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   // A returning shopper gets a decision from stored history at once, before any new event is flushed.
   scheduleDecision()
 
-  if (typeof location !== 'undefined' && shouldAutoShowPanel(location)) whenIdle(() => api.showPanel())
+  if (typeof location !== 'undefined' && shouldAutoShowPanel(location)) whenIdle(() => api.showPanel(), DECISION_IDLE_MS)
 
   const api: Seglet = {
     track(event) {

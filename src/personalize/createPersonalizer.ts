@@ -38,6 +38,8 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
     }
   }
 
+  const callSafely = (callback: SegmentCallback, value: Segment) => guard('An onSegment() callback threw', () => callback(value))
+
   const endPending = () => {
     if (pendingTimer !== undefined) clearTimeout(pendingTimer)
     pendingTimer = undefined
@@ -45,17 +47,20 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
     pendingAdded = false
   }
 
-  const render = () => {
-    if (!doc) return
+  const mark = () =>
     guard('Updating <html> for the segment failed', () => {
       ownedClasses = applyRootMarkers(doc!.documentElement, segment, ownedClasses)
     })
+
+  const render = () => {
+    if (!doc) return
+    mark()
     guard('Updating data-seglet blocks failed', () => blocks?.refresh())
   }
 
   const notify = (next: Segment) => {
     for (const entry of subscribers.slice()) {
-      guard('An onSegment() callback threw', () => entry.callback(next))
+      callSafely(entry.callback, next)
     }
     const view = doc?.defaultView ?? (typeof window !== 'undefined' ? window : undefined)
     if (view) {
@@ -87,8 +92,7 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
       const entry = { callback }
       subscribers.push(entry)
       if ((subscribeOptions.immediate ?? true) && segment) {
-        const current = segment
-        guard('An onSegment() callback threw', () => callback(current))
+        callSafely(callback, segment)
       }
       return () => {
         subscribers = subscribers.filter((e) => e !== entry)
@@ -109,9 +113,7 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
           pendingTimer = setTimeout(() => guard('Removing the anti-flicker class failed', endPending), timeoutMs)
         }
         if (options.blocks ?? true) blocks = createBlocks(doc!, () => segment, onError)
-        guard('Updating <html> for the segment failed', () => {
-          ownedClasses = applyRootMarkers(doc!.documentElement, segment, ownedClasses)
-        })
+        mark()
         blocks?.start()
       })
     },
