@@ -1,6 +1,8 @@
 // One rollup config for every build of Seglet:
 //  - dist/seglet.js (ESM) and dist/seglet.cjs (CJS) for bundlers; the model runtime is a lazily imported chunk.
 //  - dist/seglet.min.js: the script-tag build (IIFE that sets the global `Seglet`), the core only.
+//  - dist/seglet-bridges.min.js: the GA4 and Shopify bridges' mapping code, loaded by the script-tag build
+//    when a bridge first has something to map.
 //  - dist/seglet-model.min.js: the model runtime with the shipped packs, loaded by the script-tag build
 //    with a dynamic import() from the same folder, after the page's own work.
 //  - dist/seglet.d.ts: bundled type declarations.
@@ -85,6 +87,12 @@ export default [
       // `Promise` keeps its name (the intro's realm Promise): it compresses better than a mangled one.
       plugins: [terser({ ...terserOptions, module: false, mangle: { reserved: ['Promise'] } }), reportSizes()],
     },
+  },
+  {
+    // The bridges' mapping code, loaded by the script-tag build when a GA4 or Shopify event arrives.
+    input: 'src/capture/bridges.ts',
+    plugins: [replaceEnv(true), resolve({ browser: true }), ts()],
+    output: { file: 'dist/seglet-bridges.min.js', format: 'es', plugins: [terser(terserOptions), reportSizes()] },
   },
   {
     input: 'src/core/lazy.ts',

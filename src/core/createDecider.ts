@@ -14,10 +14,14 @@ import type { ModelOptions } from './createSeglet'
 import type { DecisionResult } from './decideSegment'
 import { decideSegment, loadPacks } from './decideSegment'
 import { completeDecisionEvents, decisionWindowStart, readDecisionEvents } from './readDecisionEvents'
+import type { FeatureFold } from '../features/createFeatureFold'
+import { createFeatureFold } from '../features/createFeatureFold'
+import { computeFeatures } from '../features/computeFeatures'
 import { yieldToPage } from './yieldToPage'
 
-/** Meta key of the last decided segment, kept so hysteresis holds across page loads. */
-export const SEGMENT_META_KEY = 'segment'
+import { SEGMENT_META_KEY } from './constants'
+
+export { SEGMENT_META_KEY }
 
 /** What the decider needs from the running Seglet. */
 export interface DeciderContext {
@@ -41,8 +45,11 @@ export interface Decider {
    * Decides from what is stored and hands the segment to the page hooks. `pending` is the store's
    * `getFeatureEvents(decisionWindowStart(now))`, when the caller started reading it already (in parallel
    * with loading this part); without it (or when that read failed) the decider reads for itself.
+   * `flushed` are the events written since the previous decision (or since `pending` began): a decider that
+   * already decided on this page folds them into its features instead of reading the store again, and does
+   * not run the networks when they cannot change the decision (`DECISION_TOLERANCE`).
    */
-  decide(pending?: Promise<StoredEvent[] | undefined>): Promise<void>
+  decide(pending?: Promise<StoredEvent[] | undefined>, flushed?: readonly StoredEvent[]): Promise<void>
   /** Why the last decision was made, in plain words. */
   explain(): Explanation[]
   /** Forgets the last decision and the hysteresis state (after `forget()`). */
@@ -64,6 +71,16 @@ export function createDecider(ctx: DeciderContext): Decider {
   // Explanations of the last decision, and of the decision that chose the current segment.
   let lastReasons: () => Explanation[] = () => []
   let segmentReasons = lastReasons
+  let fold: FeatureFold | undefined
+  // Whether any event was read or written: without one there is nothing to decide from.
+  let held = false
+  // Set when the page was hidden: another tab may have written, so the next decision reads the store.
+  let stale = true
+  const view = typeof document !== 'undefined' ? document : undefined
+  const onVisibility = () => {
+    if (view?.visibilityState === 'hidden') stale = true
+  }
+  view?.addEventListener('visibilitychange', onVisibility)
 
   const safeExplain = (result: DecisionResult): Explanation[] => {
     try {
@@ -75,7 +92,7 @@ export function createDecider(ctx: DeciderContext): Decider {
   }
 
   return {
-    async decide(pending) {
+    async decide(pending, flushed = []) {
       if (!engine) {
         await yieldToPage()
         await loadPacks({ runtime, model: ctx.model, cache: store, pause: yieldToPage })
@@ -86,11 +103,26 @@ export function createDecider(ctx: DeciderContext): Decider {
       }
       const now = Date.now()
       const gap = ctx.features?.sessionGapMs
-      const read = await pending
-      // The read started earlier, from an earlier (smaller) window start: checking against this later
-      // start is stricter, never wrong.
-      const events = read ? await completeDecisionEvents(store, read, decisionWindowStart(now, gap), now, gap) : await readDecisionEvents(store, now, gap)
-      const result = await decideSegment({ events, now, runtime, engine, model: ctx.model, features: ctx.features, cache: store })
+      // The features move with each write (the fold); the store is read again only for the first decision,
+      // after the page was hidden (another tab may have written meanwhile), or when the fold cannot follow.
+      let features = fold && !stale && !pending && fold.add(flushed) ? fold.features(now) : undefined
+      if (!features) {
+        stale = false
+        const read = await pending
+        // The read started earlier, from an earlier (smaller) window start: checking against this later
+        // start is stricter, never wrong.
+        let events = read ? await completeDecisionEvents(store, read, decisionWindowStart(now, gap), now, gap) : await readDecisionEvents(store, now, gap)
+        fold = createFeatureFold(events, ctx.features)
+        // What was written since the read started; when the fold cannot take it, read again.
+        if (!fold.add(flushed)) fold = createFeatureFold((events = await readDecisionEvents(store, now, gap)), ctx.features)
+        held = events.length > 0
+        features = fold.features(now) ?? computeFeatures(events, now, ctx.features)
+      }
+      held ||= flushed.length > 0
+      if (!held) return
+      const started = performance.now()
+      const result = await decideSegment({ features, now, runtime, engine, model: ctx.model, cache: store, unchangedFrom: last?.inputs })
+      if (result) measure(started)
       if (!result) return
       const previous = last
       last = result
@@ -109,6 +141,8 @@ export function createDecider(ctx: DeciderContext): Decider {
     explain: () => lastReasons(),
     reset() {
       last = undefined
+      fold = undefined
+      held = false
       lastReasons = segmentReasons = () => []
       engine?.reset()
     },
@@ -128,7 +162,19 @@ export function createDecider(ctx: DeciderContext): Decider {
       panel.show()
     },
     hidePanel: () => panel?.hide(),
-    destroy: () => panel?.destroy(),
+    destroy() {
+      view?.removeEventListener('visibilitychange', onVisibility)
+      panel?.destroy()
+    },
+  }
+}
+
+/** A User Timing entry per decision that ran the networks (`seglet:decision`), for performance tools. */
+function measure(start: number): void {
+  try {
+    performance.measure('seglet:decision', { start })
+  } catch {
+    // User Timing Level 3 is missing (older browsers): nothing to record.
   }
 }
 

@@ -1,5 +1,6 @@
 import type { CaptureOptions } from '../capture'
-import { createCapture } from '../capture'
+import type { Bridges } from '../capture/bridges'
+import { createCaptureWith } from '../capture/createCaptureWith'
 import type { ErrorReporter } from '../errors'
 import { createReporter, SegletError } from '../errors'
 import type { ShopperEvent, StoredEvent } from '../events/types'
@@ -15,8 +16,14 @@ import type { SegletExport, StoreOptions } from '../store'
 import { createStore } from '../store'
 import type { Decider } from './createDecider'
 import type { LazyParts } from './lazy'
-import { decisionWindowStart } from './readDecisionEvents'
-import { whenIdle } from './whenIdle'
+import { completeDecisionEvents, decisionWindowStart } from './readDecisionEvents'
+import { readEvidence } from '../features/readEvidence'
+import { hasEnoughEvidence } from '../segments/hasEnoughEvidence'
+import { createColdStartSegment } from '../segments/createColdStartSegment'
+import { toRestoredSegment } from '../segments/toRestoredSegment'
+import { DEFAULT_MIN_PAGE_VIEWS } from '../segments/constants'
+import { SEGMENT_META_KEY } from './constants'
+import { whenIdle } from '../store/lib/whenIdle'
 
 /** Options of `createSeglet()`. Every field is optional. */
 export interface SegletOptions {
@@ -73,6 +80,14 @@ export interface ModelOptions {
   lifetimePackUrl?: string
   /** `sha256-<base64>` of the lifetime pack file. */
   lifetimePackIntegrity?: string
+  /**
+   * When the model part is loaded. `'auto'`: not on a page whose decision would be the cold-start default
+   * anyway (the core decides that one itself, with `intent: 0`); in idle time on the page where a decision
+   * first becomes possible (or for a returning shopper); prefetched at low priority on the page before.
+   * `'eager'`: at once on every page, for shops that need the model's intent on a first page view.
+   * @default 'auto'
+   */
+  loading?: 'auto' | 'eager'
 }
 
 /** A running Seglet. */
@@ -118,17 +133,32 @@ export interface Seglet {
  */
 export type RuntimeLoader = () => Promise<LazyParts>
 
+/** What differs between the npm build and the script-tag build: how the lazily loaded parts arrive. */
+export interface SegletParts {
+  /** Loads the model part (once). */
+  loadRuntime: RuntimeLoader
+  /** Fetches the model part into the cache at low priority, without running it, for the next page. */
+  prefetchRuntime?: () => void
+  /** The bridges' mapping code, or a loader of it. */
+  bridges: Bridges | (() => Promise<Bridges>)
+}
+
 /** Longest wait for idle time before the first decision of a page, in ms. */
 const FIRST_DECISION_IDLE_MS = 50
 /** Longest wait for idle time before later decisions, in ms. */
 const DECISION_IDLE_MS = 200
+/**
+ * How long a page that is one page view short of a decision stays open before the model part is prefetched
+ * (at low priority) for the next page, in ms.
+ */
+export const PREFETCH_AFTER_MS = 5_000
 
 
 /**
  * The shared implementation behind `createSeglet()` (npm) and the script-tag build; they differ only in
  * how the model runtime is loaded.
  */
-export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoader): Seglet {
+export function createSegletWith(options: SegletOptions, { loadRuntime, prefetchRuntime, bridges }: SegletParts): Seglet {
   validateOptions(options)
   const report: ErrorReporter = createReporter(new Set(options.onError ? [options.onError] : []))
 
@@ -137,25 +167,33 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
   // A start with consent denied (or GPC) withdraws consent: the store deletes what earlier visits stored.
   const store = createStore({ ...options.storage, persist: false, deleteStored: consent === 'denied', onError: report })
   const personalizer = createPersonalizer(options.personalize ?? {}, report)
-  const capture = createCapture({
-    enqueue(event: StoredEvent) {
-      // A broken platform (a replaced global, a throwing polyfill) is reported; track() only ever throws
-      // a ValidationError.
-      try {
-        store.enqueue(event)
-      } catch (error) {
-        report(new SegletError('storage_failed', `Event not queued: ${String(error)}`, { cause: error }))
-      }
+  const capture = createCaptureWith(
+    {
+      enqueue(event: StoredEvent) {
+        // A broken platform (a replaced global, a throwing polyfill) is reported; track() only ever throws
+        // a ValidationError.
+        try {
+          store.enqueue(event)
+        } catch (error) {
+          report(new SegletError('storage_failed', `Event not queued: ${String(error)}`, { cause: error }))
+        }
+      },
+      onError: report,
+      options: options.capture ?? {},
     },
-    onError: report,
-    options: options.capture ?? {},
-  })
+    bridges,
+  )
   const modelEnabled = options.model?.enabled ?? true
   let decider: Decider | undefined
   let destroyed = false
   let scheduled = false
   let packRefused = false
-  let running: Promise<void> | undefined
+  let running: Promise<unknown> | undefined
+  let prefetchTimer: ReturnType<typeof setTimeout> | undefined
+  // What was written since the last read of the store: the decider folds it into its features.
+  const flushed: StoredEvent[] = []
+  let missed = false
+  const eager = options.model?.loading === 'eager'
 
   const mayDecide = () => modelEnabled && !destroyed && !packRefused && (isPersistAllowed(consent) || options.segmentWithoutConsent === true)
 
@@ -187,10 +225,19 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
       scheduled = false
       // One decision at a time; a flush during a decision schedules the next one.
       // The stored events are read while the lazy part loads; a flush meanwhile schedules another decision.
-      const events = store.getFeatureEvents(decisionWindowStart(Date.now(), options.features?.sessionGapMs)).catch(() => undefined)
+      const now = Date.now()
+      // A decider that decided on this page folds in what was written since; before that, the store is read
+      // (in parallel with loading the model part), and that read holds everything written until now.
+      let events: Promise<StoredEvent[] | undefined> | undefined
+      if (!decider || missed) {
+        missed = false
+        flushed.length = 0
+        events = store.getFeatureEvents(decisionWindowStart(now, options.features?.sessionGapMs)).catch(() => undefined)
+      }
       running = (running ?? Promise.resolve())
         // Checked again once the previous decision settled: it may have refused a pack, or consent changed.
-        .then(() => (mayDecide() ? getDecider().then((d) => d.decide(events)) : undefined))
+        .then(() => (mayDecide() ? (decider || eager || !events ? undefined : decideWithoutModel(events, now)) : null))
+        .then((read) => (read === null ? undefined : getDecider().then((d) => d.decide(read ? Promise.resolve(read) : events, flushed.splice(0)))))
         .catch((error: unknown) => {
           const failure = error instanceof SegletError ? error : new SegletError('model_failed', `Segment decision failed: ${String(error)}`, { cause: error })
           // A pack that is refused (integrity, origin, feature spec) stays refused: report it once and
@@ -201,16 +248,46 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
     }, timeout)
   }
 
+  /**
+   * Decides in the core, without the model part, while the decision would be the cold-start default anyway
+   * (`null`: decided). Otherwise resolves to the events read, for the model (`undefined`: the read failed).
+   */
+  const decideWithoutModel = async (pending: Promise<StoredEvent[] | undefined>, now: number): Promise<StoredEvent[] | null | undefined> => {
+    const read = await pending
+    if (!read) return undefined
+    const gap = options.features?.sessionGapMs
+    const events = await completeDecisionEvents(store, read, decisionWindowStart(now, gap), now, gap)
+    const { pageViews, orders } = readEvidence(events, now, gap)
+    const last = await storedSegment
+    // A returning shopper's last segment beats the default: the model re-decides (and updates intent).
+    if (hasEnoughEvidence({ pageViews, purchases: orders }, options.segments?.minPageViews) || (last && !last.coldStart)) return events
+    if (events.length > 0 && !personalizer.getSegment()) personalizer.apply(createColdStartSegment(options.segments, now))
+    // The next page view makes a decision possible: fetch the model part at low priority for it, once the
+    // shopper stayed a while (a bounce costs nothing).
+    if (pageViews + 1 >= (options.segments?.minPageViews ?? DEFAULT_MIN_PAGE_VIEWS) && !prefetchTimer) {
+      prefetchTimer = setTimeout(() => whenIdle(() => destroyed || prefetchRuntime?.(), DECISION_IDLE_MS), PREFETCH_AFTER_MS)
+    }
+    return null
+  }
+
+  // A returning shopper's segment of the last visit, applied as soon as it is read (consent granted only),
+  // before the model part loads; the model then re-decides with the usual hysteresis. Read once persistence
+  // is on (below): with consent pending or denied, stored data is not read.
+  let storedSegment: Promise<Segment | null> = Promise.resolve(null)
+
   try {
-    store.onFlush(scheduleDecision)
+    store.onFlush((batch) => {
+      // Without decisions (consent pending, say) nothing is kept: the next decision reads the store instead.
+      if (mayDecide()) flushed.push(...batch)
+      else missed = true
+      scheduleDecision()
+    })
     // Every write carries the page's visible time so far (one record per page view, updated), so a last
     // write that the closing page aborts loses only the time since the write before it.
     store.beforeWrite(capture.engagement)
     personalizer.start()
     capture.start()
-    // A returning shopper gets a decision from stored history at once, before any new event is flushed.
-    scheduleDecision()
-    if (typeof location !== 'undefined' && shouldAutoShowPanel(location)) whenIdle(() => api.showPanel())
+    if (typeof location !== 'undefined' && shouldAutoShowPanel(location)) whenIdle(() => api.showPanel(), DECISION_IDLE_MS)
     // Last: from here on, nothing that could still fail runs before events are persisted.
     if (isPersistAllowed(consent)) void store.setPersist(true)
   } catch (error) {
@@ -225,6 +302,16 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
     }
     throw new SegletError('start_failed', `Seglet could not start: ${String(error)}`, { cause: error })
   }
+
+  if (mayDecide() && isPersistAllowed(consent)) {
+    storedSegment = store.getMeta(SEGMENT_META_KEY).then(toRestoredSegment, () => null)
+    void storedSegment.then((segment) => {
+      if (segment && mayDecide() && isPersistAllowed(consent) && !personalizer.getSegment()) personalizer.apply(segment)
+    })
+  }
+
+  // A returning shopper gets a decision from stored history at once, before any new event is flushed.
+  scheduleDecision()
 
   const api: Seglet = {
     track(event) {
@@ -256,6 +343,7 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
     hidePanel: () => decider?.hidePanel(),
     async destroy() {
       destroyed = true
+      clearTimeout(prefetchTimer)
       capture.stop()
       personalizer.stop()
       decider?.destroy()

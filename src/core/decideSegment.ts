@@ -13,20 +13,45 @@ import type { Explanation, SegmentDecision, SegmentEngine } from '../segments'
 import { computeContributions, DEFAULT_MIN_LOG_ODDS_CONTRIBUTION, explainFeatures } from '../segments'
 import type { ModelOptions } from './createSeglet'
 
+/**
+ * Largest change of any normalised model input (in standard deviations of the training data) that does not
+ * re-run the networks: a write whose events move no input by more than this (a `remove_from_cart`, a second
+ * `add_to_cart`, a few more milliseconds of visible time) leaves the segment as it is.
+ */
+export const DECISION_TOLERANCE = 1e-3
+
+/** The network inputs of a decision and the evidence behind it, to tell whether the next one can change anything. */
+export interface DecisionInputs {
+  session: Float32Array
+  lifetime?: Float32Array
+  pageViews: number
+  orders: number
+}
+
 /** What one decision needs. */
 export interface DecideSegmentInput {
-  events: readonly StoredEvent[]
+  /** The stored events to decide from (unless `features` are given). */
+  events?: readonly StoredEvent[]
+  /** The features of `events` when the caller keeps them up to date itself (`createFeatureFold()`). */
+  features?: Features
+  /**
+   * The inputs of the previous decision: when no input moved by more than `DECISION_TOLERANCE`, the evidence
+   * is the same and no challenger is on a streak, the networks are not run and `null` is returned.
+   */
+  unchangedFrom?: DecisionInputs
   now: number
   runtime: ModelRuntime
   engine: SegmentEngine
   model: ModelOptions
-  features?: FeatureOptions
+  featureOptions?: FeatureOptions
   cache?: PackCache
 }
 
 /** The decision plus what `explain()` needs to explain it later. */
 export interface DecisionResult extends SegmentDecision {
   features: Features
+  /** What the next decision compares with (see `unchangedFrom`). */
+  inputs: DecisionInputs
   /** Computes the explanation of this decision (one batched inference over the occluded inputs). */
   explain: () => Explanation[]
 }
@@ -66,23 +91,29 @@ export async function loadPacks({ runtime, model, cache, pause }: LoadPacksInput
 
 /**
  * From stored events to a segment: the one feature definition, both packs, the segment engine.
- * Returns `null` when there is nothing to decide from (no events at all).
+ * Returns `null` when there is nothing to decide from (no events at all), or nothing changed since
+ * `unchangedFrom`.
  */
 export async function decideSegment(input: DecideSegmentInput): Promise<DecisionResult | null> {
   const { events, now, runtime, engine, model } = input
-  if (events.length === 0) return null
+  if (!input.features && !events?.length) return null
   const [sessionPack, lifetimePack] = await loadPacks(input)
-  const features = computeFeatures(events, now, input.features)
+  const features = input.features ?? computeFeatures(events!, now, input.featureOptions)
   const sessionHeads = headsOf(sessionPack)
   const lifetimeHeads = headsOf(lifetimePack)
   if (!sessionHeads.segment || !sessionHeads.probability) return null
 
-  const sessionInput = applyFeatureSpec(features.sessionRaw, sessionPack.pack.featureSpec)
-  const sessionOut = runtime.predict(sessionPack, sessionInput)
-  const hasHistory = features.lifetime.orders > 0
-  const lifetimeOut = hasHistory ? runtime.predict(lifetimePack, applyFeatureSpec(features.lifetimeRaw, lifetimePack.pack.featureSpec)) : undefined
-
   const s = features.session
+  const sessionInput = applyFeatureSpec(features.sessionRaw, sessionPack.pack.featureSpec)
+  const hasHistory = features.lifetime.orders > 0
+  const lifetimeInput = hasHistory ? applyFeatureSpec(features.lifetimeRaw, lifetimePack.pack.featureSpec) : undefined
+  const inputs: DecisionInputs = { session: sessionInput, lifetime: lifetimeInput, pageViews: s.pageViews, orders: features.lifetime.orders }
+  const previous = input.unchangedFrom
+  if (previous && engine.isSettled() && previous.pageViews === inputs.pageViews && previous.orders === inputs.orders && isClose(previous.session, sessionInput) && isClose(previous.lifetime, lifetimeInput)) {
+    return null
+  }
+  const sessionOut = runtime.predict(sessionPack, sessionInput)
+  const lifetimeOut = lifetimeInput ? runtime.predict(lifetimePack, lifetimeInput) : undefined
 
   const [segmentName, segmentHead] = sessionHeads.segment
   const [intentName, intentHead] = sessionHeads.probability
@@ -124,5 +155,12 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
     })
     return explainFeatures(contributions)
   }
-  return { ...decision, features, explain }
+  return { ...decision, features, inputs, explain }
+}
+
+function isClose(a: Float32Array | undefined, b: Float32Array | undefined): boolean {
+  if (!a || !b) return a === b
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i] - b[i]) <= DECISION_TOLERANCE)) return false
+  return true
 }

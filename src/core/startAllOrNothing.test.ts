@@ -4,19 +4,19 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { CaptureDependencies } from '../capture'
 
 afterEach(() => {
-  vi.doUnmock('../capture')
+  vi.doUnmock('../capture/createCaptureWith')
   vi.resetModules()
 })
 
 describe('start is all or nothing', () => {
   it('a platform call that throws after capture started leaves nothing running or persisted, and says why', async () => {
     vi.resetModules()
-    vi.doMock('../capture', async (importOriginal) => {
-      const real = await importOriginal<typeof import('../capture')>()
+    vi.doMock('../capture/createCaptureWith', async (importOriginal) => {
+      const real = await importOriginal<typeof import('../capture/createCaptureWith')>()
       return {
         ...real,
-        createCapture(deps: CaptureDependencies) {
-          const capture = real.createCapture(deps)
+        createCaptureWith(deps: CaptureDependencies, bridges: Parameters<typeof real.createCaptureWith>[1]) {
+          const capture = real.createCaptureWith(deps, bridges)
           return {
             ...capture,
             start() {

@@ -5,6 +5,12 @@ export { applyFeatureSpec } from './applyFeatureSpec'
 export { checkFeatureSpec } from './checkFeatureSpec'
 export type { FeatureSpecCheck } from './checkFeatureSpec'
 export { computeFeatures } from './computeFeatures'
+export { createFeatureFold } from './createFeatureFold'
+export type { FeatureFold } from './createFeatureFold'
+export { readEvidence } from './readEvidence'
+export type { EvidenceCount } from './readEvidence'
+export { countSessionEvent, emptySessionCounts, toSessionAggregate } from './sessionCounts'
+export type { SessionCounts } from './sessionCounts'
 export {
   LIFETIME_FEATURE_NAMES,
   LIFETIME_FEATURE_SPEC_VERSION,

@@ -4,7 +4,7 @@ import type { SegletErrorCode } from '../errors'
 /** File name of the model runtime (an ES module) published next to the script-tag build `seglet.min.js`. */
 export const SCRIPT_RUNTIME_FILE = 'seglet-model.min.js'
 
-let capturedUrl: string | undefined
+let capturedSrc: string | undefined
 
 /**
  * URL of the model runtime next to a script tag (`…/seglet.min.js` → `…/seglet-model.min.js`), or
@@ -13,10 +13,10 @@ let capturedUrl: string | undefined
  * @example
  * getScriptRuntimeUrl({ src: 'https://shop.example/js/seglet.min.js' }) // 'https://shop.example/js/seglet-model.min.js'
  */
-export function getScriptRuntimeUrl(script: { src?: string } | null | undefined): string | undefined {
+export function getScriptRuntimeUrl(script: { src?: string } | null | undefined, file = SCRIPT_RUNTIME_FILE): string | undefined {
   if (!script?.src) return undefined
   try {
-    return new URL(SCRIPT_RUNTIME_FILE, script.src).href
+    return new URL(file, script.src).href
   } catch {
     return undefined
   }
@@ -31,7 +31,7 @@ export function getScriptRuntimeUrl(script: { src?: string } | null | undefined)
  * captureScriptRuntimeUrl(findScriptTag()) // top of bootScript()
  */
 export function captureScriptRuntimeUrl(script: { src?: string } | null | undefined): void {
-  capturedUrl = getScriptRuntimeUrl(script) ?? capturedUrl
+  if (script?.src) capturedSrc = script.src
 }
 
 /**
@@ -47,18 +47,21 @@ export function captureScriptRuntimeUrl(script: { src?: string } | null | undefi
 export function createScriptModuleLoader<T>(url: string | undefined): () => Promise<T> {
   let module: Promise<T> | undefined
   return () => {
-    if (!url) return Promise.reject(new SegletError('model_failed', `The model runtime URL is unknown: load seglet.min.js with a <script src> tag, with ${SCRIPT_RUNTIME_FILE} beside it.`))
+    if (!url) return Promise.reject(new SegletError('model_failed', 'Load seglet.min.js with a <script src> tag, with its other files beside it'))
     module ??= (import(/* webpackIgnore: true */ /* @vite-ignore */ url) as Promise<T>).catch((error: unknown) => {
       module = undefined
-      throw new SegletError('model_failed', `The model runtime ${url} could not be loaded: ${String(error)}`, { cause: error })
+      throw new SegletError('model_failed', `${url} could not be loaded: ${String(error)}`, { cause: error })
     })
     return module
   }
 }
 
-/** The URL of the runtime file, as {@link captureScriptRuntimeUrl} found it when the script tag ran. */
-export function getRuntimeUrl(): string | undefined {
-  return capturedUrl
+/**
+ * The URL of a file beside the script tag that {@link captureScriptRuntimeUrl} found when it ran: the model
+ * runtime by default, or another lazily loaded part.
+ */
+export function getRuntimeUrl(file = SCRIPT_RUNTIME_FILE): string | undefined {
+  return getScriptRuntimeUrl({ src: capturedSrc }, file)
 }
 
 /** Wraps every method so a Seglet error from the runtime file becomes one of this bundle's classes. */

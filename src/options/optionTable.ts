@@ -60,6 +60,7 @@ export const OPTION_TABLE: OptionGroup = {
     sessionPackIntegrity: text(),
     lifetimePackUrl: text(),
     lifetimePackIntegrity: text(),
+    loading: parser((value) => value === 'auto' || value === 'eager', "'auto' or 'eager'"),
   },
   segments: {
     switchMargin: number(0, 1),

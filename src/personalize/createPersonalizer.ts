@@ -39,6 +39,8 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
     }
   }
 
+  const callSafely = (callback: SegmentCallback, value: Segment) => guard('An onSegment() callback threw', () => callback(value))
+
   const endPending = () => {
     if (pendingTimer !== undefined) clearTimeout(pendingTimer)
     pendingTimer = undefined
@@ -46,17 +48,20 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
     pendingAdded = false
   }
 
-  const render = () => {
-    if (!doc) return
+  const mark = () =>
     guard('Updating <html> for the segment failed', () => {
       ownedClasses = applyRootMarkers(doc!.documentElement, segment, ownedClasses)
     })
+
+  const render = () => {
+    if (!doc) return
+    mark()
     guard('Updating data-seglet blocks failed', () => blocks?.refresh())
   }
 
   const notify = (next: Segment) => {
     for (const entry of subscribers.slice()) {
-      guard('An onSegment() callback threw', () => entry.callback(next))
+      callSafely(entry.callback, next)
     }
     const view = doc?.defaultView ?? (typeof window !== 'undefined' ? window : undefined)
     if (view) {
@@ -89,8 +94,7 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
       const entry = { callback }
       subscribers.push(entry)
       if ((subscribeOptions.immediate ?? true) && segment) {
-        const current = segment
-        guard('An onSegment() callback threw', () => callback(current))
+        callSafely(callback, segment)
       }
       return () => {
         subscribers = subscribers.filter((e) => e !== entry)
@@ -111,9 +115,7 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
           pendingTimer = setTimeout(() => guard('Removing the anti-flicker class failed', endPending), timeoutMs)
         }
         if (options.blocks ?? true) blocks = createBlocks(doc!, () => segment, onError)
-        guard('Updating <html> for the segment failed', () => {
-          ownedClasses = applyRootMarkers(doc!.documentElement, segment, ownedClasses)
-        })
+        mark()
         blocks?.start()
       })
     },

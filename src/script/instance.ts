@@ -7,7 +7,7 @@ import { validateOptions } from '../options/validateOptions'
 import { parseConsent } from '../privacy'
 import { createStore } from '../store'
 import type { ShopperEvent } from '../events/types'
-import { loadScriptParts } from './loadScriptParts'
+import { loadScriptBridges, loadScriptParts, prefetchScriptParts } from './loadScriptParts'
 import type { Consent } from '../privacy'
 import type { Segment } from '../segments'
 
@@ -62,7 +62,10 @@ export function init(options: SegletOptions = {}): Seglet {
   }
   const { onError: listener, ...rest } = merged as SegletOptions
   if (listener) onError(listener)
-  return (instance = createSegletWith({ ...rest, onError: reportError }, loadScriptParts))
+  return (instance = createSegletWith(
+    { ...rest, onError: reportError },
+    { loadRuntime: loadScriptParts, prefetchRuntime: prefetchScriptParts, bridges: loadScriptBridges },
+  ))
 }
 
 function running(): Seglet {

@@ -8,6 +8,7 @@ import {
   DEFAULT_SWITCH_AFTER,
   DEFAULT_SWITCH_MARGIN,
 } from './constants'
+import { hasEnoughEvidence } from './hasEnoughEvidence'
 import { resolveNode } from './resolveNode'
 import { toSegment } from './toSegment'
 import type { DecisionInput, Segment, SegmentEngine, SegmentOptions, ValueSegment } from './types'
@@ -42,7 +43,7 @@ export function createSegmentEngine(options: SegmentOptions = {}): SegmentEngine
     if (input.repeat !== undefined) checkProbability('repeat', input.repeat)
 
     const { evidence } = input
-    const enough = evidence.pageViews >= minPageViews || evidence.purchases > 0
+    const enough = hasEnoughEvidence(evidence, minPageViews)
     let base: Pick<Segment, 'id' | 'name' | 'description' | 'path' | 'pathNames' | 'confidence' | 'coldStart'>
     if (enough) {
       const index = chooseWithHysteresis(input.sessionHead, input.sessionLabels, session, margin, switchAfter)
@@ -102,7 +103,13 @@ export function createSegmentEngine(options: SegmentOptions = {}): SegmentEngine
     return true
   }
 
-  return { decide, restore, reset: () => void restore(null), getSegment: () => current }
+  return {
+    decide,
+    restore,
+    reset: () => void restore(null),
+    getSegment: () => current,
+    isSettled: () => session.streak === 0 && lifetime.streak === 0,
+  }
 }
 
 function checkHead(which: string, head: ArrayLike<number>, labels: readonly string[]): void {

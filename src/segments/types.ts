@@ -70,6 +70,11 @@ export interface Segment {
   coldStart: boolean
   /** Time (ms since epoch) of the decision that produced this object. */
   decidedAt: number
+  /**
+   * True on the segment of an earlier visit, applied from storage as soon as it is read, before the model
+   * part has re-decided on this page. The next decision replaces it.
+   */
+  restored?: boolean
   /** The features that moved this decision most, in plain words. */
   reasons: Explanation[]
 }
@@ -176,6 +181,11 @@ export interface SegmentEngine {
   reset(): void
   /** The current segment, or null before any decision. */
   getSegment(): Segment | null
+  /**
+   * True when no challenger is on a streak: deciding again from the same outputs would change nothing, so
+   * a caller may skip a decision whose inputs did not change.
+   */
+  isSettled(): boolean
 }
 
 /** One feature's contribution to a decision, from `computeContributions()`. */

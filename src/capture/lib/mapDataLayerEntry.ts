@@ -5,15 +5,9 @@ import { toAmount } from './toAmount'
 import { toCurrency } from './toCurrency'
 import { toId } from './toId'
 
-/**
- * The GA4 ecommerce events the `dataLayer` bridge understands; every other entry is ignored.
- *
- * @example
- * GA4_EVENT_NAMES.includes('purchase') // true
- */
-export const GA4_EVENT_NAMES = [
-  'view_item', 'view_item_list', 'add_to_cart', 'remove_from_cart', 'begin_checkout', 'purchase', 'refund', 'search',
-] as const
+import { readDataLayerEvent } from './readDataLayerEvent'
+
+export { GA4_EVENT_NAMES } from './readDataLayerEvent'
 
 /**
  * Maps one `dataLayer` entry to unvalidated Seglet events. Two shapes are understood: the GTM object
@@ -31,18 +25,9 @@ export const GA4_EVENT_NAMES = [
  * - `search` → `search` with `search_term`.
  */
 export function mapDataLayerEntry(entry: unknown, currentUrl: string): unknown[] | null {
-  if (typeof entry !== 'object' || entry === null) return null
-  let name: unknown
-  let params: unknown
-  if (prop(entry, '0') === 'event') {
-    name = prop(entry, '1')
-    params = prop(entry, '2') ?? {}
-  } else {
-    name = prop(entry, 'event')
-    const ecommerce = prop(entry, 'ecommerce')
-    params = typeof ecommerce === 'object' && ecommerce !== null ? ecommerce : entry
-  }
-  if (typeof name !== 'string' || !(GA4_EVENT_NAMES as readonly string[]).includes(name)) return null
+  const read = readDataLayerEvent(entry)
+  if (!read) return null
+  const [name, params] = read
 
   const items = mapGa4Items(prop(params, 'items'))
   const firstItem = Array.isArray(prop(params, 'items')) ? (prop(params, 'items') as unknown[])[0] : undefined

@@ -1,0 +1,276 @@
+import type { SegletError } from '../errors/index'
+import { validateEvent } from '../events/validateEvent'
+import type { PageType, ShopperEvent, StoredEvent } from '../events/types'
+import { createIdFactory } from './lib/createIdFactory'
+import { detectPage } from './lib/detectPage'
+import { mayHaveJsonLdProduct } from './lib/mayHaveJsonLdProduct'
+import { getCurrentUrl } from './lib/getCurrentUrl'
+import type { Bridges } from './bridges'
+import { readDataLayerEvent } from './lib/readDataLayerEvent'
+import { matchPageType } from './lib/matchPageType'
+import { observeDataLayer } from './lib/observeDataLayer'
+import { observeEngagement, type EngagementObserver } from './lib/observeEngagement'
+import { observeHistory } from './lib/observeHistory'
+import { readCaptureOptions } from './lib/readCaptureOptions'
+import { resolvePageStats } from './lib/resolvePageStats'
+import { toSegletError } from './lib/toSegletError'
+import type { Capture, CaptureDependencies } from './types'
+
+/**
+ * How long after an SPA navigation the page is read (page type, JSON-LD, page stats), so the router has
+ * rendered the new page instead of leaving the old page's `<meta>` tags in place. Navigations within this
+ * window are coalesced into one page view.
+ *
+ * @example
+ * history.pushState(null, '', '/cart')
+ * setTimeout(checkPageView, NAVIGATION_SETTLE_MS)
+ */
+export const NAVIGATION_SETTLE_MS = 100
+
+type Source = 'track' | 'autocapture' | 'bridge'
+
+/** Stands in for the bridges' code when it could not be loaded: no JSON-LD product. */
+const NO_BRIDGES = { readJsonLdProduct: () => undefined } as unknown as Bridges
+
+/**
+ * The capture stage with the bridges' mapping code given directly or as a loader (the script-tag build loads
+ * it the first time a bridge has something to map). See {@link createCapture}.
+ */
+export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDependencies, source: Bridges | (() => Promise<Bridges>)): Capture {
+  const settings = readCaptureOptions(options)
+  let bridges = typeof source === 'function' ? undefined : source
+  let waiting: Array<(loaded: Bridges) => void> | undefined
+  const fallbacks: Array<() => void> = []
+  const nextId = createIdFactory()
+  // Per page: what automatic sources must not capture twice.
+  let lastPageViewUrl: string | undefined
+  let productsSeen = new Set<string>()
+  const ordersSeen = new Set<string>()
+
+  let started = false
+  let cleanups: Array<() => void> = []
+  let engagement: EngagementObserver | undefined
+  let currentUrl: string | undefined
+  let currentPageType: PageType | undefined
+  let settleTimer: ReturnType<typeof setTimeout> | undefined
+
+  const report = (error: SegletError) => {
+    try {
+      onError(error)
+    } catch {
+      // The reporter is the shop's code; its failure must not reach the page either.
+    }
+  }
+
+  const commit = (event: ShopperEvent, id = nextId(), ts = Date.now()): StoredEvent => {
+    const stored = event as StoredEvent
+    stored.id = id
+    stored.ts = ts
+    if (event.type === 'page_view') {
+      lastPageViewUrl = event.url
+      productsSeen = new Set()
+    } else if (event.type === 'product_view') productsSeen.add(event.productId)
+    else if (event.type === 'purchase') ordersSeen.add(event.orderId)
+    enqueue(stored)
+    return stored
+  }
+
+  const isDuplicate = (event: ShopperEvent): boolean =>
+    (event.type === 'page_view' && event.url === lastPageViewUrl) ||
+    (event.type === 'product_view' && productsSeen.has(event.productId)) ||
+    (event.type === 'purchase' && ordersSeen.has(event.orderId))
+
+  /** Validates, dedupes and commits an event from an automatic source (with `id`, an update of that record); never throws. */
+  const capture = (raw: unknown, source: Exclude<Source, 'track'>, context: string, id?: string, ts?: number): void => {
+    try {
+      const event = validateEvent(raw)
+      if (isDuplicate(event)) return
+      commit(event, id, ts)
+    } catch (error) {
+      report(toSegletError(error, source, context))
+    }
+  }
+
+  const guard = (context: string, fn: () => void) => () => {
+    try {
+      fn()
+    } catch (error) {
+      report(toSegletError(error, 'autocapture', context))
+    }
+  }
+
+  const showPage = (win: Window, loaded = bridges): void => {
+    if (!loaded && mayHaveJsonLdProduct(win.document)) {
+      // The JSON-LD reader is part of the bridges' code: the page view waits for it (one small same-origin file).
+      // Without it (the file failed to load), the page type comes from the meta tag and the URL rules.
+      return withBridges('page view failed', (b) => showPage(win, b), () => showPage(win, NO_BRIDGES))
+    }
+    const url = getCurrentUrl(win)
+    const { pageType, product } = detectPage(win.document, url, settings.pageTypePatterns, (doc) => loaded?.readJsonLdProduct(doc))
+    currentUrl = url
+    currentPageType = pageType
+    if (!settings.pageViews) return
+    let stats
+    try {
+      stats = resolvePageStats(win.document, url, settings.pageStats)
+    } catch (error) {
+      report(toSegletError(error, 'autocapture', 'pageStats option failed'))
+    }
+    const pageView = { type: 'page_view', url, pageType, stats }
+    if (stats !== undefined) {
+      try {
+        validateEvent(pageView)
+      } catch (error) {
+        report(toSegletError(error, 'autocapture', 'page stats ignored'))
+        pageView.stats = undefined
+      }
+    }
+    // Dropped when this URL already had its page view (a `track()` before start, a same-URL navigation).
+    capture(pageView, 'autocapture', 'page view dropped')
+    if (product) capture({ type: 'product_view', ...product }, 'autocapture', 'JSON-LD product view dropped')
+  }
+
+  const onNavigation = (win: Window) => {
+    const url = getCurrentUrl(win)
+    if (url === currentUrl) return
+    // A page that never got its page view (a redirect within the settle time) hands its time to the next one.
+    const pending = settleTimer !== undefined
+    if (!pending) engagement?.flush()
+    currentUrl = url
+    currentPageType = undefined
+    engagement?.begin(url, pending)
+    clearTimeout(settleTimer)
+    settleTimer = setTimeout(guard('page view failed', () => {
+      settleTimer = undefined
+      showPage(win)
+    }), NAVIGATION_SETTLE_MS)
+  }
+
+  /**
+   * Maps with the bridges' code, loading it first when needed (in order, stamped with the time the input
+   * arrived). A failed load drops what waited, reports it, and is retried on the next input.
+   */
+  const bridge = (context: string, map: (loaded: Bridges) => unknown[] | null) => {
+    const ts = Date.now()
+    withBridges(context, (loaded) => {
+      for (const event of map(loaded) ?? []) capture(event, 'bridge', context, undefined, ts)
+    })
+  }
+
+  /**
+   * Runs `use` with the bridges' code, loading it first when needed; failures are reported with `context`.
+   * When the code cannot be loaded, `fallback` runs instead.
+   */
+  const withBridges = (context: string, use: (loaded: Bridges) => void, fallback?: () => void) => {
+    const run = (loaded: Bridges) => {
+      try {
+        use(loaded)
+      } catch (error) {
+        report(toSegletError(error, 'bridge', context))
+      }
+    }
+    if (bridges) return run(bridges)
+    if (!waiting) {
+      const queue: Array<(loaded: Bridges) => void> = (waiting = [])
+      ;(source as () => Promise<Bridges>)().then(
+        (loaded) => {
+          bridges = loaded
+          waiting = undefined
+          fallbacks.length = 0
+          for (const next of queue) next(loaded)
+        },
+        (error: unknown) => {
+          waiting = undefined
+          report(toSegletError(error, 'bridge', context))
+          for (const next of fallbacks.splice(0)) next()
+        },
+      )
+    }
+    waiting.push(run)
+    if (fallback) fallbacks.push(fallback)
+  }
+
+  const onDataLayerEntry = (win: Window, entry: unknown) => {
+    // Only GA4 ecommerce entries need the mapping code: `gtm.js`, `config` and the like load nothing.
+    try {
+      if (!readDataLayerEvent(entry)) return
+    } catch (error) {
+      report(toSegletError(error, 'bridge', 'GA4 dataLayer entry dropped'))
+      return
+    }
+    const url = getCurrentUrl(win)
+    bridge('GA4 dataLayer entry dropped', (loaded) => loaded.mapDataLayerEntry(entry, url))
+  }
+
+  const startAutocapture = (win: Window) => {
+    const doc = win.document
+    if (settings.pageViews || settings.engagement) {
+      if (settings.engagement) {
+        const observer = observeEngagement(win, {
+          scroll: settings.scrollDepth,
+          nextId,
+          // Each emission replaces the page view's record (same id).
+          emit: (id, url, visibleMs, scrollDepth) => {
+            const pageType = url === currentUrl && currentPageType ? currentPageType : matchPageType(url, settings.pageTypePatterns)
+            capture({ type: 'engagement', url, pageType, visibleMs, scrollDepth }, 'autocapture', 'engagement dropped', id)
+          },
+        })
+        engagement = observer
+        cleanups.push(() => {
+          observer.stop()
+          engagement = undefined
+        })
+      }
+      const onLoad = guard('page view failed', () => showPage(win))
+      currentUrl = getCurrentUrl(win)
+      engagement?.begin(currentUrl)
+      if (doc.readyState === 'loading') {
+        // JSON-LD and meta tags further down are not parsed yet.
+        doc.addEventListener('DOMContentLoaded', onLoad, { once: true })
+        cleanups.push(() => doc.removeEventListener('DOMContentLoaded', onLoad))
+      } else onLoad()
+      cleanups.push(observeHistory(win, guard('navigation failed', () => onNavigation(win))))
+      cleanups.push(() => {
+        clearTimeout(settleTimer)
+        settleTimer = undefined
+      })
+    }
+    if (settings.dataLayer) {
+      try {
+        cleanups.push(observeDataLayer(win, settings.dataLayerName, (entry) => onDataLayerEntry(win, entry)))
+      } catch (error) {
+        report(toSegletError(error, 'bridge', 'GA4 bridge not started'))
+      }
+    }
+  }
+
+  return {
+    track(input) {
+      return commit(validateEvent(input))
+    },
+
+    start() {
+      if (started || typeof window === 'undefined' || typeof document === 'undefined') return
+      started = true
+      if (!settings.autocapture) return
+      guard('autocapture failed to start', () => startAutocapture(window))()
+    },
+
+    engagement: (hide) => engagement?.flush(hide),
+
+    stop() {
+      if (!started) return
+      started = false
+      guard('engagement flush failed', () => engagement?.flush())()
+      // Undo in reverse order of setup.
+      for (const cleanup of cleanups.reverse()) guard('stop failed', cleanup)()
+      cleanups = []
+      currentUrl = undefined
+      currentPageType = undefined
+    },
+
+    shopifyEvent(event) {
+      bridge('Shopify event dropped', (loaded) => loaded.mapShopifyEvent(event, settings.pageTypePatterns))
+    },
+  }
+}

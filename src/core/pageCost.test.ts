@@ -1,0 +1,192 @@
+// What a page pays for Seglet: no model part before a decision is possible, the stored segment first,
+// and no re-run of the networks for writes that cannot change the decision.
+import { afterEach, describe, expect, it } from 'vitest'
+import { createBridges } from '../capture/bridges'
+import type { StoredEvent } from '../events/types'
+import { computeFeatures } from '../features'
+import { createModelRuntime } from '../model/runtime'
+import { createSegmentEngine } from '../segments'
+import type { Segment } from '../segments'
+import type { Seglet, SegletOptions } from './createSeglet'
+import { createSegletWith } from './createSeglet'
+import { decideSegment } from './decideSegment'
+import type { LazyParts } from './lazy'
+import { loadLazyParts } from './loadLazyParts'
+
+let running: Seglet[] = []
+let n = 0
+
+afterEach(async () => {
+  for (const seglet of running) await seglet.destroy()
+  running = []
+  document.documentElement.className = ''
+  document.documentElement.removeAttribute('data-seglet-segment')
+})
+
+/** A Seglet whose model-part loads are counted (and can be held back). */
+function start(options: SegletOptions & { dbName?: string } = {}, gate?: Promise<void>) {
+  const loads = { count: 0, prefetches: 0 }
+  const seglet = createSegletWith(
+    { consent: 'granted', storage: { dbName: options.dbName ?? `page-cost-${++n}` }, capture: { autocapture: false }, ...options },
+    {
+      loadRuntime: async (): Promise<LazyParts> => {
+        loads.count++
+        await gate
+        return loadLazyParts()
+      },
+      prefetchRuntime: () => loads.prefetches++,
+      bridges: createBridges(),
+    },
+  )
+  running.push(seglet)
+  return { seglet, loads }
+}
+
+const segments = (seglet: Seglet) => {
+  const seen: Segment[] = []
+  seglet.onSegment((s) => seen.push(s))
+  return seen
+}
+
+const until = async (check: () => boolean, ms = 5_000) => {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+const page = (seglet: Seglet, i: number) => {
+  seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+  seglet.track({ type: 'product_view', productId: `sku-${i}`, price: 20, currency: 'EUR' })
+  seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 40_000 + i * 1_000, scrollDepth: 0.7 })
+}
+
+describe('loading policy', () => {
+  it('decides a first page view in the core, without loading the model part', async () => {
+    const { seglet, loads } = start()
+    const seen = segments(seglet)
+    page(seglet, 0)
+    await seglet.flush()
+    await until(() => seen.length > 0)
+    expect(seen[0]).toMatchObject({ id: 'new-visitor', coldStart: true, intent: 0 })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(loads.count).toBe(0)
+  })
+
+  it('loads the model part on the page view that makes a decision possible', async () => {
+    const { seglet, loads } = start()
+    page(seglet, 0)
+    await seglet.flush()
+    await new Promise((r) => setTimeout(r, 300))
+    expect(loads.count).toBe(0)
+    page(seglet, 1)
+    await seglet.flush()
+    await until(() => seglet.getSegment()?.coldStart === false)
+    expect(loads.count).toBe(1)
+  })
+
+  it("loads it at once with loading: 'eager', and decides the first page view with the model's intent", async () => {
+    const { seglet, loads } = start({ model: { loading: 'eager' } })
+    page(seglet, 0)
+    await seglet.flush()
+    await until(() => seglet.getSegment() !== null && loads.count === 1)
+    await until(() => (seglet.getSegment()?.intent ?? 0) > 0)
+    expect(seglet.getSegment()).toMatchObject({ id: 'new-visitor', coldStart: true })
+  })
+})
+
+describe('the stored segment first', () => {
+  it("applies a returning shopper's stored segment before the model part has loaded, marked restored", async () => {
+    const dbName = `page-cost-returning-${++n}`
+    const first = start({ dbName })
+    for (let i = 0; i < 4; i++) page(first.seglet, i)
+    await first.seglet.flush()
+    await until(() => first.seglet.getSegment()?.coldStart === false)
+    const decided = first.seglet.getSegment()!
+    await first.seglet.destroy()
+
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const again = start({ dbName }, gate)
+    const seen = segments(again.seglet)
+    await until(() => seen.length > 0)
+    expect(seen[0]).toMatchObject({ id: decided.id, restored: true, coldStart: false })
+    expect(document.documentElement.getAttribute('data-seglet-segment')).toBe(decided.id)
+    // The model re-decides in idle time, once its part is there.
+    release()
+    await until(() => again.seglet.getSegment()?.restored !== true)
+    expect(again.seglet.getSegment()?.id).toBe(decided.id)
+  })
+
+  it('does not apply it without consent', async () => {
+    const dbName = `page-cost-consent-${++n}`
+    const first = start({ dbName })
+    for (let i = 0; i < 4; i++) page(first.seglet, i)
+    await first.seglet.flush()
+    await until(() => first.seglet.getSegment()?.coldStart === false)
+    await first.seglet.destroy()
+    const again = start({ dbName, consent: 'pending', segmentWithoutConsent: true })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(again.seglet.getSegment()?.restored).not.toBe(true)
+  })
+})
+
+describe('decide only on change', () => {
+  it('does not re-run the networks for writes that cannot change the inputs', async () => {
+    const { seglet } = start()
+    for (let i = 0; i < 3; i++) page(seglet, i)
+    seglet.track({ type: 'add_to_cart', productId: 'sku-1', quantity: 1 })
+    await seglet.flush()
+    await until(() => seglet.getSegment()?.coldStart === false)
+    await new Promise((r) => setTimeout(r, 300))
+    performance.clearMeasures('seglet:decision')
+    for (let i = 0; i < 20; i++) {
+      seglet.track(i % 2 ? { type: 'remove_from_cart', productId: 'sku-1', quantity: 1 } : { type: 'add_to_cart', productId: 'sku-1', quantity: 1 })
+      await seglet.flush()
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    await new Promise((r) => setTimeout(r, 300))
+    expect(performance.getEntriesByName('seglet:decision')).toHaveLength(0)
+    // A write that moves an input is decided again.
+    page(seglet, 9)
+    await seglet.flush()
+    await until(() => performance.getEntriesByName('seglet:decision').length === 1)
+  })
+
+  it('ends a scripted journey with the segment that deciding from every stored event after every write gives', async () => {
+    const { seglet } = start({ segments: { switchAfter: 2 } })
+    const written: StoredEvent[] = []
+    const runtime = createModelRuntime()
+    const engine = createSegmentEngine({ switchAfter: 2 })
+    let reference: Segment | undefined
+    const steps: Array<() => void> = []
+    for (let i = 0; i < 8; i++) steps.push(() => page(seglet, i))
+    steps.push(() => seglet.track({ type: 'search', query: 'boots' }))
+    steps.push(() => seglet.track({ type: 'add_to_cart', productId: 'sku-3', quantity: 2, price: 20, currency: 'EUR' }))
+    steps.push(() => seglet.track({ type: 'page_view', url: '/cart', pageType: 'cart' }))
+    steps.push(() => seglet.track({ type: 'begin_checkout', value: 40, currency: 'EUR' }))
+    steps.push(() => seglet.track({ type: 'purchase', orderId: 'o-1', value: 40, currency: 'EUR', items: [{ productId: 'sku-3', quantity: 2, price: 20 }] }))
+    for (let i = 8; i < 11; i++) steps.push(() => page(seglet, i))
+    for (const step of steps) {
+      step()
+      await seglet.flush()
+      const events = (await seglet.exportData()).events
+      written.splice(0, written.length, ...events)
+      const now = Date.now()
+      const result = await decideSegment({ events: written, now, runtime, engine, model: {} })
+      reference = result?.segment
+      await new Promise((r) => setTimeout(r, 250))
+    }
+    await new Promise((r) => setTimeout(r, 300))
+    const actual = seglet.getSegment()!
+    expect(reference).toBeDefined()
+    expect({ id: actual.id, coldStart: actual.coldStart, value: actual.valueSegment?.id }).toEqual({
+      id: reference!.id,
+      coldStart: reference!.coldStart,
+      value: reference!.valueSegment?.id,
+    })
+    expect(actual.intent).toBeCloseTo(reference!.intent, 2)
+    expect(computeFeatures(written, Date.now()).session.pageViews).toBe(12)
+  })
+})

@@ -1,0 +1,136 @@
+import type { StoredEvent } from '../events/types'
+import { pageGroup } from './pageGroup'
+import { DEFAULT_SPECIAL_DAYS, specialDayCloseness } from './specialDayCloseness'
+import type { FeatureOptions, SessionAggregate } from './types'
+
+/**
+ * The running sums behind a `SessionAggregate`: every event adds its share, and an event replaced by a newer
+ * version of itself (the page's engagement record) takes its share back out. Visible time is kept in whole
+ * milliseconds and flags as counts, so adding and removing is exact.
+ */
+export interface SessionCounts {
+  administrativePages: number
+  informationalPages: number
+  productPages: number
+  pageViews: number
+  administrativeMs: number
+  informationalMs: number
+  productMs: number
+  productViews: number
+  searches: number
+  cartReached: number
+  checkoutReached: number
+  bounceSum: number
+  bounceN: number
+  exitSum: number
+  exitN: number
+  valueSum: number
+  valueN: number
+}
+
+/** Empty running sums. */
+export const emptySessionCounts = (): SessionCounts => ({
+  administrativePages: 0,
+  informationalPages: 0,
+  productPages: 0,
+  pageViews: 0,
+  administrativeMs: 0,
+  informationalMs: 0,
+  productMs: 0,
+  productViews: 0,
+  searches: 0,
+  cartReached: 0,
+  checkoutReached: 0,
+  bounceSum: 0,
+  bounceN: 0,
+  exitSum: 0,
+  exitN: 0,
+  valueSum: 0,
+  valueN: 0,
+})
+
+/**
+ * Adds (`sign` 1) or removes (`sign` -1) one event's share. Page counts come from `page_view` events, visible
+ * time from `engagement` events, both grouped with `pageGroup()`; page statistics are summed per statistic
+ * over the page views that carry it.
+ */
+export function countSessionEvent(c: SessionCounts, event: StoredEvent, sign: 1 | -1): void {
+  switch (event.type) {
+    case 'page_view': {
+      c.pageViews += sign
+      const group = pageGroup(event.pageType)
+      if (group === 'administrative') c.administrativePages += sign
+      else if (group === 'informational') c.informationalPages += sign
+      else if (group === 'product') c.productPages += sign
+      if (event.pageType === 'cart') c.cartReached += sign
+      if (event.pageType === 'checkout') c.checkoutReached += sign
+      const stats = event.stats
+      if (stats) {
+        if (stats.bounceRate !== undefined) { c.bounceSum += sign * stats.bounceRate; c.bounceN += sign }
+        if (stats.exitRate !== undefined) { c.exitSum += sign * stats.exitRate; c.exitN += sign }
+        if (stats.pageValue !== undefined) { c.valueSum += sign * stats.pageValue; c.valueN += sign }
+      }
+      break
+    }
+    case 'engagement': {
+      const ms = sign * Math.round(event.visibleMs)
+      const group = pageGroup(event.pageType)
+      if (group === 'administrative') c.administrativeMs += ms
+      else if (group === 'informational') c.informationalMs += ms
+      else if (group === 'product') c.productMs += ms
+      break
+    }
+    case 'product_view':
+      c.productViews += sign
+      break
+    case 'search':
+      c.searches += sign
+      break
+    case 'add_to_cart':
+      c.cartReached += sign
+      break
+    case 'begin_checkout':
+    case 'purchase':
+      c.checkoutReached += sign
+      break
+  }
+}
+
+/**
+ * The `SessionAggregate` of running sums. Month, weekend and special day come from `start`, the session's
+ * first event, in local time. Page statistics are the means over the page views that carry them; `stats` is
+ * `null` when none does.
+ */
+export function toSessionAggregate(
+  c: SessionCounts,
+  start: number,
+  options: { returning?: boolean } & Pick<FeatureOptions, 'specialDays'> = {},
+): SessionAggregate {
+  const date = new Date(Number.isFinite(start) ? start : 0)
+  const day = date.getDay()
+  return {
+    administrativePages: c.administrativePages,
+    administrativeSeconds: c.administrativeMs / 1000,
+    informationalPages: c.informationalPages,
+    informationalSeconds: c.informationalMs / 1000,
+    productPages: c.productPages,
+    productSeconds: c.productMs / 1000,
+    pageViews: c.pageViews,
+    productViews: c.productViews,
+    searches: c.searches,
+    cartReached: c.cartReached > 0,
+    checkoutReached: c.checkoutReached > 0,
+    month: date.getMonth(),
+    weekend: day === 0 || day === 6,
+    specialDay: specialDayCloseness(date.getTime(), options.specialDays ?? DEFAULT_SPECIAL_DAYS),
+    returning: options.returning ?? false,
+    stats:
+      c.bounceN + c.exitN + c.valueN === 0
+        ? null
+        : {
+            bounceRate: c.bounceN ? c.bounceSum / c.bounceN : 0,
+            exitRate: c.exitN ? c.exitSum / c.exitN : 0,
+            pageValue: c.valueN ? c.valueSum / c.valueN : 0,
+          },
+  }
+}
