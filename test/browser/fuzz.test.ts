@@ -15,6 +15,7 @@ const ERROR_CODES = new Set([
   'invalid_event', 'invalid_option', 'invalid_command', 'storage_unavailable', 'storage_quota', 'storage_corrupt_record',
   'storage_failed', 'pack_invalid', 'pack_spec_mismatch', 'pack_integrity', 'pack_origin', 'pack_load_failed', 'model_failed',
   'bridge_invalid', 'autocapture_failed', 'hook_failed', 'not_started', 'already_started', 'start_failed', 'global_taken',
+  'storage_blocked', 'data_deleted', 'events_dropped', 'pack_too_large',
 ])
 
 /** Valid events of every type: the fuzzer mutates them, so most inputs get past the first checks. */
