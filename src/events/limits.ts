@@ -13,7 +13,7 @@ export const MAX_STRING_LENGTH = {
   orderId: 128,
   category: 256,
   query: 256,
-  pageKey: 128,
+  pageKey: 100,
 } as const
 
 /**

@@ -116,7 +116,7 @@ describe('validateEvent: page keys are names, never URLs', () => {
       expect(validateEvent(input)).toMatchObject({ pageKey })
       expect(PAGE_KEY_PATTERN.test(pageKey)).toBe(true)
     } else {
-      expect(rejectMessage(input)).toMatch(/^page_view\.pageKey must be a page key of at most 128 letters/)
+      expect(rejectMessage(input)).toMatch(/^page_view\.pageKey must be a page key like "product\/mug"/)
     }
   })
 
