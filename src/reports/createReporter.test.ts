@@ -83,23 +83,23 @@ describe('createReporter', () => {
 
   it('puts none of the shopper\'s event fields in the body: no product, query, URL, order, value or time', async () => {
     const store = await storeWith(session(NOW))
-    // Many reports (new days), so every question gets drawn (each misses all 80 draws with p < 0.03%).
-    for (let day = 0; day < 80; day++) {
+    // Many reports (new days), so every question gets drawn (the rarest, at 7%, misses all 150 draws with p < 2e-5).
+    for (let day = 0; day < 150; day++) {
       const at = NOW + day * DAY
       for (const event of session(at)) store.enqueue(event)
       await store.flush()
       await createReporter(ctx(store, { now: () => at })).run()
     }
-    expect(fetchMock.mock.calls.length).toBe(80)
+    expect(fetchMock.mock.calls.length).toBe(150)
     const questions = new Set<string>()
     for (const body of sentBodies()) {
-      for (const secret of ['sku-secret', 'order-4711', 'red', 'boots', '129', 'search', 'product/boot', 'products', 'email', '/', 'EUR', 'T1', ':00']) {
+      for (const secret of ['sku-secret', 'order-4711', 'red', 'boots', '129.5', 'search', 'product/boot', 'products', 'email', '/', 'EUR', 'T1', ':00']) {
         expect(body).not.toContain(secret)
       }
       expect(Object.keys(JSON.parse(body)).sort()).toEqual(['a', 'day', 'eps', 'pack', 'q', 'sl', 'v', 'vl'])
       questions.add(JSON.parse(body).q)
     }
-    expect(questions.size).toBe(5)
+    expect(questions.size).toBe(7)
   })
 
   it('has a fixed size, whatever the session held', async () => {
