@@ -9,4 +9,6 @@ export const BUDGETS = {
   'seglet-bridges.min.js': 2.5 * 1024,
   /** The lazily loaded model runtime (tfjs-core, CPU kernels) with both shipped model packs. */
   'seglet-model.min.js': 60 * 1024,
+  /** The lazily loaded private-report part: session truth, ε-LDP encodings, budget ledger, sending. */
+  'seglet-reports.min.js': 6 * 1024,
 }

@@ -25,6 +25,7 @@ export {
   MAX_PRICE,
   MAX_VISIBLE_MS,
   CURRENCY_PATTERN,
+  PAGE_KEY_PATTERN,
 } from './events'
 export type {
   AddToCartEvent,
@@ -84,4 +85,7 @@ export {
 export type { Explanation, Segment, SegmentOptions, ValueSegment } from './segments'
 
 export { ANTI_FLICKER_CSS, DEFAULT_ANTI_FLICKER_TIMEOUT_MS, SEGMENT_EVENT } from './personalize'
-export type { OnSegmentOptions, PersonalizeOptions } from './personalize'
+export type { OnSegmentOptions, PersonalizationArm, PersonalizeOptions } from './personalize'
+
+export type { ReportOptions } from './reports/options'
+export type { PageStatsRow, PageStatsTable } from './reports/pageStatsTable'

@@ -11,6 +11,8 @@ import { shouldAutoShowPanel } from '../personalize/shouldAutoShowPanel'
 import type { Consent } from '../privacy'
 import { isPersistAllowed, resolveConsent } from '../privacy'
 import { validateOptions } from '../options/validateOptions'
+import type { ReportParts } from '../reports/lazy'
+import type { ReportOptions } from '../reports/options'
 import type { Explanation, Segment, SegmentOptions } from '../segments'
 import type { SegletExport, StoreOptions } from '../store'
 import { createStore } from '../store'
@@ -58,8 +60,10 @@ export interface SegletOptions {
   model?: ModelOptions
   /** Segment decisions: hysteresis, cold start. */
   segments?: SegmentOptions
-  /** DOM hooks: attributes, classes, declarative blocks, anti-flicker, panel. */
+  /** DOM hooks: attributes, classes, declarative blocks, anti-flicker, panel, holdout. */
   personalize?: PersonalizeOptions
+  /** Private, ε-locally-differentially-private daily reports to the shop's own collector. Off by default. */
+  reports?: ReportOptions
 }
 
 /** Where the model packs come from. */
@@ -141,7 +145,12 @@ export interface SegletParts {
   prefetchRuntime?: () => void
   /** The bridges' mapping code, or a loader of it. */
   bridges: Bridges | (() => Promise<Bridges>)
+  /** Loads the private-report part (once); only called for a shop that configured `reports`. */
+  loadReports?: ReportLoader
 }
+
+/** How the report part gets loaded: a dynamic import for bundlers, a sibling file for the script tag. */
+export type ReportLoader = () => Promise<ReportParts>
 
 /** Longest wait for idle time before the first decision of a page, in ms. */
 const FIRST_DECISION_IDLE_MS = 50
@@ -152,13 +161,15 @@ const DECISION_IDLE_MS = 200
  * (at low priority) for the next page, in ms.
  */
 export const PREFETCH_AFTER_MS = 5_000
+/** Longest wait for idle time before the day's private report is prepared, in ms. */
+const REPORT_IDLE_MS = 2000
 
 
 /**
  * The shared implementation behind `createSeglet()` (npm) and the script-tag build; they differ only in
  * how the model runtime is loaded.
  */
-export function createSegletWith(options: SegletOptions, { loadRuntime, prefetchRuntime, bridges }: SegletParts): Seglet {
+export function createSegletWith(options: SegletOptions, { loadRuntime, prefetchRuntime, bridges, loadReports }: SegletParts): Seglet {
   validateOptions(options)
   const report: ErrorReporter = createReporter(new Set(options.onError ? [options.onError] : []))
 
@@ -207,6 +218,9 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
           model: options.model ?? {},
           features: options.features,
           segments: options.segments,
+          capture: options.capture,
+          personalize: options.personalize,
+          reports: options.reports,
           mayPersist: () => isPersistAllowed(consent),
           getConsent: () => consent,
           forget: () => api.forget(),
@@ -313,6 +327,15 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   // A returning shopper gets a decision from stored history at once, before any new event is flushed.
   scheduleDecision()
 
+  // Private reports: the report part loads only for a shop that configured them, once consent is granted,
+  // when the page is idle. Bumping the epoch drops a report being prepared (forget, consent withdrawn).
+  let reportEpoch = 0
+  const reportContext = { store, options, report, getConsent: () => consent, getEpoch: () => reportEpoch }
+  const runReport = () => {
+    if (options.reports && loadReports && consent === 'granted') whenIdle(() => void loadReports().then((parts) => parts.run(reportContext), report), REPORT_IDLE_MS)
+  }
+  runReport()
+
   const api: Seglet = {
     track(event) {
       capture.track(event)
@@ -320,7 +343,11 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     setConsent(next) {
       // Checked before anything is awaited: a bad value throws at the call, not as an unhandled rejection.
       consent = resolveConsent({ ...options, consent: next })
-      return store.setPersist(isPersistAllowed(consent)).then(scheduleDecision)
+      reportEpoch++
+      return store.setPersist(isPersistAllowed(consent)).then(() => {
+        scheduleDecision()
+        runReport()
+      })
     },
     getConsent: () => consent,
     flush: () => store.flush(),
@@ -328,6 +355,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     onSegment: (callback, subscribeOptions) => personalizer.onSegment(callback, subscribeOptions),
     explain: () => decider?.explain() ?? [],
     async forget() {
+      reportEpoch++
       await store.forget()
       decider?.reset()
       personalizer.apply(null)

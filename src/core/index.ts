@@ -1,9 +1,10 @@
 import { createBridges } from '../capture/bridges'
+import { loadReportParts } from '../reports/loadReportParts'
 import { loadLazyParts } from './loadLazyParts'
 import type { Seglet, SegletOptions } from './createSeglet'
 import { createSegletWith } from './createSeglet'
 
-export type { ModelOptions, RuntimeLoader, Seglet, SegletOptions, SegletParts } from './createSeglet'
+export type { ModelOptions, ReportLoader, RuntimeLoader, Seglet, SegletOptions, SegletParts } from './createSeglet'
 
 /**
  * Starts Seglet: autocapture, the on-device store, segment decisions and the page hooks. The model runtime
@@ -16,5 +17,5 @@ export type { ModelOptions, RuntimeLoader, Seglet, SegletOptions, SegletParts } 
  * seglet.onSegment((segment) => console.log(segment.id, segment.intent))
  */
 export function createSeglet(options: SegletOptions = {}): Seglet {
-  return createSegletWith(options, { loadRuntime: loadLazyParts, bridges: createBridges() })
+  return createSegletWith(options, { loadRuntime: loadLazyParts, bridges: createBridges(), loadReports: loadReportParts })
 }

@@ -32,6 +32,13 @@ export type SegletErrorCode =
   | 'report_out_of_range'
   | 'report_version'
   | 'report_mismatch'
+  | 'report_origin'
+  | 'report_failed'
+  | 'table_origin'
+  | 'table_load_failed'
+  | 'table_too_large'
+  | 'table_integrity'
+  | 'table_invalid'
 
 /**
  * Base class of every error Seglet throws or reports.

@@ -49,6 +49,8 @@ export const OPTION_TABLE: OptionGroup = {
       'a list of [RegExp | string, PageType] pairs',
     ),
     pageStats: typed('object', 'function'),
+    pageStatsUrl: text(),
+    pageStatsIntegrity: text(),
   },
   features: {
     sessionGapMs: number(1000, DAY_MS),
@@ -74,6 +76,12 @@ export const OPTION_TABLE: OptionGroup = {
     antiFlickerTimeoutMs: MS,
     blocks: bool,
     intentStep: number(0, 1),
+    holdout: number(0, 1),
     document: typed('object'),
+  },
+  // Checked in full (same origin, ε in hundredths) by the report part: see readReportOptions().
+  reports: {
+    endpoint: text(),
+    epsilonPerDay: number(0.1, 8),
   },
 }

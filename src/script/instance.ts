@@ -8,6 +8,8 @@ import { parseConsent } from '../privacy'
 import { createStore } from '../store'
 import type { ShopperEvent } from '../events/types'
 import { loadScriptBridges, loadScriptParts, prefetchScriptParts } from './loadScriptParts'
+import { rebrand } from '../model/loadScriptRuntime'
+import { loadScriptReports } from './loadScriptReports'
 import type { Consent } from '../privacy'
 import type { Segment } from '../segments'
 
@@ -63,8 +65,9 @@ export function init(options: SegletOptions = {}): Seglet {
   const { onError: listener, ...rest } = merged as SegletOptions
   if (listener) onError(listener)
   return (instance = createSegletWith(
-    { ...rest, onError: reportError },
-    { loadRuntime: loadScriptParts, prefetchRuntime: prefetchScriptParts, bridges: loadScriptBridges },
+    // Errors from the lazily loaded files carry those files' copies of the classes: rebuilt with ours.
+    { ...rest, onError: (error) => reportError(rebrand(error) as SegletError) },
+    { loadRuntime: loadScriptParts, prefetchRuntime: prefetchScriptParts, bridges: loadScriptBridges, loadReports: loadScriptReports },
   ))
 }
 

@@ -28,6 +28,7 @@ const ATTRIBUTES: Record<string, string> = {
   'lifetime-pack-url': 'model.lifetimePackUrl',
   'lifetime-pack-integrity': 'model.lifetimePackIntegrity',
   'model-loading': 'model.loading',
+  reports: 'reports.endpoint',
 }
 
 /**
@@ -55,7 +56,8 @@ function parseText(raw: string, parse: OptionParser, key: string): unknown {
  * Attributes: `data-consent` (granted | denied | pending), `data-respect-gpc`, `data-segment-without-consent`,
  * `data-autocapture`, `data-datalayer`, `data-anti-flicker`, `data-anti-flicker-timeout` (ms),
  * `data-retention-days`, `data-db-name`, `data-pack-url` + `data-pack-integrity`,
- * `data-lifetime-pack-url` + `data-lifetime-pack-integrity`, `data-model-loading` (auto | eager), `data-autostart`.
+ * `data-lifetime-pack-url` + `data-lifetime-pack-integrity`, `data-model-loading` (auto | eager), `data-reports` (the report endpoint),
+ * `data-autostart`.
  */
 export function readScriptOptions(script: Element | undefined, report: (e: SegletError) => void): ScriptConfig {
   const options: Record<string, Record<string, unknown>> = {}
