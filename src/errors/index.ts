@@ -19,6 +19,8 @@ export type SegletErrorCode =
   | 'autocapture_failed'
   | 'hook_failed'
   | 'not_started'
+  | 'collector_option'
+  | 'collector_storage'
 
 /**
  * Base class of every error Seglet throws or reports.

@@ -1,0 +1,38 @@
+import type { ReportCodec } from '../ingest/types'
+import type { SumRow } from '../storage/types'
+
+/** What an estimate is computed over. */
+export interface InsightsQuery {
+  /** First and last UTC day (inclusive). */
+  from: string
+  to: string
+  /** Candidate page keys that page answers are decoded against. */
+  pageKeys: readonly string[]
+}
+
+/** Page statistics of one page key, as the page-statistics table carries them. */
+export interface PageStatsRow {
+  bounceRate: number
+  exitRate: number
+  pageValue: number
+  views: number
+}
+
+/** The estimates stage: decodes stored sums into estimates with intervals, and reads/adds up reports. */
+export interface Estimator<Parsed = unknown> extends ReportCodec<Parsed> {
+  /** The insights document served at /seglet/insights.json. */
+  insights(rows: readonly SumRow[], query: InsightsQuery): InsightsDocument
+  /** Published page statistics (only the pages whose estimates are usable). */
+  pageStats(rows: readonly SumRow[], query: InsightsQuery): { epsilon: number | null; reports: number; pages: Record<string, PageStatsRow> }
+}
+
+/** The JSON served at /seglet/insights.json (its parts are documented where they are built). */
+export interface InsightsDocument {
+  format: 'seglet-insights'
+  version: 1
+  from: string
+  to: string
+  reports: number
+  epsilon: number | null
+  [part: string]: unknown
+}

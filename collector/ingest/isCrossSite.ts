@@ -1,0 +1,19 @@
+/**
+ * True when a request to the report endpoint comes from another site. The SDK posts to a same-origin path, so
+ * the browser marks its requests `Sec-Fetch-Site: same-origin` (or sends no Origin at all for a beacon from
+ * older browsers); a page elsewhere posting reports into this shop's statistics is refused. `allowedOrigins`
+ * names the shop's public origins when the collector sits behind a proxy under another host name.
+ */
+export function isCrossSite(headers: Headers, allowedOrigins: readonly string[]): boolean {
+  const origin = headers.get('origin')
+  const site = headers.get('sec-fetch-site')
+  if (origin !== null && origin !== 'null' && allowedOrigins.includes(origin)) return false
+  if (site !== null && site !== 'same-origin' && site !== 'none') return true
+  if (origin === null) return false
+  if (origin === 'null') return true
+  try {
+    return new URL(origin).host !== headers.get('host')
+  } catch {
+    return true
+  }
+}
