@@ -109,15 +109,9 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
 
   return {
     async submit(client, text) {
-      let json: unknown
-      try {
-        json = JSON.parse(text)
-      } catch {
-        return finish({ status: 400, code: 'report_malformed' })
-      }
       let report: Parsed
       try {
-        report = codec.parse(json)
+        report = codec.parse(text)
       } catch (error) {
         const code = (error as { code?: unknown }).code
         if (code === 'report_malformed') return finish({ status: 400, code })

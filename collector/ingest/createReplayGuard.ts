@@ -13,20 +13,22 @@ export interface ReplayGuardOptions {
   now?: () => number
 }
 
-/** Recognises the same body sent twice by the same client within a day or so, without identifying anyone. */
+/** Recognises the same body sent twice by the same client on the same UTC day, without identifying anyone. */
 export interface ReplayGuard {
-  /** Records `body` from `client`; false when it was already seen (a replay: answer 409). */
+  /** Records `body` from `client`; false when it was already seen today (a replay: answer 409). */
   admit(client: string, body: string): boolean
   /** Forgets an admitted body whose storage failed, so the client's retry is not taken for a replay. */
   forget(client: string, body: string): void
 }
 
 /**
- * Creates the replay guard. A body is remembered as an HMAC of (client address, body) under a random key that
- * exists only in this process's memory and is replaced every UTC day; yesterday's digests are kept beside
- * today's so a replay just after midnight is still caught. No identifier, address or digest is ever stored:
- * two shoppers who happen to send the same body from different addresses are both counted, and after two
- * days nothing links any digest to anything.
+ * Creates the replay guard. A browser sends at most one report a day, so the same body from the same address
+ * twice in one UTC day is a retry or a replay. It is remembered as an HMAC of (client address, body) under a
+ * random key that exists only in this process's memory and is replaced, with every digest, at each UTC midnight:
+ * no identifier, address or digest is ever stored, and nothing links one day's digests to another's.
+ * The address is part of the digest because bodies carry only their answer: shoppers at different addresses
+ * often send identical bodies, and all of them count. Shoppers behind one shared address who send the identical
+ * body on the same day count once — a small loss the README states.
  *
  * @example
  * const replays = createReplayGuard()
@@ -37,33 +39,29 @@ export function createReplayGuard(options: ReplayGuardOptions = {}): ReplayGuard
   const now = options.now ?? Date.now
   let day = ''
   let key = randomBytes(32)
-  let today = new Set<string>()
-  let yesterday = new Set<string>()
-  let previousKey = key
+  let seen = new Set<string>()
 
   const rotate = () => {
     const current = utcDay(now())
     if (current === day) return
-    yesterday = day === '' ? new Set() : today
-    previousKey = key
     key = randomBytes(32)
-    today = new Set()
+    seen = new Set()
     day = current
   }
-  const digest = (secret: Buffer, client: string, body: string) =>
-    createHmac('sha256', secret).update(client).update('\0').update(body).digest('base64')
+  const digest = (client: string, body: string) =>
+    createHmac('sha256', key).update(client).update('\0').update(body).digest('base64')
 
   return {
     admit(client, body) {
       rotate()
-      const mine = digest(key, client, body)
-      if (today.has(mine) || yesterday.has(digest(previousKey, client, body))) return false
-      if (today.size < maxPerDay) today.add(mine)
+      const mine = digest(client, body)
+      if (seen.has(mine)) return false
+      if (seen.size < maxPerDay) seen.add(mine)
       return true
     },
     forget(client, body) {
       rotate()
-      today.delete(digest(key, client, body))
+      seen.delete(digest(client, body))
     },
   }
 }

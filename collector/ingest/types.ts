@@ -5,8 +5,8 @@ import type { ReportGroup } from '../storage/types'
  * `parseReport` and sums, so ingest never knows an encoding.
  */
 export interface ReportCodec<Parsed = unknown> {
-  /** Checks a JSON value; throws an error with a `code` (`report_malformed`, `report_out_of_range`, …). */
-  parse(body: unknown): Parsed
+  /** Checks a body (JSON text); throws an error with a `code` (`report_malformed`, `report_out_of_range`, …). */
+  parse(body: string): Parsed
   /** The group whose sums the report adds to. */
   groupOf(report: Parsed): ReportGroup
   /** The counters `reports` (all of `group`) add, as [counter, amount]; each counter once. */
