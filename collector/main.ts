@@ -5,6 +5,7 @@ import { createReportEstimator } from './estimates/createReportEstimator'
 import { isSegletError } from '../src/errors'
 import { createCollector, DASHBOARD_PATH, PAGE_STATS_PATH, REPORTS_PATH } from './server/createCollector'
 import { migrate } from './storage/migrate'
+import { reestimate } from './server/reestimate'
 import { openDatabase } from './storage/openDatabase'
 
 const HOUR_MS = 3_600_000
@@ -15,8 +16,10 @@ const HOUR_MS = 3_600_000
  */
 export async function main(argv: string[]): Promise<number> {
   let args
+  let estimator
   try {
     args = parseCollectorArgs(argv, (path) => readFileSync(path, 'utf8'))
+    estimator = createReportEstimator({ pageKeys: args.pageKeys })
   } catch (error) {
     if (!isSegletError(error)) throw error
     console.error(`seglet collector: ${error.message}`)
@@ -30,15 +33,16 @@ export async function main(argv: string[]): Promise<number> {
   try {
     db = await openDatabase(args.database)
     await migrate(db)
+    const days = await reestimate(db, estimator, args.pageKeys)
+    if (days.length > 0) console.log(`seglet collector: page keys changed; re-estimated ${days.length} days from their raw reports`)
   } catch (error) {
     console.error(`seglet collector: ${isSegletError(error) ? error.message : `database: ${(error as Error).message}`}`)
     await db?.close().catch(() => {})
     return 1
   }
-  const collector = createCollector(db, createReportEstimator(), {
+  const collector = createCollector(db, estimator, {
     rawRetentionDays: args.rawRetentionDays,
     epsilon: args.epsilon,
-    pageKeys: args.pageKeys,
     windowDays: args.windowDays,
     rateLimit: { perMinute: args.rateLimit, burst: args.rateBurst },
     pageStatsDir: args.pageStatsDir,

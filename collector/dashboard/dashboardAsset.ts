@@ -10,14 +10,14 @@ const FILES: Readonly<Record<string, { file: () => string; type: string }>> = {
   'chart.umd.min.js': { file: () => createRequire(__filename).resolve('chart.js/dist/chart.umd.min.js'), type: 'text/javascript; charset=utf-8' },
 }
 
-const cache = new Map<string, { body: Buffer; type: string }>()
+const cache = new Map<string, { body: Uint8Array<ArrayBuffer>; type: string }>()
 
 /** One dashboard file by name, or undefined for any other name (no path ever reaches the file system). */
-export function dashboardAsset(name: string): { body: Buffer; type: string } | undefined {
+export function dashboardAsset(name: string): { body: Uint8Array<ArrayBuffer>; type: string } | undefined {
   const spec = Object.prototype.hasOwnProperty.call(FILES, name) ? FILES[name] : undefined
   if (!spec) return undefined
   let asset = cache.get(name)
-  if (!asset) cache.set(name, (asset = { body: readFileSync(spec.file()), type: spec.type }))
+  if (!asset) cache.set(name, (asset = { body: new Uint8Array(readFileSync(spec.file())), type: spec.type }))
   return asset
 }
 

@@ -7,7 +7,7 @@ export interface PageStatsTable {
   version: 1
   generated: string
   day: string
-  epsilon: number | null
+  epsilon: number
   reports: number
   pages: Record<string, PageStatsRow>
 }
@@ -25,7 +25,7 @@ export interface PageStatsFile {
  */
 export function pageStatsFile(
   day: string,
-  stats: { epsilon: number | null; reports: number; pages: Record<string, PageStatsRow> },
+  stats: { epsilon: number; reports: number; pages: Record<string, PageStatsRow> },
 ): PageStatsFile {
   const pages: Record<string, PageStatsRow> = {}
   for (const key of Object.keys(stats.pages).sort()) pages[key] = stats.pages[key]!

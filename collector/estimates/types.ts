@@ -6,8 +6,8 @@ export interface InsightsQuery {
   /** First and last UTC day (inclusive). */
   from: string
   to: string
-  /** Candidate page keys that page answers are decoded against. */
-  pageKeys: readonly string[]
+  /** The ε in force: the estimates are of the reports at this ε. */
+  epsilon: number
 }
 
 /** Page statistics of one page key, as the page-statistics table carries them. */
@@ -23,7 +23,7 @@ export interface Estimator<Parsed = unknown> extends ReportCodec<Parsed> {
   /** The insights document served at /seglet/insights.json. */
   insights(rows: readonly SumRow[], query: InsightsQuery): InsightsDocument
   /** Published page statistics (only the pages whose estimates are usable). */
-  pageStats(rows: readonly SumRow[], query: InsightsQuery): { epsilon: number | null; reports: number; pages: Record<string, PageStatsRow> }
+  pageStats(rows: readonly SumRow[], query: InsightsQuery): { epsilon: number; reports: number; pages: Record<string, PageStatsRow> }
 }
 
 /** The JSON served at /seglet/insights.json (its parts are documented where they are built). */
@@ -33,6 +33,6 @@ export interface InsightsDocument {
   from: string
   to: string
   reports: number
-  epsilon: number | null
+  epsilon: number
   [part: string]: unknown
 }

@@ -23,8 +23,6 @@ export interface CollectorOptions {
   rawRetentionDays?: number
   /** The ε in force: reports with another ε are refused. @default 2 */
   epsilon?: number
-  /** Candidate page keys page answers are decoded against. @default [] */
-  pageKeys?: readonly string[]
   /** Days the insights and the page-statistics table cover, ending today. @default 28 */
   windowDays?: number
   /** Reports one client address may send per minute, and at once. @default { perMinute: 60, burst: 20 } */
@@ -65,7 +63,7 @@ export const DASHBOARD_PATH = '/seglet/dashboard'
  * database and one estimator. No route reads or sets a cookie, and no client address reaches the database.
  *
  * @example
- * const collector = createCollector(db, estimator, { epsilon: 2, pageKeys: ['home', 'product/mug'] })
+ * const collector = createCollector(db, createReportEstimator({ pageKeys: ['home', 'product/mug'] }), { epsilon: 2 })
  * serve({ fetch: collector.app.fetch, port: 8787, hostname: '127.0.0.1' })
  */
 export function createCollector<Parsed>(db: Database, estimator: Estimator<Parsed>, options: CollectorOptions = {}): Collector {
@@ -73,7 +71,6 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   const epsilon = options.epsilon ?? 2
   const rawRetentionDays = options.rawRetentionDays ?? 30
   const windowDays = options.windowDays ?? 28
-  const pageKeys = options.pageKeys ?? []
   const maxBodyBytes = options.maxBodyBytes ?? 512
   const allowedOrigins = options.allowedOrigins ?? []
   const trustProxy = options.trustProxy ?? false
@@ -88,13 +85,13 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
 
   const query = () => {
     const to = utcDay(now())
-    return { from: addDays(to, -windowDays + 1), to, pageKeys }
+    return { from: addDays(to, -windowDays + 1), to, epsilon }
   }
 
   const regeneratePageStats = async () => {
     const q = query()
     const stats = estimator.pageStats(await readSums(db, q.from, q.to), q)
-    const file = pageStatsFile(q.to, { ...stats, epsilon: stats.epsilon ?? epsilon })
+    const file = pageStatsFile(q.to, stats)
     if (options.pageStatsDir) {
       await mkdir(options.pageStatsDir, { recursive: true })
       // Write then rename: a reader never sees half a table, and the integrity file always matches it.
@@ -139,7 +136,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     const q = query()
     const document = estimator.insights(await readSums(db, q.from, q.to), q)
     c.header('cache-control', 'no-store')
-    return c.json({ ...document, epsilonInForce: epsilon, pageStats: pageStats && { path: PAGE_STATS_PATH, integrity: pageStats.integrity, day: pageStats.table.day } })
+    return c.json({ ...document, pageStats: pageStats && { path: PAGE_STATS_PATH, integrity: pageStats.integrity, day: pageStats.table.day } })
   })
 
   app.get(PAGE_STATS_PATH, async (c) => {
@@ -158,7 +155,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     return c.json({ path: PAGE_STATS_PATH, integrity: file.integrity, day: file.table.day, pages: Object.keys(file.table.pages).length })
   })
 
-  app.get(DASHBOARD_PATH, (c) => c.html(dashboardAsset('index.html')!.body.toString(), 200, { 'cache-control': 'no-cache' }))
+  app.get(DASHBOARD_PATH, (c) => c.html(new TextDecoder().decode(dashboardAsset('index.html')!.body), 200, { 'cache-control': 'no-cache' }))
   app.get(`${DASHBOARD_PATH}/:asset`, (c) => {
     const asset = dashboardAsset(c.req.param('asset'))
     if (!asset) return c.json({ error: 'not_found' }, 404)
