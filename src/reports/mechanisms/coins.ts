@@ -47,6 +47,7 @@ export function createCoins(random: RandomSource): Coins {
 /** The browser's cryptographic generator; looked up when called, never at import time. */
 export function defaultRandom(): RandomSource {
   const c = (globalThis as { crypto?: { getRandomValues?: (a: Uint32Array) => Uint32Array } }).crypto
-  if (!c || typeof c.getRandomValues !== 'function') throw new Error('crypto.getRandomValues is not available')
-  return (a) => c.getRandomValues(a)
+  const getRandomValues = c?.getRandomValues
+  if (typeof getRandomValues !== 'function') throw new Error('crypto.getRandomValues is not available')
+  return (a) => getRandomValues.call(c, a)
 }
