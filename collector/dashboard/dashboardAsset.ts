@@ -2,12 +2,12 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 
-/** The dashboard's files: its page, script and style, and the chart library served from node_modules. */
+/** The dashboard's files: its page, script and style, and the chart library's browser build from node_modules. */
 const FILES: Readonly<Record<string, { file: () => string; type: string }>> = {
   'index.html': { file: () => join(staticFolder(), 'index.html'), type: 'text/html; charset=utf-8' },
   'dashboard.js': { file: () => join(staticFolder(), 'dashboard.js'), type: 'text/javascript; charset=utf-8' },
   'dashboard.css': { file: () => join(staticFolder(), 'dashboard.css'), type: 'text/css; charset=utf-8' },
-  'chart.umd.min.js': { file: () => createRequire(__filename).resolve('chart.js/dist/chart.umd.min.js'), type: 'text/javascript; charset=utf-8' },
+  'chart.umd.min.js': { file: () => join(dirname(createRequire(__filename).resolve('chart.js')), 'chart.umd.min.js'), type: 'text/javascript; charset=utf-8' },
 }
 
 const cache = new Map<string, { body: Uint8Array<ArrayBuffer>; type: string }>()
