@@ -91,13 +91,14 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
       projectTraffic('conversion by segment within ±5 points', all.segments.map((s) => s.conversion), all.reports, 0.05),
       projectTraffic('lift against the holdout within ±5 points', [all.lift.difference], all.reports, 0.05),
       projectTraffic(
-        'bounce and exit rates of the 20 most viewed pages within ±5 points',
+        'bounce and exit rates of the 20 most viewed pages within ±5 points (median page)',
         [...all.pages]
           .sort((a, b) => (b.viewShare.value || 0) - (a.viewShare.value || 0))
           .slice(0, 20)
           .flatMap((p) => [p.bounceRate, p.exitRate]),
         all.reports,
         0.05,
+        'median',
       ),
     ]
     return toJsonSafe({

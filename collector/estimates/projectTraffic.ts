@@ -4,7 +4,7 @@ import type { Estimate } from '../../src/reports/estimate'
 export interface TrafficNeed {
   /** Plain words: what becomes readable, and how precisely. */
   answer: string
-  /** Widest 95% half-width among the answer's cells now (null before any estimate). */
+  /** 95% half-width of the answer's cells now, the widest or the median (null before any estimate). */
   halfWidthNow: number | null
   /** The half-width the answer is usable at. */
   target: number
@@ -18,15 +18,20 @@ export interface TrafficNeed {
  * from the estimators' own variances of the current data, so the projection is what this shop's traffic and ε
  * will give, not a textbook figure.
  */
-export function projectTraffic(answer: string, estimates: readonly Estimate[], reports: number, target: number): TrafficNeed {
-  let widest: number | null = null
-  for (const e of estimates) {
-    if (!Number.isFinite(e.variance)) continue
-    const half = 1.959963984540054 * Math.sqrt(e.variance)
-    widest = widest === null ? half : Math.max(widest, half)
-  }
-  if (widest === null || reports === 0) return { answer, halfWidthNow: null, target, reportsNeeded: null }
-  return { answer, halfWidthNow: widest, target, reportsNeeded: round2(Math.max(reports, reports * (widest / target) ** 2)) }
+export function projectTraffic(
+  answer: string,
+  estimates: readonly Estimate[],
+  reports: number,
+  target: number,
+  over: 'widest' | 'median' = 'widest',
+): TrafficNeed {
+  const halves = estimates
+    .filter((e) => Number.isFinite(e.variance))
+    .map((e) => 1.959963984540054 * Math.sqrt(e.variance))
+    .sort((a, b) => a - b)
+  if (halves.length === 0 || reports === 0) return { answer, halfWidthNow: null, target, reportsNeeded: null }
+  const half = over === 'widest' ? halves[halves.length - 1]! : halves[Math.floor((halves.length - 1) / 2)]!
+  return { answer, halfWidthNow: half, target, reportsNeeded: round2(Math.max(reports, reports * (half / target) ** 2)) }
 }
 
 function round2(x: number): number {

@@ -12,8 +12,10 @@
     return node
   }
   const pct = (x, digits = 1) => `${(x * 100).toFixed(digits)}%`
+  // Shares and rates lie in [0, 1]; an unbiased estimate's interval can reach past that, and is shown clipped.
+  const rate = (x) => pct(Math.min(1, Math.max(0, x)))
   const points = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pts`
-  const money = (x) => x.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+  const money = (x) => Math.max(0, x).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
   const count = (x) => Math.round(x).toLocaleString()
 
   /** One estimate cell: the value and its interval, or "not enough reports yet". */
@@ -52,11 +54,11 @@
       'traffic',
       ['Answer', 'Interval now (±)', 'Reports needed', 'Status'],
       doc.traffic.map((t) => {
-        const ready = t.reportsNeeded !== null && t.reportsNeeded <= doc.reports
+        const ready = t.halfWidthNow !== null && t.halfWidthNow <= t.target
         return [
           t.answer,
           el('td', { class: 'num' }, t.halfWidthNow === null ? '—' : `${(t.halfWidthNow * 100).toFixed(1)} pts`),
-          el('td', { class: 'num' }, t.reportsNeeded === null ? 'after the first reports' : count(t.reportsNeeded)),
+          el('td', { class: 'num' }, t.reportsNeeded === null ? 'after the first reports' : ready ? 'reached' : `about ${count(t.reportsNeeded)}`),
           ready ? el('td', {}, 'usable now') : el('td', {}, el('span', { class: 'na' }, NA)),
         ]
       }),
@@ -96,8 +98,8 @@
       data: {
         labels: usable.map((s) => segmentName(s.leaf)),
         datasets: [
-          { label: 'Conversion (%)', data: usable.map((s) => s.conversion.value * 100), backgroundColor: '#2f6fde' },
-          { label: '95% interval (%)', data: usable.map((s) => [Math.max(0, s.conversion.low * 100), s.conversion.high * 100]), backgroundColor: 'rgba(47,111,222,0.25)' },
+          { label: 'Conversion (%)', data: usable.map((s) => s.conversion.value * 100), backgroundColor: 'rgba(47,111,222,0.75)', grouped: false, barPercentage: 0.7 },
+          { label: '95% interval', data: usable.map((s) => [Math.max(0, s.conversion.low * 100), s.conversion.high * 100]), backgroundColor: '#1d232b', grouped: false, barPercentage: 0.06 },
         ],
       },
       options: { maintainAspectRatio: false, animation: false, scales: { y: { min: 0, title: { display: true, text: '% of sessions ordering' } } }, plugins: { legend: { position: 'bottom' } } },
@@ -105,7 +107,7 @@
     table(
       'segments',
       ['Segment', 'Share of sessions', 'Conversion', 'Revenue per session'],
-      segs.map((s) => [segmentName(s.leaf), cell(s.share, pct), cell(s.conversion, pct), cell(s.revenuePerSession, money)]),
+      segs.map((s) => [segmentName(s.leaf), cell(s.share, rate), cell(s.conversion, rate), cell(s.revenuePerSession, money)]),
       'No segment answers yet.',
     )
   }
@@ -123,10 +125,10 @@
       )
     }
     document.getElementById('lift').replaceChildren(
-      box('Treatment conversion', l.treatmentConversion, pct),
-      box('Holdout conversion', l.holdoutConversion, pct),
+      box('Treatment conversion', l.treatmentConversion, rate),
+      box('Holdout conversion', l.holdoutConversion, rate),
       box('Lift (treatment − holdout)', l.difference, points),
-      box('Holdout share of sessions', l.holdoutShare, pct),
+      box('Holdout share of sessions', l.holdoutShare, rate),
     )
   }
 
@@ -134,7 +136,7 @@
     table(
       'value-segments',
       ['Value segment', 'Share of sessions'],
-      doc.insights.valueSegments.map((s) => [s.leaf === null ? 'No value segment yet' : `Value segment ${s.leaf + 1}`, cell(s.share, pct)]),
+      doc.insights.valueSegments.map((s) => [s.leaf === null ? 'No value segment yet' : `Value segment ${s.leaf + 1}`, cell(s.share, rate)]),
       'No value-segment answers yet.',
     )
   }
@@ -148,7 +150,7 @@
     table(
       'pages',
       ['Page key', 'Share of views', 'Bounce rate', 'Exit rate', 'Page value', 'In the table'],
-      rows.map((p) => [p.key, cell(p.viewShare, pct), cell(p.bounceRate, pct), cell(p.exitRate, pct), cell(p.pageValue, money), p.published ? 'yes' : 'no']),
+      rows.map((p) => [p.key, cell(p.viewShare, rate), cell(p.bounceRate, rate), cell(p.exitRate, rate), cell(p.pageValue, money), p.published ? 'yes' : 'no']),
       doc.pageKeys === 0 ? 'No candidate page keys: start the collector with --page-keys.' : 'No page answers yet.',
     )
   }
