@@ -11,9 +11,9 @@ import { EMPTY_PAGE_CODE, pageCode, pageKeyHash } from './lib/pageCode'
 import { questionMechanism } from './lib/questionMechanism'
 import {
   ANSWER_HEX_LENGTH, ARMS, DEFAULT_DAILY_EPSILON, MAX_PAGE_KEY_LENGTH, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, QUESTIONS,
-  REPORT_VERSION,
+  REPORT_VERSION, isPageQuestion, type FiniteQuestionId,
 } from './schema'
-import type { QuestionId, RandomSource, ReportBody, ReportContext, ReportTruth } from './types'
+import type { RandomSource, ReportBody, ReportContext, ReportTruth } from './types'
 
 /** Options of `encodeReport`. */
 export interface EncodeReportOptions {
@@ -59,7 +59,7 @@ function leaf(value: unknown, leaves: number, field: string): number {
 }
 
 /** The true value of a question's domain (the page question is handled apart). */
-function finiteValue(question: Exclude<QuestionId, 'page'>, truth: ReportTruth, context: ReportContext): number {
+function finiteValue(question: FiniteQuestionId, truth: ReportTruth, context: ReportContext): number {
   const segment = leaf(truth.segmentLeaf, context.segmentLeaves, 'segmentLeaf')
   const value = leaf(truth.valueSegment, context.valueLeaves, 'valueSegment')
   const bucket = truth.orderValueBucket
@@ -74,7 +74,9 @@ function finiteValue(question: Exclude<QuestionId, 'page'>, truth: ReportTruth, 
     case 'value':
       return value
     case 'outcome':
-      return segment * (ORDER_VALUE_BUCKETS.length + 1) + (ordered ? 1 + bucket : 0)
+      return segment * 2 + (ordered ? 1 : 0)
+    case 'order':
+      return ordered ? 1 + bucket : 0
     case 'arm':
       return arm * 2 + (ordered ? 1 : 0)
   }
@@ -135,12 +137,18 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
   }
   answer.fill(0)
   const mechanism = questionMechanism(spec.id, context, epsilon)
-  if (spec.id === 'page') {
-    // One of MAX_REPORT_PAGES slots, uniformly: every page view is reported with the same probability.
-    const slot = coins.below(MAX_REPORT_PAGES)
+  if (isPageQuestion(spec.id)) {
     const kept = pages.length > MAX_REPORT_PAGES ? pages.slice(pages.length - MAX_REPORT_PAGES) : pages
-    const page = kept[slot]
-    const code = page ? pageCode(pageKeyHash(page.key), page.bounced ? 2 : page.exited ? 1 : 0, page.orderFollowed) : EMPTY_PAGE_CODE
+    let code = EMPTY_PAGE_CODE
+    if (spec.id === 'pageView') {
+      // One of MAX_REPORT_PAGES slots, uniformly: every page view is reported with the same probability.
+      const page = kept[coins.below(MAX_REPORT_PAGES)]
+      if (page) code = pageCode(pageKeyHash(page.key), page.orderFollowed)
+    } else {
+      // The session's last page: every session has one, so exits need no slot sampling.
+      const page = kept[kept.length - 1]
+      if (page) code = pageCode(pageKeyHash(page.key), page.bounced)
+    }
     if (mechanism.kind !== 'olh') throw new Error('page question without local hashing')
     olhEncode(mechanism, code, coins, olhOut)
     writeUint32(olhOut[0], 0)

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { seededRandom } from '../../sim/seededRandom'
 import { OptionsError, ReportError } from '../errors'
 import { createCoins } from './mechanisms/coins'
+import { olhHash, olhParams } from './mechanisms/olh'
+import { EMPTY_PAGE_CODE, pageCode, pageKeyHash } from './lib/pageCode'
 import { encodeReport } from './encodeReport'
 import { parseReport } from './parseReport'
 import { ARMS, MAX_REPORT_BYTES, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, QUESTIONS } from './schema'
@@ -45,6 +47,39 @@ describe('encodeReport', () => {
       expect(sizes.size).toBe(1)
       expect(questions.size).toBe(QUESTIONS.length)
     }
+  })
+
+  it('answers the pageExit question about the last page and pageView about a uniform slot', () => {
+    // With ε = 8 the answers are nearly always true: decode them against the session's own keys.
+    const truth: ReportTruth = {
+      segmentLeaf: 0, valueSegment: null, ordered: false, orderValueBucket: 0, arm: 'none',
+      pages: [
+        { key: 'home', bounced: false, exited: false, orderFollowed: false },
+        { key: 'product/mug', bounced: false, exited: true, orderFollowed: false },
+      ],
+    }
+    const random = seededRandom(21)
+    const params = olhParams(8)
+    let exitHome = 0
+    let exitMug = 0
+    let views = 0
+    let empty = 0
+    for (let i = 0; i < 4000; i++) {
+      const parsed = parseReport(encodeReport(truth, context, { epsilon: 8, day: '2026-11-29', random }))
+      if (parsed.answer.kind !== 'olh') continue
+      const { a, b, value } = parsed.answer
+      const hit = (key: string) => olhHash(params, a, b, pageCode(pageKeyHash(key), false)) === value
+      if (parsed.question === 'pageExit') {
+        if (hit('home')) exitHome++
+        if (hit('product/mug')) exitMug++
+      } else {
+        if (hit('home') || hit('product/mug')) views++
+        else if (olhHash(params, a, b, EMPTY_PAGE_CODE) === value) empty++
+      }
+    }
+    expect(exitMug).toBeGreaterThan(20 * Math.max(1, exitHome))
+    // Two pages in MAX_REPORT_PAGES slots (OLH keeps the true hash value about half the time at this ε).
+    expect(Math.abs(views / (views + empty) - 2 / MAX_REPORT_PAGES)).toBeLessThan(0.05)
   })
 
   it('carries no page key, no URL and nothing finer than the day', () => {
@@ -129,10 +164,10 @@ describe('parseReport', () => {
     ['an uppercase answer', (b) => ({ ...b, a: 'A'.repeat(32) }), 'report_malformed'],
     ['a k-RR answer outside the domain', (b) => ({ ...b, q: answers.seg, a: '0005' + '0'.repeat(28) }), 'report_out_of_range'],
     ['smuggled bytes after a k-RR answer', (b) => ({ ...b, q: answers.seg, a: '0002' + 'f'.repeat(28) }), 'report_out_of_range'],
-    ['OUE bits beyond the domain', (b) => ({ ...b, q: 'out', a: 'f'.repeat(32) }), 'report_out_of_range'],
-    ['a hash multiplier of zero', (b) => ({ ...b, q: 'pag', a: '00000000' + '00000001' + '0001' + '0'.repeat(12) }), 'report_out_of_range'],
-    ['a hash value outside the range', (b) => ({ ...b, q: 'pag', a: '00000001' + '00000001' + '0007' + '0'.repeat(12) }), 'report_out_of_range'],
-    ['a hash offset of 2^31 − 1', (b) => ({ ...b, q: 'pag', a: '00000001' + '7fffffff' + '0001' + '0'.repeat(12) }), 'report_out_of_range'],
+    ['OUE bits beyond the domain', (b) => ({ ...b, eps: 0.5, q: 'out', a: 'f'.repeat(32) }), 'report_out_of_range'],
+    ['a hash multiplier of zero', (b) => ({ ...b, q: 'pgv', a: '00000000' + '00000001' + '0001' + '0'.repeat(12) }), 'report_out_of_range'],
+    ['a hash value outside the range', (b) => ({ ...b, q: 'pgv', a: '00000001' + '00000001' + '0007' + '0'.repeat(12) }), 'report_out_of_range'],
+    ['a hash offset of 2^31 − 1', (b) => ({ ...b, q: 'pgv', a: '00000001' + '7fffffff' + '0001' + '0'.repeat(12) }), 'report_out_of_range'],
   ])('refuses %s', (_, change, code) => {
     const body = change(good() as unknown as Record<string, unknown>)
     try {
@@ -147,7 +182,8 @@ describe('parseReport', () => {
   it('accepts the edges of each domain', () => {
     const b = good() as unknown as Record<string, unknown>
     expect(parseReport({ ...b, q: 'seg', a: '0004' + '0'.repeat(28) }).answer).toEqual({ kind: 'krr', value: 4 })
-    expect(parseReport({ ...b, q: 'out', a: 'ffffffffe0' + '0'.repeat(22) }).answer.kind).toBe('oue')
-    expect(parseReport({ ...b, q: 'pag', a: '7ffffffe' + '7ffffffe' + '0006' + '0'.repeat(12) }).answer).toEqual({ kind: 'olh', a: 2147483646, b: 2147483646, value: 6 })
+    expect(parseReport({ ...b, eps: 0.5, q: 'out', a: 'ffc0' + '0'.repeat(28) }).answer).toEqual({ kind: 'oue', bits: new Uint8Array(10).fill(1) })
+    expect(parseReport({ ...b, q: 'pgx', a: '00000001' + '00000000' + '0000' + '0'.repeat(12) }).question).toBe('pageExit')
+    expect(parseReport({ ...b, q: 'pgv', a: '7ffffffe' + '7ffffffe' + '0006' + '0'.repeat(12) }).answer).toEqual({ kind: 'olh', a: 2147483646, b: 2147483646, value: 6 })
   })
 })

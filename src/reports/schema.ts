@@ -47,11 +47,12 @@ export function orderValueBucket(value: number): number {
   return ORDER_VALUE_BUCKETS.length - 1
 }
 
-/** Page classes of a page answer: how the session went on after the page, and whether an order followed. */
-export const PAGE_CLASSES = ['continued', 'exited', 'bounced'] as const
+/** The two page questions, answered over the open domain of page keys (local hashing). */
+export const PAGE_QUESTIONS = ['pageView', 'pageExit'] as const
+export type PageQuestionId = (typeof PAGE_QUESTIONS)[number]
 
-/** Number of page classes: 3 ways the session went on × order followed or not. */
-export const PAGE_CLASS_COUNT = PAGE_CLASSES.length * 2
+/** Each page answer is a page key with one bit: order followed (pageView) or bounced (pageExit). */
+export const PAGE_CLASS_COUNT = 2
 
 /** One question of the report: its id, its code in the body and how often it is drawn. */
 export interface QuestionSpec {
@@ -65,33 +66,46 @@ export interface QuestionSpec {
 
 /**
  * The questions, one drawn per report independently of the truth, answered at the report's full ε.
- * The page question gets the largest share because each report carries one page view out of
- * MAX_REPORT_PAGES slots, and per-page rates need the most reports.
+ * Weights follow the variance each estimate needs (README, "Private reports"): page statistics need the
+ * most reports, segment shares come next.
  */
 export const QUESTIONS: readonly QuestionSpec[] = [
   { id: 'segment', code: 'seg', weight: 0.2, describe: 'the session segment' },
-  { id: 'value', code: 'val', weight: 0.1, describe: 'the value segment' },
-  { id: 'outcome', code: 'out', weight: 0.15, describe: 'the session segment with whether it ended in an order and its value range' },
-  { id: 'arm', code: 'arm', weight: 0.1, describe: 'whether personalisation was on or held out, with whether the session ended in an order' },
-  { id: 'page', code: 'pag', weight: 0.45, describe: 'one page of the session by its page key, with whether the visit ended there and whether an order followed' },
+  { id: 'value', code: 'val', weight: 0.07, describe: 'the value segment' },
+  { id: 'outcome', code: 'out', weight: 0.08, describe: 'the session segment with whether the session ended in an order' },
+  { id: 'order', code: 'ord', weight: 0.1, describe: 'whether the session ended in an order, and its value range' },
+  { id: 'arm', code: 'arm', weight: 0.08, describe: 'whether personalisation was on or held out, with whether the session ended in an order' },
+  { id: 'pageView', code: 'pgv', weight: 0.3, describe: 'one page of the session by its page key, with whether an order followed it' },
+  { id: 'pageExit', code: 'pgx', weight: 0.17, describe: 'the last page of the session by its page key, with whether it was the only page' },
 ]
 
 /** The arms in the order of the arm question's domain. */
 export const ARMS = ['treatment', 'holdout', 'none'] as const
 
 /**
- * Domain size of a finite question (the page question's domain is open: page keys are hashed).
- * Segment indexes run 0..leaves-1 and `leaves` stands for "no segment".
+ * Domain size of a finite question (the page questions' domain is open: page keys are hashed).
+ * Segment indexes run 0..leaves-1 and `leaves` stands for "no segment"; outcome is segment × 2 + ordered;
+ * order is 0 for no order, else 1 + the value bucket; arm is arm × 2 + ordered.
  */
-export function domainSize(question: Exclude<QuestionId, 'page'>, context: Pick<ReportContext, 'segmentLeaves' | 'valueLeaves'>): number {
+export function domainSize(question: FiniteQuestionId, context: Pick<ReportContext, 'segmentLeaves' | 'valueLeaves'>): number {
   switch (question) {
     case 'segment':
       return context.segmentLeaves + 1
     case 'value':
       return context.valueLeaves + 1
     case 'outcome':
-      return (context.segmentLeaves + 1) * (ORDER_VALUE_BUCKETS.length + 1)
+      return (context.segmentLeaves + 1) * 2
+    case 'order':
+      return ORDER_VALUE_BUCKETS.length + 1
     case 'arm':
       return ARMS.length * 2
   }
+}
+
+/** The questions with a finite domain (randomized response or unary encoding). */
+export type FiniteQuestionId = Exclude<QuestionId, PageQuestionId>
+
+/** True for the two page questions. */
+export function isPageQuestion(question: QuestionId): question is PageQuestionId {
+  return question === 'pageView' || question === 'pageExit'
 }

@@ -48,10 +48,10 @@ export interface ReportContext {
 }
 
 /** The question a report answers; one per report, drawn independently of the truth. */
-export type QuestionId = 'segment' | 'value' | 'outcome' | 'arm' | 'page'
+export type QuestionId = 'segment' | 'value' | 'outcome' | 'order' | 'arm' | 'pageView' | 'pageExit'
 
 /** Short code of a question in the body (all codes have the same length). */
-export type QuestionCode = 'seg' | 'val' | 'out' | 'arm' | 'pag'
+export type QuestionCode = 'seg' | 'val' | 'out' | 'ord' | 'arm' | 'pgv' | 'pgx'
 
 /**
  * A source of uniform random 32-bit words, filling the array it is given and returning it

@@ -1,11 +1,9 @@
-import { PAGE_CLASS_COUNT } from '../schema'
-
-/** Page-answer code of an empty slot (the session had fewer pages than the slot drawn). */
-export const EMPTY_PAGE_CODE = PAGE_CLASS_COUNT
+/** Page-answer code of "no page" (the slot drawn was empty, or the session had no page). */
+export const EMPTY_PAGE_CODE = 7
 
 /**
  * 28-bit FNV-1a hash of a page key (over its UTF-16 code units). Two different keys of one shop share a
- * hash with probability about n²/2^29 for n keys; the collector checks its candidates for that.
+ * hash with probability about n²/2^29 for n keys; `createInsightSums` refuses such a pair.
  */
 export function pageKeyHash(key: string): number {
   let h = 0x811c9dc5
@@ -17,9 +15,9 @@ export function pageKeyHash(key: string): number {
 }
 
 /**
- * The integer a page answer encodes: key hash × 8 + class, class = flow × 2 + order followed, with flow
- * 0 = continued, 1 = exited after other pages, 2 = bounced. Below 2^31 − 1, the hash family's prime.
+ * The integer a page answer encodes: key hash × 8 + its bit (order followed for pageView, bounced for
+ * pageExit). Below 2^31 − 1, the hash family's prime; never equal to EMPTY_PAGE_CODE.
  */
-export function pageCode(keyHash: number, flow: number, orderFollowed: boolean): number {
-  return keyHash * 8 + flow * 2 + (orderFollowed ? 1 : 0)
+export function pageCode(keyHash: number, bit: boolean): number {
+  return keyHash * 8 + (bit ? 1 : 0)
 }
