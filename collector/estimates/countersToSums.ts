@@ -1,8 +1,6 @@
 import { createInsightSums, type InsightSums } from '../../src/reports/estimate'
-import { PAGE_CLASS_COUNT } from '../../src/reports/schema'
 import type { ReportGroup, SumRow } from '../storage/types'
-
-const PAGE_PAIRS = (PAGE_CLASS_COUNT * (PAGE_CLASS_COUNT - 1)) / 2
+import { sumsParts } from './sumsShape'
 
 /**
  * Adds stored counters (of one report group, any number of days) back into report sums decoded against
@@ -18,20 +16,29 @@ export function countersToSums(
   const cells = new Map<string, number>()
   for (const row of rows) cells.set(row.counter, (cells.get(row.counter) ?? 0) + row.value)
   const cell = (...path: (string | number)[]) => cells.get(JSON.stringify(path)) ?? 0
-  const pageN = cell('page', 'n')
-  const complete = pageKeys.filter((key) => cell('page', 'decoded', key) === pageN)
-  const partial = pageKeys.filter((key) => cell('page', 'decoded', key) !== pageN)
+  const empty = createInsightSums(group, group.epsilon, [])
+  const pageQuestions = sumsParts(empty).pages.map(([q]) => q)
+  const complete = pageKeys.filter((key) => pageQuestions.every((q) => cell(q, 'decoded', key) === cell(q, 'n')))
+  const partial = pageKeys.filter((key) => !complete.includes(key))
   const sums = createInsightSums(group, group.epsilon, complete)
   sums.reports = cell('reports')
-  for (const q of ['segment', 'value', 'outcome', 'arm'] as const) {
-    sums[q].n = cell(q, 'n')
-    for (let j = 0; j < sums[q].counts.length; j++) sums[q].counts[j] = cell(q, j)
+  const { finite, pages } = sumsParts(sums)
+  for (const [q, part] of finite) {
+    part.n = cell(q, 'n')
+    for (let j = 0; j < part.counts.length; j++) part.counts[j] = cell(q, j)
   }
-  sums.page.n = pageN
-  sums.page.support[complete.length * PAGE_CLASS_COUNT] = cell('page', 'empty')
-  complete.forEach((key, k) => {
-    for (let c = 0; c < PAGE_CLASS_COUNT; c++) sums.page.support[k * PAGE_CLASS_COUNT + c] = cell('page', 'support', key, c)
-    for (let p = 0; p < PAGE_PAIRS; p++) sums.page.pairs[k * PAGE_PAIRS + p] = cell('page', 'pairs', key, p)
-  })
+  for (const [q, part] of pages) {
+    const classes = (part.support.length - 1) / Math.max(1, complete.length)
+    part.n = cell(q, 'n')
+    part.support[part.support.length - 1] = cell(q, 'empty')
+    complete.forEach((key, k) => {
+      for (let c = 0; c < classes; c++) part.support[k * classes + c] = cell(q, 'support', key, c)
+      for (const [name, cells] of Object.entries(part)) {
+        if (name === 'support' || !Array.isArray(cells)) continue
+        const per = cells.length / Math.max(1, complete.length)
+        for (let i = 0; i < per; i++) cells[k * per + i] = cell(q, name, key, i)
+      }
+    })
+  }
   return { sums, partial }
 }

@@ -1,14 +1,11 @@
-import { PAGE_CLASS_COUNT } from '../../src/reports/schema'
 import type { InsightSums } from '../../src/reports/estimate'
-
-const FINITE = ['segment', 'value', 'outcome', 'arm'] as const
-/** Pairs of page classes per key in `InsightSums.page.pairs`. */
-const PAGE_PAIRS = (PAGE_CLASS_COUNT * (PAGE_CLASS_COUNT - 1)) / 2
+import { sumsParts } from './sumsShape'
 
 /**
- * Turns report sums into stored counters: one [counter, amount] per non-zero cell. Page cells are named by
- * page key, not by position, so sums decoded against different candidate lists still line up; `decoded` counts
- * the page answers each key was decoded against, so a key added later is never read as "never viewed".
+ * Turns report sums into stored counters: one [counter, amount] per non-zero cell, each counter a JSON path.
+ * Page cells are named by page key, not by position, so sums decoded against different candidate lists still
+ * line up; `decoded` counts the page answers each key was decoded against, so a key added later is never read
+ * as "never viewed".
  */
 export function sumsToCounters(sums: InsightSums): [string, number][] {
   const out: [string, number][] = []
@@ -16,16 +13,25 @@ export function sumsToCounters(sums: InsightSums): [string, number][] {
     if (value !== 0) out.push([JSON.stringify(path), value])
   }
   put(['reports'], sums.reports)
-  for (const q of FINITE) {
-    put([q, 'n'], sums[q].n)
-    sums[q].counts.forEach((value, j) => put([q, j], value))
+  const { finite, pages } = sumsParts(sums)
+  for (const [q, part] of finite) {
+    put([q, 'n'], part.n)
+    part.counts.forEach((value, j) => put([q, j], value))
   }
-  put(['page', 'n'], sums.page.n)
-  put(['page', 'empty'], sums.page.support[sums.pageKeys.length * PAGE_CLASS_COUNT] ?? 0)
-  sums.pageKeys.forEach((key, k) => {
-    put(['page', 'decoded', key], sums.page.n)
-    for (let c = 0; c < PAGE_CLASS_COUNT; c++) put(['page', 'support', key, c], sums.page.support[k * PAGE_CLASS_COUNT + c]!)
-    for (let p = 0; p < PAGE_PAIRS; p++) put(['page', 'pairs', key, p], sums.page.pairs[k * PAGE_PAIRS + p]!)
-  })
+  const keys = sums.pageKeys
+  for (const [q, part] of pages) {
+    const classes = (part.support.length - 1) / Math.max(1, keys.length)
+    put([q, 'n'], part.n)
+    put([q, 'empty'], part.support[part.support.length - 1]!)
+    keys.forEach((key, k) => {
+      put([q, 'decoded', key], part.n)
+      for (let c = 0; c < classes; c++) put([q, 'support', key, c], part.support[k * classes + c]!)
+      for (const [name, cells] of Object.entries(part)) {
+        if (name === 'support' || !Array.isArray(cells)) continue
+        const per = cells.length / Math.max(1, keys.length)
+        for (let i = 0; i < per; i++) put([q, name, key, i], cells[k * per + i]!)
+      }
+    })
+  }
   return out
 }
