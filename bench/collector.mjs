@@ -94,6 +94,13 @@ const stop = (child) => new Promise((done) => {
   child.kill('SIGTERM')
 })
 
+const TICKS = 100 // USER_HZ: /proc reports CPU time in 1/100 s on Linux
+/** CPU seconds (user + system) the process has used. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / TICKS
+}
+
 function memory(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN)
@@ -120,8 +127,9 @@ function post(body) {
   })
 }
 
-/** Posts every body of `source` with CONCURRENCY in flight; returns reports/s and latencies. */
-async function drive(source) {
+/** Posts every body of `source` with CONCURRENCY in flight; returns reports/s (wall and per CPU second of `pid`) and latencies. */
+async function drive(source, pid) {
+  const cpuBefore = cpuSeconds(pid)
   const latencies = []
   const statuses = {}
   const started = performance.now()
@@ -136,11 +144,13 @@ async function drive(source) {
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, worker))
   const seconds = (performance.now() - started) / 1000
+  const cpu = cpuSeconds(pid) - cpuBefore
   latencies.sort((a, b) => a - b)
   return {
     accepted: statuses[202] ?? 0,
     statuses,
     perSecond: (statuses[202] ?? 0) / seconds,
+    perCpuSecond: (statuses[202] ?? 0) / cpu,
     medianMs: latencies[Math.floor(latencies.length / 2)],
     p99Ms: latencies[Math.floor(latencies.length * 0.99)],
   }
@@ -148,11 +158,12 @@ async function drive(source) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-async function throughput(label, database) {
+async function throughput(label, database, reset) {
   const runs = []
   for (let r = 0; r < RUNS; r++) {
+    await reset?.()
     const child = await startCollector(database())
-    runs.push(await drive(bodies(REPORTS, 1000 + r)))
+    runs.push(await drive(bodies(REPORTS, 1000 + r), child.pid))
     await stop(child)
   }
   const result = {
@@ -160,6 +171,7 @@ async function throughput(label, database) {
     reportsPerRun: REPORTS,
     runs: runs.length,
     reportsPerSecondMedian: Math.round(median(runs.map((r) => r.perSecond))),
+    reportsPerCollectorCpuSecondMedian: Math.round(median(runs.map((r) => r.perCpuSecond))),
     latencyMedianMs: +median(runs.map((r) => r.medianMs)).toFixed(2),
     latencyP99Ms: +median(runs.map((r) => r.p99Ms)).toFixed(2),
     statuses: runs.map((r) => r.statuses),
@@ -175,17 +187,57 @@ const results = { machine, throughput: [] }
 try {
   let dbIndex = 0
   results.throughput.push(await throughput('embedded (PGlite)', () => join(temp, `db${dbIndex++}`)))
-  if (values.postgres) results.throughput.push(await throughput('PostgreSQL', () => values.postgres))
+  if (values.postgres) {
+    // A schema of its own, emptied before each run, so the bench never mixes with other data in that database.
+    const pg = require('pg')
+    const schemaUrl = () => `${values.postgres}${values.postgres.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c search_path=seglet_bench')}`
+    const reset = async () => {
+      const client = new pg.Client({ connectionString: values.postgres })
+      await client.connect()
+      await client.query('DROP SCHEMA IF EXISTS seglet_bench CASCADE')
+      await client.query('CREATE SCHEMA seglet_bench')
+      await client.end()
+    }
+    await reset()
+    results.throughput.push(await throughput('PostgreSQL', schemaUrl, reset))
+  }
   if (STORED > 0) {
+    // Filled through the collector's own ingest stage in this process (the HTTP layer adds nothing stored),
+    // then a collector process is started on the full store and measured.
+    const { openDatabase } = require(join(BUILD, 'collector/storage/openDatabase.js'))
+    const { migrate } = require(join(BUILD, 'collector/storage/migrate.js'))
+    const { createIngest } = require(join(BUILD, 'collector/ingest/createIngest.js'))
+    const { createReportEstimator } = require(join(BUILD, 'collector/estimates/createReportEstimator.js'))
+    const { countReports } = require(join(BUILD, 'collector/storage/countReports.js'))
+    const fillStarted = performance.now()
+    const db = await openDatabase(join(temp, 'stored'))
+    await migrate(db)
+    const ingest = createIngest(db, createReportEstimator({ pageKeys: PAGE_KEYS }), { epsilons: [2] })
+    const source = bodies(STORED, 7)
+    let n = 0
+    for (;;) {
+      const chunk = []
+      for (let i = 0; i < 5000; i++) {
+        const next = source.next()
+        if (next.done) break
+        chunk.push(ingest.submit(`fill${n++}`, next.value))
+      }
+      if (chunk.length === 0) break
+      await Promise.all(chunk)
+    }
+    await ingest.flush()
+    const storedCount = await countReports(db)
+    await db.close()
+    const fillSeconds = (performance.now() - fillStarted) / 1000
     const child = await startCollector(join(temp, 'stored'))
     const before = memory(child.pid)
-    const fill = await drive(bodies(STORED, 7))
+    const fill = await drive(bodies(REPORTS, 8), child.pid)
     const afterIngest = memory(child.pid)
     const started = performance.now()
     await new Promise((done) => request({ host: '127.0.0.1', port: PORT, path: '/seglet/insights.json', agent }, (res) => res.resume().on('end', done)).end())
     const insightsMs = performance.now() - started
     const afterInsights = memory(child.pid)
-    const stored = { stored: fill.accepted, reportsPerSecond: Math.round(fill.perSecond), rssAtStartMB: +before.rssMB.toFixed(1), rssAfterIngestMB: +afterIngest.rssMB.toFixed(1), rssAfterInsightsMB: +afterInsights.rssMB.toFixed(1), peakRssMB: +afterInsights.peakMB.toFixed(1), insightsMs: Math.round(insightsMs) }
+    const stored = { stored: storedCount + fill.accepted, fillSeconds: Math.round(fillSeconds), reportsPerSecondOnFullStore: Math.round(fill.perSecond), reportsPerCollectorCpuSecondOnFullStore: Math.round(fill.perCpuSecond), rssAtStartMB: +before.rssMB.toFixed(1), rssAfterIngestMB: +afterIngest.rssMB.toFixed(1), rssAfterInsightsMB: +afterInsights.rssMB.toFixed(1), peakRssMB: +afterInsights.peakMB.toFixed(1), insightsMs: Math.round(insightsMs) }
     console.log(JSON.stringify(stored))
     results.stored = stored
     await stop(child)

@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
     estimator = createReportEstimator({ pageKeys: args.pageKeys })
   } catch (error) {
     if (!isSegletError(error)) throw error
-    console.error(`seglet collector: ${error.message}`)
+    console.error(`seglet collector: ${error.field === 'pageKeys' ? '--page-keys: ' : ''}${error.message}`)
     return 2
   }
   if (args.help) {
