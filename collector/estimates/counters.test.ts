@@ -5,8 +5,10 @@ import { parseReport } from '../../src/reports/parseReport'
 import type { SumRow } from '../storage/types'
 import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 import { countersToSums } from './countersToSums'
+import { pageKeyListId } from './pageKeyListId'
 import { sumsToCounters } from './sumsToCounters'
 
+const lists = Object.fromEntries([TEST_PAGE_KEYS, TEST_PAGE_KEYS.slice(1)].map((keys) => [pageKeyListId(keys), keys]))
 const group = { packId: TEST_CONTEXT.packId, epsilon: 2, segmentLeaves: 4, valueLeaves: 4 }
 const rows = (day: string, counters: [string, number][]): SumRow[] => counters.map(([counter, value]) => ({ day, ...group, counter, value }))
 const sumsOf = (bodies: string[], keys: readonly string[]) => {
@@ -20,7 +22,7 @@ describe('stored counters', () => {
     const a = reportBodies(800, { day: '2026-11-28', seed: 1 })
     const b = reportBodies(700, { day: '2026-11-28', seed: 2 })
     const stored = [...rows('2026-11-28', sumsToCounters(sumsOf(a, TEST_PAGE_KEYS))), ...rows('2026-11-29', sumsToCounters(sumsOf(b, TEST_PAGE_KEYS)))]
-    const { sums, partial } = countersToSums(group, stored, TEST_PAGE_KEYS)
+    const { sums, partial } = countersToSums(group, stored, TEST_PAGE_KEYS, lists)
     expect(partial).toEqual([])
     expect(sums).toEqual(sumsOf([...a, ...b], TEST_PAGE_KEYS))
   })
@@ -28,7 +30,7 @@ describe('stored counters', () => {
   it('line page cells up by key whatever the order of the candidates', () => {
     const bodies = reportBodies(500, { day: '2026-11-28', seed: 3 })
     const reversed = [...TEST_PAGE_KEYS].reverse()
-    const { sums } = countersToSums(group, rows('2026-11-28', sumsToCounters(sumsOf(bodies, TEST_PAGE_KEYS))), reversed)
+    const { sums } = countersToSums(group, rows('2026-11-28', sumsToCounters(sumsOf(bodies, TEST_PAGE_KEYS))), reversed, lists)
     expect(sums).toEqual(sumsOf(bodies, reversed))
   })
 
@@ -39,8 +41,13 @@ describe('stored counters', () => {
       ...rows('2026-11-27', sumsToCounters(sumsOf(early, TEST_PAGE_KEYS.slice(1)))),
       ...rows('2026-11-28', sumsToCounters(sumsOf(late, TEST_PAGE_KEYS))),
     ]
-    const { sums, partial } = countersToSums(group, stored, TEST_PAGE_KEYS)
+    const { sums, partial } = countersToSums(group, stored, TEST_PAGE_KEYS, lists)
     expect(partial).toEqual([TEST_PAGE_KEYS[0]])
     expect(sums).toEqual(sumsOf([...early, ...late], TEST_PAGE_KEYS.slice(1)))
   })
+})
+
+it('store one decoded counter per page question and batch, not one per key', () => {
+  const counters = sumsToCounters(sumsOf(reportBodies(500, { day: '2026-11-28', seed: 6 }), TEST_PAGE_KEYS))
+  expect(counters.filter(([c]) => c.includes('"decoded"'))).toHaveLength(2)
 })

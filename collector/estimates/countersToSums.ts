@@ -4,21 +4,31 @@ import { sumsParts } from './sumsShape'
 
 /**
  * Adds stored counters (of one report group, any number of days) back into report sums decoded against
- * `pageKeys`. A key whose page answers were not all decoded against it (it became a candidate after the raw
- * reports of some day were purged) is left out and returned in `partial`, rather than estimated from part of
- * the answers.
+ * `pageKeys`. `lists` names the candidate lists page answers were decoded against (`pageKeyListId`). A key whose
+ * page answers were not all decoded against it (it became a candidate after the raw reports of some day were
+ * purged) is left out and returned in `partial`, rather than estimated from part of the answers.
  */
 export function countersToSums(
   group: Omit<ReportGroup, 'day'>,
   rows: readonly SumRow[],
   pageKeys: readonly string[],
+  lists: Readonly<Record<string, readonly string[]>>,
 ): { sums: InsightSums; partial: string[] } {
   const cells = new Map<string, number>()
-  for (const row of rows) cells.set(row.counter, (cells.get(row.counter) ?? 0) + row.value)
+  const decoded = new Map<string, Map<string, number>>()
+  for (const row of rows) {
+    cells.set(row.counter, (cells.get(row.counter) ?? 0) + row.value)
+    const path = JSON.parse(row.counter) as unknown[]
+    if (path[1] !== 'decoded') continue
+    const question = String(path[0])
+    let byKey = decoded.get(question)
+    if (!byKey) decoded.set(question, (byKey = new Map()))
+    for (const key of lists[String(path[2])] ?? []) byKey.set(key, (byKey.get(key) ?? 0) + row.value)
+  }
   const cell = (...path: (string | number)[]) => cells.get(JSON.stringify(path)) ?? 0
   const empty = createInsightSums(group, group.epsilon, [])
   const pageQuestions = sumsParts(empty).pages.map(([q]) => q)
-  const complete = pageKeys.filter((key) => pageQuestions.every((q) => cell(q, 'decoded', key) === cell(q, 'n')))
+  const complete = pageKeys.filter((key) => pageQuestions.every((q) => (decoded.get(q)?.get(key) ?? 0) === cell(q, 'n')))
   const partial = pageKeys.filter((key) => !complete.includes(key))
   const sums = createInsightSums(group, group.epsilon, complete)
   sums.reports = cell('reports')

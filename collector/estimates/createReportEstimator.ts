@@ -69,8 +69,8 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
     return { main, others: all.filter((g) => g !== main).map((g) => ({ ...g.group, reports: g.reports })) }
   }
 
-  const estimate = (group: Omit<ReportGroup, 'day'>, rows: readonly SumRow[], keys: readonly string[]) => {
-    const { sums, partial } = countersToSums(group, rows, keys)
+  const estimate = (group: Omit<ReportGroup, 'day'>, rows: readonly SumRow[], keys: readonly string[], query: InsightsQuery) => {
+    const { sums, partial } = countersToSums(group, rows, keys, query.pageKeyLists)
     return { insights: estimateInsights(sums, estimateOptions), partial, sums }
   }
 
@@ -78,12 +78,12 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
     const { main, others } = mainGroup(rows, query.epsilon)
     const base = { format: 'seglet-insights' as const, version: 1 as const, from: query.from, to: query.to, epsilon: query.epsilon, pageKeys: pageKeys.length }
     if (!main) return { ...base, reports: 0, context: null, insights: null, daily: [], traffic: [], otherGroups: others, partialPageKeys: [] }
-    const { insights: all, partial } = estimate(main.group, main.rows, pageKeys)
+    const { insights: all, partial } = estimate(main.group, main.rows, pageKeys, query)
     const daily: { day: string; reports: number; segments: Insights['segments'] }[] = []
     for (let day = query.from; day <= query.to; day = addDays(day, 1)) {
       const dayRows = main.rows.filter((r) => r.day === day)
       const reports = dayRows.find((r) => r.counter === '["reports"]')?.value ?? 0
-      daily.push({ day, reports, segments: reports > 0 ? estimate(main.group, dayRows, []).insights.segments : [] })
+      daily.push({ day, reports, segments: reports > 0 ? estimate(main.group, dayRows, [], query).insights.segments : [] })
     }
     const published = all.pages.filter((p) => p.published)
     const traffic = [
@@ -115,6 +115,7 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
   }
 
   return {
+    pageKeys,
     parse: (body) => parseReport(body),
     groupOf: (r) => ({ day: r.day, packId: r.packId, epsilon: r.epsilon, segmentLeaves: r.segmentLeaves, valueLeaves: r.valueLeaves }),
     addUp(group, reports) {
@@ -126,7 +127,7 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
     pageStats(rows, query) {
       const { main } = mainGroup(rows, query.epsilon)
       if (!main) return { epsilon: query.epsilon, reports: 0, pages: {} }
-      const { insights: all } = estimate(main.group, main.rows, pageKeys)
+      const { insights: all } = estimate(main.group, main.rows, pageKeys, query)
       const pages: Record<string, PageStatsRow> = {}
       for (const page of all.pages) {
         if (!page.published) continue

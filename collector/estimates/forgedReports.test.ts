@@ -10,9 +10,10 @@ import { DATABASE_TARGETS } from '../testing/databases'
 import { forgedStrategies } from '../testing/forgedReports'
 import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 import { createReportEstimator } from './createReportEstimator'
+import { pageKeyListId } from './pageKeyListId'
 
 const DAY = '2026-11-29'
-const QUERY = { from: '2026-11-01', to: '2026-11-30', epsilon: 2 }
+const QUERY = { from: '2026-11-01', to: '2026-11-30', epsilon: 2, pageKeyLists: { [pageKeyListId(TEST_PAGE_KEYS)]: TEST_PAGE_KEYS } }
 const FORGED = 1000
 const HONEST = 20_000
 

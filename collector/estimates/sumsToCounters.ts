@@ -1,4 +1,5 @@
 import type { InsightSums } from '../../src/reports/estimate'
+import { pageKeyListId } from './pageKeyListId'
 import { sumsParts } from './sumsShape'
 
 /**
@@ -19,12 +20,13 @@ export function sumsToCounters(sums: InsightSums): [string, number][] {
     part.counts.forEach((value, j) => put([q, j], value))
   }
   const keys = sums.pageKeys
+  const listId = pageKeyListId(keys)
   for (const [q, part] of pages) {
     const classes = (part.support.length - 1) / Math.max(1, keys.length)
     put([q, 'n'], part.n)
     put([q, 'empty'], part.support[part.support.length - 1]!)
+    put([q, 'decoded', listId], part.n)
     keys.forEach((key, k) => {
-      put([q, 'decoded', key], part.n)
       for (let c = 0; c < classes; c++) put([q, 'support', key, c], part.support[k * classes + c]!)
       for (const [name, cells] of Object.entries(part)) {
         if (name === 'support' || !Array.isArray(cells)) continue

@@ -8,6 +8,8 @@ export interface InsightsQuery {
   to: string
   /** The ε in force: the estimates are of the reports at this ε. */
   epsilon: number
+  /** The candidate page-key lists stored sums were decoded against, by `pageKeyListId`. */
+  pageKeyLists: Readonly<Record<string, readonly string[]>>
 }
 
 /** Page statistics of one page key, as the page-statistics table carries them. */
@@ -20,6 +22,8 @@ export interface PageStatsRow {
 
 /** The estimates stage: decodes stored sums into estimates with intervals, and reads/adds up reports. */
 export interface Estimator<Parsed = unknown> extends ReportCodec<Parsed> {
+  /** The candidate page keys page answers are decoded against. */
+  readonly pageKeys: readonly string[]
   /** The insights document served at /seglet/insights.json. */
   insights(rows: readonly SumRow[], query: InsightsQuery): InsightsDocument
   /** Published page statistics (only the pages whose estimates are usable). */

@@ -26,7 +26,7 @@ export interface IngestOptions {
   maxAgeDays?: number
   /**
    * Most reports written in one transaction.
-   * @default 1000
+   * @default 2000
    */
   maxBatch?: number
   /**
@@ -71,14 +71,16 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   const retention = options.rawRetentionDays ?? 30
   const epsilons = options.epsilons ?? []
   const maxAge = options.maxAgeDays ?? 7
-  const maxBatch = options.maxBatch ?? 1000
+  const maxBatch = options.maxBatch ?? 2000
   const maxDelay = options.maxDelayMs ?? 10
   const replays = options.replays ?? createReplayGuard({ now: options.now })
   const now = options.now ?? Date.now
   const counts: Record<string, number> = {}
   let queue: Pending<Parsed>[] = []
   let timer: ReturnType<typeof setTimeout> | undefined
-  let writing: Promise<void> = Promise.resolve()
+  // Group commit: one batch is written at a time; reports arriving meanwhile form the next one, so batches
+  // grow with the load and each costs one transaction whatever its size.
+  let writing: Promise<void> | undefined
 
   const finish = (outcome: IngestOutcome): IngestOutcome => {
     counts[outcome.code] = (counts[outcome.code] ?? 0) + 1
@@ -100,11 +102,12 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   const startBatch = () => {
     if (timer !== undefined) clearTimeout(timer)
     timer = undefined
-    if (queue.length === 0) return
-    const batch = queue
-    queue = []
-    // One batch at a time: the next one fills while this one commits.
-    writing = writing.then(() => write(batch))
+    if (writing || queue.length === 0) return
+    const batch = queue.splice(0, maxBatch)
+    writing = write(batch).then(() => {
+      writing = undefined
+      startBatch()
+    })
   }
 
   return {
@@ -126,13 +129,14 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       if (!replays.admit(client, text)) return finish({ status: 409, code: 'report_replayed' })
       return new Promise<IngestOutcome>((done) => {
         queue.push({ client, text, report, group, done })
+        if (writing) return
         if (queue.length >= maxBatch) startBatch()
         else if (timer === undefined) timer = setTimeout(startBatch, maxDelay)
       })
     },
     async flush() {
       startBatch()
-      await writing
+      while (writing) await writing
     },
     counts,
   }

@@ -15,6 +15,7 @@ import { purgeReports } from '../storage/purgeReports'
 import { readSums } from '../storage/readSums'
 import type { Database } from '../storage/types'
 import { clientAddress } from './clientAddress'
+import { readPageKeyLists } from './pageKeyLists'
 import { SECURITY_HEADERS } from './securityHeaders'
 
 /** Options of `createCollector`; the command line fills them (see `collector --help`). */
@@ -61,6 +62,7 @@ export const DASHBOARD_PATH = '/seglet/dashboard'
 /**
  * Creates the collector: the report endpoint, the insights, the page-statistics table and the dashboard, over one
  * database and one estimator. No route reads or sets a cookie, and no client address reaches the database.
+ * Run `reestimate` on the database first when the estimator's page keys may have changed.
  *
  * @example
  * const collector = createCollector(db, createReportEstimator({ pageKeys: ['home', 'product/mug'] }), { epsilon: 2 })
@@ -83,13 +85,13 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   })
   let pageStats: PageStatsFile | undefined
 
-  const query = () => {
+  const query = async () => {
     const to = utcDay(now())
-    return { from: addDays(to, -windowDays + 1), to, epsilon }
+    return { from: addDays(to, -windowDays + 1), to, epsilon, pageKeyLists: await readPageKeyLists(db, estimator.pageKeys) }
   }
 
   const regeneratePageStats = async () => {
-    const q = query()
+    const q = await query()
     const stats = estimator.pageStats(await readSums(db, q.from, q.to), q)
     const file = pageStatsFile(q.to, stats)
     if (options.pageStatsDir) {
@@ -133,7 +135,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   app.all(REPORTS_PATH, (c) => c.json({ error: 'method_not_allowed' }, 405, { allow: 'POST' }))
 
   app.get(INSIGHTS_PATH, async (c) => {
-    const q = query()
+    const q = await query()
     const document = estimator.insights(await readSums(db, q.from, q.to), q)
     c.header('cache-control', 'no-store')
     return c.json({ ...document, pageStats: pageStats && { path: PAGE_STATS_PATH, integrity: pageStats.integrity, day: pageStats.table.day } })

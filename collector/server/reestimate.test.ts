@@ -5,6 +5,7 @@ import { createReportEstimator } from '../estimates/createReportEstimator'
 import { createIngest } from '../ingest/createIngest'
 import { migrate } from '../storage/migrate'
 import { purgeReports } from '../storage/purgeReports'
+import { readPageKeyLists } from './pageKeyLists'
 import { readSums } from '../storage/readSums'
 import type { Database } from '../storage/types'
 import { DATABASE_TARGETS } from '../testing/databases'
@@ -34,15 +35,16 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
     expect(await reestimate(db, all, TEST_PAGE_KEYS)).toEqual(['2026-11-28', '2026-11-29'])
     expect(await reestimate(db, all, TEST_PAGE_KEYS)).toEqual([])
     const rows = await readSums(db, '2026-11-01', '2026-11-30')
-    expect(countersToSums(group, rows, TEST_PAGE_KEYS).partial).toEqual([])
-    expect(all.insights(rows, { from: '2026-11-01', to: '2026-11-30', epsilon: 2 }).reports).toBe(1200)
+    const lists = await readPageKeyLists(db, [])
+    expect(countersToSums(group, rows, TEST_PAGE_KEYS, lists).partial).toEqual([])
+    expect(all.insights(rows, { from: '2026-11-01', to: '2026-11-30', epsilon: 2, pageKeyLists: lists }).reports).toBe(1200)
 
     // The 28th's raw reports are purged; a key added now is decoded on the 29th only, so it is left out.
     await purgeReports(db, '2026-11-29', 1)
     const more = [...TEST_PAGE_KEYS, 'pages/new']
     expect(await reestimate(db, createReportEstimator({ pageKeys: more }), more)).toEqual(['2026-11-29'])
     const after = await readSums(db, '2026-11-01', '2026-11-30')
-    const { partial, sums } = countersToSums(group, after, more)
+    const { partial, sums } = countersToSums(group, after, more, await readPageKeyLists(db, []))
     expect(partial).toEqual(['pages/new'])
     expect(sums.reports).toBe(1200)
   }, 120_000)

@@ -11,3 +11,9 @@ export async function readSetting(db: Queryable, key: string): Promise<string | 
 export async function writeSetting(db: Queryable, key: string, value: string): Promise<void> {
   await db.query(SQL.writeSetting, [key, value])
 }
+
+/** Reads every collector setting whose key starts with `prefix`, by key. */
+export async function readSettings(db: Queryable, prefix: string): Promise<Record<string, string>> {
+  const rows = await db.query<{ key: string; value: string }>(SQL.readSettingsWithPrefix, [prefix])
+  return Object.fromEntries(rows.map((row) => [row.key, row.value]))
+}

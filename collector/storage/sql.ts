@@ -61,6 +61,7 @@ export const SQL = {
   deleteReportsBefore: `DELETE FROM seglet_reports WHERE day < $1::date`,
 
   readSetting: `SELECT value FROM seglet_settings WHERE key = $1`,
+  readSettingsWithPrefix: `SELECT key, value FROM seglet_settings WHERE starts_with(key, $1) ORDER BY key`,
   writeSetting: `INSERT INTO seglet_settings (key, value) VALUES ($1, $2)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
 } as const
