@@ -73,6 +73,7 @@ async function startCollector(database) {
   const child = spawn(
     process.execPath,
     [
+      ...(process.env.SEGLET_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
       'collector/run.mjs', '--port', String(PORT), '--database', database, '--trust-proxy', '--epsilon', '2',
       '--page-keys', PAGE_KEYS.join(','), '--page-stats-dir', join(os.tmpdir(), `seglet-bench-stats-${process.pid}`),
       '--page-stats-every', '10080',

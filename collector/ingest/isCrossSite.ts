@@ -4,15 +4,15 @@
  * older browsers); a page elsewhere posting reports into this shop's statistics is refused. `allowedOrigins`
  * names the shop's public origins when the collector sits behind a proxy under another host name.
  */
-export function isCrossSite(headers: Headers, allowedOrigins: readonly string[]): boolean {
-  const origin = headers.get('origin')
-  const site = headers.get('sec-fetch-site')
+export function isCrossSite(header: (name: string) => string | null, allowedOrigins: readonly string[]): boolean {
+  const origin = header('origin')
+  const site = header('sec-fetch-site')
   if (origin !== null && origin !== 'null' && allowedOrigins.includes(origin)) return false
   if (site !== null && site !== 'same-origin' && site !== 'none') return true
   if (origin === null) return false
   if (origin === 'null') return true
   try {
-    return new URL(origin).host !== headers.get('host')
+    return new URL(origin).host !== header('host')
   } catch {
     return true
   }

@@ -115,17 +115,20 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   })
 
   app.post(REPORTS_PATH, async (c) => {
-    const headers = c.req.raw.headers
+    const header = headerReader(c)
     const refuse = (status: 400 | 403 | 413 | 415 | 429, code: string) => c.json({ error: code }, status)
-    if (isCrossSite(headers, allowedOrigins)) return refuse(403, 'cross_site')
-    const type = (headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+    if (isCrossSite(header, allowedOrigins)) return refuse(403, 'cross_site')
+    const type = (header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
     if (type !== 'application/json' && type !== 'text/plain') return refuse(415, 'content_type')
-    const client = clientAddress(c.env?.incoming, headers, trustProxy)
+    const client = clientAddress(c.env?.incoming, header, trustProxy)
     if (!limiter.take(client)) {
       c.header('retry-after', String(limiter.retryAfter(client)))
       return refuse(429, 'rate_limited')
     }
-    const text = await readBody(c.req.raw, maxBodyBytes)
+    // The Node.js request itself when there is one: cheaper than building a web stream over it.
+    const incoming = c.env?.incoming
+    const source = incoming && Symbol.asyncIterator in incoming ? incoming : (c.req.raw.body as AsyncIterable<Uint8Array> | null)
+    const text = await readBody(source, header('content-length'), maxBodyBytes)
     if (text === 'too_large') return refuse(413, 'report_too_large')
     if (text === 'unreadable') return refuse(400, 'body_unreadable')
     const outcome = await ingest.submit(client, text)
@@ -152,7 +155,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   })
   // On demand from the dashboard; same-site only, like the report endpoint.
   app.post(PAGE_STATS_PATH, async (c) => {
-    if (isCrossSite(c.req.raw.headers, allowedOrigins)) return c.json({ error: 'cross_site' }, 403)
+    if (isCrossSite(headerReader(c), allowedOrigins)) return c.json({ error: 'cross_site' }, 403)
     const file = await regeneratePageStats()
     return c.json({ path: PAGE_STATS_PATH, integrity: file.integrity, day: file.table.day, pages: Object.keys(file.table.pages).length })
   })
@@ -173,4 +176,16 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     purge: () => purgeReports(db, utcDay(now()), rawRetentionDays),
     close: () => ingest.flush(),
   }
+}
+
+/** Reads request headers from the Node.js request when there is one (no web Headers object is built). */
+function headerReader(c: { env?: HttpBindings; req: { raw: Request } }): (name: string) => string | null {
+  const incoming = c.env?.incoming
+  if (incoming && incoming.headers) {
+    return (name) => {
+      const value = incoming.headers[name]
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
+    }
+  }
+  return (name) => c.req.raw.headers.get(name)
 }
