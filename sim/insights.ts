@@ -155,9 +155,12 @@ export interface RunMeasures {
   valueShareMaxAbsError: number
   conversionBySegmentMaxAbsError: number
   liftAbsError: number
-  /** Intervals (segment shares, value shares, conversion by segment, lift) that hold the truth, and how many. */
+  /** Intervals of segment and value-segment shares that hold the truth, and how many. */
   covered: number
   intervals: number
+  /** The same for the ratio estimates: conversion by segment and lift. */
+  ratioCovered: number
+  ratioIntervals: number
   /** Top pages by views: median absolute error of bounce and exit rate, median relative error of page value. */
   bounceMedianAbsError: number
   exitMedianAbsError: number
@@ -175,23 +178,30 @@ export function measureRun(run: SimRun): RunMeasures {
   const { insights, truth, devices } = run
   let covered = 0
   let intervals = 0
-  const check = (e: Estimate, t: number) => {
-    intervals++
-    if (covers(e, t)) covered++
+  let ratioCovered = 0
+  let ratioIntervals = 0
+  const check = (e: Estimate, t: number, ratio = false) => {
+    if (ratio) {
+      ratioIntervals++
+      if (covers(e, t)) ratioCovered++
+    } else {
+      intervals++
+      if (covers(e, t)) covered++
+    }
     return Number.isFinite(e.value) ? Math.abs(e.value - t) : Number.POSITIVE_INFINITY
   }
   let segmentShareMaxAbsError = 0
   let conversionBySegmentMaxAbsError = 0
   insights.segments.forEach((s, i) => {
     segmentShareMaxAbsError = Math.max(segmentShareMaxAbsError, check(s.share, truth.segment[i] / devices))
-    if (truth.segment[i] > 0) conversionBySegmentMaxAbsError = Math.max(conversionBySegmentMaxAbsError, check(s.conversion, truth.segmentOrders[i] / truth.segment[i]))
+    if (truth.segment[i] > 0) conversionBySegmentMaxAbsError = Math.max(conversionBySegmentMaxAbsError, check(s.conversion, truth.segmentOrders[i] / truth.segment[i], true))
   })
   let valueShareMaxAbsError = 0
   insights.valueSegments.forEach((s, i) => (valueShareMaxAbsError = Math.max(valueShareMaxAbsError, check(s.share, truth.value[i] / devices))))
   const T = ARMS.indexOf('treatment')
   const H = ARMS.indexOf('holdout')
   const liftTruth = truth.armOrders[T] / truth.armSessions[T] - truth.armOrders[H] / truth.armSessions[H]
-  const liftAbsError = check(insights.lift.difference, liftTruth)
+  const liftAbsError = check(insights.lift.difference, liftTruth, true)
 
   const order = Array.from(truth.views.keys()).sort((a, b) => truth.views[b] - truth.views[a]).slice(0, TOP_PAGES)
   const bounce: number[] = []
@@ -218,7 +228,8 @@ export function measureRun(run: SimRun): RunMeasures {
   const limit = (e: Estimate) => Math.max(Math.abs(e.value), 0.2)
   const pagesNeed = insights.pages.map((p, k) => {
     const need = [p.bounceRate, p.exitRate, p.orderRate].map((e) => devices * ((e.high - e.low) / limit(e)) ** 2)
-    return { share: truth.views[k] / totalViews, sessions: Math.max(...need) }
+    const sessions = Math.max(...need)
+    return { share: truth.views[k] / totalViews, sessions: Number.isFinite(sessions) ? sessions : Number.POSITIVE_INFINITY }
   })
   return {
     devices,
@@ -229,6 +240,8 @@ export function measureRun(run: SimRun): RunMeasures {
     liftAbsError,
     covered,
     intervals,
+    ratioCovered,
+    ratioIntervals,
     bounceMedianAbsError: median(bounce),
     exitMedianAbsError: median(exit),
     pageValueMedianRelError: median(value),

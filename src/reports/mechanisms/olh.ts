@@ -73,9 +73,10 @@ export function olhParams(epsilon: number, prime = OLH_PRIME): OlhParams {
 
 /** (a·x + b) mod prime, exactly, for a, x, b < prime ≤ 2^31 (no product exceeds 2^53). */
 export function mulAddMod(a: number, x: number, b: number, prime: number): number {
-  const hi = Math.floor(a / 65536)
-  const lo = a - hi * 65536
-  return ((((hi * x) % prime) * 65536 + lo * x + b) % prime)
+  // a < 2^31, so its halves come from bit operations; every product stays below 2^53.
+  const hi = a >>> 16
+  const lo = a & 0xffff
+  return (((hi * x) % prime) * 65536 + lo * x + b) % prime
 }
 
 /** The public hash of value x under (a, b). */
