@@ -3,6 +3,7 @@
 //  - dist/seglet.min.js: the script-tag build (IIFE, global `Seglet`), the core only.
 //  - dist/seglet-model.min.js: the model runtime with the shipped packs, loaded by the script-tag build
 //    with a dynamic import() from the same folder, after the page's own work.
+//  - dist/seglet-reports.min.js: the private-report part, loaded the same way when a shop turns reports on.
 //  - dist/seglet.d.ts: bundled type declarations.
 import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -84,6 +85,13 @@ export default [
     input: 'src/core/lazy.ts',
     plugins: [replaceEnv(true), tfjsSlim(), json({ preferConst: true, compact: true }), resolve({ browser: true }), ts()],
     output: { file: 'dist/seglet-model.min.js', format: 'es', plugins: [terser(terserOptions), reportSizes()] },
+  },
+  {
+    // The private-report part, loaded by the script-tag build from the same folder only when a shop
+    // configures `reports` (data-reports).
+    input: 'src/reports/lazy.ts',
+    plugins: [replaceEnv(true), resolve({ browser: true }), ts()],
+    output: { file: 'dist/seglet-reports.min.js', format: 'es', plugins: [terser(terserOptions), reportSizes()] },
   },
   {
     // The npm example: a shop's app importing `seglet` from the ESM build, bundled with code splitting.

@@ -25,6 +25,7 @@ export {
   MAX_PRICE,
   MAX_VISIBLE_MS,
   CURRENCY_PATTERN,
+  PAGE_KEY_PATTERN,
 } from './events'
 export type {
   AddToCartEvent,

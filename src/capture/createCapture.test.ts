@@ -202,6 +202,31 @@ describe('autocapture: page views', () => {
     expect(errors).toHaveLength(1)
   })
 
+  it('reads the page key from <meta name="seglet:page-key"> on load and after each SPA navigation', () => {
+    vi.useFakeTimers()
+    document.head.innerHTML = '<meta name="seglet:page-key" content=" product/mug ">'
+    setup({ engagement: false }).start()
+    expect(ofType('page_view')).toEqual([{ type: 'page_view', url: '/', pageType: 'home', pageKey: 'product/mug' }])
+    history.pushState(null, '', '/cart')
+    document.head.innerHTML = '<meta name="seglet:page-key" content="cart">'
+    vi.advanceTimersByTime(NAVIGATION_SETTLE_MS)
+    history.pushState(null, '', '/pages/about')
+    document.head.innerHTML = ''
+    vi.advanceTimersByTime(NAVIGATION_SETTLE_MS)
+    expect(ofType('page_view').map((e) => (e as { pageKey?: string }).pageKey)).toEqual(['product/mug', 'cart', undefined])
+    expect(errors).toEqual([])
+  })
+
+  it('reports a page key that is a URL and keeps the page view, and its stats, without it', () => {
+    document.head.innerHTML =
+      '<meta name="seglet:page-key" content="https://shop.example/products/mug?email=a@b.example"><meta name="seglet:page-stats" content="exit=0.5">'
+    setup().start()
+    expect(ofType('page_view')).toEqual([{ type: 'page_view', url: '/', pageType: 'home', stats: { exitRate: 0.5 } }])
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ code: 'autocapture_failed' })
+    expect(errors[0].message).toMatch(/^page pageKey ignored: page_view\.pageKey must be a page key/)
+  })
+
   it('does not look up the prototype chain of the stats table', () => {
     history.replaceState(null, '', '/constructor')
     setup({ pageStats: {} }).start()

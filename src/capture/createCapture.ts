@@ -11,6 +11,7 @@ import { observeDataLayer } from './lib/observeDataLayer'
 import { observeEngagement, type EngagementObserver } from './lib/observeEngagement'
 import { observeHistory } from './lib/observeHistory'
 import { readCaptureOptions } from './lib/readCaptureOptions'
+import { readMeta } from './lib/readMeta'
 import { resolvePageStats } from './lib/resolvePageStats'
 import { toSegletError } from './lib/toSegletError'
 import type { Capture, CaptureDependencies } from './types'
@@ -117,13 +118,15 @@ export function createCapture({ enqueue, onError, options = {} }: CaptureDepende
     } catch (error) {
       report(toSegletError(error, 'autocapture', 'pageStats option failed'))
     }
-    const pageView = { type: 'page_view', url, pageType, stats }
-    if (stats !== undefined) {
+    const pageView = { type: 'page_view', url, pageType, stats, pageKey: readMeta(win.document, 'seglet:page-key') }
+    // A bad statistic or page key is reported and left out; the page view itself is kept.
+    for (const field of ['stats', 'pageKey'] as const) {
+      if (pageView[field] === undefined) continue
       try {
-        validateEvent(pageView)
+        validateEvent({ type: 'page_view', url, pageType, [field]: pageView[field] })
       } catch (error) {
-        report(toSegletError(error, 'autocapture', 'page stats ignored'))
-        pageView.stats = undefined
+        report(toSegletError(error, 'autocapture', `page ${field} ignored`))
+        pageView[field] = undefined
       }
     }
     // Dropped when this URL already had its page view (a `track()` before start, a same-URL navigation).

@@ -67,6 +67,17 @@ export interface CaptureOptions {
    * @default undefined (no statistics)
    */
   pageStats?: PageStatsSource
+  /**
+   * URL (same origin only) of the page-statistics table the Seglet collector writes from private reports; it
+   * gives page views without statistics of their own the statistics of their page key
+   * (`<meta name="seglet:page-key">`). Loaded after the page's work like a model pack: checked against
+   * `pageStatsIntegrity` before it is parsed, at most `MAX_PAGE_STATS_TABLE_BYTES`, cached. Requires
+   * `pageStatsIntegrity`.
+   * @default undefined (no table)
+   */
+  pageStatsUrl?: string
+  /** `sha256-<base64>` of the page-statistics table file (the collector prints it with the file). */
+  pageStatsIntegrity?: string
 }
 
 /** Everything `createCapture()` needs from the rest of Seglet. */

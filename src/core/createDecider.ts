@@ -10,6 +10,15 @@ import type { Explanation, Segment, SegmentEngine, SegmentOptions } from '../seg
 import { createSegmentEngine } from '../segments'
 import type { EventStore } from '../store'
 import type { FeatureOptions } from '../features'
+import type { CaptureOptions } from '../capture'
+import type { PersonalizationArm, PersonalizeOptions } from '../personalize'
+import { resolveArm } from '../personalize/resolveArm'
+import type { ReportOptions } from '../reports/options'
+import type { PageStatsTable } from '../reports/pageStatsTable'
+import { loadPageStatsTable } from '../reports/loadPageStatsTable'
+import { readReportSummary } from '../reports/readReportSummary'
+import { recordDecision } from '../reports/recordDecision'
+import { withTableStats } from '../reports/withTableStats'
 import type { ModelOptions } from './createSeglet'
 import type { DecisionResult } from './decideSegment'
 import { decideSegment, loadPacks } from './decideSegment'
@@ -28,6 +37,12 @@ export interface DeciderContext {
   model: ModelOptions
   features?: FeatureOptions
   segments?: SegmentOptions
+  /** `pageStatsUrl` and `pageStatsIntegrity`: the collector's page-statistics table. */
+  capture?: CaptureOptions
+  /** `holdout`: the share of browsers held out of personalisation. */
+  personalize?: PersonalizeOptions
+  /** Private reports: when set, each session's decision is recorded for them and the panel tells about them. */
+  reports?: ReportOptions
   /** Whether decisions may be stored (consent granted). */
   mayPersist: () => boolean
   getConsent: () => Consent
@@ -61,9 +76,24 @@ export function createDecider(ctx: DeciderContext): Decider {
   let engine: SegmentEngine | undefined
   let last: DecisionResult | undefined
   let panel: Panel | undefined
+  let arm: Promise<PersonalizationArm> | undefined
+  let table: Promise<PageStatsTable | undefined> | undefined
+  let recorded = ''
   // Explanations of the last decision, and of the decision that chose the current segment.
   let lastReasons: () => Explanation[] = () => []
   let segmentReasons = lastReasons
+
+  const loadTable = async (): Promise<PageStatsTable | undefined> => {
+    const { pageStatsUrl, pageStatsIntegrity } = ctx.capture ?? {}
+    if (pageStatsUrl === undefined) return undefined
+    try {
+      return await loadPageStatsTable(pageStatsUrl, { integrity: pageStatsIntegrity!, cache: store })
+    } catch (error) {
+      // Decisions go on without the table; reported once per page.
+      report(error instanceof SegletError ? error : new SegletError('table_load_failed', String(error), { cause: error }))
+      return undefined
+    }
+  }
 
   const safeExplain = (result: DecisionResult): Explanation[] => {
     try {
@@ -84,14 +114,20 @@ export function createDecider(ctx: DeciderContext): Decider {
         // A returning shopper keeps the segment of the last visit unless the evidence says otherwise.
         engine.restore(await store.getMeta(SEGMENT_META_KEY).catch(() => undefined))
       }
+      // Once per page (again after forget()): the browser's arm and the shop's page-statistics table.
+      arm ??= resolveArm(ctx.personalize?.holdout, store)
+      table ??= loadTable()
       const now = Date.now()
       const gap = ctx.features?.sessionGapMs
       const read = await pending
       // The read started earlier, from an earlier (smaller) window start: checking against this later
       // start is stricter, never wrong.
-      const events = read ? await completeDecisionEvents(store, read, decisionWindowStart(now, gap), now, gap) : await readDecisionEvents(store, now, gap)
+      const stored = read ? await completeDecisionEvents(store, read, decisionWindowStart(now, gap), now, gap) : await readDecisionEvents(store, now, gap)
+      const stats = await table
+      const events = stats ? withTableStats(stored, stats) : stored
       const result = await decideSegment({ events, now, runtime, engine, model: ctx.model, features: ctx.features, cache: store })
       if (!result) return
+      const decidedArm = await arm
       const previous = last
       last = result
       // The explanation (one batched inference) is worked out when something first reads
@@ -99,8 +135,13 @@ export function createDecider(ctx: DeciderContext): Decider {
       // recomputed only when the segment changed.
       lastReasons = memoise(() => safeExplain(result))
       if (result.changed || !previous) segmentReasons = lastReasons
-      const segment = withReasons(result.segment, segmentReasons)
+      const segment = withReasons({ ...result.segment, arm: decidedArm }, segmentReasons)
       personalizer.apply(segment)
+      if (ctx.reports && store.mode === 'indexeddb' && ctx.mayPersist()) {
+        // What a report about this session will say once it is closed; written when it changes.
+        const packs = await loadPacks({ runtime, model: ctx.model, cache: store })
+        recorded = await recordDecision(store, { events, now, sessionGapMs: gap, segment, packs, last: recorded }).catch(() => recorded)
+      }
       if (result.changed && store.mode === 'indexeddb' && ctx.mayPersist()) {
         // Only what hysteresis needs across page loads: the explanation is not stored.
         void store.setMeta(SEGMENT_META_KEY, { ...result.segment, reasons: [] }).catch(() => undefined)
@@ -108,6 +149,8 @@ export function createDecider(ctx: DeciderContext): Decider {
     },
     explain: () => lastReasons(),
     reset() {
+      arm = undefined
+      recorded = ''
       last = undefined
       lastReasons = segmentReasons = () => []
       engine?.reset()
@@ -121,6 +164,7 @@ export function createDecider(ctx: DeciderContext): Decider {
           return { events: events.length, oldest: events[0]?.ts, mode: store.mode, consent: ctx.getConsent() }
         },
         forget: ctx.forget,
+        getReportSummary: ctx.reports ? () => readReportSummary(store, ctx.reports!) : undefined,
         exportData: () => store.exportData(),
         onSegment: (callback: (segment: Segment | null) => void) => personalizer.onSegment(callback, { immediate: false }),
         onError: report,

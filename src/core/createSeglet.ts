@@ -9,6 +9,8 @@ import { createPersonalizer } from '../personalize/createPersonalizer'
 import { shouldAutoShowPanel } from '../personalize/shouldAutoShowPanel'
 import type { Consent } from '../privacy'
 import { isPersistAllowed, resolveConsent } from '../privacy'
+import type { ReportParts } from '../reports/lazy'
+import type { ReportOptions } from '../reports/options'
 import type { Explanation, Segment, SegmentOptions } from '../segments'
 import type { SegletExport, StoreOptions } from '../store'
 import { createStore } from '../store'
@@ -50,8 +52,10 @@ export interface SegletOptions {
   model?: ModelOptions
   /** Segment decisions: hysteresis, cold start. */
   segments?: SegmentOptions
-  /** DOM hooks: attributes, classes, declarative blocks, anti-flicker, panel. */
+  /** DOM hooks: attributes, classes, declarative blocks, anti-flicker, panel, holdout. */
   personalize?: PersonalizeOptions
+  /** Private, ε-locally-differentially-private daily reports to the shop's own collector. Off by default. */
+  reports?: ReportOptions
 }
 
 /** Where the model packs come from. */
@@ -117,19 +121,24 @@ export interface Seglet {
  */
 export type RuntimeLoader = () => Promise<LazyParts>
 
+/** How the report part gets loaded: a dynamic import for bundlers, a sibling file for the script tag. */
+export type ReportLoader = () => Promise<ReportParts>
+
 const CONSENTS: readonly string[] = ['granted', 'denied', 'pending']
 
 /** Longest wait for idle time before the first decision of a page, in ms. */
 const FIRST_DECISION_IDLE_MS = 50
 /** Longest wait for idle time before later decisions, in ms. */
 const DECISION_IDLE_MS = 200
+/** Longest wait for idle time before the day's private report is prepared, in ms. */
+const REPORT_IDLE_MS = 2000
 
 
 /**
  * The shared implementation behind `createSeglet()` (npm) and the script-tag build; they differ only in
  * how the model runtime is loaded.
  */
-export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoader): Seglet {
+export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoader, loadReports: ReportLoader): Seglet {
   if (options === null || typeof options !== 'object') {
     throw new OptionsError('createSeglet(options) expects an object', 'options')
   }
@@ -171,6 +180,9 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
           model: options.model ?? {},
           features: options.features,
           segments: options.segments,
+          capture: options.capture,
+          personalize: options.personalize,
+          reports: options.reports,
           mayPersist: () => isPersistAllowed(consent),
           getConsent: () => consent,
           forget: () => api.forget(),
@@ -213,6 +225,15 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
   // A returning shopper gets a decision from stored history at once, before any new event is flushed.
   scheduleDecision()
 
+  // Private reports: the report part loads only for a shop that configured them, once consent is granted,
+  // when the page is idle. Bumping the epoch drops a report being prepared (forget, consent withdrawn).
+  let reportEpoch = 0
+  const reportContext = { store, options, report, getConsent: () => consent, getEpoch: () => reportEpoch }
+  const runReport = () => {
+    if (options.reports && consent === 'granted') whenIdle(() => void loadReports().then((parts) => parts.run(reportContext), report), REPORT_IDLE_MS)
+  }
+  runReport()
+
   if (typeof location !== 'undefined' && shouldAutoShowPanel(location)) whenIdle(() => api.showPanel())
 
   const api: Seglet = {
@@ -224,8 +245,10 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
         throw new OptionsError(`setConsent() expects 'granted', 'denied' or 'pending', got ${String(next)}`, 'consent')
       }
       consent = resolveConsent({ consent: next, respectGlobalPrivacyControl: options.respectGlobalPrivacyControl ?? true })
+      reportEpoch++
       await store.setPersist(isPersistAllowed(consent))
       scheduleDecision()
+      runReport()
     },
     getConsent: () => consent,
     flush: () => store.flush(),
@@ -233,6 +256,7 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
     onSegment: (callback, subscribeOptions) => personalizer.onSegment(callback, subscribeOptions),
     explain: () => decider?.explain() ?? [],
     async forget() {
+      reportEpoch++
       await store.forget()
       decider?.reset()
       personalizer.apply(null)

@@ -1,8 +1,9 @@
+import { loadReportParts } from '../reports/loadReportParts'
 import { loadLazyParts } from './loadLazyParts'
 import type { Seglet, SegletOptions } from './createSeglet'
 import { createSegletWith } from './createSeglet'
 
-export type { ModelOptions, RuntimeLoader, Seglet, SegletOptions } from './createSeglet'
+export type { ModelOptions, ReportLoader, RuntimeLoader, Seglet, SegletOptions } from './createSeglet'
 
 /**
  * Starts Seglet: autocapture, the on-device store, segment decisions and the page hooks. The model runtime
@@ -15,5 +16,5 @@ export type { ModelOptions, RuntimeLoader, Seglet, SegletOptions } from './creat
  * seglet.onSegment((segment) => console.log(segment.id, segment.intent))
  */
 export function createSeglet(options: SegletOptions = {}): Seglet {
-  return createSegletWith(options, loadLazyParts)
+  return createSegletWith(options, loadLazyParts, loadReportParts)
 }

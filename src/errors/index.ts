@@ -23,6 +23,12 @@ export type SegletErrorCode =
   | 'report_out_of_range'
   | 'report_version'
   | 'report_mismatch'
+  | 'report_origin'
+  | 'report_failed'
+  | 'table_origin'
+  | 'table_load_failed'
+  | 'table_integrity'
+  | 'table_invalid'
   | 'collector_option'
   | 'collector_storage'
 

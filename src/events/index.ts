@@ -7,6 +7,7 @@ export {
   MAX_PRICE,
   MAX_VISIBLE_MS,
   CURRENCY_PATTERN,
+  PAGE_KEY_PATTERN,
 } from './limits'
 export { PAGE_TYPES, EVENT_TYPES } from './types'
 export type {

@@ -13,7 +13,15 @@ export const MAX_STRING_LENGTH = {
   orderId: 128,
   category: 256,
   query: 256,
+  pageKey: 100,
 } as const
+
+/**
+ * Accepted page keys (`<meta name="seglet:page-key" content="product/mug">`): a name the shop declares for a
+ * page, never its URL. Letters, digits, `_`, `-`, `.` and `/`, starting with a letter or digit, at most
+ * `MAX_STRING_LENGTH.pageKey` characters; no `:`, `?`, `=` or `&`, so an address or a query cannot pass.
+ */
+export const PAGE_KEY_PATTERN = /^[A-Za-z0-9][\w./-]*$/
 
 /** Longest accepted `url` (characters), checked before and after normalisation. */
 export const MAX_URL_LENGTH = 2048

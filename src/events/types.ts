@@ -36,6 +36,11 @@ export interface PageViewEvent {
   pageType: PageType
   /** Page statistics, when the shop supplies them. */
   stats?: PageStats
+  /**
+   * The shop's name for this page (`product/mug`), from `<meta name="seglet:page-key">`: what private reports
+   * and the page-statistics table use instead of the URL. See `PAGE_KEY_PATTERN`.
+   */
+  pageKey?: string
 }
 
 /** A product detail was shown. */

@@ -7,6 +7,7 @@ import {
   MAX_STRING_LENGTH,
   MAX_URL_LENGTH,
   MAX_VISIBLE_MS,
+  PAGE_KEY_PATTERN,
   validateEvent,
 } from './index'
 
@@ -37,6 +38,10 @@ describe('validateEvent: accepted events and clean copies', () => {
       { type: 'page_view', url: '/p', pageType: 'other' }],
     ['page_view with stats', { type: 'page_view', url: '/', pageType: 'home', stats: { bounceRate: 0, exitRate: 1, pageValue: 3, x: 1 } },
       { type: 'page_view', url: '/', pageType: 'home', stats: { bounceRate: 0, exitRate: 1, pageValue: 3 } }],
+    ['page_view with a page key', { type: 'page_view', url: '/p/mug?ref=x', pageType: 'product', pageKey: 'product/mug' },
+      { type: 'page_view', url: '/p/mug?ref=x', pageType: 'product', pageKey: 'product/mug' }],
+    ['page_view empty page key is absent', { type: 'page_view', url: '/', pageType: 'home', pageKey: '' },
+      { type: 'page_view', url: '/', pageType: 'home' }],
     ['page_view with empty stats', { type: 'page_view', url: '/', pageType: 'home', stats: {} },
       { type: 'page_view', url: '/', pageType: 'home' }],
     ['unknown fields dropped', { type: 'search', query: 'shoes', extra: 1, __proto__x: 2 }, { type: 'search', query: 'shoes' }],
@@ -87,6 +92,36 @@ describe('validateEvent: accepted events and clean copies', () => {
     expect(validateEvent({ type: 'page_view', url, pageType: 'home' })).toMatchObject({ url })
     expect(rejectMessage({ type: 'page_view', url: url + 'u', pageType: 'home' })).toMatch(/^page_view\.url must be/)
     expect(() => validateEvent({ ...purchase, items: new Array(MAX_ITEMS).fill(item) })).not.toThrow()
+  })
+})
+
+describe('validateEvent: page keys are names, never URLs', () => {
+  it.each([
+    ['product/mug', true],
+    ['home', true],
+    ['Category_2/fiction-books.v2', true],
+    ['k'.repeat(MAX_STRING_LENGTH.pageKey), true],
+    ['k'.repeat(MAX_STRING_LENGTH.pageKey + 1), false],
+    ['https://shop.example/products/mug', false],
+    ['//cdn.example/p', false],
+    ['/products/mug', false],
+    ['products/mug?email=a@b.example', false],
+    ['search?q=winter', false],
+    ['a b', false],
+    ['café', false],
+    ['-lead', false],
+  ])('%s → accepted: %s', (pageKey, accepted) => {
+    const input = { type: 'page_view', url: '/', pageType: 'home', pageKey }
+    if (accepted) {
+      expect(validateEvent(input)).toMatchObject({ pageKey })
+      expect(PAGE_KEY_PATTERN.test(pageKey)).toBe(true)
+    } else {
+      expect(rejectMessage(input)).toMatch(/^page_view\.pageKey must be a page key like "product\/mug"/)
+    }
+  })
+
+  it('rejects a page key that is not a string', () => {
+    expect(rejectMessage({ type: 'page_view', url: '/', pageType: 'home', pageKey: 42 })).toMatch(/^page_view\.pageKey must be .*, got 42$/)
   })
 })
 

@@ -4,6 +4,7 @@ import { invalid } from './lib/invalid'
 import { readCurrency } from './lib/readCurrency'
 import { readItems } from './lib/readItems'
 import { readNumber } from './lib/readNumber'
+import { readPageKey } from './lib/readPageKey'
 import { readPageType } from './lib/readPageType'
 import { readQuantity } from './lib/readQuantity'
 import { readStats } from './lib/readStats'
@@ -15,6 +16,7 @@ import { MAX_PRICE, MAX_STRING_LENGTH, MAX_VISIBLE_MS } from './limits'
 import type {
   AddToCartEvent,
   BeginCheckoutEvent,
+  PageViewEvent,
   ProductViewEvent,
   RemoveFromCartEvent,
   ShopperEvent,
@@ -44,8 +46,12 @@ export function validateEvent(input: unknown): ShopperEvent {
         const at = 'page_view.'
         const url = readUrl(source, 'url', at)
         const pageType = readPageType(source, 'pageType', at)
+        const event: PageViewEvent = { type, url, pageType }
         const stats = readStats(source, 'stats', at)
-        return stats ? { type, url, pageType, stats } : { type, url, pageType }
+        const pageKey = readPageKey(source, 'pageKey', at)
+        if (stats) event.stats = stats
+        if (pageKey) event.pageKey = pageKey
+        return event
       }
       case 'product_view': {
         const at = 'product_view.'

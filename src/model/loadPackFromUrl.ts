@@ -1,4 +1,6 @@
-import { ModelPackError, OptionsError } from '../errors'
+import { ModelPackError } from '../errors'
+import { errorText, loadVerifiedText } from '../lib/loadVerifiedText'
+import type { TextCache } from '../lib/loadVerifiedText'
 import { checkPackSpec } from './checkPackSpec'
 import type { ExpectedFeatureSpec } from './checkPackSpec'
 import { PACK_FORMAT_VERSION } from './pack'
@@ -9,10 +11,7 @@ import { validatePack } from './validatePack'
  * Where a fetched pack is kept between page loads: the two meta methods of the Seglet store (IndexedDB,
  * or memory when storage is not allowed).
  */
-export interface PackCache {
-  getMeta(key: string): Promise<unknown>
-  setMeta(key: string, value: unknown): Promise<void>
-}
+export type PackCache = TextCache
 
 /** Options of {@link loadPackFromUrl}. */
 export interface LoadPackFromUrlOptions {
@@ -30,14 +29,6 @@ export interface LoadPackFromUrlOptions {
   cache?: PackCache
 }
 
-/** What {@link loadPackFromUrl} keeps in the cache, under {@link packCacheKey}. */
-interface CachedPack {
-  integrity: string
-  text: string
-}
-
-const ALGORITHMS: Record<string, string> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' }
-
 /**
  * Cache key of a pack URL. Versioned with the pack format, so an SDK that reads another format never
  * sees old entries; one entry per URL, so a shop that publishes a new pack replaces the old one.
@@ -47,8 +38,8 @@ export function packCacheKey(url: string): string {
 }
 
 /**
- * Loads a shop's own model pack: the only network request Seglet ever makes. The URL must be on the
- * page's origin; the response bytes must match `integrity` before anything else reads them; the pack
+ * Loads a shop's own model pack, the way Seglet loads every file (`loadVerifiedText()`): the URL must be on
+ * the page's origin, no redirect is followed; the response bytes must match `integrity` before anything else reads them; the pack
  * must be valid and match the SDK's features. The verified pack is cached, so the next page load
  * makes no request. Rejects with a `ModelPackError`: `pack_origin`, `pack_load_failed`,
  * `pack_integrity`, `pack_invalid` or `pack_spec_mismatch`.
@@ -62,85 +53,14 @@ export function packCacheKey(url: string): string {
  */
 export async function loadPackFromUrl(url: string, options: LoadPackFromUrlOptions): Promise<ModelPack> {
   const { integrity, expected, cache } = options ?? ({} as LoadPackFromUrlOptions)
-  const [, prefix, expectedDigest] = /^(sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})$/.exec(String(integrity).trim()) ?? []
-  if (!prefix) {
-    throw new OptionsError(`A pack URL needs an integrity hash like "sha256-<base64>", got ${JSON.stringify(integrity)}`, 'integrity')
-  }
-  const href = sameOriginUrl(url)
-  const key = packCacheKey(href)
-
-  const cached = await readCache(cache, key, integrity)
-  if (cached !== undefined && (await digest(prefix, new TextEncoder().encode(cached))) === expectedDigest) {
-    return parsePack(cached, expected)
-  }
-
-  let bytes: ArrayBuffer
-  try {
-    // No redirects: a redirect could take the request to another origin.
-    const response = await fetch(href, { credentials: 'same-origin', redirect: 'error' })
-    if (!response.ok) throw new Error(`HTTP ${response.status}`)
-    bytes = await response.arrayBuffer()
-  } catch (error) {
-    throw new ModelPackError('pack_load_failed', `The model pack ${href} could not be loaded: ${errorText(error)}.`, error)
-  }
-  const actualDigest = await digest(prefix, bytes)
-  if (actualDigest !== expectedDigest) {
-    throw new ModelPackError(
-      'pack_integrity',
-      `The model pack ${href} does not match its integrity hash: expected ${prefix}-${expectedDigest}, got ${prefix}-${actualDigest}. It was not used.`,
-    )
-  }
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch (error) {
-    throw new ModelPackError('pack_invalid', `Invalid model pack: ${href} is not UTF-8 text.`, error)
-  }
-  const pack = parsePack(text, expected)
-  if (cache) {
-    // A full or failing store only costs the next page load a request.
-    await cache.setMeta(key, { integrity, text } satisfies CachedPack).catch(() => undefined)
-  }
-  return pack
-}
-
-function sameOriginUrl(url: string): string {
-  // Without a page there is no origin to compare with: refuse rather than guess.
-  const page = typeof location !== 'undefined' ? location : undefined
-  let parsed: URL | undefined
-  try {
-    parsed = page ? new URL(url, page.href) : undefined
-  } catch {
-    // Falls through to the refusal below.
-  }
-  if (!page || !parsed || parsed.origin !== page.origin) {
-    throw new ModelPackError(
-      'pack_origin',
-      `The model pack URL ${JSON.stringify(url)} is not on this page's origin (${page ? page.origin : 'no page'}); Seglet only loads packs from the shop's own origin.`,
-    )
-  }
-  return parsed.href
-}
-
-async function readCache(cache: PackCache | undefined, key: string, integrity: string): Promise<string | undefined> {
-  if (!cache) return undefined
-  try {
-    const entry = (await cache.getMeta(key)) as Partial<CachedPack> | undefined
-    return entry && entry.integrity === integrity && typeof entry.text === 'string' ? entry.text : undefined
-  } catch {
-    return undefined
-  }
-}
-
-async function digest(prefix: string, bytes: BufferSource): Promise<string> {
-  const subtle = typeof crypto !== 'undefined' ? crypto.subtle : undefined
-  if (!subtle) {
-    throw new ModelPackError('pack_integrity', 'The model pack integrity cannot be checked: crypto.subtle is unavailable (the page is not served over HTTPS).')
-  }
-  const hash = new Uint8Array(await subtle.digest(ALGORITHMS[prefix], bytes))
-  let binary = ''
-  for (let i = 0; i < hash.length; i++) binary += String.fromCharCode(hash[i])
-  return btoa(binary)
+  return loadVerifiedText(url, {
+    integrity,
+    what: 'model pack',
+    cache,
+    cacheKey: packCacheKey,
+    parse: (text) => parsePack(text, expected),
+    fail: (kind, message, cause) => new ModelPackError(`pack_${kind}`, message, cause),
+  })
 }
 
 function parsePack(text: string, expected: ExpectedFeatureSpec | undefined): ModelPack {
@@ -153,8 +73,4 @@ function parsePack(text: string, expected: ExpectedFeatureSpec | undefined): Mod
   const pack = validatePack(value)
   if (expected) checkPackSpec(pack, expected)
   return pack
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

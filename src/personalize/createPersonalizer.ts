@@ -1,4 +1,5 @@
 import type { ErrorReporter } from '../errors'
+import { OptionsError } from '../errors'
 import type { Segment } from '../segments'
 import { applyRootMarkers } from './applyRootMarkers'
 import { createBlocks, type Blocks } from './createBlocks'
@@ -19,9 +20,13 @@ import type { OnSegmentOptions, PersonalizeOptions, Personalizer, SegmentCallbac
 export function createPersonalizer(options: PersonalizeOptions = {}, onError: ErrorReporter = () => {}): Personalizer {
   const intentStep = options.intentStep ?? DEFAULT_INTENT_STEP
   const timeoutMs = options.antiFlickerTimeoutMs ?? DEFAULT_ANTI_FLICKER_TIMEOUT_MS
+  const holdout = options.holdout ?? 0
+  if (!(holdout >= 0 && holdout <= 1)) throw new OptionsError('holdout must be a share from 0 to 1', 'holdout')
   // Entries, not a Set of functions: subscribing one function twice gives two independent subscriptions.
   let subscribers: Array<{ callback: SegmentCallback }> = []
+  // What the page shows: the decided segment, or null in the holdout arm.
   let segment: Segment | null = null
+  let decidedSegment: Segment | null = null
   let notified: Segment | null = null
   let decided = false
   let doc: Document | undefined
@@ -67,7 +72,9 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
 
   return {
     apply(next) {
-      segment = next
+      decidedSegment = next
+      // The holdout arm: decided (getSegment(), reports, the panel) but the page is not personalised.
+      segment = next = next?.arm === 'holdout' ? null : next
       decided = true
       if (doc) {
         guard('Removing the anti-flicker class failed', endPending)
@@ -95,7 +102,7 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
       }
     },
 
-    getSegment: () => segment,
+    getSegment: () => decidedSegment,
 
     start() {
       if (doc) return

@@ -12,7 +12,7 @@ export {
   BLOCK_ATTRIBUTES,
   ANTI_FLICKER_CSS,
 } from './constants'
-export type { PersonalizeOptions, Personalizer, SegmentCallback, OnSegmentOptions } from './types'
+export type { PersonalizationArm, PersonalizeOptions, Personalizer, SegmentCallback, OnSegmentOptions } from './types'
 export { createPanel, PANEL_TAG } from './panel'
 export type { Panel, PanelOptions, StoredSummary } from './panel'
 export { shouldAutoShowPanel } from './shouldAutoShowPanel'

@@ -1,4 +1,5 @@
 import type { ErrorReporter } from '../errors'
+import type { ReportSummary } from '../reports/readReportSummary'
 import type { Explanation, Segment } from '../segments'
 import { adoptStyles } from './adoptStyles'
 import { definitionList } from './definitionList'
@@ -31,6 +32,12 @@ export interface PanelOptions {
   explain?: () => Explanation[]
   /** What is stored on this device. */
   getStoredSummary: () => Promise<StoredSummary>
+  /**
+   * What private reports this browser sent (when the shop turned them on): the panel tells the shopper that
+   * a report was sent, on which day, the privacy budget spent, and what it held.
+   * @default undefined (reports are off: the panel does not mention them)
+   */
+  getReportSummary?: () => Promise<ReportSummary>
   /** Deletes everything Seglet stored (the "Forget me" button). */
   forget: () => Promise<void>
   /** Everything Seglet stored, for the "Export my data" download. */
@@ -122,6 +129,7 @@ export function createPanel(options: PanelOptions): Panel {
     const segmentBox = h(doc, 'section', { class: 'segment' })
     const reasons = h(doc, 'section', { class: 'reasons' })
     const stored = h(doc, 'section', { class: 'stored' })
+    const reports = h(doc, 'section', { class: 'reports' })
     const status = h(doc, 'p', { class: 'status', role: 'status', 'aria-live': 'polite' })
     const forget = h(doc, 'button', { type: 'button', class: 'forget' }, ['Forget me'])
     const exportButton = h(doc, 'button', { type: 'button', class: 'export' }, ['Export my data'])
@@ -130,6 +138,7 @@ export function createPanel(options: PanelOptions): Panel {
       segmentBox,
       reasons,
       stored,
+      reports,
       h(doc, 'div', { class: 'actions' }, [forget, exportButton]),
       status,
       h(doc, 'p', { class: 'muted note' }, ['Seglet works inside your browser: what you do on this shop stays on this device.']),
@@ -146,7 +155,7 @@ export function createPanel(options: PanelOptions): Panel {
     forget.addEventListener('click', () => void runAction('forget'))
     exportButton.addEventListener('click', () => void runAction('export'))
 
-    return { doc, host, root, dialog, close, segmentBox, reasons, stored, status, forget, exportButton }
+    return { doc, host, root, dialog, close, segmentBox, reasons, stored, reports, status, forget, exportButton }
   }
 
   function renderSegment() {
@@ -175,6 +184,11 @@ export function createPanel(options: PanelOptions): Panel {
       }
       if (segment.repeatProbability !== undefined) rows.push(['Repeat purchase', formatPercent(segment.repeatProbability)])
       children.push(definitionList(doc, rows))
+      if (segment.arm === 'holdout') {
+        children.push(h(doc, 'p', { class: 'muted holdout' }, [
+          'This browser is in the comparison group: the shop does not personalise its pages for it, so it can tell whether personalisation helps.',
+        ]))
+      }
     }
     segmentBox.replaceChildren(...children)
 
@@ -216,6 +230,43 @@ export function createPanel(options: PanelOptions): Panel {
       })
   }
 
+  function renderReports() {
+    if (!ui) return
+    const { doc, reports } = ui
+    const read = options.getReportSummary
+    if (!read) {
+      reports.replaceChildren()
+      return
+    }
+    const heading = () => h(doc, 'h3', {}, ['Private reports to this shop'])
+    const intro = () =>
+      h(doc, 'p', { class: 'muted' }, [
+        'At most once a day this browser may send the shop one small report about an earlier visit, to count shoppers, not to follow you. ' +
+          'It has no name, no cookie, no web address and no time finer than the day, and its one answer is randomised on this device, so the shop cannot tell what you really did.',
+      ])
+    reports.replaceChildren(heading(), intro())
+    Promise.resolve()
+      .then(read)
+      .then((summary) => {
+        if (!ui) return
+        const budget = `ε ${formatEpsilon(summary.spentToday)} of ${formatEpsilon(summary.epsilonPerDay)} spent today`
+        const rows: Array<[string, string]> = []
+        if (summary.last) {
+          rows.push(['Last report', `sent on ${formatDay(summary.last.sentDay)}, about a visit on ${formatDay(summary.last.sessionDay)}`])
+          rows.push(['It held', `${summary.last.held}, randomised`])
+        } else {
+          rows.push(['Last report', 'none sent yet'])
+        }
+        rows.push(['Privacy budget', `${budget} (a smaller ε means more privacy)`])
+        reports.replaceChildren(heading(), intro(), definitionList(doc, rows))
+      })
+      .catch((error: unknown) => {
+        if (!ui) return
+        reports.replaceChildren(heading(), h(doc, 'p', { class: 'muted' }, ['Could not be read.']))
+        reportSafely(onError, 'The panel could not read the report ledger', error)
+      })
+  }
+
   async function runAction(action: 'forget' | 'export') {
     if (!ui || busy) return
     busy = true
@@ -251,6 +302,7 @@ export function createPanel(options: PanelOptions): Panel {
     guard('The panel could not be updated', () => {
       renderSegment()
       renderStored()
+      renderReports()
     })
   }
 
@@ -293,4 +345,15 @@ export function createPanel(options: PanelOptions): Panel {
       ui = undefined
     },
   }
+}
+
+/** ε as the panel shows it: at most two decimals, no trailing zeros. */
+function formatEpsilon(epsilon: number): string {
+  return String(Math.round(epsilon * 100) / 100)
+}
+
+/** A UTC day (`YYYY-MM-DD`) in the shopper's words, read as that calendar day whatever the time zone. */
+function formatDay(day: string): string {
+  const date = new Date(`${day}T12:00:00Z`)
+  return Number.isNaN(date.getTime()) ? day : date.toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' })
 }

@@ -1,4 +1,11 @@
+import type { ReportArm } from '../reports/types'
 import type { Segment } from '../segments'
+
+/**
+ * The personalisation arm of this browser: `'holdout'` (the page is not personalised, so the shop can
+ * measure lift), `'treatment'` (personalised) or `'none'` (no holdout configured).
+ */
+export type PersonalizationArm = ReportArm
 
 /** Options of `createPersonalizer()`. */
 export interface PersonalizeOptions {
@@ -34,6 +41,19 @@ export interface PersonalizeOptions {
    * @default DEFAULT_INTENT_STEP (0.1)
    */
   intentStep?: number
+  /**
+   * Share of browsers (0–1) held out of personalisation, so the shop can measure its lift with private
+   * reports. Each browser is assigned once, at random on the device, and keeps its arm across visits (in
+   * IndexedDB once consent allows; for the page only before). In the holdout the segment is still decided,
+   * `getSegment()` returns it with `arm: 'holdout'`, and reports and the panel use it; but the page is not
+   * personalised: no `<html>` attributes or classes, declarative blocks stay as they are before any decision
+   * (`data-seglet-show` and intent blocks hidden, `data-seglet-hide` blocks shown), and neither `onSegment()`
+   * callbacks nor the `seglet:segment` event fire. Code that reads `getSegment()` to personalise should check
+   * `segment.arm !== 'holdout'`.
+   * @example personalize: { holdout: 0.1 } // one browser in ten sees the shop without personalisation
+   * @default 0 (no holdout: every segment carries `arm: 'none'`)
+   */
+  holdout?: number
   /**
    * The document to personalise (an iframe's, say).
    * @default globalThis.document, looked up at start()

@@ -2,7 +2,9 @@ import type { Seglet, SegletOptions } from '../core/createSeglet'
 import { createSegletWith } from '../core/createSeglet'
 import { SegletError } from '../errors'
 import type { ShopperEvent } from '../events/types'
+import { rebrand } from '../model/loadScriptRuntime'
 import { loadScriptParts } from './loadScriptParts'
+import { loadScriptReports } from './loadScriptReports'
 import type { Consent } from '../privacy'
 import type { Segment } from '../segments'
 
@@ -49,12 +51,15 @@ export function init(options: SegletOptions = {}): Seglet {
   instance = createSegletWith(
     {
       ...options,
+      // Errors from the lazily loaded files carry those files' copies of the classes: rebuilt with ours.
       onError: (error) => {
+        error = rebrand(error) as SegletError
         reportError(error)
         userOnError?.(error)
       },
     },
     loadScriptParts,
+    loadScriptReports,
   )
   return instance
 }

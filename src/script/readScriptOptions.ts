@@ -25,6 +25,7 @@ const ATTRIBUTES: Record<string, [string, string, Kind]> = {
   'pack-integrity': ['model', 'sessionPackIntegrity', 'text'],
   'lifetime-pack-url': ['model', 'lifetimePackUrl', 'text'],
   'lifetime-pack-integrity': ['model', 'lifetimePackIntegrity', 'text'],
+  reports: ['reports', 'endpoint', 'text'],
 }
 
 const EXPECTED: Record<Kind, string> = {
@@ -63,7 +64,7 @@ function parse(value: string, kind: Kind): unknown {
  * Attributes: `data-consent` (granted | denied | pending), `data-respect-gpc`, `data-segment-without-consent`,
  * `data-autocapture`, `data-datalayer`, `data-anti-flicker`, `data-anti-flicker-timeout` (ms),
  * `data-retention-days`, `data-db-name`, `data-pack-url` + `data-pack-integrity`,
- * `data-lifetime-pack-url` + `data-lifetime-pack-integrity`, `data-autostart`.
+ * `data-lifetime-pack-url` + `data-lifetime-pack-integrity`, `data-reports` (the report endpoint), `data-autostart`.
  */
 export function readScriptOptions(script: Element | null, report: (e: SegletError) => void): ScriptConfig {
   const options: Record<string, unknown> = {}

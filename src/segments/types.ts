@@ -1,4 +1,5 @@
 import type { SegmentTreeNode } from '../model/pack'
+import type { ReportArm } from '../reports/types'
 
 /**
  * One feature that moved a decision, in plain words.
@@ -72,6 +73,11 @@ export interface Segment {
   decidedAt: number
   /** The features that moved this decision most, in plain words. */
   reasons: Explanation[]
+  /**
+   * The personalisation arm of this browser (`personalize.holdout`): in `'holdout'` the segment is decided
+   * but the page is not personalised. Set on every segment handed to the page.
+   */
+  arm?: ReportArm
 }
 
 /** How much the shopper has done, to tell a real decision from a cold start. */

@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { SegletError } from '../errors'
+import type { Segment } from '../segments'
+import { SEGMENT_EVENT } from './constants'
+import { createPersonalizer } from './createPersonalizer'
+import { HOLDOUT_BUCKETS, HOLDOUT_META_KEY, resolveArm } from './resolveArm'
+
+const segment = (arm: Segment['arm']): Segment => ({
+  id: 'high-intent-browser', name: 'High-intent browser', path: ['engaged', 'high-intent-browser'], pathNames: ['Engaged', 'High-intent browser'],
+  confidence: 0.7, intent: 0.9, intentThreshold: 0.5, coldStart: false, decidedAt: 1, reasons: [], arm,
+})
+const memory = () => {
+  const entries = new Map<string, unknown>()
+  return { entries, getMeta: async (k: string) => entries.get(k), setMeta: async (k: string, v: unknown) => void entries.set(k, v) }
+}
+
+let stops: Array<() => void> = []
+beforeEach(() => {
+  document.documentElement.className = ''
+  document.documentElement.removeAttribute('data-seglet-segment')
+  document.body.innerHTML = `
+    <div id="show" data-seglet-show="engaged">offer</div>
+    <div id="hide" data-seglet-hide="engaged">default</div>
+    <div id="above" data-seglet-intent-above="0.5">checkout now</div>`
+})
+afterEach(() => {
+  for (const stop of stops) stop()
+  stops = []
+})
+
+describe('the holdout arm', () => {
+  it('decides the segment but does not personalise: no markers, blocks as before any decision, no callback or event', async () => {
+    const errors: SegletError[] = []
+    const p = createPersonalizer({ antiFlicker: true, holdout: 0.1 }, (e) => errors.push(e))
+    stops.push(() => p.stop())
+    p.start()
+    const before = document.body.innerHTML
+    const called: Segment[] = []
+    const events: unknown[] = []
+    p.onSegment((s) => called.push(s))
+    const onEvent = (e: Event) => events.push((e as CustomEvent).detail)
+    window.addEventListener(SEGMENT_EVENT, onEvent)
+    p.apply(segment('holdout'))
+    await new Promise((r) => setTimeout(r, 0))
+    window.removeEventListener(SEGMENT_EVENT, onEvent)
+    expect(p.getSegment()).toMatchObject({ id: 'high-intent-browser', arm: 'holdout' })
+    expect(document.documentElement.className).toBe('')
+    expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
+    expect(document.body.innerHTML).toBe(before)
+    expect(called).toEqual([])
+    expect(events).toEqual([])
+    expect(errors).toEqual([])
+    // A late subscriber is not called either.
+    p.onSegment((s) => called.push(s))
+    expect(called).toEqual([])
+  })
+
+  it('the treatment arm is personalised as usual', () => {
+    const p = createPersonalizer({ holdout: 0.1 })
+    stops.push(() => p.stop())
+    p.start()
+    const called: Segment[] = []
+    p.onSegment((s) => called.push(s))
+    p.apply(segment('treatment'))
+    expect(document.documentElement.getAttribute('data-seglet-segment')).toBe('high-intent-browser')
+    expect(document.querySelector('#show')!.hasAttribute('hidden')).toBe(false)
+    expect(document.querySelector('#hide')!.hasAttribute('hidden')).toBe(true)
+    expect(called).toHaveLength(1)
+  })
+
+  it.each([-0.1, 1.5, Number.NaN])('refuses holdout %s with an OptionsError', (holdout) => {
+    expect(() => createPersonalizer({ holdout })).toThrow(expect.objectContaining({ code: 'invalid_option', field: 'holdout' }))
+  })
+})
+
+describe('resolveArm', () => {
+  it('is none without a holdout, and makes no draw', async () => {
+    const store = memory()
+    expect(await resolveArm(undefined, store)).toBe('none')
+    expect(await resolveArm(0, store)).toBe('none')
+    expect(store.entries.size).toBe(0)
+  })
+
+  it('draws once and keeps the arm across visits; a larger share only moves treatment browsers into the holdout', async () => {
+    const store = memory()
+    const first = await resolveArm(0.5, store)
+    const draw = store.entries.get(HOLDOUT_META_KEY) as number
+    expect(Number.isInteger(draw) && draw >= 0 && draw < HOLDOUT_BUCKETS).toBe(true)
+    for (let i = 0; i < 5; i++) expect(await resolveArm(0.5, store)).toBe(first)
+    expect(store.entries.get(HOLDOUT_META_KEY)).toBe(draw)
+    store.entries.set(HOLDOUT_META_KEY, 999)
+    expect(await resolveArm(0.1, store)).toBe('holdout')
+    store.entries.set(HOLDOUT_META_KEY, 1000)
+    expect(await resolveArm(0.1, store)).toBe('treatment')
+    expect(await resolveArm(0.2, store)).toBe('holdout')
+  })
+
+  it('assigns about the configured share of browsers', async () => {
+    let held = 0
+    for (let i = 0; i < 4000; i++) if ((await resolveArm(0.1, memory())) === 'holdout') held++
+    // Binomial(4000, 0.1): mean 400, sd 19; ±5 sd.
+    expect(held).toBeGreaterThan(300)
+    expect(held).toBeLessThan(500)
+  })
+
+  it('draws again when the stored draw is unreadable', async () => {
+    const store = memory()
+    store.entries.set(HOLDOUT_META_KEY, 'x')
+    await resolveArm(0.3, store)
+    expect(Number.isInteger(store.entries.get(HOLDOUT_META_KEY))).toBe(true)
+  })
+})

@@ -1,0 +1,33 @@
+import type { PersonalizationArm } from './types'
+
+/** Meta key of this browser's holdout draw. `forget()` deletes it; the next visit draws again. */
+export const HOLDOUT_META_KEY = 'holdout-draw'
+
+/** The draw is one of this many buckets: fine enough for any share in thousandths, too coarse to single out a browser. */
+export const HOLDOUT_BUCKETS = 10_000
+
+/**
+ * This browser's personalisation arm for a holdout share (`personalize.holdout`). The browser draws a bucket
+ * once, with `crypto.getRandomValues`, and keeps it in the store's meta (IndexedDB once consent allows,
+ * memory before), so it keeps its arm across visits, and a larger share later only moves treatment browsers
+ * into the holdout. `'none'` without a holdout. The share is checked by `createPersonalizer()`.
+ *
+ * @example
+ * await resolveArm(0.1, store) // 'holdout' for about one browser in ten, the same on every visit
+ */
+export async function resolveArm(
+  holdout: number | undefined,
+  store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<void> },
+): Promise<PersonalizationArm> {
+  if (!holdout) return 'none'
+  let draw = await store.getMeta(HOLDOUT_META_KEY).catch(() => undefined)
+  if (!Number.isInteger(draw) || (draw as number) < 0 || (draw as number) >= HOLDOUT_BUCKETS) {
+    const word = new Uint32Array(1)
+    // Rejection sampling: every bucket equally likely.
+    do crypto.getRandomValues(word)
+    while (word[0] >= 4294967296 - (4294967296 % HOLDOUT_BUCKETS))
+    draw = word[0] % HOLDOUT_BUCKETS
+    await store.setMeta(HOLDOUT_META_KEY, draw).catch(() => undefined)
+  }
+  return (draw as number) < holdout * HOLDOUT_BUCKETS ? 'holdout' : 'treatment'
+}

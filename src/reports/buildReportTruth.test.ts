@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import type { StoredEvent } from '../events/types'
+import { buildReportTruth } from './buildReportTruth'
+import { MAX_REPORT_PAGES } from './schema'
+import { sessionRecordOf, type SessionRecord } from './sessionRecord'
+
+const MIN = 60_000
+const T = Date.UTC(2026, 10, 28, 23, 50)
+let n = 0
+const ev = (ts: number, fields: Record<string, unknown>): StoredEvent => ({ id: `e${++n}`, ts, ...fields }) as StoredEvent
+const view = (ts: number, pageKey?: string) => ev(ts, { type: 'page_view', url: '/x', pageType: 'other', ...(pageKey ? { pageKey } : {}) })
+const buy = (ts: number, value: number, orderId = `o${n}`) => ev(ts, { type: 'purchase', orderId, value, currency: 'EUR', items: [] })
+const labels = { id: 'session@1', labels: ['a', 'b', 'c'] }
+const record = (start: number, overrides: Partial<SessionRecord> = {}): SessionRecord => ({
+  ...sessionRecordOf(start, { segmentId: 'b', coldStart: false, valueSegmentId: 'c', arm: 'treatment' }, labels, { id: 'lifetime@1', labels: ['a', 'b', 'c', 'd'] }),
+  ...overrides,
+})
+
+describe('buildReportTruth', () => {
+  it('describes the latest closed session: leaves and arm from its record, outcome and pages from its events', () => {
+    const events = [
+      view(T - 200 * MIN, 'home'), // an older session
+      view(T, 'home'),
+      view(T + 1 * MIN),
+      view(T + 2 * MIN, 'product/mug'),
+      buy(T + 3 * MIN, 30),
+      buy(T + 3 * MIN, 30, 'o-same'),
+      buy(T + 3 * MIN + 1, 30, 'o-same'), // the same order captured twice counts once
+      view(T + 4 * MIN, 'thanks'),
+    ]
+    const closed = buildReportTruth({ events, records: [record(T + 1 * MIN), record(T - 200 * MIN, { segmentLeaf: 0 })], now: T + 40 * MIN })
+    expect(closed).toEqual({
+      truth: {
+        segmentLeaf: 1,
+        valueSegment: 2,
+        ordered: true,
+        orderValueBucket: 2, // 60 in [50, 100)
+        arm: 'treatment',
+        pages: [
+          { key: 'home', bounced: false, exited: false, orderFollowed: true },
+          { key: 'product/mug', bounced: false, exited: false, orderFollowed: true },
+          { key: 'thanks', bounced: false, exited: true, orderFollowed: false },
+        ],
+      },
+      context: { packId: 'session@1+lifetime@1', segmentLeaves: 3, valueLeaves: 4 },
+      day: '2026-11-28',
+      start: T,
+    })
+  })
+
+  it.each([
+    ['the session is still open', 29 * MIN, false],
+    ['one session gap has passed', 30 * MIN + 1, true],
+  ])('a session is closed only when its last event is over a session gap old: %s', (_name, after, closed) => {
+    const out = buildReportTruth({ events: [view(T, 'home')], records: [record(T)], now: T + after })
+    expect(out !== null).toBe(closed)
+  })
+
+  it('reports the closed session before an open one, with its own record', () => {
+    const events = [view(T, 'a'), view(T + 60 * MIN, 'b')]
+    const out = buildReportTruth({ events, records: [record(T + 60 * MIN, { segmentLeaf: 0 }), record(T)], now: T + 61 * MIN })
+    expect(out?.start).toBe(T)
+    expect(out?.truth.segmentLeaf).toBe(1)
+    expect(out?.truth.pages).toEqual([{ key: 'a', bounced: true, exited: true, orderFollowed: false }])
+  })
+
+  it('without a record for the session: no leaves, arm none, the newest record\'s packs; without any record: nothing', () => {
+    const events = [view(T, 'a'), view(T + MIN, 'b')]
+    const out = buildReportTruth({ events, records: [record(T + 500 * MIN)], now: T + 60 * MIN })
+    expect(out?.truth).toMatchObject({ segmentLeaf: null, valueSegment: null, arm: 'none', ordered: false, orderValueBucket: 0 })
+    expect(out?.context.packId).toBe('session@1+lifetime@1')
+    expect(buildReportTruth({ events, records: [], now: T + 60 * MIN })).toBeNull()
+  })
+
+  it('keeps the session\'s last MAX_REPORT_PAGES keyed pages, and no page without a key', () => {
+    const events = Array.from({ length: MAX_REPORT_PAGES + 5 }, (_, i) => view(T + i * 1000, i % 3 === 0 ? undefined : `p${i}`))
+    const out = buildReportTruth({ events, records: [record(T)], now: T + 60 * MIN })!
+    const keyed = events.filter((e) => (e as { pageKey?: string }).pageKey).map((e) => (e as { pageKey?: string }).pageKey)
+    expect(out.truth.pages.map((p) => p.key)).toEqual(keyed.slice(-MAX_REPORT_PAGES))
+    expect(out.truth.pages.at(-1)).toMatchObject({ exited: true })
+  })
+
+  it('ignores events after now and splits sessions by the configured gap', () => {
+    const events = [view(T, 'a'), view(T + 5 * MIN, 'b'), view(T + 999 * MIN, 'future')]
+    const out = buildReportTruth({ events, records: [record(T + 5 * MIN)], now: T + 7 * MIN, sessionGapMs: MIN })
+    expect(out?.start).toBe(T + 5 * MIN)
+    expect(out?.truth.pages).toEqual([{ key: 'b', bounced: true, exited: true, orderFollowed: false }])
+  })
+})

@@ -1,0 +1,85 @@
+import type { StoredEvent } from '../events/types'
+import { DEFAULT_SESSION_GAP_MS, sessionize } from '../features/sessionize'
+import { utcDay } from './ledger'
+import { MAX_REPORT_PAGES, orderValueBucket } from './schema'
+import type { SessionRecord } from './sessionRecord'
+import type { ReportContext, ReportPage, ReportTruth } from './types'
+
+/** What a report is built from: the truth of one closed session, its context and its day. */
+export interface ClosedSession {
+  truth: ReportTruth
+  context: ReportContext
+  /** UTC day of the session's start, `YYYY-MM-DD`: the only time the report carries. */
+  day: string
+  /** Time (ms) of the session's first event; stays on the device (the ledger), so no session is reported twice. */
+  start: number
+}
+
+/** Input of {@link buildReportTruth}. */
+export interface BuildReportTruthInput {
+  /** Stored events, any order. */
+  events: readonly StoredEvent[]
+  /** The recorded decisions of the latest sessions (`readSessionRecords()`). */
+  records: readonly SessionRecord[]
+  now: number
+  /** @default DEFAULT_SESSION_GAP_MS */
+  sessionGapMs?: number
+}
+
+/**
+ * The truth of the latest **closed** session (its last event more than one session gap ago, so its outcome
+ * is known), or `null` when there is none or no decision was ever recorded (no pack context to report
+ * against). The segment leaves and the arm come from the decision recorded for that session (null leaves
+ * and the newest record's packs when it has none); the outcome and the pages come from its events: ordered,
+ * the order-value bucket of its orders' total, and its page views that carry a page key, in order (the last
+ * `MAX_REPORT_PAGES`), each with whether the session had that one page only (bounced), ended there (exited)
+ * and had an order after it.
+ *
+ * @example
+ * const closed = buildReportTruth({ events: await store.getEvents(), records: await readSessionRecords(store), now: Date.now() })
+ */
+export function buildReportTruth({ events, records, now, sessionGapMs = DEFAULT_SESSION_GAP_MS }: BuildReportTruthInput): ClosedSession | null {
+  if (records.length === 0) return null
+  const sessions = sessionize(events.filter((e) => e.ts <= now), sessionGapMs)
+  let session: StoredEvent[] | undefined
+  for (let i = sessions.length - 1; i >= 0 && !session; i--) {
+    if (now - sessions[i][sessions[i].length - 1].ts > sessionGapMs) session = sessions[i]
+  }
+  if (!session) return null
+  const start = session[0].ts
+  const end = session[session.length - 1].ts
+  const record = records.find((r) => r.start >= start && r.start <= end)
+
+  const orders = new Map<string, number>()
+  const pageViews: { key?: string; ts: number }[] = []
+  let lastOrderAt = -Infinity
+  for (const event of session) {
+    if (event.type === 'purchase') {
+      orders.set(event.orderId, event.value)
+      lastOrderAt = event.ts
+    } else if (event.type === 'page_view') pageViews.push({ key: event.pageKey, ts: event.ts })
+  }
+  const ordered = orders.size > 0
+  let total = 0
+  for (const value of orders.values()) total += value
+
+  const pages: ReportPage[] = []
+  pageViews.forEach((view, i) => {
+    if (view.key === undefined) return
+    pages.push({ key: view.key, bounced: pageViews.length === 1, exited: i === pageViews.length - 1, orderFollowed: lastOrderAt >= view.ts })
+  })
+
+  return {
+    truth: {
+      segmentLeaf: record ? record.segmentLeaf : null,
+      valueSegment: record ? record.valueSegment : null,
+      ordered,
+      orderValueBucket: ordered ? orderValueBucket(total) : 0,
+      arm: record ? record.arm : 'none',
+      pages: pages.slice(-MAX_REPORT_PAGES),
+    },
+    context: (record ?? records[0]).context,
+    day: utcDay(start),
+    start,
+  }
+}

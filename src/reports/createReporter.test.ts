@@ -1,0 +1,236 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { SegletError } from '../errors'
+import type { StoredEvent } from '../events/types'
+import type { Consent } from '../privacy'
+import { createStore, type EventStore } from '../store'
+import { createReporter, type ReporterContext } from './createReporter'
+import { LEDGER_META_KEY, readLedger, utcDay } from './ledger'
+import { parseReport } from './parseReport'
+import { recordSession, sessionRecordOf } from './sessionRecord'
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+// Noon UTC, so "an hour ago" is the same UTC day.
+const NOW = Date.UTC(2026, 10, 29, 12)
+const context = { id: 'session@1.0.0', labels: ['a', 'b', 'c', 'd'] }
+const lifetime = { id: 'lifetime@1.0.0', labels: ['w', 'x', 'y', 'z'] }
+
+let n = 0
+let stores: EventStore[] = []
+let fetchMock: ReturnType<typeof vi.fn>
+let errors: SegletError[]
+
+const ev = (ts: number, fields: Record<string, unknown>): StoredEvent => ({ id: `e${++n}`, ts, ...fields }) as StoredEvent
+
+/** A closed session an hour before `at`: a search, a product page with a key, an order with private fields. */
+const session = (at: number): StoredEvent[] => [
+  ev(at - 2 * HOUR, { type: 'page_view', url: '/search?q=red+boots&email=a@b.example', pageType: 'search', pageKey: 'search' }),
+  ev(at - 2 * HOUR + 1000, { type: 'search', query: 'red boots size 43' }),
+  ev(at - 2 * HOUR + 2000, { type: 'page_view', url: '/products/boot-9f3a', pageType: 'product', pageKey: 'product/boot' }),
+  ev(at - 2 * HOUR + 3000, { type: 'product_view', productId: 'sku-secret-77', price: 129.5, currency: 'EUR' }),
+  ev(at - 2 * HOUR + 4000, { type: 'purchase', orderId: 'order-4711', value: 129.5, currency: 'EUR', items: [{ productId: 'sku-secret-77', quantity: 1, price: 129.5 }] }),
+]
+
+async function storeWith(events: StoredEvent[], recordAt = events[0]?.ts): Promise<EventStore> {
+  const store = createStore({ dbName: `reports-${++n}`, persist: true })
+  stores.push(store)
+  for (const event of events) store.enqueue(event)
+  await store.flush()
+  if (recordAt !== undefined) {
+    await recordSession(store, sessionRecordOf(recordAt, { segmentId: 'c', coldStart: false, valueSegmentId: 'x', arm: 'holdout' }, context, lifetime))
+  }
+  return store
+}
+
+function ctx(store: EventStore, overrides: Partial<ReporterContext> & { consent?: Consent } = {}): ReporterContext {
+  const { consent = 'granted', ...rest } = overrides
+  return {
+    store,
+    options: { reports: { endpoint: '/seglet/reports' } },
+    report: (error) => errors.push(error),
+    getConsent: () => consent,
+    getEpoch: () => 0,
+    now: () => NOW,
+    ...rest,
+  }
+}
+
+const sentBodies = () => fetchMock.mock.calls.map(([, init]) => String((init as RequestInit).body))
+
+beforeEach(() => {
+  errors = []
+  fetchMock = vi.fn(async () => new Response(null, { status: 204 }))
+  vi.stubGlobal('fetch', fetchMock)
+})
+afterEach(async () => {
+  vi.unstubAllGlobals()
+  for (const store of stores) await store.close()
+  stores = []
+})
+
+describe('createReporter', () => {
+  it('sends one report about the previous closed session, same origin, without cookies, Referer or redirects', async () => {
+    const store = await storeWith(session(NOW))
+    await createReporter(ctx(store)).run()
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+    const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit]
+    expect(url).toBe(new URL('/seglet/reports', location.href).href)
+    expect(init).toMatchObject({ method: 'POST', keepalive: true, credentials: 'omit', redirect: 'error', mode: 'same-origin', referrerPolicy: 'no-referrer' })
+    const parsed = parseReport(JSON.parse(String(init.body)))
+    expect(parsed).toMatchObject({ packId: 'session@1.0.0+lifetime@1.0.0', segmentLeaves: 4, valueLeaves: 4, day: utcDay(NOW - 2 * HOUR), epsilon: 2 })
+    expect(errors).toEqual([])
+  })
+
+  it('puts none of the shopper\'s event fields in the body: no product, query, URL, order, value or time', async () => {
+    const store = await storeWith(session(NOW))
+    // Many reports (new days), so every question gets drawn (the rarest, at 7%, misses all 150 draws with p < 2e-5).
+    for (let day = 0; day < 150; day++) {
+      const at = NOW + day * DAY
+      for (const event of session(at)) store.enqueue(event)
+      await store.flush()
+      await createReporter(ctx(store, { now: () => at })).run()
+    }
+    expect(fetchMock.mock.calls.length).toBe(150)
+    const questions = new Set<string>()
+    for (const body of sentBodies()) {
+      for (const secret of ['sku-secret', 'order-4711', 'red', 'boots', '129.5', 'search', 'product/boot', 'products', 'email', '/', 'EUR', 'T1', ':00']) {
+        expect(body).not.toContain(secret)
+      }
+      expect(Object.keys(JSON.parse(body)).sort()).toEqual(['a', 'day', 'eps', 'pack', 'q', 'sl', 'v', 'vl'])
+      questions.add(JSON.parse(body).q)
+    }
+    expect(questions.size).toBe(7)
+  })
+
+  it('has a fixed size, whatever the session held', async () => {
+    const sizes = new Set<number>()
+    const sessions: StoredEvent[][] = [
+      session(NOW),
+      [ev(NOW - 2 * HOUR, { type: 'page_view', url: '/', pageType: 'home' })],
+      Array.from({ length: 30 }, (_, i) => ev(NOW - 3 * HOUR + i * 1000, { type: 'page_view', url: `/p/${i}`, pageType: 'product', pageKey: `product/${'k'.repeat(90)}${i}` })),
+      [...session(NOW), ev(NOW - HOUR - 1, { type: 'purchase', orderId: 'o2', value: 99_999, currency: 'EUR', items: [] })],
+    ]
+    for (const events of sessions) {
+      for (let i = 0; i < 8; i++) {
+        const at = NOW + i * DAY
+        const shifted = events.map((e) => ({ ...e, id: `${e.id}-${i}`, ts: e.ts + i * DAY }))
+        await createReporter(ctx(await storeWith(shifted), { now: () => at })).run()
+      }
+    }
+    for (const body of sentBodies()) sizes.add(body.length)
+    expect(fetchMock.mock.calls.length).toBe(32)
+    expect(sizes.size).toBe(1)
+  })
+
+  it.each<[string, Partial<ReporterContext> & { consent?: Consent }]>([
+    ['consent pending', { consent: 'pending' }],
+    ['consent denied', { consent: 'denied' }],
+  ])('sends nothing with %s', async (_name, overrides) => {
+    const store = await storeWith(session(NOW))
+    await createReporter(ctx(store, overrides)).run()
+    expect(fetchMock).not.toHaveBeenCalled()
+    expect(await store.getMeta(LEDGER_META_KEY)).toBeUndefined()
+  })
+
+  it('sends nothing with Global Privacy Control on, even when the shop counts consent as granted', async () => {
+    vi.stubGlobal('navigator', { ...navigator, globalPrivacyControl: true })
+    const store = await storeWith(session(NOW))
+    await createReporter(ctx(store)).run()
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+
+  it('sends nothing while the current session is still open, nor in memory mode', async () => {
+    const open = await storeWith(session(NOW).map((e) => ({ ...e, ts: e.ts + 2 * HOUR - 60_000 })))
+    await createReporter(ctx(open)).run()
+    const memory = createStore({ dbName: `reports-${++n}`, persist: false })
+    stores.push(memory)
+    for (const event of session(NOW)) memory.enqueue(event)
+    await memory.flush()
+    await createReporter(ctx(memory)).run()
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+
+  it('sends at most once a day and never the same session twice; a new day and a newer closed session send again', async () => {
+    const store = await storeWith(session(NOW))
+    await createReporter(ctx(store)).run()
+    // Another page the same day, with a newer closed session: the day's budget is spent.
+    for (const event of session(NOW + 3 * HOUR)) store.enqueue(event)
+    await store.flush()
+    await createReporter(ctx(store, { now: () => NOW + 5 * HOUR })).run()
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+    // The next day: the newest closed session is the one not reported yet.
+    await createReporter(ctx(store, { now: () => NOW + DAY })).run()
+    expect(fetchMock).toHaveBeenCalledTimes(2)
+    // The day after, nothing new happened: that session was reported already.
+    await createReporter(ctx(store, { now: () => NOW + 2 * DAY })).run()
+    expect(fetchMock).toHaveBeenCalledTimes(2)
+    const ledger = await readLedger(store)
+    expect(ledger.spent).toEqual({ [utcDay(NOW)]: 2, [utcDay(NOW + DAY)]: 2 })
+    expect(ledger.last).toMatchObject({ sentDay: utcDay(NOW + DAY), sessionDay: utcDay(NOW + HOUR), epsilon: 2 })
+  })
+
+  it('spends reports.epsilonPerDay, one report a day', async () => {
+    const store = await storeWith(session(NOW))
+    await createReporter(ctx(store, { options: { reports: { endpoint: '/seglet/reports', epsilonPerDay: 0.5 } } })).run()
+    expect(JSON.parse(sentBodies()[0]).eps).toBe(0.5)
+    expect((await readLedger(store)).spent[utcDay(NOW)]).toBe(0.5)
+  })
+
+  it('drops a report being prepared when forget() or a consent change bumps the epoch', async () => {
+    const store = await storeWith(session(NOW))
+    let epoch = 0
+    const slow = Object.create(store) as EventStore
+    // forget() lands while the report reads the events.
+    slow.getEvents = async () => {
+      const events = await store.getEvents()
+      epoch++
+      return events
+    }
+    await createReporter(ctx(slow, { getEpoch: () => epoch })).run()
+    expect(fetchMock).not.toHaveBeenCalled()
+    expect(await store.getMeta(LEDGER_META_KEY)).toBeUndefined()
+  })
+
+  it('forget() deletes the ledger with everything else', async () => {
+    const store = await storeWith(session(NOW))
+    await createReporter(ctx(store)).run()
+    expect(await store.getMeta(LEDGER_META_KEY)).toBeDefined()
+    await store.forget()
+    expect(await store.getMeta(LEDGER_META_KEY)).toBeUndefined()
+  })
+
+  it.each([
+    ['another origin', 'https://collector.example/seglet/reports', 'report_origin'],
+    ['a protocol-relative URL', '//collector.example/r', 'report_origin'],
+    ['credentials in the URL', `${location.protocol}//user:pw@${location.host}/r`, 'report_origin'],
+    ['not a string', 42, 'invalid_option'],
+  ])('refuses an endpoint on %s, reported once, and sends nothing', async (_name, endpoint, code) => {
+    const store = await storeWith(session(NOW))
+    const reporter = createReporter(ctx(store, { options: { reports: { endpoint: endpoint as string } } }))
+    await reporter.run()
+    await reporter.run()
+    expect(fetchMock).not.toHaveBeenCalled()
+    expect(errors.map((e) => e.code)).toEqual([code])
+  })
+
+  it('reports a failed send once through onError and never throws; the day\'s budget stays spent', async () => {
+    fetchMock.mockImplementation(async () => {
+      throw new TypeError('Failed to fetch')
+    })
+    const store = await storeWith(session(NOW))
+    const reporter = createReporter(ctx(store))
+    await expect(reporter.run()).resolves.toBeUndefined()
+    await expect(reporter.run()).resolves.toBeUndefined()
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ code: 'report_failed' })
+    expect((await readLedger(store)).spent[utcDay(NOW)]).toBe(2)
+    await createReporter(ctx(store)).run()
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+  })
+
+  it('reports a non-2xx answer', async () => {
+    fetchMock.mockImplementation(async () => new Response('no', { status: 429 }))
+    await createReporter(ctx(await storeWith(session(NOW)))).run()
+    expect(errors.map((e) => [e.code, e.message])).toEqual([['report_failed', 'The private report could not be sent: HTTP 429']])
+  })
+})

@@ -1,0 +1,124 @@
+import type { ErrorReporter } from '../errors'
+import { SegletError } from '../errors'
+import type { StoredEvent } from '../events/types'
+import type { Consent } from '../privacy'
+import { hasGlobalPrivacyControl } from '../privacy/lib/hasGlobalPrivacyControl'
+import { buildReportTruth } from './buildReportTruth'
+import { encodeReport } from './encodeReport'
+import { addToLedger, LEDGER_META_KEY, readLedger, utcDay } from './ledger'
+import type { ReportOptions } from './options'
+import { readReportOptions } from './options'
+import { QUESTIONS } from './schema'
+import { sendReport } from './sendReport'
+import { readSessionRecords } from './sessionRecord'
+
+/** What the reporter needs from the running Seglet. */
+export interface ReporterContext {
+  /** The Seglet store: events, the recorded decisions and the ledger. */
+  store: {
+    readonly mode: 'indexeddb' | 'memory'
+    getEvents(): Promise<StoredEvent[]>
+    getMeta(key: string): Promise<unknown>
+    setMeta(key: string, value: unknown): Promise<void>
+  }
+  /** The Seglet options: `reports`, and `features.sessionGapMs` so reports split sessions as the features do. */
+  options: { reports?: ReportOptions; features?: { sessionGapMs?: number } }
+  /** Where failures go, once each kind per page. */
+  report: ErrorReporter
+  /** The consent in effect. */
+  getConsent: () => Consent
+  /**
+   * A number that changes whenever what is pending must be dropped (`forget()`, consent withdrawn): a report
+   * prepared under another number is not sent.
+   */
+  getEpoch: () => number
+  /**
+   * Source of the current time.
+   * @default Date.now
+   */
+  now?: () => number
+}
+
+/** Sends the day's private report of a running Seglet. */
+export interface Reporter {
+  /**
+   * Sends one report when one is due: consent granted, Global Privacy Control off, events persisted, the
+   * day's privacy budget not spent, and a closed session not reported yet. Never rejects; failures are
+   * reported once through `onError`. Resolves when done (sent, or nothing to send).
+   */
+  run(): Promise<void>
+}
+
+/** Name of the Web Lock that keeps two tabs from spending one day's budget twice. */
+export const REPORT_LOCK = 'seglet-report'
+
+/**
+ * Creates the reporter. `run()` checks every rule again right before the ledger is written and before
+ * the report leaves, so a `forget()` or a withdrawn consent in between drops it.
+ *
+ * @example
+ * const reporter = createReporter({ store, options: { reports: { endpoint: '/seglet/reports' } }, report, getConsent, getEpoch })
+ * await reporter.run()
+ */
+export function createReporter(ctx: ReporterContext): Reporter {
+  const { store, report } = ctx
+  const now = ctx.now ?? Date.now
+  const reported = new Set<string>()
+  let running: Promise<void> | undefined
+  let done = false
+
+  const reportOnce = (error: SegletError) => {
+    if (reported.has(error.code)) return
+    reported.add(error.code)
+    report(error)
+  }
+  const nav = () => (typeof navigator !== 'undefined' ? navigator : undefined)
+  const allowed = () => ctx.getConsent() === 'granted' && !hasGlobalPrivacyControl(nav()) && store.mode === 'indexeddb'
+
+  const attempt = async () => {
+    if (done || !allowed()) return
+    const epoch = ctx.getEpoch()
+    const live = () => ctx.getEpoch() === epoch && allowed()
+    const settings = readReportOptions(ctx.options.reports!)
+    await withLock(async () => {
+      const time = now()
+      const today = utcDay(time)
+      const ledger = await readLedger(store)
+      if ((ledger.spent[today] ?? 0) + settings.epsilonPerDay > settings.epsilonPerDay) {
+        done = true
+        return
+      }
+      const [events, records] = await Promise.all([store.getEvents(), readSessionRecords(store)])
+      const closed = buildReportTruth({ events, records, now: time, sessionGapMs: ctx.options.features?.sessionGapMs })
+      if (!closed || (ledger.last && closed.start <= ledger.last.sessionStart)) return
+      const body = encodeReport(closed.truth, closed.context, { epsilon: settings.epsilonPerDay, day: closed.day })
+      const question = QUESTIONS.find((q) => q.code === body.q)!.id
+      if (!live()) return
+      // The budget is spent before the report leaves: a page closing mid-send never spends it twice.
+      await store.setMeta(LEDGER_META_KEY, addToLedger(ledger, { sentDay: today, sessionDay: closed.day, sessionStart: closed.start, epsilon: settings.epsilonPerDay, question }))
+      if (!live()) return
+      done = true
+      await sendReport(settings.href, body)
+    })
+  }
+
+  return {
+    run() {
+      running ??= attempt()
+        .catch((error: unknown) => {
+          reportOnce(error instanceof SegletError ? error : new SegletError('report_failed', `The private report could not be sent: ${error instanceof Error ? error.message : String(error)}`, { cause: error }))
+        })
+        .finally(() => {
+          running = undefined
+        })
+      return running
+    },
+  }
+}
+
+/** Runs `task` holding the report lock when the browser has Web Locks and no other tab holds it; else skips it. */
+async function withLock(task: () => Promise<void>): Promise<void> {
+  const locks = typeof navigator !== 'undefined' ? (navigator as { locks?: LockManager }).locks : undefined
+  if (!locks) return task()
+  await locks.request(REPORT_LOCK, { ifAvailable: true }, (lock) => (lock ? task() : undefined))
+}

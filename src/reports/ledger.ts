@@ -1,0 +1,42 @@
+import type { QuestionId } from './types'
+
+/** Meta key of the daily privacy-budget ledger. `forget()` deletes it with everything else. */
+export const LEDGER_META_KEY = 'report-ledger'
+
+/** Days the ledger keeps (the panel shows today; older days only tell that the budget was kept). */
+export const LEDGER_DAYS = 7
+
+/**
+ * The daily privacy-budget ledger: ε spent per UTC day and the last report sent. Written before a report
+ * leaves the device, so a page that closes while sending never spends the day's budget twice.
+ */
+export interface ReportLedger {
+  /** ε spent per UTC day (`YYYY-MM-DD`), the last `LEDGER_DAYS` days. */
+  spent: Record<string, number>
+  /** The last report: the UTC day it was sent, the day of the session it described, what it answered. */
+  last?: { sentDay: string; sessionDay: string; sessionStart: number; epsilon: number; question: QuestionId }
+}
+
+/** The UTC day of a time, `YYYY-MM-DD`. */
+export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
+
+/** Reads the ledger; an absent or unreadable one counts as empty. */
+export async function readLedger(store: { getMeta(key: string): Promise<unknown> }): Promise<ReportLedger> {
+  const value = (await store.getMeta(LEDGER_META_KEY).catch(() => undefined)) as Partial<ReportLedger> | undefined
+  const spent: Record<string, number> = {}
+  if (value && typeof value.spent === 'object' && value.spent !== null) {
+    for (const [day, epsilon] of Object.entries(value.spent)) if (typeof epsilon === 'number' && epsilon >= 0) spent[day] = epsilon
+  }
+  const last = value?.last
+  return last && typeof last.sentDay === 'string' && typeof last.sessionStart === 'number' ? { spent, last } : { spent }
+}
+
+/** The ledger after one more report: its ε added to the day, days older than `LEDGER_DAYS` dropped. */
+export function addToLedger(ledger: ReportLedger, entry: NonNullable<ReportLedger['last']>): ReportLedger {
+  const spent: Record<string, number> = {}
+  const days = Object.keys(ledger.spent).sort().slice(-(LEDGER_DAYS - 1))
+  for (const day of days) spent[day] = ledger.spent[day]
+  // Hundredths, so that spending is exact (ε values are in hundredths).
+  spent[entry.sentDay] = Math.round(((spent[entry.sentDay] ?? 0) + entry.epsilon) * 100) / 100
+  return { spent, last: entry }
+}

@@ -1,0 +1,111 @@
+// @vitest-environment node
+import { createHash } from 'node:crypto'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { StoredEvent } from '../events/types'
+import { loadPageStatsTable, pageStatsTableCacheKey } from './loadPageStatsTable'
+import { MAX_PAGE_STATS_TABLE_BYTES, validatePageStatsTable } from './pageStatsTable'
+import { withTableStats } from './withTableStats'
+
+const table = {
+  format: 'seglet-page-stats',
+  version: 1,
+  generated: 'written by the Seglet collector — do not edit',
+  day: '2026-11-29',
+  epsilon: 2,
+  reports: 123456,
+  pages: { 'product/mug': { bounceRate: 0.21, exitRate: 0.33, pageValue: 12.5, views: 4100 }, home: { bounceRate: null, exitRate: 0.1, views: 50 } },
+}
+const text = JSON.stringify(table)
+const sri = (s: string) => 'sha256-' + createHash('sha256').update(s).digest('base64')
+
+describe('validatePageStatsTable', () => {
+  it('accepts the collector\'s table and leaves out statistics not published', () => {
+    const out = validatePageStatsTable(JSON.parse(text))
+    expect(out.pages['product/mug']).toEqual({ bounceRate: 0.21, exitRate: 0.33, pageValue: 12.5, views: 4100 })
+    expect(out.pages.home).toEqual({ exitRate: 0.1, views: 50 })
+    expect(out.pages.constructor).toBeUndefined()
+  })
+
+  it.each<[string, unknown, string]>([
+    ['not an object', [], 'not an object'],
+    ['another format', { ...table, format: 'x' }, 'format'],
+    ['another version', { ...table, version: 2 }, 'version 2'],
+    ['a bad day', { ...table, day: '2026-02-30' }, 'day'],
+    ['a bad epsilon', { ...table, epsilon: -1 }, 'epsilon'],
+    ['a fractional report count', { ...table, reports: 1.5 }, 'reports'],
+    ['a URL as page key', { ...table, pages: { 'https://shop.example/p': {} } }, 'not a page key'],
+    ['a rate over 1', { ...table, pages: { home: { bounceRate: 1.5 } } }, 'bounceRate'],
+    ['a negative page value', { ...table, pages: { home: { pageValue: -1 } } }, 'pageValue'],
+    ['a string statistic', { ...table, pages: { home: { exitRate: '0.1' } } }, 'exitRate'],
+  ])('refuses %s with table_invalid', (_name, value, message) => {
+    expect(() => validatePageStatsTable(value)).toThrow(expect.objectContaining({ code: 'table_invalid', message: expect.stringContaining(message) }))
+  })
+})
+
+describe('withTableStats', () => {
+  it('gives page views without statistics their page key\'s statistics, and changes nothing else', () => {
+    const valid = validatePageStatsTable(JSON.parse(text))
+    const events = [
+      { id: '1', ts: 1, type: 'page_view', url: '/a', pageType: 'product', pageKey: 'product/mug' },
+      { id: '2', ts: 2, type: 'page_view', url: '/b', pageType: 'product', pageKey: 'product/mug', stats: { pageValue: 1 } },
+      { id: '3', ts: 3, type: 'page_view', url: '/c', pageType: 'other', pageKey: 'unknown' },
+      { id: '4', ts: 4, type: 'page_view', url: '/d', pageType: 'other' },
+      { id: '5', ts: 5, type: 'search', query: 'x' },
+    ] as StoredEvent[]
+    const out = withTableStats(events, valid)
+    expect(out[0]).toEqual({ ...events[0], stats: { bounceRate: 0.21, exitRate: 0.33, pageValue: 12.5 } })
+    expect(out.slice(1)).toEqual(events.slice(1))
+    expect(events[0]).not.toHaveProperty('stats')
+  })
+})
+
+describe('loadPageStatsTable', () => {
+  let fetchMock: ReturnType<typeof vi.fn>
+  const memory = () => {
+    const entries = new Map<string, unknown>()
+    return { entries, getMeta: async (k: string) => entries.get(k), setMeta: async (k: string, v: unknown) => void entries.set(k, v) }
+  }
+  beforeEach(() => {
+    vi.stubGlobal('location', new URL('https://shop.example/products/mug'))
+    fetchMock = vi.fn(async () => new Response(text))
+    vi.stubGlobal('fetch', fetchMock)
+  })
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('loads a same-origin table that matches its integrity, without redirects, and caches it', async () => {
+    const cache = memory()
+    const out = await loadPageStatsTable('/seglet/page-stats.json', { integrity: sri(text), cache })
+    expect(out.reports).toBe(123456)
+    expect(fetchMock).toHaveBeenCalledWith('https://shop.example/seglet/page-stats.json', { credentials: 'same-origin', redirect: 'error' })
+    expect(cache.entries.has(pageStatsTableCacheKey('https://shop.example/seglet/page-stats.json'))).toBe(true)
+    await loadPageStatsTable('/seglet/page-stats.json', { integrity: sri(text), cache })
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+  })
+
+  it('refuses another origin without a request', async () => {
+    await expect(loadPageStatsTable('https://collector.example/t.json', { integrity: sri(text) })).rejects.toMatchObject({ code: 'table_origin' })
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+
+  it('refuses bytes that do not match the integrity before parsing them, and caches nothing', async () => {
+    const cache = memory()
+    fetchMock.mockImplementation(async () => new Response(text.replace('0.21', '0.99')))
+    await expect(loadPageStatsTable('/t.json', { integrity: sri(text), cache })).rejects.toMatchObject({ code: 'table_integrity' })
+    expect(cache.entries.size).toBe(0)
+  })
+
+  it('refuses a table over the size cap, by its Content-Length and by its bytes', async () => {
+    const big = ' '.repeat(MAX_PAGE_STATS_TABLE_BYTES + 1)
+    fetchMock.mockImplementation(async () => new Response(big))
+    await expect(loadPageStatsTable('/t.json', { integrity: sri(big) })).rejects.toMatchObject({ code: 'table_load_failed' })
+    fetchMock.mockImplementation(async () => new Response(text, { headers: { 'content-length': String(MAX_PAGE_STATS_TABLE_BYTES + 1) } }))
+    await expect(loadPageStatsTable('/t.json', { integrity: sri(text) })).rejects.toMatchObject({ code: 'table_load_failed' })
+  })
+
+  it('refuses a malformed integrity with an OptionsError, and an invalid table with table_invalid', async () => {
+    await expect(loadPageStatsTable('/t.json', { integrity: 'md5-x' })).rejects.toMatchObject({ code: 'invalid_option' })
+    const bad = JSON.stringify({ ...table, version: 9 })
+    fetchMock.mockImplementation(async () => new Response(bad))
+    await expect(loadPageStatsTable('/t.json', { integrity: sri(bad) })).rejects.toMatchObject({ code: 'table_invalid' })
+  })
+})

@@ -1,0 +1,50 @@
+import type { StoredEvent } from '../events/types'
+import { DEFAULT_SESSION_GAP_MS, sessionize } from '../features/sessionize'
+import type { LoadedPack } from '../model'
+import type { Segment } from '../segments'
+import type { PackLabels } from './sessionRecord'
+import { recordSession, sessionRecordOf } from './sessionRecord'
+
+/** What {@link recordDecision} needs: the decision's events and segment, and the packs that made it. */
+export interface RecordDecisionInput {
+  events: readonly StoredEvent[]
+  now: number
+  sessionGapMs?: number
+  /** The segment handed to the page (with its `arm`). */
+  segment: Segment
+  /** The session and lifetime packs. */
+  packs: readonly [LoadedPack, LoadedPack]
+  /** What the previous call returned: nothing is written when the record did not change. */
+  last: string
+}
+
+const labelsOf = ({ pack }: LoadedPack): PackLabels => {
+  const head = Object.values(pack.heads).find((h) => h.kind === 'segment')
+  return { id: `${pack.kind}@${pack.version}`, labels: head?.kind === 'segment' ? head.labels : [] }
+}
+
+/**
+ * Records the decision as its session's (the last session of `events`), for a report once that session is
+ * closed. Returns the record as written (JSON) to pass as `last` next time; nothing is written when it is
+ * unchanged.
+ *
+ * @example
+ * last = await recordDecision(store, { events, now, segment, packs, last })
+ */
+export async function recordDecision(
+  store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<void> },
+  { events, now, sessionGapMs = DEFAULT_SESSION_GAP_MS, segment, packs, last }: RecordDecisionInput,
+): Promise<string> {
+  const sessions = sessionize(events.filter((e) => e.ts <= now), sessionGapMs)
+  if (sessions.length === 0) return last
+  const start = sessions[sessions.length - 1][0].ts
+  const record = sessionRecordOf(
+    start,
+    { segmentId: segment.id, coldStart: segment.coldStart, valueSegmentId: segment.valueSegment?.id, arm: segment.arm ?? 'none' },
+    labelsOf(packs[0]),
+    labelsOf(packs[1]),
+  )
+  const json = JSON.stringify(record)
+  if (json !== last) await recordSession(store, record)
+  return json
+}

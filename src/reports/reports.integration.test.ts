@@ -1,0 +1,111 @@
+// The report path through createSeglet(): decisions record their session, the next visit reports it once.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { SegletError } from '../errors'
+import { createSeglet } from '../core'
+import type { Seglet, SegletOptions } from '../core'
+import { LEDGER_META_KEY } from './ledger'
+import { parseReport } from './parseReport'
+import { SESSIONS_META_KEY } from './sessionRecord'
+
+const HOUR = 3_600_000
+let n = 0
+let running: Seglet[] = []
+let fetchMock: ReturnType<typeof vi.fn>
+
+const start = (dbName: string, options: SegletOptions = {}) => {
+  const errors: SegletError[] = []
+  const seglet = createSeglet({
+    consent: 'granted',
+    storage: { dbName },
+    capture: { autocapture: false },
+    reports: { endpoint: '/seglet/reports' },
+    onError: (e) => errors.push(e),
+    ...options,
+  })
+  running.push(seglet)
+  return { seglet, errors }
+}
+
+const until = async (check: () => Promise<boolean> | boolean, timeout = 10_000) => {
+  const end = Date.now() + timeout
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+/** A first visit three hours ago: three product pages with keys and an order; its decision is recorded. */
+async function earlierVisit(dbName: string, options: SegletOptions = {}) {
+  const realNow = Date.now()
+  const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow - 3 * HOUR)
+  const { seglet, errors } = start(dbName, options)
+  for (const key of ['home', 'product/mug', 'cart']) {
+    seglet.track({ type: 'page_view', url: `/p/${key}`, pageType: 'product', pageKey: key })
+    seglet.track({ type: 'engagement', url: `/p/${key}`, pageType: 'product', visibleMs: 40_000, scrollDepth: 0.9 })
+  }
+  seglet.track({ type: 'purchase', orderId: 'order-secret-1', value: 80, currency: 'EUR', items: [{ productId: 'sku-secret', quantity: 1, price: 80 }] })
+  await seglet.flush()
+  await until(async () => Array.isArray((await seglet.exportData()).meta[SESSIONS_META_KEY]))
+  const segment = seglet.getSegment()
+  await seglet.destroy()
+  spy.mockRestore()
+  return { segment, errors }
+}
+
+beforeEach(() => {
+  fetchMock = vi.fn(async () => new Response(null, { status: 204 }))
+  vi.stubGlobal('fetch', fetchMock)
+  document.documentElement.className = ''
+  document.documentElement.removeAttribute('data-seglet-segment')
+})
+afterEach(async () => {
+  for (const seglet of running) await seglet.destroy()
+  running = []
+  vi.unstubAllGlobals()
+  vi.restoreAllMocks()
+})
+
+describe('reports through createSeglet()', () => {
+  it('records the visit\'s decision with its arm (holdout: nothing on the page), and the next visit reports it once', async () => {
+    const db = `int-${++n}`
+    const first = await earlierVisit(db, { personalize: { holdout: 1 } })
+    expect(first.segment).toMatchObject({ arm: 'holdout' })
+    expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
+    expect(fetchMock).not.toHaveBeenCalled()
+
+    const { seglet, errors } = start(db, { personalize: { holdout: 1 } })
+    await until(() => fetchMock.mock.calls.length > 0)
+    const body = JSON.parse(String((fetchMock.mock.calls[0][1] as RequestInit).body))
+    expect(parseReport(body)).toMatchObject({ packId: 'session@1.0.0+lifetime@1.0.0', segmentLeaves: 4, valueLeaves: 4, epsilon: 2 })
+    const meta = (await seglet.exportData()).meta
+    expect(meta[LEDGER_META_KEY]).toMatchObject({ last: { epsilon: 2 } })
+    expect(errors).toEqual([])
+
+    // Another page the same day sends nothing.
+    await seglet.destroy()
+    start(db)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+  })
+
+  it('sends nothing while consent is pending, and nothing after consent is withdrawn', async () => {
+    const db = `int-${++n}`
+    await earlierVisit(db)
+    const pending = start(db, { consent: 'pending' })
+    await new Promise((r) => setTimeout(r, 300))
+    await pending.seglet.destroy()
+    const withdrawn = start(db)
+    await withdrawn.seglet.setConsent('denied')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+
+  it('reports an endpoint on another origin once through onError and sends nothing', async () => {
+    const db = `int-${++n}`
+    await earlierVisit(db)
+    const { errors } = start(db, { reports: { endpoint: 'https://collector.example/seglet/reports' } })
+    await until(() => errors.length > 0)
+    expect(errors.map((e) => e.code)).toEqual(['report_origin'])
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+})

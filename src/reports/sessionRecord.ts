@@ -1,0 +1,71 @@
+import type { ReportArm, ReportContext } from './types'
+
+/** Meta key of the recorded decisions of the latest sessions. */
+export const SESSIONS_META_KEY = 'report-sessions'
+
+/** How many sessions' decisions are kept: the current one and the ones before it that a report may describe. */
+export const RECORDED_SESSIONS = 3
+
+/**
+ * The decision that stood at the end of one session, kept so that a later page can report the session once it
+ * is closed: which leaf of the session tree and of the value tree, the personalisation arm, and the packs
+ * those leaf indexes refer to. Indexes only; no event, no time but the session's start.
+ */
+export interface SessionRecord {
+  /** Time (ms) of the session's first event: which session this is. */
+  start: number
+  /** Index of the session segment leaf in the session pack's labels, or null (cold start). */
+  segmentLeaf: number | null
+  /** Index of the value-segment leaf in the lifetime pack's labels, or null. */
+  valueSegment: number | null
+  arm: ReportArm
+  context: ReportContext
+}
+
+/** The labels of a pack's segment head and its id, as the report needs them. */
+export interface PackLabels {
+  /** `kind@version` of the pack. */
+  id: string
+  /** Leaf ids of the segment head, in output order. */
+  labels: readonly string[]
+}
+
+/**
+ * The record of a decision: leaf indexes in the packs' label lists (null for a cold start or an id the pack
+ * does not have).
+ *
+ * @example
+ * sessionRecordOf(start, { segmentId: 'casual-browser', coldStart: false, valueSegmentId: 'loyal', arm: 'none' }, session, lifetime)
+ */
+export function sessionRecordOf(
+  start: number,
+  decision: { segmentId: string; coldStart: boolean; valueSegmentId?: string; arm: ReportArm },
+  session: PackLabels,
+  lifetime: PackLabels,
+): SessionRecord {
+  const index = (labels: readonly string[], id: string | undefined) => {
+    const i = id === undefined ? -1 : labels.indexOf(id)
+    return i < 0 ? null : i
+  }
+  return {
+    start,
+    segmentLeaf: decision.coldStart ? null : index(session.labels, decision.segmentId),
+    valueSegment: index(lifetime.labels, decision.valueSegmentId),
+    arm: decision.arm,
+    context: { packId: `${session.id}+${lifetime.id}`, segmentLeaves: session.labels.length, valueLeaves: lifetime.labels.length },
+  }
+}
+
+/** The recorded sessions, newest first; an absent or unreadable list counts as empty. */
+export async function readSessionRecords(store: { getMeta(key: string): Promise<unknown> }): Promise<SessionRecord[]> {
+  const value = await store.getMeta(SESSIONS_META_KEY).catch(() => undefined)
+  return Array.isArray(value) ? value.filter((r): r is SessionRecord => typeof r?.start === 'number' && typeof r?.context?.packId === 'string') : []
+}
+
+/** Keeps `record` as its session's decision (replacing an earlier one of the same session), newest first. */
+export async function recordSession(store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<void> }, record: SessionRecord): Promise<void> {
+  const records = (await readSessionRecords(store)).filter((r) => r.start !== record.start)
+  records.push(record)
+  records.sort((a, b) => b.start - a.start)
+  await store.setMeta(SESSIONS_META_KEY, records.slice(0, RECORDED_SESSIONS))
+}

@@ -1,0 +1,21 @@
+import { SegletError } from '../errors'
+import { createScriptModuleLoader, getRuntimeUrl } from '../model/loadScriptRuntime'
+import type { ReportParts } from '../reports/lazy'
+
+let parts: Promise<ReportParts> | undefined
+
+/**
+ * The script-tag build's loader of the report part: `seglet-reports.min.js` from the folder of
+ * `seglet.min.js` (and of `seglet-model.min.js`), once. A failed load is retried on the next call. The
+ * errors the part reports carry its own copy of Seglet's classes; `init()` rebuilds them with this bundle's.
+ */
+export function loadScriptReports(): Promise<ReportParts> {
+  parts ??= createScriptModuleLoader<{ createReportParts(): ReportParts }>(getRuntimeUrl()?.replace(/model(\.min\.js)$/, 'reports$1'))().then(
+    (module) => module.createReportParts(),
+    (error: SegletError) => {
+      parts = undefined
+      throw new SegletError('report_failed', error.message, { cause: error })
+    },
+  )
+  return parts
+}
