@@ -69,8 +69,12 @@ export async function startServer({ port = 0, csp = false, onRequest, collector 
         res.writeHead(304, { etag, 'cache-control': 'no-cache' }).end()
         return
       }
-      const body = await readFile(file)
+      let body = await readFile(file)
       const type = TYPES[extname(file)] ?? 'application/octet-stream'
+      // With a collector behind it, the demo's script tag turns private reports on (same-origin endpoint).
+      if (collector && type.startsWith('text/html')) {
+        body = Buffer.from(String(body).replace('<script src="/dist/seglet.min.js"', '<script src="/dist/seglet.min.js" data-reports="/seglet/reports"'))
+      }
       const headers = { 'content-type': type, 'cache-control': 'no-cache', etag }
       if (csp && type.startsWith('text/html')) {
         headers['content-security-policy'] =

@@ -94,5 +94,5 @@ describe.each(DATABASE_TARGETS)('forged reports through ingest and storage on $n
     } finally {
       await db.close()
     }
-  }, 180_000)
+  }, 400_000)
 })

@@ -32,7 +32,7 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
   beforeAll(async () => {
     db = await target.open()
     await migrate(db)
-  }, 120_000)
+  }, 300_000)
   afterAll(() => db?.close())
   beforeEach(async () => {
     await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings')

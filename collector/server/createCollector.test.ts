@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { validatePageStatsTable } from '../../src/reports/pageStatsTable'
 import { createReportEstimator } from '../estimates/createReportEstimator'
 import { countReports } from '../storage/countReports'
 import { migrate } from '../storage/migrate'
@@ -22,7 +23,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     db = await target.open()
     await migrate(db)
     dir = mkdtempSync(join(tmpdir(), 'seglet-collector-'))
-  }, 120_000)
+  }, 300_000)
   afterAll(async () => {
     await db?.close()
     rmSync(dir, { recursive: true, force: true })
@@ -141,6 +142,8 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(readFileSync(join(dir, 'page-stats.json'), 'utf8')).toBe(text)
     expect(readFileSync(join(dir, 'page-stats.json.integrity'), 'utf8').trim()).toBe(integrity)
     const table = JSON.parse(text)
+    // The SDK's own validator accepts what the collector writes.
+    expect(validatePageStatsTable(table)).toEqual(table)
     expect(table).toMatchObject({ format: 'seglet-page-stats', version: 1, day: '2026-11-30', epsilon: 2, reports: 3000 })
     for (const [key, row] of Object.entries(table.pages) as [string, any][]) {
       expect(TEST_PAGE_KEYS).toContain(key)

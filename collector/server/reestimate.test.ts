@@ -20,7 +20,7 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
   beforeAll(async () => {
     db = await target.open()
     await migrate(db)
-  }, 120_000)
+  }, 300_000)
   afterAll(() => db?.close())
 
   it('re-decodes the days whose raw reports are kept, and leaves a key out where they are gone', async () => {
@@ -47,5 +47,5 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
     const { partial, sums } = countersToSums(group, after, more, await readPageKeyLists(db, []))
     expect(partial).toEqual(['pages/new'])
     expect(sums.reports).toBe(1200)
-  }, 120_000)
+  }, 300_000)
 })

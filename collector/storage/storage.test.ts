@@ -23,7 +23,7 @@ describe.each(DATABASE_TARGETS)('storage on $name', (target) => {
   beforeAll(async () => {
     db = await target.open()
     applied = await migrate(db)
-  }, 120_000)
+  }, 300_000)
   afterAll(() => db?.close())
   beforeEach(async () => {
     await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings')
