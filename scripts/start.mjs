@@ -29,7 +29,7 @@ const walk = (dir) => {
 }
 walk(join(root, 'examples/storefront'))
 
-const args = ['collector/run.mjs', '--port', String(collectorPort), '--database', '.seglet-collector/db', '--trust-proxy']
+const args = ['collector/run.mjs', '--port', String(collectorPort), '--database', '.seglet-collector/db', '--trust-proxy', '--allowed-origin', `http://127.0.0.1:${port}`]
 if (pageKeys.size > 0) args.push('--page-keys', [...pageKeys].join(','))
 const collector = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
 collector.on('exit', (code) => {

@@ -8,7 +8,8 @@ export function isCrossSite(header: (name: string) => string | null, allowedOrig
   const origin = header('origin')
   const site = header('sec-fetch-site')
   if (origin !== null && origin !== 'null' && allowedOrigins.includes(origin)) return false
-  if (site !== null && site !== 'same-origin' && site !== 'none') return true
+  // A browser's own statement; pages cannot set it. Behind the shop's proxy the Host may differ from the Origin.
+  if (site !== null) return site !== 'same-origin' && site !== 'none'
   if (origin === null) return false
   if (origin === 'null') return true
   try {
