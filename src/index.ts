@@ -76,4 +76,7 @@ export {
 export type { Explanation, Segment, SegmentOptions, ValueSegment } from './segments'
 
 export { ANTI_FLICKER_CSS, DEFAULT_ANTI_FLICKER_TIMEOUT_MS, SEGMENT_EVENT } from './personalize'
-export type { OnSegmentOptions, PersonalizeOptions } from './personalize'
+export type { OnSegmentOptions, PersonalizationArm, PersonalizeOptions } from './personalize'
+
+export type { ReportOptions } from './reports/options'
+export type { PageStatsRow, PageStatsTable } from './reports/pageStatsTable'
