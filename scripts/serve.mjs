@@ -1,7 +1,7 @@
 // Static server for the demo storefront and the browser tests. Serves examples/storefront at /,
 // the built SDK at /dist/ and the project's examples at /examples/, on 127.0.0.1 only.
 // Usage: node scripts/serve.mjs [--port 8080]
-import { createServer as createHttpServer } from 'node:http'
+import { createServer as createHttpServer, request as httpRequest } from 'node:http'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -33,11 +33,17 @@ function toFile(pathname) {
 /**
  * Starts the server. `csp: true` sends a strict Content Security Policy with every HTML page.
  * `onRequest` sees every request (the browser tests record them).
+ * `collector` (e.g. http://127.0.0.1:8787) forwards /seglet/* to a Seglet collector, so the shop's pages reach it
+ * on their own origin, as a shop's reverse proxy would.
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
-export async function startServer({ port = 0, csp = false, onRequest } = {}) {
+export async function startServer({ port = 0, csp = false, onRequest, collector } = {}) {
   const server = createHttpServer(async (req, res) => {
     onRequest?.(req)
+    if (collector && (req.url ?? '').startsWith('/seglet/')) {
+      forward(req, res, collector)
+      return
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     let file = toFile(url.pathname)
     if (!file.startsWith(ROOT)) {
@@ -63,8 +69,12 @@ export async function startServer({ port = 0, csp = false, onRequest } = {}) {
         res.writeHead(304, { etag, 'cache-control': 'no-cache' }).end()
         return
       }
-      const body = await readFile(file)
+      let body = await readFile(file)
       const type = TYPES[extname(file)] ?? 'application/octet-stream'
+      // With a collector behind it, the demo's script tag turns private reports on (same-origin endpoint).
+      if (collector && type.startsWith('text/html')) {
+        body = Buffer.from(String(body).replace('<script src="/dist/seglet.min.js"', '<script src="/dist/seglet.min.js" data-reports="/seglet/reports"'))
+      }
       const headers = { 'content-type': type, 'cache-control': 'no-cache', etag }
       if (csp && type.startsWith('text/html')) {
         headers['content-security-policy'] =
@@ -81,6 +91,21 @@ export async function startServer({ port = 0, csp = false, onRequest } = {}) {
     url: `http://127.0.0.1:${actual}`,
     close: () => new Promise((ok) => server.close(() => ok())),
   }
+}
+
+/** Forwards one request to the collector, as the shop's reverse proxy would (adding X-Forwarded-For). */
+function forward(req, res, collector) {
+  const target = new URL(req.url, collector)
+  const headers = { ...req.headers, host: target.host, 'x-forwarded-for': req.socket.remoteAddress ?? '' }
+  const upstream = httpRequest(target, { method: req.method, headers }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers)
+    answer.pipe(res)
+  })
+  upstream.on('error', () => {
+    if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' })
+    res.end('The collector is not reachable')
+  })
+  req.pipe(upstream)
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -39,6 +39,8 @@ export type SegletErrorCode =
   | 'table_too_large'
   | 'table_integrity'
   | 'table_invalid'
+  | 'collector_option'
+  | 'collector_storage'
 
 /**
  * Base class of every error Seglet throws or reports.

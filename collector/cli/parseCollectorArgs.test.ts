@@ -1,0 +1,74 @@
+// @vitest-environment node
+import { describe, expect, it, vi } from 'vitest'
+import { main } from '../main'
+import { COLLECTOR_DEFAULTS, parseCollectorArgs } from './parseCollectorArgs'
+
+const noFile = () => {
+  throw new Error('no such file')
+}
+
+describe('the collector command line', () => {
+  it('has defaults that listen on loopback with the embedded store', () => {
+    const args = parseCollectorArgs([], noFile)
+    expect(args).toMatchObject({ host: '127.0.0.1', port: COLLECTOR_DEFAULTS.port, database: COLLECTOR_DEFAULTS.database, epsilon: 2, pageKeys: [] })
+  })
+
+  it('reads every option', () => {
+    const args = parseCollectorArgs(
+      ['--port', '0', '--host', '::1', '--database', 'postgres://a@b/c', '--raw-retention-days', '0', '--epsilon', '1.5', '--page-keys', 'home, cart,home',
+        '--window-days', '7', '--rate-limit', '10', '--rate-burst', '3', '--allowed-origin', 'https://shop.example', '--trust-proxy'],
+      noFile,
+    )
+    expect(args).toMatchObject({ port: 0, host: '::1', database: 'postgres://a@b/c', rawRetentionDays: 0, epsilon: 1.5, pageKeys: ['home', 'cart'], windowDays: 7,
+      rateLimit: 10, rateBurst: 3, allowedOrigins: ['https://shop.example'], trustProxy: true })
+    expect(parseCollectorArgs(['--page-keys', '@keys.txt'], () => 'home\r\nproduct/mug\n\n').pageKeys).toEqual(['home', 'product/mug'])
+  })
+
+  it.each([
+    [['--port', '70000'], '--port must be a whole number from 0 to 65535'],
+    [['--port', 'abc'], '--port must be a whole number'],
+    [['--epsilon', '0'], '--epsilon must be a number from 0.1 to 8'],
+    [['--raw-retention-days=-1'], '--raw-retention-days must be a whole number'],
+    [['--allowed-origin', 'https://shop.example/path'], '--allowed-origin must be an origin'],
+    [['--page-keys', '@missing.txt'], '--page-keys cannot read missing.txt'],
+    [['--nope'], "Unknown option '--nope'"],
+  ])('refuses %j with one clear line', (argv, message) => {
+    expect(() => parseCollectorArgs(argv, noFile)).toThrow(message)
+    try {
+      parseCollectorArgs(argv, noFile)
+    } catch (error) {
+      expect((error as { code: string }).code).toBe('collector_option')
+      expect((error as Error).message).not.toContain('\n')
+    }
+  })
+
+  it('prints help, and one line with exit code 2 for a bad option or page key', async () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      expect(await main(['--help'])).toBe(0)
+      expect(String(out.mock.calls[0]?.[0])).toContain('--raw-retention-days')
+      expect(await main(['--port', 'x'])).toBe(2)
+      expect(await main(['--page-keys', 'x'.repeat(101)])).toBe(2)
+      expect(err.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringMatching(/^seglet collector: --port must be/),
+        expect.stringMatching(/^seglet collector: --page-keys: page keys must be/),
+      ])
+    } finally {
+      out.mockRestore()
+      err.mockRestore()
+    }
+  })
+
+  it('says in one line when PostgreSQL cannot be reached', async () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      expect(await main(['--database', 'postgres://nobody:secret@127.0.0.1:1/none'])).toBe(1)
+      const line = String(err.mock.calls[0]?.[0])
+      expect(line).toMatch(/^seglet collector: cannot reach PostgreSQL at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none/)
+      expect(line).not.toContain('secret')
+    } finally {
+      err.mockRestore()
+    }
+  })
+})

@@ -1,0 +1,147 @@
+import { parseArgs } from 'node:util'
+import { CollectorError } from '../lib/CollectorError'
+
+/** The collector's command line, parsed and checked. */
+export interface CollectorArgs {
+  help: boolean
+  port: number
+  host: string
+  database: string
+  rawRetentionDays: number
+  epsilon: number
+  pageKeys: string[]
+  windowDays: number
+  rateLimit: number
+  rateBurst: number
+  pageStatsDir: string
+  pageStatsEveryMinutes: number
+  allowedOrigins: string[]
+  trustProxy: boolean
+}
+
+/** Defaults of the command line; also printed by --help. */
+export const COLLECTOR_DEFAULTS = {
+  port: 8787,
+  host: '127.0.0.1',
+  database: '.seglet-collector/db',
+  rawRetentionDays: 30,
+  epsilon: 2,
+  windowDays: 28,
+  rateLimit: 60,
+  rateBurst: 20,
+  pageStatsDir: '.seglet-collector/public',
+  pageStatsEveryMinutes: 60,
+} as const
+
+export const COLLECTOR_HELP = `Usage: npm run collector -- [options]
+
+Receives Seglet's private reports and turns them into estimates, a dashboard and a page-statistics table.
+
+Options:
+  --port N                   port to listen on (default ${COLLECTOR_DEFAULTS.port}; 0 picks a free one)
+  --host ADDRESS             address to listen on (default ${COLLECTOR_DEFAULTS.host})
+  --database LOCATION        a folder for the embedded store (default ${COLLECTOR_DEFAULTS.database}),
+                             memory: for a throwaway one, or postgres://user:password@host/db
+  --raw-retention-days N     days raw reports are kept for a re-estimate; then only daily sums (default ${COLLECTOR_DEFAULTS.rawRetentionDays})
+  --epsilon E                the ε reports must carry, the one the shop's pages configure (default ${COLLECTOR_DEFAULTS.epsilon})
+  --page-keys KEYS|@FILE     candidate page keys, comma-separated, or a file with one per line
+  --window-days N            days the insights and page statistics cover (default ${COLLECTOR_DEFAULTS.windowDays})
+  --rate-limit N             reports per minute one client address may send (default ${COLLECTOR_DEFAULTS.rateLimit})
+  --rate-burst N             reports one client address may send at once (default ${COLLECTOR_DEFAULTS.rateBurst})
+  --page-stats-dir DIR       where page-stats.json and its integrity are written (default ${COLLECTOR_DEFAULTS.pageStatsDir})
+  --page-stats-every MIN     minutes between rewrites of the page-statistics table (default ${COLLECTOR_DEFAULTS.pageStatsEveryMinutes})
+  --allowed-origin ORIGIN    the shop's public origin when a proxy forwards under another host (repeatable)
+  --trust-proxy              take the client address from X-Forwarded-For (only behind your own proxy)
+  --help                     print this help
+`
+
+/**
+ * Parses the collector's command line. Throws a `CollectorError` (`collector_option`) with a one-line message
+ * naming the option for anything unknown or out of range.
+ *
+ * @example
+ * parseCollectorArgs(['--port', '9000', '--database', 'postgres://seglet@127.0.0.1/seglet'])
+ */
+export function parseCollectorArgs(argv: readonly string[], readFile: (path: string) => string): CollectorArgs {
+  let values: Record<string, string | boolean | string[] | undefined>
+  try {
+    ;({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        database: { type: 'string' },
+        'raw-retention-days': { type: 'string' },
+        epsilon: { type: 'string' },
+        'page-keys': { type: 'string' },
+        'window-days': { type: 'string' },
+        'rate-limit': { type: 'string' },
+        'rate-burst': { type: 'string' },
+        'page-stats-dir': { type: 'string' },
+        'page-stats-every': { type: 'string' },
+        'allowed-origin': { type: 'string', multiple: true },
+        'trust-proxy': { type: 'boolean' },
+      },
+    }))
+  } catch (error) {
+    throw new CollectorError('collector_option', `${(error as Error).message.split('\n')[0]} (see --help)`)
+  }
+  const text = (name: string) => values[name] as string | undefined
+  const integer = (name: string, fallback: number, min: number, max: number) => {
+    const raw = text(name)
+    if (raw === undefined) return fallback
+    const value = Number(raw)
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      throw new CollectorError('collector_option', `--${name} must be a whole number from ${min} to ${max}, not "${raw}"`, `--${name}`)
+    }
+    return value
+  }
+  const epsilonText = text('epsilon')
+  const epsilon = epsilonText === undefined ? COLLECTOR_DEFAULTS.epsilon : Number(epsilonText)
+  if (!(epsilon >= 0.1 && epsilon <= 8)) {
+    throw new CollectorError('collector_option', `--epsilon must be a number from 0.1 to 8, not "${epsilonText}"`, '--epsilon')
+  }
+  const host = text('host') ?? COLLECTOR_DEFAULTS.host
+  if (host.trim() === '') throw new CollectorError('collector_option', '--host must not be empty', '--host')
+  const origins = (values['allowed-origin'] as string[] | undefined) ?? []
+  for (const origin of origins) {
+    let ok = false
+    try {
+      ok = new URL(origin).origin === origin
+    } catch {}
+    if (!ok) throw new CollectorError('collector_option', `--allowed-origin must be an origin like https://shop.example, not "${origin}"`, '--allowed-origin')
+  }
+  return {
+    help: values.help === true,
+    port: integer('port', COLLECTOR_DEFAULTS.port, 0, 65535),
+    host,
+    database: text('database') ?? COLLECTOR_DEFAULTS.database,
+    rawRetentionDays: integer('raw-retention-days', COLLECTOR_DEFAULTS.rawRetentionDays, 0, 3650),
+    epsilon,
+    pageKeys: parsePageKeys(text('page-keys'), readFile),
+    windowDays: integer('window-days', COLLECTOR_DEFAULTS.windowDays, 1, 3650),
+    rateLimit: integer('rate-limit', COLLECTOR_DEFAULTS.rateLimit, 1, 10_000_000),
+    rateBurst: integer('rate-burst', COLLECTOR_DEFAULTS.rateBurst, 1, 10_000_000),
+    pageStatsDir: text('page-stats-dir') ?? COLLECTOR_DEFAULTS.pageStatsDir,
+    pageStatsEveryMinutes: integer('page-stats-every', COLLECTOR_DEFAULTS.pageStatsEveryMinutes, 1, 10_080),
+    allowedOrigins: origins,
+    trustProxy: values['trust-proxy'] === true,
+  }
+}
+
+function parsePageKeys(raw: string | undefined, readFile: (path: string) => string): string[] {
+  if (raw === undefined) return []
+  let list: string
+  if (raw.startsWith('@')) {
+    try {
+      list = readFile(raw.slice(1))
+    } catch (error) {
+      throw new CollectorError('collector_option', `--page-keys cannot read ${raw.slice(1)}: ${(error as Error).message}`, '--page-keys')
+    }
+  } else list = raw
+  // Each key is checked by the report module's own rules when the estimator is created.
+  return [...new Set(list.split(raw.startsWith('@') ? /\r?\n/ : ',').map((k) => k.trim()).filter(Boolean))]
+}

@@ -1,0 +1,184 @@
+// The collector's dashboard: reads /seglet/insights.json (same origin) and draws it with Chart.js.
+// No inline code and no third-party origin, so it runs under the collector's strict Content-Security-Policy.
+'use strict'
+;(function () {
+  const COLORS = ['#2f6fde', '#e0803a', '#3aa66b', '#b8459c', '#7a6ad8', '#c9a227', '#3fb0c4', '#d4564e', '#6b7a8c', '#9bc53d', '#8c564b', '#17becf', '#bcbd22', '#ff9896', '#98df8a', '#c5b0d5', '#555']
+  const NA = 'not enough reports yet'
+
+  const el = (tag, attrs, ...children) => {
+    const node = document.createElement(tag)
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v)
+    for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child)))
+    return node
+  }
+  const pct = (x, digits = 1) => `${(x * 100).toFixed(digits)}%`
+  // Shares and rates lie in [0, 1]; an unbiased estimate's interval can reach past that, and is shown clipped.
+  const rate = (x) => pct(Math.min(1, Math.max(0, x)))
+  const points = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pts`
+  const money = (x) => Math.max(0, x).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+  const count = (x) => Math.round(x).toLocaleString()
+
+  /** One estimate cell: the value and its interval, or "not enough reports yet". */
+  const cell = (estimate, format) => {
+    const td = el('td', { class: 'num' })
+    if (!estimate || !estimate.enough || estimate.value === null) {
+      td.append(el('span', { class: 'na', title: 'Too few reports, or an interval too wide to read' }, NA))
+      return td
+    }
+    td.append(format(estimate.value), el('br'), el('span', { class: 'ci' }, `95%: ${format(estimate.low)} to ${format(estimate.high)}`))
+    return td
+  }
+  const table = (id, head, rows, empty) => {
+    const t = document.getElementById(id)
+    t.replaceChildren(el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))))
+    const body = el('tbody')
+    if (rows.length === 0) body.append(el('tr', {}, el('td', { colspan: String(head.length), class: 'empty' }, empty)))
+    for (const row of rows) body.append(el('tr', {}, ...row.map((c) => (c instanceof Node ? c : el('td', {}, c)))))
+    t.append(body)
+  }
+  const segmentName = (leaf) => (leaf === null ? 'No segment yet' : `Segment ${leaf + 1}`)
+
+  function facts(doc) {
+    const items = [
+      ['Reports', count(doc.reports)],
+      ['ε in force', String(doc.epsilon)],
+      ['Window', `${doc.from} → ${doc.to}`],
+      ['Pack', doc.context ? doc.context.packId : '—'],
+      ['Published pages', `${doc.publishedPages ?? 0} of ${doc.pageKeys}`],
+    ]
+    document.getElementById('facts').replaceChildren(...items.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, v))))
+  }
+
+  function traffic(doc) {
+    table(
+      'traffic',
+      ['Answer', 'Interval now (±)', 'Reports needed', 'Status'],
+      doc.traffic.map((t) => {
+        const ready = t.halfWidthNow !== null && t.halfWidthNow <= t.target
+        return [
+          t.answer,
+          el('td', { class: 'num' }, t.halfWidthNow === null ? '—' : `${(t.halfWidthNow * 100).toFixed(1)} pts`),
+          el('td', { class: 'num' }, t.reportsNeeded === null ? 'after the first reports' : ready ? 'reached' : `about ${count(t.reportsNeeded)}`),
+          ready ? el('td', {}, 'usable now') : el('td', {}, el('span', { class: 'na' }, NA)),
+        ]
+      }),
+      'No reports yet.',
+    )
+  }
+
+  function segmentsOverTime(doc, leaves) {
+    const datasets = leaves.map((leaf, i) => ({
+      label: segmentName(leaf),
+      data: doc.daily.map((d) => {
+        const s = d.segments.find((x) => x.leaf === leaf)
+        return s && s.share.enough && s.share.value !== null ? s.share.value * 100 : null
+      }),
+      borderColor: COLORS[i % COLORS.length],
+      backgroundColor: COLORS[i % COLORS.length],
+      spanGaps: false,
+      tension: 0.2,
+    }))
+    new Chart(document.getElementById('segments-over-time'), {
+      type: 'line',
+      data: { labels: doc.daily.map((d) => d.day.slice(5)), datasets },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        scales: { y: { min: 0, title: { display: true, text: '% of sessions' } } },
+        plugins: { legend: { position: 'bottom' } },
+      },
+    })
+  }
+
+  function conversionBySegment(doc) {
+    const segs = doc.insights.segments
+    const usable = segs.filter((s) => s.conversion.enough && s.conversion.value !== null)
+    new Chart(document.getElementById('conversion-by-segment'), {
+      type: 'bar',
+      data: {
+        labels: usable.map((s) => segmentName(s.leaf)),
+        datasets: [
+          { label: 'Conversion (%)', data: usable.map((s) => s.conversion.value * 100), backgroundColor: 'rgba(47,111,222,0.75)', grouped: false, barPercentage: 0.7 },
+          { label: '95% interval', data: usable.map((s) => [Math.max(0, s.conversion.low * 100), s.conversion.high * 100]), backgroundColor: '#1d232b', grouped: false, barPercentage: 0.06 },
+        ],
+      },
+      options: { maintainAspectRatio: false, animation: false, scales: { y: { min: 0, title: { display: true, text: '% of sessions ordering' } } }, plugins: { legend: { position: 'bottom' } } },
+    })
+    table(
+      'segments',
+      ['Segment', 'Share of sessions', 'Conversion', 'Revenue per session'],
+      segs.map((s) => [segmentName(s.leaf), cell(s.share, rate), cell(s.conversion, rate), cell(s.revenuePerSession, money)]),
+      'No segment answers yet.',
+    )
+  }
+
+  function lift(doc) {
+    const l = doc.insights.lift
+    const box = (label, estimate, format) => {
+      const value = estimate && estimate.enough && estimate.value !== null
+      return el(
+        'div',
+        {},
+        el('div', { class: 'label' }, label),
+        value ? el('div', { class: 'value' }, format(estimate.value)) : el('div', {}, el('span', { class: 'na' }, NA)),
+        value ? el('div', { class: 'ci' }, `95%: ${format(estimate.low)} to ${format(estimate.high)}`) : '',
+      )
+    }
+    document.getElementById('lift').replaceChildren(
+      box('Treatment conversion', l.treatmentConversion, rate),
+      box('Holdout conversion', l.holdoutConversion, rate),
+      box('Lift (treatment − holdout)', l.difference, points),
+      box('Holdout share of sessions', l.holdoutShare, rate),
+    )
+  }
+
+  function valueSegments(doc) {
+    table(
+      'value-segments',
+      ['Value segment', 'Share of sessions'],
+      doc.insights.valueSegments.map((s) => [s.leaf === null ? 'No value segment yet' : `Value segment ${s.leaf + 1}`, cell(s.share, rate)]),
+      'No value-segment answers yet.',
+    )
+  }
+
+  function pages(doc) {
+    const rows = [...doc.insights.pages].sort((a, b) => (b.viewShare.value ?? 0) - (a.viewShare.value ?? 0))
+    const stats = doc.pageStats
+    document.getElementById('page-stats-note').textContent = stats
+      ? `The SDK loads the published pages from ${stats.path} (integrity ${stats.integrity}, ${stats.day}).`
+      : 'The page-statistics table has not been written yet.'
+    table(
+      'pages',
+      ['Page key', 'Share of views', 'Bounce rate', 'Exit rate', 'Page value', 'In the table'],
+      rows.map((p) => [p.key, cell(p.viewShare, rate), cell(p.bounceRate, rate), cell(p.exitRate, rate), cell(p.pageValue, money), p.published ? 'yes' : 'no']),
+      doc.pageKeys === 0 ? 'No candidate page keys: start the collector with --page-keys.' : 'No page answers yet.',
+    )
+  }
+
+  async function load() {
+    const response = await fetch('/seglet/insights.json', { credentials: 'omit', cache: 'no-store' })
+    const doc = await response.json()
+    facts(doc)
+    traffic(doc)
+    if (!doc.insights) {
+      document.querySelector('main').append(el('p', { class: 'empty' }, `No reports at ε ${doc.epsilon} in this window yet.`))
+      return
+    }
+    const leaves = doc.insights.segments.map((s) => s.leaf)
+    segmentsOverTime(doc, leaves)
+    conversionBySegment(doc)
+    lift(doc)
+    valueSegments(doc)
+    pages(doc)
+  }
+
+  document.getElementById('regenerate').addEventListener('click', async () => {
+    const out = document.getElementById('regenerate-result')
+    const response = await fetch('/seglet/page-stats.json', { method: 'POST', credentials: 'omit' })
+    const result = await response.json()
+    out.textContent = response.ok ? `Written: ${result.pages} pages, ${result.integrity}` : `Failed: ${result.error}`
+  })
+  load().catch((error) => {
+    document.getElementById('facts').replaceChildren(el('div', {}, el('dt', {}, 'Status'), el('dd', {}, `could not load insights: ${error.message}`)))
+  })
+})()

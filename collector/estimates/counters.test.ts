@@ -1,0 +1,53 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest'
+import { addReport, createInsightSums } from '../../src/reports/estimate'
+import { parseReport } from '../../src/reports/parseReport'
+import type { SumRow } from '../storage/types'
+import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
+import { countersToSums } from './countersToSums'
+import { pageKeyListId } from './pageKeyListId'
+import { sumsToCounters } from './sumsToCounters'
+
+const lists = Object.fromEntries([TEST_PAGE_KEYS, TEST_PAGE_KEYS.slice(1)].map((keys) => [pageKeyListId(keys), keys]))
+const group = { packId: TEST_CONTEXT.packId, epsilon: 2, segmentLeaves: 4, valueLeaves: 4 }
+const rows = (day: string, counters: [string, number][]): SumRow[] => counters.map(([counter, value]) => ({ day, ...group, counter, value }))
+const sumsOf = (bodies: string[], keys: readonly string[]) => {
+  const sums = createInsightSums(TEST_CONTEXT, 2, keys)
+  for (const body of bodies) addReport(sums, parseReport(body))
+  return sums
+}
+
+describe('stored counters', () => {
+  it('give back exactly the sums they were made from, also added over days', () => {
+    const a = reportBodies(800, { day: '2026-11-28', seed: 1 })
+    const b = reportBodies(700, { day: '2026-11-28', seed: 2 })
+    const stored = [...rows('2026-11-28', sumsToCounters(sumsOf(a, TEST_PAGE_KEYS))), ...rows('2026-11-29', sumsToCounters(sumsOf(b, TEST_PAGE_KEYS)))]
+    const { sums, partial } = countersToSums(group, stored, TEST_PAGE_KEYS, lists)
+    expect(partial).toEqual([])
+    expect(sums).toEqual(sumsOf([...a, ...b], TEST_PAGE_KEYS))
+  })
+
+  it('line page cells up by key whatever the order of the candidates', () => {
+    const bodies = reportBodies(500, { day: '2026-11-28', seed: 3 })
+    const reversed = [...TEST_PAGE_KEYS].reverse()
+    const { sums } = countersToSums(group, rows('2026-11-28', sumsToCounters(sumsOf(bodies, TEST_PAGE_KEYS))), reversed, lists)
+    expect(sums).toEqual(sumsOf(bodies, reversed))
+  })
+
+  it('leave out a key that some stored days were not decoded against', () => {
+    const early = reportBodies(300, { day: '2026-11-28', seed: 4 })
+    const late = reportBodies(300, { day: '2026-11-28', seed: 5 })
+    const stored = [
+      ...rows('2026-11-27', sumsToCounters(sumsOf(early, TEST_PAGE_KEYS.slice(1)))),
+      ...rows('2026-11-28', sumsToCounters(sumsOf(late, TEST_PAGE_KEYS))),
+    ]
+    const { sums, partial } = countersToSums(group, stored, TEST_PAGE_KEYS, lists)
+    expect(partial).toEqual([TEST_PAGE_KEYS[0]])
+    expect(sums).toEqual(sumsOf([...early, ...late], TEST_PAGE_KEYS.slice(1)))
+  })
+})
+
+it('store one decoded counter per page question and batch, not one per key', () => {
+  const counters = sumsToCounters(sumsOf(reportBodies(500, { day: '2026-11-28', seed: 6 }), TEST_PAGE_KEYS))
+  expect(counters.filter(([c]) => c.includes('"decoded"'))).toHaveLength(2)
+})

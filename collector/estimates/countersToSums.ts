@@ -1,0 +1,54 @@
+import { createInsightSums, type InsightSums } from '../../src/reports/estimate'
+import type { ReportGroup, SumRow } from '../storage/types'
+import { sumsParts } from './sumsShape'
+
+/**
+ * Adds stored counters (of one report group, any number of days) back into report sums decoded against
+ * `pageKeys`. `lists` names the candidate lists page answers were decoded against (`pageKeyListId`). A key whose
+ * page answers were not all decoded against it (it became a candidate after the raw reports of some day were
+ * purged) is left out and returned in `partial`, rather than estimated from part of the answers.
+ */
+export function countersToSums(
+  group: Omit<ReportGroup, 'day'>,
+  rows: readonly SumRow[],
+  pageKeys: readonly string[],
+  lists: Readonly<Record<string, readonly string[]>>,
+): { sums: InsightSums; partial: string[] } {
+  const cells = new Map<string, number>()
+  const decoded = new Map<string, Map<string, number>>()
+  for (const row of rows) {
+    cells.set(row.counter, (cells.get(row.counter) ?? 0) + row.value)
+    const path = JSON.parse(row.counter) as unknown[]
+    if (path[1] !== 'decoded') continue
+    const question = String(path[0])
+    let byKey = decoded.get(question)
+    if (!byKey) decoded.set(question, (byKey = new Map()))
+    for (const key of lists[String(path[2])] ?? []) byKey.set(key, (byKey.get(key) ?? 0) + row.value)
+  }
+  const cell = (...path: (string | number)[]) => cells.get(JSON.stringify(path)) ?? 0
+  const empty = createInsightSums(group, group.epsilon, [])
+  const pageQuestions = sumsParts(empty).pages.map(([q]) => q)
+  const complete = pageKeys.filter((key) => pageQuestions.every((q) => (decoded.get(q)?.get(key) ?? 0) === cell(q, 'n')))
+  const partial = pageKeys.filter((key) => !complete.includes(key))
+  const sums = createInsightSums(group, group.epsilon, complete)
+  sums.reports = cell('reports')
+  const { finite, pages } = sumsParts(sums)
+  for (const [q, part] of finite) {
+    part.n = cell(q, 'n')
+    for (let j = 0; j < part.counts.length; j++) part.counts[j] = cell(q, j)
+  }
+  for (const [q, part] of pages) {
+    const classes = (part.support.length - 1) / Math.max(1, complete.length)
+    part.n = cell(q, 'n')
+    part.support[part.support.length - 1] = cell(q, 'empty')
+    complete.forEach((key, k) => {
+      for (let c = 0; c < classes; c++) part.support[k * classes + c] = cell(q, 'support', key, c)
+      for (const [name, cells] of Object.entries(part)) {
+        if (name === 'support' || !Array.isArray(cells)) continue
+        const per = cells.length / Math.max(1, complete.length)
+        for (let i = 0; i < per; i++) cells[k * per + i] = cell(q, name, key, i)
+      }
+    })
+  }
+  return { sums, partial }
+}

@@ -1,0 +1,147 @@
+import { addReport, createInsightSums, estimateInsights, type InsightSums, type Insights } from '../../src/reports/estimate'
+import { parseReport } from '../../src/reports/parseReport'
+import type { ParsedReport } from '../../src/reports/types'
+import { addDays } from '../lib/addDays'
+import type { ReportGroup, SumRow } from '../storage/types'
+import { countersToSums } from './countersToSums'
+import { projectTraffic } from './projectTraffic'
+import { sumsToCounters } from './sumsToCounters'
+import { toJsonSafe } from './toJsonSafe'
+import type { Estimator, InsightsDocument, InsightsQuery, PageStatsRow } from './types'
+
+/** Options of `createReportEstimator`. */
+export interface ReportEstimatorOptions {
+  /**
+   * Candidate page keys page answers are decoded against (the keys the shop's pages declare).
+   * @default []
+   */
+  pageKeys?: readonly string[]
+  /**
+   * Fewest reports of a question before its cells are shown.
+   * @default DEFAULT_MIN_REPORTS of the report module (100)
+   */
+  minReports?: number
+  /**
+   * Fewest estimated sessions or views behind a rate before it is shown.
+   * @default DEFAULT_MIN_COUNT of the report module (20)
+   */
+  minCount?: number
+  /**
+   * How many forged reports each estimate's `forgedBound` is computed for.
+   * @default 1
+   */
+  forgedReports?: number
+}
+
+type GroupKey = string
+const groupKey = (g: Omit<ReportGroup, 'day'>): GroupKey => JSON.stringify([g.packId, g.epsilon, g.segmentLeaves, g.valueLeaves])
+
+/**
+ * The estimates stage over the report module's own parser, sums and estimators: it only moves sums between
+ * their stored form (counters per day) and the module's `InsightSums`, and lays the estimates out for the
+ * insights document and the page-statistics table. Pure: no database or HTTP object reaches it.
+ *
+ * @example
+ * const estimator = createReportEstimator({ pageKeys: ['home', 'product/mug'] })
+ * const document = estimator.insights(await readSums(db, from, to), { from, to, epsilon: 2 })
+ */
+export function createReportEstimator(options: ReportEstimatorOptions = {}): Estimator<ParsedReport> {
+  const pageKeys = [...(options.pageKeys ?? [])]
+  const estimateOptions = { minReports: options.minReports, minCount: options.minCount, forgedReports: options.forgedReports ?? 1 }
+  // Checks the candidate list once (length, duplicates, two keys sharing a hash) with the module's own rules.
+  createInsightSums({ packId: 'check', segmentLeaves: 1, valueLeaves: 1 }, 1, pageKeys)
+
+  /** The rows of the main group at ε: the pack with the most reports (a shop rolls packs out gradually). */
+  const mainGroup = (rows: readonly SumRow[], epsilon: number) => {
+    const groups = new Map<GroupKey, { group: Omit<ReportGroup, 'day'>; rows: SumRow[]; reports: number }>()
+    for (const row of rows) {
+      const key = groupKey(row)
+      let entry = groups.get(key)
+      if (!entry) {
+        const { packId, epsilon: eps, segmentLeaves, valueLeaves } = row
+        groups.set(key, (entry = { group: { packId, epsilon: eps, segmentLeaves, valueLeaves }, rows: [], reports: 0 }))
+      }
+      entry.rows.push(row)
+      if (row.counter === '["reports"]') entry.reports += row.value
+    }
+    const all = [...groups.values()].sort((a, b) => b.reports - a.reports)
+    const main = all.find((g) => g.group.epsilon === epsilon)
+    return { main, others: all.filter((g) => g !== main).map((g) => ({ ...g.group, reports: g.reports })) }
+  }
+
+  const estimate = (group: Omit<ReportGroup, 'day'>, rows: readonly SumRow[], keys: readonly string[], query: InsightsQuery) => {
+    const { sums, partial } = countersToSums(group, rows, keys, query.pageKeyLists)
+    return { insights: estimateInsights(sums, estimateOptions), partial, sums }
+  }
+
+  const insights = (rows: readonly SumRow[], query: InsightsQuery): InsightsDocument => {
+    const { main, others } = mainGroup(rows, query.epsilon)
+    const base = { format: 'seglet-insights' as const, version: 1 as const, from: query.from, to: query.to, epsilon: query.epsilon, pageKeys: pageKeys.length }
+    if (!main) return { ...base, reports: 0, context: null, insights: null, daily: [], traffic: [], otherGroups: others, partialPageKeys: [] }
+    const { insights: all, partial } = estimate(main.group, main.rows, pageKeys, query)
+    const daily: { day: string; reports: number; segments: Insights['segments'] }[] = []
+    for (let day = query.from; day <= query.to; day = addDays(day, 1)) {
+      const dayRows = main.rows.filter((r) => r.day === day)
+      const reports = dayRows.find((r) => r.counter === '["reports"]')?.value ?? 0
+      daily.push({ day, reports, segments: reports > 0 ? estimate(main.group, dayRows, [], query).insights.segments : [] })
+    }
+    const published = all.pages.filter((p) => p.published)
+    const traffic = [
+      projectTraffic('segment shares within ±1 point', all.segments.map((s) => s.share), all.reports, 0.01),
+      projectTraffic('conversion by segment within ±5 points', all.segments.map((s) => s.conversion), all.reports, 0.05),
+      projectTraffic('lift against the holdout within ±5 points', [all.lift.difference], all.reports, 0.05),
+      projectTraffic(
+        'bounce and exit rates of the 20 most viewed pages within ±5 points (median page)',
+        [...all.pages]
+          .sort((a, b) => (b.viewShare.value || 0) - (a.viewShare.value || 0))
+          .slice(0, 20)
+          .flatMap((p) => [p.bounceRate, p.exitRate]),
+        all.reports,
+        0.05,
+        'median',
+      ),
+    ]
+    return toJsonSafe({
+      ...base,
+      reports: all.reports,
+      context: main.group,
+      insights: all,
+      publishedPages: published.length,
+      daily,
+      traffic,
+      otherGroups: others,
+      partialPageKeys: partial,
+    })
+  }
+
+  return {
+    pageKeys,
+    parse: (body) => parseReport(body),
+    groupOf: (r) => ({ day: r.day, packId: r.packId, epsilon: r.epsilon, segmentLeaves: r.segmentLeaves, valueLeaves: r.valueLeaves }),
+    addUp(group, reports) {
+      const sums: InsightSums = createInsightSums(group, group.epsilon, pageKeys)
+      for (const report of reports) addReport(sums, report)
+      return sumsToCounters(sums)
+    },
+    insights,
+    pageStats(rows, query) {
+      const { main } = mainGroup(rows, query.epsilon)
+      if (!main) return { epsilon: query.epsilon, reports: 0, pages: {} }
+      const { insights: all } = estimate(main.group, main.rows, pageKeys, query)
+      const pages: Record<string, PageStatsRow> = {}
+      for (const page of all.pages) {
+        if (!page.published) continue
+        pages[page.key] = {
+          bounceRate: round(clamp01(page.bounceRate.value), 4),
+          exitRate: round(clamp01(page.exitRate.value), 4),
+          pageValue: round(Math.max(0, page.pageValue.value), 2),
+          views: Math.max(0, Math.round(page.viewsPerSession.value * all.reports)),
+        }
+      }
+      return { epsilon: query.epsilon, reports: all.reports, pages }
+    },
+  }
+}
+
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x))
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits

@@ -1,0 +1,40 @@
+import type { Estimate } from '../../src/reports/estimate'
+
+/** From what traffic one answer is usable: its interval now, and the reports it needs for the target width. */
+export interface TrafficNeed {
+  /** Plain words: what becomes readable, and how precisely. */
+  answer: string
+  /** 95% half-width of the answer's cells now, the widest or the median (null before any estimate). */
+  halfWidthNow: number | null
+  /** The half-width the answer is usable at. */
+  target: number
+  /** Reports (all questions) needed for it, projected from the intervals now; null before any estimate. */
+  reportsNeeded: number | null
+}
+
+/**
+ * Projects how many reports an answer needs: an estimate's variance shrinks as 1/reports (every question is
+ * drawn with a fixed weight), so reports × (half-width now / target)² reaches the target. The half-widths come
+ * from the estimators' own variances of the current data, so the projection is what this shop's traffic and ε
+ * will give, not a textbook figure.
+ */
+export function projectTraffic(
+  answer: string,
+  estimates: readonly Estimate[],
+  reports: number,
+  target: number,
+  over: 'widest' | 'median' = 'widest',
+): TrafficNeed {
+  const halves = estimates
+    .filter((e) => Number.isFinite(e.variance))
+    .map((e) => 1.959963984540054 * Math.sqrt(e.variance))
+    .sort((a, b) => a - b)
+  if (halves.length === 0 || reports === 0) return { answer, halfWidthNow: null, target, reportsNeeded: null }
+  const half = over === 'widest' ? halves[halves.length - 1]! : halves[Math.floor((halves.length - 1) / 2)]!
+  return { answer, halfWidthNow: half, target, reportsNeeded: round2(Math.max(reports, reports * (half / target) ** 2)) }
+}
+
+function round2(x: number): number {
+  const p = 10 ** Math.max(0, Math.floor(Math.log10(x)) - 1)
+  return Math.ceil(x / p) * p
+}

@@ -1,0 +1,42 @@
+import type { ReportCodec } from '../ingest/types'
+import type { SumRow } from '../storage/types'
+
+/** What an estimate is computed over. */
+export interface InsightsQuery {
+  /** First and last UTC day (inclusive). */
+  from: string
+  to: string
+  /** The ε in force: the estimates are of the reports at this ε. */
+  epsilon: number
+  /** The candidate page-key lists stored sums were decoded against, by `pageKeyListId`. */
+  pageKeyLists: Readonly<Record<string, readonly string[]>>
+}
+
+/** Page statistics of one page key, as the page-statistics table carries them. */
+export interface PageStatsRow {
+  bounceRate: number
+  exitRate: number
+  pageValue: number
+  views: number
+}
+
+/** The estimates stage: decodes stored sums into estimates with intervals, and reads/adds up reports. */
+export interface Estimator<Parsed = unknown> extends ReportCodec<Parsed> {
+  /** The candidate page keys page answers are decoded against. */
+  readonly pageKeys: readonly string[]
+  /** The insights document served at /seglet/insights.json. */
+  insights(rows: readonly SumRow[], query: InsightsQuery): InsightsDocument
+  /** Published page statistics (only the pages whose estimates are usable). */
+  pageStats(rows: readonly SumRow[], query: InsightsQuery): { epsilon: number; reports: number; pages: Record<string, PageStatsRow> }
+}
+
+/** The JSON served at /seglet/insights.json (its parts are documented where they are built). */
+export interface InsightsDocument {
+  format: 'seglet-insights'
+  version: 1
+  from: string
+  to: string
+  reports: number
+  epsilon: number
+  [part: string]: unknown
+}

@@ -1,0 +1,105 @@
+// @vitest-environment node
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { parseReport } from '../../src/reports/parseReport'
+import type { ParsedReport } from '../../src/reports/types'
+import { countReports } from '../storage/countReports'
+import { migrate } from '../storage/migrate'
+import { readSums } from '../storage/readSums'
+import type { Database } from '../storage/types'
+import { DATABASE_TARGETS } from '../testing/databases'
+import { reportBodies } from '../testing/reports'
+import { createIngest } from './createIngest'
+import type { ReportCodec } from './types'
+
+const NOW = Date.parse('2026-11-30T12:00:00Z')
+const DAY = '2026-11-29'
+
+// Ingest knows no encoding: this codec counts reports per question, enough to see what was added.
+const codec: ReportCodec<ParsedReport> = {
+  parse: (body) => parseReport(body),
+  groupOf: (r) => ({ day: r.day, packId: r.packId, epsilon: r.epsilon, segmentLeaves: r.segmentLeaves, valueLeaves: r.valueLeaves }),
+  addUp(_group, reports) {
+    const counts = new Map<string, number>()
+    for (const r of reports) counts.set(JSON.stringify([r.question]), (counts.get(JSON.stringify([r.question])) ?? 0) + 1)
+    return counts
+  },
+}
+
+const total = async (db: Database) => (await readSums(db, '2026-01-01', '2026-12-31')).reduce((sum, row) => sum + row.value, 0)
+
+describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
+  let db: Database
+  beforeAll(async () => {
+    db = await target.open()
+    await migrate(db)
+  }, 300_000)
+  afterAll(() => db?.close())
+  beforeEach(async () => {
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings')
+  })
+
+  it('stores accepted reports and their sums in batches', async () => {
+    const ingest = createIngest(db, codec, { now: () => NOW, maxBatch: 400, epsilons: [2] })
+    const bodies = reportBodies(1000, { day: DAY })
+    // Each from its own address: identical bodies from different shoppers all count.
+    const outcomes = await Promise.all(bodies.map((body, i) => ingest.submit(`10.0.${i >> 8}.${i & 255}`, body)))
+    expect(outcomes.every((o) => o.status === 202)).toBe(true)
+    expect(await countReports(db)).toBe(1000)
+    expect(await total(db)).toBe(1000)
+    expect(ingest.counts.accepted).toBe(1000)
+  })
+
+  it.each([
+    ['not JSON', '{"v":1,', 400, 'report_malformed'],
+    ['not an object', '[1,2]', 400, 'report_malformed'],
+    ['an extra field', (b: string) => b.replace('{', '{"ip":"1.2.3.4",'), 400, 'report_malformed'],
+    ['another version', (b: string) => b.replace('"v":1', '"v":2'), 422, 'report_version'],
+    ['bits outside the domain', (b: string) => b.replace(/"a":"[0-9a-f]{32}"/, `"a":"${'f'.repeat(32)}"`), 422, 'report_out_of_range'],
+    ['a day long past', (b: string) => b.replace(DAY, '2026-10-01'), 422, 'report_day'],
+    ['a day in the future', (b: string) => b.replace(DAY, '2026-12-05'), 422, 'report_day'],
+    ['another ε', (b: string) => b.replace('"eps":2', '"eps":4'), 422, 'report_epsilon'],
+  ] as const)('refuses %s with a 4xx and changes nothing', async (_name, make, status, code) => {
+    const ingest = createIngest(db, codec, { now: () => NOW, epsilons: [2] })
+    const [body] = reportBodies(1, { day: DAY, seed: 7 })
+    const text = typeof make === 'string' ? make : make(body!)
+    expect(await ingest.submit('10.0.0.1', text)).toEqual({ status, code })
+    await ingest.flush()
+    expect(await countReports(db)).toBe(0)
+    expect(await total(db)).toBe(0)
+  })
+
+  it('refuses the same body twice from one address on one day, and counts it from another', async () => {
+    let now = NOW
+    const ingest = createIngest(db, codec, { now: () => now, epsilons: [2] })
+    const [body] = reportBodies(1, { day: DAY, seed: 3 })
+    expect((await ingest.submit('10.0.0.1', body!)).status).toBe(202)
+    expect(await ingest.submit('10.0.0.1', body!)).toEqual({ status: 409, code: 'report_replayed' })
+    expect((await ingest.submit('10.0.0.2', body!)).status).toBe(202)
+    now += 86_400_000
+    expect((await ingest.submit('10.0.0.1', body!)).status).toBe(202)
+    expect(await countReports(db)).toBe(3)
+    expect(await total(db)).toBe(3)
+  })
+
+  it('keeps only the sums when raw reports are not retained', async () => {
+    const ingest = createIngest(db, codec, { now: () => NOW, rawRetentionDays: 0 })
+    const bodies = reportBodies(50, { day: DAY, seed: 5 })
+    await Promise.all(bodies.map((body, i) => ingest.submit(`10.1.0.${i}`, body)))
+    expect(await countReports(db)).toBe(0)
+    expect(await total(db)).toBe(50)
+  })
+
+  it('answers 503 and forgets the bodies when storage fails, so a retry is accepted later', async () => {
+    let broken = true
+    const flaky: Database = {
+      ...db,
+      transaction: (work) => (broken ? Promise.reject(new Error('disk full')) : db.transaction(work)),
+    }
+    const ingest = createIngest(flaky, codec, { now: () => NOW })
+    const [body] = reportBodies(1, { day: DAY, seed: 9 })
+    expect(await ingest.submit('10.0.0.9', body!)).toEqual({ status: 503, code: 'storage_failed' })
+    broken = false
+    expect((await ingest.submit('10.0.0.9', body!)).status).toBe(202)
+    expect(await countReports(db)).toBe(1)
+  })
+})

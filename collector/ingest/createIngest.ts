@@ -1,0 +1,166 @@
+import { addDays } from '../lib/addDays'
+import { utcDay } from '../lib/utcDay'
+import { writeBatch } from '../storage/writeBatch'
+import type { Database, RawReport, ReportGroup, SumRow } from '../storage/types'
+import { createReplayGuard, type ReplayGuard } from './createReplayGuard'
+import type { IngestOutcome, ReportCodec } from './types'
+
+/** Options of `createIngest`. */
+export interface IngestOptions {
+  /**
+   * Days raw reports are kept for a re-estimate; 0 keeps none, only the daily sums.
+   * @default 30
+   */
+  rawRetentionDays?: number
+  /**
+   * The ε the collector accepts; reports with another ε are refused (422 `report_epsilon`). Empty accepts any ε
+   * the report format allows (each ε is summed and decoded apart).
+   * @default []
+   */
+  epsilons?: readonly number[]
+  /**
+   * Oldest reported day accepted, in days before today (a browser reports its previous session, and may have
+   * been offline for a while); days after tomorrow are refused too.
+   * @default 7
+   */
+  maxAgeDays?: number
+  /**
+   * Most reports written in one transaction.
+   * @default 5000
+   */
+  maxBatch?: number
+  /**
+   * Longest a report waits for its batch to fill, in milliseconds. Reports are beacons nobody waits on, and
+   * every batch writes the day's sums once whatever its size (about a thousand counters with 200 page keys),
+   * so a fuller batch is much cheaper per report.
+   * @default 200
+   */
+  maxDelayMs?: number
+  /** The replay guard (one per process). @default a new one */
+  replays?: ReplayGuard
+  /** Clock. @default Date.now */
+  now?: () => number
+}
+
+/** The ingest stage: checks bodies, batches accepted reports and stores them with their sums. */
+export interface Ingest {
+  /** Checks one body from `client` (an address held in memory only) and, when accepted, stores it. */
+  submit(client: string, text: string): Promise<IngestOutcome>
+  /** Waits for every accepted report to be stored. */
+  flush(): Promise<void>
+  /** Reports accepted and refused since start, by outcome code. */
+  readonly counts: Readonly<Record<string, number>>
+}
+
+interface Pending<Parsed> {
+  client: string
+  text: string
+  report: Parsed
+  group: ReportGroup
+  done: (outcome: IngestOutcome) => void
+}
+
+/**
+ * Creates the ingest stage. Accepted reports are written in batches (one transaction, one statement for the raw
+ * reports and one for the sums) so that thousands per second cost few round trips; the request is answered only
+ * once its batch has committed. A refused body changes nothing.
+ *
+ * @example
+ * const ingest = createIngest(db, codec, { rawRetentionDays: 30 })
+ * const outcome = await ingest.submit(address, await request.text())
+ */
+export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, options: IngestOptions = {}): Ingest {
+  const retention = options.rawRetentionDays ?? 30
+  const epsilons = options.epsilons ?? []
+  const maxAge = options.maxAgeDays ?? 7
+  const maxBatch = options.maxBatch ?? 5000
+  const maxDelay = options.maxDelayMs ?? 200
+  const replays = options.replays ?? createReplayGuard({ now: options.now })
+  const now = options.now ?? Date.now
+  const counts: Record<string, number> = {}
+  let queue: Pending<Parsed>[] = []
+  let timer: ReturnType<typeof setTimeout> | undefined
+  // Group commit: one batch is written at a time; reports arriving meanwhile form the next one, so batches
+  // grow with the load and each costs one transaction whatever its size.
+  let writing: Promise<void> | undefined
+
+  const finish = (outcome: IngestOutcome): IngestOutcome => {
+    counts[outcome.code] = (counts[outcome.code] ?? 0) + 1
+    return outcome
+  }
+
+  const write = async (batch: Pending<Parsed>[]) => {
+    try {
+      await writeBatch(db, retention > 0 ? batch.map(toRaw) : [], addUp(codec, batch))
+      for (const item of batch) item.done(finish({ status: 202, code: 'accepted' }))
+    } catch {
+      for (const item of batch) {
+        replays.forget(item.client, item.text)
+        item.done(finish({ status: 503, code: 'storage_failed' }))
+      }
+    }
+  }
+
+  const startBatch = () => {
+    if (timer !== undefined) clearTimeout(timer)
+    timer = undefined
+    if (writing || queue.length === 0) return
+    const batch = queue.splice(0, maxBatch)
+    writing = write(batch).then(() => {
+      writing = undefined
+      startBatch()
+    })
+  }
+
+  return {
+    async submit(client, text) {
+      let report: Parsed
+      try {
+        report = codec.parse(text)
+      } catch (error) {
+        const code = (error as { code?: unknown }).code
+        if (code === 'report_malformed') return finish({ status: 400, code })
+        return finish({ status: 422, code: typeof code === 'string' ? code : 'report_invalid' })
+      }
+      const group = codec.groupOf(report)
+      const today = utcDay(now())
+      if (group.day < addDays(today, -maxAge) || group.day > addDays(today, 1)) {
+        return finish({ status: 422, code: 'report_day' })
+      }
+      if (epsilons.length > 0 && !epsilons.includes(group.epsilon)) return finish({ status: 422, code: 'report_epsilon' })
+      if (!replays.admit(client, text)) return finish({ status: 409, code: 'report_replayed' })
+      return new Promise<IngestOutcome>((done) => {
+        queue.push({ client, text, report, group, done })
+        if (writing) return
+        if (queue.length >= maxBatch) startBatch()
+        else if (timer === undefined) timer = setTimeout(startBatch, maxDelay)
+      })
+    },
+    async flush() {
+      startBatch()
+      while (writing) await writing
+    },
+    counts,
+  }
+}
+
+function toRaw(item: { text: string; group: ReportGroup }): RawReport {
+  return { day: item.group.day, body: item.text }
+}
+
+/** Adds a batch up per report group: one SumRow per (group, counter). */
+export function addUp<Parsed>(codec: ReportCodec<Parsed>, batch: readonly { report: Parsed; group: ReportGroup }[]): SumRow[] {
+  const groups = new Map<string, { group: ReportGroup; reports: Parsed[] }>()
+  for (const item of batch) {
+    const g = item.group
+    const key = `${g.day}\u0000${g.packId}\u0000${g.epsilon}\u0000${g.segmentLeaves}\u0000${g.valueLeaves}`
+    let entry = groups.get(key)
+    if (!entry) groups.set(key, (entry = { group: g, reports: [] }))
+    entry.reports.push(item.report)
+  }
+  const rows: SumRow[] = []
+  for (const { group, reports } of groups.values()) {
+    for (const [counter, value] of codec.addUp(group, reports)) if (value !== 0) rows.push({ ...group, counter, value })
+  }
+  return rows
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs'
+import { serve } from '@hono/node-server'
+import { COLLECTOR_HELP, parseCollectorArgs } from './cli/parseCollectorArgs'
+import { createReportEstimator } from './estimates/createReportEstimator'
+import { isSegletError } from '../src/errors'
+import { createCollector, DASHBOARD_PATH, PAGE_STATS_PATH, REPORTS_PATH } from './server/createCollector'
+import { migrate } from './storage/migrate'
+import { reestimate } from './server/reestimate'
+import { openDatabase } from './storage/openDatabase'
+
+const HOUR_MS = 3_600_000
+
+/**
+ * `npm run collector -- [options]`: starts the collector and runs until SIGINT/SIGTERM. Returns the exit code;
+ * a bad option or an unreachable database prints one line and returns 2 or 1.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let args
+  let estimator
+  try {
+    args = parseCollectorArgs(argv, (path) => readFileSync(path, 'utf8'))
+    estimator = createReportEstimator({ pageKeys: args.pageKeys })
+  } catch (error) {
+    if (!isSegletError(error)) throw error
+    console.error(`seglet collector: ${error.field === 'pageKeys' ? '--page-keys: ' : ''}${error.message}`)
+    return 2
+  }
+  if (args.help) {
+    process.stdout.write(COLLECTOR_HELP)
+    return 0
+  }
+  let db
+  try {
+    db = await openDatabase(args.database)
+    await migrate(db)
+    const days = await reestimate(db, estimator, args.pageKeys)
+    if (days.length > 0) console.log(`seglet collector: page keys changed; re-estimated ${days.length} days from their raw reports`)
+  } catch (error) {
+    console.error(`seglet collector: ${isSegletError(error) ? error.message : `database: ${(error as Error).message}`}`)
+    await db?.close().catch(() => {})
+    return 1
+  }
+  const collector = createCollector(db, estimator, {
+    rawRetentionDays: args.rawRetentionDays,
+    epsilon: args.epsilon,
+    windowDays: args.windowDays,
+    rateLimit: { perMinute: args.rateLimit, burst: args.rateBurst },
+    pageStatsDir: args.pageStatsDir,
+    allowedOrigins: args.allowedOrigins,
+    trustProxy: args.trustProxy,
+  })
+  const jobs = async () => {
+    await collector.purge()
+    await collector.regeneratePageStats()
+  }
+  await jobs()
+  const timers = [
+    setInterval(() => collector.purge().catch(report), HOUR_MS),
+    setInterval(() => collector.regeneratePageStats().catch(report), args.pageStatsEveryMinutes * 60_000),
+  ]
+
+  const server = await new Promise<ReturnType<typeof serve>>((ready, fail) => {
+    const s = serve({ fetch: collector.app.fetch, port: args.port, hostname: args.host }, () => ready(s))
+    s.once('error', fail)
+  }).catch((error: Error) => error)
+  if (server instanceof Error) {
+    console.error(`seglet collector: cannot listen on ${args.host}:${args.port}: ${server.message}`)
+    for (const t of timers) clearInterval(t)
+    await db.close()
+    return 1
+  }
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : args.port
+  const base = `http://${args.host.includes(':') ? `[${args.host}]` : args.host}:${port}`
+  console.log(`seglet collector listening on ${base} (${db.kind} store, ε ${args.epsilon}, raw reports kept ${args.rawRetentionDays} days)`)
+  console.log(`  reports   POST ${base}${REPORTS_PATH}`)
+  console.log(`  dashboard ${base}${DASHBOARD_PATH}`)
+  console.log(`  page statistics ${base}${PAGE_STATS_PATH} (also written to ${args.pageStatsDir})`)
+
+  await new Promise<void>((stop) => {
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+  for (const t of timers) clearInterval(t)
+  await new Promise<void>((closed) => server.close(() => closed()))
+  await collector.close()
+  await db.close()
+  return 0
+}
+
+function report(error: unknown): void {
+  console.error(`seglet collector: ${(error as Error).message ?? error}`)
+}

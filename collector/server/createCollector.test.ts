@@ -1,0 +1,168 @@
+// @vitest-environment node
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { validatePageStatsTable } from '../../src/reports/pageStatsTable'
+import { createReportEstimator } from '../estimates/createReportEstimator'
+import { countReports } from '../storage/countReports'
+import { migrate } from '../storage/migrate'
+import type { Database } from '../storage/types'
+import { DATABASE_TARGETS } from '../testing/databases'
+import { reportBodies, TEST_PAGE_KEYS } from '../testing/reports'
+import { createCollector } from './createCollector'
+
+const NOW = Date.parse('2026-11-30T12:00:00Z')
+const DAY = '2026-11-29'
+
+describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
+  let db: Database
+  let dir: string
+  beforeAll(async () => {
+    db = await target.open()
+    await migrate(db)
+    dir = mkdtempSync(join(tmpdir(), 'seglet-collector-'))
+  }, 300_000)
+  afterAll(async () => {
+    await db?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  beforeEach(async () => {
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings')
+  })
+
+  const make = (options: Parameters<typeof createCollector>[2] = {}) =>
+    createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => NOW, pageStatsDir: dir, ...options })
+  const post = (collector: ReturnType<typeof make>, body: string, init: { address?: string; headers?: Record<string, string> } = {}) =>
+    collector.app.request(
+      '/seglet/reports',
+      { method: 'POST', body, headers: { 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'same-origin', ...init.headers } },
+      { incoming: { socket: { remoteAddress: init.address ?? '203.0.113.77' } } } as never,
+    )
+
+  it('accepts a report, sets no cookie, and stores no address', async () => {
+    const collector = make()
+    const [body] = reportBodies(1, { day: DAY })
+    const response = await post(collector, body!, { headers: { cookie: 'session=abc' } })
+    expect(response.status).toBe(202)
+    expect(response.headers.get('set-cookie')).toBeNull()
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'")
+    expect(await countReports(db)).toBe(1)
+    // Every stored value of every collector table, as text: the address and the cookie appear nowhere.
+    const tables = await db.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'seglet_%'`,
+    )
+    let dump = ''
+    for (const { table_name } of tables) dump += JSON.stringify(await db.query(`SELECT * FROM ${table_name}`))
+    expect(dump).toContain(DAY)
+    expect(dump).not.toContain('203.0.113')
+    expect(dump).not.toContain('session=abc')
+  })
+
+  it('refuses oversized bodies before parsing, by Content-Length and by the bytes received', async () => {
+    const collector = make()
+    const big = `{"v":1,"pad":"${'x'.repeat(2000)}"}`
+    expect((await post(collector, big)).status).toBe(413)
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode('x'.repeat(100)))
+        controller.close()
+      },
+    })
+    const chunked = await collector.app.request(
+      '/seglet/reports',
+      { method: 'POST', body: stream, duplex: 'half', headers: { 'content-type': 'application/json' } } as RequestInit,
+      { incoming: { socket: { remoteAddress: '203.0.113.5' } } } as never,
+    )
+    expect(chunked.status).toBe(413)
+    expect(await countReports(db)).toBe(0)
+  })
+
+  it.each([
+    ['a form post', { 'content-type': 'application/x-www-form-urlencoded' }, 415],
+    ['a cross-site request', { 'sec-fetch-site': 'cross-site' }, 403],
+    ['another origin', { 'sec-fetch-site': '', origin: 'https://evil.example' }, 403],
+  ] as const)('refuses %s', async (_name, headers, status) => {
+    const collector = make()
+    const [body] = reportBodies(1, { day: DAY, seed: 2 })
+    const response = await post(collector, body!, { headers: { ...headers } })
+    expect(response.status).toBe(status)
+    expect(await countReports(db)).toBe(0)
+  })
+
+  it('rate-limits a flood from one address and keeps serving everyone else', async () => {
+    const collector = make({ rateLimit: { perMinute: 60, burst: 5 } })
+    const bodies = reportBodies(12, { day: DAY, seed: 4 })
+    const statuses: number[] = []
+    for (const body of bodies.slice(0, 10)) statuses.push((await post(collector, body, { address: '198.51.100.1' })).status)
+    expect(statuses.filter((s) => s === 202)).toHaveLength(5)
+    expect(statuses.slice(5).every((s) => s === 429)).toBe(true)
+    const limited = await post(collector, bodies[10]!, { address: '198.51.100.1' })
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/)
+    expect((await post(collector, bodies[11]!, { address: '198.51.100.2' })).status).toBe(202)
+    expect((await collector.app.request('/seglet/insights.json')).status).toBe(200)
+    expect(await countReports(db)).toBe(6)
+  })
+
+  it('answers 409 to a replay and 4xx to garbage, changing nothing', async () => {
+    const collector = make()
+    const [body] = reportBodies(1, { day: DAY, seed: 6 })
+    expect((await post(collector, body!)).status).toBe(202)
+    expect((await post(collector, body!)).status).toBe(409)
+    expect((await post(collector, 'null')).status).toBe(400)
+    expect((await post(collector, '')).status).toBe(400)
+    expect((await collector.app.request('/seglet/reports', { method: 'GET' })).status).toBe(405)
+    expect(await countReports(db)).toBe(1)
+  })
+
+  it('serves insights with intervals, "not enough" cells, and a page-statistics table with its integrity', async () => {
+    const collector = make()
+    const bodies = reportBodies(3000, { day: DAY, seed: 8 })
+    const statuses = await Promise.all(bodies.map((body, i) => post(collector, body, { address: `10.9.${i >> 8}.${i & 255}` }).then((r) => r.status)))
+    expect(statuses.filter((s) => s !== 202)).toEqual([])
+    const insights = (await (await collector.app.request('/seglet/insights.json')).json()) as any
+    expect(insights.reports).toBe(3000)
+    expect(insights.epsilon).toBe(2)
+    const share = insights.insights.segments[0].share
+    expect(share.low).toBeLessThan(share.value)
+    expect(share.high).toBeGreaterThan(share.value)
+    expect(insights.daily.find((d: { day: string }) => d.day === DAY).reports).toBe(3000)
+    // 3,000 reports cannot support every cell: some say "not enough reports yet".
+    const cells = JSON.stringify(insights.insights)
+    expect(cells).toContain('"enough":false')
+    expect(cells).toContain('"enough":true')
+
+    const written = (await (await collector.app.request('/seglet/page-stats.json', { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } })).json()) as any
+    const response = await collector.app.request('/seglet/page-stats.json')
+    const text = await response.text()
+    const integrity = `sha256-${createHash('sha256').update(text).digest('base64')}`
+    expect(written.integrity).toBe(integrity)
+    expect(response.headers.get('x-seglet-integrity')).toBe(integrity)
+    expect(readFileSync(join(dir, 'page-stats.json'), 'utf8')).toBe(text)
+    expect(readFileSync(join(dir, 'page-stats.json.integrity'), 'utf8').trim()).toBe(integrity)
+    const table = JSON.parse(text)
+    // The SDK's own validator accepts what the collector writes.
+    expect(validatePageStatsTable(table)).toEqual(table)
+    expect(table).toMatchObject({ format: 'seglet-page-stats', version: 1, day: '2026-11-30', epsilon: 2, reports: 3000 })
+    for (const [key, row] of Object.entries(table.pages) as [string, any][]) {
+      expect(TEST_PAGE_KEYS).toContain(key)
+      expect(row.bounceRate).toBeGreaterThanOrEqual(0)
+      expect(row.exitRate).toBeLessThanOrEqual(1)
+    }
+  })
+
+  it('serves the dashboard and its same-origin assets only', async () => {
+    const collector = make()
+    const page = await collector.app.request('/seglet/dashboard')
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
+    const html = await page.text()
+    expect(html).not.toMatch(/<script>|<style>|style=|https?:\/\//)
+    for (const asset of ['dashboard.js', 'dashboard.css', 'chart.umd.min.js']) {
+      expect((await collector.app.request(`/seglet/dashboard/${asset}`)).status).toBe(200)
+    }
+    expect((await collector.app.request('/seglet/dashboard/..%2F..%2Fpackage.json')).status).toBe(404)
+    expect((await collector.app.request('/seglet/dashboard/constructor')).status).toBe(404)
+  })
+})

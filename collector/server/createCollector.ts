@@ -1,0 +1,191 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { HttpBindings } from '@hono/node-server'
+import { Hono } from 'hono'
+import { dashboardAsset } from '../dashboard/dashboardAsset'
+import { pageStatsFile, type PageStatsFile } from '../estimates/pageStatsFile'
+import type { Estimator } from '../estimates/types'
+import { createIngest, type Ingest } from '../ingest/createIngest'
+import { createRateLimiter } from '../ingest/createRateLimiter'
+import { isCrossSite } from '../ingest/isCrossSite'
+import { readBody } from '../ingest/readBody'
+import { addDays } from '../lib/addDays'
+import { utcDay } from '../lib/utcDay'
+import { purgeReports } from '../storage/purgeReports'
+import { readSums } from '../storage/readSums'
+import type { Database } from '../storage/types'
+import { clientAddress } from './clientAddress'
+import { readPageKeyLists } from './pageKeyLists'
+import { SECURITY_HEADERS } from './securityHeaders'
+
+/** Options of `createCollector`; the command line fills them (see `collector --help`). */
+export interface CollectorOptions {
+  /** Days raw reports are kept for a re-estimate (0: none). @default 30 */
+  rawRetentionDays?: number
+  /** The ε in force: reports with another ε are refused. @default 2 */
+  epsilon?: number
+  /** Days the insights and the page-statistics table cover, ending today. @default 28 */
+  windowDays?: number
+  /** Reports one client address may send per minute, and at once. @default { perMinute: 60, burst: 20 } */
+  rateLimit?: { perMinute?: number; burst?: number }
+  /** Largest body accepted, in bytes. @default 512 */
+  maxBodyBytes?: number
+  /** The shop's public origins, when the collector sits behind a proxy under another host name. @default [] */
+  allowedOrigins?: readonly string[]
+  /** Read the client address from X-Forwarded-For (only behind the shop's own proxy). @default false */
+  trustProxy?: boolean
+  /** Folder the page-statistics table is written to; none when unset. @default undefined */
+  pageStatsDir?: string
+  /** Ingest batching (see `createIngest`). @default {} */
+  batch?: { maxBatch?: number; maxDelayMs?: number }
+  /** Clock. @default Date.now */
+  now?: () => number
+}
+
+/** A running collector's parts: the HTTP handler and the jobs the scheduler calls. */
+export interface Collector {
+  app: Hono<{ Bindings: HttpBindings }>
+  ingest: Ingest
+  /** Recomputes the page-statistics table (and writes it to `pageStatsDir`). */
+  regeneratePageStats(): Promise<PageStatsFile>
+  /** Drops raw reports past the retention. */
+  purge(): Promise<void>
+  /** Stores what is pending; call before closing the database. */
+  close(): Promise<void>
+}
+
+export const REPORTS_PATH = '/seglet/reports'
+export const INSIGHTS_PATH = '/seglet/insights.json'
+export const PAGE_STATS_PATH = '/seglet/page-stats.json'
+export const DASHBOARD_PATH = '/seglet/dashboard'
+
+/**
+ * Creates the collector: the report endpoint, the insights, the page-statistics table and the dashboard, over one
+ * database and one estimator. No route reads or sets a cookie, and no client address reaches the database.
+ * Run `reestimate` on the database first when the estimator's page keys may have changed.
+ *
+ * @example
+ * const collector = createCollector(db, createReportEstimator({ pageKeys: ['home', 'product/mug'] }), { epsilon: 2 })
+ * serve({ fetch: collector.app.fetch, port: 8787, hostname: '127.0.0.1' })
+ */
+export function createCollector<Parsed>(db: Database, estimator: Estimator<Parsed>, options: CollectorOptions = {}): Collector {
+  const now = options.now ?? Date.now
+  const epsilon = options.epsilon ?? 2
+  const rawRetentionDays = options.rawRetentionDays ?? 30
+  const windowDays = options.windowDays ?? 28
+  const maxBodyBytes = options.maxBodyBytes ?? 512
+  const allowedOrigins = options.allowedOrigins ?? []
+  const trustProxy = options.trustProxy ?? false
+  const limiter = createRateLimiter({ ...options.rateLimit, now })
+  const ingest = createIngest(db, estimator, {
+    rawRetentionDays,
+    epsilons: [epsilon],
+    now,
+    ...options.batch,
+  })
+  let pageStats: PageStatsFile | undefined
+
+  const query = async () => {
+    const to = utcDay(now())
+    return { from: addDays(to, -windowDays + 1), to, epsilon, pageKeyLists: await readPageKeyLists(db, estimator.pageKeys) }
+  }
+
+  const regeneratePageStats = async () => {
+    const q = await query()
+    const stats = estimator.pageStats(await readSums(db, q.from, q.to), q)
+    const file = pageStatsFile(q.to, stats)
+    if (options.pageStatsDir) {
+      await mkdir(options.pageStatsDir, { recursive: true })
+      // Write then rename: a reader never sees half a table, and the integrity file always matches it.
+      const target = join(options.pageStatsDir, 'page-stats.json')
+      await writeFile(`${target}.tmp`, file.text)
+      await rename(`${target}.tmp`, target)
+      await writeFile(`${target}.integrity.tmp`, `${file.integrity}\n`)
+      await rename(`${target}.integrity.tmp`, `${target}.integrity`)
+    }
+    pageStats = file
+    return file
+  }
+
+  const app = new Hono<{ Bindings: HttpBindings }>()
+  app.use('*', async (c, next) => {
+    await next()
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value)
+    c.res.headers.delete('set-cookie')
+  })
+
+  app.post(REPORTS_PATH, async (c) => {
+    const header = headerReader(c)
+    const refuse = (status: 400 | 403 | 413 | 415 | 429, code: string) => c.json({ error: code }, status)
+    if (isCrossSite(header, allowedOrigins)) return refuse(403, 'cross_site')
+    const type = (header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+    if (type !== 'application/json' && type !== 'text/plain') return refuse(415, 'content_type')
+    const client = clientAddress(c.env?.incoming, header, trustProxy)
+    if (!limiter.take(client)) {
+      c.header('retry-after', String(limiter.retryAfter(client)))
+      return refuse(429, 'rate_limited')
+    }
+    // The Node.js request itself when there is one: cheaper than building a web stream over it.
+    const incoming = c.env?.incoming
+    const source = incoming && Symbol.asyncIterator in incoming ? incoming : (c.req.raw.body as AsyncIterable<Uint8Array> | null)
+    const text = await readBody(source, header('content-length'), maxBodyBytes)
+    if (text === 'too_large') return refuse(413, 'report_too_large')
+    if (text === 'unreadable') return refuse(400, 'body_unreadable')
+    const outcome = await ingest.submit(client, text)
+    if (outcome.status === 202) return c.body(null, 202)
+    return c.json({ error: outcome.code }, outcome.status)
+  })
+  app.all(REPORTS_PATH, (c) => c.json({ error: 'method_not_allowed' }, 405, { allow: 'POST' }))
+
+  app.get(INSIGHTS_PATH, async (c) => {
+    const q = await query()
+    const document = estimator.insights(await readSums(db, q.from, q.to), q)
+    c.header('cache-control', 'no-store')
+    return c.json({ ...document, pageStats: pageStats && { path: PAGE_STATS_PATH, integrity: pageStats.integrity, day: pageStats.table.day } })
+  })
+
+  app.get(PAGE_STATS_PATH, async (c) => {
+    const file = pageStats ?? (await regeneratePageStats())
+    return c.body(file.text, 200, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-cache',
+      etag: `"${file.integrity}"`,
+      'x-seglet-integrity': file.integrity,
+    })
+  })
+  // On demand from the dashboard; same-site only, like the report endpoint.
+  app.post(PAGE_STATS_PATH, async (c) => {
+    if (isCrossSite(headerReader(c), allowedOrigins)) return c.json({ error: 'cross_site' }, 403)
+    const file = await regeneratePageStats()
+    return c.json({ path: PAGE_STATS_PATH, integrity: file.integrity, day: file.table.day, pages: Object.keys(file.table.pages).length })
+  })
+
+  app.get(DASHBOARD_PATH, (c) => c.html(new TextDecoder().decode(dashboardAsset('index.html')!.body), 200, { 'cache-control': 'no-cache' }))
+  app.get(`${DASHBOARD_PATH}/:asset`, (c) => {
+    const asset = dashboardAsset(c.req.param('asset'))
+    if (!asset) return c.json({ error: 'not_found' }, 404)
+    return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' })
+  })
+  app.notFound((c) => c.json({ error: 'not_found' }, 404))
+  app.onError((_error, c) => c.json({ error: 'internal' }, 500))
+
+  return {
+    app,
+    ingest,
+    regeneratePageStats,
+    purge: () => purgeReports(db, utcDay(now()), rawRetentionDays),
+    close: () => ingest.flush(),
+  }
+}
+
+/** Reads request headers from the Node.js request when there is one (no web Headers object is built). */
+function headerReader(c: { env?: HttpBindings; req: { raw: Request } }): (name: string) => string | null {
+  const incoming = c.env?.incoming
+  if (incoming && incoming.headers) {
+    return (name) => {
+      const value = incoming.headers[name]
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
+    }
+  }
+  return (name) => c.req.raw.headers.get(name)
+}

@@ -1,0 +1,51 @@
+// @vitest-environment node
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { countersToSums } from '../estimates/countersToSums'
+import { createReportEstimator } from '../estimates/createReportEstimator'
+import { createIngest } from '../ingest/createIngest'
+import { migrate } from '../storage/migrate'
+import { purgeReports } from '../storage/purgeReports'
+import { readPageKeyLists } from './pageKeyLists'
+import { readSums } from '../storage/readSums'
+import type { Database } from '../storage/types'
+import { DATABASE_TARGETS } from '../testing/databases'
+import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
+import { reestimate } from './reestimate'
+
+const NOW = Date.parse('2026-11-30T12:00:00Z')
+const group = { packId: TEST_CONTEXT.packId, epsilon: 2, segmentLeaves: 4, valueLeaves: 4 }
+
+describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (target) => {
+  let db: Database
+  beforeAll(async () => {
+    db = await target.open()
+    await migrate(db)
+  }, 300_000)
+  afterAll(() => db?.close())
+
+  it('re-decodes the days whose raw reports are kept, and leaves a key out where they are gone', async () => {
+    const first = TEST_PAGE_KEYS.slice(0, 4)
+    expect(await reestimate(db, createReportEstimator({ pageKeys: first }), first)).toEqual([])
+    const ingest = createIngest(db, createReportEstimator({ pageKeys: first }), { now: () => NOW })
+    await Promise.all(reportBodies(600, { day: '2026-11-28', seed: 11 }).map((b, i) => ingest.submit(`a${i}`, b)))
+    await Promise.all(reportBodies(600, { day: '2026-11-29', seed: 12 }).map((b, i) => ingest.submit(`b${i}`, b)))
+
+    // All the demo's keys: both days still have their raw reports, so every key is decoded over both.
+    const all = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
+    expect(await reestimate(db, all, TEST_PAGE_KEYS)).toEqual(['2026-11-28', '2026-11-29'])
+    expect(await reestimate(db, all, TEST_PAGE_KEYS)).toEqual([])
+    const rows = await readSums(db, '2026-11-01', '2026-11-30')
+    const lists = await readPageKeyLists(db, [])
+    expect(countersToSums(group, rows, TEST_PAGE_KEYS, lists).partial).toEqual([])
+    expect(all.insights(rows, { from: '2026-11-01', to: '2026-11-30', epsilon: 2, pageKeyLists: lists }).reports).toBe(1200)
+
+    // The 28th's raw reports are purged; a key added now is decoded on the 29th only, so it is left out.
+    await purgeReports(db, '2026-11-29', 1)
+    const more = [...TEST_PAGE_KEYS, 'pages/new']
+    expect(await reestimate(db, createReportEstimator({ pageKeys: more }), more)).toEqual(['2026-11-29'])
+    const after = await readSums(db, '2026-11-01', '2026-11-30')
+    const { partial, sums } = countersToSums(group, after, more, await readPageKeyLists(db, []))
+    expect(partial).toEqual(['pages/new'])
+    expect(sums.reports).toBe(1200)
+  }, 300_000)
+})

@@ -1,0 +1,38 @@
+import { addUp } from '../ingest/createIngest'
+import type { ReportCodec } from '../ingest/types'
+import { daysWithReports } from '../storage/daysWithReports'
+import { forEachReportOfDay } from '../storage/forEachReportOfDay'
+import { replaceSumsOfDay } from '../storage/replaceSumsOfDay'
+import { readSetting, writeSetting } from '../storage/settings'
+import { registerPageKeyList } from './pageKeyLists'
+import type { Database, ReportGroup } from '../storage/types'
+
+const SETTING = 'sums.pageKeys'
+
+/**
+ * Re-adds the sums of every day whose raw reports are still kept, when the candidate page keys differ from the
+ * ones the stored sums were decoded against (a shop added pages). Days whose raw reports are gone keep their
+ * sums; a key they were not decoded against is then left out of estimates over them rather than guessed.
+ * Also records the list (see `registerPageKeyList`). Returns the days re-estimated. Run it before accepting
+ * reports.
+ */
+export async function reestimate<Parsed>(db: Database, codec: ReportCodec<Parsed>, pageKeys: readonly string[]): Promise<string[]> {
+  await registerPageKeyList(db, pageKeys)
+  const wanted = JSON.stringify([...pageKeys])
+  const stored = await readSetting(db, SETTING)
+  if (stored === wanted) return []
+  const days = stored === undefined ? [] : await daysWithReports(db)
+  for (const day of days) {
+    const batch: { report: Parsed; group: ReportGroup }[] = []
+    await forEachReportOfDay(db, day, (body) => {
+      // A stored body was accepted once; one that no longer parses (an older format) is skipped, not fatal.
+      try {
+        const report = codec.parse(body)
+        batch.push({ report, group: codec.groupOf(report) })
+      } catch {}
+    })
+    await replaceSumsOfDay(db, day, addUp(codec, batch))
+  }
+  await writeSetting(db, SETTING, wanted)
+  return days
+}

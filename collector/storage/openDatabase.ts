@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs'
+import { CollectorError } from '../lib/CollectorError'
+import type { Database, Queryable } from './types'
+
+/**
+ * Opens the collector's database. `postgres://…` or `postgresql://…` connects to PostgreSQL through a small pool;
+ * `memory:` opens an embedded store that lives only as long as the process; anything else is a folder for the
+ * embedded store (PGlite), created if missing.
+ *
+ * @example
+ * const db = await openDatabase('postgres://seglet@127.0.0.1/seglet')
+ */
+export async function openDatabase(location: string): Promise<Database> {
+  if (/^postgres(ql)?:\/\//.test(location)) return openPostgres(location)
+  return openEmbedded(location)
+}
+
+async function openEmbedded(location: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite')
+  let pg: InstanceType<typeof PGlite>
+  try {
+    if (location === 'memory:') pg = new PGlite()
+    else {
+      mkdirSync(location, { recursive: true })
+      pg = new PGlite(location)
+    }
+    await pg.waitReady
+  } catch (error) {
+    throw new CollectorError('collector_storage', `cannot open the embedded store in ${location}: ${message(error)}`, '--database', error)
+  }
+  const run = async <Row>(on: Pick<typeof pg, 'query'>, text: string, params?: unknown[]) =>
+    (await on.query<Row>(text, params)).rows
+  return {
+    kind: 'embedded',
+    query: (text, params) => run(pg, text, params),
+    transaction: (work) =>
+      pg.transaction((tx) => work({ query: (text, params) => run(tx, text, params) })),
+    close: () => pg.close(),
+  }
+}
+
+async function openPostgres(location: string): Promise<Database> {
+  const { Pool } = await import('pg')
+  const pool = new Pool({ connectionString: location, max: 4 })
+  // An idle client's connection error must not crash the process; the next query reports it.
+  pool.on('error', () => {})
+  try {
+    await pool.query('SELECT 1')
+  } catch (error) {
+    await pool.end().catch(() => {})
+    throw new CollectorError('collector_storage', `cannot reach PostgreSQL at ${redact(location)}: ${message(error)}`, '--database', error)
+  }
+  const queryable = (on: { query: (text: string, params?: unknown[]) => Promise<{ rows: unknown[] }> }): Queryable => ({
+    query: async <Row>(text: string, params?: unknown[]) => (await on.query(text, params)).rows as Row[],
+  })
+  return {
+    kind: 'postgres',
+    query: queryable(pool).query,
+    async transaction(work) {
+      const client = await pool.connect()
+      try {
+        await client.query('BEGIN')
+        const result = await work(queryable(client))
+        await client.query('COMMIT')
+        return result
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {})
+        throw error
+      } finally {
+        client.release()
+      }
+    },
+    close: () => pool.end(),
+  }
+}
+
+/** Hides the password of a connection string in messages. */
+function redact(location: string): string {
+  return location.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

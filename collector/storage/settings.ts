@@ -1,0 +1,19 @@
+import { SQL } from './sql'
+import type { Queryable } from './types'
+
+/** Reads one collector setting (for example the candidate page keys the page sums were decoded against). */
+export async function readSetting(db: Queryable, key: string): Promise<string | undefined> {
+  const [row] = await db.query<{ value: string }>(SQL.readSetting, [key])
+  return row?.value
+}
+
+/** Writes one collector setting. */
+export async function writeSetting(db: Queryable, key: string, value: string): Promise<void> {
+  await db.query(SQL.writeSetting, [key, value])
+}
+
+/** Reads every collector setting whose key starts with `prefix`, by key. */
+export async function readSettings(db: Queryable, prefix: string): Promise<Record<string, string>> {
+  const rows = await db.query<{ key: string; value: string }>(SQL.readSettingsWithPrefix, [prefix])
+  return Object.fromEntries(rows.map((row) => [row.key, row.value]))
+}

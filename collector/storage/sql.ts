@@ -1,0 +1,67 @@
+/**
+ * Every SQL statement of the collector, in one place. The same text runs on the embedded store (PGlite) and on
+ * PostgreSQL. Nothing here holds an address, a cookie, a user agent or a time finer than the day: a stored report
+ * is its fixed-size body and the UTC day it describes.
+ */
+
+/** Versioned schema migrations, applied in order, each once (see `migrate`). Never edit one that shipped: add one. */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'reports, daily sums and settings',
+    sql: `
+      CREATE TABLE seglet_reports (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        day date NOT NULL,
+        body text NOT NULL
+      );
+      CREATE INDEX seglet_reports_day ON seglet_reports (day, id);
+      CREATE TABLE seglet_sums (
+        day date NOT NULL,
+        pack_id text NOT NULL,
+        epsilon double precision NOT NULL,
+        segment_leaves integer NOT NULL,
+        value_leaves integer NOT NULL,
+        counter text NOT NULL,
+        value double precision NOT NULL,
+        PRIMARY KEY (day, pack_id, epsilon, segment_leaves, value_leaves, counter)
+      );
+      CREATE TABLE seglet_settings (
+        key text PRIMARY KEY,
+        value text NOT NULL
+      );
+    `,
+  },
+]
+
+export const SQL = {
+  createMigrationsTable: `CREATE TABLE IF NOT EXISTS seglet_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_on date NOT NULL DEFAULT CURRENT_DATE)`,
+  /** Serialises migrations when several collector processes start against one PostgreSQL at once. */
+  lockMigrations: `SELECT pg_advisory_xact_lock(7361626)`,
+  appliedMigrations: `SELECT version FROM seglet_migrations ORDER BY version`,
+  recordMigration: `INSERT INTO seglet_migrations (version, name) VALUES ($1, $2)`,
+
+  /** One statement per batch, whatever its size: the rows travel as arrays. */
+  insertReports: `INSERT INTO seglet_reports (day, body) SELECT * FROM unnest($1::date[], $2::text[])`,
+  /** Sums only ever add up, so batches from any number of ingest processes commute. */
+  addSums: `INSERT INTO seglet_sums (day, pack_id, epsilon, segment_leaves, value_leaves, counter, value)
+    SELECT * FROM unnest($1::date[], $2::text[], $3::double precision[], $4::integer[], $5::integer[], $6::text[],
+      $7::double precision[])
+    ON CONFLICT (day, pack_id, epsilon, segment_leaves, value_leaves, counter)
+    DO UPDATE SET value = seglet_sums.value + excluded.value`,
+  readSums: `SELECT to_char(day, 'YYYY-MM-DD') AS day, pack_id, epsilon, segment_leaves, value_leaves, counter, value
+    FROM seglet_sums WHERE day >= $1::date AND day <= $2::date
+    ORDER BY day, pack_id, epsilon, segment_leaves, value_leaves, counter`,
+  deleteSumsOfDay: `DELETE FROM seglet_sums WHERE day = $1::date`,
+
+  daysWithReports: `SELECT DISTINCT to_char(day, 'YYYY-MM-DD') AS day FROM seglet_reports ORDER BY day`,
+  readReportsOfDay: `SELECT id, body FROM seglet_reports WHERE day = $1::date AND id > $2 ORDER BY id LIMIT $3`,
+  countReports: `SELECT count(*)::bigint AS count FROM seglet_reports`,
+  deleteReportsBefore: `DELETE FROM seglet_reports WHERE day < $1::date`,
+
+  readSetting: `SELECT value FROM seglet_settings WHERE key = $1`,
+  readSettingsWithPrefix: `SELECT key, value FROM seglet_settings WHERE starts_with(key, $1) ORDER BY key`,
+  writeSetting: `INSERT INTO seglet_settings (key, value) VALUES ($1, $2)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+} as const

@@ -1,0 +1,82 @@
+// @vitest-environment node
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { DATABASE_TARGETS } from '../testing/databases'
+import {
+  countReports,
+  daysWithReports,
+  forEachReportOfDay,
+  migrate,
+  MIGRATIONS,
+  purgeReports,
+  readSetting,
+  readSums,
+  replaceSumsOfDay,
+  writeBatch,
+  writeSetting,
+  type Database,
+} from './index'
+
+describe.each(DATABASE_TARGETS)('storage on $name', (target) => {
+  // One database per target (opening the embedded store takes seconds); each test starts from empty tables.
+  let db: Database
+  let applied: number[]
+  beforeAll(async () => {
+    db = await target.open()
+    applied = await migrate(db)
+  }, 300_000)
+  afterAll(() => db?.close())
+  beforeEach(async () => {
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings')
+  })
+
+  it('applies each migration once, also when run again', async () => {
+    expect(applied).toEqual(MIGRATIONS.map((m) => m.version))
+    expect(await migrate(db)).toEqual([])
+  })
+
+  it('adds sums across batches and stores raw reports with their day only', async () => {
+    const row = (day: string, counter: string, value: number) => ({ day, packId: 'p1', epsilon: 2, segmentLeaves: 4, valueLeaves: 4, counter, value })
+    await writeBatch(db, [{ day: '2026-11-28', body: '{"a":1}' }, { day: '2026-11-29', body: '{"a":2}' }], [
+      row('2026-11-28', '["x"]', 1),
+      row('2026-11-29', '["x"]', 2.5),
+    ])
+    await writeBatch(db, [{ day: '2026-11-29', body: '{"a":3}' }], [row('2026-11-29', '["x"]', 1), row('2026-11-29', '["y"]', -1)])
+    expect(await readSums(db, '2026-11-29', '2026-11-29')).toEqual([row('2026-11-29', '["x"]', 3.5), row('2026-11-29', '["y"]', -1)])
+    expect(await countReports(db)).toBe(3)
+    expect(await daysWithReports(db)).toEqual(['2026-11-28', '2026-11-29'])
+    const bodies: string[] = []
+    expect(await forEachReportOfDay(db, '2026-11-29', (body) => bodies.push(body))).toBe(2)
+    expect(bodies).toEqual(['{"a":2}', '{"a":3}'])
+    const columns = await db.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'seglet_reports' AND table_schema = current_schema()`,
+    )
+    expect(columns.map((c) => c.column_name).sort()).toEqual(['body', 'day', 'id'])
+  })
+
+  it('rolls a failed batch back whole', async () => {
+    await expect(
+      writeBatch(db, [{ day: '2026-11-29', body: 'x' }], [{ day: 'not a day', packId: 'p', epsilon: 1, segmentLeaves: 4, valueLeaves: 4, counter: 'c', value: 1 }]),
+    ).rejects.toThrow()
+    expect(await countReports(db)).toBe(0)
+  })
+
+  it('purges raw reports past the retention and keeps the sums', async () => {
+    const days = ['2026-11-20', '2026-11-27', '2026-11-28', '2026-11-29']
+    await writeBatch(db, days.map((day) => ({ day, body: day })), days.map((day) => ({ day, packId: 'p', epsilon: 2, segmentLeaves: 4, valueLeaves: 4, counter: 'c', value: 1 })))
+    await purgeReports(db, '2026-11-29', 2)
+    expect(await daysWithReports(db)).toEqual(['2026-11-28', '2026-11-29'])
+    expect((await readSums(db, '2026-11-01', '2026-11-30')).length).toBe(4)
+    await purgeReports(db, '2026-11-29', 0)
+    expect(await countReports(db)).toBe(0)
+  })
+
+  it('replaces the sums of one day and keeps settings', async () => {
+    await writeBatch(db, [], [{ day: '2026-11-29', packId: 'p', epsilon: 2, segmentLeaves: 4, valueLeaves: 4, counter: 'a', value: 5 }])
+    await replaceSumsOfDay(db, '2026-11-29', [{ day: '2026-11-29', packId: 'p', epsilon: 2, segmentLeaves: 4, valueLeaves: 4, counter: 'b', value: 7 }])
+    expect(await readSums(db, '2026-11-29', '2026-11-29')).toEqual([{ day: '2026-11-29', packId: 'p', epsilon: 2, segmentLeaves: 4, valueLeaves: 4, counter: 'b', value: 7 }])
+    expect(await readSetting(db, 'k')).toBeUndefined()
+    await writeSetting(db, 'k', 'v1')
+    await writeSetting(db, 'k', 'v2')
+    expect(await readSetting(db, 'k')).toBe('v2')
+  })
+})

@@ -1,0 +1,41 @@
+// Test helper: realistic report bodies made by the SDK's own encodeReport, from seeded truths.
+import { encodeReport } from '../../src/reports/encodeReport'
+import type { ReportContext, ReportTruth } from '../../src/reports/types'
+import { seededRandom } from '../../sim/seededRandom'
+import { createRng } from '../../training/rng'
+
+export const TEST_CONTEXT: ReportContext = { packId: 'session@1+lifetime@1', segmentLeaves: 4, valueLeaves: 4 }
+
+export const TEST_PAGE_KEYS = ['home', 'category/mugs', 'category/teas', 'product/mug', 'product/teapot', 'cart', 'checkout']
+
+/** A random but plausible closed session. */
+export function randomTruth(rng: () => number, pageKeys: readonly string[] = TEST_PAGE_KEYS): ReportTruth {
+  const count = 1 + Math.floor(rng() * 5)
+  const ordered = rng() < 0.2
+  const pages = Array.from({ length: count }, (_, i) => ({
+    key: pageKeys[Math.floor(rng() * pageKeys.length)]!,
+    bounced: count === 1,
+    exited: i === count - 1,
+    orderFollowed: ordered && i < count - 1,
+  }))
+  return {
+    segmentLeaf: rng() < 0.1 ? null : Math.floor(rng() * rng() * 4),
+    valueSegment: rng() < 0.1 ? null : Math.floor(rng() * 4),
+    ordered,
+    orderValueBucket: ordered ? Math.floor(rng() * 4) : 0,
+    arm: rng() < 0.1 ? 'holdout' : 'treatment',
+    pages,
+  }
+}
+
+/** `n` report bodies (JSON text) for `day` at `epsilon`, reproducible from `seed`. */
+export function reportBodies(n: number, options: { seed?: number; day: string; epsilon?: number; context?: ReportContext }): string[] {
+  const rng = createRng(options.seed ?? 1)
+  const random = seededRandom((options.seed ?? 1) + 1000)
+  const bodies: string[] = []
+  for (let i = 0; i < n; i++) {
+    const body = encodeReport(randomTruth(rng), options.context ?? TEST_CONTEXT, { epsilon: options.epsilon ?? 2, day: options.day, random })
+    bodies.push(JSON.stringify(body))
+  }
+  return bodies
+}
