@@ -74,5 +74,5 @@ export {
 } from './segments'
 export type { Explanation, Segment, SegmentOptions, ValueSegment } from './segments'
 
-export { ANTI_FLICKER_CSS, DEFAULT_ANTI_FLICKER_TIMEOUT_MS, SEGMENT_EVENT } from './personalize'
-export type { OnSegmentOptions, PersonalizeOptions } from './personalize'
+export { ANTI_FLICKER_CSS, DEFAULT_ANTI_FLICKER_TIMEOUT_MS, SEGMENT_EVENT, SEGMENT_HINT_COOKIE, SEGMENT_HINT_MAX_AGE_S } from './personalize'
+export type { IntentBand, OnSegmentOptions, PersonalizeOptions, SegmentHint } from './personalize'

@@ -5,6 +5,7 @@ import type { ModelRuntime } from '../model'
 import type { Personalizer } from '../personalize'
 import type { Panel } from '../personalize/panel'
 import { createPanel } from '../personalize/panel'
+import { writeSegmentHint } from '../personalize/writeSegmentHint'
 import type { Consent } from '../privacy'
 import type { Explanation, Segment, SegmentEngine, SegmentOptions } from '../segments'
 import { createSegmentEngine } from '../segments'
@@ -26,6 +27,8 @@ export interface DeciderContext {
   personalizer: Personalizer
   report: ErrorReporter
   model: ModelOptions
+  /** Keep the segment hint cookie (`personalize.segmentHint`) while decisions may be stored. */
+  segmentHint?: boolean
   features?: FeatureOptions
   segments?: SegmentOptions
   /** Whether decisions may be stored (consent granted). */
@@ -101,6 +104,14 @@ export function createDecider(ctx: DeciderContext): Decider {
       if (result.changed || !previous) segmentReasons = lastReasons
       const segment = withReasons(result.segment, segmentReasons)
       personalizer.apply(segment)
+      if (ctx.segmentHint && ctx.mayPersist() && typeof document !== 'undefined') {
+        try {
+          writeSegmentHint(document, segment)
+        } catch (error) {
+          // A sandboxed document refuses cookies: the page is personalised all the same.
+          report(new SegletError('hook_failed', `The segment hint could not be written: ${String(error)}`, { cause: error }))
+        }
+      }
       if (result.changed && store.mode === 'indexeddb' && ctx.mayPersist()) {
         // Only what hysteresis needs across page loads: the explanation is not stored.
         void store.setMeta(SEGMENT_META_KEY, { ...result.segment, reasons: [] }).catch(() => undefined)

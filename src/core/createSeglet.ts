@@ -5,6 +5,7 @@ import { OptionsError, SegletError } from '../errors'
 import type { ShopperEvent, StoredEvent } from '../events/types'
 import type { FeatureOptions } from '../features'
 import type { PersonalizeOptions } from '../personalize'
+import { clearSegmentHint } from '../personalize/clearSegmentHint'
 import { createPersonalizer } from '../personalize/createPersonalizer'
 import { shouldAutoShowPanel } from '../personalize/shouldAutoShowPanel'
 import type { Consent } from '../privacy'
@@ -152,6 +153,10 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
   const store = createStore({ ...options.storage, persist: isPersistAllowed(consent), onError: report })
   const personalizer = createPersonalizer(options.personalize ?? {}, report)
   const capture = createCapture({ enqueue: (event: StoredEvent) => store.enqueue(event), onError: report, options: options.capture ?? {} })
+  // The segment hint cookie (opt-in) is written by decisions while consent is granted, and removed here when
+  // consent is denied or withdrawn and by forget().
+  const clearHint = () => options.personalize?.segmentHint && clearSegmentHint()
+  if (consent == 'denied') clearHint()
   const modelEnabled = options.model?.enabled ?? true
   let decider: Decider | undefined
   let destroyed = false
@@ -169,6 +174,7 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
           personalizer,
           report,
           model: options.model ?? {},
+          segmentHint: options.personalize?.segmentHint,
           features: options.features,
           segments: options.segments,
           mayPersist: () => isPersistAllowed(consent),
@@ -224,6 +230,7 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
         throw new OptionsError(`setConsent() expects 'granted', 'denied' or 'pending', got ${String(next)}`, 'consent')
       }
       consent = resolveConsent({ consent: next, respectGlobalPrivacyControl: options.respectGlobalPrivacyControl ?? true })
+      if (!isPersistAllowed(consent)) clearHint()
       await store.setPersist(isPersistAllowed(consent))
       scheduleDecision()
     },
@@ -233,6 +240,7 @@ export function createSegletWith(options: SegletOptions, loadRuntime: RuntimeLoa
     onSegment: (callback, subscribeOptions) => personalizer.onSegment(callback, subscribeOptions),
     explain: () => decider?.explain() ?? [],
     async forget() {
+      clearHint()
       await store.forget()
       decider?.reset()
       personalizer.apply(null)

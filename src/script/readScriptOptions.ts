@@ -19,6 +19,7 @@ const ATTRIBUTES: Record<string, [string, string, Kind]> = {
   datalayer: ['capture', 'dataLayer', 'bool'],
   'anti-flicker': ['personalize', 'antiFlicker', 'bool'],
   'anti-flicker-timeout': ['personalize', 'antiFlickerTimeoutMs', 'ms'],
+  'segment-hint': ['personalize', 'segmentHint', 'bool'],
   'retention-days': ['storage', 'retentionDays', 'days'],
   'db-name': ['storage', 'dbName', 'name'],
   'pack-url': ['model', 'sessionPackUrl', 'text'],
