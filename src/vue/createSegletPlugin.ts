@@ -11,7 +11,7 @@ export interface SegletPluginOptions {
    */
   seglet?: Seglet | null
   /**
-   * Options to start Seglet with when the plugin is installed; it is destroyed when the app unmounts.
+   * Options to start Seglet with when the plugin is installed; it is destroyed when the app unmounts (Vue 3.5+).
    * During server rendering `createSeglet()` is inert, so the same app code runs on both sides.
    * Ignored when `seglet` is given.
    * @default undefined

@@ -1,7 +1,7 @@
 // seglet/react in a Vite-built React app, in Chromium: useSegment() on a client-rendered page; a page
 // server-rendered in Node with react-dom/server and hydrated without a warning; and the segment hint the
 // server reads on the next request (readSegmentHint), absent without consent.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -32,6 +32,7 @@ const serverHints: { path: string; hint: Hint }[] = []
 let readSegmentHint: (req: IncomingMessage) => Hint
 
 beforeAll(async () => {
+  mkdirSync(join(ROOT, '.build'), { recursive: true })
   out.dir = mkdtempSync(join(ROOT, '.build', 'vite-react-'))
   const common = { root: APP, configFile: false as const, logLevel: 'warn' as const, mode: 'development' }
   // React's development build, so a hydration mismatch would be reported in the console.

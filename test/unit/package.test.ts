@@ -42,7 +42,8 @@ describe('package', () => {
     for (const name of ['react', 'vue', 'server']) {
       const esm = readFileSync(new URL(`../../dist/${name}.js`, import.meta.url), 'utf8')
       // Only bare imports of seglet and the framework: no second copy of Seglet inside.
-      const imports = [...esm.matchAll(/from '([^']+)'/g)].map((m) => m[1])
+      const imports = [...esm.matchAll(/^(?:import|export)\b[^;\n]* from '([^']+)'/gm)].map((m) => m[1])
+      expect(imports.length, name).toBeGreaterThan(0)
       expect(imports.every((id) => ['seglet', 'react', 'vue'].includes(id)), `${name}: ${imports}`).toBe(true)
       expect(esm).not.toMatch(/indexedDB|createStore/)
       expect(readFileSync(new URL(`../../dist/${name}.d.ts`, import.meta.url), 'utf8')).toMatch(/export \{/)
