@@ -111,8 +111,10 @@ describe('requests, cookies and storage', () => {
     // Opted in, consent granted: one first-party cookie with the segment id and intent band, nothing else.
     await page.goto(h.baseUrl + tagPage({ consent: 'granted', 'segment-hint': 'true' }))
     await shop(page)
-    await page.waitForFunction(() => (window as unknown as SegletWindow).Seglet.getSegment() !== null)
-    const segment = await page.evaluate(() => (window as unknown as { Seglet: { getSegment(): { id: string; intent: number; intentThreshold: number } } }).Seglet.getSegment())
+    type Decided = { Seglet: { getSegment(): { id: string; intent: number; intentThreshold: number; coldStart: boolean } } }
+    // Each decision rewrites the hint: wait for the decision from the session, then for its hint.
+    await page.waitForFunction(() => (window as unknown as Decided).Seglet.getSegment()?.coldStart === false, undefined, { timeout: 15_000 })
+    const segment = await page.evaluate(() => (window as unknown as Decided).Seglet.getSegment())
     const band = segment.intent >= segment.intentThreshold ? 'high' : segment.intent >= segment.intentThreshold / 2 ? 'medium' : 'low'
     await expect.poll(async () => (await h.context.cookies()).map((c) => `${c.name}=${c.value}`), { timeout: 15_000 }).toEqual([`seglet_hint=${segment.id}.${band}`])
     expect((await h.context.cookies())[0]).toMatchObject({ domain: '127.0.0.1', path: '/', sameSite: 'Lax', httpOnly: false })
