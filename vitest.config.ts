@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { alias: [{ find: /^seglet$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }] },
   test: {
     environment: 'jsdom',
-    include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts', 'training/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts', 'training/**/*.test.ts', 'sim/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
     testTimeout: 30_000,
   },
