@@ -7,6 +7,8 @@
 //    with a dynamic import() from the same folder, after the page's own work.
 //  - dist/seglet-reports.min.js: the private-report part, loaded the same way when a shop turns reports on.
 //  - dist/seglet.d.ts: bundled type declarations.
+//  - dist/{react,vue,server}.{js,cjs,d.ts}: the `seglet/react`, `seglet/vue` and `seglet/server` entry points,
+//    with `seglet` itself, React and Vue left to the app (they never reach the script-tag build).
 import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
@@ -67,6 +69,27 @@ const reportSizes = () => ({
   },
 })
 
+// The bindings import `seglet` as an app would: it stays external, so an app has one Seglet.
+const BINDINGS = ['react', 'vue', 'server']
+const bindingExternal = (id) => ['seglet', 'react', 'react-dom', 'vue'].some((dep) => id === dep || id.startsWith(dep + '/'))
+const bindings = BINDINGS.flatMap((name) => [
+  {
+    input: `src/${name}/index.ts`,
+    external: bindingExternal,
+    plugins: [ts()],
+    output: [
+      { file: `dist/${name}.js`, format: 'es' },
+      { file: `dist/${name}.cjs`, format: 'cjs', exports: 'named' },
+    ],
+  },
+  {
+    input: `src/${name}/index.ts`,
+    external: bindingExternal,
+    plugins: [dts({ tsconfig: './tsconfig.json', compilerOptions: { paths: {} } })],
+    output: { file: `dist/${name}.d.ts`, format: 'es' },
+  },
+])
+
 export default [
   {
     input: 'src/index.ts',
@@ -125,4 +148,5 @@ export default [
     plugins: [dts({ tsconfig: './tsconfig.json' })],
     output: { file: 'dist/seglet.d.ts', format: 'es' },
   },
+  ...bindings,
 ]

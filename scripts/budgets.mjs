@@ -12,3 +12,17 @@ export const BUDGETS = {
   /** The lazily loaded private-report part: session truth, ε-LDP encodings, budget ledger, sending. */
   'seglet-reports.min.js': 6 * 1024,
 }
+
+/**
+ * Budgets of the npm entry points an app adds on top of its framework and Seglet, in gzip bytes (level 9)
+ * of the entry's ESM build minified with `seglet`, React and Vue left external (what a bundler adds for
+ * them). Measured by scripts/measure-entry.mjs, checked by `npm test`. Keep README.md's size table in sync.
+ */
+export const ENTRY_BUDGETS = {
+  /** `seglet/react`: provider and hooks (dist/react.js). */
+  'seglet/react': 1.5 * 1024,
+  /** `seglet/vue`: plugin and composables (dist/vue.js). */
+  'seglet/vue': 1024,
+  /** `seglet/server`: readSegmentHint() for the shop's server (dist/server.js); never sent to a browser. */
+  'seglet/server': 1024,
+}

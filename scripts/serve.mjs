@@ -34,10 +34,12 @@ function toFile(pathname) {
  * Starts the server. `csp: true` sends a strict Content Security Policy with every HTML page.
  * `onRequest` sees every request (the browser tests record them).
  * `collector` (e.g. http://127.0.0.1:8787) forwards /seglet/* to a Seglet collector, so the shop's pages reach it
- * on their own origin, as a shop's reverse proxy would.
+ * on their own origin, as a shop's reverse proxy would. `mounts` serves more folders
+ * (`{ '/app/': '/tmp/build' }`, a built test app); `render(req)` may answer a request with HTML of its own
+ * (a server-rendered page), or return `undefined` to let the files answer.
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
-export async function startServer({ port = 0, csp = false, onRequest, collector } = {}) {
+export async function startServer({ port = 0, csp = false, onRequest, collector, mounts = {}, render } = {}) {
   const server = createHttpServer(async (req, res) => {
     onRequest?.(req)
     if (collector && (req.url ?? '').startsWith('/seglet/')) {
@@ -45,8 +47,20 @@ export async function startServer({ port = 0, csp = false, onRequest, collector 
       return
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    let file = toFile(url.pathname)
-    if (!file.startsWith(ROOT)) {
+    try {
+      const html = await render?.(req)
+      if (html !== undefined) {
+        res.writeHead(200, { 'content-type': TYPES['.html'], 'cache-control': 'no-store' }).end(html)
+        return
+      }
+    } catch (error) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error))
+      return
+    }
+    const mount = Object.keys(mounts).find((prefix) => url.pathname.startsWith(prefix))
+    const base = mount ? resolve(mounts[mount]) : ROOT
+    let file = mount ? join(base, normalize(decodeURIComponent(url.pathname.slice(mount.length))).replace(/^(\.\.[/\\])+/, '')) : toFile(url.pathname)
+    if (!file.startsWith(base)) {
       res.writeHead(403).end()
       return
     }

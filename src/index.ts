@@ -84,8 +84,8 @@ export {
 } from './segments'
 export type { Explanation, Segment, SegmentOptions, ValueSegment } from './segments'
 
-export { ANTI_FLICKER_CSS, DEFAULT_ANTI_FLICKER_TIMEOUT_MS, SEGMENT_EVENT } from './personalize'
-export type { OnSegmentOptions, PersonalizationArm, PersonalizeOptions } from './personalize'
+export { ANTI_FLICKER_CSS, DEFAULT_ANTI_FLICKER_TIMEOUT_MS, SEGMENT_EVENT, SEGMENT_HINT_COOKIE, SEGMENT_HINT_MAX_AGE_S } from './personalize'
+export type { IntentBand, OnSegmentOptions, PersonalizationArm, PersonalizeOptions, SegmentHint } from './personalize'
 
 export type { ReportOptions } from './reports/options'
 export type { PageStatsRow, PageStatsTable } from './reports/pageStatsTable'

@@ -5,6 +5,7 @@ import type { ModelRuntime } from '../model'
 import type { Personalizer } from '../personalize'
 import type { Panel } from '../personalize/panel'
 import { createPanel } from '../personalize/panel'
+import { writeSegmentHint } from '../personalize/writeSegmentHint'
 import type { Consent } from '../privacy'
 import type { Explanation, Segment, SegmentEngine, SegmentOptions } from '../segments'
 import { createSegmentEngine } from '../segments'
@@ -39,6 +40,8 @@ export interface DeciderContext {
   personalizer: Personalizer
   report: ErrorReporter
   model: ModelOptions
+  /** Keep the segment hint cookie (`personalize.segmentHint`) while decisions may be stored. */
+  segmentHint?: boolean
   features?: FeatureOptions
   segments?: SegmentOptions
   /** `pageStatsUrl` and `pageStatsIntegrity`: the collector's page-statistics table. */
@@ -174,6 +177,15 @@ export function createDecider(ctx: DeciderContext): Decider {
         // What a report about this session will say once it is closed; written when it changes.
         const packs = await loadPacks({ runtime, model: ctx.model, cache: store })
         recorded = await recordDecision(store, { events, now, sessionGapMs: gap, segment, packs, last: recorded }).catch(() => recorded)
+      }
+      // A browser in the holdout is not personalised, on the server either: it gets no hint.
+      if (ctx.segmentHint && segment.arm !== 'holdout' && ctx.mayPersist() && typeof document !== 'undefined') {
+        try {
+          writeSegmentHint(document, segment)
+        } catch (error) {
+          // A sandboxed document refuses cookies: the page is personalised all the same.
+          report(new SegletError('hook_failed', `The segment hint could not be written: ${String(error)}`, { cause: error }))
+        }
       }
       if (result.changed && store.mode === 'indexeddb' && ctx.mayPersist()) {
         // Only what hysteresis needs across page loads: the explanation is not stored.

@@ -6,6 +6,7 @@ import { createReporter, SegletError } from '../errors'
 import type { ShopperEvent, StoredEvent } from '../events/types'
 import type { FeatureOptions } from '../features'
 import type { PersonalizeOptions } from '../personalize'
+import { clearSegmentHint } from '../personalize/clearSegmentHint'
 import { createPersonalizer } from '../personalize/createPersonalizer'
 import { shouldAutoShowPanel } from '../personalize/shouldAutoShowPanel'
 import type { Consent } from '../privacy'
@@ -194,6 +195,10 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     },
     bridges,
   )
+  // The segment hint cookie (opt-in) is written by decisions while consent is granted, and removed here when
+  // consent is denied or withdrawn and by forget().
+  const clearHint = () => options.personalize?.segmentHint && clearSegmentHint()
+  if (consent == 'denied') clearHint()
   const modelEnabled = options.model?.enabled ?? true
   let decider: Decider | undefined
   let destroyed = false
@@ -216,6 +221,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
           personalizer,
           report,
           model: options.model ?? {},
+          segmentHint: options.personalize?.segmentHint,
           features: options.features,
           segments: options.segments,
           capture: options.capture,
@@ -344,6 +350,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
       // Checked before anything is awaited: a bad value throws at the call, not as an unhandled rejection.
       consent = resolveConsent({ ...options, consent: next })
       reportEpoch++
+      if (!isPersistAllowed(consent)) clearHint()
       return store.setPersist(isPersistAllowed(consent)).then(() => {
         scheduleDecision()
         runReport()
@@ -356,6 +363,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     explain: () => decider?.explain() ?? [],
     async forget() {
       reportEpoch++
+      clearHint()
       await store.forget()
       decider?.reset()
       personalizer.apply(null)

@@ -77,6 +77,7 @@ export const OPTION_TABLE: OptionGroup = {
     blocks: bool,
     intentStep: number(0, 1),
     holdout: number(0, 1),
+    segmentHint: bool,
     document: typed('object'),
   },
   // Checked in full (same origin, ε in hundredths) by the report part: see readReportOptions().

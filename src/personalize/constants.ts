@@ -48,3 +48,19 @@ export const BLOCK_ATTRIBUTES = [
  */
 export const ANTI_FLICKER_CSS =
   '.seglet-pending [data-seglet-show],.seglet-pending [data-seglet-intent-above],.seglet-pending [data-seglet-intent-below]{visibility:hidden}'
+
+/**
+ * Name of the segment hint cookie, the only cookie Seglet can ever set: opt-in (`personalize.segmentHint`),
+ * written only while consent is granted, removed when consent is denied or withdrawn and by `forget()`.
+ * Its value is `<segment id>.<intent band>`, e.g. `casual-browser.medium`.
+ */
+export const SEGMENT_HINT_COOKIE = 'seglet_hint'
+
+/**
+ * Lifetime of the segment hint cookie in seconds (30 minutes, the session gap). Every decision rewrites it,
+ * so it lasts while the shopper browses and expires soon after.
+ */
+export const SEGMENT_HINT_MAX_AGE_S = 1800
+
+/** The segment ids the hint can carry (1–64 letters, digits, "_" or "-"); "." separates the intent band. */
+export const SEGMENT_HINT_ID = /^[\w-]{1,64}$/

@@ -11,7 +11,10 @@ export {
   VALUE_SEGMENT_ATTRIBUTE,
   BLOCK_ATTRIBUTES,
   ANTI_FLICKER_CSS,
+  SEGMENT_HINT_COOKIE,
+  SEGMENT_HINT_MAX_AGE_S,
 } from './constants'
+export type { IntentBand, SegmentHint } from './hintTypes'
 export type { PersonalizationArm, PersonalizeOptions, Personalizer, SegmentCallback, OnSegmentOptions } from './types'
 export { createPanel, PANEL_TAG } from './panel'
 export type { Panel, PanelOptions, StoredSummary } from './panel'

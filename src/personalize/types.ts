@@ -55,6 +55,14 @@ export interface PersonalizeOptions {
    */
   holdout?: number
   /**
+   * Keep the segment id and intent band (never events or features) in the first-party `seglet_hint`
+   * cookie, so the shop's own server can render the next page for the segment without a flicker (read it
+   * with `readSegmentHint()` from `seglet/server`). Written only while consent is granted; removed when
+   * consent is denied (Global Privacy Control included) and by `forget()`. The only cookie Seglet sets.
+   * @default false
+   */
+  segmentHint?: boolean
+  /**
    * The document to personalise (an iframe's, say).
    * @default globalThis.document, looked up at start()
    */

@@ -21,6 +21,7 @@ const ATTRIBUTES: Record<string, string> = {
   datalayer: 'capture.dataLayer',
   'anti-flicker': 'personalize.antiFlicker',
   'anti-flicker-timeout': 'personalize.antiFlickerTimeoutMs',
+  'segment-hint': 'personalize.segmentHint',
   'retention-days': 'storage.retentionDays',
   'db-name': 'storage.dbName',
   'pack-url': 'model.sessionPackUrl',

@@ -35,10 +35,16 @@ export interface Harness {
   close(): Promise<void>
 }
 
+/** More for the server: folders to serve (`{ '/app/': dir }`) and server-rendered pages (see scripts/serve.mjs). */
+export interface ServerExtras {
+  mounts?: Record<string, string>
+  render?: (req: import('node:http').IncomingMessage) => string | undefined | Promise<string | undefined>
+}
+
 /** Starts a server and a fresh Chromium profile (a new `--user-data-dir`), so no state leaks between files. */
-export async function createHarness({ csp = false }: { csp?: boolean } = {}): Promise<Harness> {
+export async function createHarness({ csp = false, server: extras = {} }: { csp?: boolean; server?: ServerExtras } = {}): Promise<Harness> {
   const serverRequests: string[] = []
-  const server = await startServer({ csp, onRequest: (req: { url?: string }) => serverRequests.push(req.url ?? '') })
+  const server = await startServer({ csp, ...extras, onRequest: (req: { url?: string }) => serverRequests.push(req.url ?? '') })
   const userDataDir = mkdtempSync(join(tmpdir(), 'seglet-chromium-'))
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,

@@ -2,7 +2,7 @@
 // state (IndexedDB, the DOM, the panel's shadow root) rather than trusting Seglet's account of it.
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest'
-import { createHarness, type Harness } from './harness'
+import { createHarness, type Harness, type ServerExtras } from './harness'
 
 /** What the probe installed by {@link installProbes} collected in the page. */
 export interface Probes {
@@ -299,10 +299,13 @@ export async function waitForStored(page: Page, predicate: string, timeout = 10_
  * const h = useHarness()
  * it('…', async () => { const page = await h.newPage() })
  */
-export function useHarness(options: { csp?: boolean; reset?: boolean; setup?: (h: Harness) => Promise<unknown> } = {}): Harness {
+export function useHarness(
+  options: { csp?: boolean; reset?: boolean; server?: ServerExtras | (() => ServerExtras); setup?: (h: Harness) => Promise<unknown> } = {},
+): Harness {
   const h = {} as Harness
   beforeAll(async () => {
-    Object.assign(h, await createHarness({ csp: options.csp }))
+    const server = typeof options.server === 'function' ? options.server() : options.server
+    Object.assign(h, await createHarness({ csp: options.csp, server }))
     await installProbes(h)
     await options.setup?.(h)
   })

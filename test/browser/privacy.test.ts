@@ -1,6 +1,6 @@
 // Privacy guarantees, each proven in headless Chromium: no request of Seglet's own, a strict CSP, no
-// cookie or localStorage, nothing persisted without consent (or with Global Privacy Control), and
-// forget() deleting the database.
+// cookie (but the opt-in segment hint, with consent) or localStorage, nothing persisted without consent (or
+// with Global Privacy Control), and forget() deleting the database.
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
@@ -81,7 +81,7 @@ describe('requests, cookies and storage', () => {
     await page.close()
   })
 
-  it('writes no cookie, nothing to localStorage or sessionStorage, no Cache Storage and no service worker', async () => {
+  it('writes no cookie unless the shop opts in to the segment hint, nothing to localStorage or sessionStorage, no Cache Storage and no service worker', async () => {
     const page = await h.newPage()
     await storefrontJourney(page, h.baseUrl)
     // Seglet (and the TensorFlow.js inside its runtime) never even reads these.
@@ -96,6 +96,35 @@ describe('requests, cookies and storage', () => {
       databases: (await indexedDB.databases()).map((d) => d.name),
     }))
     expect(web).toEqual({ cookie: '', local: [], session: [], caches: [], workers: 0, databases: ['seglet'] })
+    await page.close()
+  })
+
+  it('with the segment hint opted in, sets that one cookie only while consent is granted, and never reads cookies', async () => {
+    const page = await h.newPage()
+    // Opted in, consent denied: nothing, even with segments decided in memory.
+    await page.goto(h.baseUrl + tagPage({ consent: 'denied', 'segment-without-consent': 'true', 'segment-hint': 'true' }))
+    await shop(page)
+    await waitForSegment(page)
+    await page.waitForFunction(() => (window as unknown as SegletWindow).Seglet.getSegment() !== null)
+    expect(await h.context.cookies()).toEqual([])
+
+    // Opted in, consent granted: one first-party cookie with the segment id and intent band, nothing else.
+    await page.goto(h.baseUrl + tagPage({ consent: 'granted', 'segment-hint': 'true' }))
+    await shop(page)
+    type Decided = { Seglet: { getSegment(): { id: string; intent: number; intentThreshold: number; coldStart: boolean } } }
+    // Each decision rewrites the hint: wait for the decision from the session, then for its hint.
+    await page.waitForFunction(() => (window as unknown as Decided).Seglet.getSegment()?.coldStart === false, undefined, { timeout: 15_000 })
+    const segment = await page.evaluate(() => (window as unknown as Decided).Seglet.getSegment())
+    const band = segment.intent >= segment.intentThreshold ? 'high' : segment.intent >= segment.intentThreshold / 2 ? 'medium' : 'low'
+    await expect.poll(async () => (await h.context.cookies()).map((c) => `${c.name}=${c.value}`), { timeout: 15_000 }).toEqual([`seglet_hint=${segment.id}.${band}`])
+    expect((await h.context.cookies())[0]).toMatchObject({ domain: '127.0.0.1', path: '/', sameSite: 'Lax', httpOnly: false })
+    // Seglet wrote it, and still never read document.cookie (or any storage but IndexedDB).
+    expect((await probes(page)).storageAccess).toEqual([])
+    expect((await probes(page)).errors).toEqual([])
+
+    // forget() removes it.
+    await page.evaluate(() => (window as unknown as SegletWindow).Seglet.forget())
+    expect(await h.context.cookies()).toEqual([])
     await page.close()
   })
 

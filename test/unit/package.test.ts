@@ -10,7 +10,7 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 
 describe('package', () => {
   it('lists types first in the exports map and has no side effects', () => {
-    expect(Object.keys(pkg.exports['.'])[0]).toBe('types')
+    for (const entry of ['.', './react', './vue', './server']) expect(Object.keys(pkg.exports[entry])[0], entry).toBe('types')
     expect(pkg.sideEffects).toBe(false)
     expect(pkg.files).toContain('dist')
   })
@@ -21,6 +21,36 @@ describe('package', () => {
     expect(typeof mod.createSeglet).toBe('function')
     expect(typeof mod.validateEvent).toBe('function')
     expect(mod.DEFAULT_RETENTION_DAYS).toBe(30)
+  })
+
+  it('reports nothing and does nothing when started in Node (server rendering)', async () => {
+    const { createSeglet } = await import('../../dist/seglet.js')
+    const errors: unknown[] = []
+    const seglet = createSeglet({ consent: 'granted', onError: (e: unknown) => errors.push(e) })
+    seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
+    await seglet.flush()
+    await new Promise((r) => setTimeout(r, 300))
+    expect(seglet.getSegment()).toBeNull()
+    expect(errors).toEqual([])
+    await seglet.destroy()
+  })
+
+  it('has the bindings and the server helper as their own entry points, with seglet, React and Vue external', async () => {
+    expect(pkg.peerDependenciesMeta).toEqual({ react: { optional: true }, vue: { optional: true } })
+    expect(Object.keys(pkg.dependencies)).not.toContain('react')
+    const require = createRequire(import.meta.url)
+    for (const name of ['react', 'vue', 'server']) {
+      const esm = readFileSync(new URL(`../../dist/${name}.js`, import.meta.url), 'utf8')
+      // Only bare imports of seglet and the framework: no second copy of Seglet inside.
+      const imports = [...esm.matchAll(/^(?:import|export)\b[^;\n]* from '([^']+)'/gm)].map((m) => m[1])
+      expect(imports.length, name).toBeGreaterThan(0)
+      expect(imports.every((id) => ['seglet', 'react', 'vue'].includes(id)), `${name}: ${imports}`).toBe(true)
+      expect(esm).not.toMatch(/indexedDB|createStore/)
+      expect(readFileSync(new URL(`../../dist/${name}.d.ts`, import.meta.url), 'utf8')).toMatch(/export \{/)
+      expect(Object.keys(require(`../../dist/${name}.cjs`)).length).toBeGreaterThan(2)
+    }
+    const server = await import('../../dist/server.js')
+    expect(server.readSegmentHint('seglet_hint=casual-browser.low')).toEqual({ segmentId: 'casual-browser', intentBand: 'low' })
   })
 
   it('requires as CommonJS in Node without a DOM', () => {

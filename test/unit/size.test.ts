@@ -4,7 +4,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 // @ts-expect-error: plain ES module without types
-import { BUDGETS } from '../../scripts/budgets.mjs'
+import { BUDGETS, ENTRY_BUDGETS } from '../../scripts/budgets.mjs'
+// @ts-expect-error: plain ES module without types
+import { measureEntry } from '../../scripts/measure-entry.mjs'
 
 const dist = new URL('../../dist/', import.meta.url)
 const gzipSize = (file: string) => gzipSync(readFileSync(new URL(file, dist)), { level: 9 }).length
@@ -19,21 +21,34 @@ describe('size budgets', () => {
     expect(gzipSize(file)).toBeLessThanOrEqual(budget)
   })
 
+  it.each(Object.entries(ENTRY_BUDGETS as Record<string, number>))('%s adds at most %i bytes gzip to an app (minified, seglet and the framework external)', async (entry, budget) => {
+    const { gzip } = await measureEntry(entry)
+    expect(gzip).toBeGreaterThan(0)
+    expect(gzip).toBeLessThanOrEqual(budget)
+  })
+
+  it('keeps the bindings and the server helper out of the script-tag core', () => {
+    const core = readFileSync(new URL('seglet.min.js', dist), 'utf8')
+    expect(core).not.toMatch(/useSyncExternalStore|SegletProvider|createSegletPlugin|readSegmentHint|IncomingMessage/)
+  })
+
   it('keeps TensorFlow.js out of the script-tag core', () => {
     const core = readFileSync(new URL('seglet.min.js', dist), 'utf8')
     expect(core).not.toMatch(/_FusedMatMul|tfjs|MathBackendCPU/)
     expect(readFileSync(new URL('seglet-model.min.js', dist), 'utf8')).toMatch(/_FusedMatMul/)
   })
 
-  it('matches the sizes the README states', () => {
+  it('matches the sizes the README states', async () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
-    for (const file of Object.keys(BUDGETS)) {
+    const sizes: [string, number][] = Object.keys(BUDGETS).map((file) => [file, gzipSize(file)])
+    for (const entry of Object.keys(ENTRY_BUDGETS)) sizes.push([entry, (await measureEntry(entry)).gzip])
+    for (const [file, size] of sizes) {
       const row = readme.split('\n').find((line) => line.includes(`\`${file}\``) && line.trim().startsWith('|'))
       expect(row, `README size table has a row for ${file}`).toBeDefined()
       const stated = Number(/([\d.]+) KB/.exec(row!)?.[1]) * 1024
       // The README rounds to 0.1 KB: it may not understate the real size, nor overstate it by over 1 KB.
-      expect(stated, `README states ${file}`).toBeGreaterThanOrEqual(gzipSize(file) - 0.05 * 1024)
-      expect(stated - gzipSize(file), `README states ${file}`).toBeLessThanOrEqual(1024)
+      expect(stated, `README states ${file}`).toBeGreaterThanOrEqual(size - 0.05 * 1024)
+      expect(stated - size, `README states ${file}`).toBeLessThanOrEqual(1024)
     }
   })
 })

@@ -1,0 +1,161 @@
+// The segment hint cookie as a running Seglet writes and removes it (jsdom's cookie jar).
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { SegletError } from '../errors'
+import { clearSegmentHint } from '../personalize/clearSegmentHint'
+import { writeSegmentHint } from '../personalize/writeSegmentHint'
+import type { Segment } from '../segments'
+import { readSegmentHint } from '../server'
+import type { Seglet, SegletOptions } from './createSeglet'
+import { createSeglet } from './index'
+
+let running: Seglet[] = []
+let n = 0
+const start = (options: SegletOptions = {}) => {
+  const errors: SegletError[] = []
+  const seglet = createSeglet({
+    consent: 'granted',
+    storage: { dbName: `hint-test-${++n}` },
+    capture: { autocapture: false },
+    personalize: { segmentHint: true },
+    onError: (e) => errors.push(e),
+    ...options,
+  })
+  running.push(seglet)
+  return { seglet, errors }
+}
+
+/** Tracks a short session and flushes it, which schedules a decision. */
+const browse = async (seglet: Seglet): Promise<void> => {
+  for (let i = 0; i < 6; i++) {
+    seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+    seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+  }
+  await seglet.flush()
+}
+
+/** Tracks a short session and resolves with the first segment decided from it. */
+const decide = async (seglet: Seglet): Promise<Segment> => {
+  const decided = new Promise<Segment>((resolve) => {
+    const off = seglet.onSegment((segment) => (off(), resolve(segment)), { immediate: false })
+  })
+  await browse(seglet)
+  return decided
+}
+
+/** The hint as the shop's server would read it from this document's cookies. */
+const serverHint = () => readSegmentHint(document.cookie)
+const band = (s: Segment) => (s.intent >= s.intentThreshold ? 'high' : s.intent >= s.intentThreshold / 2 ? 'medium' : 'low')
+
+beforeEach(() => clearSegmentHint())
+afterEach(async () => {
+  for (const seglet of running) await seglet.destroy()
+  running = []
+  clearSegmentHint()
+  vi.restoreAllMocks()
+})
+
+describe('segment hint cookie', () => {
+  it('writes only the segment id and intent band, first-party, Lax, short-lived, when a segment is decided', async () => {
+    const writes: string[] = []
+    const own = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!
+    vi.spyOn(Document.prototype, 'cookie', 'set').mockImplementation(function (this: Document, value: string) {
+      writes.push(value)
+      own.set!.call(this, value)
+    })
+    const { seglet, errors } = start()
+    const segment = await decide(seglet)
+    await vi.waitFor(() => expect(serverHint()).not.toBeNull())
+    expect(serverHint()).toEqual({ segmentId: segment.id, intentBand: band(segment) })
+    expect(writes.at(-1)).toBe(`seglet_hint=${segment.id}.${band(segment)}; Max-Age=1800; Path=/; SameSite=Lax`)
+    expect(document.cookie).toBe(`seglet_hint=${segment.id}.${band(segment)}`)
+    expect(errors).toEqual([])
+  })
+
+  it('is off by default', async () => {
+    const { seglet } = start({ personalize: {} })
+    await decide(seglet)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(document.cookie).toBe('')
+  })
+
+  it('is not written while consent is pending, even with segments decided in memory', async () => {
+    const { seglet } = start({ consent: 'pending', segmentWithoutConsent: true })
+    await decide(seglet)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(document.cookie).toBe('')
+  })
+
+  it('is removed when consent is denied or withdrawn, and by forget()', async () => {
+    const { seglet } = start()
+    await decide(seglet)
+    await vi.waitFor(() => expect(serverHint()).not.toBeNull())
+    await seglet.setConsent('pending')
+    expect(document.cookie).toBe('')
+
+    await seglet.setConsent('granted')
+    // The next decision writes the hint again.
+    await browse(seglet)
+    await vi.waitFor(() => expect(serverHint()).not.toBeNull())
+    await seglet.setConsent('denied')
+    expect(document.cookie).toBe('')
+
+    await seglet.setConsent('granted')
+    await browse(seglet)
+    await vi.waitFor(() => expect(serverHint()).not.toBeNull())
+    await seglet.forget()
+    expect(document.cookie).toBe('')
+  })
+
+  it('removes a hint left by an earlier page when consent is denied or Global Privacy Control is on, keeps it while pending', async () => {
+    const earlier = 'seglet_hint=casual-browser.low; Max-Age=1800; Path=/'
+    document.cookie = earlier
+    start({ consent: 'pending' })
+    expect(document.cookie).toBe('seglet_hint=casual-browser.low')
+    start({ consent: 'denied' })
+    expect(document.cookie).toBe('')
+
+    document.cookie = earlier
+    Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true })
+    try {
+      start({ consent: 'granted' })
+      expect(document.cookie).toBe('')
+    } finally {
+      Object.defineProperty(navigator, 'globalPrivacyControl', { value: undefined, configurable: true })
+    }
+  })
+
+  it('leaves cookies of the page and of the same name with another shop option alone', async () => {
+    document.cookie = 'cart=3; Path=/'
+    document.cookie = 'seglet_hint=casual-browser.low; Path=/'
+    start({ consent: 'denied', personalize: {} })
+    expect(document.cookie.split('; ').sort()).toEqual(['cart=3', 'seglet_hint=casual-browser.low'])
+    document.cookie = 'cart=; Max-Age=0; Path=/'
+    clearSegmentHint()
+    start({ consent: 'denied' })
+    document.cookie = 'cart=3; Path=/'
+    expect(document.cookie).toBe('cart=3')
+    document.cookie = 'cart=; Max-Age=0; Path=/'
+  })
+})
+
+describe('writeSegmentHint()', () => {
+  const segment = { id: 'casual-browser', intent: 0.3, intentThreshold: 0.4884 } as Segment
+
+  it('marks the cookie Secure on https', () => {
+    const doc = { cookie: '', location: { protocol: 'https:' } } as unknown as Document
+    writeSegmentHint(doc, segment)
+    expect(doc.cookie).toBe('seglet_hint=casual-browser.medium; Max-Age=1800; Path=/; SameSite=Lax; Secure')
+  })
+
+  it('removes the hint instead of writing an id it cannot carry', () => {
+    document.cookie = 'seglet_hint=casual-browser.low; Path=/'
+    writeSegmentHint(document, { ...segment, id: 'a;b=c' })
+    expect(document.cookie).toBe('')
+  })
+
+  it('throws the browser\'s error in a document without cookies, which the decision reports', () => {
+    const doc = {} as Document
+    Object.defineProperty(doc, 'cookie', { set: () => { throw new DOMException('sandboxed', 'SecurityError') } })
+    expect(() => writeSegmentHint(doc, segment)).toThrow('sandboxed')
+  })
+})

@@ -1,0 +1,13 @@
+import { createContext } from 'react'
+import type { Seglet, SegmentHint } from 'seglet'
+
+/** What `<SegletProvider>` hands to the hooks. */
+export interface SegletContextValue {
+  /** The running Seglet; `null` on the server and until the provider created it after mounting. */
+  seglet: Seglet | null
+  /** The hint the server rendered with, or `null`. */
+  hint: SegmentHint | null
+}
+
+/** The React context behind the hooks. Use `<SegletProvider>` rather than this directly. */
+export const SegletContext = /* @__PURE__ */ createContext<SegletContextValue>({ seglet: null, hint: null })

@@ -1,0 +1,61 @@
+import { createElement, useEffect, useMemo, useState } from 'react'
+import type { ReactNode } from 'react'
+import { createSeglet } from 'seglet'
+import type { Seglet, SegletOptions, SegmentHint } from 'seglet'
+import { SegletContext } from './SegletContext'
+
+/** Props of `<SegletProvider>`. Give either `seglet` or `options`. */
+export interface SegletProviderProps {
+  /**
+   * A Seglet the app created itself with `createSeglet()` (it stays running when the provider unmounts).
+   * @default undefined
+   */
+  seglet?: Seglet | null
+  /**
+   * Options to start Seglet with in the browser, once the provider has mounted (never during server
+   * rendering); it is destroyed when the provider unmounts. Read once: later changes are ignored.
+   * Ignored when `seglet` is given.
+   * @default undefined
+   */
+  options?: SegletOptions
+  /**
+   * The segment hint the server read with `readSegmentHint()` from `seglet/server` (and rendered with).
+   * `useSegmentHint()` returns it on the server and during hydration, so the first client render matches
+   * the server's HTML, and the live segment afterwards.
+   * @default null
+   */
+  hint?: SegmentHint | null
+  children?: ReactNode
+}
+
+/**
+ * Makes a Seglet available to `useSegment()`, `useSegmentHint()` and `useSeglet()` below it. Safe to render
+ * on the server: it renders its children, and Seglet starts only in the browser.
+ *
+ * @example
+ * import { SegletProvider } from 'seglet/react'
+ * <SegletProvider options={{ consent: 'granted' }}><App /></SegletProvider>
+ * // or with an instance the app created and may use outside React:
+ * const seglet = createSeglet({ consent: 'granted' })
+ * <SegletProvider seglet={seglet}><App /></SegletProvider>
+ */
+export function SegletProvider({ seglet, options, hint = null, children }: SegletProviderProps): ReturnType<typeof createElement> {
+  const [own, setOwn] = useState<Seglet | null>(null)
+  const startOwn = !seglet && options !== undefined
+  useEffect(() => {
+    if (!startOwn) return
+    // Created in an effect, so server rendering never starts it and a development double mount starts
+    // one after destroying the other.
+    const created = createSeglet(options)
+    setOwn(created)
+    return () => {
+      setOwn(null)
+      void created.destroy()
+    }
+    // Options are read once at mount, as documented.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [startOwn])
+  const current = seglet ?? own
+  const value = useMemo(() => ({ seglet: current, hint }), [current, hint])
+  return createElement(SegletContext.Provider, { value }, children)
+}

@@ -1,0 +1,173 @@
+// React bindings with React's own tools: react-dom/server renders, react-dom/client hydrates under act().
+import { act, createElement as h, StrictMode } from 'react'
+import type { ReactNode } from 'react'
+import { hydrateRoot, createRoot } from 'react-dom/client'
+import { renderToString } from 'react-dom/server'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createSeglet } from 'seglet'
+import type { Seglet, Segment } from 'seglet'
+import { SegletProvider, useSegment, useSegmentHint, useSeglet } from './index'
+
+beforeAll(() => {
+  ;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
+})
+
+let running: Seglet[] = []
+let n = 0
+afterEach(async () => {
+  for (const seglet of running) await seglet.destroy()
+  running = []
+  document.body.innerHTML = ''
+  vi.restoreAllMocks()
+})
+
+const options = () => ({ consent: 'granted' as const, storage: { dbName: `react-test-${++n}` }, capture: { autocapture: false } })
+
+const browse = async (seglet: Seglet, pages = 6): Promise<void> => {
+  for (let i = 0; i < pages; i++) {
+    seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+    seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+  }
+  await seglet.flush()
+}
+
+/** A running Seglet that has decided a segment. */
+async function decided(): Promise<{ seglet: Seglet; segment: Segment }> {
+  const seglet = createSeglet(options())
+  running.push(seglet)
+  const first = new Promise<Segment>((resolve) => {
+    const off = seglet.onSegment((s) => (off(), resolve(s)), { immediate: false })
+  })
+  await browse(seglet)
+  return { seglet, segment: await first }
+}
+
+function Shows(): ReactNode {
+  const segment = useSegment()
+  return h('p', { id: 'segment' }, segment ? `segment ${segment.id}` : 'default')
+}
+
+function ShowsHint(): ReactNode {
+  const hint = useSegmentHint()
+  return h('p', { id: 'hint' }, hint ? `${hint.segmentId} ${hint.intentBand}` : 'no hint')
+}
+
+/** Not SSR-safe on purpose: reads the segment during render. The detector below must catch it. */
+function ReadsDirectly({ seglet }: { seglet: Seglet }): ReactNode {
+  return h('p', { id: 'segment' }, typeof window === 'undefined' || !seglet ? 'default' : `segment ${seglet.getSegment()?.id}`)
+}
+
+/**
+ * Renders `server` with react-dom/server (as a server would, seeing no segment), then hydrates `client` over
+ * that HTML, collecting every console error or warning and every recoverable hydration error.
+ */
+async function renderThenHydrate(server: ReactNode, client: ReactNode): Promise<{ html: string; container: HTMLElement; problems: string[] }> {
+  const html = renderToString(server)
+  const container = document.createElement('div')
+  container.innerHTML = html
+  document.body.append(container)
+  const problems: string[] = []
+  vi.spyOn(console, 'error').mockImplementation((...args) => void problems.push('error: ' + args.map(String).join(' ')))
+  vi.spyOn(console, 'warn').mockImplementation((...args) => void problems.push('warn: ' + args.map(String).join(' ')))
+  await act(async () => {
+    hydrateRoot(container, client, { onRecoverableError: (error) => void problems.push('recoverable: ' + String(error)) })
+  })
+  return { html, container, problems }
+}
+
+describe('seglet/react', () => {
+  it('renders the default on the server, hydrates without a mismatch, then shows the segment', async () => {
+    const { seglet, segment } = await decided()
+    // On the server there is no page: createSeglet() is inert there, and the hook renders the default.
+    const { html, container, problems } = await renderThenHydrate(
+      h(SegletProvider, { seglet: null }, h(Shows)),
+      h(SegletProvider, { seglet }, h(Shows)),
+    )
+    expect(html).toBe('<p id="segment">default</p>')
+    expect(problems).toEqual([])
+    expect(container.textContent).toBe(`segment ${segment.id}`)
+  })
+
+  it('detects a mismatch when a component reads the segment during render (the check can fail)', async () => {
+    const { seglet } = await decided()
+    const { problems } = await renderThenHydrate(h(ReadsDirectly, { seglet: null as never }), h(ReadsDirectly, { seglet }))
+    expect(problems.length).toBeGreaterThan(0)
+    expect(problems.join('\n')).toMatch(/hydrat|match/i)
+  })
+
+  it('server-renders with the segment hint and keeps it through hydration, then follows the live segment', async () => {
+    const { seglet, segment } = await decided()
+    const hint = { segmentId: 'casual-browser', intentBand: 'low' } as const
+    const { html, container, problems } = await renderThenHydrate(
+      h(SegletProvider, { seglet: null, hint }, h(ShowsHint)),
+      h(SegletProvider, { seglet, hint }, h(ShowsHint)),
+    )
+    expect(html).toBe('<p id="hint">casual-browser low</p>')
+    expect(problems).toEqual([])
+    const band = segment.intent >= segment.intentThreshold ? 'high' : segment.intent >= segment.intentThreshold / 2 ? 'medium' : 'low'
+    expect(container.textContent).toBe(`${segment.id} ${band}`)
+  })
+
+  it('re-renders when the segment changes and stops listening on unmount', async () => {
+    const seglet = createSeglet(options())
+    running.push(seglet)
+    const container = document.createElement('div')
+    document.body.append(container)
+    // Every subscription the hook makes, and whether it was ended.
+    const subscriptions: { ended: boolean }[] = []
+    const onSegment = seglet.onSegment.bind(seglet)
+    vi.spyOn(seglet, 'onSegment').mockImplementation((callback, opts) => {
+      const entry = { ended: false }
+      subscriptions.push(entry)
+      const off = onSegment(callback, opts)
+      return () => ((entry.ended = true), off())
+    })
+    const root = createRoot(container)
+    await act(async () => root.render(h(SegletProvider, { seglet }, h(Shows))))
+    expect(container.textContent).toBe('default')
+    const changed = new Promise<Segment>((resolve) => {
+      const off = seglet.onSegment((s) => (off(), resolve(s)), { immediate: false })
+    })
+    await act(async () => {
+      await browse(seglet)
+      await changed
+    })
+    expect(container.textContent).toBe(`segment ${seglet.getSegment()?.id}`)
+    expect(subscriptions.filter((s) => !s.ended).length).toBeGreaterThan(0)
+    await act(async () => root.unmount())
+    expect(subscriptions.every((s) => s.ended)).toBe(true)
+  })
+
+  it('starts Seglet from options only in the browser, after mounting, and destroys it on unmount (StrictMode too)', async () => {
+    let seen: Seglet | null | undefined
+    function Probe(): ReactNode {
+      seen = useSeglet()
+      return h('p', null, seen ? 'running' : 'not yet')
+    }
+    const opts = options()
+    expect(renderToString(h(SegletProvider, { options: opts }, h(Probe)))).toBe('<p>not yet</p>')
+    expect(seen).toBeNull()
+
+    const container = document.createElement('div')
+    document.body.append(container)
+    const root = createRoot(container)
+    await act(async () => root.render(h(StrictMode, null, h(SegletProvider, { options: opts }, h(Probe)))))
+    expect(container.textContent).toBe('running')
+    const instance = seen!
+    expect(instance.getConsent()).toBe('granted')
+    await act(async () => {
+      await browse(instance)
+    })
+    await vi.waitFor(() => expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(true), { timeout: 15_000 })
+    const destroy = vi.spyOn(instance, 'destroy')
+    await act(async () => root.unmount())
+    expect(destroy).toHaveBeenCalledTimes(1)
+    // Destroyed: the page markers are taken off.
+    await vi.waitFor(() => expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false))
+  })
+
+  it('renders the default without a provider', () => {
+    expect(renderToString(h(Shows))).toBe('<p id="segment">default</p>')
+    expect(renderToString(h(ShowsHint))).toBe('<p id="hint">no hint</p>')
+  })
+})

@@ -1,0 +1,27 @@
+import { useCallback, useContext, useSyncExternalStore } from 'react'
+import type { Segment } from 'seglet'
+import { SegletContext } from './SegletContext'
+
+const serverSnapshot = (): null => null
+const noop = () => {}
+
+/**
+ * The shopper's current segment, re-rendering when it changes (a new segment, or intent moved by the
+ * notification step). `null` before the first decision, without a `<SegletProvider>`, on the server and
+ * during hydration: the first client render matches the server's HTML, and the segment follows right
+ * after hydration, without a mismatch.
+ *
+ * @example
+ * import { useSegment } from 'seglet/react'
+ * function Banner() {
+ *   const segment = useSegment()
+ *   if (!segment || segment.intent < segment.intentThreshold) return null
+ *   return <p>Free shipping today</p>
+ * }
+ */
+export function useSegment(): Segment | null {
+  const { seglet } = useContext(SegletContext)
+  const subscribe = useCallback((onChange: () => void) => (seglet ? seglet.onSegment(onChange, { immediate: false }) : noop), [seglet])
+  const getSnapshot = useCallback(() => seglet?.getSegment() ?? null, [seglet])
+  return useSyncExternalStore(subscribe, getSnapshot, serverSnapshot)
+}

@@ -1,0 +1,86 @@
+// @vitest-environment node
+import { IncomingMessage } from 'node:http'
+import { Socket } from 'node:net'
+import { describe, expect, it } from 'vitest'
+import { isSegletError } from 'seglet'
+import { parseSegmentHint, readSegmentHint, toIntentBand } from './index'
+
+const HINT = { segmentId: 'high-intent-all-round-deep-browser', intentBand: 'high' }
+
+function incoming(headers: Record<string, string>): IncomingMessage {
+  const message = new IncomingMessage(new Socket())
+  message.headers = headers
+  return message
+}
+
+describe('readSegmentHint()', () => {
+  it.each([
+    ['a Fetch Request', new Request('http://127.0.0.1/', { headers: { cookie: 'a=1; seglet_hint=high-intent-all-round-deep-browser.high; b=2' } })],
+    ['a Headers object', new Headers({ Cookie: 'seglet_hint=high-intent-all-round-deep-browser.high' })],
+    ['a Node IncomingMessage', incoming({ cookie: 'x=y;seglet_hint=high-intent-all-round-deep-browser.high' })],
+    ['a plain headers object', { Cookie: 'seglet_hint=high-intent-all-round-deep-browser.high' }],
+    ['a headers object with several cookie lines', { cookie: ['a=1', 'seglet_hint=high-intent-all-round-deep-browser.high'] }],
+    ['an object with headers', { headers: { cookie: ' seglet_hint = high-intent-all-round-deep-browser.high ' } }],
+    ['the Cookie header', 'seglet_hint=high-intent-all-round-deep-browser.high'],
+  ])('reads it from %s', (_, source) => {
+    expect(readSegmentHint(source as Parameters<typeof readSegmentHint>[0])).toEqual(HINT)
+  })
+
+  it.each([
+    ['no cookie header', new Request('http://127.0.0.1/')],
+    ['no hint', 'a=1; b=2'],
+    ['an empty header', ''],
+    ['an empty value', 'seglet_hint='],
+    ['an unknown band', 'seglet_hint=casual-browser.max'],
+    ['no band', 'seglet_hint=casual-browser'],
+    ['an upper-case band', 'seglet_hint=casual-browser.HIGH'],
+    ['extra fields', 'seglet_hint=casual-browser.high.1'],
+    ['an event smuggled in', 'seglet_hint={"type":"purchase"}.high'],
+    ['a dot in the id', 'seglet_hint=casual.browser.low'],
+    ['a space in the id', 'seglet_hint=casual%20browser.low'],
+    ['an id over 64 characters', `seglet_hint=${'a'.repeat(65)}.low`],
+    ['a quoted value', 'seglet_hint="casual-browser.low"'],
+    ['two different hints', 'seglet_hint=casual-browser.low; seglet_hint=account-engaged-browser.high'],
+    ['a similar name', 'xseglet_hint=casual-browser.low; seglet_hint_x=casual-browser.low'],
+  ])('is null for %s', (_, source) => {
+    expect(readSegmentHint(source)).toBeNull()
+  })
+
+  it('accepts the same hint twice and a 64-character id', () => {
+    expect(readSegmentHint('seglet_hint=casual-browser.low; seglet_hint=casual-browser.low')).toEqual({ segmentId: 'casual-browser', intentBand: 'low' })
+    expect(readSegmentHint(`seglet_hint=${'a'.repeat(64)}.medium`)?.segmentId).toHaveLength(64)
+  })
+
+  it.each([[undefined], [null], [42], [true]])('throws an OptionsError for %s', (source) => {
+    let error: unknown
+    try {
+      readSegmentHint(source as never)
+    } catch (e) {
+      error = e
+    }
+    expect(isSegletError(error)).toBe(true)
+    expect(error).toMatchObject({ code: 'invalid_option', name: 'OptionsError' })
+  })
+})
+
+describe('parseSegmentHint() and toIntentBand()', () => {
+  it('parses only <id>.<band>', () => {
+    expect(parseSegmentHint('casual-browser.medium')).toEqual({ segmentId: 'casual-browser', intentBand: 'medium' })
+    expect(parseSegmentHint('casual_browser-2.low')).toEqual({ segmentId: 'casual_browser-2', intentBand: 'low' })
+    expect(parseSegmentHint('.low')).toBeNull()
+    expect(parseSegmentHint('casual-browser.medium\n')).toBeNull()
+  })
+
+  it.each([
+    [0.4884, 0.4884, 'high'],
+    [0.9, 0.4884, 'high'],
+    [0.4883, 0.4884, 'medium'],
+    [0.2442, 0.4884, 'medium'],
+    [0.2441, 0.4884, 'low'],
+    [0, 0.4884, 'low'],
+    [Number.NaN, 0.5, 'low'],
+    [0, 0, 'high'],
+  ])('intent %f with threshold %f is %s', (intent, threshold, band) => {
+    expect(toIntentBand(intent, threshold)).toBe(band)
+  })
+})

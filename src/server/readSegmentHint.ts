@@ -1,0 +1,61 @@
+import { OptionsError } from 'seglet'
+import { SEGMENT_HINT_COOKIE } from '../personalize/constants'
+import type { SegmentHint } from '../personalize/hintTypes'
+import { parseSegmentHint } from '../personalize/parseSegmentHint'
+
+/** Anything with a `get(name)` method: a Fetch `Headers` (and `Request.headers`), a `URLSearchParams`-like map. */
+interface HeaderGetter {
+  get(name: string): string | null | undefined
+}
+
+/** A headers record as Node's `IncomingMessage.headers` (lower-case names) or a framework's plain object. */
+type HeaderRecord = Record<string, string | string[] | undefined>
+
+/** What `readSegmentHint()` reads the `Cookie` header from. */
+export type SegmentHintSource = { headers: HeaderGetter | HeaderRecord } | HeaderGetter | HeaderRecord | string
+
+/**
+ * Reads the segment hint that Seglet keeps in the shopper's browser when the shop opted in
+ * (`personalize: { segmentHint: true }`) and consent is granted. Server-side and strict: the `seglet_hint`
+ * cookie must hold exactly `<segment id>.<low|medium|high>`; anything else, a missing cookie or two
+ * different `seglet_hint` cookies give `null`. Render the default content for `null`.
+ *
+ * Accepts a Fetch `Request` (Hono, Next.js route handlers, Remix, workers), a Node `IncomingMessage`
+ * (Express, Fastify's `request.raw`, `node:http`), a `Headers` object, a plain headers object, or the
+ * `Cookie` header itself.
+ *
+ * @throws OptionsError (code `invalid_option`) when `source` is none of these.
+ * @example
+ * import { readSegmentHint } from 'seglet/server'
+ * const hint = readSegmentHint(request) // { segmentId: 'high-intent-all-round-deep-browser', intentBand: 'high' } or null
+ * const banner = hint?.intentBand === 'high' ? 'Free shipping today' : ''
+ */
+export function readSegmentHint(source: SegmentHintSource): SegmentHint | null {
+  const header = readCookieHeader(source)
+  if (header === undefined) {
+    throw new OptionsError('readSegmentHint() expects a Request, an IncomingMessage, a headers object or a Cookie header string', 'source')
+  }
+  let value: string | undefined
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq < 0 || part.slice(0, eq).trim() !== SEGMENT_HINT_COOKIE) continue
+    const found = part.slice(eq + 1).trim()
+    // Two different values (another path or domain set one too): nothing to trust.
+    if (value !== undefined && value !== found) return null
+    value = found
+  }
+  return value === undefined ? null : parseSegmentHint(value)
+}
+
+/** The `Cookie` header of `source` ('' when it has none), or `undefined` when `source` is not readable. */
+function readCookieHeader(source: unknown): string | undefined {
+  if (typeof source === 'string') return source
+  if (source === null || typeof source !== 'object') return undefined
+  const { headers } = source as { headers?: unknown }
+  const target = headers !== null && typeof headers === 'object' ? headers : source
+  if (typeof (target as HeaderGetter).get === 'function') return (target as HeaderGetter).get('cookie') ?? ''
+  let cookie: unknown
+  for (const [name, value] of Object.entries(target)) if (name.toLowerCase() === 'cookie') cookie = value
+  if (Array.isArray(cookie)) return cookie.filter((v) => typeof v === 'string').join('; ')
+  return typeof cookie === 'string' ? cookie : ''
+}

@@ -1,0 +1,45 @@
+import type { App, Plugin } from 'vue'
+import { createSeglet } from 'seglet'
+import type { Seglet, SegletOptions, SegmentHint } from 'seglet'
+import { SEGLET_KEY } from './segletKey'
+
+/** Options of `createSegletPlugin()`. Give either `seglet` or `options`. */
+export interface SegletPluginOptions {
+  /**
+   * A Seglet the app created itself with `createSeglet()` (it stays running when the app unmounts).
+   * @default undefined
+   */
+  seglet?: Seglet | null
+  /**
+   * Options to start Seglet with when the plugin is installed; it is destroyed when the app unmounts (Vue 3.5+).
+   * During server rendering `createSeglet()` is inert, so the same app code runs on both sides.
+   * Ignored when `seglet` is given.
+   * @default undefined
+   */
+  options?: SegletOptions
+  /**
+   * The segment hint the server read with `readSegmentHint()` from `seglet/server`. `useSegmentHint()`
+   * returns it on the server and during hydration, then the live segment's.
+   * @default null
+   */
+  hint?: SegmentHint | null
+}
+
+/**
+ * The Vue plugin: provides a Seglet to `useSegment()`, `useSegmentHint()` and `useSeglet()`.
+ *
+ * @example
+ * import { createApp } from 'vue'
+ * import { createSegletPlugin } from 'seglet/vue'
+ * createApp(App).use(createSegletPlugin({ options: { consent: 'granted' } })).mount('#app')
+ */
+export function createSegletPlugin(pluginOptions: SegletPluginOptions = {}): Plugin {
+  return {
+    install(app: App) {
+      const own = pluginOptions.seglet ? null : pluginOptions.options ? createSeglet(pluginOptions.options) : null
+      app.provide(SEGLET_KEY, { seglet: pluginOptions.seglet ?? own, hint: pluginOptions.hint ?? null })
+      // Vue 3.5+: stop a Seglet the plugin started when the app goes away.
+      if (own) app.onUnmount?.(() => void own.destroy())
+    },
+  }
+}

@@ -1,0 +1,27 @@
+// @vitest-environment node
+// Server rendering in Node: the plugin starts an inert Seglet, which reports nothing.
+import { createSSRApp, defineComponent, h } from 'vue'
+import { renderToString } from 'vue/server-renderer'
+import { describe, expect, it } from 'vitest'
+import { createSegletPlugin, useSegment, useSeglet } from './index'
+
+describe('seglet/vue in Node', () => {
+  it('renders the default and the Seglet it starts is inert', async () => {
+    const errors: unknown[] = []
+    let started: ReturnType<typeof useSeglet> = null
+    const App = defineComponent({
+      setup() {
+        const segment = useSegment()
+        started = useSeglet()
+        return () => h('p', segment.value ? segment.value.id : 'default')
+      },
+    })
+    const app = createSSRApp(App).use(createSegletPlugin({ options: { consent: 'granted', onError: (e) => errors.push(e) } }))
+    expect(await renderToString(app)).toBe('<p>default</p>')
+    started!.track({ type: 'page_view', url: '/', pageType: 'home' })
+    await started!.flush()
+    await new Promise((r) => setTimeout(r, 200))
+    expect(started!.getSegment()).toBeNull()
+    expect(errors).toEqual([])
+  })
+})

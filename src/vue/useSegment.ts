@@ -1,0 +1,30 @@
+import { computed, inject, onMounted, onUnmounted, shallowRef } from 'vue'
+import type { ComputedRef } from 'vue'
+import type { Segment } from 'seglet'
+import { NO_SEGLET, SEGLET_KEY } from './segletKey'
+
+/**
+ * The shopper's current segment as a read-only ref, updated when it changes (a new segment, or intent
+ * moved by the notification step). `null` before the first decision, without the plugin, on the server
+ * and during hydration; it follows the live segment once the component is mounted, so hydration never
+ * mismatches. Call it in `setup()`.
+ *
+ * @example
+ * <script setup>
+ * import { useSegment } from 'seglet/vue'
+ * const segment = useSegment()
+ * </script>
+ * <template><p v-if="segment && segment.intent >= segment.intentThreshold">Free shipping today</p></template>
+ */
+export function useSegment(): ComputedRef<Segment | null> {
+  const { seglet } = inject(SEGLET_KEY, NO_SEGLET)
+  const segment = shallowRef<Segment | null>(null)
+  let off: (() => void) | undefined
+  onMounted(() => {
+    if (!seglet) return
+    segment.value = seglet.getSegment()
+    off = seglet.onSegment((next) => (segment.value = next), { immediate: false })
+  })
+  onUnmounted(() => off?.())
+  return computed(() => segment.value)
+}

@@ -1,0 +1,127 @@
+// Vue bindings with Vue's own tools: vue/server-renderer renders, createSSRApp hydrates, createApp mounts.
+import { createApp, createSSRApp, defineComponent, h, nextTick } from 'vue'
+import type { Component } from 'vue'
+import { renderToString } from 'vue/server-renderer'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createSeglet } from 'seglet'
+import type { Seglet, Segment } from 'seglet'
+import { createSegletPlugin, useSegment, useSegmentHint, useSeglet } from './index'
+
+let running: Seglet[] = []
+let n = 0
+afterEach(async () => {
+  for (const seglet of running) await seglet.destroy()
+  running = []
+  document.body.innerHTML = ''
+  vi.restoreAllMocks()
+})
+
+const options = () => ({ consent: 'granted' as const, storage: { dbName: `vue-test-${++n}` }, capture: { autocapture: false } })
+
+const browse = async (seglet: Seglet): Promise<void> => {
+  for (let i = 0; i < 6; i++) {
+    seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+    seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+  }
+  await seglet.flush()
+}
+
+const nextSegment = (seglet: Seglet) =>
+  new Promise<Segment>((resolve) => {
+    const off = seglet.onSegment((s) => (off(), resolve(s)), { immediate: false })
+  })
+
+async function decided(): Promise<{ seglet: Seglet; segment: Segment }> {
+  const seglet = createSeglet(options())
+  running.push(seglet)
+  const first = nextSegment(seglet)
+  await browse(seglet)
+  return { seglet, segment: await first }
+}
+
+const Shows = defineComponent({
+  setup() {
+    const segment = useSegment()
+    return () => h('p', { id: 'segment' }, segment.value ? `segment ${segment.value.id}` : 'default')
+  },
+})
+
+const ShowsHint = defineComponent({
+  setup() {
+    const hint = useSegmentHint()
+    return () => h('p', { id: 'hint' }, hint.value ? `${hint.value.segmentId} ${hint.value.intentBand}` : 'no hint')
+  },
+})
+
+/** Not SSR-safe on purpose: reads the segment during render. The detector below must catch it. */
+const ReadsDirectly = defineComponent({
+  setup() {
+    const seglet = useSeglet()
+    return () => h('p', { id: 'segment' }, seglet?.getSegment() ? `segment ${seglet.getSegment()!.id}` : 'default')
+  },
+})
+
+/** Server-renders `root` with the plugin as `server`, then hydrates it with the plugin as `client`, collecting warnings. */
+async function renderThenHydrate(root: Component, server: Parameters<typeof createSegletPlugin>[0], client: Parameters<typeof createSegletPlugin>[0]) {
+  const html = await renderToString(createSSRApp(root).use(createSegletPlugin(server)))
+  const container = document.createElement('div')
+  container.innerHTML = html
+  document.body.append(container)
+  const problems: string[] = []
+  vi.spyOn(console, 'error').mockImplementation((...args) => void problems.push('error: ' + args.map(String).join(' ')))
+  vi.spyOn(console, 'warn').mockImplementation((...args) => void problems.push('warn: ' + args.map(String).join(' ')))
+  const app = createSSRApp(root).use(createSegletPlugin(client))
+  app.mount(container)
+  await nextTick()
+  return { html, container, problems, app }
+}
+
+describe('seglet/vue', () => {
+  it('renders the default on the server, hydrates without a mismatch, then shows the segment', async () => {
+    const { seglet, segment } = await decided()
+    const { html, container, problems } = await renderThenHydrate(Shows, {}, { seglet })
+    expect(html).toBe('<p id="segment">default</p>')
+    expect(problems).toEqual([])
+    expect(container.textContent).toBe(`segment ${segment.id}`)
+  })
+
+  it('detects a mismatch when a component reads the segment during render (the check can fail)', async () => {
+    const { seglet } = await decided()
+    const { problems } = await renderThenHydrate(ReadsDirectly, {}, { seglet })
+    expect(problems.join('\n')).toMatch(/hydration/i)
+  })
+
+  it('server-renders with the segment hint and keeps it through hydration, then follows the live segment', async () => {
+    const { seglet, segment } = await decided()
+    const hint = { segmentId: 'casual-browser', intentBand: 'low' } as const
+    const { html, container, problems } = await renderThenHydrate(ShowsHint, { hint }, { seglet, hint })
+    expect(html).toBe('<p id="hint">casual-browser low</p>')
+    expect(problems).toEqual([])
+    const band = segment.intent >= segment.intentThreshold ? 'high' : segment.intent >= segment.intentThreshold / 2 ? 'medium' : 'low'
+    expect(container.textContent).toBe(`${segment.id} ${band}`)
+  })
+
+  it('updates the ref when the segment changes, stops listening on unmount, and destroys a Seglet it started', async () => {
+    const container = document.createElement('div')
+    document.body.append(container)
+    const app = createApp(Shows).use(createSegletPlugin({ options: options() }))
+    let seglet: Seglet | null = null
+    app.runWithContext(() => (seglet = useSeglet()))
+    expect(seglet).not.toBeNull()
+    const destroy = vi.spyOn(seglet!, 'destroy')
+    app.mount(container)
+    expect(container.textContent).toBe('default')
+    const changed = nextSegment(seglet!)
+    await browse(seglet!)
+    const segment = await changed
+    await nextTick()
+    expect(container.textContent).toBe(`segment ${segment.id}`)
+    app.unmount()
+    expect(destroy).toHaveBeenCalledTimes(1)
+  })
+
+  it('renders the default without the plugin', async () => {
+    expect(await renderToString(createSSRApp(Shows))).toBe('<p id="segment">default</p>')
+    expect(await renderToString(createSSRApp(ShowsHint))).toBe('<p id="hint">no hint</p>')
+  })
+})

@@ -1,0 +1,164 @@
+// seglet/react in a Vite-built React app, in Chromium: useSegment() on a client-rendered page; a page
+// server-rendered in Node with react-dom/server and hydrated without a warning; and the segment hint the
+// server reads on the next request (readSegmentHint), absent without consent.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import type { IncomingMessage } from 'node:http'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { ConsoleMessage, Page } from 'playwright-core'
+import { build } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { probes, useHarness } from './helpers'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const APP = fileURLToPath(new URL('./apps/react/', import.meta.url))
+
+type Hint = { segmentId: string; intentBand: 'low' | 'medium' | 'high' } | null
+type AppWindow = {
+  segletApp: {
+    seglet: {
+      track(e: unknown): void
+      flush(): Promise<void>
+      setConsent(c: string): Promise<void>
+      getSegment(): { id: string; intent: number; intentThreshold: number; coldStart: boolean } | null
+    }
+  }
+}
+
+// Built once for the file, inside the project (so `seglet` resolves to this package's own exports map).
+const out = { dir: '', render: undefined as undefined | ((hint: Hint) => string), template: '' }
+/** What the server read from each request for a server-rendered page, in order. */
+const serverHints: { path: string; hint: Hint }[] = []
+let readSegmentHint: (req: IncomingMessage) => Hint
+
+beforeAll(async () => {
+  mkdirSync(join(ROOT, '.build'), { recursive: true })
+  out.dir = mkdtempSync(join(ROOT, '.build', 'vite-react-'))
+  const common = { root: APP, configFile: false as const, logLevel: 'warn' as const, mode: 'development' }
+  // React's development build, so a hydration mismatch would be reported in the console.
+  await build({ ...common, base: '/app/', define: { 'process.env.NODE_ENV': '"development"' }, build: { outDir: join(out.dir, 'client'), emptyOutDir: true, minify: false } })
+  await build({ ...common, build: { ssr: 'entry-server.jsx', outDir: join(out.dir, 'server'), emptyOutDir: true } })
+  out.render = (await import(join(out.dir, 'server', 'entry-server.js'))).render
+  out.template = readFileSync(join(out.dir, 'client', 'index.html'), 'utf8')
+  // The shop's server uses the published helper, as built.
+  readSegmentHint = (await import(join(ROOT, 'dist', 'server.js'))).readSegmentHint
+}, 180_000)
+
+afterAll(() => {
+  if (out.dir) rmSync(out.dir, { recursive: true, force: true })
+})
+
+/** The shop's server: pages under /shop are rendered with react-dom/server for the hint in the request. */
+function render(req: IncomingMessage): string | undefined {
+  const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+  if (!path.startsWith('/shop')) return undefined
+  const hint = readSegmentHint(req)
+  serverHints.push({ path, hint })
+  const state = `<script>window.__SEGMENT_HINT__=${JSON.stringify(hint).replace(/</g, '\\u003c')}</script>`
+  return out.template.replace('<!--app-->', out.render!(hint)).replace('</head>', state + '</head>')
+}
+
+const h = useHarness({ server: () => ({ mounts: { '/app/': join(out.dir, 'client') }, render }) })
+
+/** Console errors and warnings of the page (React reports hydration mismatches there). */
+function watchConsole(page: Page): string[] {
+  const messages: string[] = []
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() === 'error' || message.type() === 'warning') messages.push(`${message.type()}: ${message.text()}`)
+  })
+  return messages
+}
+
+/** A short session, through the app's Seglet: enough for a real (not cold-start) decision. */
+async function shop(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as Partial<AppWindow>).segletApp !== undefined)
+  await page.evaluate(() => {
+    const { seglet } = (window as unknown as AppWindow).segletApp
+    for (let i = 0; i < 6; i++) {
+      seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+      seglet.track({ type: 'product_view', productId: `p${i}`, price: 15.9, currency: 'EUR' })
+      seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+    }
+    seglet.track({ type: 'add_to_cart', productId: 'p1', quantity: 1, price: 15.9, currency: 'EUR' })
+    return seglet.flush()
+  })
+}
+
+const segmentOf = (page: Page) => page.evaluate(() => (window as unknown as AppWindow).segletApp.seglet.getSegment())
+const bandOf = (s: { intent: number; intentThreshold: number }) => (s.intent >= s.intentThreshold ? 'high' : s.intent >= s.intentThreshold / 2 ? 'medium' : 'low')
+const hintCookies = async () => (await h.context.cookies()).filter((c) => c.name === 'seglet_hint')
+
+describe('seglet/react in a Vite-built app', () => {
+  it('useSegment() shows the segment Seglet decided, on a client-rendered page', async () => {
+    const page = await h.newPage()
+    const messages = watchConsole(page)
+    await page.goto(h.baseUrl + '/app/index.html')
+    await page.waitForSelector('#segment')
+    await shop(page)
+    await page.waitForFunction(() => document.documentElement.getAttribute('data-seglet-segment') !== null)
+    await page.waitForFunction(() => {
+      const segment = (window as unknown as AppWindow).segletApp.seglet.getSegment()
+      return segment !== null && document.getElementById('segment')?.textContent === `${segment.id} ${segment.intent.toFixed(2)}`
+    }, undefined, { timeout: 15_000 })
+    const segment = await segmentOf(page)
+    expect(await page.getAttribute('html', 'data-seglet-segment')).toBe(segment!.id)
+    // The lazy part came from the app's own bundle, on this origin.
+    expect(h.requests.filter((u) => !u.startsWith(h.baseUrl))).toEqual([])
+    expect((await probes(page)).network).toEqual([])
+    expect(page.uncaughtErrors).toEqual([])
+    expect(messages).toEqual([])
+    await page.close()
+  })
+
+  it('a page rendered by react-dom/server hydrates without a warning, and the next page is rendered for the hint', async () => {
+    serverHints.length = 0
+    const page = await h.newPage()
+    const messages = watchConsole(page)
+    const first = await page.goto(h.baseUrl + '/shop')
+    expect(await first!.text()).toContain('<p id="offer">Welcome</p>')
+    expect(serverHints).toEqual([{ path: '/shop', hint: null }])
+    await shop(page)
+    await page.waitForFunction(() => (window as unknown as AppWindow).segletApp.seglet.getSegment()?.coldStart === false, undefined, { timeout: 15_000 })
+    // Each decision rewrites the hint: wait for the one of the segment now shown.
+    const segment = (await segmentOf(page))!
+    await expect.poll(async () => (await hintCookies()).map((c) => c.value), { timeout: 15_000 }).toEqual([`${segment.id}.${bandOf(segment)}`])
+    const [cookie] = await hintCookies()
+    expect(cookie).toMatchObject({ value: `${segment.id}.${bandOf(segment)}`, path: '/', sameSite: 'Lax', httpOnly: false, secure: false })
+    expect(cookie.expires - Date.now() / 1000).toBeGreaterThan(1700)
+    expect(cookie.expires - Date.now() / 1000).toBeLessThanOrEqual(1800)
+
+    // The next page: the server reads the hint and renders for it; hydration keeps it.
+    const next = await page.goto(h.baseUrl + '/shop/next')
+    const expected = { segmentId: segment.id, intentBand: bandOf(segment) }
+    expect(serverHints.at(-1)).toEqual({ path: '/shop/next', hint: expected })
+    const offer = expected.intentBand === 'high' ? 'Free shipping today' : `Picked for ${expected.segmentId} (${expected.intentBand})`
+    expect(await next!.text()).toContain(`<p id="offer">${offer}</p>`)
+    await page.waitForFunction(() => (window as unknown as Partial<AppWindow>).segletApp !== undefined)
+    // Hydrated: the app's own handler works on the server's button.
+    await page.click('#browse')
+    await page.waitForFunction(() => document.getElementById('segment')?.textContent !== 'no segment yet', undefined, { timeout: 15_000 })
+    expect(await page.textContent('#offer')).toBeTruthy()
+    expect(page.uncaughtErrors).toEqual([])
+    expect(messages.filter((m) => /hydrat|did not match|mismatch/i.test(m))).toEqual([])
+    expect(messages).toEqual([])
+
+    // Consent withdrawn: the hint is gone, and the server sees none.
+    await page.evaluate(() => (window as unknown as AppWindow).segletApp.seglet.setConsent('denied'))
+    expect(await hintCookies()).toEqual([])
+    await page.goto(h.baseUrl + '/shop/after-denial?consent=denied')
+    expect(serverHints.at(-1)).toEqual({ path: '/shop/after-denial', hint: null })
+    await page.close()
+  })
+
+  it('writes no hint without consent, even when segments are decided in memory', async () => {
+    serverHints.length = 0
+    const page = await h.newPage()
+    await page.goto(h.baseUrl + '/shop?consent=pending&without-consent')
+    await shop(page)
+    await page.waitForFunction(() => (window as unknown as AppWindow).segletApp.seglet.getSegment()?.coldStart === false, undefined, { timeout: 15_000 })
+    await page.goto(h.baseUrl + '/shop/next?consent=pending&without-consent')
+    expect(serverHints.map((r) => r.hint)).toEqual([null, null])
+    expect(await h.context.cookies()).toEqual([])
+    await page.close()
+  })
+})
