@@ -11,9 +11,9 @@ const build = join(root, '.build')
 mkdirSync(build, { recursive: true })
 writeFileSync(join(build, 'package.json'), '{ "type": "commonjs" }\n')
 const [command, ...args] = process.argv.slice(2)
-const entry = { train: 'training/train.js', evaluate: 'training/evaluate.js' }[command]
+const entry = { train: 'training/train.js', evaluate: 'training/evaluate.js', 'segment-ids': 'training/segmentIds.js' }[command]
 if (!entry) {
-  console.error('usage: node training/run.mjs train|evaluate [options]')
+  console.error('usage: node training/run.mjs train|evaluate|segment-ids [options]')
   process.exit(2)
 }
 const require = createRequire(import.meta.url)

@@ -19,6 +19,7 @@ import { accuracyOf, bestThreshold, rocAuc } from './metrics'
 import { nameLifetimeSegment, nameSessionSegment, segmentTree, depthWord, valueTier, type ClusterProfile } from './naming'
 import { decodeParams, encodeParams, forward, type WeightEncoding } from './network'
 import { writeReport } from './report'
+import { segmentIdsMarkdown } from './segmentIds'
 import type { WardNode } from './ward'
 import { wardTree } from './ward'
 import type { LifetimeAggregate, SessionAggregate } from '../src/features/types'
@@ -414,10 +415,16 @@ function sessionPackInput(
 
 function segmentsMarkdown(session: PackResult, lifetime: PackResult): string {
   const lines: string[] = [
-    '<!-- GENERATED FILE, do not edit. Written by `npm run train` (training/train.ts). -->',
+    '<!-- GENERATED FILE, do not edit. Written by `npm run train` (training/train.ts); the segment ids table is also rewritten from the shipped packs by `npm run segment-ids` (training/segmentIds.ts). -->',
     '# Segments',
     '',
     'Seglet ships two segment trees, learned from public data by `npm run train`: k-means (k-means++, 8 restarts, k chosen by silhouette) on the training split, then Ward agglomerative clustering of the centroids into a tree. Names follow fixed rules from each cluster\'s profile (training/naming.ts), so they are regenerated, never hand-typed. A page can target a leaf (`data-seglet-show="<leaf>"`) or a branch.',
+    '',
+    '## Segment ids',
+    '',
+    'Every id a page can target: `data-seglet-show` / `data-seglet-hide` (a branch matches all the segments inside it), the classes on `<html>` (`.seglet-<id>`), `data-seglet-segment` and `segment.id` / `segment.path`. Value ids (the lifetime pack, from stored orders) go to `segment.valueSegment`, `data-seglet-value-segment` and `.seglet-value-<id>`, and `data-seglet-show` matches them too.',
+    '',
+    segmentIdsMarkdown(session.pack, lifetime.pack),
     '',
   ]
   for (const [title, r, cols] of [

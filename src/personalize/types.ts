@@ -67,7 +67,7 @@ export interface Personalizer {
    * Subscribe to segment changes; returns an unsubscribe function.
    *
    * @example
-   * const off = personalizer.onSegment((s) => { if (s.id === 'deal-seeker') showCoupon() })
+   * const off = personalizer.onSegment((s) => { if (s.path.includes('engaged')) showCoupon() })
    * off()
    */
   onSegment(callback: SegmentCallback, options?: OnSegmentOptions): () => void
