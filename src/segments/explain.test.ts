@@ -45,6 +45,12 @@ describe('describeFeature', () => {
     ['some_new_feature', 2.5, 'some new feature: 2.5'],
     ['month_zzz', 1, 'month zzz: 1'],
     ['product_pages', NaN, 'product pages: unknown'],
+    // Nothing counted is said in words, never as "0 s on account pages".
+    ['administrative_seconds', 0, 'no time on account pages'],
+    ['administrative_pages', 0, 'no account pages viewed'],
+    ['informational_seconds', 0.2, 'no time on information pages'],
+    ['frequency', 0, 'no past orders'],
+    ['cart_pages', 0, 'no cart pages viewed'],
   ]
   for (const [name, value, text] of table) {
     it(`${name} = ${value} → "${text}"`, () => expect(describeFeature(name, value)).toBe(text))

@@ -106,7 +106,7 @@ describe('storefront through the script tag', () => {
     const panel = await readPanel(page)
     expect(panel.role).toBe('dialog')
     expect(panel.name).toBe((await readHooks(page)).segment!.name)
-    expect(panel.text).toContain('Purchase intent')
+    expect(panel.text).toContain('Chance you buy in this visit')
     expect(panel.buttons).toEqual(expect.arrayContaining(['Forget me', 'Export my data']))
     await expectCleanPage(page)
     await page.close()

@@ -270,7 +270,7 @@ describe('under a strict Content Security Policy (script-src \'self\', no unsafe
     expect(t.escaped).toEqual([])
     expect(t.errors).toEqual([])
     const panel = await page.evaluate(() => document.querySelector('seglet-panel')?.shadowRoot?.querySelector('[role="dialog"]')?.textContent ?? '')
-    expect(panel).toContain('Purchase intent')
+    expect(panel).toContain('Chance you buy in this visit')
     expect(errors).toEqual([])
     expect(page.uncaughtErrors).toEqual([])
     await page.close()
