@@ -1,7 +1,10 @@
 // Reads the README's marked code blocks, so the browser tests run the snippets exactly as a developer copies them.
 import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-const README = new URL('../../README.md', import.meta.url)
+// A path, not a URL object: under jsdom the global URL is not Node's.
+const README = join(dirname(fileURLToPath(import.meta.url)), '../../README.md')
 
 /**
  * Every fenced code block preceded by a `<!-- readme-test: name -->` line, by name. Throws when a name
