@@ -18,10 +18,13 @@ if (!entry) {
 }
 const require = createRequire(import.meta.url)
 const { main } = require(join(build, entry))
+const { describeFailure } = require(join(build, 'training/dataError.js'))
 main(args).then(
   (code) => process.exit(code ?? 0),
   (error) => {
-    console.error(error instanceof Error ? error.stack : error)
+    // A problem the user can fix (missing data, a wrong format) is one line; anything else is a bug: its stack.
+    const line = describeFailure(error)
+    console.error(line ? `seglet ${command}: ${line}` : error instanceof Error ? error.stack : error)
     process.exit(1)
   },
 )
