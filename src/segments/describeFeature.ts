@@ -32,7 +32,7 @@ const WORDING: Record<string, (v: number) => string> = {
   bounce_rate: (v) => `pages with a ${percent(v)} bounce rate`,
   exit_rate: (v) => `pages with a ${percent(v)} exit rate`,
   page_value: (v) => `average page value ${formatNumber(v)}`,
-  page_value_positive: (v) => flag(v, 'pages that often lead to a purchase', 'no pages that usually lead to a purchase'),
+  page_value_positive: (v) => flag(v, 'visited pages that often lead to a purchase', 'no pages that usually lead to a purchase'),
   // Lifetime features (src/features LIFETIME_FEATURE_NAMES).
   recency_days: (v) => (Math.round(v) <= 0 ? 'last order today' : `last order ${plural(v, 'day')} ago`),
   frequency: (v) => (Math.round(v) > 0 ? plural(v, 'past order') : 'no past orders'),

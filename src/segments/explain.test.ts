@@ -38,7 +38,7 @@ describe('describeFeature', () => {
     ['product_seconds_per_page', 75, '1 min per product page'],
     ['total_seconds', 480, '8 min on the site'],
     ['month_sin', 0.5, 'the time of year'],
-    ['page_value_positive', 1, 'pages that often lead to a purchase'],
+    ['page_value_positive', 1, 'visited pages that often lead to a purchase'],
     ['orders_last_90_days', 1, '1 order in the last 90 days'],
     ['days_per_order', 30, 'an order every 30 days'],
     ['returns', 2, '2 returns'],
