@@ -146,8 +146,8 @@ describe('storefront through the script tag', () => {
     await page.waitForSelector('seglet-panel')
     await expect.poll(async () => (await readPanel(page)).events ?? 0).toBeGreaterThanOrEqual(after.events.length)
     const panel = await readPanel(page)
-    expect(panel.text).toContain('IndexedDB in this browser')
-    expect(panel.text).toContain('granted')
+    expect(panel.text).toContain('In this browser (IndexedDB)')
+    expect(panel.text).toContain('Your consentgiven')
     await page.close()
   })
 
