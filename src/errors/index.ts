@@ -19,6 +19,10 @@ export type SegletErrorCode =
   | 'autocapture_failed'
   | 'hook_failed'
   | 'not_started'
+  | 'report_malformed'
+  | 'report_out_of_range'
+  | 'report_version'
+  | 'report_mismatch'
 
 /**
  * Base class of every error Seglet throws or reports.
@@ -80,6 +84,19 @@ export class BridgeError extends SegletError {
   constructor(message: string, cause?: unknown) {
     super('bridge_invalid', message, { cause })
     this.name = 'BridgeError'
+  }
+}
+
+/**
+ * Thrown by `parseReport()` for a body that is not a well-formed report (`report_malformed`), has a value
+ * outside its domain (`report_out_of_range`) or another format version (`report_version`); by
+ * `encodeReport()` for a truth outside its domain; by `addReport()` for a report of other sums
+ * (`report_mismatch`).
+ */
+export class ReportError extends SegletError {
+  constructor(code: Extract<SegletErrorCode, `report_${string}`>, message: string, field?: string) {
+    super(code, message, { field })
+    this.name = 'ReportError'
   }
 }
 

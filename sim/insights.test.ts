@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_DATA_DIR, SHOPPERS_FILE } from '../training/data'
+import { createRng } from '../training/rng'
+import type { Estimate } from '../src/reports/estimate'
+import { measureRun, simulateInsights } from './insights'
+import { loadPopulation } from './population'
+import { createShop } from './shop'
+
+const file = join(DEFAULT_DATA_DIR, SHOPPERS_FILE)
+const present = existsSync(file)
+if (!present) console.warn(`sim/insights.test.ts: ${file} is missing, the simulation tests are skipped (see ../shared/data/README.md)`)
+
+describe.skipIf(!present)('insights simulation', () => {
+  const population = present ? loadPopulation(file) : (undefined as never)
+  const shop = createShop(createRng(20261129))
+
+  it('5,000 devices: every estimate lies within 4.5 of its standard deviations of the truth', () => {
+    const run = simulateInsights(population, shop, { devices: 5000, epsilon: 2, seed: 42 })
+    const { insights, truth } = run
+    const within = (e: Estimate, t: number, what: string) => {
+      expect(Number.isFinite(e.value), what).toBe(true)
+      expect(Math.abs(e.value - t), what).toBeLessThanOrEqual(4.5 * Math.sqrt(e.variance))
+    }
+    insights.segments.forEach((s, i) => {
+      within(s.share, truth.segment[i] / 5000, `segment ${i} share`)
+      within(s.conversion, truth.segmentOrders[i] / truth.segment[i], `segment ${i} conversion`)
+    })
+    insights.valueSegments.forEach((s, i) => within(s.share, truth.value[i] / 5000, `value ${i} share`))
+    const top = Array.from(truth.views.keys()).sort((a, b) => truth.views[b] - truth.views[a]).slice(0, 5)
+    for (const k of top) {
+      within(insights.pages[k].viewsPerSession, truth.views[k] / 5000, `${shop.keys[k]} views`)
+      within(insights.pages[k].exitRate, truth.exits[k] / truth.views[k], `${shop.keys[k]} exit rate`)
+    }
+    // With 5,000 devices the suppression rule hides the small cells.
+    expect(insights.pages.filter((p) => p.published).length).toBe(0)
+  })
+
+  it('95% intervals hold the truth about 95% of the time (30 runs of 2,000 devices)', () => {
+    let covered = 0
+    let intervals = 0
+    for (let r = 0; r < 30; r++) {
+      const m = measureRun(simulateInsights(population, shop, { devices: 2000, epsilon: 2, seed: 1000 + r }))
+      covered += m.covered
+      intervals += m.intervals
+    }
+    // ~480 intervals: a binomial 95% rate lies within ±3 points with overwhelming probability.
+    expect(covered / intervals).toBeGreaterThan(0.9)
+    expect(covered / intervals).toBeLessThan(0.995)
+  })
+})

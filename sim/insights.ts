@@ -1,0 +1,253 @@
+import { encodeReport } from '../src/reports/encodeReport'
+import { addReport, createInsightSums, estimateInsights, type Estimate, type Insights, type InsightSums } from '../src/reports/estimate'
+import { parseReport } from '../src/reports/parseReport'
+import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, orderValueBucket } from '../src/reports/schema'
+import type { ReportContext, ReportPage, ReportTruth } from '../src/reports/types'
+import { createRng, type Rng } from '../training/rng'
+import type { Population } from './population'
+import { seededRandom } from './seededRandom'
+import { draw, type Shop } from './shop'
+
+/** Share of sessions in the holdout arm (the rest get personalisation). */
+export const HOLDOUT = 0.1
+/** Of the orders the data set records, the share a holdout session does not place (the simulated lift). */
+export const HOLDOUT_LOST_ORDERS = 0.1
+/** Share of sessions without a segment decision (cold start). */
+export const NO_SEGMENT = 0.05
+/** Order values: log-normal with this median (shop currency) and σ. */
+export const ORDER_VALUE_MEDIAN = 60
+export const ORDER_VALUE_SIGMA = 0.9
+/** The day every simulated report carries. */
+const DAY = '2026-11-29'
+
+/** The exact statistics of the simulated sessions, as the reports describe them. */
+export interface SimTruth {
+  devices: number
+  segment: Float64Array
+  segmentOrders: Float64Array
+  value: Float64Array
+  armSessions: Float64Array
+  armOrders: Float64Array
+  views: Float64Array
+  bounces: Float64Array
+  exits: Float64Array
+  followedValue: Float64Array
+}
+
+export interface SimRun {
+  devices: number
+  epsilon: number
+  sums: InsightSums
+  insights: Insights
+  truth: SimTruth
+}
+
+function normal(rng: Rng): number {
+  // Box–Muller.
+  const u = 1 - rng()
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng())
+}
+
+/**
+ * Simulates `devices` browsers, one closed session each: the session is a UCI Online Shoppers row drawn at
+ * random (its segment leaf, page count and whether it bought), its pages come from the synthetic shop, and
+ * its report is made by `encodeReport`, sent as JSON, read by `parseReport` and added by `addReport` — the
+ * code the SDK and the collector run. Returns the collector's estimates and the exact truth.
+ */
+export function simulateInsights(population: Population, shop: Shop, options: { devices: number; epsilon: number; seed: number }): SimRun {
+  const { devices, epsilon, seed } = options
+  const rng = createRng(seed)
+  const random = seededRandom(seed ^ 0x5eed)
+  const S = population.segmentLabels.length
+  const V = population.valueLabels.length
+  const context: ReportContext = { packId: population.packId, segmentLeaves: S, valueLeaves: V }
+  const sums = createInsightSums(context, epsilon, shop.keys)
+  const P = shop.keys.length
+  const truth: SimTruth = {
+    devices,
+    segment: new Float64Array(S + 1),
+    segmentOrders: new Float64Array(S + 1),
+    value: new Float64Array(V + 1),
+    armSessions: new Float64Array(ARMS.length),
+    armOrders: new Float64Array(ARMS.length),
+    views: new Float64Array(P),
+    bounces: new Float64Array(P),
+    exits: new Float64Array(P),
+    followedValue: new Float64Array(P),
+  }
+  const valueCdf = new Float64Array(V)
+  population.valueShares.reduce((s, v, i) => (valueCdf[i] = s + v), 0)
+  valueCdf[V - 1] = 1
+  // One truth object and page pool, refilled for every device: the encoder only reads them.
+  const pool: ReportPage[] = Array.from({ length: MAX_REPORT_PAGES }, () => ({ key: '', bounced: false, exited: false, orderFollowed: false }))
+  const pageIndex = new Int32Array(MAX_REPORT_PAGES)
+  const truthObject: ReportTruth = { segmentLeaf: null, valueSegment: null, ordered: false, orderValueBucket: 0, arm: 'none', pages: [] }
+  const rows = population.rows
+
+  for (let d = 0; d < devices; d++) {
+    const r = Math.floor(rng() * rows.length)
+    const row = rows[r]
+    const segment = rng() < NO_SEGMENT ? null : population.leaf[r]
+    const value = row.visitorType === 'Returning_Visitor' ? draw(valueCdf, rng()) : null
+    const arm = rng() < HOLDOUT ? 'holdout' : 'treatment'
+    const ordered = row.revenue && !(arm === 'holdout' && rng() < HOLDOUT_LOST_ORDERS)
+    const bucket = ordered ? orderValueBucket(ORDER_VALUE_MEDIAN * Math.exp(ORDER_VALUE_SIGMA * normal(rng))) : 0
+    const length = Math.max(1, row.administrative + row.informational + row.productRelated)
+    const kept = Math.min(length, MAX_REPORT_PAGES)
+    // The order is placed after a page in the second half of the session.
+    const orderAfter = ordered ? Math.floor(length / 2) + Math.floor(rng() * (length - Math.floor(length / 2))) : -1
+    const pages = truthObject.pages
+    pages.length = kept
+    for (let i = 0; i < kept; i++) {
+      const at = length - kept + i
+      const u = rng()
+      const k =
+        length === 1 ? draw(shop.bounce, u)
+        : at === 0 ? draw(shop.landing, u)
+        : at === length - 1 ? draw(shop.exit, u)
+        : at <= orderAfter ? draw(shop.buying, u)
+        : draw(shop.middle, u)
+      const page = pool[i]
+      page.key = shop.keys[k]
+      page.bounced = length === 1
+      page.exited = at === length - 1
+      page.orderFollowed = at <= orderAfter
+      pages[i] = page
+      pageIndex[i] = k
+      truth.views[k]++
+      if (page.bounced) truth.bounces[k]++
+      if (page.exited) truth.exits[k]++
+      if (page.orderFollowed) truth.followedValue[k] += ORDER_VALUE_BUCKETS[bucket].value
+    }
+    truthObject.segmentLeaf = segment
+    truthObject.valueSegment = value
+    truthObject.ordered = ordered
+    truthObject.orderValueBucket = bucket
+    truthObject.arm = arm
+    const s = segment ?? S
+    truth.segment[s]++
+    if (ordered) truth.segmentOrders[s]++
+    truth.value[value ?? V]++
+    const a = ARMS.indexOf(arm)
+    truth.armSessions[a]++
+    if (ordered) truth.armOrders[a]++
+
+    const body = encodeReport(truthObject, context, { epsilon, day: DAY, random })
+    addReport(sums, parseReport(JSON.stringify(body)))
+  }
+  return { devices, epsilon, sums, insights: estimateInsights(sums), truth }
+}
+
+const covers = (e: Estimate, truth: number) => Number.isFinite(e.value) && e.low <= truth && truth <= e.high
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b)
+  if (s.length === 0) return Number.NaN
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+/** The measures the simulation prints for one run. */
+export interface RunMeasures {
+  devices: number
+  epsilon: number
+  segmentShareMaxAbsError: number
+  valueShareMaxAbsError: number
+  conversionBySegmentMaxAbsError: number
+  liftAbsError: number
+  /** Intervals of segment and value-segment shares that hold the truth, and how many. */
+  covered: number
+  intervals: number
+  /** The same for the ratio estimates: conversion by segment and lift. */
+  ratioCovered: number
+  ratioIntervals: number
+  /** Top pages by views: median absolute error of bounce and exit rate, median relative error of page value. */
+  bounceMedianAbsError: number
+  exitMedianAbsError: number
+  pageValueMedianRelError: number
+  pageIntervalsCovered: number
+  pageIntervals: number
+  publishedPages: number
+  /** Per page: share of views and the sessions from which its statistics would be published. */
+  pagesNeed: { share: number; sessions: number }[]
+}
+
+export const TOP_PAGES = 20
+
+export function measureRun(run: SimRun): RunMeasures {
+  const { insights, truth, devices } = run
+  let covered = 0
+  let intervals = 0
+  let ratioCovered = 0
+  let ratioIntervals = 0
+  const check = (e: Estimate, t: number, ratio = false) => {
+    if (ratio) {
+      ratioIntervals++
+      if (covers(e, t)) ratioCovered++
+    } else {
+      intervals++
+      if (covers(e, t)) covered++
+    }
+    return Number.isFinite(e.value) ? Math.abs(e.value - t) : Number.POSITIVE_INFINITY
+  }
+  let segmentShareMaxAbsError = 0
+  let conversionBySegmentMaxAbsError = 0
+  insights.segments.forEach((s, i) => {
+    segmentShareMaxAbsError = Math.max(segmentShareMaxAbsError, check(s.share, truth.segment[i] / devices))
+    if (truth.segment[i] > 0) conversionBySegmentMaxAbsError = Math.max(conversionBySegmentMaxAbsError, check(s.conversion, truth.segmentOrders[i] / truth.segment[i], true))
+  })
+  let valueShareMaxAbsError = 0
+  insights.valueSegments.forEach((s, i) => (valueShareMaxAbsError = Math.max(valueShareMaxAbsError, check(s.share, truth.value[i] / devices))))
+  const T = ARMS.indexOf('treatment')
+  const H = ARMS.indexOf('holdout')
+  const liftTruth = truth.armOrders[T] / truth.armSessions[T] - truth.armOrders[H] / truth.armSessions[H]
+  const liftAbsError = check(insights.lift.difference, liftTruth, true)
+
+  const order = Array.from(truth.views.keys()).sort((a, b) => truth.views[b] - truth.views[a]).slice(0, TOP_PAGES)
+  const bounce: number[] = []
+  const exit: number[] = []
+  const value: number[] = []
+  let pageIntervalsCovered = 0
+  let pageIntervals = 0
+  for (const k of order) {
+    const p = insights.pages[k]
+    const views = truth.views[k]
+    const tb = truth.bounces[k] / views
+    const te = truth.exits[k] / views
+    const tv = truth.followedValue[k] / views
+    bounce.push(Math.abs(p.bounceRate.value - tb))
+    exit.push(Math.abs(p.exitRate.value - te))
+    value.push(Math.abs(p.pageValue.value - tv) / tv)
+    for (const [e, t] of [[p.bounceRate, tb], [p.exitRate, te], [p.pageValue, tv]] as const) {
+      pageIntervals++
+      if (covers(e, t)) pageIntervalsCovered++
+    }
+  }
+  const totalViews = truth.views.reduce((a, b) => a + b, 0)
+  // Interval widths shrink as 1/√sessions: the sessions at which each statistic's interval meets its rule.
+  const limit = (e: Estimate) => Math.max(Math.abs(e.value), 0.2)
+  const pagesNeed = insights.pages.map((p, k) => {
+    const need = [p.bounceRate, p.exitRate, p.orderRate].map((e) => devices * ((e.high - e.low) / limit(e)) ** 2)
+    const sessions = Math.max(...need)
+    return { share: truth.views[k] / totalViews, sessions: Number.isFinite(sessions) ? sessions : Number.POSITIVE_INFINITY }
+  })
+  return {
+    devices,
+    epsilon: run.epsilon,
+    segmentShareMaxAbsError,
+    valueShareMaxAbsError,
+    conversionBySegmentMaxAbsError,
+    liftAbsError,
+    covered,
+    intervals,
+    ratioCovered,
+    ratioIntervals,
+    bounceMedianAbsError: median(bounce),
+    exitMedianAbsError: median(exit),
+    pageValueMedianRelError: median(value),
+    pageIntervalsCovered,
+    pageIntervals,
+    publishedPages: insights.pages.filter((p) => p.published).length,
+    pagesNeed,
+  }
+}

@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { join } from 'node:path'
+import { DEFAULT_DATA_DIR, parseArgs, SHOPPERS_FILE } from '../training/data'
+import { createRng } from '../training/rng'
+import { measureRun, simulateInsights, type RunMeasures } from './insights'
+import { loadPopulation } from './population'
+import { createShop, PAGES } from './shop'
+
+const USAGE = 'usage: npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]'
+const SHOP_SEED = 20261129
+
+export async function main(args: string[]): Promise<number> {
+  const opts = parseArgs(args)
+  if (opts.scenario !== 'insights') {
+    console.error(USAGE)
+    return 2
+  }
+  const list = (v: string | true | undefined, fallback: number[]) =>
+    typeof v === 'string' ? v.split(',').map(Number) : fallback
+  const devicesList = list(opts.devices, [10_000, 100_000, 1_000_000])
+  const epsilons = list(opts.epsilon, [1, 2, 4])
+  const repetitions = typeof opts.repetitions === 'string' ? Number(opts.repetitions) : 200
+  const seed = typeof opts.seed === 'string' ? Number(opts.seed) : 1
+  if ([...devicesList, ...epsilons, repetitions, seed].some((v) => !Number.isFinite(v)) || devicesList.some((d) => d < 100)) {
+    console.error(USAGE)
+    return 2
+  }
+  const file = join(typeof opts.data === 'string' ? opts.data : DEFAULT_DATA_DIR, SHOPPERS_FILE)
+  if (!existsSync(file)) {
+    console.error(`missing ${file} (UCI Online Shoppers; see ../shared/data/README.md)`)
+    return 2
+  }
+  const json = opts.json === true
+  const log = (line: string) => {
+    if (!json) process.stdout.write(line + '\n')
+  }
+  const population = loadPopulation(file)
+  const shop = createShop(createRng(SHOP_SEED))
+  const started = Date.now()
+  log(`Private insights simulation: ${population.rows.length} UCI Online Shoppers sessions, synthetic shop of ${PAGES} pages; ${cpus().length} CPUs, load ${loadavg()[0].toFixed(2)}`)
+
+  const runs: Array<RunMeasures & { intervalCoverage: number; coverageRepetitions: number }> = []
+  for (const epsilon of epsilons) {
+    // Coverage: many independent repetitions at the smallest population.
+    const smallest = Math.min(...devicesList)
+    let covered = 0
+    let intervals = 0
+    let pageCovered = 0
+    let pageIntervals = 0
+    let ratioCovered = 0
+    let ratioIntervals = 0
+    const small: RunMeasures[] = []
+    for (let r = 0; r < repetitions; r++) {
+      const m = measureRun(simulateInsights(population, shop, { devices: smallest, epsilon, seed: seed * 1_000_003 + r * 7919 + Math.round(epsilon * 100) }))
+      covered += m.covered
+      intervals += m.intervals
+      ratioCovered += m.ratioCovered
+      ratioIntervals += m.ratioIntervals
+      pageCovered += m.pageIntervalsCovered
+      pageIntervals += m.pageIntervals
+      small.push(m)
+    }
+    for (const devices of devicesList) {
+      const m = devices === smallest && small.length > 0 ? small[0] : measureRun(simulateInsights(population, shop, { devices, epsilon, seed: seed * 1_000_003 + devices + Math.round(epsilon * 100) }))
+      const run = {
+        ...m,
+        intervalCoverage: devices === smallest && intervals > 0 ? covered / intervals : m.covered / m.intervals,
+        ratioIntervalCoverage: devices === smallest && ratioIntervals > 0 ? ratioCovered / ratioIntervals : m.ratioCovered / m.ratioIntervals,
+        pageIntervalCoverage: devices === smallest && pageIntervals > 0 ? pageCovered / pageIntervals : m.pageIntervalsCovered / m.pageIntervals,
+        coverageRepetitions: devices === smallest ? repetitions : 1,
+      }
+      runs.push(run)
+      if (devices === Math.max(...devicesList)) {
+        const bands = [[0.05, 1], [0.02, 0.05], [0.01, 0.02], [0.005, 0.01], [0, 0.005]] as const
+        const cells = bands.map(([lo, hi]) => {
+          const need = m.pagesNeed.filter((p) => p.share >= lo && p.share < hi).map((p) => p.sessions).sort((a, b) => a - b)
+          const median = need.length ? need[need.length >> 1] : Number.NaN
+          return `${(100 * lo).toFixed(1)}–${(100 * hi).toFixed(1)}% of views (${need.length} pages): ${Number.isFinite(median) ? Math.round(median).toLocaleString('en-US') : 'more than can be extrapolated'}`
+        })
+        log(`  ε=${epsilon}: sessions from which a page's statistics are published (median): ${cells.join('; ')}`)
+        ;(run as { publishedFrom?: unknown }).publishedFrom = bands.map(([lo, hi]) => {
+          const need = m.pagesNeed.filter((p) => p.share >= lo && p.share < hi).map((p) => p.sessions).sort((a, b) => a - b)
+          const median = need.length ? need[need.length >> 1] : Number.NaN
+          return { viewShareFrom: lo, viewShareTo: hi, pages: need.length, sessions: Number.isFinite(median) ? Math.round(median) : null }
+        })
+      }
+      log(
+        `ε=${epsilon} devices=${devices}: segment shares max |err| ${(100 * m.segmentShareMaxAbsError).toFixed(2)} pt; value shares ${(100 * m.valueShareMaxAbsError).toFixed(2)} pt; ` +
+          `conversion by segment ${(100 * m.conversionBySegmentMaxAbsError).toFixed(2)} pt; lift ${(100 * m.liftAbsError).toFixed(2)} pt; ` +
+          `coverage ${(100 * run.intervalCoverage).toFixed(1)}%${devices === smallest ? ` (shares, ${repetitions} runs; ratios ${(100 * ratioCovered / Math.max(1, ratioIntervals)).toFixed(1)}%, top-20 page statistics ${(100 * pageCovered / Math.max(1, pageIntervals)).toFixed(1)}%)` : ''}; ` +
+          `top-20 pages: bounce ${(100 * m.bounceMedianAbsError).toFixed(1)} pt, exit ${(100 * m.exitMedianAbsError).toFixed(1)} pt, value ${(100 * m.pageValueMedianRelError).toFixed(0)}%; ` +
+          `published ${m.publishedPages}/${PAGES} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      )
+    }
+  }
+  const seconds = (Date.now() - started) / 1000
+  if (json) {
+    process.stdout.write(
+      JSON.stringify({
+        scenario: 'insights',
+        seconds,
+        runs: runs.map(({ pagesNeed: _, ...r }) => r),
+      }) + '\n',
+    )
+  } else {
+    log(`done in ${seconds.toFixed(0)} s`)
+  }
+  return 0
+}

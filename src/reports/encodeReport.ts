@@ -1,0 +1,188 @@
+import { OptionsError, ReportError } from '../errors'
+import { createCoins, defaultRandom, type Coins } from './mechanisms/coins'
+import { krrEncode } from './mechanisms/krr'
+import { olhEncode } from './mechanisms/olh'
+import { oueEncode } from './mechanisms/oue'
+import { checkContext } from './lib/checkContext'
+import { toHex } from './lib/hex'
+import { isReportDay } from './lib/isReportDay'
+import { isReportEpsilon } from './lib/isReportEpsilon'
+import { EMPTY_PAGE_CODE, pageCode, pageKeyHash } from './lib/pageCode'
+import { questionMechanism } from './lib/questionMechanism'
+import {
+  ANSWER_HEX_LENGTH, ARMS, DEFAULT_DAILY_EPSILON, MAX_PAGE_KEY_LENGTH, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, QUESTIONS,
+  REPORT_VERSION, isPageQuestion, type FiniteQuestionId,
+} from './schema'
+import type { RandomSource, ReportBody, ReportContext, ReportTruth } from './types'
+
+/** Options of `encodeReport`. */
+export interface EncodeReportOptions {
+  /**
+   * ε this report spends (the daily budget): 0.1–8, in hundredths.
+   * @default DEFAULT_DAILY_EPSILON (2)
+   */
+  epsilon?: number
+  /**
+   * UTC day of the reported session, `YYYY-MM-DD`.
+   * @default today (UTC)
+   */
+  day?: string
+  /**
+   * Source of the privacy coins. Only simulations and tests pass a seeded one.
+   * @default crypto.getRandomValues
+   */
+  random?: RandomSource
+}
+
+const ANSWER_BYTES = ANSWER_HEX_LENGTH / 2
+const answer = new Uint8Array(ANSWER_BYTES)
+const olhOut = new Uint32Array(3)
+const oueBits = new Uint8Array(ANSWER_BYTES * 8)
+const coinsBySource = new WeakMap<RandomSource, Coins>()
+let cryptoSource: RandomSource | undefined
+
+function coinsFor(random: RandomSource | undefined): Coins {
+  const source = random ?? (cryptoSource ??= defaultRandom())
+  let coins = coinsBySource.get(source)
+  if (!coins) {
+    coins = createCoins(source)
+    coinsBySource.set(source, coins)
+  }
+  return coins
+}
+
+function leaf(value: unknown, leaves: number, field: string): number {
+  if (value === null) return leaves
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) >= leaves)
+    throw new ReportError('report_out_of_range', `${field} must be null or an integer from 0 to ${leaves - 1}`, field)
+  return value as number
+}
+
+/** The true value of a question's domain (the page question is handled apart). */
+function finiteValue(question: FiniteQuestionId, truth: ReportTruth, context: ReportContext): number {
+  const segment = leaf(truth.segmentLeaf, context.segmentLeaves, 'segmentLeaf')
+  const value = leaf(truth.valueSegment, context.valueLeaves, 'valueSegment')
+  const bucket = truth.orderValueBucket
+  if (truth.ordered && (!Number.isInteger(bucket) || bucket < 0 || bucket >= ORDER_VALUE_BUCKETS.length))
+    throw new ReportError('report_out_of_range', `orderValueBucket must be an integer from 0 to ${ORDER_VALUE_BUCKETS.length - 1}`, 'orderValueBucket')
+  const arm = ARMS.indexOf(truth.arm)
+  if (arm < 0) throw new ReportError('report_out_of_range', `arm must be one of ${ARMS.join(', ')}`, 'arm')
+  const ordered = truth.ordered === true
+  switch (question) {
+    case 'segment':
+      return segment
+    case 'value':
+      return value
+    case 'outcome':
+      return segment * 2 + (ordered ? 1 : 0)
+    case 'order':
+      return ordered ? 1 + bucket : 0
+    case 'arm':
+      return arm * 2 + (ordered ? 1 : 0)
+  }
+}
+
+function checkPages(pages: unknown): ReportTruth['pages'] {
+  if (!Array.isArray(pages)) throw new ReportError('report_out_of_range', 'pages must be an array', 'pages')
+  for (let i = 0; i < pages.length; i++) {
+    const page = pages[i] as ReportTruth['pages'][number]
+    if (
+      !page ||
+      typeof page.key !== 'string' ||
+      page.key.length === 0 ||
+      page.key.length > MAX_PAGE_KEY_LENGTH ||
+      typeof page.bounced !== 'boolean' ||
+      typeof page.exited !== 'boolean' ||
+      typeof page.orderFollowed !== 'boolean'
+    )
+      throw new ReportError('report_out_of_range', `pages[${i}] must have a key of 1–${MAX_PAGE_KEY_LENGTH} characters and boolean bounced, exited, orderFollowed`, `pages[${i}]`)
+  }
+  return pages
+}
+
+/**
+ * Turns what the device knows about one closed session into the report body: one question drawn at
+ * random (independently of the truth) and answered with its ε-LDP mechanism at the full ε. The body's
+ * serialized size depends only on the context and ε. Throws a `ReportError` for a truth outside its
+ * domain and an `OptionsError` for a bad option.
+ *
+ * @example
+ * const body = encodeReport(
+ *   { segmentLeaf: 2, valueSegment: null, ordered: false, orderValueBucket: 0, arm: 'none', pages: [] },
+ *   { packId: 'session@1.0.0+lifetime@1.0.0', segmentLeaves: 4, valueLeaves: 4 },
+ *   { epsilon: 2, day: '2026-11-29' },
+ * )
+ * navigator.sendBeacon('/seglet/reports', JSON.stringify(body))
+ */
+export function encodeReport(truth: ReportTruth, context: ReportContext, options: EncodeReportOptions = {}): ReportBody {
+  const epsilon = options.epsilon ?? DEFAULT_DAILY_EPSILON
+  if (!isReportEpsilon(epsilon)) throw new OptionsError('epsilon must be a number from 0.1 to 8 in hundredths', 'epsilon')
+  const day = options.day ?? new Date().toISOString().slice(0, 10)
+  if (!isReportDay(day)) throw new OptionsError('day must be a calendar day written YYYY-MM-DD', 'day')
+  checkContext(context.packId, context.segmentLeaves, context.valueLeaves, 'report_out_of_range')
+  if (!truth || typeof truth !== 'object') throw new ReportError('report_out_of_range', 'truth must be an object')
+  const pages = checkPages(truth.pages)
+  const coins = coinsFor(options.random)
+
+  // Drawn first and independently of the truth: which question says nothing about the shopper.
+  const u = coins.uniform()
+  let spec = QUESTIONS[QUESTIONS.length - 1]
+  let cumulative = 0
+  for (const q of QUESTIONS) {
+    cumulative += q.weight
+    if (u < cumulative) {
+      spec = q
+      break
+    }
+  }
+  answer.fill(0)
+  const mechanism = questionMechanism(spec.id, context, epsilon)
+  if (isPageQuestion(spec.id)) {
+    const kept = pages.length > MAX_REPORT_PAGES ? pages.slice(pages.length - MAX_REPORT_PAGES) : pages
+    let code = EMPTY_PAGE_CODE
+    if (spec.id === 'pageView') {
+      // One of MAX_REPORT_PAGES slots, uniformly: every page view is reported with the same probability.
+      const page = kept[coins.below(MAX_REPORT_PAGES)]
+      if (page) code = pageCode(pageKeyHash(page.key), page.orderFollowed)
+    } else {
+      // The session's last page: every session has one, so exits need no slot sampling.
+      const page = kept[kept.length - 1]
+      if (page) code = pageCode(pageKeyHash(page.key), page.bounced)
+    }
+    if (mechanism.kind !== 'olh') throw new Error('page question without local hashing')
+    olhEncode(mechanism, code, coins, olhOut)
+    writeUint32(olhOut[0], 0)
+    writeUint32(olhOut[1], 4)
+    answer[8] = olhOut[2] >>> 8
+    answer[9] = olhOut[2] & 0xff
+    // Checked for every question so that a bad truth fails whichever question is drawn.
+    finiteValue('segment', truth, context)
+  } else {
+    const x = finiteValue(spec.id, truth, context)
+    if (mechanism.kind === 'krr') {
+      const y = krrEncode(mechanism, x, coins)
+      answer[0] = y >>> 8
+      answer[1] = y & 0xff
+    } else if (mechanism.kind === 'oue') {
+      const bits = oueEncode(mechanism, x, coins, oueBits)
+      for (let j = 0; j < mechanism.k; j++) if (bits[j]) answer[j >>> 3] |= 0x80 >>> (j & 7)
+    }
+  }
+  return {
+    v: REPORT_VERSION,
+    pack: context.packId,
+    sl: context.segmentLeaves,
+    vl: context.valueLeaves,
+    day,
+    eps: epsilon,
+    q: spec.code,
+    a: toHex(answer),
+  }
+}
+
+function writeUint32(value: number, at: number): void {
+  answer[at] = value >>> 24
+  answer[at + 1] = (value >>> 16) & 0xff
+  answer[at + 2] = (value >>> 8) & 0xff
+  answer[at + 3] = value & 0xff
+}

@@ -1,0 +1,257 @@
+import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../../sim/seededRandom'
+import { ReportError } from '../../errors'
+import { encodeReport } from '../encodeReport'
+import { createCoins } from '../mechanisms/coins'
+import { krrProbability, type KrrParams } from '../mechanisms/krr'
+import { olhHash, type OlhParams } from '../mechanisms/olh'
+import { oueParams } from '../mechanisms/oue'
+import { pageCode, pageKeyHash } from '../lib/pageCode'
+import { toHex } from '../lib/hex'
+import { questionMechanism } from '../lib/questionMechanism'
+import { parseReport } from '../parseReport'
+import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, QUESTIONS } from '../schema'
+import type { ReportContext, ReportTruth } from '../types'
+import { addReport, createInsightSums, estimateInsights, mergeSums, type Estimate, type Insights, type InsightSums } from './index'
+
+const context: ReportContext = { packId: 'test@1', segmentLeaves: 4, valueLeaves: 3 }
+const KEYS = ['home', 'product/a', 'product/b', 'cart', 'help/x']
+
+function truthOf(coins: ReturnType<typeof createCoins>): ReportTruth {
+  const length = 1 + coins.below(15)
+  const ordered = coins.below(6) === 0
+  const orderAfter = ordered ? coins.below(length) : -1
+  const pages = Array.from({ length }, (_, i) => ({
+    // Skewed: home most, help/x rarely.
+    key: KEYS[Math.min(coins.below(4), coins.below(6)) % KEYS.length],
+    bounced: length === 1,
+    exited: i === length - 1,
+    orderFollowed: i <= orderAfter,
+  }))
+  return {
+    segmentLeaf: coins.below(10) === 0 ? null : Math.min(coins.below(4), coins.below(4)),
+    valueSegment: coins.below(3) === 0 ? null : coins.below(3),
+    ordered,
+    orderValueBucket: ordered ? coins.below(ORDER_VALUE_BUCKETS.length) : 0,
+    arm: coins.below(10) === 0 ? 'holdout' : 'treatment',
+    pages: pages.slice(-MAX_REPORT_PAGES),
+  }
+}
+
+function honestSums(n: number, epsilon: number, seed: number): InsightSums {
+  const sums = createInsightSums(context, epsilon, KEYS)
+  const coins = createCoins(seededRandom(seed))
+  const random = seededRandom(seed + 1)
+  for (let i = 0; i < n; i++) addReport(sums, parseReport(JSON.stringify(encodeReport(truthOf(coins), context, { epsilon, day: '2026-11-29', random }))))
+  return sums
+}
+
+/** Every Estimate in the insights, by path. */
+function estimates(insights: Insights): Map<string, Estimate> {
+  const out = new Map<string, Estimate>()
+  const walk = (value: unknown, path: string) => {
+    if (!value || typeof value !== 'object') return
+    if ('forgedBound' in value && 'variance' in value) {
+      out.set(path, value as Estimate)
+      return
+    }
+    for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`)
+  }
+  walk(insights, '')
+  return out
+}
+
+describe('estimates are exactly unbiased at the expected sums', () => {
+  it('segment shares, conversion by segment, order value and lift (randomized response)', () => {
+    for (const epsilon of [0.5, 1, 2, 4]) {
+      const sums = createInsightSums(context, epsilon, [])
+      // Truth per segment (4 leaves + none): sessions and orders; per arm; per order bucket.
+      const segment = [400, 250, 120, 80, 150]
+      const orders = [40, 10, 30, 4, 6]
+      const n = segment.reduce((a, b) => a + b)
+      const expect = (question: 'segment' | 'outcome' | 'order' | 'arm' | 'value', truth: number[]) => {
+        const m = questionMechanism(question, sums, epsilon)
+        const counts = sums[question].counts
+        for (let j = 0; j < counts.length; j++) {
+          let e = 0
+          // OUE: each bit set with p for its own value, q otherwise; k-RR the same per output value.
+          for (let x = 0; x < truth.length; x++) e += truth[x] * (m.kind === 'krr' ? krrProbability(m as KrrParams, x, j) : x === j ? m.p : m.q)
+          counts[j] = e
+        }
+        sums[question].n = truth.reduce((a, b) => a + b)
+      }
+      expect('segment', segment)
+      expect('value', [300, 300, 200, 200])
+      expect('outcome', segment.flatMap((s, i) => [s - orders[i], orders[i]]))
+      const ordered = orders.reduce((a, b) => a + b)
+      const buckets = [n - ordered, 20, 30, 20, 10, 6, 4]
+      expect('order', buckets)
+      expect('arm', [800, 100, 70, 30, 0, 0])
+      sums.reports = n
+      const insights = estimateInsights(sums)
+      insights.segments.forEach((s, i) => {
+        expectClose(s.share.value, segment[i] / n)
+        expectClose(s.conversion.value, orders[i] / segment[i])
+      })
+      insights.valueSegments.forEach((s, i) => expectClose(s.share.value, [300, 300, 200, 200][i] / 1000))
+      const revenue = buckets.slice(1).reduce((a, c, b) => a + c * ORDER_VALUE_BUCKETS[b].value, 0)
+      expectClose(insights.overall.averageOrderValue.value, revenue / ordered)
+      expectClose(insights.overall.conversion.value, ordered / n)
+      expectClose(insights.lift.difference.value, 100 / 900 - 30 / 100)
+      expectClose(insights.lift.holdoutShare.value, 100 / 1000)
+    }
+  })
+
+  it('page views, order rates, exit and bounce rates (local hashing)', () => {
+    const epsilon = 2
+    const sums = createInsightSums(context, epsilon, KEYS)
+    const n = 10_000
+    // Per key: views without and with an order after them (one view per pageView report in a slot), exits and bounces.
+    const views = [[1500, 300], [800, 200], [400, 100], [200, 200], [100, 0]]
+    const exits = [[900, 300], [500, 0], [300, 0], [400, 0], [50, 20]]
+    const fill = (question: 'pageView' | 'pageExit', truth: number[][]) => {
+      const m = questionMechanism(question, sums, epsilon) as OlhParams
+      const s = sums[question]
+      s.n = n
+      truth.forEach((cells, k) => cells.forEach((c, bit) => (s.support[2 * k + bit] = c * m.p + (n - c) * m.beta)))
+      const known = truth.flat().reduce((a, b) => a + b)
+      s.support[2 * KEYS.length] = (n - known) * m.p + known * m.beta
+    }
+    fill('pageView', views)
+    fill('pageExit', exits)
+    sums.reports = 2 * n
+    const insights = estimateInsights(sums)
+    insights.pages.forEach((p, k) => {
+      const v = views[k][0] + views[k][1]
+      expectClose(p.viewsPerSession.value, (MAX_REPORT_PAGES * v) / n)
+      expectClose(p.orderRate.value, views[k][1] / v)
+      expectClose(p.exitsPerSession.value, (exits[k][0] + exits[k][1]) / n)
+      expectClose(p.exitRate.value, (exits[k][0] + exits[k][1]) / n / ((MAX_REPORT_PAGES * v) / n))
+      expectClose(p.bounceRate.value, exits[k][1] / n / ((MAX_REPORT_PAGES * v) / n))
+    })
+    const total = views.flat().reduce((a, b) => a + b)
+    expectClose(insights.pageViewsPerSession.value, (MAX_REPORT_PAGES * total) / n)
+  })
+})
+
+function expectClose(actual: number, expected: number) {
+  expect(Math.abs(actual - expected)).toBeLessThan(1e-9 * Math.max(1, Math.abs(expected)))
+}
+
+describe('sums', () => {
+  it('add up: merging two halves gives the sums of all reports', () => {
+    const a = honestSums(3000, 2, 1)
+    const b = honestSums(2000, 2, 2)
+    const both = createInsightSums(context, 2, KEYS)
+    const coinsA = createCoins(seededRandom(1))
+    const randomA = seededRandom(2)
+    for (let i = 0; i < 3000; i++) addReport(both, parseReport(encodeReport(truthOf(coinsA), context, { epsilon: 2, day: '2026-11-29', random: randomA })))
+    const coinsB = createCoins(seededRandom(2))
+    const randomB = seededRandom(3)
+    for (let i = 0; i < 2000; i++) addReport(both, parseReport(encodeReport(truthOf(coinsB), context, { epsilon: 2, day: '2026-11-29', random: randomB })))
+    expect(mergeSums(a, b)).toEqual(both)
+    // JSON round trip keeps them usable.
+    expect(estimateInsights(JSON.parse(JSON.stringify(mergeSums(a, b))))).toEqual(estimateInsights(both))
+  })
+
+  it('refuse reports and sums of another context or ε', () => {
+    const sums = createInsightSums(context, 2, KEYS)
+    const body = encodeReport(truthOf(createCoins(seededRandom(4))), context, { epsilon: 1, day: '2026-11-29', random: seededRandom(5) })
+    expect(() => addReport(sums, parseReport(body))).toThrow(ReportError)
+    expect(() => mergeSums(sums, createInsightSums(context, 2, ['home']))).toThrow(ReportError)
+    expect(() => createInsightSums(context, 2, ['home', 'home'])).toThrow(ReportError)
+  })
+
+  it('cells below the minimum or with wide intervals are "not enough reports yet"', () => {
+    const few = estimateInsights(honestSums(300, 2, 6))
+    expect(few.segments.every((s) => !s.share.enough)).toBe(true)
+    expect(few.pages.every((p) => !p.published)).toBe(true)
+    const many = estimateInsights(honestSums(40_000, 2, 7))
+    expect(many.segments.filter((s) => s.share.enough).length).toBeGreaterThanOrEqual(3)
+    for (const s of many.segments) if (s.share.enough) expect(s.share.high - s.share.low).toBeLessThanOrEqual(Math.abs(s.share.value))
+  })
+})
+
+describe('forged reports', () => {
+  const m = 1000
+  const clean = honestSums(20_000, 2, 8)
+  const before = estimates(estimateInsights(clean, { forgedReports: m }))
+  const body = (q: string, bytes: Uint8Array, eps = 2) => ({ v: 1, pack: context.packId, sl: 4, vl: 3, day: '2026-11-29', eps, q, a: toHex(bytes) })
+  const krr = (q: string, value: number) => { const b = new Uint8Array(16); b[1] = value; return body(q, b) }
+  const hash = (q: 'pgv' | 'pgx', key: string, bit: boolean, coins: ReturnType<typeof createCoins>, bothBits = false) => {
+    const params = questionMechanism(q === 'pgv' ? 'pageView' : 'pageExit', context, 2) as OlhParams
+    for (;;) {
+      const a = 1 + coins.below(params.prime - 1)
+      const b = coins.below(params.prime)
+      const y = olhHash(params, a, b, pageCode(pageKeyHash(key), bit))
+      if (bothBits && olhHash(params, a, b, pageCode(pageKeyHash(key), !bit)) !== y) continue
+      const bytes = new Uint8Array(16)
+      new DataView(bytes.buffer).setUint32(0, a)
+      new DataView(bytes.buffer).setUint32(4, b)
+      bytes[9] = y
+      return body(q, bytes)
+    }
+  }
+  const strategies: Array<[string, (i: number, coins: ReturnType<typeof createCoins>) => unknown]> = [
+    ['one segment', () => krr('seg', 0)],
+    ['"no segment"', () => krr('seg', 4)],
+    ['one value segment', () => krr('val', 2)],
+    ['orders in one segment', () => krr('out', 3)],
+    ['no orders in one segment', () => krr('out', 0)],
+    ['the largest order bucket', () => krr('ord', ORDER_VALUE_BUCKETS.length)],
+    ['holdout orders', () => krr('arm', 2 * ARMS.indexOf('holdout') + 1)],
+    ['treatment without orders', () => krr('arm', 2 * ARMS.indexOf('treatment'))],
+    ['views of a rare page', (_, c) => hash('pgv', 'help/x', true, c)],
+    ['views matching both bits', (_, c) => hash('pgv', 'help/x', true, c, true)],
+    ['exits and bounces of a rare page', (_, c) => hash('pgx', 'help/x', true, c, true)],
+    ['exits of the top page', (_, c) => hash('pgx', 'home', false, c)],
+    ['anything', (i, c) => {
+      const spec = QUESTIONS[i % QUESTIONS.length]
+      if (spec.code === 'pgv' || spec.code === 'pgx') return hash(spec.code, KEYS[c.below(KEYS.length)], c.below(2) === 1, c)
+      const k = questionMechanism(spec.id, context, 2)
+      return krr(spec.code, c.below((k as KrrParams).k))
+    }],
+  ]
+
+  it.each(strategies)('1,000 forged reports (%s) move each estimate by no more than its documented bound', (_, make) => {
+    const sums = mergeSums(clean, createInsightSums(context, 2, KEYS))
+    const coins = createCoins(seededRandom(9))
+    for (let i = 0; i < m; i++) addReport(sums, parseReport(make(i, coins)))
+    const after = estimates(estimateInsights(sums))
+    let checked = 0
+    for (const [path, e] of before) {
+      const moved = after.get(path)!
+      if (!Number.isFinite(e.value) || !Number.isFinite(moved.value)) continue
+      expect(Math.abs(moved.value - e.value), path).toBeLessThanOrEqual(e.forgedBound + 1e-12)
+      checked++
+    }
+    expect(checked).toBeGreaterThan(30)
+  })
+
+  it('bounds a segment share by m(dx + share)/(n + m): finite, and below 1 for 1,000 forged against 20,000', () => {
+    const shares = [...before].filter(([path]) => path.startsWith('.segments') && path.endsWith('share'))
+    expect(shares.length).toBe(5)
+    for (const [, e] of shares) expect(e.forgedBound).toBeLessThan(1)
+  })
+
+  it('uses OUE bounds for any bit pattern', () => {
+    const sums = createInsightSums(context, 0.5, [])
+    const k = (questionMechanism('outcome', context, 0.5) as ReturnType<typeof oueParams>).k
+    const cleanSmall = mergeSums(sums, sums)
+    const coins = createCoins(seededRandom(10))
+    const random = seededRandom(11)
+    for (let i = 0; i < 5000; i++) addReport(cleanSmall, parseReport(encodeReport(truthOf(coins), context, { epsilon: 0.5, day: '2026-11-29', random })))
+    const base = estimates(estimateInsights(cleanSmall, { forgedReports: 200 }))
+    const forged = mergeSums(cleanSmall, sums)
+    const bytes = new Uint8Array(16)
+    bytes[0] = 0b01010101
+    bytes[1] = 0b01000000
+    for (let i = 0; i < 200; i++) addReport(forged, parseReport(body('out', bytes, 0.5)))
+    expect(k).toBe(10)
+    const after = estimates(estimateInsights(forged))
+    for (const [path, e] of base) {
+      if (!Number.isFinite(e.value) || !Number.isFinite(after.get(path)!.value)) continue
+      expect(Math.abs(after.get(path)!.value - e.value), path).toBeLessThanOrEqual(e.forgedBound + 1e-12)
+    }
+  })
+})

@@ -1,0 +1,307 @@
+import { finiteCount, krrLinearVariance, maxContribution, olhCount, oueLinearVariance } from '../mechanisms/estimators'
+import type { FiniteMechanism } from '../mechanisms/finite'
+import type { OlhParams } from '../mechanisms/olh'
+import { questionMechanism } from '../lib/questionMechanism'
+import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, type FiniteQuestionId, type PageQuestionId } from '../schema'
+import { DEFAULT_MIN_COUNT, DEFAULT_MIN_REPORTS, RATE_INTERVAL_LIMIT, Z95 } from './constants'
+import type { Estimate, EstimateInsightsOptions, InsightSums, Insights, PageInsight } from './types'
+
+type Vector = ArrayLike<number>
+
+interface Settings {
+  minReports: number
+  minCount: number
+  /** Forged reports the bounds are for. */
+  m: number
+  /** All reports of the sums (the population the estimates describe). */
+  total: number
+}
+
+const INFINITE = Number.POSITIVE_INFINITY
+const notComputable = (): Estimate => ({ value: Number.NaN, variance: Number.NaN, low: Number.NaN, high: Number.NaN, enough: false, forgedBound: INFINITE })
+
+function estimate(value: number, variance: number, enough: (low: number, high: number) => boolean, forgedBound: number): Estimate {
+  if (!Number.isFinite(value) || !Number.isFinite(variance)) return notComputable()
+  const v = Math.max(variance, 0)
+  const half = Z95 * Math.sqrt(v)
+  const low = value - half
+  const high = value + half
+  return { value, variance: v, low, high, enough: enough(low, high), forgedBound }
+}
+
+/** A rate is readable when its interval is no wider than max(rate, RATE_INTERVAL_LIMIT). */
+const rateReadable = (value: number) => (low: number, high: number) => high - low <= Math.max(Math.abs(value), RATE_INTERVAL_LIMIT)
+/** Any other estimate is readable when its interval is no wider than the estimate. */
+const valueReadable = (value: number) => (low: number, high: number) => high - low <= Math.abs(value)
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x))
+const dot = (w: Vector, c: Vector) => {
+  let s = 0
+  for (let i = 0; i < w.length; i++) s += w[i] * c[i]
+  return s
+}
+
+/** |Δ(x/y)| when x and y each move by at most dx, dy. */
+function ratioBound(x: number, y: number, dx: number, dy: number): number {
+  const ay = Math.abs(y)
+  return ay > dy ? (ay * dx + Math.abs(x) * dy) / (ay * (ay - dy)) : INFINITE
+}
+
+/** Product of two independent estimates (different questions). */
+function product(a: Estimate, b: Estimate, enough: boolean): Estimate {
+  if (!Number.isFinite(a.value) || !Number.isFinite(b.value)) return notComputable()
+  const value = a.value * b.value
+  return estimate(
+    value,
+    b.value * b.value * a.variance + a.value * a.value * b.variance + a.variance * b.variance,
+    () => enough,
+    Math.abs(b.value) * a.forgedBound + Math.abs(a.value) * b.forgedBound + a.forgedBound * b.forgedBound,
+  )
+}
+
+/** Quotient of two independent estimates (different questions), as a rate. */
+function quotient(a: Estimate, b: Estimate, enough: (low: number, high: number) => boolean): Estimate {
+  if (!Number.isFinite(a.value) || !Number.isFinite(b.value) || !(b.value > 0)) return notComputable()
+  const r = a.value / b.value
+  return estimate(r, (a.variance + r * r * b.variance) / (b.value * b.value), enough, ratioBound(a.value, b.value, a.forgedBound, b.forgedBound))
+}
+
+/** One finite question: estimated counts and the exact mechanism variance of linear estimates. */
+function finiteModel(sums: InsightSums, question: FiniteQuestionId, settings: Settings) {
+  const mechanism = questionMechanism(question, sums, sums.epsilon) as FiniteMechanism
+  const { n, counts } = sums[question]
+  const c = counts.map((observed) => finiteCount(mechanism, observed, n))
+  const linearVariance = (w: Vector) =>
+    mechanism.kind === 'krr' ? krrLinearVariance(mechanism, w, c) : oueLinearVariance(mechanism, w, c, n)
+  const dx = (w: Vector) => settings.m * maxContribution(w, mechanism.k, mechanism.p, mechanism.q, mechanism.kind === 'oue')
+  // The sessions that answered this question are a random part of all reported sessions: the finite-population
+  // sampling variance of that part adds to the mechanism's.
+  const unsampled = settings.total > 0 ? Math.max(0, 1 - n / settings.total) : 1
+  const enoughReports = n >= settings.minReports
+
+  /** Share of all sessions with a value weighted 1 in `w`. */
+  const share = (w: Vector): Estimate => {
+    if (n === 0) return notComputable()
+    const p = dot(w, c) / n
+    const pc = clamp01(p)
+    const variance = linearVariance(w) / (n * n) + (pc * (1 - pc) * unsampled) / n
+    const bound = (settings.m * (dx(w) / settings.m + Math.abs(p))) / (n + settings.m)
+    return estimate(p, variance, (lo, hi) => enoughReports && valueReadable(p)(lo, hi), bound)
+  }
+
+  /** (a·c)/(b·c), linearised; `a2` weights squared values for the sampling term. */
+  const ratioParts = (a: Vector, b: Vector, a2: Vector) => {
+    const x = dot(a, c)
+    const y = dot(b, c)
+    const r = x / y
+    const g = Array.from(a, (ai, i) => (ai - r * b[i]) / y)
+    const spread = Math.max(0, dot(a2, c) / y - r * r)
+    const variance = linearVariance(g) + (spread * unsampled) / y
+    return { x, y, r, g, variance, bound: ratioBound(x, y, dx(a), dx(b)) }
+  }
+  const ratio = (a: Vector, b: Vector, a2: Vector, isRate: boolean): Estimate => {
+    if (n === 0) return notComputable()
+    const { y, r, variance, bound } = ratioParts(a, b, a2)
+    if (!(y > 0)) return notComputable()
+    const readable = isRate ? rateReadable(r) : valueReadable(r)
+    return estimate(r, variance, (lo, hi) => enoughReports && y >= settings.minCount && readable(lo, hi), bound)
+  }
+  return { n, c, share, ratio, ratioParts, linearVariance, unsampled }
+}
+
+/** One page question: per candidate key, two hash-decoded counts (bit 0 and bit 1) with their empirical variance. */
+function pageModel(sums: InsightSums, question: PageQuestionId, settings: Settings) {
+  const mechanism = questionMechanism(question, sums, sums.epsilon) as { kind: 'olh' } & OlhParams
+  const { n, support, both } = sums[question]
+  const { beta } = mechanism
+  const d = (1 - mechanism.kappa) * (mechanism.p - mechanism.q)
+  const keys = sums.pageKeys.length
+  const count = (k: number, bit: number) => olhCount(mechanism, support[2 * k + bit], n)
+  const empty = olhCount(mechanism, support[2 * keys], n)
+  // Largest contribution of one report to a weighted sum of a key's two counts: both hash values can match.
+  const dx = (w: Vector) => settings.m * maxContribution(w, w.length, beta + d, beta, true)
+  /** Variance of w0·ĉ0 + w1·ĉ1 for key k: the spread of the per-report terms (w·(match − β))/d. */
+  const variance = (k: number, w0: number, w1: number) => {
+    if (n < 2) return Number.NaN
+    const s0 = support[2 * k]
+    const s1 = support[2 * k + 1]
+    const W = w0 + w1
+    const second = (w0 * w0 * s0 + w1 * w1 * s1 + 2 * w0 * w1 * both[k] - 2 * beta * W * (w0 * s0 + w1 * s1) + n * beta * beta * W * W) / (d * d)
+    const l = w0 * count(k, 0) + w1 * count(k, 1)
+    return (n / (n - 1)) * (second - (l * l) / n)
+  }
+  const emptyVariance = n < 2 ? Number.NaN : (n / (n - 1)) * ((support[2 * keys] * (1 - 2 * beta) + n * beta * beta) / (d * d) - (empty * empty) / n)
+  return { n, count, empty, dx, variance, emptyVariance, enoughReports: n >= settings.minReports }
+}
+
+const BUCKETS = ORDER_VALUE_BUCKETS.length + 1
+const bucketValue = (b: number) => (b === 0 ? 0 : ORDER_VALUE_BUCKETS[b - 1].value)
+
+/**
+ * Turns sums into estimates: shares of segments and value segments, conversion by segment, order value,
+ * lift of personalisation against the holdout, and page statistics per candidate page key, each with its
+ * variance, 95% interval, "not enough reports yet" flag and the bound on what forged reports can move.
+ *
+ * @example
+ * const insights = estimateInsights(sums)
+ * for (const s of insights.segments) if (s.share.enough) console.log(s.leaf, s.share.value, s.share.low, s.share.high)
+ */
+export function estimateInsights(sums: InsightSums, options: EstimateInsightsOptions = {}): Insights {
+  const settings: Settings = {
+    minReports: options.minReports ?? DEFAULT_MIN_REPORTS,
+    minCount: options.minCount ?? DEFAULT_MIN_COUNT,
+    m: options.forgedReports ?? 1,
+    total: sums.reports,
+  }
+  const S = sums.segmentLeaves + 1
+  const leafOf = (i: number, leaves: number) => (i === leaves ? null : i)
+  const unit = (k: number, i: number) => Array.from({ length: k }, (_, j) => (j === i ? 1 : 0))
+
+  // Order question: no order, or 1 + value bucket.
+  const order = finiteModel(sums, 'order', settings)
+  const ordered = Array.from({ length: BUCKETS }, (_, b) => (b > 0 ? 1 : 0))
+  const revenue = Array.from({ length: BUCKETS }, (_, b) => bucketValue(b))
+  const revenue2 = revenue.map((v) => v * v)
+  const averageOrderValue = order.ratio(revenue, ordered, revenue2, false)
+  const overall = {
+    conversion: order.share(ordered),
+    averageOrderValue,
+    revenuePerSession: order.ratio(revenue, new Array<number>(BUCKETS).fill(1), revenue2, false),
+  }
+
+  // Segment question for shares; outcome question (segment × ordered) for conversion.
+  const segment = finiteModel(sums, 'segment', settings)
+  const outcome = finiteModel(sums, 'outcome', settings)
+  const segments = Array.from({ length: S }, (_, s) => {
+    const inSegment = Array.from({ length: 2 * S }, (_, j) => (Math.floor(j / 2) === s ? 1 : 0))
+    const orderedInSegment = Array.from({ length: 2 * S }, (_, j) => (j === 2 * s + 1 ? 1 : 0))
+    const conversion = outcome.ratio(orderedInSegment, inSegment, orderedInSegment, true)
+    return {
+      leaf: leafOf(s, sums.segmentLeaves),
+      share: segment.share(unit(S, s)),
+      conversion,
+      revenuePerSession: product(conversion, averageOrderValue, conversion.enough && averageOrderValue.enough),
+    }
+  })
+  const value = finiteModel(sums, 'value', settings)
+  const valueSegments = Array.from({ length: sums.valueLeaves + 1 }, (_, i) => ({
+    leaf: leafOf(i, sums.valueLeaves),
+    share: value.share(unit(sums.valueLeaves + 1, i)),
+  }))
+
+  // Arm question: arm × ordered.
+  const arm = finiteModel(sums, 'arm', settings)
+  const A = ARMS.length * 2
+  const armCells = (armIndex: number, onlyOrdered: boolean) =>
+    Array.from({ length: A }, (_, j) => (Math.floor(j / 2) === armIndex && (!onlyOrdered || j % 2 === 1) ? 1 : 0))
+  const T = ARMS.indexOf('treatment')
+  const H = ARMS.indexOf('holdout')
+  const treatmentConversion = arm.ratio(armCells(T, true), armCells(T, false), armCells(T, true), true)
+  const holdoutConversion = arm.ratio(armCells(H, true), armCells(H, false), armCells(H, true), true)
+  let difference = notComputable()
+  if (arm.n > 0) {
+    const t = arm.ratioParts(armCells(T, true), armCells(T, false), armCells(T, true))
+    const h = arm.ratioParts(armCells(H, true), armCells(H, false), armCells(H, true))
+    if (t.y > 0 && h.y > 0) {
+      const variance =
+        arm.linearVariance(t.g.map((gi, i) => gi - h.g[i])) +
+        (clamp01(t.r) * (1 - clamp01(t.r)) * arm.unsampled) / t.y +
+        (clamp01(h.r) * (1 - clamp01(h.r)) * arm.unsampled) / h.y
+      difference = estimate(t.r - h.r, variance, () => treatmentConversion.enough && holdoutConversion.enough, t.bound + h.bound)
+    }
+  }
+
+  const { pages, pageViewsPerSession } = estimatePages(sums, settings, averageOrderValue)
+  return {
+    packId: sums.packId,
+    epsilon: sums.epsilon,
+    reports: sums.reports,
+    reportsByQuestion: {
+      segment: sums.segment.n, value: sums.value.n, outcome: sums.outcome.n, order: sums.order.n, arm: sums.arm.n,
+      pageView: sums.pageView.n, pageExit: sums.pageExit.n,
+    },
+    segments,
+    valueSegments,
+    overall,
+    lift: {
+      treatmentShare: arm.share(armCells(T, false)),
+      holdoutShare: arm.share(armCells(H, false)),
+      treatmentConversion,
+      holdoutConversion,
+      difference,
+    },
+    pageViewsPerSession,
+    pages,
+  }
+}
+
+/**
+ * Page statistics. Views and the orders that followed them come from the pageView question (one of
+ * MAX_REPORT_PAGES slots per report); exits and bounces from the pageExit question (the last page, one per
+ * session), so the rare events are not diluted by the slot draw.
+ */
+function estimatePages(sums: InsightSums, settings: Settings, averageOrderValue: Estimate) {
+  const M = MAX_REPORT_PAGES
+  const view = pageModel(sums, 'pageView', settings)
+  const exit = pageModel(sums, 'pageExit', settings)
+  const m = settings.m
+  const nv = view.n
+  const ne = exit.n
+  const totalViews = (M * (nv - view.empty)) / nv
+  const pageViewsPerSession = nv > 1
+    ? estimate(totalViews, (M * M * view.emptyVariance) / (nv * nv), (lo, hi) => view.enoughReports && valueReadable(totalViews)(lo, hi), (M * (view.dx([1]) + m * Math.abs(view.empty / nv))) / (nv + m))
+    : notComputable()
+
+  const pages: PageInsight[] = sums.pageKeys.map((key, k) => {
+    if (nv < 2 || ne < 2) {
+      const none = notComputable()
+      return { key, viewsPerSession: none, viewShare: none, exitsPerSession: none, bounceRate: none, exitRate: none, orderRate: none, pageValue: none, published: false }
+    }
+    const views = view.count(k, 0) + view.count(k, 1)
+    const followed = view.count(k, 1)
+    const vps = (M * views) / nv
+    const viewsPerSession = estimate(
+      vps,
+      (M * M * view.variance(k, 1, 1)) / (nv * nv),
+      (lo, hi) => view.enoughReports && valueReadable(vps)(lo, hi),
+      (M * (view.dx([1, 1]) + m * Math.abs(views / nv))) / (nv + m),
+    )
+    const viewShare = estimate(
+      vps / totalViews,
+      viewsPerSession.variance / (totalViews * totalViews),
+      (lo, hi) => view.enoughReports && valueReadable(vps / totalViews)(lo, hi),
+      ratioBound(vps, totalViews, viewsPerSession.forgedBound, pageViewsPerSession.forgedBound),
+    )
+    // Enough views behind a rate: views in the pageView answers and sessions in the pageExit answers.
+    const enoughBehind = view.enoughReports && exit.enoughReports && views * M >= settings.minCount
+    const exits = exit.count(k, 0) + exit.count(k, 1)
+    const eps = exits / ne
+    const exitsPerSession = estimate(eps, exit.variance(k, 1, 1) / (ne * ne), (lo, hi) => exit.enoughReports && valueReadable(eps)(lo, hi), (exit.dx([1, 1]) + m * Math.abs(eps)) / (ne + m))
+    const bps = exit.count(k, 1) / ne
+    const bouncesPerSession = estimate(bps, exit.variance(k, 0, 1) / (ne * ne), () => false, (exit.dx([0, 1]) + m * Math.abs(bps)) / (ne + m))
+    const exitRate = quotient(exitsPerSession, viewsPerSession, (lo, hi) => enoughBehind && rateReadable(eps / vps)(lo, hi))
+    const bounceRate = quotient(bouncesPerSession, viewsPerSession, (lo, hi) => enoughBehind && rateReadable(bps / vps)(lo, hi))
+    let orderRate = notComputable()
+    if (views > 0) {
+      const r = followed / views
+      orderRate = estimate(
+        r,
+        view.variance(k, -r / views, (1 - r) / views),
+        (lo, hi) => enoughBehind && rateReadable(r)(lo, hi),
+        ratioBound(followed, views, view.dx([0, 1]), view.dx([1, 1])),
+      )
+    }
+    const pageValue = product(orderRate, averageOrderValue, orderRate.enough && averageOrderValue.enough)
+    return {
+      key,
+      viewsPerSession,
+      viewShare,
+      exitsPerSession,
+      bounceRate,
+      exitRate,
+      orderRate,
+      pageValue,
+      published: viewsPerSession.enough && bounceRate.enough && exitRate.enough && pageValue.enough,
+    }
+  })
+  return { pages, pageViewsPerSession }
+}

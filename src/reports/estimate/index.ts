@@ -1,0 +1,6 @@
+export { addReport } from './addReport'
+export { createInsightSums } from './createInsightSums'
+export { estimateInsights } from './estimateInsights'
+export { mergeSums } from './mergeSums'
+export { DEFAULT_MIN_COUNT, DEFAULT_MIN_REPORTS, RATE_INTERVAL_LIMIT } from './constants'
+export type { Estimate, EstimateInsightsOptions, FiniteSums, InsightSums, Insights, PageInsight, SegmentInsight } from './types'

@@ -1,0 +1,140 @@
+import type { QuestionId } from '../types'
+
+/** Counts of one finite question: reports that answered it and, per domain value, reports that chose it (k-RR) or set its bit (OUE). */
+export interface FiniteSums {
+  n: number
+  counts: number[]
+}
+
+/**
+ * Aggregate sums of reports of one context and ε. They are sums: two of them with the same key and
+ * page keys add up (`mergeSums`), so they shard over days and machines. JSON-safe.
+ */
+export interface InsightSums {
+  format: 'seglet-insight-sums'
+  version: 1
+  packId: string
+  segmentLeaves: number
+  valueLeaves: number
+  epsilon: number
+  /** The candidate page keys the page answers are decoded against (the shop's declared keys). */
+  pageKeys: string[]
+  /** All reports added. */
+  reports: number
+  segment: FiniteSums
+  value: FiniteSums
+  outcome: FiniteSums
+  order: FiniteSums
+  arm: FiniteSums
+  pageView: PageSums
+  pageExit: PageSums
+}
+
+/** Hash matches of one page question against the candidate page keys. */
+export interface PageSums {
+  n: number
+  /** Per page key, per bit (PAGE_CLASS_COUNT), reports whose hash value matched; the empty code last. */
+  support: number[]
+  /** Per page key, reports that matched both bits (for the variance). */
+  both: number[]
+}
+
+/** An estimate with its uncertainty. */
+export interface Estimate {
+  /** Point estimate (unbiased for counts and shares; ratios are ratios of unbiased estimates). NaN when not computable. */
+  value: number
+  /** Estimated variance of `value`. */
+  variance: number
+  /** 95% interval: value ± 1.96 √variance. */
+  low: number
+  high: number
+  /** False means "not enough reports yet": too few reports for the cell, or an interval too wide to read. */
+  enough: boolean
+  /**
+   * The most `EstimateInsightsOptions.forgedReports` well-formed but arbitrary reports, added to the
+   * same sums, can move `value` (Infinity when they could swamp its denominator).
+   */
+  forgedBound: number
+}
+
+/** Estimates of one segment leaf (`leaf` null: sessions without a segment). */
+export interface SegmentInsight {
+  leaf: number | null
+  /** Share of reported sessions in the segment (segment question). */
+  share: Estimate
+  /** Share of the segment's sessions that ended in an order (outcome question: segment × ordered). */
+  conversion: Estimate
+  /**
+   * Order value per session of the segment: its conversion × the shop's average order value. Order values
+   * are not asked jointly with the segment, so this assumes the segment's orders have the average value.
+   */
+  revenuePerSession: Estimate
+}
+
+/** Page statistics of one candidate page key. */
+export interface PageInsight {
+  key: string
+  /** Expected views of the page per reported session (pageView question). */
+  viewsPerSession: Estimate
+  /** Share of all page views. */
+  viewShare: Estimate
+  /** Sessions that ended on the page, per reported session (pageExit question). */
+  exitsPerSession: Estimate
+  /** Share of the page's views that were a one-page session: bounces per session / views per session. */
+  bounceRate: Estimate
+  /** Share of the page's views that were the last of their session: exits per session / views per session. */
+  exitRate: Estimate
+  /** Share of the page's views after which the session placed an order (pageView question). */
+  orderRate: Estimate
+  /** Order value that followed a view, on average: orderRate × the average order value (order question). */
+  pageValue: Estimate
+  /** Bounce rate, exit rate and page value are all readable: the page goes into the page-statistics table. */
+  published: boolean
+}
+
+/** Everything the collector can say from a set of sums. */
+export interface Insights {
+  packId: string
+  epsilon: number
+  reports: number
+  /** Reports per question. */
+  reportsByQuestion: Record<QuestionId, number>
+  /** Session segments (from the segment question), each with conversion and revenue (outcome question). */
+  segments: SegmentInsight[]
+  /** Value segments (`leaf` null: no value segment). */
+  valueSegments: { leaf: number | null; share: Estimate }[]
+  /** All sessions: conversion, average order value, revenue per session (order question). */
+  overall: { conversion: Estimate; averageOrderValue: Estimate; revenuePerSession: Estimate }
+  /** Personalisation against the holdout (arm question). */
+  lift: {
+    /** Share of sessions in each arm. */
+    treatmentShare: Estimate
+    holdoutShare: Estimate
+    treatmentConversion: Estimate
+    holdoutConversion: Estimate
+    /** Treatment conversion − holdout conversion (absolute lift, in conversion points). */
+    difference: Estimate
+  }
+  /** Expected page views per reported session (all pages, known or not). */
+  pageViewsPerSession: Estimate
+  pages: PageInsight[]
+}
+
+/** Options of `estimateInsights`. */
+export interface EstimateInsightsOptions {
+  /**
+   * Fewest reports of a question before any of its cells is shown.
+   * @default DEFAULT_MIN_REPORTS (100)
+   */
+  minReports?: number
+  /**
+   * Fewest estimated sessions (or page views) behind a rate before it is shown.
+   * @default DEFAULT_MIN_COUNT (20)
+   */
+  minCount?: number
+  /**
+   * How many forged reports `forgedBound` is computed for.
+   * @default 1
+   */
+  forgedReports?: number
+}

@@ -1,0 +1,12 @@
+import { MAX_REPORT_EPSILON, MIN_REPORT_EPSILON } from '../schema'
+
+/** True for an ε a report may carry: within [MIN_REPORT_EPSILON, MAX_REPORT_EPSILON], in hundredths. */
+export function isReportEpsilon(value: unknown): value is number {
+  return (
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= MIN_REPORT_EPSILON &&
+    value <= MAX_REPORT_EPSILON &&
+    Math.abs(Math.round(value * 100) - value * 100) < 1e-9
+  )
+}

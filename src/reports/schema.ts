@@ -1,0 +1,111 @@
+import type { QuestionCode, QuestionId, ReportContext } from './types'
+
+/** Version of the report body format. The collector refuses any other. */
+export const REPORT_VERSION = 1
+
+/** ε spent by one report when the shop configures nothing (one report per browser per day). */
+export const DEFAULT_DAILY_EPSILON = 2
+
+/** Smallest and largest ε a report may carry. */
+export const MIN_REPORT_EPSILON = 0.1
+export const MAX_REPORT_EPSILON = 8
+
+/** Most pages of one session a report can draw from (the truth keeps the session's last ones). */
+export const MAX_REPORT_PAGES = 12
+
+/** Most leaves a segment tree may have for reports (keeps every answer within ANSWER_HEX_LENGTH). */
+export const MAX_LEAVES = 16
+
+/** Longest page key, in characters. */
+export const MAX_PAGE_KEY_LENGTH = 100
+
+/** Longest pack id, in characters. */
+export const MAX_PACK_ID_LENGTH = 64
+
+/** Every answer is this many hex characters (128 bits), whatever the question. */
+export const ANSWER_HEX_LENGTH = 32
+
+/** Largest accepted body, in bytes (the collector refuses bigger ones before parsing). */
+export const MAX_REPORT_BYTES = 512
+
+/**
+ * Coarse order-value buckets in the shop's currency: `[from, to)`, and the value that stands for the
+ * bucket in revenue estimates (its middle; the last one's is a round figure above its lower bound).
+ */
+export const ORDER_VALUE_BUCKETS: readonly { from: number; to: number; value: number }[] = [
+  { from: 0, to: 25, value: 12.5 },
+  { from: 25, to: 50, value: 37.5 },
+  { from: 50, to: 100, value: 75 },
+  { from: 100, to: 250, value: 175 },
+  { from: 250, to: 500, value: 375 },
+  { from: 500, to: Infinity, value: 750 },
+]
+
+/** Index into ORDER_VALUE_BUCKETS of an order value. */
+export function orderValueBucket(value: number): number {
+  for (let i = 0; i < ORDER_VALUE_BUCKETS.length; i++) if (value < ORDER_VALUE_BUCKETS[i].to) return i
+  return ORDER_VALUE_BUCKETS.length - 1
+}
+
+/** The two page questions, answered over the open domain of page keys (local hashing). */
+export const PAGE_QUESTIONS = ['pageView', 'pageExit'] as const
+export type PageQuestionId = (typeof PAGE_QUESTIONS)[number]
+
+/** Each page answer is a page key with one bit: order followed (pageView) or bounced (pageExit). */
+export const PAGE_CLASS_COUNT = 2
+
+/** One question of the report: its id, its code in the body and how often it is drawn. */
+export interface QuestionSpec {
+  id: QuestionId
+  code: QuestionCode
+  /** Probability that a report answers this question (public; the weights sum to 1). */
+  weight: number
+  /** What the answer holds, in plain words (for the transparency panel and the README). */
+  describe: string
+}
+
+/**
+ * The questions, one drawn per report independently of the truth, answered at the report's full ε.
+ * Weights follow the variance each estimate needs (README, "Private reports"): page statistics need the
+ * most reports, segment shares come next.
+ */
+export const QUESTIONS: readonly QuestionSpec[] = [
+  { id: 'segment', code: 'seg', weight: 0.2, describe: 'the session segment' },
+  { id: 'value', code: 'val', weight: 0.07, describe: 'the value segment' },
+  { id: 'outcome', code: 'out', weight: 0.08, describe: 'the session segment with whether the session ended in an order' },
+  { id: 'order', code: 'ord', weight: 0.1, describe: 'whether the session ended in an order, and its value range' },
+  { id: 'arm', code: 'arm', weight: 0.08, describe: 'whether personalisation was on or held out, with whether the session ended in an order' },
+  { id: 'pageView', code: 'pgv', weight: 0.3, describe: 'one page of the session by its page key, with whether an order followed it' },
+  { id: 'pageExit', code: 'pgx', weight: 0.17, describe: 'the last page of the session by its page key, with whether it was the only page' },
+]
+
+/** The arms in the order of the arm question's domain. */
+export const ARMS = ['treatment', 'holdout', 'none'] as const
+
+/**
+ * Domain size of a finite question (the page questions' domain is open: page keys are hashed).
+ * Segment indexes run 0..leaves-1 and `leaves` stands for "no segment"; outcome is segment × 2 + ordered;
+ * order is 0 for no order, else 1 + the value bucket; arm is arm × 2 + ordered.
+ */
+export function domainSize(question: FiniteQuestionId, context: Pick<ReportContext, 'segmentLeaves' | 'valueLeaves'>): number {
+  switch (question) {
+    case 'segment':
+      return context.segmentLeaves + 1
+    case 'value':
+      return context.valueLeaves + 1
+    case 'outcome':
+      return (context.segmentLeaves + 1) * 2
+    case 'order':
+      return ORDER_VALUE_BUCKETS.length + 1
+    case 'arm':
+      return ARMS.length * 2
+  }
+}
+
+/** The questions with a finite domain (randomized response or unary encoding). */
+export type FiniteQuestionId = Exclude<QuestionId, PageQuestionId>
+
+/** True for the two page questions. */
+export function isPageQuestion(question: QuestionId): question is PageQuestionId {
+  return question === 'pageView' || question === 'pageExit'
+}
