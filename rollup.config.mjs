@@ -51,6 +51,14 @@ const replaceEnv = (production) => ({
 // a page that replaced it must not make track() throw or leave unhandled rejections behind.
 const realmPromise = 'const Promise = (async () => {})().constructor;'
 
+// tfjs-core imports two CommonJS packages by name (seedrandom's `alea`, long's default), which rollup cannot
+// see without the commonjs plugin; the kernels Seglet registers never reach them (random ops, int64 hashing),
+// so these warnings are noise in the build's progress output. Every other warning is printed.
+const onwarn = (warning, warn) => {
+  if (warning.code === 'MISSING_EXPORT' && /node_modules[\\/](seedrandom|long)[\\/]/.test(warning.exporter ?? '')) return
+  warn(warning)
+}
+
 const terserOptions = { ecma: 2020, module: true, compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true }, format: { comments: false } }
 
 /** Prints the gzip size of each minified script-tag file and its budget. */
@@ -116,10 +124,11 @@ export default [
     // The bridges' mapping code, loaded by the script-tag build when a GA4 or Shopify event arrives.
     input: 'src/capture/bridges.ts',
     plugins: [replaceEnv(true), resolve({ browser: true }), ts()],
-    output: { file: 'dist/seglet-bridges.min.js', format: 'es', plugins: [terser(terserOptions), reportSizes()] },
+    output: { file: 'dist/seglet-bridges.min.js', format: 'es', intro: realmPromise, plugins: [terser(terserOptions), reportSizes()] },
   },
   {
     input: 'src/core/lazy.ts',
+    onwarn,
     plugins: [replaceEnv(true), tfjsSlim(), json({ preferConst: true, compact: true }), resolve({ browser: true }), ts()],
     output: { file: 'dist/seglet-model.min.js', format: 'es', intro: realmPromise, plugins: [terser(terserOptions), reportSizes()] },
   },
@@ -128,11 +137,12 @@ export default [
     // configures `reports` (data-reports).
     input: 'src/reports/lazy.ts',
     plugins: [replaceEnv(true), resolve({ browser: true }), ts()],
-    output: { file: 'dist/seglet-reports.min.js', format: 'es', plugins: [terser(terserOptions), reportSizes()] },
+    output: { file: 'dist/seglet-reports.min.js', format: 'es', intro: realmPromise, plugins: [terser(terserOptions), reportSizes()] },
   },
   {
     // The npm example: a shop's app importing `seglet` from the ESM build, bundled with code splitting.
     input: 'examples/bundler/src/app.js',
+    onwarn,
     plugins: [
       { name: 'seglet-self', resolveId: (id) => (id === 'seglet' ? fileURLToPath(new URL('./dist/seglet.js', import.meta.url)) : null) },
       replaceEnv(true),

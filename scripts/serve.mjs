@@ -30,6 +30,10 @@ function toFile(pathname) {
   return join(ROOT, 'examples/storefront', clean)
 }
 
+/** The strict Content Security Policy sent with every HTML page by `startServer({ csp: true })`. */
+export const STRICT_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'"
+
 /**
  * Starts the server. `csp: true` sends a strict Content Security Policy with every HTML page.
  * `onRequest` sees every request (the browser tests record them).
@@ -91,8 +95,7 @@ export async function startServer({ port = 0, csp = false, onRequest, collector,
       }
       const headers = { 'content-type': type, 'cache-control': 'no-cache', etag }
       if (csp && type.startsWith('text/html')) {
-        headers['content-security-policy'] =
-          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'"
+        headers['content-security-policy'] = STRICT_CSP
       }
       res.writeHead(200, headers).end(body)
     } catch {

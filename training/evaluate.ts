@@ -7,12 +7,19 @@ import { parseArgs, readDataFile } from './data'
 import { evaluatePack, type PackEvaluation } from './evaluatePack'
 import { retailCustomers, retailEvents } from './loadRetail'
 import { parseShoppers, rowToAggregate } from './loadShoppers'
+import { DataError } from './dataError'
+import { eventCustomers, eventSessions } from './loadEvents'
+import { detectFormat, parseTrainingEvents } from './loadTrainingEvents'
+import { smallDataWarnings } from './smallData'
 
 const USAGE = `usage: npm run evaluate -- --pack src/models/session.json --data ../shared/data/online_shoppers_intention.csv [--split test|all] [--json]
        npm run evaluate -- --pack src/models/lifetime.json --data ../shared/data/online_retail.csv.gz [--split test|all] [--json]
+       npm run evaluate -- --pack <pack> --data <events file> [--format ga4|shopify|seglet] [--cutoff YYYY-MM-DD] [--split test|all] [--json]
 A session pack is scored on a CSV in the UCI Online Shoppers format (with and without page statistics), a lifetime
-pack on a file in the UCI Online Retail format. --split test (default) keeps the fixed held-out rows
-(row index % 5 == 0, CustomerID % 5 == 0); --split all scores every row (for a shop's own new data).`
+pack on a file in the UCI Online Retail format, either pack on a shop's own events: a GA4 BigQuery export (NDJSON),
+a Shopify orders export (CSV; lifetime packs only) or a Seglet events export (NDJSON), detected unless --format says.
+--split test (default) keeps the fixed held-out rows (row index % 5 == 0, CustomerID % 5 == 0, session or customer
+index % 5 == 0); --split all scores every row (for a shop's own new data).`
 
 function summary(e: PackEvaluation) {
   const b = e.binary
@@ -39,7 +46,27 @@ export async function main(argv: string[]): Promise<number> {
   const file = readDataFile(resolve(args.data))
   const all = args.split === 'all'
   const results: Record<string, ReturnType<typeof summary>> = {}
-  if (pack.kind === 'session') {
+  const warnings: string[] = []
+  const format = typeof args.format === 'string' ? args.format : detectFormat(file.text)
+  if (format !== undefined) {
+    // A shop's own events: sessions or customers in file order, every 5th held out (as training splits them).
+    const loaded = parseTrainingEvents(file.text, format)
+    const held = <T>(list: T[]) => list.filter((_, i) => all || i % 5 === 0)
+    if (pack.kind === 'session') {
+      if (loaded.format === 'shopify') throw new DataError(`${args.data}: a Shopify orders export has no browsing sessions; score a lifetime pack on it`)
+      const sessions = held(eventSessions(loaded.byShopper))
+      warnings.push(...smallDataWarnings('session', [], sessions.map((s) => s.label)).filter((w) => !w.includes('to train on')))
+      results.sessions = summary(evaluatePack(pack, sessions.map((s) => sessionVector(s.aggregate)), sessions.map((s) => s.label), 'intent'))
+    } else {
+      let last = -Infinity
+      for (const list of loaded.byShopper.values()) for (const e of list) last = Math.max(last, e.ts)
+      const cutoff = typeof args.cutoff === 'string' ? new Date(args.cutoff).getTime() : last - 90 * 86_400_000
+      if (!Number.isFinite(cutoff)) throw new DataError(`--cutoff ${JSON.stringify(args.cutoff)} is not a date (use YYYY-MM-DD)`)
+      const customers = held(eventCustomers(loaded.byShopper, cutoff))
+      warnings.push(...smallDataWarnings('lifetime', [], customers.map((c) => c.label)).filter((w) => !w.includes('to train on')))
+      results.customers = summary(evaluatePack(pack, customers.map((c) => lifetimeVector(c.aggregate)), customers.map((c) => c.label), 'repeat'))
+    }
+  } else if (pack.kind === 'session') {
     const rows = parseShoppers(file.text).filter((r) => all || r.index % 5 === 0)
     const labels = rows.map((r) => (r.revenue ? 1 : 0))
     results.withStats = summary(evaluatePack(pack, rows.map((r) => sessionVector(rowToAggregate(r))), labels, 'intent'))
@@ -50,8 +77,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const head = (pack.kind === 'session' ? pack.heads.intent : pack.heads.repeat) as ProbabilityHead
   const out = {
-    pack: args.pack, kind: pack.kind, data: file.path, sha256: file.sha256, split: all ? 'all rows' : 'fixed test split',
-    head: head.description, results,
+    pack: args.pack, kind: pack.kind, data: file.path, format: format ?? 'uci', sha256: file.sha256, split: all ? 'all rows' : 'fixed test split',
+    head: head.description, results, warnings,
   }
   if (args.json === true) {
     process.stdout.write(JSON.stringify(out, null, 2) + '\n')
@@ -71,6 +98,6 @@ export async function main(argv: string[]): Promise<number> {
       `  segment agreement with k-means ${f(r.segmentAgreement)}`,
     )
   }
-  process.stdout.write(lines.join('\n') + '\n')
+  process.stdout.write([...lines, ...warnings].join('\n') + '\n')
   return 0
 }

@@ -3,27 +3,28 @@ import { aggregateLifetime } from '../src/features/aggregateLifetime'
 import { aggregateSession } from '../src/features/aggregateSession'
 import { DEFAULT_SESSION_GAP_MS, sessionize } from '../src/features/sessionize'
 import type { FeatureOptions, LifetimeAggregate, SessionAggregate } from '../src/features/types'
+import { DataError } from './dataError'
 
 /** One line of a Seglet NDJSON export: a stored event, optionally tagged with the shopper it belongs to. */
 export type ExportedEvent = StoredEvent & { shopper?: string }
 
 /**
- * Parses an NDJSON export (one JSON `StoredEvent` per line; blank lines ignored) and groups it by `shopper`
+ * Parses an NDJSON export (one JSON `StoredEvent` per line; blank lines and lines starting with `#` ignored) and groups it by `shopper`
  * (one shopper, `''`, when lines carry none: the export of a single browser).
  */
 export function parseEventsNdjson(text: string): Map<string, StoredEvent[]> {
   const byShopper = new Map<string, StoredEvent[]>()
   text.split('\n').forEach((line, i) => {
     const trimmed = line.trim()
-    if (trimmed === '') return
+    if (trimmed === '' || trimmed.startsWith('#')) return
     let value: ExportedEvent
     try {
       value = JSON.parse(trimmed)
     } catch (error) {
-      throw new Error(`events NDJSON line ${i + 1}: ${(error as Error).message}`)
+      throw new DataError(`events NDJSON line ${i + 1}: ${(error as Error).message}`)
     }
     if (!value || typeof value.type !== 'string' || typeof value.ts !== 'number') {
-      throw new Error(`events NDJSON line ${i + 1}: expected a stored event with "type" and "ts"`)
+      throw new DataError(`events NDJSON line ${i + 1}: expected a stored event with "type" and "ts"`)
     }
     const { shopper = '', ...event } = value
     const list = byShopper.get(shopper)

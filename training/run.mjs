@@ -11,17 +11,20 @@ const build = join(root, '.build')
 mkdirSync(build, { recursive: true })
 writeFileSync(join(build, 'package.json'), '{ "type": "commonjs" }\n')
 const [command, ...args] = process.argv.slice(2)
-const entry = { train: 'training/train.js', evaluate: 'training/evaluate.js' }[command]
+const entry = { train: 'training/train.js', evaluate: 'training/evaluate.js', 'segment-ids': 'training/segmentIds.js' }[command]
 if (!entry) {
-  console.error('usage: node training/run.mjs train|evaluate [options]')
+  console.error('usage: node training/run.mjs train|evaluate|segment-ids [options]')
   process.exit(2)
 }
 const require = createRequire(import.meta.url)
 const { main } = require(join(build, entry))
+const { describeFailure } = require(join(build, 'training/dataError.js'))
 main(args).then(
   (code) => process.exit(code ?? 0),
   (error) => {
-    console.error(error instanceof Error ? error.stack : error)
+    // A problem the user can fix (missing data, a wrong format) is one line; anything else is a bug: its stack.
+    const line = describeFailure(error)
+    console.error(line ? `seglet ${command}: ${line}` : error instanceof Error ? error.stack : error)
     process.exit(1)
   },
 )

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import {
   LIFETIME_FEATURE_NAMES, LIFETIME_FEATURE_SPEC_VERSION, LIFETIME_FEATURE_TRANSFORMS,
@@ -7,18 +7,23 @@ import {
 } from '../src/features/featureNames'
 import { lifetimeVector, sessionVector } from '../src/features/vectors'
 import { PACK_FORMAT_VERSION, type ModelPack, type SegmentTreeNode } from '../src/model/pack'
-import { DEFAULT_DATA_DIR, PROJECT_ROOT, RETAIL_FILE, SHOPPERS_FILE, parseArgs, readDataFile, sha256 } from './data'
+import { DEFAULT_DATA_DIR, PROJECT_ROOT, RETAIL_FILE, SHOPPERS_FILE, parseArgs, readDataFile } from './data'
 import { columns, fitFeatureSpec, median, toMatrix } from './dataset'
 import { foldsByGroup, trainEnsemble } from './ensemble'
 import { evaluatePack, scoreBinary, type PackEvaluation } from './evaluatePack'
 import { kmeans, silhouette, assign, type KMeansResult } from './kmeans'
-import { eventCustomers, eventSessions, parseEventsNdjson } from './loadEvents'
-import { RETAIL_CUTOFF, retailCustomers, retailEvents } from './loadRetail'
+import { DataError } from './dataError'
+import { eventCustomers, eventSessions } from './loadEvents'
+import { loadTrainingEvents } from './loadTrainingEvents'
+import { packTag } from './packTag'
+import { smallDataWarnings } from './smallData'
+import { retailCustomers, retailEvents } from './loadRetail'
 import { parseShoppers, rowToAggregate } from './loadShoppers'
 import { accuracyOf, bestThreshold, rocAuc } from './metrics'
 import { nameLifetimeSegment, nameSessionSegment, segmentTree, depthWord, valueTier, type ClusterProfile } from './naming'
 import { decodeParams, encodeParams, forward, type WeightEncoding } from './network'
 import { writeReport } from './report'
+import { segmentIdsMarkdown } from './segmentIds'
 import type { WardNode } from './ward'
 import { wardTree } from './ward'
 import type { LifetimeAggregate, SessionAggregate } from '../src/features/types'
@@ -66,8 +71,34 @@ export interface PackResult {
   seconds: number
 }
 
-function log(line: string): void {
-  process.stdout.write(line + '\n')
+function log(...lines: string[]): void {
+  process.stdout.write(lines.join('\n') + '\n')
+}
+
+const FORMAT_NAMES = { seglet: 'Seglet events export', ga4: 'GA4 BigQuery export', shopify: 'Shopify orders export' } as const
+
+/** ` (skipped: 3 invalid purchase, …)` or nothing. */
+function skippedNote(skipped: Record<string, number>): string {
+  const parts = Object.entries(skipped).map(([why, n]) => `${n} ${why}`)
+  return parts.length > 0 ? ` (skipped: ${parts.join(', ')})` : ''
+}
+
+/** Lifetime labels need 90 days after the cutoff: by default the cutoff is 90 days before the newest event. */
+function defaultCutoff(byShopper: Map<string, Array<{ ts: number }>>): number {
+  let last = -Infinity
+  for (const list of byShopper.values()) for (const e of list) if (e.ts > last) last = e.ts
+  return last - 90 * 86_400_000
+}
+
+/** A public data file of the default training run; missing, it is a one-line error saying what to do. */
+function readPublicData(dir: string, name: string, ownDataFlag: string) {
+  const path = join(dir, name)
+  try {
+    return readDataFile(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    throw new DataError(`${path}: no such file; download the public data sets (training/README.md) or pass --data <dir>, or train on your own data with ${ownDataFlag} <file>`)
+  }
 }
 
 function cluster(points: Float64Array, dim: number, seed: number): { k: number; silhouettes: ClusterResult['silhouettes']; result: KMeansResult } {
@@ -287,17 +318,20 @@ export async function main(argv: string[]): Promise<number> {
   // ---- Session pack -------------------------------------------------------------------------------------
   let sessionInput: PackInput
   if (typeof args.events === 'string') {
-    const text = readFileSync(args.events, 'utf8')
-    const sessions = eventSessions(parseEventsNdjson(text))
+    const loaded = loadTrainingEvents(args.events, typeof args.format === 'string' ? args.format : undefined)
+    if (loaded.format === 'shopify') throw new DataError(`${args.events}: a Shopify orders export has orders but no browsing sessions; use it for the lifetime pack (--lifetime-events)`)
+    const sessions = eventSessions(loaded.byShopper)
+    if (sessions.length === 0) throw new DataError(`${args.events}: no sessions in this ${loaded.format} file`)
+    log(`  ${args.events}: ${loaded.format} format, ${loaded.rows} rows, ${loaded.byShopper.size} shoppers, ${sessions.length} sessions${skippedNote(loaded.skipped)}`)
     const train = sessions.filter((_, i) => i % 5 !== 0)
     const test = sessions.filter((_, i) => i % 5 === 0)
     sessionInput = sessionPackInput(train.map((s) => s.aggregate), train.map((s) => s.label), test.map((s) => s.aggregate), test.map((s) => s.label), {
-      dataset: `Seglet events export ${args.events}`, sha256: sha256(Buffer.from(text)), rows: sessions.length,
+      dataset: `${FORMAT_NAMES[loaded.format]} ${args.events}`, sha256: loaded.file.sha256, rows: sessions.length,
       split: 'test = sessions whose 0-based index % 5 == 0', seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu)`,
     }, scale(SESSION_CONFIG, 'session'))
   } else {
-    const file = readDataFile(join(dataDir, SHOPPERS_FILE))
-    if (file.verified === false) throw new Error(`${file.path}: sha256 ${file.sha256} differs from the published one; refusing to train`)
+    const file = readPublicData(dataDir, SHOPPERS_FILE, '--events')
+    if (file.verified === false) throw new DataError(`${file.path}: sha256 ${file.sha256} differs from the published one; refusing to train`)
     const rows = parseShoppers(file.text)
     let train = rows.filter((r) => r.index % 5 !== 0)
     let test = rows.filter((r) => r.index % 5 === 0)
@@ -322,6 +356,8 @@ export async function main(argv: string[]): Promise<number> {
       scale(SESSION_CONFIG, 'session'),
     )
   }
+  // The session training labels list every row twice (with and without page statistics): count each once.
+  for (const warning of smallDataWarnings('session', sessionInput.trainLabels.slice(0, sessionInput.trainLabels.length / 2), sessionInput.testLabels)) log(warning)
   const session = args.only === 'lifetime' ? (undefined as unknown as PackResult) : buildPack(sessionInput)
   if (session) log(`  session: AUC ${session.test.binary.auc.toFixed(4)} (no stats ${session.testNoStats?.binary.auc.toFixed(4)}), accuracy ${session.test.binary.accuracy.toFixed(4)}, segment agreement ${session.test.segmentAgreement.toFixed(4)}, ${session.bytes} bytes, ${session.seconds.toFixed(0)} s`)
 
@@ -331,13 +367,17 @@ export async function main(argv: string[]): Promise<number> {
     let customers: Array<{ aggregate: LifetimeAggregate; label: number; test: boolean }>
     let provenance: ModelPack['provenance']
     if (typeof args['lifetime-events'] === 'string') {
-      const text = readFileSync(args['lifetime-events'], 'utf8')
-      const cutoff = typeof args.cutoff === 'string' ? new Date(args.cutoff).getTime() : RETAIL_CUTOFF
-      customers = eventCustomers(parseEventsNdjson(text), cutoff).map((c, i) => ({ ...c, test: i % 5 === 0 }))
-      provenance = { dataset: `Seglet events export ${args['lifetime-events']}`, sha256: sha256(Buffer.from(text)), rows: customers.length, split: 'test = shoppers whose index % 5 == 0', seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` }
+      const path = args['lifetime-events']
+      const loaded = loadTrainingEvents(path, typeof args['lifetime-format'] === 'string' ? args['lifetime-format'] : undefined)
+      const cutoff = typeof args.cutoff === 'string' ? new Date(args.cutoff).getTime() : defaultCutoff(loaded.byShopper)
+      if (!Number.isFinite(cutoff)) throw new DataError(`--cutoff ${JSON.stringify(args.cutoff)} is not a date (use YYYY-MM-DD)`)
+      customers = eventCustomers(loaded.byShopper, cutoff).map((c, i) => ({ ...c, test: i % 5 === 0 }))
+      if (customers.length === 0) throw new DataError(`${path}: no customer with an order before the cutoff ${new Date(cutoff).toISOString().slice(0, 10)}`)
+      log(`  ${path}: ${loaded.format} format, ${loaded.rows} rows, ${customers.length} customers with an order before ${new Date(cutoff).toISOString().slice(0, 10)}${skippedNote(loaded.skipped)}`)
+      provenance = { dataset: `${FORMAT_NAMES[loaded.format]} ${path} (cutoff ${new Date(cutoff).toISOString().slice(0, 10)})`, sha256: loaded.file.sha256, rows: customers.length, split: 'test = shoppers whose index % 5 == 0', seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` }
     } else {
-      const file = readDataFile(join(dataDir, RETAIL_FILE))
-      if (file.verified === false) throw new Error(`${file.path}: sha256 ${file.sha256} differs from the published one; refusing to train`)
+      const file = readPublicData(dataDir, RETAIL_FILE, '--lifetime-events')
+      if (file.verified === false) throw new DataError(`${file.path}: sha256 ${file.sha256} differs from the published one; refusing to train`)
       customers = retailCustomers(retailEvents(file.text))
       log(`  ${RETAIL_FILE}: ${customers.length} customers with orders before 2011-09-01, sha256 verified`)
       provenance = {
@@ -368,6 +408,7 @@ export async function main(argv: string[]): Promise<number> {
     log('  --only session: lifetime pack, report and docs not written')
     return 0
   }
+  for (const warning of smallDataWarnings('lifetime', lifetimeInput.trainLabels, lifetimeInput.testLabels)) log(warning)
   const lifetime = buildPack(lifetimeInput)
   log(`  lifetime: repeat AUC ${lifetime.test.binary.auc.toFixed(4)}, segment agreement ${lifetime.test.segmentAgreement.toFixed(4)}, ${lifetime.bytes} bytes, ${lifetime.seconds.toFixed(0)} s`)
   if (args.only === 'lifetime') {
@@ -376,14 +417,18 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   mkdirSync(outDir, { recursive: true })
-  writeFileSync(join(outDir, 'session.json'), stringifyPack(session.pack))
-  writeFileSync(join(outDir, 'lifetime.json'), stringifyPack(lifetime.pack))
+  const sessionText = stringifyPack(session.pack)
+  const lifetimeText = stringifyPack(lifetime.pack)
+  writeFileSync(join(outDir, 'session.json'), sessionText)
+  writeFileSync(join(outDir, 'lifetime.json'), lifetimeText)
   const seconds = (Date.now() - started) / 1000
   mkdirSync(dirname(reportPath), { recursive: true })
   writeFileSync(reportPath, writeReport({ session, lifetime, seconds, configs: { session: sessionInput.config, lifetime: lifetimeInput.config } }))
   mkdirSync(dirname(docsPath), { recursive: true })
   writeFileSync(docsPath, segmentsMarkdown(session, lifetime))
   log(`wrote ${join(outDir, 'session.json')} (${session.bytes} B), ${join(outDir, 'lifetime.json')} (${lifetime.bytes} B), ${reportPath}, ${docsPath} in ${seconds.toFixed(0)} s`)
+  const baseUrl = typeof args['pack-base-url'] === 'string' ? args['pack-base-url'] : '/models/'
+  log('', 'Serve both files from your own origin and load them with this tag (the hashes are of the files as written):', '', packTag({ session: sessionText, lifetime: lifetimeText }, baseUrl), '')
   return 0
 }
 
@@ -414,10 +459,16 @@ function sessionPackInput(
 
 function segmentsMarkdown(session: PackResult, lifetime: PackResult): string {
   const lines: string[] = [
-    '<!-- GENERATED FILE, do not edit. Written by `npm run train` (training/train.ts). -->',
+    '<!-- GENERATED FILE, do not edit. Written by `npm run train` (training/train.ts); the segment ids table is also rewritten from the shipped packs by `npm run segment-ids` (training/segmentIds.ts). -->',
     '# Segments',
     '',
     'Seglet ships two segment trees, learned from public data by `npm run train`: k-means (k-means++, 8 restarts, k chosen by silhouette) on the training split, then Ward agglomerative clustering of the centroids into a tree. Names follow fixed rules from each cluster\'s profile (training/naming.ts), so they are regenerated, never hand-typed. A page can target a leaf (`data-seglet-show="<leaf>"`) or a branch.',
+    '',
+    '## Segment ids',
+    '',
+    'Every id a page can target: `data-seglet-show` / `data-seglet-hide` (a branch matches all the segments inside it), the classes on `<html>` (`.seglet-<id>`), `data-seglet-segment` and `segment.id` / `segment.path`. Value ids (the lifetime pack, from stored orders) go to `segment.valueSegment`, `data-seglet-value-segment` and `.seglet-value-<id>`, and `data-seglet-show` matches them too.',
+    '',
+    segmentIdsMarkdown(session.pack, lifetime.pack),
     '',
   ]
   for (const [title, r, cols] of [

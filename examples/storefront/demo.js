@@ -2,6 +2,14 @@
 // script tag would, so it works whether or not seglet.min.js has loaded yet.
 window.seglet = window.seglet || []
 
+// The shop knows when it has just taken an order: for the rest of the visit its pages thank the shopper
+// instead of nudging them to order or welcoming them back (style.css, `.demo-ordered`).
+const ORDERED = 'demo-ordered'
+function showOrdered() {
+  document.documentElement.classList.add(ORDERED)
+}
+if (sessionStorage.getItem(ORDERED)) showOrdered()
+
 function cart() {
   try { return JSON.parse(sessionStorage.getItem('demo-cart') || '[]') } catch { return [] }
 }
@@ -16,6 +24,9 @@ document.addEventListener('click', (event) => {
     const items = cart()
     items.push({ productId, quantity: 1, price })
     sessionStorage.setItem('demo-cart', JSON.stringify(items))
+    // A new basket after an order: the usual banners again.
+    sessionStorage.removeItem(ORDERED)
+    document.documentElement.classList.remove(ORDERED)
     window.seglet.push(['track', { type: 'add_to_cart', productId, quantity: 1, price, currency: 'EUR' }])
     target.textContent = 'Added ✓'
   } else if (action === 'checkout') {
@@ -28,6 +39,10 @@ document.addEventListener('click', (event) => {
     const value = items.reduce((sum, item) => sum + item.price * item.quantity, 0)
     window.seglet.push(['track', { type: 'purchase', orderId: 'demo-' + Date.now(), value, currency: 'EUR', items }])
     sessionStorage.removeItem('demo-cart')
+    sessionStorage.setItem(ORDERED, '1')
+    showOrdered()
+    const count = document.querySelector('#cart-count')
+    if (count) count.textContent = '0'
     window.seglet.push(['flush'])
     document.querySelector('#thanks')?.removeAttribute('hidden')
   } else if (action === 'search') {

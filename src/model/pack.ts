@@ -40,7 +40,7 @@ export interface FeatureSpec {
 
 /** A node of the segment tree; leaves are segments the head predicts. */
 export interface SegmentTreeNode {
-  /** Kebab-case id, used in CSS classes and `data-seglet-show` (`high-intent-browser`). */
+  /** Kebab-case id, used in CSS classes and `data-seglet-show` (`account-engaged-browser`). */
   id: string
   /** Human name ("High-intent browser"). */
   name: string

@@ -13,45 +13,47 @@ export interface Blocks {
   start(): void
   /** Evaluate every block again (after a new segment). */
   refresh(): void
-  /** Stop watching and give every block back the `hidden` state it had before Seglet touched it. */
+  /** Stop watching and give every block back the `hidden` state it had when Seglet first saw it. */
   stop(): void
 }
 
 /**
- * Declarative blocks (`data-seglet-show`, `-hide`, `-intent-above`, `-intent-below`) hidden with the
- * `hidden` attribute. The element's own `hidden` state is remembered when Seglet first hides it and
- * given back when no rule hides it any more, so a block the page hid itself stays hidden.
+ * Declarative blocks (`data-seglet-show`, `-hide`, `-intent-above`, `-intent-below`). On an element with
+ * one of these attributes Seglet owns the `hidden` attribute: set while the rules hide the block, removed
+ * while they show it. So `hidden` in the markup keeps a block out of sight until the first decision (and
+ * when scripts do not run), and the block appears once it matches. Elements without these attributes are
+ * never touched. The `hidden` state an element had when Seglet first saw it is given back when it loses
+ * its attributes, leaves the page or Seglet stops.
  * Mutations are collected and handled once per microtask, looking only at added or changed nodes.
  */
 export function createBlocks(doc: Document, getSegment: () => Segment | null, onError: ErrorReporter): Blocks {
-  /** Elements Seglet hid → whether they had `hidden` before. */
-  const hiddenBySeglet = new Map<Element, boolean>()
+  /** Blocks Seglet manages → whether they had `hidden` when Seglet first saw them. */
+  const original = new Map<Element, boolean>()
   let observer: MutationObserver | undefined
   let queue: MutationRecord[] = []
   let scheduled = false
 
   const evaluate = (element: Element, segment: Segment | null, tokens: ReadonlySet<string>) => {
-    const isBlock = element.matches(SELECTOR)
-    if (isBlock && element.isConnected && shouldHideBlock(element, segment, tokens)) {
-      if (!hiddenBySeglet.has(element)) hiddenBySeglet.set(element, element.hasAttribute('hidden'))
-      if (!element.hasAttribute('hidden')) element.setAttribute('hidden', '')
-    } else if (hiddenBySeglet.has(element)) {
+    if (element.isConnected && element.matches(SELECTOR)) {
+      if (!original.has(element)) original.set(element, element.hasAttribute('hidden'))
+      const hide = shouldHideBlock(element, segment, tokens)
+      // Only write on a change, so observers (frameworks, the page's own) see no churn.
+      if (hide !== element.hasAttribute('hidden')) element.toggleAttribute('hidden', hide)
+    } else if (original.has(element)) {
       release(element)
     }
   }
 
   const release = (element: Element) => {
-    const wasHidden = hiddenBySeglet.get(element)
-    hiddenBySeglet.delete(element)
-    if (wasHidden) element.setAttribute('hidden', '')
-    else element.removeAttribute('hidden')
+    element.toggleAttribute('hidden', original.get(element))
+    original.delete(element)
   }
 
   const refresh = () => {
     const segment = getSegment()
     const tokens = segmentTokens(segment)
     // Blocks removed from the page or stripped of their attributes get their own state back.
-    hiddenBySeglet.forEach((_, element) => {
+    original.forEach((_, element) => {
       if (!element.isConnected || !element.matches(SELECTOR)) release(element)
     })
     doc.querySelectorAll(SELECTOR).forEach((element) => evaluate(element, segment, tokens))
@@ -76,7 +78,7 @@ export function createBlocks(doc: Document, getSegment: () => Segment | null, on
           element.querySelectorAll(SELECTOR).forEach((inner) => evaluate(inner, segment, tokens))
         })
         if (record.removedNodes.length > 0) {
-          hiddenBySeglet.forEach((_, element) => {
+          original.forEach((_, element) => {
             if (!element.isConnected) release(element)
           })
         }
@@ -106,7 +108,7 @@ export function createBlocks(doc: Document, getSegment: () => Segment | null, on
       observer?.disconnect()
       observer = undefined
       queue = []
-      hiddenBySeglet.forEach((_, element) => release(element))
+      original.forEach((_, element) => release(element))
     },
   }
 }

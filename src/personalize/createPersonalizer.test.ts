@@ -117,19 +117,39 @@ describe('declarative blocks', () => {
     expect(hidden()).not.toContain('loyal')
   })
 
-  it('restores the element’s original hidden state', () => {
-    document.body.innerHTML = `<p id="a" hidden data-seglet-hide="deal-seeker"></p><p id="b" data-seglet-hide="deal-seeker"></p>`
+  it('reveals a block that starts hidden once it matches, and gives the original state back at stop', () => {
+    document.body.innerHTML = `
+      <p id="a" hidden data-seglet-hide="deal-seeker"></p>
+      <p id="b" data-seglet-hide="deal-seeker"></p>
+      <p id="c" hidden data-seglet-show="engaged"></p>
+      <p id="d" hidden data-seglet-intent-above="0.7"></p>
+      <p id="e" hidden></p>`
     const { p } = make()
     p.start()
-    const a = document.getElementById('a')!
-    const b = document.getElementById('b')!
+    const state = () => ['a', 'b', 'c', 'd', 'e'].map((id) => document.getElementById(id)!.hidden)
+    // Before the first decision: show and intent blocks stay hidden, hide-only blocks are shown.
+    expect(state()).toEqual([false, false, true, true, true])
     p.apply(dealSeeker())
-    expect([a.hidden, b.hidden]).toEqual([true, true])
-    p.apply(segment())
-    expect([a.hidden, b.hidden]).toEqual([true, false])
-    p.apply(dealSeeker())
+    expect(state()).toEqual([true, true, false, true, true])
+    p.apply(segment({ intent: 0.8 }))
+    // `hidden` in the markup only waits for the decision; an element without Seglet attributes is left alone.
+    expect(state()).toEqual([false, false, false, false, true])
+    p.apply(segment({ intent: 0.2 }))
+    expect(state()).toEqual([false, false, false, true, true])
     p.stop()
-    expect([a.hidden, b.hidden]).toEqual([true, false])
+    expect(state()).toEqual([true, false, true, true, true])
+  })
+
+  it('gives a block its original state back when it loses its attributes', async () => {
+    document.body.innerHTML = `<p id="a" hidden data-seglet-show="engaged"></p>`
+    const { p } = make()
+    p.start()
+    p.apply(segment())
+    const a = document.getElementById('a')!
+    expect(a.hidden).toBe(false)
+    a.removeAttribute('data-seglet-show')
+    await tick()
+    expect(a.hidden).toBe(true)
   })
 
   it('handles blocks added after load, changed attributes and removed blocks', async () => {

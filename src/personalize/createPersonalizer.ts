@@ -16,7 +16,7 @@ import type { OnSegmentOptions, PersonalizeOptions, Personalizer, SegmentCallbac
  * const personalizer = createPersonalizer({ antiFlicker: true }, (error) => report(error))
  * personalizer.start()
  * personalizer.onSegment((segment) => analytics.set({ segment: segment.id }))
- * personalizer.apply(segment)   // <html class="seglet-engaged seglet-high-intent-browser" data-seglet-segment="high-intent-browser">
+ * personalizer.apply(segment)   // <html class="seglet-engaged seglet-account-engaged-browser" data-seglet-segment="account-engaged-browser">
  */
 export function createPersonalizer(options: PersonalizeOptions = {}, onError: ErrorReporter = () => {}): Personalizer {
   const intentStep = options.intentStep ?? DEFAULT_INTENT_STEP

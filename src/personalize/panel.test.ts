@@ -88,15 +88,15 @@ describe('createPanel', () => {
     for (const part of [
       'High-intent browser',
       'Engaged › High-intent browser',
-      'Confidence72%',
-      'Purchase intent81% (high)',
-      'Customer valueLoyal (60%)',
-      'Repeat purchase40%',
+      'How sure72%',
+      'Chance you buy in this visit81% (high)',
+      'From your past ordersLoyal',
+      'Chance you order again within 90 days40%',
       '8 product pages viewed',
       '6 min on product pages',
       'Events42',
-      'IndexedDB in this browser',
-      'Consentgranted',
+      'In this browser (IndexedDB)',
+      'Your consentgiven',
     ]) {
       expect(text()).toContain(part)
     }
@@ -112,6 +112,28 @@ describe('createPanel', () => {
     expect(root()!.activeElement).toBe(dialog)
   })
 
+  it('speaks to the shopper: no zero or absent feature, no page statistics, no training-data figures', () => {
+    const { panel } = make({
+      getSegment: () => ({
+        ...segment,
+        description: '33% of sessions; median 25 product pages (13.6 min), 3 account and 0 informational pages; 20% buy',
+        reasons: [
+          { feature: 'administrative_seconds', value: 0, delta: -0.9, text: 'no time on account pages' },
+          { feature: 'page_value', value: 12.5, delta: 0.8, text: 'average page value 12.5' },
+          { feature: 'bounce_rate', value: 0.02, delta: 0.5, text: 'pages with a 2% bounce rate' },
+          { feature: 'month_sin', value: 0.5, delta: 0.3, text: 'the time of year' },
+          { feature: 'month_cos', value: -0.8, delta: 0.2, text: 'the time of year' },
+          { feature: 'product_pages', value: 8, delta: 0.2, text: '8 product pages viewed' },
+          { feature: 'informational_pages', value: Number.NaN, delta: 0.1, text: 'information pages: unknown' },
+        ],
+      }),
+    })
+    panel.show()
+    const items = [...root()!.querySelectorAll('.reasons li')].map((li) => li.textContent)
+    expect(items).toEqual(['the time of year', '8 product pages viewed'])
+    for (const gone of ['account pages', 'page value', 'bounce rate', 'of sessions', 'median', '% buy']) expect(text()).not.toContain(gone)
+  })
+
   it('shows data as text, never as HTML', async () => {
     const { panel } = make({ getSegment: () => ({ ...segment, name: '<img src=x onerror=alert(1)>' }) })
     panel.show()
@@ -125,7 +147,7 @@ describe('createPanel', () => {
     expect(text()).toContain('returning visitor')
     expect(text()).not.toContain('8 product pages viewed')
     setSegment({ ...segment, coldStart: true, id: 'new-visitor', name: 'New visitor', path: ['new-visitor'], pathNames: ['New visitor'] })
-    expect(text()).toContain('default segment')
+    expect(text()).toContain('Your visit has only just begun')
     setSegment(null)
     expect(text()).toContain('No segment yet')
   })
@@ -135,7 +157,7 @@ describe('createPanel', () => {
     panel.show()
     setSegment({ ...segment, id: 'deal-seeker', name: 'Deal seeker', path: ['engaged', 'deal-seeker'], pathNames: ['Engaged', 'Deal seeker'], reasons: [] })
     expect(text()).toContain('Deal seeker')
-    expect(text()).toContain('No explanation yet.')
+    expect(text()).toContain('Nothing you did yet.')
     panel.hide()
     expect(listeners.size).toBe(0)
     expect(document.querySelector(PANEL_TAG)).toBeNull()

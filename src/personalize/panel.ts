@@ -8,6 +8,7 @@ import { formatPercent } from './formatPercent'
 import { h } from './h'
 import { PANEL_CSS } from './panelStyles'
 import { reportSafely } from './reportSafely'
+import { shopperReasons } from './shopperReasons'
 
 /** What the panel says is stored on the device. */
 export interface StoredSummary {
@@ -82,6 +83,12 @@ export interface Panel {
   isOpen(): boolean
   /** Remove the panel and stop listening. */
   destroy(): void
+}
+
+const CONSENT_WORDS: Record<string, string> = {
+  granted: 'given',
+  pending: 'not asked yet: nothing is kept after this page',
+  denied: 'refused: nothing is kept after this page',
 }
 
 /** Tag of the panel's host element; an unknown custom element, so the shop's element selectors miss it. */
@@ -166,23 +173,21 @@ export function createPanel(options: PanelOptions): Panel {
     const children: Node[] = []
     if (!segment) {
       children.push(h(doc, 'p', { class: 'name' }, ['No segment yet']))
-      children.push(h(doc, 'p', { class: 'muted' }, ['Seglet has not decided anything for this browser.']))
+      children.push(h(doc, 'p', { class: 'muted' }, ['This shop has not adapted anything to your visit.']))
     } else {
       children.push(h(doc, 'p', { class: 'name' }, [segment.name]))
       const names = segment.pathNames && segment.pathNames.length === segment.path.length ? segment.pathNames : segment.path
       if (names.length > 1) children.push(h(doc, 'p', { class: 'muted path' }, [names.join(' › ')]))
-      if (segment.description) children.push(h(doc, 'p', { class: 'muted' }, [segment.description]))
+      // The segment's description holds statistics of the data the model learned from: not for shoppers.
       if (segment.coldStart) {
-        children.push(h(doc, 'p', { class: 'muted cold-start' }, ['Not enough activity yet, so this is the default segment.']))
+        children.push(h(doc, 'p', { class: 'muted cold-start' }, ['Your visit has only just begun, so the shop shows its usual pages.']))
       } else {
-        rows.push(['Confidence', formatPercent(segment.confidence)])
+        rows.push(['How sure', formatPercent(segment.confidence)])
       }
       const high = segment.intent >= segment.intentThreshold
-      rows.push(['Purchase intent', `${formatPercent(segment.intent)} (${high ? 'high' : 'not high'})`])
-      if (segment.valueSegment) {
-        rows.push(['Customer value', `${segment.valueSegment.name} (${formatPercent(segment.valueSegment.confidence)})`])
-      }
-      if (segment.repeatProbability !== undefined) rows.push(['Repeat purchase', formatPercent(segment.repeatProbability)])
+      rows.push(['Chance you buy in this visit', `${formatPercent(segment.intent)} (${high ? 'high' : 'not high'})`])
+      if (segment.valueSegment) rows.push(['From your past orders', segment.valueSegment.name])
+      if (segment.repeatProbability !== undefined) rows.push(['Chance you order again within 90 days', formatPercent(segment.repeatProbability)])
       children.push(definitionList(doc, rows))
       if (segment.arm === 'holdout') {
         children.push(h(doc, 'p', { class: 'muted holdout' }, [
@@ -192,15 +197,15 @@ export function createPanel(options: PanelOptions): Panel {
     }
     segmentBox.replaceChildren(...children)
 
-    let lines: Explanation[] = []
+    let lines: string[] = []
     guard('The panel could not read the explanation', () => {
-      lines = options.explain ? options.explain() : segment?.reasons ?? []
+      lines = shopperReasons(options.explain ? options.explain() : segment?.reasons ?? [])
     })
     reasons.replaceChildren(
-      h(doc, 'h3', {}, ['Why']),
+      h(doc, 'h3', {}, ['What it is based on']),
       lines.length > 0
-        ? h(doc, 'ul', {}, lines.map((line) => h(doc, 'li', {}, [line.text])))
-        : h(doc, 'p', { class: 'muted' }, ['No explanation yet.']),
+        ? h(doc, 'ul', {}, lines.map((line) => h(doc, 'li', {}, [line])))
+        : h(doc, 'p', { class: 'muted' }, ['Nothing you did yet.']),
     )
   }
 
@@ -218,9 +223,9 @@ export function createPanel(options: PanelOptions): Panel {
         if (summary.oldest !== undefined) rows.push(['Since', new Date(summary.oldest).toLocaleDateString()])
         rows.push([
           'Storage',
-          summary.mode === 'indexeddb' ? 'IndexedDB in this browser' : 'Memory only (gone when you leave the page)',
+          summary.mode === 'indexeddb' ? 'In this browser (IndexedDB)' : 'Only while this page is open'
         ])
-        rows.push(['Consent', summary.consent])
+        rows.push(['Your consent', CONSENT_WORDS[summary.consent] ?? summary.consent])
         stored.replaceChildren(h(doc, 'h3', {}, ['Stored on this device']), definitionList(doc, rows))
       })
       .catch((error: unknown) => {

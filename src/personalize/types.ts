@@ -23,16 +23,18 @@ export interface PersonalizeOptions {
   /**
    * Show and hide declarative blocks, including blocks added later, with the `hidden` attribute:
    *
-   * - `data-seglet-show="high-intent-browser deal-seeker"`: shown only while the segment, one of its
+   * - `data-seglet-show="engaged lapsed"`: shown only while the segment, one of its
    *   ancestors, the value segment or one of its ancestors is listed (hidden before the first decision);
-   * - `data-seglet-hide="deal-seeker"`: hidden while one of them is listed;
+   * - `data-seglet-hide="lapsed"`: hidden while one of them is listed;
    * - `data-seglet-intent-above="0.7"` / `data-seglet-intent-below="0.3"`: shown only while purchase
    *   intent is strictly above / below the number (hidden before the first decision).
    *
-   * All rules on one element must allow it. A block the page hid itself stays hidden.
+   * All rules on one element must allow it. On an element with one of these attributes Seglet owns the
+   * `hidden` attribute: put `hidden` in the markup to keep the block out of sight until the first
+   * decision, and Seglet removes it when the block matches. Elements without them are never touched.
    *
    * @example
-   * <aside data-seglet-show="engaged" data-seglet-intent-below="0.3">Free returns within 30 days</aside>
+   * <aside data-seglet-show="engaged" data-seglet-intent-below="0.3" hidden>Free returns within 30 days</aside>
    * @default true
    */
   blocks?: boolean
@@ -93,7 +95,7 @@ export interface Personalizer {
    * Subscribe to segment changes; returns an unsubscribe function.
    *
    * @example
-   * const off = personalizer.onSegment((s) => { if (s.id === 'deal-seeker') showCoupon() })
+   * const off = personalizer.onSegment((s) => { if (s.path.includes('engaged')) showCoupon() })
    * off()
    */
   onSegment(callback: SegmentCallback, options?: OnSegmentOptions): () => void

@@ -5,20 +5,23 @@ import { plural } from './plural'
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
 
 const percent = (v: number) => `${Math.round(v * 100)}%`
+// Nothing counted reads "no account pages viewed", not "0 account pages viewed".
+const viewed = (noun: string) => (v: number) => (Math.round(v) > 0 ? `${plural(v, noun)} viewed` : `no ${noun}s viewed`)
+const timeOn = (where: string) => (v: number) => (v >= 0.5 ? `${formatDuration(v)} on ${where}` : `no time on ${where}`)
 const flag = (v: number, yes: string, no: string) => (v > 0 ? yes : no)
 
 /** Plain words per feature name; unknown names fall back to the patterns in `describeFeature`. */
 const WORDING: Record<string, (v: number) => string> = {
   // Session features (src/features SESSION_FEATURE_NAMES).
-  administrative_pages: (v) => `${plural(v, 'account page')} viewed`,
-  administrative_seconds: (v) => `${formatDuration(v)} on account pages`,
-  informational_pages: (v) => `${plural(v, 'information page')} viewed`,
-  informational_seconds: (v) => `${formatDuration(v)} on information pages`,
-  product_pages: (v) => `${plural(v, 'product page')} viewed`,
-  product_seconds: (v) => `${formatDuration(v)} on product pages`,
+  administrative_pages: viewed('account page'),
+  administrative_seconds: timeOn('account pages'),
+  informational_pages: viewed('information page'),
+  informational_seconds: timeOn('information pages'),
+  product_pages: viewed('product page'),
+  product_seconds: timeOn('product pages'),
   product_seconds_per_page: (v) => `${formatDuration(v)} per product page`,
-  total_pages: (v) => `${plural(v, 'page')} viewed`,
-  total_seconds: (v) => `${formatDuration(v)} on the site`,
+  total_pages: viewed('page'),
+  total_seconds: timeOn('the site'),
   // A cyclic month encoding: one component alone does not name a month.
   month_sin: () => 'the time of year',
   month_cos: () => 'the time of year',
@@ -29,10 +32,10 @@ const WORDING: Record<string, (v: number) => string> = {
   bounce_rate: (v) => `pages with a ${percent(v)} bounce rate`,
   exit_rate: (v) => `pages with a ${percent(v)} exit rate`,
   page_value: (v) => `average page value ${formatNumber(v)}`,
-  page_value_positive: (v) => flag(v, 'pages that often lead to a purchase', 'no pages that usually lead to a purchase'),
+  page_value_positive: (v) => flag(v, 'visited pages that often lead to a purchase', 'no pages that usually lead to a purchase'),
   // Lifetime features (src/features LIFETIME_FEATURE_NAMES).
   recency_days: (v) => (Math.round(v) <= 0 ? 'last order today' : `last order ${plural(v, 'day')} ago`),
-  frequency: (v) => plural(v, 'past order'),
+  frequency: (v) => (Math.round(v) > 0 ? plural(v, 'past order') : 'no past orders'),
   monetary: (v) => `${formatNumber(v)} spent in past orders`,
   average_basket: (v) => `${formatNumber(v)} per order on average`,
   tenure_days: (v) => `first order ${plural(v, 'day')} ago`,
@@ -43,10 +46,10 @@ const WORDING: Record<string, (v: number) => string> = {
   returns: (v) => plural(v, 'return'),
   return_value: (v) => `${formatNumber(v)} returned`,
   // Short aliases, should the feature names change.
-  admin_pages: (v) => `${plural(v, 'account page')} viewed`,
-  admin_seconds: (v) => `${formatDuration(v)} on account pages`,
-  info_pages: (v) => `${plural(v, 'information page')} viewed`,
-  info_seconds: (v) => `${formatDuration(v)} on information pages`,
+  admin_pages: viewed('account page'),
+  admin_seconds: timeOn('account pages'),
+  info_pages: viewed('information page'),
+  info_seconds: timeOn('information pages'),
   searches: (v) => plural(v, 'search', 'searches'),
   cart_reached: (v) => flag(v, 'reached the cart', 'did not reach the cart'),
   checkout_reached: (v) => flag(v, 'reached checkout', 'did not reach checkout'),
@@ -71,9 +74,9 @@ export function describeFeature(name: string, value: number): string {
   const readable = name.replace(/_/g, ' ')
   if (Number.isFinite(value)) {
     const pages = /^(.+)_pages$/.exec(name)
-    if (pages) return `${plural(value, `${pages[1].replace(/_/g, ' ')} page`)} viewed`
+    if (pages) return viewed(`${pages[1].replace(/_/g, ' ')} page`)(value)
     const seconds = /^(.+)_seconds$/.exec(name)
-    if (seconds) return `${formatDuration(value)} on ${seconds[1].replace(/_/g, ' ')}`
+    if (seconds) return timeOn(seconds[1].replace(/_/g, ' '))(value)
   }
   return `${readable}: ${formatNumber(value)}`
 }

@@ -38,13 +38,19 @@ describe('describeFeature', () => {
     ['product_seconds_per_page', 75, '1 min per product page'],
     ['total_seconds', 480, '8 min on the site'],
     ['month_sin', 0.5, 'the time of year'],
-    ['page_value_positive', 1, 'pages that often lead to a purchase'],
+    ['page_value_positive', 1, 'visited pages that often lead to a purchase'],
     ['orders_last_90_days', 1, '1 order in the last 90 days'],
     ['days_per_order', 30, 'an order every 30 days'],
     ['returns', 2, '2 returns'],
     ['some_new_feature', 2.5, 'some new feature: 2.5'],
     ['month_zzz', 1, 'month zzz: 1'],
     ['product_pages', NaN, 'product pages: unknown'],
+    // Nothing counted is said in words, never as "0 s on account pages".
+    ['administrative_seconds', 0, 'no time on account pages'],
+    ['administrative_pages', 0, 'no account pages viewed'],
+    ['informational_seconds', 0.2, 'no time on information pages'],
+    ['frequency', 0, 'no past orders'],
+    ['cart_pages', 0, 'no cart pages viewed'],
   ]
   for (const [name, value, text] of table) {
     it(`${name} = ${value} → "${text}"`, () => expect(describeFeature(name, value)).toBe(text))

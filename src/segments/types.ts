@@ -40,8 +40,8 @@ export interface ValueSegment {
  *
  * @example
  * {
- *   id: 'high-intent-browser', name: 'High-intent browser',
- *   path: ['engaged', 'high-intent-browser'], pathNames: ['Engaged', 'High-intent browser'],
+ *   id: 'account-engaged-browser', name: 'Account engaged browser',
+ *   path: ['engaged', 'account-engaged-browser'], pathNames: ['Engaged', 'Account engaged browser'],
  *   confidence: 0.72, intent: 0.81, intentThreshold: 0.5, coldStart: false,
  *   decidedAt: 1718000000000, reasons: [{ feature: 'product_pages', value: 8, delta: 0.2, text: '8 product pages viewed' }],
  * }
@@ -53,7 +53,7 @@ export interface Segment {
   name: string
   /** One-line description from the segment tree, when the pack has one. */
   description?: string
-  /** Ids from the root's child down to the leaf (`['engaged', 'high-intent-browser']`). */
+  /** Ids from the root's child down to the leaf (`['engaged', 'account-engaged-browser']`). */
   path: string[]
   /** Human names along `path`, same length. */
   pathNames: string[]

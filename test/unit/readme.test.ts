@@ -1,0 +1,41 @@
+// The README's npm snippet, run as written (read from README.md at test time) under jsdom + fake-indexeddb;
+// the script-tag snippets run in Chromium (test/browser/readme.test.ts).
+import { afterEach, describe, expect, it } from 'vitest'
+import * as seglet from '../../src/index'
+import { readmeSnippets, snippet } from '../browser/readmeSnippets'
+
+const running: Array<{ destroy(): Promise<void> }> = []
+afterEach(async () => {
+  for (const s of running.splice(0)) await s.destroy()
+})
+
+describe('README snippets', () => {
+  it('has every marked block the tests run', () => {
+    expect([...readmeSnippets().keys()].sort()).toEqual(['blocks', 'css', 'npm', 'queue-file', 'queue-tags', 'script-tag'])
+    expect(() => readmeSnippets('<!-- readme-test: lost -->\ntext')).toThrow(/lost/)
+  })
+
+  it('the npm quick start runs as written: track, onSegment, unsubscribe', async () => {
+    const code = snippet('npm')
+    // The one line a bundler would resolve: `import { createSeglet } from 'seglet'`.
+    const body = code.replace(/^import \{([^}]+)\} from 'seglet'$/m, 'const {$1} = __seglet')
+    expect(body).not.toBe(code)
+    const logged: unknown[][] = []
+    const warned: unknown[][] = []
+    const fakeConsole = { log: (...a: unknown[]) => logged.push(a), warn: (...a: unknown[]) => warned.push(a) }
+    const run = new Function('__seglet', 'console', `${body}\nreturn { seglet, unsubscribe }`)
+    const { seglet: instance, unsubscribe } = run(seglet, fakeConsole) as { seglet: seglet.Seglet; unsubscribe: () => void }
+    running.push(instance)
+    await expect.poll(() => logged.length, { timeout: 15_000 }).toBeGreaterThan(0)
+    const [path, intent] = logged[0]
+    expect(path).toEqual(instance.getSegment()!.path)
+    expect(intent).toBeGreaterThanOrEqual(0)
+    expect(intent).toBeLessThanOrEqual(1)
+    expect(warned).toEqual([])
+    await instance.flush()
+    const data = await instance.exportData()
+    expect(data.events.some((e) => e.type === 'add_to_cart' && e.productId === 'sku-42')).toBe(true)
+    expect(typeof unsubscribe).toBe('function')
+    unsubscribe()
+  })
+})

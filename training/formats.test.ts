@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { PROJECT_ROOT } from './data'
+import { DataError, describeFailure } from './dataError'
+import { eventCustomers, eventSessions } from './loadEvents'
+import { ga4Param, parseGa4Ndjson } from './loadGa4'
+import { parseShopifyDate, parseShopifyOrdersCsv } from './loadShopify'
+import { detectFormat, loadTrainingEvents, parseTrainingEvents } from './loadTrainingEvents'
+
+const fixture = (name: string) => readFileSync(join(PROJECT_ROOT, 'training/fixtures', name), 'utf8')
+const sorted = <T>(list: T[]) => list.map((x) => JSON.stringify(x)).sort()
+
+describe('the three fixtures describe the same made-up shoppers', () => {
+  const seglet = parseTrainingEvents(fixture('seglet-events.ndjson'))
+  const ga4 = parseTrainingEvents(fixture('ga4-events.ndjson'))
+  const shopify = parseTrainingEvents(fixture('shopify-orders.csv'))
+
+  it('detects each format', () => {
+    expect([seglet.format, ga4.format, shopify.format]).toEqual(['seglet', 'ga4', 'shopify'])
+    expect(ga4.skipped).toEqual({})
+    expect(shopify.skipped).toEqual({})
+  })
+
+  it('a GA4 export gives the sessions (features and labels) of the same journeys recorded by Seglet', () => {
+    const fromGa4 = eventSessions(ga4.byShopper)
+    const fromSeglet = eventSessions(seglet.byShopper)
+    expect(fromGa4.length).toBeGreaterThan(20)
+    expect(fromGa4.some((s) => s.label === 1) && fromGa4.some((s) => s.label === 0)).toBe(true)
+    expect(sorted(fromGa4)).toEqual(sorted(fromSeglet))
+  })
+
+  it('a Shopify orders export gives the lifetime features and labels of the same orders', () => {
+    const cutoff = Date.UTC(2024, 3, 1)
+    const strip = (list: ReturnType<typeof eventCustomers>) => list.map(({ aggregate, label }) => ({ aggregate, label }))
+    const fromShopify = strip(eventCustomers(shopify.byShopper, cutoff))
+    expect(fromShopify.length).toBeGreaterThanOrEqual(4)
+    // The export has no refund date: a refund counts at its order's time.
+    const orderTime = new Map([...seglet.byShopper.values()].flat().filter((e) => e.type === 'purchase').map((e) => [(e as { orderId: string }).orderId, e.ts]))
+    const refundsAtOrderTime = new Map([...seglet.byShopper].map(([k, list]) => [k, list.map((e) => (e.type === 'refund' ? { ...e, ts: orderTime.get(e.orderId)! } : e))]))
+    expect(sorted(fromShopify)).toEqual(sorted(strip(eventCustomers(refundsAtOrderTime, cutoff))))
+    // Refunds come through too.
+    expect([...shopify.byShopper.values()].flat().some((e) => e.type === 'refund')).toBe(true)
+  })
+
+  it('never keeps a shopper’s email address', () => {
+    for (const key of shopify.byShopper.keys()) expect(key).toMatch(/^[0-9a-f]{16}$/)
+    expect(JSON.stringify([...shopify.byShopper.values()])).not.toContain('@')
+  })
+})
+
+describe('detectFormat', () => {
+  it.each([
+    ['{"event_name":"page_view","event_timestamp":"1"}', 'ga4'],
+    ['# note\n\n{"type":"page_view","ts":1,"url":"/","pageType":"home"}', 'seglet'],
+    ['Name,Email,Financial Status,Total,Lineitem quantity', 'shopify'],
+    ['\uFEFF"Name","Email","Lineitem quantity"', 'shopify'],
+    ['id,date,amount', undefined],
+    ['{"foo":1}', undefined],
+    ['{not json', undefined],
+    ['', undefined],
+  ])('%j → %s', (text, format) => expect(detectFormat(text)).toBe(format))
+
+  it('asks for --format when it cannot tell, and refuses an unknown one', () => {
+    expect(() => parseTrainingEvents('id,date\n1,2')).toThrow(/pass --format ga4, shopify or seglet/)
+    expect(() => parseTrainingEvents('{}', 'csv')).toThrow(DataError)
+  })
+})
+
+describe('GA4 BigQuery rows', () => {
+  const row = (over: Record<string, unknown>) => JSON.stringify({ event_timestamp: '1704067200000000', user_pseudo_id: 'u1', event_params: [{ key: 'page_location', value: { string_value: 'https://shop.example/products/mug?x=1#top' } }], ...over })
+
+  it('reads every parameter type', () => {
+    const r = { event_name: 'x', event_timestamp: 1, event_params: [
+      { key: 's', value: { string_value: 'a' } }, { key: 'i', value: { int_value: '42' } }, { key: 'd', value: { double_value: 1.5 } }, { key: 'f', value: { float_value: 2.5 } }, { key: 'n', value: { string_value: null, int_value: null } },
+    ] }
+    expect(['s', 'i', 'd', 'f', 'n', 'missing'].map((k) => ga4Param(r, k))).toEqual(['a', 42, 1.5, 2.5, undefined, undefined])
+  })
+
+  it('maps ecommerce events, page types and engagement; counts what it skips', () => {
+    const text = [
+      row({ event_name: 'page_view' }),
+      row({ event_name: 'view_item', items: [{ item_id: 'mug', price: 12, quantity: 1, item_category: 'Kitchen' }], event_params: [{ key: 'page_location', value: { string_value: 'https://shop.example/products/mug?x=1#top' } }, { key: 'currency', value: { string_value: 'EUR' } }] }),
+      row({ event_name: 'user_engagement', event_timestamp: '1704067230000000', event_params: [{ key: 'page_location', value: { string_value: 'https://shop.example/products/mug?x=1' } }, { key: 'engagement_time_msec', value: { int_value: '30000' } }] }),
+      row({ event_name: 'purchase', event_timestamp: '1704067260000000', ecommerce: { transaction_id: 'T1', purchase_revenue: 12 }, items: [{ item_id: 'mug', price: 12 }], event_params: [{ key: 'currency', value: { string_value: 'EUR' } }] }),
+      row({ event_name: 'purchase', event_timestamp: '1704067270000000', ecommerce: { transaction_id: 'T2', purchase_revenue: -5 } }),
+      row({ event_name: 'session_start' }),
+      row({ event_name: 'page_view', user_pseudo_id: null }),
+    ].join('\n')
+    const loaded = parseGa4Ndjson(text)
+    const events = loaded.byShopper.get('u1')!
+    expect(events.map((e) => e.type)).toEqual(['page_view', 'product_view', 'engagement', 'purchase'])
+    expect(events[0]).toMatchObject({ url: '/products/mug?x=1', pageType: 'product', ts: 1704067200000 })
+    expect(events[1]).toMatchObject({ productId: 'mug', price: 12, currency: 'EUR', category: 'Kitchen' })
+    // The page's engagement: its time so far, stamped when it was last reported.
+    expect(events[2]).toMatchObject({ visibleMs: 30_000, ts: 1704067230000 })
+    expect(events[3]).toMatchObject({ orderId: 'T1', value: 12, currency: 'EUR', items: [{ productId: 'mug', quantity: 1, price: 12 }] })
+    expect(loaded.skipped).toEqual({ 'invalid purchase': 1, 'ignored session_start': 1, 'no user_pseudo_id': 1 })
+  })
+
+  it('fails on a line that is not an events row, naming the line', () => {
+    expect(() => parseGa4Ndjson('{"event_name":"page_view"}')).toThrow('GA4 NDJSON line 1')
+    expect(() => parseGa4Ndjson('\n{oops')).toThrow(/line 2/)
+  })
+})
+
+describe('Shopify orders CSV', () => {
+  const header = 'Name,Email,Financial Status,Paid at,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Refunded Amount,Cancelled at'
+
+  it('turns paid orders into purchases with their line items, and skips unpaid ones', () => {
+    const text = [
+      header,
+      '#1,A@Example.com,paid,2024-03-05 14:02:11 +0100,EUR,30.00,2024-03-05 14:00:00 +0100,2,Mug,10.00,mug,0.00,',
+      '#1,A@Example.com,,,,,,1,"Tea, green",10.00,,,',
+      '#2,a@example.com,pending,,EUR,5.00,2024-03-06 10:00:00 +0100,1,Mug,5.00,mug,,',
+      '#3,,paid,2024-03-06 10:00:00 +0100,EUR,5.00,2024-03-06 10:00:00 +0100,1,Mug,5.00,mug,,',
+    ].join('\n')
+    const loaded = parseShopifyOrdersCsv(text)
+    expect(loaded.byShopper.size).toBe(1)
+    const [events] = [...loaded.byShopper.values()]
+    expect(events).toHaveLength(1)
+    expect(events[0]).toMatchObject({ type: 'purchase', orderId: '#1', value: 30, currency: 'EUR', ts: Date.UTC(2024, 2, 5, 13, 2, 11) })
+    expect((events[0] as { items: unknown[] }).items).toEqual([{ productId: 'mug', quantity: 2, price: 10 }, { productId: 'Tea, green', quantity: 1, price: 10 }])
+    expect(loaded.skipped).toEqual({ 'not paid (pending)': 1, 'no email': 1 })
+  })
+
+  it('names the missing columns', () => {
+    expect(() => parseShopifyOrdersCsv('Name,Email\n#1,a@b.c')).toThrow('missing columns Total, Created at, Lineitem quantity, Lineitem name, Lineitem price')
+  })
+
+  it.each([
+    ['2024-03-05 14:02:11 +0100', Date.UTC(2024, 2, 5, 13, 2, 11)],
+    ['2024-03-05 14:02:11 -0500', Date.UTC(2024, 2, 5, 19, 2, 11)],
+    ['2024-03-05T14:02:11Z', Date.UTC(2024, 2, 5, 14, 2, 11)],
+    ['', Number.NaN],
+  ])('date %j', (text, ms) => expect(parseShopifyDate(text)).toBe(ms))
+})
+
+describe('failures the user can fix print one line', () => {
+  it('a missing file', () => {
+    let caught: unknown
+    try {
+      loadTrainingEvents('/nonexistent/ga4.ndjson')
+    } catch (error) {
+      caught = error
+    }
+    expect(describeFailure(caught)).toBe('/nonexistent/ga4.ndjson: no such file (the events to train or score on)')
+    expect(describeFailure(Object.assign(new Error('x'), { code: 'ENOENT', path: '/d/online_retail.csv.gz' }))).toBe('/d/online_retail.csv.gz: no such file')
+    expect(describeFailure(new TypeError('a bug'))).toBeUndefined()
+  })
+})

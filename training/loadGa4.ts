@@ -1,0 +1,156 @@
+import type { PageType, ShopperEvent, StoredEvent } from '../src/events/types'
+import { validateEvent } from '../src/events/validateEvent'
+import { matchPageType } from '../src/capture/lib/matchPageType'
+import { mapGa4Items } from '../src/capture/lib/mapGa4Items'
+import { DEFAULT_PAGE_TYPE_PATTERNS } from '../src/capture/pageTypePatterns'
+import { normalizeUrl } from '../src/events/lib/normalizeUrl'
+import { DataError } from './dataError'
+import type { LoadedEvents } from './loadedEvents'
+
+/** One row of the GA4 BigQuery export (`events_YYYYMMDD` tables) as exported to NDJSON; the fields Seglet reads. */
+export interface Ga4Row {
+  event_name: string
+  /** Microseconds since the epoch (BigQuery INT64; a string in some exports). */
+  event_timestamp: number | string
+  user_pseudo_id?: string | null
+  user_id?: string | null
+  event_params?: Array<{ key: string; value: { string_value?: string | null; int_value?: number | string | null; float_value?: number | null; double_value?: number | null } }> | null
+  items?: Array<Record<string, unknown>> | null
+  ecommerce?: { transaction_id?: string | null; purchase_revenue?: number | null; refund_value?: number | null; total_item_quantity?: number | null } | null
+}
+
+/** Event names that become Seglet events; everything else only adds its engagement time to the page it was on. */
+export const GA4_EVENT_NAMES = ['page_view', 'view_item', 'add_to_cart', 'remove_from_cart', 'begin_checkout', 'purchase', 'refund', 'view_search_results', 'search', 'scroll', 'user_engagement'] as const
+
+/** A GA4 `event_params` value of any type, as a string or number (BigQuery keeps each type in its own field). */
+export function ga4Param(row: Ga4Row, key: string): string | number | undefined {
+  const found = row.event_params?.find((p) => p.key === key)?.value
+  if (!found) return undefined
+  if (found.string_value !== null && found.string_value !== undefined) return found.string_value
+  // INT64 values come as strings in JSON exports.
+  for (const v of [found.int_value, found.double_value, found.float_value]) if (v !== null && v !== undefined) return Number(v)
+  return undefined
+}
+
+const num = (v: unknown): number | undefined => {
+  const n = typeof v === 'string' ? Number(v) : v
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined
+}
+
+/**
+ * Reads a GA4 BigQuery export as NDJSON (one `events_*` row per line; blank lines and lines starting with
+ * `#` are skipped) into Seglet events per shopper (`user_id`, else `user_pseudo_id`), in time order.
+ *
+ * Mapping: `page_view` → `page_view` (URL from `page_location`, page type from Seglet's URL rules) plus one
+ * `engagement` per page view, summing the `engagement_time_msec` of that page's events and the deepest `scroll`
+ * (`percent_scrolled`); `view_item` → `product_view`; `add_to_cart` / `remove_from_cart` → one event per item;
+ * `begin_checkout`, `purchase` (order id from `ecommerce.transaction_id` or the `transaction_id` param, value
+ * from `ecommerce.purchase_revenue` or the `value` param), `refund`; `view_search_results` / `search` → `search`.
+ * Every event goes through the SDK's own `validateEvent`: a row it refuses is counted in `skipped`, never guessed.
+ */
+export function parseGa4Ndjson(text: string): LoadedEvents {
+  const byShopper = new Map<string, StoredEvent[]>()
+  const skipped: Record<string, number> = {}
+  const skip = (why: string) => {
+    skipped[why] = (skipped[why] ?? 0) + 1
+  }
+  const rows: Array<{ row: Ga4Row; ts: number; shopper: string }> = []
+  text.split('\n').forEach((line, i) => {
+    const trimmed = line.trim()
+    if (trimmed === '' || trimmed.startsWith('#')) return
+    let row: Ga4Row
+    try {
+      row = JSON.parse(trimmed)
+    } catch (error) {
+      throw new DataError(`GA4 NDJSON line ${i + 1}: ${(error as Error).message}`)
+    }
+    const micros = num(row?.event_timestamp)
+    const shopper = row?.user_id ?? row?.user_pseudo_id
+    if (typeof row?.event_name !== 'string' || micros === undefined) throw new DataError(`GA4 NDJSON line ${i + 1}: expected an events_* row with event_name and event_timestamp`)
+    if (typeof shopper !== 'string' || shopper === '') return skip('no user_pseudo_id')
+    rows.push({ row, ts: Math.floor(micros / 1000), shopper })
+  })
+  rows.sort((a, b) => a.ts - b.ts)
+
+  // Per shopper: the open page view's engagement, written out when the next page view starts.
+  const open = new Map<string, { event: StoredEvent & { type: 'engagement' } }>()
+  let n = 0
+  const add = (shopper: string, ts: number, input: Record<string, unknown>) => {
+    let event: ShopperEvent
+    try {
+      event = validateEvent(input)
+    } catch {
+      skip(`invalid ${String(input.type)}`)
+      return undefined
+    }
+    const stored = { ...event, id: `ga4-${++n}`, ts } as StoredEvent
+    const list = byShopper.get(shopper)
+    if (list) list.push(stored)
+    else byShopper.set(shopper, [stored])
+    return stored
+  }
+  for (const { row, ts, shopper } of rows) {
+    const currency = ga4Param(row, 'currency')
+    const url = normalizeUrl(String(ga4Param(row, 'page_location') ?? '')) ?? '/'
+    const engagementMs = num(ga4Param(row, 'engagement_time_msec')) ?? 0
+    const items = (mapGa4Items(row.items ?? []) as Array<Record<string, unknown>>) ?? []
+    if (row.event_name === 'page_view') {
+      const pageType: PageType = matchPageType(url, DEFAULT_PAGE_TYPE_PATTERNS)
+      add(shopper, ts, { type: 'page_view', url, pageType })
+      const engagement = add(shopper, ts, { type: 'engagement', url, pageType, visibleMs: 0, scrollDepth: 0 })
+      if (engagement?.type === 'engagement') open.set(shopper, { event: engagement })
+    }
+    const page = open.get(shopper)
+    if (page && page.event.url === url) {
+      page.event.visibleMs = Math.min(86_400_000, page.event.visibleMs + Math.max(0, engagementMs))
+      // The record holds the time seen up to this row, as the browser's record does when it is written.
+      if (engagementMs > 0) page.event.ts = ts
+      if (row.event_name === 'scroll') page.event.scrollDepth = Math.max(page.event.scrollDepth, Math.min(1, (num(ga4Param(row, 'percent_scrolled')) ?? 90) / 100))
+    }
+    switch (row.event_name) {
+      case 'view_item':
+        for (const item of items) add(shopper, ts, { type: 'product_view', productId: item.productId, price: item.price, currency, category: item.category })
+        break
+      case 'add_to_cart':
+      case 'remove_from_cart':
+        for (const item of items) add(shopper, ts, { type: row.event_name, productId: item.productId, quantity: item.quantity ?? 1, price: item.price, currency })
+        break
+      case 'begin_checkout':
+        add(shopper, ts, { type: 'begin_checkout', value: num(ga4Param(row, 'value')), currency, items: items.map(lineItem) })
+        break
+      case 'purchase':
+        add(shopper, ts, {
+          type: 'purchase',
+          orderId: row.ecommerce?.transaction_id ?? ga4Param(row, 'transaction_id'),
+          value: num(row.ecommerce?.purchase_revenue) ?? num(ga4Param(row, 'value')),
+          currency,
+          items: items.map(lineItem),
+        })
+        break
+      case 'refund':
+        add(shopper, ts, {
+          type: 'refund',
+          orderId: row.ecommerce?.transaction_id ?? ga4Param(row, 'transaction_id'),
+          value: num(row.ecommerce?.refund_value) ?? num(ga4Param(row, 'value')),
+          currency,
+        })
+        break
+      case 'view_search_results':
+      case 'search':
+        add(shopper, ts, { type: 'search', query: ga4Param(row, 'search_term') })
+        break
+      default:
+        if (!(GA4_EVENT_NAMES as readonly string[]).includes(row.event_name)) skip(`ignored ${row.event_name}`)
+    }
+  }
+  // Engagement records with no time of their own carry nothing; drop them as the browser would not write them.
+  for (const [shopper, list] of byShopper) {
+    byShopper.set(shopper, list.filter((e) => e.type !== 'engagement' || e.visibleMs > 0 || e.scrollDepth > 0).sort((a, b) => a.ts - b.ts))
+  }
+  return { format: 'ga4', byShopper, rows: rows.length, skipped }
+}
+
+/** Items with a default quantity of 1 (GA4 leaves it out for single items). */
+function lineItem(item: Record<string, unknown>): Record<string, unknown> {
+  return { ...item, quantity: item.quantity ?? 1, price: item.price ?? 0 }
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto'
+import type { ShopperEvent, StoredEvent } from '../src/events/types'
+import { validateEvent } from '../src/events/validateEvent'
+import { parseCsv } from './data'
+import { DataError } from './dataError'
+import type { LoadedEvents } from './loadedEvents'
+
+/** Columns of Shopify's admin "Export orders" CSV that Seglet reads (the export has many more). */
+export const SHOPIFY_COLUMNS = ['Name', 'Email', 'Financial Status', 'Paid at', 'Currency', 'Total', 'Created at', 'Lineitem quantity', 'Lineitem name', 'Lineitem price', 'Lineitem sku', 'Refunded Amount', 'Cancelled at'] as const
+const REQUIRED = ['Name', 'Email', 'Total', 'Created at', 'Lineitem quantity', 'Lineitem name', 'Lineitem price'] as const
+
+/** `2024-03-05 14:02:11 +0100` (Shopify's export) or any date `Date` reads → epoch ms; NaN when empty or bad. */
+export function parseShopifyDate(text: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\s*([+-])(\d{2}):?(\d{2})|\s*Z)?$/.exec(text.trim())
+  if (!m) return text.trim() === '' ? Number.NaN : Date.parse(text)
+  const [, y, mo, d, h, mi, s, sign, oh, om] = m
+  const utc = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s)
+  const offset = sign ? (sign === '-' ? -1 : 1) * (+oh * 60 + +om) * 60_000 : 0
+  return utc - offset
+}
+
+/**
+ * Reads a Shopify orders export (admin → Orders → Export, CSV; one row per line item, the order's totals on
+ * its first row) into Seglet `purchase` and `refund` events per customer. Leading lines starting with `#` are
+ * skipped.
+ *
+ * - Customer: the `Email`, hashed (sha256) at once, so the address is never kept; orders without one are skipped.
+ * - Order: `purchase` at `Paid at` (else `Created at`), order id `Name`, value `Total`, `Currency` (default
+ *   `--currency`, USD), items from `Lineitem sku` (else `Lineitem name`), quantity and price. Orders whose
+ *   `Financial Status` is `pending`, `authorized`, `voided` or `expired`, or that were cancelled without a
+ *   refund, are not purchases and are skipped.
+ * - Refund: `Refunded Amount` > 0 becomes a `refund` of that value, at `Cancelled at` when there is one, else at
+ *   the order's time (the export has no refund date).
+ *
+ * Orders carry no browsing, so this format trains and scores the lifetime (value) pack only.
+ */
+export function parseShopifyOrdersCsv(text: string, options: { currency?: string } = {}): LoadedEvents {
+  const body = text.replace(/^(?:#[^\n]*\n)+/, '')
+  const table = parseCsv(body).filter((row) => row.length > 1 || row[0] !== '')
+  if (table.length === 0) throw new DataError('Shopify orders CSV: the file is empty')
+  const header = table[0].map((h) => h.trim())
+  const missing = REQUIRED.filter((c) => !header.includes(c))
+  if (missing.length > 0) throw new DataError(`Shopify orders CSV: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected the admin "Export orders" CSV)`)
+  const col = (name: string) => header.indexOf(name)
+  const get = (row: string[], name: string) => (col(name) >= 0 ? (row[col(name)] ?? '').trim() : '')
+
+  interface Order { name: string; rows: string[][] }
+  const orders = new Map<string, Order>()
+  for (const row of table.slice(1)) {
+    const name = get(row, 'Name')
+    if (!name) continue
+    const order = orders.get(name)
+    if (order) order.rows.push(row)
+    else orders.set(name, { name, rows: [row] })
+  }
+
+  const byShopper = new Map<string, StoredEvent[]>()
+  const skipped: Record<string, number> = {}
+  const skip = (why: string) => {
+    skipped[why] = (skipped[why] ?? 0) + 1
+  }
+  let n = 0
+  const add = (shopper: string, ts: number, input: Record<string, unknown>) => {
+    let event: ShopperEvent
+    try {
+      event = validateEvent(input)
+    } catch {
+      skip(`invalid ${String(input.type)}`)
+      return undefined
+    }
+    const stored = { ...event, id: `shopify-${++n}`, ts } as StoredEvent
+    const list = byShopper.get(shopper)
+    if (list) list.push(stored)
+    else byShopper.set(shopper, [stored])
+  }
+  for (const { name, rows } of orders.values()) {
+    const first = rows[0]
+    const email = get(first, 'Email').toLowerCase()
+    if (!email) {
+      skip('no email')
+      continue
+    }
+    const status = get(first, 'Financial Status').toLowerCase()
+    const refunded = Number(get(first, 'Refunded Amount') || 0)
+    const cancelledAt = parseShopifyDate(get(first, 'Cancelled at'))
+    if (['pending', 'authorized', 'voided', 'expired'].includes(status) || (Number.isFinite(cancelledAt) && !(refunded > 0))) {
+      skip(`not paid (${status || 'cancelled'})`)
+      continue
+    }
+    const ts = [get(first, 'Paid at'), get(first, 'Created at')].map(parseShopifyDate).find(Number.isFinite)
+    if (ts === undefined) {
+      skip('no date')
+      continue
+    }
+    const shopper = createHash('sha256').update(email).digest('hex').slice(0, 16)
+    const currency = get(first, 'Currency') || options.currency || 'USD'
+    const items = rows.map((row) => ({
+      productId: get(row, 'Lineitem sku') || get(row, 'Lineitem name'),
+      quantity: Number(get(row, 'Lineitem quantity')),
+      price: Number(get(row, 'Lineitem price')),
+    }))
+    add(shopper, ts, { type: 'purchase', orderId: name, value: Number(get(first, 'Total')), currency, items })
+    if (refunded > 0) add(shopper, Number.isFinite(cancelledAt) ? cancelledAt : ts, { type: 'refund', orderId: name, value: refunded, currency })
+  }
+  for (const list of byShopper.values()) list.sort((a, b) => a.ts - b.ts)
+  return { format: 'shopify', byShopper, rows: orders.size, skipped }
+}

@@ -1,0 +1,61 @@
+import { readDataFile, type DataFile } from './data'
+import { DataError } from './dataError'
+import { parseEventsNdjson } from './loadEvents'
+import type { EventsFormat, LoadedEvents } from './loadedEvents'
+import { parseGa4Ndjson } from './loadGa4'
+import { parseShopifyOrdersCsv } from './loadShopify'
+
+export const EVENTS_FORMATS: readonly EventsFormat[] = ['seglet', 'ga4', 'shopify']
+
+/**
+ * The format of an events file from its first data line: a GA4 BigQuery row (`event_name`), a Seglet stored
+ * event (`type` and `ts`) or a Shopify orders CSV header (`Name` … `Lineitem quantity`).
+ */
+export function detectFormat(text: string): EventsFormat | undefined {
+  const first = text.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#'))
+  if (!first) return undefined
+  if (first.startsWith('{')) {
+    try {
+      const value = JSON.parse(first)
+      if (typeof value?.event_name === 'string') return 'ga4'
+      if (typeof value?.type === 'string' && typeof value?.ts === 'number') return 'seglet'
+    } catch {
+      return undefined
+    }
+    return undefined
+  }
+  const header = first.replace(/^\uFEFF/, '').split(',').map((h) => h.replace(/^"|"$/g, '').trim())
+  return header.includes('Name') && header.includes('Lineitem quantity') ? 'shopify' : undefined
+}
+
+/** Parses `text` in `format` (detected when undefined). */
+export function parseTrainingEvents(text: string, format?: string, options: { currency?: string } = {}): LoadedEvents {
+  if (format !== undefined && !(EVENTS_FORMATS as readonly string[]).includes(format)) {
+    throw new DataError(`--format must be one of ${EVENTS_FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
+  }
+  const resolved = (format as EventsFormat | undefined) ?? detectFormat(text)
+  if (!resolved) throw new DataError('cannot tell the format of the events file: pass --format ga4, shopify or seglet')
+  switch (resolved) {
+    case 'ga4':
+      return parseGa4Ndjson(text)
+    case 'shopify':
+      return parseShopifyOrdersCsv(text, options)
+    case 'seglet': {
+      const byShopper = parseEventsNdjson(text)
+      for (const list of byShopper.values()) list.sort((a, b) => a.ts - b.ts)
+      return { format: 'seglet', byShopper, rows: [...byShopper.values()].reduce((s, l) => s + l.length, 0), skipped: {} }
+    }
+  }
+}
+
+/** Reads an events file (`.gz` is gunzipped) in any training format; a missing file is a one-line DataError. */
+export function loadTrainingEvents(path: string, format?: string, options: { currency?: string } = {}): LoadedEvents & { file: DataFile } {
+  let file: DataFile
+  try {
+    file = readDataFile(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DataError(`${path}: no such file (the events to train or score on)`)
+    throw error
+  }
+  return { ...parseTrainingEvents(file.text, format, options), file }
+}

@@ -1,0 +1,96 @@
+// @vitest-environment node
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { loadPackFromUrl } from '../src/model/loadPackFromUrl'
+import type { ModelPack } from '../src/model/pack'
+import { PROJECT_ROOT } from './data'
+import { DataError, describeFailure } from './dataError'
+import { packIntegrity, packTag } from './packTag'
+import { SMALL_DATA, smallDataWarnings } from './smallData'
+import { main as train } from './train'
+import { main as evaluate } from './evaluate'
+
+afterEach(() => vi.unstubAllGlobals())
+
+describe('the tag printed after training', () => {
+  it('carries hashes the SDK accepts for the files as written', async () => {
+    const files = { session: readFileSync(join(PROJECT_ROOT, 'src/models/session.json'), 'utf8'), lifetime: readFileSync(join(PROJECT_ROOT, 'src/models/lifetime.json'), 'utf8') }
+    const tag = packTag(files, '/static/models')
+    const attr = (name: string) => new RegExp(`${name}="([^"]+)"`).exec(tag)?.[1]
+    expect(attr('data-pack-url')).toBe('/static/models/session.json')
+    expect(attr('data-lifetime-pack-url')).toBe('/static/models/lifetime.json')
+    vi.stubGlobal('location', new URL('https://shop.example/'))
+    for (const kind of ['session', 'lifetime'] as const) {
+      const integrity = attr(kind === 'session' ? 'data-pack-integrity' : 'data-lifetime-pack-integrity')!
+      expect(integrity).toBe(packIntegrity(files[kind]))
+      vi.stubGlobal('fetch', vi.fn(async () => new Response(files[kind])))
+      const pack = JSON.parse(files[kind]) as ModelPack
+      const expected = { kind, version: pack.featureSpec.version, names: pack.featureSpec.names }
+      await expect(loadPackFromUrl(`/static/models/${kind}.json`, { integrity, expected })).resolves.toEqual(pack)
+      // One byte changed and the SDK refuses it.
+      vi.stubGlobal('fetch', vi.fn(async () => new Response(files[kind] + ' ')))
+      await expect(loadPackFromUrl(`/static/models/${kind}.json`, { integrity, expected })).rejects.toMatchObject({ code: 'pack_integrity' })
+    }
+  })
+})
+
+describe('small data', () => {
+  const labels = (n: number, positives: number) => Array.from({ length: n }, (_, i) => (i < positives ? 1 : 0))
+  it.each([
+    [labels(5000, 600), labels(1200, 150), []],
+    [labels(SMALL_DATA.trainRows - 1, 600), labels(1200, 150), ['only 999 sessions to train on']],
+    [labels(5000, 99), labels(1200, 150), ['only 99 purchases to train on']],
+    [labels(5000, 600), labels(100, 29), ['only 29 purchases in the test split']],
+    [labels(5000, 600), labels(200, 175), ["only 25 sessions without one in the test split"]],
+  ])('warns below the documented thresholds (%#)', (train, test, expected) => {
+    const warnings = smallDataWarnings('session', train, test)
+    expect(warnings).toHaveLength(expected.length)
+    expected.forEach((text, i) => expect(warnings[i]).toContain(text))
+  })
+})
+
+describe('failures are one line', () => {
+  const silence = () => vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+
+  it('train without the data says what to do', async () => {
+    silence()
+    const error = await train(['--data', '/nonexistent/data']).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DataError)
+    const line = describeFailure(error)!
+    expect(line).toMatch(/^\/nonexistent\/data\/online_shoppers_intention\.csv: no such file; download the public data sets/)
+    expect(line).not.toContain('\n')
+    vi.restoreAllMocks()
+  })
+
+  it('train refuses a Shopify export for sessions; evaluate a missing file', async () => {
+    silence()
+    const shopify = join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv')
+    expect(describeFailure(await train(['--events', shopify]).catch((e: unknown) => e))).toContain('has orders but no browsing sessions')
+    expect(describeFailure(await evaluate(['--pack', 'src/models/session.json', '--data', '/nonexistent/x.ndjson']).catch((e: unknown) => e))).toBe('/nonexistent/x.ndjson: no such file')
+    vi.restoreAllMocks()
+  })
+
+  it('evaluate scores a pack on every format and gives the same figures for the same journeys', async () => {
+    const out: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+    const run = async (pack: string, data: string, extra: string[] = []) => {
+      out.length = 0
+      expect(await evaluate(['--pack', pack, '--data', join(PROJECT_ROOT, 'training/fixtures', data), '--split', 'all', '--json', ...extra])).toBe(0)
+      return JSON.parse(out.join(''))
+    }
+    const ga4 = await run('src/models/session.json', 'ga4-events.ndjson')
+    const seglet = await run('src/models/session.json', 'seglet-events.ndjson', ['--format', 'seglet'])
+    expect(ga4.format).toBe('ga4')
+    expect(ga4.results.sessions.rows).toBeGreaterThan(20)
+    // Sessions come in another order, so sums differ in the last bits.
+    const { brier: ga4Brier, ...ga4Rest } = ga4.results.sessions
+    const { brier: segletBrier, ...segletRest } = seglet.results.sessions
+    expect(ga4Rest).toEqual(segletRest)
+    expect(ga4Brier).toBeCloseTo(segletBrier, 12)
+    expect(ga4.warnings.join(' ')).toContain('in the test split')
+    const shopify = await run('src/models/lifetime.json', 'shopify-orders.csv', ['--cutoff', '2024-04-01'])
+    expect(shopify.results.customers.rows).toBeGreaterThanOrEqual(4)
+    vi.restoreAllMocks()
+  })
+})

@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { PROJECT_ROOT } from './data'
+import { IDS_END, IDS_FILES, IDS_START, readShippedPacks, replaceIdsTable, segmentIdsMarkdown } from './segmentIds'
+
+describe('segment ids table', () => {
+  const { session, lifetime } = readShippedPacks()
+  const table = segmentIdsMarkdown(session, lifetime)
+
+  it.each(IDS_FILES)('%s lists the ids of the shipped packs (npm run segment-ids rewrites it)', (file) => {
+    const text = readFileSync(join(PROJECT_ROOT, file), 'utf8')
+    expect(replaceIdsTable(text, table)).toBe(text)
+  })
+
+  it('lists every leaf label and branch of both trees, and the cold-start id', () => {
+    const ids = [...table.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1])
+    for (const pack of [session, lifetime]) {
+      const head = pack.heads.segment as { labels: string[] }
+      for (const label of head.labels) expect(ids).toContain(label)
+    }
+    expect(ids).toContain('new-visitor')
+    expect(ids).toContain('engaged')
+    expect(new Set(ids).size).toBe(ids.length)
+  })
+
+  it('refuses a file without the markers', () => {
+    expect(() => replaceIdsTable('# nothing here', table)).toThrow(IDS_START)
+    expect(replaceIdsTable(`a\n${IDS_START}\nold\n${IDS_END}\nb`, 'T')).toBe('a\nT\nb')
+  })
+})
+
+describe('ids used in the docs exist', () => {
+  it('every data-seglet-show / -hide id in README.md and the demo shop is a real id', () => {
+    const { session, lifetime } = readShippedPacks()
+    const known = new Set([...segmentIdsMarkdown(session, lifetime).matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]))
+    const files = ['README.md', 'docs/segments.md', ...demoFiles()]
+    for (const file of files) {
+      const text = readFileSync(join(PROJECT_ROOT, file), 'utf8')
+      for (const m of text.matchAll(/data-seglet-(?:show|hide)="([^"<>]*)"/g)) {
+        for (const id of m[1].split(/[\s,]+/).filter(Boolean)) {
+          if (id === '…' || id.startsWith('<')) continue
+          expect(known, `${file}: ${m[0]}`).toContain(id)
+        }
+      }
+    }
+  })
+})
+
+function demoFiles(): string[] {
+  const out: string[] = []
+  const walk = (dir: string) => {
+    for (const name of readdirSync(join(PROJECT_ROOT, dir))) {
+      const rel = `${dir}/${name}`
+      if (statSync(join(PROJECT_ROOT, rel)).isDirectory()) walk(rel)
+      else if (/\.(html|js)$/.test(name)) out.push(rel)
+    }
+  }
+  walk('examples/storefront')
+  return out
+}

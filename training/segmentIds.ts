@@ -1,0 +1,70 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ModelPack, SegmentHead, SegmentTreeNode } from '../src/model/pack'
+import { DEFAULT_MIN_PAGE_VIEWS, DEFAULT_SEGMENT_ID } from '../src/segments/constants'
+import { PROJECT_ROOT } from './data'
+
+/** Marks the generated ids table in README.md and docs/segments.md. */
+export const IDS_START = '<!-- segment-ids: generated from src/models/*.json by `npm run segment-ids`, do not edit -->'
+export const IDS_END = '<!-- /segment-ids -->'
+
+/** The files that carry the ids table. */
+export const IDS_FILES = ['README.md', 'docs/segments.md']
+
+/**
+ * The table of every id a page can target (`data-seglet-show`, `.seglet-<id>`), from the packs' segment
+ * trees: leaves and branches of the session tree, the cold-start default, and the lifetime value tree.
+ */
+export function segmentIdsMarkdown(session: ModelPack, lifetime: ModelPack): string {
+  const rows: string[] = []
+  const walk = (node: SegmentTreeNode, kind: string, parents: string[]) => {
+    if (parents.length > 0) {
+      const what = node.children
+        ? `branch: any of ${leaves(node).map((id) => `\`${id}\``).join(', ')}`
+        : node.description ?? node.name
+      rows.push(`| \`${node.id}\` | ${kind} | ${parents.length > 1 ? parents.slice(1).map((p) => `\`${p}\``).join(' › ') : '—'} | ${what} |`)
+    }
+    for (const child of node.children ?? []) walk(child, kind, [...parents, node.id])
+  }
+  const tree = (pack: ModelPack) => (pack.heads.segment as SegmentHead).tree
+  rows.push(`| \`${DEFAULT_SEGMENT_ID}\` | session | — | cold start: fewer than ${DEFAULT_MIN_PAGE_VIEWS} page views in this session and no stored order (\`coldStart: true\`) |`)
+  walk(tree(session), 'session', [])
+  walk(tree(lifetime), 'value', [])
+  return [
+    IDS_START,
+    '| id | kind | inside | what it means |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    IDS_END,
+  ].join('\n')
+}
+
+function leaves(node: SegmentTreeNode): string[] {
+  return node.children ? node.children.flatMap(leaves) : [node.id]
+}
+
+/** Replaces the marked table in `text` (which must have the markers) with `table`. */
+export function replaceIdsTable(text: string, table: string): string {
+  const start = text.indexOf(IDS_START)
+  const end = text.indexOf(IDS_END)
+  if (start < 0 || end < start) throw new Error(`no ${IDS_START} … ${IDS_END} block to replace`)
+  return text.slice(0, start) + table + text.slice(end + IDS_END.length)
+}
+
+/** Reads the shipped packs. */
+export function readShippedPacks(root = PROJECT_ROOT): { session: ModelPack; lifetime: ModelPack } {
+  const read = (name: string) => JSON.parse(readFileSync(join(root, 'src/models', name), 'utf8')) as ModelPack
+  return { session: read('session.json'), lifetime: read('lifetime.json') }
+}
+
+/** `npm run segment-ids`: rewrites the ids table in README.md and docs/segments.md from the shipped packs. */
+export async function main(): Promise<number> {
+  const { session, lifetime } = readShippedPacks()
+  const table = segmentIdsMarkdown(session, lifetime)
+  for (const file of IDS_FILES) {
+    const path = join(PROJECT_ROOT, file)
+    writeFileSync(path, replaceIdsTable(readFileSync(path, 'utf8'), table))
+    process.stdout.write(`updated the segment ids in ${file}\n`)
+  }
+  return 0
+}
