@@ -176,7 +176,10 @@ export function createDecider(ctx: DeciderContext): Decider {
       if (ctx.reports && store.mode === 'indexeddb' && ctx.mayPersist()) {
         // What a report about this session will say once it is closed; written when it changes.
         const packs = await loadPacks({ runtime, model: ctx.model, cache: store })
-        recorded = await recordDecision(store, { events, now, sessionGapMs: gap, segment, packs, last: recorded }).catch(() => recorded)
+        const sessionStart = fold?.sessionStart()
+        if (sessionStart !== undefined) {
+          recorded = await recordDecision(store, { sessionStart, segment, packs, last: recorded }).catch(() => recorded)
+        }
       }
       // A browser in the holdout is not personalised, on the server either: it gets no hint.
       if (ctx.segmentHint && segment.arm !== 'holdout' && ctx.mayPersist() && typeof document !== 'undefined') {

@@ -18,6 +18,8 @@ export interface FeatureFold {
    * each); `undefined` when an event lies after `now` (build a new fold then).
    */
   features(now: number): Features | undefined
+  /** When the current (last) session began, in ms; `undefined` before any event. */
+  sessionStart(): number | undefined
 }
 
 /**
@@ -111,5 +113,6 @@ export function createFeatureFold(events: readonly StoredEvent[], options: Featu
       const lifetime = aggregateLifetime([...orders.values()], now)
       return { session: aggregate, lifetime, sessionRaw: sessionVector(aggregate), lifetimeRaw: lifetimeVector(lifetime) }
     },
+    sessionStart: () => (session.size ? start : undefined),
   }
 }

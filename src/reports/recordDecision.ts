@@ -1,15 +1,12 @@
-import type { StoredEvent } from '../events/types'
-import { DEFAULT_SESSION_GAP_MS, sessionize } from '../features/sessionize'
 import type { LoadedPack } from '../model'
 import type { Segment } from '../segments'
 import type { PackLabels } from './sessionRecord'
 import { recordSession, sessionRecordOf } from './sessionRecord'
 
-/** What {@link recordDecision} needs: the decision's events and segment, and the packs that made it. */
+/** What {@link recordDecision} needs: when the decision's session began, its segment, and the packs that made it. */
 export interface RecordDecisionInput {
-  events: readonly StoredEvent[]
-  now: number
-  sessionGapMs?: number
+  /** Start of the session the decision is about (its first event), in ms. */
+  sessionStart: number
   /** The segment handed to the page (with its `arm`). */
   segment: Segment
   /** The session and lifetime packs. */
@@ -24,22 +21,19 @@ const labelsOf = ({ pack }: LoadedPack): PackLabels => {
 }
 
 /**
- * Records the decision as its session's (the last session of `events`), for a report once that session is
- * closed. Returns the record as written (JSON) to pass as `last` next time; nothing is written when it is
+ * Records the decision as its session's (the one that began at `sessionStart`), for a report once that
+ * session is closed. Returns the record as written (JSON) to pass as `last` next time; nothing is written when it is
  * unchanged.
  *
  * @example
- * last = await recordDecision(store, { events, now, segment, packs, last })
+ * last = await recordDecision(store, { sessionStart: fold.sessionStart(), segment, packs, last })
  */
 export async function recordDecision(
   store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<void> },
-  { events, now, sessionGapMs = DEFAULT_SESSION_GAP_MS, segment, packs, last }: RecordDecisionInput,
+  { sessionStart, segment, packs, last }: RecordDecisionInput,
 ): Promise<string> {
-  const sessions = sessionize(events.filter((e) => e.ts <= now), sessionGapMs)
-  if (sessions.length === 0) return last
-  const start = sessions[sessions.length - 1][0].ts
   const record = sessionRecordOf(
-    start,
+    sessionStart,
     { segmentId: segment.id, coldStart: segment.coldStart, valueSegmentId: segment.valueSegment?.id, arm: segment.arm ?? 'none' },
     labelsOf(packs[0]),
     labelsOf(packs[1]),
