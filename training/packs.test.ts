@@ -144,5 +144,6 @@ describe('the recorded metrics are reproduced from the data (nothing hard-coded)
     const l = lifetime.pack.metrics as Record<string, number>
     expect(e.binary.auc).toBeCloseTo(l.repeatRocAuc, 4)
     expect(e.segmentAgreement).toBeCloseTo(l.segmentAgreement, 4)
-  })
+    // Reads and folds all 541,909 invoice lines: room for a busy machine.
+  }, 180_000)
 })

@@ -27,18 +27,21 @@ function replayMismatches(row: ShoppersRow, withStats: boolean): string[] {
   return out
 }
 
+// Each replay folds all 12,330 rows (about 20 s on an idle 2-core machine): room for a busy one.
+const REPLAY_TIMEOUT_MS = 180_000
+
 describe.skipIf(!have)('replaying UCI rows as Seglet events gives the training vector', () => {
   const rows = have ? parseShoppers(readDataFile(path).text) : []
 
   it('for every one of the 12,330 rows, with page statistics', () => {
     const mismatches = rows.flatMap((row) => replayMismatches(row, true))
     expect(mismatches.slice(0, 10)).toEqual([])
-  })
+  }, REPLAY_TIMEOUT_MS)
 
   it('for every row without page statistics', () => {
     const mismatches = rows.flatMap((row) => replayMismatches(row, false))
     expect(mismatches.slice(0, 10)).toEqual([])
-  })
+  }, REPLAY_TIMEOUT_MS)
 
   it('events look like what capture stores', () => {
     const row = rows.find((r) => r.visitorType === 'Returning_Visitor' && r.administrative > 0 && r.productRelated > 1)!

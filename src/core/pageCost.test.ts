@@ -24,10 +24,10 @@ afterEach(async () => {
 })
 
 /** A Seglet whose model-part loads are counted (and can be held back). */
-function start(options: SegletOptions & { dbName?: string } = {}, gate?: Promise<void>) {
+function start({ dbName, ...options }: SegletOptions & { dbName?: string } = {}, gate?: Promise<void>) {
   const loads = { count: 0, prefetches: 0 }
   const seglet = createSegletWith(
-    { consent: 'granted', storage: { dbName: options.dbName ?? `page-cost-${++n}` }, capture: { autocapture: false }, ...options },
+    { consent: 'granted', storage: { dbName: dbName ?? `page-cost-${++n}` }, capture: { autocapture: false }, ...options },
     {
       loadRuntime: async (): Promise<LazyParts> => {
         loads.count++

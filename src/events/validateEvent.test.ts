@@ -245,17 +245,13 @@ describe('validateEvent: hostile input', () => {
         return Reflect.get(target, key)
       },
     })
-    const started = performance.now()
     expect(rejectMessage({ ...purchase, items: huge })).toMatch(/at most 200 items/)
     expect(reads).toBe(0)
-    expect(performance.now() - started).toBeLessThan(50)
   })
 
-  it('rejects a huge string by its length, quickly', () => {
-    const started = performance.now()
+  it('rejects a huge string by its length', () => {
     expect(rejectMessage({ type: 'search', query: 'x'.repeat(5_000_000) })).toMatch(/a string of 5000000 characters$/)
     expect(rejectMessage({ type: 'page_view', url: '/' + 'x'.repeat(5_000_000), pageType: 'home' })).toMatch(/^page_view\.url/)
-    expect(performance.now() - started).toBeLessThan(100)
   })
 
   it('never throws anything but a ValidationError for a mixed bag of values', () => {

@@ -63,6 +63,7 @@ beforeEach(() => {
   vi.stubGlobal('fetch', fetchMock)
 })
 afterEach(async () => {
+  vi.useRealTimers()
   vi.unstubAllGlobals()
   for (const store of stores) await store.close()
   stores = []
@@ -84,8 +85,11 @@ describe('createReporter', () => {
   it('puts none of the shopper\'s event fields in the body: no product, query, URL, order, value or time', async () => {
     const store = await storeWith(session(NOW))
     // Many reports (new days), so every question gets drawn (the rarest, at 7%, misses all 150 draws with p < 2e-5).
+    // The device's clock moves with the days: the store refuses events stamped a day ahead of it.
+    vi.useFakeTimers({ toFake: ['Date'] })
     for (let day = 0; day < 150; day++) {
       const at = NOW + day * DAY
+      vi.setSystemTime(at)
       for (const event of session(at)) store.enqueue(event)
       await store.flush()
       await createReporter(ctx(store, { now: () => at })).run()
@@ -113,6 +117,9 @@ describe('createReporter', () => {
     for (const events of sessions) {
       for (let i = 0; i < 8; i++) {
         const at = NOW + i * DAY
+        // The device's clock moves with the days: the store refuses events stamped a day ahead of it.
+        vi.useFakeTimers({ toFake: ['Date'] })
+        vi.setSystemTime(at)
         const shifted = events.map((e) => ({ ...e, id: `${e.id}-${i}`, ts: e.ts + i * DAY }))
         await createReporter(ctx(await storeWith(shifted), { now: () => at })).run()
       }

@@ -97,9 +97,9 @@ describe('loadPageStatsTable', () => {
   it('refuses a table over the size cap, by its Content-Length and by its bytes', async () => {
     const big = ' '.repeat(MAX_PAGE_STATS_TABLE_BYTES + 1)
     fetchMock.mockImplementation(async () => new Response(big))
-    await expect(loadPageStatsTable('/t.json', { integrity: sri(big) })).rejects.toMatchObject({ code: 'table_load_failed' })
+    await expect(loadPageStatsTable('/t.json', { integrity: sri(big) })).rejects.toMatchObject({ code: 'table_too_large' })
     fetchMock.mockImplementation(async () => new Response(text, { headers: { 'content-length': String(MAX_PAGE_STATS_TABLE_BYTES + 1) } }))
-    await expect(loadPageStatsTable('/t.json', { integrity: sri(text) })).rejects.toMatchObject({ code: 'table_load_failed' })
+    await expect(loadPageStatsTable('/t.json', { integrity: sri(text) })).rejects.toMatchObject({ code: 'table_too_large' })
   })
 
   it('refuses a malformed integrity with an OptionsError, and an invalid table with table_invalid', async () => {
