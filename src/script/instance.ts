@@ -55,7 +55,7 @@ export function configure(options: SegletOptions): void {
  *   already (change consent with `setConsent()`), `start_failed` when the browser failed it (nothing started).
  */
 export function init(options: SegletOptions = {}): Seglet {
-  if (instance) throw new SegletError('already_started', 'Seglet runs already: use setConsent() to change consent')
+  if (instance) throw new SegletError('already_started', 'Seglet runs already; use setConsent()')
   validateOptions(options)
   const merged: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(options)) {
@@ -72,7 +72,7 @@ export function init(options: SegletOptions = {}): Seglet {
 }
 
 function running(): Seglet {
-  if (!instance) throw new SegletError('not_started', 'Seglet has not started: call Seglet.init() or remove data-autostart="false"')
+  if (!instance) throw new SegletError('not_started', 'Seglet has not started: call Seglet.init()')
   return instance
 }
 
