@@ -16,7 +16,8 @@ import type { ReportParts } from '../reports/lazy'
 import type { ReportOptions } from '../reports/options'
 import type { Explanation, Segment, SegmentOptions } from '../segments'
 import type { SegletExport, StoreOptions } from '../store'
-import { createStore } from '../store'
+import { openStore } from '../store/createStore'
+import { withStoreDefaults } from '../store/lib/withStoreDefaults'
 import type { Decider } from './createDecider'
 import type { LazyParts } from './lazy'
 import { completeDecisionEvents, decisionWindowStart } from './readDecisionEvents'
@@ -177,7 +178,8 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   let consent = resolveConsent(options)
   // Persistence starts once everything else has started: a start that fails half-way persists nothing.
   // A start with consent denied (or GPC) withdraws consent: the store deletes what earlier visits stored.
-  const store = createStore({ ...options.storage, persist: false, deleteStored: consent === 'denied', onError: report })
+  // validateOptions() checked options.storage against the option table: only the defaults are left to fill in.
+  const store = openStore(withStoreDefaults({ ...options.storage, persist: false, deleteStored: consent === 'denied', onError: report }))
   const personalizer = createPersonalizer(options.personalize ?? {}, report)
   const capture = createCaptureWith(
     {

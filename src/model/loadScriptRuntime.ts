@@ -47,7 +47,7 @@ export function captureScriptRuntimeUrl(script: { src?: string } | null | undefi
 export function createScriptModuleLoader<T>(url: string | undefined): () => Promise<T> {
   let module: Promise<T> | undefined
   return () => {
-    if (!url) return Promise.reject(new SegletError('model_failed', 'Load seglet.min.js with a <script src> tag, with its other files beside it'))
+    if (!url) return Promise.reject(new SegletError('model_failed', 'Load seglet.min.js by <script src>, its files beside it'))
     module ??= (import(/* webpackIgnore: true */ /* @vite-ignore */ url) as Promise<T>).catch((error: unknown) => {
       module = undefined
       throw new SegletError('model_failed', `${url} could not be loaded: ${String(error)}`, { cause: error })

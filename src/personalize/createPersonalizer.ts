@@ -44,7 +44,7 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
     }
   }
 
-  const callSafely = (callback: SegmentCallback, value: Segment) => guard('An onSegment() callback threw', () => callback(value))
+  const callSafely = (callback: SegmentCallback, value: Segment) => guard('onSegment() threw', () => callback(value))
 
   const endPending = () => {
     if (pendingTimer !== undefined) clearTimeout(pendingTimer)
@@ -54,7 +54,7 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
   }
 
   const mark = () =>
-    guard('Updating <html> for the segment failed', () => {
+    guard('Marking <html> failed', () => {
       ownedClasses = applyRootMarkers(doc!.documentElement, segment, ownedClasses)
     })
 
@@ -70,7 +70,7 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
     }
     const view = doc?.defaultView ?? (typeof window !== 'undefined' ? window : undefined)
     if (view) {
-      guard('Dispatching seglet:segment failed', () => {
+      guard('seglet:segment failed', () => {
         view.dispatchEvent(new view.CustomEvent(SEGMENT_EVENT, { detail: next }))
       })
     }
@@ -83,7 +83,7 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
       segment = next = next?.arm === 'holdout' ? null : next
       decided = true
       if (doc) {
-        guard('Removing the anti-flicker class failed', endPending)
+        guard('Anti-flicker failed', endPending)
         render()
       }
       if (!next) {
@@ -115,11 +115,11 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
       const found = options.document ?? (typeof document !== 'undefined' ? document : undefined)
       if (!found) return
       doc = found
-      guard('Starting personalisation failed', () => {
+      guard('Personalize start failed', () => {
         if (options.antiFlicker && !decided) {
           doc!.documentElement.classList.add(PENDING_CLASS)
           pendingAdded = true
-          pendingTimer = setTimeout(() => guard('Removing the anti-flicker class failed', endPending), timeoutMs)
+          pendingTimer = setTimeout(() => guard('Anti-flicker failed', endPending), timeoutMs)
         }
         if (options.blocks ?? true) blocks = createBlocks(doc!, () => segment, onError)
         mark()
@@ -129,7 +129,7 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
 
     stop() {
       if (!doc) return
-      guard('Stopping personalisation failed', () => {
+      guard('Personalize stop failed', () => {
         endPending()
         blocks?.stop()
         ownedClasses = applyRootMarkers(doc!.documentElement, null, ownedClasses)

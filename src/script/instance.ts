@@ -5,7 +5,8 @@ import { createReporter, SegletError } from '../errors'
 import { typed } from '../options/parsers'
 import { validateOptions } from '../options/validateOptions'
 import { parseConsent } from '../privacy'
-import { createStore } from '../store'
+import { openStore } from '../store/createStore'
+import { withStoreDefaults } from '../store/lib/withStoreDefaults'
 import type { ShopperEvent } from '../events/types'
 import { loadScriptBridges, loadScriptParts, prefetchScriptParts } from './loadScriptParts'
 import { rebrand } from '../model/loadScriptRuntime'
@@ -55,7 +56,7 @@ export function configure(options: SegletOptions): void {
  *   already (change consent with `setConsent()`), `start_failed` when the browser failed it (nothing started).
  */
 export function init(options: SegletOptions = {}): Seglet {
-  if (instance) throw new SegletError('already_started', 'Seglet runs already: use setConsent() to change consent')
+  if (instance) throw new SegletError('already_started', 'Seglet runs already; use setConsent()')
   validateOptions(options)
   const merged: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(options)) {
@@ -72,7 +73,7 @@ export function init(options: SegletOptions = {}): Seglet {
 }
 
 function running(): Seglet {
-  if (!instance) throw new SegletError('not_started', 'Seglet has not started: call Seglet.init() or remove data-autostart="false"')
+  if (!instance) throw new SegletError('not_started', 'Seglet has not started: call Seglet.init()')
   return instance
 }
 
@@ -98,9 +99,12 @@ export const onSegment = (callback: (segment: Segment) => void, options?: { imme
   running().onSegment(callback, options)
 /** Why the current segment was chosen. */
 export const explain = () => running().explain()
-/** Deletes everything Seglet stored on this device; works before start (and after a failed start) too. */
+/**
+ * Deletes everything Seglet stored on this device; works before start (and after a failed start) too. The
+ * tag's `dbName` went through the option table's parser when the tag was read.
+ */
 export const forget = (): Promise<void> =>
-  instance ? instance.forget() : createStore({ dbName: base.storage?.dbName }).forget()
+  instance ? instance.forget() : openStore(withStoreDefaults({ dbName: base.storage?.dbName })).forget()
 /** Everything Seglet stored, as JSON. */
 export const exportData = () => running().exportData()
 /** Passes a Shopify customer event to Seglet. */

@@ -78,14 +78,14 @@ export function createConnection(
   const open = (): Promise<Database | undefined> => {
     if (state !== 'opening') return Promise.resolve(state === 'open' ? db : undefined)
     if (!getIndexedDB()) {
-      fail(undefined, 'storage_unavailable', 'IndexedDB is not available; events are kept in memory for this page')
+      fail(undefined, 'storage_unavailable', 'IndexedDB is not available; events are kept in memory')
       return Promise.resolve(undefined)
     }
     // An open issued while a deletion is still pending (blocked by another tab) waits behind it.
     return (opening ??= openDatabase(dbName, OPEN_TIMEOUT_MS, {
       // Another tab deletes (forget) or upgrades the database. Holding on would block it, and reopening
       // would undo a deletion, so this page carries on in memory.
-      onVersionChange: () => lose('The database was deleted or upgraded by another tab'),
+      onVersionChange: () => lose('Another tab deleted or upgraded the database'),
       onTerminated: () => lose('The browser closed the database'),
     })
       .then(
@@ -109,7 +109,7 @@ export function createConnection(
   /** The connection went away under the page: memory from now on, reported unless persistence was off already. */
   const lose = (why: string) => {
     drop()
-    if (state === 'open') fail(undefined, 'storage_unavailable', `${why}; events are kept in memory for this page`)
+    if (state === 'open') fail(undefined, 'storage_unavailable', `${why}; events are kept in memory`)
   }
 
   /** Deletes the database; resolves with whether there was one. */

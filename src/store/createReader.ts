@@ -35,7 +35,7 @@ export function createReader(connection: Connection, report: (error: SegletError
       const key = String((record as { id?: unknown } | null)?.id)
       if (reportedCorrupt.has(key)) continue
       reportedCorrupt.add(key)
-      report(new StorageError('storage_corrupt_record', `Skipped an unreadable event record (id ${key}): no id, ts or known type`))
+      report(new StorageError('storage_corrupt_record', `Skipped unreadable event ${key}`))
     }
     return events
   }

@@ -7,7 +7,7 @@ import { createReader } from './createReader'
 import { createWriteQueue } from './createWriteQueue'
 import { getIndexedDB } from './lib/getIndexedDB'
 import { mergeEvents } from './lib/mergeEvents'
-import { parseStoreOptions } from './lib/parseStoreOptions'
+import { parseStoreOptions, type ResolvedStoreOptions } from './lib/parseStoreOptions'
 import { transactionDone } from './lib/transactionDone'
 import type { EventStore, SegletExport, StoreOptions } from './types'
 
@@ -27,7 +27,11 @@ import type { EventStore, SegletExport, StoreOptions } from './types'
  * const events = await store.getEvents()
  */
 export function createStore(options: StoreOptions = {}): EventStore {
-  const resolved = parseStoreOptions(options)
+  return openStore(parseStoreOptions(options))
+}
+
+/** {@link createStore} for options already checked and with their defaults filled in (`withStoreDefaults()`). */
+export function openStore(resolved: ResolvedStoreOptions): EventStore {
   const { onError } = resolved
   const report = (error: SegletError) => {
     try {

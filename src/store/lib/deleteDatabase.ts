@@ -25,7 +25,7 @@ export function deleteDatabase(name: string, timeoutMs: number): Promise<boolean
       }
       request.onerror = () => fail(request.error)
       request.onblocked = () => {
-        timer ??= setTimeout(fail, timeoutMs, new StorageError('storage_blocked', 'Another tab blocks the deletion; it completes when that tab closes'))
+        timer ??= setTimeout(fail, timeoutMs, new StorageError('storage_blocked', 'Another tab blocks deletion until it closes'))
       }
     } catch (error) {
       fail(error)

@@ -1,9 +1,9 @@
 import type { ErrorReporter } from '../../errors/index'
 import { OptionsError } from '../../errors/index'
 import { parseBoolean } from '../../privacy/lib/parseBoolean'
-import { DEFAULT_MAX_EVENTS, DEFAULT_PURCHASE_RETENTION_DAYS, DEFAULT_RETENTION_DAYS } from '../../privacy/retention'
-import { DEFAULT_DB_NAME, DEFAULT_FLUSH_DELAY_MS, DEFAULT_MAX_EVENTS_PER_SECOND } from '../constants'
+import { DEFAULT_DB_NAME } from '../constants'
 import type { StoreOptions } from '../types'
+import { withStoreDefaults } from './withStoreDefaults'
 
 /** `StoreOptions` with every default filled in. */
 export type ResolvedStoreOptions = Required<Omit<StoreOptions, 'onError'>> & { onError?: ErrorReporter }
@@ -22,20 +22,14 @@ export function parseStoreOptions(options: StoreOptions): ResolvedStoreOptions {
   const { dbName = DEFAULT_DB_NAME, onError } = options
   if (typeof dbName !== 'string' || dbName === '') throw new OptionsError('dbName must be a non-empty string', 'dbName')
   if (onError !== undefined && typeof onError !== 'function') throw new OptionsError('onError must be a function', 'onError')
-  const maxEvents = options.maxEvents === 0 ? 0 : positive(options.maxEvents, DEFAULT_MAX_EVENTS, 'maxEvents', true)
-  if (Number.isFinite(maxEvents) && !Number.isInteger(maxEvents)) {
+  if (options.maxEvents !== 0) positive(options.maxEvents, 0, 'maxEvents', true)
+  const { maxEvents } = options
+  if (maxEvents !== undefined && Number.isFinite(maxEvents) && !Number.isInteger(maxEvents)) {
     throw new OptionsError(`maxEvents must be an integer; got ${maxEvents}`, 'maxEvents')
   }
-  const flushDelayMs = options.flushDelayMs === 0 ? 0 : positive(options.flushDelayMs, DEFAULT_FLUSH_DELAY_MS, 'flushDelayMs', false)
-  return {
-    dbName,
-    persist: parseBoolean(options.persist, false, 'persist'),
-    deleteStored: parseBoolean(options.deleteStored, false, 'deleteStored'),
-    onError,
-    maxEventsPerSecond: positive(options.maxEventsPerSecond, DEFAULT_MAX_EVENTS_PER_SECOND, 'maxEventsPerSecond', true),
-    retentionDays: positive(options.retentionDays, DEFAULT_RETENTION_DAYS, 'retentionDays', true),
-    purchaseRetentionDays: positive(options.purchaseRetentionDays, DEFAULT_PURCHASE_RETENTION_DAYS, 'purchaseRetentionDays', true),
-    maxEvents,
-    flushDelayMs,
-  }
+  if (options.flushDelayMs !== 0) positive(options.flushDelayMs, 0, 'flushDelayMs', false)
+  parseBoolean(options.persist, false, 'persist')
+  parseBoolean(options.deleteStored, false, 'deleteStored')
+  for (const field of ['maxEventsPerSecond', 'retentionDays', 'purchaseRetentionDays'] as const) positive(options[field], 0, field, true)
+  return withStoreDefaults(options)
 }
