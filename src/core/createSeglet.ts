@@ -300,7 +300,8 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   try {
     store.onFlush((batch) => {
       // Without decisions (consent pending, say) nothing is kept: the next decision reads the store instead.
-      if (mayDecide()) flushed.push(...batch)
+      // Index assignment, not push(): a page that replaced Array.prototype.push must not break it.
+      if (mayDecide()) for (const event of batch) flushed[flushed.length] = event
       else missed = true
       scheduleDecision()
     })

@@ -138,12 +138,13 @@ describe('requests, cookies and storage', () => {
       return route.fulfill({ status: 200, contentType: 'application/json', body: packText })
     })
     try {
-      const good = tagPage({ consent: 'granted', 'pack-url': '/shop-packs/session.json', 'pack-integrity': integrity })
+      // Eager: the model part (which loads packs) comes at once, not only once a decision is possible.
+      const good = tagPage({ consent: 'granted', 'model-loading': 'eager', 'pack-url': '/shop-packs/session.json', 'pack-integrity': integrity })
       const page = await h.newPage()
       await page.goto(h.baseUrl + good)
       await shop(page)
       await waitForSegment(page)
-      expect(served).toEqual([h.baseUrl + '/shop-packs/session.json'])
+      await expect.poll(() => served).toEqual([h.baseUrl + '/shop-packs/session.json'])
       expect((await probes(page)).network).toEqual(['fetch ' + h.baseUrl + '/shop-packs/session.json'])
       expect((await probes(page)).errors).toEqual([])
       // Cached in IndexedDB: the next page load makes no request.
@@ -153,7 +154,7 @@ describe('requests, cookies and storage', () => {
       expect((await probes(page)).network).toEqual([])
 
       // A wrong hash: the pack is not used and the failure is reported.
-      const tampered = tagPage({ consent: 'granted', 'pack-url': '/shop-packs/session.json?v=2', 'pack-integrity': 'sha256-' + createHash('sha256').update('other').digest('base64') })
+      const tampered = tagPage({ consent: 'granted', 'model-loading': 'eager', 'pack-url': '/shop-packs/session.json?v=2', 'pack-integrity': 'sha256-' + createHash('sha256').update('other').digest('base64') })
       await page.goto(h.baseUrl + tampered)
       await shop(page)
       await expect.poll(async () => (await probes(page)).errors.map((e) => e.code)).toContain('pack_integrity')
@@ -161,7 +162,7 @@ describe('requests, cookies and storage', () => {
       // Another origin (localhost is not 127.0.0.1): refused before any request.
       const port = new URL(h.baseUrl).port
       h.requests.length = 0
-      const foreign = tagPage({ consent: 'granted', 'pack-url': `http://localhost:${port}/shop-packs/session.json`, 'pack-integrity': integrity })
+      const foreign = tagPage({ consent: 'granted', 'model-loading': 'eager', 'pack-url': `http://localhost:${port}/shop-packs/session.json`, 'pack-integrity': integrity })
       await page.goto(h.baseUrl + foreign)
       await shop(page)
       await expect.poll(async () => (await probes(page)).errors.map((e) => e.code)).toContain('pack_origin')

@@ -163,7 +163,8 @@ describe('packs', () => {
     await h.context.route('**/shop-packs/**', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: big }))
     try {
       const page = await h.newPage()
-      await page.goto(tagPage({ consent: 'granted', 'pack-url': '/shop-packs/big.json', 'pack-integrity': integrity }))
+      // Eager: the model part (which loads packs) comes at once, not only once a decision is possible.
+      await page.goto(tagPage({ consent: 'granted', 'model-loading': 'eager', 'pack-url': '/shop-packs/big.json', 'pack-integrity': integrity }))
       await waitForSeglet(page)
       await trackSearches(page, 'shop', 5)
       await expect.poll(() => codes(page)).toContain('pack_too_large')

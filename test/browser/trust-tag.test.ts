@@ -133,12 +133,12 @@ describe('injected elements that shadow document.currentScript or document.scrip
       h.requests.length = 0
       const page = await openPage(
         `<img name="currentScript" src="${evil.origin}/x/seglet.min.js">`,
-        'data-consent="granted"',
+        // Eager: the model part loads at once, not only once a decision is possible.
+        'data-consent="granted" data-model-loading="eager"',
         v,
       )
       await waitForSegment(page)
-      const runtime = h.requests.filter((url) => url.includes('seglet-model'))
-      expect(runtime, describeVariant(v)).toEqual([h.baseUrl + '/dist/seglet-model.min.js'])
+      await expect.poll(() => h.requests.filter((url) => url.includes('seglet-model')), describeVariant(v)).toEqual([h.baseUrl + '/dist/seglet-model.min.js'])
       expect(foreignModuleRequests(), describeVariant(v)).toEqual([])
       expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned === true)).toBe(false)
       expect((await probes(page)).escaped).toEqual([])
