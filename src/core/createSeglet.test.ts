@@ -237,6 +237,8 @@ describe('errors a developer can see', () => {
   it('setConsent() with a bad value throws at the call, not as a rejection', () => {
     const { seglet } = start()
     expect(() => seglet.setConsent('true' as never)).toThrow(OptionsError)
+    // A missing value is not a withdrawal to 'pending': it is refused like any other.
+    expect(() => seglet.setConsent(undefined as never)).toThrow(OptionsError)
     expect(seglet.getConsent()).toBe('granted')
   })
 

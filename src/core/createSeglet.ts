@@ -10,7 +10,7 @@ import { clearSegmentHint } from '../personalize/clearSegmentHint'
 import { createPersonalizer } from '../personalize/createPersonalizer'
 import { shouldAutoShowPanel } from '../personalize/shouldAutoShowPanel'
 import type { Consent } from '../privacy'
-import { isPersistAllowed, resolveConsent } from '../privacy'
+import { isPersistAllowed, parseConsent, resolveConsent } from '../privacy'
 import { validateOptions } from '../options/validateOptions'
 import type { ReportParts } from '../reports/lazy'
 import type { ReportOptions } from '../reports/options'
@@ -351,7 +351,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     },
     setConsent(next) {
       // Checked before anything is awaited: a bad value throws at the call, not as an unhandled rejection.
-      consent = resolveConsent({ ...options, consent: next })
+      consent = resolveConsent({ ...options, consent: parseConsent(next) })
       reportEpoch++
       if (!isPersistAllowed(consent)) clearHint()
       return store.setPersist(isPersistAllowed(consent)).then(() => {

@@ -119,7 +119,10 @@ function fuzzInPage(input: { seed: number; templates: unknown[]; ga4: unknown[];
   const names = ['track', 'flush', 'onSegment', 'onError', 'exportData', 'shopifyEvent', 'showPanel', 'hidePanel', 'setConsent', 'init', 'nope', '', 'constructor', '__proto__', 'toString', 'hasOwnProperty']
   for (let i = 0; i < 2000; i++) {
     const r = random()
-    const command = r < 0.2 ? randomValue() : r < 0.6 ? ['track', mutate(clone(pick(input.templates)))] : [pick(names), randomValue(), randomValue()]
+    const command: any = r < 0.2 ? randomValue() : r < 0.6 ? ['track', mutate(clone(pick(input.templates)))] : [pick(names), randomValue(), randomValue()]
+    // Withdrawing consent deletes what was stored (the privacy and trust tests check it); the fuzzer keeps
+    // consent granted so that what it stored can be checked below.
+    if (r >= 0.6 && command[0] === 'setConsent' && (command[1] === 'pending' || command[1] === 'denied')) command[1] = 'granted'
     counts.queue++
     try {
       w.seglet.push(command)
