@@ -138,7 +138,7 @@ describe('injected elements that shadow document.currentScript or document.scrip
         v,
       )
       await waitForSegment(page)
-      await expect.poll(() => h.requests.filter((url) => url.includes('seglet-model')), describeVariant(v)).toEqual([h.baseUrl + '/dist/seglet-model.min.js'])
+      await expect.poll(() => h.requests.filter((url) => url.includes('seglet-model')), { message: describeVariant(v) }).toEqual([h.baseUrl + '/dist/seglet-model.min.js'])
       expect(foreignModuleRequests(), describeVariant(v)).toEqual([])
       expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned === true)).toBe(false)
       expect((await probes(page)).escaped).toEqual([])
