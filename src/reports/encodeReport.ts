@@ -112,7 +112,7 @@ function checkPages(pages: unknown): ReportTruth['pages'] {
  *   { packId: 'session@1.0.0+lifetime@1.0.0', segmentLeaves: 4, valueLeaves: 4 },
  *   { epsilon: 2, day: '2026-11-29' },
  * )
- * navigator.sendBeacon('/seglet/reports', JSON.stringify(body))
+ * await sendReport(href, body) // the one way a report leaves: same-origin fetch, no cookie, no Referer
  */
 export function encodeReport(truth: ReportTruth, context: ReportContext, options: EncodeReportOptions = {}): ReportBody {
   const epsilon = options.epsilon ?? DEFAULT_DAILY_EPSILON
