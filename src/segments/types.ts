@@ -1,4 +1,4 @@
-import type { SegmentTreeNode } from '../model/pack'
+import type { SegmentTreeNode } from '../pack/types'
 import type { ReportArm } from '../reports/types'
 
 /**
