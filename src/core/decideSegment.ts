@@ -127,6 +127,17 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
     now,
   })
 
+  // Facts, not predictions: whether the intent above could hear them depends on the features the pack reads.
+  decision.segment = {
+    ...decision.segment,
+    funnel: {
+      cartReached: s.cartReached,
+      checkoutReached: s.checkoutReached,
+      productsAdded: s.productsAdded,
+      cartValue: s.cartValue,
+      inIntent: sessionSpec.names.includes('cart_reached') && sessionSpec.names.includes('checkout_reached'),
+    },
+  }
   const decided = decision.segment
   const explain = (): Explanation[] => {
     // Explain the decided segment when the head chose it, else what the intent rests on.
