@@ -94,12 +94,6 @@ export interface PackProvenance {
   split: string
   seed: number
   trainedWith: string
-  /**
-   * Knowledge that entered the pack without being learned from `dataset` (for example a documented prior),
-   * one plain sentence each, shown by `explain()` when it moves a decision.
-   * @default undefined (everything was learned from the data set)
-   */
-  priors?: string[]
 }
 
 /** A versioned model pack. */
