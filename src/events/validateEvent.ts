@@ -1,34 +1,24 @@
 import { ValidationError } from '../errors/index'
 import { describeValue } from './lib/describeValue'
 import { invalid } from './lib/invalid'
-import { readCurrency } from './lib/readCurrency'
-import { readItems } from './lib/readItems'
-import { readNumber } from './lib/readNumber'
+import { amount, currency, items, text } from './lib/fieldReaders'
+import { readFields, type FieldReader } from './lib/readFields'
 import { readPageKey } from './lib/readPageKey'
 import { readPageType } from './lib/readPageType'
 import { readQuantity } from './lib/readQuantity'
 import { readStats } from './lib/readStats'
-import { readString } from './lib/readString'
 import { readUrl } from './lib/readUrl'
 import type { Fields } from './lib/types'
 import { EVENT_TYPES } from './types'
 import { MAX_PRICE, MAX_STRING_LENGTH, MAX_VISIBLE_MS } from './limits'
 import type { ShopperEvent, ShopperEventType } from './types'
 
-/** Reads one field (`source[key]`, named `at + key` in errors); `undefined` leaves it out of the event. */
-type Reader = (source: Fields, key: string, at: string) => unknown
-
-const text = (max: number, required: boolean): Reader => (source, key, at) => readString(source, key, at, max, required)
-const amount = (max: number, required: boolean): Reader => (source, key, at) => readNumber(source, key, at, 0, max, required)
-const currency = (required: boolean): Reader => (source, key, at) => readCurrency(source, key, at, required)
-const items = (required: boolean): Reader => (source, key, at) => readItems(source, key, at, required)
-
 const price = amount(MAX_PRICE, false)
 const cart = { productId: text(MAX_STRING_LENGTH.productId, true), quantity: readQuantity, price, currency: currency(false) }
 const order = { orderId: text(MAX_STRING_LENGTH.orderId, true), value: amount(MAX_PRICE, true), currency: currency(true) }
 
 /** Each event type's fields, in the order they are checked (the first bad one is named). */
-const FIELDS: Record<ShopperEventType, Record<string, Reader>> = {
+const FIELDS: Record<ShopperEventType, Record<string, FieldReader>> = {
   page_view: { url: readUrl, pageType: readPageType, stats: readStats, pageKey: readPageKey },
   product_view: { productId: cart.productId, price, currency: cart.currency, category: text(MAX_STRING_LENGTH.category, false) },
   add_to_cart: cart,
@@ -60,13 +50,7 @@ export function validateEvent(input: unknown): ShopperEvent {
     const source = input as Fields
     const type = source.type as ShopperEventType
     if (!EVENT_TYPES.includes(type)) throw invalid('event.', 'type', `must be one of ${EVENT_TYPES.join(', ')}`, type)
-    const event: Record<string, unknown> = { type }
-    const fields = FIELDS[type]
-    for (const key in fields) {
-      const value = fields[key](source, key, type + '.')
-      if (value !== undefined) event[key] = value
-    }
-    return event as unknown as ShopperEvent
+    return readFields(source, FIELDS[type], type + '.', { type }) as unknown as ShopperEvent
   } catch (error) {
     let ours = false
     try {
