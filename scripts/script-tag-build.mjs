@@ -16,6 +16,8 @@ export const terserOptions = { ecma: 2020, module: true, compress: { passes: 3, 
 export const coreTerserOptions = {
   ...terserOptions,
   module: false,
+  // Measured with scripts/core-breakdown.mjs: inlining only simple functions, with more passes, gzips smaller.
+  compress: { ...terserOptions.compress, inline: 1, passes: 4 },
   // `Promise` keeps its name (the intro's realm Promise): it compresses better than a mangled one.
   mangle: { reserved: ['Promise'] },
 }
