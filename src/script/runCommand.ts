@@ -1,4 +1,5 @@
 import { SegletError } from '../errors'
+import { describeValue } from '../events/lib/describeValue'
 
 /** The queue's commands: the API's methods that act (a read such as `getSegment` has nobody to answer). */
 const COMMANDS = ['init', 'track', 'setConsent', 'flush', 'onSegment', 'onError', 'forget', 'exportData', 'shopifyEvent', 'showPanel', 'hidePanel', 'destroy']
@@ -11,7 +12,7 @@ const COMMANDS = ['init', 'track', 'setConsent', 'flush', 'onSegment', 'onError'
 export function runCommand(command: unknown, api: Record<string, unknown>, report: (error: SegletError) => void): void {
   try {
     if (!Array.isArray(command) || !COMMANDS.includes(command[0])) {
-      report(new SegletError('invalid_command', `Unknown Seglet command ${describe(command)}; expected [name, ...args] with name one of ${COMMANDS.join(', ')}`))
+      report(new SegletError('invalid_command', `Unknown Seglet command ${describeValue(Array.isArray(command) ? command[0] : command)}; expected [name, ...args] with name one of ${COMMANDS.join(', ')}`))
       return
     }
     const result = (api[command[0]] as (...args: unknown[]) => unknown)(...command.slice(1))
@@ -25,11 +26,3 @@ export function runCommand(command: unknown, api: Record<string, unknown>, repor
 
 const toSegletError = (error: unknown): SegletError =>
   error instanceof SegletError ? error : new SegletError('invalid_command', `Seglet command failed: ${String(error)}`, { cause: error })
-
-const describe = (value: unknown): string => {
-  try {
-    return Array.isArray(value) ? `[${typeof value[0] === 'string' ? JSON.stringify(value[0].slice(0, 40)) : typeof value[0]}, …]` : typeof value
-  } catch {
-    return 'value'
-  }
-}
