@@ -19,7 +19,7 @@ import typescript from '@rollup/plugin-typescript'
 import { dts } from 'rollup-plugin-dts'
 import { BUDGETS } from './scripts/budgets.mjs'
 import { tfjsSlim } from './scripts/rollup-plugin-tfjs-slim.mjs'
-import { coreTerserOptions, realmPromise, replaceEnv, terserOptions } from './scripts/script-tag-build.mjs'
+import { bridgesTerserOptions, coreTerserOptions, realmPromise, replaceEnv, terserOptions } from './scripts/script-tag-build.mjs'
 
 // Hashed chunk names change from build to build: start from empty output folders, so nothing stale gets
 // published or served.
@@ -112,7 +112,7 @@ export default [
     // The bridges' mapping code, loaded by the script-tag build when a GA4 or Shopify event arrives.
     input: 'src/capture/bridges.ts',
     plugins: [replaceEnv(true), resolve({ browser: true }), ts()],
-    output: { file: 'dist/seglet-bridges.min.js', format: 'es', intro: realmPromise, plugins: [terser(terserOptions), reportSizes()] },
+    output: { file: 'dist/seglet-bridges.min.js', format: 'es', intro: realmPromise, plugins: [terser(bridgesTerserOptions), reportSizes()] },
   },
   {
     input: 'src/core/lazy.ts',

@@ -12,6 +12,9 @@ export const realmPromise = 'const Promise = (async () => {})().constructor;'
 /** Terser options of every minified file (ES modules: the lazy parts and the bundler example). */
 export const terserOptions = { ecma: 2020, module: true, compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true }, format: { comments: false } }
 
+/** Terser options of the bridges part: inlining only simple functions gzips it smaller (scripts/core-breakdown.mjs). */
+export const bridgesTerserOptions = { ...terserOptions, compress: { ...terserOptions.compress, inline: 1 } }
+
 /** Terser options of the script-tag core (an IIFE, not a module). */
 export const coreTerserOptions = {
   ...terserOptions,
@@ -46,6 +49,6 @@ export function scriptTagBuild(entry, { sourcemap = false } = {}) {
         typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, sourceMap: sourcemap, include: ['src/**/*.ts', 'src/**/*.json'], exclude: ['src/**/*.test.ts'], outputToFilesystem: false }),
       ],
     },
-    output: { format: core ? 'iife' : 'es', intro: realmPromise, sourcemap: sourcemap && 'hidden', plugins: [terser(core ? coreTerserOptions : terserOptions)] },
+    output: { format: core ? 'iife' : 'es', intro: realmPromise, sourcemap: sourcemap && 'hidden', plugins: [terser(core ? coreTerserOptions : entry === 'src/capture/bridges.ts' ? bridgesTerserOptions : terserOptions)] },
   }
 }
