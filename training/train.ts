@@ -147,7 +147,7 @@ function stringifyPack(pack: ModelPack): string {
   return `{\n${body}\n}\n`
 }
 
-interface PackInput {
+export interface PackInput {
   kind: 'session' | 'lifetime'
   binaryHead: 'intent' | 'repeat'
   description: string
@@ -174,7 +174,7 @@ interface PackInput {
   seed: number
 }
 
-function buildPack(input: PackInput): PackResult {
+export function buildPack(input: PackInput): PackResult {
   const started = Date.now()
   const { config } = input
   const spec = fitFeatureSpec(input.specVersion, input.names, input.transforms, input.trainRaw)
@@ -432,7 +432,7 @@ export async function main(argv: string[]): Promise<number> {
   return 0
 }
 
-function sessionPackInput(
+export function sessionPackInput(
   train: SessionAggregate[], trainLabels: number[], test: SessionAggregate[], testLabels: number[],
   provenance: ModelPack['provenance'], config: typeof SESSION_CONFIG,
 ): PackInput {
