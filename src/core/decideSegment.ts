@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../events/types'
+import { correctedIntent } from '../model/correctedIntent'
 import type { FeatureOptions, Features } from '../features'
 import {
   applyFeatureSpec,
@@ -7,7 +8,9 @@ import {
   LIFETIME_FEATURE_SPEC_VERSION,
   SESSION_FEATURE_NAMES,
   SESSION_FEATURE_SPEC_VERSION,
+  sessionVector,
 } from '../features'
+import type { LearnTruth } from '../reports/learn/types'
 import type { LoadedPack, ModelRuntime, PackCache, ProbabilityHead, SegmentHead } from '../model'
 import type { Explanation, SegmentDecision, SegmentEngine } from '../segments'
 import { computeContributions, DEFAULT_MIN_LOG_ODDS_CONTRIBUTION, explainFeatures } from '../segments'
@@ -54,6 +57,8 @@ export interface DecisionResult extends SegmentDecision {
   inputs: DecisionInputs
   /** Computes the explanation of this decision (one batched inference over the occluded inputs). */
   explain: () => Explanation[]
+  /** The network's intent logits with and without page statistics and the raw session vector (training question). */
+  learn: () => LearnTruth
 }
 
 const SESSION_SPEC = { kind: 'session', version: SESSION_FEATURE_SPEC_VERSION, names: SESSION_FEATURE_NAMES } as const
@@ -121,7 +126,7 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
     sessionHead: sessionOut[segmentName],
     sessionLabels: segmentHead.labels,
     sessionTree: segmentHead.tree,
-    intent: sessionOut[intentName][0],
+    intent: correctedIntent(sessionPack.pack, sessionOut[intentName][0], features.sessionRaw),
     intentThreshold: intentHead.threshold,
     lifetimeHead: lifetimeOut && lifetimeHeads.segment ? lifetimeOut[lifetimeHeads.segment[0]] : undefined,
     lifetimeLabels: lifetimeHeads.segment?.[1].labels,
@@ -155,7 +160,15 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
     })
     return explainFeatures(contributions)
   }
-  return { ...decision, features, inputs, explain }
+  const learn = (): LearnTruth => {
+    const p = sessionOut[intentName][0]
+    const logit = (q: number) => Math.log(Math.max(1e-7, q) / Math.max(1e-7, 1 - q))
+    if (!s.stats) return { logitWithStats: null, logitWithoutStats: logit(p), raw: features.sessionRaw }
+    // The same session without its page statistics: one more pass of the network.
+    const masked = runtime.predict(sessionPack, applyFeatureSpec(sessionVector({ ...s, stats: null }), sessionPack.pack.featureSpec))
+    return { logitWithStats: logit(p), logitWithoutStats: logit(masked[intentName][0]), raw: features.sessionRaw }
+  }
+  return { ...decision, features, inputs, explain, learn }
 }
 
 function isClose(a: Float32Array | undefined, b: Float32Array | undefined): boolean {

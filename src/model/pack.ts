@@ -2,6 +2,7 @@
  * The model-pack format (contract 2 in DESIGN.md). A pack is one JSON document written by
  * `training/` and read by `src/model/`. Never edit a pack by hand: run `npm run train`.
  */
+import type { IntentCorrection } from '../reports/learn/correction'
 
 /** Current pack format version. A runtime refuses packs with another major version. */
 export const PACK_FORMAT_VERSION = 1
@@ -95,6 +96,11 @@ export interface ModelPack {
     seed: number
     trainedWith: string
   }
+  /**
+   * The intent correction fitted by private training (`npm run collector -- retrain`), added to the intent
+   * logit; absent in packs straight from `npm run train`.
+   */
+  intentCorrection?: IntentCorrection
   /** Held-out metrics, measured on the fixed test split by `training/`. */
   metrics: Record<string, number | string | Record<string, number | string>>
 }

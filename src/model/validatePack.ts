@@ -1,4 +1,5 @@
 import { ModelPackError } from '../errors'
+import { isIntentCorrection } from '../reports/learn/correction'
 import { PACK_FORMAT_VERSION } from './pack'
 import type { ModelPack, PackLayer, PackWeightSpec } from './pack'
 
@@ -121,6 +122,7 @@ export function validatePack(value: unknown): ModelPack {
       fail(`${at} kind must be "segment" or "probability", got ${show((head as { kind?: unknown }).kind)}`)
     }
   }
+  if (pack.intentCorrection !== undefined && !isIntentCorrection(pack.intentCorrection)) fail('"intentCorrection" does not match the training tables of this SDK')
   return pack as ModelPack
 }
 

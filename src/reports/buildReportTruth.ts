@@ -77,6 +77,7 @@ export function buildReportTruth({ events, records, now, sessionGapMs = DEFAULT_
       orderValueBucket: ordered ? orderValueBucket(total) : 0,
       arm: record ? record.arm : 'none',
       pages: pages.slice(-MAX_REPORT_PAGES),
+      learn: record?.learn ?? null,
     },
     context: (record ?? records[0]).context,
     day: utcDay(start),

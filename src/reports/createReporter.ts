@@ -91,7 +91,7 @@ export function createReporter(ctx: ReporterContext): Reporter {
       const [events, records] = await Promise.all([store.getEvents(), readSessionRecords(store)])
       const closed = buildReportTruth({ events, records, now: time, sessionGapMs: ctx.options.features?.sessionGapMs })
       if (!closed || (ledger.last && closed.start <= ledger.last.sessionStart)) return
-      const body = encodeReport(closed.truth, closed.context, { epsilon: settings.epsilonPerDay, day: closed.day })
+      const body = encodeReport(closed.truth, closed.context, { epsilon: settings.epsilonPerDay, day: closed.day, learnShare: settings.learnShare })
       const question = ALL_QUESTIONS.find((q) => q.code === body.q)!.id
       if (!live()) return
       // The budget is spent before the report leaves: a page closing mid-send never spends it twice.
