@@ -13,7 +13,7 @@ export async function runDrift(opts: Record<string, string | true>): Promise<num
   const epsilon = typeof opts.epsilon === 'string' ? Number(opts.epsilon) : 2
   const learnShare = typeof opts['learn-share'] === 'string' ? Number(opts['learn-share']) : 1
   const seed = typeof opts.seed === 'string' ? Number(opts.seed) : 1
-  const repetitions = typeof opts.repetitions === 'string' ? Number(opts.repetitions) : 5
+  const repetitions = typeof opts.repetitions === 'string' ? Number(opts.repetitions) : 9
   if (scales.some((s) => !Number.isInteger(s) || s < 1) || !Number.isFinite(epsilon) || !(learnShare > 0 && learnShare <= 1) || !Number.isFinite(seed) || !Number.isInteger(repetitions) || repetitions < 1) {
     console.error(USAGE)
     return 2

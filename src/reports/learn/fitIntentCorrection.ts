@@ -21,6 +21,12 @@ export interface FitIntentCorrectionOptions {
    * @default 0.5
    */
   tauMain?: number
+  /**
+   * Smallest calibration scale of the pack's logit (a scale below 1 says the pack is overconfident on the
+   * shop's sessions now; bounded so that noise cannot flatten it).
+   * @default 0.5
+   */
+  minScale?: number
 }
 
 const logit = (p: number) => Math.log(p / (1 - p))
@@ -73,13 +79,13 @@ export function fitIntentCorrection(tables: readonly LearnTableEstimate[], optio
       // Inverse variance of the bucket's log-odds (delta method): mechanism noise plus sampling.
       weight.push(1 / ((noise[s] + c1) / (c1 * c1) + (noise[s] + c0) / (c0 * c0)))
     }
-    out.views[view] = fitView(own, view, rate, weight, tau, tauMain, featureWeight)
+    out.views[view] = fitView(own, view, rate, weight, tau, tauMain, featureWeight, options.minScale ?? 0.5)
   }
   return out
 }
 
 function fitView(
-  own: readonly LearnTableEstimate[], view: LearnView, rate: number[], weight: number[], tau: number, tauMain: number, featureWeight: number,
+  own: readonly LearnTableEstimate[], view: LearnView, rate: number[], weight: number[], tau: number, tauMain: number, featureWeight: number, minScale: number,
 ): IntentCorrectionView {
   // Calibration: weighted least squares of the bucket log-odds on the bucket's middle logit.
   const mids = bucketMiddles(view)
@@ -93,7 +99,7 @@ function fitView(
   let shift = 0
   const den = sw * sxx - sx * sx
   if (sw > 0 && den > 1e-9) {
-    scale = Math.min(2, Math.max(0.5, (sw * sxy - sx * sy) / den))
+    scale = Math.min(2, Math.max(minScale, (sw * sxy - sx * sy) / den))
     shift = (sy - scale * sx) / sw
   }
   const terms = LEARN_FEATURES.map((feature) => {
