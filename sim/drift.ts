@@ -28,8 +28,7 @@ export const PRIOR_MONTHS_BEFORE = 10
 export interface DriftSession {
   index: number
   ordered: boolean
-  raw: number[]
-  rawWithoutStats: number[]
+  /** Whether the session had page statistics (every UCI row has). */
   learn: LearnTruth
 }
 
@@ -87,24 +86,26 @@ export function priorPack(file: string, log: (line: string) => void, fresh = fal
 /** November–December sessions scored by the prior (with and without page statistics). */
 export function driftSessions(rows: readonly ShoppersRow[], prior: ModelPack): DriftSession[] {
   const late = rows.filter((r) => r.month >= PRIOR_MONTHS_BEFORE)
-  const raws = late.map((r) => sessionVector(rowToAggregate(r)))
+  const aggregates = late.map((r) => rowToAggregate(r))
+  const raws = aggregates.map((a) => sessionVector(a))
   const masked = late.map((r) => sessionVector({ ...rowToAggregate(r), stats: null }))
   const withStats = runPack(prior, raws).outputs.get('intent')!
   const withoutStats = runPack(prior, masked).outputs.get('intent')!
   return late.map((r, i) => ({
     index: r.index,
     ordered: r.revenue,
-    raw: raws[i],
-    rawWithoutStats: masked[i],
-    learn: { logitWithStats: logit(withStats[i]), logitWithoutStats: logit(withoutStats[i]), raw: raws[i] },
+    learn: {
+      logitWithStats: logit(withStats[i]), logitWithoutStats: logit(withoutStats[i]),
+      session: { productPages: aggregates[i].productPages, administrativeSeconds: aggregates[i].administrativeSeconds, month: aggregates[i].month },
+    },
   }))
 }
 
 /** Test ROC AUC of a correction (identity = the prior) with and without page statistics. */
 export function evaluateCorrection(test: readonly DriftSession[], correction: IntentCorrection): { aucWithStats: number; aucWithoutStats: number } {
   const y = test.map((s) => (s.ordered ? 1 : 0))
-  const withStats = test.map((s) => correctIntentLogit(correction, s.learn.logitWithStats!, 'withStats', s.raw))
-  const withoutStats = test.map((s) => correctIntentLogit(correction, s.learn.logitWithoutStats, 'withoutStats', s.rawWithoutStats))
+  const withStats = test.map((s) => correctIntentLogit(correction, s.learn.logitWithStats!, 'withStats', s.learn.session))
+  const withoutStats = test.map((s) => correctIntentLogit(correction, s.learn.logitWithoutStats, 'withoutStats', s.learn.session))
   return { aucWithStats: rocAuc(withStats, y), aucWithoutStats: rocAuc(withoutStats, y) }
 }
 

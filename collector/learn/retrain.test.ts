@@ -31,11 +31,8 @@ function truthOf(rng: () => number): ReportTruth {
   const logit = [-4.5, -2.5, -0.5][Math.floor(rng() * 3)]
   const pages = rng() < 0.5 ? 2 : 40
   const ordered = rng() < 1 / (1 + Math.exp(-(logit + (pages === 40 ? 2 : -1.5))))
-  const raw = new Array<number>(31).fill(0)
-  raw[4] = pages
-  raw[14] = 1
-  raw[19 + 10] = 1
-  return { segmentLeaf: 0, valueSegment: null, ordered, orderValueBucket: 0, arm: 'none', pages: [], learn: { logitWithStats: logit, logitWithoutStats: logit / 2, raw } }
+  const session = { productPages: pages, administrativeSeconds: 0, month: 10 }
+  return { segmentLeaf: 0, valueSegment: null, ordered, orderValueBucket: 0, arm: 'none', pages: [], learn: { logitWithStats: logit, logitWithoutStats: logit / 2, session } }
 }
 
 async function ingestDays(db: Database, perDay: number, days: string[], seed: number): Promise<void> {

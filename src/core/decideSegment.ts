@@ -57,7 +57,7 @@ export interface DecisionResult extends SegmentDecision {
   inputs: DecisionInputs
   /** Computes the explanation of this decision (one batched inference over the occluded inputs). */
   explain: () => Explanation[]
-  /** The network's intent logits with and without page statistics and the raw session vector (training question). */
+  /** The network's intent logits with and without page statistics and the session's values (training question). */
   learn: () => LearnTruth
 }
 
@@ -126,7 +126,7 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
     sessionHead: sessionOut[segmentName],
     sessionLabels: segmentHead.labels,
     sessionTree: segmentHead.tree,
-    intent: correctedIntent(sessionPack.pack, sessionOut[intentName][0], features.sessionRaw),
+    intent: correctedIntent(sessionPack.pack, sessionOut[intentName][0], s),
     intentThreshold: intentHead.threshold,
     lifetimeHead: lifetimeOut && lifetimeHeads.segment ? lifetimeOut[lifetimeHeads.segment[0]] : undefined,
     lifetimeLabels: lifetimeHeads.segment?.[1].labels,
@@ -163,10 +163,11 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
   const learn = (): LearnTruth => {
     const p = sessionOut[intentName][0]
     const logit = (q: number) => Math.log(Math.max(1e-7, q) / Math.max(1e-7, 1 - q))
-    if (!s.stats) return { logitWithStats: null, logitWithoutStats: logit(p), raw: features.sessionRaw }
+    const session = { productPages: s.productPages, administrativeSeconds: s.administrativeSeconds, month: s.month }
+    if (!s.stats) return { logitWithStats: null, logitWithoutStats: logit(p), session }
     // The same session without its page statistics: one more pass of the network.
     const masked = runtime.predict(sessionPack, applyFeatureSpec(sessionVector({ ...s, stats: null }), sessionPack.pack.featureSpec))
-    return { logitWithStats: logit(p), logitWithoutStats: logit(masked[intentName][0]), raw: features.sessionRaw }
+    return { logitWithStats: logit(p), logitWithoutStats: logit(masked[intentName][0]), session }
   }
   return { ...decision, features, inputs, explain, learn }
 }

@@ -1,3 +1,4 @@
+import type { LearnSession } from './types'
 import { LEARN_FEATURES, LEARN_VIEWS, SCORE_BUCKETS, scoreBucket, type LearnView } from './schema'
 
 /**
@@ -28,17 +29,17 @@ export function identityCorrection(): IntentCorrection {
 
 /**
  * The corrected intent logit of a session: `logit` is the pack network's logit in `view` (with page
- * statistics when the session has them), `raw` the raw session vector.
+ * statistics when the session has them), `session` the session's aggregate (the fields the tables read).
  *
  * @example
- * const p = 1 / (1 + Math.exp(-correctIntentLogit(pack.intentCorrection, logit, 'withStats', sessionVector(agg))))
+ * const p = 1 / (1 + Math.exp(-correctIntentLogit(pack.intentCorrection, logit, 'withStats', aggregate)))
  */
-export function correctIntentLogit(correction: IntentCorrection, logit: number, view: LearnView, raw: readonly number[]): number {
+export function correctIntentLogit(correction: IntentCorrection, logit: number, view: LearnView, session: LearnSession): number {
   const v = correction.views[view]
   const s = scoreBucket(logit, view)
   let out = v.scale * logit + v.shift
   LEARN_FEATURES.forEach((feature, f) => {
-    out += v.terms[f][s * feature.buckets + feature.bucket(raw)] ?? 0
+    out += v.terms[f][s * feature.buckets + feature.bucket(session)] ?? 0
   })
   return out
 }

@@ -15,13 +15,10 @@ import type { StoredEvent } from '../../events/types'
 import type { LoadedPack } from '../../model'
 import type { Segment } from '../../segments'
 
-const raw = (pages: number, stats: boolean) => {
-  const v = new Array<number>(31).fill(0)
-  v[4] = pages
-  v[14] = stats ? 1 : 0
-  v[19 + 10] = 1
-  return v
-}
+const raw = (pages: number, stats: boolean) => ({
+  productPages: pages, administrativeSeconds: 0, month: 10,
+  stats: stats ? { bounceRate: 0.02, exitRate: 0.04, pageValue: 0 } : null,
+})
 
 describe('a pack with an intent correction', () => {
   const f = LEARN_FEATURES.findIndex((x) => x.name === 'product_pages')
@@ -55,7 +52,7 @@ describe('the device side of the training question', () => {
     const labelsPack = (kind: 'session' | 'lifetime') =>
       ({ pack: { kind, version: '1.0.0', heads: { segment: { kind: 'segment', layer: 's', labels: ['a', 'b'], tree: { id: 'root', name: 'r' } } } } }) as unknown as LoadedPack
     const start = Date.UTC(2026, 10, 28, 10)
-    const learn: LearnTruth = { logitWithStats: -2.2, logitWithoutStats: -1.1, raw: raw(12, true) }
+    const learn: LearnTruth = { logitWithStats: -2.2, logitWithoutStats: -1.1, session: { productPages: 12, administrativeSeconds: 40, month: 10 } }
     const segment = { id: 'b', coldStart: false, arm: 'none' } as unknown as Segment
     await recordDecision(store, { sessionStart: start, segment, packs: [labelsPack('session'), labelsPack('lifetime')], last: '', learn })
     expect((await readSessionRecords(store))[0].learn).toEqual(learn)

@@ -12,17 +12,14 @@ import { estimateLearnTables, type LearnTableEstimate } from './learnSums'
 import { LEARN_FEATURES, LEARN_TABLES, SCORE_BUCKETS, learnCell } from './schema'
 
 const context: ReportContext = { packId: 'session@1.0.0+lifetime@1.0.0', segmentLeaves: 4, valueLeaves: 4 }
-// Raw session vector: 31 inputs; product pages (index 4) and the month one-hot (19..30) are what the tables read.
-function raw(productPages: number, month: number): number[] {
-  const v = new Array<number>(31).fill(0)
-  v[4] = productPages
-  v[19 + month] = 1
-  return v
+// The session values the tables read.
+function raw(productPages: number, month: number) {
+  return { productPages, administrativeSeconds: 0, month }
 }
 function truth(ordered: boolean, logit: number, productPages = 12, month = 10): ReportTruth {
   return {
     segmentLeaf: 1, valueSegment: null, ordered, orderValueBucket: 0, arm: 'none', pages: [],
-    learn: { logitWithStats: logit, logitWithoutStats: logit / 2, raw: raw(productPages, month) },
+    learn: { logitWithStats: logit, logitWithoutStats: logit / 2, session: raw(productPages, month) },
   }
 }
 
@@ -83,7 +80,7 @@ describe('the training answer', () => {
     const withStats = LEARN_TABLES.findIndex((t) => t.view === 'withStats')
     const withoutStats = LEARN_TABLES.findIndex((t) => t.view === 'withoutStats')
     expect(learnCode(null, true, withStats)).toBe(LEARN_TABLES[withStats].cells)
-    const learn = { logitWithStats: null, logitWithoutStats: -1, raw: raw(3, 2) }
+    const learn = { logitWithStats: null, logitWithoutStats: -1, session: raw(3, 2) }
     expect(learnCode(learn, true, withStats)).toBe(LEARN_TABLES[withStats].cells)
     expect(learnCode(learn, true, withoutStats)).toBeLessThan(LEARN_TABLES[withoutStats].cells)
   })

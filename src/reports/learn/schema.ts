@@ -5,10 +5,7 @@
  * the report's full ε. Which table is drawn uniformly and independently of the truth, so it is sent in clear.
  */
 
-/** Session feature indexes (`SESSION_FEATURE_NAMES`) the tables read. */
-const PRODUCT_PAGES = 4
-const ADMINISTRATIVE_SECONDS = 1
-const FIRST_MONTH = 19
+import type { LearnSession } from './types'
 
 /** One feature of the training tables: how it is read from the raw session vector and into how many buckets. */
 export interface LearnFeature {
@@ -16,15 +13,15 @@ export interface LearnFeature {
   name: string
   /** Number of buckets. */
   buckets: number
-  /** Bucket of a raw session vector (`sessionVector()` order). */
-  bucket: (raw: readonly number[]) => number
+  /** Bucket of a session. */
+  bucket: (session: LearnSession) => number
   /** What the bucket says, in plain words (panel, README). */
   describe: string
 }
 
-function byEdges(index: number, edges: readonly number[]): (raw: readonly number[]) => number {
-  return (raw) => {
-    const v = raw[index]
+function byEdges(field: 'productPages' | 'administrativeSeconds', edges: readonly number[]): (session: LearnSession) => number {
+  return (session) => {
+    const v = session[field]
     let b = 0
     while (b < edges.length && v >= edges[b]) b++
     return b
@@ -40,13 +37,10 @@ const ADMINISTRATIVE_SECOND_EDGES = [1, 10, 30, 60, 120, 250, 500]
  * (README, "Private training").
  */
 export const LEARN_FEATURES: readonly LearnFeature[] = [
-  { name: 'product_pages', buckets: PRODUCT_PAGE_EDGES.length + 1, bucket: byEdges(PRODUCT_PAGES, PRODUCT_PAGE_EDGES), describe: 'how many product pages, in a range' },
+  { name: 'product_pages', buckets: PRODUCT_PAGE_EDGES.length + 1, bucket: byEdges('productPages', PRODUCT_PAGE_EDGES), describe: 'how many product pages, in a range' },
   {
     name: 'month', buckets: 12, describe: 'the month',
-    bucket: (raw) => {
-      for (let m = 0; m < 12; m++) if (raw[FIRST_MONTH + m] === 1) return m
-      return 0
-    },
+    bucket: (session) => (Number.isInteger(session.month) && session.month >= 0 && session.month < 12 ? session.month : 0),
   },
 ]
 

@@ -7,6 +7,14 @@ export interface LearnTruth {
   logitWithStats: number | null
   /** Logit of the intent probability with page statistics left out. */
   logitWithoutStats: number
-  /** Raw session vector (`sessionVector()` of the session's aggregate). */
-  raw: readonly number[]
+  /** The session's values the training tables read (fields of its `SessionAggregate`). */
+  session: LearnSession
+}
+
+/** The fields of a `SessionAggregate` the training tables read. */
+export interface LearnSession {
+  productPages: number
+  administrativeSeconds: number
+  /** 0 = January. */
+  month: number
 }
