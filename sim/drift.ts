@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sessionVector } from '../src/features/vectors'
-import type { ModelPack } from '../src/model/pack'
+import { PACK_FORMAT_VERSION, type ModelPack } from '../src/pack/types'
+import { SESSION_FEATURE_SPEC_VERSION } from '../src/features/featureNames'
 import { encodeReport } from '../src/reports/encodeReport'
 import { addReport, createInsightSums } from '../src/reports/estimate'
 import { correctIntentLogit, type IntentCorrection } from '../src/reports/learn/correction'
@@ -18,7 +19,9 @@ import { PROJECT_ROOT, readDataFile } from '../training/data'
 import { runPack } from '../training/evaluatePack'
 import { parseShoppers, rowToAggregate, type ShoppersRow } from '../training/loadShoppers'
 import { rocAuc } from '../training/metrics'
-import { DEFAULT_SEED, SESSION_CONFIG, buildPack, sessionPackInput } from '../training/train'
+import { buildPack } from '../training/buildPack'
+import { DEFAULT_SEED, SESSION_CONFIG } from '../training/packConfig'
+import { sessionPackInput } from '../training/packInputs'
 import { seededRandom } from './seededRandom'
 
 /** Months of the prior's training data (January–October, 0-based) and of the shop's new shoppers. */
@@ -56,7 +59,7 @@ const logit = (p: number) => Math.log(Math.max(1e-7, p) / Math.max(1e-7, 1 - p))
 export function priorPack(file: string, log: (line: string) => void, fresh = false): ModelPack {
   const data = readDataFile(file)
   const cacheDir = join(PROJECT_ROOT, '.build', 'sim-cache')
-  const cached = join(cacheDir, `drift-prior-${data.sha256.slice(0, 16)}-${DEFAULT_SEED}.json`)
+  const cached = join(cacheDir, `drift-prior-${data.sha256.slice(0, 16)}-${DEFAULT_SEED}-${PACK_FORMAT_VERSION}-${SESSION_FEATURE_SPEC_VERSION}.json`)
   if (!fresh && existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as ModelPack
   log('  training the prior pack on January–October sessions (cached afterwards)…')
   const rows = parseShoppers(data.text)
@@ -67,7 +70,7 @@ export function priorPack(file: string, log: (line: string) => void, fresh = fal
     early.map((r) => rowToAggregate(r)), early.map((r) => (r.revenue ? 1 : 0)),
     late.map((r) => rowToAggregate(r)), late.map((r) => (r.revenue ? 1 : 0)),
     { dataset: 'UCI Online Shoppers, January–October', sha256: data.sha256, rows: early.length, split: 'train = January–October; test = November–December', seed: DEFAULT_SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` },
-    SESSION_CONFIG,
+    SESSION_CONFIG, 'public',
   )
   const write = process.stdout.write.bind(process.stdout)
   process.stdout.write = (() => true) as typeof process.stdout.write

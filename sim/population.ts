@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import type { ShoppersRow } from '../training/loadShoppers'
 import { loadShoppers } from '../training/loadShoppers'
 import { PROJECT_ROOT } from '../training/data'
+import { readPackKMeans } from '../src/pack/readPackKMeans'
+import type { ModelPack } from '../src/pack/types'
 
 /**
  * Sessions of the simulation: UCI Online Shoppers rows (page counts, whether the session bought), each with
@@ -20,13 +22,7 @@ export interface Population {
   packId: string
 }
 
-interface PackJson {
-  version: string
-  kind: string
-  featureSpec: { mean: number[]; std: number[] }
-  heads: { segment: { labels: string[]; tree: TreeNode } }
-  metrics: { kmeans: { columns: number[]; centroids: number[] } }
-}
+type PackJson = ModelPack & { heads: { segment: { labels: string[]; tree: TreeNode } } }
 interface TreeNode { id: string; description?: string; children?: TreeNode[] }
 
 function readPack(name: string): PackJson {
@@ -50,7 +46,11 @@ export function loadPopulation(dataFile: string): Population {
   const { rows } = loadShoppers(dataFile)
   const session = readPack('session.json')
   const lifetime = readPack('lifetime.json')
-  const { columns, centroids } = session.metrics.kmeans
+  const kmeans = readPackKMeans(session)
+  if (!kmeans) throw new Error('the shipped session pack has no k-means centroids')
+  // Indices into the pack's inputs; the first six are the page counts and times read from the row below.
+  const columns = kmeans.features.map((name) => session.featureSpec.names.indexOf(name))
+  const centroids = kmeans.centroids.flat()
   const dim = columns.length
   const k = centroids.length / dim
   const leaf = new Uint8Array(rows.length)

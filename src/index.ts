@@ -82,7 +82,7 @@ export {
   DEFAULT_SWITCH_MARGIN,
   describeFeature,
 } from './segments'
-export type { Explanation, Segment, SegmentOptions, ValueSegment } from './segments'
+export type { Explanation, FunnelFacts, Segment, SegmentOptions, ValueSegment } from './segments'
 
 export { ANTI_FLICKER_CSS, DEFAULT_ANTI_FLICKER_TIMEOUT_MS, SEGMENT_EVENT, SEGMENT_HINT_COOKIE, SEGMENT_HINT_MAX_AGE_S } from './personalize'
 export type { IntentBand, OnSegmentOptions, PersonalizationArm, PersonalizeOptions, SegmentHint } from './personalize'

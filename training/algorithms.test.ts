@@ -106,6 +106,15 @@ describe('naming and folds', () => {
     [{ administrativePages: 3, informationalPages: 1, productPages: 80 }, 0.15, 'all-round-deep-browser'],
   ])('session %j → %s', (m, rate, id) => expect(nameSessionSegment(profile({ administrativeSeconds: 0, informationalSeconds: 0, productSeconds: 60, ...m }, rate), 0.15).id).toBe(id))
   it.each([
+    [{ administrativePages: 0, informationalPages: 0, productPages: 2 }, 0.01, 'Brief browser'],
+    [{ administrativePages: 3, informationalPages: 0, productPages: 30 }, 0.3, 'Account engaged browser'],
+    [{ administrativePages: 3, informationalPages: 1, productPages: 80 }, 0.15, 'All round deep browser'],
+  ])('session %j is named %s: behaviour words only, whatever its purchase rate', (m, rate, name) => {
+    const named = nameSessionSegment(profile({ administrativeSeconds: 0, informationalSeconds: 0, productSeconds: 60, ...m }, rate), 0.15)
+    expect(named.name).toBe(name)
+    expect(named.name.toLowerCase()).not.toContain('intent')
+  })
+  it.each([
     [{ recencyDays: 5, orders: 9, monetary: 5000, tenureDays: 200 }, 'champions'],
     [{ recencyDays: 5, orders: 4, monetary: 1000, tenureDays: 200 }, 'loyal'],
     [{ recencyDays: 200, orders: 1, monetary: 100, tenureDays: 200 }, 'hibernating'],

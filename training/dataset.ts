@@ -1,4 +1,4 @@
-import type { FeatureSpec, FeatureTransform } from '../src/model/pack'
+import type { FeatureSpec, FeatureTransform } from '../src/pack/types'
 import { applyFeatureSpec } from '../src/features/applyFeatureSpec'
 
 /** Fits the featureSpec normalisation (mean and std after the transform) on training vectors only. */

@@ -1,4 +1,4 @@
-import type { PackLayer } from '../src/model/pack'
+import type { PackLayer } from '../src/pack/types'
 import { forward, trainNetwork, type Params } from './network'
 import { createRng, permutation } from './rng'
 

@@ -1,17 +1,13 @@
-import type { ModelPack, ProbabilityHead, SegmentHead } from '../src/model/pack'
-import { checkFeatureSpec } from '../src/features/checkFeatureSpec'
+import { expectedFeatures } from '../src/features/featureNames'
+import { selectFeatures } from '../src/features/selectFeatures'
+import { checkPack } from '../src/pack/checkPack'
+import { readPackKMeans } from '../src/pack/readPackKMeans'
+import type { ModelPack, ProbabilityHead, SegmentHead } from '../src/pack/types'
+import { decodeWeights } from '../src/pack/weightCodec'
 import { toMatrix, columns } from './dataset'
 import { assign } from './kmeans'
 import { accuracyOf, averagePrecision, bestThreshold, brier, calibration, confusion, f1Of, rocAuc, rocCurve, type Confusion } from './metrics'
-import { decodeParams, forward } from './network'
-
-/** The k-means model a pack's segment head was distilled from, stored in `metrics.kmeans`. */
-export interface StoredKMeans {
-  /** Input columns (indices into the feature spec) k-means ran on, in normalised input space. */
-  columns: number[]
-  /** Row-major centroids, `k × columns.length`, in the same space. */
-  centroids: number[]
-}
+import { forward } from './network'
 
 export interface BinaryScores {
   auc: number
@@ -42,12 +38,15 @@ export function scoreBinary(p: ArrayLike<number>, y: ArrayLike<number>, threshol
   }
 }
 
-/** Runs a pack on raw vectors exactly as the browser would: spec check, transform, dequantized weights, dense graph. */
+/**
+ * Runs a pack on full feature-table vectors (`sessionVector()` / `lifetimeVector()`) exactly as the browser
+ * would: the one pack check, the features the pack names, transform, dequantized weights, dense graph.
+ */
 export function runPack(pack: ModelPack, raws: number[][]): { outputs: Map<string, Float32Array>; x: Float32Array } {
-  const check = checkFeatureSpec(pack.featureSpec, pack.kind)
-  if (!check.ok) throw new Error(`pack does not match src/features: ${check.reason}`)
-  const x = toMatrix(raws, pack.featureSpec)
-  const params = decodeParams(pack.model.layers, pack.model.weightSpecs, pack.model.weightData)
+  const expected = expectedFeatures(pack.kind)
+  checkPack(pack, expected)
+  const x = toMatrix(raws.map((raw) => selectFeatures(raw, expected.names, pack.featureSpec.names)), pack.featureSpec)
+  const params = decodeWeights(pack.model.layers, pack.model.weightSpecs, pack.model.weightData)
   return { outputs: forward(pack.model.layers, params, x, pack.featureSpec.names.length), x }
 }
 
@@ -68,10 +67,12 @@ export function evaluatePack(pack: ModelPack, raws: number[][], labels: ArrayLik
   const seg = pack.heads.segment as SegmentHead
   const p = outputs.get(head.layer)!
   const s = outputs.get(seg.layer)!
-  const km = pack.metrics.kmeans as unknown as StoredKMeans
+  const km = readPackKMeans(pack)
+  if (!km) throw new Error(`pack "${pack.kind}@${pack.version}" has no k-means centroids to compare its segment head with`)
   const k = seg.labels.length
   const d = pack.featureSpec.names.length
-  const truth = assign(columns(x, d, km.columns), km.columns.length, km.centroids, k)
+  const cols = km.features.map((name) => pack.featureSpec.names.indexOf(name))
+  const truth = assign(columns(x, d, cols), cols.length, km.centroids.flat(), k)
   const conf = Array.from({ length: k }, () => new Array(k).fill(0))
   let agree = 0
   for (let i = 0; i < truth.length; i++) {

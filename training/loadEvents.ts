@@ -52,7 +52,11 @@ export function eventSessions(byShopper: Map<string, StoredEvent[]>, options: Fe
       if (before.length === 0) return
       out.push({
         shopper,
-        aggregate: aggregateSession(before, { returning: i > 0, specialDays: options.specialDays }),
+        aggregate: aggregateSession(before, {
+          returning: i > 0,
+          previousEnd: i > 0 ? sessions[i - 1][sessions[i - 1].length - 1].ts : undefined,
+          specialDays: options.specialDays,
+        }),
         label: cut < 0 ? 0 : 1,
       })
     })

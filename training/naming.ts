@@ -1,4 +1,4 @@
-import type { SegmentTreeNode } from '../src/model/pack'
+import type { SegmentTreeNode } from '../src/pack/types'
 import type { WardNode } from './ward'
 
 /** What a cluster looks like on the training split, in original units. */
@@ -32,10 +32,13 @@ export function depthWord(productPages: number): string {
 }
 
 /**
- * Session segment names from a profile, by fixed rules:
+ * Session segment ids and names from a profile, by fixed rules. The id is
  * `[intent]-[focus]-<depth>-browser` where intent is `high-intent` when the cluster's purchase rate is at
  * least 1.5× the overall rate and `low-intent` at most 0.5×; focus is `account` / `researching` / `all-round`
  * when the median session visits account / informational / both kinds of pages; depth from `depthWord`.
+ * Ids keep the intent word so pages that target them (`data-seglet-show`) keep working; the name shown to
+ * people describes behaviour only (`[focus] <depth> browser`), because intent is its own dimension
+ * (`segment.intent`) and changes within a session while the segment holds.
  */
 export function nameSessionSegment(p: ClusterProfile, baseRate: number): NamedSegment {
   const intent = p.positiveRate >= 1.5 * baseRate ? 'high-intent' : p.positiveRate <= 0.5 * baseRate ? 'low-intent' : ''
@@ -44,11 +47,12 @@ export function nameSessionSegment(p: ClusterProfile, baseRate: number): NamedSe
   const focus = admin && info ? 'all-round' : admin ? 'account' : info ? 'researching' : ''
   const depth = depthWord(p.medians.productPages)
   const id = [intent, focus, depth, 'browser'].filter(Boolean).join('-')
+  const behaviour = [focus, depth, 'browser'].filter(Boolean).join('-')
   const description =
     `${Math.round(p.share * 100)}% of sessions; median ${fmt(p.medians.productPages)} product pages ` +
     `(${fmt(p.medians.productSeconds / 60)} min), ${fmt(p.medians.administrativePages)} account and ` +
     `${fmt(p.medians.informationalPages)} informational pages; ${Math.round(p.positiveRate * 100)}% buy`
-  return { id, name: title(id), description }
+  return { id, name: title(behaviour), description }
 }
 
 /** Spend tier against the median customer: top ≥ 3× the median, mid ≥ the median, low below. */

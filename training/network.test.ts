@@ -1,10 +1,10 @@
 // @vitest-environment node
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { PackLayer } from '../src/model/pack'
+import type { PackLayer } from '../src/pack/types'
 import { trainEnsemble } from './ensemble'
 import { rocAuc } from './metrics'
-import { decodeParams, encodeParams, forward, initParams, trainNetwork } from './network'
+import { forward, initParams, trainNetwork } from './network'
 import { createRng } from './rng'
 
 beforeAll(async () => {
@@ -54,18 +54,6 @@ describe('network (smoke training)', () => {
     const p = params.get('intent')!
     const o = tf.sigmoid(tf.add(tf.matMul(h, tf.tensor2d(p.kernel, [8, 1])), tf.tensor1d(p.bias))).dataSync()
     Array.from(o).forEach((v, i) => expect(js.get('intent')![i]).toBeCloseTo(v, 5))
-  })
-
-  it.each(['float32', 'float16', 'uint8'] as const)('%s weights round-trip through tf.io.decodeWeights', (encoding) => {
-    const params = initParams(layers, 2, createRng(4))
-    const { weightSpecs, weightData } = encodeParams(layers, params, encoding)
-    expect(weightSpecs.map((w) => w.name)).toEqual(['trunk/kernel', 'trunk/bias', 'segment/kernel', 'segment/bias', 'intent/kernel', 'intent/bias'])
-    const back = decodeParams(layers, weightSpecs, weightData)
-    const tol = encoding === 'float32' ? 0 : encoding === 'float16' ? 2e-3 : 0.01
-    for (const [name, p] of params) {
-      const q = back.get(name)!
-      p.kernel.forEach((v, i) => expect(Math.abs(q.kernel[i] - v)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(v)) + 1e-7))
-    }
   })
 
   it('members merge into one dense graph with shared trunk layers', () => {

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
-import type { PackLayer, PackWeightSpec } from '../src/model/pack'
+import type { DenseWeights, PackLayer } from '../src/pack/types'
 import { createRng, permutation, type Rng } from './rng'
 
-/** Dense weights of one layer, row-major kernel [inputs, units]. */
-export interface DenseParams { kernel: Float32Array; bias: Float32Array; inputs: number; units: number }
+/** Dense weights of one layer, row-major kernel [inputs, units] (the pack codec's `DenseWeights`). */
+export type DenseParams = DenseWeights
 export type Params = Map<string, DenseParams>
 
 /** A head trained on one layer's output. */
@@ -183,83 +183,4 @@ export function forward(layers: readonly PackLayer[], params: Params, x: Float32
     outputs.set(layer.name, out)
   }
   return outputs
-}
-
-/** How weights are stored in the pack. */
-export type WeightEncoding = 'float32' | 'float16' | 'uint8'
-
-function float16Bits(value: number): number {
-  const f32 = new Float32Array([value])
-  const x = new Uint32Array(f32.buffer)[0]
-  const sign = (x >>> 16) & 0x8000
-  let exp = ((x >>> 23) & 0xff) - 127 + 15
-  let mant = x & 0x7fffff
-  if (exp <= 0) {
-    if (exp < -10) return sign
-    mant = (mant | 0x800000) >> (1 - exp)
-    return sign | ((mant + 0x1000) >> 13)
-  }
-  if (exp >= 31) return sign | 0x7c00
-  const rounded = mant + 0x1000
-  if (rounded & 0x800000) { mant = 0; exp++ } else mant = rounded
-  if (exp >= 31) return sign | 0x7c00
-  return sign | (exp << 10) | (mant >> 13)
-}
-
-/**
- * Encodes parameters as tf.io weight specs + base64 data (`${layer}/kernel`, `${layer}/bias`), optionally
- * quantized (uint8 affine per tensor, or float16) in the layout `tf.io.decodeWeights` dequantizes.
- */
-export function encodeParams(layers: readonly PackLayer[], params: Params, encoding: WeightEncoding): { weightSpecs: PackWeightSpec[]; weightData: string } {
-  const specs: PackWeightSpec[] = []
-  const chunks: Buffer[] = []
-  for (const layer of layers) {
-    const p = params.get(layer.name)!
-    for (const [suffix, values, shape] of [['kernel', p.kernel, [p.inputs, p.units]], ['bias', p.bias, [p.units]]] as const) {
-      const spec: PackWeightSpec = { name: `${layer.name}/${suffix}`, shape: [...shape], dtype: 'float32' }
-      if (encoding === 'float32') {
-        chunks.push(Buffer.from(new Float32Array(values).buffer))
-      } else if (encoding === 'float16') {
-        const bits = new Uint16Array(values.length)
-        for (let i = 0; i < values.length; i++) bits[i] = float16Bits(values[i])
-        spec.quantization = { dtype: 'float16' }
-        chunks.push(Buffer.from(bits.buffer))
-      } else {
-        let min = Infinity
-        let max = -Infinity
-        for (const v of values) { if (v < min) min = v; if (v > max) max = v }
-        // Keep 0 inside the range so zero weights stay (almost) zero after dequantization.
-        min = Math.min(min, 0)
-        max = Math.max(max, 0)
-        const scale = max > min ? (max - min) / 255 : 1
-        const q = new Uint8Array(values.length)
-        for (let i = 0; i < values.length; i++) q[i] = Math.max(0, Math.min(255, Math.round((values[i] - min) / scale)))
-        spec.quantization = { dtype: 'uint8', min, scale }
-        chunks.push(Buffer.from(q.buffer))
-      }
-      specs.push(spec)
-    }
-  }
-  return { weightSpecs: specs, weightData: Buffer.concat(chunks).toString('base64') }
-}
-
-/** Decodes pack weights with `tf.io.decodeWeights` (dequantizing), as the browser runtime does. */
-export function decodeParams(layers: readonly PackLayer[], weightSpecs: PackWeightSpec[], weightData: string): Params {
-  const bytes = Buffer.from(weightData, 'base64')
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
-  const tensors = tf.io.decodeWeights(buffer, weightSpecs as tf.io.WeightsManifestEntry[])
-  const params: Params = new Map()
-  for (const layer of layers) {
-    const kernel = tensors[`${layer.name}/kernel`]
-    const bias = tensors[`${layer.name}/bias`]
-    if (!kernel || !bias) throw new Error(`pack weights lack ${layer.name}/kernel or ${layer.name}/bias`)
-    params.set(layer.name, {
-      kernel: new Float32Array(kernel.dataSync()),
-      bias: new Float32Array(bias.dataSync()),
-      inputs: kernel.shape[0] ?? 0,
-      units: kernel.shape[1] ?? 0,
-    })
-  }
-  for (const t of Object.values(tensors)) t.dispose()
-  return params
 }

@@ -1,5 +1,5 @@
-import type { SegmentTreeNode } from '../src/model/pack'
-import type { PackResult } from './train'
+import type { SegmentTreeNode } from '../src/pack/types'
+import type { PackResult } from './buildPack'
 import type { WardNode } from './ward'
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ModelPack, SegmentHead, SegmentTreeNode } from '../src/model/pack'
+import type { ModelPack, SegmentHead, SegmentTreeNode } from '../src/pack/types'
 import { DEFAULT_MIN_PAGE_VIEWS, DEFAULT_SEGMENT_ID } from '../src/segments/constants'
 import { PROJECT_ROOT } from './data'
 

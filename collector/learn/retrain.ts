@@ -2,7 +2,7 @@ import { identityCorrection, type IntentCorrection } from '../../src/reports/lea
 import { fitIntentCorrection } from '../../src/reports/learn/fitIntentCorrection'
 import { createLearnSums, estimateLearnTables, type LearnSums } from '../../src/reports/learn/learnSums'
 import { olhParams } from '../../src/reports/mechanisms/olh'
-import type { ModelPack } from '../../src/model/pack'
+import type { ModelPack } from '../../src/pack/types'
 import { countersToSums } from '../estimates/countersToSums'
 import { addDays } from '../lib/addDays'
 import { utcDay } from '../lib/utcDay'

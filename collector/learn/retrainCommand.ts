@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { validatePack } from '../../src/model/validatePack'
+import { checkPack as validatePack } from '../../src/pack/checkPack'
 import { COLLECTOR_DEFAULTS } from '../cli/parseCollectorArgs'
 import { migrate } from '../storage/migrate'
 import { openDatabase } from '../storage/openDatabase'

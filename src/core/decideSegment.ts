@@ -1,15 +1,7 @@
 import type { StoredEvent } from '../events/types'
 import { correctedIntent } from '../model/correctedIntent'
 import type { FeatureOptions, Features } from '../features'
-import {
-  applyFeatureSpec,
-  computeFeatures,
-  LIFETIME_FEATURE_NAMES,
-  LIFETIME_FEATURE_SPEC_VERSION,
-  SESSION_FEATURE_NAMES,
-  SESSION_FEATURE_SPEC_VERSION,
-  sessionVector,
-} from '../features'
+import { applyFeatureSpec, computeFeatures, expectedFeatures, LIFETIME_FEATURE_NAMES, SESSION_FEATURE_NAMES, selectFeatures, sessionVector } from '../features'
 import type { LearnTruth } from '../reports/learn/types'
 import type { LoadedPack, ModelRuntime, PackCache, ProbabilityHead, SegmentHead } from '../model'
 import type { Explanation, SegmentDecision, SegmentEngine } from '../segments'
@@ -61,8 +53,6 @@ export interface DecisionResult extends SegmentDecision {
   learn: () => LearnTruth
 }
 
-const SESSION_SPEC = { kind: 'session', version: SESSION_FEATURE_SPEC_VERSION, names: SESSION_FEATURE_NAMES } as const
-const LIFETIME_SPEC = { kind: 'lifetime', version: LIFETIME_FEATURE_SPEC_VERSION, names: LIFETIME_FEATURE_NAMES } as const
 
 const headsOf = (loaded: LoadedPack) => {
   let segment: [string, SegmentHead] | undefined
@@ -88,9 +78,9 @@ export interface LoadPacksInput {
  * the shipped ones, each checked against the SDK's feature spec.
  */
 export async function loadPacks({ runtime, model, cache, pause }: LoadPacksInput): Promise<[LoadedPack, LoadedPack]> {
-  const session = await runtime.getPack('session', { url: model.sessionPackUrl, integrity: model.sessionPackIntegrity, expected: SESSION_SPEC, cache })
+  const session = await runtime.getPack('session', { url: model.sessionPackUrl, integrity: model.sessionPackIntegrity, expected: expectedFeatures('session'), cache })
   await pause?.()
-  const lifetime = await runtime.getPack('lifetime', { url: model.lifetimePackUrl, integrity: model.lifetimePackIntegrity, expected: LIFETIME_SPEC, cache })
+  const lifetime = await runtime.getPack('lifetime', { url: model.lifetimePackUrl, integrity: model.lifetimePackIntegrity, expected: expectedFeatures('lifetime'), cache })
   return [session, lifetime]
 }
 
@@ -109,9 +99,13 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
   if (!sessionHeads.segment || !sessionHeads.probability) return null
 
   const s = features.session
-  const sessionInput = applyFeatureSpec(features.sessionRaw, sessionPack.pack.featureSpec)
+  // Each pack reads the features it names, in its own order.
+  const sessionSpec = sessionPack.pack.featureSpec
+  const sessionRaw = selectFeatures(features.sessionRaw, SESSION_FEATURE_NAMES, sessionSpec.names)
+  const sessionInput = applyFeatureSpec(sessionRaw, sessionSpec)
   const hasHistory = features.lifetime.orders > 0
-  const lifetimeInput = hasHistory ? applyFeatureSpec(features.lifetimeRaw, lifetimePack.pack.featureSpec) : undefined
+  const lifetimeSpec = lifetimePack.pack.featureSpec
+  const lifetimeInput = hasHistory ? applyFeatureSpec(selectFeatures(features.lifetimeRaw, LIFETIME_FEATURE_NAMES, lifetimeSpec.names), lifetimeSpec) : undefined
   const inputs: DecisionInputs = { session: sessionInput, lifetime: lifetimeInput, pageViews: s.pageViews, orders: features.lifetime.orders }
   const previous = input.unchangedFrom
   if (previous && engine.isSettled() && previous.pageViews === inputs.pageViews && previous.orders === inputs.orders && isClose(previous.session, sessionInput) && isClose(previous.lifetime, lifetimeInput)) {
@@ -137,14 +131,25 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
     now,
   })
 
+  // Facts, not predictions: whether the intent above could hear them depends on the features the pack reads.
+  decision.segment = {
+    ...decision.segment,
+    funnel: {
+      cartReached: s.cartReached,
+      checkoutReached: s.checkoutReached,
+      productsAdded: s.productsAdded,
+      cartValue: s.cartValue,
+      inIntent: sessionSpec.names.includes('cart_reached') && sessionSpec.names.includes('checkout_reached'),
+    },
+  }
   const decided = decision.segment
   const explain = (): Explanation[] => {
     // Explain the decided segment when the head chose it, else what the intent rests on.
     const index = segmentHead.labels.indexOf(decided.id)
     const contributions = computeContributions({
-      names: sessionPack.pack.featureSpec.names,
+      names: sessionSpec.names,
       normalised: sessionInput,
-      raw: features.sessionRaw,
+      raw: sessionRaw,
       target: index >= 0 && !decided.coldStart ? index : 'intent',
       // Log-odds: a confident segment head (p ≈ 1) still shows which features it rests on.
       scale: 'log-odds',
@@ -166,7 +171,7 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
     const session = { productPages: s.productPages, administrativeSeconds: s.administrativeSeconds, month: s.month }
     if (!s.stats) return { logitWithStats: null, logitWithoutStats: logit(p), session }
     // The same session without its page statistics: one more pass of the network.
-    const masked = runtime.predict(sessionPack, applyFeatureSpec(sessionVector({ ...s, stats: null }), sessionPack.pack.featureSpec))
+    const masked = runtime.predict(sessionPack, applyFeatureSpec(selectFeatures(sessionVector({ ...s, stats: null }), SESSION_FEATURE_NAMES, sessionSpec.names), sessionSpec))
     return { logitWithStats: logit(p), logitWithoutStats: logit(masked[intentName][0]), session }
   }
   return { ...decision, features, inputs, explain, learn }

@@ -1,22 +1,17 @@
 import type { StoredEvent } from '../events/types'
-import { countSessionEvent, emptySessionCounts, toSessionAggregate } from './sessionCounts'
-import type { FeatureOptions, SessionAggregate } from './types'
+import { countSessionEvent, emptySessionCounts, toSessionAggregate, type SessionContext } from './sessionCounts'
+import type { SessionAggregate } from './types'
 
-/** Options of `aggregateSession()`. */
-export interface AggregateSessionOptions extends Pick<FeatureOptions, 'specialDays'> {
-  /**
-   * Earlier sessions exist in the stored history.
-   * @default false
-   */
-  returning?: boolean
-}
+/** Options of `aggregateSession()`: whether earlier sessions exist and when the last one ended. */
+export type AggregateSessionOptions = SessionContext
 
 /**
  * Folds the events of ONE session into a `SessionAggregate`.
  *
  * Page counts come from `page_view` events, visible time from `engagement` events (`visibleMs / 1000`),
  * both grouped with `pageGroup()`. Page statistics are averaged, per statistic, over the page views that carry
- * it; `stats` is `null` when none does. Month, weekend and special day come from the first event, local time.
+ * it; `stats` is `null` when none does. Month, hour, weekend and special day come from the first event, local
+ * time. Cart, product-view and scroll sums as described on `SessionAggregate`.
  *
  * @example
  * const agg = aggregateSession(sessionize(events).pop() ?? [], { returning: true })

@@ -1,11 +1,11 @@
-import type { FeatureSpec } from '../model/pack'
+import type { FeatureSpec } from '../pack/types'
 
 /**
- * Turns a raw vector into the network input: `(transform(x) − mean) / std` per feature, with
+ * Turns a raw vector (in the order of `spec.names`, see `selectFeatures()`) into the network input: `(transform(x) − mean) / std` per feature, with
  * `log1p` applied to `max(0, x)` so a stray negative never yields NaN.
  *
  * @example
- * const input = applyFeatureSpec(sessionVector(agg), pack.featureSpec)
+ * const input = applyFeatureSpec(selectFeatures(sessionVector(agg), SESSION_FEATURE_NAMES, pack.featureSpec.names), pack.featureSpec)
  */
 export function applyFeatureSpec(raw: readonly number[], spec: FeatureSpec): Float32Array {
   const n = spec.names.length

@@ -44,15 +44,20 @@ function journey(seed: number): StoredEvent[][] {
       const pageType = pick(PAGE_TYPES)
       const stats = r() < 0.3 ? { bounceRate: r() * 0.2, exitRate: r() * 0.3, pageValue: r() < 0.5 ? r() * 50 : undefined } : undefined
       push({ type: 'page_view', url: `/p/${step}`, pageType, ...(stats ? { stats } : {}) })
-      engagement = { type: 'engagement', url: `/p/${step}`, pageType, visibleMs: 0, scrollDepth: 0, id: `e${n++}`, ts } as StoredEvent
+      engagement = { type: 'engagement', url: `/p/${step}`, pageType, visibleMs: 0, scrollDepth: Math.round(r() * 100) / 100, id: `e${n++}`, ts } as StoredEvent
     } else if (kind < 0.55 && engagement) {
       // The page view's one engagement record, written again with the totals so far.
-      engagement = { ...engagement, ts, visibleMs: (engagement as { visibleMs: number }).visibleMs + Math.floor(r() * 90_000) } as StoredEvent
+      const { visibleMs, scrollDepth } = engagement as { visibleMs: number; scrollDepth: number }
+      engagement = { ...engagement, ts, visibleMs: visibleMs + Math.floor(r() * 90_000), scrollDepth: Math.min(1, scrollDepth + r() * 0.3) } as StoredEvent
       batch.push(engagement)
-    } else if (kind < 0.65) push({ type: 'product_view', productId: `sku-${Math.floor(r() * 9)}` })
+    } else if (kind < 0.65) {
+      const priced = r() < 0.7 ? { price: Math.round(r() * 20_000) / 100 } : {}
+      const category = r() < 0.6 ? { category: pick(['shoes', 'bags', 'hats', 'socks/wool']) } : {}
+      push({ type: 'product_view', productId: `sku-${Math.floor(r() * 9)}`, ...priced, ...category })
+    }
     else if (kind < 0.72) push({ type: 'search', query: 'boots' })
-    else if (kind < 0.8) push({ type: 'add_to_cart', productId: 'sku-1', quantity: 1 })
-    else if (kind < 0.84) push({ type: 'remove_from_cart', productId: 'sku-1', quantity: 1 })
+    else if (kind < 0.8) push({ type: 'add_to_cart', productId: 'sku-1', quantity: 1 + Math.floor(r() * 3), ...(r() < 0.8 ? { price: 19.99 } : {}) })
+    else if (kind < 0.84) push({ type: 'remove_from_cart', productId: 'sku-1', quantity: 1, ...(r() < 0.8 ? { price: 19.99 } : {}) })
     else if (kind < 0.88) push({ type: 'begin_checkout' })
     else if (kind < 0.93) {
       const order = { type: 'purchase', orderId: `o${Math.floor(r() * 4)}`, value: Math.round(r() * 10_000) / 100, currency: 'EUR', items: [{ productId: 'sku-1', quantity: 1, price: 5 }] }

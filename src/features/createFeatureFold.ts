@@ -2,6 +2,7 @@ import type { StoredEvent } from '../events/types'
 import { aggregateLifetime } from './aggregateLifetime'
 import { countSessionEvent, emptySessionCounts, toSessionAggregate, type SessionCounts } from './sessionCounts'
 import { DEFAULT_SESSION_GAP_MS, sessionize } from './sessionize'
+import { withClockOf } from './withClockOf'
 import type { FeatureOptions, Features } from './types'
 import { lifetimeVector, sessionVector } from './vectors'
 
@@ -40,6 +41,17 @@ export function createFeatureFold(events: readonly StoredEvent[], options: Featu
   let end = -Infinity
   let latest = -Infinity
   let returning = false
+  // Time of each event of the previous session, by id: its end gives daysSincePreviousSession, and a newer
+  // version of one of them (an engagement record written again later) can be taken back out.
+  let previous = new Map<string, number>()
+  const previousEnd = () => (previous.size ? Math.max(...previous.values()) : undefined)
+  const previousStart = () => (previous.size ? Math.min(...previous.values()) : Infinity)
+  /** The last session among sorted events: the part after the last gap. */
+  const lastSession = (sorted: readonly StoredEvent[]) => {
+    let from = sorted.length - 1
+    while (from > 0 && sorted[from].ts - sorted[from - 1].ts <= gap) from--
+    return new Map(sorted.slice(Math.max(0, from)).map((e) => [e.id, e.ts]))
+  }
 
   const keep = (event: StoredEvent) => {
     if (event.type === 'purchase' || event.type === 'refund') orders.set(event.id, event)
@@ -64,6 +76,7 @@ export function createFeatureFold(events: readonly StoredEvent[], options: Featu
     for (let i = 1; i < sorted.length; i++) if (sorted[i].ts - sorted[i - 1].ts > gap) from = i
     if (from > 0) {
       returning = true
+      previous = lastSession(sorted.slice(0, from))
       reset(sorted.slice(from))
     } else {
       start = sorted.length ? sorted[0].ts : Infinity
@@ -74,12 +87,19 @@ export function createFeatureFold(events: readonly StoredEvent[], options: Featu
   const insert = (event: StoredEvent): boolean => {
     const { ts } = event
     if (session.size === 0 || ts > end + gap) {
-      if (session.size > 0) returning = true
+      if (session.size > 0) {
+        returning = true
+        previous = new Map([...session.values()].map((e) => [e.id, e.ts]))
+      }
       reset([event])
       return true
     }
     if (ts < start - gap) {
       returning = true
+      // A session between the previous one and this, or part of the previous one; older ones do not matter.
+      const last = previousEnd()
+      if (last === undefined || ts > last + gap) previous = new Map([[event.id, ts]])
+      else if (ts >= previousStart() - gap) previous.set(event.id, ts)
       return true
     }
     if (ts < start) return false
@@ -92,6 +112,7 @@ export function createFeatureFold(events: readonly StoredEvent[], options: Featu
   {
     const sessions = sessionize(events, gap)
     returning = sessions.length > 1
+    if (returning) previous = new Map(sessions[sessions.length - 2].map((e) => [e.id, e.ts]))
     reset(sessions[sessions.length - 1] ?? [])
     for (const event of events) keep(event)
   }
@@ -102,14 +123,18 @@ export function createFeatureFold(events: readonly StoredEvent[], options: Featu
         keep(event)
         const old = session.get(event.id)
         if (old) remove(old)
+        else if (previous.delete(event.id) && previous.size === 0) {
+          // The previous session's only event moved: whether an earlier session exists is not known here.
+          return false
+        }
         if (!insert(event)) return false
       }
       return true
     },
     features(now) {
       if (latest > now) return undefined
-      const aggregate = toSessionAggregate(counts, start, { returning, specialDays: options.specialDays })
-      if (session.size === 0) aggregate.month = new Date(now).getMonth()
+      const aggregate = toSessionAggregate(counts, start, { returning, previousEnd: previousEnd(), specialDays: options.specialDays })
+      if (session.size === 0) withClockOf(aggregate, now)
       const lifetime = aggregateLifetime([...orders.values()], now)
       return { session: aggregate, lifetime, sessionRaw: sessionVector(aggregate), lifetimeRaw: lifetimeVector(lifetime) }
     },

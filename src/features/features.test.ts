@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { StoredEvent } from '../events/types'
-import type { FeatureSpec } from '../model/pack'
+import type { FeatureSpec } from '../pack/types'
 import {
-  aggregateLifetime, aggregateSession, applyFeatureSpec, checkFeatureSpec, computeFeatures, DEFAULT_SESSION_GAP_MS,
-  LIFETIME_FEATURE_NAMES, LIFETIME_FEATURE_SPEC_VERSION, LIFETIME_FEATURE_TRANSFORMS, lifetimeVector, pageGroup,
-  SESSION_FEATURE_NAMES, SESSION_FEATURE_SPEC_VERSION, SESSION_FEATURE_TRANSFORMS, sessionize, sessionVector,
-  specialDayCloseness,
+  aggregateLifetime, aggregateSession, applyFeatureSpec, computeFeatures, DEFAULT_SESSION_GAP_MS,
+  LIFETIME_FEATURE_NAMES, LIFETIME_FEATURE_TRANSFORMS, lifetimeVector, pageGroup,
+  SESSION_FEATURE_NAMES, SESSION_FEATURE_TRANSFORMS, sessionize, sessionVector,
+  specialDayCloseness, selectFeatures, SESSION_FEATURES, LIFETIME_FEATURES,
 } from './index'
 
 let seq = 0
@@ -149,22 +149,22 @@ describe('vectors and specs', () => {
     expected.forEach((e, i) => expect(out[i]).toBeCloseTo(e, 6))
   })
 
-  const good = (kind: 'session' | 'lifetime'): FeatureSpec => {
-    const names = kind === 'session' ? [...SESSION_FEATURE_NAMES] : [...LIFETIME_FEATURE_NAMES]
-    return { version: kind === 'session' ? SESSION_FEATURE_SPEC_VERSION : LIFETIME_FEATURE_SPEC_VERSION, names, transforms: names.map(() => 'identity'), mean: names.map(() => 0), std: names.map(() => 1) }
-  }
-  it.each([
-    ['matching session spec', 'session', (s: FeatureSpec) => s, true],
-    ['matching lifetime spec', 'lifetime', (s: FeatureSpec) => s, true],
-    ['other version', 'session', (s: FeatureSpec) => ({ ...s, version: 'session-0' }), false],
-    ['lifetime spec for a session pack', 'session', () => good('lifetime'), false],
-    ['swapped names', 'session', (s: FeatureSpec) => ({ ...s, names: [s.names[1], s.names[0], ...s.names.slice(2)] }), false],
-    ['short std', 'session', (s: FeatureSpec) => ({ ...s, std: s.std.slice(1) }), false],
-    ['unknown transform', 'lifetime', (s: FeatureSpec) => ({ ...s, transforms: s.transforms.map(() => 'sqrt') }), false],
-  ] as const)('checkFeatureSpec: %s', (_, kind, mutate, ok) => {
-    const result = checkFeatureSpec(mutate(good(kind)) as FeatureSpec, kind)
-    expect(result.ok).toBe(ok)
-    if (!result.ok) expect(result.reason).toMatch(/featureSpec/)
+  it('names every feature once, and says each one in words', () => {
+    for (const table of [SESSION_FEATURES, LIFETIME_FEATURES] as const) {
+      const names = table.map((f) => f.name)
+      expect(new Set(names).size).toBe(names.length)
+      for (const f of table) {
+        expect(f.name).toMatch(/^[a-z0-9_]+$/)
+        for (const value of [0, 1, 7.5]) expect(f.describe(value), f.name).toMatch(/\w/)
+      }
+    }
+  })
+
+  it('selectFeatures reads the features a pack names, in its order', () => {
+    const raw = sessionVector(aggregateSession([ev(at(2018, 4, 1), { type: 'page_view', url: '/', pageType: 'home' })]))
+    const picked = selectFeatures(raw, SESSION_FEATURE_NAMES, ['has_stats', 'product_pages', 'cart_reached'])
+    expect(picked).toEqual([0, 1, 0])
+    expect(selectFeatures(raw, SESSION_FEATURE_NAMES, ['no_such_feature'])[0]).toBeNaN()
   })
 })
 

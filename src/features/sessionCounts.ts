@@ -6,7 +6,8 @@ import type { FeatureOptions, SessionAggregate } from './types'
 /**
  * The running sums behind a `SessionAggregate`: every event adds its share, and an event replaced by a newer
  * version of itself (the page's engagement record) takes its share back out. Visible time is kept in whole
- * milliseconds and flags as counts, so adding and removing is exact.
+ * milliseconds, money in whole cents, scroll depth in thousandths, flags and categories as counts, so adding
+ * and removing is exact.
  */
 export interface SessionCounts {
   administrativePages: number
@@ -26,7 +27,20 @@ export interface SessionCounts {
   exitN: number
   valueSum: number
   valueN: number
+  itemsAdded: number
+  itemsRemoved: number
+  addedCents: number
+  removedCents: number
+  viewedCents: number
+  pricedViews: number
+  /** Product views per category. */
+  categories: Map<string, number>
+  scrollThousandths: number
+  engagements: number
 }
+
+const DAY_MS = 86_400_000
+const cents = (price: number | undefined) => (price !== undefined && Number.isFinite(price) ? Math.round(price * 100) : 0)
 
 /** Empty running sums. */
 export const emptySessionCounts = (): SessionCounts => ({
@@ -47,6 +61,15 @@ export const emptySessionCounts = (): SessionCounts => ({
   exitN: 0,
   valueSum: 0,
   valueN: 0,
+  itemsAdded: 0,
+  itemsRemoved: 0,
+  addedCents: 0,
+  removedCents: 0,
+  viewedCents: 0,
+  pricedViews: 0,
+  categories: new Map(),
+  scrollThousandths: 0,
+  engagements: 0,
 })
 
 /**
@@ -78,16 +101,31 @@ export function countSessionEvent(c: SessionCounts, event: StoredEvent, sign: 1 
       if (group === 'administrative') c.administrativeMs += ms
       else if (group === 'informational') c.informationalMs += ms
       else if (group === 'product') c.productMs += ms
+      c.scrollThousandths += sign * Math.round(event.scrollDepth * 1000)
+      c.engagements += sign
       break
     }
-    case 'product_view':
+    case 'product_view': {
       c.productViews += sign
+      if (event.price !== undefined) { c.viewedCents += sign * cents(event.price); c.pricedViews += sign }
+      if (event.category !== undefined) {
+        const n = (c.categories.get(event.category) ?? 0) + sign
+        if (n > 0) c.categories.set(event.category, n)
+        else c.categories.delete(event.category)
+      }
       break
+    }
     case 'search':
       c.searches += sign
       break
     case 'add_to_cart':
       c.cartReached += sign
+      c.itemsAdded += sign * event.quantity
+      c.addedCents += sign * event.quantity * cents(event.price)
+      break
+    case 'remove_from_cart':
+      c.itemsRemoved += sign * event.quantity
+      c.removedCents += sign * event.quantity * cents(event.price)
       break
     case 'begin_checkout':
     case 'purchase':
@@ -96,16 +134,26 @@ export function countSessionEvent(c: SessionCounts, event: StoredEvent, sign: 1 
   }
 }
 
+/** What a session's aggregate needs beyond its own events. */
+export interface SessionContext extends Pick<FeatureOptions, 'specialDays'> {
+  /**
+   * Earlier sessions exist in the stored history.
+   * @default false
+   */
+  returning?: boolean
+  /**
+   * Time of the last event before this session, in ms (for `daysSincePreviousSession`).
+   * @default undefined (no earlier session)
+   */
+  previousEnd?: number
+}
+
 /**
- * The `SessionAggregate` of running sums. Month, weekend and special day come from `start`, the session's
- * first event, in local time. Page statistics are the means over the page views that carry them; `stats` is
- * `null` when none does.
+ * The `SessionAggregate` of running sums. Month, hour, weekend and special day come from `start`, the
+ * session's first event, in local time. Page statistics are the means over the page views that carry them;
+ * `stats` is `null` when none does.
  */
-export function toSessionAggregate(
-  c: SessionCounts,
-  start: number,
-  options: { returning?: boolean } & Pick<FeatureOptions, 'specialDays'> = {},
-): SessionAggregate {
+export function toSessionAggregate(c: SessionCounts, start: number, options: SessionContext = {}): SessionAggregate {
   const date = new Date(Number.isFinite(start) ? start : 0)
   const day = date.getDay()
   return {
@@ -120,6 +168,17 @@ export function toSessionAggregate(
     searches: c.searches,
     cartReached: c.cartReached > 0,
     checkoutReached: c.checkoutReached > 0,
+    productsAdded: c.itemsAdded,
+    productsRemoved: c.itemsRemoved,
+    cartValue: Math.max(0, c.addedCents - c.removedCents) / 100,
+    viewedPriceLevel: c.pricedViews > 0 ? Math.round(c.viewedCents / c.pricedViews) / 100 : 0,
+    distinctCategories: c.categories.size,
+    scrollDepth: c.engagements > 0 ? Math.round(c.scrollThousandths / c.engagements) / 1000 : 0,
+    daysSincePreviousSession:
+      options.previousEnd !== undefined && Number.isFinite(options.previousEnd) && Number.isFinite(start)
+        ? Math.max(0, start - options.previousEnd) / DAY_MS
+        : 0,
+    hour: date.getHours(),
     month: date.getMonth(),
     weekend: day === 0 || day === 6,
     specialDay: specialDayCloseness(date.getTime(), options.specialDays ?? DEFAULT_SPECIAL_DAYS),

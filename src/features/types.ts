@@ -1,4 +1,22 @@
 import type { PageType } from '../events/types'
+import type { FeatureTransform } from '../pack/types'
+
+/**
+ * One model input, defined once: the feature tables (`SESSION_FEATURES`, `LIFETIME_FEATURES`) are lists of
+ * these, and feature names, transforms, vectors and the words of `explain()` and the panel derive from them.
+ */
+export interface FeatureDefinition<A> {
+  /** What a pack's feature spec calls it (`product_pages`). */
+  readonly name: string
+  /** Applied before normalisation: `log1p` for counts, durations and money. */
+  readonly transform: FeatureTransform
+  /** Its raw value, read from the aggregate. */
+  readonly read: (aggregate: A) => number
+  /** Its value in plain words for a shopper ("8 product pages viewed"). */
+  readonly describe: (value: number) => string
+  /** The public training data (UCI) carries it, so the shipped pack can read it. */
+  readonly publicData: boolean
+}
 
 /**
  * The three page groups of the UCI Online Shoppers data, plus `none` for pages that belong to none of them.
@@ -42,14 +60,33 @@ export interface SessionAggregate {
   productSeconds: number
   /** All page views of the session, including `other` pages. */
   pageViews: number
-  /** `product_view` events. Not a model input (UCI has no such column); used by segments and `explain()`. */
+  /** `product_view` events. UCI has no such column: only packs trained on a shop's own sessions read it. */
   productViews: number
-  /** `search` events. Not a model input. */
+  /** `search` events. */
   searches: number
-  /** An item was added to the cart or a cart page was shown. Not a model input. */
+  /** An item was added to the cart or a cart page was shown. */
   cartReached: boolean
-  /** Checkout began (event or checkout page) or an order was placed. Not a model input. */
+  /** Checkout began (event or checkout page) or an order was placed. */
   checkoutReached: boolean
+  /** Items added to the cart (sum of `add_to_cart` quantities). */
+  productsAdded: number
+  /** Items taken out of the cart (sum of `remove_from_cart` quantities). */
+  productsRemoved: number
+  /**
+   * Value put into the cart in this session: priced items added minus priced items removed, never below 0,
+   * to the cent (items without a price add nothing).
+   */
+  cartValue: number
+  /** Mean unit price of the viewed products that carry a price, to the cent; 0 when none does. */
+  viewedPriceLevel: number
+  /** Distinct `category` values of the viewed products. */
+  distinctCategories: number
+  /** Mean deepest scroll of the session's page engagement records, 0–1 (to 0.001); 0 without any. */
+  scrollDepth: number
+  /** Days from the end of the previous session to the start of this one; 0 on a first visit. */
+  daysSincePreviousSession: number
+  /** Hour of the session start in the shopper's local time, 0–23. */
+  hour: number
   /** Month of the session start in the shopper's local time, 0 = January. */
   month: number
   /** The session started on a Saturday or Sunday (local time). */
@@ -125,7 +162,7 @@ export interface FeatureOptions {
 export interface Features {
   session: SessionAggregate
   lifetime: LifetimeAggregate
-  /** `sessionVector(session)`, in the order of `SESSION_FEATURE_NAMES`. */
+  /** `sessionVector(session)`: every session feature, in the order of `SESSION_FEATURE_NAMES`. */
   sessionRaw: number[]
   /** `lifetimeVector(lifetime)`, in the order of `LIFETIME_FEATURE_NAMES`. */
   lifetimeRaw: number[]

@@ -1,60 +1,24 @@
+import { LIFETIME_FEATURES } from './lifetimeFeatures'
+import { SESSION_FEATURES } from './sessionFeatures'
 import type { LifetimeAggregate, SessionAggregate } from './types'
 
-const MONTHS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
-
 /**
- * The raw session vector, in the order of `SESSION_FEATURE_NAMES` (before transforms and normalisation).
+ * The raw session vector: every feature of `SESSION_FEATURES` read from the aggregate, in table order
+ * (before transforms and normalisation). A pack reads the ones it names: `selectFeatures()`.
  *
  * @example
- * const x = applyFeatureSpec(sessionVector(agg), pack.featureSpec)
+ * const x = applyFeatureSpec(selectFeatures(sessionVector(agg), SESSION_FEATURE_NAMES, pack.featureSpec.names), pack.featureSpec)
  */
 export function sessionVector(agg: SessionAggregate): number[] {
-  const totalPages = agg.administrativePages + agg.informationalPages + agg.productPages
-  const totalSeconds = agg.administrativeSeconds + agg.informationalSeconds + agg.productSeconds
-  const angle = (2 * Math.PI * agg.month) / 12
-  const stats = agg.stats
-  return [
-    agg.administrativePages,
-    agg.administrativeSeconds,
-    agg.informationalPages,
-    agg.informationalSeconds,
-    agg.productPages,
-    agg.productSeconds,
-    agg.productSeconds / Math.max(1, agg.productPages),
-    totalPages,
-    totalSeconds,
-    Math.sin(angle),
-    Math.cos(angle),
-    agg.weekend ? 1 : 0,
-    agg.specialDay,
-    agg.returning ? 1 : 0,
-    stats ? 1 : 0,
-    stats ? stats.bounceRate : 0,
-    stats ? stats.exitRate : 0,
-    stats ? stats.pageValue : 0,
-    stats && stats.pageValue > 0 ? 1 : 0,
-    ...MONTHS.map((m) => (agg.month === m ? 1 : 0)),
-  ]
+  return SESSION_FEATURES.map((f) => f.read(agg))
 }
 
 /**
- * The raw lifetime vector, in the order of `LIFETIME_FEATURE_NAMES`.
+ * The raw lifetime vector: every feature of `LIFETIME_FEATURES`, in table order.
  *
  * @example
  * const x = applyFeatureSpec(lifetimeVector(aggregateLifetime(events, now)), pack.featureSpec)
  */
 export function lifetimeVector(agg: LifetimeAggregate): number[] {
-  return [
-    agg.recencyDays,
-    agg.orders,
-    Math.max(0, agg.monetary),
-    Math.max(0, agg.averageBasket),
-    agg.tenureDays,
-    agg.ordersLast90Days,
-    agg.activeDays,
-    agg.orders > 1 ? agg.tenureDays / (agg.orders - 1) : agg.tenureDays,
-    agg.distinctProducts,
-    agg.returns,
-    Math.max(0, agg.returnValue),
-  ]
+  return LIFETIME_FEATURES.map((f) => f.read(agg))
 }

@@ -1,6 +1,6 @@
 import type { SessionAggregate } from '../features/types'
 import { correctIntentLogit } from '../reports/learn/correction'
-import type { ModelPack } from './pack'
+import type { ModelPack } from '../pack/types'
 
 /**
  * The intent probability after the pack's private-training correction (unchanged for a pack without one):

@@ -1,11 +1,9 @@
 import { ModelPackError } from '../errors'
-import { base64ToArrayBuffer } from './base64ToArrayBuffer'
-import { checkPackSpec } from './checkPackSpec'
-import type { ExpectedFeatureSpec } from './checkPackSpec'
-import type { ModelPack, PackLayer } from './pack'
-import { decodeWeights, dense, ensureCpuBackend, makeTensor, tidy } from './tf'
+import { checkPack } from '../pack/checkPack'
+import type { DenseWeights, ExpectedFeatureSpec, ModelPack, PackLayer } from '../pack/types'
+import { decodeWeights } from '../pack/weightCodec'
+import { dense, ensureCpuBackend, makeTensor, tidy } from './tf'
 import type { Tensor } from './tf'
-import { validatePack } from './validatePack'
 
 /** A pack whose weights live in TensorFlow.js tensors, ready for {@link predict}. */
 export interface LoadedPack {
@@ -35,39 +33,34 @@ export interface LoadPackOptions {
 }
 
 /**
- * Validates a pack, checks its feature spec, decodes its weights with `tf.io.decodeWeights` and builds
- * the weight tensors once, on the CPU backend. Call {@link disposePack} to free them.
+ * Checks a pack (`checkPack()`, with its feature spec when `expected` is given), decodes its weights
+ * (`decodeWeights()` of src/pack) and builds the weight tensors once, on the CPU backend. Call
+ * {@link disposePack} to free them.
  *
  * @example
- * const loaded = loadPack(sessionPack, { expected: { kind: 'session', version, names } })
+ * const loaded = loadPack(sessionPack, { expected: expectedFeatures('session') })
  * const { segment, intent } = predict(loaded, features)
  */
 export function loadPack(value: unknown, options: LoadPackOptions = {}): LoadedPack {
-  const pack = validatePack(value)
-  if (options.expected) checkPackSpec(pack, options.expected)
-  ensureCpuBackend()
-  let weights: Record<string, Tensor>
+  const pack = checkPack(value, options.expected)
+  let weights: Map<string, DenseWeights>
   try {
-    weights = decodeWeights(base64ToArrayBuffer(pack.model.weightData), pack.model.weightSpecs)
+    weights = decodeWeights(pack.model.layers, pack.model.weightSpecs, pack.model.weightData)
   } catch (error) {
+    if (error instanceof ModelPackError) throw error
     throw new ModelPackError('pack_invalid', `Invalid model pack: its weights could not be decoded (${String(error)}).`, error)
   }
   // A NaN or infinite weight makes every prediction useless: refuse the pack once, here, rather than fail
   // every decision.
-  for (const [name, tensor] of Object.entries(weights)) {
-    if (!(tensor.dataSync() as Float32Array).every(Number.isFinite)) {
-      for (const t of Object.values(weights)) t.dispose()
-      throw new ModelPackError('pack_invalid', `Invalid model pack: weight "${name}" holds NaN or infinite values.`)
-    }
+  for (const [name, w] of weights) {
+    if (!w.kernel.every(Number.isFinite)) throw new ModelPackError('pack_invalid', `Invalid model pack: weight "${name}/kernel" holds NaN or infinite values.`)
+    if (!w.bias.every(Number.isFinite)) throw new ModelPackError('pack_invalid', `Invalid model pack: weight "${name}/bias" holds NaN or infinite values.`)
   }
-  const widths = new Map<string, number>([['input', pack.featureSpec.names.length]])
+  ensureCpuBackend()
   const layers = pack.model.layers.map((layer) => {
-    const decoded = weights[`${layer.name}/kernel`]
+    const w = weights.get(layer.name)!
     // Kept 3-D once here, as the matMul kernel wants it, instead of reshaping on every inference.
-    const kernel = makeTensor(decoded.dataSync() as Float32Array, [1, widths.get(layer.input)!, layer.units])
-    decoded.dispose()
-    widths.set(layer.name, layer.units)
-    return { ...layer, kernel, bias: weights[`${layer.name}/bias`] }
+    return { ...layer, kernel: makeTensor(w.kernel, [1, w.inputs, w.units]), bias: makeTensor(w.bias, [w.units]) }
   })
   return { pack, heads: Object.keys(pack.heads), layers, disposed: false }
 }
@@ -80,7 +73,7 @@ export function loadPack(value: unknown, options: LoadPackOptions = {}): LoadedP
  * head's output holds one result per row, in the same order: one call instead of many (explanations).
  *
  * @example
- * const input = applyFeatureSpec(sessionVector(aggregate), loaded.pack.featureSpec)
+ * const input = applyFeatureSpec(selectFeatures(sessionVector(aggregate), SESSION_FEATURE_NAMES, loaded.pack.featureSpec.names), loaded.pack.featureSpec)
  * const out = predict(loaded, input) // { segment: Float32Array(6), intent: Float32Array(1) }
  */
 export function predict(loaded: LoadedPack, input: Float32Array | readonly number[], rows = 1): Record<string, Float32Array> {

@@ -2,11 +2,9 @@ import { ModelPackError, OptionsError } from '../errors'
 import { CACHE_META_PREFIX } from '../store/constants'
 import { errorText, loadVerifiedText } from '../lib/loadVerifiedText'
 import type { TextCache } from '../lib/loadVerifiedText'
-import { checkPackSpec } from './checkPackSpec'
-import type { ExpectedFeatureSpec } from './checkPackSpec'
-import { PACK_FORMAT_VERSION } from './pack'
-import type { ModelPack } from './pack'
-import { validatePack } from './validatePack'
+import { checkPack } from '../pack/checkPack'
+import { PACK_FORMAT_VERSION } from '../pack/types'
+import type { ExpectedFeatureSpec, ModelPack } from '../pack/types'
 
 /**
  * Where a fetched pack is kept between page loads: the two meta methods of the Seglet store (IndexedDB,
@@ -62,7 +60,7 @@ export function packCacheKey(url: string): string {
  * @example
  * const pack = await loadPackFromUrl('/seglet/session-pack.json', {
  *   integrity: 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=',
- *   expected: { kind: 'session', version: SESSION_FEATURE_SPEC_VERSION, names: SESSION_FEATURE_NAMES },
+ *   expected: expectedFeatures('session'),
  *   cache: store,
  * })
  */
@@ -87,7 +85,5 @@ function parsePack(text: string, expected: ExpectedFeatureSpec | undefined): Mod
   } catch (error) {
     throw new ModelPackError('pack_invalid', `Invalid model pack: not JSON (${errorText(error)}).`, error)
   }
-  const pack = validatePack(value)
-  if (expected) checkPackSpec(pack, expected)
-  return pack
+  return checkPack(value, expected)
 }

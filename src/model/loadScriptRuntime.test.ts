@@ -25,7 +25,7 @@ function writeRuntimeModule(): string {
 class ModelPackError extends SegletError { constructor(code, message) { super(code, message); this.name = 'ModelPackError' } }
 export function createModelRuntime() {
   return {
-    checkPackSpec() { throw new ModelPackError('pack_spec_mismatch', 'missing features: x') },
+    checkPack() { throw new ModelPackError('pack_spec_mismatch', 'missing features: x') },
     async getPack() { throw new ModelPackError('pack_integrity', 'bad hash') },
     predict() { return { intent: new Float32Array([0.5]) } },
   }
@@ -56,7 +56,7 @@ describe('createScriptModuleLoader and rebrandErrors', () => {
     expect(runtime.predict({} as never, [1]).intent[0]).toBe(0.5)
     let error: unknown
     try {
-      runtime.checkPackSpec({} as never, {} as never)
+      runtime.checkPack({} as never, {} as never)
     } catch (e) {
       error = e
     }

@@ -18,7 +18,7 @@ describe('loadLazyParts', () => {
     expect(loadLazyParts()).toBe(first)
     expect(typeof (await first).createDecider).toBe('function')
     const { createModelRuntime } = await import('./runtime')
-    expect(Object.keys(createModelRuntime()).sort()).toEqual(['checkPackSpec', 'disposePack', 'getPack', 'loadPack', 'loadPackFromUrl', 'predict'])
+    expect(Object.keys(createModelRuntime()).sort()).toEqual(['checkPack', 'disposePack', 'getPack', 'loadPack', 'loadPackFromUrl', 'predict'])
   })
 })
 

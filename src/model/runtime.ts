@@ -4,14 +4,14 @@
  * `seglet-model.min.js` for the script tag, loaded after the page's own work.
  */
 import { OptionsError } from '../errors'
-import { checkPackSpec } from './checkPackSpec'
+import { checkPack } from '../pack/checkPack'
 import { disposePack, loadPack, predict } from './loadPack'
 import type { LoadedPack } from './loadPack'
 import { loadPackFromUrl } from './loadPackFromUrl'
 import { SHIPPED_PACKS } from './shippedPacks'
 import type { ModelRuntime } from './types'
 
-export { checkPackSpec, disposePack, loadPack, loadPackFromUrl, predict, SHIPPED_PACKS }
+export { checkPack, disposePack, loadPack, loadPackFromUrl, predict, SHIPPED_PACKS }
 export type { GetPackOptions, ModelRuntime } from './types'
 
 /**
@@ -46,6 +46,6 @@ export function createModelRuntime(): ModelRuntime {
     loadPack,
     disposePack,
     loadPackFromUrl,
-    checkPackSpec,
+    checkPack,
   }
 }

@@ -2,17 +2,12 @@
 // The packs training/ ships: valid, matching the SDK's features, and run by the runtime exactly as a
 // plain-JavaScript forward pass over the same weights computes them.
 import { describe, expect, it } from 'vitest'
-import { LIFETIME_FEATURE_NAMES, LIFETIME_FEATURE_SPEC_VERSION, SESSION_FEATURE_NAMES, SESSION_FEATURE_SPEC_VERSION } from '../features'
-import { base64ToArrayBuffer } from './base64ToArrayBuffer'
+import { expectedFeatures } from '../features'
+import { base64ToArrayBuffer } from '../pack/base64'
+import { checkPack } from '../pack/checkPack'
+import type { ModelPack } from '../pack/types'
 import { loadPack, predict } from './loadPack'
-import type { ModelPack } from './pack'
 import { SHIPPED_PACKS } from './shippedPacks'
-import { validatePack } from './validatePack'
-
-const EXPECTED = {
-  session: { kind: 'session' as const, version: SESSION_FEATURE_SPEC_VERSION, names: SESSION_FEATURE_NAMES },
-  lifetime: { kind: 'lifetime' as const, version: LIFETIME_FEATURE_SPEC_VERSION, names: LIFETIME_FEATURE_NAMES },
-}
 
 /** Dequantizes every weight by the tf.io rules, independently of TensorFlow.js. */
 function readWeights(pack: ModelPack): Map<string, Float32Array> {
@@ -59,10 +54,10 @@ function reference(pack: ModelPack, input: number[]): Record<string, number[]> {
 }
 
 describe.each(['session', 'lifetime'] as const)('the shipped %s pack', (kind) => {
-  const pack = validatePack(SHIPPED_PACKS[kind])
+  const pack = checkPack(SHIPPED_PACKS[kind])
 
   it('matches the SDK feature spec', () => {
-    expect(() => loadPack(pack, { expected: EXPECTED[kind] })).not.toThrow()
+    expect(() => loadPack(pack, { expected: expectedFeatures(kind) })).not.toThrow()
   })
 
   it('runs like a plain forward pass over its weights', () => {

@@ -10,7 +10,6 @@ import { _fusedMatMulConfig } from '@tensorflow/tfjs-backend-cpu/dist/kernels/_F
 import { softmaxConfig } from '@tensorflow/tfjs-backend-cpu/dist/kernels/Softmax.js'
 import { tanhConfig } from '@tensorflow/tfjs-backend-cpu/dist/kernels/Tanh.js'
 
-export { decodeWeights } from '@tensorflow/tfjs-core/dist/io/io_utils.js'
 export { tidy }
 export type { Tensor }
 

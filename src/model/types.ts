@@ -1,7 +1,7 @@
-import type { checkPackSpec, ExpectedFeatureSpec } from './checkPackSpec'
+import type { checkPack } from '../pack/checkPack'
+import type { ExpectedFeatureSpec, ModelPack } from '../pack/types'
 import type { disposePack, LoadedPack, loadPack, predict } from './loadPack'
 import type { loadPackFromUrl, PackCache } from './loadPackFromUrl'
-import type { ModelPack } from './pack'
 
 /** Options of {@link ModelRuntime.getPack}. */
 export interface GetPackOptions {
@@ -30,7 +30,7 @@ export interface ModelRuntime {
    * The pack of one kind, loaded and ready for {@link ModelRuntime.predict}: the shop's pack when `url` is
    * given, else the shipped one. Memoised per kind, URL and integrity; a failed load is retried next call.
    * @example
-   * const session = await runtime.getPack('session', { expected: { kind: 'session', version, names } })
+   * const session = await runtime.getPack('session', { expected: expectedFeatures('session') })
    */
   getPack(kind: ModelPack['kind'], options?: GetPackOptions): Promise<LoadedPack>
   /** Runs a loaded pack on one normalised input vector. See `predict()`. */
@@ -41,6 +41,6 @@ export interface ModelRuntime {
   disposePack: typeof disposePack
   /** Fetches, verifies and caches a shop's pack. See `loadPackFromUrl()`. */
   loadPackFromUrl: typeof loadPackFromUrl
-  /** Throws `pack_spec_mismatch` when a pack does not match the SDK's features. See `checkPackSpec()`. */
-  checkPackSpec: typeof checkPackSpec
+  /** The one pack check (shape, then features): throws `pack_invalid` or `pack_spec_mismatch`. See `checkPack()`. */
+  checkPack: typeof checkPack
 }

@@ -134,6 +134,18 @@ describe('createPanel', () => {
     for (const gone of ['account pages', 'page value', 'bounce rate', 'of sessions', 'median', '% buy']) expect(text()).not.toContain(gone)
   })
 
+  it('never shows a shopper in checkout a low chance of buying without the reason', async () => {
+    const funnel = { cartReached: true, checkoutReached: true, productsAdded: 2, cartValue: 39.9, inIntent: false }
+    const checkout: Segment = { ...segment, name: 'Brief browser', intent: 0.04, intentThreshold: 0.49, funnel }
+    const shown = make({ getSegment: () => checkout })
+    shown.panel.show()
+    await flush()
+    expect(text()).toContain('In this visitreached checkout · 39.9 put in the cart')
+    expect(text()).toContain("Chance you buy in this visit4%, estimated from your browsing only: this shop's model has not yet learned from visits that reach checkout")
+    expect(text()).not.toContain('not high')
+    expect(text().toLowerCase()).not.toContain('low intent')
+  })
+
   it('shows data as text, never as HTML', async () => {
     const { panel } = make({ getSegment: () => ({ ...segment, name: '<img src=x onerror=alert(1)>' }) })
     panel.show()

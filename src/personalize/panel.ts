@@ -4,6 +4,8 @@ import type { Explanation, Segment } from '../segments'
 import { adoptStyles } from './adoptStyles'
 import { definitionList } from './definitionList'
 import { downloadJson } from './downloadJson'
+import { describeFunnel } from './describeFunnel'
+import { describeIntent } from './describeIntent'
 import { formatPercent } from './formatPercent'
 import { h } from './h'
 import { PANEL_CSS } from './panelStyles'
@@ -184,8 +186,9 @@ export function createPanel(options: PanelOptions): Panel {
       } else {
         rows.push(['How sure', formatPercent(segment.confidence)])
       }
-      const high = segment.intent >= segment.intentThreshold
-      rows.push(['Chance you buy in this visit', `${formatPercent(segment.intent)} (${high ? 'high' : 'not high'})`])
+      const stage = describeFunnel(segment.funnel)
+      if (stage) rows.push(['In this visit', stage])
+      rows.push(['Chance you buy in this visit', describeIntent(segment)])
       if (segment.valueSegment) rows.push(['From your past orders', segment.valueSegment.name])
       if (segment.repeatProbability !== undefined) rows.push(['Chance you order again within 90 days', formatPercent(segment.repeatProbability)])
       children.push(definitionList(doc, rows))

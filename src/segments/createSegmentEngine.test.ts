@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isSegletError } from '../errors'
-import type { SegmentTreeNode } from '../model/pack'
+import type { SegmentTreeNode } from '../pack/types'
 import { DEFAULT_MIN_PAGE_VIEWS, DEFAULT_SEGMENT_ID, DEFAULT_SWITCH_MARGIN } from './constants'
 import { createSegmentEngine } from './createSegmentEngine'
 import type { DecisionInput } from './types'

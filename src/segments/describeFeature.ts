@@ -1,62 +1,16 @@
-import { formatDuration } from './formatDuration'
-import { formatNumber } from './formatNumber'
-import { plural } from './plural'
+import { LIFETIME_FEATURES } from '../features/lifetimeFeatures'
+import { SESSION_FEATURES } from '../features/sessionFeatures'
+import type { FeatureDefinition } from '../features/types'
+import { flag, timeOn, viewed } from '../features/wording'
+import { formatNumber } from '../lib/formatNumber'
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
 
-const percent = (v: number) => `${Math.round(v * 100)}%`
-// Nothing counted reads "no account pages viewed", not "0 account pages viewed".
-const viewed = (noun: string) => (v: number) => (Math.round(v) > 0 ? `${plural(v, noun)} viewed` : `no ${noun}s viewed`)
-const timeOn = (where: string) => (v: number) => (v >= 0.5 ? `${formatDuration(v)} on ${where}` : `no time on ${where}`)
-const flag = (v: number, yes: string, no: string) => (v > 0 ? yes : no)
-
-/** Plain words per feature name; unknown names fall back to the patterns in `describeFeature`. */
-const WORDING: Record<string, (v: number) => string> = {
-  // Session features (src/features SESSION_FEATURE_NAMES).
-  administrative_pages: viewed('account page'),
-  administrative_seconds: timeOn('account pages'),
-  informational_pages: viewed('information page'),
-  informational_seconds: timeOn('information pages'),
-  product_pages: viewed('product page'),
-  product_seconds: timeOn('product pages'),
-  product_seconds_per_page: (v) => `${formatDuration(v)} per product page`,
-  total_pages: viewed('page'),
-  total_seconds: timeOn('the site'),
-  // A cyclic month encoding: one component alone does not name a month.
-  month_sin: () => 'the time of year',
-  month_cos: () => 'the time of year',
-  weekend: (v) => flag(v, 'visiting at the weekend', 'visiting on a weekday'),
-  special_day: (v) => flag(v, 'close to a special day', 'not close to a special day'),
-  returning: (v) => flag(v, 'returning visitor', 'first visit'),
-  has_stats: (v) => flag(v, "the shop's page statistics", 'no page statistics from the shop'),
-  bounce_rate: (v) => `pages with a ${percent(v)} bounce rate`,
-  exit_rate: (v) => `pages with a ${percent(v)} exit rate`,
-  page_value: (v) => `average page value ${formatNumber(v)}`,
-  page_value_positive: (v) => flag(v, 'visited pages that often lead to a purchase', 'no pages that usually lead to a purchase'),
-  // Lifetime features (src/features LIFETIME_FEATURE_NAMES).
-  recency_days: (v) => (Math.round(v) <= 0 ? 'last order today' : `last order ${plural(v, 'day')} ago`),
-  frequency: (v) => (Math.round(v) > 0 ? plural(v, 'past order') : 'no past orders'),
-  monetary: (v) => `${formatNumber(v)} spent in past orders`,
-  average_basket: (v) => `${formatNumber(v)} per order on average`,
-  tenure_days: (v) => `first order ${plural(v, 'day')} ago`,
-  orders_last_90_days: (v) => `${plural(v, 'order')} in the last 90 days`,
-  active_days: (v) => `shopped on ${plural(v, 'day')}`,
-  days_per_order: (v) => `an order every ${plural(v, 'day')}`,
-  distinct_products: (v) => `${plural(v, 'different product')} bought`,
-  returns: (v) => plural(v, 'return'),
-  return_value: (v) => `${formatNumber(v)} returned`,
-  // Short aliases, should the feature names change.
-  admin_pages: viewed('account page'),
-  admin_seconds: timeOn('account pages'),
-  info_pages: viewed('information page'),
-  info_seconds: timeOn('information pages'),
-  searches: (v) => plural(v, 'search', 'searches'),
-  cart_reached: (v) => flag(v, 'reached the cart', 'did not reach the cart'),
-  checkout_reached: (v) => flag(v, 'reached checkout', 'did not reach checkout'),
-}
+let byName: Map<string, FeatureDefinition<never>> | undefined
 
 /**
- * One feature in plain words, for the explanation and the transparency panel.
+ * One feature in plain words, for the explanation and the transparency panel: the `describe` of its record
+ * in the feature tables (src/features), else words from the shape of its name.
  *
  * @example
  * describeFeature('product_pages', 8)      // '8 product pages viewed'
@@ -67,10 +21,11 @@ const WORDING: Record<string, (v: number) => string> = {
  * describeFeature('unknown_thing', 2.5)    // 'unknown thing: 2.5'
  */
 export function describeFeature(name: string, value: number): string {
-  const words = WORDING[name]
-  if (words && Number.isFinite(value)) return words(value)
+  byName ??= new Map([...SESSION_FEATURES, ...LIFETIME_FEATURES].map((f) => [f.name, f as FeatureDefinition<never>]))
+  const feature = byName.get(name)
+  if (feature && Number.isFinite(value)) return feature.describe(value)
   const month = monthOf(name)
-  if (month && Number.isFinite(value)) return flag(value, `visiting in ${month}`, `not visiting in ${month}`)
+  if (month && Number.isFinite(value)) return flag(`visiting in ${month}`, `not visiting in ${month}`)(value)
   const readable = name.replace(/_/g, ' ')
   if (Number.isFinite(value)) {
     const pages = /^(.+)_pages$/.exec(name)

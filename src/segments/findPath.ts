@@ -1,4 +1,4 @@
-import type { SegmentTreeNode } from '../model/pack'
+import type { SegmentTreeNode } from '../pack/types'
 
 /**
  * Nodes from the root's child down to the node with `id` (the root itself is not part of a path,

@@ -14,6 +14,7 @@ export {
 } from './constants'
 export type {
   Segment,
+  FunnelFacts,
   ValueSegment,
   Explanation,
   Evidence,

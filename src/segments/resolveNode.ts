@@ -1,4 +1,4 @@
-import type { SegmentTreeNode } from '../model/pack'
+import type { SegmentTreeNode } from '../pack/types'
 import { findPath } from './findPath'
 
 /** Name, description and path of a segment id in a tree; an id the tree lacks becomes a top-level segment. */

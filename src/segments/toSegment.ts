@@ -1,4 +1,4 @@
-import type { Segment, ValueSegment } from './types'
+import type { FunnelFacts, Segment, ValueSegment } from './types'
 
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 128
 const isProbability = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1
@@ -30,10 +30,21 @@ export function toSegment(value: unknown): Segment | null {
       : [],
   }
   if (typeof v.description === 'string') segment.description = v.description
+  const funnel = toFunnel(v.funnel)
+  if (funnel) segment.funnel = funnel
   const valueSegment = toValueSegment(v.valueSegment)
   if (valueSegment) segment.valueSegment = valueSegment
   if (isProbability(v.repeatProbability)) segment.repeatProbability = v.repeatProbability
   return segment
+}
+
+function toFunnel(value: unknown): FunnelFacts | null {
+  if (typeof value !== 'object' || value === null) return null
+  const v = value as Record<string, unknown>
+  const count = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0
+  if (typeof v.cartReached !== 'boolean' || typeof v.checkoutReached !== 'boolean' || typeof v.inIntent !== 'boolean') return null
+  if (!count(v.productsAdded) || !count(v.cartValue)) return null
+  return { cartReached: v.cartReached, checkoutReached: v.checkoutReached, productsAdded: v.productsAdded, cartValue: v.cartValue, inIntent: v.inIntent }
 }
 
 function toValueSegment(value: unknown): ValueSegment | null {

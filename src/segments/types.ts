@@ -1,4 +1,4 @@
-import type { SegmentTreeNode } from '../model/pack'
+import type { SegmentTreeNode } from '../pack/types'
 import type { ReportArm } from '../reports/types'
 
 /**
@@ -19,6 +19,27 @@ export interface Explanation {
   delta: number
   /** Plain-words description ("8 product pages viewed"). */
   text: string
+}
+
+/**
+ * Where the shopper is in the purchase funnel in this session: facts counted from events, not predictions.
+ * Rules can read them directly (`segment.funnel?.checkoutReached`), whatever the model has learned.
+ */
+export interface FunnelFacts {
+  /** An item was added to the cart or a cart page was shown. */
+  cartReached: boolean
+  /** Checkout began (event or checkout page) or an order was placed. */
+  checkoutReached: boolean
+  /** Items added to the cart (sum of `add_to_cart` quantities). */
+  productsAdded: number
+  /** Value put into the cart: priced items added minus removed, never below 0. */
+  cartValue: number
+  /**
+   * The intent probability reads these facts: the session pack was trained on sessions with cart and
+   * checkout events (a shop's own data). The pack trained on public data cannot, since that data has no
+   * cart events; then intent is estimated from browsing alone.
+   */
+  inIntent: boolean
 }
 
 /** The shopper's value segment from the lifetime pack. */
@@ -59,10 +80,15 @@ export interface Segment {
   pathNames: string[]
   /** Probability of this segment in the session head, 0–1 (0 for the cold-start default). */
   confidence: number
-  /** Purchase-intent probability, 0–1. */
+  /**
+   * Purchase-intent probability, 0–1: the session pack's estimate from the features it reads. A dimension
+   * of its own, next to the segment (which describes behaviour).
+   */
   intent: number
   /** Intent at or above this counts as high intent (chosen on the training split). */
   intentThreshold: number
+  /** Funnel facts of this session (cart, checkout), when the model part decided. */
+  funnel?: FunnelFacts
   /** Value segment from the lifetime pack, when it ran. */
   valueSegment?: ValueSegment
   /** Probability of a repeat purchase from the lifetime pack, 0–1, when it ran. */
@@ -112,7 +138,10 @@ export interface DecisionInput {
   sessionLabels: readonly string[]
   /** The session pack's segment tree. */
   sessionTree: SegmentTreeNode
-  /** Purchase-intent probability, 0–1. */
+  /**
+   * Purchase-intent probability, 0–1: the session pack's estimate from the features it reads. A dimension
+   * of its own, next to the segment (which describes behaviour).
+   */
   intent: number
   /** Threshold of the intent head. */
   intentThreshold: number

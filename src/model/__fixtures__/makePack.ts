@@ -1,5 +1,5 @@
 // Builds small model packs with known weights for the tests. Not part of the SDK.
-import type { ModelPack, PackLayer, PackWeightSpec } from '../pack'
+import type { ModelPack, PackLayer, PackWeightSpec } from '../../pack/types'
 
 export interface FixtureLayer extends PackLayer {
   /** [in][units] */

@@ -1,8 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
-import { makePack } from './__fixtures__/makePack'
-import type { ModelPack } from './pack'
-import { validatePack } from './validatePack'
+import { makePack } from '../model/__fixtures__/makePack'
+import type { ModelPack } from './types'
+import { checkPack } from './checkPack'
 
 type Mutation = (pack: any) => void
 
@@ -35,16 +35,16 @@ const cases: Array<[string, Mutation, string]> = [
   ['an unknown head kind', (p) => (p.heads.intent.kind = 'regression'), 'kind must be "segment" or "probability"'],
 ]
 
-describe('validatePack', () => {
+describe('checkPack', () => {
   it('accepts a well-formed pack, quantized or not', () => {
     const pack = makePack()
-    expect(validatePack(pack)).toBe(pack)
-    expect(() => validatePack(makePack({ quantize: 'uint8' }))).not.toThrow()
-    expect(() => validatePack(makePack({ quantize: 'float16' }))).not.toThrow()
+    expect(checkPack(pack)).toBe(pack)
+    expect(() => checkPack(makePack({ quantize: 'uint8' }))).not.toThrow()
+    expect(() => checkPack(makePack({ quantize: 'float16' }))).not.toThrow()
   })
 
   it.each([null, 42, 'pack', [makePack()]])('refuses %j', (value) => {
-    expect(() => validatePack(value)).toThrow(expect.objectContaining({ code: 'pack_invalid', message: 'Invalid model pack: expected a JSON object.' }))
+    expect(() => checkPack(value)).toThrow(expect.objectContaining({ code: 'pack_invalid', message: 'Invalid model pack: expected a JSON object.' }))
   })
 
   it.each(cases)('refuses %s, naming it', (_, mutate, message) => {
@@ -52,7 +52,7 @@ describe('validatePack', () => {
     mutate(pack)
     let error: any
     try {
-      validatePack(pack)
+      checkPack(pack)
     } catch (e) {
       error = e
     }

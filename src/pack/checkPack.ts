@@ -1,7 +1,7 @@
 import { ModelPackError } from '../errors'
 import { isIntentCorrection } from '../reports/learn/correction'
-import { PACK_FORMAT_VERSION } from './pack'
-import type { ModelPack, PackLayer, PackWeightSpec } from './pack'
+import { PACK_FORMAT_VERSION } from './types'
+import type { ExpectedFeatureSpec, ModelPack, PackLayer, PackWeightSpec } from './types'
 
 const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'softmax', 'tanh']
 const TRANSFORMS = ['identity', 'log1p']
@@ -9,15 +9,19 @@ const QUANTIZATIONS = ['uint8', 'uint16', 'float16']
 const BYTES_PER_VALUE: Record<string, number> = { float32: 4, uint8: 1, uint16: 2, float16: 2 }
 
 /**
- * Checks that a parsed JSON value has the shape of a {@link ModelPack} and that its parts agree with each
- * other (layer graph, weight shapes, weight byte length, heads). Throws `ModelPackError('pack_invalid')`
- * naming the first thing that is wrong; returns the value typed as a pack otherwise.
- * It does not check the feature spec against the SDK's features: that is {@link checkPackSpec}.
+ * The one check of a model pack, used by the browser before it builds tensors and by training before it
+ * evaluates or writes a pack. First the shape: a parsed JSON value has the shape of a {@link ModelPack} and
+ * its parts agree with each other (layer graph, weight shapes, weight byte length, heads); else it throws
+ * `ModelPackError('pack_invalid')` naming the first thing that is wrong. Then, with `expected` (the SDK's
+ * feature table for a kind, see `expectedFeatures()` of src/features), the features: same kind, same feature
+ * version, every name one the SDK computes, none twice, each with the table's transform; else it throws
+ * `ModelPackError('pack_spec_mismatch')` listing every difference. A pack may read fewer features than the
+ * table holds, in its own order. Returns the value typed as a pack.
  *
  * @example
- * const pack = validatePack(JSON.parse(text))
+ * const pack = checkPack(JSON.parse(text), expectedFeatures('session'))
  */
-export function validatePack(value: unknown): ModelPack {
+export function checkPack(value: unknown, expected?: ExpectedFeatureSpec): ModelPack {
   const fail = (message: string): never => {
     throw new ModelPackError('pack_invalid', `Invalid model pack: ${message}.`)
   }
@@ -122,8 +126,35 @@ export function validatePack(value: unknown): ModelPack {
       fail(`${at} kind must be "segment" or "probability", got ${show((head as { kind?: unknown }).kind)}`)
     }
   }
+  if (expected) checkFeatures(pack as ModelPack, expected)
   if (pack.intentCorrection !== undefined && !isIntentCorrection(pack.intentCorrection)) fail('"intentCorrection" does not match the training tables of this SDK')
   return pack as ModelPack
+}
+
+function checkFeatures(pack: ModelPack, expected: ExpectedFeatureSpec): void {
+  const problems: string[] = []
+  if (pack.kind !== expected.kind) problems.push(`pack kind is "${pack.kind}", expected "${expected.kind}"`)
+  if (pack.featureSpec.version !== expected.version) {
+    problems.push(`feature version is "${pack.featureSpec.version}", the SDK computes "${expected.version}"`)
+  }
+  const { names, transforms } = pack.featureSpec
+  const unknown = names.filter((name) => !expected.names.includes(name))
+  if (unknown.length) problems.push(`unknown features: ${unknown.join(', ')}`)
+  const twice = names.filter((name, i) => names.indexOf(name) !== i)
+  if (twice.length) problems.push(`features read twice: ${twice.join(', ')}`)
+  if (expected.transforms) {
+    const other = names.filter((name, i) => {
+      const at = expected.names.indexOf(name)
+      return at >= 0 && expected.transforms![at] !== transforms[i]
+    })
+    if (other.length) problems.push(`features with another transform: ${other.map((n) => `${n} (the SDK uses ${expected.transforms![expected.names.indexOf(n)]})`).join(', ')}`)
+  }
+  if (problems.length) {
+    throw new ModelPackError(
+      'pack_spec_mismatch',
+      `Model pack "${pack.kind}@${pack.version}" does not match this SDK's features: ${problems.join('; ')}.`,
+    )
+  }
 }
 
 function isObject(value: unknown): value is Record<string, any> {

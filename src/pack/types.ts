@@ -1,6 +1,8 @@
 /**
  * The model-pack format (contract 2 in DESIGN.md). A pack is one JSON document written by
- * `training/` and read by `src/model/`. Never edit a pack by hand: run `npm run train`.
+ * `training/` (or a shop's retraining) and read by `src/model/`; both check it with `checkPack()` and
+ * encode or decode its weights with `encodeWeights()` / `decodeWeights()` of this folder.
+ * Never edit a pack by hand: run `npm run train`.
  */
 import type { IntentCorrection } from '../reports/learn/correction'
 
@@ -27,7 +29,11 @@ export interface PackWeightSpec {
 /** Input transform applied to one raw feature before normalisation. */
 export type FeatureTransform = 'identity' | 'log1p'
 
-/** How the raw feature vector becomes the network input. Must match `src/features/`. */
+/**
+ * How the raw feature vector becomes the network input. Every name is a feature of the SDK's feature table
+ * (`SESSION_FEATURES` / `LIFETIME_FEATURES` of src/features) with the table's transform; a pack reads the
+ * features it names, in its own order, so a newer pack can read features an older one does not.
+ */
 export interface FeatureSpec {
   /** Version of the feature definition (`FEATURE_SPEC_VERSION` of src/features for that pack kind). */
   version: string
@@ -70,6 +76,27 @@ export interface ProbabilityHead {
   threshold: number
 }
 
+/**
+ * The k-means model a segment head was distilled from: centroids in the pack's normalised input space,
+ * over the named features. Retraining matches new clusters to these so segment ids stay stable.
+ */
+export interface PackKMeans {
+  /** Names (from `featureSpec.names`) of the inputs k-means ran on, in centroid order. */
+  features: string[]
+  /** One centroid per segment label, in the order of the segment head's `labels`. */
+  centroids: number[][]
+}
+
+/** Where a pack's weights came from. */
+export interface PackProvenance {
+  dataset: string
+  sha256: string
+  rows: number
+  split: string
+  seed: number
+  trainedWith: string
+}
+
 /** A versioned model pack. */
 export interface ModelPack {
   /** First lines of every generated pack say it is generated. */
@@ -88,14 +115,13 @@ export interface ModelPack {
     weightData: string
   }
   heads: Record<string, SegmentHead | ProbabilityHead>
-  provenance: {
-    dataset: string
-    sha256: string
-    rows: number
-    split: string
-    seed: number
-    trainedWith: string
-  }
+  /**
+   * The k-means centroids behind the segment head. Older packs kept them untyped in `metrics.kmeans`
+   * (column indices and a flat array); read either with `readPackKMeans()`.
+   * @default undefined
+   */
+  kmeans?: PackKMeans
+  provenance: PackProvenance
   /**
    * The intent correction fitted by private training (`npm run collector -- retrain`), added to the intent
    * logit; absent in packs straight from `npm run train`.
@@ -103,4 +129,32 @@ export interface ModelPack {
   intentCorrection?: IntentCorrection
   /** Held-out metrics, measured on the fixed test split by `training/`. */
   metrics: Record<string, number | string | Record<string, number | string>>
+}
+
+/**
+ * The features a pack's feature spec is checked against: the SDK's feature table for one pack kind.
+ * A pack may read any of the features, in any order, each with the table's transform.
+ */
+export interface ExpectedFeatureSpec {
+  kind: ModelPack['kind']
+  /** `FEATURE_SPEC_VERSION` of src/features for that kind. */
+  version: string
+  /** Names the SDK computes, in table order (`SESSION_FEATURE_NAMES`, `LIFETIME_FEATURE_NAMES`). */
+  names: readonly string[]
+  /**
+   * The transform of each name, in the same order.
+   * @default undefined (transforms are not compared)
+   */
+  transforms?: readonly FeatureTransform[]
+}
+
+/** How weights are stored in a pack: as float32, or quantized to float16 or uint8 (affine per tensor). */
+export type WeightEncoding = 'float32' | 'float16' | 'uint8'
+
+/** The weights of one dense layer: row-major kernel `[inputs, units]` and bias `[units]`. */
+export interface DenseWeights {
+  kernel: Float32Array
+  bias: Float32Array
+  inputs: number
+  units: number
 }

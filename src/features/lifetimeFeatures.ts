@@ -1,0 +1,25 @@
+import { formatNumber } from '../lib/formatNumber'
+import { plural } from '../lib/plural'
+import type { FeatureDefinition, LifetimeAggregate } from './types'
+
+/**
+ * Every lifetime feature, once (the RFM view of the stored orders, UCI Online Retail): name, transform,
+ * how it is read from the `LifetimeAggregate`, and how it is said to a shopper.
+ */
+export const LIFETIME_FEATURES: readonly FeatureDefinition<LifetimeAggregate>[] = [
+  { name: 'recency_days', transform: 'log1p', publicData: true, read: (a) => a.recencyDays, describe: (v) => (Math.round(v) <= 0 ? 'last order today' : `last order ${plural(v, 'day')} ago`) },
+  { name: 'frequency', transform: 'log1p', publicData: true, read: (a) => a.orders, describe: (v) => (Math.round(v) > 0 ? plural(v, 'past order') : 'no past orders') },
+  { name: 'monetary', transform: 'log1p', publicData: true, read: (a) => Math.max(0, a.monetary), describe: (v) => `${formatNumber(v)} spent in past orders` },
+  { name: 'average_basket', transform: 'log1p', publicData: true, read: (a) => Math.max(0, a.averageBasket), describe: (v) => `${formatNumber(v)} per order on average` },
+  { name: 'tenure_days', transform: 'log1p', publicData: true, read: (a) => a.tenureDays, describe: (v) => `first order ${plural(v, 'day')} ago` },
+  { name: 'orders_last_90_days', transform: 'log1p', publicData: true, read: (a) => a.ordersLast90Days, describe: (v) => `${plural(v, 'order')} in the last 90 days` },
+  { name: 'active_days', transform: 'log1p', publicData: true, read: (a) => a.activeDays, describe: (v) => `shopped on ${plural(v, 'day')}` },
+  {
+    name: 'days_per_order', transform: 'log1p', publicData: true,
+    read: (a) => (a.orders > 1 ? a.tenureDays / (a.orders - 1) : a.tenureDays),
+    describe: (v) => `an order every ${plural(v, 'day')}`,
+  },
+  { name: 'distinct_products', transform: 'log1p', publicData: true, read: (a) => a.distinctProducts, describe: (v) => `${plural(v, 'different product')} bought` },
+  { name: 'returns', transform: 'log1p', publicData: true, read: (a) => a.returns, describe: (v) => plural(v, 'return') },
+  { name: 'return_value', transform: 'log1p', publicData: true, read: (a) => Math.max(0, a.returnValue), describe: (v) => `${formatNumber(v)} returned` },
+]
