@@ -77,7 +77,7 @@ export function buildReportTruth({ events, records, now, sessionGapMs = DEFAULT_
       orderValueBucket: ordered ? orderValueBucket(total) : 0,
       arm: record ? record.arm : 'none',
       pages: pages.slice(-MAX_REPORT_PAGES),
-      learn: record?.learn ?? null,
+      ...(record?.learn ? { learn: record.learn } : {}),
     },
     context: (record ?? records[0]).context,
     day: utcDay(start),
