@@ -7,6 +7,7 @@ import { createCollector, DASHBOARD_PATH, PAGE_STATS_PATH, REPORTS_PATH } from '
 import { migrate } from './storage/migrate'
 import { reestimate } from './server/reestimate'
 import { openDatabase } from './storage/openDatabase'
+import { retrainCommand } from './learn/retrainCommand'
 
 const HOUR_MS = 3_600_000
 
@@ -15,6 +16,7 @@ const HOUR_MS = 3_600_000
  * a bad option or an unreachable database prints one line and returns 2 or 1.
  */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'retrain') return retrainCommand(argv.slice(1))
   let args
   let estimator
   try {

@@ -6,12 +6,14 @@ import { createRng } from '../training/rng'
 import { measureRun, simulateInsights, type RunMeasures } from './insights'
 import { loadPopulation } from './population'
 import { createShop, PAGES } from './shop'
+import { runDrift } from './runDrift'
 
-const USAGE = 'usage: npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]'
+const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]'
 const SHOP_SEED = 20261129
 
 export async function main(args: string[]): Promise<number> {
   const opts = parseArgs(args)
+  if (opts.scenario === 'drift') return runDrift(opts)
   if (opts.scenario !== 'insights') {
     console.error(USAGE)
     return 2

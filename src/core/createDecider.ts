@@ -169,7 +169,7 @@ export function createDecider(ctx: DeciderContext): Decider {
         const packs = await loadPacks({ runtime, model: ctx.model ?? {}, cache: store })
         const sessionStart = fold?.sessionStart()
         if (sessionStart !== undefined) {
-          recorded = await recordDecision(store, { sessionStart, segment, packs, last: recorded }).catch(() => recorded)
+          recorded = await recordDecision(store, { sessionStart, segment, packs, last: recorded, learn: result.learn() }).catch(() => recorded)
         }
       }
       // A browser in the holdout is not personalised, on the server either: it gets no hint.

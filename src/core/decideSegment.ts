@@ -1,6 +1,8 @@
 import type { StoredEvent } from '../events/types'
+import { correctedIntent } from '../model/correctedIntent'
 import type { FeatureOptions, Features } from '../features'
-import { applyFeatureSpec, computeFeatures, expectedFeatures, LIFETIME_FEATURE_NAMES, SESSION_FEATURE_NAMES, selectFeatures } from '../features'
+import { applyFeatureSpec, computeFeatures, expectedFeatures, LIFETIME_FEATURE_NAMES, SESSION_FEATURE_NAMES, selectFeatures, sessionVector } from '../features'
+import type { LearnTruth } from '../reports/learn/types'
 import type { LoadedPack, ModelRuntime, PackCache, ProbabilityHead, SegmentHead } from '../model'
 import type { Explanation, SegmentDecision, SegmentEngine } from '../segments'
 import { computeContributions, DEFAULT_MIN_LOG_ODDS_CONTRIBUTION, explainFeatures } from '../segments'
@@ -47,6 +49,8 @@ export interface DecisionResult extends SegmentDecision {
   inputs: DecisionInputs
   /** Computes the explanation of this decision (one batched inference over the occluded inputs). */
   explain: () => Explanation[]
+  /** The network's intent logits with and without page statistics and the session's values (training question). */
+  learn: () => LearnTruth
 }
 
 
@@ -116,7 +120,7 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
     sessionHead: sessionOut[segmentName],
     sessionLabels: segmentHead.labels,
     sessionTree: segmentHead.tree,
-    intent: sessionOut[intentName][0],
+    intent: correctedIntent(sessionPack.pack, sessionOut[intentName][0], s),
     intentThreshold: intentHead.threshold,
     lifetimeHead: lifetimeOut && lifetimeHeads.segment ? lifetimeOut[lifetimeHeads.segment[0]] : undefined,
     lifetimeLabels: lifetimeHeads.segment?.[1].labels,
@@ -161,7 +165,16 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
     })
     return explainFeatures(contributions)
   }
-  return { ...decision, features, inputs, explain }
+  const learn = (): LearnTruth => {
+    const p = sessionOut[intentName][0]
+    const logit = (q: number) => Math.log(Math.max(1e-7, q) / Math.max(1e-7, 1 - q))
+    const session = { productPages: s.productPages, administrativeSeconds: s.administrativeSeconds, month: s.month }
+    if (!s.stats) return { logitWithStats: null, logitWithoutStats: logit(p), session }
+    // The same session without its page statistics: one more pass of the network.
+    const masked = runtime.predict(sessionPack, applyFeatureSpec(selectFeatures(sessionVector({ ...s, stats: null }), SESSION_FEATURE_NAMES, sessionSpec.names), sessionSpec))
+    return { logitWithStats: logit(p), logitWithoutStats: logit(masked[intentName][0]), session }
+  }
+  return { ...decision, features, inputs, explain, learn }
 }
 
 function isClose(a: Float32Array | undefined, b: Float32Array | undefined): boolean {

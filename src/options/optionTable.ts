@@ -84,5 +84,6 @@ export const OPTION_TABLE: OptionGroup = {
   reports: {
     endpoint: text(),
     epsilonPerDay: number(0.1, 8),
+    learnShare: number(0, 1),
   },
 }

@@ -1,4 +1,5 @@
 import { ModelPackError } from '../errors'
+import { isIntentCorrection } from '../reports/learn/correction'
 import { PACK_FORMAT_VERSION } from './types'
 import type { ExpectedFeatureSpec, ModelPack, PackLayer, PackWeightSpec } from './types'
 
@@ -126,6 +127,7 @@ export function checkPack(value: unknown, expected?: ExpectedFeatureSpec): Model
     }
   }
   if (expected) checkFeatures(pack as ModelPack, expected)
+  if (pack.intentCorrection !== undefined && !isIntentCorrection(pack.intentCorrection)) fail('"intentCorrection" does not match the training tables of this SDK')
   return pack as ModelPack
 }
 

@@ -4,6 +4,7 @@
  * encode or decode its weights with `encodeWeights()` / `decodeWeights()` of this folder.
  * Never edit a pack by hand: run `npm run train`.
  */
+import type { IntentCorrection } from '../reports/learn/correction'
 
 /** Current pack format version. A runtime refuses packs with another major version. */
 export const PACK_FORMAT_VERSION = 1
@@ -121,6 +122,11 @@ export interface ModelPack {
    */
   kmeans?: PackKMeans
   provenance: PackProvenance
+  /**
+   * The intent correction fitted by private training (`npm run collector -- retrain`), added to the intent
+   * logit; absent in packs straight from `npm run train`.
+   */
+  intentCorrection?: IntentCorrection
   /** Held-out metrics, measured on the fixed test split by `training/`. */
   metrics: Record<string, number | string | Record<string, number | string>>
 }

@@ -77,6 +77,7 @@ export function buildReportTruth({ events, records, now, sessionGapMs = DEFAULT_
       orderValueBucket: ordered ? orderValueBucket(total) : 0,
       arm: record ? record.arm : 'none',
       pages: pages.slice(-MAX_REPORT_PAGES),
+      ...(record?.learn ? { learn: record.learn } : {}),
     },
     context: (record ?? records[0]).context,
     day: utcDay(start),

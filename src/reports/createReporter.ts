@@ -8,7 +8,7 @@ import { encodeReport } from './encodeReport'
 import { addToLedger, LEDGER_META_KEY, readLedger, utcDay } from './ledger'
 import type { ReportOptions } from './options'
 import { readReportOptions } from './options'
-import { QUESTIONS } from './schema'
+import { ALL_QUESTIONS } from './schema'
 import { sendReport } from './sendReport'
 import { readSessionRecords } from './sessionRecord'
 
@@ -91,8 +91,8 @@ export function createReporter(ctx: ReporterContext): Reporter {
       const [events, records] = await Promise.all([store.getEvents(), readSessionRecords(store)])
       const closed = buildReportTruth({ events, records, now: time, sessionGapMs: ctx.options.features?.sessionGapMs })
       if (!closed || (ledger.last && closed.start <= ledger.last.sessionStart)) return
-      const body = encodeReport(closed.truth, closed.context, { epsilon: settings.epsilonPerDay, day: closed.day })
-      const question = QUESTIONS.find((q) => q.code === body.q)!.id
+      const body = encodeReport(closed.truth, closed.context, { epsilon: settings.epsilonPerDay, day: closed.day, learnShare: settings.learnShare })
+      const question = ALL_QUESTIONS.find((q) => q.code === body.q)!.id
       if (!live()) return
       // The budget is spent before the report leaves: a page closing mid-send never spends it twice.
       await store.setMeta(LEDGER_META_KEY, addToLedger(ledger, { sentDay: today, sessionDay: closed.day, sessionStart: closed.start, epsilon: settings.epsilonPerDay, question }))

@@ -9,9 +9,11 @@ import { isReportDay } from './lib/isReportDay'
 import { isReportEpsilon } from './lib/isReportEpsilon'
 import { EMPTY_PAGE_CODE, pageCode, pageKeyHash } from './lib/pageCode'
 import { questionMechanism } from './lib/questionMechanism'
+import { learnCode } from './learn/learnCode'
+import { LEARN_TABLES } from './learn/schema'
 import {
   ANSWER_HEX_LENGTH, ARMS, DEFAULT_DAILY_EPSILON, MAX_PAGE_KEY_LENGTH, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, QUESTIONS,
-  REPORT_VERSION, isPageQuestion, type FiniteQuestionId,
+  LEARN_QUESTION, REPORT_VERSION, isPageQuestion, type FiniteQuestionId,
 } from './schema'
 import type { RandomSource, ReportBody, ReportContext, ReportTruth } from './types'
 
@@ -32,6 +34,12 @@ export interface EncodeReportOptions {
    * @default crypto.getRandomValues
    */
   random?: RandomSource
+  /**
+   * Probability that this report answers the training question instead of an insights question (the shop's
+   * choice, public; README, "Private training"). Either way the report answers one question at the full ε.
+   * @default 0
+   */
+  learnShare?: number
 }
 
 const ANSWER_BYTES = ANSWER_HEX_LENGTH / 2
@@ -122,6 +130,8 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
   checkContext(context.packId, context.segmentLeaves, context.valueLeaves, 'report_out_of_range')
   if (!truth || typeof truth !== 'object') throw new ReportError('report_out_of_range', 'truth must be an object')
   const pages = checkPages(truth.pages)
+  const learnShare = options.learnShare ?? 0
+  if (typeof learnShare !== 'number' || !(learnShare >= 0 && learnShare <= 1)) throw new OptionsError('learnShare must be a number from 0 to 1', 'learnShare')
   const coins = coinsFor(options.random)
 
   // Drawn first and independently of the truth: which question says nothing about the shopper.
@@ -135,9 +145,21 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
       break
     }
   }
+  if (learnShare > 0 && coins.uniform() < learnShare) spec = LEARN_QUESTION
   answer.fill(0)
   const mechanism = questionMechanism(spec.id, context, epsilon)
-  if (isPageQuestion(spec.id)) {
+  if (spec.id === 'learn') {
+    if (mechanism.kind !== 'olh') throw new Error('training question without local hashing')
+    // The table is drawn uniformly and independently of the truth, so it travels in clear (byte 10).
+    const table = coins.below(LEARN_TABLES.length)
+    olhEncode(mechanism, learnCode(truth.learn, truth.ordered === true, table), coins, olhOut)
+    writeUint32(olhOut[0], 0)
+    writeUint32(olhOut[1], 4)
+    answer[8] = olhOut[2] >>> 8
+    answer[9] = olhOut[2] & 0xff
+    answer[10] = table
+    finiteValue('segment', truth, context)
+  } else if (isPageQuestion(spec.id)) {
     const kept = pages.length > MAX_REPORT_PAGES ? pages.slice(pages.length - MAX_REPORT_PAGES) : pages
     let code = EMPTY_PAGE_CODE
     if (spec.id === 'pageView') {
@@ -158,7 +180,7 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
     // Checked for every question so that a bad truth fails whichever question is drawn.
     finiteValue('segment', truth, context)
   } else {
-    const x = finiteValue(spec.id, truth, context)
+    const x = finiteValue(spec.id as FiniteQuestionId, truth, context)
     if (mechanism.kind === 'krr') {
       const y = krrEncode(mechanism, x, coins)
       answer[0] = y >>> 8

@@ -22,12 +22,19 @@ export interface ReportOptions {
    * @default DEFAULT_DAILY_EPSILON (2)
    */
   epsilonPerDay?: number
+  /**
+   * Share of reports, from 0 to 1, that answer the training question (README, "Private training") instead of
+   * an insights question; each report still answers one question with the whole daily ε.
+   * @default 0 (no training answers)
+   */
+  learnShare?: number
 }
 
 /** {@link ReportOptions} checked: the endpoint's absolute URL and the daily ε. */
 export interface ReportSettings {
   href: string
   epsilonPerDay: number
+  learnShare: number
 }
 
 /**
@@ -39,12 +46,13 @@ export interface ReportSettings {
  */
 export function readReportOptions(options: ReportOptions): ReportSettings {
   if (typeof options !== 'object' || options === null) throw new OptionsError('reports must be an object like { endpoint: "/seglet/reports" }', 'reports')
-  const { endpoint, epsilonPerDay = DEFAULT_DAILY_EPSILON } = options
+  const { endpoint, epsilonPerDay = DEFAULT_DAILY_EPSILON, learnShare = 0 } = options
   if (typeof endpoint !== 'string' || endpoint.trim() === '') throw new OptionsError('reports.endpoint must be a path on this origin, like "/seglet/reports"', 'endpoint')
   if (!isReportEpsilon(epsilonPerDay)) throw new OptionsError(`reports.epsilonPerDay must be a number from 0.1 to 8 in hundredths, got ${String(epsilonPerDay)}`, 'epsilonPerDay')
+  if (typeof learnShare !== 'number' || !(learnShare >= 0 && learnShare <= 1)) throw new OptionsError(`reports.learnShare must be a number from 0 to 1, got ${String(learnShare)}`, 'learnShare')
   const href = sameOriginUrl(endpoint)
   if (!href) {
     throw new SegletError('report_origin', `The report endpoint ${JSON.stringify(endpoint.slice(0, 200))} is not on this page's origin; Seglet sends reports only to the shop's own origin.`, { field: 'endpoint' })
   }
-  return { href, epsilonPerDay }
+  return { href, epsilonPerDay, learnShare }
 }

@@ -4,7 +4,8 @@ import { fromHex } from './lib/hex'
 import { isReportDay } from './lib/isReportDay'
 import { isReportEpsilon } from './lib/isReportEpsilon'
 import { questionMechanism } from './lib/questionMechanism'
-import { ANSWER_HEX_LENGTH, MAX_REPORT_BYTES, QUESTIONS, REPORT_VERSION } from './schema'
+import { LEARN_TABLES } from './learn/schema'
+import { ALL_QUESTIONS, ANSWER_HEX_LENGTH, MAX_REPORT_BYTES, REPORT_VERSION } from './schema'
 import type { ParsedReport, ReportAnswer } from './types'
 
 const FIELDS = ['v', 'pack', 'sl', 'vl', 'day', 'eps', 'q', 'a']
@@ -38,7 +39,7 @@ export function parseReport(body: unknown): ParsedReport {
   checkContext(record.pack, record.sl, record.vl, 'report_malformed')
   if (!isReportDay(record.day)) throw new ReportError('report_malformed', 'day must be a calendar day written YYYY-MM-DD', 'day')
   if (!isReportEpsilon(record.eps)) throw new ReportError('report_out_of_range', 'eps must be a number from 0.1 to 8 in hundredths', 'eps')
-  const spec = QUESTIONS.find((q) => q.code === record.q)
+  const spec = ALL_QUESTIONS.find((q) => q.code === record.q)
   if (!spec) throw new ReportError('report_malformed', 'unknown question', 'q')
   if (typeof record.a !== 'string' || !HEX_ANSWER.test(record.a))
     throw new ReportError('report_malformed', `answer must be ${ANSWER_HEX_LENGTH} lowercase hex characters`, 'a')
@@ -71,8 +72,15 @@ export function parseReport(body: unknown): ParsedReport {
     const y = bytes[8] * 256 + bytes[9]
     if (a < 1 || a >= mechanism.prime || b >= mechanism.prime || y >= mechanism.g)
       throw new ReportError('report_out_of_range', 'hash or value outside its range', 'a')
-    zeroFrom(10)
-    answer = { kind: 'olh', a, b, value: y }
+    if (spec.id === 'learn') {
+      // Byte 10 names the training table; it was drawn independently of the truth.
+      if (bytes[10] >= LEARN_TABLES.length) throw new ReportError('report_out_of_range', 'training table outside the list', 'a')
+      zeroFrom(11)
+      answer = { kind: 'olh', a, b, value: y, table: bytes[10] }
+    } else {
+      zeroFrom(10)
+      answer = { kind: 'olh', a, b, value: y }
+    }
   }
   return {
     version: REPORT_VERSION,

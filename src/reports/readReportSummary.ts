@@ -1,6 +1,6 @@
 import { readLedger, utcDay } from './ledger'
 import type { ReportOptions } from './options'
-import { DEFAULT_DAILY_EPSILON, QUESTIONS } from './schema'
+import { ALL_QUESTIONS, DEFAULT_DAILY_EPSILON } from './schema'
 
 /** What the transparency panel says about private reports. */
 export interface ReportSummary {
@@ -32,7 +32,7 @@ export async function readReportSummary(store: { getMeta(key: string): Promise<u
   const summary: ReportSummary = { epsilonPerDay, spentToday: ledger.spent[utcDay(now)] ?? 0 }
   const last = ledger.last
   if (last) {
-    const held = QUESTIONS.find((q) => q.id === last.question)?.describe ?? 'one answer'
+    const held = ALL_QUESTIONS.find((q) => q.id === last.question)?.describe ?? 'one answer'
     summary.last = { sentDay: last.sentDay, sessionDay: last.sessionDay, epsilon: last.epsilon, held }
   }
   return summary

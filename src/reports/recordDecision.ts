@@ -1,5 +1,6 @@
 import type { LoadedPack } from '../model'
 import type { Segment } from '../segments'
+import type { LearnTruth } from './learn/types'
 import type { PackLabels } from './sessionRecord'
 import { recordSession, sessionRecordOf } from './sessionRecord'
 
@@ -11,6 +12,8 @@ export interface RecordDecisionInput {
   segment: Segment
   /** The session and lifetime packs. */
   packs: readonly [LoadedPack, LoadedPack]
+  /** What the training question reads about this session, when the decision computed it. */
+  learn?: LearnTruth
   /** What the previous call returned: nothing is written when the record did not change. */
   last: string
 }
@@ -30,7 +33,7 @@ const labelsOf = ({ pack }: LoadedPack): PackLabels => {
  */
 export async function recordDecision(
   store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<void> },
-  { sessionStart, segment, packs, last }: RecordDecisionInput,
+  { sessionStart, segment, packs, last, learn }: RecordDecisionInput,
 ): Promise<string> {
   const record = sessionRecordOf(
     sessionStart,
@@ -38,6 +41,7 @@ export async function recordDecision(
     labelsOf(packs[0]),
     labelsOf(packs[1]),
   )
+  if (learn) record.learn = learn
   const json = JSON.stringify(record)
   if (json !== last) await recordSession(store, record)
   return json

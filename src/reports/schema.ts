@@ -79,6 +79,18 @@ export const QUESTIONS: readonly QuestionSpec[] = [
   { id: 'pageExit', code: 'pgx', weight: 0.17, describe: 'the last page of the session by its page key, with whether it was the only page' },
 ]
 
+/**
+ * The training question (README, "Private training"): asked instead of the drawn question with the shop's
+ * `learnShare` probability (0 unless the shop turns training on), so the insights questions keep their weights.
+ */
+export const LEARN_QUESTION: QuestionSpec = {
+  id: 'learn', code: 'lrn', weight: 0,
+  describe: 'a range of the intent score the model gave the session, with one feature of it in a range and whether it ended in an order',
+}
+
+/** Every question a body may answer. */
+export const ALL_QUESTIONS: readonly QuestionSpec[] = [...QUESTIONS, LEARN_QUESTION]
+
 /** The arms in the order of the arm question's domain. */
 export const ARMS = ['treatment', 'holdout', 'none'] as const
 
@@ -103,7 +115,7 @@ export function domainSize(question: FiniteQuestionId, context: Pick<ReportConte
 }
 
 /** The questions with a finite domain (randomized response or unary encoding). */
-export type FiniteQuestionId = Exclude<QuestionId, PageQuestionId>
+export type FiniteQuestionId = Exclude<QuestionId, PageQuestionId | 'learn'>
 
 /** True for the two page questions. */
 export function isPageQuestion(question: QuestionId): question is PageQuestionId {

@@ -1,3 +1,4 @@
+import type { LearnTruth } from './learn/types'
 import type { ReportArm, ReportContext } from './types'
 
 /** Meta key of the recorded decisions of the latest sessions. */
@@ -20,6 +21,8 @@ export interface SessionRecord {
   valueSegment: number | null
   arm: ReportArm
   context: ReportContext
+  /** What the training question reads (on the device only; a report sends at most one noisy cell of it). */
+  learn?: LearnTruth
 }
 
 /** The labels of a pack's segment head and its id, as the report needs them. */

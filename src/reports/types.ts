@@ -1,3 +1,4 @@
+import type { LearnTruth } from './learn/types'
 /**
  * Types of the private report: what the device knows about one closed session (never sent), the public
  * context both sides know, the body that is sent, and the body as the collector reads it.
@@ -32,6 +33,8 @@ export interface ReportTruth {
    * MAX_REPORT_PAGES pages (they hold the exit and the pages just before an order).
    */
   pages: ReportPage[]
+  /** What the training question reads (the pack's intent logits and the session vector); absent, it answers "nothing". */
+  learn?: LearnTruth | null
 }
 
 /** Personalisation arm of a session. */
@@ -48,10 +51,10 @@ export interface ReportContext {
 }
 
 /** The question a report answers; one per report, drawn independently of the truth. */
-export type QuestionId = 'segment' | 'value' | 'outcome' | 'order' | 'arm' | 'pageView' | 'pageExit'
+export type QuestionId = 'segment' | 'value' | 'outcome' | 'order' | 'arm' | 'pageView' | 'pageExit' | 'learn'
 
 /** Short code of a question in the body (all codes have the same length). */
-export type QuestionCode = 'seg' | 'val' | 'out' | 'ord' | 'arm' | 'pgv' | 'pgx'
+export type QuestionCode = 'seg' | 'val' | 'out' | 'ord' | 'arm' | 'pgv' | 'pgx' | 'lrn'
 
 /**
  * A source of uniform random 32-bit words, filling the array it is given and returning it
@@ -105,6 +108,8 @@ export interface OlhAnswer {
   b: number
   /** Perturbed hash value, 0 ≤ value < g. */
   value: number
+  /** The training table answered (training question only; drawn independently of the truth). */
+  table?: number
 }
 
 /** Any decoded answer. */

@@ -5,6 +5,7 @@ import { questionMechanism } from '../lib/questionMechanism'
 import { isPageQuestion } from '../schema'
 import type { ParsedReport } from '../types'
 import type { InsightSums } from './types'
+import { addLearnAnswer } from '../learn/learnSums'
 
 const keyHashes = new WeakMap<string[], Float64Array>()
 
@@ -33,7 +34,11 @@ export function addReport(sums: InsightSums, report: ParsedReport): InsightSums 
   )
     throw new ReportError('report_mismatch', 'report is of another pack, leaf count or ε than these sums')
   const answer = report.answer
-  if (isPageQuestion(report.question)) {
+  if (report.question === 'learn') {
+    const mechanism = questionMechanism('learn', sums, sums.epsilon)
+    if (answer.kind !== 'olh' || mechanism.kind !== 'olh') throw new ReportError('report_mismatch', 'training answer is not a hash answer')
+    addLearnAnswer(sums.learn, answer, mechanism)
+  } else if (isPageQuestion(report.question)) {
     const mechanism = questionMechanism(report.question, sums, sums.epsilon)
     if (answer.kind !== 'olh' || mechanism.kind !== 'olh') throw new ReportError('report_mismatch', 'page answer is not a hash answer')
     const { prime, g } = mechanism

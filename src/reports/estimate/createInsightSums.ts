@@ -5,6 +5,7 @@ import { pageKeyHash } from '../lib/pageCode'
 import { domainSize, MAX_PAGE_KEY_LENGTH, PAGE_CLASS_COUNT } from '../schema'
 import type { ReportContext } from '../types'
 import { MAX_PAGE_KEYS } from './constants'
+import { createLearnSums } from '../learn/learnSums'
 import type { InsightSums } from './types'
 
 /**
@@ -53,5 +54,6 @@ export function createInsightSums(context: ReportContext, epsilon: number, pageK
     arm: finite(domainSize('arm', context)),
     pageView: page(pageKeys.length),
     pageExit: page(pageKeys.length),
+    learn: createLearnSums(),
   }
 }

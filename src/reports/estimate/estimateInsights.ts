@@ -217,7 +217,7 @@ export function estimateInsights(sums: InsightSums, options: EstimateInsightsOpt
     reports: sums.reports,
     reportsByQuestion: {
       segment: sums.segment.n, value: sums.value.n, outcome: sums.outcome.n, order: sums.order.n, arm: sums.arm.n,
-      pageView: sums.pageView.n, pageExit: sums.pageExit.n,
+      pageView: sums.pageView.n, pageExit: sums.pageExit.n, learn: sums.learn.n,
     },
     segments,
     valueSegments,

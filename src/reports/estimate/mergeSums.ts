@@ -24,7 +24,7 @@ export function mergeSums(a: InsightSums, b: InsightSums): InsightSums {
     throw new ReportError('report_mismatch', 'sums of another pack, leaf count, ε or page-key list')
   const out: InsightSums = structuredCloneSums(a)
   out.reports += b.reports
-  for (const q of ['segment', 'value', 'outcome', 'order', 'arm'] as const) {
+  for (const q of ['segment', 'value', 'outcome', 'order', 'arm', 'learn'] as const) {
     out[q].n += b[q].n
     addInto(out[q].counts, b[q].counts)
   }
@@ -47,6 +47,7 @@ function structuredCloneSums(s: InsightSums): InsightSums {
     outcome: finite(s.outcome),
     order: finite(s.order),
     arm: finite(s.arm),
+    learn: finite(s.learn),
     pageView: page(s.pageView),
     pageExit: page(s.pageExit),
   }

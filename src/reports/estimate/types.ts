@@ -1,3 +1,4 @@
+import type { LearnSums } from '../learn/learnSums'
 import type { QuestionId } from '../types'
 
 /** Counts of one finite question: reports that answered it and, per domain value, reports that chose it (k-RR) or set its bit (OUE). */
@@ -28,6 +29,8 @@ export interface InsightSums {
   arm: FiniteSums
   pageView: PageSums
   pageExit: PageSums
+  /** Training answers (README, "Private training"). */
+  learn: LearnSums
 }
 
 /** Hash matches of one page question against the candidate page keys. */

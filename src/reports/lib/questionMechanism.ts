@@ -22,7 +22,7 @@ export function questionMechanism(
   const key = `${question}/${context.segmentLeaves}/${context.valueLeaves}/${epsilon}`
   let mechanism = cache.get(key)
   if (!mechanism) {
-    mechanism = isPageQuestion(question) ? { kind: 'olh', ...olhParams(epsilon) } : finiteMechanism(domainSize(question, context), epsilon)
+    mechanism = isPageQuestion(question) || question === 'learn' ? { kind: 'olh', ...olhParams(epsilon) } : finiteMechanism(domainSize(question, context), epsilon)
     cache.set(key, mechanism)
   }
   return mechanism

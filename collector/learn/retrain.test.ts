@@ -1,0 +1,103 @@
+// @vitest-environment node
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ModelPack } from '../../src/pack/types'
+import { checkPack as validatePack } from '../../src/pack/checkPack'
+import { encodeReport } from '../../src/reports/encodeReport'
+import { addReport, createInsightSums } from '../../src/reports/estimate'
+import { parseReport } from '../../src/reports/parseReport'
+import { identityCorrection } from '../../src/reports/learn/correction'
+import { estimateLearnTables } from '../../src/reports/learn/learnSums'
+import { LEARN_FEATURES } from '../../src/reports/learn/schema'
+import { olhParams } from '../../src/reports/mechanisms/olh'
+import type { ReportContext, ReportTruth } from '../../src/reports/types'
+import { seededRandom } from '../../sim/seededRandom'
+import { createRng } from '../../training/rng'
+import { createReportEstimator } from '../estimates/createReportEstimator'
+import { createIngest } from '../ingest/createIngest'
+import { migrate } from '../storage/migrate'
+import type { Database } from '../storage/types'
+import { DATABASE_TARGETS } from '../testing/databases'
+import { retrain } from './retrain'
+import { tableAuc } from './tableAuc'
+
+const NOW = Date.parse('2026-11-30T12:00:00Z')
+const shipped = JSON.parse(readFileSync(join(__dirname, '../../src/models/session.json'), 'utf8')) as ModelPack
+const context: ReportContext = { packId: `session@${shipped.version}+lifetime@1.0.0`, segmentLeaves: 4, valueLeaves: 4 }
+
+/** Sessions whose purchase depends on the score and, beyond it, on product pages (which the pack underrates). */
+function truthOf(rng: () => number): ReportTruth {
+  const logit = [-4.5, -2.5, -0.5][Math.floor(rng() * 3)]
+  const pages = rng() < 0.5 ? 2 : 40
+  const ordered = rng() < 1 / (1 + Math.exp(-(logit + (pages === 40 ? 2 : -1.5))))
+  const session = { productPages: pages, administrativeSeconds: 0, month: 10 }
+  return { segmentLeaf: 0, valueSegment: null, ordered, orderValueBucket: 0, arm: 'none', pages: [], learn: { logitWithStats: logit, logitWithoutStats: logit / 2, session } }
+}
+
+async function ingestDays(db: Database, perDay: number, days: string[], seed: number): Promise<void> {
+  const ingest = createIngest(db, createReportEstimator(), { now: () => NOW })
+  const rng = createRng(seed)
+  const random = seededRandom(seed)
+  for (const day of days) {
+    const bodies = Array.from({ length: perDay }, () => JSON.stringify(encodeReport(truthOf(rng), context, { epsilon: 2, day, random, learnShare: 1 })))
+    await Promise.all(bodies.map((b, i) => ingest.submit(`${day}-${i % 50}`, b)))
+  }
+}
+
+describe.each(DATABASE_TARGETS)('retraining from the training answers on $name', (target) => {
+  let db: Database
+  beforeAll(async () => {
+    db = await target.open()
+    await migrate(db)
+  }, 300_000)
+  afterAll(() => db?.close())
+
+  it('waits for enough answers, then publishes a pack that scores product pages higher and keeps every segment id', async () => {
+    const written: string[] = []
+    const writePack = async (text: string) => {
+      written.push(text)
+      return 'memory'
+    }
+    await ingestDays(db, 400, ['2026-11-27'], 1)
+    const early = await retrain(db, { pack: shipped, epsilon: 2, minAnswers: 2000, writePack, now: NOW })
+    expect(early).toMatchObject({ status: 'waiting', answers: 400 })
+    expect(written).toEqual([])
+
+    await ingestDays(db, 1500, ['2026-11-28', '2026-11-29', '2026-11-30'], 2)
+    const result = await retrain(db, { pack: shipped, epsilon: 2, minAnswers: 2000, writePack, now: NOW })
+    expect(result.status).toBe('published')
+    expect(result.answers).toBe(400 + 4500)
+    expect(result.heldOut!.candidate).toBeGreaterThan(result.heldOut!.current)
+    expect(written).toHaveLength(1)
+    const pack = validatePack(JSON.parse(written[0]))
+    expect(pack.version).toBe(`${shipped.version}+r20261130`)
+    expect(pack.heads.segment).toEqual(shipped.heads.segment)
+    expect(pack.model).toEqual(shipped.model)
+    expect(pack.$comment).toContain('npm run collector -- retrain')
+    const f = LEARN_FEATURES.findIndex((x) => x.name === 'product_pages')
+    const B = LEARN_FEATURES[f].buckets
+    // Score bucket of logit −2.5 with statistics is 3; 40 pages is bucket 6, 2 pages bucket 1.
+    const terms = pack.intentCorrection!.views.withStats.terms[f]
+    expect(terms[3 * B + 6]).toBeGreaterThan(terms[3 * B + 1] + 1)
+
+    // Answers of the retrained pack's reports count for the next retrain too (same network).
+    const again = await retrain(db, { pack, epsilon: 2, minAnswers: 2000, writePack, now: NOW })
+    expect(again.answers).toBe(result.answers)
+  }, 300_000)
+})
+
+describe('the held-out check', () => {
+  it('ranks a correction that reverses what the answers say below the pack as it is', () => {
+    const rng = createRng(3)
+    const random = seededRandom(3)
+    const all = createInsightSums(context, 2)
+    for (let i = 0; i < 20_000; i++) addReport(all, parseReport(JSON.stringify(encodeReport(truthOf(rng), context, { epsilon: 2, day: '2026-11-30', random, learnShare: 1 }))))
+    const tables = estimateLearnTables(all.learn, olhParams(2))
+    const reversed = identityCorrection()
+    const f = LEARN_FEATURES.findIndex((x) => x.name === 'product_pages')
+    const B = LEARN_FEATURES[f].buckets
+    for (const view of ['withStats', 'withoutStats'] as const) for (let s = 0; s < 8; s++) { reversed.views[view].terms[f][s * B + 1] = 3; reversed.views[view].terms[f][s * B + 6] = -3 }
+    expect(tableAuc(tables, reversed)).toBeLessThan(tableAuc(tables, undefined) - 0.05)
+  })
+})

@@ -1,0 +1,154 @@
+import { identityCorrection, type IntentCorrection } from '../../src/reports/learn/correction'
+import { fitIntentCorrection } from '../../src/reports/learn/fitIntentCorrection'
+import { createLearnSums, estimateLearnTables, type LearnSums } from '../../src/reports/learn/learnSums'
+import { olhParams } from '../../src/reports/mechanisms/olh'
+import type { ModelPack } from '../../src/pack/types'
+import { countersToSums } from '../estimates/countersToSums'
+import { addDays } from '../lib/addDays'
+import { utcDay } from '../lib/utcDay'
+import { readSums } from '../storage/readSums'
+import type { Queryable, SumRow } from '../storage/types'
+import { tableAuc } from './tableAuc'
+
+/** Fewest training answers a retrain fits from; below, it waits for more (README, "Private training"). */
+export const MIN_TRAINING_ANSWERS = 20_000
+
+/** How much lower the candidate's held-out AUC may be and still count as "not worse" (estimation noise). */
+export const RETRAIN_TOLERANCE = 0.002
+
+/** Options of `retrain`. */
+export interface RetrainOptions {
+  /** The session pack in use (its network is what the answers' scores came from). */
+  pack: ModelPack
+  /** ε the reports carry. */
+  epsilon: number
+  /**
+   * Days of answers to fit from, ending today.
+   * @default 28
+   */
+  windowDays?: number
+  /**
+   * Fewest answers to fit from.
+   * @default MIN_TRAINING_ANSWERS
+   */
+  minAnswers?: number
+  /**
+   * Writes an accepted pack (its JSON text) where the shop serves packs, and returns where; signing and
+   * manifests plug in here.
+   */
+  writePack: (text: string, pack: ModelPack) => Promise<string>
+  /** @default Date.now() */
+  now?: number
+}
+
+/** What a retrain did. */
+export interface RetrainResult {
+  status: 'published' | 'kept' | 'waiting'
+  /** Training answers in the window. */
+  answers: number
+  /** Held-out AUC (estimated from the tables of the odd days) of the pack in use and of the candidate. */
+  heldOut?: { current: number; candidate: number }
+  /** Where the new pack was written (published only). */
+  written?: string
+  /** The pack that stands after the retrain. */
+  pack: ModelPack
+  reason: string
+}
+
+/** The network a pack version runs: the version without its retrain suffix (`1.0.0+r20261130` → `1.0.0`). */
+export function networkVersion(version: string): string {
+  return version.split('+')[0]
+}
+
+function learnSumsOf(rows: readonly SumRow[]): LearnSums {
+  const groups = new Map<string, SumRow[]>()
+  for (const row of rows) {
+    const key = JSON.stringify([row.packId, row.segmentLeaves, row.valueLeaves])
+    let list = groups.get(key)
+    if (!list) groups.set(key, (list = []))
+    list.push(row)
+  }
+  const learn = createLearnSums()
+  for (const [key, list] of groups) {
+    const [packId, segmentLeaves, valueLeaves] = JSON.parse(key) as [string, number, number]
+    const { sums } = countersToSums({ packId, segmentLeaves, valueLeaves, epsilon: list[0].epsilon }, list, [], {})
+    learn.n += sums.learn.n
+    for (let i = 0; i < learn.counts.length; i++) learn.counts[i] += sums.learn.counts[i]
+  }
+  return learn
+}
+
+/**
+ * Refits the intent correction of the session pack from the training answers in storage, checks the candidate
+ * against the pack in use on answers it was not fitted on (odd days held out), and writes a new pack only if it
+ * is not worse; the final pack is then refitted on every day. The segment head is left as it is, so segment
+ * ids never change across retrains.
+ *
+ * @example
+ * const result = await retrain(db, { pack, epsilon: 2, writePack: (text) => writeFile('public/models/session.json', text).then(() => 'public/models/session.json') })
+ */
+export async function retrain(db: Queryable, options: RetrainOptions): Promise<RetrainResult> {
+  const { pack, epsilon } = options
+  const now = options.now ?? Date.now()
+  const to = utcDay(now)
+  const from = addDays(to, -((options.windowDays ?? 28) - 1))
+  const prefix = `${pack.kind}@${networkVersion(pack.version)}`
+  const rows = (await readSums(db, from, to)).filter(
+    (r) => r.epsilon === epsilon && (r.packId === prefix || r.packId.startsWith(`${prefix}+`)),
+  )
+  const params = olhParams(epsilon)
+  const all = learnSumsOf(rows)
+  const minAnswers = options.minAnswers ?? MIN_TRAINING_ANSWERS
+  if (all.n < minAnswers) {
+    return { status: 'waiting', answers: all.n, pack, reason: `${all.n} training answers from ${from} to ${to}; a retrain needs ${minAnswers}` }
+  }
+  // Days alternate between fitting and checking, so the check never sees an answer the fit used.
+  const dayNumber = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000)
+  const fitSums = learnSumsOf(rows.filter((r) => dayNumber(r.day) % 2 === 0))
+  const checkSums = learnSumsOf(rows.filter((r) => dayNumber(r.day) % 2 === 1))
+  const current: IntentCorrection = pack.intentCorrection ?? identityCorrection()
+  let heldOut: RetrainResult['heldOut']
+  if (fitSums.n > 0 && checkSums.n > 0) {
+    const checkTables = estimateLearnTables(checkSums, params)
+    heldOut = {
+      current: tableAuc(checkTables, current),
+      candidate: tableAuc(checkTables, fitIntentCorrection(estimateLearnTables(fitSums, params))),
+    }
+    if (!(heldOut.candidate >= heldOut.current - RETRAIN_TOLERANCE)) {
+      return {
+        status: 'kept', answers: all.n, heldOut, pack,
+        reason: `the candidate's held-out AUC ${heldOut.candidate.toFixed(4)} is below the pack in use (${heldOut.current.toFixed(4)})`,
+      }
+    }
+  }
+  const correction = fitIntentCorrection(estimateLearnTables(all, params))
+  const version = `${networkVersion(pack.version)}+r${to.replace(/-/g, '')}`
+  const next: ModelPack = {
+    ...pack,
+    version,
+    intentCorrection: correction,
+    metrics: {
+      ...pack.metrics,
+      privateTraining: {
+        answers: all.n, from, to, epsilon,
+        ...(heldOut ? { heldOutAucBefore: round(heldOut.current), heldOutAucAfter: round(heldOut.candidate) } : {}),
+      },
+    },
+  }
+  const written = await options.writePack(stringifyPack(next), next)
+  return {
+    status: 'published', answers: all.n, heldOut, written, pack: next,
+    reason: heldOut ? `held-out AUC ${heldOut.current.toFixed(4)} → ${heldOut.candidate.toFixed(4)}` : 'no held-out day yet: fitted on every answer',
+  }
+}
+
+function round(v: number): number {
+  return Number.isFinite(v) ? Math.round(v * 10_000) / 10_000 : 0
+}
+
+/** Pack text as `npm run train` writes it: one top-level key per line, a generated-file note first. */
+export function stringifyPack(pack: ModelPack): string {
+  const withNote: ModelPack = { ...pack, $comment: 'GENERATED FILE, do not edit. Written by `npm run collector -- retrain` (collector/learn/retrain.ts) from private training answers.' }
+  const body = Object.entries(withNote).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n')
+  return `{\n${body}\n}\n`
+}

@@ -1,0 +1,180 @@
+import * as tf from '@tensorflow/tfjs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { sessionVector } from '../src/features/vectors'
+import { PACK_FORMAT_VERSION, type ModelPack } from '../src/pack/types'
+import { SESSION_FEATURE_SPEC_VERSION } from '../src/features/featureNames'
+import { encodeReport } from '../src/reports/encodeReport'
+import { addReport, createInsightSums } from '../src/reports/estimate'
+import { correctIntentLogit, type IntentCorrection } from '../src/reports/learn/correction'
+import { fitIntentCorrection } from '../src/reports/learn/fitIntentCorrection'
+import { estimateLearnTables, type LearnTableEstimate } from '../src/reports/learn/learnSums'
+import { learnCode } from '../src/reports/learn/learnCode'
+import { LEARN_TABLES } from '../src/reports/learn/schema'
+import type { LearnTruth } from '../src/reports/learn/types'
+import { olhParams } from '../src/reports/mechanisms/olh'
+import { parseReport } from '../src/reports/parseReport'
+import type { ReportContext, ReportTruth } from '../src/reports/types'
+import { PROJECT_ROOT, readDataFile } from '../training/data'
+import { runPack } from '../training/evaluatePack'
+import { parseShoppers, rowToAggregate, type ShoppersRow } from '../training/loadShoppers'
+import { rocAuc } from '../training/metrics'
+import { buildPack } from '../training/buildPack'
+import { DEFAULT_SEED, SESSION_CONFIG } from '../training/packConfig'
+import { sessionPackInput } from '../training/packInputs'
+import { seededRandom } from './seededRandom'
+
+/** Months of the prior's training data (January–October, 0-based) and of the shop's new shoppers. */
+export const PRIOR_MONTHS_BEFORE = 10
+
+/** One November–December session with what the prior pack says about it. */
+export interface DriftSession {
+  index: number
+  ordered: boolean
+  /** Whether the session had page statistics (every UCI row has). */
+  learn: LearnTruth
+}
+
+export interface DriftResult {
+  model: 'prior' | 'private' | 'central'
+  scale: number | null
+  devices: number | null
+  epsilon: number | null
+  aucWithStats: number
+  aucWithoutStats: number
+  /** Training answers the refit used (private runs; the median run's). */
+  answers?: number
+  /** Private runs: the lowest and highest AUCs over the repetitions (the figures above are medians). */
+  range?: { aucWithStats: [number, number]; aucWithoutStats: [number, number] }
+  repetitions?: number
+  seconds?: number
+}
+
+const logit = (p: number) => Math.log(Math.max(1e-7, p) / Math.max(1e-7, 1 - p))
+
+/**
+ * The prior pack: the shipped trainer on January–October sessions (every row of those months). Cached in
+ * `.build/sim-cache/` by the data file's sha256 and the seed, since it takes minutes to train.
+ */
+export function priorPack(file: string, log: (line: string) => void, fresh = false): ModelPack {
+  const data = readDataFile(file)
+  const cacheDir = join(PROJECT_ROOT, '.build', 'sim-cache')
+  const cached = join(cacheDir, `drift-prior-${data.sha256.slice(0, 16)}-${DEFAULT_SEED}-${PACK_FORMAT_VERSION}-${SESSION_FEATURE_SPEC_VERSION}.json`)
+  if (!fresh && existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as ModelPack
+  log('  training the prior pack on January–October sessions (cached afterwards)…')
+  const rows = parseShoppers(data.text)
+  const early = rows.filter((r) => r.month < PRIOR_MONTHS_BEFORE)
+  const late = rows.filter((r) => r.month >= PRIOR_MONTHS_BEFORE)
+  const quiet = () => undefined
+  const input = sessionPackInput(
+    early.map((r) => rowToAggregate(r)), early.map((r) => (r.revenue ? 1 : 0)),
+    late.map((r) => rowToAggregate(r)), late.map((r) => (r.revenue ? 1 : 0)),
+    { dataset: 'UCI Online Shoppers, January–October', sha256: data.sha256, rows: early.length, split: 'train = January–October; test = November–December', seed: DEFAULT_SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` },
+    SESSION_CONFIG, 'public',
+  )
+  const write = process.stdout.write.bind(process.stdout)
+  process.stdout.write = (() => true) as typeof process.stdout.write
+  let pack: ModelPack
+  try {
+    pack = buildPack(input).pack
+  } finally {
+    process.stdout.write = write
+  }
+  quiet()
+  mkdirSync(cacheDir, { recursive: true })
+  writeFileSync(cached, JSON.stringify(pack))
+  return pack
+}
+
+/** November–December sessions scored by the prior (with and without page statistics). */
+export function driftSessions(rows: readonly ShoppersRow[], prior: ModelPack): DriftSession[] {
+  const late = rows.filter((r) => r.month >= PRIOR_MONTHS_BEFORE)
+  const aggregates = late.map((r) => rowToAggregate(r))
+  const raws = aggregates.map((a) => sessionVector(a))
+  const masked = late.map((r) => sessionVector({ ...rowToAggregate(r), stats: null }))
+  const withStats = runPack(prior, raws).outputs.get('intent')!
+  const withoutStats = runPack(prior, masked).outputs.get('intent')!
+  return late.map((r, i) => ({
+    index: r.index,
+    ordered: r.revenue,
+    learn: {
+      logitWithStats: logit(withStats[i]), logitWithoutStats: logit(withoutStats[i]),
+      session: { productPages: aggregates[i].productPages, administrativeSeconds: aggregates[i].administrativeSeconds, month: aggregates[i].month },
+    },
+  }))
+}
+
+/** Test ROC AUC of a correction (identity = the prior) with and without page statistics. */
+export function evaluateCorrection(test: readonly DriftSession[], correction: IntentCorrection): { aucWithStats: number; aucWithoutStats: number } {
+  const y = test.map((s) => (s.ordered ? 1 : 0))
+  const withStats = test.map((s) => correctIntentLogit(correction, s.learn.logitWithStats!, 'withStats', s.learn.session))
+  const withoutStats = test.map((s) => correctIntentLogit(correction, s.learn.logitWithoutStats, 'withoutStats', s.learn.session))
+  return { aucWithStats: rocAuc(withStats, y), aucWithoutStats: rocAuc(withoutStats, y) }
+}
+
+/** The tables without privacy: every session counted exactly in every table (the upper bound). */
+export function exactTables(sessions: readonly DriftSession[]): LearnTableEstimate[] {
+  return LEARN_TABLES.map((table, t) => {
+    const counts = new Array<number>(table.cells).fill(0)
+    for (const s of sessions) {
+      const code = learnCode(s.learn, s.ordered, t)
+      if (code < table.cells) counts[code]++
+    }
+    return { table, n: sessions.length, counts, variance: 0 }
+  })
+}
+
+/**
+ * Every training session reports `scale` times, each report made by the SDK's `encodeReport` (the training
+ * question drawn with probability `learnShare`), sent as JSON, read by `parseReport` and added by the
+ * collector's `addReport`; the tables are the collector's estimates.
+ */
+export function privateTables(sessions: readonly DriftSession[], options: { scale: number; epsilon: number; seed: number; learnShare: number }): { tables: LearnTableEstimate[]; answers: number } {
+  const context: ReportContext = { packId: 'session@drift-prior', segmentLeaves: 4, valueLeaves: 4 }
+  const sums = createInsightSums(context, options.epsilon)
+  const random = seededRandom(options.seed)
+  for (let copy = 0; copy < options.scale; copy++) {
+    for (const s of sessions) {
+      const truth: ReportTruth = { segmentLeaf: null, valueSegment: null, ordered: s.ordered, orderValueBucket: 0, arm: 'none', pages: [], learn: s.learn }
+      const body = encodeReport(truth, context, { epsilon: options.epsilon, day: '2026-11-30', random, learnShare: options.learnShare })
+      addReport(sums, parseReport(JSON.stringify(body)))
+    }
+  }
+  return { tables: estimateLearnTables(sums.learn, olhParams(options.epsilon)), answers: sums.learn.n }
+}
+
+/** Loads the data and runs every model of the drift scenario. */
+export function simulateDrift(
+  file: string,
+  options: { scales: number[]; epsilon: number; seed: number; learnShare: number; repetitions: number; fresh?: boolean; log: (line: string) => void },
+): DriftResult[] {
+  const prior = priorPack(file, options.log, options.fresh)
+  const rows = parseShoppers(readDataFile(file).text)
+  const sessions = driftSessions(rows, prior)
+  const train = sessions.filter((s) => s.index % 2 === 0)
+  const test = sessions.filter((s) => s.index % 2 === 1)
+  options.log(`  November–December: ${train.length} reporting sessions (even row index), ${test.length} test sessions (odd)`)
+  const results: DriftResult[] = []
+  const identity = fitIntentCorrection([])
+  results.push({ model: 'prior', scale: null, devices: null, epsilon: null, ...evaluateCorrection(test, identity) })
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]
+  for (const scale of options.scales) {
+    const started = Date.now()
+    const runs: Array<{ aucWithStats: number; aucWithoutStats: number; answers: number }> = []
+    for (let r = 0; r < options.repetitions; r++) {
+      const { tables, answers } = privateTables(train, { scale, epsilon: options.epsilon, seed: options.seed * 1_000_003 + scale * 7919 + r, learnShare: options.learnShare })
+      runs.push({ ...evaluateCorrection(test, fitIntentCorrection(tables)), answers })
+    }
+    const withStats = runs.map((x) => x.aucWithStats)
+    const withoutStats = runs.map((x) => x.aucWithoutStats)
+    results.push({
+      model: 'private', scale, devices: train.length * scale, epsilon: options.epsilon,
+      aucWithStats: median(withStats), aucWithoutStats: median(withoutStats), answers: median(runs.map((x) => x.answers)),
+      range: { aucWithStats: [Math.min(...withStats), Math.max(...withStats)], aucWithoutStats: [Math.min(...withoutStats), Math.max(...withoutStats)] },
+      repetitions: options.repetitions, seconds: (Date.now() - started) / 1000,
+    })
+    options.log(`  ×${scale}: ${options.repetitions} runs in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+  }
+  results.push({ model: 'central', scale: 1, devices: train.length, epsilon: null, ...evaluateCorrection(test, fitIntentCorrection(exactTables(train))) })
+  return results
+}

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs'
+import { DEFAULT_DATA_DIR, SHOPPERS_FILE } from '../training/data'
+import { simulateDrift } from './drift'
+
+const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--repetitions R] [--seed S] [--data DIR] [--fresh-prior] [--json]'
+
+/** `npm run simulate -- --scenario drift`: the prior, private training at each scale, and the same training without privacy. */
+export async function runDrift(opts: Record<string, string | true>): Promise<number> {
+  const scales = typeof opts.scales === 'string' ? opts.scales.split(',').map(Number) : [1, 10, 100]
+  const epsilon = typeof opts.epsilon === 'string' ? Number(opts.epsilon) : 2
+  const learnShare = typeof opts['learn-share'] === 'string' ? Number(opts['learn-share']) : 1
+  const seed = typeof opts.seed === 'string' ? Number(opts.seed) : 1
+  const repetitions = typeof opts.repetitions === 'string' ? Number(opts.repetitions) : 9
+  if (scales.some((s) => !Number.isInteger(s) || s < 1) || !Number.isFinite(epsilon) || !(learnShare > 0 && learnShare <= 1) || !Number.isFinite(seed) || !Number.isInteger(repetitions) || repetitions < 1) {
+    console.error(USAGE)
+    return 2
+  }
+  const file = join(typeof opts.data === 'string' ? opts.data : DEFAULT_DATA_DIR, SHOPPERS_FILE)
+  if (!existsSync(file)) {
+    console.error(`missing ${file} (UCI Online Shoppers; see ../shared/data/README.md)`)
+    return 2
+  }
+  const json = opts.json === true
+  const log = (line: string) => {
+    if (!json) process.stdout.write(line + '\n')
+  }
+  tf.enableProdMode()
+  await tf.setBackend('cpu')
+  const started = Date.now()
+  log(`Private training under drift: prior pack trained on January–October, reports at ε = ${epsilon} with learnShare ${learnShare}; ${cpus().length} CPUs, load ${loadavg()[0].toFixed(2)}`)
+  const results = simulateDrift(file, { scales, epsilon, seed, learnShare, repetitions, fresh: opts['fresh-prior'] === true, log })
+  const seconds = (Date.now() - started) / 1000
+  if (json) {
+    process.stdout.write(JSON.stringify({ scenario: 'drift', epsilon, learnShare, seconds, load: loadavg()[0], results }) + '\n')
+    return 0
+  }
+  log('')
+  log(`Test ROC AUC on the ${'odd-index'} November–December sessions; private rows: median of ${repetitions} runs [lowest–highest].`)
+  log('| model | scale | devices | ε | AUC with page statistics | without |')
+  log('| --- | --- | --- | --- | --- | --- |')
+  const span = (r: [number, number] | undefined) => (r ? ` [${r[0].toFixed(3)}–${r[1].toFixed(3)}]` : '')
+  for (const r of results)
+    log(`| ${r.model} | ${r.scale === null ? '—' : `×${r.scale}`} | ${r.devices?.toLocaleString('en-US') ?? '—'} | ${r.model === 'prior' ? '—' : r.epsilon ?? '∞'} | ${r.aucWithStats.toFixed(4)}${span(r.range?.aucWithStats)} | ${r.aucWithoutStats.toFixed(4)}${span(r.range?.aucWithoutStats)} |`)
+  log(`done in ${seconds.toFixed(0)} s (load ${loadavg()[0].toFixed(2)})`)
+  return 0
+}

@@ -1,0 +1,159 @@
+import { identityCorrection, type IntentCorrection, type IntentCorrectionView } from './correction'
+import type { LearnTableEstimate } from './learnSums'
+import { LEARN_FEATURES, LEARN_VIEWS, SCORE_BUCKETS, SCORE_EDGES, type LearnView } from './schema'
+
+/** Options of `fitIntentCorrection`. */
+export interface FitIntentCorrectionOptions {
+  /**
+   * Prior standard deviation of a true term (log-odds): each estimated term is shrunk by τ² / (τ² + its
+   * variance), so a noisy cell moves a score little and an empty one not at all.
+   * @default 0.25
+   */
+  tau?: number
+  /**
+   * Weight of the feature terms when added together (below 1 because the features are not independent
+   * given the score).
+   * @default 0.8
+   */
+  featureWeight?: number
+  /**
+   * Prior standard deviation of a feature bucket's main effect (pooled over score buckets).
+   * @default 0.5
+   */
+  tauMain?: number
+  /**
+   * Smallest calibration scale of the pack's logit (a scale below 1 says the pack is overconfident on the
+   * shop's sessions now; bounded so that noise cannot flatten it).
+   * @default 0.5
+   */
+  minScale?: number
+}
+
+const logit = (p: number) => Math.log(p / (1 - p))
+
+/** A representative logit of each score bucket (midpoints; the open ends half a unit out). */
+function bucketMiddles(view: LearnView): number[] {
+  const edges = SCORE_EDGES[view]
+  return Array.from({ length: SCORE_BUCKETS }, (_, s) =>
+    s === 0 ? edges[0] - 0.5 : s === edges.length ? edges[edges.length - 1] + 0.5 : (edges[s - 1] + edges[s]) / 2,
+  )
+}
+
+/**
+ * Fits the intent correction from estimated training tables (`estimateLearnTables`): per view, a calibration
+ * of the pack's logit from the score-bucket purchase rates, and per feature an additive log-odds term by
+ * (score bucket, feature bucket), each shrunk by its variance (the mechanism's and the sample's). Tables
+ * without answers leave their terms at zero, so the result falls back to the pack as trained.
+ *
+ * @example
+ * const correction = fitIntentCorrection(estimateLearnTables(sums.learn, olhParams(sums.epsilon)))
+ */
+export function fitIntentCorrection(tables: readonly LearnTableEstimate[], options: FitIntentCorrectionOptions = {}): IntentCorrection {
+  const tau = options.tau ?? 0.25
+  const tauMain = options.tauMain ?? 0.5
+  const featureWeight = options.featureWeight ?? 0.8
+  const out = identityCorrection()
+  for (const view of LEARN_VIEWS) {
+    const own = tables.filter((t) => t.table.view === view)
+    const answers = own.reduce((a, t) => a + t.n, 0)
+    out.answers[view] = answers
+    if (answers === 0) continue
+    // Purchase rate per score bucket, pooled over the view's tables: sums of unbiased cell estimates (summed
+    // before any clipping, so they stay unbiased), with their variance.
+    const sum = [new Array<number>(SCORE_BUCKETS).fill(0), new Array<number>(SCORE_BUCKETS).fill(0)]
+    const noise = new Array<number>(SCORE_BUCKETS).fill(0)
+    for (const t of own) {
+      if (t.n === 0) continue
+      const B = t.table.feature.buckets
+      for (let s = 0; s < SCORE_BUCKETS; s++) {
+        for (let b = 0; b < B; b++) for (let y = 0; y < 2; y++) sum[y][s] += t.counts[(s * B + b) * 2 + y]
+        noise[s] += B * t.variance
+      }
+    }
+    const rate: number[] = []
+    const weight: number[] = []
+    for (let s = 0; s < SCORE_BUCKETS; s++) {
+      const c1 = Math.max(0, sum[1][s]) + 0.5
+      const c0 = Math.max(0, sum[0][s]) + 0.5
+      rate.push(c1 / (c1 + c0))
+      // Inverse variance of the bucket's log-odds (delta method): mechanism noise plus sampling.
+      weight.push(1 / ((noise[s] + c1) / (c1 * c1) + (noise[s] + c0) / (c0 * c0)))
+    }
+    out.views[view] = fitView(own, view, rate, weight, tau, tauMain, featureWeight, options.minScale ?? 0.5)
+  }
+  return out
+}
+
+function fitView(
+  own: readonly LearnTableEstimate[], view: LearnView, rate: number[], weight: number[], tau: number, tauMain: number, featureWeight: number, minScale: number,
+): IntentCorrectionView {
+  // Calibration: weighted least squares of the bucket log-odds on the bucket's middle logit.
+  const mids = bucketMiddles(view)
+  let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0
+  for (let s = 0; s < SCORE_BUCKETS; s++) {
+    const w = weight[s]
+    const y = logit(Math.min(0.99, Math.max(0.01, rate[s])))
+    sw += w; sx += w * mids[s]; sy += w * y; sxx += w * mids[s] * mids[s]; sxy += w * mids[s] * y
+  }
+  let scale = 1
+  let shift = 0
+  const den = sw * sxx - sx * sx
+  if (sw > 0 && den > 1e-9) {
+    scale = Math.min(2, Math.max(minScale, (sw * sxy - sx * sy) / den))
+    shift = (sy - scale * sx) / sw
+  }
+  const terms = LEARN_FEATURES.map((feature) => {
+    const t = own.find((e) => e.table.feature === feature)
+    const B = feature.buckets
+    const row = new Array<number>(SCORE_BUCKETS * B).fill(0)
+    if (!t || t.n === 0) return row
+    // Per cell: the log-odds against its score bucket and the variance of that estimate (mechanism noise
+    // plus sampling, delta method), from lightly smoothed counts.
+    const estimate = new Array<number>(SCORE_BUCKETS * B).fill(0)
+    const variance = new Array<number>(SCORE_BUCKETS * B).fill(Infinity)
+    // Expected cell sizes if the feature said nothing (score-bucket size × feature-bucket share): the
+    // variance is taken at them, so a cell that noise inflated is not trusted for being large.
+    const cell = (s: number, b: number, y: number) => Math.max(0, t.counts[(s * B + b) * 2 + y])
+    const rowSize = new Array<number>(SCORE_BUCKETS).fill(0)
+    const columnSize = new Array<number>(B).fill(0)
+    let size = 0
+    for (let s = 0; s < SCORE_BUCKETS; s++)
+      for (let b = 0; b < B; b++) {
+        const c = cell(s, b, 0) + cell(s, b, 1)
+        rowSize[s] += c
+        columnSize[b] += c
+        size += c
+      }
+    for (let s = 0; s < SCORE_BUCKETS; s++) {
+      const p = Math.min(0.99, Math.max(0.01, rate[s]))
+      for (let b = 0; b < B; b++) {
+        const expected = size > 0 ? (rowSize[s] * columnSize[b]) / size : 0
+        const e1 = expected * p + 2 * p
+        const e0 = expected * (1 - p) + 2 * (1 - p)
+        // Log-odds against the bucket to first order, linear in the (unbiased, noisy) counts: a log of a
+        // noisy count would be biased and heavy-tailed.
+        estimate[s * B + b] = (t.counts[(s * B + b) * 2 + 1] - expected * p) / e1 - (t.counts[(s * B + b) * 2] - expected * (1 - p)) / e0
+        variance[s * B + b] = (t.variance + e1) / (e1 * e1) + (t.variance + e0) / (e0 * e0)
+      }
+    }
+    // The feature's main effect pools its bucket over every score bucket (precision-weighted); each cell
+    // keeps its own departure from it only as far as its own variance allows.
+    for (let b = 0; b < B; b++) {
+      let num = 0
+      let den = 0
+      for (let s = 0; s < SCORE_BUCKETS; s++) {
+        num += estimate[s * B + b] / variance[s * B + b]
+        den += 1 / variance[s * B + b]
+      }
+      const main = den > 0 ? num / den : 0
+      const mainShrunk = den > 0 ? main * ((tauMain * tauMain) / (tauMain * tauMain + 1 / den)) : 0
+      for (let s = 0; s < SCORE_BUCKETS; s++) {
+        const v = variance[s * B + b]
+        const departure = (estimate[s * B + b] - main) * ((tau * tau) / (tau * tau + v))
+        row[s * B + b] = Math.max(-3, Math.min(3, featureWeight * (mainShrunk + departure)))
+      }
+    }
+    return row
+  })
+  return { scale, shift, terms }
+}

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../../sim/seededRandom'
+import { encodeReport } from '../encodeReport'
+import { addReport, createInsightSums, mergeSums } from '../estimate'
+import { olhHash, olhParams, olhProbability } from '../mechanisms/olh'
+import { parseReport } from '../parseReport'
+import type { ReportContext, ReportTruth } from '../types'
+import { correctIntentLogit, identityCorrection, isIntentCorrection } from './correction'
+import { fitIntentCorrection } from './fitIntentCorrection'
+import { learnCode } from './learnCode'
+import { estimateLearnTables, type LearnTableEstimate } from './learnSums'
+import { LEARN_FEATURES, LEARN_TABLES, SCORE_BUCKETS, learnCell } from './schema'
+
+const context: ReportContext = { packId: 'session@1.0.0+lifetime@1.0.0', segmentLeaves: 4, valueLeaves: 4 }
+// The session values the tables read.
+function raw(productPages: number, month: number) {
+  return { productPages, administrativeSeconds: 0, month }
+}
+function truth(ordered: boolean, logit: number, productPages = 12, month = 10): ReportTruth {
+  return {
+    segmentLeaf: 1, valueSegment: null, ordered, orderValueBucket: 0, arm: 'none', pages: [],
+    learn: { logitWithStats: logit, logitWithoutStats: logit / 2, session: raw(productPages, month) },
+  }
+}
+
+describe('the training answer', () => {
+  it('likelihood ratio between any two sessions is at most e^ε, for every output', () => {
+    for (const epsilon of [0.5, 2, 4]) {
+      const params = olhParams(epsilon)
+      let worst = 0
+      // The table is drawn independently of the truth (same probability for every session); (a, b) too.
+      for (const [a, b] of [[1, 0], [12345, 678], [2147483646, 2147483646], [99991, 31]]) {
+        for (let t = 0; t < LEARN_TABLES.length; t++) {
+          for (let y = 0; y < params.g; y++) {
+            let max = 0
+            let min = Infinity
+            // Every code a session can have in this table, "nothing" included.
+            for (let code = 0; code <= LEARN_TABLES[t].cells; code++) {
+              const p = olhProbability(params, olhHash(params, a, b, code), y)
+              max = Math.max(max, p)
+              min = Math.min(min, p)
+            }
+            worst = Math.max(worst, max / min)
+          }
+        }
+      }
+      expect(worst).toBeLessThanOrEqual(Math.exp(epsilon) * (1 + 1e-12))
+    }
+  })
+
+  it('travels in a report body of the same size and parses back with its table', () => {
+    const random = seededRandom(5)
+    const sizes = new Set<number>()
+    const tables = new Set<number>()
+    for (let i = 0; i < 200; i++) {
+      const body = encodeReport(truth(i % 2 === 0, -2 + i / 50), context, { epsilon: 2, day: '2026-11-30', random, learnShare: 1 })
+      expect(body.q).toBe('lrn')
+      sizes.add(JSON.stringify(body).length - String(body.eps).length)
+      const parsed = parseReport(JSON.stringify(body))
+      expect(parsed.question).toBe('learn')
+      if (parsed.answer.kind !== 'olh') throw new Error('not a hash answer')
+      tables.add(parsed.answer.table!)
+    }
+    expect(sizes.size).toBe(1)
+    expect(tables.size).toBe(LEARN_TABLES.length)
+    // Without learnShare the insights questions are asked as before.
+    const body = encodeReport(truth(false, 0), context, { epsilon: 2, day: '2026-11-30', random: seededRandom(1) })
+    expect(body.q).not.toBe('lrn')
+  })
+
+  it('refuses a table outside the list, stray bytes and a bad learnShare', () => {
+    const body = encodeReport(truth(true, 0), context, { epsilon: 2, day: '2026-11-30', random: seededRandom(2), learnShare: 1 })
+    const withTable = (t: number) => ({ ...body, a: body.a.slice(0, 20) + t.toString(16).padStart(2, '0') + body.a.slice(22) })
+    expect(() => parseReport(withTable(LEARN_TABLES.length))).toThrow(expect.objectContaining({ code: 'report_out_of_range' }))
+    expect(() => parseReport({ ...body, a: body.a.slice(0, 30) + '01' })).toThrow(expect.objectContaining({ code: 'report_out_of_range' }))
+    expect(() => encodeReport(truth(true, 0), context, { learnShare: 1.5 })).toThrow(expect.objectContaining({ code: 'invalid_option' }))
+  })
+
+  it('answers "nothing" without a learning truth or without page statistics for a table that needs them', () => {
+    const withStats = LEARN_TABLES.findIndex((t) => t.view === 'withStats')
+    const withoutStats = LEARN_TABLES.findIndex((t) => t.view === 'withoutStats')
+    expect(learnCode(null, true, withStats)).toBe(LEARN_TABLES[withStats].cells)
+    const learn = { logitWithStats: null, logitWithoutStats: -1, session: raw(3, 2) }
+    expect(learnCode(learn, true, withStats)).toBe(LEARN_TABLES[withStats].cells)
+    expect(learnCode(learn, true, withoutStats)).toBeLessThan(LEARN_TABLES[withoutStats].cells)
+  })
+
+  it('the collector estimates every table without bias (within its standard deviation)', () => {
+    const sums = createInsightSums(context, 2)
+    const random = seededRandom(17)
+    // Two kinds of sessions: ordered with many product pages and a high score, not ordered with few.
+    const sessions = 24_000
+    for (let i = 0; i < sessions; i++) {
+      const t = i % 3 === 0 ? truth(true, 0.5, 40, 11) : truth(false, -3.5, 2, 10)
+      addReport(sums, parseReport(JSON.stringify(encodeReport(t, context, { epsilon: 2, day: '2026-11-30', random, learnShare: 1 }))))
+    }
+    // Sums of two halves merge into the same as one.
+    const merged = mergeSums(sums, createInsightSums(context, 2))
+    expect(merged.learn).toEqual(sums.learn)
+    const tables = estimateLearnTables(sums.learn, olhParams(2))
+    for (const [t, estimate] of tables.entries()) {
+      const spec = LEARN_TABLES[t]
+      const sd = Math.sqrt(estimate.variance)
+      const share = estimate.n / sessions
+      const expected = new Array<number>(spec.cells).fill(0)
+      for (const [ordered, count] of [[true, sessions / 3], [false, (2 * sessions) / 3]] as const) {
+        const code = learnCode(truth(ordered, ordered ? 0.5 : -3.5, ordered ? 40 : 2, ordered ? 11 : 10).learn, ordered, t)
+        expected[code] += count * share
+      }
+      let far = 0
+      for (let c = 0; c < spec.cells; c++) if (Math.abs(estimate.counts[c] - expected[c]) > 4.5 * sd) far++
+      expect(far).toBe(0)
+      // The two true cells stand out of the noise.
+      const code = learnCode(truth(true, 0.5, 40, 11).learn, true, t)
+      expect(estimate.counts[code]).toBeGreaterThan(expected[code] - 4.5 * sd)
+      expect(expected[code]).toBeGreaterThan(10 * sd)
+    }
+  })
+})
+
+describe('the intent correction', () => {
+  it('changes nothing when fitted from no answers', () => {
+    const correction = fitIntentCorrection([])
+    expect(correction).toEqual(identityCorrection())
+    expect(isIntentCorrection(correction)).toBe(true)
+    expect(correctIntentLogit(correction, -1.25, 'withStats', raw(5, 3))).toBe(-1.25)
+  })
+
+  it('learns that a feature bucket buys more than its score bucket says, and trusts noisy tables less', () => {
+    // Exact tables: among sessions of one score bucket, many product pages (bucket 7) order four times as often.
+    const tables = (variance: number): LearnTableEstimate[] =>
+      LEARN_TABLES.map((table) => {
+        const counts = new Array<number>(table.cells).fill(0)
+        for (let s = 0; s < SCORE_BUCKETS; s++) {
+          if (table.feature.name === 'product_pages') {
+            counts[learnCell(table, s, 1, true)] += 20
+            counts[learnCell(table, s, 1, false)] += 380
+            counts[learnCell(table, s, 7, true)] += 80
+            counts[learnCell(table, s, 7, false)] += 320
+          } else {
+            counts[learnCell(table, s, 10, true)] += 100
+            counts[learnCell(table, s, 10, false)] += 700
+          }
+        }
+        return { table, n: 800 * SCORE_BUCKETS, counts, variance }
+      })
+    const f = LEARN_FEATURES.findIndex((x) => x.name === 'product_pages')
+    const exact = fitIntentCorrection(tables(0)).views.withStats.terms[f]
+    const noisy = fitIntentCorrection(tables(400 * 400)).views.withStats.terms[f]
+    const B = LEARN_FEATURES[f].buckets
+    expect(exact[3 * B + 7]).toBeGreaterThan(0.5)
+    expect(exact[3 * B + 1]).toBeLessThan(-0.3)
+    expect(Math.abs(noisy[3 * B + 7])).toBeLessThan(exact[3 * B + 7] / 2)
+    const lots = raw(60, 10)
+    const few = raw(2, 10)
+    const correction = fitIntentCorrection(tables(0))
+    expect(correctIntentLogit(correction, -2, 'withStats', lots)).toBeGreaterThan(correctIntentLogit(correction, -2, 'withStats', few))
+  })
+})
