@@ -7,14 +7,17 @@ import { createCollector, DASHBOARD_PATH, PAGE_STATS_PATH, REPORTS_PATH } from '
 import { migrate } from './storage/migrate'
 import { reestimate } from './server/reestimate'
 import { openDatabase } from './storage/openDatabase'
+import { PACK_COMMANDS, runPackCommand } from './packs/packCommands'
 
 const HOUR_MS = 3_600_000
 
 /**
- * `npm run collector -- [options]`: starts the collector and runs until SIGINT/SIGTERM. Returns the exit code;
+ * `npm run collector -- [options]`: starts the collector and runs until SIGINT/SIGTERM. `npm run collector --
+ * keygen` and `publish-pack …` make the pack-signing key and publish signed packs (see packs/packCommands.ts). Returns the exit code;
  * a bad option or an unreachable database prints one line and returns 2 or 1.
  */
 export async function main(argv: string[]): Promise<number> {
+  if ((PACK_COMMANDS as readonly string[]).includes(argv[0])) return runPackCommand(argv)
   let args
   let estimator
   try {

@@ -49,6 +49,7 @@ export type SegletErrorCode =
   | 'table_invalid'
   | 'collector_option'
   | 'collector_storage'
+  | 'collector_pack'
 
 /**
  * Base class of every error Seglet throws or reports.
