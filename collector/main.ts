@@ -49,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     windowDays: args.windowDays,
     rateLimit: { perMinute: args.rateLimit, burst: args.rateBurst },
     pageStatsDir: args.pageStatsDir,
+    packsDir: args.pageStatsDir,
     allowedOrigins: args.allowedOrigins,
     trustProxy: args.trustProxy,
   })
@@ -79,6 +80,7 @@ export async function main(argv: string[]): Promise<number> {
   console.log(`  reports   POST ${base}${REPORTS_PATH}`)
   console.log(`  dashboard ${base}${DASHBOARD_PATH}`)
   console.log(`  page statistics ${base}${PAGE_STATS_PATH} (also written to ${args.pageStatsDir})`)
+  console.log(`  signed packs ${base}/seglet/packs.manifest (from ${args.pageStatsDir}, written by publish-pack)`)
 
   await new Promise<void>((stop) => {
     process.once('SIGINT', stop)

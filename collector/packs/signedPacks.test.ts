@@ -13,6 +13,10 @@ import { EXPECTED_SPECS } from '../../src/pack/expectedSpecs'
 import { MANIFEST_CONTEXT, PACK_CHECK_INTERVAL_MS, SIGNATURE_LINE_PREFIX } from '../../src/pack/signedFormat'
 import { publishPacks, readPublishedManifest } from './publishPacks'
 import { runPackCommand } from './packCommands'
+import { createReportEstimator } from '../estimates/createReportEstimator'
+import { createCollector } from '../server/createCollector'
+import { migrate } from '../storage/migrate'
+import { openDatabase } from '../storage/openDatabase'
 import type { PackSigningKey } from './signingKey'
 import { generatePackKeys, readPackSigningKey, signBytes } from './signingKey'
 
@@ -297,6 +301,32 @@ describe('publishPacks', () => {
     await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
     writeFileSync(manifestFile(), 'garbage')
     expect(await refused(publishPacks({ outDir: site, key, packs: { session: variant(0.3) } }))).toMatch(/not a readable pack manifest/)
+  })
+})
+
+describe('the collector serves what publish-pack wrote', () => {
+  it('at /seglet/packs.manifest and /seglet/<kind>-v<n>.json, and nothing else of the folder', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    writeFileSync(join(site, 'secret.txt'), 'not for the web')
+    const db = await openDatabase('memory:')
+    try {
+      await migrate(db)
+      const collector = createCollector(db, createReportEstimator({ pageKeys: [] }), { packsDir: site })
+      const manifest = await collector.app.request('/seglet/packs.manifest')
+      expect(manifest.status).toBe(200)
+      expect(manifest.headers.get('set-cookie')).toBeNull()
+      expect(new Uint8Array(await manifest.arrayBuffer())).toEqual(new Uint8Array(readFileSync(manifestFile())))
+      for (const path of ['/seglet/secret.txt', '/seglet/session-v2.json', '/seglet/..%2Fkeys%2Fpack-signing.key']) {
+        expect((await collector.app.request(path)).status).toBe(404)
+      }
+      // The browser's code, fetching through the collector.
+      fetchMock.mockImplementation((url: string) => collector.app.request(new URL(url).pathname))
+      expect((await load(T0))?.packs.session).toEqual(variant(0.3))
+      expect(codes()).toEqual([])
+      await collector.close()
+    } finally {
+      await db.close()
+    }
   })
 })
 
