@@ -327,7 +327,8 @@ describe('the collector serves what publish-pack wrote', () => {
     } finally {
       await db.close()
     }
-  })
+    // The embedded database (PostgreSQL in WebAssembly) takes a while to start on a busy machine.
+  }, 300_000)
 })
 
 describe('keys', () => {
