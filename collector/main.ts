@@ -8,15 +8,18 @@ import { migrate } from './storage/migrate'
 import { reestimate } from './server/reestimate'
 import { openDatabase } from './storage/openDatabase'
 import { retrainCommand } from './learn/retrainCommand'
+import { PACK_COMMANDS, runPackCommand } from './packs/packCommands'
 
 const HOUR_MS = 3_600_000
 
 /**
- * `npm run collector -- [options]`: starts the collector and runs until SIGINT/SIGTERM. Returns the exit code;
+ * `npm run collector -- [options]`: starts the collector and runs until SIGINT/SIGTERM. `npm run collector --
+ * keygen` and `publish-pack …` make the pack-signing key and publish signed packs (see packs/packCommands.ts). Returns the exit code;
  * a bad option or an unreachable database prints one line and returns 2 or 1.
  */
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'retrain') return retrainCommand(argv.slice(1))
+  if ((PACK_COMMANDS as readonly string[]).includes(argv[0])) return runPackCommand(argv)
   let args
   let estimator
   try {
@@ -48,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     windowDays: args.windowDays,
     rateLimit: { perMinute: args.rateLimit, burst: args.rateBurst },
     pageStatsDir: args.pageStatsDir,
+    packsDir: args.pageStatsDir,
     allowedOrigins: args.allowedOrigins,
     trustProxy: args.trustProxy,
   })
@@ -78,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
   console.log(`  reports   POST ${base}${REPORTS_PATH}`)
   console.log(`  dashboard ${base}${DASHBOARD_PATH}`)
   console.log(`  page statistics ${base}${PAGE_STATS_PATH} (also written to ${args.pageStatsDir})`)
+  console.log(`  signed packs ${base}/seglet/packs.manifest (from ${args.pageStatsDir}, written by publish-pack)`)
 
   await new Promise<void>((stop) => {
     process.once('SIGINT', stop)

@@ -34,6 +34,7 @@ export const COLLECTOR_DEFAULTS = {
 } as const
 
 export const COLLECTOR_HELP = `Usage: npm run collector -- [options]
+       npm run collector -- keygen | publish-pack … (signed model packs; add --help for theirs)
 
 Receives Seglet's private reports and turns them into estimates, a dashboard and a page-statistics table.
 

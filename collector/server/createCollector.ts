@@ -16,6 +16,7 @@ import { readSums } from '../storage/readSums'
 import type { Database } from '../storage/types'
 import { clientAddress } from './clientAddress'
 import { readPageKeyLists } from './pageKeyLists'
+import { readPublishedFile } from '../packs/readPublishedFile'
 import { SECURITY_HEADERS } from './securityHeaders'
 
 /** Options of `createCollector`; the command line fills them (see `collector --help`). */
@@ -36,6 +37,8 @@ export interface CollectorOptions {
   trustProxy?: boolean
   /** Folder the page-statistics table is written to; none when unset. @default undefined */
   pageStatsDir?: string
+  /** Folder `publish-pack` writes signed packs to, served at `/seglet/packs.manifest` and `/seglet/<kind>-v<n>.json`. @default undefined (not served) */
+  packsDir?: string
   /** Ingest batching (see `createIngest`). @default {} */
   batch?: { maxBatch?: number; maxDelayMs?: number }
   /** Clock. @default Date.now */
@@ -158,6 +161,13 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     if (isCrossSite(headerReader(c), allowedOrigins)) return c.json({ error: 'cross_site' }, 403)
     const file = await regeneratePageStats()
     return c.json({ path: PAGE_STATS_PATH, integrity: file.integrity, day: file.table.day, pages: Object.keys(file.table.pages).length })
+  })
+
+  // Signed packs, as `publish-pack` wrote them: public files, revalidated on every use.
+  app.get('/seglet/:file', async (c, next) => {
+    const file = options.packsDir === undefined ? undefined : await readPublishedFile(options.packsDir, c.req.param('file'))
+    if (!file) return next()
+    return c.body(file.body, 200, { 'content-type': file.type, 'cache-control': 'no-cache' })
   })
 
   app.get(DASHBOARD_PATH, (c) => c.html(new TextDecoder().decode(dashboardAsset('index.html')!.body), 200, { 'cache-control': 'no-cache' }))

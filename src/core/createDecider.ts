@@ -119,7 +119,7 @@ export function createDecider(ctx: DeciderContext): Decider {
     async decide(pending, flushed = []) {
       if (!engine) {
         await yieldToPage()
-        await loadPacks({ runtime, model: ctx.model ?? {}, cache: store, pause: yieldToPage })
+        await loadPacks({ runtime, model: ctx.model ?? {}, cache: store, report, pause: yieldToPage })
         await yieldToPage()
         engine = createSegmentEngine(ctx.segments ?? {})
         // A returning shopper keeps the segment of the last visit unless the evidence says otherwise.
@@ -151,7 +151,7 @@ export function createDecider(ctx: DeciderContext): Decider {
       held ||= flushed.length > 0
       if (!held) return
       const started = performance.now()
-      const result = await decideSegment({ features, now, runtime, engine, model: ctx.model ?? {}, cache: store, unchangedFrom: last?.inputs })
+      const result = await decideSegment({ features, now, runtime, engine, model: ctx.model ?? {}, cache: store, report, unchangedFrom: last?.inputs })
       if (result) measure(started)
       if (!result) return
       const decidedArm = await arm
@@ -166,7 +166,7 @@ export function createDecider(ctx: DeciderContext): Decider {
       personalizer.apply(segment)
       if (ctx.reports && store.mode === 'indexeddb' && ctx.mayPersist()) {
         // What a report about this session will say once it is closed; written when it changes.
-        const packs = await loadPacks({ runtime, model: ctx.model ?? {}, cache: store })
+        const packs = await loadPacks({ runtime, model: ctx.model ?? {}, cache: store, report })
         const sessionStart = fold?.sessionStart()
         if (sessionStart !== undefined) {
           recorded = await recordDecision(store, { sessionStart, segment, packs, last: recorded, learn: result.learn() }).catch(() => recorded)

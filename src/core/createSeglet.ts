@@ -87,6 +87,20 @@ export interface ModelOptions {
   /** `sha256-<base64>` of the lifetime pack file. */
   lifetimePackIntegrity?: string
   /**
+   * The shop's public pack-signing key (`npm run collector -- keygen` prints it): `ed25519-<base64>`, or two
+   * separated by a space while rotating keys. With it, the browser checks the signed manifest at
+   * `packManifestUrl` at most once a day and uses the newest packs whose signatures verify, keeping the last
+   * good ones on any failure (reported through `onError`). Packs it has not verified yet: the hash-pinned or
+   * shipped ones.
+   * @default undefined (no signed packs)
+   */
+  packKey?: string
+  /**
+   * Where the signed pack manifest is (same origin only). Used with `packKey`.
+   * @default '/seglet/packs.manifest'
+   */
+  packManifestUrl?: string
+  /**
    * When the model part is loaded. `'auto'`: not on a page whose decision would be the cold-start default
    * anyway (the core decides that one itself, with `intent: 0`); in idle time on the page where a decision
    * first becomes possible (or for a returning shopper); prefetched at low priority on the page before.

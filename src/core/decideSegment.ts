@@ -1,8 +1,10 @@
+import type { SegletError } from '../errors'
 import type { StoredEvent } from '../events/types'
 import { correctedIntent } from '../model/correctedIntent'
 import type { FeatureOptions, Features } from '../features'
 import { applyFeatureSpec, computeFeatures, expectedFeatures, LIFETIME_FEATURE_NAMES, SESSION_FEATURE_NAMES, selectFeatures, sessionVector } from '../features'
 import type { LearnTruth } from '../reports/learn/types'
+import { EXPECTED_SPECS } from '../pack/expectedSpecs'
 import type { LoadedPack, ModelRuntime, PackCache, ProbabilityHead, SegmentHead } from '../model'
 import type { Explanation, SegmentDecision, SegmentEngine } from '../segments'
 import { computeContributions, DEFAULT_MIN_LOG_ODDS_CONTRIBUTION, explainFeatures } from '../segments'
@@ -40,6 +42,8 @@ export interface DecideSegmentInput {
   model: ModelOptions
   featureOptions?: FeatureOptions
   cache?: PackCache
+  /** Where a failed check of the shop's signed packs is reported. */
+  report?: (error: SegletError) => void
 }
 
 /** The decision plus what `explain()` needs to explain it later. */
@@ -69,6 +73,8 @@ export interface LoadPacksInput {
   runtime: ModelRuntime
   model: ModelOptions
   cache?: PackCache
+  /** Where a failed check of the shop's signed packs is reported (`model.packKey`). */
+  report?: (error: SegletError) => void
   /** Awaited between the two packs, so each loads in a task of its own. */
   pause?: () => Promise<void>
 }
@@ -77,10 +83,12 @@ export interface LoadPacksInput {
  * Loads (once; the runtime memoises) the session and lifetime packs: the shop's own when configured, else
  * the shipped ones, each checked against the SDK's feature spec.
  */
-export async function loadPacks({ runtime, model, cache, pause }: LoadPacksInput): Promise<[LoadedPack, LoadedPack]> {
-  const session = await runtime.getPack('session', { url: model.sessionPackUrl, integrity: model.sessionPackIntegrity, expected: expectedFeatures('session'), cache })
+export async function loadPacks({ runtime, model, cache, report = () => {}, pause }: LoadPacksInput): Promise<[LoadedPack, LoadedPack]> {
+  // The shop's signed packs come first when it pins a key; the hash-pinned or shipped ones otherwise.
+  const signed = model.packKey !== undefined && cache ? { packKey: model.packKey, manifestUrl: model.packManifestUrl, expected: EXPECTED_SPECS, cache, report } : undefined
+  const session = await runtime.getPack('session', { url: model.sessionPackUrl, integrity: model.sessionPackIntegrity, expected: EXPECTED_SPECS.session, cache, signed })
   await pause?.()
-  const lifetime = await runtime.getPack('lifetime', { url: model.lifetimePackUrl, integrity: model.lifetimePackIntegrity, expected: expectedFeatures('lifetime'), cache })
+  const lifetime = await runtime.getPack('lifetime', { url: model.lifetimePackUrl, integrity: model.lifetimePackIntegrity, expected: EXPECTED_SPECS.lifetime, cache, signed })
   return [session, lifetime]
 }
 

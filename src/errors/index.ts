@@ -20,6 +20,14 @@ export type SegletErrorCode =
   | 'pack_origin'
   | 'pack_load_failed'
   | 'pack_too_large'
+  | 'pack_key_invalid'
+  | 'pack_signature_missing'
+  | 'pack_signature_key'
+  | 'pack_signature_invalid'
+  | 'pack_signature_unsupported'
+  | 'pack_manifest_invalid'
+  | 'pack_manifest_expired'
+  | 'pack_rollback'
   | 'model_failed'
   | 'bridge_invalid'
   | 'autocapture_failed'
@@ -41,6 +49,7 @@ export type SegletErrorCode =
   | 'table_invalid'
   | 'collector_option'
   | 'collector_storage'
+  | 'collector_pack'
 
 /**
  * Base class of every error Seglet throws or reports.

@@ -1,6 +1,7 @@
 import { OptionsError } from '../errors'
 import type { SegletError } from '../errors'
-import { readCappedBody } from './readCappedBody'
+import { bytesToBase64 } from './bytesToBase64'
+import { fetchFileBytes } from './fetchFileBytes'
 import { sameOriginUrl } from './sameOriginUrl'
 
 /** Where a verified file is kept between page loads: the two meta methods of the Seglet store. */
@@ -76,16 +77,7 @@ export async function loadVerifiedText<T>(url: string, options: LoadVerifiedText
     return parse(cached)
   }
 
-  let bytes: ArrayBuffer
-  try {
-    // No redirects: a redirect could take the request to another origin.
-    const response = await fetch(href, { credentials: 'same-origin', redirect: 'error' })
-    if (!response.ok) throw new Error(`HTTP ${response.status}`)
-    bytes = await readCappedBody(response, maxBytes, () => fail('too_large', `The ${what} ${href} is larger than ${maxBytes} bytes; it was not used.`))
-  } catch (error) {
-    if (error instanceof Error && (error as SegletError).code?.endsWith('too_large')) throw error
-    throw fail('load_failed', `The ${what} ${href} could not be loaded: ${errorText(error)}.`, error)
-  }
+  const bytes = await fetchFileBytes(href, what, maxBytes, fail)
   const actualDigest = await digest(prefix, bytes, what, fail)
   if (actualDigest !== expectedDigest) {
     throw fail(
@@ -122,10 +114,7 @@ async function digest(prefix: string, bytes: BufferSource, what: string, fail: L
   if (!subtle) {
     throw fail('integrity', `The ${what} integrity cannot be checked: crypto.subtle is unavailable (the page is not served over HTTPS).`)
   }
-  const hash = new Uint8Array(await subtle.digest(ALGORITHMS[prefix], bytes))
-  let binary = ''
-  for (let i = 0; i < hash.length; i++) binary += String.fromCharCode(hash[i])
-  return btoa(binary)
+  return bytesToBase64(await subtle.digest(ALGORITHMS[prefix], bytes))
 }
 
 /** The message of a thrown value. */

@@ -33,6 +33,27 @@ describe('ModelRuntime.getPack', () => {
     expect(out.intent[0]).toBeCloseTo(1 / (1 + Math.exp(-(4 - 0))), 5)
   })
 
+  it('with signed packs that cannot be had, reports once for both kinds and uses the shipped packs', async () => {
+    vi.stubGlobal('location', new URL('https://shop.example/'))
+    const fetchMock = vi.fn(async () => new Response('not found', { status: 404 }))
+    vi.stubGlobal('fetch', fetchMock)
+    const { createModelRuntime } = await import('./runtime')
+    const runtime = createModelRuntime()
+    const reported: string[] = []
+    const entries = new Map<string, unknown>()
+    const cache = { getMeta: async (k: string) => entries.get(k), setMeta: async (k: string, v: unknown) => void entries.set(k, v) }
+    const { generateKeyPairSync } = await import('node:crypto')
+    const packKey = 'ed25519-' + Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x as string, 'base64url').toString('base64')
+    const signed = { packKey, expected: {}, cache, report: (e: SegletError) => reported.push(e.code) }
+    const session = await runtime.getPack('session', { signed })
+    const lifetime = await runtime.getPack('lifetime', { signed })
+    expect(session).toBe(await runtime.getPack('session'))
+    expect(lifetime.pack.kind).toBe('lifetime')
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+    expect(fetchMock).toHaveBeenCalledWith('https://shop.example/seglet/packs.manifest', { credentials: 'omit', redirect: 'error' })
+    expect(reported).toEqual(['pack_load_failed'])
+  })
+
   it('refuses a shipped pack that does not match the features, and retries on the next call', async () => {
     const { createModelRuntime } = await import('./runtime')
     const runtime = createModelRuntime()

@@ -8,6 +8,8 @@ import { checkPack } from '../pack/checkPack'
 import { disposePack, loadPack, predict } from './loadPack'
 import type { LoadedPack } from './loadPack'
 import { loadPackFromUrl } from './loadPackFromUrl'
+import { loadSignedPacks } from '../pack/loadSignedPacks'
+import type { SignedPacks } from '../pack/loadSignedPacks'
 import { SHIPPED_PACKS } from './shippedPacks'
 import type { ModelRuntime } from './types'
 
@@ -24,24 +26,38 @@ export type { GetPackOptions, ModelRuntime } from './types'
  */
 export function createModelRuntime(): ModelRuntime {
   const loaded = new Map<string, Promise<LoadedPack>>()
+  // One check of the signed manifest per page (it never rejects), shared by both kinds.
+  const signedSets = new Map<string, Promise<SignedPacks | undefined>>()
+  const memo = (key: string, load: () => Promise<LoadedPack>) => {
+    let pending = loaded.get(key)
+    if (!pending) {
+      pending = load()
+      pending.catch(() => loaded.delete(key))
+      loaded.set(key, pending)
+    }
+    return pending
+  }
+  const getPack: ModelRuntime['getPack'] = (kind, options = {}) => {
+    const { url, integrity, expected, cache, signed } = options
+    if (signed) {
+      const setKey = `${signed.manifestUrl} ${signed.packKey}`
+      let set = signedSets.get(setKey)
+      if (!set) signedSets.set(setKey, (set = loadSignedPacks(signed)))
+      return set.then((s) => {
+        const pack = s?.packs[kind]
+        return pack ? memo(`${kind} signed ${setKey} ${s!.version}`, async () => loadPack(pack, { expected })) : getPack(kind, { ...options, signed: undefined })
+      })
+    }
+    if (url !== undefined && !integrity) {
+      return Promise.reject(new OptionsError(`The ${kind} pack URL needs an integrity hash ("sha256-<base64>")`, 'integrity'))
+    }
+    return memo(url === undefined ? kind : `${kind} ${url} ${integrity}`, async () => {
+      const pack = url === undefined ? SHIPPED_PACKS[kind] : await loadPackFromUrl(url, { integrity: integrity!, expected, cache })
+      return loadPack(pack, { expected })
+    })
+  }
   return {
-    getPack(kind, options = {}) {
-      const { url, integrity, expected, cache } = options
-      if (url !== undefined && !integrity) {
-        return Promise.reject(new OptionsError(`The ${kind} pack URL needs an integrity hash ("sha256-<base64>")`, 'integrity'))
-      }
-      const key = url === undefined ? kind : `${kind} ${url} ${integrity}`
-      let pending = loaded.get(key)
-      if (!pending) {
-        pending = (async () => {
-          const pack = url === undefined ? SHIPPED_PACKS[kind] : await loadPackFromUrl(url, { integrity: integrity!, expected, cache })
-          return loadPack(pack, { expected })
-        })()
-        pending.catch(() => loaded.delete(key))
-        loaded.set(key, pending)
-      }
-      return pending
-    },
+    getPack,
     predict,
     loadPack,
     disposePack,

@@ -2,6 +2,7 @@ import type { checkPack } from '../pack/checkPack'
 import type { ExpectedFeatureSpec, ModelPack } from '../pack/types'
 import type { disposePack, LoadedPack, loadPack, predict } from './loadPack'
 import type { loadPackFromUrl, PackCache } from './loadPackFromUrl'
+import type { LoadSignedPacksOptions } from '../pack/loadSignedPacks'
 
 /** Options of {@link ModelRuntime.getPack}. */
 export interface GetPackOptions {
@@ -22,6 +23,12 @@ export interface GetPackOptions {
    * @default undefined (no cache)
    */
   cache?: PackCache
+  /**
+   * The shop's signed packs (`model.packKey`): when the manifest has a verified pack of this kind, it is used
+   * instead of `url` or the shipped pack. Checked once per page, at most daily; see `loadSignedPacks()`.
+   * @default undefined (no signed packs)
+   */
+  signed?: LoadSignedPacksOptions
 }
 
 /** The model runtime, as `createModelRuntime()` (src/model/runtime.ts) makes it. */

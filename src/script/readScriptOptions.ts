@@ -28,6 +28,8 @@ const ATTRIBUTES: Record<string, string> = {
   'pack-integrity': 'model.sessionPackIntegrity',
   'lifetime-pack-url': 'model.lifetimePackUrl',
   'lifetime-pack-integrity': 'model.lifetimePackIntegrity',
+  'pack-key': 'model.packKey',
+  'pack-manifest': 'model.packManifestUrl',
   'model-loading': 'model.loading',
   reports: 'reports.endpoint',
 }
@@ -57,7 +59,8 @@ function parseText(raw: string, parse: OptionParser, key: string): unknown {
  * Attributes: `data-consent` (granted | denied | pending), `data-respect-gpc`, `data-segment-without-consent`,
  * `data-autocapture`, `data-datalayer`, `data-anti-flicker`, `data-anti-flicker-timeout` (ms),
  * `data-retention-days`, `data-db-name`, `data-pack-url` + `data-pack-integrity`,
- * `data-lifetime-pack-url` + `data-lifetime-pack-integrity`, `data-model-loading` (auto | eager), `data-reports` (the report endpoint),
+ * `data-lifetime-pack-url` + `data-lifetime-pack-integrity`, `data-pack-key` + `data-pack-manifest` (signed packs),
+ * `data-model-loading` (auto | eager), `data-reports` (the report endpoint),
  * `data-autostart`.
  */
 export function readScriptOptions(script: Element | undefined, report: (e: SegletError) => void): ScriptConfig {

@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util'
+import { join } from 'node:path'
+import { COLLECTOR_DEFAULTS } from '../cli/parseCollectorArgs'
+import { CollectorError } from '../lib/CollectorError'
+import { DEFAULT_MANIFEST_DAYS, MANIFEST_FILE, publishPacks } from './publishPacks'
+import { DEFAULT_KEY_DIR, generatePackKeys, PRIVATE_KEY_FILE } from './signingKey'
+
+/** The commands of this file: `npm run collector -- <command> …`. */
+export const PACK_COMMANDS = ['keygen', 'publish-pack'] as const
+
+export const PACK_COMMANDS_HELP = `Usage:
+  npm run collector -- keygen [--dir DIR] [--force]
+      Makes the key pair that signs model packs: DIR/${PRIVATE_KEY_FILE} (private, mode 0600; keep it secret
+      and backed up) and DIR/pack-signing.pub. Prints the data-pack-key attribute to paste into the script tag.
+      DIR defaults to ${DEFAULT_KEY_DIR}. --force replaces an existing key (pages must then pin the new one).
+
+  npm run collector -- publish-pack [--session FILE] [--lifetime FILE] [--key FILE] [--out DIR] [--expires-days N]
+      Checks and signs the given pack files and writes them with a signed manifest (${MANIFEST_FILE}, version one
+      more than the last) to DIR (default ${COLLECTOR_DEFAULTS.pageStatsDir}), which the shop serves at /seglet/.
+      A kind not given keeps its last published pack. Rolling back is publishing an earlier file again.
+      --key defaults to ${join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)}; --expires-days to ${DEFAULT_MANIFEST_DAYS}.
+`
+
+/**
+ * Runs `keygen` or `publish-pack` (`argv` starts with the command) and returns the exit code: 0, 2 for a bad
+ * option, 1 when the key or a pack cannot be used. Prints what it did, and what to paste into the page.
+ *
+ * @example
+ * await runPackCommand(['publish-pack', '--session', 'session.json'])
+ */
+export async function runPackCommand(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+  const [command, ...rest] = argv
+  let values: Record<string, unknown>
+  try {
+    ;({ values } = parseArgs({
+      args: rest,
+      strict: true,
+      allowPositionals: false,
+      options:
+        command === 'keygen'
+          ? { dir: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } }
+          : { session: { type: 'string' }, lifetime: { type: 'string' }, key: { type: 'string' }, out: { type: 'string' }, 'expires-days': { type: 'string' }, help: { type: 'boolean' } },
+    }))
+  } catch (error) {
+    err(`seglet collector ${command}: ${(error as Error).message.split('\n')[0]}`)
+    err(PACK_COMMANDS_HELP)
+    return 2
+  }
+  if (values.help) {
+    out(PACK_COMMANDS_HELP)
+    return 0
+  }
+  try {
+    if (command === 'keygen') {
+      const keys = await generatePackKeys((values.dir as string | undefined) ?? DEFAULT_KEY_DIR, { overwrite: values.force === true })
+      out(`Wrote ${keys.privateKeyFile} (private, mode 0600: keep it secret, back it up) and ${keys.publicKeyFile}.`)
+      out(`Key id ${keys.keyId}. Paste this into the Seglet script tag, once:`)
+      out(``)
+      out(`  data-pack-key="${keys.packKey}"`)
+      out(``)
+      out(`or, with npm: createSeglet({ model: { packKey: '${keys.packKey}' } })`)
+      return 0
+    }
+    const days = values['expires-days'] === undefined ? undefined : Number(values['expires-days'])
+    if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650)) {
+      err(`seglet collector publish-pack: --expires-days must be a whole number from 1 to 3650, not "${String(values['expires-days'])}"`)
+      return 2
+    }
+    const published = await publishPacks({
+      outDir: (values.out as string | undefined) ?? COLLECTOR_DEFAULTS.pageStatsDir,
+      key: values.key as string | undefined,
+      packs: { session: values.session as string | undefined, lifetime: values.lifetime as string | undefined },
+      expiresInDays: days,
+    })
+    out(`Published version ${published.version} (key ${published.keyId}, valid until ${published.manifest.expires}): ${published.manifestFile}`)
+    for (const [kind, file] of Object.entries(published.packFiles)) out(`  ${kind} pack ${file}`)
+    out(`Browsers that pin the key pick it up at their next daily check.`)
+    return 0
+  } catch (error) {
+    if (!(error instanceof CollectorError)) throw error
+    err(`seglet collector ${command}: ${error.message}`)
+    return 1
+  }
+}

@@ -1,0 +1,189 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { basename, join } from 'node:path'
+import { isSegletError } from '../../src/errors'
+import { checkPack } from '../../src/pack/checkPack'
+import type { ModelPack } from '../../src/pack/types'
+import { EXPECTED_SPECS } from '../../src/pack/expectedSpecs'
+import type { PackManifest, PackManifestEntry } from '../../src/pack/manifest'
+import { MAX_PACK_BYTES } from '../../src/model/loadPackFromUrl'
+import { DEFAULT_PACK_MANIFEST_URL, MANIFEST_CONTEXT, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, PACK_CONTEXT, SIGNATURE_LINE_PREFIX } from '../../src/pack/signedFormat'
+import { CollectorError } from '../lib/CollectorError'
+import type { PackSigningKey } from './signingKey'
+import { readPackSigningKey, signBytes } from './signingKey'
+
+type PackKind = ModelPack['kind']
+
+/** File name of the manifest in the published folder: the last part of `DEFAULT_PACK_MANIFEST_URL`. */
+export const MANIFEST_FILE = basename(DEFAULT_PACK_MANIFEST_URL)
+
+/** Days a manifest stays valid by default; publish again (a retrain does) before it runs out. */
+export const DEFAULT_MANIFEST_DAYS = 90
+
+/** Options of {@link publishPacks}. */
+export interface PublishPacksOptions {
+  /** The folder the shop serves at the manifest's location (`/seglet/` by default): manifest and pack files go there. */
+  outDir: string
+  /** The packs to publish, by kind: a pack file's path, or a pack object. A kind left out keeps its last published pack. */
+  packs: Partial<Record<PackKind, string | ModelPack>>
+  /**
+   * The signing key: a private key file written by `keygen`, or a key read with `readPackSigningKey()`.
+   * @default '.seglet-collector/keys/pack-signing.key'
+   */
+  key?: string | PackSigningKey
+  /**
+   * Days until browsers refuse the manifest (they keep their last good packs then).
+   * @default DEFAULT_MANIFEST_DAYS (90)
+   */
+  expiresInDays?: number
+  /**
+   * The time of publication.
+   * @default new Date()
+   */
+  now?: Date
+}
+
+/** What {@link publishPacks} wrote. */
+export interface PublishedPacks {
+  /** The new manifest's version: one more than the last published one. */
+  version: number
+  /** Path of the signed manifest. */
+  manifestFile: string
+  /** The manifest as signed. */
+  manifest: PackManifest
+  /** Path of each pack file the manifest lists. */
+  packFiles: Partial<Record<PackKind, string>>
+  /** Id of the key that signed it. */
+  keyId: string
+}
+
+/**
+ * Signs model packs and publishes them for browsers that pin the shop's key (`data-pack-key`): each pack is
+ * checked (pack format, the SDK's feature spec), written as `<kind>-v<version>.json`, hashed and signed;
+ * then the manifest listing them is signed and written (atomically) as `packs.manifest`, with a version
+ * one more than the last one in `outDir`. Pack files of earlier versions are left in place for browsers
+ * that read the previous manifest a moment ago. A kind not given keeps its last published pack (signed
+ * again, so a rotated key signs everything). Throws a `CollectorError` (`collector_pack`).
+ *
+ * Rolling back is publishing the earlier pack again: it gets a new, higher version.
+ *
+ * @example
+ * const { version } = await publishPacks({ outDir: '.seglet-collector/public', packs: { session: candidate } })
+ */
+export async function publishPacks(options: PublishPacksOptions): Promise<PublishedPacks> {
+  const { outDir, packs, expiresInDays = DEFAULT_MANIFEST_DAYS, now = new Date() } = options
+  if (!(Number.isFinite(expiresInDays) && expiresInDays > 0)) {
+    throw new CollectorError('collector_pack', `expiresInDays must be a positive number of days, not ${String(expiresInDays)}`)
+  }
+  const key = typeof options.key === 'object' ? options.key : await readPackSigningKey(options.key)
+  const previous = await readPublishedManifest(outDir)
+  const version = (previous?.version ?? 0) + 1
+  const entries: PackManifest['packs'] = {}
+  const files: Array<[string, Uint8Array]> = []
+  const packFiles: PublishedPacks['packFiles'] = {}
+  for (const kind of Object.keys(EXPECTED_SPECS) as PackKind[]) {
+    const given = packs[kind]
+    let bytes: Uint8Array
+    let name: string
+    if (given !== undefined) {
+      bytes = await packBytes(kind, given)
+      name = `${kind}-v${version}.json`
+      files.push([name, bytes])
+    } else if (previous?.packs[kind]) {
+      name = previous.packs[kind].url
+      bytes = await readKept(outDir, kind, previous.packs[kind])
+    } else continue
+    entries[kind] = {
+      url: name,
+      integrity: 'sha256-' + createHash('sha256').update(bytes).digest('base64'),
+      bytes: bytes.byteLength,
+      signature: signBytes(key, PACK_CONTEXT, bytes),
+    }
+    packFiles[kind] = join(outDir, name)
+  }
+  if (Object.keys(entries).length === 0) throw new CollectorError('collector_pack', 'no pack to publish: give a session or a lifetime pack')
+  const manifest: PackManifest = {
+    format: MANIFEST_FORMAT,
+    formatVersion: MANIFEST_FORMAT_VERSION,
+    version,
+    published: now.toISOString(),
+    expires: new Date(now.getTime() + expiresInDays * 86_400_000).toISOString(),
+    packs: entries,
+  }
+  const payload = new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n')
+  const signed = Buffer.concat([Buffer.from(`${SIGNATURE_LINE_PREFIX}${key.keyId} ${signBytes(key, MANIFEST_CONTEXT, payload)}\n`), payload])
+  const manifestFile = join(outDir, MANIFEST_FILE)
+  try {
+    await mkdir(outDir, { recursive: true })
+    // Packs first, the manifest last: a browser never reads a manifest whose packs are not there yet.
+    for (const [name, bytes] of files) await writeFile(join(outDir, name), bytes)
+    await writeFile(manifestFile + '.tmp', signed)
+    await rename(manifestFile + '.tmp', manifestFile)
+  } catch (error) {
+    throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${(error as Error).message}`, undefined, error)
+  }
+  return { version, manifestFile, manifest, packFiles, keyId: key.keyId }
+}
+
+/**
+ * The manifest last published in `outDir` (its JSON after the signature line), or `undefined` when there is
+ * none. A manifest that is there but unreadable throws: starting again from version 1 would look like a
+ * rollback to every browser.
+ *
+ * @example
+ * (await readPublishedManifest('.seglet-collector/public'))?.version // 7
+ */
+export async function readPublishedManifest(outDir: string): Promise<PackManifest | undefined> {
+  const file = join(outDir, MANIFEST_FILE)
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new CollectorError('collector_pack', `cannot read ${file}: ${(error as Error).message}`, undefined, error)
+  }
+  try {
+    const manifest = JSON.parse(text.slice(text.indexOf('\n') + 1)) as PackManifest
+    if (manifest.format !== MANIFEST_FORMAT || !Number.isSafeInteger(manifest.version) || manifest.version < 1) throw new Error('not a Seglet pack manifest')
+    return manifest
+  } catch (error) {
+    throw new CollectorError('collector_pack', `${file} is not a readable pack manifest (${(error as Error).message}); move it away only if no browser ever read it`, undefined, error)
+  }
+}
+
+async function packBytes(kind: PackKind, given: string | ModelPack): Promise<Uint8Array> {
+  let bytes: Uint8Array
+  let value: unknown = given
+  if (typeof given === 'string') {
+    try {
+      bytes = await readFile(given)
+      value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+    } catch (error) {
+      throw new CollectorError('collector_pack', `cannot read the ${kind} pack ${given}: ${(error as Error).message}`, undefined, error)
+    }
+  } else bytes = new TextEncoder().encode(JSON.stringify(given))
+  try {
+    checkPack(value, EXPECTED_SPECS[kind])
+  } catch (error) {
+    if (!isSegletError(error)) throw error
+    throw new CollectorError('collector_pack', `the ${kind} pack would be refused by browsers (${error.code}): ${error.message}`, undefined, error)
+  }
+  if (bytes.byteLength > MAX_PACK_BYTES) {
+    throw new CollectorError('collector_pack', `the ${kind} pack is ${bytes.byteLength} bytes, over the ${MAX_PACK_BYTES} bytes browsers accept`)
+  }
+  return bytes
+}
+
+async function readKept(outDir: string, kind: PackKind, entry: PackManifestEntry): Promise<Uint8Array> {
+  const file = join(outDir, basename(entry.url))
+  let bytes: Uint8Array
+  try {
+    bytes = await readFile(file)
+  } catch (error) {
+    throw new CollectorError('collector_pack', `the last published ${kind} pack ${file} is missing (${(error as Error).message}); give a ${kind} pack`, undefined, error)
+  }
+  if ('sha256-' + createHash('sha256').update(bytes).digest('base64') !== entry.integrity) {
+    throw new CollectorError('collector_pack', `the last published ${kind} pack ${file} was changed since it was published; give a ${kind} pack`)
+  }
+  return bytes
+}

@@ -1,0 +1,361 @@
+// @vitest-environment node
+// The collector signs and publishes; the browser's own code (src/pack) verifies. Every case below goes
+// through both, so the two sides cannot drift apart.
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { isSegletError } from '../../src/errors'
+import type { SegletError } from '../../src/errors'
+import type { ModelPack } from '../../src/pack/types'
+import { loadSignedPacks, packCheckCacheKey, signedPacksCacheKey } from '../../src/pack/loadSignedPacks'
+import { EXPECTED_SPECS } from '../../src/pack/expectedSpecs'
+import { MANIFEST_CONTEXT, PACK_CHECK_INTERVAL_MS, SIGNATURE_LINE_PREFIX } from '../../src/pack/signedFormat'
+import { publishPacks, readPublishedManifest } from './publishPacks'
+import { runPackCommand } from './packCommands'
+import { createReportEstimator } from '../estimates/createReportEstimator'
+import { createCollector } from '../server/createCollector'
+import { migrate } from '../storage/migrate'
+import { openDatabase } from '../storage/openDatabase'
+import type { PackSigningKey } from './signingKey'
+import { generatePackKeys, readPackSigningKey, signBytes } from './signingKey'
+
+const PAGE = 'https://shop.example/products/boots'
+const MANIFEST_URL = 'https://shop.example/seglet/packs.manifest'
+const DAY = PACK_CHECK_INTERVAL_MS
+const T0 = Date.parse('2026-11-30T08:00:00Z')
+const shipped = (kind: 'session' | 'lifetime'): ModelPack => JSON.parse(readFileSync(new URL(`../../src/models/${kind}.json`, import.meta.url), 'utf8'))
+/** The shipped session pack with another intent threshold: a pack one can tell apart from the shipped one. */
+const variant = (threshold: number): ModelPack => {
+  const pack = shipped('session')
+  ;(pack.heads.intent as { threshold: number }).threshold = threshold
+  return pack
+}
+
+let dir: string
+let site: string
+let key: PackSigningKey
+let packKey: string
+let fetchMock: ReturnType<typeof vi.fn>
+let cache: { entries: Map<string, unknown>; getMeta(k: string): Promise<unknown>; setMeta(k: string, v: unknown): Promise<void> }
+let reported: SegletError[]
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'seglet-packs-'))
+  site = join(dir, 'site')
+  const keys = await generatePackKeys(join(dir, 'keys'))
+  key = await readPackSigningKey(keys.privateKeyFile)
+  packKey = keys.packKey
+  vi.stubGlobal('location', new URL(PAGE))
+  // The shop's static files: /seglet/* from the published folder.
+  fetchMock = vi.fn(async (url: string) => {
+    const path = new URL(url).pathname
+    try {
+      return new Response(readFileSync(join(site, path.replace(/^\/seglet\//, ''))), { status: 200 })
+    } catch {
+      return new Response('not found', { status: 404 })
+    }
+  })
+  vi.stubGlobal('fetch', fetchMock)
+  const entries = new Map<string, unknown>()
+  cache = { entries, getMeta: async (k) => structuredClone(entries.get(k)), setMeta: async (k, v) => void entries.set(k, structuredClone(v)) }
+  reported = []
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const load = (now: number, options: { packKey?: string } = {}) =>
+  loadSignedPacks({ packKey: options.packKey ?? packKey, expected: EXPECTED_SPECS, cache, report: (e) => reported.push(e), now })
+const codes = () => reported.map((e) => e.code)
+const manifestFile = () => join(site, 'packs.manifest')
+const requests = () => fetchMock.mock.calls.map((call) => new URL(call[0] as string).pathname)
+
+describe('signed packs, published by the collector and verified by the browser code', () => {
+  it('a published manifest and its packs verify, are used and stored; fetched without cookies, no redirect', async () => {
+    const published = await publishPacks({ outDir: site, key, packs: { session: variant(0.3), lifetime: shipped('lifetime') }, now: new Date(T0) })
+    expect(published.version).toBe(1)
+    const result = await load(T0)
+    expect(codes()).toEqual([])
+    expect(result?.version).toBe(1)
+    expect(result?.packs.session).toEqual(variant(0.3))
+    expect(result?.packs.lifetime).toEqual(shipped('lifetime'))
+    expect(requests()).toEqual(['/seglet/packs.manifest', '/seglet/session-v1.json', '/seglet/lifetime-v1.json'])
+    for (const call of fetchMock.mock.calls) expect(call[1]).toEqual({ credentials: 'omit', redirect: 'error' })
+    expect((cache.entries.get(signedPacksCacheKey(MANIFEST_URL)) as { version: number }).version).toBe(1)
+    expect([...cache.entries.keys()].every((k) => k.startsWith('cache:'))).toBe(true)
+  })
+
+  it('checks at most once a day: the stored packs serve every page load in between, a new version is taken the next day', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    await load(T0)
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.4) }, now: new Date(T0 + 1000) })
+    fetchMock.mockClear()
+    const sameDay = await load(T0 + DAY - 1)
+    expect(fetchMock).not.toHaveBeenCalled()
+    expect(sameDay?.version).toBe(1)
+    expect(sameDay?.packs.session).toEqual(variant(0.3))
+    const nextDay = await load(T0 + DAY)
+    expect(requests()).toEqual(['/seglet/packs.manifest', '/seglet/session-v2.json'])
+    expect(nextDay?.version).toBe(2)
+    expect(nextDay?.packs.session).toEqual(variant(0.4))
+    // Same version the day after: the manifest only, no pack is fetched again.
+    fetchMock.mockClear()
+    expect((await load(T0 + 2 * DAY))?.version).toBe(2)
+    expect(requests()).toEqual(['/seglet/packs.manifest'])
+    expect(codes()).toEqual([])
+  })
+
+  it('a clock set back, or another pinned key, does not hold the next check off', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    await load(T0)
+    fetchMock.mockClear()
+    await load(T0 - 1000)
+    expect(requests()).toEqual(['/seglet/packs.manifest'])
+    fetchMock.mockClear()
+    const other = await generatePackKeys(join(dir, 'other'))
+    await load(T0, { packKey: `${packKey} ${other.packKey}` })
+    expect(requests()).toEqual(['/seglet/packs.manifest'])
+  })
+
+  it('a tampered manifest byte is refused before parsing and reported once; the last good packs stay', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    await load(T0)
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.4) }, now: new Date(T0) })
+    const bytes = readFileSync(manifestFile())
+    const at = bytes.indexOf('"version": 2')
+    bytes[at + 11] = '9'.charCodeAt(0)
+    writeFileSync(manifestFile(), bytes)
+    const result = await load(T0 + DAY)
+    expect(codes()).toEqual(['pack_signature_invalid'])
+    expect(result?.version).toBe(1)
+    expect(result?.packs.session).toEqual(variant(0.3))
+    // Within the day it is neither fetched nor reported again.
+    fetchMock.mockClear()
+    expect((await load(T0 + DAY + 1000))?.version).toBe(1)
+    expect(fetchMock).not.toHaveBeenCalled()
+    expect(codes()).toEqual(['pack_signature_invalid'])
+  })
+
+  it('a tampered pack byte is refused (its hash, signed in the manifest); the last good packs stay', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    await load(T0)
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.4) }, now: new Date(T0) })
+    const file = join(site, 'session-v2.json')
+    writeFileSync(file, readFileSync(file, 'utf8').replace('0.4', '0.9'))
+    const result = await load(T0 + DAY)
+    expect(codes()).toEqual(['pack_integrity'])
+    expect(result?.packs.session).toEqual(variant(0.3))
+    expect((cache.entries.get(signedPacksCacheKey(MANIFEST_URL)) as { version: number }).version).toBe(1)
+  })
+
+  it('a manifest signed with another key is refused: one the page does not pin, or one claiming a pinned key id', async () => {
+    const intruder = await readPackSigningKey((await generatePackKeys(join(dir, 'intruder'))).privateKeyFile)
+    await publishPacks({ outDir: site, key: intruder, packs: { session: variant(0.3) }, now: new Date(T0) })
+    expect(await load(T0)).toBeUndefined()
+    expect(codes()).toEqual(['pack_signature_key'])
+    // The intruder writes the pinned key's id on its own signature.
+    writeFileSync(manifestFile(), readFileSync(manifestFile(), 'utf8').replace(intruder.keyId, key.keyId))
+    expect(await load(T0 + DAY)).toBeUndefined()
+    expect(codes()).toEqual(['pack_signature_key', 'pack_signature_invalid'])
+  })
+
+  it('an unsigned manifest is refused', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    const text = readFileSync(manifestFile(), 'utf8')
+    writeFileSync(manifestFile(), text.slice(text.indexOf('\n') + 1))
+    expect(await load(T0)).toBeUndefined()
+    expect(codes()).toEqual(['pack_signature_missing'])
+  })
+
+  it('an older version, validly signed, never replaces a newer one (rollback)', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    const v1 = readFileSync(manifestFile())
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.4) }, now: new Date(T0) })
+    expect((await load(T0))?.version).toBe(2)
+    writeFileSync(manifestFile(), v1)
+    const result = await load(T0 + DAY)
+    expect(codes()).toEqual(['pack_rollback'])
+    expect(result?.version).toBe(2)
+    expect(result?.packs.session).toEqual(variant(0.4))
+  })
+
+  it('an expired manifest is refused; packs already in use stay in use after it expires', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0), expiresInDays: 2 })
+    expect((await load(T0))?.version).toBe(1)
+    const later = await load(T0 + 3 * DAY)
+    expect(codes()).toEqual(['pack_manifest_expired'])
+    expect(later?.packs.session).toEqual(variant(0.3))
+    // A browser that never had them does not take them.
+    cache.entries.clear()
+    expect(await load(T0 + 3 * DAY)).toBeUndefined()
+    expect(codes()).toEqual(['pack_manifest_expired', 'pack_manifest_expired'])
+  })
+
+  it('a validly signed but malformed manifest, or a pack that does not match the SDK, is refused', async () => {
+    const sign = (payload: string) => {
+      const bytes = new TextEncoder().encode(payload)
+      writeFileSync(manifestFile(), `${SIGNATURE_LINE_PREFIX}${key.keyId} ${signBytes(key, MANIFEST_CONTEXT, bytes)}\n${payload}`)
+    }
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    const good = readFileSync(manifestFile(), 'utf8')
+    const manifest = JSON.parse(good.slice(good.indexOf('\n') + 1))
+    const cases: Array<[string, string]> = [
+      ['not json', '{"format":'],
+      ['wrong format', JSON.stringify({ ...manifest, format: 'other' })],
+      ['version 0', JSON.stringify({ ...manifest, version: 0 })],
+      ['version 1.5', JSON.stringify({ ...manifest, version: 1.5 })],
+      ['no packs', JSON.stringify({ ...manifest, packs: {} })],
+      ['bad integrity', JSON.stringify({ ...manifest, packs: { session: { ...manifest.packs.session, integrity: 'md5-x' } } })],
+      ['pack too big', JSON.stringify({ ...manifest, packs: { session: { ...manifest.packs.session, bytes: 1e9 } } })],
+    ]
+    for (const [, payload] of cases) {
+      sign(payload)
+      cache.entries.clear()
+      expect(await load(T0)).toBeUndefined()
+    }
+    expect(codes()).toEqual(cases.map(() => 'pack_manifest_invalid'))
+    // A pack listed at the wrong size is cut off at the listed size, before it is hashed or parsed.
+    reported = []
+    sign(JSON.stringify({ ...manifest, packs: { session: { ...manifest.packs.session, bytes: 100 } } }))
+    cache.entries.clear()
+    expect(await load(T0)).toBeUndefined()
+    expect(codes()).toEqual(['pack_too_large'])
+    // A pack whose hash the manifest signs, but whose own signature is of other bytes.
+    reported = []
+    const otherSignature = signBytes(key, 'seglet model pack v1\n', new TextEncoder().encode('other bytes'))
+    sign(JSON.stringify({ ...manifest, packs: { session: { ...manifest.packs.session, signature: otherSignature } } }))
+    cache.entries.clear()
+    expect(await load(T0)).toBeUndefined()
+    expect(codes()).toEqual(['pack_signature_invalid'])
+    // A pack on another origin.
+    reported = []
+    sign(JSON.stringify({ ...manifest, packs: { session: { ...manifest.packs.session, url: 'https://cdn.example/session.json' } } }))
+    cache.entries.clear()
+    expect(await load(T0)).toBeUndefined()
+    expect(codes()).toEqual(['pack_origin'])
+  })
+
+  it('a stored record that was changed is not used, and its packs are fetched again', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    await load(T0)
+    const record = cache.entries.get(signedPacksCacheKey(MANIFEST_URL)) as { packs: { session: string } }
+    record.packs.session = record.packs.session.replace('0.3', '0.99')
+    // Not due: nothing verified to use, the caller falls back to its hash-pinned or shipped pack.
+    expect(await load(T0 + 1000)).toBeUndefined()
+    cache.entries.delete(packCheckCacheKey(MANIFEST_URL))
+    expect((await load(T0 + 2000))?.packs.session).toEqual(variant(0.3))
+    expect(codes()).toEqual([])
+  })
+
+  it('key rotation: pinning the old and new key, a manifest signed with the new key is taken; unpinning the old key drops its packs', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    await load(T0)
+    const next = await generatePackKeys(join(dir, 'next'))
+    const nextKey = await readPackSigningKey(next.privateKeyFile)
+    await publishPacks({ outDir: site, key: nextKey, packs: { session: variant(0.4) }, now: new Date(T0) })
+    const both = `${packKey} ${next.packKey}`
+    expect((await load(T0 + 1000, { packKey: both }))?.version).toBe(2)
+    expect((await load(T0 + 2000, { packKey: next.packKey }))?.packs.session).toEqual(variant(0.4))
+    expect(codes()).toEqual([])
+  })
+
+  it('reports a missing manifest (load failed) and a manifest URL on another origin', async () => {
+    expect(await load(T0)).toBeUndefined()
+    expect(codes()).toEqual(['pack_load_failed'])
+    const result = await loadSignedPacks({ packKey, manifestUrl: 'https://cdn.example/packs.manifest', expected: EXPECTED_SPECS, cache, report: (e) => reported.push(e), now: T0 })
+    expect(result).toBeUndefined()
+    expect(codes()).toEqual(['pack_load_failed', 'pack_origin'])
+  })
+
+  it('reports a malformed pinned key (pack_key_invalid) and never throws', async () => {
+    expect(await load(T0, { packKey: 'ed25519-short' })).toBeUndefined()
+    expect(codes()).toEqual(['pack_key_invalid'])
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+})
+
+describe('publishPacks', () => {
+  it('versions grow by one; a kind not given keeps its last pack; rolling back is publishing the old pack again', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3), lifetime: shipped('lifetime') } })
+    const second = await publishPacks({ outDir: site, key, packs: { session: variant(0.4) } })
+    expect(second.version).toBe(2)
+    expect(second.manifest.packs.lifetime?.url).toBe('lifetime-v1.json')
+    const third = await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
+    expect(third.version).toBe(3)
+    expect((await readPublishedManifest(site))?.version).toBe(3)
+    const result = await load(T0)
+    expect(result?.packs.session).toEqual(variant(0.3))
+    expect(result?.packs.lifetime).toEqual(shipped('lifetime'))
+  })
+
+  it('refuses a pack browsers would refuse, an unreadable manifest, and nothing to publish', async () => {
+    const refused = async (promise: Promise<unknown>) => {
+      const error = await promise.then(() => undefined, (e: unknown) => e)
+      expect(isSegletError(error) && error.code).toBe('collector_pack')
+      return (error as Error).message
+    }
+    expect(await refused(publishPacks({ outDir: site, key, packs: { session: shipped('lifetime') } }))).toMatch(/pack_spec_mismatch/)
+    expect(await refused(publishPacks({ outDir: site, key, packs: {} }))).toMatch(/no pack/)
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
+    writeFileSync(manifestFile(), 'garbage')
+    expect(await refused(publishPacks({ outDir: site, key, packs: { session: variant(0.3) } }))).toMatch(/not a readable pack manifest/)
+  })
+})
+
+describe('the collector serves what publish-pack wrote', () => {
+  it('at /seglet/packs.manifest and /seglet/<kind>-v<n>.json, and nothing else of the folder', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    writeFileSync(join(site, 'secret.txt'), 'not for the web')
+    const db = await openDatabase('memory:')
+    try {
+      await migrate(db)
+      const collector = createCollector(db, createReportEstimator({ pageKeys: [] }), { packsDir: site })
+      const manifest = await collector.app.request('/seglet/packs.manifest')
+      expect(manifest.status).toBe(200)
+      expect(manifest.headers.get('set-cookie')).toBeNull()
+      expect(new Uint8Array(await manifest.arrayBuffer())).toEqual(new Uint8Array(readFileSync(manifestFile())))
+      for (const path of ['/seglet/secret.txt', '/seglet/session-v2.json', '/seglet/..%2Fkeys%2Fpack-signing.key']) {
+        expect((await collector.app.request(path)).status).toBe(404)
+      }
+      // The browser's code, fetching through the collector.
+      fetchMock.mockImplementation((url: string) => collector.app.request(new URL(url).pathname))
+      expect((await load(T0))?.packs.session).toEqual(variant(0.3))
+      expect(codes()).toEqual([])
+      await collector.close()
+    } finally {
+      await db.close()
+    }
+    // The embedded database (PostgreSQL in WebAssembly) takes a while to start on a busy machine.
+  }, 300_000)
+})
+
+describe('keys', () => {
+  it('keygen writes the private key with mode 0600, refuses to replace it, and the key must stay private to be used', async () => {
+    const keys = join(dir, 'keys', 'pack-signing.key')
+    expect(statSync(keys).mode & 0o777).toBe(0o600)
+    const error = await generatePackKeys(join(dir, 'keys')).catch((e: unknown) => e)
+    expect(isSegletError(error) && error.code).toBe('collector_pack')
+    chmodSync(keys, 0o644)
+    await expect(readPackSigningKey(keys)).rejects.toThrow(/chmod 600/)
+    await expect(readPackSigningKey(join(dir, 'missing.key'))).rejects.toThrow(/keygen/)
+  })
+
+  it('the keygen and publish-pack commands print the tag to paste and what they published', async () => {
+    const lines: string[] = []
+    expect(await runPackCommand(['keygen', '--dir', join(dir, 'cli')], (l) => lines.push(l), (l) => lines.push(l))).toBe(0)
+    const tag = lines.find((l) => l.includes('data-pack-key='))!.trim()
+    expect(tag).toMatch(/^data-pack-key="ed25519-[A-Za-z0-9+/]{43}="$/)
+    const sessionFile = join(dir, 'session.json')
+    writeFileSync(sessionFile, JSON.stringify(variant(0.3)))
+    lines.length = 0
+    const args = ['publish-pack', '--key', join(dir, 'cli', 'pack-signing.key'), '--out', site, '--session', sessionFile]
+    expect(await runPackCommand(args, (l) => lines.push(l), (l) => lines.push(l))).toBe(0)
+    expect(lines[0]).toMatch(/^Published version 1 /)
+    expect(await runPackCommand(['publish-pack', '--bogus'], () => {}, () => {})).toBe(2)
+    expect(await runPackCommand([...args, '--expires-days', '0'], () => {}, () => {})).toBe(2)
+    const pinned = tag.slice('data-pack-key="'.length, -1)
+    expect((await load(T0, { packKey: pinned }))?.packs.session).toEqual(variant(0.3))
+  })
+})
