@@ -7,6 +7,8 @@ import { createCollector, DASHBOARD_PATH, PAGE_STATS_PATH, REPORTS_PATH } from '
 import { migrate } from './storage/migrate'
 import { reestimate } from './server/reestimate'
 import { openDatabase } from './storage/openDatabase'
+import { sumPending } from './storage/sumPending'
+import { addUpBodies } from './ingest/addUpBodies'
 
 const HOUR_MS = 3_600_000
 
@@ -33,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     db = await openDatabase(args.database)
     await migrate(db)
+    // Reports a previous run stored but had not yet added to the sums (it stopped in between).
+    await sumPending(db, (bodies) => addUpBodies(estimator, bodies), { dropRaw: args.rawRetentionDays === 0 })
     const days = await reestimate(db, estimator, args.pageKeys)
     if (days.length > 0) console.log(`seglet collector: page keys changed; re-estimated ${days.length} days from their raw reports`)
   } catch (error) {
