@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { COLLECTOR_HELP, parseCollectorArgs } from './cli/parseCollectorArgs'
 import { createReportEstimator } from './estimates/createReportEstimator'
@@ -21,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   let estimator
   try {
     args = parseCollectorArgs(argv, (path) => readFileSync(path, 'utf8'))
-    estimator = createReportEstimator({ pageKeys: args.pageKeys })
+    estimator = createReportEstimator({ pageKeys: args.pageKeys, packs: shippedPacks() })
   } catch (error) {
     if (!isSegletError(error)) throw error
     console.error(`seglet collector: ${error.field === 'pageKeys' ? '--page-keys: ' : ''}${error.message}`)
@@ -90,6 +91,16 @@ export async function main(argv: string[]): Promise<number> {
   await collector.close()
   await db.close()
   return 0
+}
+
+/** The model packs Seglet ships (src/models), for the names of their segment leaves. */
+function shippedPacks(): unknown[] {
+  const dir = join(__dirname, '..', '..', 'src', 'models')
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown)
+  } catch {
+    return []
+  }
 }
 
 function report(error: unknown): void {
