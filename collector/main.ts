@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { COLLECTOR_HELP, parseCollectorArgs } from './cli/parseCollectorArgs'
 import { createReportEstimator } from './estimates/createReportEstimator'
@@ -9,6 +10,8 @@ import { reestimate } from './server/reestimate'
 import { openDatabase } from './storage/openDatabase'
 import { retrainCommand } from './learn/retrainCommand'
 import { PACK_COMMANDS, runPackCommand } from './packs/packCommands'
+import { sumPending } from './storage/sumPending'
+import { addUpBodies } from './ingest/addUpBodies'
 
 const HOUR_MS = 3_600_000
 
@@ -24,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   let estimator
   try {
     args = parseCollectorArgs(argv, (path) => readFileSync(path, 'utf8'))
-    estimator = createReportEstimator({ pageKeys: args.pageKeys })
+    estimator = createReportEstimator({ pageKeys: args.pageKeys, packs: shippedPacks() })
   } catch (error) {
     if (!isSegletError(error)) throw error
     console.error(`seglet collector: ${error.field === 'pageKeys' ? '--page-keys: ' : ''}${error.message}`)
@@ -38,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     db = await openDatabase(args.database)
     await migrate(db)
+    // Reports a previous run stored but had not yet added to the sums (it stopped in between).
+    await sumPending(db, (bodies) => addUpBodies(estimator, bodies), { dropRaw: args.rawRetentionDays === 0 })
     const days = await reestimate(db, estimator, args.pageKeys)
     if (days.length > 0) console.log(`seglet collector: page keys changed; re-estimated ${days.length} days from their raw reports`)
   } catch (error) {
@@ -93,6 +98,16 @@ export async function main(argv: string[]): Promise<number> {
   await collector.close()
   await db.close()
   return 0
+}
+
+/** The model packs Seglet ships (src/models), for the names of their segment leaves. */
+function shippedPacks(): unknown[] {
+  const dir = join(__dirname, '..', '..', 'src', 'models')
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown)
+  } catch {
+    return []
+  }
 }
 
 function report(error: unknown): void {

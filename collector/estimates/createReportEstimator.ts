@@ -4,6 +4,7 @@ import type { ParsedReport } from '../../src/reports/types'
 import { addDays } from '../lib/addDays'
 import type { ReportGroup, SumRow } from '../storage/types'
 import { countersToSums } from './countersToSums'
+import { packLeafNames } from './packLeafNames'
 import { projectTraffic } from './projectTraffic'
 import { sumsToCounters } from './sumsToCounters'
 import { toJsonSafe } from './toJsonSafe'
@@ -31,6 +32,12 @@ export interface ReportEstimatorOptions {
    * @default 1
    */
   forgedReports?: number
+  /**
+   * Model packs (parsed JSON) whose segment-leaf names the insights carry, matched by the pack id of the
+   * reports (`session@1.0.0+lifetime@1.0.0`).
+   * @default []
+   */
+  packs?: readonly unknown[]
 }
 
 type GroupKey = string
@@ -47,6 +54,12 @@ const groupKey = (g: Omit<ReportGroup, 'day'>): GroupKey => JSON.stringify([g.pa
  */
 export function createReportEstimator(options: ReportEstimatorOptions = {}): Estimator<ParsedReport> {
   const pageKeys = [...(options.pageKeys ?? [])]
+  const leafNames = packLeafNames(options.packs ?? [])
+  /** Names of the session and value-segment leaves of a report pack id, null where the pack is not known. */
+  const namesOf = (packId: string, leaves: number, part: 0 | 1) => {
+    const names = leafNames.get(packId.split('+')[part] ?? '')
+    return names && names.length === leaves ? names : null
+  }
   const estimateOptions = { minReports: options.minReports, minCount: options.minCount, forgedReports: options.forgedReports ?? 1 }
   // Checks the candidate list once (length, duplicates, two keys sharing a hash) with the module's own rules.
   createInsightSums({ packId: 'check', segmentLeaves: 1, valueLeaves: 1 }, 1, pageKeys)
@@ -105,6 +118,8 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
       ...base,
       reports: all.reports,
       context: main.group,
+      segmentNames: namesOf(main.group.packId, main.group.segmentLeaves, 0),
+      valueNames: namesOf(main.group.packId, main.group.valueLeaves, 1),
       insights: all,
       publishedPages: published.length,
       daily,

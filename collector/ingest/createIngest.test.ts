@@ -35,7 +35,7 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
   }, 300_000)
   afterAll(() => db?.close())
   beforeEach(async () => {
-    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings')
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
   })
 
   it('stores accepted reports and their sums in batches', async () => {
@@ -44,7 +44,9 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     // Each from its own address: identical bodies from different shoppers all count.
     const outcomes = await Promise.all(bodies.map((body, i) => ingest.submit(`10.0.${i >> 8}.${i & 255}`, body)))
     expect(outcomes.every((o) => o.status === 202)).toBe(true)
+    // Acknowledged means stored; the sums follow within sumEveryMs (flush() adds them now).
     expect(await countReports(db)).toBe(1000)
+    await ingest.flush()
     expect(await total(db)).toBe(1000)
     expect(ingest.counts.accepted).toBe(1000)
   })
@@ -77,6 +79,7 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     expect((await ingest.submit('10.0.0.2', body!)).status).toBe(202)
     now += 86_400_000
     expect((await ingest.submit('10.0.0.1', body!)).status).toBe(202)
+    await ingest.flush()
     expect(await countReports(db)).toBe(3)
     expect(await total(db)).toBe(3)
   })
@@ -85,6 +88,7 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     const ingest = createIngest(db, codec, { now: () => NOW, rawRetentionDays: 0 })
     const bodies = reportBodies(50, { day: DAY, seed: 5 })
     await Promise.all(bodies.map((body, i) => ingest.submit(`10.1.0.${i}`, body)))
+    await ingest.flush()
     expect(await countReports(db)).toBe(0)
     expect(await total(db)).toBe(50)
   })
@@ -93,7 +97,7 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     let broken = true
     const flaky: Database = {
       ...db,
-      transaction: (work) => (broken ? Promise.reject(new Error('disk full')) : db.transaction(work)),
+      query: (text, params) => (broken ? Promise.reject(new Error('disk full')) : db.query(text, params)),
     }
     const ingest = createIngest(flaky, codec, { now: () => NOW })
     const [body] = reportBodies(1, { day: DAY, seed: 9 })
@@ -101,5 +105,20 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     broken = false
     expect((await ingest.submit('10.0.0.9', body!)).status).toBe(202)
     expect(await countReports(db)).toBe(1)
+  })
+
+  it('adds reports a stopped process stored but had not summed, exactly once, when the next one starts', async () => {
+    const first = createIngest(db, codec, { now: () => NOW, sumEveryMs: 60_000 })
+    const bodies = reportBodies(30, { day: DAY, seed: 11 })
+    await Promise.all(bodies.map((body, i) => first.submit(`10.2.0.${i}`, body)))
+    // The first process stops here, before its sums pass.
+    expect(await countReports(db)).toBe(30)
+    expect(await total(db)).toBe(0)
+    const second = createIngest(db, codec, { now: () => NOW })
+    await second.flush()
+    expect(await total(db)).toBe(30)
+    await first.flush()
+    await second.flush()
+    expect(await total(db)).toBe(30)
   })
 })

@@ -1,7 +1,9 @@
 import { addDays } from '../lib/addDays'
 import { utcDay } from '../lib/utcDay'
-import { writeBatch } from '../storage/writeBatch'
-import type { Database, RawReport, ReportGroup, SumRow } from '../storage/types'
+import { SQL } from '../storage/sql'
+import { sumPending } from '../storage/sumPending'
+import type { Database, ReportGroup, SumRow } from '../storage/types'
+import { addUpBodies } from './addUpBodies'
 import { createReplayGuard, type ReplayGuard } from './createReplayGuard'
 import type { IngestOutcome, ReportCodec } from './types'
 
@@ -30,12 +32,18 @@ export interface IngestOptions {
    */
   maxBatch?: number
   /**
-   * Longest a report waits for its batch to fill, in milliseconds. Reports are beacons nobody waits on, and
-   * every batch writes the day's sums once whatever its size (about a thousand counters with 200 page keys),
-   * so a fuller batch is much cheaper per report.
+   * Longest a report waits for its batch to be written, in milliseconds. Reports are beacons nobody waits on;
+   * a fuller batch costs less per report.
    * @default 200
    */
   maxDelayMs?: number
+  /**
+   * How long stored reports wait before they are added to the daily sums, in milliseconds. Adding to the sums
+   * writes about a thousand counters (with 200 page keys) whatever the number of reports, so it runs at most
+   * this often, over everything stored since; a stored report is never lost meanwhile (see `sumPending`).
+   * @default 1000
+   */
+  sumEveryMs?: number
   /** The replay guard (one per process). @default a new one */
   replays?: ReplayGuard
   /** Clock. @default Date.now */
@@ -61,9 +69,10 @@ interface Pending<Parsed> {
 }
 
 /**
- * Creates the ingest stage. Accepted reports are written in batches (one transaction, one statement for the raw
- * reports and one for the sums) so that thousands per second cost few round trips; the request is answered only
- * once its batch has committed. A refused body changes nothing.
+ * Creates the ingest stage. Accepted reports are written in batches (one statement per batch) so that thousands
+ * per second cost few round trips; the request is answered only once its batch has committed. The daily sums
+ * follow at most `sumEveryMs` later, from the stored reports (`sumPending`), so a crash in between loses
+ * nothing: the next pass, in this process or another, adds them. A refused body changes nothing.
  *
  * @example
  * const ingest = createIngest(db, codec, { rawRetentionDays: 30 })
@@ -75,6 +84,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   const maxAge = options.maxAgeDays ?? 7
   const maxBatch = options.maxBatch ?? 5000
   const maxDelay = options.maxDelayMs ?? 200
+  const sumEvery = options.sumEveryMs ?? 1000
   const replays = options.replays ?? createReplayGuard({ now: options.now })
   const now = options.now ?? Date.now
   const counts: Record<string, number> = {}
@@ -83,6 +93,32 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   // Group commit: one batch is written at a time; reports arriving meanwhile form the next one, so batches
   // grow with the load and each costs one transaction whatever its size.
   let writing: Promise<void> | undefined
+  let summing: Promise<void> | undefined
+  let sumTimer: ReturnType<typeof setTimeout> | undefined
+  let sumError: unknown
+
+  const runSums = (): Promise<void> => {
+    if (sumTimer !== undefined) clearTimeout(sumTimer)
+    sumTimer = undefined
+    summing ??= sumPending(db, (bodies) => addUpBodies(codec, bodies), { dropRaw: retention === 0 }).then(
+      () => {
+        sumError = undefined
+        summing = undefined
+      },
+      (error: unknown) => {
+        // The reports stay on the unsummed list; the next pass takes them again.
+        sumError = error
+        summing = undefined
+        scheduleSums()
+      },
+    )
+    return summing
+  }
+  const scheduleSums = () => {
+    if (sumTimer !== undefined) return
+    sumTimer = setTimeout(() => void runSums(), sumEvery)
+    sumTimer.unref?.()
+  }
 
   const finish = (outcome: IngestOutcome): IngestOutcome => {
     counts[outcome.code] = (counts[outcome.code] ?? 0) + 1
@@ -91,8 +127,10 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
 
   const write = async (batch: Pending<Parsed>[]) => {
     try {
-      await writeBatch(db, retention > 0 ? batch.map(toRaw) : [], addUp(codec, batch))
+      // One statement: the batch is durable when it returns, and only then acknowledged.
+      await db.query(SQL.insertUnsummedReports, [batch.map((item) => item.group.day), batch.map((item) => item.text)])
       for (const item of batch) item.done(finish({ status: 202, code: 'accepted' }))
+      scheduleSums()
     } catch {
       for (const item of batch) {
         replays.forget(item.client, item.text)
@@ -139,13 +177,12 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
     async flush() {
       startBatch()
       while (writing) await writing
+      if (summing) await summing
+      await runSums()
+      if (sumError) throw sumError
     },
     counts,
   }
-}
-
-function toRaw(item: { text: string; group: ReportGroup }): RawReport {
-  return { day: item.group.day, body: item.text }
 }
 
 /** Adds a batch up per report group: one SumRow per (group, counter). */

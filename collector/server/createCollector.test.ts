@@ -29,7 +29,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     rmSync(dir, { recursive: true, force: true })
   })
   beforeEach(async () => {
-    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings')
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
   })
 
   const make = (options: Parameters<typeof createCollector>[2] = {}) =>

@@ -89,6 +89,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   let pageStats: PageStatsFile | undefined
 
   const query = async () => {
+    // Reads see every acknowledged report: what is stored but not yet summed is summed first.
+    await ingest.flush()
     const to = utcDay(now())
     return { from: addDays(to, -windowDays + 1), to, epsilon, pageKeyLists: await readPageKeyLists(db, estimator.pageKeys) }
   }

@@ -29,6 +29,7 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
     const ingest = createIngest(db, createReportEstimator({ pageKeys: first }), { now: () => NOW })
     await Promise.all(reportBodies(600, { day: '2026-11-28', seed: 11 }).map((b, i) => ingest.submit(`a${i}`, b)))
     await Promise.all(reportBodies(600, { day: '2026-11-29', seed: 12 }).map((b, i) => ingest.submit(`b${i}`, b)))
+    await ingest.flush()
 
     // All the demo's keys: both days still have their raw reports, so every key is decoded over both.
     const all = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })

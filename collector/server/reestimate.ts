@@ -1,4 +1,6 @@
 import { addUp } from '../ingest/createIngest'
+import { addUpBodies } from '../ingest/addUpBodies'
+import { sumPending } from '../storage/sumPending'
 import type { ReportCodec } from '../ingest/types'
 import { daysWithReports } from '../storage/daysWithReports'
 import { forEachReportOfDay } from '../storage/forEachReportOfDay'
@@ -17,6 +19,8 @@ const SETTING = 'sums.pageKeys'
  * reports.
  */
 export async function reestimate<Parsed>(db: Database, codec: ReportCodec<Parsed>, pageKeys: readonly string[]): Promise<string[]> {
+  // Stored reports not yet summed are summed first, so re-adding a day's sums never counts one twice.
+  await sumPending(db, (bodies) => addUpBodies(codec, bodies))
   await registerPageKeyList(db, pageKeys)
   const wanted = JSON.stringify([...pageKeys])
   const stored = await readSetting(db, SETTING)

@@ -32,6 +32,15 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 2,
+    name: 'reports not yet added to the sums',
+    sql: `
+      CREATE TABLE seglet_unsummed (
+        id bigint PRIMARY KEY
+      );
+    `,
+  },
 ]
 
 export const SQL = {
@@ -44,6 +53,23 @@ export const SQL = {
 
   /** One statement per batch, whatever its size: the rows travel as arrays. */
   insertReports: `INSERT INTO seglet_reports (day, body) SELECT * FROM unnest($1::date[], $2::text[])`,
+  /**
+   * Stores a batch and marks it as not yet added to the sums, in one statement: a report is durable (and
+   * acknowledged) as soon as this commits, and its sums follow in the next summing pass.
+   */
+  insertUnsummedReports: `WITH inserted AS (
+      INSERT INTO seglet_reports (day, body) SELECT * FROM unnest($1::date[], $2::text[]) RETURNING id)
+    INSERT INTO seglet_unsummed (id) SELECT id FROM inserted`,
+  /**
+   * Takes up to $1 reports not yet summed, oldest first, and returns their bodies. Rows another process is
+   * summing are skipped (SKIP LOCKED), so any number of collector processes can sum side by side, each report once.
+   */
+  claimUnsummed: `WITH claimed AS (
+      DELETE FROM seglet_unsummed WHERE id IN (
+        SELECT id FROM seglet_unsummed ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+      RETURNING id)
+    SELECT r.id, r.body FROM seglet_reports r JOIN claimed c ON c.id = r.id ORDER BY r.id`,
+  deleteReportsById: `DELETE FROM seglet_reports WHERE id = ANY($1::bigint[])`,
   /** Sums only ever add up, so batches from any number of ingest processes commute. */
   addSums: `INSERT INTO seglet_sums (day, pack_id, epsilon, segment_leaves, value_leaves, counter, value)
     SELECT * FROM unnest($1::date[], $2::text[], $3::double precision[], $4::integer[], $5::integer[], $6::text[],
@@ -58,7 +84,9 @@ export const SQL = {
   daysWithReports: `SELECT DISTINCT to_char(day, 'YYYY-MM-DD') AS day FROM seglet_reports ORDER BY day`,
   readReportsOfDay: `SELECT id, body FROM seglet_reports WHERE day = $1::date AND id > $2 ORDER BY id LIMIT $3`,
   countReports: `SELECT count(*)::bigint AS count FROM seglet_reports`,
-  deleteReportsBefore: `DELETE FROM seglet_reports WHERE day < $1::date`,
+  /** Raw reports past the retention; never one not yet in the sums. */
+  deleteReportsBefore: `DELETE FROM seglet_reports r WHERE r.day < $1::date
+    AND NOT EXISTS (SELECT 1 FROM seglet_unsummed u WHERE u.id = r.id)`,
 
   readSetting: `SELECT value FROM seglet_settings WHERE key = $1`,
   readSettingsWithPrefix: `SELECT key, value FROM seglet_settings WHERE starts_with(key, $1) ORDER BY key`,

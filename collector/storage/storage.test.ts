@@ -26,7 +26,7 @@ describe.each(DATABASE_TARGETS)('storage on $name', (target) => {
   }, 300_000)
   afterAll(() => db?.close())
   beforeEach(async () => {
-    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings')
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
   })
 
   it('applies each migration once, also when run again', async () => {

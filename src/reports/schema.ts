@@ -71,12 +71,12 @@ export interface QuestionSpec {
  */
 export const QUESTIONS: readonly QuestionSpec[] = [
   { id: 'segment', code: 'seg', weight: 0.2, describe: 'the session segment' },
-  { id: 'value', code: 'val', weight: 0.07, describe: 'the value segment' },
-  { id: 'outcome', code: 'out', weight: 0.08, describe: 'the session segment with whether the session ended in an order' },
-  { id: 'order', code: 'ord', weight: 0.1, describe: 'whether the session ended in an order, and its value range' },
-  { id: 'arm', code: 'arm', weight: 0.08, describe: 'whether personalisation was on or held out, with whether the session ended in an order' },
-  { id: 'pageView', code: 'pgv', weight: 0.3, describe: 'one page of the session by its page key, with whether an order followed it' },
-  { id: 'pageExit', code: 'pgx', weight: 0.17, describe: 'the last page of the session by its page key, with whether it was the only page' },
+  { id: 'value', code: 'val', weight: 0.05, describe: 'the value segment' },
+  { id: 'outcome', code: 'out', weight: 0.06, describe: 'the session segment with whether the session ended in an order' },
+  { id: 'order', code: 'ord', weight: 0.07, describe: 'whether the session ended in an order, and its value range' },
+  { id: 'arm', code: 'arm', weight: 0.06, describe: 'whether personalisation was on or held out, with whether the session ended in an order' },
+  { id: 'pageView', code: 'pgv', weight: 0.46, describe: 'one page of the session by its page key, with whether an order followed it' },
+  { id: 'pageExit', code: 'pgx', weight: 0.1, describe: 'the last page of the session by its page key, with whether it was the only page' },
 ]
 
 /**

@@ -36,7 +36,10 @@
     for (const row of rows) body.append(el('tr', {}, ...row.map((c) => (c instanceof Node ? c : el('td', {}, c)))))
     t.append(body)
   }
-  const segmentName = (leaf) => (leaf === null ? 'No segment yet' : `Segment ${leaf + 1}`)
+  // Leaf names from the pack the reports name (insights.json segmentNames / valueNames), else numbers.
+  let names = { segment: null, value: null }
+  const segmentName = (leaf) => (leaf === null ? 'No segment yet' : (names.segment && names.segment[leaf]) || `Segment ${leaf + 1}`)
+  const valueName = (leaf) => (leaf === null ? 'No value segment yet' : (names.value && names.value[leaf]) || `Value segment ${leaf + 1}`)
 
   function facts(doc) {
     const items = [
@@ -136,7 +139,7 @@
     table(
       'value-segments',
       ['Value segment', 'Share of sessions'],
-      doc.insights.valueSegments.map((s) => [s.leaf === null ? 'No value segment yet' : `Value segment ${s.leaf + 1}`, cell(s.share, rate)]),
+      doc.insights.valueSegments.map((s) => [valueName(s.leaf), cell(s.share, rate)]),
       'No value-segment answers yet.',
     )
   }
@@ -158,6 +161,7 @@
   async function load() {
     const response = await fetch('/seglet/insights.json', { credentials: 'omit', cache: 'no-store' })
     const doc = await response.json()
+    names = { segment: doc.segmentNames || null, value: doc.valueNames || null }
     facts(doc)
     traffic(doc)
     if (!doc.insights) {

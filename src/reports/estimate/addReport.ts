@@ -1,5 +1,6 @@
 import { ReportError } from '../../errors'
 import { mulAddMod } from '../mechanisms/olh'
+import { addPageMatches, pageCodeHalves, type PageCodeHalves } from '../lib/addPageMatches'
 import { EMPTY_PAGE_CODE, pageKeyHash } from '../lib/pageCode'
 import { questionMechanism } from '../lib/questionMechanism'
 import { isPageQuestion } from '../schema'
@@ -7,13 +8,13 @@ import type { ParsedReport } from '../types'
 import type { InsightSums } from './types'
 import { addLearnAnswer } from '../learn/learnSums'
 
-const keyHashes = new WeakMap<string[], Float64Array>()
+const keyHalves = new WeakMap<string[], PageCodeHalves>()
 
-function hashesOf(keys: string[]): Float64Array {
-  let h = keyHashes.get(keys)
+function halvesOf(keys: string[]): PageCodeHalves {
+  let h = keyHalves.get(keys)
   if (!h) {
-    h = Float64Array.from(keys, (key) => pageKeyHash(key) * 8)
-    keyHashes.set(keys, h)
+    h = pageCodeHalves(keys.map((key) => pageKeyHash(key) * 8))
+    keyHalves.set(keys, h)
   }
   return h
 }
@@ -43,22 +44,11 @@ export function addReport(sums: InsightSums, report: ParsedReport): InsightSums 
     if (answer.kind !== 'olh' || mechanism.kind !== 'olh') throw new ReportError('report_mismatch', 'page answer is not a hash answer')
     const { prime, g } = mechanism
     const { a, b, value: y } = answer
-    const keys = hashesOf(sums.pageKeys)
+    const halves = halvesOf(sums.pageKeys)
     const { support, both } = sums[report.question]
-    for (let k = 0; k < keys.length; k++) {
-      // Codes key × 8 + bit: h(x + 1) = h(x) + a mod prime, one multiplication per key.
-      const h0 = mulAddMod(a, keys[k], b, prime)
-      let h1 = h0 + a
-      if (h1 >= prime) h1 -= prime
-      const hit0 = h0 % g === y
-      const hit1 = h1 % g === y
-      if (hit0) support[2 * k]++
-      if (hit1) {
-        support[2 * k + 1]++
-        if (hit0) both[k]++
-      }
-    }
-    if (mulAddMod(a, EMPTY_PAGE_CODE, b, prime) % g === y) support[2 * keys.length]++
+    // Codes key × 8 + bit: h(x + 1) = h(x) + a mod prime, one multiplication per key.
+    addPageMatches(halves, a, b, y, g, support, both)
+    if (mulAddMod(a, EMPTY_PAGE_CODE, b, prime) % g === y) support[2 * halves.hi.length]++
     sums[report.question].n++
   } else {
     const target = sums[report.question]

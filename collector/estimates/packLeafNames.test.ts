@@ -1,0 +1,42 @@
+// @vitest-environment node
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { createReportEstimator } from './createReportEstimator'
+import { packLeafNames } from './packLeafNames'
+import { reportBodies } from '../testing/reports'
+import { addUp } from '../ingest/createIngest'
+
+const pack = (name: string) => JSON.parse(readFileSync(new URL(`../../src/models/${name}.json`, import.meta.url), 'utf8')) as unknown
+
+describe('segment-leaf names', () => {
+  it('reads each leaf name from the pack tree, in label order', () => {
+    const names = packLeafNames([pack('session'), { kind: 'broken' }])
+    const session = pack('session') as { version: string; heads: { segment: { labels: string[] } } }
+    const leaves = names.get(`session@${session.version}`)!
+    expect(leaves).toHaveLength(session.heads.segment.labels.length)
+    expect(leaves[session.heads.segment.labels.indexOf('casual-browser')]).toBe('Casual browser')
+    expect(names.size).toBe(1)
+  })
+
+  it('puts the names in the insights when the reports name a known pack, and null otherwise', () => {
+    const session = pack('session') as { version: string }
+    const lifetime = pack('lifetime') as { version: string }
+    const packId = `session@${session.version}+lifetime@${lifetime.version}`
+    const day = '2026-11-29'
+    const query = { from: day, to: day, epsilon: 2, pageKeyLists: {} }
+    for (const [packs, expected] of [[[pack('session'), pack('lifetime')], 'Casual browser'], [[], null]] as const) {
+      const estimator = createReportEstimator({ packs })
+      const bodies = reportBodies(50, { day, context: { packId, segmentLeaves: 4, valueLeaves: 4 } })
+      const rows = addUp(estimator, bodies.map((body) => {
+        const report = estimator.parse(body)
+        return { report, group: estimator.groupOf(report) }
+      }))
+      const doc = estimator.insights(rows, query) as { segmentNames: string[] | null; valueNames: string[] | null }
+      if (expected === null) expect(doc.segmentNames).toBeNull()
+      else {
+        expect(doc.segmentNames).toContain(expected)
+        expect(doc.valueNames).toContain('Champions')
+      }
+    }
+  })
+})

@@ -1,0 +1,31 @@
+interface TreeNode {
+  id: string
+  name?: string
+  children?: TreeNode[]
+}
+
+/**
+ * Names of the segment leaves of each pack, by the pack id reports carry (`kind@version`), in leaf order:
+ * the name the pack's segment tree gives each leaf (`Casual browser`), else its label. The dashboard shows
+ * these instead of leaf numbers.
+ *
+ * @example
+ * packLeafNames([sessionPack]).get('session@1.0.0') // ['Casual browser', …]
+ */
+export function packLeafNames(packs: readonly unknown[]): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  for (const pack of packs) {
+    const p = pack as { kind?: unknown; version?: unknown; heads?: { segment?: { labels?: unknown; tree?: TreeNode } } }
+    const labels = p.heads?.segment?.labels
+    if (typeof p.kind !== 'string' || typeof p.version !== 'string' || !Array.isArray(labels)) continue
+    const names = new Map<string, string>()
+    const walk = (node: TreeNode | undefined) => {
+      if (!node || typeof node.id !== 'string') return
+      if (typeof node.name === 'string') names.set(node.id, node.name)
+      node.children?.forEach(walk)
+    }
+    walk(p.heads?.segment?.tree)
+    out.set(`${p.kind}@${p.version}`, labels.map((label) => names.get(String(label)) ?? String(label)))
+  }
+  return out
+}

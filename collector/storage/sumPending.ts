@@ -1,0 +1,47 @@
+import { SQL } from './sql'
+import { sumParams } from './sumParams'
+import type { Database, SumRow } from './types'
+
+/** Options of `sumPending`. */
+export interface SumPendingOptions {
+  /**
+   * Most reports added to the sums in one transaction.
+   * @default 20000
+   */
+  limit?: number
+  /**
+   * Delete the raw reports once summed (no raw retention).
+   * @default false
+   */
+  dropRaw?: boolean
+}
+
+/**
+ * Adds the stored reports not yet in the sums to the sums, in transactions of at most `limit` reports, until
+ * none is left: each transaction takes its reports off the unsummed list and adds their sums, so a report is
+ * counted exactly once even if the process dies in between, and several processes can run this at once.
+ * `addUp` turns bodies into sum rows (each counter once). Returns how many reports were summed.
+ *
+ * @example
+ * await sumPending(db, (bodies) => addUpBodies(codec, bodies))
+ */
+export async function sumPending(
+  db: Database,
+  addUp: (bodies: readonly string[]) => SumRow[],
+  options: SumPendingOptions = {},
+): Promise<number> {
+  const limit = options.limit ?? 20_000
+  let total = 0
+  for (;;) {
+    const claimed = await db.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string | number; body: string }>(SQL.claimUnsummed, [limit])
+      if (rows.length === 0) return 0
+      const sums = addUp(rows.map((row) => row.body))
+      if (sums.length > 0) await tx.query(SQL.addSums, sumParams(sums))
+      if (options.dropRaw) await tx.query(SQL.deleteReportsById, [rows.map((row) => String(row.id))])
+      return rows.length
+    })
+    total += claimed
+    if (claimed < limit) return total
+  }
+}
