@@ -277,10 +277,10 @@ const TWENTY_EVENTS = [
  * Seglet time to decide. Counts the decisions that ran the networks (the `seglet:decision` User Timing
  * entries the model part records) and the `seglet:segment` events, and, as a reference, whether the event
  * moved the model inputs: the same feature code (bench build) over what IndexedDB holds, normalised with the
- * shipped packs' specs, compared with `DECISION_TOLERANCE`.
+ * shipped packs' specs, compared with the decider's own tolerances (`decisionTolerance()`).
  */
 async function trackedEventsInPage({ events, settleMs }) {
-  const { computeFeatures, applyFeatureSpec, SHIPPED_PACKS, DECISION_TOLERANCE } = await import('/.build/bench/internals.mjs')
+  const { computeFeatures, applyFeatureSpec, SHIPPED_PACKS, decisionTolerance } = await import('/.build/bench/internals.mjs')
   const readAll = () =>
     new Promise((resolve, reject) => {
       const req = indexedDB.open('seglet')
@@ -307,7 +307,7 @@ async function trackedEventsInPage({ events, settleMs }) {
   const moved = (a, b) => {
     if (a.pageViews !== b.pageViews || a.orders !== b.orders || !a.lifetime !== !b.lifetime) return ['evidence']
     const names = []
-    const check = (x, y, spec) => x && x.forEach((v, i) => Math.abs(v - y[i]) > DECISION_TOLERANCE && names.push(spec.names[i]))
+    const check = (x, y, spec) => x && x.forEach((v, i) => Math.abs(v - y[i]) > decisionTolerance(spec.names[i]) && names.push(spec.names[i]))
     check(a.session, b.session, SHIPPED_PACKS.session.featureSpec)
     check(a.lifetime, b.lifetime, SHIPPED_PACKS.lifetime.featureSpec)
     return names
