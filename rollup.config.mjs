@@ -59,7 +59,10 @@ const onwarn = (warning, warn) => {
   warn(warning)
 }
 
-const terserOptions = { ecma: 2020, module: true, compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true }, format: { comments: false } }
+// `ascii_only`: a browser keeps a script's source text in memory at one byte per character only while every
+// character is Latin-1; one em dash in a message doubles the memory of the whole file. Escaped, the
+// files are ASCII (and a few bytes smaller in gzip).
+const terserOptions = { ecma: 2020, module: true, compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true }, format: { comments: false, ascii_only: true } }
 
 /** Prints the gzip size of each minified script-tag file and its budget. */
 const reportSizes = () => ({
