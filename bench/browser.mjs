@@ -477,7 +477,18 @@ export async function runBrowserBench({ summarize = summarizeSamples, loads = 50
         segletLongFrames: seglet.length,
         segletLongFramesOwn50ms: seglet.filter((f) => f.segletMs >= 50).length,
         segletScriptMsInLongFrames: seglet.reduce((s, f) => s + f.segletMs, 0),
-        segletFrameSamples: seglet.slice(0, 5),
+        // Which of Seglet's scripts ran in those frames: file and what invoked it (evaluation, a callback).
+        segletScriptsInLongFrames: Object.entries(
+          seglet
+            .flatMap((f) => f.scripts.filter((x) => /\/dist\/seglet[^/]*\.js/.test(x.url ?? '')))
+            .reduce((acc, x) => {
+              const key = `${x.url.split('/').pop()} ${/^https?:/.test(x.invoker) ? '(evaluation)' : x.invoker}`
+              acc[key] = acc[key] ?? { count: 0, ms: 0 }
+              acc[key].count++
+              acc[key].ms += x.ms
+              return acc
+            }, {}),
+        ).map(([script, v]) => ({ script, count: v.count, ms: Math.round(v.ms) })),
       }
     }
     results.longTasks = { with: sum(withSeglet), without: sum(without) }
@@ -594,6 +605,7 @@ function print(r) {
   console.log(`  long work/journey   with Seglet ${row(lt.with)}`)
   console.log(`                      without     ${row(lt.without)}`)
   console.log(`                      long animation frames in which Seglet's files ran: ${lt.with.segletLongFrames} (${lt.with.segletLongFramesOwn50ms} with ≥ 50 ms of Seglet's own script; ${ms(lt.with.segletScriptMsInLongFrames)} of Seglet script in them; goal: none)`)
+  for (const x of lt.with.segletScriptsInLongFrames) console.log(`                        ${x.script}: in ${x.count} of them, ${x.ms} ms in all`)
   const h = r.heavyShopper
   if (h) console.log(`  heavy shopper       ${kb(h.usageBytes)} IndexedDB usage (storage.estimate), ${kb(h.jsonBytes)} as JSON: ${h.stored} of ${h.written} events kept after retention (target ≤ 1 MB)`)
   if (h) console.log(`                      ${kb(h.compactUsageBytes)} for the kept records in a database without deletes; the first figure counts LevelDB files with the year's pruned records not yet compacted away: an upper bound`)
