@@ -1,4 +1,4 @@
-// The pages and SDKs of `npm run bench:peers` and `node bench/heap.mjs`: a product page (schema.org `Product`
+// The pages and SDKs of `npm run bench:peers`: a product page (schema.org `Product`
 // JSON-LD and a GA4 `view_item` entry) and a plain content page, each with no SDK, Seglet, or a peer SDK
 // from its npm package as published. Every request is answered here (Playwright routing): the peers'
 // endpoints are stubbed on 127.0.0.1, and a request for any other host is refused and recorded.
