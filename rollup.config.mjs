@@ -19,6 +19,7 @@ import typescript from '@rollup/plugin-typescript'
 import { dts } from 'rollup-plugin-dts'
 import { BUDGETS } from './scripts/budgets.mjs'
 import { tfjsSlim } from './scripts/rollup-plugin-tfjs-slim.mjs'
+import { bridgesTerserOptions, coreTerserOptions, realmPromise, replaceEnv, terserOptions } from './scripts/script-tag-build.mjs'
 
 // Hashed chunk names change from build to build: start from empty output folders, so nothing stale gets
 // published or served.
@@ -39,17 +40,7 @@ const ts = () =>
     outputToFilesystem: false,
   })
 
-const replaceEnv = (production) => ({
-  name: 'seglet-env',
-  transform(code) {
-    if (!code.includes('process.env.NODE_ENV')) return null
-    return { code: code.replace(/process\.env\.NODE_ENV/g, JSON.stringify(production ? 'production' : 'development')), map: null }
-  },
-})
 
-// The script-tag files use the realm's own Promise (the one async functions return), not `window.Promise`:
-// a page that replaced it must not make track() throw or leave unhandled rejections behind.
-const realmPromise = 'const Promise = (async () => {})().constructor;'
 
 // tfjs-core imports two CommonJS packages by name (seedrandom's `alea`, long's default), which rollup cannot
 // see without the commonjs plugin; the kernels Seglet registers never reach them (random ops, int64 hashing),
@@ -58,11 +49,6 @@ const onwarn = (warning, warn) => {
   if (warning.code === 'MISSING_EXPORT' && /node_modules[\\/](seedrandom|long)[\\/]/.test(warning.exporter ?? '')) return
   warn(warning)
 }
-
-// `ascii_only`: a browser keeps a script's source text in memory at one byte per character only while every
-// character is Latin-1; one em dash in a message doubles the memory of the whole file. Escaped, the
-// files are ASCII (and a few bytes smaller in gzip).
-const terserOptions = { ecma: 2020, module: true, compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true }, format: { comments: false, ascii_only: true } }
 
 /** Prints the gzip size of each minified script-tag file and its budget. */
 const reportSizes = () => ({
@@ -119,15 +105,14 @@ export default [
       format: 'iife',
       // No `name`: the entry publishes `window.Seglet` itself, and reports a page that took the name.
       intro: realmPromise,
-      // `Promise` keeps its name (the intro's realm Promise): it compresses better than a mangled one.
-      plugins: [terser({ ...terserOptions, module: false, mangle: { reserved: ['Promise'] } }), reportSizes()],
+      plugins: [terser(coreTerserOptions), reportSizes()],
     },
   },
   {
     // The bridges' mapping code, loaded by the script-tag build when a GA4 or Shopify event arrives.
     input: 'src/capture/bridges.ts',
     plugins: [replaceEnv(true), resolve({ browser: true }), ts()],
-    output: { file: 'dist/seglet-bridges.min.js', format: 'es', intro: realmPromise, plugins: [terser(terserOptions), reportSizes()] },
+    output: { file: 'dist/seglet-bridges.min.js', format: 'es', intro: realmPromise, plugins: [terser(bridgesTerserOptions), reportSizes()] },
   },
   {
     input: 'src/core/lazy.ts',

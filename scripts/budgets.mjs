@@ -4,7 +4,7 @@
  */
 export const BUDGETS = {
   /** The script-tag core: capture, store, features, segments, hooks, panel. Everything but the model runtime. */
-  'seglet.min.js': 16 * 1024,
+  'seglet.min.js': 15 * 1024,
   /** The bridges' mapping code (GA4 dataLayer, Shopify), loaded when a bridge first has something to map. */
   'seglet-bridges.min.js': 2.5 * 1024,
   /** The lazily loaded model runtime (tfjs-core, CPU kernels) with both shipped model packs. */

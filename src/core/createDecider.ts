@@ -7,20 +7,17 @@ import type { Panel } from '../personalize/panel'
 import { createPanel } from '../personalize/panel'
 import { writeSegmentHint } from '../personalize/writeSegmentHint'
 import type { Consent } from '../privacy'
-import type { Explanation, Segment, SegmentEngine, SegmentOptions } from '../segments'
+import type { Explanation, Segment, SegmentEngine } from '../segments'
 import { createSegmentEngine } from '../segments'
 import type { EventStore } from '../store'
-import type { FeatureOptions } from '../features'
-import type { CaptureOptions } from '../capture'
-import type { PersonalizationArm, PersonalizeOptions } from '../personalize'
+import type { PersonalizationArm } from '../personalize'
 import { resolveArm } from '../personalize/resolveArm'
-import type { ReportOptions } from '../reports/options'
 import type { PageStatsTable } from '../reports/pageStatsTable'
 import { loadPageStatsTable } from '../reports/loadPageStatsTable'
 import { readReportSummary } from '../reports/readReportSummary'
 import { recordDecision } from '../reports/recordDecision'
 import { withTableStats } from '../reports/withTableStats'
-import type { ModelOptions } from './createSeglet'
+import type { SegletOptions } from './createSeglet'
 import type { DecisionResult } from './decideSegment'
 import { decideSegment, loadPacks } from './decideSegment'
 import { completeDecisionEvents, decisionWindowStart, readDecisionEvents } from './readDecisionEvents'
@@ -33,23 +30,17 @@ import { SEGMENT_META_KEY } from './constants'
 
 export { SEGMENT_META_KEY }
 
-/** What the decider needs from the running Seglet. */
-export interface DeciderContext {
+/**
+ * What the decider needs from the running Seglet: its options (`model`, `features`, `segments`;
+ * `capture.pageStatsUrl` and `pageStatsIntegrity` for the collector's page-statistics table;
+ * `personalize.holdout` and `segmentHint`; `reports`, when set, records each session's decision for them and
+ * the panel tells about them) and the running parts.
+ */
+export interface DeciderContext extends Pick<SegletOptions, 'model' | 'features' | 'segments' | 'capture' | 'personalize' | 'reports'> {
   runtime: ModelRuntime
   store: EventStore
   personalizer: Personalizer
   report: ErrorReporter
-  model: ModelOptions
-  /** Keep the segment hint cookie (`personalize.segmentHint`) while decisions may be stored. */
-  segmentHint?: boolean
-  features?: FeatureOptions
-  segments?: SegmentOptions
-  /** `pageStatsUrl` and `pageStatsIntegrity`: the collector's page-statistics table. */
-  capture?: CaptureOptions
-  /** `holdout`: the share of browsers held out of personalisation. */
-  personalize?: PersonalizeOptions
-  /** Private reports: when set, each session's decision is recorded for them and the panel tells about them. */
-  reports?: ReportOptions
   /** Whether decisions may be stored (consent granted). */
   mayPersist: () => boolean
   getConsent: () => Consent
@@ -128,7 +119,7 @@ export function createDecider(ctx: DeciderContext): Decider {
     async decide(pending, flushed = []) {
       if (!engine) {
         await yieldToPage()
-        await loadPacks({ runtime, model: ctx.model, cache: store, pause: yieldToPage })
+        await loadPacks({ runtime, model: ctx.model ?? {}, cache: store, pause: yieldToPage })
         await yieldToPage()
         engine = createSegmentEngine(ctx.segments ?? {})
         // A returning shopper keeps the segment of the last visit unless the evidence says otherwise.
@@ -160,7 +151,7 @@ export function createDecider(ctx: DeciderContext): Decider {
       held ||= flushed.length > 0
       if (!held) return
       const started = performance.now()
-      const result = await decideSegment({ features, now, runtime, engine, model: ctx.model, cache: store, unchangedFrom: last?.inputs })
+      const result = await decideSegment({ features, now, runtime, engine, model: ctx.model ?? {}, cache: store, unchangedFrom: last?.inputs })
       if (result) measure(started)
       if (!result) return
       const decidedArm = await arm
@@ -175,14 +166,14 @@ export function createDecider(ctx: DeciderContext): Decider {
       personalizer.apply(segment)
       if (ctx.reports && store.mode === 'indexeddb' && ctx.mayPersist()) {
         // What a report about this session will say once it is closed; written when it changes.
-        const packs = await loadPacks({ runtime, model: ctx.model, cache: store })
+        const packs = await loadPacks({ runtime, model: ctx.model ?? {}, cache: store })
         const sessionStart = fold?.sessionStart()
         if (sessionStart !== undefined) {
           recorded = await recordDecision(store, { sessionStart, segment, packs, last: recorded }).catch(() => recorded)
         }
       }
       // A browser in the holdout is not personalised, on the server either: it gets no hint.
-      if (ctx.segmentHint && segment.arm !== 'holdout' && ctx.mayPersist() && typeof document !== 'undefined') {
+      if (ctx.personalize?.segmentHint && segment.arm !== 'holdout' && ctx.mayPersist() && typeof document !== 'undefined') {
         try {
           writeSegmentHint(document, segment)
         } catch (error) {

@@ -219,16 +219,10 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     loadRuntime().then(
       (parts) =>
         (decider ??= parts.createDecider({
+          ...options,
           store,
           personalizer,
           report,
-          model: options.model ?? {},
-          segmentHint: options.personalize?.segmentHint,
-          features: options.features,
-          segments: options.segments,
-          capture: options.capture,
-          personalize: options.personalize,
-          reports: options.reports,
           mayPersist: () => isPersistAllowed(consent),
           getConsent: () => consent,
           forget: () => api.forget(),

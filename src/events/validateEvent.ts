@@ -1,26 +1,34 @@
 import { ValidationError } from '../errors/index'
 import { describeValue } from './lib/describeValue'
 import { invalid } from './lib/invalid'
-import { readCurrency } from './lib/readCurrency'
-import { readItems } from './lib/readItems'
-import { readNumber } from './lib/readNumber'
+import { amount, currency, items, text } from './lib/fieldReaders'
+import { readFields, type FieldReader } from './lib/readFields'
 import { readPageKey } from './lib/readPageKey'
 import { readPageType } from './lib/readPageType'
 import { readQuantity } from './lib/readQuantity'
 import { readStats } from './lib/readStats'
-import { readString } from './lib/readString'
 import { readUrl } from './lib/readUrl'
 import type { Fields } from './lib/types'
 import { EVENT_TYPES } from './types'
 import { MAX_PRICE, MAX_STRING_LENGTH, MAX_VISIBLE_MS } from './limits'
-import type {
-  AddToCartEvent,
-  BeginCheckoutEvent,
-  PageViewEvent,
-  ProductViewEvent,
-  RemoveFromCartEvent,
-  ShopperEvent,
-} from './types'
+import type { ShopperEvent, ShopperEventType } from './types'
+
+const price = amount(MAX_PRICE, false)
+const cart = { productId: text(MAX_STRING_LENGTH.productId, true), quantity: readQuantity, price, currency: currency(false) }
+const order = { orderId: text(MAX_STRING_LENGTH.orderId, true), value: amount(MAX_PRICE, true), currency: currency(true) }
+
+/** Each event type's fields, in the order they are checked (the first bad one is named). */
+const FIELDS: Record<ShopperEventType, Record<string, FieldReader>> = {
+  page_view: { url: readUrl, pageType: readPageType, stats: readStats, pageKey: readPageKey },
+  product_view: { productId: cart.productId, price, currency: cart.currency, category: text(MAX_STRING_LENGTH.category, false) },
+  add_to_cart: cart,
+  remove_from_cart: cart,
+  begin_checkout: { value: price, currency: cart.currency, items: items(false) },
+  purchase: { ...order, items: items(true) },
+  refund: { ...order, items: items(false) },
+  search: { query: text(MAX_STRING_LENGTH.query, true) },
+  engagement: { url: readUrl, pageType: readPageType, visibleMs: amount(MAX_VISIBLE_MS, true), scrollDepth: amount(1, true) },
+}
 
 /**
  * Checks an untrusted value and returns a clean copy of the event: only the known fields, defaults filled in
@@ -40,85 +48,9 @@ export function validateEvent(input: unknown): ShopperEvent {
   }
   try {
     const source = input as Fields
-    const type = source.type
-    switch (type) {
-      case 'page_view': {
-        const at = 'page_view.'
-        const url = readUrl(source, 'url', at)
-        const pageType = readPageType(source, 'pageType', at)
-        const event: PageViewEvent = { type, url, pageType }
-        const stats = readStats(source, 'stats', at)
-        const pageKey = readPageKey(source, 'pageKey', at)
-        if (stats) event.stats = stats
-        if (pageKey) event.pageKey = pageKey
-        return event
-      }
-      case 'product_view': {
-        const at = 'product_view.'
-        const event: ProductViewEvent = {
-          type,
-          productId: readString(source, 'productId', at, MAX_STRING_LENGTH.productId, true)!,
-        }
-        const price = readNumber(source, 'price', at, 0, MAX_PRICE, false)
-        const currency = readCurrency(source, 'currency', at, false)
-        const category = readString(source, 'category', at, MAX_STRING_LENGTH.category, false)
-        if (price !== undefined) event.price = price
-        if (currency !== undefined) event.currency = currency
-        if (category !== undefined) event.category = category
-        return event
-      }
-      case 'add_to_cart':
-      case 'remove_from_cart': {
-        const at = type + '.'
-        const event: AddToCartEvent | RemoveFromCartEvent = {
-          type,
-          productId: readString(source, 'productId', at, MAX_STRING_LENGTH.productId, true)!,
-          quantity: readQuantity(source, 'quantity', at),
-        }
-        const price = readNumber(source, 'price', at, 0, MAX_PRICE, false)
-        const currency = readCurrency(source, 'currency', at, false)
-        if (price !== undefined) event.price = price
-        if (currency !== undefined) event.currency = currency
-        return event
-      }
-      case 'begin_checkout': {
-        const at = 'begin_checkout.'
-        const event: BeginCheckoutEvent = { type }
-        const value = readNumber(source, 'value', at, 0, MAX_PRICE, false)
-        const currency = readCurrency(source, 'currency', at, false)
-        const items = readItems(source, 'items', at, false)
-        if (value !== undefined) event.value = value
-        if (currency !== undefined) event.currency = currency
-        if (items !== undefined) event.items = items
-        return event
-      }
-      case 'purchase':
-      case 'refund': {
-        const at = type + '.'
-        const orderId = readString(source, 'orderId', at, MAX_STRING_LENGTH.orderId, true)!
-        const value = readNumber(source, 'value', at, 0, MAX_PRICE, true)!
-        const currency = readCurrency(source, 'currency', at, true)!
-        if (type === 'purchase') {
-          return { type, orderId, value, currency, items: readItems(source, 'items', at, true)! }
-        }
-        const items = readItems(source, 'items', at, false)
-        return items ? { type, orderId, value, currency, items } : { type, orderId, value, currency }
-      }
-      case 'search':
-        return { type, query: readString(source, 'query', 'search.', MAX_STRING_LENGTH.query, true)! }
-      case 'engagement': {
-        const at = 'engagement.'
-        return {
-          type,
-          url: readUrl(source, 'url', at),
-          pageType: readPageType(source, 'pageType', at),
-          visibleMs: readNumber(source, 'visibleMs', at, 0, MAX_VISIBLE_MS, true)!,
-          scrollDepth: readNumber(source, 'scrollDepth', at, 0, 1, true)!,
-        }
-      }
-      default:
-        throw invalid('event.', 'type', `must be one of ${EVENT_TYPES.join(', ')}`, type)
-    }
+    const type = source.type as ShopperEventType
+    if (!EVENT_TYPES.includes(type)) throw invalid('event.', 'type', `must be one of ${EVENT_TYPES.join(', ')}`, type)
+    return readFields(source, FIELDS[type], type + '.', { type }) as unknown as ShopperEvent
   } catch (error) {
     let ours = false
     try {

@@ -20,7 +20,7 @@ const isInit = (command: unknown) => Array.isArray(command) && command[0] === 'i
  * Seglet (unless `data-autostart="false"`), replays `window.seglet` in order and replaces it with a live
  * queue. Nothing here may throw into the page.
  */
-export function bootScript(api: object): void {
+export function bootScript(api: Record<string, unknown>): void {
   if (typeof window === 'undefined' || typeof document === 'undefined') return
   try {
     const script = findScriptTag()
@@ -41,11 +41,11 @@ export function bootScript(api: object): void {
     let started = false
     const pending: unknown[] = []
     const exec = (command: unknown) => {
-      if (started) runCommand(command, reportError)
+      if (started) runCommand(command, api, reportError)
       else if (isInit(command)) {
         started = true
-        runCommand(command, reportError)
-        for (const earlier of pending.splice(0)) runCommand(earlier, reportError)
+        runCommand(command, api, reportError)
+        for (const earlier of pending.splice(0)) runCommand(earlier, api, reportError)
       } else pending.push(command)
     }
     const first = queued.findIndex(isInit)

@@ -6,45 +6,12 @@
  * replayed in order; afterwards `window.seglet.push` runs commands at once. `window.Seglet` is the API.
  */
 import { SegletError, ValidationError, OptionsError, isSegletError } from '../errors'
-import {
-  track,
-  init,
-  setConsent,
-  getConsent,
-  flush,
-  getSegment,
-  onSegment,
-  onError,
-  explain,
-  forget,
-  exportData,
-  shopifyEvent,
-  showPanel,
-  hidePanel,
-  destroy,
-} from './instance'
+import { init, setConsent, onError, forget, destroy, forward, FORWARDED } from './instance'
 import { bootScript } from './bootScript'
+
+const api: Record<string, unknown> = { SegletError, ValidationError, OptionsError, isSegletError, init, setConsent, onError, forget, destroy }
+for (const name of FORWARDED) api[name] = forward(name)
 
 // Published by bootScript() itself, so a page that made `window.Seglet` read-only (or a throwing setter)
 // gets a report instead of an exception.
-bootScript({
-  SegletError,
-  ValidationError,
-  OptionsError,
-  isSegletError,
-  track,
-  init,
-  setConsent,
-  getConsent,
-  flush,
-  getSegment,
-  onSegment,
-  onError,
-  explain,
-  forget,
-  exportData,
-  shopifyEvent,
-  showPanel,
-  hidePanel,
-  destroy,
-})
+bootScript(api)

@@ -7,12 +7,10 @@ import { validateOptions } from '../options/validateOptions'
 import { parseConsent } from '../privacy'
 import { openStore } from '../store/createStore'
 import { withStoreDefaults } from '../store/lib/withStoreDefaults'
-import type { ShopperEvent } from '../events/types'
 import { loadScriptBridges, loadScriptParts, prefetchScriptParts } from './loadScriptParts'
 import { rebrand } from '../model/loadScriptRuntime'
 import { loadScriptReports } from './loadScriptReports'
 import type { Consent } from '../privacy'
-import type { Segment } from '../segments'
 
 // The script tag has one Seglet per page; these module-level bindings are that instance.
 let instance: Seglet | undefined
@@ -77,8 +75,15 @@ function running(): Seglet {
   return instance
 }
 
-/** Records one event. Throws a `ValidationError` for a malformed event. */
-export const track = (event: ShopperEvent): void => running().track(event)
+/** The methods that only call the running Seglet's own (see {@link Seglet}); they throw `not_started` before it runs. */
+export const FORWARDED = ['track', 'getConsent', 'flush', 'getSegment', 'onSegment', 'explain', 'exportData', 'shopifyEvent', 'showPanel', 'hidePanel'] as const
+
+/** The running Seglet's method `name`, for `window.Seglet`. */
+export const forward =
+  <K extends (typeof FORWARDED)[number]>(name: K) =>
+  (...args: Parameters<Seglet[K]>): ReturnType<Seglet[K]> =>
+    (running()[name] as (...a: Parameters<Seglet[K]>) => ReturnType<Seglet[K]>)(...args)
+
 /**
  * Changes the shopper's consent; works before start too (kept for `init()`; `'denied'` deletes what was
  * stored). A bad value throws an `OptionsError` at once.
@@ -88,31 +93,12 @@ export const setConsent = (consent: Consent): Promise<void> => {
   base = { ...base, consent: parseConsent(consent) }
   return consent === 'denied' ? forget() : Promise.resolve()
 }
-/** The consent in effect. */
-export const getConsent = (): Consent => running().getConsent()
-/** Writes queued events now. */
-export const flush = (): Promise<void> => running().flush()
-/** The current segment, or `null`. */
-export const getSegment = (): Segment | null => running().getSegment()
-/** Subscribes to segment changes; returns an unsubscribe function. */
-export const onSegment = (callback: (segment: Segment) => void, options?: { immediate?: boolean }): (() => void) =>
-  running().onSegment(callback, options)
-/** Why the current segment was chosen. */
-export const explain = () => running().explain()
 /**
  * Deletes everything Seglet stored on this device; works before start (and after a failed start) too. The
  * tag's `dbName` went through the option table's parser when the tag was read.
  */
 export const forget = (): Promise<void> =>
   instance ? instance.forget() : openStore(withStoreDefaults({ dbName: base.storage?.dbName })).forget()
-/** Everything Seglet stored, as JSON. */
-export const exportData = () => running().exportData()
-/** Passes a Shopify customer event to Seglet. */
-export const shopifyEvent = (event: unknown): void => running().shopifyEvent(event)
-/** Opens the transparency panel. */
-export const showPanel = (): void => running().showPanel()
-/** Closes the transparency panel. */
-export const hidePanel = (): void => running().hidePanel()
 /** Stops Seglet on this page (stored data stays). */
 export const destroy = async (): Promise<void> => {
   const current = instance

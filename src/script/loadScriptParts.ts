@@ -3,7 +3,18 @@ import type { Decider } from '../core/createDecider'
 import type { LazyParts } from '../core/lazy'
 import { createScriptModuleLoader, getRuntimeUrl, rebrandErrors } from '../model/loadScriptRuntime'
 
-let load: (() => Promise<{ createLazyParts(): LazyParts }>) | undefined
+const loaders = new Map<string, () => Promise<unknown>>()
+
+/**
+ * Imports the part `seglet-<name>.min.js` from the folder of `seglet.min.js`, once; a failed import rejects
+ * with `model_failed` and is retried on the next call.
+ */
+export function loadScriptPart<T>(name: string): Promise<T> {
+  let load = loaders.get(name)
+  if (!load) loaders.set(name, (load = createScriptModuleLoader(getRuntimeUrl(`seglet-${name}.min.js`))))
+  return load() as Promise<T>
+}
+
 let parts: Promise<LazyParts> | undefined
 
 /**
@@ -12,8 +23,7 @@ let parts: Promise<LazyParts> | undefined
  * rebuilt with this bundle's classes (`isSegletError()` keeps working).
  */
 export function loadScriptParts(): Promise<LazyParts> {
-  load ??= createScriptModuleLoader(getRuntimeUrl())
-  parts ??= load().then(
+  parts ??= loadScriptPart<{ createLazyParts(): LazyParts }>('model').then(
     (module) => {
       const lazy = module.createLazyParts()
       return { createDecider: (ctx) => rebrandErrors<Decider>(lazy.createDecider(ctx)) }
@@ -46,16 +56,10 @@ export function prefetchScriptParts(): void {
   document.head.appendChild(link)
 }
 
-/** File name of the bridges' mapping code, published next to `seglet.min.js`. */
-export const SCRIPT_BRIDGES_FILE = 'seglet-bridges.min.js'
-
-let loadBridges: (() => Promise<{ createBridges(): Bridges }>) | undefined
-
 /**
  * The script-tag build's loader of the bridges' mapping code, `seglet-bridges.min.js` beside
  * `seglet.min.js`: loaded the first time a GA4 ecommerce entry or a Shopify event arrives.
  */
 export function loadScriptBridges(): Promise<Bridges> {
-  loadBridges ??= createScriptModuleLoader(getRuntimeUrl(SCRIPT_BRIDGES_FILE))
-  return loadBridges().then((module) => module.createBridges())
+  return loadScriptPart<{ createBridges(): Bridges }>('bridges').then((module) => module.createBridges())
 }

@@ -1,5 +1,5 @@
 import { SegletError } from '../errors'
-import { createScriptModuleLoader, getRuntimeUrl } from '../model/loadScriptRuntime'
+import { loadScriptPart } from './loadScriptParts'
 import type { ReportParts } from '../reports/lazy'
 
 let parts: Promise<ReportParts> | undefined
@@ -10,7 +10,7 @@ let parts: Promise<ReportParts> | undefined
  * errors the part reports carry its own copy of Seglet's classes; `init()` rebuilds them with this bundle's.
  */
 export function loadScriptReports(): Promise<ReportParts> {
-  parts ??= createScriptModuleLoader<{ createReportParts(): ReportParts }>(getRuntimeUrl()?.replace(/model(\.min\.js)$/, 'reports$1'))().then(
+  parts ??= loadScriptPart<{ createReportParts(): ReportParts }>('reports').then(
     (module) => module.createReportParts(),
     (error: SegletError) => {
       parts = undefined

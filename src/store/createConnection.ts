@@ -78,7 +78,7 @@ export function createConnection(
   const open = (): Promise<Database | undefined> => {
     if (state !== 'opening') return Promise.resolve(state === 'open' ? db : undefined)
     if (!getIndexedDB()) {
-      fail(undefined, 'storage_unavailable', 'IndexedDB is not available; events are kept in memory')
+      fail(undefined, 'storage_unavailable', 'No IndexedDB: events are kept in memory')
       return Promise.resolve(undefined)
     }
     // An open issued while a deletion is still pending (blocked by another tab) waits behind it.
@@ -125,7 +125,7 @@ export function createConnection(
   if (deleteStored) {
     // A start with consent denied (or Global Privacy Control) withdraws consent given on an earlier visit.
     remove().then((existed) => {
-      if (existed) report(new SegletError('data_deleted', 'Consent denied: what earlier visits stored was deleted'))
+      if (existed) report(new SegletError('data_deleted', 'Consent denied: stored data was deleted'))
     }, reportOnce)
   }
 

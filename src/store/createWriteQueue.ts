@@ -186,7 +186,7 @@ export function createWriteQueue(
       // One malformed record (no id) would make IndexedDB reject the whole batch: drop it here instead.
       // So is one stamped far ahead (a wrong clock): it would never expire and would crowd out real events.
       if (!isStoredEvent(event) || event.ts > Date.now() + MAX_CLOCK_SKEW_MS) {
-        report(new SegletError('invalid_event', 'enqueue() dropped an event lacking id, known type or ts (≤ 1 day ahead)'))
+        report(new SegletError('invalid_event', 'enqueue() dropped an event lacking id, type or ts (≤ 1 day ahead)'))
         return
       }
       if (isClosed()) {

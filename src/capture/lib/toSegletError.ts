@@ -14,7 +14,7 @@ export function toSegletError(error: unknown, source: 'autocapture' | 'bridge', 
     // A thrown Proxy can make `instanceof` throw.
   }
   if (segletError && !validation) return error as SegletError
-  const detail = validation ? (error as ValidationError).message : 'an unexpected error was thrown'
+  const detail = validation ? (error as ValidationError).message : 'unexpected error'
   const message = `${context}: ${detail}`
   return source === 'bridge'
     ? new BridgeError(message, error)

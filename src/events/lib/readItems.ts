@@ -2,10 +2,19 @@ import { MAX_ITEMS, MAX_PRICE, MAX_STRING_LENGTH } from '../limits'
 import type { LineItem } from '../types'
 import { invalid } from './invalid'
 import { readNumber } from './readNumber'
+import { readFields, type FieldReader } from './readFields'
 import { readObject } from './readObject'
 import { readQuantity } from './readQuantity'
 import { readString } from './readString'
 import type { Fields } from './types'
+
+/** A line item's fields, in the order they are checked. */
+const LINE: Record<string, FieldReader> = {
+  productId: (source, key, at) => readString(source, key, at, MAX_STRING_LENGTH.productId, true),
+  quantity: readQuantity,
+  price: (source, key, at) => readNumber(source, key, at, 0, MAX_PRICE, true),
+  category: (source, key, at) => readString(source, key, at, MAX_STRING_LENGTH.category, false),
+}
 
 /**
  * Reads an array of line items. The length is checked before any element is read, so a huge array is
@@ -22,16 +31,7 @@ export function readItems(source: Fields, key: string, at: string, required: boo
   }
   const items: LineItem[] = new Array(length)
   for (let i = 0; i < length; i++) {
-    const itemAt = `${at}${key}[${i}].`
-    const item = readObject(value[i], `${at}${key}`, `[${i}]`)
-    const line: LineItem = {
-      productId: readString(item, 'productId', itemAt, MAX_STRING_LENGTH.productId, true)!,
-      quantity: readQuantity(item, 'quantity', itemAt),
-      price: readNumber(item, 'price', itemAt, 0, MAX_PRICE, true)!,
-    }
-    const category = readString(item, 'category', itemAt, MAX_STRING_LENGTH.category, false)
-    if (category !== undefined) line.category = category
-    items[i] = line
+    items[i] = readFields(readObject(value[i], `${at}${key}`, `[${i}]`), LINE, `${at}${key}[${i}].`) as unknown as LineItem
   }
   return items
 }

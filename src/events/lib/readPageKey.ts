@@ -8,7 +8,7 @@ export function readPageKey(source: Fields, key: string, at: string): string | u
   if (value === undefined || value === null || value === '') return undefined
   // Length first, so a huge string costs nothing.
   if (typeof value !== 'string' || value.length > MAX_STRING_LENGTH.pageKey || !PAGE_KEY_PATTERN.test(value)) {
-    throw invalid(at, key, 'must be a page key like "product/mug" (see PAGE_KEY_PATTERN), never a URL', value)
+    throw invalid(at, key, 'must be a page key like "product/mug", not a URL', value)
   }
   return value
 }

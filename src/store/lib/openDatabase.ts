@@ -29,7 +29,7 @@ export function openDatabase(name: string, timeoutMs: number, callbacks: OpenDat
     try {
       const request = indexedDB.open(name, DB_VERSION)
       request.onupgradeneeded = (event) => upgradeDatabase(request.result, event.oldVersion, request.transaction as IDBTransaction)
-      request.onblocked = () => giveUp(new StorageError('storage_unavailable', 'IndexedDB upgrade is blocked by another tab holding an older version'))
+      request.onblocked = () => giveUp(new StorageError('storage_unavailable', 'IndexedDB upgrade blocked by another open tab'))
       request.onerror = () => giveUp(request.error)
       request.onsuccess = () => {
         const db = request.result

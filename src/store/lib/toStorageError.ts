@@ -10,7 +10,7 @@ export function toStorageError(error: unknown, code: StorageCode, message: strin
   if (error instanceof StorageError) return error
   const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined
   if (name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED') {
-    return new StorageError('storage_quota', `${message}: the storage quota is exceeded`, error)
+    return new StorageError('storage_quota', `${message}: storage quota exceeded`, error)
   }
   return new StorageError(code, typeof name === 'string' ? `${message}: ${name}` : message, error)
 }

@@ -1,0 +1,59 @@
+// The build settings of the script-tag files, shared by rollup.config.mjs and scripts/core-breakdown.mjs,
+// so the breakdown measures exactly what the build ships.
+import json from '@rollup/plugin-json'
+import resolve from '@rollup/plugin-node-resolve'
+import terser from '@rollup/plugin-terser'
+import typescript from '@rollup/plugin-typescript'
+
+// The script-tag files use the realm's own Promise (the one async functions return), not `window.Promise`:
+// a page that replaced it must not make track() throw or leave unhandled rejections behind.
+export const realmPromise = 'const Promise = (async () => {})().constructor;'
+
+/**
+ * Terser options of every minified file (ES modules: the lazy parts and the bundler example).
+ * `ascii_only`: a browser keeps a script's source text in memory at one byte per character only while every
+ * character is Latin-1; one em dash in a message doubles the memory of the whole file. Escaped, the files are
+ * ASCII (and a few bytes smaller in gzip).
+ */
+export const terserOptions = { ecma: 2020, module: true, compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true }, format: { comments: false, ascii_only: true } }
+
+/** Terser options of the bridges part: inlining only simple functions gzips it smaller (scripts/core-breakdown.mjs). */
+export const bridgesTerserOptions = { ...terserOptions, compress: { ...terserOptions.compress, inline: 1 } }
+
+/** Terser options of the script-tag core (an IIFE, not a module). */
+export const coreTerserOptions = {
+  ...terserOptions,
+  module: false,
+  // Measured with scripts/core-breakdown.mjs: inlining only simple functions, with more passes, gzips smaller.
+  compress: { ...terserOptions.compress, inline: 1, passes: 4 },
+  // `Promise` keeps its name (the intro's realm Promise): it compresses better than a mangled one.
+  mangle: { reserved: ['Promise'] },
+}
+
+export const replaceEnv = (production) => ({
+  name: 'seglet-env',
+  transform(code) {
+    if (!code.includes('process.env.NODE_ENV')) return null
+    return { code: code.replace(/process\.env\.NODE_ENV/g, JSON.stringify(production ? 'production' : 'development')), map: null }
+  },
+})
+
+/**
+ * Rollup input and output options of one script-tag file as the build makes it (the core when `entry` is
+ * src/script/index.ts, an ES module part otherwise), for tools that build it alone.
+ */
+export function scriptTagBuild(entry, { sourcemap = false } = {}) {
+  const core = entry === 'src/script/index.ts'
+  return {
+    input: {
+      input: entry,
+      plugins: [
+        replaceEnv(true),
+        json({ preferConst: true }),
+        resolve({ browser: true }),
+        typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, sourceMap: sourcemap, include: ['src/**/*.ts', 'src/**/*.json'], exclude: ['src/**/*.test.ts'], outputToFilesystem: false }),
+      ],
+    },
+    output: { format: core ? 'iife' : 'es', intro: realmPromise, sourcemap: sourcemap && 'hidden', plugins: [terser(core ? coreTerserOptions : entry === 'src/capture/bridges.ts' ? bridgesTerserOptions : terserOptions)] },
+  }
+}
