@@ -17,6 +17,24 @@ import type { ModelOptions } from './createSeglet'
  */
 export const DECISION_TOLERANCE = 1e-3
 
+/**
+ * Largest change of a time-on-page input (the `*_seconds` session features), in standard deviations, that
+ * does not re-run the networks. Every write carries the page's visible time so far, so with
+ * `DECISION_TOLERANCE` alone any event (an `add_to_cart`, a search) would re-run them for the seconds spent
+ * since the last decision. 0.05 standard deviations is about a tenth more time on product pages (6 s after a
+ * minute): the time is decided on at the first write after it has grown that much.
+ */
+export const TIME_DECISION_TOLERANCE = 0.05
+
+/**
+ * The tolerance of one named model input: `TIME_DECISION_TOLERANCE` for time on pages, else
+ * `DECISION_TOLERANCE`.
+ * @example decisionTolerance('product_seconds') // 0.05
+ */
+export function decisionTolerance(name: string): number {
+  return name.includes('_seconds') ? TIME_DECISION_TOLERANCE : DECISION_TOLERANCE
+}
+
 /** The network inputs of a decision and the evidence behind it, to tell whether the next one can change anything. */
 export interface DecisionInputs {
   session: Float32Array
@@ -116,7 +134,14 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
   const lifetimeInput = hasHistory ? applyFeatureSpec(selectFeatures(features.lifetimeRaw, LIFETIME_FEATURE_NAMES, lifetimeSpec.names), lifetimeSpec) : undefined
   const inputs: DecisionInputs = { session: sessionInput, lifetime: lifetimeInput, pageViews: s.pageViews, orders: features.lifetime.orders }
   const previous = input.unchangedFrom
-  if (previous && engine.isSettled() && previous.pageViews === inputs.pageViews && previous.orders === inputs.orders && isClose(previous.session, sessionInput) && isClose(previous.lifetime, lifetimeInput)) {
+  if (
+    previous &&
+    engine.isSettled() &&
+    previous.pageViews === inputs.pageViews &&
+    previous.orders === inputs.orders &&
+    isClose(previous.session, sessionInput, tolerancesOf(sessionPack)) &&
+    isClose(previous.lifetime, lifetimeInput)
+  ) {
     return null
   }
   const sessionOut = runtime.predict(sessionPack, sessionInput)
@@ -185,9 +210,21 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
   return { ...decision, features, inputs, explain, learn }
 }
 
-function isClose(a: Float32Array | undefined, b: Float32Array | undefined): boolean {
+const tolerances = new WeakMap<LoadedPack, Float32Array>()
+
+/** {@link decisionTolerance} of each input of a pack, in order. */
+function tolerancesOf(loaded: LoadedPack): Float32Array {
+  let out = tolerances.get(loaded)
+  if (!out) {
+    out = Float32Array.from(loaded.pack.featureSpec.names, decisionTolerance)
+    tolerances.set(loaded, out)
+  }
+  return out
+}
+
+function isClose(a: Float32Array | undefined, b: Float32Array | undefined, tolerance?: Float32Array): boolean {
   if (!a || !b) return a === b
   if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i] - b[i]) <= DECISION_TOLERANCE)) return false
+  for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i] - b[i]) <= (tolerance?.[i] ?? DECISION_TOLERANCE))) return false
   return true
 }

@@ -154,6 +154,29 @@ describe('decide only on change', () => {
     await until(() => performance.getEntriesByName('seglet:decision').length === 1)
   })
 
+  it('does not re-run them for the time on the page each write carries, until it grew by about a tenth', async () => {
+    const { seglet } = start()
+    for (let i = 0; i < 3; i++) page(seglet, i)
+    await seglet.flush()
+    await until(() => seglet.getSegment()?.coldStart === false)
+    await new Promise((r) => setTimeout(r, 300))
+    performance.clearMeasures('seglet:decision')
+    // 123 s on product pages so far; each write adds half a second of visible time, as a page's writes do.
+    const visible = (visibleMs: number) => seglet.track({ type: 'engagement', url: '/products/p2', pageType: 'product', visibleMs, scrollDepth: 0.7 })
+    for (let i = 0; i < 10; i++) {
+      seglet.track({ type: 'search', query: `q-${i}` })
+      visible(500)
+      await seglet.flush()
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    await new Promise((r) => setTimeout(r, 300))
+    expect(performance.getEntriesByName('seglet:decision')).toHaveLength(0)
+    // A minute more on the page is decided on.
+    visible(60_000)
+    await seglet.flush()
+    await until(() => performance.getEntriesByName('seglet:decision').length === 1)
+  })
+
   it('ends a scripted journey with the segment that deciding from every stored event after every write gives', async () => {
     const { seglet } = start({ segments: { switchAfter: 2 } })
     const written: StoredEvent[] = []
