@@ -4,10 +4,13 @@ import { createLearnSums, estimateLearnTables, type LearnSums } from '../../src/
 import { olhParams } from '../../src/reports/mechanisms/olh'
 import type { ModelPack } from '../../src/pack/types'
 import { countersToSums } from '../estimates/countersToSums'
+import { createReportEstimator } from '../estimates/createReportEstimator'
+import { addUpBodies } from '../ingest/addUpBodies'
 import { addDays } from '../lib/addDays'
 import { utcDay } from '../lib/utcDay'
 import { readSums } from '../storage/readSums'
-import type { Queryable, SumRow } from '../storage/types'
+import { sumPending } from '../storage/sumPending'
+import type { Database, SumRow } from '../storage/types'
 import { tableAuc } from './tableAuc'
 
 /** Fewest training answers a retrain fits from; below, it waits for more (README, "Private training"). */
@@ -87,7 +90,10 @@ function learnSumsOf(rows: readonly SumRow[]): LearnSums {
  * @example
  * const result = await retrain(db, { pack, epsilon: 2, writePack: (text) => writeFile('public/models/session.json', text).then(() => 'public/models/session.json') })
  */
-export async function retrain(db: Queryable, options: RetrainOptions): Promise<RetrainResult> {
+export async function retrain(db: Database, options: RetrainOptions): Promise<RetrainResult> {
+  // Reports stored but not yet in the daily sums (a running collector sums them within a second) count too.
+  const codec = createReportEstimator()
+  await sumPending(db, (bodies) => addUpBodies(codec, bodies))
   const { pack, epsilon } = options
   const now = options.now ?? Date.now()
   const to = utcDay(now)
