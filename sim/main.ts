@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
-import { join } from 'node:path'
-import { DEFAULT_DATA_DIR, parseArgs, SHOPPERS_FILE } from '../training/data'
+import { parseArgs } from '../training/data'
 import { createRng } from '../training/rng'
 import { measureRun, simulateInsights, type RunMeasures } from './insights'
 import { loadPopulation } from './population'
 import { createShop, PAGES } from './shop'
 import { runDrift } from './runDrift'
+import { createLog, shoppersFile } from './shoppersFile'
 
 const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]'
 const SHOP_SEED = 20261129
@@ -28,15 +27,10 @@ export async function main(args: string[]): Promise<number> {
     console.error(USAGE)
     return 2
   }
-  const file = join(typeof opts.data === 'string' ? opts.data : DEFAULT_DATA_DIR, SHOPPERS_FILE)
-  if (!existsSync(file)) {
-    console.error(`missing ${file} (UCI Online Shoppers; see ../shared/data/README.md)`)
-    return 2
-  }
+  const file = shoppersFile(opts)
+  if (!file) return 2
   const json = opts.json === true
-  const log = (line: string) => {
-    if (!json) process.stdout.write(line + '\n')
-  }
+  const log = createLog(json)
   const population = loadPopulation(file)
   const shop = createShop(createRng(SHOP_SEED))
   const started = Date.now()

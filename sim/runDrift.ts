@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
-import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
-import { DEFAULT_DATA_DIR, SHOPPERS_FILE } from '../training/data'
 import { simulateDrift } from './drift'
+import { createLog, shoppersFile } from './shoppersFile'
 
 const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--repetitions R] [--seed S] [--data DIR] [--fresh-prior] [--json]'
 
@@ -18,15 +16,10 @@ export async function runDrift(opts: Record<string, string | true>): Promise<num
     console.error(USAGE)
     return 2
   }
-  const file = join(typeof opts.data === 'string' ? opts.data : DEFAULT_DATA_DIR, SHOPPERS_FILE)
-  if (!existsSync(file)) {
-    console.error(`missing ${file} (UCI Online Shoppers; see ../shared/data/README.md)`)
-    return 2
-  }
+  const file = shoppersFile(opts)
+  if (!file) return 2
   const json = opts.json === true
-  const log = (line: string) => {
-    if (!json) process.stdout.write(line + '\n')
-  }
+  const log = createLog(json)
   tf.enableProdMode()
   await tf.setBackend('cpu')
   const started = Date.now()

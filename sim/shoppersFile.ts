@@ -1,0 +1,24 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { DEFAULT_DATA_DIR, SHOPPERS_FILE } from '../training/data'
+
+/**
+ * The UCI Online Shoppers file a scenario reads (`--data DIR`, or ../shared/data), or `undefined` after
+ * saying on stderr that it is missing.
+ *
+ * @example
+ * const file = shoppersFile(opts); if (!file) return 2
+ */
+export function shoppersFile(opts: Record<string, string | true>): string | undefined {
+  const file = join(typeof opts.data === 'string' ? opts.data : DEFAULT_DATA_DIR, SHOPPERS_FILE)
+  if (existsSync(file)) return file
+  console.error(`missing ${file} (UCI Online Shoppers; see ../shared/data/README.md)`)
+  return undefined
+}
+
+/** A line printer that stays silent when the scenario prints JSON. */
+export function createLog(json: boolean): (line: string) => void {
+  return (line) => {
+    if (!json) process.stdout.write(line + '\n')
+  }
+}
