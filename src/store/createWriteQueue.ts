@@ -1,4 +1,4 @@
-import { OptionsError, SegletError } from '../errors/index'
+import { SegletError } from '../errors/index'
 import type { StoredEvent } from '../events/types'
 import { applyRetention } from '../privacy/applyRetention'
 import { MAX_CLOCK_SKEW_MS } from '../privacy/retention'
@@ -60,8 +60,7 @@ export function createWriteQueue(
   const isClosed = () => connection.state === 'closed'
 
   /** Adds a wrapper of `callback` (the same function may subscribe twice); returns its removal. */
-  const subscribe = <A>(listeners: Set<(arg: A) => void>, callback: unknown, name: string) => {
-    if (typeof callback !== 'function') throw new OptionsError(`${name} callback must be a function`, 'callback')
+  const subscribe = <A>(listeners: Set<(arg: A) => void>, callback: (arg: A) => void) => {
     const listener = (arg: A) => callback(arg)
     listeners.add(listener)
     return () => {
@@ -239,9 +238,9 @@ export function createWriteQueue(
       inflight.clear()
     },
 
-    onFlush: (callback) => subscribe(flushListeners, callback, 'onFlush'),
+    onFlush: (callback) => subscribe(flushListeners, callback),
 
-    beforeWrite: (callback) => subscribe(writeListeners, callback, 'beforeWrite'),
+    beforeWrite: (callback) => subscribe(writeListeners, callback),
 
     async close() {
       if (isClosed()) return

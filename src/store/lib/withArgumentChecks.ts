@@ -1,0 +1,52 @@
+import { OptionsError } from '../../errors/index'
+import type { EventStore } from '../types'
+
+const checkKey = (key: unknown) => {
+  if (typeof key !== 'string' || key === '') throw new OptionsError('meta key must be a non-empty string', 'key')
+}
+
+const checkCallback = (callback: unknown, name: string) => {
+  if (typeof callback !== 'function') throw new OptionsError(`${name} callback must be a function`, 'callback')
+}
+
+/**
+ * `store` with its arguments checked: a bad one throws an `OptionsError` at the call. For `createStore()`,
+ * whose callers pass anything; Seglet's own calls (the script-tag core) go to the store directly.
+ */
+export function withArgumentChecks(store: EventStore): EventStore {
+  return {
+    get mode() {
+      return store.mode
+    },
+    enqueue: store.enqueue,
+    flush: store.flush,
+    getEvents: store.getEvents,
+    async getFeatureEvents(since) {
+      if (typeof since !== 'number' || Number.isNaN(since)) throw new OptionsError('since must be a time in ms', 'since')
+      return store.getFeatureEvents(since)
+    },
+    async setPersist(persist) {
+      if (typeof persist !== 'boolean') throw new OptionsError(`persist must be true or false; got ${typeof persist}`, 'persist')
+      return store.setPersist(persist)
+    },
+    forget: store.forget,
+    exportData: store.exportData,
+    onFlush(callback) {
+      checkCallback(callback, 'onFlush')
+      return store.onFlush(callback)
+    },
+    beforeWrite(callback) {
+      checkCallback(callback, 'beforeWrite')
+      return store.beforeWrite(callback)
+    },
+    async getMeta<T>(key: string) {
+      checkKey(key)
+      return store.getMeta<T>(key)
+    },
+    async setMeta(key, value) {
+      checkKey(key)
+      return store.setMeta(key, value)
+    },
+    close: store.close,
+  }
+}
