@@ -37,7 +37,7 @@ export function createStore(options: StoreOptions = {}): EventStore {
       // A throwing reporter must not break the store (nor the page).
     }
   }
-  return withArgumentChecks(openStore({ ...resolved, onError: report }))
+  return withArgumentChecks(openStore({ ...resolved, onError: report }), report)
 }
 
 /**

@@ -1,4 +1,6 @@
-import { OptionsError } from '../../errors/index'
+import { OptionsError, SegletError, type ErrorReporter } from '../../errors/index'
+import { MAX_CLOCK_SKEW_MS } from '../../privacy/retention'
+import { isStoredEvent } from './isStoredEvent'
 import type { EventStore } from '../types'
 
 const checkKey = (key: unknown) => {
@@ -10,15 +12,22 @@ const checkCallback = (callback: unknown, name: string) => {
 }
 
 /**
- * `store` with its arguments checked: a bad one throws an `OptionsError` at the call. For `createStore()`,
- * whose callers pass anything; Seglet's own calls (the script-tag core) go to the store directly.
+ * `store` with its arguments checked: a bad one throws an `OptionsError` at the call, a malformed event is
+ * dropped and reported (`invalid_event`). For `createStore()`, whose callers pass anything; Seglet's own
+ * calls (the script-tag core: events the capture validated and stamped) go to the store directly.
  */
-export function withArgumentChecks(store: EventStore): EventStore {
+export function withArgumentChecks(store: EventStore, report: ErrorReporter): EventStore {
   return {
     get mode() {
       return store.mode
     },
-    enqueue: store.enqueue,
+    enqueue(event) {
+      // One malformed record (no id) would make IndexedDB reject the whole batch: drop it here instead.
+      // So is one stamped far ahead (a wrong clock): it would never expire and would crowd out real events.
+      if (!isStoredEvent(event) || event.ts > Date.now() + MAX_CLOCK_SKEW_MS) {
+        report(new SegletError('invalid_event', 'enqueue() dropped an event lacking id, type or ts (≤ 1 day ahead)'))
+      } else store.enqueue(event)
+    },
     flush: store.flush,
     getEvents: store.getEvents,
     async getFeatureEvents(since) {
