@@ -1,4 +1,4 @@
-import { ModelPackError, OptionsError, SegletError } from '../errors'
+import { OptionsError, SegletError } from '../errors'
 import type { SegletErrorCode } from '../errors'
 
 /** File name of the model runtime (an ES module) published next to the script-tag build `seglet.min.js`. */
@@ -80,13 +80,15 @@ export function rebrandErrors<T extends object>(runtime: T): T {
   return wrapped as unknown as T
 }
 
-/** A Seglet error from another bundle's copy of the classes, rebuilt with this bundle's classes. */
+/**
+ * A Seglet error from another bundle's copy of the classes, rebuilt with this bundle's classes: a
+ * `SegletError` (an `OptionsError` stays one, as `window.Seglet` exposes that class) with the original's
+ * name, code, field and message, and the original as `cause`.
+ */
 export function rebrand(error: unknown): unknown {
   if (error instanceof SegletError || !(error instanceof Error) || typeof (error as { code?: unknown }).code !== 'string') return error
   const { code, field } = error as Error & { code: SegletErrorCode; field?: string }
-  let copy: SegletError
-  if (error.name === 'ModelPackError') copy = new ModelPackError(code as ConstructorParameters<typeof ModelPackError>[0], error.message, error)
-  else if (error.name === 'OptionsError') copy = new OptionsError(error.message, field)
-  else copy = new SegletError(code, error.message, { field, cause: error })
+  const copy = error.name === 'OptionsError' ? new OptionsError(error.message, field) : new SegletError(code, error.message, { field, cause: error })
+  copy.name = error.name
   return copy
 }
