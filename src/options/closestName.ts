@@ -1,5 +1,6 @@
 /**
- * The name in `names` closest to `name` (case ignored, at most 3 edits away), for "did you mean" hints.
+ * The name in `names` closest to `name`, for "did you mean" hints: the one with the fewest letters to add or
+ * remove (case ignored, order ignored, so a swap costs nothing and a wrong letter two), at most 3.
  *
  * @example
  * closestName('consnet', ['consent', 'capture']) // 'consent'
@@ -7,21 +8,18 @@
 export function closestName(name: string, names: readonly string[]): string | undefined {
   let best: string | undefined
   let bestDistance = 4
-  const a = name.toLowerCase()
   for (const candidate of names) {
-    const b = candidate.toLowerCase()
-    // Levenshtein distance, one row at a time: row[j] is the distance from a[0, i) to b[0, j).
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j)
-    for (let i = 0; i < a.length; i++) {
-      let diagonal = row[0]++
-      for (let j = 0; j < b.length; j++) {
-        const above = row[j + 1]
-        row[j + 1] = Math.min(above + 1, row[j] + 1, diagonal + (a[i] === b[j] ? 0 : 1))
-        diagonal = above
-      }
+    // The letters of `candidate` left after crossing out each letter of `name`, plus those of `name` not found.
+    const left = [...candidate.toLowerCase()]
+    let distance = 0
+    for (const letter of name.toLowerCase()) {
+      const at = left.indexOf(letter)
+      if (at < 0) distance++
+      else left.splice(at, 1)
     }
-    if (row[b.length] < bestDistance) {
-      bestDistance = row[b.length]
+    distance += left.length
+    if (distance < bestDistance) {
+      bestDistance = distance
       best = candidate
     }
   }
