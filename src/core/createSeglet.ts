@@ -7,11 +7,10 @@ import type { ShopperEvent, StoredEvent } from '../events/types'
 import type { FeatureOptions } from '../features'
 import type { PersonalizeOptions } from '../personalize'
 import { clearSegmentHint } from '../personalize/clearSegmentHint'
-import { createPersonalizer } from '../personalize/createPersonalizer'
+import { createPersonalizerWith, type BlocksSource } from '../personalize/createPersonalizerWith'
 import { shouldAutoShowPanel } from '../personalize/shouldAutoShowPanel'
 import type { Consent } from '../privacy'
 import { isPersistAllowed, parseConsent, resolveConsent } from '../privacy'
-import { validateOptions } from '../options/validateOptions'
 import type { ReportParts } from '../reports/lazy'
 import type { ReportOptions } from '../reports/options'
 import type { Explanation, Segment, SegmentOptions } from '../segments'
@@ -161,6 +160,8 @@ export interface SegletParts {
   prefetchRuntime?: () => void
   /** The bridges' mapping code, or a loader of it. */
   bridges: Bridges | (() => Promise<Bridges>)
+  /** The declarative blocks' code, or a loader of it. */
+  blocks: BlocksSource
   /** Loads the private-report part (once); only called for a shop that configured `reports`. */
   loadReports?: ReportLoader
 }
@@ -183,10 +184,9 @@ const REPORT_IDLE_MS = 2000
 
 /**
  * The shared implementation behind `createSeglet()` (npm) and the script-tag build; they differ only in
- * how the model runtime is loaded.
+ * how the lazy parts are loaded. The options are checked before (`validateOptions()`: `createSeglet()`, `init()`).
  */
-export function createSegletWith(options: SegletOptions, { loadRuntime, prefetchRuntime, bridges, loadReports }: SegletParts): Seglet {
-  validateOptions(options)
+export function createSegletWith(options: SegletOptions, { loadRuntime, prefetchRuntime, bridges, blocks, loadReports }: SegletParts): Seglet {
   const report: ErrorReporter = createReporter(new Set(options.onError ? [options.onError] : []))
 
   let consent = resolveConsent(options)
@@ -194,7 +194,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   // A start with consent denied (or GPC) withdraws consent: the store deletes what earlier visits stored.
   // validateOptions() checked options.storage against the option table: only the defaults are left to fill in.
   const store = openStore(withStoreDefaults({ ...options.storage, persist: false, deleteStored: consent === 'denied', onError: report }))
-  const personalizer = createPersonalizer(options.personalize ?? {}, report)
+  const personalizer = createPersonalizerWith(options.personalize ?? {}, report, blocks)
   const capture = createCaptureWith(
     {
       enqueue(event: StoredEvent) {

@@ -1,9 +1,11 @@
 import { createBridges } from '../capture/bridges'
+import { createBlocks } from '../personalize/createBlocks'
 import { loadReportParts } from '../reports/loadReportParts'
 import { loadLazyParts } from './loadLazyParts'
 import type { Seglet, SegletOptions } from './createSeglet'
 import { createSegletWith } from './createSeglet'
 import { createInertSeglet } from './createInertSeglet'
+import { validateOptions } from '../options/validateOptions'
 
 export type { ModelOptions, ReportLoader, RuntimeLoader, Seglet, SegletOptions, SegletParts } from './createSeglet'
 
@@ -24,5 +26,6 @@ export type { ModelOptions, ReportLoader, RuntimeLoader, Seglet, SegletOptions, 
 export function createSeglet(options: SegletOptions = {}): Seglet {
   // Checked when called, never at import: the same bundle runs on the server and in the browser.
   if (typeof window === 'undefined' || typeof document === 'undefined') return createInertSeglet(options)
-  return createSegletWith(options, { loadRuntime: loadLazyParts, bridges: createBridges(), loadReports: loadReportParts })
+  validateOptions(options)
+  return createSegletWith(options, { loadRuntime: loadLazyParts, bridges: createBridges(), blocks: { createBlocks }, loadReports: loadReportParts })
 }
