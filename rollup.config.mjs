@@ -3,6 +3,8 @@
 //  - dist/seglet.min.js: the script-tag build (IIFE that sets the global `Seglet`), the core only.
 //  - dist/seglet-bridges.min.js: the GA4 and Shopify bridges' mapping code, loaded by the script-tag build
 //    when a bridge first has something to map.
+//  - dist/seglet-blocks.min.js: the declarative blocks' code, loaded by the script-tag build when the page
+//    first has a block.
 //  - dist/seglet-model.min.js: the model runtime with the shipped packs, loaded by the script-tag build
 //    with a dynamic import() from the same folder, after the page's own work.
 //  - dist/seglet-reports.min.js: the private-report part, loaded the same way when a shop turns reports on.
@@ -113,6 +115,12 @@ export default [
     input: 'src/capture/bridges.ts',
     plugins: [replaceEnv(true), resolve({ browser: true }), ts()],
     output: { file: 'dist/seglet-bridges.min.js', format: 'es', intro: realmPromise, plugins: [terser(bridgesTerserOptions), reportSizes()] },
+  },
+  {
+    // The declarative blocks' code, loaded by the script-tag build when the page first has a block.
+    input: 'src/personalize/blocks.ts',
+    plugins: [replaceEnv(true), resolve({ browser: true }), ts()],
+    output: { file: 'dist/seglet-blocks.min.js', format: 'es', intro: realmPromise, plugins: [terser(bridgesTerserOptions), reportSizes()] },
   },
   {
     input: 'src/core/lazy.ts',

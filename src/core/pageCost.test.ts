@@ -1,6 +1,7 @@
 // What a page pays for Seglet: no model part before a decision is possible, the stored segment first,
 // and no re-run of the networks for writes that cannot change the decision.
 import { afterEach, describe, expect, it } from 'vitest'
+import { createBlocks } from '../personalize/createBlocks'
 import { createBridges } from '../capture/bridges'
 import type { StoredEvent } from '../events/types'
 import { computeFeatures } from '../features'
@@ -36,6 +37,7 @@ function start({ dbName, ...options }: SegletOptions & { dbName?: string } = {},
       },
       prefetchRuntime: () => loads.prefetches++,
       bridges: createBridges(),
+      blocks: { createBlocks },
     },
   )
   running.push(seglet)

@@ -36,6 +36,9 @@ export const BLOCK_ATTRIBUTES = [
   'data-seglet-intent-below',
 ] as const
 
+/** A selector of every declarative block. */
+export const BLOCK_SELECTOR = BLOCK_ATTRIBUTES.map((name) => `[${name}]`).join(',')
+
 /**
  * Put this in the page's `<head>` (inline or in your stylesheet) together with `antiFlicker: true`
  * so that blocks meant for some segments only do not flash before the first decision:

@@ -1,11 +1,9 @@
 import type { ErrorReporter } from '../errors'
 import type { Segment } from '../segments'
-import { BLOCK_ATTRIBUTES } from './constants'
+import { BLOCK_ATTRIBUTES, BLOCK_SELECTOR as SELECTOR } from './constants'
 import { reportSafely } from './reportSafely'
 import { segmentTokens } from './segmentTokens'
 import { shouldHideBlock } from './shouldHideBlock'
-
-const SELECTOR = BLOCK_ATTRIBUTES.map((name) => `[${name}]`).join(',')
 
 /** Shows and hides declarative blocks; see `createBlocks`. */
 export interface Blocks {

@@ -1,23 +1,23 @@
 import type { ErrorReporter } from '../errors'
 import type { Segment } from '../segments'
 import { applyRootMarkers } from './applyRootMarkers'
-import { createBlocks, type Blocks } from './createBlocks'
-import { DEFAULT_ANTI_FLICKER_TIMEOUT_MS, DEFAULT_INTENT_STEP, PENDING_CLASS, SEGMENT_EVENT } from './constants'
+import type { Blocks, createBlocks } from './createBlocks'
+import { BLOCK_ATTRIBUTES, BLOCK_SELECTOR, DEFAULT_ANTI_FLICKER_TIMEOUT_MS, DEFAULT_INTENT_STEP, PENDING_CLASS, SEGMENT_EVENT } from './constants'
 import { isNotableChange } from './isNotableChange'
 import { reportSafely } from './reportSafely'
 import { typed } from '../options/parsers'
 import type { OnSegmentOptions, PersonalizeOptions, Personalizer, SegmentCallback } from './types'
 
+/** The blocks' code (`createBlocks`), given directly or as a loader of it. */
+export type BlocksSource = { createBlocks: typeof createBlocks } | (() => Promise<{ createBlocks: typeof createBlocks }>)
+
 /**
- * Create the bridge from segments to the page. Nothing touches the DOM before `start()`.
- *
- * @example
- * const personalizer = createPersonalizer({ antiFlicker: true }, (error) => report(error))
- * personalizer.start()
- * personalizer.onSegment((segment) => analytics.set({ segment: segment.id }))
- * personalizer.apply(segment)   // <html class="seglet-engaged seglet-account-engaged-browser" data-seglet-segment="account-engaged-browser">
+ * The personalizer with the blocks' code given directly or as a loader (the script-tag build loads it the
+ * first time the page has a block). See {@link createPersonalizer}. While the code loads, decisions wait
+ * to reach the page: `<html>`, the blocks and the `seglet:segment` event change together, once it is there
+ * (or failed to load).
  */
-export function createPersonalizer(options: PersonalizeOptions = {}, onError: ErrorReporter = () => {}): Personalizer {
+export function createPersonalizerWith(options: PersonalizeOptions, onError: ErrorReporter, source: BlocksSource): Personalizer {
   const intentStep = options.intentStep ?? DEFAULT_INTENT_STEP
   const timeoutMs = options.antiFlickerTimeoutMs ?? DEFAULT_ANTI_FLICKER_TIMEOUT_MS
   // Entries, not a Set of functions: subscribing one function twice gives two independent subscriptions.
@@ -32,6 +32,10 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
   let ownedClasses: ReadonlySet<string> = new Set()
   let pendingTimer: ReturnType<typeof setTimeout> | undefined
   let pendingAdded = false
+  /** Watches for the first block, when the page has none yet and the blocks' code is loaded on demand. */
+  let watcher: MutationObserver | undefined
+  /** Decisions that wait for the blocks' code, oldest first; `undefined` while nothing loads. */
+  let waiting: Array<Segment | null> | undefined
 
   const guard = (what: string, fn: () => void) => {
     try {
@@ -73,24 +77,58 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
     }
   }
 
+  const show = (next: Segment | null) => {
+    // The holdout arm: decided (getSegment(), reports, the panel) but the page is not personalised.
+    segment = next = next?.arm === 'holdout' ? null : next
+    decided = true
+    if (doc) {
+      guard('Anti-flicker failed', endPending)
+      render()
+    }
+    if (!next) {
+      notified = null
+      return
+    }
+    if (isNotableChange(notified, next, intentStep)) {
+      notified = next
+      notify(next)
+    }
+  }
+
+  const startBlocks = (create: typeof createBlocks) => {
+    blocks = create(doc!, () => segment, onError)
+    blocks.start()
+  }
+
+  /** Loads the blocks' code (once): the decisions made meanwhile reach the page when it is there. */
+  const loadBlocks = (load: Exclude<BlocksSource, { createBlocks: unknown }>) => {
+    watcher?.disconnect()
+    watcher = undefined
+    const page = doc
+    waiting = []
+    const done = () => {
+      const decisions = waiting ?? []
+      waiting = undefined
+      for (const next of decisions) show(next)
+    }
+    load().then(
+      (loaded) => {
+        // Stopped meanwhile: nothing to start.
+        if (doc === page) guard('Personalize start failed', () => startBlocks(loaded.createBlocks))
+        done()
+      },
+      (error: unknown) => {
+        reportSafely(onError, 'Loading data-seglet blocks failed', error)
+        done()
+      },
+    )
+  }
+
   return {
     apply(next) {
       decidedSegment = next
-      // The holdout arm: decided (getSegment(), reports, the panel) but the page is not personalised.
-      segment = next = next?.arm === 'holdout' ? null : next
-      decided = true
-      if (doc) {
-        guard('Anti-flicker failed', endPending)
-        render()
-      }
-      if (!next) {
-        notified = null
-        return
-      }
-      if (isNotableChange(notified, next, intentStep)) {
-        notified = next
-        notify(next)
-      }
+      if (waiting) waiting.push(next)
+      else show(next)
     },
 
     onSegment(callback, subscribeOptions: OnSegmentOptions = {}) {
@@ -118,7 +156,18 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
           pendingAdded = true
           pendingTimer = setTimeout(() => guard('Anti-flicker failed', endPending), timeoutMs)
         }
-        if (options.blocks ?? true) blocks = createBlocks(doc!, () => segment, onError)
+        if (!(options.blocks ?? true)) {
+          // No blocks.
+        } else if (typeof source !== 'function') blocks = source.createBlocks(doc!, () => segment, onError)
+        else if (doc!.querySelector(BLOCK_SELECTOR)) loadBlocks(source)
+        else {
+            // No block yet: the code is loaded when the first one appears (an app that renders later).
+            const View = doc!.defaultView
+            if (View && typeof View.MutationObserver === 'function') {
+              watcher = new View.MutationObserver(() => doc?.querySelector(BLOCK_SELECTOR) && loadBlocks(source))
+              watcher.observe(doc!, { childList: true, subtree: true, attributes: true, attributeFilter: [...BLOCK_ATTRIBUTES] })
+            }
+        }
         mark()
         blocks?.start()
       })
@@ -128,6 +177,8 @@ export function createPersonalizer(options: PersonalizeOptions = {}, onError: Er
       if (!doc) return
       guard('Personalize stop failed', () => {
         endPending()
+        watcher?.disconnect()
+        watcher = undefined
         blocks?.stop()
         ownedClasses = applyRootMarkers(doc!.documentElement, null, ownedClasses)
       })

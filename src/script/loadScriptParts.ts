@@ -1,5 +1,6 @@
 import type { Bridges } from '../capture/bridges'
 import type { Decider } from '../core/createDecider'
+import type { createBlocks } from '../personalize/createBlocks'
 import type { LazyParts } from '../core/lazy'
 import { createScriptModuleLoader, getRuntimeUrl, rebrandErrors } from '../model/loadScriptRuntime'
 
@@ -50,3 +51,10 @@ export function prefetchScriptParts(): void {
  * `seglet.min.js`: loaded the first time a GA4 ecommerce entry or a Shopify event arrives.
  */
 export const loadScriptBridges = (): Promise<Bridges> => loadScriptPart('bridges', (module: { createBridges(): Bridges }) => module.createBridges())
+
+/**
+ * The script-tag build's loader of the declarative blocks' code, `seglet-blocks.min.js` beside
+ * `seglet.min.js`: loaded the first time the page has a block.
+ */
+export const loadScriptBlocks = (): Promise<{ createBlocks: typeof createBlocks }> =>
+  loadScriptPart('blocks', (module: { createBlocks: typeof createBlocks }) => module)
