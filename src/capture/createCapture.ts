@@ -1,3 +1,5 @@
+import { OPTION_TABLE, type OptionGroup } from '../options/optionTable'
+import { validateOptions } from '../options/validateOptions'
 import { createBridges } from './bridges'
 import { createCaptureWith } from './createCaptureWith'
 import type { Capture, CaptureDependencies } from './types'
@@ -22,5 +24,6 @@ export { NAVIGATION_SETTLE_MS } from './createCaptureWith'
  * analytics.subscribe('checkout_completed', capture.shopifyEvent) // in a Shopify custom pixel
  */
 export function createCapture(dependencies: CaptureDependencies): Capture {
+  validateOptions(dependencies.options ?? {}, OPTION_TABLE.capture as OptionGroup)
   return createCaptureWith(dependencies, createBridges())
 }

@@ -40,8 +40,7 @@ const NO_BRIDGES = { readJsonLdProduct: () => undefined } as unknown as Bridges
 export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDependencies, source: Bridges | (() => Promise<Bridges>)): Capture {
   const settings = readCaptureOptions(options)
   let bridges = typeof source === 'function' ? undefined : source
-  let waiting: Array<(loaded: Bridges) => void> | undefined
-  const fallbacks: Array<() => void> = []
+  let loading: Promise<Bridges> | undefined
   const nextId = createIdFactory()
   // Per page: what automatic sources must not capture twice.
   let lastPageViewUrl: string | undefined
@@ -161,10 +160,11 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
   }
 
   /**
-   * Runs `use` with the bridges' code, loading it first when needed; failures are reported with `context`.
-   * When the code cannot be loaded, `fallback` runs instead.
+   * Runs `use` with the bridges' code, loading it first when needed (in the order of the calls); failures
+   * are reported with `context`. When the code cannot be loaded, the failure is reported once and
+   * `fallback` runs instead; the next call tries again.
    */
-  const withBridges = (context: string, use: (loaded: Bridges) => void, fallback?: () => void) => {
+  const withBridges = (context: string, use: (loaded: Bridges) => void, fallback: () => void = () => {}) => {
     const run = (loaded: Bridges) => {
       try {
         use(loaded)
@@ -173,24 +173,14 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
       }
     }
     if (bridges) return run(bridges)
-    if (!waiting) {
-      const queue: Array<(loaded: Bridges) => void> = (waiting = [])
-      ;(source as () => Promise<Bridges>)().then(
-        (loaded) => {
-          bridges = loaded
-          waiting = undefined
-          fallbacks.length = 0
-          for (const next of queue) next(loaded)
-        },
-        (error: unknown) => {
-          waiting = undefined
-          report(toSegletError(error, 'bridge', context))
-          for (const next of fallbacks.splice(0)) next()
-        },
-      )
-    }
-    waiting.push(run)
-    if (fallback) fallbacks.push(fallback)
+    void (loading ??= (source as () => Promise<Bridges>)().then(
+      (loaded) => (bridges = loaded),
+      (error: unknown) => {
+        loading = undefined
+        report(toSegletError(error, 'bridge', context))
+        throw error
+      },
+    )).then(run, fallback)
   }
 
   const onDataLayerEntry = (win: Window, entry: unknown) => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { isSegletError, ModelPackError } from '../errors'
+import { isSegletError, SegletError } from '../errors'
 import type { ModelRuntime } from './types'
 import { createScriptModuleLoader, getScriptRuntimeUrl, rebrandErrors } from './loadScriptRuntime'
 
@@ -60,8 +60,8 @@ describe('createScriptModuleLoader and rebrandErrors', () => {
     } catch (e) {
       error = e
     }
-    expect(error).toBeInstanceOf(ModelPackError)
-    expect(error).toMatchObject({ code: 'pack_spec_mismatch', message: 'missing features: x' })
+    expect(error).toBeInstanceOf(SegletError)
+    expect(error).toMatchObject({ name: 'ModelPackError', code: 'pack_spec_mismatch', message: 'missing features: x' })
     const rejected = await runtime.getPack('session').catch((e: unknown) => e)
     expect(isSegletError(rejected)).toBe(true)
     expect(rejected).toMatchObject({ code: 'pack_integrity' })

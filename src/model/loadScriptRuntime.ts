@@ -1,4 +1,4 @@
-import { ModelPackError, OptionsError, SegletError } from '../errors'
+import { OptionsError, SegletError } from '../errors'
 import type { SegletErrorCode } from '../errors'
 
 /** File name of the model runtime (an ES module) published next to the script-tag build `seglet.min.js`. */
@@ -37,18 +37,19 @@ export function captureScriptRuntimeUrl(script: { src?: string } | null | undefi
 /**
  * A memoised loader of the ES module at `url` (the runtime file beside `seglet.min.js`), with a dynamic
  * `import()`: the IIFE cannot code-split, so the runtime is a sibling file. A same-origin module passes a
- * `script-src 'self'` CSP; from another origin (a CDN) the CSP must list it. A failed load rejects with
- * `model_failed` and is retried on the next call. The runtime file carries its own copy of Seglet's error
- * classes: wrap what it returns with {@link rebrandErrors}.
+ * `script-src 'self'` CSP; from another origin (a CDN) the CSP must list it. `create` makes what the loader
+ * resolves to from the module, once. A failed load rejects with `model_failed` and is retried on the next
+ * call. The runtime file carries its own copy of Seglet's error classes: wrap what it returns with
+ * {@link rebrandErrors}.
  *
  * @example
- * const load = createScriptModuleLoader<{ createLazyParts(): LazyParts }>(getScriptRuntimeUrl(script))
+ * const load = createScriptModuleLoader(getScriptRuntimeUrl(script), (m: { createLazyParts(): LazyParts }) => m.createLazyParts())
  */
-export function createScriptModuleLoader<T>(url: string | undefined): () => Promise<T> {
+export function createScriptModuleLoader<M, T = M>(url: string | undefined, create: (module: M) => T = (module) => module as unknown as T): () => Promise<T> {
   let module: Promise<T> | undefined
   return () => {
     if (!url) return Promise.reject(new SegletError('model_failed', 'Load seglet.min.js by <script src>, its files beside it'))
-    module ??= (import(/* webpackIgnore: true */ /* @vite-ignore */ url) as Promise<T>).catch((error: unknown) => {
+    module ??= (import(/* webpackIgnore: true */ /* @vite-ignore */ url) as Promise<M>).then(create).catch((error: unknown) => {
       module = undefined
       throw new SegletError('model_failed', `${url} could not be loaded: ${String(error)}`, { cause: error })
     })
@@ -80,13 +81,15 @@ export function rebrandErrors<T extends object>(runtime: T): T {
   return wrapped as unknown as T
 }
 
-/** A Seglet error from another bundle's copy of the classes, rebuilt with this bundle's classes. */
+/**
+ * A Seglet error from another bundle's copy of the classes, rebuilt with this bundle's classes: a
+ * `SegletError` (an `OptionsError` stays one, as `window.Seglet` exposes that class) with the original's
+ * name, code, field and message, and the original as `cause`.
+ */
 export function rebrand(error: unknown): unknown {
   if (error instanceof SegletError || !(error instanceof Error) || typeof (error as { code?: unknown }).code !== 'string') return error
   const { code, field } = error as Error & { code: SegletErrorCode; field?: string }
-  let copy: SegletError
-  if (error.name === 'ModelPackError') copy = new ModelPackError(code as ConstructorParameters<typeof ModelPackError>[0], error.message, error)
-  else if (error.name === 'OptionsError') copy = new OptionsError(error.message, field)
-  else copy = new SegletError(code, error.message, { field, cause: error })
+  const copy = error.name === 'OptionsError' ? new OptionsError(error.message, field) : new SegletError(code, error.message, { field, cause: error })
+  copy.name = error.name
   return copy
 }

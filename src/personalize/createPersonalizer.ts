@@ -1,5 +1,4 @@
 import type { ErrorReporter } from '../errors'
-import { OptionsError } from '../errors'
 import type { Segment } from '../segments'
 import { applyRootMarkers } from './applyRootMarkers'
 import { createBlocks, type Blocks } from './createBlocks'
@@ -21,8 +20,6 @@ import type { OnSegmentOptions, PersonalizeOptions, Personalizer, SegmentCallbac
 export function createPersonalizer(options: PersonalizeOptions = {}, onError: ErrorReporter = () => {}): Personalizer {
   const intentStep = options.intentStep ?? DEFAULT_INTENT_STEP
   const timeoutMs = options.antiFlickerTimeoutMs ?? DEFAULT_ANTI_FLICKER_TIMEOUT_MS
-  const holdout = options.holdout ?? 0
-  if (!(holdout >= 0 && holdout <= 1)) throw new OptionsError('holdout must be a share from 0 to 1', 'holdout')
   // Entries, not a Set of functions: subscribing one function twice gives two independent subscriptions.
   let subscribers: Array<{ callback: SegmentCallback }> = []
   // What the page shows: the decided segment, or null in the holdout arm.

@@ -3,6 +3,7 @@ import type { SegletError } from '../errors'
 import type { Segment } from '../segments'
 import { SEGMENT_EVENT } from './constants'
 import { createPersonalizer } from './createPersonalizer'
+import { validateOptions } from '../options/validateOptions'
 import { HOLDOUT_BUCKETS, HOLDOUT_META_KEY, resolveArm } from './resolveArm'
 
 const segment = (arm: Segment['arm']): Segment => ({
@@ -69,7 +70,7 @@ describe('the holdout arm', () => {
   })
 
   it.each([-0.1, 1.5, Number.NaN])('refuses holdout %s with an OptionsError', (holdout) => {
-    expect(() => createPersonalizer({ holdout })).toThrow(expect.objectContaining({ code: 'invalid_option', field: 'holdout' }))
+    expect(() => validateOptions({ personalize: { holdout } })).toThrow(expect.objectContaining({ code: 'invalid_option', field: 'personalize.holdout' }))
   })
 })
 

@@ -17,7 +17,6 @@ import {
 
 const none: PrivacySignalSource = {}
 const gpc: PrivacySignalSource = { globalPrivacyControl: true }
-const dnt: PrivacySignalSource = { doNotTrack: '1' }
 
 describe('resolveConsent', () => {
   it.each<[string, ConsentOptions | undefined, PrivacySignalSource | undefined, Consent]>([
@@ -30,10 +29,6 @@ describe('resolveConsent', () => {
     ['GPC only counts when strictly true', { consent: 'granted' }, { globalPrivacyControl: 'true' }, 'granted'],
     ['GPC false is no signal', { consent: 'granted' }, { globalPrivacyControl: false }, 'granted'],
     ['shop opts out of GPC', { consent: 'granted', respectGlobalPrivacyControl: false }, gpc, 'granted'],
-    ['DNT ignored by default', { consent: 'granted' }, dnt, 'granted'],
-    ['DNT respected when asked', { consent: 'granted', respectDoNotTrack: true }, dnt, 'denied'],
-    ['old DNT "yes" respected', { consent: 'granted', respectDoNotTrack: true }, { doNotTrack: 'yes' }, 'denied'],
-    ['DNT "0" is no signal', { consent: 'granted', respectDoNotTrack: true }, { doNotTrack: '0' }, 'granted'],
     ['opting out of GPC does not override denied', { consent: 'denied', respectGlobalPrivacyControl: false }, gpc, 'denied'],
   ])('%s', (_, options, nav, expected) => {
     expect(resolveConsent(options, nav)).toBe(expected)
@@ -48,25 +43,6 @@ describe('resolveConsent', () => {
     } finally {
       delete (nav as { globalPrivacyControl?: boolean }).globalPrivacyControl
     }
-  })
-
-  it.each<[string, unknown, string]>([
-    ['consent', { consent: 'yes' }, 'consent'],
-    ['consent', { consent: 'Granted' }, 'consent'],
-    ['consent', { consent: true }, 'consent'],
-    ['consent', { consent: null }, 'consent'],
-    ['respectGlobalPrivacyControl', { respectGlobalPrivacyControl: 'false' }, 'respectGlobalPrivacyControl'],
-    ['respectDoNotTrack', { respectDoNotTrack: 1 }, 'respectDoNotTrack'],
-  ])('rejects a bad %s with OptionsError', (_, options, field) => {
-    let error: unknown
-    try {
-      resolveConsent(options as ConsentOptions, none)
-    } catch (e) {
-      error = e
-    }
-    expect(error).toBeInstanceOf(OptionsError)
-    expect(error).toMatchObject({ code: 'invalid_option', field })
-    expect((error as Error).message).toContain(field)
   })
 })
 

@@ -1,15 +1,11 @@
-import { hasDoNotTrack } from './lib/hasDoNotTrack'
 import { hasGlobalPrivacyControl } from './lib/hasGlobalPrivacyControl'
-import { parseBoolean } from './lib/parseBoolean'
-import { parseConsent } from './parseConsent'
 import type { Consent, ConsentOptions, PrivacySignalSource } from './types'
 
 /**
  * The effective consent: the shop's decision, overridden to `'denied'` by Global Privacy Control
- * (unless the shop opts out) and, when asked for, by Do Not Track.
+ * (unless the shop opts out).
  *
- * Throws an `OptionsError` (code `invalid_option`) for a consent value that is not
- * `'granted' | 'denied' | 'pending'` or a non-boolean flag.
+ * The options are checked before (the option table: `validateOptions()`, `parseConsent()`).
  *
  * @param nav Where the privacy signals are read; defaults to the global `navigator` (read at call time,
  *   absent in Node).
@@ -20,12 +16,7 @@ import type { Consent, ConsentOptions, PrivacySignalSource } from './types'
  */
 export function resolveConsent(
   options: ConsentOptions = {},
-  nav: PrivacySignalSource | undefined = typeof navigator === 'undefined' ? undefined : navigator,
+  nav: PrivacySignalSource | undefined = typeof navigator === 'undefined' ? undefined : (navigator as PrivacySignalSource),
 ): Consent {
-  const consent = options.consent === undefined ? 'pending' : parseConsent(options.consent)
-  const respectGpc = parseBoolean(options.respectGlobalPrivacyControl, true, 'respectGlobalPrivacyControl')
-  const respectDnt = parseBoolean(options.respectDoNotTrack, false, 'respectDoNotTrack')
-  if (respectGpc && hasGlobalPrivacyControl(nav)) return 'denied'
-  if (respectDnt && hasDoNotTrack(nav)) return 'denied'
-  return consent
+  return options.respectGlobalPrivacyControl !== false && hasGlobalPrivacyControl(nav) ? 'denied' : (options.consent ?? 'pending')
 }

@@ -23,16 +23,9 @@ export interface ConsentOptions {
    * @default true
    */
   respectGlobalPrivacyControl?: boolean
-  /**
-   * Treat `navigator.doNotTrack === '1'` as `'denied'`. Off by default: the DNT header is deprecated
-   * and carries no legal weight, but privacy-focused shops may honour it.
-   * @default false
-   */
-  respectDoNotTrack?: boolean
 }
 
 /** The parts of `navigator` that carry the shopper's privacy signals. */
 export interface PrivacySignalSource {
   globalPrivacyControl?: unknown
-  doNotTrack?: unknown
 }

@@ -1,7 +1,7 @@
 import type { ErrorReporter } from '../errors'
 import { SegletError } from '../errors'
 import type { StoredEvent } from '../events/types'
-import type { Consent } from '../privacy'
+import type { Consent, PrivacySignalSource } from '../privacy'
 import { hasGlobalPrivacyControl } from '../privacy/lib/hasGlobalPrivacyControl'
 import { buildReportTruth } from './buildReportTruth'
 import { encodeReport } from './encodeReport'
@@ -72,7 +72,7 @@ export function createReporter(ctx: ReporterContext): Reporter {
     reported.add(error.code)
     report(error)
   }
-  const nav = () => (typeof navigator !== 'undefined' ? navigator : undefined)
+  const nav = () => (typeof navigator !== 'undefined' ? (navigator as PrivacySignalSource) : undefined)
   const allowed = () => ctx.getConsent() === 'granted' && !hasGlobalPrivacyControl(nav()) && store.mode === 'indexeddb'
 
   const attempt = async () => {

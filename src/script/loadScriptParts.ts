@@ -6,36 +6,25 @@ import { createScriptModuleLoader, getRuntimeUrl, rebrandErrors } from '../model
 const loaders = new Map<string, () => Promise<unknown>>()
 
 /**
- * Imports the part `seglet-<name>.min.js` from the folder of `seglet.min.js`, once; a failed import rejects
- * with `model_failed` and is retried on the next call.
+ * Imports the part `seglet-<name>.min.js` from the folder of `seglet.min.js` and makes what it gives with
+ * `create`, once; a failed import rejects with `model_failed` and is retried on the next call.
  */
-export function loadScriptPart<T>(name: string): Promise<T> {
+export function loadScriptPart<M, T>(name: string, create: (module: M) => T): Promise<T> {
   let load = loaders.get(name)
-  if (!load) loaders.set(name, (load = createScriptModuleLoader(getRuntimeUrl(`seglet-${name}.min.js`))))
+  if (!load) loaders.set(name, (load = createScriptModuleLoader(getRuntimeUrl(`seglet-${name}.min.js`), create)))
   return load() as Promise<T>
 }
-
-let parts: Promise<LazyParts> | undefined
 
 /**
  * The script-tag build's loader of the lazy part: `seglet-model.min.js` from the folder of
  * `seglet.min.js`. That file has its own copy of Seglet's error classes, so errors crossing back are
  * rebuilt with this bundle's classes (`isSegletError()` keeps working).
  */
-export function loadScriptParts(): Promise<LazyParts> {
-  parts ??= loadScriptPart<{ createLazyParts(): LazyParts }>('model').then(
-    (module) => {
-      const lazy = module.createLazyParts()
-      return { createDecider: (ctx) => rebrandErrors<Decider>(lazy.createDecider(ctx)) }
-    },
-    (error: unknown) => {
-      parts = undefined
-      throw error
-    },
-  )
-  return parts
-}
-
+export const loadScriptParts = (): Promise<LazyParts> =>
+  loadScriptPart('model', (module: { createLazyParts(): LazyParts }) => {
+    const lazy = module.createLazyParts()
+    return { createDecider: (ctx) => rebrandErrors<Decider>(lazy.createDecider(ctx)) }
+  })
 
 let prefetched = false
 
@@ -60,6 +49,4 @@ export function prefetchScriptParts(): void {
  * The script-tag build's loader of the bridges' mapping code, `seglet-bridges.min.js` beside
  * `seglet.min.js`: loaded the first time a GA4 ecommerce entry or a Shopify event arrives.
  */
-export function loadScriptBridges(): Promise<Bridges> {
-  return loadScriptPart<{ createBridges(): Bridges }>('bridges').then((module) => module.createBridges())
-}
+export const loadScriptBridges = (): Promise<Bridges> => loadScriptPart('bridges', (module: { createBridges(): Bridges }) => module.createBridges())

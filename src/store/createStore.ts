@@ -1,4 +1,4 @@
-import { OptionsError, type SegletError } from '../errors/index'
+import type { SegletError } from '../errors/index'
 import type { StoredEvent } from '../events/types'
 import { applyRetention } from '../privacy/applyRetention'
 import { CACHE_META_PREFIX, META_STORE } from './constants'
@@ -9,6 +9,7 @@ import { getIndexedDB } from './lib/getIndexedDB'
 import { mergeEvents } from './lib/mergeEvents'
 import { parseStoreOptions, type ResolvedStoreOptions } from './lib/parseStoreOptions'
 import { transactionDone } from './lib/transactionDone'
+import { withArgumentChecks } from './lib/withArgumentChecks'
 import type { EventStore, SegletExport, StoreOptions } from './types'
 
 /**
@@ -27,11 +28,7 @@ import type { EventStore, SegletExport, StoreOptions } from './types'
  * const events = await store.getEvents()
  */
 export function createStore(options: StoreOptions = {}): EventStore {
-  return openStore(parseStoreOptions(options))
-}
-
-/** {@link createStore} for options already checked and with their defaults filled in (`withStoreDefaults()`). */
-export function openStore(resolved: ResolvedStoreOptions): EventStore {
+  const resolved = parseStoreOptions(options)
   const { onError } = resolved
   const report = (error: SegletError) => {
     try {
@@ -40,6 +37,15 @@ export function openStore(resolved: ResolvedStoreOptions): EventStore {
       // A throwing reporter must not break the store (nor the page).
     }
   }
+  return withArgumentChecks(openStore({ ...resolved, onError: report }), report)
+}
+
+/**
+ * {@link createStore} for Seglet's own calls: options already checked and with their defaults filled in
+ * (`withStoreDefaults()`), arguments not checked again, and an `onError` that never throws (`createReporter()`).
+ */
+export function openStore(resolved: ResolvedStoreOptions): EventStore {
+  const report = resolved.onError ?? (() => {})
   const connection = createConnection(resolved, report)
   const reader = createReader(connection, report)
   const queue = createWriteQueue(connection, resolved, report)
@@ -50,10 +56,6 @@ export function openStore(resolved: ResolvedStoreOptions): EventStore {
     applyRetention(mergeEvents([stored, ...queue.unsaved()]), resolved, Date.now())
 
   const getMode = () => (connection.state === 'opening' || connection.state === 'open') && getIndexedDB() ? 'indexeddb' : 'memory'
-
-  const checkKey = (key: unknown) => {
-    if (typeof key !== 'string' || key === '') throw new OptionsError('meta key must be a non-empty string', 'key')
-  }
 
   /** Writes `entries` when persisting, and empties it once they are written. */
   const writeMeta = async (entries: Map<string, unknown>) => {
@@ -86,12 +88,10 @@ export function openStore(resolved: ResolvedStoreOptions): EventStore {
     },
 
     async getFeatureEvents(since) {
-      if (typeof since !== 'number' || Number.isNaN(since)) throw new OptionsError('since must be a time in ms', 'since')
       return withUnsaved(await reader.readForFeatures(since))
     },
 
     async setPersist(next) {
-      if (typeof next !== 'boolean') throw new OptionsError(`persist must be true or false; got ${typeof next}`, 'persist')
       const was = connection.state
       connection.setPersist(next)
       if (next) {
@@ -131,12 +131,10 @@ export function openStore(resolved: ResolvedStoreOptions): EventStore {
     beforeWrite: queue.beforeWrite,
 
     async getMeta<T>(key: string): Promise<T | undefined> {
-      checkKey(key)
       return (memoryMeta.has(key) ? memoryMeta.get(key) : await reader.readMeta(key)) as T | undefined
     },
 
     async setMeta(key, value) {
-      checkKey(key)
       memoryMeta.set(key, value)
       const entry = new Map([[key, value]])
       await writeMeta(entry)

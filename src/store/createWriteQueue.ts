@@ -1,12 +1,10 @@
-import { OptionsError, SegletError } from '../errors/index'
+import { SegletError } from '../errors/index'
 import type { StoredEvent } from '../events/types'
 import { applyRetention } from '../privacy/applyRetention'
-import { MAX_CLOCK_SKEW_MS } from '../privacy/retention'
 import { EVENT_BURST_SECONDS, MAX_EVENTS_PER_WRITE } from './constants'
 import type { Connection, Database } from './createConnection'
 import { addHideListeners } from './lib/addHideListeners'
 import { createRateLimiter } from './lib/createRateLimiter'
-import { isStoredEvent } from './lib/isStoredEvent'
 import type { ResolvedStoreOptions } from './lib/parseStoreOptions'
 import { putEvents } from './lib/putEvents'
 import { whenIdle } from './lib/whenIdle'
@@ -60,8 +58,7 @@ export function createWriteQueue(
   const isClosed = () => connection.state === 'closed'
 
   /** Adds a wrapper of `callback` (the same function may subscribe twice); returns its removal. */
-  const subscribe = <A>(listeners: Set<(arg: A) => void>, callback: unknown, name: string) => {
-    if (typeof callback !== 'function') throw new OptionsError(`${name} callback must be a function`, 'callback')
+  const subscribe = <A>(listeners: Set<(arg: A) => void>, callback: (arg: A) => void) => {
     const listener = (arg: A) => callback(arg)
     listeners.add(listener)
     return () => {
@@ -183,12 +180,7 @@ export function createWriteQueue(
 
   return {
     enqueue(event) {
-      // One malformed record (no id) would make IndexedDB reject the whole batch: drop it here instead.
-      // So is one stamped far ahead (a wrong clock): it would never expire and would crowd out real events.
-      if (!isStoredEvent(event) || event.ts > Date.now() + MAX_CLOCK_SKEW_MS) {
-        report(new SegletError('invalid_event', 'enqueue() dropped an event lacking id, type or ts (≤ 1 day ahead)'))
-        return
-      }
+      // Checked before (createStore(), or the capture that stamped it): see withArgumentChecks().
       if (isClosed()) {
         memory.set(event.id, event)
         return
@@ -239,9 +231,9 @@ export function createWriteQueue(
       inflight.clear()
     },
 
-    onFlush: (callback) => subscribe(flushListeners, callback, 'onFlush'),
+    onFlush: (callback) => subscribe(flushListeners, callback),
 
-    beforeWrite: (callback) => subscribe(writeListeners, callback, 'beforeWrite'),
+    beforeWrite: (callback) => subscribe(writeListeners, callback),
 
     async close() {
       if (isClosed()) return

@@ -1,11 +1,8 @@
-import { OPTION_TABLE, type OptionGroup } from '../../options/optionTable'
-import { validateOptions } from '../../options/validateOptions'
 import { DEFAULT_PAGE_TYPE_PATTERNS } from '../pageTypePatterns'
 import type { CaptureOptions } from '../types'
 
-/** Options with defaults filled in; bad options throw an `OptionsError` (a direct call with bad input). */
+/** Options with defaults filled in; checked before (`validateOptions()`, by `createCapture()` or `createSeglet()`). */
 export function readCaptureOptions(options: CaptureOptions) {
-  validateOptions(options, OPTION_TABLE.capture as OptionGroup)
   return {
     autocapture: options.autocapture ?? true,
     pageViews: options.pageViews ?? true,

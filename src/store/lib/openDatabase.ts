@@ -1,6 +1,5 @@
 import { StorageError } from '../../errors/index'
 import { DB_VERSION } from '../constants'
-import { toStorageError } from './toStorageError'
 import { upgradeDatabase } from './upgradeDatabase'
 
 /** What the open connection tells its owner about later. */
@@ -12,8 +11,8 @@ export interface OpenDatabaseCallbacks {
 }
 
 /**
- * Opens (creating or upgrading) the Seglet database. Rejects with a `StorageError` when the open errors,
- * is blocked by another tab holding an older version, or takes longer than `timeoutMs`; a connection
+ * Opens (creating or upgrading) the Seglet database. Rejects when the open errors (the browser's error), or
+ * with a `StorageError` when another tab holding an older version blocks it or it takes longer than `timeoutMs`; a connection
  * that arrives after giving up is closed at once, so it never blocks anyone.
  */
 export function openDatabase(name: string, timeoutMs: number, callbacks: OpenDatabaseCallbacks): Promise<IDBDatabase> {
@@ -23,7 +22,8 @@ export function openDatabase(name: string, timeoutMs: number, callbacks: OpenDat
       if (settled) return
       settled = true
       clearTimeout(timer)
-      reject(toStorageError(error, 'storage_unavailable', 'IndexedDB could not be opened'))
+      // The connection turns it into a StorageError (storage_unavailable).
+      reject(error)
     }
     const timer = setTimeout(giveUp, timeoutMs, new StorageError('storage_unavailable', `IndexedDB did not open within ${timeoutMs} ms`))
     try {
