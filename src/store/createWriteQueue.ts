@@ -1,6 +1,7 @@
 import { SegletError } from '../errors/index'
 import type { StoredEvent } from '../events/types'
 import { applyRetention } from '../privacy/applyRetention'
+import { DAY_MS } from '../privacy/retention'
 import { EVENT_BURST_SECONDS, MAX_EVENTS_PER_WRITE } from './constants'
 import type { Connection, Database } from './createConnection'
 import { addHideListeners } from './lib/addHideListeners'
@@ -93,10 +94,23 @@ export function createWriteQueue(
     notify(batch)
   }
 
+  // What this page wrote to a database it created (a first visit): retention cannot remove any of it while
+  // there are at most `maxEvents` writes and none older than the shorter retention, so those writes skip
+  // the pruning pass (another tab writing meanwhile prunes on its own flushes, and reads apply retention).
+  let created: { db: Database; writes: number; oldest: number } | undefined
+  const mayNeedPruning = (db: Database, batch: StoredEvent[], now: number): boolean => {
+    if (!connection.created) return true
+    if (created?.db !== db) created = { db, writes: 0, oldest: now }
+    created.writes += batch.length
+    for (const event of batch) created.oldest = Math.min(created.oldest, event.ts)
+    return created.writes > options.maxEvents || created.oldest < now - Math.min(options.retentionDays, options.purchaseRetentionDays) * DAY_MS
+  }
+
   const writeTo = (db: Database, batch: StoredEvent[], prune: boolean): Promise<void> => {
     let done: Promise<void>
     try {
-      done = putEvents(db, batch, prune ? { policy: options, now: Date.now() } : undefined)
+      const now = Date.now()
+      done = putEvents(db, batch, mayNeedPruning(db, batch, now) && prune ? { policy: options, now } : undefined)
     } catch (error) {
       done = Promise.reject(error)
     }
