@@ -84,10 +84,9 @@ export function createConnection(
       fail(undefined, 'storage_unavailable', 'No IndexedDB: events are kept in memory')
       return Promise.resolve(undefined)
     }
-    let created = false
     // An open issued while a deletion is still pending (blocked by another tab) waits behind it.
     return (opening ??= openDatabase(dbName, OPEN_TIMEOUT_MS, {
-      onCreated: () => (created = true),
+      onCreated: (conn) => (createdDb = conn),
       // Another tab deletes (forget) or upgrades the database. Holding on would block it, and reopening
       // would undo a deletion, so this page carries on in memory.
       onVersionChange: () => lose('Another tab deleted or upgraded the database'),
@@ -101,7 +100,6 @@ export function createConnection(
             return undefined
           }
           state = 'open'
-          if (created) createdDb = conn
           return (db = conn)
         },
         (error: unknown) => {

@@ -94,23 +94,21 @@ export function createWriteQueue(
     notify(batch)
   }
 
-  // What this page wrote to a database it created (a first visit): retention cannot remove any of it while
-  // there are at most `maxEvents` writes and none older than the shorter retention, so those writes skip
-  // the pruning pass (another tab writing meanwhile prunes on its own flushes, and reads apply retention).
-  let created: { db: Database; writes: number; oldest: number } | undefined
-  const mayNeedPruning = (db: Database, batch: StoredEvent[], now: number): boolean => {
-    if (!connection.created) return true
-    if (created?.db !== db) created = { db, writes: 0, oldest: now }
-    created.writes += batch.length
-    for (const event of batch) created.oldest = Math.min(created.oldest, event.ts)
-    return created.writes > options.maxEvents || created.oldest < now - Math.min(options.retentionDays, options.purchaseRetentionDays) * DAY_MS
-  }
+  // Every write of this page, and the oldest event among them: on a database this page created (a first
+  // visit), retention cannot remove anything while there are at most `maxEvents` writes and none older than
+  // the shorter retention, so those writes skip the pruning pass. Another tab writing meanwhile prunes on its
+  // own flushes, and reads apply retention anyway.
+  let writes = 0
+  let oldest = Infinity
 
   const writeTo = (db: Database, batch: StoredEvent[], prune: boolean): Promise<void> => {
     let done: Promise<void>
     try {
       const now = Date.now()
-      done = putEvents(db, batch, mayNeedPruning(db, batch, now) && prune ? { policy: options, now } : undefined)
+      writes += batch.length
+      for (const event of batch) if (event.ts < oldest) oldest = event.ts
+      prune &&= !connection.created || writes > options.maxEvents || oldest < now - Math.min(options.retentionDays, options.purchaseRetentionDays) * DAY_MS
+      done = putEvents(db, batch, prune ? { policy: options, now } : undefined)
     } catch (error) {
       done = Promise.reject(error)
     }

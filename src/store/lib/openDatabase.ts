@@ -8,8 +8,8 @@ export interface OpenDatabaseCallbacks {
   onVersionChange: () => void
   /** The browser closed the connection abnormally (storage cleared, disk error). */
   onTerminated: () => void
-  /** This open created the database: it held nothing before. */
-  onCreated?: () => void
+  /** This open creates the database `db`: it held nothing before. */
+  onCreated: (db: IDBDatabase) => void
 }
 
 /**
@@ -31,7 +31,7 @@ export function openDatabase(name: string, timeoutMs: number, callbacks: OpenDat
     try {
       const request = indexedDB.open(name, DB_VERSION)
       request.onupgradeneeded = (event) => {
-        if (!event.oldVersion) callbacks.onCreated?.()
+        if (!event.oldVersion) callbacks.onCreated(request.result)
         upgradeDatabase(request.result, event.oldVersion, request.transaction as IDBTransaction)
       }
       request.onblocked = () => giveUp(new StorageError('storage_unavailable', 'IndexedDB upgrade blocked by another open tab'))
