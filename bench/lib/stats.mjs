@@ -38,20 +38,22 @@ export function machine() {
 export const loadAverage = () => os.loadavg().map((l) => Math.round(l * 100) / 100)
 
 /**
- * Reads `--rounds N` (or `--rounds=N`) and `--quick` from the command line. `--quick` stands for a short run
- * that checks the tools work (its figures are not for publishing); `--rounds` wins over it.
- * @returns {{ quick: boolean, rounds: number | undefined }}
+ * Reads `--rounds N` (or `--rounds=N`), `--quick` and `--heap-only` from the command line. `--quick` stands
+ * for a short run that checks the tools work (its figures are not for publishing); `--rounds` wins over it.
+ * `--heap-only`: only what holds the heap (`npm run bench:peers`).
+ * @returns {{ quick: boolean, heapOnly: boolean, rounds: number | undefined }}
  */
 export function parseArgs(argv = process.argv.slice(2)) {
-  const out = { quick: false, rounds: undefined }
+  const out = { quick: false, heapOnly: false, rounds: undefined }
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=')
     if (flag === '--quick') out.quick = true
+    else if (flag === '--heap-only') out.heapOnly = true
     else if (flag === '--rounds') {
       const value = Number(inline ?? argv[++i])
       if (!Number.isInteger(value) || value < 1) throw new Error(`--rounds takes a whole number ≥ 1, got ${inline ?? argv[i]}`)
       out.rounds = value
-    } else throw new Error(`unknown flag ${argv[i]} (known: --rounds N, --quick)`)
+    } else throw new Error(`unknown flag ${argv[i]} (known: --rounds N, --quick, --heap-only)`)
   }
   return out
 }

@@ -24,6 +24,8 @@ export interface Connection {
   readonly state: ConnectionState
   /** The connection when there is one: writes start on it synchronously (a `pagehide` write must). */
   readonly db: Database | undefined
+  /** The open database is one this page's open created: it held nothing before this page wrote to it. */
+  readonly created: boolean
   /** The database to write to, opened if needed; `undefined` means memory. */
   open(): Promise<Database | undefined>
   /** The database to read from; opened if persisting, but never re-created after this page deleted it. */
@@ -54,6 +56,7 @@ export function createConnection(
 ): Connection {
   let state: ConnectionState = persist ? 'opening' : 'memory'
   let db: Database | undefined
+  let createdDb: Database | undefined
   let opening: Promise<Database | undefined> | undefined
   /** Deleted by this page and not written since: a read must not re-create an empty database. */
   let deleted = false
@@ -83,6 +86,7 @@ export function createConnection(
     }
     // An open issued while a deletion is still pending (blocked by another tab) waits behind it.
     return (opening ??= openDatabase(dbName, OPEN_TIMEOUT_MS, {
+      onCreated: (conn) => (createdDb = conn),
       // Another tab deletes (forget) or upgrades the database. Holding on would block it, and reopening
       // would undo a deletion, so this page carries on in memory.
       onVersionChange: () => lose('Another tab deleted or upgraded the database'),
@@ -135,6 +139,9 @@ export function createConnection(
     },
     get db() {
       return db
+    },
+    get created() {
+      return !!db && db === createdDb
     },
     open() {
       deleted = false

@@ -1,6 +1,7 @@
 import { SegletError } from '../errors/index'
 import type { StoredEvent } from '../events/types'
 import { applyRetention } from '../privacy/applyRetention'
+import { DAY_MS } from '../privacy/retention'
 import { EVENT_BURST_SECONDS, MAX_EVENTS_PER_WRITE } from './constants'
 import type { Connection, Database } from './createConnection'
 import { addHideListeners } from './lib/addHideListeners'
@@ -93,10 +94,21 @@ export function createWriteQueue(
     notify(batch)
   }
 
+  // Every write of this page, and the oldest event among them: on a database this page created (a first
+  // visit), retention cannot remove anything while there are at most `maxEvents` writes and none older than
+  // the shorter retention, so those writes skip the pruning pass. Another tab writing meanwhile prunes on its
+  // own flushes, and reads apply retention anyway.
+  let writes = 0
+  let oldest = Infinity
+
   const writeTo = (db: Database, batch: StoredEvent[], prune: boolean): Promise<void> => {
     let done: Promise<void>
     try {
-      done = putEvents(db, batch, prune ? { policy: options, now: Date.now() } : undefined)
+      const now = Date.now()
+      writes += batch.length
+      for (const event of batch) if (event.ts < oldest) oldest = event.ts
+      prune &&= !connection.created || writes > options.maxEvents || oldest < now - Math.min(options.retentionDays, options.purchaseRetentionDays) * DAY_MS
+      done = putEvents(db, batch, prune ? { policy: options, now } : undefined)
     } catch (error) {
       done = Promise.reject(error)
     }

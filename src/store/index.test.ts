@@ -49,6 +49,13 @@ const rawEvents = async (name = dbName): Promise<StoredEvent[]> => {
   }
 }
 
+/** Creates this test's database as an earlier visit would have, so the store opens one it did not create. */
+const createEarlier = async () => {
+  const earlier = createStore({ dbName, persist: true })
+  await earlier.getEvents()
+  await earlier.close()
+}
+
 const databaseExists = async (name = dbName) => (await indexedDB.databases()).some((d) => d.name === name)
 
 /** Calls of `IDBDatabase#transaction` that write events. */
@@ -87,6 +94,7 @@ describe('writing', () => {
   })
 
   it('batches N enqueues into one transaction', async () => {
+    await createEarlier()
     const store = open()
     await store.getEvents() // open the database first, so only the flush is counted
     const writes = spyOnWrites()
@@ -229,6 +237,7 @@ describe('when it flushes', () => {
   })
 
   it('runs beforeWrite callbacks before every write, not when nothing is queued; what they enqueue goes into that write', async () => {
+    await createEarlier()
     const store = open({ flushDelayMs: 60_000 })
     await store.getEvents()
     const idle = vi.fn()
@@ -346,6 +355,32 @@ describe('retention', () => {
     const stored = (await rawEvents()).map((e) => e.id).sort()
     expect(stored).toEqual(['r3', 'r4', 'r5', ...purchases.map((p) => p.id)].sort())
     expect(DEFAULT_MAX_EVENTS).toBe(5000)
+  })
+
+  it('skips the retention pass on a database this page created, until retention could remove something', async () => {
+    const store = open({ maxEvents: 3, retentionDays: 1 })
+    const writes = spyOnWrites()
+    store.enqueue(pageView({ id: 'a' }))
+    store.enqueue(pageView({ id: 'b' }))
+    await store.flush()
+    expect(writes()).toBe(1) // the events only: nothing stored can be expired or over the cap
+    store.enqueue(pageView({ id: 'c', ts: Date.now() - 25 * 3_600_000 }))
+    await store.flush()
+    expect(writes()).toBe(3) // an event older than retentionDays: events, then the retention pass
+    expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['a', 'b'])
+    for (const id of ['d', 'e']) store.enqueue(pageView({ id }))
+    await store.flush()
+    // Five writes on this page, over maxEvents: pruned to the newest three.
+    expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['b', 'd', 'e'])
+  })
+
+  it('prunes on every flush to a database an earlier visit created', async () => {
+    await createEarlier()
+    const store = open()
+    const writes = spyOnWrites()
+    store.enqueue(pageView())
+    await store.flush()
+    expect(writes()).toBe(2)
   })
 
   it('never returns expired events, even before a prune ran', async () => {

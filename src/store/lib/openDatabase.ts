@@ -8,6 +8,8 @@ export interface OpenDatabaseCallbacks {
   onVersionChange: () => void
   /** The browser closed the connection abnormally (storage cleared, disk error). */
   onTerminated: () => void
+  /** This open creates the database `db`: it held nothing before. */
+  onCreated: (db: IDBDatabase) => void
 }
 
 /**
@@ -28,7 +30,10 @@ export function openDatabase(name: string, timeoutMs: number, callbacks: OpenDat
     const timer = setTimeout(giveUp, timeoutMs, new StorageError('storage_unavailable', `IndexedDB did not open within ${timeoutMs} ms`))
     try {
       const request = indexedDB.open(name, DB_VERSION)
-      request.onupgradeneeded = (event) => upgradeDatabase(request.result, event.oldVersion, request.transaction as IDBTransaction)
+      request.onupgradeneeded = (event) => {
+        if (!event.oldVersion) callbacks.onCreated(request.result)
+        upgradeDatabase(request.result, event.oldVersion, request.transaction as IDBTransaction)
+      }
       request.onblocked = () => giveUp(new StorageError('storage_unavailable', 'IndexedDB upgrade blocked by another open tab'))
       request.onerror = () => giveUp(request.error)
       request.onsuccess = () => {
