@@ -25,8 +25,8 @@ export type { ModelOptions, ReportLoader, RuntimeLoader, Seglet, SegletOptions, 
  * seglet.onSegment((segment) => console.log(segment.id, segment.intent))
  */
 export function createSeglet(options: SegletOptions = {}): Seglet {
+  validateOptions(options)
   // Checked when called, never at import: the same bundle runs on the server and in the browser.
   if (typeof window === 'undefined' || typeof document === 'undefined') return createInertSeglet(options)
-  validateOptions(options)
   return createSegletWith(options, { loadRuntime: loadLazyParts, bridges: createBridges(), blocks: { createBlocks }, prune: { pruneEvents }, loadReports: loadReportParts })
 }
