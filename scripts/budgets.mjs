@@ -4,11 +4,13 @@
  */
 export const BUDGETS = {
   /** The script-tag core: capture, store, features, segments, hooks, panel. Everything but the model runtime. */
-  'seglet.min.js': 15 * 1024,
+  'seglet.min.js': 14.25 * 1024,
   /** The bridges' mapping code (GA4 dataLayer, Shopify), loaded when a bridge first has something to map. */
   'seglet-bridges.min.js': 2.5 * 1024,
   /** The declarative blocks' code (`data-seglet-show`, `-hide`, `-intent-*`), loaded when a page first has a block. */
   'seglet-blocks.min.js': 1.25 * 1024,
+  /** The store's retention pass, loaded on a page that must prune (a returning shopper's). */
+  'seglet-prune.min.js': 1024,
   /** The lazily loaded model runtime (tfjs-core, CPU kernels) with both shipped model packs. */
   'seglet-model.min.js': 60 * 1024,
   /** The lazily loaded private-report part: session truth, ε-LDP encodings, budget ledger, sending. */

@@ -54,6 +54,6 @@ export function scriptTagBuild(entry, { sourcemap = false } = {}) {
         typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, sourceMap: sourcemap, include: ['src/**/*.ts', 'src/**/*.json'], exclude: ['src/**/*.test.ts'], outputToFilesystem: false }),
       ],
     },
-    output: { format: core ? 'iife' : 'es', intro: realmPromise, sourcemap: sourcemap && 'hidden', plugins: [terser(core ? coreTerserOptions : entry === 'src/capture/bridges.ts' || entry === 'src/personalize/blocks.ts' ? bridgesTerserOptions : terserOptions)] },
+    output: { format: core ? 'iife' : 'es', intro: realmPromise, sourcemap: sourcemap && 'hidden', plugins: [terser(core ? coreTerserOptions : entry === 'src/capture/bridges.ts' || entry === 'src/personalize/blocks.ts' || entry === 'src/store/prune.ts' ? bridgesTerserOptions : terserOptions)] },
   }
 }

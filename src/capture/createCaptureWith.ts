@@ -8,6 +8,7 @@ import { getCurrentUrl } from './lib/getCurrentUrl'
 import type { Bridges } from './bridges'
 import { readDataLayerEvent } from './lib/readDataLayerEvent'
 import { matchPageType } from './lib/matchPageType'
+import { normalizeUrl } from '../events/lib/normalizeUrl'
 import { observeDataLayer } from './lib/observeDataLayer'
 import { observeEngagement, type EngagementObserver } from './lib/observeEngagement'
 import { observeHistory } from './lib/observeHistory'
@@ -185,14 +186,15 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
 
   const onDataLayerEntry = (win: Window, entry: unknown) => {
     // Only GA4 ecommerce entries need the mapping code: `gtm.js`, `config` and the like load nothing.
+    let read
     try {
-      if (!readDataLayerEvent(entry)) return
+      if (!(read = readDataLayerEvent(entry))) return
     } catch (error) {
       report(toSegletError(error, 'bridge', 'GA4 dataLayer entry dropped'))
       return
     }
     const url = getCurrentUrl(win)
-    bridge('GA4 dataLayer entry dropped', (loaded) => loaded.mapDataLayerEntry(entry, url))
+    bridge('GA4 dataLayer entry dropped', (loaded) => loaded.mapDataLayerEntry(entry, read!, url))
   }
 
   const startAutocapture = (win: Window) => {
@@ -263,7 +265,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     },
 
     shopifyEvent(event) {
-      bridge('Shopify event dropped', (loaded) => loaded.mapShopifyEvent(event, settings.pageTypePatterns))
+      bridge('Shopify event dropped', (loaded) => loaded.mapShopifyEvent(event, (url) => matchPageType(url, settings.pageTypePatterns), normalizeUrl))
     },
   }
 }

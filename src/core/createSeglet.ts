@@ -16,6 +16,7 @@ import type { ReportOptions } from '../reports/options'
 import type { Explanation, Segment, SegmentOptions } from '../segments'
 import type { SegletExport, StoreOptions } from '../store'
 import { openStore } from '../store/createStore'
+import type { PruneSource } from '../store/lib/pruneStored'
 import { withStoreDefaults } from '../store/lib/withStoreDefaults'
 import type { Decider } from './createDecider'
 import type { LazyParts } from './lazy'
@@ -162,6 +163,8 @@ export interface SegletParts {
   bridges: Bridges | (() => Promise<Bridges>)
   /** The declarative blocks' code, or a loader of it. */
   blocks: BlocksSource
+  /** The store's retention pass, or a loader of it. */
+  prune: PruneSource
   /** Loads the private-report part (once); only called for a shop that configured `reports`. */
   loadReports?: ReportLoader
 }
@@ -186,14 +189,14 @@ const REPORT_IDLE_MS = 2000
  * The shared implementation behind `createSeglet()` (npm) and the script-tag build; they differ only in
  * how the lazy parts are loaded. The options are checked before (`validateOptions()`: `createSeglet()`, `init()`).
  */
-export function createSegletWith(options: SegletOptions, { loadRuntime, prefetchRuntime, bridges, blocks, loadReports }: SegletParts): Seglet {
+export function createSegletWith(options: SegletOptions, { loadRuntime, prefetchRuntime, bridges, blocks, prune, loadReports }: SegletParts): Seglet {
   const report: ErrorReporter = createReporter(new Set(options.onError ? [options.onError] : []))
 
   let consent = resolveConsent(options)
   // Persistence starts once everything else has started: a start that fails half-way persists nothing.
   // A start with consent denied (or GPC) withdraws consent: the store deletes what earlier visits stored.
   // validateOptions() checked options.storage against the option table: only the defaults are left to fill in.
-  const store = openStore(withStoreDefaults({ ...options.storage, persist: false, deleteStored: consent === 'denied', onError: report }))
+  const store = openStore(withStoreDefaults({ ...options.storage, persist: false, deleteStored: consent === 'denied', onError: report }), prune)
   const personalizer = createPersonalizerWith(options.personalize ?? {}, report, blocks)
   const capture = createCaptureWith(
     {

@@ -1,5 +1,6 @@
 import { createBridges } from '../capture/bridges'
 import { createBlocks } from '../personalize/createBlocks'
+import { pruneEvents } from '../store/lib/pruneEvents'
 import { loadReportParts } from '../reports/loadReportParts'
 import { loadLazyParts } from './loadLazyParts'
 import type { Seglet, SegletOptions } from './createSeglet'
@@ -27,5 +28,5 @@ export function createSeglet(options: SegletOptions = {}): Seglet {
   // Checked when called, never at import: the same bundle runs on the server and in the browser.
   if (typeof window === 'undefined' || typeof document === 'undefined') return createInertSeglet(options)
   validateOptions(options)
-  return createSegletWith(options, { loadRuntime: loadLazyParts, bridges: createBridges(), blocks: { createBlocks }, loadReports: loadReportParts })
+  return createSegletWith(options, { loadRuntime: loadLazyParts, bridges: createBridges(), blocks: { createBlocks }, prune: { pruneEvents }, loadReports: loadReportParts })
 }

@@ -2,6 +2,7 @@
 // and no re-run of the networks for writes that cannot change the decision.
 import { afterEach, describe, expect, it } from 'vitest'
 import { createBlocks } from '../personalize/createBlocks'
+import { pruneEvents } from '../store/lib/pruneEvents'
 import { createBridges } from '../capture/bridges'
 import type { StoredEvent } from '../events/types'
 import { computeFeatures } from '../features'
@@ -38,6 +39,7 @@ function start({ dbName, ...options }: SegletOptions & { dbName?: string } = {},
       prefetchRuntime: () => loads.prefetches++,
       bridges: createBridges(),
       blocks: { createBlocks },
+      prune: { pruneEvents },
     },
   )
   running.push(seglet)

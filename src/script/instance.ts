@@ -7,7 +7,7 @@ import { validateOptions } from '../options/validateOptions'
 import { parseConsent } from '../privacy'
 import { openStore } from '../store/createStore'
 import { withStoreDefaults } from '../store/lib/withStoreDefaults'
-import { loadScriptBlocks, loadScriptBridges, loadScriptParts, prefetchScriptParts } from './loadScriptParts'
+import { loadScriptBlocks, loadScriptBridges, loadScriptParts, loadScriptPrune, prefetchScriptParts } from './loadScriptParts'
 import { rebrand } from '../model/loadScriptRuntime'
 import { loadScriptReports } from './loadScriptReports'
 import type { Consent } from '../privacy'
@@ -66,7 +66,7 @@ export function init(options: SegletOptions = {}): Seglet {
   return (instance = createSegletWith(
     // Errors from the lazily loaded files carry those files' copies of the classes: rebuilt with ours.
     { ...rest, onError: (error) => reportError(rebrand(error) as SegletError) },
-    { loadRuntime: loadScriptParts, prefetchRuntime: prefetchScriptParts, bridges: loadScriptBridges, blocks: loadScriptBlocks, loadReports: loadScriptReports },
+    { loadRuntime: loadScriptParts, prefetchRuntime: prefetchScriptParts, bridges: loadScriptBridges, blocks: loadScriptBlocks, prune: loadScriptPrune, loadReports: loadScriptReports },
   ))
 }
 
@@ -98,7 +98,7 @@ export const setConsent = (consent: Consent): Promise<void> => {
  * tag's `dbName` went through the option table's parser when the tag was read.
  */
 export const forget = (): Promise<void> =>
-  instance ? instance.forget() : openStore(withStoreDefaults({ dbName: base.storage?.dbName })).forget()
+  instance ? instance.forget() : openStore(withStoreDefaults({ dbName: base.storage?.dbName }), loadScriptPrune).forget()
 /** Stops Seglet on this page (stored data stays). */
 export const destroy = async (): Promise<void> => {
   const current = instance

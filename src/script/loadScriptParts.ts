@@ -1,6 +1,7 @@
 import type { Bridges } from '../capture/bridges'
 import type { Decider } from '../core/createDecider'
 import type { createBlocks } from '../personalize/createBlocks'
+import type { pruneEvents } from '../store/lib/pruneEvents'
 import type { LazyParts } from '../core/lazy'
 import { createScriptModuleLoader, getRuntimeUrl, rebrandErrors } from '../model/loadScriptRuntime'
 
@@ -58,3 +59,10 @@ export const loadScriptBridges = (): Promise<Bridges> => loadScriptPart('bridges
  */
 export const loadScriptBlocks = (): Promise<{ createBlocks: typeof createBlocks }> =>
   loadScriptPart('blocks', (module: { createBlocks: typeof createBlocks }) => module)
+
+/**
+ * The script-tag build's loader of the store's retention pass, `seglet-prune.min.js` beside
+ * `seglet.min.js`: loaded on a page that must prune (never on a first visit within `maxEvents`).
+ */
+export const loadScriptPrune = (): Promise<{ pruneEvents: typeof pruneEvents }> =>
+  loadScriptPart('prune', (module: { pruneEvents: typeof pruneEvents }) => module)

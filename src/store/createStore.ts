@@ -10,6 +10,8 @@ import { mergeEvents } from './lib/mergeEvents'
 import { parseStoreOptions, type ResolvedStoreOptions } from './lib/parseStoreOptions'
 import { transactionDone } from './lib/transactionDone'
 import { withArgumentChecks } from './lib/withArgumentChecks'
+import { pruneEvents } from './lib/pruneEvents'
+import type { PruneSource } from './lib/pruneStored'
 import type { EventStore, SegletExport, StoreOptions } from './types'
 
 /**
@@ -37,18 +39,19 @@ export function createStore(options: StoreOptions = {}): EventStore {
       // A throwing reporter must not break the store (nor the page).
     }
   }
-  return withArgumentChecks(openStore({ ...resolved, onError: report }), report)
+  return withArgumentChecks(openStore({ ...resolved, onError: report }, { pruneEvents }), report)
 }
 
 /**
  * {@link createStore} for Seglet's own calls: options already checked and with their defaults filled in
- * (`withStoreDefaults()`), arguments not checked again, and an `onError` that never throws (`createReporter()`).
+ * (`withStoreDefaults()`), arguments not checked again, an `onError` that never throws (`createReporter()`),
+ * and the retention pass given directly or as a loader (the script tag loads it when a page must prune).
  */
-export function openStore(resolved: ResolvedStoreOptions): EventStore {
+export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): EventStore {
   const report = resolved.onError ?? (() => {})
   const connection = createConnection(resolved, report)
   const reader = createReader(connection, report)
-  const queue = createWriteQueue(connection, resolved, report)
+  const queue = createWriteQueue(connection, resolved, report, prune)
   /** Meta entries kept for this page only: persistence off, or IndexedDB failed. */
   const memoryMeta = new Map<string, unknown>()
 

@@ -8,6 +8,7 @@ import { addHideListeners } from './lib/addHideListeners'
 import { createRateLimiter } from './lib/createRateLimiter'
 import type { ResolvedStoreOptions } from './lib/parseStoreOptions'
 import { putEvents } from './lib/putEvents'
+import { pruneStored, type PruneSource } from './lib/pruneStored'
 import { whenIdle } from './lib/whenIdle'
 
 /** The write side of the store. Created by {@link createWriteQueue}. */
@@ -41,6 +42,7 @@ export function createWriteQueue(
   connection: Connection,
   options: ResolvedStoreOptions,
   report: (error: SegletError) => void,
+  pruneSource: PruneSource,
 ): WriteQueue {
   const { flushDelayMs, maxEventsPerSecond } = options
   /** Enqueued, not yet handed to a transaction. */
@@ -108,7 +110,8 @@ export function createWriteQueue(
       writes += batch.length
       for (const event of batch) if (event.ts < oldest) oldest = event.ts
       prune &&= !connection.created || writes > options.maxEvents || oldest < now - Math.min(options.retentionDays, options.purchaseRetentionDays) * DAY_MS
-      done = putEvents(db, batch, prune ? { policy: options, now } : undefined)
+      done = putEvents(db, batch)
+      if (prune) done = done.then(() => pruneStored(db, pruneSource, options, now))
     } catch (error) {
       done = Promise.reject(error)
     }

@@ -66,7 +66,7 @@ describe('requests, cookies and storage', () => {
   it('makes no request of its own: only the page files and dist/seglet-model.min.js, each recorded twice', async () => {
     const page = await h.newPage()
     const visited = await storefrontJourney(page, h.baseUrl)
-    const allowed = new Set([...visited, '/style.css', '/demo.js', '/dist/seglet.min.js', '/dist/seglet-bridges.min.js', '/dist/seglet-blocks.min.js', '/dist/seglet-model.min.js', '/favicon.svg'])
+    const allowed = new Set([...visited, '/style.css', '/demo.js', '/dist/seglet.min.js', '/dist/seglet-bridges.min.js', '/dist/seglet-blocks.min.js', '/dist/seglet-prune.min.js', '/dist/seglet-model.min.js', '/favicon.svg'])
     const browserPaths = h.requests.map((url) => {
       expect(new URL(url).origin, url).toBe(h.baseUrl)
       return new URL(url).pathname

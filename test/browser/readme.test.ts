@@ -23,6 +23,7 @@ const h = useHarness({
     await harness.context.route(`${harness.baseUrl}/seglet.min.js`, (route) => route.fulfill(js(dist('seglet.min.js'))))
     await harness.context.route(`${harness.baseUrl}/seglet-model.min.js`, (route) => route.fulfill(js(dist('seglet-model.min.js'))))
     await harness.context.route(`${harness.baseUrl}/seglet-blocks.min.js`, (route) => route.fulfill(js(dist('seglet-blocks.min.js'))))
+    await harness.context.route(`${harness.baseUrl}/seglet-prune.min.js`, (route) => route.fulfill(js(dist('seglet-prune.min.js'))))
     await harness.context.route(`${harness.baseUrl}/seglet-setup.js`, (route) => route.fulfill(js(snippet('queue-file'))))
     await harness.context.route(`${harness.baseUrl}/quick-start/**`, (route) => {
       const name = new URL(route.request().url()).pathname.split('/').pop()

@@ -69,7 +69,7 @@ describe('private reports', () => {
     expect(headers['content-type']).toBe('application/json')
 
     // Nothing but the page, Seglet's own files and the endpoint, all on the page's origin.
-    const allowed = new Set(['/test/browser/pages/tag.html', '/test/browser/pages/tag.js', '/dist/seglet.min.js', '/dist/seglet-model.min.js', '/dist/seglet-blocks.min.js', '/dist/seglet-reports.min.js', ENDPOINT])
+    const allowed = new Set(['/test/browser/pages/tag.html', '/test/browser/pages/tag.js', '/dist/seglet.min.js', '/dist/seglet-model.min.js', '/dist/seglet-blocks.min.js', '/dist/seglet-prune.min.js', '/dist/seglet-reports.min.js', ENDPOINT])
     for (const url of h.requests) {
       expect(new URL(url).origin, url).toBe(h.baseUrl)
       expect(allowed.has(new URL(url).pathname), url).toBe(true)

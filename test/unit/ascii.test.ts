@@ -10,7 +10,7 @@ const files = readdirSync(dist).filter((f) => f.endsWith('.min.js'))
 
 describe('script-tag files', () => {
   it('are all there', () => {
-    expect(files).toEqual(expect.arrayContaining(['seglet.min.js', 'seglet-model.min.js', 'seglet-bridges.min.js', 'seglet-blocks.min.js', 'seglet-reports.min.js']))
+    expect(files).toEqual(expect.arrayContaining(['seglet.min.js', 'seglet-model.min.js', 'seglet-bridges.min.js', 'seglet-blocks.min.js', 'seglet-prune.min.js', 'seglet-reports.min.js']))
   })
 
   it.each(files)('%s is ASCII', (file) => {

@@ -69,7 +69,7 @@ describe('package', () => {
   it('publishes the builds, sources, README and licence, and no tests or fixtures', () => {
     const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }))
     const files: string[] = packed.files.map((f: { path: string }) => f.path)
-    for (const file of ['dist/seglet.js', 'dist/seglet.cjs', 'dist/seglet.min.js', 'dist/seglet-bridges.min.js', 'dist/seglet-blocks.min.js', 'dist/seglet-model.min.js', 'dist/seglet.d.ts', 'README.md', 'LICENSE', 'package.json', 'src/index.ts']) {
+    for (const file of ['dist/seglet.js', 'dist/seglet.cjs', 'dist/seglet.min.js', 'dist/seglet-bridges.min.js', 'dist/seglet-blocks.min.js', 'dist/seglet-prune.min.js', 'dist/seglet-model.min.js', 'dist/seglet.d.ts', 'README.md', 'LICENSE', 'package.json', 'src/index.ts']) {
       expect(files).toContain(file)
     }
     expect(files.filter((f) => /\.test\.ts$|__fixtures__|^training\/|^test\/|^bench\//.test(f))).toEqual([])

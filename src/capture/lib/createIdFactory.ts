@@ -10,11 +10,9 @@ export function createIdFactory(): () => string {
   } catch {
     // No Web Crypto (a ReferenceError), or an embedded browser's that throws: Math.random() below.
   }
-  // All zero only when crypto did not fill them (a 2^-64 chance otherwise). Stored as whole 32-bit numbers.
-  if (!(words[0] | words[1])) words.forEach((_, i) => (words[i] = Math.random() * 0x100000000))
   let prefix = ''
-  for (const word of words) prefix += word.toString(16).padStart(8, '0')
-  prefix += '-'
+  // A zero word is one crypto did not fill (a 2^-32 chance otherwise): Math.random() instead, as a whole 32-bit number.
+  for (const word of words) prefix += (word || (Math.random() * 0x100000000) >>> 0).toString(16).padStart(8, '0')
   let counter = 0
-  return () => prefix + (counter++).toString(36)
+  return () => prefix + '-' + (counter++).toString(36)
 }

@@ -5,15 +5,16 @@ import { toAmount } from './toAmount'
 import { toCurrency } from './toCurrency'
 import { toId } from './toId'
 
-import { readDataLayerEvent } from './readDataLayerEvent'
+import type { readDataLayerEvent } from './readDataLayerEvent'
 
 export { GA4_EVENT_NAMES } from './readDataLayerEvent'
 
 /**
- * Maps one `dataLayer` entry to unvalidated Seglet events. Two shapes are understood: the GTM object
- * `{ event: 'purchase', ecommerce: { … } }` (parameters are read from `ecommerce`, else from the entry itself)
- * and gtag's `arguments` `['event', 'purchase', { … }]`. Returns `null` for anything unrelated (`gtm.js`,
- * `config`, custom events).
+ * Maps one `dataLayer` entry, as `readDataLayerEvent()` read it (`read`: the event name and its parameters),
+ * to unvalidated Seglet events. Two shapes are understood: the GTM object `{ event: 'purchase', ecommerce:
+ * { … } }` (parameters are read from `ecommerce`, else from the entry itself) and gtag's `arguments`
+ * `['event', 'purchase', { … }]`; the capture reads the entry first, so `gtm.js`, `config` and custom events
+ * never get here.
  *
  * - `view_item` → `product_view` of its first item.
  * - `view_item_list` → `page_view` of the current URL with page type `category`: a product list is the
@@ -24,9 +25,7 @@ export { GA4_EVENT_NAMES } from './readDataLayerEvent'
  *   the sum of the items, `currency` to the first item's.
  * - `search` → `search` with `search_term`.
  */
-export function mapDataLayerEntry(entry: unknown, currentUrl: string): unknown[] | null {
-  const read = readDataLayerEvent(entry)
-  if (!read) return null
+export function mapDataLayerEntry(entry: unknown, read: NonNullable<ReturnType<typeof readDataLayerEvent>>, currentUrl: string): unknown[] | null {
   const [name, params] = read
 
   const items = mapGa4Items(prop(params, 'items'))

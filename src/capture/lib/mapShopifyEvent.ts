@@ -1,6 +1,5 @@
-import { normalizeUrl } from '../../events/lib/normalizeUrl'
-import type { PageTypePattern } from '../types'
-import { matchPageType } from './matchPageType'
+import type { normalizeUrl } from '../../events/lib/normalizeUrl'
+import type { PageType } from '../../events/types'
 import { mapShopifyLineItems } from './mapShopifyLineItems'
 import { prop } from './prop'
 import { toAmount } from './toAmount'
@@ -30,8 +29,11 @@ export const SHOPIFY_EVENT_NAMES = [
  * - `checkout_started` → `begin_checkout`; `checkout_completed` → `purchase` (`order.id`, else the checkout
  *   `token`), both with `totalPrice` and `lineItems`.
  * - `search_submitted` → `search` with `searchResult.query`.
+ *
+ * `pageTypeOf` and `normalize` are the capture's URL rules and URL normaliser (passed in, so the bridges'
+ * file does not carry a second copy of them).
  */
-export function mapShopifyEvent(event: unknown, patterns: readonly PageTypePattern[]): unknown[] | null {
+export function mapShopifyEvent(event: unknown, pageTypeOf: (url: string) => PageType, normalize: typeof normalizeUrl): unknown[] | null {
   const name = prop(event, 'name')
   if (typeof name !== 'string' || !(SHOPIFY_EVENT_NAMES as readonly string[]).includes(name)) return null
   const data = prop(event, 'data')
@@ -40,8 +42,8 @@ export function mapShopifyEvent(event: unknown, patterns: readonly PageTypePatte
     case 'collection_viewed': {
       const location = prop(prop(prop(event, 'context'), 'document'), 'location')
       const href = prop(location, 'href')
-      const url = typeof href === 'string' && href.length <= 4096 ? normalizeUrl(href) : undefined
-      const pageType = name === 'collection_viewed' ? 'category' : url ? matchPageType(url, patterns) : 'other'
+      const url = typeof href === 'string' && href.length <= 4096 ? normalize(href) : undefined
+      const pageType = name === 'collection_viewed' ? 'category' : url ? pageTypeOf(url) : 'other'
       return [{ type: 'page_view', url: url ?? href, pageType }]
     }
     case 'product_viewed': {

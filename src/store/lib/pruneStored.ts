@@ -1,0 +1,25 @@
+import type { RetentionPolicy } from '../../privacy/retention'
+import { EVENTS_STORE } from '../constants'
+import type { pruneEvents } from './pruneEvents'
+import { transactionDone } from './transactionDone'
+
+/** The retention pass (`pruneEvents`), given directly or as a loader of it. */
+export type PruneSource = { pruneEvents: typeof pruneEvents } | (() => Promise<{ pruneEvents: typeof pruneEvents }>)
+
+/**
+ * Applies retention to what `db` stores, in a transaction of its own: its cursor walk takes a few round
+ * trips, and a page that goes away meanwhile aborts whatever has not committed, so it must never hold the
+ * events back. Never rejects: a failed prune (the code not loaded, the connection closing) is not worth
+ * reporting, the next flush prunes again.
+ */
+export function pruneStored(db: IDBDatabase, source: PruneSource, policy: RetentionPolicy, now: number): Promise<void> {
+  return (typeof source === 'function' ? source() : Promise.resolve(source))
+    .then((loaded) => {
+      const tx = db.transaction(EVENTS_STORE, 'readwrite')
+      return Promise.all([loaded.pruneEvents(tx, policy, now), transactionDone(tx)])
+    })
+    .then(
+      () => {},
+      () => {},
+    )
+}
