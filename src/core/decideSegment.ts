@@ -1,6 +1,7 @@
 import type { SegletError } from '../errors'
 import type { StoredEvent } from '../events/types'
 import { correctedIntent } from '../model/correctedIntent'
+import { correctionReads, correctionReason } from '../model/correctionReason'
 import type { FeatureOptions, Features } from '../features'
 import { applyFeatureSpec, computeFeatures, expectedFeatures, LIFETIME_FEATURE_NAMES, SESSION_FEATURE_NAMES, selectFeatures, sessionVector } from '../features'
 import type { LearnTruth } from '../reports/learn/types'
@@ -172,7 +173,8 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
       checkoutReached: s.checkoutReached,
       productsAdded: s.productsAdded,
       cartValue: s.cartValue,
-      inIntent: sessionSpec.names.includes('cart_reached') && sessionSpec.names.includes('checkout_reached'),
+      // The network reads them, or private training taught the pack's correction what they mean here.
+      inIntent: (sessionSpec.names.includes('cart_reached') && sessionSpec.names.includes('checkout_reached')) || correctionReads(sessionPack.pack, ['products_added', 'checkout_reached']),
     },
   }
   const decided = decision.segment
@@ -192,16 +194,20 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
         const labels = segmentHead.labels.length
         return Array.from({ length: rows }, (_, r) => ({
           segmentProbs: out[segmentName].subarray(r * labels, (r + 1) * labels),
-          intent: out[intentName][r],
+          // The intent the page got: with the pack's correction, as decided.
+          intent: correctedIntent(sessionPack.pack, out[intentName][r], s),
         }))
       },
     })
-    return explainFeatures(contributions)
+    const lines = explainFeatures(contributions)
+    // A pack that private training updated says so, and what it changed, as a reason of its own.
+    const corrected = correctionReason(sessionPack.pack, sessionOut[intentName][0], s, DEFAULT_MIN_LOG_ODDS_CONTRIBUTION)
+    return corrected ? [...lines, corrected] : lines
   }
   const learn = (): LearnTruth => {
     const p = sessionOut[intentName][0]
     const logit = (q: number) => Math.log(Math.max(1e-7, q) / Math.max(1e-7, 1 - q))
-    const session = { productPages: s.productPages, administrativeSeconds: s.administrativeSeconds, month: s.month }
+    const session = { productPages: s.productPages, administrativeSeconds: s.administrativeSeconds, month: s.month, productsAdded: s.productsAdded, checkoutReached: s.checkoutReached }
     if (!s.stats) return { logitWithStats: null, logitWithoutStats: logit(p), session }
     // The same session without its page statistics: one more pass of the network.
     const masked = runtime.predict(sessionPack, applyFeatureSpec(selectFeatures(sessionVector({ ...s, stats: null }), SESSION_FEATURE_NAMES, sessionSpec.names), sessionSpec))
