@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { computeFeatures } from '../src/features/computeFeatures'
@@ -21,10 +20,9 @@ import { openDatabase } from '../collector/storage/openDatabase'
 import { PROJECT_ROOT } from '../training/data'
 import { runPack } from '../training/evaluatePack'
 import { rocAuc } from '../training/metrics'
-import { buildPack } from '../training/buildPack'
-import { DEFAULT_SEED, SESSION_CONFIG, type PackConfig } from '../training/packConfig'
-import { sessionPackInput } from '../training/packInputs'
+import type { PackConfig } from '../training/packConfig'
 import { createRng } from '../training/rng'
+import { centralPack } from './funnelCentral'
 import { funnelSession } from './funnelPopulation'
 import { seededRandom } from './seededRandom'
 
@@ -93,10 +91,12 @@ export function packAuc(pack: ModelPack, sessions: readonly ScoredSession[]): nu
 /**
  * Private training as a shop runs it: every device reports once (a day drawn among `FUNNEL_DAYS`) through
  * the SDK's `encodeReport` at `epsilon`, the collector's ingest stores the bodies in an embedded database,
- * and the collector's `retrain` fits, checks on held-out days and writes the updated pack.
+ * and the collector's `retrain` fits, checks on held-out days and writes the updated pack (with `writePack`, where
+ * and how a shop would: `retrainedPackWriter` signs and publishes it).
  */
 export async function privateRetrain(
-  prior: ModelPack, devices: readonly ScoredSession[], options: { epsilon: number; seed: number; learnShare: number; now: number },
+  prior: ModelPack, devices: readonly ScoredSession[],
+  options: { epsilon: number; seed: number; learnShare: number; now: number; writePack?: (text: string, pack: ModelPack) => Promise<string> },
 ): Promise<RetrainResult> {
   const context: ReportContext = { packId: `session@${prior.version}+lifetime@1.0.0`, segmentLeaves: 4, valueLeaves: 4 }
   const db = await openDatabase('memory:')
@@ -118,7 +118,7 @@ export async function privateRetrain(
     const refused = outcomes.filter((o) => o.code !== 'accepted').length
     if (refused > 0) throw new Error(`the collector refused ${refused} simulated reports`)
     await ingest.flush()
-    return await retrain(db, { pack: prior, epsilon: options.epsilon, minAnswers: 1, now: options.now, writePack: async () => 'memory' })
+    return await retrain(db, { pack: prior, epsilon: options.epsilon, minAnswers: 1, now: options.now, writePack: options.writePack ?? (async () => 'memory') })
   } finally {
     await db.close()
   }
@@ -137,28 +137,6 @@ export function exactCorrectionPack(prior: ModelPack, devices: readonly ScoredSe
   return { ...prior, intentCorrection: fitIntentCorrection(tables) }
 }
 
-/**
- * The central model: the repo's own trainer (`buildPack`, every session feature, cart and checkout
- * included) on the devices' true sessions. Epochs are scaled down so that it takes as many steps as the
- * shipped pack's training (the data is larger).
- */
-export function centralPack(devices: readonly ScoredSession[], test: readonly ScoredSession[], seed: number, config: Partial<PackConfig>): ModelPack {
-  const train = devices.map((s) => s.aggregate)
-  const labels = devices.map((s) => (s.ordered ? 1 : 0))
-  const input = sessionPackInput(
-    train, labels, test.map((s) => s.aggregate), test.map((s) => (s.ordered ? 1 : 0)),
-    { dataset: 'synthetic funnel population (sim/funnelPopulation.ts)', sha256: '', rows: train.length, split: 'train = the reporting devices; test = held-out sessions', seed, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` },
-    { ...SESSION_CONFIG, ...config }, 'all',
-  )
-  const write = process.stdout.write.bind(process.stdout)
-  process.stdout.write = (() => true) as typeof process.stdout.write
-  try {
-    return buildPack(input).pack
-  } finally {
-    process.stdout.write = write
-  }
-}
-
 /** Options of {@link simulateFunnel}. */
 export interface SimulateFunnelOptions {
   devices: number
@@ -174,16 +152,21 @@ export interface SimulateFunnelOptions {
 }
 
 /** Runs the funnel scenario: the prior, private training at ε and without privacy, and the central model. */
-export async function simulateFunnel(options: SimulateFunnelOptions): Promise<{ results: FunnelResult[]; updated: ModelPack; retrain: RetrainResult }> {
+export async function simulateFunnel(options: SimulateFunnelOptions): Promise<{ results: FunnelResult[]; population: { addToCart: number; checkout: number; ordered: number }; updated: ModelPack; retrain: RetrainResult }> {
   const prior = shippedSessionPack()
   let started = Date.now()
   const devices = scoredSessions(prior, 0, options.devices, options.seed)
   // Held-out sessions: indices after the devices', never reported.
   const test = scoredSessions(prior, options.devices, options.test, options.seed)
   const rate = (list: readonly ScoredSession[], f: (s: ScoredSession) => boolean) => list.filter(f).length / list.length
+  const population = {
+    addToCart: rate(devices, (s) => s.aggregate.cartReached),
+    checkout: rate(devices, (s) => s.aggregate.checkoutReached),
+    ordered: rate(devices, (s) => s.ordered),
+  }
   options.log(
     `  ${devices.length.toLocaleString('en-US')} devices and ${test.length.toLocaleString('en-US')} held-out sessions replayed and scored in ${((Date.now() - started) / 1000).toFixed(0)} s: ` +
-      `${(100 * rate(devices, (s) => s.aggregate.cartReached)).toFixed(1)}% add to the cart, ${(100 * rate(devices, (s) => s.aggregate.checkoutReached)).toFixed(1)}% reach checkout, ${(100 * rate(devices, (s) => s.ordered)).toFixed(1)}% order`,
+      `${(100 * population.addToCart).toFixed(1)}% add to the cart, ${(100 * population.checkout).toFixed(1)}% reach checkout, ${(100 * population.ordered).toFixed(1)}% order`,
   )
   const results: FunnelResult[] = [{ model: 'prior', devices: null, epsilon: null, auc: packAuc(prior, test) }]
   started = Date.now()
@@ -194,11 +177,9 @@ export async function simulateFunnel(options: SimulateFunnelOptions): Promise<{ 
   results.push({ model: 'private', devices: devices.length, epsilon: null, auc: packAuc(exactCorrectionPack(prior, devices), test) })
   if (options.central) {
     started = Date.now()
-    const central = centralPack(devices, test, options.seed, options.centralConfig)
+    const central = centralPack(devices, test, options.seed, options.centralConfig, options.log)
     results.push({ model: 'central', devices: devices.length, epsilon: null, auc: rocAuc(runPack(central, test.map((s) => sessionVector(s.aggregate))).outputs.get('intent')!, test.map((s) => (s.ordered ? 1 : 0))), seconds: (Date.now() - started) / 1000 })
     options.log(`  central network trained in ${((Date.now() - started) / 1000).toFixed(0)} s`)
   }
-  return { results, updated: retrained.pack, retrain: retrained }
+  return { results, population, updated: retrained.pack, retrain: retrained }
 }
-
-export { DEFAULT_SEED }

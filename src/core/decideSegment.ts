@@ -4,6 +4,7 @@ import { correctedIntent } from '../model/correctedIntent'
 import { correctionReads, correctionReason } from '../model/correctionReason'
 import type { FeatureOptions, Features } from '../features'
 import { applyFeatureSpec, computeFeatures, expectedFeatures, LIFETIME_FEATURE_NAMES, SESSION_FEATURE_NAMES, selectFeatures, sessionVector } from '../features'
+import { LEARN_FEATURES } from '../reports/learn/schema'
 import type { LearnTruth } from '../reports/learn/types'
 import { EXPECTED_SPECS } from '../pack/expectedSpecs'
 import type { LoadedPack, ModelRuntime, PackCache, ProbabilityHead, SegmentHead } from '../model'
@@ -42,6 +43,11 @@ export interface DecisionInputs {
   lifetime?: Float32Array
   pageViews: number
   orders: number
+  /**
+   * The session's buckets in the tables of the pack's intent correction (empty without one): the correction
+   * reads facts the network may not (items in the cart, checkout), and a change of them is a new intent.
+   */
+  corrected: string
 }
 
 /** What one decision needs. */
@@ -133,13 +139,15 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
   const hasHistory = features.lifetime.orders > 0
   const lifetimeSpec = lifetimePack.pack.featureSpec
   const lifetimeInput = hasHistory ? applyFeatureSpec(selectFeatures(features.lifetimeRaw, LIFETIME_FEATURE_NAMES, lifetimeSpec.names), lifetimeSpec) : undefined
-  const inputs: DecisionInputs = { session: sessionInput, lifetime: lifetimeInput, pageViews: s.pageViews, orders: features.lifetime.orders }
+  const corrected = sessionPack.pack.intentCorrection ? LEARN_FEATURES.map((f) => f.bucket(s)).join() : ''
+  const inputs: DecisionInputs = { session: sessionInput, lifetime: lifetimeInput, pageViews: s.pageViews, orders: features.lifetime.orders, corrected }
   const previous = input.unchangedFrom
   if (
     previous &&
     engine.isSettled() &&
     previous.pageViews === inputs.pageViews &&
     previous.orders === inputs.orders &&
+    previous.corrected === inputs.corrected &&
     isClose(previous.session, sessionInput, tolerancesOf(sessionPack)) &&
     isClose(previous.lifetime, lifetimeInput)
   ) {
