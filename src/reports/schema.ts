@@ -85,15 +85,15 @@ export interface QuestionSpec {
  * most reports, segment shares come next.
  */
 export const QUESTIONS: readonly QuestionSpec[] = [
-  { id: 'segment', code: 'seg', weight: 0.18, describe: 'the session segment' },
-  { id: 'value', code: 'val', weight: 0.04, describe: 'the value segment' },
-  { id: 'outcome', code: 'out', weight: 0.05, describe: 'the session segment with whether the session ended in an order' },
+  { id: 'segment', code: 'seg', weight: 0.2, describe: 'the session segment' },
+  { id: 'value', code: 'val', weight: 0.03, describe: 'the value segment' },
+  { id: 'outcome', code: 'out', weight: 0.04, describe: 'the session segment with whether the session ended in an order' },
   { id: 'order', code: 'ord', weight: 0.07, describe: 'whether the session ended in an order, and its value range' },
-  { id: 'arm', code: 'arm', weight: 0.05, describe: 'whether personalisation was on or held out, with whether the session ended in an order' },
-  { id: 'pageView', code: 'pgv', weight: 0.13, describe: 'one page of the session by its page key, with whether an order followed it' },
-  { id: 'pageExit', code: 'pgx', weight: 0.06, describe: 'the last page of the session by its page key, with whether it was the only page' },
+  { id: 'arm', code: 'arm', weight: 0.04, describe: 'whether personalisation was on or held out, with whether the session ended in an order' },
+  { id: 'pageView', code: 'pgv', weight: 0.12, describe: 'one page of the session by its page key, with whether an order followed it' },
+  { id: 'pageExit', code: 'pgx', weight: 0.05, describe: 'the last page of the session by its page key, with whether it was the only page' },
   {
-    id: 'pageValue', code: 'pvl', weight: 0.42,
+    id: 'pageValue', code: 'pvl', weight: 0.45,
     describe: 'whether the session viewed one page picked at random from the shop\'s published list, and whether an order followed it',
   },
 ]
