@@ -28,6 +28,7 @@ function byEdges(field: 'productPages' | 'administrativeSeconds', edges: readonl
   }
 }
 
+// Five ranges: each holds enough sessions to stand out of the answers' noise (README, "Private training").
 const PRODUCT_PAGE_EDGES = [4, 12, 30, 70]
 const ADMINISTRATIVE_SECOND_EDGES = [1, 10, 30, 60, 120, 250, 500]
 
