@@ -15,8 +15,6 @@ export interface LearnFeature {
   buckets: number
   /** Bucket of a session. */
   bucket: (session: LearnSession) => number
-  /** What the bucket says, in plain words (panel, README). */
-  describe: string
 }
 
 function byEdges(field: 'productPages' | 'administrativeSeconds', edges: readonly number[]): (session: LearnSession) => number {
@@ -30,7 +28,6 @@ function byEdges(field: 'productPages' | 'administrativeSeconds', edges: readonl
 
 // Five ranges: each holds enough sessions to stand out of the answers' noise (README, "Private training").
 const PRODUCT_PAGE_EDGES = [4, 12, 30, 70]
-const ADMINISTRATIVE_SECOND_EDGES = [1, 10, 30, 60, 120, 250, 500]
 
 /**
  * The features of the training tables. Few on purpose: every table a device may draw divides the reports
@@ -38,19 +35,19 @@ const ADMINISTRATIVE_SECOND_EDGES = [1, 10, 30, 60, 120, 250, 500]
  * (README, "Private training").
  */
 export const LEARN_FEATURES: readonly LearnFeature[] = [
-  { name: 'product_pages', buckets: PRODUCT_PAGE_EDGES.length + 1, bucket: byEdges('productPages', PRODUCT_PAGE_EDGES), describe: 'how many product pages, in a range' },
+  { name: 'product_pages', buckets: PRODUCT_PAGE_EDGES.length + 1, bucket: byEdges('productPages', PRODUCT_PAGE_EDGES) },
   {
-    name: 'month', buckets: 12, describe: 'the month',
+    name: 'month', buckets: 12,
     bucket: (session) => (Number.isInteger(session.month) && session.month >= 0 && session.month < 12 ? session.month : 0),
   },
   // The funnel, as two tables of their own: each is fitted against the score alone, so "items in the cart"
   // says what adding to the cart tells about an order before checkout is known (a joint table would learn
   // that a cart left without checkout never orders, and adding to the cart would lower the intent).
   {
-    name: 'products_added', buckets: 3, describe: 'items added to the cart: none, one, more',
+    name: 'products_added', buckets: 3,
     bucket: (session) => Math.min(2, Math.max(0, Math.floor(Number(session.productsAdded) || 0))),
   },
-  { name: 'checkout_reached', buckets: 2, describe: 'whether checkout was reached', bucket: (session) => (session.checkoutReached === true ? 1 : 0) },
+  { name: 'checkout_reached', buckets: 2, bucket: (session) => (session.checkoutReached === true ? 1 : 0) },
 ]
 
 /**
