@@ -31,6 +31,9 @@ export interface SimTruth {
   views: Float64Array
   bounces: Float64Array
   exits: Float64Array
+  /** Sessions that viewed each page (among the pages a report keeps). */
+  viewSessions: Float64Array
+  /** Order value of the sessions that placed an order after viewing each page. */
   followedValue: Float64Array
 }
 
@@ -54,8 +57,13 @@ function normal(rng: Rng): number {
  * its report is made by `encodeReport`, sent as JSON, read by `parseReport` and added by `addReport` — the
  * code the SDK and the collector run. Returns the collector's estimates and the exact truth.
  */
-export function simulateInsights(population: Population, shop: Shop, options: { devices: number; epsilon: number; seed: number }): SimRun {
+export function simulateInsights(
+  population: Population,
+  shop: Shop,
+  options: { devices: number; epsilon: number; seed: number; valuePages?: readonly string[] },
+): SimRun {
   const { devices, epsilon, seed } = options
+  const valuePages = options.valuePages ?? []
   const rng = createRng(seed)
   const random = seededRandom(seed ^ 0x5eed)
   const S = population.segmentLabels.length
@@ -73,8 +81,12 @@ export function simulateInsights(population: Population, shop: Shop, options: { 
     views: new Float64Array(P),
     bounces: new Float64Array(P),
     exits: new Float64Array(P),
+    viewSessions: new Float64Array(P),
     followedValue: new Float64Array(P),
   }
+  // Per page, the last device that viewed it and whether an order followed a view of it in that session.
+  const seenBy = new Int32Array(P).fill(-1)
+  const followedBy = new Int32Array(P).fill(-1)
   const valueCdf = new Float64Array(V)
   population.valueShares.reduce((s, v, i) => (valueCdf[i] = s + v), 0)
   valueCdf[V - 1] = 1
@@ -117,7 +129,14 @@ export function simulateInsights(population: Population, shop: Shop, options: { 
       truth.views[k]++
       if (page.bounced) truth.bounces[k]++
       if (page.exited) truth.exits[k]++
-      if (page.orderFollowed) truth.followedValue[k] += ORDER_VALUE_BUCKETS[bucket].value
+      if (seenBy[k] !== d) {
+        seenBy[k] = d
+        truth.viewSessions[k]++
+      }
+      if (page.orderFollowed && followedBy[k] !== d) {
+        followedBy[k] = d
+        truth.followedValue[k] += ORDER_VALUE_BUCKETS[bucket].value
+      }
     }
     truthObject.segmentLeaf = segment
     truthObject.valueSegment = value
@@ -132,7 +151,7 @@ export function simulateInsights(population: Population, shop: Shop, options: { 
     truth.armSessions[a]++
     if (ordered) truth.armOrders[a]++
 
-    const body = encodeReport(truthObject, context, { epsilon, day: DAY, random })
+    const body = encodeReport(truthObject, context, { epsilon, day: DAY, random, valuePages })
     addReport(sums, parseReport(JSON.stringify(body)))
   }
   return { devices, epsilon, sums, insights: estimateInsights(sums), truth }
@@ -169,10 +188,15 @@ export interface RunMeasures {
   pageIntervals: number
   publishedPages: number
   /** Per page: share of views and the sessions from which its statistics would be published. */
-  pagesNeed: { share: number; sessions: number }[]
+  pagesNeed: { share: number; sessions: number; valueSessions: number }[]
 }
 
 export const TOP_PAGES = 20
+
+/** Indexes of the TOP_PAGES most viewed pages of the simulated sessions. */
+export function topPages(truth: SimTruth): number[] {
+  return Array.from(truth.views.keys()).sort((a, b) => truth.views[b] - truth.views[a]).slice(0, TOP_PAGES)
+}
 
 export function measureRun(run: SimRun): RunMeasures {
   const { insights, truth, devices } = run
@@ -203,7 +227,7 @@ export function measureRun(run: SimRun): RunMeasures {
   const liftTruth = truth.armOrders[T] / truth.armSessions[T] - truth.armOrders[H] / truth.armSessions[H]
   const liftAbsError = check(insights.lift.difference, liftTruth, true)
 
-  const order = Array.from(truth.views.keys()).sort((a, b) => truth.views[b] - truth.views[a]).slice(0, TOP_PAGES)
+  const order = topPages(truth)
   const bounce: number[] = []
   const exit: number[] = []
   const value: number[] = []
@@ -214,10 +238,11 @@ export function measureRun(run: SimRun): RunMeasures {
     const views = truth.views[k]
     const tb = truth.bounces[k] / views
     const te = truth.exits[k] / views
-    const tv = truth.followedValue[k] / views
+    const tv = truth.followedValue[k] / truth.viewSessions[k]
     bounce.push(Math.abs(p.bounceRate.value - tb))
     exit.push(Math.abs(p.exitRate.value - te))
-    value.push(Math.abs(p.pageValue.value - tv) / tv)
+    // A page the page-value question does not ask about has no estimate: it counts as a 100% error.
+    value.push(Number.isFinite(p.pageValue.value) ? Math.abs(p.pageValue.value - tv) / tv : 1)
     for (const [e, t] of [[p.bounceRate, tb], [p.exitRate, te], [p.pageValue, tv]] as const) {
       pageIntervals++
       if (covers(e, t)) pageIntervalsCovered++
@@ -226,11 +251,14 @@ export function measureRun(run: SimRun): RunMeasures {
   const totalViews = truth.views.reduce((a, b) => a + b, 0)
   // Interval widths shrink as 1/√sessions: the sessions at which each statistic's interval meets its rule.
   const limit = (e: Estimate) => Math.max(Math.abs(e.value), 0.2)
-  const pagesNeed = insights.pages.map((p, k) => {
-    const need = [p.bounceRate, p.exitRate, p.orderRate].map((e) => devices * ((e.high - e.low) / limit(e)) ** 2)
-    const sessions = Math.max(...need)
-    return { share: truth.views[k] / totalViews, sessions: Number.isFinite(sessions) ? sessions : Number.POSITIVE_INFINITY }
-  })
+  const need = (e: Estimate) => devices * ((e.high - e.low) / limit(e)) ** 2
+  const finiteOr = (x: number) => (Number.isFinite(x) ? x : Number.POSITIVE_INFINITY)
+  const pagesNeed = insights.pages.map((p, k) => ({
+    share: truth.views[k] / totalViews,
+    // Published: bounce and exit rate shown; page value shown: its order rate's interval meets the rate rule.
+    sessions: finiteOr(Math.max(need(p.bounceRate), need(p.exitRate))),
+    valueSessions: finiteOr(need(p.orderRate)),
+  }))
   return {
     devices,
     epsilon: run.epsilon,

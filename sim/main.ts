@@ -1,7 +1,8 @@
 import { cpus, loadavg } from 'node:os'
+import { chooseValuePages, DEFAULT_VALUE_PAGES } from '../collector/estimates/chooseValuePages'
 import { parseArgs } from '../training/data'
 import { createRng } from '../training/rng'
-import { measureRun, simulateInsights, type RunMeasures } from './insights'
+import { measureRun, simulateInsights, topPages, TOP_PAGES, type RunMeasures } from './insights'
 import { loadPopulation } from './population'
 import { createShop, PAGES } from './shop'
 import { runDrift } from './runDrift'
@@ -34,10 +35,24 @@ export async function main(args: string[]): Promise<number> {
   const population = loadPopulation(file)
   const shop = createShop(createRng(SHOP_SEED))
   const started = Date.now()
+  const cpuStart = process.cpuUsage()
   log(`Private insights simulation: ${population.rows.length} UCI Online Shoppers sessions, synthetic shop of ${PAGES} pages; ${cpus().length} CPUs, load ${loadavg()[0].toFixed(2)}`)
 
   const runs: Array<RunMeasures & { intervalCoverage: number; coverageRepetitions: number }> = []
   for (const epsilon of epsilons) {
+    // The browsers hold the page-statistics table of the day before, with the same traffic: the pages the
+    // page-value question asks about are the collector's own choice from that day's estimates.
+    const listFor = new Map<number, string[]>()
+    const valuePagesFor = (devices: number) => {
+      let list = listFor.get(devices)
+      if (!list) {
+        const before = simulateInsights(population, shop, { devices, epsilon, seed: seed * 1_000_003 + devices + 77 + Math.round(epsilon * 100) })
+        listFor.set(devices, (list = chooseValuePages(before.insights.pages, DEFAULT_VALUE_PAGES)))
+        const top = new Set(topPages(before.truth))
+        log(`ε=${epsilon} devices=${devices}: the page-value question asks about ${list.length} pages chosen from the day before's estimates (${list.filter((key) => top.has(shop.keys.indexOf(key))).length} of the ${TOP_PAGES} most viewed)`)
+      }
+      return list
+    }
     // Coverage: many independent repetitions at the smallest population.
     const smallest = Math.min(...devicesList)
     let covered = 0
@@ -48,7 +63,7 @@ export async function main(args: string[]): Promise<number> {
     let ratioIntervals = 0
     const small: RunMeasures[] = []
     for (let r = 0; r < repetitions; r++) {
-      const m = measureRun(simulateInsights(population, shop, { devices: smallest, epsilon, seed: seed * 1_000_003 + r * 7919 + Math.round(epsilon * 100) }))
+      const m = measureRun(simulateInsights(population, shop, { devices: smallest, epsilon, seed: seed * 1_000_003 + r * 7919 + Math.round(epsilon * 100), valuePages: valuePagesFor(smallest) }))
       covered += m.covered
       intervals += m.intervals
       ratioCovered += m.ratioCovered
@@ -58,7 +73,8 @@ export async function main(args: string[]): Promise<number> {
       small.push(m)
     }
     for (const devices of devicesList) {
-      const m = devices === smallest && small.length > 0 ? small[0] : measureRun(simulateInsights(population, shop, { devices, epsilon, seed: seed * 1_000_003 + devices + Math.round(epsilon * 100) }))
+      const valuePages = valuePagesFor(devices)
+      const m = devices === smallest && small.length > 0 ? small[0] : measureRun(simulateInsights(population, shop, { devices, epsilon, seed: seed * 1_000_003 + devices + Math.round(epsilon * 100), valuePages }))
       const run = {
         ...m,
         intervalCoverage: devices === smallest && intervals > 0 ? covered / intervals : m.covered / m.intervals,
@@ -69,17 +85,20 @@ export async function main(args: string[]): Promise<number> {
       runs.push(run)
       if (devices === Math.max(...devicesList)) {
         const bands = [[0.05, 1], [0.02, 0.05], [0.01, 0.02], [0.005, 0.01], [0, 0.005]] as const
-        const cells = bands.map(([lo, hi]) => {
-          const need = m.pagesNeed.filter((p) => p.share >= lo && p.share < hi).map((p) => p.sessions).sort((a, b) => a - b)
-          const median = need.length ? need[need.length >> 1] : Number.NaN
-          return `${(100 * lo).toFixed(1)}–${(100 * hi).toFixed(1)}% of views (${need.length} pages): ${Number.isFinite(median) ? Math.round(median).toLocaleString('en-US') : 'more than can be extrapolated'}`
-        })
-        log(`  ε=${epsilon}: sessions from which a page's statistics are published (median): ${cells.join('; ')}`)
-        ;(run as { publishedFrom?: unknown }).publishedFrom = bands.map(([lo, hi]) => {
-          const need = m.pagesNeed.filter((p) => p.share >= lo && p.share < hi).map((p) => p.sessions).sort((a, b) => a - b)
-          const median = need.length ? need[need.length >> 1] : Number.NaN
-          return { viewShareFrom: lo, viewShareTo: hi, pages: need.length, sessions: Number.isFinite(median) ? Math.round(median) : null }
-        })
+        const asked = new Set(valuePages)
+        const bandMedians = (pick: (p: RunMeasures['pagesNeed'][number]) => number, only: (k: number) => boolean) =>
+          bands.map(([lo, hi]) => {
+            const need = m.pagesNeed.filter((p, k) => only(k) && p.share >= lo && p.share < hi).map(pick).sort((a, b) => a - b)
+            const median = need.length ? need[need.length >> 1] : Number.NaN
+            return { viewShareFrom: lo, viewShareTo: hi, pages: need.length, sessions: Number.isFinite(median) ? Math.round(median) : null }
+          })
+        const text = (cells: ReturnType<typeof bandMedians>) =>
+          cells.map((c) => `${(100 * c.viewShareFrom).toFixed(1)}–${(100 * c.viewShareTo).toFixed(1)}% of views (${c.pages} pages): ${c.sessions !== null ? c.sessions.toLocaleString('en-US') : c.pages ? 'more than can be extrapolated' : '–'}`).join('; ')
+        const publishedFrom = bandMedians((p) => p.sessions, () => true)
+        const valueFrom = bandMedians((p) => p.valueSessions, (k) => asked.has(shop.keys[k]))
+        log(`  ε=${epsilon}: sessions from which a page's bounce and exit rates are published (median): ${text(publishedFrom)}`)
+        log(`  ε=${epsilon}: sessions from which the page value of a listed page is shown (median): ${text(valueFrom)}`)
+        Object.assign(run, { publishedFrom, pageValueFrom: valueFrom })
       }
       log(
         `ε=${epsilon} devices=${devices}: segment shares max |err| ${(100 * m.segmentShareMaxAbsError).toFixed(2)} pt; value shares ${(100 * m.valueShareMaxAbsError).toFixed(2)} pt; ` +
@@ -91,16 +110,21 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   const seconds = (Date.now() - started) / 1000
+  const cpu = process.cpuUsage(cpuStart)
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6
   if (json) {
     process.stdout.write(
       JSON.stringify({
         scenario: 'insights',
         seconds,
+        cpuSeconds,
+        loadAverage: loadavg()[0],
+        valuePages: DEFAULT_VALUE_PAGES,
         runs: runs.map(({ pagesNeed: _, ...r }) => r),
       }) + '\n',
     )
   } else {
-    log(`done in ${seconds.toFixed(0)} s`)
+    log(`done in ${seconds.toFixed(0)} s (${cpuSeconds.toFixed(0)} s of CPU; load ${loadavg()[0].toFixed(2)})`)
   }
   return 0
 }

@@ -16,9 +16,9 @@ export function shoppersFile(opts: Record<string, string | true>): string | unde
   return undefined
 }
 
-/** A line printer that stays silent when the scenario prints JSON. */
+/** A line printer: to standard output, or to standard error when the scenario prints JSON (stdout stays one JSON object). */
 export function createLog(json: boolean): (line: string) => void {
   return (line) => {
-    if (!json) process.stdout.write(line + '\n')
+    ;(json ? process.stderr : process.stdout).write(line + '\n')
   }
 }

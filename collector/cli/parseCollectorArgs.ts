@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util'
+import { DEFAULT_VALUE_PAGES } from '../estimates/chooseValuePages'
 import { CollectorError } from '../lib/CollectorError'
+import { MAX_VALUE_PAGES } from '../../src/reports/schema'
 
 /** The collector's command line, parsed and checked. */
 export interface CollectorArgs {
@@ -10,6 +12,7 @@ export interface CollectorArgs {
   rawRetentionDays: number
   epsilon: number
   pageKeys: string[]
+  valuePages: number
   windowDays: number
   rateLimit: number
   rateBurst: number
@@ -27,6 +30,7 @@ export const COLLECTOR_DEFAULTS = {
   rawRetentionDays: 30,
   epsilon: 2,
   windowDays: 28,
+  valuePages: DEFAULT_VALUE_PAGES,
   rateLimit: 60,
   rateBurst: 20,
   pageStatsDir: '.seglet-collector/public',
@@ -46,6 +50,8 @@ Options:
   --raw-retention-days N     days raw reports are kept for a re-estimate; then only daily sums (default ${COLLECTOR_DEFAULTS.rawRetentionDays})
   --epsilon E                the ε reports must carry, the one the shop's pages configure (default ${COLLECTOR_DEFAULTS.epsilon})
   --page-keys KEYS|@FILE     candidate page keys, comma-separated, or a file with one per line
+  --value-pages N            how many of the most viewed candidate pages the page-value question asks about
+                             (default ${COLLECTOR_DEFAULTS.valuePages}; fewer pages, each answered more often)
   --window-days N            days the insights and page statistics cover (default ${COLLECTOR_DEFAULTS.windowDays})
   --rate-limit N             reports per minute one client address may send (default ${COLLECTOR_DEFAULTS.rateLimit})
   --rate-burst N             reports one client address may send at once (default ${COLLECTOR_DEFAULTS.rateBurst})
@@ -78,6 +84,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
         'raw-retention-days': { type: 'string' },
         epsilon: { type: 'string' },
         'page-keys': { type: 'string' },
+        'value-pages': { type: 'string' },
         'window-days': { type: 'string' },
         'rate-limit': { type: 'string' },
         'rate-burst': { type: 'string' },
@@ -124,6 +131,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     epsilon,
     pageKeys: parsePageKeys(text('page-keys'), readFile),
     windowDays: integer('window-days', COLLECTOR_DEFAULTS.windowDays, 1, 3650),
+    valuePages: integer('value-pages', COLLECTOR_DEFAULTS.valuePages, 0, MAX_VALUE_PAGES),
     rateLimit: integer('rate-limit', COLLECTOR_DEFAULTS.rateLimit, 1, 10_000_000),
     rateBurst: integer('rate-burst', COLLECTOR_DEFAULTS.rateBurst, 1, 10_000_000),
     pageStatsDir: text('page-stats-dir') ?? COLLECTOR_DEFAULTS.pageStatsDir,

@@ -3,6 +3,7 @@ import { parseReport } from '../../src/reports/parseReport'
 import type { ParsedReport } from '../../src/reports/types'
 import { addDays } from '../lib/addDays'
 import type { ReportGroup, SumRow } from '../storage/types'
+import { chooseValuePages, DEFAULT_VALUE_PAGES } from './chooseValuePages'
 import { countersToSums } from './countersToSums'
 import { packLeafNames } from './packLeafNames'
 import { projectTraffic } from './projectTraffic'
@@ -17,6 +18,11 @@ export interface ReportEstimatorOptions {
    * @default []
    */
   pageKeys?: readonly string[]
+  /**
+   * How many of the most viewed candidate pages the page-value question asks about (the table's `valuePages`).
+   * @default DEFAULT_VALUE_PAGES (24)
+   */
+  valuePages?: number
   /**
    * Fewest reports of a question before its cells are shown.
    * @default DEFAULT_MIN_REPORTS of the report module (100)
@@ -54,6 +60,7 @@ const groupKey = (g: Omit<ReportGroup, 'day'>): GroupKey => JSON.stringify([g.pa
  */
 export function createReportEstimator(options: ReportEstimatorOptions = {}): Estimator<ParsedReport> {
   const pageKeys = [...(options.pageKeys ?? [])]
+  const valuePageCount = options.valuePages ?? DEFAULT_VALUE_PAGES
   const leafNames = packLeafNames(options.packs ?? [])
   /** Names of the session and value-segment leaves of a report pack id, null where the pack is not known. */
   const namesOf = (packId: string, leaves: number, part: 0 | 1) => {
@@ -122,6 +129,7 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
       valueNames: namesOf(main.group.packId, main.group.valueLeaves, 1),
       insights: all,
       publishedPages: published.length,
+      valuePages: chooseValuePages(all.pages, valuePageCount),
       daily,
       traffic,
       otherGroups: others,
@@ -141,7 +149,7 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
     insights,
     pageStats(rows, query) {
       const { main } = mainGroup(rows, query.epsilon)
-      if (!main) return { epsilon: query.epsilon, reports: 0, pages: {} }
+      if (!main) return { epsilon: query.epsilon, reports: 0, pages: {}, valuePages: pageKeys.slice(0, valuePageCount) }
       const { insights: all } = estimate(main.group, main.rows, pageKeys, query)
       const pages: Record<string, PageStatsRow> = {}
       for (const page of all.pages) {
@@ -149,11 +157,11 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
         pages[page.key] = {
           bounceRate: round(clamp01(page.bounceRate.value), 4),
           exitRate: round(clamp01(page.exitRate.value), 4),
-          pageValue: round(Math.max(0, page.pageValue.value), 2),
+          ...(page.pageValue.enough ? { pageValue: round(Math.max(0, page.pageValue.value), 2) } : {}),
           views: Math.max(0, Math.round(page.viewsPerSession.value * all.reports)),
         }
       }
-      return { epsilon: query.epsilon, reports: all.reports, pages }
+      return { epsilon: query.epsilon, reports: all.reports, pages, valuePages: chooseValuePages(all.pages, valuePageCount) }
     },
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { PageStatsRow } from './types'
+import type { PageStatsContent, PageStatsRow } from './types'
 
 /** The page-statistics table the SDK loads (`capture: { pageStatsUrl, pageStatsIntegrity }`). */
 export interface PageStatsTable {
@@ -10,6 +10,8 @@ export interface PageStatsTable {
   epsilon: number
   reports: number
   pages: Record<string, PageStatsRow>
+  /** The page keys the page-value question asks about. */
+  valuePages: string[]
 }
 
 /** The table serialised, and its Subresource-Integrity-style `sha256-<base64>` digest. */
@@ -25,7 +27,7 @@ export interface PageStatsFile {
  */
 export function pageStatsFile(
   day: string,
-  stats: { epsilon: number; reports: number; pages: Record<string, PageStatsRow> },
+  stats: PageStatsContent,
 ): PageStatsFile {
   const pages: Record<string, PageStatsRow> = {}
   for (const key of Object.keys(stats.pages).sort()) pages[key] = stats.pages[key]!
@@ -37,6 +39,7 @@ export function pageStatsFile(
     epsilon: stats.epsilon,
     reports: stats.reports,
     pages,
+    valuePages: [...stats.valuePages],
   }
   const text = `${JSON.stringify(table, null, 1)}\n`
   return { table, text, integrity: `sha256-${createHash('sha256').update(text).digest('base64')}` }

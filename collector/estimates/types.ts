@@ -16,8 +16,18 @@ export interface InsightsQuery {
 export interface PageStatsRow {
   bounceRate: number
   exitRate: number
-  pageValue: number
+  /** Left out while the page value is not readable (or the page is not on the page-value question's list). */
+  pageValue?: number
   views: number
+}
+
+/** What the page-statistics table is written from. */
+export interface PageStatsContent {
+  epsilon: number
+  reports: number
+  pages: Record<string, PageStatsRow>
+  /** The page keys the page-value question asks about (browsers draw one per page-value answer). */
+  valuePages: string[]
 }
 
 /** The estimates stage: decodes stored sums into estimates with intervals, and reads/adds up reports. */
@@ -27,7 +37,7 @@ export interface Estimator<Parsed = unknown> extends ReportCodec<Parsed> {
   /** The insights document served at /seglet/insights.json. */
   insights(rows: readonly SumRow[], query: InsightsQuery): InsightsDocument
   /** Published page statistics (only the pages whose estimates are usable). */
-  pageStats(rows: readonly SumRow[], query: InsightsQuery): { epsilon: number; reports: number; pages: Record<string, PageStatsRow> }
+  pageStats(rows: readonly SumRow[], query: InsightsQuery): PageStatsContent
 }
 
 /** The JSON served at /seglet/insights.json (its parts are documented where they are built). */

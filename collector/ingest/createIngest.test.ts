@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parseReport } from '../../src/reports/parseReport'
+import { REPORT_VERSION } from '../../src/reports/schema'
 import type { ParsedReport } from '../../src/reports/types'
 import { countReports } from '../storage/countReports'
 import { migrate } from '../storage/migrate'
@@ -55,7 +56,7 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     ['not JSON', '{"v":1,', 400, 'report_malformed'],
     ['not an object', '[1,2]', 400, 'report_malformed'],
     ['an extra field', (b: string) => b.replace('{', '{"ip":"1.2.3.4",'), 400, 'report_malformed'],
-    ['another version', (b: string) => b.replace('"v":1', '"v":2'), 422, 'report_version'],
+    ['a later version', (b: string) => b.replace(`"v":${REPORT_VERSION}`, `"v":${REPORT_VERSION + 1}`), 422, 'report_version'],
     ['bits outside the domain', (b: string) => b.replace(/"a":"[0-9a-f]{32}"/, `"a":"${'f'.repeat(32)}"`), 422, 'report_out_of_range'],
     ['a day long past', (b: string) => b.replace(DAY, '2026-10-01'), 422, 'report_day'],
     ['a day in the future', (b: string) => b.replace(DAY, '2026-12-05'), 422, 'report_day'],

@@ -77,9 +77,9 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     expect(pack.$comment).toContain('npm run collector -- retrain')
     const f = LEARN_FEATURES.findIndex((x) => x.name === 'product_pages')
     const B = LEARN_FEATURES[f].buckets
-    // Score bucket of logit −2.5 with statistics is 3; 40 pages is bucket 6, 2 pages bucket 1.
+    // Score bucket of logit −2.5 with statistics is 3; 40 pages is bucket 3, 2 pages bucket 0.
     const terms = pack.intentCorrection!.views.withStats.terms[f]
-    expect(terms[3 * B + 6]).toBeGreaterThan(terms[3 * B + 1] + 1)
+    expect(terms[3 * B + 3]).toBeGreaterThan(terms[3 * B + 0] + 1)
 
     // Answers of the retrained pack's reports count for the next retrain too (same network).
     const again = await retrain(db, { pack, epsilon: 2, minAnswers: 2000, writePack, now: NOW })
@@ -97,7 +97,7 @@ describe('the held-out check', () => {
     const reversed = identityCorrection()
     const f = LEARN_FEATURES.findIndex((x) => x.name === 'product_pages')
     const B = LEARN_FEATURES[f].buckets
-    for (const view of ['withStats', 'withoutStats'] as const) for (let s = 0; s < 8; s++) { reversed.views[view].terms[f][s * B + 1] = 3; reversed.views[view].terms[f][s * B + 6] = -3 }
+    for (const view of ['withStats', 'withoutStats'] as const) for (let s = 0; s < 8; s++) { reversed.views[view].terms[f][s * B + 0] = 3; reversed.views[view].terms[f][s * B + 3] = -3 }
     expect(tableAuc(tables, reversed)).toBeLessThan(tableAuc(tables, undefined) - 0.05)
   })
 })

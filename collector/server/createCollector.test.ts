@@ -147,6 +147,10 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     // The SDK's own validator accepts what the collector writes.
     expect(validatePageStatsTable(table)).toEqual(table)
     expect(table).toMatchObject({ format: 'seglet-page-stats', version: 1, day: '2026-11-30', epsilon: 2, reports: 3000 })
+    // The pages the page-value question asks about: every candidate here (fewer than DEFAULT_VALUE_PAGES), most viewed first.
+    expect([...table.valuePages].sort()).toEqual([...TEST_PAGE_KEYS].sort())
+    const views = (key: string) => insights.insights.pages.find((p: any) => p.key === key).viewsPerSession.value
+    for (let i = 1; i < table.valuePages.length; i++) expect(views(table.valuePages[i - 1])).toBeGreaterThanOrEqual(views(table.valuePages[i]))
     for (const [key, row] of Object.entries(table.pages) as [string, any][]) {
       expect(TEST_PAGE_KEYS).toContain(key)
       expect(row.bounceRate).toBeGreaterThanOrEqual(0)

@@ -41,6 +41,14 @@ function page(context: ReportContext, epsilon: number, question: 'pageView' | 'p
   return answer
 }
 
+/** A page-value answer about `key` claiming class `value` (0 not viewed, 1 viewed, 2 viewed then ordered). */
+function pageValue(key: string, value: number): Uint8Array {
+  const answer = new Uint8Array(ANSWER_HEX_LENGTH / 2)
+  answer[1] = value
+  new DataView(answer.buffer).setUint32(2, pageKeyHash(key))
+  return answer
+}
+
 /** Attack strategies: each returns `n` forged bodies. */
 export function forgedStrategies(context: ReportContext, day: string, epsilon: number, targetKey: string) {
   const buckets = ORDER_VALUE_BUCKETS.length + 1
@@ -60,6 +68,10 @@ export function forgedStrategies(context: ReportContext, day: string, epsilon: n
     'every arm answer claims a holdout session without an order': (n) => Array.from({ length: n }, () => body(context, day, epsilon, 'arm', finite(context, epsilon, 'arm', [2]))),
     'every page view claims an order after the target page': (n) =>
       Array.from({ length: n }, () => body(context, day, epsilon, 'pageView', page(context, epsilon, 'pageView', targetKey, true, rng))),
+    'every page-value answer claims an order after the target page': (n) =>
+      Array.from({ length: n }, () => body(context, day, epsilon, 'pageValue', pageValue(targetKey, 2))),
+    'every page-value answer claims the target page viewed without an order': (n) =>
+      Array.from({ length: n }, () => body(context, day, epsilon, 'pageValue', pageValue(targetKey, 1))),
     'every exit claims a bounce on the target page': (n) =>
       Array.from({ length: n }, () => body(context, day, epsilon, 'pageExit', page(context, epsilon, 'pageExit', targetKey, true, rng))),
   }

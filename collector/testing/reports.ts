@@ -8,6 +8,9 @@ export const TEST_CONTEXT: ReportContext = { packId: 'session@1+lifetime@1', seg
 
 export const TEST_PAGE_KEYS = ['home', 'category/mugs', 'category/teas', 'product/mug', 'product/teapot', 'cart', 'checkout']
 
+/** The pages the page-value question asks about in the tests: most candidates, and one page the collector does not list. */
+export const TEST_VALUE_PAGES = ['home', 'category/mugs', 'product/mug', 'cart', 'checkout', 'help/unlisted']
+
 /** A random but plausible closed session. */
 export function randomTruth(rng: () => number, pageKeys: readonly string[] = TEST_PAGE_KEYS): ReportTruth {
   const count = 1 + Math.floor(rng() * 5)
@@ -34,7 +37,7 @@ export function reportBodies(n: number, options: { seed?: number; day: string; e
   const random = seededRandom((options.seed ?? 1) + 1000)
   const bodies: string[] = []
   for (let i = 0; i < n; i++) {
-    const body = encodeReport(randomTruth(rng), options.context ?? TEST_CONTEXT, { epsilon: options.epsilon ?? 2, day: options.day, random })
+    const body = encodeReport(randomTruth(rng), options.context ?? TEST_CONTEXT, { epsilon: options.epsilon ?? 2, day: options.day, random, valuePages: TEST_VALUE_PAGES })
     bodies.push(JSON.stringify(body))
   }
   return bodies

@@ -5,6 +5,8 @@ import type { Consent } from '../privacy'
 import { createStore, type EventStore } from '../store'
 import { createReporter, type ReporterContext } from './createReporter'
 import { LEDGER_META_KEY, readLedger, utcDay } from './ledger'
+import { pageKeyHash } from './lib/pageCode'
+import { pageStatsTableCacheKey } from './loadPageStatsTable'
 import { parseReport } from './parseReport'
 import { recordSession, sessionRecordOf } from './sessionRecord'
 
@@ -104,6 +106,28 @@ describe('createReporter', () => {
       questions.add(JSON.parse(body).q)
     }
     expect(questions.size).toBe(7)
+  })
+
+  it('asks the page-value question about the pages of the cached page-statistics table, never about others', async () => {
+    const store = await storeWith(session(NOW))
+    const text = JSON.stringify({ format: 'seglet-page-stats', version: 1, generated: 'test', day: '2026-11-28', epsilon: 2, reports: 1, pages: {}, valuePages: ['product/boot', 'cart'] })
+    const capture = { pageStatsUrl: '/seglet/page-stats.json', pageStatsIntegrity: 'sha256-test' }
+    await store.setMeta(pageStatsTableCacheKey(new URL(capture.pageStatsUrl, location.href).href), { integrity: capture.pageStatsIntegrity, text })
+    vi.useFakeTimers({ toFake: ['Date'] })
+    for (let day = 0; day < 40; day++) {
+      const at = NOW + day * DAY
+      vi.setSystemTime(at)
+      for (const event of session(at)) store.enqueue(event)
+      await store.flush()
+      await createReporter(ctx(store, { now: () => at, options: { reports: { endpoint: '/seglet/reports' }, capture } })).run()
+    }
+    const asked = sentBodies().map((body) => parseReport(body)).filter((r) => r.question === 'pageValue')
+    // 40 reports, each a page-value answer with probability 0.42: none at all would be a failure.
+    expect(asked.length).toBeGreaterThan(3)
+    const listed = [pageKeyHash('product/boot'), pageKeyHash('cart')]
+    for (const r of asked) expect(listed).toContain((r.answer as { page: number }).page)
+    for (const body of sentBodies()) expect(body).not.toContain('boot')
+    expect(fetchMock).toHaveBeenCalledTimes(40)
   })
 
   it('has a fixed size, whatever the session held', async () => {

@@ -11,6 +11,7 @@ import { readReportOptions } from './options'
 import { ALL_QUESTIONS } from './schema'
 import { sendReport } from './sendReport'
 import { readSessionRecords } from './sessionRecord'
+import { readValuePages } from './readValuePages'
 
 /** What the reporter needs from the running Seglet. */
 export interface ReporterContext {
@@ -21,8 +22,11 @@ export interface ReporterContext {
     getMeta(key: string): Promise<unknown>
     setMeta(key: string, value: unknown): Promise<void>
   }
-  /** The Seglet options: `reports`, and `features.sessionGapMs` so reports split sessions as the features do. */
-  options: { reports?: ReportOptions; features?: { sessionGapMs?: number } }
+  /**
+   * The Seglet options: `reports`, `features.sessionGapMs` so reports split sessions as the features do, and
+   * `capture.pageStatsUrl`/`pageStatsIntegrity`, whose table lists the pages the page-value question asks about.
+   */
+  options: { reports?: ReportOptions; features?: { sessionGapMs?: number }; capture?: { pageStatsUrl?: string; pageStatsIntegrity?: string } }
   /** Where failures go, once each kind per page. */
   report: ErrorReporter
   /** The consent in effect. */
@@ -91,7 +95,8 @@ export function createReporter(ctx: ReporterContext): Reporter {
       const [events, records] = await Promise.all([store.getEvents(), readSessionRecords(store)])
       const closed = buildReportTruth({ events, records, now: time, sessionGapMs: ctx.options.features?.sessionGapMs })
       if (!closed || (ledger.last && closed.start <= ledger.last.sessionStart)) return
-      const body = encodeReport(closed.truth, closed.context, { epsilon: settings.epsilonPerDay, day: closed.day, learnShare: settings.learnShare })
+      const valuePages = await readValuePages(store, ctx.options.capture)
+      const body = encodeReport(closed.truth, closed.context, { epsilon: settings.epsilonPerDay, day: closed.day, learnShare: settings.learnShare, valuePages })
       const question = ALL_QUESTIONS.find((q) => q.code === body.q)!.id
       if (!live()) return
       // The budget is spent before the report leaves: a page closing mid-send never spends it twice.

@@ -12,8 +12,8 @@ import { questionMechanism } from './lib/questionMechanism'
 import { learnCode } from './learn/learnCode'
 import { LEARN_TABLES } from './learn/schema'
 import {
-  ANSWER_HEX_LENGTH, ARMS, DEFAULT_DAILY_EPSILON, MAX_PAGE_KEY_LENGTH, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, QUESTIONS,
-  LEARN_QUESTION, REPORT_VERSION, isPageQuestion, type FiniteQuestionId,
+  ANSWER_HEX_LENGTH, ARMS, DEFAULT_DAILY_EPSILON, MAX_PAGE_KEY_LENGTH, MAX_REPORT_PAGES, MAX_VALUE_PAGES, ORDER_VALUE_BUCKETS, QUESTIONS,
+  LEARN_QUESTION, REPORT_VERSION, isPageQuestion, type FiniteQuestionId, type QuestionSpec,
 } from './schema'
 import type { RandomSource, ReportBody, ReportContext, ReportTruth } from './types'
 
@@ -40,6 +40,14 @@ export interface EncodeReportOptions {
    * @default 0
    */
   learnShare?: number
+  /**
+   * The page keys the page-value question asks about (`valuePages` of the collector's page-statistics
+   * table, the same for every browser of the shop). Each report that draws the page-value question picks one
+   * of them uniformly, independently of the truth. Without a list that question is not asked: the draw falls
+   * to the other questions in proportion to their weights.
+   * @default [] (no page-value answers)
+   */
+  valuePages?: readonly string[]
 }
 
 const ANSWER_BYTES = ANSWER_HEX_LENGTH / 2
@@ -90,6 +98,40 @@ function finiteValue(question: FiniteQuestionId, truth: ReportTruth, context: Re
   }
 }
 
+function checkValuePages(keys: unknown): readonly string[] {
+  if (!Array.isArray(keys) || keys.length > MAX_VALUE_PAGES) throw new OptionsError(`valuePages must be a list of at most ${MAX_VALUE_PAGES} page keys`, 'valuePages')
+  for (const key of keys)
+    if (typeof key !== 'string' || key.length === 0 || key.length > MAX_PAGE_KEY_LENGTH) throw new OptionsError(`valuePages must hold page keys of 1–${MAX_PAGE_KEY_LENGTH} characters`, 'valuePages')
+  return keys
+}
+
+/**
+ * The page-value answer about `key`: 0 when the session did not view it, 1 when it did with no order after
+ * any view of it, 2 when an order followed a view of it.
+ */
+function pageValueClass(pages: ReportTruth['pages'], key: string): number {
+  let found = 0
+  for (let i = 0; i < pages.length; i++) {
+    if (pages[i].key !== key) continue
+    if (pages[i].orderFollowed) return 2
+    found = 1
+  }
+  return found
+}
+
+/** The question for a uniform u: the cumulative weights of `questions` scaled to `total`. */
+function drawQuestion(questions: readonly QuestionSpec[], u: number, total: number): QuestionSpec {
+  let cumulative = 0
+  for (const q of questions) {
+    cumulative += q.weight / total
+    if (u < cumulative) return q
+  }
+  return questions[questions.length - 1]
+}
+
+const WITHOUT_PAGE_VALUE = QUESTIONS.filter((q) => q.id !== 'pageValue')
+const WITHOUT_PAGE_VALUE_WEIGHT = WITHOUT_PAGE_VALUE.reduce((s, q) => s + q.weight, 0)
+
 function checkPages(pages: unknown): ReportTruth['pages'] {
   if (!Array.isArray(pages)) throw new ReportError('report_out_of_range', 'pages must be an array', 'pages')
   for (let i = 0; i < pages.length; i++) {
@@ -132,19 +174,13 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
   const pages = checkPages(truth.pages)
   const learnShare = options.learnShare ?? 0
   if (typeof learnShare !== 'number' || !(learnShare >= 0 && learnShare <= 1)) throw new OptionsError('learnShare must be a number from 0 to 1', 'learnShare')
+  const valuePages = checkValuePages(options.valuePages ?? [])
   const coins = coinsFor(options.random)
 
-  // Drawn first and independently of the truth: which question says nothing about the shopper.
-  const u = coins.uniform()
-  let spec = QUESTIONS[QUESTIONS.length - 1]
-  let cumulative = 0
-  for (const q of QUESTIONS) {
-    cumulative += q.weight
-    if (u < cumulative) {
-      spec = q
-      break
-    }
-  }
+  // Drawn first and independently of the truth: which question says nothing about the shopper. Without a
+  // published list the page-value question cannot be asked; that depends on the shop's table, not on the
+  // shopper, and the collector counts the answers of each question, so its estimates stay unbiased.
+  let spec = valuePages.length > 0 ? drawQuestion(QUESTIONS, coins.uniform(), 1) : drawQuestion(WITHOUT_PAGE_VALUE, coins.uniform(), WITHOUT_PAGE_VALUE_WEIGHT)
   if (learnShare > 0 && coins.uniform() < learnShare) spec = LEARN_QUESTION
   answer.fill(0)
   const mechanism = questionMechanism(spec.id, context, epsilon)
@@ -158,6 +194,16 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
     answer[8] = olhOut[2] >>> 8
     answer[9] = olhOut[2] & 0xff
     answer[10] = table
+    finiteValue('segment', truth, context)
+  } else if (spec.id === 'pageValue') {
+    if (mechanism.kind !== 'krr') throw new Error('page-value question without randomized response')
+    // The asked page is drawn uniformly from the public list, independently of the truth: its hash travels in clear.
+    const key = valuePages[coins.below(valuePages.length)]
+    const kept = pages.length > MAX_REPORT_PAGES ? pages.slice(pages.length - MAX_REPORT_PAGES) : pages
+    const y = krrEncode(mechanism, pageValueClass(kept, key), coins)
+    answer[0] = y >>> 8
+    answer[1] = y & 0xff
+    writeUint32(pageKeyHash(key), 2)
     finiteValue('segment', truth, context)
   } else if (isPageQuestion(spec.id)) {
     const kept = pages.length > MAX_REPORT_PAGES ? pages.slice(pages.length - MAX_REPORT_PAGES) : pages

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { StoredEvent } from '../events/types'
 import { loadPageStatsTable, pageStatsTableCacheKey } from './loadPageStatsTable'
 import { MAX_PAGE_STATS_TABLE_BYTES, validatePageStatsTable } from './pageStatsTable'
+import { readValuePages } from './readValuePages'
 import { withTableStats } from './withTableStats'
 
 const table = {
@@ -14,6 +15,7 @@ const table = {
   epsilon: 2,
   reports: 123456,
   pages: { 'product/mug': { bounceRate: 0.21, exitRate: 0.33, pageValue: 12.5, views: 4100 }, home: { bounceRate: null, exitRate: 0.1, views: 50 } },
+  valuePages: ['home', 'product/mug', 'cart'],
 }
 const text = JSON.stringify(table)
 const sri = (s: string) => 'sha256-' + createHash('sha256').update(s).digest('base64')
@@ -24,6 +26,10 @@ describe('validatePageStatsTable', () => {
     expect(out.pages['product/mug']).toEqual({ bounceRate: 0.21, exitRate: 0.33, pageValue: 12.5, views: 4100 })
     expect(out.pages.home).toEqual({ exitRate: 0.1, views: 50 })
     expect(out.pages.constructor).toBeUndefined()
+    expect(out.valuePages).toEqual(['home', 'product/mug', 'cart'])
+    // Tables of older collectors have no list.
+    const { valuePages: _, ...older } = table
+    expect(validatePageStatsTable(older).valuePages).toBeUndefined()
   })
 
   it.each<[string, unknown, string]>([
@@ -37,6 +43,9 @@ describe('validatePageStatsTable', () => {
     ['a rate over 1', { ...table, pages: { home: { bounceRate: 1.5 } } }, 'bounceRate'],
     ['a negative page value', { ...table, pages: { home: { pageValue: -1 } } }, 'pageValue'],
     ['a string statistic', { ...table, pages: { home: { exitRate: '0.1' } } }, 'exitRate'],
+    ['a page-value list that is not a list', { ...table, valuePages: 'home' }, 'valuePages'],
+    ['a URL in the page-value list', { ...table, valuePages: ['home', 'https://shop.example/p'] }, 'valuePages[1]'],
+    ['a page-value list too long', { ...table, valuePages: Array.from({ length: 257 }, (_, i) => `p${i}`) }, 'at most 256'],
   ])('refuses %s with table_invalid', (_name, value, message) => {
     expect(() => validatePageStatsTable(value)).toThrow(expect.objectContaining({ code: 'table_invalid', message: expect.stringContaining(message) }))
   })
@@ -56,6 +65,32 @@ describe('withTableStats', () => {
     expect(out[0]).toEqual({ ...events[0], stats: { bounceRate: 0.21, exitRate: 0.33, pageValue: 12.5 } })
     expect(out.slice(1)).toEqual(events.slice(1))
     expect(events[0]).not.toHaveProperty('stats')
+  })
+})
+
+describe('readValuePages', () => {
+  const href = 'https://shop.example/seglet/page-stats.json'
+  const capture = { pageStatsUrl: '/seglet/page-stats.json', pageStatsIntegrity: sri(text) }
+  const store = (entry: unknown) => ({ getMeta: async (k: string) => (k === pageStatsTableCacheKey(href) ? entry : undefined) })
+  beforeEach(() => vi.stubGlobal('location', new URL('https://shop.example/products/mug')))
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('reads the list from the table the loader verified and cached, with no request', async () => {
+    const fetchMock = vi.fn()
+    vi.stubGlobal('fetch', fetchMock)
+    expect(await readValuePages(store({ integrity: sri(text), text }), capture)).toEqual(['home', 'product/mug', 'cart'])
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+
+  it.each<[string, unknown, typeof capture | undefined]>([
+    ['no table configured', { integrity: sri(text), text }, undefined],
+    ['nothing cached yet', undefined, capture],
+    ['a cached table of another integrity', { integrity: 'sha256-other', text }, capture],
+    ['a table without a list', { integrity: sri(text), text: JSON.stringify({ ...table, valuePages: undefined }) }, capture],
+    ['a bad list', { integrity: sri(text), text: JSON.stringify({ ...table, valuePages: ['a?b=c'] }) }, capture],
+    ['text that is not JSON', { integrity: sri(text), text: '{' }, capture],
+  ])('gives an empty list for %s', async (_name, entry, settings) => {
+    expect(await readValuePages(store(entry), settings)).toEqual([])
   })
 })
 

@@ -2,6 +2,8 @@ import { SegletError } from '../errors'
 import { MAX_PRICE, MAX_STRING_LENGTH, PAGE_KEY_PATTERN } from '../events/limits'
 import type { PageStats } from '../events/types'
 import { isReportDay } from './lib/isReportDay'
+import { checkValuePages } from './lib/checkValuePages'
+import { MAX_VALUE_PAGES } from './schema'
 
 /** `format` of a page-statistics table. */
 export const PAGE_STATS_TABLE_FORMAT = 'seglet-page-stats'
@@ -46,6 +48,11 @@ export interface PageStatsTable {
   reports: number
   /** Statistics by page key. */
   pages: Record<string, PageStatsRow>
+  /**
+   * The page keys the page-value question of private reports asks about: a report that draws that question
+   * picks one of them uniformly (README, "Private reports"). Absent in tables of older collectors.
+   */
+  valuePages?: string[]
 }
 
 const RANGES: Record<keyof PageStatsRow, number> = { bounceRate: 1, exitRate: 1, pageValue: MAX_PRICE, views: Number.MAX_SAFE_INTEGER }
@@ -90,6 +97,9 @@ export function validatePageStatsTable(value: unknown): PageStatsTable {
     }
     pages[key] = row
   }
+  const valuePages = value.valuePages === undefined ? undefined : checkValuePages(value.valuePages)
+  if (typeof valuePages === 'number')
+    throw valuePages < 0 ? fail(`valuePages must be a list of at most ${MAX_VALUE_PAGES} page keys`, 'valuePages') : fail(`valuePages[${valuePages}] is not a page key`, `valuePages[${valuePages}]`)
   return {
     format: PAGE_STATS_TABLE_FORMAT,
     version: PAGE_STATS_TABLE_VERSION,
@@ -98,6 +108,7 @@ export function validatePageStatsTable(value: unknown): PageStatsTable {
     epsilon: value.epsilon,
     reports: value.reports as number,
     pages,
+    ...(valuePages ? { valuePages } : {}),
   }
 }
 

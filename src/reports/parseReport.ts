@@ -5,7 +5,7 @@ import { isReportDay } from './lib/isReportDay'
 import { isReportEpsilon } from './lib/isReportEpsilon'
 import { questionMechanism } from './lib/questionMechanism'
 import { LEARN_TABLES } from './learn/schema'
-import { ALL_QUESTIONS, ANSWER_HEX_LENGTH, MAX_REPORT_BYTES, REPORT_VERSION } from './schema'
+import { ALL_QUESTIONS, ANSWER_HEX_LENGTH, MAX_REPORT_BYTES, READ_REPORT_VERSIONS } from './schema'
 import type { ParsedReport, ReportAnswer } from './types'
 
 const FIELDS = ['v', 'pack', 'sl', 'vl', 'day', 'eps', 'q', 'a']
@@ -35,12 +35,14 @@ export function parseReport(body: unknown): ParsedReport {
   const keys = Object.keys(record)
   for (const key of keys) if (!FIELDS.includes(key)) throw new ReportError('report_malformed', `unknown field ${key.slice(0, 20)}`, key.slice(0, 20))
   for (const key of FIELDS) if (!(key in record)) throw new ReportError('report_malformed', `missing field ${key}`, key)
-  if (record.v !== REPORT_VERSION) throw new ReportError('report_version', `report version must be ${REPORT_VERSION}`, 'v')
+  if (typeof record.v !== 'number' || !READ_REPORT_VERSIONS.includes(record.v))
+    throw new ReportError('report_version', `report version must be one of ${READ_REPORT_VERSIONS.join(', ')}`, 'v')
   checkContext(record.pack, record.sl, record.vl, 'report_malformed')
   if (!isReportDay(record.day)) throw new ReportError('report_malformed', 'day must be a calendar day written YYYY-MM-DD', 'day')
   if (!isReportEpsilon(record.eps)) throw new ReportError('report_out_of_range', 'eps must be a number from 0.1 to 8 in hundredths', 'eps')
   const spec = ALL_QUESTIONS.find((q) => q.code === record.q)
-  if (!spec) throw new ReportError('report_malformed', 'unknown question', 'q')
+  // Version 1 had no page-value question: such a body is not one a version-1 browser could have sent.
+  if (!spec || (spec.id === 'pageValue' && record.v < 2)) throw new ReportError('report_malformed', 'unknown question', 'q')
   if (typeof record.a !== 'string' || !HEX_ANSWER.test(record.a))
     throw new ReportError('report_malformed', `answer must be ${ANSWER_HEX_LENGTH} lowercase hex characters`, 'a')
 
@@ -56,8 +58,16 @@ export function parseReport(body: unknown): ParsedReport {
   if (mechanism.kind === 'krr') {
     const y = bytes[0] * 256 + bytes[1]
     if (y >= mechanism.k) throw new ReportError('report_out_of_range', 'answer outside the question\'s domain', 'a')
-    zeroFrom(2)
-    answer = { kind: 'krr', value: y }
+    if (spec.id === 'pageValue') {
+      // Bytes 2–5: the 28-bit key hash of the page asked about.
+      const page = ((bytes[2] << 24) | (bytes[3] << 16) | (bytes[4] << 8) | bytes[5]) >>> 0
+      if (page >= 2 ** 28) throw new ReportError('report_out_of_range', 'page hash outside its range', 'a')
+      zeroFrom(6)
+      answer = { kind: 'krr', value: y, page }
+    } else {
+      zeroFrom(2)
+      answer = { kind: 'krr', value: y }
+    }
   } else if (mechanism.kind === 'oue') {
     const bits = new Uint8Array(mechanism.k)
     for (let j = 0; j < ANSWER_HEX_LENGTH * 4; j++) {
@@ -83,7 +93,7 @@ export function parseReport(body: unknown): ParsedReport {
     }
   }
   return {
-    version: REPORT_VERSION,
+    version: record.v,
     packId: record.pack as string,
     segmentLeaves: context.segmentLeaves,
     valueLeaves: context.valueLeaves,

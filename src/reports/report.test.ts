@@ -2,14 +2,17 @@ import { describe, expect, it } from 'vitest'
 import { seededRandom } from '../../sim/seededRandom'
 import { OptionsError, ReportError } from '../errors'
 import { createCoins } from './mechanisms/coins'
+import { krrParams, krrProbability } from './mechanisms/krr'
 import { olhHash, olhParams } from './mechanisms/olh'
 import { EMPTY_PAGE_CODE, pageCode, pageKeyHash } from './lib/pageCode'
 import { encodeReport } from './encodeReport'
 import { parseReport } from './parseReport'
-import { ARMS, MAX_REPORT_BYTES, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, QUESTIONS } from './schema'
+import { ARMS, MAX_REPORT_BYTES, MAX_REPORT_PAGES, MAX_VALUE_PAGES, ORDER_VALUE_BUCKETS, QUESTIONS, REPORT_VERSION } from './schema'
 import type { ReportBody, ReportContext, ReportTruth } from './types'
 
 const context: ReportContext = { packId: 'session@1.0.0+lifetime@1.0.0', segmentLeaves: 4, valueLeaves: 4 }
+/** The pages the page-value question asks about (the collector's published list). */
+const VALUE_PAGES = ['p', 'pp', 'ppp', 'home', 'product/mug']
 
 function randomTruth(coins: ReturnType<typeof createCoins>): ReportTruth {
   const n = coins.below(MAX_REPORT_PAGES + 4)
@@ -37,7 +40,7 @@ describe('encodeReport', () => {
       const sizes = new Set<number>()
       const questions = new Set<string>()
       for (let i = 0; i < 3000; i++) {
-        const body = encodeReport(randomTruth(coins), context, { epsilon, day: '2026-11-29', random })
+        const body = encodeReport(randomTruth(coins), context, { epsilon, day: '2026-11-29', random, valuePages: VALUE_PAGES })
         const text = JSON.stringify(body)
         sizes.add(text.length)
         questions.add(body.q)
@@ -82,6 +85,100 @@ describe('encodeReport', () => {
     expect(Math.abs(views / (views + empty) - 2 / MAX_REPORT_PAGES)).toBeLessThan(0.05)
   })
 
+  it('answers the page-value question about one listed page drawn uniformly: not viewed, viewed, or viewed with an order after', () => {
+    // ε = 8: the answers are nearly always true.
+    const truth: ReportTruth = {
+      segmentLeaf: 0, valueSegment: null, ordered: true, orderValueBucket: 2, arm: 'none',
+      pages: [
+        { key: 'home', bounced: false, exited: false, orderFollowed: true },
+        { key: 'product/mug', bounced: false, exited: false, orderFollowed: false },
+        { key: 'home', bounced: false, exited: true, orderFollowed: false },
+      ],
+    }
+    const listed = ['home', 'product/mug', 'cart']
+    const expected = new Map([[pageKeyHash('home'), 2], [pageKeyHash('product/mug'), 1], [pageKeyHash('cart'), 0]])
+    const asked = new Map<number, number>()
+    let right = 0
+    let all = 0
+    const random = seededRandom(31)
+    for (let i = 0; i < 6000; i++) {
+      const parsed = parseReport(encodeReport(truth, context, { epsilon: 8, day: '2026-11-29', random, valuePages: listed }))
+      if (parsed.question !== 'pageValue' || parsed.answer.kind !== 'krr') continue
+      const page = parsed.answer.page!
+      expect(expected.has(page)).toBe(true)
+      asked.set(page, (asked.get(page) ?? 0) + 1)
+      all++
+      if (parsed.answer.value === expected.get(page)) right++
+    }
+    expect(right / all).toBeGreaterThan(0.99)
+    for (const count of asked.values()) expect(Math.abs(count / all - 1 / 3)).toBeLessThan(0.04)
+  })
+
+  it('the page-value answer is ε-LDP: the asked page is independent of the truth and the answer is 3-ary randomized response', () => {
+    // Output (page, y) has probability (1/L)·krr(class of the truth for that page, y): measured against it for
+    // truths of every class, and the ratio of that distribution between any two truths is at most e^ε.
+    const epsilon = 2
+    const listed = ['home', 'cart']
+    const params = krrParams(3, epsilon)
+    const page = (key: string, orderFollowed: boolean) => ({ key, bounced: false, exited: false, orderFollowed })
+    const base = { segmentLeaf: 0, valueSegment: null, ordered: true, orderValueBucket: 0, arm: 'none' } as const
+    // Classes for (home, cart): (0, 0), (1, 2), (2, 1).
+    const truths: [ReportTruth, number[]][] = [
+      [{ ...base, pages: [page('product/x', true)] }, [0, 0]],
+      [{ ...base, pages: [page('home', false), page('cart', true)] }, [1, 2]],
+      [{ ...base, pages: [page('home', true), page('cart', false)] }, [2, 1]],
+    ]
+    const probability = (classes: number[], p: number, y: number) => (1 / listed.length) * krrProbability(params, classes[p], y)
+    let worst = 0
+    for (let p = 0; p < listed.length; p++)
+      for (let y = 0; y < 3; y++)
+        for (const [, a] of truths) for (const [, b] of truths) worst = Math.max(worst, probability(a, p, y) / probability(b, p, y))
+    expect(worst).toBeLessThanOrEqual(Math.exp(epsilon) * (1 + 1e-12))
+    const random = seededRandom(41)
+    for (const [truth, classes] of truths) {
+      const seen = new Array<number>(listed.length * 3).fill(0)
+      let n = 0
+      while (n < 20_000) {
+        const parsed = parseReport(encodeReport(truth, context, { epsilon, day: '2026-11-29', random, valuePages: listed }))
+        if (parsed.question !== 'pageValue' || parsed.answer.kind !== 'krr') continue
+        seen[listed.findIndex((key) => pageKeyHash(key) === parsed.answer.page) * 3 + (parsed.answer as { value: number }).value]++
+        n++
+      }
+      for (let p = 0; p < listed.length; p++)
+        for (let y = 0; y < 3; y++) {
+          const expected = n * probability(classes, p, y)
+          expect(Math.abs(seen[p * 3 + y] - expected)).toBeLessThan(4.5 * Math.sqrt(expected))
+        }
+    }
+  })
+
+  it('without a published list, never asks the page-value question and keeps the other questions in proportion', () => {
+    const random = seededRandom(33)
+    const truth = randomTruth(createCoins(seededRandom(34)))
+    const counts = new Map<string, number>()
+    const n = 30_000
+    for (let i = 0; i < n; i++) {
+      const q = encodeReport(truth, context, { day: '2026-11-29', random }).q
+      counts.set(q, (counts.get(q) ?? 0) + 1)
+    }
+    expect(counts.get('pvl')).toBeUndefined()
+    const others = QUESTIONS.filter((q) => q.id !== 'pageValue')
+    const total = others.reduce((a, q) => a + q.weight, 0)
+    for (const spec of others) {
+      const w = spec.weight / total
+      expect(Math.abs((counts.get(spec.code) ?? 0) - n * w)).toBeLessThan(4.5 * Math.sqrt(n * w * (1 - w)))
+    }
+  })
+
+  it.each([
+    ['not a list', 'home'],
+    ['an empty key', ['home', '']],
+    ['a key too long', ['x'.repeat(101)]],
+    ['too many keys', Array.from({ length: MAX_VALUE_PAGES + 1 }, (_, i) => `p${i}`)],
+  ])('refuses valuePages with %s', (_, valuePages) => {
+    expect(() => encodeReport(randomTruth(createCoins(seededRandom(35))), context, { valuePages: valuePages as string[] })).toThrow(OptionsError)
+  })
+
   it('carries no page key, no URL and nothing finer than the day', () => {
     const truth: ReportTruth = {
       segmentLeaf: 1, valueSegment: 2, ordered: true, orderValueBucket: 3, arm: 'treatment',
@@ -89,7 +186,7 @@ describe('encodeReport', () => {
     }
     const random = seededRandom(2)
     for (let i = 0; i < 500; i++) {
-      const text = JSON.stringify(encodeReport(truth, context, { day: '2026-11-29', random }))
+      const text = JSON.stringify(encodeReport(truth, context, { day: '2026-11-29', random, valuePages: ['product/secret-mug'] }))
       expect(text).not.toMatch(/secret|product|http|:\d\d|T\d\d/)
     }
   })
@@ -100,7 +197,7 @@ describe('encodeReport', () => {
     const truth = randomTruth(createCoins(seededRandom(4)))
     const n = 40_000
     for (let i = 0; i < n; i++) {
-      const q = encodeReport(truth, context, { day: '2026-11-29', random }).q
+      const q = encodeReport(truth, context, { day: '2026-11-29', random, valuePages: VALUE_PAGES }).q
       counts.set(q, (counts.get(q) ?? 0) + 1)
     }
     for (const spec of QUESTIONS) {
@@ -113,9 +210,9 @@ describe('encodeReport', () => {
     const coins = createCoins(seededRandom(5))
     const random = seededRandom(6)
     for (let i = 0; i < 2000; i++) {
-      const body = encodeReport(randomTruth(coins), context, { epsilon: 1.5, day: '2026-02-28', random })
+      const body = encodeReport(randomTruth(coins), context, { epsilon: 1.5, day: '2026-02-28', random, valuePages: VALUE_PAGES })
       const parsed = parseReport(JSON.stringify(body))
-      expect(parsed).toMatchObject({ version: 1, packId: context.packId, segmentLeaves: 4, valueLeaves: 4, day: '2026-02-28', epsilon: 1.5 })
+      expect(parsed).toMatchObject({ version: REPORT_VERSION, packId: context.packId, segmentLeaves: 4, valueLeaves: 4, day: '2026-02-28', epsilon: 1.5 })
       expect(QUESTIONS.find((q) => q.id === parsed.question)?.code).toBe(body.q)
       expect(parseReport(body)).toEqual(parsed)
     }
@@ -152,7 +249,12 @@ describe('parseReport', () => {
     ['too long', (b) => JSON.stringify({ ...b, pack: 'x'.repeat(600) }), 'report_malformed'],
     ['an extra field', (b) => ({ ...b, id: 'abc' }), 'report_malformed'],
     ['a missing field', (b) => { const { day: _, ...rest } = b; return rest }, 'report_malformed'],
-    ['another version', (b) => ({ ...b, v: 2 }), 'report_version'],
+    ['a later version', (b) => ({ ...b, v: REPORT_VERSION + 1 }), 'report_version'],
+    ['version 0', (b) => ({ ...b, v: 0 }), 'report_version'],
+    ['a page-value answer in a version-1 body', (b) => ({ ...b, v: 1, q: 'pvl', a: '0001' + '0badcafe'.slice(1) + '0' + '0'.repeat(20) }), 'report_malformed'],
+    ['a page-value answer outside its three classes', (b) => ({ ...b, q: 'pvl', a: '0003' + '00123456' + '0'.repeat(20) }), 'report_out_of_range'],
+    ['a page-value hash above 28 bits', (b) => ({ ...b, q: 'pvl', a: '0001' + '10000000' + '0'.repeat(20) }), 'report_out_of_range'],
+    ['smuggled bytes after a page-value answer', (b) => ({ ...b, q: 'pvl', a: '0001' + '00123456' + '0'.repeat(19) + '1' }), 'report_out_of_range'],
     ['a bad pack id', (b) => ({ ...b, pack: 'a b' }), 'report_malformed'],
     ['too many leaves', (b) => ({ ...b, sl: 17 }), 'report_out_of_range'],
     ['a bad day', (b) => ({ ...b, day: '2026-13-01' }), 'report_malformed'],
@@ -185,5 +287,13 @@ describe('parseReport', () => {
     expect(parseReport({ ...b, eps: 0.5, q: 'out', a: 'ffc0' + '0'.repeat(28) }).answer).toEqual({ kind: 'oue', bits: new Uint8Array(10).fill(1) })
     expect(parseReport({ ...b, q: 'pgx', a: '00000001' + '00000000' + '0000' + '0'.repeat(12) }).question).toBe('pageExit')
     expect(parseReport({ ...b, q: 'pgv', a: '7ffffffe' + '7ffffffe' + '0006' + '0'.repeat(12) }).answer).toEqual({ kind: 'olh', a: 2147483646, b: 2147483646, value: 6 })
+    expect(parseReport({ ...b, q: 'pvl', a: '0002' + '0fffffff' + '0'.repeat(20) }).answer).toEqual({ kind: 'krr', value: 2, page: 2 ** 28 - 1 })
+  })
+
+  it('reads version-1 bodies (browsers that have not loaded the new report part yet) as before', () => {
+    const b = good() as unknown as Record<string, unknown>
+    const parsed = parseReport({ ...b, v: 1, q: 'seg', a: '0003' + '0'.repeat(28) })
+    expect(parsed.version).toBe(1)
+    expect(parsed.answer).toEqual({ kind: 'krr', value: 3 })
   })
 })

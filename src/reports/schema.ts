@@ -1,7 +1,13 @@
 import type { QuestionCode, QuestionId, ReportContext } from './types'
 
-/** Version of the report body format. The collector refuses any other. */
-export const REPORT_VERSION = 1
+/**
+ * Version of the report body format. Version 2 added the page-value question (`pvl`); a version-1 body
+ * answers one of the other questions in the same encoding, so the collector still reads it.
+ */
+export const REPORT_VERSION = 2
+
+/** Body versions the collector reads (README, "What is sent"); any other is refused with `report_version`. */
+export const READ_REPORT_VERSIONS: readonly number[] = [1, 2]
 
 /** ε spent by one report when the shop configures nothing (one report per browser per day). */
 export const DEFAULT_DAILY_EPSILON = 2
@@ -54,6 +60,15 @@ export type PageQuestionId = (typeof PAGE_QUESTIONS)[number]
 /** Each page answer is a page key with one bit: order followed (pageView) or bounced (pageExit). */
 export const PAGE_CLASS_COUNT = 2
 
+/**
+ * Answers of the page-value question about its asked page: not viewed in the session, viewed with no order
+ * after it, viewed with an order after it.
+ */
+export const PAGE_VALUE_CLASSES = ['notViewed', 'viewed', 'viewedThenOrdered'] as const
+
+/** Most page keys the page-value question may draw from (the `valuePages` of the page-statistics table). */
+export const MAX_VALUE_PAGES = 256
+
 /** One question of the report: its id, its code in the body and how often it is drawn. */
 export interface QuestionSpec {
   id: QuestionId
@@ -71,12 +86,16 @@ export interface QuestionSpec {
  */
 export const QUESTIONS: readonly QuestionSpec[] = [
   { id: 'segment', code: 'seg', weight: 0.2, describe: 'the session segment' },
-  { id: 'value', code: 'val', weight: 0.05, describe: 'the value segment' },
-  { id: 'outcome', code: 'out', weight: 0.06, describe: 'the session segment with whether the session ended in an order' },
+  { id: 'value', code: 'val', weight: 0.03, describe: 'the value segment' },
+  { id: 'outcome', code: 'out', weight: 0.04, describe: 'the session segment with whether the session ended in an order' },
   { id: 'order', code: 'ord', weight: 0.07, describe: 'whether the session ended in an order, and its value range' },
-  { id: 'arm', code: 'arm', weight: 0.06, describe: 'whether personalisation was on or held out, with whether the session ended in an order' },
-  { id: 'pageView', code: 'pgv', weight: 0.46, describe: 'one page of the session by its page key, with whether an order followed it' },
-  { id: 'pageExit', code: 'pgx', weight: 0.1, describe: 'the last page of the session by its page key, with whether it was the only page' },
+  { id: 'arm', code: 'arm', weight: 0.04, describe: 'whether personalisation was on or held out, with whether the session ended in an order' },
+  { id: 'pageView', code: 'pgv', weight: 0.12, describe: 'one page of the session by its page key, with whether an order followed it' },
+  { id: 'pageExit', code: 'pgx', weight: 0.05, describe: 'the last page of the session by its page key, with whether it was the only page' },
+  {
+    id: 'pageValue', code: 'pvl', weight: 0.45,
+    describe: 'whether the session viewed one page picked at random from the shop\'s published list, and whether an order followed it',
+  },
 ]
 
 /**
@@ -114,8 +133,8 @@ export function domainSize(question: FiniteQuestionId, context: Pick<ReportConte
   }
 }
 
-/** The questions with a finite domain (randomized response or unary encoding). */
-export type FiniteQuestionId = Exclude<QuestionId, PageQuestionId | 'learn'>
+/** The questions with a finite domain (randomized response or unary encoding) about the session as a whole. */
+export type FiniteQuestionId = Exclude<QuestionId, PageQuestionId | 'learn' | 'pageValue'>
 
 /** True for the two page questions. */
 export function isPageQuestion(question: QuestionId): question is PageQuestionId {

@@ -51,10 +51,10 @@ export interface ReportContext {
 }
 
 /** The question a report answers; one per report, drawn independently of the truth. */
-export type QuestionId = 'segment' | 'value' | 'outcome' | 'order' | 'arm' | 'pageView' | 'pageExit' | 'learn'
+export type QuestionId = 'segment' | 'value' | 'outcome' | 'order' | 'arm' | 'pageView' | 'pageExit' | 'pageValue' | 'learn'
 
 /** Short code of a question in the body (all codes have the same length). */
-export type QuestionCode = 'seg' | 'val' | 'out' | 'ord' | 'arm' | 'pgv' | 'pgx' | 'lrn'
+export type QuestionCode = 'seg' | 'val' | 'out' | 'ord' | 'arm' | 'pgv' | 'pgx' | 'pvl' | 'lrn'
 
 /**
  * A source of uniform random 32-bit words, filling the array it is given and returning it
@@ -90,6 +90,11 @@ export interface KrrAnswer {
   kind: 'krr'
   /** Reported index, 0 ≤ value < domain size. */
   value: number
+  /**
+   * Page-value question only: the 28-bit key hash of the page asked about (drawn from the shop's published
+   * list independently of the truth, so it travels in clear).
+   */
+  page?: number
 }
 
 /** An optimized-unary-encoding answer: one perturbed bit per domain value. */

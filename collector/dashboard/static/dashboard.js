@@ -147,13 +147,24 @@
   function pages(doc) {
     const rows = [...doc.insights.pages].sort((a, b) => (b.viewShare.value ?? 0) - (a.viewShare.value ?? 0))
     const stats = doc.pageStats
-    document.getElementById('page-stats-note').textContent = stats
-      ? `The SDK loads the published pages from ${stats.path} (integrity ${stats.integrity}, ${stats.day}).`
-      : 'The page-statistics table has not been written yet.'
+    const asked = new Set(doc.valuePages || [])
+    document.getElementById('page-stats-note').textContent =
+      (stats
+        ? `The SDK loads the published pages from ${stats.path} (integrity ${stats.integrity}, ${stats.day}).`
+        : 'The page-statistics table has not been written yet.') +
+      ` Page value is order value per session that viewed the page, from orders placed after it; it is asked about the ${asked.size} most viewed pages the table lists (browsers holding the table pick one of them per page-value answer).`
     table(
       'pages',
-      ['Page key', 'Share of views', 'Bounce rate', 'Exit rate', 'Page value', 'In the table'],
-      rows.map((p) => [p.key, cell(p.viewShare, rate), cell(p.bounceRate, rate), cell(p.exitRate, rate), cell(p.pageValue, money), p.published ? 'yes' : 'no']),
+      ['Page key', 'Share of views', 'Bounce rate', 'Exit rate', 'Sessions viewing it', 'Page value', 'In the table'],
+      rows.map((p) => [
+        p.key,
+        cell(p.viewShare, rate),
+        cell(p.bounceRate, rate),
+        cell(p.exitRate, rate),
+        p.valueReports > 0 ? cell(p.sessionShare, rate) : 'not asked',
+        p.valueReports > 0 ? cell(p.pageValue, money) : asked.has(p.key) ? 'listed from the next table' : 'not asked',
+        p.published ? 'yes' : 'no',
+      ]),
       doc.pageKeys === 0 ? 'No candidate page keys: start the collector with --page-keys.' : 'No page answers yet.',
     )
   }

@@ -3,7 +3,7 @@ import { mulAddMod } from '../mechanisms/olh'
 import { addPageMatches, pageCodeHalves, type PageCodeHalves } from '../lib/addPageMatches'
 import { EMPTY_PAGE_CODE, pageKeyHash } from '../lib/pageCode'
 import { questionMechanism } from '../lib/questionMechanism'
-import { isPageQuestion } from '../schema'
+import { isPageQuestion, PAGE_VALUE_CLASSES } from '../schema'
 import type { ParsedReport } from '../types'
 import type { InsightSums } from './types'
 import { addLearnAnswer } from '../learn/learnSums'
@@ -17,6 +17,18 @@ function halvesOf(keys: string[]): PageCodeHalves {
     keyHalves.set(keys, h)
   }
   return h
+}
+
+const keyIndexes = new WeakMap<string[], Map<number, number>>()
+
+/** Index of each candidate key by its 28-bit hash (createInsightSums refuses two keys sharing one). */
+function indexOf(keys: string[]): Map<number, number> {
+  let m = keyIndexes.get(keys)
+  if (!m) {
+    m = new Map(keys.map((key, k) => [pageKeyHash(key), k]))
+    keyIndexes.set(keys, m)
+  }
+  return m
 }
 
 /**
@@ -39,6 +51,15 @@ export function addReport(sums: InsightSums, report: ParsedReport): InsightSums 
     const mechanism = questionMechanism('learn', sums, sums.epsilon)
     if (answer.kind !== 'olh' || mechanism.kind !== 'olh') throw new ReportError('report_mismatch', 'training answer is not a hash answer')
     addLearnAnswer(sums.learn, answer, mechanism)
+  } else if (report.question === 'pageValue') {
+    const C = PAGE_VALUE_CLASSES.length
+    if (answer.kind !== 'krr' || answer.page === undefined || answer.value >= C) throw new ReportError('report_mismatch', 'page-value answer without its page or outside its domain')
+    const { support } = sums.pageValue
+    const k = indexOf(sums.pageKeys).get(answer.page)
+    // A page that is not a candidate: counted apart, so the sums still hold every answer.
+    if (k === undefined) support[support.length - 1]++
+    else support[k * C + answer.value]++
+    sums.pageValue.n++
   } else if (isPageQuestion(report.question)) {
     const mechanism = questionMechanism(report.question, sums, sums.epsilon)
     if (answer.kind !== 'olh' || mechanism.kind !== 'olh') throw new ReportError('report_mismatch', 'page answer is not a hash answer')

@@ -2,7 +2,7 @@ import { ReportError } from '../../errors'
 import { checkContext } from '../lib/checkContext'
 import { isReportEpsilon } from '../lib/isReportEpsilon'
 import { pageKeyHash } from '../lib/pageCode'
-import { domainSize, MAX_PAGE_KEY_LENGTH, PAGE_CLASS_COUNT } from '../schema'
+import { domainSize, MAX_PAGE_KEY_LENGTH, PAGE_CLASS_COUNT, PAGE_VALUE_CLASSES } from '../schema'
 import type { ReportContext } from '../types'
 import { MAX_PAGE_KEYS } from './constants'
 import { createLearnSums } from '../learn/learnSums'
@@ -54,6 +54,7 @@ export function createInsightSums(context: ReportContext, epsilon: number, pageK
     arm: finite(domainSize('arm', context)),
     pageView: page(pageKeys.length),
     pageExit: page(pageKeys.length),
+    pageValue: { n: 0, support: new Array<number>(pageKeys.length * PAGE_VALUE_CLASSES.length + 1).fill(0) },
     learn: createLearnSums(),
   }
 }

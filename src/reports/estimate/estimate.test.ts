@@ -10,12 +10,14 @@ import { pageCode, pageKeyHash } from '../lib/pageCode'
 import { toHex } from '../lib/hex'
 import { questionMechanism } from '../lib/questionMechanism'
 import { parseReport } from '../parseReport'
-import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, QUESTIONS } from '../schema'
+import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, QUESTIONS, REPORT_VERSION } from '../schema'
 import type { ReportContext, ReportTruth } from '../types'
 import { addReport, createInsightSums, estimateInsights, mergeSums, type Estimate, type Insights, type InsightSums } from './index'
 
 const context: ReportContext = { packId: 'test@1', segmentLeaves: 4, valueLeaves: 3 }
 const KEYS = ['home', 'product/a', 'product/b', 'cart', 'help/x']
+/** The pages the page-value question asks about: four candidates and one page the collector does not list. */
+const VALUE_PAGES = ['home', 'product/a', 'cart', 'help/x', 'unlisted/page']
 
 function truthOf(coins: ReturnType<typeof createCoins>): ReportTruth {
   const length = 1 + coins.below(15)
@@ -42,7 +44,7 @@ function honestSums(n: number, epsilon: number, seed: number): InsightSums {
   const sums = createInsightSums(context, epsilon, KEYS)
   const coins = createCoins(seededRandom(seed))
   const random = seededRandom(seed + 1)
-  for (let i = 0; i < n; i++) addReport(sums, parseReport(JSON.stringify(encodeReport(truthOf(coins), context, { epsilon, day: '2026-11-29', random }))))
+  for (let i = 0; i < n; i++) addReport(sums, parseReport(JSON.stringify(encodeReport(truthOf(coins), context, { epsilon, day: '2026-11-29', random, valuePages: VALUE_PAGES }))))
   return sums
 }
 
@@ -124,13 +126,70 @@ describe('estimates are exactly unbiased at the expected sums', () => {
     insights.pages.forEach((p, k) => {
       const v = views[k][0] + views[k][1]
       expectClose(p.viewsPerSession.value, (MAX_REPORT_PAGES * v) / n)
-      expectClose(p.orderRate.value, views[k][1] / v)
       expectClose(p.exitsPerSession.value, (exits[k][0] + exits[k][1]) / n)
       expectClose(p.exitRate.value, (exits[k][0] + exits[k][1]) / n / ((MAX_REPORT_PAGES * v) / n))
       expectClose(p.bounceRate.value, exits[k][1] / n / ((MAX_REPORT_PAGES * v) / n))
     })
     const total = views.flat().reduce((a, b) => a + b)
     expectClose(insights.pageViewsPerSession.value, (MAX_REPORT_PAGES * total) / n)
+  })
+
+  it('sessions viewing a page, their order rate and page value (randomized response about one listed page)', () => {
+    for (const epsilon of [0.5, 1, 2, 4]) {
+      const sums = createInsightSums(context, epsilon, KEYS)
+      const m = questionMechanism('pageValue', context, epsilon) as KrrParams
+      // Per key: reports about it that were not viewed / viewed / viewed then ordered; the last key never asked.
+      const asked = [[600, 300, 100], [1500, 350, 150], [1800, 190, 10], [1900, 100, 0], [0, 0, 0]]
+      asked.forEach((truth, k) => {
+        const r = truth.reduce((a, b) => a + b)
+        for (let j = 0; j < 3; j++) sums.pageValue.support[3 * k + j] = truth.reduce((e, t, x) => e + t * krrProbability(m, x, j), 0)
+        sums.pageValue.n += r
+      })
+      // Orders: 100 of 1,000 sessions, half in the bucket worth 75 and half worth 175.
+      const om = questionMechanism('order', context, epsilon) as KrrParams
+      const buckets = [900, 0, 0, 50, 50, 0, 0]
+      for (let j = 0; j < buckets.length; j++) sums.order.counts[j] = buckets.reduce((e, t, x) => e + t * krrProbability(om, x, j), 0)
+      sums.order.n = 1000
+      sums.reports = sums.pageValue.n + 1000
+      const insights = estimateInsights(sums)
+      const aov = (50 * ORDER_VALUE_BUCKETS[2].value + 50 * ORDER_VALUE_BUCKETS[3].value) / 100
+      insights.pages.forEach((p, k) => {
+        const [none, viewed, ordered] = asked[k]
+        const r = none + viewed + ordered
+        expectClose(p.valueReports, r)
+        if (r === 0) {
+          expect(Number.isNaN(p.pageValue.value)).toBe(true)
+          return
+        }
+        expectClose(p.sessionShare.value, (viewed + ordered) / r)
+        if (viewed + ordered === 0) return
+        expectClose(p.orderRate.value, ordered / (viewed + ordered))
+        expectClose(p.pageValue.value, (ordered / (viewed + ordered)) * aov)
+      })
+    }
+  })
+
+  it('page-value estimates are unbiased over many encodings (the mean lands within its standard error)', () => {
+    // A session viewing 'home' with an order after it in a third of the sessions, 'cart' without an order.
+    const truths: ReportTruth[] = [
+      { segmentLeaf: 0, valueSegment: null, ordered: true, orderValueBucket: 2, arm: 'none', pages: [{ key: 'home', bounced: false, exited: false, orderFollowed: true }, { key: 'cart', bounced: false, exited: true, orderFollowed: false }] },
+      { segmentLeaf: 1, valueSegment: null, ordered: false, orderValueBucket: 0, arm: 'none', pages: [{ key: 'home', bounced: false, exited: false, orderFollowed: false }, { key: 'cart', bounced: false, exited: true, orderFollowed: false }] },
+      { segmentLeaf: 1, valueSegment: null, ordered: false, orderValueBucket: 0, arm: 'none', pages: [{ key: 'product/a', bounced: true, exited: true, orderFollowed: false }] },
+    ]
+    const sums = createInsightSums(context, 2, KEYS)
+    const random = seededRandom(77)
+    for (let i = 0; i < 60_000; i++) addReport(sums, parseReport(encodeReport(truths[i % 3], context, { epsilon: 2, day: '2026-11-29', random, valuePages: VALUE_PAGES })))
+    const pages = estimateInsights(sums).pages
+    const within = (e: Estimate, truth: number) => expect(Math.abs(e.value - truth)).toBeLessThan(4.5 * Math.sqrt(e.variance))
+    within(pages[0].sessionShare, 2 / 3)
+    within(pages[0].orderRate, 1 / 2)
+    within(pages[3].sessionShare, 2 / 3)
+    within(pages[3].orderRate, 0.0001)
+    within(pages[1].sessionShare, 1 / 3)
+    within(pages[4].sessionShare, 0)
+    // 'product/b' is not on the list: never asked.
+    expect(pages[2].valueReports).toBe(0)
+    expect(sums.pageValue.support[sums.pageValue.support.length - 1]).toBeGreaterThan(0)
   })
 })
 
@@ -145,10 +204,10 @@ describe('sums', () => {
     const both = createInsightSums(context, 2, KEYS)
     const coinsA = createCoins(seededRandom(1))
     const randomA = seededRandom(2)
-    for (let i = 0; i < 3000; i++) addReport(both, parseReport(encodeReport(truthOf(coinsA), context, { epsilon: 2, day: '2026-11-29', random: randomA })))
+    for (let i = 0; i < 3000; i++) addReport(both, parseReport(encodeReport(truthOf(coinsA), context, { epsilon: 2, day: '2026-11-29', random: randomA, valuePages: VALUE_PAGES })))
     const coinsB = createCoins(seededRandom(2))
     const randomB = seededRandom(3)
-    for (let i = 0; i < 2000; i++) addReport(both, parseReport(encodeReport(truthOf(coinsB), context, { epsilon: 2, day: '2026-11-29', random: randomB })))
+    for (let i = 0; i < 2000; i++) addReport(both, parseReport(encodeReport(truthOf(coinsB), context, { epsilon: 2, day: '2026-11-29', random: randomB, valuePages: VALUE_PAGES })))
     expect(mergeSums(a, b)).toEqual(both)
     // JSON round trip keeps them usable.
     expect(estimateInsights(JSON.parse(JSON.stringify(mergeSums(a, b))))).toEqual(estimateInsights(both))
@@ -176,8 +235,15 @@ describe('forged reports', () => {
   const m = 1000
   const clean = honestSums(20_000, 2, 8)
   const before = estimates(estimateInsights(clean, { forgedReports: m }))
-  const body = (q: string, bytes: Uint8Array, eps = 2) => ({ v: 1, pack: context.packId, sl: 4, vl: 3, day: '2026-11-29', eps, q, a: toHex(bytes) })
+  const body = (q: string, bytes: Uint8Array, eps = 2) => ({ v: REPORT_VERSION, pack: context.packId, sl: 4, vl: 3, day: '2026-11-29', eps, q, a: toHex(bytes) })
   const krr = (q: string, value: number) => { const b = new Uint8Array(16); b[1] = value; return body(q, b) }
+  /** A page-value answer about `key` claiming `value` (0 not viewed, 1 viewed, 2 viewed then ordered). */
+  const pageValue = (key: string, value: number) => {
+    const b = new Uint8Array(16)
+    b[1] = value
+    new DataView(b.buffer).setUint32(2, pageKeyHash(key))
+    return body('pvl', b)
+  }
   const hash = (q: 'pgv' | 'pgx', key: string, bit: boolean, coins: ReturnType<typeof createCoins>, bothBits = false) => {
     const params = questionMechanism(q === 'pgv' ? 'pageView' : 'pageExit', context, 2) as OlhParams
     for (;;) {
@@ -205,9 +271,13 @@ describe('forged reports', () => {
     ['views matching both bits', (_, c) => hash('pgv', 'help/x', true, c, true)],
     ['exits and bounces of a rare page', (_, c) => hash('pgx', 'help/x', true, c, true)],
     ['exits of the top page', (_, c) => hash('pgx', 'home', false, c)],
+    ['orders after a rare page', () => pageValue('help/x', 2)],
+    ['views without orders of the top page', () => pageValue('home', 1)],
+    ['the top page never viewed', () => pageValue('home', 0)],
     ['anything', (i, c) => {
       const spec = QUESTIONS[i % QUESTIONS.length]
       if (spec.code === 'pgv' || spec.code === 'pgx') return hash(spec.code, KEYS[c.below(KEYS.length)], c.below(2) === 1, c)
+      if (spec.code === 'pvl') return pageValue(VALUE_PAGES[c.below(VALUE_PAGES.length)], c.below(3))
       const k = questionMechanism(spec.id, context, 2)
       return krr(spec.code, c.below((k as KrrParams).k))
     }],

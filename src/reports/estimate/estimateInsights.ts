@@ -2,7 +2,7 @@ import { finiteCount, krrLinearVariance, maxContribution, olhCount, oueLinearVar
 import type { FiniteMechanism } from '../mechanisms/finite'
 import type { OlhParams } from '../mechanisms/olh'
 import { questionMechanism } from '../lib/questionMechanism'
-import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, type FiniteQuestionId, type PageQuestionId } from '../schema'
+import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, PAGE_VALUE_CLASSES, type FiniteQuestionId, type PageQuestionId } from '../schema'
 import { DEFAULT_MIN_COUNT, DEFAULT_MIN_REPORTS, RATE_INTERVAL_LIMIT, Z95 } from './constants'
 import type { Estimate, EstimateInsightsOptions, InsightSums, Insights, PageInsight } from './types'
 
@@ -67,9 +67,13 @@ function quotient(a: Estimate, b: Estimate, enough: (low: number, high: number) 
 
 /** One finite question: estimated counts and the exact mechanism variance of linear estimates. */
 function finiteModel(sums: InsightSums, question: FiniteQuestionId, settings: Settings) {
-  const mechanism = questionMechanism(question, sums, sums.epsilon) as FiniteMechanism
   const { n, counts } = sums[question]
-  const c = counts.map((observed) => finiteCount(mechanism, observed, n))
+  return finiteModelOf(questionMechanism(question, sums, sums.epsilon) as FiniteMechanism, n, counts, settings)
+}
+
+/** Estimates from `n` answers of one finite mechanism with observed `counts` (a question, or one page of the page-value question). */
+function finiteModelOf(mechanism: FiniteMechanism, n: number, counts: Vector, settings: Settings) {
+  const c = Array.from(counts, (observed) => finiteCount(mechanism, observed, n))
   const linearVariance = (w: Vector) =>
     mechanism.kind === 'krr' ? krrLinearVariance(mechanism, w, c) : oueLinearVariance(mechanism, w, c, n)
   const dx = (w: Vector) => settings.m * maxContribution(w, mechanism.k, mechanism.p, mechanism.q, mechanism.kind === 'oue')
@@ -217,7 +221,7 @@ export function estimateInsights(sums: InsightSums, options: EstimateInsightsOpt
     reports: sums.reports,
     reportsByQuestion: {
       segment: sums.segment.n, value: sums.value.n, outcome: sums.outcome.n, order: sums.order.n, arm: sums.arm.n,
-      pageView: sums.pageView.n, pageExit: sums.pageExit.n, learn: sums.learn.n,
+      pageView: sums.pageView.n, pageExit: sums.pageExit.n, pageValue: sums.pageValue.n, learn: sums.learn.n,
     },
     segments,
     valueSegments,
@@ -235,9 +239,10 @@ export function estimateInsights(sums: InsightSums, options: EstimateInsightsOpt
 }
 
 /**
- * Page statistics. Views and the orders that followed them come from the pageView question (one of
- * MAX_REPORT_PAGES slots per report); exits and bounces from the pageExit question (the last page, one per
- * session), so the rare events are not diluted by the slot draw.
+ * Page statistics. Views come from the pageView question (one of MAX_REPORT_PAGES slots per report); exits
+ * and bounces from the pageExit question (the last page, one per session), so the rare events are not diluted
+ * by the slot draw; sessions that viewed a page and whether an order followed, from the page-value question
+ * (one page of the published list per report, asked about the whole session).
  */
 function estimatePages(sums: InsightSums, settings: Settings, averageOrderValue: Estimate) {
   const M = MAX_REPORT_PAGES
@@ -251,13 +256,24 @@ function estimatePages(sums: InsightSums, settings: Settings, averageOrderValue:
     ? estimate(totalViews, (M * M * view.emptyVariance) / (nv * nv), (lo, hi) => view.enoughReports && valueReadable(totalViews)(lo, hi), (M * (view.dx([1]) + m * Math.abs(view.empty / nv))) / (nv + m))
     : notComputable()
 
+  const C = PAGE_VALUE_CLASSES.length
+  const valueMechanism = questionMechanism('pageValue', sums, sums.epsilon) as FiniteMechanism
+  const viewedCells = [0, 1, 1]
+  const orderedCells = [0, 0, 1]
   const pages: PageInsight[] = sums.pageKeys.map((key, k) => {
+    // Page-value answers about this page: a random part of all sessions, since the page was drawn
+    // independently of them; k-RR over (not viewed, viewed, viewed then ordered).
+    const counts = sums.pageValue.support.slice(k * C, k * C + C)
+    const valueReports = counts.reduce((a, b) => a + b, 0)
+    const asked = finiteModelOf(valueMechanism, valueReports, counts, settings)
+    const sessionShare = asked.share(viewedCells)
+    const orderRate = asked.ratio(orderedCells, viewedCells, orderedCells, true)
+    const pageValue = product(orderRate, averageOrderValue, orderRate.enough && averageOrderValue.enough)
     if (nv < 2 || ne < 2) {
       const none = notComputable()
-      return { key, viewsPerSession: none, viewShare: none, exitsPerSession: none, bounceRate: none, exitRate: none, orderRate: none, pageValue: none, published: false }
+      return { key, viewsPerSession: none, viewShare: none, exitsPerSession: none, bounceRate: none, exitRate: none, valueReports, sessionShare, orderRate, pageValue, published: false }
     }
     const views = view.count(k, 0) + view.count(k, 1)
-    const followed = view.count(k, 1)
     const vps = (M * views) / nv
     const viewsPerSession = estimate(
       vps,
@@ -280,17 +296,6 @@ function estimatePages(sums: InsightSums, settings: Settings, averageOrderValue:
     const bouncesPerSession = estimate(bps, exit.variance(k, 0, 1) / (ne * ne), () => false, (exit.dx([0, 1]) + m * Math.abs(bps)) / (ne + m))
     const exitRate = quotient(exitsPerSession, viewsPerSession, (lo, hi) => enoughBehind && rateReadable(eps / vps)(lo, hi))
     const bounceRate = quotient(bouncesPerSession, viewsPerSession, (lo, hi) => enoughBehind && rateReadable(bps / vps)(lo, hi))
-    let orderRate = notComputable()
-    if (views > 0) {
-      const r = followed / views
-      orderRate = estimate(
-        r,
-        view.variance(k, -r / views, (1 - r) / views),
-        (lo, hi) => enoughBehind && rateReadable(r)(lo, hi),
-        ratioBound(followed, views, view.dx([0, 1]), view.dx([1, 1])),
-      )
-    }
-    const pageValue = product(orderRate, averageOrderValue, orderRate.enough && averageOrderValue.enough)
     return {
       key,
       viewsPerSession,
@@ -298,9 +303,11 @@ function estimatePages(sums: InsightSums, settings: Settings, averageOrderValue:
       exitsPerSession,
       bounceRate,
       exitRate,
+      valueReports,
+      sessionShare,
       orderRate,
       pageValue,
-      published: viewsPerSession.enough && bounceRate.enough && exitRate.enough && pageValue.enough,
+      published: viewsPerSession.enough && bounceRate.enough && exitRate.enough,
     }
   })
   return { pages, pageViewsPerSession }

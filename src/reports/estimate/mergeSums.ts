@@ -33,6 +33,8 @@ export function mergeSums(a: InsightSums, b: InsightSums): InsightSums {
     addInto(out[q].support, b[q].support)
     addInto(out[q].both, b[q].both)
   }
+  out.pageValue.n += b.pageValue.n
+  addInto(out.pageValue.support, b.pageValue.support)
   return out
 }
 
@@ -50,5 +52,6 @@ function structuredCloneSums(s: InsightSums): InsightSums {
     learn: finite(s.learn),
     pageView: page(s.pageView),
     pageExit: page(s.pageExit),
+    pageValue: { n: s.pageValue.n, support: [...s.pageValue.support] },
   }
 }

@@ -29,6 +29,7 @@ export interface InsightSums {
   arm: FiniteSums
   pageView: PageSums
   pageExit: PageSums
+  pageValue: PageValueSums
   /** Training answers (README, "Private training"). */
   learn: LearnSums
 }
@@ -40,6 +41,16 @@ export interface PageSums {
   support: number[]
   /** Per page key, reports that matched both bits (for the variance). */
   both: number[]
+}
+
+/**
+ * Randomized-response counts of the page-value question, per candidate page key: `support[3k + j]` counts the
+ * reports about key k that answered class j (PAGE_VALUE_CLASSES); the last cell counts reports about a page
+ * that is not a candidate. (Named `support` like the page questions' cells: both are stored per page key.)
+ */
+export interface PageValueSums {
+  n: number
+  support: number[]
 }
 
 /** An estimate with its uncertainty. */
@@ -87,11 +98,21 @@ export interface PageInsight {
   bounceRate: Estimate
   /** Share of the page's views that were the last of their session: exits per session / views per session. */
   exitRate: Estimate
-  /** Share of the page's views after which the session placed an order (pageView question). */
+  /** Page-value answers about this page (0 when the page is not on the published list the question draws from). */
+  valueReports: number
+  /** Share of all sessions that viewed the page at least once (page-value question). */
+  sessionShare: Estimate
+  /** Share of the sessions that viewed the page in which an order followed a view of it (page-value question). */
   orderRate: Estimate
-  /** Order value that followed a view, on average: orderRate × the average order value (order question). */
+  /**
+   * Page value: order value per session that viewed the page, counting the orders placed after a view of it —
+   * orderRate × the average order value (order question), i.e. assuming those orders have the average value.
+   */
   pageValue: Estimate
-  /** Bounce rate, exit rate and page value are all readable: the page goes into the page-statistics table. */
+  /**
+   * Views, bounce rate and exit rate are readable: the page goes into the page-statistics table (with its page
+   * value when that is readable too).
+   */
   published: boolean
 }
 

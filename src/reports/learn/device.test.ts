@@ -24,19 +24,19 @@ describe('a pack with an intent correction', () => {
   const f = LEARN_FEATURES.findIndex((x) => x.name === 'product_pages')
   const B = LEARN_FEATURES[f].buckets
   const correction = identityCorrection()
-  // Many product pages (bucket 7) add 2 to the logit in every score bucket, in both views.
-  for (const view of ['withStats', 'withoutStats'] as const) for (let s = 0; s < SCORE_BUCKETS; s++) correction.views[view].terms[f][s * B + 7] = 2
+  // Many product pages (bucket 4: 70 or more) add 2 to the logit in every score bucket, in both views.
+  for (const view of ['withStats', 'withoutStats'] as const) for (let s = 0; s < SCORE_BUCKETS; s++) correction.views[view].terms[f][s * B + 4] = 2
   const pack = { ...(shipped as unknown as ModelPack), intentCorrection: correction }
 
   it('raises the intent where the correction says, with or without page statistics, and is accepted by the pack check', () => {
     expect(() => validatePack(pack)).not.toThrow()
     const p = 0.1
     const boosted = 1 / (1 + Math.exp(-(Math.log(p / (1 - p)) + 2)))
-    expect(correctedIntent(pack, p, raw(60, true))).toBeCloseTo(boosted, 6)
-    expect(correctedIntent(pack, p, raw(60, false))).toBeCloseTo(boosted, 6)
+    expect(correctedIntent(pack, p, raw(80, true))).toBeCloseTo(boosted, 6)
+    expect(correctedIntent(pack, p, raw(80, false))).toBeCloseTo(boosted, 6)
     expect(correctedIntent(pack, p, raw(2, true))).toBeCloseTo(p, 6)
     // A pack without a correction scores as trained.
-    expect(correctedIntent(shipped as unknown as ModelPack, p, raw(60, true))).toBe(p)
+    expect(correctedIntent(shipped as unknown as ModelPack, p, raw(80, true))).toBe(p)
   })
 
   it('is refused when its tables do not match this SDK', () => {

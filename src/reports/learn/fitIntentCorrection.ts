@@ -18,7 +18,7 @@ export interface FitIntentCorrectionOptions {
   featureWeight?: number
   /**
    * Prior standard deviation of a feature bucket's main effect (pooled over score buckets).
-   * @default 0.5
+   * @default 0.8
    */
   tauMain?: number
   /**
@@ -27,6 +27,12 @@ export interface FitIntentCorrectionOptions {
    * @default 0.5
    */
   minScale?: number
+  /**
+   * A feature bucket whose estimated sessions are within this many standard deviations of none is taken as
+   * empty (set to zero), so that its noise does not enter the fit.
+   * @default 3
+   */
+  emptyBucketSd?: number
 }
 
 const logit = (p: number) => Math.log(p / (1 - p))
@@ -50,11 +56,12 @@ function bucketMiddles(view: LearnView): number[] {
  */
 export function fitIntentCorrection(tables: readonly LearnTableEstimate[], options: FitIntentCorrectionOptions = {}): IntentCorrection {
   const tau = options.tau ?? 0.25
-  const tauMain = options.tauMain ?? 0.5
+  const tauMain = options.tauMain ?? 0.8
   const featureWeight = options.featureWeight ?? 0.8
   const out = identityCorrection()
+  const kept = tables.map((t) => keepFeatureBuckets(t, options.emptyBucketSd ?? 3))
   for (const view of LEARN_VIEWS) {
-    const own = tables.filter((t) => t.table.view === view)
+    const own = kept.filter((t) => t.table.view === view)
     const answers = own.reduce((a, t) => a + t.n, 0)
     out.answers[view] = answers
     if (answers === 0) continue
@@ -67,7 +74,7 @@ export function fitIntentCorrection(tables: readonly LearnTableEstimate[], optio
       const B = t.table.feature.buckets
       for (let s = 0; s < SCORE_BUCKETS; s++) {
         for (let b = 0; b < B; b++) for (let y = 0; y < 2; y++) sum[y][s] += t.counts[(s * B + b) * 2 + y]
-        noise[s] += B * t.variance
+        noise[s] += t.buckets * t.variance
       }
     }
     const rate: number[] = []
@@ -84,8 +91,37 @@ export function fitIntentCorrection(tables: readonly LearnTableEstimate[], optio
   return out
 }
 
+/** A table whose feature buckets without sessions have been set to exactly zero, with how many it kept. */
+interface KeptTable extends LearnTableEstimate {
+  /** Feature buckets kept (the others hold no session and add no noise). */
+  buckets: number
+}
+
+/**
+ * Sets to zero every feature bucket whose estimated sessions (over all its score buckets and both outcomes)
+ * are within `sd` standard deviations of none: such a bucket holds (almost) no session, and its cells would
+ * add only mechanism noise to every sum they enter (a month outside the window, a page count nobody reaches).
+ */
+function keepFeatureBuckets(t: LearnTableEstimate, sd: number): KeptTable {
+  const B = t.table.feature.buckets
+  if (t.n === 0 || t.variance === 0) return { ...t, buckets: B }
+  const counts = [...t.counts]
+  let buckets = 0
+  const spread = Math.sqrt(2 * SCORE_BUCKETS * t.variance)
+  for (let b = 0; b < B; b++) {
+    let total = 0
+    for (let s = 0; s < SCORE_BUCKETS; s++) total += counts[(s * B + b) * 2] + counts[(s * B + b) * 2 + 1]
+    if (total > sd * spread) {
+      buckets++
+      continue
+    }
+    for (let s = 0; s < SCORE_BUCKETS; s++) counts[(s * B + b) * 2] = counts[(s * B + b) * 2 + 1] = 0
+  }
+  return { ...t, counts, buckets }
+}
+
 function fitView(
-  own: readonly LearnTableEstimate[], view: LearnView, rate: number[], weight: number[], tau: number, tauMain: number, featureWeight: number, minScale: number,
+  own: readonly KeptTable[], view: LearnView, rate: number[], weight: number[], tau: number, tauMain: number, featureWeight: number, minScale: number,
 ): IntentCorrectionView {
   // Calibration: weighted least squares of the bucket log-odds on the bucket's middle logit.
   const mids = bucketMiddles(view)

@@ -127,7 +127,7 @@ describe('the intent correction', () => {
   })
 
   it('learns that a feature bucket buys more than its score bucket says, and trusts noisy tables less', () => {
-    // Exact tables: among sessions of one score bucket, many product pages (bucket 7) order four times as often.
+    // Exact tables: among sessions of one score bucket, many product pages (bucket 4) order four times as often.
     const tables = (variance: number): LearnTableEstimate[] =>
       LEARN_TABLES.map((table) => {
         const counts = new Array<number>(table.cells).fill(0)
@@ -135,8 +135,8 @@ describe('the intent correction', () => {
           if (table.feature.name === 'product_pages') {
             counts[learnCell(table, s, 1, true)] += 20
             counts[learnCell(table, s, 1, false)] += 380
-            counts[learnCell(table, s, 7, true)] += 80
-            counts[learnCell(table, s, 7, false)] += 320
+            counts[learnCell(table, s, 4, true)] += 80
+            counts[learnCell(table, s, 4, false)] += 320
           } else {
             counts[learnCell(table, s, 10, true)] += 100
             counts[learnCell(table, s, 10, false)] += 700
@@ -148,12 +148,43 @@ describe('the intent correction', () => {
     const exact = fitIntentCorrection(tables(0)).views.withStats.terms[f]
     const noisy = fitIntentCorrection(tables(400 * 400)).views.withStats.terms[f]
     const B = LEARN_FEATURES[f].buckets
-    expect(exact[3 * B + 7]).toBeGreaterThan(0.5)
+    expect(exact[3 * B + 4]).toBeGreaterThan(0.5)
     expect(exact[3 * B + 1]).toBeLessThan(-0.3)
-    expect(Math.abs(noisy[3 * B + 7])).toBeLessThan(exact[3 * B + 7] / 2)
-    const lots = raw(60, 10)
+    expect(Math.abs(noisy[3 * B + 4])).toBeLessThan(exact[3 * B + 4] / 2)
+    const lots = raw(80, 10)
     const few = raw(2, 10)
     const correction = fitIntentCorrection(tables(0))
     expect(correctIntentLogit(correction, -2, 'withStats', lots)).toBeGreaterThan(correctIntentLogit(correction, -2, 'withStats', few))
+  })
+
+  it('gives no term to a feature bucket whose estimated sessions are within the noise of none', () => {
+    // Months 10 and 11 hold every session; month 3 holds none, but its noisy cells lean towards orders.
+    const variance = 50 * 50
+    const tables: LearnTableEstimate[] = LEARN_TABLES.map((table) => {
+      const counts = new Array<number>(table.cells).fill(0)
+      for (let s = 0; s < SCORE_BUCKETS; s++) {
+        if (table.feature.name === 'month') {
+          counts[learnCell(table, s, 10, true)] += 300
+          counts[learnCell(table, s, 10, false)] += 1500
+          counts[learnCell(table, s, 11, true)] += 100
+          counts[learnCell(table, s, 11, false)] += 1700
+          counts[learnCell(table, s, 3, true)] += 40
+          counts[learnCell(table, s, 3, false)] -= 30
+        } else {
+          counts[learnCell(table, s, 2, true)] += 400
+          counts[learnCell(table, s, 2, false)] += 3200
+        }
+      }
+      return { table, n: 3600 * SCORE_BUCKETS, counts, variance }
+    })
+    const m = LEARN_FEATURES.findIndex((x) => x.name === 'month')
+    const B = LEARN_FEATURES[m].buckets
+    const terms = fitIntentCorrection(tables).views.withStats.terms[m]
+    for (let s = 0; s < SCORE_BUCKETS; s++) expect(terms[s * B + 3]).toBe(0)
+    // The months with sessions keep what they say: November orders more than December.
+    expect(terms[3 * B + 10]).toBeGreaterThan(terms[3 * B + 11] + 0.5)
+    // Turned off, the empty month's noise becomes a term.
+    const unguarded = fitIntentCorrection(tables, { emptyBucketSd: -Infinity }).views.withStats.terms[m]
+    expect(Math.abs(unguarded[3 * B + 3])).toBeGreaterThan(0.01)
   })
 })

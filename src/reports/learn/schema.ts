@@ -28,7 +28,7 @@ function byEdges(field: 'productPages' | 'administrativeSeconds', edges: readonl
   }
 }
 
-const PRODUCT_PAGE_EDGES = [1, 3, 6, 10, 18, 30, 50, 80]
+const PRODUCT_PAGE_EDGES = [4, 12, 30, 70]
 const ADMINISTRATIVE_SECOND_EDGES = [1, 10, 30, 60, 120, 250, 500]
 
 /**

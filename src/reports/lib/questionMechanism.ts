@@ -1,6 +1,6 @@
 import { finiteMechanism, type FiniteMechanism } from '../mechanisms/finite'
 import { olhParams, type OlhParams } from '../mechanisms/olh'
-import { domainSize, isPageQuestion } from '../schema'
+import { domainSize, isPageQuestion, PAGE_VALUE_CLASSES } from '../schema'
 import type { QuestionId, ReportContext } from '../types'
 
 /** The mechanism of a question, the same on the device and at the collector: a function of (context, ε). */
@@ -22,7 +22,10 @@ export function questionMechanism(
   const key = `${question}/${context.segmentLeaves}/${context.valueLeaves}/${epsilon}`
   let mechanism = cache.get(key)
   if (!mechanism) {
-    mechanism = isPageQuestion(question) || question === 'learn' ? { kind: 'olh', ...olhParams(epsilon) } : finiteMechanism(domainSize(question, context), epsilon)
+    mechanism =
+      isPageQuestion(question) || question === 'learn' ? { kind: 'olh', ...olhParams(epsilon) }
+      : question === 'pageValue' ? finiteMechanism(PAGE_VALUE_CLASSES.length, epsilon)
+      : finiteMechanism(domainSize(question, context), epsilon)
     cache.set(key, mechanism)
   }
   return mechanism
