@@ -239,8 +239,10 @@ export function measureRun(run: SimRun): RunMeasures {
     const tb = truth.bounces[k] / views
     const te = truth.exits[k] / views
     const tv = truth.followedValue[k] / truth.viewSessions[k]
-    bounce.push(Math.abs(p.bounceRate.value - tb))
-    exit.push(Math.abs(p.exitRate.value - te))
+    // A rate that is not computable (its page's views estimated at or below zero) sorts as the worst error.
+    const rateError = (e: Estimate, t: number) => (Number.isFinite(e.value) ? Math.abs(e.value - t) : Number.POSITIVE_INFINITY)
+    bounce.push(rateError(p.bounceRate, tb))
+    exit.push(rateError(p.exitRate, te))
     // A page the page-value question does not ask about has no estimate: it counts as a 100% error.
     value.push(Number.isFinite(p.pageValue.value) ? Math.abs(p.pageValue.value - tv) / tv : 1)
     for (const [e, t] of [[p.bounceRate, tb], [p.exitRate, te], [p.pageValue, tv]] as const) {

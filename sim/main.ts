@@ -6,14 +6,16 @@ import { measureRun, simulateInsights, topPages, TOP_PAGES, type RunMeasures } f
 import { loadPopulation } from './population'
 import { createShop, PAGES } from './shop'
 import { runDrift } from './runDrift'
+import { runFunnel } from './runFunnel'
 import { createLog, shoppersFile } from './shoppersFile'
 
-const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]'
+const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario funnel [--devices N] [--test N] [--epsilon E] [--learn-share S] [--seed S] [--no-central] [--json]\n       npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]'
 const SHOP_SEED = 20261129
 
 export async function main(args: string[]): Promise<number> {
   const opts = parseArgs(args)
   if (opts.scenario === 'drift') return runDrift(opts)
+  if (opts.scenario === 'funnel') return runFunnel(opts)
   if (opts.scenario !== 'insights') {
     console.error(USAGE)
     return 2

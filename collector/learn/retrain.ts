@@ -111,7 +111,13 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   // Days alternate between fitting and checking, so the check never sees an answer the fit used.
   const dayNumber = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000)
   const fitSums = learnSumsOf(rows.filter((r) => dayNumber(r.day) % 2 === 0))
-  const checkSums = learnSumsOf(rows.filter((r) => dayNumber(r.day) % 2 === 1))
+  // A pack in use that a retrain fitted saw every day up to its `to`: checked on those days it would look
+  // better than it is, so only later days check it against a candidate.
+  const fittedTo = pack.intentCorrection ? fittedUntil(pack) : undefined
+  const checkSums = learnSumsOf(rows.filter((r) => dayNumber(r.day) % 2 === 1 && (fittedTo === undefined || r.day > fittedTo)))
+  if (fittedTo !== undefined && checkSums.n === 0) {
+    return { status: 'kept', answers: all.n, pack, reason: `no held-out answers since the pack in use (${pack.version}) was fitted on the days to ${fittedTo}` }
+  }
   const current: IntentCorrection = pack.intentCorrection ?? identityCorrection()
   let heldOut: RetrainResult['heldOut']
   if (fitSums.n > 0 && checkSums.n > 0) {
@@ -146,6 +152,13 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
     status: 'published', answers: all.n, heldOut, written, pack: next,
     reason: heldOut ? `held-out AUC ${heldOut.current.toFixed(4)} → ${heldOut.candidate.toFixed(4)}` : 'no held-out day yet: fitted on every answer',
   }
+}
+
+/** The last day of answers a retrained pack was fitted on (`metrics.privateTraining.to`), if it says. */
+function fittedUntil(pack: ModelPack): string | undefined {
+  const training = pack.metrics.privateTraining
+  const to = training && typeof training === 'object' ? training.to : undefined
+  return typeof to === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(to) ? to : undefined
 }
 
 function round(v: number): number {

@@ -1,21 +1,32 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { checkPack as validatePack } from '../../src/pack/checkPack'
 import { COLLECTOR_DEFAULTS } from '../cli/parseCollectorArgs'
 import { migrate } from '../storage/migrate'
 import { openDatabase } from '../storage/openDatabase'
+import { CollectorError } from '../lib/CollectorError'
+import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE } from '../packs/signingKey'
 import { MIN_TRAINING_ANSWERS, retrain } from './retrain'
+import { publishedSessionPack, retrainedPackWriter } from './retrainedPackWriter'
 
 export const RETRAIN_HELP = `Usage: npm run collector -- retrain [options]
 
 Refits the session pack's intent from the private training answers, checks it on held-out days and writes a
 new pack only if it is not worse. Run it on demand or from a daily schedule (cron).
 
+With a signing key (--key, or ${join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)} once \`keygen\` made it) an accepted
+pack is signed and published with a new signed manifest in --publish-dir, which the shop serves at /seglet/:
+pages that pin the key (data-pack-key) pick it up at their next daily check, with no change to the page.
+Without a key it is written to --out, and the page's data-pack-integrity must be updated by hand.
+
 Options:
   --database LOCATION   the collector's store (default ${COLLECTOR_DEFAULTS.database}), or postgres://…
-  --pack FILE           the session pack the shop serves now (default src/models/session.json)
-  --out FILE            where an accepted pack is written (default .seglet-collector/public/models/session.json)
+  --pack FILE           the session pack the shop serves now (default: the last one published in
+                        --publish-dir when signing, else src/models/session.json)
+  --key FILE            the pack-signing key (default ${join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)} when it exists)
+  --publish-dir DIR     where signed packs and the manifest go (default ${COLLECTOR_DEFAULTS.pageStatsDir})
+  --out FILE            without a key: where an accepted pack is written (default .seglet-collector/public/models/session.json)
   --epsilon E           the ε reports carry (default ${COLLECTOR_DEFAULTS.epsilon})
   --window-days N       days of answers to fit from (default ${COLLECTOR_DEFAULTS.windowDays})
   --min-answers N       fewest answers to fit from (default ${MIN_TRAINING_ANSWERS})
@@ -30,6 +41,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
       args: [...argv], strict: true, allowPositionals: false,
       options: {
         help: { type: 'boolean' }, database: { type: 'string' }, pack: { type: 'string' }, out: { type: 'string' },
+        key: { type: 'string' }, 'publish-dir': { type: 'string' },
         epsilon: { type: 'string' }, 'window-days': { type: 'string' }, 'min-answers': { type: 'string' },
       },
     }))
@@ -54,11 +66,17 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     console.error('seglet collector retrain: --epsilon must be 0.1–8, --window-days a whole number 2–366, --min-answers a whole number ≥ 1')
     return 2
   }
-  const packPath = resolve(String(values.pack ?? 'src/models/session.json'))
   const out = resolve(String(values.out ?? '.seglet-collector/public/models/session.json'))
+  const publishDir = resolve(String(values['publish-dir'] ?? COLLECTOR_DEFAULTS.pageStatsDir))
+  const defaultKey = join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)
+  const key = values.key !== undefined ? resolve(String(values.key)) : existsSync(defaultKey) ? resolve(defaultKey) : undefined
+  let packPath = resolve(String(values.pack ?? 'src/models/session.json'))
   let pack
   try {
-    pack = validatePack(JSON.parse(readFileSync(packPath, 'utf8')))
+    // Signing: the pack in use is the one browsers got from the last publication.
+    const published = values.pack === undefined && key !== undefined ? await publishedSessionPack(publishDir) : undefined
+    if (published) packPath = published.file
+    pack = validatePack(JSON.parse(published?.text ?? readFileSync(packPath, 'utf8')))
   } catch (error) {
     console.error(`seglet collector retrain: ${packPath}: ${(error as Error).message}`)
     return 1
@@ -72,14 +90,14 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     await migrate(db)
     const result = await retrain(db, {
       pack, epsilon, windowDays, minAnswers,
-      writePack: async (text) => {
-        mkdirSync(dirname(out), { recursive: true })
-        writeFileSync(out, text)
-        return out
-      },
+      writePack: retrainedPackWriter({ publishDir, key, out }),
     })
-    console.log(`seglet collector retrain: ${result.status} (${result.answers} training answers): ${result.reason}${result.written ? `; wrote ${result.written} (version ${result.pack.version})` : ''}`)
+    console.log(`seglet collector retrain: ${result.status} (${result.answers} training answers): ${result.reason}${result.written ? `; ${key ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version})` : ''}`)
     return 0
+  } catch (error) {
+    if (!(error instanceof CollectorError)) throw error
+    console.error(`seglet collector retrain: ${error.message}`)
+    return 1
   } finally {
     await db.close()
   }

@@ -1,8 +1,10 @@
 import type { SegletError } from '../errors'
 import type { StoredEvent } from '../events/types'
 import { correctedIntent } from '../model/correctedIntent'
+import { correctionReads, correctionReason } from '../model/correctionReason'
 import type { FeatureOptions, Features } from '../features'
 import { applyFeatureSpec, computeFeatures, expectedFeatures, LIFETIME_FEATURE_NAMES, SESSION_FEATURE_NAMES, selectFeatures, sessionVector } from '../features'
+import { LEARN_FEATURES } from '../reports/learn/schema'
 import type { LearnTruth } from '../reports/learn/types'
 import { EXPECTED_SPECS } from '../pack/expectedSpecs'
 import type { LoadedPack, ModelRuntime, PackCache, ProbabilityHead, SegmentHead } from '../model'
@@ -41,6 +43,11 @@ export interface DecisionInputs {
   lifetime?: Float32Array
   pageViews: number
   orders: number
+  /**
+   * The session's buckets in the tables of the pack's intent correction (empty without one): the correction
+   * reads facts the network may not (items in the cart, checkout), and a change of them is a new intent.
+   */
+  corrected: string
 }
 
 /** What one decision needs. */
@@ -132,13 +139,15 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
   const hasHistory = features.lifetime.orders > 0
   const lifetimeSpec = lifetimePack.pack.featureSpec
   const lifetimeInput = hasHistory ? applyFeatureSpec(selectFeatures(features.lifetimeRaw, LIFETIME_FEATURE_NAMES, lifetimeSpec.names), lifetimeSpec) : undefined
-  const inputs: DecisionInputs = { session: sessionInput, lifetime: lifetimeInput, pageViews: s.pageViews, orders: features.lifetime.orders }
+  const corrected = sessionPack.pack.intentCorrection ? LEARN_FEATURES.map((f) => f.bucket(s)).join() : ''
+  const inputs: DecisionInputs = { session: sessionInput, lifetime: lifetimeInput, pageViews: s.pageViews, orders: features.lifetime.orders, corrected }
   const previous = input.unchangedFrom
   if (
     previous &&
     engine.isSettled() &&
     previous.pageViews === inputs.pageViews &&
     previous.orders === inputs.orders &&
+    previous.corrected === inputs.corrected &&
     isClose(previous.session, sessionInput, tolerancesOf(sessionPack)) &&
     isClose(previous.lifetime, lifetimeInput)
   ) {
@@ -172,7 +181,8 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
       checkoutReached: s.checkoutReached,
       productsAdded: s.productsAdded,
       cartValue: s.cartValue,
-      inIntent: sessionSpec.names.includes('cart_reached') && sessionSpec.names.includes('checkout_reached'),
+      // The network reads them, or private training taught the pack's correction what they mean here.
+      inIntent: (sessionSpec.names.includes('cart_reached') && sessionSpec.names.includes('checkout_reached')) || correctionReads(sessionPack.pack, ['products_added', 'checkout_reached']),
     },
   }
   const decided = decision.segment
@@ -192,16 +202,20 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
         const labels = segmentHead.labels.length
         return Array.from({ length: rows }, (_, r) => ({
           segmentProbs: out[segmentName].subarray(r * labels, (r + 1) * labels),
-          intent: out[intentName][r],
+          // The intent the page got: with the pack's correction, as decided.
+          intent: correctedIntent(sessionPack.pack, out[intentName][r], s),
         }))
       },
     })
-    return explainFeatures(contributions)
+    const lines = explainFeatures(contributions)
+    // A pack that private training updated says so, and what it changed, as a reason of its own.
+    const corrected = correctionReason(sessionPack.pack, sessionOut[intentName][0], s, DEFAULT_MIN_LOG_ODDS_CONTRIBUTION)
+    return corrected ? [...lines, corrected] : lines
   }
   const learn = (): LearnTruth => {
     const p = sessionOut[intentName][0]
     const logit = (q: number) => Math.log(Math.max(1e-7, q) / Math.max(1e-7, 1 - q))
-    const session = { productPages: s.productPages, administrativeSeconds: s.administrativeSeconds, month: s.month }
+    const session = { productPages: s.productPages, administrativeSeconds: s.administrativeSeconds, month: s.month, productsAdded: s.productsAdded, checkoutReached: s.checkoutReached }
     if (!s.stats) return { logitWithStats: null, logitWithoutStats: logit(p), session }
     // The same session without its page statistics: one more pass of the network.
     const masked = runtime.predict(sessionPack, applyFeatureSpec(selectFeatures(sessionVector({ ...s, stats: null }), SESSION_FEATURE_NAMES, sessionSpec.names), sessionSpec))

@@ -9,7 +9,7 @@ import type { ModelPack } from '../pack/types'
  * @example
  * const intent = correctedIntent(pack, out.intent[0], features.session)
  */
-export function correctedIntent(pack: ModelPack, probability: number, session: Pick<SessionAggregate, 'productPages' | 'administrativeSeconds' | 'month' | 'stats'>): number {
+export function correctedIntent(pack: ModelPack, probability: number, session: Pick<SessionAggregate, 'productPages' | 'administrativeSeconds' | 'month' | 'productsAdded' | 'checkoutReached' | 'stats'>): number {
   if (!pack.intentCorrection) return probability
   const p = Math.min(1 - 1e-7, Math.max(1e-7, probability))
   const logit = correctIntentLogit(pack.intentCorrection, Math.log(p / (1 - p)), session.stats ? 'withStats' : 'withoutStats', session)

@@ -32,6 +32,7 @@ const ATTRIBUTES: Record<string, string> = {
   'pack-manifest': 'model.packManifestUrl',
   'model-loading': 'model.loading',
   reports: 'reports.endpoint',
+  'learn-share': 'reports.learnShare',
 }
 
 /**
@@ -60,7 +61,7 @@ function parseText(raw: string, parse: OptionParser, key: string): unknown {
  * `data-autocapture`, `data-datalayer`, `data-anti-flicker`, `data-anti-flicker-timeout` (ms),
  * `data-retention-days`, `data-db-name`, `data-pack-url` + `data-pack-integrity`,
  * `data-lifetime-pack-url` + `data-lifetime-pack-integrity`, `data-pack-key` + `data-pack-manifest` (signed packs),
- * `data-model-loading` (auto | eager), `data-reports` (the report endpoint),
+ * `data-model-loading` (auto | eager), `data-reports` (the report endpoint), `data-learn-share` (0–1),
  * `data-autostart`.
  */
 export function readScriptOptions(script: Element | undefined, report: (e: SegletError) => void): ScriptConfig {

@@ -16,7 +16,7 @@ import type { LoadedPack } from '../../model'
 import type { Segment } from '../../segments'
 
 const raw = (pages: number, stats: boolean) => ({
-  productPages: pages, administrativeSeconds: 0, month: 10,
+  productPages: pages, administrativeSeconds: 0, month: 10, productsAdded: 0, checkoutReached: false,
   stats: stats ? { bounceRate: 0.02, exitRate: 0.04, pageValue: 0 } : null,
 })
 

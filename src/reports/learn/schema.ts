@@ -28,6 +28,7 @@ function byEdges(field: 'productPages' | 'administrativeSeconds', edges: readonl
   }
 }
 
+// Five ranges: each holds enough sessions to stand out of the answers' noise (README, "Private training").
 const PRODUCT_PAGE_EDGES = [4, 12, 30, 70]
 const ADMINISTRATIVE_SECOND_EDGES = [1, 10, 30, 60, 120, 250, 500]
 
@@ -42,6 +43,14 @@ export const LEARN_FEATURES: readonly LearnFeature[] = [
     name: 'month', buckets: 12, describe: 'the month',
     bucket: (session) => (Number.isInteger(session.month) && session.month >= 0 && session.month < 12 ? session.month : 0),
   },
+  // The funnel, as two tables of their own: each is fitted against the score alone, so "items in the cart"
+  // says what adding to the cart tells about an order before checkout is known (a joint table would learn
+  // that a cart left without checkout never orders, and adding to the cart would lower the intent).
+  {
+    name: 'products_added', buckets: 3, describe: 'items added to the cart: none, one, more',
+    bucket: (session) => Math.min(2, Math.max(0, Math.floor(Number(session.productsAdded) || 0))),
+  },
+  { name: 'checkout_reached', buckets: 2, describe: 'whether checkout was reached', bucket: (session) => (session.checkoutReached === true ? 1 : 0) },
 ]
 
 /**

@@ -17,4 +17,8 @@ export interface LearnSession {
   administrativeSeconds: number
   /** 0 = January. */
   month: number
+  /** Items added to the cart in the session (absent in records of older versions: read as 0). */
+  productsAdded?: number
+  /** Checkout began or an order was placed (absent in records of older versions: read as false). */
+  checkoutReached?: boolean
 }

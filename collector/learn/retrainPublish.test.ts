@@ -1,0 +1,150 @@
+// @vitest-environment node
+// `npm run collector -- retrain` with a signing key: the accepted pack goes out signed, with a signed manifest,
+// and the browser's own code (src/pack/loadSignedPacks) takes it; the next retrain starts from it. Against the
+// embedded store and a real PostgreSQL.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { ModelPack } from '../../src/pack/types'
+import { loadSignedPacks } from '../../src/pack/loadSignedPacks'
+import { EXPECTED_SPECS } from '../../src/pack/expectedSpecs'
+import { encodeReport } from '../../src/reports/encodeReport'
+import { LEARN_FEATURES } from '../../src/reports/learn/schema'
+import type { ReportContext, ReportTruth } from '../../src/reports/types'
+import { seededRandom } from '../../sim/seededRandom'
+import { createRng } from '../../training/rng'
+import { createReportEstimator } from '../estimates/createReportEstimator'
+import { createIngest } from '../ingest/createIngest'
+import { addDays } from '../lib/addDays'
+import { utcDay } from '../lib/utcDay'
+import { readPublishedManifest } from '../packs/publishPacks'
+import { generatePackKeys } from '../packs/signingKey'
+import { migrate } from '../storage/migrate'
+import { openDatabase } from '../storage/openDatabase'
+import { DATABASE_TARGETS } from '../testing/databases'
+import { retrain } from './retrain'
+import { retrainCommand } from './retrainCommand'
+import { retrainedPackWriter } from './retrainedPackWriter'
+
+const shipped = JSON.parse(readFileSync(join(__dirname, '../../src/models/session.json'), 'utf8')) as ModelPack
+const context: ReportContext = { packId: `session@${shipped.version}+lifetime@1.0.0`, segmentLeaves: 4, valueLeaves: 4 }
+const TODAY = utcDay(Date.now())
+
+/** Sessions that order far more often once items are in the cart (`flip` reverses it), whatever their score. */
+function truthOf(rng: () => number, flip = false): ReportTruth {
+  const logit = [-3, -1.5, 0][Math.floor(rng() * 3)]
+  const added = rng() < 0.4 ? 1 : 0
+  const ordered = rng() < 1 / (1 + Math.exp(-(logit / 2 + ((added === 1) !== flip ? 1.5 : -2))))
+  const session = { productPages: 5, administrativeSeconds: 0, month: 10, productsAdded: added, checkoutReached: false }
+  return { segmentLeaf: 0, valueSegment: null, ordered, orderValueBucket: 0, arm: 'none', pages: [], learn: { logitWithStats: null, logitWithoutStats: logit, session } }
+}
+
+async function report(location: string, days: Array<[string, number, boolean]>, seed: number, now = Date.now()): Promise<void> {
+  const db = await openDatabase(location)
+  try {
+    await migrate(db)
+    const ingest = createIngest(db, createReportEstimator(), { maxDelayMs: 5, now: () => now })
+    const rng = createRng(seed)
+    const random = seededRandom(seed)
+    for (const [day, count, flip] of days) {
+      const bodies = Array.from({ length: count }, () => JSON.stringify(encodeReport(truthOf(rng, flip), context, { epsilon: 2, day, random, learnShare: 1 })))
+      const outcomes = await Promise.all(bodies.map((b, i) => ingest.submit(`${day}-${i}`, b)))
+      expect(outcomes.every((o) => o.code === 'accepted')).toBe(true)
+    }
+    await ingest.flush()
+  } finally {
+    await db.close()
+  }
+}
+
+/** The packs a browser pinning `packKey` takes from `site` (served at /seglet/), through the SDK's own check. */
+async function browserPacks(site: string, packKey: string, now: number) {
+  vi.stubGlobal('location', new URL('https://shop.example/'))
+  vi.stubGlobal('fetch', async (url: string) => {
+    try {
+      return new Response(readFileSync(join(site, new URL(url).pathname.replace(/^\/seglet\//, ''))), { status: 200 })
+    } catch {
+      return new Response('not found', { status: 404 })
+    }
+  })
+  const entries = new Map<string, unknown>()
+  const failures: string[] = []
+  const packs = await loadSignedPacks({
+    packKey, expected: EXPECTED_SPECS, now, report: (e) => failures.push(e.code),
+    cache: { getMeta: async (k) => entries.get(k), setMeta: async (k, v) => void entries.set(k, v) },
+  })
+  return { packs, failures }
+}
+
+async function run(args: string[]): Promise<{ code: number; said: string }> {
+  const lines: string[] = []
+  const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line))
+  const err = vi.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line))
+  try {
+    return { code: await retrainCommand(args), said: lines.join('\n') }
+  } finally {
+    log.mockRestore()
+    err.mockRestore()
+  }
+}
+
+describe.each(DATABASE_TARGETS)('retrain publishes signed packs on $name', (target) => {
+  let dir: string
+  let location: string
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-'))
+    location = target.name === 'embedded' ? join(dir, 'db') : await target.location()
+  }, 300_000)
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('signs an accepted pack and its manifest for browsers pinning the key, starts the next retrain from it, and keeps it when a candidate is worse', async () => {
+    const site = join(dir, 'site')
+    const keys = await generatePackKeys(join(dir, 'keys'))
+    const args = ['--database', location, '--key', keys.privateKeyFile, '--publish-dir', site, '--min-answers', '2000', '--out', join(dir, 'unused.json')]
+    await report(location, [[addDays(TODAY, -3), 1500, false], [addDays(TODAY, -2), 1500, false], [addDays(TODAY, -1), 1500, false], [TODAY, 1500, false]], 1)
+
+    const first = await run(args)
+    expect(first.code).toBe(0)
+    expect(first.said).toMatch(/published .*session-v1\.json \(manifest version 1/)
+    const { packs, failures } = await browserPacks(site, keys.packKey, Date.now())
+    expect(failures).toEqual([])
+    const pack = packs!.packs.session!
+    expect(packs!.version).toBe(1)
+    // The shipped network with a correction that raises intent once items are in the cart; segment ids as before.
+    expect(pack.model).toEqual(shipped.model)
+    expect(pack.heads.segment).toEqual(shipped.heads.segment)
+    expect(pack.version).toBe(`${shipped.version}+r${TODAY.replace(/-/g, '')}`)
+    const f = LEARN_FEATURES.findIndex((x) => x.name === 'products_added')
+    const B = LEARN_FEATURES[f].buckets
+    const terms = pack.intentCorrection!.views.withoutStats.terms[f]
+    for (const s of [2, 4]) expect(terms[s * B + 1]).toBeGreaterThan(terms[s * B] + 0.5)
+    expect(readFileSync(join(site, 'session-v1.json'), 'utf8')).toContain('npm run collector -- retrain')
+    // Nothing was written unsigned.
+    expect(() => readFileSync(join(dir, 'unused.json'))).toThrow()
+
+    // The next retrain starts from the published pack: the same day, no answer is new to it.
+    const second = await run(args)
+    expect(second.code).toBe(0)
+    expect(second.said).toContain(`kept (6000 training answers): no held-out answers since the pack in use (${pack.version})`)
+    expect((await readPublishedManifest(site))!.version).toBe(1)
+
+    // Two days later: the day the fit uses (even day number) now says the opposite, the held-out day still
+    // agrees with the pack in use. The candidate is checked there, found worse, and nothing is published.
+    const later = [1, 2].map((d) => addDays(TODAY, d))
+    const isFitDay = (d: string) => Math.round(Date.parse(`${d}T00:00:00Z`) / 86_400_000) % 2 === 0
+    const now = Date.parse(`${later[1]}T12:00:00Z`)
+    await report(location, later.map((d): [string, number, boolean] => [d, isFitDay(d) ? 12_000 : 3000, isFitDay(d)]), 2, now)
+    const db = await openDatabase(location)
+    try {
+      const kept = await retrain(db, { pack, epsilon: 2, minAnswers: 2000, now, writePack: retrainedPackWriter({ publishDir: site, key: keys.privateKeyFile, out: join(dir, 'unused.json') }) })
+      expect(kept.status).toBe('kept')
+      expect(kept.heldOut!.candidate).toBeLessThan(kept.heldOut!.current)
+      expect(kept.reason).toContain('below the pack in use')
+    } finally {
+      await db.close()
+    }
+    expect((await readPublishedManifest(site))!.version).toBe(1)
+  }, 600_000)
+})
