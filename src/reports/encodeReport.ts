@@ -4,6 +4,7 @@ import { krrEncode } from './mechanisms/krr'
 import { olhEncode } from './mechanisms/olh'
 import { oueEncode } from './mechanisms/oue'
 import { checkContext } from './lib/checkContext'
+import { isValuePageList } from './lib/isValuePageList'
 import { toHex } from './lib/hex'
 import { isReportDay } from './lib/isReportDay'
 import { isReportEpsilon } from './lib/isReportEpsilon'
@@ -98,13 +99,6 @@ function finiteValue(question: FiniteQuestionId, truth: ReportTruth, context: Re
   }
 }
 
-function checkValuePages(keys: unknown): readonly string[] {
-  if (!Array.isArray(keys) || keys.length > MAX_VALUE_PAGES) throw new OptionsError(`valuePages must be a list of at most ${MAX_VALUE_PAGES} page keys`, 'valuePages')
-  for (const key of keys)
-    if (typeof key !== 'string' || key.length === 0 || key.length > MAX_PAGE_KEY_LENGTH) throw new OptionsError(`valuePages must hold page keys of 1–${MAX_PAGE_KEY_LENGTH} characters`, 'valuePages')
-  return keys
-}
-
 /**
  * The page-value answer about `key`: 0 when the session did not view it, 1 when it did with no order after
  * any view of it, 2 when an order followed a view of it.
@@ -174,7 +168,8 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
   const pages = checkPages(truth.pages)
   const learnShare = options.learnShare ?? 0
   if (typeof learnShare !== 'number' || !(learnShare >= 0 && learnShare <= 1)) throw new OptionsError('learnShare must be a number from 0 to 1', 'learnShare')
-  const valuePages = checkValuePages(options.valuePages ?? [])
+  const valuePages = options.valuePages ?? []
+  if (!isValuePageList(valuePages)) throw new OptionsError(`valuePages must be at most ${MAX_VALUE_PAGES} page keys of 1–${MAX_PAGE_KEY_LENGTH} characters`, 'valuePages')
   const coins = coinsFor(options.random)
 
   // Drawn first and independently of the truth: which question says nothing about the shopper. Without a

@@ -87,7 +87,8 @@ describe('readValuePages', () => {
     ['nothing cached yet', undefined, capture],
     ['a cached table of another integrity', { integrity: 'sha256-other', text }, capture],
     ['a table without a list', { integrity: sri(text), text: JSON.stringify({ ...table, valuePages: undefined }) }, capture],
-    ['a bad list', { integrity: sri(text), text: JSON.stringify({ ...table, valuePages: ['a?b=c'] }) }, capture],
+    ['a bad list', { integrity: sri(text), text: JSON.stringify({ ...table, valuePages: ['home', 7] }) }, capture],
+    ['a list that is not a list', { integrity: sri(text), text: JSON.stringify({ ...table, valuePages: 'home' }) }, capture],
     ['text that is not JSON', { integrity: sri(text), text: '{' }, capture],
   ])('gives an empty list for %s', async (_name, entry, settings) => {
     expect(await readValuePages(store(entry), settings)).toEqual([])
