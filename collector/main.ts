@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { serve } from '@hono/node-server'
+import { createServer, type Server } from 'node:http'
 import { COLLECTOR_HELP, parseCollectorArgs } from './cli/parseCollectorArgs'
 import { createReportEstimator } from './estimates/createReportEstimator'
 import { isSegletError } from '../src/errors'
@@ -70,9 +70,10 @@ export async function main(argv: string[]): Promise<number> {
     setInterval(() => collector.regeneratePageStats().catch(report), args.pageStatsEveryMinutes * 60_000),
   ]
 
-  const server = await new Promise<ReturnType<typeof serve>>((ready, fail) => {
-    const s = serve({ fetch: collector.app.fetch, port: args.port, hostname: args.host }, () => ready(s))
+  const server = await new Promise<Server>((ready, fail) => {
+    const s = createServer(collector.listener)
     s.once('error', fail)
+    s.listen(args.port, args.host, () => ready(s))
   }).catch((error: Error) => error)
   if (server instanceof Error) {
     console.error(`seglet collector: cannot listen on ${args.host}:${args.port}: ${server.message}`)

@@ -2,10 +2,9 @@
 // command. The storefront forwards /seglet/* to the collector (as a shop's reverse proxy would), so its pages send
 // reports to their own origin. Usage: node scripts/start.mjs [--port 8080] [--collector-port 8787]
 import { spawn } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startServer } from './serve.mjs'
+import { storefrontPageKeys } from './storefrontPageKeys.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const arg = (name, fallback) => {
@@ -16,18 +15,7 @@ const port = arg('--port', Number(process.env.PORT ?? 8080))
 const collectorPort = arg('--collector-port', 8787)
 
 // The demo's page keys, read from its pages' <meta name="seglet:page-key">, are the collector's candidates.
-const pageKeys = new Set()
-const walk = (dir) => {
-  for (const name of readdirSync(dir)) {
-    const file = join(dir, name)
-    if (statSync(file).isDirectory()) walk(file)
-    else if (name.endsWith('.html')) {
-      const match = /<meta\s+name="seglet:page-key"\s+content="([^"]+)"/.exec(readFileSync(file, 'utf8'))
-      if (match) pageKeys.add(match[1])
-    }
-  }
-}
-walk(join(root, 'examples/storefront'))
+const pageKeys = new Set(storefrontPageKeys())
 
 const args = ['collector/run.mjs', '--port', String(collectorPort), '--database', '.seglet-collector/db', '--trust-proxy', '--allowed-origin', `http://127.0.0.1:${port}`]
 if (pageKeys.size > 0) args.push('--page-keys', [...pageKeys].join(','))

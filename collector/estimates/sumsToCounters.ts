@@ -11,7 +11,7 @@ import { sumsParts } from './sumsShape'
 export function sumsToCounters(sums: InsightSums): [string, number][] {
   const out: [string, number][] = []
   const put = (path: (string | number)[], value: number) => {
-    if (value !== 0) out.push([JSON.stringify(path), value])
+    if (value !== 0) out.push([counterName(path), value])
   }
   put(['reports'], sums.reports)
   const { finite, pages } = sumsParts(sums)
@@ -36,4 +36,22 @@ export function sumsToCounters(sums: InsightSums): [string, number][] {
     })
   }
   return out
+}
+
+// Every summing pass names the same thousand-odd counters: their JSON is made once per process.
+const names = new Map<string, string>()
+const MAX_NAMES = 200_000
+
+/** The counter of a path, its JSON text (`["pageView","support","home",0]`). */
+function counterName(path: (string | number)[]): string {
+  // Length-prefixed parts: no two paths share a key, whatever characters a page key holds.
+  let key = ''
+  for (const part of path) key += typeof part === 'number' ? `#${part}` : `${part.length}:${part}`
+  let name = names.get(key)
+  if (name === undefined) {
+    name = JSON.stringify(path)
+    if (names.size >= MAX_NAMES) names.clear()
+    names.set(key, name)
+  }
+  return name
 }

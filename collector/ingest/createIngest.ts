@@ -7,6 +7,8 @@ import { addUpBodies } from './addUpBodies'
 import { createReplayGuard, type ReplayGuard } from './createReplayGuard'
 import type { IngestOutcome, ReportCodec } from './types'
 
+const DAY_MS = 86_400_000
+
 /** Options of `createIngest`. */
 export interface IngestOptions {
   /**
@@ -40,8 +42,9 @@ export interface IngestOptions {
   /**
    * How long stored reports wait before they are added to the daily sums, in milliseconds. Adding to the sums
    * writes about a thousand counters (with 200 page keys) whatever the number of reports, so it runs at most
-   * this often, over everything stored since; a stored report is never lost meanwhile (see `sumPending`).
-   * @default 1000
+   * this often, over everything stored since; a stored report is never lost meanwhile (see `sumPending`), and
+   * every read of the estimates sums what is pending first (`flush`), so no answer waits for this.
+   * @default 5000
    */
   sumEveryMs?: number
   /** The replay guard (one per process). @default a new one */
@@ -84,7 +87,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   const maxAge = options.maxAgeDays ?? 7
   const maxBatch = options.maxBatch ?? 5000
   const maxDelay = options.maxDelayMs ?? 200
-  const sumEvery = options.sumEveryMs ?? 1000
+  const sumEvery = options.sumEveryMs ?? 5000
   const replays = options.replays ?? createReplayGuard({ now: options.now })
   const now = options.now ?? Date.now
   const counts: Record<string, number> = {}
@@ -118,6 +121,17 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
     if (sumTimer !== undefined) return
     sumTimer = setTimeout(() => void runSums(), sumEvery)
     sumTimer.unref?.()
+  }
+
+  // The accepted days change at UTC midnight only: worked out once a day, not for every report.
+  let days = { from: 0, to: -1, oldest: '', newest: '' }
+  const acceptedDays = (time: number) => {
+    if (time < days.from || time >= days.to) {
+      const today = utcDay(time)
+      const from = Date.parse(`${today}T00:00:00Z`)
+      days = { from, to: from + DAY_MS, oldest: addDays(today, -maxAge), newest: addDays(today, 1) }
+    }
+    return days
   }
 
   const finish = (outcome: IngestOutcome): IngestOutcome => {
@@ -161,8 +175,8 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
         return finish({ status: 422, code: typeof code === 'string' ? code : 'report_invalid' })
       }
       const group = codec.groupOf(report)
-      const today = utcDay(now())
-      if (group.day < addDays(today, -maxAge) || group.day > addDays(today, 1)) {
+      const { oldest, newest } = acceptedDays(now())
+      if (group.day < oldest || group.day > newest) {
         return finish({ status: 422, code: 'report_day' })
       }
       if (epsilons.length > 0 && !epsilons.includes(group.epsilon)) return finish({ status: 422, code: 'report_epsilon' })

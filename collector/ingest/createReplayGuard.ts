@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import * as crypto from 'node:crypto'
 import { utcDay } from '../lib/utcDay'
 
 /** Options of `createReplayGuard`. */
@@ -38,18 +39,20 @@ export function createReplayGuard(options: ReplayGuardOptions = {}): ReplayGuard
   const maxPerDay = options.maxPerDay ?? 2_000_000
   const now = options.now ?? Date.now
   let day = ''
-  let key = randomBytes(32)
+  let key = randomBytes(32).toString('hex')
   let seen = new Set<string>()
 
   const rotate = () => {
     const current = utcDay(now())
     if (current === day) return
-    key = randomBytes(32)
+    key = randomBytes(32).toString('hex')
     seen = new Set()
     day = current
   }
-  const digest = (client: string, body: string) =>
-    createHmac('sha256', key).update(client).update('\0').update(body).digest('base64')
+  // A digest under a secret prefix key rather than an HMAC: it never leaves this process, so it needs to be
+  // unpredictable and collision-free, not a MAC (length extension gains an attacker nothing here), and the
+  // one-shot hash costs a fifth of an HMAC per report. The address never contains NUL, so the fields cannot run together.
+  const digest = (client: string, body: string) => oneShotSha256(`${key}\0${client}\0${body}`)
 
   return {
     admit(client, body) {
@@ -65,3 +68,9 @@ export function createReplayGuard(options: ReplayGuardOptions = {}): ReplayGuard
     },
   }
 }
+
+/** SHA-256 of `text` (base64), with Node's one-shot `crypto.hash` where it exists (Node.js 20.12+). */
+const oneShotSha256: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: string): string }).hash('sha256', text, 'base64')
+    : (text) => createHash('sha256').update(text).digest('base64')

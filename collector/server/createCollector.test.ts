@@ -1,5 +1,7 @@
 // @vitest-environment node
 import { createHash } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -93,8 +95,8 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
 
   it('rate-limits a flood from one address and keeps serving everyone else', async () => {
     const collector = make({ rateLimit: { perMinute: 60, burst: 5 } })
-    // Distinct bodies: two equal ones would be a replay (409), not a flood.
-    const bodies = [...new Set(reportBodies(24, { day: DAY, seed: 4 }))].slice(0, 12)
+    // Distinct bodies: a randomized-response answer can repeat byte for byte, and from one address that is a replay.
+    const bodies = [...new Set(reportBodies(40, { day: DAY, seed: 4 }))].slice(0, 12)
     const statuses: number[] = []
     for (const body of bodies.slice(0, 10)) statuses.push((await post(collector, body, { address: '198.51.100.1' })).status)
     expect(statuses.filter((s) => s === 202)).toHaveLength(5)
@@ -169,5 +171,38 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     }
     expect((await collector.app.request('/seglet/dashboard/..%2F..%2Fpackage.json')).status).toBe(404)
     expect((await collector.app.request('/seglet/dashboard/constructor')).status).toBe(404)
+  })
+
+  it('answers reports the same over its Node.js listener as through the app, and serves the rest through the app', async () => {
+    const collector = make({ rateLimit: { perMinute: 60, burst: 3 } })
+    const server = createServer(collector.listener)
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const [one, two, three] = reportBodies(3, { day: DAY, seed: 11 })
+      const send = (body: string, headers: Record<string, string> = {}) =>
+        fetch(`${base}/seglet/reports`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin', ...headers } })
+      expect((await send(three!, { 'sec-fetch-site': 'cross-site' })).status).toBe(403)
+      expect((await send(three!, { 'content-type': 'text/html' })).status).toBe(415)
+      expect((await send('x'.repeat(600))).status).toBe(413)
+      const accepted = await send(one!)
+      expect(accepted.status).toBe(202)
+      expect(await accepted.text()).toBe('')
+      expect(accepted.headers.get('content-security-policy')).toContain("default-src 'none'")
+      expect(accepted.headers.get('set-cookie')).toBeNull()
+      const replayed = await send(one!)
+      expect([replayed.status, await replayed.json()]).toEqual([409, { error: 'report_replayed' }])
+      const limited = await send(two!)
+      expect([limited.status, await limited.json()]).toEqual([429, { error: 'rate_limited' }])
+      expect(limited.headers.get('retry-after')).toMatch(/^\d+$/)
+      const insights = await fetch(`${base}/seglet/insights.json`)
+      expect(insights.status).toBe(200)
+      expect(insights.headers.get('x-content-type-options')).toBe('nosniff')
+      expect((await insights.json()).reports).toBe(1)
+      expect((await fetch(`${base}/seglet/reports`)).status).toBe(405)
+      expect(await countReports(db)).toBe(1)
+    } finally {
+      await new Promise((closed) => server.close(closed))
+    }
   })
 })

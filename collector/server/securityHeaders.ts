@@ -9,3 +9,6 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
   'cross-origin-resource-policy': 'same-origin',
 }
+
+/** The same headers as a flat [name, value, …] list, as Node.js `writeHead` takes them. */
+export const SECURITY_HEADER_LIST: readonly string[] = Object.entries(SECURITY_HEADERS).flat()

@@ -41,6 +41,14 @@ export interface ServerExtras {
   render?: (req: import('node:http').IncomingMessage) => string | undefined | Promise<string | undefined>
 }
 
+/**
+ * Launches one Chromium (Playwright gives it a fresh temporary profile) for tests that open many fresh, isolated
+ * contexts with `browser.newContext()`, as separate shoppers would be.
+ */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
+}
+
 /** Starts a server and a fresh Chromium profile (a new `--user-data-dir`), so no state leaks between files. */
 export async function createHarness({ csp = false, server: extras = {} }: { csp?: boolean; server?: ServerExtras } = {}): Promise<Harness> {
   const serverRequests: string[] = []

@@ -1,0 +1,46 @@
+import type { Ingest } from '../ingest/createIngest'
+import type { RateLimiter } from '../ingest/createRateLimiter'
+import { isCrossSite } from '../ingest/isCrossSite'
+import { readBody } from '../ingest/readBody'
+
+/** One POST to the report endpoint, as either HTTP layer sees it. */
+export interface ReportRequest {
+  /** Reads a request header (lower-case name). */
+  header: (name: string) => string | null
+  /** The client address (in memory only: rate limit and replay guard). */
+  client: string
+  /** The body's bytes. */
+  body: AsyncIterable<Uint8Array> | null
+}
+
+/** The answer to a report: 202 with no body, or a status with an error code (and Retry-After for 429). */
+export type ReportAnswer = { status: 202 } | { status: 400 | 403 | 409 | 413 | 415 | 422 | 429 | 503; code: string; retryAfter?: number }
+
+/** Options of {@link answerReport}. */
+export interface AnswerReportOptions {
+  /** The shop's public origins behind a proxy. @default [] */
+  allowedOrigins?: readonly string[]
+  /** Largest body accepted, in bytes. @default 512 */
+  maxBodyBytes?: number
+}
+
+/**
+ * The report endpoint, whatever the HTTP layer: refuses cross-site posts (403), other content types (415),
+ * clients past their rate (429), oversized (413) or unreadable (400) bodies, then hands the text to ingest, which
+ * checks, deduplicates and stores it. The collector's Hono route and its Node.js listener both answer with this.
+ *
+ * @example
+ * const answer = await answerReport(request, ingest, limiter, { allowedOrigins: [] })
+ */
+export async function answerReport(request: ReportRequest, ingest: Ingest, limiter: RateLimiter, options: AnswerReportOptions = {}): Promise<ReportAnswer> {
+  const { header, client } = request
+  if (isCrossSite(header, options.allowedOrigins ?? [])) return { status: 403, code: 'cross_site' }
+  const type = (header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type !== 'application/json' && type !== 'text/plain') return { status: 415, code: 'content_type' }
+  if (!limiter.take(client)) return { status: 429, code: 'rate_limited', retryAfter: limiter.retryAfter(client) }
+  const text = await readBody(request.body, header('content-length'), options.maxBodyBytes ?? 512)
+  if (text === 'too_large') return { status: 413, code: 'report_too_large' }
+  if (text === 'unreadable') return { status: 400, code: 'body_unreadable' }
+  const outcome = await ingest.submit(client, text)
+  return outcome.status === 202 ? { status: 202 } : outcome
+}
