@@ -6,6 +6,7 @@ import type { SumRow } from '../storage/types'
 import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 import { countersToSums } from './countersToSums'
 import { pageKeyListId } from './pageKeyListId'
+import { sumsParts } from './sumsShape'
 import { sumsToCounters } from './sumsToCounters'
 
 const lists = Object.fromEntries([TEST_PAGE_KEYS, TEST_PAGE_KEYS.slice(1)].map((keys) => [pageKeyListId(keys), keys]))
@@ -49,5 +50,7 @@ describe('stored counters', () => {
 
 it('store one decoded counter per page question and batch, not one per key', () => {
   const counters = sumsToCounters(sumsOf(reportBodies(500, { day: '2026-11-28', seed: 6 }), TEST_PAGE_KEYS))
-  expect(counters.filter(([c]) => c.includes('"decoded"'))).toHaveLength(2)
+  const pageQuestions = sumsParts(createInsightSums(TEST_CONTEXT, 2, [])).pages.length
+  expect(pageQuestions).toBeGreaterThanOrEqual(2)
+  expect(counters.filter(([c]) => c.includes('"decoded"'))).toHaveLength(pageQuestions)
 })

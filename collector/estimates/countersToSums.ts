@@ -49,6 +49,14 @@ export function countersToSums(
         for (let i = 0; i < per; i++) cells[k * per + i] = cell(q, name, key, i)
       }
     })
+    // A question whose answers each name one page exactly (only `support`, no hash matches): the answers about
+    // a page left out are counted with those about pages off the list, as addReport() counts them.
+    if (Object.values(part).filter(Array.isArray).length === 1) {
+      for (const [counter, value] of cells) {
+        const path = JSON.parse(counter) as unknown[]
+        if (path[0] === q && path[1] === 'support' && !complete.includes(String(path[2]))) part.support[part.support.length - 1] += value
+      }
+    }
   }
   return { sums, partial }
 }

@@ -41,8 +41,9 @@ export function parseReport(body: unknown): ParsedReport {
   if (!isReportDay(record.day)) throw new ReportError('report_malformed', 'day must be a calendar day written YYYY-MM-DD', 'day')
   if (!isReportEpsilon(record.eps)) throw new ReportError('report_out_of_range', 'eps must be a number from 0.1 to 8 in hundredths', 'eps')
   const spec = ALL_QUESTIONS.find((q) => q.code === record.q)
-  // Version 1 had no page-value question: such a body is not one a version-1 browser could have sent.
-  if (!spec || (spec.id === 'pageValue' && record.v < 2)) throw new ReportError('report_malformed', 'unknown question', 'q')
+  // Version 1 had no page-value question, and its training answers name tables of another list (other
+  // ranges, no funnel tables): neither can be read as version 2 reads them.
+  if (!spec || ((spec.id === 'pageValue' || spec.id === 'learn') && record.v < 2)) throw new ReportError('report_malformed', 'unknown question', 'q')
   if (typeof record.a !== 'string' || !HEX_ANSWER.test(record.a))
     throw new ReportError('report_malformed', `answer must be ${ANSWER_HEX_LENGTH} lowercase hex characters`, 'a')
 

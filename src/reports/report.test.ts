@@ -252,6 +252,7 @@ describe('parseReport', () => {
     ['a later version', (b) => ({ ...b, v: REPORT_VERSION + 1 }), 'report_version'],
     ['version 0', (b) => ({ ...b, v: 0 }), 'report_version'],
     ['a page-value answer in a version-1 body', (b) => ({ ...b, v: 1, q: 'pvl', a: '0001' + '0badcafe'.slice(1) + '0' + '0'.repeat(20) }), 'report_malformed'],
+    ['a training answer in a version-1 body (its tables were another list)', (b) => ({ ...b, v: 1, q: 'lrn', a: '00000001' + '00000000' + '0000' + '00' + '0'.repeat(10) }), 'report_malformed'],
     ['a page-value answer outside its three classes', (b) => ({ ...b, q: 'pvl', a: '0003' + '00123456' + '0'.repeat(20) }), 'report_out_of_range'],
     ['a page-value hash above 28 bits', (b) => ({ ...b, q: 'pvl', a: '0001' + '10000000' + '0'.repeat(20) }), 'report_out_of_range'],
     ['smuggled bytes after a page-value answer', (b) => ({ ...b, q: 'pvl', a: '0001' + '00123456' + '0'.repeat(19) + '1' }), 'report_out_of_range'],
