@@ -127,8 +127,12 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
   return {
     apply(next) {
       decidedSegment = next
-      if (waiting) waiting.push(next)
-      else show(next)
+      // A cleared segment (forget(), consent withdrawn) needs no block code: the page is cleared at once.
+      if (waiting && next) waiting.push(next)
+      else {
+        if (waiting) waiting.length = 0
+        show(next)
+      }
     },
 
     onSegment(callback, subscribeOptions: OnSegmentOptions = {}) {
