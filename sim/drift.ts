@@ -19,9 +19,9 @@ import { PROJECT_ROOT, readDataFile } from '../training/data'
 import { runPack } from '../training/evaluatePack'
 import { parseShoppers, rowToAggregate, type ShoppersRow } from '../training/loadShoppers'
 import { rocAuc } from '../training/metrics'
-import { buildPack } from '../training/buildPack'
 import { DEFAULT_SEED, SESSION_CONFIG } from '../training/packConfig'
 import { sessionPackInput } from '../training/packInputs'
+import { buildPackQuietly } from './buildPackQuietly'
 import { seededRandom } from './seededRandom'
 
 /** Months of the prior's training data (January–October, 0-based) and of the shop's new shoppers. */
@@ -65,22 +65,13 @@ export function priorPack(file: string, log: (line: string) => void, fresh = fal
   const rows = parseShoppers(data.text)
   const early = rows.filter((r) => r.month < PRIOR_MONTHS_BEFORE)
   const late = rows.filter((r) => r.month >= PRIOR_MONTHS_BEFORE)
-  const quiet = () => undefined
   const input = sessionPackInput(
     early.map((r) => rowToAggregate(r)), early.map((r) => (r.revenue ? 1 : 0)),
     late.map((r) => rowToAggregate(r)), late.map((r) => (r.revenue ? 1 : 0)),
     { dataset: 'UCI Online Shoppers, January–October', sha256: data.sha256, rows: early.length, split: 'train = January–October; test = November–December', seed: DEFAULT_SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` },
     SESSION_CONFIG, 'public',
   )
-  const write = process.stdout.write.bind(process.stdout)
-  process.stdout.write = (() => true) as typeof process.stdout.write
-  let pack: ModelPack
-  try {
-    pack = buildPack(input).pack
-  } finally {
-    process.stdout.write = write
-  }
-  quiet()
+  const pack = buildPackQuietly(input)
   mkdirSync(cacheDir, { recursive: true })
   writeFileSync(cached, JSON.stringify(pack))
   return pack

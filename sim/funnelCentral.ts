@@ -6,10 +6,10 @@ import { SESSION_FEATURE_SPEC_VERSION } from '../src/features/featureNames'
 import { PACK_FORMAT_VERSION } from '../src/pack/types'
 import { PROJECT_ROOT } from '../training/data'
 import type { ModelPack } from '../src/pack/types'
-import { buildPack } from '../training/buildPack'
 import { SESSION_CONFIG, type PackConfig } from '../training/packConfig'
 import { sessionPackInput } from '../training/packInputs'
 import type { ScoredSession } from './funnel'
+import { buildPackQuietly } from './buildPackQuietly'
 import { FUNNEL_POPULATION } from './funnelPopulation'
 
 /**
@@ -34,14 +34,7 @@ export function centralPack(devices: readonly ScoredSession[], test: readonly Sc
     { dataset: 'synthetic funnel population (sim/funnelPopulation.ts)', sha256: '', rows: train.length, split: 'train = the reporting devices; test = held-out sessions', seed, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` },
     { ...SESSION_CONFIG, ...config }, 'all',
   )
-  const write = process.stdout.write.bind(process.stdout)
-  process.stdout.write = (() => true) as typeof process.stdout.write
-  let pack: ModelPack
-  try {
-    pack = buildPack(input).pack
-  } finally {
-    process.stdout.write = write
-  }
+  const pack = buildPackQuietly(input)
   mkdirSync(cacheDir, { recursive: true })
   writeFileSync(cached, JSON.stringify(pack))
   return pack
