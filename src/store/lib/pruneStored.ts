@@ -1,10 +1,20 @@
 import type { RetentionPolicy } from '../../privacy/retention'
 import { EVENTS_STORE } from '../constants'
+import type { buildExport } from './buildExport'
 import type { pruneEvents } from './pruneEvents'
 import { transactionDone } from './transactionDone'
 
-/** The retention pass (`pruneEvents`), given directly or as a loader of it. */
-export type PruneSource = { pruneEvents: typeof pruneEvents } | (() => Promise<{ pruneEvents: typeof pruneEvents }>)
+/** The store's rarely used code (src/store/prune.ts): the retention pass and the export document. */
+export interface PruneParts {
+  pruneEvents: typeof pruneEvents
+  buildExport: typeof buildExport
+}
+
+/** The store's rarely used code, given directly or as a loader of it. */
+export type PruneSource = PruneParts | (() => Promise<PruneParts>)
+
+/** The parts `source` gives (loading them when it is a loader). */
+export const loadPruneParts = (source: PruneSource): Promise<PruneParts> => (typeof source === 'function' ? source() : Promise.resolve(source))
 
 /**
  * Applies retention to what `db` stores, in a transaction of its own: its cursor walk takes a few round
@@ -13,7 +23,7 @@ export type PruneSource = { pruneEvents: typeof pruneEvents } | (() => Promise<{
  * reporting, the next flush prunes again.
  */
 export function pruneStored(db: IDBDatabase, source: PruneSource, policy: RetentionPolicy, now: number): Promise<void> {
-  return (typeof source === 'function' ? source() : Promise.resolve(source))
+  return loadPruneParts(source)
     .then((loaded) => {
       const tx = db.transaction(EVENTS_STORE, 'readwrite')
       return Promise.all([loaded.pruneEvents(tx, policy, now), transactionDone(tx)])
