@@ -68,20 +68,24 @@ export function readScriptOptions(script: Element | undefined, report: (e: Segle
   const options: Record<string, Record<string, unknown>> = {}
   let autostart = true
   if (!script) return { options, autostart }
-  const read = (attribute: string, parse: OptionParser, set: (value: unknown) => void) => {
+  // The option table's group is read only for an attribute the tag has: its parsers are made on first read.
+  const read = (attribute: string, parser: () => OptionParser, set: (value: unknown) => void) => {
     const raw = script.getAttribute('data-' + attribute)
     if (raw === null) return
     try {
-      set(parseText(raw, parse, 'data-' + attribute))
+      set(parseText(raw, parser(), 'data-' + attribute))
     } catch (error) {
       report(new OptionsError(`${(error as Error).message}; using the default`, 'data-' + attribute))
     }
   }
   for (const [attribute, path] of Object.entries(ATTRIBUTES)) {
     const [group, name] = path.includes('.') ? path.split('.') : ['', path]
-    const parse = (group ? (OPTION_TABLE[group] as OptionGroup)[name] : OPTION_TABLE[name]) as OptionParser
-    read(attribute, parse, (value) => ((group ? (options[group] ??= {}) : options)[name] = value))
+    read(
+      attribute,
+      () => (group ? (OPTION_TABLE[group] as OptionGroup)[name] : OPTION_TABLE[name]) as OptionParser,
+      (value) => ((group ? (options[group] ??= {}) : options)[name] = value),
+    )
   }
-  read('autostart', bool, (value) => (autostart = value as boolean))
+  read('autostart', () => bool, (value) => (autostart = value as boolean))
   return { options: options as SegletOptions, autostart }
 }
