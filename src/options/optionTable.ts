@@ -9,9 +9,18 @@ export interface OptionGroup {
 }
 
 const DAY_MS = 86_400_000
-const DAYS = number(1, 3650)
-const MS = number(0, 10_000)
-const NAME = text(/^[\w.-]{1,64}$/, '1–64 letters, digits, "_", "-" or "."')
+
+/**
+ * The groups of `table`, each made the first time it is read (a getter): a page that sets none of a group's
+ * options never makes its parsers (closures, regexps, messages). Reads after the first get the same group.
+ */
+const withLazyGroups = (table: OptionGroup, groups: Record<string, () => OptionGroup>): OptionGroup => {
+  for (const [key, make] of Object.entries(groups)) {
+    let made: OptionGroup | undefined
+    Object.defineProperty(table, key, { get: () => (made ??= make()), enumerable: true })
+  }
+  return table
+}
 
 /**
  * Every option of `createSeglet()`, `Seglet.init()` and the script tag, with the one parser each entry
@@ -22,71 +31,78 @@ const NAME = text(/^[\w.-]{1,64}$/, '1–64 letters, digits, "_", "-" or "."')
  * holdout: number(0, 1) }` a field. For a script-tag attribute, also add the option's path to `ATTRIBUTES` in
  * src/script/readScriptOptions.ts: it parses the attribute with this entry.
  */
-export const OPTION_TABLE: OptionGroup = {
-  consent: parseConsent,
-  respectGlobalPrivacyControl: bool,
-  segmentWithoutConsent: bool,
-  onError: typed('function'),
-  storage: {
-    dbName: NAME,
-    retentionDays: DAYS,
-    purchaseRetentionDays: DAYS,
-    maxEvents: number(0, Infinity, true),
-    flushDelayMs: number(0, 60_000),
-    maxEventsPerSecond: number(1, Infinity),
+export const OPTION_TABLE: OptionGroup = withLazyGroups(
+  {
+    consent: parseConsent,
+    respectGlobalPrivacyControl: bool,
+    segmentWithoutConsent: bool,
+    onError: typed('function'),
   },
-  capture: {
-    autocapture: bool,
-    pageViews: bool,
-    engagement: bool,
-    scrollDepth: bool,
-    dataLayer: bool,
-    dataLayerName: text(/^[A-Za-z_$][\w$]{0,63}$/, 'a JavaScript identifier'),
-    pageTypePatterns: parser(
-      (rules) =>
-        Array.isArray(rules) &&
-        rules.every((rule) => Array.isArray(rule) && (typeof rule[0] === 'string' || rule[0] instanceof RegExp) && PAGE_TYPES.includes(rule[1])),
-      'a list of [RegExp | string, PageType] pairs',
-    ),
-    pageStats: typed('object', 'function'),
-    pageStatsUrl: text(),
-    pageStatsIntegrity: text(),
+  {
+    storage: () => {
+      const days = number(1, 3650)
+      return {
+        dbName: text(/^[\w.-]{1,64}$/, '1–64 letters, digits, "_", "-" or "."'),
+        retentionDays: days,
+        purchaseRetentionDays: days,
+        maxEvents: number(0, Infinity, true),
+        flushDelayMs: number(0, 60_000),
+        maxEventsPerSecond: number(1, Infinity),
+      }
+    },
+    capture: () => ({
+      autocapture: bool,
+      pageViews: bool,
+      engagement: bool,
+      scrollDepth: bool,
+      dataLayer: bool,
+      dataLayerName: text(/^[A-Za-z_$][\w$]{0,63}$/, 'a JavaScript identifier'),
+      pageTypePatterns: parser(
+        (rules) =>
+          Array.isArray(rules) &&
+          rules.every((rule) => Array.isArray(rule) && (typeof rule[0] === 'string' || rule[0] instanceof RegExp) && PAGE_TYPES.includes(rule[1])),
+        'a list of [RegExp | string, PageType] pairs',
+      ),
+      pageStats: typed('object', 'function'),
+      pageStatsUrl: text(),
+      pageStatsIntegrity: text(),
+    }),
+    features: () => ({
+      sessionGapMs: number(1000, DAY_MS),
+      specialDays: list,
+    }),
+    model: () => ({
+      enabled: bool,
+      sessionPackUrl: text(),
+      sessionPackIntegrity: text(),
+      lifetimePackUrl: text(),
+      lifetimePackIntegrity: text(),
+      // Read in full (and imported for Web Crypto) by the model part: see importPackKeys().
+      packKey: text(/^(ed25519-[\w+/]{43}=\s*){1,4}$/, 'ed25519-<base64> key(s)'),
+      packManifestUrl: text(),
+      loading: parser((value) => value === 'auto' || value === 'eager', "'auto' or 'eager'"),
+    }),
+    segments: () => ({
+      switchMargin: number(0, 1),
+      switchAfter: number(1, 100, true),
+      minPageViews: number(0, 1000, true),
+      defaultSegmentId: text(),
+      defaultSegmentName: text(),
+    }),
+    personalize: () => ({
+      antiFlicker: bool,
+      antiFlickerTimeoutMs: number(0, 10_000),
+      blocks: bool,
+      intentStep: number(0, 1),
+      holdout: number(0, 1),
+      segmentHint: bool,
+      document: typed('object'),
+    }),
+    // Checked in full (same origin, ε in hundredths) by the report part: see readReportOptions().
+    reports: () => ({
+      endpoint: text(),
+      epsilonPerDay: number(0.1, 8),
+      learnShare: number(0, 1),
+    }),
   },
-  features: {
-    sessionGapMs: number(1000, DAY_MS),
-    specialDays: list,
-  },
-  model: {
-    enabled: bool,
-    sessionPackUrl: text(),
-    sessionPackIntegrity: text(),
-    lifetimePackUrl: text(),
-    lifetimePackIntegrity: text(),
-    // Read in full (and imported for Web Crypto) by the model part: see importPackKeys().
-    packKey: text(/^(ed25519-[\w+/]{43}=\s*){1,4}$/, 'ed25519-<base64> key(s)'),
-    packManifestUrl: text(),
-    loading: parser((value) => value === 'auto' || value === 'eager', "'auto' or 'eager'"),
-  },
-  segments: {
-    switchMargin: number(0, 1),
-    switchAfter: number(1, 100, true),
-    minPageViews: number(0, 1000, true),
-    defaultSegmentId: text(),
-    defaultSegmentName: text(),
-  },
-  personalize: {
-    antiFlicker: bool,
-    antiFlickerTimeoutMs: MS,
-    blocks: bool,
-    intentStep: number(0, 1),
-    holdout: number(0, 1),
-    segmentHint: bool,
-    document: typed('object'),
-  },
-  // Checked in full (same origin, ε in hundredths) by the report part: see readReportOptions().
-  reports: {
-    endpoint: text(),
-    epsilonPerDay: number(0.1, 8),
-    learnShare: number(0, 1),
-  },
-}
+)

@@ -57,11 +57,12 @@ export function readScriptOptions(script: Element | undefined, report: (e: Segle
   const options: Record<string, Record<string, unknown>> = {}
   let autostart = true
   if (!script) return { options, autostart }
-  const read = (attribute: string, parse: OptionParser, set: (value: unknown) => void) => {
+  // The option table's group is read only for an attribute the tag has: its parsers are made on first read.
+  const read = (attribute: string, parser: () => OptionParser, set: (value: unknown) => void) => {
     const raw = script.getAttribute('data-' + attribute)
     if (raw === null) return
     try {
-      set(parseText(raw, parse, 'data-' + attribute))
+      set(parseText(raw, parser(), 'data-' + attribute))
     } catch (error) {
       report(new OptionsError(`${(error as Error).message}; using the default`, 'data-' + attribute))
     }
@@ -69,9 +70,12 @@ export function readScriptOptions(script: Element | undefined, report: (e: Segle
   for (const entry of ATTRIBUTES.split(' ')) {
     const [path, attribute] = entry.split('=')
     const [name, group] = path.split('.').reverse()
-    const parse = (group ? (OPTION_TABLE[group] as OptionGroup)[name] : OPTION_TABLE[name]) as OptionParser
-    read(attribute ?? name.replace(/[A-Z]/g, (letter) => '-' + letter.toLowerCase()), parse, (value) => ((group ? (options[group] ??= {}) : options)[name] = value))
+    read(
+      attribute ?? name.replace(/[A-Z]/g, (letter) => '-' + letter.toLowerCase()),
+      () => (group ? (OPTION_TABLE[group] as OptionGroup)[name] : OPTION_TABLE[name]) as OptionParser,
+      (value) => ((group ? (options[group] ??= {}) : options)[name] = value),
+    )
   }
-  read('autostart', bool, (value) => (autostart = value as boolean))
+  read('autostart', () => bool, (value) => (autostart = value as boolean))
   return { options: options as SegletOptions, autostart }
 }

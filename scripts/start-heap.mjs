@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// What a first visit's heap holds because of the script-tag core, in detail: builds the core as the build
+// does (scripts/script-tag-build.mjs) or takes a given file, loads the bench's plain or product page
+// (bench/lib/peerPages.mjs: every request answered here, nothing leaves the machine) without an SDK and with
+// the core, in interleaved rounds, and prints the medians of JSHeapUsedSize added and of the heap snapshot
+// difference by group and by (type, name). Heap figures, unlike timings, hold on a loaded machine.
+// Usage: node scripts/start-heap.mjs [plain|product] [--rounds=N] [--file=path/to/core.js] [--top=N]
+//   [--attrs='data-autocapture="false"']  (more attributes on the script tag)
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import { gzipSync } from 'node:zlib'
+import { join } from 'node:path'
+import { rollup } from 'rollup'
+import { chromium } from 'playwright-core'
+import { scriptTagBuild } from './script-tag-build.mjs'
+import { summarizeSnapshot, takeHeapSnapshot } from '../bench/lib/heapSnapshot.mjs'
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ORIGIN, PAGES, routePage, VARIANTS, waitUntil } from '../bench/lib/peerPages.mjs'
+
+const args = process.argv.slice(2)
+const flags = new Map(args.filter((a) => a.startsWith('--')).map((a) => { const i = a.indexOf('='); return i < 0 ? [a.slice(2), ''] : [a.slice(2, i), a.slice(i + 1)] }))
+const pageName = args.find((a) => !a.startsWith('--')) ?? 'plain'
+const rounds = Number(flags.get('rounds') ?? 3)
+const top = Number(flags.get('top') ?? 40)
+const SETTLE_MS = 3000
+
+let code
+if (flags.has('file')) code = readFileSync(flags.get('file'), 'utf8')
+else {
+  const { input, output } = scriptTagBuild('src/script/index.ts')
+  const bundle = await rollup({ ...input, onwarn: () => {} })
+  code = (await bundle.generate(output)).output[0].code
+  await bundle.close()
+}
+
+const median = (values) => {
+  const s = [...values].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+async function visit(context, variant) {
+  const page = await context.newPage()
+  await routePage(page, variant, [], undefined)
+  if (variant === 'seglet' && flags.has('attrs')) {
+    // Extra `data-*` attributes on the tag: `--attrs="data-autocapture=false data-model-loading=eager"`.
+    const attrs = flags.get('attrs')
+    const names = [...attrs.matchAll(/([\w-]+)=/g)].map((m) => m[1])
+    const head = VARIANTS.seglet.head.replace(/ ([\w-]+)="[^"]*"/g, (all, name) => (names.includes(name) ? '' : all))
+    const html = PAGES[pageName].html(head.replace(' async', ` ${attrs} async`))
+    await page.route('**' + PAGES[pageName].path, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }))
+  }
+  await page.route('**/dist/seglet.min.js', (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: code }))
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('Performance.enable')
+  await cdp.send('Storage.clearDataForOrigin', { origin: ORIGIN, storageTypes: 'all' })
+  await page.goto(ORIGIN + PAGES[pageName].path)
+  await waitUntil(cdp, variant === 'seglet' && flags.has('ready') ? flags.get('ready') : VARIANTS[variant].ready)
+  await page.waitForTimeout(SETTLE_MS)
+  await cdp.send('HeapProfiler.collectGarbage')
+  const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]))
+  const heap = summarizeSnapshot(await takeHeapSnapshot(cdp))
+  await cdp.detach()
+  await page.close()
+  return { heapBytes: metrics.JSHeapUsedSize, scriptMs: metrics.ScriptDuration * 1000, heap }
+}
+
+const profile = mkdtempSync(join(os.tmpdir(), 'seglet-start-heap-'))
+const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
+const added = { heapBytes: [], scriptMs: [], groups: {}, names: new Map() }
+try {
+  await visit(context, 'none')
+  for (let round = 0; round < rounds; round++) {
+    const none = await visit(context, 'none')
+    const seglet = await visit(context, 'seglet')
+    added.heapBytes.push(seglet.heapBytes - none.heapBytes)
+    added.scriptMs.push(seglet.scriptMs - none.scriptMs)
+    for (const g of new Set([...Object.keys(none.heap.groups), ...Object.keys(seglet.heap.groups)])) {
+      ;(added.groups[g] ??= []).push((seglet.heap.groups[g] ?? 0) - (none.heap.groups[g] ?? 0))
+    }
+    for (const key of new Set([...none.heap.names.keys(), ...seglet.heap.names.keys()])) {
+      const a = none.heap.names.get(key) ?? { count: 0, bytes: 0 }
+      const b = seglet.heap.names.get(key) ?? { count: 0, bytes: 0 }
+      const list = added.names.get(key) ?? []
+      list.push([b.bytes - a.bytes, b.count - a.count])
+      added.names.set(key, list)
+    }
+  }
+} finally {
+  await context.close()
+  rmSync(profile, { recursive: true, force: true })
+}
+
+const kb = (b) => (b / 1024).toFixed(1)
+const groups = Object.entries(added.groups).map(([g, v]) => [g, median(v)]).sort((a, b) => b[1] - a[1])
+console.log(`${pageName} page, first visit, ${rounds} rounds (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}); core ${code.length} B, ${gzipSync(code, { level: 9 }).length} B gzip`)
+console.log(`  JSHeapUsedSize added: median ${kb(median(added.heapBytes))} KB (${added.heapBytes.map(kb).join(', ')}); script time added ${median(added.scriptMs).toFixed(1)} ms`)
+console.log(`  snapshot by group: ${groups.map(([g, v]) => `${g} ${kb(v)}`).join(', ')} KB`)
+const rows = [...added.names].map(([key, list]) => [key, median(list.map((x) => x[0])), median(list.map((x) => x[1]))]).filter((r) => r[1] !== 0)
+rows.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+for (const [key, bytes, count] of rows.slice(0, top)) console.log(`  ${String(bytes).padStart(8)} B  ${String(count).padStart(5)} × ${key}`)
