@@ -19,15 +19,15 @@ export const loadPruneParts = (source: PruneSource): Promise<PruneParts> => (typ
 /**
  * Applies retention to what `db` stores, in a transaction of its own: its cursor walk takes a few round
  * trips, and a page that goes away meanwhile aborts whatever has not committed, so it must never hold the
- * events back. Never rejects: a failed prune (the code not loaded, the connection closing) is not worth
- * reporting, the next flush prunes again.
+ * events back. Never rejects: a failed pass (the connection closing) is not worth reporting, the next flush
+ * prunes again; code that could not be loaded goes to `onLoadFailed` (the next flush tries again).
  */
-export function pruneStored(db: IDBDatabase, source: PruneSource, policy: RetentionPolicy, now: number): Promise<void> {
+export function pruneStored(db: IDBDatabase, source: PruneSource, policy: RetentionPolicy, now: number, onLoadFailed: (error: unknown) => void): Promise<void> {
   return loadPruneParts(source)
     .then((loaded) => {
       const tx = db.transaction(EVENTS_STORE, 'readwrite')
       return Promise.all([loaded.pruneEvents(tx, policy, now), transactionDone(tx)])
-    })
+    }, onLoadFailed)
     .then(
       () => {},
       () => {},
