@@ -3,8 +3,8 @@
 //  - dist/seglet.min.js: the script-tag build (IIFE that sets the global `Seglet`), the core only.
 //  - dist/seglet-bridges.min.js: the GA4 and Shopify bridges' mapping code, loaded by the script-tag build
 //    when a bridge first has something to map.
-//  - dist/seglet-prune.min.js: the store's retention pass, loaded by the script-tag build on a page that must
-//    prune (a returning shopper's).
+//  - dist/seglet-prune.min.js: the store's retention pass and export document, loaded by the script-tag build
+//    on a page that must prune (a returning shopper's) or export.
 //  - dist/seglet-blocks.min.js: the declarative blocks' code, loaded by the script-tag build when the page
 //    first has a block.
 //  - dist/seglet-model.min.js: the model runtime with the shipped packs, loaded by the script-tag build
@@ -125,7 +125,7 @@ export default [
     output: { file: 'dist/seglet-blocks.min.js', format: 'es', intro: realmPromise, plugins: [terser(bridgesTerserOptions), reportSizes()] },
   },
   {
-    // The store's retention pass, loaded by the script-tag build on a page that must prune.
+    // The store's retention pass and export document, loaded by the script-tag build on a page that must prune or export.
     input: 'src/store/prune.ts',
     plugins: [replaceEnv(true), resolve({ browser: true }), ts()],
     output: { file: 'dist/seglet-prune.min.js', format: 'es', intro: realmPromise, plugins: [terser(bridgesTerserOptions), reportSizes()] },

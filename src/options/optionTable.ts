@@ -28,7 +28,7 @@ const withLazyGroups = (table: OptionGroup, groups: Record<string, () => OptionG
  *
  * To add an option: add its field (with JSDoc and `@default`) to the options interface of its module, and
  * one entry here, in its group — `reports: { endpoint: text() }` adds a group, `personalize: { …,
- * holdout: number(0, 1) }` a field. For a script-tag attribute, also add one line to `ATTRIBUTES` in
+ * holdout: number(0, 1) }` a field. For a script-tag attribute, also add the option's path to `ATTRIBUTES` in
  * src/script/readScriptOptions.ts: it parses the attribute with this entry.
  */
 export const OPTION_TABLE: OptionGroup = withLazyGroups(

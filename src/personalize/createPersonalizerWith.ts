@@ -13,9 +13,11 @@ export type BlocksSource = { createBlocks: typeof createBlocks } | (() => Promis
 
 /**
  * The personalizer with the blocks' code given directly or as a loader (the script-tag build loads it the
- * first time the page has a block). See {@link createPersonalizer}. While the code loads, decisions wait
- * to reach the page: `<html>`, the blocks and the `seglet:segment` event change together, once it is there
- * (or failed to load).
+ * first time the page has a block). See {@link createPersonalizer}. While the code loads, decisions reach
+ * the page at once — `<html>`, `onSegment()` and the `seglet:segment` event (a returning shopper's stored
+ * segment as soon as it is read) — and the blocks follow with the segment of the moment once the code is
+ * there. Anti-flicker keeps the page pending until then (or its timeout), so a reveal never shows blocks
+ * that the segment hides.
  */
 export function createPersonalizerWith(options: PersonalizeOptions, onError: ErrorReporter, source: BlocksSource): Personalizer {
   const intentStep = options.intentStep ?? DEFAULT_INTENT_STEP
@@ -34,8 +36,8 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
   let pendingAdded = false
   /** Watches for the first block, when the page has none yet and the blocks' code is loaded on demand. */
   let watcher: MutationObserver | undefined
-  /** Decisions that wait for the blocks' code, oldest first; `undefined` while nothing loads. */
-  let waiting: Array<Segment | null> | undefined
+  /** The blocks' code is loading: anti-flicker waits for it. */
+  let loading = false
 
   const guard = (what: string, fn: () => void) => {
     try {
@@ -82,7 +84,7 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
     segment = next = next?.arm === 'holdout' ? null : next
     decided = true
     if (doc) {
-      guard('Anti-flicker failed', endPending)
+      if (!loading) guard('Anti-flicker failed', endPending)
       render()
     }
     if (!next) {
@@ -100,16 +102,16 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
     blocks.start()
   }
 
-  /** Loads the blocks' code (once): the decisions made meanwhile reach the page when it is there. */
+  /** Loads the blocks' code (once); they show the segment of the moment when it is there. */
   const loadBlocks = (load: Exclude<BlocksSource, { createBlocks: unknown }>) => {
     watcher?.disconnect()
     watcher = undefined
     const page = doc
-    waiting = []
+    loading = true
     const done = () => {
-      const decisions = waiting ?? []
-      waiting = undefined
-      for (const next of decisions) show(next)
+      loading = false
+      // Decided meanwhile: the blocks show it now (or their markup, when the code failed), so the page may show.
+      if (decided && doc === page) guard('Anti-flicker failed', endPending)
     }
     load().then(
       (loaded) => {
@@ -127,12 +129,7 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
   return {
     apply(next) {
       decidedSegment = next
-      // A cleared segment (forget(), consent withdrawn) needs no block code: the page is cleared at once.
-      if (waiting && next) waiting.push(next)
-      else {
-        if (waiting) waiting.length = 0
-        show(next)
-      }
+      show(next)
     },
 
     onSegment(callback, subscribeOptions: OnSegmentOptions = {}) {
@@ -188,6 +185,7 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
       })
       blocks = undefined
       doc = undefined
+      loading = false
     },
   }
 }

@@ -64,6 +64,20 @@ describe('parseConsent', () => {
   it('names the field and the allowed values', () => {
     expect(() => parseConsent('yes', 'data-consent')).toThrow(/data-consent must be one of 'granted', 'denied', 'pending'; got "yes"/)
   })
+
+  it.each([
+    [1, 'got 1'],
+    [null, 'got null'],
+    [{ consent: 'granted' }, 'got an object'],
+    [undefined, 'got undefined'],
+  ])('refuses %j, described as the other options describe values', (value, shown) => {
+    expect(() => parseConsent(value)).toThrow(OptionsError)
+    expect(() => parseConsent(value)).toThrow(`consent must be one of 'granted', 'denied', 'pending'; ${shown}`)
+  })
+
+  it.each(['granted', 'denied', 'pending'])('returns %s', (value) => {
+    expect(parseConsent(value)).toBe(value)
+  })
 })
 
 describe('applyRetention', () => {

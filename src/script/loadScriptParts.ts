@@ -1,7 +1,7 @@
 import type { Bridges } from '../capture/bridges'
 import type { Decider } from '../core/createDecider'
 import type { createBlocks } from '../personalize/createBlocks'
-import type { pruneEvents } from '../store/lib/pruneEvents'
+import type { PruneParts } from '../store/lib/pruneStored'
 import type { LazyParts } from '../core/lazy'
 import { createScriptModuleLoader, getRuntimeUrl, rebrandErrors } from '../model/loadScriptRuntime'
 
@@ -61,8 +61,8 @@ export const loadScriptBlocks = (): Promise<{ createBlocks: typeof createBlocks 
   loadScriptPart('blocks', (module: { createBlocks: typeof createBlocks }) => module)
 
 /**
- * The script-tag build's loader of the store's retention pass, `seglet-prune.min.js` beside
- * `seglet.min.js`: loaded on a page that must prune (never on a first visit within `maxEvents`).
+ * The script-tag build's loader of the store's rarely used code (the retention pass, the `exportData()`
+ * document), `seglet-prune.min.js` beside `seglet.min.js`: loaded on a page that must prune (never on a first
+ * visit within `maxEvents`) or export.
  */
-export const loadScriptPrune = (): Promise<{ pruneEvents: typeof pruneEvents }> =>
-  loadScriptPart('prune', (module: { pruneEvents: typeof pruneEvents }) => module)
+export const loadScriptPrune = (): Promise<PruneParts> => loadScriptPart('prune', (module: PruneParts) => module)

@@ -35,3 +35,42 @@ describe('data-learn-share', () => {
     expect(read({ reports: '/seglet/reports' })).toEqual({ reports: { endpoint: '/seglet/reports' }, errors: [] })
   })
 })
+
+describe('the data-* attributes', () => {
+  const KEY = 'ed25519-' + 'A'.repeat(43) + '='
+  it.each([
+    ['consent', 'granted', { consent: 'granted' }],
+    ['respect-gpc', 'false', { respectGlobalPrivacyControl: false }],
+    ['segment-without-consent', '', { segmentWithoutConsent: true }],
+    ['autocapture', 'no', { capture: { autocapture: false } }],
+    ['datalayer', '0', { capture: { dataLayer: false } }],
+    ['anti-flicker', 'true', { personalize: { antiFlicker: true } }],
+    ['anti-flicker-timeout', '500', { personalize: { antiFlickerTimeoutMs: 500 } }],
+    ['segment-hint', 'yes', { personalize: { segmentHint: true } }],
+    ['retention-days', '14', { storage: { retentionDays: 14 } }],
+    ['db-name', 'shop-db', { storage: { dbName: 'shop-db' } }],
+    ['pack-url', '/packs/session.json', { model: { sessionPackUrl: '/packs/session.json' } }],
+    ['pack-integrity', 'sha256-abc', { model: { sessionPackIntegrity: 'sha256-abc' } }],
+    ['lifetime-pack-url', '/packs/lifetime.json', { model: { lifetimePackUrl: '/packs/lifetime.json' } }],
+    ['lifetime-pack-integrity', 'sha256-def', { model: { lifetimePackIntegrity: 'sha256-def' } }],
+    ['pack-key', KEY, { model: { packKey: KEY } }],
+    ['pack-manifest', '/seglet/packs.manifest', { model: { packManifestUrl: '/seglet/packs.manifest' } }],
+    ['model-loading', 'eager', { model: { loading: 'eager' } }],
+    ['reports', '/seglet/reports', { reports: { endpoint: '/seglet/reports' } }],
+    ['learn-share', '0.5', { reports: { learnShare: 0.5 } }],
+  ])('data-%s="%s" sets %j', (attribute, value, expected) => {
+    const script = document.createElement('script')
+    script.setAttribute(`data-${attribute}`, value)
+    const errors: SegletError[] = []
+    expect(readScriptOptions(script, (e) => errors.push(e))).toEqual({ options: expected, autostart: true })
+    expect(errors).toEqual([])
+  })
+
+  it('reads data-autostart and ignores attributes it does not know (the option names themselves included)', () => {
+    const script = document.createElement('script')
+    for (const [name, value] of [['autostart', 'false'], ['retentiondays', '3'], ['respect-global-privacy-control', 'false'], ['session-pack-url', '/x.json']]) {
+      script.setAttribute(`data-${name}`, value)
+    }
+    expect(readScriptOptions(script, () => {})).toEqual({ options: {}, autostart: false })
+  })
+})

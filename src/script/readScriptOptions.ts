@@ -12,28 +12,17 @@ export interface ScriptConfig {
   autostart: boolean
 }
 
-/** Attribute (without `data-`) → the option it sets, as `group.name` in the option table. */
-const ATTRIBUTES: Record<string, string> = {
-  consent: 'consent',
-  'respect-gpc': 'respectGlobalPrivacyControl',
-  'segment-without-consent': 'segmentWithoutConsent',
-  autocapture: 'capture.autocapture',
-  datalayer: 'capture.dataLayer',
-  'anti-flicker': 'personalize.antiFlicker',
-  'anti-flicker-timeout': 'personalize.antiFlickerTimeoutMs',
-  'segment-hint': 'personalize.segmentHint',
-  'retention-days': 'storage.retentionDays',
-  'db-name': 'storage.dbName',
-  'pack-url': 'model.sessionPackUrl',
-  'pack-integrity': 'model.sessionPackIntegrity',
-  'lifetime-pack-url': 'model.lifetimePackUrl',
-  'lifetime-pack-integrity': 'model.lifetimePackIntegrity',
-  'pack-key': 'model.packKey',
-  'pack-manifest': 'model.packManifestUrl',
-  'model-loading': 'model.loading',
-  reports: 'reports.endpoint',
-  'learn-share': 'reports.learnShare',
-}
+/**
+ * The options a `data-*` attribute can set, as `group.name` in the option table, separated by spaces. The
+ * attribute is the option's name in kebab case (`storage.retentionDays` → `data-retention-days`), or the one
+ * written after `=` (one string gzips smaller than an object literal).
+ */
+const ATTRIBUTES =
+  'consent respectGlobalPrivacyControl=respect-gpc segmentWithoutConsent capture.autocapture capture.dataLayer=datalayer ' +
+  'personalize.antiFlicker personalize.antiFlickerTimeoutMs=anti-flicker-timeout personalize.segmentHint storage.retentionDays ' +
+  'storage.dbName model.sessionPackUrl=pack-url model.sessionPackIntegrity=pack-integrity model.lifetimePackUrl=lifetime-pack-url ' +
+  'model.lifetimePackIntegrity=lifetime-pack-integrity model.packKey model.packManifestUrl=pack-manifest model.loading=model-loading ' +
+  'reports.endpoint=reports reports.learnShare'
 
 /**
  * An attribute's text as the option's own parser accepts it: as written, or read as a boolean (`""`,
@@ -78,10 +67,11 @@ export function readScriptOptions(script: Element | undefined, report: (e: Segle
       report(new OptionsError(`${(error as Error).message}; using the default`, 'data-' + attribute))
     }
   }
-  for (const [attribute, path] of Object.entries(ATTRIBUTES)) {
-    const [group, name] = path.includes('.') ? path.split('.') : ['', path]
+  for (const entry of ATTRIBUTES.split(' ')) {
+    const [path, attribute] = entry.split('=')
+    const [name, group] = path.split('.').reverse()
     read(
-      attribute,
+      attribute ?? name.replace(/[A-Z]/g, (letter) => '-' + letter.toLowerCase()),
       () => (group ? (OPTION_TABLE[group] as OptionGroup)[name] : OPTION_TABLE[name]) as OptionParser,
       (value) => ((group ? (options[group] ??= {}) : options)[name] = value),
     )

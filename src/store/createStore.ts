@@ -1,7 +1,7 @@
 import type { SegletError } from '../errors/index'
 import type { StoredEvent } from '../events/types'
 import { applyRetention } from '../privacy/applyRetention'
-import { CACHE_META_PREFIX, META_STORE } from './constants'
+import { META_STORE } from './constants'
 import { createConnection } from './createConnection'
 import { createReader } from './createReader'
 import { createWriteQueue } from './createWriteQueue'
@@ -10,8 +10,9 @@ import { mergeEvents } from './lib/mergeEvents'
 import { parseStoreOptions, type ResolvedStoreOptions } from './lib/parseStoreOptions'
 import { transactionDone } from './lib/transactionDone'
 import { withArgumentChecks } from './lib/withArgumentChecks'
+import { buildExport } from './lib/buildExport'
 import { pruneEvents } from './lib/pruneEvents'
-import type { PruneSource } from './lib/pruneStored'
+import { loadPruneParts, type PruneSource } from './lib/pruneStored'
 import type { EventStore, SegletExport, StoreOptions } from './types'
 
 /**
@@ -39,7 +40,7 @@ export function createStore(options: StoreOptions = {}): EventStore {
       // A throwing reporter must not break the store (nor the page).
     }
   }
-  return withArgumentChecks(openStore({ ...resolved, onError: report }, { pruneEvents }), report)
+  return withArgumentChecks(openStore({ ...resolved, onError: report }, { pruneEvents, buildExport }), report)
 }
 
 /**
@@ -117,16 +118,8 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
     },
 
     async exportData(): Promise<SegletExport> {
-      const { events, meta } = await reader.readAll()
-      return {
-        format: 'seglet-export',
-        version: 1,
-        exportedAt: new Date().toISOString(),
-        storage: getMode(),
-        events: withUnsaved(events),
-        // Caches (verified model packs) are not data about the shopper.
-        meta: Object.fromEntries([...meta, ...memoryMeta].filter(([key]) => !key.startsWith(CACHE_META_PREFIX))),
-      }
+      const [{ events, meta }, parts] = await Promise.all([reader.readAll(), loadPruneParts(prune)])
+      return parts.buildExport(withUnsaved(events), [...meta, ...memoryMeta], getMode())
     },
 
     onFlush: queue.onFlush,

@@ -102,6 +102,9 @@ export function createWriteQueue(
   // own flushes, and reads apply retention anyway.
   let writes = 0
   let oldest = Infinity
+  /** The retention pass's code did not load (the script tag's seglet-prune.min.js, `model_failed`): reported once. */
+  let pruneMissing = false
+  const onPruneMissing = (error: unknown) => pruneMissing || ((pruneMissing = true), report(error as SegletError))
 
   const writeTo = (db: Database, batch: StoredEvent[], prune: boolean): Promise<void> => {
     let done: Promise<void>
@@ -111,7 +114,7 @@ export function createWriteQueue(
       for (const event of batch) if (event.ts < oldest) oldest = event.ts
       prune &&= !connection.created || writes > options.maxEvents || oldest < now - Math.min(options.retentionDays, options.purchaseRetentionDays) * DAY_MS
       done = putEvents(db, batch)
-      if (prune) done = done.then(() => pruneStored(db, pruneSource, options, now))
+      if (prune) done = done.then(() => pruneStored(db, pruneSource, options, now, onPruneMissing))
     } catch (error) {
       done = Promise.reject(error)
     }

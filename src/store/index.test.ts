@@ -17,6 +17,10 @@ import {
   type EventStore,
   type StoreOptions,
 } from './index'
+import { openStore } from './createStore'
+import { buildExport } from './lib/buildExport'
+import { pruneEvents } from './lib/pruneEvents'
+import { withStoreDefaults } from './lib/withStoreDefaults'
 
 let dbCounter = 0
 let idCounter = 0
@@ -381,6 +385,29 @@ describe('retention', () => {
     store.enqueue(pageView())
     await store.flush()
     expect(writes()).toBe(2)
+  })
+
+  it('reports once, without throwing or losing events, when the retention pass cannot be loaded; a later write loads it again', async () => {
+    await createEarlier()
+    const onError = vi.fn()
+    const load = vi.fn(() => (load.mock.calls.length <= 2 ? Promise.reject(new SegletError('model_failed', 'seglet-prune.min.js could not be loaded: 404')) : Promise.resolve({ pruneEvents, buildExport })))
+    const store = openStore(withStoreDefaults({ dbName, persist: true, onError, retentionDays: 1 }), load)
+    stores.push(store)
+    store.enqueue(pageView({ id: 'a' }))
+    await store.flush()
+    store.enqueue(pageView({ id: 'b' }))
+    await store.flush()
+    expect(load).toHaveBeenCalledTimes(2)
+    expect(errorsOf(onError)).toEqual(['model_failed'])
+    expect((onError.mock.calls[0][0] as Error).message).toBe('seglet-prune.min.js could not be loaded: 404')
+    expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['a', 'b'])
+    // Loaded on the next write: the expired event goes.
+    store.enqueue(pageView({ id: 'old', ts: Date.now() - 2 * DAY_MS }))
+    store.enqueue(pageView({ id: 'c' }))
+    await store.flush()
+    expect(load).toHaveBeenCalledTimes(3)
+    expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['a', 'b', 'c'])
+    expect(errorsOf(onError)).toEqual(['model_failed'])
   })
 
   it('never returns expired events, even before a prune ran', async () => {

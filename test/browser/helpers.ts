@@ -191,8 +191,22 @@ export interface HookState {
   blocks: { show: string | null; hide: string | null; above: string | null; below: string | null; hidden: boolean }[]
 }
 
-/** The segment and what the page shows for it: `<html>` markers and every declarative block. */
-export function readHooks(page: Page): Promise<HookState> {
+/**
+ * The segment and what the page shows for it: `<html>` markers and every declarative block. A decision
+ * reaches `<html>` and `seglet:segment` before the blocks when their code (seglet-blocks.min.js) is still
+ * loading: while a segment is decided, this waits (up to `settleMs`) for the blocks and the anti-flicker
+ * reveal to follow it, and returns what the page shows then.
+ */
+export async function readHooks(page: Page, settleMs = 5_000): Promise<HookState> {
+  const until = Date.now() + settleMs
+  for (;;) {
+    const state = await readHooksNow(page)
+    if (!state.segment || hooksMismatch(state) === undefined || Date.now() > until) return state
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+function readHooksNow(page: Page): Promise<HookState> {
   return page.evaluate(() => {
     const w = window as unknown as { Seglet?: { getSegment(): unknown }; segletApp?: { seglet: { getSegment(): unknown } } }
     const api = w.Seglet ?? w.segletApp?.seglet
@@ -224,16 +238,31 @@ export function expectHooksMatch(state: HookState): void {
   for (const id of segment.path) expect(state.classes).toContain('seglet-' + token(id))
   expect(state.classes.includes('seglet-intent-high')).toBe(segment.intent >= segment.intentThreshold)
   expect(state.classes).not.toContain('seglet-pending')
+  for (const block of state.blocks) {
+    expect(block.hidden, `block ${JSON.stringify(block)} for ${segment.id} (intent ${segment.intent})`).toBe(shouldHide(block, segment))
+  }
+}
+
+/** Whether the rules of `block` hide it for `segment`. */
+function shouldHide(block: HookState['blocks'][number], segment: SegmentLike): boolean {
   const tokens = new Set([...segment.path, ...(segment.valueSegment?.path ?? [])].map(token))
   const list = (v: string) => v.split(/[\s,]+/).filter(Boolean).map(token)
-  for (const block of state.blocks) {
-    let hide = false
-    if (block.show !== null && list(block.show).length > 0 && !list(block.show).some((t) => tokens.has(t))) hide = true
-    if (block.hide !== null && list(block.hide).some((t) => tokens.has(t))) hide = true
-    if (block.above !== null && !(segment.intent > Number(block.above))) hide = true
-    if (block.below !== null && !(segment.intent < Number(block.below))) hide = true
-    expect(block.hidden, `block ${JSON.stringify(block)} for ${segment.id} (intent ${segment.intent})`).toBe(hide)
-  }
+  let hide = false
+  if (block.show !== null && list(block.show).length > 0 && !list(block.show).some((t) => tokens.has(t))) hide = true
+  if (block.hide !== null && list(block.hide).some((t) => tokens.has(t))) hide = true
+  if (block.above !== null && !(segment.intent > Number(block.above))) hide = true
+  if (block.below !== null && !(segment.intent < Number(block.below))) hide = true
+  return hide
+}
+
+/** What of {@link expectHooksMatch} does not hold yet (`undefined`: everything does). */
+function hooksMismatch(state: HookState): string | undefined {
+  const { segment } = state
+  if (!segment) return 'no segment'
+  if (state.attr !== segment.id) return 'attribute'
+  if (state.classes.includes('seglet-pending')) return 'pending'
+  if (state.blocks.some((block) => block.hidden !== shouldHide(block, segment))) return 'blocks'
+  return undefined
 }
 
 export interface PanelState {

@@ -83,3 +83,81 @@ describe('model loading', () => {
     }
   })
 })
+
+describe('a returning shopper with declarative blocks', () => {
+  it('gets the stored segment on <html>, onSegment() and seglet:segment before the blocks\' code arrives; anti-flicker reveals once the blocks show it', async () => {
+    await resetOrigin(h)
+    // A long anti-flicker timeout: only the blocks may reveal the page here, never the timeout.
+    const url = tagPage({ consent: 'granted', autocapture: 'false', 'anti-flicker': 'true', 'anti-flicker-timeout': '10000' })
+    const page = await h.newPage()
+    // A first visit creates the database; the segment decided on that visit is stored as the last one.
+    await page.goto(url)
+    await page.waitForFunction(() => typeof (window as unknown as { Seglet?: { flush?: unknown } }).Seglet?.flush === 'function')
+    await page.evaluate(async () => {
+      const seglet = (window as unknown as { Seglet: { track(e: unknown): void; flush(): Promise<void> } }).Seglet
+      seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
+      await seglet.flush()
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('seglet')
+        request.onsuccess = () => resolve(request.result)
+        request.onerror = () => reject(request.error)
+      })
+      const segment = { id: 'deal-seeker', name: 'Deal seeker', path: ['engaged', 'deal-seeker'], pathNames: ['Engaged', 'Deal seeker'], confidence: 0.8, intent: 0.7, intentThreshold: 0.5, coldStart: false, decidedAt: Date.now(), reasons: [] }
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('meta', 'readwrite')
+        tx.objectStore('meta').put(segment, 'segment')
+        tx.oncomplete = () => resolve()
+        tx.onerror = () => reject(tx.error)
+      })
+      db.close()
+    })
+
+    // The next page: the blocks' code is held back until the test lets it through.
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let blocksRequested = false
+    await page.route('**/dist/seglet-blocks.min.js', async (route) => {
+      blocksRequested = true
+      await held
+      await route.continue()
+    })
+    await page.addInitScript(() => {
+      const w = window as unknown as { __order?: unknown[]; __reveal?: unknown; Seglet?: { getSegment(): { id: string; intent: number } | null } }
+      const hidden = (id: string) => document.getElementById(id)?.hasAttribute('hidden')
+      window.addEventListener('seglet:segment', (event) => {
+        const detail = (event as CustomEvent<{ id: string; restored?: boolean }>).detail
+        ;(w.__order ??= []).push({
+          id: detail.id,
+          restored: detail.restored === true,
+          attr: document.documentElement.getAttribute('data-seglet-segment'),
+          pending: document.documentElement.classList.contains('seglet-pending'),
+          // The markup shows #show-block (for new visitors): anti-flicker keeps it out of sight meanwhile.
+          showBlockHidden: hidden('show-block'),
+        })
+      })
+      // What the blocks show at the moment the page is revealed.
+      new MutationObserver(() => {
+        if (w.__reveal || !w.__order || document.documentElement.classList.contains('seglet-pending')) return
+        const segment = w.Seglet?.getSegment()
+        w.__reveal = { id: segment?.id, intent: segment?.intent, show: hidden('show-block'), hide: hidden('hide-block'), intentBlock: hidden('intent-block') }
+      }).observe(document, { attributes: true, subtree: true, attributeFilter: ['class'] })
+    })
+    await page.goto(url)
+    await page.waitForFunction(() => ((window as unknown as { __order?: unknown[] }).__order?.length ?? 0) >= 1, undefined, { timeout: 15_000 })
+    // The restored segment reached the page while its blocks' code was still held back.
+    expect(blocksRequested).toBe(true)
+    const [first] = await page.evaluate(() => (window as unknown as { __order: unknown[] }).__order)
+    expect(first).toEqual({ id: 'deal-seeker', restored: true, attr: 'deal-seeker', pending: true, showBlockHidden: false })
+    expect(await page.evaluate(() => document.documentElement.classList.contains('seglet-pending'))).toBe(true)
+    expect(await page.evaluate(() => (window as unknown as { Seglet: { getSegment(): { id: string } | null } }).Seglet.getSegment()?.id)).toBe('deal-seeker')
+
+    release()
+    // With the code, the blocks follow the segment, and only then is the page revealed.
+    await page.waitForFunction(() => !!(window as unknown as { __reveal?: unknown }).__reveal, undefined, { timeout: 5_000 })
+    const reveal = await page.evaluate(() => (window as unknown as { __reveal: { id: string; intent: number; show: boolean; hide: boolean; intentBlock: boolean } }).__reveal)
+    expect(reveal).toEqual({ id: expect.any(String), intent: expect.any(Number), show: true, hide: false, intentBlock: !(reveal.intent > 0.5) })
+    const t = await probes(page)
+    expect(t.errors).toEqual([])
+    await page.close()
+  })
+})

@@ -194,4 +194,28 @@ describe('forget() and setConsent() in every state', () => {
     expect(page.uncaughtErrors).toEqual([])
     await page.close()
   })
+
+  it('a returning shopper\'s page without seglet-prune.min.js: reported once through onError, events still stored; exportData() rejects until the file is back', async () => {
+    const page = await h.newPage()
+    await storeSomething(page)
+    await page.route('**/dist/seglet-prune.min.js', (route) => route.fulfill({ status: 404, body: 'not here' }))
+    await page.goto(tagPage({ consent: 'granted', autocapture: 'false' }))
+    await waitForSeglet(page)
+    for (const query of ['boots', 'scarf', 'hat']) {
+      await call(page, 'track', { type: 'search', query })
+      expect(await call(page, 'flush')).toEqual({ threw: false, rejected: false })
+    }
+    const t = await probes(page)
+    expect(t.escaped).toEqual([])
+    const missing = t.errors.filter((e) => e.message.includes('seglet-prune.min.js'))
+    expect(missing).toHaveLength(1)
+    expect(missing[0]).toMatchObject({ code: 'model_failed', name: 'SegletError' })
+    // The export needs the same file: its promise rejects, nothing escapes.
+    expect(await call(page, 'exportData')).toMatchObject({ threw: false, rejected: true, code: 'model_failed' })
+    // The events are stored all the same.
+    await page.unroute('**/dist/seglet-prune.min.js')
+    const data = (await page.evaluate(() => (window as unknown as { Seglet: { exportData(): Promise<{ events: { query?: string }[] }> } }).Seglet.exportData())) as { events: { query?: string }[] }
+    expect(data.events.filter((e) => e.query).map((e) => e.query)).toEqual(['boots', 'boots', 'scarf', 'hat'])
+    await page.close()
+  })
 })

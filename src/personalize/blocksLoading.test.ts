@@ -1,0 +1,162 @@
+// The personalizer while the blocks' code is still loading (the script-tag build's seglet-blocks.min.js):
+// decisions reach <html>, onSegment() and seglet:segment at once; the blocks follow when the code arrives,
+// and anti-flicker keeps the page pending until then.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { SegletError } from '../errors'
+import type { Segment } from '../segments'
+import { PENDING_CLASS, SEGMENT_EVENT } from './constants'
+import { createBlocks } from './createBlocks'
+import { createPersonalizerWith } from './createPersonalizerWith'
+
+const restored = (): Segment => ({
+  id: 'deal-seeker',
+  name: 'Deal seeker',
+  path: ['engaged', 'deal-seeker'],
+  pathNames: ['Engaged', 'Deal seeker'],
+  confidence: 0.7,
+  intent: 0.2,
+  intentThreshold: 0.5,
+  coldStart: false,
+  decidedAt: 1,
+  reasons: [],
+  restored: true,
+})
+const html = () => document.documentElement
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0))
+
+/** A loader of the blocks' code that the test settles, recording every step in `log`. */
+function controlledLoader(log: string[]) {
+  let settle!: { resolve: () => void; reject: (error: Error) => void }
+  const load = vi.fn(
+    () =>
+      new Promise<{ createBlocks: typeof createBlocks }>((resolve, reject) => {
+        settle = { resolve: () => (log.push('blocks code'), resolve({ createBlocks })), reject: (error) => (log.push('blocks code failed'), reject(error)) }
+      }),
+  )
+  return { load, settle: () => settle }
+}
+
+let stop: (() => void) | undefined
+beforeEach(() => {
+  html().className = ''
+  html().removeAttribute('data-seglet-segment')
+  document.body.innerHTML = `
+    <div id="deal" data-seglet-show="deal-seeker" hidden>deal</div>
+    <div id="other" data-seglet-hide="deal-seeker">other</div>`
+})
+afterEach(() => {
+  stop?.()
+  stop = undefined
+  vi.useRealTimers()
+})
+
+function start(log: string[], options = { antiFlicker: true }) {
+  const errors: SegletError[] = []
+  const loader = controlledLoader(log)
+  const p = createPersonalizerWith(options, (e) => errors.push(e), loader.load)
+  stop = () => p.stop()
+  const onEvent = (event: Event) => log.push(`seglet:segment ${(event as CustomEvent<Segment>).detail.id}`)
+  window.addEventListener(SEGMENT_EVENT, onEvent)
+  const previous = stop
+  stop = () => {
+    window.removeEventListener(SEGMENT_EVENT, onEvent)
+    previous()
+  }
+  p.start()
+  p.onSegment((segment) => log.push(`onSegment ${segment.id}`), { immediate: false })
+  return { p, errors, loader }
+}
+
+const deal = () => document.getElementById('deal')!
+const other = () => document.getElementById('other')!
+
+describe('a decision while the blocks\' code loads', () => {
+  it('reaches <html>, onSegment() and seglet:segment at once; the blocks and the reveal follow with the code', async () => {
+    const log: string[] = []
+    const { p, loader } = start(log)
+    // The page has blocks: their code is requested at start, before any decision.
+    expect(loader.load).toHaveBeenCalledTimes(1)
+    expect(html().classList.contains(PENDING_CLASS)).toBe(true)
+
+    p.apply(restored())
+    // At once, without waiting for the blocks' code.
+    expect(log).toEqual(['onSegment deal-seeker', 'seglet:segment deal-seeker'])
+    expect(html().getAttribute('data-seglet-segment')).toBe('deal-seeker')
+    expect(html().classList.contains('seglet-deal-seeker')).toBe(true)
+    expect(p.getSegment()?.id).toBe('deal-seeker')
+    // The blocks still show their markup, and anti-flicker keeps them out of sight.
+    expect(deal().hidden).toBe(true)
+    expect(other().hidden).toBe(false)
+    expect(html().classList.contains(PENDING_CLASS)).toBe(true)
+
+    loader.settle().resolve()
+    await tick()
+    expect(log).toEqual(['onSegment deal-seeker', 'seglet:segment deal-seeker', 'blocks code'])
+    // The blocks show the segment, and only then is the page revealed.
+    expect(deal().hidden).toBe(false)
+    expect(other().hidden).toBe(true)
+    expect(html().classList.contains(PENDING_CLASS)).toBe(false)
+  })
+
+  it('keeps the page pending when the code arrives before any decision, and reveals it with the first one', async () => {
+    const log: string[] = []
+    const { p, loader } = start(log)
+    loader.settle().resolve()
+    await tick()
+    expect(html().classList.contains(PENDING_CLASS)).toBe(true)
+    expect(deal().hidden).toBe(true)
+
+    p.apply(restored())
+    expect(deal().hidden).toBe(false)
+    expect(other().hidden).toBe(true)
+    expect(html().classList.contains(PENDING_CLASS)).toBe(false)
+    expect(log).toEqual(['blocks code', 'onSegment deal-seeker', 'seglet:segment deal-seeker'])
+  })
+
+  it('shows the latest decision in the blocks, each decision notified once as it came', async () => {
+    const log: string[] = []
+    const { p, loader } = start(log)
+    p.apply(restored())
+    p.apply({ ...restored(), id: 'window-shopper', name: 'Window shopper', path: ['casual', 'window-shopper'], pathNames: ['Casual', 'Window shopper'], restored: undefined })
+    expect(html().getAttribute('data-seglet-segment')).toBe('window-shopper')
+    loader.settle().resolve()
+    await tick()
+    expect(log).toEqual(['onSegment deal-seeker', 'seglet:segment deal-seeker', 'onSegment window-shopper', 'seglet:segment window-shopper', 'blocks code'])
+    expect(deal().hidden).toBe(true)
+    expect(other().hidden).toBe(false)
+    expect(html().classList.contains(PENDING_CLASS)).toBe(false)
+  })
+
+  it('a cleared segment clears <html> at once', () => {
+    const log: string[] = []
+    const { p } = start(log)
+    p.apply(restored())
+    p.apply(null)
+    expect(html().hasAttribute('data-seglet-segment')).toBe(false)
+    expect(html().classList.contains('seglet-deal-seeker')).toBe(false)
+    expect(p.getSegment()).toBe(null)
+  })
+
+  it('a failed load is reported once and reveals the page with the blocks as their markup has them', async () => {
+    const log: string[] = []
+    const { p, loader, errors } = start(log)
+    p.apply(restored())
+    loader.settle().reject(new Error('offline'))
+    await tick()
+    expect(errors.map((e) => e.code)).toEqual(['hook_failed'])
+    expect(errors[0].message).toContain('Loading data-seglet blocks failed')
+    expect(html().classList.contains(PENDING_CLASS)).toBe(false)
+    expect(deal().hidden).toBe(true)
+    expect(html().getAttribute('data-seglet-segment')).toBe('deal-seeker')
+  })
+
+  it('the anti-flicker timeout still reveals a page whose blocks\' code does not arrive', async () => {
+    vi.useFakeTimers()
+    const log: string[] = []
+    const { p } = start(log, { antiFlicker: true })
+    p.apply(restored())
+    expect(html().classList.contains(PENDING_CLASS)).toBe(true)
+    vi.advanceTimersByTime(300)
+    expect(html().classList.contains(PENDING_CLASS)).toBe(false)
+  })
+})
