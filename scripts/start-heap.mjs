@@ -5,7 +5,7 @@
 // the core, in interleaved rounds, and prints the medians of JSHeapUsedSize added and of the heap snapshot
 // difference by group and by (type, name). Heap figures, unlike timings, hold on a loaded machine.
 // Usage: node scripts/start-heap.mjs [plain|product] [--rounds=N] [--file=path/to/core.js] [--top=N]
-//   [--attrs='data-autocapture="false"']  (more attributes on the script tag)
+//   [--attrs='data-autocapture="false"']  (more attributes on the script tag) [--strings[=N]] (the N largest strings added)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { gzipSync } from 'node:zlib'
@@ -37,6 +37,19 @@ const median = (values) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
+/** The string values of a snapshot with their sizes (for `--strings`: which strings the core adds). */
+function stringsOf(snapshot) {
+  const { node_fields: fields, node_types: [types] } = snapshot.snapshot.meta
+  const [iType, iName, iSize] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f))
+  const values = new Map()
+  for (let i = 0; i < snapshot.nodes.length; i += fields.length) {
+    if (!types[snapshot.nodes[i + iType]].includes('string')) continue
+    const value = snapshot.strings[snapshot.nodes[i + iName]]
+    values.set(value, (values.get(value) ?? 0) + snapshot.nodes[i + iSize])
+  }
+  return values
+}
+
 async function visit(context, variant) {
   const page = await context.newPage()
   await routePage(page, variant, [], undefined)
@@ -57,7 +70,9 @@ async function visit(context, variant) {
   await page.waitForTimeout(SETTLE_MS)
   await cdp.send('HeapProfiler.collectGarbage')
   const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]))
-  const heap = summarizeSnapshot(await takeHeapSnapshot(cdp))
+  const snapshot = await takeHeapSnapshot(cdp)
+  const heap = summarizeSnapshot(snapshot)
+  if (flags.has('strings')) heap.strings = stringsOf(snapshot)
   await cdp.detach()
   await page.close()
   return { heapBytes: metrics.JSHeapUsedSize, scriptMs: metrics.ScriptDuration * 1000, heap }
@@ -71,6 +86,11 @@ try {
   for (let round = 0; round < rounds; round++) {
     const none = await visit(context, 'none')
     const seglet = await visit(context, 'seglet')
+    if (flags.has('strings')) {
+      const extra = [...seglet.heap.strings].filter(([v]) => !none.heap.strings.has(v)).sort((a, b) => b[1] - a[1])
+      console.log(`strings the core adds: ${extra.length}, ${extra.reduce((t, [, b]) => t + b, 0)} B`)
+      for (const [v, b] of extra.slice(0, Number(flags.get('strings') || 60))) console.log(`  ${String(b).padStart(6)} B  ${JSON.stringify(v.slice(0, 100))}`)
+    }
     added.heapBytes.push(seglet.heapBytes - none.heapBytes)
     added.scriptMs.push(seglet.scriptMs - none.scriptMs)
     for (const g of new Set([...Object.keys(none.heap.groups), ...Object.keys(seglet.heap.groups)])) {

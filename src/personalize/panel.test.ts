@@ -260,6 +260,11 @@ describe('shouldAutoShowPanel', () => {
     ['?a=1&seglet=debug', true],
     ['?seglet=off', false],
     ['', false],
+    // Percent-encoded name or value: the same parameter.
+    ['?%73eglet=debug', true],
+    ['?seglet=%64ebug', true],
+    ['?segletx=debug', false],
+    ['?q=%20&x=debug', false],
   ])('%s → %s', (search, expected) => {
     expect(shouldAutoShowPanel({ search })).toBe(expected)
   })
