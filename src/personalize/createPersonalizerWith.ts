@@ -50,8 +50,7 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
   const callSafely = (callback: SegmentCallback, value: Segment) => guard('onSegment() threw', () => callback(value))
 
   const endPending = () => {
-    if (pendingTimer !== undefined) clearTimeout(pendingTimer)
-    pendingTimer = undefined
+    clearTimeout(pendingTimer)
     if (pendingAdded && doc) doc.documentElement.classList.remove(PENDING_CLASS)
     pendingAdded = false
   }
@@ -60,12 +59,6 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
     guard('Marking <html> failed', () => {
       ownedClasses = applyRootMarkers(doc!.documentElement, segment, ownedClasses)
     })
-
-  const render = () => {
-    if (!doc) return
-    mark()
-    guard('Updating data-seglet blocks failed', () => blocks?.refresh())
-  }
 
   const notify = (next: Segment) => {
     for (const entry of subscribers.slice()) {
@@ -85,7 +78,8 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
     decided = true
     if (doc) {
       if (!loading) guard('Anti-flicker failed', endPending)
-      render()
+      mark()
+      guard('Updating data-seglet blocks failed', () => blocks?.refresh())
     }
     if (!next) {
       notified = null
