@@ -40,6 +40,13 @@ export interface RetrainOptions {
    * manifests plug in here.
    */
   writePack: (text: string, pack: ModelPack) => Promise<string>
+  /**
+   * The training tables the published pack lists (`learnTables`: ids, see `parseLearnTables`), so that
+   * browsers spread their training answers over these only; `'all'` lists none (every table). A shop without
+   * cart events leaves the funnel tables out. Published with the next accepted pack.
+   * @default the list of the pack in use
+   */
+  learnTables?: readonly string[] | 'all'
   /** @default Date.now() */
   now?: number
 }
@@ -135,8 +142,11 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   }
   const correction = fitIntentCorrection(estimateLearnTables(all, params))
   const version = `${networkVersion(pack.version)}+r${to.replace(/-/g, '')}`
+  const { learnTables: _inUse, ...rest } = pack
+  const learnTables = options.learnTables === undefined ? pack.learnTables : options.learnTables === 'all' ? undefined : [...options.learnTables]
   const next: ModelPack = {
-    ...pack,
+    ...rest,
+    ...(learnTables ? { learnTables } : {}),
     version,
     intentCorrection: correction,
     metrics: {

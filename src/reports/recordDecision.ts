@@ -20,7 +20,7 @@ export interface RecordDecisionInput {
 
 const labelsOf = ({ pack }: LoadedPack): PackLabels => {
   const head = Object.values(pack.heads).find((h) => h.kind === 'segment')
-  return { id: `${pack.kind}@${pack.version}`, labels: head?.kind === 'segment' ? head.labels : [] }
+  return { id: `${pack.kind}@${pack.version}`, labels: head?.kind === 'segment' ? head.labels : [], ...(pack.learnTables ? { learnTables: pack.learnTables } : {}) }
 }
 
 /**
