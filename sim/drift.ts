@@ -136,7 +136,9 @@ export function privateTables(
   sessions: readonly DriftSession[],
   options: { scale: number; epsilon: number; seed: number; learnShare: number; learnTables?: readonly string[] },
 ): { tables: LearnTableEstimate[]; answers: number } {
-  const context: ReportContext = { packId: 'session@drift-prior', segmentLeaves: 4, valueLeaves: 4, ...(options.learnTables ? { learnTables: options.learnTables } : {}) }
+  const listed = learnTableIndexes(options.learnTables)
+  if (!listed) throw new Error(`unknown training tables: ${options.learnTables!.join(', ')}`)
+  const context: ReportContext = { packId: 'session@drift-prior', segmentLeaves: 4, valueLeaves: 4, learnTables: listed }
   const sums = createInsightSums(context, options.epsilon)
   const random = seededRandom(options.seed)
   for (let copy = 0; copy < options.scale; copy++) {

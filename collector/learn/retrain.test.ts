@@ -70,6 +70,11 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     const result = await retrain(db, { pack: shipped, epsilon: 2, minAnswers: 2000, writePack, now: NOW, learnTables })
     expect(result.status).toBe('published')
     expect(result.answers).toBe(400 + 4500)
+    // Every session is of month 10 with no cart events: those tables are named as teaching nothing here.
+    expect(result.idleTables).toEqual([
+      'withStats.month', 'withStats.products_added', 'withStats.checkout_reached',
+      'withoutStats.month', 'withoutStats.products_added', 'withoutStats.checkout_reached',
+    ])
     expect(result.heldOut!.candidate).toBeGreaterThan(result.heldOut!.current)
     expect(written).toHaveLength(1)
     const pack = validatePack(JSON.parse(written[0]))

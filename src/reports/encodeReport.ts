@@ -11,7 +11,7 @@ import { isReportEpsilon } from './lib/isReportEpsilon'
 import { EMPTY_PAGE_CODE, pageCode, pageKeyHash } from './lib/pageCode'
 import { questionMechanism } from './lib/questionMechanism'
 import { learnCode } from './learn/learnCode'
-import { learnTableIndexes } from './learn/learnTableIndexes'
+import { LEARN_TABLES } from './learn/schema'
 import {
   ANSWER_HEX_LENGTH, ARMS, DEFAULT_DAILY_EPSILON, MAX_PAGE_KEY_LENGTH, MAX_REPORT_PAGES, MAX_VALUE_PAGES, ORDER_VALUE_BUCKETS, QUESTIONS,
   LEARN_QUESTION, REPORT_VERSION, isPageQuestion, type FiniteQuestionId, type QuestionSpec,
@@ -164,8 +164,6 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
   const day = options.day ?? new Date().toISOString().slice(0, 10)
   if (!isReportDay(day)) throw new OptionsError('day must be a calendar day written YYYY-MM-DD', 'day')
   checkContext(context.packId, context.segmentLeaves, context.valueLeaves, 'report_out_of_range')
-  const learnTables = learnTableIndexes(context.learnTables)
-  if (!learnTables) throw new ReportError('report_out_of_range', 'learnTables must list 1 or more distinct training tables by id (withStats.product_pages, …)', 'learnTables')
   if (!truth || typeof truth !== 'object') throw new ReportError('report_out_of_range', 'truth must be an object')
   const pages = checkPages(truth.pages)
   const learnShare = options.learnShare ?? 0
@@ -185,7 +183,9 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
     if (mechanism.kind !== 'olh') throw new Error('training question without local hashing')
     // The table is drawn uniformly from the pack's list (the same for every browser of the shop), independently
     // of the truth, so it travels in clear (byte 10).
-    const table = learnTables[coins.below(learnTables.length)]
+    const listed = context.learnTables
+    const table = listed ? listed[coins.below(listed.length)] : coins.below(LEARN_TABLES.length)
+    if (!LEARN_TABLES[table]) throw new ReportError('report_out_of_range', 'learnTables must hold training-table indexes', 'learnTables')
     olhEncode(mechanism, learnCode(truth.learn, truth.ordered === true, table), coins, olhOut)
     writeUint32(olhOut[0], 0)
     writeUint32(olhOut[1], 4)

@@ -31,8 +31,8 @@ export interface PackLabels {
   id: string
   /** Leaf ids of the segment head, in output order. */
   labels: readonly string[]
-  /** The training tables the pack lists (`learnTables`), if it lists them. */
-  learnTables?: readonly string[]
+  /** The training tables the pack lists (`learnTables`, as indexes in `LEARN_TABLES`), if it lists them. */
+  learnTables?: readonly number[]
 }
 
 /**

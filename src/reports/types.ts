@@ -49,11 +49,11 @@ export interface ReportContext {
   /** Number of value-segment leaves (1–MAX_LEAVES). */
   valueLeaves: number
   /**
-   * The training tables the session pack lists (its `learnTables`, ids like `withStats.product_pages`): a
-   * training answer picks one of them uniformly. Not sent; the table drawn travels in the answer.
+   * The training tables the session pack lists (its `learnTables`), as indexes in `LEARN_TABLES`: a training
+   * answer picks one of them uniformly. Not sent; the table drawn travels in the answer.
    * @default undefined (every table)
    */
-  learnTables?: readonly string[]
+  learnTables?: readonly number[]
 }
 
 /** The question a report answers; one per report, drawn independently of the truth. */

@@ -77,7 +77,7 @@ describe('the device side of the training question', () => {
     await recordDecision(store, { sessionStart: start, segment: { id: 'a', coldStart: false, arm: 'none' } as unknown as Segment, packs: [packOf('session'), packOf('lifetime')], last: '', learn })
     const events = [{ id: 'e1', ts: start, type: 'page_view', url: '/x', pageType: 'other' }] as StoredEvent[]
     const closed = buildReportTruth({ events, records: await readSessionRecords(store), now: start + 3_600_000 })!
-    expect(closed.context.learnTables).toEqual(learnTables)
+    expect(closed.context.learnTables!.map((t) => LEARN_TABLES[t].id)).toEqual(learnTables)
     const tables = new Set<number>()
     for (let i = 0; i < 60; i++) {
       const answer = parseReport(JSON.stringify(encodeReport(closed.truth, closed.context, { epsilon: 2, day: closed.day, learnShare: 1 }))).answer

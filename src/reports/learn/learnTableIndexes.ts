@@ -13,12 +13,7 @@ export const ALL_LEARN_TABLES: readonly number[] = LEARN_TABLES.map((_, t) => t)
  */
 export function learnTableIndexes(ids: unknown): readonly number[] | null {
   if (ids === undefined) return ALL_LEARN_TABLES
-  if (!Array.isArray(ids) || ids.length === 0 || ids.length > LEARN_TABLES.length) return null
-  const seen = new Set<number>()
-  for (const id of ids) {
-    const t = LEARN_TABLES.findIndex((table) => table.id === id)
-    if (t < 0 || seen.has(t)) return null
-    seen.add(t)
-  }
-  return ALL_LEARN_TABLES.filter((t) => seen.has(t))
+  // Every id known and none twice: exactly as many tables match as the list names.
+  const listed = ALL_LEARN_TABLES.filter((t) => Array.isArray(ids) && ids.includes(LEARN_TABLES[t].id))
+  return listed[0] !== undefined && listed.length === (ids as unknown[]).length ? listed : null
 }
