@@ -1,7 +1,7 @@
 import { createBridges } from '../capture/bridges'
 import { createBlocks } from '../personalize/createBlocks'
 import { pruneEvents } from '../store/lib/pruneEvents'
-import { buildExport } from '../store/lib/buildExport'
+import { exportStored } from '../store/lib/exportStored'
 import { loadReportParts } from '../reports/loadReportParts'
 import { loadLazyParts } from './loadLazyParts'
 import type { Seglet, SegletOptions } from './createSeglet'
@@ -29,5 +29,5 @@ export function createSeglet(options: SegletOptions = {}): Seglet {
   validateOptions(options)
   // Checked when called, never at import: the same bundle runs on the server and in the browser.
   if (typeof window === 'undefined' || typeof document === 'undefined') return createInertSeglet(options)
-  return createSegletWith(options, { loadRuntime: loadLazyParts, bridges: createBridges(), blocks: { createBlocks }, prune: { pruneEvents, buildExport }, loadReports: loadReportParts })
+  return createSegletWith(options, { loadRuntime: loadLazyParts, bridges: createBridges(), blocks: { createBlocks }, prune: { pruneEvents, exportStored }, loadReports: loadReportParts })
 }

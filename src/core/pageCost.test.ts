@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createBlocks } from '../personalize/createBlocks'
 import { pruneEvents } from '../store/lib/pruneEvents'
-import { buildExport } from '../store/lib/buildExport'
+import { exportStored } from '../store/lib/exportStored'
 import { createBridges } from '../capture/bridges'
 import type { StoredEvent } from '../events/types'
 import { computeFeatures } from '../features'
@@ -40,7 +40,7 @@ function start({ dbName, ...options }: SegletOptions & { dbName?: string } = {},
       prefetchRuntime: () => loads.prefetches++,
       bridges: createBridges(),
       blocks: { createBlocks },
-      prune: { pruneEvents, buildExport },
+      prune: { pruneEvents, exportStored },
     },
   )
   running.push(seglet)

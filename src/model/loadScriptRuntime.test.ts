@@ -6,13 +6,13 @@ import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { isSegletError, SegletError } from '../errors'
 import type { ModelRuntime } from './types'
-import { createScriptModuleLoader, getScriptRuntimeUrl, rebrandErrors } from './loadScriptRuntime'
+import { createScriptModuleLoader, getScriptRuntimeUrl, rebrand } from './loadScriptRuntime'
 
-// How the script-tag build uses the two: the module once, its objects wrapped.
+// How the script-tag build uses the loader: the module once.
 const createRuntimeLoader = (url: string | undefined) => {
   const load = createScriptModuleLoader<{ createModelRuntime(): ModelRuntime }>(url)
   let runtime: Promise<ModelRuntime> | undefined
-  return () => (runtime ??= load().then((module) => rebrandErrors(module.createModelRuntime())))
+  return () => (runtime ??= load().then((module) => module.createModelRuntime()))
 }
 
 // Stands in for dist/seglet-model.min.js: a separate build with its own copy of the error classes.
@@ -48,8 +48,8 @@ describe('getScriptRuntimeUrl', () => {
   })
 })
 
-describe('createScriptModuleLoader and rebrandErrors', () => {
-  it('imports the runtime module once and rebuilds its errors with this bundle’s classes', async () => {
+describe('createScriptModuleLoader and rebrand', () => {
+  it('imports the runtime module once; rebrand() rebuilds its errors with this bundle’s classes', async () => {
     const load = createRuntimeLoader(writeRuntimeModule())
     const runtime = await load()
     expect(await load()).toBe(runtime)
@@ -60,9 +60,11 @@ describe('createScriptModuleLoader and rebrandErrors', () => {
     } catch (e) {
       error = e
     }
+    expect(error).not.toBeInstanceOf(SegletError)
+    error = rebrand(error)
     expect(error).toBeInstanceOf(SegletError)
     expect(error).toMatchObject({ name: 'ModelPackError', code: 'pack_spec_mismatch', message: 'missing features: x' })
-    const rejected = await runtime.getPack('session').catch((e: unknown) => e)
+    const rejected = rebrand(await runtime.getPack('session').catch((e: unknown) => e))
     expect(isSegletError(rejected)).toBe(true)
     expect(rejected).toMatchObject({ code: 'pack_integrity' })
   })

@@ -39,8 +39,8 @@ export function captureScriptRuntimeUrl(script: { src?: string } | null | undefi
  * `import()`: the IIFE cannot code-split, so the runtime is a sibling file. A same-origin module passes a
  * `script-src 'self'` CSP; from another origin (a CDN) the CSP must list it. `create` makes what the loader
  * resolves to from the module, once. A failed load rejects with `model_failed` and is retried on the next
- * call. The runtime file carries its own copy of Seglet's error classes: wrap what it returns with
- * {@link rebrandErrors}.
+ * call. The runtime file carries its own copy of Seglet's error classes: rebuild its errors with
+ * {@link rebrand}.
  *
  * @example
  * const load = createScriptModuleLoader(getScriptRuntimeUrl(script), (m: { createLazyParts(): LazyParts }) => m.createLazyParts())
@@ -63,22 +63,6 @@ export function createScriptModuleLoader<M, T = M>(url: string | undefined, crea
  */
 export function getRuntimeUrl(file = SCRIPT_RUNTIME_FILE): string | undefined {
   return getScriptRuntimeUrl({ src: capturedSrc }, file)
-}
-
-/** Wraps every method so a Seglet error from the runtime file becomes one of this bundle's classes. */
-export function rebrandErrors<T extends object>(runtime: T): T {
-  const wrapped = {} as Record<string, unknown>
-  for (const [name, method] of Object.entries(runtime) as Array<[string, (...args: unknown[]) => unknown]>) {
-    wrapped[name] = (...args: unknown[]) => {
-      try {
-        const result = method(...args)
-        return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(rebrand(error))) : result
-      } catch (error) {
-        throw rebrand(error)
-      }
-    }
-  }
-  return wrapped as unknown as T
 }
 
 /**

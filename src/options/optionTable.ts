@@ -1,5 +1,6 @@
 import { PAGE_TYPES } from '../events/types'
 import { parseConsent } from '../privacy/parseConsent'
+import { DAY_MS } from '../privacy/retention'
 import type { OptionParser } from './parsers'
 import { bool, list, number, parser, text, typed } from './parsers'
 
@@ -8,7 +9,6 @@ export interface OptionGroup {
   [key: string]: OptionParser | OptionGroup
 }
 
-const DAY_MS = 86_400_000
 
 /**
  * The groups of `table`, each made the first time it is read (a getter): a page that sets none of a group's

@@ -3,7 +3,7 @@ import type { Decider } from '../core/createDecider'
 import type { createBlocks } from '../personalize/createBlocks'
 import type { PruneParts } from '../store/lib/pruneStored'
 import type { LazyParts } from '../core/lazy'
-import { createScriptModuleLoader, getRuntimeUrl, rebrandErrors } from '../model/loadScriptRuntime'
+import { createScriptModuleLoader, getRuntimeUrl, rebrand } from '../model/loadScriptRuntime'
 
 const loaders = new Map<string, () => Promise<unknown>>()
 
@@ -18,6 +18,16 @@ export function loadScriptPart<M, T>(name: string, create: (module: M) => T): Pr
 }
 
 /**
+ * `decider` with `decide()` rejecting with this bundle's error classes: the model file has its own copy of
+ * them, and the core tells a refused pack (`pack_*`, never fetched again) by its code. Its other methods
+ * throw no Seglet errors.
+ */
+export const rebrandDecider = (decider: Decider): Decider => ({
+  ...decider,
+  decide: (...args) => decider.decide(...args).catch((error: unknown) => Promise.reject(rebrand(error))),
+})
+
+/**
  * The script-tag build's loader of the lazy part: `seglet-model.min.js` from the folder of
  * `seglet.min.js`. That file has its own copy of Seglet's error classes, so errors crossing back are
  * rebuilt with this bundle's classes (`isSegletError()` keeps working).
@@ -25,7 +35,7 @@ export function loadScriptPart<M, T>(name: string, create: (module: M) => T): Pr
 export const loadScriptParts = (): Promise<LazyParts> =>
   loadScriptPart('model', (module: { createLazyParts(): LazyParts }) => {
     const lazy = module.createLazyParts()
-    return { createDecider: (ctx) => rebrandErrors<Decider>(lazy.createDecider(ctx)) }
+    return { createDecider: (ctx) => rebrandDecider(lazy.createDecider(ctx)) }
   })
 
 let prefetched = false

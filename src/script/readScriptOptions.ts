@@ -72,7 +72,7 @@ export function readScriptOptions(script: Element | undefined, report: (e: Segle
     const [name, group] = path.split('.').reverse()
     read(
       attribute ?? name.replace(/[A-Z]/g, (letter) => '-' + letter.toLowerCase()),
-      () => (group ? (OPTION_TABLE[group] as OptionGroup)[name] : OPTION_TABLE[name]) as OptionParser,
+      () => (group ? (OPTION_TABLE[group] as OptionGroup) : OPTION_TABLE)[name] as OptionParser,
       (value) => ((group ? (options[group] ??= {}) : options)[name] = value),
     )
   }

@@ -12,9 +12,16 @@ import { transactionDone } from './lib/transactionDone'
 export interface Reader {
   /** Stored events from `since` on, every purchase and refund, and the latest event before `since`. */
   readForFeatures(since: number): Promise<StoredEvent[]>
-  /** Every stored event and meta entry. */
-  readAll(): Promise<{ events: StoredEvent[]; meta: [string, unknown][] }>
+  /** Every stored event. */
+  readEvents(): Promise<StoredEvent[]>
   readMeta(key: string): Promise<unknown>
+  /**
+   * Runs `body` on the database, or gives `empty` while the state keeps the page in memory or when `body`
+   * fails (reported once). For reads of the store's rarely used code (the export).
+   */
+  read<T>(empty: T, body: (db: IDBDatabase) => Promise<T>): Promise<T>
+  /** The records that are events; each unreadable one is skipped and reported once. */
+  readable(records: unknown[]): StoredEvent[]
 }
 
 /**
@@ -69,19 +76,17 @@ export function createReader(connection: Connection, report: (error: SegletError
         return readable([...(before ? [before.value] : []), ...purchases, ...refunds, ...recent])
       }),
 
-    readAll: () =>
-      read({ events: [], meta: [] }, async (db) => {
-        const tx = db.transaction([EVENTS_STORE, META_STORE], 'readonly')
-        const meta = tx.objectStore(META_STORE)
-        const [records, metaKeys, metaValues] = await Promise.all([
-          requestResult(tx.objectStore(EVENTS_STORE).getAll()),
-          requestResult(meta.getAllKeys()),
-          requestResult(meta.getAll()),
-          transactionDone(tx),
-        ])
-        return { events: readable(records), meta: metaKeys.map((key, i) => [String(key), metaValues[i]]) }
+    readEvents: () =>
+      read([], async (db) => {
+        const tx = db.transaction(EVENTS_STORE, 'readonly')
+        const [records] = await Promise.all([requestResult(tx.objectStore(EVENTS_STORE).getAll()), transactionDone(tx)])
+        return readable(records)
       }),
 
     readMeta: (key) => read(undefined, (db) => requestResult(db.transaction(META_STORE, 'readonly').objectStore(META_STORE).get(key))),
+
+    read,
+
+    readable,
   }
 }

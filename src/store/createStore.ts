@@ -10,10 +10,10 @@ import { mergeEvents } from './lib/mergeEvents'
 import { parseStoreOptions, type ResolvedStoreOptions } from './lib/parseStoreOptions'
 import { transactionDone } from './lib/transactionDone'
 import { withArgumentChecks } from './lib/withArgumentChecks'
-import { buildExport } from './lib/buildExport'
+import { exportStored } from './lib/exportStored'
 import { pruneEvents } from './lib/pruneEvents'
 import { loadPruneParts, type PruneSource } from './lib/pruneStored'
-import type { EventStore, SegletExport, StoreOptions } from './types'
+import type { EventStore, StoreOptions } from './types'
 
 /**
  * Creates the on-device event store: one connection (whose state says where events go), a write queue and
@@ -40,7 +40,7 @@ export function createStore(options: StoreOptions = {}): EventStore {
       // A throwing reporter must not break the store (nor the page).
     }
   }
-  return withArgumentChecks(openStore({ ...resolved, onError: report }, { pruneEvents, buildExport }), report)
+  return withArgumentChecks(openStore({ ...resolved, onError: report }, { pruneEvents, exportStored }), report)
 }
 
 /**
@@ -88,7 +88,7 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
     flush: queue.flush,
 
     async getEvents() {
-      return withUnsaved((await reader.readAll()).events)
+      return withUnsaved(await reader.readEvents())
     },
 
     async getFeatureEvents(since) {
@@ -117,10 +117,7 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
       await connection.remove()
     },
 
-    async exportData(): Promise<SegletExport> {
-      const [{ events, meta }, parts] = await Promise.all([reader.readAll(), loadPruneParts(prune)])
-      return parts.buildExport(withUnsaved(events), [...meta, ...memoryMeta], getMode())
-    },
+    exportData: () => loadPruneParts(prune).then((parts) => parts.exportStored(reader, withUnsaved, memoryMeta, getMode)),
 
     onFlush: queue.onFlush,
 

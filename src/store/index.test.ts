@@ -18,7 +18,7 @@ import {
   type StoreOptions,
 } from './index'
 import { openStore } from './createStore'
-import { buildExport } from './lib/buildExport'
+import { exportStored } from './lib/exportStored'
 import { pruneEvents } from './lib/pruneEvents'
 import { withStoreDefaults } from './lib/withStoreDefaults'
 
@@ -390,7 +390,7 @@ describe('retention', () => {
   it('reports once, without throwing or losing events, when the retention pass cannot be loaded; a later write loads it again', async () => {
     await createEarlier()
     const onError = vi.fn()
-    const load = vi.fn(() => (load.mock.calls.length <= 2 ? Promise.reject(new SegletError('model_failed', 'seglet-prune.min.js could not be loaded: 404')) : Promise.resolve({ pruneEvents, buildExport })))
+    const load = vi.fn(() => (load.mock.calls.length <= 2 ? Promise.reject(new SegletError('model_failed', 'seglet-prune.min.js could not be loaded: 404')) : Promise.resolve({ pruneEvents, exportStored })))
     const store = openStore(withStoreDefaults({ dbName, persist: true, onError, retentionDays: 1 }), load)
     stores.push(store)
     store.enqueue(pageView({ id: 'a' }))

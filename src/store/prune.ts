@@ -5,4 +5,4 @@
  * npm build passes it to the store directly.
  */
 export { pruneEvents } from './lib/pruneEvents'
-export { buildExport } from './lib/buildExport'
+export { exportStored } from './lib/exportStored'

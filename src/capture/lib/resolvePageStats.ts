@@ -2,8 +2,7 @@ import type { PageStats } from '../../events/types'
 import type { PageStatsSource } from '../types'
 import { parsePageStats } from './parsePageStats'
 import { readMeta } from './readMeta'
-
-const hasOwn = Object.prototype.hasOwnProperty
+import { hasOwn } from '../../lib/hasOwn'
 
 /**
  * Page statistics for the current page: `<meta name="seglet:page-stats">` first, then the `pageStats` option
@@ -17,7 +16,7 @@ export function resolvePageStats(doc: Document, url: string, source: PageStatsSo
   }
   if (typeof source === 'function') return source(url)
   if (!source) return undefined
-  if (hasOwn.call(source, url)) return source[url]
+  if (hasOwn(source, url)) return source[url]
   const path = url.split('?')[0]
-  return hasOwn.call(source, path) ? source[path] : undefined
+  return hasOwn(source, path) ? source[path] : undefined
 }

@@ -1,4 +1,4 @@
-const hasOwn = Object.prototype.hasOwnProperty
+import { hasOwn } from '../../lib/hasOwn'
 
 /**
  * Replaces `target[name]` with a wrapper that calls the current method with the same `this` and arguments,
@@ -12,7 +12,7 @@ export function wrapMethod(target: object, name: string, after: (args: IArgument
   const host = target as Record<string, unknown>
   const original = host[name] as (...args: unknown[]) => unknown
   if (typeof original !== 'function') throw new TypeError(`${name} is not a function`)
-  const wasOwn = hasOwn.call(target, name)
+  const wasOwn = hasOwn(target, name)
   let active = true
   const wrapper = function (this: unknown) {
     // `arguments`, not rest parameters: passes exactly what the caller passed, and `after` sees the same list.

@@ -1,13 +1,13 @@
 import type { RetentionPolicy } from '../../privacy/retention'
 import { EVENTS_STORE } from '../constants'
-import type { buildExport } from './buildExport'
+import type { exportStored } from './exportStored'
 import type { pruneEvents } from './pruneEvents'
 import { transactionDone } from './transactionDone'
 
 /** The store's rarely used code (src/store/prune.ts): the retention pass and the export document. */
 export interface PruneParts {
   pruneEvents: typeof pruneEvents
-  buildExport: typeof buildExport
+  exportStored: typeof exportStored
 }
 
 /** The store's rarely used code, given directly or as a loader of it. */
