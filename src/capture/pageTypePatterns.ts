@@ -9,12 +9,12 @@ import type { PageTypePattern } from './types'
  * createSeglet({ pageTypePatterns: [[/^\/p\//, 'product'], ...DEFAULT_PAGE_TYPE_PATTERNS] })
  */
 export const DEFAULT_PAGE_TYPE_PATTERNS: readonly PageTypePattern[] = [
-  [/\/products?\/[^/?]/, 'product', ['/product']],
-  [/\/(?:collections|category|categories)(?=[/?]|$)/, 'category', ['/collections', '/categor']],
-  [/\/cart(?=[/?]|$)/, 'cart', ['/cart']],
-  [/\/checkouts?(?=[/?]|$)/, 'checkout', ['/checkout']],
-  [/\/(?:account|login|register)(?=[/?]|$)/, 'account', ['/account', '/login', '/register']],
-  [/\/(?:pages|policies|blogs)\/|\/(?:about|contact|faq|help)/, 'informational', ['/pages/', '/policies/', '/blogs/', '/about', '/contact', '/faq', '/help']],
-  [/\/search(?=[/?]|$)/, 'search', ['/search']],
+  [/\/products?\/[^/?]/, 'product'],
+  [/\/(?:collections|category|categories)(?=[/?]|$)/, 'category'],
+  [/\/cart(?=[/?]|$)/, 'cart'],
+  [/\/checkouts?(?=[/?]|$)/, 'checkout'],
+  [/\/(?:account|login|register)(?=[/?]|$)/, 'account'],
+  [/\/(?:pages|policies|blogs)\/|\/(?:about|contact|faq|help)/, 'informational'],
+  [/\/search(?=[/?]|$)/, 'search'],
   [/^(?:\/[a-z]{2}(?:-[a-zA-Z]{2})?)?\/?(?:\?|$)/, 'home'],
 ]

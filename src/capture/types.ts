@@ -3,13 +3,11 @@ import type { PageStats, PageType, StoredEvent } from '../events/types'
 
 /**
  * One URL rule: a RegExp tested against the page's path and query, or a string that must occur in them.
- * `needs` (optional): strings of which the path and query must contain at least one for the RegExp to match
- * at all; the rule is skipped without running it otherwise (a RegExp that runs is compiled, ~1 KB of heap).
  *
  * @example
- * const rule: PageTypePattern = [/^\/shop\/[^/]+$/, 'product', ['/shop/']]
+ * const rule: PageTypePattern = [/^\/shop\/[^/]+$/, 'product']
  */
-export type PageTypePattern = readonly [pattern: RegExp | string, pageType: PageType, needs?: readonly string[]]
+export type PageTypePattern = readonly [pattern: RegExp | string, pageType: PageType]
 
 /**
  * Where page statistics come from when the page has no `<meta name="seglet:page-stats">`: a table keyed by

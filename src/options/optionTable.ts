@@ -60,14 +60,8 @@ export const OPTION_TABLE: OptionGroup = withLazyGroups(
       pageTypePatterns: parser(
         (rules) =>
           Array.isArray(rules) &&
-          rules.every(
-            (rule) =>
-              Array.isArray(rule) &&
-              (typeof rule[0] === 'string' || rule[0] instanceof RegExp) &&
-              PAGE_TYPES.includes(rule[1]) &&
-              (rule[2] === undefined || (Array.isArray(rule[2]) && rule[2].every((part: unknown) => typeof part === 'string'))),
-          ),
-        'a list of [RegExp | string, PageType, strings?] rules',
+          rules.every((rule) => Array.isArray(rule) && (typeof rule[0] === 'string' || rule[0] instanceof RegExp) && PAGE_TYPES.includes(rule[1])),
+        'a list of [RegExp | string, PageType] pairs',
       ),
       pageStats: typed('object', 'function'),
       pageStatsUrl: text(),
