@@ -4,7 +4,7 @@
  */
 export const BUDGETS = {
   /** The script-tag core: capture, store, features, segments, hooks, panel. Everything but the model runtime. */
-  'seglet.min.js': 14.25 * 1024,
+  'seglet.min.js': 14 * 1024,
   /** The bridges' mapping code (GA4 dataLayer, Shopify), loaded when a bridge first has something to map. */
   'seglet-bridges.min.js': 2.5 * 1024,
   /** The declarative blocks' code (`data-seglet-show`, `-hide`, `-intent-*`), loaded when a page first has a block. */

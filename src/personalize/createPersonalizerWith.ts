@@ -50,8 +50,7 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
   const callSafely = (callback: SegmentCallback, value: Segment) => guard('onSegment() threw', () => callback(value))
 
   const endPending = () => {
-    if (pendingTimer !== undefined) clearTimeout(pendingTimer)
-    pendingTimer = undefined
+    clearTimeout(pendingTimer)
     if (pendingAdded && doc) doc.documentElement.classList.remove(PENDING_CLASS)
     pendingAdded = false
   }
@@ -60,12 +59,6 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
     guard('Marking <html> failed', () => {
       ownedClasses = applyRootMarkers(doc!.documentElement, segment, ownedClasses)
     })
-
-  const render = () => {
-    if (!doc) return
-    mark()
-    guard('Updating data-seglet blocks failed', () => blocks?.refresh())
-  }
 
   const notify = (next: Segment) => {
     for (const entry of subscribers.slice()) {
@@ -85,7 +78,8 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
     decided = true
     if (doc) {
       if (!loading) guard('Anti-flicker failed', endPending)
-      render()
+      mark()
+      guard('Updating data-seglet blocks failed', () => blocks?.refresh())
     }
     if (!next) {
       notified = null
@@ -97,33 +91,25 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
     }
   }
 
-  const startBlocks = (create: typeof createBlocks) => {
-    blocks = create(doc!, () => segment, onError)
-    blocks.start()
-  }
-
   /** Loads the blocks' code (once); they show the segment of the moment when it is there. */
   const loadBlocks = (load: Exclude<BlocksSource, { createBlocks: unknown }>) => {
     watcher?.disconnect()
     watcher = undefined
     const page = doc
     loading = true
-    const done = () => {
-      loading = false
-      // Decided meanwhile: the blocks show it now (or their markup, when the code failed), so the page may show.
-      if (decided && doc === page) guard('Anti-flicker failed', endPending)
-    }
-    load().then(
-      (loaded) => {
-        // Stopped meanwhile: nothing to start.
-        if (doc === page) guard('Personalize start failed', () => startBlocks(loaded.createBlocks))
-        done()
-      },
-      (error: unknown) => {
-        reportSafely(onError, 'Loading data-seglet blocks failed', error)
-        done()
-      },
-    )
+    load()
+      .then(
+        (loaded) => {
+          // Stopped meanwhile: nothing to start.
+          if (doc === page) guard('Personalize start failed', () => (blocks = loaded.createBlocks(page!, () => segment, onError)).start())
+        },
+        (error: unknown) => reportSafely(onError, 'Loading data-seglet blocks failed', error),
+      )
+      .then(() => {
+        loading = false
+        // Decided meanwhile: the blocks show it now (or their markup, when the code failed), so the page may show.
+        if (decided && doc === page) guard('Anti-flicker failed', endPending)
+      })
   }
 
   return {

@@ -24,7 +24,10 @@ export function loadScriptPart<M, T>(name: string, create: (module: M) => T): Pr
  */
 export const rebrandDecider = (decider: Decider): Decider => ({
   ...decider,
-  decide: (...args) => decider.decide(...args).catch((error: unknown) => Promise.reject(rebrand(error))),
+  decide: (pending, flushed) =>
+    decider.decide(pending, flushed).catch((error: unknown) => {
+      throw rebrand(error)
+    }),
 })
 
 /**

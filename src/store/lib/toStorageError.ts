@@ -8,7 +8,8 @@ type StorageCode = ConstructorParameters<typeof StorageError>[0]
  */
 export function toStorageError(error: unknown, code: StorageCode, message: string): StorageError {
   if (error instanceof StorageError) return error
-  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined
+  // A DOMException's or Error's name; a primitive has none.
+  const name = (error as { name?: unknown } | null | undefined)?.name
   if (name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED') {
     return new StorageError('storage_quota', `${message}: storage quota exceeded`, error)
   }
