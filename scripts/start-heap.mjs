@@ -50,6 +50,41 @@ function stringsOf(snapshot) {
   return values
 }
 
+/** `--regexps`: each regexp of the page with what its data holds (bytecode, native code once tiered up). */
+function regexpsOf(snapshot) {
+  const { node_fields: fields, node_types: [types], edge_fields: edgeFields } = snapshot.snapshot.meta
+  const width = fields.length
+  const [iType, iName, iSize, iEdges] = ['type', 'name', 'self_size', 'edge_count'].map((f) => fields.indexOf(f))
+  const [eTo] = ['to_node'].map((f) => edgeFields.indexOf(f))
+  const { nodes, edges, strings } = snapshot
+  const firstEdge = []
+  for (let i = 0, e = 0; i < nodes.length; i += width) {
+    firstEdge[i / width] = e
+    e += nodes[i + iEdges] * edgeFields.length
+  }
+  const children = (n) => {
+    const out = []
+    for (let k = 0, e = firstEdge[n]; k < nodes[n * width + iEdges]; k++, e += edgeFields.length) out.push(edges[e + eTo] / width)
+    return out
+  }
+  for (let n = 0; n < nodes.length / width; n++) {
+    if (types[nodes[n * width + iType]] !== 'regexp') continue
+    const seen = new Set([n])
+    let frontier = [n]
+    const held = []
+    for (let depth = 0; depth < 3; depth++) {
+      const next = []
+      for (const m of frontier) for (const c of children(m)) if (!seen.has(c)) {
+        seen.add(c)
+        const name = strings[nodes[c * width + iName]]
+        if (/RegExpData|InstructionStream|TrustedByteArray|Code/.test(name)) { held.push(`${name.replace('system / ', '')} ${nodes[c * width + iSize]}`); next.push(c) }
+      }
+      frontier = next
+    }
+    console.log(`  regexp /${strings[nodes[n * width + iName]].slice(0, 60)}/: ${held.join(', ')}`)
+  }
+}
+
 async function visit(context, variant) {
   const page = await context.newPage()
   await routePage(page, variant, [], undefined)
@@ -73,13 +108,14 @@ async function visit(context, variant) {
   const snapshot = await takeHeapSnapshot(cdp)
   const heap = summarizeSnapshot(snapshot)
   if (flags.has('strings')) heap.strings = stringsOf(snapshot)
+  if (flags.has('regexps') && variant === 'seglet') regexpsOf(snapshot)
   await cdp.detach()
   await page.close()
   return { heapBytes: metrics.JSHeapUsedSize, scriptMs: metrics.ScriptDuration * 1000, heap }
 }
 
 const profile = mkdtempSync(join(os.tmpdir(), 'seglet-start-heap-'))
-const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
+const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...(process.env.EXTRA_CHROMIUM_ARGS ? [process.env.EXTRA_CHROMIUM_ARGS] : [])] })
 const added = { heapBytes: [], scriptMs: [], groups: {}, names: new Map() }
 try {
   await visit(context, 'none')

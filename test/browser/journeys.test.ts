@@ -45,6 +45,29 @@ async function expectCleanPage(page: Page & { uncaughtErrors?: string[] }) {
 }
 
 describe('storefront through the script tag', () => {
+  it('measures scroll depth from the page height in real layout', async () => {
+    const page = await h.newPage()
+    await page.setViewportSize({ width: 800, height: 500 })
+    await page.goto(h.baseUrl + '/')
+    await waitForSegment(page)
+    // A page made five viewports tall, scrolled until the viewport's bottom is at 95% of it (deeper than the
+    // page as loaded, whose first screen was measured at start).
+    const expected = await page.evaluate(async () => {
+      document.body.insertAdjacentHTML('beforeend', '<div style="height:2500px"></div>')
+      const height = document.documentElement.scrollHeight
+      scrollTo(0, height * 0.95 - innerHeight)
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
+      ;(window as unknown as { Seglet: { track(e: unknown): void } }).Seglet.track({ type: 'search', query: 'salt' })
+      await (window as unknown as { Seglet: { flush(): Promise<void> } }).Seglet.flush()
+      return (scrollY + innerHeight) / height
+    })
+    const db = await storedWhen(page, (t) => t.search === 1)
+    const engagement = db.events.find((e) => e.type === 'engagement' && e.url === '/') as unknown as { scrollDepth: number }
+    expect(expected).toBeGreaterThan(0.9)
+    expect(expected).toBeLessThan(0.99)
+    expect(engagement.scrollDepth).toBeCloseTo(expected, 2)
+  })
+
   it('a new visitor browses and buys: every step stored, a segment decided, hooks and panel follow it', async () => {
     const page = await h.newPage()
     await page.goto(h.baseUrl + '/')
