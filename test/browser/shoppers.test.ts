@@ -482,5 +482,6 @@ describe('200 shoppers, one collector', () => {
     expect(pageErrors).toEqual([])
     await context.close()
     console.log(`[shoppers] ${SHOPPERS} shoppers in ${(shoppingMs / 1000).toFixed(1)} s (${shoppingCpu.toFixed(1)} CPU-s of the browser, the collector and this test; load average ${loadavg()[0]!.toFixed(1)}); ${comparisons.length} key shares compared, ${verdict.outside.length} outside their 95% interval (${verdict.allowed} allowed); ${shownComparisons.length} estimates shown with an interval, ${outsideInterval(shownComparisons).length} of them missing their truth; dashboard: ${DASHBOARD_SCREENSHOT}`)
-  }, 1_500_000)
+  // A ceiling for a machine shared with other work (a few minutes on an idle one), not a timing.
+  }, 2_400_000)
 })
