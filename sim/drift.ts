@@ -10,6 +10,7 @@ import { correctIntentLogit, type IntentCorrection } from '../src/reports/learn/
 import { fitIntentCorrection } from '../src/reports/learn/fitIntentCorrection'
 import { estimateLearnTables, type LearnTableEstimate } from '../src/reports/learn/learnSums'
 import { learnCode } from '../src/reports/learn/learnCode'
+import { learnTableIndexes } from '../src/reports/learn/learnTableIndexes'
 import { LEARN_TABLES } from '../src/reports/learn/schema'
 import type { LearnTruth } from '../src/reports/learn/types'
 import { olhParams } from '../src/reports/mechanisms/olh'
@@ -26,6 +27,12 @@ import { seededRandom } from './seededRandom'
 
 /** Months of the prior's training data (January–October, 0-based) and of the shop's new shoppers. */
 export const PRIOR_MONTHS_BEFORE = 10
+
+/**
+ * The training tables the drift shop publishes (`retrain --learn-tables product_pages,month`): its sessions
+ * have no cart events, so the funnel tables would only take answers from the others.
+ */
+export const DRIFT_LEARN_TABLES = 'product_pages,month'
 
 /** One November–December session with what the prior pack says about it. */
 export interface DriftSession {
@@ -103,10 +110,15 @@ export function evaluateCorrection(test: readonly DriftSession[], correction: In
   return { aucWithStats: rocAuc(withStats, y), aucWithoutStats: rocAuc(withoutStats, y) }
 }
 
-/** The tables without privacy: every session counted exactly in every table (the upper bound). */
-export function exactTables(sessions: readonly DriftSession[]): LearnTableEstimate[] {
+/**
+ * The tables without privacy: every session counted exactly in every table the shop lists (`learnTables`,
+ * ids; absent, every table), the others left without answers as the collector's would be (the upper bound).
+ */
+export function exactTables(sessions: readonly DriftSession[], learnTables?: readonly string[]): LearnTableEstimate[] {
+  const listed = learnTableIndexes(learnTables) ?? []
   return LEARN_TABLES.map((table, t) => {
     const counts = new Array<number>(table.cells).fill(0)
+    if (!listed.includes(t)) return { table, n: 0, counts, variance: 0 }
     for (const s of sessions) {
       const code = learnCode(s.learn, s.ordered, t)
       if (code < table.cells) counts[code]++
@@ -117,11 +129,16 @@ export function exactTables(sessions: readonly DriftSession[]): LearnTableEstima
 
 /**
  * Every training session reports `scale` times, each report made by the SDK's `encodeReport` (the training
- * question drawn with probability `learnShare`), sent as JSON, read by `parseReport` and added by the
- * collector's `addReport`; the tables are the collector's estimates.
+ * question drawn with probability `learnShare`, its table from the shop's `learnTables`), sent as JSON, read
+ * by `parseReport` and added by the collector's `addReport`; the tables are the collector's estimates.
  */
-export function privateTables(sessions: readonly DriftSession[], options: { scale: number; epsilon: number; seed: number; learnShare: number }): { tables: LearnTableEstimate[]; answers: number } {
-  const context: ReportContext = { packId: 'session@drift-prior', segmentLeaves: 4, valueLeaves: 4 }
+export function privateTables(
+  sessions: readonly DriftSession[],
+  options: { scale: number; epsilon: number; seed: number; learnShare: number; learnTables?: readonly string[] },
+): { tables: LearnTableEstimate[]; answers: number } {
+  const listed = learnTableIndexes(options.learnTables)
+  if (!listed) throw new Error(`unknown training tables: ${options.learnTables!.join(', ')}`)
+  const context: ReportContext = { packId: 'session@drift-prior', segmentLeaves: 4, valueLeaves: 4, learnTables: listed }
   const sums = createInsightSums(context, options.epsilon)
   const random = seededRandom(options.seed)
   for (let copy = 0; copy < options.scale; copy++) {
@@ -137,7 +154,12 @@ export function privateTables(sessions: readonly DriftSession[], options: { scal
 /** Loads the data and runs every model of the drift scenario. */
 export function simulateDrift(
   file: string,
-  options: { scales: number[]; epsilon: number; seed: number; learnShare: number; repetitions: number; fresh?: boolean; log: (line: string) => void },
+  options: {
+    scales: number[]; epsilon: number; seed: number; learnShare: number; repetitions: number
+    /** The training tables the shop lists (ids; absent, every table). */
+    learnTables?: readonly string[]
+    fresh?: boolean; log: (line: string) => void
+  },
 ): DriftResult[] {
   const prior = priorPack(file, options.log, options.fresh)
   const rows = parseShoppers(readDataFile(file).text)
@@ -153,7 +175,7 @@ export function simulateDrift(
     const started = Date.now()
     const runs: Array<{ aucWithStats: number; aucWithoutStats: number; answers: number }> = []
     for (let r = 0; r < options.repetitions; r++) {
-      const { tables, answers } = privateTables(train, { scale, epsilon: options.epsilon, seed: options.seed * 1_000_003 + scale * 7919 + r, learnShare: options.learnShare })
+      const { tables, answers } = privateTables(train, { scale, epsilon: options.epsilon, seed: options.seed * 1_000_003 + scale * 7919 + r, learnShare: options.learnShare, learnTables: options.learnTables })
       runs.push({ ...evaluateCorrection(test, fitIntentCorrection(tables)), answers })
     }
     const withStats = runs.map((x) => x.aucWithStats)
@@ -166,6 +188,6 @@ export function simulateDrift(
     })
     options.log(`  ×${scale}: ${options.repetitions} runs in ${((Date.now() - started) / 1000).toFixed(0)} s`)
   }
-  results.push({ model: 'central', scale: 1, devices: train.length, epsilon: null, ...evaluateCorrection(test, fitIntentCorrection(exactTables(train))) })
+  results.push({ model: 'central', scale: 1, devices: train.length, epsilon: null, ...evaluateCorrection(test, fitIntentCorrection(exactTables(train, options.learnTables))) })
   return results
 }

@@ -1,9 +1,10 @@
 import { cpus, loadavg } from 'node:os'
 import * as tf from '@tensorflow/tfjs'
-import { simulateDrift } from './drift'
+import { parseLearnTables } from '../src/reports/learn/parseLearnTables'
+import { DRIFT_LEARN_TABLES, simulateDrift } from './drift'
 import { createLog, shoppersFile } from './shoppersFile'
 
-const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--repetitions R] [--seed S] [--data DIR] [--fresh-prior] [--json]'
+const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--repetitions R] [--seed S] [--learn-tables all|LIST] [--data DIR] [--fresh-prior] [--json]'
 
 /** `npm run simulate -- --scenario drift`: the prior, private training at each scale, and the same training without privacy. */
 export async function runDrift(opts: Record<string, string | true>): Promise<number> {
@@ -12,7 +13,9 @@ export async function runDrift(opts: Record<string, string | true>): Promise<num
   const learnShare = typeof opts['learn-share'] === 'string' ? Number(opts['learn-share']) : 1
   const seed = typeof opts.seed === 'string' ? Number(opts.seed) : 1
   const repetitions = typeof opts.repetitions === 'string' ? Number(opts.repetitions) : 9
-  if (scales.some((s) => !Number.isInteger(s) || s < 1) || !Number.isFinite(epsilon) || !(learnShare > 0 && learnShare <= 1) || !Number.isFinite(seed) || !Number.isInteger(repetitions) || repetitions < 1) {
+  // The shop's published list: a UCI shop tracks no cart events (README, "Private training").
+  const learnTables = parseLearnTables(typeof opts['learn-tables'] === 'string' ? opts['learn-tables'] : DRIFT_LEARN_TABLES)
+  if (learnTables === null || scales.some((s) => !Number.isInteger(s) || s < 1) || !Number.isFinite(epsilon) || !(learnShare > 0 && learnShare <= 1) || !Number.isFinite(seed) || !Number.isInteger(repetitions) || repetitions < 1) {
     console.error(USAGE)
     return 2
   }
@@ -23,11 +26,11 @@ export async function runDrift(opts: Record<string, string | true>): Promise<num
   tf.enableProdMode()
   await tf.setBackend('cpu')
   const started = Date.now()
-  log(`Private training under drift: prior pack trained on January–October, reports at ε = ${epsilon} with learnShare ${learnShare}; ${cpus().length} CPUs, load ${loadavg()[0].toFixed(2)}`)
-  const results = simulateDrift(file, { scales, epsilon, seed, learnShare, repetitions, fresh: opts['fresh-prior'] === true, log })
+  log(`Private training under drift: prior pack trained on January–October, reports at ε = ${epsilon} with learnShare ${learnShare}, training tables ${learnTables?.join(', ') ?? 'all'}; seed ${seed}; ${cpus().length} CPUs, load ${loadavg()[0].toFixed(2)}`)
+  const results = simulateDrift(file, { scales, epsilon, seed, learnShare, repetitions, learnTables, fresh: opts['fresh-prior'] === true, log })
   const seconds = (Date.now() - started) / 1000
   if (json) {
-    process.stdout.write(JSON.stringify({ scenario: 'drift', epsilon, learnShare, seconds, load: loadavg()[0], results }) + '\n')
+    process.stdout.write(JSON.stringify({ scenario: 'drift', epsilon, learnShare, learnTables: learnTables ?? 'all', seed, seconds, load: loadavg()[0], results }) + '\n')
     return 0
   }
   log('')

@@ -10,6 +10,7 @@ import { parseReport } from '../../src/reports/parseReport'
 import { identityCorrection } from '../../src/reports/learn/correction'
 import { estimateLearnTables } from '../../src/reports/learn/learnSums'
 import { LEARN_FEATURES } from '../../src/reports/learn/schema'
+import { parseLearnTables } from '../../src/reports/learn/parseLearnTables'
 import { olhParams } from '../../src/reports/mechanisms/olh'
 import type { ReportContext, ReportTruth } from '../../src/reports/types'
 import { seededRandom } from '../../sim/seededRandom'
@@ -65,9 +66,15 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     expect(written).toEqual([])
 
     await ingestDays(db, 1500, ['2026-11-28', '2026-11-29', '2026-11-30'], 2)
-    const result = await retrain(db, { pack: shipped, epsilon: 2, minAnswers: 2000, writePack, now: NOW })
+    const learnTables = parseLearnTables('product_pages,month')!
+    const result = await retrain(db, { pack: shipped, epsilon: 2, minAnswers: 2000, writePack, now: NOW, learnTables })
     expect(result.status).toBe('published')
     expect(result.answers).toBe(400 + 4500)
+    // Every session is of month 10 with no cart events: those tables are named as teaching nothing here.
+    expect(result.idleTables).toEqual([
+      'withStats.month', 'withStats.products_added', 'withStats.checkout_reached',
+      'withoutStats.month', 'withoutStats.products_added', 'withoutStats.checkout_reached',
+    ])
     expect(result.heldOut!.candidate).toBeGreaterThan(result.heldOut!.current)
     expect(written).toHaveLength(1)
     const pack = validatePack(JSON.parse(written[0]))
@@ -75,6 +82,15 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     expect(pack.heads.segment).toEqual(shipped.heads.segment)
     expect(pack.model).toEqual(shipped.model)
     expect(pack.$comment).toContain('npm run collector -- retrain')
+    // The shop's training tables travel in the published pack; the next retrain keeps them unless told.
+    expect(pack.learnTables).toEqual(['withStats.product_pages', 'withStats.month', 'withoutStats.product_pages', 'withoutStats.month'])
+    const listed = { ...shipped, learnTables: ['withStats.month'] }
+    const kept = await retrain(db, { pack: listed, epsilon: 2, minAnswers: 2000, writePack, now: NOW })
+    expect(kept.pack.learnTables).toEqual(['withStats.month'])
+    const all = await retrain(db, { pack: listed, epsilon: 2, minAnswers: 2000, writePack, now: NOW, learnTables: 'all' })
+    expect(all.status).toBe('published')
+    expect('learnTables' in all.pack).toBe(false)
+    written.length = 1
     const f = LEARN_FEATURES.findIndex((x) => x.name === 'product_pages')
     const B = LEARN_FEATURES[f].buckets
     // Score bucket of logit −2.5 with statistics is 3; 40 pages is bucket 3, 2 pages bucket 0.

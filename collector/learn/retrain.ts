@@ -2,6 +2,7 @@ import { identityCorrection, type IntentCorrection } from '../../src/reports/lea
 import { fitIntentCorrection } from '../../src/reports/learn/fitIntentCorrection'
 import { createLearnSums, estimateLearnTables, type LearnSums } from '../../src/reports/learn/learnSums'
 import { olhParams } from '../../src/reports/mechanisms/olh'
+import { DEFAULT_EMPTY_BUCKET_SD, occupiedBuckets } from '../../src/reports/learn/occupiedBuckets'
 import type { ModelPack } from '../../src/pack/types'
 import { countersToSums } from '../estimates/countersToSums'
 import { createReportEstimator } from '../estimates/createReportEstimator'
@@ -40,6 +41,13 @@ export interface RetrainOptions {
    * manifests plug in here.
    */
   writePack: (text: string, pack: ModelPack) => Promise<string>
+  /**
+   * The training tables the published pack lists (`learnTables`: ids, see `parseLearnTables`), so that
+   * browsers spread their training answers over these only; `'all'` lists none (every table). A shop without
+   * cart events leaves the funnel tables out. Published with the next accepted pack.
+   * @default the list of the pack in use
+   */
+  learnTables?: readonly string[] | 'all'
   /** @default Date.now() */
   now?: number
 }
@@ -56,6 +64,12 @@ export interface RetrainResult {
   /** The pack that stands after the retrain. */
   pack: ModelPack
   reason: string
+  /**
+   * Tables that got answers but whose feature took one value in the window (every other bucket within the
+   * noise of none): they teach nothing beyond the score's calibration, as the funnel tables in a shop that
+   * sends no cart events. Leaving them out (`--learn-tables`) gives the others their answers.
+   */
+  idleTables?: string[]
 }
 
 /** The network a pack version runs: the version without its retrain suffix (`1.0.0+r20261130` → `1.0.0`). */
@@ -133,10 +147,15 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
       }
     }
   }
-  const correction = fitIntentCorrection(estimateLearnTables(all, params))
+  const estimates = estimateLearnTables(all, params)
+  const idleTables = estimates.filter((t) => t.n > 0 && occupiedBuckets(t, DEFAULT_EMPTY_BUCKET_SD).filter(Boolean).length <= 1).map((t) => t.table.id)
+  const correction = fitIntentCorrection(estimates)
   const version = `${networkVersion(pack.version)}+r${to.replace(/-/g, '')}`
+  const { learnTables: _inUse, ...rest } = pack
+  const learnTables = options.learnTables === undefined ? pack.learnTables : options.learnTables === 'all' ? undefined : [...options.learnTables]
   const next: ModelPack = {
-    ...pack,
+    ...rest,
+    ...(learnTables ? { learnTables } : {}),
     version,
     intentCorrection: correction,
     metrics: {
@@ -149,7 +168,7 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   }
   const written = await options.writePack(stringifyPack(next), next)
   return {
-    status: 'published', answers: all.n, heldOut, written, pack: next,
+    status: 'published', answers: all.n, heldOut, written, pack: next, idleTables,
     reason: heldOut ? `held-out AUC ${heldOut.current.toFixed(4)} → ${heldOut.candidate.toFixed(4)}` : 'no held-out day yet: fitted on every answer',
   }
 }

@@ -7,6 +7,8 @@ import { migrate } from '../storage/migrate'
 import { openDatabase } from '../storage/openDatabase'
 import { CollectorError } from '../lib/CollectorError'
 import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE } from '../packs/signingKey'
+import { parseLearnTables } from '../../src/reports/learn/parseLearnTables'
+import { LEARN_FEATURES } from '../../src/reports/learn/schema'
 import { MIN_TRAINING_ANSWERS, retrain } from './retrain'
 import { publishedSessionPack, retrainedPackWriter } from './retrainedPackWriter'
 
@@ -30,6 +32,10 @@ Options:
   --epsilon E           the ε reports carry (default ${COLLECTOR_DEFAULTS.epsilon})
   --window-days N       days of answers to fit from (default ${COLLECTOR_DEFAULTS.windowDays})
   --min-answers N       fewest answers to fit from (default ${MIN_TRAINING_ANSWERS})
+  --learn-tables LIST   the training tables browsers answer, listed in the published pack: "all", or
+                        features (${LEARN_FEATURES.map((f) => f.name).join(', ')}) and table ids
+                        (withStats.month), comma-separated. A shop without cart events drops the funnel
+                        tables: --learn-tables product_pages,month (default: the list of the pack in use)
   --help                print this help
 `
 
@@ -42,7 +48,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
       options: {
         help: { type: 'boolean' }, database: { type: 'string' }, pack: { type: 'string' }, out: { type: 'string' },
         key: { type: 'string' }, 'publish-dir': { type: 'string' },
-        epsilon: { type: 'string' }, 'window-days': { type: 'string' }, 'min-answers': { type: 'string' },
+        epsilon: { type: 'string' }, 'window-days': { type: 'string' }, 'min-answers': { type: 'string' }, 'learn-tables': { type: 'string' },
       },
     }))
   } catch (error) {
@@ -66,6 +72,12 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     console.error('seglet collector retrain: --epsilon must be 0.1–8, --window-days a whole number 2–366, --min-answers a whole number ≥ 1')
     return 2
   }
+  const listed = values['learn-tables'] === undefined ? undefined : parseLearnTables(String(values['learn-tables']))
+  if (listed === null) {
+    console.error(`seglet collector retrain: --learn-tables must be "all" or a comma-separated list of ${LEARN_FEATURES.map((f) => f.name).join(', ')} and table ids like withStats.month`)
+    return 2
+  }
+  const learnTables = values['learn-tables'] === undefined ? undefined : (listed ?? 'all')
   const out = resolve(String(values.out ?? '.seglet-collector/public/models/session.json'))
   const publishDir = resolve(String(values['publish-dir'] ?? COLLECTOR_DEFAULTS.pageStatsDir))
   const defaultKey = join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)
@@ -89,10 +101,13 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   try {
     await migrate(db)
     const result = await retrain(db, {
-      pack, epsilon, windowDays, minAnswers,
+      pack, epsilon, windowDays, minAnswers, learnTables,
       writePack: retrainedPackWriter({ publishDir, key, out }),
     })
-    console.log(`seglet collector retrain: ${result.status} (${result.answers} training answers): ${result.reason}${result.written ? `; ${key ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version})` : ''}`)
+    console.log(`seglet collector retrain: ${result.status} (${result.answers} training answers): ${result.reason}${result.written ? `; ${key ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version}, training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})` : ''}`)
+    if (result.idleTables?.length)
+      console.log(`seglet collector retrain: ${result.idleTables.join(', ')} got answers whose feature took one value only (a shop that sends no cart events sees this for the funnel tables); --learn-tables without them gives the other tables their answers`)
+    if (learnTables !== undefined && result.status !== 'published') console.log('seglet collector retrain: the training-table list is published with the next accepted pack')
     return 0
   } catch (error) {
     if (!(error instanceof CollectorError)) throw error

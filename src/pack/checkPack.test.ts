@@ -33,6 +33,10 @@ const cases: Array<[string, Mutation, string]> = [
   ['a probability head with two units', (p) => (p.heads.intent.layer = 'segment'), 'layer "segment" must have 1 unit, not 2'],
   ['a threshold above 1', (p) => (p.heads.intent.threshold = 1.5), 'threshold must be between 0 and 1'],
   ['an unknown head kind', (p) => (p.heads.intent.kind = 'regression'), 'kind must be "segment" or "probability"'],
+  ['an empty training-table list', (p) => (p.learnTables = []), '"learnTables" must be a session pack\'s list'],
+  ['an unknown training table', (p) => (p.learnTables = ['withStats.cart_value']), '"learnTables" must be a session pack\'s list'],
+  ['a training table listed twice', (p) => (p.learnTables = ['withStats.month', 'withStats.month']), '"learnTables" must be a session pack\'s list'],
+  ['a training-table list on a lifetime pack', (p) => ((p.kind = 'lifetime'), (p.learnTables = ['withStats.month'])), '"learnTables" must be a session pack\'s list'],
 ]
 
 describe('checkPack', () => {
@@ -41,6 +45,7 @@ describe('checkPack', () => {
     expect(checkPack(pack)).toBe(pack)
     expect(() => checkPack(makePack({ quantize: 'uint8' }))).not.toThrow()
     expect(() => checkPack(makePack({ quantize: 'float16' }))).not.toThrow()
+    expect(() => checkPack({ ...makePack(), learnTables: ['withoutStats.month', 'withStats.product_pages'] })).not.toThrow()
   })
 
   it.each([null, 42, 'pack', [makePack()]])('refuses %j', (value) => {

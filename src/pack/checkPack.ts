@@ -1,5 +1,7 @@
 import { ModelPackError } from '../errors'
 import { isIntentCorrection } from '../reports/learn/correction'
+import { learnTableIndexes } from '../reports/learn/learnTableIndexes'
+import { LEARN_TABLES } from '../reports/learn/schema'
 import { PACK_FORMAT_VERSION } from './types'
 import type { ExpectedFeatureSpec, ModelPack, PackLayer, PackWeightSpec } from './types'
 
@@ -128,6 +130,8 @@ export function checkPack(value: unknown, expected?: ExpectedFeatureSpec): Model
   }
   if (expected) checkFeatures(pack as ModelPack, expected)
   if (pack.intentCorrection !== undefined && !isIntentCorrection(pack.intentCorrection)) fail('"intentCorrection" does not match the training tables of this SDK')
+  if (pack.learnTables !== undefined && (pack.kind !== 'session' || !learnTableIndexes(pack.learnTables)))
+    fail(`"learnTables" must be a session pack's list of 1 or more distinct training tables of this SDK (${LEARN_TABLES.map((t) => t.id).join(', ')})`)
   return pack as ModelPack
 }
 

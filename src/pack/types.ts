@@ -127,6 +127,14 @@ export interface ModelPack {
    * logit; absent in packs straight from `npm run train`.
    */
   intentCorrection?: IntentCorrection
+  /**
+   * The training tables (`LEARN_TABLES` ids, `withStats.product_pages`, …) whose question the shop's browsers
+   * answer: each training answer picks one of them uniformly. The shop's choice, public, set by
+   * `npm run collector -- retrain --learn-tables` (a shop without cart events drops the funnel tables, so
+   * the others get their answers).
+   * @default undefined (every table)
+   */
+  learnTables?: string[]
   /** Held-out metrics, measured on the fixed test split by `training/`. */
   metrics: Record<string, number | string | Record<string, number | string>>
 }

@@ -181,8 +181,11 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
   const mechanism = questionMechanism(spec.id, context, epsilon)
   if (spec.id === 'learn') {
     if (mechanism.kind !== 'olh') throw new Error('training question without local hashing')
-    // The table is drawn uniformly and independently of the truth, so it travels in clear (byte 10).
-    const table = coins.below(LEARN_TABLES.length)
+    // The table is drawn uniformly from the pack's list (the same for every browser of the shop), independently
+    // of the truth, so it travels in clear (byte 10).
+    const listed = context.learnTables
+    const table = listed ? listed[coins.below(listed.length)] : coins.below(LEARN_TABLES.length)
+    if (!LEARN_TABLES[table]) throw new ReportError('report_out_of_range', 'learnTables must hold training-table indexes', 'learnTables')
     olhEncode(mechanism, learnCode(truth.learn, truth.ordered === true, table), coins, olhOut)
     writeUint32(olhOut[0], 0)
     writeUint32(olhOut[1], 4)

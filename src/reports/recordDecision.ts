@@ -1,5 +1,6 @@
 import type { LoadedPack } from '../model'
 import type { Segment } from '../segments'
+import { learnTableIndexes } from './learn/learnTableIndexes'
 import type { LearnTruth } from './learn/types'
 import type { PackLabels } from './sessionRecord'
 import { recordSession, sessionRecordOf } from './sessionRecord'
@@ -20,7 +21,9 @@ export interface RecordDecisionInput {
 
 const labelsOf = ({ pack }: LoadedPack): PackLabels => {
   const head = Object.values(pack.heads).find((h) => h.kind === 'segment')
-  return { id: `${pack.kind}@${pack.version}`, labels: head?.kind === 'segment' ? head.labels : [] }
+  // The pack check accepted the list, so it reads.
+  const learnTables = pack.learnTables && learnTableIndexes(pack.learnTables)
+  return { id: `${pack.kind}@${pack.version}`, labels: head?.kind === 'segment' ? head.labels : [], ...(learnTables ? { learnTables } : {}) }
 }
 
 /**

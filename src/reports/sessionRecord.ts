@@ -31,6 +31,8 @@ export interface PackLabels {
   id: string
   /** Leaf ids of the segment head, in output order. */
   labels: readonly string[]
+  /** The training tables the pack lists (`learnTables`, as indexes in `LEARN_TABLES`), if it lists them. */
+  learnTables?: readonly number[]
 }
 
 /**
@@ -55,7 +57,10 @@ export function sessionRecordOf(
     segmentLeaf: decision.coldStart ? null : index(session.labels, decision.segmentId),
     valueSegment: index(lifetime.labels, decision.valueSegmentId),
     arm: decision.arm,
-    context: { packId: `${session.id}+${lifetime.id}`, segmentLeaves: session.labels.length, valueLeaves: lifetime.labels.length },
+    context: {
+      packId: `${session.id}+${lifetime.id}`, segmentLeaves: session.labels.length, valueLeaves: lifetime.labels.length,
+      ...(session.learnTables ? { learnTables: [...session.learnTables] } : {}),
+    },
   }
 }
 

@@ -48,6 +48,12 @@ export interface ReportContext {
   segmentLeaves: number
   /** Number of value-segment leaves (1–MAX_LEAVES). */
   valueLeaves: number
+  /**
+   * The training tables the session pack lists (its `learnTables`), as indexes in `LEARN_TABLES`: a training
+   * answer picks one of them uniformly. Not sent; the table drawn travels in the answer.
+   * @default undefined (every table)
+   */
+  learnTables?: readonly number[]
 }
 
 /** The question a report answers; one per report, drawn independently of the truth. */

@@ -9,7 +9,7 @@ import { parseReport } from '../parseReport'
 import { recordDecision } from '../recordDecision'
 import { readSessionRecords } from '../sessionRecord'
 import { identityCorrection } from './correction'
-import { LEARN_FEATURES, SCORE_BUCKETS } from './schema'
+import { LEARN_FEATURES, LEARN_TABLES, SCORE_BUCKETS } from './schema'
 import type { LearnTruth } from './types'
 import type { StoredEvent } from '../../events/types'
 import type { LoadedPack } from '../../model'
@@ -64,5 +64,25 @@ describe('the device side of the training question', () => {
     expect(Object.keys(body).sort()).toEqual(['a', 'day', 'eps', 'pack', 'q', 'sl', 'v', 'vl'])
     expect(JSON.stringify(body)).not.toContain('-2.2')
     expect(parseReport(JSON.stringify(body)).question).toBe('learn')
+  })
+
+  it('answers only the tables the session pack lists, and keeps the list with the record', async () => {
+    const meta = new Map<string, unknown>()
+    const store = { getMeta: async (k: string) => meta.get(k), setMeta: async (k: string, v: unknown) => void meta.set(k, v) }
+    const learnTables = ['withStats.month', 'withoutStats.month']
+    const packOf = (kind: 'session' | 'lifetime') =>
+      ({ pack: { kind, version: '1.0.0', heads: { segment: { kind: 'segment', layer: 's', labels: ['a', 'b'], tree: { id: 'root', name: 'r' } } }, ...(kind === 'session' ? { learnTables } : {}) } }) as unknown as LoadedPack
+    const start = Date.UTC(2026, 10, 28, 10)
+    const learn: LearnTruth = { logitWithStats: -2.2, logitWithoutStats: -1.1, session: { productPages: 12, administrativeSeconds: 40, month: 10 } }
+    await recordDecision(store, { sessionStart: start, segment: { id: 'a', coldStart: false, arm: 'none' } as unknown as Segment, packs: [packOf('session'), packOf('lifetime')], last: '', learn })
+    const events = [{ id: 'e1', ts: start, type: 'page_view', url: '/x', pageType: 'other' }] as StoredEvent[]
+    const closed = buildReportTruth({ events, records: await readSessionRecords(store), now: start + 3_600_000 })!
+    expect(closed.context.learnTables!.map((t) => LEARN_TABLES[t].id)).toEqual(learnTables)
+    const tables = new Set<number>()
+    for (let i = 0; i < 60; i++) {
+      const answer = parseReport(JSON.stringify(encodeReport(closed.truth, closed.context, { epsilon: 2, day: closed.day, learnShare: 1 }))).answer
+      if (answer.kind === 'olh') tables.add(answer.table!)
+    }
+    expect([...tables].sort().map((t) => LEARN_TABLES[t].id)).toEqual(learnTables)
   })
 })

@@ -1,5 +1,6 @@
 import { identityCorrection, type IntentCorrection, type IntentCorrectionView } from './correction'
 import type { LearnTableEstimate } from './learnSums'
+import { DEFAULT_EMPTY_BUCKET_SD, occupiedBuckets } from './occupiedBuckets'
 import { LEARN_FEATURES, LEARN_VIEWS, SCORE_BUCKETS, SCORE_EDGES, type LearnView } from './schema'
 
 /** Options of `fitIntentCorrection`. */
@@ -30,7 +31,7 @@ export interface FitIntentCorrectionOptions {
   /**
    * A feature bucket whose estimated sessions are within this many standard deviations of none is taken as
    * empty (set to zero), so that its noise does not enter the fit.
-   * @default 3
+   * @default DEFAULT_EMPTY_BUCKET_SD (3)
    */
   emptyBucketSd?: number
 }
@@ -59,7 +60,7 @@ export function fitIntentCorrection(tables: readonly LearnTableEstimate[], optio
   const tauMain = options.tauMain ?? 0.8
   const featureWeight = options.featureWeight ?? 0.8
   const out = identityCorrection()
-  const kept = tables.map((t) => keepFeatureBuckets(t, options.emptyBucketSd ?? 3))
+  const kept = tables.map((t) => keepFeatureBuckets(t, options.emptyBucketSd ?? DEFAULT_EMPTY_BUCKET_SD))
   for (const view of LEARN_VIEWS) {
     const own = kept.filter((t) => t.table.view === view)
     const answers = own.reduce((a, t) => a + t.n, 0)
@@ -106,18 +107,12 @@ function keepFeatureBuckets(t: LearnTableEstimate, sd: number): KeptTable {
   const B = t.table.feature.buckets
   if (t.n === 0 || t.variance === 0) return { ...t, buckets: B }
   const counts = [...t.counts]
-  let buckets = 0
-  const spread = Math.sqrt(2 * SCORE_BUCKETS * t.variance)
+  const occupied = occupiedBuckets(t, sd)
   for (let b = 0; b < B; b++) {
-    let total = 0
-    for (let s = 0; s < SCORE_BUCKETS; s++) total += counts[(s * B + b) * 2] + counts[(s * B + b) * 2 + 1]
-    if (total > sd * spread) {
-      buckets++
-      continue
-    }
+    if (occupied[b]) continue
     for (let s = 0; s < SCORE_BUCKETS; s++) counts[(s * B + b) * 2] = counts[(s * B + b) * 2 + 1] = 0
   }
-  return { ...t, counts, buckets }
+  return { ...t, counts, buckets: occupied.filter(Boolean).length }
 }
 
 function fitView(

@@ -9,6 +9,8 @@ import { correctIntentLogit, identityCorrection, isIntentCorrection } from './co
 import { fitIntentCorrection } from './fitIntentCorrection'
 import { learnCode } from './learnCode'
 import { estimateLearnTables, type LearnTableEstimate } from './learnSums'
+import { learnTableIndexes } from './learnTableIndexes'
+import { parseLearnTables } from './parseLearnTables'
 import { LEARN_FEATURES, LEARN_TABLES, SCORE_BUCKETS, learnCell } from './schema'
 
 const context: ReportContext = { packId: 'session@1.0.0+lifetime@1.0.0', segmentLeaves: 4, valueLeaves: 4 }
@@ -85,21 +87,55 @@ describe('the training answer', () => {
     expect(learnCode(learn, true, withoutStats)).toBeLessThan(LEARN_TABLES[withoutStats].cells)
   })
 
-  it('the collector estimates every table without bias (within its standard deviation)', () => {
+  it('draws the table from the pack\'s list, the same table for any two sessions given the same coins', () => {
+    const listed = { ...context, learnTables: learnTableIndexes(['withStats.month', 'withoutStats.product_pages'])! }
+    const a = seededRandom(9)
+    const b = seededRandom(9)
+    const drawn = new Map<number, number>()
+    for (let i = 0; i < 400; i++) {
+      // Two sessions as different as can be: the coins decide the table and the hash, never the session.
+      const one = parseReport(JSON.stringify(encodeReport(truth(true, 0.5, 80, 11), listed, { epsilon: 2, day: '2026-11-30', random: a, learnShare: 1 })))
+      const two = parseReport(JSON.stringify(encodeReport({ ...truth(false, -6, 0, 2), learn: null }, listed, { epsilon: 2, day: '2026-11-30', random: b, learnShare: 1 })))
+      if (one.answer.kind !== 'olh' || two.answer.kind !== 'olh') throw new Error('not a hash answer')
+      expect([two.answer.table, two.answer.a, two.answer.b]).toEqual([one.answer.table, one.answer.a, one.answer.b])
+      drawn.set(one.answer.table!, (drawn.get(one.answer.table!) ?? 0) + 1)
+    }
+    // Only the listed tables, about equally often (400 draws: each share within 5 standard deviations of ½).
+    expect([...drawn.keys()].sort()).toEqual([...listed.learnTables])
+    for (const count of drawn.values()) expect(Math.abs(count - 200)).toBeLessThan(5 * 10)
+    // A list the SDK does not know is refused, never answered from another table.
+    for (const bad of [[], [LEARN_TABLES.length], [-1], [0.5]])
+      expect(() => encodeReport(truth(true, 0), { ...context, learnTables: bad }, { learnShare: 1 })).toThrow(expect.objectContaining({ code: 'report_out_of_range' }))
+  })
+
+  it.each([
+    ['every table (no list)', undefined],
+    ['the tables a pack lists', ['withStats.product_pages', 'withStats.month', 'withoutStats.month']],
+  ])('the collector estimates %s without bias (within its standard deviation)', (_, learnTables) => {
+    const listed: ReportContext = { ...context, ...(learnTables ? { learnTables: learnTableIndexes(learnTables)! } : {}) }
     const sums = createInsightSums(context, 2)
     const random = seededRandom(17)
     // Two kinds of sessions: ordered with many product pages and a high score, not ordered with few.
     const sessions = 24_000
     for (let i = 0; i < sessions; i++) {
       const t = i % 3 === 0 ? truth(true, 0.5, 40, 11) : truth(false, -3.5, 2, 10)
-      addReport(sums, parseReport(JSON.stringify(encodeReport(t, context, { epsilon: 2, day: '2026-11-30', random, learnShare: 1 }))))
+      addReport(sums, parseReport(JSON.stringify(encodeReport(t, listed, { epsilon: 2, day: '2026-11-30', random, learnShare: 1 }))))
     }
     // Sums of two halves merge into the same as one.
     const merged = mergeSums(sums, createInsightSums(context, 2))
     expect(merged.learn).toEqual(sums.learn)
     const tables = estimateLearnTables(sums.learn, olhParams(2))
+    const indexes = learnTableIndexes(learnTables)!
     for (const [t, estimate] of tables.entries()) {
       const spec = LEARN_TABLES[t]
+      if (!indexes.includes(t)) {
+        // A table off the list gets no answer and estimates nothing.
+        expect(estimate.n).toBe(0)
+        expect(estimate.counts.every((c) => c === 0)).toBe(true)
+        continue
+      }
+      // Each listed table gets its uniform share of the answers.
+      expect(Math.abs(estimate.n - sessions / indexes.length)).toBeLessThan(5 * Math.sqrt(sessions / indexes.length))
       const sd = Math.sqrt(estimate.variance)
       const share = estimate.n / sessions
       const expected = new Array<number>(spec.cells).fill(0)
@@ -186,5 +222,33 @@ describe('the intent correction', () => {
     // Turned off, the empty month's noise becomes a term.
     const unguarded = fitIntentCorrection(tables, { emptyBucketSd: -Infinity }).views.withStats.terms[m]
     expect(Math.abs(unguarded[3 * B + 3])).toBeGreaterThan(0.01)
+  })
+})
+
+describe('the list of training tables', () => {
+  it.each([
+    [undefined, LEARN_TABLES.map((_, t) => t)],
+    [['withoutStats.month', 'withStats.month'], [1, 5]],
+    [LEARN_TABLES.map((t) => t.id), LEARN_TABLES.map((_, t) => t)],
+    [[], null],
+    [['withStats.month', 'withStats.month'], null],
+    [['month'], null],
+    ['withStats.month', null],
+    [[7], null],
+  ])('%j reads as %j', (ids, indexes) => {
+    expect(learnTableIndexes(ids)).toEqual(indexes)
+  })
+
+  it.each([
+    ['all', undefined],
+    ['product_pages,month', ['withStats.product_pages', 'withStats.month', 'withoutStats.product_pages', 'withoutStats.month']],
+    [' month , withStats.checkout_reached', ['withStats.month', 'withStats.checkout_reached', 'withoutStats.month']],
+    ['month,withStats.month', ['withStats.month', 'withoutStats.month']],
+    ['', null],
+    ['cart', null],
+    ['all,month', null],
+  ])('"%s" on a command line reads as %j', (text, ids) => {
+    expect(parseLearnTables(text)).toEqual(ids)
+    if (ids) expect(learnTableIndexes(ids)).not.toBeNull()
   })
 })

@@ -68,6 +68,8 @@ export type LearnView = (typeof LEARN_VIEWS)[number]
 
 /** One table of the training question: a view and a feature. Table t is view ⌊t / F⌋, feature t mod F. */
 export interface LearnTable {
+  /** `view.feature` (`withStats.product_pages`): how a pack's `learnTables` names it. */
+  id: string
   view: LearnView
   feature: LearnFeature
   /** Cells: score bucket × feature bucket × ordered. */
@@ -76,7 +78,7 @@ export interface LearnTable {
 
 /** Every table, in index order. */
 export const LEARN_TABLES: readonly LearnTable[] = LEARN_VIEWS.flatMap((view) =>
-  LEARN_FEATURES.map((feature) => ({ view, feature, cells: SCORE_BUCKETS * feature.buckets * 2 })),
+  LEARN_FEATURES.map((feature) => ({ id: `${view}.${feature.name}`, view, feature, cells: SCORE_BUCKETS * feature.buckets * 2 })),
 )
 
 /** Bucket of an intent logit in a view. */
