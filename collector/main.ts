@@ -27,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   let estimator
   try {
     args = parseCollectorArgs(argv, (path) => readFileSync(path, 'utf8'))
-    estimator = createReportEstimator({ pageKeys: args.pageKeys, valuePages: args.valuePages, packs: shippedPacks() })
+    estimator = createReportEstimator({ pageKeys: args.pageKeys, valuePages: args.valuePages, minReports: args.minReports, packs: shippedPacks() })
   } catch (error) {
     if (!isSegletError(error)) throw error
     console.error(`seglet collector: ${error.field === 'pageKeys' ? '--page-keys: ' : ''}${error.message}`)

@@ -38,16 +38,17 @@ export const STRICT_CSP =
  * Starts the server. `csp: true` sends a strict Content Security Policy with every HTML page.
  * `onRequest` sees every request (the browser tests record them).
  * `collector` (e.g. http://127.0.0.1:8787) forwards /seglet/* to a Seglet collector, so the shop's pages reach it
- * on their own origin, as a shop's reverse proxy would. `mounts` serves more folders
+ * on their own origin, as a shop's reverse proxy would; `clientAddress(req)` names the address it forwards as the
+ * client's (default: the connection's; a test that plays many shoppers from one machine gives each its own). `mounts` serves more folders
  * (`{ '/app/': '/tmp/build' }`, a built test app); `render(req)` may answer a request with HTML of its own
  * (a server-rendered page), or return `undefined` to let the files answer.
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
-export async function startServer({ port = 0, csp = false, onRequest, collector, mounts = {}, render } = {}) {
+export async function startServer({ port = 0, csp = false, onRequest, collector, clientAddress, mounts = {}, render } = {}) {
   const server = createHttpServer(async (req, res) => {
     onRequest?.(req)
     if (collector && (req.url ?? '').startsWith('/seglet/')) {
-      forward(req, res, collector)
+      forward(req, res, collector, clientAddress?.(req) ?? req.socket.remoteAddress ?? '')
       return
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -110,10 +111,10 @@ export async function startServer({ port = 0, csp = false, onRequest, collector,
   }
 }
 
-/** Forwards one request to the collector, as the shop's reverse proxy would (adding X-Forwarded-For). */
-function forward(req, res, collector) {
+/** Forwards one request to the collector, as the shop's reverse proxy would (adding X-Forwarded-For: `client`). */
+function forward(req, res, collector, client) {
   const target = new URL(req.url, collector)
-  const headers = { ...req.headers, host: target.host, 'x-forwarded-for': req.socket.remoteAddress ?? '' }
+  const headers = { ...req.headers, host: target.host, 'x-forwarded-for': client }
   const upstream = httpRequest(target, { method: req.method, headers }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers)
     answer.pipe(res)

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { DEFAULT_VALUE_PAGES } from '../estimates/chooseValuePages'
 import { CollectorError } from '../lib/CollectorError'
 import { MAX_VALUE_PAGES } from '../../src/reports/schema'
+import { DEFAULT_MIN_REPORTS } from '../../src/reports/estimate/constants'
 
 /** The collector's command line, parsed and checked. */
 export interface CollectorArgs {
@@ -16,6 +17,7 @@ export interface CollectorArgs {
   windowDays: number
   rateLimit: number
   rateBurst: number
+  minReports: number
   pageStatsDir: string
   pageStatsEveryMinutes: number
   allowedOrigins: string[]
@@ -33,6 +35,7 @@ export const COLLECTOR_DEFAULTS = {
   valuePages: DEFAULT_VALUE_PAGES,
   rateLimit: 60,
   rateBurst: 20,
+  minReports: DEFAULT_MIN_REPORTS,
   pageStatsDir: '.seglet-collector/public',
   pageStatsEveryMinutes: 60,
 } as const
@@ -55,6 +58,7 @@ Options:
   --window-days N            days the insights and page statistics cover (default ${COLLECTOR_DEFAULTS.windowDays})
   --rate-limit N             reports per minute one client address may send (default ${COLLECTOR_DEFAULTS.rateLimit})
   --rate-burst N             reports one client address may send at once (default ${COLLECTOR_DEFAULTS.rateBurst})
+  --min-reports N            fewest reports to a question before its estimates are shown (default ${COLLECTOR_DEFAULTS.minReports})
   --page-stats-dir DIR       where page-stats.json and its integrity are written (default ${COLLECTOR_DEFAULTS.pageStatsDir})
   --page-stats-every MIN     minutes between rewrites of the page-statistics table (default ${COLLECTOR_DEFAULTS.pageStatsEveryMinutes})
   --allowed-origin ORIGIN    the shop's public origin when a proxy forwards under another host (repeatable)
@@ -88,6 +92,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
         'window-days': { type: 'string' },
         'rate-limit': { type: 'string' },
         'rate-burst': { type: 'string' },
+        'min-reports': { type: 'string' },
         'page-stats-dir': { type: 'string' },
         'page-stats-every': { type: 'string' },
         'allowed-origin': { type: 'string', multiple: true },
@@ -134,6 +139,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     valuePages: integer('value-pages', COLLECTOR_DEFAULTS.valuePages, 0, MAX_VALUE_PAGES),
     rateLimit: integer('rate-limit', COLLECTOR_DEFAULTS.rateLimit, 1, 10_000_000),
     rateBurst: integer('rate-burst', COLLECTOR_DEFAULTS.rateBurst, 1, 10_000_000),
+    minReports: integer('min-reports', COLLECTOR_DEFAULTS.minReports, 1, 10_000_000),
     pageStatsDir: text('page-stats-dir') ?? COLLECTOR_DEFAULTS.pageStatsDir,
     pageStatsEveryMinutes: integer('page-stats-every', COLLECTOR_DEFAULTS.pageStatsEveryMinutes, 1, 10_080),
     allowedOrigins: origins,

@@ -69,6 +69,13 @@
     )
   }
 
+  /** Says over an empty chart why it is empty, instead of leaving bare axes. */
+  function noteIfEmpty(canvasId, empty, text) {
+    const box = document.getElementById(canvasId).parentElement
+    box.querySelector('.chart-empty')?.remove()
+    if (empty) box.append(el('p', { class: 'chart-empty' }, text))
+  }
+
   function segmentsOverTime(doc, leaves) {
     const datasets = leaves.map((leaf, i) => ({
       label: segmentName(leaf),
@@ -87,10 +94,12 @@
       options: {
         maintainAspectRatio: false,
         animation: false,
-        scales: { y: { min: 0, title: { display: true, text: '% of sessions' } } },
+        // Offset: a point on the first or last day is drawn whole, not cut by the chart's edge.
+        scales: { x: { offset: true }, y: { min: 0, title: { display: true, text: '% of sessions' } } },
         plugins: { legend: { position: 'bottom' } },
       },
     })
+    noteIfEmpty('segments-over-time', datasets.every((d) => d.data.every((v) => v === null)), 'No day has enough reports yet for its segment shares.')
   }
 
   function conversionBySegment(doc) {
@@ -107,6 +116,7 @@
       },
       options: { maintainAspectRatio: false, animation: false, scales: { y: { min: 0, title: { display: true, text: '% of sessions ordering' } } }, plugins: { legend: { position: 'bottom' } } },
     })
+    noteIfEmpty('conversion-by-segment', usable.length === 0, 'No segment has enough reports yet for its conversion.')
     table(
       'segments',
       ['Segment', 'Share of sessions', 'Conversion', 'Revenue per session'],
