@@ -283,6 +283,25 @@ describe('forged reports', () => {
     }],
   ]
 
+  it('never shows an estimate from answers all alike (a zero spread), nor a negative share, count or amount', () => {
+    // Twelve identical exit answers (and view answers), all matching "home": every other page's terms are alike, so the sample shows
+    // no spread, and its exits-per-session estimate comes out negative. Neither may be shown with an interval.
+    const sums = createInsightSums(context, 2, KEYS)
+    const coins = createCoins(seededRandom(31))
+    const same = [hash('pgx', 'home', true, coins), hash('pgv', 'home', true, coins)]
+    for (let i = 0; i < 12; i++) for (const body of same) addReport(sums, parseReport(body))
+    let checked = 0
+    for (const [path, e] of estimates(estimateInsights(sums, { minReports: 10, minCount: 1 }))) {
+      if (!path.includes('exitsPerSession')) continue
+      checked++
+      if (e.enough) {
+        expect(e.variance, path).toBeGreaterThan(0)
+        expect(e.value, path).toBeGreaterThan(0)
+      }
+    }
+    expect(checked).toBeGreaterThan(1)
+  })
+
   it.each(strategies)('1,000 forged reports (%s) move each estimate by no more than its documented bound', (_, make) => {
     const sums = mergeSums(clean, createInsightSums(context, 2, KEYS))
     const coins = createCoins(seededRandom(9))

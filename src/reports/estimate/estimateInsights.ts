@@ -26,13 +26,17 @@ function estimate(value: number, variance: number, enough: (low: number, high: n
   const half = Z95 * Math.sqrt(v)
   const low = value - half
   const high = value + half
-  return { value, variance: v, low, high, enough: enough(low, high), forgedBound }
+  // A zero variance is a sample too small to show its spread (every report alike), never a certain estimate.
+  return { value, variance: v, low, high, enough: v > 0 && enough(low, high), forgedBound }
 }
 
 /** A rate is readable when its interval is no wider than max(rate, RATE_INTERVAL_LIMIT). */
 const rateReadable = (value: number) => (low: number, high: number) => high - low <= Math.max(Math.abs(value), RATE_INTERVAL_LIMIT)
-/** Any other estimate is readable when its interval is no wider than the estimate. */
-const valueReadable = (value: number) => (low: number, high: number) => high - low <= Math.abs(value)
+/**
+ * Any other estimate (a share, count or amount, none of them negative in truth) is readable when its interval
+ * is no wider than the estimate: a negative estimate is noise, never readable.
+ */
+const valueReadable = (value: number) => (low: number, high: number) => high - low <= value
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x))
 const dot = (w: Vector, c: Vector) => {
   let s = 0
