@@ -7,6 +7,7 @@ import { parseReport } from '../../src/reports/parseReport'
 import { addReport, createInsightSums, estimateInsights } from '../../src/reports/estimate'
 import { orderValueBucket } from '../../src/reports/schema'
 import type { ReportContext, ReportTruth } from '../../src/reports/types'
+import { seededRandom } from '../../sim/seededRandom'
 import { createRng } from '../../training/rng'
 import { compareKeyShares, judgeIntervals, type InsightsShape, type SessionTruth } from '../browser/shoppersTruth'
 
@@ -44,29 +45,33 @@ const truthOf = (s: SessionTruth): ReportTruth => ({
 })
 
 /** What the collector would publish for these sessions' reports (NaN as null, as in its JSON). */
-function insightsOf(list: readonly SessionTruth[], reportOf: (s: SessionTruth) => SessionTruth = (s) => s): InsightsShape {
+function insightsOf(list: readonly SessionTruth[], seed: number, reportOf: (s: SessionTruth) => SessionTruth = (s) => s): InsightsShape {
   let sums = createInsightSums(CONTEXT, 2, KEYS)
-  for (const s of list) sums = addReport(sums, parseReport(JSON.stringify(encodeReport(truthOf(reportOf(s)), CONTEXT, { epsilon: 2, day: '2026-11-30' }))))
+  // Seeded coins, so the rule's measured false alarms are the same on every run of this test.
+  const random = seededRandom(seed)
+  for (const s of list) sums = addReport(sums, parseReport(JSON.stringify(encodeReport(truthOf(reportOf(s)), CONTEXT, { epsilon: 2, day: '2026-11-30', random }))))
   return JSON.parse(JSON.stringify(estimateInsights(sums, { minReports: 10 }), (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)))
 }
 
 describe('the rule that judges the dashboard against the shoppers', () => {
   const RUNS = Number(process.env.SEGLET_CRITERION_RUNS ?? 300)
 
-  it('passes correct estimates from 180 reports', () => {
+  // 180 reports: the 200-shopper run (`npm run test:shoppers`); 48: the 60 shoppers of `npm test`. The browser test
+  // draws real coins, so a correct collector fails it as often as the rule fails here: at most one run in a hundred.
+  it.each([180, 48])('passes correct estimates from %i reports (at most one run in a hundred fails)', (reports) => {
     let failed = 0
     let compared = 0
     let missed = 0
     for (let run = 0; run < RUNS; run++) {
-      const list = sessions(run, 180)
-      const comparisons = compareKeyShares(insightsOf(list), list)
+      const list = sessions(run, reports)
+      const comparisons = compareKeyShares(insightsOf(list, 7_000 + run), list)
       const verdict = judgeIntervals(comparisons)
       compared += comparisons.length
       missed += verdict.outside.length
       if (!verdict.pass) failed++
     }
-    console.log(`[criterion] ${RUNS} runs: ${(compared / RUNS).toFixed(1)} estimates compared per run, ${((100 * missed) / compared).toFixed(2)}% outside their interval, ${failed} runs failed`)
-    expect(failed).toBe(0)
+    console.log(`[criterion] ${reports} reports, ${RUNS} runs: ${(compared / RUNS).toFixed(1)} estimates compared per run, ${((100 * missed) / compared).toFixed(2)}% outside their interval, ${failed} runs failed`)
+    expect(failed).toBeLessThanOrEqual(RUNS / 100)
   })
 
   it('fails estimates of sessions that were not the shoppers\' (every session reported in one segment, without its order)', () => {
@@ -74,7 +79,7 @@ describe('the rule that judges the dashboard against the shoppers', () => {
     for (let run = 0; run < 50; run++) {
       const list = sessions(1000 + run, 180)
       const wrong = (s: SessionTruth): SessionTruth => ({ ...s, segmentLeaf: 3, order: null, orderAfter: -1 })
-      if (!judgeIntervals(compareKeyShares(insightsOf(list, wrong), list)).pass) failed++
+      if (!judgeIntervals(compareKeyShares(insightsOf(list, 9_000 + run, wrong), list)).pass) failed++
     }
     expect(failed).toBeGreaterThanOrEqual(40)
   })
