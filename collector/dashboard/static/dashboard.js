@@ -81,7 +81,8 @@
       label: segmentName(leaf),
       data: doc.daily.map((d) => {
         const s = d.segments.find((x) => x.leaf === leaf)
-        return s && s.share.enough && s.share.value !== null ? s.share.value * 100 : null
+        // A share is drawn within 0–100%, as the table shows it: an unbiased estimate can pass either end.
+        return s && s.share.enough && s.share.value !== null ? Math.min(100, Math.max(0, s.share.value * 100)) : null
       }),
       borderColor: COLORS[i % COLORS.length],
       backgroundColor: COLORS[i % COLORS.length],
@@ -95,7 +96,7 @@
         maintainAspectRatio: false,
         animation: false,
         // Offset: a point on the first or last day is drawn whole, not cut by the chart's edge.
-        scales: { x: { offset: true }, y: { min: 0, title: { display: true, text: '% of sessions' } } },
+        scales: { x: { offset: true }, y: { min: 0, max: 100, title: { display: true, text: '% of sessions' } } },
         plugins: { legend: { position: 'bottom' } },
       },
     })
