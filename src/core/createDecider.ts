@@ -61,7 +61,7 @@ export interface Decider {
   decide(pending?: Promise<StoredEvent[] | undefined>, flushed?: readonly StoredEvent[]): Promise<void>
   /** Why the last decision was made, in plain words. */
   explain(): Explanation[]
-  /** Forgets the last decision and the hysteresis state (after `forget()`). */
+  /** Forgets the last decision and the hysteresis state (on `forget()`); a decision under way is dropped. */
   reset(): void
   showPanel(): void
   hidePanel(): void
@@ -88,6 +88,9 @@ export function createDecider(ctx: DeciderContext): Decider {
   let held = false
   // Set when the page was hidden: another tab may have written, so the next decision reads the store.
   let stale = true
+  // Bumped by reset(): a decision that was under way when the shopper asked to be forgotten is dropped, so
+  // nothing decided from the forgotten history is shown or written back.
+  let epoch = 0
   const view = typeof document !== 'undefined' ? document : undefined
   const onVisibility = () => {
     if (view?.visibilityState === 'hidden') stale = true
@@ -117,6 +120,7 @@ export function createDecider(ctx: DeciderContext): Decider {
 
   return {
     async decide(pending, flushed = []) {
+      const at = epoch
       if (!engine) {
         await yieldToPage()
         await loadPacks({ runtime, model: ctx.model ?? {}, cache: store, report, pause: yieldToPage })
@@ -155,6 +159,11 @@ export function createDecider(ctx: DeciderContext): Decider {
       if (result) measure(started)
       if (!result) return
       const decidedArm = await arm
+      if (at !== epoch) {
+        // Forgotten meanwhile: the engine may have taken this decision as its current segment.
+        engine.reset()
+        return
+      }
       const previous = last
       last = result
       // The explanation (one batched inference) is worked out when something first reads
@@ -168,7 +177,7 @@ export function createDecider(ctx: DeciderContext): Decider {
         // What a report about this session will say once it is closed; written when it changes.
         const packs = await loadPacks({ runtime, model: ctx.model ?? {}, cache: store, report })
         const sessionStart = fold?.sessionStart()
-        if (sessionStart !== undefined) {
+        if (sessionStart !== undefined && at === epoch) {
           recorded = await recordDecision(store, { sessionStart, segment, packs, last: recorded, learn: result.learn() }).catch(() => recorded)
         }
       }
@@ -181,13 +190,14 @@ export function createDecider(ctx: DeciderContext): Decider {
           report(new SegletError('hook_failed', `The segment hint could not be written: ${String(error)}`, { cause: error }))
         }
       }
-      if (result.changed && store.mode === 'indexeddb' && ctx.mayPersist()) {
+      if (result.changed && store.mode === 'indexeddb' && ctx.mayPersist() && at === epoch) {
         // Only what hysteresis needs across page loads: the explanation is not stored.
         void store.setMeta(SEGMENT_META_KEY, { ...result.segment, reasons: [] }).catch(() => undefined)
       }
     },
     explain: () => lastReasons(),
     reset() {
+      epoch++
       arm = undefined
       recorded = ''
       last = undefined

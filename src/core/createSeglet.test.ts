@@ -188,6 +188,26 @@ describe('createSeglet', () => {
     expect((await seglet.exportData()).events).toEqual([])
   })
 
+  it('forget() while a decision is under way: nothing decided from the forgotten history is shown or stored', async () => {
+    // The decision runs when the page is idle; forget() is called at several points of it.
+    for (const delayMs of [0, 3, 30]) {
+      const dbName = `core-forget-racing-${delayMs}`
+      const { seglet } = start({ storage: { dbName } })
+      const first = nextSegment(seglet)
+      browse(seglet, 4)
+      await seglet.flush()
+      await first
+      browse(seglet, 3, 'informational')
+      await seglet.flush()
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+      await seglet.forget()
+      await new Promise((resolve) => setTimeout(resolve, 600))
+      expect((await indexedDB.databases()).some((d) => d.name === dbName), `forget() after ${delayMs} ms`).toBe(false)
+      expect(seglet.getSegment(), `forget() after ${delayMs} ms`).toBeNull()
+      await seglet.destroy()
+    }
+  })
+
   it('makes no network request of its own', async () => {
     const fetchSpy = vi.fn()
     vi.stubGlobal('fetch', fetchSpy)

@@ -224,6 +224,9 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   let scheduled = false
   let packRefused = false
   let running: Promise<unknown> | undefined
+  // Bumped by forget() and setConsent(): drops a report being prepared and a decision whose store read
+  // started before, so nothing read from forgotten history is shown or written back.
+  let epoch = 0
   let prefetchTimer: ReturnType<typeof setTimeout> | undefined
   // What was written since the last read of the store: the decider folds it into its features.
   const flushed: StoredEvent[] = []
@@ -256,6 +259,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     idleTimeout = DECISION_IDLE_MS
     whenIdle(() => {
       scheduled = false
+      const at = epoch
       // One decision at a time; a flush during a decision schedules the next one.
       // The stored events are read while the lazy part loads; a flush meanwhile schedules another decision.
       const now = Date.now()
@@ -270,7 +274,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
       running = (running ?? Promise.resolve())
         // Checked again once the previous decision settled: it may have refused a pack, or consent changed.
         .then(() => (mayDecide() ? (decider || eager || !events ? undefined : decideWithoutModel(events, now)) : null))
-        .then((read) => (read === null ? undefined : getDecider().then((d) => d.decide(read ? Promise.resolve(read) : events, flushed.splice(0)))))
+        .then((read) => (read === null ? undefined : getDecider().then((d): unknown => at == epoch && d.decide(read ? Promise.resolve(read) : events, flushed.splice(0)))))
         .catch((error: unknown) => {
           const failure = error instanceof SegletError ? error : new SegletError('model_failed', `Segment decision failed: ${String(error)}`, { cause: error })
           // A pack that is refused (integrity, origin, feature spec) stays refused: report it once and
@@ -348,9 +352,8 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   scheduleDecision()
 
   // Private reports: the report part loads only for a shop that configured them, once consent is granted,
-  // when the page is idle. Bumping the epoch drops a report being prepared (forget, consent withdrawn).
-  let reportEpoch = 0
-  const reportContext = { store, options, report, getConsent: () => consent, getEpoch: () => reportEpoch }
+  // when the page is idle.
+  const reportContext = { store, options, report, getConsent: () => consent, getEpoch: () => epoch }
   const runReport = () => {
     if (options.reports && loadReports && consent === 'granted') whenIdle(() => void loadReports().then((parts) => parts.run(reportContext), report), REPORT_IDLE_MS)
   }
@@ -363,7 +366,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     setConsent(next) {
       // Checked before anything is awaited: a bad value throws at the call, not as an unhandled rejection.
       consent = resolveConsent({ ...options, consent: parseConsent(next) })
-      reportEpoch++
+      epoch++
       if (!isPersistAllowed(consent)) clearHint()
       return store.setPersist(isPersistAllowed(consent)).then(() => {
         scheduleDecision()
@@ -376,10 +379,13 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     onSegment: (callback, subscribeOptions) => personalizer.onSegment(callback, subscribeOptions),
     explain: () => decider?.explain() ?? [],
     async forget() {
-      reportEpoch++
+      epoch++
       clearHint()
-      await store.forget()
+      // First: a decision under way, and the events written before, must not bring back what is deleted; the
+      // next decision reads the store.
+      missed = true
       decider?.reset()
+      await store.forget()
       personalizer.apply(null)
     },
     exportData: () => store.exportData(),

@@ -1,3 +1,4 @@
+import { withDefaults } from '../../lib/withDefaults'
 import { DEFAULT_MAX_EVENTS, DEFAULT_PURCHASE_RETENTION_DAYS, DEFAULT_RETENTION_DAYS } from '../../privacy/retention'
 import { DEFAULT_DB_NAME, DEFAULT_FLUSH_DELAY_MS, DEFAULT_MAX_EVENTS_PER_SECOND } from '../constants'
 import type { StoreOptions } from '../types'
@@ -12,15 +13,14 @@ import type { ResolvedStoreOptions } from './parseStoreOptions'
  * withStoreDefaults({ retentionDays: 7 }).maxEvents // 5000
  */
 export function withStoreDefaults(options: StoreOptions): ResolvedStoreOptions {
-  return {
-    dbName: options.dbName ?? DEFAULT_DB_NAME,
-    persist: options.persist ?? false,
-    deleteStored: options.deleteStored ?? false,
-    onError: options.onError,
-    maxEventsPerSecond: options.maxEventsPerSecond ?? DEFAULT_MAX_EVENTS_PER_SECOND,
-    retentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS,
-    purchaseRetentionDays: options.purchaseRetentionDays ?? DEFAULT_PURCHASE_RETENTION_DAYS,
-    maxEvents: options.maxEvents ?? DEFAULT_MAX_EVENTS,
-    flushDelayMs: options.flushDelayMs ?? DEFAULT_FLUSH_DELAY_MS,
-  }
+  return withDefaults(options, {
+    dbName: DEFAULT_DB_NAME,
+    persist: false,
+    deleteStored: false,
+    maxEventsPerSecond: DEFAULT_MAX_EVENTS_PER_SECOND,
+    retentionDays: DEFAULT_RETENTION_DAYS,
+    purchaseRetentionDays: DEFAULT_PURCHASE_RETENTION_DAYS,
+    maxEvents: DEFAULT_MAX_EVENTS,
+    flushDelayMs: DEFAULT_FLUSH_DELAY_MS,
+  })
 }
