@@ -138,6 +138,31 @@ describe('seglet/react', () => {
     expect(subscriptions.every((s) => s.ended)).toBe(true)
   })
 
+  it('returns null again after forget(), for the segment and for the hint', async () => {
+    const { seglet, segment } = await decided()
+    const container = document.createElement('div')
+    document.body.append(container)
+    const root = createRoot(container)
+    await act(async () => root.render(h(SegletProvider, { seglet }, h(Shows), h(ShowsHint))))
+    expect(container.textContent).toMatch(new RegExp(`^segment ${segment.id}${segment.id} `))
+    await act(async () => {
+      await seglet.forget()
+      await new Promise((r) => setTimeout(r, 0))
+    })
+    expect(seglet.getSegment()).toBeNull()
+    expect(container.textContent).toBe('defaultno hint')
+    // And it follows the next decision as before.
+    await act(async () => {
+      const next = new Promise<Segment>((resolve) => {
+        const off = seglet.onSegment((s) => (off(), resolve(s)), { immediate: false })
+      })
+      await browse(seglet)
+      await next
+    })
+    expect(container.querySelector('#segment')!.textContent).toBe(`segment ${seglet.getSegment()?.id}`)
+    await act(async () => root.unmount())
+  })
+
   it('starts Seglet from options only in the browser, after mounting, and destroys it on unmount (StrictMode too)', async () => {
     let seen: Seglet | null | undefined
     function Probe(): ReactNode {

@@ -1,5 +1,6 @@
 import { useCallback, useContext, useSyncExternalStore } from 'react'
 import type { Segment } from 'seglet'
+import { onSegmentMarkerChange } from '../personalize/onSegmentMarkerChange'
 import { SegletContext } from './SegletContext'
 
 const serverSnapshot = (): null => null
@@ -7,9 +8,9 @@ const noop = () => {}
 
 /**
  * The shopper's current segment, re-rendering when it changes (a new segment, or intent moved by the
- * notification step). `null` before the first decision, without a `<SegletProvider>`, on the server and
- * during hydration: the first client render matches the server's HTML, and the segment follows right
- * after hydration, without a mismatch.
+ * notification step). `null` before the first decision, again after `forget()`, without a
+ * `<SegletProvider>`, on the server and during hydration: the first client render matches the server's HTML,
+ * and the segment follows right after hydration, without a mismatch.
  *
  * @example
  * import { useSegment } from 'seglet/react'
@@ -21,7 +22,16 @@ const noop = () => {}
  */
 export function useSegment(): Segment | null {
   const { seglet } = useContext(SegletContext)
-  const subscribe = useCallback((onChange: () => void) => (seglet ? seglet.onSegment(onChange, { immediate: false }) : noop), [seglet])
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      if (!seglet) return noop
+      // onSegment() never reports a cleared segment; forget() removes <html data-seglet-segment>.
+      const offSegment = seglet.onSegment(onChange, { immediate: false })
+      const offMarker = onSegmentMarkerChange(onChange)
+      return () => (offSegment(), offMarker())
+    },
+    [seglet],
+  )
   const getSnapshot = useCallback(() => seglet?.getSegment() ?? null, [seglet])
   return useSyncExternalStore(subscribe, getSnapshot, serverSnapshot)
 }

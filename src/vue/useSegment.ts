@@ -1,13 +1,14 @@
 import { computed, inject, onMounted, onUnmounted, shallowRef } from 'vue'
 import type { ComputedRef } from 'vue'
 import type { Segment } from 'seglet'
+import { onSegmentMarkerChange } from '../personalize/onSegmentMarkerChange'
 import { NO_SEGLET, SEGLET_KEY } from './segletKey'
 
 /**
  * The shopper's current segment as a read-only ref, updated when it changes (a new segment, or intent
- * moved by the notification step). `null` before the first decision, without the plugin, on the server
- * and during hydration; it follows the live segment once the component is mounted, so hydration never
- * mismatches. Call it in `setup()`.
+ * moved by the notification step). `null` before the first decision, again after `forget()`, without the
+ * plugin, on the server and during hydration; it follows the live segment once the component is mounted, so
+ * hydration never mismatches. Call it in `setup()`.
  *
  * @example
  * <script setup>
@@ -19,12 +20,15 @@ import { NO_SEGLET, SEGLET_KEY } from './segletKey'
 export function useSegment(): ComputedRef<Segment | null> {
   const { seglet } = inject(SEGLET_KEY, NO_SEGLET)
   const segment = shallowRef<Segment | null>(null)
-  let off: (() => void) | undefined
+  let offSegment: (() => void) | undefined
+  let offMarker: (() => void) | undefined
   onMounted(() => {
     if (!seglet) return
     segment.value = seglet.getSegment()
-    off = seglet.onSegment((next) => (segment.value = next), { immediate: false })
+    offSegment = seglet.onSegment((next) => (segment.value = next), { immediate: false })
+    // onSegment() never reports a cleared segment; forget() removes <html data-seglet-segment>.
+    offMarker = onSegmentMarkerChange(() => (segment.value = seglet.getSegment()))
   })
-  onUnmounted(() => off?.())
+  onUnmounted(() => (offSegment?.(), offMarker?.()))
   return computed(() => segment.value)
 }

@@ -120,6 +120,29 @@ describe('seglet/vue', () => {
     expect(destroy).toHaveBeenCalledTimes(1)
   })
 
+  it('sets the refs back to null after forget(), for the segment and for the hint', async () => {
+    const { seglet, segment } = await decided()
+    const container = document.createElement('div')
+    document.body.append(container)
+    const Both = defineComponent({ setup: () => () => [h(Shows), h(ShowsHint)] })
+    const app = createApp(Both).use(createSegletPlugin({ seglet }))
+    app.mount(container)
+    await nextTick()
+    expect(container.textContent).toMatch(new RegExp(`^segment ${segment.id}${segment.id} `))
+    await seglet.forget()
+    await new Promise((r) => setTimeout(r, 0))
+    await nextTick()
+    expect(seglet.getSegment()).toBeNull()
+    expect(container.textContent).toBe('defaultno hint')
+    // And it follows the next decision as before.
+    const next = nextSegment(seglet)
+    await browse(seglet)
+    await next
+    await nextTick()
+    expect(container.querySelector('#segment')!.textContent).toBe(`segment ${seglet.getSegment()?.id}`)
+    app.unmount()
+  })
+
   it('renders the default without the plugin', async () => {
     expect(await renderToString(createSSRApp(Shows))).toBe('<p id="segment">default</p>')
     expect(await renderToString(createSSRApp(ShowsHint))).toBe('<p id="hint">no hint</p>')
