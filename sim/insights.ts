@@ -1,6 +1,7 @@
 import { encodeReport } from '../src/reports/encodeReport'
 import { addReport, createInsightSums, estimateInsights, type Estimate, type Insights, type InsightSums } from '../src/reports/estimate'
 import { parseReport } from '../src/reports/parseReport'
+import { DEFAULT_MIN_PAGE_VIEWS } from '../src/segments/constants'
 import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, orderValueBucket } from '../src/reports/schema'
 import type { ReportContext, ReportPage, ReportTruth } from '../src/reports/types'
 import { createRng, type Rng } from '../training/rng'
@@ -12,7 +13,10 @@ import { draw, type Shop } from './shop'
 export const HOLDOUT = 0.1
 /** Of the orders the data set records, the share a holdout session does not place (the simulated lift). */
 export const HOLDOUT_LOST_ORDERS = 0.1
-/** Share of sessions without a segment decision (cold start). */
+/**
+ * Share of the sessions long enough for a decision that still report none (consent given late, say). Shorter
+ * sessions (fewer than DEFAULT_MIN_PAGE_VIEWS pages: the bounces) are reported as the cold start they were.
+ */
 export const NO_SEGMENT = 0.05
 /** Order values: log-normal with this median (shop currency) and σ. */
 export const ORDER_VALUE_MEDIAN = 60
@@ -53,9 +57,9 @@ function normal(rng: Rng): number {
 
 /**
  * Simulates `devices` browsers, one closed session each: the session is a UCI Online Shoppers row drawn at
- * random (its segment leaf, page count and whether it bought), its pages come from the synthetic shop, and
- * its report is made by `encodeReport`, sent as JSON, read by `parseReport` and added by `addReport` — the
- * code the SDK and the collector run. Returns the collector's estimates and the exact truth.
+ * random (its segment leaf, none when it is shorter than a decision needs; its page count; whether it
+ * bought), its pages come from the synthetic shop, and its report is made by `encodeReport`, sent as JSON,
+ * read by `parseReport` and added by `addReport` — the code the SDK and the collector run. Returns the collector's estimates and the exact truth.
  */
 export function simulateInsights(
   population: Population,
@@ -99,12 +103,13 @@ export function simulateInsights(
   for (let d = 0; d < devices; d++) {
     const r = Math.floor(rng() * rows.length)
     const row = rows[r]
-    const segment = rng() < NO_SEGMENT ? null : population.leaf[r]
+    const undecided = rng() < NO_SEGMENT
     const value = row.visitorType === 'Returning_Visitor' ? draw(valueCdf, rng()) : null
     const arm = rng() < HOLDOUT ? 'holdout' : 'treatment'
     const ordered = row.revenue && !(arm === 'holdout' && rng() < HOLDOUT_LOST_ORDERS)
     const bucket = ordered ? orderValueBucket(ORDER_VALUE_MEDIAN * Math.exp(ORDER_VALUE_SIGMA * normal(rng))) : 0
     const length = Math.max(1, row.administrative + row.informational + row.productRelated)
+    const segment = undecided || length < DEFAULT_MIN_PAGE_VIEWS ? null : population.leaf[r]
     const kept = Math.min(length, MAX_REPORT_PAGES)
     // The order is placed after a page in the second half of the session.
     const orderAfter = ordered ? Math.floor(length / 2) + Math.floor(rng() * (length - Math.floor(length / 2))) : -1

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PROJECT_ROOT } from './data'
-import { IDS_END, IDS_FILES, IDS_START, readShippedPacks, replaceIdsTable, segmentIdsMarkdown } from './segmentIds'
+import { SHIPPED_PACK_CONTEXT } from '../src/reports/shippedPackContext'
+import { CONTEXT_FILE, IDS_END, IDS_FILES, IDS_START, readShippedPacks, replaceIdsTable, segmentIdsMarkdown, shippedContextModule } from './segmentIds'
 
 describe('segment ids table', () => {
   const { session, lifetime } = readShippedPacks()
@@ -11,6 +12,15 @@ describe('segment ids table', () => {
   it.each(IDS_FILES)('%s lists the ids of the shipped packs (npm run segment-ids rewrites it)', (file) => {
     const text = readFileSync(join(PROJECT_ROOT, file), 'utf8')
     expect(replaceIdsTable(text, table)).toBe(text)
+  })
+
+  it(`${CONTEXT_FILE} holds the shipped packs' report context (npm run segment-ids rewrites it)`, () => {
+    expect(readFileSync(join(PROJECT_ROOT, CONTEXT_FILE), 'utf8')).toBe(shippedContextModule(session, lifetime))
+    expect(SHIPPED_PACK_CONTEXT).toMatchObject({
+      packId: `session@${session.version}+lifetime@${lifetime.version}`,
+      segmentLeaves: (session.heads.segment as { labels: string[] }).labels.length,
+      valueLeaves: (lifetime.heads.segment as { labels: string[] }).labels.length,
+    })
   })
 
   it('lists every leaf label and branch of both trees, and the cold-start id', () => {

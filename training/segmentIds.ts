@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ModelPack, SegmentHead, SegmentTreeNode } from '../src/pack/types'
+import { packLabelsOf } from '../src/reports/recordDecision'
+import { packContextOf } from '../src/reports/sessionRecord'
 import { DEFAULT_MIN_PAGE_VIEWS, DEFAULT_SEGMENT_ID } from '../src/segments/constants'
 import { PROJECT_ROOT } from './data'
 
@@ -57,7 +59,29 @@ export function readShippedPacks(root = PROJECT_ROOT): { session: ModelPack; lif
   return { session: read('session.json'), lifetime: read('lifetime.json') }
 }
 
-/** `npm run segment-ids`: rewrites the ids table in README.md and docs/segments.md from the shipped packs. */
+/** Where the report context of the shipped packs is written. */
+export const CONTEXT_FILE = 'src/reports/shippedPackContext.ts'
+
+/** The text of {@link CONTEXT_FILE}: the report context of the shipped packs, for sessions without a recorded decision. */
+export function shippedContextModule(session: ModelPack, lifetime: ModelPack): string {
+  const context = packContextOf(packLabelsOf(session), packLabelsOf(lifetime))
+  return [
+    '// Generated from src/models/*.json by `npm run segment-ids` (training/segmentIds.ts): do not edit.',
+    "import type { ReportContext } from './types'",
+    '',
+    '/**',
+    ' * The report context of the packs shipped with this version: what a session that no decision was recorded',
+    ' * for is reported against, when the browser has never decided (a first visit of one page).',
+    ' */',
+    `export const SHIPPED_PACK_CONTEXT: ReportContext = ${JSON.stringify(context)}`,
+    '',
+  ].join('\n')
+}
+
+/**
+ * `npm run segment-ids`: rewrites the ids table in README.md and docs/segments.md, and the shipped packs' report
+ * context, from the shipped packs.
+ */
 export async function main(): Promise<number> {
   const { session, lifetime } = readShippedPacks()
   const table = segmentIdsMarkdown(session, lifetime)
@@ -66,5 +90,7 @@ export async function main(): Promise<number> {
     writeFileSync(path, replaceIdsTable(readFileSync(path, 'utf8'), table))
     process.stdout.write(`updated the segment ids in ${file}\n`)
   }
+  writeFileSync(join(PROJECT_ROOT, CONTEXT_FILE), shippedContextModule(session, lifetime))
+  process.stdout.write(`updated ${CONTEXT_FILE}\n`)
   return 0
 }

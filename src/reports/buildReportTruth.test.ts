@@ -72,6 +72,20 @@ describe('buildReportTruth', () => {
     expect(buildReportTruth({ events, records: [], now: T + 60 * MIN })).toBeNull()
   })
 
+  it('reports a one-page session that no decision was ever recorded for as a cold start against the given context', () => {
+    const shipped = { packId: 'session@1.0.0+lifetime@1.0.0', segmentLeaves: 4, valueLeaves: 4 }
+    const out = buildReportTruth({ events: [view(T, 'home')], records: [], context: shipped, now: T + 60 * MIN })
+    expect(out).toEqual({
+      truth: { segmentLeaf: null, valueSegment: null, ordered: false, orderValueBucket: 0, arm: 'none', pages: [{ key: 'home', bounced: true, exited: true, orderFollowed: false }] },
+      context: shipped,
+      day: '2026-11-28',
+      start: T,
+    })
+    // Still open: nothing yet. A recorded decision's packs win over the given context.
+    expect(buildReportTruth({ events: [view(T, 'home')], records: [], context: shipped, now: T + 10 * MIN })).toBeNull()
+    expect(buildReportTruth({ events: [view(T, 'home')], records: [record(T + 500 * MIN)], context: shipped, now: T + 60 * MIN })?.context.packId).toBe('session@1+lifetime@1')
+  })
+
   it('keeps the session\'s last MAX_REPORT_PAGES keyed pages, and no page without a key', () => {
     const events = Array.from({ length: MAX_REPORT_PAGES + 5 }, (_, i) => view(T + i * 1000, i % 3 === 0 ? undefined : `p${i}`))
     const out = buildReportTruth({ events, records: [record(T)], now: T + 60 * MIN })!

@@ -21,6 +21,12 @@ export interface BuildReportTruthInput {
   events: readonly StoredEvent[]
   /** The recorded decisions of the latest sessions (`readSessionRecords()`). */
   records: readonly SessionRecord[]
+  /**
+   * The context to report against when no decision was ever recorded (`SHIPPED_PACK_CONTEXT` while the shop
+   * uses the shipped packs): the session then reports the cold-start default.
+   * @default undefined (no report before a decision was recorded)
+   */
+  context?: ReportContext
   now: number
   /** @default DEFAULT_SESSION_GAP_MS */
   sessionGapMs?: number
@@ -28,9 +34,11 @@ export interface BuildReportTruthInput {
 
 /**
  * The truth of the latest **closed** session (its last event more than one session gap ago, so its outcome
- * is known), or `null` when there is none or no decision was ever recorded (no pack context to report
- * against). The segment leaves and the arm come from the decision recorded for that session (null leaves
- * and the newest record's packs when it has none); the outcome and the pages come from its events: ordered,
+ * is known), or `null` when there is none, or no decision was ever recorded and no `context` is given (no
+ * pack context to report against). The segment leaves and the arm come from the decision recorded for that
+ * session; a session without one (a cold start: fewer page views than a decision needs, such as a bounce)
+ * has null leaves and arm `'none'`, against the newest record's packs, or `context` when there is no record;
+ * the outcome and the pages come from its events: ordered,
  * the order-value bucket of its orders' total, and its page views that carry a page key, in order (the last
  * `MAX_REPORT_PAGES`), each with whether the session had that one page only (bounced), ended there (exited)
  * and had an order after it.
@@ -38,8 +46,10 @@ export interface BuildReportTruthInput {
  * @example
  * const closed = buildReportTruth({ events: await store.getEvents(), records: await readSessionRecords(store), now: Date.now() })
  */
-export function buildReportTruth({ events, records, now, sessionGapMs = DEFAULT_SESSION_GAP_MS }: BuildReportTruthInput): ClosedSession | null {
-  if (records.length === 0) return null
+export function buildReportTruth({ events, records, now, sessionGapMs = DEFAULT_SESSION_GAP_MS, ...input }: BuildReportTruthInput): ClosedSession | null {
+  // The newest record's packs are the ones in use; `context` only stands in before any decision.
+  const context = records[0]?.context ?? input.context
+  if (!context) return null
   const sessions = sessionize(events.filter((e) => e.ts <= now), sessionGapMs)
   let session: StoredEvent[] | undefined
   for (let i = sessions.length - 1; i >= 0 && !session; i--) {
@@ -79,7 +89,7 @@ export function buildReportTruth({ events, records, now, sessionGapMs = DEFAULT_
       pages: pages.slice(-MAX_REPORT_PAGES),
       ...(record?.learn ? { learn: record.learn } : {}),
     },
-    context: (record ?? records[0]).context,
+    context: record ? record.context : context,
     day: utcDay(start),
     start,
   }

@@ -10,6 +10,7 @@ import type { ReportOptions } from './options'
 import { readReportOptions } from './options'
 import { ALL_QUESTIONS } from './schema'
 import { sendReport } from './sendReport'
+import { SHIPPED_PACK_CONTEXT } from './shippedPackContext'
 import { readSessionRecords } from './sessionRecord'
 import { readValuePages } from './readValuePages'
 
@@ -24,9 +25,16 @@ export interface ReporterContext {
   }
   /**
    * The Seglet options: `reports`, `features.sessionGapMs` so reports split sessions as the features do, and
-   * `capture.pageStatsUrl`/`pageStatsIntegrity`, whose table lists the pages the page-value question asks about.
+   * `capture.pageStatsUrl`/`pageStatsIntegrity`, whose table lists the pages the page-value question asks about;
+   * `model`, whose packs a session without a recorded decision is reported against: without the shop's own or
+   * signed packs, the shipped ones, known without loading the model part.
    */
-  options: { reports?: ReportOptions; features?: { sessionGapMs?: number }; capture?: { pageStatsUrl?: string; pageStatsIntegrity?: string } }
+  options: {
+    reports?: ReportOptions
+    features?: { sessionGapMs?: number }
+    capture?: { pageStatsUrl?: string; pageStatsIntegrity?: string }
+    model?: { sessionPackUrl?: string; lifetimePackUrl?: string; packKey?: string }
+  }
   /** Where failures go, once each kind per page. */
   report: ErrorReporter
   /** The consent in effect. */
@@ -93,7 +101,11 @@ export function createReporter(ctx: ReporterContext): Reporter {
         return
       }
       const [events, records] = await Promise.all([store.getEvents(), readSessionRecords(store)])
-      const closed = buildReportTruth({ events, records, now: time, sessionGapMs: ctx.options.features?.sessionGapMs })
+      const model = ctx.options.model ?? {}
+      // A first visit of one page (a bounce) never loads the model part, so nothing is recorded for it: with the
+      // shipped packs in use it is still reported, as a cold start. Leaving bounces out would bias every rate.
+      const shipped = !model.sessionPackUrl && !model.lifetimePackUrl && !model.packKey
+      const closed = buildReportTruth({ events, records, now: time, sessionGapMs: ctx.options.features?.sessionGapMs, context: shipped ? SHIPPED_PACK_CONTEXT : undefined })
       if (!closed || (ledger.last && closed.start <= ledger.last.sessionStart)) return
       const valuePages = await readValuePages(store, ctx.options.capture)
       const body = encodeReport(closed.truth, closed.context, { epsilon: settings.epsilonPerDay, day: closed.day, learnShare: settings.learnShare, valuePages })

@@ -1,4 +1,5 @@
 import type { LoadedPack } from '../model'
+import type { ModelPack } from '../pack/types'
 import type { Segment } from '../segments'
 import { learnTableIndexes } from './learn/learnTableIndexes'
 import type { LearnTruth } from './learn/types'
@@ -19,7 +20,12 @@ export interface RecordDecisionInput {
   last: string
 }
 
-const labelsOf = ({ pack }: LoadedPack): PackLabels => {
+/**
+ * What a report needs of a pack: its id, the labels of its segment head and the training tables it lists.
+ * @example
+ * packLabelsOf(loaded.pack) // { id: 'session@1.0.0', labels: ['casual-browser', …] }
+ */
+export const packLabelsOf = (pack: ModelPack): PackLabels => {
   const head = Object.values(pack.heads).find((h) => h.kind === 'segment')
   // The pack check accepted the list, so it reads.
   const learnTables = pack.learnTables && learnTableIndexes(pack.learnTables)
@@ -41,8 +47,8 @@ export async function recordDecision(
   const record = sessionRecordOf(
     sessionStart,
     { segmentId: segment.id, coldStart: segment.coldStart, valueSegmentId: segment.valueSegment?.id, arm: segment.arm ?? 'none' },
-    labelsOf(packs[0]),
-    labelsOf(packs[1]),
+    packLabelsOf(packs[0].pack),
+    packLabelsOf(packs[1].pack),
   )
   if (learn) record.learn = learn
   const json = JSON.stringify(record)

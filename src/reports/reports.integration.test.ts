@@ -88,6 +88,44 @@ describe('reports through createSeglet()', () => {
     expect(fetchMock).toHaveBeenCalledTimes(1)
   })
 
+  it('reports a first visit of one page (a bounce, no decision recorded) on the next visit, as a cold start', async () => {
+    const db = `int-${++n}`
+    const realNow = Date.now()
+    const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow - 3 * HOUR)
+    const first = start(db)
+    first.seglet.track({ type: 'page_view', url: '/p/home', pageType: 'home', pageKey: 'home' })
+    first.seglet.track({ type: 'engagement', url: '/p/home', pageType: 'home', visibleMs: 8_000, scrollDepth: 0.3 })
+    await first.seglet.flush()
+    await until(() => first.seglet.getSegment() !== null)
+    expect(first.seglet.getSegment()).toMatchObject({ coldStart: true })
+    const meta = (await first.seglet.exportData()).meta
+    expect(meta[SESSIONS_META_KEY]).toBeUndefined()
+    await first.seglet.destroy()
+    spy.mockRestore()
+
+    const { seglet, errors } = start(db)
+    await until(() => fetchMock.mock.calls.length > 0)
+    const body = JSON.parse(String((fetchMock.mock.calls[0][1] as RequestInit).body))
+    expect(parseReport(body)).toMatchObject({ packId: 'session@1.0.0+lifetime@1.0.0', segmentLeaves: 4, valueLeaves: 4, epsilon: 2 })
+    expect((await seglet.exportData()).meta[LEDGER_META_KEY]).toMatchObject({ last: { epsilon: 2 } })
+    expect(errors).toEqual([])
+  })
+
+  it('does not report a session without a recorded decision against the shipped packs when the shop uses its own', async () => {
+    const db = `int-${++n}`
+    const realNow = Date.now()
+    const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow - 3 * HOUR)
+    const own = { model: { enabled: false, sessionPackUrl: '/models/session.json', sessionPackIntegrity: 'sha256-AAAA' } }
+    const first = start(db, own)
+    first.seglet.track({ type: 'page_view', url: '/p/home', pageType: 'home', pageKey: 'home' })
+    await first.seglet.flush()
+    await first.seglet.destroy()
+    spy.mockRestore()
+    start(db, own)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+
   it('sends nothing while consent is pending, and nothing after consent is withdrawn', async () => {
     const db = `int-${++n}`
     await earlierVisit(db)

@@ -57,10 +57,20 @@ export function sessionRecordOf(
     segmentLeaf: decision.coldStart ? null : index(session.labels, decision.segmentId),
     valueSegment: index(lifetime.labels, decision.valueSegmentId),
     arm: decision.arm,
-    context: {
-      packId: `${session.id}+${lifetime.id}`, segmentLeaves: session.labels.length, valueLeaves: lifetime.labels.length,
-      ...(session.learnTables ? { learnTables: [...session.learnTables] } : {}),
-    },
+    context: packContextOf(session, lifetime),
+  }
+}
+
+/**
+ * The report context of a session pack and a lifetime pack: their ids, leaf counts and the training tables.
+ *
+ * @example
+ * packContextOf(session, lifetime) // { packId: 'session@1.0.0+lifetime@1.0.0', segmentLeaves: 4, valueLeaves: 4 }
+ */
+export function packContextOf(session: PackLabels, lifetime: PackLabels): ReportContext {
+  return {
+    packId: `${session.id}+${lifetime.id}`, segmentLeaves: session.labels.length, valueLeaves: lifetime.labels.length,
+    ...(session.learnTables ? { learnTables: [...session.learnTables] } : {}),
   }
 }
 
