@@ -6,6 +6,11 @@ export interface TrafficNeed {
   answer: string
   /** 95% half-width of the answer's cells now, the widest or the median (null before any estimate). */
   halfWidthNow: number | null
+  /**
+   * Whether the cell that half-width is read from has enough reports to be shown (the estimators' own
+   * `enough`): when it has not, the dashboard says "not enough reports yet" instead of the half-width.
+   */
+  enough: boolean
   /** The half-width the answer is usable at. */
   target: number
   /** Reports (all questions) needed for it, projected from the intervals now; null before any estimate. */
@@ -25,13 +30,13 @@ export function projectTraffic(
   target: number,
   over: 'widest' | 'median' = 'widest',
 ): TrafficNeed {
-  const halves = estimates
+  const cells = estimates
     .filter((e) => Number.isFinite(e.variance))
-    .map((e) => 1.959963984540054 * Math.sqrt(e.variance))
-    .sort((a, b) => a - b)
-  if (halves.length === 0 || reports === 0) return { answer, halfWidthNow: null, target, reportsNeeded: null }
-  const half = over === 'widest' ? halves[halves.length - 1]! : halves[Math.floor((halves.length - 1) / 2)]!
-  return { answer, halfWidthNow: half, target, reportsNeeded: round2(Math.max(reports, reports * (half / target) ** 2)) }
+    .map((e) => ({ half: 1.959963984540054 * Math.sqrt(e.variance), enough: e.enough }))
+    .sort((a, b) => a.half - b.half)
+  if (cells.length === 0 || reports === 0) return { answer, halfWidthNow: null, enough: false, target, reportsNeeded: null }
+  const cell = over === 'widest' ? cells[cells.length - 1]! : cells[Math.floor((cells.length - 1) / 2)]!
+  return { answer, halfWidthNow: cell.half, enough: cell.enough, target, reportsNeeded: round2(Math.max(reports, reports * (cell.half / target) ** 2)) }
 }
 
 function round2(x: number): number {

@@ -14,7 +14,11 @@
   const pct = (x, digits = 1) => `${(x * 100).toFixed(digits)}%`
   // Shares and rates lie in [0, 1]; an unbiased estimate's interval can reach past that, and is shown clipped.
   const rate = (x) => pct(Math.min(1, Math.max(0, x)))
-  const points = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pts`
+  // A difference of two rates lies in [-1, 1]: shown clipped, as rates are.
+  const points = (x) => `${x >= 0 ? '+' : ''}${(Math.min(1, Math.max(-1, x)) * 100).toFixed(1)} pts`
+  // A half-width in points: a rate's interval never needs more than ±50 (it spans all of 0–100% then).
+  const halfWidth = (x) => `± ${(Math.min(0.5, x) * 100).toFixed(x < 0.1 ? 1 : 0)} pts`
+  const notEnough = () => el('span', { class: 'na' }, NA)
   const money = (x) => Math.max(0, x).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
   const count = (x) => Math.round(x).toLocaleString()
 
@@ -57,12 +61,14 @@
       'traffic',
       ['Answer', 'Interval now (±)', 'Reports needed', 'Status'],
       doc.traffic.map((t) => {
-        const ready = t.halfWidthNow !== null && t.halfWidthNow <= t.target
+        // A cell without enough reports has an interval too wide to mean anything: it is not shown as a number.
+        const shown = t.halfWidthNow !== null && t.enough !== false
+        const ready = shown && t.halfWidthNow <= t.target
         return [
           t.answer,
-          el('td', { class: 'num' }, t.halfWidthNow === null ? '—' : `${(t.halfWidthNow * 100).toFixed(1)} pts`),
+          el('td', { class: 'num' }, t.halfWidthNow === null ? '—' : shown ? halfWidth(t.halfWidthNow) : notEnough()),
           el('td', { class: 'num' }, t.reportsNeeded === null ? 'after the first reports' : ready ? 'reached' : `about ${count(t.reportsNeeded)}`),
-          ready ? el('td', {}, 'usable now') : el('td', {}, el('span', { class: 'na' }, NA)),
+          ready ? el('td', {}, 'usable now') : el('td', {}, notEnough()),
         ]
       }),
       'No reports yet.',
@@ -112,7 +118,7 @@
         labels: usable.map((s) => segmentName(s.leaf)),
         datasets: [
           { label: 'Conversion (%)', data: usable.map((s) => s.conversion.value * 100), backgroundColor: 'rgba(47,111,222,0.75)', grouped: false, barPercentage: 0.7 },
-          { label: '95% interval', data: usable.map((s) => [Math.max(0, s.conversion.low * 100), s.conversion.high * 100]), backgroundColor: '#1d232b', grouped: false, barPercentage: 0.06 },
+          { label: '95% interval', data: usable.map((s) => [Math.max(0, s.conversion.low * 100), Math.min(100, s.conversion.high * 100)]), backgroundColor: '#1d232b', grouped: false, barPercentage: 0.06 },
         ],
       },
       options: { maintainAspectRatio: false, animation: false, scales: { y: { min: 0, title: { display: true, text: '% of sessions ordering' } } }, plugins: { legend: { position: 'bottom' } } },

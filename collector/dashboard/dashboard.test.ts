@@ -1,0 +1,77 @@
+// The dashboard's own script (static/dashboard.js) drawing a real insights document, here under jsdom with the
+// chart library stubbed: what the tables say, not how the charts look (test/browser has the screenshot).
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createReportEstimator } from '../estimates/createReportEstimator'
+import { pageKeyListId } from '../estimates/pageKeyListId'
+import { reportBodies, TEST_PAGE_KEYS } from '../testing/reports'
+
+const DAY = '2026-11-29'
+const STATIC = join(dirname(fileURLToPath(import.meta.url)), 'static')
+
+/** The insights document of `n` reports of one day, as the collector serves it. */
+function insightsOf(n: number) {
+  const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
+  const parsed = reportBodies(n, { day: DAY, seed: 5 }).map((body) => estimator.parse(JSON.parse(body)))
+  const group = estimator.groupOf(parsed[0]!)
+  const rows = estimator.addUp(group, parsed).map(([counter, value]) => ({ ...group, counter, value }))
+  return estimator.insights(rows, { from: DAY, to: DAY, epsilon: 2, pageKeyLists: { [pageKeyListId(TEST_PAGE_KEYS)]: TEST_PAGE_KEYS } })
+}
+
+/** Runs the dashboard's script over its page with `doc` as /seglet/insights.json; resolves once it has drawn. */
+async function draw(doc: unknown): Promise<void> {
+  const html = readFileSync(join(STATIC, 'index.html'), 'utf8')
+  document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(html)![1]!
+  vi.stubGlobal('fetch', async () => ({ ok: true, json: async () => doc }))
+  vi.stubGlobal('Chart', class {})
+  new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
+  await vi.waitFor(() => expect(document.querySelector('#traffic tbody')).not.toBeNull())
+}
+
+const cells = (table: string, column: number) => [...document.querySelectorAll(`#${table} tbody tr`)].map((tr) => tr.children[column]?.textContent ?? '')
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+  document.body.innerHTML = ''
+})
+
+describe('dashboard', () => {
+  it.each([40, 400, 4000])('with %i reports: an interval only where there are enough reports, never wider than a rate can be', async (n) => {
+    const doc = insightsOf(n) as unknown as { traffic: { halfWidthNow: number | null; enough: boolean }[] }
+    await draw(doc)
+    const intervals = cells('traffic', 1)
+    expect(intervals).toHaveLength(doc.traffic.length)
+    doc.traffic.forEach((t, i) => {
+      if (t.halfWidthNow === null) expect(intervals[i]).toBe('—')
+      else if (!t.enough) expect(intervals[i]).toBe('not enough reports yet')
+      else {
+        const half = Number(/^± (\d+(?:\.\d)?) pts$/.exec(intervals[i]!)?.[1])
+        expect(half).toBeLessThanOrEqual(50)
+        expect(half).toBeCloseTo(Math.min(50, t.halfWidthNow * 100), t.halfWidthNow < 0.1 ? 1 : 0)
+      }
+    })
+    // Every interval the tables show lies within 0–100%.
+    const shown = [...document.querySelectorAll('#segments .ci, #value-segments .ci, #pages .ci')].map((e) => e.textContent!)
+    if (n === 4000) expect(shown.length).toBeGreaterThan(0)
+    for (const text of shown) {
+      for (const [, value] of text.matchAll(/(-?\d+(?:\.\d+)?)%/g)) {
+        expect(Number(value)).toBeGreaterThanOrEqual(0)
+        expect(Number(value)).toBeLessThanOrEqual(100)
+      }
+    }
+  })
+
+  it('says why where the cell behind an answer has too few reports, however wide its interval', async () => {
+    const doc = insightsOf(4000) as unknown as { traffic: { halfWidthNow: number | null; enough: boolean }[] }
+    // The widest conversion cell is a segment too small to read: its raw half-width is far past 100 points.
+    const conversion = doc.traffic[1]!
+    expect(conversion).toMatchObject({ enough: false })
+    expect(conversion.halfWidthNow).toBeGreaterThan(1)
+    await draw(doc)
+    expect(cells('traffic', 1)[1]).toBe('not enough reports yet')
+    expect(cells('traffic', 3)[1]).toBe('not enough reports yet')
+    expect(document.querySelector('#traffic')!.textContent).not.toMatch(/\d{3,}(\.\d)? pts/)
+  })
+})
