@@ -37,11 +37,10 @@ export interface BuildReportTruthInput {
  * is known), or `null` when there is none, or no decision was ever recorded and no `context` is given (no
  * pack context to report against). The segment leaves and the arm come from the decision recorded for that
  * session; a session without one (a cold start: fewer page views than a decision needs, such as a bounce)
- * has null leaves and arm `'none'`, against the newest record's packs, or `context` when there is no record;
- * the outcome and the pages come from its events: ordered,
- * the order-value bucket of its orders' total, and its page views that carry a page key, in order (the last
- * `MAX_REPORT_PAGES`), each with whether the session had that one page only (bounced), ended there (exited)
- * and had an order after it.
+ * has null leaves and arm `'none'`, against the newest record's packs, or `context` when there is no record.
+ * The outcome and the pages come from its events: ordered, the order-value bucket of its orders' total, and
+ * its page views that carry a page key, in order (the last `MAX_REPORT_PAGES`), each with whether the session
+ * had that one page only (bounced), ended there (exited) and had an order after it.
  *
  * @example
  * const closed = buildReportTruth({ events: await store.getEvents(), records: await readSessionRecords(store), now: Date.now() })
