@@ -20,6 +20,7 @@ type AppWindow = {
       track(e: unknown): void
       flush(): Promise<void>
       setConsent(c: string): Promise<void>
+      forget(): Promise<void>
       getSegment(): { id: string; intent: number; intentThreshold: number; coldStart: boolean } | null
     }
   }
@@ -89,7 +90,7 @@ const bandOf = (s: { intent: number; intentThreshold: number }) => (s.intent >= 
 const hintCookies = async () => (await h.context.cookies()).filter((c) => c.name === 'seglet_hint')
 
 describe('seglet/react in a Vite-built app', () => {
-  it('useSegment() shows the segment Seglet decided, on a client-rendered page', async () => {
+  it('useSegment() shows the segment Seglet decided, on a client-rendered page, and no segment after forget()', async () => {
     const page = await h.newPage()
     const messages = watchConsole(page)
     await page.goto(h.baseUrl + '/app/index.html')
@@ -102,6 +103,10 @@ describe('seglet/react in a Vite-built app', () => {
     }, undefined, { timeout: 15_000 })
     const segment = await segmentOf(page)
     expect(await page.getAttribute('html', 'data-seglet-segment')).toBe(segment!.id)
+    // Forgotten: the hooks render the default again (onSegment() callbacks never receive the cleared segment).
+    await page.evaluate(() => (window as unknown as AppWindow).segletApp.seglet.forget())
+    await page.waitForFunction(() => document.getElementById('segment')?.textContent === 'no segment yet', undefined, { timeout: 15_000 })
+    expect(await page.textContent('#offer')).toBe('Welcome')
     // The lazy part came from the app's own bundle, on this origin.
     expect(h.requests.filter((u) => !u.startsWith(h.baseUrl))).toEqual([])
     expect((await probes(page)).network).toEqual([])
