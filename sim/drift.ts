@@ -201,7 +201,7 @@ export function simulateDrift(
       model: 'private', scale, devices: train.length * scale, epsilon: options.epsilon,
       aucWithStats: median(withStats), aucWithoutStats: median(withoutStats), answers: median(runs.map((x) => x.answers)),
       range: { aucWithStats: [Math.min(...withStats), Math.max(...withStats)], aucWithoutStats: [Math.min(...withoutStats), Math.max(...withoutStats)] },
-      repetitions: options.repetitions, kept: runs.filter((x) => x.kept).length, seconds: (Date.now() - started) / 1000,
+      repetitions: options.repetitions, ...(options.check === false ? {} : { kept: runs.filter((x) => x.kept).length }), seconds: (Date.now() - started) / 1000,
     })
     options.log(`  ×${scale}: ${options.repetitions} runs in ${((Date.now() - started) / 1000).toFixed(0)} s`)
   }
