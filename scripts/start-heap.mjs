@@ -6,6 +6,10 @@
 // difference by group and by (type, name). Heap figures, unlike timings, hold on a loaded machine.
 // Usage: node scripts/start-heap.mjs [plain|product] [--rounds=N] [--file=path/to/core.js] [--top=N]
 //   [--attrs='data-autocapture="false"']  (more attributes on the script tag) [--strings[=N]] (the N largest strings added)
+//   [--peer=growthbook|segment|posthog]  (that SDK's page instead of Seglet's, broken down the same way)
+// EXTRA_CHROMIUM_ARGS='--js-flags=--stress-flush-code' flushes the bytecode of every function not running at each
+// garbage collection: what is left is what the heap holds besides compiled functions, the floor that running
+// fewer functions at start cannot go below.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { gzipSync } from 'node:zlib'
@@ -19,6 +23,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, ORIGIN, PAGES, routePage, VARIANTS, waitU
 const args = process.argv.slice(2)
 const flags = new Map(args.filter((a) => a.startsWith('--')).map((a) => { const i = a.indexOf('='); return i < 0 ? [a.slice(2), ''] : [a.slice(2, i), a.slice(i + 1)] }))
 const pageName = args.find((a) => !a.startsWith('--')) ?? 'plain'
+const measured = flags.get('peer') || 'seglet'
+if (!VARIANTS[measured] || measured === 'none') throw new Error(`--peer: one of ${Object.keys(VARIANTS).filter((v) => v !== 'none' && v !== 'seglet').join(', ')}`)
 const rounds = Number(flags.get('rounds') ?? 3)
 const top = Number(flags.get('top') ?? 40)
 const SETTLE_MS = 3000
@@ -108,7 +114,7 @@ async function visit(context, variant) {
   const snapshot = await takeHeapSnapshot(cdp)
   const heap = summarizeSnapshot(snapshot)
   if (flags.has('strings')) heap.strings = stringsOf(snapshot)
-  if (flags.has('regexps') && variant === 'seglet') regexpsOf(snapshot)
+  if (flags.has('regexps') && variant !== 'none') regexpsOf(snapshot)
   await cdp.detach()
   await page.close()
   return { heapBytes: metrics.JSHeapUsedSize, scriptMs: metrics.ScriptDuration * 1000, heap }
@@ -121,7 +127,7 @@ try {
   await visit(context, 'none')
   for (let round = 0; round < rounds; round++) {
     const none = await visit(context, 'none')
-    const seglet = await visit(context, 'seglet')
+    const seglet = await visit(context, measured)
     if (flags.has('strings')) {
       const extra = [...seglet.heap.strings].filter(([v]) => !none.heap.strings.has(v)).sort((a, b) => b[1] - a[1])
       console.log(`strings the core adds: ${extra.length}, ${extra.reduce((t, [, b]) => t + b, 0)} B`)
@@ -147,7 +153,7 @@ try {
 
 const kb = (b) => (b / 1024).toFixed(1)
 const groups = Object.entries(added.groups).map(([g, v]) => [g, median(v)]).sort((a, b) => b[1] - a[1])
-console.log(`${pageName} page, first visit, ${rounds} rounds (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}); core ${code.length} B, ${gzipSync(code, { level: 9 }).length} B gzip`)
+console.log(`${measured === 'seglet' ? '' : `${measured} (not Seglet), `}${pageName} page, first visit, ${rounds} rounds (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}); core ${code.length} B, ${gzipSync(code, { level: 9 }).length} B gzip`)
 console.log(`  JSHeapUsedSize added: median ${kb(median(added.heapBytes))} KB (${added.heapBytes.map(kb).join(', ')}); script time added ${median(added.scriptMs).toFixed(1)} ms`)
 console.log(`  snapshot by group: ${groups.map(([g, v]) => `${g} ${kb(v)}`).join(', ')} KB`)
 const rows = [...added.names].map(([key, list]) => [key, median(list.map((x) => x[0])), median(list.map((x) => x[1]))]).filter((r) => r[1] !== 0)

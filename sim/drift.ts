@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { heldOutCheck } from '../collector/learn/heldOutCheck'
+import { MIN_TRAINING_ANSWERS } from '../collector/learn/retrain'
 import { sessionVector } from '../src/features/vectors'
 import { PACK_FORMAT_VERSION, type ModelPack } from '../src/pack/types'
 import { SESSION_FEATURE_SPEC_VERSION } from '../src/features/featureNames'
@@ -8,7 +10,7 @@ import { encodeReport } from '../src/reports/encodeReport'
 import { addReport, createInsightSums } from '../src/reports/estimate'
 import { correctIntentLogit, type IntentCorrection } from '../src/reports/learn/correction'
 import { fitIntentCorrection } from '../src/reports/learn/fitIntentCorrection'
-import { estimateLearnTables, type LearnTableEstimate } from '../src/reports/learn/learnSums'
+import { estimateLearnTables, type LearnSums, type LearnTableEstimate } from '../src/reports/learn/learnSums'
 import { learnCode } from '../src/reports/learn/learnCode'
 import { learnTableIndexes } from '../src/reports/learn/learnTableIndexes'
 import { LEARN_TABLES } from '../src/reports/learn/schema'
@@ -54,6 +56,8 @@ export interface DriftResult {
   /** Private runs: the lowest and highest AUCs over the repetitions (the figures above are medians). */
   range?: { aucWithStats: [number, number]; aucWithoutStats: [number, number] }
   repetitions?: number
+  /** Private runs: in how many `retrain` kept the prior (fewer answers than it fits from, or a worse candidate). */
+  kept?: number
   seconds?: number
 }
 
@@ -130,25 +134,29 @@ export function exactTables(sessions: readonly DriftSession[], learnTables?: rea
 /**
  * Every training session reports `scale` times, each report made by the SDK's `encodeReport` (the training
  * question drawn with probability `learnShare`, its table from the shop's `learnTables`), sent as JSON, read
- * by `parseReport` and added by the collector's `addReport`; the tables are the collector's estimates.
+ * by `parseReport` and added by the collector's `addReport`; the tables are the collector's estimates. The
+ * devices report on alternate days (copy `c` of session `i` on a day of parity (c + i) mod 2), so that the
+ * collector's held-out check has its fit days and its check days (`days`: the sums of each).
  */
 export function privateTables(
   sessions: readonly DriftSession[],
   options: { scale: number; epsilon: number; seed: number; learnShare: number; learnTables?: readonly string[] },
-): { tables: LearnTableEstimate[]; answers: number } {
+): { tables: LearnTableEstimate[]; answers: number; days: { fit: LearnSums; check: LearnSums } } {
   const listed = learnTableIndexes(options.learnTables)
   if (!listed) throw new Error(`unknown training tables: ${options.learnTables!.join(', ')}`)
   const context: ReportContext = { packId: 'session@drift-prior', segmentLeaves: 4, valueLeaves: 4, learnTables: listed }
-  const sums = createInsightSums(context, options.epsilon)
+  const days = [createInsightSums(context, options.epsilon), createInsightSums(context, options.epsilon)]
   const random = seededRandom(options.seed)
   for (let copy = 0; copy < options.scale; copy++) {
-    for (const s of sessions) {
+    sessions.forEach((s, i) => {
       const truth: ReportTruth = { segmentLeaf: null, valueSegment: null, ordered: s.ordered, orderValueBucket: 0, arm: 'none', pages: [], learn: s.learn }
       const body = encodeReport(truth, context, { epsilon: options.epsilon, day: '2026-11-30', random, learnShare: options.learnShare })
-      addReport(sums, parseReport(JSON.stringify(body)))
-    }
+      addReport(days[(copy + i) % 2], parseReport(JSON.stringify(body)))
+    })
   }
-  return { tables: estimateLearnTables(sums.learn, olhParams(options.epsilon)), answers: sums.learn.n }
+  const [fit, check] = days.map((d) => d.learn)
+  const all: LearnSums = { n: fit.n + check.n, counts: fit.counts.map((c, i) => c + check.counts[i]) }
+  return { tables: estimateLearnTables(all, olhParams(options.epsilon)), answers: all.n, days: { fit, check } }
 }
 
 /** Loads the data and runs every model of the drift scenario. */
@@ -158,6 +166,12 @@ export function simulateDrift(
     scales: number[]; epsilon: number; seed: number; learnShare: number; repetitions: number
     /** The training tables the shop lists (ids; absent, every table). */
     learnTables?: readonly string[]
+    /**
+     * Whether each private run decides as `retrain` does: the prior stands while the answers are fewer than
+     * `MIN_TRAINING_ANSWERS`, or when the held-out check (`heldOutCheck`) finds the candidate worse.
+     * @default true
+     */
+    check?: boolean
     fresh?: boolean; log: (line: string) => void
   },
 ): DriftResult[] {
@@ -173,10 +187,13 @@ export function simulateDrift(
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]
   for (const scale of options.scales) {
     const started = Date.now()
-    const runs: Array<{ aucWithStats: number; aucWithoutStats: number; answers: number }> = []
+    const runs: Array<{ aucWithStats: number; aucWithoutStats: number; answers: number; kept: boolean }> = []
     for (let r = 0; r < options.repetitions; r++) {
-      const { tables, answers } = privateTables(train, { scale, epsilon: options.epsilon, seed: options.seed * 1_000_003 + scale * 7919 + r, learnShare: options.learnShare, learnTables: options.learnTables })
-      runs.push({ ...evaluateCorrection(test, fitIntentCorrection(tables)), answers })
+      const { tables, answers, days } = privateTables(train, { scale, epsilon: options.epsilon, seed: options.seed * 1_000_003 + scale * 7919 + r, learnShare: options.learnShare, learnTables: options.learnTables })
+      // As `retrain` does: below its fewest answers it waits, and a candidate fitted on the fit days that scores
+      // worse on the check days than the pack in use (the prior) is not published; the prior stands.
+      const kept = options.check !== false && (answers < MIN_TRAINING_ANSWERS || !heldOutCheck(days.fit, days.check, identity, olhParams(options.epsilon)).accepted)
+      runs.push({ ...evaluateCorrection(test, kept ? identity : fitIntentCorrection(tables)), answers, kept })
     }
     const withStats = runs.map((x) => x.aucWithStats)
     const withoutStats = runs.map((x) => x.aucWithoutStats)
@@ -184,7 +201,7 @@ export function simulateDrift(
       model: 'private', scale, devices: train.length * scale, epsilon: options.epsilon,
       aucWithStats: median(withStats), aucWithoutStats: median(withoutStats), answers: median(runs.map((x) => x.answers)),
       range: { aucWithStats: [Math.min(...withStats), Math.max(...withStats)], aucWithoutStats: [Math.min(...withoutStats), Math.max(...withoutStats)] },
-      repetitions: options.repetitions, seconds: (Date.now() - started) / 1000,
+      repetitions: options.repetitions, ...(options.check === false ? {} : { kept: runs.filter((x) => x.kept).length }), seconds: (Date.now() - started) / 1000,
     })
     options.log(`  ×${scale}: ${options.repetitions} runs in ${((Date.now() - started) / 1000).toFixed(0)} s`)
   }

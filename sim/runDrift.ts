@@ -4,7 +4,7 @@ import { parseLearnTables } from '../src/reports/learn/parseLearnTables'
 import { DRIFT_LEARN_TABLES, simulateDrift } from './drift'
 import { createLog, shoppersFile } from './shoppersFile'
 
-const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--repetitions R] [--seed S] [--learn-tables all|LIST] [--data DIR] [--fresh-prior] [--json]'
+const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--repetitions R] [--seed S] [--learn-tables all|LIST] [--no-check] [--data DIR] [--fresh-prior] [--json]'
 
 /** `npm run simulate -- --scenario drift`: the prior, private training at each scale, and the same training without privacy. */
 export async function runDrift(opts: Record<string, string | true>): Promise<number> {
@@ -27,19 +27,20 @@ export async function runDrift(opts: Record<string, string | true>): Promise<num
   await tf.setBackend('cpu')
   const started = Date.now()
   log(`Private training under drift: prior pack trained on January–October, reports at ε = ${epsilon} with learnShare ${learnShare}, training tables ${learnTables?.join(', ') ?? 'all'}; seed ${seed}; ${cpus().length} CPUs, load ${loadavg()[0].toFixed(2)}`)
-  const results = simulateDrift(file, { scales, epsilon, seed, learnShare, repetitions, learnTables, fresh: opts['fresh-prior'] === true, log })
+  const results = simulateDrift(file, { scales, epsilon, seed, learnShare, repetitions, learnTables, check: opts['no-check'] !== true, fresh: opts['fresh-prior'] === true, log })
   const seconds = (Date.now() - started) / 1000
   if (json) {
     process.stdout.write(JSON.stringify({ scenario: 'drift', epsilon, learnShare, learnTables: learnTables ?? 'all', seed, seconds, load: loadavg()[0], results }) + '\n')
     return 0
   }
   log('')
-  log(`Test ROC AUC on the ${'odd-index'} November–December sessions; private rows: median of ${repetitions} runs [lowest–highest].`)
-  log('| model | scale | devices | ε | AUC with page statistics | without |')
-  log('| --- | --- | --- | --- | --- | --- |')
+  log(`Test ROC AUC on the ${'odd-index'} November–December sessions; private rows: median of ${repetitions} runs [lowest–highest]` +
+    (opts['no-check'] === true ? ', every candidate as fitted (no held-out check).' : '; "prior kept": runs in which `retrain` kept the prior (fewer than 20,000 answers, or its held-out check found the candidate worse).'))
+  log('| model | scale | devices | ε | AUC with page statistics | without | prior kept |')
+  log('| --- | --- | --- | --- | --- | --- | --- |')
   const span = (r: [number, number] | undefined) => (r ? ` [${r[0].toFixed(3)}–${r[1].toFixed(3)}]` : '')
   for (const r of results)
-    log(`| ${r.model} | ${r.scale === null ? '—' : `×${r.scale}`} | ${r.devices?.toLocaleString('en-US') ?? '—'} | ${r.model === 'prior' ? '—' : r.epsilon ?? '∞'} | ${r.aucWithStats.toFixed(4)}${span(r.range?.aucWithStats)} | ${r.aucWithoutStats.toFixed(4)}${span(r.range?.aucWithoutStats)} |`)
+    log(`| ${r.model} | ${r.scale === null ? '—' : `×${r.scale}`} | ${r.devices?.toLocaleString('en-US') ?? '—'} | ${r.model === 'prior' ? '—' : r.epsilon ?? '∞'} | ${r.aucWithStats.toFixed(4)}${span(r.range?.aucWithStats)} | ${r.aucWithoutStats.toFixed(4)}${span(r.range?.aucWithoutStats)} | ${r.kept === undefined ? '—' : `${r.kept} of ${r.repetitions}`} |`)
   log(`done in ${seconds.toFixed(0)} s (load ${loadavg()[0].toFixed(2)})`)
   return 0
 }

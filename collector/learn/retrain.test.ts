@@ -20,6 +20,7 @@ import { createIngest } from '../ingest/createIngest'
 import { migrate } from '../storage/migrate'
 import type { Database } from '../storage/types'
 import { DATABASE_TARGETS } from '../testing/databases'
+import { heldOutCheck, RETRAIN_TOLERANCE } from './heldOutCheck'
 import { retrain } from './retrain'
 import { tableAuc } from './tableAuc'
 
@@ -28,10 +29,10 @@ const shipped = JSON.parse(readFileSync(join(__dirname, '../../src/models/sessio
 const context: ReportContext = { packId: `session@${shipped.version}+lifetime@1.0.0`, segmentLeaves: 4, valueLeaves: 4 }
 
 /** Sessions whose purchase depends on the score and, beyond it, on product pages (which the pack underrates). */
-function truthOf(rng: () => number): ReportTruth {
+function truthOf(rng: () => number, reversed = false): ReportTruth {
   const logit = [-4.5, -2.5, -0.5][Math.floor(rng() * 3)]
   const pages = rng() < 0.5 ? 2 : 40
-  const ordered = rng() < 1 / (1 + Math.exp(-(logit + (pages === 40 ? 2 : -1.5))))
+  const ordered = rng() < 1 / (1 + Math.exp(-(logit + ((pages === 40) !== reversed ? 2 : -1.5))))
   const session = { productPages: pages, administrativeSeconds: 0, month: 10 }
   return { segmentLeaf: 0, valueSegment: null, ordered, orderValueBucket: 0, arm: 'none', pages: [], learn: { logitWithStats: logit, logitWithoutStats: logit / 2, session } }
 }
@@ -115,5 +116,34 @@ describe('the held-out check', () => {
     const B = LEARN_FEATURES[f].buckets
     for (const view of ['withStats', 'withoutStats'] as const) for (let s = 0; s < 8; s++) { reversed.views[view].terms[f][s * B + 0] = 3; reversed.views[view].terms[f][s * B + 3] = -3 }
     expect(tableAuc(tables, reversed)).toBeLessThan(tableAuc(tables, undefined) - 0.03)
+  })
+
+  const sumsOf = (n: number, seed: number, reversed: boolean) => {
+    const rng = createRng(seed)
+    const random = seededRandom(seed)
+    const sums = createInsightSums(context, 2)
+    for (let i = 0; i < n; i++) addReport(sums, parseReport(JSON.stringify(encodeReport(truthOf(rng, reversed), context, { epsilon: 2, day: '2026-11-30', random, learnShare: 1 }))))
+    return sums.learn
+  }
+
+  it('refuses a candidate that is worse beyond the noise of its estimate, and accepts one fitted on the same shop', () => {
+    const check = sumsOf(8000, 5, false)
+    const worse = heldOutCheck(sumsOf(8000, 6, true), check, identityCorrection(), olhParams(2))
+    expect(worse.accepted).toBe(false)
+    expect(worse.candidate).toBeLessThan(worse.current - worse.tolerance)
+    const better = heldOutCheck(sumsOf(8000, 7, false), check, identityCorrection(), olhParams(2))
+    expect(better.accepted).toBe(true)
+    expect(better.candidate).toBeGreaterThan(better.current)
+    // Seeded: the same answers decide the same.
+    expect(heldOutCheck(sumsOf(8000, 6, true), check, identityCorrection(), olhParams(2))).toEqual(worse)
+  })
+
+  it('allows for the noise of the held-out estimate: the margin shrinks as the check days hold more answers', () => {
+    const fit = sumsOf(4000, 8, false)
+    const few = heldOutCheck(fit, sumsOf(2000, 9, false), identityCorrection(), olhParams(2))
+    const many = heldOutCheck(fit, sumsOf(40_000, 10, false), identityCorrection(), olhParams(2))
+    expect(few.tolerance).toBeGreaterThan(RETRAIN_TOLERANCE)
+    expect(many.tolerance).toBeLessThan(few.tolerance * 0.75)
+    expect(many.tolerance).toBeGreaterThanOrEqual(RETRAIN_TOLERANCE)
   })
 })

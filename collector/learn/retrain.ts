@@ -12,13 +12,10 @@ import { utcDay } from '../lib/utcDay'
 import { readSums } from '../storage/readSums'
 import { sumPending } from '../storage/sumPending'
 import type { Database, SumRow } from '../storage/types'
-import { tableAuc } from './tableAuc'
+import { heldOutCheck } from './heldOutCheck'
 
 /** Fewest training answers a retrain fits from; below, it waits for more (README, "Private training"). */
 export const MIN_TRAINING_ANSWERS = 20_000
-
-/** How much lower the candidate's held-out AUC may be and still count as "not worse" (estimation noise). */
-export const RETRAIN_TOLERANCE = 0.002
 
 /** Options of `retrain`. */
 export interface RetrainOptions {
@@ -57,8 +54,11 @@ export interface RetrainResult {
   status: 'published' | 'kept' | 'waiting'
   /** Training answers in the window. */
   answers: number
-  /** Held-out AUC (estimated from the tables of the odd days) of the pack in use and of the candidate. */
-  heldOut?: { current: number; candidate: number }
+  /**
+   * Held-out AUC (estimated from the tables of the odd days) of the pack in use and of the candidate, and
+   * how much lower the candidate could score and still count as not worse (the estimate's own noise).
+   */
+  heldOut?: { current: number; candidate: number; tolerance: number }
   /** Where the new pack was written (published only). */
   written?: string
   /** The pack that stands after the retrain. */
@@ -135,15 +135,12 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   const current: IntentCorrection = pack.intentCorrection ?? identityCorrection()
   let heldOut: RetrainResult['heldOut']
   if (fitSums.n > 0 && checkSums.n > 0) {
-    const checkTables = estimateLearnTables(checkSums, params)
-    heldOut = {
-      current: tableAuc(checkTables, current),
-      candidate: tableAuc(checkTables, fitIntentCorrection(estimateLearnTables(fitSums, params))),
-    }
-    if (!(heldOut.candidate >= heldOut.current - RETRAIN_TOLERANCE)) {
+    const check = heldOutCheck(fitSums, checkSums, current, params)
+    heldOut = { current: check.current, candidate: check.candidate, tolerance: check.tolerance }
+    if (!check.accepted) {
       return {
         status: 'kept', answers: all.n, heldOut, pack,
-        reason: `the candidate's held-out AUC ${heldOut.candidate.toFixed(4)} is below the pack in use (${heldOut.current.toFixed(4)})`,
+        reason: `the candidate's held-out AUC ${heldOut.candidate.toFixed(4)} is below the pack in use (${heldOut.current.toFixed(4)}) by more than the estimate's noise (${heldOut.tolerance.toFixed(4)})`,
       }
     }
   }
