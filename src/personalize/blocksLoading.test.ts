@@ -7,20 +7,10 @@ import type { Segment } from '../segments'
 import { PENDING_CLASS, SEGMENT_EVENT } from './constants'
 import { createBlocks } from './createBlocks'
 import { createPersonalizerWith } from './createPersonalizerWith'
+import { makeSegment } from './testing/makeSegment'
 
-const restored = (): Segment => ({
-  id: 'deal-seeker',
-  name: 'Deal seeker',
-  path: ['engaged', 'deal-seeker'],
-  pathNames: ['Engaged', 'Deal seeker'],
-  confidence: 0.7,
-  intent: 0.2,
-  intentThreshold: 0.5,
-  coldStart: false,
-  decidedAt: 1,
-  reasons: [],
-  restored: true,
-})
+const restored = (): Segment =>
+  makeSegment({ id: 'deal-seeker', name: 'Deal seeker', path: ['engaged', 'deal-seeker'], pathNames: ['Engaged', 'Deal seeker'], intent: 0.2, restored: true })
 const html = () => document.documentElement
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0))
 

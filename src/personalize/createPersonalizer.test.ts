@@ -3,22 +3,9 @@ import type { SegletError } from '../errors'
 import type { Segment } from '../segments'
 import { DEFAULT_ANTI_FLICKER_TIMEOUT_MS, SEGMENT_EVENT } from './constants'
 import { createPersonalizer } from './createPersonalizer'
+import { makeSegment } from './testing/makeSegment'
 
-function segment(overrides: Partial<Segment> = {}): Segment {
-  return {
-    id: 'high-intent-browser',
-    name: 'High-intent browser',
-    path: ['engaged', 'high-intent-browser'],
-    pathNames: ['Engaged', 'High-intent browser'],
-    confidence: 0.7,
-    intent: 0.8,
-    intentThreshold: 0.5,
-    coldStart: false,
-    decidedAt: 1,
-    reasons: [],
-    ...overrides,
-  }
-}
+const segment = makeSegment
 const dealSeeker = () => segment({ id: 'deal-seeker', name: 'Deal seeker', path: ['engaged', 'deal-seeker'], pathNames: ['Engaged', 'Deal seeker'], intent: 0.2 })
 const windowShopper = () => segment({ id: 'window-shopper', name: 'Window shopper', path: ['casual', 'window-shopper'], pathNames: ['Casual', 'Window shopper'], intent: 0.1 })
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0))

@@ -1,15 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SegletError } from '../errors'
 import type { Segment } from '../segments'
+import { makeSegment } from './testing/makeSegment'
 import { SEGMENT_EVENT } from './constants'
 import { createPersonalizer } from './createPersonalizer'
 import { validateOptions } from '../options/validateOptions'
 import { HOLDOUT_BUCKETS, HOLDOUT_META_KEY, resolveArm } from './resolveArm'
 
-const segment = (arm: Segment['arm']): Segment => ({
-  id: 'high-intent-browser', name: 'High-intent browser', path: ['engaged', 'high-intent-browser'], pathNames: ['Engaged', 'High-intent browser'],
-  confidence: 0.7, intent: 0.9, intentThreshold: 0.5, coldStart: false, decidedAt: 1, reasons: [], arm,
-})
+const segment = (arm: Segment['arm']): Segment => makeSegment({ intent: 0.9, arm })
 const memory = () => {
   const entries = new Map<string, unknown>()
   return { entries, getMeta: async (k: string) => entries.get(k), setMeta: async (k: string, v: unknown) => void entries.set(k, v) }

@@ -3,24 +3,18 @@ import type { SegletError } from '../errors'
 import type { Segment } from '../segments'
 import { createPanel, PANEL_TAG, type PanelOptions } from './panel'
 import { shouldAutoShowPanel } from './shouldAutoShowPanel'
+import { makeSegment } from './testing/makeSegment'
 
-const segment: Segment = {
-  id: 'high-intent-browser',
-  name: 'High-intent browser',
-  path: ['engaged', 'high-intent-browser'],
-  pathNames: ['Engaged', 'High-intent browser'],
+const segment: Segment = makeSegment({
   confidence: 0.72,
   intent: 0.81,
-  intentThreshold: 0.5,
   valueSegment: { id: 'loyal', name: 'Loyal', path: ['loyal'], pathNames: ['Loyal'], confidence: 0.6 },
   repeatProbability: 0.4,
-  coldStart: false,
-  decidedAt: 1,
   reasons: [
     { feature: 'product_pages', value: 8, delta: 0.2, text: '8 product pages viewed' },
     { feature: 'product_seconds', value: 360, delta: 0.1, text: '6 min on product pages' },
   ],
-}
+})
 
 // jsdom's Blob has no text(); FileReader it is.
 const readBlob = (blob: Blob) =>
