@@ -1,13 +1,15 @@
-import { identityCorrection, type IntentCorrection, type IntentCorrectionView } from './correction'
+import { identityCorrection, type IntentCorrection } from './correction'
 import type { LearnTableEstimate } from './learnSums'
 import { DEFAULT_EMPTY_BUCKET_SD, occupiedBuckets } from './occupiedBuckets'
 import { LEARN_FEATURES, LEARN_VIEWS, SCORE_BUCKETS, SCORE_EDGES, type LearnView } from './schema'
+import { sharedMainEffects, type ViewMainEffect } from './sharedMainEffects'
 
 /** Options of `fitIntentCorrection`. */
 export interface FitIntentCorrectionOptions {
   /**
-   * Prior standard deviation of a true term (log-odds): each estimated term is shrunk by τ² / (τ² + its
-   * variance), so a noisy cell moves a score little and an empty one not at all.
+   * Prior standard deviation of a departure (log-odds): of a cell's term from its feature bucket's main
+   * effect, and of a view's main effect from the effect common to both views. Each estimated departure is
+   * shrunk by τ² / (τ² + its variance), so a noisy cell moves a score little and an empty one not at all.
    * @default 0.25
    */
   tau?: number
@@ -20,7 +22,8 @@ export interface FitIntentCorrectionOptions {
    */
   featureWeight?: number
   /**
-   * Prior standard deviation of a feature bucket's main effect (pooled over score buckets).
+   * Prior standard deviation of a feature bucket's main effect (pooled over score buckets) common to both
+   * views; each view departs from it by `tau`.
    * @default 0.8
    */
   tauMain?: number
@@ -51,7 +54,9 @@ function bucketMiddles(view: LearnView): number[] {
 /**
  * Fits the intent correction from estimated training tables (`estimateLearnTables`): per view, a calibration
  * of the pack's logit from the score-bucket purchase rates, and per feature an additive log-odds term by
- * (score bucket, feature bucket), each shrunk by its variance (the mechanism's and the sample's). Tables
+ * (score bucket, feature bucket), each shrunk by its variance (the mechanism's and the sample's). A feature
+ * bucket's main effect is shrunk towards what both views' tables say of it (`sharedMainEffects`): the two
+ * views count the same sessions, so what one view's noisy table cannot tell, the other's often can. Tables
  * without answers leave their terms at zero, so the result falls back to the pack as trained.
  *
  * @example
@@ -63,6 +68,7 @@ export function fitIntentCorrection(tables: readonly LearnTableEstimate[], optio
   const featureWeight = options.featureWeight ?? 1
   const out = identityCorrection()
   const kept = tables.map((t) => keepFeatureBuckets(t, options.emptyBucketSd ?? DEFAULT_EMPTY_BUCKET_SD))
+  const fits: ViewFit[] = []
   for (const view of LEARN_VIEWS) {
     const own = kept.filter((t) => t.table.view === view)
     const answers = own.reduce((a, t) => a + t.n, 0)
@@ -89,14 +95,57 @@ export function fitIntentCorrection(tables: readonly LearnTableEstimate[], optio
       // Inverse variance of the bucket's log-odds (delta method): mechanism noise plus sampling.
       weight.push(1 / ((noise[s] + c1) / (c1 * c1) + (noise[s] + c0) / (c0 * c0)))
     }
-    out.views[view] = fitView(own, view, rate, weight, tau, tauMain, featureWeight, options.minScale ?? 0.5)
+    fits.push(fitView(own, view, rate, weight, options.minScale ?? 0.5))
   }
+  // Per feature bucket, the main effects of the views shrunk together; each cell then keeps its own
+  // departure from its view's main effect only as far as its variance allows.
+  LEARN_FEATURES.forEach((feature, f) => {
+    const B = feature.buckets
+    const withCells = fits.filter((fit) => fit.cells[f] !== null)
+    for (let b = 0; b < B; b++) {
+      const mains = sharedMainEffects(withCells.map((fit) => fit.cells[f]!.main[b]), tau, tauMain)
+      withCells.forEach((fit, i) => {
+        const { estimate, variance, main } = fit.cells[f]!
+        // A bucket without sessions in this view keeps no term (the pack as trained).
+        if (!Number.isFinite(main[b].variance)) return
+        for (let s = 0; s < SCORE_BUCKETS; s++) {
+          const v = variance[s * B + b]
+          const departure = (estimate[s * B + b] - main[b].estimate) * ((tau * tau) / (tau * tau + v))
+          fit.terms[f][s * B + b] = Math.max(-3, Math.min(3, featureWeight * (mains[i] + departure)))
+        }
+      })
+    }
+  })
+  for (const fit of fits) out.views[fit.view] = { scale: fit.scale, shift: fit.shift, terms: fit.terms }
   return out
 }
 
-/** A table whose feature buckets without sessions have been set to exactly zero, with how many it kept. */
+/** One view's calibration, and per feature the log-odds of each cell against its score bucket. */
+interface ViewFit {
+  view: LearnView
+  scale: number
+  shift: number
+  /** Per LEARN_FEATURES entry: its cells' estimates (null when its table has no answers). */
+  cells: Array<FeatureCells | null>
+  /** Per LEARN_FEATURES entry, the terms (zero until fitted). */
+  terms: number[][]
+}
+
+/** A table's cells as log-odds against their score bucket, and each feature bucket pooled over score buckets. */
+interface FeatureCells {
+  /** Per cell (row-major by score bucket): log-odds against the score bucket, to first order. */
+  estimate: number[]
+  /** Per cell: variance of `estimate` (mechanism noise plus sampling). */
+  variance: number[]
+  /** Per feature bucket: the precision-weighted mean of its cells and its variance. */
+  main: ViewMainEffect[]
+}
+
+/** A table whose feature buckets without sessions have been set to exactly zero, with which it kept. */
 interface KeptTable extends LearnTableEstimate {
-  /** Feature buckets kept (the others hold no session and add no noise). */
+  /** Per feature bucket, whether it holds sessions (the others add no noise and get no term). */
+  occupied: boolean[]
+  /** How many feature buckets it kept. */
   buckets: number
 }
 
@@ -107,19 +156,18 @@ interface KeptTable extends LearnTableEstimate {
  */
 function keepFeatureBuckets(t: LearnTableEstimate, sd: number): KeptTable {
   const B = t.table.feature.buckets
-  if (t.n === 0 || t.variance === 0) return { ...t, buckets: B }
+  if (t.n === 0) return { ...t, occupied: new Array<boolean>(B).fill(true), buckets: B }
   const counts = [...t.counts]
+  // Exact tables (no noise) keep every bucket that holds a session.
   const occupied = occupiedBuckets(t, sd)
   for (let b = 0; b < B; b++) {
     if (occupied[b]) continue
     for (let s = 0; s < SCORE_BUCKETS; s++) counts[(s * B + b) * 2] = counts[(s * B + b) * 2 + 1] = 0
   }
-  return { ...t, counts, buckets: occupied.filter(Boolean).length }
+  return { ...t, counts, occupied, buckets: occupied.filter(Boolean).length }
 }
 
-function fitView(
-  own: readonly KeptTable[], view: LearnView, rate: number[], weight: number[], tau: number, tauMain: number, featureWeight: number, minScale: number,
-): IntentCorrectionView {
+function fitView(own: readonly KeptTable[], view: LearnView, rate: number[], weight: number[], minScale: number): ViewFit {
   // Calibration: weighted least squares of the bucket log-odds on the bucket's middle logit.
   const mids = bucketMiddles(view)
   let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0
@@ -135,11 +183,10 @@ function fitView(
     scale = Math.min(2, Math.max(minScale, (sw * sxy - sx * sy) / den))
     shift = (sy - scale * sx) / sw
   }
-  const terms = LEARN_FEATURES.map((feature) => {
+  const cells = LEARN_FEATURES.map((feature): FeatureCells | null => {
     const t = own.find((e) => e.table.feature === feature)
     const B = feature.buckets
-    const row = new Array<number>(SCORE_BUCKETS * B).fill(0)
-    if (!t || t.n === 0) return row
+    if (!t || t.n === 0) return null
     // Per cell: the log-odds against its score bucket and the variance of that estimate (mechanism noise
     // plus sampling, delta method), from lightly smoothed counts.
     const estimate = new Array<number>(SCORE_BUCKETS * B).fill(0)
@@ -169,24 +216,20 @@ function fitView(
         variance[s * B + b] = (t.variance + e1) / (e1 * e1) + (t.variance + e0) / (e0 * e0)
       }
     }
-    // The feature's main effect pools its bucket over every score bucket (precision-weighted); each cell
-    // keeps its own departure from it only as far as its own variance allows.
-    for (let b = 0; b < B; b++) {
+    // The feature's main effect pools its bucket over every score bucket (precision-weighted); a bucket
+    // without sessions says nothing of it.
+    const main = Array.from({ length: B }, (_, b): ViewMainEffect => {
+      if (!t.occupied[b]) return { view, estimate: 0, variance: Infinity }
       let num = 0
       let den = 0
       for (let s = 0; s < SCORE_BUCKETS; s++) {
         num += estimate[s * B + b] / variance[s * B + b]
         den += 1 / variance[s * B + b]
       }
-      const main = den > 0 ? num / den : 0
-      const mainShrunk = den > 0 ? main * ((tauMain * tauMain) / (tauMain * tauMain + 1 / den)) : 0
-      for (let s = 0; s < SCORE_BUCKETS; s++) {
-        const v = variance[s * B + b]
-        const departure = (estimate[s * B + b] - main) * ((tau * tau) / (tau * tau + v))
-        row[s * B + b] = Math.max(-3, Math.min(3, featureWeight * (mainShrunk + departure)))
-      }
-    }
-    return row
+      return den > 0 ? { view, estimate: num / den, variance: 1 / den } : { view, estimate: 0, variance: Infinity }
+    })
+    return { estimate, variance, main }
   })
-  return { scale, shift, terms }
+  const terms = LEARN_FEATURES.map((feature) => new Array<number>(SCORE_BUCKETS * feature.buckets).fill(0))
+  return { view, scale, shift, cells, terms }
 }

@@ -11,7 +11,8 @@ import { learnCode } from './learnCode'
 import { estimateLearnTables, type LearnTableEstimate } from './learnSums'
 import { learnTableIndexes } from './learnTableIndexes'
 import { parseLearnTables } from './parseLearnTables'
-import { LEARN_FEATURES, LEARN_TABLES, SCORE_BUCKETS, learnCell } from './schema'
+import { sharedMainEffects } from './sharedMainEffects'
+import { LEARN_FEATURES, LEARN_TABLES, SCORE_BUCKETS, learnCell, type LearnView } from './schema'
 
 const context: ReportContext = { packId: 'session@1.0.0+lifetime@1.0.0', segmentLeaves: 4, valueLeaves: 4 }
 // The session values the tables read.
@@ -193,6 +194,52 @@ describe('the intent correction', () => {
     expect(correctIntentLogit(correction, -2, 'withStats', lots)).toBeGreaterThan(correctIntentLogit(correction, -2, 'withStats', few))
   })
 
+  it('shrinks a noisy view towards what the other view shows of the same feature bucket, and lets precise views differ', () => {
+    // Product pages: bucket 4 orders four times as often as bucket 1 in a view with `lift`, a quarter as often
+    // without. Month 3, when `month3`, holds sessions (that order more) in the view without statistics only.
+    const tables = (variance: Record<LearnView, number>, lift: Record<LearnView, boolean>, month3 = false): LearnTableEstimate[] =>
+      LEARN_TABLES.map((table) => {
+        const counts = new Array<number>(table.cells).fill(0)
+        const [many, few] = lift[table.view] ? [80, 20] : [20, 80]
+        for (let s = 0; s < SCORE_BUCKETS; s++) {
+          if (table.feature.name === 'product_pages') {
+            counts[learnCell(table, s, 1, true)] += few
+            counts[learnCell(table, s, 1, false)] += 400 - few
+            counts[learnCell(table, s, 4, true)] += many
+            counts[learnCell(table, s, 4, false)] += 400 - many
+          } else {
+            counts[learnCell(table, s, 10, true)] += 100
+            counts[learnCell(table, s, 10, false)] += 700
+            if (month3 && table.view === 'withoutStats') {
+              counts[learnCell(table, s, 3, true)] += 150
+              counts[learnCell(table, s, 3, false)] += 650
+            }
+          }
+        }
+        return { table, n: 1600 * SCORE_BUCKETS, counts, variance: variance[table.view] }
+      })
+    const f = LEARN_FEATURES.findIndex((x) => x.name === 'product_pages')
+    const B = LEARN_FEATURES[f].buckets
+    const both = { withStats: true, withoutStats: true }
+    const exact = fitIntentCorrection(tables({ withStats: 0, withoutStats: 0 }, both))
+    const mixed = fitIntentCorrection(tables({ withStats: 150 * 150, withoutStats: 0 }, both))
+    const alone = fitIntentCorrection(tables({ withStats: 150 * 150, withoutStats: 0 }, both).filter((t) => t.table.view === 'withStats'))
+    // Alone, the noisy view's table says little; beside a precise view of the same sessions it takes what that shows.
+    expect(alone.views.withStats.terms[f][3 * B + 4]).toBeLessThan(exact.views.withStats.terms[f][3 * B + 4] / 2)
+    expect(mixed.views.withStats.terms[f][3 * B + 4]).toBeGreaterThan(exact.views.withStats.terms[f][3 * B + 4] * 0.75)
+    expect(mixed.views.withoutStats.terms[f][3 * B + 4]).toBeCloseTo(exact.views.withoutStats.terms[f][3 * B + 4], 1)
+    // Views that disagree on plenty of answers each keep their own effect.
+    const apart = fitIntentCorrection(tables({ withStats: 0, withoutStats: 0 }, { withStats: true, withoutStats: false }))
+    expect(apart.views.withStats.terms[f][3 * B + 4]).toBeGreaterThan(0.5)
+    expect(apart.views.withoutStats.terms[f][3 * B + 4]).toBeLessThan(-0.5)
+    // A bucket without sessions in a view gets no term there, whatever the other view learns of it.
+    const month3 = fitIntentCorrection(tables({ withStats: 150 * 150, withoutStats: 0 }, both, true))
+    const m = LEARN_FEATURES.findIndex((x) => x.name === 'month')
+    const M = LEARN_FEATURES[m].buckets
+    expect(month3.views.withoutStats.terms[m][3 * M + 3]).toBeGreaterThan(0.1)
+    for (let s = 0; s < SCORE_BUCKETS; s++) expect(month3.views.withStats.terms[m][s * M + 3]).toBe(0)
+  })
+
   it('gives no term to a feature bucket whose estimated sessions are within the noise of none', () => {
     // Months 10 and 11 hold every session; month 3 holds none, but its noisy cells lean towards orders.
     const variance = 50 * 50
@@ -222,6 +269,24 @@ describe('the intent correction', () => {
     // Turned off, the empty month's noise becomes a term.
     const unguarded = fitIntentCorrection(tables, { emptyBucketSd: -Infinity }).views.withStats.terms[m]
     expect(Math.abs(unguarded[3 * B + 3])).toBeGreaterThan(0.01)
+  })
+})
+
+describe('main effects shared by the views', () => {
+  const tau = 0.25
+  const tauMain = 0.8
+  it.each([
+    // One view: its estimate shrunk by the prior of common effect plus departure.
+    [[{ view: 'withoutStats', estimate: 1, variance: 0.3 }], [(tauMain ** 2 + tau ** 2) / (tauMain ** 2 + tau ** 2 + 0.3)]],
+    // A noisy view beside a precise one takes (almost) what the precise one shows.
+    [[{ view: 'withStats', estimate: 1.2, variance: 1 }, { view: 'withoutStats', estimate: 0.9, variance: 0.05 }], [0.8248, 0.8561]],
+    // A view that says nothing of the bucket takes the common effect.
+    [[{ view: 'withStats', estimate: 0, variance: Infinity }, { view: 'withoutStats', estimate: 0.5, variance: 0 }], [0.4555, 0.5]],
+    // Nothing known: no effect.
+    [[{ view: 'withStats', estimate: 0, variance: Infinity }], [0]],
+  ] as const)('%j → %j', (views, expected) => {
+    const got = sharedMainEffects(views, tau, tauMain)
+    expected.forEach((e, i) => expect(got[i]).toBeCloseTo(e, 3))
   })
 })
 
