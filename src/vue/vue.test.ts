@@ -124,7 +124,7 @@ describe('seglet/vue', () => {
     const seglet = createSeglet({ ...options(), personalize: { holdout: 1 } })
     running.push(seglet)
     await browse(seglet)
-    await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'))
+    await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
     const container = document.createElement('div')
     document.body.append(container)
     const Both = defineComponent({ setup: () => () => [h(Shows), h(ShowsHint)] })
