@@ -466,30 +466,42 @@ describe('autocapture: engagement', () => {
     expect(ofType('engagement')).toHaveLength(1)
   })
 
-  it('records the deepest scroll, measured once per frame', () => {
+  it('records the deepest scroll, measured at most once per 100 ms after the frame, and before each emission', () => {
     const root = document.documentElement
     Object.defineProperty(root, 'scrollHeight', { configurable: true, get: () => 4000 })
     Object.defineProperty(window, 'innerHeight', { configurable: true, value: 1000 })
     let reads = 0
     let y = 0
     Object.defineProperty(window, 'scrollY', { configurable: true, get: () => { reads++; return y } })
+    const frames = vi.spyOn(window, 'requestAnimationFrame')
     try {
       setup().start()
-      vi.advanceTimersByTime(20)
+      vi.advanceTimersByTime(120)
       y = 2000
       for (let i = 0; i < 50; i++) window.dispatchEvent(new Event('scroll'))
-      vi.advanceTimersByTime(20)
+      vi.advanceTimersByTime(60)
+      expect(reads).toBe(1)
+      vi.advanceTimersByTime(60)
       y = 500
       window.dispatchEvent(new Event('scroll'))
-      vi.advanceTimersByTime(20)
+      vi.advanceTimersByTime(120)
       expect(reads).toBeLessThanOrEqual(3)
+      // Never in an animation frame: a read there forces the layout the frame was about to do.
+      expect(frames).not.toHaveBeenCalled()
       setVisibility('hidden')
       expect(ofType('engagement')[0]).toMatchObject({ scrollDepth: 0.75 })
       // Scroll depth alone (no new visible time) is emitted again only if it grew.
       setVisibility('visible')
       setVisibility('hidden')
       expect(ofType('engagement')).toHaveLength(1)
+      // A scroll right before the page is hidden is measured with that emission, not lost with the timer.
+      setVisibility('visible')
+      y = 3000
+      window.dispatchEvent(new Event('scroll'))
+      setVisibility('hidden')
+      expect(ofType('engagement').at(-1)).toMatchObject({ scrollDepth: 1 })
     } finally {
+      frames.mockRestore()
       delete (root as unknown as Record<string, unknown>).scrollHeight
       delete (window as unknown as Record<string, unknown>).scrollY
     }

@@ -5,6 +5,7 @@ import type { ModelRuntime } from '../model'
 import type { Personalizer } from '../personalize'
 import type { Panel } from '../personalize/panel'
 import { createPanel } from '../personalize/panel'
+import { onSegmentMarkerChange } from '../personalize/onSegmentMarkerChange'
 import { writeSegmentHint } from '../personalize/writeSegmentHint'
 import type { Consent } from '../privacy'
 import type { Explanation, Segment, SegmentEngine } from '../segments'
@@ -77,6 +78,7 @@ export function createDecider(ctx: DeciderContext): Decider {
   let engine: SegmentEngine | undefined
   let last: DecisionResult | undefined
   let panel: Panel | undefined
+  let panelListener: ((segment: Segment | null) => void) | undefined
   let arm: Promise<PersonalizationArm> | undefined
   let table: Promise<PageStatsTable | undefined> | undefined
   let recorded = ''
@@ -173,6 +175,8 @@ export function createDecider(ctx: DeciderContext): Decider {
       if (result.changed || !previous) segmentReasons = lastReasons
       const segment = withReasons({ ...result.segment, arm: decidedArm }, segmentReasons)
       personalizer.apply(segment)
+      // An open panel shows every decision, the holdout arm's too (onSegment() never fires there).
+      panelListener?.(segment)
       if (ctx.reports && store.mode === 'indexeddb' && ctx.mayPersist()) {
         // What a report about this session will say once it is closed; written when it changes.
         const packs = await loadPacks({ runtime, model: ctx.model ?? {}, cache: store, report })
@@ -217,7 +221,12 @@ export function createDecider(ctx: DeciderContext): Decider {
         forget: ctx.forget,
         getReportSummary: ctx.reports ? () => readReportSummary(store, ctx.reports!) : undefined,
         exportData: () => store.exportData(),
-        onSegment: (callback: (segment: Segment | null) => void) => personalizer.onSegment(callback, { immediate: false }),
+        onSegment: (callback: (segment: Segment | null) => void) => {
+          panelListener = callback
+          // forget() from the page (not the panel's button) clears the segment and removes the <html> marker.
+          const offMarker = onSegmentMarkerChange(() => callback(personalizer.getSegment()))
+          return () => ((panelListener = undefined), offMarker())
+        },
         onError: report,
       })
       panel.show()

@@ -138,6 +138,19 @@ describe('seglet/react', () => {
     expect(subscriptions.every((s) => s.ended)).toBe(true)
   })
 
+  it('returns null in the holdout arm, where the page is not personalised, for the segment and for the hint', async () => {
+    const seglet = createSeglet({ ...options(), personalize: { holdout: 1 } })
+    running.push(seglet)
+    await browse(seglet)
+    await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
+    const container = document.createElement('div')
+    document.body.append(container)
+    const root = createRoot(container)
+    await act(async () => root.render(h(SegletProvider, { seglet }, h(Shows), h(ShowsHint))))
+    expect(container.textContent).toBe('defaultno hint')
+    await act(async () => root.unmount())
+  })
+
   it('returns null again after forget(), for the segment and for the hint', async () => {
     const { seglet, segment } = await decided()
     const container = document.createElement('div')

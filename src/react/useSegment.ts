@@ -1,6 +1,7 @@
 import { useCallback, useContext, useSyncExternalStore } from 'react'
 import type { Segment } from 'seglet'
 import { onSegmentMarkerChange } from '../personalize/onSegmentMarkerChange'
+import { shownSegment } from '../personalize/shownSegment'
 import { SegletContext } from './SegletContext'
 
 const serverSnapshot = (): null => null
@@ -8,7 +9,8 @@ const noop = () => {}
 
 /**
  * The shopper's current segment, re-rendering when it changes (a new segment, or intent moved by the
- * notification step). `null` before the first decision, again after `forget()`, without a
+ * notification step). `null` before the first decision, again after `forget()`, in the holdout arm (`personalize.holdout`: the
+ * page is not personalised, so the shop can measure lift), without a
  * `<SegletProvider>`, on the server and during hydration: the first client render matches the server's HTML,
  * and the segment follows right after hydration, without a mismatch.
  *
@@ -32,6 +34,7 @@ export function useSegment(): Segment | null {
     },
     [seglet],
   )
-  const getSnapshot = useCallback(() => seglet?.getSegment() ?? null, [seglet])
+  // In the holdout arm the page is not personalised: the hook gives null, as onSegment() never fires there.
+  const getSnapshot = useCallback(() => shownSegment(seglet?.getSegment()), [seglet])
   return useSyncExternalStore(subscribe, getSnapshot, serverSnapshot)
 }

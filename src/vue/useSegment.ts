@@ -2,11 +2,13 @@ import { computed, inject, onMounted, onUnmounted, shallowRef } from 'vue'
 import type { ComputedRef } from 'vue'
 import type { Segment } from 'seglet'
 import { onSegmentMarkerChange } from '../personalize/onSegmentMarkerChange'
+import { shownSegment } from '../personalize/shownSegment'
 import { NO_SEGLET, SEGLET_KEY } from './segletKey'
 
 /**
  * The shopper's current segment as a read-only ref, updated when it changes (a new segment, or intent
- * moved by the notification step). `null` before the first decision, again after `forget()`, without the
+ * moved by the notification step). `null` before the first decision, again after `forget()`, in the holdout
+ * arm (`personalize.holdout`: the page is not personalised, so the shop can measure lift), without the
  * plugin, on the server and during hydration; it follows the live segment once the component is mounted, so
  * hydration never mismatches. Call it in `setup()`.
  *
@@ -24,10 +26,10 @@ export function useSegment(): ComputedRef<Segment | null> {
   let offMarker: (() => void) | undefined
   onMounted(() => {
     if (!seglet) return
-    segment.value = seglet.getSegment()
+    segment.value = shownSegment(seglet.getSegment())
     offSegment = seglet.onSegment((next) => (segment.value = next), { immediate: false })
     // onSegment() never reports a cleared segment; forget() removes <html data-seglet-segment>.
-    offMarker = onSegmentMarkerChange(() => (segment.value = seglet.getSegment()))
+    offMarker = onSegmentMarkerChange(() => (segment.value = shownSegment(seglet.getSegment())))
   })
   onUnmounted(() => (offSegment?.(), offMarker?.()))
   return computed(() => segment.value)

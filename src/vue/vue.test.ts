@@ -120,6 +120,21 @@ describe('seglet/vue', () => {
     expect(destroy).toHaveBeenCalledTimes(1)
   })
 
+  it('gives null in the holdout arm, where the page is not personalised, for the segment and for the hint', async () => {
+    const seglet = createSeglet({ ...options(), personalize: { holdout: 1 } })
+    running.push(seglet)
+    await browse(seglet)
+    await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
+    const container = document.createElement('div')
+    document.body.append(container)
+    const Both = defineComponent({ setup: () => () => [h(Shows), h(ShowsHint)] })
+    const app = createApp(Both).use(createSegletPlugin({ seglet }))
+    app.mount(container)
+    await nextTick()
+    expect(container.textContent).toBe('defaultno hint')
+    app.unmount()
+  })
+
   it('sets the refs back to null after forget(), for the segment and for the hint', async () => {
     const { seglet, segment } = await decided()
     const container = document.createElement('div')

@@ -1,6 +1,9 @@
 import { MAX_VISIBLE_MS } from '../../events/limits'
 import { getScrollDepth } from './getScrollDepth'
 
+/** How long after a scroll its depth is measured (at most one measurement in that time). */
+const SCROLL_MEASURE_MS = 100
+
 /** Controls the engagement measurement of the current page view. */
 export interface EngagementObserver {
   /**
@@ -20,7 +23,7 @@ export interface EngagementObserver {
 
 /**
  * Measures visible time (Page Visibility API: the clock runs only while `document.visibilityState` is
- * `visible`) and the deepest scroll (a passive listener, measured at most once per animation frame) of the
+ * `visible`) and the deepest scroll (a passive listener, measured at most once per 100 ms, and before each emission) of the
  * current page view. Emits on `visibilitychange` to hidden, on `pagehide`, and when `flush()` is called.
  * Every emission of one page view carries the same `id` (from `nextId`, once per page view) and its totals
  * so far: each one replaces the previous record, so a write the closing page loses costs only the time
@@ -42,24 +45,18 @@ export function observeEngagement(
   let visibleSince: number | undefined
   let maxScroll = 0
   let reportedScroll = 0
-  let frame: number | undefined
+  let timer: ReturnType<typeof setTimeout> | undefined
 
+  // Measured in a timer, after the frame: reading the page's height in an animation frame forces the layout
+  // the browser was about to do, and a long-animation-frame entry then blames it on Seglet.
   const measureScroll = () => {
-    frame = undefined
+    win.clearTimeout(timer)
+    timer = undefined
     const depth = getScrollDepth(win)
     if (depth > maxScroll) maxScroll = depth
   }
   const onScroll = () => {
-    if (frame !== undefined) return
-    frame = typeof win.requestAnimationFrame === 'function'
-      ? win.requestAnimationFrame(measureScroll)
-      : (win.setTimeout(measureScroll, 100) as unknown as number)
-  }
-  const cancelScroll = () => {
-    if (frame === undefined) return
-    if (typeof win.cancelAnimationFrame === 'function') win.cancelAnimationFrame(frame)
-    win.clearTimeout(frame)
-    frame = undefined
+    timer ??= win.setTimeout(measureScroll, SCROLL_MEASURE_MS)
   }
   const stopClock = () => {
     if (visibleSince === undefined) return
@@ -68,6 +65,8 @@ export function observeEngagement(
     visibleSince = undefined
   }
   const flush = (hide?: boolean) => {
+    // A scroll not measured yet counts in these totals.
+    if (timer !== undefined) measureScroll()
     if (url !== undefined) {
       const running = visibleSince !== undefined
       stopClock()
@@ -108,7 +107,7 @@ export function observeEngagement(
     },
     flush,
     stop() {
-      cancelScroll()
+      win.clearTimeout(timer)
       doc.removeEventListener('visibilitychange', onVisibility, passive)
       win.removeEventListener('pagehide', onPageHide, passive)
       win.removeEventListener('pageshow', onPageShow, passive)

@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { PANEL_TAG } from '../personalize/panel'
+import { createSeglet } from './index'
+import type { Seglet, SegletOptions } from './createSeglet'
+
+let running: Seglet[] = []
+let n = 0
+afterEach(async () => {
+  for (const seglet of running) await seglet.destroy()
+  running = []
+  document.body.innerHTML = ''
+})
+
+const start = (extra: Partial<SegletOptions> = {}) => {
+  const seglet = createSeglet({ consent: 'granted', storage: { dbName: `panel-live-${++n}` }, capture: { autocapture: false }, ...extra })
+  running.push(seglet)
+  return seglet
+}
+
+const browse = async (seglet: Seglet): Promise<void> => {
+  for (let i = 0; i < 6; i++) {
+    seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+    seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+  }
+  await seglet.flush()
+}
+
+const panelText = () => document.querySelector(PANEL_TAG)?.shadowRoot?.querySelector('.segment')?.textContent ?? ''
+
+describe('the open transparency panel follows the page', () => {
+  it('shows a decision of the holdout arm, where onSegment() never fires', async () => {
+    const seglet = start({ personalize: { holdout: 1 } })
+    seglet.showPanel()
+    await browse(seglet)
+    await expect.poll(() => seglet.getSegment()?.arm, { timeout: 10_000 }).toBe('holdout')
+    const segment = seglet.getSegment()!
+    await expect.poll(panelText, { timeout: 10_000 }).toContain(segment.name)
+    expect(panelText()).not.toContain('No segment yet')
+  })
+
+  it('clears the segment when the page calls forget(), not only on its own button', async () => {
+    const seglet = start()
+    await browse(seglet)
+    await expect.poll(() => seglet.getSegment(), { timeout: 10_000 }).not.toBeNull()
+    seglet.showPanel()
+    const segment = seglet.getSegment()!
+    await expect.poll(panelText, { timeout: 10_000 }).toContain(segment.name)
+    await seglet.forget()
+    await expect.poll(panelText, { timeout: 10_000 }).toContain('No segment yet')
+  })
+})
