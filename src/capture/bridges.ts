@@ -1,11 +1,12 @@
 /**
  * The bridges' mapping code (GA4 `dataLayer` entries and Shopify customer events to Seglet events, the
- * schema.org `Product` JSON-LD reader). The script-tag build loads it as `seglet-bridges.min.js` the first
- * time one of them has something to read, so a page without ecommerce data does not download it; the npm
- * build passes it to the capture directly.
+ * schema.org `Product` JSON-LD reader, the `<meta name="seglet:page-stats">` parser). The script-tag build
+ * loads it as `seglet-bridges.min.js` the first time one of them has something to read, so a page without
+ * ecommerce data or page statistics does not download it; the npm build passes it to the capture directly.
  */
 import { mapDataLayerEntry } from './lib/mapDataLayerEntry'
 import { mapShopifyEvent } from './lib/mapShopifyEvent'
+import { parsePageStats } from './lib/parsePageStats'
 import { readJsonLdProduct } from './lib/readJsonLdProduct'
 
 /** What the capture needs from the bridges' mapping code. */
@@ -13,6 +14,7 @@ export interface Bridges {
   mapDataLayerEntry: typeof mapDataLayerEntry
   mapShopifyEvent: typeof mapShopifyEvent
   readJsonLdProduct: typeof readJsonLdProduct
+  parsePageStats: typeof parsePageStats
 }
 
 /**
@@ -21,5 +23,5 @@ export interface Bridges {
  * createCaptureWith(dependencies, createBridges())
  */
 export function createBridges(): Bridges {
-  return { mapDataLayerEntry, mapShopifyEvent, readJsonLdProduct }
+  return { mapDataLayerEntry, mapShopifyEvent, readJsonLdProduct, parsePageStats }
 }

@@ -101,9 +101,10 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
   }
 
   const showPage = (win: Window, loaded = bridges): void => {
-    if (!loaded && mayHaveJsonLdProduct(win.document)) {
-      // The JSON-LD reader is part of the bridges' code: the page view waits for it (one small same-origin file).
-      // Without it (the file failed to load), the page type comes from the meta tag and the URL rules.
+    if (!loaded && (mayHaveJsonLdProduct(win.document) || readMeta(win.document, 'seglet:page-stats'))) {
+      // The JSON-LD reader and the page-statistics parser are part of the bridges' code: the page view waits
+      // for it (one small same-origin file). Without it (the file failed to load), the page type comes from
+      // the meta tag and the URL rules, and the statistics from the `pageStats` option.
       return withBridges('page view failed', (b) => showPage(win, b), () => showPage(win, NO_BRIDGES))
     }
     const url = getCurrentUrl(win)
@@ -113,7 +114,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     if (!settings.pageViews) return
     let stats
     try {
-      stats = resolvePageStats(win.document, url, settings.pageStats)
+      stats = resolvePageStats(win.document, url, settings.pageStats, loaded?.parsePageStats)
     } catch (error) {
       report(toSegletError(error, 'autocapture', 'pageStats option failed'))
     }

@@ -2,12 +2,13 @@ import type { ErrorReporter } from '../errors/index'
 import type { PageStats, PageType, StoredEvent } from '../events/types'
 
 /**
- * One URL rule: a RegExp tested against the page's path and query, or a string that must occur in them.
+ * One URL rule: a RegExp tested against the page's path and query, a string that must occur in them, or a
+ * function of them that returns `true` for a match.
  *
  * @example
  * const rule: PageTypePattern = [/^\/shop\/[^/]+$/, 'product']
  */
-export type PageTypePattern = readonly [pattern: RegExp | string, pageType: PageType]
+export type PageTypePattern = readonly [pattern: RegExp | string | ((url: string) => boolean), pageType: PageType]
 
 /**
  * Where page statistics come from when the page has no `<meta name="seglet:page-stats">`: a table keyed by

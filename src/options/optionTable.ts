@@ -60,8 +60,8 @@ export const OPTION_TABLE: OptionGroup = withLazyGroups(
       pageTypePatterns: parser(
         (rules) =>
           Array.isArray(rules) &&
-          rules.every((rule) => Array.isArray(rule) && (typeof rule[0] === 'string' || rule[0] instanceof RegExp) && PAGE_TYPES.includes(rule[1])),
-        'a list of [RegExp | string, PageType] pairs',
+          rules.every((rule) => Array.isArray(rule) && (typeof rule[0] === 'string' || typeof rule[0] === 'function' || rule[0] instanceof RegExp) && PAGE_TYPES.includes(rule[1])),
+        'a list of [RegExp | string | function, PageType] pairs',
       ),
       pageStats: typed('object', 'function'),
       pageStatsUrl: text(),

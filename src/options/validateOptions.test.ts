@@ -43,7 +43,7 @@ describe('validateOptions', () => {
     ['a fractional switchAfter', { segments: { switchAfter: 1.5 } }, 'segments.switchAfter', 'must be a whole number from 1 to 100; got 1.5'],
     ['a string flag', { capture: { autocapture: 'false' } }, 'capture.autocapture', 'capture.autocapture must be true or false; got "false"'],
     ['a group that is not an object', { storage: 30 }, 'storage', 'storage must be an object'],
-    ['a bad page type', { capture: { pageTypePatterns: [[/x/, 'landing']] } }, 'capture.pageTypePatterns', 'a list of [RegExp | string, PageType] pairs'],
+    ['a bad page type', { capture: { pageTypePatterns: [[/x/, 'landing']] } }, 'capture.pageTypePatterns', 'a list of [RegExp | string | function, PageType] pairs'],
     ['onError not a function', { onError: 'console' }, 'onError', 'onError must be function; got "console"'],
     ['a db name with a space', { storage: { dbName: 'my shop' } }, 'storage.dbName', 'storage.dbName must be 1–64 letters'],
   ])('refuses %s with an OptionsError naming the key', (_, options, field, message) => {

@@ -6,6 +6,8 @@ export function matchPageType(url: string, patterns: readonly PageTypePattern[])
   for (const [pattern, pageType] of patterns) {
     if (typeof pattern === 'string') {
       if (url.includes(pattern)) return pageType
+    } else if (typeof pattern === 'function') {
+      if (pattern(url)) return pageType
     } else {
       // A global or sticky RegExp keeps its position between calls; start each test from the beginning.
       pattern.lastIndex = 0
