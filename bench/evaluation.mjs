@@ -13,8 +13,8 @@
 // The core is built here from src/ (the build's own settings, scripts/script-tag-build.mjs) and served in
 // place of dist/seglet.min.js; the lazy parts come from dist/ (run `npm run build` first). Servers listen on
 // 127.0.0.1 only.
-// Usage: node bench/evaluation.mjs [--rounds N] [--profile] [--interval µs] [--port P] [--json file]
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+// Usage: node bench/evaluation.mjs [--rounds N] [--profile] [--interval µs] [--port P] [--core file] [--json file]
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -46,13 +46,17 @@ const SEGLET_URL = /\/dist\/seglet[^/]*\.js/
 if (!existsSync('dist/seglet-model.min.js')) throw new Error('run `npm run build` first: the lazy parts are served from dist/')
 if (!existsSync('.build/bench/internals.mjs')) execFileSync('npx', ['rollup', '-c', 'bench/rollup.config.mjs', '--silent'], { stdio: 'inherit' })
 
-// The core as the build makes it, with a source map kept here (the page never sees it).
-const { input, output } = scriptTagBuild('src/script/index.ts', { sourcemap: true })
-const bundle = await rollup({ ...input, onwarn: () => {} })
-const {
-  output: [chunk],
-} = await bundle.generate(output)
-await bundle.close()
+// The core as the build makes it, with a source map kept here (the page never sees it); or, with
+// `--core file`, a core built before (another version, to compare in the same run conditions; no source map).
+const coreFile = flag('core')
+let chunk
+if (coreFile) chunk = { code: readFileSync(coreFile, 'utf8'), map: { version: 3, sources: [], names: [], mappings: '' } }
+else {
+  const { input, output } = scriptTagBuild('src/script/index.ts', { sourcemap: true })
+  const bundle = await rollup({ ...input, onwarn: () => {} })
+  chunk = (await bundle.generate(output)).output[0]
+  await bundle.close()
+}
 const map = new TraceMap(chunk.map)
 
 /** Installed before each page: long animation frames with the scripts that ran in them. */
