@@ -1,6 +1,6 @@
 import { SegletError } from '../errors'
 import { runCommand } from './runCommand'
-import { bootLater, configure, reportError } from './instance'
+import { bootLater, booted, configure, reportError } from './instance'
 import { readScriptOptions } from './readScriptOptions'
 import { captureScriptRuntimeUrl } from '../model/loadScriptRuntime'
 import { findScriptTag } from './findScriptTag'
@@ -36,6 +36,9 @@ export function bootScript(api: Record<string, unknown>): void {
     // The rest runs in a task of its own, so the script's evaluation stays short; the first API call (or
     // `window.seglet.push()`) before it runs it at once, so calls keep their order.
     bootLater(() => boot(api, script, w))
+    // Anti-flicker hides the page from the start's own task: a page that may ask for it (on the tag, or in
+    // an `init` queued before the tag) starts at once, before the browser can paint what a segment would hide.
+    if (script?.hasAttribute('data-anti-flicker') || (w.seglet as unknown[] | undefined)?.some?.(isInit)) booted()
   } catch (error) {
     reportError(startFailed(error))
   }
