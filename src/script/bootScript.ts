@@ -36,9 +36,10 @@ export function bootScript(api: Record<string, unknown>): void {
     // The rest runs in a task of its own, so the script's evaluation stays short; the first API call (or
     // `window.seglet.push()`) before it runs it at once, so calls keep their order.
     bootLater(() => boot(api, script, w))
-    // Anti-flicker hides the page from the start's own task: a page that may ask for it (on the tag, or in
-    // an `init` queued before the tag) starts at once, before the browser can paint what a segment would hide.
-    if (script?.hasAttribute('data-anti-flicker') || (w.seglet as unknown[] | undefined)?.some?.(isInit)) booted()
+    // Anti-flicker hides the page from the start's task. A blocking tag (neither `async` nor `defer`) runs
+    // before the browser can paint anything below it, and with `data-anti-flicker` it starts at once, so the
+    // page is hidden before its first paint; an async tag may run after one anyway, and waits for its task.
+    if (script?.hasAttribute('data-anti-flicker') && !script.async && !script.defer) booted()
   } catch (error) {
     reportError(startFailed(error))
   }

@@ -7,18 +7,17 @@ import { readDb, useHarness } from './helpers'
 const h = useHarness()
 
 /** In the page: adds the tag; its `onload` runs right after the evaluation, before the start's own task. */
-function addTag({ calls, antiFlicker = 'no' }: { calls: boolean; antiFlicker?: 'no' | 'tag' | 'queued init' }) {
+function addTag({ calls, antiFlicker = false }: { calls: boolean; antiFlicker?: boolean }) {
   const w = window as unknown as { seglet: unknown; Seglet: Record<string, (...a: unknown[]) => unknown>; __seen: Record<string, unknown> }
   w.seglet = [['track', { type: 'search', query: 'queued before the tag' }]]
-  if (antiFlicker === 'queued init') (w.seglet as unknown[]).push(['init', { personalize: { antiFlicker: true } }])
   const script = document.createElement('script')
   script.src = '/dist/seglet.min.js'
   script.async = true
   script.setAttribute('data-consent', 'granted')
-  if (antiFlicker === 'tag') script.setAttribute('data-anti-flicker', 'true')
+  if (antiFlicker) script.setAttribute('data-anti-flicker', 'true')
   script.onload = () => {
     w.__seen = { queueArrayAfterEvaluation: Array.isArray(w.seglet), api: typeof w.Seglet?.track }
-    if (antiFlicker !== 'no') w.__seen.pendingAfterEvaluation = document.documentElement.classList.contains('seglet-pending')
+    if (antiFlicker) w.__seen.pendingAfterEvaluation = document.documentElement.classList.contains('seglet-pending')
     if (!calls) return
     w.Seglet.track({ type: 'search', query: 'right after the tag' })
     ;(w.seglet as unknown[]).push(['track', { type: 'search', query: 'pushed next' }])
@@ -70,19 +69,31 @@ describe('the start after the script tag', () => {
     await page.close()
   })
 
-  for (const antiFlicker of ['tag', 'queued init'] as const) {
-    it(`starts during the evaluation when the page asks for anti-flicker (${antiFlicker}), so the page is hidden before a paint`, async () => {
-      const page = await h.newPage()
-      await page.goto(h.baseUrl + '/test/browser/pages/blank.html')
-      await page.evaluate(addTag, { calls: false, antiFlicker })
-      await page.waitForFunction(() => !!(window as unknown as { __seen?: unknown }).__seen)
-      const seen = await page.evaluate(() => (window as unknown as { __seen: unknown }).__seen)
-      expect(seen).toEqual({ queueArrayAfterEvaluation: false, api: 'function', pendingAfterEvaluation: true })
-      await page.evaluate(() => (window as unknown as { Seglet: { flush(): Promise<void> } }).Seglet.flush())
-      const { events } = await readDb(page)
-      expect(captured(events)).toEqual(['page_view', 'queued before the tag'])
-      expect(page.uncaughtErrors).toEqual([])
-      await page.close()
-    })
-  }
+  it('a blocking tag with data-anti-flicker starts during its evaluation, so the page is hidden before its first paint', async () => {
+    const page = await h.newPage()
+    await page.goto(h.baseUrl + '/test/browser/pages/blank.html')
+    await page.setContent(
+      '<!doctype html><html><head><script src="/dist/seglet.min.js" data-consent="granted" data-anti-flicker="true"></script>' +
+        '<script>window.__seen = { queueArrayAfterEvaluation: Array.isArray(window.seglet), pendingAfterEvaluation: document.documentElement.classList.contains("seglet-pending") }</script>' +
+        '</head><body><p data-seglet-show="engaged">for engaged shoppers</p></body></html>',
+    )
+    const seen = await page.evaluate(() => (window as unknown as { __seen: unknown }).__seen)
+    expect(seen).toEqual({ queueArrayAfterEvaluation: false, pendingAfterEvaluation: true })
+    expect(page.uncaughtErrors).toEqual([])
+    await page.close()
+  })
+
+  it('an async tag with data-anti-flicker waits for its task like any other', async () => {
+    const page = await h.newPage()
+    await page.goto(h.baseUrl + '/test/browser/pages/blank.html')
+    await page.evaluate(addTag, { calls: false, antiFlicker: true })
+    await page.waitForFunction(() => !Array.isArray((window as unknown as { seglet: unknown }).seglet))
+    const seen = await page.evaluate(() => (window as unknown as { __seen: unknown }).__seen)
+    expect(seen).toEqual({ queueArrayAfterEvaluation: true, api: 'function', pendingAfterEvaluation: false })
+    await page.evaluate(() => (window as unknown as { Seglet: { flush(): Promise<void> } }).Seglet.flush())
+    const { events } = await readDb(page)
+    expect(captured(events)).toEqual(['page_view', 'queued before the tag'])
+    expect(page.uncaughtErrors).toEqual([])
+    await page.close()
+  })
 })
