@@ -42,24 +42,6 @@ export function onError(listener: ErrorListener): () => void {
   return () => errorListeners.delete(listener)
 }
 
-/** The script tag's start while it waits for its task (see {@link bootLater}). */
-let pending: ((cleared?: undefined) => void) | undefined
-
-/**
- * Runs `start` in a later task, so the script's own evaluation stays short. The first API call before then
- * runs it at once, first: calls made right after the tag find Seglet started, in order.
- */
-export function bootLater(start: () => void): void {
-  pending = start
-  setTimeout(booted)
-}
-
-/**
- * Runs the start that {@link bootLater} scheduled, if it has not run yet. The call reads `pending` before
- * its argument clears it: the start runs once, and a call made while it runs does not run it again.
- */
-export const booted = (): void => pending?.((pending = undefined))
-
 /** Sets the options `init()` starts from: the script tag's `data-*` attributes. */
 export function configure(options: SegletOptions): void {
   base = options
@@ -72,7 +54,6 @@ export function configure(options: SegletOptions): void {
  *   already (change consent with `setConsent()`), `start_failed` when the browser failed it (nothing started).
  */
 export function init(options: SegletOptions = {}): Seglet {
-  booted()
   if (instance) throw new SegletError('already_started', 'Seglet runs already; use setConsent()')
   validateOptions(options)
   const merged: Record<string, unknown> = { ...base }
@@ -90,7 +71,6 @@ export function init(options: SegletOptions = {}): Seglet {
 }
 
 function running(): Seglet {
-  booted()
   if (!instance) throw new SegletError('not_started', 'Seglet has not started: call Seglet.init()')
   return instance
 }
@@ -109,7 +89,6 @@ export const forward =
  * stored). A bad value throws an `OptionsError` at once.
  */
 export const setConsent = (consent: Consent): Promise<void> => {
-  booted()
   if (instance) return instance.setConsent(consent)
   base = { ...base, consent: parseConsent(consent) }
   return consent === 'denied' ? forget() : Promise.resolve()
@@ -118,13 +97,10 @@ export const setConsent = (consent: Consent): Promise<void> => {
  * Deletes everything Seglet stored on this device; works before start (and after a failed start) too. The
  * tag's `dbName` went through the option table's parser when the tag was read.
  */
-export const forget = (): Promise<void> => {
-  booted()
-  return instance ? instance.forget() : openStore(withStoreDefaults({ dbName: base.storage?.dbName }), loadScriptPrune).forget()
-}
+export const forget = (): Promise<void> =>
+  instance ? instance.forget() : openStore(withStoreDefaults({ dbName: base.storage?.dbName }), loadScriptPrune).forget()
 /** Stops Seglet on this page (stored data stays). */
 export const destroy = async (): Promise<void> => {
-  booted()
   const current = instance
   instance = undefined
   await current?.destroy()
