@@ -9,6 +9,7 @@
 // storefront journeys (and a few journeys without Seglet); the IndexedDB bytes of a heavy shopper; long
 // tasks while a page calls track() 100,000 times. Figures are reported, never asserted: they depend on the
 // machine.
+import { seedHistory } from './lib/seedHistory.mjs'
 import { mulberry32 } from '../scripts/mulberry32.mjs'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
@@ -392,16 +393,7 @@ export async function runBrowserBench({ summarize = summarizeSamples, loads = 50
     // 3. Time from the script's responseEnd to the first `seglet:segment`, returning shopper: 30 days of
     // history in the 'seglet' database of the storefront origin (written through the real store), then
     // `loads` page loads of a product page (one more first, to warm the server and the disk cache).
-    const seed = await context.newPage()
-    await seed.goto(server.url + '/bench/pages/blank.html')
-    await seed.evaluate(async (events) => {
-      const { createStore } = await import('/.build/bench/internals.mjs')
-      const store = createStore({ persist: true, maxEventsPerSecond: Infinity })
-      for (const e of events) store.enqueue(e)
-      await store.flush()
-      await store.close()
-    }, history)
-    await seed.close()
+    await seedHistory(context, server.url, history)
     await context.addInitScript(observePage)
     const sinceScript = []
     const sinceNavigation = []

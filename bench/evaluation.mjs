@@ -14,6 +14,7 @@
 // place of dist/seglet.min.js; the lazy parts come from dist/ (run `npm run build` first). Servers listen on
 // 127.0.0.1 only.
 // Usage: node bench/evaluation.mjs [--rounds N] [--profile] [--interval µs] [--scope all] [--port P] [--core file] [--json file]
+import { seedHistory } from './lib/seedHistory.mjs'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import os from 'node:os'
@@ -178,16 +179,7 @@ const selfTimes = { first: new Map(), returning: new Map() }
 const profileTotals = { first: [], returning: [] }
 try {
   // A returning shopper's history, written through the real store on the returning shopper's origin.
-  const seed = await context.newPage()
-  await seed.goto(returning.url + '/bench/pages/blank.html')
-  await seed.evaluate(async (events) => {
-    const { createStore } = await import('/.build/bench/internals.mjs')
-    const store = createStore({ persist: true, maxEventsPerSecond: Infinity })
-    for (const e of events) store.enqueue(e)
-    await store.flush()
-    await store.close()
-  }, makeHistory({ days: 30 }))
-  await seed.close()
+  await seedHistory(context, returning.url, makeHistory({ days: 30 }))
   await context.addInitScript(observeFrames)
 
   const load = async (variant) => {
