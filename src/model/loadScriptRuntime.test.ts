@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { isSegletError, SegletError } from '../errors'
 import type { ModelRuntime } from './types'
 import { createScriptModuleLoader, getScriptRuntimeUrl, rebrand } from './loadScriptRuntime'
@@ -67,6 +67,30 @@ describe('createScriptModuleLoader and rebrand', () => {
     const rejected = rebrand(await runtime.getPack('session').catch((e: unknown) => e))
     expect(isSegletError(rejected)).toBe(true)
     expect(rejected).toMatchObject({ code: 'pack_integrity' })
+  })
+
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('starts the import in a task of its own, not in the task that asked for the part', async () => {
+    vi.useFakeTimers()
+    const load = createScriptModuleLoader<{ createModelRuntime(): ModelRuntime }>(writeRuntimeModule())
+    let loaded = false
+    const module = load().then((m) => {
+      loaded = true
+      return m
+    })
+    // The import waits for one timer; asking again shares it.
+    expect(vi.getTimerCount()).toBe(1)
+    expect(load()).toBe(load())
+    expect(vi.getTimerCount()).toBe(1)
+    await Promise.resolve()
+    expect(loaded).toBe(false)
+    await vi.runAllTimersAsync()
+    vi.useRealTimers()
+    expect(typeof (await module).createModelRuntime).toBe('function')
+    expect(loaded).toBe(true)
   })
 
   it('reports a missing URL or a failed import as model_failed, and retries', async () => {

@@ -6,7 +6,10 @@ import { describeValue } from '../events/lib/describeValue'
  * Every entry point (the API, `init()`, the script tag's `data-*` attributes) parses an option with the same
  * parser, from the option table.
  */
-export type OptionParser = (value: unknown, key: string) => unknown
+export type OptionParser = ((value: unknown, key: string) => unknown) & {
+  /** Whether `value` passes, without making an error for one that does not (made by {@link parser}). */
+  test?: (value: unknown) => boolean
+}
 
 /**
  * A parser of the values that pass `test`, described as `expected` in errors
@@ -15,10 +18,13 @@ export type OptionParser = (value: unknown, key: string) => unknown
  */
 export const parser =
   (test: (value: unknown) => boolean, expected: string): OptionParser =>
-  (value, key) => {
-    if (test(value)) return value
-    throw new OptionsError(`${key} must be ${expected}; got ${describeValue(value)}`, key)
-  }
+    Object.assign(
+      (value: unknown, key: string) => {
+        if (test(value)) return value
+        throw new OptionsError(`${key} must be ${expected}; got ${describeValue(value)}`, key)
+      },
+      { test },
+    )
 
 /** Parses `true` or `false`. */
 export const bool = parser((value) => typeof value === 'boolean', 'true or false')

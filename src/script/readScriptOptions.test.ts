@@ -1,7 +1,14 @@
 // @vitest-environment jsdom
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { SegletError } from '../errors'
+import { describeValue } from '../events/lib/describeValue'
 import { readScriptOptions } from './readScriptOptions'
+
+// Every option error's message describes the value: counts the errors the parsers make.
+vi.mock('../events/lib/describeValue', async (original) => {
+  const actual = await original<typeof import('../events/lib/describeValue')>()
+  return { describeValue: vi.fn(actual.describeValue) }
+})
 
 function read(attributes: Record<string, string>) {
   const script = document.createElement('script')
@@ -72,5 +79,30 @@ describe('the data-* attributes', () => {
       script.setAttribute(`data-${name}`, value)
     }
     expect(readScriptOptions(script, () => {})).toEqual({ options: {}, autostart: false })
+  })
+})
+
+describe('reading a tag', () => {
+  it('makes no error for attributes read as booleans or numbers: the parser is asked before it throws', () => {
+    vi.mocked(describeValue).mockClear()
+    const script = document.createElement('script')
+    for (const [name, value] of [['consent', 'granted'], ['anti-flicker', 'true'], ['autocapture', 'no'], ['retention-days', '14'], ['learn-share', '0.5']]) {
+      script.setAttribute(`data-${name}`, value)
+    }
+    const errors: SegletError[] = []
+    expect(readScriptOptions(script, (e) => errors.push(e)).options).toEqual({
+      consent: 'granted',
+      personalize: { antiFlicker: true },
+      capture: { autocapture: false },
+      storage: { retentionDays: 14 },
+      reports: { learnShare: 0.5 },
+    })
+    expect(errors).toEqual([])
+    expect(describeValue).not.toHaveBeenCalled()
+    // A bad attribute still gets the parser's own error, about the text as written.
+    script.setAttribute('data-retention-days', 'soon')
+    readScriptOptions(script, (e) => errors.push(e))
+    expect(errors).toHaveLength(1)
+    expect(errors[0].message).toContain('"soon"')
   })
 })

@@ -32,6 +32,8 @@ function parseText(raw: string, parse: OptionParser, key: string): unknown {
   const v = raw.trim()
   const candidates = [raw, /^(|true|1|yes)$/i.test(v) || (/^(false|0|no)$/i.test(v) ? false : raw), v ? Number(v) : raw]
   for (const candidate of candidates) {
+    // A parser that can tell is asked first: an attribute read as a boolean or a number then makes no error.
+    if (parse.test?.(candidate) === false) continue
     try {
       return parse(candidate, key)
     } catch {
