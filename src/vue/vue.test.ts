@@ -76,6 +76,17 @@ async function renderThenHydrate(root: Component, server: Parameters<typeof crea
   return { html, container, problems, app }
 }
 
+
+/** Mounts `Shows` and `ShowsHint` side by side with `seglet`'s plugin, after one tick. */
+async function mountBoth(seglet: Seglet) {
+  const container = document.createElement('div')
+  document.body.append(container)
+  const Both = defineComponent({ setup: () => () => [h(Shows), h(ShowsHint)] })
+  const app = createApp(Both).use(createSegletPlugin({ seglet }))
+  app.mount(container)
+  await nextTick()
+  return { container, app }
+}
 describe('seglet/vue', () => {
   it('renders the default on the server, hydrates without a mismatch, then shows the segment', async () => {
     const { seglet, segment } = await decided()
@@ -125,24 +136,14 @@ describe('seglet/vue', () => {
     running.push(seglet)
     await browse(seglet)
     await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
-    const container = document.createElement('div')
-    document.body.append(container)
-    const Both = defineComponent({ setup: () => () => [h(Shows), h(ShowsHint)] })
-    const app = createApp(Both).use(createSegletPlugin({ seglet }))
-    app.mount(container)
-    await nextTick()
+    const { container, app } = await mountBoth(seglet)
     expect(container.textContent).toBe('defaultno hint')
     app.unmount()
   })
 
   it('sets the refs back to null after forget(), for the segment and for the hint', async () => {
     const { seglet, segment } = await decided()
-    const container = document.createElement('div')
-    document.body.append(container)
-    const Both = defineComponent({ setup: () => () => [h(Shows), h(ShowsHint)] })
-    const app = createApp(Both).use(createSegletPlugin({ seglet }))
-    app.mount(container)
-    await nextTick()
+    const { container, app } = await mountBoth(seglet)
     expect(container.textContent).toMatch(new RegExp(`^segment ${segment.id}${segment.id} `))
     await seglet.forget()
     await new Promise((r) => setTimeout(r, 0))
