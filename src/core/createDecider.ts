@@ -62,7 +62,11 @@ export interface Decider {
   decide(pending?: Promise<StoredEvent[] | undefined>, flushed?: readonly StoredEvent[]): Promise<void>
   /** Why the last decision was made, in plain words. */
   explain(): Explanation[]
-  /** Forgets the last decision and the hysteresis state (on `forget()`); a decision under way is dropped. */
+  /**
+   * Forgets the last decision and the hysteresis state (on `forget()`); a decision under way is dropped. An
+   * open panel shows the segment the page has then: `forget()` calls this again once it cleared the segment,
+   * as the holdout arm sets no `<html>` marker the panel could watch.
+   */
   reset(): void
   showPanel(): void
   hidePanel(): void
@@ -209,6 +213,7 @@ export function createDecider(ctx: DeciderContext): Decider {
       held = false
       lastReasons = segmentReasons = () => []
       engine?.reset()
+      panelListener?.(personalizer.getSegment())
     },
     showPanel() {
       panel ??= createPanel({

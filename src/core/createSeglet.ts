@@ -387,6 +387,8 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
       decider?.reset()
       await store.forget()
       personalizer.apply(null)
+      // Again, for an open panel: the segment is cleared now, and a decision begun meanwhile is dropped too.
+      decider?.reset()
     },
     exportData: () => store.exportData(),
     shopifyEvent: (event) => capture.shopifyEvent(event),

@@ -48,4 +48,16 @@ describe('the open transparency panel follows the page', () => {
     await seglet.forget()
     await expect.poll(panelText, { timeout: 10_000 }).toContain('No segment yet')
   })
+
+  it('clears a holdout decision when the page calls forget(), though the holdout arm sets no <html> marker', async () => {
+    const seglet = start({ personalize: { holdout: 1 } })
+    await browse(seglet)
+    await expect.poll(() => seglet.getSegment()?.arm, { timeout: 10_000 }).toBe('holdout')
+    seglet.showPanel()
+    await expect.poll(panelText, { timeout: 10_000 }).toContain(seglet.getSegment()!.name)
+    expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
+    await seglet.forget()
+    expect(seglet.getSegment()).toBeNull()
+    await expect.poll(panelText, { timeout: 10_000 }).toContain('No segment yet')
+  })
 })

@@ -1,7 +1,6 @@
 import type { StoredEvent } from '../events/types'
 import type { LifetimeAggregate } from './types'
-
-const DAY_MS = 86_400_000
+import { DAY_MS } from '../lib/time'
 
 /** Window of `ordersLast90Days`, in days. */
 export const RECENT_ORDER_DAYS = 90

@@ -2,6 +2,7 @@ import type { StoredEvent } from '../events/types'
 import { pageGroup } from './pageGroup'
 import { DEFAULT_SPECIAL_DAYS, specialDayCloseness } from './specialDayCloseness'
 import type { FeatureOptions, SessionAggregate } from './types'
+import { DAY_MS } from '../lib/time'
 
 /**
  * The running sums behind a `SessionAggregate`: every event adds its share, and an event replaced by a newer
@@ -39,7 +40,6 @@ export interface SessionCounts {
   engagements: number
 }
 
-const DAY_MS = 86_400_000
 const cents = (price: number | undefined) => (price !== undefined && Number.isFinite(price) ? Math.round(price * 100) : 0)
 
 /** Empty running sums. */

@@ -1,4 +1,5 @@
 import type { SpecialDayRule } from './types'
+import { DAY_MS } from '../lib/time'
 
 /**
  * Valentine's Day and Mother's Day (second Sunday of May), the special days of UCI Online Shoppers.
@@ -12,8 +13,6 @@ export const DEFAULT_SPECIAL_DAYS: readonly SpecialDayRule[] = [
 
 /** Default days before a special day at which closeness peaks (shoppers order ahead of delivery). */
 export const SPECIAL_DAY_PEAK_DAYS = 6
-
-const DAY_MS = 86_400_000
 
 function dayNumber(year: number, month0: number, day: number): number {
   // Calendar days are counted in UTC so daylight-saving shifts never make a day 23 or 25 hours long.

@@ -1,3 +1,5 @@
+import { DAY_MS } from '../lib/time'
+
 /** Days a raw event (everything but purchases and refunds) is kept. */
 export const DEFAULT_RETENTION_DAYS = 30
 
@@ -11,7 +13,7 @@ export const DEFAULT_PURCHASE_RETENTION_DAYS = 730
 export const DEFAULT_MAX_EVENTS = 5000
 
 /** One day in milliseconds. */
-export const DAY_MS = 86_400_000
+export { DAY_MS }
 
 /** How long events are kept. Every field is required here; `StoreOptions` fills in the defaults. */
 export interface RetentionPolicy {
