@@ -28,6 +28,11 @@ export const coreTerserOptions = {
   compress: { ...terserOptions.compress, inline: 1, passes: 4 },
   // `Promise` keeps its name (the intro's realm Promise): it compresses better than a mangled one.
   mangle: { reserved: ['Promise'] },
+  // Chromium's compile hint: every function of the core is compiled while the file streams in, off the main
+  // thread, instead of lazily on the main thread as the start calls them. `npm run bench:peers` (15 rounds)
+  // measured a first visit's script time at 17.4 ms with it against 26.8–30.6 ms without (GrowthBook 22.6–25.3 ms),
+  // for about 44 KB more heap (the functions a first visit never runs are compiled too). Other engines ignore it.
+  format: { ...terserOptions.format, preamble: '//# allFunctionsCalledOnLoad' },
 }
 
 export const replaceEnv = (production) => ({
