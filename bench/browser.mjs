@@ -195,7 +195,7 @@ function observePage() {
     }).observe({ type: 'longtask', buffered: true })
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
-        w.__bench.frames.push({ start: e.startTime, duration: e.duration, scripts: e.scripts.map((s) => ({ url: s.sourceURL, ms: s.duration, invoker: s.invoker })) })
+        w.__bench.frames.push({ start: e.startTime, duration: e.duration, scripts: e.scripts.map((s) => ({ url: s.sourceURL, start: s.startTime, ms: s.duration, invoker: s.invoker })) })
       }
     }).observe({ type: 'long-animation-frame', buffered: true })
   } catch {
@@ -208,21 +208,50 @@ function observePage() {
   })
 }
 
+const isSegletScript = (s) => /\/dist\/seglet[^/]*\.js/.test(s.url ?? '')
+
+/**
+ * Which scripts ran inside each long task over 50 ms: the script entries of the long animation frames of the same
+ * page (the browser lists every script of 5 ms or more; a long task is always inside a long frame) that overlap
+ * the task, clipped to it. `segletMs` is the time of Seglet's files; a task whose duration minus it is still over
+ * 50 ms would have been long without Seglet's script. `others` names the rest, for the tasks Seglet was not in.
+ */
+const segletInLongTasks = (tasks, frames) => {
+  const scripts = frames.flatMap((f) => f.scripts.map((s) => ({ ...s, doc: f.doc })))
+  return tasks
+    .filter((t) => t.duration > 50)
+    .map((t) => {
+      const end = t.start + t.duration
+      const inTask = scripts
+        .filter((s) => s.doc === t.doc)
+        .map((s) => ({ ...s, ms: Math.max(0, Math.min(end, s.start + s.ms) - Math.max(t.start, s.start)) }))
+        .filter((s) => s.ms > 0)
+      const segletMs = inTask.filter(isSegletScript).reduce((a, s) => a + s.ms, 0)
+      // What else ran in it (the page's own scripts, by file and invoker), for a task Seglet's script was not in.
+      const others = inTask.filter((s) => !isSegletScript(s)).map((s) => `${(s.url || '(no file)').split('/').pop()} ${/^https?:/.test(s.invoker) ? '(evaluation)' : s.invoker} ${Math.round(s.ms)} ms`)
+      return { duration: t.duration, segletMs, others }
+    })
+}
+
 /** Long animation frames (≥ 50 ms) in which one of Seglet's files ran a script, and Seglet's share of each. */
 const segletFrames = (frames) =>
   frames
     .filter((f) => f.duration >= 50)
-    .map((f) => ({ duration: f.duration, segletMs: f.scripts.filter((s) => /\/dist\/seglet[^/]*\.js/.test(s.url ?? '')).reduce((a, s) => a + s.ms, 0), scripts: f.scripts }))
+    .map((f) => ({ duration: f.duration, segletMs: f.scripts.filter(isSegletScript).reduce((a, s) => a + s.ms, 0), scripts: f.scripts }))
     .filter((f) => f.segletMs > 0)
+
+let journeyPages = 0
 
 /** One storefront journey (home, category, product, cart, checkout, purchase); returns what the pages saw. */
 async function journey(page, base) {
   const tasks = []
   const frames = []
+  // Each page's entries carry its number, unique over the run: their times count from that page's own origin.
   const collect = async () => {
     const seen = await page.evaluate(() => window.__bench)
-    tasks.push(...seen.longTasks)
-    frames.push(...seen.frames)
+    const doc = ++journeyPages
+    tasks.push(...seen.longTasks.map((t) => ({ ...t, doc })))
+    frames.push(...seen.frames.map((f) => ({ ...f, doc })))
   }
   await page.goto(base + '/')
   await page.waitForTimeout(600)
@@ -464,6 +493,8 @@ export async function runBrowserBench({ summarize = summarizeSamples, loads = 50
         runs,
         longTasks: tasks.length,
         over50ms: tasks.filter((t) => t.duration > 50).length,
+        // Each task over 50 ms with Seglet's script time in it (ms, rounded).
+        over50msSeglet: segletInLongTasks(tasks, frames).map((t) => ({ duration: Math.round(t.duration), segletMs: Math.round(t.segletMs), others: t.others })),
         maxMs: tasks.reduce((m, t) => Math.max(m, t.duration), 0),
         totalMs: tasks.reduce((s, t) => s + t.duration, 0),
         segletLongFrames: seglet.length,
@@ -596,6 +627,10 @@ function print(r) {
   const row = (x) => `${x.longTasks} long tasks in ${x.runs} journeys (${x.over50ms} over 50 ms, max ${ms(x.maxMs)}, total ${ms(x.totalMs)})`
   console.log(`  long work/journey   with Seglet ${row(lt.with)}`)
   console.log(`                      without     ${row(lt.without)}`)
+  const over = lt.with.over50msSeglet ?? []
+  const ran = over.filter((t) => t.segletMs > 0)
+  console.log(`                      of the ${over.length} over 50 ms with Seglet: ${ran.length} ran Seglet's script (${ran.map((t) => `${t.segletMs} of ${t.duration} ms`).join(', ') || 'none'}); ${ran.filter((t) => t.duration - t.segletMs <= 50).length} would have been 50 ms or less without it`)
+  for (const t of over.filter((x) => x.segletMs === 0)) console.log(`                        a ${t.duration} ms task without Seglet's script: ${t.others.join(', ') || 'no script of 5 ms or more in a long frame over it'}`)
   console.log(`                      long animation frames in which Seglet's files ran: ${lt.with.segletLongFrames} (${lt.with.segletLongFramesOwn50ms} with ≥ 50 ms of Seglet's own script; ${ms(lt.with.segletScriptMsInLongFrames)} of Seglet script in them; goal: none)`)
   for (const x of lt.with.segletScriptsInLongFrames) console.log(`                        ${x.script}: in ${x.count} of them, ${x.ms} ms in all`)
   const h = r.heavyShopper
