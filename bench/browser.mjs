@@ -216,7 +216,7 @@ const isSegletScript = (s) => /\/dist\/seglet[^/]*\.js/.test(s.url ?? '')
  * the task, clipped to it. `segletMs` is the time of Seglet's files; a task whose duration minus it is still over
  * 50 ms would have been long without Seglet's script. `others` names the rest, for the tasks Seglet was not in.
  */
-const segletInLongTasks = (tasks, frames) => {
+const scriptsInLongTasks = (tasks, frames) => {
   const scripts = frames.flatMap((f) => f.scripts.map((s) => ({ ...s, doc: f.doc })))
   return tasks
     .filter((t) => t.duration > 50)
@@ -229,7 +229,7 @@ const segletInLongTasks = (tasks, frames) => {
       const segletMs = inTask.filter(isSegletScript).reduce((a, s) => a + s.ms, 0)
       // What else ran in it (the page's own scripts, by file and invoker), for a task Seglet's script was not in.
       const others = inTask.filter((s) => !isSegletScript(s)).map((s) => `${(s.url || '(no file)').split('/').pop()} ${/^https?:/.test(s.invoker) ? '(evaluation)' : s.invoker} ${Math.round(s.ms)} ms`)
-      return { duration: t.duration, segletMs, others }
+      return { duration: Math.round(t.duration), segletMs: Math.round(segletMs), others }
     })
 }
 
@@ -493,8 +493,8 @@ export async function runBrowserBench({ summarize = summarizeSamples, loads = 50
         runs,
         longTasks: tasks.length,
         over50ms: tasks.filter((t) => t.duration > 50).length,
-        // Each task over 50 ms with Seglet's script time in it (ms, rounded).
-        over50msSeglet: segletInLongTasks(tasks, frames).map((t) => ({ duration: Math.round(t.duration), segletMs: Math.round(t.segletMs), others: t.others })),
+        // Each task over 50 ms: Seglet's script time in it and what else ran (ms, rounded).
+        over50msScripts: scriptsInLongTasks(tasks, frames),
         maxMs: tasks.reduce((m, t) => Math.max(m, t.duration), 0),
         totalMs: tasks.reduce((s, t) => s + t.duration, 0),
         segletLongFrames: seglet.length,
@@ -627,7 +627,7 @@ function print(r) {
   const row = (x) => `${x.longTasks} long tasks in ${x.runs} journeys (${x.over50ms} over 50 ms, max ${ms(x.maxMs)}, total ${ms(x.totalMs)})`
   console.log(`  long work/journey   with Seglet ${row(lt.with)}`)
   console.log(`                      without     ${row(lt.without)}`)
-  const over = lt.with.over50msSeglet ?? []
+  const over = lt.with.over50msScripts
   const ran = over.filter((t) => t.segletMs > 0)
   console.log(`                      of the ${over.length} over 50 ms with Seglet: ${ran.length} ran Seglet's script (${ran.map((t) => `${t.segletMs} of ${t.duration} ms`).join(', ') || 'none'}); ${ran.filter((t) => t.duration - t.segletMs <= 50).length} would have been 50 ms or less without it`)
   for (const t of over.filter((x) => x.segletMs === 0)) console.log(`                        a ${t.duration} ms task without Seglet's script: ${t.others.join(', ') || 'no script of 5 ms or more in a long frame over it'}`)
