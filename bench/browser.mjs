@@ -390,7 +390,7 @@ async function trackedEventsInPage({ events, settleMs }) {
  *   for long work; `repeats`: runs of the 20-event page and of the 100,000-call flood; `heavy`: measure a heavy
  *   shopper's year of IndexedDB records (a few minutes on a busy machine).
  */
-export async function runBrowserBench({ summarize = summarizeSamples, loads = 50, journeys = 30, repeats = 3, heavy = true } = {}) {
+export async function runBrowserBench({ summarize = summarizeSamples, loads = 50, journeys = 30, without: withoutRuns = Math.min(3, journeys), repeats = 3, heavy = true } = {}) {
   const server = await startServer({ port: 0 })
   const profile = mkdtempSync(join(os.tmpdir(), 'seglet-bench-'))
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: ARGS })
@@ -470,11 +470,10 @@ export async function runBrowserBench({ summarize = summarizeSamples, loads = 50
     await shopper.close()
 
     // 5. Long work during storefront journeys of the returning shopper: long tasks, and long animation frames
-    // in which Seglet's files ran (attribution by script URL); a few journeys with Seglet's scripts blocked
-    // for comparison.
-    const withSeglet = { tasks: [], frames: [] }
-    const without = { tasks: [], frames: [] }
-    const withoutRuns = Math.min(3, journeys)
+    // in which Seglet's files ran (attribution by script URL); `withoutRuns` journeys (`--without N`, default 3)
+    // with Seglet's scripts blocked for comparison, spread evenly among the others.
+    const withSeglet = { tasks: [], frames: [], runs: 0 }
+    const without = { tasks: [], frames: [], runs: 0 }
     const blockedAt = new Set(Array.from({ length: withoutRuns }, (_, k) => Math.floor(((k + 0.5) * (journeys + withoutRuns)) / withoutRuns)))
     for (let run = 0; run < journeys + withoutRuns; run++) {
       const blocked = blockedAt.has(run)
@@ -484,7 +483,7 @@ export async function runBrowserBench({ summarize = summarizeSamples, loads = 50
       const into = blocked ? without : withSeglet
       into.tasks.push(...seen.tasks)
       into.frames.push(...seen.frames)
-      into.runs = (into.runs ?? 0) + 1
+      into.runs++
       await p.close()
     }
     const sum = ({ tasks, frames, runs }) => {
@@ -624,13 +623,15 @@ function print(r) {
     console.log(`                      ${t.decisions} decisions ran the networks: ${t.decisionsOnUnchanged} after an event that could not change the inputs, ${t.decisionsOnUnmovedWrites} after a write that moved none; ${t.segmentEvents} seglet:segment events (goal: no re-decision for events that cannot change the vector)`)
   }
   const lt = r.longTasks
-  const row = (x) => `${x.longTasks} long tasks in ${x.runs} journeys (${x.over50ms} over 50 ms, max ${ms(x.maxMs)}, total ${ms(x.totalMs)})`
+  const perJourney = (n, runs) => (runs ? (n / runs).toFixed(2) : '-')
+  const row = (x) => `${x.longTasks} long tasks in ${x.runs} journeys (${x.over50ms} over 50 ms: ${perJourney(x.over50ms, x.runs)} per journey, max ${ms(x.maxMs)}, total ${ms(x.totalMs)})`
   console.log(`  long work/journey   with Seglet ${row(lt.with)}`)
   console.log(`                      without     ${row(lt.without)}`)
   const over = lt.with.over50msScripts
   const ran = over.filter((t) => t.segletMs > 0)
   console.log(`                      of the ${over.length} over 50 ms with Seglet: ${ran.length} ran Seglet's script (${ran.map((t) => `${t.segletMs} of ${t.duration} ms`).join(', ') || 'none'}); ${ran.filter((t) => t.duration - t.segletMs <= 50).length} would have been 50 ms or less without it`)
   for (const t of over.filter((x) => x.segletMs === 0)) console.log(`                        a ${t.duration} ms task without Seglet's script: ${t.others.join(', ') || 'no script of 5 ms or more in a long frame over it'}`)
+  for (const t of lt.without.over50msScripts) console.log(`                        without Seglet, a ${t.duration} ms task: ${t.others.join(', ') || 'no script of 5 ms or more in a long frame over it'}`)
   console.log(`                      long animation frames in which Seglet's files ran: ${lt.with.segletLongFrames} (${lt.with.segletLongFramesOwn50ms} with ≥ 50 ms of Seglet's own script; ${ms(lt.with.segletScriptMsInLongFrames)} of Seglet script in them; goal: none)`)
   for (const x of lt.with.segletScriptsInLongFrames) console.log(`                        ${x.script}: in ${x.count} of them, ${x.ms} ms in all`)
   const h = r.heavyShopper
@@ -650,7 +651,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 }
 
 /** What `--rounds N` and `--quick` mean for the browser half: page loads, journeys and repeats. */
-export function browserRounds({ quick, rounds }) {
-  if (rounds !== undefined) return { loads: rounds, journeys: rounds, repeats: Math.max(1, Math.min(3, Math.round(rounds / 10))) }
-  return quick ? { loads: 8, journeys: 3, repeats: 1, heavy: false } : { loads: 50, journeys: 30, repeats: 3 }
+export function browserRounds({ quick, rounds, without }) {
+  const counts = rounds !== undefined
+    ? { loads: rounds, journeys: rounds, repeats: Math.max(1, Math.min(3, Math.round(rounds / 10))) }
+    : quick ? { loads: 8, journeys: 3, repeats: 1, heavy: false } : { loads: 50, journeys: 30, repeats: 3 }
+  return without === undefined ? counts : { ...counts, without }
 }

@@ -370,6 +370,7 @@ function print(r) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = parseArgs()
+  if (args.without !== undefined) throw new Error('--without is a flag of npm run bench (its journeys without Seglet), not of bench:peers')
   if (args.heapOnly) await runHeap({ rounds: args.rounds ?? (args.quick ? 2 : 5) })
   else await runPeers({ rounds: args.rounds ?? (args.quick ? 2 : 15) })
 }

@@ -38,13 +38,14 @@ export function machine() {
 export const loadAverage = () => os.loadavg().map((l) => Math.round(l * 100) / 100)
 
 /**
- * Reads `--rounds N` (or `--rounds=N`), `--quick` and `--heap-only` from the command line. `--quick` stands
- * for a short run that checks the tools work (its figures are not for publishing); `--rounds` wins over it.
- * `--heap-only`: only what holds the heap (`npm run bench:peers`).
- * @returns {{ quick: boolean, heapOnly: boolean, rounds: number | undefined }}
+ * Reads `--rounds N` (or `--rounds=N`), `--without N`, `--quick` and `--heap-only` from the command line.
+ * `--quick` stands for a short run that checks the tools work (its figures are not for publishing); `--rounds`
+ * wins over it. `--without N`: the storefront journeys run with Seglet's files blocked, for comparison
+ * (`npm run bench`; default 3). `--heap-only`: only what holds the heap (`npm run bench:peers`).
+ * @returns {{ quick: boolean, heapOnly: boolean, rounds: number | undefined, without: number | undefined }}
  */
 export function parseArgs(argv = process.argv.slice(2)) {
-  const out = { quick: false, heapOnly: false, rounds: undefined }
+  const out = { quick: false, heapOnly: false, rounds: undefined, without: undefined }
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=')
     if (flag === '--quick') out.quick = true
@@ -53,7 +54,11 @@ export function parseArgs(argv = process.argv.slice(2)) {
       const value = Number(inline ?? argv[++i])
       if (!Number.isInteger(value) || value < 1) throw new Error(`--rounds takes a whole number ≥ 1, got ${inline ?? argv[i]}`)
       out.rounds = value
-    } else throw new Error(`unknown flag ${argv[i]} (known: --rounds N, --quick, --heap-only)`)
+    } else if (flag === '--without') {
+      const value = Number(inline ?? argv[++i])
+      if (!Number.isInteger(value) || value < 0) throw new Error(`--without takes a whole number ≥ 0, got ${inline ?? argv[i]}`)
+      out.without = value
+    } else throw new Error(`unknown flag ${argv[i]} (known: --rounds N, --without N, --quick, --heap-only)`)
   }
   return out
 }
