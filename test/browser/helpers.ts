@@ -351,11 +351,24 @@ export function useHarness(
   return h
 }
 
+/**
+ * Waits until this page's page view is in IndexedDB: its store's connection is open, so an event tracked just
+ * before the page is left is written as it goes. A page left before its database finished opening loses
+ * what it had not written (README, "Privacy"); a shopper takes longer than a test's next click, but a busy
+ * machine can make the open slower than that click.
+ */
+export async function waitForPageViewStored(page: Page): Promise<void> {
+  const path = new URL(page.url()).pathname
+  await expect.poll(async () => (await readDb(page)).events.some((e) => e.type === 'page_view' && e.url === path), { timeout: 10_000, interval: 100 }).toBe(true)
+}
+
 /** From a demo-shop product page: add to cart, go to the cart, check out, buy, and wait for the thank-you. */
 export async function buyFromProductPage(page: Page): Promise<void> {
+  await waitForPageViewStored(page)
   await page.click('[data-demo-action="add"]')
   await page.click('a[href="/cart.html"]')
   await page.waitForURL('**/cart.html')
+  await waitForPageViewStored(page)
   await page.click('[data-demo-action="checkout"]')
   await page.waitForURL('**/checkout.html')
   await page.click('[data-demo-action="buy"]')

@@ -17,6 +17,7 @@ import {
   useHarness,
   waitForSegment,
   waitForSegmentEvents,
+  waitForPageViewStored,
 } from './helpers'
 
 const h = useHarness()
@@ -76,8 +77,11 @@ describe('storefront through the script tag', () => {
     expectHooksMatch(await readHooks(page))
     await expectCleanPage(page)
 
+    // Each page's page view is stored before the next click, as a shopper's pace allows (waitForPageViewStored).
+    await waitForPageViewStored(page)
     await page.click('a[href="/collections/fiction.html"]')
     await page.waitForURL('**/collections/fiction.html')
+    await waitForPageViewStored(page)
     await page.click('a[href="/products/the-salt-road.html"]')
     await page.waitForURL('**/products/the-salt-road.html')
     await buyFromProductPage(page)
