@@ -12,6 +12,7 @@ import {
   DELETE_TIMEOUT_MS,
   EVENT_BURST_SECONDS,
   MAX_EVENTS_PER_WRITE,
+  OPEN_TIMEOUT_MS,
   DEFAULT_FLUSH_DELAY_MS,
   DEFAULT_MAX_EVENTS,
   type EventStore,
@@ -570,6 +571,23 @@ describe('failures: keeps working in memory and reports once', () => {
     })
     const onError = vi.fn()
     await expectMemoryFallback(open({ onError }), onError, 'storage_unavailable')
+  })
+
+  it('when the open never finishes: storage_unavailable after OPEN_TIMEOUT_MS, not before', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => ({}) as IDBOpenDBRequest)
+    const onError = vi.fn()
+    const store = open({ onError })
+    store.enqueue(pageView({ id: 'slow' }))
+    const flushed = store.flush()
+    await vi.advanceTimersByTimeAsync(OPEN_TIMEOUT_MS - 1)
+    expect(onError).not.toHaveBeenCalled()
+    await vi.advanceTimersByTimeAsync(1)
+    await flushed
+    expect(errorsOf(onError)).toEqual(['storage_unavailable'])
+    expect(onError.mock.calls[0][0].message).toBe(`IndexedDB did not open within ${OPEN_TIMEOUT_MS} ms`)
+    expect(store.mode).toBe('memory')
+    expect((await store.getEvents()).map((e) => e.id)).toEqual(['slow'])
   })
 
   it('when the open request errors (a newer schema on disk)', async () => {

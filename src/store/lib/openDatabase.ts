@@ -27,7 +27,9 @@ export function openDatabase(name: string, timeoutMs: number, callbacks: OpenDat
       // The connection turns it into a StorageError (storage_unavailable).
       reject(error)
     }
-    const timer = setTimeout(giveUp, timeoutMs, new StorageError('storage_unavailable', `IndexedDB did not open within ${timeoutMs} ms`))
+    // The error is made only when the time is up: an Error (its stack, the message's redaction) on every
+    // start would be work and memory for a case that almost never comes.
+    const timer = setTimeout(() => giveUp(new StorageError('storage_unavailable', `IndexedDB did not open within ${timeoutMs} ms`)), timeoutMs)
     try {
       const request = indexedDB.open(name, DB_VERSION)
       request.onupgradeneeded = (event) => {
