@@ -502,7 +502,7 @@ export async function runBrowserBench({ summarize = summarizeSamples, loads = 50
         // Which of Seglet's scripts ran in those frames: file and what invoked it (evaluation, a callback).
         segletScriptsInLongFrames: Object.entries(
           seglet
-            .flatMap((f) => f.scripts.filter((x) => /\/dist\/seglet[^/]*\.js/.test(x.url ?? '')))
+            .flatMap((f) => f.scripts.filter(isSegletScript))
             .reduce((acc, x) => {
               const key = `${x.url.split('/').pop()} ${/^https?:/.test(x.invoker) ? '(evaluation)' : x.invoker}`
               acc[key] = acc[key] ?? { count: 0, ms: 0 }

@@ -314,11 +314,6 @@ export async function waitForSeglet(page: Page): Promise<void> {
   })
 }
 
-/** Waits until the store has an open connection, so later writes start synchronously (as on a real page after load). */
-export async function waitForStored(page: Page, predicate: string, timeout = 10_000): Promise<void> {
-  await page.waitForFunction(predicate, undefined, { timeout, polling: 100 })
-}
-
 /**
  * The set-up every browser test file (or describe block) shares: a harness with the probes installed before
  * its tests and closed after them, and, unless `reset` is false, an empty origin and empty request records
