@@ -13,7 +13,7 @@
 // The core is built here from src/ (the build's own settings, scripts/script-tag-build.mjs) and served in
 // place of dist/seglet.min.js; the lazy parts come from dist/ (run `npm run build` first). Servers listen on
 // 127.0.0.1 only.
-// Usage: node bench/evaluation.mjs [--rounds N] [--profile] [--interval µs] [--scope all] [--port P] [--core file] [--json file]
+// Usage: node bench/evaluation.mjs [--rounds N] [--cpu-throttle N] [--profile] [--interval µs] [--scope all] [--port P] [--core file] [--model file] [--json file]
 import { seedHistory } from './lib/seedHistory.mjs'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
@@ -43,6 +43,13 @@ const intervalUs = Number(flag('interval', 50))
 /** `--scope all`: profile all of the core's script time (the start's own task and callbacks too), not only its evaluation. */
 const wholeScript = flag('scope') === 'all'
 const port = Number(flag('port', 4730))
+/**
+ * `--cpu-throttle N`: Chromium runs the page's main thread N times slower (CDP `Emulation.setCPUThrottlingRate`),
+ * the way Lighthouse's mobile runs emulate a mid-range phone with 4: what a task of the start costs on a slower
+ * device than this one. 1 (the default) is this machine's own speed.
+ */
+const cpuThrottle = Number(flag('cpu-throttle', 1))
+if (!Number.isFinite(cpuThrottle) || cpuThrottle < 1) throw new Error(`--cpu-throttle: a number ≥ 1, got ${flag('cpu-throttle')}`)
 const PAGE = '/products/the-salt-road.html'
 const SEGLET_URL = /\/dist\/seglet[^/]*\.js/
 
@@ -61,6 +68,10 @@ else {
   await bundle.close()
 }
 const map = new TraceMap(chunk.map)
+// `--model file`: a model part built before, served in place of dist/seglet-model.min.js (to compare its
+// tasks with the current one's in the same conditions).
+const modelFile = flag('model')
+const modelCode = modelFile ? readFileSync(modelFile, 'utf8') : undefined
 
 /** Installed before each page: long animation frames with the scripts that ran in them. */
 function observeFrames() {
@@ -192,10 +203,12 @@ try {
     await page.route('**/dist/seglet*.js', (route) => {
       if (variant === 'none') return route.abort()
       if (route.request().url().endsWith('/dist/seglet.min.js')) return route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: chunk.code })
+      if (modelCode && route.request().url().endsWith('/dist/seglet-model.min.js')) return route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', headers: { 'access-control-allow-origin': '*' }, body: modelCode })
       return route.continue()
     })
     const cdp = await context.newCDPSession(page)
     await cdp.send('Performance.enable')
+    if (cpuThrottle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuThrottle })
     await cdp.send('Tracing.start', { categories: TRACE_CATEGORIES.join(','), transferMode: 'ReportEvents' })
     if (profiling) {
       await cdp.send('Profiler.enable')
@@ -250,8 +263,8 @@ process.stdout.write('\n')
 
 const med = (variant, key) => summarize(rows[variant].map((r) => r[key])).median
 const fmt = (x) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(1))
-const report = { generated: 'by bench/evaluation.mjs', load: loadAverage(), rounds, coreBytes: chunk.code.length, medians: {} }
-console.log(`seglet.min.js evaluation on ${PAGE}: ${rounds} rounds, load average ${loadAverage().join(' ')}, medians (ms)`)
+const report = { generated: 'by bench/evaluation.mjs', load: loadAverage(), rounds, cpuThrottle, modelPart: modelFile ?? 'dist/seglet-model.min.js', coreBytes: chunk.code.length, medians: {} }
+console.log(`seglet.min.js evaluation on ${PAGE}${cpuThrottle > 1 ? ` with the CPU ${cpuThrottle}× slower` : ''}: ${rounds} rounds, load average ${loadAverage().join(' ')}, medians (ms)`)
 const keys = ['scriptMs', 'taskMs', 'evaluationMs', 'evaluationCompileMs', 'evaluationTaskMs', 'segletTasks', 'segletTaskMaxMs', 'segletTasksOver50', 'segletScriptMs', 'segletScriptMaxMs', 'longFramesWithSeglet', 'forcedStyleAndLayoutMs']
 console.log(`  ${'measure'.padEnd(24)} ${'none'.padStart(9)} ${'first'.padStart(9)} ${'returning'.padStart(9)}`)
 for (const key of keys) {

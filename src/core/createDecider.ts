@@ -161,7 +161,7 @@ export function createDecider(ctx: DeciderContext): Decider {
       held ||= flushed.length > 0
       if (!held) return
       const started = performance.now()
-      const result = await decideSegment({ features, now, runtime, engine, model: ctx.model ?? {}, cache: store, report, unchangedFrom: last?.inputs })
+      const result = await decideSegment({ features, now, runtime, engine, model: ctx.model ?? {}, cache: store, report, unchangedFrom: last?.inputs, pause: yieldToPage })
       if (result) measure(started)
       if (!result) return
       const decidedArm = await arm

@@ -69,6 +69,11 @@ export interface DecideSegmentInput {
   cache?: PackCache
   /** Where a failed check of the shop's signed packs is reported. */
   report?: (error: SegletError) => void
+  /**
+   * Resolves in a later task (the decider gives `yieldToPage`): awaited before the networks run and between
+   * them, so a page's first inference, which compiles the runtime's kernels, is a task of its own.
+   */
+  pause?: () => Promise<void>
 }
 
 /** The decision plus what `explain()` needs to explain it later. */
@@ -100,7 +105,10 @@ export interface LoadPacksInput {
   cache?: PackCache
   /** Where a failed check of the shop's signed packs is reported (`model.packKey`). */
   report?: (error: SegletError) => void
-  /** Awaited between the two packs, so each loads in a task of its own. */
+  /**
+   * Awaited between the two packs, and inside a pack's first load between reading and building it (see
+   * `GetPackOptions.pause`), so no one task does it all.
+   */
   pause?: () => Promise<void>
 }
 
@@ -111,9 +119,9 @@ export interface LoadPacksInput {
 export async function loadPacks({ runtime, model, cache, report = () => {}, pause }: LoadPacksInput): Promise<[LoadedPack, LoadedPack]> {
   // The shop's signed packs come first when it pins a key; the hash-pinned or shipped ones otherwise.
   const signed = model.packKey !== undefined && cache ? { packKey: model.packKey, manifestUrl: model.packManifestUrl, expected: EXPECTED_SPECS, cache, report } : undefined
-  const session = await runtime.getPack('session', { url: model.sessionPackUrl, integrity: model.sessionPackIntegrity, expected: EXPECTED_SPECS.session, cache, signed })
+  const session = await runtime.getPack('session', { url: model.sessionPackUrl, integrity: model.sessionPackIntegrity, expected: EXPECTED_SPECS.session, cache, signed, pause })
   await pause?.()
-  const lifetime = await runtime.getPack('lifetime', { url: model.lifetimePackUrl, integrity: model.lifetimePackIntegrity, expected: EXPECTED_SPECS.lifetime, cache, signed })
+  const lifetime = await runtime.getPack('lifetime', { url: model.lifetimePackUrl, integrity: model.lifetimePackIntegrity, expected: EXPECTED_SPECS.lifetime, cache, signed, pause })
   return [session, lifetime]
 }
 
@@ -125,7 +133,8 @@ export async function loadPacks({ runtime, model, cache, report = () => {}, paus
 export async function decideSegment(input: DecideSegmentInput): Promise<DecisionResult | null> {
   const { events, now, runtime, engine, model } = input
   if (!input.features && !events?.length) return null
-  const [sessionPack, lifetimePack] = await loadPacks(input)
+  // Loaded already, as a rule (the decider loads them first): no pause between the two.
+  const [sessionPack, lifetimePack] = await loadPacks({ ...input, pause: undefined })
   const features = input.features ?? computeFeatures(events!, now, input.featureOptions)
   const sessionHeads = headsOf(sessionPack)
   const lifetimeHeads = headsOf(lifetimePack)
@@ -153,7 +162,9 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
   ) {
     return null
   }
+  await input.pause?.()
   const sessionOut = runtime.predict(sessionPack, sessionInput)
+  await input.pause?.()
   const lifetimeOut = lifetimeInput ? runtime.predict(lifetimePack, lifetimeInput) : undefined
 
   const [segmentName, segmentHead] = sessionHeads.segment

@@ -218,3 +218,49 @@ describe('decide only on change', () => {
     expect(computeFeatures(written, Date.now()).session.pageViews).toBe(12)
   })
 })
+
+describe('a decision in tasks the page can interleave with', () => {
+  let seq = 0
+  const at = new Date(2026, 5, 15, 14).getTime()
+  const ev = (offset: number, event: Record<string, unknown>): StoredEvent => ({ ...event, id: `y${seq++}`, ts: at + offset * 1000 }) as StoredEvent
+  const browsing = [
+    ev(0, { type: 'page_view', url: '/', pageType: 'home' }),
+    ev(10, { type: 'page_view', url: '/p/mug', pageType: 'product' }),
+    ev(11, { type: 'product_view', productId: 'mug', price: 19.95, category: 'kitchen' }),
+    ev(40, { type: 'page_view', url: '/p/cup', pageType: 'product' }),
+  ]
+  const buyer = [
+    ev(-40 * 86_400, { type: 'purchase', orderId: 'o-1', value: 40, currency: 'EUR', items: [{ productId: 'mug', quantity: 2, price: 20 }] }),
+    ...browsing,
+  ]
+
+  /** Runs decideSegment with a pause and a runtime that both write into one log, in the order they ran. */
+  async function decideLogged(events: StoredEvent[], engine = createSegmentEngine(), unchangedFrom?: Parameters<typeof decideSegment>[0]['unchangedFrom']) {
+    const log: string[] = []
+    const runtime = createModelRuntime()
+    const predict = runtime.predict
+    runtime.predict = (pack, input, rows) => {
+      log.push(`predict ${pack.pack.kind}`)
+      return predict(pack, input, rows)
+    }
+    const pause = async () => {
+      log.push('pause')
+    }
+    const result = await decideSegment({ events, now: events[events.length - 1].ts + 1000, runtime, engine, model: {}, pause, unchangedFrom })
+    return { log, result }
+  }
+
+  it('pauses before the first network and between the networks, so the first inference is a task of its own', async () => {
+    expect((await decideLogged(browsing)).log).toEqual(['pause', 'predict session', 'pause'])
+    expect((await decideLogged(buyer)).log).toEqual(['pause', 'predict session', 'pause', 'predict lifetime'])
+  })
+
+  it('does not pause when the inputs did not change and the networks do not run', async () => {
+    const engine = createSegmentEngine()
+    const first = await decideLogged(buyer, engine)
+    expect(first.result).not.toBeNull()
+    const again = await decideLogged(buyer, engine, first.result!.inputs)
+    expect(again.result).toBeNull()
+    expect(again.log).toEqual([])
+  })
+})

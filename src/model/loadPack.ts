@@ -32,16 +32,18 @@ export interface LoadPackOptions {
   expected?: ExpectedFeatureSpec
 }
 
+/** A pack checked and its weights decoded, before its tensors are built: see {@link readPack}. */
+export interface ReadPack {
+  readonly pack: ModelPack
+  readonly weights: ReadonlyMap<string, DenseWeights>
+}
+
 /**
- * Checks a pack (`checkPack()`, with its feature spec when `expected` is given), decodes its weights
- * (`decodeWeights()` of src/pack) and builds the weight tensors once, on the CPU backend. Call
- * {@link disposePack} to free them.
- *
- * @example
- * const loaded = loadPack(sessionPack, { expected: expectedFeatures('session') })
- * const { segment, intent } = predict(loaded, features)
+ * Checks a pack (`checkPack()`, with its feature spec when `expected` is given) and decodes its weights
+ * (`decodeWeights()` of src/pack), refusing NaN or infinite ones: the first half of {@link loadPack}, which
+ * touches no TensorFlow.js state. The runtime yields to the page between the two halves.
  */
-export function loadPack(value: unknown, options: LoadPackOptions = {}): LoadedPack {
+export function readPack(value: unknown, options: LoadPackOptions = {}): ReadPack {
   const pack = checkPack(value, options.expected)
   let weights: Map<string, DenseWeights>
   try {
@@ -56,6 +58,14 @@ export function loadPack(value: unknown, options: LoadPackOptions = {}): LoadedP
     if (!w.kernel.every(Number.isFinite)) throw new ModelPackError('pack_invalid', `Invalid model pack: weight "${name}/kernel" holds NaN or infinite values.`)
     if (!w.bias.every(Number.isFinite)) throw new ModelPackError('pack_invalid', `Invalid model pack: weight "${name}/bias" holds NaN or infinite values.`)
   }
+  return { pack, weights }
+}
+
+/**
+ * Builds the weight tensors of a pack {@link readPack} read, once, on the CPU backend (registered on the
+ * first call): the second half of {@link loadPack}.
+ */
+export function buildPack({ pack, weights }: ReadPack): LoadedPack {
   ensureCpuBackend()
   const layers = pack.model.layers.map((layer) => {
     const w = weights.get(layer.name)!
@@ -66,16 +76,18 @@ export function loadPack(value: unknown, options: LoadPackOptions = {}): LoadedP
 }
 
 /**
- * Runs a loaded pack on one network input: the feature vector already transformed and normalised with
- * the pack's feature spec (`applyFeatureSpec()` of src/features — the one feature definition, so it is
- * not repeated here). Returns each head's output: a segment head gives one probability per label, a
- * probability head one value. With `rows` > 1, `input` holds that many vectors one after another and each
- * head's output holds one result per row, in the same order: one call instead of many (explanations).
+ * Checks a pack (`checkPack()`, with its feature spec when `expected` is given), decodes its weights
+ * (`decodeWeights()` of src/pack) and builds the weight tensors once, on the CPU backend: {@link readPack}
+ * then {@link buildPack}. Call {@link disposePack} to free them.
  *
  * @example
- * const input = applyFeatureSpec(selectFeatures(sessionVector(aggregate), SESSION_FEATURE_NAMES, loaded.pack.featureSpec.names), loaded.pack.featureSpec)
- * const out = predict(loaded, input) // { segment: Float32Array(6), intent: Float32Array(1) }
+ * const loaded = loadPack(sessionPack, { expected: expectedFeatures('session') })
+ * const { segment, intent } = predict(loaded, features)
  */
+export function loadPack(value: unknown, options: LoadPackOptions = {}): LoadedPack {
+  return buildPack(readPack(value, options))
+}
+
 export function predict(loaded: LoadedPack, input: Float32Array | readonly number[], rows = 1): Record<string, Float32Array> {
   if (loaded.disposed) throw new ModelPackError('model_failed', `Model pack "${loaded.pack.kind}" was disposed.`)
   const size = loaded.pack.featureSpec.names.length

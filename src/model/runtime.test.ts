@@ -33,6 +33,24 @@ describe('ModelRuntime.getPack', () => {
     expect(out.intent[0]).toBeCloseTo(1 / (1 + Math.exp(-(4 - 0))), 5)
   })
 
+  it('pauses between reading a pack and building its tensors on the first load only, and still refuses a bad pack before', async () => {
+    const { createModelRuntime } = await import('./runtime')
+    const { engine } = await import('@tensorflow/tfjs-core')
+    const runtime = createModelRuntime()
+    const seen: number[] = []
+    // What the pause sees: how many tensors exist when the page gets its turn (none of this pack's yet).
+    const pause = async () => void seen.push(engine().memory().numTensors)
+    const before = engine().memory().numTensors
+    const session = await runtime.getPack('session', { pause })
+    expect(seen).toEqual([before])
+    expect(engine().memory().numTensors).toBe(before + 2 * session.layers.length)
+    await runtime.getPack('session', { pause })
+    expect(seen).toHaveLength(1)
+    const wrong = { kind: 'lifetime' as const, version: 'test-1', names: ['recency_days'] }
+    await expect(runtime.getPack('lifetime', { expected: wrong, pause })).rejects.toMatchObject({ code: 'pack_spec_mismatch' })
+    expect(seen).toHaveLength(1)
+  })
+
   it('with signed packs that cannot be had, reports once for both kinds and uses the shipped packs', async () => {
     vi.stubGlobal('location', new URL('https://shop.example/'))
     const fetchMock = vi.fn(async () => new Response('not found', { status: 404 }))

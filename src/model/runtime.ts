@@ -5,13 +5,13 @@
  */
 import { OptionsError } from '../errors'
 import { checkPack } from '../pack/checkPack'
-import { disposePack, loadPack, predict } from './loadPack'
+import { buildPack, disposePack, loadPack, predict, readPack } from './loadPack'
 import type { LoadedPack } from './loadPack'
 import { loadPackFromUrl } from './loadPackFromUrl'
 import { loadSignedPacks } from '../pack/loadSignedPacks'
 import type { SignedPacks } from '../pack/loadSignedPacks'
 import { SHIPPED_PACKS } from './shippedPacks'
-import type { ModelRuntime } from './types'
+import type { GetPackOptions, ModelRuntime } from './types'
 
 export { checkPack, disposePack, loadPack, loadPackFromUrl, predict, SHIPPED_PACKS }
 export type { GetPackOptions, ModelRuntime } from './types'
@@ -37,15 +37,21 @@ export function createModelRuntime(): ModelRuntime {
     }
     return pending
   }
+  // Reads a pack, yields to the page if asked to, then builds its tensors.
+  const load = async (value: unknown, expected: GetPackOptions['expected'], pause: GetPackOptions['pause']) => {
+    const read = readPack(value, { expected })
+    await pause?.()
+    return buildPack(read)
+  }
   const getPack: ModelRuntime['getPack'] = (kind, options = {}) => {
-    const { url, integrity, expected, cache, signed } = options
+    const { url, integrity, expected, cache, signed, pause } = options
     if (signed) {
       const setKey = `${signed.manifestUrl} ${signed.packKey}`
       let set = signedSets.get(setKey)
       if (!set) signedSets.set(setKey, (set = loadSignedPacks(signed)))
       return set.then((s) => {
         const pack = s?.packs[kind]
-        return pack ? memo(`${kind} signed ${setKey} ${s!.version}`, async () => loadPack(pack, { expected })) : getPack(kind, { ...options, signed: undefined })
+        return pack ? memo(`${kind} signed ${setKey} ${s!.version}`, () => load(pack, expected, pause)) : getPack(kind, { ...options, signed: undefined })
       })
     }
     if (url !== undefined && !integrity) {
@@ -53,7 +59,7 @@ export function createModelRuntime(): ModelRuntime {
     }
     return memo(url === undefined ? kind : `${kind} ${url} ${integrity}`, async () => {
       const pack = url === undefined ? SHIPPED_PACKS[kind] : await loadPackFromUrl(url, { integrity: integrity!, expected, cache })
-      return loadPack(pack, { expected })
+      return load(pack, expected, pause)
     })
   }
   return {

@@ -29,6 +29,12 @@ export interface GetPackOptions {
    * @default undefined (no signed packs)
    */
   signed?: LoadSignedPacksOptions
+  /**
+   * Resolves in a later task: awaited between checking and decoding a pack and building its tensors, so a
+   * page's first pack load is two tasks rather than one. Only the first load of a pack pauses.
+   * @default undefined (no pause)
+   */
+  pause?: () => Promise<void>
 }
 
 /** The model runtime, as `createModelRuntime()` (src/model/runtime.ts) makes it. */
