@@ -203,7 +203,7 @@ try {
     await page.route('**/dist/seglet*.js', (route) => {
       if (variant === 'none') return route.abort()
       if (route.request().url().endsWith('/dist/seglet.min.js')) return route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: chunk.code })
-      if (modelCode && route.request().url().endsWith('/dist/seglet-model.min.js')) return route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', headers: { 'access-control-allow-origin': '*' }, body: modelCode })
+      if (modelCode && route.request().url().endsWith('/dist/seglet-model.min.js')) return route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: modelCode })
       return route.continue()
     })
     const cdp = await context.newCDPSession(page)

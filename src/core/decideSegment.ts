@@ -70,8 +70,8 @@ export interface DecideSegmentInput {
   /** Where a failed check of the shop's signed packs is reported. */
   report?: (error: SegletError) => void
   /**
-   * Resolves in a later task (the decider gives `yieldToPage`): awaited before the networks run and between
-   * them, so a page's first inference, which compiles the runtime's kernels, is a task of its own.
+   * Resolves in a later task (the decider gives `yieldToPage`): awaited before the session network runs and
+   * after it, so a page's first inference, which compiles the runtime's kernels, is a task of its own.
    */
   pause?: () => Promise<void>
 }

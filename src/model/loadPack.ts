@@ -88,6 +88,17 @@ export function loadPack(value: unknown, options: LoadPackOptions = {}): LoadedP
   return buildPack(readPack(value, options))
 }
 
+/**
+ * Runs a loaded pack on one network input: the feature vector already transformed and normalised with
+ * the pack's feature spec (`applyFeatureSpec()` of src/features — the one feature definition, so it is
+ * not repeated here). Returns each head's output: a segment head gives one probability per label, a
+ * probability head one value. With `rows` > 1, `input` holds that many vectors one after another and each
+ * head's output holds one result per row, in the same order: one call instead of many (explanations).
+ *
+ * @example
+ * const input = applyFeatureSpec(selectFeatures(sessionVector(aggregate), SESSION_FEATURE_NAMES, loaded.pack.featureSpec.names), loaded.pack.featureSpec)
+ * const out = predict(loaded, input) // { segment: Float32Array(6), intent: Float32Array(1) }
+ */
 export function predict(loaded: LoadedPack, input: Float32Array | readonly number[], rows = 1): Record<string, Float32Array> {
   if (loaded.disposed) throw new ModelPackError('model_failed', `Model pack "${loaded.pack.kind}" was disposed.`)
   const size = loaded.pack.featureSpec.names.length
