@@ -7,6 +7,9 @@
 // Usage: node scripts/start-heap.mjs [plain|product] [--rounds=N] [--file=path/to/core.js] [--top=N]
 //   [--attrs='data-autocapture="false"']  (more attributes on the script tag) [--strings[=N]] (the N largest strings added)
 //   [--peer=growthbook|segment|posthog]  (that SDK's page instead of Seglet's, broken down the same way)
+//   [--bindings]  (the Web API binding templates added, by interface)
+//   [--page-script='document.documentElement.className = …']  (an inline script of the page's own, before the SDK's
+//   tag, on both pages: what the SDK adds to a page whose own script already touched the DOM)
 // EXTRA_CHROMIUM_ARGS='--js-flags=--stress-flush-code' flushes the bytecode of every function not running at each
 // garbage collection: what is left is what the heap holds besides compiled functions, the floor that running
 // fewer functions at start cannot go below.
@@ -56,6 +59,33 @@ function stringsOf(snapshot) {
   return values
 }
 
+/**
+ * `--bindings`: the binding templates (`FunctionTemplateInfo`) by Web API interface. Blink creates an interface's
+ * templates, one per attribute accessor and method, the first time a script touches an object of it: the
+ * first script that reads an element pays for `HTMLElement` and `Element`, whichever script it is.
+ */
+function bindingsOf(snapshot) {
+  const { node_fields: fields, edge_fields: edgeFields, edge_types: [edgeTypes] } = snapshot.snapshot.meta
+  const width = fields.length
+  const [iName, iEdges] = ['name', 'edge_count'].map((f) => fields.indexOf(f))
+  const [eType, eName, eTo] = ['type', 'name_or_index', 'to_node'].map((f) => edgeFields.indexOf(f))
+  const { nodes, edges, strings } = snapshot
+  const byInterface = new Map()
+  for (let n = 0, e = 0; n < nodes.length; e += nodes[n + iEdges] * edgeFields.length, n += width) {
+    if (strings[nodes[n + iName]] !== 'system / FunctionTemplateInfo') continue
+    // Hidden edge 3 names the interface of a member's template; an interface's own template names itself at 2.
+    let own, member
+    for (let k = 0, x = e; k < nodes[n + iEdges]; k++, x += edgeFields.length) {
+      if (edgeTypes[edges[x + eType]] !== 'hidden') continue
+      if (edges[x + eName] === 2) own = strings[nodes[edges[x + eTo] + iName]]
+      if (edges[x + eName] === 3) member = strings[nodes[edges[x + eTo] + iName]]
+    }
+    const name = member ?? own ?? '(unnamed)'
+    byInterface.set(name, (byInterface.get(name) ?? 0) + 1)
+  }
+  return byInterface
+}
+
 /** `--regexps`: each regexp of the page with what its data holds (bytecode, native code once tiered up). */
 function regexpsOf(snapshot) {
   const { node_fields: fields, node_types: [types], edge_fields: edgeFields } = snapshot.snapshot.meta
@@ -94,10 +124,16 @@ function regexpsOf(snapshot) {
 async function visit(context, variant) {
   const page = await context.newPage()
   await routePage(page, variant, [], undefined)
+  if (flags.has('page-script')) {
+    const own = `<script>${flags.get('page-script')}</script>`
+    const html = PAGES[pageName].html(own + VARIANTS[variant].head)
+    await page.route('**' + PAGES[pageName].path, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }))
+  }
   if (variant === 'seglet' && flags.has('attrs')) {
     // Extra `data-*` attributes on the tag: `--attrs="data-autocapture=false data-model-loading=eager"`.
     const attrs = flags.get('attrs')
     const names = [...attrs.matchAll(/([\w-]+)=/g)].map((m) => m[1])
+    if (flags.has('page-script')) throw new Error('--attrs and --page-script do not go together')
     const head = VARIANTS.seglet.head.replace(/ ([\w-]+)="[^"]*"/g, (all, name) => (names.includes(name) ? '' : all))
     const html = PAGES[pageName].html(head.replace(' async', ` ${attrs} async`))
     await page.route('**' + PAGES[pageName].path, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }))
@@ -114,6 +150,7 @@ async function visit(context, variant) {
   const snapshot = await takeHeapSnapshot(cdp)
   const heap = summarizeSnapshot(snapshot)
   if (flags.has('strings')) heap.strings = stringsOf(snapshot)
+  if (flags.has('bindings')) heap.bindings = bindingsOf(snapshot)
   if (flags.has('regexps') && variant !== 'none') regexpsOf(snapshot)
   await cdp.detach()
   await page.close()
@@ -132,6 +169,10 @@ try {
       const extra = [...seglet.heap.strings].filter(([v]) => !none.heap.strings.has(v)).sort((a, b) => b[1] - a[1])
       console.log(`strings the core adds: ${extra.length}, ${extra.reduce((t, [, b]) => t + b, 0)} B`)
       for (const [v, b] of extra.slice(0, Number(flags.get('strings') || 60))) console.log(`  ${String(b).padStart(6)} B  ${JSON.stringify(v.slice(0, 100))}`)
+    }
+    if (flags.has('bindings')) {
+      const extra = [...seglet.heap.bindings].map(([name, count]) => [name, count - (none.heap.bindings.get(name) ?? 0)]).filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1])
+      console.log(`binding templates added: ${extra.reduce((t, [, c]) => t + c, 0)}: ${extra.map(([name, c]) => `${name} ${c}`).join(', ')}`)
     }
     added.heapBytes.push(seglet.heapBytes - none.heapBytes)
     added.scriptMs.push(seglet.scriptMs - none.scriptMs)
