@@ -124,18 +124,17 @@ function regexpsOf(snapshot) {
 async function visit(context, variant) {
   const page = await context.newPage()
   await routePage(page, variant, [], undefined)
-  if (flags.has('page-script')) {
-    const own = `<script>${flags.get('page-script')}</script>`
-    const html = PAGES[pageName].html(own + VARIANTS[variant].head)
-    await page.route('**' + PAGES[pageName].path, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }))
-  }
+  // The page's own inline script (`--page-script`) before the tag; extra `data-*` attributes on Seglet's tag
+  // (`--attrs="data-autocapture=false data-model-loading=eager"`).
+  let head = VARIANTS[variant].head
   if (variant === 'seglet' && flags.has('attrs')) {
-    // Extra `data-*` attributes on the tag: `--attrs="data-autocapture=false data-model-loading=eager"`.
     const attrs = flags.get('attrs')
     const names = [...attrs.matchAll(/([\w-]+)=/g)].map((m) => m[1])
-    if (flags.has('page-script')) throw new Error('--attrs and --page-script do not go together')
-    const head = VARIANTS.seglet.head.replace(/ ([\w-]+)="[^"]*"/g, (all, name) => (names.includes(name) ? '' : all))
-    const html = PAGES[pageName].html(head.replace(' async', ` ${attrs} async`))
+    head = head.replace(/ ([\w-]+)="[^"]*"/g, (all, name) => (names.includes(name) ? '' : all)).replace(' async', ` ${attrs} async`)
+  }
+  if (flags.has('page-script')) head = `<script>${flags.get('page-script')}</script>` + head
+  if (head !== VARIANTS[variant].head) {
+    const html = PAGES[pageName].html(head)
     await page.route('**' + PAGES[pageName].path, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }))
   }
   await page.route('**/dist/seglet.min.js', (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: code }))
