@@ -104,9 +104,9 @@ async function visit(context, pageName, variant, offMachine, { stayMs = SETTLE_M
         const ms = []; for (let b = 0; b < ${CALLS / BATCH}; b++) { const t = performance.now(); for (let i = 0; i < ${BATCH}; i++) fn(50 + b * ${BATCH} + i); ms.push(performance.now() - t) }
         return ms })()`,
     )
-    const perBatch = [...batches].sort((a, b) => a - b)
-    perCallUs = ((perBatch[perBatch.length / 2 - 1] + perBatch[perBatch.length / 2]) / 2 / BATCH) * 1000
-    perCallMeanUs = (batches.reduce((a, b) => a + b, 0) / CALLS) * 1000
+    const { median, mean } = summarize(batches)
+    perCallUs = (median / BATCH) * 1000
+    perCallMeanUs = (mean / BATCH) * 1000
   }
   await cdp.detach()
   await p.close()
