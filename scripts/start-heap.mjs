@@ -7,6 +7,7 @@
 // Usage: node scripts/start-heap.mjs [plain|product] [--rounds=N] [--file=path/to/core.js] [--top=N]
 //   [--attrs='data-autocapture="false"']  (more attributes on the script tag) [--strings[=N]] (the N largest strings added)
 //   [--peer=growthbook|segment|posthog]  (that SDK's page instead of Seglet's, broken down the same way)
+//   [--no-hint]  (the core built without its `//# allFunctionsCalledOnLoad` compile hint)
 //   [--bindings]  (the Web API binding templates added, by interface)
 //   [--page-script='document.documentElement.className = …']  (an inline script of the page's own, before the SDK's
 //   tag, on both pages: what the SDK adds to a page whose own script already touched the DOM)
@@ -19,7 +20,8 @@ import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { rollup } from 'rollup'
 import { chromium } from 'playwright-core'
-import { scriptTagBuild } from './script-tag-build.mjs'
+import terser from '@rollup/plugin-terser'
+import { coreTerserOptions, scriptTagBuild } from './script-tag-build.mjs'
 import { summarizeSnapshot, takeHeapSnapshot } from '../bench/lib/heapSnapshot.mjs'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ORIGIN, PAGES, routePage, VARIANTS, waitUntil } from '../bench/lib/peerPages.mjs'
 
@@ -36,6 +38,8 @@ let code
 if (flags.has('file')) code = readFileSync(flags.get('file'), 'utf8')
 else {
   const { input, output } = scriptTagBuild('src/script/index.ts')
+  // `--no-hint`: the same core without Chromium's compile hint, so only the functions that run are compiled.
+  if (flags.has('no-hint')) output.plugins = [terser({ ...coreTerserOptions, format: { ...coreTerserOptions.format, preamble: '' } })]
   const bundle = await rollup({ ...input, onwarn: () => {} })
   code = (await bundle.generate(output)).output[0].code
   await bundle.close()
