@@ -8,7 +8,7 @@
 //   [--attrs='data-autocapture="false"']  (more attributes on the script tag) [--strings[=N]] (the N largest strings added)
 //   [--peer=growthbook|segment|posthog]  (that SDK's page instead of Seglet's, broken down the same way)
 //   [--no-hint]  (the core built without its `//# allFunctionsCalledOnLoad` compile hint)
-//   [--bindings]  (the Web API binding templates added, by interface)
+//   [--bindings]  (the Web API binding templates added, by interface) [--regexps]  (each regexp's compiled data)
 //   [--page-script='document.documentElement.className = …']  (an inline script of the page's own, before the SDK's
 //   tag, on both pages: what the SDK adds to a page whose own script already touched the DOM)
 // EXTRA_CHROMIUM_ARGS='--js-flags=--stress-flush-code' flushes the bytecode of every function not running at each
