@@ -45,9 +45,10 @@ export const replaceEnv = (production) => ({
 
 /**
  * Rollup input and output options of one script-tag file as the build makes it (the core when `entry` is
- * src/script/index.ts, an ES module part otherwise), for tools that build it alone.
+ * src/script/index.ts, an ES module part otherwise), for tools that build it alone. `compileHint: false`
+ * leaves the core's compile hint out (`node scripts/start-heap.mjs --no-hint`: what the hint costs and saves).
  */
-export function scriptTagBuild(entry, { sourcemap = false } = {}) {
+export function scriptTagBuild(entry, { sourcemap = false, compileHint = true } = {}) {
   const core = entry === 'src/script/index.ts'
   return {
     input: {
@@ -59,6 +60,6 @@ export function scriptTagBuild(entry, { sourcemap = false } = {}) {
         typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, sourceMap: sourcemap, include: ['src/**/*.ts', 'src/**/*.json'], exclude: ['src/**/*.test.ts'], outputToFilesystem: false }),
       ],
     },
-    output: { format: core ? 'iife' : 'es', intro: realmPromise, sourcemap: sourcemap && 'hidden', plugins: [terser(core ? coreTerserOptions : entry === 'src/capture/bridges.ts' || entry === 'src/personalize/blocks.ts' || entry === 'src/store/prune.ts' ? bridgesTerserOptions : terserOptions)] },
+    output: { format: core ? 'iife' : 'es', intro: realmPromise, sourcemap: sourcemap && 'hidden', plugins: [terser(core ? (compileHint ? coreTerserOptions : { ...coreTerserOptions, format: { ...coreTerserOptions.format, preamble: '' } }) : entry === 'src/capture/bridges.ts' || entry === 'src/personalize/blocks.ts' || entry === 'src/store/prune.ts' ? bridgesTerserOptions : terserOptions)] },
   }
 }

@@ -20,8 +20,7 @@ import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { rollup } from 'rollup'
 import { chromium } from 'playwright-core'
-import terser from '@rollup/plugin-terser'
-import { coreTerserOptions, scriptTagBuild } from './script-tag-build.mjs'
+import { scriptTagBuild } from './script-tag-build.mjs'
 import { summarizeSnapshot, takeHeapSnapshot } from '../bench/lib/heapSnapshot.mjs'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ORIGIN, PAGES, routePage, VARIANTS, waitUntil } from '../bench/lib/peerPages.mjs'
 
@@ -37,9 +36,8 @@ const SETTLE_MS = 3000
 let code
 if (flags.has('file')) code = readFileSync(flags.get('file'), 'utf8')
 else {
-  const { input, output } = scriptTagBuild('src/script/index.ts')
   // `--no-hint`: the same core without Chromium's compile hint, so only the functions that run are compiled.
-  if (flags.has('no-hint')) output.plugins = [terser({ ...coreTerserOptions, format: { ...coreTerserOptions.format, preamble: '' } })]
+  const { input, output } = scriptTagBuild('src/script/index.ts', { compileHint: !flags.has('no-hint') })
   const bundle = await rollup({ ...input, onwarn: () => {} })
   code = (await bundle.generate(output)).output[0].code
   await bundle.close()
