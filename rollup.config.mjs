@@ -23,7 +23,7 @@ import typescript from '@rollup/plugin-typescript'
 import { dts } from 'rollup-plugin-dts'
 import { BUDGETS } from './scripts/budgets.mjs'
 import { tfjsSlim } from './scripts/rollup-plugin-tfjs-slim.mjs'
-import { bridgesTerserOptions, coreTerserOptions, realmPromise, replaceEnv, terserOptions } from './scripts/script-tag-build.mjs'
+import { realmPromise, replaceEnv, terserOptions, terserOptionsFor } from './scripts/script-tag-build.mjs'
 
 // Hashed chunk names change from build to build: start from empty output folders, so nothing stale gets
 // published or served.
@@ -109,26 +109,26 @@ export default [
       format: 'iife',
       // No `name`: the entry publishes `window.Seglet` itself, and reports a page that took the name.
       intro: realmPromise,
-      plugins: [terser(coreTerserOptions), reportSizes()],
+      plugins: [terser(terserOptionsFor('src/script/index.ts')), reportSizes()],
     },
   },
   {
     // The bridges' mapping code, loaded by the script-tag build when a GA4 or Shopify event arrives.
     input: 'src/capture/bridges.ts',
     plugins: [replaceEnv(true), resolve({ browser: true }), ts()],
-    output: { file: 'dist/seglet-bridges.min.js', format: 'es', intro: realmPromise, plugins: [terser(bridgesTerserOptions), reportSizes()] },
+    output: { file: 'dist/seglet-bridges.min.js', format: 'es', intro: realmPromise, plugins: [terser(terserOptionsFor('src/capture/bridges.ts')), reportSizes()] },
   },
   {
     // The declarative blocks' code, loaded by the script-tag build when the page first has a block.
     input: 'src/personalize/blocks.ts',
     plugins: [replaceEnv(true), resolve({ browser: true }), ts()],
-    output: { file: 'dist/seglet-blocks.min.js', format: 'es', intro: realmPromise, plugins: [terser(bridgesTerserOptions), reportSizes()] },
+    output: { file: 'dist/seglet-blocks.min.js', format: 'es', intro: realmPromise, plugins: [terser(terserOptionsFor('src/personalize/blocks.ts')), reportSizes()] },
   },
   {
     // The store's retention pass and export document, loaded by the script-tag build on a page that must prune or export.
     input: 'src/store/prune.ts',
     plugins: [replaceEnv(true), resolve({ browser: true }), ts()],
-    output: { file: 'dist/seglet-prune.min.js', format: 'es', intro: realmPromise, plugins: [terser(bridgesTerserOptions), reportSizes()] },
+    output: { file: 'dist/seglet-prune.min.js', format: 'es', intro: realmPromise, plugins: [terser(terserOptionsFor('src/store/prune.ts')), reportSizes()] },
   },
   {
     input: 'src/core/lazy.ts',

@@ -43,6 +43,18 @@ export const replaceEnv = (production) => ({
   },
 })
 
+/** The small lazy parts of the script-tag build, minified with `bridgesTerserOptions`. */
+const SMALL_PARTS = ['src/capture/bridges.ts', 'src/personalize/blocks.ts', 'src/store/prune.ts']
+
+/**
+ * The Terser options of one script-tag file, by its entry: the core's (with its compile hint unless
+ * `compileHint: false`), the small lazy parts', or the default.
+ */
+export function terserOptionsFor(entry, { compileHint = true } = {}) {
+  if (entry === 'src/script/index.ts') return compileHint ? coreTerserOptions : { ...coreTerserOptions, format: { ...coreTerserOptions.format, preamble: '' } }
+  return SMALL_PARTS.includes(entry) ? bridgesTerserOptions : terserOptions
+}
+
 /**
  * Rollup input and output options of one script-tag file as the build makes it (the core when `entry` is
  * src/script/index.ts, an ES module part otherwise), for tools that build it alone. `compileHint: false`
@@ -60,6 +72,6 @@ export function scriptTagBuild(entry, { sourcemap = false, compileHint = true } 
         typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, sourceMap: sourcemap, include: ['src/**/*.ts', 'src/**/*.json'], exclude: ['src/**/*.test.ts'], outputToFilesystem: false }),
       ],
     },
-    output: { format: core ? 'iife' : 'es', intro: realmPromise, sourcemap: sourcemap && 'hidden', plugins: [terser(core ? (compileHint ? coreTerserOptions : { ...coreTerserOptions, format: { ...coreTerserOptions.format, preamble: '' } }) : entry === 'src/capture/bridges.ts' || entry === 'src/personalize/blocks.ts' || entry === 'src/store/prune.ts' ? bridgesTerserOptions : terserOptions)] },
+    output: { format: core ? 'iife' : 'es', intro: realmPromise, sourcemap: sourcemap && 'hidden', plugins: [terser(terserOptionsFor(entry, { compileHint }))] },
   }
 }
