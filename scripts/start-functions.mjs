@@ -4,7 +4,8 @@
 // it in headless Chromium (bench/lib/peerPages.mjs: every request answered here, nothing leaves the
 // machine), takes CDP precise coverage, and maps every function that ran back to its source file and line.
 // Each function that runs is compiled, so this is the list to shorten to make a first visit's heap smaller.
-// Usage: node scripts/start-functions.mjs [product|plain] [--settle=ms] [--list]
+// Usage: node scripts/start-functions.mjs [product|plain] [--settle=ms] [--list] [--unrun]
+// (`--unrun`: the functions that did not run instead, which the compile hint compiles all the same)
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -64,7 +65,9 @@ for (let i = 0; i < sorted.length; i++) {
     }
   }
 }
-functions = functions.filter((f) => f.count > 0)
+const unrun = flags.has('unrun')
+const total = functions.length
+functions = functions.filter((f) => (f.count > 0) !== unrun)
 const byFile = new Map()
 for (const fn of functions) {
   const at = position(fn.start)
@@ -76,7 +79,7 @@ for (const fn of functions) {
   byFile.set(file, entry)
 }
 const ownBytes = functions.reduce((s, f) => s + f.self, 0)
-console.log(`${pageName} page, first visit, ${settleMs} ms settle: ${functions.length} functions of the core ran, ${ownBytes} B of their own minified source (of ${chunk.code.length} B)`)
+console.log(`${pageName} page, first visit, ${settleMs} ms settle: ${functions.length} of the core's ${total} functions ${unrun ? 'did not run' : 'ran'}, ${ownBytes} B of their own minified source (of ${chunk.code.length} B)`)
 console.log('  functions  own bytes  file')
 for (const [file, e] of [...byFile].sort((a, b) => b[1].bytes - a[1].bytes)) {
   console.log(`  ${String(e.count).padStart(9)}  ${String(e.bytes).padStart(9)}  ${file}${flags.has('list') ? `\n        ${e.list.join(', ')}` : ''}`)
