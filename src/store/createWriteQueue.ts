@@ -84,7 +84,12 @@ export function createWriteQueue(
     for (const event of batch) if (inflight.get(event.id) === event) inflight.delete(event.id)
   }
 
+  /**
+   * Keeps what of `batch` is still in flight in memory: not what `clear()` (`forget()`) dropped meanwhile, nor
+   * an older copy of a record that a later write carries.
+   */
   const keepInMemory = (batch: StoredEvent[]) => {
+    batch = batch.filter((event) => inflight.get(event.id) === event)
     for (const event of batch) memory.set(event.id, event)
     settle(batch)
     // The same retention as on disk, so a long page in memory mode stays bounded.
@@ -232,7 +237,7 @@ export function createWriteQueue(
     unsaved: () => [memory.values(), inflight.values(), queued.values()],
 
     persistMemory() {
-      for (const [id, event] of memory) queued.set(id, event)
+      for (const [id, event] of memory) if (!queued.has(id)) queued.set(id, event)
       memory.clear()
     },
 

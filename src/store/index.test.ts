@@ -337,6 +337,40 @@ describe('when it flushes', () => {
 })
 
 describe('retention', () => {
+  it('prunes purchases after purchaseRetentionDays when raw events are kept forever', async () => {
+    const store = open({ retentionDays: Infinity, purchaseRetentionDays: 30 })
+    store.enqueue({ ...purchase(100), id: 'purchase-100d' })
+    store.enqueue(pageView({ id: 'raw-100d', ts: Date.now() - 100 * DAY_MS }))
+    store.enqueue(pageView({ id: 'now' }))
+    await store.flush()
+    expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['now', 'raw-100d'])
+  })
+
+  it('prunes purchases older than a purchaseRetentionDays shorter than retentionDays', async () => {
+    const store = open({ retentionDays: 60, purchaseRetentionDays: 10 })
+    store.enqueue({ ...purchase(20), id: 'purchase-20d' })
+    store.enqueue({ ...purchase(5), id: 'purchase-5d' })
+    store.enqueue(pageView({ id: 'raw-20d', ts: Date.now() - 20 * DAY_MS }))
+    await store.flush()
+    expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['purchase-5d', 'raw-20d'])
+  })
+
+  it('maxEvents counts only readable events: unreadable records without a timestamp cost no valid event', async () => {
+    await createEarlier()
+    const db = await openDB(dbName)
+    for (const id of ['bad1', 'bad2', 'bad3']) await db.put('events', { id, type: 'page_view' })
+    db.close()
+    const store = open({ maxEvents: 5, onError: () => {} })
+    const t = Date.now()
+    for (let i = 0; i < 5; i++) store.enqueue(pageView({ id: `ok${i}`, ts: t - 10 + i }))
+    await store.flush()
+    const valid = (await rawEvents()).filter((e) => typeof e.ts === 'number').map((e) => e.id)
+    expect(valid).toEqual(['ok0', 'ok1', 'ok2', 'ok3', 'ok4'])
+    store.enqueue(pageView({ id: 'ok5', ts: t }))
+    await store.flush()
+    expect((await rawEvents()).filter((e) => typeof e.ts === 'number').map((e) => e.id)).toEqual(['ok1', 'ok2', 'ok3', 'ok4', 'ok5'])
+  })
+
   it('prunes raw events after retentionDays and purchases after purchaseRetentionDays', async () => {
     const store = open()
     const fresh = pageView({ id: 'fresh' })
@@ -430,6 +464,18 @@ describe('retention', () => {
 })
 
 describe('consent', () => {
+  it('consent granted: a record queued since keeps its newer version over the copy kept in memory', async () => {
+    const store = open({ persist: false })
+    const engagement = (visibleMs: number) =>
+      ({ type: 'engagement', url: '/', pageType: 'home', visibleMs, scrollDepth: 0, id: 'eng', ts: Date.now() }) as StoredEvent
+    store.enqueue(engagement(1000))
+    await store.flush()
+    store.enqueue(engagement(9000))
+    await store.setPersist(true)
+    expect((await store.getEvents()).map((e) => (e as { visibleMs?: number }).visibleMs)).toEqual([9000])
+    expect((await rawEvents()).map((e) => (e as { visibleMs?: number }).visibleMs)).toEqual([9000])
+  })
+
   it('with persist false (consent pending or denied) keeps everything in memory and creates no database', async () => {
     const store = createStore({ dbName })
     stores.push(store)
@@ -482,6 +528,35 @@ describe('consent', () => {
 })
 
 describe('forget and export', () => {
+  it('forget() during a write that then fails: the forgotten events do not come back into memory', async () => {
+    const store = open()
+    await store.getEvents()
+    const put = IDBObjectStore.prototype.put
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+      const request = put.apply(this, args)
+      this.transaction.abort() // as a quota error aborts it
+      return request
+    })
+    const onFlush = vi.fn()
+    store.onFlush(onFlush)
+    store.enqueue(pageView({ id: 'forgotten' }))
+    void store.flush()
+    await store.forget()
+    expect(await store.getEvents()).toEqual([])
+    expect(onFlush.mock.calls.flatMap(([events]) => events as StoredEvent[])).toEqual([])
+  })
+
+  it('forget() while the database still opens and then fails to: the forgotten events do not come back', async () => {
+    vi.spyOn(IDBFactory.prototype, 'open').mockImplementation(() => {
+      throw new DOMException('refused', 'InvalidStateError')
+    })
+    const store = open({ onError: () => {} })
+    store.enqueue(pageView({ id: 'forgotten' }))
+    void store.flush()
+    await store.forget()
+    expect(await store.getEvents()).toEqual([])
+  })
+
   it('forget() deletes the database, meta and memory', async () => {
     const store = open()
     store.enqueue(pageView())
