@@ -7,7 +7,7 @@ import { chooseValuePages, DEFAULT_VALUE_PAGES } from './chooseValuePages'
 import { countersToSums } from './countersToSums'
 import { packLeafNames } from './packLeafNames'
 import { projectTraffic } from './projectTraffic'
-import { sumsToCounters } from './sumsToCounters'
+import { REPORTS_COUNTER, sumsToCounters } from './sumsToCounters'
 import { toJsonSafe } from './toJsonSafe'
 import type { Estimator, InsightsDocument, InsightsQuery, PageStatsRow } from './types'
 
@@ -82,7 +82,7 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
         groups.set(key, (entry = { group: { packId, epsilon: eps, segmentLeaves, valueLeaves }, rows: [], reports: 0 }))
       }
       entry.rows.push(row)
-      if (row.counter === '["reports"]') entry.reports += row.value
+      if (row.counter === REPORTS_COUNTER) entry.reports += row.value
     }
     const all = [...groups.values()].sort((a, b) => b.reports - a.reports)
     const main = all.find((g) => g.group.epsilon === epsilon)
@@ -102,7 +102,7 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
     const daily: { day: string; reports: number; segments: Insights['segments'] }[] = []
     for (let day = query.from; day <= query.to; day = addDays(day, 1)) {
       const dayRows = main.rows.filter((r) => r.day === day)
-      const reports = dayRows.find((r) => r.counter === '["reports"]')?.value ?? 0
+      const reports = dayRows.find((r) => r.counter === REPORTS_COUNTER)?.value ?? 0
       daily.push({ day, reports, segments: reports > 0 ? estimate(main.group, dayRows, [], query).insights.segments : [] })
     }
     const published = all.pages.filter((p) => p.published)
@@ -141,6 +141,7 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
     pageKeys,
     parse: (body) => parseReport(body),
     groupOf: (r) => ({ day: r.day, packId: r.packId, epsilon: r.epsilon, segmentLeaves: r.segmentLeaves, valueLeaves: r.valueLeaves }),
+    counted: REPORTS_COUNTER,
     addUp(group, reports) {
       const sums: InsightSums = createInsightSums(group, group.epsilon, pageKeys)
       for (const report of reports) addReport(sums, report)

@@ -2,6 +2,9 @@ import type { InsightSums } from '../../src/reports/estimate'
 import { pageKeyListId } from './pageKeyListId'
 import { sumsParts } from './sumsShape'
 
+/** The counter of the reports a group's sums add up (every report adds 1). */
+export const REPORTS_COUNTER = JSON.stringify(['reports'])
+
 /**
  * Turns report sums into stored counters: one [counter, amount] per non-zero cell, each counter a JSON path.
  * Page cells are named by page key, not by position, so sums decoded against different candidate lists still
@@ -13,7 +16,7 @@ export function sumsToCounters(sums: InsightSums): [string, number][] {
   const put = (path: (string | number)[], value: number) => {
     if (value !== 0) out.push([counterName(path), value])
   }
-  put(['reports'], sums.reports)
+  put(['reports'], sums.reports) // REPORTS_COUNTER
   const { finite, pages } = sumsParts(sums)
   for (const [q, part] of finite) {
     put([q, 'n'], part.n)

@@ -85,6 +85,24 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     expect(await total(db)).toBe(3)
   })
 
+  it('takes the same report spelled another way (whitespace, key order, 2.0 for 2) for a replay', async () => {
+    const ingest = createIngest(db, codec, { now: () => NOW })
+    const [body] = reportBodies(1, { day: DAY, seed: 6 })
+    expect((await ingest.submit('10.0.0.1', body!)).status).toBe(202)
+    const fields = JSON.parse(body!) as Record<string, unknown>
+    const respelled = [
+      ` ${body!}\n`,
+      JSON.stringify(fields, null, 2),
+      JSON.stringify(Object.fromEntries(Object.entries(fields).reverse())),
+      body!.replace(`"sl":${fields.sl}`, `"sl":${fields.sl}.0`),
+    ]
+    for (const text of respelled) expect(await ingest.submit('10.0.0.1', text)).toEqual({ status: 409, code: 'report_replayed' })
+    // Another answer is another report.
+    const other = JSON.stringify({ ...fields, a: (fields.a as string).replace(/^./, (c) => (c === '0' ? '1' : '0')) })
+    expect((await ingest.submit('10.0.0.1', other)).status).not.toBe(409)
+    await ingest.flush()
+  })
+
   it('keeps only the sums when raw reports are not retained', async () => {
     const ingest = createIngest(db, codec, { now: () => NOW, rawRetentionDays: 0 })
     const bodies = reportBodies(50, { day: DAY, seed: 5 })

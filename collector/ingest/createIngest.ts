@@ -66,9 +66,22 @@ export interface Ingest {
 interface Pending<Parsed> {
   client: string
   text: string
+  /** The body as the replay check saw it (see {@link replayForm}). */
+  seen: string
   report: Parsed
   group: ReportGroup
   done: (outcome: IngestOutcome) => void
+}
+
+/**
+ * One spelling of a body that parsed: a JSON object's fields sorted by name and written without spaces, so that
+ * whitespace, another key order or a number written `2.0` do not make a report sent before a new one.
+ */
+export function replayForm(text: string): string {
+  const value: unknown = JSON.parse(text)
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return JSON.stringify(value)
+  const record = value as Record<string, unknown>
+  return JSON.stringify(Object.keys(record).sort().map((key) => [key, record[key]]))
 }
 
 /**
@@ -147,7 +160,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       scheduleSums()
     } catch {
       for (const item of batch) {
-        replays.forget(item.client, item.text)
+        replays.forget(item.client, item.seen)
         item.done(finish({ status: 503, code: 'storage_failed' }))
       }
     }
@@ -180,9 +193,10 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
         return finish({ status: 422, code: 'report_day' })
       }
       if (epsilons.length > 0 && !epsilons.includes(group.epsilon)) return finish({ status: 422, code: 'report_epsilon' })
-      if (!replays.admit(client, text)) return finish({ status: 409, code: 'report_replayed' })
+      const seen = replayForm(text)
+      if (!replays.admit(client, seen)) return finish({ status: 409, code: 'report_replayed' })
       return new Promise<IngestOutcome>((done) => {
-        queue.push({ client, text, report, group, done })
+        queue.push({ client, text, seen, report, group, done })
         if (writing) return
         if (queue.length >= maxBatch) startBatch()
         else if (timer === undefined) timer = setTimeout(startBatch, maxDelay)

@@ -11,6 +11,11 @@ export interface ReportCodec<Parsed = unknown> {
   groupOf(report: Parsed): ReportGroup
   /** The counters `reports` (all of `group`) add, as [counter, amount]; each counter once. */
   addUp(group: ReportGroup, reports: readonly Parsed[]): Iterable<readonly [string, number]>
+  /**
+   * The counter every report adds 1 to, if there is one: re-estimation compares it with a day's kept raw
+   * reports, and leaves the sums of a day that has lost some of them as they are.
+   */
+  readonly counted?: string
 }
 
 /** What happened to one submitted body; `status` is the HTTP status to answer. */

@@ -43,6 +43,20 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       { incoming: { socket: { remoteAddress: init.address ?? '203.0.113.77' } } } as never,
     )
 
+  it('rewrites the page statistics one at a time: calls at once all succeed, and the integrity file matches the table', async () => {
+    const collector = make()
+    const bodies = reportBodies(40, { day: DAY, seed: 8 })
+    await Promise.all(bodies.map((body, i) => post(collector, body, { address: `10.8.0.${i}` })))
+    const rewrite = () => collector.app.request('/seglet/page-stats.json', { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } })
+    const responses = await Promise.all(Array.from({ length: 8 }, rewrite))
+    expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200))
+    const text = readFileSync(join(dir, 'page-stats.json'), 'utf8')
+    const integrity = `sha256-${createHash('sha256').update(text).digest('base64')}`
+    expect(readFileSync(join(dir, 'page-stats.json.integrity'), 'utf8').trim()).toBe(integrity)
+    for (const response of responses) expect(((await response.json()) as { integrity: string }).integrity).toBe(integrity)
+    expect(JSON.parse(text).reports).toBe(40)
+  })
+
   it('accepts a report, sets no cookie, and stores no address', async () => {
     const collector = make()
     const [body] = reportBodies(1, { day: DAY })

@@ -99,7 +99,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     return { from: addDays(to, -windowDays + 1), to, epsilon, pageKeyLists: await readPageKeyLists(db, estimator.pageKeys) }
   }
 
-  const regeneratePageStats = async () => {
+  const writePageStats = async () => {
     const q = await query()
     const stats = estimator.pageStats(await readSums(db, q.from, q.to), q)
     const file = pageStatsFile(q.to, stats)
@@ -114,6 +114,21 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     }
     pageStats = file
     return file
+  }
+
+  // One rewrite at a time (the dashboard's button, the hourly timer, a script), or two would write the same
+  // temporary files and rename each other's away. A call during a rewrite gets the next one, which starts when
+  // it ends and serves every call made meanwhile: each answer was read after its call.
+  let running: Promise<PageStatsFile> | undefined
+  let next: Promise<PageStatsFile> | undefined
+  const regeneratePageStats = (): Promise<PageStatsFile> => {
+    if (!running) return (running = writePageStats().finally(() => (running = undefined)))
+    return (next ??= running
+      .catch(() => {})
+      .then(() => {
+        next = undefined
+        return regeneratePageStats()
+      }))
   }
 
   const app = new Hono<{ Bindings: HttpBindings }>()

@@ -49,4 +49,27 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
     expect(partial).toEqual(['pages/new'])
     expect(sums.reports).toBe(1200)
   }, 300_000)
+
+  it('keeps the sums of a day that lost some raw reports: late reports kept after its purge', async () => {
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
+    const keys = TEST_PAGE_KEYS.slice(0, 4)
+    const estimator = createReportEstimator({ pageKeys: keys })
+    await reestimate(db, estimator, keys)
+    const late = '2026-11-25'
+    const ingest = createIngest(db, estimator, { now: () => NOW, rawRetentionDays: 3 })
+    const bodies = reportBodies(301, { day: late, seed: 21 })
+    await Promise.all(bodies.slice(0, 300).map((b, i) => ingest.submit(`c${i}`, b)))
+    await ingest.flush()
+    await purgeReports(db, '2026-11-30', 3)
+    // A report for that day arrives late (within the 7 days ingest accepts) and is kept.
+    expect((await ingest.submit('late', bodies[300]!)).status).toBe(202)
+    await ingest.flush()
+    const reports = async (pageKeys: readonly string[]) =>
+      countersToSums(group, await readSums(db, late, late), pageKeys, await readPageKeyLists(db, [])).sums.reports
+    expect(await reports(keys)).toBe(301)
+    const more = [...keys, 'pages/new']
+    expect(await reestimate(db, createReportEstimator({ pageKeys: more }), more)).toEqual([])
+    expect(await reports(more)).toBe(301)
+    expect(countersToSums(group, await readSums(db, late, late), more, await readPageKeyLists(db, [])).partial).toEqual(['pages/new'])
+  }, 300_000)
 })

@@ -4,6 +4,7 @@ import { sumPending } from '../storage/sumPending'
 import type { ReportCodec } from '../ingest/types'
 import { daysWithReports } from '../storage/daysWithReports'
 import { forEachReportOfDay } from '../storage/forEachReportOfDay'
+import { readSums } from '../storage/readSums'
 import { replaceSumsOfDay } from '../storage/replaceSumsOfDay'
 import { readSetting, writeSetting } from '../storage/settings'
 import { registerPageKeyList } from './pageKeyLists'
@@ -14,7 +15,9 @@ const SETTING = 'sums.pageKeys'
 /**
  * Re-adds the sums of every day whose raw reports are still kept, when the candidate page keys differ from the
  * ones the stored sums were decoded against (a shop added pages). Days whose raw reports are gone keep their
- * sums; a key they were not decoded against is then left out of estimates over them rather than guessed.
+ * sums; a key they were not decoded against is then left out of estimates over them rather than guessed. So does
+ * a day that has lost some of its raw reports (late reports kept after its purge, or a retention raised from 0),
+ * or holds some that no longer parse: its sums count more reports than it has left (`codec.counted`).
  * Also records the list (see `registerPageKeyList`). Returns the days re-estimated. Run it before accepting
  * reports.
  */
@@ -26,6 +29,7 @@ export async function reestimate<Parsed>(db: Database, codec: ReportCodec<Parsed
   const stored = await readSetting(db, SETTING)
   if (stored === wanted) return []
   const days = stored === undefined ? [] : await daysWithReports(db)
+  const done: string[] = []
   for (const day of days) {
     const batch: { report: Parsed; group: ReportGroup }[] = []
     await forEachReportOfDay(db, day, (body) => {
@@ -35,8 +39,14 @@ export async function reestimate<Parsed>(db: Database, codec: ReportCodec<Parsed
         batch.push({ report, group: codec.groupOf(report) })
       } catch {}
     })
+    if (codec.counted !== undefined) {
+      let summed = 0
+      for (const row of await readSums(db, day, day)) if (row.counter === codec.counted) summed += row.value
+      if (batch.length < summed) continue
+    }
     await replaceSumsOfDay(db, day, addUp(codec, batch))
+    done.push(day)
   }
   await writeSetting(db, SETTING, wanted)
-  return days
+  return done
 }

@@ -187,7 +187,7 @@
   }
 
   async function load() {
-    const response = await fetch('/seglet/insights.json', { credentials: 'omit', cache: 'no-store' })
+    const response = await fetch('/seglet/insights.json', { credentials: 'same-origin', cache: 'no-store' })
     const doc = await response.json()
     names = { segment: doc.segmentNames || null, value: doc.valueNames || null }
     facts(doc)
@@ -206,7 +206,7 @@
 
   document.getElementById('regenerate').addEventListener('click', async () => {
     const out = document.getElementById('regenerate-result')
-    const response = await fetch('/seglet/page-stats.json', { method: 'POST', credentials: 'omit' })
+    const response = await fetch('/seglet/page-stats.json', { method: 'POST', credentials: 'same-origin' })
     const result = await response.json()
     out.textContent = response.ok ? `Written: ${result.pages} pages, ${result.integrity}` : `Failed: ${result.error}`
   })
