@@ -7,6 +7,7 @@ import { createReporter, type ReporterContext } from './createReporter'
 import { LEDGER_META_KEY, readLedger, utcDay } from './ledger'
 import { pageKeyHash } from './lib/pageCode'
 import { pageStatsTableCacheKey } from './loadPageStatsTable'
+import { installFakeLocks } from './testing/fakeLocks'
 import { parseReport } from './parseReport'
 import { recordSession, sessionRecordOf } from './sessionRecord'
 
@@ -59,12 +60,15 @@ function ctx(store: EventStore, overrides: Partial<ReporterContext> & { consent?
 
 const sentBodies = () => fetchMock.mock.calls.map(([, init]) => String((init as RequestInit).body))
 
+let removeLocks = () => {}
 beforeEach(() => {
   errors = []
+  removeLocks = installFakeLocks()
   fetchMock = vi.fn(async () => new Response(null, { status: 204 }))
   vi.stubGlobal('fetch', fetchMock)
 })
 afterEach(async () => {
+  removeLocks()
   vi.useRealTimers()
   vi.unstubAllGlobals()
   for (const store of stores) await store.close()

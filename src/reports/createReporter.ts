@@ -5,7 +5,7 @@ import type { Consent, PrivacySignalSource } from '../privacy'
 import { hasGlobalPrivacyControl } from '../privacy/lib/hasGlobalPrivacyControl'
 import { buildReportTruth } from './buildReportTruth'
 import { encodeReport } from './encodeReport'
-import { addToLedger, LEDGER_META_KEY, readLedger, utcDay } from './ledger'
+import { addToLedger, isDaySpent, LEDGER_META_KEY, readLedger, utcDay } from './ledger'
 import type { ReportOptions } from './options'
 import { readReportOptions } from './options'
 import { ALL_QUESTIONS } from './schema'
@@ -96,7 +96,7 @@ export function createReporter(ctx: ReporterContext): Reporter {
       const time = now()
       const today = utcDay(time)
       const ledger = await readLedger(store)
-      if ((ledger.spent[today] ?? 0) + settings.epsilonPerDay > settings.epsilonPerDay) {
+      if (isDaySpent(ledger, today)) {
         done = true
         return
       }
@@ -133,9 +133,13 @@ export function createReporter(ctx: ReporterContext): Reporter {
   }
 }
 
-/** Runs `task` holding the report lock when the browser has Web Locks and no other tab holds it; else skips it. */
+/**
+ * Runs `task` holding the report lock when no other tab holds it; else skips it. Without Web Locks (a page not
+ * served over HTTPS, a browser before 2022) it is skipped too: two tabs could read the ledger at once and both
+ * spend the day.
+ */
 async function withLock(task: () => Promise<void>): Promise<void> {
   const locks = typeof navigator !== 'undefined' ? (navigator as { locks?: LockManager }).locks : undefined
-  if (!locks) return task()
+  if (!locks) return
   await locks.request(REPORT_LOCK, { ifAvailable: true }, (lock) => (lock ? task() : undefined))
 }

@@ -211,9 +211,10 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
       const page = kept[coins.below(MAX_REPORT_PAGES)]
       if (page) code = pageCode(pageKeyHash(page.key), page.orderFollowed)
     } else {
-      // The session's last page: every session has one, so exits need no slot sampling.
+      // The session's last page: every session has one, so exits need no slot sampling. A session that left
+      // from a page without a key answers "empty", not the last page it viewed with one.
       const page = kept[kept.length - 1]
-      if (page) code = pageCode(pageKeyHash(page.key), page.bounced)
+      if (page?.exited) code = pageCode(pageKeyHash(page.key), page.bounced)
     }
     if (mechanism.kind !== 'olh') throw new Error('page question without local hashing')
     olhEncode(mechanism, code, coins, olhOut)

@@ -20,9 +20,12 @@ export interface ReportLedger {
 /** The UTC day of a time, `YYYY-MM-DD`. */
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
 
-/** Reads the ledger; an absent or unreadable one counts as empty. */
+/**
+ * Reads the ledger; an absent one, or one whose fields are not a ledger's, counts as empty. A read that fails
+ * rejects: the day's budget cannot be checked, so nothing may be sent.
+ */
 export async function readLedger(store: { getMeta(key: string): Promise<unknown> }): Promise<ReportLedger> {
-  const value = (await store.getMeta(LEDGER_META_KEY).catch(() => undefined)) as Partial<ReportLedger> | undefined
+  const value = (await store.getMeta(LEDGER_META_KEY)) as Partial<ReportLedger> | undefined
   const spent: Record<string, number> = {}
   if (value && typeof value.spent === 'object' && value.spent !== null) {
     for (const [day, epsilon] of Object.entries(value.spent)) if (typeof epsilon === 'number' && epsilon >= 0) spent[day] = epsilon
@@ -39,4 +42,13 @@ export function addToLedger(ledger: ReportLedger, entry: NonNullable<ReportLedge
   // Hundredths, so that spending is exact (ε values are in hundredths).
   spent[entry.sentDay] = Math.round(((spent[entry.sentDay] ?? 0) + entry.epsilon) * 100) / 100
   return { spent, last: entry }
+}
+
+/**
+ * Whether the ledger has spent the budget of `today` — or of a later day, for a clock that moved back since:
+ * the budget of the day the clock went back to is not spent again.
+ */
+export function isDaySpent(ledger: ReportLedger, today: string): boolean {
+  for (const day in ledger.spent) if (day >= today && ledger.spent[day] > 0) return true
+  return false
 }

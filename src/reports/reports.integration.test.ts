@@ -4,6 +4,7 @@ import type { SegletError } from '../errors'
 import { createSeglet } from '../core'
 import type { Seglet, SegletOptions } from '../core'
 import { LEDGER_META_KEY } from './ledger'
+import { installFakeLocks } from './testing/fakeLocks'
 import { parseReport } from './parseReport'
 import { SESSIONS_META_KEY } from './sessionRecord'
 
@@ -52,13 +53,16 @@ async function earlierVisit(dbName: string, options: SegletOptions = {}) {
   return { segment, errors }
 }
 
+let removeLocks = () => {}
 beforeEach(() => {
   fetchMock = vi.fn(async () => new Response(null, { status: 204 }))
+  removeLocks = installFakeLocks()
   vi.stubGlobal('fetch', fetchMock)
   document.documentElement.className = ''
   document.documentElement.removeAttribute('data-seglet-segment')
 })
 afterEach(async () => {
+  removeLocks()
   for (const seglet of running) await seglet.destroy()
   running = []
   vi.unstubAllGlobals()
