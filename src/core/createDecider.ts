@@ -189,8 +189,9 @@ export function createDecider(ctx: DeciderContext): Decider {
           recorded = await recordDecision(store, { sessionStart, segment, packs, last: recorded, learn: result.learn() }).catch(() => recorded)
         }
       }
-      // A browser in the holdout is not personalised, on the server either: it gets no hint.
-      if (ctx.personalize?.segmentHint && segment.arm !== 'holdout' && ctx.mayPersist() && typeof document !== 'undefined') {
+      // A browser in the holdout is not personalised, on the server either: it gets no hint. Nor does a decision
+      // that forget() or a consent change overtook while it recorded (the epoch moved on).
+      if (ctx.personalize?.segmentHint && segment.arm !== 'holdout' && at === epoch && ctx.mayPersist() && typeof document !== 'undefined') {
         try {
           writeSegmentHint(document, segment)
         } catch (error) {

@@ -55,6 +55,19 @@ afterEach(async () => {
 })
 
 describe('segment hint cookie', () => {
+  it('forget() while a decision records its session (reports on) leaves no hint behind', async () => {
+    const { seglet } = start({ reports: { endpoint: '/seglet/reports' } })
+    let forgotten: Promise<void> | undefined
+    // The shopper clicks "Forget me" as the page is personalised, a microtask after the segment.
+    seglet.onSegment(() => void Promise.resolve().then(() => (forgotten ??= seglet.forget())), { immediate: false })
+    await browse(seglet)
+    await vi.waitFor(() => expect(forgotten).toBeDefined(), { timeout: 10_000 })
+    await forgotten
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(seglet.getSegment()).toBeNull()
+    expect(document.cookie).toBe('')
+  })
+
   it('writes only the segment id and intent band, first-party, Lax, short-lived, when a segment is decided', async () => {
     const writes: string[] = []
     const own = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!
