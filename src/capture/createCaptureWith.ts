@@ -195,7 +195,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
       return
     }
     const url = getCurrentUrl(win)
-    bridge('GA4 dataLayer entry dropped', (loaded) => loaded.mapDataLayerEntry(entry, read!, url))
+    bridge('GA4 dataLayer entry dropped', (loaded) => loaded.mapDataLayerEntry(entry, read!, url, settings.pageViews))
   }
 
   const startAutocapture = (win: Window) => {
@@ -206,10 +206,18 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
           scroll: settings.scrollDepth,
           nextId,
           // Each emission replaces the page view's record (same id).
-          emit: (id, url, visibleMs, scrollDepth) => {
-            const pageType = url === currentUrl && currentPageType ? currentPageType : matchPageType(url, settings.pageTypePatterns)
-            capture({ type: 'engagement', url, pageType, visibleMs, scrollDepth }, 'autocapture', 'engagement dropped', id)
-          },
+          // `pageType` is a getter, so a shop's URL rule that throws is reported by capture() instead of leaving
+          // the observer's own listeners.
+          emit: (id, url, visibleMs, scrollDepth) =>
+            capture({
+              type: 'engagement',
+              url,
+              get pageType() {
+                return url === currentUrl && currentPageType ? currentPageType : matchPageType(url, settings.pageTypePatterns)
+              },
+              visibleMs,
+              scrollDepth,
+            }, 'autocapture', 'engagement dropped', id),
         })
         engagement = observer
         cleanups.push(() => {

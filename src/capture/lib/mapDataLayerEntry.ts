@@ -18,14 +18,21 @@ export { GA4_EVENT_NAMES } from './readDataLayerEvent'
  *
  * - `view_item` → `product_view` of its first item.
  * - `view_item_list` → `page_view` of the current URL with page type `category`: a product list is the
- *   signal of a category page. The capture drops it when the URL already had its page view, so a list on
- *   the home or search page does not turn that page into a category page.
+ *   signal of a category page. Only without autocapture's page views (`pageViews`: nothing): with them the
+ *   page has its own page view, which a list pushed during its settle time would otherwise race, making a
+ *   home or search page with a list a category page. The capture also drops it when the URL already had its
+ *   page view.
  * - `add_to_cart` / `remove_from_cart` → one event per item.
  * - `begin_checkout`, `purchase` (`transaction_id` → `orderId`), `refund` → one event; `value` falls back to
  *   the sum of the items, `currency` to the first item's.
  * - `search` → `search` with `search_term`.
  */
-export function mapDataLayerEntry(entry: unknown, read: NonNullable<ReturnType<typeof readDataLayerEvent>>, currentUrl: string): unknown[] | null {
+export function mapDataLayerEntry(
+  entry: unknown,
+  read: NonNullable<ReturnType<typeof readDataLayerEvent>>,
+  currentUrl: string,
+  pageViews = false,
+): unknown[] | null {
   const [name, params] = read
 
   const items = mapGa4Items(prop(params, 'items'))
@@ -38,7 +45,7 @@ export function mapDataLayerEntry(entry: unknown, read: NonNullable<ReturnType<t
       return [{ type: 'product_view', productId: item.productId, price: item.price, currency, category: item.category }]
     }
     case 'view_item_list':
-      return [{ type: 'page_view', url: currentUrl, pageType: 'category' }]
+      return pageViews ? [] : [{ type: 'page_view', url: currentUrl, pageType: 'category' }]
     case 'add_to_cart':
     case 'remove_from_cart':
       if (!Array.isArray(items) || items.length === 0) return [{ type: name, productId: undefined }]

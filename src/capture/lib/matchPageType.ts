@@ -8,11 +8,7 @@ export function matchPageType(url: string, patterns: readonly PageTypePattern[])
       if (url.includes(pattern)) return pageType
     } else if (typeof pattern === 'function') {
       if (pattern(url)) return pageType
-    } else {
-      // A global or sticky RegExp keeps its position between calls; start each test from the beginning.
-      pattern.lastIndex = 0
-      if (pattern.test(url)) return pageType
-    }
+    } else if (url.search(pattern) >= 0) return pageType // from the start, lastIndex untouched (a frozen RegExp works)
   }
   return 'other'
 }
