@@ -233,7 +233,6 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
         doc.addEventListener('DOMContentLoaded', onLoad, { once: true })
         cleanups.push(() => doc.removeEventListener('DOMContentLoaded', onLoad))
       } else onLoad()
-      cleanups.push(observeHistory(win, guard('navigation failed', () => onNavigation(win))))
       cleanups.push(() => {
         clearTimeout(settleTimer)
         settleTimer = undefined
@@ -246,6 +245,8 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
         report(toSegletError(error, 'bridge', 'GA4 bridge not started'))
       }
     }
+    // Last: a history that cannot be wrapped (a frozen one throws) must not cost the dataLayer bridge.
+    if (settings.pageViews || settings.engagement) cleanups.push(observeHistory(win, guard('navigation failed', () => onNavigation(win))))
   }
 
   return {

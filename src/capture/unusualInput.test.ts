@@ -1,5 +1,6 @@
 // Autocapture against a shop's unusual inputs: a frozen RegExp among the page-type rules, a rule that throws
-// (never out of the observer's own listeners), and a GA4 product list pushed while a navigation settles.
+// (never out of the observer's own listeners), a GA4 product list pushed while a navigation settles, and a
+// history whose pushState cannot be replaced.
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
 import type { SegletError } from '../errors/index'
 import type { StoredEvent } from '../events/types'
@@ -81,4 +82,19 @@ it('without autocapture page views, a view_item_list still gives the page view o
   setup({ pageViews: false }).start()
   await vi.waitFor(() => expect(events.filter((e) => e.type === 'page_view')).toHaveLength(1))
   expect(events[0]).toMatchObject({ type: 'page_view', url: '/lists/summer', pageType: 'category' })
+})
+
+it('a history whose pushState cannot be replaced still gets the GA4 dataLayer bridge', async () => {
+  const own = Object.getOwnPropertyDescriptor(history, 'pushState')
+  Object.defineProperty(history, 'pushState', { value: History.prototype.pushState, writable: false, configurable: true })
+  try {
+    win.dataLayer = [{ event: 'search', search_term: 'mugs' }]
+    setup().start()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    // The failure to watch history may be reported; the GA4 bridge must run anyway.
+    expect(events.filter((e) => e.type === 'search')).toHaveLength(1)
+  } finally {
+    if (own) Object.defineProperty(history, 'pushState', own)
+    else delete (history as unknown as Record<string, unknown>).pushState
+  }
 })

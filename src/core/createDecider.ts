@@ -200,8 +200,9 @@ export function createDecider(ctx: DeciderContext): Decider {
         }
       }
       if (result.changed && store.mode === 'indexeddb' && ctx.mayPersist() && at === epoch) {
-        // Only what hysteresis needs across page loads: the explanation is not stored.
-        void store.setMeta(SEGMENT_META_KEY, { ...result.segment, reasons: [] }).catch(() => undefined)
+        // Only what hysteresis needs across page loads, and the arm, so the next page's restored segment
+        // personalises nothing in the holdout either: the explanation is not stored.
+        void store.setMeta(SEGMENT_META_KEY, { ...segment, reasons: [] }).catch(() => undefined)
       }
     },
     explain: () => lastReasons(),

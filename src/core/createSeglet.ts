@@ -22,7 +22,6 @@ import type { Decider } from './createDecider'
 import type { LazyParts } from './lazy'
 import { completeDecisionEvents, decisionWindowStart } from './readDecisionEvents'
 import { readEvidence } from '../features/readEvidence'
-import { hasEnoughEvidence } from '../segments/hasEnoughEvidence'
 import { createColdStartSegment } from '../segments/createColdStartSegment'
 import { toRestoredSegment } from '../segments/toRestoredSegment'
 import { DEFAULT_MIN_PAGE_VIEWS } from '../segments/constants'
@@ -296,12 +295,15 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     const events = await completeDecisionEvents(store, read, decisionWindowStart(now, gap), now, gap)
     const { pageViews, orders } = readEvidence(events, now, gap)
     const last = await storedSegment
-    // A returning shopper's last segment beats the default: the model re-decides (and updates intent).
-    if (hasEnoughEvidence({ pageViews, purchases: orders }, options.segments?.minPageViews) || (last && !last.coldStart)) return events
-    if (events.length > 0 && !personalizer.getSegment()) personalizer.apply(createColdStartSegment(options.segments, now))
+    const minPageViews = options.segments?.minPageViews ?? DEFAULT_MIN_PAGE_VIEWS
+    // Evidence enough for a decision (hasEnoughEvidence()'s rule, written out: the core has no byte to spare), or
+    // a returning shopper's last segment, which beats the default: the model re-decides (and updates intent).
+    if (pageViews >= minPageViews || orders > 0 || (last && !last.coldStart)) return events
+    // With a holdout, not before the model part draws this browser's arm: the holdout must see no personalisation.
+    if (events.length > 0 && !options.personalize?.holdout && !personalizer.getSegment()) personalizer.apply(createColdStartSegment(options.segments, now))
     // The next page view makes a decision possible: fetch the model part at low priority for it, once the
     // shopper stayed a while (a bounce costs nothing).
-    if (pageViews + 1 >= (options.segments?.minPageViews ?? DEFAULT_MIN_PAGE_VIEWS) && !prefetchTimer) {
+    if (pageViews + 1 >= minPageViews && !prefetchTimer) {
       prefetchTimer = setTimeout(() => whenIdle(() => destroyed || prefetchRuntime?.(), DECISION_IDLE_MS), PREFETCH_AFTER_MS)
     }
     return null

@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SegletError } from '../errors'
+import { createSeglet } from '../core/index'
 import type { Segment } from '../segments'
 import { makeSegment } from './testing/makeSegment'
 import { SEGMENT_EVENT } from './constants'
@@ -69,6 +70,58 @@ describe('the holdout arm', () => {
 
   it.each([-0.1, 1.5, Number.NaN])('refuses holdout %s with an OptionsError', (holdout) => {
     expect(() => validateOptions({ personalize: { holdout } })).toThrow(expect.objectContaining({ code: 'invalid_option', field: 'personalize.holdout' }))
+  })
+})
+
+describe('the holdout arm across visits', () => {
+  it("a returning shopper's restored segment does not personalise the page either", async () => {
+    const options = { consent: 'granted' as const, storage: { dbName: 'holdout-restored' }, capture: { autocapture: false }, personalize: { holdout: 1 } }
+    const first = createSeglet(options)
+    for (let i = 0; i < 6; i++) {
+      first.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+      first.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+    }
+    await first.flush()
+    await vi.waitFor(() => expect(first.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    await first.destroy()
+
+    const marks: (string | null)[] = []
+    const observer = new MutationObserver(() => marks.push(document.documentElement.getAttribute('data-seglet-segment')))
+    observer.observe(document.documentElement, { attributeFilter: ['data-seglet-segment'] })
+    const second = createSeglet(options)
+    const called: Segment[] = []
+    second.onSegment((s) => called.push(s))
+    try {
+      // The restored segment first (it carries the arm), then the model's own decision.
+      await vi.waitFor(() => expect(second.getSegment()).toMatchObject({ arm: 'holdout', restored: true }), { timeout: 10_000 })
+      await vi.waitFor(() => expect(second.getSegment()?.restored).toBeUndefined(), { timeout: 10_000 })
+      expect(second.getSegment()?.arm).toBe('holdout')
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      expect(marks).toEqual([])
+      expect(called).toEqual([])
+    } finally {
+      observer.disconnect()
+      await second.destroy()
+    }
+  })
+})
+
+describe('the holdout arm on first pages', () => {
+  it('applies no cold-start default while the arm is not drawn: the page looks as without Seglet', async () => {
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName: 'holdout-cold-start' }, capture: { autocapture: false }, personalize: { holdout: 0.5 } })
+    const called: Segment[] = []
+    seglet.onSegment((s) => called.push(s))
+    try {
+      seglet.track({ type: 'page_view', url: '/products/p0', pageType: 'product' })
+      await seglet.flush()
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(seglet.getSegment()).toBeNull()
+      expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
+      expect(called).toEqual([])
+    } finally {
+      await seglet.destroy()
+    }
   })
 })
 
