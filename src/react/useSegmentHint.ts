@@ -1,4 +1,4 @@
-import { useContext, useMemo } from 'react'
+import { useContext, useEffect, useMemo, useState } from 'react'
 import type { SegmentHint } from 'seglet'
 import { toIntentBand } from '../personalize/toIntentBand'
 import { SegletContext } from './SegletContext'
@@ -7,7 +7,9 @@ import { useSegment } from './useSegment'
 /**
  * The segment id and intent band for rendering: on the server and during hydration the `hint` given to
  * `<SegletProvider>` (what the server read with `readSegmentHint()`), then the live segment's. Content
- * chosen by it is rendered by the server already and stays put on hydration: no flicker, no mismatch.
+ * chosen by it is rendered by the server already and stays put on hydration: no flicker, no mismatch. Once
+ * Seglet has decided on this page, the hint is done with: `null` after `forget()` and in the holdout arm,
+ * like `useSegment()`.
  *
  * @example
  * import { useSegmentHint } from 'seglet/react'
@@ -17,10 +19,15 @@ import { useSegment } from './useSegment'
  * }
  */
 export function useSegmentHint(): SegmentHint | null {
-  const { hint } = useContext(SegletContext)
+  const { seglet, hint } = useContext(SegletContext)
   const segment = useSegment()
+  // After hydration: has this page had a segment (shown, or decided in the holdout arm)?
+  const [decided, setDecided] = useState(false)
+  useEffect(() => {
+    if (!decided && (segment || seglet?.getSegment())) setDecided(true)
+  }, [seglet, segment, decided])
   return useMemo(
-    () => (segment ? { segmentId: segment.id, intentBand: toIntentBand(segment.intent, segment.intentThreshold) } : hint),
-    [segment, hint],
+    () => (segment ? { segmentId: segment.id, intentBand: toIntentBand(segment.intent, segment.intentThreshold) } : decided ? null : hint),
+    [segment, hint, decided],
   )
 }

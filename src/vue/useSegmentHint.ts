@@ -1,4 +1,4 @@
-import { computed, inject } from 'vue'
+import { computed, inject, onMounted, ref, watch } from 'vue'
 import type { ComputedRef } from 'vue'
 import type { SegmentHint } from 'seglet'
 import { toIntentBand } from '../personalize/toIntentBand'
@@ -7,18 +7,26 @@ import { useSegment } from './useSegment'
 
 /**
  * The segment id and intent band for rendering, as a read-only ref: on the server and during hydration
- * the plugin's `hint` (what the server read with `readSegmentHint()`), then the live segment's. Call it in
- * `setup()`.
+ * the plugin's `hint` (what the server read with `readSegmentHint()`), then the live segment's. Once Seglet
+ * has decided on this page, the hint is done with: `null` after `forget()` and in the holdout arm, like
+ * `useSegment()`. Call it in `setup()`.
  *
  * @example
  * const hint = useSegmentHint()
  * // <p v-if="hint?.intentBand === 'high'">Free shipping today</p>
  */
 export function useSegmentHint(): ComputedRef<SegmentHint | null> {
-  const { hint } = inject(SEGLET_KEY, NO_SEGLET)
+  const { seglet, hint } = inject(SEGLET_KEY, NO_SEGLET)
   const segment = useSegment()
+  // After mounting: has this page had a segment (shown, or decided in the holdout arm)?
+  const decided = ref(false)
+  const check = () => {
+    if (segment.value || seglet?.getSegment()) decided.value = true
+  }
+  onMounted(check)
+  watch(segment, check)
   return computed(() => {
     const s = segment.value
-    return s ? { segmentId: s.id, intentBand: toIntentBand(s.intent, s.intentThreshold) } : hint
+    return s ? { segmentId: s.id, intentBand: toIntentBand(s.intent, s.intentThreshold) } : decided.value ? null : hint
   })
 }
