@@ -22,13 +22,16 @@ const isInit = (command: unknown) => Array.isArray(command) && command[0] === 'i
  */
 export function bootScript(api: Record<string, unknown>): void {
   if (typeof window === 'undefined' || typeof document === 'undefined') return
+  const w = window as unknown as { seglet?: unknown; Seglet?: { isSegletError?: unknown } }
+  // A second copy of the tag on the page (a theme's and an app's): the first one runs, alone, or every event
+  // would be captured twice.
+  if (w.Seglet?.isSegletError) return
   try {
     const script = findScriptTag()
     // The runtime file sits beside this script; `document.currentScript` is only set while it runs.
     captureScriptRuntimeUrl(script)
     const config = readScriptOptions(script, reportError)
     configure(config.options)
-    const w = window as unknown as { seglet?: unknown; Seglet?: unknown }
     try {
       w.Seglet = api
       if (w.Seglet !== api) throw 0

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { databaseNames, probes, useHarness, waitForSegment } from './helpers'
+import { databaseNames, probes, readDb, useHarness, waitForSegment } from './helpers'
 
 const STRICT_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; object-src 'none'; frame-src 'self'"
 
@@ -159,6 +159,31 @@ describe('the global `Seglet`', () => {
     await page.evaluate(() => (window as unknown as { seglet: unknown[] }).seglet.push(['track', { type: 'search', query: 'queued' }], ['flush']))
     await page.waitForFunction(() => indexedDB.databases().then((d) => d.length > 0))
     expect(await databaseNames(page)).toEqual(['seglet'])
+    await page.close()
+  })
+
+  it('a second copy of the tag (a theme and an app) leaves the first running alone: every event is stored once', async () => {
+    const page = await h.newPage()
+    await page.goto(h.baseUrl + '/test/browser/pages/tag.html?attrs=' + encodeURIComponent(JSON.stringify({ consent: 'granted' })))
+    await page.waitForFunction(() => !Array.isArray((window as unknown as { seglet?: unknown }).seglet))
+    const same = await page.evaluate(async () => {
+      const w = window as unknown as { Seglet: { flush(): Promise<void>; track(e: unknown): void }; seglet: unknown }
+      const [api, queue] = [w.Seglet, w.seglet]
+      const second = document.createElement('script')
+      second.src = '/dist/seglet.min.js'
+      second.setAttribute('data-consent', 'granted')
+      await new Promise((loaded) => ((second.onload = loaded), document.body.append(second)))
+      w.Seglet.track({ type: 'search', query: 'once' })
+      await w.Seglet.flush()
+      return w.Seglet === api && w.seglet === queue
+    })
+    expect(same).toBe(true)
+    const { events } = await readDb(page)
+    expect(events.filter((e) => e.type === 'page_view')).toHaveLength(1)
+    expect(events.filter((e) => e.type === 'search')).toHaveLength(1)
+    const t = await probes(page)
+    expect(t.escaped).toEqual([])
+    expect(page.uncaughtErrors).toEqual([])
     await page.close()
   })
 
