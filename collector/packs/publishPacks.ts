@@ -157,7 +157,9 @@ async function packBytes(kind: PackKind, given: string | ModelPack): Promise<Uin
   if (typeof given === 'string') {
     try {
       bytes = await readFile(given)
-      value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+      // Read as browsers read a signed pack: a byte-order mark is kept (and JSON refuses it), not skipped, so a
+      // file an editor saved with one is refused here rather than signed and refused by every browser.
+      value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes))
     } catch (error) {
       throw new CollectorError('collector_pack', `cannot read the ${kind} pack ${given}: ${(error as Error).message}`, undefined, error)
     }

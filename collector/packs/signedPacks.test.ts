@@ -302,6 +302,20 @@ describe('publishPacks', () => {
     writeFileSync(manifestFile(), 'garbage')
     expect(await refused(publishPacks({ outDir: site, key, packs: { session: variant(0.3) } }))).toMatch(/not a readable pack manifest/)
   })
+
+  it('refuses a pack file saved with a byte-order mark, which browsers would refuse, and publishes it without', async () => {
+    const text = readFileSync(new URL('../../src/models/session.json', import.meta.url))
+    const withBom = join(dir, 'session-bom.json')
+    writeFileSync(withBom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), text]))
+    const error = await publishPacks({ outDir: site, key, packs: { session: withBom } }).then(() => undefined, (e: unknown) => e)
+    expect(isSegletError(error) && error.code).toBe('collector_pack')
+    const plain = join(dir, 'session.json')
+    writeFileSync(plain, text)
+    await publishPacks({ outDir: site, key, packs: { session: plain } })
+    const result = await loadSignedPacks({ packKey, expected: EXPECTED_SPECS, report: (e) => reported.push(e), cache })
+    expect(reported).toEqual([])
+    expect(result?.packs.session).toBeDefined()
+  })
 })
 
 describe('the collector serves what publish-pack wrote', () => {

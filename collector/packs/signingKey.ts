@@ -50,6 +50,10 @@ export async function generatePackKeys(dir = DEFAULT_KEY_DIR, { overwrite = fals
   const publicKeyFile = join(dir, PUBLIC_KEY_FILE)
   await mkdir(dir, { recursive: true, mode: 0o700 })
   try {
+    // A file that exists keeps its mode through writeFile: made owner-only before the new key goes in.
+    if (overwrite) await chmod(privateKeyFile, 0o600).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error
+    })
     await writeFile(privateKeyFile, pem, { mode: 0o600, flag: overwrite ? 'w' : 'wx' })
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
@@ -60,8 +64,6 @@ export async function generatePackKeys(dir = DEFAULT_KEY_DIR, { overwrite = fals
     }
     throw new CollectorError('collector_pack', `cannot write ${privateKeyFile}: ${(error as Error).message}`, undefined, error)
   }
-  // The mode of an existing file (overwrite) is not changed by writeFile.
-  await chmod(privateKeyFile, 0o600)
   await writeFile(publicKeyFile, packKey + '\n')
   return { privateKeyFile, publicKeyFile, packKey, keyId: await packKeyId(rawPublicKey(publicKey)) }
 }
