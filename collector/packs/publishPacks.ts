@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { basename, join } from 'node:path'
 import { isSegletError } from '../../src/errors'
@@ -76,6 +76,45 @@ export async function publishPacks(options: PublishPacksOptions): Promise<Publis
     throw new CollectorError('collector_pack', `expiresInDays must be a positive number of days, not ${String(expiresInDays)}`)
   }
   const key = typeof options.key === 'object' ? options.key : await readPackSigningKey(options.key)
+  // One publish at a time (a scheduled retrain and a publish-pack by hand): from reading the last version to
+  // writing the manifest, or both would take the same version and could overwrite each other's files.
+  return withPublishLock(outDir, () => publishLocked(outDir, key, packs, expiresInDays, now))
+}
+
+/** How long a publish waits for another to finish before it gives up. */
+export const PUBLISH_LOCK_WAIT_MS = 30_000
+const LOCK_FILE = 'packs.lock'
+
+async function withPublishLock<T>(outDir: string, work: () => Promise<T>): Promise<T> {
+  const lock = join(outDir, LOCK_FILE)
+  try {
+    await mkdir(outDir, { recursive: true })
+  } catch (error) {
+    throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${(error as Error).message}`, undefined, error)
+  }
+  const giveUpAt = Date.now() + PUBLISH_LOCK_WAIT_MS
+  for (;;) {
+    try {
+      await writeFile(lock, `${process.pid} ${new Date().toISOString()}\n`, { flag: 'wx' })
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${(error as Error).message}`, undefined, error)
+      }
+      if (Date.now() >= giveUpAt) {
+        throw new CollectorError('collector_pack', `another publish holds ${lock}; if none is running (a publish that was killed), delete it and publish again`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+  try {
+    return await work()
+  } finally {
+    await unlink(lock).catch(() => undefined)
+  }
+}
+
+async function publishLocked(outDir: string, key: PackSigningKey, packs: PublishPacksOptions['packs'], expiresInDays: number, now: Date): Promise<PublishedPacks> {
   const previous = await readPublishedManifest(outDir)
   const version = (previous?.version ?? 0) + 1
   const entries: PackManifest['packs'] = {}

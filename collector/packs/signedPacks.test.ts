@@ -1,7 +1,8 @@
 // @vitest-environment node
 // The collector signs and publishes; the browser's own code (src/pack) verifies. Every case below goes
 // through both, so the two sides cannot drift apart.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -301,6 +302,23 @@ describe('publishPacks', () => {
     await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
     writeFileSync(manifestFile(), 'garbage')
     expect(await refused(publishPacks({ outDir: site, key, packs: { session: variant(0.3) } }))).toMatch(/not a readable pack manifest/)
+  })
+
+  it('publishes one at a time: two at once (a scheduled retrain and a publish by hand) get versions 2 and 3, and the manifest signs what is served', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
+    const results = await Promise.all([
+      publishPacks({ outDir: site, key, packs: { session: variant(0.4) } }),
+      publishPacks({ outDir: site, key, packs: { session: variant(0.5) } }),
+    ])
+    expect(results.map((r) => r.version).sort()).toEqual([2, 3])
+    const manifest = (await readPublishedManifest(site))!
+    expect(manifest.version).toBe(3)
+    for (const version of [2, 3]) {
+      const served = readFileSync(join(site, `session-v${version}.json`))
+      const published = results.find((r) => r.version === version)!.manifest.packs.session!
+      expect('sha256-' + createHash('sha256').update(served).digest('base64')).toBe(published.integrity)
+    }
+    expect(existsSync(join(site, 'packs.lock'))).toBe(false)
   })
 
   it('refuses a pack file saved with a byte-order mark, which browsers would refuse, and publishes it without', async () => {
