@@ -102,6 +102,16 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     const again = await retrain(db, { pack, epsilon: 2, minAnswers: 2000, writePack, now: NOW })
     expect(again.answers).toBe(result.answers)
   }, 300_000)
+
+  it('publishes nothing unchecked: enough answers, but all on one day, wait for a held-out day', async () => {
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
+    const written: string[] = []
+    await ingestDays(db, 2500, ['2026-11-30'], 3)
+    const result = await retrain(db, { pack: shipped, epsilon: 2, minAnswers: 2000, now: NOW, writePack: async (text) => (written.push(text), 'memory') })
+    expect(result).toMatchObject({ status: 'waiting', answers: 2500 })
+    expect(result.reason).toMatch(/no held-out check yet/)
+    expect(written).toEqual([])
+  }, 300_000)
 })
 
 describe('the held-out check', () => {

@@ -132,9 +132,14 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   if (fittedTo !== undefined && checkSums.n === 0) {
     return { status: 'kept', answers: all.n, pack, reason: `no held-out answers since the pack in use (${pack.version}) was fitted on the days to ${fittedTo}` }
   }
+  // Nothing is published unchecked: a window of only even or only odd days (a first retrain on one day's
+  // answers) waits for the other kind of day.
+  if (fitSums.n === 0 || checkSums.n === 0) {
+    return { status: 'waiting', answers: all.n, pack, reason: `no held-out check yet: the answers from ${from} to ${to} fall on ${fitSums.n === 0 ? 'odd' : 'even'} days only, and the check fits on even days and checks on odd ones` }
+  }
   const current: IntentCorrection = pack.intentCorrection ?? identityCorrection()
   let heldOut: RetrainResult['heldOut']
-  if (fitSums.n > 0 && checkSums.n > 0) {
+  {
     const check = heldOutCheck(fitSums, checkSums, current, params)
     heldOut = { current: check.current, candidate: check.candidate, tolerance: check.tolerance }
     if (!check.accepted) {
