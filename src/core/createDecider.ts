@@ -163,7 +163,19 @@ export function createDecider(ctx: DeciderContext): Decider {
       const started = performance.now()
       const result = await decideSegment({ features, now, runtime, engine, model: ctx.model ?? {}, cache: store, report, unchangedFrom: last?.inputs, pause: yieldToPage })
       if (result) measure(started)
-      if (!result) return
+      if (!result) {
+        // The networks' inputs did not move, but the funnel facts are counted from events: a cart or checkout
+        // event without a page view updates them on the segment at once (not a notable change: no callback).
+        const funnel = last?.segment.funnel
+        const s = features.session
+        if (!last || !funnel) return
+        if (funnel.cartReached === s.cartReached && funnel.checkoutReached === s.checkoutReached && funnel.productsAdded === s.productsAdded && funnel.cartValue === s.cartValue) return
+        const facts = { ...funnel, cartReached: s.cartReached, checkoutReached: s.checkoutReached, productsAdded: s.productsAdded, cartValue: s.cartValue }
+        last = { ...last, segment: { ...last.segment, funnel: facts } }
+        const refreshed = { ...last.segment, arm: await arm }
+        if (at === epoch) personalizer.apply(withReasons(refreshed, segmentReasons))
+        return
+      }
       const decidedArm = await arm
       if (at !== epoch) {
         // Forgotten meanwhile: the engine may have taken this decision as its current segment.
