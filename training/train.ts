@@ -6,6 +6,7 @@ import type { ModelPack } from '../src/pack/types'
 import { buildPack, log, stringifyPack, type PackInput, type PackResult } from './buildPack'
 import { DEFAULT_DATA_DIR, PROJECT_ROOT, RETAIL_FILE, SHOPPERS_FILE, parseArgs, readDataFile } from './data'
 import { DataError } from './dataError'
+import { useTimeZone } from './timeZone'
 import { eventCustomers, eventSessions } from './loadEvents'
 import { retailCustomers, retailEvents } from './loadRetail'
 import { parseShoppers, rowToAggregate } from './loadShoppers'
@@ -69,6 +70,9 @@ export async function main(argv: string[]): Promise<number> {
   if (typeof args.events === 'string') {
     const loaded = loadTrainingEvents(args.events, typeof args.format === 'string' ? args.format : undefined)
     if (loaded.format === 'shopify') throw new DataError(`${args.events}: a Shopify orders export has orders but no browsing sessions; use it for the lifetime pack (--lifetime-events)`)
+    // Before any session is built: its local-time features are computed in the shop's time zone, as the browser does.
+    const timeZone = useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, true)
+    log(`  session features in local time of ${timeZone}`)
     const sessions = eventSessions(loaded.byShopper)
     if (sessions.length === 0) throw new DataError(`${args.events}: no sessions in this ${loaded.format} file`)
     log(`  ${args.events}: ${loaded.format} format, ${loaded.rows} rows, ${loaded.byShopper.size} shoppers, ${sessions.length} sessions${skippedNote(loaded.skipped)}`)

@@ -1,0 +1,30 @@
+import { DataError } from './dataError'
+
+/**
+ * Sets the time zone the session features are computed in when training on a shop's own events. The browser
+ * computes the hour, weekend, month and special-day features in the shopper's local time; exported events
+ * carry only UTC times, so training must run in the shop's time zone (`--time-zone Europe/Berlin`, or the
+ * `TZ` environment variable), or a pack would read those features shifted by the UTC offset.
+ * Returns the time zone in use; throws a `DataError` for a name that is not an IANA time zone, or when
+ * `required` (training on events) and none is given.
+ *
+ * @example
+ * useTimeZone('Europe/Berlin', true) // 'Europe/Berlin'
+ */
+export function useTimeZone(timeZone: string | undefined, required: boolean): string | undefined {
+  if (timeZone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone })
+    } catch {
+      throw new DataError(`--time-zone ${timeZone}: not an IANA time zone name (such as Europe/Berlin or America/New_York)`)
+    }
+    process.env.TZ = timeZone
+  }
+  const inUse = process.env.TZ || undefined
+  if (required && !inUse) {
+    throw new DataError(
+      "--events needs the shop's time zone: --time-zone <IANA name> (or TZ=…). The browser computes the hour, weekday and month features in local time, and the export holds UTC times",
+    )
+  }
+  return inUse
+}
