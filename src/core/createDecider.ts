@@ -6,6 +6,7 @@ import type { Personalizer } from '../personalize'
 import type { Panel } from '../personalize/panel'
 import { createPanel } from '../personalize/panel'
 import { onSegmentMarkerChange } from '../personalize/onSegmentMarkerChange'
+import { clearSegmentHint } from '../personalize/clearSegmentHint'
 import { writeSegmentHint } from '../personalize/writeSegmentHint'
 import type { Consent } from '../privacy'
 import type { Explanation, Segment, SegmentEngine } from '../segments'
@@ -201,9 +202,11 @@ export function createDecider(ctx: DeciderContext): Decider {
           recorded = await recordDecision(store, { sessionStart, segment, packs, last: recorded, learn: result.learn() }).catch(() => recorded)
         }
       }
-      // A browser in the holdout is not personalised, on the server either: it gets no hint. Nor does a decision
-      // that forget() or a consent change overtook while it recorded (the epoch moved on).
-      if (ctx.personalize?.segmentHint && segment.arm !== 'holdout' && at === epoch && ctx.mayPersist() && typeof document !== 'undefined') {
+      // A browser in the holdout is not personalised, on the server either: it gets no hint, and one left from
+      // before it was held out (a larger holdout share) is removed. Nor does a decision that forget() or a
+      // consent change overtook while it recorded (the epoch moved on).
+      if (ctx.personalize?.segmentHint && segment.arm === 'holdout') clearSegmentHint()
+      else if (ctx.personalize?.segmentHint && at === epoch && ctx.mayPersist() && typeof document !== 'undefined') {
         try {
           writeSegmentHint(document, segment)
         } catch (error) {

@@ -299,8 +299,9 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     // Evidence enough for a decision (hasEnoughEvidence()'s rule, written out: the core has no byte to spare), or
     // a returning shopper's last segment, which beats the default: the model re-decides (and updates intent).
     if (pageViews >= minPageViews || orders > 0 || (last && !last.coldStart)) return events
-    // With a holdout, not before the model part draws this browser's arm: the holdout must see no personalisation.
-    if (events.length > 0 && !options.personalize?.holdout && !personalizer.getSegment()) personalizer.apply(createColdStartSegment(options.segments, now))
+    // With a holdout, no segment before the model part draws this browser's arm (the holdout must see no
+    // personalisation): the page is only revealed (anti-flicker).
+    if (events.length > 0 && !personalizer.getSegment()) personalizer.apply(options.personalize?.holdout ? null : createColdStartSegment(options.segments, now))
     // The next page view makes a decision possible: fetch the model part at low priority for it, once the
     // shopper stayed a while (a bounce costs nothing).
     if (pageViews + 1 >= minPageViews && !prefetchTimer) {

@@ -55,6 +55,15 @@ afterEach(async () => {
 })
 
 describe('segment hint cookie', () => {
+  it('a browser held out removes a hint left from before (a larger holdout share), and writes none', async () => {
+    document.cookie = 'seglet_hint=casual-browser.high; Path=/'
+    const { seglet } = start({ personalize: { segmentHint: true, holdout: 1 } })
+    await browse(seglet)
+    await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
+    await vi.waitFor(() => expect(serverHint()).toBeNull())
+    expect(document.cookie).toBe('')
+  })
+
   it('forget() while a decision records its session (reports on) leaves no hint behind', async () => {
     const { seglet } = start({ reports: { endpoint: '/seglet/reports' } })
     let forgotten: Promise<void> | undefined

@@ -108,8 +108,13 @@ describe('the holdout arm across visits', () => {
 })
 
 describe('the holdout arm on first pages', () => {
-  it('applies no cold-start default while the arm is not drawn: the page looks as without Seglet', async () => {
-    const seglet = createSeglet({ consent: 'granted', storage: { dbName: 'holdout-cold-start' }, capture: { autocapture: false }, personalize: { holdout: 0.5 } })
+  it('applies no cold-start default while the arm is not drawn: the page looks as without Seglet, and is revealed', async () => {
+    const seglet = createSeglet({
+      consent: 'granted',
+      storage: { dbName: 'holdout-cold-start' },
+      capture: { autocapture: false },
+      personalize: { holdout: 0.5, antiFlicker: true, antiFlickerTimeoutMs: 5000 },
+    })
     const called: Segment[] = []
     seglet.onSegment((s) => called.push(s))
     try {
@@ -119,6 +124,8 @@ describe('the holdout arm on first pages', () => {
       expect(seglet.getSegment()).toBeNull()
       expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
       expect(called).toEqual([])
+      // Revealed at once all the same, not after the anti-flicker timeout.
+      expect(document.documentElement.classList.contains('seglet-pending')).toBe(false)
     } finally {
       await seglet.destroy()
     }

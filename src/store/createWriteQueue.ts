@@ -85,11 +85,11 @@ export function createWriteQueue(
   }
 
   /**
-   * Keeps what of `batch` is still in flight in memory: not what `clear()` (`forget()`) dropped meanwhile, nor
-   * an older copy of a record that a later write carries.
+   * Keeps what of `batch` is still in flight (or, at close, still queued) in memory: not what `clear()`
+   * (`forget()`) dropped meanwhile, nor an older copy of a record that a later write or enqueue carries.
    */
   const keepInMemory = (batch: StoredEvent[]) => {
-    batch = batch.filter((event) => inflight.get(event.id) === event)
+    batch = batch.filter((event) => (inflight.get(event.id) ?? queued.get(event.id)) === event)
     for (const event of batch) memory.set(event.id, event)
     settle(batch)
     // The same retention as on disk, so a long page in memory mode stays bounded.

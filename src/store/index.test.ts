@@ -528,6 +528,23 @@ describe('consent', () => {
 })
 
 describe('forget and export', () => {
+  it('close() keeps an event enqueued after its last flush, before the connection closes', async () => {
+    const store = open()
+    store.enqueue(pageView({ id: 'first' }))
+    await store.flush()
+    let armed = true
+    store.onFlush(() => {
+      if (!armed) return
+      armed = false
+      // A few microtasks later: close()'s flush has ended, the connection is not closed yet.
+      void Promise.resolve().then(() => undefined).then(() => undefined).then(() => undefined).then(() => store.enqueue(pageView({ id: 'late' })))
+    })
+    store.enqueue(pageView({ id: 'second' }))
+    await store.close()
+    const kept = [...(await store.getEvents()).map((e) => e.id), ...(await rawEvents()).map((e) => e.id)]
+    expect(kept).toContain('late')
+  })
+
   it('forget() during a write that then fails: the forgotten events do not come back into memory', async () => {
     const store = open()
     await store.getEvents()
