@@ -209,3 +209,42 @@ describe('seglet/react', () => {
     expect(renderToString(h(ShowsHint))).toBe('<p id="hint">no hint</p>')
   })
 })
+
+describe("useSegmentHint(): the server's hint stands in until Seglet decides on the page, not after forget() or in the holdout", () => {
+  it('useSegmentHint() is null after forget(), even when the server passed a hint', async () => {
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName: 'hint-react-1' }, capture: { autocapture: false } })
+    running.push(seglet)
+    const first = new Promise<Segment>((resolve) => {
+      const off = seglet.onSegment((s) => (off(), resolve(s)), { immediate: false })
+    })
+    await browse(seglet)
+    const segment = await first
+    const container = document.createElement('div')
+    document.body.append(container)
+    const root = createRoot(container)
+    // The hint the server read from the cookie on this request.
+    const hint = { segmentId: 'casual-browser', intentBand: 'high' } as const
+    await act(async () => root.render(h(SegletProvider, { seglet, hint }, h(ShowsHint))))
+    expect(container.textContent).toMatch(new RegExp(`^${segment.id} `))
+    await act(async () => {
+      await seglet.forget()
+      await new Promise((r) => setTimeout(r, 0))
+    })
+    expect(seglet.getSegment()).toBeNull()
+    expect(container.textContent).toBe('no hint')
+    await act(async () => root.unmount())
+  })
+
+  it('useSegmentHint() is null in the holdout arm, even when the server passed a hint', async () => {
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName: 'hint-react-2' }, capture: { autocapture: false }, personalize: { holdout: 1 } })
+    running.push(seglet)
+    await browse(seglet)
+    await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
+    const container = document.createElement('div')
+    document.body.append(container)
+    const root = createRoot(container)
+    await act(async () => root.render(h(SegletProvider, { seglet, hint: { segmentId: 'casual-browser', intentBand: 'high' } }, h(ShowsHint))))
+    expect(container.textContent).toBe('no hint')
+    await act(async () => root.unmount())
+  })
+})

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { StoredEvent } from '../events/types'
 import { buildReportTruth } from './buildReportTruth'
+import { encodeReport } from './encodeReport'
+import { EMPTY_PAGE_CODE, pageCode, pageKeyHash } from './lib/pageCode'
+import { questionMechanism } from './lib/questionMechanism'
+import { olhHash } from './mechanisms/olh'
+import { parseReport } from './parseReport'
+import { SHIPPED_PACK_CONTEXT } from './shippedPackContext'
 import { MAX_REPORT_PAGES } from './schema'
 import { sessionRecordOf, type SessionRecord } from './sessionRecord'
 
@@ -99,5 +105,26 @@ describe('buildReportTruth', () => {
     const out = buildReportTruth({ events, records: [record(T + 5 * MIN)], now: T + 7 * MIN, sessionGapMs: MIN })
     expect(out?.start).toBe(T + 5 * MIN)
     expect(out?.truth.pages).toEqual([{ key: 'b', bounced: true, exited: true, orderFollowed: false }])
+  })
+})
+
+describe('the exit answer', () => {
+  it('a session that left from a page without a page key answers "empty", not its last keyed page', () => {
+    const events = [view(T - 3 * 60 * MIN, 'product/boot'), view(T - 3 * 60 * MIN + MIN)]
+    const closed = buildReportTruth({ events, records: [], now: T, context: SHIPPED_PACK_CONTEXT })!
+    expect(closed.truth.pages).toEqual([{ key: 'product/boot', bounced: false, exited: false, orderFollowed: false }])
+    const mechanism = questionMechanism('pageExit', closed.context, 8)
+    if (mechanism.kind !== 'olh') throw new Error('olh expected')
+    let boot = 0
+    let empty = 0
+    for (let i = 0; i < 4000; i++) {
+      const r = parseReport(encodeReport(closed.truth, closed.context, { epsilon: 8, day: closed.day }))
+      if (r.question !== 'pageExit' || r.answer.kind !== 'olh') continue
+      const { a, b, value } = r.answer
+      if (olhHash(mechanism, a, b, pageCode(pageKeyHash('product/boot'), false)) === value) boot++
+      if (olhHash(mechanism, a, b, EMPTY_PAGE_CODE) === value) empty++
+    }
+    // At ε = 8 nearly every answer supports its true code: "no keyed exit page".
+    expect(empty).toBeGreaterThan(boot)
   })
 })

@@ -34,8 +34,8 @@ const session = (at: number): StoredEvent[] => [
   ev(at - 2 * HOUR + 4000, { type: 'purchase', orderId: 'order-4711', value: 129.5, currency: 'EUR', items: [{ productId: 'sku-secret-77', quantity: 1, price: 129.5 }] }),
 ]
 
-async function storeWith(events: StoredEvent[], recordAt = events[0]?.ts): Promise<EventStore> {
-  const store = createStore({ dbName: `reports-${++n}`, persist: true })
+async function storeWith(events: StoredEvent[], recordAt = events[0]?.ts, dbName = `reports-${++n}`): Promise<EventStore> {
+  const store = createStore({ dbName, persist: true })
   stores.push(store)
   for (const event of events) store.enqueue(event)
   await store.flush()
@@ -268,5 +268,52 @@ describe('createReporter', () => {
     fetchMock.mockImplementation(async () => new Response('no', { status: 429 }))
     await createReporter(ctx(await storeWith(session(NOW)))).run()
     expect(errors.map((e) => [e.code, e.message])).toEqual([['report_failed', 'The private report could not be sent: HTTP 429']])
+  })
+})
+
+describe('at most one report a day', () => {
+  it('a clock moved back a day does not make that day new again', async () => {
+    const store = await storeWith(session(NOW - 2 * DAY))
+    await createReporter(ctx(store)).run()
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+    // The device's clock now says yesterday; a newer session closes.
+    for (const event of session(NOW - DAY + 2 * HOUR)) store.enqueue(event)
+    await store.flush()
+    await createReporter(ctx(store, { now: () => NOW - DAY + 4 * HOUR })).run()
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+  })
+
+  it('a ledger that cannot be read sends nothing', async () => {
+    const store = await storeWith(session(NOW - 3 * HOUR))
+    await createReporter(ctx(store)).run()
+    expect(await store.getMeta(LEDGER_META_KEY)).toBeDefined()
+    for (const event of session(NOW)) store.enqueue(event)
+    await store.flush()
+    const failing = Object.assign(Object.create(store) as EventStore, {
+      getMeta: (key: string) => (key === LEDGER_META_KEY ? Promise.reject(new Error('read failed')) : store.getMeta(key)),
+    })
+    await createReporter(ctx(failing, { now: () => NOW + HOUR })).run()
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+  })
+
+  it('two tabs at once send one report: the Web Lock lets one read and spend the day', async () => {
+    const a = await storeWith(session(NOW - HOUR), undefined, 'reports-tabs')
+    const b = createStore({ dbName: 'reports-tabs', persist: true })
+    stores.push(b)
+    await Promise.all([createReporter(ctx(a)).run(), createReporter(ctx(b)).run()])
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+  })
+
+  it('sends nothing without Web Locks (a page not served over HTTPS, an older browser): two tabs could both spend the day', async () => {
+    removeLocks()
+    expect((navigator as { locks?: unknown }).locks).toBeUndefined()
+    const a = await storeWith(session(NOW - HOUR), undefined, 'reports-no-locks')
+    const b = createStore({ dbName: 'reports-no-locks', persist: true })
+    stores.push(b)
+    await Promise.all([createReporter(ctx(a)).run(), createReporter(ctx(b)).run()])
+    expect(fetchMock).not.toHaveBeenCalled()
+    installFakeLocks()
+    await createReporter(ctx(a)).run()
+    expect(fetchMock).toHaveBeenCalledTimes(1)
   })
 })

@@ -2,8 +2,9 @@ import { DEFAULT_MIN_PAGE_VIEWS } from './constants'
 
 /**
  * Whether a decision rests on evidence (the session reached `minPageViews` page views, or the shopper has
- * bought before) rather than being the cold-start default. The one rule for the segment engine and for the
- * core, which decides without loading the model while it does not hold.
+ * bought before) rather than being the cold-start default. The segment engine's rule; the core, which decides
+ * without loading the model while it does not hold, writes the same two comparisons out in
+ * `decideWithoutModel()` (a call there costs it bytes it does not have): change both together.
  *
  * @example
  * hasEnoughEvidence({ pageViews: 1, purchases: 0 }) // false: the cold-start default

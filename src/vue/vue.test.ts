@@ -164,3 +164,24 @@ describe('seglet/vue', () => {
     expect(await renderToString(createSSRApp(ShowsHint))).toBe('<p id="hint">no hint</p>')
   })
 })
+
+describe("useSegmentHint(): the server's hint stands in until Seglet decides on the page, not after forget()", () => {
+  it('useSegmentHint() is null after forget(), even when the server passed a hint', async () => {
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName: 'hint-vue-1' }, capture: { autocapture: false } })
+    running.push(seglet)
+    const first = new Promise<Segment>((resolve) => {
+      const off = seglet.onSegment((s) => (off(), resolve(s)), { immediate: false })
+    })
+    await browse(seglet)
+    await first
+    const container = document.createElement('div')
+    document.body.append(container)
+    const app = createApp(ShowsHint).use(createSegletPlugin({ seglet, hint: { segmentId: 'casual-browser', intentBand: 'high' } }))
+    app.mount(container)
+    await seglet.forget()
+    await new Promise((r) => setTimeout(r, 0))
+    await nextTick()
+    expect(container.textContent).toBe('no hint')
+    app.unmount()
+  })
+})
