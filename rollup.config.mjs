@@ -10,8 +10,9 @@
 //  - dist/seglet-model.min.js: the model runtime with the shipped packs, loaded by the script-tag build
 //    with a dynamic import() from the same folder, after the page's own work.
 //  - dist/seglet-reports.min.js: the private-report part, loaded the same way when a shop turns reports on.
-//  - dist/seglet.d.ts: bundled type declarations.
-//  - dist/{react,vue,server}.{js,cjs,d.ts}: the `seglet/react`, `seglet/vue` and `seglet/server` entry points,
+//  - dist/seglet.d.ts: bundled type declarations, and the same as dist/seglet.d.cts for `require`: TypeScript reads a
+//    .d.ts in this `"type": "module"` package as ESM, so CommonJS code would get an error importing it.
+//  - dist/{react,vue,server}.{js,cjs,d.ts,d.cts}: the `seglet/react`, `seglet/vue` and `seglet/server` entry points,
 //    with `seglet` itself, React and Vue left to the app (they never reach the script-tag build).
 import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -87,7 +88,7 @@ const bindings = BINDINGS.flatMap((name) => [
     input: `src/${name}/index.ts`,
     external: bindingExternal,
     plugins: [dts({ tsconfig: './tsconfig.json', compilerOptions: { paths: {} } })],
-    output: { file: `dist/${name}.d.ts`, format: 'es' },
+    output: [{ file: `dist/${name}.d.ts`, format: 'es' }, { file: `dist/${name}.d.cts`, format: 'es' }],
   },
 ])
 
@@ -160,7 +161,7 @@ export default [
     input: 'src/index.ts',
     external: isExternal,
     plugins: [dts({ tsconfig: './tsconfig.json' })],
-    output: { file: 'dist/seglet.d.ts', format: 'es' },
+    output: [{ file: 'dist/seglet.d.ts', format: 'es' }, { file: 'dist/seglet.d.cts', format: 'es' }],
   },
   ...bindings,
 ]

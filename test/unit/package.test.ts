@@ -9,8 +9,12 @@ import { describe, expect, it } from 'vitest'
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
 
 describe('package', () => {
-  it('lists types first in the exports map and has no side effects', () => {
-    for (const entry of ['.', './react', './vue', './server']) expect(Object.keys(pkg.exports[entry])[0], entry).toBe('types')
+  it('lists types first in the exports map, for import and require, and has no side effects', () => {
+    for (const entry of ['.', './react', './vue', './server']) {
+      expect(Object.keys(pkg.exports[entry]), entry).toEqual(['import', 'require'])
+      expect(Object.keys(pkg.exports[entry].import)[0], entry).toBe('types')
+      expect(pkg.exports[entry].require.types, entry).toMatch(/\.d\.cts$/)
+    }
     expect(pkg.sideEffects).toBe(false)
     expect(pkg.files).toContain('dist')
   })
@@ -66,10 +70,19 @@ describe('package', () => {
     expect(dts).toMatch(/interface Segment\b/)
   })
 
+  it('types a CommonJS and an ES module TypeScript consumer (node16 resolution)', () => {
+    const tsc = new URL('../../node_modules/typescript/bin/tsc', import.meta.url).pathname
+    const consumers = ['consumer.cts', 'consumer.mts'].map((f) => new URL(`consumers/${f}`, import.meta.url).pathname)
+    const args = ['--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'react', ...consumers]
+    let output = ''
+    try { execFileSync(process.execPath, [tsc, ...args], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }) } catch (error) { output = String((error as { stdout?: string }).stdout ?? error) }
+    expect(output).toBe('')
+  }, 120_000)
+
   it('publishes the builds, sources, README and licence, and no tests or fixtures', () => {
     const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }))
     const files: string[] = packed.files.map((f: { path: string }) => f.path)
-    for (const file of ['dist/seglet.js', 'dist/seglet.cjs', 'dist/seglet.min.js', 'dist/seglet-bridges.min.js', 'dist/seglet-blocks.min.js', 'dist/seglet-prune.min.js', 'dist/seglet-model.min.js', 'dist/seglet.d.ts', 'README.md', 'LICENSE', 'package.json', 'src/index.ts']) {
+    for (const file of ['dist/seglet.js', 'dist/seglet.cjs', 'dist/seglet.min.js', 'dist/seglet-bridges.min.js', 'dist/seglet-blocks.min.js', 'dist/seglet-prune.min.js', 'dist/seglet-model.min.js', 'dist/seglet.d.ts', 'dist/seglet.d.cts', 'README.md', 'LICENSE', 'package.json', 'src/index.ts']) {
       expect(files).toContain(file)
     }
     expect(files.filter((f) => /\.test\.ts$|__fixtures__|^training\/|^test\/|^bench\//.test(f))).toEqual([])

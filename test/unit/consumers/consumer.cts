@@ -1,0 +1,9 @@
+// A CommonJS TypeScript file of a storefront that requires Seglet (checked by package.test.ts with `node16`).
+import { createSeglet, SegletError, type Segment } from 'seglet'
+import { readSegmentHint } from 'seglet/server'
+import { useSegment } from 'seglet/react'
+import { useSegment as useSegmentRef } from 'seglet/vue'
+
+const seglet = createSeglet({ consent: 'granted' })
+seglet.onSegment((segment: Segment) => segment.id)
+export const parts = [SegletError, readSegmentHint, useSegment, useSegmentRef]
