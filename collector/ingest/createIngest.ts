@@ -1,3 +1,4 @@
+import { MAX_REPORT_AGE_DAYS } from '../../src/reports/schema'
 import { addDays } from '../lib/addDays'
 import { utcDay } from '../lib/utcDay'
 import { SQL } from '../storage/sql'
@@ -24,8 +25,9 @@ export interface IngestOptions {
   epsilons?: readonly number[]
   /**
    * Oldest reported day accepted, in days before today (a browser reports its previous session, and may have
-   * been offline for a while); days after tomorrow are refused too.
-   * @default 7
+   * been offline for a while); days after tomorrow are refused too. Browsers do not send sessions older than
+   * MAX_REPORT_AGE_DAYS: a smaller value refuses some they send.
+   * @default MAX_REPORT_AGE_DAYS (7)
    */
   maxAgeDays?: number
   /**
@@ -97,7 +99,7 @@ export function replayForm(text: string): string {
 export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, options: IngestOptions = {}): Ingest {
   const retention = options.rawRetentionDays ?? 30
   const epsilons = options.epsilons ?? []
-  const maxAge = options.maxAgeDays ?? 7
+  const maxAge = options.maxAgeDays ?? MAX_REPORT_AGE_DAYS
   const maxBatch = options.maxBatch ?? 5000
   const maxDelay = options.maxDelayMs ?? 200
   const sumEvery = options.sumEveryMs ?? 5000

@@ -205,6 +205,18 @@ describe('createReporter', () => {
     expect(ledger.last).toMatchObject({ sentDay: utcDay(NOW + DAY), sessionDay: utcDay(NOW + HOUR), epsilon: 2 })
   })
 
+  it('spends nothing on a previous session older than the collector accepts (a shopper back after more than a week)', async () => {
+    // NOW is 2026-11-29: the collector takes sessions from 2026-11-22 on, and refuses older ones (422).
+    const old = await storeWith(session(NOW - 8 * DAY))
+    await createReporter(ctx(old)).run()
+    expect(fetchMock).not.toHaveBeenCalled()
+    expect(errors).toEqual([])
+    expect(await old.getMeta(LEDGER_META_KEY)).toBeUndefined()
+    const weekOld = await storeWith(session(NOW - 7 * DAY))
+    await createReporter(ctx(weekOld)).run()
+    expect(sentBodies().map((body) => JSON.parse(body).day)).toEqual(['2026-11-22'])
+  })
+
   it('spends reports.epsilonPerDay, one report a day', async () => {
     const store = await storeWith(session(NOW))
     await createReporter(ctx(store, { options: { reports: { endpoint: '/seglet/reports', epsilonPerDay: 0.5 } } })).run()

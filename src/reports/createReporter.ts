@@ -8,7 +8,7 @@ import { encodeReport } from './encodeReport'
 import { addToLedger, isDaySpent, LEDGER_META_KEY, readLedger, utcDay } from './ledger'
 import type { ReportOptions } from './options'
 import { readReportOptions } from './options'
-import { ALL_QUESTIONS } from './schema'
+import { ALL_QUESTIONS, MAX_REPORT_AGE_DAYS } from './schema'
 import { sendReport } from './sendReport'
 import { SHIPPED_PACK_CONTEXT } from './shippedPackContext'
 import { readSessionRecords } from './sessionRecord'
@@ -106,7 +106,8 @@ export function createReporter(ctx: ReporterContext): Reporter {
       // shipped packs in use it is still reported, as a cold start. Leaving bounces out would bias every rate.
       const shipped = !model.sessionPackUrl && !model.lifetimePackUrl && !model.packKey
       const closed = buildReportTruth({ events, records, now: time, sessionGapMs: ctx.options.features?.sessionGapMs, context: shipped ? SHIPPED_PACK_CONTEXT : undefined })
-      if (!closed || (ledger.last && closed.start <= ledger.last.sessionStart)) return
+      // A session older than the collector accepts would spend the day's budget on a report it refuses.
+      if (!closed || (ledger.last && closed.start <= ledger.last.sessionStart) || closed.day < utcDay(time - MAX_REPORT_AGE_DAYS * 86_400_000)) return
       const valuePages = await readValuePages(store, ctx.options.capture)
       const body = encodeReport(closed.truth, closed.context, { epsilon: settings.epsilonPerDay, day: closed.day, learnShare: settings.learnShare, valuePages })
       const question = ALL_QUESTIONS.find((q) => q.code === body.q)!.id

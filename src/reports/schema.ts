@@ -12,6 +12,12 @@ export const READ_REPORT_VERSIONS: readonly number[] = [1, 2]
 /** ε spent by one report when the shop configures nothing (one report per browser per day). */
 export const DEFAULT_DAILY_EPSILON = 2
 
+/**
+ * Oldest session a report may describe, in days before the UTC day it is sent: the collector refuses older days
+ * (`report_day`), so the browser does not spend its budget on them.
+ */
+export const MAX_REPORT_AGE_DAYS = 7
+
 /** Smallest and largest ε a report may carry. */
 export const MIN_REPORT_EPSILON = 0.1
 export const MAX_REPORT_EPSILON = 8
