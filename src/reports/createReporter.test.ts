@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SegletError } from '../errors'
 import type { StoredEvent } from '../events/types'
@@ -58,7 +59,8 @@ function ctx(store: EventStore, overrides: Partial<ReporterContext> & { consent?
   }
 }
 
-const sentBodies = () => fetchMock.mock.calls.map(([, init]) => String((init as RequestInit).body))
+// The reports sent (the page-statistics table is fetched too, with a GET).
+const sentBodies = () => fetchMock.mock.calls.filter(([, init]) => (init as RequestInit).method === 'POST').map(([, init]) => String((init as RequestInit).body))
 
 let removeLocks = () => {}
 beforeEach(() => {
@@ -113,26 +115,48 @@ describe('createReporter', () => {
     expect(questions.size).toBe(7)
   })
 
-  it('asks the page-value question about the pages of the cached page-statistics table, never about others', async () => {
-    const store = await storeWith(session(NOW))
-    const text = JSON.stringify({ format: 'seglet-page-stats', version: 1, generated: 'test', day: '2026-11-28', epsilon: 2, reports: 1, pages: {}, valuePages: ['product/boot', 'cart'] })
-    const capture = { pageStatsUrl: '/seglet/page-stats.json', pageStatsIntegrity: 'sha256-test' }
-    await store.setMeta(pageStatsTableCacheKey(new URL(capture.pageStatsUrl, location.href).href), { integrity: capture.pageStatsIntegrity, text })
+  const tableText = JSON.stringify({ format: 'seglet-page-stats', version: 1, generated: 'test', day: '2026-11-28', epsilon: 2, reports: 1, pages: {}, valuePages: ['product/boot', 'cart'] })
+  const tableCapture = { pageStatsUrl: '/seglet/page-stats.json', pageStatsIntegrity: 'sha256-' + createHash('sha256').update(tableText).digest('base64') }
+
+  /** One report a day for 40 days, each about a session of `sessionAt(at)`; the page-value answers sent. */
+  async function pageValueAnswers(store: EventStore, sessionAt: (at: number) => StoredEvent[]) {
     vi.useFakeTimers({ toFake: ['Date'] })
     for (let day = 0; day < 40; day++) {
       const at = NOW + day * DAY
       vi.setSystemTime(at)
-      for (const event of session(at)) store.enqueue(event)
+      for (const event of sessionAt(at)) store.enqueue(event)
       await store.flush()
-      await createReporter(ctx(store, { now: () => at, options: { reports: { endpoint: '/seglet/reports' }, capture } })).run()
+      await createReporter(ctx(store, { now: () => at, options: { reports: { endpoint: '/seglet/reports' }, capture: tableCapture } })).run()
     }
+    expect(sentBodies()).toHaveLength(40)
+    // 40 reports, each a page-value answer with probability 0.45: fewer than 4 has p < 1e-4.
     const asked = sentBodies().map((body) => parseReport(body)).filter((r) => r.question === 'pageValue')
-    // 40 reports, each a page-value answer with probability 0.42: none at all would be a failure.
     expect(asked.length).toBeGreaterThan(3)
+    return asked
+  }
+
+  it('asks the page-value question about the pages of the cached page-statistics table, never about others', async () => {
+    const store = await storeWith(session(NOW))
+    await store.setMeta(pageStatsTableCacheKey(new URL(tableCapture.pageStatsUrl, location.href).href), { integrity: tableCapture.pageStatsIntegrity, text: tableText })
+    const asked = await pageValueAnswers(store, session)
     const listed = [pageKeyHash('product/boot'), pageKeyHash('cart')]
     for (const r of asked) expect(listed).toContain((r.answer as { page: number }).page)
     for (const body of sentBodies()) expect(body).not.toContain('boot')
+    // The cached copy: no request but the reports.
     expect(fetchMock).toHaveBeenCalledTimes(40)
+  })
+
+  it('asks the page-value question after bounces too: the report loads the table itself, so the questions do not depend on how the shopper browsed', async () => {
+    // One page a visit: the model part never loads for such sessions, so nothing cached the table.
+    const bounce = (at: number) => [ev(at - 2 * HOUR, { type: 'page_view', url: '/', pageType: 'home', pageKey: 'home' })]
+    const store = await storeWith(bounce(NOW), undefined)
+    // The table as a body-less response: under jsdom a streamed body's bytes are not an ArrayBuffer WebCrypto takes.
+    const served = { ok: true, headers: new Headers(), body: null, arrayBuffer: async () => new TextEncoder().encode(tableText).buffer }
+    fetchMock.mockImplementation(async (_url: string, init?: RequestInit) => (init?.method === 'POST' ? new Response(null, { status: 204 }) : served))
+    await pageValueAnswers(store, bounce)
+    // One request for the table, then its cached copy.
+    expect(fetchMock.mock.calls.filter(([, init]) => (init as RequestInit).method !== 'POST')).toHaveLength(1)
+    expect(errors).toEqual([])
   })
 
   it('has a fixed size, whatever the session held', async () => {

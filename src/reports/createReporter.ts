@@ -12,7 +12,7 @@ import { ALL_QUESTIONS, MAX_REPORT_AGE_DAYS } from './schema'
 import { sendReport } from './sendReport'
 import { SHIPPED_PACK_CONTEXT } from './shippedPackContext'
 import { readSessionRecords } from './sessionRecord'
-import { readValuePages } from './readValuePages'
+import { loadValuePages } from './loadValuePages'
 
 /** What the reporter needs from the running Seglet. */
 export interface ReporterContext {
@@ -108,7 +108,7 @@ export function createReporter(ctx: ReporterContext): Reporter {
       const closed = buildReportTruth({ events, records, now: time, sessionGapMs: ctx.options.features?.sessionGapMs, context: shipped ? SHIPPED_PACK_CONTEXT : undefined })
       // A session older than the collector accepts would spend the day's budget on a report it refuses.
       if (!closed || (ledger.last && closed.start <= ledger.last.sessionStart) || closed.day < utcDay(time - MAX_REPORT_AGE_DAYS * 86_400_000)) return
-      const valuePages = await readValuePages(store, ctx.options.capture)
+      const valuePages = await loadValuePages(store, ctx.options.capture, reportOnce)
       const body = encodeReport(closed.truth, closed.context, { epsilon: settings.epsilonPerDay, day: closed.day, learnShare: settings.learnShare, valuePages })
       const question = ALL_QUESTIONS.find((q) => q.code === body.q)!.id
       if (!live()) return

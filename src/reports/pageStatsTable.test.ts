@@ -1,10 +1,11 @@
 // @vitest-environment node
 import { createHash } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { SegletError } from '../errors'
 import type { StoredEvent } from '../events/types'
 import { loadPageStatsTable, pageStatsTableCacheKey } from './loadPageStatsTable'
 import { MAX_PAGE_STATS_TABLE_BYTES, validatePageStatsTable } from './pageStatsTable'
-import { readValuePages } from './readValuePages'
+import { loadValuePages } from './loadValuePages'
 import { withTableStats } from './withTableStats'
 
 const table = {
@@ -68,30 +69,60 @@ describe('withTableStats', () => {
   })
 })
 
-describe('readValuePages', () => {
+describe('loadValuePages', () => {
   const href = 'https://shop.example/seglet/page-stats.json'
   const capture = { pageStatsUrl: '/seglet/page-stats.json', pageStatsIntegrity: sri(text) }
-  const store = (entry: unknown) => ({ getMeta: async (k: string) => (k === pageStatsTableCacheKey(href) ? entry : undefined) })
-  beforeEach(() => vi.stubGlobal('location', new URL('https://shop.example/products/mug')))
+  const store = (entry?: unknown) => {
+    const entries = new Map<string, unknown>(entry === undefined ? [] : [[pageStatsTableCacheKey(href), entry]])
+    return { entries, getMeta: async (k: string) => entries.get(k), setMeta: async (k: string, v: unknown) => void entries.set(k, v) }
+  }
+  let fetchMock: ReturnType<typeof vi.fn>
+  let reported: SegletError[]
+  beforeEach(() => {
+    vi.stubGlobal('location', new URL('https://shop.example/products/mug'))
+    fetchMock = vi.fn(async () => new Response(text))
+    vi.stubGlobal('fetch', fetchMock)
+    reported = []
+  })
   afterEach(() => vi.unstubAllGlobals())
+  const load = (cache: ReturnType<typeof store>, settings: typeof capture | undefined = capture) => loadValuePages(cache, settings, (e) => reported.push(e))
 
   it('reads the list from the table the loader verified and cached, with no request', async () => {
-    const fetchMock = vi.fn()
-    vi.stubGlobal('fetch', fetchMock)
-    expect(await readValuePages(store({ integrity: sri(text), text }), capture)).toEqual(['home', 'product/mug', 'cart'])
+    expect(await load(store({ integrity: sri(text), text }))).toEqual(['home', 'product/mug', 'cart'])
     expect(fetchMock).not.toHaveBeenCalled()
   })
 
-  it.each<[string, unknown, typeof capture | undefined]>([
-    ['no table configured', { integrity: sri(text), text }, undefined],
-    ['nothing cached yet', undefined, capture],
-    ['a cached table of another integrity', { integrity: 'sha256-other', text }, capture],
-    ['a table without a list', { integrity: sri(text), text: JSON.stringify({ ...table, valuePages: undefined }) }, capture],
-    ['a bad list', { integrity: sri(text), text: JSON.stringify({ ...table, valuePages: ['home', 7] }) }, capture],
-    ['a list that is not a list', { integrity: sri(text), text: JSON.stringify({ ...table, valuePages: 'home' }) }, capture],
-    ['text that is not JSON', { integrity: sri(text), text: '{' }, capture],
-  ])('gives an empty list for %s', async (_name, entry, settings) => {
-    expect(await readValuePages(store(entry), settings)).toEqual([])
+  it('loads and caches the table when this browser has none yet (a first visit that bounced never loaded it)', async () => {
+    const cache = store()
+    expect(await load(cache)).toEqual(['home', 'product/mug', 'cart'])
+    expect(fetchMock).toHaveBeenCalledWith(href, { credentials: 'same-origin', redirect: 'error' })
+    expect(cache.entries.get(pageStatsTableCacheKey(href))).toEqual({ integrity: sri(text), text })
+    expect(reported).toEqual([])
+  })
+
+  it('gives an empty list, with no request, when the shop configures no table', async () => {
+    expect(await loadValuePages(store({ integrity: sri(text), text }), undefined, (e) => reported.push(e))).toEqual([])
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+
+  it.each([
+    ['a table without a list', { ...table, valuePages: undefined }],
+    ['a bad list', { ...table, valuePages: ['home', 7] }],
+    ['a list that is not a list', { ...table, valuePages: 'home' }],
+  ])('gives an empty list for %s', async (_name, value) => {
+    const other = JSON.stringify(value)
+    expect(await load(store({ integrity: sri(other), text: other }), { ...capture, pageStatsIntegrity: sri(other) })).toEqual([])
+  })
+
+  it.each<[string, string, () => Response]>([
+    ['the table cannot be loaded', 'table_load_failed', () => new Response('gone', { status: 404 })],
+    ['the table does not match its integrity', 'table_integrity', () => new Response(text + ' ')],
+    ['the table is not JSON', 'table_invalid', () => new Response('{')],
+  ])('gives an empty list and reports it when %s', async (name, code, respond) => {
+    fetchMock.mockImplementation(async () => respond())
+    const settings = name.includes('JSON') ? { ...capture, pageStatsIntegrity: sri('{') } : capture
+    expect(await load(store({ integrity: 'sha256-other', text }), settings)).toEqual([])
+    expect(reported.map((e) => e.code)).toEqual([code])
   })
 })
 

@@ -1,0 +1,44 @@
+import { SegletError } from '../errors'
+import type { TextCache } from '../lib/loadVerifiedText'
+import { loadVerifiedText } from '../lib/loadVerifiedText'
+import { isValuePageList } from './lib/isValuePageList'
+import { pageStatsTableCacheKey } from './loadPageStatsTable'
+import { MAX_PAGE_STATS_TABLE_BYTES } from './pageStatsTable'
+
+/**
+ * The page keys the page-value question may ask about: the `valuePages` of the shop's page-statistics table
+ * (`capture: { pageStatsUrl, pageStatsIntegrity }`), loaded as the model part loads the table: the verified
+ * copy this browser cached, else one same-origin request checked against `pageStatsIntegrity` (and cached).
+ * The report part loads it itself because the model part only does once a session can be decided, and a
+ * bounce never is: which questions a report may answer must depend on the shop's setup alone, never on how
+ * the shopper browsed. Only the list is read (the model part validates the rest of the table when it uses
+ * it). An empty list when the shop configures no table, the table has no valid list, or it cannot be loaded
+ * (`report`ed).
+ *
+ * @example
+ * encodeReport(truth, context, { valuePages: await loadValuePages(store, options.capture, report) })
+ */
+export async function loadValuePages(
+  cache: TextCache,
+  capture: { pageStatsUrl?: string; pageStatsIntegrity?: string } | undefined,
+  report: (error: SegletError) => void,
+): Promise<string[]> {
+  if (capture?.pageStatsUrl === undefined) return []
+  try {
+    return await loadVerifiedText(capture.pageStatsUrl, {
+      integrity: capture.pageStatsIntegrity!,
+      what: 'page-statistics table',
+      cache,
+      cacheKey: pageStatsTableCacheKey,
+      maxBytes: MAX_PAGE_STATS_TABLE_BYTES,
+      parse: (text) => {
+        const list: unknown = JSON.parse(text)?.valuePages
+        return isValuePageList(list) ? list : []
+      },
+      fail: (kind, message, cause) => new SegletError(`table_${kind}`, message, { cause }),
+    })
+  } catch (error) {
+    report(error instanceof SegletError ? error : new SegletError('table_invalid', String(error), { cause: error }))
+    return []
+  }
+}
