@@ -1,5 +1,6 @@
 import { OptionsError } from '../errors'
 import { validateEvent } from '../events/validateEvent'
+import { typed } from '../options/parsers'
 import { parseConsent, resolveConsent } from '../privacy'
 import type { Seglet, SegletOptions } from './createSeglet'
 
@@ -23,13 +24,18 @@ export function createInertSeglet(options: SegletOptions): Seglet {
   const done = () => Promise.resolve()
   return {
     track: (event) => void validateEvent(event),
-    async setConsent(next) {
+    // Not async: a bad value throws at the call, as the real one's does.
+    setConsent(next) {
       consent = resolve(parseConsent(next))
+      return done()
     },
     getConsent: () => consent,
     flush: done,
     getSegment: () => null,
-    onSegment: () => () => {},
+    onSegment(callback) {
+      typed('function')(callback, 'onSegment(callback)')
+      return () => {}
+    },
     explain: () => [],
     forget: done,
     exportData: async () => ({ format: 'seglet-export', version: 1, exportedAt: new Date().toISOString(), storage: 'memory', events: [], meta: {} }),

@@ -39,7 +39,9 @@ describe('createSeglet() without a DOM', () => {
     const seglet = createSeglet({ consent: 'pending' })
     expect(seglet.getConsent()).toBe('pending')
     expect(() => seglet.track({ type: 'purchase' } as never)).toThrow(ValidationError)
-    await expect(seglet.setConsent('maybe' as never)).rejects.toThrow(OptionsError)
+    // At the call, as in the browser: not as a rejected promise that a try/catch around it would miss.
+    expect(() => seglet.setConsent('maybe' as never)).toThrow(OptionsError)
+    expect(() => seglet.onSegment('not a function' as never)).toThrow(OptionsError)
     await seglet.setConsent('granted')
     expect(seglet.getConsent()).toBe('granted')
   })
