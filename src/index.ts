@@ -41,6 +41,7 @@ export type {
   RemoveFromCartEvent,
   SearchEvent,
   ShopperEvent,
+  ShopperEventInput,
   ShopperEventType,
   StoredEvent,
 } from './events'

@@ -60,6 +60,17 @@ describe('createSeglet', () => {
     }
   })
 
+  it('track() takes a cart event without its quantity, as documented (default 1), in its type too', async () => {
+    const { seglet, errors } = start()
+    // No cast: the published type of track() must accept what the README documents.
+    seglet.track({ type: 'add_to_cart', productId: 'sku-42', price: 19.9, currency: 'EUR' })
+    seglet.track({ type: 'remove_from_cart', productId: 'sku-42' })
+    await seglet.flush()
+    const { events } = await seglet.exportData()
+    expect(events.filter((e) => e.type === 'add_to_cart' || e.type === 'remove_from_cart').map((e) => 'quantity' in e && e.quantity)).toEqual([1, 1])
+    expect(errors).toEqual([])
+  })
+
   it('decides a segment from tracked events and applies every hook', async () => {
     document.body.innerHTML = '<div id="intent" data-seglet-intent-above="0.99"></div>'
     const { seglet, errors } = start()

@@ -3,7 +3,7 @@ import type { Bridges } from '../capture/bridges'
 import { createCaptureWith } from '../capture/createCaptureWith'
 import type { ErrorReporter } from '../errors'
 import { createReporter, SegletError } from '../errors'
-import type { ShopperEvent, StoredEvent } from '../events/types'
+import type { ShopperEventInput, StoredEvent } from '../events/types'
 import type { FeatureOptions } from '../features'
 import type { PersonalizeOptions } from '../personalize'
 import { clearSegmentHint } from '../personalize/clearSegmentHint'
@@ -116,7 +116,7 @@ export interface Seglet {
    * @throws ValidationError (code `invalid_event`) when the event is malformed; nothing is stored then.
    * @example seglet.track({ type: 'search', query: 'winter boots' })
    */
-  track(event: ShopperEvent): void
+  track(event: ShopperEventInput): void
   /** Changes consent. `'granted'` persists this page's events; `'denied'` deletes what was stored. */
   setConsent(consent: Consent): Promise<void>
   /** The consent in effect (after Global Privacy Control). */

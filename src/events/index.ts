@@ -24,6 +24,7 @@ export type {
   SearchEvent,
   EngagementEvent,
   ShopperEvent,
+  ShopperEventInput,
   ShopperEventType,
   StoredEvent,
 } from './types'

@@ -146,6 +146,14 @@ export type ShopperEvent =
   | SearchEvent
   | EngagementEvent
 
+/**
+ * What `track()` accepts: a {@link ShopperEvent} whose cart `quantity` may be left out (it defaults to 1, and
+ * the stored event always has it).
+ *
+ * @example seglet.track({ type: 'add_to_cart', productId: 'sku-42' }) // quantity 1
+ */
+export type ShopperEventInput = ShopperEvent extends infer E ? (E extends { quantity: number } ? Omit<E, 'quantity'> & { quantity?: number } : E) : never
+
 /** The `type` of each event. */
 export type ShopperEventType = ShopperEvent['type']
 
