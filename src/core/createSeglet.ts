@@ -48,7 +48,7 @@ export interface SegletOptions {
   /**
    * Receives every error Seglet catches instead of throwing into the page (autocapture, bridges, storage,
    * model, hooks). Each is a `SegletError` with a `code`.
-   * @default undefined (errors are dropped)
+   * @default undefined (the first error of each code is shown with `console.warn`)
    */
   onError?: (error: SegletError) => void
   /** Storage: retention, size cap, database name. */
