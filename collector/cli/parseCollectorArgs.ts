@@ -56,7 +56,7 @@ Options:
   --value-pages N            how many of the most viewed candidate pages the page-value question asks about
                              (default ${COLLECTOR_DEFAULTS.valuePages}; fewer pages, each answered more often)
   --window-days N            days the insights and page statistics cover (default ${COLLECTOR_DEFAULTS.windowDays})
-  --rate-limit N             reports per minute one client address may send (default ${COLLECTOR_DEFAULTS.rateLimit})
+  --rate-limit N             reports per minute one client address (IPv6: its /64) may send (default ${COLLECTOR_DEFAULTS.rateLimit})
   --rate-burst N             reports one client address may send at once (default ${COLLECTOR_DEFAULTS.rateBurst})
   --min-reports N            fewest reports to a question before its estimates are shown (default ${COLLECTOR_DEFAULTS.minReports})
   --page-stats-dir DIR       where page-stats.json and its integrity are written (default ${COLLECTOR_DEFAULTS.pageStatsDir})

@@ -1,6 +1,7 @@
 import type { Ingest } from '../ingest/createIngest'
 import type { RateLimiter } from '../ingest/createRateLimiter'
 import { isCrossSite } from '../ingest/isCrossSite'
+import { rateLimitKey } from '../ingest/rateLimitKey'
 import { readBody } from '../ingest/readBody'
 
 /** One POST to the report endpoint, as either HTTP layer sees it. */
@@ -26,7 +27,7 @@ export interface AnswerReportOptions {
 
 /**
  * The report endpoint, whatever the HTTP layer: refuses cross-site posts (403), other content types (415),
- * clients past their rate (429), oversized (413) or unreadable (400) bodies, then hands the text to ingest, which
+ * clients past their rate (429; an IPv6 client by its /64), oversized (413) or unreadable (400) bodies, then hands the text to ingest, which
  * checks, deduplicates and stores it. The collector's Hono route and its Node.js listener both answer with this.
  *
  * @example
@@ -37,7 +38,8 @@ export async function answerReport(request: ReportRequest, ingest: Ingest, limit
   if (isCrossSite(header, options.allowedOrigins ?? [])) return { status: 403, code: 'cross_site' }
   const type = (header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   if (type !== 'application/json' && type !== 'text/plain') return { status: 415, code: 'content_type' }
-  if (!limiter.take(client)) return { status: 429, code: 'rate_limited', retryAfter: limiter.retryAfter(client) }
+  const bucket = rateLimitKey(client)
+  if (!limiter.take(bucket)) return { status: 429, code: 'rate_limited', retryAfter: limiter.retryAfter(bucket) }
   const text = await readBody(request.body, header('content-length'), options.maxBodyBytes ?? 512)
   if (text === 'too_large') return { status: 413, code: 'report_too_large' }
   if (text === 'unreadable') return { status: 400, code: 'body_unreadable' }

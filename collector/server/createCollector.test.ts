@@ -122,6 +122,22 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(await countReports(db)).toBe(6)
   })
 
+  it('rate-limits a flood from one IPv6 network (/64) however many of its addresses it uses, and no IPv4 client with another', async () => {
+    const collector = make({ rateLimit: { perMinute: 60, burst: 5 } })
+    const bodies = [...new Set(reportBodies(60, { day: DAY, seed: 5 }))].slice(0, 14)
+    // One host's /64 holds 2^64 addresses (privacy addresses rotate within it): a new one per report.
+    const statuses: number[] = []
+    for (const [i, body] of bodies.slice(0, 10).entries()) statuses.push((await post(collector, body, { address: `2001:db8:1:2::${(i + 1).toString(16)}` })).status)
+    expect(statuses.filter((s) => s === 202)).toHaveLength(5)
+    expect(statuses.slice(5).every((s) => s === 429)).toBe(true)
+    expect((await post(collector, bodies[10]!, { address: '2001:db8:1:2:abcd:ef01:2345:6789' })).status).toBe(429)
+    // Another /64 is another client; so is every IPv4 client seen through a dual-stack socket.
+    expect((await post(collector, bodies[11]!, { address: '2001:db8:1:3::1' })).status).toBe(202)
+    expect((await post(collector, bodies[12]!, { address: '::ffff:198.51.100.7' })).status).toBe(202)
+    expect((await post(collector, bodies[13]!, { address: '::ffff:198.51.100.8' })).status).toBe(202)
+    expect(await countReports(db)).toBe(8)
+  })
+
   it('answers 409 to a replay and 4xx to garbage, changing nothing', async () => {
     const collector = make()
     const [body] = reportBodies(1, { day: DAY, seed: 6 })
