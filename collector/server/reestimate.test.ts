@@ -7,7 +7,8 @@ import { migrate } from '../storage/migrate'
 import { purgeReports } from '../storage/purgeReports'
 import { readPageKeyLists } from './pageKeyLists'
 import { readSums } from '../storage/readSums'
-import type { Database } from '../storage/types'
+import { SQL } from '../storage/sql'
+import type { Database, Queryable } from '../storage/types'
 import { DATABASE_TARGETS } from '../testing/databases'
 import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 import { reestimate } from './reestimate'
@@ -71,5 +72,41 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
     expect(await reestimate(db, createReportEstimator({ pageKeys: more }), more)).toEqual([])
     expect(await reports(more)).toBe(301)
     expect(countersToSums(group, await readSums(db, late, late), more, await readPageKeyLists(db, [])).partial).toEqual(['pages/new'])
+  }, 300_000)
+
+  it('counts every report once when another process stores and sums reports of a day while it is re-estimated', async () => {
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
+    const keys = TEST_PAGE_KEYS.slice(0, 4)
+    const day = '2026-11-29'
+    await reestimate(db, createReportEstimator({ pageKeys: keys }), keys)
+    // Another collector process, still running on the old keys (a rolling restart).
+    const other = createIngest(db, createReportEstimator({ pageKeys: keys }), { now: () => NOW })
+    const bodies = reportBodies(202, { day, seed: 31 })
+    await Promise.all(bodies.slice(0, 200).map((b, i) => other.submit(`d${i}`, b)))
+    await other.flush()
+    // Around this process's read of the day's raw reports, the other one stores a report just before (summing
+    // it later) and stores and sums one just after. Each waits for the re-estimate if that holds it off.
+    let raced = false
+    let late: Promise<unknown> = Promise.resolve()
+    const meanwhile = (work: Promise<unknown>) => Promise.race([work, new Promise((done) => setTimeout(done, 1000))])
+    const racing = (on: Queryable): Queryable => ({
+      query: async <Row>(text: string, params?: unknown[]) => {
+        if (text !== SQL.readReportsOfDay || raced) return on.query<Row>(text, params)
+        raced = true
+        const before = other.submit('before', bodies[200]!)
+        await meanwhile(before)
+        const rows = await on.query<Row>(text, params)
+        late = Promise.all([before, other.submit('after', bodies[201]!)]).then(() => other.flush())
+        await meanwhile(late)
+        return rows
+      },
+    })
+    const racingDb: Database = { ...db, ...racing(db), transaction: (work) => db.transaction((tx) => work(racing(tx))) }
+    const more = [...keys, 'pages/new']
+    expect(await reestimate(racingDb, createReportEstimator({ pageKeys: more }), more)).toEqual([day])
+    await late
+    await other.flush()
+    const reports = countersToSums(group, await readSums(db, day, day), keys, await readPageKeyLists(db, [])).sums.reports
+    expect(reports).toBe(202)
   }, 300_000)
 })

@@ -7,6 +7,7 @@ import { forEachReportOfDay } from '../storage/forEachReportOfDay'
 import { readSums } from '../storage/readSums'
 import { replaceSumsOfDay } from '../storage/replaceSumsOfDay'
 import { readSetting, writeSetting } from '../storage/settings'
+import { SQL } from '../storage/sql'
 import { registerPageKeyList } from './pageKeyLists'
 import type { Database, ReportGroup } from '../storage/types'
 
@@ -19,7 +20,7 @@ const SETTING = 'sums.pageKeys'
  * a day that has lost some of its raw reports (late reports kept after its purge, or a retention raised from 0),
  * or holds some that no longer parse: its sums count more reports than it has left (`codec.counted`).
  * Also records the list (see `registerPageKeyList`). Returns the days re-estimated. Run it before accepting
- * reports.
+ * reports; other processes on the same database may go on storing and summing (a rolling restart).
  */
 export async function reestimate<Parsed>(db: Database, codec: ReportCodec<Parsed>, pageKeys: readonly string[]): Promise<string[]> {
   // Stored reports not yet summed are summed first, so re-adding a day's sums never counts one twice.
@@ -31,21 +32,28 @@ export async function reestimate<Parsed>(db: Database, codec: ReportCodec<Parsed
   const days = stored === undefined ? [] : await daysWithReports(db)
   const done: string[] = []
   for (const day of days) {
-    const batch: { report: Parsed; group: ReportGroup }[] = []
-    await forEachReportOfDay(db, day, (body) => {
-      // A stored body was accepted once; one that no longer parses (an older format) is skipped, not fatal.
-      try {
-        const report = codec.parse(body)
-        batch.push({ report, group: codec.groupOf(report) })
-      } catch {}
+    // One transaction per day that holds off storing and summing (in any process): a summing pass between the
+    // read and the replace would be lost, and a report stored meanwhile is left to the next pass, not counted here too.
+    const replaced = await db.transaction(async (tx) => {
+      await tx.query(SQL.lockUnsummed)
+      const batch: { report: Parsed; group: ReportGroup }[] = []
+      await forEachReportOfDay(tx, day, (body) => {
+        // A stored body was accepted once; one that no longer parses (an older format) is skipped, not fatal.
+        try {
+          const report = codec.parse(body)
+          batch.push({ report, group: codec.groupOf(report) })
+        } catch {}
+      })
+      if (codec.counted !== undefined) {
+        let summed = 0
+        for (const row of await readSums(tx, day, day)) if (row.counter === codec.counted) summed += row.value
+        if (batch.length < summed) return false
+      }
+      // Already in a transaction: the replace's statements join it.
+      await replaceSumsOfDay({ transaction: (work) => work(tx) }, day, addUp(codec, batch))
+      return true
     })
-    if (codec.counted !== undefined) {
-      let summed = 0
-      for (const row of await readSums(db, day, day)) if (row.counter === codec.counted) summed += row.value
-      if (batch.length < summed) continue
-    }
-    await replaceSumsOfDay(db, day, addUp(codec, batch))
-    done.push(day)
+    if (replaced) done.push(day)
   }
   await writeSetting(db, SETTING, wanted)
   return done

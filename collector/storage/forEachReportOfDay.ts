@@ -4,7 +4,10 @@ import type { Queryable } from './types'
 /** Page size of a re-estimate: bounds the memory a day with millions of reports needs. */
 const PAGE = 5_000
 
-/** Calls `visit` with every raw report body kept for `day`, in pages, in the order they arrived. */
+/**
+ * Calls `visit` with every raw report body kept for `day` and already added to the sums, in pages, in the order
+ * they arrived.
+ */
 export async function forEachReportOfDay(db: Queryable, day: string, visit: (body: string) => void): Promise<number> {
   let after = 0
   let seen = 0

@@ -82,7 +82,14 @@ export const SQL = {
   deleteSumsOfDay: `DELETE FROM seglet_sums WHERE day = $1::date`,
 
   daysWithReports: `SELECT DISTINCT to_char(day, 'YYYY-MM-DD') AS day FROM seglet_reports ORDER BY day`,
-  readReportsOfDay: `SELECT id, body FROM seglet_reports WHERE day = $1::date AND id > $2 ORDER BY id LIMIT $3`,
+  /** Reports of a day already in the sums (one still unsummed is added by the next summing pass, not here). */
+  readReportsOfDay: `SELECT id, body FROM seglet_reports r WHERE day = $1::date AND id > $2
+    AND NOT EXISTS (SELECT 1 FROM seglet_unsummed u WHERE u.id = r.id) ORDER BY id LIMIT $3`,
+  /**
+   * Holds off storing and summing in every process until the transaction ends (reads go on), so that a day's
+   * sums can be re-added from its summed reports without a summing pass landing in between.
+   */
+  lockUnsummed: `LOCK TABLE seglet_unsummed IN EXCLUSIVE MODE`,
   countReports: `SELECT count(*)::bigint AS count FROM seglet_reports`,
   /** Raw reports past the retention; never one not yet in the sums. */
   deleteReportsBefore: `DELETE FROM seglet_reports r WHERE r.day < $1::date
