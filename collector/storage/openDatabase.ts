@@ -58,16 +58,22 @@ async function openPostgres(location: string): Promise<Database> {
     query: queryable(pool).query,
     async transaction(work) {
       const client = await pool.connect()
+      // A checked-out client's connection error is emitted on the client, not the pool: without a listener it
+      // would crash the process. The query that fails reports it, and the broken client leaves the pool.
+      let broken: Error | undefined
+      const onError = (error: Error) => void (broken ??= error)
+      client.on('error', onError)
       try {
         await client.query('BEGIN')
         const result = await work(queryable(client))
         await client.query('COMMIT')
         return result
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {})
+        if (!broken) await client.query('ROLLBACK').catch((rollback: Error) => void (broken ??= rollback))
         throw error
       } finally {
-        client.release()
+        client.off('error', onError)
+        client.release(broken)
       }
     },
     close: () => pool.end(),

@@ -79,4 +79,27 @@ describe.each(DATABASE_TARGETS)('storage on $name', (target) => {
     await writeSetting(db, 'k', 'v2')
     expect(await readSetting(db, 'k')).toBe('v2')
   })
+
+  // The connection of a transaction dies (a PostgreSQL restart or failover): the transaction fails, the process
+  // goes on, and the next one gets a working connection.
+  it.runIf(target.name === 'postgres')('fails a transaction whose connection dies, without crashing, and recovers', async () => {
+    const crashes: unknown[] = []
+    const onCrash = (error: unknown) => void crashes.push(error)
+    process.prependListener('uncaughtException', onCrash)
+    try {
+      await expect(
+        db.transaction(async (tx) => {
+          const [{ pid }] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
+          await db.query('SELECT pg_terminate_backend($1)', [pid])
+          await new Promise((done) => setTimeout(done, 300))
+          await tx.query('SELECT 1')
+        }),
+      ).rejects.toThrow()
+      await new Promise((done) => setTimeout(done, 100))
+      expect(crashes).toEqual([])
+      for (let i = 0; i < 6; i++) expect(await db.transaction((tx) => tx.query('SELECT 1 AS one'))).toEqual([{ one: 1 }])
+    } finally {
+      process.off('uncaughtException', onCrash)
+    }
+  })
 })
