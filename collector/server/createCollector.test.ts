@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { createHash } from 'node:crypto'
-import { createServer } from 'node:http'
+import { createServer, get } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -231,6 +231,35 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       expect((await insights.json()).reports).toBe(1)
       expect((await fetch(`${base}/seglet/reports`)).status).toBe(405)
       expect(await countReports(db)).toBe(1)
+    } finally {
+      await new Promise((closed) => server.close(closed))
+    }
+  })
+
+  it('serves each path under one spelling only, so a sign-in in front of the dashboard and insights cannot be walked around', async () => {
+    const collector = make()
+    // The shop's guard in front of the collector, matching the request path as it came (as Express or a prefix
+    // rule does): the dashboard and insights.json need the sign-in, everything else under /seglet/ goes through.
+    const server = createServer((req, res) => {
+      const path = req.url!.split('?')[0]!
+      if (path === '/seglet/insights.json' || path === '/seglet/dashboard' || path.startsWith('/seglet/dashboard/')) {
+        res.writeHead(401).end('sign in first')
+        return
+      }
+      collector.listener(req, res)
+    })
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
+    const { port } = server.address() as AddressInfo
+    // Sent byte for byte (fetch would normalise the path first).
+    const status = (path: string) =>
+      new Promise<number>((done, fail) => get({ host: '127.0.0.1', port, path }, (res) => (res.resume(), done(res.statusCode!))).on('error', fail))
+    try {
+      expect(await status('/seglet/insights.json')).toBe(401)
+      for (const path of ['/seglet/insights%2ejson', '/seglet/%69nsights.json', '/%73eglet/insights.json', '/seglet/reports/../insights.json', '/seglet/./insights.json', '/seglet/dashboar%64', '/seglet/x/../dashboard/dashboard.js']) {
+        expect([path, await status(path)]).toEqual([path, 404])
+      }
+      expect(await status('/seglet/page-stats.json')).toBe(200)
+      expect(await status('/seglet/page-stats.json?v=1')).toBe(200)
     } finally {
       await new Promise((closed) => server.close(closed))
     }

@@ -18,6 +18,7 @@ import { clientAddress } from './clientAddress'
 import { readPageKeyLists } from './pageKeyLists'
 import { readPublishedFile } from '../packs/readPublishedFile'
 import { answerReport } from './answerReport'
+import { isCanonicalPath } from './isCanonicalPath'
 import { SECURITY_HEADER_LIST, SECURITY_HEADERS } from './securityHeaders'
 
 /** Options of `createCollector`; the command line fills them (see `collector --help`). */
@@ -136,6 +137,11 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     await next()
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value)
     c.res.headers.delete('set-cookie')
+  })
+  // Each route under one spelling: the shop's sign-in matches paths as they came (see isCanonicalPath).
+  app.use('*', async (c, next) => {
+    if (!isCanonicalPath(c.env?.incoming?.url ?? new URL(c.req.url).pathname)) return c.json({ error: 'not_found' }, 404)
+    await next()
   })
 
   app.post(REPORTS_PATH, async (c) => {
