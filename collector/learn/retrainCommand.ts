@@ -97,7 +97,15 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     console.error(`seglet collector retrain: ${packPath} is a ${pack.kind} pack; retraining refits the session pack's intent`)
     return 1
   }
-  const db = await openDatabase(String(values.database ?? COLLECTOR_DEFAULTS.database))
+  let db
+  try {
+    db = await openDatabase(String(values.database ?? COLLECTOR_DEFAULTS.database))
+  } catch (error) {
+    // The collector running on the same embedded store, or a database out of reach: one line, not a stack.
+    if (!(error instanceof CollectorError)) throw error
+    console.error(`seglet collector retrain: ${error.message}`)
+    return 1
+  }
   try {
     await migrate(db)
     const result = await retrain(db, {

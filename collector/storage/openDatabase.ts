@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { CollectorError } from '../lib/CollectorError'
+import { lockStoreFolder } from './lockStoreFolder'
 import type { Database, Queryable } from './types'
 
 /**
@@ -18,14 +19,18 @@ export async function openDatabase(location: string): Promise<Database> {
 async function openEmbedded(location: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite')
   let pg: InstanceType<typeof PGlite>
+  let release = () => {}
   try {
     if (location === 'memory:') pg = new PGlite()
     else {
       mkdirSync(location, { recursive: true })
+      release = lockStoreFolder(location)
       pg = new PGlite(location)
     }
     await pg.waitReady
   } catch (error) {
+    release()
+    if (error instanceof CollectorError) throw error
     throw new CollectorError('collector_storage', `cannot open the embedded store in ${location}: ${message(error)}`, '--database', error)
   }
   const run = async <Row>(on: Pick<typeof pg, 'query'>, text: string, params?: unknown[]) =>
@@ -35,7 +40,7 @@ async function openEmbedded(location: string): Promise<Database> {
     query: (text, params) => run(pg, text, params),
     transaction: (work) =>
       pg.transaction((tx) => work({ query: (text, params) => run(tx, text, params) })),
-    close: () => pg.close(),
+    close: () => pg.close().finally(release),
   }
 }
 

@@ -1,4 +1,7 @@
 // @vitest-environment node
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DATABASE_TARGETS } from '../testing/databases'
 import {
@@ -15,6 +18,7 @@ import {
   writeSetting,
   type Database,
 } from './index'
+import { openDatabase } from './openDatabase'
 
 describe.each(DATABASE_TARGETS)('storage on $name', (target) => {
   // One database per target (opening the embedded store takes seconds); each test starts from empty tables.
@@ -102,4 +106,30 @@ describe.each(DATABASE_TARGETS)('storage on $name', (target) => {
       process.off('uncaughtException', onCrash)
     }
   })
+})
+
+describe('the embedded store in a folder', () => {
+  // Two embedded stores over one folder (the running collector and `retrain` from cron, say) each keep their own
+  // copy of the database in memory and write it back over the other's: what one of them wrote is lost.
+  it('is opened by one collector process at a time', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'seglet-store-'))
+    const dir = join(parent, 'db')
+    try {
+      const first = await openDatabase(dir)
+      await migrate(first)
+      await expect(openDatabase(dir)).rejects.toMatchObject({ code: 'collector_storage', message: expect.stringMatching(/in use by process \d+/) })
+      await writeSetting(first, 'k', 'kept')
+      await first.close()
+      // Closed, the folder opens again; so it does after a process that held it died without closing it.
+      const again = await openDatabase(dir)
+      expect(await readSetting(again, 'k')).toBe('kept')
+      await again.close()
+      writeFileSync(`${dir}.lock`, '999999999\n')
+      const afterCrash = await openDatabase(dir)
+      expect(await readSetting(afterCrash, 'k')).toBe('kept')
+      await afterCrash.close()
+    } finally {
+      rmSync(parent, { recursive: true, force: true })
+    }
+  }, 300_000)
 })
