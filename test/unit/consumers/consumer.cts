@@ -6,4 +6,6 @@ import { useSegment as useSegmentRef } from 'seglet/vue'
 
 const seglet = createSeglet({ consent: 'granted' })
 seglet.onSegment((segment: Segment) => segment.id)
+// Cart quantities default to 1.
+seglet.track({ type: 'add_to_cart', productId: 'sku-42' })
 export const parts = [SegletError, readSegmentHint, useSegment, useSegmentRef]
