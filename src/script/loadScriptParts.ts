@@ -57,7 +57,7 @@ export function prefetchScriptParts(): void {
   // The module is fetched in CORS mode: the prefetched response must match it to be reused.
   link.crossOrigin = 'anonymous'
   link.href = url
-  document.head.appendChild(link)
+  document.head?.append(link)
 }
 
 /**

@@ -162,6 +162,20 @@ describe('forget() and setConsent() in every state', () => {
     await page.close()
   })
 
+  it('a page that removed its <head>: a first page view one short of a decision prefetches nothing and throws nothing', async () => {
+    const page = await h.newPage()
+    await page.addInitScript(() => document.addEventListener('DOMContentLoaded', () => document.head.remove()))
+    await page.goto(tagPage({ consent: 'granted' }))
+    await waitForSeglet(page)
+    // The model part's prefetch comes PREFETCH_AFTER_MS (5 s, src/core/createSeglet.ts) after the first
+    // decision, when the page is idle.
+    await page.waitForTimeout(6_500)
+    expect(h.requests.filter((url) => url.includes('seglet-model'))).toEqual([])
+    expect((await probes(page)).escaped).toEqual([])
+    expect(page.uncaughtErrors).toEqual([])
+    await page.close()
+  })
+
   it('a replaced window.Promise: track() does not throw, nothing escapes into the page, segments still come', async () => {
     const page = await h.newPage()
     await page.addInitScript(() => {
