@@ -13,7 +13,7 @@ export interface CommandQueue {
   push(...commands: unknown[]): number
 }
 
-const isInit = (command: unknown) => Array.isArray(command) && command[0] === 'init'
+const is = (command: unknown, name: string) => Array.isArray(command) && command[0] === name
 
 /**
  * Starts the script-tag build: reads the tag's `data-*` options, publishes `api` as `window.Seglet`, starts
@@ -30,6 +30,9 @@ export function bootScript(api: Record<string, unknown>): void {
     const script = findScriptTag()
     // The runtime file sits beside this script; `document.currentScript` is only set while it runs.
     captureScriptRuntimeUrl(script)
+    const queued: unknown[] = Array.isArray(w.seglet) ? (w.seglet as unknown[]).slice() : []
+    // Queued listeners first: what the start reports (a bad attribute, a broken platform) is theirs, not the console's.
+    for (const command of queued) if (is(command, 'onError')) runCommand(command, api, reportError)
     const config = readScriptOptions(script, reportError)
     configure(config.options)
     try {
@@ -38,23 +41,20 @@ export function bootScript(api: Record<string, unknown>): void {
     } catch {
       reportError(new SegletError('global_taken', 'window.Seglet is taken: use window.seglet.push()'))
     }
-    const queued: unknown[] = Array.isArray(w.seglet) ? (w.seglet as unknown[]).slice() : []
     // The first queued ['init', options] starts Seglet with its options over the tag's attributes; until
     // Seglet starts (data-autostart="false"), other commands wait for it.
     let started = false
     const pending: unknown[] = []
     const exec = (command: unknown) => {
       if (started) runCommand(command, api, reportError)
-      else if (isInit(command)) {
+      else if (is(command, 'init')) {
         started = true
         runCommand(command, api, reportError)
         for (const earlier of pending.splice(0)) runCommand(earlier, api, reportError)
       } else pending.push(command)
     }
-    const first = queued.findIndex(isInit)
-    if (first >= 0) exec(queued.splice(first, 1)[0])
-    else if (config.autostart) exec(['init'])
-    for (const command of queued) exec(command)
+    for (const command of queued) if (!is(command, 'onError')) exec(command)
+    if (!started && config.autostart) exec(['init'])
 
     const queue: CommandQueue = {
       push(...commands: unknown[]) {

@@ -65,6 +65,19 @@ describe('errors a developer can see', () => {
     await page.close()
   })
 
+  it('with an onError queued before the tag, what the start reports goes to it alone: nothing in the console', async () => {
+    const page = await h.newPage()
+    // The probes queue an onError; this page's data layer is not an array (the GA4 bridge cannot start).
+    await page.addInitScript(() => ((window as unknown as { dataLayer: unknown }).dataLayer = { push() {} }))
+    const seen = warnings(page)
+    await page.goto(tagPage({ consent: 'yes' }))
+    await waitForSeglet(page)
+    await page.waitForTimeout(200)
+    expect((await probes(page)).errors.map((e) => e.code)).toEqual(['invalid_option', 'bridge_invalid'])
+    expect(seen).toEqual([])
+    await page.close()
+  })
+
   it('init() with a misspelt option throws an OptionsError that suggests the right one, and starts nothing', async () => {
     const page = await h.newPage()
     await page.goto(tagPage({ autostart: 'false' }))
