@@ -383,7 +383,6 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     explain: () => decider?.explain() ?? [],
     async forget() {
       epoch++
-      clearHint()
       // First: a decision under way, and the events written before, must not bring back what is deleted; the
       // next decision reads the store.
       missed = true

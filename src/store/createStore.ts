@@ -1,3 +1,4 @@
+import { clearSegmentHint } from '../personalize/clearSegmentHint'
 import type { SegletError } from '../errors/index'
 import type { StoredEvent } from '../events/types'
 import { applyRetention } from '../privacy/applyRetention'
@@ -112,6 +113,8 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
     },
 
     async forget() {
+      // The segment hint cookie too, whatever the options say now (an earlier page may have written it).
+      clearSegmentHint()
       queue.clear()
       memoryMeta.clear()
       await connection.remove()

@@ -136,7 +136,8 @@ export interface EventStore {
    */
   setPersist(persist: boolean): Promise<void>
   /**
-   * Deletes everything: queued and in-memory events, meta, and the database itself. Persistence stays
+   * Deletes everything: queued and in-memory events, meta, the database itself and the segment hint cookie
+   * (`personalize.segmentHint`), whatever the options say now. Persistence stays
    * as it was, so call `setPersist(false)` first when the shopper also withdraws consent. Rejects like
    * `setPersist(false)` when another tab blocks the deletion.
    */

@@ -128,13 +128,16 @@ describe('errors a developer can see', () => {
 })
 
 describe('forget() and setConsent() in every state', () => {
-  it('Seglet.forget() before init deletes the database', async () => {
+  it('Seglet.forget() before init deletes the database and the segment hint cookie', async () => {
     const page = await h.newPage()
     await storeSomething(page)
     await page.goto(tagPage({ autostart: 'false' }))
     await waitForSeglet(page)
+    // Written by an earlier page of a shop with personalize.segmentHint on.
+    await page.evaluate(() => void (document.cookie = 'seglet_hint=casual-browser.medium; Path=/'))
     expect(await call(page, 'forget')).toEqual({ threw: false, rejected: false })
     expect(await databaseNames(page)).toEqual([])
+    expect(await page.evaluate(() => document.cookie)).not.toContain('seglet_hint')
     await page.close()
   })
 
