@@ -106,7 +106,8 @@ export interface Segment {
   reasons: Explanation[]
   /**
    * The personalisation arm of this browser (`personalize.holdout`): in `'holdout'` the segment is decided
-   * but the page is not personalised. Set on every segment handed to the page.
+   * but the page is not personalised. Set on every segment the model part decides and on a restored one; the
+   * cold-start default the core applies before the model part loads (only ever without a holdout) has none.
    */
   arm?: ReportArm
 }
