@@ -782,6 +782,26 @@ describe("a shop's unusual input: a frozen RegExp, a rule that throws, a list wh
     expect(views[0]).toMatchObject({ pageType: 'home', pageKey: 'home' })
   })
 
+  it("a view_item pushed while a product page settles is not counted again from the page's JSON-LD", () => {
+    vi.useFakeTimers()
+    setup({ engagement: false }).start()
+    history.pushState(null, '', '/products/mug')
+    document.head.innerHTML = `<script type="application/ld+json">${JSON.stringify({ '@type': 'Product', sku: 'mug', offers: { price: '12', priceCurrency: 'EUR' } })}</script>`
+    ;(win.dataLayer as unknown[]).push({ event: 'view_item', ecommerce: { currency: 'EUR', items: [{ item_id: 'mug', price: 12 }] } })
+    vi.advanceTimersByTime(NAVIGATION_SETTLE_MS + 1)
+    expect(ofType('page_view').map((e) => (e as { url: string }).url)).toEqual(['/', '/products/mug'])
+    expect(ofType('product_view')).toEqual([{ type: 'product_view', productId: 'mug', price: 12, currency: 'EUR' }])
+    // The next page's product views are its own.
+    const jsonLd = document.head.innerHTML
+    document.head.innerHTML = ''
+    history.pushState(null, '', '/cart')
+    vi.advanceTimersByTime(NAVIGATION_SETTLE_MS + 1)
+    document.head.innerHTML = jsonLd
+    history.pushState(null, '', '/products/mug')
+    vi.advanceTimersByTime(NAVIGATION_SETTLE_MS + 1)
+    expect(ofType('product_view')).toHaveLength(2)
+  })
+
   it('a throwing pageTypePatterns function never throws out of the pagehide listener', () => {
     const thrown: unknown[] = []
     const onWindowError = (e: ErrorEvent) => thrown.push(e.error)

@@ -68,8 +68,9 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     stored.id = id
     stored.ts = ts
     if (event.type === 'page_view') {
+      // Autocapture's own page view comes after its navigation, which already began the new page's set.
+      if (event.url !== currentUrl) productsSeen = new Set()
       lastPageViewUrl = event.url
-      productsSeen = new Set()
     } else if (event.type === 'product_view') productsSeen.add(event.productId)
     else if (event.type === 'purchase') ordersSeen.add(event.orderId)
     enqueue(stored)
@@ -142,6 +143,8 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     if (!pending) engagement?.flush()
     currentUrl = url
     currentPageType = undefined
+    // A new page: a product view pushed while it settles (a router's `view_item`) belongs to it.
+    productsSeen = new Set()
     engagement?.begin(url, pending)
     clearTimeout(settleTimer)
     settleTimer = setTimeout(guard('page view failed', () => {
@@ -200,7 +203,8 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
 
   const startAutocapture = (win: Window) => {
     const doc = win.document
-    if (settings.pageViews || settings.engagement) {
+    const pages = settings.pageViews || settings.engagement
+    if (pages) {
       if (settings.engagement) {
         const observer = observeEngagement(win, {
           scroll: settings.scrollDepth,
@@ -246,7 +250,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
       }
     }
     // Last: a history that cannot be wrapped (a frozen one throws) must not cost the dataLayer bridge.
-    if (settings.pageViews || settings.engagement) cleanups.push(observeHistory(win, guard('navigation failed', () => onNavigation(win))))
+    if (pages) cleanups.push(observeHistory(win, guard('navigation failed', () => onNavigation(win))))
   }
 
   return {

@@ -50,27 +50,24 @@ export function observeEngagement(
   // Measured in a timer, after the frame: reading the page's height in an animation frame forces the layout
   // the browser was about to do, and a long-animation-frame entry then blames it on Seglet.
   const measureScroll = () => {
-    win.clearTimeout(timer)
+    clearTimeout(timer)
     timer = undefined
     const depth = getScrollDepth(win)
     if (depth > maxScroll) maxScroll = depth
   }
   const onScroll = () => {
-    timer ??= win.setTimeout(measureScroll, SCROLL_MEASURE_MS)
-  }
-  const stopClock = () => {
-    if (visibleSince === undefined) return
-    // Date.now() can jump backwards (clock changes); never count negative time.
-    visibleMs += Math.max(0, Date.now() - visibleSince)
-    visibleSince = undefined
+    timer ??= setTimeout(measureScroll, SCROLL_MEASURE_MS)
   }
   const flush = (hide?: boolean) => {
     // A scroll not measured yet counts in these totals.
     if (timer !== undefined) measureScroll()
     if (url !== undefined) {
-      const running = visibleSince !== undefined
-      stopClock()
-      if (running && !hide) visibleSince = Date.now()
+      if (visibleSince !== undefined) {
+        // Date.now() can jump backwards (clock changes); never count negative time.
+        visibleMs += Math.max(0, Date.now() - visibleSince)
+        // The clock goes on from here, or stops while the page is hidden.
+        visibleSince = hide ? undefined : Date.now()
+      }
       const ms = Math.min(Math.round(visibleMs), MAX_VISIBLE_MS)
       if (ms > reportedMs || maxScroll > reportedScroll) {
         reportedMs = ms
@@ -100,14 +97,13 @@ export function observeEngagement(
         visibleMs = reportedMs = 0
         visibleSince = doc.visibilityState === 'visible' ? Date.now() : undefined
       }
-      maxScroll = 0
-      reportedScroll = 0
+      maxScroll = reportedScroll = 0
       // A page shorter than the viewport is fully seen without any scroll event.
       if (options.scroll) onScroll()
     },
     flush,
     stop() {
-      win.clearTimeout(timer)
+      clearTimeout(timer)
       doc.removeEventListener('visibilitychange', onVisibility, passive)
       win.removeEventListener('pagehide', onPageHide, passive)
       win.removeEventListener('pageshow', onPageShow, passive)
