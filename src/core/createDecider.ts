@@ -98,6 +98,17 @@ export function createDecider(ctx: DeciderContext): Decider {
   // Bumped by reset(): a decision that was under way when the shopper asked to be forgotten is dropped, so
   // nothing decided from the forgotten history is shown or written back.
   let epoch = 0
+  // Whether the last decision could read stored history: once consent is withdrawn, that history is deleted.
+  let persisting = false
+  /** Drops what was decided from the stored history: the features, the last decision and the hysteresis state. */
+  const drop = () => {
+    recorded = ''
+    last = undefined
+    fold = undefined
+    held = false
+    lastReasons = segmentReasons = () => []
+    engine?.reset()
+  }
   const view = typeof document !== 'undefined' ? document : undefined
   const onVisibility = () => {
     if (view?.visibilityState === 'hidden') stale = true
@@ -128,6 +139,9 @@ export function createDecider(ctx: DeciderContext): Decider {
   return {
     async decide(pending, flushed = []) {
       const at = epoch
+      // Consent withdrawn (segments decided without it): the stored history is gone, so is what came of it.
+      if (persisting && !ctx.mayPersist()) drop()
+      persisting = ctx.mayPersist()
       if (!engine) {
         await yieldToPage()
         await loadPacks({ runtime, model: ctx.model ?? {}, cache: store, report, pause: yieldToPage })
@@ -224,12 +238,7 @@ export function createDecider(ctx: DeciderContext): Decider {
     reset() {
       epoch++
       arm = undefined
-      recorded = ''
-      last = undefined
-      fold = undefined
-      held = false
-      lastReasons = segmentReasons = () => []
-      engine?.reset()
+      drop()
       panelListener?.(personalizer.getSegment())
     },
     showPanel() {

@@ -219,6 +219,35 @@ describe('createSeglet', () => {
     }
   })
 
+  it('withdrawn consent with segmentWithoutConsent: later decisions rest on this page\'s events only, not the deleted history', async () => {
+    const dbName = 'core-withdrawn'
+    const first = start({ storage: { dbName } })
+    const decided = nextSegment(first.seglet)
+    first.seglet.track({ type: 'purchase', orderId: 'o1', value: 120, currency: 'EUR', items: [{ productId: 'p1', quantity: 1, price: 120 }] })
+    browse(first.seglet, 4)
+    await first.seglet.flush()
+    expect((await decided).valueSegment).toBeDefined()
+    await first.seglet.destroy()
+    running = running.filter((s) => s !== first.seglet)
+
+    const { seglet } = start({ storage: { dbName }, segmentWithoutConsent: true })
+    // The model decides from the stored history: the order gives a value segment.
+    browse(seglet, 1)
+    await seglet.flush()
+    await vi.waitFor(() => expect(seglet.getSegment() && !seglet.getSegment()!.restored).toBe(true), { timeout: 3000 })
+    expect(seglet.getSegment()?.valueSegment).toBeDefined()
+    await seglet.setConsent('denied')
+    expect((await indexedDB.databases()).some((d) => d.name === dbName)).toBe(false)
+    const before = seglet.getSegment()!.decidedAt
+    browse(seglet, 3, 'informational')
+    await seglet.flush()
+    await vi.waitFor(() => expect(seglet.getSegment()!.decidedAt).toBeGreaterThan(before), { timeout: 3000 })
+    const segment = seglet.getSegment()!
+    expect(segment.valueSegment).toBeUndefined()
+    expect(segment.repeatProbability).toBeUndefined()
+    expect(seglet.explain().map((r) => r.text).join()).not.toMatch(/order/)
+  })
+
   it('makes no network request of its own', async () => {
     const fetchSpy = vi.fn()
     vi.stubGlobal('fetch', fetchSpy)
