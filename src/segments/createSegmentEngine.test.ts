@@ -185,6 +185,21 @@ describe('createSegmentEngine: hysteresis', () => {
     expect(engine.getSegment()).toBeNull()
   })
 
+  it('drops a restored value segment once no stored order is left (orders past purchase retention)', () => {
+    const first = createSegmentEngine()
+    const lifetime = { lifetimeHead: Float32Array.from([0.8, 0.2]), lifetimeLabels: ['loyal', 'one-off'], lifetimeTree, repeat: 0.6 }
+    const stored = JSON.parse(JSON.stringify(first.decide(input([0.7, 0.2, 0.1], { ...lifetime, evidence: { pageViews: 5, events: 10, purchases: 2 } })).segment))
+    expect(stored.valueSegment.id).toBe('loyal')
+
+    const next = createSegmentEngine()
+    next.restore(stored)
+    // The orders were pruned: the lifetime pack does not run.
+    const { segment, changed } = next.decide(input([0.7, 0.2, 0.1]))
+    expect(segment.valueSegment).toBeUndefined()
+    expect(segment.repeatProbability).toBeUndefined()
+    expect(changed).toBe(true)
+  })
+
   it('a restored id the new pack does not know is replaced at once', () => {
     const engine = createSegmentEngine()
     engine.restore({ id: 'gone', name: 'Gone', path: ['gone'], confidence: 0.9, intent: 0.1, intentThreshold: 0.5, decidedAt: 1, coldStart: false, reasons: [] })

@@ -65,14 +65,10 @@ export function createSegmentEngine(options: SegmentOptions = {}): SegmentEngine
       reasons: input.explanation,
     }
 
+    // Only from the lifetime pack as it ran now: without it (no stored order left) there is none.
     const value = decideValue(input)
     if (value) next.valueSegment = value
-    else if (current?.valueSegment && !input.lifetimeHead) next.valueSegment = current.valueSegment
-    if (input.repeat !== undefined) {
-      next.repeatProbability = clamp01(input.repeat)
-    } else if (current?.repeatProbability !== undefined) {
-      next.repeatProbability = current.repeatProbability
-    }
+    if (input.repeat !== undefined) next.repeatProbability = clamp01(input.repeat)
 
     const changed =
       !current ||
