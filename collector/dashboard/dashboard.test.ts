@@ -74,4 +74,18 @@ describe('dashboard', () => {
     expect(cells('traffic', 3)[1]).toBe('not enough reports yet')
     expect(document.querySelector('#traffic')!.textContent).not.toMatch(/\d{3,}(\.\d)? pts/)
   })
+
+  it('projects the reports an answer needs up to 100 million, and past that says "more than"', async () => {
+    const doc = insightsOf(40) as unknown as { traffic: { reportsNeeded: number | null }[] }
+    // As 48 reports of the browser suite's shoppers projected the page rates (rare bounces, a wide ratio).
+    doc.traffic[3]!.reportsNeeded = 2.8e33
+    await draw(doc)
+    const needed = cells('traffic', 2)
+    doc.traffic.forEach((t, i) => {
+      if (t.reportsNeeded === null || needed[i] === 'reached') return
+      if (t.reportsNeeded > 1e8) expect(needed[i]).toBe(`more than ${(1e8).toLocaleString()}`)
+      else expect(needed[i]).toBe(`about ${Math.round(t.reportsNeeded).toLocaleString()}`)
+    })
+    expect(needed).toContain(`more than ${(1e8).toLocaleString()}`)
+  })
 })

@@ -21,6 +21,10 @@
   const notEnough = () => el('span', { class: 'na' }, NA)
   const money = (x) => Math.max(0, x).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
   const count = (x) => Math.round(x).toLocaleString()
+  // A projection from a handful of reports can be astronomically large (a rate of rare events, an interval far
+  // wider than the rate): past this it only means "far more than now", and says so.
+  const MAX_PROJECTED = 1e8
+  const needed = (x) => (x > MAX_PROJECTED ? `more than ${count(MAX_PROJECTED)}` : `about ${count(x)}`)
 
   /** One estimate cell: the value and its interval, or "not enough reports yet". */
   const cell = (estimate, format) => {
@@ -67,7 +71,7 @@
         return [
           t.answer,
           el('td', { class: 'num' }, t.halfWidthNow === null ? '—' : shown ? halfWidth(t.halfWidthNow) : notEnough()),
-          el('td', { class: 'num' }, t.reportsNeeded === null ? 'after the first reports' : ready ? 'reached' : `about ${count(t.reportsNeeded)}`),
+          el('td', { class: 'num' }, t.reportsNeeded === null ? 'after the first reports' : ready ? 'reached' : needed(t.reportsNeeded)),
           ready ? el('td', {}, 'usable now') : el('td', {}, notEnough()),
         ]
       }),
