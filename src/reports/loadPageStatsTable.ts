@@ -1,6 +1,6 @@
 import { CACHE_META_PREFIX } from '../store/constants'
 import { SegletError } from '../errors'
-import type { TextCache } from '../lib/loadVerifiedText'
+import type { TextCache, VerifiedTextFailure } from '../lib/loadVerifiedText'
 import { loadVerifiedText } from '../lib/loadVerifiedText'
 import type { PageStatsTable } from './pageStatsTable'
 import { MAX_PAGE_STATS_TABLE_BYTES, PAGE_STATS_TABLE_VERSION, parsePageStatsTable } from './pageStatsTable'
@@ -20,13 +20,16 @@ export const pageStatsTableCacheKey = (href: string): string => `${CACHE_META_PR
  * const table = await loadPageStatsTable('/seglet/page-stats.json', { integrity: 'sha256-…', cache: store })
  */
 export function loadPageStatsTable(url: string, options: { integrity: string; cache?: TextCache }): Promise<PageStatsTable> {
-  return loadVerifiedText(url, {
-    integrity: options.integrity,
-    what: 'page-statistics table',
-    cache: options.cache,
-    cacheKey: pageStatsTableCacheKey,
-    maxBytes: MAX_PAGE_STATS_TABLE_BYTES,
-    parse: parsePageStatsTable,
-    fail: (kind, message, cause) => new SegletError(`table_${kind}`, message, { cause }),
-  })
+  return loadVerifiedText(url, { ...PAGE_STATS_TABLE_SOURCE, ...options, parse: parsePageStatsTable })
+}
+
+/**
+ * How the page-statistics table is loaded, whoever reads it: its cache key, size cap and error codes. The report
+ * part reads only its `valuePages` with these (loadValuePages()), without the full table parser.
+ */
+export const PAGE_STATS_TABLE_SOURCE = {
+  what: 'page-statistics table',
+  cacheKey: pageStatsTableCacheKey,
+  maxBytes: MAX_PAGE_STATS_TABLE_BYTES,
+  fail: (kind: VerifiedTextFailure, message: string, cause?: unknown) => new SegletError(`table_${kind}`, message, { cause }),
 }

@@ -2,8 +2,7 @@ import { SegletError } from '../errors'
 import type { TextCache } from '../lib/loadVerifiedText'
 import { loadVerifiedText } from '../lib/loadVerifiedText'
 import { isValuePageList } from './lib/isValuePageList'
-import { pageStatsTableCacheKey } from './loadPageStatsTable'
-import { MAX_PAGE_STATS_TABLE_BYTES } from './pageStatsTable'
+import { PAGE_STATS_TABLE_SOURCE } from './loadPageStatsTable'
 
 /**
  * The page keys the page-value question may ask about: the `valuePages` of the shop's page-statistics table
@@ -26,16 +25,13 @@ export async function loadValuePages(
   if (capture?.pageStatsUrl === undefined) return []
   try {
     return await loadVerifiedText(capture.pageStatsUrl, {
+      ...PAGE_STATS_TABLE_SOURCE,
       integrity: capture.pageStatsIntegrity!,
-      what: 'page-statistics table',
       cache,
-      cacheKey: pageStatsTableCacheKey,
-      maxBytes: MAX_PAGE_STATS_TABLE_BYTES,
       parse: (text) => {
         const list: unknown = JSON.parse(text)?.valuePages
         return isValuePageList(list) ? list : []
       },
-      fail: (kind, message, cause) => new SegletError(`table_${kind}`, message, { cause }),
     })
   } catch (error) {
     report(error instanceof SegletError ? error : new SegletError('table_invalid', String(error), { cause: error }))
