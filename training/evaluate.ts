@@ -11,15 +11,17 @@ import { DataError } from './dataError'
 import { eventCustomers, eventSessions } from './loadEvents'
 import { detectFormat, parseTrainingEvents } from './loadTrainingEvents'
 import { smallDataWarnings } from './smallData'
+import { useTimeZone } from './timeZone'
 
 const USAGE = `usage: npm run evaluate -- --pack src/models/session.json --data ../shared/data/online_shoppers_intention.csv [--split test|all] [--json]
        npm run evaluate -- --pack src/models/lifetime.json --data ../shared/data/online_retail.csv.gz [--split test|all] [--json]
-       npm run evaluate -- --pack <pack> --data <events file> [--format ga4|shopify|seglet] [--cutoff YYYY-MM-DD] [--split test|all] [--json]
+       npm run evaluate -- --pack <pack> --data <events file> [--format ga4|shopify|seglet] [--time-zone <IANA name>] [--cutoff YYYY-MM-DD] [--split test|all] [--json]
 A session pack is scored on a CSV in the UCI Online Shoppers format (with and without page statistics), a lifetime
 pack on a file in the UCI Online Retail format, either pack on a shop's own events: a GA4 BigQuery export (NDJSON),
 a Shopify orders export (CSV; lifetime packs only) or a Seglet events export (NDJSON), detected unless --format says.
 --split test (default) keeps the fixed held-out rows (row index % 5 == 0, CustomerID % 5 == 0, session or customer
-index % 5 == 0); --split all scores every row (for a shop's own new data).`
+index % 5 == 0); --split all scores every row (for a shop's own new data). A session pack on events needs the
+shop's time zone (--time-zone or TZ), as training does.`
 
 function summary(e: PackEvaluation) {
   const b = e.binary
@@ -54,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
     const held = <T>(list: T[]) => list.filter((_, i) => all || i % 5 === 0)
     if (pack.kind === 'session') {
       if (loaded.format === 'shopify') throw new DataError(`${args.data}: a Shopify orders export has no browsing sessions; score a lifetime pack on it`)
+      // The local-time features in the shop's time zone, as its shoppers' browsers and training compute them.
+      useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, true)
       const sessions = held(eventSessions(loaded.byShopper))
       warnings.push(...smallDataWarnings('session', [], sessions.map((s) => s.label)).filter((w) => !w.includes('to train on')))
       results.sessions = summary(evaluatePack(pack, sessions.map((s) => sessionVector(s.aggregate)), sessions.map((s) => s.label), 'intent'))

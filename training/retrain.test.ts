@@ -76,7 +76,7 @@ describe('failures are one line', () => {
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
     const run = async (pack: string, data: string, extra: string[] = []) => {
       out.length = 0
-      expect(await evaluate(['--pack', pack, '--data', join(PROJECT_ROOT, 'training/fixtures', data), '--split', 'all', '--json', ...extra])).toBe(0)
+      expect(await evaluate(['--pack', pack, '--data', join(PROJECT_ROOT, 'training/fixtures', data), '--split', 'all', '--json', '--time-zone', 'UTC', ...extra])).toBe(0)
       return JSON.parse(out.join(''))
     }
     const ga4 = await run('src/models/session.json', 'ga4-events.ndjson')
@@ -92,5 +92,28 @@ describe('failures are one line', () => {
     const shopify = await run('src/models/lifetime.json', 'shopify-orders.csv', ['--cutoff', '2024-04-01'])
     expect(shopify.results.customers.rows).toBeGreaterThanOrEqual(4)
     vi.restoreAllMocks()
+  })
+
+  it("evaluate scores a shop's events in the shop's time zone, as training does, and refuses to guess it", async () => {
+    const savedTz = process.env.TZ
+    const out: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+    const run = async (extra: string[]) => {
+      out.length = 0
+      expect(await evaluate(['--pack', 'src/models/session.json', '--data', join(PROJECT_ROOT, 'training/fixtures/ga4-events.ndjson'), '--split', 'all', '--json', ...extra])).toBe(0)
+      return JSON.parse(out.join('')).results.sessions
+    }
+    try {
+      process.env.TZ = 'Pacific/Kiritimati' // the shop (UTC+14): its shoppers' browsers compute weekday and month here
+      const shop = await run([])
+      process.env.TZ = 'UTC' // the machine that scores the pack
+      expect(await run(['--time-zone', 'Pacific/Kiritimati'])).toEqual(shop)
+      delete process.env.TZ
+      expect(describeFailure(await evaluate(['--pack', 'src/models/session.json', '--data', join(PROJECT_ROOT, 'training/fixtures/ga4-events.ndjson')]).catch((e: unknown) => e))).toMatch(/--time-zone/)
+    } finally {
+      if (savedTz === undefined) delete process.env.TZ
+      else process.env.TZ = savedTz
+      vi.restoreAllMocks()
+    }
   })
 })
