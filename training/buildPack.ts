@@ -148,7 +148,9 @@ export function buildPack(input: PackInput): PackResult {
   const oofRows = input.trainGroup.map((g, i) => (g >= 0 ? i : -1)).filter((i) => i >= 0)
   const oofP = oofRows.map((i) => ensemble.oof[i])
   const oofY = oofRows.map((i) => input.trainLabels[i])
-  const threshold = round(bestThreshold(oofP, oofY, accuracyOf).threshold, 4)
+  // When predicting no positive at all is the most accurate (few or badly ranked positives), the sweep says
+  // Infinity: a pack holds a probability threshold, so 1 stands for "none".
+  const threshold = Math.min(1, round(bestThreshold(oofP, oofY, accuracyOf).threshold, 4))
   const oof = scoreBinary(oofP, oofY, threshold)
 
   // An input that never varied in training (a month absent from the data) carried no information: its weights

@@ -1,8 +1,11 @@
 // @vitest-environment node
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadPackFromUrl } from '../src/model/loadPackFromUrl'
+import { expectedFeatures } from '../src/features/featureNames'
+import { checkPack } from '../src/pack/checkPack'
 import type { ModelPack } from '../src/pack/types'
 import { PROJECT_ROOT } from './data'
 import { DataError, describeFailure } from './dataError'
@@ -47,6 +50,30 @@ describe('small data', () => {
     const warnings = smallDataWarnings('session', train, test)
     expect(warnings).toHaveLength(expected.length)
     expected.forEach((text, i) => expect(warnings[i]).toContain(text))
+  })
+})
+
+describe('training on a small export', () => {
+  it('writes packs whose threshold the SDK accepts when "buy nothing" is the most accurate guess', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-train-'))
+    const savedTz = process.env.TZ
+    try {
+      const fixtures = join(PROJECT_ROOT, 'training/fixtures')
+      // The lifetime split of the fixtures has one repeat customer: every out-of-fold guess of "repeat" is wrong.
+      const code = await train(['--quick', '--events', join(fixtures, 'ga4-events.ndjson'), '--time-zone', 'UTC', '--lifetime-events', join(fixtures, 'shopify-orders.csv'),
+        '--out', join(dir, 'models'), '--report', join(dir, 'report.html'), '--docs', join(dir, 'segments.md')])
+      expect(code).toBe(0)
+      for (const kind of ['session', 'lifetime'] as const) {
+        const pack = JSON.parse(readFileSync(join(dir, 'models', `${kind}.json`), 'utf8')) as ModelPack
+        expect(() => checkPack(pack, expectedFeatures(kind))).not.toThrow()
+      }
+    } finally {
+      if (savedTz === undefined) delete process.env.TZ
+      else process.env.TZ = savedTz
+      rmSync(dir, { recursive: true, force: true })
+      vi.restoreAllMocks()
+    }
   })
 })
 
