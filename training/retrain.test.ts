@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -75,6 +75,33 @@ describe('training on a small export', () => {
       vi.restoreAllMocks()
     }
   })
+
+  it("computes the lifetime features of a shop's orders in its --time-zone, as its shoppers' browsers do", async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-train-'))
+    const savedTz = process.env.TZ
+    try {
+      // Every customer orders at 22:30 and at 01:00 in New York: two days there, one day (03-06) in UTC.
+      const header = 'Name,Email,Financial Status,Paid at,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price'
+      const line = (name: string, who: number, at: string) => `#${name},c${who}@example.com,paid,${at},USD,10.00,${at},1,Book,10.00`
+      const rows = Array.from({ length: 12 }, (_, i) => [
+        line(`${i}a`, i, '2024-03-06 03:30:00 +0000'), line(`${i}b`, i, '2024-03-06 06:00:00 +0000'),
+        ...(i % 2 ? [line(`${i}c`, i, '2024-05-01 12:00:00 +0000')] : []),
+      ]).flat()
+      writeFileSync(join(dir, 'orders.csv'), [header, ...rows, line('last', 99, '2024-06-20 12:00:00 +0000')].join('\n') + '\n')
+      process.env.TZ = 'UTC' // the training machine
+      const code = await train(['--quick', '--lifetime-events', join(dir, 'orders.csv'), '--time-zone', 'America/New_York',
+        '--out', join(dir, 'models'), '--report', join(dir, 'report.html'), '--docs', join(dir, 'segments.md')])
+      expect(code).toBe(0)
+      const spec = (JSON.parse(readFileSync(join(dir, 'models', 'lifetime.json'), 'utf8')) as ModelPack).featureSpec
+      expect(spec.mean[spec.names.indexOf('active_days')]).toBeCloseTo(Math.log1p(2), 5)
+    } finally {
+      if (savedTz === undefined) delete process.env.TZ
+      else process.env.TZ = savedTz
+      rmSync(dir, { recursive: true, force: true })
+      vi.restoreAllMocks()
+    }
+  }, 120_000)
 })
 
 describe('failures are one line', () => {

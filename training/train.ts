@@ -64,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
     return quick ? { ...merged, members: 2, epochs: 3 } : merged
   }
   log(`seglet train: data ${dataDir}${quick ? ' (quick smoke run)' : ''}`)
+  // A shop's time zone applies to its orders too (a lifetime pack's active days are local dates), not only to --events.
+  if (typeof args['time-zone'] === 'string') useTimeZone(args['time-zone'], false)
 
   // ---- Session pack -------------------------------------------------------------------------------------
   let sessionInput: PackInput
