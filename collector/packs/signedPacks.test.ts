@@ -238,6 +238,18 @@ describe('signed packs, published by the collector and verified by the browser c
     expect(codes()).toEqual(['pack_origin'])
   })
 
+  it('a pack whose weights decode to infinite values is refused; the last good packs stay', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    await load(T0)
+    const broken = variant(0.4)
+    broken.model.weightSpecs[0].quantization!.scale = 1e308
+    await publishPacks({ outDir: site, key, packs: { session: broken }, now: new Date(T0) })
+    const result = await load(T0 + DAY)
+    expect(codes()).toEqual(['pack_invalid'])
+    expect(result?.version).toBe(1)
+    expect(result?.packs.session).toEqual(variant(0.3))
+  })
+
   it('a stored record that was changed is not used, and its packs are fetched again', async () => {
     await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
     await load(T0)

@@ -1,7 +1,7 @@
 import { ModelPackError } from '../errors'
 import { checkPack } from '../pack/checkPack'
 import type { DenseWeights, ExpectedFeatureSpec, ModelPack, PackLayer } from '../pack/types'
-import { decodeWeights } from '../pack/weightCodec'
+import { decodePackWeights } from '../pack/decodePackWeights'
 import { dense, ensureCpuBackend, makeTensor, tidy } from './tf'
 import type { Tensor } from './tf'
 
@@ -45,20 +45,7 @@ export interface ReadPack {
  */
 export function readPack(value: unknown, options: LoadPackOptions = {}): ReadPack {
   const pack = checkPack(value, options.expected)
-  let weights: Map<string, DenseWeights>
-  try {
-    weights = decodeWeights(pack.model.layers, pack.model.weightSpecs, pack.model.weightData)
-  } catch (error) {
-    if (error instanceof ModelPackError) throw error
-    throw new ModelPackError('pack_invalid', `Invalid model pack: its weights could not be decoded (${String(error)}).`, error)
-  }
-  // A NaN or infinite weight makes every prediction useless: refuse the pack once, here, rather than fail
-  // every decision.
-  for (const [name, w] of weights) {
-    if (!w.kernel.every(Number.isFinite)) throw new ModelPackError('pack_invalid', `Invalid model pack: weight "${name}/kernel" holds NaN or infinite values.`)
-    if (!w.bias.every(Number.isFinite)) throw new ModelPackError('pack_invalid', `Invalid model pack: weight "${name}/bias" holds NaN or infinite values.`)
-  }
-  return { pack, weights }
+  return { pack, weights: decodePackWeights(pack) }
 }
 
 /**

@@ -5,6 +5,7 @@ import type { TextCache } from '../lib/loadVerifiedText'
 import { sameOriginUrl } from '../lib/sameOriginUrl'
 import { base64ToArrayBuffer } from './base64'
 import { checkPack } from './checkPack'
+import { decodePackWeights } from './decodePackWeights'
 import type { ExpectedFeatureSpec, ModelPack } from './types'
 import { CACHE_META_PREFIX } from '../store/constants'
 import type { PackManifest, PackManifestEntry } from './manifest'
@@ -195,6 +196,8 @@ async function openPack(bytes: Uint8Array, entry: PackManifestEntry, key: Pinned
     throw new ModelPackError('pack_invalid', `Invalid ${what}: not JSON text (${(error as Error).message}).`, error)
   }
   const pack = checkPack(value, expected)
+  // Refused here, as the runtime would refuse it, so it never replaces the last good pack.
+  decodePackWeights(pack)
   return { pack, text }
 }
 
