@@ -846,6 +846,18 @@ describe('options', () => {
     expect(() => store.onFlush(null as unknown as () => void)).toThrow(OptionsError)
   })
 
+  it('refuses a meta value that cannot be stored at the call; events are still written', async () => {
+    const onError = vi.fn()
+    const store = open({ onError })
+    await expect(store.setMeta('k', () => 1)).rejects.toBeInstanceOf(OptionsError)
+    expect(await store.getMeta('k')).toBeUndefined()
+    store.enqueue(pageView({ id: 'after' }))
+    await store.flush()
+    expect(store.mode).toBe('indexeddb')
+    expect((await rawEvents()).map((e) => e.id)).toEqual(['after'])
+    expect(onError).not.toHaveBeenCalled()
+  })
+
   it('touches neither indexedDB nor window until used', async () => {
     const factory = indexedDB
     const getter = vi.fn(() => factory)

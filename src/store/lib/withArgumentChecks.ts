@@ -54,6 +54,13 @@ export function withArgumentChecks(store: EventStore, report: ErrorReporter): Ev
     },
     async setMeta(key, value) {
       checkKey(key)
+      // A value IndexedDB cannot clone (a function, a DOM node) would fail the meta write, and with it
+      // the store's persistence for the rest of the page: refuse it at the call instead.
+      try {
+        structuredClone(value)
+      } catch {
+        throw new OptionsError('meta value must be structured-cloneable', 'value')
+      }
       return store.setMeta(key, value)
     },
     close: store.close,
