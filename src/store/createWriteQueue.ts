@@ -80,9 +80,8 @@ export function createWriteQueue(
   }
   const notify = (events: StoredEvent[]) => callAll(flushListeners, events, 'onFlush')
 
-  const settle = (batch: readonly StoredEvent[]) => {
-    for (const event of batch) if (inflight.get(event.id) === event) inflight.delete(event.id)
-  }
+  /** Takes `batch` out of flight; returns what of it was still in flight (not dropped by `clear()`, `forget()`). */
+  const settle = (batch: readonly StoredEvent[]) => batch.filter((event) => inflight.get(event.id) === event && inflight.delete(event.id))
 
   /**
    * Keeps what of `batch` is still in flight (or, at close, still queued) in memory: not what `clear()`
@@ -125,8 +124,8 @@ export function createWriteQueue(
     }
     return done.then(
       () => {
-        settle(batch)
-        notify(batch)
+        // What forget() dropped meanwhile is deleted with the database: no listener may see it.
+        notify(settle(batch))
       },
       (error: unknown) => {
         // Never lose an event: the batch stays in memory for the page.

@@ -563,6 +563,19 @@ describe('forget and export', () => {
     expect(onFlush.mock.calls.flatMap(([events]) => events as StoredEvent[])).toEqual([])
   })
 
+  it('forget() during a write that commits: onFlush never hands on the forgotten events', async () => {
+    const store = open()
+    await store.getEvents()
+    const onFlush = vi.fn()
+    store.onFlush(onFlush)
+    store.enqueue(pageView({ id: 'forgotten' }))
+    void store.flush()
+    await store.forget()
+    await store.flush()
+    expect(await store.getEvents()).toEqual([])
+    expect(onFlush.mock.calls.flatMap(([events]) => events as StoredEvent[])).toEqual([])
+  })
+
   it('forget() while the database still opens and then fails to: the forgotten events do not come back', async () => {
     vi.spyOn(IDBFactory.prototype, 'open').mockImplementation(() => {
       throw new DOMException('refused', 'InvalidStateError')
