@@ -11,6 +11,8 @@ export type Command = [string, ...unknown[]]
 /** The `window.seglet` object once Seglet runs: `push` executes commands at once. */
 export interface CommandQueue {
   push(...commands: unknown[]): number
+  /** Marks the queue of a running copy of the tag, so a second copy stays idle. */
+  seglet: 1
 }
 
 const is = (command: unknown, name: string) => Array.isArray(command) && command[0] === name
@@ -22,10 +24,10 @@ const is = (command: unknown, name: string) => Array.isArray(command) && command
  */
 export function bootScript(api: Record<string, unknown>): void {
   if (typeof window === 'undefined' || typeof document === 'undefined') return
-  const w = window as unknown as { seglet?: unknown; Seglet?: { isSegletError?: unknown } }
+  const w = window as unknown as { seglet?: { seglet?: unknown }; Seglet?: unknown }
   // A second copy of the tag on the page (a theme's and an app's): the first one runs, alone, or every event
-  // would be captured twice.
-  if (w.Seglet?.isSegletError) return
+  // would be captured twice. The first one's queue tells, also on a page that took `window.Seglet`.
+  if (w.seglet?.seglet) return
   try {
     const script = findScriptTag()
     // The runtime file sits beside this script; `document.currentScript` is only set while it runs.
@@ -57,6 +59,7 @@ export function bootScript(api: Record<string, unknown>): void {
     if (!started && config.autostart) exec(['init'])
 
     const queue: CommandQueue = {
+      seglet: 1,
       push(...commands: unknown[]) {
         for (const command of commands) exec(command)
         return pending.length

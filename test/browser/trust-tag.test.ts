@@ -187,6 +187,31 @@ describe('the global `Seglet`', () => {
     await page.close()
   })
 
+  it('a second copy of the tag on a page that took window.Seglet also leaves the first running alone', async () => {
+    const page = await h.newPage()
+    await page.addInitScript(() => Object.defineProperty(window, 'Seglet', { value: 'taken', writable: false, configurable: false }))
+    await page.goto(h.baseUrl + '/test/browser/pages/tag.html?attrs=' + encodeURIComponent(JSON.stringify({ consent: 'granted' })))
+    await page.waitForFunction(() => !Array.isArray((window as unknown as { seglet?: unknown }).seglet))
+    const same = await page.evaluate(async () => {
+      const w = window as unknown as { seglet: { push(...c: unknown[]): number } }
+      const queue = w.seglet
+      const second = document.createElement('script')
+      second.src = '/dist/seglet.min.js'
+      second.setAttribute('data-consent', 'granted')
+      await new Promise((loaded) => ((second.onload = loaded), document.body.append(second)))
+      w.seglet.push(['track', { type: 'search', query: 'once' }], ['flush'])
+      return w.seglet === queue
+    })
+    await page.waitForFunction(() => indexedDB.databases().then((d) => d.length > 0))
+    await page.waitForTimeout(2_500)
+    const { events } = await readDb(page)
+    expect(events.filter((e) => e.type === 'search')).toHaveLength(1)
+    expect(events.filter((e) => e.type === 'page_view')).toHaveLength(1)
+    expect(same).toBe(true)
+    expect(page.uncaughtErrors).toEqual([])
+    await page.close()
+  })
+
   it('a throwing window.Seglet setter is caught and reported, never thrown into the page', async () => {
     const page = await h.newPage()
     await page.addInitScript(() =>
