@@ -159,8 +159,10 @@ function checkPages(pages: unknown): ReportTruth['pages'] {
  * await sendReport(href, body) // the one way a report leaves: same-origin fetch, no cookie, no Referer
  */
 export function encodeReport(truth: ReportTruth, context: ReportContext, options: EncodeReportOptions = {}): ReportBody {
-  const epsilon = options.epsilon ?? DEFAULT_DAILY_EPSILON
-  if (!isReportEpsilon(epsilon)) throw new OptionsError('epsilon must be a number from 0.1 to 8 in hundredths', 'epsilon')
+  const given = options.epsilon ?? DEFAULT_DAILY_EPSILON
+  if (!isReportEpsilon(given)) throw new OptionsError('epsilon must be a number from 0.1 to 8 in hundredths', 'epsilon')
+  // Exactly its hundredths (0.7 × 3 is 2.0999999999999996): the ε the ledger spends and the collector's sums are of.
+  const epsilon = Math.round(given * 100) / 100
   const day = options.day ?? new Date().toISOString().slice(0, 10)
   if (!isReportDay(day)) throw new OptionsError('day must be a calendar day written YYYY-MM-DD', 'day')
   checkContext(context.packId, context.segmentLeaves, context.valueLeaves, 'report_out_of_range')

@@ -48,7 +48,8 @@ export function parseReport(body: unknown): ParsedReport {
     throw new ReportError('report_malformed', `answer must be ${ANSWER_HEX_LENGTH} lowercase hex characters`, 'a')
 
   const context = { segmentLeaves: record.sl as number, valueLeaves: record.vl as number }
-  const epsilon = record.eps as number
+  // Exactly its hundredths, so that reports of one ε all add into the sums of that ε.
+  const epsilon = Math.round((record.eps as number) * 100) / 100
   const bytes = fromHex(record.a, new Uint8Array(ANSWER_HEX_LENGTH / 2))
   const mechanism = questionMechanism(spec.id, context, epsilon)
   let answer: ReportAnswer

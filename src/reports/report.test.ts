@@ -218,6 +218,13 @@ describe('encodeReport', () => {
     }
   })
 
+  it('sends and reads an ε computed in floating point as its hundredths, so it lands in the sums of that ε', () => {
+    // 0.7 × 3 is 2.0999999999999996: accepted as 2.1 (hundredths), so it must be 2.1 on the wire and at the collector.
+    const body = encodeReport(randomTruth(createCoins(seededRandom(10))), context, { epsilon: 0.7 * 3, day: '2026-11-29', random: seededRandom(11) })
+    expect(body.eps).toBe(2.1)
+    expect(parseReport(JSON.stringify({ ...body, eps: 0.1 + 0.2 })).epsilon).toBe(0.3)
+  })
+
   it.each([
     ['segment leaf out of range', { segmentLeaf: 4 }, ReportError],
     ['fractional value segment', { valueSegment: 1.5 }, ReportError],
