@@ -323,6 +323,16 @@ describe('forged reports', () => {
     for (const [, e] of shares) expect(e.forgedBound).toBeLessThan(1)
   })
 
+  it('bounds every estimate by 0 for no forged reports', () => {
+    let checked = 0
+    for (const [path, e] of estimates(estimateInsights(honestSums(3000, 2, 41), { forgedReports: 0 }))) {
+      if (!Number.isFinite(e.value)) continue
+      expect(e.forgedBound, path).toBe(0)
+      checked++
+    }
+    expect(checked).toBeGreaterThan(30)
+  })
+
   it('uses OUE bounds for any bit pattern', () => {
     const sums = createInsightSums(context, 0.5, [])
     const k = (questionMechanism('outcome', context, 0.5) as ReturnType<typeof oueParams>).k

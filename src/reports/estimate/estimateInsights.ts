@@ -92,7 +92,7 @@ function finiteModelOf(mechanism: FiniteMechanism, n: number, counts: Vector, se
     const p = dot(w, c) / n
     const pc = clamp01(p)
     const variance = linearVariance(w) / (n * n) + (pc * (1 - pc) * unsampled) / n
-    const bound = (settings.m * (dx(w) / settings.m + Math.abs(p))) / (n + settings.m)
+    const bound = (dx(w) + settings.m * Math.abs(p)) / (n + settings.m)
     return estimate(p, variance, (lo, hi) => enoughReports && valueReadable(p)(lo, hi), bound)
   }
 
