@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { basename, join } from 'node:path'
 import { isSegletError } from '../../src/errors'
 import { checkPack } from '../../src/pack/checkPack'
+import { decodePackWeights } from '../../src/pack/decodePackWeights'
 import type { ModelPack } from '../../src/pack/types'
 import { EXPECTED_SPECS } from '../../src/pack/expectedSpecs'
 import type { PackManifest, PackManifestEntry } from '../../src/pack/manifest'
@@ -204,7 +205,8 @@ async function packBytes(kind: PackKind, given: string | ModelPack): Promise<Uin
     }
   } else bytes = new TextEncoder().encode(JSON.stringify(given))
   try {
-    checkPack(value, EXPECTED_SPECS[kind])
+    // Its weights too: a pack whose weights decode to NaN or infinite values is refused by every browser.
+    decodePackWeights(checkPack(value, EXPECTED_SPECS[kind]))
   } catch (error) {
     if (!isSegletError(error)) throw error
     throw new CollectorError('collector_pack', `the ${kind} pack would be refused by browsers (${error.code}): ${error.message}`, undefined, error)

@@ -11,7 +11,7 @@ import type { SegletError } from '../../src/errors'
 import type { ModelPack } from '../../src/pack/types'
 import { loadSignedPacks, packCheckCacheKey, signedPacksCacheKey } from '../../src/pack/loadSignedPacks'
 import { EXPECTED_SPECS } from '../../src/pack/expectedSpecs'
-import { MANIFEST_CONTEXT, PACK_CHECK_INTERVAL_MS, SIGNATURE_LINE_PREFIX } from '../../src/pack/signedFormat'
+import { MANIFEST_CONTEXT, PACK_CHECK_INTERVAL_MS, PACK_CONTEXT, SIGNATURE_LINE_PREFIX } from '../../src/pack/signedFormat'
 import { publishPacks, readPublishedManifest } from './publishPacks'
 import { runPackCommand } from './packCommands'
 import { createReportEstimator } from '../estimates/createReportEstimator'
@@ -238,12 +238,29 @@ describe('signed packs, published by the collector and verified by the browser c
     expect(codes()).toEqual(['pack_origin'])
   })
 
-  it('a pack whose weights decode to infinite values is refused; the last good packs stay', async () => {
+  it('a pack whose weights decode to infinite values is refused, by publish-pack and by browsers; the last good packs stay', async () => {
     await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
     await load(T0)
     const broken = variant(0.4)
     broken.model.weightSpecs[0].quantization!.scale = 1e308
-    await publishPacks({ outDir: site, key, packs: { session: broken }, now: new Date(T0) })
+    const error = await publishPacks({ outDir: site, key, packs: { session: broken }, now: new Date(T0) }).then(() => undefined, (e: unknown) => e)
+    expect(isSegletError(error) && error.code).toBe('collector_pack')
+    expect((error as Error).message).toMatch(/pack_invalid/)
+    expect((await readPublishedManifest(site))?.version).toBe(1)
+    // Signed by another tool, as version 2: browsers refuse it all the same.
+    const good = readFileSync(manifestFile(), 'utf8')
+    const manifest = JSON.parse(good.slice(good.indexOf('\n') + 1))
+    const bytes = new TextEncoder().encode(JSON.stringify(broken))
+    writeFileSync(join(site, 'session-v2.json'), bytes)
+    const session = {
+      ...manifest.packs.session,
+      url: manifest.packs.session.url.replace('-v1.', '-v2.'),
+      bytes: bytes.byteLength,
+      integrity: 'sha256-' + createHash('sha256').update(bytes).digest('base64'),
+      signature: signBytes(key, PACK_CONTEXT, bytes),
+    }
+    const payload = JSON.stringify({ ...manifest, version: 2, packs: { ...manifest.packs, session } })
+    writeFileSync(manifestFile(), `${SIGNATURE_LINE_PREFIX}${key.keyId} ${signBytes(key, MANIFEST_CONTEXT, new TextEncoder().encode(payload))}\n${payload}`)
     const result = await load(T0 + DAY)
     expect(codes()).toEqual(['pack_invalid'])
     expect(result?.version).toBe(1)
