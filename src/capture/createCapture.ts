@@ -21,7 +21,7 @@ export { NAVIGATION_SETTLE_MS } from './createCaptureWith'
  * const capture = createCapture({ enqueue: (e) => store.add(e), onError: report, options: { scrollDepth: false } })
  * capture.start()
  * capture.track({ type: 'add_to_cart', productId: 'sku-1', price: 19.9, currency: 'EUR' })
- * analytics.subscribe('checkout_completed', capture.shopifyEvent) // in a Shopify custom pixel
+ * capture.shopifyEvent(event) // a Shopify Web Pixels event object, handed over by code in the page
  */
 export function createCapture(dependencies: CaptureDependencies): Capture {
   validateOptions(dependencies.options ?? {}, OPTION_TABLE.capture as OptionGroup)

@@ -111,6 +111,6 @@ export interface Capture {
    * (idempotent). The store calls it before each write, so every write carries the page's time so far.
    */
   engagement(hide: boolean): void
-  /** Maps one Shopify Web Pixels event (`analytics.subscribe(name, seglet.shopifyEvent)`). Never throws. */
+  /** Maps one Shopify Web Pixels event object, handed over by code in the page. Never throws. */
   shopifyEvent(event: unknown): void
 }

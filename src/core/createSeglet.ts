@@ -136,7 +136,10 @@ export interface Seglet {
   forget(): Promise<void>
   /** Everything Seglet stored, as JSON-serialisable data. */
   exportData(): Promise<SegletExport>
-  /** Passes a Shopify customer event (from a custom pixel's `analytics.subscribe`) to Seglet. */
+  /**
+   * Passes a Shopify customer event (an object in the shape of Shopify's Web Pixels API, handed over by code in the
+   * page: a pixel runs in Shopify's sandbox and cannot reach the page's Seglet) to Seglet.
+   */
   shopifyEvent(event: unknown): void
   /** Opens the transparency panel ("Why am I seeing this?"). */
   showPanel(): void

@@ -7,10 +7,11 @@ import { toCurrency } from './toCurrency'
 import { toId } from './toId'
 
 /**
- * The Shopify Web Pixels standard events `shopifyEvent()` maps; every other name is ignored.
+ * The Shopify Web Pixels standard events `shopifyEvent()` maps; every other name is ignored. (A pixel itself runs
+ * in Shopify's sandbox and cannot reach the page's Seglet: the events come from code in the page.)
  *
  * @example
- * for (const name of SHOPIFY_EVENT_NAMES) analytics.subscribe(name, seglet.shopifyEvent)
+ * if (SHOPIFY_EVENT_NAMES.includes(event.name)) seglet.shopifyEvent(event)
  */
 export const SHOPIFY_EVENT_NAMES = [
   'page_viewed', 'product_viewed', 'collection_viewed', 'product_added_to_cart', 'checkout_started',
