@@ -117,6 +117,22 @@ describe('failures are one line', () => {
     vi.restoreAllMocks()
   })
 
+  it('train refuses orders from a single customer (held out for testing, none to train on) in one line', async () => {
+    silence()
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-train-'))
+    try {
+      const line = (name: string, at: string) => `#${name},c1@example.com,paid,${at},USD,10.00,${at},1,Book,10.00`
+      const header = 'Name,Email,Financial Status,Paid at,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price'
+      writeFileSync(join(dir, 'orders.csv'), [header, line('1', '2024-03-06 12:00:00 +0000'), line('2', '2024-06-20 12:00:00 +0000')].join('\n') + '\n')
+      const error = await train(['--quick', '--only', 'lifetime', '--lifetime-events', join(dir, 'orders.csv'), '--time-zone', 'UTC', '--out', join(dir, 'models')]).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(DataError)
+      expect(describeFailure(error)).toMatch(/1 customer, all held out for testing; a lifetime pack needs orders from at least 2 customers/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+      vi.restoreAllMocks()
+    }
+  })
+
   it('train refuses a Shopify export for sessions; evaluate a missing file', async () => {
     silence()
     const shopify = join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv')

@@ -143,6 +143,8 @@ export async function main(argv: string[]): Promise<number> {
         seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)`,
       }
     }
+    // One customer in five is held out: a lifetime pack needs at least one left to train on.
+    if (!customers.some((c) => !c.test)) throw new DataError(`${provenance.dataset}: ${customers.length} customer${customers.length === 1 ? '' : 's'}, all held out for testing; a lifetime pack needs orders from at least 2 customers`)
     lifetimeInput = lifetimePackInput(customers, provenance, scale(LIFETIME_CONFIG, 'lifetime'), SEED + 1)
   }
   if (args.only === 'session') {
