@@ -331,7 +331,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     store.beforeWrite(capture.engagement)
     personalizer.start()
     capture.start()
-    if (typeof location !== 'undefined' && shouldAutoShowPanel(location)) whenIdle(() => api.showPanel(), DECISION_IDLE_MS)
+    if (shouldAutoShowPanel()) whenIdle(() => api.showPanel(), DECISION_IDLE_MS)
     // Last: from here on, nothing that could still fail runs before events are persisted.
     if (isPersistAllowed(consent)) void store.setPersist(true)
   } catch (error) {

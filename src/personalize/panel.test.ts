@@ -260,6 +260,6 @@ describe('shouldAutoShowPanel', () => {
     ['?segletx=debug', false],
     ['?q=%20&x=debug', false],
   ])('%s → %s', (search, expected) => {
-    expect(shouldAutoShowPanel({ search })).toBe(expected)
+    expect(shouldAutoShowPanel(search)).toBe(expected)
   })
 })

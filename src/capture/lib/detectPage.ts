@@ -20,5 +20,6 @@ export function detectPage(
   // JSON-LD is parsed only when it can matter: no declared type, or a declared product page.
   const product = declared === undefined || declared === 'product' ? readJsonLdProduct(doc) : undefined
   const pageType = declared ?? (product ? 'product' : matchPageType(url, patterns))
-  return pageType === 'product' && product ? { pageType, product } : { pageType }
+  // A product found makes the page a product page: `declared` is absent or 'product'.
+  return product ? { pageType, product } : { pageType }
 }

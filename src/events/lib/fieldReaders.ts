@@ -1,6 +1,5 @@
 import { readCurrency } from './readCurrency'
 import type { FieldReader } from './readFields'
-import { readItems } from './readItems'
 import { readNumber } from './readNumber'
 import { readString } from './readString'
 
@@ -12,5 +11,3 @@ export const text = (max: number, required: boolean): FieldReader => (source, ke
 export const amount = (max: number, required: boolean): FieldReader => (source, key, at) => readNumber(source, key, at, 0, max, required)
 /** A currency code. */
 export const currency = (required: boolean): FieldReader => (source, key, at) => readCurrency(source, key, at, required)
-/** A list of line items. */
-export const items = (required: boolean): FieldReader => (source, key, at) => readItems(source, key, at, required)

@@ -1,20 +1,22 @@
 import { MAX_ITEMS, MAX_PRICE, MAX_STRING_LENGTH } from '../limits'
 import type { LineItem } from '../types'
 import { invalid } from './invalid'
-import { readNumber } from './readNumber'
+import { amount, text } from './fieldReaders'
 import { readFields, type FieldReader } from './readFields'
 import { readObject } from './readObject'
 import { readQuantity } from './readQuantity'
-import { readString } from './readString'
 import type { Fields } from './types'
 
 /** A line item's fields, in the order they are checked. */
 const LINE: Record<string, FieldReader> = {
-  productId: (source, key, at) => readString(source, key, at, MAX_STRING_LENGTH.productId, true),
+  productId: text(MAX_STRING_LENGTH.productId, true),
   quantity: readQuantity,
-  price: (source, key, at) => readNumber(source, key, at, 0, MAX_PRICE, true),
-  category: (source, key, at) => readString(source, key, at, MAX_STRING_LENGTH.category, false),
+  price: amount(MAX_PRICE, true),
+  category: text(MAX_STRING_LENGTH.category, false),
 }
+
+/** A list of line items. */
+export const items = (required: boolean): FieldReader => (source, key, at) => readItems(source, key, at, required)
 
 /**
  * Reads an array of line items. The length is checked before any element is read, so a huge array is

@@ -1,16 +1,16 @@
 import { MAX_PRICE } from '../limits'
 import type { PageStats } from '../types'
-import { readNumber } from './readNumber'
+import { amount } from './fieldReaders'
 import { readObject } from './readObject'
 import type { Fields } from './types'
 import { readFields, type FieldReader } from './readFields'
 
-const rate: FieldReader = (source, key, at) => readNumber(source, key, at, 0, 1, false)
+const rate = amount(1, false)
 /** The statistics' fields, in the order they are checked. */
 const STATS: Record<string, FieldReader> = {
   bounceRate: rate,
   exitRate: rate,
-  pageValue: (source, key, at) => readNumber(source, key, at, 0, MAX_PRICE, false),
+  pageValue: amount(MAX_PRICE, false),
 }
 
 /** Reads optional page statistics: rates in 0..1, page value in 0..`MAX_PRICE`. Empty stats count as absent. */
