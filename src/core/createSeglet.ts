@@ -302,9 +302,9 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     // Evidence enough for a decision (hasEnoughEvidence()'s rule, written out: the core has no byte to spare), or
     // a returning shopper's last segment, which beats the default: the model re-decides (and updates intent).
     if (pageViews >= minPageViews || orders > 0 || (last && !last.coldStart)) return events
-    // With a holdout, no segment before the model part draws this browser's arm (the holdout must see no
-    // personalisation): the page is only revealed (anti-flicker).
-    if (events.length > 0 && !personalizer.getSegment()) personalizer.apply(options.personalize?.holdout ? null : createColdStartSegment(options.segments, now))
+    // With a holdout, the personalizer shows no segment before the model part draws this browser's arm (the
+    // holdout must see no personalisation): the page is only revealed (anti-flicker).
+    if (events.length > 0 && !personalizer.getSegment()) personalizer.apply(createColdStartSegment(options.segments, now))
     // The next page view makes a decision possible: fetch the model part at low priority for it, once the
     // shopper stayed a while (a bounce costs nothing).
     if (pageViews + 1 >= minPageViews && !prefetchTimer) {
@@ -350,6 +350,8 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   if (mayDecide() && isPersistAllowed(consent)) {
     storedSegment = store.getMeta(SEGMENT_META_KEY).then(toRestoredSegment, () => null)
     void storedSegment.then((segment) => {
+      // With a holdout, the personalizer shows nothing for a segment stored before the shop turned it on (`arm:
+      // 'none'`: it may be a holdout browser's) until the model part draws the arm; the page is only revealed.
       if (segment && mayDecide() && isPersistAllowed(consent) && !personalizer.getSegment()) personalizer.apply(segment)
     })
   }

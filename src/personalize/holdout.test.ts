@@ -107,6 +107,37 @@ describe('the holdout arm across visits', () => {
   })
 })
 
+describe('a holdout turned on later', () => {
+  it("a returning shopper's segment stored before the holdout does not personalise a holdout browser", async () => {
+    const options = { consent: 'granted' as const, storage: { dbName: 'holdout-later' }, capture: { autocapture: false } }
+    const first = createSeglet(options)
+    for (let i = 0; i < 6; i++) {
+      first.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+      first.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+    }
+    await first.flush()
+    await vi.waitFor(() => expect(first.getSegment()?.arm).toBe('none'), { timeout: 10_000 })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    await first.destroy()
+
+    const marks: (string | null)[] = []
+    const observer = new MutationObserver(() => marks.push(document.documentElement.getAttribute('data-seglet-segment')))
+    observer.observe(document.documentElement, { attributeFilter: ['data-seglet-segment'] })
+    const second = createSeglet({ ...options, personalize: { holdout: 1 } })
+    const called: Segment[] = []
+    second.onSegment((s) => called.push(s))
+    try {
+      await vi.waitFor(() => expect(second.getSegment()).toMatchObject({ arm: 'holdout' }), { timeout: 10_000 })
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      expect(marks).toEqual([])
+      expect(called).toEqual([])
+    } finally {
+      observer.disconnect()
+      await second.destroy()
+    }
+  })
+})
+
 describe('the holdout arm on first pages', () => {
   it('applies no cold-start default while the arm is not drawn: the page looks as without Seglet, and is revealed', async () => {
     const seglet = createSeglet({
