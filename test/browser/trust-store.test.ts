@@ -233,4 +233,20 @@ describe('a hostile page', () => {
     expect((await readDb(page)).events.filter((e) => String(e.query).startsWith('broken-'))).toHaveLength(5)
     await page.close()
   })
+
+  it('an enumerable helper on Object.prototype (an old library) neither blocks nor joins the stored events', async () => {
+    const page = await h.newPage()
+    // Assigned, so enumerable: every `for…in` over a plain object sees it.
+    await page.addInitScript(() => ((Object.prototype as unknown as Record<string, unknown>).extend = function (this: object) {
+      return this
+    }))
+    await page.goto(tagPage({ consent: 'granted' }))
+    await waitForSeglet(page)
+    await trackSearches(page, 'proto', 3)
+    const stored = (await readDb(page)).events
+    expect(stored.map((e) => e.query)).toEqual(['proto-0', 'proto-1', 'proto-2'])
+    for (const e of stored) expect(Object.keys(e).sort()).toEqual(['id', 'query', 'ts', 'type'])
+    expect(await codes(page)).toEqual([])
+    await page.close()
+  })
 })

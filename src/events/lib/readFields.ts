@@ -11,7 +11,7 @@ export type FieldReader = (source: Fields, key: string, at: string) => unknown
  * readFields(input, { productId: text(128, true), quantity: readQuantity }, 'add_to_cart.', { type })
  */
 export function readFields(source: Fields, readers: Record<string, FieldReader>, at: string, into: Fields = {}): Fields {
-  for (const key in readers) {
+  for (const key of Object.keys(readers)) {
     const value = readers[key](source, key, at)
     if (value !== undefined) into[key] = value
   }
