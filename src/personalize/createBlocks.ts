@@ -93,7 +93,7 @@ export function createBlocks(doc: Document, getSegment: () => Segment | null, on
       const View = doc.defaultView
       if (!View || typeof View.MutationObserver !== 'function') return
       observer = new View.MutationObserver((records) => {
-        queue.push(...records)
+        queue = queue.concat(records)
         if (scheduled) return
         scheduled = true
         // One pass per microtask however many observer callbacks arrive (frameworks insert in bursts).

@@ -4,7 +4,7 @@
 // into the page.
 import { describe, expect, it } from 'vitest'
 import type { ConsoleMessage, Page } from 'playwright-core'
-import { databaseNames, probes, useHarness, waitForSeglet } from './helpers'
+import { databaseNames, probes, useHarness, waitForSeglet, waitForSegment } from './helpers'
 
 type Api = Record<string, (...args: unknown[]) => unknown>
 
@@ -246,6 +246,30 @@ describe('forget() and setConsent() in every state', () => {
     await page.unroute('**/dist/seglet-prune.min.js')
     const data = (await page.evaluate(() => (window as unknown as { Seglet: { exportData(): Promise<{ events: { query?: string }[] }> } }).Seglet.exportData())) as { events: { query?: string }[] }
     expect(data.events.filter((e) => e.query).map((e) => e.query)).toEqual(['boots', 'boots', 'scarf', 'hat'])
+    await page.close()
+  })
+})
+
+describe('a busy page', () => {
+  it('200,000 nodes inserted in one task: the blocks observer throws nothing into the page and still applies blocks', async () => {
+    const page = await h.newPage()
+    await page.goto(tagPage({ consent: 'granted' }))
+    const segment = await waitForSegment(page)
+    await page.waitForFunction(() => document.getElementById('show-block')!.hidden === (document.documentElement.getAttribute('data-seglet-segment') !== 'new-visitor'))
+    const hidden = await page.evaluate(async (segment) => {
+      // One MutationObserver callback with 200,000 records, as a list rendered node by node.
+      const list = document.createElement('div')
+      document.body.append(list)
+      for (let i = 0; i < 200_000; i++) list.appendChild(document.createElement('i'))
+      const block = document.createElement('div')
+      block.setAttribute('data-seglet-hide', segment)
+      list.append(block)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      return block.hidden
+    }, segment)
+    expect(hidden).toBe(true)
+    expect((await probes(page)).escaped).toEqual([])
+    expect(page.uncaughtErrors).toEqual([])
     await page.close()
   })
 })
