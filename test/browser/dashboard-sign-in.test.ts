@@ -10,7 +10,7 @@ import { createCollector } from '../../collector/server/createCollector'
 import { migrate } from '../../collector/storage/migrate'
 import type { Database } from '../../collector/storage/types'
 import { DATABASE_TARGETS } from '../../collector/testing/databases'
-import { TEST_PAGE_KEYS } from '../../collector/testing/reports'
+import { reportBodies, TEST_PAGE_KEYS } from '../../collector/testing/reports'
 import { launchBrowser } from './harness'
 
 describe('the dashboard behind a cookie sign-in', () => {
@@ -55,6 +55,29 @@ describe('the dashboard behind a cookie sign-in', () => {
     } finally {
       await context.close()
       await new Promise((closed) => server.close(closed))
+    }
+  })
+
+  it("fits a phone's width: the tables scroll inside their cards, the page itself never scrolls sideways", async () => {
+    const collector = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => Date.parse('2026-11-30T12:00:00Z') })
+    const bodies = reportBodies(400, { day: '2026-11-29', seed: 3 })
+    const post = (body: string, i: number) =>
+      collector.app.request('/seglet/reports', { method: 'POST', body, headers: { 'content-type': 'text/plain', 'sec-fetch-site': 'same-origin' } }, {
+        incoming: { socket: { remoteAddress: `10.9.${i >> 8}.${i & 255}` } },
+      } as never)
+    expect((await Promise.all(bodies.map(post))).map((r) => r.status)).toEqual(Array(400).fill(202))
+    const server = createServer(collector.listener)
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
+    const context = await browser.newContext({ viewport: { width: 375, height: 800 } })
+    try {
+      const page = await context.newPage()
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/seglet/dashboard`)
+      await page.waitForFunction(() => document.querySelectorAll('#pages tbody tr').length > 1)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+    } finally {
+      await context.close()
+      await new Promise((closed) => server.close(closed))
+      await collector.close()
     }
   })
 })
