@@ -15,8 +15,8 @@ const STATIC = join(dirname(fileURLToPath(import.meta.url)), 'static')
 function insightsOf(n: number) {
   const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
   const parsed = reportBodies(n, { day: DAY, seed: 5 }).map((body) => estimator.parse(JSON.parse(body)))
-  const group = estimator.groupOf(parsed[0]!)
-  const rows = estimator.addUp(group, parsed).map(([counter, value]) => ({ ...group, counter, value }))
+  const group = n > 0 ? estimator.groupOf(parsed[0]!) : undefined
+  const rows = group ? estimator.addUp(group, parsed).map(([counter, value]) => ({ ...group, counter, value })) : []
   return estimator.insights(rows, { from: DAY, to: DAY, epsilon: 2, pageKeyLists: { [pageKeyListId(TEST_PAGE_KEYS)]: TEST_PAGE_KEYS } })
 }
 
@@ -87,5 +87,17 @@ describe('dashboard', () => {
       else expect(needed[i]).toBe(`about ${Math.round(t.reportsNeeded).toLocaleString()}`)
     })
     expect(needed).toContain(`more than ${(1e8).toLocaleString()}`)
+  })
+
+  it('with no reports yet, every section says so in place instead of standing empty', async () => {
+    await draw(insightsOf(0))
+    const none = 'No reports at ε 2 in this window yet.'
+    for (const chart of ['segments-over-time', 'conversion-by-segment']) {
+      expect(document.getElementById(chart)!.parentElement!.querySelector('.chart-empty')?.textContent).toBeTruthy()
+    }
+    expect(document.getElementById('lift')!.textContent).toContain('not enough reports yet')
+    for (const id of ['segments', 'value-segments', 'pages']) expect(cells(id, 0)).toHaveLength(1)
+    // The one sentence that explains it all stands first, not under the last section.
+    expect(document.querySelector('main')!.firstElementChild!.textContent).toBe(none)
   })
 })

@@ -197,8 +197,9 @@
     facts(doc)
     traffic(doc)
     if (!doc.insights) {
-      document.querySelector('main').append(el('p', { class: 'empty' }, `No reports at ε ${doc.epsilon} in this window yet.`))
-      return
+      // Said first, and every section below still drawn empty, each saying in place that it has nothing yet.
+      document.querySelector('main').prepend(el('p', { class: 'empty' }, `No reports at ε ${doc.epsilon} in this window yet.`))
+      doc.insights = { segments: [], valueSegments: [], pages: [], lift: {} }
     }
     const leaves = doc.insights.segments.map((s) => s.leaf)
     segmentsOverTime(doc, leaves)
