@@ -6,17 +6,23 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createReportEstimator } from '../estimates/createReportEstimator'
 import { pageKeyListId } from '../estimates/pageKeyListId'
-import { reportBodies, TEST_PAGE_KEYS } from '../testing/reports'
+import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 
 const DAY = '2026-11-29'
 const STATIC = join(dirname(fileURLToPath(import.meta.url)), 'static')
 
-/** The insights document of `n` reports of one day, as the collector serves it. */
-function insightsOf(n: number) {
+/** The insights document of `n` reports of one day (and `others` of another pack), as the collector serves it. */
+function insightsOf(n: number, others = 0) {
   const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
-  const parsed = reportBodies(n, { day: DAY, seed: 5 }).map((body) => estimator.parse(JSON.parse(body)))
-  const group = n > 0 ? estimator.groupOf(parsed[0]!) : undefined
-  const rows = group ? estimator.addUp(group, parsed).map(([counter, value]) => ({ ...group, counter, value })) : []
+  const rowsOf = (bodies: string[]) => {
+    const parsed = bodies.map((body) => estimator.parse(JSON.parse(body)))
+    const group = parsed.length > 0 ? estimator.groupOf(parsed[0]!) : undefined
+    return group ? estimator.addUp(group, parsed).map(([counter, value]) => ({ ...group, counter, value })) : []
+  }
+  const rows = [
+    ...rowsOf(reportBodies(n, { day: DAY, seed: 5 })),
+    ...rowsOf(reportBodies(others, { day: DAY, seed: 6, context: { ...TEST_CONTEXT, packId: 'session@2+lifetime@1' } })),
+  ]
   return estimator.insights(rows, { from: DAY, to: DAY, epsilon: 2, pageKeyLists: { [pageKeyListId(TEST_PAGE_KEYS)]: TEST_PAGE_KEYS } })
 }
 
@@ -99,5 +105,14 @@ describe('dashboard', () => {
     for (const id of ['segments', 'value-segments', 'pages']) expect(cells(id, 0)).toHaveLength(1)
     // The one sentence that explains it all stands first, not under the last section.
     expect(document.querySelector('main')!.firstElementChild!.textContent).toBe(none)
+  })
+
+  it('says how many reports of other packs or ε its figures leave out', async () => {
+    const doc = insightsOf(400, 300)
+    expect(doc).toMatchObject({ reports: 400, otherGroups: [{ packId: 'session@2+lifetime@1', reports: 300 }] })
+    await draw(doc)
+    const facts = document.getElementById('facts')!.textContent!
+    expect(facts).toContain('400')
+    expect(facts).toMatch(/300 reports? of session@2\+lifetime@1 at ε 2/)
   })
 })

@@ -57,6 +57,9 @@
       ['Pack', doc.context ? doc.context.packId : '—'],
       ['Published pages', `${doc.publishedPages ?? 0} of ${doc.pageKeys}`],
     ]
+    // The figures are of one pack at the ε in force: reports of any other (a pack being rolled out, an earlier ε)
+    // are left out, and the dashboard says how many.
+    for (const g of doc.otherGroups || []) items.push(['Not counted above', `${count(g.reports)} report${g.reports === 1 ? '' : 's'} of ${g.packId} at ε ${g.epsilon}`])
     document.getElementById('facts').replaceChildren(...items.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, v))))
   }
 
