@@ -115,4 +115,12 @@ describe('dashboard', () => {
     expect(facts).toContain('400')
     expect(facts).toMatch(/300 reports? of session@2\+lifetime@1 at ε 2/)
   })
+
+  it('gives each chart a text alternative screen readers announce', async () => {
+    await draw(insightsOf(400))
+    for (const canvas of document.querySelectorAll('canvas')) {
+      expect(canvas.getAttribute('role')).toBe('img')
+      expect(canvas.getAttribute('aria-label')).toBeTruthy()
+    }
+  })
 })
