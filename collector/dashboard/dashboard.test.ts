@@ -116,6 +116,19 @@ describe('dashboard', () => {
     expect(facts).toMatch(/300 reports? of session@2\+lifetime@1 at ε 2/)
   })
 
+  it('lists a candidate page left out of the window\'s estimates, and says why, instead of dropping it', async () => {
+    const doc = insightsOf(400) as unknown as { pageKeys: number; partialPageKeys: string[] }
+    // As the collector serves a key added to --page-keys after some of the window's raw reports were purged.
+    doc.pageKeys += 1
+    doc.partialPageKeys = ['help/returns']
+    await draw(doc)
+    const keys = cells('pages', 0)
+    expect(keys).toHaveLength(TEST_PAGE_KEYS.length + 1)
+    expect(keys).toContain('help/returns')
+    const row = [...document.querySelectorAll('#pages tbody tr')].find((tr) => tr.children[0]!.textContent === 'help/returns')!
+    expect(row.textContent).toMatch(/added after/)
+  })
+
   it('gives each chart a text alternative screen readers announce', async () => {
     await draw(insightsOf(400))
     for (const canvas of document.querySelectorAll('canvas')) {

@@ -188,7 +188,14 @@
         p.valueReports > 0 ? cell(p.sessionShare, rate) : 'not asked',
         p.valueReports > 0 ? cell(p.pageValue, money) : asked.has(p.key) ? 'listed from the next table' : 'not asked',
         p.published ? 'yes' : 'no',
-      ]),
+      ]).concat(
+        // A key added after some of the window's raw reports were purged has no estimate over this window.
+        (doc.partialPageKeys || []).map((key) => [
+          key,
+          el('td', { colspan: '5', class: 'empty' }, 'left out of this window: added after some of its reports were deleted'),
+          'no',
+        ]),
+      ),
       doc.pageKeys === 0 ? 'No candidate page keys: start the collector with --page-keys.' : 'No page answers yet.',
     )
   }
