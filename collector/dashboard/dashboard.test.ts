@@ -105,6 +105,8 @@ describe('dashboard', () => {
     for (const id of ['segments', 'value-segments', 'pages']) expect(cells(id, 0)).toHaveLength(1)
     // The one sentence that explains it all stands first, not under the last section.
     expect(document.querySelector('main')!.firstElementChild!.textContent).toBe(none)
+    // Before any views are estimated, the table lists the first candidate pages for page value, as it says.
+    expect(document.getElementById('page-stats-note')!.textContent).toContain(`about the ${TEST_PAGE_KEYS.length} most viewed pages`)
   })
 
   it('says how many reports of other packs or ε its figures leave out', async () => {

@@ -97,7 +97,11 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
   const insights = (rows: readonly SumRow[], query: InsightsQuery): InsightsDocument => {
     const { main, others } = mainGroup(rows, query.epsilon)
     const base = { format: 'seglet-insights' as const, version: 1 as const, from: query.from, to: query.to, epsilon: query.epsilon, pageKeys: pageKeys.length }
-    if (!main) return { ...base, reports: 0, context: null, insights: null, daily: [], traffic: [], otherGroups: others, partialPageKeys: [] }
+    if (!main) {
+      // Before any views are estimated the table lists the first candidates for page value, as pageStats() writes.
+      const valuePages = pageKeys.slice(0, valuePageCount)
+      return { ...base, reports: 0, context: null, insights: null, valuePages, daily: [], traffic: [], otherGroups: others, partialPageKeys: [] }
+    }
     const { insights: all, partial } = estimate(main.group, main.rows, pageKeys, query)
     const daily: { day: string; reports: number; segments: Insights['segments'] }[] = []
     for (let day = query.from; day <= query.to; day = addDays(day, 1)) {
