@@ -149,6 +149,14 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(await countReports(db)).toBe(1)
   })
 
+  it('takes an ε in force computed in floating point (0.7 × 3) as its hundredths, as the pages send it', async () => {
+    const collector = make({ epsilon: 0.7 * 3 })
+    const [body] = reportBodies(1, { day: DAY, seed: 12, epsilon: 0.7 * 3 })
+    expect((await post(collector, body!)).status).toBe(202)
+    const insights = (await (await collector.app.request('/seglet/insights.json')).json()) as any
+    expect(insights).toMatchObject({ epsilon: 2.1, reports: 1 })
+  })
+
   it('serves insights with intervals, "not enough" cells, and a page-statistics table with its integrity', async () => {
     const collector = make()
     const bodies = reportBodies(3000, { day: DAY, seed: 8 })

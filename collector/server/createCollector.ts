@@ -77,7 +77,8 @@ export const DASHBOARD_PATH = '/seglet/dashboard'
  */
 export function createCollector<Parsed>(db: Database, estimator: Estimator<Parsed>, options: CollectorOptions = {}): Collector {
   const now = options.now ?? Date.now
-  const epsilon = options.epsilon ?? 2
+  // Exactly its hundredths, as the pages send it (0.7 × 3 is 2.0999999999999996; reports carry 2.1).
+  const epsilon = Math.round((options.epsilon ?? 2) * 100) / 100
   const rawRetentionDays = options.rawRetentionDays ?? 30
   const windowDays = options.windowDays ?? 28
   const maxBodyBytes = options.maxBodyBytes ?? 512
