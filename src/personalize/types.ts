@@ -88,7 +88,9 @@ export interface Personalizer {
   /**
    * Apply a decision: update `<html>` and the blocks, and — when the segment meaningfully changed —
    * call `onSegment()` callbacks and dispatch `seglet:segment`. `null` (after `forget()`) removes
-   * every class and attribute Seglet set and re-evaluates blocks; callbacks are not called with it.
+   * every class and attribute Seglet set and re-evaluates blocks; callbacks are not called with it. With a
+   * holdout (`holdout` > 0), a segment whose arm is not drawn (no `arm`, or `'none'`: the cold-start default, a
+   * segment stored before the holdout) is applied as `null`.
    */
   apply(segment: Segment | null): void
   /**
@@ -99,7 +101,7 @@ export interface Personalizer {
    * off()
    */
   onSegment(callback: SegmentCallback, options?: OnSegmentOptions): () => void
-  /** The latest applied segment, or null. */
+  /** The latest applied segment (`null` for one `apply()` took as `null`), or null. */
   getSegment(): Segment | null
   /** Start touching the DOM: anti-flicker, `<html>` markers, blocks and their MutationObserver. Idempotent. */
   start(): void
