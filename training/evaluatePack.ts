@@ -1,9 +1,9 @@
 import { expectedFeatures } from '../src/features/featureNames'
 import { selectFeatures } from '../src/features/selectFeatures'
 import { checkPack } from '../src/pack/checkPack'
+import { decodePackWeights } from '../src/pack/decodePackWeights'
 import { readPackKMeans } from '../src/pack/readPackKMeans'
 import type { ModelPack, ProbabilityHead, SegmentHead } from '../src/pack/types'
-import { decodeWeights } from '../src/pack/weightCodec'
 import { toMatrix, columns } from './dataset'
 import { assign } from './kmeans'
 import { accuracyOf, averagePrecision, bestThreshold, brier, calibration, confusion, f1Of, rocAuc, rocCurve, type Confusion } from './metrics'
@@ -46,7 +46,8 @@ export function runPack(pack: ModelPack, raws: number[][]): { outputs: Map<strin
   const expected = expectedFeatures(pack.kind)
   checkPack(pack, expected)
   const x = toMatrix(raws.map((raw) => selectFeatures(raw, expected.names, pack.featureSpec.names)), pack.featureSpec)
-  const params = decodeWeights(pack.model.layers, pack.model.weightSpecs, pack.model.weightData)
+  // Refused as the browser refuses it: NaN or infinite weights.
+  const params = decodePackWeights(pack)
   return { outputs: forward(pack.model.layers, params, x, pack.featureSpec.names.length), x }
 }
 

@@ -121,6 +121,15 @@ describe('targets (measured by npm run train on the fixed test splits)', () => {
   })
 })
 
+describe('evaluatePack', () => {
+  it('refuses a pack whose weights decode to infinite values, as browsers do, instead of scoring it', () => {
+    const broken = JSON.parse(session.text) as ModelPack
+    broken.model.weightSpecs[0]!.quantization!.scale = 1e308
+    const raw = expectedFeatures('session').names.map(() => 0)
+    expect(() => evaluatePack(broken, [raw, raw], [0, 1], 'intent')).toThrow(/NaN or infinite/)
+  })
+})
+
 const shoppersPath = join(DEFAULT_DATA_DIR, SHOPPERS_FILE)
 const retailPath = join(DEFAULT_DATA_DIR, RETAIL_FILE)
 if (!existsSync(shoppersPath) || !existsSync(retailPath)) console.warn('skipping metric re-measurement: data files missing (see ../shared/data/README.md)')
