@@ -133,6 +133,21 @@ describe('failures are one line', () => {
     }
   })
 
+  it('train refuses events of a single session (held out for testing, none to train on) in one line', async () => {
+    silence()
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-train-'))
+    try {
+      const event = (id: string, ts: number) => JSON.stringify({ type: 'page_view', url: '/', pageType: 'home', id, ts, shopper: 's1' })
+      writeFileSync(join(dir, 'events.ndjson'), [event('e1', 1713694080000), event('e2', 1713694095000)].join('\n') + '\n')
+      const error = await train(['--quick', '--only', 'session', '--events', join(dir, 'events.ndjson'), '--time-zone', 'UTC', '--out', join(dir, 'models')]).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(DataError)
+      expect(describeFailure(error)).toMatch(/all held out for testing/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+      vi.restoreAllMocks()
+    }
+  })
+
   it('train refuses a Shopify export for sessions; evaluate a missing file', async () => {
     silence()
     const shopify = join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv')

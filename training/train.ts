@@ -80,6 +80,8 @@ export async function main(argv: string[]): Promise<number> {
     log(`  ${args.events}: ${loaded.format} format, ${loaded.rows} rows, ${loaded.byShopper.size} shoppers, ${sessions.length} sessions${skippedNote(loaded.skipped)}`)
     const train = sessions.filter((_, i) => i % 5 !== 0)
     const test = sessions.filter((_, i) => i % 5 === 0)
+    // One session in five is held out: a session pack needs at least one left to train on.
+    if (train.length === 0) throw new DataError(`${args.events}: ${sessions.length} session${sessions.length === 1 ? '' : 's'}, all held out for testing; a session pack needs more sessions to train on`)
     // A shop's own events carry cart, search and scroll behaviour: the pack reads every session feature.
     sessionInput = sessionPackInput(train.map((s) => s.aggregate), train.map((s) => s.label), test.map((s) => s.aggregate), test.map((s) => s.label), {
       dataset: `${FORMAT_NAMES[loaded.format]} ${args.events}`, sha256: loaded.file.sha256, rows: sessions.length,
