@@ -108,7 +108,9 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   // Reports stored but not yet in the daily sums (a running collector sums them within a second) count too.
   const codec = createReportEstimator()
   await sumPending(db, (bodies) => addUpBodies(codec, bodies))
-  const { pack, epsilon } = options
+  const { pack } = options
+  // Exactly its hundredths, as the pages send it and the sums are kept (0.3 × 6 + 0.2 is 1.9999999999999998).
+  const epsilon = Math.round(options.epsilon * 100) / 100
   const now = options.now ?? Date.now()
   const to = utcDay(now)
   const from = addDays(to, -((options.windowDays ?? 28) - 1))
