@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SegletError } from '../errors'
 import { createSeglet } from '../core/index'
+import type { Seglet, SegletOptions } from '../core/index'
 import type { Segment } from '../segments'
 import { makeSegment } from './testing/makeSegment'
 import { SEGMENT_EVENT } from './constants'
@@ -73,68 +74,58 @@ describe('the holdout arm', () => {
   })
 })
 
+/** A first visit of six engaged product pages, decided in `arm`, then closed: the segment is stored. */
+async function visitDecided(options: SegletOptions, arm: string): Promise<void> {
+  const first = createSeglet(options)
+  for (let i = 0; i < 6; i++) {
+    first.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+    first.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+  }
+  await first.flush()
+  await vi.waitFor(() => expect(first.getSegment()?.arm).toBe(arm), { timeout: 10_000 })
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  await first.destroy()
+}
+
+/** Runs `check` on the next visit's Seglet, then expects that it set no `<html>` marker and called no `onSegment()`. */
+async function expectNotPersonalised(options: SegletOptions, check: (seglet: Seglet) => Promise<void>): Promise<void> {
+  const marks: (string | null)[] = []
+  const observer = new MutationObserver(() => marks.push(document.documentElement.getAttribute('data-seglet-segment')))
+  observer.observe(document.documentElement, { attributeFilter: ['data-seglet-segment'] })
+  const second = createSeglet(options)
+  const called: Segment[] = []
+  second.onSegment((s) => called.push(s))
+  try {
+    await check(second)
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(marks).toEqual([])
+    expect(called).toEqual([])
+  } finally {
+    observer.disconnect()
+    await second.destroy()
+  }
+}
+
 describe('the holdout arm across visits', () => {
   it("a returning shopper's restored segment does not personalise the page either", async () => {
     const options = { consent: 'granted' as const, storage: { dbName: 'holdout-restored' }, capture: { autocapture: false }, personalize: { holdout: 1 } }
-    const first = createSeglet(options)
-    for (let i = 0; i < 6; i++) {
-      first.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
-      first.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
-    }
-    await first.flush()
-    await vi.waitFor(() => expect(first.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    await first.destroy()
-
-    const marks: (string | null)[] = []
-    const observer = new MutationObserver(() => marks.push(document.documentElement.getAttribute('data-seglet-segment')))
-    observer.observe(document.documentElement, { attributeFilter: ['data-seglet-segment'] })
-    const second = createSeglet(options)
-    const called: Segment[] = []
-    second.onSegment((s) => called.push(s))
-    try {
+    await visitDecided(options, 'holdout')
+    await expectNotPersonalised(options, async (second) => {
       // The restored segment first (it carries the arm), then the model's own decision.
       await vi.waitFor(() => expect(second.getSegment()).toMatchObject({ arm: 'holdout', restored: true }), { timeout: 10_000 })
       await vi.waitFor(() => expect(second.getSegment()?.restored).toBeUndefined(), { timeout: 10_000 })
       expect(second.getSegment()?.arm).toBe('holdout')
-      await new Promise((resolve) => setTimeout(resolve, 0))
-      expect(marks).toEqual([])
-      expect(called).toEqual([])
-    } finally {
-      observer.disconnect()
-      await second.destroy()
-    }
+    })
   })
 })
 
 describe('a holdout turned on later', () => {
   it("a returning shopper's segment stored before the holdout does not personalise a holdout browser", async () => {
     const options = { consent: 'granted' as const, storage: { dbName: 'holdout-later' }, capture: { autocapture: false } }
-    const first = createSeglet(options)
-    for (let i = 0; i < 6; i++) {
-      first.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
-      first.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
-    }
-    await first.flush()
-    await vi.waitFor(() => expect(first.getSegment()?.arm).toBe('none'), { timeout: 10_000 })
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    await first.destroy()
-
-    const marks: (string | null)[] = []
-    const observer = new MutationObserver(() => marks.push(document.documentElement.getAttribute('data-seglet-segment')))
-    observer.observe(document.documentElement, { attributeFilter: ['data-seglet-segment'] })
-    const second = createSeglet({ ...options, personalize: { holdout: 1 } })
-    const called: Segment[] = []
-    second.onSegment((s) => called.push(s))
-    try {
+    await visitDecided(options, 'none')
+    await expectNotPersonalised({ ...options, personalize: { holdout: 1 } }, async (second) => {
       await vi.waitFor(() => expect(second.getSegment()).toMatchObject({ arm: 'holdout' }), { timeout: 10_000 })
-      await new Promise((resolve) => setTimeout(resolve, 0))
-      expect(marks).toEqual([])
-      expect(called).toEqual([])
-    } finally {
-      observer.disconnect()
-      await second.destroy()
-    }
+    })
   })
 })
 
