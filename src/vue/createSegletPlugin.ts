@@ -11,7 +11,8 @@ export interface SegletPluginOptions {
    */
   seglet?: Seglet | null
   /**
-   * Options to start Seglet with when the plugin is installed; it is destroyed when the app unmounts (Vue 3.5+).
+   * Options to start Seglet with when the plugin is first installed (one Seglet, shared by every app the plugin
+   * is installed in); it is destroyed when the last of them unmounts (Vue 3.5+).
    * During server rendering `createSeglet()` is inert, so the same app code runs on both sides.
    * Ignored when `seglet` is given.
    * @default undefined
@@ -34,12 +35,24 @@ export interface SegletPluginOptions {
  * createApp(App).use(createSegletPlugin({ options: { consent: 'granted' } })).mount('#app')
  */
 export function createSegletPlugin(pluginOptions: SegletPluginOptions = {}): Plugin {
+  // One Seglet per plugin, shared by every app it is installed in (islands of one page): two would capture
+  // every page view twice.
+  let own: Seglet | null = null
+  let apps = 0
   return {
     install(app: App) {
-      const own = pluginOptions.seglet ? null : pluginOptions.options ? createSeglet(pluginOptions.options) : null
-      app.provide(SEGLET_KEY, { seglet: pluginOptions.seglet ?? own, hint: pluginOptions.hint ?? null })
-      // Vue 3.5+: stop a Seglet the plugin started when the app goes away.
-      if (own) app.onUnmount?.(() => void own.destroy())
+      if (!pluginOptions.seglet && pluginOptions.options) own ??= createSeglet(pluginOptions.options)
+      const seglet = pluginOptions.seglet ?? own
+      app.provide(SEGLET_KEY, { seglet, hint: pluginOptions.hint ?? null })
+      // Vue 3.5+: stop a Seglet the plugin started when the last app using it goes away.
+      if (seglet && seglet === own && app.onUnmount) {
+        apps++
+        app.onUnmount(() => {
+          if (--apps > 0 || own !== seglet) return
+          own = null
+          void seglet.destroy()
+        })
+      }
     },
   }
 }

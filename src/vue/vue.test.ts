@@ -131,6 +131,23 @@ describe('seglet/vue', () => {
     expect(destroy).toHaveBeenCalledTimes(1)
   })
 
+  it('the same plugin in two apps (two islands of one page) starts one Seglet, so nothing is captured twice', async () => {
+    const plugin = createSegletPlugin({ options: { consent: 'granted', storage: { dbName: `vue-test-${++n}` } } })
+    const apps = [createApp(Shows).use(plugin), createApp(Shows).use(plugin)]
+    const seglets = apps.map((app) => app.runWithContext(() => useSeglet())!)
+    for (const app of apps) app.mount(document.body.appendChild(document.createElement('div')))
+    await seglets[1].flush()
+    const { events } = await seglets[1].exportData()
+    expect(events.filter((e) => e.type === 'page_view')).toHaveLength(1)
+    expect(seglets[0]).toBe(seglets[1])
+    // Destroyed when the last app using it unmounts, not before.
+    const destroy = vi.spyOn(seglets[0], 'destroy')
+    apps[0].unmount()
+    expect(destroy).not.toHaveBeenCalled()
+    apps[1].unmount()
+    expect(destroy).toHaveBeenCalledTimes(1)
+  })
+
   it('gives null in the holdout arm, where the page is not personalised, for the segment and for the hint', async () => {
     const seglet = createSeglet({ ...options(), personalize: { holdout: 1 } })
     running.push(seglet)
