@@ -103,6 +103,20 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     await ingest.flush()
   })
 
+  it('stores a report as its fields alone: what a sender adds in the spelling (a repeated key, whitespace) is not kept', async () => {
+    const ingest = createIngest(db, codec, { now: () => NOW })
+    const [body] = reportBodies(1, { day: DAY, seed: 8 })
+    // JSON.parse keeps the last of a repeated key: the first one rides along in the text, whatever it holds.
+    const tagged = body!.replace('{', '{"pack":"alice@example.com",\t ')
+    expect((await ingest.submit('10.0.0.1', tagged)).status).toBe(202)
+    await ingest.flush()
+    const rows = await db.query<{ body: string }>('SELECT body FROM seglet_reports')
+    expect(rows).toHaveLength(1)
+    expect(rows[0]!.body).not.toContain('alice')
+    expect(rows[0]!.body).not.toMatch(/\s/)
+    expect(parseReport(rows[0]!.body)).toEqual(parseReport(body!))
+  })
+
   it('keeps only the sums when raw reports are not retained', async () => {
     const ingest = createIngest(db, codec, { now: () => NOW, rawRetentionDays: 0 })
     const bodies = reportBodies(50, { day: DAY, seed: 5 })

@@ -67,8 +67,7 @@ export interface Ingest {
 
 interface Pending<Parsed> {
   client: string
-  text: string
-  /** The body as the replay check saw it (see {@link replayForm}). */
+  /** The body as the replay check saw it and as it is stored (see {@link replayForm}). */
   seen: string
   report: Parsed
   group: ReportGroup
@@ -77,13 +76,14 @@ interface Pending<Parsed> {
 
 /**
  * One spelling of a body that parsed: a JSON object's fields sorted by name and written without spaces, so that
- * whitespace, another key order or a number written `2.0` do not make a report sent before a new one.
+ * whitespace, another key order or a number written `2.0` do not make a report sent before a new one. It is also
+ * what is stored: a repeated key, whitespace or key order cannot carry anything past the report's own fields.
  */
 export function replayForm(text: string): string {
   const value: unknown = JSON.parse(text)
   if (!value || typeof value !== 'object' || Array.isArray(value)) return JSON.stringify(value)
   const record = value as Record<string, unknown>
-  return JSON.stringify(Object.keys(record).sort().map((key) => [key, record[key]]))
+  return JSON.stringify(Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]])))
 }
 
 /**
@@ -157,7 +157,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   const write = async (batch: Pending<Parsed>[]) => {
     try {
       // One statement: the batch is durable when it returns, and only then acknowledged.
-      await db.query(SQL.insertUnsummedReports, [batch.map((item) => item.group.day), batch.map((item) => item.text)])
+      await db.query(SQL.insertUnsummedReports, [batch.map((item) => item.group.day), batch.map((item) => item.seen)])
       for (const item of batch) item.done(finish({ status: 202, code: 'accepted' }))
       scheduleSums()
     } catch {
@@ -198,7 +198,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       const seen = replayForm(text)
       if (!replays.admit(client, seen)) return finish({ status: 409, code: 'report_replayed' })
       return new Promise<IngestOutcome>((done) => {
-        queue.push({ client, text, seen, report, group, done })
+        queue.push({ client, seen, report, group, done })
         if (writing) return
         if (queue.length >= maxBatch) startBatch()
         else if (timer === undefined) timer = setTimeout(startBatch, maxDelay)
