@@ -16,10 +16,15 @@ import type { ReportContext, ReportTruth } from '../../src/reports/types'
 import { seededRandom } from '../../sim/seededRandom'
 import { createRng } from '../../training/rng'
 import { createReportEstimator } from '../estimates/createReportEstimator'
+import { countersToSums } from '../estimates/countersToSums'
 import { createIngest } from '../ingest/createIngest'
+import { readPageKeyLists } from '../server/pageKeyLists'
+import { reestimate } from '../server/reestimate'
+import { readSums } from '../storage/readSums'
 import { migrate } from '../storage/migrate'
 import type { Database } from '../storage/types'
 import { DATABASE_TARGETS } from '../testing/databases'
+import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 import { heldOutCheck, RETRAIN_TOLERANCE } from './heldOutCheck'
 import { retrain } from './retrain'
 import { tableAuc } from './tableAuc'
@@ -112,6 +117,22 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     expect(result).toMatchObject({ status: 'waiting', answers: 2500 })
     expect(result.reason).toMatch(/no held-out check yet/)
     expect(written).toEqual([])
+  }, 300_000)
+
+  // With PostgreSQL a retrain runs beside the collector, which sums what it stored within seconds: the retrain
+  // sums what is still pending, and must decode its page answers against the collector's page keys.
+  it('sums the reports a running collector has not summed yet against its page keys, so no page drops out of the estimates', async () => {
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
+    const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
+    await reestimate(db, estimator, TEST_PAGE_KEYS)
+    const ingest = createIngest(db, estimator, { now: () => NOW, sumEveryMs: 3_600_000 })
+    await Promise.all(reportBodies(200, { day: '2026-11-29', seed: 31 }).map((b, i) => ingest.submit(`p${i}`, b)))
+    await retrain(db, { pack: shipped, epsilon: 2, minAnswers: 2000, writePack: async () => 'memory', now: NOW })
+    const group = { packId: TEST_CONTEXT.packId, epsilon: 2, segmentLeaves: 4, valueLeaves: 4 }
+    const rows = await readSums(db, '2026-11-29', '2026-11-29')
+    const { partial, sums } = countersToSums(group, rows, TEST_PAGE_KEYS, await readPageKeyLists(db, TEST_PAGE_KEYS))
+    expect(sums.reports).toBe(200)
+    expect(partial).toEqual([])
   }, 300_000)
 })
 

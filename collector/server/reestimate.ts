@@ -11,7 +11,9 @@ import { SQL } from '../storage/sql'
 import { registerPageKeyList } from './pageKeyLists'
 import type { Database, ReportGroup } from '../storage/types'
 
-const SETTING = 'sums.pageKeys'
+/** The setting naming the candidate page keys the stored sums are decoded against (JSON list). */
+export const PAGE_KEYS_SETTING = 'sums.pageKeys'
+const SETTING = PAGE_KEYS_SETTING
 
 /**
  * Re-adds the sums of every day whose raw reports are still kept, when the candidate page keys differ from the
