@@ -95,6 +95,9 @@ export const SQL = {
   deleteReportsBefore: `DELETE FROM seglet_reports r WHERE r.day < $1::date
     AND NOT EXISTS (SELECT 1 FROM seglet_unsummed u WHERE u.id = r.id)`,
 
+  /** Makes the space of deleted reports reusable (the embedded store has no autovacuum). Outside a transaction. */
+  vacuumReports: `VACUUM seglet_reports, seglet_unsummed`,
+
   readSetting: `SELECT value FROM seglet_settings WHERE key = $1`,
   readSettingsWithPrefix: `SELECT key, value FROM seglet_settings WHERE starts_with(key, $1) ORDER BY key`,
   writeSetting: `INSERT INTO seglet_settings (key, value) VALUES ($1, $2)

@@ -74,6 +74,20 @@ describe.each(DATABASE_TARGETS)('storage on $name', (target) => {
     expect(await countReports(db)).toBe(0)
   })
 
+  // The embedded store runs no autovacuum: without a VACUUM, the space of purged reports is never reused and the
+  // store keeps growing with every report ever received, whatever the retention.
+  it.runIf(target.name === 'embedded')('reuses the space of purged raw reports, so the store does not grow past the retention', async () => {
+    const size = async () => Number((await db.query<{ size: number }>(`SELECT pg_relation_size('seglet_reports')::bigint AS size`))[0]!.size)
+    const sizes: number[] = []
+    for (const day of ['2026-11-20', '2026-11-21', '2026-11-22']) {
+      await writeBatch(db, Array.from({ length: 3000 }, (_, i) => ({ day, body: `{"a":"${day}-${i}-${'x'.repeat(150)}"}` })), [])
+      await purgeReports(db, '2026-11-29', 2)
+      sizes.push(await size())
+    }
+    expect(await countReports(db)).toBe(0)
+    expect(sizes[2]).toBeLessThanOrEqual(sizes[0]!)
+  })
+
   it('replaces the sums of one day and keeps settings', async () => {
     await writeBatch(db, [], [{ day: '2026-11-29', packId: 'p', epsilon: 2, segmentLeaves: 4, valueLeaves: 4, counter: 'a', value: 5 }])
     await replaceSumsOfDay(db, '2026-11-29', [{ day: '2026-11-29', packId: 'p', epsilon: 2, segmentLeaves: 4, valueLeaves: 4, counter: 'b', value: 7 }])
