@@ -2,6 +2,7 @@ import { identityCorrection, type IntentCorrection } from '../../src/reports/lea
 import { fitIntentCorrection } from '../../src/reports/learn/fitIntentCorrection'
 import { createLearnSums, estimateLearnTables, type LearnSums } from '../../src/reports/learn/learnSums'
 import { olhParams } from '../../src/reports/mechanisms/olh'
+import { toReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { DEFAULT_EMPTY_BUCKET_SD, occupiedBuckets } from '../../src/reports/learn/occupiedBuckets'
 import type { ModelPack } from '../../src/pack/types'
 import { countersToSums } from '../estimates/countersToSums'
@@ -114,7 +115,7 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   await sumPending(db, (bodies) => addUpBodies(codec, bodies))
   const { pack } = options
   // Exactly its hundredths, as the pages send it and the sums are kept (0.3 × 6 + 0.2 is 1.9999999999999998).
-  const epsilon = Math.round(options.epsilon * 100) / 100
+  const epsilon = toReportEpsilon(options.epsilon)
   const now = options.now ?? Date.now()
   const to = utcDay(now)
   const from = addDays(to, -((options.windowDays ?? 28) - 1))

@@ -18,6 +18,7 @@ import { clientAddress } from './clientAddress'
 import { readPageKeyLists } from './pageKeyLists'
 import { readPublishedFile } from '../packs/readPublishedFile'
 import { answerReport } from './answerReport'
+import { toReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { isCanonicalPath } from './isCanonicalPath'
 import { SECURITY_HEADER_LIST, SECURITY_HEADERS } from './securityHeaders'
 
@@ -78,7 +79,7 @@ export const DASHBOARD_PATH = '/seglet/dashboard'
 export function createCollector<Parsed>(db: Database, estimator: Estimator<Parsed>, options: CollectorOptions = {}): Collector {
   const now = options.now ?? Date.now
   // Exactly its hundredths, as the pages send it (0.7 × 3 is 2.0999999999999996; reports carry 2.1).
-  const epsilon = Math.round((options.epsilon ?? 2) * 100) / 100
+  const epsilon = toReportEpsilon(options.epsilon ?? 2)
   const rawRetentionDays = options.rawRetentionDays ?? 30
   const windowDays = options.windowDays ?? 28
   const maxBodyBytes = options.maxBodyBytes ?? 512

@@ -7,7 +7,7 @@ import { checkContext } from './lib/checkContext'
 import { isValuePageList } from './lib/isValuePageList'
 import { toHex } from './lib/hex'
 import { isReportDay } from './lib/isReportDay'
-import { isReportEpsilon } from './lib/isReportEpsilon'
+import { isReportEpsilon, toReportEpsilon } from './lib/isReportEpsilon'
 import { EMPTY_PAGE_CODE, pageCode, pageKeyHash } from './lib/pageCode'
 import { questionMechanism } from './lib/questionMechanism'
 import { learnCode } from './learn/learnCode'
@@ -162,7 +162,7 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
   const given = options.epsilon ?? DEFAULT_DAILY_EPSILON
   if (!isReportEpsilon(given)) throw new OptionsError('epsilon must be a number from 0.1 to 8 in hundredths', 'epsilon')
   // Exactly its hundredths (0.7 × 3 is 2.0999999999999996): the ε the ledger spends and the collector's sums are of.
-  const epsilon = Math.round(given * 100) / 100
+  const epsilon = toReportEpsilon(given)
   const day = options.day ?? new Date().toISOString().slice(0, 10)
   if (!isReportDay(day)) throw new OptionsError('day must be a calendar day written YYYY-MM-DD', 'day')
   checkContext(context.packId, context.segmentLeaves, context.valueLeaves, 'report_out_of_range')

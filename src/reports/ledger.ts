@@ -1,3 +1,4 @@
+import { toReportEpsilon } from './lib/isReportEpsilon'
 import type { QuestionId } from './types'
 
 /** Meta key of the daily privacy-budget ledger. `forget()` deletes it with everything else. */
@@ -40,7 +41,7 @@ export function addToLedger(ledger: ReportLedger, entry: NonNullable<ReportLedge
   const days = Object.keys(ledger.spent).sort().slice(-(LEDGER_DAYS - 1))
   for (const day of days) spent[day] = ledger.spent[day]
   // Hundredths, so that spending is exact (ε values are in hundredths).
-  spent[entry.sentDay] = Math.round(((spent[entry.sentDay] ?? 0) + entry.epsilon) * 100) / 100
+  spent[entry.sentDay] = toReportEpsilon((spent[entry.sentDay] ?? 0) + entry.epsilon)
   return { spent, last: entry }
 }
 

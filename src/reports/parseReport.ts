@@ -2,7 +2,7 @@ import { ReportError } from '../errors'
 import { checkContext } from './lib/checkContext'
 import { fromHex } from './lib/hex'
 import { isReportDay } from './lib/isReportDay'
-import { isReportEpsilon } from './lib/isReportEpsilon'
+import { isReportEpsilon, toReportEpsilon } from './lib/isReportEpsilon'
 import { questionMechanism } from './lib/questionMechanism'
 import { LEARN_TABLES } from './learn/schema'
 import { ALL_QUESTIONS, ANSWER_HEX_LENGTH, MAX_REPORT_BYTES, READ_REPORT_VERSIONS } from './schema'
@@ -49,7 +49,7 @@ export function parseReport(body: unknown): ParsedReport {
 
   const context = { segmentLeaves: record.sl as number, valueLeaves: record.vl as number }
   // Exactly its hundredths, so that reports of one ε all add into the sums of that ε.
-  const epsilon = Math.round((record.eps as number) * 100) / 100
+  const epsilon = toReportEpsilon(record.eps as number)
   const bytes = fromHex(record.a, new Uint8Array(ANSWER_HEX_LENGTH / 2))
   const mechanism = questionMechanism(spec.id, context, epsilon)
   let answer: ReportAnswer
