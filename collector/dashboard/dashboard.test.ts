@@ -27,11 +27,12 @@ function insightsOf(n: number, others = 0) {
 }
 
 /** Runs the dashboard's script over its page with `doc` as /seglet/insights.json; resolves once it has drawn. */
-async function draw(doc: unknown): Promise<void> {
+async function draw(doc: unknown, charts: unknown[] = []): Promise<void> {
   const html = readFileSync(join(STATIC, 'index.html'), 'utf8')
   document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(html)![1]!
   vi.stubGlobal('fetch', async () => ({ ok: true, json: async () => doc }))
-  vi.stubGlobal('Chart', class {})
+  // The chart library stubbed: each chart's configuration is kept in `charts`, to check what it was asked to draw.
+  vi.stubGlobal('Chart', class { constructor(_canvas: unknown, config: unknown) { charts.push(config) } })
   new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
   await vi.waitFor(() => expect(document.querySelector('#traffic tbody')).not.toBeNull())
 }
@@ -129,6 +130,41 @@ describe('dashboard', () => {
     expect(keys).toContain('help/returns')
     const row = [...document.querySelectorAll('#pages tbody tr')].find((tr) => tr.children[0]!.textContent === 'help/returns')!
     expect(row.textContent).toMatch(/added after/)
+  })
+
+  it('shows the whole shop\'s conversion, average order value, revenue and page views per session with their intervals', async () => {
+    const doc = insightsOf(4000) as unknown as { insights: { overall: Record<string, { value: number; low: number; high: number; enough: boolean }> } }
+    await draw(doc)
+    const figures = [...document.querySelectorAll('#overall > div')].map((d) => d.textContent!)
+    expect(figures).toHaveLength(4)
+    const { conversion, averageOrderValue, revenuePerSession } = doc.insights.overall
+    expect(conversion!.enough).toBe(true)
+    expect(figures[0]).toContain('Conversion')
+    expect(figures[0]).toContain(`${(conversion!.value * 100).toFixed(1)}%`)
+    const money = (x: number) => Math.max(0, x).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+    expect(figures[1]).toContain(averageOrderValue!.enough ? money(averageOrderValue!.value) : 'not enough reports yet')
+    expect(figures[2]).toContain(revenuePerSession!.enough ? money(revenuePerSession!.value) : 'not enough reports yet')
+    expect(figures[3]).toMatch(/Page views per session(\d+\.\d|not enough)/)
+    // Before any report, each figure says so in place.
+    await draw(insightsOf(0))
+    expect([...document.querySelectorAll('#overall > div')].map((d) => d.textContent)).toEqual([
+      'Conversionnot enough reports yet', 'Average order valuenot enough reports yet', 'Revenue per sessionnot enough reports yet', 'Page views per sessionnot enough reports yet',
+    ])
+  })
+
+  it('draws a conversion estimate below zero as an empty bar on a 0–100% axis, not hidden under it', async () => {
+    const doc = insightsOf(4000) as unknown as { insights: { segments: { conversion: object }[] } }
+    // As an unbiased estimate of a segment that rarely orders can come out.
+    doc.insights.segments[0]!.conversion = { value: -0.004, low: -0.02, high: 0.012, enough: true }
+    const charts: { type: string; data: { datasets: { data: unknown[] }[] }; options: { scales: { y: { min: number; suggestedMax?: number } } } }[] = []
+    await draw(doc, charts)
+    const bars = charts.find((c) => c.type === 'bar')!
+    expect(bars.data.datasets[0]!.data[0]).toBe(0)
+    for (const v of bars.data.datasets[0]!.data as number[]) expect(v).toBeGreaterThanOrEqual(0)
+    // With nothing to draw, the axis still reads as a percentage, 0–100%, not Chart.js's 0–1.0.
+    charts.length = 0
+    await draw(insightsOf(0), charts)
+    expect(charts.find((c) => c.type === 'bar')!.options.scales.y).toMatchObject({ min: 0, suggestedMax: 100 })
   })
 
   it('gives each chart a text alternative screen readers announce', async () => {

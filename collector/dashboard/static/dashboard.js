@@ -124,11 +124,12 @@
       data: {
         labels: usable.map((s) => segmentName(s.leaf)),
         datasets: [
-          { label: 'Conversion (%)', data: usable.map((s) => s.conversion.value * 100), backgroundColor: 'rgba(47,111,222,0.75)', grouped: false, barPercentage: 0.7 },
+          // Drawn within 0–100%, as the table shows it: an unbiased estimate slightly below 0 would hide under the axis.
+          { label: 'Conversion (%)', data: usable.map((s) => Math.min(100, Math.max(0, s.conversion.value * 100))), backgroundColor: 'rgba(47,111,222,0.75)', grouped: false, barPercentage: 0.7 },
           { label: '95% interval', data: usable.map((s) => [Math.max(0, s.conversion.low * 100), Math.min(100, s.conversion.high * 100)]), backgroundColor: '#1d232b', grouped: false, barPercentage: 0.06 },
         ],
       },
-      options: { maintainAspectRatio: false, animation: false, scales: { y: { min: 0, title: { display: true, text: '% of sessions ordering' } } }, plugins: { legend: { position: 'bottom' } } },
+      options: { maintainAspectRatio: false, animation: false, scales: { y: { min: 0, suggestedMax: usable.length === 0 ? 100 : undefined, title: { display: true, text: '% of sessions ordering' } } }, plugins: { legend: { position: 'bottom' } } },
     })
     noteIfEmpty('conversion-by-segment', usable.length === 0, 'No segment has enough reports yet for its conversion.')
     table(
@@ -139,23 +140,35 @@
     )
   }
 
+  /** One headline figure: its label, the value and its interval, or "not enough reports yet". */
+  const figure = (label, estimate, format) => {
+    const value = estimate && estimate.enough && estimate.value !== null
+    return el(
+      'div',
+      {},
+      el('div', { class: 'label' }, label),
+      value ? el('div', { class: 'value' }, format(estimate.value)) : el('div', {}, el('span', { class: 'na' }, NA)),
+      value ? el('div', { class: 'ci' }, `95%: ${format(estimate.low)} to ${format(estimate.high)}`) : '',
+    )
+  }
+
+  function overall(doc) {
+    const o = doc.insights.overall || {}
+    document.getElementById('overall').replaceChildren(
+      figure('Conversion', o.conversion, rate),
+      figure('Average order value', o.averageOrderValue, money),
+      figure('Revenue per session', o.revenuePerSession, money),
+      figure('Page views per session', doc.insights.pageViewsPerSession, (x) => Math.max(0, x).toFixed(1)),
+    )
+  }
+
   function lift(doc) {
     const l = doc.insights.lift
-    const box = (label, estimate, format) => {
-      const value = estimate && estimate.enough && estimate.value !== null
-      return el(
-        'div',
-        {},
-        el('div', { class: 'label' }, label),
-        value ? el('div', { class: 'value' }, format(estimate.value)) : el('div', {}, el('span', { class: 'na' }, NA)),
-        value ? el('div', { class: 'ci' }, `95%: ${format(estimate.low)} to ${format(estimate.high)}`) : '',
-      )
-    }
     document.getElementById('lift').replaceChildren(
-      box('Treatment conversion', l.treatmentConversion, rate),
-      box('Holdout conversion', l.holdoutConversion, rate),
-      box('Lift (treatment − holdout)', l.difference, points),
-      box('Holdout share of sessions', l.holdoutShare, rate),
+      figure('Treatment conversion', l.treatmentConversion, rate),
+      figure('Holdout conversion', l.holdoutConversion, rate),
+      figure('Lift (treatment − holdout)', l.difference, points),
+      figure('Holdout share of sessions', l.holdoutShare, rate),
     )
   }
 
@@ -209,9 +222,10 @@
     if (!doc.insights) {
       // Said first, and every section below still drawn empty, each saying in place that it has nothing yet.
       document.querySelector('main').prepend(el('p', { class: 'empty' }, `No reports at ε ${doc.epsilon} in this window yet.`))
-      doc.insights = { segments: [], valueSegments: [], pages: [], lift: {} }
+      doc.insights = { segments: [], valueSegments: [], pages: [], lift: {}, overall: {} }
     }
     const leaves = doc.insights.segments.map((s) => s.leaf)
+    overall(doc)
     segmentsOverTime(doc, leaves)
     conversionBySegment(doc)
     lift(doc)
