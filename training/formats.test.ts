@@ -5,6 +5,9 @@ import { PROJECT_ROOT } from './data'
 import { DataError, describeFailure } from './dataError'
 import { eventCustomers, eventSessions } from './loadEvents'
 import { ga4Param, parseGa4Ndjson } from './loadGa4'
+import { mapDataLayerEntry } from '../src/capture/lib/mapDataLayerEntry'
+import { readDataLayerEvent } from '../src/capture/lib/readDataLayerEvent'
+import { validateEvent } from '../src/events/validateEvent'
 import { parseShopifyDate, parseShopifyOrdersCsv } from './loadShopify'
 import { detectFormat, loadTrainingEvents, parseTrainingEvents } from './loadTrainingEvents'
 
@@ -96,6 +99,15 @@ describe('GA4 BigQuery rows', () => {
     expect(events[2]).toMatchObject({ visibleMs: 30_000, ts: 1704067230000 })
     expect(events[3]).toMatchObject({ orderId: 'T1', value: 12, currency: 'EUR', items: [{ productId: 'mug', quantity: 1, price: 12 }] })
     expect(loaded.skipped).toEqual({ 'invalid purchase': 1, 'ignored session_start': 1, 'no user_pseudo_id': 1 })
+  })
+
+  it('maps a view_item of several items to the one product view the browser stores for it', () => {
+    const items = [{ item_id: 'mug', price: 12, item_category: 'Kitchen' }, { item_id: 'mug-blue', price: 14, item_category: 'Gifts' }]
+    const events = parseGa4Ndjson(row({ event_name: 'view_item', items })).byShopper.get('u1')!
+    // What the dataLayer bridge makes of the same event on the shop's page.
+    const browser = mapDataLayerEntry({ event: 'view_item', ecommerce: { items } }, readDataLayerEvent({ event: 'view_item', ecommerce: { items } })!, '/products/mug')!
+    expect(browser).toHaveLength(1)
+    expect(events.filter((e) => e.type === 'product_view')).toEqual([expect.objectContaining(validateEvent(browser[0]))])
   })
 
   it('fails on a line that is not an events row, naming the line', () => {

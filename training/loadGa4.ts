@@ -43,7 +43,7 @@ const num = (v: unknown): number | undefined => {
  *
  * Mapping: `page_view` → `page_view` (URL from `page_location`, page type from Seglet's URL rules) plus one
  * `engagement` per page view, summing the `engagement_time_msec` of that page's events and the deepest `scroll`
- * (`percent_scrolled`); `view_item` → `product_view`; `add_to_cart` / `remove_from_cart` → one event per item;
+ * (`percent_scrolled`); `view_item` → `product_view` of its first item; `add_to_cart` / `remove_from_cart` → one event per item;
  * `begin_checkout`, `purchase` (order id from `ecommerce.transaction_id` or the `transaction_id` param, value
  * from `ecommerce.purchase_revenue` or the `value` param), `refund`; `view_search_results` / `search` → `search`.
  * Every event goes through the SDK's own `validateEvent`: a row it refuses is counted in `skipped`, never guessed.
@@ -109,7 +109,8 @@ export function parseGa4Ndjson(text: string): LoadedEvents {
     }
     switch (row.event_name) {
       case 'view_item':
-        for (const item of items) add(shopper, ts, { type: 'product_view', productId: item.productId, price: item.price, currency, category: item.category })
+        // One product view, of the first item, as the browser's dataLayer bridge records it.
+        for (const item of items.slice(0, 1)) add(shopper, ts, { type: 'product_view', productId: item.productId, price: item.price, currency, category: item.category })
         break
       case 'add_to_cart':
       case 'remove_from_cart':
