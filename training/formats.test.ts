@@ -110,6 +110,15 @@ describe('GA4 BigQuery rows', () => {
     expect(events.filter((e) => e.type === 'product_view')).toEqual([expect.objectContaining(validateEvent(browser[0]))])
   })
 
+  it('values an order without revenue or value at its items, as the browser does', () => {
+    const items = [{ item_id: 'mug', price: 12, quantity: 2 }, { item_id: 'tea', price: 3.5 }]
+    const events = parseGa4Ndjson(row({ event_name: 'purchase', ecommerce: { transaction_id: 'T1' }, items, event_params: [{ key: 'currency', value: { string_value: 'EUR' } }] })).byShopper.get('u1')!
+    const entry = { event: 'purchase', ecommerce: { transaction_id: 'T1', currency: 'EUR', items } }
+    const browser = validateEvent(mapDataLayerEntry(entry, readDataLayerEvent(entry)!, '/thanks')![0])
+    expect(events).toEqual([expect.objectContaining(browser)])
+    expect(events[0]).toMatchObject({ value: 27.5 })
+  })
+
   it('fails on a line that is not an events row, naming the line', () => {
     expect(() => parseGa4Ndjson('{"event_name":"page_view"}')).toThrow('GA4 NDJSON line 1')
     expect(() => parseGa4Ndjson('\n{oops')).toThrow(/line 2/)

@@ -2,6 +2,7 @@ import type { PageType, ShopperEvent, StoredEvent } from '../src/events/types'
 import { validateEvent } from '../src/events/validateEvent'
 import { matchPageType } from '../src/capture/lib/matchPageType'
 import { mapGa4Items } from '../src/capture/lib/mapGa4Items'
+import { sumItems } from '../src/capture/lib/sumItems'
 import { DEFAULT_PAGE_TYPE_PATTERNS } from '../src/capture/pageTypePatterns'
 import { normalizeUrl } from '../src/events/lib/normalizeUrl'
 import { DataError } from './dataError'
@@ -45,7 +46,7 @@ const num = (v: unknown): number | undefined => {
  * `engagement` per page view, summing the `engagement_time_msec` of that page's events and the deepest `scroll`
  * (`percent_scrolled`); `view_item` → `product_view` of its first item; `add_to_cart` / `remove_from_cart` → one event per item;
  * `begin_checkout`, `purchase` (order id from `ecommerce.transaction_id` or the `transaction_id` param, value
- * from `ecommerce.purchase_revenue` or the `value` param), `refund`; `view_search_results` / `search` → `search`.
+ * from `ecommerce.purchase_revenue` or the `value` param, else the sum of the items, as the browser's bridge), `refund`; `view_search_results` / `search` → `search`.
  * Every event goes through the SDK's own `validateEvent`: a row it refuses is counted in `skipped`, never guessed.
  */
 export function parseGa4Ndjson(text: string): LoadedEvents {
@@ -123,7 +124,7 @@ export function parseGa4Ndjson(text: string): LoadedEvents {
         add(shopper, ts, {
           type: 'purchase',
           orderId: row.ecommerce?.transaction_id ?? ga4Param(row, 'transaction_id'),
-          value: num(row.ecommerce?.purchase_revenue) ?? num(ga4Param(row, 'value')),
+          value: num(row.ecommerce?.purchase_revenue) ?? num(ga4Param(row, 'value')) ?? sumItems(items),
           currency,
           items: items.map(lineItem),
         })
@@ -132,7 +133,7 @@ export function parseGa4Ndjson(text: string): LoadedEvents {
         add(shopper, ts, {
           type: 'refund',
           orderId: row.ecommerce?.transaction_id ?? ga4Param(row, 'transaction_id'),
-          value: num(row.ecommerce?.refund_value) ?? num(ga4Param(row, 'value')),
+          value: num(row.ecommerce?.refund_value) ?? num(ga4Param(row, 'value')) ?? sumItems(items),
           currency,
         })
         break
