@@ -247,4 +247,21 @@ describe("useSegmentHint(): the server's hint stands in until Seglet decides on 
     expect(container.textContent).toBe('no hint')
     await act(async () => root.unmount())
   })
+
+  it('useSegmentHint() drops the hint when the holdout arm is decided after the page mounted', async () => {
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName: 'hint-react-3' }, capture: { autocapture: false }, personalize: { holdout: 1 } })
+    running.push(seglet)
+    const container = document.createElement('div')
+    document.body.append(container)
+    const root = createRoot(container)
+    // The server rendered with the hint of an earlier visit; this browser is held out.
+    await act(async () => root.render(h(SegletProvider, { seglet, hint: { segmentId: 'casual-browser', intentBand: 'high' } }, h(ShowsHint))))
+    expect(container.textContent).toBe('casual-browser high')
+    await act(async () => {
+      await browse(seglet)
+      await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
+    })
+    await vi.waitFor(() => expect(container.textContent).toBe('no hint'))
+    await act(async () => root.unmount())
+  })
 })

@@ -1,5 +1,6 @@
 import { useContext, useEffect, useMemo, useState } from 'react'
 import type { SegmentHint } from 'seglet'
+import { onDecided } from '../personalize/onDecided'
 import { toIntentBand } from '../personalize/toIntentBand'
 import { SegletContext } from './SegletContext'
 import { useSegment } from './useSegment'
@@ -24,8 +25,11 @@ export function useSegmentHint(): SegmentHint | null {
   // After hydration: has this page had a segment (shown, or decided in the holdout arm)?
   const [decided, setDecided] = useState(false)
   useEffect(() => {
-    if (!decided && (segment || seglet?.getSegment())) setDecided(true)
-  }, [seglet, segment, decided])
+    if (decided) return
+    if (segment) return void setDecided(true)
+    // A decision in the holdout arm re-renders nothing: while the hint stands in, look for one.
+    if (seglet && hint) return onDecided(seglet, () => setDecided(true))
+  }, [seglet, segment, decided, hint])
   return useMemo(
     () => (segment ? { segmentId: segment.id, intentBand: toIntentBand(segment.intent, segment.intentThreshold) } : decided ? null : hint),
     [segment, hint, decided],

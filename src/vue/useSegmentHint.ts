@@ -1,6 +1,7 @@
-import { computed, inject, onMounted, ref, watch } from 'vue'
+import { computed, inject, onMounted, onUnmounted, ref, watch } from 'vue'
 import type { ComputedRef } from 'vue'
 import type { SegmentHint } from 'seglet'
+import { onDecided } from '../personalize/onDecided'
 import { toIntentBand } from '../personalize/toIntentBand'
 import { NO_SEGLET, SEGLET_KEY } from './segletKey'
 import { useSegment } from './useSegment'
@@ -23,7 +24,13 @@ export function useSegmentHint(): ComputedRef<SegmentHint | null> {
   const check = () => {
     if (segment.value || seglet?.getSegment()) decided.value = true
   }
-  onMounted(check)
+  let stop: (() => void) | undefined
+  onMounted(() => {
+    check()
+    // A decision in the holdout arm changes no ref: while the hint stands in, look for one.
+    if (!decided.value && seglet && hint) stop = onDecided(seglet, () => (decided.value = true))
+  })
+  onUnmounted(() => stop?.())
   watch(segment, check)
   return computed(() => {
     const s = segment.value

@@ -201,4 +201,22 @@ describe("useSegmentHint(): the server's hint stands in until Seglet decides on 
     expect(container.textContent).toBe('no hint')
     app.unmount()
   })
+
+  it('useSegmentHint() drops the hint when the holdout arm is decided after the app mounted', async () => {
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName: 'hint-vue-2' }, capture: { autocapture: false }, personalize: { holdout: 1 } })
+    running.push(seglet)
+    const container = document.createElement('div')
+    document.body.append(container)
+    // The server rendered with the hint of an earlier visit; this browser is held out.
+    const app = createApp(ShowsHint).use(createSegletPlugin({ seglet, hint: { segmentId: 'casual-browser', intentBand: 'high' } }))
+    app.mount(container)
+    expect(container.textContent).toBe('casual-browser high')
+    await browse(seglet)
+    await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
+    await vi.waitFor(async () => {
+      await nextTick()
+      expect(container.textContent).toBe('no hint')
+    })
+    app.unmount()
+  })
 })
