@@ -12,6 +12,7 @@ import { retrainCommand } from './learn/retrainCommand'
 import { PACK_COMMANDS, runPackCommand } from './packs/packCommands'
 import { sumPending } from './storage/sumPending'
 import { addUpBodies } from './ingest/addUpBodies'
+import { RAW_RETENTION_SETTING, writeSetting } from './storage/settings'
 
 const HOUR_MS = 3_600_000
 
@@ -41,8 +42,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     db = await openDatabase(args.database)
     await migrate(db)
+    // The retention in force, for every summing pass on this database: a retrain, another process.
+    await writeSetting(db, RAW_RETENTION_SETTING, String(args.rawRetentionDays))
     // Reports a previous run stored but had not yet added to the sums (it stopped in between).
-    await sumPending(db, (bodies) => addUpBodies(estimator, bodies), { dropRaw: args.rawRetentionDays === 0 })
+    await sumPending(db, (bodies) => addUpBodies(estimator, bodies))
     const days = await reestimate(db, estimator, args.pageKeys)
     if (days.length > 0) console.log(`seglet collector: page keys changed; re-estimated ${days.length} days from their raw reports`)
   } catch (error) {

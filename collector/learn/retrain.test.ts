@@ -1,7 +1,9 @@
 // @vitest-environment node
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { ModelPack } from '../../src/pack/types'
 import { checkPack as validatePack } from '../../src/pack/checkPack'
 import { encodeReport } from '../../src/reports/encodeReport'
@@ -20,6 +22,9 @@ import { countersToSums } from '../estimates/countersToSums'
 import { createIngest } from '../ingest/createIngest'
 import { readPageKeyLists } from '../server/pageKeyLists'
 import { reestimate } from '../server/reestimate'
+import { main } from '../main'
+import { countReports } from '../storage/countReports'
+import { openDatabase } from '../storage/openDatabase'
 import { readSums } from '../storage/readSums'
 import { migrate } from '../storage/migrate'
 import type { Database } from '../storage/types'
@@ -133,6 +138,42 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     const { partial, sums } = countersToSums(group, rows, TEST_PAGE_KEYS, await readPageKeyLists(db, TEST_PAGE_KEYS))
     expect(sums.reports).toBe(200)
     expect(partial).toEqual([])
+  }, 300_000)
+
+  // The README promises that with --raw-retention-days 0 a raw report is deleted as it is summed: also when the
+  // summing pass is a retrain's or a re-estimate's, which are not given the collector's options.
+  it('follows the retention the collector started with: with 0, a retrain or a re-estimate keeps no raw report it sums', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retention-'))
+    const location = target.name === 'embedded' ? join(dir, 'db') : await target.location()
+    // The port is taken, so main stops right after opening the store (and returns 1) instead of serving.
+    const taken = createServer()
+    await new Promise<void>((ready) => taken.listen(0, '127.0.0.1', ready))
+    const port = String((taken.address() as { port: number }).port)
+    const quiet = [vi.spyOn(console, 'log').mockImplementation(() => {}), vi.spyOn(console, 'error').mockImplementation(() => {})]
+    let started: number
+    try {
+      started = await main(['--database', location, '--port', port, '--raw-retention-days', '0', '--page-stats-dir', join(dir, 'public')])
+    } finally {
+      for (const spy of quiet) spy.mockRestore()
+      await new Promise((closed) => taken.close(closed))
+    }
+    expect(started).toBe(1)
+    const store = await openDatabase(location)
+    try {
+      const ingest = createIngest(store, createReportEstimator(), { now: () => NOW, sumEveryMs: 3_600_000 })
+      await Promise.all(reportBodies(50, { day: '2026-11-29', seed: 41 }).map((b, i) => ingest.submit(`r${i}`, b)))
+      expect(await countReports(store)).toBe(50)
+      await retrain(store, { pack: shipped, epsilon: 2, minAnswers: 2000, writePack: async () => 'memory', now: NOW })
+      expect(await countReports(store)).toBe(0)
+      await Promise.all(reportBodies(50, { day: '2026-11-29', seed: 42 }).map((b, i) => ingest.submit(`s${i}`, b)))
+      await reestimate(store, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), TEST_PAGE_KEYS)
+      expect(await countReports(store)).toBe(0)
+      const group = { packId: TEST_CONTEXT.packId, epsilon: 2, segmentLeaves: 4, valueLeaves: 4 }
+      expect(countersToSums(group, await readSums(store, '2026-11-29', '2026-11-29'), [], {}).sums.reports).toBe(100)
+    } finally {
+      await store.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   }, 300_000)
 })
 

@@ -1,6 +1,13 @@
 import { SQL } from './sql'
 import type { Queryable } from './types'
 
+/**
+ * The setting holding the raw retention in force (`--raw-retention-days`, a whole number of days), recorded by the
+ * collector when it starts. With `0`, every summing pass (ingest, re-estimation, `retrain`) deletes the raw
+ * reports it sums, whichever process runs it (see `sumPending`).
+ */
+export const RAW_RETENTION_SETTING = 'reports.rawRetentionDays'
+
 /** Reads one collector setting (for example the candidate page keys the page sums were decoded against). */
 export async function readSetting(db: Queryable, key: string): Promise<string | undefined> {
   const [row] = await db.query<{ value: string }>(SQL.readSetting, [key])

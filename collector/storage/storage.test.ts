@@ -12,8 +12,11 @@ import {
   MIGRATIONS,
   purgeReports,
   readSetting,
+  RAW_RETENTION_SETTING,
   readSums,
   replaceSumsOfDay,
+  SQL,
+  sumPending,
   writeBatch,
   writeSetting,
   type Database,
@@ -72,6 +75,20 @@ describe.each(DATABASE_TARGETS)('storage on $name', (target) => {
     expect((await readSums(db, '2026-11-01', '2026-11-30')).length).toBe(4)
     await purgeReports(db, '2026-11-29', 0)
     expect(await countReports(db)).toBe(0)
+  })
+
+  // A collector started with --raw-retention-days 0 records it: a retrain or a re-estimate, which sum what is
+  // pending without the collector's options, must not leave the raw reports they sum behind until the next purge.
+  it('drops each raw report as it is summed, in any summing pass, when the retention in force is 0', async () => {
+    const sum = { day: '2026-11-29', packId: 'p', epsilon: 2, segmentLeaves: 4, valueLeaves: 4, counter: 'c', value: 1 }
+    await db.query(SQL.insertUnsummedReports, [['2026-11-29', '2026-11-29'], ['{"a":1}', '{"a":2}']])
+    expect(await sumPending(db, () => [sum])).toBe(2)
+    expect(await countReports(db)).toBe(2)
+    await writeSetting(db, RAW_RETENTION_SETTING, '0')
+    await db.query(SQL.insertUnsummedReports, [['2026-11-29'], ['{"a":3}']])
+    expect(await sumPending(db, () => [sum])).toBe(1)
+    expect(await countReports(db)).toBe(2)
+    expect(await readSums(db, '2026-11-29', '2026-11-29')).toEqual([{ ...sum, value: 2 }])
   })
 
   // The embedded store runs no autovacuum: without a VACUUM, the space of purged reports is never reused and the

@@ -1,5 +1,6 @@
 import { SQL } from './sql'
 import { sumParams } from './sumParams'
+import { RAW_RETENTION_SETTING, readSetting } from './settings'
 import type { Database, SumRow } from './types'
 
 /** Options of `sumPending`. */
@@ -10,7 +11,8 @@ export interface SumPendingOptions {
    */
   limit?: number
   /**
-   * Delete the raw reports once summed (no raw retention).
+   * Delete the raw reports once summed (no raw retention). They are deleted too when the raw retention the
+   * collector recorded (`RAW_RETENTION_SETTING`) is 0.
    * @default false
    */
   dropRaw?: boolean
@@ -32,13 +34,15 @@ export async function sumPending(
 ): Promise<number> {
   const limit = options.limit ?? 20_000
   let total = 0
+  // A retrain or another process follows the retention of the collector: with none, no raw report outlives its sums.
+  const dropRaw = options.dropRaw || (await readSetting(db, RAW_RETENTION_SETTING)) === '0'
   for (;;) {
     const claimed = await db.transaction(async (tx) => {
       const rows = await tx.query<{ id: string | number; body: string }>(SQL.claimUnsummed, [limit])
       if (rows.length === 0) return 0
       const sums = addUp(rows.map((row) => row.body))
       if (sums.length > 0) await tx.query(SQL.addSums, sumParams(sums))
-      if (options.dropRaw) await tx.query(SQL.deleteReportsById, [rows.map((row) => String(row.id))])
+      if (dropRaw) await tx.query(SQL.deleteReportsById, [rows.map((row) => String(row.id))])
       return rows.length
     })
     total += claimed
