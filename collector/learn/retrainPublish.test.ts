@@ -2,7 +2,7 @@
 // `npm run collector -- retrain` with a signing key: the accepted pack goes out signed, with a signed manifest,
 // and the browser's own code (src/pack/loadSignedPacks) takes it; the next retrain starts from it. Against the
 // embedded store and a real PostgreSQL.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -26,6 +26,20 @@ import { DATABASE_TARGETS } from '../testing/databases'
 import { retrain } from './retrain'
 import { retrainCommand } from './retrainCommand'
 import { retrainedPackWriter } from './retrainedPackWriter'
+
+// A retrain killed while it writes a file: half the data reaches it (switched on by one test).
+const writes = vi.hoisted(() => ({ killed: false }))
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>()
+  return {
+    ...actual,
+    writeFile: async (...args: Parameters<typeof actual.writeFile>) => {
+      if (!writes.killed) return actual.writeFile(...args)
+      await actual.writeFile(args[0], String(args[1]).slice(0, String(args[1]).length / 2))
+      throw new Error('killed while writing')
+    },
+  }
+})
 
 const shipped = JSON.parse(readFileSync(join(__dirname, '../../src/models/session.json'), 'utf8')) as ModelPack
 const context: ReportContext = { packId: `session@${shipped.version}+lifetime@1.0.0`, segmentLeaves: 4, valueLeaves: 4 }
@@ -147,4 +161,28 @@ describe.each(DATABASE_TARGETS)('retrain publishes signed packs on $name', (targ
     }
     expect((await readPublishedManifest(site))!.version).toBe(1)
   }, 600_000)
+})
+
+describe('retrain without a signing key', () => {
+  it('writes --out whole or not at all: a run killed while writing leaves the pack the shop serves as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-out-'))
+    try {
+      const out = join(dir, 'session.json')
+      writeFileSync(out, '{"the pack":"in use"}')
+      const write = retrainedPackWriter({ publishDir: join(dir, 'site'), out })
+      writes.killed = true
+      try {
+        await expect(write('{"the pack":"retrained"}')).rejects.toThrow('killed while writing')
+      } finally {
+        writes.killed = false
+      }
+      expect(readFileSync(out, 'utf8')).toBe('{"the pack":"in use"}')
+      expect(readdirSync(dir)).toEqual(['session.json'])
+      expect(await write('{"the pack":"retrained"}')).toBe(out)
+      expect(readFileSync(out, 'utf8')).toBe('{"the pack":"retrained"}')
+      expect(readdirSync(dir)).toEqual(['session.json'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })

@@ -1,8 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { ModelPack } from '../../src/pack/types'
 import { publishPacks, readPublishedManifest } from '../packs/publishPacks'
 import type { PackSigningKey } from '../packs/signingKey'
+import { writeFileAtomic } from '../lib/writeFileAtomic'
 
 /** Where and how an accepted retrain is written. */
 export interface RetrainedPackTarget {
@@ -20,7 +21,7 @@ export interface RetrainedPackTarget {
 /**
  * The `writePack` of `retrain()` for a target: with a signing key, `publishPacks` signs the pack and a new
  * manifest (browsers that pin the key pick it up at their next daily check, without a change to the page);
- * without one, the pack file is written to `out`. Returns what was written.
+ * without one, the pack file is written to `out` (through a temporary file, so never in part). Returns what was written.
  *
  * @example
  * await retrain(db, { pack, epsilon: 2, writePack: retrainedPackWriter({ publishDir: '.seglet-collector/public', key: 'keys/pack-signing.key', out: 'session.json' }) })
@@ -32,7 +33,8 @@ export function retrainedPackWriter(target: RetrainedPackTarget): (text: string)
       return `${published.packFiles.session} (manifest version ${published.version}, key ${published.keyId})`
     }
     await mkdir(dirname(target.out), { recursive: true })
-    await writeFile(target.out, text)
+    // Whole or not at all: a retrain killed while writing leaves the pack the shop serves as it was.
+    await writeFileAtomic(target.out, text)
     return target.out
   }
 }
