@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { basename, join } from 'node:path'
 import { isSegletError } from '../../src/errors'
+import { writeFileAtomic } from '../lib/writeFileAtomic'
 import { checkPack } from '../../src/pack/checkPack'
 import { decodePackWeights } from '../../src/pack/decodePackWeights'
 import type { ModelPack } from '../../src/pack/types'
@@ -157,8 +158,7 @@ async function publishLocked(outDir: string, key: PackSigningKey, packs: Publish
     await mkdir(outDir, { recursive: true })
     // Packs first, the manifest last: a browser never reads a manifest whose packs are not there yet.
     for (const [name, bytes] of files) await writeFile(join(outDir, name), bytes)
-    await writeFile(manifestFile + '.tmp', signed)
-    await rename(manifestFile + '.tmp', manifestFile)
+    await writeFileAtomic(manifestFile, signed)
   } catch (error) {
     throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${(error as Error).message}`, undefined, error)
   }

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getRequestListener, type HttpBindings } from '@hono/node-server'
@@ -10,6 +10,7 @@ import { createIngest, type Ingest } from '../ingest/createIngest'
 import { createRateLimiter } from '../ingest/createRateLimiter'
 import { isCrossSite } from '../ingest/isCrossSite'
 import { addDays } from '../lib/addDays'
+import { writeFileAtomic } from '../lib/writeFileAtomic'
 import { utcDay } from '../lib/utcDay'
 import { purgeReports } from '../storage/purgeReports'
 import { readSums } from '../storage/readSums'
@@ -108,20 +109,19 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     const file = pageStatsFile(q.to, stats)
     if (options.pageStatsDir) {
       await mkdir(options.pageStatsDir, { recursive: true })
-      // Write then rename: a reader never sees half a table, and the integrity file always matches it.
+      // Each file whole: a reader never sees half a table, and the integrity file always matches it.
       const target = join(options.pageStatsDir, 'page-stats.json')
-      await writeFile(`${target}.tmp`, file.text)
-      await rename(`${target}.tmp`, target)
-      await writeFile(`${target}.integrity.tmp`, `${file.integrity}\n`)
-      await rename(`${target}.integrity.tmp`, `${target}.integrity`)
+      await writeFileAtomic(target, file.text)
+      await writeFileAtomic(`${target}.integrity`, `${file.integrity}\n`)
     }
     pageStats = file
     return file
   }
 
-  // One rewrite at a time (the dashboard's button, the hourly timer, a script), or two would write the same
-  // temporary files and rename each other's away. A call during a rewrite gets the next one, which starts when
-  // it ends and serves every call made meanwhile: each answer was read after its call.
+  // One rewrite at a time (the dashboard's button, the hourly timer, a script), or two would race: an older table
+  // could land over a newer one, or one's integrity file beside the other's table. A call during a rewrite gets
+  // the next one, which starts when it ends and serves every call made meanwhile: each answer was read after its
+  // call.
   let running: Promise<PageStatsFile> | undefined
   let next: Promise<PageStatsFile> | undefined
   const regeneratePageStats = (): Promise<PageStatsFile> => {
