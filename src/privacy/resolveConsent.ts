@@ -16,7 +16,7 @@ import type { Consent, ConsentOptions, PrivacySignalSource } from './types'
  */
 export function resolveConsent(
   options: ConsentOptions = {},
-  nav: PrivacySignalSource | undefined = typeof navigator === 'undefined' ? undefined : (navigator as PrivacySignalSource),
+  nav: PrivacySignalSource | undefined = globalThis.navigator as PrivacySignalSource | undefined,
 ): Consent {
   return options.respectGlobalPrivacyControl !== false && hasGlobalPrivacyControl(nav) ? 'denied' : (options.consent ?? 'pending')
 }

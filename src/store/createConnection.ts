@@ -119,8 +119,9 @@ export function createConnection(
   /** Deletes the database; resolves with whether there was one. */
   const remove = async (): Promise<boolean> => {
     deleted = true
-    // Let a pending open settle, so its connection is either ours to close or already closed.
-    await opening
+    // Let a pending open settle, so its connection is either ours to close or already closed. Without one,
+    // the deletion is requested at once: an open that consent granted again in the same task waits behind it.
+    if (opening) await opening
     drop()
     if (state === 'open') state = 'opening'
     return !!getIndexedDB() && deleteDatabase(dbName, DELETE_TIMEOUT_MS)

@@ -522,6 +522,29 @@ describe('consent', () => {
     expect(await databaseExists()).toBe(false)
   })
 
+  it('consent denied and granted again in one task: deletes first, then writes this page\'s events, with no error', async () => {
+    // The write under way when consent is withdrawn, or only queued.
+    for (const inflight of [true, false]) {
+      const onError = vi.fn()
+      const store = open({ onError })
+      store.enqueue(pageView({ id: 'stored' }))
+      await store.flush()
+      store.enqueue(pageView({ id: 'this-page' }))
+      if (inflight) void store.flush()
+      const denied = store.setPersist(false)
+      await store.setPersist(true)
+      await denied
+      store.enqueue(pageView({ id: 'after' }))
+      await store.flush()
+      await new Promise((r) => setTimeout(r, 50))
+      expect(errorsOf(onError)).toEqual([])
+      expect(store.mode).toBe('indexeddb')
+      expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['after', 'this-page'])
+      await store.close()
+      dbName += '-again'
+    }
+  })
+
   it('rejects a non-boolean setPersist', async () => {
     await expect(open().setPersist('yes' as unknown as boolean)).rejects.toBeInstanceOf(OptionsError)
   })
