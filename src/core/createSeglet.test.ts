@@ -248,6 +248,28 @@ describe('createSeglet', () => {
     expect(seglet.explain().map((r) => r.text).join()).not.toMatch(/order/)
   })
 
+  it('consent denied and granted again in one task: the segment of the deleted history is not restored', async () => {
+    const dbName = 'core-regranted'
+    const first = start({ storage: { dbName } })
+    const decided = nextSegment(first.seglet)
+    browse(first.seglet, 4)
+    await first.seglet.flush()
+    await decided
+    await first.seglet.destroy()
+    running = running.filter((s) => s !== first.seglet)
+
+    const { seglet, errors } = start({ storage: { dbName } })
+    const shown: Segment[] = []
+    seglet.onSegment((segment) => shown.push(segment))
+    void seglet.setConsent('denied')
+    await seglet.setConsent('granted')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(shown.filter((segment) => segment.restored)).toEqual([])
+    expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
+    expect((await seglet.exportData()).meta).toEqual({})
+    expect(errors).toEqual([])
+  })
+
   it('makes no network request of its own', async () => {
     const fetchSpy = vi.fn()
     vi.stubGlobal('fetch', fetchSpy)

@@ -235,7 +235,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   let missed = false
   const eager = options.model?.loading === 'eager'
 
-  const mayDecide = () => modelEnabled && !destroyed && !packRefused && (isPersistAllowed(consent) || options.segmentWithoutConsent === true)
+  const mayDecide = () => modelEnabled && !destroyed && !packRefused && (isPersistAllowed(consent) || options.segmentWithoutConsent)
 
   const getDecider = () =>
     loadRuntime().then(
@@ -315,8 +315,9 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
 
   // A returning shopper's segment of the last visit, applied as soon as it is read (consent granted only),
   // before the model part loads; the model then re-decides with the usual hysteresis. Read once persistence
-  // is on (below): with consent pending or denied, stored data is not read.
-  let storedSegment: Promise<Segment | null> = Promise.resolve(null)
+  // is on (below): with consent pending or denied, stored data is not read. Dropped when consent is withdrawn:
+  // what it reads is of the deleted history, even if consent is granted again before the read ends.
+  let storedSegment: Promise<Segment | null> | undefined
 
   try {
     store.onFlush((batch) => {
@@ -352,7 +353,8 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     void storedSegment.then((segment) => {
       // With a holdout, the personalizer shows nothing for a segment stored before the shop turned it on (`arm:
       // 'none'`: it may be a holdout browser's) until the model part draws the arm; the page is only revealed.
-      if (segment && mayDecide() && isPersistAllowed(consent) && !personalizer.getSegment()) personalizer.apply(segment)
+      // Consent was granted at start: not withdrawn since (storedSegment kept), it still is.
+      if (segment && storedSegment && mayDecide() && !personalizer.getSegment()) personalizer.apply(segment)
     })
   }
 
@@ -375,7 +377,10 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
       // Checked before anything is awaited: a bad value throws at the call, not as an unhandled rejection.
       consent = resolveConsent({ ...options, consent: parseConsent(next) })
       epoch++
-      if (!isPersistAllowed(consent)) clearHint()
+      if (!isPersistAllowed(consent)) {
+        storedSegment = undefined
+        clearHint()
+      }
       return store.setPersist(isPersistAllowed(consent)).then(() => {
         scheduleDecision()
         runReport()
