@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_DATA_DIR, SHOPPERS_FILE } from '../training/data'
 import { createRng } from '../training/rng'
 import type { Estimate } from '../src/reports/estimate'
-import { measureRun, simulateInsights } from './insights'
+import { measureRun, simulateInsights, topPages } from './insights'
 import { loadPopulation } from './population'
 import { createShop } from './shop'
 
@@ -46,6 +46,17 @@ describe.skipIf(!present)('insights simulation', () => {
     expect(insights.pages.filter((p) => p.valueReports > 0).map((p) => p.key).sort()).toEqual([...valuePages].sort())
     // With 5,000 devices the suppression rule hides the small cells.
     expect(insights.pages.filter((p) => p.published).length).toBe(0)
+  })
+
+  it('coverage counts the intervals the estimates state, not the estimates too noisy to have one', () => {
+    const run = simulateInsights(population, shop, { devices: 2000, epsilon: 1, seed: 7 })
+    const m = measureRun(run)
+    const { insights, truth } = run
+    const ratios = [...insights.segments.filter((_, i) => truth.segment[i] > 0).map((s) => s.conversion), insights.lift.difference]
+    expect(ratios.some((e) => !Number.isFinite(e.value))).toBe(true)
+    expect(m.ratioIntervals).toBe(ratios.filter((e) => Number.isFinite(e.value)).length)
+    const pages = topPages(truth).flatMap((k) => [insights.pages[k].bounceRate, insights.pages[k].exitRate, insights.pages[k].pageValue])
+    expect(m.pageIntervals).toBe(pages.filter((e) => Number.isFinite(e.value)).length)
   })
 
   it('95% intervals hold the truth about 95% of the time (30 runs of 2,000 devices)', () => {

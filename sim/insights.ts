@@ -209,7 +209,10 @@ export function measureRun(run: SimRun): RunMeasures {
   let intervals = 0
   let ratioCovered = 0
   let ratioIntervals = 0
+  // Coverage is of the intervals the estimates state: an estimate too noisy to have one (not computable, shown
+  // as "not enough reports yet") is neither a hit nor a miss; its error still counts as infinite.
   const check = (e: Estimate, t: number, ratio = false) => {
+    if (!Number.isFinite(e.value)) return Number.POSITIVE_INFINITY
     if (ratio) {
       ratioIntervals++
       if (covers(e, t)) ratioCovered++
@@ -251,6 +254,7 @@ export function measureRun(run: SimRun): RunMeasures {
     // A page the page-value question does not ask about has no estimate: it counts as a 100% error.
     value.push(Number.isFinite(p.pageValue.value) ? Math.abs(p.pageValue.value - tv) / tv : 1)
     for (const [e, t] of [[p.bounceRate, tb], [p.exitRate, te], [p.pageValue, tv]] as const) {
+      if (!Number.isFinite(e.value)) continue
       pageIntervals++
       if (covers(e, t)) pageIntervalsCovered++
     }
