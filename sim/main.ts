@@ -1,5 +1,6 @@
 import { cpus, loadavg } from 'node:os'
 import { chooseValuePages, DEFAULT_VALUE_PAGES } from '../collector/estimates/chooseValuePages'
+import { isReportEpsilon } from '../src/reports/lib/isReportEpsilon'
 import { parseArgs } from '../training/data'
 import { createRng } from '../training/rng'
 import { measureRun, simulateInsights, topPages, TOP_PAGES, type RunMeasures } from './insights'
@@ -26,7 +27,7 @@ export async function main(args: string[]): Promise<number> {
   const epsilons = list(opts.epsilon, [1, 2, 4])
   const repetitions = typeof opts.repetitions === 'string' ? Number(opts.repetitions) : 200
   const seed = typeof opts.seed === 'string' ? Number(opts.seed) : 1
-  if ([...devicesList, ...epsilons, repetitions, seed].some((v) => !Number.isFinite(v)) || devicesList.some((d) => d < 100)) {
+  if ([...devicesList, ...epsilons, repetitions, seed].some((v) => !Number.isFinite(v)) || devicesList.some((d) => d < 100) || !epsilons.every(isReportEpsilon)) {
     console.error(USAGE)
     return 2
   }

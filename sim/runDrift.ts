@@ -1,6 +1,7 @@
 import { cpus, loadavg } from 'node:os'
 import * as tf from '@tensorflow/tfjs'
 import { parseLearnTables } from '../src/reports/learn/parseLearnTables'
+import { isReportEpsilon } from '../src/reports/lib/isReportEpsilon'
 import { DRIFT_LEARN_TABLES, simulateDrift } from './drift'
 import { createLog, shoppersFile } from './shoppersFile'
 
@@ -15,7 +16,7 @@ export async function runDrift(opts: Record<string, string | true>): Promise<num
   const repetitions = typeof opts.repetitions === 'string' ? Number(opts.repetitions) : 9
   // The shop's published list: a UCI shop tracks no cart events (README, "Private training").
   const learnTables = parseLearnTables(typeof opts['learn-tables'] === 'string' ? opts['learn-tables'] : DRIFT_LEARN_TABLES)
-  if (learnTables === null || scales.some((s) => !Number.isInteger(s) || s < 1) || !Number.isFinite(epsilon) || !(learnShare > 0 && learnShare <= 1) || !Number.isFinite(seed) || !Number.isInteger(repetitions) || repetitions < 1) {
+  if (learnTables === null || scales.some((s) => !Number.isInteger(s) || s < 1) || !isReportEpsilon(epsilon) || !(learnShare > 0 && learnShare <= 1) || !Number.isFinite(seed) || !Number.isInteger(repetitions) || repetitions < 1) {
     console.error(USAGE)
     return 2
   }

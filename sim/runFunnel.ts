@@ -1,5 +1,6 @@
 import { cpus, loadavg } from 'node:os'
 import * as tf from '@tensorflow/tfjs'
+import { isReportEpsilon } from '../src/reports/lib/isReportEpsilon'
 import { simulateFunnel } from './funnel'
 import { createLog } from './shoppersFile'
 
@@ -13,7 +14,7 @@ export async function runFunnel(opts: Record<string, string | true>): Promise<nu
   const epsilon = num('epsilon', 2)
   const learnShare = num('learn-share', 1)
   const seed = num('seed', 1)
-  if (!Number.isInteger(devices) || devices < 1000 || !Number.isInteger(test) || test < 1000 || !(epsilon >= 0.1 && epsilon <= 8) || !(learnShare > 0 && learnShare <= 1) || !Number.isInteger(seed)) {
+  if (!Number.isInteger(devices) || devices < 1000 || !Number.isInteger(test) || test < 1000 || !isReportEpsilon(epsilon) || !(learnShare > 0 && learnShare <= 1) || !Number.isInteger(seed)) {
     console.error(USAGE)
     return 2
   }
