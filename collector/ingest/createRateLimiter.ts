@@ -11,7 +11,8 @@ export interface RateLimiterOptions {
    */
   burst?: number
   /**
-   * Most addresses held at once; past it the fullest (idlest) buckets are forgotten first.
+   * Most addresses held at once; past it the idlest buckets are forgotten first. A bucket that has refilled is
+   * forgotten at the next request (a full bucket limits nothing), so an address is held only while its bucket refills.
    * @default 100000
    */
   maxClients?: number
@@ -56,6 +57,12 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     take(client) {
       const bucket = refill(client)
       buckets.delete(client)
+      // The idlest first: drop the buckets that are full again (the same as none), so no address stays in memory
+      // once it is not limited. The first one not yet full stops the sweep; the next requests take up from it.
+      for (const [key, idle] of buckets) {
+        if (idle.tokens + (bucket.at - idle.at) * perMs < burst) break
+        buckets.delete(key)
+      }
       if (bucket.tokens < 1) {
         buckets.set(client, bucket)
         return false
