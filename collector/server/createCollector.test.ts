@@ -263,7 +263,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       new Promise<number>((done, fail) => get({ host: '127.0.0.1', port, path }, (res) => (res.resume(), done(res.statusCode!))).on('error', fail))
     try {
       expect(await status('/seglet/insights.json')).toBe(401)
-      for (const path of ['/seglet/insights%2ejson', '/seglet/%69nsights.json', '/%73eglet/insights.json', '/seglet/reports/../insights.json', '/seglet/./insights.json', '/seglet/dashboar%64', '/seglet/x/../dashboard/dashboard.js']) {
+      for (const path of ['/seglet/insights%2ejson', '/seglet/%69nsights.json', '/%73eglet/insights.json', '/seglet/reports/../insights.json', '/seglet/./insights.json', '/seglet/dashboar%64', '/seglet/x/../dashboard/dashboard.js', 'http://127.0.0.1/seglet/insights.json', 'http://x/seglet/dashboard']) {
         expect([path, await status(path)]).toEqual([path, 404])
       }
       expect(await status('/seglet/page-stats.json')).toBe(200)
