@@ -19,7 +19,7 @@ const HOUR_MS = 3_600_000
 /**
  * `npm run collector -- [options]`: starts the collector and runs until SIGINT/SIGTERM. `npm run collector --
  * keygen` and `publish-pack …` make the pack-signing key and publish signed packs (see packs/packCommands.ts). Returns the exit code;
- * a bad option or an unreachable database prints one line and returns 2 or 1.
+ * a bad option, an unreachable database or a page-statistics folder it cannot write prints one line and returns 2 or 1.
  */
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'retrain') return retrainCommand(argv.slice(1))
@@ -67,7 +67,16 @@ export async function main(argv: string[]): Promise<number> {
     await collector.purge()
     await collector.regeneratePageStats()
   }
-  await jobs()
+  try {
+    await jobs()
+  } catch (error) {
+    // A file-system error names its path: the page-statistics folder; anything else came from the database.
+    const where = typeof (error as NodeJS.ErrnoException).path === 'string' ? `cannot write the page statistics to ${args.pageStatsDir}` : 'database'
+    console.error(`seglet collector: ${where}: ${(error as Error).message}`)
+    await collector.close().catch(() => {})
+    await db.close()
+    return 1
+  }
   const timers = [
     setInterval(() => collector.purge().catch(report), HOUR_MS),
     setInterval(() => collector.regeneratePageStats().catch(report), args.pageStatsEveryMinutes * 60_000),
