@@ -191,6 +191,15 @@ export interface RunMeasures {
   pageValueMedianRelError: number
   pageIntervalsCovered: number
   pageIntervals: number
+  /**
+   * Of all the estimates above, those shown (`enough`) and how many of their intervals hold the truth: which
+   * cells are shown depends on their estimate, so this can fall short of the coverage of all intervals.
+   */
+  shownCovered: number
+  shown: number
+  /** The same for the top pages' statistics alone (bounce rate, exit rate, page value). */
+  pageShownCovered: number
+  pageShown: number
   publishedPages: number
   /** Per page: share of views and the sessions from which its statistics would be published. */
   pagesNeed: { share: number; sessions: number; valueSessions: number }[]
@@ -211,8 +220,21 @@ export function measureRun(run: SimRun): RunMeasures {
   let ratioIntervals = 0
   // Coverage is of the intervals the estimates state: an estimate too noisy to have one (not computable, shown
   // as "not enough reports yet") is neither a hit nor a miss; its error still counts as infinite.
+  let shownCovered = 0
+  let shown = 0
+  let pageShownCovered = 0
+  let pageShown = 0
+  const countShown = (e: Estimate, t: number, page = false) => {
+    if (!e.enough) return
+    shown++
+    if (page) pageShown++
+    if (!covers(e, t)) return
+    shownCovered++
+    if (page) pageShownCovered++
+  }
   const check = (e: Estimate, t: number, ratio = false) => {
     if (!Number.isFinite(e.value)) return Number.POSITIVE_INFINITY
+    countShown(e, t)
     if (ratio) {
       ratioIntervals++
       if (covers(e, t)) ratioCovered++
@@ -255,6 +277,7 @@ export function measureRun(run: SimRun): RunMeasures {
     value.push(Number.isFinite(p.pageValue.value) ? Math.abs(p.pageValue.value - tv) / tv : 1)
     for (const [e, t] of [[p.bounceRate, tb], [p.exitRate, te], [p.pageValue, tv]] as const) {
       if (!Number.isFinite(e.value)) continue
+      countShown(e, t, true)
       pageIntervals++
       if (covers(e, t)) pageIntervalsCovered++
     }
@@ -286,6 +309,10 @@ export function measureRun(run: SimRun): RunMeasures {
     pageValueMedianRelError: median(value),
     pageIntervalsCovered,
     pageIntervals,
+    shownCovered,
+    shown,
+    pageShownCovered,
+    pageShown,
     publishedPages: insights.pages.filter((p) => p.published).length,
     pagesNeed,
   }

@@ -64,6 +64,10 @@ export async function main(args: string[]): Promise<number> {
     let pageIntervals = 0
     let ratioCovered = 0
     let ratioIntervals = 0
+    let shownCovered = 0
+    let shown = 0
+    let pageShownCovered = 0
+    let pageShown = 0
     const small: RunMeasures[] = []
     for (let r = 0; r < repetitions; r++) {
       const m = measureRun(simulateInsights(population, shop, { devices: smallest, epsilon, seed: seed * 1_000_003 + r * 7919 + Math.round(epsilon * 100), valuePages: valuePagesFor(smallest) }))
@@ -73,6 +77,10 @@ export async function main(args: string[]): Promise<number> {
       ratioIntervals += m.ratioIntervals
       pageCovered += m.pageIntervalsCovered
       pageIntervals += m.pageIntervals
+      shownCovered += m.shownCovered
+      shown += m.shown
+      pageShownCovered += m.pageShownCovered
+      pageShown += m.pageShown
       small.push(m)
     }
     for (const devices of devicesList) {
@@ -83,6 +91,7 @@ export async function main(args: string[]): Promise<number> {
         intervalCoverage: devices === smallest && intervals > 0 ? covered / intervals : m.covered / m.intervals,
         ratioIntervalCoverage: devices === smallest && ratioIntervals > 0 ? ratioCovered / ratioIntervals : m.ratioCovered / m.ratioIntervals,
         pageIntervalCoverage: devices === smallest && pageIntervals > 0 ? pageCovered / pageIntervals : m.pageIntervalsCovered / m.pageIntervals,
+        shownIntervalCoverage: devices === smallest && shown > 0 ? shownCovered / shown : m.shownCovered / Math.max(1, m.shown),
         coverageRepetitions: devices === smallest ? repetitions : 1,
       }
       runs.push(run)
@@ -106,7 +115,7 @@ export async function main(args: string[]): Promise<number> {
       log(
         `ε=${epsilon} devices=${devices}: segment shares max |err| ${(100 * m.segmentShareMaxAbsError).toFixed(2)} pt; value shares ${(100 * m.valueShareMaxAbsError).toFixed(2)} pt; ` +
           `conversion by segment ${(100 * m.conversionBySegmentMaxAbsError).toFixed(2)} pt; lift ${(100 * m.liftAbsError).toFixed(2)} pt; ` +
-          `coverage ${(100 * run.intervalCoverage).toFixed(1)}%${devices === smallest ? ` (shares, ${repetitions} runs; ratios ${(100 * ratioCovered / Math.max(1, ratioIntervals)).toFixed(1)}%, top-20 page statistics ${(100 * pageCovered / Math.max(1, pageIntervals)).toFixed(1)}%)` : ''}; ` +
+          `coverage ${(100 * run.intervalCoverage).toFixed(1)}%${devices === smallest ? ` (shares, ${repetitions} runs; ratios ${(100 * ratioCovered / Math.max(1, ratioIntervals)).toFixed(1)}%, top-20 page statistics ${(100 * pageCovered / Math.max(1, pageIntervals)).toFixed(1)}%; of all these, the ${shown.toLocaleString('en-US')} shown ${(100 * shownCovered / Math.max(1, shown)).toFixed(1)}%, the ${pageShown.toLocaleString('en-US')} shown page statistics ${(100 * pageShownCovered / Math.max(1, pageShown)).toFixed(1)}%)` : ''}; ` +
           `top-20 pages: bounce ${(100 * m.bounceMedianAbsError).toFixed(1)} pt, exit ${(100 * m.exitMedianAbsError).toFixed(1)} pt, value ${(100 * m.pageValueMedianRelError).toFixed(0)}%; ` +
           `published ${m.publishedPages}/${PAGES} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
       )
