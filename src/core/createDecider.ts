@@ -98,7 +98,8 @@ export function createDecider(ctx: DeciderContext): Decider {
   // Bumped by reset(): a decision that was under way when the shopper asked to be forgotten is dropped, so
   // nothing decided from the forgotten history is shown or written back.
   let epoch = 0
-  // Whether the last decision could read stored history: once consent is withdrawn, that history is deleted.
+  // Whether the last decision could read stored history: once consent is withdrawn, or another tab deleted the
+  // database, that history is gone.
   let persisting = false
   /** Drops what was decided from the stored history: the features, the last decision and the hysteresis state. */
   const drop = () => {
@@ -139,9 +140,11 @@ export function createDecider(ctx: DeciderContext): Decider {
   return {
     async decide(pending, flushed = []) {
       const at = epoch
-      // Consent withdrawn (segments decided without it): the stored history is gone, so is what came of it.
-      if (persisting && !ctx.mayPersist()) drop()
-      persisting = ctx.mayPersist()
+      // Consent withdrawn (segments decided without it), or the database deleted under the page by another tab
+      // (its forget() or withdrawn consent): the stored history is gone, so is what came of it.
+      const stored = ctx.mayPersist() && store.mode === 'indexeddb'
+      if (persisting && !stored) drop()
+      persisting = stored
       if (!engine) {
         await yieldToPage()
         await loadPacks({ runtime, model: ctx.model ?? {}, cache: store, report, pause: yieldToPage })

@@ -129,6 +129,34 @@ describe('requests, cookies and storage', () => {
     await page.close()
   })
 
+  it('forget() in one tab: another tab of the shop, still deciding, does not write the segment hint back', async () => {
+    const a = await h.newPage()
+    const b = await h.newPage()
+    await a.goto(h.baseUrl + tagPage({ consent: 'granted', 'segment-hint': 'true' }))
+    await shop(a)
+    await waitForSegment(a)
+    await b.goto(h.baseUrl + tagPage({ consent: 'granted', 'segment-hint': 'true' }))
+    await shop(b)
+    await waitForSegment(b)
+    await expect.poll(async () => (await h.context.cookies()).map((c) => c.name), { timeout: 15_000 }).toEqual(['seglet_hint'])
+
+    await a.evaluate(() => (window as unknown as SegletWindow).Seglet.forget())
+    expect(await h.context.cookies()).toEqual([])
+    // The other tab lost the database to the deletion: it decides again from what it tracked since, never
+    // from the forgotten history it had read, and no hint of that history comes back.
+    const before = (await probes(b)).segments.length
+    await shop(b)
+    await b.waitForFunction((n) => (window as unknown as { __t: { segments: unknown[] } }).__t.segments.length > n, before, { timeout: 15_000 })
+    await b.waitForTimeout(1000)
+    const segment = await b.evaluate(() => (window as unknown as { Seglet: { getSegment(): { id: string; coldStart: boolean } } }).Seglet.getSegment())
+    expect(segment.coldStart).toBe(true)
+    for (const cookie of await h.context.cookies()) expect(cookie.value.startsWith(segment.id + '.')).toBe(true)
+    expect(await databaseNames(a)).toEqual([])
+    expect((await probes(b)).escaped).toEqual([])
+    await a.close()
+    await b.close()
+  })
+
   it('loads a configured pack from its own origin only, checks its hash, caches it, and refuses other origins', async () => {
     const packText = await readFile(new URL('../../src/models/session.json', import.meta.url), 'utf8')
     const integrity = 'sha256-' + createHash('sha256').update(packText).digest('base64')
