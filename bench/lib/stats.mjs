@@ -2,8 +2,9 @@
 import os from 'node:os'
 
 /**
- * Median, p90, p99, mean, min and max of a list of numbers (nearest rank: with fewer than 100 samples, p99
- * is the largest). Missing values (undefined, NaN) are left out.
+ * Median, p90, p99, mean, min and max of a list of numbers. The median of an even count is the mean of the two
+ * middle values; p90 and p99 are by nearest rank (with fewer than 100 samples, p99 is the largest). Missing
+ * values (undefined, NaN) are left out.
  */
 export function summarize(samples) {
   const sorted = Float64Array.from(samples.filter((x) => typeof x === 'number' && !Number.isNaN(x))).sort()
@@ -11,7 +12,7 @@ export function summarize(samples) {
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]
   return {
     n: sorted.length,
-    median: at(0.5),
+    median: (sorted[(sorted.length - 1) >> 1] + sorted[sorted.length >> 1]) / 2,
     p90: at(0.9),
     p99: at(0.99),
     mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
