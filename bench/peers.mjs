@@ -28,7 +28,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
-import { startCoverage, takeCoverage } from './lib/coverage.mjs'
+import { startCoverage, takeCoverage, withOwnBytes } from './lib/coverage.mjs'
 import { diffSnapshots, summarizeSnapshot, takeHeapSnapshot } from './lib/heapSnapshot.mjs'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ORIGIN, PAGES, routePage, VARIANTS, versionOf, waitUntil } from './lib/peerPages.mjs'
 import { loadAverage, machine, parseArgs, summarize } from './lib/stats.mjs'
@@ -92,7 +92,7 @@ async function visit(context, pageName, variant, offMachine, { stayMs = SETTLE_M
   const heap = snapshot ? summarizeSnapshot(await takeHeapSnapshot(cdp)) : undefined
   const work = await evaluate(cdp, 'window.__peer')
   const own = (url) => spec.files.test(new URL(url || 'about:blank', ORIGIN).pathname)
-  const functionsRun = coverage ? await takeCoverage(cdp, own) : undefined
+  const functionsRun = coverage ? await takeCoverage(cdp, own, { all: true }) : undefined
   let perCallUs
   let perCallMeanUs
   if (spec.call && !snapshot && !coverage) {
@@ -130,12 +130,14 @@ async function visit(context, pageName, variant, offMachine, { stayMs = SETTLE_M
   }
 }
 
-/** The functions an SDK ran on a first visit: how many, their source bytes, and how many ran more than once. */
-const summarizeFunctions = (functions) => ({
-  count: functions.length,
-  sourceBytes: functions.reduce((s, f) => s + f.end - f.start, 0),
-  calledMoreThanOnce: functions.filter((f) => f.count > 1).length,
-})
+/**
+ * The functions an SDK ran on a first visit, from all of its functions (run or not): how many ran, their own
+ * source bytes (nested functions counted once, in themselves), and how many ran more than once.
+ */
+export const summarizeFunctions = (functions) => {
+  const ran = withOwnBytes(functions).filter((f) => f.count > 0)
+  return { count: ran.length, sourceBytes: ran.reduce((s, f) => s + f.self, 0), calledMoreThanOnce: ran.filter((f) => f.count > 1).length }
+}
 
 /** `--heap-only`: heap snapshots by group over `rounds` interleaved rounds, and the functions each SDK ran. */
 export async function runHeap({ rounds = 5 } = {}) {
@@ -166,8 +168,8 @@ export async function runHeap({ rounds = 5 } = {}) {
     process.stdout.write('\n')
     for (const [pageName, variants] of Object.entries(pages)) {
       for (const variant of variants.slice(1)) {
-        const run = (await visit(context, pageName, variant, offMachine, { coverage: true })).functionsRun
-        ;(functions[pageName] ??= {})[variant] = { ...summarizeFunctions(run), functions: variant === 'seglet' ? run : undefined }
+        const all = (await visit(context, pageName, variant, offMachine, { coverage: true })).functionsRun
+        ;(functions[pageName] ??= {})[variant] = { ...summarizeFunctions(all), functions: variant === 'seglet' ? all.filter((f) => f.count > 0) : undefined }
       }
     }
   } finally {

@@ -13,7 +13,7 @@ import { rollup } from 'rollup'
 import { chromium } from 'playwright-core'
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping'
 import { scriptTagBuild } from './script-tag-build.mjs'
-import { startCoverage, takeCoverage } from '../bench/lib/coverage.mjs'
+import { startCoverage, takeCoverage, withOwnBytes } from '../bench/lib/coverage.mjs'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ORIGIN, PAGES, routePage, VARIANTS, waitUntil } from '../bench/lib/peerPages.mjs'
 
 const args = process.argv.slice(2)
@@ -55,16 +55,7 @@ try {
 }
 
 // A function's own bytes: its source range less the functions nested in it (what its bytecode grows with).
-const sorted = [...functions].sort((a, b) => a.start - b.start || b.end - a.end)
-for (const fn of sorted) fn.self = fn.end - fn.start
-for (let i = 0; i < sorted.length; i++) {
-  for (let j = i - 1; j >= 0; j--) {
-    if (sorted[j].start <= sorted[i].start && sorted[j].end >= sorted[i].end) {
-      sorted[j].self -= sorted[i].end - sorted[i].start
-      break
-    }
-  }
-}
+withOwnBytes(functions)
 const unrun = flags.has('unrun')
 const total = functions.length
 functions = functions.filter((f) => (f.count > 0) !== unrun)

@@ -27,3 +27,22 @@ export async function takeCoverage(cdp, own, { all = false } = {}) {
   }
   return functions
 }
+
+/**
+ * Sets `self` on each function: its own source bytes, its range less the functions nested directly in it (what
+ * its bytecode grows with). Nested ranges are found among `functions` of the same script, so pass them all
+ * (`takeCoverage(cdp, own, { all: true })`), not only those that ran. Returns `functions`.
+ */
+export function withOwnBytes(functions) {
+  const sorted = [...functions].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0) || a.start - b.start || b.end - a.end)
+  for (const fn of sorted) fn.self = fn.end - fn.start
+  for (let i = 0; i < sorted.length; i++) {
+    for (let j = i - 1; j >= 0 && sorted[j].url === sorted[i].url; j--) {
+      if (sorted[j].start <= sorted[i].start && sorted[j].end >= sorted[i].end) {
+        sorted[j].self -= sorted[i].end - sorted[i].start
+        break
+      }
+    }
+  }
+  return functions
+}

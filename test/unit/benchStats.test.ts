@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest'
 // @ts-expect-error: plain ES module without types
 import { summarize } from '../../bench/lib/stats.mjs'
+// @ts-expect-error: plain ES module without types
+import { summarizeFunctions } from '../../bench/peers.mjs'
 
 describe('summarize', () => {
   it('gives the middle value of an odd count', () => {
@@ -25,5 +27,21 @@ describe('summarize', () => {
   it('sorts numerically and leaves out missing values', () => {
     expect(summarize([10, -2, 9, NaN, undefined, 100])).toMatchObject({ n: 4, median: 9.5, min: -2, max: 100 })
     expect(summarize([])).toEqual({ n: 0 })
+  })
+})
+
+describe('summarizeFunctions (the functions an SDK ran, from precise coverage)', () => {
+  it('counts the source of nested functions once, so it never exceeds the script', () => {
+    const core = 'http://127.0.0.1/dist/seglet.min.js'
+    const bridges = 'http://127.0.0.1/dist/seglet-bridges.min.js'
+    // A 1,000-byte script-tag file wrapped in one function, as the build makes it, and a second file.
+    const functions = [
+      { url: core, name: '', start: 1, end: 1000, count: 1 },
+      { url: core, name: 'init', start: 10, end: 410, count: 1 },
+      { url: core, name: 'track', start: 20, end: 120, count: 3 },
+      { url: core, name: 'unused', start: 500, end: 600, count: 0 },
+      { url: bridges, name: '', start: 1, end: 300, count: 1 },
+    ]
+    expect(summarizeFunctions(functions)).toEqual({ count: 4, sourceBytes: 999 - 400 - 100 + 300 + 100 + 299, calledMoreThanOnce: 1 })
   })
 })
