@@ -8,6 +8,7 @@ import { evaluatePack, type PackEvaluation } from './evaluatePack'
 import { retailCustomers, retailEvents } from './loadRetail'
 import { parseShoppers, rowToAggregate } from './loadShoppers'
 import { DataError } from './dataError'
+import { featureOptions } from './featureOptions'
 import { eventCustomers, eventSessions } from './loadEvents'
 import { detectFormat, parseTrainingEvents } from './loadTrainingEvents'
 import { smallDataWarnings } from './smallData'
@@ -15,13 +16,14 @@ import { useTimeZone } from './timeZone'
 
 const USAGE = `usage: npm run evaluate -- --pack src/models/session.json --data ../shared/data/online_shoppers_intention.csv [--split test|all] [--json]
        npm run evaluate -- --pack src/models/lifetime.json --data ../shared/data/online_retail.csv.gz [--split test|all] [--json]
-       npm run evaluate -- --pack <pack> --data <events file> [--format ga4|shopify|seglet] [--time-zone <IANA name>] [--cutoff YYYY-MM-DD] [--split test|all] [--json]
+       npm run evaluate -- --pack <pack> --data <events file> [--format ga4|shopify|seglet] [--time-zone <IANA name>] [--session-gap-ms <ms>] [--special-days <JSON>] [--cutoff YYYY-MM-DD] [--split test|all] [--json]
 A session pack is scored on a CSV in the UCI Online Shoppers format (with and without page statistics), a lifetime
 pack on a file in the UCI Online Retail format, either pack on a shop's own events: a GA4 BigQuery export (NDJSON),
 a Shopify orders export (CSV; lifetime packs only) or a Seglet events export (NDJSON), detected unless --format says.
 --split test (default) keeps the fixed held-out rows (row index % 5 == 0, CustomerID % 5 == 0, session or customer
 index % 5 == 0); --split all scores every row (for a shop's own new data). A session pack on events needs the
-shop's time zone (--time-zone or TZ), as training does.`
+shop's time zone (--time-zone or TZ), as training does, and the shop's features.sessionGapMs and
+features.specialDays options when it sets them (--session-gap-ms, --special-days), as training was given.`
 
 function summary(e: PackEvaluation) {
   const b = e.binary
@@ -58,7 +60,8 @@ export async function main(argv: string[]): Promise<number> {
       if (loaded.format === 'shopify') throw new DataError(`${args.data}: a Shopify orders export has no browsing sessions; score a lifetime pack on it`)
       // The local-time features in the shop's time zone, as its shoppers' browsers and training compute them.
       useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, true)
-      const sessions = held(eventSessions(loaded.byShopper))
+      // Sessions split, and close to special days, as the shop's browsers compute them (and training did).
+      const sessions = held(eventSessions(loaded.byShopper, featureOptions(args)))
       warnings.push(...smallDataWarnings('session', [], sessions.map((s) => s.label)).filter((w) => !w.includes('to train on')))
       results.sessions = summary(evaluatePack(pack, sessions.map((s) => sessionVector(s.aggregate)), sessions.map((s) => s.label), 'intent'))
     } else {
@@ -73,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
       results.customers = summary(evaluatePack(pack, customers.map((c) => lifetimeVector(c.aggregate)), customers.map((c) => c.label), 'repeat'))
     }
   } else if (pack.kind === 'session') {
+    if (args['session-gap-ms'] !== undefined || args['special-days'] !== undefined) throw new DataError(`${args.data}: UCI rows come as sessions, with their special-day closeness; --session-gap-ms and --special-days apply to a shop's events`)
     const rows = parseShoppers(file.text).filter((r) => all || r.index % 5 === 0)
     const labels = rows.map((r) => (r.revenue ? 1 : 0))
     results.withStats = summary(evaluatePack(pack, rows.map((r) => sessionVector(rowToAggregate(r))), labels, 'intent'))

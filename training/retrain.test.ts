@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadPackFromUrl } from '../src/model/loadPackFromUrl'
-import { expectedFeatures } from '../src/features/featureNames'
+import { computeFeatures } from '../src/features/computeFeatures'
+import { expectedFeatures, SESSION_FEATURE_NAMES } from '../src/features/featureNames'
+import type { StoredEvent } from '../src/events/types'
 import { checkPack } from '../src/pack/checkPack'
 import type { ModelPack } from '../src/pack/types'
 import { PROJECT_ROOT } from './data'
@@ -102,6 +104,105 @@ describe('training on a small export', () => {
       vi.restoreAllMocks()
     }
   }, 120_000)
+})
+
+describe("a shop's features options", () => {
+  // Each shopper views two products 15 minutes apart (one browser session by default, two with a 10-minute gap),
+  // a week before Black Friday; every third one then buys.
+  const MIN = 60_000
+  const start = Date.UTC(2025, 10, 20, 12)
+  const journeys = Array.from({ length: 30 }, (_, i) => {
+    const t = start + i * 3_600_000
+    const page = (n: number, ts: number) => ({ type: 'page_view', url: `/products/p${n}`, pageType: 'product', id: `e${i}-${n}`, ts })
+    return [page(1, t), page(2, t + 15 * MIN), ...(i % 3 === 0 ? [{ type: 'purchase', orderId: `#${i}`, value: 10, currency: 'EUR', items: [{ productId: 'p2', quantity: 1, price: 10 }], id: `e${i}-3`, ts: t + 16 * MIN }] : [])] as StoredEvent[]
+  })
+  const features = { sessionGapMs: 10 * MIN, specialDays: [{ name: 'Black Friday', month: 11, weekday: 5, nth: 4 }] }
+  const flags = ['--session-gap-ms', String(features.sessionGapMs), '--special-days', JSON.stringify(features.specialDays)]
+  /** What the shoppers' browsers compute: computeFeatures at the end of each session (before its purchase). */
+  const browserVectors = () => journeys.flatMap((events) => {
+    const ends = events.filter((e, j) => e.type !== 'purchase' && (j === events.length - 1 || events[j + 1].ts - e.ts > features.sessionGapMs || events[j + 1].type === 'purchase'))
+    return ends.map((end) => computeFeatures(events, end.ts, features).sessionRaw)
+  })
+  const writeEvents = (dir: string) => {
+    const lines = journeys.flatMap((events, i) => events.map((e) => JSON.stringify({ ...e, shopper: `s${i}` })))
+    writeFileSync(join(dir, 'events.ndjson'), lines.join('\n') + '\n')
+    return join(dir, 'events.ndjson')
+  }
+
+  it('train --session-gap-ms --special-days learns from the session vectors the browser computes with those options', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-train-'))
+    const savedTz = process.env.TZ
+    try {
+      process.env.TZ = 'UTC'
+      const browser = browserVectors()
+      expect(browser).toHaveLength(60) // two sessions per shopper under the 10-minute gap (one under the default)
+      const code = await train(['--quick', '--events', writeEvents(dir), '--time-zone', 'UTC', ...flags, '--lifetime-events', join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv'),
+        '--out', join(dir, 'models'), '--report', join(dir, 'report.html'), '--docs', join(dir, 'segments.md')])
+      expect(code).toBe(0)
+      const pack = JSON.parse(readFileSync(join(dir, 'models', 'session.json'), 'utf8')) as ModelPack
+      // The pack's normalisation is the mean of its training vectors (every 5th session held out).
+      const trained = browser.filter((_, i) => i % 5 !== 0)
+      for (const name of ['product_pages', 'returning', 'special_day']) {
+        const j = SESSION_FEATURE_NAMES.indexOf(name as (typeof SESSION_FEATURE_NAMES)[number])
+        const f = pack.featureSpec.transforms[pack.featureSpec.names.indexOf(name)] === 'log1p' ? Math.log1p : (v: number) => v
+        expect(pack.featureSpec.mean[pack.featureSpec.names.indexOf(name)], name).toBeCloseTo(trained.reduce((sum, v) => sum + f(v[j]), 0) / trained.length, 5)
+      }
+      expect(pack.featureSpec.mean[pack.featureSpec.names.indexOf('special_day')]).toBeGreaterThan(0.5)
+      expect(pack.provenance.split).toContain('sessions end after 10 min without an event; special days: Black Friday')
+    } finally {
+      if (savedTz === undefined) delete process.env.TZ
+      else process.env.TZ = savedTz
+      rmSync(dir, { recursive: true, force: true })
+      vi.restoreAllMocks()
+    }
+  }, 120_000)
+
+  it('evaluate --session-gap-ms --special-days scores the sessions the browser computes with those options', async () => {
+    const out: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-evaluate-'))
+    const savedTz = process.env.TZ
+    try {
+      process.env.TZ = 'UTC'
+      const file = writeEvents(dir)
+      const run = async (extra: string[]) => {
+        out.length = 0
+        expect(await evaluate(['--pack', 'src/models/session.json', '--data', file, '--split', 'all', '--json', '--time-zone', 'UTC', ...extra])).toBe(0)
+        return JSON.parse(out.join('')).results.sessions
+      }
+      const shop = await run(flags)
+      expect(shop.rows).toBe(browserVectors().length)
+      expect(shop.positives).toBe(10)
+      // The Black Friday closeness moves the shipped pack's scores (it reads special_day).
+      expect((await run(['--session-gap-ms', String(features.sessionGapMs)])).brier).not.toBe(shop.brier)
+      expect((await run([])).rows).toBe(30)
+    } finally {
+      if (savedTz === undefined) delete process.env.TZ
+      else process.env.TZ = savedTz
+      rmSync(dir, { recursive: true, force: true })
+      vi.restoreAllMocks()
+    }
+  })
+
+  it('refuses what the browser refuses, in one line', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-train-'))
+    try {
+      const file = writeEvents(dir)
+      const fail = async (extra: string[]) => describeFailure(await train(['--quick', '--only', 'session', '--events', file, '--time-zone', 'UTC', ...extra]).catch((e: unknown) => e))
+      expect(await fail(['--session-gap-ms', '500'])).toBe('--session-gap-ms: features.sessionGapMs must be a number from 1000 to 86400000; got 500')
+      expect(await fail(['--session-gap-ms', '10min'])).toMatch(/^--session-gap-ms: features\.sessionGapMs must be a number/)
+      expect(await fail(['--special-days', '{"name":"x"}'])).toMatch(/^--special-days: features\.specialDays must be an array/)
+      expect(await fail(['--special-days', '[{"name":"x"}]'])).toMatch(/^--special-days: rule 1 .* is not a SpecialDayRule/)
+      expect(await fail(['--special-days', '[x'])).toMatch(/^--special-days: not JSON/)
+      // UCI rows come as sessions: the options cannot apply to them.
+      expect(describeFailure(await train(['--session-gap-ms', '600000']).catch((e: unknown) => e))).toMatch(/--session-gap-ms and --special-days apply to sessions from a shop's events/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+      vi.restoreAllMocks()
+    }
+  })
 })
 
 describe('failures are one line', () => {

@@ -6,6 +6,7 @@ import type { ModelPack } from '../src/pack/types'
 import { buildPack, log, stringifyPack, type PackInput, type PackResult } from './buildPack'
 import { DEFAULT_DATA_DIR, PROJECT_ROOT, RETAIL_FILE, SHOPPERS_FILE, parseArgs, readDataFile } from './data'
 import { DataError } from './dataError'
+import { describeFeatureOptions, featureOptions } from './featureOptions'
 import { useTimeZone } from './timeZone'
 import { eventCustomers, eventSessions } from './loadEvents'
 import { retailCustomers, retailEvents } from './loadRetail'
@@ -75,7 +76,11 @@ export async function main(argv: string[]): Promise<number> {
     // Before any session is built: its local-time features are computed in the shop's time zone, as the browser does.
     const timeZone = useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, true)
     log(`  session features in local time of ${timeZone}`)
-    const sessions = eventSessions(loaded.byShopper)
+    // Sessions split, and close to special days, as the shop's browsers compute them (its `features` options).
+    const features = featureOptions(args)
+    const settings = describeFeatureOptions(features)
+    if (settings) log(`  ${settings}`)
+    const sessions = eventSessions(loaded.byShopper, features)
     if (sessions.length === 0) throw new DataError(`${args.events}: no sessions in this ${loaded.format} file`)
     log(`  ${args.events}: ${loaded.format} format, ${loaded.rows} rows, ${loaded.byShopper.size} shoppers, ${sessions.length} sessions${skippedNote(loaded.skipped)}`)
     const train = sessions.filter((_, i) => i % 5 !== 0)
@@ -85,9 +90,11 @@ export async function main(argv: string[]): Promise<number> {
     // A shop's own events carry cart, search and scroll behaviour: the pack reads every session feature.
     sessionInput = sessionPackInput(train.map((s) => s.aggregate), train.map((s) => s.label), test.map((s) => s.aggregate), test.map((s) => s.label), {
       dataset: `${FORMAT_NAMES[loaded.format]} ${args.events}`, sha256: loaded.file.sha256, rows: sessions.length,
-      split: 'test = sessions whose 0-based index % 5 == 0', seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu)`,
+      split: `test = sessions whose 0-based index % 5 == 0${settings ? `; ${settings}` : ''}`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu)`,
     }, scale(SESSION_CONFIG, 'session'), 'all')
   } else {
+    // UCI's sessions come split, with their special-day closeness: there are no events to apply the options to.
+    if (args['session-gap-ms'] !== undefined || args['special-days'] !== undefined) throw new DataError('--session-gap-ms and --special-days apply to sessions from a shop\'s events: give them with --events <file>')
     const file = readPublicData(dataDir, SHOPPERS_FILE, '--events')
     if (file.verified === false) throw new DataError(`${file.path}: sha256 ${file.sha256} differs from the published one; refusing to train`)
     const rows = parseShoppers(file.text)
