@@ -1,11 +1,15 @@
 // @vitest-environment node
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { main } from './main'
+import { DATABASE_TARGETS } from './testing/databases'
 
-afterEach(() => vi.restoreAllMocks())
+afterEach(() => {
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+})
 
 it('stops with one line, not a stack trace, when the page-statistics folder cannot be written', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
@@ -22,3 +26,31 @@ it('stops with one line, not a stack trace, when the page-statistics folder cann
     rmSync(dir, { recursive: true, force: true })
   }
 }, 300_000)
+
+describe.each(DATABASE_TARGETS)('stopping on $name', (target) => {
+  it('waits for a running purge and page-statistics rewrite before closing the database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
+    try {
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+      const errors: unknown[] = []
+      vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+      let listening = () => {}
+      const ready = new Promise<void>((resolve) => (listening = resolve))
+      vi.spyOn(console, 'log').mockImplementation((line) => void (String(line).startsWith('seglet collector listening') && listening()))
+      const before = new Set(process.listeners('SIGTERM'))
+      const stopped = main(['--database', await target.location(), '--port', '0', '--page-stats-dir', join(dir, 'public')])
+      await ready
+      const stop = process.listeners('SIGTERM').find((l) => !before.has(l))!
+      rmSync(join(dir, 'public'), { recursive: true })
+      // The hourly timers fire (purge and rewrite), and the process is asked to stop while they run.
+      vi.advanceTimersByTime(3_600_000)
+      stop('SIGTERM')
+      expect(await stopped).toBe(0)
+      expect(existsSync(join(dir, 'public', 'page-stats.json.integrity'))).toBe(true)
+      await new Promise((settled) => setTimeout(settled, 500))
+      expect(errors).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 300_000)
+})

@@ -59,7 +59,7 @@ export interface Collector {
   regeneratePageStats(): Promise<PageStatsFile>
   /** Drops raw reports past the retention. */
   purge(): Promise<void>
-  /** Stores what is pending; call before closing the database. */
+  /** Waits for a running purge or rewrite and stores what is pending; call before closing the database. */
   close(): Promise<void>
 }
 
@@ -132,6 +132,16 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
         next = undefined
         return regeneratePageStats()
       }))
+  }
+
+  // Purges under way: `close` waits for them, as for a rewrite, so that none queries a closed database.
+  const purges = new Set<Promise<void>>()
+  const purge = () => {
+    const job = purgeReports(db, utcDay(now()), rawRetentionDays)
+    purges.add(job)
+    const done = () => void purges.delete(job)
+    job.then(done, done)
+    return job
   }
 
   const app = new Hono<{ Bindings: HttpBindings }>()
@@ -227,8 +237,12 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     listener,
     ingest,
     regeneratePageStats,
-    purge: () => purgeReports(db, utcDay(now()), rawRetentionDays),
-    close: () => ingest.flush(),
+    purge,
+    close: async () => {
+      // Their failures are their callers' to report.
+      await Promise.allSettled([running, next, ...purges])
+      await ingest.flush()
+    },
   }
 }
 
