@@ -1,34 +1,39 @@
 import { cpus, loadavg } from 'node:os'
+import { parseArgs } from 'node:util'
 import { chooseValuePages, DEFAULT_VALUE_PAGES } from '../collector/estimates/chooseValuePages'
 import { isReportEpsilon } from '../src/reports/lib/isReportEpsilon'
-import { parseArgs } from '../training/data'
 import { createRng } from '../training/rng'
 import { measureRun, simulateInsights, topPages, TOP_PAGES, type RunMeasures } from './insights'
 import { loadPopulation } from './population'
 import { createShop, PAGES } from './shop'
 import { runDrift } from './runDrift'
 import { runFunnel } from './runFunnel'
-import { createLog, shoppersFile } from './shoppersFile'
+import { createLog, scenarioArgs, shoppersFile } from './shoppersFile'
 
+const INSIGHTS_USAGE = 'usage: npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]'
 const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario funnel [--devices N] [--test N] [--epsilon E] [--learn-share S] [--seed S] [--no-central] [--json]\n       npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]'
 const SHOP_SEED = 20261129
 
 export async function main(args: string[]): Promise<number> {
-  const opts = parseArgs(args)
-  if (opts.scenario === 'drift') return runDrift(opts)
-  if (opts.scenario === 'funnel') return runFunnel(opts)
-  if (opts.scenario !== 'insights') {
+  // The scenario first: each reads its own options.
+  const scenario = parseArgs({ args, strict: false, options: { scenario: { type: 'string' } } }).values.scenario
+  if (scenario === 'drift') return runDrift(args)
+  if (scenario === 'funnel') return runFunnel(args)
+  if (scenario !== 'insights') {
     console.error(USAGE)
     return 2
   }
+  const text = { type: 'string' } as const
+  const opts = scenarioArgs(args, { devices: text, epsilon: text, repetitions: text, seed: text, data: text, json: { type: 'boolean' } }, INSIGHTS_USAGE)
+  if (!opts) return 2
   const list = (v: string | true | undefined, fallback: number[]) =>
     typeof v === 'string' ? v.split(',').map(Number) : fallback
   const devicesList = list(opts.devices, [10_000, 100_000, 1_000_000])
   const epsilons = list(opts.epsilon, [1, 2, 4])
   const repetitions = typeof opts.repetitions === 'string' ? Number(opts.repetitions) : 200
   const seed = typeof opts.seed === 'string' ? Number(opts.seed) : 1
-  if ([...devicesList, ...epsilons, repetitions, seed].some((v) => !Number.isFinite(v)) || devicesList.some((d) => d < 100) || !epsilons.every(isReportEpsilon)) {
-    console.error(USAGE)
+  if (![...devicesList, repetitions].every(Number.isInteger) || !Number.isFinite(seed) || devicesList.some((d) => d < 100) || !epsilons.every(isReportEpsilon)) {
+    console.error(INSIGHTS_USAGE)
     return 2
   }
   const file = shoppersFile(opts)

@@ -1,11 +1,19 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { main } from './main'
 
+// A funnel run reads no data file: one that got past its options would start training.
+vi.mock('./funnel', () => ({
+  simulateFunnel: () => {
+    throw new Error('the funnel simulation started')
+  },
+}))
+
 afterEach(() => vi.restoreAllMocks())
 
 describe('simulation options', () => {
-  // A data directory that does not exist: a run that got past its options would say the data file is missing.
-  const noData = ['--data', '/nonexistent-seglet-data']
+  // A data directory that does not exist: a run that got past its options would say the data file is missing
+  // (the funnel reads none, and takes no --data).
+  const noData = (scenario: string) => (scenario === 'funnel' ? [] : ['--data', '/nonexistent-seglet-data'])
 
   it.each([
     ['insights', ['--epsilon', '100']],
@@ -19,7 +27,30 @@ describe('simulation options', () => {
     const errors: string[] = []
     vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)))
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
-    expect(await main(['--scenario', scenario, ...args, ...noData])).toBe(2)
-    expect(errors.join('\n')).toMatch(/^usage: /)
+    expect(await main(['--scenario', scenario, ...args, ...noData(scenario)])).toBe(2)
+    expect(errors.join('\n')).toMatch(/^usage: /m)
+  }, 120_000)
+
+  it.each([
+    ['insights', ['--devices'], /--devices/],
+    ['insights', ['--devices', '--json'], /--devices/],
+    ['drift', ['--scales'], /--scales/],
+    ['funnel', ['--devices'], /--devices/],
+    ['insights', ['--device', '5000'], /--device\b/],
+    ['drift', ['--scale', '10'], /--scale\b/],
+    ['funnel', ['--device', '5000', '--no-central'], /--device\b/],
+    ['insights', ['stray'], /stray/],
+    ['insights', ['--devices', '1000.5'], null],
+    ['insights', ['--repetitions', '2.5'], null],
+  ])('%s refuses %j with its usage, and says why, before any work', async (scenario, args, says) => {
+    const errors: string[] = []
+    vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)))
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    expect(await main(['--scenario', scenario, ...args, ...noData(scenario)])).toBe(2)
+    expect(errors.at(-1)).toMatch(/^usage: npm run simulate -- --scenario /)
+    if (says) {
+      expect(errors).toHaveLength(2)
+      expect(errors[0]).toMatch(says)
+    } else expect(errors).toHaveLength(1)
   }, 120_000)
 })

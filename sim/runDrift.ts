@@ -3,12 +3,16 @@ import * as tf from '@tensorflow/tfjs'
 import { parseLearnTables } from '../src/reports/learn/parseLearnTables'
 import { isReportEpsilon } from '../src/reports/lib/isReportEpsilon'
 import { DRIFT_LEARN_TABLES, simulateDrift } from './drift'
-import { createLog, shoppersFile } from './shoppersFile'
+import { createLog, scenarioArgs, shoppersFile } from './shoppersFile'
 
 const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--repetitions R] [--seed S] [--learn-tables all|LIST] [--no-check] [--data DIR] [--fresh-prior] [--json]'
 
 /** `npm run simulate -- --scenario drift`: the prior, private training at each scale, and the same training without privacy. */
-export async function runDrift(opts: Record<string, string | true>): Promise<number> {
+export async function runDrift(args: readonly string[]): Promise<number> {
+  const text = { type: 'string' } as const
+  const flag = { type: 'boolean' } as const
+  const opts = scenarioArgs(args, { scales: text, epsilon: text, 'learn-share': text, repetitions: text, seed: text, 'learn-tables': text, 'no-check': flag, data: text, 'fresh-prior': flag, json: flag }, USAGE)
+  if (!opts) return 2
   const scales = typeof opts.scales === 'string' ? opts.scales.split(',').map(Number) : [1, 10, 100]
   const epsilon = typeof opts.epsilon === 'string' ? Number(opts.epsilon) : 2
   const learnShare = typeof opts['learn-share'] === 'string' ? Number(opts['learn-share']) : 1

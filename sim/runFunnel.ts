@@ -2,12 +2,16 @@ import { cpus, loadavg } from 'node:os'
 import * as tf from '@tensorflow/tfjs'
 import { isReportEpsilon } from '../src/reports/lib/isReportEpsilon'
 import { simulateFunnel } from './funnel'
-import { createLog } from './shoppersFile'
+import { createLog, scenarioArgs } from './shoppersFile'
 
 const USAGE = 'usage: npm run simulate -- --scenario funnel [--devices N] [--test N] [--epsilon E] [--learn-share S] [--seed S] [--no-central] [--json]'
 
 /** `npm run simulate -- --scenario funnel`: the prior, private training on the synthetic funnel shop, and a central model. */
-export async function runFunnel(opts: Record<string, string | true>): Promise<number> {
+export async function runFunnel(args: readonly string[]): Promise<number> {
+  const text = { type: 'string' } as const
+  const flag = { type: 'boolean' } as const
+  const opts = scenarioArgs(args, { devices: text, test: text, epsilon: text, 'learn-share': text, seed: text, 'no-central': flag, json: flag }, USAGE)
+  if (!opts) return 2
   const num = (name: string, fallback: number) => (typeof opts[name] === 'string' ? Number(opts[name]) : fallback)
   const devices = num('devices', 100_000)
   const test = num('test', 20_000)

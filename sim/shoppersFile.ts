@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { DEFAULT_DATA_DIR, SHOPPERS_FILE } from '../training/data'
 
 /**
@@ -20,5 +21,23 @@ export function shoppersFile(opts: Record<string, string | true>): string | unde
 export function createLog(json: boolean): (line: string) => void {
   return (line) => {
     ;(json ? process.stderr : process.stdout).write(line + '\n')
+  }
+}
+
+/**
+ * A scenario's options, read strictly: an option without its value, an unknown option or a stray argument prints
+ * one line saying so and the scenario's usage on stderr, and gives `undefined`.
+ *
+ * @example
+ * const opts = scenarioArgs(argv, { devices: { type: 'string' } }, USAGE); if (!opts) return 2
+ */
+export function scenarioArgs(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>, usage: string): Record<string, string | true> | undefined {
+  try {
+    const { values } = parseArgs({ args: [...args], strict: true, allowPositionals: false, options: { scenario: { type: 'string' }, ...options } })
+    return values as Record<string, string | true>
+  } catch (error) {
+    console.error(`simulate: ${(error as Error).message.split('\n')[0]}`)
+    console.error(usage)
+    return undefined
   }
 }
