@@ -614,7 +614,8 @@ function print(r) {
   console.log(`  flush 10,000        ${ms(r.flush.ms)}   ${r.flush.eventsPerSecond} events/s   stored ${r.flush.stored}, lost ${r.flush.lost}`)
   console.log(`  one decision        median ${ms(r.decision.median)}   p99 ${ms(r.decision.p99)}   (${r.decision.events} stored events; target median ≤ 1 ms, p99 ≤ 5 ms)`)
   const fs = r.firstSegment
-  const pct = (m) => `median ${ms(m.median)}   p90 ${ms(m.p90)}   p99 ${ms(m.p99)}`
+  // With fewer than 100 samples the nearest-rank p99 is the slowest one, and is named so.
+  const pct = (m) => `median ${ms(m.median)}   p90 ${ms(m.p90)}   ${m.n < 100 ? 'max' : 'p99'} ${ms(m.p99)}`
   console.log(`  first segment       ${pct(fs.fromScript)}   from seglet.min.js responseEnd (returning shopper, ${fs.loads} loads, ${fs.storedEvents} stored events; goal median ≤ 50 ms, p90 ≤ 100 ms)`)
   console.log(`                      the first was the restored segment in ${fs.restoredFirst} of ${fs.loads} loads; from navigation start ${pct(fs.fromNavigation)}`)
   console.log(`                      the model's first decision ${pct(fs.modelDecisionFromScript)} after responseEnd; seglet-model.min.js fetched ${ms(fs.runtimeFetchedAfterScript.median ?? NaN)} after seglet.min.js (median)`)
