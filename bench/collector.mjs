@@ -13,6 +13,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { summarize } from './lib/stats.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BUILD = join(ROOT, '.build')
@@ -146,18 +147,18 @@ async function drive(source, pid) {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker))
   const seconds = (performance.now() - started) / 1000
   const cpu = cpuSeconds(pid) - cpuBefore
-  latencies.sort((a, b) => a - b)
+  const latency = summarize(latencies)
   return {
     accepted: statuses[202] ?? 0,
     statuses,
     perSecond: (statuses[202] ?? 0) / seconds,
     perCpuSecond: (statuses[202] ?? 0) / cpu,
-    medianMs: latencies[Math.floor(latencies.length / 2)],
-    p99Ms: latencies[Math.floor(latencies.length * 0.99)],
+    medianMs: latency.median,
+    p99Ms: latency.p99,
   }
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const median = (xs) => summarize(xs).median
 
 async function throughput(label, database, reset) {
   const runs = []
