@@ -8,6 +8,8 @@ import { SEGMENT_EVENT } from './constants'
 import { createPersonalizer } from './createPersonalizer'
 import { validateOptions } from '../options/validateOptions'
 import { HOLDOUT_BUCKETS, HOLDOUT_META_KEY, resolveArm } from './resolveArm'
+import { createStore } from '../store'
+import { installFakeLocks } from '../reports/testing/fakeLocks'
 
 const segment = (arm: Segment['arm']): Segment => makeSegment({ intent: 0.9, arm })
 const memory = () => {
@@ -182,6 +184,27 @@ describe('resolveArm', () => {
     // Binomial(4000, 0.1): mean 400, sd 19; ±5 sd.
     expect(held).toBeGreaterThan(300)
     expect(held).toBeLessThan(500)
+  })
+
+  it('puts two tabs opening at once on a first visit in the same arm', async () => {
+    const removeLocks = installFakeLocks()
+    const tabs = [0, 1].map(() => createStore({ dbName: 'holdout-two-tabs', persist: true }))
+    // The first draw is a holdout bucket, any later one a treatment bucket.
+    let draws = 0
+    vi.spyOn(crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(array: T) => {
+      ;(array as unknown as Uint32Array)[0] = draws++ ? HOLDOUT_BUCKETS - 1 : 0
+      return array
+    })
+    try {
+      const arms = await Promise.all(tabs.map((store) => resolveArm(0.5, store)))
+      expect(arms[1]).toBe(arms[0])
+      expect(await tabs[1].getMeta(HOLDOUT_META_KEY)).toBe(await tabs[0].getMeta(HOLDOUT_META_KEY))
+      expect(draws).toBe(1)
+    } finally {
+      vi.restoreAllMocks()
+      removeLocks()
+      for (const store of tabs) await store.close()
+    }
   })
 
   it('draws again when the stored draw is unreadable', async () => {

@@ -13,6 +13,7 @@ import { sendReport } from './sendReport'
 import { SHIPPED_PACK_CONTEXT } from './shippedPackContext'
 import { readSessionRecords } from './sessionRecord'
 import { loadValuePages } from './loadValuePages'
+import { webLocks } from '../lib/webLocks'
 
 /** What the reporter needs from the running Seglet. */
 export interface ReporterContext {
@@ -140,7 +141,7 @@ export function createReporter(ctx: ReporterContext): Reporter {
  * spend the day.
  */
 async function withLock(task: () => Promise<void>): Promise<void> {
-  const locks = typeof navigator !== 'undefined' ? (navigator as { locks?: LockManager }).locks : undefined
+  const locks = webLocks()
   if (!locks) return
   await locks.request(REPORT_LOCK, { ifAvailable: true }, (lock) => (lock ? task() : undefined))
 }
