@@ -10,7 +10,7 @@ import { pageKeyHash } from './lib/pageCode'
 import { pageStatsTableCacheKey } from './loadPageStatsTable'
 import { installFakeLocks } from './testing/fakeLocks'
 import { parseReport } from './parseReport'
-import { recordSession, sessionRecordOf } from './sessionRecord'
+import { readSessionRecords, recordSession, sessionRecordOf } from './sessionRecord'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -304,6 +304,17 @@ describe('createReporter', () => {
     fetchMock.mockImplementation(async () => new Response('no', { status: 429 }))
     await createReporter(ctx(await storeWith(session(NOW)))).run()
     expect(errors.map((e) => [e.code, e.message])).toEqual([['report_failed', 'The private report could not be sent: HTTP 429']])
+  })
+})
+
+describe('recorded decisions', () => {
+  it('keeps the decisions two tabs of the shop record at once', async () => {
+    const dbName = `reports-${++n}`
+    const tabs = [await storeWith([], undefined, dbName), await storeWith([], undefined, dbName)]
+    const record = (start: number) => sessionRecordOf(start, { segmentId: 'c', coldStart: false, valueSegmentId: 'x', arm: 'holdout' }, context, lifetime)
+    // A tab still on the previous session and one that began a new session record their decisions at the same moment.
+    await Promise.all([recordSession(tabs[0], record(NOW - DAY)), recordSession(tabs[1], record(NOW))])
+    expect((await readSessionRecords(tabs[0])).map((r) => r.start)).toEqual([NOW, NOW - DAY])
   })
 })
 

@@ -1,3 +1,4 @@
+import { withMetaLock } from '../lib/withMetaLock'
 import type { LearnTruth } from './learn/types'
 import type { ReportArm, ReportContext } from './types'
 
@@ -80,10 +81,15 @@ export async function readSessionRecords(store: { getMeta(key: string): Promise<
   return Array.isArray(value) ? value.filter((r): r is SessionRecord => typeof r?.start === 'number' && typeof r?.context?.packId === 'string') : []
 }
 
-/** Keeps `record` as its session's decision (replacing an earlier one of the same session), newest first. */
-export async function recordSession(store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<void> }, record: SessionRecord): Promise<void> {
-  const records = (await readSessionRecords(store)).filter((r) => r.start !== record.start)
-  records.push(record)
-  records.sort((a, b) => b.start - a.start)
-  await store.setMeta(SESSIONS_META_KEY, records.slice(0, RECORDED_SESSIONS))
+/**
+ * Keeps `record` as its session's decision (replacing an earlier one of the same session), newest first. The
+ * list is read and written under the meta lock: two tabs recording at once would each drop the other's record.
+ */
+export function recordSession(store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<void> }, record: SessionRecord): Promise<void> {
+  return withMetaLock(async () => {
+    const records = (await readSessionRecords(store)).filter((r) => r.start !== record.start)
+    records.push(record)
+    records.sort((a, b) => b.start - a.start)
+    await store.setMeta(SESSIONS_META_KEY, records.slice(0, RECORDED_SESSIONS))
+  })
 }
