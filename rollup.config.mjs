@@ -74,14 +74,18 @@ const reportSizes = () => ({
 // The bindings import `seglet` as an app would: it stays external, so an app has one Seglet.
 const BINDINGS = ['react', 'vue', 'server']
 const bindingExternal = (id) => ['seglet', 'react', 'react-dom', 'vue'].some((dep) => id === dep || id.startsWith(dep + '/'))
+// `seglet/react` is client code (hooks, context): its builds start with the 'use client' directive, so a React
+// Server Component (Next.js App Router) may render <SegletProvider> and the framework sends it to the browser
+// as a client component. A directive in the source would be dropped by bundling; the banner puts it first.
+const BANNERS = { react: "'use client';" }
 const bindings = BINDINGS.flatMap((name) => [
   {
     input: `src/${name}/index.ts`,
     external: bindingExternal,
     plugins: [ts()],
     output: [
-      { file: `dist/${name}.js`, format: 'es' },
-      { file: `dist/${name}.cjs`, format: 'cjs', exports: 'named' },
+      { file: `dist/${name}.js`, format: 'es', banner: BANNERS[name] },
+      { file: `dist/${name}.cjs`, format: 'cjs', exports: 'named', banner: BANNERS[name] },
     ],
   },
   {

@@ -18,7 +18,12 @@ export const entryFile = (entry) => fileURLToPath(new URL(`../dist/${entry.repla
  * @returns {Promise<{ min: number, gzip: number }>}
  */
 export async function measureEntry(entry) {
-  const bundle = await rollup({ input: entryFile(entry), external: (id) => EXTERNAL.some((dep) => id === dep || id.startsWith(dep + '/')) })
+  const bundle = await rollup({
+    input: entryFile(entry),
+    external: (id) => EXTERNAL.some((dep) => id === dep || id.startsWith(dep + '/')),
+    // dist/react.js starts with 'use client', which means nothing inside a bundle (as for an app's bundler).
+    onLog: (level, log, handler) => (log.code === 'MODULE_LEVEL_DIRECTIVE' ? undefined : handler(level, log)),
+  })
   const { output } = await bundle.generate({ format: 'es', plugins: [terser({ ecma: 2020, module: true, compress: { passes: 3 }, format: { comments: false } })] })
   await bundle.close()
   const code = output[0].code

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ConsoleMessage, Page } from 'playwright-core'
 import { build } from 'vite'
+import type { BuildOptions } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { probes, useHarness } from './helpers'
 
@@ -36,9 +37,11 @@ beforeAll(async () => {
   mkdirSync(join(ROOT, '.build'), { recursive: true })
   out.dir = mkdtempSync(join(ROOT, '.build', 'vite-react-'))
   const common = { root: APP, configFile: false as const, logLevel: 'warn' as const, mode: 'development' }
+  // seglet/react starts with 'use client' (for React Server Components), which means nothing to a bundle.
+  const rolldownOptions: BuildOptions['rolldownOptions'] = { onLog: (level, log, handler) => void (log.code === 'MODULE_LEVEL_DIRECTIVE' || handler(level, log)) }
   // React's development build, so a hydration mismatch would be reported in the console.
-  await build({ ...common, base: '/app/', define: { 'process.env.NODE_ENV': '"development"' }, build: { outDir: join(out.dir, 'client'), emptyOutDir: true, minify: false } })
-  await build({ ...common, build: { ssr: 'entry-server.jsx', outDir: join(out.dir, 'server'), emptyOutDir: true } })
+  await build({ ...common, base: '/app/', define: { 'process.env.NODE_ENV': '"development"' }, build: { outDir: join(out.dir, 'client'), emptyOutDir: true, minify: false, rolldownOptions } })
+  await build({ ...common, build: { ssr: 'entry-server.jsx', outDir: join(out.dir, 'server'), emptyOutDir: true, rolldownOptions } })
   out.render = (await import(join(out.dir, 'server', 'entry-server.js'))).render
   out.template = readFileSync(join(out.dir, 'client', 'index.html'), 'utf8')
   // The shop's server uses the published helper, as built.

@@ -57,6 +57,22 @@ describe('package', () => {
     expect(server.readSegmentHint('seglet_hint=casual-browser.low')).toEqual({ segmentId: 'casual-browser', intentBand: 'low' })
   })
 
+  it("marks seglet/react as client code for React Server Components, and keeps seglet/server loadable there", () => {
+    // A Server Component (Next.js App Router) renders <SegletProvider> as a client reference only when the
+    // module starts with the directive; the hooks and createContext do not exist in React's server build.
+    for (const file of ['react.js', 'react.cjs']) {
+      const code = readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8')
+      expect(code.split('\n')[0], file).toBe("'use client';")
+    }
+    for (const file of ['seglet.js', 'seglet.cjs', 'server.js', 'server.cjs']) {
+      expect(readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8'), file).not.toMatch(/^\s*['"]use client['"]/)
+    }
+    // What a Server Component imports runs under the `react-server` condition: seglet/server and seglet load there.
+    const script = "const { readSegmentHint } = await import('seglet/server'); await import('seglet'); process.stdout.write(JSON.stringify(readSegmentHint('seglet_hint=casual-browser.low')))"
+    const out = execFileSync(process.execPath, ['--conditions=react-server', '--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' })
+    expect(JSON.parse(out)).toEqual({ segmentId: 'casual-browser', intentBand: 'low' })
+  })
+
   it('requires as CommonJS in Node without a DOM', () => {
     const require = createRequire(import.meta.url)
     const mod = require('../../dist/seglet.cjs')
