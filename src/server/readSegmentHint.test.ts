@@ -51,7 +51,8 @@ describe('readSegmentHint()', () => {
     expect(readSegmentHint(`seglet_hint=${'a'.repeat(64)}.medium`)?.segmentId).toHaveLength(64)
   })
 
-  it.each([[undefined], [null], [42], [true]])('throws an OptionsError for %s', (source) => {
+  // The last: Next.js 15's headers() without `await`, which would otherwise read as a headers object without a cookie.
+  it.each([[undefined], [null], [42], [true], [Promise.resolve(new Headers({ cookie: 'seglet_hint=casual-browser.low' }))]])('throws an OptionsError for %s', (source) => {
     let error: unknown
     try {
       readSegmentHint(source as never)

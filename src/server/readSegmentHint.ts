@@ -51,6 +51,8 @@ export function readSegmentHint(source: SegmentHintSource): SegmentHint | null {
 function readCookieHeader(source: unknown): string | undefined {
   if (typeof source === 'string') return source
   if (source === null || typeof source !== 'object') return undefined
+  // A promise (Next.js 15's headers() without `await`) has no headers of its own: it would read as none.
+  if (typeof (source as PromiseLike<unknown>).then === 'function') return undefined
   const { headers } = source as { headers?: unknown }
   const target = headers !== null && typeof headers === 'object' ? headers : source
   if (typeof (target as HeaderGetter).get === 'function') return (target as HeaderGetter).get('cookie') ?? ''
