@@ -171,8 +171,12 @@ export function createDecider(ctx: DeciderContext): Decider {
         // start is stricter, never wrong.
         let events = withStats(read ? await completeDecisionEvents(store, read, decisionWindowStart(now, gap), now, gap) : await readDecisionEvents(store, now, gap))
         fold = createFeatureFold(events, ctx.features)
-        // What was written since the read started; when the fold cannot take it, read again.
-        if (!fold.add(withStats(flushed))) fold = createFeatureFold((events = withStats(await readDecisionEvents(store, now, gap))), ctx.features)
+        // What was written since the read started; when the fold cannot take it, read again. Taken into the
+        // events too (newest version of each), for when the fold has no features at `now` (an event stamped
+        // ahead of it).
+        const written = withStats(flushed)
+        if (!fold.add(written)) fold = createFeatureFold((events = withStats(await readDecisionEvents(store, now, gap))), ctx.features)
+        else events = [...new Map([...events, ...written].map((e) => [e.id, e])).values()]
         held = events.length > 0
         features = fold.features(now) ?? computeFeatures(events, now, ctx.features)
       }

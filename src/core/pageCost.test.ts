@@ -1,6 +1,6 @@
 // What a page pays for Seglet: no model part before a decision is possible, the stored segment first,
 // and no re-run of the networks for writes that cannot change the decision.
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createBlocks } from '../personalize/createBlocks'
 import { pruneEvents } from '../store/lib/pruneEvents'
 import { exportStored } from '../store/lib/exportStored'
@@ -134,6 +134,37 @@ describe('the stored segment first', () => {
     const again = start({ dbName, consent: 'pending', segmentWithoutConsent: true })
     await new Promise((r) => setTimeout(r, 300))
     expect(again.seglet.getSegment()?.restored).not.toBe(true)
+  })
+})
+
+describe('the first decision on a page', () => {
+  it('counts what was written while the model part loaded, also when a stored event is stamped a little ahead', async () => {
+    // The model part's module is loaded already (an earlier decision): it is there as soon as the gate opens,
+    // before the write below schedules a decision of its own.
+    await loadLazyParts()
+    const dbName = `page-cost-ahead-${++n}`
+    const first = start({ dbName })
+    page(first.seglet, 0)
+    // Written under a clock a few minutes fast (within MAX_CLOCK_SKEW_MS, so stored).
+    const real = Date.now()
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(real + 10 * 60_000)
+    first.seglet.track({ type: 'search', query: 'linen' })
+    await first.seglet.flush()
+    clock.mockRestore()
+    await first.seglet.destroy()
+
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const again = start({ dbName, model: { loading: 'eager' } }, gate)
+    // The store read has begun (a read after it has ended); these page views are written while the model part loads.
+    await until(() => again.loads.count === 1)
+    await again.seglet.exportData()
+    page(again.seglet, 1)
+    page(again.seglet, 2)
+    await again.seglet.flush()
+    release()
+    await until(() => again.seglet.getSegment() !== null && again.seglet.getSegment()?.restored !== true)
+    expect(again.seglet.getSegment()).toMatchObject({ coldStart: false })
   })
 })
 
