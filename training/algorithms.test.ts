@@ -86,6 +86,12 @@ describe('metrics', () => {
     expect(accuracyOf(c)).toBeCloseTo(5 / 7, 12)
     expect(f1Of(c)).toBeCloseTo(4 / 6, 12)
   })
+  it('a threshold of 1 (what the pack holds when predicting no positive was best) counts no row positive, as the browser does', () => {
+    // A float32 sigmoid is exactly 1 from a logit of about 17 on.
+    const saturated = Float32Array.of(1 / (1 + Math.exp(-20)), 0.3)
+    expect(saturated[0]).toBe(1)
+    expect(confusion(saturated, [1, 0], 1)).toEqual({ tp: 0, fp: 0, tn: 1, fn: 1 })
+  })
   it('best threshold sweeps every score', () => {
     const best = bestThreshold(scores, labels, f1Of)
     expect(best.value).toBeCloseTo(f1Of(confusion(scores, labels, best.threshold)), 12)

@@ -45,10 +45,14 @@ export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<nu
 
 export interface Confusion { tp: number; fp: number; tn: number; fn: number }
 
+/**
+ * Counts at a pack's threshold, by the browser's rule (`intent >= intentThreshold`, intent below 1): a threshold
+ * of 1 counts no row positive, also one whose float32 score is exactly 1.
+ */
 export function confusion(scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number): Confusion {
   const c = { tp: 0, fp: 0, tn: 0, fn: 0 }
   for (let i = 0; i < scores.length; i++) {
-    const p = scores[i] >= threshold
+    const p = threshold < 1 && scores[i] >= threshold
     if (labels[i] === 1) p ? c.tp++ : c.fn++
     else p ? c.fp++ : c.tn++
   }

@@ -6,11 +6,12 @@ import type { StoredEvent } from '../events/types'
 import { createModelRuntime } from '../model/runtime'
 import { CORRECTION_REASON } from '../model/correctionReason'
 import type { ModelRuntime } from '../model/types'
-import type { ModelPack } from '../pack/types'
+import type { ModelPack, ProbabilityHead } from '../pack/types'
 import shipped from '../models/session.json'
 import { describeIntent } from '../personalize/describeIntent'
 import { formatPercent } from '../personalize/formatPercent'
 import { shopperReasons } from '../personalize/shopperReasons'
+import { toIntentBand } from '../personalize/toIntentBand'
 import { identityCorrection } from '../reports/learn/correction'
 import { LEARN_FEATURES, SCORE_BUCKETS } from '../reports/learn/schema'
 import { createSegmentEngine } from '../segments'
@@ -84,5 +85,35 @@ describe('explain() with a pack updated by private training', () => {
     expect(result.segment.coldStart).toBe(true)
     const lines = result.explain()
     expect(lines[lines.length - 1].feature).toBe(CORRECTION_REASON)
+  })
+})
+
+describe('a pack in which no session counts as high intent (threshold 1)', () => {
+  const noneHigh = (pack: ModelPack): ModelPack => ({ ...pack, heads: { ...pack.heads, intent: { ...(pack.heads.intent as ProbabilityHead), threshold: 1 } } })
+  /** The shipped pack with its intent bias raised to 30: the float32 sigmoid gives exactly 1. */
+  function saturatedPack(): ModelPack {
+    const pack = structuredClone(shipped as unknown as ModelPack)
+    const bias = pack.model.weightSpecs.find((w) => w.name === 'intent/bias')!
+    bias.quantization = { ...bias.quantization!, min: 30 }
+    return pack
+  }
+  /** The shipped pack with a correction that adds 50 to the intent logit for one item in the cart. */
+  function correctedPack(): ModelPack {
+    const pack = updatedPack()
+    const f = LEARN_FEATURES.findIndex((x) => x.name === 'products_added')
+    for (const view of ['withStats', 'withoutStats'] as const) for (let s = 0; s < SCORE_BUCKETS; s++) pack.intentCorrection!.views[view].terms[f][s * LEARN_FEATURES[f].buckets + 1] = 50
+    return pack
+  }
+
+  it.each([
+    ['a network output of exactly 1', saturatedPack],
+    ['a corrected intent of exactly 1', correctedPack],
+  ])('never puts a shopper at or above it: %s', async (_, pack) => {
+    const { segment } = await decide(added, runtimeWith(noneHigh(pack())))
+    expect(segment.intentThreshold).toBe(1)
+    expect(segment.intent).toBeGreaterThan(0.999)
+    // The documented rule (`seglet-intent-high`, the hint's band, the README's examples).
+    expect(segment.intent).toBeLessThan(segment.intentThreshold)
+    expect(toIntentBand(segment.intent, segment.intentThreshold)).not.toBe('high')
   })
 })

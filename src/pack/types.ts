@@ -72,7 +72,10 @@ export interface ProbabilityHead {
   layer: string
   /** What the probability means ("purchase in this session"). */
   description: string
-  /** Threshold chosen on the training split. */
+  /**
+   * Threshold chosen on the training split: a probability at or above it is positive. 1 means none is (what
+   * training writes when predicting no positive at all was the most accurate).
+   */
   threshold: number
 }
 

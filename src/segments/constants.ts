@@ -27,3 +27,10 @@ export const DEFAULT_MIN_CONTRIBUTION = 0.01
  * 1% change of a probability near one half).
  */
 export const DEFAULT_MIN_LOG_ODDS_CONTRIBUTION = 0.05
+
+/**
+ * Highest intent a segment carries, the largest number below 1: so a pack's intent threshold of 1 (what
+ * training writes when predicting no buyer at all was the most accurate) means no shopper is high intent under
+ * the rule `intent >= intentThreshold`, also when the network's float32 sigmoid or the corrected intent is 1.
+ */
+export const MAX_INTENT = 1 - 2 ** -53

@@ -7,6 +7,7 @@ import {
   DEFAULT_SEGMENT_NAME,
   DEFAULT_SWITCH_AFTER,
   DEFAULT_SWITCH_MARGIN,
+  MAX_INTENT,
 } from './constants'
 import { hasEnoughEvidence } from './hasEnoughEvidence'
 import { resolveNode } from './resolveNode'
@@ -59,7 +60,7 @@ export function createSegmentEngine(options: SegmentOptions = {}): SegmentEngine
     }
     const next: Segment = {
       ...base,
-      intent: clamp01(input.intent),
+      intent: Math.min(clamp01(input.intent), MAX_INTENT),
       intentThreshold: clamp01(input.intentThreshold),
       decidedAt: input.now,
       reasons: input.explanation,

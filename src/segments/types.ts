@@ -85,7 +85,10 @@ export interface Segment {
    * of its own, next to the segment (which describes behaviour).
    */
   intent: number
-  /** Intent at or above this counts as high intent (chosen on the training split). */
+  /**
+   * Intent at or above this counts as high intent (chosen on the training split). 1 when the pack counts no
+   * session as high intent: intent is always below 1.
+   */
   intentThreshold: number
   /** Funnel facts of this session (cart, checkout), when the model part decided. */
   funnel?: FunnelFacts
