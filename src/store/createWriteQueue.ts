@@ -137,6 +137,11 @@ export function createWriteQueue(
 
   const settled = () => Promise.all(pendingWrites).then(() => {})
 
+  /** Queues `events` again, unless a newer copy of the record is queued. */
+  const requeue = (events: Iterable<StoredEvent>) => {
+    for (const event of events) if (!queued.has(event.id)) queued.set(event.id, event)
+  }
+
   /** Hands one slice of what is queued to a transaction — synchronously when the database is open. */
   const writeSlice = (prune: boolean): Promise<void> => {
     const leaving = isLeaving()
@@ -163,7 +168,15 @@ export function createWriteQueue(
       db && state === 'open'
         ? writeTo(db, batch, prune)
         : state === 'opening'
-          ? connection.open().then((conn) => (conn && connection.state === 'open' ? writeTo(conn, batch, prune) : keepInMemory(batch)))
+          ? connection.open().then((conn) =>
+              conn && connection.state === 'open'
+                ? writeTo(conn, batch, prune)
+                : // Deleted while it opened (consent withdrawn and granted again, forget()): that connection is
+                  // closed; what is still in flight is written on a new one.
+                  connection.state === 'opening'
+                  ? (requeue(settle(batch)), scheduleFlush())
+                  : keepInMemory(batch),
+            )
           : Promise.resolve(keepInMemory(batch))
     pendingWrites.add(write)
     void write.then(() => pendingWrites.delete(write))
@@ -236,7 +249,7 @@ export function createWriteQueue(
     unsaved: () => [memory.values(), inflight.values(), queued.values()],
 
     persistMemory() {
-      for (const [id, event] of memory) if (!queued.has(id)) queued.set(id, event)
+      requeue(memory.values())
       memory.clear()
     },
 

@@ -545,6 +545,20 @@ describe('consent', () => {
     }
   })
 
+  it('consent denied and granted again while the database opens: this page\'s events are written', async () => {
+    const onError = vi.fn()
+    const store = open({ onError })
+    store.enqueue(pageView({ id: 'this-page' }))
+    await Promise.resolve() // the open is under way
+    const denied = store.setPersist(false)
+    await store.setPersist(true)
+    await denied
+    store.enqueue(pageView({ id: 'after' }))
+    await store.flush()
+    expect(errorsOf(onError)).toEqual([])
+    expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['after', 'this-page'])
+  })
+
   it('rejects a non-boolean setPersist', async () => {
     await expect(open().setPersist('yes' as unknown as boolean)).rejects.toBeInstanceOf(OptionsError)
   })
@@ -608,6 +622,18 @@ describe('forget and export', () => {
     void store.flush()
     await store.forget()
     expect(await store.getEvents()).toEqual([])
+  })
+
+  it('forget() while the database opens: an event tracked with it is written, not only kept in memory', async () => {
+    const store = open({ flushDelayMs: 0 })
+    store.enqueue(pageView({ id: 'forgotten' }))
+    await Promise.resolve() // the open is under way
+    const forgotten = store.forget()
+    store.enqueue(pageView({ id: 'after' }))
+    window.dispatchEvent(new Event('pagehide')) // its write waits for the open, behind the deletion
+    await forgotten
+    await new Promise((r) => setTimeout(r, 50))
+    expect((await rawEvents()).map((e) => e.id)).toEqual(['after'])
   })
 
   it('forget() deletes the database, meta and memory', async () => {
