@@ -270,6 +270,27 @@ describe('createSeglet', () => {
     expect(errors).toEqual([])
   })
 
+  it('forget() at start: the segment of the forgotten history is not restored', async () => {
+    const dbName = 'core-forgotten-at-start'
+    const first = start({ storage: { dbName } })
+    const decided = nextSegment(first.seglet)
+    browse(first.seglet, 4)
+    await first.seglet.flush()
+    await decided
+    await first.seglet.destroy()
+    running = running.filter((s) => s !== first.seglet)
+
+    const { seglet, errors } = start({ storage: { dbName } })
+    const shown: Segment[] = []
+    seglet.onSegment((segment) => shown.push(segment))
+    await seglet.forget()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(shown.filter((segment) => segment.restored)).toEqual([])
+    expect(seglet.getSegment()).toBeNull()
+    expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
+    expect(errors).toEqual([])
+  })
+
   it('makes no network request of its own', async () => {
     const fetchSpy = vi.fn()
     vi.stubGlobal('fetch', fetchSpy)

@@ -353,7 +353,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     void storedSegment.then((segment) => {
       // With a holdout, the personalizer shows nothing for a segment stored before the shop turned it on (`arm:
       // 'none'`: it may be a holdout browser's) until the model part draws the arm; the page is only revealed.
-      // Consent was granted at start: not withdrawn since (storedSegment kept), it still is.
+      // Consent was granted at start: not withdrawn since, nor the history forgotten (storedSegment kept), it still is.
       if (segment && storedSegment && mayDecide() && !personalizer.getSegment()) personalizer.apply(segment)
     })
   }
@@ -393,6 +393,8 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     explain: () => decider?.explain() ?? [],
     async forget() {
       epoch++
+      // The stored segment being read is of the history deleted now.
+      storedSegment = undefined
       // First: a decision under way, and the events written before, must not bring back what is deleted; the
       // next decision reads the store.
       missed = true
