@@ -16,7 +16,22 @@ import { SMALL_DATA, smallDataWarnings } from './smallData'
 import { main as train } from './train'
 import { main as evaluate } from './evaluate'
 
-afterEach(() => vi.unstubAllGlobals())
+const savedTz = process.env.TZ
+const dirs: string[] = []
+/** A temporary folder for one test, removed after it. */
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  dirs.push(dir)
+  return dir
+}
+// After each test: its folders removed, the machine's time zone and every mock restored.
+afterEach(() => {
+  vi.unstubAllGlobals()
+  vi.restoreAllMocks()
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+  if (savedTz === undefined) delete process.env.TZ
+  else process.env.TZ = savedTz
+})
 
 describe('the tag printed after training', () => {
   it('carries hashes the SDK accepts for the files as written', async () => {
@@ -58,51 +73,35 @@ describe('small data', () => {
 describe('training on a small export', () => {
   it('writes packs whose threshold the SDK accepts when "buy nothing" is the most accurate guess', async () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
-    const dir = mkdtempSync(join(tmpdir(), 'seglet-train-'))
-    const savedTz = process.env.TZ
-    try {
-      const fixtures = join(PROJECT_ROOT, 'training/fixtures')
-      // The lifetime split of the fixtures has one repeat customer: every out-of-fold guess of "repeat" is wrong.
-      const code = await train(['--quick', '--events', join(fixtures, 'ga4-events.ndjson'), '--time-zone', 'UTC', '--lifetime-events', join(fixtures, 'shopify-orders.csv'),
-        '--out', join(dir, 'models'), '--report', join(dir, 'report.html'), '--docs', join(dir, 'segments.md')])
-      expect(code).toBe(0)
-      for (const kind of ['session', 'lifetime'] as const) {
-        const pack = JSON.parse(readFileSync(join(dir, 'models', `${kind}.json`), 'utf8')) as ModelPack
-        expect(() => checkPack(pack, expectedFeatures(kind))).not.toThrow()
-      }
-    } finally {
-      if (savedTz === undefined) delete process.env.TZ
-      else process.env.TZ = savedTz
-      rmSync(dir, { recursive: true, force: true })
-      vi.restoreAllMocks()
+    const dir = tempDir('seglet-train-')
+    const fixtures = join(PROJECT_ROOT, 'training/fixtures')
+    // The lifetime split of the fixtures has one repeat customer: every out-of-fold guess of "repeat" is wrong.
+    const code = await train(['--quick', '--events', join(fixtures, 'ga4-events.ndjson'), '--time-zone', 'UTC', '--lifetime-events', join(fixtures, 'shopify-orders.csv'),
+      '--out', join(dir, 'models'), '--report', join(dir, 'report.html'), '--docs', join(dir, 'segments.md')])
+    expect(code).toBe(0)
+    for (const kind of ['session', 'lifetime'] as const) {
+      const pack = JSON.parse(readFileSync(join(dir, 'models', `${kind}.json`), 'utf8')) as ModelPack
+      expect(() => checkPack(pack, expectedFeatures(kind))).not.toThrow()
     }
   })
 
   it("computes the lifetime features of a shop's orders in its --time-zone, as its shoppers' browsers do", async () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
-    const dir = mkdtempSync(join(tmpdir(), 'seglet-train-'))
-    const savedTz = process.env.TZ
-    try {
-      // Every customer orders at 22:30 and at 01:00 in New York: two days there, one day (03-06) in UTC.
-      const header = 'Name,Email,Financial Status,Paid at,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price'
-      const line = (name: string, who: number, at: string) => `#${name},c${who}@example.com,paid,${at},USD,10.00,${at},1,Book,10.00`
-      const rows = Array.from({ length: 12 }, (_, i) => [
-        line(`${i}a`, i, '2024-03-06 03:30:00 +0000'), line(`${i}b`, i, '2024-03-06 06:00:00 +0000'),
-        ...(i % 2 ? [line(`${i}c`, i, '2024-05-01 12:00:00 +0000')] : []),
-      ]).flat()
-      writeFileSync(join(dir, 'orders.csv'), [header, ...rows, line('last', 99, '2024-06-20 12:00:00 +0000')].join('\n') + '\n')
-      process.env.TZ = 'UTC' // the training machine
-      const code = await train(['--quick', '--lifetime-events', join(dir, 'orders.csv'), '--time-zone', 'America/New_York',
-        '--out', join(dir, 'models'), '--report', join(dir, 'report.html'), '--docs', join(dir, 'segments.md')])
-      expect(code).toBe(0)
-      const spec = (JSON.parse(readFileSync(join(dir, 'models', 'lifetime.json'), 'utf8')) as ModelPack).featureSpec
-      expect(spec.mean[spec.names.indexOf('active_days')]).toBeCloseTo(Math.log1p(2), 5)
-    } finally {
-      if (savedTz === undefined) delete process.env.TZ
-      else process.env.TZ = savedTz
-      rmSync(dir, { recursive: true, force: true })
-      vi.restoreAllMocks()
-    }
+    const dir = tempDir('seglet-train-')
+    // Every customer orders at 22:30 and at 01:00 in New York: two days there, one day (03-06) in UTC.
+    const header = 'Name,Email,Financial Status,Paid at,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price'
+    const line = (name: string, who: number, at: string) => `#${name},c${who}@example.com,paid,${at},USD,10.00,${at},1,Book,10.00`
+    const rows = Array.from({ length: 12 }, (_, i) => [
+      line(`${i}a`, i, '2024-03-06 03:30:00 +0000'), line(`${i}b`, i, '2024-03-06 06:00:00 +0000'),
+      ...(i % 2 ? [line(`${i}c`, i, '2024-05-01 12:00:00 +0000')] : []),
+    ]).flat()
+    writeFileSync(join(dir, 'orders.csv'), [header, ...rows, line('last', 99, '2024-06-20 12:00:00 +0000')].join('\n') + '\n')
+    process.env.TZ = 'UTC' // the training machine
+    const code = await train(['--quick', '--lifetime-events', join(dir, 'orders.csv'), '--time-zone', 'America/New_York',
+      '--out', join(dir, 'models'), '--report', join(dir, 'report.html'), '--docs', join(dir, 'segments.md')])
+    expect(code).toBe(0)
+    const spec = (JSON.parse(readFileSync(join(dir, 'models', 'lifetime.json'), 'utf8')) as ModelPack).featureSpec
+    expect(spec.mean[spec.names.indexOf('active_days')]).toBeCloseTo(Math.log1p(2), 5)
   }, 120_000)
 })
 
@@ -131,77 +130,56 @@ describe("a shop's features options", () => {
 
   it('train --session-gap-ms --special-days learns from the session vectors the browser computes with those options', async () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
-    const dir = mkdtempSync(join(tmpdir(), 'seglet-train-'))
-    const savedTz = process.env.TZ
-    try {
-      process.env.TZ = 'UTC'
-      const browser = browserVectors()
-      expect(browser).toHaveLength(60) // two sessions per shopper under the 10-minute gap (one under the default)
-      const code = await train(['--quick', '--events', writeEvents(dir), '--time-zone', 'UTC', ...flags, '--lifetime-events', join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv'),
-        '--out', join(dir, 'models'), '--report', join(dir, 'report.html'), '--docs', join(dir, 'segments.md')])
-      expect(code).toBe(0)
-      const pack = JSON.parse(readFileSync(join(dir, 'models', 'session.json'), 'utf8')) as ModelPack
-      // The pack's normalisation is the mean of its training vectors (every 5th session held out).
-      const trained = browser.filter((_, i) => i % 5 !== 0)
-      for (const name of ['product_pages', 'returning', 'special_day']) {
-        const j = SESSION_FEATURE_NAMES.indexOf(name as (typeof SESSION_FEATURE_NAMES)[number])
-        const f = pack.featureSpec.transforms[pack.featureSpec.names.indexOf(name)] === 'log1p' ? Math.log1p : (v: number) => v
-        expect(pack.featureSpec.mean[pack.featureSpec.names.indexOf(name)], name).toBeCloseTo(trained.reduce((sum, v) => sum + f(v[j]), 0) / trained.length, 5)
-      }
-      expect(pack.featureSpec.mean[pack.featureSpec.names.indexOf('special_day')]).toBeGreaterThan(0.5)
-      expect(pack.provenance.split).toContain('sessions end after 10 min without an event; special days: Black Friday')
-    } finally {
-      if (savedTz === undefined) delete process.env.TZ
-      else process.env.TZ = savedTz
-      rmSync(dir, { recursive: true, force: true })
-      vi.restoreAllMocks()
+    const dir = tempDir('seglet-train-')
+    process.env.TZ = 'UTC'
+    const browser = browserVectors()
+    expect(browser).toHaveLength(60) // two sessions per shopper under the 10-minute gap (one under the default)
+    const code = await train(['--quick', '--events', writeEvents(dir), '--time-zone', 'UTC', ...flags, '--lifetime-events', join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv'),
+      '--out', join(dir, 'models'), '--report', join(dir, 'report.html'), '--docs', join(dir, 'segments.md')])
+    expect(code).toBe(0)
+    const pack = JSON.parse(readFileSync(join(dir, 'models', 'session.json'), 'utf8')) as ModelPack
+    // The pack's normalisation is the mean of its training vectors (every 5th session held out).
+    const trained = browser.filter((_, i) => i % 5 !== 0)
+    for (const name of ['product_pages', 'returning', 'special_day']) {
+      const j = SESSION_FEATURE_NAMES.indexOf(name as (typeof SESSION_FEATURE_NAMES)[number])
+      const f = pack.featureSpec.transforms[pack.featureSpec.names.indexOf(name)] === 'log1p' ? Math.log1p : (v: number) => v
+      expect(pack.featureSpec.mean[pack.featureSpec.names.indexOf(name)], name).toBeCloseTo(trained.reduce((sum, v) => sum + f(v[j]), 0) / trained.length, 5)
     }
+    expect(pack.featureSpec.mean[pack.featureSpec.names.indexOf('special_day')]).toBeGreaterThan(0.5)
+    expect(pack.provenance.split).toContain('sessions end after 10 min without an event; special days: Black Friday')
   }, 120_000)
 
   it('evaluate --session-gap-ms --special-days scores the sessions the browser computes with those options', async () => {
     const out: string[] = []
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
-    const dir = mkdtempSync(join(tmpdir(), 'seglet-evaluate-'))
-    const savedTz = process.env.TZ
-    try {
-      process.env.TZ = 'UTC'
-      const file = writeEvents(dir)
-      const run = async (extra: string[]) => {
-        out.length = 0
-        expect(await evaluate(['--pack', 'src/models/session.json', '--data', file, '--split', 'all', '--json', '--time-zone', 'UTC', ...extra])).toBe(0)
-        return JSON.parse(out.join('')).results.sessions
-      }
-      const shop = await run(flags)
-      expect(shop.rows).toBe(browserVectors().length)
-      expect(shop.positives).toBe(10)
-      // The Black Friday closeness moves the shipped pack's scores (it reads special_day).
-      expect((await run(['--session-gap-ms', String(features.sessionGapMs)])).brier).not.toBe(shop.brier)
-      expect((await run([])).rows).toBe(30)
-    } finally {
-      if (savedTz === undefined) delete process.env.TZ
-      else process.env.TZ = savedTz
-      rmSync(dir, { recursive: true, force: true })
-      vi.restoreAllMocks()
+    const dir = tempDir('seglet-evaluate-')
+    process.env.TZ = 'UTC'
+    const file = writeEvents(dir)
+    const run = async (extra: string[]) => {
+      out.length = 0
+      expect(await evaluate(['--pack', 'src/models/session.json', '--data', file, '--split', 'all', '--json', '--time-zone', 'UTC', ...extra])).toBe(0)
+      return JSON.parse(out.join('')).results.sessions
     }
+    const shop = await run(flags)
+    expect(shop.rows).toBe(browserVectors().length)
+    expect(shop.positives).toBe(10)
+    // The Black Friday closeness moves the shipped pack's scores (it reads special_day).
+    expect((await run(['--session-gap-ms', String(features.sessionGapMs)])).brier).not.toBe(shop.brier)
+    expect((await run([])).rows).toBe(30)
   })
 
   it('refuses what the browser refuses, in one line', async () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
-    const dir = mkdtempSync(join(tmpdir(), 'seglet-train-'))
-    try {
-      const file = writeEvents(dir)
-      const fail = async (extra: string[]) => describeFailure(await train(['--quick', '--only', 'session', '--events', file, '--time-zone', 'UTC', ...extra]).catch((e: unknown) => e))
-      expect(await fail(['--session-gap-ms', '500'])).toBe('--session-gap-ms: features.sessionGapMs must be a number from 1000 to 86400000; got 500')
-      expect(await fail(['--session-gap-ms', '10min'])).toMatch(/^--session-gap-ms: features\.sessionGapMs must be a number/)
-      expect(await fail(['--special-days', '{"name":"x"}'])).toMatch(/^--special-days: features\.specialDays must be an array/)
-      expect(await fail(['--special-days', '[{"name":"x"}]'])).toMatch(/^--special-days: rule 1 .* is not a SpecialDayRule/)
-      expect(await fail(['--special-days', '[x'])).toMatch(/^--special-days: not JSON/)
-      // UCI rows come as sessions: the options cannot apply to them.
-      expect(describeFailure(await train(['--session-gap-ms', '600000']).catch((e: unknown) => e))).toMatch(/--session-gap-ms and --special-days apply to sessions from a shop's events/)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-      vi.restoreAllMocks()
-    }
+    const dir = tempDir('seglet-train-')
+    const file = writeEvents(dir)
+    const fail = async (extra: string[]) => describeFailure(await train(['--quick', '--only', 'session', '--events', file, '--time-zone', 'UTC', ...extra]).catch((e: unknown) => e))
+    expect(await fail(['--session-gap-ms', '500'])).toBe('--session-gap-ms: features.sessionGapMs must be a number from 1000 to 86400000; got 500')
+    expect(await fail(['--session-gap-ms', '10min'])).toMatch(/^--session-gap-ms: features\.sessionGapMs must be a number/)
+    expect(await fail(['--special-days', '{"name":"x"}'])).toMatch(/^--special-days: features\.specialDays must be an array/)
+    expect(await fail(['--special-days', '[{"name":"x"}]'])).toMatch(/^--special-days: rule 1 .* is not a SpecialDayRule/)
+    expect(await fail(['--special-days', '[x'])).toMatch(/^--special-days: not JSON/)
+    // UCI rows come as sessions: the options cannot apply to them.
+    expect(describeFailure(await train(['--session-gap-ms', '600000']).catch((e: unknown) => e))).toMatch(/--session-gap-ms and --special-days apply to sessions from a shop's events/)
   })
 })
 
@@ -220,33 +198,23 @@ describe('failures are one line', () => {
 
   it('train refuses orders from a single customer (held out for testing, none to train on) in one line', async () => {
     silence()
-    const dir = mkdtempSync(join(tmpdir(), 'seglet-train-'))
-    try {
-      const line = (name: string, at: string) => `#${name},c1@example.com,paid,${at},USD,10.00,${at},1,Book,10.00`
-      const header = 'Name,Email,Financial Status,Paid at,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price'
-      writeFileSync(join(dir, 'orders.csv'), [header, line('1', '2024-03-06 12:00:00 +0000'), line('2', '2024-06-20 12:00:00 +0000')].join('\n') + '\n')
-      const error = await train(['--quick', '--only', 'lifetime', '--lifetime-events', join(dir, 'orders.csv'), '--time-zone', 'UTC', '--out', join(dir, 'models')]).catch((e: unknown) => e)
-      expect(error).toBeInstanceOf(DataError)
-      expect(describeFailure(error)).toMatch(/1 customer, all held out for testing; a lifetime pack needs orders from at least 2 customers/)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-      vi.restoreAllMocks()
-    }
+    const dir = tempDir('seglet-train-')
+    const line = (name: string, at: string) => `#${name},c1@example.com,paid,${at},USD,10.00,${at},1,Book,10.00`
+    const header = 'Name,Email,Financial Status,Paid at,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price'
+    writeFileSync(join(dir, 'orders.csv'), [header, line('1', '2024-03-06 12:00:00 +0000'), line('2', '2024-06-20 12:00:00 +0000')].join('\n') + '\n')
+    const error = await train(['--quick', '--only', 'lifetime', '--lifetime-events', join(dir, 'orders.csv'), '--time-zone', 'UTC', '--out', join(dir, 'models')]).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DataError)
+    expect(describeFailure(error)).toMatch(/1 customer, all held out for testing; a lifetime pack needs orders from at least 2 customers/)
   })
 
   it('train refuses events of a single session (held out for testing, none to train on) in one line', async () => {
     silence()
-    const dir = mkdtempSync(join(tmpdir(), 'seglet-train-'))
-    try {
-      const event = (id: string, ts: number) => JSON.stringify({ type: 'page_view', url: '/', pageType: 'home', id, ts, shopper: 's1' })
-      writeFileSync(join(dir, 'events.ndjson'), [event('e1', 1713694080000), event('e2', 1713694095000)].join('\n') + '\n')
-      const error = await train(['--quick', '--only', 'session', '--events', join(dir, 'events.ndjson'), '--time-zone', 'UTC', '--out', join(dir, 'models')]).catch((e: unknown) => e)
-      expect(error).toBeInstanceOf(DataError)
-      expect(describeFailure(error)).toMatch(/all held out for testing/)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-      vi.restoreAllMocks()
-    }
+    const dir = tempDir('seglet-train-')
+    const event = (id: string, ts: number) => JSON.stringify({ type: 'page_view', url: '/', pageType: 'home', id, ts, shopper: 's1' })
+    writeFileSync(join(dir, 'events.ndjson'), [event('e1', 1713694080000), event('e2', 1713694095000)].join('\n') + '\n')
+    const error = await train(['--quick', '--only', 'session', '--events', join(dir, 'events.ndjson'), '--time-zone', 'UTC', '--out', join(dir, 'models')]).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DataError)
+    expect(describeFailure(error)).toMatch(/all held out for testing/)
   })
 
   it('train refuses a Shopify export for sessions; evaluate a missing file', async () => {
@@ -281,7 +249,6 @@ describe('failures are one line', () => {
   })
 
   it("evaluate scores a shop's events in the shop's time zone, as training does, and refuses to guess it", async () => {
-    const savedTz = process.env.TZ
     const out: string[] = []
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
     const run = async (extra: string[]) => {
@@ -289,17 +256,11 @@ describe('failures are one line', () => {
       expect(await evaluate(['--pack', 'src/models/session.json', '--data', join(PROJECT_ROOT, 'training/fixtures/ga4-events.ndjson'), '--split', 'all', '--json', ...extra])).toBe(0)
       return JSON.parse(out.join('')).results.sessions
     }
-    try {
-      process.env.TZ = 'Pacific/Kiritimati' // the shop (UTC+14): its shoppers' browsers compute weekday and month here
-      const shop = await run([])
-      process.env.TZ = 'UTC' // the machine that scores the pack
-      expect(await run(['--time-zone', 'Pacific/Kiritimati'])).toEqual(shop)
-      delete process.env.TZ
-      expect(describeFailure(await evaluate(['--pack', 'src/models/session.json', '--data', join(PROJECT_ROOT, 'training/fixtures/ga4-events.ndjson')]).catch((e: unknown) => e))).toMatch(/--time-zone/)
-    } finally {
-      if (savedTz === undefined) delete process.env.TZ
-      else process.env.TZ = savedTz
-      vi.restoreAllMocks()
-    }
+    process.env.TZ = 'Pacific/Kiritimati' // the shop (UTC+14): its shoppers' browsers compute weekday and month here
+    const shop = await run([])
+    process.env.TZ = 'UTC' // the machine that scores the pack
+    expect(await run(['--time-zone', 'Pacific/Kiritimati'])).toEqual(shop)
+    delete process.env.TZ
+    expect(describeFailure(await evaluate(['--pack', 'src/models/session.json', '--data', join(PROJECT_ROOT, 'training/fixtures/ga4-events.ndjson')]).catch((e: unknown) => e))).toMatch(/--time-zone/)
   })
 })
