@@ -248,8 +248,8 @@ describe('createSeglet', () => {
     expect(seglet.explain().map((r) => r.text).join()).not.toMatch(/order/)
   })
 
-  it('consent denied and granted again in one task: the segment of the deleted history is not restored', async () => {
-    const dbName = 'core-regranted'
+  /** A shopper decided on a first visit, back on a second page: the Seglet of that page and the segments it shows. */
+  async function returningShopper(dbName: string) {
     const first = start({ storage: { dbName } })
     const decided = nextSegment(first.seglet)
     browse(first.seglet, 4)
@@ -257,10 +257,14 @@ describe('createSeglet', () => {
     await decided
     await first.seglet.destroy()
     running = running.filter((s) => s !== first.seglet)
-
-    const { seglet, errors } = start({ storage: { dbName } })
+    const second = start({ storage: { dbName } })
     const shown: Segment[] = []
-    seglet.onSegment((segment) => shown.push(segment))
+    second.seglet.onSegment((segment) => shown.push(segment))
+    return { ...second, shown }
+  }
+
+  it('consent denied and granted again in one task: the segment of the deleted history is not restored', async () => {
+    const { seglet, errors, shown } = await returningShopper('core-regranted')
     void seglet.setConsent('denied')
     await seglet.setConsent('granted')
     await new Promise((resolve) => setTimeout(resolve, 300))
@@ -271,18 +275,7 @@ describe('createSeglet', () => {
   })
 
   it('forget() at start: the segment of the forgotten history is not restored', async () => {
-    const dbName = 'core-forgotten-at-start'
-    const first = start({ storage: { dbName } })
-    const decided = nextSegment(first.seglet)
-    browse(first.seglet, 4)
-    await first.seglet.flush()
-    await decided
-    await first.seglet.destroy()
-    running = running.filter((s) => s !== first.seglet)
-
-    const { seglet, errors } = start({ storage: { dbName } })
-    const shown: Segment[] = []
-    seglet.onSegment((segment) => shown.push(segment))
+    const { seglet, errors, shown } = await returningShopper('core-forgotten-at-start')
     await seglet.forget()
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(shown.filter((segment) => segment.restored)).toEqual([])
