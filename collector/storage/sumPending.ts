@@ -11,9 +11,10 @@ export interface SumPendingOptions {
    */
   limit?: number
   /**
-   * Delete the raw reports once summed (no raw retention). They are deleted too when the raw retention the
-   * collector recorded (`RAW_RETENTION_SETTING`) is 0.
-   * @default false
+   * Delete the raw reports once summed (no raw retention). Without it, the raw retention the collector recorded
+   * (`RAW_RETENTION_SETTING`) decides: 0 deletes them. The collector's own ingest knows its retention and says,
+   * so its summing passes read no setting.
+   * @default the recorded retention is 0
    */
   dropRaw?: boolean
 }
@@ -35,7 +36,7 @@ export async function sumPending(
   const limit = options.limit ?? 20_000
   let total = 0
   // A retrain or another process follows the retention of the collector: with none, no raw report outlives its sums.
-  const dropRaw = options.dropRaw || (await readSetting(db, RAW_RETENTION_SETTING)) === '0'
+  const dropRaw = options.dropRaw ?? (await readSetting(db, RAW_RETENTION_SETTING)) === '0'
   for (;;) {
     const claimed = await db.transaction(async (tx) => {
       const rows = await tx.query<{ id: string | number; body: string }>(SQL.claimUnsummed, [limit])
