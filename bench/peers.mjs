@@ -4,8 +4,9 @@
 // answered by Playwright routing from this process (bench/lib/peerPages.mjs): the SDKs' endpoints are stubbed
 // on 127.0.0.1, and a request to any other host fails the run, so nothing leaves the machine.
 //
-// Interleaved rounds: on a product page (JSON-LD `Product`, a GA4 `view_item`), the page without any SDK, then
-// with each SDK; on a plain content page, without an SDK, with Seglet and with GrowthBook. Each load is a
+// Interleaved rounds: on a product page (JSON-LD `Product`, a GA4 `view_item`), the page without any SDK and
+// with each SDK; on a plain content page, without an SDK, with Seglet and with GrowthBook; the order rotates by
+// one each round. Each load is a
 // first visit (storage and cache cleared). Per load: gzip bytes of every JavaScript response the page
 // received, CDP script and task time, JS heap after a garbage collection, long tasks and long animation frames
 // (with the scripts they ran), and the cost of one tracking call (the median of 10 batches of 100 calls, and the
@@ -42,6 +43,13 @@ const CALLS = 1000
 const BATCH = 100
 /** Which SDKs load on which page. */
 const PLAN = { product: ['none', 'seglet', 'growthbook', 'segment', 'posthog'], plain: ['none', 'seglet', 'growthbook'] }
+
+/**
+ * The variants in the order round `round` loads them: rotated by one each round, so each variant loads first,
+ * second, … equally often over the rounds, and no SDK's figures carry the position in the round (a browser
+ * warmer or busier after the loads before it). Pairing with the page without an SDK stays within the round.
+ */
+export const inRoundOrder = (variants, round) => variants.map((_, i) => variants[(i + round) % variants.length])
 
 /** Goals for a first visit with Seglet. */
 export const GOALS = { firstVisitJsGzipBytes: 16 * 1024, firstVisitHeapBytes: 200 * 1024 }
@@ -156,7 +164,7 @@ export async function runHeap({ rounds = 5 } = {}) {
     for (let round = 0; round < rounds; round++) {
       for (const [pageName, variants] of Object.entries(pages)) {
         const snaps = {}
-        for (const variant of variants) snaps[variant] = await visit(context, pageName, variant, offMachine, { snapshot: true })
+        for (const variant of inRoundOrder(variants, round)) snaps[variant] = await visit(context, pageName, variant, offMachine, { snapshot: true })
         for (const variant of variants.slice(1)) {
           const d = diffSnapshots(snaps.none.heap, snaps[variant].heap)
           const list = ((diffs[pageName] ??= {})[variant] ??= [])
@@ -246,7 +254,7 @@ export async function runPeers({ rounds = 15 } = {}) {
     await visit(context, 'product', 'none', offMachine) // warms the browser
     for (let round = 0; round < rounds; round++) {
       for (const [pageName, variants] of Object.entries(PLAN)) {
-        for (const variant of variants) samples[pageName][variant].push(await visit(context, pageName, variant, offMachine))
+        for (const variant of inRoundOrder(variants, round)) samples[pageName][variant].push(await visit(context, pageName, variant, offMachine))
       }
       process.stdout.write(`\r  round ${round + 1}/${rounds} (load ${loadAverage()[0]})`)
     }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 // @ts-expect-error: plain ES module without types
 import { summarize } from '../../bench/lib/stats.mjs'
 // @ts-expect-error: plain ES module without types
-import { summarizeFunctions } from '../../bench/peers.mjs'
+import { inRoundOrder, summarizeFunctions } from '../../bench/peers.mjs'
 
 describe('summarize', () => {
   it('gives the middle value of an odd count', () => {
@@ -43,5 +43,17 @@ describe('summarizeFunctions (the functions an SDK ran, from precise coverage)',
       { url: bridges, name: '', start: 1, end: 300, count: 1 },
     ]
     expect(summarizeFunctions(functions)).toEqual({ count: 4, sourceBytes: 999 - 400 - 100 + 300 + 100 + 299, calledMoreThanOnce: 1 })
+  })
+})
+
+describe('inRoundOrder', () => {
+  it('loads each variant at each position of a round equally often', () => {
+    const variants = ['none', 'seglet', 'growthbook', 'segment', 'posthog']
+    const rounds = Array.from({ length: 15 }, (_, round) => inRoundOrder(variants, round))
+    for (const order of rounds) expect([...order].sort()).toEqual([...variants].sort())
+    for (const variant of variants) {
+      const positions = rounds.map((order) => order.indexOf(variant))
+      for (let p = 0; p < variants.length; p++) expect(positions.filter((x) => x === p)).toHaveLength(3)
+    }
   })
 })
