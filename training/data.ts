@@ -87,17 +87,3 @@ export function parseCsv(text: string): string[][] {
   }
   return rows
 }
-
-/** Reads `--name value` options. */
-export function parseArgs(args: readonly string[]): Record<string, string | true> {
-  const out: Record<string, string | true> = {}
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]
-    if (!a.startsWith('--')) continue
-    const eq = a.indexOf('=')
-    if (eq > 0) { out[a.slice(2, eq)] = a.slice(eq + 1); continue }
-    const next = args[i + 1]
-    if (next !== undefined && !next.startsWith('--')) { out[a.slice(2)] = next; i++ } else out[a.slice(2)] = true
-  }
-  return out
-}

@@ -3,16 +3,17 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { lifetimeVector, sessionVector } from '../src/features/vectors'
 import type { ModelPack, ProbabilityHead } from '../src/pack/types'
-import { parseArgs, readDataFile } from './data'
+import { readDataFile } from './data'
 import { evaluatePack, type PackEvaluation } from './evaluatePack'
 import { retailCustomers, retailEvents } from './loadRetail'
 import { parseShoppers, rowToAggregate } from './loadShoppers'
 import { DataError } from './dataError'
 import { featureOptions } from './featureOptions'
 import { eventCustomers, eventSessions } from './loadEvents'
-import { detectFormat, parseTrainingEvents } from './loadTrainingEvents'
+import { detectFormat, EVENTS_FORMATS, parseTrainingEvents } from './loadTrainingEvents'
+import { checkOptions, dateOption, oneOfOption, readOptions } from './options'
 import { smallDataWarnings } from './smallData'
-import { useTimeZone } from './timeZone'
+import { checkTimeZone, useTimeZone } from './timeZone'
 
 const USAGE = `usage: npm run evaluate -- --pack src/models/session.json --data ../shared/data/online_shoppers_intention.csv [--split test|all] [--json]
        npm run evaluate -- --pack src/models/lifetime.json --data ../shared/data/online_retail.csv.gz [--split test|all] [--json]
@@ -38,20 +39,33 @@ function summary(e: PackEvaluation) {
 
 /** `npm run evaluate`: scores a pack on a data file and prints the metrics (or JSON with --json). */
 export async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv)
-  if (typeof args.pack !== 'string' || typeof args.data !== 'string') {
-    process.stderr.write(USAGE + '\n')
-    return 2
-  }
+  // Every option is checked before the pack or the data is read.
+  const text = { type: 'string' } as const
+  const checked = checkOptions('evaluate', USAGE, () => {
+    const values = readOptions(argv, {
+      pack: text, data: text, split: text, json: { type: 'boolean' }, format: text, 'time-zone': text, 'session-gap-ms': text, 'special-days': text, cutoff: text,
+    })
+    if (values.pack === undefined || values.data === undefined) throw new DataError('--pack <file> and --data <file> are required')
+    if (typeof values['time-zone'] === 'string') checkTimeZone(values['time-zone'])
+    return {
+      args: values as typeof values & { pack: string; data: string },
+      all: oneOfOption(values, 'split', ['test', 'all'] as const) === 'all',
+      format: oneOfOption(values, 'format', EVENTS_FORMATS),
+      cutoff: dateOption(values, 'cutoff'),
+      // Sessions split, and close to special days, as the shop's browsers compute them (and training did).
+      features: featureOptions(values),
+    }
+  })
+  if (!checked) return 2
+  const { args, all, features, cutoff: cutoffOption } = checked
   // Production mode before the backend starts: skips debug checks and the "install tfjs-node" banner.
   tf.enableProdMode()
   await tf.setBackend('cpu')
   const pack = JSON.parse(readFileSync(resolve(args.pack), 'utf8')) as ModelPack
   const file = readDataFile(resolve(args.data))
-  const all = args.split === 'all'
   const results: Record<string, ReturnType<typeof summary>> = {}
   const warnings: string[] = []
-  const format = typeof args.format === 'string' ? args.format : detectFormat(file.text)
+  const format = checked.format ?? detectFormat(file.text)
   if (format !== undefined) {
     // A shop's own events: sessions or customers in file order, every 5th held out (as training splits them).
     const loaded = parseTrainingEvents(file.text, format)
@@ -60,8 +74,7 @@ export async function main(argv: string[]): Promise<number> {
       if (loaded.format === 'shopify') throw new DataError(`${args.data}: a Shopify orders export has no browsing sessions; score a lifetime pack on it`)
       // The local-time features in the shop's time zone, as its shoppers' browsers and training compute them.
       useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, true)
-      // Sessions split, and close to special days, as the shop's browsers compute them (and training did).
-      const sessions = held(eventSessions(loaded.byShopper, featureOptions(args)))
+      const sessions = held(eventSessions(loaded.byShopper, features))
       warnings.push(...smallDataWarnings('session', [], sessions.map((s) => s.label)).filter((w) => !w.includes('to train on')))
       results.sessions = summary(evaluatePack(pack, sessions.map((s) => sessionVector(s.aggregate)), sessions.map((s) => s.label), 'intent'))
     } else {
@@ -69,8 +82,7 @@ export async function main(argv: string[]): Promise<number> {
       useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, false)
       let last = -Infinity
       for (const list of loaded.byShopper.values()) for (const e of list) last = Math.max(last, e.ts)
-      const cutoff = typeof args.cutoff === 'string' ? new Date(args.cutoff).getTime() : last - 90 * 86_400_000
-      if (!Number.isFinite(cutoff)) throw new DataError(`--cutoff ${JSON.stringify(args.cutoff)} is not a date (use YYYY-MM-DD)`)
+      const cutoff = cutoffOption ?? last - 90 * 86_400_000
       const customers = held(eventCustomers(loaded.byShopper, cutoff))
       warnings.push(...smallDataWarnings('lifetime', [], customers.map((c) => c.label)).filter((w) => !w.includes('to train on')))
       results.customers = summary(evaluatePack(pack, customers.map((c) => lifetimeVector(c.aggregate)), customers.map((c) => c.label), 'repeat'))

@@ -12,7 +12,7 @@ import { DataError } from './dataError'
  * @example
  * featureOptions({ 'session-gap-ms': '600000' }) // { sessionGapMs: 600000 }
  */
-export function featureOptions(args: Record<string, string | boolean>): FeatureOptions {
+export function featureOptions(args: Record<string, string | boolean | undefined>): FeatureOptions {
   const flag = (name: string): string | undefined => {
     const value = args[name]
     if (value === undefined) return undefined

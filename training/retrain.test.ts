@@ -24,6 +24,13 @@ const tempDir = (prefix: string) => {
   dirs.push(dir)
   return dir
 }
+/** Runs a command and gives its exit code (or what it threw) and the lines it printed on stderr. */
+const refused = async (command: (argv: string[]) => Promise<number>, argv: string[]) => {
+  const errors: string[] = []
+  vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)))
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+  return { code: await command(argv).catch((e: unknown) => e), errors }
+}
 // After each test: its folders removed, the machine's time zone and every mock restored.
 afterEach(() => {
   vi.unstubAllGlobals()
@@ -169,17 +176,78 @@ describe("a shop's features options", () => {
   })
 
   it('refuses what the browser refuses, in one line', async () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
     const dir = tempDir('seglet-train-')
     const file = writeEvents(dir)
-    const fail = async (extra: string[]) => describeFailure(await train(['--quick', '--only', 'session', '--events', file, '--time-zone', 'UTC', ...extra]).catch((e: unknown) => e))
+    const fail = async (extra: string[]) => {
+      const { code, errors } = await refused(train, ['--quick', '--only', 'session', '--events', file, '--time-zone', 'UTC', ...extra])
+      expect(code).toBe(2)
+      return errors[0].replace(/^seglet train: /, '')
+    }
     expect(await fail(['--session-gap-ms', '500'])).toBe('--session-gap-ms: features.sessionGapMs must be a number from 1000 to 86400000; got 500')
     expect(await fail(['--session-gap-ms', '10min'])).toMatch(/^--session-gap-ms: features\.sessionGapMs must be a number/)
     expect(await fail(['--special-days', '{"name":"x"}'])).toMatch(/^--special-days: features\.specialDays must be an array/)
     expect(await fail(['--special-days', '[{"name":"x"}]'])).toMatch(/^--special-days: rule 1 .* is not a SpecialDayRule/)
     expect(await fail(['--special-days', '[x'])).toMatch(/^--special-days: not JSON/)
     // UCI rows come as sessions: the options cannot apply to them.
-    expect(describeFailure(await train(['--session-gap-ms', '600000']).catch((e: unknown) => e))).toMatch(/--session-gap-ms and --special-days apply to sessions from a shop's events/)
+    const { code, errors } = await refused(train, ['--session-gap-ms', '600000'])
+    expect(code).toBe(2)
+    expect(errors[0]).toMatch(/--session-gap-ms and --special-days apply to sessions from a shop's events/)
+  })
+})
+
+describe('command-line options', () => {
+  // Paths that do not exist: a run that got past its options would fail on reading them.
+  const noData = ['--data', '/nonexistent/data']
+  const noEvents = ['--events', '/nonexistent/events.ndjson', '--time-zone', 'UTC']
+  const noPack = ['--pack', '/nonexistent/pack.json', '--data', '/nonexistent/x.ndjson']
+
+  it.each([
+    ['a typo', ['--epoch', '5', ...noData], /'--epoch'/],
+    ['a typo of a flag', ['--quik', ...noData], /'--quik'/],
+    ['an option without its value', [...noData, '--seed'], /'--seed/],
+    ['an option whose value is the next option', ['--out', '--quick', ...noData], /'--out/],
+    ['a value given to a flag', ['--quick=no', ...noData], /'--quick'/],
+    ['a stray argument', ['quick', ...noData], /'quick'/],
+    ['a seed that is not a number', ['--seed', 'abc', ...noData], /^--seed must be a whole number from 0 to 4294967295, not "abc"$/],
+    ['a fractional seed', ['--seed', '1.5', ...noData], /^--seed /],
+    ['an unknown --only', ['--only', 'both', ...noData], /^--only must be one of session, lifetime, not "both"$/],
+    ['an --inner-holdout out of range', ['--only', 'session', '--inner-holdout', '5', ...noData], /^--inner-holdout must be a whole number from 0 to 4/],
+    ['an --inner-holdout without --only session', ['--inner-holdout', '1', ...noData], /^--inner-holdout is for experiments/],
+    ['an unknown --format', ['--format', 'csv', ...noEvents], /^--format must be one of seglet, ga4, shopify, not "csv"$/],
+    ['an unknown --lifetime-format', ['--lifetime-format', 'orders', '--lifetime-events', '/nonexistent/orders.csv'], /^--lifetime-format must be one of/],
+    ['a --cutoff that is not a date', ['--cutoff', 'june', '--lifetime-events', '/nonexistent/orders.csv'], /^--cutoff "june" is not a date/],
+    ['a --config that is not JSON', ['--config', '{members:6}', ...noData], /^--config: not JSON/],
+    ['a --config with a typo', ['--config', '{"session":{"epoch":5}}', ...noData], /^--config: unknown session hyper-parameter "epoch"/],
+    ['a --config for no pack', ['--config', '{"sesion":{"epochs":5}}', ...noData], /^--config: unknown pack "sesion"/],
+    ['a --config value of the wrong kind', ['--config', '{"lifetime":{"epochs":"5"}}', ...noData], /^--config: lifetime\.epochs cannot be "5"$/],
+    ['an unknown --time-zone', ['--time-zone', 'Mars/Olympus', ...noData], /^--time-zone Mars\/Olympus: not an IANA time zone name/],
+  ])('train refuses %s in one line with its usage, before reading any data', async (_, argv, says) => {
+    const { code, errors } = await refused(train, argv as string[])
+    expect(code).toBe(2)
+    expect(errors).toHaveLength(2)
+    expect(errors[0]).toMatch(/^seglet train: /)
+    expect(errors[0].replace(/^seglet train: /, '')).toMatch(says)
+    expect(errors[1]).toMatch(/^usage: npm run train -- /)
+  })
+
+  it.each([
+    ['a typo', ['--splt', 'all', ...noPack], /'--splt'/],
+    ['an option without its value', [...noPack, '--split'], /'--split/],
+    ['a value given to a flag', ['--json=false', ...noPack], /'--json'/],
+    ['an unknown --split', ['--split', 'al', ...noPack], /^--split must be one of test, all, not "al"$/],
+    ['an unknown --format', ['--format', 'csv', ...noPack], /^--format must be one of/],
+    ['a --cutoff that is not a date', ['--cutoff', '2024-13-45', ...noPack], /^--cutoff "2024-13-45" is not a date/],
+    ['an unknown --time-zone', ['--time-zone', 'Mars/Olympus', ...noPack], /^--time-zone Mars\/Olympus: /],
+    ['a session gap the browser refuses', ['--session-gap-ms', '10min', ...noPack], /^--session-gap-ms: features\.sessionGapMs must be a number/],
+    ['special days that are not JSON', ['--special-days', '[x', ...noPack], /^--special-days: not JSON/],
+    ['a missing --pack', ['--data', '/nonexistent/x.ndjson'], /^--pack <file> and --data <file> are required$/],
+  ])('evaluate refuses %s in one line with its usage, before reading the pack', async (_, argv, says) => {
+    const { code, errors } = await refused(evaluate, argv as string[])
+    expect(code).toBe(2)
+    expect(errors).toHaveLength(2)
+    expect(errors[0]).toMatch(/^seglet evaluate: /)
+    expect(errors[0].replace(/^seglet evaluate: /, '')).toMatch(says)
+    expect(errors[1]).toMatch(/^usage: npm run evaluate -- /)
   })
 })
 

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { PROJECT_ROOT } from './data'
 import { SHIPPED_PACK_CONTEXT } from '../src/reports/shippedPackContext'
-import { CONTEXT_FILE, IDS_END, IDS_FILES, IDS_START, readShippedPacks, replaceIdsTable, segmentIdsMarkdown, shippedContextModule } from './segmentIds'
+import { CONTEXT_FILE, IDS_END, IDS_FILES, IDS_START, main, readShippedPacks, replaceIdsTable, segmentIdsMarkdown, shippedContextModule } from './segmentIds'
 
 describe('segment ids table', () => {
   const { session, lifetime } = readShippedPacks()
@@ -32,6 +32,21 @@ describe('segment ids table', () => {
     expect(ids).toContain('new-visitor')
     expect(ids).toContain('engaged')
     expect(new Set(ids).size).toBe(ids.length)
+  })
+
+  it('npm run segment-ids takes no options: one given is refused with the usage, before any file is rewritten', async () => {
+    const errors: string[] = []
+    const error = vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)))
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    try {
+      expect(await main(['--check'])).toBe(2)
+      expect(errors[0]).toMatch(/^seglet segment-ids: .*'--check'/)
+      expect(errors[1]).toMatch(/^usage: npm run segment-ids/)
+      expect(write).not.toHaveBeenCalled()
+    } finally {
+      error.mockRestore()
+      write.mockRestore()
+    }
   })
 
   it('refuses a file without the markers', () => {

@@ -5,6 +5,7 @@ import { packLabelsOf } from '../src/reports/recordDecision'
 import { packContextOf } from '../src/reports/sessionRecord'
 import { DEFAULT_MIN_PAGE_VIEWS, DEFAULT_SEGMENT_ID } from '../src/segments/constants'
 import { PROJECT_ROOT } from './data'
+import { checkOptions, readOptions } from './options'
 
 /** Marks the generated ids table in README.md and docs/segments.md. */
 export const IDS_START = '<!-- segment-ids: generated from src/models/*.json by `npm run segment-ids`, do not edit -->'
@@ -82,7 +83,9 @@ export function shippedContextModule(session: ModelPack, lifetime: ModelPack): s
  * `npm run segment-ids`: rewrites the ids table in README.md and docs/segments.md, and the shipped packs' report
  * context, from the shipped packs.
  */
-export async function main(): Promise<number> {
+export async function main(argv: readonly string[] = []): Promise<number> {
+  // It takes no options: anything given (a hoped-for --check, a typo) is refused before a file is rewritten.
+  if (!checkOptions('segment-ids', 'usage: npm run segment-ids (rewrites the segment ids from the packs in src/models; no options)', () => readOptions(argv, {}))) return 2
   const { session, lifetime } = readShippedPacks()
   const table = segmentIdsMarkdown(session, lifetime)
   for (const file of IDS_FILES) {

@@ -12,14 +12,8 @@ import { DataError } from './dataError'
  * useTimeZone('Europe/Berlin', true) // 'Europe/Berlin'
  */
 export function useTimeZone(timeZone: string | undefined, required: boolean): string | undefined {
-  if (timeZone !== undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone })
-    } catch {
-      throw new DataError(`--time-zone ${timeZone}: not an IANA time zone name (such as Europe/Berlin or America/New_York)`)
-    }
-    process.env.TZ = timeZone
-  }
+  if (timeZone !== undefined) process.env.TZ = checkTimeZone(timeZone)
+
   const inUse = process.env.TZ || undefined
   if (required && !inUse) {
     throw new DataError(
@@ -27,4 +21,14 @@ export function useTimeZone(timeZone: string | undefined, required: boolean): st
     )
   }
   return inUse
+}
+
+/** `timeZone` when it is an IANA time zone name; else throws the one-line `DataError` of `--time-zone`. */
+export function checkTimeZone(timeZone: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone })
+  } catch {
+    throw new DataError(`--time-zone ${timeZone}: not an IANA time zone name (such as Europe/Berlin or America/New_York)`)
+  }
+  return timeZone
 }

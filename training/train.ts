@@ -4,14 +4,15 @@ import { dirname, join, resolve } from 'node:path'
 import type { LifetimeAggregate } from '../src/features/types'
 import type { ModelPack } from '../src/pack/types'
 import { buildPack, log, stringifyPack, type PackInput, type PackResult } from './buildPack'
-import { DEFAULT_DATA_DIR, PROJECT_ROOT, RETAIL_FILE, SHOPPERS_FILE, parseArgs, readDataFile } from './data'
+import { DEFAULT_DATA_DIR, PROJECT_ROOT, RETAIL_FILE, SHOPPERS_FILE, readDataFile } from './data'
 import { DataError } from './dataError'
 import { describeFeatureOptions, featureOptions } from './featureOptions'
 import { useTimeZone } from './timeZone'
 import { eventCustomers, eventSessions } from './loadEvents'
 import { retailCustomers, retailEvents } from './loadRetail'
 import { parseShoppers, rowToAggregate } from './loadShoppers'
-import { loadTrainingEvents } from './loadTrainingEvents'
+import { EVENTS_FORMATS, loadTrainingEvents } from './loadTrainingEvents'
+import { checkOptions, dateOption, oneOfOption, readOptions, wholeNumberOption } from './options'
 import { DEFAULT_SEED, LIFETIME_CONFIG, SESSION_CONFIG, type PackConfig } from './packConfig'
 import { lifetimePackInput, sessionPackInput } from './packInputs'
 import { packTag } from './packTag'
@@ -20,6 +21,48 @@ import { segmentsMarkdown } from './segmentsDoc'
 import { smallDataWarnings } from './smallData'
 
 const FORMAT_NAMES = { seglet: 'Seglet events export', ga4: 'GA4 BigQuery export', shopify: 'Shopify orders export' } as const
+
+const USAGE = `usage: npm run train -- [--data <dir>] [--out <dir>] [--report <file>] [--docs <file>] [--seed <n>] [--quick]
+         [--only session|lifetime [--inner-holdout 0-4]] [--config '{"session":{…},"lifetime":{…}}'] [--pack-base-url <path>]
+         [--events <file> [--format ga4|shopify|seglet] [--time-zone <IANA name>] [--session-gap-ms <ms>] [--special-days <JSON>]]
+         [--lifetime-events <file> [--lifetime-format ga4|shopify|seglet] [--cutoff YYYY-MM-DD]]
+(see training/README.md)`
+
+const text = { type: 'string' } as const
+const OPTIONS = {
+  data: text, out: text, report: text, docs: text, seed: text, quick: { type: 'boolean' }, only: text, config: text,
+  events: text, format: text, 'time-zone': text, 'session-gap-ms': text, 'special-days': text,
+  'lifetime-events': text, 'lifetime-format': text, cutoff: text, 'pack-base-url': text, 'inner-holdout': text,
+} as const
+
+type ConfigOverrides = Partial<Record<'session' | 'lifetime', Partial<PackConfig>>>
+
+/** `--config`: a JSON object of `session` / `lifetime` hyper-parameters, each a key of `PackConfig` with a value of its type. */
+function configOverrides(json: string | undefined): ConfigOverrides {
+  if (json === undefined) return {}
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch (error) {
+    throw new DataError(`--config: not JSON (${(error as Error).message})`)
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+  if (!isObject(value)) throw new DataError('--config must be a JSON object like {"session":{"members":6},"lifetime":{"epochs":40}}')
+  const known = { ...SESSION_CONFIG, maskWeight: 1 } as Record<string, unknown>
+  const counts = ['members', 'hidden', 'hidden2', 'epochs', 'batchSize']
+  for (const [kind, config] of Object.entries(value)) {
+    if (kind !== 'session' && kind !== 'lifetime') throw new DataError(`--config: unknown pack ${JSON.stringify(kind)} (session or lifetime)`)
+    if (!isObject(config)) throw new DataError(`--config: ${kind} must be an object of hyper-parameters`)
+    for (const [key, v] of Object.entries(config)) {
+      if (!(key in known)) throw new DataError(`--config: unknown ${kind} hyper-parameter ${JSON.stringify(key)} (${Object.keys(known).join(', ')})`)
+      const ok = key === 'encoding' ? v === 'float32' || v === 'float16' || v === 'uint8'
+        : typeof known[key] === 'number' ? typeof v === 'number' && Number.isFinite(v) && v >= 0 && (!counts.includes(key) || (Number.isInteger(v) && (key === 'hidden2' || v >= 1)))
+        : typeof v === typeof known[key]
+      if (!ok) throw new DataError(`--config: ${kind}.${key} cannot be ${JSON.stringify(v)}`)
+    }
+  }
+  return value as ConfigOverrides
+}
 
 /** ` (skipped: 3 invalid purchase, …)` or nothing. */
 function skippedNote(skipped: Record<string, number>): string {
@@ -47,7 +90,33 @@ function readPublicData(dir: string, name: string, ownDataFlag: string) {
 
 /** `npm run train`: reads the command line, builds both packs, writes them with the report and the segment docs. */
 export async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv)
+  // Every option is checked before any data is read: a typo or a bad value stops the run, never gives a default pack.
+  const checked = checkOptions('train', USAGE, () => {
+    const values = readOptions(argv, OPTIONS)
+    const str = (name: string) => values[name] as string | undefined
+    const events = str('events')
+    // UCI rows come as sessions, with their special-day closeness: there are no events to apply the options to.
+    if (events === undefined && (values['session-gap-ms'] !== undefined || values['special-days'] !== undefined)) throw new DataError('--session-gap-ms and --special-days apply to sessions from a shop\'s events: give them with --events <file>')
+    const only = oneOfOption(values, 'only', ['session', 'lifetime'] as const)
+    const innerHoldout = wholeNumberOption(values, 'inner-holdout', 0, 4)
+    // Experiments: evaluate on an inner holdout of the training split; it writes nothing.
+    if (innerHoldout !== undefined && only !== 'session') throw new DataError('--inner-holdout is for experiments: use it with --only session (it writes nothing)')
+    const checked = {
+      values, only, innerHoldout,
+      seed: wholeNumberOption(values, 'seed', 0, 0xffffffff) ?? DEFAULT_SEED,
+      overrides: configOverrides(str('config')),
+      format: oneOfOption(values, 'format', EVENTS_FORMATS),
+      lifetimeFormat: oneOfOption(values, 'lifetime-format', EVENTS_FORMATS),
+      cutoff: dateOption(values, 'cutoff'),
+      // Sessions split, and close to special days, as the shop's browsers compute them (its `features` options).
+      features: events === undefined ? {} : featureOptions(values),
+    }
+    // A shop's time zone applies to its orders too (a lifetime pack's active days are local dates), not only to --events.
+    if (str('time-zone') !== undefined) useTimeZone(str('time-zone'), false)
+    return checked
+  })
+  if (!checked) return 2
+  const { values: args, only, innerHoldout, seed: SEED, overrides, format, lifetimeFormat, cutoff: cutoffOption, features } = checked
   const started = Date.now()
   // Production mode before the backend starts: skips debug checks and the "install tfjs-node" banner.
   tf.enableProdMode()
@@ -57,27 +126,21 @@ export async function main(argv: string[]): Promise<number> {
   const reportPath = resolve(PROJECT_ROOT, String(args.report ?? 'reports/training-report.html'))
   const docsPath = resolve(PROJECT_ROOT, String(args.docs ?? 'docs/segments.md'))
   const quick = args.quick === true
-  const SEED = typeof args.seed === 'string' ? Number(args.seed) : DEFAULT_SEED
   // --config '{"session":{...},"lifetime":{...}}' overrides hyper-parameters (for experiments; recorded in the report).
-  const overrides = typeof args.config === 'string' ? JSON.parse(args.config) : {}
   const scale = (c: PackConfig, kind: 'session' | 'lifetime') => {
     const merged = { ...c, ...(overrides[kind] ?? {}) }
     return quick ? { ...merged, members: 2, epochs: 3 } : merged
   }
   log(`seglet train: data ${dataDir}${quick ? ' (quick smoke run)' : ''}`)
-  // A shop's time zone applies to its orders too (a lifetime pack's active days are local dates), not only to --events.
-  if (typeof args['time-zone'] === 'string') useTimeZone(args['time-zone'], false)
 
   // ---- Session pack -------------------------------------------------------------------------------------
   let sessionInput: PackInput
   if (typeof args.events === 'string') {
-    const loaded = loadTrainingEvents(args.events, typeof args.format === 'string' ? args.format : undefined)
+    const loaded = loadTrainingEvents(args.events, format)
     if (loaded.format === 'shopify') throw new DataError(`${args.events}: a Shopify orders export has orders but no browsing sessions; use it for the lifetime pack (--lifetime-events)`)
     // Before any session is built: its local-time features are computed in the shop's time zone, as the browser does.
     const timeZone = useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, true)
     log(`  session features in local time of ${timeZone}`)
-    // Sessions split, and close to special days, as the shop's browsers compute them (its `features` options).
-    const features = featureOptions(args)
     const settings = describeFeatureOptions(features)
     if (settings) log(`  ${settings}`)
     const sessions = eventSessions(loaded.byShopper, features)
@@ -93,18 +156,15 @@ export async function main(argv: string[]): Promise<number> {
       split: `test = sessions whose 0-based index % 5 == 0${settings ? `; ${settings}` : ''}`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu)`,
     }, scale(SESSION_CONFIG, 'session'), 'all')
   } else {
-    // UCI's sessions come split, with their special-day closeness: there are no events to apply the options to.
-    if (args['session-gap-ms'] !== undefined || args['special-days'] !== undefined) throw new DataError('--session-gap-ms and --special-days apply to sessions from a shop\'s events: give them with --events <file>')
     const file = readPublicData(dataDir, SHOPPERS_FILE, '--events')
     if (file.verified === false) throw new DataError(`${file.path}: sha256 ${file.sha256} differs from the published one; refusing to train`)
     const rows = parseShoppers(file.text)
     let train = rows.filter((r) => r.index % 5 !== 0)
     let test = rows.filter((r) => r.index % 5 === 0)
-    if (typeof args['inner-holdout'] === 'string') {
+    if (innerHoldout !== undefined) {
       // Experiments: evaluate on an inner holdout of the training split (every 5th training row from offset h);
       // the test split is not used at all.
-      if (args.only !== 'session') throw new Error('--inner-holdout is for experiments: use it with --only session (it writes nothing)')
-      const h = Number(args['inner-holdout'])
+      const h = innerHoldout
       test = train.filter((_, i) => i % 5 === h)
       train = train.filter((_, i) => i % 5 !== h)
       log(`  --inner-holdout ${h}: the "test" figures below are on ${test.length} held-out TRAINING rows`)
@@ -124,7 +184,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   // The session training labels list every row twice (with and without page statistics): count each once.
   for (const warning of smallDataWarnings('session', sessionInput.trainLabels.slice(0, sessionInput.trainLabels.length / 2), sessionInput.testLabels)) log(warning)
-  const session = args.only === 'lifetime' ? (undefined as unknown as PackResult) : buildPack(sessionInput)
+  const session = only === 'lifetime' ? (undefined as unknown as PackResult) : buildPack(sessionInput)
   if (session) log(`  session: AUC ${session.test.binary.auc.toFixed(4)} (no stats ${session.testNoStats?.binary.auc.toFixed(4)}), accuracy ${session.test.binary.accuracy.toFixed(4)}, segment agreement ${session.test.segmentAgreement.toFixed(4)}, ${session.bytes} bytes, ${session.seconds.toFixed(0)} s`)
 
   // ---- Lifetime pack ------------------------------------------------------------------------------------
@@ -134,9 +194,8 @@ export async function main(argv: string[]): Promise<number> {
     let provenance: ModelPack['provenance']
     if (typeof args['lifetime-events'] === 'string') {
       const path = args['lifetime-events']
-      const loaded = loadTrainingEvents(path, typeof args['lifetime-format'] === 'string' ? args['lifetime-format'] : undefined)
-      const cutoff = typeof args.cutoff === 'string' ? new Date(args.cutoff).getTime() : defaultCutoff(loaded.byShopper)
-      if (!Number.isFinite(cutoff)) throw new DataError(`--cutoff ${JSON.stringify(args.cutoff)} is not a date (use YYYY-MM-DD)`)
+      const loaded = loadTrainingEvents(path, lifetimeFormat)
+      const cutoff = cutoffOption ?? defaultCutoff(loaded.byShopper)
       customers = eventCustomers(loaded.byShopper, cutoff).map((c, i) => ({ ...c, test: i % 5 === 0 }))
       if (customers.length === 0) throw new DataError(`${path}: no customer with an order before the cutoff ${new Date(cutoff).toISOString().slice(0, 10)}`)
       log(`  ${path}: ${loaded.format} format, ${loaded.rows} rows, ${customers.length} customers with an order before ${new Date(cutoff).toISOString().slice(0, 10)}${skippedNote(loaded.skipped)}`)
@@ -156,14 +215,14 @@ export async function main(argv: string[]): Promise<number> {
     if (!customers.some((c) => !c.test)) throw new DataError(`${provenance.dataset}: ${customers.length} customer${customers.length === 1 ? '' : 's'}, all held out for testing; a lifetime pack needs orders from at least 2 customers`)
     lifetimeInput = lifetimePackInput(customers, provenance, scale(LIFETIME_CONFIG, 'lifetime'), SEED + 1)
   }
-  if (args.only === 'session') {
+  if (only === 'session') {
     log('  --only session: lifetime pack, report and docs not written')
     return 0
   }
   for (const warning of smallDataWarnings('lifetime', lifetimeInput.trainLabels, lifetimeInput.testLabels)) log(warning)
   const lifetime = buildPack(lifetimeInput)
   log(`  lifetime: repeat AUC ${lifetime.test.binary.auc.toFixed(4)}, segment agreement ${lifetime.test.segmentAgreement.toFixed(4)}, ${lifetime.bytes} bytes, ${lifetime.seconds.toFixed(0)} s`)
-  if (args.only === 'lifetime') {
+  if (only === 'lifetime') {
     log('  --only lifetime: packs, report and docs not written')
     return 0
   }

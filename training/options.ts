@@ -1,0 +1,66 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { DataError } from './dataError'
+
+/** The options of one command, as `node:util` `parseArgs` reads them. */
+export type OptionValues = Record<string, string | boolean | undefined>
+
+/**
+ * Reads and checks a training command's options before any data is read: `read` parses `argv` with
+ * {@link readOptions} and checks each value (throwing a `DataError` naming the option). A bad option prints
+ * `seglet <command>: <what is wrong>` and the usage on stderr and gives `undefined` (the command exits with 2).
+ *
+ * @example
+ * const opts = checkOptions('evaluate', USAGE, () => readOptions(argv, { pack: { type: 'string' } })); if (!opts) return 2
+ */
+export function checkOptions<T>(command: string, usage: string, read: () => T): T | undefined {
+  try {
+    return read()
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error
+    console.error(`seglet ${command}: ${error.message}`)
+    console.error(usage)
+    return undefined
+  }
+}
+
+/**
+ * `argv` read strictly: an unknown option (a typo), an option without its value, a value given to a flag or a
+ * stray argument throws a one-line `DataError` naming it.
+ */
+export function readOptions(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>): OptionValues {
+  try {
+    return parseArgs({ args: [...argv], strict: true, allowPositionals: false, options }).values as OptionValues
+  } catch (error) {
+    throw new DataError((error as Error).message.split('\n')[0])
+  }
+}
+
+/**
+ * The whole number given as `--name`, or `undefined` when it is absent. Anything but digits making a number
+ * from `min` to `max` throws a one-line `DataError` naming the option.
+ */
+export function wholeNumberOption(values: OptionValues, name: string, min: number, max: number): number | undefined {
+  const raw = values[name]
+  if (raw === undefined) return undefined
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || !(Number(raw) >= min && Number(raw) <= max)) {
+    throw new DataError(`--${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`)
+  }
+  return Number(raw)
+}
+
+/** The value of `--name` when it is one of `allowed`, `undefined` when absent; anything else throws a one-line `DataError`. */
+export function oneOfOption<T extends string>(values: OptionValues, name: string, allowed: readonly T[]): T | undefined {
+  const raw = values[name]
+  if (raw === undefined) return undefined
+  if (!(allowed as readonly unknown[]).includes(raw)) throw new DataError(`--${name} must be one of ${allowed.join(', ')}, not ${JSON.stringify(raw)}`)
+  return raw as T
+}
+
+/** The time of the date given as `--name` (`YYYY-MM-DD`), `undefined` when absent; a non-date throws a one-line `DataError`. */
+export function dateOption(values: OptionValues, name: string): number | undefined {
+  const raw = values[name]
+  if (raw === undefined) return undefined
+  const time = new Date(String(raw)).getTime()
+  if (!Number.isFinite(time)) throw new DataError(`--${name} ${JSON.stringify(raw)} is not a date (use YYYY-MM-DD)`)
+  return time
+}
