@@ -10,6 +10,7 @@ import { validatePageStatsTable } from '../../src/reports/pageStatsTable'
 import { createReportEstimator } from '../estimates/createReportEstimator'
 import { countReports } from '../storage/countReports'
 import { migrate } from '../storage/migrate'
+import { SQL } from '../storage/sql'
 import type { Database } from '../storage/types'
 import { DATABASE_TARGETS } from '../testing/databases'
 import { reportBodies, TEST_PAGE_KEYS } from '../testing/reports'
@@ -242,6 +243,41 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     } finally {
       await new Promise((closed) => server.close(closed))
     }
+  })
+
+  // main() closes the database right after close(): a purge the hourly timer started just before SIGTERM must
+  // have finished by then, or its DELETE (or the embedded store's VACUUM) runs on a closed database.
+  it('waits for a running purge before close() returns, so the database is not closed under it', async () => {
+    let release!: () => void
+    const held = new Promise<void>((done) => (release = done))
+    let closed = false
+    const events: string[] = []
+    // The purge's DELETE waits until the test lets it go; once this database is closed every query fails.
+    const slow: Database = {
+      ...db,
+      query: async (text, params) => {
+        if (text === SQL.deleteReportsBefore) {
+          events.push('purge started')
+          await held
+        }
+        if (closed) throw new Error('Client was closed and is not queryable')
+        return db.query(text, params)
+      },
+      close: async () => void (closed = true),
+    }
+    const collector = createCollector(slow, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => NOW, rawRetentionDays: 2 })
+    const purging = collector.purge()
+    // As main() does on SIGTERM: the database is closed as soon as close() returns.
+    const closing = collector.close().then(async () => {
+      events.push('close() returned')
+      await slow.close()
+    })
+    // Long enough for close() to return if it did not wait (it has nothing else to do but an empty summing pass).
+    await Promise.race([closing, new Promise((done) => setTimeout(done, 1000))])
+    release()
+    await closing
+    await expect(purging).resolves.toBeUndefined()
+    expect(events).toEqual(['purge started', 'close() returned'])
   })
 
   it('serves each path under one spelling only, so a sign-in in front of the dashboard and insights cannot be walked around', async () => {
