@@ -62,6 +62,9 @@ export async function main(argv: string[]): Promise<number> {
     packsDir: args.pageStatsDir,
     allowedOrigins: args.allowedOrigins,
     trustProxy: args.trustProxy,
+    maxReportsPerDay: args.maxReportsPerDay,
+    onReportsCapped: (day) =>
+      console.error(`seglet collector: ${args.maxReportsPerDay} reports stored for ${day} (--max-reports-per-day): refusing reports with 503 until midnight UTC`),
   })
   const jobs = async () => {
     await collector.purge()

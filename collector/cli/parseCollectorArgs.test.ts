@@ -10,17 +10,17 @@ const noFile = () => {
 describe('the collector command line', () => {
   it('has defaults that listen on loopback with the embedded store', () => {
     const args = parseCollectorArgs([], noFile)
-    expect(args).toMatchObject({ host: '127.0.0.1', port: COLLECTOR_DEFAULTS.port, database: COLLECTOR_DEFAULTS.database, epsilon: 2, pageKeys: [], minReports: 100 })
+    expect(args).toMatchObject({ host: '127.0.0.1', port: COLLECTOR_DEFAULTS.port, database: COLLECTOR_DEFAULTS.database, epsilon: 2, pageKeys: [], minReports: 100, maxReportsPerDay: 200_000 })
   })
 
   it('reads every option', () => {
     const args = parseCollectorArgs(
       ['--port', '0', '--host', '::1', '--database', 'postgres://a@b/c', '--raw-retention-days', '0', '--epsilon', '1.5', '--page-keys', 'home, cart,home',
-        '--window-days', '7', '--rate-limit', '10', '--rate-burst', '3', '--min-reports', '25', '--allowed-origin', 'https://shop.example', '--trust-proxy'],
+        '--window-days', '7', '--rate-limit', '10', '--rate-burst', '3', '--max-reports-per-day', '5000', '--min-reports', '25', '--allowed-origin', 'https://shop.example', '--trust-proxy'],
       noFile,
     )
     expect(args).toMatchObject({ port: 0, host: '::1', database: 'postgres://a@b/c', rawRetentionDays: 0, epsilon: 1.5, pageKeys: ['home', 'cart'], windowDays: 7,
-      rateLimit: 10, rateBurst: 3, minReports: 25, allowedOrigins: ['https://shop.example'], trustProxy: true })
+      rateLimit: 10, rateBurst: 3, maxReportsPerDay: 5000, minReports: 25, allowedOrigins: ['https://shop.example'], trustProxy: true })
     expect(parseCollectorArgs(['--page-keys', '@keys.txt'], () => 'home\r\nproduct/mug\n\n').pageKeys).toEqual(['home', 'product/mug'])
   })
 
@@ -28,6 +28,7 @@ describe('the collector command line', () => {
     [['--port', '70000'], '--port must be a whole number from 0 to 65535'],
     [['--port', 'abc'], '--port must be a whole number'],
     [['--min-reports', '0'], '--min-reports must be a whole number from 1 to 10000000'],
+    [['--max-reports-per-day', '0'], '--max-reports-per-day must be a whole number from 1 to 1000000000'],
     [['--epsilon', '0'], '--epsilon must be a number from 0.1 to 8'],
     [['--raw-retention-days=-1'], '--raw-retention-days must be a whole number'],
     [['--allowed-origin', 'https://shop.example/path'], '--allowed-origin must be an origin'],

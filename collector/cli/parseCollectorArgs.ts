@@ -17,6 +17,7 @@ export interface CollectorArgs {
   windowDays: number
   rateLimit: number
   rateBurst: number
+  maxReportsPerDay: number
   minReports: number
   pageStatsDir: string
   pageStatsEveryMinutes: number
@@ -35,6 +36,7 @@ export const COLLECTOR_DEFAULTS = {
   valuePages: DEFAULT_VALUE_PAGES,
   rateLimit: 60,
   rateBurst: 20,
+  maxReportsPerDay: 200_000,
   minReports: DEFAULT_MIN_REPORTS,
   pageStatsDir: '.seglet-collector/public',
   pageStatsEveryMinutes: 60,
@@ -58,6 +60,7 @@ Options:
   --window-days N            days the insights and page statistics cover (default ${COLLECTOR_DEFAULTS.windowDays})
   --rate-limit N             reports per minute one client address (IPv6: its /64) may send (default ${COLLECTOR_DEFAULTS.rateLimit})
   --rate-burst N             reports one client address may send at once (default ${COLLECTOR_DEFAULTS.rateBurst})
+  --max-reports-per-day N    reports stored per UTC day; past it, 503 until midnight (default ${COLLECTOR_DEFAULTS.maxReportsPerDay})
   --min-reports N            fewest reports to a question before its estimates are shown (default ${COLLECTOR_DEFAULTS.minReports})
   --page-stats-dir DIR       where page-stats.json and its integrity are written (default ${COLLECTOR_DEFAULTS.pageStatsDir})
   --page-stats-every MIN     minutes between rewrites of the page-statistics table (default ${COLLECTOR_DEFAULTS.pageStatsEveryMinutes})
@@ -92,6 +95,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
         'window-days': { type: 'string' },
         'rate-limit': { type: 'string' },
         'rate-burst': { type: 'string' },
+        'max-reports-per-day': { type: 'string' },
         'min-reports': { type: 'string' },
         'page-stats-dir': { type: 'string' },
         'page-stats-every': { type: 'string' },
@@ -139,6 +143,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     valuePages: integer('value-pages', COLLECTOR_DEFAULTS.valuePages, 0, MAX_VALUE_PAGES),
     rateLimit: integer('rate-limit', COLLECTOR_DEFAULTS.rateLimit, 1, 10_000_000),
     rateBurst: integer('rate-burst', COLLECTOR_DEFAULTS.rateBurst, 1, 10_000_000),
+    maxReportsPerDay: integer('max-reports-per-day', COLLECTOR_DEFAULTS.maxReportsPerDay, 1, 1_000_000_000),
     minReports: integer('min-reports', COLLECTOR_DEFAULTS.minReports, 1, 10_000_000),
     pageStatsDir: text('page-stats-dir') ?? COLLECTOR_DEFAULTS.pageStatsDir,
     pageStatsEveryMinutes: integer('page-stats-every', COLLECTOR_DEFAULTS.pageStatsEveryMinutes, 1, 10_080),

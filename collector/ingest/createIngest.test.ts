@@ -140,6 +140,46 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     expect(await countReports(db)).toBe(1)
   })
 
+  // The rate limit is per address: a flood from many addresses (a proxy pool) would grow the stored reports, and
+  // the sums they add to, until the disk is full. A cap per UTC day bounds it; what was stored stays as it was.
+  it('stores at most maxReportsPerDay reports a UTC day, refuses the rest with 503 and Retry-After, and takes reports again the next day', async () => {
+    let now = NOW
+    const capped: string[] = []
+    const ingest = createIngest(db, codec, { now: () => now, maxReportsPerDay: 25, maxBatch: 10, onCapped: (day) => capped.push(day) })
+    const bodies = reportBodies(40, { day: DAY, seed: 12 })
+    const outcomes = await Promise.all(bodies.slice(0, 30).map((body, i) => ingest.submit(`10.3.0.${i}`, body)))
+    expect(outcomes.filter((o) => o.status === 202)).toHaveLength(25)
+    // Twelve hours before midnight UTC.
+    expect(outcomes.slice(25)).toEqual(Array(5).fill({ status: 503, code: 'reports_capped', retryAfter: 43_200 }))
+    expect(await ingest.submit('10.3.1.1', bodies[30]!)).toMatchObject({ status: 503, code: 'reports_capped' })
+    await ingest.flush()
+    expect(await countReports(db)).toBe(25)
+    expect(await total(db)).toBe(25)
+    expect(ingest.counts).toMatchObject({ accepted: 25, reports_capped: 6 })
+    expect(capped).toEqual(['2026-11-30'])
+    now += 43_200_000
+    expect((await ingest.submit('10.3.1.2', bodies[31]!)).status).toBe(202)
+    await ingest.flush()
+    expect(await countReports(db)).toBe(26)
+    expect(await total(db)).toBe(26)
+  })
+
+  it('gives a failed write its places under maxReportsPerDay back', async () => {
+    let broken = true
+    const flaky: Database = {
+      ...db,
+      query: (text, params) => (broken ? Promise.reject(new Error('disk full')) : db.query(text, params)),
+    }
+    const ingest = createIngest(flaky, codec, { now: () => NOW, maxReportsPerDay: 3 })
+    const bodies = reportBodies(3, { day: DAY, seed: 13 })
+    const failed = await Promise.all(bodies.map((body, i) => ingest.submit(`10.4.0.${i}`, body)))
+    expect(failed.every((o) => o.code === 'storage_failed')).toBe(true)
+    broken = false
+    const retried = await Promise.all(bodies.map((body, i) => ingest.submit(`10.4.0.${i}`, body)))
+    expect(retried.every((o) => o.status === 202)).toBe(true)
+    expect(await countReports(db)).toBe(3)
+  })
+
   it('adds reports a stopped process stored but had not summed, exactly once, when the next one starts', async () => {
     const first = createIngest(db, codec, { now: () => NOW, sumEveryMs: 60_000 })
     const bodies = reportBodies(30, { day: DAY, seed: 11 })

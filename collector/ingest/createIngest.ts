@@ -49,6 +49,17 @@ export interface IngestOptions {
    * @default 5000
    */
   sumEveryMs?: number
+  /**
+   * Most reports this process stores per UTC day (by its clock, counted in memory from its start). Past it every
+   * report is refused, unparsed, with 503 `reports_capped` and a Retry-After until midnight UTC; nothing stored
+   * changes. Browsers send at most one report a day, so set it above the shop's consenting visitors a day; it
+   * bounds what a flood from many addresses (which the per-address rate limit cannot stop) writes: raw reports,
+   * and the sums they add to.
+   * @default 200_000
+   */
+  maxReportsPerDay?: number
+  /** Called the first time in a UTC day that `maxReportsPerDay` refuses a report, with that day. */
+  onCapped?: (day: string) => void
   /** The replay guard (one per process). @default a new one */
   replays?: ReplayGuard
   /** Clock. @default Date.now */
@@ -72,6 +83,8 @@ interface Pending<Parsed> {
   report: Parsed
   group: ReportGroup
   done: (outcome: IngestOutcome) => void
+  /** The day whose cap this report counts against (a failed write gives its place back). */
+  counted: { stored: number }
 }
 
 /**
@@ -102,6 +115,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   const maxAge = options.maxAgeDays ?? MAX_REPORT_AGE_DAYS
   const maxBatch = options.maxBatch ?? 5000
   const maxDelay = options.maxDelayMs ?? 200
+  const maxPerDay = options.maxReportsPerDay ?? 200_000
   const sumEvery = options.sumEveryMs ?? 5000
   const replays = options.replays ?? createReplayGuard({ now: options.now })
   const now = options.now ?? Date.now
@@ -138,13 +152,14 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
     sumTimer.unref?.()
   }
 
-  // The accepted days change at UTC midnight only: worked out once a day, not for every report.
-  let days = { from: 0, to: -1, oldest: '', newest: '' }
+  // The accepted days change at UTC midnight only: worked out once a day, not for every report. `stored` counts
+  // the reports of the day stored or on their way (a failed write takes them off again).
+  let days = { from: 0, to: -1, today: '', oldest: '', newest: '', stored: 0, capped: false }
   const acceptedDays = (time: number) => {
     if (time < days.from || time >= days.to) {
       const today = utcDay(time)
       const from = Date.parse(`${today}T00:00:00Z`)
-      days = { from, to: from + DAY_MS, oldest: addDays(today, -maxAge), newest: addDays(today, 1) }
+      days = { from, to: from + DAY_MS, today, oldest: addDays(today, -maxAge), newest: addDays(today, 1), stored: 0, capped: false }
     }
     return days
   }
@@ -162,6 +177,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       scheduleSums()
     } catch {
       for (const item of batch) {
+        item.counted.stored--
         replays.forget(item.client, item.seen)
         item.done(finish({ status: 503, code: 'storage_failed' }))
       }
@@ -181,6 +197,15 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
 
   return {
     async submit(client, text) {
+      const time = now()
+      const today = acceptedDays(time)
+      if (today.stored >= maxPerDay) {
+        if (!today.capped) {
+          today.capped = true
+          options.onCapped?.(today.today)
+        }
+        return finish({ status: 503, code: 'reports_capped', retryAfter: Math.max(1, Math.ceil((today.to - time) / 1000)) })
+      }
       let report: Parsed
       try {
         report = codec.parse(text)
@@ -190,7 +215,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
         return finish({ status: 422, code: typeof code === 'string' ? code : 'report_invalid' })
       }
       const group = codec.groupOf(report)
-      const { oldest, newest } = acceptedDays(now())
+      const { oldest, newest } = today
       if (group.day < oldest || group.day > newest) {
         return finish({ status: 422, code: 'report_day' })
       }
@@ -198,7 +223,8 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       const seen = replayForm(text)
       if (!replays.admit(client, seen)) return finish({ status: 409, code: 'report_replayed' })
       return new Promise<IngestOutcome>((done) => {
-        queue.push({ client, seen, report, group, done })
+        today.stored++
+        queue.push({ client, seen, report, group, done, counted: today })
         if (writing) return
         if (queue.length >= maxBatch) startBatch()
         else if (timer === undefined) timer = setTimeout(startBatch, maxDelay)

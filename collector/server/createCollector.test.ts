@@ -123,6 +123,19 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(await countReports(db)).toBe(6)
   })
 
+  it('refuses reports past --max-reports-per-day with 503 and Retry-After, whichever addresses send them, and keeps what it stored', async () => {
+    const collector = make({ maxReportsPerDay: 4 })
+    const bodies = reportBodies(6, { day: DAY, seed: 14 })
+    const responses = await Promise.all(bodies.map((body, i) => post(collector, body, { address: `10.9.0.${i}` })))
+    expect(responses.map((r) => r.status).sort()).toEqual([202, 202, 202, 202, 503, 503])
+    for (const refused of responses.filter((r) => r.status === 503)) {
+      expect(await refused.json()).toEqual({ error: 'reports_capped' })
+      expect(refused.headers.get('retry-after')).toBe('43200')
+    }
+    expect(await countReports(db)).toBe(4)
+    expect(((await (await collector.app.request('/seglet/insights.json')).json()) as { reports: number }).reports).toBe(4)
+  })
+
   it('rate-limits a flood from one IPv6 network (/64) however many of its addresses it uses, and no IPv4 client with another', async () => {
     const collector = make({ rateLimit: { perMinute: 60, burst: 5 } })
     const bodies = [...new Set(reportBodies(60, { day: DAY, seed: 5 }))].slice(0, 14)

@@ -35,6 +35,10 @@ export interface CollectorOptions {
   rateLimit?: { perMinute?: number; burst?: number }
   /** Largest body accepted, in bytes. @default 512 */
   maxBodyBytes?: number
+  /** Most reports stored per UTC day by this process; past it, 503 with Retry-After (see `createIngest`). @default 200_000 */
+  maxReportsPerDay?: number
+  /** Called the first time in a UTC day that `maxReportsPerDay` refuses a report. @default none */
+  onReportsCapped?: (day: string) => void
   /** The shop's public origins, when the collector sits behind a proxy under another host name. @default [] */
   allowedOrigins?: readonly string[]
   /** Read the client address from X-Forwarded-For (only behind the shop's own proxy). @default false */
@@ -90,6 +94,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   const ingest = createIngest(db, estimator, {
     rawRetentionDays,
     epsilons: [epsilon],
+    maxReportsPerDay: options.maxReportsPerDay,
+    onCapped: options.onReportsCapped,
     now,
     ...options.batch,
   })
