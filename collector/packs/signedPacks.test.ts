@@ -10,6 +10,7 @@ import { isSegletError } from '../../src/errors'
 import type { SegletError } from '../../src/errors'
 import type { ModelPack } from '../../src/pack/types'
 import { loadSignedPacks, packCheckCacheKey, signedPacksCacheKey } from '../../src/pack/loadSignedPacks'
+import * as decodeModule from '../../src/pack/decodePackWeights'
 import { EXPECTED_SPECS } from '../../src/pack/expectedSpecs'
 import { MANIFEST_CONTEXT, PACK_CHECK_INTERVAL_MS, PACK_CONTEXT, SIGNATURE_LINE_PREFIX } from '../../src/pack/signedFormat'
 import { publishPacks, readPublishedManifest } from './publishPacks'
@@ -86,6 +87,29 @@ describe('signed packs, published by the collector and verified by the browser c
     for (const call of fetchMock.mock.calls) expect(call[1]).toEqual({ credentials: 'omit', redirect: 'error' })
     expect((cache.entries.get(signedPacksCacheKey(MANIFEST_URL)) as { version: number }).version).toBe(1)
     expect([...cache.entries.keys()].every((k) => k.startsWith('cache:'))).toBe(true)
+  })
+
+  it("a page decodes each signed pack's weights once, when it verifies them, and builds its networks from those very weights", async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3), lifetime: shipped('lifetime') }, now: new Date(T0) })
+    const decode = vi.spyOn(decodeModule, 'decodePackWeights')
+    const { createModelRuntime } = await import('../../src/model/runtime')
+    // The first page fetches the packs; a later page that day reads them from the store and verifies them again.
+    for (const now of [T0, T0 + 1000]) {
+      decode.mockClear()
+      const runtime = createModelRuntime()
+      const signed = { packKey, expected: EXPECTED_SPECS, cache, report: (e: SegletError) => reported.push(e), now }
+      const session = await runtime.getPack('session', { expected: EXPECTED_SPECS.session, signed })
+      const lifetime = await runtime.getPack('lifetime', { expected: EXPECTED_SPECS.lifetime, signed })
+      expect(session.pack).toEqual(variant(0.3))
+      expect(decode).toHaveBeenCalledTimes(2)
+      const decoded = decode.mock.results.map((r) => r.value as ReturnType<typeof decodeModule.decodePackWeights>)
+      for (const [i, loaded] of [session, lifetime].entries()) {
+        // On the CPU backend a tensor's data is the array it was made from.
+        for (const layer of loaded.layers) expect(layer.bias.dataSync()).toBe(decoded[i].get(layer.name)!.bias)
+      }
+    }
+    decode.mockRestore()
+    expect(codes()).toEqual([])
   })
 
   it('checks at most once a day: the stored packs serve every page load in between, a new version is taken the next day', async () => {

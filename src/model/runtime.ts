@@ -6,7 +6,7 @@
 import { OptionsError } from '../errors'
 import { checkPack } from '../pack/checkPack'
 import { buildPack, disposePack, loadPack, predict, readPack } from './loadPack'
-import type { LoadedPack } from './loadPack'
+import type { LoadedPack, ReadPack } from './loadPack'
 import { loadPackFromUrl } from './loadPackFromUrl'
 import { loadSignedPacks } from '../pack/loadSignedPacks'
 import type { SignedPacks } from '../pack/loadSignedPacks'
@@ -37,9 +37,10 @@ export function createModelRuntime(): ModelRuntime {
     }
     return pending
   }
-  // Reads a pack, yields to the page if asked to, then builds its tensors.
-  const load = async (value: unknown, expected: GetPackOptions['expected'], pause: GetPackOptions['pause']) => {
-    const read = readPack(value, { expected })
+  // Reads a pack (a signed one comes with the weights decoded when it was verified), yields to the page
+  // if asked to, then builds its tensors.
+  const load = async (value: unknown, expected: GetPackOptions['expected'], pause: GetPackOptions['pause'], weights?: ReadPack['weights']) => {
+    const read = weights ? { pack: checkPack(value, expected), weights } : readPack(value, { expected })
     await pause?.()
     return buildPack(read)
   }
@@ -51,7 +52,7 @@ export function createModelRuntime(): ModelRuntime {
       if (!set) signedSets.set(setKey, (set = loadSignedPacks(signed)))
       return set.then((s) => {
         const pack = s?.packs[kind]
-        return pack ? memo(`${kind} signed ${setKey} ${s!.version}`, () => load(pack, expected, pause)) : getPack(kind, { ...options, signed: undefined })
+        return pack ? memo(`${kind} signed ${setKey} ${s!.version}`, () => load(pack, expected, pause, s!.weights[kind])) : getPack(kind, { ...options, signed: undefined })
       })
     }
     if (url !== undefined && !integrity) {

@@ -6,7 +6,7 @@ import { sameOriginUrl } from '../lib/sameOriginUrl'
 import { base64ToArrayBuffer } from './base64'
 import { checkPack } from './checkPack'
 import { decodePackWeights } from './decodePackWeights'
-import type { ExpectedFeatureSpec, ModelPack } from './types'
+import type { DenseWeights, ExpectedFeatureSpec, ModelPack } from './types'
 import { CACHE_META_PREFIX } from '../store/constants'
 import type { PackManifest, PackManifestEntry } from './manifest'
 import { parseManifest } from './manifest'
@@ -45,6 +45,8 @@ export interface SignedPacks {
   version: number
   /** Its packs, verified and checked against the SDK's features. */
   packs: Partial<Record<PackKind, ModelPack>>
+  /** Each pack's weights, decoded once from the verified bytes when it was checked: its tensors are built from these. */
+  weights: Partial<Record<PackKind, ReadonlyMap<string, DenseWeights>>>
 }
 
 /** What is stored of the last good manifest: the signed files as they were fetched, verified again on read. */
@@ -144,6 +146,7 @@ async function fetchSignedPacks(
   }
   if (manifest.version === floor && hasGood) return undefined
   const packs: SignedPacks['packs'] = {}
+  const weights: SignedPacks['weights'] = {}
   const texts: StoredSignedPacks['packs'] = {}
   for (const [kind, entry] of entriesOf(manifest, expected)) {
     const packHref = sameOriginUrl(new URL(entry.url, href).href)
@@ -154,10 +157,11 @@ async function fetchSignedPacks(
     const packBytes = new Uint8Array(await fetchFileBytes(packHref, packWhat, entry.bytes, fail, 'omit'))
     const opened = await openPack(packBytes, entry, key, expected[kind]!, packWhat)
     packs[kind] = opened.pack
+    weights[kind] = opened.weights
     texts[kind] = opened.text
   }
   return {
-    packs: { version: manifest.version, packs },
+    packs: { version: manifest.version, packs, weights },
     record: { version: manifest.version, manifest: new TextDecoder().decode(bytes), packs: texts },
   }
 }
@@ -167,10 +171,13 @@ async function openStored(stored: StoredSignedPacks, keys: readonly PinnedKey[],
   const encoder = new TextEncoder()
   const { manifest, key } = await openManifest(encoder.encode(stored.manifest), keys, `stored pack manifest ${href}`, -Infinity)
   const packs: SignedPacks['packs'] = {}
+  const weights: SignedPacks['weights'] = {}
   for (const [kind, entry] of entriesOf(manifest, expected)) {
-    packs[kind] = (await openPack(encoder.encode(stored.packs[kind]), entry, key, expected[kind]!, `stored ${kind} pack`)).pack
+    const opened = await openPack(encoder.encode(stored.packs[kind]), entry, key, expected[kind]!, `stored ${kind} pack`)
+    packs[kind] = opened.pack
+    weights[kind] = opened.weights
   }
-  return { version: manifest.version, packs }
+  return { version: manifest.version, packs, weights }
 }
 
 /** The manifest's signature, then its fields. */
@@ -180,7 +187,13 @@ async function openManifest(bytes: Uint8Array, keys: readonly PinnedKey[], what:
 }
 
 /** A pack's hash and signature, then its format and features. */
-async function openPack(bytes: Uint8Array, entry: PackManifestEntry, key: PinnedKey, expected: ExpectedFeatureSpec, what: string): Promise<{ pack: ModelPack; text: string }> {
+async function openPack(
+  bytes: Uint8Array,
+  entry: PackManifestEntry,
+  key: PinnedKey,
+  expected: ExpectedFeatureSpec,
+  what: string,
+): Promise<{ pack: ModelPack; weights: Map<string, DenseWeights>; text: string }> {
   const digest = 'sha256-' + bytesToBase64(await getSubtle().digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
   if (digest !== entry.integrity) {
     throw new ModelPackError('pack_integrity', `The ${what} does not match the hash its manifest signs: expected ${entry.integrity}, got ${digest}. It was not used.`)
@@ -196,9 +209,9 @@ async function openPack(bytes: Uint8Array, entry: PackManifestEntry, key: Pinned
     throw new ModelPackError('pack_invalid', `Invalid ${what}: not JSON text (${(error as Error).message}).`, error)
   }
   const pack = checkPack(value, expected)
-  // Refused here, as the runtime would refuse it, so it never replaces the last good pack.
-  decodePackWeights(pack)
-  return { pack, text }
+  // Refused here, as the runtime would refuse it, so it never replaces the last good pack; the runtime
+  // builds the pack from these weights rather than decoding them again.
+  return { pack, weights: decodePackWeights(pack), text }
 }
 
 function entriesOf(manifest: PackManifest, expected: LoadSignedPacksOptions['expected']): Array<[PackKind, PackManifestEntry]> {
