@@ -80,6 +80,21 @@ describe('ModelRuntime.getPack', () => {
     await expect(runtime.getPack('lifetime')).resolves.toMatchObject({ heads: ['segment', 'intent'] })
   })
 
+  it('refuses a shop session pack that lacks the segment or the intent head the decision needs', async () => {
+    const { createHash } = await import('node:crypto')
+    vi.stubGlobal('location', new URL('https://shop.example/'))
+    const { createModelRuntime } = await import('./runtime')
+    const runtime = createModelRuntime()
+    const { segment, intent } = makePack().heads
+    const expected = { kind: 'session' as const, version: 'test-1', names: ['a', 'b', 'c'] }
+    for (const heads of [{ intent }, { segment }]) {
+      const body = JSON.stringify(makePack({ heads }))
+      vi.stubGlobal('fetch', vi.fn(async () => new Response(body)))
+      const integrity = 'sha256-' + createHash('sha256').update(body).digest('base64')
+      await expect(runtime.getPack('session', { url: '/pack.json', integrity, expected })).rejects.toMatchObject({ code: 'pack_invalid', message: expect.stringMatching(/segment.*probability/) })
+    }
+  })
+
   it('loads the shop pack from its URL instead, and needs its integrity hash', async () => {
     const { createHash } = await import('node:crypto')
     const body = JSON.stringify(makePack({ names: ['x', 'y', 'z'] }))

@@ -14,7 +14,8 @@ const BYTES_PER_VALUE: Record<string, number> = { float32: 4, uint8: 1, uint16: 
  * The one check of a model pack, used by the browser before it builds tensors and by training before it
  * evaluates or writes a pack. First the shape: a parsed JSON value has the shape of a {@link ModelPack} and
  * its parts agree with each other (layer graph, weight shapes, weight byte length, heads); else it throws
- * `ModelPackError('pack_invalid')` naming the first thing that is wrong. Then, with `expected` (the SDK's
+ * `ModelPackError('pack_invalid')` naming the first thing that is wrong; with `expected`, a session pack must
+ * have a segment head and a probability head (intent). Then, with `expected` (the SDK's
  * feature table for a kind, see `expectedFeatures()` of src/features), the features: same kind, same feature
  * version, every name one the SDK computes, none twice, each with the table's transform; else it throws
  * `ModelPackError('pack_spec_mismatch')` listing every difference. A pack may read fewer features than the
@@ -128,6 +129,9 @@ export function checkPack(value: unknown, expected?: ExpectedFeatureSpec): Model
       fail(`${at} kind must be "segment" or "probability", got ${show((head as { kind?: unknown }).kind)}`)
     }
   }
+  // A session pack for the SDK decides a segment and the purchase intent: without either head no decision is made.
+  const kinds = Object.values(pack.heads!).map((head) => head.kind)
+  if (expected && pack.kind === 'session' && !(kinds.includes('segment') && kinds.includes('probability'))) fail('a session pack needs a "segment" head and a "probability" head')
   if (expected) checkFeatures(pack as ModelPack, expected)
   if (pack.intentCorrection !== undefined && !isIntentCorrection(pack.intentCorrection)) fail('"intentCorrection" does not match the training tables of this SDK')
   if (pack.learnTables !== undefined && (pack.kind !== 'session' || !learnTableIndexes(pack.learnTables)))
