@@ -71,10 +71,12 @@ export async function loadVerifiedText<T>(url: string, options: LoadVerifiedText
     throw fail('origin', `The ${what} URL ${JSON.stringify(url)} is not on this page's origin (${origin}); Seglet only loads files from the shop's own origin.`)
   }
   const key = cacheKey(href)
+  // The text is cached with its byte-order mark, so it re-encodes to the very bytes the hash covers; parsed without it.
+  const read = (text: string) => parse(text.replace(/^\uFEFF/, ''))
 
   const cached = await readCache(cache, key, integrity)
   if (cached !== undefined && (await digest(prefix, new TextEncoder().encode(cached), what, fail)) === expectedDigest) {
-    return parse(cached)
+    return read(cached)
   }
 
   const bytes = await fetchFileBytes(href, what, maxBytes, fail)
@@ -87,11 +89,11 @@ export async function loadVerifiedText<T>(url: string, options: LoadVerifiedText
   }
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
   } catch (error) {
     throw fail('invalid', `Invalid ${what}: ${href} is not UTF-8 text.`, error)
   }
-  const value = parse(text)
+  const value = read(text)
   if (cache) {
     // A full or failing store only costs the next page load a request.
     await cache.setMeta(key, { integrity, text } satisfies CachedText).catch(() => undefined)

@@ -47,6 +47,15 @@ describe('loadPackFromUrl', () => {
     expect(fetchMock).not.toHaveBeenCalled()
   })
 
+  it('caches a pack saved with a byte-order mark so the next load makes no request either', async () => {
+    const cache = memoryCache()
+    const withBom = '\uFEFF' + body
+    serve(withBom)
+    expect(await loadPackFromUrl(URL_, { integrity: sri(withBom), expected, cache })).toEqual(pack)
+    expect(await loadPackFromUrl(URL_, { integrity: sri(withBom), expected, cache })).toEqual(pack)
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+  })
+
   it('fetches again when the cached entry is for another integrity hash or was altered', async () => {
     const cache = memoryCache()
     await cache.setMeta(packCacheKey(URL_), { integrity: sri('older'), text: 'older' })
