@@ -80,6 +80,22 @@ describe('package', () => {
     expect(new mod.ValidationError('x', 'field').code).toBe('invalid_event')
   })
 
+  it("loads the model part in Node, as a shop's component tests under jsdom do when a segment is decided", () => {
+    // Vitest or Jest with a DOM runs the real Seglet, which imports its lazy chunks as Node resolves them.
+    const script = `
+      import { readdirSync } from 'node:fs'
+      import { createRequire } from 'node:module'
+      const dir = new URL('./dist/chunks/', 'file://' + process.cwd() + '/')
+      const require = createRequire(new URL('seglet.cjs', dir))
+      const failed = []
+      for (const chunk of readdirSync(dir)) {
+        try { chunk.endsWith('.cjs') ? require('./' + chunk) : await import(new URL(chunk, dir)) } catch (error) { failed.push(chunk + ': ' + error.message.split('\\n')[0]) }
+      }
+      process.stdout.write(JSON.stringify(failed))`
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' })
+    expect(JSON.parse(out)).toEqual([])
+  }, 60_000)
+
   it('ships bundled type declarations', () => {
     const dts = readFileSync(new URL('../../dist/seglet.d.ts', import.meta.url), 'utf8')
     expect(dts).toMatch(/export \{[^}]*createSeglet/)
