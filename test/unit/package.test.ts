@@ -117,7 +117,7 @@ describe('package', () => {
     for (const file of ['dist/seglet.js', 'dist/seglet.cjs', 'dist/seglet.min.js', 'dist/seglet-bridges.min.js', 'dist/seglet-blocks.min.js', 'dist/seglet-prune.min.js', 'dist/seglet-model.min.js', 'dist/seglet.d.ts', 'dist/seglet.d.cts', 'README.md', 'LICENSE', 'package.json', 'src/index.ts']) {
       expect(files).toContain(file)
     }
-    expect(files.filter((f) => /\.test\.ts$|__fixtures__|^training\/|^test\/|^bench\//.test(f))).toEqual([])
+    expect(files.filter((f) => /\.test\.ts$|fixtures\/|\/testing\/|^training\/|^test\/|^bench\//.test(f))).toEqual([])
   })
 
   it('has no stale chunk in dist: every chunk is imported by a build file', () => {
