@@ -31,11 +31,12 @@ import { realmPromise, replaceEnv, terserOptions, terserOptionsFor } from './scr
 for (const dir of ['dist', 'examples/bundler/dist']) rmSync(new URL(`./${dir}`, import.meta.url), { recursive: true, force: true })
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
-// The CPU backend's modules that src/model/tf.ts imports (`@tensorflow/tfjs-backend-cpu/dist/*.js`) are ES
-// modules with extension-less relative imports, which only a bundler resolves: left external, the model chunk
-// would not load in Node (a shop's component tests under jsdom or happy-dom, with Vitest or Jest). They are
-// bundled into the chunk instead; tfjs-core stays external, so an app has one TensorFlow.js engine.
-const external = Object.keys(pkg.dependencies ?? {}).filter((dep) => dep !== '@tensorflow/tfjs-backend-cpu')
+// Only `dependencies` are left external: the CPU backend's modules that src/model/tf.ts imports
+// (`@tensorflow/tfjs-backend-cpu/dist/*.js`, a dev dependency) are ES modules with extension-less relative imports,
+// which only a bundler resolves, so they are bundled into the model chunk and it loads in Node too (a shop's
+// component tests under jsdom or happy-dom, with Vitest or Jest); tfjs-core stays external, so an app has one
+// TensorFlow.js engine.
+const external = Object.keys(pkg.dependencies ?? {})
 const isExternal = (id) => external.some((dep) => id === dep || id.startsWith(dep + '/'))
 
 const ts = () =>
