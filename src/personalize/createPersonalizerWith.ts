@@ -154,7 +154,7 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
             const View = doc!.defaultView
             if (View && typeof View.MutationObserver === 'function') {
               watcher = new View.MutationObserver(() => doc?.querySelector(BLOCK_SELECTOR) && loadBlocks(source))
-              watcher.observe(doc!, { childList: true, subtree: true, attributes: true, attributeFilter: [...BLOCK_ATTRIBUTES] })
+              watcher.observe(doc!, { childList: true, subtree: true, attributeFilter: [...BLOCK_ATTRIBUTES] })
             }
         }
         mark()

@@ -46,13 +46,14 @@ export interface ServerExtras {
 
 /**
  * Launches one Chromium (Playwright gives it a fresh temporary profile) for tests that open many fresh, isolated
- * contexts with `browser.newContext()`, as separate shoppers would be.
+ * contexts with `browser.newContext()`, as separate shoppers would be; `bfcache` keeps the back/forward cache on.
  */
-export function launchBrowser(): Promise<Browser> {
+export function launchBrowser({ bfcache = false }: { bfcache?: boolean } = {}): Promise<Browser> {
   // Without a spare renderer: the one Chromium keeps warm belongs to one context, so with a fresh context per
   // shopper most are started only to be thrown away.
   const args = CHROMIUM_ARGS.map((arg) => (arg.startsWith('--disable-features=') ? `${arg},SpareRendererForSitePerProcess` : arg))
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args })
+  // Playwright turns the back/forward cache off by default; `bfcache` keeps it on, as a shopper's browser has it.
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args, ignoreDefaultArgs: bfcache ? ['--disable-back-forward-cache'] : undefined })
 }
 
 /** Starts a server and a fresh Chromium profile (a new `--user-data-dir`), so no state leaks between files. */

@@ -2,7 +2,8 @@
 // in the same segment with `data-model-loading="auto"` (the default) and with `"eager"`.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { probes, readDb, resetOrigin, type SegmentLike, useHarness } from './helpers'
+import { launchBrowser } from './harness'
+import { probeScript, probes, readDb, resetOrigin, type SegmentLike, useHarness } from './helpers'
 
 const h = useHarness()
 
@@ -159,5 +160,41 @@ describe('a returning shopper with declarative blocks', () => {
     const t = await probes(page)
     expect(t.errors).toEqual([])
     await page.close()
+  })
+})
+
+describe('a page restored from the back/forward cache', () => {
+  it('shows the segment decided since it was left, not the one it was left with', async () => {
+    const browser = await launchBrowser({ bfcache: true })
+    try {
+      const context = await browser.newContext()
+      await context.addInitScript(probeScript)
+      await context.addInitScript(() => addEventListener('pageshow', (event) => event.persisted && ((window as unknown as { __restored: boolean }).__restored = true)))
+      const page = await context.newPage()
+      type W = { Seglet: { track(e: unknown): void; flush(): Promise<void>; getSegment(): { id: string; coldStart: boolean } | null } }
+      // A first page view: the cold-start default, and the block for new visitors shown.
+      await page.goto(tagPage({ consent: 'granted', autocapture: 'false' }))
+      await page.waitForFunction(() => typeof (window as unknown as { Seglet?: { flush?: unknown } }).Seglet?.flush === 'function')
+      await page.evaluate(async () => {
+        const seglet = (window as unknown as W).Seglet
+        seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
+        await seglet.flush()
+      })
+      await page.waitForFunction(() => document.documentElement.getAttribute('data-seglet-segment') === 'new-visitor')
+      // The next page: the model decides from both page views.
+      await page.goto(tagPage({ consent: 'granted' }))
+      await page.waitForFunction(() => (window as unknown as W).Seglet?.getSegment?.()?.coldStart === false, undefined, { timeout: 20_000 })
+      const decided = await page.evaluate(() => (window as unknown as W).Seglet.getSegment()!.id)
+      // Back: the first page comes from the back/forward cache, as it was left.
+      await page.goBack({ waitUntil: 'commit' })
+      await page.waitForFunction(() => (window as unknown as { __restored?: boolean }).__restored === true)
+      await expect.poll(() => page.getAttribute('html', 'data-seglet-segment'), { timeout: 10_000 }).toBe(decided)
+      expect(await page.evaluate(() => document.getElementById('show-block')!.hidden)).toBe(true)
+      const t = await probes(page)
+      expect(t.escaped).toEqual([])
+      expect(t.errors).toEqual([])
+    } finally {
+      await browser.close()
+    }
   })
 })
