@@ -19,6 +19,16 @@ describe('package', () => {
     expect(pkg.files).toContain('dist')
   })
 
+  it('maps each entry point to its types for TypeScript without exports support (moduleResolution node10)', () => {
+    // `typesVersions` is what TypeScript's older "node" resolution reads for `seglet/react` and the like.
+    const entries = Object.entries(pkg.exports).filter(([key]) => key !== '.' && key !== './package.json')
+    expect(entries.length).toBeGreaterThan(0)
+    for (const [key, value] of entries) {
+      expect(pkg.typesVersions['*'][key.slice(2)], key).toEqual([(value as { import: { types: string } }).import.types])
+    }
+    expect(pkg.types).toBe(pkg.exports['.'].import.types)
+  })
+
   it('imports as ESM in Node without a DOM', async () => {
     expect(typeof globalThis.window).toBe('undefined')
     const mod = await import('../../dist/seglet.js')
