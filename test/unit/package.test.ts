@@ -35,6 +35,8 @@ describe('package', () => {
     expect(typeof mod.createSeglet).toBe('function')
     expect(typeof mod.validateEvent).toBe('function')
     expect(mod.DEFAULT_RETENTION_DAYS).toBe(30)
+    // The default ε the README's options table names, as it names the other defaults.
+    expect(mod.DEFAULT_DAILY_EPSILON).toBe(2)
   })
 
   it('reports nothing and does nothing when started in Node (server rendering)', async () => {
