@@ -25,16 +25,14 @@ export function applyRootMarkers(root: Element, segment: Segment | null, owned: 
   wanted.delete(VALUE_CLASS_PREFIX)
 
   const nowOwned = new Set<string>()
-  owned.forEach((name) => {
-    if (!wanted.has(name)) root.classList.remove(name)
-  })
-  wanted.forEach((name) => {
+  for (const name of owned) if (!wanted.has(name)) root.classList.remove(name)
+  for (const name of wanted) {
     if (owned.has(name)) nowOwned.add(name)
     else if (!root.classList.contains(name)) {
       root.classList.add(name)
       nowOwned.add(name)
     }
-  })
+  }
 
   setOrRemove(root, SEGMENT_ATTRIBUTE, segment?.id)
   setOrRemove(root, VALUE_SEGMENT_ATTRIBUTE, segment?.valueSegment?.id)
