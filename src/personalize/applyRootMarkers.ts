@@ -26,9 +26,9 @@ export function applyRootMarkers(root: Element, segment: Segment | null, owned: 
 
   const nowOwned = new Set<string>()
   for (const name of owned) if (!wanted.has(name)) root.classList.remove(name)
+  // A class Seglet owns is added again too: the page may have rewritten `<html class>` since (an SPA route change).
   for (const name of wanted) {
-    if (owned.has(name)) nowOwned.add(name)
-    else if (!root.classList.contains(name)) {
+    if (owned.has(name) || !root.classList.contains(name)) {
       root.classList.add(name)
       nowOwned.add(name)
     }

@@ -75,6 +75,16 @@ describe('<html> attributes and classes', () => {
     expect(html().classList.contains('seglet-bad-id')).toBe(true)
     expect(errors).toEqual([])
   })
+
+  it('puts its classes back on the next decision after the page rewrote <html class> (an SPA route change)', () => {
+    const { p } = make()
+    p.start()
+    p.apply(segment({ intent: 0.2 }))
+    html().className = 'route-cart'
+    p.apply(segment({ intent: 0.9 }))
+    expect(html().getAttribute('data-seglet-segment')).toBe('high-intent-browser')
+    expect([...html().classList].sort()).toEqual(['route-cart', 'seglet-engaged', 'seglet-high-intent-browser', 'seglet-intent-high'])
+  })
 })
 
 describe('declarative blocks', () => {
