@@ -46,8 +46,10 @@ document.addEventListener('click', (event) => {
     window.seglet.push(['flush'])
     document.querySelector('#thanks')?.removeAttribute('hidden')
   } else if (action === 'search') {
+    // A search event needs a query (1–256 characters): an empty box searches nothing.
     const input = document.querySelector('#q')
-    window.seglet.push(['track', { type: 'search', query: input && 'value' in input ? String(input.value) : '' }])
+    const query = input && 'value' in input ? String(input.value).trim().slice(0, 256) : ''
+    if (query) window.seglet.push(['track', { type: 'search', query }])
   } else if (action === 'panel') {
     window.seglet.push(['showPanel'])
   }

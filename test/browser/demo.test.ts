@@ -1,6 +1,9 @@
 // The demo shop's banners in Chromium: they start hidden, appear when they match the shopper, and after an
 // order the shop thanks instead of nudging towards an order.
-import type { Page } from 'playwright-core'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { ConsoleMessage, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { buyFromProductPage, expectHooksMatch, probes, readHooks, useHarness, waitForSegment } from './helpers'
 
@@ -43,5 +46,48 @@ describe('demo shop banners', () => {
     expect(t.csp).toEqual([])
     expect(t.escaped).toEqual([])
     expect(t.errors).toEqual([])
+  })
+})
+
+describe('every page of the demo shop and the npm example, as a developer serves them', () => {
+  /** Every page under examples/storefront, as its URL path, and the npm example's page. */
+  const pages = (() => {
+    const root = fileURLToPath(new URL('../../examples/storefront/', import.meta.url))
+    const walk = (dir: string): string[] =>
+      readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.html') ? [`/${join(dir, e.name)}`] : []))
+    return [...walk('').sort(), '/examples/bundler/index.html']
+  })()
+
+  it('load with no page error, console error or warning, CSP violation, failed request or request off the origin', async () => {
+    expect(pages.length).toBeGreaterThan(10)
+    const page = await h.newPage()
+    const problems: string[] = []
+    const origin = new URL(h.baseUrl).origin
+    page.on('console', (m: ConsoleMessage) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${page.url()}: console ${m.type()}: ${m.text()} (${m.location().url})`)
+    })
+    page.on('request', (r) => {
+      if (new URL(r.url()).origin !== origin) problems.push(`${page.url()}: request off the origin: ${r.url()}`)
+    })
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`${page.url()}: ${r.status()} ${r.url()}`)
+    })
+    for (const path of pages) {
+      await page.goto(h.baseUrl + path)
+      await waitForSegment(page)
+      // A click on every demo action the page has, except those that leave it.
+      for (const action of ['add', 'search', 'buy', 'panel']) {
+        if (await page.$(`[data-demo-action="${action}"]`)) await page.click(`[data-demo-action="${action}"]`)
+      }
+      const t = await probes(page)
+      expect(t.csp, path).toEqual([])
+      expect(t.escaped, path).toEqual([])
+      expect(t.errors, path).toEqual([])
+      expect(t.network.filter((n) => !n.includes(origin)), path).toEqual([])
+      // The npm example reports through its own onError, not the queue's.
+      expect(await page.evaluate(() => (window as unknown as { segletApp?: { errors: unknown[] } }).segletApp?.errors ?? []), path).toEqual([])
+    }
+    expect(page.uncaughtErrors).toEqual([])
+    expect(problems).toEqual([])
   })
 })
