@@ -90,4 +90,24 @@ describe('every page of the demo shop and the npm example, as a developer serves
     expect(page.uncaughtErrors).toEqual([])
     expect(problems).toEqual([])
   })
+
+  it("the npm example's personalised banner stays out of sight until Seglet has decided, as the README says to write it", async () => {
+    const page = await h.newPage()
+    // The app's script arrives late (a slow network): the page is drawn before Seglet runs.
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    await page.route('**/examples/bundler/dist/app.js', async (route) => {
+      await held
+      await route.continue()
+    })
+    // A module script holds DOMContentLoaded back: wait for the parsed banner instead.
+    await page.goto(h.baseUrl + '/examples/bundler/index.html', { waitUntil: 'commit' })
+    await page.waitForSelector('.banner.intent', { state: 'attached' })
+    const intentBannerShown = () => page.evaluate(() => (document.querySelector('.banner.intent') as HTMLElement).offsetParent !== null)
+    expect(await intentBannerShown()).toBe(false)
+    release()
+    expect(await waitForSegment(page)).toBe('new-visitor')
+    expect(await intentBannerShown()).toBe(false)
+    await page.close()
+  })
 })
