@@ -1,8 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import { createServer, type Server } from 'node:http'
 import { COLLECTOR_HELP, parseCollectorArgs } from './cli/parseCollectorArgs'
 import { createReportEstimator } from './estimates/createReportEstimator'
+import { packContexts } from './estimates/packLeafNames'
+import { readPublishedManifest } from './packs/publishPacks'
 import { isSegletError } from '../src/errors'
 import { createCollector, DASHBOARD_PATH, PAGE_STATS_PATH, REPORTS_PATH } from './server/createCollector'
 import { migrate } from './storage/migrate'
@@ -65,6 +68,10 @@ export async function main(argv: string[]): Promise<number> {
     maxReportsPerDay: args.maxReportsPerDay,
     onReportsCapped: (day) =>
       console.error(`seglet collector: ${args.maxReportsPerDay} reports stored for ${day} (--max-reports-per-day): refusing reports with 503 until midnight UTC`),
+    maxNewPacksPerDay: args.maxNewPacksPerDay,
+    knownPacks: packContexts([...shippedPacks(), ...(await publishedPacks(args.pageStatsDir))]),
+    onPacksCapped: (day) =>
+      console.error(`seglet collector: ${args.maxNewPacksPerDay} new pack ids accepted for ${day} (--max-new-packs-per-day): refusing reports of other new ones with 503 until midnight UTC`),
   })
   const jobs = async () => {
     await collector.purge()
@@ -124,6 +131,15 @@ function shippedPacks(): unknown[] {
   } catch {
     return []
   }
+}
+
+/** The packs `publish-pack` last published in `dir` (none when there is no readable manifest or pack). */
+async function publishedPacks(dir: string): Promise<unknown[]> {
+  const manifest = await readPublishedManifest(dir).catch(() => undefined)
+  const packs = await Promise.allSettled(
+    Object.values(manifest?.packs ?? {}).map(async (entry) => JSON.parse(await readFile(join(dir, basename(entry.url)), 'utf8')) as unknown),
+  )
+  return packs.flatMap((pack) => (pack.status === 'fulfilled' ? [pack.value] : []))
 }
 
 function report(error: unknown): void {

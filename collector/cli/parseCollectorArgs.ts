@@ -18,6 +18,7 @@ export interface CollectorArgs {
   rateLimit: number
   rateBurst: number
   maxReportsPerDay: number
+  maxNewPacksPerDay: number
   minReports: number
   pageStatsDir: string
   pageStatsEveryMinutes: number
@@ -37,6 +38,7 @@ export const COLLECTOR_DEFAULTS = {
   rateLimit: 60,
   rateBurst: 20,
   maxReportsPerDay: 200_000,
+  maxNewPacksPerDay: 10,
   minReports: DEFAULT_MIN_REPORTS,
   pageStatsDir: '.seglet-collector/public',
   pageStatsEveryMinutes: 60,
@@ -61,6 +63,9 @@ Options:
   --rate-limit N             reports per minute one client address (IPv6: its /64) may send (default ${COLLECTOR_DEFAULTS.rateLimit})
   --rate-burst N             reports one client address may send at once (default ${COLLECTOR_DEFAULTS.rateBurst})
   --max-reports-per-day N    reports stored per UTC day; past it, 503 until midnight (default ${COLLECTOR_DEFAULTS.maxReportsPerDay})
+  --max-new-packs-per-day N  pack ids the daily sums do not hold yet, and which are neither shipped nor
+                             published, accepted per UTC day; past it, their reports get 503 until midnight
+                             (default ${COLLECTOR_DEFAULTS.maxNewPacksPerDay})
   --min-reports N            fewest reports to a question before its estimates are shown (default ${COLLECTOR_DEFAULTS.minReports})
   --page-stats-dir DIR       where page-stats.json and its integrity are written (default ${COLLECTOR_DEFAULTS.pageStatsDir})
   --page-stats-every MIN     minutes between rewrites of the page-statistics table (default ${COLLECTOR_DEFAULTS.pageStatsEveryMinutes})
@@ -96,6 +101,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
         'rate-limit': { type: 'string' },
         'rate-burst': { type: 'string' },
         'max-reports-per-day': { type: 'string' },
+        'max-new-packs-per-day': { type: 'string' },
         'min-reports': { type: 'string' },
         'page-stats-dir': { type: 'string' },
         'page-stats-every': { type: 'string' },
@@ -144,6 +150,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     rateLimit: integer('rate-limit', COLLECTOR_DEFAULTS.rateLimit, 1, 10_000_000),
     rateBurst: integer('rate-burst', COLLECTOR_DEFAULTS.rateBurst, 1, 10_000_000),
     maxReportsPerDay: integer('max-reports-per-day', COLLECTOR_DEFAULTS.maxReportsPerDay, 1, 1_000_000_000),
+    maxNewPacksPerDay: integer('max-new-packs-per-day', COLLECTOR_DEFAULTS.maxNewPacksPerDay, 0, 1_000_000),
     minReports: integer('min-reports', COLLECTOR_DEFAULTS.minReports, 1, 10_000_000),
     pageStatsDir: text('page-stats-dir') ?? COLLECTOR_DEFAULTS.pageStatsDir,
     pageStatsEveryMinutes: integer('page-stats-every', COLLECTOR_DEFAULTS.pageStatsEveryMinutes, 1, 10_080),

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { createReportEstimator } from './createReportEstimator'
-import { packLeafNames } from './packLeafNames'
+import { SHIPPED_PACK_CONTEXT } from '../../src/reports/shippedPackContext'
+import { packContexts, packLeafNames } from './packLeafNames'
 import { reportBodies } from '../testing/reports'
 import { addUp } from '../ingest/createIngest'
 
@@ -16,6 +17,15 @@ describe('segment-leaf names', () => {
     expect(leaves).toHaveLength(session.heads.segment.labels.length)
     expect(leaves[session.heads.segment.labels.indexOf('casual-browser')]).toBe('Casual browser')
     expect(names.size).toBe(1)
+  })
+
+  it('gives the pack id and leaf counts reports of each session pack with each lifetime pack carry', () => {
+    expect(packContexts([pack('session'), pack('lifetime')])).toEqual([SHIPPED_PACK_CONTEXT])
+    const retrained = { ...(pack('session') as object), version: '1.0.0-r2' }
+    expect(packContexts([pack('session'), retrained, pack('lifetime'), { kind: 'broken' }]).map((c) => c.packId)).toEqual([
+      SHIPPED_PACK_CONTEXT.packId,
+      SHIPPED_PACK_CONTEXT.packId.replace('session@1.0.0', 'session@1.0.0-r2'),
+    ])
   })
 
   it('puts the names in the insights when the reports name a known pack, and null otherwise', () => {

@@ -1,3 +1,5 @@
+import type { PackContext } from '../ingest/createIngest'
+
 interface TreeNode {
   id: string
   name?: string
@@ -28,4 +30,19 @@ export function packLeafNames(packs: readonly unknown[]): Map<string, string[]> 
     out.set(`${p.kind}@${p.version}`, labels.map((label) => names.get(String(label)) ?? String(label)))
   }
   return out
+}
+
+/**
+ * The packs reports of `packs` carry: each session pack with each lifetime pack, as the pack id and leaf counts
+ * a browser using the two reports (`session@1.0.0+lifetime@1.0.0`, 4 and 4).
+ *
+ * @example
+ * packContexts([sessionPack, lifetimePack]) // [{ packId: 'session@1.0.0+lifetime@1.0.0', segmentLeaves: 4, valueLeaves: 4 }]
+ */
+export function packContexts(packs: readonly unknown[]): PackContext[] {
+  const leaves = [...packLeafNames(packs)]
+  const of = (kind: string) => leaves.filter(([id]) => id.startsWith(`${kind}@`))
+  return of('session').flatMap(([session, segments]) =>
+    of('lifetime').map(([lifetime, values]) => ({ packId: `${session}+${lifetime}`, segmentLeaves: segments.length, valueLeaves: values.length })),
+  )
 }

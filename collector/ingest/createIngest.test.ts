@@ -164,6 +164,41 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     expect(await total(db)).toBe(26)
   })
 
+  // Each pack id (with its leaf counts and ε) adds its own rows to the daily sums, kept for good: a flood of
+  // made-up pack ids would grow them without end. Packs the sums hold, and the shipped and published ones, are
+  // always taken; at most maxNewPacksPerDay others a UTC day.
+  it('accepts reports of at most maxNewPacksPerDay new packs a UTC day, and of known packs whatever the count', async () => {
+    let now = NOW
+    const context = (packId: string, segmentLeaves = 4) => ({ packId, segmentLeaves, valueLeaves: 4 })
+    const bodies = (packId: string, seed: number, segmentLeaves = 4) => reportBodies(2, { day: DAY, seed, context: context(packId, segmentLeaves) })
+    const before = createIngest(db, codec, { now: () => now })
+    expect((await before.submit('10.5.0.1', bodies('stored@1', 20)[0]!)).status).toBe(202)
+    await before.flush()
+
+    const capped: string[] = []
+    const ingest = createIngest(db, codec, { now: () => now, maxNewPacksPerDay: 2, knownPacks: [context('shipped@1')], onPacksCapped: (day) => capped.push(day) })
+    let address = 0
+    const submit = (body: string) => ingest.submit(`10.5.1.${++address}`, body)
+    for (const [packId, seed] of [['stored@1', 21], ['shipped@1', 22], ['new@1', 23], ['new@2', 24]] as const) {
+      expect(await submit(bodies(packId, seed)[0]!), packId).toEqual({ status: 202, code: 'accepted' })
+    }
+    // Twelve hours before midnight UTC; another leaf count is another pack.
+    expect(await submit(bodies('new@3', 25)[0]!)).toEqual({ status: 503, code: 'packs_capped', retryAfter: 43_200 })
+    expect(await submit(bodies('stored@1', 26, 5)[0]!)).toMatchObject({ status: 503, code: 'packs_capped' })
+    for (const [packId, seed] of [['stored@1', 21], ['shipped@1', 22], ['new@1', 23], ['new@2', 24]] as const) {
+      expect((await submit(bodies(packId, seed)[1]!)).status, packId).toBe(202)
+    }
+    await ingest.flush()
+    const packs = async () => [...new Set((await readSums(db, '2026-01-01', '2026-12-31')).map((r) => `${r.packId}/${r.segmentLeaves}`))].sort()
+    expect(await packs()).toEqual(['new@1/4', 'new@2/4', 'shipped@1/4', 'stored@1/4'])
+    expect(ingest.counts).toMatchObject({ accepted: 8, packs_capped: 2 })
+    expect(capped).toEqual(['2026-11-30'])
+    now += 43_200_000
+    expect((await submit(bodies('new@3', 25)[0]!)).status).toBe(202)
+    await ingest.flush()
+    expect(await packs()).toContain('new@3/4')
+  })
+
   it('gives a failed write its places under maxReportsPerDay back', async () => {
     let broken = true
     const flaky: Database = {

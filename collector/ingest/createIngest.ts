@@ -60,11 +60,30 @@ export interface IngestOptions {
   maxReportsPerDay?: number
   /** Called the first time in a UTC day that `maxReportsPerDay` refuses a report, with that day. */
   onCapped?: (day: string) => void
+  /**
+   * Most new packs this process accepts reports of per UTC day (by its clock, counted in memory from its start).
+   * A pack is a report's pack id with its leaf counts and ε; it is known when the daily sums already hold it
+   * (read once, at the first report), when `knownPacks` lists it, or once this process accepted a report of it.
+   * Past the cap, reports of a pack not known are refused with 503 `packs_capped` and a Retry-After until
+   * midnight UTC, while reports of known packs are taken as before. Each pack adds its own rows to the daily
+   * sums, which are kept for good: this bounds what a flood of made-up pack ids adds to them.
+   * @default 10
+   */
+  maxNewPacksPerDay?: number
+  /** Packs (pack id and leaf counts, any ε) always accepted: the shipped and the published ones. @default [] */
+  knownPacks?: readonly PackContext[]
+  /** Called the first time in a UTC day that `maxNewPacksPerDay` refuses a report, with that day. */
+  onPacksCapped?: (day: string) => void
   /** The replay guard (one per process). @default a new one */
   replays?: ReplayGuard
   /** Clock. @default Date.now */
   now?: () => number
 }
+
+/** A report's pack: its pack id and leaf counts (the report group but its day and ε). */
+export type PackContext = Pick<ReportGroup, 'packId' | 'segmentLeaves' | 'valueLeaves'>
+
+const packKey = (p: PackContext) => `${p.packId}\u0000${p.segmentLeaves}\u0000${p.valueLeaves}`
 
 /** The ingest stage: checks bodies, batches accepted reports and stores them with their sums. */
 export interface Ingest {
@@ -116,6 +135,8 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   const maxBatch = options.maxBatch ?? 5000
   const maxDelay = options.maxDelayMs ?? 200
   const maxPerDay = options.maxReportsPerDay ?? 200_000
+  const maxNewPacks = options.maxNewPacksPerDay ?? 10
+  const shippedPacks = new Set((options.knownPacks ?? []).map(packKey))
   const sumEvery = options.sumEveryMs ?? 5000
   const replays = options.replays ?? createReplayGuard({ now: options.now })
   const now = options.now ?? Date.now
@@ -154,15 +175,31 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
 
   // The accepted days change at UTC midnight only: worked out once a day, not for every report. `stored` counts
   // the reports of the day stored or on their way (a failed write takes them off again).
-  let days = { from: 0, to: -1, today: '', oldest: '', newest: '', stored: 0, capped: false }
+  let days = { from: 0, to: -1, today: '', oldest: '', newest: '', stored: 0, capped: false, newPacks: 0, packsCapped: false }
   const acceptedDays = (time: number) => {
     if (time < days.from || time >= days.to) {
       const today = utcDay(time)
       const from = Date.parse(`${today}T00:00:00Z`)
-      days = { from, to: from + DAY_MS, today, oldest: addDays(today, -maxAge), newest: addDays(today, 1), stored: 0, capped: false }
+      days = { from, to: from + DAY_MS, today, oldest: addDays(today, -maxAge), newest: addDays(today, 1), stored: 0, capped: false, newPacks: 0, packsCapped: false }
     }
     return days
   }
+
+  // The packs (with their ε) the sums hold, read once, at the first report, then kept in memory with those this
+  // process accepts: no other report costs a query. A failed read is tried again by the next report.
+  let knownPacks: Set<string> | undefined
+  let readingPacks: Promise<Set<string>> | undefined
+  const readKnownPacks = () =>
+    (readingPacks ??= db.query<{ pack_id: string; epsilon: number; segment_leaves: number; value_leaves: number }>(SQL.readPacks).then(
+      (rows) => {
+        const keys = rows.map((row) => `${packKey({ packId: row.pack_id, segmentLeaves: Number(row.segment_leaves), valueLeaves: Number(row.value_leaves) })}\u0000${Number(row.epsilon)}`)
+        return (knownPacks ??= new Set(keys))
+      },
+      (error: unknown) => {
+        readingPacks = undefined
+        throw error
+      },
+    ))
 
   const finish = (outcome: IngestOutcome): IngestOutcome => {
     counts[outcome.code] = (counts[outcome.code] ?? 0) + 1
@@ -197,6 +234,16 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
 
   return {
     async submit(client, text) {
+      // Waits for the packs the sums hold the first time only, before any check: the checks and the counts
+      // below then run without a pause between them.
+      let known = knownPacks
+      if (!known) {
+        try {
+          known = await readKnownPacks()
+        } catch {
+          return finish({ status: 503, code: 'storage_failed' })
+        }
+      }
       const time = now()
       const today = acceptedDays(time)
       if (today.stored >= maxPerDay) {
@@ -220,6 +267,20 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
         return finish({ status: 422, code: 'report_day' })
       }
       if (epsilons.length > 0 && !epsilons.includes(group.epsilon)) return finish({ status: 422, code: 'report_epsilon' })
+      if (!shippedPacks.has(packKey(group))) {
+        const key = `${packKey(group)}\u0000${group.epsilon}`
+        if (!known.has(key)) {
+          if (today.newPacks >= maxNewPacks) {
+            if (!today.packsCapped) {
+              today.packsCapped = true
+              options.onPacksCapped?.(today.today)
+            }
+            return finish({ status: 503, code: 'packs_capped', retryAfter: Math.max(1, Math.ceil((today.to - time) / 1000)) })
+          }
+          today.newPacks++
+          known.add(key)
+        }
+      }
       const seen = replayForm(text)
       if (!replays.admit(client, seen)) return finish({ status: 409, code: 'report_replayed' })
       return new Promise<IngestOutcome>((done) => {

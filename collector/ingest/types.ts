@@ -26,4 +26,4 @@ export type IngestOutcome =
   | { status: 413; code: 'report_too_large' }
   | { status: 422; code: string }
   | { status: 503; code: 'storage_failed' }
-  | { status: 503; code: 'reports_capped'; retryAfter: number }
+  | { status: 503; code: 'reports_capped' | 'packs_capped'; retryAfter: number }

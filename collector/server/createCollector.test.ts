@@ -136,6 +136,23 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(((await (await collector.app.request('/seglet/insights.json')).json()) as { reports: number }).reports).toBe(4)
   })
 
+  it('refuses reports of new pack ids past --max-new-packs-per-day with 503 and Retry-After, and takes those of known packs', async () => {
+    const collector = make({ maxNewPacksPerDay: 1, knownPacks: [{ packId: 'shipped@1+lifetime@1', segmentLeaves: 4, valueLeaves: 4 }] })
+    const context = (packId: string) => ({ packId, segmentLeaves: 4, valueLeaves: 4 })
+    // The first pack the sums have not seen is the day's one new pack; the made-up ones after it are refused.
+    const first = [reportBodies(1, { day: DAY, seed: 33 })[0]!]
+    const made = ['made-up-1', 'made-up-2'].map((packId, i) => reportBodies(1, { day: DAY, seed: 30 + i, context: context(packId) })[0]!)
+    const responses = []
+    for (const [i, body] of [...first, ...made].entries()) responses.push(await post(collector, body, { address: `10.10.0.${i}` }))
+    expect(responses.map((r) => r.status)).toEqual([202, 503, 503])
+    expect(await responses[1]!.json()).toEqual({ error: 'packs_capped' })
+    expect(responses[1]!.headers.get('retry-after')).toBe('43200')
+    const known = [...reportBodies(3, { day: DAY, seed: 33 }).slice(1), ...reportBodies(2, { day: DAY, seed: 34, context: context('shipped@1+lifetime@1') })]
+    for (const [i, body] of known.entries()) expect((await post(collector, body, { address: `10.10.1.${i}` })).status).toBe(202)
+    expect(collector.ingest.counts).toMatchObject({ accepted: 5, packs_capped: 2 })
+    expect(await countReports(db)).toBe(5)
+  })
+
   it('rate-limits a flood from one IPv6 network (/64) however many of its addresses it uses, and no IPv4 client with another', async () => {
     const collector = make({ rateLimit: { perMinute: 60, burst: 5 } })
     const bodies = [...new Set(reportBodies(60, { day: DAY, seed: 5 }))].slice(0, 14)

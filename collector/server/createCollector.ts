@@ -6,7 +6,7 @@ import { Hono } from 'hono'
 import { dashboardAsset } from '../dashboard/dashboardAsset'
 import { pageStatsFile, type PageStatsFile } from '../estimates/pageStatsFile'
 import type { Estimator } from '../estimates/types'
-import { createIngest, type Ingest } from '../ingest/createIngest'
+import { createIngest, type Ingest, type PackContext } from '../ingest/createIngest'
 import { createRateLimiter } from '../ingest/createRateLimiter'
 import { isCrossSite } from '../ingest/isCrossSite'
 import { addDays } from '../lib/addDays'
@@ -39,6 +39,12 @@ export interface CollectorOptions {
   maxReportsPerDay?: number
   /** Called the first time in a UTC day that `maxReportsPerDay` refuses a report. @default none */
   onReportsCapped?: (day: string) => void
+  /** New packs (pack ids with their leaf counts) accepted per UTC day by this process; past it, 503 with Retry-After (see `createIngest`). @default 10 */
+  maxNewPacksPerDay?: number
+  /** Packs always accepted, whatever `maxNewPacksPerDay`: the shipped and published ones (see `packContexts`). @default [] */
+  knownPacks?: readonly PackContext[]
+  /** Called the first time in a UTC day that `maxNewPacksPerDay` refuses a report. @default none */
+  onPacksCapped?: (day: string) => void
   /** The shop's public origins, when the collector sits behind a proxy under another host name. @default [] */
   allowedOrigins?: readonly string[]
   /** Read the client address from X-Forwarded-For (only behind the shop's own proxy). @default false */
@@ -96,6 +102,9 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     epsilons: [epsilon],
     maxReportsPerDay: options.maxReportsPerDay,
     onCapped: options.onReportsCapped,
+    maxNewPacksPerDay: options.maxNewPacksPerDay,
+    knownPacks: options.knownPacks,
+    onPacksCapped: options.onPacksCapped,
     now,
     ...options.batch,
   })

@@ -79,6 +79,8 @@ export const SQL = {
   readSums: `SELECT to_char(day, 'YYYY-MM-DD') AS day, pack_id, epsilon, segment_leaves, value_leaves, counter, value
     FROM seglet_sums WHERE day >= $1::date AND day <= $2::date
     ORDER BY day, pack_id, epsilon, segment_leaves, value_leaves, counter`,
+  /** The packs (pack id, leaf counts, ε) the sums hold: read once when ingest starts. */
+  readPacks: `SELECT DISTINCT pack_id, epsilon, segment_leaves, value_leaves FROM seglet_sums`,
   deleteSumsOfDay: `DELETE FROM seglet_sums WHERE day = $1::date`,
 
   daysWithReports: `SELECT DISTINCT to_char(day, 'YYYY-MM-DD') AS day FROM seglet_reports ORDER BY day`,
