@@ -21,7 +21,7 @@ const named = (names: string) => inPath((segment) => names.split(' ').includes(s
  * `/^(?:\/[a-z]{2}(?:-[a-zA-Z]{2})?)?\/?(?:\?|$)/`.
  *
  * @example
- * createSeglet({ pageTypePatterns: [[/^\/p\//, 'product'], ...DEFAULT_PAGE_TYPE_PATTERNS] })
+ * createSeglet({ capture: { pageTypePatterns: [[/^\/p\//, 'product'], ...DEFAULT_PAGE_TYPE_PATTERNS] } })
  */
 export const DEFAULT_PAGE_TYPE_PATTERNS: readonly PageTypePattern[] = [
   [inPath((segment, next) => (segment == 'product' || segment == 'products') && !!next && next[0] != '?'), 'product'],
