@@ -44,15 +44,15 @@ export function bootScript(api: Record<string, unknown>): void {
       reportError(new SegletError('global_taken', 'window.Seglet is taken: use window.seglet.push()'))
     }
     // The first queued ['init', options] starts Seglet with its options over the tag's attributes; until
-    // Seglet starts (data-autostart="false"), other commands wait for it.
+    // Seglet starts (data-autostart="false"), other commands wait for it. A consent set before runs at once, as
+    // Seglet.setConsent() does: Seglet starts with it (a tag's "denied" must not delete what a granted consent keeps).
     let started = false
     const pending: unknown[] = []
     const exec = (command: unknown) => {
-      if (started) runCommand(command, api, reportError)
-      else if (is(command, 'init')) {
-        started = true
+      if ((started ||= is(command, 'init')) || is(command, 'setConsent')) {
         runCommand(command, api, reportError)
-        for (const earlier of pending.splice(0)) runCommand(earlier, api, reportError)
+        // Held back until `init` starts Seglet, then run in order (`pending` stays empty after).
+        if (started) for (const earlier of pending.splice(0)) runCommand(earlier, api, reportError)
       } else pending.push(command)
     }
     for (const command of queued) if (!is(command, 'onError')) exec(command)

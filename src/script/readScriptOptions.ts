@@ -20,8 +20,8 @@ export interface ScriptConfig {
 const ATTRIBUTES =
   'consent respectGlobalPrivacyControl=respect-gpc segmentWithoutConsent capture.autocapture capture.dataLayer=datalayer ' +
   'personalize.antiFlicker personalize.antiFlickerTimeoutMs=anti-flicker-timeout personalize.segmentHint storage.retentionDays ' +
-  'storage.dbName model.sessionPackUrl=pack-url model.sessionPackIntegrity=pack-integrity model.lifetimePackUrl=lifetime-pack-url ' +
-  'model.lifetimePackIntegrity=lifetime-pack-integrity model.packKey model.packManifestUrl=pack-manifest model.loading=model-loading ' +
+  'storage.dbName model.sessionPackUrl=pack-url model.sessionPackIntegrity=pack-integrity model.lifetimePackUrl ' +
+  'model.lifetimePackIntegrity model.packKey model.packManifestUrl=pack-manifest model.loading=model-loading ' +
   'reports.endpoint=reports reports.learnShare'
 
 /**

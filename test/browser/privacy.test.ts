@@ -100,6 +100,21 @@ describe('requests, cookies and storage', () => {
     await page.close()
   })
 
+  it('a consent queued before the tag loads is the one Seglet starts with: queued "granted" over data-consent="denied" deletes nothing', async () => {
+    const page = await h.newPage()
+    await page.goto(h.baseUrl + tagPage({ consent: 'granted' }))
+    await shop(page)
+    expect((await readDb(page)).events.some((e) => e.type === 'search')).toBe(true)
+    // The shop's consent script queues the shopper's earlier choice before Seglet loads; the tag says denied until then.
+    await page.addInitScript(() => ((window as unknown as { seglet: unknown[] }).seglet = [['setConsent', 'granted']]))
+    await page.goto(h.baseUrl + tagPage({ consent: 'denied' }))
+    await waitForSeglet(page)
+    expect(await page.evaluate(() => (window as unknown as SegletWindow).Seglet.getConsent())).toBe('granted')
+    await page.evaluate(() => (window as unknown as SegletWindow).Seglet.flush())
+    expect((await readDb(page)).events.some((e) => e.type === 'search')).toBe(true)
+    await page.close()
+  })
+
   it('with the segment hint opted in, sets that one cookie only while consent is granted, and never reads cookies', async () => {
     const page = await h.newPage()
     // Opted in, consent denied: nothing, even with segments decided in memory.
