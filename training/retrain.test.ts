@@ -31,6 +31,15 @@ const refused = async (command: (argv: string[]) => Promise<number>, argv: strin
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
   return { code: await command(argv).catch((e: unknown) => e), errors }
 }
+/** `command` exits with 2 and prints two lines: `seglet <name>: <what is wrong>` (matching `says`) and its usage. */
+const refusedAsOption = async (name: string, command: (argv: string[]) => Promise<number>, argv: string[], says: RegExp) => {
+  const { code, errors } = await refused(command, argv)
+  expect(code).toBe(2)
+  expect(errors).toHaveLength(2)
+  expect(errors[0].startsWith(`seglet ${name}: `)).toBe(true)
+  expect(errors[0].slice(`seglet ${name}: `.length)).toMatch(says)
+  expect(errors[1].startsWith(`usage: npm run ${name} -- `)).toBe(true)
+}
 // After each test: its folders removed, the machine's time zone and every mock restored.
 afterEach(() => {
   vi.unstubAllGlobals()
@@ -221,14 +230,7 @@ describe('command-line options', () => {
     ['a --config for no pack', ['--config', '{"sesion":{"epochs":5}}', ...noData], /^--config: unknown pack "sesion"/],
     ['a --config value of the wrong kind', ['--config', '{"lifetime":{"epochs":"5"}}', ...noData], /^--config: lifetime\.epochs cannot be "5"$/],
     ['an unknown --time-zone', ['--time-zone', 'Mars/Olympus', ...noData], /^--time-zone Mars\/Olympus: not an IANA time zone name/],
-  ])('train refuses %s in one line with its usage, before reading any data', async (_, argv, says) => {
-    const { code, errors } = await refused(train, argv as string[])
-    expect(code).toBe(2)
-    expect(errors).toHaveLength(2)
-    expect(errors[0]).toMatch(/^seglet train: /)
-    expect(errors[0].replace(/^seglet train: /, '')).toMatch(says)
-    expect(errors[1]).toMatch(/^usage: npm run train -- /)
-  })
+  ])('train refuses %s in one line with its usage, before reading any data', (_, argv, says) => refusedAsOption('train', train, argv as string[], says))
 
   it.each([
     ['a typo', ['--splt', 'all', ...noPack], /'--splt'/],
@@ -241,14 +243,7 @@ describe('command-line options', () => {
     ['a session gap the browser refuses', ['--session-gap-ms', '10min', ...noPack], /^--session-gap-ms: features\.sessionGapMs must be a number/],
     ['special days that are not JSON', ['--special-days', '[x', ...noPack], /^--special-days: not JSON/],
     ['a missing --pack', ['--data', '/nonexistent/x.ndjson'], /^--pack <file> and --data <file> are required$/],
-  ])('evaluate refuses %s in one line with its usage, before reading the pack', async (_, argv, says) => {
-    const { code, errors } = await refused(evaluate, argv as string[])
-    expect(code).toBe(2)
-    expect(errors).toHaveLength(2)
-    expect(errors[0]).toMatch(/^seglet evaluate: /)
-    expect(errors[0].replace(/^seglet evaluate: /, '')).toMatch(says)
-    expect(errors[1]).toMatch(/^usage: npm run evaluate -- /)
-  })
+  ])('evaluate refuses %s in one line with its usage, before reading the pack', (_, argv, says) => refusedAsOption('evaluate', evaluate, argv as string[], says))
 })
 
 describe('failures are one line', () => {
