@@ -45,7 +45,8 @@ export function bootScript(api: Record<string, unknown>): void {
     }
     // The first queued ['init', options] starts Seglet with its options over the tag's attributes; until
     // Seglet starts (data-autostart="false"), other commands wait for it. A consent set before runs at once, as
-    // Seglet.setConsent() does: Seglet starts with it (a tag's "denied" must not delete what a granted consent keeps).
+    // Seglet.setConsent() does: Seglet starts with it (a tag's "denied" must not delete what a granted consent keeps);
+    // it also waits with the others, so it still wins over a consent in the options of an `init` queued after it.
     let started = false
     const pending: unknown[] = []
     const exec = (command: unknown) => {
@@ -53,7 +54,8 @@ export function bootScript(api: Record<string, unknown>): void {
         runCommand(command, api, reportError)
         // Held back until `init` starts Seglet, then run in order (`pending` stays empty after).
         if (started) for (const earlier of pending.splice(0)) runCommand(earlier, api, reportError)
-      } else pending.push(command)
+      }
+      started || pending.push(command)
     }
     for (const command of queued) if (!is(command, 'onError')) exec(command)
     if (!started && config.autostart) exec(['init'])

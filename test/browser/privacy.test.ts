@@ -115,6 +115,17 @@ describe('requests, cookies and storage', () => {
     await page.close()
   })
 
+  it('a consent queued before a queued init is the one Seglet starts with, over the consent in init()\'s options', async () => {
+    const page = await h.newPage()
+    // The shop's setup file starts Seglet with consent pending until its banner answers; the banner's script,
+    // which loaded first, already queued the shopper's earlier "granted".
+    await page.addInitScript(() => ((window as unknown as { seglet: unknown[] }).seglet = [['setConsent', 'granted'], ['init', { consent: 'pending' }]]))
+    await page.goto(h.baseUrl + tagPage({ autostart: 'false' }))
+    await waitForSeglet(page)
+    expect(await page.evaluate(() => (window as unknown as SegletWindow).Seglet.getConsent())).toBe('granted')
+    await page.close()
+  })
+
   it('with the segment hint opted in, sets that one cookie only while consent is granted, and never reads cookies', async () => {
     const page = await h.newPage()
     // Opted in, consent denied: nothing, even with segments decided in memory.
