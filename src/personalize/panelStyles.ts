@@ -1,6 +1,10 @@
-/** Styles of the panel, scoped by its shadow root. `all: initial` keeps the shop's inherited styles out. */
+/**
+ * Styles of the panel, scoped by its shadow root. `all: initial` keeps the shop's inherited styles out. The host
+ * element's rules are `!important`: the page's rules that match it (a reset's `* { all: unset }`) win over
+ * normal `:host` rules, but not over important ones.
+ */
 export const PANEL_CSS = `
-:host{all:initial;position:fixed;right:16px;bottom:16px;z-index:2147483647;display:block}
+:host{all:initial!important;position:fixed!important;right:16px!important;bottom:16px!important;z-index:2147483647!important;display:block!important}
 .panel{box-sizing:border-box;width:360px;max-width:calc(100vw - 32px);max-height:calc(100vh - 32px);overflow:auto;
 background:#fff;color:#1c1c1c;border:1px solid #cfcfcf;border-radius:10px;box-shadow:0 8px 30px rgba(0,0,0,.18);
 font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:14px 16px;text-align:left}

@@ -197,6 +197,22 @@ describe('storefront through the script tag', () => {
     expect(await readPanel(page)).toMatchObject({ open: true })
     await page.close()
   })
+
+  it('the panel stays a fixed overlay under a shop CSS reset that unsets every element', async () => {
+    const page = await h.newPage()
+    await page.goto(h.baseUrl + '/')
+    await waitForSegment(page)
+    // A popular modern reset: every element but a few media ones loses all its styles, with zero specificity.
+    await page.addStyleTag({ content: '*:where(:not(html, iframe, canvas, img, svg, video, audio):not(svg *, symbol *)) { all: unset; display: revert; }' })
+    await page.click('[data-demo-action="panel"]')
+    await page.waitForSelector('seglet-panel')
+    const host = await page.evaluate(() => {
+      const style = getComputedStyle(document.querySelector('seglet-panel')!)
+      return { position: style.position, display: style.display, zIndex: style.zIndex }
+    })
+    expect(host).toEqual({ position: 'fixed', display: 'block', zIndex: '2147483647' })
+    await page.close()
+  })
 })
 
 describe('the npm (ESM) example', () => {
