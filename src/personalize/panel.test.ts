@@ -174,13 +174,13 @@ describe('createPanel', () => {
     panel.show()
     await flush()
     button('Forget me').click()
-    expect(button('Forget me').hasAttribute('disabled')).toBe(true)
+    expect(button('Forget me').getAttribute('aria-disabled')).toBe('true')
     await flush()
     expect(options.forget).toHaveBeenCalledTimes(1)
     expect(root()!.querySelector('[role="status"]')!.textContent).toContain('has been deleted')
     expect(text()).toContain('No segment yet')
     expect(options.getStoredSummary).toHaveBeenCalledTimes(2)
-    expect(button('Forget me').hasAttribute('disabled')).toBe(false)
+    expect(button('Forget me').hasAttribute('aria-disabled')).toBe(false)
   })
 
   it('Export my data downloads JSON through a Blob URL and <a download>', async () => {

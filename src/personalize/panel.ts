@@ -279,8 +279,10 @@ export function createPanel(options: PanelOptions): Panel {
     if (!ui || busy) return
     busy = true
     const { status, forget, exportButton, root } = ui
-    forget.setAttribute('disabled', '')
-    exportButton.setAttribute('disabled', '')
+    // aria-disabled, not disabled: a disabled button loses the focus (to the page's body), and a keyboard
+    // user with it, who could then not close the panel with Escape. `busy` refuses the clicks meanwhile.
+    forget.setAttribute('aria-disabled', 'true')
+    exportButton.setAttribute('aria-disabled', 'true')
     setStatus(action === 'forget' ? 'Deleting…' : 'Preparing your data…', false)
     try {
       if (action === 'forget') {
@@ -296,8 +298,8 @@ export function createPanel(options: PanelOptions): Panel {
       reportSafely(onError, action === 'forget' ? 'Forget me failed' : 'Export my data failed', error)
     } finally {
       busy = false
-      forget.removeAttribute('disabled')
-      exportButton.removeAttribute('disabled')
+      forget.removeAttribute('aria-disabled')
+      exportButton.removeAttribute('aria-disabled')
       if (action === 'forget') refresh()
     }
     function setStatus(text: string, isError: boolean) {

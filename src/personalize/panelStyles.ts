@@ -22,7 +22,7 @@ ul{margin:4px 0;padding-left:18px}
 .actions{display:flex;flex-wrap:wrap;gap:8px;margin-top:14px}
 button{font:inherit;cursor:pointer;border-radius:6px;border:1px solid #8a8a8a;background:#f5f5f5;color:#1c1c1c;padding:6px 10px}
 button:focus-visible{outline:2px solid #1a5fd0;outline-offset:2px}
-button[disabled]{opacity:.6;cursor:default}
+button[aria-disabled=true]{opacity:.6;cursor:default}
 .close{border:0;background:none;font-size:20px;line-height:1;padding:2px 8px}
 .forget{border-color:#b3261e;color:#b3261e}
 .status{margin-top:10px;color:#1b5e20}

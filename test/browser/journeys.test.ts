@@ -213,6 +213,37 @@ describe('storefront through the script tag', () => {
     expect(host).toEqual({ position: 'fixed', display: 'block', zIndex: '2147483647' })
     await page.close()
   })
+
+  it('the panel by keyboard: focus moves in, stays on a button used, Escape closes and gives focus back', async () => {
+    const page = await h.newPage()
+    await page.goto(h.baseUrl + '/products/winter-harbour.html')
+    await waitForSegment(page)
+    const focused = () =>
+      page.evaluate(() => {
+        const active = document.activeElement
+        return active?.shadowRoot ? `panel: ${active.shadowRoot.activeElement?.textContent?.slice(0, 20)}` : `page: ${active?.getAttribute('data-demo-action') ?? active?.tagName}`
+      })
+    await page.focus('[data-demo-action="panel"]')
+    await page.keyboard.press('Enter')
+    await page.waitForSelector('seglet-panel')
+    await expect.poll(focused).toBe('panel: Why am I seeing this')
+    await page.keyboard.press('Tab')
+    expect(await focused()).toBe('panel: ×')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Tab')
+    expect(await focused()).toBe('panel: Export my data')
+    const download = page.waitForEvent('download')
+    await page.keyboard.press('Enter')
+    await download
+    await page.locator('seglet-panel').getByRole('status').filter({ hasText: 'downloaded' }).waitFor()
+    // The button used keeps the focus, so the shopper can go on by keyboard and close the panel.
+    expect(await focused()).toBe('panel: Export my data')
+    await page.keyboard.press('Escape')
+    expect(await readPanel(page)).toEqual({ open: false })
+    expect(await focused()).toBe('page: panel')
+    await expectCleanPage(page)
+    await page.close()
+  })
 })
 
 describe('the npm (ESM) example', () => {
