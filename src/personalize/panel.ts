@@ -321,6 +321,11 @@ export function createPanel(options: PanelOptions): Panel {
       const doc = ui?.doc ?? options.document ?? (typeof document !== 'undefined' ? document : undefined)
       if (!doc) return
       ui ??= build(doc)
+      // The page removed the open panel (Turbo-style navigation swaps the whole <body>): show it again.
+      if (open && !ui.host.isConnected) {
+        open = false
+        unsubscribe?.()
+      }
       if (!open) {
         open = true
         returnFocus = doc.activeElement

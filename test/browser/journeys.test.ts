@@ -214,6 +214,27 @@ describe('storefront through the script tag', () => {
     await page.close()
   })
 
+  it('the panel shows again after the page swapped its <body> (Turbo-style navigation) while it was open', async () => {
+    const page = await h.newPage()
+    await page.goto(h.baseUrl + '/products/winter-harbour.html')
+    await waitForSegment(page)
+    await page.click('[data-demo-action="panel"]')
+    await page.waitForSelector('seglet-panel')
+    // Turbo Drive, pjax and the like replace the whole <body> with the next page's.
+    await page.evaluate(() => {
+      const next = document.createElement('body')
+      next.append(...Array.from(document.body.children, (e) => e.cloneNode(true)).filter((e) => (e as Element).tagName !== 'SEGLET-PANEL'))
+      document.body.replaceWith(next)
+    })
+    expect(await readPanel(page)).toEqual({ open: false })
+    await page.evaluate(() => (window as unknown as { Seglet: { showPanel(): void } }).Seglet.showPanel())
+    await page.waitForSelector('seglet-panel', { timeout: 5_000 })
+    expect(await page.locator('seglet-panel').count()).toBe(1)
+    expect(await readPanel(page)).toMatchObject({ open: true, role: 'dialog' })
+    await expectCleanPage(page)
+    await page.close()
+  })
+
   it('the panel by keyboard: focus moves in, stays on a button used, Escape closes and gives focus back', async () => {
     const page = await h.newPage()
     await page.goto(h.baseUrl + '/products/winter-harbour.html')
