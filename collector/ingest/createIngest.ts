@@ -175,12 +175,12 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
 
   // The accepted days change at UTC midnight only: worked out once a day, not for every report. `stored` counts
   // the reports of the day stored or on their way (a failed write takes them off again).
-  let days = { from: 0, to: -1, today: '', oldest: '', newest: '', stored: 0, capped: false, newPacks: 0, packsCapped: false }
+  let days = { from: 0, to: -1, today: '', oldest: '', newest: '', stored: 0, newPacks: 0, told: new Set<string>() }
   const acceptedDays = (time: number) => {
     if (time < days.from || time >= days.to) {
       const today = utcDay(time)
       const from = Date.parse(`${today}T00:00:00Z`)
-      days = { from, to: from + DAY_MS, today, oldest: addDays(today, -maxAge), newest: addDays(today, 1), stored: 0, capped: false, newPacks: 0, packsCapped: false }
+      days = { from, to: from + DAY_MS, today, oldest: addDays(today, -maxAge), newest: addDays(today, 1), stored: 0, newPacks: 0, told: new Set<string>() }
     }
     return days
   }
@@ -204,6 +204,15 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   const finish = (outcome: IngestOutcome): IngestOutcome => {
     counts[outcome.code] = (counts[outcome.code] ?? 0) + 1
     return outcome
+  }
+
+  // A daily cap's refusal: 503 with a Retry-After until midnight UTC; the operator is told once a day per cap.
+  const refuseForToday = (today: typeof days, time: number, code: 'reports_capped' | 'packs_capped', tell?: (day: string) => void) => {
+    if (!today.told.has(code)) {
+      today.told.add(code)
+      tell?.(today.today)
+    }
+    return finish({ status: 503, code, retryAfter: Math.max(1, Math.ceil((today.to - time) / 1000)) })
   }
 
   const write = async (batch: Pending<Parsed>[]) => {
@@ -247,11 +256,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       const time = now()
       const today = acceptedDays(time)
       if (today.stored >= maxPerDay) {
-        if (!today.capped) {
-          today.capped = true
-          options.onCapped?.(today.today)
-        }
-        return finish({ status: 503, code: 'reports_capped', retryAfter: Math.max(1, Math.ceil((today.to - time) / 1000)) })
+        return refuseForToday(today, time, 'reports_capped', options.onCapped)
       }
       let report: Parsed
       try {
@@ -271,11 +276,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
         const key = `${packKey(group)}\u0000${group.epsilon}`
         if (!known.has(key)) {
           if (today.newPacks >= maxNewPacks) {
-            if (!today.packsCapped) {
-              today.packsCapped = true
-              options.onPacksCapped?.(today.today)
-            }
-            return finish({ status: 503, code: 'packs_capped', retryAfter: Math.max(1, Math.ceil((today.to - time) / 1000)) })
+            return refuseForToday(today, time, 'packs_capped', options.onPacksCapped)
           }
           today.newPacks++
           known.add(key)
