@@ -1,12 +1,12 @@
 /**
  * The body of `response`, refused with `tooLarge()` as soon as it is known to be over `maxBytes`: from its
  * `Content-Length`, or while it streams (a server may send no length, or a false one). What was read is
- * dropped and the rest of the body cancelled.
+ * dropped and the rest of the body cancelled. `progressed` is called after each chunk of the body.
  *
  * @example
  * const bytes = await readCappedBody(response, 1024 * 1024, () => new ModelPackError('pack_too_large', '…'))
  */
-export async function readCappedBody(response: Response, maxBytes: number, tooLarge: () => Error): Promise<ArrayBuffer> {
+export async function readCappedBody(response: Response, maxBytes: number, tooLarge: () => Error, progressed?: () => void): Promise<ArrayBuffer> {
   const refuse = () => {
     void response.body?.cancel().catch(() => {})
     return tooLarge()
@@ -23,6 +23,7 @@ export async function readCappedBody(response: Response, maxBytes: number, tooLa
   for (;;) {
     const { done, value } = await reader.read()
     if (done) break
+    progressed?.()
     size += value.byteLength
     if (size > maxBytes) {
       void reader.cancel().catch(() => {})
