@@ -62,6 +62,9 @@ export async function main(argv: string[]): Promise<number> {
   tf.enableProdMode()
   await tf.setBackend('cpu')
   const pack = JSON.parse(readFileSync(resolve(args.pack), 'utf8')) as ModelPack
+  // Options the pack's kind has no use for would be ignored without a word: refused before the data is read.
+  if (pack.kind !== 'session' && (args['session-gap-ms'] !== undefined || args['special-days'] !== undefined)) throw new DataError(`${args.pack}: a ${pack.kind} pack reads no sessions; --session-gap-ms and --special-days apply to a session pack`)
+  if (pack.kind === 'session' && args.cutoff !== undefined) throw new DataError(`${args.pack}: --cutoff applies to a lifetime pack (the day its customers' orders are counted up to)`)
   const file = readDataFile(resolve(args.data))
   const results: Record<string, ReturnType<typeof summary>> = {}
   const warnings: string[] = []
@@ -94,6 +97,7 @@ export async function main(argv: string[]): Promise<number> {
     results.withStats = summary(evaluatePack(pack, rows.map((r) => sessionVector(rowToAggregate(r))), labels, 'intent'))
     results.withoutStats = summary(evaluatePack(pack, rows.map((r) => sessionVector(rowToAggregate(r, { withStats: false }))), labels, 'intent'))
   } else {
+    if (cutoffOption !== undefined) throw new DataError(`${args.data}: UCI Online Retail customers are counted up to the data set's own cutoff, 2011-09-01; --cutoff applies to a shop's orders`)
     const customers = retailCustomers(retailEvents(file.text)).filter((c) => all || c.test)
     results.customers = summary(evaluatePack(pack, customers.map((c) => lifetimeVector(c.aggregate)), customers.map((c) => c.label), 'repeat'))
   }

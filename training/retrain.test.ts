@@ -230,6 +230,10 @@ describe('command-line options', () => {
     ['a --config for no pack', ['--config', '{"sesion":{"epochs":5}}', ...noData], /^--config: unknown pack "sesion"/],
     ['a --config value of the wrong kind', ['--config', '{"lifetime":{"epochs":"5"}}', ...noData], /^--config: lifetime\.epochs cannot be "5"$/],
     ['an unknown --time-zone', ['--time-zone', 'Mars/Olympus', ...noData], /^--time-zone Mars\/Olympus: not an IANA time zone name/],
+    ['--format without --events', ['--format', 'ga4', ...noData], /^--format is the format of a shop's events: give it with --events <file>/],
+    ['--lifetime-format without --lifetime-events', ['--lifetime-format', 'shopify', ...noData], /^--lifetime-format and --cutoff apply to a shop's orders: give them with --lifetime-events <file>/],
+    ['--cutoff without --lifetime-events', ['--cutoff', '2024-06-01', ...noData], /^--lifetime-format and --cutoff apply to a shop's orders/],
+    ['--inner-holdout with --events', ['--only', 'session', '--inner-holdout', '1', ...noEvents], /^--inner-holdout splits the public data set's training rows: it cannot be used with --events$/],
   ])('train refuses %s in one line with its usage, before reading any data', (_, argv, says) => refusedAsOption('train', train, argv as string[], says))
 
   it.each([
@@ -244,6 +248,31 @@ describe('command-line options', () => {
     ['special days that are not JSON', ['--special-days', '[x', ...noPack], /^--special-days: not JSON/],
     ['a missing --pack', ['--data', '/nonexistent/x.ndjson'], /^--pack <file> and --data <file> are required$/],
   ])('evaluate refuses %s in one line with its usage, before reading the pack', (_, argv, says) => refusedAsOption('evaluate', evaluate, argv as string[], says))
+
+  it('train says --events needs a time zone before reading the events file', async () => {
+    delete process.env.TZ
+    await refusedAsOption('train', train, ['--events', '/nonexistent/events.ndjson'], /^--events needs the shop's time zone: --time-zone <IANA name>/)
+  })
+
+  it('evaluate refuses --cutoff for the public retail data set, which has its own', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const data = join(tempDir('seglet-retail-'), 'online_retail.csv')
+    writeFileSync(data, 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n536365,85123A,MUG,6,2010-12-01 08:26:00,2.55,17850,United Kingdom\n')
+    const error = await evaluate(['--pack', join(PROJECT_ROOT, 'src/models/lifetime.json'), '--data', data, '--cutoff', '2011-06-01']).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DataError)
+    expect((error as Error).message).toMatch(/online_retail\.csv: UCI Online Retail customers are counted up to the data set's own cutoff, 2011-09-01; --cutoff applies to a shop's orders$/)
+  })
+
+  it.each([
+    ['--session-gap-ms for a lifetime pack', 'lifetime', ['--session-gap-ms', '600000'], /lifetime\.json: a lifetime pack reads no sessions; --session-gap-ms and --special-days apply to a session pack$/],
+    ['--special-days for a lifetime pack', 'lifetime', ['--special-days', '[]'], /a lifetime pack reads no sessions/],
+    ['--cutoff for a session pack', 'session', ['--cutoff', '2024-06-01'], /session\.json: --cutoff applies to a lifetime pack/],
+  ])('evaluate refuses %s, before reading the data', async (_, kind, extra, says) => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const error = await evaluate(['--pack', join(PROJECT_ROOT, `src/models/${kind}.json`), '--data', '/nonexistent/x.ndjson', ...extra]).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DataError)
+    expect((error as Error).message).toMatch(says)
+  })
 })
 
 describe('failures are one line', () => {
@@ -283,7 +312,7 @@ describe('failures are one line', () => {
   it('train refuses a Shopify export for sessions; evaluate a missing file', async () => {
     silence()
     const shopify = join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv')
-    expect(describeFailure(await train(['--events', shopify]).catch((e: unknown) => e))).toContain('has orders but no browsing sessions')
+    expect(describeFailure(await train(['--events', shopify, '--time-zone', 'UTC']).catch((e: unknown) => e))).toContain('has orders but no browsing sessions')
     expect(describeFailure(await evaluate(['--pack', 'src/models/session.json', '--data', '/nonexistent/x.ndjson']).catch((e: unknown) => e))).toBe('/nonexistent/x.ndjson: no such file')
     vi.restoreAllMocks()
   })

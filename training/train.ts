@@ -97,10 +97,14 @@ export async function main(argv: string[]): Promise<number> {
     const events = str('events')
     // UCI rows come as sessions, with their special-day closeness: there are no events to apply the options to.
     if (events === undefined && (values['session-gap-ms'] !== undefined || values['special-days'] !== undefined)) throw new DataError('--session-gap-ms and --special-days apply to sessions from a shop\'s events: give them with --events <file>')
+    // Options of a file that is not given would be ignored without a word: refused instead.
+    if (events === undefined && values.format !== undefined) throw new DataError('--format is the format of a shop\'s events: give it with --events <file> (a file of orders given with --lifetime-events takes --lifetime-format)')
+    if (values['lifetime-events'] === undefined && (values['lifetime-format'] !== undefined || values.cutoff !== undefined)) throw new DataError('--lifetime-format and --cutoff apply to a shop\'s orders: give them with --lifetime-events <file> (the public data set has its own cutoff, 2011-09-01)')
     const only = oneOfOption(values, 'only', ['session', 'lifetime'] as const)
     const innerHoldout = wholeNumberOption(values, 'inner-holdout', 0, 4)
     // Experiments: evaluate on an inner holdout of the training split; it writes nothing.
     if (innerHoldout !== undefined && only !== 'session') throw new DataError('--inner-holdout is for experiments: use it with --only session (it writes nothing)')
+    if (innerHoldout !== undefined && events !== undefined) throw new DataError('--inner-holdout splits the public data set\'s training rows: it cannot be used with --events')
     const checked = {
       values, only, innerHoldout,
       seed: wholeNumberOption(values, 'seed', 0, 0xffffffff) ?? DEFAULT_SEED,
@@ -111,8 +115,9 @@ export async function main(argv: string[]): Promise<number> {
       // Sessions split, and close to special days, as the shop's browsers compute them (its `features` options).
       features: events === undefined ? {} : featureOptions(values),
     }
-    // A shop's time zone applies to its orders too (a lifetime pack's active days are local dates), not only to --events.
-    if (str('time-zone') !== undefined) useTimeZone(str('time-zone'), false)
+    // A shop's time zone applies to its orders too (a lifetime pack's active days are local dates), not only to
+    // --events, which cannot do without one: that is said now, not after the events file is read.
+    useTimeZone(str('time-zone'), events !== undefined)
     return checked
   })
   if (!checked) return 2
