@@ -227,6 +227,17 @@ describe('onSegment and seglet:segment', () => {
     expect(p.getSegment()!.id).toBe('high-intent-browser')
   })
 
+  it('takes null options as none: subscribed and called at once', () => {
+    const { p } = make()
+    const seen: string[] = []
+    p.apply(segment())
+    const off = p.onSegment((s) => seen.push(s.id), null)
+    p.apply(dealSeeker())
+    off()
+    p.apply(windowShopper())
+    expect(seen).toEqual(['high-intent-browser', 'deal-seeker'])
+  })
+
   it('isolates a throwing callback and reports hook_failed', () => {
     const { p, errors } = make()
     const got: string[] = []

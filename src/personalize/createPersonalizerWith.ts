@@ -120,11 +120,12 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
       show((decidedSegment = options.holdout && (next?.arm ?? 'none') == 'none' ? null : next))
     },
 
-    onSegment(callback, subscribeOptions: OnSegmentOptions = {}) {
+    onSegment(callback, subscribeOptions?: OnSegmentOptions | null) {
       typed('function')(callback, 'onSegment(callback)')
       const entry = { callback }
       subscribers.push(entry)
-      if ((subscribeOptions.immediate ?? true) && segment) {
+      // No options (or `null`): called at once with the segment already decided.
+      if ((subscribeOptions?.immediate ?? true) && segment) {
         callSafely(callback, segment)
       }
       return () => {
