@@ -137,6 +137,21 @@ export function createDecider(ctx: DeciderContext): Decider {
     }
   }
 
+  // A browser in the holdout is not personalised, on the server either: it gets no hint, and one left from
+  // before it was held out (a larger holdout share) is removed. Nor does a decision that forget() or a consent
+  // change overtook while it recorded (the epoch moved on).
+  const writeHint = (segment: Segment, at: number) => {
+    if (ctx.personalize?.segmentHint && segment.arm === 'holdout') clearSegmentHint()
+    else if (ctx.personalize?.segmentHint && at === epoch && ctx.mayPersist() && typeof document !== 'undefined') {
+      try {
+        writeSegmentHint(document, segment)
+      } catch (error) {
+        // A sandboxed document refuses cookies: the page is personalised all the same.
+        report(new SegletError('hook_failed', `The segment hint could not be written: ${String(error)}`, { cause: error }))
+      }
+    }
+  }
+
   return {
     async decide(pending, flushed = []) {
       const at = epoch
@@ -186,16 +201,20 @@ export function createDecider(ctx: DeciderContext): Decider {
       const result = await decideSegment({ features, now, runtime, engine, model: ctx.model ?? {}, cache: store, report, unchangedFrom: last?.inputs, pause: yieldToPage })
       if (result) measure(started)
       if (!result) {
+        if (!last) return
         // The networks' inputs did not move, but the funnel facts are counted from events: a cart or checkout
         // event without a page view updates them on the segment at once (not a notable change: no callback).
-        const funnel = last?.segment.funnel
+        const funnel = last.segment.funnel
         const s = features.session
-        if (!last || !funnel) return
-        if (funnel.cartReached === s.cartReached && funnel.checkoutReached === s.checkoutReached && funnel.productsAdded === s.productsAdded && funnel.cartValue === s.cartValue) return
-        const facts = { ...funnel, cartReached: s.cartReached, checkoutReached: s.checkoutReached, productsAdded: s.productsAdded, cartValue: s.cartValue }
-        last = { ...last, segment: { ...last.segment, funnel: facts } }
-        const refreshed = { ...last.segment, arm: await arm }
-        if (at === epoch) personalizer.apply(withReasons(refreshed, segmentReasons))
+        if (funnel && (funnel.cartReached !== s.cartReached || funnel.checkoutReached !== s.checkoutReached || funnel.productsAdded !== s.productsAdded || funnel.cartValue !== s.cartValue)) {
+          const facts = { ...funnel, cartReached: s.cartReached, checkoutReached: s.checkoutReached, productsAdded: s.productsAdded, cartValue: s.cartValue }
+          last = { ...last, segment: { ...last.segment, funnel: facts } }
+          if (at === epoch) personalizer.apply(withReasons({ ...last.segment, arm: await arm }, segmentReasons))
+        }
+        // An unchanged decision rewrites the hint too: it lasts while the shopper browses, and one that consent
+        // now allows (granted after segments were decided without it, or again after it was withdrawn) is
+        // written at once, not at the next change.
+        writeHint({ ...last.segment, arm: await arm }, at)
         return
       }
       const decidedArm = await arm
@@ -223,18 +242,7 @@ export function createDecider(ctx: DeciderContext): Decider {
           recorded = await recordDecision(store, { sessionStart, segment, packs, last: recorded, learn: result.learn() }).catch(() => recorded)
         }
       }
-      // A browser in the holdout is not personalised, on the server either: it gets no hint, and one left from
-      // before it was held out (a larger holdout share) is removed. Nor does a decision that forget() or a
-      // consent change overtook while it recorded (the epoch moved on).
-      if (ctx.personalize?.segmentHint && segment.arm === 'holdout') clearSegmentHint()
-      else if (ctx.personalize?.segmentHint && at === epoch && ctx.mayPersist() && typeof document !== 'undefined') {
-        try {
-          writeSegmentHint(document, segment)
-        } catch (error) {
-          // A sandboxed document refuses cookies: the page is personalised all the same.
-          report(new SegletError('hook_failed', `The segment hint could not be written: ${String(error)}`, { cause: error }))
-        }
-      }
+      writeHint(segment, at)
       if (result.changed && store.mode === 'indexeddb' && ctx.mayPersist() && at === epoch) {
         // Only what hysteresis needs across page loads, and the arm, so the next page's restored segment
         // personalises nothing in the holdout either: the explanation is not stored.

@@ -107,6 +107,26 @@ describe('segment hint cookie', () => {
     expect(document.cookie).toBe('')
   })
 
+  it('is written as soon as consent is granted after segments were decided without it, not at the next change', async () => {
+    const { seglet } = start({ consent: 'pending', segmentWithoutConsent: true })
+    const segment = await decide(seglet)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(document.cookie).toBe('')
+    await seglet.setConsent('granted')
+    // No further browsing: the decision consent schedules changes nothing, and writes the hint all the same.
+    await vi.waitFor(() => expect(serverHint()).toEqual({ segmentId: segment.id, intentBand: band(segment) }))
+  })
+
+  it('comes back when consent is granted again after it was withdrawn, without waiting for a change', async () => {
+    const { seglet } = start()
+    const segment = await decide(seglet)
+    await vi.waitFor(() => expect(serverHint()).not.toBeNull())
+    await seglet.setConsent('pending')
+    expect(document.cookie).toBe('')
+    await seglet.setConsent('granted')
+    await vi.waitFor(() => expect(serverHint()).toEqual({ segmentId: segment.id, intentBand: band(segment) }))
+  })
+
   it('is removed when consent is denied or withdrawn, and by forget()', async () => {
     const { seglet } = start()
     await decide(seglet)
