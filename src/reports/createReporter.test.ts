@@ -330,6 +330,23 @@ describe('at most one report a day', () => {
     expect(fetchMock).toHaveBeenCalledTimes(1)
   })
 
+  it('a clock that was set weeks ahead, then corrected, counts that report as today\'s only: the next days report again', async () => {
+    const ahead = NOW + 30 * DAY
+    const store = await storeWith(session(NOW))
+    // The report sent while the device's clock said a month later (its future-stamped events are pruned since).
+    await store.setMeta(LEDGER_META_KEY, { spent: { [utcDay(ahead)]: 2 }, last: { sentDay: utcDay(ahead), sessionDay: utcDay(ahead - 2 * HOUR), sessionStart: ahead - 2 * HOUR, epsilon: 2, question: 'segment' } })
+    // The clock is right again: that report's ε counts as today's.
+    await createReporter(ctx(store)).run()
+    expect(fetchMock).not.toHaveBeenCalled()
+    // The day after next, a newer closed session is reported, and only one a day.
+    for (const event of session(NOW + 2 * DAY)) store.enqueue(event)
+    await store.flush()
+    await createReporter(ctx(store, { now: () => NOW + 2 * DAY })).run()
+    await createReporter(ctx(store, { now: () => NOW + 2 * DAY + HOUR })).run()
+    expect(sentBodies().map((body) => JSON.parse(body).day)).toEqual([utcDay(NOW + 2 * DAY - 2 * HOUR)])
+    expect((await readLedger(store)).spent).toEqual({ [utcDay(NOW)]: 2, [utcDay(NOW + 2 * DAY)]: 2 })
+  })
+
   it('a ledger that cannot be read sends nothing', async () => {
     const store = await storeWith(session(NOW - 3 * HOUR))
     await createReporter(ctx(store)).run()

@@ -5,7 +5,7 @@ import type { Consent, PrivacySignalSource } from '../privacy'
 import { hasGlobalPrivacyControl } from '../privacy/lib/hasGlobalPrivacyControl'
 import { buildReportTruth } from './buildReportTruth'
 import { encodeReport } from './encodeReport'
-import { addToLedger, isDaySpent, LEDGER_META_KEY, readLedger, utcDay } from './ledger'
+import { addToLedger, isDaySpent, LEDGER_META_KEY, moveLaterDays, readLedger, utcDay } from './ledger'
 import type { ReportOptions } from './options'
 import { readReportOptions } from './options'
 import { ALL_QUESTIONS, MAX_REPORT_AGE_DAYS } from './schema'
@@ -99,6 +99,9 @@ export function createReporter(ctx: ReporterContext): Reporter {
       const ledger = await readLedger(store)
       if (isDaySpent(ledger, today)) {
         done = true
+        // A clock moved back: a later day's report counts as today's, and from tomorrow on the budget is there again.
+        const moved = moveLaterDays(ledger, today, time)
+        if (moved && live()) await store.setMeta(LEDGER_META_KEY, moved)
         return
       }
       const [events, records] = await Promise.all([store.getEvents(), readSessionRecords(store)])

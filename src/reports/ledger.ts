@@ -1,5 +1,6 @@
 import { toReportEpsilon } from './lib/isReportEpsilon'
 import type { QuestionId } from './types'
+import { MAX_CLOCK_SKEW_MS } from '../privacy/retention'
 
 /** Meta key of the daily privacy-budget ledger. `forget()` deletes it with everything else. */
 export const LEDGER_META_KEY = 'report-ledger'
@@ -43,6 +44,26 @@ export function addToLedger(ledger: ReportLedger, entry: NonNullable<ReportLedge
   // Hundredths, so that spending is exact (ε values are in hundredths).
   spent[entry.sentDay] = toReportEpsilon((spent[entry.sentDay] ?? 0) + entry.epsilon)
   return { spent, last: entry }
+}
+
+/**
+ * The ledger (changed in place) once the clock has moved back to `now`: what days after `today` spent becomes today's, and the last
+ * reported session starts no later than the store still reads events (`MAX_CLOCK_SKEW_MS` ahead). Without it a
+ * clock once set weeks ahead would keep every day until then spent, and every session since unreported.
+ * `undefined` when no day after today was spent.
+ */
+export function moveLaterDays(ledger: ReportLedger, today: string, now: number): ReportLedger | undefined {
+  let later = 0
+  for (const day in ledger.spent) {
+    if (day > today) {
+      later += ledger.spent[day]
+      delete ledger.spent[day]
+    }
+  }
+  if (!later) return
+  ledger.spent[today] = toReportEpsilon((ledger.spent[today] ?? 0) + later)
+  if (ledger.last) ledger.last.sessionStart = Math.min(ledger.last.sessionStart, now + MAX_CLOCK_SKEW_MS)
+  return ledger
 }
 
 /**
