@@ -23,4 +23,19 @@ describe('createRateLimiter', () => {
     for (let i = 0; i < 5; i++) expect(limiter.take('198.51.100.1')).toBe(true)
     expect(limiter.take('198.51.100.1')).toBe(false)
   })
+
+  it('does not refuse an address because the server clock was set back (an NTP step, a restored VM)', () => {
+    let time = 1_000_000_000
+    const limiter = createRateLimiter({ perMinute: 60, burst: 5, now: () => time })
+    expect(limiter.take('198.51.100.1')).toBe(true)
+    time -= 10 * 60_000
+    for (let i = 0; i < 4; i++) expect(limiter.take('198.51.100.1')).toBe(true)
+    expect(limiter.take('198.51.100.1')).toBe(false)
+    expect(limiter.retryAfter('198.51.100.1')).toBe(1)
+    // From the new time on, tokens come back as before.
+    time += 2000
+    expect(limiter.take('198.51.100.1')).toBe(true)
+    expect(limiter.take('198.51.100.1')).toBe(true)
+    expect(limiter.take('198.51.100.1')).toBe(false)
+  })
 })

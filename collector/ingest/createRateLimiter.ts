@@ -50,7 +50,8 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     const time = now()
     const bucket = buckets.get(client)
     if (!bucket) return { tokens: burst, at: time }
-    return { tokens: Math.min(burst, bucket.tokens + (time - bucket.at) * perMs), at: time }
+    // Only forward in time: a clock set back must not take tokens away (nor give any).
+    return { tokens: Math.min(burst, bucket.tokens + Math.max(0, time - bucket.at) * perMs), at: time }
   }
 
   return {
@@ -60,7 +61,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       // The idlest first: drop the buckets that are full again (the same as none), so no address stays in memory
       // once it is not limited. The first one not yet full stops the sweep; the next requests take up from it.
       for (const [key, idle] of buckets) {
-        if (idle.tokens + (bucket.at - idle.at) * perMs < burst) break
+        if (idle.tokens + Math.max(0, bucket.at - idle.at) * perMs < burst) break
         buckets.delete(key)
       }
       if (bucket.tokens < 1) {
