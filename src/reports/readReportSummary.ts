@@ -1,4 +1,5 @@
 import { readLedger, utcDay } from './ledger'
+import { toReportEpsilon } from './lib/isReportEpsilon'
 import type { ReportOptions } from './options'
 import { ALL_QUESTIONS, DEFAULT_DAILY_EPSILON } from './schema'
 
@@ -6,7 +7,7 @@ import { ALL_QUESTIONS, DEFAULT_DAILY_EPSILON } from './schema'
 export interface ReportSummary {
   /** ε this browser may spend per UTC day. */
   epsilonPerDay: number
-  /** ε spent today (UTC). */
+  /** ε spent today (UTC), with what a later day spent when the clock moved back since. */
   spentToday: number
   /** The last report sent, when there was one. */
   last?: {
@@ -29,7 +30,11 @@ export interface ReportSummary {
 export async function readReportSummary(store: { getMeta(key: string): Promise<unknown> }, options: ReportOptions, now = Date.now()): Promise<ReportSummary> {
   const ledger = await readLedger(store)
   const epsilonPerDay = typeof options.epsilonPerDay === 'number' ? options.epsilonPerDay : DEFAULT_DAILY_EPSILON
-  const summary: ReportSummary = { epsilonPerDay, spentToday: ledger.spent[utcDay(now)] ?? 0 }
+  // What a later day spent (a clock moved back since) counts as today's, as it does for the report part.
+  const today = utcDay(now)
+  let spentToday = 0
+  for (const day in ledger.spent) if (day >= today) spentToday += ledger.spent[day]
+  const summary: ReportSummary = { epsilonPerDay, spentToday: toReportEpsilon(spentToday) }
   const last = ledger.last
   if (last) {
     const held = ALL_QUESTIONS.find((q) => q.id === last.question)?.describe ?? 'one answer'

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { LEDGER_META_KEY } from './ledger'
+import { readReportSummary } from './readReportSummary'
+
+const NOW = Date.UTC(2026, 10, 29, 12)
+const DAY = 86_400_000
+const storeWith = (ledger: unknown) => ({ getMeta: async (key: string) => (key === LEDGER_META_KEY ? ledger : undefined) })
+const last = (sentDay: string) => ({ sentDay, sessionDay: sentDay, sessionStart: Date.parse(`${sentDay}T10:00:00Z`), epsilon: 2, question: 'segment' })
+
+describe('readReportSummary', () => {
+  it('tells the ε spent today of the daily budget', async () => {
+    const summary = await readReportSummary(storeWith({ spent: { '2026-11-28': 2, '2026-11-29': 2 }, last: last('2026-11-29') }), { endpoint: '/r' }, NOW)
+    expect(summary).toMatchObject({ epsilonPerDay: 2, spentToday: 2, last: { sentDay: '2026-11-29', epsilon: 2, held: 'the session segment' } })
+    expect((await readReportSummary(storeWith(undefined), { endpoint: '/r', epsilonPerDay: 1 }, NOW)).spentToday).toBe(0)
+  })
+
+  it('counts what a later day spent as today\'s after the clock moved back, as the report part does', async () => {
+    const summary = await readReportSummary(storeWith({ spent: { '2026-11-28': 2, '2026-12-01': 2 }, last: last('2026-12-01') }), { endpoint: '/r' }, NOW)
+    expect(summary.spentToday).toBe(2)
+    // Once that day has passed, it is not today's any more.
+    expect((await readReportSummary(storeWith({ spent: { '2026-12-01': 2 } }), { endpoint: '/r' }, NOW + 3 * DAY)).spentToday).toBe(0)
+  })
+})
