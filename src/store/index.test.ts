@@ -1133,6 +1133,27 @@ describe('clock skew', () => {
     await store.flush()
     expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['real-0', 'real-1', 'real-2'])
   })
+
+  it('keeps the whole history through a page whose clock was set back, and reads it again once the clock is right', async () => {
+    const realNow = Date.now()
+    const before = open()
+    before.enqueue(pageView({ id: 'view', ts: realNow - 5 * DAY_MS }))
+    before.enqueue({ ...purchase(4), id: 'order' })
+    before.enqueue(pageView({ id: 'recent', ts: realNow - 60_000 }))
+    await before.close()
+    // A device whose clock went back a year (a reset battery, a wrong date set by hand): the page prunes.
+    vi.spyOn(Date, 'now').mockReturnValue(realNow - YEAR_MS)
+    const back = open()
+    back.enqueue(pageView({ id: 'then', ts: realNow - YEAR_MS }))
+    await back.flush()
+    expect((await back.getEvents()).map((e) => e.id)).toEqual(['then'])
+    await back.close()
+    vi.mocked(Date.now).mockRestore()
+    expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['order', 'recent', 'then', 'view'])
+    const after = open()
+    expect((await after.getEvents()).map((e) => e.id)).toEqual(['view', 'order', 'recent'])
+    await after.close()
+  })
 })
 
 describe('a hostile page', () => {

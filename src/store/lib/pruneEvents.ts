@@ -7,18 +7,18 @@ import { walkCursor } from './walkCursor'
 
 /**
  * Deletes, inside `tx`, what `policy` no longer keeps at `now` (the IndexedDB twin of `applyRetention`):
- * events stamped more than `MAX_CLOCK_SKEW_MS` ahead of `now` (written under a clock set ahead, they would
- * never expire and would crowd out real ones), raw events older than `retentionDays`, purchases and refunds
- * older than `purchaseRetentionDays`, then the oldest raw events beyond `maxEvents` (counted on the `ts` index: a
- * record without a readable timestamp, skipped by reads, takes no real event's place). Walks the `ts` index
- * from both ends, so a store within its limits costs three counts and two short cursors.
+ * raw events older than `retentionDays`, purchases and refunds older than `purchaseRetentionDays`, then raw
+ * events beyond `maxEvents` (counted on the `ts` index: a record without a readable timestamp, skipped by
+ * reads, takes no real event's place): first those stamped more than `MAX_CLOCK_SKEW_MS` ahead of `now`, which
+ * reads skip, then the oldest. Events ahead are not deleted otherwise: written under a clock set ahead, they
+ * cannot crowd out real ones this way; ahead only because the clock was set back since, they are the shopper's
+ * whole history, read again once the clock is right. Walks the `ts` index from both ends, so a store within its
+ * limits costs three counts and one short cursor.
  */
 export async function pruneEvents(tx: IDBTransaction, policy: RetentionPolicy, now: number): Promise<void> {
   const store = tx.objectStore(EVENTS_STORE)
   const byTs = store.index('ts')
   const type = (cursor: IDBCursorWithValue) => (cursor.value as StoredEvent).type
-
-  await walkCursor(byTs.openCursor(IDBKeyRange.lowerBound(now + MAX_CLOCK_SKEW_MS, true)), (cursor) => void cursor.delete())
 
   const rawCutoff = now - policy.retentionDays * DAY_MS
   const longCutoff = now - policy.purchaseRetentionDays * DAY_MS
@@ -37,12 +37,13 @@ export async function pruneEvents(tx: IDBTransaction, policy: RetentionPolicy, n
     requestResult(byType.count('refund')),
   ])
   let excess = total - purchases - refunds - policy.maxEvents
-  if (excess <= 0) return
-  await walkCursor(byTs.openCursor(), (cursor) => {
+  const drop = (cursor: IDBCursorWithValue) => {
     if (!isLongLivedType(type(cursor))) {
       cursor.delete()
       excess--
     }
     return excess > 0
-  })
+  }
+  if (excess > 0) await walkCursor(byTs.openCursor(IDBKeyRange.lowerBound(now + MAX_CLOCK_SKEW_MS, true), 'prev'), drop)
+  if (excess > 0) await walkCursor(byTs.openCursor(), drop)
 }
