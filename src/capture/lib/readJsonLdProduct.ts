@@ -1,4 +1,5 @@
 import { findProductNode } from './findProductNode'
+import { prop } from './prop'
 import { readOffer } from './readOffer'
 import { toId } from './toId'
 
@@ -16,7 +17,9 @@ export interface JsonLdProduct {
 
 /**
  * Reads the first schema.org `Product` from the page's `<script type="application/ld+json">` blocks: the id
- * (`sku`, then `productID`, `productGroupID`, `@id`), price and currency from `offers`, and `category`.
+ * (`sku`, then `productID`, `productGroupID`, `@id`), price and currency from `offers` (a `ProductGroup` without
+ * offers of its own, as Shopify's `structured_data` prints a product with variants: its first variant's), and
+ * `category`.
  * Returns `undefined` when the page has none. Unparseable blocks are skipped: they are the page's own business.
  */
 export function readJsonLdProduct(doc: Document): JsonLdProduct | undefined {
@@ -32,7 +35,7 @@ export function readJsonLdProduct(doc: Document): JsonLdProduct | undefined {
     }
     const node = findProductNode(json)
     if (!node) continue
-    const product: JsonLdProduct = readOffer(node.offers)
+    const product: JsonLdProduct = readOffer(node.offers ?? prop(prop(node.hasVariant, '0'), 'offers'))
     for (const key of ['sku', 'productID', 'productGroupID', '@id']) {
       const id = toId(node[key])
       if (typeof id === 'string' && id.trim() !== '') {

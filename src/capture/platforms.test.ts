@@ -1,0 +1,155 @@
+/**
+ * What autocapture records on the markup real storefront platforms serve: Shopify (Dawn), WooCommerce,
+ * Magento 2 and BigCommerce pages, and the GA4 `dataLayer` entries their tags push.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { SegletError } from '../errors/index'
+import type { StoredEvent } from '../events/types'
+import { createCapture, type CaptureOptions } from './index'
+
+type W = Window & Record<string, unknown>
+const win = window as unknown as W
+
+let events: StoredEvent[]
+let errors: SegletError[]
+let stops: Array<() => void>
+
+function setup(options: CaptureOptions = {}) {
+  const capture = createCapture({ enqueue: (e) => events.push(e), onError: (e) => errors.push(e), options: { engagement: false, ...options } })
+  stops.push(() => capture.stop())
+  capture.start()
+  return capture
+}
+const strip = ({ id: _id, ts: _ts, ...rest }: StoredEvent) => rest
+const ofType = (type: string) => events.filter((e) => e.type === type).map(strip)
+const jsonLd = (value: unknown) => `<script type="application/ld+json">${JSON.stringify(value)}</script>`
+
+beforeEach(() => {
+  events = []
+  errors = []
+  stops = []
+  history.replaceState(null, '', '/')
+  document.head.innerHTML = ''
+  document.body.innerHTML = ''
+  delete win.dataLayer
+})
+afterEach(() => {
+  for (const stop of stops) stop()
+})
+
+describe('Shopify (Dawn)', () => {
+  it('reads the price of a product with variants from the ProductGroup that `structured_data` prints', () => {
+    // Dawn's main-product section prints `{{ product | structured_data }}`: a product with variants is a
+    // schema.org ProductGroup whose offers sit on each variant under `hasVariant`.
+    history.replaceState(null, '', '/products/classic-tee?variant=41234567890')
+    document.body.innerHTML = `<product-info>${jsonLd({
+      '@context': 'http://schema.org/',
+      '@id': '/products/classic-tee#product',
+      '@type': 'ProductGroup',
+      brand: { '@type': 'Brand', name: 'Seglet Supply' },
+      category: 'T-Shirts',
+      description: 'A soft tee.',
+      hasVariant: [
+        {
+          '@id': '/products/classic-tee?variant=41234567890#variant',
+          '@type': 'Product',
+          image: 'https://shop.example/cdn/shop/files/tee.jpg?v=1&width=1920',
+          name: 'Classic tee - S',
+          offers: {
+            '@id': '/products/classic-tee?variant=41234567890#offer',
+            '@type': 'Offer',
+            availability: 'http://schema.org/InStock',
+            price: '25.00',
+            priceCurrency: 'CAD',
+            url: 'https://shop.example/products/classic-tee?variant=41234567890',
+          },
+          sku: 'TEE-S',
+        },
+        {
+          '@id': '/products/classic-tee?variant=41234567891#variant',
+          '@type': 'Product',
+          name: 'Classic tee - M',
+          offers: { '@type': 'Offer', availability: 'http://schema.org/InStock', price: '25.00', priceCurrency: 'CAD' },
+          sku: 'TEE-M',
+        },
+      ],
+      name: 'Classic tee',
+      productGroupID: '7112470536385',
+      url: 'https://shop.example/products/classic-tee',
+    })}</product-info>`
+    setup()
+    expect(ofType('page_view')).toEqual([{ type: 'page_view', url: '/products/classic-tee?variant=41234567890', pageType: 'product' }])
+    expect(ofType('product_view')).toEqual([
+      { type: 'product_view', productId: '7112470536385', price: 25, currency: 'CAD', category: 'T-Shirts' },
+    ])
+    expect(errors).toEqual([])
+  })
+
+  it('reads a product without variants (a schema.org Product) with its @id when it has no SKU', () => {
+    history.replaceState(null, '', '/products/crocodile-tears')
+    document.body.innerHTML = jsonLd({
+      '@context': 'http://schema.org/', '@id': '/products/crocodile-tears#product', '@type': 'Product',
+      brand: { '@type': 'Brand', name: "Polina's Potent Potions" }, category: '', description: '', name: 'Crocodile tears',
+      offers: { '@id': '/products/crocodile-tears?variant=39888242344001#offer', '@type': 'Offer', availability: 'http://schema.org/OutOfStock', price: '56.00', priceCurrency: 'CAD' },
+      url: 'https://shop.example/products/crocodile-tears',
+    })
+    setup()
+    expect(ofType('product_view')).toEqual([{ type: 'product_view', productId: '/products/crocodile-tears#product', price: 56, currency: 'CAD' }])
+  })
+
+  it.each([
+    ['/collections/all', 'category'], ['/collections/summer/products/classic-tee', 'product'], ['/cart', 'cart'],
+    ['/checkouts/cn/Z2NwLXVzLWVhc3QxOjAx', 'checkout'], ['/account/login', 'account'], ['/search?q=tee&options%5Bprefix%5D=last', 'search'],
+    ['/pages/contact', 'informational'], ['/blogs/news/summer-drop', 'informational'], ['/fr-ca/products/classic-tee', 'product'],
+  ])('types %s as %s', (url, pageType) => {
+    history.replaceState(null, '', url)
+    setup()
+    expect(ofType('page_view')[0]).toMatchObject({ pageType })
+  })
+})
+
+describe('WooCommerce', () => {
+  it('reads the product of the @graph WooCommerce prints, its price from a priceSpecification list', () => {
+    history.replaceState(null, '', '/product/beanie/')
+    document.body.innerHTML = jsonLd({
+      '@context': 'https://schema.org/',
+      '@graph': [
+        { '@context': 'https://schema.org/', '@type': 'BreadcrumbList', itemListElement: [] },
+        {
+          '@type': 'Product', '@id': 'https://shop.example/product/beanie/#product', name: 'Beanie', url: 'https://shop.example/product/beanie/',
+          description: 'A beanie.', image: 'https://shop.example/wp-content/uploads/beanie.jpg', sku: 'woo-beanie',
+          offers: [{
+            '@type': 'Offer', priceSpecification: [{ '@type': 'UnitPriceSpecification', price: '18.00', priceCurrency: 'EUR', valueAddedTaxIncluded: true, validThrough: '2027-12-31' }],
+            priceValidUntil: '2027-12-31', availability: 'http://schema.org/InStock', url: 'https://shop.example/product/beanie/',
+            seller: { '@type': 'Organization', name: 'Shop', url: 'https://shop.example' },
+          }],
+        },
+      ],
+    })
+    setup()
+    expect(ofType('page_view')[0]).toMatchObject({ pageType: 'product' })
+    expect(ofType('product_view')).toEqual([{ type: 'product_view', productId: 'woo-beanie', price: 18, currency: 'EUR' }])
+  })
+})
+
+describe('GA4 dataLayer', () => {
+  it('captures ecommerce entries pushed before the tag loaded and after it', () => {
+    win.dataLayer = [
+      { 'gtm.start': 1, event: 'gtm.js' },
+      { ecommerce: null },
+      { event: 'view_item', ecommerce: { currency: 'EUR', value: 18, items: [{ item_id: 'woo-beanie', item_name: 'Beanie', price: 18, quantity: 1 }] } },
+    ]
+    setup({ pageViews: false })
+    ;(win.dataLayer as unknown[]).push({ ecommerce: null })
+    ;(win.dataLayer as unknown[]).push({ event: 'add_to_cart', ecommerce: { currency: 'EUR', value: 36, items: [{ item_id: 'woo-beanie', price: 18, quantity: 2 }] } })
+    ;(win.dataLayer as unknown[]).push({ event: 'begin_checkout', ecommerce: { currency: 'EUR', value: 36, items: [{ item_id: 'woo-beanie', price: 18, quantity: 2 }] } })
+    ;(win.dataLayer as unknown[]).push({ event: 'purchase', ecommerce: { transaction_id: 1042, currency: 'EUR', value: 40.5, tax: 3, shipping: 4.5, items: [{ item_id: 'woo-beanie', price: 18, quantity: 2 }] } })
+    expect(events.map(strip)).toEqual([
+      { type: 'product_view', productId: 'woo-beanie', price: 18, currency: 'EUR' },
+      { type: 'add_to_cart', productId: 'woo-beanie', quantity: 2, price: 18, currency: 'EUR' },
+      { type: 'begin_checkout', value: 36, currency: 'EUR', items: [{ productId: 'woo-beanie', quantity: 2, price: 18 }] },
+      { type: 'purchase', orderId: '1042', value: 40.5, currency: 'EUR', items: [{ productId: 'woo-beanie', quantity: 2, price: 18 }] },
+    ])
+    expect(errors).toEqual([])
+  })
+})
