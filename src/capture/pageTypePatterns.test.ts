@@ -6,12 +6,12 @@ import { DEFAULT_PAGE_TYPE_PATTERNS } from './pageTypePatterns'
 /** The default rules as RegExps (their documented meaning): the path-segment rules must agree with them. */
 const AS_REGEXPS: [RegExp, PageType][] = [
   [/\/products?\/[^/?]/, 'product'],
-  [/\/(?:collections|category|categories)(?=[/?]|$)/, 'category'],
-  [/\/cart(?=[/?]|$)/, 'cart'],
-  [/\/checkouts?(?=[/?]|$)/, 'checkout'],
-  [/\/(?:account|login|register)(?=[/?]|$)/, 'account'],
+  [/\/(?:collections|category|categories|product-category)(?=[/?.]|$)/, 'category'],
+  [/\/cart(?=[/?.]|$)/, 'cart'],
+  [/\/checkouts?(?=[/?.]|$)/, 'checkout'],
+  [/\/(?:account|my-account|login|register)(?=[/?.]|$)/, 'account'],
   [/\/(?:pages|policies|blogs)\/|\/(?:about|contact|faq|help)/, 'informational'],
-  [/\/search(?=[/?]|$)/, 'search'],
+  [/\/(?:search|catalogsearch)(?=[/?.]|$)/, 'search'],
   [/^(?:\/[a-z]{2}(?:-[a-zA-Z]{2})?)?\/?(?:\?|$)/, 'home'],
 ]
 
@@ -26,6 +26,9 @@ describe('DEFAULT_PAGE_TYPE_PATTERNS', () => {
     ['/checkouts', 'checkout'], ['/checkoutx', 'other'], ['/login?next=/cart', 'cart'], ['/register', 'account'],
     ['/pages/', 'informational'], ['/pages', 'other'], ['/pages?x', 'other'], ['/helpful-tips', 'informational'], ['/about-us', 'informational'],
     ['/search', 'search'], ['/searching', 'other'], ['/x?next=/search', 'search'],
+    ['/product-category/hats/', 'category'], ['/my-account/orders/', 'account'], ['/catalogsearch/result/?q=x', 'search'],
+    ['/cart.php', 'cart'], ['/search.php?search_query=x', 'search'], ['/login.php', 'account'], ['/cart.phpx', 'cart'],
+    ['/a.cart', 'other'], ['/product-categoryx', 'other'], ['/products/mug.js', 'product'],
   ])('URL %j is %s', (url, pageType) => {
     expect(matchPageType(url, DEFAULT_PAGE_TYPE_PATTERNS)).toBe(pageType)
     expect(matchPageType(url, AS_REGEXPS)).toBe(pageType)
@@ -34,7 +37,7 @@ describe('DEFAULT_PAGE_TYPE_PATTERNS', () => {
   it('agrees with the RegExp rules on generated URLs', () => {
     const parts = ['/', '/', '/', '?', '?', '=', '&', 'x', '-', 'en', 'en-gb', 'EN', 'product', 'products', 'collections', 'category',
       'categories', 'cart', 'carts', 'checkout', 'checkouts', 'account', 'login', 'register', 'pages', 'policies', 'blogs',
-      'about', 'contact', 'faq', 'help', 'search', 'a']
+      'about', 'contact', 'faq', 'help', 'search', 'a', '.', '.php', 'product-category', 'my-account', 'catalogsearch']
     let seed = 7
     const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647
     for (let n = 0; n < 20_000; n++) {

@@ -130,6 +130,39 @@ describe('WooCommerce', () => {
     expect(ofType('page_view')[0]).toMatchObject({ pageType: 'product' })
     expect(ofType('product_view')).toEqual([{ type: 'product_view', productId: 'woo-beanie', price: 18, currency: 'EUR' }])
   })
+
+  it.each([
+    ['/product-category/clothing/', 'category'], ['/product-category/clothing/accessories/page/2/', 'category'],
+    ['/cart/', 'cart'], ['/checkout/', 'checkout'], ['/checkout/order-received/123/?key=wc_order_abc', 'checkout'],
+    ['/my-account/', 'account'], ['/my-account/orders/', 'account'],
+  ])('types %s as %s', (url, pageType) => {
+    history.replaceState(null, '', url)
+    setup()
+    expect(ofType('page_view')[0]).toMatchObject({ pageType })
+  })
+})
+
+describe('Magento 2', () => {
+  it.each([
+    ['/catalog/product/view/id/1234/', 'product'], ['/catalog/category/view/id/12/', 'category'], ['/checkout/cart/', 'cart'],
+    ['/checkout/', 'checkout'], ['/checkout/onepage/success/', 'checkout'], ['/customer/account/login/', 'account'],
+    ['/catalogsearch/result/?q=bag', 'search'],
+  ])('types %s as %s', (url, pageType) => {
+    history.replaceState(null, '', url)
+    setup()
+    expect(ofType('page_view')[0]).toMatchObject({ pageType })
+  })
+})
+
+describe('BigCommerce (Cornerstone)', () => {
+  it.each([
+    ['/cart.php', 'cart'], ['/checkout', 'checkout'], ['/checkout/order-confirmation', 'checkout'], ['/login.php', 'account'],
+    ['/account.php?action=order_status', 'account'], ['/search.php?search_query=bag', 'search'], ['/categories/bags.html', 'category'],
+  ])('types %s as %s', (url, pageType) => {
+    history.replaceState(null, '', url)
+    setup()
+    expect(ofType('page_view')[0]).toMatchObject({ pageType })
+  })
 })
 
 describe('GA4 dataLayer', () => {
