@@ -155,6 +155,23 @@ describe('Magento 2', () => {
 })
 
 describe('BigCommerce (Cornerstone)', () => {
+  it('reads the price of a product with a price range from the minPrice Cornerstone prints', () => {
+    // templates/components/products/schema.html: a product whose variants differ in price gets `minPrice` and
+    // `maxPrice` on its Offer instead of `price`.
+    history.replaceState(null, '', '/sample-laundry-detergent/')
+    document.body.innerHTML = jsonLd({
+      '@context': 'https://schema.org/', '@type': 'Product', name: 'Laundry detergent', sku: 'OFSUC', url: 'https://shop.example/sample-laundry-detergent/',
+      description: 'Detergent.', image: 'https://cdn11.bigcommerce.com/s-abc/images/stencil/1280x1280/products/86/286/detergent.jpg',
+      offers: {
+        '@type': 'Offer', priceCurrency: 'USD', minPrice: '28.95', maxPrice: '33.95', itemCondition: 'https://schema.org/NewCondition',
+        availability: 'https://schema.org/InStock', url: 'https://shop.example/sample-laundry-detergent/', priceValidUntil: '2027-12-02',
+      },
+    })
+    setup()
+    expect(ofType('page_view')[0]).toMatchObject({ pageType: 'product' })
+    expect(ofType('product_view')).toEqual([{ type: 'product_view', productId: 'OFSUC', price: 28.95, currency: 'USD' }])
+  })
+
   it.each([
     ['/cart.php', 'cart'], ['/checkout', 'checkout'], ['/checkout/order-confirmation', 'checkout'], ['/login.php', 'account'],
     ['/account.php?action=order_status', 'account'], ['/search.php?search_query=bag', 'search'], ['/categories/bags.html', 'category'],

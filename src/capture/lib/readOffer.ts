@@ -3,15 +3,16 @@ import { toAmount } from './toAmount'
 import { toCurrency } from './toCurrency'
 
 /**
- * Price and currency from schema.org `offers`: an `Offer`, an `AggregateOffer` (its `lowPrice`), an array of
- * them (the first), or a `priceSpecification`. Unusable values are left out.
+ * Price and currency from schema.org `offers`: an `Offer`, an `AggregateOffer` (its `lowPrice`), an `Offer` with
+ * a price range (its `minPrice`, as BigCommerce's Cornerstone theme prints it), an array of them (the first),
+ * or a `priceSpecification`. Unusable values are left out.
  */
 export function readOffer(offers: unknown): { price?: number; currency?: string } {
   const offer = Array.isArray(offers) ? offers[0] : offers
   const spec = Array.isArray(prop(offer, 'priceSpecification'))
     ? (prop(offer, 'priceSpecification') as unknown[])[0]
     : prop(offer, 'priceSpecification')
-  const price = toAmount(prop(offer, 'price') ?? prop(offer, 'lowPrice') ?? prop(spec, 'price'))
+  const price = toAmount(prop(offer, 'price') ?? prop(offer, 'lowPrice') ?? prop(offer, 'minPrice') ?? prop(spec, 'price'))
   const currency = toCurrency(prop(offer, 'priceCurrency') ?? prop(spec, 'priceCurrency'))
   const out: { price?: number; currency?: string } = {}
   if (typeof price === 'number' && price >= 0 && price < Infinity) out.price = price
