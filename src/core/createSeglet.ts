@@ -361,7 +361,8 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   // A returning shopper gets a decision from stored history at once, before any new event is flushed. So does a
   // page restored from the back/forward cache: it shows the segment it was left with, and other pages decided since.
   scheduleDecision()
-  addEventListener('pageshow', (event) => event.persisted && scheduleDecision())
+  const onPageShow = (event: PageTransitionEvent) => event.persisted && scheduleDecision()
+  addEventListener('pageshow', onPageShow)
 
   // Private reports: the report part loads only for a shop that configured them, once consent is granted,
   // when the page is idle.
@@ -418,6 +419,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     async destroy() {
       destroyed = true
       clearTimeout(prefetchTimer)
+      removeEventListener('pageshow', onPageShow)
       capture.stop()
       personalizer.stop()
       decider?.destroy()
