@@ -41,7 +41,7 @@ describe('loadPackFromUrl', () => {
   it('caches the verified pack and serves the next load without a request', async () => {
     const cache = memoryCache()
     await loadPackFromUrl(URL_, { integrity, expected, cache })
-    expect(cache.entries.get(packCacheKey(URL_))).toEqual({ integrity, text: body })
+    expect(cache.entries.get(packCacheKey('session'))).toEqual({ integrity, text: body })
     fetchMock.mockClear()
     expect(await loadPackFromUrl(URL_, { integrity, expected, cache })).toEqual(pack)
     expect(fetchMock).not.toHaveBeenCalled()
@@ -64,6 +64,23 @@ describe('loadPackFromUrl', () => {
     await cache.setMeta(packCacheKey(URL_), { integrity, text: body.replace('"threshold":0.5', '"threshold":0.1') })
     expect(await loadPackFromUrl(URL_, { integrity, cache })).toEqual(pack)
     expect(fetchMock).toHaveBeenCalledTimes(2)
+  })
+
+  it('keeps one cached pack of each kind, whatever URL each new pack is published at', async () => {
+    const cache = memoryCache()
+    const lifetime = { kind: 'lifetime' as const, version: 'test-1', names: ['a', 'b', 'c'] }
+    for (let version = 1; version <= 10; version++) {
+      for (const spec of [expected, lifetime]) {
+        const text = JSON.stringify({ ...makePack({ kind: spec.kind }), version: `${version}.0.0` })
+        serve(text)
+        // A version in the file name or the query string, as asset pipelines and Shopify's `asset_url` add.
+        const url = `/seglet/${spec.kind}-pack.${version}.json?v=${version}`
+        await loadPackFromUrl(url, { integrity: sri(text), expected: spec, cache })
+        expect(await loadPackFromUrl(url, { integrity: sri(text), expected: spec, cache })).toMatchObject({ kind: spec.kind })
+      }
+      expect(fetchMock).toHaveBeenCalledTimes(2 * version)
+    }
+    expect(cache.entries.size).toBe(2)
   })
 
   it('refuses bytes that do not match the hash before parsing them, and caches nothing', async () => {

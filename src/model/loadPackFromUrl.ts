@@ -41,12 +41,16 @@ export interface LoadPackFromUrlOptions {
 export const MAX_PACK_BYTES = 1024 * 1024
 
 /**
- * Cache key of a pack URL. Versioned with the pack format, so an SDK that reads another format never
- * sees old entries; one entry per URL, so a shop that publishes a new pack replaces the old one.
+ * Cache key of a pack: of its kind (`'session'`, `'lifetime'`) when the expected feature spec names it, else
+ * of its URL. Versioned with the pack format, so an SDK that reads another format never sees old entries;
+ * one entry per kind, so a shop that publishes a new pack replaces the old one even at a new URL (a version
+ * or content hash in the file name or query string, as asset pipelines and Shopify's `asset_url` add),
+ * instead of keeping every pack it ever shipped. The integrity hash, not the key, decides whether the
+ * entry is the pack asked for.
  */
-export function packCacheKey(url: string): string {
+export function packCacheKey(kindOrUrl: string): string {
   // A cache, not data about the shopper: the prefix keeps it out of `exportData()`.
-  return `${CACHE_META_PREFIX}model-pack@${PACK_FORMAT_VERSION}:${url}`
+  return `${CACHE_META_PREFIX}model-pack@${PACK_FORMAT_VERSION}:${kindOrUrl}`
 }
 
 /**
@@ -72,7 +76,7 @@ export async function loadPackFromUrl(url: string, options: LoadPackFromUrlOptio
     what: 'model pack',
     cache,
     maxBytes,
-    cacheKey: packCacheKey,
+    cacheKey: (href) => packCacheKey(expected?.kind ?? href),
     parse: (text) => parsePack(text, expected),
     fail: (kind, message, cause) => new ModelPackError(`pack_${kind}`, message, cause),
   })

@@ -5,9 +5,14 @@ import { loadVerifiedText } from '../lib/loadVerifiedText'
 import type { PageStatsTable } from './pageStatsTable'
 import { MAX_PAGE_STATS_TABLE_BYTES, PAGE_STATS_TABLE_VERSION, parsePageStatsTable } from './pageStatsTable'
 
-/** Cache key of a page-statistics table URL, versioned with the table format. */
+/**
+ * Cache key of the page-statistics table, versioned with the table format. One entry whatever the table's URL:
+ * a shop that publishes each day's table at a new URL (a date or content hash in its name or query string)
+ * replaces the old one instead of keeping every table it ever published. The integrity hash, not the key,
+ * decides whether the entry is the table asked for.
+ */
 // A cache, not data about the shopper: the prefix keeps it out of `exportData()`.
-export const pageStatsTableCacheKey = (href: string): string => `${CACHE_META_PREFIX}page-stats@${PAGE_STATS_TABLE_VERSION}:${href}`
+export const pageStatsTableCacheKey = (): string => `${CACHE_META_PREFIX}page-stats@${PAGE_STATS_TABLE_VERSION}`
 
 /**
  * Loads the collector's page-statistics table (`capture: { pageStatsUrl, pageStatsIntegrity }`) as a model

@@ -73,7 +73,7 @@ describe('loadValuePages', () => {
   const href = 'https://shop.example/seglet/page-stats.json'
   const capture = { pageStatsUrl: '/seglet/page-stats.json', pageStatsIntegrity: sri(text) }
   const store = (entry?: unknown) => {
-    const entries = new Map<string, unknown>(entry === undefined ? [] : [[pageStatsTableCacheKey(href), entry]])
+    const entries = new Map<string, unknown>(entry === undefined ? [] : [[pageStatsTableCacheKey(), entry]])
     return { entries, getMeta: async (k: string) => entries.get(k), setMeta: async (k: string, v: unknown) => void entries.set(k, v) }
   }
   let fetchMock: ReturnType<typeof vi.fn>
@@ -96,7 +96,7 @@ describe('loadValuePages', () => {
     const cache = store()
     expect(await load(cache)).toEqual(['home', 'product/mug', 'cart'])
     expect(fetchMock).toHaveBeenCalledWith(href, { credentials: 'same-origin', redirect: 'error', signal: expect.any(AbortSignal) })
-    expect(cache.entries.get(pageStatsTableCacheKey(href))).toEqual({ integrity: sri(text), text })
+    expect(cache.entries.get(pageStatsTableCacheKey())).toEqual({ integrity: sri(text), text })
     expect(reported).toEqual([])
   })
 
@@ -144,9 +144,22 @@ describe('loadPageStatsTable', () => {
     const out = await loadPageStatsTable('/seglet/page-stats.json', { integrity: sri(text), cache })
     expect(out.reports).toBe(123456)
     expect(fetchMock).toHaveBeenCalledWith('https://shop.example/seglet/page-stats.json', { credentials: 'same-origin', redirect: 'error', signal: expect.any(AbortSignal) })
-    expect(cache.entries.has(pageStatsTableCacheKey('https://shop.example/seglet/page-stats.json'))).toBe(true)
+    expect(cache.entries.has(pageStatsTableCacheKey())).toBe(true)
     await loadPageStatsTable('/seglet/page-stats.json', { integrity: sri(text), cache })
     expect(fetchMock).toHaveBeenCalledTimes(1)
+  })
+
+  it('keeps one cached table, whatever URL each new table is published at (a date or hash in its name or query)', async () => {
+    const cache = memory()
+    for (let day = 1; day <= 30; day++) {
+      const daily = JSON.stringify({ ...table, day: `2026-11-${String(day).padStart(2, '0')}` })
+      fetchMock.mockImplementation(async () => new Response(daily))
+      await loadPageStatsTable(`/seglet/page-stats.json?day=${day}`, { integrity: sri(daily), cache })
+      // The table in use is still served from the cache, with no request.
+      await loadPageStatsTable(`/seglet/page-stats.json?day=${day}`, { integrity: sri(daily), cache })
+      expect(fetchMock).toHaveBeenCalledTimes(day)
+    }
+    expect(cache.entries.size).toBe(1)
   })
 
   it('refuses another origin without a request', async () => {
