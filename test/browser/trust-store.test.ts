@@ -203,6 +203,36 @@ describe('clock skew', () => {
   })
 })
 
+describe('a shopper who comes back for months', () => {
+  it("a returning page's retention pass deletes the packs and tables an earlier version cached under their URL, and keeps the ones in use", async () => {
+    await earlierVisit(3)
+    const current = ['cache:model-pack@1:session', 'cache:page-stats@1', `cache:signed-packs@1:${h.baseUrl}/seglet/packs.manifest`]
+    const stale = ['cache:model-pack@1:' + h.baseUrl + '/seglet/session.v1.json?v=1', 'cache:page-stats@1:' + h.baseUrl + '/seglet/page-stats.json?day=1', 'cache:model-pack@0:' + h.baseUrl + '/p.json']
+    const setup = await h.newPage()
+    await setup.goto(blank())
+    // What earlier versions and earlier URLs of the shop's files left in the cache.
+    await setup.evaluate(async (keys) => {
+      const db = await new Promise<IDBDatabase>((resolve) => {
+        const req = indexedDB.open('seglet')
+        req.onsuccess = () => resolve(req.result)
+      })
+      const tx = db.transaction('meta', 'readwrite')
+      for (const key of keys) tx.objectStore('meta').put({ integrity: 'sha256-x', text: 'x'.repeat(100_000) }, key)
+      await new Promise((resolve) => (tx.oncomplete = resolve))
+      db.close()
+    }, [...current, ...stale])
+    await setup.close()
+
+    const page = await h.newPage()
+    await page.goto(tagPage({ consent: 'granted' }))
+    await waitForSeglet(page)
+    await trackSearches(page, 'later', 2)
+    await expect.poll(async () => Object.keys((await readDb(page)).meta).filter((key) => key.startsWith('cache:')).sort()).toEqual([...current].sort())
+    expect((await readDb(page)).events.filter((e) => e.type === 'search')).toHaveLength(5)
+    await page.close()
+  })
+})
+
 describe('a hostile page', () => {
   it('an Array.prototype.push that throws for Seglet loses no event and reports nothing', async () => {
     await earlierVisit(3)

@@ -2,6 +2,7 @@ import { isLongLivedType } from '../../privacy/isLongLivedType'
 import { DAY_MS, MAX_CLOCK_SKEW_MS, type RetentionPolicy } from '../../privacy/retention'
 import type { StoredEvent } from '../../events/types'
 import { EVENTS_STORE } from '../constants'
+import { pruneCaches } from './pruneCaches'
 import { requestResult } from './requestResult'
 import { walkCursor } from './walkCursor'
 
@@ -13,9 +14,12 @@ import { walkCursor } from './walkCursor'
  * reads skip, then the oldest. Events ahead are not deleted otherwise: written under a clock set ahead, they
  * cannot crowd out real ones this way; ahead only because the clock was set back since, they are the shopper's
  * whole history, read again once the clock is right. Walks the `ts` index from both ends, so a store within its
- * limits costs three counts and one short cursor.
+ * limits costs three counts and one short cursor. The cached files no Seglet reads any more go in the same
+ * pass, in a transaction of their own (`pruneCaches`).
  */
 export async function pruneEvents(tx: IDBTransaction, policy: RetentionPolicy, now: number): Promise<void> {
+  // Not awaited: the events' transaction must get its requests before this task ends.
+  void pruneCaches(tx.db)
   const store = tx.objectStore(EVENTS_STORE)
   const byTs = store.index('ts')
   const type = (cursor: IDBCursorWithValue) => (cursor.value as StoredEvent).type

@@ -1,0 +1,30 @@
+import { CACHE_META_PREFIX, META_STORE } from '../constants'
+
+/**
+ * Model packs and the page-statistics table were once cached under their URL (`cache:model-pack@1:https://…`),
+ * so each new URL a shop published them at added an entry. They are cached per kind now (`packCacheKey()`,
+ * `pageStatsTableCacheKey()`); an entry of theirs keyed by a URL is one no Seglet reads any more.
+ */
+const URL_KEYED = [`${CACHE_META_PREFIX}model-pack@`, `${CACHE_META_PREFIX}page-stats@`]
+
+/**
+ * Deletes, in a transaction of its own, the cached files no Seglet reads any more: model packs and
+ * page-statistics tables kept under a URL. Each is up to a few MB and would otherwise stay until `forget()`.
+ * The entries in use, the signed packs (kept per manifest URL: they hold the version no older manifest may
+ * replace) and the meta entries about the shopper are left alone. Never rejects: the next pass tries again.
+ */
+export function pruneCaches(db: IDBDatabase): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const store = db.transaction(META_STORE, 'readwrite').objectStore(META_STORE)
+    // Keys only: the cached texts are not read to be deleted (a key cursor cannot delete; the store can).
+    const request = store.openKeyCursor(IDBKeyRange.lowerBound(CACHE_META_PREFIX))
+    request.onsuccess = () => {
+      const cursor = request.result
+      const key = String(cursor?.key)
+      if (!cursor || !key.startsWith(CACHE_META_PREFIX)) return resolve()
+      if (key.includes('://') && URL_KEYED.some((prefix) => key.startsWith(prefix))) store.delete(cursor.key)
+      cursor.continue()
+    }
+    request.onerror = () => resolve()
+  }).catch(() => undefined)
+}

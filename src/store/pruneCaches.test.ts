@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { createStore } from './createStore'
+import { packCacheKey } from '../model/loadPackFromUrl'
+import { pageStatsTableCacheKey } from '../reports/loadPageStatsTable'
+import { packCheckCacheKey, signedPacksCacheKey } from '../pack/loadSignedPacks'
+
+const metaKeys = (dbName: string) =>
+  new Promise<string[]>((resolve, reject) => {
+    const open = indexedDB.open(dbName)
+    open.onerror = () => reject(open.error)
+    open.onsuccess = () => {
+      const request = open.result.transaction('meta').objectStore('meta').getAllKeys()
+      request.onsuccess = () => {
+        open.result.close()
+        resolve((request.result as string[]).sort())
+      }
+    }
+  })
+
+describe('the retention pass over cached files', () => {
+  it('deletes the packs and tables cached under a URL (before they were cached per kind), and keeps the rest', async () => {
+    const dbName = `prune-caches-${Math.random()}`
+    const manifest = 'https://shop.example/seglet/packs.manifest'
+    const current = [packCacheKey('session'), packCacheKey('lifetime'), pageStatsTableCacheKey(), signedPacksCacheKey(manifest), packCheckCacheKey(manifest), 'segment', 'report-ledger']
+    const orphans = [
+      'cache:model-pack@1:https://shop.example/seglet/session-pack.json?v=1',
+      'cache:model-pack@0:https://shop.example/seglet/session-pack.json',
+      'cache:page-stats@1:https://shop.example/seglet/page-stats.json?day=2026-11-30',
+      'cache:page-stats@0:https://shop.example/seglet/page-stats.json',
+    ]
+    // An earlier visit stored them.
+    const earlier = createStore({ dbName, persist: true })
+    for (const key of [...current, ...orphans]) await earlier.setMeta(key, { integrity: 'sha256-x', text: 'x'.repeat(1000) })
+    earlier.enqueue({ id: 'a', ts: Date.now() - 1000, type: 'page_view', url: '/', pageType: 'home' } as never)
+    await earlier.close()
+
+    // A returning shopper's next page prunes.
+    const store = createStore({ dbName, persist: true })
+    store.enqueue({ id: 'b', ts: Date.now(), type: 'page_view', url: '/cart', pageType: 'cart' } as never)
+    await store.flush()
+    await store.close()
+    expect(await metaKeys(dbName)).toEqual([...current].sort())
+  })
+})
