@@ -114,7 +114,9 @@ export function createDecider(ctx: DeciderContext): Decider {
   const onVisibility = () => {
     if (view?.visibilityState === 'hidden') stale = true
   }
-  view?.addEventListener('visibilitychange', onVisibility)
+  // Added by the first decision, not here: a decider whose Seglet was destroyed while the model part loaded
+  // never decides, and so leaves nothing on the page that would keep it alive.
+  let watching = false
 
   const loadTable = async (): Promise<PageStatsTable | undefined> => {
     const { pageStatsUrl, pageStatsIntegrity } = ctx.capture ?? {}
@@ -155,6 +157,10 @@ export function createDecider(ctx: DeciderContext): Decider {
   return {
     async decide(pending, flushed = []) {
       const at = epoch
+      if (!watching) {
+        watching = true
+        view?.addEventListener('visibilitychange', onVisibility)
+      }
       // Consent withdrawn (segments decided without it), or the database deleted under the page by another tab
       // (its forget() or withdrawn consent): the stored history is gone, so is what came of it.
       const stored = ctx.mayPersist() && store.mode === 'indexeddb'
@@ -279,6 +285,8 @@ export function createDecider(ctx: DeciderContext): Decider {
     },
     hidePanel: () => panel?.hide(),
     destroy() {
+      // A decision under way when the Seglet is destroyed (an unmount, a hot reload) is dropped, as after forget().
+      epoch++
       view?.removeEventListener('visibilitychange', onVisibility)
       panel?.destroy()
     },

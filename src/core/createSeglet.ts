@@ -418,12 +418,15 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     hidePanel: () => decider?.hidePanel(),
     async destroy() {
       destroyed = true
+      // A decision waiting for the model part is dropped.
+      epoch++
       clearTimeout(prefetchTimer)
       removeEventListener('pageshow', onPageShow)
       capture.stop()
       personalizer.stop()
       decider?.destroy()
-      await store.flush().catch(() => undefined)
+      // flush() never rejects.
+      await store.flush()
       store.close()
     },
   }
