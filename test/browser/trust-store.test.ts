@@ -179,7 +179,7 @@ describe('packs', () => {
 })
 
 describe('clock skew', () => {
-  it('events written under a clock set five years ahead are never read, and are pruned once the clock is right', async () => {
+  it('events written under a clock set five years ahead are never read, and are the first pruned when the store is over maxEvents', async () => {
     const ahead = await h.newPage()
     await ahead.addInitScript(() => {
       const now = Date.now
@@ -197,9 +197,19 @@ describe('clock skew', () => {
     await trackSearches(page, 'real', 5)
     const exported = await exportData(page)
     expect(exported.events.map((e) => e.query)).toEqual(['real-0', 'real-1', 'real-2', 'real-3', 'real-4'])
-    // The flush's retention pass removed them from disk too.
-    await expect.poll(async () => (await readDb(page)).events.map((e) => e.query)).toEqual(['real-0', 'real-1', 'real-2', 'real-3', 'real-4'])
+    // Within maxEvents they stay on disk: the retention pass cannot tell them from a history that is ahead only
+    // because the clock was set back since.
+    expect((await readDb(page)).events).toHaveLength(25)
     await page.close()
+
+    // Over maxEvents, they go first, and only then the oldest real event.
+    const capped = await h.newPage()
+    await capped.addInitScript(() => ((window as unknown as { seglet: unknown[] }).seglet = [['init', { consent: 'granted', capture: { autocapture: false }, storage: { maxEvents: 5 } }]]))
+    await capped.goto(tagPage({ autostart: 'false' }))
+    await waitForSeglet(capped)
+    await trackSearches(capped, 'more', 1)
+    await expect.poll(async () => (await readDb(capped)).events.map((e) => e.query).sort()).toEqual(['more-0', 'real-1', 'real-2', 'real-3', 'real-4'])
+    await capped.close()
   })
 })
 
