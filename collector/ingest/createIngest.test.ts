@@ -71,6 +71,14 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     expect(await total(db)).toBe(0)
   })
 
+  it('takes a report of the oldest day the browser sends that arrives just after midnight UTC, and none older', async () => {
+    // Sent at 23:59:59.9 on 30 November, of a session 7 days before (the browser's limit), received on 1 December.
+    const ingest = createIngest(db, codec, { now: () => Date.parse('2026-12-01T00:00:00.200Z'), epsilons: [2] })
+    const [body] = reportBodies(1, { day: DAY, seed: 8 })
+    expect(await ingest.submit('10.0.0.1', body!.replace(DAY, '2026-11-23'))).toEqual({ status: 202, code: 'accepted' })
+    expect(await ingest.submit('10.0.0.2', body!.replace(DAY, '2026-11-22'))).toEqual({ status: 422, code: 'report_day' })
+  })
+
   it('refuses the same body twice from one address on one day, and counts it from another', async () => {
     let now = NOW
     const ingest = createIngest(db, codec, { now: () => now, epsilons: [2] })

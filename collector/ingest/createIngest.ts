@@ -24,8 +24,9 @@ export interface IngestOptions {
    */
   epsilons?: readonly number[]
   /**
-   * Oldest reported day accepted, in days before today (a browser reports its previous session, and may have
-   * been offline for a while); days after tomorrow are refused too. Browsers do not send sessions older than
+   * Oldest reported day accepted, in days before yesterday (a browser reports its previous session, and may have
+   * been offline for a while; the extra day takes a report sent just before midnight UTC that arrives after it);
+   * days after tomorrow are refused too. Browsers do not send sessions older than
    * MAX_REPORT_AGE_DAYS: a smaller value refuses some they send.
    * @default MAX_REPORT_AGE_DAYS (7)
    */
@@ -180,7 +181,9 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
     if (time < days.from || time >= days.to) {
       const today = utcDay(time)
       const from = Date.parse(`${today}T00:00:00Z`)
-      days = { from, to: from + DAY_MS, today, oldest: addDays(today, -maxAge), newest: addDays(today, 1), stored: 0, newPacks: 0, told: new Set<string>() }
+      // A day of slack at each end: a report sent just before midnight UTC may arrive after it, and a browser's
+      // clock may be a little off the collector's.
+      days = { from, to: from + DAY_MS, today, oldest: addDays(today, -maxAge - 1), newest: addDays(today, 1), stored: 0, newPacks: 0, told: new Set<string>() }
     }
     return days
   }
