@@ -81,8 +81,8 @@ export async function main(argv: string[]): Promise<number> {
       warnings.push(...smallDataWarnings('session', [], sessions.map((s) => s.label)).filter((w) => !w.includes('to train on')))
       results.sessions = summary(evaluatePack(pack, sessions.map((s) => sessionVector(s.aggregate)), sessions.map((s) => s.label), 'intent'))
     } else {
-      // Active days are local dates: in the shop's time zone when given, as training computes them.
-      useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, false)
+      // Active days are local dates: in the shop's time zone, as training computes them.
+      useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, `${args.data}, a shop's orders,`)
       let last = -Infinity
       for (const list of loaded.byShopper.values()) for (const e of list) last = Math.max(last, e.ts)
       const cutoff = cutoffOption ?? last - 90 * 86_400_000

@@ -249,9 +249,19 @@ describe('command-line options', () => {
     ['a missing --pack', ['--data', '/nonexistent/x.ndjson'], /^--pack <file> and --data <file> are required$/],
   ])('evaluate refuses %s in one line with its usage, before reading the pack', (_, argv, says) => refusedAsOption('evaluate', evaluate, argv as string[], says))
 
-  it('train says --events needs a time zone before reading the events file', async () => {
+  it('train says --events and --lifetime-events need a time zone before reading the file', async () => {
     delete process.env.TZ
     await refusedAsOption('train', train, ['--events', '/nonexistent/events.ndjson'], /^--events needs the shop's time zone: --time-zone <IANA name>/)
+    await refusedAsOption('train', train, ['--lifetime-events', '/nonexistent/orders.csv'], /^--lifetime-events needs the shop's time zone: --time-zone <IANA name> \(or TZ=…\)\. The browser counts a customer's active days by local date/)
+  })
+
+  it('evaluate of a lifetime pack on a shop\'s orders needs a time zone', async () => {
+    delete process.env.TZ
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const orders = join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv')
+    const error = await evaluate(['--pack', join(PROJECT_ROOT, 'src/models/lifetime.json'), '--data', orders]).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DataError)
+    expect((error as Error).message).toMatch(/shopify-orders\.csv, a shop's orders, needs the shop's time zone: --time-zone <IANA name>/)
   })
 
   it('evaluate refuses --cutoff for the public retail data set, which has its own', async () => {

@@ -6,18 +6,24 @@ import { DataError } from './dataError'
  * carry only UTC times, so training must run in the shop's time zone (`--time-zone Europe/Berlin`, or the
  * `TZ` environment variable), or a pack would read those features shifted by the UTC offset.
  * Returns the time zone in use; throws a `DataError` for a name that is not an IANA time zone, or when
- * `required` (training on events) and none is given.
+ * `required` (training on events: `true`; on a shop's orders: the option that needs it, `'--lifetime-events'`)
+ * and none is given.
  *
  * @example
  * useTimeZone('Europe/Berlin', true) // 'Europe/Berlin'
  */
-export function useTimeZone(timeZone: string | undefined, required: boolean): string | undefined {
+export function useTimeZone(timeZone: string | undefined, required: boolean | string): string | undefined {
   if (timeZone !== undefined) process.env.TZ = checkTimeZone(timeZone)
 
   const inUse = process.env.TZ || undefined
-  if (required && !inUse) {
+  if (required === true && !inUse) {
     throw new DataError(
       "--events needs the shop's time zone: --time-zone <IANA name> (or TZ=…). The browser computes the hour, weekday and month features in local time, and the export holds UTC times",
+    )
+  }
+  if (typeof required === 'string' && !inUse) {
+    throw new DataError(
+      `${required} needs the shop's time zone: --time-zone <IANA name> (or TZ=…). The browser counts a customer's active days by local date, and the export holds UTC times`,
     )
   }
   return inUse

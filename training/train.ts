@@ -117,7 +117,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     // A shop's time zone applies to its orders too (a lifetime pack's active days are local dates), not only to
     // --events, which cannot do without one: that is said now, not after the events file is read.
-    useTimeZone(str('time-zone'), events !== undefined)
+    useTimeZone(str('time-zone'), events !== undefined || (values['lifetime-events'] !== undefined && '--lifetime-events'))
     return checked
   })
   if (!checked) return 2
