@@ -9,6 +9,7 @@ import { retailCustomers, retailEvents } from './loadRetail'
 import { parseShoppers, rowToAggregate } from './loadShoppers'
 import { DataError } from './dataError'
 import { featureOptions } from './featureOptions'
+import { retentionOptions } from './retentionOptions'
 import { eventCustomers, eventSessions } from './loadEvents'
 import { detectFormat, EVENTS_FORMATS, parseTrainingEvents } from './loadTrainingEvents'
 import { checkOptions, dateOption, oneOfOption, readOptions } from './options'
@@ -17,14 +18,17 @@ import { checkTimeZone, useTimeZone } from './timeZone'
 
 const USAGE = `usage: npm run evaluate -- --pack src/models/session.json --data ../shared/data/online_shoppers_intention.csv [--split test|all] [--json]
        npm run evaluate -- --pack src/models/lifetime.json --data ../shared/data/online_retail.csv.gz [--split test|all] [--json]
-       npm run evaluate -- --pack <pack> --data <events file> [--format ga4|shopify|seglet] [--time-zone <IANA name>] [--session-gap-ms <ms>] [--special-days <JSON>] [--cutoff YYYY-MM-DD] [--split test|all] [--json]
+       npm run evaluate -- --pack <pack> --data <events file> [--format ga4|shopify|seglet] [--time-zone <IANA name>] [--session-gap-ms <ms>] [--special-days <JSON>]
+         [--retention-days <days>] [--max-events <n>] [--purchase-retention-days <days>] [--cutoff YYYY-MM-DD] [--split test|all] [--json]
 A session pack is scored on a CSV in the UCI Online Shoppers format (with and without page statistics), a lifetime
 pack on a file in the UCI Online Retail format, either pack on a shop's own events: a GA4 BigQuery export (NDJSON),
 a Shopify orders export (CSV; lifetime packs only) or a Seglet events export (NDJSON), detected unless --format says.
 --split test (default) keeps the fixed held-out rows (row index % 5 == 0, CustomerID % 5 == 0, session or customer
 index % 5 == 0); --split all scores every row (for a shop's own new data). A session pack on events needs the
 shop's time zone (--time-zone or TZ), as training does, and the shop's features.sessionGapMs and
-features.specialDays options when it sets them (--session-gap-ms, --special-days), as training was given.`
+features.specialDays options when it sets them (--session-gap-ms, --special-days), and its storage.retentionDays,
+storage.maxEvents and storage.purchaseRetentionDays (--retention-days, --max-events, --purchase-retention-days): each
+session and customer is scored on the history its browser still holds, as training computes it.`
 
 function summary(e: PackEvaluation) {
   const b = e.binary
@@ -44,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   const checked = checkOptions('evaluate', USAGE, () => {
     const values = readOptions(argv, {
       pack: text, data: text, split: text, json: { type: 'boolean' }, format: text, 'time-zone': text, 'session-gap-ms': text, 'special-days': text, cutoff: text,
+      'retention-days': text, 'purchase-retention-days': text, 'max-events': text,
     })
     if (values.pack === undefined || values.data === undefined) throw new DataError('--pack <file> and --data <file> are required')
     if (typeof values['time-zone'] === 'string') checkTimeZone(values['time-zone'])
@@ -54,16 +59,19 @@ export async function main(argv: string[]): Promise<number> {
       cutoff: dateOption(values, 'cutoff'),
       // Sessions split, and close to special days, as the shop's browsers compute them (and training did).
       features: featureOptions(values),
+      // The history each shopper's browser still holds (the shop's `storage` options), as training keeps it.
+      retention: retentionOptions(values),
     }
   })
   if (!checked) return 2
-  const { args, all, features, cutoff: cutoffOption } = checked
+  const { args, all, features, retention, cutoff: cutoffOption } = checked
   // Production mode before the backend starts: skips debug checks and the "install tfjs-node" banner.
   tf.enableProdMode()
   await tf.setBackend('cpu')
   const pack = JSON.parse(readFileSync(resolve(args.pack), 'utf8')) as ModelPack
   // Options the pack's kind has no use for would be ignored without a word: refused before the data is read.
   if (pack.kind !== 'session' && (args['session-gap-ms'] !== undefined || args['special-days'] !== undefined)) throw new DataError(`${args.pack}: a ${pack.kind} pack reads no sessions; --session-gap-ms and --special-days apply to a session pack`)
+  if (pack.kind !== 'session' && (args['retention-days'] !== undefined || args['max-events'] !== undefined)) throw new DataError(`${args.pack}: a ${pack.kind} pack reads no sessions; --retention-days and --max-events apply to a session pack`)
   if (pack.kind === 'session' && args.cutoff !== undefined) throw new DataError(`${args.pack}: --cutoff applies to a lifetime pack (the day its customers' orders are counted up to)`)
   const file = readDataFile(resolve(args.data))
   const results: Record<string, ReturnType<typeof summary>> = {}
@@ -77,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
       if (loaded.format === 'shopify') throw new DataError(`${args.data}: a Shopify orders export has no browsing sessions; score a lifetime pack on it`)
       // The local-time features in the shop's time zone, as its shoppers' browsers and training compute them.
       useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, true)
-      const sessions = held(eventSessions(loaded.byShopper, features))
+      const sessions = held(eventSessions(loaded.byShopper, features, retention))
       warnings.push(...smallDataWarnings('session', [], sessions.map((s) => s.label)).filter((w) => !w.includes('to train on')))
       results.sessions = summary(evaluatePack(pack, sessions.map((s) => sessionVector(s.aggregate)), sessions.map((s) => s.label), 'intent'))
     } else {
@@ -86,17 +94,19 @@ export async function main(argv: string[]): Promise<number> {
       let last = -Infinity
       for (const list of loaded.byShopper.values()) for (const e of list) last = Math.max(last, e.ts)
       const cutoff = cutoffOption ?? last - 90 * 86_400_000
-      const customers = held(eventCustomers(loaded.byShopper, cutoff))
+      const customers = held(eventCustomers(loaded.byShopper, cutoff, 90, retention))
       warnings.push(...smallDataWarnings('lifetime', [], customers.map((c) => c.label)).filter((w) => !w.includes('to train on')))
       results.customers = summary(evaluatePack(pack, customers.map((c) => lifetimeVector(c.aggregate)), customers.map((c) => c.label), 'repeat'))
     }
   } else if (pack.kind === 'session') {
     if (args['session-gap-ms'] !== undefined || args['special-days'] !== undefined) throw new DataError(`${args.data}: UCI rows come as sessions, with their special-day closeness; --session-gap-ms and --special-days apply to a shop's events`)
+    if (args['retention-days'] !== undefined || args['max-events'] !== undefined || args['purchase-retention-days'] !== undefined) throw new DataError(`${args.data}: UCI rows come as sessions, with no history to keep; --retention-days, --max-events and --purchase-retention-days apply to a shop's events`)
     const rows = parseShoppers(file.text).filter((r) => all || r.index % 5 === 0)
     const labels = rows.map((r) => (r.revenue ? 1 : 0))
     results.withStats = summary(evaluatePack(pack, rows.map((r) => sessionVector(rowToAggregate(r))), labels, 'intent'))
     results.withoutStats = summary(evaluatePack(pack, rows.map((r) => sessionVector(rowToAggregate(r, { withStats: false }))), labels, 'intent'))
   } else {
+    if (args['purchase-retention-days'] !== undefined) throw new DataError(`${args.data}: UCI Online Retail customers are counted from the orders of the data set's 9 months before its cutoff; --purchase-retention-days applies to a shop's orders`)
     if (cutoffOption !== undefined) throw new DataError(`${args.data}: UCI Online Retail customers are counted up to the data set's own cutoff, 2011-09-01; --cutoff applies to a shop's orders`)
     const customers = retailCustomers(retailEvents(file.text)).filter((c) => all || c.test)
     results.customers = summary(evaluatePack(pack, customers.map((c) => lifetimeVector(c.aggregate)), customers.map((c) => c.label), 'repeat'))

@@ -1,8 +1,11 @@
 import type { StoredEvent } from '../src/events/types'
 import { aggregateLifetime } from '../src/features/aggregateLifetime'
-import { aggregateSession } from '../src/features/aggregateSession'
+import { computeFeatures } from '../src/features/computeFeatures'
 import { DEFAULT_SESSION_GAP_MS, sessionize } from '../src/features/sessionize'
 import type { FeatureOptions, LifetimeAggregate, SessionAggregate } from '../src/features/types'
+import { applyRetention } from '../src/privacy/applyRetention'
+import { isLongLivedType } from '../src/privacy/isLongLivedType'
+import { DAY_MS, DEFAULT_MAX_EVENTS, DEFAULT_PURCHASE_RETENTION_DAYS, DEFAULT_RETENTION_DAYS, type RetentionPolicy } from '../src/privacy/retention'
 import { DataError } from './dataError'
 
 /** One line of a Seglet NDJSON export: a stored event, optionally tagged with the shopper it belongs to. */
@@ -37,26 +40,70 @@ export function parseEventsNdjson(text: string): Map<string, StoredEvent[]> {
 /** A labelled session for the intent model. */
 export interface EventSession { shopper: string; aggregate: SessionAggregate; label: number }
 
+/** The browser's own retention defaults (`storage.retentionDays`, `purchaseRetentionDays`, `maxEvents`). */
+export const BROWSER_RETENTION: RetentionPolicy = {
+  retentionDays: DEFAULT_RETENTION_DAYS,
+  purchaseRetentionDays: DEFAULT_PURCHASE_RETENTION_DAYS,
+  maxEvents: DEFAULT_MAX_EVENTS,
+}
+
+/** The first of `indices` (ascending, into `sorted`, which is in time order) from `lo` to `hi` whose event is at or after `ts`. */
+function firstAtOrAfter(sorted: readonly StoredEvent[], indices: readonly number[], ts: number, lo: number, hi: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (sorted[indices[mid]].ts < ts) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
 /**
  * Sessions of every shopper for training the session pack. A session's label is whether it contains a
  * `purchase`; the aggregate is folded from the events before the first purchase, because the model must
  * predict the purchase before it happens (otherwise checkout pages leak the label).
+ *
+ * Each session's features are those the shopper's browser computes at its last event before the order: from
+ * the history the browser still holds then (`applyRetention()` with the shop's `retention`, the browser's
+ * defaults unless given), by `computeFeatures()`. A shopper back after 40 days is new there, as here.
  */
-export function eventSessions(byShopper: Map<string, StoredEvent[]>, options: FeatureOptions = {}): EventSession[] {
+export function eventSessions(byShopper: Map<string, StoredEvent[]>, options: FeatureOptions = {}, retention: RetentionPolicy = BROWSER_RETENTION): EventSession[] {
   const out: EventSession[] = []
+  const rawDays = retention.retentionDays * DAY_MS
+  const longDays = retention.purchaseRetentionDays * DAY_MS
+  const gap = options.sessionGapMs ?? DEFAULT_SESSION_GAP_MS
   for (const [shopper, events] of byShopper) {
-    const sessions = sessionize(events, options.sessionGapMs ?? DEFAULT_SESSION_GAP_MS)
-    sessions.forEach((session, i) => {
+    const sessions = sessionize(events, gap)
+    // Raw events, and purchases and refunds, each in time order (indices into `sorted`): what the browser holds at
+    // `now` is a run of each (the newest `maxEvents` raw ones at most), found without going through the whole history.
+    const sorted = sessions.flat()
+    const raw: number[] = []
+    const long: number[] = []
+    sorted.forEach((e, i) => (isLongLivedType(e.type) ? long : raw).push(i))
+    let rawEnd = 0
+    let longEnd = 0
+    let first = 0
+    sessions.forEach((session) => {
+      const start = first
+      first += session.length
       const cut = session.findIndex((e) => e.type === 'purchase')
       const before = cut < 0 ? session : session.slice(0, cut)
       if (before.length === 0) return
+      // Everything up to the session's last event before its order, as the browser has it stored then.
+      const upTo = start + before.length - 1
+      const now = sorted[upTo].ts
+      while (rawEnd < raw.length && raw[rawEnd] <= upTo) rawEnd++
+      while (longEnd < long.length && long[longEnd] <= upTo) longEnd++
+      let rawStart = firstAtOrAfter(sorted, raw, now - rawDays, 0, rawEnd)
+      if (Number.isFinite(retention.maxEvents)) rawStart = Math.max(rawStart, rawEnd - retention.maxEvents)
+      const longStart = firstAtOrAfter(sorted, long, now - longDays, 0, longEnd)
+      const held = [...raw.slice(rawStart, rawEnd), ...long.slice(longStart, longEnd)].sort((x, y) => x - y).map((i) => sorted[i])
+      const kept = applyRetention(held, retention, now)
+      // The session features read the last two sessions only: the rest is not folded again for each session.
+      let tail = kept.length - 1
+      for (let gaps = 0; tail > 0; tail--) if (kept[tail].ts - kept[tail - 1].ts > gap && ++gaps === 2) break
       out.push({
         shopper,
-        aggregate: aggregateSession(before, {
-          returning: i > 0,
-          previousEnd: i > 0 ? sessions[i - 1][sessions[i - 1].length - 1].ts : undefined,
-          specialDays: options.specialDays,
-        }),
+        aggregate: computeFeatures(kept.slice(Math.max(0, tail)), now, options).session,
         label: cut < 0 ? 0 : 1,
       })
     })
@@ -67,11 +114,16 @@ export function eventSessions(byShopper: Map<string, StoredEvent[]>, options: Fe
 /** A labelled shopper for the lifetime pack: RFM at `cutoff`, label = an order in the `days` after it. */
 export interface EventCustomer { shopper: string; aggregate: LifetimeAggregate; label: number }
 
-export function eventCustomers(byShopper: Map<string, StoredEvent[]>, cutoff: number, days = 90): EventCustomer[] {
+/**
+ * Customers with an order before `cutoff`, for the lifetime pack: the RFM view of the orders and refunds their
+ * browser still holds at `cutoff` (those of the last `retention.purchaseRetentionDays`, as `applyRetention()`
+ * keeps them), and whether they order in the `days` after it.
+ */
+export function eventCustomers(byShopper: Map<string, StoredEvent[]>, cutoff: number, days = 90, retention: RetentionPolicy = BROWSER_RETENTION): EventCustomer[] {
   const out: EventCustomer[] = []
   const end = cutoff + days * 86_400_000
   for (const [shopper, events] of byShopper) {
-    const before = events.filter((e) => e.ts < cutoff)
+    const before = applyRetention(events.filter((e) => e.ts < cutoff), retention, cutoff)
     if (!before.some((e) => e.type === 'purchase')) continue
     const label = events.some((e) => e.type === 'purchase' && e.ts >= cutoff && e.ts < end) ? 1 : 0
     out.push({ shopper, aggregate: aggregateLifetime(before, cutoff), label })

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadPackFromUrl } from '../src/model/loadPackFromUrl'
 import { computeFeatures } from '../src/features/computeFeatures'
+import { applyRetention } from '../src/privacy/applyRetention'
 import { expectedFeatures, SESSION_FEATURE_NAMES } from '../src/features/featureNames'
 import type { StoredEvent } from '../src/events/types'
 import { checkPack } from '../src/pack/checkPack'
@@ -204,6 +205,89 @@ describe("a shop's features options", () => {
   })
 })
 
+describe("a shop's storage options", () => {
+  // Each shopper views two products, and comes back 40 days later to view a third; every third one then buys.
+  const MIN = 60_000
+  const start = Date.UTC(2025, 2, 3, 12)
+  const journeys = Array.from({ length: 30 }, (_, i) => {
+    const t = start + i * 3_600_000
+    const back = t + 40 * 86_400_000
+    const page = (n: number, ts: number) => ({ type: 'page_view', url: `/products/p${n}`, pageType: 'product', id: `e${i}-${n}`, ts })
+    return [page(1, t), page(2, t + MIN), page(3, back), ...(i % 3 === 0 ? [{ type: 'purchase', orderId: `#${i}`, value: 10, currency: 'EUR', items: [{ productId: 'p3', quantity: 1, price: 10 }], id: `e${i}-4`, ts: back + MIN }] : [])] as StoredEvent[]
+  })
+  const writeEvents = (dir: string) => {
+    const lines = journeys.flatMap((events, i) => events.map((e) => JSON.stringify({ ...e, shopper: `s${i}` })))
+    writeFileSync(join(dir, 'events.ndjson'), lines.join('\n') + '\n')
+    return join(dir, 'events.ndjson')
+  }
+  /** What the shoppers' browsers compute at the end of each visit, from what their store still holds. */
+  const browserVectors = (retentionDays: number) => journeys.flatMap((events) => [events[1], events[2]].map((end) => {
+    const held = applyRetention(events.filter((e) => e.ts <= end.ts), { retentionDays, purchaseRetentionDays: 730, maxEvents: 5000 }, end.ts)
+    return computeFeatures(held, end.ts).sessionRaw
+  }))
+  const returning = SESSION_FEATURE_NAMES.indexOf('returning')
+
+  it('train learns from the sessions the browser computes from the history it keeps, and says which', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const dir = tempDir('seglet-train-')
+    process.env.TZ = 'UTC'
+    // With the default 30 days the first visit is gone when the shopper is back: nobody is returning.
+    expect(browserVectors(30).every((v) => v[returning] === 0)).toBe(true)
+    const browser = browserVectors(60)
+    expect(browser.filter((v) => v[returning] === 1)).toHaveLength(30)
+    const code = await train(['--quick', '--events', writeEvents(dir), '--time-zone', 'UTC', '--retention-days', '60', '--max-events', '1000', '--lifetime-events', join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv'),
+      '--purchase-retention-days', '365', '--out', join(dir, 'models'), '--report', join(dir, 'report.html'), '--docs', join(dir, 'segments.md')])
+    expect(code).toBe(0)
+    const pack = JSON.parse(readFileSync(join(dir, 'models', 'session.json'), 'utf8')) as ModelPack
+    const trained = browser.filter((_, i) => i % 5 !== 0)
+    for (const name of ['returning', 'days_since_previous_session', 'product_pages'] as const) {
+      const j = SESSION_FEATURE_NAMES.indexOf(name)
+      const f = pack.featureSpec.transforms[pack.featureSpec.names.indexOf(name)] === 'log1p' ? Math.log1p : (v: number) => v
+      expect(pack.featureSpec.mean[pack.featureSpec.names.indexOf(name)], name).toBeCloseTo(trained.reduce((sum, v) => sum + f(v[j]), 0) / trained.length, 5)
+    }
+    expect(pack.provenance.split).toContain('history as the browser keeps it: events 60 days (at most 1000), purchases and refunds 365 days')
+    const lifetime = JSON.parse(readFileSync(join(dir, 'models', 'lifetime.json'), 'utf8')) as ModelPack
+    expect(lifetime.provenance.split).toContain('orders and refunds of the 365 days before the cutoff, as the browser keeps them')
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('events 60 days (at most 1000)')
+  }, 120_000)
+
+  it('evaluate scores the sessions the browser computes from the history it keeps', async () => {
+    const out: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+    const dir = tempDir('seglet-evaluate-')
+    process.env.TZ = 'UTC'
+    const file = writeEvents(dir)
+    const run = async (extra: string[]) => {
+      out.length = 0
+      expect(await evaluate(['--pack', 'src/models/session.json', '--data', file, '--split', 'all', '--json', '--time-zone', 'UTC', ...extra])).toBe(0)
+      return JSON.parse(out.join('')).results.sessions
+    }
+    const kept = await run(['--retention-days', '60'])
+    expect(kept.rows).toBe(60)
+    // The shipped pack reads `returning`: the history kept moves its scores.
+    expect((await run([])).brier).not.toBe(kept.brier)
+  })
+
+  it('refuses what the browser refuses, and options with no data to apply to, in one line', async () => {
+    const dir = tempDir('seglet-train-')
+    const file = writeEvents(dir)
+    const fail = async (extra: string[]) => {
+      const { code, errors } = await refused(train, ['--quick', '--only', 'session', '--events', file, '--time-zone', 'UTC', ...extra])
+      expect(code).toBe(2)
+      return errors[0].replace(/^seglet train: /, '')
+    }
+    expect(await fail(['--retention-days', '0'])).toBe('--retention-days: storage.retentionDays must be a number from 1 to 3650; got 0')
+    expect(await fail(['--purchase-retention-days', '2y'])).toMatch(/^--purchase-retention-days: storage\.purchaseRetentionDays must be a number/)
+    expect(await fail(['--max-events', '1.5'])).toMatch(/^--max-events: storage\.maxEvents must be a whole number/)
+    // UCI rows come as sessions: there is no history to keep.
+    await refusedAsOption('train', train, ['--retention-days', '60', '--data', '/nonexistent/data'], /^--retention-days and --max-events apply to sessions from a shop's events: give them with --events <file>$/)
+    await refusedAsOption('train', train, ['--purchase-retention-days', '365', '--data', '/nonexistent/data'], /^--purchase-retention-days applies to a shop's events or orders: give it with --events or --lifetime-events <file>$/)
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const error = await evaluate(['--pack', join(PROJECT_ROOT, 'src/models/lifetime.json'), '--data', '/nonexistent/x.ndjson', '--max-events', '100']).catch((e: unknown) => e)
+    expect((error as Error).message).toMatch(/lifetime\.json: a lifetime pack reads no sessions; --retention-days and --max-events apply to a session pack$/)
+  })
+})
+
 describe('command-line options', () => {
   // Paths that do not exist: a run that got past its options would fail on reading them.
   const noData = ['--data', '/nonexistent/data']
@@ -271,6 +355,8 @@ describe('command-line options', () => {
     const error = await evaluate(['--pack', join(PROJECT_ROOT, 'src/models/lifetime.json'), '--data', data, '--cutoff', '2011-06-01']).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DataError)
     expect((error as Error).message).toMatch(/online_retail\.csv: UCI Online Retail customers are counted up to the data set's own cutoff, 2011-09-01; --cutoff applies to a shop's orders$/)
+    const kept = await evaluate(['--pack', join(PROJECT_ROOT, 'src/models/lifetime.json'), '--data', data, '--purchase-retention-days', '365']).catch((e: unknown) => e)
+    expect((kept as Error).message).toMatch(/online_retail\.csv: UCI Online Retail customers are counted from the orders of the data set's 9 months before its cutoff; --purchase-retention-days applies to a shop's orders$/)
   })
 
   it.each([

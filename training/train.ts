@@ -7,6 +7,7 @@ import { buildPack, log, stringifyPack, type PackInput, type PackResult } from '
 import { DEFAULT_DATA_DIR, PROJECT_ROOT, RETAIL_FILE, SHOPPERS_FILE, readDataFile } from './data'
 import { DataError } from './dataError'
 import { describeFeatureOptions, featureOptions } from './featureOptions'
+import { describeRetention, retentionOptions } from './retentionOptions'
 import { useTimeZone } from './timeZone'
 import { eventCustomers, eventSessions } from './loadEvents'
 import { retailCustomers, retailEvents } from './loadRetail'
@@ -24,14 +25,16 @@ const FORMAT_NAMES = { seglet: 'Seglet events export', ga4: 'GA4 BigQuery export
 
 const USAGE = `usage: npm run train -- [--data <dir>] [--out <dir>] [--report <file>] [--docs <file>] [--seed <n>] [--quick]
          [--only session|lifetime [--inner-holdout 0-4]] [--config '{"session":{…},"lifetime":{…}}'] [--pack-base-url <path>]
-         [--events <file> [--format ga4|shopify|seglet] [--time-zone <IANA name>] [--session-gap-ms <ms>] [--special-days <JSON>]]
-         [--lifetime-events <file> [--lifetime-format ga4|shopify|seglet] [--cutoff YYYY-MM-DD]]
+         [--events <file> [--format ga4|shopify|seglet] [--time-zone <IANA name>] [--session-gap-ms <ms>] [--special-days <JSON>]
+                          [--retention-days <days>] [--max-events <n>]]
+         [--lifetime-events <file> [--lifetime-format ga4|shopify|seglet] [--cutoff YYYY-MM-DD]] [--purchase-retention-days <days>]
 (see training/README.md)`
 
 const text = { type: 'string' } as const
 const OPTIONS = {
   data: text, out: text, report: text, docs: text, seed: text, quick: { type: 'boolean' }, only: text, config: text,
   events: text, format: text, 'time-zone': text, 'session-gap-ms': text, 'special-days': text,
+  'retention-days': text, 'purchase-retention-days': text, 'max-events': text,
   'lifetime-events': text, 'lifetime-format': text, cutoff: text, 'pack-base-url': text, 'inner-holdout': text,
 } as const
 
@@ -97,6 +100,9 @@ export async function main(argv: string[]): Promise<number> {
     const events = str('events')
     // UCI rows come as sessions, with their special-day closeness: there are no events to apply the options to.
     if (events === undefined && (values['session-gap-ms'] !== undefined || values['special-days'] !== undefined)) throw new DataError('--session-gap-ms and --special-days apply to sessions from a shop\'s events: give them with --events <file>')
+    // UCI rows come as sessions and UCI orders within two years of their cutoff: no history to keep or drop.
+    if (events === undefined && (values['retention-days'] !== undefined || values['max-events'] !== undefined)) throw new DataError('--retention-days and --max-events apply to sessions from a shop\'s events: give them with --events <file>')
+    if (events === undefined && values['lifetime-events'] === undefined && values['purchase-retention-days'] !== undefined) throw new DataError('--purchase-retention-days applies to a shop\'s events or orders: give it with --events or --lifetime-events <file>')
     // Options of a file that is not given would be ignored without a word: refused instead.
     if (events === undefined && values.format !== undefined) throw new DataError('--format is the format of a shop\'s events: give it with --events <file> (a file of orders given with --lifetime-events takes --lifetime-format)')
     if (values['lifetime-events'] === undefined && (values['lifetime-format'] !== undefined || values.cutoff !== undefined)) throw new DataError('--lifetime-format and --cutoff apply to a shop\'s orders: give them with --lifetime-events <file> (the public data set has its own cutoff, 2011-09-01)')
@@ -114,6 +120,8 @@ export async function main(argv: string[]): Promise<number> {
       cutoff: dateOption(values, 'cutoff'),
       // Sessions split, and close to special days, as the shop's browsers compute them (its `features` options).
       features: events === undefined ? {} : featureOptions(values),
+      // Each session and customer from the history its browser still holds (the shop's `storage` options).
+      retention: retentionOptions(values),
     }
     // A shop's time zone applies to its orders too (a lifetime pack's active days are local dates), not only to
     // --events, which cannot do without one: that is said now, not after the events file is read.
@@ -121,7 +129,7 @@ export async function main(argv: string[]): Promise<number> {
     return checked
   })
   if (!checked) return 2
-  const { values: args, only, innerHoldout, seed: SEED, overrides, format, lifetimeFormat, cutoff: cutoffOption, features } = checked
+  const { values: args, only, innerHoldout, seed: SEED, overrides, format, lifetimeFormat, cutoff: cutoffOption, features, retention } = checked
   const started = Date.now()
   // Production mode before the backend starts: skips debug checks and the "install tfjs-node" banner.
   tf.enableProdMode()
@@ -146,9 +154,9 @@ export async function main(argv: string[]): Promise<number> {
     // Before any session is built: its local-time features are computed in the shop's time zone, as the browser does.
     const timeZone = useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, true)
     log(`  session features in local time of ${timeZone}`)
-    const settings = describeFeatureOptions(features)
-    if (settings) log(`  ${settings}`)
-    const sessions = eventSessions(loaded.byShopper, features)
+    const settings = [describeFeatureOptions(features), describeRetention(retention)].filter(Boolean).join('; ')
+    log(`  ${settings}`)
+    const sessions = eventSessions(loaded.byShopper, features, retention)
     if (sessions.length === 0) throw new DataError(`${args.events}: no sessions in this ${loaded.format} file`)
     log(`  ${args.events}: ${loaded.format} format, ${loaded.rows} rows, ${loaded.byShopper.size} shoppers, ${sessions.length} sessions${skippedNote(loaded.skipped)}`)
     const train = sessions.filter((_, i) => i % 5 !== 0)
@@ -158,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
     // A shop's own events carry cart, search and scroll behaviour: the pack reads every session feature.
     sessionInput = sessionPackInput(train.map((s) => s.aggregate), train.map((s) => s.label), test.map((s) => s.aggregate), test.map((s) => s.label), {
       dataset: `${FORMAT_NAMES[loaded.format]} ${args.events}`, sha256: loaded.file.sha256, rows: sessions.length,
-      split: `test = sessions whose 0-based index % 5 == 0${settings ? `; ${settings}` : ''}`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu)`,
+      split: `test = sessions whose 0-based index % 5 == 0; ${settings}`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu)`,
     }, scale(SESSION_CONFIG, 'session'), 'all')
   } else {
     const file = readPublicData(dataDir, SHOPPERS_FILE, '--events')
@@ -201,10 +209,10 @@ export async function main(argv: string[]): Promise<number> {
       const path = args['lifetime-events']
       const loaded = loadTrainingEvents(path, lifetimeFormat)
       const cutoff = cutoffOption ?? defaultCutoff(loaded.byShopper)
-      customers = eventCustomers(loaded.byShopper, cutoff).map((c, i) => ({ ...c, test: i % 5 === 0 }))
+      customers = eventCustomers(loaded.byShopper, cutoff, 90, retention).map((c, i) => ({ ...c, test: i % 5 === 0 }))
       if (customers.length === 0) throw new DataError(`${path}: no customer with an order before the cutoff ${new Date(cutoff).toISOString().slice(0, 10)}`)
       log(`  ${path}: ${loaded.format} format, ${loaded.rows} rows, ${customers.length} customers with an order before ${new Date(cutoff).toISOString().slice(0, 10)}${skippedNote(loaded.skipped)}`)
-      provenance = { dataset: `${FORMAT_NAMES[loaded.format]} ${path} (cutoff ${new Date(cutoff).toISOString().slice(0, 10)})`, sha256: loaded.file.sha256, rows: customers.length, split: 'test = shoppers whose index % 5 == 0', seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` }
+      provenance = { dataset: `${FORMAT_NAMES[loaded.format]} ${path} (cutoff ${new Date(cutoff).toISOString().slice(0, 10)})`, sha256: loaded.file.sha256, rows: customers.length, split: `test = shoppers whose index % 5 == 0; orders and refunds of the ${retention.purchaseRetentionDays} days before the cutoff, as the browser keeps them`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` }
     } else {
       const file = readPublicData(dataDir, RETAIL_FILE, '--lifetime-events')
       if (file.verified === false) throw new DataError(`${file.path}: sha256 ${file.sha256} differs from the published one; refusing to train`)
