@@ -84,7 +84,7 @@ describe('signed packs, published by the collector and verified by the browser c
     expect(result?.packs.session).toEqual(variant(0.3))
     expect(result?.packs.lifetime).toEqual(shipped('lifetime'))
     expect(requests()).toEqual(['/seglet/packs.manifest', '/seglet/session-v1.json', '/seglet/lifetime-v1.json'])
-    for (const call of fetchMock.mock.calls) expect(call[1]).toEqual({ credentials: 'omit', redirect: 'error' })
+    for (const call of fetchMock.mock.calls) expect(call[1]).toEqual({ credentials: 'omit', redirect: 'error', signal: expect.any(AbortSignal) })
     expect((cache.entries.get(signedPacksCacheKey(MANIFEST_URL)) as { version: number }).version).toBe(1)
     expect([...cache.entries.keys()].every((k) => k.startsWith('cache:'))).toBe(true)
   })
