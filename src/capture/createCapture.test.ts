@@ -288,6 +288,61 @@ describe('autocapture: SPA navigation', () => {
     expect(ofType('page_view')).toHaveLength(1)
   })
 
+  it('keeps one page view when replaceState changes only the query or hash of the path (a variant picker, filters)', () => {
+    history.replaceState(null, '', '/products/mug')
+    document.head.innerHTML = `<script type="application/ld+json">${JSON.stringify({ '@type': 'Product', sku: 'mug', offers: { price: '12', priceCurrency: 'EUR' } })}</script>`
+    const root = document.documentElement
+    Object.defineProperty(root, 'scrollHeight', { configurable: true, get: () => 4000 })
+    Object.defineProperty(window, 'innerHeight', { configurable: true, value: 1000 })
+    let y = 2000
+    Object.defineProperty(window, 'scrollY', { configurable: true, get: () => y })
+    try {
+      setup().start()
+      vi.advanceTimersByTime(1000)
+      window.dispatchEvent(new Event('scroll'))
+      vi.advanceTimersByTime(1000)
+      y = 0
+      for (const url of ['/products/mug?variant=1', '/products/mug?variant=2#reviews', '/products/mug?variant=3']) {
+        history.replaceState(null, '', url)
+        vi.advanceTimersByTime(NAVIGATION_SETTLE_MS)
+      }
+      ;(win.dataLayer as unknown[]).push({ event: 'view_item', ecommerce: { currency: 'EUR', items: [{ item_id: 'mug', price: 12 }] } })
+      expect(ofType('page_view')).toEqual([{ type: 'page_view', url: '/products/mug', pageType: 'product' }])
+      expect(ofType('product_view')).toHaveLength(1)
+      expect(ofType('engagement')).toEqual([])
+      // The page's record goes on, with the page's new address, its type and its deepest scroll.
+      setVisibility('hidden')
+      expect(ofType('engagement')).toEqual([{ type: 'engagement', url: '/products/mug?variant=3', pageType: 'product', visibleMs: 2300, scrollDepth: 0.75 }])
+    } finally {
+      delete (root as unknown as Record<string, unknown>).scrollHeight
+      delete (window as unknown as Record<string, unknown>).scrollY
+    }
+  })
+
+  it('still starts a page view on replaceState to another path, and on pushState or popstate within the path', () => {
+    setup({ engagement: false }).start()
+    history.replaceState(null, '', '/account') // a router's redirect after a login
+    vi.advanceTimersByTime(NAVIGATION_SETTLE_MS)
+    history.replaceState(null, '', '/account?tab=orders')
+    vi.advanceTimersByTime(NAVIGATION_SETTLE_MS)
+    history.pushState(null, '', '/account')
+    vi.advanceTimersByTime(NAVIGATION_SETTLE_MS)
+    history.pushState(null, '', '/account?tab=address')
+    vi.advanceTimersByTime(NAVIGATION_SETTLE_MS)
+    Object.getPrototypeOf(history).replaceState.call(history, null, '', '/account?tab=orders') // as the browser's back button does
+    window.dispatchEvent(new PopStateEvent('popstate'))
+    vi.advanceTimersByTime(NAVIGATION_SETTLE_MS)
+    expect(ofType('page_view').map((e) => (e as { url: string }).url)).toEqual(['/', '/account', '/account', '/account?tab=address', '/account?tab=orders'])
+  })
+
+  it('takes a replaceState within the path while a navigation settles into that page view', () => {
+    setup({ engagement: false }).start()
+    history.pushState(null, '', '/products/mug')
+    history.replaceState(null, '', '/products/mug?variant=1')
+    vi.advanceTimersByTime(NAVIGATION_SETTLE_MS)
+    expect(ofType('page_view').map((e) => (e as { url: string }).url)).toEqual(['/', '/products/mug?variant=1'])
+  })
+
   it('coalesces navigations within the settle time into one page view', () => {
     setup({ engagement: false }).start()
     history.pushState(null, '', '/a')

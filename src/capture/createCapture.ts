@@ -12,8 +12,9 @@ export { NAVIGATION_SETTLE_MS } from './createCaptureWith'
  * Shopify customer events. Autocapture and bridges never throw into the page: failures go to `onError`.
  * Nothing touches `window` before `start()`.
  *
- * Duplicates from automatic sources are dropped: a page view of the URL that already had one (a
- * `replaceState` to the same URL, a `page_viewed` or `view_item_list` after autocapture), a product view of a
+ * A `replaceState` that changes only the query or hash (a variant picker, a filter) is no navigation: the page
+ * view goes on, and its later records carry the new URL. Duplicates from automatic sources are dropped: a page
+ * view of the URL that already had one (a `page_viewed` or `view_item_list` after autocapture), a product view of a
  * product already viewed on this page view, a purchase whose order id was already captured on this page.
  * Direct `track()` calls are always kept.
  *

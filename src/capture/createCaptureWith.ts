@@ -48,7 +48,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
   let productsSeen = new Set<string>()
   const ordersSeen = new Set<string>()
 
-  let started = false
+  let started: boolean | undefined
   let cleanups: Array<() => void> = []
   let engagement: EngagementObserver | undefined
   let currentUrl: string | undefined
@@ -135,8 +135,14 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     if (product) capture({ type: 'product_view', ...product }, 'autocapture', 'JSON-LD product view dropped')
   }
 
-  const onNavigation = (win: Window) => {
+  const onNavigation = (win: Window, replace?: boolean) => {
     const url = getCurrentUrl(win)
+    if (replace && url.split('?')[0] === currentUrl!.split('?')[0]) {
+      // A `replaceState` within the path (a variant picker, a filter) rewrites this page's own address and leaves
+      // nothing to come back to: the same page view, from now on at this URL. A `pushState` stays a page view.
+      if (lastPageViewUrl === currentUrl) lastPageViewUrl = url
+      currentUrl = url
+    }
     if (url === currentUrl) return
     // A page that never got its page view (a redirect within the settle time) hands its time to the next one.
     const pending = settleTimer !== undefined
@@ -145,7 +151,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     currentPageType = undefined
     // A new page: a product view pushed while it settles (a router's `view_item`) belongs to it.
     productsSeen = new Set()
-    engagement?.begin(url, pending)
+    engagement?.begin(pending)
     clearTimeout(settleTimer)
     settleTimer = setTimeout(guard('page view failed', () => {
       settleTimer = undefined
@@ -209,15 +215,15 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
         const observer = observeEngagement(win, {
           scroll: settings.scrollDepth,
           nextId,
-          // Each emission replaces the page view's record (same id).
+          // Each emission replaces the page view's record (same id), at the page's current URL.
           // `pageType` is a getter, so a shop's URL rule that throws is reported by capture() instead of leaving
           // the observer's own listeners.
-          emit: (id, url, visibleMs, scrollDepth) =>
+          emit: (id, visibleMs, scrollDepth) =>
             capture({
               type: 'engagement',
-              url,
+              url: currentUrl,
               get pageType() {
-                return url === currentUrl && currentPageType ? currentPageType : matchPageType(url, settings.pageTypePatterns)
+                return currentPageType ?? matchPageType(currentUrl!, settings.pageTypePatterns)
               },
               visibleMs,
               scrollDepth,
@@ -231,7 +237,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
       }
       const onLoad = guard('page view failed', () => showPage(win))
       currentUrl = getCurrentUrl(win)
-      engagement?.begin(currentUrl)
+      engagement?.begin()
       if (doc.readyState === 'loading') {
         // JSON-LD and meta tags further down are not parsed yet.
         doc.addEventListener('DOMContentLoaded', onLoad, { once: true })
@@ -250,7 +256,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
       }
     }
     // Last: a history that cannot be wrapped (a frozen one throws) must not cost the dataLayer bridge.
-    if (pages) cleanups.push(observeHistory(win, guard('navigation failed', () => onNavigation(win))))
+    if (pages) cleanups.push(observeHistory(win, guard('navigation failed', () => onNavigation(win)), guard('navigation failed', () => onNavigation(win, true))))
   }
 
   return {
@@ -274,8 +280,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
       // Undo in reverse order of setup.
       for (const cleanup of cleanups.reverse()) guard('stop failed', cleanup)()
       cleanups = []
-      currentUrl = undefined
-      currentPageType = undefined
+      currentUrl = currentPageType = undefined
     },
 
     shopifyEvent(event) {

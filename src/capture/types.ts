@@ -33,7 +33,8 @@ export interface CaptureOptions {
    */
   autocapture?: boolean
   /**
-   * A `page_view` on `start()` and on every SPA navigation (`pushState`, `replaceState` to a new URL, `popstate`).
+   * A `page_view` on `start()` and on every SPA navigation (`pushState`, `popstate`, `replaceState` to a new path).
+   * A `replaceState` within the path (a variant picker, a filter) only updates the current page view's URL.
    * @default true
    */
   pageViews?: boolean

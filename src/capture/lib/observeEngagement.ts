@@ -7,10 +7,10 @@ const SCROLL_MEASURE_MS = 100
 /** Controls the engagement measurement of the current page view. */
 export interface EngagementObserver {
   /**
-   * Starts a new page view at `url`, with a new record id; `keepTime` carries the visible time measured so
-   * far, and the record, over to it (a page that never got its page view hands its time to the next one).
+   * Starts a new page view, with a new record id; `keepTime` carries the visible time measured so far, and
+   * the record, over to it (a page that never got its page view hands its time to the next one).
    */
-  begin(url: string, keepTime?: boolean): void
+  begin(keepTime?: boolean): void
   /**
    * Emits the page view's totals so far, when they changed since the last emission. With `hide`, then stops
    * the clock until the page is visible again, as `pagehide` does: idempotent, so the store can call it
@@ -34,11 +34,10 @@ export function observeEngagement(
   options: {
     scroll: boolean
     nextId: () => string
-    emit: (id: string, url: string, visibleMs: number, scrollDepth: number) => void
+    emit: (id: string, visibleMs: number, scrollDepth: number) => void
   },
 ): EngagementObserver {
   const doc = win.document
-  let url: string | undefined
   let id = ''
   let visibleMs = 0
   let reportedMs = 0
@@ -61,7 +60,7 @@ export function observeEngagement(
   const flush = (hide?: boolean) => {
     // A scroll not measured yet counts in these totals.
     if (timer !== undefined) measureScroll()
-    if (url !== undefined) {
+    if (id) {
       if (visibleSince !== undefined) {
         // Date.now() can jump backwards (clock changes); never count negative time.
         visibleMs += Math.max(0, Date.now() - visibleSince)
@@ -72,7 +71,7 @@ export function observeEngagement(
       if (ms > reportedMs || maxScroll > reportedScroll) {
         reportedMs = ms
         reportedScroll = maxScroll
-        options.emit(id, url, ms, maxScroll)
+        options.emit(id, ms, maxScroll)
       }
     }
     if (hide) visibleSince = undefined
@@ -90,8 +89,7 @@ export function observeEngagement(
   if (options.scroll) win.addEventListener('scroll', onScroll, passive)
 
   return {
-    begin(nextUrl, keepTime = false) {
-      url = nextUrl
+    begin(keepTime) {
       if (!keepTime) {
         id = options.nextId()
         visibleMs = reportedMs = 0
