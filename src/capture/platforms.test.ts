@@ -183,6 +183,22 @@ describe('BigCommerce (Cornerstone)', () => {
 })
 
 describe('GA4 dataLayer', () => {
+  it('reads the product id of items that carry `id` instead of `item_id` (Google Ads, Listings & Ads)', () => {
+    // The Google Ads remarketing tag and WooCommerce's Google Listings & Ads push gtag items as { id, google_business_vertical }.
+    setup({ pageViews: false })
+    const gtag = (...args: unknown[]) => (win.dataLayer as unknown[]).push(args)
+    gtag('event', 'view_item', { value: 18, items: [{ id: 'woo-beanie', google_business_vertical: 'retail', price: 18 }] })
+    gtag('event', 'add_to_cart', { currency: 'EUR', value: 18, items: [{ id: 15, quantity: 1, price: 18, google_business_vertical: 'retail' }] })
+    gtag('event', 'purchase', { transaction_id: 'W-1', currency: 'EUR', value: 18, items: [{ id: 'woo-beanie', item_id: 'BEANIE-1', quantity: 1, price: 18 }] })
+    expect(events.map(strip)).toEqual([
+      { type: 'product_view', productId: 'woo-beanie', price: 18 },
+      { type: 'add_to_cart', productId: '15', quantity: 1, price: 18, currency: 'EUR' },
+      // `item_id` first when an item has both.
+      { type: 'purchase', orderId: 'W-1', value: 18, currency: 'EUR', items: [{ productId: 'BEANIE-1', quantity: 1, price: 18 }] },
+    ])
+    expect(errors).toEqual([])
+  })
+
   it('captures ecommerce entries pushed before the tag loaded and after it', () => {
     win.dataLayer = [
       { 'gtm.start': 1, event: 'gtm.js' },

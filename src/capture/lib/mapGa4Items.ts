@@ -4,15 +4,16 @@ import { toAmount } from './toAmount'
 import { toId } from './toId'
 
 /**
- * GA4 `items` → Seglet line items (`item_id`, else `item_name`; `price`; `quantity`; `item_category`). Values
- * that are not a usable list are returned unchanged so that validation reports them.
+ * GA4 `items` → Seglet line items (`item_id`, else `id` as the Google Ads tag and Google Listings & Ads push it,
+ * else `item_name`; `price`; `quantity`; `item_category`). Values that are not a usable list are returned
+ * unchanged so that validation reports them.
  */
 export function mapGa4Items(items: unknown): unknown {
   if (!Array.isArray(items) || items.length > MAX_ITEMS) return items
   return items.map((item) =>
     typeof item === 'object' && item !== null
       ? {
-          productId: toId(prop(item, 'item_id') ?? prop(item, 'item_name')),
+          productId: toId(prop(item, 'item_id') ?? prop(item, 'id') ?? prop(item, 'item_name')),
           quantity: toAmount(prop(item, 'quantity')),
           price: toAmount(prop(item, 'price')),
           category: prop(item, 'item_category'),
