@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { validatePageStatsTable } from '../../src/reports/pageStatsTable'
 import { createReportEstimator } from '../estimates/createReportEstimator'
 import { countReports } from '../storage/countReports'
@@ -34,9 +34,18 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
   beforeEach(async () => {
     await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
   })
+  // Each test's collectors are closed after it: a collector left running would sum the next test's reports in its
+  // own transaction, which that test's reads do not wait for.
+  const made: Array<ReturnType<typeof createCollector>> = []
+  afterEach(async () => {
+    await Promise.allSettled(made.splice(0).map((collector) => collector.close()))
+  })
 
-  const make = (options: Parameters<typeof createCollector>[2] = {}) =>
-    createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => NOW, pageStatsDir: dir, ...options })
+  const make = (options: Parameters<typeof createCollector>[2] = {}) => {
+    const collector = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => NOW, pageStatsDir: dir, ...options })
+    made.push(collector)
+    return collector
+  }
   const post = (collector: ReturnType<typeof make>, body: string, init: { address?: string; headers?: Record<string, string> } = {}) =>
     collector.app.request(
       '/seglet/reports',
