@@ -25,6 +25,27 @@ const tempDir = (prefix: string) => {
   dirs.push(dir)
   return dir
 }
+/** Writes each journey's events as a Seglet NDJSON export in `dir`, one shopper per journey; gives the file's path. */
+const writeJourneys = (dir: string, journeys: ReadonlyArray<ReadonlyArray<object>>) => {
+  const lines = journeys.flatMap((events, i) => events.map((e) => JSON.stringify({ ...e, shopper: `s${i}` })))
+  writeFileSync(join(dir, 'events.ndjson'), lines.join('\n') + '\n')
+  return join(dir, 'events.ndjson')
+}
+/**
+ * `evaluate --json` of the shipped session pack on the events `writeEvents` writes to a new folder (in UTC), as a
+ * function of the extra options that gives the sessions' results.
+ */
+const evaluateSessions = (writeEvents: (dir: string) => string) => {
+  const out: string[] = []
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+  process.env.TZ = 'UTC'
+  const file = writeEvents(tempDir('seglet-evaluate-'))
+  return async (extra: string[]) => {
+    out.length = 0
+    expect(await evaluate(['--pack', 'src/models/session.json', '--data', file, '--split', 'all', '--json', '--time-zone', 'UTC', ...extra])).toBe(0)
+    return JSON.parse(out.join('')).results.sessions
+  }
+}
 /** Runs a command and gives its exit code (or what it threw) and the lines it printed on stderr. */
 const refused = async (command: (argv: string[]) => Promise<number>, argv: string[]) => {
   const errors: string[] = []
@@ -139,11 +160,7 @@ describe("a shop's features options", () => {
     const ends = events.filter((e, j) => e.type !== 'purchase' && (j === events.length - 1 || events[j + 1].ts - e.ts > features.sessionGapMs || events[j + 1].type === 'purchase'))
     return ends.map((end) => computeFeatures(events, end.ts, features).sessionRaw)
   })
-  const writeEvents = (dir: string) => {
-    const lines = journeys.flatMap((events, i) => events.map((e) => JSON.stringify({ ...e, shopper: `s${i}` })))
-    writeFileSync(join(dir, 'events.ndjson'), lines.join('\n') + '\n')
-    return join(dir, 'events.ndjson')
-  }
+  const writeEvents = (dir: string) => writeJourneys(dir, journeys)
 
   it('train --session-gap-ms --special-days learns from the session vectors the browser computes with those options', async () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
@@ -167,16 +184,7 @@ describe("a shop's features options", () => {
   }, 120_000)
 
   it('evaluate --session-gap-ms --special-days scores the sessions the browser computes with those options', async () => {
-    const out: string[] = []
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
-    const dir = tempDir('seglet-evaluate-')
-    process.env.TZ = 'UTC'
-    const file = writeEvents(dir)
-    const run = async (extra: string[]) => {
-      out.length = 0
-      expect(await evaluate(['--pack', 'src/models/session.json', '--data', file, '--split', 'all', '--json', '--time-zone', 'UTC', ...extra])).toBe(0)
-      return JSON.parse(out.join('')).results.sessions
-    }
+    const run = evaluateSessions(writeEvents)
     const shop = await run(flags)
     expect(shop.rows).toBe(browserVectors().length)
     expect(shop.positives).toBe(10)
@@ -215,11 +223,7 @@ describe("a shop's storage options", () => {
     const page = (n: number, ts: number) => ({ type: 'page_view', url: `/products/p${n}`, pageType: 'product', id: `e${i}-${n}`, ts })
     return [page(1, t), page(2, t + MIN), page(3, back), ...(i % 3 === 0 ? [{ type: 'purchase', orderId: `#${i}`, value: 10, currency: 'EUR', items: [{ productId: 'p3', quantity: 1, price: 10 }], id: `e${i}-4`, ts: back + MIN }] : [])] as StoredEvent[]
   })
-  const writeEvents = (dir: string) => {
-    const lines = journeys.flatMap((events, i) => events.map((e) => JSON.stringify({ ...e, shopper: `s${i}` })))
-    writeFileSync(join(dir, 'events.ndjson'), lines.join('\n') + '\n')
-    return join(dir, 'events.ndjson')
-  }
+  const writeEvents = (dir: string) => writeJourneys(dir, journeys)
   /** What the shoppers' browsers compute at the end of each visit, from what their store still holds. */
   const browserVectors = (retentionDays: number) => journeys.flatMap((events) => [events[1], events[2]].map((end) => {
     const held = applyRetention(events.filter((e) => e.ts <= end.ts), { retentionDays, purchaseRetentionDays: 730, maxEvents: 5000 }, end.ts)
@@ -252,16 +256,7 @@ describe("a shop's storage options", () => {
   }, 120_000)
 
   it('evaluate scores the sessions the browser computes from the history it keeps', async () => {
-    const out: string[] = []
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
-    const dir = tempDir('seglet-evaluate-')
-    process.env.TZ = 'UTC'
-    const file = writeEvents(dir)
-    const run = async (extra: string[]) => {
-      out.length = 0
-      expect(await evaluate(['--pack', 'src/models/session.json', '--data', file, '--split', 'all', '--json', '--time-zone', 'UTC', ...extra])).toBe(0)
-      return JSON.parse(out.join('')).results.sessions
-    }
+    const run = evaluateSessions(writeEvents)
     const kept = await run(['--retention-days', '60'])
     expect(kept.rows).toBe(60)
     // The shipped pack reads `returning`: the history kept moves its scores.
