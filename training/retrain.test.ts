@@ -53,6 +53,18 @@ const refused = async (command: (argv: string[]) => Promise<number>, argv: strin
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
   return { code: await command(argv).catch((e: unknown) => e), errors }
 }
+/**
+ * `train --only session` on the events `writeEvents` writes to a new folder, as a function of the extra options
+ * that expects exit 2 and gives the line it printed without its `seglet train: ` prefix.
+ */
+const trainRefusal = (writeEvents: (dir: string) => string) => {
+  const file = writeEvents(tempDir('seglet-train-'))
+  return async (extra: string[]) => {
+    const { code, errors } = await refused(train, ['--quick', '--only', 'session', '--events', file, '--time-zone', 'UTC', ...extra])
+    expect(code).toBe(2)
+    return errors[0].replace(/^seglet train: /, '')
+  }
+}
 /** `command` exits with 2 and prints two lines: `seglet <name>: <what is wrong>` (matching `says`) and its usage. */
 const refusedAsOption = async (name: string, command: (argv: string[]) => Promise<number>, argv: string[], says: RegExp) => {
   const { code, errors } = await refused(command, argv)
@@ -194,13 +206,7 @@ describe("a shop's features options", () => {
   })
 
   it('refuses what the browser refuses, in one line', async () => {
-    const dir = tempDir('seglet-train-')
-    const file = writeEvents(dir)
-    const fail = async (extra: string[]) => {
-      const { code, errors } = await refused(train, ['--quick', '--only', 'session', '--events', file, '--time-zone', 'UTC', ...extra])
-      expect(code).toBe(2)
-      return errors[0].replace(/^seglet train: /, '')
-    }
+    const fail = trainRefusal(writeEvents)
     expect(await fail(['--session-gap-ms', '500'])).toBe('--session-gap-ms: features.sessionGapMs must be a number from 1000 to 86400000; got 500')
     expect(await fail(['--session-gap-ms', '10min'])).toMatch(/^--session-gap-ms: features\.sessionGapMs must be a number/)
     expect(await fail(['--special-days', '{"name":"x"}'])).toMatch(/^--special-days: features\.specialDays must be an array/)
@@ -264,13 +270,7 @@ describe("a shop's storage options", () => {
   })
 
   it('refuses what the browser refuses, and options with no data to apply to, in one line', async () => {
-    const dir = tempDir('seglet-train-')
-    const file = writeEvents(dir)
-    const fail = async (extra: string[]) => {
-      const { code, errors } = await refused(train, ['--quick', '--only', 'session', '--events', file, '--time-zone', 'UTC', ...extra])
-      expect(code).toBe(2)
-      return errors[0].replace(/^seglet train: /, '')
-    }
+    const fail = trainRefusal(writeEvents)
     expect(await fail(['--retention-days', '0'])).toBe('--retention-days: storage.retentionDays must be a number from 1 to 3650; got 0')
     expect(await fail(['--purchase-retention-days', '2y'])).toMatch(/^--purchase-retention-days: storage\.purchaseRetentionDays must be a number/)
     expect(await fail(['--max-events', '1.5'])).toMatch(/^--max-events: storage\.maxEvents must be a whole number/)
