@@ -347,6 +347,33 @@ describe('at most one report a day', () => {
     expect((await readLedger(store)).spent).toEqual({ [utcDay(NOW)]: 2, [utcDay(NOW + 2 * DAY)]: 2 })
   })
 
+  it('a session reported under a clock that was ahead is not reported again when its time comes; later ones are', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const ahead = NOW + 30 * DAY
+    // Written and reported while the device's clock said a month later.
+    vi.setSystemTime(ahead)
+    const store = await storeWith(session(ahead))
+    await store.setMeta(LEDGER_META_KEY, { spent: { [utcDay(ahead)]: 2 }, last: { sentDay: utcDay(ahead), sessionDay: utcDay(ahead - 2 * HOUR), sessionStart: ahead - 2 * HOUR, epsilon: 2, question: 'segment' } })
+    // The clock is right again; a session of the next day is reported.
+    vi.setSystemTime(NOW)
+    await createReporter(ctx(store)).run()
+    vi.setSystemTime(NOW + 2 * DAY)
+    for (const event of session(NOW + 2 * DAY)) store.enqueue(event)
+    await store.flush()
+    await createReporter(ctx(store, { now: () => NOW + 2 * DAY })).run()
+    expect(sentBodies()).toHaveLength(1)
+    // A month later the first session's events are read again: it was reported, and is not sent a second time.
+    vi.setSystemTime(ahead + DAY)
+    await createReporter(ctx(store, { now: () => ahead + DAY })).run()
+    expect(sentBodies()).toHaveLength(1)
+    // A session after it is.
+    vi.setSystemTime(ahead + 3 * DAY)
+    for (const event of session(ahead + 3 * DAY)) store.enqueue(event)
+    await store.flush()
+    await createReporter(ctx(store, { now: () => ahead + 3 * DAY })).run()
+    expect(sentBodies().map((body) => JSON.parse(body).day)).toEqual([utcDay(NOW + 2 * DAY - 2 * HOUR), utcDay(ahead + 3 * DAY - 2 * HOUR)])
+  })
+
   it('a ledger that cannot be read sends nothing', async () => {
     const store = await storeWith(session(NOW - 3 * HOUR))
     await createReporter(ctx(store)).run()

@@ -111,7 +111,8 @@ export function createReporter(ctx: ReporterContext): Reporter {
       const shipped = !model.sessionPackUrl && !model.lifetimePackUrl && !model.packKey
       const closed = buildReportTruth({ events, records, now: time, sessionGapMs: ctx.options.features?.sessionGapMs, context: shipped ? SHIPPED_PACK_CONTEXT : undefined })
       // A session older than the collector accepts would spend the day's budget on a report it refuses.
-      if (!closed || (ledger.last && closed.start <= ledger.last.sessionStart) || closed.day < utcDay(time - MAX_REPORT_AGE_DAYS * 86_400_000)) return
+      // Nor is a session reported twice: one reported under a clock that was ahead comes back when its time comes.
+      if (!closed || (ledger.last && closed.start <= ledger.last.sessionStart) || closed.start === ledger.ahead || closed.day < utcDay(time - MAX_REPORT_AGE_DAYS * 86_400_000)) return
       const valuePages = await loadValuePages(store, ctx.options.capture, reportOnce)
       const body = encodeReport(closed.truth, closed.context, { epsilon: settings.epsilonPerDay, day: closed.day, learnShare: settings.learnShare, valuePages })
       const question = ALL_QUESTIONS.find((q) => q.code === body.q)!.id

@@ -17,6 +17,11 @@ export interface ReportLedger {
   spent: Record<string, number>
   /** The last report: the UTC day it was sent, the day of the session it described, what it answered. */
   last?: { sentDay: string; sessionDay: string; sessionStart: number; epsilon: number; question: QuestionId }
+  /**
+   * The start of a session reported under a clock that was ahead (see {@link moveLaterDays}): its events stay
+   * stored, and when their time comes it is not reported again.
+   */
+  ahead?: number
 }
 
 /** The UTC day of a time, `YYYY-MM-DD`. */
@@ -33,7 +38,9 @@ export async function readLedger(store: { getMeta(key: string): Promise<unknown>
     for (const [day, epsilon] of Object.entries(value.spent)) if (typeof epsilon === 'number' && epsilon >= 0) spent[day] = epsilon
   }
   const last = value?.last
-  return last && typeof last.sentDay === 'string' && typeof last.sessionStart === 'number' ? { spent, last } : { spent }
+  const ledger: ReportLedger = last && typeof last.sentDay === 'string' && typeof last.sessionStart === 'number' ? { spent, last } : { spent }
+  if (typeof value?.ahead === 'number') ledger.ahead = value.ahead
+  return ledger
 }
 
 /** The ledger after one more report: its ε added to the day, days older than `LEDGER_DAYS` dropped. */
@@ -43,13 +50,14 @@ export function addToLedger(ledger: ReportLedger, entry: NonNullable<ReportLedge
   for (const day of days) spent[day] = ledger.spent[day]
   // Hundredths, so that spending is exact (ε values are in hundredths).
   spent[entry.sentDay] = toReportEpsilon((spent[entry.sentDay] ?? 0) + entry.epsilon)
-  return { spent, last: entry }
+  return { spent, last: entry, ahead: ledger.ahead }
 }
 
 /**
  * The ledger (changed in place) once the clock has moved back to `now`: what days after `today` spent becomes today's, and the last
- * reported session starts no later than the store still reads events (`MAX_CLOCK_SKEW_MS` ahead). Without it a
- * clock once set weeks ahead would keep every day until then spent, and every session since unreported.
+ * reported session starts no later than the store still reads events (`MAX_CLOCK_SKEW_MS` ahead), its real start
+ * kept as `ahead`. Without it a clock once set weeks ahead would keep every day until then spent, and every
+ * session since unreported.
  * `undefined` when no day after today was spent.
  */
 export function moveLaterDays(ledger: ReportLedger, today: string, now: number): ReportLedger | undefined {
@@ -62,7 +70,11 @@ export function moveLaterDays(ledger: ReportLedger, today: string, now: number):
   }
   if (!later) return
   ledger.spent[today] = toReportEpsilon((ledger.spent[today] ?? 0) + later)
-  if (ledger.last) ledger.last.sessionStart = Math.min(ledger.last.sessionStart, now + MAX_CLOCK_SKEW_MS)
+  if (ledger.last && ledger.last.sessionStart > now + MAX_CLOCK_SKEW_MS) {
+    // Its events stay stored (reads skip them until their time): that session must not be reported again then.
+    ledger.ahead = ledger.last.sessionStart
+    ledger.last.sessionStart = now + MAX_CLOCK_SKEW_MS
+  }
   return ledger
 }
 
