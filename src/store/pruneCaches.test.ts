@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createStore } from './createStore'
 import { packCacheKey } from '../model/loadPackFromUrl'
 import { pageStatsTableCacheKey } from '../reports/loadPageStatsTable'
@@ -41,4 +41,22 @@ describe('the retention pass over cached files', () => {
     await store.close()
     expect(await metaKeys(dbName)).toEqual([...current].sort())
   })
+
+  it('looks at the cached files once per connection, not at every flush', async () => {
+    const dbName = `prune-caches-once-${Math.random()}`
+    const earlier = createStore({ dbName, persist: true })
+    earlier.enqueue({ id: 'a', ts: Date.now() - 1000, type: 'page_view', url: '/', pageType: 'home' } as never)
+    await earlier.close()
+    const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction')
+    const metaWrites = () => transaction.mock.calls.filter(([stores, mode]) => String(stores) === 'meta' && mode === 'readwrite').length
+    const store = createStore({ dbName, persist: true })
+    for (let i = 0; i < 3; i++) {
+      store.enqueue({ id: `b${i}`, ts: Date.now(), type: 'page_view', url: '/cart', pageType: 'cart' } as never)
+      await store.flush()
+    }
+    await store.close()
+    expect(metaWrites()).toBe(1)
+  })
 })
+
+afterEach(() => vi.restoreAllMocks())
