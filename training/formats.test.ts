@@ -119,6 +119,19 @@ describe('GA4 BigQuery rows', () => {
     expect(events[0]).toMatchObject({ value: 27.5 })
   })
 
+  it('groups rows by device (user_pseudo_id) as each browser holds only its own history, even when user_id joins devices', () => {
+    const text = [
+      row({ event_name: 'page_view', user_id: 'customer-7', user_pseudo_id: 'phone' }),
+      row({ event_name: 'page_view', user_id: 'customer-7', user_pseudo_id: 'laptop', event_timestamp: '1704070800000000' }),
+      row({ event_name: 'page_view', user_id: 'customer-7', user_pseudo_id: null, event_timestamp: '1704074400000000' }),
+    ].join('\n')
+    const loaded = parseGa4Ndjson(text)
+    expect([...loaded.byShopper.keys()].sort()).toEqual(['laptop', 'phone'])
+    // The laptop's first page is a first visit there, as the browser on the laptop sees it.
+    expect(loaded.byShopper.get('laptop')!.map((e) => e.type)).toEqual(['page_view'])
+    expect(loaded.skipped).toEqual({ 'no user_pseudo_id': 1 })
+  })
+
   it('fails on a line that is not an events row, naming the line', () => {
     expect(() => parseGa4Ndjson('{"event_name":"page_view"}')).toThrow('GA4 NDJSON line 1')
     expect(() => parseGa4Ndjson('\n{oops')).toThrow(/line 2/)

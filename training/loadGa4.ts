@@ -13,7 +13,9 @@ export interface Ga4Row {
   event_name: string
   /** Microseconds since the epoch (BigQuery INT64; a string in some exports). */
   event_timestamp: number | string
+  /** The device: the shopper training groups by. */
   user_pseudo_id?: string | null
+  /** The shop's login; not read (see `parseGa4Ndjson`). */
   user_id?: string | null
   event_params?: Array<{ key: string; value: { string_value?: string | null; int_value?: number | string | null; float_value?: number | null; double_value?: number | null } }> | null
   items?: Array<Record<string, unknown>> | null
@@ -40,7 +42,10 @@ const num = (v: unknown): number | undefined => {
 
 /**
  * Reads a GA4 BigQuery export as NDJSON (one `events_*` row per line; blank lines and lines starting with
- * `#` are skipped) into Seglet events per shopper (`user_id`, else `user_pseudo_id`), in time order.
+ * `#` are skipped) into Seglet events per shopper, in time order. A shopper is a device (`user_pseudo_id`), never
+ * `user_id`: each browser holds only its own device's history, so a shop's login joining a phone and a laptop
+ * would train on histories no browser has (a first visit on the laptop counted as returning). Rows without a
+ * `user_pseudo_id` (consent mode's cookieless pings) are skipped.
  *
  * Mapping: `page_view` → `page_view` (URL from `page_location`, page type from Seglet's URL rules) plus one
  * `engagement` per page view, summing the `engagement_time_msec` of that page's events and the deepest `scroll`
@@ -66,7 +71,7 @@ export function parseGa4Ndjson(text: string): LoadedEvents {
       throw new DataError(`GA4 NDJSON line ${i + 1}: ${(error as Error).message}`)
     }
     const micros = num(row?.event_timestamp)
-    const shopper = row?.user_id ?? row?.user_pseudo_id
+    const shopper = row?.user_pseudo_id
     if (typeof row?.event_name !== 'string' || micros === undefined) throw new DataError(`GA4 NDJSON line ${i + 1}: expected an events_* row with event_name and event_timestamp`)
     if (typeof shopper !== 'string' || shopper === '') return skip('no user_pseudo_id')
     rows.push({ row, ts: Math.floor(micros / 1000), shopper })
