@@ -313,6 +313,9 @@ describe('command-line options', () => {
     ['--lifetime-format without --lifetime-events', ['--lifetime-format', 'shopify', ...noData], /^--lifetime-format and --cutoff apply to a shop's orders: give them with --lifetime-events <file>/],
     ['--cutoff without --lifetime-events', ['--cutoff', '2024-06-01', ...noData], /^--lifetime-format and --cutoff apply to a shop's orders/],
     ['--inner-holdout with --events', ['--only', 'session', '--inner-holdout', '1', ...noEvents], /^--inner-holdout splits the public data set's training rows: it cannot be used with --events$/],
+    ['--lifetime-events with --only session', ['--only', 'session', '--lifetime-events', '/nonexistent/orders.csv', ...noData], /^--only session builds no lifetime pack: --lifetime-events, --lifetime-format and --cutoff cannot be used with it$/],
+    ['--cutoff with --only session', ['--only', 'session', '--cutoff', '2024-06-01', '--lifetime-events', '/nonexistent/orders.csv', ...noData], /^--only session builds no lifetime pack/],
+    ['--events with --only lifetime', ['--only', 'lifetime', ...noEvents], /^--only lifetime builds no session pack: --events and its options cannot be used with it$/],
   ])('train refuses %s in one line with its usage, before reading any data', (_, argv, says) => refusedAsOption('train', train, argv as string[], says))
 
   it.each([

@@ -111,6 +111,9 @@ export async function main(argv: string[]): Promise<number> {
     // Experiments: evaluate on an inner holdout of the training split; it writes nothing.
     if (innerHoldout !== undefined && only !== 'session') throw new DataError('--inner-holdout is for experiments: use it with --only session (it writes nothing)')
     if (innerHoldout !== undefined && events !== undefined) throw new DataError('--inner-holdout splits the public data set\'s training rows: it cannot be used with --events')
+    // A pack --only leaves out is never built: its data and options would be ignored without a word.
+    if (only === 'session' && (values['lifetime-events'] !== undefined || values['lifetime-format'] !== undefined || values.cutoff !== undefined)) throw new DataError('--only session builds no lifetime pack: --lifetime-events, --lifetime-format and --cutoff cannot be used with it')
+    if (only === 'lifetime' && events !== undefined) throw new DataError('--only lifetime builds no session pack: --events and its options cannot be used with it')
     const checked = {
       values, only, innerHoldout,
       seed: wholeNumberOption(values, 'seed', 0, 0xffffffff) ?? DEFAULT_SEED,
@@ -200,6 +203,11 @@ export async function main(argv: string[]): Promise<number> {
   const session = only === 'lifetime' ? (undefined as unknown as PackResult) : buildPack(sessionInput)
   if (session) log(`  session: AUC ${session.test.binary.auc.toFixed(4)} (no stats ${session.testNoStats?.binary.auc.toFixed(4)}), accuracy ${session.test.binary.accuracy.toFixed(4)}, segment agreement ${session.test.segmentAgreement.toFixed(4)}, ${session.bytes} bytes, ${session.seconds.toFixed(0)} s`)
 
+  if (only === 'session') {
+    log('  --only session: lifetime pack not built, report and docs not written')
+    return 0
+  }
+
   // ---- Lifetime pack ------------------------------------------------------------------------------------
   let lifetimeInput: PackInput
   {
@@ -227,10 +235,6 @@ export async function main(argv: string[]): Promise<number> {
     // One customer in five is held out: a lifetime pack needs at least one left to train on.
     if (!customers.some((c) => !c.test)) throw new DataError(`${provenance.dataset}: ${customers.length} customer${customers.length === 1 ? '' : 's'}, all held out for testing; a lifetime pack needs orders from at least 2 customers`)
     lifetimeInput = lifetimePackInput(customers, provenance, scale(LIFETIME_CONFIG, 'lifetime'), SEED + 1)
-  }
-  if (only === 'session') {
-    log('  --only session: lifetime pack, report and docs not written')
-    return 0
   }
   for (const warning of smallDataWarnings('lifetime', lifetimeInput.trainLabels, lifetimeInput.testLabels)) log(warning)
   const lifetime = buildPack(lifetimeInput)
