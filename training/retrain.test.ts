@@ -155,6 +155,20 @@ describe('training on a small export', () => {
   }, 120_000)
 })
 
+describe('--only', () => {
+  it('reads no data for the pack it leaves out', async () => {
+    const dir = tempDir('seglet-train-')
+    const lines: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true))
+    // No public data set in --data: the session pack's data would fail to be read.
+    const code = await train(['--quick', '--only', 'lifetime', '--data', join(dir, 'nothing-here'), '--time-zone', 'UTC',
+      '--lifetime-events', join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv')])
+    expect(code).toBe(0)
+    expect(lines.join('')).toMatch(/--only lifetime: session pack not built/)
+    expect(lines.join('')).toMatch(/lifetime: repeat AUC/)
+  }, 120_000)
+})
+
 describe("a shop's features options", () => {
   // Each shopper views two products 15 minutes apart (one browser session by default, two with a 10-minute gap),
   // a week before Black Friday; every third one then buys.

@@ -150,8 +150,9 @@ export async function main(argv: string[]): Promise<number> {
   log(`seglet train: data ${dataDir}${quick ? ' (quick smoke run)' : ''}`)
 
   // ---- Session pack -------------------------------------------------------------------------------------
-  let sessionInput: PackInput
-  if (typeof args.events === 'string') {
+  let sessionInput: PackInput | undefined
+  if (only === 'lifetime') log('  --only lifetime: session pack not built')
+  else if (typeof args.events === 'string') {
     const loaded = loadTrainingEvents(args.events, format)
     if (loaded.format === 'shopify') throw new DataError(`${args.events}: a Shopify orders export has orders but no browsing sessions; use it for the lifetime pack (--lifetime-events)`)
     // Before any session is built: its local-time features are computed in the shop's time zone, as the browser does.
@@ -199,8 +200,8 @@ export async function main(argv: string[]): Promise<number> {
     )
   }
   // The session training labels list every row twice (with and without page statistics): count each once.
-  for (const warning of smallDataWarnings('session', sessionInput.trainLabels.slice(0, sessionInput.trainLabels.length / 2), sessionInput.testLabels)) log(warning)
-  const session = only === 'lifetime' ? (undefined as unknown as PackResult) : buildPack(sessionInput)
+  if (sessionInput) for (const warning of smallDataWarnings('session', sessionInput.trainLabels.slice(0, sessionInput.trainLabels.length / 2), sessionInput.testLabels)) log(warning)
+  const session = sessionInput ? buildPack(sessionInput) : (undefined as unknown as PackResult)
   if (session) log(`  session: AUC ${session.test.binary.auc.toFixed(4)} (no stats ${session.testNoStats?.binary.auc.toFixed(4)}), accuracy ${session.test.binary.accuracy.toFixed(4)}, segment agreement ${session.test.segmentAgreement.toFixed(4)}, ${session.bytes} bytes, ${session.seconds.toFixed(0)} s`)
 
   if (only === 'session') {
@@ -251,7 +252,7 @@ export async function main(argv: string[]): Promise<number> {
   writeFileSync(join(outDir, 'lifetime.json'), lifetimeText)
   const seconds = (Date.now() - started) / 1000
   mkdirSync(dirname(reportPath), { recursive: true })
-  writeFileSync(reportPath, writeReport({ session, lifetime, seconds, configs: { session: sessionInput.config, lifetime: lifetimeInput.config } }))
+  writeFileSync(reportPath, writeReport({ session, lifetime, seconds, configs: { session: sessionInput!.config, lifetime: lifetimeInput.config } }))
   mkdirSync(dirname(docsPath), { recursive: true })
   writeFileSync(docsPath, segmentsMarkdown(session, lifetime))
   log(`wrote ${join(outDir, 'session.json')} (${session.bytes} B), ${join(outDir, 'lifetime.json')} (${lifetime.bytes} B), ${reportPath}, ${docsPath} in ${seconds.toFixed(0)} s`)
