@@ -4,7 +4,7 @@ import type { SegletError } from '../errors'
 import type { StoredEvent } from '../events/types'
 import type { Consent } from '../privacy'
 import { createStore, type EventStore } from '../store'
-import { createReporter, type ReporterContext } from './createReporter'
+import { createReporter, NEXT_DAY_SPREAD_MS, type ReporterContext } from './createReporter'
 import { LEDGER_META_KEY, readLedger, utcDay } from './ledger'
 import { pageKeyHash } from './lib/pageCode'
 import { pageStatsTableCacheKey } from './loadPageStatsTable'
@@ -227,6 +227,53 @@ describe('createReporter', () => {
     const ledger = await readLedger(store)
     expect(ledger.spent).toEqual({ [utcDay(NOW)]: 2, [utcDay(NOW + DAY)]: 2 })
     expect(ledger.last).toMatchObject({ sentDay: utcDay(NOW + DAY), sessionDay: utcDay(NOW + HOUR), epsilon: 2 })
+  })
+
+  it('a page left open across midnight UTC tries again on the next day, unless the epoch changed', async () => {
+    const store = await storeWith(session(NOW))
+    let clock = NOW
+    let epoch = 0
+    const setTimer = vi.spyOn(globalThis, 'setTimeout')
+    const reporter = createReporter(ctx(store, { now: () => clock, getEpoch: () => epoch }))
+    await reporter.run()
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+    // One wake, at 00:00–00:15 UTC of the next day (NOW is noon).
+    const next = () => {
+      const found = setTimer.mock.calls.filter(([, delay]) => Number(delay) >= HOUR).map(([run, delay]) => ({ run: run as () => void, delay: Number(delay) }))
+      setTimer.mockClear()
+      return found
+    }
+    const [first, ...more] = next()
+    expect(more).toEqual([])
+    expect(first.delay).toBeGreaterThanOrEqual(12 * HOUR)
+    expect(first.delay).toBeLessThanOrEqual(12 * HOUR + NEXT_DAY_SPREAD_MS)
+    // The shopper browsed on in the evening; the tab stays open past midnight without a page load.
+    for (const event of session(NOW + 10 * HOUR)) store.enqueue(event)
+    await store.flush()
+    clock = NOW + 12 * HOUR + 60_000
+    first.run()
+    await reporter.run()
+    expect(fetchMock).toHaveBeenCalledTimes(2)
+    expect(sentBodies().map((body) => JSON.parse(body).day)).toEqual([utcDay(NOW - 2 * HOUR), utcDay(NOW + 8 * HOUR)])
+    // A consent manager granting again (a new epoch, and a run): the wake follows the new epoch.
+    const [stale] = next()
+    epoch++
+    await reporter.run()
+    const [second, ...others] = next()
+    expect(others).toEqual([])
+    const run = vi.spyOn(reporter, 'run')
+    stale.run()
+    expect(run).not.toHaveBeenCalled()
+    second.run()
+    expect(run).toHaveBeenCalledTimes(1)
+    await reporter.run()
+    // forget(), a consent change or destroy() (a new epoch without a run) cancel the wake.
+    const [third] = next()
+    epoch++
+    third.run()
+    expect(run).toHaveBeenCalledTimes(2)
+    expect(fetchMock).toHaveBeenCalledTimes(2)
+    expect(errors).toEqual([])
   })
 
   it('spends nothing on a previous session older than the collector accepts (a shopper back after more than a week)', async () => {

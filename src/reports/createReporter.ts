@@ -60,6 +60,11 @@ export interface Reporter {
    * reported once through `onError`. Resolves when done (sent, or nothing to send).
    */
   run(): Promise<void>
+  /**
+   * Runs again if the epoch is still `epoch`: the next UTC day's attempt of a page left open across midnight
+   * (see `wakeNextDay`).
+   */
+  wake(epoch: number): void
 }
 
 /** Name of the Web Lock that keeps two tabs from spending one day's budget twice. */
@@ -78,7 +83,9 @@ export function createReporter(ctx: ReporterContext): Reporter {
   const now = ctx.now ?? Date.now
   const reported = new Set<string>()
   let running: Promise<void> | undefined
-  let done = false
+  // The UTC day whose report was sent (or whose budget another page spent): nothing more to do until the next.
+  let doneDay: string | undefined
+  let timer: ReturnType<typeof setTimeout> | undefined
 
   const reportOnce = (error: SegletError) => {
     if (reported.has(error.code)) return
@@ -89,7 +96,7 @@ export function createReporter(ctx: ReporterContext): Reporter {
   const allowed = () => ctx.getConsent() === 'granted' && !hasGlobalPrivacyControl(nav()) && store.mode === 'indexeddb'
 
   const attempt = async () => {
-    if (done || !allowed()) return
+    if (doneDay === utcDay(now()) || !allowed()) return
     const epoch = ctx.getEpoch()
     const live = () => ctx.getEpoch() === epoch && allowed()
     const settings = readReportOptions(ctx.options.reports!)
@@ -98,7 +105,7 @@ export function createReporter(ctx: ReporterContext): Reporter {
       const today = utcDay(time)
       const ledger = await readLedger(store)
       if (isDaySpent(ledger, today)) {
-        done = true
+        doneDay = today
         // A clock moved back: a later day's report counts as today's, and from tomorrow on the budget is there again.
         const moved = moveLaterDays(ledger, today, time)
         if (moved && live()) await store.setMeta(LEDGER_META_KEY, moved)
@@ -120,12 +127,12 @@ export function createReporter(ctx: ReporterContext): Reporter {
       // The budget is spent before the report leaves: a page closing mid-send never spends it twice.
       await store.setMeta(LEDGER_META_KEY, addToLedger(ledger, { sentDay: today, sessionDay: closed.day, sessionStart: closed.start, epsilon: settings.epsilonPerDay, question }))
       if (!live()) return
-      done = true
+      doneDay = today
       await sendReport(settings.href, body)
     })
   }
 
-  return {
+  const reporter: Reporter = {
     run() {
       running ??= attempt()
         .catch((error: unknown) => {
@@ -133,10 +140,37 @@ export function createReporter(ctx: ReporterContext): Reporter {
         })
         .finally(() => {
           running = undefined
+          // A page left open (an SPA, a background tab) tries again on the next UTC day, as a new page would;
+          // under the epoch of the latest run (a consent manager that grants again starts a new one).
+          clearTimeout(timer)
+          timer = allowed() ? wakeNextDay(reporter, ctx.getEpoch(), now()) : undefined
         })
       return running
     },
+    wake(epoch) {
+      timer = undefined
+      if (ctx.getEpoch() === epoch) void reporter.run()
+    },
   }
+  return reporter
+}
+
+// ES2021 (Chrome 84, Safari 14.1, Firefox 79), past the ES2020 the package targets: looked up before use.
+declare const WeakRef: undefined | (new <T extends object>(target: T) => { deref(): T | undefined })
+
+/** Latest start of the next day's attempt after midnight UTC, so open pages do not all send at 00:00. */
+export const NEXT_DAY_SPREAD_MS = 15 * 60_000
+
+/**
+ * Wakes `reporter` a little after the next midnight UTC, holding it only weakly (and nothing else of the page's
+ * Seglet, as this function closes over its arguments only): a destroyed Seglet is not kept in memory until then,
+ * and `forget()`, a consent change or `destroy()` in between (a new epoch) cancels the wake. Without `WeakRef`
+ * (browsers before 2021) the page waits for the next page load, as before.
+ */
+function wakeNextDay(reporter: Reporter, epoch: number, time: number): ReturnType<typeof setTimeout> | undefined {
+  if (typeof WeakRef === 'undefined') return undefined
+  const ref = new WeakRef(reporter)
+  return setTimeout(() => ref.deref()?.wake(epoch), 86_400_000 - (time % 86_400_000) + Math.random() * NEXT_DAY_SPREAD_MS)
 }
 
 /**
