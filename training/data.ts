@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { gunzipSync } from 'node:zlib'
+import { DataError } from './dataError'
 
 /** Project root (the folder holding package.json), from this file in training/ or .build/training/. */
 export const PROJECT_ROOT = findRoot(__dirname)
@@ -49,7 +50,10 @@ export function readDataFile(path: string): DataFile {
   return { path, sha256: hash, verified: known === undefined ? undefined : known === hash, text }
 }
 
-/** RFC-4180 CSV: quoted fields, doubled quotes, CRLF or LF. Returns rows of strings, header included. */
+/**
+ * RFC-4180 CSV: quoted fields, doubled quotes, CRLF or LF. Returns rows of strings, header included. A quoted
+ * field that is never closed is a DataError naming its line: read on, it would swallow every row after it.
+ */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = []
   let pos = 0
@@ -80,6 +84,7 @@ export function parseCsv(text: string): string[][] {
       else if (c === 10 || c === 13) break
       else field += text[i]
     }
+    if (quoted) throw new DataError(`CSV line ${text.slice(0, pos).split('\n').length}: a quoted field is not closed (a " without its closing ")`)
     row.push(field)
     rows.push(row)
     if (text.charCodeAt(i) === 13) i++

@@ -158,6 +158,11 @@ describe('Shopify orders CSV', () => {
     expect(loaded.skipped).toEqual({ 'not paid (pending)': 1, 'no email': 1 })
   })
 
+  it('names the line of a quoted field that is never closed, counting the leading # lines', () => {
+    const text = ['# exported 2024-03-07', header, '#1,a@example.com,paid,2024-03-05 14:02:11 +0100,EUR,30.00,2024-03-05 14:00:00 +0100,1,"Mug 12"" ,10.00,mug,,', '#2,b@example.com,paid,2024-03-06 10:00:00 +0100,EUR,5.00,2024-03-06 10:00:00 +0100,1,Mug,5.00,mug,,'].join('\r\n')
+    expect(() => parseShopifyOrdersCsv(text)).toThrow(/^CSV line 3: a quoted field is not closed/)
+  })
+
   it('names the missing columns', () => {
     expect(() => parseShopifyOrdersCsv('Name,Email\n#1,a@b.c')).toThrow('missing columns Total, Created at, Lineitem quantity, Lineitem name, Lineitem price')
   })

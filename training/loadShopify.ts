@@ -35,7 +35,8 @@ export function parseShopifyDate(text: string): number {
  * Orders carry no browsing, so this format trains and scores the lifetime (value) pack only.
  */
 export function parseShopifyOrdersCsv(text: string, options: { currency?: string } = {}): LoadedEvents {
-  const body = text.replace(/^(?:#[^\n]*\n)+/, '')
+  // Leading `#` lines become blank lines (skipped below), so that a line number in an error is the file's.
+  const body = text.replace(/^(?:#[^\n]*\n)+/, (lines) => '\n'.repeat(lines.split('\n').length - 1))
   const table = parseCsv(body).filter((row) => row.length > 1 || row[0] !== '')
   if (table.length === 0) throw new DataError('Shopify orders CSV: the file is empty')
   const header = table[0].map((h) => h.trim())

@@ -24,6 +24,11 @@ describe('parseCsv', () => {
     ['x\n"multi\nline",1\n', [['x'], ['multi\nline', '1']]],
     ['a,,b\n', [['a', '', 'b']]],
   ])('%j', (text, rows) => expect(parseCsv(text)).toEqual(rows))
+
+  it('refuses a quoted field that is never closed, naming its line, rather than reading the rest of the file into it', () => {
+    expect(() => parseCsv('a,b\r\n1,2\r\n"3,4\r\n5,6\r\n7,8\r\n')).toThrow(/^CSV line 3: a quoted field is not closed/)
+    expect(() => parseCsv('a,b\n1,"x\ny",2\n3,"4\n')).toThrow(/^CSV line 4: /)
+  })
 })
 
 describe.skipIf(!haveShoppers)('Online Shoppers loader (real file)', () => {
