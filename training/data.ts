@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { constants } from 'node:buffer'
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -38,16 +39,53 @@ export interface DataFile {
   sha256: string
   /** Whether the sha256 equals the published one (undefined for files without a published hash). */
   verified?: boolean
-  text: string
+  /** The content (gunzipped): line-by-line readers take it as it is, so a file of any size can be read. */
+  bytes: Buffer
+  /** The content as one string, made when first read; a DataError for a file larger than a string can hold. */
+  readonly text: string
 }
 
 export function readDataFile(path: string): DataFile {
-  const bytes = readFileSync(path)
-  const hash = sha256(bytes)
+  const stored = readFileSync(path)
+  const hash = sha256(stored)
   const base = path.split(/[\\/]/).pop() ?? path
   const known = KNOWN_SHA256[base]
-  const text = (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')
-  return { path, sha256: hash, verified: known === undefined ? undefined : known === hash, text }
+  const bytes = path.endsWith('.gz') ? gunzipSync(stored) : stored
+  let text: string | undefined
+  return {
+    path, sha256: hash, verified: known === undefined ? undefined : known === hash, bytes,
+    get text() {
+      return (text ??= textOf(bytes, path))
+    },
+  }
+}
+
+/** `bytes` as UTF-8 text; a DataError naming `path` when they are more than one string can hold (about 512 MB). */
+export function textOf(bytes: Buffer, path = 'the file'): string {
+  if (bytes.length > MAX_STRING_LENGTH) {
+    throw new DataError(`${path}: ${Math.round(bytes.length / 1e6)} MB is more than can be read as one text (${Math.floor(MAX_STRING_LENGTH / 1e6)} MB); split it into smaller files`)
+  }
+  return bytes.toString('utf8')
+}
+
+/** The most UTF-16 units a string can hold in this Node.js; UTF-8 bytes are never fewer than the units they make. */
+const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH
+
+/**
+ * The lines of `data` with their 1-based numbers, without a trailing `\r`. A Buffer is cut at its newline
+ * bytes (which UTF-8 never uses inside a character) one line at a time, so no string of the whole file is made.
+ */
+export function* dataLines(data: string | Buffer): Generator<[number, string]> {
+  const n = data.length
+  let pos = 0
+  for (let number = 1; pos < n; number++) {
+    let end = typeof data === 'string' ? data.indexOf('\n', pos) : data.indexOf(10, pos)
+    if (end < 0) end = n
+    let line = typeof data === 'string' ? data.slice(pos, end) : data.toString('utf8', pos, end)
+    if (line.endsWith('\r')) line = line.slice(0, -1)
+    yield [number, line]
+    pos = end + 1
+  }
 }
 
 /**

@@ -76,10 +76,10 @@ export async function main(argv: string[]): Promise<number> {
   const file = readDataFile(resolve(args.data))
   const results: Record<string, ReturnType<typeof summary>> = {}
   const warnings: string[] = []
-  const format = checked.format ?? detectFormat(file.text)
+  const format = checked.format ?? detectFormat(file.bytes)
   if (format !== undefined) {
     // A shop's own events: sessions or customers in file order, every 5th held out (as training splits them).
-    const loaded = parseTrainingEvents(file.text, format)
+    const loaded = parseTrainingEvents(file.bytes, format)
     const held = <T>(list: T[]) => list.filter((_, i) => all || i % 5 === 0)
     if (pack.kind === 'session') {
       if (loaded.format === 'shopify') throw new DataError(`${args.data}: a Shopify orders export has no browsing sessions; score a lifetime pack on it`)

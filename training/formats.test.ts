@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import { constants } from 'node:buffer'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PROJECT_ROOT } from './data'
@@ -173,6 +175,31 @@ describe('Shopify orders CSV', () => {
     ['2024-03-05T14:02:11Z', Date.UTC(2024, 2, 5, 14, 2, 11)],
     ['', Number.NaN],
   ])('date %j', (text, ms) => expect(parseShopifyDate(text)).toBe(ms))
+})
+
+describe('an export larger than one string can hold', () => {
+  it('reads a GA4 export line by line instead of failing on its size', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-large-'))
+    try {
+      const path = join(dir, 'events.ndjson')
+      const row = (name: string, micros: string) => JSON.stringify({ event_name: name, event_timestamp: micros, user_pseudo_id: 'u1', event_params: [{ key: 'page_location', value: { string_value: 'https://shop.example/products/mug' } }] })
+      const fd = openSync(path, 'w')
+      writeSync(fd, row('page_view', '1704067200000000') + '\r\n')
+      // Padding (comment lines of 1 MiB each) up past the longest string Node.js can make.
+      const padding = Buffer.alloc(1 << 20, 0x20)
+      padding[0] = 0x23
+      padding[padding.length - 1] = 0x0a
+      for (let written = 0; written <= constants.MAX_STRING_LENGTH; written += padding.length) writeSync(fd, padding)
+      writeSync(fd, row('page_view', '1704067260000000') + '\n')
+      closeSync(fd)
+      const loaded = loadTrainingEvents(path)
+      expect(loaded.format).toBe('ga4')
+      expect(loaded.rows).toBe(2)
+      expect(loaded.byShopper.get('u1')!.filter((e) => e.type === 'page_view').map((e) => e.ts)).toEqual([1704067200000, 1704067260000])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })
 
 describe('failures the user can fix print one line', () => {

@@ -6,6 +6,7 @@ import type { FeatureOptions, LifetimeAggregate, SessionAggregate } from '../src
 import { applyRetention } from '../src/privacy/applyRetention'
 import { isLongLivedType } from '../src/privacy/isLongLivedType'
 import { DAY_MS, DEFAULT_MAX_EVENTS, DEFAULT_PURCHASE_RETENTION_DAYS, DEFAULT_RETENTION_DAYS, type RetentionPolicy } from '../src/privacy/retention'
+import { dataLines } from './data'
 import { DataError } from './dataError'
 
 /** One line of a Seglet NDJSON export: a stored event, optionally tagged with the shopper it belongs to. */
@@ -15,25 +16,25 @@ export type ExportedEvent = StoredEvent & { shopper?: string }
  * Parses an NDJSON export (one JSON `StoredEvent` per line; blank lines and lines starting with `#` ignored) and groups it by `shopper`
  * (one shopper, `''`, when lines carry none: the export of a single browser).
  */
-export function parseEventsNdjson(text: string): Map<string, StoredEvent[]> {
+export function parseEventsNdjson(text: string | Buffer): Map<string, StoredEvent[]> {
   const byShopper = new Map<string, StoredEvent[]>()
-  text.split('\n').forEach((line, i) => {
+  for (const [number, line] of dataLines(text)) {
     const trimmed = line.trim()
-    if (trimmed === '' || trimmed.startsWith('#')) return
+    if (trimmed === '' || trimmed.startsWith('#')) continue
     let value: ExportedEvent
     try {
       value = JSON.parse(trimmed)
     } catch (error) {
-      throw new DataError(`events NDJSON line ${i + 1}: ${(error as Error).message}`)
+      throw new DataError(`events NDJSON line ${number}: ${(error as Error).message}`)
     }
     if (!value || typeof value.type !== 'string' || typeof value.ts !== 'number') {
-      throw new DataError(`events NDJSON line ${i + 1}: expected a stored event with "type" and "ts"`)
+      throw new DataError(`events NDJSON line ${number}: expected a stored event with "type" and "ts"`)
     }
     const { shopper = '', ...event } = value
     const list = byShopper.get(shopper)
     if (list) list.push(event as StoredEvent)
     else byShopper.set(shopper, [event as StoredEvent])
-  })
+  }
   return byShopper
 }
 

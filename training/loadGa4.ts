@@ -5,6 +5,7 @@ import { mapGa4Items } from '../src/capture/lib/mapGa4Items'
 import { sumItems } from '../src/capture/lib/sumItems'
 import { DEFAULT_PAGE_TYPE_PATTERNS } from '../src/capture/pageTypePatterns'
 import { normalizeUrl } from '../src/events/lib/normalizeUrl'
+import { dataLines } from './data'
 import { DataError } from './dataError'
 import type { LoadedEvents } from './loadedEvents'
 
@@ -25,6 +26,9 @@ export interface Ga4Row {
 /** Event names that become Seglet events; everything else only adds its engagement time to the page it was on. */
 export const GA4_EVENT_NAMES = ['page_view', 'view_item', 'add_to_cart', 'remove_from_cart', 'begin_checkout', 'purchase', 'refund', 'view_search_results', 'search', 'scroll', 'user_engagement'] as const
 
+/** The `event_params` read here; the others are dropped as each row is read. */
+const READ_PARAMS: ReadonlyArray<string | undefined> = ['page_location', 'engagement_time_msec', 'percent_scrolled', 'currency', 'value', 'transaction_id', 'search_term']
+
 /** A GA4 `event_params` value of any type, as a string or number (BigQuery keeps each type in its own field). */
 export function ga4Param(row: Ga4Row, key: string): string | number | undefined {
   const found = row.event_params?.find((p) => p.key === key)?.value
@@ -42,10 +46,11 @@ const num = (v: unknown): number | undefined => {
 
 /**
  * Reads a GA4 BigQuery export as NDJSON (one `events_*` row per line; blank lines and lines starting with
- * `#` are skipped) into Seglet events per shopper, in time order. A shopper is a device (`user_pseudo_id`), never
- * `user_id`: each browser holds only its own device's history, so a shop's login joining a phone and a laptop
- * would train on histories no browser has (a first visit on the laptop counted as returning). Rows without a
- * `user_pseudo_id` (consent mode's cookieless pings) are skipped.
+ * `#` are skipped; a Buffer is read line by line, so an export of any size can be read) into Seglet events per
+ * shopper, in time order. A shopper is a device (`user_pseudo_id`), never `user_id`: each browser holds only its
+ * own device's history, so a shop's login joining a phone and a laptop would train on histories no browser has
+ * (a first visit on the laptop counted as returning). Rows without a `user_pseudo_id` (consent mode's cookieless
+ * pings) are skipped.
  *
  * Mapping: `page_view` → `page_view` (URL from `page_location`, page type from Seglet's URL rules) plus one
  * `engagement` per page view, summing the `engagement_time_msec` of that page's events and the deepest `scroll`
@@ -54,28 +59,33 @@ const num = (v: unknown): number | undefined => {
  * from `ecommerce.purchase_revenue` or the `value` param, else the sum of the items, as the browser's bridge), `refund`; `view_search_results` / `search` → `search`.
  * Every event goes through the SDK's own `validateEvent`: a row it refuses is counted in `skipped`, never guessed.
  */
-export function parseGa4Ndjson(text: string): LoadedEvents {
+export function parseGa4Ndjson(text: string | Buffer): LoadedEvents {
   const byShopper = new Map<string, StoredEvent[]>()
   const skipped: Record<string, number> = {}
   const skip = (why: string) => {
     skipped[why] = (skipped[why] ?? 0) + 1
   }
   const rows: Array<{ row: Ga4Row; ts: number; shopper: string }> = []
-  text.split('\n').forEach((line, i) => {
+  for (const [number, line] of dataLines(text)) {
     const trimmed = line.trim()
-    if (trimmed === '' || trimmed.startsWith('#')) return
+    if (trimmed === '' || trimmed.startsWith('#')) continue
     let row: Ga4Row
     try {
       row = JSON.parse(trimmed)
     } catch (error) {
-      throw new DataError(`GA4 NDJSON line ${i + 1}: ${(error as Error).message}`)
+      throw new DataError(`GA4 NDJSON line ${number}: ${(error as Error).message}`)
     }
     const micros = num(row?.event_timestamp)
     const shopper = row?.user_pseudo_id
-    if (typeof row?.event_name !== 'string' || micros === undefined) throw new DataError(`GA4 NDJSON line ${i + 1}: expected an events_* row with event_name and event_timestamp`)
-    if (typeof shopper !== 'string' || shopper === '') return skip('no user_pseudo_id')
-    rows.push({ row, ts: Math.floor(micros / 1000), shopper })
-  })
+    if (typeof row?.event_name !== 'string' || micros === undefined) throw new DataError(`GA4 NDJSON line ${number}: expected an events_* row with event_name and event_timestamp`)
+    if (typeof shopper !== 'string' || shopper === '') {
+      skip('no user_pseudo_id')
+      continue
+    }
+    // Only what is read below is kept: an export row carries far more (device, geo, traffic source, …).
+    const params = Array.isArray(row.event_params) ? row.event_params.filter((p) => READ_PARAMS.includes(p?.key)) : row.event_params
+    rows.push({ row: { event_name: row.event_name, event_timestamp: micros, event_params: params, items: row.items, ecommerce: row.ecommerce }, ts: Math.floor(micros / 1000), shopper })
+  }
   rows.sort((a, b) => a.ts - b.ts)
 
   // Per shopper: the open page view's engagement, written out when the next page view starts.

@@ -1,4 +1,4 @@
-import { readDataFile, type DataFile } from './data'
+import { dataLines, readDataFile, textOf, type DataFile } from './data'
 import { DataError } from './dataError'
 import { parseEventsNdjson } from './loadEvents'
 import type { EventsFormat, LoadedEvents } from './loadedEvents'
@@ -11,8 +11,13 @@ export const EVENTS_FORMATS: readonly EventsFormat[] = ['seglet', 'ga4', 'shopif
  * The format of an events file from its first data line: a GA4 BigQuery row (`event_name`), a Seglet stored
  * event (`type` and `ts`) or a Shopify orders CSV header (`Name` … `Lineitem quantity`).
  */
-export function detectFormat(text: string): EventsFormat | undefined {
-  const first = text.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#'))
+export function detectFormat(text: string | Buffer): EventsFormat | undefined {
+  let first: string | undefined
+  for (const [, line] of dataLines(text)) {
+    if (line.trim() === '' || line.trim().startsWith('#')) continue
+    first = line.trim()
+    break
+  }
   if (!first) return undefined
   if (first.startsWith('{')) {
     try {
@@ -28,8 +33,8 @@ export function detectFormat(text: string): EventsFormat | undefined {
   return header.includes('Name') && header.includes('Lineitem quantity') ? 'shopify' : undefined
 }
 
-/** Parses `text` in `format` (detected when undefined). */
-export function parseTrainingEvents(text: string, format?: string, options: { currency?: string } = {}): LoadedEvents {
+/** Parses `text` in `format` (detected when undefined); NDJSON formats read a Buffer line by line. */
+export function parseTrainingEvents(text: string | Buffer, format?: string, options: { currency?: string } = {}): LoadedEvents {
   if (format !== undefined && !(EVENTS_FORMATS as readonly string[]).includes(format)) {
     throw new DataError(`--format must be one of ${EVENTS_FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
   }
@@ -39,7 +44,7 @@ export function parseTrainingEvents(text: string, format?: string, options: { cu
     case 'ga4':
       return parseGa4Ndjson(text)
     case 'shopify':
-      return parseShopifyOrdersCsv(text, options)
+      return parseShopifyOrdersCsv(typeof text === 'string' ? text : textOf(text), options)
     case 'seglet': {
       const byShopper = parseEventsNdjson(text)
       for (const list of byShopper.values()) list.sort((a, b) => a.ts - b.ts)
@@ -57,5 +62,5 @@ export function loadTrainingEvents(path: string, format?: string, options: { cur
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DataError(`${path}: no such file (the events to train or score on)`)
     throw error
   }
-  return { ...parseTrainingEvents(file.text, format, options), file }
+  return { ...parseTrainingEvents(file.bytes, format, options), file }
 }
