@@ -134,6 +134,18 @@ describe('GA4 BigQuery rows', () => {
     expect(loaded.skipped).toEqual({ 'no user_pseudo_id': 1 })
   })
 
+  it('takes the export’s "(not set)" transaction id for no id, not for one order shared by every such purchase', () => {
+    const currency = { key: 'currency', value: { string_value: 'EUR' } }
+    const text = [
+      row({ event_name: 'purchase', ecommerce: { transaction_id: '(not set)', purchase_revenue: 10 }, event_params: [currency] }),
+      row({ event_name: 'purchase', event_timestamp: '1704153600000000', ecommerce: { transaction_id: '(not set)', purchase_revenue: 20 }, event_params: [currency, { key: 'transaction_id', value: { string_value: 'T7' } }] }),
+      row({ event_name: 'refund', event_timestamp: '1704240000000000', ecommerce: { transaction_id: '(not set)', refund_value: 5 }, event_params: [currency] }),
+    ].join('\n')
+    const loaded = parseGa4Ndjson(text)
+    expect(loaded.byShopper.get('u1')!.map((e) => [e.type, (e as { orderId?: string }).orderId])).toEqual([['purchase', 'T7']])
+    expect(loaded.skipped).toEqual({ 'invalid purchase': 1, 'invalid refund': 1 })
+  })
+
   it('fails on a line that is not an events row, naming the line', () => {
     expect(() => parseGa4Ndjson('{"event_name":"page_view"}')).toThrow('GA4 NDJSON line 1')
     expect(() => parseGa4Ndjson('\n{oops')).toThrow(/line 2/)

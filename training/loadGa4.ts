@@ -138,7 +138,7 @@ export function parseGa4Ndjson(text: string | Buffer): LoadedEvents {
       case 'purchase':
         add(shopper, ts, {
           type: 'purchase',
-          orderId: row.ecommerce?.transaction_id ?? ga4Param(row, 'transaction_id'),
+          orderId: transactionId(row),
           value: num(row.ecommerce?.purchase_revenue) ?? num(ga4Param(row, 'value')) ?? sumItems(items),
           currency,
           items: items.map(lineItem),
@@ -147,7 +147,7 @@ export function parseGa4Ndjson(text: string | Buffer): LoadedEvents {
       case 'refund':
         add(shopper, ts, {
           type: 'refund',
-          orderId: row.ecommerce?.transaction_id ?? ga4Param(row, 'transaction_id'),
+          orderId: transactionId(row),
           value: num(row.ecommerce?.refund_value) ?? num(ga4Param(row, 'value')) ?? sumItems(items),
           currency,
         })
@@ -165,6 +165,16 @@ export function parseGa4Ndjson(text: string | Buffer): LoadedEvents {
     byShopper.set(shopper, list.filter((e) => e.type !== 'engagement' || e.visibleMs > 0 || e.scrollDepth > 0).sort((a, b) => a.ts - b.ts))
   }
   return { format: 'ga4', byShopper, rows: rows.length, skipped }
+}
+
+/**
+ * The order id: `ecommerce.transaction_id`, else the `transaction_id` parameter. The export writes
+ * "(not set)" for a purchase sent without one: that is no id (the browser refuses such an order), not one
+ * order id shared by all of them.
+ */
+function transactionId(row: Ga4Row): string | number | undefined {
+  for (const id of [row.ecommerce?.transaction_id, ga4Param(row, 'transaction_id')]) if (id !== null && id !== undefined && id !== '' && id !== '(not set)') return id
+  return undefined
 }
 
 /** Items with a default quantity of 1 (GA4 leaves it out for single items). */
