@@ -146,6 +146,11 @@ describe('GA4 BigQuery rows', () => {
     expect(loaded.skipped).toEqual({ 'invalid purchase': 1, 'invalid refund': 1 })
   })
 
+  it('refuses event_timestamp in milliseconds or seconds, naming the line, instead of reading every event as January 1970', () => {
+    expect(() => parseGa4Ndjson([row({ event_name: 'page_view' }), row({ event_name: 'page_view', event_timestamp: '1704067260000' })].join('\n'))).toThrow(/^GA4 NDJSON line 2: event_timestamp 1704067260000 is not in microseconds/)
+    expect(() => parseGa4Ndjson(row({ event_name: 'page_view', event_timestamp: 1704067260 }))).toThrow(/^GA4 NDJSON line 1: event_timestamp 1704067260 is not in microseconds/)
+  })
+
   it('fails on a line that is not an events row, naming the line', () => {
     expect(() => parseGa4Ndjson('{"event_name":"page_view"}')).toThrow('GA4 NDJSON line 1')
     expect(() => parseGa4Ndjson('\n{oops')).toThrow(/line 2/)

@@ -26,6 +26,9 @@ export interface Ga4Row {
 /** Event names that become Seglet events; everything else only adds its engagement time to the page it was on. */
 export const GA4_EVENT_NAMES = ['page_view', 'view_item', 'add_to_cart', 'remove_from_cart', 'begin_checkout', 'purchase', 'refund', 'view_search_results', 'search', 'scroll', 'user_engagement'] as const
 
+/** 1973-03-03 in microseconds: smaller values are milliseconds or seconds (GA4 began in 2020). */
+const MIN_MICROS = 1e14
+
 /** The `event_params` read here; the others are dropped as each row is read. */
 const READ_PARAMS: ReadonlyArray<string | undefined> = ['page_location', 'engagement_time_msec', 'percent_scrolled', 'currency', 'value', 'transaction_id', 'search_term']
 
@@ -78,6 +81,8 @@ export function parseGa4Ndjson(text: string | Buffer): LoadedEvents {
     const micros = num(row?.event_timestamp)
     const shopper = row?.user_pseudo_id
     if (typeof row?.event_name !== 'string' || micros === undefined) throw new DataError(`GA4 NDJSON line ${number}: expected an events_* row with event_name and event_timestamp`)
+    // GA4 writes microseconds; milliseconds or seconds (a converted export) would put every event in 1970.
+    if (micros < MIN_MICROS) throw new DataError(`GA4 NDJSON line ${number}: event_timestamp ${row.event_timestamp} is not in microseconds since 1970 (it would be ${new Date(micros / 1000).toISOString()}); export the column as GA4 writes it`)
     if (typeof shopper !== 'string' || shopper === '') {
       skip('no user_pseudo_id')
       continue
