@@ -151,6 +151,13 @@ describe('GA4 BigQuery rows', () => {
     expect(() => parseGa4Ndjson(row({ event_name: 'page_view', event_timestamp: 1704067260 }))).toThrow(/^GA4 NDJSON line 1: event_timestamp 1704067260 is not in microseconds/)
   })
 
+  it('refuses event_params that are not the export’s list of key and value, naming the line, rather than crashing', () => {
+    const flattened = JSON.stringify([{ key: 'page_location', value: { string_value: 'https://shop.example/' } }])
+    expect(() => parseGa4Ndjson([row({ event_name: 'page_view' }), row({ event_name: 'page_view', event_params: flattened })].join('\n'))).toThrow(DataError)
+    expect(() => parseGa4Ndjson([row({ event_name: 'page_view' }), row({ event_name: 'page_view', event_params: flattened })].join('\n'))).toThrow(/^GA4 NDJSON line 2: event_params must be a list of \{ key, value \}/)
+    expect(parseGa4Ndjson(row({ event_name: 'page_view', event_params: null })).byShopper.get('u1')![0]).toMatchObject({ url: '/' })
+  })
+
   it('fails on a line that is not an events row, naming the line', () => {
     expect(() => parseGa4Ndjson('{"event_name":"page_view"}')).toThrow('GA4 NDJSON line 1')
     expect(() => parseGa4Ndjson('\n{oops')).toThrow(/line 2/)

@@ -87,8 +87,10 @@ export function parseGa4Ndjson(text: string | Buffer): LoadedEvents {
       skip('no user_pseudo_id')
       continue
     }
+    // A tool that flattens nested fields (event_params as a JSON string) gives rows this loader cannot read.
+    if (row.event_params != null && !Array.isArray(row.event_params)) throw new DataError(`GA4 NDJSON line ${number}: event_params must be a list of { key, value } as BigQuery exports it, not ${typeof row.event_params === 'string' ? 'a string' : typeof row.event_params}`)
     // Only what is read below is kept: an export row carries far more (device, geo, traffic source, …).
-    const params = Array.isArray(row.event_params) ? row.event_params.filter((p) => READ_PARAMS.includes(p?.key)) : row.event_params
+    const params = row.event_params?.filter((p) => READ_PARAMS.includes(p?.key))
     rows.push({ row: { event_name: row.event_name, event_timestamp: micros, event_params: params, items: row.items, ecommerce: row.ecommerce }, ts: Math.floor(micros / 1000), shopper })
   }
   rows.sort((a, b) => a.ts - b.ts)
