@@ -72,6 +72,24 @@ describe('detectFormat', () => {
   })
 })
 
+describe('Seglet events', () => {
+  it('checks each event as the browser does: defaults filled in, events it would refuse skipped and counted', () => {
+    const text = [
+      '{"type":"purchase","orderId":"A1","value":12,"currency":"EUR","id":"e1","ts":1704067200000,"shopper":"s1"}',
+      '{"type":"purchase","orderId":"A2","value":"30","currency":"EUR","id":"e2","ts":1704153600000,"shopper":"s1"}',
+      '{"type":"add_to_cart","productId":"mug","id":"e3","ts":1704153500000,"shopper":"s1"}',
+    ].join('\n')
+    const loaded = parseTrainingEvents(text)
+    expect(loaded.format).toBe('seglet')
+    expect(loaded.byShopper.get('s1')).toEqual([
+      { type: 'purchase', orderId: 'A1', value: 12, currency: 'EUR', items: [], id: 'e1', ts: 1704067200000 },
+      { type: 'add_to_cart', productId: 'mug', quantity: 1, id: 'e3', ts: 1704153500000 },
+    ])
+    expect(loaded.skipped).toEqual({ 'invalid purchase': 1 })
+    expect(eventCustomers(loaded.byShopper, Date.UTC(2024, 0, 3))).toHaveLength(1)
+  })
+})
+
 describe('GA4 BigQuery rows', () => {
   const row = (over: Record<string, unknown>) => JSON.stringify({ event_timestamp: '1704067200000000', user_pseudo_id: 'u1', event_params: [{ key: 'page_location', value: { string_value: 'https://shop.example/products/mug?x=1#top' } }], ...over })
 

@@ -1,3 +1,5 @@
+import type { StoredEvent } from '../src/events/types'
+import { validateEvent } from '../src/events/validateEvent'
 import { dataLines, readDataFile, textOf, type DataFile } from './data'
 import { DataError } from './dataError'
 import { parseEventsNdjson } from './loadEvents'
@@ -47,8 +49,22 @@ export function parseTrainingEvents(text: string | Buffer, format?: string, opti
       return parseShopifyOrdersCsv(typeof text === 'string' ? text : textOf(text), options)
     case 'seglet': {
       const byShopper = parseEventsNdjson(text)
-      for (const list of byShopper.values()) list.sort((a, b) => a.ts - b.ts)
-      return { format: 'seglet', byShopper, rows: [...byShopper.values()].reduce((s, l) => s + l.length, 0), skipped: {} }
+      const skipped: Record<string, number> = {}
+      let rows = 0
+      for (const [shopper, list] of byShopper) {
+        rows += list.length
+        // As the browser stores them: checked by validateEvent (defaults filled in), or left out and counted.
+        const kept = list.flatMap((e) => {
+          try {
+            return [{ ...validateEvent(e), id: e.id, ts: e.ts } as StoredEvent]
+          } catch {
+            skipped[`invalid ${String(e.type)}`] = (skipped[`invalid ${String(e.type)}`] ?? 0) + 1
+            return []
+          }
+        })
+        byShopper.set(shopper, kept.sort((a, b) => a.ts - b.ts))
+      }
+      return { format: 'seglet', byShopper, rows, skipped }
     }
   }
 }
