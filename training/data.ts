@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { constants } from 'node:buffer'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { DataError } from './dataError'
@@ -46,7 +46,13 @@ export interface DataFile {
 }
 
 export function readDataFile(path: string): DataFile {
-  const stored = readFileSync(path)
+  let stored: Buffer
+  try {
+    stored = readFileSync(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_FS_FILE_TOO_LARGE') throw error
+    throw new DataError(`${path}: ${(statSync(path).size / 1e9).toFixed(1)} GB, more than the ${(MAX_FILE_BYTES / 1e9).toFixed(1)} GB a file can be read in; export a shorter period`)
+  }
   const hash = sha256(stored)
   const base = path.split(/[\\/]/).pop() ?? path
   const known = KNOWN_SHA256[base]
@@ -67,6 +73,9 @@ export function textOf(bytes: Buffer, path = 'the file'): string {
   }
   return bytes.toString('utf8')
 }
+
+/** The largest file `readFileSync` reads (2 GiB − 1). */
+const MAX_FILE_BYTES = 2 ** 31 - 1
 
 /** The most UTF-16 units a string can hold in this Node.js; UTF-8 bytes are never fewer than the units they make. */
 const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH

@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs'
 import { constants } from 'node:buffer'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -242,6 +242,28 @@ describe('an export larger than one string can hold', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 60_000)
+})
+
+describe('an export larger than a file can be read in', () => {
+  it('is refused in one line naming it, not with a stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-huge-'))
+    try {
+      const path = join(dir, 'events.ndjson')
+      // A sparse file: 2.2 GB long, no disk used.
+      writeFileSync(path, '')
+      truncateSync(path, 2.2e9)
+      let caught: unknown
+      try {
+        loadTrainingEvents(path)
+      } catch (error) {
+        caught = error
+      }
+      expect(caught).toBeInstanceOf(DataError)
+      expect(describeFailure(caught)).toBe(`${path}: 2.2 GB, more than the 2.1 GB a file can be read in; export a shorter period`)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
 
 describe('failures the user can fix print one line', () => {
