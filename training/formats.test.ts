@@ -176,6 +176,16 @@ describe('GA4 BigQuery rows', () => {
     expect(parseGa4Ndjson(row({ event_name: 'page_view', event_params: null })).byShopper.get('u1')![0]).toMatchObject({ url: '/' })
   })
 
+  it('reads the export’s "(not set)" item fields as absent, as the page’s dataLayer had them', () => {
+    const items = [{ item_id: '(not set)', item_name: 'Mug', price: 12, quantity: '1', item_category: '(not set)', item_brand: '(not set)' }]
+    const events = parseGa4Ndjson([row({ event_name: 'view_item', items }), row({ event_name: 'add_to_cart', event_timestamp: '1704067210000000', items })].join('\n')).byShopper.get('u1')!
+    // What the browser stores for the same items pushed without an id or a category.
+    const entry = (event: string) => ({ event, ecommerce: { items: [{ item_name: 'Mug', price: 12, quantity: 1 }] } })
+    const browser = ['view_item', 'add_to_cart'].map((name) => validateEvent(mapDataLayerEntry(entry(name), readDataLayerEvent(entry(name))!, '/products/mug')![0]))
+    expect(events.filter((e) => e.type !== 'engagement')).toEqual(browser.map((e) => expect.objectContaining(e)))
+    expect(events[0]).not.toHaveProperty('category')
+  })
+
   it('fails on a line that is not an events row, naming the line', () => {
     expect(() => parseGa4Ndjson('{"event_name":"page_view"}')).toThrow('GA4 NDJSON line 1')
     expect(() => parseGa4Ndjson('\n{oops')).toThrow(/line 2/)

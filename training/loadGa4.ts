@@ -91,7 +91,7 @@ export function parseGa4Ndjson(text: string | Buffer): LoadedEvents {
     if (row.event_params != null && !Array.isArray(row.event_params)) throw new DataError(`GA4 NDJSON line ${number}: event_params must be a list of { key, value } as BigQuery exports it, not ${typeof row.event_params === 'string' ? 'a string' : typeof row.event_params}`)
     // Only what is read below is kept: an export row carries far more (device, geo, traffic source, …).
     const params = row.event_params?.filter((p) => READ_PARAMS.includes(p?.key))
-    rows.push({ row: { event_name: row.event_name, event_timestamp: micros, event_params: params, items: row.items, ecommerce: row.ecommerce }, ts: Math.floor(micros / 1000), shopper })
+    rows.push({ row: { event_name: row.event_name, event_timestamp: micros, event_params: params, items: itemsAsPushed(row.items), ecommerce: row.ecommerce }, ts: Math.floor(micros / 1000), shopper })
   }
   rows.sort((a, b) => a.ts - b.ts)
 
@@ -175,12 +175,24 @@ export function parseGa4Ndjson(text: string | Buffer): LoadedEvents {
 }
 
 /**
+ * The export's items as the page pushed them: GA4 writes "(not set)" for an item field the page left out
+ * (`item_id`, `item_category`, …), which the browser never sees; it is dropped, so that an item without an
+ * id is named by its `item_name` and one without a category counts in no category, as in the browser.
+ */
+function itemsAsPushed(items: Ga4Row['items']): Ga4Row['items'] {
+  if (!Array.isArray(items)) return items
+  return items.map((item) => (typeof item === 'object' && item !== null ? Object.fromEntries(Object.entries(item).filter(([, v]) => v !== NOT_SET)) : item))
+}
+
+const NOT_SET = '(not set)'
+
+/**
  * The order id: `ecommerce.transaction_id`, else the `transaction_id` parameter. The export writes
  * "(not set)" for a purchase sent without one: that is no id (the browser refuses such an order), not one
  * order id shared by all of them.
  */
 function transactionId(row: Ga4Row): string | number | undefined {
-  for (const id of [row.ecommerce?.transaction_id, ga4Param(row, 'transaction_id')]) if (id !== null && id !== undefined && id !== '' && id !== '(not set)') return id
+  for (const id of [row.ecommerce?.transaction_id, ga4Param(row, 'transaction_id')]) if (id !== null && id !== undefined && id !== '' && id !== NOT_SET) return id
   return undefined
 }
 
