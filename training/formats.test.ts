@@ -90,6 +90,13 @@ describe('Seglet events', () => {
   })
 })
 
+describe('Seglet event times', () => {
+  it('refuses a ts in seconds, naming the line, instead of reading every event as January 1970', () => {
+    const text = ['{"type":"add_to_cart","productId":"mug","id":"e1","ts":1704067200000}', '{"type":"add_to_cart","productId":"mug","id":"e2","ts":1704067260}'].join('\n')
+    expect(() => parseTrainingEvents(text)).toThrow(/^events NDJSON line 2: ts 1704067260 is not in milliseconds since 1970/)
+  })
+})
+
 describe('GA4 BigQuery rows', () => {
   const row = (over: Record<string, unknown>) => JSON.stringify({ event_timestamp: '1704067200000000', user_pseudo_id: 'u1', event_params: [{ key: 'page_location', value: { string_value: 'https://shop.example/products/mug?x=1#top' } }], ...over })
 

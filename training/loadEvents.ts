@@ -30,6 +30,8 @@ export function parseEventsNdjson(text: string | Buffer): Map<string, StoredEven
     if (!value || typeof value.type !== 'string' || typeof value.ts !== 'number') {
       throw new DataError(`events NDJSON line ${number}: expected a stored event with "type" and "ts"`)
     }
+    // Stored events are timed in milliseconds; seconds would put every event in January 1970.
+    if (value.ts < 1e11) throw new DataError(`events NDJSON line ${number}: ts ${value.ts} is not in milliseconds since 1970 (it would be ${new Date(value.ts).toISOString()})`)
     const { shopper = '', ...event } = value
     const list = byShopper.get(shopper)
     if (list) list.push(event as StoredEvent)

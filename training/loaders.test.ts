@@ -127,6 +127,6 @@ describe('events NDJSON loader', () => {
   })
 
   it('reports the line of malformed JSON', () => {
-    expect(() => parseEventsNdjson('{"type":"search","ts":1,"id":"a","query":""}\n{oops')).toThrow(/line 2/)
+    expect(() => parseEventsNdjson('{"type":"search","ts":1704067200000,"id":"a","query":""}\n{oops')).toThrow(/line 2/)
   })
 })
