@@ -98,12 +98,15 @@ export function* dataLines(data: string | Buffer): Generator<[number, string]> {
 }
 
 /**
- * RFC-4180 CSV: quoted fields, doubled quotes, CRLF or LF. Returns rows of strings, header included. A quoted
- * field that is never closed is a DataError naming its line: read on, it would swallow every row after it.
+ * RFC-4180 CSV: quoted fields, doubled quotes, CRLF or LF. Returns rows of strings, header included. A quote
+ * opens a quoted field only at the field's start (after spaces at most): inside a field, as in `12" Vinyl`,
+ * it is a character. A quoted field that is never closed is a DataError naming its line: read on, it would
+ * swallow every row after it.
  */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = []
-  let pos = 0
+  // A byte-order mark (files saved as "CSV UTF-8") is no part of the first field.
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0
   const n = text.length
   while (pos < n) {
     let end = text.indexOf('\n', pos)
@@ -126,7 +129,7 @@ export function parseCsv(text: string): string[][] {
         if (c === 34) {
           if (text.charCodeAt(i + 1) === 34) { field += '"'; i++ } else quoted = false
         } else field += text[i]
-      } else if (c === 34) quoted = true
+      } else if (c === 34 && field.trim() === '') quoted = true
       else if (c === 44) { row.push(field); field = '' }
       else if (c === 10 || c === 13) break
       else field += text[i]

@@ -25,6 +25,12 @@ describe('parseCsv', () => {
     ['a,,b\n', [['a', '', 'b']]],
   ])('%j', (text, rows) => expect(parseCsv(text)).toEqual(rows))
 
+  it('reads a quote inside an unquoted field as a character, not as the start of a field spanning rows', () => {
+    expect(parseCsv('Name,Lineitem name,Total\n#1,12" Vinyl,5\n#2,7" Single,6\n')).toEqual([['Name', 'Lineitem name', 'Total'], ['#1', '12" Vinyl', '5'], ['#2', '7" Single', '6']])
+    // A quoted field still opens after spaces, and after a byte-order mark at the start of the file.
+    expect(parseCsv('\uFEFF"Name", "Lineitem name"\r\n#1, "Mug, blue"\r\n')).toEqual([['Name', ' Lineitem name'], ['#1', ' Mug, blue']])
+  })
+
   it('refuses a quoted field that is never closed, naming its line, rather than reading the rest of the file into it', () => {
     expect(() => parseCsv('a,b\r\n1,2\r\n"3,4\r\n5,6\r\n7,8\r\n')).toThrow(/^CSV line 3: a quoted field is not closed/)
     expect(() => parseCsv('a,b\n1,"x\ny",2\n3,"4\n')).toThrow(/^CSV line 4: /)
