@@ -12,6 +12,8 @@ import { readDataLayerEvent } from '../src/capture/lib/readDataLayerEvent'
 import { validateEvent } from '../src/events/validateEvent'
 import { parseShopifyDate, parseShopifyOrdersCsv } from './loadShopify'
 import { detectFormat, loadTrainingEvents, parseTrainingEvents } from './loadTrainingEvents'
+import { createStore } from '../src/store'
+import type { StoredEvent } from '../src/events/types'
 
 const fixture = (name: string) => readFileSync(join(PROJECT_ROOT, 'training/fixtures', name), 'utf8')
 const sorted = <T>(list: T[]) => list.map((x) => JSON.stringify(x)).sort()
@@ -87,6 +89,39 @@ describe('Seglet events', () => {
     ])
     expect(loaded.skipped).toEqual({ 'invalid purchase': 1 })
     expect(eventCustomers(loaded.byShopper, Date.UTC(2024, 0, 3))).toHaveLength(1)
+  })
+})
+
+describe('exportData() documents', () => {
+  /** What exportData() gives for a browser that viewed a product and bought it at `at`. */
+  const exported = async (at: number, dbName: string) => {
+    const store = createStore({ dbName, persist: false })
+    store.enqueue({ type: 'product_view', productId: 'mug', id: `${dbName}-1`, ts: at } as StoredEvent)
+    store.enqueue({ type: 'purchase', orderId: `${dbName}-o`, value: 12, currency: 'EUR', items: [], id: `${dbName}-2`, ts: at + 60_000 } as StoredEvent)
+    await store.flush()
+    const document = await store.exportData()
+    await store.close()
+    return document
+  }
+
+  it('reads one per line, each a browser of its own, and one indented document as exportData() gave it', async () => {
+    // Recent days: the export applies the browser's retention.
+    const day = Math.floor(Date.now() / 86_400_000) * 86_400_000
+    const [a, b] = [await exported(day - 3 * 86_400_000, 'export-a'), await exported(day - 2 * 86_400_000, 'export-b')]
+    const lines = parseTrainingEvents(`${JSON.stringify(a)}\n\n${JSON.stringify(b)}\n`)
+    expect(lines.format).toBe('seglet')
+    expect([...lines.byShopper.keys()]).toEqual(['browser-1', 'browser-3'])
+    expect(lines.byShopper.get('browser-3')!.map((e) => [e.type, e.ts])).toEqual([['product_view', day - 2 * 86_400_000], ['purchase', day - 2 * 86_400_000 + 60_000]])
+    const indented = parseTrainingEvents(Buffer.from(JSON.stringify(a, null, 2)))
+    expect(indented.format).toBe('seglet')
+    expect(indented.byShopper.get('')!.map((e) => e.id)).toEqual(['export-a-1', 'export-a-2'])
+    expect(eventCustomers(lines.byShopper, day - 86_400_000)).toHaveLength(2)
+  })
+
+  it('names what is wrong in a document', () => {
+    const bad = { format: 'seglet-export', version: 1, events: [{ type: 'page_view', url: '/', ts: 1704067200 }] }
+    expect(() => parseTrainingEvents(JSON.stringify(bad))).toThrow(/^events NDJSON line 1, events\[0\]: ts 1704067200 is not in milliseconds/)
+    expect(() => parseTrainingEvents('{\n  "format": "seglet-export",\n  "events": 3\n}', 'seglet')).toThrow(/not an exportData\(\) document/)
   })
 })
 

@@ -6,36 +6,60 @@ import type { FeatureOptions, LifetimeAggregate, SessionAggregate } from '../src
 import { applyRetention } from '../src/privacy/applyRetention'
 import { isLongLivedType } from '../src/privacy/isLongLivedType'
 import { DAY_MS, DEFAULT_MAX_EVENTS, DEFAULT_PURCHASE_RETENTION_DAYS, DEFAULT_RETENTION_DAYS, type RetentionPolicy } from '../src/privacy/retention'
-import { dataLines } from './data'
+import { dataLines, textOf } from './data'
 import { DataError } from './dataError'
 
 /** One line of a Seglet NDJSON export: a stored event, optionally tagged with the shopper it belongs to. */
 export type ExportedEvent = StoredEvent & { shopper?: string }
 
+/** An `exportData()` document: everything one browser kept (`SegletExport`). */
+const isExportDocument = (value: unknown): value is { format: 'seglet-export'; events: unknown[] } =>
+  (value as { format?: unknown } | null)?.format === 'seglet-export' && Array.isArray((value as { events?: unknown }).events)
+
 /**
- * Parses an NDJSON export (one JSON `StoredEvent` per line; blank lines and lines starting with `#` ignored) and groups it by `shopper`
- * (one shopper, `''`, when lines carry none: the export of a single browser).
+ * Parses a Seglet events file and groups it by shopper: NDJSON of stored events (one JSON `StoredEvent` per
+ * line; blank lines and lines starting with `#` ignored), each tagged `shopper` or all of one browser (`''`),
+ * and/or `exportData()` documents, one per line (each one browser: `browser-<line>`), or one document as
+ * `exportData()` gave it, indented or not (one browser, `''`).
  */
 export function parseEventsNdjson(text: string | Buffer): Map<string, StoredEvent[]> {
   const byShopper = new Map<string, StoredEvent[]>()
+  const add = (value: ExportedEvent, where: string, shopper = value?.shopper ?? '') => {
+    if (!value || typeof value.type !== 'string' || typeof value.ts !== 'number') {
+      throw new DataError(`${where}: expected a stored event with "type" and "ts"`)
+    }
+    // Stored events are timed in milliseconds; seconds would put every event in January 1970.
+    if (value.ts < 1e11) throw new DataError(`${where}: ts ${value.ts} is not in milliseconds since 1970 (it would be ${new Date(value.ts).toISOString()})`)
+    const { shopper: _, ...event } = value
+    const list = byShopper.get(shopper)
+    if (list) list.push(event as StoredEvent)
+    else byShopper.set(shopper, [event as StoredEvent])
+  }
+  const addDocument = (value: { events: unknown[] }, where: string, shopper: string) =>
+    value.events.forEach((event, i) => add(event as ExportedEvent, `${where}, events[${i}]`, shopper))
   for (const [number, line] of dataLines(text)) {
     const trimmed = line.trim()
     if (trimmed === '' || trimmed.startsWith('#')) continue
+    // One exportData() document, indented (JSON.stringify(doc, null, 2)): the whole file is one JSON value.
+    if (trimmed === '{' && byShopper.size === 0) {
+      let value: unknown
+      try {
+        value = JSON.parse(typeof text === 'string' ? text : textOf(text))
+      } catch (error) {
+        throw new DataError(`events file: not NDJSON, nor one exportData() document: ${(error as Error).message}`)
+      }
+      if (!isExportDocument(value)) throw new DataError('events file: one JSON value that is not an exportData() document (format "seglet-export" with its events)')
+      addDocument(value, 'exportData() document', '')
+      break
+    }
     let value: ExportedEvent
     try {
       value = JSON.parse(trimmed)
     } catch (error) {
       throw new DataError(`events NDJSON line ${number}: ${(error as Error).message}`)
     }
-    if (!value || typeof value.type !== 'string' || typeof value.ts !== 'number') {
-      throw new DataError(`events NDJSON line ${number}: expected a stored event with "type" and "ts"`)
-    }
-    // Stored events are timed in milliseconds; seconds would put every event in January 1970.
-    if (value.ts < 1e11) throw new DataError(`events NDJSON line ${number}: ts ${value.ts} is not in milliseconds since 1970 (it would be ${new Date(value.ts).toISOString()})`)
-    const { shopper = '', ...event } = value
-    const list = byShopper.get(shopper)
-    if (list) list.push(event as StoredEvent)
-    else byShopper.set(shopper, [event as StoredEvent])
+    if (isExportDocument(value)) addDocument(value, `events NDJSON line ${number}`, `browser-${number}`)
+    else add(value, `events NDJSON line ${number}`)
   }
   return byShopper
 }

@@ -11,7 +11,8 @@ export const EVENTS_FORMATS: readonly EventsFormat[] = ['seglet', 'ga4', 'shopif
 
 /**
  * The format of an events file from its first data line: a GA4 BigQuery row (`event_name`), a Seglet stored
- * event (`type` and `ts`) or a Shopify orders CSV header (`Name` … `Lineitem quantity`).
+ * event (`type` and `ts`) or `exportData()` document (`"format": "seglet-export"`, also indented), or a Shopify
+ * orders CSV header (`Name` … `Lineitem quantity`).
  */
 export function detectFormat(text: string | Buffer): EventsFormat | undefined {
   let first: string | undefined
@@ -26,8 +27,10 @@ export function detectFormat(text: string | Buffer): EventsFormat | undefined {
       const value = JSON.parse(first)
       if (typeof value?.event_name === 'string') return 'ga4'
       if (typeof value?.type === 'string' && typeof value?.ts === 'number') return 'seglet'
+      if (value?.format === 'seglet-export') return 'seglet'
     } catch {
-      return undefined
+      // An indented exportData() document opens with a line of its own.
+      return first === '{' && /"format"\s*:\s*"seglet-export"/.test(String(typeof text === 'string' ? text.slice(0, 4096) : text.toString('utf8', 0, 4096))) ? 'seglet' : undefined
     }
     return undefined
   }
