@@ -12,6 +12,7 @@ import { featureOptions } from './featureOptions'
 import { retentionOptions } from './retentionOptions'
 import { eventCustomers, eventSessions } from './loadEvents'
 import { detectFormat, EVENTS_FORMATS, parseTrainingEvents } from './loadTrainingEvents'
+import { skippedNote } from './loadedEvents'
 import { checkOptions, dateOption, oneOfOption, readOptions } from './options'
 import { smallDataWarnings } from './smallData'
 import { checkTimeZone, useTimeZone } from './timeZone'
@@ -76,10 +77,15 @@ export async function main(argv: string[]): Promise<number> {
   const file = readDataFile(resolve(args.data))
   const results: Record<string, ReturnType<typeof summary>> = {}
   const warnings: string[] = []
+  // A shop's own events: what was read, and what was left out and why.
+  let read: string | undefined
+  let skipped: Record<string, number> | undefined
   const format = checked.format ?? detectFormat(file.bytes)
   if (format !== undefined) {
     // A shop's own events: sessions or customers in file order, every 5th held out (as training splits them).
-    const loaded = parseTrainingEvents(file.bytes, format)
+    const loaded = parseTrainingEvents(file.bytes, format, { source: args.data })
+    read = `${loaded.format} format, ${loaded.rows} rows${skippedNote(loaded.skipped)}`
+    skipped = loaded.skipped
     const held = <T>(list: T[]) => list.filter((_, i) => all || i % 5 === 0)
     if (pack.kind === 'session') {
       if (loaded.format === 'shopify') throw new DataError(`${args.data}: a Shopify orders export has no browsing sessions; score a lifetime pack on it`)
@@ -114,14 +120,14 @@ export async function main(argv: string[]): Promise<number> {
   const head = (pack.kind === 'session' ? pack.heads.intent : pack.heads.repeat) as ProbabilityHead
   const out = {
     pack: args.pack, kind: pack.kind, data: file.path, format: format ?? 'uci', sha256: file.sha256, split: all ? 'all rows' : 'fixed test split',
-    head: head.description, results, warnings,
+    head: head.description, ...(skipped && { skipped }), results, warnings,
   }
   if (args.json === true) {
     process.stdout.write(JSON.stringify(out, null, 2) + '\n')
     return 0
   }
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '–')
-  const lines = [`${pack.kind} pack ${args.pack} on ${file.path} (${out.split}, sha256 ${file.sha256.slice(0, 12)}…)`, `head: ${head.description}`]
+  const lines = [`${pack.kind} pack ${args.pack} on ${file.path} (${out.split}, sha256 ${file.sha256.slice(0, 12)}…)`, ...(read ? [`read: ${read}`] : []), `head: ${head.description}`]
   for (const [name, r] of Object.entries(results)) {
     lines.push(
       `${name}: ${r.rows} rows, ${r.positives} positive`,

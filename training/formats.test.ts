@@ -69,7 +69,9 @@ describe('detectFormat', () => {
   ])('%j → %s', (text, format) => expect(detectFormat(text)).toBe(format))
 
   it('asks for --format when it cannot tell, and refuses an unknown one', () => {
-    expect(() => parseTrainingEvents('id,date\n1,2')).toThrow(/pass --format ga4, shopify or seglet/)
+    expect(() => parseTrainingEvents('id,date\n1,2')).toThrow(/^the events file: cannot tell its format; pass --format ga4, shopify or seglet$/)
+    // BigQuery's console download of query results: one JSON array.
+    expect(() => parseTrainingEvents('[{"event_name":"page_view","event_timestamp":"1"}]', undefined, { source: 'bq-results.json' })).toThrow(/^bq-results\.json: one JSON array; export the rows as newline-delimited JSON/)
     expect(() => parseTrainingEvents('{}', 'csv')).toThrow(DataError)
   })
 })

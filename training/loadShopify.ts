@@ -26,7 +26,7 @@ export function parseShopifyDate(text: string): number {
  *
  * - Customer: the `Email`, hashed (sha256) at once, so the address is never kept; orders without one are skipped.
  * - Order: `purchase` at `Paid at` (else `Created at`), order id `Name`, value `Total`, `Currency` (default
- *   `--currency`, USD), items from `Lineitem sku` (else `Lineitem name`), quantity and price. Orders whose
+ *   `options.currency`, else USD), items from `Lineitem sku` (else `Lineitem name`), quantity and price. Orders whose
  *   `Financial Status` is `pending`, `authorized`, `voided` or `expired`, or that were cancelled without a
  *   refund, are not purchases and are skipped.
  * - Refund: `Refunded Amount` > 0 becomes a `refund` of that value, at `Cancelled at` when there is one, else at

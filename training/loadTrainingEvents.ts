@@ -39,17 +39,23 @@ export function detectFormat(text: string | Buffer): EventsFormat | undefined {
 }
 
 /** Parses `text` in `format` (detected when undefined); NDJSON formats read a Buffer line by line. */
-export function parseTrainingEvents(text: string | Buffer, format?: string, options: { currency?: string } = {}): LoadedEvents {
+export function parseTrainingEvents(text: string | Buffer, format?: string, options: { currency?: string; source?: string } = {}): LoadedEvents {
+  const source = options.source ?? 'the events file'
   if (format !== undefined && !(EVENTS_FORMATS as readonly string[]).includes(format)) {
     throw new DataError(`--format must be one of ${EVENTS_FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
   }
   const resolved = (format as EventsFormat | undefined) ?? detectFormat(text)
-  if (!resolved) throw new DataError('cannot tell the format of the events file: pass --format ga4, shopify or seglet')
+  if (!resolved) {
+    // BigQuery's console saves query results as one JSON array, which no format here is.
+    const start = (typeof text === 'string' ? text.slice(0, 64) : text.toString('utf8', 0, 64)).replace(/^\uFEFF/, '').trimStart()
+    if (start.startsWith('[')) throw new DataError(`${source}: one JSON array; export the rows as newline-delimited JSON (one row per line; BigQuery: EXPORT DATA … format = \'JSON\', or "JSONL (newline delimited)" when saving results)`)
+    throw new DataError(`${source}: cannot tell its format; pass --format ga4, shopify or seglet`)
+  }
   switch (resolved) {
     case 'ga4':
       return parseGa4Ndjson(text)
     case 'shopify':
-      return parseShopifyOrdersCsv(typeof text === 'string' ? text : textOf(text), options)
+      return parseShopifyOrdersCsv(typeof text === 'string' ? text : textOf(text, source), options)
     case 'seglet': {
       const byShopper = parseEventsNdjson(text)
       const skipped: Record<string, number> = {}
@@ -81,5 +87,5 @@ export function loadTrainingEvents(path: string, format?: string, options: { cur
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DataError(`${path}: no such file (the events to train or score on)`)
     throw error
   }
-  return { ...parseTrainingEvents(file.bytes, format, options), file }
+  return { ...parseTrainingEvents(file.bytes, format, { ...options, source: path }), file }
 }

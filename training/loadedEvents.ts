@@ -13,3 +13,9 @@ export interface LoadedEvents {
   /** Rows or events left out, by reason (`invalid purchase`, `ignored session_start`, …). */
   skipped: Record<string, number>
 }
+
+/** ` (skipped: 3 invalid purchase, …)` for a log line, or nothing when nothing was left out. */
+export function skippedNote(skipped: Record<string, number>): string {
+  const parts = Object.entries(skipped).map(([why, n]) => `${n} ${why}`)
+  return parts.length > 0 ? ` (skipped: ${parts.join(', ')})` : ''
+}

@@ -297,6 +297,26 @@ describe("a shop's storage options", () => {
   })
 })
 
+describe('evaluate on a shop\'s events', () => {
+  it('says what it read and what it left out, and why', async () => {
+    const out: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+    const at = Date.UTC(2025, 10, 3, 12)
+    const journeys = Array.from({ length: 6 }, (_, i) => [
+      { type: 'page_view', url: '/products/p1', pageType: 'product', id: `e${i}-1`, ts: at + i * 3_600_000 },
+      // An order without its currency: the browser refuses it, and so does training.
+      ...(i === 0 ? [{ type: 'purchase', orderId: '#1', value: 10, items: [], id: 'e0-2', ts: at + 60_000 }] : []),
+    ])
+    const file = writeJourneys(tempDir('seglet-evaluate-'), journeys)
+    const args = ['--pack', 'src/models/session.json', '--data', file, '--split', 'all', '--time-zone', 'UTC']
+    expect(await evaluate([...args, '--json'])).toBe(0)
+    expect(JSON.parse(out.join('')).skipped).toEqual({ 'invalid purchase': 1 })
+    out.length = 0
+    expect(await evaluate(args)).toBe(0)
+    expect(out.join('')).toContain('read: seglet format, 7 rows (skipped: 1 invalid purchase)')
+  })
+})
+
 describe('command-line options', () => {
   // Paths that do not exist: a run that got past its options would fail on reading them.
   const noData = ['--data', '/nonexistent/data']

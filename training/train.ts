@@ -13,6 +13,7 @@ import { eventCustomers, eventSessions } from './loadEvents'
 import { retailCustomers, retailEvents } from './loadRetail'
 import { parseShoppers, rowToAggregate } from './loadShoppers'
 import { EVENTS_FORMATS, loadTrainingEvents } from './loadTrainingEvents'
+import { skippedNote } from './loadedEvents'
 import { checkOptions, dateOption, oneOfOption, readOptions, wholeNumberOption } from './options'
 import { DEFAULT_SEED, LIFETIME_CONFIG, SESSION_CONFIG, type PackConfig } from './packConfig'
 import { lifetimePackInput, sessionPackInput } from './packInputs'
@@ -68,11 +69,6 @@ function configOverrides(json: string | undefined): ConfigOverrides {
 }
 
 /** ` (skipped: 3 invalid purchase, …)` or nothing. */
-function skippedNote(skipped: Record<string, number>): string {
-  const parts = Object.entries(skipped).map(([why, n]) => `${n} ${why}`)
-  return parts.length > 0 ? ` (skipped: ${parts.join(', ')})` : ''
-}
-
 /** Lifetime labels need 90 days after the cutoff: by default the cutoff is 90 days before the newest event. */
 function defaultCutoff(byShopper: Map<string, Array<{ ts: number }>>): number {
   let last = -Infinity
