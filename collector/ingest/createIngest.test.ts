@@ -71,6 +71,23 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     expect(await total(db)).toBe(0)
   })
 
+  // Decoding a report works out its question's mechanism for its leaf counts and ε and keeps it for the process's
+  // life: bodies naming each of the ~800 report ε (with every leaf count) would grow memory by hundreds of MB.
+  it('refuses a report of another ε without decoding it, so refused bodies leave nothing in memory', async () => {
+    const decoded: string[] = []
+    const watched: ReportCodec<ParsedReport> = { ...codec, parse: (body) => (decoded.push(body), codec.parse(body)) }
+    const ingest = createIngest(db, watched, { now: () => NOW, epsilons: [2] })
+    const [body] = reportBodies(1, { day: DAY, seed: 12 })
+    for (const eps of ['4', '0.37', '7.99', '2.01']) {
+      expect(await ingest.submit('10.0.0.1', body!.replace('"eps":2', `"eps":${eps}`)), eps).toEqual({ status: 422, code: 'report_epsilon' })
+    }
+    expect(decoded).toEqual([])
+    // The ε in force, however it is spelled, is decoded and taken.
+    expect(await ingest.submit('10.0.0.1', body!.replace('"eps":2', '"eps":2.00'))).toEqual({ status: 202, code: 'accepted' })
+    // An ε no report may carry is left to the decoder, which refuses it before any mechanism is worked out.
+    expect(await ingest.submit('10.0.0.2', body!.replace('"eps":2', '"eps":"NaN"'))).toEqual({ status: 422, code: 'report_out_of_range' })
+  })
+
   it('takes a report of the oldest day the browser sends that arrives just after midnight UTC, and none older', async () => {
     // Sent at 23:59:59.9 on 30 November, of a session 7 days before (the browser's limit), received on 1 December.
     const ingest = createIngest(db, codec, { now: () => Date.parse('2026-12-01T00:00:00.200Z'), epsilons: [2] })

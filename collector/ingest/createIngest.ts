@@ -1,3 +1,4 @@
+import { isReportEpsilon, toReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { MAX_REPORT_AGE_DAYS } from '../../src/reports/schema'
 import { addDays } from '../lib/addDays'
 import { utcDay } from '../lib/utcDay'
@@ -113,7 +114,10 @@ interface Pending<Parsed> {
  * what is stored: a repeated key, whitespace or key order cannot carry anything past the report's own fields.
  */
 export function replayForm(text: string): string {
-  const value: unknown = JSON.parse(text)
+  return replayFormOf(JSON.parse(text))
+}
+
+function replayFormOf(value: unknown): string {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return JSON.stringify(value)
   const record = value as Record<string, unknown>
   return JSON.stringify(Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]])))
@@ -261,6 +265,19 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       if (today.stored >= maxPerDay) {
         return refuseForToday(today, time, 'reports_capped', options.onCapped)
       }
+      // Read once here: the ε is checked before the report is decoded, and the replay check spells it from this.
+      let value: unknown
+      try {
+        value = JSON.parse(text)
+      } catch {}
+      // A report of another ε is refused before it is decoded: decoding works out the mechanism of its question,
+      // leaf counts and ε and keeps it for the process's life, so bodies naming every ε a report may carry would
+      // otherwise fill memory with mechanisms no accepted report uses. An ε no report may carry is left to the
+      // decoder, which refuses it first.
+      const eps = (value as { eps?: unknown } | null | undefined)?.eps
+      if (epsilons.length > 0 && isReportEpsilon(eps) && !epsilons.includes(toReportEpsilon(eps))) {
+        return finish({ status: 422, code: 'report_epsilon' })
+      }
       let report: Parsed
       try {
         report = codec.parse(text)
@@ -285,7 +302,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
           known.add(key)
         }
       }
-      const seen = replayForm(text)
+      const seen = replayFormOf(value)
       if (!replays.admit(client, seen)) return finish({ status: 409, code: 'report_replayed' })
       return new Promise<IngestOutcome>((done) => {
         today.stored++
