@@ -1,4 +1,5 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { CollectorError } from '../lib/CollectorError'
 
 /**
@@ -16,7 +17,9 @@ export function lockStoreFolder(location: string): () => void {
   for (let attempt = 0; ; attempt++) {
     try {
       writeFileSync(file, `${process.pid}\n`, { flag: 'wx' })
+      held.add(resolve(file))
       return () => {
+        held.delete(resolve(file))
         try {
           unlinkSync(file)
         } catch {}
@@ -28,7 +31,9 @@ export function lockStoreFolder(location: string): () => void {
     try {
       holder = Number.parseInt(readFileSync(file, 'utf8'), 10)
     } catch {}
-    if (Number.isSafeInteger(holder) && holder > 0 && isRunning(holder)) {
+    // This process's own id in a lock it does not hold was left by an earlier process that had the same id: a
+    // container restarted after a crash often gives the collector the very id it had before.
+    if (Number.isSafeInteger(holder) && holder > 0 && (holder === process.pid ? held.has(resolve(file)) : isRunning(holder))) {
       throw new CollectorError(
         'collector_storage',
         `the embedded store in ${location} is in use by process ${holder}; stop it first, or use PostgreSQL to share the store (delete ${file} only if no such process runs)`,
@@ -41,6 +46,9 @@ export function lockStoreFolder(location: string): () => void {
     } catch {}
   }
 }
+
+/** Lock files this process holds now (absolute paths). */
+const held = new Set<string>()
 
 function isRunning(pid: number): boolean {
   try {
