@@ -71,6 +71,11 @@ describe('the collector command line', () => {
       expect(line).toMatch(/^seglet collector: cannot reach PostgreSQL at postgres:\/\/…@127\.0\.0\.1:1\/none/)
       expect(line).not.toContain('nobody')
       expect(line).not.toContain('secret')
+      // A password with an unescaped @ (PostgreSQL's client takes the last @ as the end of the password): none of it.
+      expect(await main(['--database', 'postgres://nobody:se@cret@127.0.0.1:1/none'])).toBe(1)
+      const other = String(err.mock.calls[1]?.[0])
+      expect(other).toMatch(/^seglet collector: cannot reach PostgreSQL at postgres:\/\/…@127\.0\.0\.1:1\/none/)
+      expect(other).not.toContain('cret')
     } finally {
       err.mockRestore()
     }

@@ -85,9 +85,9 @@ async function openPostgres(location: string): Promise<Database> {
   }
 }
 
-/** Hides the password of a connection string in messages. */
+/** Hides the password of a connection string in messages, to the last @ (the client reads an unescaped @ as part of it). */
 function redact(location: string): string {
-  return location.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
+  return location.replace(/\/\/([^:/@]+):.*@/, '//$1:***@')
 }
 
 function message(error: unknown): string {
