@@ -30,6 +30,9 @@ describe('the collector command line', () => {
     [['--min-reports', '0'], '--min-reports must be a whole number from 1 to 10000000'],
     [['--max-reports-per-day', '0'], '--max-reports-per-day must be a whole number from 1 to 1000000000'],
     [['--epsilon', '0'], '--epsilon must be a number from 0.1 to 8'],
+    // The pages can only use an ε in hundredths: another would refuse every report they send.
+    [['--epsilon', '2.555'], '--epsilon must be a number from 0.1 to 8 in hundredths'],
+    [['--epsilon', '0x2'], '--epsilon must be a number from 0.1 to 8 in hundredths'],
     [['--raw-retention-days=-1'], '--raw-retention-days must be a whole number'],
     [['--allowed-origin', 'https://shop.example/path'], '--allowed-origin must be an origin'],
     [['--page-keys', '@missing.txt'], '--page-keys cannot read missing.txt'],

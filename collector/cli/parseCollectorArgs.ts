@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { DEFAULT_VALUE_PAGES } from '../estimates/chooseValuePages'
 import { CollectorError } from '../lib/CollectorError'
 import { MAX_VALUE_PAGES } from '../../src/reports/schema'
+import { isReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { DEFAULT_MIN_REPORTS } from '../../src/reports/estimate/constants'
 
 /** The collector's command line, parsed and checked. */
@@ -124,8 +125,9 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
   }
   const epsilonText = text('epsilon')
   const epsilon = epsilonText === undefined ? COLLECTOR_DEFAULTS.epsilon : Number(epsilonText)
-  if (!(epsilon >= 0.1 && epsilon <= 8)) {
-    throw new CollectorError('collector_option', `--epsilon must be a number from 0.1 to 8, not "${epsilonText}"`, '--epsilon')
+  // The rule the pages' own option follows: any other ε would refuse every report they send.
+  if ((epsilonText !== undefined && !/^\d+(\.\d+)?$/.test(epsilonText)) || !isReportEpsilon(epsilon)) {
+    throw new CollectorError('collector_option', `--epsilon must be a number from 0.1 to 8 in hundredths, not "${epsilonText}"`, '--epsilon')
   }
   const host = text('host') ?? COLLECTOR_DEFAULTS.host
   if (host.trim() === '') throw new CollectorError('collector_option', '--host must not be empty', '--host')
