@@ -220,3 +220,14 @@ describe('the held-out check', () => {
     expect(many.tolerance).toBeGreaterThanOrEqual(RETRAIN_TOLERANCE)
   })
 })
+
+// The pages take an ε in hundredths only: another --epsilon would find none of their answers in the sums.
+it('refuses an --epsilon the pages cannot use, with one line and exit code 2', async () => {
+  const err = vi.spyOn(console, 'error').mockImplementation(() => {})
+  try {
+    for (const epsilon of ['2.555', '0x2']) expect(await main(['retrain', '--database', 'memory:', '--epsilon', epsilon]), epsilon).toBe(2)
+    expect(err.mock.calls.map((c) => String(c[0]))).toEqual(Array(2).fill(expect.stringMatching(/^seglet collector retrain: --epsilon must be 0\.1–8 in hundredths/)))
+  } finally {
+    err.mockRestore()
+  }
+})

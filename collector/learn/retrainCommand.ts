@@ -9,6 +9,7 @@ import { CollectorError } from '../lib/CollectorError'
 import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE } from '../packs/signingKey'
 import { parseLearnTables } from '../../src/reports/learn/parseLearnTables'
 import { LEARN_FEATURES } from '../../src/reports/learn/schema'
+import { isReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { MIN_TRAINING_ANSWERS, retrain } from './retrain'
 import { publishedSessionPack, retrainedPackWriter } from './retrainedPackWriter'
 
@@ -65,11 +66,13 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     const v = Number(raw)
     return ok(v) ? v : undefined
   }
-  const epsilon = number('epsilon', COLLECTOR_DEFAULTS.epsilon, (v) => v >= 0.1 && v <= 8)
+  // The pages' own rule: the sums hold no answers at any other ε.
+  const epsilonText = values.epsilon as string | undefined
+  const epsilon = epsilonText !== undefined && !/^\d+(\.\d+)?$/.test(epsilonText) ? undefined : number('epsilon', COLLECTOR_DEFAULTS.epsilon, isReportEpsilon)
   const windowDays = number('window-days', COLLECTOR_DEFAULTS.windowDays, (v) => Number.isInteger(v) && v >= 2 && v <= 366)
   const minAnswers = number('min-answers', MIN_TRAINING_ANSWERS, (v) => Number.isInteger(v) && v >= 1)
   if (epsilon === undefined || windowDays === undefined || minAnswers === undefined) {
-    console.error('seglet collector retrain: --epsilon must be 0.1–8, --window-days a whole number 2–366, --min-answers a whole number ≥ 1')
+    console.error('seglet collector retrain: --epsilon must be 0.1–8 in hundredths, --window-days a whole number 2–366, --min-answers a whole number ≥ 1')
     return 2
   }
   const listed = values['learn-tables'] === undefined ? undefined : parseLearnTables(String(values['learn-tables']))
