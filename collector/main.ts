@@ -22,7 +22,8 @@ const HOUR_MS = 3_600_000
 /**
  * `npm run collector -- [options]`: starts the collector and runs until SIGINT/SIGTERM. `npm run collector --
  * keygen` and `publish-pack …` make the pack-signing key and publish signed packs (see packs/packCommands.ts). Returns the exit code;
- * a bad option, an unreachable database or a page-statistics folder it cannot write prints one line and returns 2 or 1.
+ * a bad option, an unreachable database or a page-statistics folder it cannot write prints one line and returns 2 or 1,
+ * and so does a database that fails while it stops.
  */
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'retrain') return retrainCommand(argv.slice(1))
@@ -118,9 +119,16 @@ export async function main(argv: string[]): Promise<number> {
   })
   for (const t of timers) clearInterval(t)
   await new Promise<void>((closed) => server.close(() => closed()))
-  await collector.close()
-  await db.close()
-  return 0
+  let code = 0
+  try {
+    await collector.close()
+  } catch (error) {
+    // Nothing acknowledged is lost: a report not yet summed stays on the unsummed list until a summing pass commits.
+    console.error(`seglet collector: database: ${(error as Error).message} (reports not yet summed are summed at the next start)`)
+    code = 1
+  }
+  await db.close().catch(() => {})
+  return code
 }
 
 /** The model packs Seglet ships (src/models), for the names of their segment leaves. */
