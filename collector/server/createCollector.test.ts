@@ -220,6 +220,12 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     const integrity = `sha256-${createHash('sha256').update(text).digest('base64')}`
     expect(written.integrity).toBe(integrity)
     expect(response.headers.get('x-seglet-integrity')).toBe(integrity)
+    // A browser revalidating the copy it has is answered without the table; another version gets it whole.
+    const etag = response.headers.get('etag')!
+    const again = await collector.app.request('/seglet/page-stats.json', { headers: { 'if-none-match': etag } })
+    expect([again.status, await again.text(), again.headers.get('etag'), again.headers.get('cache-control')]).toEqual([304, '', etag, 'no-cache'])
+    const older = await collector.app.request('/seglet/page-stats.json', { headers: { 'if-none-match': '"sha256-older"' } })
+    expect([older.status, await older.text()]).toEqual([200, text])
     expect(readFileSync(join(dir, 'page-stats.json'), 'utf8')).toBe(text)
     expect(readFileSync(join(dir, 'page-stats.json.integrity'), 'utf8').trim()).toBe(integrity)
     const table = JSON.parse(text)

@@ -192,12 +192,11 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
 
   app.get(PAGE_STATS_PATH, async (c) => {
     const file = pageStats ?? (await regeneratePageStats())
-    return c.body(file.text, 200, {
-      'content-type': 'application/json; charset=utf-8',
-      'cache-control': 'no-cache',
-      etag: `"${file.integrity}"`,
-      'x-seglet-integrity': file.integrity,
-    })
+    const etag = `"${file.integrity}"`
+    const headers = { 'cache-control': 'no-cache', etag, 'x-seglet-integrity': file.integrity }
+    // A browser revalidating the copy in its HTTP cache (`no-cache`) gets no body when it is the current table.
+    if ((c.req.header('if-none-match') ?? '').split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) return c.body(null, 304, headers)
+    return c.body(file.text, 200, { 'content-type': 'application/json; charset=utf-8', ...headers })
   })
   // On demand from the dashboard; same-site only, like the report endpoint.
   app.post(PAGE_STATS_PATH, async (c) => {
