@@ -1,0 +1,194 @@
+// Seglet on storefronts that send a strict Content Security Policy, in Chromium: the policies the README
+// states (read from README.md at test time) load the core and every lazily loaded part, a returning shopper
+// gets the model's segment, blocks, the panel, page statistics, the export and a private report work, and
+// nothing reaches the page or the console. A policy that blocks a part is reported through onError.
+import { readFileSync } from 'node:fs'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { clickPanelButton, expectHooksMatch, probes, readDb, readHooks, readPanel, useHarness, waitForSeglet, waitForSegment } from './helpers'
+import { snippet } from './readmeSnippets'
+
+const ENDPOINT = '/seglet/reports'
+const dist = (file: string) => readFileSync(new URL(`../../dist/${file}`, import.meta.url))
+
+/** The policy of a README block (`Content-Security-Policy: …`), with its nonce placeholder replaced by `nonce`. */
+function policyOf(name: string, nonce: string): { policy: string; placeholder?: string } {
+  const line = snippet(name).trim()
+  expect(line).toMatch(/^Content-Security-Policy: /)
+  const policy = line.replace(/^Content-Security-Policy: /, '')
+  const placeholder = /'nonce-([^']+)'/.exec(policy)?.[1]
+  return { policy: placeholder ? policy.replaceAll(placeholder, nonce) : policy, placeholder }
+}
+
+/** A shop page: the README's tag (its nonce replaced), a stylesheet of the shop's, page statistics, blocks. */
+function shopPage(tag: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<meta name="seglet:page-stats" content="bounce=0.25;exit=0.5;value=12">
+<link rel="stylesheet" href="/shop.css">
+${tag}
+</head><body><h1>Shop</h1>
+<div data-seglet-show="new-visitor" hidden>Welcome</div>
+<div data-seglet-hide="new-visitor">Welcome back</div>
+<div data-seglet-intent-above="0.99" hidden>Checkout now</div>
+</body></html>`
+}
+
+/** Pages opened with `past` in their query live two hours ago, so their session is closed now. */
+function shiftClock(): void {
+  if (location.search.includes('past')) {
+    const real = Date.now
+    Date.now = () => real() - 2 * 3_600_000
+  }
+}
+
+const reports: string[] = []
+let served: { policy: string; tag: string } = { policy: '', tag: '' }
+
+const h = useHarness({
+  async setup(harness) {
+    await harness.context.addInitScript(shiftClock)
+    const js = (body: string | Buffer) => ({ status: 200, contentType: 'text/javascript; charset=utf-8', body })
+    for (const file of ['seglet.min.js', 'seglet-model.min.js', 'seglet-blocks.min.js', 'seglet-bridges.min.js', 'seglet-prune.min.js', 'seglet-reports.min.js']) {
+      await harness.context.route(`${harness.baseUrl}/${file}`, (route) => route.fulfill(js(dist(file))))
+    }
+    await harness.context.route(`${harness.baseUrl}/shop.css`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/css', body: `.seglet-pending [data-seglet-show]{visibility:hidden}\n${snippet('css')}` }),
+    )
+    await harness.context.route(`${harness.baseUrl}/shop/**`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', headers: { 'content-security-policy': served.policy }, body: shopPage(served.tag) }),
+    )
+    await harness.context.route(`${harness.baseUrl}${ENDPOINT}`, async (route) => {
+      reports.push(route.request().postData() ?? '')
+      await route.fulfill({ status: 204 })
+    })
+  },
+})
+
+function consoleProblems(page: Page): string[] {
+  const out: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') out.push(m.text())
+  })
+  return out
+}
+
+/** The README's tag with reports and anti-flicker turned on, and its nonce placeholder replaced. */
+function tagOf(placeholder: string | undefined, nonce: string): string {
+  let tag = snippet(placeholder ? 'csp-nonce-tag' : 'script-tag').trim()
+  if (placeholder) {
+    expect(tag).toContain(`nonce="${placeholder}"`)
+    tag = tag.replaceAll(placeholder, nonce)
+  }
+  return tag.replace('<script ', `<script data-reports="${ENDPOINT}" data-anti-flicker `)
+}
+
+// The nonce-based policy also without 'strict-dynamic': the README says the parts inherit the nonce either way.
+describe.each([
+  ['csp-self', false],
+  ['csp-nonce', false],
+  ['csp-nonce', true],
+] as const)('the README policy %s (without strict-dynamic: %s)', (name, withoutStrictDynamic) => {
+  it('a returning shopper: every part loads, the model decides, blocks, panel, export and a report work, no violation', async () => {
+    reports.length = 0
+    const nonce = 'n0nce' + Math.random().toString(36).slice(2)
+    const { policy: stated, placeholder } = policyOf(name, nonce)
+    const policy = withoutStrictDynamic ? stated.replace(" 'strict-dynamic'", '') : stated
+    expect(policy.includes('strict-dynamic')).toBe(name === 'csp-nonce' && !withoutStrictDynamic)
+    served = { policy, tag: tagOf(placeholder, nonce) }
+    const page = await h.newPage()
+    const logged = consoleProblems(page)
+
+    // An earlier visit, two hours ago: two pages, so the model part decides and the session is recorded.
+    await page.goto(h.baseUrl + '/shop/one?past=1')
+    expect(await waitForSegment(page)).toBe('new-visitor')
+    await page.goto(h.baseUrl + '/shop/two?past=1')
+    await expect.poll(() => page.getAttribute('html', 'data-seglet-segment'), { timeout: 20_000 }).not.toMatch(/^(new-visitor)?$/)
+    await expect.poll(async () => Array.isArray((await readDb(page)).meta['report-sessions']), { timeout: 20_000 }).toBe(true)
+
+    // Back now: the stored segment, the model's decision, the report of the closed session.
+    await page.goto(h.baseUrl + '/shop/three')
+    await waitForSeglet(page)
+    const current = () => page.evaluate(() => (window as unknown as { Seglet: { getSegment(): { restored?: boolean; coldStart: boolean } | null } }).Seglet.getSegment())
+    await expect.poll(current, { timeout: 20_000 }).toMatchObject({ coldStart: false })
+    await expect.poll(async () => (await current())?.restored ?? false, { timeout: 20_000 }).toBe(false)
+    expectHooksMatch(await readHooks(page))
+    await expect.poll(() => reports.length, { timeout: 20_000 }).toBe(1)
+    await page.evaluate(() => (window as unknown as { Seglet: { showPanel(): void } }).Seglet.showPanel())
+    await expect.poll(async () => (await readPanel(page)).buttons?.length ?? 0).toBeGreaterThan(0)
+    const panelStyled = await page.evaluate(() => {
+      const host = document.querySelector('seglet-panel')!
+      return getComputedStyle(host).position
+    })
+    // Styled: its stylesheet applies under style-src 'self'.
+    expect(panelStyled).toBe('fixed')
+    const download = page.waitForEvent('download')
+    await clickPanelButton(page, 'Export my data')
+    expect((await download).suggestedFilename()).toBe('seglet-data.json')
+
+    const db = await readDb(page)
+    const pageViews = db.events.filter((e) => e.type === 'page_view')
+    expect(pageViews.length).toBe(3)
+    for (const view of pageViews) expect(view.stats).toEqual({ bounceRate: 0.25, exitRate: 0.5, pageValue: 12 })
+    const t = await probes(page)
+    expect(t.csp).toEqual([])
+    expect(t.escaped).toEqual([])
+    expect(t.errors).toEqual([])
+    expect(page.uncaughtErrors).toEqual([])
+    expect(logged).toEqual([])
+    for (const part of ['model', 'blocks', 'bridges', 'prune', 'reports']) {
+      expect(h.requests.some((url) => url.endsWith(`/seglet-${part}.min.js`)), part).toBe(true)
+    }
+    await page.close()
+  })
+})
+
+describe('a policy that blocks the lazily loaded parts', () => {
+  it('the page keeps working and each blocked part is reported through onError with its code', async () => {
+    served = { policy: `script-src ${h.baseUrl}/seglet.min.js`, tag: `<script src="/seglet.min.js" data-consent="granted" async></script>` }
+    const page = await h.newPage()
+    await page.goto(h.baseUrl + '/shop/one')
+    await waitForSeglet(page)
+    await page.goto(h.baseUrl + '/shop/two')
+    await waitForSeglet(page)
+    const reported = async () => (await probes(page)).errors.map((e) => `${e.code} ${/seglet-\w+\.min\.js/.exec(e.message)?.[0]}`)
+    await expect.poll(reported, { timeout: 20_000 }).toEqual(expect.arrayContaining(['hook_failed seglet-blocks.min.js', 'model_failed seglet-model.min.js']))
+    const t = await probes(page)
+    expect(t.escaped).toEqual([])
+    expect(page.uncaughtErrors).toEqual([])
+    // The page's blocks stay as the markup has them.
+    expect(await page.evaluate(() => [...document.querySelectorAll('[data-seglet-show]')].every((el) => el.hasAttribute('hidden')))).toBe(true)
+    await page.close()
+  })
+})
+
+describe('a policy whose connect-src does not allow the report endpoint', () => {
+  it('the report is not sent, the failure is reported once through onError, and not tried again that day', async () => {
+    reports.length = 0
+    served = {
+      policy: "default-src 'self'; connect-src https://analytics.example",
+      tag: `<script src="/seglet.min.js" data-consent="granted" data-reports="${ENDPOINT}" async></script>`,
+    }
+    const page = await h.newPage()
+    await page.goto(h.baseUrl + '/shop/one?past=1')
+    await waitForSeglet(page)
+    await page.goto(h.baseUrl + '/shop/two?past=1')
+    await expect.poll(async () => Array.isArray((await readDb(page)).meta['report-sessions']), { timeout: 20_000 }).toBe(true)
+    await page.goto(h.baseUrl + '/shop/three')
+    await waitForSeglet(page)
+    const codes = async () => (await probes(page)).errors.map((e) => e.code)
+    await expect.poll(codes, { timeout: 20_000 }).toContain('report_failed')
+    let t = await probes(page)
+    expect(t.errors.map((e) => e.code)).toEqual(['report_failed'])
+    expect(t.csp).toHaveLength(1)
+    expect(t.escaped).toEqual([])
+    expect(reports).toEqual([])
+    // The next page the same day tries nothing.
+    await page.goto(h.baseUrl + '/shop/four')
+    await waitForSeglet(page)
+    await page.waitForTimeout(3000)
+    t = await probes(page)
+    expect(t.errors).toEqual([])
+    expect(t.csp).toEqual([])
+    await page.close()
+  })
+})
