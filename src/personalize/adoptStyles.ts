@@ -1,8 +1,10 @@
 /**
  * Style a shadow root. A constructed stylesheet is preferred: it is not subject to the page's CSP
  * `style-src`, unlike a `<style>` element, which is the fallback where constructed sheets are missing.
+ * Returns that fallback element (`undefined` with a constructed sheet): a policy that blocks it fires
+ * `securitypolicyviolation` at it once the root is in the document.
  */
-export function adoptStyles(root: ShadowRoot, css: string): void {
+export function adoptStyles(root: ShadowRoot, css: string): HTMLStyleElement | undefined {
   const doc = root.ownerDocument
   const View = doc.defaultView
   try {
@@ -10,7 +12,7 @@ export function adoptStyles(root: ShadowRoot, css: string): void {
       const sheet = new View.CSSStyleSheet()
       sheet.replaceSync(css)
       root.adoptedStyleSheets = [sheet]
-      return
+      return undefined
     }
   } catch {
     // Constructable stylesheets exist but refused (older engines): use the fallback below.
@@ -18,4 +20,5 @@ export function adoptStyles(root: ShadowRoot, css: string): void {
   const style = doc.createElement('style')
   style.textContent = css
   root.append(style)
+  return style
 }

@@ -132,7 +132,18 @@ export function createPanel(options: PanelOptions): Panel {
   function build(doc: Document) {
     const host = doc.createElement(PANEL_TAG)
     const root = host.attachShadow({ mode: 'open' })
-    adoptStyles(root, PANEL_CSS)
+    // Without constructed stylesheets the panel's styles are a <style> element, which a CSP `style-src`
+    // without 'unsafe-inline' blocks: the panel still shows, unstyled, and the shop learns why, once.
+    adoptStyles(root, PANEL_CSS)?.addEventListener(
+      'securitypolicyviolation',
+      () =>
+        reportSafely(
+          onError,
+          "The panel's styles were blocked",
+          new Error("this browser has no constructable stylesheets, and the page's Content Security Policy blocks a <style> element (style-src needs 'unsafe-inline', a nonce or a hash)"),
+        ),
+      { once: true },
+    )
 
     const close = h(doc, 'button', { type: 'button', class: 'close', 'aria-label': 'Close' }, ['×'])
     const segmentBox = h(doc, 'section', { class: 'segment' })

@@ -192,3 +192,41 @@ describe('a policy whose connect-src does not allow the report endpoint', () => 
     await page.close()
   })
 })
+
+describe('the panel in a browser without constructable stylesheets (Safari before 16.4, Firefox before 101)', () => {
+  it("under style-src 'self' its blocked stylesheet is reported once through onError, not left silent", async () => {
+    served = { policy: "default-src 'self'", tag: `<script src="/seglet.min.js" data-consent="granted" async></script>` }
+    const page = await h.newPage()
+    // What such a browser has: no CSSStyleSheet.replaceSync, so the panel falls back to a <style> element.
+    await page.addInitScript(() => delete (CSSStyleSheet.prototype as { replaceSync?: unknown }).replaceSync)
+    await page.goto(h.baseUrl + '/shop/one?seglet=debug')
+    await page.waitForSelector('seglet-panel')
+    await expect.poll(async () => (await probes(page)).csp.length).toBe(1)
+    await expect.poll(async () => (await probes(page)).errors.map((e) => e.code)).toEqual(['hook_failed'])
+    expect((await probes(page)).errors[0].message).toMatch(/style-src/)
+    // Shown again: not reported again.
+    await page.evaluate(() => {
+      const { Seglet } = window as unknown as { Seglet: { hidePanel(): void; showPanel(): void } }
+      Seglet.hidePanel()
+      Seglet.showPanel()
+    })
+    await page.waitForTimeout(500)
+    expect((await probes(page)).errors).toHaveLength(1)
+    expect(await readPanel(page)).toMatchObject({ open: true })
+    expect((await probes(page)).escaped).toEqual([])
+    await page.close()
+  })
+
+  it('where the policy allows its <style>, nothing is reported', async () => {
+    served = { policy: "default-src 'self'; style-src 'self' 'unsafe-inline'", tag: `<script src="/seglet.min.js" data-consent="granted" async></script>` }
+    const page = await h.newPage()
+    await page.addInitScript(() => delete (CSSStyleSheet.prototype as { replaceSync?: unknown }).replaceSync)
+    await page.goto(h.baseUrl + '/shop/one?seglet=debug')
+    await page.waitForSelector('seglet-panel')
+    await page.waitForTimeout(1000)
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('seglet-panel')!).position)).toBe('fixed')
+    expect((await probes(page)).errors).toEqual([])
+    expect((await probes(page)).csp).toEqual([])
+    await page.close()
+  })
+})
