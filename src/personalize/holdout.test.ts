@@ -121,6 +121,38 @@ describe('the holdout arm across visits', () => {
   })
 })
 
+describe('the holdout arm when consent comes after the start', () => {
+  it('a returning shopper keeps the arm of earlier visits, not the one drawn for the page while consent was pending', async () => {
+    const dbName = 'holdout-consent-later'
+    const earlier = createStore({ dbName, persist: true })
+    await earlier.setMeta(HOLDOUT_META_KEY, 0) // a holdout bucket, drawn on an earlier visit
+    await earlier.close()
+    // Any draw made now is a treatment bucket.
+    vi.spyOn(crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(array: T) => {
+      ;(array as unknown as Uint32Array)[0] = HOLDOUT_BUCKETS - 1
+      return array
+    })
+    try {
+      const seglet = createSeglet({ consent: 'pending', segmentWithoutConsent: true, storage: { dbName }, capture: { autocapture: false }, personalize: { holdout: 0.5 } })
+      for (let i = 0; i < 6; i++) {
+        seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+        seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+      }
+      await seglet.flush()
+      // Decided from this page's events, in an arm drawn for this page only.
+      await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('treatment'), { timeout: 10_000 })
+      await seglet.setConsent('granted')
+      await seglet.flush()
+      await seglet.destroy()
+    } finally {
+      vi.restoreAllMocks()
+    }
+    const next = createStore({ dbName, persist: true })
+    expect(await next.getMeta(HOLDOUT_META_KEY)).toBe(0)
+    await next.close()
+  })
+})
+
 describe('a holdout turned on later', () => {
   it("a returning shopper's segment stored before the holdout does not personalise a holdout browser", async () => {
     const options = { consent: 'granted' as const, storage: { dbName: 'holdout-later' }, capture: { autocapture: false } }

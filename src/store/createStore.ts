@@ -62,8 +62,12 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
 
   const getMode = () => (connection.state === 'opening' || connection.state === 'open') && getIndexedDB() ? 'indexeddb' : 'memory'
 
-  /** Writes `entries` when persisting, and empties it once they are written. */
-  const writeMeta = async (entries: Map<string, unknown>) => {
+  /**
+   * Writes `entries` when persisting, and empties it once they are written. With `keep`, a key stored
+   * already keeps its stored value: meta this page set before it could read the database (consent pending)
+   * does not replace what earlier visits stored (the holdout draw).
+   */
+  const writeMeta = async (entries: Map<string, unknown>, keep?: boolean) => {
     const db = await connection.open()
     if (!db || connection.state !== 'open') return
     try {
@@ -71,7 +75,10 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
       const done = transactionDone(tx)
       // Handled here, awaited below: a put that throws (not cloneable) skips the await.
       done.catch(() => {})
-      for (const [key, value] of entries) tx.objectStore(META_STORE).put(value, key)
+      for (const [key, value] of entries) {
+        if (keep) tx.objectStore(META_STORE).add(value, key).onerror = (event) => event.preventDefault()
+        else tx.objectStore(META_STORE).put(value, key)
+      }
       await done
       entries.clear()
     } catch (error) {
@@ -103,7 +110,7 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
         if (was !== 'memory') return
         queue.persistMemory()
         await queue.flush()
-        if (memoryMeta.size) await writeMeta(memoryMeta)
+        if (memoryMeta.size) await writeMeta(memoryMeta, true)
         return
       }
       // Consent withdrawn, in whatever state the connection is: what this page is writing stays with the

@@ -506,6 +506,24 @@ describe('consent', () => {
     db.close()
   })
 
+  it('setPersist(true) keeps what earlier visits stored over meta this page set before it could read them', async () => {
+    const earlier = open()
+    await earlier.setMeta('holdout-draw', 123)
+    await earlier.close()
+    // A returning shopper whose consent is pending at start: the stored meta is not read, so the page sets its own.
+    const store = open({ persist: false })
+    expect(await store.getMeta('holdout-draw')).toBeUndefined()
+    await store.setMeta('holdout-draw', 9876)
+    await store.setMeta('new-key', 'page')
+    await store.setPersist(true)
+    expect(await store.getMeta('holdout-draw')).toBe(123)
+    expect(await store.getMeta('new-key')).toBe('page')
+    const db = await openDB(dbName)
+    expect(await db.get('meta', 'holdout-draw')).toBe(123)
+    expect(await db.get('meta', 'new-key')).toBe('page')
+    db.close()
+  })
+
   it('setPersist(false) stops writing and deletes what was stored, keeping the page\'s unsaved events', async () => {
     const store = open()
     store.enqueue(pageView({ id: 'stored' }))
