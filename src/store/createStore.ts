@@ -9,6 +9,7 @@ import { createWriteQueue } from './createWriteQueue'
 import { getIndexedDB } from './lib/getIndexedDB'
 import { mergeEvents } from './lib/mergeEvents'
 import { parseStoreOptions, type ResolvedStoreOptions } from './lib/parseStoreOptions'
+import { toStorageError } from './lib/toStorageError'
 import { transactionDone } from './lib/transactionDone'
 import { withArgumentChecks } from './lib/withArgumentChecks'
 import { exportStored } from './lib/exportStored'
@@ -82,7 +83,9 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
       await done
       entries.clear()
     } catch (error) {
-      connection.fail(error, 'storage_failed', 'Writing meta to IndexedDB failed')
+      // Reported, but events are still written: a cached file over the quota leaves room for them. The entries
+      // stay in memory for the page.
+      connection.report(toStorageError(error, 'storage_failed', 'Writing meta to IndexedDB failed'))
     }
   }
 

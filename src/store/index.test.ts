@@ -796,6 +796,25 @@ describe('failures: keeps working in memory and reports once', () => {
     expect((await store.getEvents()).map((e) => e.id)).toEqual(['saved', 'f1', 'f2', 'f3'])
   })
 
+  it('when a cached file is too large for the quota: reported, and events are still written', async () => {
+    const onError = vi.fn()
+    const store = open({ onError })
+    store.enqueue(pageView({ id: 'before' }))
+    await store.flush()
+    const put = IDBObjectStore.prototype.put
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+      if (this.name === 'meta') throw new DOMException('Quota exceeded', 'QuotaExceededError')
+      return put.apply(this, args)
+    })
+    await store.setMeta(`${CACHE_META_PREFIX}model-pack@1:session`, 'x'.repeat(1000))
+    vi.mocked(IDBObjectStore.prototype.put).mockRestore()
+    store.enqueue(pageView({ id: 'after' }))
+    await store.flush()
+    expect(errorsOf(onError)).toEqual(['storage_quota'])
+    expect(store.mode).toBe('indexeddb')
+    expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['after', 'before'])
+  })
+
   it('when a transaction aborts after its puts', async () => {
     const onError = vi.fn()
     const store = open({ onError })
