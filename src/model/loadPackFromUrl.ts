@@ -49,8 +49,9 @@ export const MAX_PACK_BYTES = 1024 * 1024
  * entry is the pack asked for.
  */
 export function packCacheKey(kindOrUrl: string): string {
-  // A cache, not data about the shopper: the prefix keeps it out of `exportData()`.
-  return `${CACHE_META_PREFIX}model-pack@${PACK_FORMAT_VERSION}:${kindOrUrl}`
+  // A cache, not data about the shopper: the prefix keeps it out of `exportData()`. A URL goes in encoded: the
+  // retention pass deletes the entries an earlier version kept under a plain URL (`pruneCaches()`).
+  return `${CACHE_META_PREFIX}model-pack@${PACK_FORMAT_VERSION}:${encodeURIComponent(kindOrUrl)}`
 }
 
 /**

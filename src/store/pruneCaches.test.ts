@@ -1,6 +1,9 @@
+// @vitest-environment node
+import { createHash } from 'node:crypto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { makePack } from '../model/__fixtures__/makePack'
 import { createStore } from './createStore'
-import { packCacheKey } from '../model/loadPackFromUrl'
+import { loadPackFromUrl, packCacheKey } from '../model/loadPackFromUrl'
 import { pageStatsTableCacheKey } from '../reports/loadPageStatsTable'
 import { packCheckCacheKey, signedPacksCacheKey } from '../pack/loadSignedPacks'
 
@@ -40,6 +43,30 @@ describe('the retention pass over cached files', () => {
     await store.flush()
     await store.close()
     expect(await metaKeys(dbName)).toEqual([...current].sort())
+  })
+
+  it('keeps the pack a shop loads without a feature spec, which is cached under its URL', async () => {
+    const dbName = `prune-caches-url-${Math.random()}`
+    const body = JSON.stringify(makePack())
+    const integrity = 'sha256-' + createHash('sha256').update(body).digest('base64')
+    vi.stubGlobal('location', new URL('https://shop.example/products/boots'))
+    const fetchMock = vi.fn(async () => new Response(body))
+    vi.stubGlobal('fetch', fetchMock)
+    try {
+      const earlier = createStore({ dbName, persist: true })
+      await loadPackFromUrl('/seglet/session.json', { integrity, cache: earlier })
+      earlier.enqueue({ id: 'a', ts: Date.now() - 1000, type: 'page_view', url: '/', pageType: 'home' } as never)
+      await earlier.close()
+      // A returning shopper's next page prunes, then loads the pack again: from the cache.
+      const store = createStore({ dbName, persist: true })
+      store.enqueue({ id: 'b', ts: Date.now(), type: 'page_view', url: '/cart', pageType: 'cart' } as never)
+      await store.flush()
+      await loadPackFromUrl('/seglet/session.json', { integrity, cache: store })
+      await store.close()
+      expect(fetchMock).toHaveBeenCalledTimes(1)
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it('looks at the cached files once per connection, not at every flush', async () => {

@@ -3,7 +3,8 @@ import { CACHE_META_PREFIX, META_STORE } from '../constants'
 /**
  * Model packs and the page-statistics table were once cached under their URL (`cache:model-pack@1:https://…`),
  * so each new URL a shop published them at added an entry. They are cached per kind now (`packCacheKey()`,
- * `pageStatsTableCacheKey()`); an entry of theirs keyed by a URL is one no Seglet reads any more.
+ * `pageStatsTableCacheKey()`; a pack loaded without a feature spec under its URL encoded, with no `://`); an
+ * entry of theirs keyed by a plain URL is one no Seglet reads any more.
  */
 const URL_KEYED = [`${CACHE_META_PREFIX}model-pack@`, `${CACHE_META_PREFIX}page-stats@`]
 
