@@ -159,22 +159,6 @@ describe('autocapture: page views', () => {
     expect(ofType('product_view')).toEqual([{ type: 'product_view', productId: 'P-1', price: 49.9, currency: 'EUR', category: 'Shoes' }])
   })
 
-  it('names a JSON-LD product without an id by its url, else by the page path, instead of dropping its view', () => {
-    history.replaceState(null, '', '/products/plain-mug?variant=2')
-    const offers = { price: '9', priceCurrency: 'EUR' }
-    document.head.innerHTML = `<script type="application/ld+json">${JSON.stringify({ '@type': 'Product', name: 'Plain mug', url: 'https://shop.example/products/plain-mug', offers })}</script>`
-    const a = setup()
-    a.start()
-    a.stop()
-    document.head.innerHTML = `<script type="application/ld+json">${JSON.stringify({ '@type': 'Product', name: 'Plain mug', offers })}</script>`
-    setup().start()
-    expect(ofType('product_view')).toEqual([
-      { type: 'product_view', productId: 'https://shop.example/products/plain-mug', price: 9, currency: 'EUR' },
-      { type: 'product_view', productId: '/products/plain-mug', price: 9, currency: 'EUR' },
-    ])
-    expect(errors).toEqual([])
-  })
-
   it('reads AggregateOffer lowPrice', () => {
     document.head.innerHTML = `<script type="application/ld+json">${JSON.stringify({
       '@type': 'Product', sku: 12, offers: { '@type': 'AggregateOffer', lowPrice: 5, priceCurrency: 'USD' } })}</script>`

@@ -17,7 +17,7 @@ export interface JsonLdProduct {
 
 /**
  * Reads the first schema.org `Product` from the page's `<script type="application/ld+json">` blocks: the id
- * (`sku`, then `productID`, `productGroupID`, `@id`, `url`, else the page's path), price and currency from `offers` (a `ProductGroup` without
+ * (`sku`, then `productID`, `productGroupID`, `@id`), price and currency from `offers` (a `ProductGroup` without
  * offers of its own, as Shopify's `structured_data` prints a product with variants: its first variant's), and
  * `category`.
  * Returns `undefined` when the page has none. Unparseable blocks are skipped: they are the page's own business.
@@ -36,15 +36,13 @@ export function readJsonLdProduct(doc: Document): JsonLdProduct | undefined {
     const node = findProductNode(json)
     if (!node) continue
     const product: JsonLdProduct = readOffer(node.offers ?? prop(prop(node.hasVariant, '0'), 'offers'))
-    for (const key of ['sku', 'productID', 'productGroupID', '@id', 'url']) {
+    for (const key of ['sku', 'productID', 'productGroupID', '@id']) {
       const id = toId(node[key])
       if (typeof id === 'string' && id.trim() !== '') {
         product.productId = id.trim()
         break
       }
     }
-    // A product page whose JSON-LD names no id at all is still the page of one product: its path stands for it.
-    product.productId ??= doc.location.pathname
     const category = Array.isArray(node.category) ? node.category[0] : node.category
     if (typeof category === 'string' && category.trim() !== '') product.category = category.trim()
     return product
