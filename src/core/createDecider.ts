@@ -165,6 +165,12 @@ export function createDecider(ctx: DeciderContext): Decider {
       // (its forget() or withdrawn consent): the stored history is gone, so is what came of it.
       const stored = ctx.mayPersist() && store.mode === 'indexeddb'
       if (persisting && !stored) drop()
+      else if (stored && !persisting && arm && ctx.personalize?.holdout) {
+        // Consent granted after the start: the browser's arm is now the one IndexedDB keeps (an earlier visit's
+        // draw wins over the one drawn for this page), and this decision shows it even if the segment is unchanged.
+        arm = undefined
+        last = undefined
+      }
       persisting = stored
       if (!engine) {
         await yieldToPage()

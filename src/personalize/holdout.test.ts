@@ -10,6 +10,7 @@ import { validateOptions } from '../options/validateOptions'
 import { HOLDOUT_BUCKETS, HOLDOUT_META_KEY, resolveArm } from './resolveArm'
 import { createStore } from '../store'
 import { installFakeLocks } from '../reports/testing/fakeLocks'
+import { SEGMENT_META_KEY } from '../core/constants'
 
 const segment = (arm: Segment['arm']): Segment => makeSegment({ intent: 0.9, arm })
 const memory = () => {
@@ -149,6 +150,42 @@ describe('the holdout arm when consent comes after the start', () => {
     }
     const next = createStore({ dbName, persist: true })
     expect(await next.getMeta(HOLDOUT_META_KEY)).toBe(0)
+    await next.close()
+  })
+
+  it('once consent is granted, the page is in the stored arm, and stores no segment in the arm drawn before', async () => {
+    const dbName = 'holdout-consent-later-page'
+    const earlier = createStore({ dbName, persist: true })
+    await earlier.setMeta(HOLDOUT_META_KEY, 0) // a holdout bucket, drawn on an earlier visit
+    await earlier.close()
+    vi.spyOn(crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(array: T) => {
+      ;(array as unknown as Uint32Array)[0] = HOLDOUT_BUCKETS - 1
+      return array
+    })
+    try {
+      const seglet = createSeglet({ consent: 'pending', segmentWithoutConsent: true, storage: { dbName }, capture: { autocapture: false }, personalize: { holdout: 0.5 } })
+      for (let i = 0; i < 6; i++) {
+        seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+        seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+      }
+      await seglet.flush()
+      await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('treatment'), { timeout: 10_000 })
+      await seglet.setConsent('granted')
+      // IndexedDB keeps the browser's arm now: the page follows it, without waiting for its segment to change.
+      await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
+      expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
+      // The shopper buys on: the segment stored for the next page (restored before its decision) carries the browser's arm.
+      seglet.track({ type: 'purchase', orderId: 'o1', value: 400, currency: 'EUR' })
+      seglet.track({ type: 'purchase', orderId: 'o2', value: 400, currency: 'EUR' })
+      await seglet.flush()
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      await seglet.flush()
+      await seglet.destroy()
+    } finally {
+      vi.restoreAllMocks()
+    }
+    const next = createStore({ dbName, persist: true })
+    expect((await next.getMeta<Segment>(SEGMENT_META_KEY))?.arm).toBe('holdout')
     await next.close()
   })
 })
