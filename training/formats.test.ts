@@ -120,6 +120,18 @@ describe('exportData() documents', () => {
     expect(eventCustomers(lines.byShopper, day - 86_400_000)).toHaveLength(2)
   })
 
+  it('reads an indented document saved with a byte-order mark, as its NDJSON lines are', async () => {
+    const day = Math.floor(Date.now() / 86_400_000) * 86_400_000
+    const a = await exported(day - 3 * 86_400_000, 'export-bom')
+    // Windows tools (PowerShell's Set-Content -Encoding UTF8, older Notepad) save UTF-8 with one.
+    for (const text of ['\uFEFF' + JSON.stringify(a, null, 2), '\uFEFF' + JSON.stringify(a, null, 2).replace(/\n/g, '\r\n')]) {
+      expect(detectFormat(Buffer.from(text))).toBe('seglet')
+      const loaded = parseTrainingEvents(Buffer.from(text))
+      expect(loaded.byShopper.get('')!.map((e) => e.id)).toEqual(['export-bom-1', 'export-bom-2'])
+      expect(parseTrainingEvents(text).byShopper.get('')!.map((e) => e.id)).toEqual(['export-bom-1', 'export-bom-2'])
+    }
+  })
+
   it('names what is wrong in a document', () => {
     const bad = { format: 'seglet-export', version: 1, events: [{ type: 'page_view', url: '/', ts: 1704067200 }] }
     expect(() => parseTrainingEvents(JSON.stringify(bad))).toThrow(/^events NDJSON line 1, events\[0\]: ts 1704067200 is not in milliseconds/)

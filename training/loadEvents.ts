@@ -44,7 +44,8 @@ export function parseEventsNdjson(text: string | Buffer): Map<string, StoredEven
     if (trimmed === '{' && byShopper.size === 0) {
       let value: unknown
       try {
-        value = JSON.parse(typeof text === 'string' ? text : textOf(text))
+        // A byte-order mark (Windows tools save one) is dropped, as trim() drops it from an NDJSON line.
+        value = JSON.parse((typeof text === 'string' ? text : textOf(text)).replace(/^\uFEFF/, ''))
       } catch (error) {
         throw new DataError(`events file: not NDJSON, nor one exportData() document: ${(error as Error).message}`)
       }
