@@ -1,44 +1,79 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { CollectorError } from '../lib/CollectorError'
 
+/** How often the holder of a lock touches it, to show that it still runs. */
+export const LOCK_HEARTBEAT_MS = 10_000
+/** A lock not touched for this long is stale, whoever holds it: a running holder touches it every heartbeat. */
+export const LOCK_STALE_MS = 30_000
+
+/** Timings of {@link lockStoreFolder}, shortened in tests. */
+export interface LockTimings {
+  heartbeatMs?: number
+  staleMs?: number
+}
+
 /**
  * Claims the embedded store in `location` for this process, with a lock file beside the folder
- * (`<location>.lock`, holding the process id), and returns the function that gives it up. Two embedded stores over
- * one folder each keep the database in their own memory and write it back over the other's, so a second process
- * (a `retrain` while the collector runs) is refused with a `collector_storage` error. A lock left by a process
- * that no longer runs is taken over.
+ * (`<location>.lock`, holding the process id, touched every {@link LOCK_HEARTBEAT_MS} while held), and resolves to
+ * the function that gives it up. Two embedded stores over one folder each keep the database in their own memory
+ * and write it back over the other's, so a second process (a `retrain` while the collector runs, a second
+ * container on the same volume) is refused with a `collector_storage` error.
+ *
+ * A lock is another's while it is touched: a process of this machine that still runs, or a lock touched in the
+ * last {@link LOCK_STALE_MS}, which may be held from another container (whose processes this one cannot see).
+ * A lock that is not touched is stale and taken over: a collector that crashed, or was killed, and restarts in
+ * its container (often with the very process id it had) waits at most that long, instead of needing the lock
+ * deleted by hand.
  *
  * @example
- * const release = lockStoreFolder('.seglet-collector/db')
+ * const release = await lockStoreFolder('.seglet-collector/db')
  */
-export function lockStoreFolder(location: string): () => void {
-  const file = `${location}.lock`
+export async function lockStoreFolder(location: string, timings: LockTimings = {}): Promise<() => void> {
+  const { heartbeatMs = LOCK_HEARTBEAT_MS, staleMs = LOCK_STALE_MS } = timings
+  const file = resolve(`${location}.lock`)
+  const inUse = (holder: number | string) =>
+    new CollectorError(
+      'collector_storage',
+      `the embedded store in ${location} is in use by process ${holder}; stop it first, or use PostgreSQL to share the store (delete ${file} only if no such process runs)`,
+      '--database',
+    )
   for (let attempt = 0; ; attempt++) {
     try {
       writeFileSync(file, `${process.pid}\n`, { flag: 'wx' })
-      held.add(resolve(file))
+      held.add(file)
+      const heartbeat = setInterval(() => {
+        try {
+          const now = new Date()
+          utimesSync(file, now, now)
+        } catch {}
+      }, heartbeatMs)
+      heartbeat.unref()
       return () => {
-        held.delete(resolve(file))
+        clearInterval(heartbeat)
+        held.delete(file)
         try {
           unlinkSync(file)
         } catch {}
       }
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 1) throw error
     }
-    let holder = NaN
-    try {
-      holder = Number.parseInt(readFileSync(file, 'utf8'), 10)
-    } catch {}
-    // This process's own id in a lock it does not hold was left by an earlier process that had the same id: a
-    // container restarted after a crash often gives the collector the very id it had before.
-    if (Number.isSafeInteger(holder) && holder > 0 && (holder === process.pid ? held.has(resolve(file)) : isRunning(holder))) {
-      throw new CollectorError(
-        'collector_storage',
-        `the embedded store in ${location} is in use by process ${holder}; stop it first, or use PostgreSQL to share the store (delete ${file} only if no such process runs)`,
-        '--database',
-      )
+    const lock = readLock(file)
+    if (lock) {
+      const { holder } = lock
+      // This process holds it already, or a live process of this machine does.
+      if (held.has(file) || (holder !== process.pid && holder > 0 && isRunning(holder))) throw inUse(holder)
+      // Touched lately: its holder may run where this process cannot see it (another container on the volume), or
+      // may be this process's own earlier life (a restart that reuses the id). Wait for it to be touched, or to go stale.
+      let touched = lock.touched
+      while (Date.now() - touched < staleMs) {
+        await new Promise((wake) => setTimeout(wake, Math.min(heartbeatMs / 4, staleMs - (Date.now() - touched) + 1)))
+        const now = readLock(file)
+        if (!now) break
+        if (now.touched !== touched || now.holder !== holder) throw inUse(now.holder)
+        touched = now.touched
+      }
     }
     // Left by a process that is gone: take it over.
     try {
@@ -49,6 +84,16 @@ export function lockStoreFolder(location: string): () => void {
 
 /** Lock files this process holds now (absolute paths). */
 const held = new Set<string>()
+
+/** The lock's holder and when it last touched the file; `undefined` when there is none. */
+function readLock(file: string): { holder: number; touched: number } | undefined {
+  try {
+    const holder = Number.parseInt(readFileSync(file, 'utf8'), 10)
+    return { holder: Number.isSafeInteger(holder) ? holder : 0, touched: statSync(file).mtimeMs }
+  } catch {
+    return undefined
+  }
+}
 
 function isRunning(pid: number): boolean {
   try {

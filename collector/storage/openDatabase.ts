@@ -24,7 +24,7 @@ async function openEmbedded(location: string): Promise<Database> {
     if (location === 'memory:') pg = new PGlite()
     else {
       mkdirSync(location, { recursive: true })
-      release = lockStoreFolder(location)
+      release = await lockStoreFolder(location)
       pg = new PGlite(location)
     }
     await pg.waitReady

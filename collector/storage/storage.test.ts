@@ -1,9 +1,10 @@
 // @vitest-environment node
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DATABASE_TARGETS } from '../testing/databases'
+import { LOCK_STALE_MS, lockStoreFolder } from './lockStoreFolder'
 import {
   countReports,
   daysWithReports,
@@ -155,13 +156,19 @@ describe('the embedded store in a folder', () => {
       const again = await openDatabase(dir)
       expect(await readSetting(again, 'k')).toBe('kept')
       await again.close()
-      writeFileSync(`${dir}.lock`, '999999999\n')
+      // A lock its holder stopped touching LOCK_STALE_MS ago.
+      const leftBehind = (holder: number) => {
+        writeFileSync(`${dir}.lock`, `${holder}\n`)
+        const then = new Date(Date.now() - LOCK_STALE_MS - 1000)
+        utimesSync(`${dir}.lock`, then, then)
+      }
+      leftBehind(999999999)
       const afterCrash = await openDatabase(dir)
       expect(await readSetting(afterCrash, 'k')).toBe('kept')
       await afterCrash.close()
       // In a container a restarted collector often gets the very process id the one that died had: that lock is
       // stale too, not this process's own.
-      writeFileSync(`${dir}.lock`, `${process.pid}\n`)
+      leftBehind(process.pid)
       const restarted = await openDatabase(dir)
       expect(await readSetting(restarted, 'k')).toBe('kept')
       await expect(openDatabase(dir)).rejects.toMatchObject({ code: 'collector_storage' })
@@ -170,4 +177,34 @@ describe('the embedded store in a folder', () => {
       rmSync(parent, { recursive: true, force: true })
     }
   }, 300_000)
+
+  it('waits for a lock touched lately: refused when its holder, unseen from here (another container), still touches it; taken over when it stops', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'seglet-lock-'))
+    const location = join(parent, 'db')
+    const timings = { heartbeatMs: 100, staleMs: 400 }
+    try {
+      // A holder in another container: a process id this one cannot see, and a lock it keeps touching.
+      writeFileSync(`${location}.lock`, '999999999\n')
+      const touching = setInterval(() => {
+        const now = new Date()
+        utimesSync(`${location}.lock`, now, now)
+      }, 100)
+      await expect(lockStoreFolder(location, timings)).rejects.toMatchObject({ code: 'collector_storage', message: expect.stringMatching(/in use by process 999999999/) })
+      // It crashed: the lock is no longer touched, and is taken over once it is stale.
+      clearInterval(touching)
+      const started = Date.now()
+      const release = await lockStoreFolder(location, timings)
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300)
+      expect(readFileSync(`${location}.lock`, 'utf8')).toBe(`${process.pid}\n`)
+      // Held, it is touched: another process would wait and be refused.
+      const before = statSync(`${location}.lock`).mtimeMs
+      await new Promise((wake) => setTimeout(wake, 250))
+      expect(statSync(`${location}.lock`).mtimeMs).toBeGreaterThan(before)
+      await expect(lockStoreFolder(location, timings)).rejects.toMatchObject({ code: 'collector_storage' })
+      release()
+      expect(existsSync(`${location}.lock`)).toBe(false)
+    } finally {
+      rmSync(parent, { recursive: true, force: true })
+    }
+  })
 })
