@@ -153,7 +153,8 @@ export function createPanel(options: PanelOptions): Panel {
     const status = h(doc, 'p', { class: 'status', role: 'status', 'aria-live': 'polite' })
     const forget = h(doc, 'button', { type: 'button', class: 'forget' }, ['Forget me'])
     const exportButton = h(doc, 'button', { type: 'button', class: 'export' }, ['Export my data'])
-    const dialog = h(doc, 'div', { class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-label': title, tabindex: '-1' }, [
+    // Its words are English whatever the page's language: `lang` has screen readers read them as English.
+    const dialog = h(doc, 'div', { class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-label': title, tabindex: '-1', lang: 'en' }, [
       h(doc, 'header', {}, [h(doc, 'h2', {}, [title]), close]),
       segmentBox,
       reasons,

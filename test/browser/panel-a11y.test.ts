@@ -1,0 +1,65 @@
+// The transparency panel for shoppers who use a keyboard, a screen reader or a dark colour scheme, in Chromium:
+// what the European Accessibility Act asks of a shop's pages (WCAG 2.1 AA).
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { useHarness, waitForSegment } from './helpers'
+
+/** Opens the demo shop's home page and the panel from its "Why am I seeing this?" button, by keyboard. */
+async function openPanelByKeyboard(page: Page, base: string, before?: () => Promise<unknown>): Promise<void> {
+  await page.goto(base + '/')
+  await waitForSegment(page)
+  await before?.()
+  await page.locator('[data-demo-action="panel"]').first().focus()
+  await page.keyboard.press('Enter')
+  await page.waitForFunction(() => document.querySelector('seglet-panel')?.shadowRoot?.activeElement?.getAttribute('role') === 'dialog')
+}
+
+/** The focused element inside the panel's shadow root, if any. */
+const focusedInPanel = (page: Page) =>
+  page.evaluate(() => {
+    const inner = document.querySelector('seglet-panel')?.shadowRoot?.activeElement
+    if (!inner || document.activeElement?.tagName !== 'SEGLET-PANEL') return undefined
+    const style = getComputedStyle(inner)
+    return { text: inner.getAttribute('aria-label') ?? inner.textContent, outline: `${style.outlineStyle} ${style.outlineWidth}`, outlineColor: style.outlineColor }
+  })
+
+describe('the transparency panel, by keyboard and screen reader', () => {
+  const h = useHarness()
+
+  it('opens with focus in it, moves through its buttons with a visible focus, lets the keyboard out, closes with Escape and gives focus back', async () => {
+    const page = await h.newPage()
+    await openPanelByKeyboard(page, h.baseUrl)
+    const cdp = await page.context().newCDPSession(page)
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ role?: { value: string }; name?: { value: string }; ignored: boolean }> }
+    const named = nodes.filter((n) => !n.ignored).map((n) => `${n.role?.value} ${n.name?.value ?? ''}`)
+    expect(named).toContain('dialog Why am I seeing this?')
+    expect(named).toEqual(expect.arrayContaining(['heading Why am I seeing this?', 'button Close', 'button Forget me', 'button Export my data']))
+
+    const seen = []
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Tab')
+      const focused = await focusedInPanel(page)
+      expect(focused?.outline).toBe('solid 2px')
+      seen.push(focused?.text)
+    }
+    expect(seen).toEqual(['Close', 'Forget me', 'Export my data'])
+    // Not a trap: the next Tab leaves the panel for the page.
+    await page.keyboard.press('Tab')
+    expect(await focusedInPanel(page)).toBeUndefined()
+    await page.keyboard.press('Shift+Tab')
+    expect((await focusedInPanel(page))?.text).toBe('Export my data')
+    await page.keyboard.press('Escape')
+    expect(await page.locator('seglet-panel').count()).toBe(0)
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Why am I seeing this?')
+  })
+
+  it("is read in English on a shop whose page is in another language", async () => {
+    const page = await h.newPage()
+    await openPanelByKeyboard(page, h.baseUrl, () => page.evaluate(() => (document.documentElement.lang = 'de')))
+    const lang = await page.evaluate(() => {
+      const dialog = document.querySelector('seglet-panel')!.shadowRoot!.querySelector('[role="dialog"]')!
+      return { en: dialog.matches(':lang(en)'), de: dialog.matches(':lang(de)') }
+    })
+    expect(lang).toEqual({ en: true, de: false })
+  })
+})
