@@ -32,6 +32,7 @@ button[aria-disabled=true]{opacity:.6;cursor:default}
 .panel{background:#1f1f1f;color:#eee;border-color:#444}
 h3,.muted,dt{color:#aaa}
 button{background:#2c2c2c;color:#eee;border-color:#777}
+button:focus-visible{outline-color:#8ab4f8}
 .close{background:none}
 .forget{color:#ff8a80;border-color:#ff8a80}
 .status{color:#8bd18f}

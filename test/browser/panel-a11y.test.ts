@@ -4,6 +4,19 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { useHarness, waitForSegment } from './helpers'
 
+/** Contrast ratio of two `rgb(…)` colours (WCAG relative luminance). */
+function contrast(a: string, b: string): number {
+  const luminance = (color: string) => {
+    const [r, g, bl] = color.match(/[\d.]+/g)!.slice(0, 3).map((v) => {
+      const c = Number(v) / 255
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+    })
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!
+  }
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p)
+  return (x! + 0.05) / (y! + 0.05)
+}
+
 /** Opens the demo shop's home page and the panel from its "Why am I seeing this?" button, by keyboard. */
 async function openPanelByKeyboard(page: Page, base: string, before?: () => Promise<unknown>): Promise<void> {
   await page.goto(base + '/')
@@ -61,5 +74,18 @@ describe('the transparency panel, by keyboard and screen reader', () => {
       return { en: dialog.matches(':lang(en)'), de: dialog.matches(':lang(de)') }
     })
     expect(lang).toEqual({ en: true, de: false })
+  })
+
+  it('shows the keyboard focus with at least 3:1 contrast against the panel, light and dark', async () => {
+    const page = await h.newPage()
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme })
+      await openPanelByKeyboard(page, h.baseUrl)
+      await page.keyboard.press('Tab')
+      const focused = await focusedInPanel(page)
+      const background = await page.evaluate(() => getComputedStyle(document.querySelector('seglet-panel')!.shadowRoot!.querySelector('.panel')!).backgroundColor)
+      expect(focused?.text).toBe('Close')
+      expect(contrast(focused!.outlineColor, background), `${colorScheme}: ${focused!.outlineColor} on ${background}`).toBeGreaterThanOrEqual(3)
+    }
   })
 })
