@@ -1,0 +1,68 @@
+// The collector's dashboard for a marketer who uses a screen reader, a keyboard or a narrow (zoomed) window, in
+// Chromium: what the European Accessibility Act asks of it (WCAG 2.1 AA).
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createReportEstimator } from '../../collector/estimates/createReportEstimator'
+import { createCollector } from '../../collector/server/createCollector'
+import { migrate } from '../../collector/storage/migrate'
+import type { Database } from '../../collector/storage/types'
+import { DATABASE_TARGETS } from '../../collector/testing/databases'
+import { reportBodies, TEST_PAGE_KEYS } from '../../collector/testing/reports'
+import { launchBrowser } from './harness'
+
+describe('the dashboard, by screen reader and at a narrow width', () => {
+  let db: Database
+  let browser: Browser
+  let server: Server
+  let collector: ReturnType<typeof createCollector>
+  let base: string
+  beforeAll(async () => {
+    db = await DATABASE_TARGETS[0]!.open()
+    await migrate(db)
+    collector = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => Date.parse('2026-11-30T12:00:00Z') })
+    const bodies = reportBodies(400, { day: '2026-11-29', seed: 3 })
+    const post = (body: string, i: number) =>
+      collector.app.request('/seglet/reports', { method: 'POST', body, headers: { 'content-type': 'text/plain', 'sec-fetch-site': 'same-origin' } }, {
+        incoming: { socket: { remoteAddress: `10.9.${i >> 8}.${i & 255}` } },
+      } as never)
+    expect((await Promise.all(bodies.map(post))).map((r) => r.status)).toEqual(Array(400).fill(202))
+    server = createServer(collector.listener)
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    browser = await launchBrowser()
+  }, 120_000)
+  afterAll(async () => {
+    await browser?.close()
+    await new Promise((closed) => server?.close(closed))
+    await collector?.close()
+    await db?.close()
+  })
+
+  async function open(page: Page): Promise<void> {
+    await page.goto(`${base}/seglet/dashboard`)
+    await page.waitForFunction(() => document.querySelectorAll('#pages tbody tr').length > 1)
+  }
+
+  it('reflows at 320 px: no note runs out of its card once the table is written', async () => {
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
+    try {
+      const page = await context.newPage()
+      await open(page)
+      await page.click('#regenerate')
+      await expect.poll(() => page.locator('#regenerate-result').textContent()).toMatch(/^Written: /)
+      expect(await page.evaluate(() => { const p = document.getElementById('regenerate')!.parentElement!; return p.scrollWidth <= p.clientWidth })).toBe(true)
+      await page.reload()
+      await page.waitForFunction(() => document.querySelectorAll('#pages tbody tr').length > 1)
+      expect(await page.locator('#page-stats-note').textContent()).toContain('integrity')
+      const overflowing = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('p, dd, .figures div')).filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => `${e.id || e.className}: ${e.scrollWidth} > ${e.clientWidth}`),
+      )
+      expect(overflowing).toEqual([])
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
+    } finally {
+      await context.close()
+    }
+  })
+})
