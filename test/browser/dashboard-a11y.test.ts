@@ -45,6 +45,19 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     await page.waitForFunction(() => document.querySelectorAll('#pages tbody tr').length > 1)
   }
 
+  it('says the outcome of "Rewrite the page-statistics table now" in a status a screen reader announces', async () => {
+    const context = await browser.newContext()
+    try {
+      const page = await context.newPage()
+      await open(page)
+      await page.getByRole('button', { name: 'Rewrite the page-statistics table now' }).press('Enter')
+      await expect.poll(() => page.locator('#regenerate-result').textContent()).toMatch(/^Written: /)
+      expect(await page.getByRole('status').filter({ hasText: /^Written: / }).count()).toBe(1)
+    } finally {
+      await context.close()
+    }
+  })
+
   it('reflows at 320 px: no note runs out of its card once the table is written', async () => {
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
     try {
