@@ -114,6 +114,13 @@
       },
     })
     noteIfEmpty('segments-over-time', datasets.every((d) => d.data.every((v) => v === null)), 'No day has enough reports yet for its segment shares.')
+    // The chart's figures as text, for a screen reader and for telling the lines apart without their colours.
+    table(
+      'segments-daily',
+      ['Day', ...leaves.map(segmentName)],
+      doc.daily.map((d) => [d.day, ...leaves.map((leaf) => cell((d.segments.find((x) => x.leaf === leaf) || {}).share, rate))]),
+      'No days in this window yet.',
+    )
   }
 
   function conversionBySegment(doc) {
