@@ -89,6 +89,20 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('says so in the status when the rewrite is refused with a page that is not JSON (a sign-in that expired)', async () => {
+    const context = await browser.newContext()
+    try {
+      const page = await context.newPage()
+      await open(page)
+      await page.route('**/seglet/page-stats.json', (route) => route.fulfill({ status: 401, contentType: 'text/plain', body: 'sign in first' }))
+      await page.getByRole('button', { name: 'Rewrite the page-statistics table now' }).press('Enter')
+      await expect.poll(() => page.getByRole('status').filter({ hasText: /^Failed: / }).count()).toBe(1)
+      expect(await page.locator('#regenerate-result').textContent()).toContain('401')
+    } finally {
+      await context.close()
+    }
+  })
+
   it('reflows at 320 px: no note runs out of its card once the table is written', async () => {
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
     try {

@@ -242,9 +242,14 @@
 
   document.getElementById('regenerate').addEventListener('click', async () => {
     const out = document.getElementById('regenerate-result')
-    const response = await fetch('/seglet/page-stats.json', { method: 'POST', credentials: 'same-origin' })
-    const result = await response.json()
-    out.textContent = response.ok ? `Written: ${result.pages} pages, ${result.integrity}` : `Failed: ${result.error}`
+    try {
+      const response = await fetch('/seglet/page-stats.json', { method: 'POST', credentials: 'same-origin' })
+      // A refusal in front of the collector (the shop's sign-in, a proxy) answers with a page, not JSON.
+      const result = await response.json().catch(() => null)
+      out.textContent = response.ok && result ? `Written: ${result.pages} pages, ${result.integrity}` : `Failed: ${result?.error ?? `HTTP ${response.status}`}`
+    } catch (error) {
+      out.textContent = `Failed: ${error.message}`
+    }
   })
   load().catch((error) => {
     document.getElementById('facts').replaceChildren(el('div', {}, el('dt', {}, 'Status'), el('dd', {}, `could not load insights: ${error.message}`)))
