@@ -66,9 +66,13 @@ export async function lockStoreFolder(location: string, timings: LockTimings = {
       if (held.has(file) || (holder !== process.pid && holder > 0 && isRunning(holder))) throw inUse(holder)
       // Touched lately: its holder may run where this process cannot see it (another container on the volume), or
       // may be this process's own earlier life (a restart that reuses the id). Wait for it to be touched, or to go stale.
+      // Untouched for staleMs by this process's clock too: a lock stamped ahead of it (a clock set back since) is
+      // not waited for until the clock catches up.
       let touched = lock.touched
-      while (Date.now() - touched < staleMs) {
-        await new Promise((wake) => setTimeout(wake, Math.min(heartbeatMs / 4, staleMs - (Date.now() - touched) + 1)))
+      const since = Date.now()
+      const untouchedFor = () => Date.now() - Math.min(touched, since)
+      while (untouchedFor() < staleMs) {
+        await new Promise((wake) => setTimeout(wake, Math.min(heartbeatMs / 4, staleMs - untouchedFor() + 1)))
         const now = readLock(file)
         if (!now) break
         if (now.touched !== touched || now.holder !== holder) throw inUse(now.holder)

@@ -207,4 +207,21 @@ describe('the embedded store in a folder', () => {
       rmSync(parent, { recursive: true, force: true })
     }
   })
+
+  it('takes over a lock left stamped ahead of the clock (the clock set back since) once it is not touched for LOCK_STALE_MS, not when the clock catches up', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'seglet-lock-'))
+    const location = join(parent, 'db')
+    try {
+      writeFileSync(`${location}.lock`, '999999999\n')
+      const ahead = new Date(Date.now() + 60_000)
+      utimesSync(`${location}.lock`, ahead, ahead)
+      const started = Date.now()
+      const release = await lockStoreFolder(location, { heartbeatMs: 100, staleMs: 400 })
+      expect(Date.now() - started).toBeLessThan(5_000)
+      expect(readFileSync(`${location}.lock`, 'utf8')).toBe(`${process.pid}\n`)
+      release()
+    } finally {
+      rmSync(parent, { recursive: true, force: true })
+    }
+  }, 10_000)
 })
