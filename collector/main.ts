@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let db
   try {
-    db = await openDatabase(args.database)
+    db = await openDatabase(args.database, { onLockWait: (message) => console.error(`seglet collector: ${message}`) })
     await migrate(db)
     // The retention in force, for every summing pass on this database: a retrain, another process.
     await writeSetting(db, RAW_RETENTION_SETTING, String(args.rawRetentionDays))

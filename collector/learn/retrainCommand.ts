@@ -102,7 +102,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   }
   let db
   try {
-    db = await openDatabase(String(values.database ?? COLLECTOR_DEFAULTS.database))
+    db = await openDatabase(String(values.database ?? COLLECTOR_DEFAULTS.database), { onLockWait: (message) => console.error(`seglet collector retrain: ${message}`) })
   } catch (error) {
     // The collector running on the same embedded store, or a database out of reach: one line, not a stack.
     if (!(error instanceof CollectorError)) throw error

@@ -7,10 +7,12 @@ export const LOCK_HEARTBEAT_MS = 10_000
 /** A lock not touched for this long is stale, whoever holds it: a running holder touches it every heartbeat. */
 export const LOCK_STALE_MS = 30_000
 
-/** Timings of {@link lockStoreFolder}, shortened in tests. */
+/** Timings of {@link lockStoreFolder} (shortened in tests), and what it says while it waits. */
 export interface LockTimings {
   heartbeatMs?: number
   staleMs?: number
+  /** Called once when a lock touched lately makes it wait (the command line prints it). */
+  onWait?: (message: string) => void
 }
 
 /**
@@ -70,6 +72,7 @@ export async function lockStoreFolder(location: string, timings: LockTimings = {
       // not waited for until the clock catches up.
       let touched = lock.touched
       const since = Date.now()
+      timings.onWait?.(`the embedded store in ${location} was locked by process ${holder} until moments ago; waiting up to ${Math.ceil(staleMs / 1000)} s for it to show that it still runs (a collector restarted at once after a crash takes it over then)`)
       const untouchedFor = () => Date.now() - Math.min(touched, since)
       while (untouchedFor() < staleMs) {
         await new Promise((wake) => setTimeout(wake, Math.min(heartbeatMs / 4, staleMs - untouchedFor() + 1)))

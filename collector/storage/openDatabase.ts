@@ -6,17 +6,17 @@ import type { Database, Queryable } from './types'
 /**
  * Opens the collector's database. `postgres://…` or `postgresql://…` connects to PostgreSQL through a small pool;
  * `memory:` opens an embedded store that lives only as long as the process; anything else is a folder for the
- * embedded store (PGlite), created if missing.
+ * embedded store (PGlite), created if missing; `onLockWait` hears when its lock makes it wait (see `lockStoreFolder`).
  *
  * @example
  * const db = await openDatabase('postgres://seglet@127.0.0.1/seglet')
  */
-export async function openDatabase(location: string): Promise<Database> {
+export async function openDatabase(location: string, options: { onLockWait?: (message: string) => void } = {}): Promise<Database> {
   if (/^postgres(ql)?:\/\//.test(location)) return openPostgres(location)
-  return openEmbedded(location)
+  return openEmbedded(location, options.onLockWait)
 }
 
-async function openEmbedded(location: string): Promise<Database> {
+async function openEmbedded(location: string, onLockWait?: (message: string) => void): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite')
   let pg: InstanceType<typeof PGlite>
   let release = () => {}
@@ -24,7 +24,7 @@ async function openEmbedded(location: string): Promise<Database> {
     if (location === 'memory:') pg = new PGlite()
     else {
       mkdirSync(location, { recursive: true })
-      release = await lockStoreFolder(location)
+      release = await lockStoreFolder(location, { onWait: onLockWait })
       pg = new PGlite(location)
     }
     await pg.waitReady

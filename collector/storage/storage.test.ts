@@ -193,7 +193,9 @@ describe('the embedded store in a folder', () => {
       // It crashed: the lock is no longer touched, and is taken over once it is stale.
       clearInterval(touching)
       const started = Date.now()
-      const release = await lockStoreFolder(location, timings)
+      const said: string[] = []
+      const release = await lockStoreFolder(location, { ...timings, onWait: (message) => said.push(message) })
+      expect(said).toEqual([expect.stringMatching(/locked by process 999999999 until moments ago; waiting up to 1 s for it to show that it still runs/)])
       expect(Date.now() - started).toBeGreaterThanOrEqual(300)
       expect(readFileSync(`${location}.lock`, 'utf8')).toBe(`${process.pid}\n`)
       // Held, it is touched: another process would wait and be refused.
