@@ -142,9 +142,11 @@ export function createDecider(ctx: DeciderContext): Decider {
   // A browser in the holdout is not personalised, on the server either: it gets no hint, and one left from
   // before it was held out (a larger holdout share) is removed. Nor does a decision that forget() or a consent
   // change overtook while it recorded (the epoch moved on).
+  /** The decision under way read stored history that another tab has deleted since (the page is in memory now). */
+  const historyGone = () => persisting && store.mode !== 'indexeddb'
   const writeHint = (segment: Segment, at: number) => {
     if (ctx.personalize?.segmentHint && segment.arm === 'holdout') clearSegmentHint()
-    else if (ctx.personalize?.segmentHint && at === epoch && ctx.mayPersist() && typeof document !== 'undefined') {
+    else if (ctx.personalize?.segmentHint && at === epoch && ctx.mayPersist() && !historyGone() && typeof document !== 'undefined') {
       try {
         writeSegmentHint(document, segment)
       } catch (error) {
@@ -230,8 +232,10 @@ export function createDecider(ctx: DeciderContext): Decider {
         return
       }
       const decidedArm = await arm
-      if (at !== epoch) {
-        // Forgotten meanwhile: the engine may have taken this decision as its current segment.
+      // Forgotten meanwhile, or the database deleted under the page by another tab (its forget() or withdrawn
+      // consent) while this decision worked from the history read before: the engine may have taken it as its
+      // current segment.
+      if (at !== epoch || historyGone()) {
         engine.reset()
         return
       }

@@ -77,6 +77,25 @@ describe('segment hint cookie', () => {
     expect(document.cookie).toBe('')
   })
 
+  it("another tab's forget() during a decision: that decision, made from the deleted history, is dropped and writes no hint", async () => {
+    // The decision waits on the page-statistics table's request, held here until the database is gone.
+    let answer!: (response: Response) => void
+    vi.stubGlobal('fetch', vi.fn(() => new Promise<Response>((resolve) => (answer = resolve))))
+    const dbName = `hint-test-deleted-${++n}`
+    const { seglet } = start({ storage: { dbName }, capture: { autocapture: false, pageStatsUrl: '/seglet/page-stats.json', pageStatsIntegrity: 'sha256-x' } })
+    const decided = vi.fn()
+    seglet.onSegment(decided, { immediate: false })
+    await browse(seglet)
+    await vi.waitFor(() => expect(answer).toBeTypeOf('function'), { timeout: 10_000 })
+    // Another tab deletes the database: this page's connection closes and it carries on in memory.
+    await new Promise((done) => (indexedDB.deleteDatabase(dbName).onsuccess = done))
+    answer(new Response(null, { status: 404 }))
+    await new Promise((wait) => setTimeout(wait, 1500))
+    expect(serverHint()).toBeNull()
+    expect(decided).not.toHaveBeenCalled()
+    vi.unstubAllGlobals()
+  })
+
   it('writes only the segment id and intent band, first-party, Lax, short-lived, when a segment is decided', async () => {
     const writes: string[] = []
     const own = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!
