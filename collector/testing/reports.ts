@@ -42,3 +42,15 @@ export function reportBodies(n: number, options: { seed?: number; day: string; e
   }
   return bodies
 }
+
+/**
+ * Posts `bodies` to a collector's app as same-origin reports, each from an address of its own (10.9.x.y, so no
+ * per-address limit applies), and resolves to their statuses.
+ */
+export async function postReports(app: { request: (path: string, init: RequestInit, env: never) => Response | Promise<Response> }, bodies: readonly string[]): Promise<number[]> {
+  const post = (body: string, i: number) =>
+    app.request('/seglet/reports', { method: 'POST', body, headers: { 'content-type': 'text/plain', 'sec-fetch-site': 'same-origin' } }, {
+      incoming: { socket: { remoteAddress: `10.9.${i >> 8}.${i & 255}` } },
+    } as never)
+  return (await Promise.all(bodies.map(post))).map((r) => r.status)
+}

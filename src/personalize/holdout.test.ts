@@ -123,25 +123,33 @@ describe('the holdout arm across visits', () => {
 })
 
 describe('the holdout arm when consent comes after the start', () => {
-  it('a returning shopper keeps the arm of earlier visits, not the one drawn for the page while consent was pending', async () => {
-    const dbName = 'holdout-consent-later'
+  /**
+   * A returning shopper whose earlier visit drew a holdout bucket, on a page that starts with consent pending
+   * (`segmentWithoutConsent`): the stored draw cannot be read, and the page's own draw (mocked: treatment;
+   * `vi.restoreAllMocks()` ends it) decides its segment. Resolves once that segment is shown.
+   */
+  const decidedInPageArm = async (dbName: string) => {
     const earlier = createStore({ dbName, persist: true })
-    await earlier.setMeta(HOLDOUT_META_KEY, 0) // a holdout bucket, drawn on an earlier visit
+    await earlier.setMeta(HOLDOUT_META_KEY, 0)
     await earlier.close()
-    // Any draw made now is a treatment bucket.
     vi.spyOn(crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(array: T) => {
       ;(array as unknown as Uint32Array)[0] = HOLDOUT_BUCKETS - 1
       return array
     })
+    const seglet = createSeglet({ consent: 'pending', segmentWithoutConsent: true, storage: { dbName }, capture: { autocapture: false }, personalize: { holdout: 0.5 } })
+    for (let i = 0; i < 6; i++) {
+      seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+      seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+    }
+    await seglet.flush()
+    await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('treatment'), { timeout: 10_000 })
+    return seglet
+  }
+
+  it('a returning shopper keeps the arm of earlier visits, not the one drawn for the page while consent was pending', async () => {
+    const dbName = 'holdout-consent-later'
     try {
-      const seglet = createSeglet({ consent: 'pending', segmentWithoutConsent: true, storage: { dbName }, capture: { autocapture: false }, personalize: { holdout: 0.5 } })
-      for (let i = 0; i < 6; i++) {
-        seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
-        seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
-      }
-      await seglet.flush()
-      // Decided from this page's events, in an arm drawn for this page only.
-      await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('treatment'), { timeout: 10_000 })
+      const seglet = await decidedInPageArm(dbName)
       await seglet.setConsent('granted')
       await seglet.flush()
       await seglet.destroy()
@@ -155,21 +163,8 @@ describe('the holdout arm when consent comes after the start', () => {
 
   it('once consent is granted, the page is in the stored arm, and stores no segment in the arm drawn before', async () => {
     const dbName = 'holdout-consent-later-page'
-    const earlier = createStore({ dbName, persist: true })
-    await earlier.setMeta(HOLDOUT_META_KEY, 0) // a holdout bucket, drawn on an earlier visit
-    await earlier.close()
-    vi.spyOn(crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(array: T) => {
-      ;(array as unknown as Uint32Array)[0] = HOLDOUT_BUCKETS - 1
-      return array
-    })
     try {
-      const seglet = createSeglet({ consent: 'pending', segmentWithoutConsent: true, storage: { dbName }, capture: { autocapture: false }, personalize: { holdout: 0.5 } })
-      for (let i = 0; i < 6; i++) {
-        seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
-        seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
-      }
-      await seglet.flush()
-      await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('treatment'), { timeout: 10_000 })
+      const seglet = await decidedInPageArm(dbName)
       await seglet.setConsent('granted')
       // IndexedDB keeps the browser's arm now: the page follows it, without waiting for its segment to change.
       await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })

@@ -9,7 +9,7 @@ import { createCollector } from '../../collector/server/createCollector'
 import { migrate } from '../../collector/storage/migrate'
 import type { Database } from '../../collector/storage/types'
 import { DATABASE_TARGETS } from '../../collector/testing/databases'
-import { reportBodies, TEST_PAGE_KEYS } from '../../collector/testing/reports'
+import { postReports, reportBodies, TEST_PAGE_KEYS } from '../../collector/testing/reports'
 import { launchBrowser } from './harness'
 
 describe('the dashboard, by screen reader and at a narrow width', () => {
@@ -23,11 +23,7 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     await migrate(db)
     collector = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => Date.parse('2026-11-30T12:00:00Z') })
     const bodies = reportBodies(400, { day: '2026-11-29', seed: 3 })
-    const post = (body: string, i: number) =>
-      collector.app.request('/seglet/reports', { method: 'POST', body, headers: { 'content-type': 'text/plain', 'sec-fetch-site': 'same-origin' } }, {
-        incoming: { socket: { remoteAddress: `10.9.${i >> 8}.${i & 255}` } },
-      } as never)
-    expect((await Promise.all(bodies.map(post))).map((r) => r.status)).toEqual(Array(400).fill(202))
+    expect(await postReports(collector.app as never, bodies)).toEqual(Array(400).fill(202))
     server = createServer(collector.listener)
     await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
