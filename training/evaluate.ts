@@ -13,7 +13,7 @@ import { retentionOptions } from './retentionOptions'
 import { eventCustomers, eventSessions } from './loadEvents'
 import { detectFormat, EVENTS_FORMATS, parseTrainingEvents } from './loadTrainingEvents'
 import { skippedNote } from './loadedEvents'
-import { checkOptions, dateOption, oneOfOption, readOptions } from './options'
+import { checkOptions, dateOption, dayStart, oneOfOption, readOptions } from './options'
 import { smallDataWarnings } from './smallData'
 import { checkTimeZone, useTimeZone } from './timeZone'
 
@@ -96,10 +96,11 @@ export async function main(argv: string[]): Promise<number> {
       results.sessions = summary(evaluatePack(pack, sessions.map((s) => sessionVector(s.aggregate)), sessions.map((s) => s.label), 'intent'))
     } else {
       // Active days are local dates: in the shop's time zone, as training computes them.
-      useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, `${args.data}, a shop's orders,`)
+      const timeZone = useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, `${args.data}, a shop's orders,`)
       let last = -Infinity
       for (const list of loaded.byShopper.values()) for (const e of list) last = Math.max(last, e.ts)
-      const cutoff = cutoffOption ?? last - 90 * 86_400_000
+      // The cutoff day starts at midnight in the shop's time zone, as training counts it.
+      const cutoff = cutoffOption === undefined ? last - 90 * 86_400_000 : dayStart(String(args.cutoff), timeZone)
       const customers = held(eventCustomers(loaded.byShopper, cutoff, 90, retention))
       warnings.push(...smallDataWarnings('lifetime', [], customers.map((c) => c.label)).filter((w) => !w.includes('to train on')))
       results.customers = summary(evaluatePack(pack, customers.map((c) => lifetimeVector(c.aggregate)), customers.map((c) => c.label), 'repeat'))

@@ -56,11 +56,39 @@ export function oneOfOption<T extends string>(values: OptionValues, name: string
   return raw as T
 }
 
-/** The time of the date given as `--name` (`YYYY-MM-DD`), `undefined` when absent; a non-date throws a one-line `DataError`. */
+/**
+ * The time of the date given as `--name` (`YYYY-MM-DD`), `undefined` when absent; a non-date throws a one-line
+ * `DataError`. A plain date is midnight UTC; `dayStart` gives it in the shop's time zone once that is in use.
+ */
 export function dateOption(values: OptionValues, name: string): number | undefined {
   const raw = values[name]
   if (raw === undefined) return undefined
   const time = new Date(String(raw)).getTime()
   if (!Number.isFinite(time)) throw new DataError(`--${name} ${JSON.stringify(raw)} is not a date (use YYYY-MM-DD)`)
   return time
+}
+
+/**
+ * The start of the day `raw` (`YYYY-MM-DD`, as `--cutoff` takes it) in the time zone in use (`--time-zone` or
+ * `TZ`, set by `useTimeZone`): a shop counts its days from its own midnight, as its shoppers' browsers date
+ * their orders. Without a time zone, and for a date given with a time, it is the time `Date` reads (a plain date
+ * at midnight UTC).
+ *
+ * @example
+ * dayStart('2024-06-01', 'Europe/Berlin') // Date.UTC(2024, 4, 31, 22)
+ */
+export function dayStart(raw: string, timeZone: string | undefined): number {
+  const plain = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw)
+  if (!plain || timeZone === undefined) return new Date(raw).getTime()
+  const date = new Date(0)
+  date.setFullYear(Number(plain[1]), Number(plain[2]) - 1, Number(plain[3]))
+  date.setHours(0, 0, 0, 0)
+  return date.getTime()
+}
+
+/** `time` as a date (`YYYY-MM-DD`) in the time zone in use (`--time-zone` or `TZ`), else in UTC. */
+export function localDate(time: number, timeZone: string | undefined): string {
+  if (timeZone === undefined) return new Date(time).toISOString().slice(0, 10)
+  const date = new Date(time)
+  return `${String(date.getFullYear()).padStart(4, '0')}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`
 }

@@ -317,6 +317,39 @@ describe('evaluate on a shop\'s events', () => {
   })
 })
 
+describe('--cutoff', () => {
+  it("is midnight in the shop's --time-zone: an order in the first hours of that day counts after it", async () => {
+    const out: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+    const dir = tempDir('seglet-evaluate-')
+    // Each customer orders in March, and again at 01:00 on June 1 in Berlin (23:00 on May 31 in UTC).
+    const header = 'Name,Email,Financial Status,Paid at,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price'
+    const line = (name: string, who: number, at: string) => `#${name},c${who}@example.com,paid,${at},EUR,10.00,${at},1,Book,10.00`
+    const rows = Array.from({ length: 6 }, (_, i) => [line(`${i}a`, i, '2024-03-01 10:00:00 +0000'), line(`${i}b`, i, '2024-05-31 23:00:00 +0000')]).flat()
+    writeFileSync(join(dir, 'orders.csv'), [header, ...rows].join('\n') + '\n')
+    const run = async (timeZone: string) => {
+      out.length = 0
+      process.env.TZ = 'UTC' // the machine that scores the pack
+      expect(await evaluate(['--pack', 'src/models/lifetime.json', '--data', join(dir, 'orders.csv'), '--split', 'all', '--json', '--time-zone', timeZone, '--cutoff', '2024-06-01'])).toBe(0)
+      return JSON.parse(out.join('')).results.customers
+    }
+    // In Berlin the second order is on June 1: after the cutoff, a repeat order for every customer.
+    expect(await run('Europe/Berlin')).toMatchObject({ rows: 6, positives: 6 })
+    // In UTC it is on May 31: before the cutoff, and no customer orders after it.
+    expect(await run('UTC')).toMatchObject({ rows: 6, positives: 0 })
+  })
+
+  it('train says the cutoff as a date in the shop\'s time zone', async () => {
+    const lines: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true))
+    process.env.TZ = 'UTC'
+    const code = await train(['--quick', '--only', 'lifetime', '--time-zone', 'Europe/Berlin', '--cutoff', '2024-04-01',
+      '--lifetime-events', join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv')])
+    expect(code).toBe(0)
+    expect(lines.join('')).toMatch(/customers with an order before 2024-04-01/)
+  }, 120_000)
+})
+
 describe('command-line options', () => {
   // Paths that do not exist: a run that got past its options would fail on reading them.
   const noData = ['--data', '/nonexistent/data']

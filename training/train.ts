@@ -14,7 +14,7 @@ import { retailCustomers, retailEvents } from './loadRetail'
 import { parseShoppers, rowToAggregate } from './loadShoppers'
 import { EVENTS_FORMATS, loadTrainingEvents } from './loadTrainingEvents'
 import { skippedNote } from './loadedEvents'
-import { checkOptions, dateOption, oneOfOption, readOptions, wholeNumberOption } from './options'
+import { checkOptions, dateOption, dayStart, localDate, oneOfOption, readOptions, wholeNumberOption } from './options'
 import { DEFAULT_SEED, LIFETIME_CONFIG, SESSION_CONFIG, type PackConfig } from './packConfig'
 import { lifetimePackInput, sessionPackInput } from './packInputs'
 import { packTag } from './packTag'
@@ -124,11 +124,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     // A shop's time zone applies to its orders too (a lifetime pack's active days are local dates), not only to
     // --events, which cannot do without one: that is said now, not after the events file is read.
-    useTimeZone(str('time-zone'), events !== undefined || (values['lifetime-events'] !== undefined && '--lifetime-events'))
-    return checked
+    const timeZone = useTimeZone(str('time-zone'), events !== undefined || (values['lifetime-events'] !== undefined && '--lifetime-events'))
+    // The cutoff day starts at midnight in the shop's time zone, the one its orders' local dates are in.
+    return { ...checked, timeZone, cutoff: checked.cutoff === undefined ? undefined : dayStart(String(values.cutoff), timeZone) }
   })
   if (!checked) return 2
-  const { values: args, only, innerHoldout, seed: SEED, overrides, format, lifetimeFormat, cutoff: cutoffOption, features, retention } = checked
+  const { values: args, only, innerHoldout, seed: SEED, overrides, format, lifetimeFormat, cutoff: cutoffOption, features, retention, timeZone: shopTimeZone } = checked
   const started = Date.now()
   // Production mode before the backend starts: skips debug checks and the "install tfjs-node" banner.
   tf.enableProdMode()
@@ -215,9 +216,9 @@ export async function main(argv: string[]): Promise<number> {
       const loaded = loadTrainingEvents(path, lifetimeFormat)
       const cutoff = cutoffOption ?? defaultCutoff(loaded.byShopper)
       customers = eventCustomers(loaded.byShopper, cutoff, 90, retention).map((c, i) => ({ ...c, test: i % 5 === 0 }))
-      if (customers.length === 0) throw new DataError(`${path}: no customer with an order before the cutoff ${new Date(cutoff).toISOString().slice(0, 10)}`)
-      log(`  ${path}: ${loaded.format} format, ${loaded.rows} rows, ${customers.length} customers with an order before ${new Date(cutoff).toISOString().slice(0, 10)}${skippedNote(loaded.skipped)}`)
-      provenance = { dataset: `${FORMAT_NAMES[loaded.format]} ${path} (cutoff ${new Date(cutoff).toISOString().slice(0, 10)})`, sha256: loaded.file.sha256, rows: customers.length, split: `test = shoppers whose index % 5 == 0; orders and refunds of the ${retention.purchaseRetentionDays} days before the cutoff, as the browser keeps them`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` }
+      if (customers.length === 0) throw new DataError(`${path}: no customer with an order before the cutoff ${localDate(cutoff, shopTimeZone)}`)
+      log(`  ${path}: ${loaded.format} format, ${loaded.rows} rows, ${customers.length} customers with an order before ${localDate(cutoff, shopTimeZone)}${skippedNote(loaded.skipped)}`)
+      provenance = { dataset: `${FORMAT_NAMES[loaded.format]} ${path} (cutoff ${localDate(cutoff, shopTimeZone)})`, sha256: loaded.file.sha256, rows: customers.length, split: `test = shoppers whose index % 5 == 0; orders and refunds of the ${retention.purchaseRetentionDays} days before the cutoff, as the browser keeps them`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` }
     } else {
       const file = readPublicData(dataDir, RETAIL_FILE, '--lifetime-events')
       if (file.verified === false) throw new DataError(`${file.path}: sha256 ${file.sha256} differs from the published one; refusing to train`)
