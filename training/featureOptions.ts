@@ -1,3 +1,4 @@
+import type { OptionValues } from './options'
 import { specialDayCloseness } from '../src/features/specialDayCloseness'
 import type { FeatureOptions, SpecialDayRule } from '../src/features/types'
 import { validateOptions } from '../src/options/validateOptions'
@@ -12,7 +13,7 @@ import { DataError } from './dataError'
  * @example
  * featureOptions({ 'session-gap-ms': '600000' }) // { sessionGapMs: 600000 }
  */
-export function featureOptions(args: Record<string, string | boolean | undefined>): FeatureOptions {
+export function featureOptions(args: OptionValues): FeatureOptions {
   const flag = (name: string): string | undefined => {
     const value = args[name]
     if (value === undefined) return undefined

@@ -11,7 +11,7 @@ import { mapDataLayerEntry } from '../src/capture/lib/mapDataLayerEntry'
 import { readDataLayerEvent } from '../src/capture/lib/readDataLayerEvent'
 import { validateEvent } from '../src/events/validateEvent'
 import { parseShopifyDate, parseShopifyOrdersCsv } from './loadShopify'
-import { detectFormat, loadTrainingEvents, parseTrainingEvents } from './loadTrainingEvents'
+import { detectFormat, loadTrainingEvents, loadTrainingEventsFiles, parseTrainingEvents } from './loadTrainingEvents'
 import { createStore } from '../src/store'
 import type { StoredEvent } from '../src/events/types'
 
@@ -136,6 +136,30 @@ describe('exportData() documents', () => {
     const bad = { format: 'seglet-export', version: 1, events: [{ type: 'page_view', url: '/', ts: 1704067200 }] }
     expect(() => parseTrainingEvents(JSON.stringify(bad))).toThrow(/^events NDJSON line 1, events\[0\]: ts 1704067200 is not in milliseconds/)
     expect(() => parseTrainingEvents('{\n  "format": "seglet-export",\n  "events": 3\n}', 'seglet')).toThrow(/not an exportData\(\) document/)
+  })
+})
+
+describe('Seglet events in several files', () => {
+  it("brings each tagged shopper's events together in time order, and keeps each file's untagged browsers its own", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-files-'))
+    try {
+      const t = 1_713_694_080_000
+      const event = (id: string, ts: number, shopper?: string) => JSON.stringify({ type: 'page_view', url: '/', pageType: 'home', id, ts, ...(shopper ? { shopper } : {}) })
+      const doc = (ids: string[]) => JSON.stringify({ format: 'seglet-export', version: 1, exportedAt: '2024-04-21T10:00:00.000Z', storage: 'indexeddb', events: ids.map((id, i) => JSON.parse(event(id, t + i))), meta: {} })
+      writeFileSync(join(dir, 'a.ndjson'), [event('a1', t + 2000, 's1'), event('a2', t, 's2'), doc(['x1'])].join('\n'))
+      writeFileSync(join(dir, 'b.ndjson'), [event('b1', t + 1000, 's1'), doc(['y1'])].join('\n'))
+      const loaded = loadTrainingEventsFiles([join(dir, 'a.ndjson'), join(dir, 'b.ndjson')])
+      expect(loaded.format).toBe('seglet')
+      expect(loaded.rows).toBe(5)
+      expect(loaded.byShopper.get('s1')!.map((e) => e.id)).toEqual(['b1', 'a1'])
+      expect(loaded.byShopper.get(`${join(dir, 'a.ndjson')}:browser-3`)!.map((e) => e.id)).toEqual(['x1'])
+      expect(loaded.byShopper.get(`${join(dir, 'b.ndjson')}:browser-2`)!.map((e) => e.id)).toEqual(['y1'])
+      expect(loaded.files.map((f) => f.path)).toEqual([join(dir, 'a.ndjson'), join(dir, 'b.ndjson')])
+      writeFileSync(join(dir, 'b.ndjson'), [event('b1', t + 1000, 's1'), event('b2', 1_713_694_080, 's1')].join('\n'))
+      expect(() => loadTrainingEventsFiles([join(dir, 'a.ndjson'), join(dir, 'b.ndjson')])).toThrow(`${join(dir, 'b.ndjson')}: events NDJSON line 2: ts 1713694080 is not in milliseconds`)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

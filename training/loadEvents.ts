@@ -20,11 +20,14 @@ const isExportDocument = (value: unknown): value is { format: 'seglet-export'; e
  * Parses a Seglet events file and groups it by shopper: NDJSON of stored events (one JSON `StoredEvent` per
  * line; blank lines and lines starting with `#` ignored), each tagged `shopper` or all of one browser (`''`),
  * and/or `exportData()` documents, one per line (each one browser: `browser-<line>`), or one document as
- * `exportData()` gave it, indented or not (one browser, `''`).
+ * `exportData()` gave it, indented or not (one browser, `''`). With `options.browser` (a file's name, when several
+ * are read together) the browsers not tagged are `<browser>browser-<line>` and `<browser>`.
  */
-export function parseEventsNdjson(text: string | Buffer): Map<string, StoredEvent[]> {
+export function parseEventsNdjson(text: string | Buffer, options: { browser?: string } = {}): Map<string, StoredEvent[]> {
+  // Browsers known only by where they are in the file are named after it (`options.browser`) when files are read together.
+  const browser = options.browser ?? ''
   const byShopper = new Map<string, StoredEvent[]>()
-  const add = (value: ExportedEvent, where: string, shopper = value?.shopper ?? '') => {
+  const add = (value: ExportedEvent, where: string, shopper = value?.shopper ?? browser) => {
     if (!value || typeof value.type !== 'string' || typeof value.ts !== 'number') {
       throw new DataError(`${where}: expected a stored event with "type" and "ts"`)
     }
@@ -50,7 +53,7 @@ export function parseEventsNdjson(text: string | Buffer): Map<string, StoredEven
         throw new DataError(`events file: not NDJSON, nor one exportData() document: ${(error as Error).message}`)
       }
       if (!isExportDocument(value)) throw new DataError('events file: one JSON value that is not an exportData() document (format "seglet-export" with its events)')
-      addDocument(value, 'exportData() document', '')
+      addDocument(value, 'exportData() document', browser)
       break
     }
     let value: ExportedEvent
@@ -59,7 +62,7 @@ export function parseEventsNdjson(text: string | Buffer): Map<string, StoredEven
     } catch (error) {
       throw new DataError(`events NDJSON line ${number}: ${(error as Error).message}`)
     }
-    if (isExportDocument(value)) addDocument(value, `events NDJSON line ${number}`, `browser-${number}`)
+    if (isExportDocument(value)) addDocument(value, `events NDJSON line ${number}`, `${browser}browser-${number}`)
     else add(value, `events NDJSON line ${number}`)
   }
   return byShopper

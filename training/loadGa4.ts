@@ -62,33 +62,36 @@ const num = (v: unknown): number | undefined => {
  * from `ecommerce.purchase_revenue` or the `value` param, else the sum of the items, as the browser's bridge), `refund`; `view_search_results` / `search` → `search`.
  * Every event goes through the SDK's own `validateEvent`: a row it refuses is counted in `skipped`, never guessed.
  */
-export function parseGa4Ndjson(text: string | Buffer): LoadedEvents {
+export function parseGa4Ndjson(input: string | Buffer | ReadonlyArray<{ data: string | Buffer; source: string }>): LoadedEvents {
+  // An export BigQuery wrote as several files is read as one: a shopper's rows come together wherever they are.
+  const inputs = typeof input === 'string' || Buffer.isBuffer(input) ? [{ data: input, source: '' }] : input
   const byShopper = new Map<string, StoredEvent[]>()
   const skipped: Record<string, number> = {}
   const skip = (why: string) => {
     skipped[why] = (skipped[why] ?? 0) + 1
   }
   const rows: Array<{ row: Ga4Row; ts: number; shopper: string }> = []
-  for (const [number, line] of dataLines(text)) {
+  for (const { data, source } of inputs) for (const [number, line] of dataLines(data)) {
     const trimmed = line.trim()
     if (trimmed === '' || trimmed.startsWith('#')) continue
+    const where = `${source === '' ? '' : `${source}: `}GA4 NDJSON line ${number}`
     let row: Ga4Row
     try {
       row = JSON.parse(trimmed)
     } catch (error) {
-      throw new DataError(`GA4 NDJSON line ${number}: ${(error as Error).message}`)
+      throw new DataError(`${where}: ${(error as Error).message}`)
     }
     const micros = num(row?.event_timestamp)
     const shopper = row?.user_pseudo_id
-    if (typeof row?.event_name !== 'string' || micros === undefined) throw new DataError(`GA4 NDJSON line ${number}: expected an events_* row with event_name and event_timestamp`)
+    if (typeof row?.event_name !== 'string' || micros === undefined) throw new DataError(`${where}: expected an events_* row with event_name and event_timestamp`)
     // GA4 writes microseconds; milliseconds or seconds (a converted export) would put every event in 1970.
-    if (micros < MIN_MICROS) throw new DataError(`GA4 NDJSON line ${number}: event_timestamp ${row.event_timestamp} is not in microseconds since 1970 (it would be ${new Date(micros / 1000).toISOString()}); export the column as GA4 writes it`)
+    if (micros < MIN_MICROS) throw new DataError(`${where}: event_timestamp ${row.event_timestamp} is not in microseconds since 1970 (it would be ${new Date(micros / 1000).toISOString()}); export the column as GA4 writes it`)
     if (typeof shopper !== 'string' || shopper === '') {
       skip('no user_pseudo_id')
       continue
     }
     // A tool that flattens nested fields (event_params as a JSON string) gives rows this loader cannot read.
-    if (row.event_params != null && !Array.isArray(row.event_params)) throw new DataError(`GA4 NDJSON line ${number}: event_params must be a list of { key, value } as BigQuery exports it, not ${typeof row.event_params === 'string' ? 'a string' : typeof row.event_params}`)
+    if (row.event_params != null && !Array.isArray(row.event_params)) throw new DataError(`${where}: event_params must be a list of { key, value } as BigQuery exports it, not ${typeof row.event_params === 'string' ? 'a string' : typeof row.event_params}`)
     // Only what is read below is kept: an export row carries far more (device, geo, traffic source, …).
     const params = row.event_params?.filter((p) => READ_PARAMS.includes(p?.key))
     rows.push({ row: { event_name: row.event_name, event_timestamp: micros, event_params: params, items: itemsAsPushed(row.items), ecommerce: row.ecommerce }, ts: Math.floor(micros / 1000), shopper })

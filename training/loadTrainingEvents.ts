@@ -38,9 +38,8 @@ export function detectFormat(text: string | Buffer): EventsFormat | undefined {
   return header.includes('Name') && header.includes('Lineitem quantity') ? 'shopify' : undefined
 }
 
-/** Parses `text` in `format` (detected when undefined); NDJSON formats read a Buffer line by line. */
-export function parseTrainingEvents(text: string | Buffer, format?: string, options: { currency?: string; source?: string } = {}): LoadedEvents {
-  const source = options.source ?? 'the events file'
+/** `format` when given (one of `EVENTS_FORMATS`), else the format detected in `text`; a one-line DataError naming `source` when neither. */
+function resolveFormat(text: string | Buffer, format: string | undefined, source: string): EventsFormat {
   if (format !== undefined && !(EVENTS_FORMATS as readonly string[]).includes(format)) {
     throw new DataError(`--format must be one of ${EVENTS_FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
   }
@@ -51,13 +50,30 @@ export function parseTrainingEvents(text: string | Buffer, format?: string, opti
     if (start.startsWith('[')) throw new DataError(`${source}: one JSON array; export the rows as newline-delimited JSON (one row per line; BigQuery: EXPORT DATA … format = \'JSON\', or "JSONL (newline delimited)" when saving results)`)
     throw new DataError(`${source}: cannot tell its format; pass --format ga4, shopify or seglet`)
   }
+  return resolved
+}
+
+/** `parse()`, its one-line problem (a line of the file) named after the file `source` it is in, when there is one. */
+function namingFile<T>(source: string | undefined, parse: () => T): T {
+  try {
+    return parse()
+  } catch (error) {
+    if (source === undefined || !(error instanceof DataError) || error.message.startsWith(`${source}: `)) throw error
+    throw new DataError(`${source}: ${error.message}`)
+  }
+}
+
+/** Parses `text` in `format` (detected when undefined); NDJSON formats read a Buffer line by line. */
+export function parseTrainingEvents(text: string | Buffer, format?: string, options: { currency?: string; source?: string; browser?: string } = {}): LoadedEvents {
+  const source = options.source ?? 'the events file'
+  const resolved = resolveFormat(text, format, source)
   switch (resolved) {
     case 'ga4':
-      return parseGa4Ndjson(text)
+      return parseGa4Ndjson(options.source === undefined ? text : [{ data: text, source }])
     case 'shopify':
-      return parseShopifyOrdersCsv(typeof text === 'string' ? text : textOf(text, source), options)
+      return namingFile(options.source, () => parseShopifyOrdersCsv(typeof text === 'string' ? text : textOf(text, source), options))
     case 'seglet': {
-      const byShopper = parseEventsNdjson(text)
+      const byShopper = namingFile(options.source, () => parseEventsNdjson(text, { browser: options.browser }))
       const skipped: Record<string, number> = {}
       let rows = 0
       for (const [shopper, list] of byShopper) {
@@ -78,14 +94,50 @@ export function parseTrainingEvents(text: string | Buffer, format?: string, opti
   }
 }
 
-/** Reads an events file (`.gz` is gunzipped) in any training format; a missing file is a one-line DataError. */
-export function loadTrainingEvents(path: string, format?: string, options: { currency?: string } = {}): LoadedEvents & { file: DataFile } {
-  let file: DataFile
+/** An events file read (`.gz` gunzipped); a missing file is a one-line DataError. */
+function readEventsFile(path: string): DataFile {
   try {
-    file = readDataFile(path)
+    return readDataFile(path)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DataError(`${path}: no such file (the events to train or score on)`)
     throw error
   }
+}
+
+/** Reads an events file (`.gz` is gunzipped) in any training format; a missing file is a one-line DataError. */
+export function loadTrainingEvents(path: string, format?: string, options: { currency?: string } = {}): LoadedEvents & { file: DataFile } {
+  const file = readEventsFile(path)
   return { ...parseTrainingEvents(file.bytes, format, { ...options, source: path }), file }
+}
+
+/**
+ * Reads the events of several files of one format as one export (BigQuery writes a large export as several
+ * files): each file read and checked as `loadTrainingEvents` reads one, its problems named after it, and each
+ * shopper's events from every file brought together in time order. A GA4 export's files are read as one (a page
+ * view and its engagement may be in different files). Browsers known only by where they are in a Seglet file
+ * (not tagged `shopper`) are that file's own: `<file>:browser-<line>`, or `<file>:` for a file of one browser.
+ */
+export function loadTrainingEventsFiles(paths: readonly string[], format?: string, options: { currency?: string } = {}): LoadedEvents & { files: DataFile[] } {
+  if (paths.length === 1) {
+    const { file, ...loaded } = loadTrainingEvents(paths[0], format, options)
+    return { ...loaded, files: [file] }
+  }
+  const files = paths.map(readEventsFile)
+  const formats = files.map((file, i) => resolveFormat(file.bytes, format, paths[i]))
+  const odd = formats.findIndex((f) => f !== formats[0])
+  if (odd >= 0) throw new DataError(`${paths[odd]}: a ${formats[odd]} file among ${formats[0]} files (${paths[0]}); give files of one export, in one format`)
+  if (formats[0] === 'ga4') return { ...parseGa4Ndjson(files.map((file, i) => ({ data: file.bytes, source: paths[i] }))), files }
+  const merged: LoadedEvents = { format: formats[0], byShopper: new Map(), rows: 0, skipped: {} }
+  files.forEach((file, i) => {
+    const loaded = parseTrainingEvents(file.bytes, formats[0], { ...options, source: paths[i], browser: `${paths[i]}:` })
+    merged.rows += loaded.rows
+    for (const [why, n] of Object.entries(loaded.skipped)) merged.skipped[why] = (merged.skipped[why] ?? 0) + n
+    for (const [shopper, list] of loaded.byShopper) {
+      // Ids the loader made up (`shopify-1`, …) are unique within a file only.
+      const events = formats[0] === 'seglet' ? list : list.map((e) => ({ ...e, id: `${i + 1}:${e.id}` }))
+      merged.byShopper.set(shopper, [...(merged.byShopper.get(shopper) ?? []), ...events])
+    }
+  })
+  for (const [shopper, list] of merged.byShopper) merged.byShopper.set(shopper, list.sort((a, b) => a.ts - b.ts))
+  return { ...merged, files }
 }

@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { DataError } from './dataError'
 
 /** The options of one command, as `node:util` `parseArgs` reads them. */
-export type OptionValues = Record<string, string | boolean | undefined>
+export type OptionValues = Record<string, string | boolean | string[] | undefined>
 
 /**
  * Reads and checks a training command's options before any data is read: `read` parses `argv` with

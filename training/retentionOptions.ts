@@ -1,3 +1,4 @@
+import type { OptionValues } from './options'
 import { validateOptions } from '../src/options/validateOptions'
 import type { RetentionPolicy } from '../src/privacy/retention'
 import { withStoreDefaults } from '../src/store/lib/withStoreDefaults'
@@ -20,7 +21,7 @@ export const RETENTION_FLAGS = [
  * @example
  * retentionOptions({ 'retention-days': '7' }) // { retentionDays: 7, purchaseRetentionDays: 730, maxEvents: 5000 }
  */
-export function retentionOptions(args: Record<string, string | boolean | undefined>): RetentionPolicy {
+export function retentionOptions(args: OptionValues): RetentionPolicy {
   const storage: Partial<RetentionPolicy> = {}
   for (const [flag, key] of RETENTION_FLAGS) {
     const value = args[flag]

@@ -317,6 +317,47 @@ describe('evaluate on a shop\'s events', () => {
   })
 })
 
+describe('--events in several files', () => {
+  /** The GA4 fixture written as BigQuery writes a large export: its rows dealt out over three files. */
+  const splitExport = (dir: string) => {
+    const lines = readFileSync(join(PROJECT_ROOT, 'training/fixtures/ga4-events.ndjson'), 'utf8').split('\n').filter((l) => l.startsWith('{'))
+    return [0, 1, 2].map((k) => {
+      const path = join(dir, `events-00000000000${k}.json`)
+      writeFileSync(path, lines.filter((_, i) => i % 3 === k).join('\n') + '\n')
+      return path
+    })
+  }
+  /** What `train --quick --only session` logs for `events`, without the file names. */
+  const trained = async (events: string[]) => {
+    const lines: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true))
+    expect(await train(['--quick', '--only', 'session', '--time-zone', 'UTC', ...events.flatMap((e) => ['--events', e])])).toBe(0)
+    vi.restoreAllMocks()
+    const log = lines.join('')
+    return { read: /: (ga4 format, \d+ rows, \d+ shoppers, \d+ sessions.*)/.exec(log)?.[1], auc: /session: AUC .*?,/.exec(log)?.[0] }
+  }
+
+  it("trains on every file, each shopper's events brought together in time order", async () => {
+    const files = splitExport(tempDir('seglet-train-'))
+    const one = await trained([join(PROJECT_ROOT, 'training/fixtures/ga4-events.ndjson')])
+    expect(one.read).toMatch(/^ga4 format, 789 rows/)
+    expect(await trained(files)).toEqual(one)
+  }, 120_000)
+
+  it('reads each file with the same checks, naming the file', async () => {
+    const dir = tempDir('seglet-train-')
+    const files = splitExport(dir)
+    writeFileSync(files[2], readFileSync(files[2], 'utf8') + '{"event_name":"page_view"}\n')
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const bad = await train(['--quick', '--only', 'session', '--time-zone', 'UTC', ...files.flatMap((f) => ['--events', f])]).catch((e: unknown) => e)
+    expect(describeFailure(bad)).toMatch(new RegExp(`^${files[2].replace(/[.\\/]/g, '\\$&')}: GA4 NDJSON line \\d+: expected an events_\\* row`))
+    const missing = await train(['--quick', '--only', 'session', '--time-zone', 'UTC', '--events', files[0], '--events', join(dir, 'events-000000000009.json')]).catch((e: unknown) => e)
+    expect(describeFailure(missing)).toBe(`${join(dir, 'events-000000000009.json')}: no such file (the events to train or score on)`)
+    const mixed = await train(['--quick', '--only', 'session', '--time-zone', 'UTC', '--events', files[0], '--events', join(PROJECT_ROOT, 'training/fixtures/seglet-events.ndjson')]).catch((e: unknown) => e)
+    expect(describeFailure(mixed)).toMatch(/seglet-events\.ndjson: a seglet file among ga4 files/)
+  })
+})
+
 describe('--cutoff', () => {
   it("is midnight in the shop's --time-zone: an order in the first hours of that day counts after it", async () => {
     const out: string[] = []

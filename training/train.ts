@@ -12,7 +12,7 @@ import { useTimeZone } from './timeZone'
 import { eventCustomers, eventSessions } from './loadEvents'
 import { retailCustomers, retailEvents } from './loadRetail'
 import { parseShoppers, rowToAggregate } from './loadShoppers'
-import { EVENTS_FORMATS, loadTrainingEvents } from './loadTrainingEvents'
+import { EVENTS_FORMATS, loadTrainingEvents, loadTrainingEventsFiles } from './loadTrainingEvents'
 import { skippedNote } from './loadedEvents'
 import { checkOptions, dateOption, dayStart, localDate, oneOfOption, readOptions, wholeNumberOption } from './options'
 import { DEFAULT_SEED, LIFETIME_CONFIG, SESSION_CONFIG, type PackConfig } from './packConfig'
@@ -26,7 +26,7 @@ const FORMAT_NAMES = { seglet: 'Seglet events export', ga4: 'GA4 BigQuery export
 
 const USAGE = `usage: npm run train -- [--data <dir>] [--out <dir>] [--report <file>] [--docs <file>] [--seed <n>] [--quick]
          [--only session|lifetime [--inner-holdout 0-4]] [--config '{"session":{…},"lifetime":{…}}'] [--pack-base-url <path>]
-         [--events <file> [--format ga4|shopify|seglet] [--time-zone <IANA name>] [--session-gap-ms <ms>] [--special-days <JSON>]
+         [--events <file> [--events <file> …] [--format ga4|shopify|seglet] [--time-zone <IANA name>] [--session-gap-ms <ms>] [--special-days <JSON>]
                           [--retention-days <days>] [--max-events <n>]]
          [--lifetime-events <file> [--lifetime-format ga4|shopify|seglet] [--cutoff YYYY-MM-DD]] [--purchase-retention-days <days>]
 (see training/README.md)`
@@ -34,7 +34,8 @@ const USAGE = `usage: npm run train -- [--data <dir>] [--out <dir>] [--report <f
 const text = { type: 'string' } as const
 const OPTIONS = {
   data: text, out: text, report: text, docs: text, seed: text, quick: { type: 'boolean' }, only: text, config: text,
-  events: text, format: text, 'time-zone': text, 'session-gap-ms': text, 'special-days': text,
+  // --events once per file: BigQuery writes a large export as several files.
+  events: { type: 'string', multiple: true }, format: text, 'time-zone': text, 'session-gap-ms': text, 'special-days': text,
   'retention-days': text, 'purchase-retention-days': text, 'max-events': text,
   'lifetime-events': text, 'lifetime-format': text, cutoff: text, 'pack-base-url': text, 'inner-holdout': text,
 } as const
@@ -93,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
   const checked = checkOptions('train', USAGE, () => {
     const values = readOptions(argv, OPTIONS)
     const str = (name: string) => values[name] as string | undefined
-    const events = str('events')
+    const events = values.events as string[] | undefined
     // UCI rows come as sessions, with their special-day closeness: there are no events to apply the options to.
     if (events === undefined && (values['session-gap-ms'] !== undefined || values['special-days'] !== undefined)) throw new DataError('--session-gap-ms and --special-days apply to sessions from a shop\'s events: give them with --events <file>')
     // UCI rows come as sessions and UCI orders within two years of their cutoff: no history to keep or drop.
@@ -149,24 +150,25 @@ export async function main(argv: string[]): Promise<number> {
   // ---- Session pack -------------------------------------------------------------------------------------
   let sessionInput: PackInput | undefined
   if (only === 'lifetime') log('  --only lifetime: session pack not built')
-  else if (typeof args.events === 'string') {
-    const loaded = loadTrainingEvents(args.events, format)
-    if (loaded.format === 'shopify') throw new DataError(`${args.events}: a Shopify orders export has orders but no browsing sessions; use it for the lifetime pack (--lifetime-events)`)
+  else if (Array.isArray(args.events)) {
+    const loaded = loadTrainingEventsFiles(args.events, format)
+    const named = args.events.join(', ')
+    if (loaded.format === 'shopify') throw new DataError(`${named}: a Shopify orders export has orders but no browsing sessions; use it for the lifetime pack (--lifetime-events)`)
     // Before any session is built: its local-time features are computed in the shop's time zone, as the browser does.
     const timeZone = useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, true)
     log(`  session features in local time of ${timeZone}`)
     const settings = [describeFeatureOptions(features), describeRetention(retention)].filter(Boolean).join('; ')
     log(`  ${settings}`)
     const sessions = eventSessions(loaded.byShopper, features, retention)
-    if (sessions.length === 0) throw new DataError(`${args.events}: no sessions in this ${loaded.format} file`)
-    log(`  ${args.events}: ${loaded.format} format, ${loaded.rows} rows, ${loaded.byShopper.size} shoppers, ${sessions.length} sessions${skippedNote(loaded.skipped)}`)
+    if (sessions.length === 0) throw new DataError(`${named}: no sessions in ${args.events.length === 1 ? 'this' : 'these'} ${loaded.format} file${args.events.length === 1 ? '' : 's'}`)
+    log(`  ${named}: ${loaded.format} format, ${loaded.rows} rows, ${loaded.byShopper.size} shoppers, ${sessions.length} sessions${skippedNote(loaded.skipped)}`)
     const train = sessions.filter((_, i) => i % 5 !== 0)
     const test = sessions.filter((_, i) => i % 5 === 0)
     // One session in five is held out: a session pack needs at least one left to train on.
-    if (train.length === 0) throw new DataError(`${args.events}: ${sessions.length} session${sessions.length === 1 ? '' : 's'}, all held out for testing; a session pack needs more sessions to train on`)
+    if (train.length === 0) throw new DataError(`${named}: ${sessions.length} session${sessions.length === 1 ? '' : 's'}, all held out for testing; a session pack needs more sessions to train on`)
     // A shop's own events carry cart, search and scroll behaviour: the pack reads every session feature.
     sessionInput = sessionPackInput(train.map((s) => s.aggregate), train.map((s) => s.label), test.map((s) => s.aggregate), test.map((s) => s.label), {
-      dataset: `${FORMAT_NAMES[loaded.format]} ${args.events}`, sha256: loaded.file.sha256, rows: sessions.length,
+      dataset: `${FORMAT_NAMES[loaded.format]} ${named}`, sha256: loaded.files.map((f) => f.sha256).join(' '), rows: sessions.length,
       split: `test = sessions whose 0-based index % 5 == 0; ${settings}`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu)`,
     }, scale(SESSION_CONFIG, 'session'), 'all')
   } else {
