@@ -132,6 +132,50 @@ describe('exportData() documents', () => {
     }
   })
 
+  it("counts each event once when one browser's exports overlap, by the id the browser stored it with", async () => {
+    const day = Math.floor(Date.now() / 86_400_000) * 86_400_000
+    const at = day - 3 * 86_400_000
+    const store = createStore({ dbName: 'export-twice', persist: false })
+    store.enqueue({ type: 'product_view', productId: 'mug', id: 'twice-1', ts: at } as StoredEvent)
+    await store.flush()
+    const first = await store.exportData()
+    store.enqueue({ type: 'purchase', orderId: 'twice-o', value: 12, currency: 'EUR', items: [], id: 'twice-2', ts: at + 60_000 } as StoredEvent)
+    await store.flush()
+    const second = await store.exportData()
+    await store.close()
+    expect(second.events.map((e) => e.id)).toEqual(['twice-1', 'twice-2'])
+    // Both exports in one file, one per line: one browser, each event once.
+    const lines = parseTrainingEvents(`${JSON.stringify(first)}\n${JSON.stringify(second)}\n`)
+    expect([...lines.byShopper.values()].map((list) => list.map((e) => e.id))).toEqual([['twice-1', 'twice-2']])
+    expect(lines.rows).toBe(3)
+    expect(lines.skipped).toEqual({ 'repeated event (same id)': 1 })
+    expect(eventSessions(lines.byShopper).map((s) => s.label)).toEqual([1])
+    // Each export saved as a file of its own, given together.
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-twice-'))
+    try {
+      writeFileSync(join(dir, 'first.json'), JSON.stringify(first, null, 2))
+      writeFileSync(join(dir, 'second.json'), JSON.stringify(second, null, 2))
+      const files = loadTrainingEventsFiles([join(dir, 'first.json'), join(dir, 'second.json')])
+      expect([...files.byShopper.values()].map((list) => list.map((e) => e.id))).toEqual([['twice-1', 'twice-2']])
+      expect(files.skipped).toEqual({ 'repeated event (same id)': 1 })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    // Events without an id are never taken for one another: no id is made up for them.
+    const noIds = parseTrainingEvents([0, 1].map(() => JSON.stringify({ type: 'page_view', url: '/', pageType: 'home', ts: at })).join('\n'))
+    expect(noIds.byShopper.get('')).toHaveLength(2)
+    expect(noIds.skipped).toEqual({})
+  })
+
+  it("keeps the newest record of an event the browser updated between two exports (a page's engagement)", () => {
+    const at = 1_713_694_080_000
+    const doc = (events: object[]) => JSON.stringify({ format: 'seglet-export', version: 1, exportedAt: '2024-04-21T10:00:00.000Z', storage: 'indexeddb', events, meta: {} })
+    const view = { type: 'page_view', url: '/', pageType: 'home', id: 'v', ts: at }
+    const engagement = (visibleMs: number, ts: number) => ({ type: 'engagement', url: '/', pageType: 'home', visibleMs, scrollDepth: 0, id: 'g', ts })
+    const loaded = parseTrainingEvents([doc([view, engagement(30_000, at + 30_000)]), doc([view, engagement(5_000, at + 5_000)])].join('\n'))
+    expect([...loaded.byShopper.values()].map((list) => list.map((e) => [e.id, e.ts]))).toEqual([[['v', at], ['g', at + 30_000]]])
+  })
+
   it('names what is wrong in a document', () => {
     const bad = { format: 'seglet-export', version: 1, events: [{ type: 'page_view', url: '/', ts: 1704067200 }] }
     expect(() => parseTrainingEvents(JSON.stringify(bad))).toThrow(/^events NDJSON line 1, events\[0\]: ts 1704067200 is not in milliseconds/)

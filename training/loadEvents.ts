@@ -21,13 +21,14 @@ const isExportDocument = (value: unknown): value is { format: 'seglet-export'; e
  * line; blank lines and lines starting with `#` ignored), each tagged `shopper` or all of one browser (`''`),
  * and/or `exportData()` documents, one per line (each one browser: `browser-<line>`), or one document as
  * `exportData()` gave it, indented or not (one browser, `''`). With `options.browser` (a file's name, when several
- * are read together) the browsers not tagged are `<browser>browser-<line>` and `<browser>`.
+ * are read together) the browsers not tagged are `<browser>browser-<line>` and `<browser>`; `options.browsers` collects the names of these browsers.
  */
-export function parseEventsNdjson(text: string | Buffer, options: { browser?: string } = {}): Map<string, StoredEvent[]> {
+export function parseEventsNdjson(text: string | Buffer, options: { browser?: string; browsers?: Set<string> } = {}): Map<string, StoredEvent[]> {
   // Browsers known only by where they are in the file are named after it (`options.browser`) when files are read together.
   const browser = options.browser ?? ''
   const byShopper = new Map<string, StoredEvent[]>()
   const add = (value: ExportedEvent, where: string, shopper = value?.shopper ?? browser) => {
+    if (value?.shopper === undefined) options.browsers?.add(shopper)
     if (!value || typeof value.type !== 'string' || typeof value.ts !== 'number') {
       throw new DataError(`${where}: expected a stored event with "type" and "ts"`)
     }
@@ -66,6 +67,62 @@ export function parseEventsNdjson(text: string | Buffer, options: { browser?: st
     else add(value, `events NDJSON line ${number}`)
   }
   return byShopper
+}
+
+/**
+ * The histories of `byShopper` with each stored event once: a browser exported twice (`exportData()` documents
+ * overlapping in time) holds the same events, with the ids the browser stored them with. Browsers known only by
+ * where they are in the files (`browsers`, not tagged `shopper`) that share an event id are one browser, named
+ * by the first; within each history an id seen again is the same event, and the record kept is the newest (the
+ * latest `ts`: the browser rewrites a page's engagement record under its id as the page is read on). Events
+ * without an id are all kept: none is made up for them. Gives the histories, in time order, and how many
+ * records were left out.
+ */
+export function joinRepeatedEvents(byShopper: Map<string, StoredEvent[]>, browsers: ReadonlySet<string>): { byShopper: Map<string, StoredEvent[]>; repeated: number } {
+  const hasId = (e: StoredEvent) => typeof e.id === 'string' && e.id !== ''
+  // Browsers sharing an event id, joined under the first of them.
+  const order = new Map([...byShopper.keys()].map((key, i) => [key, i]))
+  const parent = new Map<string, string>()
+  const find = (key: string): string => {
+    let root = key
+    while (parent.has(root)) root = parent.get(root)!
+    return root
+  }
+  const owner = new Map<string, string>()
+  for (const [key, list] of byShopper) {
+    if (!browsers.has(key)) continue
+    for (const e of list) {
+      if (!hasId(e)) continue
+      const other = owner.get(e.id)
+      if (other === undefined) owner.set(e.id, key)
+      else {
+        const [a, b] = [find(other), find(key)]
+        if (a !== b) order.get(a)! < order.get(b)! ? parent.set(b, a) : parent.set(a, b)
+      }
+    }
+  }
+  const joined = new Map<string, StoredEvent[]>()
+  for (const [key, list] of byShopper) {
+    const root = browsers.has(key) ? find(key) : key
+    joined.set(root, [...(joined.get(root) ?? []), ...list])
+  }
+  let repeated = 0
+  for (const [key, list] of joined) {
+    const at = new Map<string, number>()
+    const kept: StoredEvent[] = []
+    for (const e of list) {
+      const i = hasId(e) ? at.get(e.id) : undefined
+      if (i === undefined) {
+        if (hasId(e)) at.set(e.id, kept.length)
+        kept.push(e)
+        continue
+      }
+      repeated++
+      if (e.ts >= kept[i].ts) kept[i] = e
+    }
+    joined.set(key, kept.sort((a, b) => a.ts - b.ts))
+  }
+  return { byShopper: joined, repeated }
 }
 
 /** A labelled session for the intent model. */

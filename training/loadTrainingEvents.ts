@@ -2,12 +2,15 @@ import type { StoredEvent } from '../src/events/types'
 import { validateEvent } from '../src/events/validateEvent'
 import { dataLines, readDataFile, textOf, type DataFile } from './data'
 import { DataError } from './dataError'
-import { parseEventsNdjson } from './loadEvents'
+import { joinRepeatedEvents, parseEventsNdjson } from './loadEvents'
 import type { EventsFormat, LoadedEvents } from './loadedEvents'
 import { parseGa4Ndjson } from './loadGa4'
 import { parseShopifyOrdersCsv } from './loadShopify'
 
 export const EVENTS_FORMATS: readonly EventsFormat[] = ['seglet', 'ga4', 'shopify']
+
+/** Why a Seglet event is left out when it was read before (`joinRepeatedEvents`). */
+const REPEATED = 'repeated event (same id)'
 
 /**
  * The format of an events file from its first data line: a GA4 BigQuery row (`event_name`), a Seglet stored
@@ -64,7 +67,7 @@ function namingFile<T>(source: string | undefined, parse: () => T): T {
 }
 
 /** Parses `text` in `format` (detected when undefined); NDJSON formats read a Buffer line by line. */
-export function parseTrainingEvents(text: string | Buffer, format?: string, options: { currency?: string; source?: string; browser?: string } = {}): LoadedEvents {
+export function parseTrainingEvents(text: string | Buffer, format?: string, options: { currency?: string; source?: string; browser?: string; browsers?: Set<string> } = {}): LoadedEvents {
   const source = options.source ?? 'the events file'
   const resolved = resolveFormat(text, format, source)
   switch (resolved) {
@@ -73,11 +76,14 @@ export function parseTrainingEvents(text: string | Buffer, format?: string, opti
     case 'shopify':
       return namingFile(options.source, () => parseShopifyOrdersCsv(typeof text === 'string' ? text : textOf(text, source), options))
     case 'seglet': {
-      const byShopper = namingFile(options.source, () => parseEventsNdjson(text, { browser: options.browser }))
-      const skipped: Record<string, number> = {}
+      const browsers = options.browsers ?? new Set<string>()
+      const parsed = namingFile(options.source, () => parseEventsNdjson(text, { browser: options.browser, browsers }))
       let rows = 0
+      for (const list of parsed.values()) rows += list.length
+      // A browser exported twice: each event once, as the browser stores it once.
+      const { byShopper, repeated } = joinRepeatedEvents(parsed, browsers)
+      const skipped: Record<string, number> = repeated > 0 ? { [REPEATED]: repeated } : {}
       for (const [shopper, list] of byShopper) {
-        rows += list.length
         // As the browser stores them: checked by validateEvent (defaults filled in), or left out and counted.
         const kept = list.flatMap((e) => {
           try {
@@ -128,8 +134,9 @@ export function loadTrainingEventsFiles(paths: readonly string[], format?: strin
   if (odd >= 0) throw new DataError(`${paths[odd]}: a ${formats[odd]} file among ${formats[0]} files (${paths[0]}); give files of one export, in one format`)
   if (formats[0] === 'ga4') return { ...parseGa4Ndjson(files.map((file, i) => ({ data: file.bytes, source: paths[i] }))), files }
   const merged: LoadedEvents = { format: formats[0], byShopper: new Map(), rows: 0, skipped: {} }
+  const browsers = new Set<string>()
   files.forEach((file, i) => {
-    const loaded = parseTrainingEvents(file.bytes, formats[0], { ...options, source: paths[i], browser: `${paths[i]}:` })
+    const loaded = parseTrainingEvents(file.bytes, formats[0], { ...options, source: paths[i], browser: `${paths[i]}:`, browsers })
     merged.rows += loaded.rows
     for (const [why, n] of Object.entries(loaded.skipped)) merged.skipped[why] = (merged.skipped[why] ?? 0) + n
     for (const [shopper, list] of loaded.byShopper) {
@@ -138,6 +145,12 @@ export function loadTrainingEventsFiles(paths: readonly string[], format?: strin
       merged.byShopper.set(shopper, [...(merged.byShopper.get(shopper) ?? []), ...events])
     }
   })
+  if (formats[0] === 'seglet') {
+    // One browser's exports in several files (or one shopper's events given twice): each event once.
+    const { byShopper, repeated } = joinRepeatedEvents(merged.byShopper, browsers)
+    if (repeated > 0) merged.skipped[REPEATED] = (merged.skipped[REPEATED] ?? 0) + repeated
+    return { ...merged, byShopper, files }
+  }
   for (const [shopper, list] of merged.byShopper) merged.byShopper.set(shopper, list.sort((a, b) => a.ts - b.ts))
   return { ...merged, files }
 }
