@@ -57,22 +57,23 @@ export function oneOfOption<T extends string>(values: OptionValues, name: string
 }
 
 /**
- * The time of the date given as `--name` (`YYYY-MM-DD`), `undefined` when absent; a non-date throws a one-line
- * `DataError`. A plain date is midnight UTC; `dayStart` gives it in the shop's time zone once that is in use.
+ * The time of the date given as `--name` (`YYYY-MM-DD`, a day its month has), `undefined` when absent; anything
+ * else throws a one-line `DataError`. It is midnight UTC; `dayStart` gives it in the shop's time zone once that is
+ * in use.
  */
 export function dateOption(values: OptionValues, name: string): number | undefined {
   const raw = values[name]
   if (raw === undefined) return undefined
-  const time = new Date(String(raw)).getTime()
-  if (!Number.isFinite(time)) throw new DataError(`--${name} ${JSON.stringify(raw)} is not a date (use YYYY-MM-DD)`)
+  // Only YYYY-MM-DD of a day the month has: Date would read 01/06/2024 as January 6 and 2024-02-30 as March 1.
+  const time = /^\d{4}-\d{2}-\d{2}$/.test(String(raw)) ? new Date(String(raw)).getTime() : NaN
+  if (!Number.isFinite(time) || new Date(time).toISOString().slice(0, 10) !== raw) throw new DataError(`--${name} ${JSON.stringify(raw)} is not a date (use YYYY-MM-DD)`)
   return time
 }
 
 /**
  * The start of the day `raw` (`YYYY-MM-DD`, as `--cutoff` takes it) in the time zone in use (`--time-zone` or
  * `TZ`, set by `useTimeZone`): a shop counts its days from its own midnight, as its shoppers' browsers date
- * their orders. Without a time zone, and for a date given with a time, it is the time `Date` reads (a plain date
- * at midnight UTC).
+ * their orders. Without a time zone it is midnight UTC.
  *
  * @example
  * dayStart('2024-06-01', 'Europe/Berlin') // Date.UTC(2024, 4, 31, 22)
