@@ -24,15 +24,25 @@ export function checkOptions<T>(command: string, usage: string, read: () => T): 
 }
 
 /**
- * `argv` read strictly: an unknown option (a typo), an option without its value, a value given to a flag or a
- * stray argument throws a one-line `DataError` naming it.
+ * `argv` read strictly: an unknown option (a typo), an option without its value, a value given to a flag, a
+ * stray argument or an option of one value given twice (all but the last would be dropped) throws a one-line
+ * `DataError` naming it.
  */
 export function readOptions(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>): OptionValues {
+  let parsed
   try {
-    return parseArgs({ args: [...argv], strict: true, allowPositionals: false, options }).values as OptionValues
+    parsed = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options, tokens: true })
   } catch (error) {
     throw new DataError((error as Error).message.split('\n')[0])
   }
+  const given = new Map<string, string[]>()
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option' || options[token.name]?.type !== 'string' || options[token.name]?.multiple) continue
+    const values = [...(given.get(token.name) ?? []), String(token.value)]
+    given.set(token.name, values)
+    if (values.length > 1) throw new DataError(`--${token.name} given twice (${values.join(', ')}): give it once`)
+  }
+  return parsed.values as OptionValues
 }
 
 /**

@@ -414,6 +414,7 @@ describe('command-line options', () => {
     ['a --cutoff that is not a date', ['--cutoff', 'june', '--lifetime-events', '/nonexistent/orders.csv'], /^--cutoff "june" is not a date/],
     ['a --cutoff of a day the month does not have', ['--cutoff', '2024-02-30', '--lifetime-events', '/nonexistent/orders.csv'], /^--cutoff "2024-02-30" is not a date \(use YYYY-MM-DD\)$/],
     ['a --cutoff written day/month/year', ['--cutoff', '01/06/2024', '--lifetime-events', '/nonexistent/orders.csv'], /^--cutoff "01\/06\/2024" is not a date \(use YYYY-MM-DD\)$/],
+    ['an option given twice', ['--time-zone', 'UTC', '--time-zone', 'Europe/Berlin', ...noData], /^--time-zone given twice \(UTC, Europe\/Berlin\): give it once$/],
     ['a --config that is not JSON', ['--config', '{members:6}', ...noData], /^--config: not JSON/],
     ['a --config with a typo', ['--config', '{"session":{"epoch":5}}', ...noData], /^--config: unknown session hyper-parameter "epoch"/],
     ['a --config for no pack', ['--config', '{"sesion":{"epochs":5}}', ...noData], /^--config: unknown pack "sesion"/],
@@ -440,6 +441,7 @@ describe('command-line options', () => {
     ['a session gap the browser refuses', ['--session-gap-ms', '10min', ...noPack], /^--session-gap-ms: features\.sessionGapMs must be a number/],
     ['special days that are not JSON', ['--special-days', '[x', ...noPack], /^--special-days: not JSON/],
     ['a missing --pack', ['--data', '/nonexistent/x.ndjson'], /^--pack <file> and --data <file> are required$/],
+    ['a pack given twice', ['--pack', '/nonexistent/a.json', ...noPack], /^--pack given twice \(\/nonexistent\/a\.json, \/nonexistent\/pack\.json\): give it once$/],
   ])('evaluate refuses %s in one line with its usage, before reading the pack', (_, argv, says) => refusedAsOption('evaluate', evaluate, argv as string[], says))
 
   it('train says --events and --lifetime-events need a time zone before reading the file', async () => {
