@@ -358,6 +358,27 @@ describe('--events in several files', () => {
   })
 })
 
+describe('--lifetime-events in several files', () => {
+  it("reads every file as one export of the shop's orders", async () => {
+    const dir = tempDir('seglet-train-')
+    const [comment, header, ...rows] = readFileSync(join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv'), 'utf8').trim().split('\n')
+    // Whole orders (an order's line items follow its first row) in two exports.
+    const half = rows.findIndex((row, i) => i >= rows.length / 2 && row.split(',')[0] !== rows[i - 1].split(',')[0])
+    writeFileSync(join(dir, 'orders-1.csv'), [comment, header, ...rows.slice(0, half)].join('\n') + '\n')
+    writeFileSync(join(dir, 'orders-2.csv'), [header, ...rows.slice(half)].join('\n') + '\n')
+    const read = async (files: string[]) => {
+      const lines: string[] = []
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true))
+      expect(await train(['--quick', '--only', 'lifetime', '--time-zone', 'UTC', '--cutoff', '2024-04-01', ...files.flatMap((f) => ['--lifetime-events', f])])).toBe(0)
+      vi.restoreAllMocks()
+      return /: (shopify format, \d+ rows, \d+ customers with an order before 2024-04-01.*)/.exec(lines.join(''))?.[1]
+    }
+    const one = await read([join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv')])
+    expect(one).toMatch(/^shopify format, \d+ rows, \d+ customers/)
+    expect(await read([join(dir, 'orders-1.csv'), join(dir, 'orders-2.csv')])).toBe(one)
+  }, 120_000)
+})
+
 describe('--cutoff', () => {
   it("is midnight in the shop's --time-zone: an order in the first hours of that day counts after it", async () => {
     const out: string[] = []

@@ -12,7 +12,7 @@ import { useTimeZone } from './timeZone'
 import { eventCustomers, eventSessions } from './loadEvents'
 import { retailCustomers, retailEvents } from './loadRetail'
 import { parseShoppers, rowToAggregate } from './loadShoppers'
-import { EVENTS_FORMATS, loadTrainingEvents, loadTrainingEventsFiles } from './loadTrainingEvents'
+import { EVENTS_FORMATS, loadTrainingEventsFiles } from './loadTrainingEvents'
 import { skippedNote } from './loadedEvents'
 import { checkOptions, dateOption, dayStart, localDate, oneOfOption, readOptions, wholeNumberOption } from './options'
 import { DEFAULT_SEED, LIFETIME_CONFIG, SESSION_CONFIG, type PackConfig } from './packConfig'
@@ -28,7 +28,7 @@ const USAGE = `usage: npm run train -- [--data <dir>] [--out <dir>] [--report <f
          [--only session|lifetime [--inner-holdout 0-4]] [--config '{"session":{…},"lifetime":{…}}'] [--pack-base-url <path>]
          [--events <file> [--events <file> …] [--format ga4|shopify|seglet] [--time-zone <IANA name>] [--session-gap-ms <ms>] [--special-days <JSON>]
                           [--retention-days <days>] [--max-events <n>]]
-         [--lifetime-events <file> [--lifetime-format ga4|shopify|seglet] [--cutoff YYYY-MM-DD]] [--purchase-retention-days <days>]
+         [--lifetime-events <file> [--lifetime-events <file> …] [--lifetime-format ga4|shopify|seglet] [--cutoff YYYY-MM-DD]] [--purchase-retention-days <days>]
 (see training/README.md)`
 
 const text = { type: 'string' } as const
@@ -37,7 +37,7 @@ const OPTIONS = {
   // --events once per file: BigQuery writes a large export as several files.
   events: { type: 'string', multiple: true }, format: text, 'time-zone': text, 'session-gap-ms': text, 'special-days': text,
   'retention-days': text, 'purchase-retention-days': text, 'max-events': text,
-  'lifetime-events': text, 'lifetime-format': text, cutoff: text, 'pack-base-url': text, 'inner-holdout': text,
+  'lifetime-events': { type: 'string', multiple: true }, 'lifetime-format': text, cutoff: text, 'pack-base-url': text, 'inner-holdout': text,
 } as const
 
 type ConfigOverrides = Partial<Record<'session' | 'lifetime', Partial<PackConfig>>>
@@ -213,14 +213,14 @@ export async function main(argv: string[]): Promise<number> {
   {
     let customers: Array<{ aggregate: LifetimeAggregate; label: number; test: boolean }>
     let provenance: ModelPack['provenance']
-    if (typeof args['lifetime-events'] === 'string') {
-      const path = args['lifetime-events']
-      const loaded = loadTrainingEvents(path, lifetimeFormat)
+    if (Array.isArray(args['lifetime-events'])) {
+      const path = args['lifetime-events'].join(', ')
+      const loaded = loadTrainingEventsFiles(args['lifetime-events'], lifetimeFormat)
       const cutoff = cutoffOption ?? defaultCutoff(loaded.byShopper)
       customers = eventCustomers(loaded.byShopper, cutoff, 90, retention).map((c, i) => ({ ...c, test: i % 5 === 0 }))
       if (customers.length === 0) throw new DataError(`${path}: no customer with an order before the cutoff ${localDate(cutoff, shopTimeZone)}`)
       log(`  ${path}: ${loaded.format} format, ${loaded.rows} rows, ${customers.length} customers with an order before ${localDate(cutoff, shopTimeZone)}${skippedNote(loaded.skipped)}`)
-      provenance = { dataset: `${FORMAT_NAMES[loaded.format]} ${path} (cutoff ${localDate(cutoff, shopTimeZone)})`, sha256: loaded.file.sha256, rows: customers.length, split: `test = shoppers whose index % 5 == 0; orders and refunds of the ${retention.purchaseRetentionDays} days before the cutoff, as the browser keeps them`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` }
+      provenance = { dataset: `${FORMAT_NAMES[loaded.format]} ${path} (cutoff ${localDate(cutoff, shopTimeZone)})`, sha256: loaded.files.map((f) => f.sha256).join(' '), rows: customers.length, split: `test = shoppers whose index % 5 == 0; orders and refunds of the ${retention.purchaseRetentionDays} days before the cutoff, as the browser keeps them`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` }
     } else {
       const file = readPublicData(dataDir, RETAIL_FILE, '--lifetime-events')
       if (file.verified === false) throw new DataError(`${file.path}: sha256 ${file.sha256} differs from the published one; refusing to train`)
