@@ -207,6 +207,26 @@ describe('Seglet events in several files', () => {
   })
 })
 
+describe('Shopify orders in several files', () => {
+  it('counts an order in two overlapping exports once, with its refunds to date', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-orders-'))
+    try {
+      const header = 'Name,Email,Financial Status,Paid at,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Refunded Amount,Cancelled at'
+      const order = (name: string, at: string, refunded: string) => `${name},a@example.com,partially_refunded,${at},EUR,30.00,${at},1,Book,30.00,${refunded},`
+      // The first export was made after a refund of 5.00; the second after a further 3.00 (Refunded Amount is the order's total).
+      writeFileSync(join(dir, 'march.csv'), [header, order('#1', '2024-03-01 10:00:00 +0000', '5.00')].join('\n') + '\n')
+      writeFileSync(join(dir, 'march-april.csv'), [header, order('#1', '2024-03-01 10:00:00 +0000', '8.00'), order('#2', '2024-04-02 10:00:00 +0000', '0.00')].join('\n') + '\n')
+      const loaded = loadTrainingEventsFiles([join(dir, 'march.csv'), join(dir, 'march-april.csv')])
+      const events = [...loaded.byShopper.values()][0]
+      expect(events.map((e) => [e.type, 'orderId' in e ? e.orderId : '', 'value' in e ? e.value : 0])).toEqual([['purchase', '#1', 30], ['refund', '#1', 8], ['purchase', '#2', 30]])
+      const [customer] = eventCustomers(loaded.byShopper, Date.UTC(2024, 5, 1))
+      expect(customer.aggregate).toMatchObject({ orders: 2, returns: 1, returnValue: 8 })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('Seglet event times', () => {
   it('refuses a ts in seconds, naming the line, instead of reading every event as January 1970', () => {
     const text = ['{"type":"add_to_cart","productId":"mug","id":"e1","ts":1704067200000}', '{"type":"add_to_cart","productId":"mug","id":"e2","ts":1704067260}'].join('\n')

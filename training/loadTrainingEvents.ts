@@ -110,6 +110,29 @@ function readEventsFile(path: string): DataFile {
   }
 }
 
+/**
+ * A customer's events from several Shopify exports, each order once: exports of overlapping periods hold the
+ * same order (`Name`), with its purchase and the refunds made to date (`Refunded Amount` is the order's total
+ * refunded, so the largest is the newest). Keeps the order's first purchase and its largest refund.
+ */
+function onceEachOrder(events: readonly StoredEvent[]): StoredEvent[] {
+  const at = new Map<string, number>()
+  const kept: StoredEvent[] = []
+  for (const e of events) {
+    if (e.type !== 'purchase' && e.type !== 'refund') {
+      kept.push(e)
+      continue
+    }
+    const key = `${e.type} ${e.orderId}`
+    const i = at.get(key)
+    if (i === undefined) {
+      at.set(key, kept.length)
+      kept.push(e)
+    } else if (e.type === 'refund' && e.value > (kept[i] as typeof e).value) kept[i] = e
+  }
+  return kept
+}
+
 /** Reads an events file (`.gz` is gunzipped) in any training format; a missing file is a one-line DataError. */
 export function loadTrainingEvents(path: string, format?: string, options: { currency?: string } = {}): LoadedEvents & { file: DataFile } {
   const file = readEventsFile(path)
@@ -151,6 +174,8 @@ export function loadTrainingEventsFiles(paths: readonly string[], format?: strin
     if (repeated > 0) merged.skipped[REPEATED] = (merged.skipped[REPEATED] ?? 0) + repeated
     return { ...merged, byShopper, files }
   }
-  for (const [shopper, list] of merged.byShopper) merged.byShopper.set(shopper, list.sort((a, b) => a.ts - b.ts))
+  for (const [shopper, list] of merged.byShopper) {
+    merged.byShopper.set(shopper, (formats[0] === 'shopify' ? onceEachOrder(list) : list).sort((a, b) => a.ts - b.ts))
+  }
   return { ...merged, files }
 }
