@@ -11,7 +11,7 @@ import { DataError } from './dataError'
 import { featureOptions } from './featureOptions'
 import { retentionOptions } from './retentionOptions'
 import { eventCustomers, eventSessions } from './loadEvents'
-import { detectFormat, EVENTS_FORMATS, parseTrainingEvents } from './loadTrainingEvents'
+import { detectFormat, EVENTS_FORMATS, loadTrainingEventsFiles, parseTrainingEvents } from './loadTrainingEvents'
 import { skippedNote } from './loadedEvents'
 import { checkOptions, dateOption, dayStart, oneOfOption, readOptions } from './options'
 import { smallDataWarnings } from './smallData'
@@ -19,7 +19,7 @@ import { checkTimeZone, useTimeZone } from './timeZone'
 
 const USAGE = `usage: npm run evaluate -- --pack src/models/session.json --data ../shared/data/online_shoppers_intention.csv [--split test|all] [--json]
        npm run evaluate -- --pack src/models/lifetime.json --data ../shared/data/online_retail.csv.gz [--split test|all] [--json]
-       npm run evaluate -- --pack <pack> --data <events file> [--format ga4|shopify|seglet] [--time-zone <IANA name>] [--session-gap-ms <ms>] [--special-days <JSON>]
+       npm run evaluate -- --pack <pack> --data <events file> [--data <events file> …] [--format ga4|shopify|seglet] [--time-zone <IANA name>] [--session-gap-ms <ms>] [--special-days <JSON>]
          [--retention-days <days>] [--max-events <n>] [--purchase-retention-days <days>] [--cutoff YYYY-MM-DD] [--split test|all] [--json]
 A session pack is scored on a CSV in the UCI Online Shoppers format (with and without page statistics), a lifetime
 pack on a file in the UCI Online Retail format, either pack on a shop's own events: a GA4 BigQuery export (NDJSON),
@@ -48,13 +48,14 @@ export async function main(argv: string[]): Promise<number> {
   const text = { type: 'string' } as const
   const checked = checkOptions('evaluate', USAGE, () => {
     const values = readOptions(argv, {
-      pack: text, data: text, split: text, json: { type: 'boolean' }, format: text, 'time-zone': text, 'session-gap-ms': text, 'special-days': text, cutoff: text,
+      // --data once per file of a shop's events (BigQuery writes a large export as several files).
+      pack: text, data: { type: 'string', multiple: true }, split: text, json: { type: 'boolean' }, format: text, 'time-zone': text, 'session-gap-ms': text, 'special-days': text, cutoff: text,
       'retention-days': text, 'purchase-retention-days': text, 'max-events': text,
     })
     if (values.pack === undefined || values.data === undefined) throw new DataError('--pack <file> and --data <file> are required')
     if (typeof values['time-zone'] === 'string') checkTimeZone(values['time-zone'])
     return {
-      args: values as typeof values & { pack: string; data: string },
+      args: values as typeof values & { pack: string; data: string[] },
       all: oneOfOption(values, 'split', ['test', 'all'] as const) === 'all',
       format: oneOfOption(values, 'format', EVENTS_FORMATS),
       cutoff: dateOption(values, 'cutoff'),
@@ -74,21 +75,25 @@ export async function main(argv: string[]): Promise<number> {
   if (pack.kind !== 'session' && (args['session-gap-ms'] !== undefined || args['special-days'] !== undefined)) throw new DataError(`${args.pack}: a ${pack.kind} pack reads no sessions; --session-gap-ms and --special-days apply to a session pack`)
   if (pack.kind !== 'session' && (args['retention-days'] !== undefined || args['max-events'] !== undefined)) throw new DataError(`${args.pack}: a ${pack.kind} pack reads no sessions; --retention-days and --max-events apply to a session pack`)
   if (pack.kind === 'session' && args.cutoff !== undefined) throw new DataError(`${args.pack}: --cutoff applies to a lifetime pack (the day its customers' orders are counted up to)`)
-  const file = readDataFile(resolve(args.data))
+  // Several files are one export of a shop's events; the public data sets come in one file each.
+  const several = args.data.length > 1
+  const data = args.data.join(', ')
+  const file = several ? undefined : readDataFile(resolve(args.data[0]))
   const results: Record<string, ReturnType<typeof summary>> = {}
   const warnings: string[] = []
   // A shop's own events: what was read, and what was left out and why.
   let read: string | undefined
   let skipped: Record<string, number> | undefined
-  const format = checked.format ?? detectFormat(file.bytes)
+  const files = several ? loadTrainingEventsFiles(args.data, checked.format) : undefined
+  const format = files?.format ?? checked.format ?? detectFormat(file!.bytes)
   if (format !== undefined) {
     // A shop's own events: sessions or customers in file order, every 5th held out (as training splits them).
-    const loaded = parseTrainingEvents(file.bytes, format, { source: args.data })
+    const loaded = files ?? parseTrainingEvents(file!.bytes, format, { source: args.data[0] })
     read = `${loaded.format} format, ${loaded.rows} rows${skippedNote(loaded.skipped)}`
     skipped = loaded.skipped
     const held = <T>(list: T[]) => list.filter((_, i) => all || i % 5 === 0)
     if (pack.kind === 'session') {
-      if (loaded.format === 'shopify') throw new DataError(`${args.data}: a Shopify orders export has no browsing sessions; score a lifetime pack on it`)
+      if (loaded.format === 'shopify') throw new DataError(`${data}: a Shopify orders export has no browsing sessions; score a lifetime pack on it`)
       // The local-time features in the shop's time zone, as its shoppers' browsers and training compute them.
       useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, true)
       const sessions = held(eventSessions(loaded.byShopper, features, retention))
@@ -96,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
       results.sessions = summary(evaluatePack(pack, sessions.map((s) => sessionVector(s.aggregate)), sessions.map((s) => s.label), 'intent'))
     } else {
       // Active days are local dates: in the shop's time zone, as training computes them.
-      const timeZone = useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, `${args.data}, a shop's orders,`)
+      const timeZone = useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, `${data}, a shop's orders,`)
       let last = -Infinity
       for (const list of loaded.byShopper.values()) for (const e of list) last = Math.max(last, e.ts)
       // The cutoff day starts at midnight in the shop's time zone, as training counts it.
@@ -106,21 +111,21 @@ export async function main(argv: string[]): Promise<number> {
       results.customers = summary(evaluatePack(pack, customers.map((c) => lifetimeVector(c.aggregate)), customers.map((c) => c.label), 'repeat'))
     }
   } else if (pack.kind === 'session') {
-    if (args['session-gap-ms'] !== undefined || args['special-days'] !== undefined) throw new DataError(`${args.data}: UCI rows come as sessions, with their special-day closeness; --session-gap-ms and --special-days apply to a shop's events`)
-    if (args['retention-days'] !== undefined || args['max-events'] !== undefined || args['purchase-retention-days'] !== undefined) throw new DataError(`${args.data}: UCI rows come as sessions, with no history to keep; --retention-days, --max-events and --purchase-retention-days apply to a shop's events`)
-    const rows = parseShoppers(file.text).filter((r) => all || r.index % 5 === 0)
+    if (args['session-gap-ms'] !== undefined || args['special-days'] !== undefined) throw new DataError(`${data}: UCI rows come as sessions, with their special-day closeness; --session-gap-ms and --special-days apply to a shop's events`)
+    if (args['retention-days'] !== undefined || args['max-events'] !== undefined || args['purchase-retention-days'] !== undefined) throw new DataError(`${data}: UCI rows come as sessions, with no history to keep; --retention-days, --max-events and --purchase-retention-days apply to a shop's events`)
+    const rows = parseShoppers(file!.text).filter((r) => all || r.index % 5 === 0)
     const labels = rows.map((r) => (r.revenue ? 1 : 0))
     results.withStats = summary(evaluatePack(pack, rows.map((r) => sessionVector(rowToAggregate(r))), labels, 'intent'))
     results.withoutStats = summary(evaluatePack(pack, rows.map((r) => sessionVector(rowToAggregate(r, { withStats: false }))), labels, 'intent'))
   } else {
-    if (args['purchase-retention-days'] !== undefined) throw new DataError(`${args.data}: UCI Online Retail customers are counted from the orders of the data set's 9 months before its cutoff; --purchase-retention-days applies to a shop's orders`)
-    if (cutoffOption !== undefined) throw new DataError(`${args.data}: UCI Online Retail customers are counted up to the data set's own cutoff, 2011-09-01; --cutoff applies to a shop's orders`)
-    const customers = retailCustomers(retailEvents(file.text)).filter((c) => all || c.test)
+    if (args['purchase-retention-days'] !== undefined) throw new DataError(`${data}: UCI Online Retail customers are counted from the orders of the data set's 9 months before its cutoff; --purchase-retention-days applies to a shop's orders`)
+    if (cutoffOption !== undefined) throw new DataError(`${data}: UCI Online Retail customers are counted up to the data set's own cutoff, 2011-09-01; --cutoff applies to a shop's orders`)
+    const customers = retailCustomers(retailEvents(file!.text)).filter((c) => all || c.test)
     results.customers = summary(evaluatePack(pack, customers.map((c) => lifetimeVector(c.aggregate)), customers.map((c) => c.label), 'repeat'))
   }
   const head = (pack.kind === 'session' ? pack.heads.intent : pack.heads.repeat) as ProbabilityHead
   const out = {
-    pack: args.pack, kind: pack.kind, data: file.path, format: format ?? 'uci', sha256: file.sha256, split: all ? 'all rows' : 'fixed test split',
+    pack: args.pack, kind: pack.kind, data: file?.path ?? data, format: format ?? 'uci', sha256: file?.sha256 ?? files!.files.map((f) => f.sha256).join(' '), split: all ? 'all rows' : 'fixed test split',
     head: head.description, ...(skipped && { skipped }), results, warnings,
   }
   if (args.json === true) {
@@ -128,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0
   }
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '–')
-  const lines = [`${pack.kind} pack ${args.pack} on ${file.path} (${out.split}, sha256 ${file.sha256.slice(0, 12)}…)`, ...(read ? [`read: ${read}`] : []), `head: ${head.description}`]
+  const lines = [`${pack.kind} pack ${args.pack} on ${out.data} (${out.split}, sha256 ${out.sha256.split(' ').map((h) => `${h.slice(0, 12)}…`).join(' ')})`, ...(read ? [`read: ${read}`] : []), `head: ${head.description}`]
   for (const [name, r] of Object.entries(results)) {
     lines.push(
       `${name}: ${r.rows} rows, ${r.positives} positive`,

@@ -318,12 +318,17 @@ describe('evaluate on a shop\'s events', () => {
 })
 
 describe('--events in several files', () => {
-  /** The GA4 fixture written as BigQuery writes a large export: its rows dealt out over three files. */
+  /**
+   * The GA4 fixture written as BigQuery writes a large export: its rows dealt out over three files, each
+   * shopper's rows in all three. Also writes the files joined into one, `joined.json` (`cat events-*.json`).
+   */
   const splitExport = (dir: string) => {
     const lines = readFileSync(join(PROJECT_ROOT, 'training/fixtures/ga4-events.ndjson'), 'utf8').split('\n').filter((l) => l.startsWith('{'))
-    return [0, 1, 2].map((k) => {
+    const parts = [0, 1, 2].map((k) => lines.filter((_, i) => i % 3 === k).join('\n') + '\n')
+    writeFileSync(join(dir, 'joined.json'), parts.join(''))
+    return parts.map((part, k) => {
       const path = join(dir, `events-00000000000${k}.json`)
-      writeFileSync(path, lines.filter((_, i) => i % 3 === k).join('\n') + '\n')
+      writeFileSync(path, part)
       return path
     })
   }
@@ -338,11 +343,33 @@ describe('--events in several files', () => {
   }
 
   it("trains on every file, each shopper's events brought together in time order", async () => {
-    const files = splitExport(tempDir('seglet-train-'))
-    const one = await trained([join(PROJECT_ROOT, 'training/fixtures/ga4-events.ndjson')])
-    expect(one.read).toMatch(/^ga4 format, 789 rows/)
+    const dir = tempDir('seglet-train-')
+    const files = splitExport(dir)
+    // As the files joined into one: a shopper's rows in time order, rows of one microsecond in the files' order.
+    const one = await trained([join(dir, 'joined.json')])
+    expect(one.read).toMatch(/^ga4 format, 789 rows, 16 shoppers/)
     expect(await trained(files)).toEqual(one)
   }, 120_000)
+
+  it('evaluate scores a pack on every file, as on the export in one file', async () => {
+    const dir = tempDir('seglet-evaluate-')
+    const files = splitExport(dir)
+    const out: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+    const run = async (data: string[]) => {
+      out.length = 0
+      expect(await evaluate(['--pack', 'src/models/session.json', ...data.flatMap((d) => ['--data', d]), '--split', 'all', '--json', '--time-zone', 'UTC'])).toBe(0)
+      return JSON.parse(out.join(''))
+    }
+    const one = await run([join(dir, 'joined.json')])
+    expect(one.results.sessions.rows).toBeGreaterThan(20)
+    const several = await run(files)
+    expect(several.results).toEqual(one.results)
+    expect(several.data).toBe(files.join(', '))
+    // The public data sets come in one file each.
+    const uci = await evaluate(['--pack', 'src/models/session.json', '--data', files[0], '--data', join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv'), '--time-zone', 'UTC']).catch((e: unknown) => e)
+    expect(describeFailure(uci)).toMatch(/shopify-orders\.csv: a shopify file among ga4 files/)
+  })
 
   it('reads each file with the same checks, naming the file', async () => {
     const dir = tempDir('seglet-train-')
