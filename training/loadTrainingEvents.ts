@@ -152,6 +152,11 @@ export function loadTrainingEventsFiles(paths: readonly string[], format?: strin
     return { ...loaded, files: [file] }
   }
   const files = paths.map(readEventsFile)
+  // A file given twice (or downloaded twice under another name) would count each of its rows twice.
+  files.forEach((file, i) => {
+    const first = files.findIndex((f) => f.sha256 === file.sha256)
+    if (first < i) throw new DataError(`${paths[i]}: the same file as ${paths[first]} (sha256 ${file.sha256}); give each file once`)
+  })
   const formats = files.map((file, i) => resolveFormat(file.bytes, format, paths[i]))
   const odd = formats.findIndex((f) => f !== formats[0])
   if (odd >= 0) throw new DataError(`${paths[odd]}: a ${formats[odd]} file among ${formats[0]} files (${paths[0]}); give files of one export, in one format`)

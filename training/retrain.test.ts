@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -380,6 +381,12 @@ describe('--events in several files', () => {
     expect(describeFailure(bad)).toMatch(new RegExp(`^${files[2].replace(/[.\\/]/g, '\\$&')}: GA4 NDJSON line \\d+: expected an events_\\* row`))
     const missing = await train(['--quick', '--only', 'session', '--time-zone', 'UTC', '--events', files[0], '--events', join(dir, 'events-000000000009.json')]).catch((e: unknown) => e)
     expect(describeFailure(missing)).toBe(`${join(dir, 'events-000000000009.json')}: no such file (the events to train or score on)`)
+    // A file given twice, or downloaded twice under another name: every row would count twice.
+    writeFileSync(join(dir, 'events-000000000000 (1).json'), readFileSync(files[0]))
+    for (const again of [files[0], join(dir, 'events-000000000000 (1).json')]) {
+      const twice = await train(['--quick', '--only', 'session', '--time-zone', 'UTC', '--events', files[0], '--events', files[1], '--events', again]).catch((e: unknown) => e)
+      expect(describeFailure(twice)).toBe(`${again}: the same file as ${files[0]} (sha256 ${createHash('sha256').update(readFileSync(files[0])).digest('hex')}); give each file once`)
+    }
     const mixed = await train(['--quick', '--only', 'session', '--time-zone', 'UTC', '--events', files[0], '--events', join(PROJECT_ROOT, 'training/fixtures/seglet-events.ndjson')]).catch((e: unknown) => e)
     expect(describeFailure(mixed)).toMatch(/seglet-events\.ndjson: a seglet file among ga4 files/)
   })
