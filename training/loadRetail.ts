@@ -3,8 +3,11 @@ import { aggregateLifetime } from '../src/features/aggregateLifetime'
 import type { LifetimeAggregate } from '../src/features/types'
 import { parseCsv, readDataFile } from './data'
 
-/** The fixed split of DESIGN.md: features before 2011-09-01 (local time), label = an order in the 90 days after. */
-export const RETAIL_CUTOFF = new Date(2011, 8, 1).getTime()
+/**
+ * The fixed split of DESIGN.md: features before 2011-09-01 (the data set's own clock, read as UTC), label = an
+ * order in the 90 days after.
+ */
+export const RETAIL_CUTOFF = Date.UTC(2011, 8, 1)
 export const RETAIL_LABEL_DAYS = 90
 
 export interface RetailCustomer {
@@ -20,11 +23,24 @@ export interface RetailCustomer {
 }
 
 function parseDate(text: string): number {
-  // `YYYY-MM-DD HH:MM:SS`, UK local time without zone: read as local time, like the cutoff.
+  // `YYYY-MM-DD HH:MM:SS`, UK local time without zone: read as UTC, like the cutoff, so that the public packs are
+  // the same on a machine in any time zone, and whatever --time-zone a shop gives for its own data.
   const [d, t = '00:00:00'] = text.split(' ')
   const [y, m, day] = d.split('-').map(Number)
   const [hh, mm, ss] = t.split(':').map(Number)
-  return new Date(y, m - 1, day, hh, mm, ss).getTime()
+  return Date.UTC(y, m - 1, day, hh, mm, ss)
+}
+
+/** `fold()` run in UTC (the local dates of the browser's feature code are then the data set's own), the time zone in use restored after. */
+function inUtc<T>(fold: () => T): T {
+  const saved = process.env.TZ
+  process.env.TZ = 'UTC'
+  try {
+    return fold()
+  } finally {
+    if (saved === undefined) delete process.env.TZ
+    else process.env.TZ = saved
+  }
 }
 
 /**
@@ -85,13 +101,16 @@ export function retailEvents(text: string): Map<number, StoredEvent[]> {
 export function retailCustomers(byCustomer: Map<number, StoredEvent[]>, cutoff = RETAIL_CUTOFF): RetailCustomer[] {
   const end = cutoff + RETAIL_LABEL_DAYS * 86_400_000
   const out: RetailCustomer[] = []
-  for (const [customerId, events] of [...byCustomer].sort((a, b) => a[0] - b[0])) {
-    const before = events.filter((e) => e.ts < cutoff)
-    if (!before.some((e) => e.type === 'purchase')) continue
-    const label = events.some((e) => e.type === 'purchase' && e.ts >= cutoff && e.ts < end) ? 1 : 0
-    out.push({ customerId, events, aggregate: aggregateLifetime(before, cutoff), label, test: customerId % 5 === 0 })
-  }
-  return out
+  // Active days are the dates the data set records, whatever time zone the machine or --time-zone sets.
+  return inUtc(() => {
+    for (const [customerId, events] of [...byCustomer].sort((a, b) => a[0] - b[0])) {
+      const before = events.filter((e) => e.ts < cutoff)
+      if (!before.some((e) => e.type === 'purchase')) continue
+      const label = events.some((e) => e.type === 'purchase' && e.ts >= cutoff && e.ts < end) ? 1 : 0
+      out.push({ customerId, events, aggregate: aggregateLifetime(before, cutoff), label, test: customerId % 5 === 0 })
+    }
+    return out
+  })
 }
 
 export function loadRetail(path: string): { customers: RetailCustomer[]; sha256: string; verified?: boolean; lines: number } {

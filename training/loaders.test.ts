@@ -82,6 +82,19 @@ describe.skipIf(!haveRetail)('Online Retail loader (real file)', () => {
     expect(customers.every((c) => c.test === (c.customerId % 5 === 0))).toBe(true)
   })
 
+  it('gives the same customers on a machine in any time zone, and after --time-zone changes it', () => {
+    const saved = process.env.TZ
+    try {
+      // The cutoff was taken when the module was loaded; --time-zone (or the machine) sets another zone.
+      process.env.TZ = 'America/New_York'
+      const elsewhere = retailCustomers(retailEvents(file!.text))
+      expect(elsewhere.map((c) => [c.customerId, c.label, c.aggregate])).toEqual(customers.map((c) => [c.customerId, c.label, c.aggregate]))
+    } finally {
+      if (saved === undefined) delete process.env.TZ
+      else process.env.TZ = saved
+    }
+  })
+
   it('folds the aggregate with src/features from events before the cutoff only', () => {
     const c = customers.find((x) => x.aggregate.orders > 2)!
     expect(c.aggregate.recencyDays).toBeGreaterThanOrEqual(0)
