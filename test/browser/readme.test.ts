@@ -25,12 +25,18 @@ const h = useHarness({
     await harness.context.route(`${harness.baseUrl}/seglet-blocks.min.js`, (route) => route.fulfill(js(dist('seglet-blocks.min.js'))))
     await harness.context.route(`${harness.baseUrl}/seglet-prune.min.js`, (route) => route.fulfill(js(dist('seglet-prune.min.js'))))
     await harness.context.route(`${harness.baseUrl}/seglet-setup.js`, (route) => route.fulfill(js(snippet('queue-file'))))
+    // The upgrade snippet's versioned folder holds this build; the files at / stand for the previous release's.
+    await harness.context.route(`${harness.baseUrl}${releaseFolder()}*.js`, (route) => {
+      const name = new URL(route.request().url()).pathname.split('/').pop()!
+      return route.fulfill(js(dist(name)))
+    })
     await harness.context.route(`${harness.baseUrl}/quick-start/**`, (route) => {
       const name = new URL(route.request().url()).pathname.split('/').pop()
       const css = `<style>\n${snippet('css')}\n</style>`
       const pages: Record<string, string> = {
         'script-tag.html': pageOf([css, snippet('script-tag')], [snippet('blocks')]),
         'queue.html': pageOf([css, snippet('queue-tags')], [snippet('blocks')]),
+        'upgrade.html': pageOf([css, snippet('upgrade-tag')], [snippet('blocks')]),
       }
       const body = pages[name ?? '']
       if (!body) return route.fulfill({ status: 404, body: 'not found' })
@@ -38,6 +44,9 @@ const h = useHarness({
     })
   },
 })
+
+/** The folder of the README's versioned tag (`/seglet/0.2.0/`). */
+const releaseFolder = () => new URL(/src="([^"]+)"/.exec(snippet('upgrade-tag'))![1], 'https://shop.example').pathname.replace(/[^/]*$/, '')
 
 /** What each README block looks like to the shopper: rendered or not (the `hidden` attribute, CSS included). */
 function visibility(page: Page) {
@@ -109,5 +118,24 @@ describe('README quick start, run as written', () => {
     await page.evaluate(() => (window as unknown as { Seglet: { flush?: () => Promise<void> } }).Seglet.flush?.())
     const db = await readDb(page)
     expect(db.events.some((e) => e.type === 'product_view' && e.productId === 'sku-42')).toBe(true)
+  })
+
+  it('the versioned tag of "Upgrading": every part comes from the tag\'s folder, none from the files a previous release left at /', async () => {
+    const page = await h.newPage()
+    await page.goto(h.baseUrl + '/quick-start/upgrade.html')
+    expect(await waitForSegment(page)).toBe('new-visitor')
+    await browseDeeply(page)
+    await page.waitForFunction(() => document.documentElement.classList.contains('seglet-engaged'), undefined, { timeout: 20_000 })
+    await page.evaluate(() => (window as unknown as { Seglet: { flush(): Promise<void> } }).Seglet.flush())
+    // A returning shopper's page: the retention part is loaded too.
+    await page.reload()
+    await waitForSegment(page)
+    await page.evaluate(() => (window as unknown as { Seglet: { exportData(): Promise<unknown> } }).Seglet.exportData())
+    const loaded = [...new Set(h.requests.filter((url) => /\/seglet[\w-]*\.min\.js$/.test(url)).map((url) => new URL(url).pathname))].sort()
+    expect(loaded).toEqual(['seglet-blocks.min.js', 'seglet-model.min.js', 'seglet-prune.min.js', 'seglet.min.js'].map((file) => releaseFolder() + file).sort())
+    const t = await probes(page)
+    expect(t.csp).toEqual([])
+    expect(t.escaped).toEqual([])
+    expect(t.errors).toEqual([])
   })
 })

@@ -11,7 +11,7 @@ afterEach(async () => {
 
 describe('README snippets', () => {
   it('has every marked block the tests run', () => {
-    expect([...readmeSnippets().keys()].sort()).toEqual(['blocks', 'csp-nonce', 'csp-nonce-tag', 'csp-self', 'css', 'npm', 'queue-file', 'queue-tags', 'script-tag'])
+    expect([...readmeSnippets().keys()].sort()).toEqual(['blocks', 'csp-nonce', 'csp-nonce-tag', 'csp-self', 'css', 'npm', 'queue-file', 'queue-tags', 'script-tag', 'upgrade-tag'])
     expect(() => readmeSnippets('<!-- readme-test: lost -->\ntext')).toThrow(/lost/)
   })
 
