@@ -167,6 +167,14 @@ describe('dashboard', () => {
     expect(charts.find((c) => c.type === 'bar')!.options.scales.y).toMatchObject({ min: 0, suggestedMax: 100 })
   })
 
+  it('explains "not enough reports yet" in text on the page, not only in a tooltip a keyboard or touch cannot open', async () => {
+    await draw(insightsOf(40))
+    expect(document.querySelectorAll('#traffic .na, #segments .na, #pages .na').length).toBeGreaterThan(0)
+    // Said once, as text every reader gets, and no cell hides an explanation in a hover title.
+    expect(document.querySelector('header .lede')!.textContent).toMatch(/too few reports, or an interval too wide to read/i)
+    expect([...document.querySelectorAll('[title]')].map((e) => e.getAttribute('title'))).toEqual([])
+  })
+
   it('gives each chart a text alternative screen readers announce', async () => {
     await draw(insightsOf(400))
     for (const canvas of document.querySelectorAll('canvas')) {

@@ -30,7 +30,7 @@
   const cell = (estimate, format) => {
     const td = el('td', { class: 'num' })
     if (!estimate || !estimate.enough || estimate.value === null) {
-      td.append(el('span', { class: 'na', title: 'Too few reports, or an interval too wide to read' }, NA))
+      td.append(notEnough())
       return td
     }
     td.append(format(estimate.value), el('br'), el('span', { class: 'ci' }, `95%: ${format(estimate.low)} to ${format(estimate.high)}`))
