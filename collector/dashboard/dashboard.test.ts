@@ -37,6 +37,22 @@ async function draw(doc: unknown, charts: unknown[] = []): Promise<void> {
   await vi.waitFor(() => expect(document.querySelector('#traffic tbody')).not.toBeNull())
 }
 
+/** sRGB channels of `#rgb`, `#rrggbb` or `rgba(r,g,b,a)`, the last blended over `under`. */
+function rgb(color: string, under = [255, 255, 255]): number[] {
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color)?.[1]
+  if (hex) return (hex.length === 3 ? [...hex].map((c) => c + c) : hex.match(/../g)!).map((c) => parseInt(c, 16))
+  const [r, g, b, a = 1] = /^rgba?\(([^)]*)\)$/.exec(color)![1]!.split(',').map(Number)
+  return [r!, g!, b!].map((c, i) => c * a + under[i]! * (1 - a))
+}
+/** WCAG 2.1 contrast ratio of `color` over `background`. */
+function contrast(color: string, background: string): number {
+  const back = rgb(background)
+  const luminance = (channels: number[]) =>
+    channels.map((c) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)).reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i]!, 0)
+  const [hi, lo] = [luminance(rgb(color, back)), luminance(back)].sort((x, y) => y - x)
+  return (hi! + 0.05) / (lo! + 0.05)
+}
+
 const cells = (table: string, column: number) => [...document.querySelectorAll(`#${table} tbody tr`)].map((tr) => tr.children[column]?.textContent ?? '')
 
 afterEach(() => {
@@ -173,6 +189,22 @@ describe('dashboard', () => {
     // Said once, as text every reader gets, and no cell hides an explanation in a hover title.
     expect(document.querySelector('header .lede')!.textContent).toMatch(/too few reports, or an interval too wide to read/i)
     expect([...document.querySelectorAll('[title]')].map((e) => e.getAttribute('title'))).toEqual([])
+  })
+
+  it('draws every segment line in a colour of at least 3:1 against the card, and no two lines alike, up to 16 segments', async () => {
+    const doc = insightsOf(400) as unknown as { insights: { segments: { leaf: number | null }[] } }
+    // As many segments as a pack can have (16 leaves), and sessions without one.
+    const template = doc.insights.segments[0]!
+    doc.insights.segments = [...Array.from({ length: 16 }, (_, leaf) => leaf), null].map((leaf) => ({ ...template, leaf }))
+    const charts: { type: string; data: { datasets: { borderColor?: string; backgroundColor?: string; borderDash?: number[] }[] } }[] = []
+    await draw(doc, charts)
+    const card = /--card:\s*(#[0-9a-f]{3,6})/i.exec(readFileSync(join(STATIC, 'dashboard.css'), 'utf8'))![1]!
+    const lines = charts.find((c) => c.type === 'line')!.data.datasets
+    expect(lines).toHaveLength(17)
+    for (const d of lines) expect(contrast(d.borderColor!, card), d.borderColor).toBeGreaterThanOrEqual(3)
+    expect(new Set(lines.map((d) => `${d.borderColor} ${(d.borderDash ?? []).join(',')}`)).size).toBe(17)
+    // The conversion bar too, as drawn over the card.
+    for (const d of charts.find((c) => c.type === 'bar')!.data.datasets) expect(contrast(d.backgroundColor!, card), d.backgroundColor).toBeGreaterThanOrEqual(3)
   })
 
   it('gives each chart a text alternative screen readers announce', async () => {

@@ -2,7 +2,10 @@
 // No inline code and no third-party origin, so it runs under the collector's strict Content-Security-Policy.
 'use strict'
 ;(function () {
-  const COLORS = ['#2f6fde', '#e0803a', '#3aa66b', '#b8459c', '#7a6ad8', '#c9a227', '#3fb0c4', '#d4564e', '#6b7a8c', '#9bc53d', '#8c564b', '#17becf', '#bcbd22', '#ff9896', '#98df8a', '#c5b0d5', '#555']
+  // Every line colour stands out at least 3:1 against the white card (WCAG 1.4.11); past the nine of them, lines
+  // repeat a colour dashed, so a pack's 16 segments and "No segment yet" still draw 17 different lines.
+  const COLORS = ['#2f6fde', '#c2410c', '#15803d', '#b8459c', '#6d28d9', '#a16207', '#0e7490', '#4b5563', '#8c564b']
+  const DASHES = [[], [6, 4]]
   const NA = 'not enough reports yet'
 
   const el = (tag, attrs, ...children) => {
@@ -99,6 +102,7 @@
       }),
       borderColor: COLORS[i % COLORS.length],
       backgroundColor: COLORS[i % COLORS.length],
+      borderDash: DASHES[Math.floor(i / COLORS.length) % DASHES.length],
       spanGaps: false,
       tension: 0.2,
     }))
