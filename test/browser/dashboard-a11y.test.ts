@@ -99,6 +99,35 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it.each([320, 1100])('at %i px, says over each empty chart why it is empty inside the plot, clear of its axes and legend', async (width) => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } })
+    try {
+      const page = await context.newPage()
+      await open(page)
+      // Narrowed after it was drawn, as a window is: the charts lay out again, and the notes with them.
+      await page.setViewportSize({ width, height: 800 })
+      await page.waitForFunction((w) => document.querySelector('canvas')!.getBoundingClientRect().width < w - 40, width)
+      await page.waitForTimeout(200)
+      // 400 reports of one day: no day has a readable share and no segment a readable conversion yet.
+      const outside = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('canvas')).flatMap((canvas) => {
+          const note = canvas.parentElement!.querySelector('.chart-empty')
+          if (!note) return [`${canvas.id}: no note`]
+          const area = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { chartArea: { left: number; top: number; right: number; bottom: number } } } }).Chart.getChart(canvas).chartArea
+          const box = canvas.getBoundingClientRect()
+          const range = document.createRange()
+          range.selectNodeContents(note)
+          return Array.from(range.getClientRects())
+            .filter((r) => r.left < box.left + area.left || r.right > box.left + area.right || r.top < box.top + area.top || r.bottom > box.top + area.bottom)
+            .map((r) => `${canvas.id}: text at ${Math.round(r.left - box.left)}–${Math.round(r.right - box.left)} × ${Math.round(r.top - box.top)}–${Math.round(r.bottom - box.top)}, plot ${Math.round(area.left)}–${Math.round(area.right)} × ${Math.round(area.top)}–${Math.round(area.bottom)}`)
+        }),
+      )
+      expect(outside).toEqual([])
+    } finally {
+      await context.close()
+    }
+  })
+
   it('reflows at 320 px: no note runs out of its card once the table is written', async () => {
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
     try {

@@ -85,11 +85,27 @@
     )
   }
 
+  /** Lays an empty chart's note over its plot area only, clear of the axes and legend, whatever the width. */
+  const placeNote = (chart) => {
+    const note = chart.canvas && chart.canvas.parentElement.querySelector('.chart-empty')
+    const area = chart.chartArea
+    if (!note || !area) return
+    const { offsetLeft: x, offsetTop: y, offsetWidth: width, offsetHeight: height } = chart.canvas
+    note.style.left = `${x + area.left}px`
+    note.style.top = `${y + area.top}px`
+    note.style.right = `${note.parentElement.clientWidth - x - Math.min(width, area.right)}px`
+    note.style.bottom = `${note.parentElement.clientHeight - y - Math.min(height, area.bottom)}px`
+  }
+  // Charts lay out again on every resize: the note follows their plot area.
+  const NOTE_PLUGIN = { id: 'emptyNote', afterLayout: placeNote }
+
   /** Says over an empty chart why it is empty, instead of leaving bare axes. */
-  function noteIfEmpty(canvasId, empty, text) {
+  function noteIfEmpty(canvasId, chart, empty, text) {
     const box = document.getElementById(canvasId).parentElement
     box.querySelector('.chart-empty')?.remove()
-    if (empty) box.append(el('p', { class: 'chart-empty' }, text))
+    if (!empty) return
+    box.append(el('p', { class: 'chart-empty' }, el('span', {}, text)))
+    placeNote(chart)
   }
 
   function segmentsOverTime(doc, leaves) {
@@ -106,8 +122,9 @@
       spanGaps: false,
       tension: 0.2,
     }))
-    new Chart(document.getElementById('segments-over-time'), {
+    const chart = new Chart(document.getElementById('segments-over-time'), {
       type: 'line',
+      plugins: [NOTE_PLUGIN],
       data: { labels: doc.daily.map((d) => d.day.slice(5)), datasets },
       options: {
         maintainAspectRatio: false,
@@ -117,7 +134,7 @@
         plugins: { legend: { position: 'bottom' } },
       },
     })
-    noteIfEmpty('segments-over-time', datasets.every((d) => d.data.every((v) => v === null)), 'No day has enough reports yet for its segment shares.')
+    noteIfEmpty('segments-over-time', chart, datasets.every((d) => d.data.every((v) => v === null)), 'No day has enough reports yet for its segment shares.')
     // The chart's figures as text, for a screen reader and for telling the lines apart without their colours.
     table(
       'segments-daily',
@@ -130,8 +147,9 @@
   function conversionBySegment(doc) {
     const segs = doc.insights.segments
     const usable = segs.filter((s) => s.conversion.enough && s.conversion.value !== null)
-    new Chart(document.getElementById('conversion-by-segment'), {
+    const chart = new Chart(document.getElementById('conversion-by-segment'), {
       type: 'bar',
+      plugins: [NOTE_PLUGIN],
       data: {
         labels: usable.map((s) => segmentName(s.leaf)),
         datasets: [
@@ -142,7 +160,7 @@
       },
       options: { maintainAspectRatio: false, animation: false, scales: { y: { min: 0, suggestedMax: usable.length === 0 ? 100 : undefined, title: { display: true, text: '% of sessions ordering' } } }, plugins: { legend: { position: 'bottom' } } },
     })
-    noteIfEmpty('conversion-by-segment', usable.length === 0, 'No segment has enough reports yet for its conversion.')
+    noteIfEmpty('conversion-by-segment', chart, usable.length === 0, 'No segment has enough reports yet for its conversion.')
     table(
       'segments',
       ['Segment', 'Share of sessions', 'Conversion', 'Revenue per session'],
