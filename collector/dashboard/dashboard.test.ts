@@ -207,6 +207,18 @@ describe('dashboard', () => {
     for (const d of charts.find((c) => c.type === 'bar')!.data.datasets) expect(contrast(d.backgroundColor!, card), d.backgroundColor).toBeGreaterThanOrEqual(3)
   })
 
+  it.each([
+    ['the collector fails (its database is down)', { ok: false, status: 500, json: async () => ({ error: 'internal' }) }, 'HTTP 500: internal'],
+    ['a sign-in in front of the collector refuses with a page', { ok: false, status: 401, json: async () => JSON.parse('<!doctype html>') }, 'HTTP 401'],
+  ])('says what went wrong when %s, not a script error', async (_, response, said) => {
+    document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
+    vi.stubGlobal('fetch', async () => response)
+    vi.stubGlobal('Chart', class {})
+    new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
+    await vi.waitFor(() => expect(document.getElementById('facts')!.textContent).toContain('could not load insights'))
+    expect(document.getElementById('facts')!.textContent).toBe(`Statuscould not load insights: ${said}`)
+  })
+
   it('gives each chart a text alternative screen readers announce', async () => {
     await draw(insightsOf(400))
     for (const canvas of document.querySelectorAll('canvas')) {

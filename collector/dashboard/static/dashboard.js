@@ -244,6 +244,11 @@
 
   async function load() {
     const response = await fetch('/seglet/insights.json', { credentials: 'same-origin', cache: 'no-store' })
+    // A refusal or a failure (the shop's sign-in, a proxy, the collector's database down) is said as such.
+    if (!response.ok) {
+      const error = await response.json().then((body) => body && body.error, () => null)
+      throw new Error(`HTTP ${response.status}${error ? `: ${error}` : ''}`)
+    }
     const doc = await response.json()
     names = { segment: doc.segmentNames || null, value: doc.valueNames || null }
     facts(doc)
