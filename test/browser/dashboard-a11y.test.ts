@@ -72,6 +72,34 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('writes every figure in the number format of the marketer\'s browser, not some in English and some in German', async () => {
+    const context = await browser.newContext({ locale: 'de-DE' })
+    try {
+      const page = await context.newPage()
+      const estimate = (value: number, low: number, high: number) => ({ value, low, high, enough: true })
+      await page.route('**/seglet/insights.json', async (route) => {
+        const doc = await (await route.fetch()).json()
+        doc.insights.overall = { conversion: estimate(0.0321, 0.0254, 0.0388), averageOrderValue: estimate(1234.5, 1100, 1369), revenuePerSession: estimate(39.6, 31.05, 48.2) }
+        doc.insights.pageViewsPerSession = estimate(2.54, 2.31, 2.77)
+        doc.insights.lift.difference = estimate(0.0123, -0.0031, 0.0277)
+        doc.traffic[0] = { ...doc.traffic[0], halfWidthNow: 0.0123, enough: true }
+        await route.fulfill({ json: doc })
+      })
+      await open(page)
+      const figures = await page.locator('#overall .value, #overall .ci, #lift .value, #lift .ci').allTextContents()
+      expect(figures).toEqual([
+        '3,2%', '95%: 2,5% to 3,9%',
+        '1.234,50', '95%: 1.100,00 to 1.369,00',
+        '39,60', '95%: 31,05 to 48,20',
+        '2,5', '95%: 2,3 to 2,8',
+        '+1,2 pts', '95%: -0,3 pts to +2,8 pts',
+      ])
+      expect(await page.locator('#traffic tbody tr').first().locator('td').nth(1).textContent()).toBe('± 1,2 pts')
+    } finally {
+      await context.close()
+    }
+  })
+
   it('says the outcome of "Rewrite the page-statistics table now" in a status a screen reader announces', async () => {
     const context = await browser.newContext()
     try {

@@ -14,13 +14,15 @@
     for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child)))
     return node
   }
-  const pct = (x, digits = 1) => `${(x * 100).toFixed(digits)}%`
+  // Every figure in the number format of the reader's browser, as money and counts are: 3,2% beside 1.234,50.
+  const decimal = (x, digits) => x.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits })
+  const pct = (x, digits = 1) => `${decimal(x * 100, digits)}%`
   // Shares and rates lie in [0, 1]; an unbiased estimate's interval can reach past that, and is shown clipped.
   const rate = (x) => pct(Math.min(1, Math.max(0, x)))
   // A difference of two rates lies in [-1, 1]: shown clipped, as rates are.
-  const points = (x) => `${x >= 0 ? '+' : ''}${(Math.min(1, Math.max(-1, x)) * 100).toFixed(1)} pts`
+  const points = (x) => `${x >= 0 ? '+' : ''}${decimal(Math.min(1, Math.max(-1, x)) * 100, 1)} pts`
   // A half-width in points: a rate's interval never needs more than ±50 (it spans all of 0–100% then).
-  const halfWidth = (x) => `± ${(Math.min(0.5, x) * 100).toFixed(x < 0.1 ? 1 : 0)} pts`
+  const halfWidth = (x) => `± ${decimal(Math.min(0.5, x) * 100, x < 0.1 ? 1 : 0)} pts`
   const notEnough = () => el('span', { class: 'na' }, NA)
   const money = (x) => Math.max(0, x).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
   const count = (x) => Math.round(x).toLocaleString()
@@ -187,7 +189,7 @@
       figure('Conversion', o.conversion, rate),
       figure('Average order value', o.averageOrderValue, money),
       figure('Revenue per session', o.revenuePerSession, money),
-      figure('Page views per session', doc.insights.pageViewsPerSession, (x) => Math.max(0, x).toFixed(1)),
+      figure('Page views per session', doc.insights.pageViewsPerSession, (x) => decimal(Math.max(0, x), 1)),
     )
   }
 
