@@ -219,6 +219,15 @@ describe('dashboard', () => {
     expect(document.getElementById('facts')!.textContent).toBe(`Statuscould not load insights: ${said}`)
   })
 
+  it.each([-0.0004, 0.0004])('writes a lift of %f as 0.0 pts, with no sign a tenth of a point would not show', async (value) => {
+    const doc = insightsOf(400) as unknown as { insights: { lift: { difference: object } } }
+    doc.insights.lift.difference = { value, low: -0.0213, high: 0.0205, enough: true }
+    await draw(doc)
+    const lift = [...document.querySelectorAll('#lift > div')].find((d) => d.textContent!.startsWith('Lift'))!
+    expect(lift.querySelector('.value')!.textContent).toBe('0.0 pts')
+    expect(lift.querySelector('.ci')!.textContent).toBe('95%: -2.1 pts to +2.1 pts')
+  })
+
   it('gives each chart a text alternative screen readers announce', async () => {
     await draw(insightsOf(400))
     for (const canvas of document.querySelectorAll('canvas')) {

@@ -15,12 +15,12 @@
     return node
   }
   // Every figure in the number format of the reader's browser, as money and counts are: 3,2% beside 1.234,50.
-  const decimal = (x, digits) => x.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits })
+  const decimal = (x, digits, signDisplay = 'auto') => x.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits, signDisplay })
   const pct = (x, digits = 1) => `${decimal(x * 100, digits)}%`
   // Shares and rates lie in [0, 1]; an unbiased estimate's interval can reach past that, and is shown clipped.
   const rate = (x) => pct(Math.min(1, Math.max(0, x)))
-  // A difference of two rates lies in [-1, 1]: shown clipped, as rates are.
-  const points = (x) => `${x >= 0 ? '+' : ''}${decimal(Math.min(1, Math.max(-1, x)) * 100, 1)} pts`
+  // A difference of two rates lies in [-1, 1]: shown clipped, as rates are. Signed unless it rounds to 0.0.
+  const points = (x) => `${decimal(Math.min(1, Math.max(-1, x)) * 100, 1, 'exceptZero')} pts`
   // A half-width in points: a rate's interval never needs more than ±50 (it spans all of 0–100% then).
   const halfWidth = (x) => `± ${decimal(Math.min(0.5, x) * 100, x < 0.1 ? 1 : 0)} pts`
   const notEnough = () => el('span', { class: 'na' }, NA)
