@@ -100,6 +100,40 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it.each([320, 1100])('at %i px, leaves each chart of a pack\'s 16 segments a plot to read beside its legend and labels', async (width) => {
+    const context = await browser.newContext({ viewport: { width, height: 800 } })
+    try {
+      const page = await context.newPage()
+      await page.route('**/seglet/insights.json', async (route) => {
+        const doc = await (await route.fetch()).json()
+        const share = { value: 0.06, low: 0.04, high: 0.08, enough: true }
+        const leaves = [...Array.from({ length: 16 }, (_, leaf) => leaf), null]
+        doc.segmentNames = Array.from({ length: 16 }, (_, leaf) => `Returning shoppers ${leaf + 1}`)
+        doc.insights.segments = leaves.map((leaf) => ({ ...doc.insights.segments[0], leaf, share, conversion: { value: 0.031, low: 0.02, high: 0.042, enough: true } }))
+        for (const day of doc.daily) day.segments = leaves.map((leaf) => ({ leaf, share }))
+        await route.fulfill({ json: doc })
+      })
+      await open(page)
+      // Each plot at least 140 px high, and every segment in its legend (none cut off at the legend's foot).
+      const unreadable = () =>
+        page.evaluate(() =>
+          Array.from(document.querySelectorAll('canvas')).flatMap((canvas) => {
+            type Box = { top: number; bottom: number; height: number }
+            const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { chartArea: Box; legend: Box & { legendHitBoxes: Box[] } } } }).Chart.getChart(canvas)
+            const plot = chart.chartArea.bottom - chart.chartArea.top
+            const cut = chart.legend.legendHitBoxes.filter((b) => b.top + b.height > chart.legend.bottom + 1).length
+            return [...(plot < 140 ? [`${canvas.id}: plot ${Math.round(plot)} px`] : []), ...(cut > 0 ? [`${canvas.id}: ${cut} legend items cut`] : [])]
+          }),
+        )
+      await expect.poll(unreadable, { timeout: 5000 }).toEqual([])
+      // Widened again (a phone turned, a window made wide): the charts give back the height they took.
+      await page.setViewportSize({ width: 1100, height: 800 })
+      await expect.poll(() => page.evaluate(() => Array.from(document.querySelectorAll('.chart'), (box) => box.clientHeight).filter((h) => h > 300)), { timeout: 5000 }).toEqual([])
+    } finally {
+      await context.close()
+    }
+  })
+
   it('says the outcome of "Rewrite the page-statistics table now" in a status a screen reader announces', async () => {
     const context = await browser.newContext()
     try {

@@ -98,8 +98,32 @@
     note.style.right = `${note.parentElement.clientWidth - x - Math.min(width, area.right)}px`
     note.style.bottom = `${note.parentElement.clientHeight - y - Math.min(height, area.bottom)}px`
   }
-  // Charts lay out again on every resize: the note follows their plot area.
-  const NOTE_PLUGIN = { id: 'emptyNote', afterLayout: placeNote }
+  // Below this a plot's lines cannot be told apart: the chart grows taller instead (many segments, a narrow window).
+  const MIN_PLOT = 140
+  /**
+   * Gives the chart the height its legend and labels take on top of a readable plot, and the legend all its rows
+   * (Chart.js gives a legend at most half the chart's height and drops the rows past it). Never below the height
+   * the style sheet sets (its min-height), and back to it once the window is wide again.
+   */
+  const fitPlot = (chart) => {
+    const area = chart.chartArea
+    const legend = chart.legend
+    if (!area || !chart.canvas) return
+    const box = chart.canvas.parentElement
+    const legendHas = legend ? legend.bottom - legend.top : 0
+    const legendNeeds = legend && legend.legendHitBoxes.length ? Math.max(legendHas, Math.max(...legend.legendHitBoxes.map((b) => b.top + b.height)) + 10 - legend.top) : legendHas
+    const rest = box.clientHeight - (area.bottom - area.top) - legendHas
+    const height = `${Math.ceil(Math.max(rest + MIN_PLOT + legendNeeds, 2 * legendNeeds))}px`
+    if (box.style.height !== height) box.style.height = height
+  }
+  // Charts lay out again on every resize: the note follows their plot area, and the height follows what they hold.
+  const FIT_PLUGIN = {
+    id: 'fitPlot',
+    afterUpdate: (chart) => {
+      placeNote(chart)
+      fitPlot(chart)
+    },
+  }
 
   /** Says over an empty chart why it is empty, instead of leaving bare axes. */
   function noteIfEmpty(canvasId, chart, empty, text) {
@@ -126,7 +150,7 @@
     }))
     const chart = new Chart(document.getElementById('segments-over-time'), {
       type: 'line',
-      plugins: [NOTE_PLUGIN],
+      plugins: [FIT_PLUGIN],
       data: { labels: doc.daily.map((d) => d.day.slice(5)), datasets },
       options: {
         maintainAspectRatio: false,
@@ -151,7 +175,7 @@
     const usable = segs.filter((s) => s.conversion.enough && s.conversion.value !== null)
     const chart = new Chart(document.getElementById('conversion-by-segment'), {
       type: 'bar',
-      plugins: [NOTE_PLUGIN],
+      plugins: [FIT_PLUGIN],
       data: {
         labels: usable.map((s) => segmentName(s.leaf)),
         datasets: [
