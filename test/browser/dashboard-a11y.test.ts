@@ -190,6 +190,26 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('reflows at 320 px with a pack id of full version numbers: the facts wrap it instead of running off the page', async () => {
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
+    try {
+      const page = await context.newPage()
+      await page.route('**/seglet/insights.json', async (route) => {
+        const doc = await (await route.fetch()).json()
+        // As packContextOf names a pack of a session model and a lifetime model, each with its full version.
+        doc.context = { ...doc.context, packId: 'session@1.0.0+lifetime@1.0.0' }
+        await route.fulfill({ json: doc })
+      })
+      await open(page)
+      expect(await page.locator('#facts').textContent()).toContain('session@1.0.0+lifetime@1.0.0')
+      const overflowing = await page.evaluate(() => Array.from(document.querySelectorAll('#facts dd')).filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent))
+      expect(overflowing).toEqual([])
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
+    } finally {
+      await context.close()
+    }
+  })
+
   it('reflows at 320 px: no note runs out of its card once the table is written', async () => {
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
     try {
