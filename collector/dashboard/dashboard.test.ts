@@ -228,6 +228,18 @@ describe('dashboard', () => {
     expect(lift.querySelector('.ci')!.textContent).toBe('95%: -2.1 pts to +2.1 pts')
   })
 
+  it('says the same of a listed page\'s sessions viewing it as of its page value, both from the page-value answer', async () => {
+    const doc = insightsOf(400) as unknown as { valuePages: string[]; insights: { pages: { key: string; valueReports: number }[] } }
+    // Pages the next table lists for the page-value answer, that no report has answered about yet.
+    const waiting = doc.insights.pages.filter((p) => p.valueReports === 0 && doc.valuePages.includes(p.key)).map((p) => p.key)
+    expect(waiting.length).toBeGreaterThan(0)
+    await draw(doc)
+    for (const tr of document.querySelectorAll('#pages tbody tr')) {
+      if (!waiting.includes(tr.children[0]!.textContent!)) continue
+      expect([tr.children[4]!.textContent, tr.children[5]!.textContent]).toEqual(['listed from the next table', 'listed from the next table'])
+    }
+  })
+
   it('gives each chart a text alternative screen readers announce', async () => {
     await draw(insightsOf(400))
     for (const canvas of document.querySelectorAll('canvas')) {

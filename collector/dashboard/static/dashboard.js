@@ -253,7 +253,8 @@
         cell(p.viewShare, rate),
         cell(p.bounceRate, rate),
         cell(p.exitRate, rate),
-        p.valueReports > 0 ? cell(p.sessionShare, rate) : 'not asked',
+        // Both from the page-value answers: a page they are not about yet says so alike in both columns.
+        p.valueReports > 0 ? cell(p.sessionShare, rate) : asked.has(p.key) ? 'listed from the next table' : 'not asked',
         p.valueReports > 0 ? cell(p.pageValue, money) : asked.has(p.key) ? 'listed from the next table' : 'not asked',
         p.published ? 'yes' : 'no',
       ]).concat(
