@@ -147,6 +147,33 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('shows the table it has just rewritten in the page-statistics section, without a reload', async () => {
+    const context = await browser.newContext()
+    try {
+      const page = await context.newPage()
+      const errors: string[] = []
+      page.on('pageerror', (error) => errors.push(error.message))
+      // Opened before any table was written (other tests here write one).
+      let loads = 0
+      await page.route('**/seglet/insights.json', async (route) => {
+        const doc = await (await route.fetch()).json()
+        if (loads++ === 0) doc.pageStats = undefined
+        await route.fulfill({ json: doc })
+      })
+      await open(page)
+      expect(await page.locator('#page-stats-note').textContent()).toContain('has not been written yet')
+      await page.getByRole('button', { name: 'Rewrite the page-statistics table now' }).press('Enter')
+      await expect.poll(() => page.locator('#regenerate-result').textContent()).toMatch(/^Written: /)
+      const integrity = /^Written: \d+ pages, (\S+)$/.exec((await page.locator('#regenerate-result').textContent())!)![1]!
+      await expect.poll(() => page.locator('#page-stats-note').textContent()).toContain(`integrity ${integrity}`)
+      expect(await page.locator('#regenerate-result').textContent()).toMatch(/^Written: /)
+      expect(await page.locator('#pages tbody tr').count()).toBeGreaterThan(1)
+      expect(errors).toEqual([])
+    } finally {
+      await context.close()
+    }
+  })
+
   it('says so in the status when the rewrite is refused with a page that is not JSON (a sign-in that expired)', async () => {
     const context = await browser.newContext()
     try {

@@ -125,6 +125,14 @@
     },
   }
 
+  /** A chart on the canvas `id`, in place of the one drawn there before (the dashboard draws again after a rewrite). */
+  const chartOn = (id, config) => {
+    const canvas = document.getElementById(id)
+    const before = Chart.getChart && Chart.getChart(canvas)
+    if (before) before.destroy()
+    return new Chart(canvas, config)
+  }
+
   /** Says over an empty chart why it is empty, instead of leaving bare axes. */
   function noteIfEmpty(canvasId, chart, empty, text) {
     const box = document.getElementById(canvasId).parentElement
@@ -148,7 +156,7 @@
       spanGaps: false,
       tension: 0.2,
     }))
-    const chart = new Chart(document.getElementById('segments-over-time'), {
+    const chart = chartOn('segments-over-time', {
       type: 'line',
       plugins: [FIT_PLUGIN],
       data: { labels: doc.daily.map((d) => d.day.slice(5)), datasets },
@@ -173,7 +181,7 @@
   function conversionBySegment(doc) {
     const segs = doc.insights.segments
     const usable = segs.filter((s) => s.conversion.enough && s.conversion.value !== null)
-    const chart = new Chart(document.getElementById('conversion-by-segment'), {
+    const chart = chartOn('conversion-by-segment', {
       type: 'bar',
       plugins: [FIT_PLUGIN],
       data: {
@@ -278,11 +286,12 @@
     }
     const doc = await response.json()
     names = { segment: doc.segmentNames || null, value: doc.valueNames || null }
+    document.getElementById('no-reports')?.remove()
     facts(doc)
     traffic(doc)
     if (!doc.insights) {
       // Said first, and every section below still drawn empty, each saying in place that it has nothing yet.
-      document.querySelector('main').prepend(el('p', { class: 'empty' }, `No reports at ε ${doc.epsilon} in this window yet.`))
+      document.querySelector('main').prepend(el('p', { class: 'empty', id: 'no-reports' }, `No reports at ε ${doc.epsilon} in this window yet.`))
       doc.insights = { segments: [], valueSegments: [], pages: [], lift: {}, overall: {} }
     }
     const leaves = doc.insights.segments.map((s) => s.leaf)
@@ -301,11 +310,14 @@
       // A refusal in front of the collector (the shop's sign-in, a proxy) answers with a page, not JSON.
       const result = await response.json().catch(() => null)
       out.textContent = response.ok && result ? `Written: ${result.pages} pages, ${result.integrity}` : `Failed: ${result?.error ?? `HTTP ${response.status}`}`
+      // The section below then shows the table just written: its integrity, and which pages it holds.
+      if (response.ok && result) load().catch(loadFailed)
     } catch (error) {
       out.textContent = `Failed: ${error.message}`
     }
   })
-  load().catch((error) => {
+  function loadFailed(error) {
     document.getElementById('facts').replaceChildren(el('div', {}, el('dt', {}, 'Status'), el('dd', {}, `could not load insights: ${error.message}`)))
-  })
+  }
+  load().catch(loadFailed)
 })()
