@@ -5,6 +5,7 @@ import type { ModelRuntime } from '../model'
 import type { Personalizer } from '../personalize'
 import type { Panel } from '../personalize/panel'
 import { createPanel } from '../personalize/panel'
+import { checkPanelText } from '../personalize/panelText'
 import { onSegmentMarkerChange } from '../personalize/onSegmentMarkerChange'
 import { clearSegmentHint } from '../personalize/clearSegmentHint'
 import { writeSegmentHint } from '../personalize/writeSegmentHint'
@@ -110,6 +111,9 @@ export function createDecider(ctx: DeciderContext): Decider {
     lastReasons = segmentReasons = () => []
     engine?.reset()
   }
+  // The option table checks only that `personalize.panelText` is an object: its keys are checked here, as the
+  // model part loads; a bad one is reported (`invalid_option`) and shown in English.
+  const panelText = ctx.personalize?.panelText && checkPanelText(ctx.personalize.panelText, 'personalize.panelText', report)
   const view = typeof document !== 'undefined' ? document : undefined
   const onVisibility = () => {
     if (view?.visibilityState === 'hidden') stale = true
@@ -290,6 +294,7 @@ export function createDecider(ctx: DeciderContext): Decider {
           return () => ((panelListener = undefined), offMarker())
         },
         onError: report,
+        text: panelText,
       })
       panel.show()
     },

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { PANEL_TAG } from '../personalize/panel'
+import type { PanelText } from '../personalize/panelText'
 import { createSeglet } from './index'
 import type { Seglet, SegletOptions } from './createSeglet'
 
@@ -59,5 +60,19 @@ describe('the open transparency panel follows the page', () => {
     await seglet.forget()
     expect(seglet.getSegment()).toBeNull()
     await expect.poll(panelText, { timeout: 10_000 }).toContain('No segment yet')
+  })
+
+  it("shows the shop's words and language, and reports a bad key of personalize.panelText instead of throwing", async () => {
+    const errors: Array<{ code: string; field?: string }> = []
+    const seglet = start({
+      personalize: { panelText: { lang: 'de', title: 'Warum sehe ich das?', noSegment: 'Noch kein Segment', titel: 'Warum?' } as PanelText },
+      onError: (error) => errors.push(error),
+    })
+    seglet.showPanel()
+    const dialog = () => document.querySelector(PANEL_TAG)?.shadowRoot?.querySelector('[role="dialog"]')
+    await expect.poll(() => dialog()?.getAttribute('lang'), { timeout: 10_000 }).toBe('de')
+    expect(dialog()!.querySelector('h2')!.textContent).toBe('Warum sehe ich das?')
+    expect(panelText()).toContain('Noch kein Segment')
+    expect(errors).toContainEqual(expect.objectContaining({ code: 'invalid_option', field: 'personalize.panelText.titel' }))
   })
 })

@@ -97,6 +97,8 @@ export const OPTION_TABLE: OptionGroup = withLazyGroups(
       holdout: number(0, 1),
       segmentHint: bool,
       document: typed('object'),
+      // Checked in full (every key and value) by the model part: see checkPanelText().
+      panelText: typed('object'),
     }),
     // Checked in full (same origin, ε in hundredths) by the report part: see readReportOptions().
     reports: () => ({

@@ -24,7 +24,7 @@ describe('validateOptions', () => {
         features: { sessionGapMs: 1_800_000, specialDays: [] },
         model: { enabled: true, sessionPackUrl: '/p.json', sessionPackIntegrity: 'sha256-x', lifetimePackUrl: '/l.json', lifetimePackIntegrity: 'sha256-y' },
         segments: { switchMargin: 0.2, switchAfter: 3, minPageViews: 0, defaultSegmentId: 'new', defaultSegmentName: 'New' },
-        personalize: { antiFlicker: true, antiFlickerTimeoutMs: 300, blocks: false, intentStep: 0.1, document },
+        personalize: { antiFlicker: true, antiFlickerTimeoutMs: 300, blocks: false, intentStep: 0.1, document, panelText: { lang: 'de', title: 'Warum sehe ich das?' } },
         storageUndefinedIsAbsent: undefined,
       }),
     ).toThrow(/unknown option 'storageUndefinedIsAbsent'/)
@@ -45,6 +45,7 @@ describe('validateOptions', () => {
     ['a group that is not an object', { storage: 30 }, 'storage', 'storage must be an object'],
     ['a bad page type', { capture: { pageTypePatterns: [[/x/, 'landing']] } }, 'capture.pageTypePatterns', 'a list of [RegExp | string | function, PageType] pairs'],
     ['onError not a function', { onError: 'console' }, 'onError', 'onError must be function; got "console"'],
+    ['panel words that are not an object', { personalize: { panelText: 'de' } }, 'personalize.panelText', 'personalize.panelText must be object; got "de"'],
     ['a db name with a space', { storage: { dbName: 'my shop' } }, 'storage.dbName', 'storage.dbName must be 1–64 letters'],
   ])('refuses %s with an OptionsError naming the key', (_, options, field, message) => {
     const error = errorOf(options)

@@ -1,15 +1,17 @@
 import { formatNumber } from '../lib/formatNumber'
 import type { Segment } from '../segments'
+import type { PanelWords } from './panelText'
+import { readPanelText } from './panelText'
 
 /**
- * Where the visit is in the funnel, in words, or `undefined` before the cart.
+ * Where the visit is in the funnel, in words (the shop's, when given), or `undefined` before the cart.
  *
  * @example
  * describeFunnel({ cartReached: true, checkoutReached: true, cartValue: 59.9, productsAdded: 2, inIntent: false })
  * // 'reached checkout · 59.9 put in the cart'
  */
-export function describeFunnel(funnel: Segment['funnel']): string | undefined {
+export function describeFunnel(funnel: Segment['funnel'], words: PanelWords = readPanelText()): string | undefined {
   if (!funnel || !(funnel.cartReached || funnel.checkoutReached)) return undefined
-  const stage = funnel.checkoutReached ? 'reached checkout' : 'reached the cart'
-  return funnel.cartValue > 0 ? `${stage} · ${formatNumber(funnel.cartValue)} put in the cart` : stage
+  const stage = words.say(funnel.checkoutReached ? 'funnelCheckout' : 'funnelCart').text
+  return funnel.cartValue > 0 ? words.say('funnelCartValue', { stage, value: formatNumber(funnel.cartValue) }).text : stage
 }

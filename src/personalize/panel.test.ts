@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SegletError } from '../errors'
 import type { Segment } from '../segments'
 import { createPanel, PANEL_TAG, type PanelOptions } from './panel'
+import { checkPanelText, type PanelText } from './panelText'
 import { shouldAutoShowPanel } from './shouldAutoShowPanel'
 import { makeSegment } from './testing/makeSegment'
 
@@ -245,6 +246,180 @@ describe('createPanel', () => {
     expect(document.querySelector(PANEL_TAG)).toBeNull()
     panel.show()
     expect(document.querySelectorAll(PANEL_TAG)).toHaveLength(1)
+  })
+})
+
+/** Every word of the panel in German, for a panel with no English left in it. */
+const GERMAN: Required<PanelText> = {
+  lang: 'de',
+  title: 'Warum sehe ich das?',
+  close: 'Schließen',
+  noSegment: 'Noch kein Segment',
+  noSegmentNote: 'Dieser Shop hat nichts an Ihren Besuch angepasst.',
+  coldStart: 'Ihr Besuch hat gerade erst begonnen.',
+  howSure: 'Wie sicher',
+  inThisVisit: 'In diesem Besuch',
+  chanceToBuy: 'Kaufwahrscheinlichkeit in diesem Besuch',
+  fromPastOrders: 'Aus Ihren Bestellungen',
+  chanceToOrderAgain: 'Wahrscheinlichkeit einer neuen Bestellung in 90 Tagen',
+  holdout: 'Dieser Browser ist in der Vergleichsgruppe.',
+  funnelCart: 'im Warenkorb',
+  funnelCheckout: 'an der Kasse',
+  funnelCartValue: '{stage} · {value} im Warenkorb',
+  intentHigh: '{percent} (hoch)',
+  intentNotHigh: '{percent} (nicht hoch)',
+  intentCart: '{percent}, nur aus Ihrem Stöbern geschätzt',
+  intentCheckout: '{percent}, nur aus Ihrem Stöbern geschätzt',
+  segmentNames: { engaged: 'Interessiert', 'high-intent-browser': 'Kaufbereit', loyal: 'Treu' },
+  reason: ({ feature, value }) => (feature === 'product_pages' ? `${value} Produktseiten angesehen` : `${feature}: ${value}`),
+  basedOn: 'Worauf das beruht',
+  nothingYet: 'Noch nichts, was Sie getan haben.',
+  stored: 'Auf diesem Gerät gespeichert',
+  loading: 'Wird geladen…',
+  events: 'Ereignisse',
+  since: 'Seit',
+  storage: 'Speicher',
+  storageIndexedDb: 'In diesem Browser (IndexedDB)',
+  storageMemory: 'Nur solange die Seite offen ist',
+  consent: 'Ihre Einwilligung',
+  consentGranted: 'erteilt',
+  consentPending: 'noch nicht gefragt',
+  consentDenied: 'verweigert',
+  couldNotBeRead: 'Konnte nicht gelesen werden.',
+  reports: 'Private Berichte an diesen Shop',
+  reportsIntro: 'Höchstens einmal am Tag sendet dieser Browser einen kleinen, verrauschten Bericht.',
+  lastReport: 'Letzter Bericht',
+  lastReportSent: ({ sent, visit }) => `gesendet am ${sent}, über einen Besuch am ${visit}`,
+  reportHeld: 'Er enthielt',
+  reportHeldValue: '{held}, verrauscht',
+  noReportYet: 'noch keiner',
+  privacyBudget: 'Privatsphäre-Budget',
+  privacyBudgetValue: 'ε {spent} von {perDay} heute verbraucht',
+  forget: 'Vergiss mich',
+  exportData: 'Meine Daten exportieren',
+  deleting: 'Wird gelöscht…',
+  preparing: 'Ihre Daten werden vorbereitet…',
+  deleted: 'Erledigt. Alles ist gelöscht.',
+  deleteFailed: 'Ihre Daten konnten nicht gelöscht werden.',
+  downloaded: ({ fileName }) => `Ihre Daten wurden als ${fileName} heruntergeladen.`,
+  exportFailed: 'Ihre Daten konnten nicht exportiert werden.',
+  note: 'Seglet arbeitet in Ihrem Browser.',
+}
+
+describe("the panel in the shop's language", () => {
+  const dialog = () => root()!.querySelector('[role="dialog"]')!
+  const reportSummary = async () => ({ epsilonPerDay: 2, spentToday: 0.5, last: { sentDay: '2024-03-05', sessionDay: '2024-03-04', epsilon: 0.5, held: 'whether the visit ended in a purchase' } })
+
+  it('shows every word in German, with its numbers and dates, and is marked lang="de" with no English left', async () => {
+    const { panel } = make({ text: GERMAN, getReportSummary: reportSummary })
+    panel.show()
+    await flush()
+    expect(dialog().getAttribute('lang')).toBe('de')
+    expect(dialog().getAttribute('aria-label')).toBe('Warum sehe ich das?')
+    expect(root()!.querySelector('h2')!.textContent).toBe('Warum sehe ich das?')
+    for (const part of [
+      'Kaufbereit',
+      'Interessiert › Kaufbereit',
+      'Wie sicher72%',
+      'Kaufwahrscheinlichkeit in diesem Besuch81% (hoch)',
+      'Aus Ihren BestellungenTreu',
+      'Wahrscheinlichkeit einer neuen Bestellung in 90 Tagen40%',
+      'Worauf das beruht',
+      '8 Produktseiten angesehen',
+      'Ereignisse42',
+      `Seit${new Date(Date.UTC(2024, 0, 2)).toLocaleDateString('de')}`,
+      'SpeicherIn diesem Browser (IndexedDB)',
+      'Ihre Einwilligungerteilt',
+      'Letzter Berichtgesendet am 5. März 2024, über einen Besuch am 4. März 2024',
+      'Er enthieltwhether the visit ended in a purchase, verrauscht',
+      'Privatsphäre-Budgetε 0.5 von 2 heute verbraucht',
+      'Seglet arbeitet in Ihrem Browser.',
+    ]) {
+      expect(text()).toContain(part)
+    }
+    for (const english of ['How sure', 'Chance you buy', 'Stored on this device', 'Private reports', 'Forget me', 'High-intent browser', 'randomised']) {
+      expect(text()).not.toContain(english)
+    }
+    expect(button('Vergiss mich').tagName).toBe('BUTTON')
+    expect(button('Meine Daten exportieren').tagName).toBe('BUTTON')
+    expect(button('Schließen').tagName).toBe('BUTTON')
+    expect(root()!.querySelector('[lang="en"]')).toBeNull()
+
+    Object.assign(URL, { createObjectURL: vi.fn(() => 'blob:seglet-test'), revokeObjectURL: vi.fn() })
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+    button('Meine Daten exportieren').click()
+    await vi.waitFor(() => expect(root()!.querySelector('.status')!.textContent).toBe('Ihre Daten wurden als seglet-data.json heruntergeladen.'))
+    button('Vergiss mich').click()
+    await vi.waitFor(() => expect(root()!.querySelector('.status')!.textContent).toBe('Erledigt. Alles ist gelöscht.'))
+    expect(text()).toContain('Noch kein Segment')
+  })
+
+  it('falls back to English for a missing key, and marks those words lang="en" inside a German panel', async () => {
+    const { panel } = make({ text: { lang: 'de', title: 'Warum sehe ich das?', forget: 'Vergiss mich' } })
+    panel.show()
+    await flush()
+    expect(dialog().getAttribute('lang')).toBe('de')
+    expect(button('Vergiss mich').querySelector('[lang="en"]')).toBeNull()
+    const exportButton = button('Export my data')
+    expect(exportButton.querySelector('[lang="en"]')!.textContent).toBe('Export my data')
+    expect(button('Close').getAttribute('lang')).toBe('en')
+    expect(text()).toContain('Chance you buy in this visit81% (high)')
+    expect([...root()!.querySelectorAll('li')].map((li) => li.getAttribute('lang'))).toEqual(['en', 'en'])
+  })
+
+  it('stays English and lang="en" without words of the shop, and with English ones', async () => {
+    make().panel.show()
+    await flush()
+    expect(dialog().getAttribute('lang')).toBe('en')
+    expect(root()!.querySelector('span[lang="en"]')).toBeNull()
+    panels.forEach((p) => p.destroy())
+    make({ text: { lang: 'en-GB', title: 'Why this?' } }).panel.show()
+    await flush()
+    expect(dialog().getAttribute('lang')).toBe('en-GB')
+    expect(root()!.querySelector('h2')!.textContent).toBe('Why this?')
+    expect(root()!.querySelector('[lang="en"]')).toBeNull()
+  })
+
+  it('fills the funnel and intent templates, and shows English when a template function fails', async () => {
+    const checkout = makeSegment({ intent: 0.03, intentThreshold: 0.49, funnel: { cartReached: true, checkoutReached: true, cartValue: 59.9, productsAdded: 2, inIntent: false } })
+    const { panel } = make({
+      getSegment: () => checkout,
+      text: { lang: 'de', funnelCartValue: () => { throw new Error('oops') }, intentCheckout: ({ percent }) => `${percent}, nur geschätzt` },
+    })
+    panel.show()
+    await flush()
+    expect(text()).toContain('3%, nur geschätzt')
+    expect(text()).toContain('reached checkout · 59.9 put in the cart')
+  })
+
+  it.each([
+    [{ titel: 'Warum?' }, "unknown option 'text.titel' — did you mean 'text.title'?"],
+    [{ forget: 3 }, 'text.forget must be text of 1–2048 characters; got 3'],
+    [{ title: '' }, 'text.title must be text'],
+    [{ close: () => 'x' }, 'text.close must be text of 1–2048 characters; got'],
+    [{ lang: 'deutsch!' }, "text.lang must be a language tag ('de', 'fr-CH')"],
+    [{ lang: 'de', segmentNames: { engaged: 1 } }, 'text.segmentNames must be an object of segment ids to names'],
+    [{ reason: 'x' }, 'text.reason must be a function'],
+    ['de', 'text must be an object'],
+  ])('refuses %j with an OptionsError (invalid_option)', (input, message) => {
+    let error: unknown
+    try {
+      createPanel({ getSegment: () => null, getStoredSummary: async () => ({ events: 0, mode: 'memory', consent: 'pending' }), forget: async () => {}, exportData: async () => ({}), text: input as PanelText })
+    } catch (e) {
+      error = e
+    }
+    expect((error as SegletError).code).toBe('invalid_option')
+    expect((error as SegletError).message).toContain(message)
+  })
+
+  it('checkPanelText() leaves out and reports each bad key of the option, keeping the good ones', () => {
+    const errors: SegletError[] = []
+    const checked = checkPanelText({ lang: 'fr', titre: 'Pourquoi ?', title: 'Pourquoi je vois ceci ?', forget: 42 }, 'personalize.panelText', (e) => errors.push(e))
+    expect(checked).toEqual({ lang: 'fr', title: 'Pourquoi je vois ceci ?' })
+    expect(errors.map((e) => [e.code, e.field])).toEqual([
+      ['invalid_option', 'personalize.panelText.titre'],
+      ['invalid_option', 'personalize.panelText.forget'],
+    ])
   })
 })
 

@@ -9,6 +9,8 @@ import { describeIntent } from './describeIntent'
 import { formatPercent } from './formatPercent'
 import { h } from './h'
 import { PANEL_CSS } from './panelStyles'
+import type { PanelText, PanelWord } from './panelText'
+import { readPanelText } from './panelText'
 import { reportSafely } from './reportSafely'
 import { shopperReasons } from './shopperReasons'
 
@@ -62,10 +64,18 @@ export interface PanelOptions {
    */
   document?: Document
   /**
-   * Title and accessible name of the dialog.
+   * Title and accessible name of the dialog (before `text.title`).
    * @default 'Why am I seeing this?'
    */
   title?: string
+  /**
+   * Every word the panel shows, in the shop's language, and its language tag (`lang`): the panel is marked with it
+   * and writes its dates in it. Missing keys are shown in English (marked `lang="en"`). Checked when the panel
+   * is created: an unknown key or a bad value throws an `OptionsError` (`invalid_option`).
+   * @example text: { lang: 'de', title: 'Warum sehe ich das?', intentHigh: '{percent} (hoch)' }
+   * @default English, marked `lang="en"`
+   */
+  text?: PanelText
   /**
    * File name of the export download.
    * @default 'seglet-data.json'
@@ -87,10 +97,10 @@ export interface Panel {
   destroy(): void
 }
 
-const CONSENT_WORDS: Record<string, string> = {
-  granted: 'given',
-  pending: 'not asked yet: nothing is kept after this page',
-  denied: 'refused: nothing is kept after this page',
+const CONSENT_WORDS: Record<string, PanelWord> = {
+  granted: 'consentGranted',
+  pending: 'consentPending',
+  denied: 'consentDenied',
 }
 
 /** Tag of the panel's host element; an unknown custom element, so the shop's element selectors miss it. */
@@ -111,7 +121,13 @@ export const PANEL_TAG = 'seglet-panel'
  */
 export function createPanel(options: PanelOptions): Panel {
   const onError = options.onError ?? (() => {})
-  const title = options.title ?? 'Why am I seeing this?'
+  const words = readPanelText(options.text, 'text')
+  const title = options.title ?? words.say('title').text
+  /** The words of `key`, in a `lang="en"` span when they are the English fallback in a panel of another language. */
+  const say = (doc: Document, key: PanelWord, values?: Record<string, string>): string | Node => {
+    const { text, english } = words.say(key, values)
+    return english ? h(doc, 'span', { lang: 'en' }, [text]) : text
+  }
   const fileName = options.exportFileName ?? 'seglet-data.json'
 
   let ui: ReturnType<typeof build> | undefined
@@ -145,24 +161,25 @@ export function createPanel(options: PanelOptions): Panel {
       { once: true },
     )
 
-    const close = h(doc, 'button', { type: 'button', class: 'close', 'aria-label': 'Close' }, ['×'])
+    const closeWords = words.say('close')
+    const close = h(doc, 'button', { type: 'button', class: 'close', 'aria-label': closeWords.text, ...(closeWords.english ? { lang: 'en' } : {}) }, ['×'])
     const segmentBox = h(doc, 'section', { class: 'segment' })
     const reasons = h(doc, 'section', { class: 'reasons' })
     const stored = h(doc, 'section', { class: 'stored' })
     const reports = h(doc, 'section', { class: 'reports' })
     const status = h(doc, 'p', { class: 'status', role: 'status', 'aria-live': 'polite' })
-    const forget = h(doc, 'button', { type: 'button', class: 'forget' }, ['Forget me'])
-    const exportButton = h(doc, 'button', { type: 'button', class: 'export' }, ['Export my data'])
-    // Its words are English whatever the page's language: `lang` has screen readers read them as English.
-    const dialog = h(doc, 'div', { class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-label': title, tabindex: '-1', lang: 'en' }, [
-      h(doc, 'header', {}, [h(doc, 'h2', {}, [title]), close]),
+    const forget = h(doc, 'button', { type: 'button', class: 'forget' }, [say(doc, 'forget')])
+    const exportButton = h(doc, 'button', { type: 'button', class: 'export' }, [say(doc, 'exportData')])
+    // Its words are English unless the shop gave its own (`text`): `lang` has screen readers read them in theirs.
+    const dialog = h(doc, 'div', { class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-label': title, tabindex: '-1', lang: words.lang }, [
+      h(doc, 'header', {}, [h(doc, 'h2', {}, [options.title ?? say(doc, 'title')]), close]),
       segmentBox,
       reasons,
       stored,
       reports,
       h(doc, 'div', { class: 'actions' }, [forget, exportButton]),
       status,
-      h(doc, 'p', { class: 'muted note' }, ['Seglet works inside your browser: what you do on this shop stays on this device.']),
+      h(doc, 'p', { class: 'muted note' }, [say(doc, 'note')]),
     ])
     root.append(dialog)
 
@@ -183,44 +200,52 @@ export function createPanel(options: PanelOptions): Panel {
     if (!ui) return
     const { doc, segmentBox, reasons } = ui
     const segment = options.getSegment()
-    const rows: Array<[string, string]> = []
+    const rows: Array<[string | Node, string | Node]> = []
     const children: Node[] = []
     if (!segment) {
-      children.push(h(doc, 'p', { class: 'name' }, ['No segment yet']))
-      children.push(h(doc, 'p', { class: 'muted' }, ['This shop has not adapted anything to your visit.']))
+      children.push(h(doc, 'p', { class: 'name' }, [say(doc, 'noSegment')]))
+      children.push(h(doc, 'p', { class: 'muted' }, [say(doc, 'noSegmentNote')]))
     } else {
-      children.push(h(doc, 'p', { class: 'name' }, [segment.name]))
+      children.push(h(doc, 'p', { class: 'name' }, [words.segmentName(segment.id, segment.name)]))
       const names = segment.pathNames && segment.pathNames.length === segment.path.length ? segment.pathNames : segment.path
-      if (names.length > 1) children.push(h(doc, 'p', { class: 'muted path' }, [names.join(' › ')]))
+      if (names.length > 1) children.push(h(doc, 'p', { class: 'muted path' }, [names.map((name, i) => words.segmentName(segment.path[i], name)).join(' › ')]))
       // The segment's description holds statistics of the data the model learned from: not for shoppers.
       if (segment.coldStart) {
-        children.push(h(doc, 'p', { class: 'muted cold-start' }, ['Your visit has only just begun, so the shop shows its usual pages.']))
+        children.push(h(doc, 'p', { class: 'muted cold-start' }, [say(doc, 'coldStart')]))
       } else {
-        rows.push(['How sure', formatPercent(segment.confidence)])
+        rows.push([say(doc, 'howSure'), formatPercent(segment.confidence)])
       }
-      const stage = describeFunnel(segment.funnel)
-      if (stage) rows.push(['In this visit', stage])
-      rows.push(['Chance you buy in this visit', describeIntent(segment)])
-      if (segment.valueSegment) rows.push(['From your past orders', segment.valueSegment.name])
-      if (segment.repeatProbability !== undefined) rows.push(['Chance you order again within 90 days', formatPercent(segment.repeatProbability)])
+      const stage = describeFunnel(segment.funnel, words)
+      if (stage) rows.push([say(doc, 'inThisVisit'), stage])
+      rows.push([say(doc, 'chanceToBuy'), describeIntent(segment, words)])
+      if (segment.valueSegment) rows.push([say(doc, 'fromPastOrders'), words.segmentName(segment.valueSegment.id, segment.valueSegment.name)])
+      if (segment.repeatProbability !== undefined) rows.push([say(doc, 'chanceToOrderAgain'), formatPercent(segment.repeatProbability)])
       children.push(definitionList(doc, rows))
       if (segment.arm === 'holdout') {
-        children.push(h(doc, 'p', { class: 'muted holdout' }, [
-          'This browser is in the comparison group: the shop does not personalise its pages for it, so it can tell whether personalisation helps.',
-        ]))
+        children.push(h(doc, 'p', { class: 'muted holdout' }, [say(doc, 'holdout')]))
       }
     }
     segmentBox.replaceChildren(...children)
 
     let lines: string[] = []
+    const translated = new Set<string>()
     guard('The panel could not read the explanation', () => {
-      lines = shopperReasons(options.explain ? options.explain() : segment?.reasons ?? [])
+      const explained = options.explain ? options.explain() : segment?.reasons ?? []
+      lines = shopperReasons(
+        explained.map((line) => {
+          const text = words.reason(line)
+          if (text === undefined) return line
+          translated.add(text)
+          return { ...line, text }
+        }),
+      )
     })
+    // An explanation line the shop did not word is English: marked so in a panel of another language.
     reasons.replaceChildren(
-      h(doc, 'h3', {}, ['What it is based on']),
+      h(doc, 'h3', {}, [say(doc, 'basedOn')]),
       lines.length > 0
-        ? h(doc, 'ul', {}, lines.map((line) => h(doc, 'li', {}, [line])))
-        : h(doc, 'p', { class: 'muted' }, ['Nothing you did yet.']),
+        ? h(doc, 'ul', {}, lines.map((line) => h(doc, 'li', words.foreign && !translated.has(line) ? { lang: 'en' } : {}, [line])))
+        : h(doc, 'p', { class: 'muted' }, [say(doc, 'nothingYet')]),
     )
   }
 
@@ -228,24 +253,23 @@ export function createPanel(options: PanelOptions): Panel {
     if (!ui) return
     const { doc, stored } = ui
     const request = ++summaryRequest
-    stored.replaceChildren(h(doc, 'h3', {}, ['Stored on this device']), h(doc, 'p', { class: 'muted' }, ['Loading…']))
+    const heading = () => h(doc, 'h3', {}, [say(doc, 'stored')])
+    stored.replaceChildren(heading(), h(doc, 'p', { class: 'muted' }, [say(doc, 'loading')]))
     Promise.resolve()
       .then(() => options.getStoredSummary())
       .then((summary) => {
         // A newer refresh is on its way; do not overwrite it with older numbers.
         if (!ui || request !== summaryRequest) return
-        const rows: Array<[string, string]> = [['Events', String(summary.events)]]
-        if (summary.oldest !== undefined) rows.push(['Since', new Date(summary.oldest).toLocaleDateString()])
-        rows.push([
-          'Storage',
-          summary.mode === 'indexeddb' ? 'In this browser (IndexedDB)' : 'Only while this page is open'
-        ])
-        rows.push(['Your consent', CONSENT_WORDS[summary.consent] ?? summary.consent])
-        stored.replaceChildren(h(doc, 'h3', {}, ['Stored on this device']), definitionList(doc, rows))
+        const rows: Array<[string | Node, string | Node]> = [[say(doc, 'events'), String(summary.events)]]
+        if (summary.oldest !== undefined) rows.push([say(doc, 'since'), new Date(summary.oldest).toLocaleDateString(words.locale)])
+        rows.push([say(doc, 'storage'), say(doc, summary.mode === 'indexeddb' ? 'storageIndexedDb' : 'storageMemory')])
+        const consent = CONSENT_WORDS[summary.consent]
+        rows.push([say(doc, 'consent'), consent ? say(doc, consent) : summary.consent])
+        stored.replaceChildren(heading(), definitionList(doc, rows))
       })
       .catch((error: unknown) => {
         if (!ui || request !== summaryRequest) return
-        stored.replaceChildren(h(doc, 'h3', {}, ['Stored on this device']), h(doc, 'p', { class: 'muted' }, ['Could not be read.']))
+        stored.replaceChildren(heading(), h(doc, 'p', { class: 'muted' }, [say(doc, 'couldNotBeRead')]))
         reportSafely(onError, 'The panel could not read what is stored', error)
       })
   }
@@ -258,31 +282,27 @@ export function createPanel(options: PanelOptions): Panel {
       reports.replaceChildren()
       return
     }
-    const heading = () => h(doc, 'h3', {}, ['Private reports to this shop'])
-    const intro = () =>
-      h(doc, 'p', { class: 'muted' }, [
-        'At most once a day this browser may send the shop one small report about an earlier visit, to count shoppers, not to follow you. ' +
-          'It has no name, no cookie, no web address and no time finer than the day, and its one answer is randomised on this device, so the shop cannot tell what you really did.',
-      ])
+    const heading = () => h(doc, 'h3', {}, [say(doc, 'reports')])
+    const intro = () => h(doc, 'p', { class: 'muted' }, [say(doc, 'reportsIntro')])
     reports.replaceChildren(heading(), intro())
     Promise.resolve()
       .then(read)
       .then((summary) => {
         if (!ui) return
-        const budget = `ε ${formatEpsilon(summary.spentToday)} of ${formatEpsilon(summary.epsilonPerDay)} spent today`
-        const rows: Array<[string, string]> = []
+        const rows: Array<[string | Node, string | Node]> = []
         if (summary.last) {
-          rows.push(['Last report', `sent on ${formatDay(summary.last.sentDay)}, about a visit on ${formatDay(summary.last.sessionDay)}`])
-          rows.push(['It held', `${summary.last.held}, randomised`])
+          const sent = formatDay(summary.last.sentDay, words.locale)
+          rows.push([say(doc, 'lastReport'), say(doc, 'lastReportSent', { sent, visit: formatDay(summary.last.sessionDay, words.locale) })])
+          rows.push([say(doc, 'reportHeld'), say(doc, 'reportHeldValue', { held: summary.last.held })])
         } else {
-          rows.push(['Last report', 'none sent yet'])
+          rows.push([say(doc, 'lastReport'), say(doc, 'noReportYet')])
         }
-        rows.push(['Privacy budget', `${budget} (a smaller ε means more privacy)`])
+        rows.push([say(doc, 'privacyBudget'), say(doc, 'privacyBudgetValue', { spent: formatEpsilon(summary.spentToday), perDay: formatEpsilon(summary.epsilonPerDay) })])
         reports.replaceChildren(heading(), intro(), definitionList(doc, rows))
       })
       .catch((error: unknown) => {
         if (!ui) return
-        reports.replaceChildren(heading(), h(doc, 'p', { class: 'muted' }, ['Could not be read.']))
+        reports.replaceChildren(heading(), h(doc, 'p', { class: 'muted' }, [say(doc, 'couldNotBeRead')]))
         reportSafely(onError, 'The panel could not read the report ledger', error)
       })
   }
@@ -290,23 +310,23 @@ export function createPanel(options: PanelOptions): Panel {
   async function runAction(action: 'forget' | 'export') {
     if (!ui || busy) return
     busy = true
-    const { status, forget, exportButton, root } = ui
+    const { doc, status, forget, exportButton, root } = ui
     // aria-disabled, not disabled: a disabled button loses the focus (to the page's body), and a keyboard
     // user with it, who could then not close the panel with Escape. `busy` refuses the clicks meanwhile.
     forget.setAttribute('aria-disabled', 'true')
     exportButton.setAttribute('aria-disabled', 'true')
-    setStatus(action === 'forget' ? 'Deleting…' : 'Preparing your data…', false)
+    setStatus(say(doc, action === 'forget' ? 'deleting' : 'preparing'), false)
     try {
       if (action === 'forget') {
         await options.forget()
-        setStatus('Done. Everything Seglet stored in this browser has been deleted.', false)
+        setStatus(say(doc, 'deleted'), false)
       } else {
         const data = await options.exportData()
         downloadJson(root, data, fileName)
-        setStatus(`Your data was downloaded as ${fileName}.`, false)
+        setStatus(say(doc, 'downloaded', { fileName }), false)
       }
     } catch (error) {
-      setStatus(action === 'forget' ? 'Sorry, your data could not be deleted.' : 'Sorry, your data could not be exported.', true)
+      setStatus(say(doc, action === 'forget' ? 'deleteFailed' : 'exportFailed'), true)
       reportSafely(onError, action === 'forget' ? 'Forget me failed' : 'Export my data failed', error)
     } finally {
       busy = false
@@ -314,8 +334,8 @@ export function createPanel(options: PanelOptions): Panel {
       exportButton.removeAttribute('aria-disabled')
       if (action === 'forget') refresh()
     }
-    function setStatus(text: string, isError: boolean) {
-      status.textContent = text
+    function setStatus(text: string | Node, isError: boolean) {
+      status.replaceChildren(text)
       status.classList.toggle('error', isError)
     }
   }
@@ -379,8 +399,8 @@ function formatEpsilon(epsilon: number): string {
   return String(Math.round(epsilon * 100) / 100)
 }
 
-/** A UTC day (`YYYY-MM-DD`) in the shopper's words, read as that calendar day whatever the time zone. */
-function formatDay(day: string): string {
+/** A UTC day (`YYYY-MM-DD`) in the shopper's words (in `locale`), read as that calendar day whatever the time zone. */
+function formatDay(day: string, locale?: string): string {
   const date = new Date(`${day}T12:00:00Z`)
-  return Number.isNaN(date.getTime()) ? day : date.toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' })
+  return Number.isNaN(date.getTime()) ? day : date.toLocaleDateString(locale, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' })
 }

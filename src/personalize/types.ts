@@ -1,5 +1,6 @@
 import type { ReportArm } from '../reports/types'
 import type { Segment } from '../segments'
+import type { PanelText } from './panelText'
 
 /**
  * The personalisation arm of this browser: `'holdout'` (the page is not personalised, so the shop can
@@ -64,6 +65,16 @@ export interface PersonalizeOptions {
    * @default false
    */
   segmentHint?: boolean
+  /**
+   * The transparency panel's words in the shop's language, and that language's tag (`lang`): the panel is marked
+   * with it and writes its dates in it. Every key is optional; a missing one is shown in English (marked
+   * `lang="en"`). Words with values are `{placeholder}` templates or functions of the values. The keys are checked
+   * when the model part loads: an unknown key or a bad value is reported (`invalid_option`) and shown in English.
+   * See {@link PanelText} for every key and its English words.
+   * @example personalize: { panelText: { lang: 'de', title: 'Warum sehe ich das?', intentHigh: '{percent} (hoch)' } }
+   * @default undefined (English, marked `lang="en"`)
+   */
+  panelText?: PanelText
   /**
    * The document to personalise (an iframe's, say).
    * @default globalThis.document, looked up at start()

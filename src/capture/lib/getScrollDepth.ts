@@ -9,6 +9,7 @@ export function getScrollDepth(win: Window): number {
   const scroller = doc.scrollingElement
   const height = scroller ? scroller.scrollHeight : Math.max(doc.documentElement?.scrollHeight ?? 0, doc.body?.scrollHeight ?? 0)
   if (!(height > 0)) return 0
-  const bottom = (win.scrollY || win.pageYOffset || 0) + (win.innerHeight || 0)
+  // `pageYOffset` is another name of `scrollY` in every browser that runs Seglet.
+  const bottom = (win.scrollY || 0) + (win.innerHeight || 0)
   return bottom >= height ? 1 : Math.max(0, bottom / height)
 }
