@@ -1,4 +1,3 @@
-import { formatNumber } from '../lib/formatNumber'
 import type { Segment } from '../segments'
 import type { PanelWords } from './panelText'
 import { readPanelText } from './panelText'
@@ -13,5 +12,5 @@ import { readPanelText } from './panelText'
 export function describeFunnel(funnel: Segment['funnel'], words: PanelWords = readPanelText()): string | undefined {
   if (!funnel || !(funnel.cartReached || funnel.checkoutReached)) return undefined
   const stage = words.say(funnel.checkoutReached ? 'funnelCheckout' : 'funnelCart').text
-  return funnel.cartValue > 0 ? words.say('funnelCartValue', { stage, value: formatNumber(funnel.cartValue) }).text : stage
+  return funnel.cartValue > 0 ? words.say('funnelCartValue', { stage, value: words.number(funnel.cartValue) }).text : stage
 }

@@ -1,5 +1,4 @@
 import type { Segment } from '../segments'
-import { formatPercent } from './formatPercent'
 import type { PanelWords } from './panelText'
 import { readPanelText } from './panelText'
 
@@ -18,5 +17,5 @@ export function describeIntent(segment: Pick<Segment, 'intent' | 'intentThreshol
   const funnel = segment.funnel
   const why = !high && funnel && !funnel.inIntent && (funnel.cartReached || funnel.checkoutReached)
   const key = why ? (funnel.checkoutReached ? 'intentCheckout' : 'intentCart') : high ? 'intentHigh' : 'intentNotHigh'
-  return words.say(key, { percent: formatPercent(segment.intent) }).text
+  return words.say(key, { percent: words.percent(segment.intent) }).text
 }

@@ -320,10 +320,11 @@ describe("the panel in the shop's language", () => {
     for (const part of [
       'Kaufbereit',
       'Interessiert › Kaufbereit',
-      'Wie sicher72%',
-      'Kaufwahrscheinlichkeit in diesem Besuch81% (hoch)',
+      // Numbers as German writes them: a space before %, a decimal comma.
+      'Wie sicher72\u00a0%',
+      'Kaufwahrscheinlichkeit in diesem Besuch81\u00a0% (hoch)',
       'Aus Ihren BestellungenTreu',
-      'Wahrscheinlichkeit einer neuen Bestellung in 90 Tagen40%',
+      'Wahrscheinlichkeit einer neuen Bestellung in 90 Tagen40\u00a0%',
       'Worauf das beruht',
       '8 Produktseiten angesehen',
       'Ereignisse42',
@@ -332,7 +333,7 @@ describe("the panel in the shop's language", () => {
       'Ihre Einwilligungerteilt',
       'Letzter Berichtgesendet am 5. März 2024, über einen Besuch am 4. März 2024',
       'Er enthieltwhether the visit ended in a purchase, verrauscht',
-      'Privatsphäre-Budgetε 0.5 von 2 heute verbraucht',
+      'Privatsphäre-Budgetε 0,5 von 2 heute verbraucht',
       'Seglet arbeitet in Ihrem Browser.',
     ]) {
       expect(text()).toContain(part)
@@ -363,7 +364,8 @@ describe("the panel in the shop's language", () => {
     const exportButton = button('Export my data')
     expect(exportButton.querySelector('[lang="en"]')!.textContent).toBe('Export my data')
     expect(button('Close').getAttribute('lang')).toBe('en')
-    expect(text()).toContain('Chance you buy in this visit81% (high)')
+    expect(text()).toContain('Chance you buy in this visit81\u00a0% (high)')
+    expect(root()!.querySelector('dd [lang="en"]')!.textContent).toBe('81\u00a0% (high)')
     expect([...root()!.querySelectorAll('li')].map((li) => li.getAttribute('lang'))).toEqual(['en', 'en'])
   })
 
@@ -380,7 +382,7 @@ describe("the panel in the shop's language", () => {
     expect(root()!.querySelector('[lang="en"]')).toBeNull()
   })
 
-  it('fills the funnel and intent templates, and shows English when a template function fails', async () => {
+  it("fills the funnel and intent templates with numbers written in the panel's language, and shows English when a template function fails", async () => {
     const checkout = makeSegment({ intent: 0.03, intentThreshold: 0.49, funnel: { cartReached: true, checkoutReached: true, cartValue: 59.9, productsAdded: 2, inIntent: false } })
     const { panel } = make({
       getSegment: () => checkout,
@@ -388,8 +390,11 @@ describe("the panel in the shop's language", () => {
     })
     panel.show()
     await flush()
-    expect(text()).toContain('3%, nur geschätzt')
-    expect(text()).toContain('reached checkout · 59.9 put in the cart')
+    expect(text()).toContain('3\u00a0%, nur geschätzt')
+    expect(text()).toContain('reached checkout · 59,9 put in the cart')
+    const values = [...root()!.querySelectorAll('dd')].map((dd) => [dd.textContent, dd.querySelector('[lang="en"]') !== null])
+    expect(values).toContainEqual(['reached checkout · 59,9 put in the cart', true])
+    expect(values).toContainEqual(['3\u00a0%, nur geschätzt', false])
   })
 
   it.each([

@@ -6,10 +6,9 @@ import { definitionList } from './definitionList'
 import { downloadJson } from './downloadJson'
 import { describeFunnel } from './describeFunnel'
 import { describeIntent } from './describeIntent'
-import { formatPercent } from './formatPercent'
 import { h } from './h'
 import { PANEL_CSS } from './panelStyles'
-import type { PanelText, PanelWord } from './panelText'
+import type { PanelText, PanelWord, PanelWords } from './panelText'
 import { readPanelText } from './panelText'
 import { reportSafely } from './reportSafely'
 import { shopperReasons } from './shopperReasons'
@@ -70,7 +69,7 @@ export interface PanelOptions {
   title?: string
   /**
    * Every word the panel shows, in the shop's language, and its language tag (`lang`): the panel is marked with it
-   * and writes its dates in it. Missing keys are shown in English (marked `lang="en"`). Checked when the panel
+   * and writes its dates and numbers in it. Missing keys are shown in English (marked `lang="en"`). Checked when the panel
    * is created: an unknown key or a bad value throws an `OptionsError` (`invalid_option`).
    * @example text: { lang: 'de', title: 'Warum sehe ich das?', intentHigh: '{percent} (hoch)' }
    * @default English, marked `lang="en"`
@@ -127,6 +126,19 @@ export function createPanel(options: PanelOptions): Panel {
   const say = (doc: Document, key: PanelWord, values?: Record<string, string>): string | Node => {
     const { text, english } = words.say(key, values)
     return english ? h(doc, 'span', { lang: 'en' }, [text]) : text
+  }
+  /** What `describe` words with the panel's words, in a `lang="en"` span when it used an English fallback. */
+  const sayWith = (doc: Document, describe: (words: PanelWords) => string | undefined): string | Node | undefined => {
+    let english = false
+    const text = describe({
+      ...words,
+      say(key, values) {
+        const said = words.say(key, values)
+        english ||= said.english
+        return said
+      },
+    })
+    return text !== undefined && english ? h(doc, 'span', { lang: 'en' }, [text]) : text
   }
   const fileName = options.exportFileName ?? 'seglet-data.json'
 
@@ -213,13 +225,13 @@ export function createPanel(options: PanelOptions): Panel {
       if (segment.coldStart) {
         children.push(h(doc, 'p', { class: 'muted cold-start' }, [say(doc, 'coldStart')]))
       } else {
-        rows.push([say(doc, 'howSure'), formatPercent(segment.confidence)])
+        rows.push([say(doc, 'howSure'), words.percent(segment.confidence)])
       }
-      const stage = describeFunnel(segment.funnel, words)
+      const stage = sayWith(doc, (w) => describeFunnel(segment.funnel, w))
       if (stage) rows.push([say(doc, 'inThisVisit'), stage])
-      rows.push([say(doc, 'chanceToBuy'), describeIntent(segment, words)])
+      rows.push([say(doc, 'chanceToBuy'), sayWith(doc, (w) => describeIntent(segment, w))!])
       if (segment.valueSegment) rows.push([say(doc, 'fromPastOrders'), words.segmentName(segment.valueSegment.id, segment.valueSegment.name)])
-      if (segment.repeatProbability !== undefined) rows.push([say(doc, 'chanceToOrderAgain'), formatPercent(segment.repeatProbability)])
+      if (segment.repeatProbability !== undefined) rows.push([say(doc, 'chanceToOrderAgain'), words.percent(segment.repeatProbability)])
       children.push(definitionList(doc, rows))
       if (segment.arm === 'holdout') {
         children.push(h(doc, 'p', { class: 'muted holdout' }, [say(doc, 'holdout')]))
@@ -297,7 +309,7 @@ export function createPanel(options: PanelOptions): Panel {
         } else {
           rows.push([say(doc, 'lastReport'), say(doc, 'noReportYet')])
         }
-        rows.push([say(doc, 'privacyBudget'), say(doc, 'privacyBudgetValue', { spent: formatEpsilon(summary.spentToday), perDay: formatEpsilon(summary.epsilonPerDay) })])
+        rows.push([say(doc, 'privacyBudget'), say(doc, 'privacyBudgetValue', { spent: words.number(summary.spentToday), perDay: words.number(summary.epsilonPerDay) })])
         reports.replaceChildren(heading(), intro(), definitionList(doc, rows))
       })
       .catch((error: unknown) => {
@@ -392,11 +404,6 @@ export function createPanel(options: PanelOptions): Panel {
       ui = undefined
     },
   }
-}
-
-/** ε as the panel shows it: at most two decimals, no trailing zeros. */
-function formatEpsilon(epsilon: number): string {
-  return String(Math.round(epsilon * 100) / 100)
 }
 
 /** A UTC day (`YYYY-MM-DD`) in the shopper's words (in `locale`), read as that calendar day whatever the time zone. */

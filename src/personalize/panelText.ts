@@ -1,11 +1,13 @@
 import { OptionsError } from '../errors'
 import { describeValue } from '../events/lib/describeValue'
+import { formatNumber } from '../lib/formatNumber'
 import { closestName } from '../options/closestName'
+import { formatPercent } from './formatPercent'
 import type { Explanation } from '../segments'
 
 /**
  * Words of the panel with values in them: a template whose `{name}` placeholders are replaced with the values
- * (already formatted: `{percent}` is `'72%'`, a date is written in the panel's `lang`), or a function of them.
+ * (already written in the panel's `lang`: `{percent}` is `'72 %'` in German, `'72%'` in English), or a function of them.
  *
  * @example
  * 'Wahrscheinlichkeit {percent} (hoch)'
@@ -23,7 +25,8 @@ export type PanelTemplate<Values extends Record<string, string>> = string | ((va
  */
 export interface PanelText {
   /**
-   * Language tag (BCP 47) of these words: the panel is marked with it (`lang`), and its dates are written in it.
+   * Language tag (BCP 47) of these words: the panel is marked with it (`lang`), and its dates and numbers are
+   * written in it (`2.1.2024`, `72 %`, `59,9` in German).
    * @default 'en'
    */
   lang?: string
@@ -210,6 +213,10 @@ export interface PanelWords {
   locale: string | undefined
   /** Whether the panel's language is not English: English words in it are marked `lang="en"`. */
   foreign: boolean
+  /** A share (0.724) as a whole percent, written in the shop's language (`'72 %'` in German), else `'72%'`. */
+  percent(value: number): string
+  /** A number with at most `digits` decimals, written in the shop's language (`'59,9'` in German), else `'59.9'`. */
+  number(value: number, digits?: number): string
   /** The words of `key` with `values` filled in, and whether they are the English fallback in a panel of another language. */
   say(key: PanelWord, values?: Record<string, string>): { text: string; english: boolean }
   /** A segment's name in the shop's words. */
@@ -303,6 +310,8 @@ export function readPanelText(input?: PanelText, name = 'panelText'): PanelWords
     lang,
     locale,
     foreign,
+    percent: (value) => (locale ? new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(value) : formatPercent(value)),
+    number: (value, digits = 2) => (locale && Number.isFinite(value) ? new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value) : formatNumber(value, digits)),
     say(key, values = {}) {
       const own = given[key] === undefined ? undefined : fill(given[key] as PanelTemplate<Record<string, string>>, values)
       return own === undefined ? { text: fill(PANEL_TEXT_EN[key], values)!, english: foreign } : { text: own, english: false }

@@ -67,7 +67,7 @@ export interface PersonalizeOptions {
   segmentHint?: boolean
   /**
    * The transparency panel's words in the shop's language, and that language's tag (`lang`): the panel is marked
-   * with it and writes its dates in it. Every key is optional; a missing one is shown in English (marked
+   * with it and writes its dates and numbers in it. Every key is optional; a missing one is shown in English (marked
    * `lang="en"`). Words with values are `{placeholder}` templates or functions of the values. The keys are checked
    * when the model part loads: an unknown key or a bad value is reported (`invalid_option`) and shown in English.
    * See {@link PanelText} for every key and its English words.
