@@ -240,6 +240,29 @@ describe('dashboard', () => {
     }
   })
 
+  it('after a table rewrite shows the new table, even when the figures it loaded first arrive after the new ones', async () => {
+    const html = readFileSync(join(STATIC, 'index.html'), 'utf8')
+    document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(html)![1]!
+    const before = insightsOf(400)
+    const after = { ...before, pageStats: { path: '/seglet/page-stats.json', integrity: 'sha256-new', day: DAY } }
+    // The first figures are slow to come (a large window); the rewrite and the figures after it are quick.
+    let first: (value: unknown) => void = () => {}
+    let insightsCalls = 0
+    vi.stubGlobal('fetch', async (url: string, init?: { method?: string }) => {
+      if (init?.method === 'POST') return { ok: true, status: 200, json: async () => ({ pages: 3, integrity: 'sha256-new' }) }
+      if (++insightsCalls === 1) return new Promise((resolve) => (first = resolve))
+      return { ok: true, json: async () => after }
+    })
+    vi.stubGlobal('Chart', class {})
+    new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
+    ;(document.getElementById('regenerate') as HTMLButtonElement).click()
+    const note = () => document.getElementById('page-stats-note')!.textContent
+    await vi.waitFor(() => expect(note()).toContain('sha256-new'))
+    first({ ok: true, json: async () => before })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(note()).toContain('sha256-new')
+  })
+
   it('gives each chart a text alternative screen readers announce', async () => {
     await draw(insightsOf(400))
     for (const canvas of document.querySelectorAll('canvas')) {

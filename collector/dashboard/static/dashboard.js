@@ -277,14 +277,24 @@
     )
   }
 
+  // Loads started: only the latest draws (or says it failed), so figures that arrive late cannot replace newer ones.
+  let loads = 0
   async function load() {
-    const response = await fetch('/seglet/insights.json', { credentials: 'same-origin', cache: 'no-store' })
-    // A refusal or a failure (the shop's sign-in, a proxy, the collector's database down) is said as such.
-    if (!response.ok) {
-      const error = await response.json().then((body) => body && body.error, () => null)
-      throw new Error(`HTTP ${response.status}${error ? `: ${error}` : ''}`)
+    const mine = ++loads
+    let doc
+    try {
+      const response = await fetch('/seglet/insights.json', { credentials: 'same-origin', cache: 'no-store' })
+      // A refusal or a failure (the shop's sign-in, a proxy, the collector's database down) is said as such.
+      if (!response.ok) {
+        const error = await response.json().then((body) => body && body.error, () => null)
+        throw new Error(`HTTP ${response.status}${error ? `: ${error}` : ''}`)
+      }
+      doc = await response.json()
+    } catch (error) {
+      if (mine === loads) throw error
+      return
     }
-    const doc = await response.json()
+    if (mine !== loads) return
     names = { segment: doc.segmentNames || null, value: doc.valueNames || null }
     document.getElementById('no-reports')?.remove()
     facts(doc)
