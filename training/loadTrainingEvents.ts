@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../src/events/types'
 import { validateEvent } from '../src/events/validateEvent'
-import { dataLines, readDataFile, textOf, type DataFile } from './data'
+import { dataLines, readDataFile, sha256, textOf, type DataFile } from './data'
 import { DataError } from './dataError'
 import { joinRepeatedEvents, parseEventsNdjson } from './loadEvents'
 import type { EventsFormat, LoadedEvents } from './loadedEvents'
@@ -152,10 +152,14 @@ export function loadTrainingEventsFiles(paths: readonly string[], format?: strin
     return { ...loaded, files: [file] }
   }
   const files = paths.map(readEventsFile)
-  // A file given twice (or downloaded twice under another name) would count each of its rows twice.
+  // A file given twice (or downloaded twice under another name, or kept beside its gzipped copy) would count each
+  // of its rows twice: files are compared by what they hold once gunzipped.
+  const contents = files.map((file, i) => (paths[i].endsWith('.gz') ? sha256(file.bytes) : file.sha256))
   files.forEach((file, i) => {
-    const first = files.findIndex((f) => f.sha256 === file.sha256)
-    if (first < i) throw new DataError(`${paths[i]}: the same file as ${paths[first]} (sha256 ${file.sha256}); give each file once`)
+    const first = contents.indexOf(contents[i])
+    if (first === i) return
+    if (file.sha256 === files[first].sha256) throw new DataError(`${paths[i]}: the same file as ${paths[first]} (sha256 ${file.sha256}); give each file once`)
+    throw new DataError(`${paths[i]}: the same file as ${paths[first]} once gunzipped (sha256 ${contents[i]} of its content); give each file once`)
   })
   const formats = files.map((file, i) => resolveFormat(file.bytes, format, paths[i]))
   const odd = formats.findIndex((f) => f !== formats[0])

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadPackFromUrl } from '../src/model/loadPackFromUrl'
@@ -387,6 +388,11 @@ describe('--events in several files', () => {
       const twice = await train(['--quick', '--only', 'session', '--time-zone', 'UTC', '--events', files[0], '--events', files[1], '--events', again]).catch((e: unknown) => e)
       expect(describeFailure(twice)).toBe(`${again}: the same file as ${files[0]} (sha256 ${createHash('sha256').update(readFileSync(files[0])).digest('hex')}); give each file once`)
     }
+    // The same file kept beside its gzipped download (gunzip -k, or a second download): its rows would count twice too.
+    const gzipped = join(dir, 'events-000000000000.json.gz')
+    writeFileSync(gzipped, gzipSync(readFileSync(files[0])))
+    const unzipped = await train(['--quick', '--only', 'session', '--time-zone', 'UTC', '--events', files[0], '--events', files[1], '--events', gzipped]).catch((e: unknown) => e)
+    expect(describeFailure(unzipped)).toBe(`${gzipped}: the same file as ${files[0]} once gunzipped (sha256 ${createHash('sha256').update(readFileSync(files[0])).digest('hex')} of its content); give each file once`)
     const mixed = await train(['--quick', '--only', 'session', '--time-zone', 'UTC', '--events', files[0], '--events', join(PROJECT_ROOT, 'training/fixtures/seglet-events.ndjson')]).catch((e: unknown) => e)
     expect(describeFailure(mixed)).toMatch(/seglet-events\.ndjson: a seglet file among ga4 files/)
   })
