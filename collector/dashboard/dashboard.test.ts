@@ -263,6 +263,16 @@ describe('dashboard', () => {
     expect(note()).toContain('sha256-new')
   })
 
+  it('says where the answer came from when a sign-in in front of the collector redirects to its own page', async () => {
+    document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
+    // The session ran out: the sign-in answers insights.json with a redirect to its login page, which fetch follows.
+    vi.stubGlobal('fetch', async () => ({ ok: true, status: 200, redirected: true, url: 'https://shop.example/admin/login', json: async () => JSON.parse('<!doctype html>') }))
+    vi.stubGlobal('Chart', class {})
+    new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
+    await vi.waitFor(() => expect(document.getElementById('facts')!.textContent).toContain('could not load insights'))
+    expect(document.getElementById('facts')!.textContent).toBe('Statuscould not load insights: HTTP 200 from https://shop.example/admin/login, not the figures (a sign-in page?)')
+  })
+
   it('gives each chart a text alternative screen readers announce', async () => {
     await draw(insightsOf(400))
     for (const canvas of document.querySelectorAll('canvas')) {

@@ -289,7 +289,10 @@
         const error = await response.json().then((body) => body && body.error, () => null)
         throw new Error(`HTTP ${response.status}${error ? `: ${error}` : ''}`)
       }
-      doc = await response.json()
+      // A sign-in that redirects to its own page (a session run out) answers 200 with that page, not JSON.
+      doc = await response.json().catch(() => {
+        throw new Error(`HTTP ${response.status} from ${response.url || '/seglet/insights.json'}, not the figures (a sign-in page?)`)
+      })
     } catch (error) {
       if (mine === loads) throw error
       return
