@@ -54,3 +54,21 @@ it('store one decoded counter per page question and batch, not one per key', () 
   expect(pageQuestions).toBeGreaterThanOrEqual(2)
   expect(counters.filter(([c]) => c.includes('"decoded"'))).toHaveLength(pageQuestions)
 })
+
+it('estimate a window of years of daily sums in seconds, not minutes (--window-days up to 3650)', async () => {
+  const { createReportEstimator } = await import('./createReportEstimator')
+  const { addDays } = await import('../lib/addDays')
+  const pageKeys = Array.from({ length: 200 }, (_, i) => `page/${i}`)
+  const estimator = createReportEstimator({ pageKeys })
+  const to = '2026-11-30'
+  const from = addDays(to, -3649)
+  const day = [...estimator.addUp({ day: to, ...group }, reportBodies(50, { day: to }).map((body) => parseReport(body)))]
+  const stored: SumRow[] = []
+  for (let d = from; d <= to; d = addDays(d, 1)) stored.push(...rows(d, day))
+  const started = performance.now()
+  const document = estimator.insights(stored, { from, to, epsilon: 2, pageKeyLists: {} })
+  // Each day's rows were found by scanning all of the window's: 3650 × 2 million comparisons, about 3 minutes.
+  expect(performance.now() - started).toBeLessThan(30_000)
+  expect(document.daily).toHaveLength(3650)
+  expect(document.daily.every((d) => d.reports === 50)).toBe(true)
+}, 60_000)
