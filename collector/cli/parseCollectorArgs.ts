@@ -68,7 +68,7 @@ Options:
                              published, accepted per UTC day; past it, their reports get 503 until midnight
                              (default ${COLLECTOR_DEFAULTS.maxNewPacksPerDay})
   --min-reports N            fewest reports to a question before its estimates are shown (default ${COLLECTOR_DEFAULTS.minReports})
-  --page-stats-dir DIR       where page-stats.json and its integrity are written (default ${COLLECTOR_DEFAULTS.pageStatsDir})
+  --page-stats-dir DIR       where page-stats.current.json, the table it names, page-stats.json and its integrity are written (default ${COLLECTOR_DEFAULTS.pageStatsDir})
   --page-stats-every MIN     minutes between rewrites of the page-statistics table (default ${COLLECTOR_DEFAULTS.pageStatsEveryMinutes})
   --allowed-origin ORIGIN    the shop's public origin when a proxy forwards under another host (repeatable)
   --trust-proxy              take the client address from X-Forwarded-For (only behind your own proxy)

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { createServer, get } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -65,6 +65,40 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(readFileSync(join(dir, 'page-stats.json.integrity'), 'utf8').trim()).toBe(integrity)
     for (const response of responses) expect(((await response.json()) as { integrity: string }).integrity).toBe(integrity)
     expect(JSON.parse(text).reports).toBe(40)
+  })
+
+  it('publishes each table under its own name before pointing to it, so a page always gets a table matching its integrity', async () => {
+    const collector = make()
+    const rewrite = () => collector.app.request('/seglet/page-stats.json', { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } })
+    const pointer = () => JSON.parse(readFileSync(join(dir, 'page-stats.current.json'), 'utf8')) as { file: string; integrity: string; day: string }
+    const sha = (text: string) => `sha256-${createHash('sha256').update(text).digest('base64')}`
+    await post(collector, reportBodies(1, { day: DAY, seed: 3 })[0]!, { address: '10.7.0.1' })
+    await rewrite()
+    const first = pointer()
+    expect(first.file).toMatch(/^page-stats-[0-9a-f]{64}\.json$/)
+    const firstText = readFileSync(join(dir, first.file), 'utf8')
+    expect(sha(firstText)).toBe(first.integrity)
+    expect(first.day).toBe('2026-11-30')
+    // New reports give a new table under a new name; a page rendered with the earlier pointer still finds its table.
+    await Promise.all(reportBodies(30, { day: DAY, seed: 4 }).map((body, i) => post(collector, body, { address: `10.7.1.${i}` })))
+    // One written two days ago is deleted by the next rewrite.
+    const stale = join(dir, `page-stats-${'a'.repeat(64)}.json`)
+    writeFileSync(stale, '{}')
+    utimesSync(stale, new Date(Date.now() - 2 * 86_400_000), new Date(Date.now() - 2 * 86_400_000))
+    await rewrite()
+    expect(existsSync(stale)).toBe(false)
+    const second = pointer()
+    expect(second.file).not.toBe(first.file)
+    expect(sha(readFileSync(join(dir, second.file), 'utf8'))).toBe(second.integrity)
+    expect(readFileSync(join(dir, first.file), 'utf8')).toBe(firstText)
+    // Behind the proxy the collector serves them too, each for good.
+    for (const { file, integrity } of [first, second]) {
+      const response = await collector.app.request(`/seglet/${file}`)
+      expect(response.status).toBe(200)
+      expect(sha(await response.text())).toBe(integrity)
+      expect(response.headers.get('cache-control')).toContain('immutable')
+    }
+    expect((await collector.app.request(`/seglet/page-stats-${'0'.repeat(64)}.json`)).status).toBe(404)
   })
 
   it('accepts a report, sets no cookie, and stores no address', async () => {

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile, readdir, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getRequestListener, type HttpBindings } from '@hono/node-server'
@@ -123,11 +123,18 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     const stats = estimator.pageStats(await readSums(db, q.from, q.to), q)
     const file = pageStatsFile(q.to, stats)
     if (options.pageStatsDir) {
-      await mkdir(options.pageStatsDir, { recursive: true })
-      // Each file whole: a reader never sees half a table, and the integrity file always matches it.
-      const target = join(options.pageStatsDir, 'page-stats.json')
+      const dir = options.pageStatsDir
+      await mkdir(dir, { recursive: true })
+      // Each file whole: a reader never sees half a table. The table under its own name first, never changed
+      // after; then the pointer to it (name and integrity in one file): a page rendered from any pointer loads
+      // a table that matches the integrity it was given, even after the next rewrite.
+      const name = pageStatsFileName(file.integrity)
+      await writeFileAtomic(join(dir, name), file.text)
+      await writeFileAtomic(join(dir, PAGE_STATS_POINTER), `${JSON.stringify({ file: name, integrity: file.integrity, day: file.table.day })}\n`)
+      const target = join(dir, 'page-stats.json')
       await writeFileAtomic(target, file.text)
       await writeFileAtomic(`${target}.integrity`, `${file.integrity}\n`)
+      await pruneOldTables(dir, name, Date.now())
     }
     pageStats = file
     return file
@@ -205,6 +212,13 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     return c.json({ path: PAGE_STATS_PATH, integrity: file.integrity, day: file.table.day, pages: Object.keys(file.table.pages).length })
   })
 
+  // Tables under their own names (page-stats.current.json names the latest): never changed, so cached for good.
+  app.get('/seglet/:file{page-stats-[0-9a-f]{64}\\.json}', async (c) => {
+    const text = options.pageStatsDir === undefined ? undefined : await readFile(join(options.pageStatsDir, c.req.param('file')), 'utf8').catch(() => undefined)
+    if (text === undefined) return c.json({ error: 'not_found' }, 404)
+    return c.body(text, 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' })
+  })
+
   // Signed packs, as `publish-pack` wrote them: public files, revalidated on every use.
   app.get('/seglet/:file', async (c, next) => {
     const file = options.packsDir === undefined ? undefined : await readPublishedFile(options.packsDir, c.req.param('file'))
@@ -257,6 +271,24 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
       await Promise.allSettled([running, next, ...purges])
       await ingest.flush()
     },
+  }
+}
+
+/** The file the page-statistics pointer names for the table of `integrity` (`sha256-<base64>`): its digest in hex. */
+export const pageStatsFileName = (integrity: string): string => `page-stats-${Buffer.from(integrity.slice('sha256-'.length), 'base64').toString('hex')}.json`
+
+/** The pointer to the latest table, `{ file, integrity, day }`, written after the table it names. */
+export const PAGE_STATS_POINTER = 'page-stats.current.json'
+
+/** How long a table under its own name is kept: pages rendered from an older pointer may still load it. */
+const OLD_TABLE_MS = 86_400_000
+
+/** Deletes tables under their own names written more than a day ago (never `current`). */
+async function pruneOldTables(dir: string, current: string, time: number): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (name === current || !/^page-stats-[0-9a-f]{64}\.json$/.test(name)) continue
+    const info = await stat(join(dir, name)).catch(() => undefined)
+    if (info && time - info.mtimeMs > OLD_TABLE_MS) await unlink(join(dir, name)).catch(() => undefined)
   }
 }
 
