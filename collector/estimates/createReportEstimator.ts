@@ -3,6 +3,7 @@ import { parseReport } from '../../src/reports/parseReport'
 import type { ParsedReport } from '../../src/reports/types'
 import { addDays } from '../lib/addDays'
 import type { ReportGroup, SumRow } from '../storage/types'
+import { sumsParts } from './sumsShape'
 import { chooseValuePages, DEFAULT_VALUE_PAGES } from './chooseValuePages'
 import { countersToSums } from './countersToSums'
 import { packLeafNames } from './packLeafNames'
@@ -150,6 +151,8 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
 
   return {
     pageKeys,
+    // The page questions: the daily series only estimates segments, from the finite questions and the report count.
+    windowCounters: sumsParts(createInsightSums({ packId: 'check', segmentLeaves: 1, valueLeaves: 1 }, 1, [])).pages.map(([q]) => `${JSON.stringify([q]).slice(0, -1)},`),
     parse: (body) => parseReport(body),
     groupOf: (r) => ({ day: r.day, packId: r.packId, epsilon: r.epsilon, segmentLeaves: r.segmentLeaves, valueLeaves: r.valueLeaves }),
     counted: REPORTS_COUNTER,

@@ -38,6 +38,11 @@ export interface Estimator<Parsed = unknown> extends ReportCodec<Parsed> {
   insights(rows: readonly SumRow[], query: InsightsQuery): InsightsDocument
   /** Published page statistics (only the pages whose estimates are usable). */
   pageStats(rows: readonly SumRow[], query: InsightsQuery): PageStatsContent
+  /**
+   * Starts of the counters (as stored) that `insights` and `pageStats` only read added up over the window, never
+   * day by day: the collector reads them summed, as rows of the window's last day. @default none
+   */
+  readonly windowCounters?: readonly string[]
 }
 
 /** The JSON served at /seglet/insights.json (its parts are documented where they are built). */

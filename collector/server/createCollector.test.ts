@@ -13,7 +13,9 @@ import { migrate } from '../storage/migrate'
 import { SQL } from '../storage/sql'
 import type { Database } from '../storage/types'
 import { DATABASE_TARGETS } from '../testing/databases'
-import { reportBodies, TEST_PAGE_KEYS } from '../testing/reports'
+import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
+import { readSums } from '../storage/readSums'
+import { readPageKeyLists } from './pageKeyLists'
 import { createCollector } from './createCollector'
 
 const NOW = Date.parse('2026-11-30T12:00:00Z')
@@ -100,6 +102,42 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     }
     expect((await collector.app.request(`/seglet/page-stats-${'0'.repeat(64)}.json`)).status).toBe(404)
   })
+
+  it('reads a long window of sums as a few rows a day, with the same estimates', async () => {
+    const pageKeys = Array.from({ length: 200 }, (_, i) => `page/${i}`)
+    const estimator = createReportEstimator({ pageKeys })
+    const days = 365
+    // A year of sums, each day those of 50 reports against 200 candidate pages.
+    const counters = [...estimator.addUp({ day: DAY, packId: TEST_CONTEXT.packId, epsilon: 2, segmentLeaves: 4, valueLeaves: 4 }, reportBodies(50, { day: DAY }).map((body) => estimator.parse(body)))]
+    await db.query(
+      `INSERT INTO seglet_sums (day, pack_id, epsilon, segment_leaves, value_leaves, counter, value)
+       SELECT d::date, $1, 2, 4, 4, c.counter, c.value + extract(day FROM d)
+       FROM generate_series($4::date - ($5::int - 1), $4::date, interval '1 day') AS d,
+         unnest($2::text[], $3::double precision[]) AS c(counter, value)`,
+      [TEST_CONTEXT.packId, counters.map(([c]) => c), counters.map(([, v]) => v), '2026-11-30', days],
+    )
+    let rowsRead = 0
+    const counting = new Proxy(db, {
+      get: (target, name) =>
+        name === 'query'
+          ? async (...args: Parameters<Database['query']>) => {
+              const rows = await target.query(...args)
+              rowsRead += rows.length
+              return rows
+            }
+          : Reflect.get(target, name, target),
+    })
+    const collector = createCollector(counting as Database, estimator, { now: () => NOW, windowDays: days })
+    made.push(collector)
+    const insights = (await (await collector.app.request('/seglet/insights.json')).json()) as any
+    // Every page counter of every day was read: 365 × 554 rows, seconds of an embedded store's time per request.
+    expect(rowsRead).toBeLessThan((days * counters.length) / 4)
+    const q = { from: insights.from, to: insights.to, epsilon: 2, pageKeyLists: await readPageKeyLists(db, pageKeys) }
+    const all = await readSums(db, q.from, q.to)
+    expect(all).toHaveLength(days * counters.length)
+    expect(insights).toEqual(JSON.parse(JSON.stringify(estimator.insights(all, q))))
+    expect(estimator.pageStats(await readSums(db, q.from, q.to, estimator.windowCounters), q)).toEqual(estimator.pageStats(all, q))
+  }, 120_000)
 
   it('accepts a report, sets no cookie, and stores no address', async () => {
     const collector = make()

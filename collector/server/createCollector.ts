@@ -120,7 +120,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
 
   const writePageStats = async () => {
     const q = await query()
-    const stats = estimator.pageStats(await readSums(db, q.from, q.to), q)
+    const stats = estimator.pageStats(await readSums(db, q.from, q.to, estimator.windowCounters), q)
     const file = pageStatsFile(q.to, stats)
     if (options.pageStatsDir) {
       const dir = options.pageStatsDir
@@ -192,7 +192,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
 
   app.get(INSIGHTS_PATH, async (c) => {
     const q = await query()
-    const document = estimator.insights(await readSums(db, q.from, q.to), q)
+    const document = estimator.insights(await readSums(db, q.from, q.to, estimator.windowCounters), q)
     c.header('cache-control', 'no-store')
     return c.json({ ...document, pageStats: pageStats && { path: PAGE_STATS_PATH, integrity: pageStats.integrity, day: pageStats.table.day } })
   })

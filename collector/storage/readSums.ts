@@ -1,8 +1,11 @@
 import { SQL } from './sql'
 import type { Queryable, SumRow } from './types'
 
-/** The daily sums from `from` to `to` (UTC days, inclusive), ordered by day. */
-export async function readSums(db: Queryable, from: string, to: string): Promise<SumRow[]> {
+/**
+ * The daily sums from `from` to `to` (UTC days, inclusive), ordered by day. Counters starting with one of
+ * `windowPrefixes` (their text, as stored) are read added up over the window, as rows of day `to`.
+ */
+export async function readSums(db: Queryable, from: string, to: string, windowPrefixes: readonly string[] = []): Promise<SumRow[]> {
   const rows = await db.query<{
     day: string
     pack_id: string
@@ -12,8 +15,8 @@ export async function readSums(db: Queryable, from: string, to: string): Promise
     counter: string
     value: number
   }>(
-    SQL.readSums,
-    [from, to],
+    windowPrefixes.length > 0 ? SQL.readSumsCollapsed : SQL.readSums,
+    windowPrefixes.length > 0 ? [from, to, windowPrefixes.map((prefix) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`)] : [from, to],
   )
   return rows.map((row) => ({
     day: row.day,

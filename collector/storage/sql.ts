@@ -79,6 +79,15 @@ export const SQL = {
   readSums: `SELECT to_char(day, 'YYYY-MM-DD') AS day, pack_id, epsilon, segment_leaves, value_leaves, counter, value
     FROM seglet_sums WHERE day >= $1::date AND day <= $2::date
     ORDER BY day, pack_id, epsilon, segment_leaves, value_leaves, counter`,
+  /**
+   * The daily sums, but the counters matching one of the LIKE patterns $3 added up over the window and read as
+   * of its last day: a long window reads a few rows per day instead of every page counter of every day.
+   */
+  readSumsCollapsed: `SELECT CASE WHEN counter LIKE ANY($3::text[]) THEN to_char($2::date, 'YYYY-MM-DD') ELSE to_char(day, 'YYYY-MM-DD') END AS day,
+      pack_id, epsilon, segment_leaves, value_leaves, counter, sum(value) AS value
+    FROM seglet_sums WHERE day >= $1::date AND day <= $2::date
+    GROUP BY 1, pack_id, epsilon, segment_leaves, value_leaves, counter
+    ORDER BY 1, pack_id, epsilon, segment_leaves, value_leaves, counter`,
   /** The packs (pack id, leaf counts, ε) the sums hold: read once when ingest starts. */
   readPacks: `SELECT DISTINCT pack_id, epsilon, segment_leaves, value_leaves FROM seglet_sums`,
   deleteSumsOfDay: `DELETE FROM seglet_sums WHERE day = $1::date`,
