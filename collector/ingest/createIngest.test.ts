@@ -165,6 +165,34 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     expect(await countReports(db)).toBe(1)
   })
 
+  it('stops summing once closed, also when its last pass failed, so nothing queries the database closed after it', async () => {
+    let broken = false
+    let afterClose = 0
+    let closed = false
+    const use = <T>(run: () => Promise<T>) => {
+      if (closed) afterClose++
+      return broken ? Promise.reject(new Error('connection lost')) : run()
+    }
+    const flaky: Database = {
+      ...db,
+      query: (text, params) => use(() => db.query(text, params)),
+      transaction: (work) => use(() => db.transaction(work)),
+    }
+    const ingest = createIngest(flaky, codec, { now: () => NOW, sumEveryMs: 20 })
+    const [body] = reportBodies(1, { day: DAY, seed: 10 })
+    broken = false
+    expect((await ingest.submit('10.0.0.10', body!)).status).toBe(202)
+    broken = true
+    await expect(ingest.close()).rejects.toThrow('connection lost')
+    closed = true
+    await new Promise((wake) => setTimeout(wake, 200))
+    // A pass every 20 ms (5 s by default) on the closed database, for as long as the program runs.
+    expect(afterClose).toBe(0)
+    // Nothing is lost: the report waits on the unsummed list for the next start.
+    expect(await countReports(db)).toBe(1)
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM seglet_unsummed'))[0]!.n).toBe(1)
+  })
+
   // The rate limit is per address: a flood from many addresses (a proxy pool) would grow the stored reports, and
   // the sums they add to, until the disk is full. A cap per UTC day bounds it; what was stored stays as it was.
   it('stores at most maxReportsPerDay reports a UTC day, refuses the rest with 503 and Retry-After, and takes reports again the next day', async () => {

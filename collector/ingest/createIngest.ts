@@ -93,6 +93,11 @@ export interface Ingest {
   submit(client: string, text: string): Promise<IngestOutcome>
   /** Waits for every accepted report to be stored. */
   flush(): Promise<void>
+  /**
+   * Stores and sums what is pending, like `flush`, and stops summing on a timer, also when this fails (what is
+   * not summed stays on the unsummed list for the next start): call it before closing the database.
+   */
+  close(): Promise<void>
   /** Reports accepted and refused since start, by outcome code. */
   readonly counts: Readonly<Record<string, number>>
 }
@@ -172,8 +177,10 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
     )
     return summing
   }
+  // Set by close(): no pass is started on a timer after it, so none queries a database closed after it.
+  let closed = false
   const scheduleSums = () => {
-    if (sumTimer !== undefined) return
+    if (sumTimer !== undefined || closed) return
     sumTimer = setTimeout(() => void runSums(), sumEvery)
     sumTimer.unref?.()
   }
@@ -318,6 +325,15 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       if (summing) await summing
       await runSums()
       if (sumError) throw sumError
+    },
+    async close() {
+      closed = true
+      try {
+        await this.flush()
+      } finally {
+        if (sumTimer !== undefined) clearTimeout(sumTimer)
+        sumTimer = undefined
+      }
     },
     counts,
   }

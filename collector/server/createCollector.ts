@@ -269,7 +269,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     close: async () => {
       // Their failures are their callers' to report.
       await Promise.allSettled([running, next, ...purges])
-      await ingest.flush()
+      await ingest.close()
     },
   }
 }
