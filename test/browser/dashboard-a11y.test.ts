@@ -237,6 +237,30 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('writes ε and the counts beside it in the number format of the marketer\'s browser, as every other figure', async () => {
+    const context = await browser.newContext({ locale: 'de-DE' })
+    try {
+      const page = await context.newPage()
+      await page.route('**/seglet/insights.json', async (route) => {
+        const doc = await (await route.fetch()).json()
+        // A shop running at ε 0.5, with a rollout of another pack at an earlier ε and many candidate pages.
+        doc.epsilon = 0.5
+        doc.pageKeys = 1500
+        doc.publishedPages = 1200
+        doc.otherGroups = [{ packId: 'session@2+lifetime@1', epsilon: 1.5, reports: 2400 }]
+        doc.insights = null
+        await route.fulfill({ json: doc })
+      })
+      await page.goto(`${base}/seglet/dashboard`)
+      await page.waitForSelector('#no-reports')
+      const facts = Object.fromEntries(await page.locator('#facts > div').evaluateAll((items) => items.map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent])))
+      expect(facts).toMatchObject({ 'ε in force': '0,5', 'Published pages': '1.200 of 1.500', 'Not counted above': '2.400 reports of session@2+lifetime@1 at ε 1,5' })
+      expect(await page.locator('#no-reports').textContent()).toBe('No reports at ε 0,5 in this window yet.')
+    } finally {
+      await context.close()
+    }
+  })
+
   it('reflows at 320 px: no note runs out of its card once the table is written', async () => {
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
     try {

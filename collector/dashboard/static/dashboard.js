@@ -26,6 +26,8 @@
   const notEnough = () => el('span', { class: 'na' }, NA)
   const money = (x) => Math.max(0, x).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
   const count = (x) => Math.round(x).toLocaleString()
+  // ε is taken in hundredths (0.7 × 3 is 2.1): written as the page writes its other figures, 0,5 beside 1.234,50.
+  const epsilonOf = (x) => x.toLocaleString(undefined, { maximumFractionDigits: 2 })
   // A projection from a handful of reports can be astronomically large (a rate of rare events, an interval far
   // wider than the rate): past this it only means "far more than now", and says so.
   const MAX_PROJECTED = 1e8
@@ -57,14 +59,14 @@
   function facts(doc) {
     const items = [
       ['Reports', count(doc.reports)],
-      ['ε in force', String(doc.epsilon)],
+      ['ε in force', epsilonOf(doc.epsilon)],
       ['Window', `${doc.from} → ${doc.to}`],
       ['Pack', doc.context ? doc.context.packId : '—'],
-      ['Published pages', `${doc.publishedPages ?? 0} of ${doc.pageKeys}`],
+      ['Published pages', `${count(doc.publishedPages ?? 0)} of ${count(doc.pageKeys)}`],
     ]
     // The figures are of one pack at the ε in force: reports of any other (a pack being rolled out, an earlier ε)
     // are left out, and the dashboard says how many.
-    for (const g of doc.otherGroups || []) items.push(['Not counted above', `${count(g.reports)} report${g.reports === 1 ? '' : 's'} of ${g.packId} at ε ${g.epsilon}`])
+    for (const g of doc.otherGroups || []) items.push(['Not counted above', `${count(g.reports)} report${g.reports === 1 ? '' : 's'} of ${g.packId} at ε ${epsilonOf(g.epsilon)}`])
     document.getElementById('facts').replaceChildren(...items.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, v))))
   }
 
@@ -252,7 +254,7 @@
       (stats
         ? `The SDK loads the published pages from ${stats.path} (integrity ${stats.integrity}, ${stats.day}).`
         : 'The page-statistics table has not been written yet.') +
-      ` Page value is order value per session that viewed the page, from orders placed after it; it is asked about the ${asked.size} most viewed pages the table lists (browsers holding the table pick one of them per page-value answer).`
+      ` Page value is order value per session that viewed the page, from orders placed after it; it is asked about the ${count(asked.size)} most viewed pages the table lists (browsers holding the table pick one of them per page-value answer).`
     table(
       'pages',
       ['Page key', 'Share of views', 'Bounce rate', 'Exit rate', 'Sessions viewing it', 'Page value', 'In the table'],
@@ -304,7 +306,7 @@
     traffic(doc)
     if (!doc.insights) {
       // Said first, and every section below still drawn empty, each saying in place that it has nothing yet.
-      document.querySelector('main').prepend(el('p', { class: 'empty', id: 'no-reports' }, `No reports at ε ${doc.epsilon} in this window yet.`))
+      document.querySelector('main').prepend(el('p', { class: 'empty', id: 'no-reports' }, `No reports at ε ${epsilonOf(doc.epsilon)} in this window yet.`))
       doc.insights = { segments: [], valueSegments: [], pages: [], lift: {}, overall: {} }
     }
     const leaves = doc.insights.segments.map((s) => s.leaf)
@@ -322,7 +324,7 @@
       const response = await fetch('/seglet/page-stats.json', { method: 'POST', credentials: 'same-origin' })
       // A refusal in front of the collector (the shop's sign-in, a proxy) answers with a page, not JSON.
       const result = await response.json().catch(() => null)
-      out.textContent = response.ok && result ? `Written: ${result.pages} pages, ${result.integrity}` : `Failed: ${result?.error ?? `HTTP ${response.status}`}`
+      out.textContent = response.ok && result ? `Written: ${count(result.pages)} pages, ${result.integrity}` : `Failed: ${result?.error ?? `HTTP ${response.status}`}`
       // The section below then shows the table just written: its integrity, and which pages it holds.
       if (response.ok && result) load().catch(loadFailed)
     } catch (error) {
