@@ -263,6 +263,19 @@ describe('dashboard', () => {
     expect(note()).toContain('sha256-new')
   })
 
+  it('names the table under its own name, and tells the shop to render its pages from the pointer, not page-stats.json', async () => {
+    const doc = insightsOf(400) as Record<string, unknown>
+    const file = `page-stats-${'3f'.repeat(32)}.json`
+    doc.pageStats = { path: '/seglet/page-stats.json', file, integrity: 'sha256-P/8n', day: DAY }
+    await draw(doc)
+    const note = document.getElementById('page-stats-note')!.textContent!
+    expect(note).toContain(`/seglet/${file}`)
+    expect(note).toContain('integrity sha256-P/8n')
+    expect(note).toContain('page-stats.current.json')
+    // Not that browsers load the fixed page-stats.json with this integrity: a page rendered so refuses the next table.
+    expect(note).not.toMatch(/loads? [^.]*from \/seglet\/page-stats\.json/)
+  })
+
   it('says where the answer came from when a sign-in in front of the collector redirects to its own page', async () => {
     document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
     // The session ran out: the sign-in answers insights.json with a redirect to its login page, which fetch follows.

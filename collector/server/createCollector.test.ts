@@ -101,6 +101,9 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       expect(response.headers.get('cache-control')).toContain('immutable')
     }
     expect((await collector.app.request(`/seglet/page-stats-${'0'.repeat(64)}.json`)).status).toBe(404)
+    // The dashboard names the table the pointer names, for the shop to check its pages against.
+    const insights = (await (await collector.app.request('/seglet/insights.json')).json()) as { pageStats: object }
+    expect(insights.pageStats).toEqual({ path: '/seglet/page-stats.json', file: second.file, integrity: second.integrity, day: second.day })
   })
 
   it('reads a long window of sums as a few rows a day, with the same estimates', async () => {

@@ -194,7 +194,9 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     const q = await query()
     const document = estimator.insights(await readSums(db, q.from, q.to, estimator.windowCounters), q)
     c.header('cache-control', 'no-store')
-    return c.json({ ...document, pageStats: pageStats && { path: PAGE_STATS_PATH, integrity: pageStats.integrity, day: pageStats.table.day } })
+    // With the table under its own name (`file`, as page-stats.current.json names it) when one is published.
+    const file = pageStats && options.pageStatsDir !== undefined ? pageStatsFileName(pageStats.integrity) : undefined
+    return c.json({ ...document, pageStats: pageStats && { path: PAGE_STATS_PATH, file, integrity: pageStats.integrity, day: pageStats.table.day } })
   })
 
   app.get(PAGE_STATS_PATH, async (c) => {

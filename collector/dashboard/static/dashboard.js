@@ -252,7 +252,11 @@
     const asked = new Set(doc.valuePages || [])
     document.getElementById('page-stats-note').textContent =
       (stats
-        ? `The SDK loads the published pages from ${stats.path} (integrity ${stats.integrity}, ${stats.day}).`
+        ? stats.file
+          ? // What the shop's pages should name: the table under its own name, as the pointer gives it. A page naming
+            // the fixed page-stats.json with this integrity refuses the table from its next rewrite on.
+            `The current table (integrity ${stats.integrity}, ${stats.day}) is /seglet/${stats.file}. Pages load the published pages when they render pageStatsUrl and pageStatsIntegrity from page-stats.current.json, which names each new table: ${stats.path} with this integrity stops matching at the next rewrite.`
+          : `The current table (integrity ${stats.integrity}, ${stats.day}) is served at ${stats.path}.`
         : 'The page-statistics table has not been written yet.') +
       ` Page value is order value per session that viewed the page, from orders placed after it; it is asked about the ${count(asked.size)} most viewed pages the table lists (browsers holding the table pick one of them per page-value answer).`
     table(
