@@ -119,6 +119,8 @@ describe('dashboard', () => {
       expect(document.getElementById(chart)!.parentElement!.querySelector('.chart-empty')?.textContent).toBeTruthy()
     }
     expect(document.getElementById('lift')!.textContent).toContain('not enough reports yet')
+    // The bar chart's legend still says what its bars would be; the line chart, of no segment yet, has none.
+    expect([...document.querySelectorAll('.legend')].map((list) => [...list.querySelectorAll('button')].map((b) => b.textContent))).toEqual([['Conversion (%)', '95% interval']])
     for (const id of ['segments', 'value-segments', 'pages']) expect(cells(id, 0)).toHaveLength(1)
     // The one sentence that explains it all stands first, not under the last section.
     expect(document.querySelector('main')!.firstElementChild!.textContent).toBe(none)

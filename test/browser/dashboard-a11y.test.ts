@@ -261,6 +261,42 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('hides and shows a chart\'s lines from its legend by keyboard, as a mouse does', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } })
+    try {
+      const page = await context.newPage()
+      await page.route('**/seglet/insights.json', async (route) => {
+        const doc = await (await route.fetch()).json()
+        const share = { value: 0.3, low: 0.25, high: 0.35, enough: true }
+        for (const day of doc.daily) day.segments = doc.insights.segments.map((s: { leaf: number | null }) => ({ leaf: s.leaf, share }))
+        await route.fulfill({ json: doc })
+      })
+      await open(page)
+      const visible = () =>
+        page.evaluate(() => {
+          const chart = (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: unknown[] }; isDatasetVisible(i: number): boolean } } }).Chart.getChart(document.getElementById('segments-over-time')!)
+          return chart.data.datasets.map((_, i) => chart.isDatasetVisible(i))
+        })
+      expect((await visible()).every(Boolean)).toBe(true)
+      // Tabbed to from the top of the page, as a keyboard reaches it.
+      const first = await page.evaluate(() => (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: { label: string }[] } } } }).Chart.getChart(document.getElementById('segments-over-time')!).data.datasets[0]!.label)
+      let reached = false
+      for (let i = 0; i < 40 && !reached; i++) {
+        await page.keyboard.press('Tab')
+        reached = await page.evaluate((label) => document.activeElement?.textContent?.trim() === label && !!document.activeElement.closest('section')?.querySelector('#segments-over-time'), first)
+      }
+      expect(reached).toBe(true)
+      await page.keyboard.press('Enter')
+      await expect.poll(visible).toEqual((await visible()).map((_, i) => i !== 0))
+      expect(await page.evaluate(() => document.activeElement!.getAttribute('aria-pressed'))).toBe('false')
+      await page.keyboard.press('Space')
+      await expect.poll(async () => (await visible()).every(Boolean)).toBe(true)
+      expect(await page.evaluate(() => document.activeElement!.getAttribute('aria-pressed'))).toBe('true')
+    } finally {
+      await context.close()
+    }
+  })
+
   it('reflows at 320 px: no note runs out of its card once the table is written', async () => {
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
     try {

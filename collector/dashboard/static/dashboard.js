@@ -135,6 +135,33 @@
     return new Chart(canvas, config)
   }
 
+  /**
+   * The chart's legend as buttons under it, in place of the one Chart.js draws on the canvas (which a mouse alone
+   * can use): each shows or hides its line or bars, by keyboard as by pointer, and says whether it is shown.
+   */
+  function legendOf(canvasId, chart, datasets) {
+    const canvas = document.getElementById(canvasId)
+    const box = canvas.parentElement
+    if (box.nextElementSibling && box.nextElementSibling.classList.contains('legend')) box.nextElementSibling.remove()
+    // No segments yet: nothing to show or hide, and no empty list for a screen reader to announce.
+    if (datasets.length === 0) return
+    const list = el('ul', { class: 'legend', 'aria-label': `Shown in the chart “${canvas.getAttribute('aria-label')}”` })
+    datasets.forEach((d, i) => {
+      const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' })
+      swatch.style.borderTopColor = d.borderColor || d.backgroundColor
+      swatch.style.borderTopStyle = d.borderDash && d.borderDash.length ? 'dashed' : 'solid'
+      const button = el('button', { type: 'button', 'aria-pressed': 'true' }, swatch, d.label)
+      button.addEventListener('click', () => {
+        const shown = !chart.isDatasetVisible(i)
+        chart.setDatasetVisibility(i, shown)
+        chart.update()
+        button.setAttribute('aria-pressed', String(shown))
+      })
+      list.append(el('li', {}, button))
+    })
+    box.after(list)
+  }
+
   /** Says over an empty chart why it is empty, instead of leaving bare axes. */
   function noteIfEmpty(canvasId, chart, empty, text) {
     const box = document.getElementById(canvasId).parentElement
@@ -167,9 +194,10 @@
         animation: false,
         // Offset: a point on the first or last day is drawn whole, not cut by the chart's edge.
         scales: { x: { offset: true }, y: { min: 0, max: 100, title: { display: true, text: '% of sessions' } } },
-        plugins: { legend: { position: 'bottom' } },
+        plugins: { legend: { display: false } },
       },
     })
+    legendOf('segments-over-time', chart, datasets)
     noteIfEmpty('segments-over-time', chart, datasets.every((d) => d.data.every((v) => v === null)), 'No day has enough reports yet for its segment shares.')
     // The chart's figures as text, for a screen reader and for telling the lines apart without their colours.
     table(
@@ -183,19 +211,18 @@
   function conversionBySegment(doc) {
     const segs = doc.insights.segments
     const usable = segs.filter((s) => s.conversion.enough && s.conversion.value !== null)
+    const datasets = [
+      // Drawn within 0–100%, as the table shows it: an unbiased estimate slightly below 0 would hide under the axis.
+      { label: 'Conversion (%)', data: usable.map((s) => Math.min(100, Math.max(0, s.conversion.value * 100))), backgroundColor: 'rgba(47,111,222,0.75)', grouped: false, barPercentage: 0.7 },
+      { label: '95% interval', data: usable.map((s) => [Math.max(0, s.conversion.low * 100), Math.min(100, s.conversion.high * 100)]), backgroundColor: '#1d232b', grouped: false, barPercentage: 0.06 },
+    ]
     const chart = chartOn('conversion-by-segment', {
       type: 'bar',
       plugins: [FIT_PLUGIN],
-      data: {
-        labels: usable.map((s) => segmentName(s.leaf)),
-        datasets: [
-          // Drawn within 0–100%, as the table shows it: an unbiased estimate slightly below 0 would hide under the axis.
-          { label: 'Conversion (%)', data: usable.map((s) => Math.min(100, Math.max(0, s.conversion.value * 100))), backgroundColor: 'rgba(47,111,222,0.75)', grouped: false, barPercentage: 0.7 },
-          { label: '95% interval', data: usable.map((s) => [Math.max(0, s.conversion.low * 100), Math.min(100, s.conversion.high * 100)]), backgroundColor: '#1d232b', grouped: false, barPercentage: 0.06 },
-        ],
-      },
-      options: { maintainAspectRatio: false, animation: false, scales: { y: { min: 0, suggestedMax: usable.length === 0 ? 100 : undefined, title: { display: true, text: '% of sessions ordering' } } }, plugins: { legend: { position: 'bottom' } } },
+      data: { labels: usable.map((s) => segmentName(s.leaf)), datasets },
+      options: { maintainAspectRatio: false, animation: false, scales: { y: { min: 0, suggestedMax: usable.length === 0 ? 100 : undefined, title: { display: true, text: '% of sessions ordering' } } }, plugins: { legend: { display: false } } },
     })
+    legendOf('conversion-by-segment', chart, datasets)
     noteIfEmpty('conversion-by-segment', chart, usable.length === 0, 'No segment has enough reports yet for its conversion.')
     table(
       'segments',
