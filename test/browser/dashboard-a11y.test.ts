@@ -297,6 +297,39 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('at 320 px, lets a keyboard reach and scroll each table wider than its card, and names it', async () => {
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
+    try {
+      const page = await context.newPage()
+      await open(page)
+      const scrollers = () =>
+        page.evaluate(() =>
+          Array.from(document.querySelectorAll('main *'))
+            .filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
+            .map((e) => ({ id: e.querySelector('table')?.id ?? e.tagName, tabIndex: (e as HTMLElement).tabIndex, role: e.getAttribute('role'), name: e.getAttribute('aria-label') })),
+        )
+      const wide = await scrollers()
+      // The page-statistics table at least, with its seven columns.
+      expect(wide.map((w) => w.id)).toContain('pages')
+      for (const w of wide) expect(w, w.id).toMatchObject({ tabIndex: 0, role: 'region', name: expect.stringMatching(/\S/) })
+      // Tabbed to, then scrolled by the arrow keys.
+      let reached = false
+      for (let i = 0; i < 60 && !reached; i++) {
+        await page.keyboard.press('Tab')
+        reached = await page.evaluate(() => document.activeElement?.querySelector(':scope > #pages') != null)
+      }
+      expect(reached).toBe(true)
+      await page.keyboard.press('ArrowRight')
+      await page.keyboard.press('ArrowRight')
+      await expect.poll(() => page.evaluate(() => document.activeElement!.scrollLeft)).toBeGreaterThan(0)
+      // Wide again, nothing scrolls: no stop in the tab order that does nothing.
+      await page.setViewportSize({ width: 1100, height: 800 })
+      await expect.poll(() => page.evaluate(() => document.querySelectorAll('main [tabindex="0"]').length)).toBe(0)
+    } finally {
+      await context.close()
+    }
+  })
+
   it('reflows at 320 px: no note runs out of its card once the table is written', async () => {
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
     try {

@@ -310,6 +310,25 @@
     )
   }
 
+  /**
+   * A table wider than its card scrolls in its box: that box is then a named region in the tab order, so a
+   * keyboard can reach it and scroll it with the arrow keys. A box that does not scroll stays out of the tab order.
+   */
+  function markScrollers() {
+    for (const box of document.querySelectorAll('.scroll')) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        const title = box.closest('details')?.querySelector('summary') || box.closest('section')?.querySelector('h2')
+        box.setAttribute('tabindex', '0')
+        box.setAttribute('role', 'region')
+        box.setAttribute('aria-label', title ? title.textContent : 'Table')
+      } else {
+        for (const name of ['tabindex', 'role', 'aria-label']) box.removeAttribute(name)
+      }
+    }
+  }
+  window.addEventListener('resize', markScrollers)
+  for (const details of document.querySelectorAll('details')) details.addEventListener('toggle', markScrollers)
+
   // Loads started: only the latest draws (or says it failed), so figures that arrive late cannot replace newer ones.
   let loads = 0
   async function load() {
@@ -347,6 +366,7 @@
     lift(doc)
     valueSegments(doc)
     pages(doc)
+    markScrollers()
   }
 
   document.getElementById('regenerate').addEventListener('click', async () => {
