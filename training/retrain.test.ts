@@ -137,6 +137,27 @@ describe('training on a small export', () => {
     }
   })
 
+  it('names every file it read in the report, each with its hash', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const dir = tempDir('seglet-train-')
+    const fixtures = join(PROJECT_ROOT, 'training/fixtures')
+    const [comment, header, ...rows] = readFileSync(join(fixtures, 'shopify-orders.csv'), 'utf8').trim().split('\n')
+    const half = rows.findIndex((row, i) => i >= rows.length / 2 && row.split(',')[0] !== rows[i - 1].split(',')[0])
+    writeFileSync(join(dir, 'orders-1.csv'), [comment, header, ...rows.slice(0, half)].join('\n') + '\n')
+    writeFileSync(join(dir, 'orders-2.csv'), [header, ...rows.slice(half)].join('\n') + '\n')
+    const lines = readFileSync(join(fixtures, 'ga4-events.ndjson'), 'utf8').split('\n').filter((l) => l.startsWith('{'))
+    writeFileSync(join(dir, 'events-0.json'), lines.filter((_, i) => i % 2 === 0).join('\n') + '\n')
+    writeFileSync(join(dir, 'events-1.json'), lines.filter((_, i) => i % 2 === 1).join('\n') + '\n')
+    const code = await train(['--quick', '--events', join(dir, 'events-0.json'), '--events', join(dir, 'events-1.json'), '--time-zone', 'UTC',
+      '--lifetime-events', join(dir, 'orders-1.csv'), '--lifetime-events', join(dir, 'orders-2.csv'),
+      '--out', join(dir, 'models'), '--report', join(dir, 'report.html'), '--docs', join(dir, 'segments.md')])
+    expect(code).toBe(0)
+    const report = readFileSync(join(dir, 'report.html'), 'utf8')
+    for (const name of ['events-0.json', 'events-1.json', 'orders-1.csv', 'orders-2.csv']) {
+      expect(report).toContain(`${createHash('sha256').update(readFileSync(join(dir, name))).digest('hex').slice(0, 16)}…`)
+    }
+  }, 120_000)
+
   it("computes the lifetime features of a shop's orders in its --time-zone, as its shoppers' browsers do", async () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
     const dir = tempDir('seglet-train-')
