@@ -207,6 +207,36 @@ describe('Seglet events in several files', () => {
   })
 })
 
+describe('Seglet events in several files, overlapping', () => {
+  const at = 1_713_694_080_000
+  const doc = (events: object[]) => JSON.stringify({ format: 'seglet-export', version: 1, exportedAt: '2024-04-21T10:00:00.000Z', storage: 'indexeddb', events, meta: {} })
+  const view = { type: 'page_view', url: '/', pageType: 'home', id: 'v', ts: at }
+  // A purchase the browser's own check refuses (its value a string): stored by an older SDK, exported twice.
+  const bad = { type: 'purchase', orderId: 'A2', value: '30', currency: 'EUR', id: 'p', ts: at + 1000 }
+  const inFiles = (texts: string[], test: (paths: string[]) => void) => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-overlap-'))
+    try {
+      const paths = texts.map((text, i) => join(dir, `export-${i}.ndjson`))
+      texts.forEach((text, i) => writeFileSync(paths[i], text))
+      test(paths)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+
+  it('counts an event the browser would refuse once when two exports of one browser hold it, as in one file', () => {
+    const first = doc([view, bad])
+    const second = doc([view, bad, { ...view, id: 'w', ts: at + 2000 }])
+    const one = parseTrainingEvents(`${first}\n${second}\n`)
+    expect(one.skipped).toEqual({ 'repeated event (same id)': 2, 'invalid purchase': 1 })
+    inFiles([first, second], (paths) => {
+      const several = loadTrainingEventsFiles(paths)
+      expect(several.skipped).toEqual(one.skipped)
+      expect([...several.byShopper.values()].map((list) => list.map((e) => e.id))).toEqual([['v', 'w']])
+    })
+  })
+})
+
 describe('Shopify orders in several files', () => {
   it('counts an order in two overlapping exports once, with its refunds to date', () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-orders-'))

@@ -77,27 +77,33 @@ export function parseTrainingEvents(text: string | Buffer, format?: string, opti
       return namingFile(options.source, () => parseShopifyOrdersCsv(typeof text === 'string' ? text : textOf(text, source), options))
     case 'seglet': {
       const browsers = options.browsers ?? new Set<string>()
-      const parsed = namingFile(options.source, () => parseEventsNdjson(text, { browser: options.browser, browsers }))
-      let rows = 0
-      for (const list of parsed.values()) rows += list.length
-      // A browser exported twice: each event once, as the browser stores it once.
-      const { byShopper, repeated } = joinRepeatedEvents(parsed, browsers)
-      const skipped: Record<string, number> = repeated > 0 ? { [REPEATED]: repeated } : {}
-      for (const [shopper, list] of byShopper) {
-        // As the browser stores them: checked by validateEvent (defaults filled in), or left out and counted.
-        const kept = list.flatMap((e) => {
-          try {
-            return [{ ...validateEvent(e), id: e.id, ts: e.ts } as StoredEvent]
-          } catch {
-            skipped[`invalid ${String(e.type)}`] = (skipped[`invalid ${String(e.type)}`] ?? 0) + 1
-            return []
-          }
-        })
-        byShopper.set(shopper, kept.sort((a, b) => a.ts - b.ts))
-      }
-      return { format: 'seglet', byShopper, rows, skipped }
+      return segletEvents(namingFile(options.source, () => parseEventsNdjson(text, { browser: options.browser, browsers })), browsers)
     }
   }
+}
+
+/**
+ * The Seglet events `parsed` (of one file, or of several brought together) as the browser stores them: each event
+ * once (a browser exported twice holds the same events, `joinRepeatedEvents`), then checked by validateEvent
+ * (defaults filled in), or left out and counted, once however many exports held it.
+ */
+function segletEvents(parsed: Map<string, StoredEvent[]>, browsers: ReadonlySet<string>): LoadedEvents {
+  let rows = 0
+  for (const list of parsed.values()) rows += list.length
+  const { byShopper, repeated } = joinRepeatedEvents(parsed, browsers)
+  const skipped: Record<string, number> = repeated > 0 ? { [REPEATED]: repeated } : {}
+  for (const [shopper, list] of byShopper) {
+    const kept = list.flatMap((e) => {
+      try {
+        return [{ ...validateEvent(e), id: e.id, ts: e.ts } as StoredEvent]
+      } catch {
+        skipped[`invalid ${String(e.type)}`] = (skipped[`invalid ${String(e.type)}`] ?? 0) + 1
+        return []
+      }
+    })
+    byShopper.set(shopper, kept.sort((a, b) => a.ts - b.ts))
+  }
+  return { format: 'seglet', byShopper, rows, skipped }
 }
 
 /** An events file read (`.gz` gunzipped); a missing file is a one-line DataError. */
@@ -165,24 +171,28 @@ export function loadTrainingEventsFiles(paths: readonly string[], format?: strin
   const odd = formats.findIndex((f) => f !== formats[0])
   if (odd >= 0) throw new DataError(`${paths[odd]}: a ${formats[odd]} file among ${formats[0]} files (${paths[0]}); give files of one export, in one format`)
   if (formats[0] === 'ga4') return { ...parseGa4Ndjson(files.map((file, i) => ({ data: file.bytes, source: paths[i] }))), files }
+  if (formats[0] === 'seglet') {
+    // One browser's exports in several files (or one shopper's events given twice): the files' events brought
+    // together first, so that each event is taken once, and checked (and counted when refused) once.
+    const parsed = new Map<string, StoredEvent[]>()
+    const browsers = new Set<string>()
+    files.forEach((file, i) => {
+      const events = namingFile(paths[i], () => parseEventsNdjson(file.bytes, { browser: `${paths[i]}:`, browsers }))
+      for (const [shopper, list] of events) parsed.set(shopper, [...(parsed.get(shopper) ?? []), ...list])
+    })
+    return { ...segletEvents(parsed, browsers), files }
+  }
   const merged: LoadedEvents = { format: formats[0], byShopper: new Map(), rows: 0, skipped: {} }
-  const browsers = new Set<string>()
   files.forEach((file, i) => {
-    const loaded = parseTrainingEvents(file.bytes, formats[0], { ...options, source: paths[i], browser: `${paths[i]}:`, browsers })
+    const loaded = parseTrainingEvents(file.bytes, formats[0], { ...options, source: paths[i] })
     merged.rows += loaded.rows
     for (const [why, n] of Object.entries(loaded.skipped)) merged.skipped[why] = (merged.skipped[why] ?? 0) + n
     for (const [shopper, list] of loaded.byShopper) {
       // Ids the loader made up (`shopify-1`, …) are unique within a file only.
-      const events = formats[0] === 'seglet' ? list : list.map((e) => ({ ...e, id: `${i + 1}:${e.id}` }))
+      const events = list.map((e) => ({ ...e, id: `${i + 1}:${e.id}` }))
       merged.byShopper.set(shopper, [...(merged.byShopper.get(shopper) ?? []), ...events])
     }
   })
-  if (formats[0] === 'seglet') {
-    // One browser's exports in several files (or one shopper's events given twice): each event once.
-    const { byShopper, repeated } = joinRepeatedEvents(merged.byShopper, browsers)
-    if (repeated > 0) merged.skipped[REPEATED] = (merged.skipped[REPEATED] ?? 0) + repeated
-    return { ...merged, byShopper, files }
-  }
   for (const [shopper, list] of merged.byShopper) {
     merged.byShopper.set(shopper, (formats[0] === 'shopify' ? onceEachOrder(list) : list).sort((a, b) => a.ts - b.ts))
   }
