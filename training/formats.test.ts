@@ -235,6 +235,16 @@ describe('Seglet events in several files, overlapping', () => {
       expect([...several.byShopper.values()].map((list) => list.map((e) => e.id))).toEqual([['v', 'w']])
     })
   })
+
+  it('reads a shopper tagged 42 in one file and "42" in another as one shopper', () => {
+    const event = (id: string, ts: number, shopper: unknown) => JSON.stringify({ type: 'page_view', url: '/', pageType: 'home', id, ts, shopper })
+    inFiles([event('a', at, 42), event('b', at + 1000, '42')], (paths) => {
+      const loaded = loadTrainingEventsFiles(paths)
+      expect([...loaded.byShopper.keys()]).toEqual(['42'])
+      expect(loaded.byShopper.get('42')!.map((e) => e.id)).toEqual(['a', 'b'])
+    })
+    expect([...parseTrainingEvents([event('a', at, 7), event('b', at + 1000, '7')].join('\n')).byShopper.keys()]).toEqual(['7'])
+  })
 })
 
 describe('Shopify orders in several files', () => {

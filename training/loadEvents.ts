@@ -27,7 +27,9 @@ export function parseEventsNdjson(text: string | Buffer, options: { browser?: st
   // Browsers known only by where they are in the file are named after it (`options.browser`) when files are read together.
   const browser = options.browser ?? ''
   const byShopper = new Map<string, StoredEvent[]>()
-  const add = (value: ExportedEvent, where: string, shopper = value?.shopper ?? browser) => {
+  // A shop's ids may come as numbers (`"shopper": 42`) from one tool and as strings from another: one shopper.
+  const tag = (value: ExportedEvent) => (typeof value?.shopper === 'number' ? String(value.shopper) : value?.shopper)
+  const add = (value: ExportedEvent, where: string, shopper = tag(value) ?? browser) => {
     if (value?.shopper === undefined) options.browsers?.add(shopper)
     if (!value || typeof value.type !== 'string' || typeof value.ts !== 'number') {
       throw new DataError(`${where}: expected a stored event with "type" and "ts"`)
