@@ -305,6 +305,16 @@ describe('GA4 BigQuery rows', () => {
     expect(loaded.skipped).toEqual({ 'invalid purchase': 1, 'ignored session_start': 1, 'no user_pseudo_id': 1 })
   })
 
+  it('puts rows in the order of their microseconds, wherever they are in the files', () => {
+    // A page view and the scroll on that page 300 µs later, in one millisecond: the scroll's row first in the file,
+    // or in the file given first (BigQuery writes rows in no order).
+    const view = row({ event_name: 'page_view', event_timestamp: '1704067200000500' })
+    const scroll = row({ event_name: 'scroll', event_timestamp: '1704067200000800', event_params: [{ key: 'page_location', value: { string_value: 'https://shop.example/products/mug?x=1' } }, { key: 'percent_scrolled', value: { int_value: '90' } }] })
+    for (const loaded of [parseGa4Ndjson(`${scroll}\n${view}\n`), parseGa4Ndjson([{ data: `${scroll}\n`, source: 'a.json' }, { data: `${view}\n`, source: 'b.json' }])]) {
+      expect(loaded.byShopper.get('u1')!.map((e) => [e.type, e.type === 'engagement' ? e.scrollDepth : undefined])).toEqual([['page_view', undefined], ['engagement', 0.9]])
+    }
+  })
+
   it('maps a view_item of several items to the one product view the browser stores for it', () => {
     const items = [{ item_id: 'mug', price: 12, item_category: 'Kitchen' }, { item_id: 'mug-blue', price: 14, item_category: 'Gifts' }]
     const events = parseGa4Ndjson(row({ event_name: 'view_item', items })).byShopper.get('u1')!

@@ -70,7 +70,7 @@ export function parseGa4Ndjson(input: string | Buffer | ReadonlyArray<{ data: st
   const skip = (why: string) => {
     skipped[why] = (skipped[why] ?? 0) + 1
   }
-  const rows: Array<{ row: Ga4Row; ts: number; shopper: string }> = []
+  const rows: Array<{ row: Ga4Row; micros: number; ts: number; shopper: string }> = []
   for (const { data, source } of inputs) for (const [number, line] of dataLines(data)) {
     const trimmed = line.trim()
     if (trimmed === '' || trimmed.startsWith('#')) continue
@@ -94,9 +94,11 @@ export function parseGa4Ndjson(input: string | Buffer | ReadonlyArray<{ data: st
     if (row.event_params != null && !Array.isArray(row.event_params)) throw new DataError(`${where}: event_params must be a list of { key, value } as BigQuery exports it, not ${typeof row.event_params === 'string' ? 'a string' : typeof row.event_params}`)
     // Only what is read below is kept: an export row carries far more (device, geo, traffic source, …).
     const params = row.event_params?.filter((p) => READ_PARAMS.includes(p?.key))
-    rows.push({ row: { event_name: row.event_name, event_timestamp: micros, event_params: params, items: itemsAsPushed(row.items), ecommerce: row.ecommerce }, ts: Math.floor(micros / 1000), shopper })
+    rows.push({ row: { event_name: row.event_name, event_timestamp: micros, event_params: params, items: itemsAsPushed(row.items), ecommerce: row.ecommerce }, micros, ts: Math.floor(micros / 1000), shopper })
   }
-  rows.sort((a, b) => a.ts - b.ts)
+  // In the order of the microseconds GA4 records (a page view and the scroll on it may share a millisecond);
+  // rows of one microsecond in the order they were read (the files' order, then their lines').
+  rows.sort((a, b) => a.micros - b.micros)
 
   // Per shopper: the open page view's engagement, written out when the next page view starts.
   const open = new Map<string, { event: StoredEvent & { type: 'engagement' } }>()
