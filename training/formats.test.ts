@@ -315,6 +315,33 @@ describe('GA4 BigQuery rows', () => {
     }
   })
 
+  it('reads the rows of a day exported twice, in two files of overlapping periods, once', () => {
+    const day = (d: number, user = 'u1') => {
+      const at = (s: number) => String((1704067200 + d * 86_400 + s) * 1_000_000)
+      return [
+        row({ event_name: 'page_view', event_timestamp: at(0), user_pseudo_id: user }),
+        row({ event_name: 'add_to_cart', event_timestamp: at(5), user_pseudo_id: user, items: [{ item_id: 'mug', price: 12 }] }),
+        // Sent twice by the page in one microsecond: two rows in each export of the day.
+        row({ event_name: 'add_to_cart', event_timestamp: at(6), user_pseudo_id: user, items: [{ item_id: 'tea', price: 3 }] }),
+        row({ event_name: 'add_to_cart', event_timestamp: at(6), user_pseudo_id: user, items: [{ item_id: 'tea', price: 3 }] }),
+        row({ event_name: 'purchase', event_timestamp: at(9), user_pseudo_id: user, ecommerce: { transaction_id: `T${d}`, purchase_revenue: -5 } }),
+        row({ event_name: 'page_view', event_timestamp: at(12), user_pseudo_id: null }),
+      ]
+    }
+    // January 1-2 exported, then January 2-3: January 2 is in both files.
+    const once = parseGa4Ndjson([{ data: [...day(0), ...day(1), ...day(2)].join('\n'), source: 'all.json' }])
+    const several = parseGa4Ndjson([{ data: [...day(0), ...day(1)].join('\n'), source: 'jan-1-2.json' }, { data: [...day(1), ...day(2)].join('\n'), source: 'jan-2-3.json' }])
+    expect(several.byShopper).toEqual(once.byShopper)
+    expect(once.byShopper.get('u1')!.filter((e) => e.type === 'add_to_cart')).toHaveLength(9)
+    expect(several.skipped).toEqual({ ...once.skipped, 'repeated row (its day in another file)': 6 })
+    expect(several.rows).toBe(once.rows + 5)
+    // One export written as two files holds a share of each day in each, the page's two rows of one microsecond too.
+    const rows = [...day(0), ...day(1)]
+    const shards = parseGa4Ndjson([0, 1].map((k) => ({ data: rows.filter((_, i) => i % 2 === k).join('\n'), source: `events-${k}.json` })))
+    expect(shards.byShopper).toEqual(parseGa4Ndjson(rows.join('\n')).byShopper)
+    expect(shards.skipped).toEqual(parseGa4Ndjson(rows.join('\n')).skipped)
+  })
+
   it('maps a view_item of several items to the one product view the browser stores for it', () => {
     const items = [{ item_id: 'mug', price: 12, item_category: 'Kitchen' }, { item_id: 'mug-blue', price: 14, item_category: 'Gifts' }]
     const events = parseGa4Ndjson(row({ event_name: 'view_item', items })).byShopper.get('u1')!

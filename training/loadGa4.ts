@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { PageType, ShopperEvent, StoredEvent } from '../src/events/types'
 import { validateEvent } from '../src/events/validateEvent'
 import { matchPageType } from '../src/capture/lib/matchPageType'
@@ -11,6 +12,8 @@ import type { LoadedEvents } from './loadedEvents'
 
 /** One row of the GA4 BigQuery export (`events_YYYYMMDD` tables) as exported to NDJSON; the fields Seglet reads. */
 export interface Ga4Row {
+  /** The day of the `events_YYYYMMDD` table the row is from (`YYYYMMDD`). */
+  event_date?: string | null
   event_name: string
   /** Microseconds since the epoch (BigQuery INT64; a string in some exports). */
   event_timestamp: number | string
@@ -70,8 +73,12 @@ export function parseGa4Ndjson(input: string | Buffer | ReadonlyArray<{ data: st
   const skip = (why: string) => {
     skipped[why] = (skipped[why] ?? 0) + 1
   }
-  const rows: Array<{ row: Ga4Row; micros: number; ts: number; shopper: string }> = []
-  for (const { data, source } of inputs) for (const [number, line] of dataLines(data)) {
+  const rows: Array<{ row: Ga4Row; micros: number; ts: number; shopper: string; day?: string }> = []
+  // With several files: each day's rows in each file, as a count of each row (by its text's hash), and the days
+  // (`<file> <day>`) of the rows without a user_pseudo_id; see `repeatedDays`.
+  const days = new Map<string, Map<number, Map<string, number>>>()
+  const anonymous: string[] = []
+  for (const [file, { data, source }] of inputs.entries()) for (const [number, line] of dataLines(data)) {
     const trimmed = line.trim()
     if (trimmed === '' || trimmed.startsWith('#')) continue
     const where = `${source === '' ? '' : `${source}: `}GA4 NDJSON line ${number}`
@@ -86,15 +93,45 @@ export function parseGa4Ndjson(input: string | Buffer | ReadonlyArray<{ data: st
     if (typeof row?.event_name !== 'string' || micros === undefined) throw new DataError(`${where}: expected an events_* row with event_name and event_timestamp`)
     // GA4 writes microseconds; milliseconds or seconds (a converted export) would put every event in 1970.
     if (micros < MIN_MICROS) throw new DataError(`${where}: event_timestamp ${row.event_timestamp} is not in microseconds since 1970 (it would be ${new Date(micros / 1000).toISOString()}); export the column as GA4 writes it`)
+    let day: string | undefined
+    if (inputs.length > 1) {
+      // The daily table the row is from (`event_date`), else its UTC date.
+      const date = row.event_date
+      const table = typeof date === 'string' ? date : new Date(micros / 1000).toISOString().slice(0, 10)
+      day = `${file} ${table}`
+      const byFile = days.get(table) ?? new Map<number, Map<string, number>>()
+      days.set(table, byFile)
+      const counts = byFile.get(file) ?? new Map<string, number>()
+      byFile.set(file, counts)
+      // 128 bits of the row's hash: a short key, as an export may hold millions of rows.
+      const key = createHash('sha256').update(trimmed).digest().toString('latin1', 0, 16)
+      counts.set(key, (counts.get(key) ?? 0) + 1)
+    }
     if (typeof shopper !== 'string' || shopper === '') {
-      skip('no user_pseudo_id')
+      if (day === undefined) skip('no user_pseudo_id')
+      else anonymous.push(day)
       continue
     }
     // A tool that flattens nested fields (event_params as a JSON string) gives rows this loader cannot read.
     if (row.event_params != null && !Array.isArray(row.event_params)) throw new DataError(`${where}: event_params must be a list of { key, value } as BigQuery exports it, not ${typeof row.event_params === 'string' ? 'a string' : typeof row.event_params}`)
     // Only what is read below is kept: an export row carries far more (device, geo, traffic source, …).
     const params = row.event_params?.filter((p) => READ_PARAMS.includes(p?.key))
-    rows.push({ row: { event_name: row.event_name, event_timestamp: micros, event_params: params, items: itemsAsPushed(row.items), ecommerce: row.ecommerce }, micros, ts: Math.floor(micros / 1000), shopper })
+    rows.push({ row: { event_name: row.event_name, event_timestamp: micros, event_params: params, items: itemsAsPushed(row.items), ecommerce: row.ecommerce }, micros, ts: Math.floor(micros / 1000), shopper, day })
+  }
+  let read = 0
+  if (inputs.length > 1) {
+    // A day exported twice, in two files of overlapping periods, is read from one of them.
+    const repeated = repeatedDays(days)
+    let kept = 0
+    for (const entry of rows) if (!repeated.has(entry.day!)) rows[kept++] = entry
+    read = rows.length - kept
+    rows.length = kept
+    let dropped = read
+    for (const day of anonymous) {
+      if (repeated.has(day)) dropped++
+      else skip('no user_pseudo_id')
+    }
+    if (dropped > 0) skipped[REPEATED_DAY] = dropped
   }
   // In the order of the microseconds GA4 records (a page view and the scroll on it may share a millisecond);
   // rows of one microsecond in the order they were read (the files' order, then their lines').
@@ -176,7 +213,34 @@ export function parseGa4Ndjson(input: string | Buffer | ReadonlyArray<{ data: st
   for (const [shopper, list] of byShopper) {
     byShopper.set(shopper, list.filter((e) => e.type !== 'engagement' || e.visibleMs > 0 || e.scrollDepth > 0).sort((a, b) => a.ts - b.ts))
   }
-  return { format: 'ga4', byShopper, rows: rows.length, skipped }
+  return { format: 'ga4', byShopper, rows: rows.length + read, skipped }
+}
+
+/** Why a file's rows of a day are left out: another file holds that day's rows (exports of overlapping periods). */
+const REPEATED_DAY = 'repeated row (its day in another file)'
+
+/**
+ * The days of files (`<file> <day>`) that another file holds again: when a file's rows of a day are all in another
+ * file's rows of that day (the same rows, as often), that day was exported twice, in two files of overlapping
+ * periods (or once more after GA4 added late rows to its table). The day is read from the file holding the most
+ * rows of it (of equal ones, the first given). The files BigQuery writes one export as each hold a share of a
+ * day's rows, none all of another's.
+ */
+function repeatedDays(days: Map<string, Map<number, Map<string, number>>>): Set<string> {
+  const repeated = new Set<string>()
+  const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0)
+  const within = (a: Map<string, number>, b: Map<string, number>) => a.size <= b.size && [...a].every(([key, n]) => n <= (b.get(key) ?? 0))
+  for (const [day, byFile] of days) {
+    if (byFile.size < 2) continue
+    for (const [x, a] of byFile) {
+      for (const [y, b] of byFile) {
+        if (y === x || repeated.has(`${y} ${day}`) || !within(a, b) || (total(b) === total(a) && y > x)) continue
+        repeated.add(`${x} ${day}`)
+        break
+      }
+    }
+  }
+  return repeated
 }
 
 /**
