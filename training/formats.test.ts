@@ -267,6 +267,25 @@ describe('Shopify orders in several files', () => {
   })
 })
 
+describe('Shopify orders in several files, skipped', () => {
+  it('counts an order once in the rows read and the skipped figures, whatever exports hold it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-orders-'))
+    try {
+      const header = 'Name,Email,Financial Status,Paid at,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Refunded Amount,Cancelled at'
+      const order = (name: string, status: string, email = 'a@example.com') => `${name},${email},${status},2024-03-01 10:00:00 +0000,EUR,30.00,2024-03-01 10:00:00 +0000,1,Book,30.00,0.00,`
+      // #2 was still pending in March's export and paid by April's; #3 has no email in either.
+      writeFileSync(join(dir, 'march.csv'), [header, order('#1', 'paid'), order('#2', 'pending'), order('#3', 'paid', '')].join('\n') + '\n')
+      writeFileSync(join(dir, 'march-april.csv'), [header, order('#1', 'paid'), order('#2', 'paid'), order('#3', 'paid', ''), order('#4', 'pending')].join('\n') + '\n')
+      const loaded = loadTrainingEventsFiles([join(dir, 'march.csv'), join(dir, 'march-april.csv')])
+      expect([...loaded.byShopper.values()][0].map((e) => 'orderId' in e && e.orderId)).toEqual(['#1', '#2'])
+      expect(loaded.rows).toBe(4)
+      expect(loaded.skipped).toEqual({ 'no email': 1, 'not paid (pending)': 1 })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('Seglet event times', () => {
   it('refuses a ts in seconds, naming the line, instead of reading every event as January 1970', () => {
     const text = ['{"type":"add_to_cart","productId":"mug","id":"e1","ts":1704067200000}', '{"type":"add_to_cart","productId":"mug","id":"e2","ts":1704067260}'].join('\n')

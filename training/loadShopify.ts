@@ -9,6 +9,9 @@ import type { LoadedEvents } from './loadedEvents'
 export const SHOPIFY_COLUMNS = ['Name', 'Email', 'Financial Status', 'Paid at', 'Currency', 'Total', 'Created at', 'Lineitem quantity', 'Lineitem name', 'Lineitem price', 'Lineitem sku', 'Refunded Amount', 'Cancelled at'] as const
 const REQUIRED = ['Name', 'Email', 'Total', 'Created at', 'Lineitem quantity', 'Lineitem name', 'Lineitem price'] as const
 
+/** What became of an order of an export: whether its purchase was read, and what of it was skipped, why. */
+export interface ShopifyOrderRead { purchase: boolean; skipped: string[] }
+
 /** `2024-03-05 14:02:11 +0100` (Shopify's export) or any date `Date` reads → epoch ms; NaN when empty or bad. */
 export function parseShopifyDate(text: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\s*([+-])(\d{2}):?(\d{2})|\s*Z)?$/.exec(text.trim())
@@ -34,7 +37,7 @@ export function parseShopifyDate(text: string): number {
  *
  * Orders carry no browsing, so this format trains and scores the lifetime (value) pack only.
  */
-export function parseShopifyOrdersCsv(text: string, options: { currency?: string } = {}): LoadedEvents {
+export function parseShopifyOrdersCsv(text: string, options: { currency?: string; orders?: Map<string, ShopifyOrderRead> } = {}): LoadedEvents {
   // Leading `#` lines become blank lines (skipped below), so that a line number in an error is the file's.
   const body = text.replace(/^(?:#[^\n]*\n)+/, (lines) => '\n'.repeat(lines.split('\n').length - 1))
   const table = parseCsv(body).filter((row) => row.length > 1 || row[0] !== '')
@@ -57,8 +60,11 @@ export function parseShopifyOrdersCsv(text: string, options: { currency?: string
 
   const byShopper = new Map<string, StoredEvent[]>()
   const skipped: Record<string, number> = {}
+  // What became of each order (`options.orders`), for exports of overlapping periods read together.
+  let read: ShopifyOrderRead = { purchase: false, skipped: [] }
   const skip = (why: string) => {
     skipped[why] = (skipped[why] ?? 0) + 1
+    read.skipped.push(why)
   }
   let n = 0
   const add = (shopper: string, ts: number, input: Record<string, unknown>) => {
@@ -70,11 +76,14 @@ export function parseShopifyOrdersCsv(text: string, options: { currency?: string
       return undefined
     }
     const stored = { ...event, id: `shopify-${++n}`, ts } as StoredEvent
+    if (stored.type === 'purchase') read.purchase = true
     const list = byShopper.get(shopper)
     if (list) list.push(stored)
     else byShopper.set(shopper, [stored])
   }
   for (const { name, rows } of orders.values()) {
+    read = { purchase: false, skipped: [] }
+    options.orders?.set(name, read)
     const first = rows[0]
     const email = get(first, 'Email').toLowerCase()
     if (!email) {

@@ -5,7 +5,7 @@ import { DataError } from './dataError'
 import { joinRepeatedEvents, parseEventsNdjson } from './loadEvents'
 import type { EventsFormat, LoadedEvents } from './loadedEvents'
 import { parseGa4Ndjson } from './loadGa4'
-import { parseShopifyOrdersCsv } from './loadShopify'
+import { parseShopifyOrdersCsv, type ShopifyOrderRead } from './loadShopify'
 
 export const EVENTS_FORMATS: readonly EventsFormat[] = ['seglet', 'ga4', 'shopify']
 
@@ -67,7 +67,7 @@ function namingFile<T>(source: string | undefined, parse: () => T): T {
 }
 
 /** Parses `text` in `format` (detected when undefined); NDJSON formats read a Buffer line by line. */
-export function parseTrainingEvents(text: string | Buffer, format?: string, options: { currency?: string; source?: string; browser?: string; browsers?: Set<string> } = {}): LoadedEvents {
+export function parseTrainingEvents(text: string | Buffer, format?: string, options: { currency?: string; source?: string; browser?: string; browsers?: Set<string>; orders?: Map<string, ShopifyOrderRead> } = {}): LoadedEvents {
   const source = options.source ?? 'the events file'
   const resolved = resolveFormat(text, format, source)
   switch (resolved) {
@@ -183,16 +183,21 @@ export function loadTrainingEventsFiles(paths: readonly string[], format?: strin
     return { ...segletEvents(parsed, browsers), files }
   }
   const merged: LoadedEvents = { format: formats[0], byShopper: new Map(), rows: 0, skipped: {} }
+  // Each order once (exports of overlapping periods hold the same orders): as read from the last export that has
+  // its purchase, else from the last that has it (an order pending in March's export may be paid in April's).
+  const orders = new Map<string, ShopifyOrderRead>()
   files.forEach((file, i) => {
-    const loaded = parseTrainingEvents(file.bytes, formats[0], { ...options, source: paths[i] })
-    merged.rows += loaded.rows
-    for (const [why, n] of Object.entries(loaded.skipped)) merged.skipped[why] = (merged.skipped[why] ?? 0) + n
+    const inFile = new Map<string, ShopifyOrderRead>()
+    const loaded = parseTrainingEvents(file.bytes, formats[0], { ...options, source: paths[i], orders: inFile })
+    for (const [name, read] of inFile) if (read.purchase || !orders.get(name)?.purchase) orders.set(name, read)
     for (const [shopper, list] of loaded.byShopper) {
       // Ids the loader made up (`shopify-1`, …) are unique within a file only.
       const events = list.map((e) => ({ ...e, id: `${i + 1}:${e.id}` }))
       merged.byShopper.set(shopper, [...(merged.byShopper.get(shopper) ?? []), ...events])
     }
   })
+  merged.rows = orders.size
+  for (const { skipped } of orders.values()) for (const why of skipped) merged.skipped[why] = (merged.skipped[why] ?? 0) + 1
   for (const [shopper, list] of merged.byShopper) {
     merged.byShopper.set(shopper, (formats[0] === 'shopify' ? onceEachOrder(list) : list).sort((a, b) => a.ts - b.ts))
   }
