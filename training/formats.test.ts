@@ -267,6 +267,30 @@ describe('Shopify orders in several files', () => {
   })
 })
 
+describe('an empty file among several', () => {
+  it('holds no rows, in the format of the files beside it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-empty-'))
+    try {
+      const lines = fixture('ga4-events.ndjson').split('\n').filter((l) => l.startsWith('{'))
+      writeFileSync(join(dir, 'events-0.json'), lines.filter((_, i) => i % 2 === 0).join('\n') + '\n')
+      writeFileSync(join(dir, 'events-1.json'), '')
+      writeFileSync(join(dir, 'events-2.json'), lines.filter((_, i) => i % 2 === 1).join('\n') + '\n')
+      const loaded = loadTrainingEventsFiles([0, 1, 2].map((k) => join(dir, `events-${k}.json`)))
+      const without = loadTrainingEventsFiles([0, 2].map((k) => join(dir, `events-${k}.json`)))
+      expect(loaded.format).toBe('ga4')
+      expect(loaded.byShopper).toEqual(without.byShopper)
+      expect(loaded.rows).toBe(without.rows)
+      // Two empty files hold no rows to count twice; every file empty, there is nothing to tell the format from.
+      writeFileSync(join(dir, 'events-3.json'), '\n')
+      writeFileSync(join(dir, 'events-4.json'), '')
+      expect(loadTrainingEventsFiles([0, 1, 2, 4].map((k) => join(dir, `events-${k}.json`))).byShopper).toEqual(without.byShopper)
+      expect(() => loadTrainingEventsFiles([1, 3].map((k) => join(dir, `events-${k}.json`)))).toThrow(`${join(dir, 'events-1.json')}: cannot tell its format`)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('Shopify orders in several files, skipped', () => {
   it('counts an order once in the rows read and the skipped figures, whatever exports hold it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-orders-'))

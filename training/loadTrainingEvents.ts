@@ -106,6 +106,12 @@ function segletEvents(parsed: Map<string, StoredEvent[]>, browsers: ReadonlySet<
   return { format: 'seglet', byShopper, rows, skipped }
 }
 
+/** Whether `data` holds no data line (only blank lines and `#` comments, or nothing). */
+function isEmpty(data: Buffer): boolean {
+  for (const [, line] of dataLines(data)) if (line.trim() !== '' && !line.trim().startsWith('#')) return false
+  return true
+}
+
 /** An events file read (`.gz` gunzipped); a missing file is a one-line DataError. */
 function readEventsFile(path: string): DataFile {
   try {
@@ -161,13 +167,18 @@ export function loadTrainingEventsFiles(paths: readonly string[], format?: strin
   // A file given twice (or downloaded twice under another name, or kept beside its gzipped copy) would count each
   // of its rows twice: files are compared by what they hold once gunzipped.
   const contents = files.map((file, i) => (paths[i].endsWith('.gz') ? sha256(file.bytes) : file.sha256))
+  // A file without a data line (BigQuery may write an empty one among an export's files) has no rows to count twice,
+  // and takes the format of the files beside it.
+  const empty = files.map((file) => isEmpty(file.bytes))
   files.forEach((file, i) => {
     const first = contents.indexOf(contents[i])
-    if (first === i) return
+    if (first === i || empty[i]) return
     if (file.sha256 === files[first].sha256) throw new DataError(`${paths[i]}: the same file as ${paths[first]} (sha256 ${file.sha256}); give each file once`)
     throw new DataError(`${paths[i]}: the same file as ${paths[first]} once gunzipped (sha256 ${contents[i]} of its content); give each file once`)
   })
-  const formats = files.map((file, i) => resolveFormat(file.bytes, format, paths[i]))
+  const known = empty.indexOf(false)
+  const first = resolveFormat(files[Math.max(0, known)].bytes, format, paths[Math.max(0, known)])
+  const formats = files.map((file, i) => (empty[i] ? first : resolveFormat(file.bytes, format, paths[i])))
   const odd = formats.findIndex((f) => f !== formats[0])
   if (odd >= 0) throw new DataError(`${paths[odd]}: a ${formats[odd]} file among ${formats[0]} files (${paths[0]}); give files of one export, in one format`)
   if (formats[0] === 'ga4') return { ...parseGa4Ndjson(files.map((file, i) => ({ data: file.bytes, source: paths[i] }))), files }
