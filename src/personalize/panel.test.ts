@@ -397,6 +397,14 @@ describe("the panel in the shop's language", () => {
     expect(values).toContainEqual(['3\u00a0%, nur geschätzt', false])
   })
 
+  it('leaves a placeholder that names no value as written, even one an object has by default ({constructor}, {__proto__})', async () => {
+    const { panel } = make({ text: { lang: 'de', intentHigh: '{percent} (hoch) {constructor} {toString} {__proto__} {x}' } })
+    panel.show()
+    await flush()
+    expect(text()).toContain('81\u00a0% (hoch) {constructor} {toString} {__proto__} {x}')
+    expect(text()).not.toMatch(/function|\[object Object\]/)
+  })
+
   it.each([
     [{ titel: 'Warum?' }, "unknown option 'text.titel' — did you mean 'text.title'?"],
     [{ forget: 3 }, 'text.forget must be text of 1–2048 characters; got 3'],

@@ -298,7 +298,8 @@ export function readPanelText(input?: PanelText, name = 'panelText'): PanelWords
   const names = (given.segmentNames as Record<string, string> | undefined) ?? {}
   const reason = given.reason as PanelText['reason']
   const fill = (words: PanelTemplate<Record<string, string>>, values: Record<string, string>): string | undefined => {
-    if (typeof words === 'string') return words.replace(/\{(\w+)\}/g, (all, key: string) => values[key] ?? all)
+    // Only the values' own keys: `{constructor}` or `{__proto__}` in the shop's words is text, not Object's members.
+    if (typeof words === 'string') return words.replace(/\{(\w+)\}/g, (all, key: string) => (Object.prototype.hasOwnProperty.call(values, key) ? values[key] : all))
     try {
       const text = words(values)
       return typeof text === 'string' && text ? text : undefined
