@@ -405,6 +405,15 @@ describe("the panel in the shop's language", () => {
     expect(text()).not.toMatch(/function|\[object Object\]/)
   })
 
+  it("takes a shop's locale written with an underscore (de_DE) as its language tag (de-DE)", async () => {
+    expect(checkPanelText({ lang: 'de_DE' }, 'personalize.panelText')).toEqual({ lang: 'de-DE' })
+    const { panel } = make({ text: { lang: 'de_DE', title: 'Warum sehe ich das?' } })
+    panel.show()
+    await flush()
+    expect(dialog().getAttribute('lang')).toBe('de-DE')
+    expect(text()).toContain('72\u00a0%')
+  })
+
   it.each([
     [{ titel: 'Warum?' }, "unknown option 'text.titel' — did you mean 'text.title'?"],
     [{ forget: 3 }, 'text.forget must be text of 1–2048 characters; got 3'],

@@ -26,7 +26,8 @@ export type PanelTemplate<Values extends Record<string, string>> = string | ((va
 export interface PanelText {
   /**
    * Language tag (BCP 47) of these words: the panel is marked with it (`lang`), and its dates and numbers are
-   * written in it (`2.1.2024`, `72 %`, `59,9` in German).
+   * written in it (`2.1.2024`, `72 %`, `59,9` in German). A shop's locale with an underscore (`de_DE`) is taken
+   * as the tag it means (`de-DE`).
    * @default 'en'
    */
   lang?: string
@@ -225,10 +226,13 @@ export interface PanelWords {
   reason(line: Explanation): string | undefined
 }
 
+/** A shop's locale as a language tag: `de_DE`, as shop systems write it, is `de-DE`. */
+const toLanguageTag = (value: string): string => value.replace(/_/g, '-')
+
 const isLanguageTag = (value: unknown): value is string => {
-  if (typeof value !== 'string' || !/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(value)) return false
+  if (typeof value !== 'string' || !/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(toLanguageTag(value))) return false
   try {
-    return Intl.getCanonicalLocales(value).length === 1
+    return Intl.getCanonicalLocales(toLanguageTag(value)).length === 1
   } catch {
     return false
   }
@@ -274,7 +278,7 @@ export function checkPanelText(input: unknown, name: string, drop?: (error: Opti
       if (value === undefined) continue
       try {
         checkWord(key, value, `${name}.${key}`)
-        given[key] = value
+        given[key] = key === 'lang' ? toLanguageTag(value as string) : value
       } catch (error) {
         refuse(error as OptionsError)
       }
