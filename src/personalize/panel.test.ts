@@ -78,7 +78,7 @@ describe('createPanel', () => {
     panel.show()
     await flush()
     const dialog = root()!.querySelector('[role="dialog"]')!
-    expect(dialog.getAttribute('aria-label')).toBe('Why am I seeing this?')
+    expect(root()!.getElementById(dialog.getAttribute('aria-labelledby')!)!.textContent).toBe('Why am I seeing this?')
     expect(root()!.querySelector('h2')!.textContent).toBe('Why am I seeing this?')
     for (const part of [
       'High-intent browser',
@@ -315,7 +315,7 @@ describe("the panel in the shop's language", () => {
     panel.show()
     await flush()
     expect(dialog().getAttribute('lang')).toBe('de')
-    expect(dialog().getAttribute('aria-label')).toBe('Warum sehe ich das?')
+    expect(root()!.getElementById(dialog().getAttribute('aria-labelledby')!)!.textContent).toBe('Warum sehe ich das?')
     expect(root()!.querySelector('h2')!.textContent).toBe('Warum sehe ich das?')
     for (const part of [
       'Kaufbereit',
@@ -367,6 +367,17 @@ describe("the panel in the shop's language", () => {
     expect(text()).toContain('Chance you buy in this visit81\u00a0% (high)')
     expect(root()!.querySelector('dd [lang="en"]')!.textContent).toBe('81\u00a0% (high)')
     expect([...root()!.querySelectorAll('li')].map((li) => li.getAttribute('lang'))).toEqual(['en', 'en'])
+  })
+
+  it("names a German panel without the shop's title by its English title, marked English", async () => {
+    const { panel } = make({ text: { lang: 'de', forget: 'Vergiss mich' } })
+    panel.show()
+    await flush()
+    // The dialog is German (lang="de"): an aria-label on it would be read as German words.
+    expect(dialog().getAttribute('aria-label')).toBeNull()
+    const name = root()!.getElementById(dialog().getAttribute('aria-labelledby') ?? '')!
+    expect(name.textContent).toBe('Why am I seeing this?')
+    expect(name.querySelector('[lang="en"]')!.textContent).toBe('Why am I seeing this?')
   })
 
   it('stays English and lang="en" without words of the shop, and with English ones', async () => {

@@ -121,7 +121,6 @@ export const PANEL_TAG = 'seglet-panel'
 export function createPanel(options: PanelOptions): Panel {
   const onError = options.onError ?? (() => {})
   const words = readPanelText(options.text, 'text')
-  const title = options.title ?? words.say('title').text
   /** The words of `key`, in a `lang="en"` span when they are the English fallback in a panel of another language. */
   const say = (doc: Document, key: PanelWord, values?: Record<string, string>): string | Node => {
     const { text, english } = words.say(key, values)
@@ -183,8 +182,10 @@ export function createPanel(options: PanelOptions): Panel {
     const forget = h(doc, 'button', { type: 'button', class: 'forget' }, [say(doc, 'forget')])
     const exportButton = h(doc, 'button', { type: 'button', class: 'export' }, [say(doc, 'exportData')])
     // Its words are English unless the shop gave its own (`text`): `lang` has screen readers read them in theirs.
-    const dialog = h(doc, 'div', { class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-label': title, tabindex: '-1', lang: words.lang }, [
-      h(doc, 'header', {}, [h(doc, 'h2', {}, [options.title ?? say(doc, 'title')]), close]),
+    // Named by its heading, not an aria-label: an English title in a panel of another language is marked lang="en"
+    // there, where an aria-label would be read in the panel's language.
+    const dialog = h(doc, 'div', { class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'title', tabindex: '-1', lang: words.lang }, [
+      h(doc, 'header', {}, [h(doc, 'h2', { id: 'title' }, [options.title ?? say(doc, 'title')]), close]),
       segmentBox,
       reasons,
       stored,
