@@ -26,7 +26,7 @@ button[aria-disabled=true]{opacity:.6;cursor:default}
 .close{border:0;background:none;font-size:20px;line-height:1;padding:2px 8px}
 .forget{border-color:#b3261e;color:#b3261e}
 .status{margin-top:10px;color:#1b5e20}
-.status:empty{display:none}
+.status:empty{margin:0}
 .status.error{color:#b3261e}
 @media (prefers-color-scheme:dark){
 .panel{background:#1f1f1f;color:#eee;border-color:#444}

@@ -76,6 +76,17 @@ describe('the transparency panel, by keyboard and screen reader', () => {
     expect(lang).toEqual({ en: true, de: false })
   })
 
+  it('has its status line in the accessibility tree before a button is pressed, so "Deleting…" is announced', async () => {
+    const page = await h.newPage()
+    await openPanelByKeyboard(page, h.baseUrl)
+    const cdp = await page.context().newCDPSession(page)
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ role?: { value: string }; ignored: boolean; ignoredReasons?: Array<{ name: string }> }> }
+    // A live region a screen reader does not know of yet (display: none while empty) announces nothing when its words appear.
+    const status = nodes.filter((n) => n.role?.value === 'status')
+    expect(status.length).toBe(1)
+    expect(status[0]!.ignoredReasons?.map((r) => r.name) ?? []).not.toContain('notRendered')
+  })
+
   it('shows the keyboard focus with at least 3:1 contrast against the panel, light and dark', async () => {
     const page = await h.newPage()
     for (const colorScheme of ['light', 'dark'] as const) {
