@@ -239,6 +239,19 @@ describe('createPanel', () => {
     expect(panel.isOpen()).toBe(false)
   })
 
+  it('leaves the focus where the shopper moved it when the page hides the panel', () => {
+    document.body.insertAdjacentHTML('beforeend', '<input id="search">')
+    const opener = document.getElementById('opener') as HTMLButtonElement
+    opener.focus()
+    const { panel } = make()
+    panel.show()
+    const search = document.getElementById('search') as HTMLInputElement
+    search.focus()
+    // The shop closes the panel on a click outside it, or on a route change.
+    panel.hide()
+    expect(document.activeElement).toBe(search)
+  })
+
   it('destroy() removes the panel and show() can build it again', () => {
     const { panel } = make()
     panel.show()

@@ -388,10 +388,14 @@ export function createPanel(options: PanelOptions): Panel {
     guard('The panel could not be hidden', () => {
       unsubscribe?.()
       unsubscribe = undefined
+      // Focus goes back only from the panel (or from nowhere): a shopper who moved on to the page's search field
+      // keeps it when the page closes the panel.
+      const active = ui!.doc.activeElement
+      const inPanel = !active || active === ui!.host || active === ui!.doc.body
       ui!.host.remove()
       const target = returnFocus as HTMLElement | null
       returnFocus = null
-      if (target && target.isConnected && typeof target.focus === 'function') target.focus()
+      if (inPanel && target && target.isConnected && typeof target.focus === 'function') target.focus()
     })
   }
 
