@@ -429,6 +429,13 @@ describe("the panel in the shop's language", () => {
     expect(text()).not.toMatch(/function|\[object Object\]/)
   })
 
+  it("writes the number of stored events in the panel's language", async () => {
+    const { panel } = make({ text: { lang: 'de', events: 'Ereignisse' }, getStoredSummary: async () => ({ events: 12345, mode: 'indexeddb', consent: 'granted' }) })
+    panel.show()
+    await flush()
+    expect(text()).toContain('Ereignisse12.345')
+  })
+
   it("takes a shop's locale written with an underscore (de_DE) as its language tag (de-DE)", async () => {
     expect(checkPanelText({ lang: 'de_DE' }, 'personalize.panelText')).toEqual({ lang: 'de-DE' })
     const { panel } = make({ text: { lang: 'de_DE', title: 'Warum sehe ich das?' } })

@@ -273,7 +273,7 @@ export function createPanel(options: PanelOptions): Panel {
       .then((summary) => {
         // A newer refresh is on its way; do not overwrite it with older numbers.
         if (!ui || request !== summaryRequest) return
-        const rows: Array<[string | Node, string | Node]> = [[say(doc, 'events'), String(summary.events)]]
+        const rows: Array<[string | Node, string | Node]> = [[say(doc, 'events'), words.number(summary.events, 0)]]
         if (summary.oldest !== undefined) rows.push([say(doc, 'since'), new Date(summary.oldest).toLocaleDateString(words.locale)])
         rows.push([say(doc, 'storage'), say(doc, summary.mode === 'indexeddb' ? 'storageIndexedDb' : 'storageMemory')])
         const consent = CONSENT_WORDS[summary.consent]
