@@ -436,6 +436,20 @@ describe("the panel in the shop's language", () => {
     expect(text()).toContain('Ereignisse12.345')
   })
 
+  it("writes an English panel's numbers alike with lang 'en' and without panelText", async () => {
+    const cart = makeSegment({ funnel: { cartReached: true, checkoutReached: false, cartValue: 1234.5, productsAdded: 2, inIntent: true } })
+    const shown = async (text?: PanelText) => {
+      panels.forEach((p) => p.destroy())
+      make({ text, getSegment: () => cart, getStoredSummary: async () => ({ events: 12345, mode: 'indexeddb', consent: 'granted' }) }).panel.show()
+      await flush()
+      return [...root()!.querySelectorAll('dd')].map((dd) => dd.textContent)
+    }
+    const plain = await shown()
+    expect(plain).toContain('reached the cart · 1234.5 put in the cart')
+    expect(await shown({ lang: 'en' })).toEqual(plain)
+    expect(await shown({ lang: 'en-GB' })).toEqual(plain)
+  })
+
   it("takes a shop's locale written with an underscore (de_DE) as its language tag (de-DE)", async () => {
     expect(checkPanelText({ lang: 'de_DE' }, 'personalize.panelText')).toEqual({ lang: 'de-DE' })
     const { panel } = make({ text: { lang: 'de_DE', title: 'Warum sehe ich das?' } })

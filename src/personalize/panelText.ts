@@ -216,7 +216,7 @@ export interface PanelWords {
   foreign: boolean
   /** A share (0.724) as a whole percent, written in the shop's language (`'72 %'` in German), else `'72%'`. */
   percent(value: number): string
-  /** A number with at most `digits` decimals, written in the shop's language (`'59,9'` in German), else `'59.9'`. */
+  /** A number with at most `digits` decimals, written in the shop's language (`'59,9'` in German), else as English (`'1234.5'`). */
   number(value: number, digits?: number): string
   /** The words of `key` with `values` filled in, and whether they are the English fallback in a panel of another language. */
   say(key: PanelWord, values?: Record<string, string>): { text: string; english: boolean }
@@ -316,7 +316,8 @@ export function readPanelText(input?: PanelText, name = 'panelText'): PanelWords
     locale,
     foreign,
     percent: (value) => (locale ? new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(value) : formatPercent(value)),
-    number: (value, digits = 2) => (locale && Number.isFinite(value) ? new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value) : formatNumber(value, digits)),
+    // An English panel writes its numbers as its English explanation lines do (`1234.5`), whichever `en` tag it has.
+    number: (value, digits = 2) => (foreign && Number.isFinite(value) ? new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value) : formatNumber(value, digits)),
     say(key, values = {}) {
       const own = given[key] === undefined ? undefined : fill(given[key] as PanelTemplate<Record<string, string>>, values)
       return own === undefined ? { text: fill(PANEL_TEXT_EN[key], values)!, english: foreign } : { text: own, english: false }
