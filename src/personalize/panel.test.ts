@@ -221,6 +221,20 @@ describe('createPanel', () => {
     expect(root()!.querySelector('[role="status"]')!.textContent).toContain('could not be deleted')
   })
 
+  it('opens again without the words of an earlier action in its status line', async () => {
+    const { panel } = make({ forget: async () => Promise.reject(new Error('db gone')) })
+    panel.show()
+    button('Forget me').click()
+    await flush()
+    const status = () => root()!.querySelector('[role="status"]')!
+    expect(status().textContent).toContain('could not be deleted')
+    panel.hide()
+    panel.show()
+    await flush()
+    expect(status().textContent).toBe('')
+    expect(status().classList.contains('error')).toBe(false)
+  })
+
   it('closes on Escape and on the close button, giving focus back', () => {
     const opener = document.getElementById('opener') as HTMLButtonElement
     opener.focus()

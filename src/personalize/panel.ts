@@ -374,6 +374,12 @@ export function createPanel(options: PanelOptions): Panel {
       if (!open) {
         open = true
         returnFocus = doc.activeElement
+        // What an earlier Forget me or Export said is over: a panel opened again does not repeat it (an action
+        // still running keeps its words, and gives its outcome when done).
+        if (!busy) {
+          ui.status.replaceChildren()
+          ui.status.classList.remove('error')
+        }
         ;(doc.body ?? doc.documentElement).appendChild(ui.host)
         unsubscribe = options.onSegment?.(() => guard('The panel could not be updated', renderSegment))
       }
