@@ -371,7 +371,8 @@ describe("the panel in the shop's language", () => {
     expect(button('Vergiss mich').tagName).toBe('BUTTON')
     expect(button('Meine Daten exportieren').tagName).toBe('BUTTON')
     expect(button('Schließen').tagName).toBe('BUTTON')
-    expect(root()!.querySelector('[lang="en"]')).toBeNull()
+    // Only what the report held is English (it names the report's question), and is marked so.
+    expect([...root()!.querySelectorAll('[lang="en"]')].map((e) => e.textContent)).toEqual(['whether the visit ended in a purchase'])
 
     Object.assign(URL, { createObjectURL: vi.fn(() => 'blob:seglet-test'), revokeObjectURL: vi.fn() })
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
@@ -380,6 +381,15 @@ describe("the panel in the shop's language", () => {
     button('Vergiss mich').click()
     await vi.waitFor(() => expect(root()!.querySelector('.status')!.textContent).toBe('Erledigt. Alles ist gelöscht.'))
     expect(text()).toContain('Noch kein Segment')
+  })
+
+  it("marks what a report held, which is English, lang=\"en\" inside the shop's words of a German panel", async () => {
+    const { panel } = make({ text: { lang: 'de', reportHeldValue: '{held}, verrauscht', lastReportSent: ({ sent }) => `gesendet am ${sent}` }, getReportSummary: reportSummary })
+    panel.show()
+    await flush()
+    const held = [...root()!.querySelectorAll('.reports dd')][1]!
+    expect(held.textContent).toBe('whether the visit ended in a purchase, verrauscht')
+    expect([...held.querySelectorAll('[lang="en"]')].map((e) => e.textContent)).toEqual(['whether the visit ended in a purchase'])
   })
 
   it('falls back to English for a missing key, and marks those words lang="en" inside a German panel', async () => {

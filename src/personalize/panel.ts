@@ -139,6 +139,16 @@ export function createPanel(options: PanelOptions): Panel {
     })
     return text !== undefined && english ? h(doc, 'span', { lang: 'en' }, [text]) : text
   }
+  /** What a report held (English: it names the report's question) in the shop's words, marked English in them. */
+  const sayHeld = (doc: Document, held: string): string | Node => {
+    const { text, english } = words.say('reportHeldValue', { held })
+    if (english) return h(doc, 'span', { lang: 'en' }, [text])
+    const parts = text.split(held)
+    if (!words.foreign || !held || parts.length === 1) return text
+    const fragment = doc.createDocumentFragment()
+    parts.forEach((part, i) => fragment.append(...(i > 0 ? [h(doc, 'span', { lang: 'en' }, [held])] : []), part))
+    return fragment
+  }
   const fileName = options.exportFileName ?? 'seglet-data.json'
 
   let ui: ReturnType<typeof build> | undefined
@@ -306,7 +316,7 @@ export function createPanel(options: PanelOptions): Panel {
         if (summary.last) {
           const sent = formatDay(summary.last.sentDay, words.locale)
           rows.push([say(doc, 'lastReport'), say(doc, 'lastReportSent', { sent, visit: formatDay(summary.last.sessionDay, words.locale) })])
-          rows.push([say(doc, 'reportHeld'), say(doc, 'reportHeldValue', { held: summary.last.held })])
+          rows.push([say(doc, 'reportHeld'), sayHeld(doc, summary.last.held)])
         } else {
           rows.push([say(doc, 'lastReport'), say(doc, 'noReportYet')])
         }

@@ -116,7 +116,7 @@ export interface PanelText {
   lastReportSent?: PanelTemplate<{ sent: string; visit: string }>
   /** @default 'It held' */
   reportHeld?: string
-  /** What the last report held (`held` is in English). @default '{held}, randomised' */
+  /** What the last report held (`held` is in English, marked `lang="en"` where the words keep it). @default '{held}, randomised' */
   reportHeldValue?: PanelTemplate<{ held: string }>
   /** @default 'none sent yet' */
   noReportYet?: string
