@@ -63,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     windowDays: args.windowDays,
     rateLimit: { perMinute: args.rateLimit, burst: args.rateBurst },
     pageStatsDir: args.pageStatsDir,
+    pageStatsKeepDays: args.pageStatsKeepDays,
     packsDir: args.pageStatsDir,
     allowedOrigins: args.allowedOrigins,
     trustProxy: args.trustProxy,

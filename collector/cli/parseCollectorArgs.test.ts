@@ -16,11 +16,11 @@ describe('the collector command line', () => {
   it('reads every option', () => {
     const args = parseCollectorArgs(
       ['--port', '0', '--host', '::1', '--database', 'postgres://a@b/c', '--raw-retention-days', '0', '--epsilon', '1.5', '--page-keys', 'home, cart,home',
-        '--window-days', '7', '--rate-limit', '10', '--rate-burst', '3', '--max-reports-per-day', '5000', '--max-new-packs-per-day', '0', '--min-reports', '25', '--allowed-origin', 'https://shop.example', '--trust-proxy'],
+        '--window-days', '7', '--rate-limit', '10', '--rate-burst', '3', '--max-reports-per-day', '5000', '--max-new-packs-per-day', '0', '--min-reports', '25', '--page-stats-keep-days', '9', '--allowed-origin', 'https://shop.example', '--trust-proxy'],
       noFile,
     )
     expect(args).toMatchObject({ port: 0, host: '::1', database: 'postgres://a@b/c', rawRetentionDays: 0, epsilon: 1.5, pageKeys: ['home', 'cart'], windowDays: 7,
-      rateLimit: 10, rateBurst: 3, maxReportsPerDay: 5000, maxNewPacksPerDay: 0, minReports: 25, allowedOrigins: ['https://shop.example'], trustProxy: true })
+      rateLimit: 10, rateBurst: 3, maxReportsPerDay: 5000, maxNewPacksPerDay: 0, minReports: 25, pageStatsKeepDays: 9, allowedOrigins: ['https://shop.example'], trustProxy: true })
     expect(parseCollectorArgs(['--page-keys', '@keys.txt'], () => 'home\r\nproduct/mug\n\n').pageKeys).toEqual(['home', 'product/mug'])
   })
 
@@ -36,6 +36,7 @@ describe('the collector command line', () => {
     [['--raw-retention-days=-1'], '--raw-retention-days must be a whole number'],
     [['--allowed-origin', 'https://shop.example/path'], '--allowed-origin must be an origin'],
     [['--page-keys', '@missing.txt'], '--page-keys cannot read missing.txt'],
+    [['--page-stats-keep-days', '0'], '--page-stats-keep-days must be a whole number from 1 to 3650'],
     [['--nope'], "Unknown option '--nope'"],
   ])('refuses %j with one clear line', (argv, message) => {
     expect(() => parseCollectorArgs(argv, noFile)).toThrow(message)

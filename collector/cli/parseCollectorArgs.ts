@@ -23,6 +23,7 @@ export interface CollectorArgs {
   minReports: number
   pageStatsDir: string
   pageStatsEveryMinutes: number
+  pageStatsKeepDays: number
   allowedOrigins: string[]
   trustProxy: boolean
 }
@@ -43,6 +44,7 @@ export const COLLECTOR_DEFAULTS = {
   minReports: DEFAULT_MIN_REPORTS,
   pageStatsDir: '.seglet-collector/public',
   pageStatsEveryMinutes: 60,
+  pageStatsKeepDays: 2,
 } as const
 
 export const COLLECTOR_HELP = `Usage: npm run collector -- [options]
@@ -70,6 +72,8 @@ Options:
   --min-reports N            fewest reports to a question before its estimates are shown (default ${COLLECTOR_DEFAULTS.minReports})
   --page-stats-dir DIR       where page-stats.current.json, the table it names, page-stats.json and its integrity are written (default ${COLLECTOR_DEFAULTS.pageStatsDir})
   --page-stats-every MIN     minutes between rewrites of the page-statistics table (default ${COLLECTOR_DEFAULTS.pageStatsEveryMinutes})
+  --page-stats-keep-days N   days a table stays once the pointer names a newer one: at least as long as
+                             the shop's HTML cache keeps pages, plus a day (default ${COLLECTOR_DEFAULTS.pageStatsKeepDays})
   --allowed-origin ORIGIN    the shop's public origin when a proxy forwards under another host (repeatable)
   --trust-proxy              take the client address from X-Forwarded-For (only behind your own proxy)
   --help                     print this help
@@ -106,6 +110,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
         'min-reports': { type: 'string' },
         'page-stats-dir': { type: 'string' },
         'page-stats-every': { type: 'string' },
+        'page-stats-keep-days': { type: 'string' },
         'allowed-origin': { type: 'string', multiple: true },
         'trust-proxy': { type: 'boolean' },
       },
@@ -156,6 +161,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     minReports: integer('min-reports', COLLECTOR_DEFAULTS.minReports, 1, 10_000_000),
     pageStatsDir: text('page-stats-dir') ?? COLLECTOR_DEFAULTS.pageStatsDir,
     pageStatsEveryMinutes: integer('page-stats-every', COLLECTOR_DEFAULTS.pageStatsEveryMinutes, 1, 10_080),
+    pageStatsKeepDays: integer('page-stats-keep-days', COLLECTOR_DEFAULTS.pageStatsKeepDays, 1, 3650),
     allowedOrigins: origins,
     trustProxy: values['trust-proxy'] === true,
   }

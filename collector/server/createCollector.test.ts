@@ -83,10 +83,10 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(first.day).toBe('2026-11-30')
     // New reports give a new table under a new name; a page rendered with the earlier pointer still finds its table.
     await Promise.all(reportBodies(30, { day: DAY, seed: 4 }).map((body, i) => post(collector, body, { address: `10.7.1.${i}` })))
-    // One written two days ago is deleted by the next rewrite.
+    // One replaced three days ago is deleted by the next rewrite.
     const stale = join(dir, `page-stats-${'a'.repeat(64)}.json`)
     writeFileSync(stale, '{}')
-    utimesSync(stale, new Date(Date.now() - 2 * 86_400_000), new Date(Date.now() - 2 * 86_400_000))
+    utimesSync(stale, new Date(Date.now() - 3 * 86_400_000), new Date(Date.now() - 3 * 86_400_000))
     await rewrite()
     expect(existsSync(stale)).toBe(false)
     const second = pointer()
@@ -104,6 +104,35 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     // The dashboard names the table the pointer names, for the shop to check its pages against.
     const insights = (await (await collector.app.request('/seglet/insights.json')).json()) as { pageStats: object }
     expect(insights.pageStats).toEqual({ path: '/seglet/page-stats.json', file: second.file, integrity: second.integrity, day: second.day })
+  })
+
+  it('keeps a replaced table as long as asked after it was replaced, however long it had been current', async () => {
+    const collector = make()
+    const rewrite = () => collector.app.request('/seglet/page-stats.json', { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } })
+    const pointer = () => JSON.parse(readFileSync(join(dir, 'page-stats.current.json'), 'utf8')) as { file: string }
+    const ago = (file: string, days: number) => utimesSync(join(dir, file), new Date(Date.now() - days * 86_400_000), new Date(Date.now() - days * 86_400_000))
+    await post(collector, reportBodies(1, { day: DAY, seed: 13 })[0]!, { address: '10.6.0.1' })
+    await rewrite()
+    // Current for more than a day (--page-stats-every 1440, or a collector stopped for the weekend) when it is replaced:
+    // pages rendered from its pointer a minute ago still load it.
+    const first = pointer().file
+    ago(first, 3)
+    await Promise.all(reportBodies(20, { day: DAY, seed: 14 }).map((body, i) => post(collector, body, { address: `10.6.1.${i}` })))
+    await rewrite()
+    const second = pointer().file
+    expect(second).not.toBe(first)
+    expect(existsSync(join(dir, first))).toBe(true)
+    // Replaced longer ago than pages may use it (two days by default): deleted by the next rewrite.
+    ago(first, 2.1)
+    await post(collector, reportBodies(1, { day: DAY, seed: 15 })[0]!, { address: '10.6.2.1' })
+    await rewrite()
+    expect(existsSync(join(dir, first))).toBe(false)
+    expect(existsSync(join(dir, second))).toBe(true)
+    // A shop whose HTML cache keeps pages longer keeps them longer.
+    const keeping = make({ pageStatsKeepDays: 7 })
+    ago(second, 3)
+    await keeping.regeneratePageStats()
+    expect(existsSync(join(dir, second))).toBe(true)
   })
 
   it('reads a long window of sums as a few rows a day, with the same estimates', async () => {

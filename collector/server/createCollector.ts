@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, stat, unlink } from 'node:fs/promises'
+import { mkdir, readFile, readdir, stat, unlink, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getRequestListener, type HttpBindings } from '@hono/node-server'
@@ -51,6 +51,11 @@ export interface CollectorOptions {
   trustProxy?: boolean
   /** Folder the page-statistics table is written to; none when unset. @default undefined */
   pageStatsDir?: string
+  /**
+   * Days a table under its own name is kept once the pointer names another: as long as a page rendered from the
+   * older pointer may still load it (the shop's HTML cache, then up to a day for the report part). @default 2
+   */
+  pageStatsKeepDays?: number
   /** Folder `publish-pack` writes signed packs to, served at `/seglet/packs.manifest` and `/seglet/<kind>-v<n>.json`. @default undefined (not served) */
   packsDir?: string
   /** Ingest batching (see `createIngest`). @default {} */
@@ -96,6 +101,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   const maxBodyBytes = options.maxBodyBytes ?? 512
   const allowedOrigins = options.allowedOrigins ?? []
   const trustProxy = options.trustProxy ?? false
+  const keepTablesMs = (options.pageStatsKeepDays ?? DEFAULT_PAGE_STATS_KEEP_DAYS) * 86_400_000
   const limiter = createRateLimiter({ ...options.rateLimit, now })
   const ingest = createIngest(db, estimator, {
     rawRetentionDays,
@@ -130,11 +136,18 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
       // a table that matches the integrity it was given, even after the next rewrite.
       const name = pageStatsFileName(file.integrity)
       await writeFileAtomic(join(dir, name), file.text)
+      // The table the pointer named until now is marked as replaced now (its time): it is kept that long from
+      // here, not from when it was written, which may be longer ago than pages rendered a minute ago may use it.
+      const previous = await readPointedFile(dir)
+      if (previous !== undefined && previous !== name) {
+        const time = new Date()
+        await utimes(join(dir, previous), time, time).catch(() => undefined)
+      }
       await writeFileAtomic(join(dir, PAGE_STATS_POINTER), `${JSON.stringify({ file: name, integrity: file.integrity, day: file.table.day })}\n`)
       const target = join(dir, 'page-stats.json')
       await writeFileAtomic(target, file.text)
       await writeFileAtomic(`${target}.integrity`, `${file.integrity}\n`)
-      await pruneOldTables(dir, name, Date.now())
+      await pruneOldTables(dir, name, Date.now(), keepTablesMs)
     }
     pageStats = file
     return file
@@ -282,15 +295,34 @@ export const pageStatsFileName = (integrity: string): string => `page-stats-${Bu
 /** The pointer to the latest table, `{ file, integrity, day }`, written after the table it names. */
 export const PAGE_STATS_POINTER = 'page-stats.current.json'
 
-/** How long a table under its own name is kept: pages rendered from an older pointer may still load it. */
-const OLD_TABLE_MS = 86_400_000
+/**
+ * Days a table under its own name is kept once replaced (`pageStatsKeepDays`): a day of the shop's HTML cache,
+ * then up to a day before the report part of a page rendered from the older pointer loads it.
+ */
+export const DEFAULT_PAGE_STATS_KEEP_DAYS = 2
 
-/** Deletes tables under their own names written more than a day ago (never `current`). */
-async function pruneOldTables(dir: string, current: string, time: number): Promise<void> {
+const TABLE_NAME = /^page-stats-[0-9a-f]{64}\.json$/
+
+/** The table `page-stats.current.json` in `dir` names, if it can be read. */
+async function readPointedFile(dir: string): Promise<string | undefined> {
+  try {
+    const file: unknown = JSON.parse(await readFile(join(dir, PAGE_STATS_POINTER), 'utf8'))?.file
+    return typeof file === 'string' && TABLE_NAME.test(file) ? file : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Deletes tables under their own names last written or replaced more than `keepMs` ago; never `current`, nor the
+ * one the pointer names now (another collector on the same folder may have written it).
+ */
+async function pruneOldTables(dir: string, current: string, time: number, keepMs: number): Promise<void> {
+  const pointed = await readPointedFile(dir)
   for (const name of await readdir(dir)) {
-    if (name === current || !/^page-stats-[0-9a-f]{64}\.json$/.test(name)) continue
+    if (name === current || name === pointed || !TABLE_NAME.test(name)) continue
     const info = await stat(join(dir, name)).catch(() => undefined)
-    if (info && time - info.mtimeMs > OLD_TABLE_MS) await unlink(join(dir, name)).catch(() => undefined)
+    if (info && time - info.mtimeMs > keepMs) await unlink(join(dir, name)).catch(() => undefined)
   }
 }
 
