@@ -2,6 +2,9 @@ import { addDays } from '../lib/addDays'
 import { SQL } from './sql'
 import type { Database, Queryable } from './types'
 
+/** Most raw reports one statement of a purge deletes. */
+export const PURGE_PART = 5_000
+
 /**
  * Deletes the raw reports of days older than `retentionDays` before `today`; their daily sums stay. With
  * `retentionDays` 0 every raw report goes (the collector then keeps none in the first place). The embedded store
@@ -9,6 +12,13 @@ import type { Database, Queryable } from './types'
  * without it the store would grow with every report ever received, whatever the retention.
  */
 export async function purgeReports(db: Queryable & { kind?: Database['kind'] }, today: string, retentionDays: number): Promise<void> {
-  await db.query(SQL.deleteReportsBefore, [addDays(today, -retentionDays + 1)])
+  const before = addDays(today, -retentionDays + 1)
+  // In parts, each a fraction of a second on the embedded store, which runs statements on the collector's only
+  // thread: reports and page requests waiting meanwhile are served between them.
+  for (;;) {
+    const [row] = await db.query<{ count: number }>(SQL.deleteReportsBefore, [before, PURGE_PART])
+    if (!row || Number(row.count) === 0) break
+    await new Promise((next) => setImmediate(next))
+  }
   if (db.kind === 'embedded') await db.query(SQL.vacuumReports)
 }

@@ -102,9 +102,15 @@ export const SQL = {
    */
   lockUnsummed: `LOCK TABLE seglet_unsummed IN EXCLUSIVE MODE`,
   countReports: `SELECT count(*)::bigint AS count FROM seglet_reports`,
-  /** Raw reports past the retention; never one not yet in the sums. */
-  deleteReportsBefore: `DELETE FROM seglet_reports r WHERE r.day < $1::date
-    AND NOT EXISTS (SELECT 1 FROM seglet_unsummed u WHERE u.id = r.id)`,
+  /**
+   * Up to $2 raw reports past the retention, oldest first, and how many went; never one not yet in the sums.
+   * Run until none goes: one statement over a busy day would hold the embedded store (and its thread) for seconds.
+   */
+  deleteReportsBefore: `WITH gone AS (DELETE FROM seglet_reports WHERE id IN (
+      SELECT r.id FROM seglet_reports r WHERE r.day < $1::date
+        AND NOT EXISTS (SELECT 1 FROM seglet_unsummed u WHERE u.id = r.id)
+      ORDER BY r.day, r.id LIMIT $2) RETURNING 1)
+    SELECT count(*)::integer AS count FROM gone`,
 
   /** Makes the space of deleted reports reusable (the embedded store has no autovacuum). Outside a transaction. */
   vacuumReports: `VACUUM seglet_reports, seglet_unsummed`,

@@ -78,6 +78,27 @@ describe.each(DATABASE_TARGETS)('storage on $name', (target) => {
     expect(await countReports(db)).toBe(0)
   })
 
+  // The embedded store runs each statement on the collector's only thread: one DELETE of a busy day's reports
+  // (200,000 take seconds) held every report and page request until it ended.
+  it('purges a day of many reports in parts, letting a report be stored before it ends', async () => {
+    await db.query(`INSERT INTO seglet_reports (day, body) SELECT '2026-11-20'::date, 'r' || i FROM generate_series(1, 30000) AS i`)
+    let stored = false
+    let deletesAfterStore = 0
+    const watched = {
+      kind: db.kind,
+      query: async <Row>(text: string, params?: unknown[]) => {
+        if (text === SQL.deleteReportsBefore && stored) deletesAfterStore++
+        return db.query<Row>(text, params)
+      },
+    }
+    const purging = purgeReports(watched, '2026-11-29', 2)
+    await writeBatch(db, [{ day: '2026-11-29', body: 'kept' }], [])
+    stored = true
+    await purging
+    expect(deletesAfterStore).toBeGreaterThan(0)
+    expect(await daysWithReports(db)).toEqual(['2026-11-29'])
+  })
+
   // A collector started with --raw-retention-days 0 records it: a retrain or a re-estimate, which sum what is
   // pending without the collector's options, must not leave the raw reports they sum behind until the next purge.
   it('drops each raw report as it is summed, in any summing pass, when the retention in force is 0', async () => {
