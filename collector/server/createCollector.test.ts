@@ -104,6 +104,11 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     // The dashboard names the table the pointer names, for the shop to check its pages against.
     const insights = (await (await collector.app.request('/seglet/insights.json')).json()) as { pageStats: object }
     expect(insights.pageStats).toEqual({ path: '/seglet/page-stats.json', file: second.file, integrity: second.integrity, day: second.day })
+    // And the pointer, for a page renderer on another host than the collector: always the latest.
+    const current = await collector.app.request('/seglet/page-stats.current.json')
+    expect(current.status).toBe(200)
+    expect(current.headers.get('cache-control')).toBe('no-cache')
+    expect(await current.json()).toEqual(second)
   })
 
   it('keeps a replaced table as long as asked after it was replaced, however long it had been current', async () => {

@@ -234,6 +234,13 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     return c.body(text, 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' })
   })
 
+  // The pointer to the latest table, for a page renderer that cannot read the folder (on another host).
+  app.get(`/seglet/${PAGE_STATS_POINTER}`, async (c) => {
+    const text = options.pageStatsDir === undefined ? undefined : await readFile(join(options.pageStatsDir, PAGE_STATS_POINTER), 'utf8').catch(() => undefined)
+    if (text === undefined) return c.json({ error: 'not_found' }, 404)
+    return c.body(text, 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' })
+  })
+
   // Signed packs, as `publish-pack` wrote them: public files, revalidated on every use.
   app.get('/seglet/:file', async (c, next) => {
     const file = options.packsDir === undefined ? undefined : await readPublishedFile(options.packsDir, c.req.param('file'))
