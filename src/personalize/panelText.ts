@@ -69,7 +69,7 @@ export interface PanelText {
   intentCheckout?: PanelTemplate<{ percent: string }>
   /**
    * Names of segments (and value segments) by id, instead of the model pack's names.
-   * @example segmentNames: { engaged: 'Interessiert', lapsed: 'Länger nicht da' }
+   * @example segmentNames: { engaged: 'Interessiert', hibernating: 'Länger nicht da' }
    */
   segmentNames?: Record<string, string>
   /**

@@ -24,9 +24,9 @@ export interface PersonalizeOptions {
   /**
    * Show and hide declarative blocks, including blocks added later, with the `hidden` attribute:
    *
-   * - `data-seglet-show="engaged lapsed"`: shown only while the segment, one of its
+   * - `data-seglet-show="engaged hibernating"`: shown only while the segment, one of its
    *   ancestors, the value segment or one of its ancestors is listed (hidden before the first decision);
-   * - `data-seglet-hide="lapsed"`: hidden while one of them is listed;
+   * - `data-seglet-hide="hibernating"`: hidden while one of them is listed;
    * - `data-seglet-intent-above="0.7"` / `data-seglet-intent-below="0.3"`: shown only while purchase
    *   intent is strictly above / below the number (hidden before the first decision).
    *

@@ -3,6 +3,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as seglet from '../../src/index'
 import { readmeSnippets, snippet } from '../browser/readmeSnippets'
+import { checkPanelText, readPanelText } from '../../src/personalize/panelText'
+import type { PanelText } from '../../src/personalize/panelText'
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 const running: Array<{ destroy(): Promise<void> }> = []
 afterEach(async () => {
@@ -11,7 +16,7 @@ afterEach(async () => {
 
 describe('README snippets', () => {
   it('has every marked block the tests run', () => {
-    expect([...readmeSnippets().keys()].sort()).toEqual(['blocks', 'csp-nonce', 'csp-nonce-tag', 'csp-self', 'css', 'npm', 'queue-file', 'queue-tags', 'script-tag', 'upgrade-tag'])
+    expect([...readmeSnippets().keys()].sort()).toEqual(['blocks', 'csp-nonce', 'csp-nonce-tag', 'csp-self', 'css', 'npm', 'panel-text', 'queue-file', 'queue-tags', 'script-tag', 'upgrade-tag'])
     expect(() => readmeSnippets('<!-- readme-test: lost -->\ntext')).toThrow(/lost/)
   })
 
@@ -37,5 +42,24 @@ describe('README snippets', () => {
     expect(data.events.some((e) => e.type === 'add_to_cart' && e.productId === 'sku-42')).toBe(true)
     expect(typeof unsubscribe).toBe('function')
     unsubscribe()
+  })
+
+  it('the panel words example is accepted as written, and renames segments the shipped packs have', () => {
+    const given: Array<{ personalize?: { panelText?: PanelText } }> = []
+    new Function('createSeglet', snippet('panel-text'))((options: (typeof given)[number]) => given.push(options))
+    const text = given[0]?.personalize?.panelText
+    const refused: string[] = []
+    checkPanelText(text, 'personalize.panelText', (error) => refused.push(error.message))
+    expect(refused).toEqual([])
+    const words = readPanelText(text)
+    expect(words.lang).toBe('de')
+    expect(words.say('title')).toEqual({ text: 'Warum sehe ich das?', english: false })
+    expect(words.say('downloaded', { fileName: 'seglet-data.json' }).text).toBe('Ihre Daten wurden als seglet-data.json heruntergeladen.')
+    expect(words.reason({ feature: 'product_pages', value: 8, delta: 1, text: '8 product pages viewed' })).toBe('8 Produktseiten angesehen')
+    // Every id it renames is one a page can meet: the README's table of the shipped packs' segment ids.
+    const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../README.md'), 'utf8')
+    const ids = new Set([...readme.matchAll(/^\| `([\w-]+)` \| (?:session|value) \|/gm)].map((m) => m[1]))
+    expect(ids.size).toBeGreaterThan(5)
+    for (const id of Object.keys(text?.segmentNames ?? {})) expect(ids, `segmentNames.${id}`).toContain(id)
   })
 })
