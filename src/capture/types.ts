@@ -78,7 +78,10 @@ export interface CaptureOptions {
    * @default undefined (no table)
    */
   pageStatsUrl?: string
-  /** `sha256-<base64>` of the page-statistics table file (the collector prints it with the file). */
+  /**
+   * `sha256-<base64>` of the page-statistics table file: the collector writes it beside the file, with the
+   * table's own name in `page-stats.current.json` (`{ file, integrity, day }`) and in `page-stats.json.integrity`.
+   */
   pageStatsIntegrity?: string
 }
 
