@@ -66,6 +66,17 @@ describe('the collector command line', () => {
     }
   })
 
+  it('names in its help every command the collector runs besides serving', async () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    try {
+      expect(await main(['--help'])).toBe(0)
+      const usage = String(out.mock.calls[0]?.[0]).split('\n\n')[0]
+      for (const command of ['keygen', 'publish-pack', 'retrain']) expect(usage).toMatch(new RegExp(`npm run collector -- .*\\b${command}\\b`))
+    } finally {
+      out.mockRestore()
+    }
+  })
+
   it('says in one line when PostgreSQL cannot be reached', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {})
     try {

@@ -49,6 +49,7 @@ export const COLLECTOR_DEFAULTS = {
 
 export const COLLECTOR_HELP = `Usage: npm run collector -- [options]
        npm run collector -- keygen | publish-pack … (signed model packs; add --help for theirs)
+       npm run collector -- retrain … (refit the session pack from private training answers; add --help for its options)
 
 Receives Seglet's private reports and turns them into estimates, a dashboard and a page-statistics table.
 
