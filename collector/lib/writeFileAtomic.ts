@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { rename, unlink, writeFile } from 'node:fs/promises'
+import { open, rename, unlink, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
 
 /**
- * Writes `file` whole or not at all: the data goes to a temporary file beside it, which is then renamed over
- * it, so a run killed half-way (or a full disk) leaves the previous file as it was, never part of the new one.
- * The temporary file is removed when the write fails.
+ * Writes `file` whole or not at all: the data goes to a temporary file beside it, which is synced to disk and
+ * then renamed over it, and the folder is synced after the rename; so a run killed half-way, a full disk or a
+ * power cut leaves the previous file as it was or the new one whole, never part of the new one or an empty
+ * file under its name. The temporary file is removed when the write fails.
  *
  * @example
  * await writeFileAtomic('.seglet-collector/public/models/session.json', text)
@@ -12,10 +14,38 @@ import { rename, unlink, writeFile } from 'node:fs/promises'
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
   try {
-    await writeFile(temporary, data)
+    const handle = await open(temporary, 'w')
+    try {
+      await writeFile(handle, data)
+      // Without it, a file system may put the rename on disk before the data (ext4, XFS): after a power cut the
+      // name would hold an empty or partial file.
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
     await rename(temporary, file)
   } catch (error) {
     await unlink(temporary).catch(() => undefined)
     throw error
+  }
+  await syncFolder(dirname(file))
+}
+
+/** Puts a folder's entries (a rename) on disk, where the system can sync a folder (not on Windows, nor on some file systems). */
+async function syncFolder(dir: string): Promise<void> {
+  if (process.platform === 'win32') return
+  let handle
+  try {
+    handle = await open(dir, 'r')
+  } catch {
+    // A folder this process may write into but not read (permissions): its entries go to disk with the system's own flush.
+    return
+  }
+  try {
+    await handle.sync()
+  } catch (error) {
+    if (!['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM', 'EBADF'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error
+  } finally {
+    await handle.close()
   }
 }
