@@ -140,6 +140,26 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(existsSync(join(dir, second))).toBe(true)
   })
 
+  it('removes the temporary files a rewrite killed half-way left, only its own and only old ones', async () => {
+    const collector = make()
+    const ago = (file: string, hours: number) => utimesSync(join(dir, file), new Date(Date.now() - hours * 3_600_000), new Date(Date.now() - hours * 3_600_000))
+    // A collector killed (or a host cut off) while it wrote each of its files leaves a temporary file beside it.
+    const left = [
+      `page-stats-${'b'.repeat(64)}.json.4242-0a1b2c3d.tmp`,
+      'page-stats.current.json.4242-0a1b2c3e.tmp',
+      'page-stats.json.4242-0a1b2c3f.tmp',
+      'page-stats.json.integrity.4242-0a1b2c40.tmp',
+    ]
+    // One being written now by another collector on the folder, and files of others (the shop's, an editor's).
+    const kept = ['page-stats.json.4343-0a1b2c41.tmp', 'notes.txt.tmp', 'page-stats.json.tmp', 'backup.4242-0a1b2c42.tmp']
+    for (const file of [...left, ...kept]) writeFileSync(join(dir, file), '{"pa')
+    for (const file of [...left, ...kept.slice(1)]) ago(file, 25)
+    await collector.regeneratePageStats()
+    for (const file of left) expect(existsSync(join(dir, file)), file).toBe(false)
+    for (const file of kept) expect(existsSync(join(dir, file)), file).toBe(true)
+    for (const file of kept) rmSync(join(dir, file))
+  })
+
   it('reads a long window of sums as a few rows a day, with the same estimates', async () => {
     const pageKeys = Array.from({ length: 200 }, (_, i) => `page/${i}`)
     const estimator = createReportEstimator({ pageKeys })

@@ -309,6 +309,10 @@ export const PAGE_STATS_POINTER = 'page-stats.current.json'
 export const DEFAULT_PAGE_STATS_KEEP_DAYS = 2
 
 const TABLE_NAME = /^page-stats-[0-9a-f]{64}\.json$/
+/** A temporary file `writeFileAtomic` leaves beside one of the page-statistics files when the process dies while it writes. */
+const TEMPORARY_NAME = /^page-stats(?:-[0-9a-f]{64}\.json|\.current\.json|\.json|\.json\.integrity)\.\d+-[0-9a-f]{8}\.tmp$/
+/** A temporary file untouched this long is left by a write that died: a write under way takes seconds at most. */
+const STALE_TEMPORARY_MS = 3_600_000
 
 /** The table `page-stats.current.json` in `dir` names, if it can be read. */
 async function readPointedFile(dir: string): Promise<string | undefined> {
@@ -322,11 +326,18 @@ async function readPointedFile(dir: string): Promise<string | undefined> {
 
 /**
  * Deletes tables under their own names last written or replaced more than `keepMs` ago; never `current`, nor the
- * one the pointer names now (another collector on the same folder may have written it).
+ * one the pointer names now (another collector on the same folder may have written it). Deletes too the
+ * temporary files of page-statistics writes that died half-way (a collector killed, a host cut off) more than
+ * {@link STALE_TEMPORARY_MS} ago; a write under way, or another program's files, are left alone.
  */
 async function pruneOldTables(dir: string, current: string, time: number, keepMs: number): Promise<void> {
   const pointed = await readPointedFile(dir)
   for (const name of await readdir(dir)) {
+    if (TEMPORARY_NAME.test(name)) {
+      const info = await stat(join(dir, name)).catch(() => undefined)
+      if (info && time - info.mtimeMs > STALE_TEMPORARY_MS) await unlink(join(dir, name)).catch(() => undefined)
+      continue
+    }
     if (name === current || name === pointed || !TABLE_NAME.test(name)) continue
     const info = await stat(join(dir, name)).catch(() => undefined)
     if (info && time - info.mtimeMs > keepMs) await unlink(join(dir, name)).catch(() => undefined)
