@@ -33,7 +33,8 @@ export interface LockTimings {
  */
 export async function lockStoreFolder(location: string, timings: LockTimings = {}): Promise<() => void> {
   const { heartbeatMs = LOCK_HEARTBEAT_MS, staleMs = LOCK_STALE_MS } = timings
-  const file = resolve(`${location}.lock`)
+  // The folder resolved first: `db/`, `./db` and `/srv/db` are one folder, and so one lock beside it (never in it).
+  const file = `${resolve(location)}.lock`
   const inUse = (holder: number | string) =>
     new CollectorError(
       'collector_storage',

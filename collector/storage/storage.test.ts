@@ -1,7 +1,7 @@
 // @vitest-environment node
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DATABASE_TARGETS } from '../testing/databases'
 import { LOCK_STALE_MS, lockStoreFolder } from './lockStoreFolder'
@@ -224,6 +224,26 @@ describe('the embedded store in a folder', () => {
       await new Promise((wake) => setTimeout(wake, 250))
       expect(statSync(`${location}.lock`).mtimeMs).toBeGreaterThan(before)
       await expect(lockStoreFolder(location, timings)).rejects.toMatchObject({ code: 'collector_storage' })
+      release()
+      expect(existsSync(`${location}.lock`)).toBe(false)
+    } finally {
+      rmSync(parent, { recursive: true, force: true })
+    }
+  })
+
+  it('is one lock however the folder is spelt: with a trailing slash, relative or absolute', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'seglet-lock-'))
+    const location = join(parent, 'db')
+    const timings = { heartbeatMs: 100, staleMs: 400 }
+    try {
+      mkdirSync(location)
+      // The collector started with --database /data/db/ (a shell completes folders so), a retrain with /data/db.
+      const release = await lockStoreFolder(`${location}/`, timings)
+      await expect(lockStoreFolder(location, timings)).rejects.toMatchObject({ code: 'collector_storage' })
+      await expect(lockStoreFolder(relative(process.cwd(), location), timings)).rejects.toMatchObject({ code: 'collector_storage' })
+      // The lock stays beside the folder, never inside the store's own files.
+      expect(existsSync(`${location}.lock`)).toBe(true)
+      expect(readdirSync(location)).toEqual([])
       release()
       expect(existsSync(`${location}.lock`)).toBe(false)
     } finally {
