@@ -1,12 +1,24 @@
 // @vitest-environment node
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { main } from './main'
 import { DATABASE_TARGETS } from './testing/databases'
 
+// A full disk (switched on by one test): a write fails as Node.js reports it, naming no file.
+const disk = vi.hoisted(() => ({ full: false }))
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>()
+  const writeFile: typeof actual.writeFile = async (...args) => {
+    if (disk.full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' })
+    return actual.writeFile(...args)
+  }
+  return { ...actual, writeFile, default: { ...actual, writeFile } }
+})
+
 afterEach(() => {
+  disk.full = false
   vi.useRealTimers()
   vi.restoreAllMocks()
 })
@@ -22,6 +34,24 @@ it('stops with one line, not a stack trace, when the page-statistics folder cann
     expect(code).toBe(1)
     expect(errors).toHaveLength(1)
     expect(errors[0]).toMatch(/^seglet collector: cannot write the page statistics to .*file\/public: ENOTDIR[^\n]*$/)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}, 300_000)
+
+it('says that the page statistics cannot be written, not that the database failed, when the disk is full', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
+  try {
+    const errors: unknown[] = []
+    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+    disk.full = true
+    const code = await main(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'public')])
+    expect(code).toBe(1)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(/^seglet collector: cannot write the page statistics to .*public: ENOSPC: no space left on device[^\n]*$/)
+    // Nothing half-written is left in the folder.
+    expect(readdirSync(join(dir, 'public'))).toEqual([])
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -6,7 +6,8 @@ import { dirname } from 'node:path'
  * Writes `file` whole or not at all: the data goes to a temporary file beside it, which is synced to disk and
  * then renamed over it, and the folder is synced after the rename; so a run killed half-way, a full disk or a
  * power cut leaves the previous file as it was or the new one whole, never part of the new one or an empty
- * file under its name. The temporary file is removed when the write fails.
+ * file under its name. The temporary file is removed when the write fails, and the error names `file` when
+ * the system's names none.
  *
  * @example
  * await writeFileAtomic('.seglet-collector/public/models/session.json', text)
@@ -26,6 +27,9 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     await rename(temporary, file)
   } catch (error) {
     await unlink(temporary).catch(() => undefined)
+    // A failed write or sync (a full disk: `ENOSPC …, write`) names no file: it names the one being written, so
+    // that the caller can tell a file it could not write from another failure.
+    if (error instanceof Error && (error as NodeJS.ErrnoException).path === undefined) (error as NodeJS.ErrnoException).path = file
     throw error
   }
   await syncFolder(dirname(file))
@@ -44,7 +48,10 @@ async function syncFolder(dir: string): Promise<void> {
   try {
     await handle.sync()
   } catch (error) {
-    if (!['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM', 'EBADF'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error
+    const failure = error as NodeJS.ErrnoException
+    if (['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM', 'EBADF'].includes(failure.code ?? '')) return
+    failure.path ??= dir
+    throw failure
   } finally {
     await handle.close()
   }
