@@ -57,6 +57,31 @@ it('says that the page statistics cannot be written, not that the database faile
   }
 }, 300_000)
 
+it('says which job failed when an hourly rewrite finds the disk full, and goes on serving', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
+  try {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    const errors: unknown[] = []
+    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+    let listening = () => {}
+    const ready = new Promise<void>((resolve) => (listening = resolve))
+    vi.spyOn(console, 'log').mockImplementation((line) => void (String(line).startsWith('seglet collector listening') && listening()))
+    const before = new Set(process.listeners('SIGTERM'))
+    const stopped = main(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'public')])
+    await ready
+    const stop = process.listeners('SIGTERM').find((l) => !before.has(l))!
+    disk.full = true
+    vi.advanceTimersByTime(3_600_000)
+    await vi.waitFor(() => expect(errors).toHaveLength(1), { timeout: 10_000 })
+    expect(errors[0]).toMatch(/^seglet collector: cannot write the page statistics to .*public: ENOSPC: no space left on device[^\n]*$/)
+    disk.full = false
+    stop('SIGTERM')
+    expect(await stopped).toBe(0)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}, 300_000)
+
 describe.each(DATABASE_TARGETS)('stopping on $name', (target) => {
   it('waits for a running purge and page-statistics rewrite before closing the database', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))

@@ -82,16 +82,14 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await jobs()
   } catch (error) {
-    // A file-system error names its path: the page-statistics folder; anything else came from the database.
-    const where = typeof (error as NodeJS.ErrnoException).path === 'string' ? `cannot write the page statistics to ${args.pageStatsDir}` : 'database'
-    console.error(`seglet collector: ${where}: ${(error as Error).message}`)
+    console.error(jobFailure(error, args.pageStatsDir))
     await collector.close().catch(() => {})
     await db.close()
     return 1
   }
   const timers = [
-    setInterval(() => collector.purge().catch(report), HOUR_MS),
-    setInterval(() => collector.regeneratePageStats().catch(report), args.pageStatsEveryMinutes * 60_000),
+    setInterval(() => collector.purge().catch((error) => console.error(jobFailure(error, args.pageStatsDir))), HOUR_MS),
+    setInterval(() => collector.regeneratePageStats().catch((error) => console.error(jobFailure(error, args.pageStatsDir))), args.pageStatsEveryMinutes * 60_000),
   ]
 
   const server = await new Promise<Server>((ready, fail) => {
@@ -151,6 +149,11 @@ async function publishedPacks(dir: string): Promise<unknown[]> {
   return packs.flatMap((pack) => (pack.status === 'fulfilled' ? [pack.value] : []))
 }
 
-function report(error: unknown): void {
-  console.error(`seglet collector: ${(error as Error).message ?? error}`)
+/**
+ * The line saying why a purge or a page-statistics rewrite failed. A file-system error names its path (a failed
+ * write names the file it was writing): the page-statistics folder; anything else came from the database.
+ */
+function jobFailure(error: unknown, pageStatsDir: string): string {
+  const where = typeof (error as NodeJS.ErrnoException)?.path === 'string' ? `cannot write the page statistics to ${pageStatsDir}` : 'database'
+  return `seglet collector: ${where}: ${(error as Error)?.message ?? error}`
 }
