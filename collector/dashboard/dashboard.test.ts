@@ -296,3 +296,47 @@ describe('dashboard', () => {
     }
   })
 })
+
+describe('dashboard: rewriting the page-statistics table', () => {
+  /** The dashboard with its rewrite answered when the test says so; `posts` counts the rewrites asked for. */
+  async function withSlowRewrite(answer: () => unknown) {
+    document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
+    const doc = insightsOf(400)
+    const state = { posts: 0, finish: () => {} }
+    vi.stubGlobal('fetch', async (_url: string, init?: { method?: string }) => {
+      if (init?.method !== 'POST') return { ok: true, json: async () => doc }
+      state.posts++
+      return new Promise((resolve, reject) => (state.finish = () => { try { resolve(answer()) } catch (error) { reject(error) } }))
+    })
+    vi.stubGlobal('Chart', class {})
+    new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
+    await vi.waitFor(() => expect(document.querySelector('#pages tbody')).not.toBeNull())
+    return state
+  }
+  const button = () => document.getElementById('regenerate') as HTMLButtonElement
+  const status = () => document.getElementById('regenerate-result')!.textContent
+
+  it.each([
+    ['written', () => ({ ok: true, status: 200, json: async () => ({ pages: 3, integrity: 'sha256-new' }) }), /^Written: 3 pages, sha256-new$/],
+    ['refused', () => ({ ok: false, status: 500, json: async () => ({ error: 'internal' }) }), /^Failed: internal$/],
+    ['unreachable', () => { throw new Error('Failed to fetch') }, /^Failed: Failed to fetch$/],
+  ])('says it is busy while a rewrite runs, asks for no second one meanwhile, and is ready again once %s', async (_, answer, said) => {
+    const state = await withSlowRewrite(answer)
+    button().click()
+    await vi.waitFor(() => expect(state.posts).toBe(1))
+    expect(button().getAttribute('aria-disabled')).toBe('true')
+    expect(button().getAttribute('aria-busy')).toBe('true')
+    expect(status()).toMatch(/^Rewriting/)
+    // Clicked again while the heavy rewrite runs: no second rewrite is queued behind it.
+    button().click()
+    button().click()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(state.posts).toBe(1)
+    state.finish()
+    await vi.waitFor(() => expect(status()).toMatch(said))
+    expect(button().getAttribute('aria-disabled')).not.toBe('true')
+    expect(button().getAttribute('aria-busy')).not.toBe('true')
+    button().click()
+    await vi.waitFor(() => expect(state.posts).toBe(2))
+  })
+})

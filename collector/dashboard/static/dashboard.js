@@ -369,8 +369,20 @@
     markScrollers()
   }
 
-  document.getElementById('regenerate').addEventListener('click', async () => {
+  // A rewrite reads the whole window: while one runs the button says so and asks for no other (each click would
+  // queue one more behind it). Not `disabled`, which would drop a keyboard's focus from it.
+  const regenerate = document.getElementById('regenerate')
+  const busy = (on) => {
+    for (const name of ['aria-disabled', 'aria-busy']) {
+      if (on) regenerate.setAttribute(name, 'true')
+      else regenerate.removeAttribute(name)
+    }
+  }
+  regenerate.addEventListener('click', async () => {
+    if (regenerate.getAttribute('aria-busy') === 'true') return
     const out = document.getElementById('regenerate-result')
+    busy(true)
+    out.textContent = 'Rewriting the table…'
     try {
       const response = await fetch('/seglet/page-stats.json', { method: 'POST', credentials: 'same-origin' })
       // A refusal in front of the collector (the shop's sign-in, a proxy) answers with a page, not JSON.
@@ -380,6 +392,8 @@
       if (response.ok && result) load().catch(loadFailed)
     } catch (error) {
       out.textContent = `Failed: ${error.message}`
+    } finally {
+      busy(false)
     }
   })
   function loadFailed(error) {
