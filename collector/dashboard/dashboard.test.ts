@@ -340,3 +340,23 @@ describe('dashboard: rewriting the page-statistics table', () => {
     await vi.waitFor(() => expect(state.posts).toBe(2))
   })
 })
+
+describe('dashboard: chart tooltips', () => {
+  type Tooltip = { callbacks: { label(context: { raw: unknown; dataset: { label: string } }): string } }
+  type Config = { type: string; data: { datasets: { label: string; data: unknown[] }[] }; options: { plugins: { tooltip?: Tooltip } } }
+  const say = (chart: Config, dataset: number, raw: unknown) => {
+    const label = chart.options.plugins.tooltip?.callbacks?.label
+    // Without a callback Chart.js writes the raw value: "Segment 1: 42.371", or "[17.912, 39.4]" for an interval bar.
+    return label ? label({ raw, dataset: chart.data.datasets[dataset]! }) : `${chart.data.datasets[dataset]!.label}: ${Array.isArray(raw) ? `[${raw.join(', ')}]` : raw}`
+  }
+
+  it('writes a share and a conversion with their unit and in the tables\' format, and an interval as the tables do', async () => {
+    const charts: Config[] = []
+    await draw(insightsOf(4000), charts)
+    const line = charts.find((c) => c.type === 'line')!
+    const bar = charts.find((c) => c.type === 'bar')!
+    expect(say(line, 0, 42.37123)).toBe(`${line.data.datasets[0]!.label}: 42.4%`)
+    expect(say(bar, 0, 3.2149)).toBe('Conversion: 3.2%')
+    expect(say(bar, 1, [17.912, 39.4])).toBe('95%: 17.9% to 39.4%')
+  })
+})

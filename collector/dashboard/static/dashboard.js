@@ -194,7 +194,8 @@
         animation: false,
         // Offset: a point on the first or last day is drawn whole, not cut by the chart's edge.
         scales: { x: { offset: true }, y: { min: 0, max: 100, title: { display: true, text: '% of sessions' } } },
-        plugins: { legend: { display: false } },
+        // A point's share as the table writes it (42.4%), not Chart.js's raw number (42.371).
+        plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${pct(c.raw / 100)}` } } },
       },
     })
     legendOf('segments-over-time', chart, datasets)
@@ -220,7 +221,16 @@
       type: 'bar',
       plugins: [FIT_PLUGIN],
       data: { labels: usable.map((s) => segmentName(s.leaf)), datasets },
-      options: { maintainAspectRatio: false, animation: false, scales: { y: { min: 0, suggestedMax: usable.length === 0 ? 100 : undefined, title: { display: true, text: '% of sessions ordering' } } }, plugins: { legend: { display: false } } },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        scales: { y: { min: 0, suggestedMax: usable.length === 0 ? 100 : undefined, title: { display: true, text: '% of sessions ordering' } } },
+        plugins: {
+          legend: { display: false },
+          // As the table writes them (3.2%, and 95%: 2.5% to 3.9%), not Chart.js's raw numbers or "[2.5, 3.9]".
+          tooltip: { callbacks: { label: (c) => (Array.isArray(c.raw) ? `95%: ${pct(c.raw[0] / 100)} to ${pct(c.raw[1] / 100)}` : `Conversion: ${pct(c.raw / 100)}`) } },
+        },
+      },
     })
     legendOf('conversion-by-segment', chart, datasets)
     noteIfEmpty('conversion-by-segment', chart, usable.length === 0, 'No segment has enough reports yet for its conversion.')
