@@ -98,6 +98,13 @@ describe('dashboard', () => {
     expect(document.querySelector('#traffic')!.textContent).not.toMatch(/\d{3,}(\.\d)? pts/)
   })
 
+  it('writes the sign of an interval once, in its cells, not again in the column\'s header', async () => {
+    await draw(insightsOf(4000))
+    const shown = cells('traffic', 1).filter((c) => c.startsWith('±'))
+    expect(shown.length).toBeGreaterThan(0)
+    expect(document.querySelectorAll('#traffic th')[1]!.textContent).not.toContain('±')
+  })
+
   it('projects the reports an answer needs up to 100 million, and past that says "more than"', async () => {
     const doc = insightsOf(40) as unknown as { traffic: { reportsNeeded: number | null }[] }
     // As 48 reports of the browser suite's shoppers projected the page rates (rare bounces, a wide ratio).

@@ -73,7 +73,7 @@
   function traffic(doc) {
     table(
       'traffic',
-      ['Answer', 'Interval now (±)', 'Reports needed', 'Status'],
+      ['Answer', 'Interval now', 'Reports needed', 'Status'],
       doc.traffic.map((t) => {
         // A cell without enough reports has an interval too wide to mean anything: it is not shown as a number.
         const shown = t.halfWidthNow !== null && t.enough !== false
