@@ -272,6 +272,29 @@ describe('dashboard', () => {
     expect(note()).toContain('sha256-new')
   })
 
+  it('says which pages the table last written holds, not which pages an estimate right now would publish', async () => {
+    const doc = insightsOf(4000) as unknown as { publishedPages: number; pageKeys: number; pageStats?: object; insights: { pages: { key: string; published: boolean }[] } }
+    // As the estimate over the window stands right now: the first three pages would be published.
+    doc.insights.pages.forEach((p, i) => (p.published = i < 3))
+    doc.publishedPages = 3
+    const now = doc.insights.pages.filter((p) => p.published).map((p) => p.key)
+    // Written an hour ago, from fewer reports: it holds one page the estimate now would publish, and one it would not.
+    const notNow = doc.insights.pages.find((p) => !p.published)!.key
+    doc.pageStats = { path: '/seglet/page-stats.json', integrity: 'sha256-old', day: DAY, pages: [now[0], notNow] }
+    await draw(doc)
+    const inTable = Object.fromEntries([...document.querySelectorAll('#pages tbody tr')].map((tr) => [tr.children[0]!.textContent, tr.children[6]!.textContent]))
+    expect(inTable[now[0]!]).toMatch(/^yes/)
+    expect(inTable[notNow]).toMatch(/^yes/)
+    for (const key of now.slice(1)) expect(inTable[key]).toMatch(/^no/)
+    const facts = Object.fromEntries([...document.querySelectorAll('#facts div')].map((d) => [d.children[0]!.textContent, d.children[1]!.textContent]))
+    expect(facts['Published pages']).toMatch(new RegExp(`^2 of ${doc.pageKeys}`))
+    // Before any table is written, no page is in it, whatever the estimate now.
+    delete doc.pageStats
+    await draw(doc)
+    expect(cells('pages', 6).every((c) => /^no/.test(c))).toBe(true)
+    expect(document.getElementById('facts')!.textContent).toContain(`Published pages0 of ${doc.pageKeys}`)
+  })
+
   it('names the table under its own name, and tells the shop to render its pages from the pointer, not page-stats.json', async () => {
     const doc = insightsOf(400) as Record<string, unknown>
     const file = `page-stats-${'3f'.repeat(32)}.json`

@@ -103,7 +103,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect((await collector.app.request(`/seglet/page-stats-${'0'.repeat(64)}.json`)).status).toBe(404)
     // The dashboard names the table the pointer names, for the shop to check its pages against.
     const insights = (await (await collector.app.request('/seglet/insights.json')).json()) as { pageStats: object }
-    expect(insights.pageStats).toEqual({ path: '/seglet/page-stats.json', file: second.file, integrity: second.integrity, day: second.day })
+    expect(insights.pageStats).toEqual({ path: '/seglet/page-stats.json', file: second.file, integrity: second.integrity, day: second.day, pages: expect.any(Array) })
     // And the pointer, for a page renderer on another host than the collector: always the latest.
     const current = await collector.app.request('/seglet/page-stats.current.json')
     expect(current.status).toBe(200)
@@ -358,6 +358,9 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(readFileSync(join(dir, 'page-stats.json'), 'utf8')).toBe(text)
     expect(readFileSync(join(dir, 'page-stats.json.integrity'), 'utf8').trim()).toBe(integrity)
     const table = JSON.parse(text)
+    // The dashboard says which pages the table it names holds: those of that table, not of the estimate right now.
+    const named = (await (await collector.app.request('/seglet/insights.json')).json()) as any
+    expect(named.pageStats).toMatchObject({ integrity, pages: Object.keys(table.pages) })
     // The SDK's own validator accepts what the collector writes.
     expect(validatePageStatsTable(table)).toEqual(table)
     expect(table).toMatchObject({ format: 'seglet-page-stats', version: 1, day: '2026-11-30', epsilon: 2, reports: 3000 })

@@ -207,9 +207,13 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     const q = await query()
     const document = estimator.insights(await readSums(db, q.from, q.to, estimator.windowCounters), q)
     c.header('cache-control', 'no-store')
-    // With the table under its own name (`file`, as page-stats.current.json names it) when one is published.
+    // With the table under its own name (`file`, as page-stats.current.json names it) when one is published, and
+    // the pages it holds (the estimate's own `published` says which a rewrite now would hold).
     const file = pageStats && options.pageStatsDir !== undefined ? pageStatsFileName(pageStats.integrity) : undefined
-    return c.json({ ...document, pageStats: pageStats && { path: PAGE_STATS_PATH, file, integrity: pageStats.integrity, day: pageStats.table.day } })
+    return c.json({
+      ...document,
+      pageStats: pageStats && { path: PAGE_STATS_PATH, file, integrity: pageStats.integrity, day: pageStats.table.day, pages: Object.keys(pageStats.table.pages) },
+    })
   })
 
   app.get(PAGE_STATS_PATH, async (c) => {

@@ -247,6 +247,7 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
         doc.epsilon = 0.5
         doc.pageKeys = 1500
         doc.publishedPages = 1200
+        doc.pageStats = { path: '/seglet/page-stats.json', integrity: 'sha256-x', day: '2026-11-30', pages: Array.from({ length: 1200 }, (_, i) => `page/${i}`) }
         doc.otherGroups = [{ packId: 'session@2+lifetime@1', epsilon: 1.5, reports: 2400 }]
         doc.insights = null
         await route.fulfill({ json: doc })

@@ -56,13 +56,17 @@
   const segmentName = (leaf) => (leaf === null ? 'No segment yet' : (names.segment && names.segment[leaf]) || `Segment ${leaf + 1}`)
   const valueName = (leaf) => (leaf === null ? 'No value segment yet' : (names.value && names.value[leaf]) || `Value segment ${leaf + 1}`)
 
+  /** The page keys the page-statistics table last written holds (none before one is written). */
+  const inTable = (doc) => new Set((doc.pageStats && doc.pageStats.pages) || [])
+
   function facts(doc) {
     const items = [
       ['Reports', count(doc.reports)],
       ['ε in force', epsilonOf(doc.epsilon)],
       ['Window', `${doc.from} → ${doc.to}`],
       ['Pack', doc.context ? doc.context.packId : '—'],
-      ['Published pages', `${count(doc.publishedPages ?? 0)} of ${count(doc.pageKeys)}`],
+      // In the table last written (pages load that one), and how many a rewrite now would publish where they differ.
+      ['Published pages', `${count(inTable(doc).size)} of ${count(doc.pageKeys)}${inTable(doc).size === (doc.publishedPages ?? 0) ? '' : ` (${count(doc.publishedPages ?? 0)} from the next table)`}`],
     ]
     // The figures are of one pack at the ε in force: reports of any other (a pack being rolled out, an earlier ε)
     // are left out, and the dashboard says how many.
@@ -307,7 +311,8 @@
         // Both from the page-value answers: a page they are not about yet says so alike in both columns.
         p.valueReports > 0 ? cell(p.sessionShare, rate) : asked.has(p.key) ? 'listed from the next table' : 'not asked',
         p.valueReports > 0 ? cell(p.pageValue, money) : asked.has(p.key) ? 'listed from the next table' : 'not asked',
-        p.published ? 'yes' : 'no',
+        // The table last written, which pages load; where a rewrite now would change it, says so.
+        inTable(doc).has(p.key) ? (p.published ? 'yes' : 'yes, next: no') : p.published ? 'no, next: yes' : 'no',
       ]).concat(
         // A key added after some of the window's raw reports were purged has no estimate over this window.
         (doc.partialPageKeys || []).map((key) => [
