@@ -390,3 +390,15 @@ describe('dashboard: chart tooltips', () => {
     expect(say(bar, 1, [17.912, 39.4])).toBe('95%: 17.9% to 39.4%')
   })
 })
+
+describe('dashboard: the daily chart\'s days', () => {
+  it('names each day in the reader\'s own way, not as a bare "11-29" a reader of day-month dates misreads', async () => {
+    const charts: { type: string; data: { labels: string[] } }[] = []
+    const doc = insightsOf(400) as unknown as { daily: { day: string }[] }
+    await draw(doc, charts)
+    const labels = charts.find((c) => c.type === 'line')!.data.labels
+    const own = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
+    expect(labels).toEqual(doc.daily.map((d) => own.format(Date.parse(`${d.day}T00:00:00Z`))))
+    for (const label of labels) expect(label).not.toMatch(/^\d\d-\d\d$/)
+  })
+})

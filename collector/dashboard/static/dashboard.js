@@ -23,6 +23,9 @@
   const points = (x) => `${decimal(Math.min(1, Math.max(-1, x)) * 100, 1, 'exceptZero')} pts`
   // A half-width in points: a rate's interval never needs more than ±50 (it spans all of 0–100% then).
   const halfWidth = (x) => `± ${decimal(Math.min(0.5, x) * 100, x < 0.1 ? 1 : 0)} pts`
+  // A day under the chart as the reader's browser writes one (29. Nov., Nov 29): a bare "03-04" is the 3rd of April
+  // to a reader of day-month dates. The days are UTC days.
+  const shortDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
   const notEnough = () => el('span', { class: 'na' }, NA)
   const money = (x) => Math.max(0, x).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
   const count = (x) => Math.round(x).toLocaleString()
@@ -192,7 +195,7 @@
     const chart = chartOn('segments-over-time', {
       type: 'line',
       plugins: [FIT_PLUGIN],
-      data: { labels: doc.daily.map((d) => d.day.slice(5)), datasets },
+      data: { labels: doc.daily.map((d) => shortDay.format(Date.parse(`${d.day}T00:00:00Z`))), datasets },
       options: {
         maintainAspectRatio: false,
         animation: false,
