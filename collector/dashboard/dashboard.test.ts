@@ -402,3 +402,24 @@ describe('dashboard: the daily chart\'s days', () => {
     for (const label of labels) expect(label).not.toMatch(/^\d\d-\d\d$/)
   })
 })
+
+describe('dashboard: a rewrite answered by a sign-in page', () => {
+  it('says where the answer came from when the sign-in redirects the rewrite to its own page, not "Failed: HTTP 200"', async () => {
+    document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
+    const doc = insightsOf(400)
+    let posts = 0
+    // The session ran out: the sign-in answers the POST with a redirect to its login page, which fetch follows.
+    vi.stubGlobal('fetch', async (_url: string, init?: { method?: string }) => {
+      if (init?.method !== 'POST') return { ok: true, json: async () => doc }
+      posts++
+      return { ok: true, status: 200, redirected: true, url: 'https://shop.example/admin/login', json: async () => JSON.parse('<!doctype html>') }
+    })
+    vi.stubGlobal('Chart', class {})
+    new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
+    await vi.waitFor(() => expect(document.querySelector('#pages tbody')).not.toBeNull())
+    ;(document.getElementById('regenerate') as HTMLButtonElement).click()
+    await vi.waitFor(() => expect(document.getElementById('regenerate-result')!.textContent).toMatch(/^Failed: /))
+    expect(posts).toBe(1)
+    expect(document.getElementById('regenerate-result')!.textContent).toBe('Failed: HTTP 200 from https://shop.example/admin/login, not the table (a sign-in page?)')
+  })
+})

@@ -405,7 +405,13 @@
       const response = await fetch('/seglet/page-stats.json', { method: 'POST', credentials: 'same-origin' })
       // A refusal in front of the collector (the shop's sign-in, a proxy) answers with a page, not JSON.
       const result = await response.json().catch(() => null)
-      out.textContent = response.ok && result ? `Written: ${count(result.pages)} pages, ${result.integrity}` : `Failed: ${result?.error ?? `HTTP ${response.status}`}`
+      // A sign-in that redirects to its own page (a session run out) answers 200 with that page: said as for the figures.
+      out.textContent =
+        response.ok && result
+          ? `Written: ${count(result.pages)} pages, ${result.integrity}`
+          : response.ok
+            ? `Failed: HTTP ${response.status} from ${response.url || '/seglet/page-stats.json'}, not the table (a sign-in page?)`
+            : `Failed: ${result?.error ?? `HTTP ${response.status}`}`
       // The section below then shows the table just written: its integrity, and which pages it holds.
       if (response.ok && result) load().catch(loadFailed)
     } catch (error) {
