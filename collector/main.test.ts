@@ -60,16 +60,7 @@ it('says that the page statistics cannot be written, not that the database faile
 it('says which job failed when an hourly rewrite finds the disk full, and goes on serving', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
   try {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
-    const errors: unknown[] = []
-    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
-    let listening = () => {}
-    const ready = new Promise<void>((resolve) => (listening = resolve))
-    vi.spyOn(console, 'log').mockImplementation((line) => void (String(line).startsWith('seglet collector listening') && listening()))
-    const before = new Set(process.listeners('SIGTERM'))
-    const stopped = main(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'public')])
-    await ready
-    const stop = process.listeners('SIGTERM').find((l) => !before.has(l))!
+    const { errors, stop, stopped } = await startServing(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'public')])
     disk.full = true
     vi.advanceTimersByTime(3_600_000)
     await vi.waitFor(() => expect(errors).toHaveLength(1), { timeout: 10_000 })
@@ -86,16 +77,7 @@ describe.each(DATABASE_TARGETS)('stopping on $name', (target) => {
   it('waits for a running purge and page-statistics rewrite before closing the database', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
     try {
-      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
-      const errors: unknown[] = []
-      vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
-      let listening = () => {}
-      const ready = new Promise<void>((resolve) => (listening = resolve))
-      vi.spyOn(console, 'log').mockImplementation((line) => void (String(line).startsWith('seglet collector listening') && listening()))
-      const before = new Set(process.listeners('SIGTERM'))
-      const stopped = main(['--database', await target.location(), '--port', '0', '--page-stats-dir', join(dir, 'public')])
-      await ready
-      const stop = process.listeners('SIGTERM').find((l) => !before.has(l))!
+      const { errors, stop, stopped } = await startServing(['--database', await target.location(), '--port', '0', '--page-stats-dir', join(dir, 'public')])
       rmSync(join(dir, 'public'), { recursive: true })
       // The hourly timers fire (purge and rewrite), and the process is asked to stop while they run.
       vi.advanceTimersByTime(3_600_000)
@@ -109,3 +91,21 @@ describe.each(DATABASE_TARGETS)('stopping on $name', (target) => {
     }
   }, 300_000)
 })
+
+/**
+ * Runs the collector with `args` (with fake hourly timers) until it listens: the errors it prints, its SIGTERM
+ * handler and the promise of its exit code.
+ */
+async function startServing(args: string[]) {
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+  const errors: unknown[] = []
+  vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+  let listening = () => {}
+  const ready = new Promise<void>((resolve) => (listening = resolve))
+  vi.spyOn(console, 'log').mockImplementation((line) => void (String(line).startsWith('seglet collector listening') && listening()))
+  const before = new Set(process.listeners('SIGTERM'))
+  const stopped = main(args)
+  await ready
+  const stop = process.listeners('SIGTERM').find((l) => !before.has(l))!
+  return { errors, stop, stopped }
+}
