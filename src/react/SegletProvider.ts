@@ -2,7 +2,10 @@ import { createElement, useEffect, useMemo, useState } from 'react'
 import type { ReactNode } from 'react'
 import { createSeglet } from 'seglet'
 import type { Seglet, SegletOptions, SegmentHint } from 'seglet'
+import { onDecided } from '../personalize/onDecided'
 import { SegletContext } from './SegletContext'
+
+const noop = () => {}
 
 /** Props of `<SegletProvider>`. Give either `seglet` or `options`. */
 export interface SegletProviderProps {
@@ -56,6 +59,9 @@ export function SegletProvider({ seglet, options, hint = null, children }: Segle
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [startOwn])
   const current = seglet ?? own
+  // Notes the page's first decision while the server's hint stands in, so that a component mounted after a
+  // forget() (on the next client-side route, say) does not bring the hint back.
+  useEffect(() => (current && hint ? onDecided(current, noop) : undefined), [current, hint])
   const value = useMemo(() => ({ seglet: current, hint }), [current, hint])
   return createElement(SegletContext.Provider, { value }, children)
 }

@@ -248,6 +248,44 @@ describe("useSegmentHint(): the server's hint stands in until Seglet decides on 
     await act(async () => root.unmount())
   })
 
+  it('useSegmentHint() in a component mounted after forget() or after a holdout decision never shows the hint', async () => {
+    const hint = { segmentId: 'casual-browser', intentBand: 'high' } as const
+    const rendered: string[] = []
+    function Logs(): ReactNode {
+      const value = useSegmentHint()
+      rendered.push(value ? `${value.segmentId} ${value.intentBand}` : 'no hint')
+      return null
+    }
+    // A page (say a client-side navigation under a root layout's provider) mounts a component after forget().
+    const { seglet } = await decided()
+    const container = document.createElement('div')
+    document.body.append(container)
+    const root = createRoot(container)
+    // Nothing on this page reads the hint: the provider still notes that the page decided.
+    await act(async () => root.render(h(SegletProvider, { seglet, hint }, h(Shows))))
+    await act(async () => {
+      await seglet.forget()
+      await new Promise((r) => setTimeout(r, 0))
+    })
+    await act(async () => root.render(h(SegletProvider, { seglet, hint }, h(Shows), h(ShowsHint), h(Logs))))
+    await act(async () => new Promise((r) => setTimeout(r, 600)))
+    expect(rendered).toEqual(rendered.map(() => 'no hint'))
+    expect(container.textContent).toBe('defaultno hint')
+    await act(async () => root.unmount())
+
+    // In the holdout arm, decided before the component mounts: not even its first render shows the hint.
+    rendered.length = 0
+    const held = createSeglet({ ...options(), personalize: { holdout: 1 } })
+    running.push(held)
+    await browse(held)
+    await vi.waitFor(() => expect(held.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
+    const other = createRoot(container)
+    await act(async () => other.render(h(SegletProvider, { seglet: held, hint }, h(Logs))))
+    expect(rendered.length).toBeGreaterThan(0)
+    expect(rendered).toEqual(rendered.map(() => 'no hint'))
+    await act(async () => other.unmount())
+  })
+
   it('useSegmentHint() drops the hint when the holdout arm is decided after the page mounted', async () => {
     const seglet = createSeglet({ consent: 'granted', storage: { dbName: 'hint-react-3' }, capture: { autocapture: false }, personalize: { holdout: 1 } })
     running.push(seglet)

@@ -1,9 +1,12 @@
-import { useContext, useEffect, useMemo, useState } from 'react'
+import { useCallback, useContext, useMemo, useSyncExternalStore } from 'react'
 import type { SegmentHint } from 'seglet'
-import { onDecided } from '../personalize/onDecided'
+import { hasDecided, onDecided } from '../personalize/onDecided'
 import { toIntentBand } from '../personalize/toIntentBand'
 import { SegletContext } from './SegletContext'
 import { useSegment } from './useSegment'
+
+const serverSnapshot = (): boolean => false
+const noop = () => {}
 
 /**
  * The segment id and intent band for rendering: on the server and during hydration the `hint` given to
@@ -22,14 +25,15 @@ import { useSegment } from './useSegment'
 export function useSegmentHint(): SegmentHint | null {
   const { seglet, hint } = useContext(SegletContext)
   const segment = useSegment()
-  // After hydration: has this page had a segment (shown, or decided in the holdout arm)?
-  const [decided, setDecided] = useState(false)
-  useEffect(() => {
-    if (decided) return
-    if (segment) return void setDecided(true)
+  // Has this page had a segment (shown, or decided in the holdout arm; forgotten since or not)? Read as the
+  // component renders, so one mounted later never shows the hint first; false on the server and during
+  // hydration, so the first client render matches the server's HTML.
+  const subscribe = useCallback(
     // A decision in the holdout arm re-renders nothing: while the hint stands in, look for one.
-    if (seglet && hint) return onDecided(seglet, () => setDecided(true))
-  }, [seglet, segment, decided, hint])
+    (onChange: () => void) => (seglet && hint ? onDecided(seglet, onChange) : noop),
+    [seglet, hint],
+  )
+  const decided = useSyncExternalStore(subscribe, () => !!seglet && hasDecided(seglet), serverSnapshot)
   return useMemo(
     () => (segment ? { segmentId: segment.id, intentBand: toIntentBand(segment.intent, segment.intentThreshold) } : decided ? null : hint),
     [segment, hint, decided],

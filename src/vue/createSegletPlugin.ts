@@ -1,6 +1,7 @@
 import type { App, Plugin } from 'vue'
 import { createSeglet } from 'seglet'
 import type { Seglet, SegletOptions, SegmentHint } from 'seglet'
+import { onDecided } from '../personalize/onDecided'
 import { SEGLET_KEY } from './segletKey'
 
 /** Options of `createSegletPlugin()`. Give either `seglet` or `options`. */
@@ -44,6 +45,12 @@ export function createSegletPlugin(pluginOptions: SegletPluginOptions = {}): Plu
       if (!pluginOptions.seglet && pluginOptions.options) own ??= createSeglet(pluginOptions.options)
       const seglet = pluginOptions.seglet ?? own
       app.provide(SEGLET_KEY, { seglet, hint: pluginOptions.hint ?? null })
+      // In the browser, notes the page's first decision while the server's hint stands in, so that a component
+      // mounted after a forget() (on the next client-side route, say) does not bring the hint back.
+      if (seglet && pluginOptions.hint && typeof document !== 'undefined') {
+        const stop = onDecided(seglet, () => {})
+        app.onUnmount?.(stop)
+      }
       // Vue 3.5+: stop a Seglet the plugin started when the last app using it goes away.
       if (seglet && seglet === own && app.onUnmount) {
         apps++

@@ -1,7 +1,7 @@
 import { computed, inject, onMounted, onUnmounted, ref, watch } from 'vue'
 import type { ComputedRef } from 'vue'
 import type { SegmentHint } from 'seglet'
-import { onDecided } from '../personalize/onDecided'
+import { hasDecided, onDecided } from '../personalize/onDecided'
 import { toIntentBand } from '../personalize/toIntentBand'
 import { NO_SEGLET, SEGLET_KEY } from './segletKey'
 import { useSegment } from './useSegment'
@@ -19,10 +19,10 @@ import { useSegment } from './useSegment'
 export function useSegmentHint(): ComputedRef<SegmentHint | null> {
   const { seglet, hint } = inject(SEGLET_KEY, NO_SEGLET)
   const segment = useSegment()
-  // After mounting: has this page had a segment (shown, or decided in the holdout arm)?
+  // After mounting: has this page had a segment (shown, or decided in the holdout arm; forgotten since or not)?
   const decided = ref(false)
   const check = () => {
-    if (segment.value || seglet?.getSegment()) decided.value = true
+    if (segment.value || (seglet && hasDecided(seglet))) decided.value = true
   }
   let stop: (() => void) | undefined
   onMounted(() => {

@@ -1,5 +1,5 @@
 // Vue bindings with Vue's own tools: vue/server-renderer renders, createSSRApp hydrates, createApp mounts.
-import { createApp, createSSRApp, defineComponent, h, nextTick } from 'vue'
+import { createApp, createSSRApp, defineComponent, h, nextTick, ref } from 'vue'
 import type { Component } from 'vue'
 import { renderToString } from 'vue/server-renderer'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -199,6 +199,26 @@ describe("useSegmentHint(): the server's hint stands in until Seglet decides on 
     await new Promise((r) => setTimeout(r, 0))
     await nextTick()
     expect(container.textContent).toBe('no hint')
+    app.unmount()
+  })
+
+  it('useSegmentHint() in a component mounted after forget() does not bring the hint back', async () => {
+    const { seglet } = await decided()
+    const container = document.createElement('div')
+    document.body.append(container)
+    // Nothing on this page reads the hint yet; the next client-side route does, after the shopper chose "Forget me".
+    const later = ref(false)
+    const Page = defineComponent({ setup: () => () => [h(Shows), later.value ? h(ShowsHint) : null] })
+    const app = createApp(Page).use(createSegletPlugin({ seglet, hint: { segmentId: 'casual-browser', intentBand: 'high' } }))
+    app.mount(container)
+    await nextTick()
+    await seglet.forget()
+    await new Promise((r) => setTimeout(r, 0))
+    later.value = true
+    await nextTick()
+    await new Promise((r) => setTimeout(r, 600))
+    await nextTick()
+    expect(container.textContent).toBe('defaultno hint')
     app.unmount()
   })
 
