@@ -51,8 +51,18 @@ describe('readSegmentHint()', () => {
     expect(readSegmentHint(`seglet_hint=${'a'.repeat(64)}.medium`)?.segmentId).toHaveLength(64)
   })
 
-  // The last: Next.js 15's headers() without `await`, which would otherwise read as a headers object without a cookie.
-  it.each([[undefined], [null], [42], [true], [Promise.resolve(new Headers({ cookie: 'seglet_hint=casual-browser.low' }))]])('throws an OptionsError for %s', (source) => {
+  // Promise: Next.js 15's headers() without `await`, which would otherwise read as a headers object without a cookie.
+  // Arrays: Node's `rawHeaders` or header pairs, which would otherwise read as headers without a cookie too.
+  it.each([
+    [undefined],
+    [null],
+    [42],
+    [true],
+    [Promise.resolve(new Headers({ cookie: 'seglet_hint=casual-browser.low' }))],
+    [['Cookie', 'seglet_hint=casual-browser.low']],
+    [[['cookie', 'seglet_hint=casual-browser.low']]],
+    [{ headers: ['Cookie', 'seglet_hint=casual-browser.low'] }],
+  ])('throws an OptionsError for %s', (source) => {
     let error: unknown
     try {
       readSegmentHint(source as never)

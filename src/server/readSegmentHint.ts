@@ -55,6 +55,8 @@ function readCookieHeader(source: unknown): string | undefined {
   if (typeof (source as PromiseLike<unknown>).then === 'function') return undefined
   const { headers } = source as { headers?: unknown }
   const target = headers !== null && typeof headers === 'object' ? headers : source
+  // Node's `rawHeaders` or header pairs have no `cookie` key: they would read as headers without a cookie.
+  if (Array.isArray(target)) return undefined
   if (typeof (target as HeaderGetter).get === 'function') return (target as HeaderGetter).get('cookie') ?? ''
   let cookie: unknown
   for (const [name, value] of Object.entries(target)) if (name.toLowerCase() === 'cookie') cookie = value
