@@ -1,7 +1,8 @@
 import { createElement, useEffect, useMemo, useState } from 'react'
 import type { ReactNode } from 'react'
-import { createSeglet } from 'seglet'
+import { createSeglet, isSegletError, SegletError } from 'seglet'
 import type { Seglet, SegletOptions, SegmentHint } from 'seglet'
+import { createReporter } from '../errors/createReporter'
 import { onDecided } from '../personalize/onDecided'
 import { SegletContext } from './SegletContext'
 
@@ -17,7 +18,8 @@ export interface SegletProviderProps {
   /**
    * Options to start Seglet with in the browser, once the provider has mounted (never during server
    * rendering); it is destroyed when the provider unmounts. Read once: later changes are ignored.
-   * Ignored when `seglet` is given.
+   * A bad option, or a start the browser fails, is reported through `onError` (or `console.warn`), not
+   * thrown: the children render without Seglet. Ignored when `seglet` is given.
    * @default undefined
    */
   options?: SegletOptions
@@ -49,7 +51,18 @@ export function SegletProvider({ seglet, options, hint = null, children }: Segle
     if (!startOwn) return
     // Created in an effect, so server rendering never starts it and a development double mount starts
     // one after destroying the other.
-    const created = createSeglet(options)
+    let created: Seglet
+    try {
+      created = createSeglet(options)
+    } catch (error) {
+      // Thrown from an effect, it would take the shop's whole React tree down: reported through `onError` (or
+      // `console.warn`), and the page renders without Seglet, as with the script tag.
+      const onError = options?.onError
+      createReporter(new Set(typeof onError === 'function' ? [onError] : []))(
+        isSegletError(error) ? error : new SegletError('start_failed', `Seglet could not start: ${String(error)}`, { cause: error }),
+      )
+      return
+    }
     setOwn(created)
     return () => {
       setOwn(null)

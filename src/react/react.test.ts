@@ -204,6 +204,34 @@ describe('seglet/react', () => {
     await vi.waitFor(() => expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false))
   })
 
+  it('reports a Seglet that cannot start from options and keeps rendering the page without it', async () => {
+    const errors: unknown[] = []
+    let seen: Seglet | null | undefined
+    function Probe(): ReactNode {
+      seen = useSeglet()
+      return h('p', null, useSegment()?.id ?? 'default')
+    }
+    const container = document.createElement('div')
+    document.body.append(container)
+    const root = createRoot(container)
+    const uncaught: unknown[] = []
+    // A consent value from a consent manager that Seglet does not know: the effect must not take the shop's tree down.
+    const opts = { ...options(), consent: 'unknown' as never, onError: (e: unknown) => void errors.push(e) }
+    await act(async () => {
+      try {
+        root.render(h(SegletProvider, { options: opts }, h(Probe)))
+      } catch (error) {
+        uncaught.push(error)
+      }
+    })
+    expect(uncaught).toEqual([])
+    expect(container.textContent).toBe('default')
+    expect(seen).toBeNull()
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ name: 'OptionsError', code: 'invalid_option' })
+    await act(async () => root.unmount())
+  })
+
   it('renders the default without a provider', () => {
     expect(renderToString(h(Shows))).toBe('<p id="segment">default</p>')
     expect(renderToString(h(ShowsHint))).toBe('<p id="hint">no hint</p>')
