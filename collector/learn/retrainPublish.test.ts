@@ -2,7 +2,7 @@
 // `npm run collector -- retrain` with a signing key: the accepted pack goes out signed, with a signed manifest,
 // and the browser's own code (src/pack/loadSignedPacks) takes it; the next retrain starts from it. Against the
 // embedded store and a real PostgreSQL.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -181,6 +181,24 @@ describe('retrain without a signing key', () => {
       expect(await write('{"the pack":"retrained"}')).toBe(out)
       expect(readFileSync(out, 'utf8')).toBe('{"the pack":"retrained"}')
       expect(readdirSync(dir)).toEqual(['session.json'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('removes the temporary files of --out writes a killed retrain left, only its own and only old ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-out-'))
+    try {
+      const out = join(dir, 'session.json')
+      const ago = (file: string, hours: number) => utimesSync(join(dir, file), new Date(Date.now() - hours * 3_600_000), new Date(Date.now() - hours * 3_600_000))
+      // A retrain killed (a power cut, kill -9) while it wrote --out leaves a temporary file beside it.
+      const left = ['session.json.4242-0a1b2c3d.tmp']
+      // One being written now by another retrain, and files of others.
+      const kept = ['session.json.4343-0a1b2c41.tmp', 'notes.txt.tmp', 'session.json.tmp', 'lifetime.json.4242-0a1b2c42.tmp']
+      for (const file of [...left, ...kept]) writeFileSync(join(dir, file), '{"the pa')
+      for (const file of [...left, ...kept.slice(1)]) ago(file, 25)
+      expect(await retrainedPackWriter({ publishDir: join(dir, 'site'), out })('{"the pack":"retrained"}')).toBe(out)
+      expect(readdirSync(dir).sort()).toEqual(['session.json', ...kept].sort())
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import type { ModelPack } from '../../src/pack/types'
 import { publishPacks, readPublishedManifest } from '../packs/publishPacks'
 import type { PackSigningKey } from '../packs/signingKey'
-import { writeFileAtomic } from '../lib/writeFileAtomic'
+import { removeStaleTemporaries, writeFileAtomic } from '../lib/writeFileAtomic'
 
 /** Where and how an accepted retrain is written. */
 export interface RetrainedPackTarget {
@@ -35,6 +35,8 @@ export function retrainedPackWriter(target: RetrainedPackTarget): (text: string)
     await mkdir(dirname(target.out), { recursive: true })
     // Whole or not at all: a retrain killed while writing leaves the pack the shop serves as it was.
     await writeFileAtomic(target.out, text)
+    // And what a retrain killed while it wrote `out` left beside it.
+    await removeStaleTemporaries(target.out)
     return target.out
   }
 }

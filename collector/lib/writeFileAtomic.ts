@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { open, rename, unlink, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 
 /**
  * Writes `file` whole or not at all: the data goes to a temporary file beside it, which is synced to disk and
@@ -33,6 +33,29 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     throw error
   }
   await syncFolder(dirname(file))
+}
+
+/** A temporary file untouched this long is left by a write that died: a write under way takes seconds at most. */
+export const STALE_TEMPORARY_MS = 3_600_000
+
+/**
+ * Deletes the temporary files {@link writeFileAtomic} left beside `file` when the process writing it died
+ * half-way (killed, a host cut off), untouched for more than {@link STALE_TEMPORARY_MS}: only names it writes
+ * (`<file>.<pid>-<8 hex>.tmp`), so a write under way, or another program's files, are left alone. A folder
+ * that cannot be read, or a file that cannot be deleted, is left as it is.
+ *
+ * @example
+ * await removeStaleTemporaries('.seglet-collector/public/packs.manifest')
+ */
+export async function removeStaleTemporaries(file: string, now: number = Date.now()): Promise<void> {
+  const dir = dirname(file)
+  const own = new RegExp(`^${basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+-[0-9a-f]{8}\\.tmp$`)
+  const names = await readdir(dir).catch(() => [] as string[])
+  for (const name of names) {
+    if (!own.test(name)) continue
+    const info = await stat(join(dir, name)).catch(() => undefined)
+    if (info && now - info.mtimeMs > STALE_TEMPORARY_MS) await unlink(join(dir, name)).catch(() => undefined)
+  }
 }
 
 /** Puts a folder's entries (a rename) on disk, where the system can sync a folder (not on Windows, nor on some file systems). */

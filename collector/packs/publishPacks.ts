@@ -2,7 +2,7 @@ import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { basename, join } from 'node:path'
 import { isSegletError } from '../../src/errors'
-import { writeFileAtomic } from '../lib/writeFileAtomic'
+import { removeStaleTemporaries, writeFileAtomic } from '../lib/writeFileAtomic'
 import { checkPack } from '../../src/pack/checkPack'
 import { decodePackWeights } from '../../src/pack/decodePackWeights'
 import type { ModelPack } from '../../src/pack/types'
@@ -162,6 +162,8 @@ async function publishLocked(outDir: string, key: PackSigningKey, packs: Publish
   } catch (error) {
     throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${(error as Error).message}`, undefined, error)
   }
+  // What a publish killed while it wrote the manifest left beside it.
+  await removeStaleTemporaries(manifestFile)
   return { version, manifestFile, manifest, packFiles, keyId: key.keyId }
 }
 

@@ -2,7 +2,7 @@
 // The collector signs and publishes; the browser's own code (src/pack) verifies. Every case below goes
 // through both, so the two sides cannot drift apart.
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, chmodSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -342,6 +342,20 @@ describe('publishPacks', () => {
     const result = await load(T0)
     expect(result?.packs.session).toEqual(variant(0.3))
     expect(result?.packs.lifetime).toEqual(shipped('lifetime'))
+  })
+
+  it('removes the temporary manifest files a publish killed half-way left, only its own and only old ones', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
+    const ago = (file: string, hours: number) => utimesSync(join(site, file), new Date(Date.now() - hours * 3_600_000), new Date(Date.now() - hours * 3_600_000))
+    // A publish killed (or a host cut off) while it wrote the manifest leaves a temporary file beside it.
+    const left = ['packs.manifest.4242-0a1b2c3d.tmp', 'packs.manifest.17-ffffffff.tmp']
+    // One being written now, and files of others (the shop's, an editor's).
+    const kept = ['packs.manifest.4343-0a1b2c41.tmp', 'notes.txt.tmp', 'packs.manifest.tmp', 'backup.4242-0a1b2c42.tmp', 'xpacks.manifest.4242-0a1b2c43.tmp']
+    for (const file of [...left, ...kept]) writeFileSync(join(site, file), '-----BEGIN')
+    for (const file of [...left, ...kept.slice(1)]) ago(file, 25)
+    expect((await publishPacks({ outDir: site, key, packs: { session: variant(0.4) } })).version).toBe(2)
+    for (const file of left) expect(existsSync(join(site, file)), file).toBe(false)
+    for (const file of kept) expect(existsSync(join(site, file)), file).toBe(true)
   })
 
   it('refuses a pack browsers would refuse, an unreadable manifest, and nothing to publish', async () => {
