@@ -9,7 +9,8 @@ export const PURGE_PART = 5_000
  * Deletes the raw reports of days older than `retentionDays` before `today`; their daily sums stay. With
  * `retentionDays` 0 every raw report goes (the collector then keeps none in the first place). The embedded store
  * runs no autovacuum, so there the space the deleted reports (and the summed ids) held is then vacuumed for reuse:
- * without it the store would grow with every report ever received, whatever the retention.
+ * without it the store would grow with every report ever received, whatever the retention. Its query planner's
+ * statistics of the sums are gathered there too (PostgreSQL's autovacuum gathers them itself).
  */
 export async function purgeReports(db: Queryable & { kind?: Database['kind'] }, today: string, retentionDays: number): Promise<void> {
   const before = addDays(today, -retentionDays + 1)
@@ -20,5 +21,8 @@ export async function purgeReports(db: Queryable & { kind?: Database['kind'] }, 
     if (!row || Number(row.count) === 0) break
     await new Promise((next) => setImmediate(next))
   }
-  if (db.kind === 'embedded') await db.query(SQL.vacuumReports)
+  if (db.kind === 'embedded') {
+    await db.query(SQL.vacuumReports)
+    await db.query(SQL.analyzeSums)
+  }
 }

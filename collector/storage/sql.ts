@@ -83,11 +83,14 @@ export const SQL = {
    * The daily sums, but the counters matching one of the LIKE patterns $3 added up over the window and read as
    * of its last day: a long window reads a few rows per day instead of every page counter of every day.
    */
-  readSumsCollapsed: `SELECT CASE WHEN counter LIKE ANY($3::text[]) THEN to_char($2::date, 'YYYY-MM-DD') ELSE to_char(day, 'YYYY-MM-DD') END AS day,
-      pack_id, epsilon, segment_leaves, value_leaves, counter, sum(value) AS value
-    FROM seglet_sums WHERE day >= $1::date AND day <= $2::date
-    GROUP BY 1, pack_id, epsilon, segment_leaves, value_leaves, counter
-    ORDER BY 1, pack_id, epsilon, segment_leaves, value_leaves, counter`,
+  readSumsCollapsed: `SELECT day, pack_id, epsilon, segment_leaves, value_leaves, counter, value FROM (
+      SELECT to_char($2::date, 'YYYY-MM-DD') AS day, pack_id, epsilon, segment_leaves, value_leaves, counter, sum(value) AS value
+        FROM seglet_sums WHERE day >= $1::date AND day <= $2::date AND counter LIKE ANY($3::text[])
+        GROUP BY pack_id, epsilon, segment_leaves, value_leaves, counter
+      UNION ALL
+      SELECT to_char(day, 'YYYY-MM-DD'), pack_id, epsilon, segment_leaves, value_leaves, counter, value
+        FROM seglet_sums WHERE day >= $1::date AND day <= $2::date AND NOT counter LIKE ANY($3::text[])) AS window_sums
+    ORDER BY day, pack_id, epsilon, segment_leaves, value_leaves, counter`,
   /** The packs (pack id, leaf counts, ε) the sums hold: read once when ingest starts. */
   readPacks: `SELECT DISTINCT pack_id, epsilon, segment_leaves, value_leaves FROM seglet_sums`,
   deleteSumsOfDay: `DELETE FROM seglet_sums WHERE day = $1::date`,
@@ -114,6 +117,11 @@ export const SQL = {
 
   /** Makes the space of deleted reports reusable (the embedded store has no autovacuum). Outside a transaction. */
   vacuumReports: `VACUUM seglet_reports, seglet_unsummed`,
+  /**
+   * Statistics of the sums for the query planner (the embedded store never gathers them itself): without them it
+   * takes a year of sums for a few thousand rows and sorts every row of a long window. Outside a transaction.
+   */
+  analyzeSums: `ANALYZE seglet_sums`,
 
   readSetting: `SELECT value FROM seglet_settings WHERE key = $1`,
   readSettingsWithPrefix: `SELECT key, value FROM seglet_settings WHERE starts_with(key, $1) ORDER BY key`,
