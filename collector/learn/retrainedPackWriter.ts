@@ -1,5 +1,5 @@
 import { mkdir, readFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import type { ModelPack } from '../../src/pack/types'
 import { publishPacks, readPublishedManifest } from '../packs/publishPacks'
 import type { PackSigningKey } from '../packs/signingKey'
@@ -36,7 +36,7 @@ export function retrainedPackWriter(target: RetrainedPackTarget): (text: string)
     // Whole or not at all: a retrain killed while writing leaves the pack the shop serves as it was.
     await writeFileAtomic(target.out, text)
     // And what a retrain killed while it wrote `out` left beside it.
-    await removeStaleTemporaries(target.out)
+    await removeStaleTemporaries(dirname(target.out), (name) => name === basename(target.out))
     return target.out
   }
 }

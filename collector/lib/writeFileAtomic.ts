@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 /**
  * Writes `file` whole or not at all: the data goes to a temporary file beside it, which is synced to disk and
@@ -39,20 +39,19 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
 export const STALE_TEMPORARY_MS = 3_600_000
 
 /**
- * Deletes the temporary files {@link writeFileAtomic} left beside `file` when the process writing it died
- * half-way (killed, a host cut off), untouched for more than {@link STALE_TEMPORARY_MS}: only names it writes
- * (`<file>.<pid>-<8 hex>.tmp`), so a write under way, or another program's files, are left alone. A folder
- * that cannot be read, or a file that cannot be deleted, is left as it is.
+ * Deletes the temporary files {@link writeFileAtomic} left in `dir` when the process writing one of its files died
+ * half-way (killed, a host cut off), untouched for more than {@link STALE_TEMPORARY_MS}: only the names it writes
+ * (`<name>.<pid>-<8 hex>.tmp`) beside a file `isOwn(name)` says is written so, so a write under way, or another
+ * program's files, are left alone. A folder that cannot be read, or a file that cannot be deleted, is left as it is.
  *
  * @example
- * await removeStaleTemporaries('.seglet-collector/public/packs.manifest')
+ * await removeStaleTemporaries('.seglet-collector/public', (name) => name === 'packs.manifest')
  */
-export async function removeStaleTemporaries(file: string, now: number = Date.now()): Promise<void> {
-  const dir = dirname(file)
-  const own = new RegExp(`^${basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+-[0-9a-f]{8}\\.tmp$`)
+export async function removeStaleTemporaries(dir: string, isOwn: (name: string) => boolean, now: number = Date.now()): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[])
   for (const name of names) {
-    if (!own.test(name)) continue
+    const match = /^(.+)\.\d+-[0-9a-f]{8}\.tmp$/.exec(name)
+    if (!match || !isOwn(match[1]!)) continue
     const info = await stat(join(dir, name)).catch(() => undefined)
     if (info && now - info.mtimeMs > STALE_TEMPORARY_MS) await unlink(join(dir, name)).catch(() => undefined)
   }

@@ -156,14 +156,15 @@ async function publishLocked(outDir: string, key: PackSigningKey, packs: Publish
   const manifestFile = join(outDir, MANIFEST_FILE)
   try {
     await mkdir(outDir, { recursive: true })
-    // Packs first, the manifest last: a browser never reads a manifest whose packs are not there yet.
-    for (const [name, bytes] of files) await writeFile(join(outDir, name), bytes)
+    // Packs first, the manifest last: a browser never reads a manifest whose packs are not there yet. Each pack
+    // on disk, whole, before the manifest: after a power cut the signed manifest never names an empty pack.
+    for (const [name, bytes] of files) await writeFileAtomic(join(outDir, name), bytes)
     await writeFileAtomic(manifestFile, signed)
   } catch (error) {
     throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${(error as Error).message}`, undefined, error)
   }
-  // What a publish killed while it wrote the manifest left beside it.
-  await removeStaleTemporaries(manifestFile)
+  // What a publish killed while it wrote its files left beside them.
+  await removeStaleTemporaries(outDir, (name) => name === MANIFEST_FILE || /^(?:session|lifetime)-v[1-9][0-9]*\.json$/.test(name))
   return { version, manifestFile, manifest, packFiles, keyId: key.keyId }
 }
 

@@ -344,13 +344,13 @@ describe('publishPacks', () => {
     expect(result?.packs.lifetime).toEqual(shipped('lifetime'))
   })
 
-  it('removes the temporary manifest files a publish killed half-way left, only its own and only old ones', async () => {
+  it('removes the temporary files a publish killed half-way left, only its own and only old ones', async () => {
     await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
     const ago = (file: string, hours: number) => utimesSync(join(site, file), new Date(Date.now() - hours * 3_600_000), new Date(Date.now() - hours * 3_600_000))
-    // A publish killed (or a host cut off) while it wrote the manifest leaves a temporary file beside it.
-    const left = ['packs.manifest.4242-0a1b2c3d.tmp', 'packs.manifest.17-ffffffff.tmp']
+    // A publish killed (or a host cut off) while it wrote the manifest or a pack leaves a temporary file beside it.
+    const left = ['packs.manifest.4242-0a1b2c3d.tmp', 'packs.manifest.17-ffffffff.tmp', 'session-v7.json.4242-0a1b2c3e.tmp', 'lifetime-v2.json.4242-0a1b2c3f.tmp']
     // One being written now, and files of others (the shop's, an editor's).
-    const kept = ['packs.manifest.4343-0a1b2c41.tmp', 'notes.txt.tmp', 'packs.manifest.tmp', 'backup.4242-0a1b2c42.tmp', 'xpacks.manifest.4242-0a1b2c43.tmp']
+    const kept = ['packs.manifest.4343-0a1b2c41.tmp', 'notes.txt.tmp', 'packs.manifest.tmp', 'backup.4242-0a1b2c42.tmp', 'xpacks.manifest.4242-0a1b2c43.tmp', 'session-v7.json.tmp', 'session.json.4242-0a1b2c44.tmp']
     for (const file of [...left, ...kept]) writeFileSync(join(site, file), '-----BEGIN')
     for (const file of [...left, ...kept.slice(1)]) ago(file, 25)
     expect((await publishPacks({ outDir: site, key, packs: { session: variant(0.4) } })).version).toBe(2)
