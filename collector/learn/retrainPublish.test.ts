@@ -26,6 +26,7 @@ import { DATABASE_TARGETS } from '../testing/databases'
 import { retrain } from './retrain'
 import { retrainCommand } from './retrainCommand'
 import { retrainedPackWriter } from './retrainedPackWriter'
+import { CollectorError } from '../lib/CollectorError'
 
 // A retrain killed while it writes a file: half the data reaches it (switched on by one test).
 const writes = vi.hoisted(() => ({ killed: false }))
@@ -181,6 +182,22 @@ describe('retrain without a signing key', () => {
       expect(await write('{"the pack":"retrained"}')).toBe(out)
       expect(readFileSync(out, 'utf8')).toBe('{"the pack":"retrained"}')
       expect(readdirSync(dir)).toEqual(['session.json'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('says in one line that --out cannot be written, as a publish does, instead of failing with a stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-out-'))
+    try {
+      // A path through a file: no folder can be made there, whoever runs it.
+      writeFileSync(join(dir, 'public'), 'a file, not a folder')
+      const out = join(dir, 'public', 'models', 'session.json')
+      const failure = await retrainedPackWriter({ publishDir: join(dir, 'site'), out })('{"the pack":"retrained"}').catch((error: unknown) => error)
+      expect(failure).toBeInstanceOf(CollectorError)
+      expect(failure).toMatchObject({ code: 'collector_pack' })
+      expect((failure as Error).message).toMatch(new RegExp(`^cannot write ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\S`))
+      expect((failure as Error).message).not.toContain('\n')
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

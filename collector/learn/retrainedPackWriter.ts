@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path'
 import type { ModelPack } from '../../src/pack/types'
 import { publishPacks, readPublishedManifest } from '../packs/publishPacks'
 import type { PackSigningKey } from '../packs/signingKey'
+import { CollectorError } from '../lib/CollectorError'
 import { removeStaleTemporaries, writeFileAtomic } from '../lib/writeFileAtomic'
 
 /** Where and how an accepted retrain is written. */
@@ -32,9 +33,14 @@ export function retrainedPackWriter(target: RetrainedPackTarget): (text: string)
       const published = await publishPacks({ outDir: target.publishDir, key: target.key, packs: { session: JSON.parse(text) as ModelPack } })
       return `${published.packFiles.session} (manifest version ${published.version}, key ${published.keyId})`
     }
-    await mkdir(dirname(target.out), { recursive: true })
-    // Whole or not at all: a retrain killed while writing leaves the pack the shop serves as it was.
-    await writeFileAtomic(target.out, text)
+    try {
+      await mkdir(dirname(target.out), { recursive: true })
+      // Whole or not at all: a retrain killed while writing leaves the pack the shop serves as it was.
+      await writeFileAtomic(target.out, text)
+    } catch (error) {
+      // One line for the command to print, as a publish says it (a folder not writable, a full disk).
+      throw new CollectorError('collector_pack', `cannot write ${target.out}: ${(error as Error).message}`, undefined, error)
+    }
     // And what a retrain killed while it wrote `out` left beside it.
     await removeStaleTemporaries(dirname(target.out), (name) => name === basename(target.out))
     return target.out
