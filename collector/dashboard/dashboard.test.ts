@@ -423,3 +423,57 @@ describe('dashboard: a rewrite answered by a sign-in page', () => {
     expect(document.getElementById('regenerate-result')!.textContent).toBe('Failed: HTTP 200 from https://shop.example/admin/login, not the table (a sign-in page?)')
   })
 })
+
+describe('dashboard: a series hidden from a chart\'s legend', () => {
+  it('stays hidden when a rewrite draws the charts again, until the marketer shows it again', async () => {
+    document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
+    const doc = insightsOf(4000)
+    vi.stubGlobal('fetch', async (_url: string, init?: { method?: string }) =>
+      init?.method === 'POST' ? { ok: true, status: 200, json: async () => ({ pages: 3, integrity: 'sha256-new' }) } : { ok: true, json: async () => doc },
+    )
+    // As Chart.js does: a dataset configured `hidden` starts hidden; the legend's buttons switch it.
+    type Dataset = { label: string; hidden?: boolean }
+    const charts: { canvas: HTMLCanvasElement; datasets: Dataset[]; visible: boolean[] }[] = []
+    vi.stubGlobal('Chart', class {
+      canvas: HTMLCanvasElement
+      datasets: Dataset[]
+      visible: boolean[]
+      constructor(canvas: HTMLCanvasElement, config: { data: { datasets: Dataset[] } }) {
+        this.canvas = canvas
+        this.datasets = config.data.datasets
+        this.visible = config.data.datasets.map((d) => !d.hidden)
+        charts.push(this)
+      }
+      isDatasetVisible(i: number) { return this.visible[i] }
+      setDatasetVisibility(i: number, on: boolean) { this.visible[i] = on }
+      update() {}
+      destroy() {}
+    })
+    new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
+    await vi.waitFor(() => expect(document.querySelector('#pages tbody')).not.toBeNull())
+    const latest = (id: string) => charts.filter((c) => c.canvas.id === id).at(-1)!
+    const buttons = (id: string) => [...document.getElementById(id)!.parentElement!.nextElementSibling!.querySelectorAll('button')]
+    // The second segment's line and the conversion chart's intervals hidden.
+    buttons('segments-over-time')[1]!.click()
+    buttons('conversion-by-segment')[1]!.click()
+    const hiddenLabel = latest('segments-over-time').datasets[1]!.label
+    expect(latest('segments-over-time').visible[1]).toBe(false)
+    const drawn = charts.length
+    ;(document.getElementById('regenerate') as HTMLButtonElement).click()
+    await vi.waitFor(() => expect(charts.length).toBe(drawn + 2))
+    const line = latest('segments-over-time')
+    const bar = latest('conversion-by-segment')
+    expect(line.datasets.map((d, i) => [d.label, line.visible[i]])).toEqual(line.datasets.map((d) => [d.label, d.label !== hiddenLabel]))
+    expect(bar.visible).toEqual([true, false])
+    // The legend says so too, and showing the line again keeps it shown after the next rewrite.
+    expect(buttons('segments-over-time').map((b) => b.getAttribute('aria-pressed'))).toEqual(line.datasets.map((d) => String(d.label !== hiddenLabel)))
+    expect(buttons('conversion-by-segment').map((b) => b.getAttribute('aria-pressed'))).toEqual(['true', 'false'])
+    buttons('segments-over-time')[1]!.click()
+    expect(latest('segments-over-time').visible[1]).toBe(true)
+    await vi.waitFor(() => expect(document.getElementById('regenerate')!.getAttribute('aria-busy')).toBeNull())
+    ;(document.getElementById('regenerate') as HTMLButtonElement).click()
+    await vi.waitFor(() => expect(charts.length).toBe(drawn + 4))
+    expect(latest('segments-over-time').visible.every(Boolean)).toBe(true)
+    expect(latest('conversion-by-segment').visible).toEqual([true, false])
+  })
+})

@@ -298,6 +298,37 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('keeps a line hidden from the legend hidden after a rewrite draws the charts again', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } })
+    try {
+      const page = await context.newPage()
+      await page.route('**/seglet/insights.json', async (route) => {
+        const doc = await (await route.fetch()).json()
+        const share = { value: 0.3, low: 0.25, high: 0.35, enough: true }
+        for (const day of doc.daily) day.segments = doc.insights.segments.map((s: { leaf: number | null }) => ({ leaf: s.leaf, share }))
+        await route.fulfill({ json: doc })
+      })
+      await open(page)
+      const visible = () =>
+        page.evaluate(() => {
+          const chart = (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: unknown[] }; isDatasetVisible(i: number): boolean } } }).Chart.getChart(document.getElementById('segments-over-time')!)
+          return chart.data.datasets.map((_, i) => chart.isDatasetVisible(i))
+        })
+      const legend = page.locator('#segments-over-time').locator('xpath=../following-sibling::ul[1]').getByRole('button')
+      await legend.nth(0).press('Enter')
+      const hidden = (await visible()).map((_, i) => i !== 0)
+      await expect.poll(visible).toEqual(hidden)
+      const before = await page.evaluate(() => (window as unknown as { Chart: { getChart(c: Element): { id: number } } }).Chart.getChart(document.getElementById('segments-over-time')!).id)
+      await page.getByRole('button', { name: 'Rewrite the page-statistics table now' }).press('Enter')
+      await expect.poll(() => page.evaluate(() => (window as unknown as { Chart: { getChart(c: Element): { id: number } } }).Chart.getChart(document.getElementById('segments-over-time')!).id)).not.toBe(before)
+      expect(await visible()).toEqual(hidden)
+      expect(await legend.nth(0).getAttribute('aria-pressed')).toBe('false')
+      if (process.env.SEGLET_SCREENSHOT) await page.locator('#segments-over-time').locator('xpath=ancestor::section').screenshot({ path: process.env.SEGLET_SCREENSHOT })
+    } finally {
+      await context.close()
+    }
+  })
+
   it('at 320 px, lets a keyboard reach and scroll each table wider than its card, and names it', async () => {
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
     try {

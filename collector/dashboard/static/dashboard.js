@@ -134,11 +134,17 @@
     },
   }
 
+  // The series hidden from each chart's legend, by label: they stay hidden when the charts are drawn again (after a
+  // rewrite) until the reader shows them again.
+  const hiddenOn = {}
+  const hidden = (id) => (hiddenOn[id] ||= new Set())
+
   /** A chart on the canvas `id`, in place of the one drawn there before (the dashboard draws again after a rewrite). */
   const chartOn = (id, config) => {
     const canvas = document.getElementById(id)
     const before = Chart.getChart && Chart.getChart(canvas)
     if (before) before.destroy()
+    for (const d of config.data.datasets) if (hidden(id).has(d.label)) d.hidden = true
     return new Chart(canvas, config)
   }
 
@@ -157,12 +163,14 @@
       const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' })
       swatch.style.borderTopColor = d.borderColor || d.backgroundColor
       swatch.style.borderTopStyle = d.borderDash && d.borderDash.length ? 'dashed' : 'solid'
-      const button = el('button', { type: 'button', 'aria-pressed': 'true' }, swatch, d.label)
+      const button = el('button', { type: 'button', 'aria-pressed': String(!d.hidden) }, swatch, d.label)
       button.addEventListener('click', () => {
         const shown = !chart.isDatasetVisible(i)
         chart.setDatasetVisibility(i, shown)
         chart.update()
         button.setAttribute('aria-pressed', String(shown))
+        if (shown) hidden(canvasId).delete(d.label)
+        else hidden(canvasId).add(d.label)
       })
       list.append(el('li', {}, button))
     })
