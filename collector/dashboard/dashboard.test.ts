@@ -98,6 +98,17 @@ describe('dashboard', () => {
     expect(document.querySelector('#traffic')!.textContent).not.toMatch(/\d{3,}(\.\d)? pts/)
   })
 
+  it('with reports in, says an answer it cannot project yet cannot be, not that it comes "after the first reports"', async () => {
+    const doc = insightsOf(400) as unknown as { reports: number; traffic: { answer: string; halfWidthNow: number | null; enough: boolean; reportsNeeded: number | null }[] }
+    // As the collector serves a shop without a holdout (personalize.holdout 0, the default): no lift to project from.
+    Object.assign(doc.traffic[2]!, { halfWidthNow: null, enough: false, reportsNeeded: null })
+    await draw(doc)
+    expect(doc.reports).toBe(400)
+    expect(cells('traffic', 2)[2]).not.toBe('after the first reports')
+    expect(cells('traffic', 2)[2]).toBe('cannot be projected from these reports yet')
+    expect(cells('traffic', 3)[2]).toBe('not enough reports yet')
+  })
+
   it('writes the sign of an interval once, in its cells, not again in the column\'s header', async () => {
     await draw(insightsOf(4000))
     const shown = cells('traffic', 1).filter((c) => c.startsWith('±'))

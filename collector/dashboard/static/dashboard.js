@@ -88,7 +88,11 @@
         return [
           t.answer,
           el('td', { class: 'num' }, t.halfWidthNow === null ? '—' : shown ? halfWidth(t.halfWidthNow) : notEnough()),
-          el('td', { class: 'num' }, t.reportsNeeded === null ? 'after the first reports' : ready ? 'reached' : needed(t.reportsNeeded)),
+          // No projection with reports in: the answer has no estimate yet (the lift without a holdout arm), and more
+          // reports may never give one. Said in words that wrap, as the answer's own are.
+          t.reportsNeeded === null && doc.reports > 0
+            ? el('td', {}, 'cannot be projected from these reports yet')
+            : el('td', { class: 'num' }, t.reportsNeeded === null ? 'after the first reports' : ready ? 'reached' : needed(t.reportsNeeded)),
           ready ? el('td', {}, 'usable now') : el('td', {}, notEnough()),
         ]
       }),
