@@ -488,3 +488,15 @@ describe('dashboard: a series hidden from a chart\'s legend', () => {
     expect(latest('conversion-by-segment').visible).toEqual([true, false])
   })
 })
+
+describe('dashboard: the days it counts by', () => {
+  it('says its days are UTC days, where a reader west or east of UTC would take them for their own', async () => {
+    await draw(insightsOf(400))
+    const window = [...document.querySelectorAll('#facts > div')].find((d) => d.querySelector('dt')!.textContent!.startsWith('Window'))!
+    expect(window.querySelector('dt')!.textContent).toMatch(/UTC/)
+    expect(document.querySelector('#segments-daily th')!.textContent).toMatch(/UTC/)
+    // Beside the chart of days, which names them without a time zone.
+    const section = document.getElementById('segments-over-time')!.closest('section')!
+    expect(section.querySelector('.note')!.textContent).toMatch(/UTC/)
+  })
+})

@@ -66,7 +66,8 @@
     const items = [
       ['Reports', count(doc.reports)],
       ['ε in force', epsilonOf(doc.epsilon)],
-      ['Window', `${doc.from} → ${doc.to}`],
+      // The days reports count by are UTC days, as the browsers send them: a reader far from UTC is told so.
+      ['Window (UTC days)', `${doc.from} → ${doc.to}`],
       ['Pack', doc.context ? doc.context.packId : '—'],
       // In the table last written (pages load that one), and how many a rewrite now would publish where they differ.
       ['Published pages', `${count(inTable(doc).size)} of ${count(doc.pageKeys)}${inTable(doc).size === (doc.publishedPages ?? 0) ? '' : ` (${count(doc.publishedPages ?? 0)} from the next table)`}`],
@@ -222,7 +223,7 @@
     // The chart's figures as text, for a screen reader and for telling the lines apart without their colours.
     table(
       'segments-daily',
-      ['Day', ...leaves.map(segmentName)],
+      ['Day (UTC)', ...leaves.map(segmentName)],
       doc.daily.map((d) => [d.day, ...leaves.map((leaf) => cell((d.segments.find((x) => x.leaf === leaf) || {}).share, rate))]),
       'No days in this window yet.',
     )
