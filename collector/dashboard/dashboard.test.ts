@@ -500,3 +500,11 @@ describe('dashboard: the days it counts by', () => {
     expect(section.querySelector('.note')!.textContent).toMatch(/UTC/)
   })
 })
+
+describe('dashboard: the holdout section', () => {
+  it('says lift is measured only when the shop runs a holdout, where "not enough reports yet" would ask for traffic that never helps', async () => {
+    await draw(insightsOf(400))
+    const note = document.getElementById('lift')!.closest('section')!.querySelector('.note')!.textContent!
+    expect(note).toContain('personalize.holdout')
+  })
+})
