@@ -109,6 +109,17 @@ describe('dashboard', () => {
     expect(cells('traffic', 3)[2]).toBe('not enough reports yet')
   })
 
+  it('does not project the reports it has now for an answer whose interval is narrow enough but whose cell is too small to read', async () => {
+    const doc = insightsOf(4000) as unknown as { reports: number; traffic: { halfWidthNow: number | null; enough: boolean; target: number; reportsNeeded: number | null }[] }
+    // As a pack with a segment of 1% of sessions projects its shares: every half-width under a point, and that
+    // segment's share still unreadable (an interval wider than the share); the projection is then the reports now.
+    Object.assign(doc.traffic[0]!, { halfWidthNow: 0.008, enough: false, target: 0.01, reportsNeeded: doc.reports })
+    await draw(doc)
+    expect(cells('traffic', 3)[0]).toBe('not enough reports yet')
+    expect(cells('traffic', 2)[0]).not.toBe(`about ${(4000).toLocaleString()}`)
+    expect(cells('traffic', 2)[0]).toBe('cannot be projected from these reports yet')
+  })
+
   it('writes the sign of an interval once, in its cells, not again in the column\'s header', async () => {
     await draw(insightsOf(4000))
     const shown = cells('traffic', 1).filter((c) => c.startsWith('±'))

@@ -89,9 +89,10 @@
         return [
           t.answer,
           el('td', { class: 'num' }, t.halfWidthNow === null ? '—' : shown ? halfWidth(t.halfWidthNow) : notEnough()),
-          // No projection with reports in: the answer has no estimate yet (the lift without a holdout arm), and more
-          // reports may never give one. Said in words that wrap, as the answer's own are.
-          t.reportsNeeded === null && doc.reports > 0
+          // No projection with reports in: the answer has no estimate yet (the lift without a holdout arm), or its
+          // interval is already narrow enough but its cell too small to read (a segment of 1%), where the projection
+          // would be the reports now; more reports may never make it readable. Said in words that wrap.
+          (t.reportsNeeded === null && doc.reports > 0) || (!shown && t.halfWidthNow !== null && t.halfWidthNow <= t.target)
             ? el('td', {}, 'cannot be projected from these reports yet')
             : el('td', { class: 'num' }, t.reportsNeeded === null ? 'after the first reports' : ready ? 'reached' : needed(t.reportsNeeded)),
           ready ? el('td', {}, 'usable now') : el('td', {}, notEnough()),
