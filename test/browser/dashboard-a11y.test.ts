@@ -329,6 +329,24 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('keeps each legend swatch in its line\'s colour in forced colours (Windows High Contrast), as the chart keeps its lines', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, forcedColors: 'active' })
+    try {
+      const page = await context.newPage()
+      await open(page)
+      const pairs = await page.evaluate(() => {
+        const chart = (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: { borderColor?: string; backgroundColor?: string }[] } } } }).Chart.getChart(document.getElementById('segments-over-time')!)
+        const swatches = [...document.getElementById('segments-over-time')!.parentElement!.nextElementSibling!.querySelectorAll('.swatch')]
+        const rgb = (hex: string) => `rgb(${hex.match(/[0-9a-f]{2}/gi)!.map((c) => parseInt(c, 16)).join(', ')})`
+        return swatches.map((s, i) => [getComputedStyle(s).borderTopColor, rgb(chart.data.datasets[i]!.borderColor!)])
+      })
+      expect(pairs.length).toBeGreaterThan(1)
+      for (const [shown, line] of pairs) expect(shown).toBe(line)
+    } finally {
+      await context.close()
+    }
+  })
+
   it('at 320 px, lets a keyboard reach and scroll each table wider than its card, and names it', async () => {
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
     try {
