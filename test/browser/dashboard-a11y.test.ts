@@ -347,6 +347,26 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('draws the charts and their legends on the light card their colours were chosen for in dark forced colours, not on black', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, forcedColors: 'active', colorScheme: 'dark' })
+    try {
+      const page = await context.newPage()
+      await open(page)
+      const seen = await page.evaluate(() =>
+        [...document.querySelectorAll('canvas, .legend .swatch')].map((drawn) => {
+          // The colour a canvas or a legend's swatch is drawn over: the first box under it with a background of its own.
+          let box: Element | null = drawn
+          while (box && getComputedStyle(box).backgroundColor === 'rgba(0, 0, 0, 0)') box = box.parentElement
+          return [drawn.id || drawn.closest('li')!.textContent, box ? getComputedStyle(box).backgroundColor : 'none']
+        }),
+      )
+      expect(seen.length).toBeGreaterThan(4)
+      for (const [name, under] of seen) expect(under, name!).toBe('rgb(255, 255, 255)')
+    } finally {
+      await context.close()
+    }
+  })
+
   it('at 320 px, lets a keyboard reach and scroll each table wider than its card, and names it', async () => {
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
     try {
