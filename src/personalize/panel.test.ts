@@ -266,6 +266,20 @@ describe('createPanel', () => {
     expect(document.activeElement).toBe(search)
   })
 
+  it('shows the newest report summary when an older, slower read ends after it', async () => {
+    const reads: Array<(summary: { epsilonPerDay: number; spentToday: number }) => void> = []
+    const { panel } = make({ getReportSummary: () => new Promise((resolve) => reads.push(resolve)) })
+    panel.show()
+    panel.refresh()
+    await flush()
+    expect(reads).toHaveLength(2)
+    reads[1]!({ epsilonPerDay: 2, spentToday: 1 })
+    await flush()
+    reads[0]!({ epsilonPerDay: 2, spentToday: 0 })
+    await flush()
+    expect(root()!.querySelector('.reports')!.textContent).toContain('ε 1 of 2 spent today')
+  })
+
   it('destroy() removes the panel and show() can build it again', () => {
     const { panel } = make()
     panel.show()

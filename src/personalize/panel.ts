@@ -157,6 +157,7 @@ export function createPanel(options: PanelOptions): Panel {
   let returnFocus: Element | null = null
   let busy = false
   let summaryRequest = 0
+  let reportsRequest = 0
 
   const guard = (what: string, fn: () => void) => {
     try {
@@ -301,6 +302,7 @@ export function createPanel(options: PanelOptions): Panel {
     if (!ui) return
     const { doc, reports } = ui
     const read = options.getReportSummary
+    const request = ++reportsRequest
     if (!read) {
       reports.replaceChildren()
       return
@@ -311,7 +313,8 @@ export function createPanel(options: PanelOptions): Panel {
     Promise.resolve()
       .then(read)
       .then((summary) => {
-        if (!ui) return
+        // A newer refresh is on its way; do not overwrite it with an older account.
+        if (!ui || request !== reportsRequest) return
         const rows: Array<[string | Node, string | Node]> = []
         if (summary.last) {
           const sent = formatDay(summary.last.sentDay, words.locale)
@@ -324,7 +327,7 @@ export function createPanel(options: PanelOptions): Panel {
         reports.replaceChildren(heading(), intro(), definitionList(doc, rows))
       })
       .catch((error: unknown) => {
-        if (!ui) return
+        if (!ui || request !== reportsRequest) return
         reports.replaceChildren(heading(), h(doc, 'p', { class: 'muted' }, [say(doc, 'couldNotBeRead')]))
         reportSafely(onError, 'The panel could not read the report ledger', error)
       })
