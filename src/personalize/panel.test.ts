@@ -280,6 +280,26 @@ describe('createPanel', () => {
     expect(root()!.querySelector('.reports')!.textContent).toContain('ε 1 of 2 spent today')
   })
 
+  it('gives the focus to the next control the shopper can see when the page hid the opener meanwhile', () => {
+    document.body.innerHTML = '<a href="/top">Top</a><div class="block"><button id="opener">Why?</button><a href="/in-block">x</a></div><button id="hidden-next" hidden>y</button><button id="next">Next</button>'
+    const opener = document.getElementById('opener') as HTMLButtonElement
+    opener.focus()
+    const { panel } = make()
+    panel.show()
+    // A block of another segment: the segment changed (or Forget me emptied it) while the panel was open.
+    document.querySelector('.block')!.setAttribute('hidden', '')
+    panel.hide()
+    expect(document.activeElement).toBe(document.getElementById('next'))
+
+    document.getElementById('next')!.setAttribute('hidden', '')
+    document.querySelector('.block')!.removeAttribute('hidden')
+    opener.focus()
+    panel.show()
+    document.querySelector('.block')!.setAttribute('hidden', '')
+    panel.hide()
+    expect(document.activeElement!.getAttribute('href')).toBe('/top')
+  })
+
   it('destroy() removes the panel and show() can build it again', () => {
     const { panel } = make()
     panel.show()

@@ -414,7 +414,7 @@ export function createPanel(options: PanelOptions): Panel {
       ui!.host.remove()
       const target = returnFocus as HTMLElement | null
       returnFocus = null
-      if (inPanel && target && target.isConnected && typeof target.focus === 'function') target.focus()
+      if (inPanel && target && target.isConnected && !focusShown(ui!.doc, target)) focusNextTo(ui!.doc, target)
     })
   }
 
@@ -428,6 +428,33 @@ export function createPanel(options: PanelOptions): Panel {
       ui = undefined
     },
   }
+}
+
+/** What the keyboard reaches with Tab on a page (those that are disabled or out of sight refuse the focus). */
+const TABBABLE = 'a[href],area[href],button,input,select,textarea,summary,iframe,[tabindex],[contenteditable]'
+
+/** Focuses `element` when the shopper can see it: not in a `hidden` or `inert` part of the page. Whether it took the focus. */
+function focusShown(doc: Document, element: Element): boolean {
+  const target = element as HTMLElement
+  if (typeof target.focus !== 'function' || target.closest('[hidden],[inert]') || target.checkVisibility?.() === false) return false
+  target.focus()
+  return doc.activeElement === target
+}
+
+/**
+ * Gives the focus to the element the keyboard reaches next after `element` (or, at the end of the page, the one before
+ * it) when `element` itself cannot take it: the panel's opener was in a part the page hid meanwhile (a block of
+ * another segment, after Forget me). The focus then stays where the shopper was, not on the page's `<body>`.
+ */
+function focusNextTo(doc: Document, element: Element): void {
+  const after: Element[] = []
+  const before: Element[] = []
+  doc.querySelectorAll(TABBABLE).forEach((candidate) => {
+    if ((candidate as HTMLElement).tabIndex < 0 || element.contains(candidate)) return
+    if (element.compareDocumentPosition(candidate) & 4) after.push(candidate)
+    else before.unshift(candidate)
+  })
+  for (const candidate of after.concat(before)) if (focusShown(doc, candidate)) return
 }
 
 /** A UTC day (`YYYY-MM-DD`) in the shopper's words (in `locale`), read as that calendar day whatever the time zone. */

@@ -66,6 +66,22 @@ describe('the transparency panel, by keyboard and screen reader', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Why am I seeing this?')
   })
 
+  it('gives the focus to a control the shopper can see when the page hid the opener while the panel was open', async () => {
+    const page = await h.newPage()
+    await openPanelByKeyboard(page, h.baseUrl)
+    // The opener sat in a block the page hid meanwhile (a block of another segment, after Forget me).
+    await page.evaluate(() => document.querySelector('[data-demo-action="panel"]')!.parentElement!.setAttribute('hidden', ''))
+    await page.keyboard.press('Escape')
+    expect(await page.locator('seglet-panel').count()).toBe(0)
+    const focused = await page.evaluate(() => {
+      const active = document.activeElement as HTMLElement
+      return { tag: active.tagName, visible: active.checkVisibility(), width: active.getBoundingClientRect().width }
+    })
+    expect(focused.tag).not.toBe('BODY')
+    expect(focused.visible).toBe(true)
+    expect(focused.width).toBeGreaterThan(0)
+  })
+
   it("is read in English on a shop whose page is in another language", async () => {
     const page = await h.newPage()
     await openPanelByKeyboard(page, h.baseUrl, () => page.evaluate(() => (document.documentElement.lang = 'de')))
