@@ -508,6 +508,27 @@ describe("the panel in the shop's language", () => {
     expect(await shown({ lang: 'en-GB' })).toEqual(plain)
   })
 
+  it('writes right to left in a right-to-left language, and English left to right on a right-to-left page', async () => {
+    document.documentElement.dir = 'rtl'
+    try {
+      const english = make()
+      english.panel.show()
+      expect(dialog().getAttribute('dir')).toBe('ltr')
+      english.panel.destroy()
+      for (const lang of ['ar', 'he-IL', 'fa', 'ur', 'ku-Arab']) {
+        const { panel } = make({ text: { lang, title: 'عنوان' } })
+        panel.show()
+        expect(dialog().getAttribute('dir'), lang).toBe('rtl')
+        panel.destroy()
+      }
+      const german = make({ text: { lang: 'de' } })
+      german.panel.show()
+      expect(dialog().getAttribute('dir')).toBe('ltr')
+    } finally {
+      document.documentElement.removeAttribute('dir')
+    }
+  })
+
   it("takes a shop's locale written with an underscore (de_DE) as its language tag (de-DE)", async () => {
     expect(checkPanelText({ lang: 'de_DE' }, 'personalize.panelText')).toEqual({ lang: 'de-DE' })
     const { panel } = make({ text: { lang: 'de_DE', title: 'Warum sehe ich das?' } })

@@ -192,10 +192,12 @@ export function createPanel(options: PanelOptions): Panel {
     const status = h(doc, 'p', { class: 'status', role: 'status', 'aria-live': 'polite' })
     const forget = h(doc, 'button', { type: 'button', class: 'forget' }, [say(doc, 'forget')])
     const exportButton = h(doc, 'button', { type: 'button', class: 'export' }, [say(doc, 'exportData')])
-    // Its words are English unless the shop gave its own (`text`): `lang` has screen readers read them in theirs.
+    // Its words are English unless the shop gave its own (`text`): `lang` has screen readers read them in theirs,
+    // and `dir` writes them in their direction whatever the page's (an English panel on a Hebrew page, an Arabic one
+    // on an English page).
     // Named by its heading, not an aria-label: an English title in a panel of another language is marked lang="en"
     // there, where an aria-label would be read in the panel's language.
-    const dialog = h(doc, 'div', { class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'title', tabindex: '-1', lang: words.lang }, [
+    const dialog = h(doc, 'div', { class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'title', tabindex: '-1', lang: words.lang, dir: textDirection(words.lang) }, [
       h(doc, 'header', {}, [h(doc, 'h2', { id: 'title' }, [options.title ?? say(doc, 'title')]), close]),
       segmentBox,
       reasons,
@@ -428,6 +430,15 @@ export function createPanel(options: PanelOptions): Panel {
       ui = undefined
     },
   }
+}
+
+/**
+ * The direction a language tag is written in: `rtl` for Arabic, Hebrew, Persian, Urdu and the other languages or
+ * scripts written right to left (`ar`, `he-IL`, `ku-Arab`), else `ltr`.
+ */
+function textDirection(lang: string): 'rtl' | 'ltr' {
+  const script = /^[a-z]{2,8}-([a-z]{4})(-|$)/i.exec(lang)?.[1]
+  return (script ? /^(arab|hebr|thaa|syrc|nkoo|adlm|rohg|mand|samr)$/i.test(script) : /^(ar|arc|ckb|dv|fa|he|iw|ji|ks|lrc|mzn|nqo|pnb|ps|sd|syr|ug|ur|yi)(-|$)/i.test(lang)) ? 'rtl' : 'ltr'
 }
 
 /** What the keyboard reaches with Tab on a page (those that are disabled or out of sight refuse the focus). */

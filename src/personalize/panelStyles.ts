@@ -7,7 +7,7 @@ export const PANEL_CSS = `
 :host{all:initial!important;position:fixed!important;right:16px!important;bottom:16px!important;z-index:2147483647!important;display:block!important}
 .panel{box-sizing:border-box;width:360px;max-width:calc(100vw - 32px);max-height:calc(100vh - 32px);overflow:auto;
 background:#fff;color:#1c1c1c;border:1px solid #cfcfcf;border-radius:10px;box-shadow:0 8px 30px rgba(0,0,0,.18);
-font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:14px 16px;text-align:left}
+font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:14px 16px;text-align:start}
 .panel:focus{outline:none}
 header{display:flex;align-items:center;justify-content:space-between;gap:8px}
 h2{font-size:16px;font-weight:600;margin:0}
@@ -18,7 +18,7 @@ p{margin:2px 0}
 dl{display:grid;grid-template-columns:auto 1fr;gap:2px 12px;margin:6px 0}
 dt{color:#555}
 dd{margin:0;font-variant-numeric:tabular-nums}
-ul{margin:4px 0;padding-left:18px}
+ul{margin:4px 0;padding:0;padding-inline-start:18px}
 .actions{display:flex;flex-wrap:wrap;gap:8px;margin-top:14px}
 button{font:inherit;cursor:pointer;border-radius:6px;border:1px solid #8a8a8a;background:#f5f5f5;color:#1c1c1c;padding:6px 10px}
 button:focus-visible{outline:2px solid #1a5fd0;outline-offset:2px}

@@ -92,6 +92,18 @@ describe('the transparency panel, by keyboard and screen reader', () => {
     expect(lang).toEqual({ en: true, de: false })
   })
 
+  it('writes an English panel left to right on a right-to-left page', async () => {
+    const page = await h.newPage()
+    await openPanelByKeyboard(page, h.baseUrl, () => page.evaluate(() => ((document.documentElement.dir = 'rtl'), (document.documentElement.lang = 'he'))))
+    const layout = await page.evaluate(() => {
+      const dialog = document.querySelector('seglet-panel')!.shadowRoot!.querySelector('[role="dialog"]')!
+      const box = dialog.getBoundingClientRect()
+      const close = dialog.querySelector('.close')!.getBoundingClientRect()
+      return { direction: getComputedStyle(dialog).direction, closeOnTheRight: close.right > box.right - 40 }
+    })
+    expect(layout).toEqual({ direction: 'ltr', closeOnTheRight: true })
+  })
+
   it('has its status line in the accessibility tree before a button is pressed, so "Deleting…" is announced', async () => {
     const page = await h.newPage()
     await openPanelByKeyboard(page, h.baseUrl)
