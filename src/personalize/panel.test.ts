@@ -300,6 +300,28 @@ describe('createPanel', () => {
     expect(document.activeElement!.getAttribute('href')).toBe('/top')
   })
 
+  it("gives the focus back to an opener inside the shop's own web component (a shadow root)", () => {
+    const header = document.createElement('shop-header')
+    const inner = header.attachShadow({ mode: 'open' })
+    inner.innerHTML = '<button id="why">Why?</button>'
+    document.body.prepend(header)
+    const opener = inner.getElementById('why') as HTMLButtonElement
+    opener.focus()
+    expect(document.activeElement).toBe(header)
+    const { panel } = make()
+    panel.show()
+    root()!.querySelector('[role="dialog"]')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))
+    expect(document.activeElement).toBe(header)
+    expect(inner.activeElement).toBe(opener)
+
+    // The component hidden meanwhile: the next control after it on the page.
+    opener.focus()
+    panel.show()
+    opener.setAttribute('hidden', '')
+    panel.hide()
+    expect(document.activeElement).toBe(document.getElementById('opener'))
+  })
+
   it('destroy() removes the panel and show() can build it again', () => {
     const { panel } = make()
     panel.show()

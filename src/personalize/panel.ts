@@ -388,7 +388,9 @@ export function createPanel(options: PanelOptions): Panel {
       }
       if (!open) {
         open = true
+        // The element itself, not the shop's web component it sits in: a component's host rarely takes the focus.
         returnFocus = doc.activeElement
+        while (returnFocus?.shadowRoot?.activeElement) returnFocus = returnFocus.shadowRoot.activeElement
         // What an earlier Forget me or Export said is over: a panel opened again does not repeat it (an action
         // still running keeps its words, and gives its outcome when done).
         if (!busy) {
@@ -416,7 +418,7 @@ export function createPanel(options: PanelOptions): Panel {
       ui!.host.remove()
       const target = returnFocus as HTMLElement | null
       returnFocus = null
-      if (inPanel && target && target.isConnected && !focusShown(ui!.doc, target)) focusNextTo(ui!.doc, target)
+      if (inPanel && target && target.isConnected && !focusShown(target)) focusNextTo(ui!.doc, target)
     })
   }
 
@@ -445,11 +447,12 @@ function textDirection(lang: string): 'rtl' | 'ltr' {
 const TABBABLE = 'a[href],area[href],button,input,select,textarea,summary,iframe,[tabindex],[contenteditable]'
 
 /** Focuses `element` when the shopper can see it: not in a `hidden` or `inert` part of the page. Whether it took the focus. */
-function focusShown(doc: Document, element: Element): boolean {
+function focusShown(element: Element): boolean {
   const target = element as HTMLElement
   if (typeof target.focus !== 'function' || target.closest('[hidden],[inert]') || target.checkVisibility?.() === false) return false
   target.focus()
-  return doc.activeElement === target
+  // In the shop's web component the document's active element is the component: the focus is read where it is.
+  return (target.getRootNode() as Document | ShadowRoot).activeElement === target
 }
 
 /**
@@ -460,12 +463,15 @@ function focusShown(doc: Document, element: Element): boolean {
 function focusNextTo(doc: Document, element: Element): void {
   const after: Element[] = []
   const before: Element[] = []
+  // An opener in the shop's web component is placed in the page by that component.
+  let anchor = element
+  while ((anchor.getRootNode() as ShadowRoot).host) anchor = (anchor.getRootNode() as ShadowRoot).host
   doc.querySelectorAll(TABBABLE).forEach((candidate) => {
-    if ((candidate as HTMLElement).tabIndex < 0 || element.contains(candidate)) return
-    if (element.compareDocumentPosition(candidate) & 4) after.push(candidate)
+    if ((candidate as HTMLElement).tabIndex < 0 || anchor.contains(candidate)) return
+    if (anchor.compareDocumentPosition(candidate) & 4) after.push(candidate)
     else before.unshift(candidate)
   })
-  for (const candidate of after.concat(before)) if (focusShown(doc, candidate)) return
+  for (const candidate of after.concat(before)) if (focusShown(candidate)) return
 }
 
 /** A UTC day (`YYYY-MM-DD`) in the shopper's words (in `locale`), read as that calendar day whatever the time zone. */

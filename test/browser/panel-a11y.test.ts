@@ -92,6 +92,23 @@ describe('the transparency panel, by keyboard and screen reader', () => {
     expect(lang).toEqual({ en: true, de: false })
   })
 
+  it("gives the focus back to an opener inside the shop's own web component", async () => {
+    const page = await h.newPage()
+    await page.goto(h.baseUrl + '/')
+    await waitForSegment(page)
+    await page.evaluate(() => {
+      const header = document.body.appendChild(document.createElement('shop-header'))
+      const button = header.attachShadow({ mode: 'open' }).appendChild(document.createElement('button'))
+      button.textContent = 'Why?'
+      button.addEventListener('click', () => (document.querySelector('[data-demo-action="panel"]') as HTMLElement).click())
+      button.focus()
+    })
+    await page.keyboard.press('Enter')
+    await page.waitForFunction(() => document.querySelector('seglet-panel')?.shadowRoot?.activeElement?.getAttribute('role') === 'dialog')
+    await page.keyboard.press('Escape')
+    expect(await page.evaluate(() => document.querySelector('shop-header')!.shadowRoot!.activeElement?.textContent)).toBe('Why?')
+  })
+
   it('writes an English panel left to right on a right-to-left page', async () => {
     const page = await h.newPage()
     await openPanelByKeyboard(page, h.baseUrl, () => page.evaluate(() => ((document.documentElement.dir = 'rtl'), (document.documentElement.lang = 'he'))))
