@@ -109,6 +109,20 @@ describe('the transparency panel, by keyboard and screen reader', () => {
     expect(await page.evaluate(() => document.querySelector('shop-header')!.shadowRoot!.activeElement?.textContent)).toBe('Why?')
   })
 
+  it('wraps a long word (a German segment name, a file name) inside the panel instead of scrolling it sideways', async () => {
+    const page = await h.newPage()
+    await openPanelByKeyboard(page, h.baseUrl)
+    const overflow = await page.evaluate(() => {
+      const root = document.querySelector('seglet-panel')!.shadowRoot!
+      root.querySelector('.name')!.textContent = 'Schnäppchenjägerinnenundschnäppchenjägerfreundeskreis'
+      root.querySelector('dd')!.textContent = 'Wiederholungskaufwahrscheinlichkeitsschätzungsergebnis'
+      root.querySelector('.status')!.textContent = 'Your data was downloaded as paperleaf_books_seglet_export_of_everything_stored.json.'
+      const dialog = root.querySelector('.panel')!
+      return dialog.scrollWidth - dialog.clientWidth
+    })
+    expect(overflow).toBe(0)
+  })
+
   it('writes an English panel left to right on a right-to-left page', async () => {
     const page = await h.newPage()
     await openPanelByKeyboard(page, h.baseUrl, () => page.evaluate(() => ((document.documentElement.dir = 'rtl'), (document.documentElement.lang = 'he'))))
