@@ -551,6 +551,19 @@ describe("the panel in the shop's language", () => {
     }
   })
 
+  it('writes English words left to right inside a right-to-left panel', async () => {
+    const { panel } = make({ text: { lang: 'ar', reportHeldValue: '{held}، عشوائيًا' }, getReportSummary: reportSummary })
+    panel.show()
+    await flush()
+    const english = [...root()!.querySelectorAll('[lang="en"]')].filter((e) => e.textContent)
+    expect(english.map((e) => e.textContent)).toEqual(expect.arrayContaining(['Why am I seeing this?', '8 product pages viewed', 'whether the visit ended in a purchase']))
+    expect(english.filter((e) => e.getAttribute('dir') !== 'ltr').map((e) => e.textContent)).toEqual([])
+    panel.destroy()
+    const german = make({ text: { lang: 'de' } })
+    german.panel.show()
+    expect([...root()!.querySelectorAll('[lang="en"][dir]')]).toEqual([])
+  })
+
   it("takes a shop's locale written with an underscore (de_DE) as its language tag (de-DE)", async () => {
     expect(checkPanelText({ lang: 'de_DE' }, 'personalize.panelText')).toEqual({ lang: 'de-DE' })
     const { panel } = make({ text: { lang: 'de_DE', title: 'Warum sehe ich das?' } })

@@ -121,10 +121,13 @@ export const PANEL_TAG = 'seglet-panel'
 export function createPanel(options: PanelOptions): Panel {
   const onError = options.onError ?? (() => {})
   const words = readPanelText(options.text, 'text')
+  const dir = textDirection(words.lang)
+  /** Marks English words in a panel of another language; in a right-to-left one they are written left to right. */
+  const EN: Record<string, string> = dir === 'rtl' ? { lang: 'en', dir: 'ltr' } : { lang: 'en' }
   /** The words of `key`, in a `lang="en"` span when they are the English fallback in a panel of another language. */
   const say = (doc: Document, key: PanelWord, values?: Record<string, string>): string | Node => {
     const { text, english } = words.say(key, values)
-    return english ? h(doc, 'span', { lang: 'en' }, [text]) : text
+    return english ? h(doc, 'span', EN, [text]) : text
   }
   /** What `describe` words with the panel's words, in a `lang="en"` span when it used an English fallback. */
   const sayWith = (doc: Document, describe: (words: PanelWords) => string | undefined): string | Node | undefined => {
@@ -137,16 +140,16 @@ export function createPanel(options: PanelOptions): Panel {
         return said
       },
     })
-    return text !== undefined && english ? h(doc, 'span', { lang: 'en' }, [text]) : text
+    return text !== undefined && english ? h(doc, 'span', EN, [text]) : text
   }
   /** What a report held (English: it names the report's question) in the shop's words, marked English in them. */
   const sayHeld = (doc: Document, held: string): string | Node => {
     const { text, english } = words.say('reportHeldValue', { held })
-    if (english) return h(doc, 'span', { lang: 'en' }, [text])
+    if (english) return h(doc, 'span', EN, [text])
     const parts = text.split(held)
     if (!words.foreign || !held || parts.length === 1) return text
     const fragment = doc.createDocumentFragment()
-    parts.forEach((part, i) => fragment.append(...(i > 0 ? [h(doc, 'span', { lang: 'en' }, [held])] : []), part))
+    parts.forEach((part, i) => fragment.append(...(i > 0 ? [h(doc, 'span', EN, [held])] : []), part))
     return fragment
   }
   const fileName = options.exportFileName ?? 'seglet-data.json'
@@ -184,7 +187,7 @@ export function createPanel(options: PanelOptions): Panel {
     )
 
     const closeWords = words.say('close')
-    const close = h(doc, 'button', { type: 'button', class: 'close', 'aria-label': closeWords.text, ...(closeWords.english ? { lang: 'en' } : {}) }, ['×'])
+    const close = h(doc, 'button', { type: 'button', class: 'close', 'aria-label': closeWords.text, ...(closeWords.english ? EN : {}) }, ['×'])
     const segmentBox = h(doc, 'section', { class: 'segment' })
     const reasons = h(doc, 'section', { class: 'reasons' })
     const stored = h(doc, 'section', { class: 'stored' })
@@ -197,7 +200,7 @@ export function createPanel(options: PanelOptions): Panel {
     // on an English page).
     // Named by its heading, not an aria-label: an English title in a panel of another language is marked lang="en"
     // there, where an aria-label would be read in the panel's language.
-    const dialog = h(doc, 'div', { class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'title', tabindex: '-1', lang: words.lang, dir: textDirection(words.lang) }, [
+    const dialog = h(doc, 'div', { class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'title', tabindex: '-1', lang: words.lang, dir }, [
       h(doc, 'header', {}, [h(doc, 'h2', { id: 'title' }, [options.title ?? say(doc, 'title')]), close]),
       segmentBox,
       reasons,
@@ -270,7 +273,7 @@ export function createPanel(options: PanelOptions): Panel {
     reasons.replaceChildren(
       h(doc, 'h3', {}, [say(doc, 'basedOn')]),
       lines.length > 0
-        ? h(doc, 'ul', {}, lines.map((line) => h(doc, 'li', words.foreign && !translated.has(line) ? { lang: 'en' } : {}, [line])))
+        ? h(doc, 'ul', {}, lines.map((line) => h(doc, 'li', words.foreign && !translated.has(line) ? EN : {}, [line])))
         : h(doc, 'p', { class: 'muted' }, [say(doc, 'nothingYet')]),
     )
   }
