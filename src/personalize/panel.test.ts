@@ -300,6 +300,25 @@ describe('createPanel', () => {
     expect(document.activeElement!.getAttribute('href')).toBe('/top')
   })
 
+  it('gives the focus to a control near the opener when the page removed the opener meanwhile', () => {
+    document.body.innerHTML = '<a href="/top">Top</a><header><a href="/">Logo</a><span id="slot"><button id="opener">Why?</button></span></header><main><a href="/book">Book</a></main>'
+    const opener = document.getElementById('opener') as HTMLButtonElement
+    opener.focus()
+    const { panel } = make()
+    panel.show()
+    // The app rendered its header again without the button (a personalised part, after Forget me).
+    document.getElementById('slot')!.remove()
+    panel.hide()
+    expect(document.activeElement!.getAttribute('href')).toBe('/')
+
+    const book = document.querySelector('main a') as HTMLAnchorElement
+    book.focus()
+    panel.show()
+    document.querySelector('main')!.remove()
+    panel.hide()
+    expect(document.activeElement!.getAttribute('href')).toBe('/top')
+  })
+
   it("gives the focus back to an opener inside the shop's own web component (a shadow root)", () => {
     const header = document.createElement('shop-header')
     const inner = header.attachShadow({ mode: 'open' })

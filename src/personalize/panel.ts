@@ -158,6 +158,8 @@ export function createPanel(options: PanelOptions): Panel {
   let open = false
   let unsubscribe: (() => void) | undefined
   let returnFocus: Element | null = null
+  /** The opener's ancestors, for when the page removes the opener while the panel is open. */
+  let openerPath: Element[] = []
   let busy = false
   let summaryRequest = 0
   let reportsRequest = 0
@@ -394,6 +396,8 @@ export function createPanel(options: PanelOptions): Panel {
         // The element itself, not the shop's web component it sits in: a component's host rarely takes the focus.
         returnFocus = doc.activeElement
         while (returnFocus?.shadowRoot?.activeElement) returnFocus = returnFocus.shadowRoot.activeElement
+        openerPath = []
+        for (let node = returnFocus?.parentNode; node; node = node.parentNode ?? (node as ShadowRoot).host) if (node.nodeType === 1) openerPath.push(node as Element)
         // What an earlier Forget me or Export said is over: a panel opened again does not repeat it (an action
         // still running keeps its words, and gives its outcome when done).
         if (!busy) {
@@ -420,8 +424,17 @@ export function createPanel(options: PanelOptions): Panel {
       const inPanel = !active || active === ui!.host || active === ui!.doc.body
       ui!.host.remove()
       const target = returnFocus as HTMLElement | null
+      // Removed meanwhile (the app rendered that part of the page again): the first control the shopper can see in
+      // the closest part of the page that is still there.
+      const kept = target && !target.isConnected ? openerPath.find((element) => element.isConnected) : undefined
       returnFocus = null
-      if (inPanel && target && target.isConnected && !focusShown(target)) focusNextTo(ui!.doc, target)
+      openerPath = []
+      if (!inPanel || !target) return
+      if (target.isConnected) {
+        if (!focusShown(target)) focusNextTo(ui!.doc, target)
+      } else if (kept && ![...kept.querySelectorAll(TABBABLE)].some((element) => (element as HTMLElement).tabIndex >= 0 && focusShown(element))) {
+        focusNextTo(ui!.doc, kept)
+      }
     })
   }
 

@@ -92,6 +92,20 @@ describe('the transparency panel, by keyboard and screen reader', () => {
     expect(lang).toEqual({ en: true, de: false })
   })
 
+  it('gives the focus to a control the shopper can see when the page removed the opener while the panel was open', async () => {
+    const page = await h.newPage()
+    await openPanelByKeyboard(page, h.baseUrl)
+    // The app rendered that part of the page again without the button.
+    await page.evaluate(() => document.querySelector('[data-demo-action="panel"]')!.remove())
+    await page.keyboard.press('Escape')
+    const focused = await page.evaluate(() => {
+      const active = document.activeElement as HTMLElement
+      return { tag: active.tagName, visible: active.checkVisibility() }
+    })
+    expect(focused.tag).not.toBe('BODY')
+    expect(focused.visible).toBe(true)
+  })
+
   it("gives the focus back to an opener inside the shop's own web component", async () => {
     const page = await h.newPage()
     await page.goto(h.baseUrl + '/')
