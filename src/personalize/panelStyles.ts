@@ -5,7 +5,7 @@
  */
 export const PANEL_CSS = `
 :host{all:initial!important;position:fixed!important;right:16px!important;bottom:16px!important;z-index:2147483647!important;display:block!important}
-.panel{box-sizing:border-box;width:360px;max-width:calc(100vw - 32px);max-height:calc(100vh - 32px);overflow:auto;
+.panel{box-sizing:border-box;width:360px;max-width:calc(100vw - 32px);max-height:calc(100vh - 32px);max-height:calc(100dvh - 32px);overflow:auto;
 background:#fff;color:#1c1c1c;border:1px solid #cfcfcf;border-radius:10px;box-shadow:0 8px 30px rgba(0,0,0,.18);
 font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:14px 16px;text-align:start;overflow-wrap:anywhere}
 .panel:focus{outline:none}
