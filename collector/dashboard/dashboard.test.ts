@@ -239,15 +239,24 @@ describe('dashboard', () => {
   })
 
   it.each([
-    ['the collector fails (its database is down)', { ok: false, status: 500, json: async () => ({ error: 'internal' }) }, 'HTTP 500: internal'],
-    ['a sign-in in front of the collector refuses with a page', { ok: false, status: 401, json: async () => JSON.parse('<!doctype html>') }, 'HTTP 401'],
-  ])('says what went wrong when %s, not a script error', async (_, response, said) => {
+    ['the collector fails (its database is down)', async () => ({ ok: false, status: 500, json: async () => ({ error: 'internal' }) }), /collector ran into an error/, 'HTTP 500: internal'],
+    ['a sign-in in front of the collector refuses with a page', async () => ({ ok: false, status: 401, json: async () => JSON.parse('<!doctype html>') }), /not signed in/i, 'HTTP 401'],
+    ['the collector cannot be reached (not running)', async () => { throw new TypeError('Failed to fetch') }, /collector could not be reached.*running/, 'Failed to fetch'],
+    ['the proxy in front of the collector cannot reach it', async () => ({ ok: false, status: 502, json: async () => JSON.parse('<html>') }), /collector could not be reached.*running/, 'HTTP 502'],
+  ])('says in plain words what went wrong and what to do when %s, with the code in smaller text', async (_, answer, said, code) => {
     document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
-    vi.stubGlobal('fetch', async () => response)
+    vi.stubGlobal('fetch', answer)
     vi.stubGlobal('Chart', class {})
     new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
-    await vi.waitFor(() => expect(document.getElementById('facts')!.textContent).toContain('could not load insights'))
-    expect(document.getElementById('facts')!.textContent).toBe(`Statuscould not load insights: ${said}`)
+    const status = () => document.querySelector('#facts dd')!
+    await vi.waitFor(() => expect(status().textContent).toMatch(/^Could not load the figures/))
+    const detail = status().querySelector('.detail')!
+    expect(detail.textContent).toBe(code)
+    // The words before the code: what happened, and what to do about it, with no server code or browser text.
+    const words = status().textContent!.slice(0, -code.length)
+    expect(words).toMatch(said)
+    expect(words).toMatch(/(reload this page|try again)/i)
+    expect(words).not.toMatch(/HTTP|internal|Failed to fetch/)
   })
 
   it.each([-0.0004, 0.0004])('writes a lift of %f as 0.0 pts, with no sign a tenth of a point would not show', async (value) => {
@@ -336,8 +345,10 @@ describe('dashboard', () => {
     vi.stubGlobal('fetch', async () => ({ ok: true, status: 200, redirected: true, url: 'https://shop.example/admin/login', json: async () => JSON.parse('<!doctype html>') }))
     vi.stubGlobal('Chart', class {})
     new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
-    await vi.waitFor(() => expect(document.getElementById('facts')!.textContent).toContain('could not load insights'))
-    expect(document.getElementById('facts')!.textContent).toBe('Statuscould not load insights: HTTP 200 from https://shop.example/admin/login, not the figures (a sign-in page?)')
+    await vi.waitFor(() => expect(document.getElementById('facts')!.textContent).toContain('Could not load the figures'))
+    const status = document.querySelector('#facts dd')!
+    expect(status.textContent).toMatch(/^Could not load the figures: the answer was a web page, not the figures: most likely the shop's sign-in/)
+    expect(status.querySelector('.detail')!.textContent).toBe('HTTP 200 from https://shop.example/admin/login')
   })
 
   it('gives each chart a text alternative screen readers announce', async () => {
@@ -370,8 +381,8 @@ describe('dashboard: rewriting the page-statistics table', () => {
 
   it.each([
     ['written', () => ({ ok: true, status: 200, json: async () => ({ pages: 3, integrity: 'sha256-new' }) }), /^Written: 3 pages, sha256-new$/],
-    ['refused', () => ({ ok: false, status: 500, json: async () => ({ error: 'internal' }) }), /^Failed: internal$/],
-    ['unreachable', () => { throw new Error('Failed to fetch') }, /^Failed: Failed to fetch$/],
+    ['refused', () => ({ ok: false, status: 500, json: async () => ({ error: 'internal' }) }), /^The table was not rewritten: the collector ran into an error [^()]*try again[^()]* \(HTTP 500: internal\)$/],
+    ['unreachable', () => { throw new TypeError('Failed to fetch') }, /^The table was not rewritten: the collector could not be reached[^()]*running[^()]* \(Failed to fetch\)$/],
   ])('says it is busy while a rewrite runs, asks for no second one meanwhile, and is ready again once %s', async (_, answer, said) => {
     const state = await withSlowRewrite(answer)
     button().click()
@@ -426,7 +437,7 @@ describe('dashboard: the daily chart\'s days', () => {
 })
 
 describe('dashboard: a rewrite answered by a sign-in page', () => {
-  it('says where the answer came from when the sign-in redirects the rewrite to its own page, not "Failed: HTTP 200"', async () => {
+  it('says where the answer came from when the sign-in redirects the rewrite to its own page, not "HTTP 200"', async () => {
     document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
     const doc = insightsOf(400)
     let posts = 0
@@ -440,9 +451,9 @@ describe('dashboard: a rewrite answered by a sign-in page', () => {
     new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
     await vi.waitFor(() => expect(document.querySelector('#pages tbody')).not.toBeNull())
     ;(document.getElementById('regenerate') as HTMLButtonElement).click()
-    await vi.waitFor(() => expect(document.getElementById('regenerate-result')!.textContent).toMatch(/^Failed: /))
+    await vi.waitFor(() => expect(document.getElementById('regenerate-result')!.textContent).toMatch(/^The table was not rewritten: /))
     expect(posts).toBe(1)
-    expect(document.getElementById('regenerate-result')!.textContent).toBe('Failed: HTTP 200 from https://shop.example/admin/login, not the table (a sign-in page?)')
+    expect(document.getElementById('regenerate-result')!.textContent).toMatch(/^The table was not rewritten: the answer was a web page, not the table: most likely the shop's sign-in[^()]* \(HTTP 200 from https:\/\/shop\.example\/admin\/login\)$/)
   })
 })
 

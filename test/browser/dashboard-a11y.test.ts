@@ -181,8 +181,30 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
       await open(page)
       await page.route('**/seglet/page-stats.json', (route) => route.fulfill({ status: 401, contentType: 'text/plain', body: 'sign in first' }))
       await page.getByRole('button', { name: 'Rewrite the page-statistics table now' }).press('Enter')
-      await expect.poll(() => page.getByRole('status').filter({ hasText: /^Failed: / }).count()).toBe(1)
-      expect(await page.locator('#regenerate-result').textContent()).toContain('401')
+      await expect.poll(() => page.getByRole('status').filter({ hasText: /^The table was not rewritten: you are not signed in/ }).count()).toBe(1)
+      expect(await page.locator('#regenerate-result').textContent()).toMatch(/\(HTTP 401\)$/)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it.each([360, 1100])('at %i px, says in plain words that the collector could not be reached, with the browser\'s own words after them', async (width) => {
+    const context = await browser.newContext({ viewport: { width, height: 800 } })
+    try {
+      const page = await context.newPage()
+      await open(page)
+      // The collector stopped after the page loaded: the rewrite, then a reload of the page, reach no server.
+      await page.route('**/seglet/page-stats.json', (route) => route.abort('connectionrefused'))
+      await page.getByRole('button', { name: 'Rewrite the page-statistics table now' }).press('Enter')
+      await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^The table was not rewritten: the collector could not be reached: check that it is running/)
+      expect(await page.locator('#regenerate-result').textContent()).toMatch(/\(Failed to fetch\)$/)
+      if (process.env.SEGLET_SCREENSHOT_DIR) await page.locator('#regenerate').locator('xpath=ancestor::section').screenshot({ path: `${process.env.SEGLET_SCREENSHOT_DIR}/rewrite-unreachable-${width}.png` })
+      await page.route('**/seglet/insights.json', (route) => route.abort('connectionrefused'))
+      await page.goto(`${base}/seglet/dashboard`)
+      await expect.poll(() => page.locator('#facts dd').textContent()).toMatch(/^Could not load the figures: the collector could not be reached: check that it is running[^]*reload this page/)
+      expect(await page.locator('#facts .detail').textContent()).toBe('Failed to fetch')
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width)
+      if (process.env.SEGLET_SCREENSHOT_DIR) await page.locator('header').screenshot({ path: `${process.env.SEGLET_SCREENSHOT_DIR}/load-unreachable-${width}.png` })
     } finally {
       await context.close()
     }

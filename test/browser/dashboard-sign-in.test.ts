@@ -47,7 +47,7 @@ describe('the dashboard behind a cookie sign-in', () => {
       await page.goto(`${base}/seglet/dashboard`)
       await page.waitForFunction(() => !document.getElementById('facts')!.textContent!.includes('loading'))
       expect(seen).toContain('GET /seglet/insights.json signed-in')
-      expect(await page.locator('#facts').textContent()).not.toContain('could not load insights')
+      expect(await page.locator('#facts').textContent()).not.toContain('Could not load the figures')
       await page.click('#regenerate')
       await expect.poll(() => page.locator('#regenerate-result').textContent()).toMatch(/^Written: /)
       expect(seen).toContain('POST /seglet/page-stats.json signed-in')

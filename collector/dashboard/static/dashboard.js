@@ -361,6 +361,37 @@
   window.addEventListener('resize', markScrollers)
   for (const details of document.querySelectorAll('details')) details.addEventListener('toggle', markScrollers)
 
+  /**
+   * A request that did not get its answer, said in words a shop's marketer can act on (`said`: what happened and
+   * what to do), with what the collector's operator needs beside it (`detail`: the status, the server's code or the
+   * browser's own words), shown smaller or at the end.
+   */
+  class Problem extends Error {
+    constructor(said, detail) {
+      super(`${said} (${detail})`)
+      this.said = said
+      this.detail = detail
+    }
+  }
+  /** The problem of an answer that is not the JSON asked for: its status, and its body's error code if any. */
+  const refused = (response, code, what) => {
+    const detail = `HTTP ${response.status}${code ? `: ${code}` : ''}`
+    const status = response.status
+    // A sign-in in front of the collector (the shop's own), or the collector's cross-site check.
+    if (status === 401 || status === 407) return new Problem('you are not signed in, or your session ran out: sign in again, then try again', detail)
+    if (status === 403) return new Problem('access was refused: sign in with an account allowed to use the dashboard, open it at the collector\'s own address, then try again', detail)
+    // A proxy in front of the collector that cannot reach it (the collector only answers reports with a 503).
+    if (status === 502 || status === 503 || status === 504) return new Problem('the collector could not be reached: check that it is running, then try again', detail)
+    if (status >= 500) return new Problem(`the collector ran into an error ${what}: try again; if it keeps failing, its operator should check that its database is up and its disk is not full`, detail)
+    return new Problem('the collector refused the request: try again, or reload this page', detail)
+  }
+  /** A 200 that is not JSON: a sign-in that redirects to its own page when a session runs out. */
+  const notJson = (response, url, what) =>
+    new Problem(`the answer was a web page, not ${what}: most likely the shop's sign-in, after a session ran out; sign in again, then try again`, `HTTP ${response.status} from ${response.url || url}`)
+  /** Any failure as a problem: a fetch that threw reached no server at all (the browser says "Failed to fetch"). */
+  const problemOf = (error) =>
+    error instanceof Problem ? error : new Problem('the collector could not be reached: check that it is running and that this computer is online, then try again', error.message)
+
   // Loads started: only the latest draws (or says it failed), so figures that arrive late cannot replace newer ones.
   let loads = 0
   async function load() {
@@ -371,11 +402,11 @@
       // A refusal or a failure (the shop's sign-in, a proxy, the collector's database down) is said as such.
       if (!response.ok) {
         const error = await response.json().then((body) => body && body.error, () => null)
-        throw new Error(`HTTP ${response.status}${error ? `: ${error}` : ''}`)
+        throw refused(response, error, 'computing the figures')
       }
       // A sign-in that redirects to its own page (a session run out) answers 200 with that page, not JSON.
       doc = await response.json().catch(() => {
-        throw new Error(`HTTP ${response.status} from ${response.url || '/seglet/insights.json'}, not the figures (a sign-in page?)`)
+        throw notJson(response, '/seglet/insights.json', 'the figures')
       })
     } catch (error) {
       if (mine === loads) throw error
@@ -420,22 +451,24 @@
       // A refusal in front of the collector (the shop's sign-in, a proxy) answers with a page, not JSON.
       const result = await response.json().catch(() => null)
       // A sign-in that redirects to its own page (a session run out) answers 200 with that page: said as for the figures.
-      out.textContent =
-        response.ok && result
-          ? `Written: ${count(result.pages)} pages, ${result.integrity}`
-          : response.ok
-            ? `Failed: HTTP ${response.status} from ${response.url || '/seglet/page-stats.json'}, not the table (a sign-in page?)`
-            : `Failed: ${result?.error ?? `HTTP ${response.status}`}`
+      if (!response.ok) throw refused(response, result?.error, 'writing the table')
+      if (!result) throw notJson(response, '/seglet/page-stats.json', 'the table')
+      out.textContent = `Written: ${count(result.pages)} pages, ${result.integrity}`
       // The section below then shows the table just written: its integrity, and which pages it holds.
-      if (response.ok && result) load().catch(loadFailed)
+      load().catch(loadFailed)
     } catch (error) {
-      out.textContent = `Failed: ${error.message}`
+      const problem = problemOf(error)
+      out.textContent = `The table was not rewritten: ${problem.said} (${problem.detail})`
     } finally {
       busy(false)
     }
   })
   function loadFailed(error) {
-    document.getElementById('facts').replaceChildren(el('div', {}, el('dt', {}, 'Status'), el('dd', {}, `could not load insights: ${error.message}`)))
+    const problem = problemOf(error)
+    const said = problem.said.replace(/then try again$/, 'then reload this page')
+    document.getElementById('facts').replaceChildren(
+      el('div', {}, el('dt', {}, 'Status'), el('dd', { class: 'problem' }, `Could not load the figures: ${said}`, el('span', { class: 'detail' }, problem.detail))),
+    )
   }
   load().catch(loadFailed)
 })()
