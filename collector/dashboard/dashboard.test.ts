@@ -530,3 +530,39 @@ describe('dashboard: the holdout section', () => {
     expect(note).toContain('personalize.holdout')
   })
 })
+
+describe('dashboard: the figures after a rewrite', () => {
+  it('says in the status that the table was written but the figures could not be reloaded, and marks them possibly out of date', async () => {
+    document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
+    const doc = insightsOf(400)
+    let loads = 0
+    // The rewrite is written; the collector then stops before the figures are read again, and comes back after.
+    vi.stubGlobal('fetch', async (_url: string, init?: { method?: string }) => {
+      if (init?.method === 'POST') return { ok: true, status: 200, json: async () => ({ pages: 3, integrity: 'sha256-new' }) }
+      if (++loads === 2) throw new TypeError('Failed to fetch')
+      return { ok: true, json: async () => doc }
+    })
+    vi.stubGlobal('Chart', class { destroy() {} })
+    new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
+    await vi.waitFor(() => expect(document.querySelector('#pages tbody')).not.toBeNull())
+    const status = () => document.getElementById('regenerate-result')!
+    const stale = () => [...document.querySelectorAll('main section')].map((s) => s.querySelector('.stale')?.textContent ?? '')
+    expect(stale().every((s) => s === '')).toBe(true)
+    ;(document.getElementById('regenerate') as HTMLButtonElement).click()
+    await vi.waitFor(() => expect(status().textContent).toMatch(/could not be reloaded/))
+    // Said in the status a screen reader announces, not only in the facts at the top of the page.
+    expect(status().getAttribute('role')).toBe('status')
+    expect(status().textContent).toMatch(/^Written: 3 pages, sha256-new, but the figures below could not be reloaded and may be out of date: the collector could not be reached[^()]*reload this page \(Failed to fetch\)$/)
+    // Every section's figures say they may be from before the rewrite; the facts above them are kept, and say so too.
+    expect(stale().every((s) => /out of date/.test(s))).toBe(true)
+    expect(document.getElementById('facts')!.textContent).toContain('Reports')
+    expect(document.getElementById('facts')!.textContent).toMatch(/out of date/)
+    // Figures loaded again (the next rewrite) are current: the marks go.
+    await vi.waitFor(() => expect(document.getElementById('regenerate')!.getAttribute('aria-busy')).toBeNull())
+    ;(document.getElementById('regenerate') as HTMLButtonElement).click()
+    await vi.waitFor(() => expect(loads).toBe(3))
+    await vi.waitFor(() => expect(stale().every((s) => s === '')).toBe(true))
+    expect(status().textContent).toBe('Written: 3 pages, sha256-new')
+    expect(document.getElementById('facts')!.textContent).not.toMatch(/out of date/)
+  })
+})

@@ -174,6 +174,32 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it.each([360, 1100])('at %i px, says in the status when the figures cannot be reloaded after a rewrite, and marks them as from before', async (width) => {
+    const context = await browser.newContext({ viewport: { width, height: 800 } })
+    try {
+      const page = await context.newPage()
+      await open(page)
+      // The table is written, then the collector answers no more (stopped, or its database down) before the reload.
+      await page.route('**/seglet/page-stats.json', async (route) => {
+        const response = await route.fetch()
+        await page.route('**/seglet/insights.json', (again) => again.fulfill({ status: 500, json: { error: 'internal' } }))
+        await route.fulfill({ response })
+      })
+      await page.getByRole('button', { name: 'Rewrite the page-statistics table now' }).press('Enter')
+      await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Written: \d+ pages, \S+, but the figures below could not be reloaded and may be out of date: the collector ran into an error[^()]* \(HTTP 500: internal\)$/)
+      const sections = await page.locator('main section').evaluateAll((all) => all.map((s) => s.querySelector('h2 + .stale')?.textContent ?? `${s.querySelector('h2')!.textContent}: not marked`))
+      for (const said of sections) expect(said).toMatch(/^Possibly out of date/)
+      expect(await page.locator('#facts').textContent()).toMatch(/Reports.*possibly out of date|possibly out of date.*Reports/)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width)
+      if (process.env.SEGLET_SCREENSHOT_DIR) {
+        await page.locator('header').screenshot({ path: `${process.env.SEGLET_SCREENSHOT_DIR}/reload-failed-facts-${width}.png` })
+        await page.locator('#regenerate').locator('xpath=ancestor::section').screenshot({ path: `${process.env.SEGLET_SCREENSHOT_DIR}/reload-failed-pages-${width}.png` })
+      }
+    } finally {
+      await context.close()
+    }
+  })
+
   it('says so in the status when the rewrite is refused with a page that is not JSON (a sign-in that expired)', async () => {
     const context = await browser.newContext()
     try {

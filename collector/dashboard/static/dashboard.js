@@ -394,6 +394,17 @@
 
   // Loads started: only the latest draws (or says it failed), so figures that arrive late cannot replace newer ones.
   let loads = 0
+  // Whether figures are on the page: a load that fails after them leaves them there, marked possibly out of date.
+  let drawn = false
+  const STALE = 'Possibly out of date: these figures are from before the table was rewritten, and could not be reloaded.'
+  function markStale(on) {
+    for (const section of document.querySelectorAll('main section')) {
+      section.querySelector('.stale')?.remove()
+      if (on) section.querySelector('h2').after(el('p', { class: 'stale' }, STALE))
+    }
+    document.querySelector('#facts .stale')?.remove()
+    if (on) document.getElementById('facts').prepend(el('div', { class: 'stale' }, el('dt', {}, 'Status'), el('dd', {}, 'possibly out of date')))
+  }
   async function load() {
     const mine = ++loads
     let doc
@@ -430,6 +441,8 @@
     valueSegments(doc)
     pages(doc)
     markScrollers()
+    drawn = true
+    markStale(false)
   }
 
   // A rewrite reads the whole window: while one runs the button says so and asks for no other (each click would
@@ -453,9 +466,16 @@
       // A sign-in that redirects to its own page (a session run out) answers 200 with that page: said as for the figures.
       if (!response.ok) throw refused(response, result?.error, 'writing the table')
       if (!result) throw notJson(response, '/seglet/page-stats.json', 'the table')
-      out.textContent = `Written: ${count(result.pages)} pages, ${result.integrity}`
-      // The section below then shows the table just written: its integrity, and which pages it holds.
-      load().catch(loadFailed)
+      const written = `Written: ${count(result.pages)} pages, ${result.integrity}`
+      out.textContent = written
+      // The section below then shows the table just written: its integrity, and which pages it holds. Where the
+      // figures cannot be read again, the status says so, and the figures shown are marked as from before.
+      load().catch((error) => {
+        if (!drawn) return loadFailed(error)
+        const problem = problemOf(error)
+        out.textContent = `${written}, but the figures below could not be reloaded and may be out of date: ${problem.said.replace(/then try again$/, 'then reload this page')} (${problem.detail})`
+        markStale(true)
+      })
     } catch (error) {
       const problem = problemOf(error)
       out.textContent = `The table was not rewritten: ${problem.said} (${problem.detail})`
