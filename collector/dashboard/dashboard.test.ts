@@ -566,3 +566,17 @@ describe('dashboard: the figures after a rewrite', () => {
     expect(document.getElementById('facts')!.textContent).not.toMatch(/out of date/)
   })
 })
+
+describe('dashboard: the tables\' names', () => {
+  it('names each data table after its section\'s heading, for a screen reader listing or entering tables', async () => {
+    await draw(insightsOf(400))
+    const tables = [...document.querySelectorAll('main table')]
+    expect(tables.length).toBe(5)
+    for (const table of tables) {
+      const heading = table.closest('section')!.querySelector('h2')!
+      const ids = (table.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean)
+      const name = table.getAttribute('aria-label') ?? ids.map((id) => document.getElementById(id)?.textContent ?? '').join(' ')
+      expect(name, table.id).toBe(heading.textContent)
+    }
+  })
+})

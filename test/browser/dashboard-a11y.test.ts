@@ -72,6 +72,24 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('names each data table after its section\'s heading in the accessibility tree', async () => {
+    const context = await browser.newContext()
+    try {
+      const page = await context.newPage()
+      await open(page)
+      await page.getByText('Segment shares per day as a table').click()
+      const named = await page.locator('main table').evaluateAll((tables) => tables.map((t) => [t.id, t.closest('section')!.querySelector('h2')!.textContent!]))
+      expect(named.length).toBe(5)
+      for (const [id, heading] of named) {
+        const table = page.getByRole('table', { name: heading, exact: true })
+        expect(await table.count(), id).toBe(1)
+        expect(await table.getAttribute('id'), heading).toBe(id)
+      }
+    } finally {
+      await context.close()
+    }
+  })
+
   it('writes every figure in the number format of the marketer\'s browser, not some in English and some in German', async () => {
     const context = await browser.newContext({ locale: 'de-DE' })
     try {
