@@ -165,6 +165,32 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     expect(await countReports(db)).toBe(1)
   })
 
+  it('tells once when summing starts failing and once when it works again, and the reports wait meanwhile', async () => {
+    let broken = false
+    const flaky: Database = {
+      ...db,
+      query: (text, params) => (broken ? Promise.reject(new Error('connection lost')) : db.query(text, params)),
+      transaction: (work) => (broken ? Promise.reject(new Error('connection lost')) : db.transaction(work)),
+    }
+    const told: string[] = []
+    const ingest = createIngest(flaky, codec, {
+      now: () => NOW,
+      sumEveryMs: 10,
+      onStorageFailed: (what, error) => told.push(`${what} failed: ${(error as Error).message}`),
+      onStorageRecovered: (what) => told.push(`${what} works`),
+    })
+    const [body] = reportBodies(1, { day: DAY, seed: 11 })
+    expect((await ingest.submit('10.0.0.11', body!)).status).toBe(202)
+    broken = true
+    // Several failed passes, one a 10 ms.
+    await new Promise((wake) => setTimeout(wake, 120))
+    expect(told).toEqual(['sum failed: connection lost'])
+    broken = false
+    await ingest.close()
+    expect(told).toEqual(['sum failed: connection lost', 'sum works'])
+    expect(await total(db)).toBe(1)
+  })
+
   it('stops summing once closed, also when its last pass failed, so nothing queries the database closed after it', async () => {
     let broken = false
     let afterClose = 0

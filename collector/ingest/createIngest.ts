@@ -78,6 +78,14 @@ export interface IngestOptions {
   onPacksCapped?: (day: string) => void
   /** The replay guard (one per process). @default a new one */
   replays?: ReplayGuard
+  /**
+   * Called when the database starts failing, once per run of failures: `'store'` (reports are refused with 503
+   * `storage_failed` and the browsers' reports of those days are lost) or `'sum'` (stored reports wait on the
+   * unsummed list and are summed again every pass), with the first error. @default none
+   */
+  onStorageFailed?: (what: 'store' | 'sum', error: unknown) => void
+  /** Called when storing or summing works again after `onStorageFailed`. @default none */
+  onStorageRecovered?: (what: 'store' | 'sum') => void
   /** Clock. @default Date.now */
   now?: () => number
 }
@@ -159,6 +167,20 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   let summing: Promise<void> | undefined
   let sumTimer: ReturnType<typeof setTimeout> | undefined
   let sumError: unknown
+  // Whether storing and summing are failing now: the operator is told when a run of failures starts and ends, not
+  // at every report.
+  const failing = { store: false, sum: false }
+  const failed = (what: 'store' | 'sum', error: unknown) => {
+    // Once closing, a failure is close()'s to report, to its caller.
+    if (failing[what] || closed) return
+    failing[what] = true
+    tell(() => options.onStorageFailed?.(what, error))
+  }
+  const worked = (what: 'store' | 'sum') => {
+    if (!failing[what]) return
+    failing[what] = false
+    tell(() => options.onStorageRecovered?.(what))
+  }
 
   const runSums = (): Promise<void> => {
     if (sumTimer !== undefined) clearTimeout(sumTimer)
@@ -167,9 +189,11 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       () => {
         sumError = undefined
         summing = undefined
+        worked('sum')
       },
       (error: unknown) => {
         // The reports stay on the unsummed list; the next pass takes them again.
+        failed('sum', error)
         sumError = error
         summing = undefined
         scheduleSums()
@@ -234,8 +258,10 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       // One statement: the batch is durable when it returns, and only then acknowledged.
       await db.query(SQL.insertUnsummedReports, [batch.map((item) => item.group.day), batch.map((item) => item.seen)])
       for (const item of batch) item.done(finish({ status: 202, code: 'accepted' }))
+      worked('store')
       scheduleSums()
-    } catch {
+    } catch (error) {
+      failed('store', error)
       for (const item of batch) {
         item.counted.stored--
         replays.forget(item.client, item.seen)
@@ -263,7 +289,8 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       if (!known) {
         try {
           known = await readKnownPacks()
-        } catch {
+        } catch (error) {
+          failed('store', error)
           return finish({ status: 503, code: 'storage_failed' })
         }
       }
@@ -354,4 +381,13 @@ export function addUp<Parsed>(codec: ReportCodec<Parsed>, batch: readonly { repo
     for (const [counter, value] of codec.addUp(group, reports)) if (value !== 0) rows.push({ ...group, counter, value })
   }
   return rows
+}
+
+/** Runs the shop's storage hook: one that throws changes nothing of what ingest does. */
+function tell(hook: () => void): void {
+  try {
+    hook()
+  } catch {
+    // Ingest goes on as it would without the hook.
+  }
 }

@@ -231,6 +231,60 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     }
   }, 120_000)
 
+  /** The test database, with the statements `fails` picks failing as a full disk or a database gone would. */
+  const failingWhen = (fails: (sql: string) => boolean): Database =>
+    ({
+      kind: db.kind,
+      query: (text: string, params?: unknown[]) => (fails(text) ? Promise.reject(new Error('could not extend file: No space left on device')) : db.query(text, params)),
+      transaction: (work: Parameters<Database['transaction']>[0]) => db.transaction(work),
+      close: async () => {},
+    }) as Database
+
+  it('tells the operator what failed when it answers 500, naming the request but not its query or body', async () => {
+    const told: Array<[string, string]> = []
+    const collector = createCollector(failingWhen((sql) => sql.includes('FROM seglet_sums WHERE day >=')), createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), {
+      now: () => NOW,
+      onRequestError: (error, request) => told.push([(error as Error).message, request]),
+    })
+    made.push(collector)
+    const response = await collector.app.request('/seglet/insights.json?days=7')
+    expect(response.status).toBe(500)
+    expect(await response.json()).toEqual({ error: 'internal' })
+    expect(told).toEqual([['could not extend file: No space left on device', 'GET /seglet/insights.json']])
+    // A hook that throws still gets the page its answer.
+    const throwing = createCollector(failingWhen((sql) => sql.includes('FROM seglet_sums WHERE day >=')), createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), {
+      now: () => NOW,
+      onRequestError: () => {
+        throw new Error('hook')
+      },
+    })
+    made.push(throwing)
+    expect((await throwing.app.request('/seglet/insights.json')).status).toBe(500)
+  })
+
+  it('tells the operator once when the database stops storing reports, and once when it stores them again', async () => {
+    let down = true
+    const events: string[] = []
+    const collector = createCollector(failingWhen((sql) => down && sql === SQL.insertUnsummedReports), createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), {
+      now: () => NOW,
+      batch: { maxDelayMs: 1 },
+      onStorageFailed: (what, error) => events.push(`failed ${what}: ${(error as Error).message}`),
+      onStorageRecovered: (what) => events.push(`recovered ${what}`),
+    })
+    made.push(collector)
+    const bodies = reportBodies(4, { day: DAY, seed: 31 })
+    for (const [i, body] of bodies.slice(0, 3).entries()) {
+      const response = await post(collector, body, { address: `203.0.113.${10 + i}` })
+      expect(response.status).toBe(503)
+      expect(await response.json()).toEqual({ error: 'storage_failed' })
+    }
+    expect(events).toEqual(['failed store: could not extend file: No space left on device'])
+    down = false
+    expect((await post(collector, bodies[3]!, { address: '203.0.113.20' })).status).toBe(202)
+    expect((await post(collector, bodies[0]!, { address: '203.0.113.21' })).status).toBe(202)
+    expect(events).toEqual(['failed store: could not extend file: No space left on device', 'recovered store'])
+  })
+
   it('accepts a report, sets no cookie, and stores no address', async () => {
     const collector = make()
     const [body] = reportBodies(1, { day: DAY })

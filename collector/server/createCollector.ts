@@ -62,6 +62,20 @@ export interface CollectorOptions {
   batch?: { maxBatch?: number; maxDelayMs?: number }
   /** Clock. @default Date.now */
   now?: () => number
+  /**
+   * Called with what went wrong when a request is answered `500 {"error":"internal"}` (the database down, a full
+   * disk), and the request's method and path (never its body, query or address): the operator's only account of it.
+   * @default writes `seglet collector: <method> <path> failed: <error>` and the stack to `console.error`
+   */
+  onRequestError?: (error: unknown, request: string) => void
+  /**
+   * Called when the database starts failing to store reports (`'store'`: they are refused with 503) or to sum them
+   * (`'sum'`: they wait and are summed again), once per run of failures (see `createIngest`).
+   * @default writes one line to `console.error`
+   */
+  onStorageFailed?: (what: 'store' | 'sum', error: unknown) => void
+  /** Called when storing or summing works again after `onStorageFailed`. @default writes one line to `console.error` */
+  onStorageRecovered?: (what: 'store' | 'sum') => void
 }
 
 /** A running collector's parts: the HTTP handler and the jobs the scheduler calls. */
@@ -101,6 +115,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   const maxBodyBytes = options.maxBodyBytes ?? 512
   const allowedOrigins = options.allowedOrigins ?? []
   const trustProxy = options.trustProxy ?? false
+  const onRequestError = options.onRequestError ?? logRequestError
   const keepTablesMs = (options.pageStatsKeepDays ?? DEFAULT_PAGE_STATS_KEEP_DAYS) * 86_400_000
   const limiter = createRateLimiter({ ...options.rateLimit, now })
   const ingest = createIngest(db, estimator, {
@@ -111,6 +126,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     maxNewPacksPerDay: options.maxNewPacksPerDay,
     knownPacks: options.knownPacks,
     onPacksCapped: options.onPacksCapped,
+    onStorageFailed: options.onStorageFailed ?? logStorageFailed,
+    onStorageRecovered: options.onStorageRecovered ?? logStorageRecovered,
     now,
     ...options.batch,
   })
@@ -259,7 +276,10 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' })
   })
   app.notFound((c) => c.json({ error: 'not_found' }, 404))
-  app.onError((_error, c) => c.json({ error: 'internal' }, 500))
+  app.onError((error, c) => {
+    reportRequestError(onRequestError, error, `${c.req.method} ${c.req.path}`)
+    return c.json({ error: 'internal' }, 500)
+  })
 
   const appListener = getRequestListener(app.fetch)
   // Reports are most of the traffic: answered straight from the Node.js request, without building web Request and
@@ -279,7 +299,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
         if (answer.retryAfter !== undefined) headers.push('retry-after', String(answer.retryAfter))
         res.writeHead(answer.status, headers).end(body)
       },
-      () => {
+      (error: unknown) => {
+        reportRequestError(onRequestError, error, `POST ${REPORTS_PATH}`)
         if (!res.headersSent) res.writeHead(500, [...SECURITY_HEADER_LIST, 'content-type', 'application/json']).end('{"error":"internal"}')
         else res.destroy()
       },
@@ -358,4 +379,34 @@ function headerReader(c: { env?: HttpBindings; req: { raw: Request } }): (name: 
     }
   }
   return (name) => c.req.raw.headers.get(name)
+}
+
+/** The default of `onRequestError`: one line an operator can search for, then the stack. */
+function logRequestError(error: unknown, request: string): void {
+  console.error(`seglet collector: ${request} failed: ${error instanceof Error ? error.message : String(error)}`)
+  if (error instanceof Error && error.stack) console.error(error.stack)
+}
+
+/** The default of `onStorageFailed`. */
+function logStorageFailed(what: 'store' | 'sum', error: unknown): void {
+  const cause = error instanceof Error ? error.message : String(error)
+  console.error(
+    what === 'store'
+      ? `seglet collector: the database cannot store reports (${cause}): refusing them with 503 storage_failed until it can`
+      : `seglet collector: the database cannot sum the stored reports (${cause}): they wait and are tried again`,
+  )
+}
+
+/** The default of `onStorageRecovered`. */
+function logStorageRecovered(what: 'store' | 'sum'): void {
+  console.error(`seglet collector: the database ${what === 'store' ? 'stores reports' : 'sums the stored reports'} again`)
+}
+
+/** Calls the shop's `onRequestError`; a hook that throws changes nothing of the answer. */
+function reportRequestError(onRequestError: (error: unknown, request: string) => void, error: unknown, request: string): void {
+  try {
+    onRequestError(error, request)
+  } catch {
+    // The answer is still the 500.
+  }
 }
