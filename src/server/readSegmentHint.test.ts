@@ -46,6 +46,15 @@ describe('readSegmentHint()', () => {
     expect(readSegmentHint(source)).toBeNull()
   })
 
+  it('reads it from repeated cookie fields that a runtime joined with ", " (the Fetch spec\'s Headers.get())', () => {
+    const joined = (cookie: string) => ({ get: (name: string) => (name === 'cookie' ? cookie : null) })
+    expect(readSegmentHint(joined('a=1, seglet_hint=casual-browser.low'))).toEqual({ segmentId: 'casual-browser', intentBand: 'low' })
+    expect(readSegmentHint({ headers: joined('seglet_hint=casual-browser.low, a=1; b=2') })).toEqual({ segmentId: 'casual-browser', intentBand: 'low' })
+    expect(readSegmentHint('a=1; b=2, seglet_hint=casual-browser.low')).toEqual({ segmentId: 'casual-browser', intentBand: 'low' })
+    // Still strict: two different hints, however joined, give none.
+    expect(readSegmentHint(joined('seglet_hint=casual-browser.low, seglet_hint=account-engaged-browser.high'))).toBeNull()
+  })
+
   it('accepts the same hint twice and a 64-character id', () => {
     expect(readSegmentHint('seglet_hint=casual-browser.low; seglet_hint=casual-browser.low')).toEqual({ segmentId: 'casual-browser', intentBand: 'low' })
     expect(readSegmentHint(`seglet_hint=${'a'.repeat(64)}.medium`)?.segmentId).toHaveLength(64)

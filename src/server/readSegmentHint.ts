@@ -36,7 +36,9 @@ export function readSegmentHint(source: SegmentHintSource): SegmentHint | null {
     throw new OptionsError('readSegmentHint() expects a Request, an IncomingMessage, a headers object or a Cookie header string', 'source')
   }
   let value: string | undefined
-  for (const part of header.split(';')) {
+  // Split on ',' too: a runtime that follows the Fetch spec joins repeated `Cookie` fields (HTTP/2 sends one per
+  // cookie) with ', '. The hint's value never holds a comma; another cookie's value that does is only cut in pieces.
+  for (const part of header.split(/[;,]/)) {
     const eq = part.indexOf('=')
     if (eq < 0 || part.slice(0, eq).trim() !== SEGMENT_HINT_COOKIE) continue
     const found = part.slice(eq + 1).trim()
