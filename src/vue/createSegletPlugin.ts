@@ -1,6 +1,6 @@
 import type { App, Plugin } from 'vue'
 import { createSeglet } from 'seglet'
-import type { Seglet, SegletOptions, SegmentHint } from 'seglet'
+import type { Seglet, SegletError, SegletOptions, SegmentHint } from 'seglet'
 import { onDecided } from '../personalize/onDecided'
 import { SEGLET_KEY } from './segletKey'
 
@@ -15,7 +15,8 @@ export interface SegletPluginOptions {
    * Options to start Seglet with when the plugin is first installed (one Seglet, shared by every app the plugin
    * is installed in); it is destroyed when the last of them unmounts (Vue 3.5+).
    * During server rendering `createSeglet()` is inert, so the same app code runs on both sides.
-   * Ignored when `seglet` is given.
+   * A bad option, or a start the browser fails, is reported through `onError` (or `console.warn`), not thrown
+   * from `app.use()`: the app runs without Seglet. Ignored when `seglet` is given.
    * @default undefined
    */
   options?: SegletOptions
@@ -42,7 +43,7 @@ export function createSegletPlugin(pluginOptions: SegletPluginOptions = {}): Plu
   let apps = 0
   return {
     install(app: App) {
-      if (!pluginOptions.seglet && pluginOptions.options) own ??= createSeglet(pluginOptions.options)
+      if (!pluginOptions.seglet && pluginOptions.options) own ??= start(pluginOptions.options)
       const seglet = pluginOptions.seglet ?? own
       app.provide(SEGLET_KEY, { seglet, hint: pluginOptions.hint ?? null })
       // In the browser, notes the page's first decision while the server's hint stands in, so that a component
@@ -61,5 +62,24 @@ export function createSegletPlugin(pluginOptions: SegletPluginOptions = {}): Plu
         })
       }
     },
+  }
+}
+
+/**
+ * `createSeglet(options)`, or `null` when it throws (a bad option, on the server too, or a start the browser fails):
+ * thrown from `app.use()`, it would take the shop's whole app down (a failed request on the server). Reported
+ * through `onError` (or `console.warn`) instead, and the app runs without Seglet, as with the script tag.
+ */
+function start(options: SegletOptions): Seglet | null {
+  try {
+    return createSeglet(options)
+  } catch (error) {
+    // createSeglet() throws SegletErrors only: an OptionsError, or `start_failed` with the browser's error as cause.
+    try {
+      ;(typeof options.onError === 'function' ? options.onError : console.warn)(error as SegletError)
+    } catch {
+      // A throwing onError (or no console) must not break the app either.
+    }
+    return null
   }
 }

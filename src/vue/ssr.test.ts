@@ -24,4 +24,13 @@ describe('seglet/vue in Node', () => {
     expect(started!.getSegment()).toBeNull()
     expect(errors).toEqual([])
   })
+
+  it('renders the page when the options are bad, reporting them instead of failing the request', async () => {
+    const errors: unknown[] = []
+    const App = defineComponent({ setup: () => () => h('p', useSeglet() ? 'running' : 'without') })
+    const app = createSSRApp(App)
+    app.use(createSegletPlugin({ options: { consent: 'yes' as never, onError: (e) => errors.push(e) } }))
+    expect(await renderToString(app)).toBe('<p>without</p>')
+    expect(errors).toMatchObject([{ code: 'invalid_option' }])
+  })
 })

@@ -131,6 +131,28 @@ describe('seglet/vue', () => {
     expect(destroy).toHaveBeenCalledTimes(1)
   })
 
+  it('reports a Seglet that cannot start from options and keeps the app running without it', async () => {
+    const errors: unknown[] = []
+    // A consent value from a consent manager that Seglet does not know: installing must not take the shop's app down.
+    const plugin = createSegletPlugin({ options: { ...options(), consent: 'unknown' as never, onError: (e) => void errors.push(e) } })
+    const Probe = defineComponent({
+      setup() {
+        const seglet = useSeglet()
+        const segment = useSegment()
+        return () => h('p', `${seglet ? 'running' : 'without'} ${segment.value?.id ?? 'default'}`)
+      },
+    })
+    const container = document.body.appendChild(document.createElement('div'))
+    const app = createApp(Probe)
+    expect(() => app.use(plugin)).not.toThrow()
+    app.mount(container)
+    await nextTick()
+    expect(container.textContent).toBe('without default')
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ name: 'OptionsError', code: 'invalid_option' })
+    app.unmount()
+  })
+
   it('the same plugin in two apps (two islands of one page) starts one Seglet, so nothing is captured twice', async () => {
     const plugin = createSegletPlugin({ options: { consent: 'granted', storage: { dbName: `vue-test-${++n}` } } })
     const apps = [createApp(Shows).use(plugin), createApp(Shows).use(plugin)]
