@@ -71,6 +71,10 @@ describe('readSegmentHint()', () => {
     [['Cookie', 'seglet_hint=casual-browser.low']],
     [[['cookie', 'seglet_hint=casual-browser.low']]],
     [{ headers: ['Cookie', 'seglet_hint=casual-browser.low'] }],
+    // Framework objects that are none of the sources either, and would read as headers without a cookie: Hono's
+    // `c.req` (its Request is `c.req.raw`), a SvelteKit or Astro request event (theirs is `event.request`).
+    [{ raw: new Request('http://127.0.0.1/', { headers: { cookie: 'seglet_hint=casual-browser.low' } }), path: '/', header: (name: string) => name }],
+    [{ request: new Request('http://127.0.0.1/', { headers: { cookie: 'seglet_hint=casual-browser.low' } }), url: new URL('http://127.0.0.1/'), locals: {} }],
   ])('throws an OptionsError for %s', (source) => {
     let error: unknown
     try {

@@ -61,7 +61,14 @@ function readCookieHeader(source: unknown): string | undefined {
   if (Array.isArray(target)) return undefined
   if (typeof (target as HeaderGetter).get === 'function') return (target as HeaderGetter).get('cookie') ?? ''
   let cookie: unknown
-  for (const [name, value] of Object.entries(target)) if (name.toLowerCase() === 'cookie') cookie = value
+  let foreign = false
+  for (const [name, value] of Object.entries(target)) {
+    if (name.toLowerCase() === 'cookie') cookie = value
+    // A header is a string or a list of them: an object or a function means this is another framework object
+    // (Hono's `c.req`, a SvelteKit request event), which would read as headers without a cookie.
+    else if (typeof value === 'function' || (value !== null && typeof value === 'object' && !Array.isArray(value))) foreign = true
+  }
+  if (cookie === undefined && foreign) return undefined
   if (Array.isArray(cookie)) return cookie.filter((v) => typeof v === 'string').join('; ')
   return typeof cookie === 'string' ? cookie : ''
 }
