@@ -176,6 +176,27 @@ describe('seglet/react', () => {
     await act(async () => root.unmount())
   })
 
+  it('returns null after the app destroys its Seglet, for the segment and for the hint', async () => {
+    const { seglet, segment } = await decided()
+    const container = document.createElement('div')
+    document.body.append(container)
+    const root = createRoot(container)
+    const hint = { segmentId: 'casual-browser', intentBand: 'high' } as const
+    await act(async () => root.render(h(SegletProvider, { seglet, hint }, h(Shows), h(ShowsHint))))
+    expect(container.textContent).toMatch(new RegExp(`^segment ${segment.id}${segment.id} `))
+    await act(async () => {
+      await seglet.destroy()
+      await new Promise((r) => setTimeout(r, 0))
+    })
+    // The page is not personalised any more: its <html> markers are gone.
+    expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
+    expect(container.textContent).toBe('defaultno hint')
+    // Nor after a re-render, nor in a component mounted later.
+    await act(async () => root.render(h(SegletProvider, { seglet, hint }, h(Shows), h(ShowsHint), h(Shows))))
+    expect(container.textContent).toBe('defaultno hintdefault')
+    await act(async () => root.unmount())
+  })
+
   it('starts Seglet from options only in the browser, after mounting, and destroys it on unmount (StrictMode too)', async () => {
     let seen: Seglet | null | undefined
     function Probe(): ReactNode {

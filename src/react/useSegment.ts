@@ -9,7 +9,7 @@ const noop = () => {}
 
 /**
  * The shopper's current segment, re-rendering when it changes (a new segment, or intent moved by the
- * notification step). `null` before the first decision, again after `forget()`, in the holdout arm (`personalize.holdout`: the
+ * notification step). `null` before the first decision, again after `forget()` or `destroy()`, in the holdout arm (`personalize.holdout`: the
  * page is not personalised, so the shop can measure lift), without a
  * `<SegletProvider>`, on the server and during hydration: the first client render matches the server's HTML,
  * and the segment follows right after hydration, without a mismatch.
@@ -27,7 +27,7 @@ export function useSegment(): Segment | null {
   const subscribe = useCallback(
     (onChange: () => void) => {
       if (!seglet) return noop
-      // onSegment() never reports a cleared segment; forget() removes <html data-seglet-segment>.
+      // onSegment() never reports a cleared segment; forget() and destroy() remove <html data-seglet-segment>.
       const offSegment = seglet.onSegment(onChange, { immediate: false })
       const offMarker = onSegmentMarkerChange(onChange)
       return () => (offSegment(), offMarker())

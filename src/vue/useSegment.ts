@@ -7,7 +7,7 @@ import { NO_SEGLET, SEGLET_KEY } from './segletKey'
 
 /**
  * The shopper's current segment as a read-only ref, updated when it changes (a new segment, or intent
- * moved by the notification step). `null` before the first decision, again after `forget()`, in the holdout
+ * moved by the notification step). `null` before the first decision, again after `forget()` or `destroy()`, in the holdout
  * arm (`personalize.holdout`: the page is not personalised, so the shop can measure lift), without the
  * plugin, on the server and during hydration; it follows the live segment once the component is mounted, so
  * hydration never mismatches. Call it in `setup()`.
@@ -28,7 +28,7 @@ export function useSegment(): ComputedRef<Segment | null> {
     if (!seglet) return
     segment.value = shownSegment(seglet.getSegment())
     offSegment = seglet.onSegment((next) => (segment.value = next), { immediate: false })
-    // onSegment() never reports a cleared segment; forget() removes <html data-seglet-segment>.
+    // onSegment() never reports a cleared segment; forget() and destroy() remove <html data-seglet-segment>.
     offMarker = onSegmentMarkerChange(() => (segment.value = shownSegment(seglet.getSegment())))
   })
   onUnmounted(() => (offSegment?.(), offMarker?.()))

@@ -198,6 +198,18 @@ describe('seglet/vue', () => {
     app.unmount()
   })
 
+  it('sets the refs back to null after the app destroys its Seglet, for the segment and for the hint', async () => {
+    const { seglet, segment } = await decided()
+    const { container, app } = await mountBoth(seglet)
+    expect(container.textContent).toMatch(new RegExp(`^segment ${segment.id}${segment.id} `))
+    await seglet.destroy()
+    await new Promise((r) => setTimeout(r, 0))
+    await nextTick()
+    expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
+    expect(container.textContent).toBe('defaultno hint')
+    app.unmount()
+  })
+
   it('renders the default without the plugin', async () => {
     expect(await renderToString(createSSRApp(Shows))).toBe('<p id="segment">default</p>')
     expect(await renderToString(createSSRApp(ShowsHint))).toBe('<p id="hint">no hint</p>')
