@@ -1,5 +1,6 @@
-import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises'
-import { createHash } from 'node:crypto'
+import { link, mkdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises'
+import { createHash, randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
 import { basename, join } from 'node:path'
 import { isSegletError } from '../../src/errors'
 import { removeStaleTemporaries, writeFileAtomic } from '../lib/writeFileAtomic'
@@ -85,8 +86,23 @@ export async function publishPacks(options: PublishPacksOptions): Promise<Publis
 
 /** How long a publish waits for another to finish before it gives up. */
 export const PUBLISH_LOCK_WAIT_MS = 30_000
+/** How often a publish touches its lock, to show that it still runs. */
+export const PUBLISH_LOCK_HEARTBEAT_MS = 2_000
+/** A lock not touched for this long is left by a publish that died, whichever host it ran on: it is taken over. */
+export const PUBLISH_LOCK_STALE_MS = 10_000
 const LOCK_FILE = 'packs.lock'
 
+/** The locks this process holds now (their contents): a publish of this process waits for them, whatever their age. */
+const heldLocks = new Set<string>()
+
+/**
+ * Runs `work` holding `<outDir>/packs.lock`, which holds `<pid> <host> <random>` and is touched every
+ * {@link PUBLISH_LOCK_HEARTBEAT_MS} while held. A lock left by a publish that was killed (or a host cut off)
+ * is taken over: at once when its process is gone from this machine, else once it was not touched for
+ * {@link PUBLISH_LOCK_STALE_MS} (a lock of another host, or of an earlier version that wrote no host). It is
+ * taken over by moving it aside under a name of this publish's own, which only one of the publishers waiting
+ * for it can do; the one that moved a lock taken lately by another puts it back.
+ */
 async function withPublishLock<T>(outDir: string, work: () => Promise<T>): Promise<T> {
   const lock = join(outDir, LOCK_FILE)
   try {
@@ -94,25 +110,98 @@ async function withPublishLock<T>(outDir: string, work: () => Promise<T>): Promi
   } catch (error) {
     throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${(error as Error).message}`, undefined, error)
   }
+  const nonce = randomBytes(4).toString('hex')
+  const mine = `${process.pid} ${hostname()} ${nonce}\n`
   const giveUpAt = Date.now() + PUBLISH_LOCK_WAIT_MS
+  // The lock as last seen, and when this process first saw it so (by its own clock: another host's may differ).
+  let seen: (LockState & { since: number }) | undefined
   for (;;) {
     try {
-      await writeFile(lock, `${process.pid} ${new Date().toISOString()}\n`, { flag: 'wx' })
+      await writeFile(lock, mine, { flag: 'wx' })
       break
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
         throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${(error as Error).message}`, undefined, error)
       }
-      if (Date.now() >= giveUpAt) {
-        throw new CollectorError('collector_pack', `another publish holds ${lock}; if none is running (a publish that was killed), delete it and publish again`)
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50))
     }
+    const now = await readLockState(lock)
+    if (now === undefined) continue
+    if (!seen || seen.text !== now.text || seen.mtimeMs !== now.mtimeMs || seen.ino !== now.ino) seen = { ...now, since: Date.now() }
+    if (isAbandoned(now, seen.since)) {
+      await takeOver(lock, now, `${lock}.${process.pid}-${nonce}.stale`)
+      continue
+    }
+    if (Date.now() >= giveUpAt) {
+      throw new CollectorError('collector_pack', `another publish holds ${lock} (${now.text.trim() || 'no holder written'}) and still runs; publish again once it is done`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
+  heldLocks.add(mine)
+  const heartbeat = setInterval(() => {
+    const at = new Date()
+    utimes(lock, at, at).catch(() => undefined)
+  }, PUBLISH_LOCK_HEARTBEAT_MS)
+  heartbeat.unref()
   try {
     return await work()
   } finally {
-    await unlink(lock).catch(() => undefined)
+    clearInterval(heartbeat)
+    heldLocks.delete(mine)
+    // Only this publish's own lock: never one another took over meanwhile (this process stalled too long).
+    if ((await readFile(lock, 'utf8').catch(() => undefined)) === mine) await unlink(lock).catch(() => undefined)
+  }
+}
+
+interface LockState {
+  text: string
+  mtimeMs: number
+  ino: number
+}
+
+async function readLockState(file: string): Promise<LockState | undefined> {
+  try {
+    const info = await stat(file)
+    return { text: await readFile(file, 'utf8'), mtimeMs: info.mtimeMs, ino: info.ino }
+  } catch {
+    return undefined
+  }
+}
+
+/** Whether the lock's publish is gone: its process no longer runs on this machine, or it was not touched for long. */
+function isAbandoned(lock: LockState, seenSince: number): boolean {
+  if (heldLocks.has(lock.text)) return false
+  const [pid, host] = lock.text.trim().split(' ')
+  const holder = Number(pid)
+  // A lock of this machine, with a process id: its process is gone, or is this one (which holds no such lock:
+  // it was this process id's earlier life, before a restart).
+  if (host === hostname() && Number.isSafeInteger(holder) && holder > 0 && (holder === process.pid || !isRunning(holder))) return true
+  // Untouched that long by this process's clock too: a lock stamped ahead of it is not taken over early.
+  return Date.now() - Math.min(lock.mtimeMs, seenSince) >= PUBLISH_LOCK_STALE_MS
+}
+
+/** Removes the abandoned lock `lock` (as read a moment ago), unless another publish has taken it over meanwhile. */
+async function takeOver(file: string, lock: LockState, aside: string): Promise<void> {
+  try {
+    // Atomic: of the publishers that found it abandoned, one moves it; the others find it gone.
+    await rename(file, aside)
+  } catch {
+    return
+  }
+  const moved = await readLockState(aside)
+  if (moved && !(moved.text === lock.text && moved.mtimeMs === lock.mtimeMs && moved.ino === lock.ino)) {
+    // Another publisher took the lock over and locked it again between the read and the move: put its lock back.
+    await link(aside, file).catch(() => undefined)
+  }
+  await unlink(aside).catch(() => undefined)
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it runs, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

@@ -3,7 +3,8 @@
 // through both, so the two sides cannot drift apart.
 import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, chmodSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { hostname, tmpdir } from 'node:os'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { isSegletError } from '../../src/errors'
@@ -387,6 +388,47 @@ describe('publishPacks', () => {
     }
     expect(existsSync(join(site, 'packs.lock'))).toBe(false)
   })
+
+  it('takes over the lock a publish killed half-way left, at once when its process is gone from this machine', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
+    // A publish-pack (or a scheduled retrain) killed while it held the lock: its process is gone.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!
+    writeFileSync(join(site, 'packs.lock'), `${gone} ${hostname()} 0a1b2c3d\n`)
+    const started = Date.now()
+    expect((await publishPacks({ outDir: site, key, packs: { session: variant(0.4) } })).version).toBe(2)
+    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(existsSync(join(site, 'packs.lock'))).toBe(false)
+  }, 60_000)
+
+  it('takes over a lock nobody touched for a while (a publish killed on another host, or by an earlier version)', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
+    const lock = join(site, 'packs.lock')
+    writeFileSync(lock, `4242 ${new Date(Date.now() - 120_000).toISOString()}\n`)
+    const ago = new Date(Date.now() - 120_000)
+    utimesSync(lock, ago, ago)
+    // Three publishers find it at once: one takes it over, and they publish one after the other.
+    const results = await Promise.all([0.4, 0.5, 0.6].map((t) => publishPacks({ outDir: site, key, packs: { session: variant(t) } })))
+    expect(results.map((r) => r.version).sort()).toEqual([2, 3, 4])
+    expect((await readPublishedManifest(site))?.version).toBe(4)
+    expect(existsSync(lock)).toBe(false)
+  }, 60_000)
+
+  it('waits for a lock a running publisher holds, however long its publish takes', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
+    const lock = join(site, 'packs.lock')
+    // A live process of this machine that touches its lock, and one of another host that touched it lately.
+    for (const holder of [`${process.ppid} ${hostname()} 0a1b2c3d`, `77 other-host 0a1b2c3e`]) {
+      writeFileSync(lock, `${holder}\n`)
+      let done = false
+      const publishing = publishPacks({ outDir: site, key, packs: { session: variant(0.4) } }).finally(() => (done = true))
+      await new Promise((resolve) => setTimeout(resolve, 1_500))
+      expect(done).toBe(false)
+      expect(readFileSync(lock, 'utf8')).toBe(`${holder}\n`)
+      rmSync(lock)
+      await publishing
+    }
+    expect((await readPublishedManifest(site))?.version).toBe(3)
+  }, 60_000)
 
   it('refuses a pack file saved with a byte-order mark, which browsers would refuse, and publishes it without', async () => {
     const text = readFileSync(new URL('../../src/models/session.json', import.meta.url))
