@@ -121,10 +121,10 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     if (learnTables !== undefined && result.status !== 'published') console.log('seglet collector retrain: the training-table list is published with the next accepted pack')
     return 0
   } catch (error) {
-    if (!(error instanceof CollectorError)) throw error
-    console.error(`seglet collector retrain: ${error.message}`)
+    // The collector's own errors say what failed; anything else came from the database (PostgreSQL gone away).
+    console.error(`seglet collector retrain: ${error instanceof CollectorError ? error.message : `database: ${(error as Error)?.message ?? String(error)}`}`)
     return 1
   } finally {
-    await db.close()
+    await db.close().catch(() => {})
   }
 }
