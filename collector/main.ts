@@ -2,8 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { createServer, type Server } from 'node:http'
-import { COLLECTOR_HELP, parseCollectorArgs } from './cli/parseCollectorArgs'
+import { COLLECTOR_HELP, parseCollectorArgs, type CollectorArgs } from './cli/parseCollectorArgs'
 import { createReportEstimator } from './estimates/createReportEstimator'
+import type { Estimator } from './estimates/types'
+import type { ParsedReport } from '../src/reports/types'
 import { packContexts } from './estimates/packLeafNames'
 import { readPublishedManifest } from './packs/publishPacks'
 import { isSegletError } from '../src/errors'
@@ -11,6 +13,7 @@ import { createCollector, DASHBOARD_PATH, PAGE_STATS_PATH, REPORTS_PATH } from '
 import { migrate } from './storage/migrate'
 import { reestimate } from './server/reestimate'
 import { openDatabase } from './storage/openDatabase'
+import type { Database } from './storage/types'
 import { retrainCommand } from './learn/retrainCommand'
 import { PACK_COMMANDS, runPackCommand } from './packs/packCommands'
 import { sumPending } from './storage/sumPending'
@@ -23,7 +26,8 @@ const HOUR_MS = 3_600_000
  * `npm run collector -- [options]`: starts the collector and runs until SIGINT/SIGTERM. `npm run collector --
  * keygen` and `publish-pack …` make the pack-signing key and publish signed packs (see packs/packCommands.ts). Returns the exit code;
  * a bad option, an unreachable database or a page-statistics folder it cannot write prints one line and returns 2 or 1,
- * and so does a database that fails while it stops.
+ * and so does a database that fails while it stops. A stop while it starts lets the step under way finish (each is
+ * whole or not at all), closes the database and returns 0.
  */
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'retrain') return retrainCommand(argv.slice(1))
@@ -42,21 +46,52 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(COLLECTOR_HELP)
     return 0
   }
-  let db
+  // Told to stop from the start, not only once it listens: a start-up can take minutes (summing what a previous
+  // run stored, re-estimating after a page-key change), and a stop then must still close the database.
+  let stopping = false
+  let stop = () => {}
+  const stopped = new Promise<void>((resolve) => (stop = () => ((stopping = true), resolve())))
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  try {
+    return await serve(args, estimator, stopped, () => stopping)
+  } finally {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+  }
+}
+
+async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, stopped: Promise<void>, stopping: () => boolean): Promise<number> {
+  const stoppedStarting = async (close: () => Promise<void>) => {
+    await close().catch(() => {})
+    console.log('seglet collector: stopped while starting (reports not yet summed are summed at the next start)')
+    return 0
+  }
+  let db: Database | undefined
   try {
     db = await openDatabase(args.database, { onLockWait: (message) => console.error(`seglet collector: ${message}`) })
-    await migrate(db)
+    const open = db
+    // The start-up's steps run a transaction at a time (each whole or not at all): once told to stop, none begins.
+    const starting: Database = {
+      kind: open.kind,
+      query: (text, params) => (stopping() ? Promise.reject(new Error('stopping')) : open.query(text, params)),
+      transaction: (work) => (stopping() ? Promise.reject(new Error('stopping')) : open.transaction(work)),
+      close: () => open.close(),
+    }
+    await migrate(starting)
     // The retention in force, for every summing pass on this database: a retrain, another process.
-    await writeSetting(db, RAW_RETENTION_SETTING, String(args.rawRetentionDays))
+    await writeSetting(starting, RAW_RETENTION_SETTING, String(args.rawRetentionDays))
     // Reports a previous run stored but had not yet added to the sums (it stopped in between).
-    await sumPending(db, (bodies) => addUpBodies(estimator, bodies))
-    const days = await reestimate(db, estimator, args.pageKeys)
+    await sumPending(starting, (bodies) => addUpBodies(estimator, bodies))
+    const days = await reestimate(starting, estimator, args.pageKeys)
     if (days.length > 0) console.log(`seglet collector: page keys changed; re-estimated ${days.length} days from their raw reports`)
   } catch (error) {
+    if (stopping()) return stoppedStarting(() => db?.close() ?? Promise.resolve())
     console.error(`seglet collector: ${isSegletError(error) ? error.message : `database: ${(error as Error).message}`}`)
     await db?.close().catch(() => {})
     return 1
   }
+  if (stopping()) return stoppedStarting(() => db.close())
   const collector = createCollector(db, estimator, {
     rawRetentionDays: args.rawRetentionDays,
     epsilon: args.epsilon,
@@ -87,6 +122,7 @@ export async function main(argv: string[]): Promise<number> {
     await db.close()
     return 1
   }
+  if (stopping()) return stoppedStarting(async () => (await collector.close().catch(() => {}), await db.close()))
   const timers = [
     setInterval(() => collector.purge().catch((error) => console.error(jobFailure(error, args.pageStatsDir))), HOUR_MS),
     setInterval(() => collector.regeneratePageStats().catch((error) => console.error(jobFailure(error, args.pageStatsDir))), args.pageStatsEveryMinutes * 60_000),
@@ -112,10 +148,7 @@ export async function main(argv: string[]): Promise<number> {
   console.log(`  page statistics ${base}${PAGE_STATS_PATH} (also written to ${args.pageStatsDir})`)
   console.log(`  signed packs ${base}/seglet/packs.manifest (from ${args.pageStatsDir}, written by publish-pack)`)
 
-  await new Promise<void>((stop) => {
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-  })
+  await stopped
   for (const t of timers) clearInterval(t)
   await new Promise<void>((closed) => server.close(() => closed()))
   let code = 0

@@ -4,7 +4,7 @@ import type { Database } from './storage/types'
 import { reportBodies } from './testing/reports'
 
 // The database the collector opens, made to fail once `failing` is set (PostgreSQL gone away while it runs).
-const state = vi.hoisted(() => ({ failing: false, closed: false }))
+const state = vi.hoisted(() => ({ failing: false, closed: false, hold: undefined as Promise<void> | undefined, held: () => {}, transactions: 0 }))
 vi.mock('./storage/openDatabase', async (importOriginal) => {
   const original = await importOriginal<typeof import('./storage/openDatabase')>()
   return {
@@ -16,7 +16,16 @@ vi.mock('./storage/openDatabase', async (importOriginal) => {
       return {
         kind: db.kind,
         query: async (text, params) => (fail(), db.query(text, params)),
-        transaction: async (work) => (fail(), db.transaction(work)),
+        transaction: async (work) => {
+          fail()
+          state.transactions++
+          if (state.hold) {
+            // A long start-up step (summing what a previous run stored, re-estimating): held until the test lets go.
+            state.held()
+            await state.hold
+          }
+          return db.transaction(work)
+        },
         close: async () => {
           state.closed = true
           await db.close()
@@ -51,4 +60,35 @@ it('stops with one line and closes the database when the reports it stored canno
   expect(await stopped).toBe(1)
   expect(errors).toEqual([expect.stringMatching(/^seglet collector: database: Connection terminated unexpectedly[^\n]*$/)])
   expect(state.closed).toBe(true)
+}, 300_000)
+
+it('closes the database and stops when told to stop while it starts (summing or re-estimating), without listening', async () => {
+  const { main } = await import('./main')
+  const errors: string[] = []
+  const logs: string[] = []
+  vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+  vi.spyOn(console, 'log').mockImplementation((...args) => void logs.push(args.join(' ')))
+  state.failing = false
+  state.closed = false
+  let release = () => {}
+  state.hold = new Promise<void>((resolve) => (release = resolve))
+  const reached = new Promise<void>((resolve) => (state.held = resolve))
+  const before = new Set(process.listeners('SIGTERM'))
+  const stopped = main(['--database', 'memory:', '--port', '0'])
+  // Started and still starting (a start-up that ended some other way fails here, rather than waiting).
+  expect(await Promise.race([reached.then(() => 'starting'), stopped])).toBe('starting')
+  const stop = process.listeners('SIGTERM').find((l) => !before.has(l))
+  expect(stop).toBeDefined()
+  const transactions = state.transactions
+  stop!('SIGTERM')
+  state.hold = undefined
+  release()
+  expect(await stopped).toBe(0)
+  // The step under way finished; no other began, and the database was closed.
+  expect(state.transactions).toBe(transactions)
+  expect(state.closed).toBe(true)
+  expect(logs.filter((l) => l.includes('listening'))).toEqual([])
+  expect(errors).toEqual([])
+  expect(process.listeners('SIGTERM').filter((l) => !before.has(l))).toEqual([])
+  expect(process.listeners('SIGINT').length).toBe(new Set(process.listeners('SIGINT')).size)
 }, 300_000)
