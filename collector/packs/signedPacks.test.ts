@@ -2,7 +2,7 @@
 // The collector signs and publishes; the browser's own code (src/pack) verifies. Every case below goes
 // through both, so the two sides cannot drift apart.
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, chmodSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, chmodSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
@@ -481,6 +481,17 @@ describe('keys', () => {
     chmodSync(keys, 0o644)
     await expect(readPackSigningKey(keys)).rejects.toThrow(/chmod 600/)
     await expect(readPackSigningKey(join(dir, 'missing.key'))).rejects.toThrow(/keygen/)
+  })
+
+  it('keygen says in one line why it cannot write the keys, instead of a stack trace', async () => {
+    writeFileSync(join(dir, 'file'), '')
+    const blocked = join(dir, 'blocked')
+    mkdirSync(join(blocked, 'pack-signing.pub'), { recursive: true })
+    for (const keys of [join(dir, 'file', 'keys'), blocked]) {
+      const lines: string[] = []
+      expect(await runPackCommand(['keygen', '--dir', keys], (l) => lines.push(l), (l) => lines.push(l)), keys).toBe(1)
+      expect(lines).toEqual([expect.stringMatching(/^seglet collector keygen: cannot write [^\n]*(ENOTDIR|EISDIR)[^\n]*$/)])
+    }
   })
 
   it('the keygen and publish-pack commands print the tag to paste and what they published', async () => {

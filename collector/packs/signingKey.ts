@@ -48,7 +48,11 @@ export async function generatePackKeys(dir = DEFAULT_KEY_DIR, { overwrite = fals
   const packKey = toPackKey(publicKey)
   const privateKeyFile = join(dir, PRIVATE_KEY_FILE)
   const publicKeyFile = join(dir, PUBLIC_KEY_FILE)
-  await mkdir(dir, { recursive: true, mode: 0o700 })
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 })
+  } catch (error) {
+    throw new CollectorError('collector_pack', `cannot write ${privateKeyFile}: ${(error as Error).message}`, undefined, error)
+  }
   try {
     // A file that exists keeps its mode through writeFile: made owner-only before the new key goes in.
     if (overwrite) await chmod(privateKeyFile, 0o600).catch((error: NodeJS.ErrnoException) => {
@@ -64,7 +68,12 @@ export async function generatePackKeys(dir = DEFAULT_KEY_DIR, { overwrite = fals
     }
     throw new CollectorError('collector_pack', `cannot write ${privateKeyFile}: ${(error as Error).message}`, undefined, error)
   }
-  await writeFile(publicKeyFile, packKey + '\n')
+  try {
+    await writeFile(publicKeyFile, packKey + '\n')
+  } catch (error) {
+    // No page pins the new key yet (it was never printed): replacing it is safe.
+    throw new CollectorError('collector_pack', `cannot write ${publicKeyFile}: ${(error as Error).message} (the private key was written: run keygen again with --force once the folder is writable)`, undefined, error)
+  }
   return { privateKeyFile, publicKeyFile, packKey, keyId: await packKeyId(rawPublicKey(publicKey)) }
 }
 
