@@ -1,4 +1,5 @@
-import { readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { linkSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { CollectorError } from '../lib/CollectorError'
 
@@ -63,6 +64,8 @@ export async function lockStoreFolder(location: string, timings: LockTimings = {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 1) throw error
     }
     const lock = readLock(file)
+    // The lock as judged stale below.
+    let stale = lock
     if (lock) {
       const { holder } = lock
       // This process holds it already, or a live process of this machine does.
@@ -81,11 +84,26 @@ export async function lockStoreFolder(location: string, timings: LockTimings = {
         if (!now) break
         if (now.touched !== touched || now.holder !== holder) throw inUse(now.holder)
         touched = now.touched
+        stale = now
       }
     }
-    // Left by a process that is gone: take it over.
+    // Left by a process that is gone: take it over. Moved aside under a name of this process's own first, not
+    // deleted: of two processes that found it stale at once, one moves it and the other finds it gone; and one
+    // that moved the lock another had just taken over (not the one it judged stale) puts it back.
+    const aside = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`
     try {
-      unlinkSync(file)
+      renameSync(file, aside)
+    } catch {
+      continue
+    }
+    const moved = readLock(aside)
+    if (moved && !(stale && moved.holder === stale.holder && moved.touched === stale.touched)) {
+      try {
+        linkSync(aside, file)
+      } catch {}
+    }
+    try {
+      unlinkSync(aside)
     } catch {}
   }
 }
