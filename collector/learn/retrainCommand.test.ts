@@ -4,7 +4,7 @@ import type { Database } from '../storage/types'
 import { DATABASE_TARGETS } from '../testing/databases'
 
 // The database a retrain opens, made to fail from its `failAfter`-th query on (PostgreSQL gone away mid-way).
-const state = vi.hoisted(() => ({ failAfter: Infinity, queries: 0, closed: false }))
+const state = vi.hoisted(() => ({ failAfter: Infinity, queries: 0, closed: false, hold: undefined as Promise<void> | undefined, holdFrom: 0, transactions: 0, held: () => {} }))
 vi.mock('../storage/openDatabase', async (importOriginal) => {
   const original = await importOriginal<typeof import('../storage/openDatabase')>()
   return {
@@ -16,7 +16,15 @@ vi.mock('../storage/openDatabase', async (importOriginal) => {
       return {
         kind: db.kind,
         query: async (text, params) => (fail(), db.query(text, params)),
-        transaction: async (work) => (fail(), db.transaction(work)),
+        transaction: async (work) => {
+          fail()
+          if (state.hold && ++state.transactions >= state.holdFrom) {
+            // A long step (summing what the collector stored): held until the test lets go.
+            state.held()
+            await state.hold
+          }
+          return db.transaction(work)
+        },
         close: async () => {
           state.closed = true
           await db.close()
@@ -52,3 +60,29 @@ describe.each(DATABASE_TARGETS)('a retrain on $name', (target) => {
     }
   }, 300_000)
 })
+
+it('closes the database and says it stopped, publishing nothing, when told to stop mid-way', async () => {
+  const { main } = await import('../main')
+  const errors: string[] = []
+  vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+  vi.spyOn(console, 'log').mockImplementation(() => {})
+  let release = () => {}
+  const before = new Set(process.listeners('SIGTERM'))
+  const reached = new Promise<void>((resolve) => (state.held = resolve))
+  state.hold = new Promise<void>((resolve) => (release = resolve))
+  state.holdFrom = 2
+  // Past the migration: held in the retrain's own summing pass.
+  const stopped = main(['retrain', '--database', 'memory:', '--pack', 'src/models/session.json'])
+  expect(await Promise.race([reached.then(() => 'retraining'), stopped])).toBe('retraining')
+  const stop = process.listeners('SIGTERM').find((l) => !before.has(l))
+  expect(stop).toBeDefined()
+  stop!('SIGTERM')
+  const queries = state.queries
+  state.hold = undefined
+  release()
+  expect(await stopped).toBe(1)
+  expect(state.queries).toBe(queries)
+  expect(errors).toEqual([expect.stringMatching(/^seglet collector retrain: stopped before it finished; nothing was published[^\n]*$/)])
+  expect(state.closed).toBe(true)
+  expect(process.listeners('SIGTERM').filter((l) => !before.has(l))).toEqual([])
+}, 300_000)

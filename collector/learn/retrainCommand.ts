@@ -5,6 +5,7 @@ import { checkPack as validatePack } from '../../src/pack/checkPack'
 import { COLLECTOR_DEFAULTS } from '../cli/parseCollectorArgs'
 import { migrate } from '../storage/migrate'
 import { openDatabase } from '../storage/openDatabase'
+import type { Database } from '../storage/types'
 import { CollectorError } from '../lib/CollectorError'
 import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE } from '../packs/signingKey'
 import { parseLearnTables } from '../../src/reports/learn/parseLearnTables'
@@ -100,20 +101,37 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     console.error(`seglet collector retrain: ${packPath} is a ${pack.kind} pack; retraining refits the session pack's intent`)
     return 1
   }
-  let db
+  // Told to stop (SIGINT/SIGTERM, a scheduler's timeout): the step under way finishes (each is whole or not at
+  // all), none begins after it, nothing is published, and the database is closed.
+  let stopping = false
+  const stop = () => void (stopping = true)
+  const listen = (on: boolean) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) on ? process.once(signal, stop) : process.off(signal, stop)
+  }
+  listen(true)
+  let open: Database
   try {
-    db = await openDatabase(String(values.database ?? COLLECTOR_DEFAULTS.database), { onLockWait: (message) => console.error(`seglet collector retrain: ${message}`) })
+    open = await openDatabase(String(values.database ?? COLLECTOR_DEFAULTS.database), { onLockWait: (message) => console.error(`seglet collector retrain: ${message}`) })
   } catch (error) {
+    listen(false)
     // The collector running on the same embedded store, or a database out of reach: one line, not a stack.
     if (!(error instanceof CollectorError)) throw error
     console.error(`seglet collector retrain: ${error.message}`)
     return 1
   }
+  const stopped = () => Promise.reject(new Error('stopping'))
+  const db: Database = {
+    kind: open.kind,
+    query: (text, params) => (stopping ? stopped() : open.query(text, params)),
+    transaction: (work) => (stopping ? stopped() : open.transaction(work)),
+    close: () => open.close(),
+  }
+  const writePack = retrainedPackWriter({ publishDir, key, out })
   try {
     await migrate(db)
     const result = await retrain(db, {
       pack, epsilon, windowDays, minAnswers, learnTables,
-      writePack: retrainedPackWriter({ publishDir, key, out }),
+      writePack: (text) => (stopping ? stopped() : writePack(text)),
     })
     console.log(`seglet collector retrain: ${result.status} (${result.answers} training answers): ${result.reason}${result.written ? `; ${key ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version}, training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})` : ''}`)
     if (result.idleTables?.length)
@@ -121,10 +139,15 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     if (learnTables !== undefined && result.status !== 'published') console.log('seglet collector retrain: the training-table list is published with the next accepted pack')
     return 0
   } catch (error) {
+    if (stopping) {
+      console.error('seglet collector retrain: stopped before it finished; nothing was published')
+      return 1
+    }
     // The collector's own errors say what failed; anything else came from the database (PostgreSQL gone away).
     console.error(`seglet collector retrain: ${error instanceof CollectorError ? error.message : `database: ${(error as Error)?.message ?? String(error)}`}`)
     return 1
   } finally {
+    listen(false)
     await db.close().catch(() => {})
   }
 }
