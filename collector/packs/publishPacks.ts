@@ -1,5 +1,6 @@
-import { link, mkdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises'
+import { link, mkdir, open, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises'
 import { createHash, randomBytes } from 'node:crypto'
+import { readlinkSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { basename, join } from 'node:path'
 import { isSegletError } from '../../src/errors'
@@ -92,16 +93,31 @@ export const PUBLISH_LOCK_HEARTBEAT_MS = 2_000
 export const PUBLISH_LOCK_STALE_MS = 10_000
 const LOCK_FILE = 'packs.lock'
 
+/**
+ * Where the process ids of this process are seen: the host name, and on Linux the process-id namespace, since two
+ * containers on one volume can share a host name (host networking) but not see each other's processes.
+ */
+const MACHINE = thisMachine()
+
+function thisMachine(): string {
+  try {
+    return `${hostname()}/${readlinkSync('/proc/self/ns/pid').replace(/\s/g, '')}`
+  } catch {
+    return hostname()
+  }
+}
+
 /** The locks this process holds now (their contents): a publish of this process waits for them, whatever their age. */
 const heldLocks = new Set<string>()
 
 /**
- * Runs `work` holding `<outDir>/packs.lock`, which holds `<pid> <host> <random>` and is touched every
+ * Runs `work` holding `<outDir>/packs.lock`, which holds `<pid> <host>[/<pid namespace>] <random>` and is touched every
  * {@link PUBLISH_LOCK_HEARTBEAT_MS} while held. A lock left by a publish that was killed (or a host cut off)
  * is taken over: at once when its process is gone from this machine, else once it was not touched for
  * {@link PUBLISH_LOCK_STALE_MS} (a lock of another host, or of an earlier version that wrote no host). It is
- * taken over by moving it aside under a name of this publish's own, which only one of the publishers waiting
- * for it can do; the one that moved a lock taken lately by another puts it back.
+ * taken over by the one publisher that creates a marker named after that very lock (`packs.lock.<inode>-<mtime>.takeover`,
+ * removed again once done), which checks that the lock is still the one it judged abandoned before it moves it
+ * aside; so two waiting publishers never both take it, nor one a lock another has just taken.
  */
 async function withPublishLock<T>(outDir: string, work: () => Promise<T>): Promise<T> {
   const lock = join(outDir, LOCK_FILE)
@@ -111,32 +127,16 @@ async function withPublishLock<T>(outDir: string, work: () => Promise<T>): Promi
     throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${(error as Error).message}`, undefined, error)
   }
   const nonce = randomBytes(4).toString('hex')
-  const mine = `${process.pid} ${hostname()} ${nonce}\n`
+  const mine = `${process.pid} ${MACHINE} ${nonce}\n`
   const giveUpAt = Date.now() + PUBLISH_LOCK_WAIT_MS
-  // The lock as last seen, and when this process first saw it so (by its own clock: another host's may differ).
-  let seen: (LockState & { since: number }) | undefined
-  for (;;) {
-    try {
-      await writeFile(lock, mine, { flag: 'wx' })
-      break
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${(error as Error).message}`, undefined, error)
-      }
-    }
-    const now = await readLockState(lock)
-    if (now === undefined) continue
-    if (!seen || seen.text !== now.text || seen.mtimeMs !== now.mtimeMs || seen.ino !== now.ino) seen = { ...now, since: Date.now() }
-    if (isAbandoned(now, seen.since)) {
-      await takeOver(lock, now, `${lock}.${process.pid}-${nonce}.stale`)
-      continue
-    }
-    if (Date.now() >= giveUpAt) {
-      throw new CollectorError('collector_pack', `another publish holds ${lock} (${now.text.trim() || 'no holder written'}) and still runs; publish again once it is done`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+  // Ours from before it is written: another publish of this process never takes it for one of an earlier life.
   heldLocks.add(mine)
+  try {
+    await lockWaiting(outDir, lock, mine, giveUpAt)
+  } catch (error) {
+    heldLocks.delete(mine)
+    throw error
+  }
   const heartbeat = setInterval(() => {
     const at = new Date()
     utimes(lock, at, at).catch(() => undefined)
@@ -152,19 +152,54 @@ async function withPublishLock<T>(outDir: string, work: () => Promise<T>): Promi
   }
 }
 
+async function lockWaiting(outDir: string, lock: string, mine: string, giveUpAt: number): Promise<void> {
+  // The lock as last seen, and when this process first saw it so (by its own clock: another host's may differ).
+  let seen: (LockState & { since: number }) | undefined
+  for (;;) {
+    try {
+      await writeFile(lock, mine, { flag: 'wx' })
+      return
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${(error as Error).message}`, undefined, error)
+      }
+    }
+    const now = await readLockState(lock)
+    if (now === undefined) continue
+    if (!seen || !sameLock(seen, now)) seen = { ...now, since: Date.now() }
+    if (isAbandoned(now, seen.since)) {
+      await takeOver(lock, now, mine)
+      continue
+    }
+    if (Date.now() >= giveUpAt) {
+      throw new CollectorError('collector_pack', `another publish holds ${lock} (${now.text.trim() || 'no holder written'}) and still runs; publish again once it is done`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
 interface LockState {
   text: string
   mtimeMs: number
   ino: number
 }
 
+/** The lock's text, time and inode, all of one file (through one handle: never a new lock's text with an old one's time). */
 async function readLockState(file: string): Promise<LockState | undefined> {
+  let handle
   try {
-    const info = await stat(file)
-    return { text: await readFile(file, 'utf8'), mtimeMs: info.mtimeMs, ino: info.ino }
+    handle = await open(file, 'r')
+    const info = await handle.stat()
+    return { text: await handle.readFile('utf8'), mtimeMs: info.mtimeMs, ino: info.ino }
   } catch {
     return undefined
+  } finally {
+    await handle?.close().catch(() => undefined)
   }
+}
+
+function sameLock(a: LockState, b: LockState): boolean {
+  return a.text === b.text && a.mtimeMs === b.mtimeMs && a.ino === b.ino
 }
 
 /** Whether the lock's publish is gone: its process no longer runs on this machine, or it was not touched for long. */
@@ -174,25 +209,35 @@ function isAbandoned(lock: LockState, seenSince: number): boolean {
   const holder = Number(pid)
   // A lock of this machine, with a process id: its process is gone, or is this one (which holds no such lock:
   // it was this process id's earlier life, before a restart).
-  if (host === hostname() && Number.isSafeInteger(holder) && holder > 0 && (holder === process.pid || !isRunning(holder))) return true
+  if (host === MACHINE && Number.isSafeInteger(holder) && holder > 0 && (holder === process.pid || !isRunning(holder))) return true
   // Untouched that long by this process's clock too: a lock stamped ahead of it is not taken over early.
   return Date.now() - Math.min(lock.mtimeMs, seenSince) >= PUBLISH_LOCK_STALE_MS
 }
 
-/** Removes the abandoned lock `lock` (as read a moment ago), unless another publish has taken it over meanwhile. */
-async function takeOver(file: string, lock: LockState, aside: string): Promise<void> {
+/** Removes the abandoned lock `lock` (as read a moment ago), unless another publish takes it over, or has already. */
+async function takeOver(file: string, lock: LockState, mine: string): Promise<void> {
+  // One publisher per abandoned lock: the one that creates its marker.
+  const marker = `${file}.${lock.ino}-${Math.floor(lock.mtimeMs)}.takeover`
   try {
-    // Atomic: of the publishers that found it abandoned, one moves it; the others find it gone.
-    await rename(file, aside)
+    await writeFile(marker, mine, { flag: 'wx' })
   } catch {
     return
   }
-  const moved = await readLockState(aside)
-  if (moved && !(moved.text === lock.text && moved.mtimeMs === lock.mtimeMs && moved.ino === lock.ino)) {
-    // Another publisher took the lock over and locked it again between the read and the move: put its lock back.
-    await link(aside, file).catch(() => undefined)
+  try {
+    // Still that lock: not one taken since (whoever took it over before removed it, and then the marker).
+    const now = await readLockState(file)
+    if (!now || !sameLock(now, lock)) return
+    const aside = `${marker}.${randomBytes(4).toString('hex')}`
+    await rename(file, aside)
+    // Released and taken again meanwhile by a holder judged gone that was not: its lock is put back.
+    const moved = await readLockState(aside)
+    if (moved && !sameLock(moved, lock)) await link(aside, file).catch(() => undefined)
+    await unlink(aside).catch(() => undefined)
+  } catch {
+    // Gone meanwhile: the loop tries again.
+  } finally {
+    await unlink(marker).catch(() => undefined)
   }
-  await unlink(aside).catch(() => undefined)
 }
 
 function isRunning(pid: number): boolean {
