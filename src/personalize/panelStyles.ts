@@ -15,7 +15,7 @@ h3{font-size:12px;font-weight:600;margin:14px 0 4px;text-transform:uppercase;let
 p{margin:2px 0}
 .name{font-size:15px;font-weight:600;margin-top:10px}
 .muted{color:#555}
-dl{display:grid;grid-template-columns:auto 1fr;gap:2px 12px;margin:6px 0}
+dl{display:grid;grid-template-columns:auto minmax(40%,1fr);gap:2px 12px;margin:6px 0}
 dt{color:#555}
 dd{margin:0;font-variant-numeric:tabular-nums}
 ul{margin:4px 0;padding:0;padding-inline-start:18px}

@@ -137,6 +137,28 @@ describe('the transparency panel, by keyboard and screen reader', () => {
     expect(overflow).toBe(0)
   })
 
+  it('keeps the words of a value whole beside a long label, as after an order in the demo shop', async () => {
+    const page = await h.newPage()
+    await openPanelByKeyboard(page, h.baseUrl)
+    const broken = await page.evaluate(() => {
+      const root = document.querySelector('seglet-panel')!.shadowRoot!
+      const [label, value] = [root.querySelector('dt')!, root.querySelector('dd')!]
+      label.textContent = 'Chance you order again within 90 days'
+      value.textContent = 'reached checkout · 18.9 put in the cart'
+      // A word drawn on two lines has two boxes.
+      const words: string[] = []
+      const text = value.firstChild!
+      for (const match of value.textContent.matchAll(/\S+/g)) {
+        const range = document.createRange()
+        range.setStart(text, match.index!)
+        range.setEnd(text, match.index! + match[0].length)
+        if (range.getClientRects().length > 1) words.push(match[0])
+      }
+      return words
+    })
+    expect(broken).toEqual([])
+  })
+
   it('writes an English panel left to right on a right-to-left page', async () => {
     const page = await h.newPage()
     await openPanelByKeyboard(page, h.baseUrl, () => page.evaluate(() => ((document.documentElement.dir = 'rtl'), (document.documentElement.lang = 'he'))))
