@@ -36,6 +36,11 @@ document.addEventListener('click', (event) => {
     location.href = '/checkout.html'
   } else if (action === 'buy') {
     const items = cart()
+    // No order without a basket: a click on an empty checkout (or a second click after the order) orders nothing.
+    if (items.length === 0) {
+      if (!sessionStorage.getItem(ORDERED)) document.querySelector('#empty')?.removeAttribute('hidden')
+      return
+    }
     const value = items.reduce((sum, item) => sum + item.price * item.quantity, 0)
     window.seglet.push(['track', { type: 'purchase', orderId: 'demo-' + Date.now(), value, currency: 'EUR', items }])
     sessionStorage.removeItem('demo-cart')

@@ -49,6 +49,33 @@ describe('demo shop banners', () => {
   })
 })
 
+describe('demo shop checkout', () => {
+  it('places no order from an empty cart, nor twice from one cart', async () => {
+    const page = await h.newPage()
+    const orders = () =>
+      page.evaluate(async () => {
+        const w = window as unknown as { Seglet: { flush(): Promise<void>; exportData(): Promise<{ events: Array<{ type: string }> }> } }
+        await w.Seglet.flush()
+        return (await w.Seglet.exportData()).events.filter((e) => e.type === 'purchase').length
+      })
+    // Straight to the checkout, with nothing in the cart.
+    await page.goto(h.baseUrl + '/checkout.html')
+    await waitForSegment(page)
+    await page.click('[data-demo-action="buy"]')
+    expect(await page.isVisible('#thanks')).toBe(false)
+    expect(await page.isVisible('#empty')).toBe(true)
+    expect(await orders()).toBe(0)
+
+    await page.goto(h.baseUrl + '/products/the-salt-road.html')
+    await waitForSegment(page)
+    await buyFromProductPage(page)
+    // A second click on "Place order" after the thanks: the cart is empty again.
+    await page.click('[data-demo-action="buy"]')
+    expect(await orders()).toBe(1)
+    expect((await probes(page)).errors).toEqual([])
+  })
+})
+
 describe('every page of the demo shop and the npm example, as a developer serves them', () => {
   /** Every page under examples/storefront, as its URL path, and the npm example's page. */
   const pages = (() => {
