@@ -78,3 +78,10 @@ window.seglet.push(['onSegment', (segment) => {
   const badge = document.querySelector('#segment-badge')
   if (badge && segment) badge.textContent = `${segment.name} · intent ${Math.round(segment.intent * 100)}%`
 }])
+
+// onSegment() only ever passes a segment: after "Forget me" (forget()) Seglet removes <html data-seglet-segment>,
+// so the badge watches that too and stops naming a segment that no longer exists.
+new MutationObserver(() => {
+  const badge = document.querySelector('#segment-badge')
+  if (badge && !document.documentElement.hasAttribute('data-seglet-segment')) badge.textContent = 'no segment yet'
+}).observe(document.documentElement, { attributes: true, attributeFilter: ['data-seglet-segment'] })

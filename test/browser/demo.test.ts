@@ -49,6 +49,23 @@ describe('demo shop banners', () => {
   })
 })
 
+describe('demo shop segment badge', () => {
+  it('says there is no segment after "Forget me", as the panel does', async () => {
+    const page = await h.newPage()
+    await page.goto(h.baseUrl + '/')
+    expect(await waitForSegment(page)).toBe('new-visitor')
+    expect(await page.textContent('#segment-badge')).toBe('New visitor · intent 0%')
+    await page.evaluate(() => (window as unknown as { Seglet: { forget(): Promise<void> } }).Seglet.forget())
+    await page.waitForFunction(() => !document.documentElement.hasAttribute('data-seglet-segment'))
+    await expect.poll(() => page.textContent('#segment-badge')).toBe('no segment yet')
+    // The next decision shows again.
+    await page.goto(h.baseUrl + '/collections/fiction.html')
+    await waitForSegment(page)
+    await expect.poll(() => page.textContent('#segment-badge')).not.toBe('no segment yet')
+    expect((await probes(page)).errors).toEqual([])
+  })
+})
+
 describe('demo shop checkout', () => {
   it('places no order from an empty cart, nor twice from one cart', async () => {
     const page = await h.newPage()
