@@ -159,6 +159,19 @@ describe('createPanel', () => {
     expect(text()).toContain('No segment yet')
   })
 
+  it('gives no chance of buying for the default of a first page, whose intent is not measured yet', () => {
+    const { panel, setSegment } = make()
+    panel.show()
+    // The core's default (createColdStartSegment): intent 0 stands for "not measured", not for a 0% chance.
+    setSegment(makeSegment({ id: 'new-visitor', name: 'New visitor', path: ['new-visitor'], pathNames: ['New visitor'], confidence: 0, intent: 0, intentThreshold: 1, coldStart: true }))
+    expect(text()).toContain('Your visit has only just begun')
+    expect(text()).not.toContain('Chance you buy in this visit')
+    // A cold start the model decided (model loading 'eager') has a measured intent: it is shown.
+    const funnel = { cartReached: false, checkoutReached: false, productsAdded: 0, cartValue: 0, inIntent: false }
+    setSegment(makeSegment({ id: 'new-visitor', name: 'New visitor', path: ['new-visitor'], pathNames: ['New visitor'], confidence: 0, intent: 0.12, coldStart: true, funnel }))
+    expect(text()).toContain('Chance you buy in this visit12% (not high)')
+  })
+
   it('updates live when the segment changes, and stops listening when hidden', () => {
     const { panel, setSegment, listeners } = make()
     panel.show()

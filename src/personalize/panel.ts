@@ -248,10 +248,12 @@ export function createPanel(options: PanelOptions): Panel {
       }
       const stage = sayWith(doc, (w) => describeFunnel(segment.funnel, w))
       if (stage) rows.push([say(doc, 'inThisVisit'), stage])
-      rows.push([say(doc, 'chanceToBuy'), sayWith(doc, (w) => describeIntent(segment, w))!])
+      // The default of a visit's first page is the core's, without the model (no funnel facts): its intent of 0
+      // means "not measured yet", not a 0% chance, so no chance is shown.
+      if (!segment.coldStart || segment.funnel) rows.push([say(doc, 'chanceToBuy'), sayWith(doc, (w) => describeIntent(segment, w))!])
       if (segment.valueSegment) rows.push([say(doc, 'fromPastOrders'), words.segmentName(segment.valueSegment.id, segment.valueSegment.name)])
       if (segment.repeatProbability !== undefined) rows.push([say(doc, 'chanceToOrderAgain'), words.percent(segment.repeatProbability)])
-      children.push(definitionList(doc, rows))
+      if (rows.length > 0) children.push(definitionList(doc, rows))
       if (segment.arm === 'holdout') {
         children.push(h(doc, 'p', { class: 'muted holdout' }, [say(doc, 'holdout')]))
       }

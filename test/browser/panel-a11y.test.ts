@@ -126,6 +126,8 @@ describe('the transparency panel, by keyboard and screen reader', () => {
   it('wraps a long word (a German segment name, a file name) inside the panel instead of scrolling it sideways', async () => {
     const page = await h.newPage()
     await openPanelByKeyboard(page, h.baseUrl)
+    // A new visitor's panel has its first term and value in what is stored, once read.
+    await page.waitForFunction(() => document.querySelector('seglet-panel')!.shadowRoot!.querySelector('dd'))
     const overflow = await page.evaluate(() => {
       const root = document.querySelector('seglet-panel')!.shadowRoot!
       root.querySelector('.name')!.textContent = 'Schnäppchenjägerinnenundschnäppchenjägerfreundeskreis'
@@ -140,6 +142,8 @@ describe('the transparency panel, by keyboard and screen reader', () => {
   it('keeps the words of a value whole beside a long label, as after an order in the demo shop', async () => {
     const page = await h.newPage()
     await openPanelByKeyboard(page, h.baseUrl)
+    // A new visitor's panel has its first term and value in what is stored, once read.
+    await page.waitForFunction(() => document.querySelector('seglet-panel')!.shadowRoot!.querySelector('dd'))
     const broken = await page.evaluate(() => {
       const root = document.querySelector('seglet-panel')!.shadowRoot!
       const [label, value] = [root.querySelector('dt')!, root.querySelector('dd')!]
