@@ -29,6 +29,8 @@ document.addEventListener('click', (event) => {
     document.documentElement.classList.remove(ORDERED)
     window.seglet.push(['track', { type: 'add_to_cart', productId, quantity: 1, price, currency: 'EUR' }])
     target.textContent = 'Added ✓'
+    const count = document.querySelector('#cart-count')
+    if (count) count.textContent = String(items.length)
   } else if (action === 'checkout') {
     const items = cart()
     const value = items.reduce((sum, item) => sum + item.price * item.quantity, 0)

@@ -67,6 +67,15 @@ describe('demo shop segment badge', () => {
 })
 
 describe('demo shop checkout', () => {
+  it("counts a book added to the cart in the header at once", async () => {
+    const page = await h.newPage()
+    await page.goto(h.baseUrl + '/products/winter-harbour.html')
+    await waitForSegment(page)
+    expect(await page.textContent('#cart-count')).toBe('0')
+    await page.click('[data-demo-action="add"]')
+    expect(await page.textContent('#cart-count')).toBe('1')
+  })
+
   it('places no order from an empty cart, nor twice from one cart', async () => {
     const page = await h.newPage()
     const orders = () =>
