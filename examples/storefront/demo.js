@@ -34,7 +34,8 @@ document.addEventListener('click', (event) => {
   } else if (action === 'checkout') {
     const items = cart()
     const value = items.reduce((sum, item) => sum + item.price * item.quantity, 0)
-    window.seglet.push(['track', { type: 'begin_checkout', value, currency: 'EUR', items }])
+    // An empty cart begins no checkout (the checkout page then says the cart is empty).
+    if (items.length > 0) window.seglet.push(['track', { type: 'begin_checkout', value, currency: 'EUR', items }])
     location.href = '/checkout.html'
   } else if (action === 'buy') {
     const items = cart()

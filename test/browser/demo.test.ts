@@ -76,7 +76,7 @@ describe('demo shop checkout', () => {
     expect(await page.textContent('#cart-count')).toBe('1')
   })
 
-  it('places no order from an empty cart, nor twice from one cart', async () => {
+  it('begins no checkout and places no order from an empty cart, nor twice from one cart', async () => {
     const page = await h.newPage()
     const orders = () =>
       page.evaluate(async () => {
@@ -84,9 +84,17 @@ describe('demo shop checkout', () => {
         await w.Seglet.flush()
         return (await w.Seglet.exportData()).events.filter((e) => e.type === 'purchase').length
       })
-    // Straight to the checkout, with nothing in the cart.
-    await page.goto(h.baseUrl + '/checkout.html')
+    // To the checkout with nothing in the cart: no checkout begins, no order is placed.
+    await page.goto(h.baseUrl + '/cart.html')
     await waitForSegment(page)
+    await page.click('[data-demo-action="checkout"]')
+    await page.waitForURL('**/checkout.html')
+    await waitForSegment(page)
+    expect(await page.evaluate(async () => {
+      const w = window as unknown as { Seglet: { flush(): Promise<void>; exportData(): Promise<{ events: Array<{ type: string }> }> } }
+      await w.Seglet.flush()
+      return (await w.Seglet.exportData()).events.filter((e) => e.type === 'begin_checkout').length
+    })).toBe(0)
     await page.click('[data-demo-action="buy"]')
     expect(await page.isVisible('#thanks')).toBe(false)
     expect(await page.isVisible('#empty')).toBe(true)
