@@ -79,7 +79,8 @@ document.addEventListener('DOMContentLoaded', () => {
 // Shows the current segment in the header: the page's own use of the onSegment hook.
 window.seglet.push(['onSegment', (segment) => {
   const badge = document.querySelector('#segment-badge')
-  if (badge && segment) badge.textContent = `${segment.name} · intent ${Math.round(segment.intent * 100)}%`
+  // A visit's first page gets the cold-start default, whose intent is not measured yet: no figure for it.
+  if (badge && segment) badge.textContent = segment.coldStart ? segment.name : `${segment.name} · intent ${Math.round(segment.intent * 100)}%`
 }])
 
 // onSegment() only ever passes a segment: after "Forget me" (forget()) Seglet removes <html data-seglet-segment>,
