@@ -170,6 +170,8 @@ describe('every page of the demo shop and the npm example, as a developer serves
     release()
     expect(await waitForSegment(page)).toBe('new-visitor')
     expect(await intentBannerShown()).toBe(false)
+    // The first page's default has no measured intent: the app's badge gives none.
+    await expect.poll(() => page.textContent('#segment-badge')).toBe('New visitor')
     await page.close()
   })
 })

@@ -21,7 +21,8 @@ if (product) {
 }
 seglet.onSegment((segment) => {
   const badge = document.querySelector('#segment-badge')
-  if (badge) badge.textContent = `${segment.name} · intent ${Math.round(segment.intent * 100)}%`
+  // A visit's first page gets the cold-start default, whose intent is not measured yet: no figure for it.
+  if (badge) badge.textContent = segment.coldStart ? segment.name : `${segment.name} · intent ${Math.round(segment.intent * 100)}%`
 })
 
 document.addEventListener('click', (event) => {
