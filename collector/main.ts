@@ -9,7 +9,7 @@ import type { ParsedReport } from '../src/reports/types'
 import { packContexts } from './estimates/packLeafNames'
 import { readPublishedManifest } from './packs/publishPacks'
 import { isSegletError } from '../src/errors'
-import { createCollector, DASHBOARD_PATH, PAGE_STATS_PATH, REPORTS_PATH } from './server/createCollector'
+import { createCollector, DASHBOARD_PATH, HEALTH_PATH, PAGE_STATS_PATH, REPORTS_PATH } from './server/createCollector'
 import { migrate } from './storage/migrate'
 import { reestimate } from './server/reestimate'
 import { openDatabase } from './storage/openDatabase'
@@ -145,6 +145,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
   console.log(`seglet collector listening on ${base} (${db.kind} store, ε ${args.epsilon}, raw reports kept ${args.rawRetentionDays} days)`)
   console.log(`  reports   POST ${base}${REPORTS_PATH}`)
   console.log(`  dashboard ${base}${DASHBOARD_PATH}`)
+  console.log(`  health    GET ${base}${HEALTH_PATH}`)
   console.log(`  page statistics ${base}${PAGE_STATS_PATH} (also written to ${args.pageStatsDir})`)
   console.log(`  signed packs ${base}/seglet/packs.manifest (from ${args.pageStatsDir}, written by publish-pack)`)
 

@@ -99,6 +99,8 @@ const packKey = (p: PackContext) => `${p.packId}\u0000${p.segmentLeaves}\u0000${
 export interface Ingest {
   /** Checks one body from `client` (an address held in memory only) and, when accepted, stores it. */
   submit(client: string, text: string): Promise<IngestOutcome>
+  /** Whether storing reports fails now (since the last write failed, until one succeeds). */
+  storing(): 'ok' | 'failing'
   /** Waits for every accepted report to be stored. */
   flush(): Promise<void>
   /**
@@ -346,6 +348,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
         else if (timer === undefined) timer = setTimeout(startBatch, maxDelay)
       })
     },
+    storing: () => (failing.store ? 'failing' : 'ok'),
     async flush() {
       startBatch()
       while (writing) await writing

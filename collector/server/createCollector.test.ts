@@ -262,6 +262,36 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect((await throwing.app.request('/seglet/insights.json')).status).toBe(500)
   })
 
+  it('answers a health check with 200 while the database answers and stores reports, and 503 while it does not', async () => {
+    let down = false
+    let storing = true
+    const collector = createCollector(
+      failingWhen((sql) => down || (!storing && sql === SQL.insertUnsummedReports)),
+      createReportEstimator({ pageKeys: TEST_PAGE_KEYS }),
+      { now: () => NOW, batch: { maxDelayMs: 1 }, onStorageFailed: () => {}, onStorageRecovered: () => {} },
+    )
+    made.push(collector)
+    const check = async () => {
+      const response = await collector.app.request('/seglet/health')
+      expect(response.headers.get('cache-control')).toBe('no-store')
+      expect(response.headers.get('set-cookie')).toBeNull()
+      return [response.status, await response.json()]
+    }
+    expect(await check()).toEqual([200, { status: 'ok' }])
+    down = true
+    expect(await check()).toEqual([503, { status: 'failing', error: 'storage_failed' }])
+    down = false
+    expect(await check()).toEqual([200, { status: 'ok' }])
+    // The database answers, but reports cannot be written (a full disk): refused with 503, so the replica is unhealthy.
+    storing = false
+    const [first, second] = reportBodies(2, { day: DAY, seed: 33 })
+    expect((await post(collector, first!, { address: '203.0.113.30' })).status).toBe(503)
+    expect(await check()).toEqual([503, { status: 'failing', error: 'storage_failed' }])
+    storing = true
+    expect((await post(collector, second!, { address: '203.0.113.31' })).status).toBe(202)
+    expect(await check()).toEqual([200, { status: 'ok' }])
+  })
+
   it('tells the operator once when the database stops storing reports, and once when it stores them again', async () => {
     let down = true
     const events: string[] = []

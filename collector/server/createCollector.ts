@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../lib/writeFileAtomic'
 import { utcDay } from '../lib/utcDay'
 import { purgeReports } from '../storage/purgeReports'
 import { readSums } from '../storage/readSums'
+import { SQL } from '../storage/sql'
 import type { Database } from '../storage/types'
 import { clientAddress } from './clientAddress'
 import { readPageKeyLists } from './pageKeyLists'
@@ -96,6 +97,8 @@ export const REPORTS_PATH = '/seglet/reports'
 export const INSIGHTS_PATH = '/seglet/insights.json'
 export const PAGE_STATS_PATH = '/seglet/page-stats.json'
 export const DASHBOARD_PATH = '/seglet/dashboard'
+/** For a container's or load balancer's health check: `200` while the database answers and stores reports. */
+export const HEALTH_PATH = '/seglet/health'
 
 /**
  * Creates the collector: the report endpoint, the insights, the page-statistics table and the dashboard, over one
@@ -219,6 +222,18 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     return c.json({ error: answer.code }, answer.status)
   })
   app.all(REPORTS_PATH, (c) => c.json({ error: 'method_not_allowed' }, 405, { allow: 'POST' }))
+
+  app.get(HEALTH_PATH, async (c) => {
+    c.header('cache-control', 'no-store')
+    // Unhealthy while reports cannot be stored (they are refused with 503): a replica that loses them is taken out.
+    if (ingest.storing() === 'failing') return c.json({ status: 'failing', error: 'storage_failed' }, 503)
+    try {
+      await db.query(SQL.ping)
+    } catch {
+      return c.json({ status: 'failing', error: 'storage_failed' }, 503)
+    }
+    return c.json({ status: 'ok' })
+  })
 
   app.get(INSIGHTS_PATH, async (c) => {
     const q = await query()

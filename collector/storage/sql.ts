@@ -123,6 +123,8 @@ export const SQL = {
    */
   analyzeSums: `ANALYZE seglet_sums`,
 
+  /** The health check's question: does the database answer? */
+  ping: `SELECT 1 AS ok`,
   readSetting: `SELECT value FROM seglet_settings WHERE key = $1`,
   readSettingsWithPrefix: `SELECT key, value FROM seglet_settings WHERE starts_with(key, $1) ORDER BY key`,
   writeSetting: `INSERT INTO seglet_settings (key, value) VALUES ($1, $2)
