@@ -124,6 +124,26 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     expect(written).toEqual([])
   }, 300_000)
 
+  // A collector started with --epsilon 1, or pages that run the shop's own pack: the answers are there, but not
+  // at the ε or for the network the retrain was given. It must say so, or it waits for ever with "0 answers".
+  it('says when the answers it waits for came at another ε or from another pack', async () => {
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
+    const ingest = createIngest(db, createReportEstimator(), { now: () => NOW })
+    const rng = createRng(51)
+    const random = seededRandom(51)
+    const own: ReportContext = { ...context, packId: 'session@2.1.0+lifetime@1.0.0' }
+    const bodies = [
+      ...Array.from({ length: 300 }, () => encodeReport(truthOf(rng), context, { epsilon: 1, day: '2026-11-29', random, learnShare: 1 })),
+      ...Array.from({ length: 200 }, () => encodeReport(truthOf(rng), own, { epsilon: 2, day: '2026-11-30', random, learnShare: 1 })),
+    ]
+    await Promise.all(bodies.map((b, i) => ingest.submit(`other-${i % 50}`, JSON.stringify(b))))
+    await ingest.flush()
+    const result = await retrain(db, { pack: shipped, epsilon: 2, minAnswers: 2000, writePack: async () => 'memory', now: NOW })
+    expect(result).toMatchObject({ status: 'waiting', answers: 0 })
+    expect(result.reason).toContain('300 more came at ε 1')
+    expect(result.reason).toContain('200 more came from pages running session@2.1.0')
+  }, 300_000)
+
   // With PostgreSQL a retrain runs beside the collector, which sums what it stored within seconds: the retrain
   // sums what is still pending, and must decode its page answers against the collector's page keys.
   it('sums the reports a running collector has not summed yet against its page keys, so no page drops out of the estimates', async () => {

@@ -120,14 +120,17 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   const to = utcDay(now)
   const from = addDays(to, -((options.windowDays ?? 28) - 1))
   const prefix = `${pack.kind}@${networkVersion(pack.version)}`
-  const rows = (await readSums(db, from, to)).filter(
-    (r) => r.epsilon === epsilon && (r.packId === prefix || r.packId.startsWith(`${prefix}+`)),
-  )
+  const inWindow = await readSums(db, from, to)
+  const ofPack = (r: SumRow) => r.packId === prefix || r.packId.startsWith(`${prefix}+`)
+  const rows = inWindow.filter((r) => r.epsilon === epsilon && ofPack(r))
   const params = olhParams(epsilon)
   const all = learnSumsOf(rows)
   const minAnswers = options.minAnswers ?? MIN_TRAINING_ANSWERS
   if (all.n < minAnswers) {
-    return { status: 'waiting', answers: all.n, pack, reason: `${all.n} training answers from ${from} to ${to}; a retrain needs ${minAnswers}` }
+    return {
+      status: 'waiting', answers: all.n, pack,
+      reason: `${all.n} training answers from ${from} to ${to}; a retrain needs ${minAnswers}${elsewhere(inWindow, epsilon, ofPack)}`,
+    }
   }
   // Days alternate between fitting and checking, so the check never sees an answer the fit used.
   const dayNumber = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000)
@@ -180,6 +183,36 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
     status: 'published', answers: all.n, heldOut, written, pack: next, idleTables,
     reason: heldOut ? `held-out AUC ${heldOut.current.toFixed(4)} → ${heldOut.candidate.toFixed(4)}` : 'no held-out day yet: fitted on every answer',
   }
+}
+
+/**
+ * The training answers in the window that a retrain at `epsilon` from this pack does not count, in words: those
+ * at another ε (the pages, and the collector's `--epsilon`, use another) and those of pages running another
+ * session network (the shop serves its own pack: retrain that one). Empty when there are none.
+ */
+function elsewhere(rows: readonly SumRow[], epsilon: number, ofPack: (r: SumRow) => boolean): string {
+  const byEpsilon = new Map<number, SumRow[]>()
+  const byNetwork = new Map<string, SumRow[]>()
+  for (const r of rows) {
+    if (r.epsilon !== epsilon) {
+      if (!byEpsilon.has(r.epsilon)) byEpsilon.set(r.epsilon, [])
+      byEpsilon.get(r.epsilon)!.push(r)
+    } else if (!ofPack(r)) {
+      const network = /^(session@[^+]+)/.exec(r.packId)?.[1] ?? r.packId
+      if (!byNetwork.has(network)) byNetwork.set(network, [])
+      byNetwork.get(network)!.push(r)
+    }
+  }
+  const said: string[] = []
+  for (const [e, list] of [...byEpsilon].sort((a, b) => a[0] - b[0])) {
+    const n = learnSumsOf(list).n
+    if (n > 0) said.push(`${n} more came at ε ${e} (retrain with --epsilon ${e} if the pages use it)`)
+  }
+  for (const [network, list] of [...byNetwork].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const n = learnSumsOf(list).n
+    if (n > 0) said.push(`${n} more came from pages running ${network} (retrain that pack with --pack)`)
+  }
+  return said.length > 0 ? `; ${said.join('; ')}` : ''
 }
 
 /** The last day of answers a retrained pack was fitted on (`metrics.privateTraining.to`), if it says. */
