@@ -2,6 +2,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { checkPack as validatePack } from '../../src/pack/checkPack'
+import { decodePackWeights } from '../../src/pack/decodePackWeights'
+import { EXPECTED_SPECS } from '../../src/pack/expectedSpecs'
+import { isSegletError } from '../../src/errors'
 import { COLLECTOR_DEFAULTS } from '../cli/parseCollectorArgs'
 import { migrate } from '../storage/migrate'
 import { openDatabase } from '../storage/openDatabase'
@@ -99,6 +102,15 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   }
   if (pack.kind !== 'session') {
     console.error(`seglet collector retrain: ${packPath} is a ${pack.kind} pack; retraining refits the session pack's intent`)
+    return 1
+  }
+  try {
+    // As publish-pack checks it: a pack of another feature set (from before an SDK upgrade) or with weights that
+    // do not decode stays so once retrained, and every browser would refuse it and keep the pack it has.
+    decodePackWeights(validatePack(pack, EXPECTED_SPECS.session))
+  } catch (error) {
+    if (!isSegletError(error)) throw error
+    console.error(`seglet collector retrain: ${packPath}: browsers would refuse this session pack (${error.code}): ${error.message.split('\n').join(' ')}`)
     return 1
   }
   // Told to stop (SIGINT/SIGTERM, a scheduler's timeout): the step under way finishes (each is whole or not at

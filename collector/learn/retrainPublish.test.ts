@@ -187,6 +187,26 @@ describe('retrain without a signing key', () => {
     }
   })
 
+  // A pack from before an SDK upgrade (another feature set), or one edited by hand: a retrain of it is refused by
+  // every browser (pack_spec_mismatch), which would keep the shipped pack while the shop believes it updated.
+  it('refuses to retrain a pack browsers would refuse, before it writes anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-out-'))
+    try {
+      const names = [...shipped.featureSpec.names]
+      names[0] = 'a_feature_this_sdk_does_not_compute'
+      const packFile = join(dir, 'old-session.json')
+      writeFileSync(packFile, JSON.stringify({ ...shipped, featureSpec: { ...shipped.featureSpec, names } }))
+      const out = join(dir, 'session.json')
+      const { code, said } = await run(['--database', 'memory:', '--pack', packFile, '--out', out, '--min-answers', '1'])
+      expect(code).toBe(1)
+      expect(said).toMatch(/^seglet collector retrain: .*old-session\.json: browsers would refuse this session pack \(pack_spec_mismatch\)/)
+      expect(said).not.toContain('\n')
+      expect(readdirSync(dir)).toEqual(['old-session.json'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('says in one line that --out cannot be written, as a publish does, instead of failing with a stack trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-out-'))
     try {
