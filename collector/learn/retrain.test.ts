@@ -124,6 +124,28 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     expect(written).toEqual([])
   }, 300_000)
 
+  // A daily retrain just after midnight checks on the few answers the new day holds so far: the estimate's noise
+  // is then so wide that no candidate, however worse, could be refused, and the pack would go out unchecked.
+  it('waits when the held-out days hold too few answers for the check to refuse anything', async () => {
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
+    const ingest = createIngest(db, createReportEstimator(), { now: () => NOW })
+    const rng = createRng(61)
+    const random = seededRandom(61)
+    // The fit day says the opposite of what the shop's sessions do; the held-out day has 20 answers.
+    const bodies = [
+      ...Array.from({ length: 3000 }, () => encodeReport(truthOf(rng, true), context, { epsilon: 2, day: '2026-11-29', random, learnShare: 1 })),
+      ...Array.from({ length: 20 }, () => encodeReport(truthOf(rng), context, { epsilon: 2, day: '2026-11-30', random, learnShare: 1 })),
+    ]
+    await Promise.all(bodies.map((b, i) => ingest.submit(`few-${i % 50}`, JSON.stringify(b))))
+    await ingest.flush()
+    const written: string[] = []
+    const result = await retrain(db, { pack: shipped, epsilon: 2, minAnswers: 2000, now: NOW, writePack: async (text) => (written.push(text), 'memory') })
+    expect(written).toEqual([])
+    expect(result).toMatchObject({ status: 'waiting', answers: 3020 })
+    expect(result.reason).toContain('20 held-out answers')
+    expect(result.reason).toContain('needs 500')
+  }, 300_000)
+
   // A collector started with --epsilon 1, or pages that run the shop's own pack: the answers are there, but not
   // at the ε or for the network the retrain was given. It must say so, or it waits for ever with "0 answers".
   it('says when the answers it waits for came at another ε or from another pack', async () => {

@@ -20,6 +20,12 @@ import { heldOutCheck } from './heldOutCheck'
 /** Fewest training answers a retrain fits from; below, it waits for more (README, "Private training"). */
 export const MIN_TRAINING_ANSWERS = 20_000
 
+/**
+ * Share of the fewest answers (`minAnswers`) the held-out days must hold for the check: with fewer, its noise
+ * is too wide to refuse a worse candidate, and the retrain waits.
+ */
+export const MIN_HELD_OUT_SHARE = 1 / 4
+
 /** Options of `retrain`. */
 export interface RetrainOptions {
   /** The session pack in use (its network is what the answers' scores came from). */
@@ -146,6 +152,15 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   // answers) waits for the other kind of day.
   if (fitSums.n === 0 || checkSums.n === 0) {
     return { status: 'waiting', answers: all.n, pack, reason: `no held-out check yet: the answers from ${from} to ${to} fall on ${fitSums.n === 0 ? 'odd' : 'even'} days only, and the check fits on even days and checks on odd ones` }
+  }
+  // A check on a handful of answers (a daily run just after midnight, the day after a publish) has noise so wide
+  // that it could refuse no candidate, however worse: that would be publishing unchecked.
+  const minHeldOut = Math.ceil(minAnswers * MIN_HELD_OUT_SHARE)
+  if (checkSums.n < minHeldOut) {
+    return {
+      status: 'waiting', answers: all.n, pack,
+      reason: `${checkSums.n} held-out answers (odd days${fittedTo === undefined ? '' : ` after ${fittedTo}, the last day the pack in use was fitted on`}); the check needs ${minHeldOut}`,
+    }
   }
   const current: IntentCorrection = pack.intentCorrection ?? identityCorrection()
   let heldOut: RetrainResult['heldOut']
