@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { heldOutCheck } from '../collector/learn/heldOutCheck'
-import { MIN_TRAINING_ANSWERS } from '../collector/learn/retrain'
+import { MIN_HELD_OUT_SHARE, MIN_TRAINING_ANSWERS } from '../collector/learn/retrain'
 import { sessionVector } from '../src/features/vectors'
 import { PACK_FORMAT_VERSION, type ModelPack } from '../src/pack/types'
 import { SESSION_FEATURE_SPEC_VERSION } from '../src/features/featureNames'
@@ -190,9 +190,9 @@ export function simulateDrift(
     const runs: Array<{ aucWithStats: number; aucWithoutStats: number; answers: number; kept: boolean }> = []
     for (let r = 0; r < options.repetitions; r++) {
       const { tables, answers, days } = privateTables(train, { scale, epsilon: options.epsilon, seed: options.seed * 1_000_003 + scale * 7919 + r, learnShare: options.learnShare, learnTables: options.learnTables })
-      // As `retrain` does: below its fewest answers it waits, and a candidate fitted on the fit days that scores
+      // As `retrain` does: below its fewest answers (or a quarter of them on the check days) it waits, and a candidate fitted on the fit days that scores
       // worse on the check days than the pack in use (the prior) is not published; the prior stands.
-      const kept = options.check !== false && (answers < MIN_TRAINING_ANSWERS || !heldOutCheck(days.fit, days.check, identity, olhParams(options.epsilon)).accepted)
+      const kept = options.check !== false && (answers < MIN_TRAINING_ANSWERS || days.check.n < Math.ceil(MIN_TRAINING_ANSWERS * MIN_HELD_OUT_SHARE) || !heldOutCheck(days.fit, days.check, identity, olhParams(options.epsilon)).accepted)
       runs.push({ ...evaluateCorrection(test, kept ? identity : fitIntentCorrection(tables)), answers, kept })
     }
     const withStats = runs.map((x) => x.aucWithStats)
