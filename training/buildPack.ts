@@ -9,6 +9,7 @@ import { accuracyOf, bestThreshold, rocAuc } from './metrics'
 import { segmentTree, type ClusterProfile } from './naming'
 import { forward } from './network'
 import { K_CANDIDATES, type PackConfig } from './packConfig'
+import { PUBLIC_PACK_VERSION } from './packVersion'
 import type { WardNode } from './ward'
 import { wardTree } from './ward'
 
@@ -65,6 +66,8 @@ export interface PackInput {
   testNoStatsRaw?: number[][]
   provenance: ModelPack['provenance']
   seed: number
+  /** The pack's `version`: `1.0.0` (the public data sets' packs) unless given (a shop's data, `--pack-version`). */
+  version?: string
 }
 
 /** Progress lines of a training run. */
@@ -172,7 +175,7 @@ export function buildPack(input: PackInput): PackResult {
     format: 'seglet-model-pack',
     formatVersion: PACK_FORMAT_VERSION,
     kind: input.kind,
-    version: '1.0.0',
+    version: input.version ?? PUBLIC_PACK_VERSION,
     featureSpec: spec,
     model: { layers: ensemble.layers, weightSpecs, weightData },
     heads: {

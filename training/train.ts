@@ -18,6 +18,7 @@ import { checkOptions, dateOption, dayStart, localDate, oneOfOption, readOptions
 import { DEFAULT_SEED, LIFETIME_CONFIG, SESSION_CONFIG, type PackConfig } from './packConfig'
 import { lifetimePackInput, sessionPackInput } from './packInputs'
 import { packTag } from './packTag'
+import { dataPackVersion, packVersionOption } from './packVersion'
 import { writeReport } from './report'
 import { segmentsMarkdown } from './segmentsDoc'
 import { smallDataWarnings } from './smallData'
@@ -25,7 +26,7 @@ import { smallDataWarnings } from './smallData'
 const FORMAT_NAMES = { seglet: 'Seglet events export', ga4: 'GA4 BigQuery export', shopify: 'Shopify orders export' } as const
 
 const USAGE = `usage: npm run train -- [--data <dir>] [--out <dir>] [--report <file>] [--docs <file>] [--seed <n>] [--quick]
-         [--only session|lifetime [--inner-holdout 0-4]] [--config '{"session":{…},"lifetime":{…}}'] [--pack-base-url <path>]
+         [--only session|lifetime [--inner-holdout 0-4]] [--config '{"session":{…},"lifetime":{…}}'] [--pack-base-url <path>] [--pack-version <semver>]
          [--events <file> [--events <file> …] [--format ga4|shopify|seglet] [--time-zone <IANA name>] [--session-gap-ms <ms>] [--special-days <JSON>]
                           [--retention-days <days>] [--max-events <n>]]
          [--lifetime-events <file> [--lifetime-events <file> …] [--lifetime-format ga4|shopify|seglet] [--cutoff YYYY-MM-DD]] [--purchase-retention-days <days>]
@@ -37,7 +38,7 @@ const OPTIONS = {
   // --events once per file: BigQuery writes a large export as several files.
   events: { type: 'string', multiple: true }, format: text, 'time-zone': text, 'session-gap-ms': text, 'special-days': text,
   'retention-days': text, 'purchase-retention-days': text, 'max-events': text,
-  'lifetime-events': { type: 'string', multiple: true }, 'lifetime-format': text, cutoff: text, 'pack-base-url': text, 'inner-holdout': text,
+  'lifetime-events': { type: 'string', multiple: true }, 'lifetime-format': text, cutoff: text, 'pack-base-url': text, 'inner-holdout': text, 'pack-version': text,
 } as const
 
 type ConfigOverrides = Partial<Record<'session' | 'lifetime', Partial<PackConfig>>>
@@ -115,6 +116,8 @@ export async function main(argv: string[]): Promise<number> {
       values, only, innerHoldout,
       seed: wholeNumberOption(values, 'seed', 0, 0xffffffff) ?? DEFAULT_SEED,
       overrides: configOverrides(str('config')),
+      // A pack trained on a shop's data never takes the shipped packs' version: their reports would add up.
+      packVersion: packVersionOption(values, events !== undefined || values['lifetime-events'] !== undefined),
       format: oneOfOption(values, 'format', EVENTS_FORMATS),
       lifetimeFormat: oneOfOption(values, 'lifetime-format', EVENTS_FORMATS),
       cutoff: dateOption(values, 'cutoff'),
@@ -130,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
     return { ...checked, timeZone, cutoff: checked.cutoff === undefined ? undefined : dayStart(String(values.cutoff), timeZone) }
   })
   if (!checked) return 2
-  const { values: args, only, innerHoldout, seed: SEED, overrides, format, lifetimeFormat, cutoff: cutoffOption, features, retention, timeZone: shopTimeZone } = checked
+  const { values: args, only, innerHoldout, seed: SEED, packVersion, overrides, format, lifetimeFormat, cutoff: cutoffOption, features, retention, timeZone: shopTimeZone } = checked
   const started = Date.now()
   // Production mode before the backend starts: skips debug checks and the "install tfjs-node" banner.
   tf.enableProdMode()
@@ -167,10 +170,13 @@ export async function main(argv: string[]): Promise<number> {
     // One session in five is held out: a session pack needs at least one left to train on.
     if (train.length === 0) throw new DataError(`${named}: ${sessions.length} session${sessions.length === 1 ? '' : 's'}, all held out for testing; a session pack needs more sessions to train on`)
     // A shop's own events carry cart, search and scroll behaviour: the pack reads every session feature.
+    const config = scale(SESSION_CONFIG, 'session')
     sessionInput = sessionPackInput(train.map((s) => s.aggregate), train.map((s) => s.label), test.map((s) => s.aggregate), test.map((s) => s.label), {
       dataset: `${FORMAT_NAMES[loaded.format]} ${named}`, sha256: loaded.files.map((f) => f.sha256).join(' '), rows: sessions.length,
       split: `test = sessions whose 0-based index % 5 == 0; ${settings}`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu)`,
-    }, scale(SESSION_CONFIG, 'session'), 'all')
+    }, config, 'all')
+    // A version of its own, from the files' content and every setting the network depends on.
+    sessionInput.version = packVersion ?? dataPackVersion(['session', loaded.format, ...loaded.files.map((f) => f.sha256), JSON.stringify({ seed: SEED, config, timeZone, features, retention })])
   } else {
     const file = readPublicData(dataDir, SHOPPERS_FILE, '--events')
     if (file.verified === false) throw new DataError(`${file.path}: sha256 ${file.sha256} differs from the published one; refusing to train`)
@@ -197,6 +203,7 @@ export async function main(argv: string[]): Promise<number> {
       scale(SESSION_CONFIG, 'session'),
       'public',
     )
+    if (packVersion !== undefined) sessionInput.version = packVersion
   }
   // The session training labels list every row twice (with and without page statistics): count each once.
   if (sessionInput) for (const warning of smallDataWarnings('session', sessionInput.trainLabels.slice(0, sessionInput.trainLabels.length / 2), sessionInput.testLabels)) log(warning)
@@ -213,6 +220,8 @@ export async function main(argv: string[]): Promise<number> {
   {
     let customers: Array<{ aggregate: LifetimeAggregate; label: number; test: boolean }>
     let provenance: ModelPack['provenance']
+    let version = packVersion
+    const config = scale(LIFETIME_CONFIG, 'lifetime')
     if (Array.isArray(args['lifetime-events'])) {
       const path = args['lifetime-events'].join(', ')
       const loaded = loadTrainingEventsFiles(args['lifetime-events'], lifetimeFormat)
@@ -221,6 +230,7 @@ export async function main(argv: string[]): Promise<number> {
       if (customers.length === 0) throw new DataError(`${path}: no customer with an order before the cutoff ${localDate(cutoff, shopTimeZone)}`)
       log(`  ${path}: ${loaded.format} format, ${loaded.rows} rows, ${customers.length} customers with an order before ${localDate(cutoff, shopTimeZone)}${skippedNote(loaded.skipped)}`)
       provenance = { dataset: `${FORMAT_NAMES[loaded.format]} ${path} (cutoff ${localDate(cutoff, shopTimeZone)})`, sha256: loaded.files.map((f) => f.sha256).join(' '), rows: customers.length, split: `test = shoppers whose index % 5 == 0; orders and refunds of the ${retention.purchaseRetentionDays} days before the cutoff, as the browser keeps them`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` }
+      version ??= dataPackVersion(['lifetime', loaded.format, ...loaded.files.map((f) => f.sha256), JSON.stringify({ seed: SEED, config, cutoff, timeZone: shopTimeZone ?? null, retention })])
     } else {
       const file = readPublicData(dataDir, RETAIL_FILE, '--lifetime-events')
       if (file.verified === false) throw new DataError(`${file.path}: sha256 ${file.sha256} differs from the published one; refusing to train`)
@@ -234,7 +244,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     // One customer in five is held out: a lifetime pack needs at least one left to train on.
     if (!customers.some((c) => !c.test)) throw new DataError(`${provenance.dataset}: ${customers.length} customer${customers.length === 1 ? '' : 's'}, all held out for testing; a lifetime pack needs orders from at least 2 customers`)
-    lifetimeInput = lifetimePackInput(customers, provenance, scale(LIFETIME_CONFIG, 'lifetime'), SEED + 1)
+    lifetimeInput = lifetimePackInput(customers, provenance, config, SEED + 1)
+    if (version !== undefined) lifetimeInput.version = version
   }
   for (const warning of smallDataWarnings('lifetime', lifetimeInput.trainLabels, lifetimeInput.testLabels)) log(warning)
   const lifetime = buildPack(lifetimeInput)
@@ -254,7 +265,7 @@ export async function main(argv: string[]): Promise<number> {
   writeFileSync(reportPath, writeReport({ session, lifetime, seconds, configs: { session: sessionInput!.config, lifetime: lifetimeInput.config } }))
   mkdirSync(dirname(docsPath), { recursive: true })
   writeFileSync(docsPath, segmentsMarkdown(session, lifetime))
-  log(`wrote ${join(outDir, 'session.json')} (${session.bytes} B), ${join(outDir, 'lifetime.json')} (${lifetime.bytes} B), ${reportPath}, ${docsPath} in ${seconds.toFixed(0)} s`)
+  log(`wrote ${join(outDir, 'session.json')} (${session.bytes} B, version ${session.pack.version}), ${join(outDir, 'lifetime.json')} (${lifetime.bytes} B, version ${lifetime.pack.version}), ${reportPath}, ${docsPath} in ${seconds.toFixed(0)} s`)
   const baseUrl = typeof args['pack-base-url'] === 'string' ? args['pack-base-url'] : '/models/'
   log('', 'Serve both files from your own origin and load them with this tag (the hashes are of the files as written):', '', packTag({ session: sessionText, lifetime: lifetimeText }, baseUrl), '')
   return 0

@@ -166,6 +166,31 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     expect(result.reason).toContain('200 more came from pages running session@2.1.0')
   }, 300_000)
 
+  // A pack trained on the shop's own data is version 1.0.0-<hash>: another network than the shipped 1.0.0, though
+  // its id starts with the same characters. Neither retrain counts the other's answers, retrained or not.
+  it('keeps the answers of a pack trained on the shop\'s data apart from the shipped pack\'s', async () => {
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
+    const ingest = createIngest(db, createReportEstimator(), { now: () => NOW })
+    const rng = createRng(71)
+    const random = seededRandom(71)
+    const shop: ModelPack = { ...shipped, version: '1.0.0-0a1b2c3d' }
+    const contexts: Array<[ReportContext, number]> = [
+      [context, 120],
+      [{ ...context, packId: 'session@1.0.0+r20261129+lifetime@1.0.0' }, 80],
+      [{ ...context, packId: 'session@1.0.0-0a1b2c3d+lifetime@1.0.0-9f8e7d6c' }, 200],
+      [{ ...context, packId: 'session@1.0.0-0a1b2c3d+r20261129+lifetime@1.0.0-9f8e7d6c' }, 50],
+    ]
+    const bodies = contexts.flatMap(([ctx, n]) => Array.from({ length: n }, () => encodeReport(truthOf(rng), ctx, { epsilon: 2, day: '2026-11-30', random, learnShare: 1 })))
+    await Promise.all(bodies.map((b, i) => ingest.submit(`apart-${i % 50}`, JSON.stringify(b))))
+    await ingest.flush()
+    const ofShipped = await retrain(db, { pack: shipped, epsilon: 2, minAnswers: 2000, writePack: async () => 'memory', now: NOW })
+    expect(ofShipped).toMatchObject({ status: 'waiting', answers: 200 })
+    expect(ofShipped.reason).toContain('250 more came from pages running session@1.0.0-0a1b2c3d')
+    const ofShop = await retrain(db, { pack: shop, epsilon: 2, minAnswers: 2000, writePack: async () => 'memory', now: NOW })
+    expect(ofShop).toMatchObject({ status: 'waiting', answers: 250 })
+    expect(ofShop.reason).toContain('200 more came from pages running session@1.0.0 ')
+  }, 300_000)
+
   // With PostgreSQL a retrain runs beside the collector, which sums what it stored within seconds: the retrain
   // sums what is still pending, and must decode its page answers against the collector's page keys.
   it('sums the reports a running collector has not summed yet against its page keys, so no page drops out of the estimates', async () => {
