@@ -65,7 +65,11 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
   const leafNames = packLeafNames(options.packs ?? [])
   /** Names of the session and value-segment leaves of a report pack id, null where the pack is not known. */
   const namesOf = (packId: string, leaves: number, part: 0 | 1) => {
-    const names = leafNames.get(packId.split('+')[part] ?? '')
+    // `session@<v>[+rYYYYMMDD]+lifetime@<v>`: a retrained session pack's version has a `+` of its own.
+    const at = packId.lastIndexOf('+lifetime@')
+    const id = at < 0 ? packId.split('+')[part] ?? '' : part === 0 ? packId.slice(0, at) : packId.slice(at + 1)
+    // A retrain keeps the segment tree: a retrained pack the collector was not given has its network's names.
+    const names = leafNames.get(id) ?? leafNames.get(id.split('+')[0])
     return names && names.length === leaves ? names : null
   }
   const estimateOptions = { minReports: options.minReports, minCount: options.minCount, forgedReports: options.forgedReports ?? 1 }

@@ -49,4 +49,27 @@ describe('segment-leaf names', () => {
       }
     }
   })
+
+  // A retrain appends +rYYYYMMDD to the session pack's version: the report's pack id then has three parts.
+  it('names the leaves of reports from a retrained session pack beside its lifetime pack', () => {
+    const day = '2026-11-29'
+    const query = { from: day, to: day, epsilon: 2, pageKeyLists: {} }
+    for (const network of ['1.0.0', '1.0.0-0a1b2c3d']) {
+      const retrained = { ...(pack('session') as object), version: `${network}+r20261128` }
+      const lifetime = { ...(pack('lifetime') as object), version: network }
+      const packId = `session@${network}+r20261128+lifetime@${network}`
+      // Published by a retrain (only the new pack in the manifest), or written with --out (only the network's).
+      for (const packs of [[retrained, lifetime], [{ ...retrained, version: network }, lifetime]]) {
+        const estimator = createReportEstimator({ packs })
+        const bodies = reportBodies(50, { day, context: { packId, segmentLeaves: 4, valueLeaves: 4 } })
+        const rows = addUp(estimator, bodies.map((body) => {
+          const report = estimator.parse(body)
+          return { report, group: estimator.groupOf(report) }
+        }))
+        const doc = estimator.insights(rows, query) as { segmentNames: string[] | null; valueNames: string[] | null }
+        expect(doc.segmentNames).toContain('Casual browser')
+        expect(doc.valueNames).toContain('Champions')
+      }
+    }
+  })
 })
