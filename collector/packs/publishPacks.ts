@@ -15,6 +15,7 @@ import { DEFAULT_PACK_MANIFEST_URL, MANIFEST_CONTEXT, MANIFEST_FORMAT, MANIFEST_
 import { CollectorError } from '../lib/CollectorError'
 import type { PackSigningKey } from './signingKey'
 import { readPackSigningKey, signBytes } from './signingKey'
+import { isRunning } from '../lib/isRunning'
 
 type PackKind = ModelPack['kind']
 
@@ -237,16 +238,6 @@ async function takeOver(file: string, lock: LockState, mine: string): Promise<vo
     // Gone meanwhile: the loop tries again.
   } finally {
     await unlink(marker).catch(() => undefined)
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: it runs, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { linkSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { CollectorError } from '../lib/CollectorError'
+import { isRunning } from '../lib/isRunning'
 
 /** How often the holder of a lock touches it, to show that it still runs. */
 export const LOCK_HEARTBEAT_MS = 10_000
@@ -118,15 +119,5 @@ function readLock(file: string): { holder: number; touched: number } | undefined
     return { holder: Number.isSafeInteger(holder) ? holder : 0, touched: statSync(file).mtimeMs }
   } catch {
     return undefined
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: it runs, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
