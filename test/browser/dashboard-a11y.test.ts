@@ -36,6 +36,25 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     await db?.close()
   })
 
+  /** Opens the dashboard with a line for every segment on every day (the collector's own days have too few reports). */
+  async function openWithDailyLines(page: Page): Promise<void> {
+    await page.route('**/seglet/insights.json', async (route) => {
+      const doc = await (await route.fetch()).json()
+      const share = { value: 0.3, low: 0.25, high: 0.35, enough: true }
+      for (const day of doc.daily) day.segments = doc.insights.segments.map((s: { leaf: number | null }) => ({ leaf: s.leaf, share }))
+      await route.fulfill({ json: doc })
+    })
+    await open(page)
+  }
+
+  /** Which of the daily chart's lines are shown, as Chart.js draws them. */
+  function lineVisibility(page: Page): Promise<boolean[]> {
+    return page.evaluate(() => {
+      const chart = (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: unknown[] }; isDatasetVisible(i: number): boolean } } }).Chart.getChart(document.getElementById('segments-over-time')!)
+      return chart.data.datasets.map((_, i) => chart.isDatasetVisible(i))
+    })
+  }
+
   async function open(page: Page): Promise<void> {
     await page.goto(`${base}/seglet/dashboard`)
     await page.waitForFunction(() => document.querySelectorAll('#pages tbody tr').length > 1)
@@ -332,18 +351,8 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } })
     try {
       const page = await context.newPage()
-      await page.route('**/seglet/insights.json', async (route) => {
-        const doc = await (await route.fetch()).json()
-        const share = { value: 0.3, low: 0.25, high: 0.35, enough: true }
-        for (const day of doc.daily) day.segments = doc.insights.segments.map((s: { leaf: number | null }) => ({ leaf: s.leaf, share }))
-        await route.fulfill({ json: doc })
-      })
-      await open(page)
-      const visible = () =>
-        page.evaluate(() => {
-          const chart = (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: unknown[] }; isDatasetVisible(i: number): boolean } } }).Chart.getChart(document.getElementById('segments-over-time')!)
-          return chart.data.datasets.map((_, i) => chart.isDatasetVisible(i))
-        })
+      await openWithDailyLines(page)
+      const visible = () => lineVisibility(page)
       expect((await visible()).every(Boolean)).toBe(true)
       // Tabbed to from the top of the page, as a keyboard reaches it.
       const first = await page.evaluate(() => (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: { label: string }[] } } } }).Chart.getChart(document.getElementById('segments-over-time')!).data.datasets[0]!.label)
@@ -368,18 +377,8 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } })
     try {
       const page = await context.newPage()
-      await page.route('**/seglet/insights.json', async (route) => {
-        const doc = await (await route.fetch()).json()
-        const share = { value: 0.3, low: 0.25, high: 0.35, enough: true }
-        for (const day of doc.daily) day.segments = doc.insights.segments.map((s: { leaf: number | null }) => ({ leaf: s.leaf, share }))
-        await route.fulfill({ json: doc })
-      })
-      await open(page)
-      const visible = () =>
-        page.evaluate(() => {
-          const chart = (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: unknown[] }; isDatasetVisible(i: number): boolean } } }).Chart.getChart(document.getElementById('segments-over-time')!)
-          return chart.data.datasets.map((_, i) => chart.isDatasetVisible(i))
-        })
+      await openWithDailyLines(page)
+      const visible = () => lineVisibility(page)
       const legend = page.locator('#segments-over-time').locator('xpath=../following-sibling::ul[1]').getByRole('button')
       await legend.nth(0).press('Enter')
       const hidden = (await visible()).map((_, i) => i !== 0)
