@@ -20,6 +20,9 @@ import { sumPending } from './storage/sumPending'
 import { addUpBodies } from './ingest/addUpBodies'
 import { RAW_RETENTION_SETTING, writeSetting } from './storage/settings'
 
+/** How long an idle keep-alive connection is kept open, in ms: longer than a load balancer's idle timeout. */
+export const KEEP_ALIVE_MS = 65_000
+
 const HOUR_MS = 3_600_000
 
 /**
@@ -130,6 +133,10 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
 
   const server = await new Promise<Server>((ready, fail) => {
     const s = createServer(collector.listener)
+    // Idle keep-alive connections are kept longer than a load balancer's (60 s is the common default): closed
+    // first by the collector, a connection the balancer is reusing gives that request a 502.
+    s.keepAliveTimeout = KEEP_ALIVE_MS
+    s.headersTimeout = KEEP_ALIVE_MS + 1_000
     s.once('error', fail)
     s.listen(args.port, args.host, () => ready(s))
   }).catch((error: Error) => error)

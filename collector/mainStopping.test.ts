@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { request, Agent } from 'node:http'
 import { afterEach, expect, it, vi } from 'vitest'
 import type { Database } from './storage/types'
 import { reportBodies } from './testing/reports'
@@ -91,4 +92,42 @@ it('closes the database and stops when told to stop while it starts (summing or 
   expect(errors).toEqual([])
   expect(process.listeners('SIGTERM').filter((l) => !before.has(l))).toEqual([])
   expect(process.listeners('SIGINT').length).toBe(new Set(process.listeners('SIGINT')).size)
+}, 300_000)
+
+it('keeps an idle keep-alive connection open past the 5 s of Node.js, so a load balancer reusing it gets no 502', async () => {
+  const { main, KEEP_ALIVE_MS } = await import('./main')
+  expect(KEEP_ALIVE_MS).toBeGreaterThan(60_000)
+  state.failing = false
+  state.hold = undefined
+  vi.spyOn(console, 'error').mockImplementation(() => {})
+  let listening = (_base: string) => {}
+  const ready = new Promise<string>((resolve) => (listening = resolve))
+  vi.spyOn(console, 'log').mockImplementation((line) => {
+    const match = /^seglet collector listening on (\S+)/.exec(String(line))
+    if (match) listening(match[1]!)
+  })
+  const before = new Set(process.listeners('SIGTERM'))
+  const stopped = main(['--database', 'memory:', '--port', '0'])
+  const base = new URL(await ready)
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  const get = () =>
+    new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+      const req = request({ host: base.hostname, port: base.port, path: '/seglet/health', agent }, (res) => {
+        res.resume()
+        res.on('end', () => resolve({ status: res.statusCode!, reused: req.reusedSocket }))
+      })
+      req.on('error', reject)
+      req.end()
+    })
+  try {
+    expect(await get()).toEqual({ status: 200, reused: false })
+    // Past the default of Node.js (5 s idle, closed within about a second after), where the collector used to close
+    // the connection first.
+    await new Promise((wake) => setTimeout(wake, 7_000))
+    expect(await get()).toEqual({ status: 200, reused: true })
+  } finally {
+    agent.destroy()
+    process.listeners('SIGTERM').find((l) => !before.has(l))!('SIGTERM')
+    expect(await stopped).toBe(0)
+  }
 }, 300_000)
