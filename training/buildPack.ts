@@ -66,7 +66,7 @@ export interface PackInput {
   testNoStatsRaw?: number[][]
   provenance: ModelPack['provenance']
   seed: number
-  /** The pack's `version`: `1.0.0` (the public data sets' packs) unless given (a shop's data, `--pack-version`). */
+  /** The pack's `version`: `1.0.0` (the shipped packs) unless given (a shop's data, an experimental run, `--pack-version`). */
   version?: string
 }
 

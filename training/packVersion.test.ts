@@ -20,6 +20,8 @@ import { parseReport } from '../src/reports/parseReport'
 import { packLabelsOf } from '../src/reports/recordDecision'
 import { packContextOf } from '../src/reports/sessionRecord'
 import { PROJECT_ROOT } from './data'
+import { DEFAULT_SEED, LIFETIME_CONFIG, SESSION_CONFIG } from './packConfig'
+import { publicPackVersion } from './packVersion'
 import { createRng } from './rng'
 import { main as train } from './train'
 
@@ -124,4 +126,34 @@ describe('the version of a pack trained on a shop\'s own data', () => {
       expect(errors[0]).not.toContain('\n')
     }
   }, 120_000)
+})
+
+describe('the version of a pack trained on the public data sets', () => {
+  const shipped = (kind: string) => JSON.parse(readFileSync(join(PROJECT_ROOT, `src/models/${kind}.json`), 'utf8')) as ModelPack
+  const sessionSha = shipped('session').provenance.sha256
+  const lifetimeSha = shipped('lifetime').provenance.sha256
+  const quick = (config: typeof SESSION_CONFIG) => ({ ...config, members: 2, epochs: 3 })
+
+  it('is the shipped packs\' 1.0.0 only when every setting the network depends on is at its default', () => {
+    expect(publicPackVersion('session', sessionSha, { seed: DEFAULT_SEED, config: SESSION_CONFIG })).toBe('1.0.0')
+    expect(publicPackVersion('lifetime', lifetimeSha, { seed: DEFAULT_SEED, config: LIFETIME_CONFIG })).toBe('1.0.0')
+    // --config giving a hyper-parameter its default value builds the shipped network.
+    expect(publicPackVersion('session', sessionSha, { seed: DEFAULT_SEED, config: { ...SESSION_CONFIG, epochs: SESSION_CONFIG.epochs } })).toBe('1.0.0')
+  })
+
+  it('is one of its own for a --quick, --seed, --config or --inner-holdout run: its reports never add up with the shipped packs\'', () => {
+    const versions = [
+      publicPackVersion('session', sessionSha, { seed: DEFAULT_SEED, config: quick(SESSION_CONFIG) }),
+      publicPackVersion('session', sessionSha, { seed: 7, config: SESSION_CONFIG }),
+      publicPackVersion('session', sessionSha, { seed: DEFAULT_SEED, config: { ...SESSION_CONFIG, epochs: 40 } }),
+      publicPackVersion('session', sessionSha, { seed: DEFAULT_SEED, config: SESSION_CONFIG, innerHoldout: 0 }),
+      publicPackVersion('session', sessionSha, { seed: DEFAULT_SEED, config: SESSION_CONFIG, innerHoldout: 1 }),
+      publicPackVersion('lifetime', lifetimeSha, { seed: DEFAULT_SEED, config: quick(LIFETIME_CONFIG) }),
+      publicPackVersion('lifetime', lifetimeSha, { seed: 7, config: LIFETIME_CONFIG }),
+    ]
+    for (const version of versions) expect(version).toMatch(/^1\.0\.0-[0-9a-f]{1,8}$/)
+    expect(new Set(versions).size).toBe(versions.length)
+    // The same run twice: the same version.
+    expect(publicPackVersion('session', sessionSha, { seed: 7, config: SESSION_CONFIG })).toBe(versions[1])
+  })
 })

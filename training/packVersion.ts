@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { MAX_PACK_ID_LENGTH } from '../src/reports/schema'
 import { DataError } from './dataError'
 import type { OptionValues } from './options'
+import { DEFAULT_SEED, LIFETIME_CONFIG, SESSION_CONFIG, type PackConfig } from './packConfig'
 
 /** The version of the packs built from the public data sets, as shipped in `src/models`. */
 export const PUBLIC_PACK_VERSION = '1.0.0'
@@ -29,6 +30,23 @@ export function dataPackVersion(parts: readonly string[]): string {
   const hex = createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 8)
   // Eight digits are a number in semantic versioning, which has no leading zeros.
   return `${PUBLIC_PACK_VERSION}-${/^\d+$/.test(hex) ? String(Number(hex)) : hex}`
+}
+
+/**
+ * The version of a pack trained on the public data sets: the shipped packs' `1.0.0` only for the run that
+ * reproduces them (the default seed and hyper-parameters, no `--quick`, `--config` or `--inner-holdout` that
+ * changes them); any other network gets a `dataPackVersion` of its own, over the data set's hash and those
+ * settings, so browsers serving an experimental pack never report under the shipped packs' id.
+ *
+ * @example
+ * publicPackVersion('session', file.sha256, { seed: 7, config: SESSION_CONFIG }) // '1.0.0-<8 hex>'
+ */
+export function publicPackVersion(kind: 'session' | 'lifetime', sha256: string, settings: { seed: number; config: PackConfig; innerHoldout?: number }): string {
+  const shipped: PackConfig = kind === 'session' ? SESSION_CONFIG : LIFETIME_CONFIG
+  const keys = new Set([...Object.keys(shipped), ...Object.keys(settings.config)]) as Set<keyof PackConfig>
+  const sameConfig = [...keys].every((key) => settings.config[key] === shipped[key])
+  if (settings.seed === DEFAULT_SEED && sameConfig && settings.innerHoldout === undefined) return PUBLIC_PACK_VERSION
+  return dataPackVersion([kind, 'public', sha256, JSON.stringify({ seed: settings.seed, config: settings.config, innerHoldout: settings.innerHoldout ?? null })])
 }
 
 /**

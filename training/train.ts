@@ -18,7 +18,7 @@ import { checkOptions, dateOption, dayStart, localDate, oneOfOption, readOptions
 import { DEFAULT_SEED, LIFETIME_CONFIG, SESSION_CONFIG, type PackConfig } from './packConfig'
 import { lifetimePackInput, sessionPackInput } from './packInputs'
 import { packTag } from './packTag'
-import { dataPackVersion, packVersionOption } from './packVersion'
+import { dataPackVersion, packVersionOption, publicPackVersion } from './packVersion'
 import { writeReport } from './report'
 import { segmentsMarkdown } from './segmentsDoc'
 import { smallDataWarnings } from './smallData'
@@ -192,6 +192,7 @@ export async function main(argv: string[]): Promise<number> {
       log(`  --inner-holdout ${h}: the "test" figures below are on ${test.length} held-out TRAINING rows`)
     }
     log(`  ${SHOPPERS_FILE}: ${rows.length} rows, sha256 verified; train ${train.length}, test ${test.length}`)
+    const config = scale(SESSION_CONFIG, 'session')
     sessionInput = sessionPackInput(
       train.map((r) => rowToAggregate(r)), train.map((r) => (r.revenue ? 1 : 0)),
       test.map((r) => rowToAggregate(r)), test.map((r) => (r.revenue ? 1 : 0)),
@@ -200,10 +201,11 @@ export async function main(argv: string[]): Promise<number> {
         split: 'test = data rows whose 0-based index % 5 == 0; train = the rest (each train row twice: with and without page statistics)',
         seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)`,
       },
-      scale(SESSION_CONFIG, 'session'),
+      config,
       'public',
     )
-    if (packVersion !== undefined) sessionInput.version = packVersion
+    // 1.0.0 only for the shipped network: --quick, --seed, --config and --inner-holdout give another.
+    sessionInput.version = packVersion ?? publicPackVersion('session', file.sha256, { seed: SEED, config, innerHoldout })
   }
   // The session training labels list every row twice (with and without page statistics): count each once.
   if (sessionInput) for (const warning of smallDataWarnings('session', sessionInput.trainLabels.slice(0, sessionInput.trainLabels.length / 2), sessionInput.testLabels)) log(warning)
@@ -241,6 +243,7 @@ export async function main(argv: string[]): Promise<number> {
         split: 'features from invoices before 2011-09-01; label = an order in the 90 days from 2011-09-01; test = CustomerID % 5 == 0',
         seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)`,
       }
+      version ??= publicPackVersion('lifetime', file.sha256, { seed: SEED, config })
     }
     // One customer in five is held out: a lifetime pack needs at least one left to train on.
     if (!customers.some((c) => !c.test)) throw new DataError(`${provenance.dataset}: ${customers.length} customer${customers.length === 1 ? '' : 's'}, all held out for testing; a lifetime pack needs orders from at least 2 customers`)
