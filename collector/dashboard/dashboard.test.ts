@@ -257,6 +257,8 @@ describe('dashboard', () => {
     expect(words).toMatch(said)
     expect(words).toMatch(/(reload this page|try again)/i)
     expect(words).not.toMatch(/HTTP|internal|Failed to fetch/)
+    // Said to a screen reader as it appears: the page is otherwise silent, with "loading…" where the figures go.
+    expect(status().getAttribute('role')).toBe('alert')
   })
 
   it.each([-0.0004, 0.0004])('writes a lift of %f as 0.0 pts, with no sign a tenth of a point would not show', async (value) => {

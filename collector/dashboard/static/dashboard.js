@@ -487,7 +487,7 @@
     const problem = problemOf(error)
     const said = problem.said.replace(/then try again$/, 'then reload this page')
     document.getElementById('facts').replaceChildren(
-      el('div', {}, el('dt', {}, 'Status'), el('dd', { class: 'problem' }, `Could not load the figures: ${said}`, el('span', { class: 'detail' }, problem.detail))),
+      el('div', {}, el('dt', {}, 'Status'), el('dd', { class: 'problem', role: 'alert' }, `Could not load the figures: ${said}`, el('span', { class: 'detail' }, problem.detail))),
     )
   }
   load().catch(loadFailed)
