@@ -20,8 +20,10 @@ const pageKeys = new Set(storefrontPageKeys())
 const args = ['collector/run.mjs', '--port', String(collectorPort), '--database', '.seglet-collector/db', '--trust-proxy', '--allowed-origin', `http://127.0.0.1:${port}`]
 if (pageKeys.size > 0) args.push('--page-keys', [...pageKeys].join(','))
 const collector = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
-collector.on('exit', (code) => {
-  console.error(`The collector stopped (exit code ${code}).`)
+collector.on('exit', (code, signal) => {
+  // Ctrl-C stops both: the collector closes its database and exits 0, which is no failure.
+  if (code === 0) console.log('The collector stopped.')
+  else console.error(`The collector stopped (${code === null ? `signal ${signal}` : `exit code ${code}`}); the demo stops with it.`)
   process.exit(code ?? 1)
 })
 const { url } = await startServer({ port, collector: `http://127.0.0.1:${collectorPort}` })
