@@ -274,3 +274,88 @@ describe("useSegmentHint(): the server's hint stands in until Seglet decides on 
     app.unmount()
   })
 })
+
+describe('useSegmentHint() in a component created after the page decided', () => {
+  const hint = { segmentId: 'casual-browser', intentBand: 'high' } as const
+  /** ShowsHint, noting what each render gave. */
+  const recording = (renders: string[]) =>
+    defineComponent({
+      setup() {
+        const value = useSegmentHint()
+        return () => {
+          const text = value.value ? `${value.value.segmentId} ${value.value.intentBand}` : 'no hint'
+          renders.push(text)
+          return h('p', { id: 'hint' }, text)
+        }
+      },
+    })
+
+  /** Mounts a page with `seglet` and the hint that shows `Later` only once `later` is set. */
+  async function mountPage(seglet: Seglet, Later: Component) {
+    const container = document.body.appendChild(document.createElement('div'))
+    const later = ref(false)
+    const Page = defineComponent({ setup: () => () => [h(Shows), later.value ? h(Later) : null] })
+    const app = createApp(Page).use(createSegletPlugin({ seglet, hint }))
+    app.mount(container)
+    await nextTick()
+    return { container, app, later }
+  }
+
+  it('never renders the hint, not even once, after forget()', async () => {
+    const { seglet } = await decided()
+    const renders: string[] = []
+    const { container, app, later } = await mountPage(seglet, recording(renders))
+    await seglet.forget()
+    await new Promise((r) => setTimeout(r, 0))
+    later.value = true
+    await nextTick()
+    expect(renders).toEqual(['no hint'])
+    expect(container.textContent).toBe('defaultno hint')
+    app.unmount()
+  })
+
+  it('never renders the hint, not even once, after a decision in the holdout arm', async () => {
+    const seglet = createSeglet({ ...options(), personalize: { holdout: 1 } })
+    running.push(seglet)
+    const renders: string[] = []
+    const { container, app, later } = await mountPage(seglet, recording(renders))
+    await browse(seglet)
+    await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
+    later.value = true
+    await nextTick()
+    expect(renders).toEqual(['no hint'])
+    expect(container.textContent).toBe('defaultno hint')
+    app.unmount()
+  })
+
+  it('renders the live segment from its first render, not the hint', async () => {
+    const { seglet, segment } = await decided()
+    const renders: string[] = []
+    const { container, app, later } = await mountPage(seglet, recording(renders))
+    later.value = true
+    await nextTick()
+    const band = segment.intent >= segment.intentThreshold ? 'high' : segment.intent >= segment.intentThreshold / 2 ? 'medium' : 'low'
+    expect(`${segment.id} ${band}`).not.toBe(`${hint.segmentId} ${hint.intentBand}`)
+    // Rendered again once mounted, with the same segment: never the hint.
+    expect(new Set(renders)).toEqual(new Set([`${segment.id} ${band}`]))
+    expect(container.textContent).toBe(`segment ${segment.id}${segment.id} ${band}`)
+    await seglet.forget()
+    await new Promise((r) => setTimeout(r, 0))
+    await nextTick()
+    expect(container.textContent).toBe('defaultno hint')
+    app.unmount()
+  })
+
+  it('still hydrates with the hint in the holdout arm, without a mismatch, then drops it', async () => {
+    const seglet = createSeglet({ ...options(), personalize: { holdout: 1 } })
+    running.push(seglet)
+    await browse(seglet)
+    await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
+    const renders: string[] = []
+    const { html, container, problems } = await renderThenHydrate(recording(renders), { hint }, { seglet, hint })
+    expect(html).toBe('<p id="hint">casual-browser high</p>')
+    expect(problems).toEqual([])
+    expect(renders).toEqual(['casual-browser high', 'casual-browser high', 'no hint'])
+    expect(container.textContent).toBe('no hint')
+  })
+})
