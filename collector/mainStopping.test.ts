@@ -38,10 +38,9 @@ vi.mock('./storage/openDatabase', async (importOriginal) => {
 
 afterEach(() => vi.restoreAllMocks())
 
-it('stops with one line and closes the database when the reports it stored cannot be summed on the way out', async () => {
+/** Starts the collector on a free port: its address once it listens, its run, and the stop it listens for. */
+async function startListening(): Promise<{ base: string; stopped: Promise<number>; stop: (signal: NodeJS.Signals) => void }> {
   const { main } = await import('./main')
-  const errors: string[] = []
-  vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
   let listening = (_base: string) => {}
   const ready = new Promise<string>((resolve) => (listening = resolve))
   vi.spyOn(console, 'log').mockImplementation((line) => {
@@ -51,7 +50,14 @@ it('stops with one line and closes the database when the reports it stored canno
   const before = new Set(process.listeners('SIGTERM'))
   const stopped = main(['--database', 'memory:', '--port', '0'])
   const base = await ready
-  const stop = process.listeners('SIGTERM').find((l) => !before.has(l))!
+  const stop = process.listeners('SIGTERM').find((l) => !before.has(l))! as (signal: NodeJS.Signals) => void
+  return { base, stopped, stop }
+}
+
+it('stops with one line and closes the database when the reports it stored cannot be summed on the way out', async () => {
+  const errors: string[] = []
+  vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+  const { base, stopped, stop } = await startListening()
   // Stored, not yet summed (the summing pass waits a few seconds).
   const [body] = reportBodies(1, { day: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10) })
   const response = await fetch(`${base}/seglet/reports`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' } })
@@ -95,20 +101,13 @@ it('closes the database and stops when told to stop while it starts (summing or 
 }, 300_000)
 
 it('keeps an idle keep-alive connection open past the 5 s of Node.js, so a load balancer reusing it gets no 502', async () => {
-  const { main, KEEP_ALIVE_MS } = await import('./main')
+  const { KEEP_ALIVE_MS } = await import('./main')
   expect(KEEP_ALIVE_MS).toBeGreaterThan(60_000)
   state.failing = false
   state.hold = undefined
   vi.spyOn(console, 'error').mockImplementation(() => {})
-  let listening = (_base: string) => {}
-  const ready = new Promise<string>((resolve) => (listening = resolve))
-  vi.spyOn(console, 'log').mockImplementation((line) => {
-    const match = /^seglet collector listening on (\S+)/.exec(String(line))
-    if (match) listening(match[1]!)
-  })
-  const before = new Set(process.listeners('SIGTERM'))
-  const stopped = main(['--database', 'memory:', '--port', '0'])
-  const base = new URL(await ready)
+  const started = await startListening()
+  const base = new URL(started.base)
   const agent = new Agent({ keepAlive: true, maxSockets: 1 })
   const get = () =>
     new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
@@ -127,7 +126,7 @@ it('keeps an idle keep-alive connection open past the 5 s of Node.js, so a load 
     expect(await get()).toEqual({ status: 200, reused: true })
   } finally {
     agent.destroy()
-    process.listeners('SIGTERM').find((l) => !before.has(l))!('SIGTERM')
-    expect(await stopped).toBe(0)
+    started.stop('SIGTERM')
+    expect(await started.stopped).toBe(0)
   }
 }, 300_000)
