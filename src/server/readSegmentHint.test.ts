@@ -55,6 +55,43 @@ describe('readSegmentHint()', () => {
     expect(readSegmentHint(joined('seglet_hint=casual-browser.low, seglet_hint=account-engaged-browser.high'))).toBeNull()
   })
 
+  it("reads it from a framework's cookie store: Next.js cookies(), SvelteKit's event.cookies, Astro.cookies", () => {
+    type Cookie = { name: string; value: string }
+    const jar = (...cookies: Cookie[]) => cookies
+    // Next.js: get(name) → { name, value } | undefined, getAll(name?) → the cookies of that name (all without one).
+    const next = (cookies: Cookie[]) => ({
+      get: (name: string) => cookies.find((c) => c.name === name),
+      getAll: (name?: string) => cookies.filter((c) => name === undefined || c.name === name),
+      has: (name: string) => cookies.some((c) => c.name === name),
+      get size() { return cookies.length },
+    })
+    // SvelteKit: get(name) → string | undefined, getAll() → every cookie as { name, value }.
+    const svelte = (cookies: Cookie[]) => ({
+      get: (name: string) => cookies.find((c) => c.name === name)?.value,
+      getAll: () => cookies,
+    })
+    // Astro: get(name) → { value } | undefined, no getAll().
+    const astro = (cookies: Cookie[]) => ({
+      get: (name: string) => {
+        const found = cookies.find((c) => c.name === name)
+        return found && { value: found.value, json: () => JSON.parse(found.value) }
+      },
+      has: (name: string) => cookies.some((c) => c.name === name),
+    })
+    const hint = { name: 'seglet_hint', value: 'casual-browser.low' }
+    const other = { name: 'a', value: '1' }
+    for (const store of [next, svelte, astro]) {
+      expect(readSegmentHint(store(jar(other, hint)))).toEqual({ segmentId: 'casual-browser', intentBand: 'low' })
+      expect(readSegmentHint(store(jar(other)))).toBeNull()
+      expect(readSegmentHint(store(jar({ name: 'seglet_hint', value: 'casual-browser.max' })))).toBeNull()
+    }
+    // Still strict: two different hints in one store give none.
+    expect(readSegmentHint(next(jar(hint, { name: 'seglet_hint', value: 'account-engaged-browser.high' })))).toBeNull()
+    expect(readSegmentHint(svelte(jar(hint, { name: 'seglet_hint', value: 'account-engaged-browser.high' })))).toBeNull()
+    // A URLSearchParams is still read as a map of headers.
+    expect(readSegmentHint(new URLSearchParams({ cookie: 'seglet_hint=casual-browser.low' }))).toEqual({ segmentId: 'casual-browser', intentBand: 'low' })
+  })
+
   it('accepts the same hint twice and a 64-character id', () => {
     expect(readSegmentHint('seglet_hint=casual-browser.low; seglet_hint=casual-browser.low')).toEqual({ segmentId: 'casual-browser', intentBand: 'low' })
     expect(readSegmentHint(`seglet_hint=${'a'.repeat(64)}.medium`)?.segmentId).toHaveLength(64)

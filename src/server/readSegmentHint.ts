@@ -11,8 +11,13 @@ interface HeaderGetter {
 /** A headers record as Node's `IncomingMessage.headers` (lower-case names) or a framework's plain object. */
 type HeaderRecord = Record<string, string | string[] | undefined>
 
+/** A framework's cookie store: Next.js `cookies()`, SvelteKit's `event.cookies`, `Astro.cookies`. */
+interface CookieStore {
+  get(name: string): { value: string } | string | undefined
+}
+
 /** What `readSegmentHint()` reads the `Cookie` header from. */
-export type SegmentHintSource = { headers: HeaderGetter | HeaderRecord } | HeaderGetter | HeaderRecord | string
+export type SegmentHintSource = { headers: HeaderGetter | HeaderRecord } | HeaderGetter | CookieStore | HeaderRecord | string
 
 /**
  * Reads the segment hint that Seglet keeps in the shopper's browser when the shop opted in
@@ -21,8 +26,9 @@ export type SegmentHintSource = { headers: HeaderGetter | HeaderRecord } | Heade
  * different `seglet_hint` cookies give `null`. Render the default content for `null`.
  *
  * Accepts a Fetch `Request` (Hono, Next.js route handlers, Remix, workers), a Node `IncomingMessage`
- * (Express, Fastify's `request.raw`, `node:http`), a `Headers` object, a plain headers object, or the
- * `Cookie` header itself.
+ * (Express, Fastify's `request.raw`, `node:http`), a `Headers` object, a plain headers object, a framework's
+ * cookie store (Next.js `await cookies()`, SvelteKit's `event.cookies`, `Astro.cookies`), or the `Cookie`
+ * header itself.
  *
  * @throws OptionsError (code `invalid_option`) when `source` is none of these.
  * @example
@@ -31,22 +37,56 @@ export type SegmentHintSource = { headers: HeaderGetter | HeaderRecord } | Heade
  * const banner = hint?.intentBand === 'high' ? 'Free shipping today' : ''
  */
 export function readSegmentHint(source: SegmentHintSource): SegmentHint | null {
-  const header = readCookieHeader(source)
-  if (header === undefined) {
-    throw new OptionsError('readSegmentHint() expects a Request, an IncomingMessage, a headers object or a Cookie header string', 'source')
+  const values = readCookieStore(source) ?? readHintValues(readCookieHeader(source))
+  if (values === undefined) {
+    throw new OptionsError('readSegmentHint() expects a Request, an IncomingMessage, a headers object, a cookie store or a Cookie header string', 'source')
   }
   let value: string | undefined
-  // Split on ',' too: a runtime that follows the Fetch spec joins repeated `Cookie` fields (HTTP/2 sends one per
-  // cookie) with ', '. The hint's value never holds a comma; another cookie's value that does is only cut in pieces.
-  for (const part of header.split(/[;,]/)) {
-    const eq = part.indexOf('=')
-    if (eq < 0 || part.slice(0, eq).trim() !== SEGMENT_HINT_COOKIE) continue
-    const found = part.slice(eq + 1).trim()
+  for (const found of values) {
     // Two different values (another path or domain set one too): nothing to trust.
     if (value !== undefined && value !== found) return null
     value = found
   }
   return value === undefined ? null : parseSegmentHint(value)
+}
+
+/** The values of every `seglet_hint` cookie in a `Cookie` header. */
+function readHintValues(header: string | undefined): string[] | undefined {
+  if (header === undefined) return undefined
+  const values: string[] = []
+  // Split on ',' too: a runtime that follows the Fetch spec joins repeated `Cookie` fields (HTTP/2 sends one per
+  // cookie) with ', '. The hint's value never holds a comma; another cookie's value that does is only cut in pieces.
+  for (const part of header.split(/[;,]/)) {
+    const eq = part.indexOf('=')
+    if (eq >= 0 && part.slice(0, eq).trim() === SEGMENT_HINT_COOKIE) values.push(part.slice(eq + 1).trim())
+  }
+  return values
+}
+
+/**
+ * The `seglet_hint` values of a framework's cookie store — Next.js `cookies()`, SvelteKit's `event.cookies`,
+ * `Astro.cookies` — whose `get(name)` gives `{ name, value }` or whose `getAll()` lists them; `undefined` for
+ * anything else (a `Headers` or `URLSearchParams` gives strings), which is then read as headers. Without this a
+ * store read as headers has no `cookie` entry, and every shopper's hint would be `null`.
+ */
+function readCookieStore(source: unknown): string[] | undefined {
+  if (source === null || typeof source !== 'object' || typeof (source as { then?: unknown }).then === 'function') return undefined
+  const store = source as { get?: unknown; getAll?: unknown }
+  if (typeof store.getAll === 'function') {
+    const all: unknown = (store.getAll as (name: string) => unknown).call(store, SEGMENT_HINT_COOKIE)
+    if (Array.isArray(all) && all.some(isCookie)) {
+      return all.filter((c) => isCookie(c) && c.name === SEGMENT_HINT_COOKIE).map((c) => (c as { value: string }).value)
+    }
+  }
+  if (typeof store.get === 'function') {
+    const one: unknown = (store.get as (name: string) => unknown).call(store, SEGMENT_HINT_COOKIE)
+    if (one !== null && typeof one === 'object' && typeof (one as { value?: unknown }).value === 'string') return [(one as { value: string }).value]
+  }
+  return undefined
+}
+
+function isCookie(c: unknown): c is { name: string; value: string } {
+  return c !== null && typeof c === 'object' && typeof (c as { name?: unknown }).name === 'string' && typeof (c as { value?: unknown }).value === 'string'
 }
 
 /** The `Cookie` header of `source` ('' when it has none), or `undefined` when `source` is not readable. */
