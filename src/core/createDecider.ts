@@ -94,7 +94,9 @@ export function createDecider(ctx: DeciderContext): Decider {
   let fold: FeatureFold | undefined
   // Whether any event was read or written: without one there is nothing to decide from.
   let held = false
-  // Set when the page was hidden: another tab may have written, so the next decision reads the store.
+  // Set when the page was hidden, and again when it is shown: another tab may have written meanwhile, so the
+  // next decision reads the store. A decision that ran while the page was in the background (its last write
+  // schedules one) read it before the shopper used the other tab.
   let stale = true
   // Bumped by reset(): a decision that was under way when the shopper asked to be forgotten is dropped, so
   // nothing decided from the forgotten history is shown or written back.
@@ -116,7 +118,7 @@ export function createDecider(ctx: DeciderContext): Decider {
   const panelText = ctx.personalize?.panelText && checkPanelText(ctx.personalize.panelText, 'personalize.panelText', report)
   const view = typeof document !== 'undefined' ? document : undefined
   const onVisibility = () => {
-    if (view?.visibilityState === 'hidden') stale = true
+    stale = true
   }
   // Added by the first decision, not here: a decider whose Seglet was destroyed while the model part loaded
   // never decides, and so leaves nothing on the page that would keep it alive.
@@ -192,7 +194,7 @@ export function createDecider(ctx: DeciderContext): Decider {
       const now = Date.now()
       const gap = ctx.features?.sessionGapMs
       // The features move with each write (the fold); the store is read again only for the first decision,
-      // after the page was hidden (another tab may have written meanwhile), or when the fold cannot follow.
+      // after the page was hidden or shown again (another tab may have written meanwhile), or when the fold cannot follow.
       // Page views without statistics of their own take them from the shop's page-statistics table.
       const stats = await table
       const withStats = (events: readonly StoredEvent[]): StoredEvent[] => (stats ? withTableStats(events, stats) : (events as StoredEvent[]))

@@ -1,0 +1,74 @@
+// A shopper with the shop open in two tabs: what one tab writes reaches the other tab's decisions.
+import { afterEach, describe, expect, it } from 'vitest'
+import { createStore } from '../store'
+import { createSeglet } from './index'
+
+const setVisibility = (state: 'hidden' | 'visible') => {
+  Object.defineProperty(document, 'visibilityState', { value: state, configurable: true })
+  document.dispatchEvent(new Event('visibilitychange'))
+}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+afterEach(() => setVisibility('visible'))
+
+describe('two tabs of the shop', () => {
+  it('a tab the shopper comes back to decides with what another tab wrote while it was in the background', async () => {
+    const dbName = 'other-tab-while-hidden'
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false } })
+    try {
+      for (let i = 0; i < 6; i++) {
+        seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+        seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+      }
+      await seglet.flush()
+      await expect.poll(() => seglet.getSegment()?.funnel, { timeout: 10_000 }).toMatchObject({ productsAdded: 0 })
+      // The shopper switches to another tab: this one is hidden and writes its last engagement, which
+      // schedules a decision that runs in the background.
+      setVisibility('hidden')
+      seglet.track({ type: 'engagement', url: '/products/p5', pageType: 'product', visibleMs: 50_000, scrollDepth: 0.9 })
+      await seglet.flush()
+      await sleep(1000)
+      // Meanwhile the other tab puts two items in the cart.
+      const other = createStore({ persist: true, dbName })
+      other.enqueue({ type: 'add_to_cart', productId: 'p9', quantity: 2, price: 10, currency: 'EUR', id: 'other-tab-1', ts: Date.now() })
+      await other.flush()
+      await other.close()
+      // Back to this tab: its next decision counts the cart the other tab filled.
+      setVisibility('visible')
+      seglet.track({ type: 'page_view', url: '/products/p6', pageType: 'product' })
+      await seglet.flush()
+      await expect.poll(() => seglet.getSegment()?.funnel, { timeout: 10_000 }).toMatchObject({ cartReached: true, productsAdded: 2 })
+    } finally {
+      await seglet.destroy()
+    }
+  })
+
+  it('a page restored from the back/forward cache shows what another tab put in the cart since', async () => {
+    const dbName = 'other-tab-while-cached'
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false } })
+    try {
+      for (let i = 0; i < 6; i++) {
+        seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+        seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+      }
+      await seglet.flush()
+      await expect.poll(() => seglet.getSegment()?.funnel, { timeout: 10_000 }).toMatchObject({ productsAdded: 0 })
+      // The shopper follows a link: the page is hidden, writes its last engagement and goes into the cache.
+      setVisibility('hidden')
+      seglet.track({ type: 'engagement', url: '/products/p5', pageType: 'product', visibleMs: 50_000, scrollDepth: 0.9 })
+      await seglet.flush()
+      await sleep(1000)
+      // The next page (or another tab) puts two items in the cart.
+      const other = createStore({ persist: true, dbName })
+      other.enqueue({ type: 'add_to_cart', productId: 'p9', quantity: 2, price: 10, currency: 'EUR', id: 'other-tab-2', ts: Date.now() })
+      await other.flush()
+      await other.close()
+      // Back: the page is restored as it was left, and decides again without a new event.
+      setVisibility('visible')
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))
+      await expect.poll(() => seglet.getSegment()?.funnel, { timeout: 10_000 }).toMatchObject({ cartReached: true, productsAdded: 2 })
+    } finally {
+      await seglet.destroy()
+    }
+  })
+})
