@@ -26,6 +26,13 @@ export const KEEP_ALIVE_MS = 65_000
 const HOUR_MS = 3_600_000
 
 /**
+ * How long a stop waits for requests under way before it closes their connections, in ms: a report is stored
+ * within a fraction of a second, so only a client that stopped sending (a half-sent body) is still there after it.
+ * Well under the 10 s a container is given to stop.
+ */
+export const STOP_GRACE_MS = 5_000
+
+/**
  * `npm run collector -- [options]`: starts the collector and runs until SIGINT/SIGTERM. `npm run collector --
  * keygen` and `publish-pack …` make the pack-signing key and publish signed packs (see packs/packCommands.ts). Returns the exit code;
  * a bad option, an unreachable database or a page-statistics folder it cannot write prints one line and returns 2 or 1,
@@ -158,7 +165,14 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
 
   await stopped
   for (const t of timers) clearInterval(t)
-  await new Promise<void>((closed) => server.close(() => closed()))
+  await new Promise<void>((closed) => {
+    // Idle connections close now; a request under way gets STOP_GRACE_MS to finish, then its connection is
+    // closed too: a client holding a request open (Node.js waits up to 5 minutes for its body) cannot keep the
+    // collector from stopping and closing its database.
+    const cut = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS)
+    server.close(() => (clearTimeout(cut), closed()))
+    server.closeIdleConnections()
+  })
   let code = 0
   try {
     await collector.close()

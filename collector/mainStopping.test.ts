@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { request, Agent } from 'node:http'
+import { connect } from 'node:net'
 import { afterEach, expect, it, vi } from 'vitest'
 import type { Database } from './storage/types'
 import { reportBodies } from './testing/reports'
@@ -128,5 +129,33 @@ it('keeps an idle keep-alive connection open past the 5 s of Node.js, so a load 
     agent.destroy()
     started.stop('SIGTERM')
     expect(await started.stopped).toBe(0)
+  }
+}, 300_000)
+
+it('stops within seconds while a client holds a report half sent, and still closes the database', async () => {
+  const { STOP_GRACE_MS } = await import('./main')
+  state.failing = false
+  state.hold = undefined
+  state.closed = false
+  vi.spyOn(console, 'error').mockImplementation(() => {})
+  const started = await startListening()
+  const base = new URL(started.base)
+  // A client (a phone losing its signal, or someone holding connections open) that sent the headers and part of
+  // the body, then nothing: Node.js would keep its request open for 5 minutes.
+  const socket = connect(Number(base.port), base.hostname)
+  socket.on('error', () => {})
+  await new Promise((connected) => socket.once('connect', connected))
+  socket.write('POST /seglet/reports HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n{"v":')
+  await new Promise((wake) => setTimeout(wake, 300))
+  try {
+    started.stop('SIGTERM')
+    const waited = Date.now()
+    const outcome = await Promise.race([started.stopped, new Promise((wake) => setTimeout(() => wake('still running'), STOP_GRACE_MS + 10_000))])
+    expect(outcome).toBe(0)
+    expect(Date.now() - waited).toBeLessThan(STOP_GRACE_MS + 5_000)
+    expect(state.closed).toBe(true)
+  } finally {
+    socket.destroy()
+    await started.stopped
   }
 }, 300_000)
