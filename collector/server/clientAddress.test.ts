@@ -1,0 +1,27 @@
+// @vitest-environment node
+import type { IncomingMessage } from 'node:http'
+import { describe, expect, it } from 'vitest'
+import { rateLimitKey } from '../ingest/rateLimitKey'
+import { clientAddress } from './clientAddress'
+
+const request = { socket: { remoteAddress: '10.0.0.2' } } as unknown as IncomingMessage
+const forwarded = (value: string) => clientAddress(request, (name) => (name === 'x-forwarded-for' ? value : null), true)
+
+describe('clientAddress behind the shop proxy', () => {
+  it('takes the last address the proxy appended', () => {
+    expect(forwarded('198.51.100.1, 203.0.113.9')).toBe('203.0.113.9')
+    expect(forwarded('2001:db8:1:2::7')).toBe('2001:db8:1:2::7')
+    expect(clientAddress(request, () => null, true)).toBe('10.0.0.2')
+    expect(clientAddress(request, () => '203.0.113.9', false)).toBe('10.0.0.2')
+  })
+
+  // Some proxies (Azure Application Gateway, for one) append the client's port as well: each connection a shopper
+  // opens would otherwise be a client of its own to the rate limit and the replay check.
+  it('leaves out the port a proxy appends to the address', () => {
+    expect(forwarded('198.51.100.1, 203.0.113.9:51234')).toBe('203.0.113.9')
+    expect(forwarded('[2001:db8:1:2::7]:443')).toBe('2001:db8:1:2::7')
+    expect(forwarded('[2001:db8:1:2::7]')).toBe('2001:db8:1:2::7')
+    expect(rateLimitKey(forwarded('[2001:db8:1:2::7]:443'))).toBe(rateLimitKey(forwarded('[2001:db8:1:2::8]:444')))
+    expect(forwarded('203.0.113.9:51234')).toBe(forwarded('203.0.113.9:60001'))
+  })
+})
