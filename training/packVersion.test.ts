@@ -134,6 +134,30 @@ describe('the version of a pack trained on the public data sets', () => {
   const lifetimeSha = shipped('lifetime').provenance.sha256
   const quick = (config: typeof SESSION_CONFIG) => ({ ...config, members: 2, epochs: 3 })
 
+  it('is never the shipped packs\' 1.0.0 by --pack-version for a --quick, --seed, --config or --inner-holdout run', async () => {
+    const run = async (args: string[]) => {
+      const errors: string[] = []
+      vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+      vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)))
+      // No data there: a run that gets past its options stops at the missing file, before training.
+      const code = await train(['--data', join(tmpdir(), 'seglet-no-data-here'), ...args]).catch((e: unknown) => (/no such file/.test(String(e)) ? 'no data' : e))
+      vi.restoreAllMocks()
+      return { code, errors }
+    }
+    for (const experiment of [['--quick'], ['--seed', '7'], ['--config', '{"lifetime":{"epochs":40}}'], ['--only', 'session', '--inner-holdout', '0']]) {
+      const { code, errors } = await run([...experiment, '--pack-version', '1.0.0'])
+      expect(code).toBe(2)
+      expect(errors[0]).toMatch(/shipped with Seglet/)
+      expect(errors[0]).not.toContain('\n')
+      // Another version, or none (one of its own), is taken.
+      expect((await run([...experiment, '--pack-version', '1.0.1'])).code).toBe('no data')
+      expect((await run(experiment)).code).toBe('no data')
+    }
+    // The run that reproduces the shipped packs may name their version; so may --config at the defaults.
+    expect((await run(['--pack-version', '1.0.0'])).code).toBe('no data')
+    expect((await run(['--config', `{"session":{"epochs":${SESSION_CONFIG.epochs}}}`, '--pack-version', '1.0.0'])).code).toBe('no data')
+  })
+
   it('is the shipped packs\' 1.0.0 only when every setting the network depends on is at its default', () => {
     expect(publicPackVersion('session', sessionSha, { seed: DEFAULT_SEED, config: SESSION_CONFIG })).toBe('1.0.0')
     expect(publicPackVersion('lifetime', lifetimeSha, { seed: DEFAULT_SEED, config: LIFETIME_CONFIG })).toBe('1.0.0')

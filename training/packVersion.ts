@@ -42,19 +42,28 @@ export function dataPackVersion(parts: readonly string[]): string {
  * publicPackVersion('session', file.sha256, { seed: 7, config: SESSION_CONFIG }) // '1.0.0-<8 hex>'
  */
 export function publicPackVersion(kind: 'session' | 'lifetime', sha256: string, settings: { seed: number; config: PackConfig; innerHoldout?: number }): string {
+  if (isShippedNetwork(kind, settings)) return PUBLIC_PACK_VERSION
+  return dataPackVersion([kind, 'public', sha256, JSON.stringify({ seed: settings.seed, config: settings.config, innerHoldout: settings.innerHoldout ?? null })])
+}
+
+/**
+ * Whether a pack trained on the public data sets with these settings is the shipped network: the default seed and
+ * hyper-parameters, no inner holdout.
+ */
+export function isShippedNetwork(kind: 'session' | 'lifetime', settings: { seed: number; config: PackConfig; innerHoldout?: number }): boolean {
   const shipped: PackConfig = kind === 'session' ? SESSION_CONFIG : LIFETIME_CONFIG
   const keys = new Set([...Object.keys(shipped), ...Object.keys(settings.config)]) as Set<keyof PackConfig>
   const sameConfig = [...keys].every((key) => settings.config[key] === shipped[key])
-  if (settings.seed === DEFAULT_SEED && sameConfig && settings.innerHoldout === undefined) return PUBLIC_PACK_VERSION
-  return dataPackVersion([kind, 'public', sha256, JSON.stringify({ seed: settings.seed, config: settings.config, innerHoldout: settings.innerHoldout ?? null })])
+  return settings.seed === DEFAULT_SEED && sameConfig && settings.innerHoldout === undefined
 }
 
 /**
  * `--pack-version`, `undefined` when absent. A version that is not `MAJOR.MINOR.PATCH[-pre-release]`, carries
  * `+` build metadata, would make a report's pack id longer than reports allow, or is the shipped packs' own
- * version for a pack trained on a shop's data throws a one-line `DataError`.
+ * version for a pack trained on a shop's data or for an experimental network (`experimental`: another seed or
+ * hyper-parameters, `--quick`, `--inner-holdout`) throws a one-line `DataError`.
  */
-export function packVersionOption(values: OptionValues, shopData: boolean): string | undefined {
+export function packVersionOption(values: OptionValues, shopData: boolean, experimental = false): string | undefined {
   const raw = values['pack-version']
   if (raw === undefined) return undefined
   const v = String(raw)
@@ -62,5 +71,6 @@ export function packVersionOption(values: OptionValues, shopData: boolean): stri
   if (!SEMVER.test(v)) throw new DataError(`--pack-version ${JSON.stringify(v)} is not a version like 2.0.0 or 1.0.0-acme.3 (MAJOR.MINOR.PATCH, optionally -pre-release)`)
   if (v.length > MAX_PACK_VERSION_LENGTH) throw new DataError(`--pack-version ${JSON.stringify(v)} is longer than ${MAX_PACK_VERSION_LENGTH} characters: reports carry session@<version>+rYYYYMMDD+lifetime@<version> in at most ${MAX_PACK_ID_LENGTH}`)
   if (shopData && v === PUBLIC_PACK_VERSION) throw new DataError(`--pack-version ${v} is the version of the packs shipped with Seglet: a pack trained on a shop's own data needs another, or its reports add up with theirs`)
+  if (experimental && v === PUBLIC_PACK_VERSION) throw new DataError(`--pack-version ${v} is the version of the packs shipped with Seglet: a pack of another seed or hyper-parameters (--seed, --config, --quick, --inner-holdout) needs another, or its reports add up with theirs`)
   return v
 }

@@ -18,7 +18,7 @@ import { checkOptions, dateOption, dayStart, localDate, oneOfOption, readOptions
 import { DEFAULT_SEED, LIFETIME_CONFIG, SESSION_CONFIG, type PackConfig } from './packConfig'
 import { lifetimePackInput, sessionPackInput } from './packInputs'
 import { packTag } from './packTag'
-import { dataPackVersion, packVersionOption, publicPackVersion } from './packVersion'
+import { dataPackVersion, isShippedNetwork, packVersionOption, publicPackVersion } from './packVersion'
 import { writeReport } from './report'
 import { segmentsMarkdown } from './segmentsDoc'
 import { smallDataWarnings } from './smallData'
@@ -70,6 +70,12 @@ function configOverrides(json: string | undefined): ConfigOverrides {
   return value as ConfigOverrides
 }
 
+/** A pack's hyper-parameters with the `--config` overrides of its kind, and `--quick`'s 2 members × 3 epochs. */
+function scaleConfig(c: PackConfig, overrides: Partial<PackConfig> | undefined, quick: boolean): PackConfig {
+  const merged = { ...c, ...(overrides ?? {}) }
+  return quick ? { ...merged, members: 2, epochs: 3 } : merged
+}
+
 /** ` (skipped: 3 invalid purchase, …)` or nothing. */
 /** Lifetime labels need 90 days after the cutoff: by default the cutoff is 90 days before the newest event. */
 function defaultCutoff(byShopper: Map<string, Array<{ ts: number }>>): number {
@@ -112,12 +118,15 @@ export async function main(argv: string[]): Promise<number> {
     // A pack --only leaves out is never built: its data and options would be ignored without a word.
     if (only === 'session' && (values['lifetime-events'] !== undefined || values['lifetime-format'] !== undefined || values.cutoff !== undefined)) throw new DataError('--only session builds no lifetime pack: --lifetime-events, --lifetime-format and --cutoff cannot be used with it')
     if (only === 'lifetime' && events !== undefined) throw new DataError('--only lifetime builds no session pack: --events and its options cannot be used with it')
+    const seed = wholeNumberOption(values, 'seed', 0, 0xffffffff) ?? DEFAULT_SEED
+    const overrides = configOverrides(str('config'))
+    // Nor does a network of the public data sets other than the shipped one (--quick, --seed, --config, --inner-holdout).
+    const experimental = (['session', 'lifetime'] as const).some((kind) => only !== (kind === 'session' ? 'lifetime' : 'session') &&
+      !isShippedNetwork(kind, { seed, innerHoldout, config: scaleConfig(kind === 'session' ? SESSION_CONFIG : LIFETIME_CONFIG, overrides[kind], values.quick === true) }))
     const checked = {
-      values, only, innerHoldout,
-      seed: wholeNumberOption(values, 'seed', 0, 0xffffffff) ?? DEFAULT_SEED,
-      overrides: configOverrides(str('config')),
+      values, only, innerHoldout, seed, overrides,
       // A pack trained on a shop's data never takes the shipped packs' version: their reports would add up.
-      packVersion: packVersionOption(values, events !== undefined || values['lifetime-events'] !== undefined),
+      packVersion: packVersionOption(values, events !== undefined || values['lifetime-events'] !== undefined, experimental),
       format: oneOfOption(values, 'format', EVENTS_FORMATS),
       lifetimeFormat: oneOfOption(values, 'lifetime-format', EVENTS_FORMATS),
       cutoff: dateOption(values, 'cutoff'),
@@ -144,10 +153,7 @@ export async function main(argv: string[]): Promise<number> {
   const docsPath = resolve(PROJECT_ROOT, String(args.docs ?? 'docs/segments.md'))
   const quick = args.quick === true
   // --config '{"session":{...},"lifetime":{...}}' overrides hyper-parameters (for experiments; recorded in the report).
-  const scale = (c: PackConfig, kind: 'session' | 'lifetime') => {
-    const merged = { ...c, ...(overrides[kind] ?? {}) }
-    return quick ? { ...merged, members: 2, epochs: 3 } : merged
-  }
+  const scale = (c: PackConfig, kind: 'session' | 'lifetime') => scaleConfig(c, overrides[kind], quick)
   log(`seglet train: data ${dataDir}${quick ? ' (quick smoke run)' : ''}`)
 
   // ---- Session pack -------------------------------------------------------------------------------------
