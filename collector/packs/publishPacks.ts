@@ -168,10 +168,8 @@ async function lockWaiting(outDir: string, lock: string, mine: string, giveUpAt:
     const now = await readLockState(lock)
     if (now === undefined) continue
     if (!seen || !sameLock(seen, now)) seen = { ...now, since: Date.now() }
-    if (isAbandoned(now, seen.since)) {
-      await takeOver(lock, now, mine)
-      continue
-    }
+    // Another publish taking it over right now: waited for like a lock held.
+    if (isAbandoned(now, seen.since) && (await takeOver(lock, now, mine))) continue
     if (Date.now() >= giveUpAt) {
       throw new CollectorError('collector_pack', `another publish holds ${lock} (${now.text.trim() || 'no holder written'}) and still runs; publish again once it is done`)
     }
@@ -215,19 +213,23 @@ function isAbandoned(lock: LockState, seenSince: number): boolean {
   return Date.now() - Math.min(lock.mtimeMs, seenSince) >= PUBLISH_LOCK_STALE_MS
 }
 
-/** Removes the abandoned lock `lock` (as read a moment ago), unless another publish takes it over, or has already. */
-async function takeOver(file: string, lock: LockState, mine: string): Promise<void> {
+/**
+ * Removes the abandoned lock `lock` (as read a moment ago), unless another publish takes it over, or has already.
+ * Returns whether to try for the lock again at once: `false` while another publish is taking it over.
+ */
+async function takeOver(file: string, lock: LockState, mine: string): Promise<boolean> {
   // One publisher per abandoned lock: the one that creates its marker.
   const marker = `${file}.${lock.ino}-${Math.floor(lock.mtimeMs)}.takeover`
   try {
     await writeFile(marker, mine, { flag: 'wx' })
   } catch {
-    return
+    // A marker left by a publish killed while it took this lock over is cleared, as an abandoned lock is.
+    return clearAbandoned(marker)
   }
   try {
     // Still that lock: not one taken since (whoever took it over before removed it, and then the marker).
     const now = await readLockState(file)
-    if (!now || !sameLock(now, lock)) return
+    if (!now || !sameLock(now, lock)) return true
     const aside = `${marker}.${randomBytes(4).toString('hex')}`
     await rename(file, aside)
     // Released and taken again meanwhile by a holder judged gone that was not: its lock is put back.
@@ -239,6 +241,27 @@ async function takeOver(file: string, lock: LockState, mine: string): Promise<vo
   } finally {
     await unlink(marker).catch(() => undefined)
   }
+  return true
+}
+
+/**
+ * Removes a takeover marker whose publish is gone (its process no longer runs on this machine, or it is older
+ * than a takeover ever takes), moved aside first and put back if it turns out to be another's since; `true` when
+ * it was removed.
+ */
+async function clearAbandoned(marker: string): Promise<boolean> {
+  const left = await readLockState(marker)
+  if (!left || !isAbandoned(left, Date.now())) return false
+  const aside = `${marker}.${randomBytes(4).toString('hex')}`
+  try {
+    await rename(marker, aside)
+  } catch {
+    return false
+  }
+  const moved = await readLockState(aside)
+  if (moved && !sameLock(moved, left)) await link(aside, marker).catch(() => undefined)
+  await unlink(aside).catch(() => undefined)
+  return true
 }
 
 async function publishLocked(outDir: string, key: PackSigningKey, packs: PublishPacksOptions['packs'], expiresInDays: number, now: Date): Promise<PublishedPacks> {

@@ -418,6 +418,25 @@ describe('publishPacks', () => {
     }
   }, 60_000)
 
+  it('takes over the lock even when a publish killed while it took it over left its marker behind', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
+    const lock = join(site, 'packs.lock')
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!
+    // A marker of a publish of this machine that is gone, and one of another host nobody touched for a while.
+    for (const [round, taker] of [`${gone} ${machine()} 0a1b2c3d`, '77 other-host 0a1b2c3e'].entries()) {
+      writeFileSync(lock, `${gone} ${machine()} 0a1b2c3f\n`)
+      const info = statSync(lock)
+      const marker = `${lock}.${info.ino}-${Math.floor(info.mtimeMs)}.takeover`
+      writeFileSync(marker, `${taker}\n`)
+      const ago = new Date(Date.now() - 120_000)
+      utimesSync(marker, ago, ago)
+      const started = Date.now()
+      expect((await publishPacks({ outDir: site, key, packs: { session: variant(0.4) } })).version).toBe(2 + round)
+      expect(Date.now() - started).toBeLessThan(5_000)
+      expect(readdirSync(site).filter((name) => name.startsWith('packs.lock'))).toEqual([])
+    }
+  }, 60_000)
+
   it('waits for a lock a running publisher holds, however long its publish takes', async () => {
     await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
     const lock = join(site, 'packs.lock')
