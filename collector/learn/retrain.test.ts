@@ -146,6 +146,28 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     expect(result.reason).toContain('needs 500')
   }, 300_000)
 
+  // A small --min-answers at a high ε: the held-out answers can all be of sessions without an order, and their
+  // AUC is then no number. The check cannot judge a candidate: it waits, and never says a candidate was worse.
+  it('waits when the held-out answers show sessions of one kind only, and no AUC can be measured', async () => {
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
+    const ingest = createIngest(db, createReportEstimator(), { now: () => NOW })
+    const rng = createRng(81)
+    const random = seededRandom(81)
+    const noOrder = () => ({ ...truthOf(rng), ordered: false })
+    const bodies = [
+      ...Array.from({ length: 30 }, () => encodeReport(truthOf(rng), context, { epsilon: 8, day: '2026-11-29', random, learnShare: 1 })),
+      ...Array.from({ length: 3 }, () => encodeReport(noOrder(), context, { epsilon: 8, day: '2026-11-30', random, learnShare: 1 })),
+    ]
+    await Promise.all(bodies.map((b, i) => ingest.submit(`one-kind-${i % 50}`, JSON.stringify(b))))
+    await ingest.flush()
+    const written: string[] = []
+    const result = await retrain(db, { pack: shipped, epsilon: 8, minAnswers: 4, now: NOW, writePack: async (text) => (written.push(text), 'memory') })
+    expect(written).toEqual([])
+    expect(result).toMatchObject({ status: 'waiting', answers: 33 })
+    expect(result.reason).not.toContain('NaN')
+    expect(result.reason).toContain('3 held-out answers')
+  }, 300_000)
+
   // A collector started with --epsilon 1, or pages that run the shop's own pack: the answers are there, but not
   // at the ε or for the network the retrain was given. It must say so, or it waits for ever with "0 answers".
   it('says when the answers it waits for came at another ε or from another pack', async () => {

@@ -166,6 +166,14 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   let heldOut: RetrainResult['heldOut']
   {
     const check = heldOutCheck(fitSums, checkSums, current, params)
+    // No table of the held-out days shows sessions both with an order and without one (few answers at a high ε):
+    // no AUC can be measured, so the check could refuse nothing, and waits as it does with too few answers.
+    if (!Number.isFinite(check.current) || !Number.isFinite(check.candidate)) {
+      return {
+        status: 'waiting', answers: all.n, pack,
+        reason: `${checkSums.n} held-out answers (odd days${fittedTo === undefined ? '' : ` after ${fittedTo}`}) show no sessions both with an order and without one; the check needs both to measure an AUC`,
+      }
+    }
     heldOut = { current: check.current, candidate: check.candidate, tolerance: check.tolerance }
     if (!check.accepted) {
       return {
