@@ -17,7 +17,7 @@ function insightsOf(n: number, others = 0) {
   const rowsOf = (bodies: string[]) => {
     const parsed = bodies.map((body) => estimator.parse(JSON.parse(body)))
     const group = parsed.length > 0 ? estimator.groupOf(parsed[0]!) : undefined
-    return group ? estimator.addUp(group, parsed).map(([counter, value]) => ({ ...group, counter, value })) : []
+    return group ? [...estimator.addUp(group, parsed)].map(([counter, value]) => ({ ...group, counter, value })) : []
   }
   const rows = [
     ...rowsOf(reportBodies(n, { day: DAY, seed: 5 })),

@@ -11,7 +11,7 @@ import { sumsToCounters } from './sumsToCounters'
 
 const lists = Object.fromEntries([TEST_PAGE_KEYS, TEST_PAGE_KEYS.slice(1)].map((keys) => [pageKeyListId(keys), keys]))
 const group = { packId: TEST_CONTEXT.packId, epsilon: 2, segmentLeaves: 4, valueLeaves: 4 }
-const rows = (day: string, counters: [string, number][]): SumRow[] => counters.map(([counter, value]) => ({ day, ...group, counter, value }))
+const rows = (day: string, counters: ReadonlyArray<readonly [string, number]>): SumRow[] => counters.map(([counter, value]) => ({ day, ...group, counter, value }))
 const sumsOf = (bodies: string[], keys: readonly string[]) => {
   const sums = createInsightSums(TEST_CONTEXT, 2, keys)
   for (const body of bodies) addReport(sums, parseReport(body))
@@ -70,5 +70,5 @@ it('estimate a window of years of daily sums in seconds, not minutes (--window-d
   // Each day's rows were found by scanning all of the window's: 3650 × 2 million comparisons, about 3 minutes.
   expect(performance.now() - started).toBeLessThan(30_000)
   expect(document.daily).toHaveLength(3650)
-  expect(document.daily.every((d) => d.reports === 50)).toBe(true)
+  expect((document.daily as Array<{ reports: number }>).every((d) => d.reports === 50)).toBe(true)
 }, 60_000)

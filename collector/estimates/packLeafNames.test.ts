@@ -41,7 +41,7 @@ describe('segment-leaf names', () => {
         const report = estimator.parse(body)
         return { report, group: estimator.groupOf(report) }
       }))
-      const doc = estimator.insights(rows, query) as { segmentNames: string[] | null; valueNames: string[] | null }
+      const doc = estimator.insights(rows, query) as unknown as { segmentNames: string[] | null; valueNames: string[] | null }
       if (expected === null) expect(doc.segmentNames).toBeNull()
       else {
         expect(doc.segmentNames).toContain(expected)
@@ -66,7 +66,7 @@ describe('segment-leaf names', () => {
           const report = estimator.parse(body)
           return { report, group: estimator.groupOf(report) }
         }))
-        const doc = estimator.insights(rows, query) as { segmentNames: string[] | null; valueNames: string[] | null }
+        const doc = estimator.insights(rows, query) as unknown as { segmentNames: string[] | null; valueNames: string[] | null }
         expect(doc.segmentNames).toContain('Casual browser')
         expect(doc.valueNames).toContain('Champions')
       }

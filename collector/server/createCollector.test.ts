@@ -48,7 +48,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     made.push(collector)
     return collector
   }
-  const post = (collector: ReturnType<typeof make>, body: string, init: { address?: string; headers?: Record<string, string> } = {}) =>
+  const post = async (collector: ReturnType<typeof make>, body: string, init: { address?: string; headers?: Record<string, string> } = {}) =>
     collector.app.request(
       '/seglet/reports',
       { method: 'POST', body, headers: { 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'same-origin', ...init.headers } },
