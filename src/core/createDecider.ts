@@ -86,6 +86,12 @@ export function createDecider(ctx: DeciderContext): Decider {
   let panel: Panel | undefined
   let panelListener: ((segment: Segment | null) => void) | undefined
   let arm: Promise<PersonalizationArm> | undefined
+  // With a holdout, every segment carries the share its arm was drawn at: the core shows a returning shopper's
+  // stored segment only when the share is still the same (a larger share moves treatment browsers into the holdout).
+  const share = ctx.personalize?.holdout || undefined
+  const inArm = (segment: Segment, drawn: PersonalizationArm): Segment => (share ? { ...segment, arm: drawn, holdout: share } : { ...segment, arm: drawn })
+  // The arm and share of the segment stored by an earlier page: rewritten when this page's differ, even if the segment does not.
+  let storedArm: unknown
   let table: Promise<PageStatsTable | undefined> | undefined
   let recorded = ''
   // Explanations of the last decision, and of the decision that chose the current segment.
@@ -186,7 +192,9 @@ export function createDecider(ctx: DeciderContext): Decider {
         await yieldToPage()
         engine = createSegmentEngine(ctx.segments ?? {})
         // A returning shopper keeps the segment of the last visit unless the evidence says otherwise.
-        engine.restore(await store.getMeta(SEGMENT_META_KEY).catch(() => undefined))
+        const stored = (await store.getMeta(SEGMENT_META_KEY).catch(() => undefined)) as Partial<Segment> | undefined
+        engine.restore(stored)
+        storedArm = `${stored?.arm} ${stored?.holdout}`
       }
       // Once per page (again after forget()): the browser's arm and the shop's page-statistics table.
       arm ??= resolveArm(ctx.personalize?.holdout, store)
@@ -229,12 +237,12 @@ export function createDecider(ctx: DeciderContext): Decider {
         if (funnel && (funnel.cartReached !== s.cartReached || funnel.checkoutReached !== s.checkoutReached || funnel.productsAdded !== s.productsAdded || funnel.cartValue !== s.cartValue)) {
           const facts = { ...funnel, cartReached: s.cartReached, checkoutReached: s.checkoutReached, productsAdded: s.productsAdded, cartValue: s.cartValue }
           last = { ...last, segment: { ...last.segment, funnel: facts } }
-          if (at === epoch) personalizer.apply(withReasons({ ...last.segment, arm: await arm }, segmentReasons))
+          if (at === epoch) personalizer.apply(withReasons(inArm(last.segment, await arm), segmentReasons))
         }
         // An unchanged decision rewrites the hint too: it lasts while the shopper browses, and one that consent
         // now allows (granted after segments were decided without it, or again after it was withdrawn) is
         // written at once, not at the next change.
-        writeHint({ ...last.segment, arm: await arm }, at)
+        writeHint(inArm(last.segment, await arm), at)
         return
       }
       const decidedArm = await arm
@@ -252,7 +260,7 @@ export function createDecider(ctx: DeciderContext): Decider {
       // recomputed only when the segment changed.
       lastReasons = memoise(() => safeExplain(result))
       if (result.changed || !previous) segmentReasons = lastReasons
-      const segment = withReasons({ ...result.segment, arm: decidedArm }, segmentReasons)
+      const segment = withReasons(inArm(result.segment, decidedArm), segmentReasons)
       personalizer.apply(segment)
       // An open panel shows every decision, the holdout arm's too (onSegment() never fires there).
       panelListener?.(segment)
@@ -265,9 +273,11 @@ export function createDecider(ctx: DeciderContext): Decider {
         }
       }
       writeHint(segment, at)
-      if (result.changed && store.mode === 'indexeddb' && ctx.mayPersist() && at === epoch) {
+      const armed = `${segment.arm} ${segment.holdout}`
+      if ((result.changed || armed !== storedArm) && store.mode === 'indexeddb' && ctx.mayPersist() && at === epoch) {
         // Only what hysteresis needs across page loads, and the arm, so the next page's restored segment
         // personalises nothing in the holdout either: the explanation is not stored.
+        storedArm = armed
         void store.setMeta(SEGMENT_META_KEY, { ...segment, reasons: [] }).catch(() => undefined)
       }
     },

@@ -114,10 +114,10 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
 
   return {
     apply(next) {
-      // With a holdout, a segment whose arm is not drawn (the cold-start default; one stored before the shop turned
-      // the holdout on, `arm: 'none'`) may be a holdout browser's: nothing is shown (the page is only revealed)
-      // until the model part draws the arm.
-      show((decidedSegment = options.holdout && (next?.arm ?? 'none') == 'none' ? null : next))
+      // With a holdout, a segment whose arm was not drawn at this share (the cold-start default; one stored before
+      // the shop turned the holdout on, or raised it: its treatment browsers may be holdout browsers now) may be a
+      // holdout browser's: nothing is shown (the page is only revealed) until the model part draws the arm.
+      show((decidedSegment = options.holdout && next?.holdout !== options.holdout ? null : next))
     },
 
     onSegment(callback, subscribeOptions?: OnSegmentOptions | null) {

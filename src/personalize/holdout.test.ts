@@ -12,7 +12,7 @@ import { createStore } from '../store'
 import { installFakeLocks } from '../reports/testing/fakeLocks'
 import { SEGMENT_META_KEY } from '../core/constants'
 
-const segment = (arm: Segment['arm']): Segment => makeSegment({ intent: 0.9, arm })
+const segment = (arm: Segment['arm']): Segment => makeSegment({ intent: 0.9, arm, holdout: 0.1 })
 const memory = () => {
   const entries = new Map<string, unknown>()
   return { entries, getMeta: async (k: string) => entries.get(k), setMeta: async (k: string, v: unknown) => void entries.set(k, v) }
@@ -192,6 +192,25 @@ describe('a holdout turned on later', () => {
     await expectNotPersonalised({ ...options, personalize: { holdout: 1 } }, async (second) => {
       await vi.waitFor(() => expect(second.getSegment()).toMatchObject({ arm: 'holdout' }), { timeout: 10_000 })
     })
+  })
+})
+
+describe('a larger holdout share later', () => {
+  it("a returning shopper's segment stored in the treatment arm does not personalise a browser the larger share holds out", async () => {
+    const dbName = 'holdout-share-raised'
+    const earlier = createStore({ dbName, persist: true })
+    await earlier.setMeta(HOLDOUT_META_KEY, 7000)
+    await earlier.close()
+    const options = { consent: 'granted' as const, storage: { dbName }, capture: { autocapture: false } }
+    await visitDecided({ ...options, personalize: { holdout: 0.5 } }, 'treatment')
+    await expectNotPersonalised({ ...options, personalize: { holdout: 0.8 } }, async (second) => {
+      await vi.waitFor(() => expect(second.getSegment()).toMatchObject({ arm: 'holdout', holdout: 0.8 }), { timeout: 10_000 })
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    })
+    // The stored segment now carries the browser's arm at this share, though the segment did not change.
+    const next = createStore({ dbName, persist: true })
+    expect(await next.getMeta<Segment>(SEGMENT_META_KEY)).toMatchObject({ arm: 'holdout', holdout: 0.8 })
+    await next.close()
   })
 })
 

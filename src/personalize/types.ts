@@ -100,8 +100,8 @@ export interface Personalizer {
    * Apply a decision: update `<html>` and the blocks, and — when the segment meaningfully changed —
    * call `onSegment()` callbacks and dispatch `seglet:segment`. `null` (after `forget()`) removes
    * every class and attribute Seglet set and re-evaluates blocks; callbacks are not called with it. With a
-   * holdout (`holdout` > 0), a segment whose arm is not drawn (no `arm`, or `'none'`: the cold-start default, a
-   * segment stored before the holdout) is applied as `null`.
+   * holdout (`holdout` > 0), a segment whose arm was not drawn at this share (its `holdout` is not this one: the
+   * cold-start default, a segment stored before the holdout or before the share changed) is applied as `null`.
    */
   apply(segment: Segment | null): void
   /**

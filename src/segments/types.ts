@@ -113,6 +113,11 @@ export interface Segment {
    * cold-start default the core applies before the model part loads (only ever without a holdout) has none.
    */
   arm?: ReportArm
+  /**
+   * With a holdout, the share (`personalize.holdout`) this segment's arm was drawn at. A returning shopper's stored
+   * segment of another share (the shop raised or lowered it since) is not shown: its arm may not be the browser's now.
+   */
+  holdout?: number
 }
 
 /** How much the shopper has done, to tell a real decision from a cold start. */
