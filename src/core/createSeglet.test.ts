@@ -199,6 +199,24 @@ describe('createSeglet', () => {
     expect((await seglet.exportData()).events).toEqual([])
   })
 
+  it('withdrawn consent takes the segment of the deleted history off the page: getSegment(), <html> and blocks', async () => {
+    document.body.innerHTML = '<p id="offer" data-seglet-show="engaged light" hidden>offer</p>'
+    const { seglet } = start({ storage: { dbName: 'core-withdrawn' } })
+    const decided = nextSegment(seglet)
+    browse(seglet, 4)
+    await seglet.flush()
+    await decided
+    expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(true)
+    expect(document.getElementById('offer')!.hidden).toBe(false)
+    await seglet.setConsent('denied')
+    expect((await indexedDB.databases()).some((d) => d.name === 'core-withdrawn')).toBe(false)
+    expect(seglet.getSegment()).toBeNull()
+    expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
+    expect(document.documentElement.className).not.toMatch(/seglet-/)
+    expect(document.getElementById('offer')!.hidden).toBe(true)
+    document.body.innerHTML = ''
+  })
+
   it('forget() while a decision is under way: nothing decided from the forgotten history is shown or stored', async () => {
     // The decision runs when the page is idle; forget() is called at several points of it.
     for (const delayMs of [0, 3, 30]) {

@@ -383,6 +383,8 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
       if (!isPersistAllowed(consent)) {
         storedSegment = undefined
         clearHint()
+        // Without decisions from here on, the segment (of the history deleted now) would stay on the page.
+        mayDecide() || personalizer.apply(null)
       }
       return store.setPersist(isPersistAllowed(consent)).then(() => {
         scheduleDecision()

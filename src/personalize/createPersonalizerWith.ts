@@ -22,8 +22,9 @@ export type BlocksSource = { createBlocks: typeof createBlocks } | (() => Promis
 export function createPersonalizerWith(options: PersonalizeOptions, onError: ErrorReporter, source: BlocksSource): Personalizer {
   const intentStep = options.intentStep ?? DEFAULT_INTENT_STEP
   const timeoutMs = options.antiFlickerTimeoutMs ?? DEFAULT_ANTI_FLICKER_TIMEOUT_MS
-  // Entries, not a Set of functions: subscribing one function twice gives two independent subscriptions.
-  let subscribers: Array<{ callback: SegmentCallback }> = []
+  // A wrapper per subscription, not a Set of the callbacks: subscribing one function twice gives two independent
+  // subscriptions.
+  let subscribers: SegmentCallback[] = []
   // What the page shows: the decided segment, or null in the holdout arm.
   let segment: Segment | null = null
   let decidedSegment: Segment | null = null
@@ -62,7 +63,7 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
 
   const notify = (next: Segment) => {
     for (const entry of subscribers.slice()) {
-      callSafely(entry.callback, next)
+      callSafely(entry, next)
     }
     const view = doc?.defaultView ?? (typeof window !== 'undefined' ? window : undefined)
     if (view) {
@@ -122,7 +123,7 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
 
     onSegment(callback, subscribeOptions?: OnSegmentOptions | null) {
       typed('function')(callback, 'onSegment(callback)')
-      const entry = { callback }
+      const entry: SegmentCallback = (value) => callback(value)
       subscribers.push(entry)
       // No options (or `null`): called at once with the segment already decided.
       if ((subscribeOptions?.immediate ?? true) && segment) {
