@@ -14,8 +14,10 @@ import type { Consent } from '../privacy'
 
 // The script tag has one Seglet per page; these module-level bindings are that instance.
 let instance: Seglet | undefined
-/** The tag's `data-*` options (and a consent set before start): what `init()` options go over. */
+/** The tag's `data-*` options: what `init()` options go over. */
 let base: SegletOptions = {}
+/** The consent last set with `setConsent()`: `init()` starts with it, over the consent in its options. */
+let consentSet: SegletOptions = {}
 const errorListeners = new Set<ErrorListener>()
 const pendingErrors: SegletError[] = []
 const deliver = createReporter(errorListeners)
@@ -57,7 +59,7 @@ export function init(options: SegletOptions = {}): Seglet {
   if (instance) throw new SegletError('already_started', 'Seglet runs already; use setConsent()')
   validateOptions(options)
   const merged: Record<string, unknown> = { ...base }
-  for (const [key, value] of Object.entries(options)) {
+  for (const [key, value] of Object.entries({ ...options, ...consentSet })) {
     const under = merged[key]
     merged[key] = value && typeof value === 'object' && under && typeof under === 'object' ? { ...under, ...value } : value
   }
@@ -89,9 +91,8 @@ export const forward =
  * stored). A bad value throws an `OptionsError` at once.
  */
 export const setConsent = (consent: Consent): Promise<void> => {
-  if (instance) return instance.setConsent(consent)
-  base = { ...base, consent: parseConsent(consent) }
-  return consent === 'denied' ? forget() : Promise.resolve()
+  consentSet = { consent: parseConsent(consent) }
+  return instance ? instance.setConsent(consent) : consent === 'denied' ? forget() : Promise.resolve()
 }
 /**
  * Deletes everything Seglet stored on this device; works before start (and after a failed start) too. The
