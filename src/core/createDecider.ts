@@ -224,7 +224,9 @@ export function createDecider(ctx: DeciderContext): Decider {
         features = fold.features(now) ?? computeFeatures(events, now, ctx.features)
       }
       held ||= flushed.length > 0
-      if (!held) return
+      // Nothing stored to decide from, as after consent was withdrawn (its history deleted) and granted again:
+      // the page's segment stands, and its hint is written as an unchanged decision's is.
+      if (!held) return last && writeHint({ ...last.segment, arm: await arm }, at)
       const started = performance.now()
       const result = await decideSegment({ features, now, runtime, engine, model: ctx.model ?? {}, cache: store, report, unchangedFrom: last?.inputs, pause: yieldToPage })
       if (result) measure(started)

@@ -266,6 +266,40 @@ describe('createSeglet', () => {
     expect(seglet.explain().map((r) => r.text).join()).not.toMatch(/order/)
   })
 
+  it('consent withdrawn and granted again later on the page: decisions rest on what is stored since, not the deleted history', async () => {
+    const dbName = 'core-withdrawn-regranted'
+    const first = start({ storage: { dbName } })
+    const decided = nextSegment(first.seglet)
+    first.seglet.track({ type: 'purchase', orderId: 'o1', value: 120, currency: 'EUR', items: [{ productId: 'p1', quantity: 1, price: 120 }] })
+    browse(first.seglet, 4)
+    await first.seglet.flush()
+    expect((await decided).valueSegment).toBeDefined()
+    await first.seglet.destroy()
+    running = running.filter((s) => s !== first.seglet)
+
+    const { seglet } = start({ storage: { dbName }, personalize: { segmentHint: true } })
+    browse(seglet, 1)
+    await seglet.flush()
+    await vi.waitFor(() => expect(seglet.getSegment() && !seglet.getSegment()!.restored).toBe(true), { timeout: 3000 })
+    expect(seglet.getSegment()?.valueSegment).toBeDefined()
+    // The shopper withdraws consent in the banner, browses on, and later grants it again.
+    await seglet.setConsent('denied')
+    expect((await indexedDB.databases()).some((d) => d.name === dbName)).toBe(false)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await seglet.setConsent('granted')
+    const before = seglet.getSegment()!.decidedAt
+    browse(seglet, 3, 'informational')
+    await seglet.flush()
+    await vi.waitFor(() => expect(seglet.getSegment()!.decidedAt).toBeGreaterThan(before), { timeout: 3000 })
+    const segment = seglet.getSegment()!
+    expect(segment.valueSegment).toBeUndefined()
+    expect(seglet.explain().map((r) => r.text).join()).not.toMatch(/order/)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const stored = (await seglet.exportData()).meta['segment'] as Segment | undefined
+    expect(stored?.valueSegment).toBeUndefined()
+    document.cookie = 'seglet_hint=; Max-Age=0; Path=/'
+  })
+
   /** A shopper decided on a first visit, back on a second page: the Seglet of that page and the segments it shows. */
   async function returningShopper(dbName: string) {
     const first = start({ storage: { dbName } })
