@@ -382,10 +382,10 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
       consent = resolveConsent({ ...options, consent: parseConsent(next) })
       epoch++
       if (!isPersistAllowed(consent)) {
+        storedSegment = undefined
         // The next decision reads the store again: the features the decider folded from the deleted history
         // must not carry on into decisions once consent is granted again later on the page.
         missed = true
-        storedSegment = undefined
         clearHint()
         // Without decisions from here on, the segment (of the history deleted now) would stay on the page.
         mayDecide() || personalizer.apply(null)
