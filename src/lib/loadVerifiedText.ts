@@ -7,7 +7,7 @@ import { sameOriginUrl } from './sameOriginUrl'
 /** Where a verified file is kept between page loads: the two meta methods of the Seglet store. */
 export interface TextCache {
   getMeta(key: string): Promise<unknown>
-  setMeta(key: string, value: unknown): Promise<void>
+  setMeta(key: string, value: unknown): Promise<unknown>
 }
 
 /** Why a file was refused: not on the page's origin, not loaded, over its size cap, not matching its hash, or not valid. */

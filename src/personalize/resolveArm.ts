@@ -18,7 +18,7 @@ export const HOLDOUT_BUCKETS = 10_000
  */
 export async function resolveArm(
   holdout: number | undefined,
-  store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<void> },
+  store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<unknown> },
 ): Promise<PersonalizationArm> {
   if (!holdout) return 'none'
   // Under the meta lock: two tabs opening at once on a first visit would both draw, and sit in different arms.

@@ -434,6 +434,31 @@ describe('at most one report a day', () => {
     expect(fetchMock).toHaveBeenCalledTimes(1)
   })
 
+  it('a ledger that cannot be stored (a full quota) sends nothing that day, reported once: the next page that day sends the one report', async () => {
+    const put = IDBObjectStore.prototype.put
+    const full = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      const request = put.call(this, value, key)
+      // As a full quota does: the transaction aborts and nothing of it is stored.
+      if (key === LEDGER_META_KEY) this.transaction.abort()
+      return request
+    })
+    const page = await storeWith(session(NOW - HOUR), undefined, 'reports-ledger-full')
+    const reporter = createReporter(ctx(page))
+    await expect(reporter.run()).resolves.toBeUndefined()
+    await expect(reporter.run()).resolves.toBeUndefined()
+    full.mockRestore()
+    const sentByFirst = sentBodies().length
+    // The next page load the same day finds no ledger stored: it spends the day and sends.
+    const next = createStore({ dbName: 'reports-ledger-full', persist: true })
+    stores.push(next)
+    await createReporter(ctx(next)).run()
+    await createReporter(ctx(next, { now: () => NOW + HOUR })).run()
+    expect(sentBodies()).toHaveLength(1)
+    expect(sentByFirst).toBe(0)
+    expect(errors.map((e) => [e.code, e.message])).toEqual([['report_failed', "The private report could not be sent: the day's privacy budget could not be stored"]])
+    expect((await readLedger(next)).spent).toEqual({ [utcDay(NOW)]: 2 })
+  })
+
   it('two tabs at once send one report: the Web Lock lets one read and spend the day', async () => {
     const a = await storeWith(session(NOW - HOUR), undefined, 'reports-tabs')
     const b = createStore({ dbName: 'reports-tabs', persist: true })

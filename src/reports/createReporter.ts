@@ -22,7 +22,8 @@ export interface ReporterContext {
     readonly mode: 'indexeddb' | 'memory'
     getEvents(): Promise<StoredEvent[]>
     getMeta(key: string): Promise<unknown>
-    setMeta(key: string, value: unknown): Promise<void>
+    /** Resolves to whether the value is stored in IndexedDB (not kept by this page only). */
+    setMeta(key: string, value: unknown): Promise<boolean>
   }
   /**
    * The Seglet options: `reports`, `features.sessionGapMs` so reports split sessions as the features do, and
@@ -124,10 +125,13 @@ export function createReporter(ctx: ReporterContext): Reporter {
       const body = encodeReport(closed.truth, closed.context, { epsilon: settings.epsilonPerDay, day: closed.day, learnShare: settings.learnShare, valuePages })
       const question = ALL_QUESTIONS.find((q) => q.code === body.q)!.id
       if (!live()) return
-      // The budget is spent before the report leaves: a page closing mid-send never spends it twice.
-      await store.setMeta(LEDGER_META_KEY, addToLedger(ledger, { sentDay: today, sessionDay: closed.day, sessionStart: closed.start, epsilon: settings.epsilonPerDay, question }))
+      // The budget is spent before the report leaves: a page closing mid-send never spends it twice. Only a ledger
+      // stored spends it: one this page keeps in memory (a full quota) is not seen by another tab or the next page
+      // that day, which would send a second report. Then nothing is sent today.
+      const stored = await store.setMeta(LEDGER_META_KEY, addToLedger(ledger, { sentDay: today, sessionDay: closed.day, sessionStart: closed.start, epsilon: settings.epsilonPerDay, question }))
       if (!live()) return
       doneDay = today
+      if (!stored) throw new Error("the day's privacy budget could not be stored")
       await sendReport(settings.href, body)
     })
   }

@@ -41,7 +41,7 @@ export const packLabelsOf = (pack: ModelPack): PackLabels => {
  * last = await recordDecision(store, { sessionStart: fold.sessionStart(), segment, packs, last })
  */
 export async function recordDecision(
-  store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<void> },
+  store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<unknown> },
   { sessionStart, segment, packs, last, learn }: RecordDecisionInput,
 ): Promise<string> {
   const record = sessionRecordOf(

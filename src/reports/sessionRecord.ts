@@ -85,7 +85,7 @@ export async function readSessionRecords(store: { getMeta(key: string): Promise<
  * Keeps `record` as its session's decision (replacing an earlier one of the same session), newest first. The
  * list is read and written under the meta lock: two tabs recording at once would each drop the other's record.
  */
-export function recordSession(store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<void> }, record: SessionRecord): Promise<void> {
+export function recordSession(store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<unknown> }, record: SessionRecord): Promise<void> {
   return withMetaLock(async () => {
     const records = (await readSessionRecords(store)).filter((r) => r.start !== record.start)
     records.push(record)

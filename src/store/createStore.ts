@@ -144,7 +144,7 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
       memoryMeta.set(key, value)
       const entry = new Map([[key, value]])
       await writeMeta(entry)
-      if (!entry.size && memoryMeta.get(key) === value) memoryMeta.delete(key)
+      return !entry.size && (memoryMeta.get(key) !== value || memoryMeta.delete(key))
     },
 
     close: queue.close,

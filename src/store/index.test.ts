@@ -150,6 +150,26 @@ describe('writing', () => {
     expect(new Set(stored.map((e) => e.id)).size).toBe(1020)
     expect(await open().getEvents()).toHaveLength(1020)
   })
+
+  it('setMeta() resolves to whether the value is stored: false when this page keeps it in memory only', async () => {
+    const onError = vi.fn()
+    const store = open({ onError })
+    expect(await store.setMeta('k', 1)).toBe(true)
+    const put = IDBObjectStore.prototype.put
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+      const request = put.apply(this, args)
+      // As a full quota does: the transaction aborts, nothing of it is stored.
+      this.transaction.abort()
+      return request
+    })
+    expect(await store.setMeta('k', 2)).toBe(false)
+    vi.mocked(IDBObjectStore.prototype.put).mockRestore()
+    // The page still reads its value; the failure is reported, never thrown.
+    expect(await store.getMeta('k')).toBe(2)
+    expect(errorsOf(onError)).toEqual(['storage_failed'])
+    expect(await open({ dbName }).getMeta('k')).toBe(1)
+    expect(await open({ dbName: `${dbName}-off`, persist: false }).setMeta('k', 3)).toBe(false)
+  })
 })
 
 describe('when it flushes', () => {

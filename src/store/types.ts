@@ -158,8 +158,12 @@ export interface EventStore {
   beforeWrite(callback: (leaving: boolean) => void): () => void
   /** Reads a meta value (in memory mode, this page's). */
   getMeta<T = unknown>(key: string): Promise<T | undefined>
-  /** Writes a meta value; it must be structured-cloneable and, for `exportData()`, JSON-serialisable. */
-  setMeta(key: string, value: unknown): Promise<void>
+  /**
+   * Writes a meta value; it must be structured-cloneable and, for `exportData()`, JSON-serialisable. Resolves
+   * to `true` once it is stored in IndexedDB, `false` when only this page keeps it (in memory mode, or the write
+   * failed: reported through `onError`).
+   */
+  setMeta(key: string, value: unknown): Promise<boolean>
   /**
    * Flushes what is queued, then removes the page listeners and closes the connection. Later events are
    * kept in memory only.
