@@ -396,7 +396,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
       })
     },
     getConsent: () => consent,
-    flush: () => store.flush(),
+    flush: store.flush,
     getSegment: () => personalizer.getSegment(),
     onSegment: (callback, subscribeOptions) => personalizer.onSegment(callback, subscribeOptions),
     explain: () => decider?.explain() ?? [],
@@ -413,7 +413,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
       // Again, for an open panel: the segment is cleared now, and a decision begun meanwhile is dropped too.
       decider?.reset()
     },
-    exportData: () => store.exportData(),
+    exportData: store.exportData,
     shopifyEvent: (event) => capture.shopifyEvent(event),
     showPanel() {
       // The panel lives in the lazy part: it costs nothing until a shopper (or `?seglet=debug`) asks for it.
