@@ -38,6 +38,16 @@ const rateReadable = (value: number) => (low: number, high: number) => high - lo
  */
 const valueReadable = (value: number) => (low: number, high: number) => high - low <= value
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x))
+const Z2 = Z95 * Z95
+/**
+ * Finite-population sampling variance of a proportion x/y of the y answering sessions, with the proportion and
+ * size of Agresti–Coull (z²/2 sessions added each way): at a large ε the mechanism adds hardly any noise, and
+ * x(y − x)/y³ of a cell with 0–3 orders among a few dozen sessions claimed a certainty the sample does not have.
+ */
+function proportionVariance(x: number, y: number, unsampled: number): number {
+  const p = clamp01((x + Z2 / 2) / (y + Z2))
+  return (p * (1 - p) * unsampled) / (y + Z2)
+}
 const dot = (w: Vector, c: Vector) => {
   let s = 0
   for (let i = 0; i < w.length; i++) s += w[i] * c[i]
@@ -90,21 +100,24 @@ function finiteModelOf(mechanism: FiniteMechanism, n: number, counts: Vector, se
   const share = (w: Vector): Estimate => {
     if (n === 0) return notComputable()
     const p = dot(w, c) / n
-    const pc = clamp01(p)
-    const variance = linearVariance(w) / (n * n) + (pc * (1 - pc) * unsampled) / n
+    const variance = linearVariance(w) / (n * n) + proportionVariance(dot(w, c), n, unsampled)
     const bound = (dx(w) + settings.m * Math.abs(p)) / (n + settings.m)
     return estimate(p, variance, (lo, hi) => enoughReports && valueReadable(p)(lo, hi), bound)
   }
 
-  /** (a·c)/(b·c), linearised; `a2` weights squared values for the sampling term. */
+  /**
+   * (a·c)/(b·c), linearised; `a2` weights squared values for the sampling term. A rate (`a` weights 0 or 1, `a2`
+   * the same) has the sampling variance of a proportion.
+   */
   const ratioParts = (a: Vector, b: Vector, a2: Vector) => {
     const x = dot(a, c)
     const y = dot(b, c)
     const r = x / y
     const g = Array.from(a, (ai, i) => (ai - r * b[i]) / y)
-    const spread = Math.max(0, dot(a2, c) / y - r * r)
-    const variance = linearVariance(g) + (spread * unsampled) / y
-    return { x, y, r, g, variance, bound: ratioBound(x, y, dx(a), dx(b)) }
+    const isRate = Array.from(a).every((ai, i) => (ai === 0 || ai === 1) && a2[i] === ai)
+    const sampling = isRate ? proportionVariance(x, y, unsampled) : (Math.max(0, dot(a2, c) / y - r * r) * unsampled) / y
+    const variance = linearVariance(g) + sampling
+    return { x, y, r, g, sampling, variance, bound: ratioBound(x, y, dx(a), dx(b)) }
   }
   const ratio = (a: Vector, b: Vector, a2: Vector, isRate: boolean): Estimate => {
     if (n === 0) return notComputable()
@@ -210,10 +223,7 @@ export function estimateInsights(sums: InsightSums, options: EstimateInsightsOpt
     const t = arm.ratioParts(armCells(T, true), armCells(T, false), armCells(T, true))
     const h = arm.ratioParts(armCells(H, true), armCells(H, false), armCells(H, true))
     if (t.y > 0 && h.y > 0) {
-      const variance =
-        arm.linearVariance(t.g.map((gi, i) => gi - h.g[i])) +
-        (clamp01(t.r) * (1 - clamp01(t.r)) * arm.unsampled) / t.y +
-        (clamp01(h.r) * (1 - clamp01(h.r)) * arm.unsampled) / h.y
+      const variance = arm.linearVariance(t.g.map((gi, i) => gi - h.g[i])) + t.sampling + h.sampling
       difference = estimate(t.r - h.r, variance, () => treatmentConversion.enough && holdoutConversion.enough, t.bound + h.bound)
     }
   }

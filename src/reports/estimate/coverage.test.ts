@@ -1,0 +1,83 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../../sim/seededRandom'
+import { createRng } from '../../../training/rng'
+import { encodeReport } from '../encodeReport'
+import { parseReport } from '../parseReport'
+import type { ReportContext, ReportTruth } from '../types'
+import { addReport, createInsightSums, estimateInsights, type Estimate, type Insights } from './index'
+
+const context: ReportContext = { packId: 'coverage@1', segmentLeaves: 4, valueLeaves: 2 }
+/** Shares of segment leaves 0–3 and of sessions with no segment. */
+const SEGMENTS = [0.4, 0.3, 0.15, 0.1, 0.05]
+
+interface ShopTruth {
+  segmentShare: number[]
+  conversion: number[]
+  treatmentConversion: number
+  holdoutConversion: number
+}
+
+/**
+ * One simulated shop: `reports` sessions, each reported by the SDK's encoder and read by the collector's parser
+ * and sums, with the exact statistics of those sessions (the truth the intervals are about).
+ */
+function shop(reports: number, epsilon: number, seed: number, conversion: number, holdout: number): { insights: Insights; truth: ShopTruth } {
+  const rng = createRng(seed)
+  const random = seededRandom(seed ^ 0x5eed)
+  const sums = createInsightSums(context, epsilon, [])
+  const sessions = new Float64Array(SEGMENTS.length)
+  const orders = new Float64Array(SEGMENTS.length)
+  const arm = [0, 0, 0, 0]
+  const truth: ReportTruth = { segmentLeaf: null, valueSegment: null, ordered: false, orderValueBucket: 0, arm: 'none', pages: [] }
+  for (let i = 0; i < reports; i++) {
+    const u = rng()
+    let s = 0
+    for (let c = SEGMENTS[0]; s < SEGMENTS.length - 1 && u >= c; c += SEGMENTS[++s]);
+    const held = rng() < holdout
+    truth.segmentLeaf = s === context.segmentLeaves ? null : s
+    truth.ordered = rng() < conversion
+    truth.orderValueBucket = truth.ordered ? 1 : 0
+    truth.arm = held ? 'holdout' : 'treatment'
+    sessions[s]++
+    if (truth.ordered) orders[s]++
+    arm[held ? 2 : 0]++
+    if (truth.ordered) arm[held ? 3 : 1]++
+    addReport(sums, parseReport(JSON.stringify(encodeReport(truth, context, { epsilon, day: '2026-11-29', random }))))
+  }
+  return {
+    insights: estimateInsights(sums),
+    truth: {
+      segmentShare: Array.from(sessions, (n) => n / reports),
+      conversion: Array.from(sessions, (n, s) => orders[s] / n),
+      treatmentConversion: arm[1] / arm[0],
+      holdoutConversion: arm[3] / arm[2],
+    },
+  }
+}
+
+/** Of the intervals the dashboard shows (`enough`), the share that hold the truth, and how many were shown. */
+function shownCoverage(cells: [Estimate, number][]): { coverage: number; shown: number } {
+  const shown = cells.filter(([e, t]) => e.enough && Number.isFinite(t))
+  return { coverage: shown.filter(([e, t]) => e.low <= t && t <= e.high).length / shown.length, shown: shown.length }
+}
+
+describe('95% intervals of the cells shown', () => {
+  it('hold a small conversion rate about 95% of the time at ε = 8, where few orders are behind a cell', () => {
+    // At ε = 8 randomized response hardly changes an answer, so a cell's interval is that of its sample: a
+    // segment of a few dozen outcome answers with 0–3 orders in them.
+    const conversion: [Estimate, number][] = []
+    const arms: [Estimate, number][] = []
+    for (let seed = 1; seed <= 60; seed++) {
+      const { insights, truth } = shop(3000, 8, seed, 0.03, 0.5)
+      insights.segments.forEach((s, i) => conversion.push([s.conversion, truth.conversion[i]]))
+      arms.push([insights.lift.treatmentConversion, truth.treatmentConversion], [insights.lift.holdoutConversion, truth.holdoutConversion])
+    }
+    const bySegment = shownCoverage(conversion)
+    const byArm = shownCoverage(arms)
+    expect(bySegment.shown).toBeGreaterThan(100)
+    expect(bySegment.coverage).toBeGreaterThan(0.9)
+    expect(byArm.shown).toBeGreaterThan(100)
+    expect(byArm.coverage).toBeGreaterThan(0.9)
+  })
+})
