@@ -80,4 +80,38 @@ describe('95% intervals of the cells shown', () => {
     expect(byArm.shown).toBeGreaterThan(100)
     expect(byArm.coverage).toBeGreaterThan(0.9)
   })
+
+  it('hold the bounce and exit rates of pages about 95% of the time at ε = 8, where few exits are behind a page', () => {
+    // Ten pages with Zipf views; one session in thirty is a bounce, and sessions end on any page alike.
+    const keys = Array.from({ length: 10 }, (_, i) => `page/${i}`)
+    const zipf = keys.map((_, i) => 1 / (i + 1))
+    const total = zipf.reduce((a, b) => a + b, 0)
+    const rates: [Estimate, number][] = []
+    for (let seed = 1; seed <= 30; seed++) {
+      const rng = createRng(seed)
+      const random = seededRandom(seed ^ 0x5eed)
+      const sums = createInsightSums(context, 8, keys)
+      const views = new Float64Array(keys.length)
+      const bounces = new Float64Array(keys.length)
+      const exits = new Float64Array(keys.length)
+      const reports = 3000
+      for (let i = 0; i < reports; i++) {
+        const length = rng() < 1 / 30 ? 1 : 2 + Math.floor(rng() * 6)
+        const pages = Array.from({ length }, (_, at) => {
+          let k = 0
+          for (let u = rng() * total - zipf[0]; u >= 0 && k < keys.length - 1; u -= zipf[++k]);
+          views[k]++
+          if (length === 1) bounces[k]++
+          if (at === length - 1) exits[k]++
+          return { key: keys[k], bounced: length === 1, exited: at === length - 1, orderFollowed: false }
+        })
+        const truth: ReportTruth = { segmentLeaf: 0, valueSegment: null, ordered: false, orderValueBucket: 0, arm: 'none', pages }
+        addReport(sums, parseReport(JSON.stringify(encodeReport(truth, context, { epsilon: 8, day: '2026-11-29', random }))))
+      }
+      estimateInsights(sums).pages.forEach((p, k) => rates.push([p.bounceRate, bounces[k] / views[k]], [p.exitRate, exits[k] / views[k]]))
+    }
+    const pages = shownCoverage(rates)
+    expect(pages.shown).toBeGreaterThan(200)
+    expect(pages.coverage).toBeGreaterThan(0.9)
+  })
 })

@@ -140,7 +140,10 @@ function pageModel(sums: InsightSums, question: PageQuestionId, settings: Settin
   const empty = olhCount(mechanism, support[2 * keys], n)
   // Largest contribution of one report to a weighted sum of a key's two counts: both hash values can match.
   const dx = (w: Vector) => settings.m * maxContribution(w, w.length, beta + d, beta, true)
-  /** Variance of w0·ĉ0 + w1·ĉ1 for key k: the spread of the per-report terms (w·(match − β))/d. */
+  /**
+   * Variance of w0·ĉ0 + w1·ĉ1 for key k (weights 0 or 1): the spread of the per-report terms (w·(match − β))/d,
+   * never below the mechanism's variance at an Agresti–Coull count (`eventsVariance`).
+   */
   const variance = (k: number, w0: number, w1: number) => {
     if (n < 2) return Number.NaN
     const s0 = support[2 * k]
@@ -148,7 +151,18 @@ function pageModel(sums: InsightSums, question: PageQuestionId, settings: Settin
     const W = w0 + w1
     const second = (w0 * w0 * s0 + w1 * w1 * s1 + 2 * w0 * w1 * both[k] - 2 * beta * W * (w0 * s0 + w1 * s1) + n * beta * beta * W * W) / (d * d)
     const l = w0 * count(k, 0) + w1 * count(k, 1)
-    return (n / (n - 1)) * (second - (l * l) / n)
+    return Math.max((n / (n - 1)) * (second - (l * l) / n), eventsVariance(n * clamp01((l + Z2 / 2) / (n + Z2)), W))
+  }
+  /**
+   * The variance of a count estimate over `codes` codes when c of the n answers hold one of them: each such answer
+   * matches its code with probability p and each other code with β, the rest of the answers each code with β,
+   * and which answers hold one is binomial. Taken at an Agresti–Coull count (z²/2 answers added each way), it is a
+   * floor under the spread: at a large ε, where OLH keeps the true hash only about half of the time and hardly any
+   * other, a page with no or a few exits among its answers would otherwise get an interval far too narrow.
+   */
+  const eventsVariance = (c: number, codes: number) => {
+    const other = beta * (1 - beta)
+    return (c * (mechanism.p * (1 - mechanism.p) + (codes - 1) * other) + (n - c) * codes * other) / (d * d) + c * (1 - c / n)
   }
   const emptyVariance = n < 2 ? Number.NaN : (n / (n - 1)) * ((support[2 * keys] * (1 - 2 * beta) + n * beta * beta) / (d * d) - (empty * empty) / n)
   return { n, count, empty, dx, variance, emptyVariance, enoughReports: n >= settings.minReports }
