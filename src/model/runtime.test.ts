@@ -87,7 +87,7 @@ describe('ModelRuntime.getPack', () => {
     const runtime = createModelRuntime()
     const { segment, intent } = makePack().heads
     const expected = { kind: 'session' as const, version: 'test-1', names: ['a', 'b', 'c'] }
-    for (const heads of [{ intent }, { segment }]) {
+    for (const heads of [{ intent }, { segment }] as Array<Record<string, typeof segment>>) {
       const body = JSON.stringify(makePack({ heads }))
       vi.stubGlobal('fetch', vi.fn(async () => new Response(body)))
       const integrity = 'sha256-' + createHash('sha256').update(body).digest('base64')

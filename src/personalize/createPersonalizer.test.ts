@@ -231,7 +231,7 @@ describe('onSegment and seglet:segment', () => {
     const { p } = make()
     const seen: string[] = []
     p.apply(segment())
-    const off = p.onSegment((s) => seen.push(s.id), null)
+    const off = p.onSegment((s) => seen.push(s.id), null as unknown as undefined)
     p.apply(dealSeeker())
     off()
     p.apply(windowShopper())

@@ -132,10 +132,10 @@ describe('the holdout arm when consent comes after the start', () => {
     const earlier = createStore({ dbName, persist: true })
     await earlier.setMeta(HOLDOUT_META_KEY, 0)
     await earlier.close()
-    vi.spyOn(crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(array: T) => {
-      ;(array as unknown as Uint32Array)[0] = HOLDOUT_BUCKETS - 1
+    vi.spyOn(crypto, 'getRandomValues').mockImplementation(((array: Uint32Array) => {
+      array[0] = HOLDOUT_BUCKETS - 1
       return array
-    })
+    }) as typeof crypto.getRandomValues)
     const seglet = createSeglet({ consent: 'pending', segmentWithoutConsent: true, storage: { dbName }, capture: { autocapture: false }, personalize: { holdout: 0.5 } })
     for (let i = 0; i < 6; i++) {
       seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
@@ -170,8 +170,8 @@ describe('the holdout arm when consent comes after the start', () => {
       await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
       expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
       // The shopper buys on: the segment stored for the next page (restored before its decision) carries the browser's arm.
-      seglet.track({ type: 'purchase', orderId: 'o1', value: 400, currency: 'EUR' })
-      seglet.track({ type: 'purchase', orderId: 'o2', value: 400, currency: 'EUR' })
+      seglet.track({ type: 'purchase', orderId: 'o1', value: 400, currency: 'EUR', items: [] })
+      seglet.track({ type: 'purchase', orderId: 'o2', value: 400, currency: 'EUR', items: [] })
       await seglet.flush()
       await new Promise((resolve) => setTimeout(resolve, 1500))
       await seglet.flush()
@@ -274,10 +274,10 @@ describe('resolveArm', () => {
     const tabs = [0, 1].map(() => createStore({ dbName: 'holdout-two-tabs', persist: true }))
     // The first draw is a holdout bucket, any later one a treatment bucket.
     let draws = 0
-    vi.spyOn(crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(array: T) => {
-      ;(array as unknown as Uint32Array)[0] = draws++ ? HOLDOUT_BUCKETS - 1 : 0
+    vi.spyOn(crypto, 'getRandomValues').mockImplementation(((array: Uint32Array) => {
+      array[0] = draws++ ? HOLDOUT_BUCKETS - 1 : 0
       return array
-    })
+    }) as typeof crypto.getRandomValues)
     try {
       const arms = await Promise.all(tabs.map((store) => resolveArm(0.5, store)))
       expect(arms[1]).toBe(arms[0])

@@ -141,7 +141,7 @@ describe('encodeReport', () => {
       while (n < 20_000) {
         const parsed = parseReport(encodeReport(truth, context, { epsilon, day: '2026-11-29', random, valuePages: listed }))
         if (parsed.question !== 'pageValue' || parsed.answer.kind !== 'krr') continue
-        seen[listed.findIndex((key) => pageKeyHash(key) === parsed.answer.page) * 3 + (parsed.answer as { value: number }).value]++
+        seen[listed.findIndex((key) => pageKeyHash(key) === (parsed.answer as { page: number }).page) * 3 + (parsed.answer as { value: number }).value]++
         n++
       }
       for (let p = 0; p < listed.length; p++)
