@@ -9,9 +9,10 @@ const loaders = new Map<string, () => Promise<unknown>>()
 
 /**
  * Imports the part `seglet-<name>.min.js` from the folder of `seglet.min.js` and makes what it gives with
- * `create`, once; a failed import rejects with `model_failed` and is retried on the next call.
+ * `create` (without it, the module itself), once; a failed import rejects with `model_failed` and is retried
+ * on the next call.
  */
-export function loadScriptPart<M, T>(name: string, create: (module: M) => T): Promise<T> {
+export function loadScriptPart<M, T = M>(name: string, create?: (module: M) => T): Promise<T> {
   let load = loaders.get(name)
   if (!load) loaders.set(name, (load = createScriptModuleLoader(getRuntimeUrl(`seglet-${name}.min.js`), create)))
   return load() as Promise<T>
@@ -71,11 +72,11 @@ export const loadScriptBridges = (): Promise<Bridges> => loadScriptPart('bridges
  * `seglet.min.js`: loaded the first time the page has a block.
  */
 export const loadScriptBlocks = (): Promise<{ createBlocks: typeof createBlocks }> =>
-  loadScriptPart('blocks', (module: { createBlocks: typeof createBlocks }) => module)
+  loadScriptPart<{ createBlocks: typeof createBlocks }>('blocks')
 
 /**
  * The script-tag build's loader of the store's rarely used code (the retention pass, the `exportData()`
  * document), `seglet-prune.min.js` beside `seglet.min.js`: loaded on a page that must prune (never on a first
  * visit within `maxEvents`) or export.
  */
-export const loadScriptPrune = (): Promise<PruneParts> => loadScriptPart('prune', (module: PruneParts) => module)
+export const loadScriptPrune = (): Promise<PruneParts> => loadScriptPart<PruneParts>('prune')
