@@ -72,19 +72,16 @@ export function init(options: SegletOptions = {}): Seglet {
   ))
 }
 
-function running(): Seglet {
-  if (!instance) throw new SegletError('not_started', 'Seglet has not started: call Seglet.init()')
-  return instance
-}
-
 /** The methods that only call the running Seglet's own (see {@link Seglet}); they throw `not_started` before it runs. */
 export const FORWARDED = ['track', 'getConsent', 'flush', 'getSegment', 'onSegment', 'explain', 'exportData', 'shopifyEvent', 'showPanel', 'hidePanel'] as const
 
 /** The running Seglet's method `name`, for `window.Seglet`. */
 export const forward =
   <K extends (typeof FORWARDED)[number]>(name: K) =>
-  (...args: Parameters<Seglet[K]>): ReturnType<Seglet[K]> =>
-    (running()[name] as (...a: Parameters<Seglet[K]>) => ReturnType<Seglet[K]>)(...args)
+  (...args: Parameters<Seglet[K]>): ReturnType<Seglet[K]> => {
+    if (!instance) throw new SegletError('not_started', 'Seglet has not started: call Seglet.init()')
+    return (instance[name] as (...a: Parameters<Seglet[K]>) => ReturnType<Seglet[K]>)(...args)
+  }
 
 /**
  * Changes the shopper's consent; works before start too (kept for `init()`; `'denied'` deletes what was
