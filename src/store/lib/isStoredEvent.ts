@@ -9,7 +9,8 @@ export function isStoredEvent(value: unknown): value is StoredEvent {
   const { id, ts, type } = value as Record<string, unknown>
   return (
     typeof id === 'string' && id !== '' &&
-    typeof ts === 'number' && Number.isFinite(ts) &&
-    typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type)
+    // Number.isFinite() is false for a non-number, and includes() for a non-string: no typeof checks needed.
+    Number.isFinite(ts) &&
+    (EVENT_TYPES as readonly unknown[]).includes(type)
   )
 }
