@@ -6,8 +6,9 @@ import type { Fields } from './types'
 export function readQuantity(source: Fields, key: string, at: string): number {
   const value = source[key]
   if (value === undefined || value === null) return 1
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_QUANTITY) {
+  // Number.isInteger() is false for a non-number: no typeof check needed.
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_QUANTITY) {
     throw invalid(at, key, `must be an integer from 1 to ${MAX_QUANTITY}`, value)
   }
-  return value
+  return value as number
 }
