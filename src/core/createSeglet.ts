@@ -387,8 +387,9 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
         // must not carry on into decisions once consent is granted again later on the page.
         missed = true
         clearHint()
-        // Without decisions from here on, the segment (of the history deleted now) would stay on the page.
-        mayDecide() || personalizer.apply(null)
+        // Without decisions from here on, the segment (of the history deleted now) would stay on the page; nor may
+        // the decider bring it back (its hint, a decision under way) once consent is granted again.
+        mayDecide() || (personalizer.apply(null), decider?.reset())
       }
       return store.setPersist(isPersistAllowed(consent)).then(() => {
         scheduleDecision()
