@@ -184,10 +184,11 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
     tell(() => options.onStorageRecovered?.(what))
   }
 
-  const runSums = (): Promise<void> => {
+  // `wait`: for a read of the estimates, also wait for the reports another process is summing now (see sumPending).
+  const runSums = (wait = false): Promise<void> => {
     if (sumTimer !== undefined) clearTimeout(sumTimer)
     sumTimer = undefined
-    summing ??= sumPending(db, (bodies) => addUpBodies(codec, bodies), { dropRaw: retention === 0 }).then(
+    summing ??= sumPending(db, (bodies) => addUpBodies(codec, bodies), { dropRaw: retention === 0, wait }).then(
       () => {
         sumError = undefined
         summing = undefined
@@ -353,7 +354,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       startBatch()
       while (writing) await writing
       if (summing) await summing
-      await runSums()
+      await runSums(true)
       if (sumError) throw sumError
     },
     async close() {

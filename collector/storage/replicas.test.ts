@@ -4,12 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createReportEstimator } from '../estimates/createReportEstimator'
 import { addUpBodies } from '../ingest/addUpBodies'
+import { createCollector } from '../server/createCollector'
 import { DATABASE_TARGETS } from '../testing/databases'
-import { reportBodies, TEST_PAGE_KEYS } from '../testing/reports'
+import { postReports, reportBodies, TEST_PAGE_KEYS } from '../testing/reports'
 import { migrate } from './migrate'
 import { openDatabase } from './openDatabase'
 import { readSums } from './readSums'
 import { SQL } from './sql'
+import { sumParams } from './sumParams'
 import { sumPending } from './sumPending'
 import type { Database } from './types'
 
@@ -55,4 +57,33 @@ describe.skipIf(!postgres)('collector processes side by side on PostgreSQL', () 
     const counted = (await readSums(one, days[0]!, days[3]!)).filter((row) => row.counter === estimator.counted)
     expect(counted.reduce((total, row) => total + row.value, 0)).toBe(40 * 160)
   }, 120_000)
+
+  it("show in one process's insights the reports another process is summing at that moment", async () => {
+    await one.query('TRUNCATE seglet_reports, seglet_sums, seglet_unsummed')
+    const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
+    const collector = createCollector(one, estimator, { now: () => Date.parse('2026-11-30T12:00:00Z') })
+    try {
+      expect(new Set(await postReports(collector.app, reportBodies(150, { day: '2026-11-29', seed: 30 })))).toEqual(new Set([202]))
+      // The other process's summing pass has taken the stored reports off the list and not yet committed.
+      let claimed!: () => void
+      const taken = new Promise<void>((resolve) => (claimed = resolve))
+      let release!: () => void
+      const held = new Promise<void>((resolve) => (release = resolve))
+      const pass = two.transaction(async (tx) => {
+        const rows = await tx.query<{ body: string }>(SQL.claimUnsummed, [20_000])
+        await tx.query(SQL.addSums, sumParams(addUpBodies(estimator, rows.map((row) => row.body))))
+        claimed()
+        await held
+        return rows.length
+      })
+      await taken
+      const answer = collector.app.request('/seglet/insights.json')
+      setTimeout(release, 300)
+      const insights = (await (await answer).json()) as { reports: number }
+      expect(await pass).toBe(150)
+      expect(insights.reports).toBe(150)
+    } finally {
+      await collector.close()
+    }
+  }, 60_000)
 })

@@ -69,6 +69,17 @@ export const SQL = {
         SELECT id FROM seglet_unsummed ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
       RETURNING id)
     SELECT r.id, r.body FROM seglet_reports r JOIN claimed c ON c.id = r.id ORDER BY r.id`,
+  /** The newest report not yet summed, as this statement sees it: also one another process is summing now. */
+  lastUnsummed: `SELECT max(id) AS id FROM seglet_unsummed`,
+  /**
+   * Like `claimUnsummed`, but only reports up to id $2, and waiting for those another process is summing: once that
+   * pass commits they are gone from the list (and in the sums), and once it fails they are taken here.
+   */
+  claimUnsummedWaiting: `WITH claimed AS (
+      DELETE FROM seglet_unsummed WHERE id IN (
+        SELECT id FROM seglet_unsummed WHERE id <= $2 ORDER BY id LIMIT $1 FOR UPDATE)
+      RETURNING id)
+    SELECT r.id, r.body FROM seglet_reports r JOIN claimed c ON c.id = r.id ORDER BY r.id`,
   deleteReportsById: `DELETE FROM seglet_reports WHERE id = ANY($1::bigint[])`,
   /** Sums only ever add up, so batches from any number of ingest processes commute. */
   addSums: `INSERT INTO seglet_sums (day, pack_id, epsilon, segment_leaves, value_leaves, counter, value)

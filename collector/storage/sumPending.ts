@@ -17,6 +17,13 @@ export interface SumPendingOptions {
    * @default the recorded retention is 0
    */
   dropRaw?: boolean
+  /**
+   * Also wait for the reports another process is summing at this moment (on one PostgreSQL), so that the sums
+   * read once this returns hold every report stored before it was called: for a read of the estimates. Without
+   * it those are skipped (they are that process's to add).
+   * @default false
+   */
+  wait?: boolean
 }
 
 /**
@@ -37,9 +44,15 @@ export async function sumPending(
   let total = 0
   // A retrain or another process follows the retention of the collector: with none, no raw report outlives its sums.
   const dropRaw = options.dropRaw ?? (await readSetting(db, RAW_RETENTION_SETTING)) === '0'
+  // Waiting, only the reports stored before the call: a busy ingest cannot keep the loop going.
+  const upTo = options.wait ? (await db.query<{ id: string | number | null }>(SQL.lastUnsummed))[0]?.id ?? null : undefined
+  if (upTo === null) return 0
   for (;;) {
     const claimed = await db.transaction(async (tx) => {
-      const rows = await tx.query<{ id: string | number; body: string }>(SQL.claimUnsummed, [limit])
+      const rows =
+        upTo === undefined
+          ? await tx.query<{ id: string | number; body: string }>(SQL.claimUnsummed, [limit])
+          : await tx.query<{ id: string | number; body: string }>(SQL.claimUnsummedWaiting, [limit, String(upTo)])
       if (rows.length === 0) return 0
       const sums = addUp(rows.map((row) => row.body))
       if (sums.length > 0) await tx.query(SQL.addSums, sumParams(sums))
@@ -47,6 +60,7 @@ export async function sumPending(
       return rows.length
     })
     total += claimed
-    if (claimed < limit) return total
+    // Waiting, a pass that found some reports summed meanwhile by another process claims fewer than it could.
+    if (upTo === undefined ? claimed < limit : claimed === 0) return total
   }
 }
