@@ -133,8 +133,20 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     return 1
   }
   if (stopping()) return stoppedStarting(async () => (await collector.close().catch(() => {}), await db.close()))
+  // Every hour: the days a process still on other page keys summed (the old version during a rolling deploy) are
+  // decoded against this one's, when they are the keys in force; then the raw reports past the retention go.
+  let hourly: Promise<void> | undefined
+  const hourlyJob = async () => {
+    await reestimate(db, estimator, args.pageKeys, { catchUp: true })
+    await collector.purge()
+  }
   const timers = [
-    setInterval(() => collector.purge().catch((error) => console.error(jobFailure(error, args.pageStatsDir))), HOUR_MS),
+    setInterval(() => {
+      if (hourly) return
+      hourly = hourlyJob()
+        .catch((error) => console.error(jobFailure(error, args.pageStatsDir)))
+        .finally(() => (hourly = undefined))
+    }, HOUR_MS),
     setInterval(() => collector.regeneratePageStats().catch((error) => console.error(jobFailure(error, args.pageStatsDir))), args.pageStatsEveryMinutes * 60_000),
   ]
 
@@ -174,6 +186,8 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     server.closeIdleConnections()
   })
   let code = 0
+  // Its failure, if any, is printed by the job itself.
+  await hourly
   try {
     await collector.close()
   } catch (error) {

@@ -109,4 +109,29 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
     const reports = countersToSums(group, await readSums(db, day, day), keys, await readPageKeyLists(db, [])).sums.reports
     expect(reports).toBe(202)
   }, 300_000)
+
+  it('re-decodes, within the hour, the days a process still on the old keys summed after the re-estimate (a rolling deploy)', async () => {
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
+    const day = '2026-11-29'
+    const oldKeys = TEST_PAGE_KEYS.slice(0, 4)
+    const old = createReportEstimator({ pageKeys: oldKeys })
+    await reestimate(db, old, oldKeys)
+    const running = createIngest(db, old, { now: () => NOW })
+    const bodies = reportBodies(350, { day, seed: 41 })
+    await Promise.all(bodies.slice(0, 300).map((b, i) => running.submit(`e${i}`, b)))
+    await running.flush()
+    // The new version starts with more keys and re-estimates; the old one goes on summing until it is stopped.
+    const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
+    expect(await reestimate(db, estimator, TEST_PAGE_KEYS)).toEqual([day])
+    await Promise.all(bodies.slice(300).map((b, i) => running.submit(`f${i}`, b)))
+    await running.close()
+    const partial = async () => countersToSums(group, await readSums(db, day, day), TEST_PAGE_KEYS, await readPageKeyLists(db, [])).partial
+    expect(await partial()).toEqual(['product/teapot', 'cart', 'checkout'])
+    // A process on keys no longer in force leaves the days alone; the one whose keys are in force re-decodes them.
+    expect(await reestimate(db, old, oldKeys, { catchUp: true })).toEqual([])
+    expect(await reestimate(db, estimator, TEST_PAGE_KEYS, { catchUp: true })).toEqual([day])
+    expect(await partial()).toEqual([])
+    expect(countersToSums(group, await readSums(db, day, day), TEST_PAGE_KEYS, await readPageKeyLists(db, [])).sums.reports).toBe(350)
+    expect(await reestimate(db, estimator, TEST_PAGE_KEYS, { catchUp: true })).toEqual([])
+  }, 300_000)
 })

@@ -9,6 +9,7 @@ import { replaceSumsOfDay } from '../storage/replaceSumsOfDay'
 import { readSetting, writeSetting } from '../storage/settings'
 import { SQL } from '../storage/sql'
 import { registerPageKeyList } from './pageKeyLists'
+import { pageKeyListId } from '../estimates/pageKeyListId'
 import type { Database, ReportGroup } from '../storage/types'
 
 /** The setting naming the candidate page keys the stored sums are decoded against (JSON list). */
@@ -22,16 +23,31 @@ const SETTING = PAGE_KEYS_SETTING
  * a day that has lost some of its raw reports (late reports kept after its purge, or a retention raised from 0),
  * or holds some that no longer parse: its sums count more reports than it has left (`codec.counted`).
  * Also records the list (see `registerPageKeyList`). Returns the days re-estimated. Run it before accepting
- * reports; other processes on the same database may go on storing and summing (a rolling restart).
+ * reports; other processes on the same database may go on storing and summing (a rolling restart). When the
+ * keys have not changed it re-adds the days whose kept reports another process, still on other keys, summed
+ * against those; with `catchUp` it does only that, and nothing when another process's keys are in force: run so
+ * every hour, the days a process on the old keys summed during a rolling deploy are decoded against the new ones.
  */
-export async function reestimate<Parsed>(db: Database, codec: ReportCodec<Parsed>, pageKeys: readonly string[]): Promise<string[]> {
+export async function reestimate<Parsed>(
+  db: Database,
+  codec: ReportCodec<Parsed>,
+  pageKeys: readonly string[],
+  options: { catchUp?: boolean } = {},
+): Promise<string[]> {
   // Stored reports not yet summed are summed first, so re-adding a day's sums never counts one twice.
   await sumPending(db, (bodies) => addUpBodies(codec, bodies))
   await registerPageKeyList(db, pageKeys)
   const wanted = JSON.stringify([...pageKeys])
   const stored = await readSetting(db, SETTING)
-  if (stored === wanted) return []
-  const days = stored === undefined ? [] : await daysWithReports(db)
+  // The keys in force are the last a process started with: one still on other keys (a rolling deploy) goes on
+  // summing against them, and the days it summed are re-added by the process whose keys are in force (`catchUp`).
+  if (options.catchUp && stored !== wanted) return []
+  const days =
+    stored === undefined
+      ? []
+      : stored === wanted
+        ? (await db.query<{ day: string }>(SQL.daysDecodedAgainstOthers, [`%"decoded","${pageKeyListId(pageKeys)}"%`])).map((row) => row.day)
+        : await daysWithReports(db)
   const done: string[] = []
   for (const day of days) {
     // One transaction per day that holds off storing and summing (in any process): a summing pass between the

@@ -107,6 +107,14 @@ export const SQL = {
   deleteSumsOfDay: `DELETE FROM seglet_sums WHERE day = $1::date`,
 
   daysWithReports: `SELECT DISTINCT to_char(day, 'YYYY-MM-DD') AS day FROM seglet_reports ORDER BY day`,
+  /**
+   * Days with raw reports whose sums hold page answers decoded against a candidate list other than the one whose
+   * `decoded` counters match the LIKE pattern $1: summed by a process still on other page keys.
+   */
+  daysDecodedAgainstOthers: `SELECT DISTINCT to_char(s.day, 'YYYY-MM-DD') AS day FROM seglet_sums s
+    WHERE s.day >= (SELECT min(day) FROM seglet_reports) AND s.counter LIKE '%"decoded",%' AND NOT s.counter LIKE $1
+      AND EXISTS (SELECT 1 FROM seglet_reports r WHERE r.day = s.day)
+    ORDER BY day`,
   /** Reports of a day already in the sums (one still unsummed is added by the next summing pass, not here). */
   readReportsOfDay: `SELECT id, body FROM seglet_reports r WHERE day = $1::date AND id > $2
     AND NOT EXISTS (SELECT 1 FROM seglet_unsummed u WHERE u.id = r.id) ORDER BY id LIMIT $3`,
