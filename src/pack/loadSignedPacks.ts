@@ -110,12 +110,14 @@ export async function loadSignedPacks(options: LoadSignedPacksOptions): Promise<
     if (due) await markChecked()
     return undefined
   }
-  const good = stored ? await openStored(stored, keys, expected, href).catch(() => undefined) : undefined
+  let unpinned = false
+  const good = stored ? await openStored(stored, keys, expected, href).catch((error) => void (unpinned = error?.code === 'pack_signature_key')) : undefined
   if (!due) return good
   await markChecked()
   try {
-    // The floor is the stored version even when its key is no longer pinned: a rotation is no way back.
-    const floor = good?.version ?? (Number.isSafeInteger(stored?.version) ? stored!.version : 0)
+    // The floor is the stored version while its key is pinned (its packs may no longer match this SDK). A key
+    // the page no longer pins, retired or leaked, holds nothing back: a leaked key may have signed any version.
+    const floor = good?.version ?? (!unpinned && Number.isSafeInteger(stored?.version) ? stored!.version : 0)
     const fresh = await fetchSignedPacks(href, keys, expected, now, floor, good !== undefined)
     if (!fresh) return good
     // A full or failing store only costs the next page load a request.

@@ -1,0 +1,120 @@
+// @vitest-environment node
+// What a shop's operator does with signed packs over months (rotating the key, a leaked key, an SDK upgrade
+// between publishes), through the collector's publishing and the browser's own check (src/pack).
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { SegletError } from '../../src/errors'
+import type { ModelPack } from '../../src/pack/types'
+import { loadSignedPacks } from '../../src/pack/loadSignedPacks'
+import { EXPECTED_SPECS } from '../../src/pack/expectedSpecs'
+import { MANIFEST_CONTEXT, PACK_CHECK_INTERVAL_MS, PACK_CONTEXT, SIGNATURE_LINE_PREFIX } from '../../src/pack/signedFormat'
+import { publishPacks } from './publishPacks'
+import type { PackSigningKey } from './signingKey'
+import { generatePackKeys, readPackSigningKey, signBytes } from './signingKey'
+
+const PAGE = 'https://shop.example/products/boots'
+const DAY = PACK_CHECK_INTERVAL_MS
+const T0 = Date.parse('2026-11-30T08:00:00Z')
+const shipped = (kind: 'session' | 'lifetime'): ModelPack => JSON.parse(readFileSync(new URL(`../../src/models/${kind}.json`, import.meta.url), 'utf8'))
+const variant = (threshold: number): ModelPack => {
+  const pack = shipped('session')
+  ;(pack.heads.intent as { threshold: number }).threshold = threshold
+  return pack
+}
+const sha256 = (bytes: Uint8Array) => 'sha256-' + createHash('sha256').update(bytes).digest('base64')
+
+let dir: string
+let site: string
+let cache: { entries: Map<string, unknown>; getMeta(k: string): Promise<unknown>; setMeta(k: string, v: unknown): Promise<void> }
+let reported: SegletError[]
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'seglet-pack-ops-'))
+  site = join(dir, 'site')
+  vi.stubGlobal('location', new URL(PAGE))
+  vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+    try {
+      return new Response(readFileSync(join(site, new URL(url).pathname.replace(/^\/seglet\//, ''))), { status: 200 })
+    } catch {
+      return new Response('not found', { status: 404 })
+    }
+  }))
+  const entries = new Map<string, unknown>()
+  cache = { entries, getMeta: async (k) => structuredClone(entries.get(k)), setMeta: async (k, v) => void entries.set(k, structuredClone(v)) }
+  reported = []
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const keyPair = async (name: string): Promise<{ key: PackSigningKey; packKey: string }> => {
+  const made = await generatePackKeys(join(dir, name))
+  return { key: await readPackSigningKey(made.privateKeyFile), packKey: made.packKey }
+}
+const load = (now: number, packKey: string) => loadSignedPacks({ packKey, expected: EXPECTED_SPECS, cache, report: (e) => reported.push(e), now })
+const codes = () => reported.map((e) => e.code)
+
+/** A manifest signed by `key` for the session pack `pack`, at `version`, as anyone holding the key can make. */
+function writeSigned(key: PackSigningKey, version: number, pack: ModelPack): void {
+  const bytes = new TextEncoder().encode(JSON.stringify(pack))
+  writeFileSync(join(site, `session-v${version}.json`), bytes)
+  const manifest = {
+    format: 'seglet-pack-manifest',
+    formatVersion: 1,
+    version,
+    published: new Date(T0).toISOString(),
+    expires: new Date(T0 + 90 * DAY).toISOString(),
+    packs: { session: { url: `session-v${version}.json`, integrity: sha256(bytes), bytes: bytes.byteLength, signature: signBytes(key, PACK_CONTEXT, bytes) } },
+  }
+  const payload = new TextEncoder().encode(JSON.stringify(manifest))
+  writeFileSync(join(site, 'packs.manifest'), Buffer.concat([Buffer.from(`${SIGNATURE_LINE_PREFIX}${key.keyId} ${signBytes(key, MANIFEST_CONTEXT, payload)}\n`), payload]))
+}
+
+describe('signed packs over months of operation', () => {
+  it('a leaked key replaced as the README says: once pages no longer pin it, what it signed stops holding them back', async () => {
+    const old = await keyPair('keys')
+    await publishPacks({ outDir: site, key: old.key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    expect((await load(T0, old.packKey))?.version).toBe(1)
+    const published = readFileSync(join(site, 'packs.manifest'))
+    // Whoever holds the leaked key serves a manifest with the highest version there is; browsers take it.
+    writeSigned(old.key, Number.MAX_SAFE_INTEGER, variant(0.99))
+    expect((await load(T0 + DAY, old.packKey))?.version).toBe(Number.MAX_SAFE_INTEGER)
+    // The shop puts its own manifest back, makes a new key, publishes with it and pins only the new one.
+    writeFileSync(join(site, 'packs.manifest'), published)
+    const next = await keyPair('next')
+    await publishPacks({ outDir: site, key: next.key, packs: { session: variant(0.4) }, now: new Date(T0 + 2 * DAY) })
+    const result = await load(T0 + 2 * DAY, next.packKey)
+    expect(codes()).toEqual([])
+    expect(result?.packs.session).toEqual(variant(0.4))
+  })
+
+  it('a retired key cannot hold back the packs of the key that replaced it, however long the browser was away', async () => {
+    const old = await keyPair('keys')
+    for (let v = 1; v <= 3; v++) await publishPacks({ outDir: site, key: old.key, packs: { session: variant(0.3 + v / 100) }, now: new Date(T0) })
+    expect((await load(T0, old.packKey))?.version).toBe(3)
+    // Rotation as documented: both pinned, publish with the new key, drop the old one; this browser was offline throughout.
+    const next = await keyPair('next')
+    await publishPacks({ outDir: site, key: next.key, packs: { session: variant(0.5) }, now: new Date(T0 + 30 * DAY) })
+    const result = await load(T0 + 40 * DAY, next.packKey)
+    expect(codes()).toEqual([])
+    expect(result?.version).toBe(4)
+    expect(result?.packs.session).toEqual(variant(0.5))
+    // A manifest of the retired key served again (a stale cache) is refused; the new key's packs stay.
+    const current = readFileSync(join(site, 'packs.manifest'))
+    writeSigned(old.key, 5, variant(0.9))
+    const replayed = await load(T0 + 42 * DAY, next.packKey)
+    expect(codes()).toEqual(['pack_signature_key'])
+    expect(replayed?.packs.session).toEqual(variant(0.5))
+    // And an older manifest of the new key never replaces a newer one.
+    writeFileSync(join(site, 'packs.manifest'), current)
+    await publishPacks({ outDir: site, key: next.key, packs: { session: variant(0.6) }, now: new Date(T0 + 43 * DAY) })
+    expect((await load(T0 + 43 * DAY, next.packKey))?.version).toBe(5)
+    writeFileSync(join(site, 'packs.manifest'), current)
+    expect((await load(T0 + 44 * DAY, next.packKey))?.version).toBe(5)
+    expect(codes()).toEqual(['pack_signature_key', 'pack_rollback'])
+  })
+})
