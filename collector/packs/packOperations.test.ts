@@ -118,3 +118,30 @@ describe('signed packs over months of operation', () => {
     expect(codes()).toEqual(['pack_signature_key', 'pack_rollback'])
   })
 })
+
+describe('publishing across an SDK upgrade', () => {
+  it('a pack kept from the last manifest that this SDK refuses is refused by publish-pack too, not signed into a manifest no browser takes', async () => {
+    const { key, packKey } = await keyPair('keys')
+    // Published by the SDK before the upgrade, whose lifetime features had another version.
+    const before = { ...EXPECTED_SPECS.lifetime }
+    const oldLifetime = shipped('lifetime')
+    oldLifetime.featureSpec.version = `${before.version}-before`
+    const specs = EXPECTED_SPECS as Record<'session' | 'lifetime', typeof before>
+    specs.lifetime = { ...before, version: oldLifetime.featureSpec.version }
+    try {
+      await publishPacks({ outDir: site, key, packs: { session: variant(0.3), lifetime: oldLifetime }, now: new Date(T0) })
+    } finally {
+      specs.lifetime = before
+    }
+    // After the upgrade, a retrain (or publish-pack --session) publishes a session pack alone.
+    const failure = await publishPacks({ outDir: site, key, packs: { session: variant(0.4) }, now: new Date(T0 + DAY) }).catch((error: Error) => error)
+    expect(failure).toBeInstanceOf(Error)
+    expect((failure as Error).message).toMatch(/last published lifetime pack .*lifetime-v1\.json would be refused by browsers \(pack_spec_mismatch\).*give a lifetime pack/)
+    // Given a lifetime pack this SDK reads, it publishes, and browsers take both.
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.4), lifetime: shipped('lifetime') }, now: new Date(T0 + DAY) })
+    const result = await load(T0 + DAY, packKey)
+    expect(codes()).toEqual([])
+    expect(result?.version).toBe(2)
+    expect(result?.packs.session).toEqual(variant(0.4))
+  })
+})

@@ -67,8 +67,9 @@ export interface PublishedPacks {
  * checked (pack format, the SDK's feature spec), written as `<kind>-v<version>.json`, hashed and signed;
  * then the manifest listing them is signed and written (atomically) as `packs.manifest`, with a version
  * one more than the last one in `outDir`. Pack files of earlier versions are left in place for browsers
- * that read the previous manifest a moment ago. A kind not given keeps its last published pack (signed
- * again, so a rotated key signs everything). Throws a `CollectorError` (`collector_pack`).
+ * that read the previous manifest a moment ago. A kind not given keeps its last published pack (checked
+ * again against this SDK's features, and signed again, so a rotated key signs everything). Throws a
+ * `CollectorError` (`collector_pack`).
  *
  * Rolling back is publishing the earlier pack again: it gets a new, higher version.
  *
@@ -378,6 +379,14 @@ async function readKept(outDir: string, kind: PackKind, entry: PackManifestEntry
   }
   if ('sha256-' + createHash('sha256').update(bytes).digest('base64') !== entry.integrity) {
     throw new CollectorError('collector_pack', `the last published ${kind} pack ${file} was changed since it was published; give a ${kind} pack`)
+  }
+  // Checked again as browsers check it: one published before an SDK upgrade may no longer match its features,
+  // and browsers refuse a whole manifest for one pack they refuse.
+  try {
+    decodePackWeights(checkPack(JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)), EXPECTED_SPECS[kind]))
+  } catch (error) {
+    const why = isSegletError(error) ? `${error.code}): ${error.message}` : `pack_invalid): ${(error as Error).message}`
+    throw new CollectorError('collector_pack', `the last published ${kind} pack ${file} would be refused by browsers (${why}; give a ${kind} pack (the shipped one is src/models/${kind}.json)`, undefined, error)
   }
   return bytes
 }
