@@ -145,3 +145,21 @@ describe('publishing across an SDK upgrade', () => {
     expect(result?.packs.session).toEqual(variant(0.4))
   })
 })
+
+describe('rotating the key as the README says', () => {
+  it('publish-pack with no pack and the new key signs the last packs again; pages pinning only the new key take them', async () => {
+    const { runPackCommand } = await import('./packCommands')
+    const old = await generatePackKeys(join(dir, 'keys'))
+    const lines: string[] = []
+    writeFileSync(join(dir, 'session.json'), JSON.stringify(variant(0.3)))
+    expect(await runPackCommand(['publish-pack', '--session', join(dir, 'session.json'), '--lifetime', new URL('../../src/models/lifetime.json', import.meta.url).pathname, '--key', old.privateKeyFile, '--out', site], (l) => lines.push(l))).toBe(0)
+    expect((await load(Date.now(), old.packKey))?.version).toBe(1)
+    const next = await generatePackKeys(join(dir, 'keys-next'))
+    expect(await runPackCommand(['publish-pack', '--key', next.privateKeyFile, '--out', site], (l) => lines.push(l))).toBe(0)
+    const result = await load(Date.now(), next.packKey)
+    expect(codes()).toEqual([])
+    expect(result?.version).toBe(2)
+    expect(result?.packs.session).toEqual(variant(0.3))
+    expect(result?.packs.lifetime).toEqual(shipped('lifetime'))
+  })
+})
