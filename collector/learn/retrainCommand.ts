@@ -11,6 +11,7 @@ import { openDatabase } from '../storage/openDatabase'
 import type { Database } from '../storage/types'
 import { CollectorError } from '../lib/CollectorError'
 import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE } from '../packs/signingKey'
+import { RENEW_MANIFEST_DAYS, renewManifest } from '../packs/publishPacks'
 import { parseLearnTables } from '../../src/reports/learn/parseLearnTables'
 import { LEARN_FEATURES } from '../../src/reports/learn/schema'
 import { isReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
@@ -25,6 +26,7 @@ new pack only if it is not worse. Run it on demand or from a daily schedule (cro
 With a signing key (--key, or ${join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)} once \`keygen\` made it) an accepted
 pack is signed and published with a new signed manifest in --publish-dir, which the shop serves at /seglet/:
 pages that pin the key (data-pack-key) pick it up at their next daily check, with no change to the page.
+A run that publishes no pack renews a manifest that expires within ${RENEW_MANIFEST_DAYS} days (the same packs, signed again).
 Without a key it is written to --out, and the page's data-pack-integrity must be updated by hand.
 
 Options:
@@ -149,6 +151,9 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     if (result.idleTables?.length)
       console.log(`seglet collector retrain: ${result.idleTables.join(', ')} got answers whose feature took one value only (a shop that sends no cart events sees this for the funnel tables); --learn-tables without them gives the other tables their answers`)
     if (learnTables !== undefined && result.status !== 'published') console.log('seglet collector retrain: the training-table list is published with the next accepted pack')
+    // No new pack: the packs in use are signed again before their manifest expires, or first visits would go without them.
+    const renewed = key !== undefined && result.status !== 'published' && !stopping ? await renewManifest({ outDir: publishDir, key }) : undefined
+    if (renewed) console.log(`seglet collector retrain: renewed the signed manifest, which expired within ${RENEW_MANIFEST_DAYS} days: version ${renewed.version}, valid until ${renewed.manifest.expires}`)
     return 0
   } catch (error) {
     if (stopping) {

@@ -18,8 +18,8 @@ import { createReportEstimator } from '../estimates/createReportEstimator'
 import { createIngest } from '../ingest/createIngest'
 import { addDays } from '../lib/addDays'
 import { utcDay } from '../lib/utcDay'
-import { readPublishedManifest } from '../packs/publishPacks'
-import { generatePackKeys } from '../packs/signingKey'
+import { publishPacks, readPublishedManifest } from '../packs/publishPacks'
+import { generatePackKeys, readPackSigningKey } from '../packs/signingKey'
 import { migrate } from '../storage/migrate'
 import { openDatabase } from '../storage/openDatabase'
 import { DATABASE_TARGETS } from '../testing/databases'
@@ -162,6 +162,38 @@ describe.each(DATABASE_TARGETS)('retrain publishes signed packs on $name', (targ
     }
     expect((await readPublishedManifest(site))!.version).toBe(1)
   }, 600_000)
+})
+
+describe('retrain keeps the signed manifest valid', () => {
+  it('renews a manifest close to its expiry when it publishes no pack (it waits, or keeps the pack in use), so new browsers still take the packs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-renew-'))
+    try {
+      const site = join(dir, 'site')
+      const keys = await generatePackKeys(join(dir, 'keys'))
+      const key = await readPackSigningKey(keys.privateKeyFile)
+      const DAY = 86_400_000
+      // Published by hand long ago; the daily retrains since found nothing better.
+      const published = Date.now() - 80 * DAY
+      await publishPacks({ outDir: site, key, packs: { session: shipped }, now: new Date(published) })
+      const args = ['--database', join(dir, 'db'), '--key', keys.privateKeyFile, '--publish-dir', site, '--out', join(dir, 'unused.json')]
+      const waited = await run(args)
+      expect(waited.code).toBe(0)
+      expect(waited.said).toContain('waiting')
+      const manifest = (await readPublishedManifest(site))!
+      expect(manifest.version).toBe(2)
+      expect(Date.parse(manifest.expires!)).toBeGreaterThan(Date.now() + 80 * DAY)
+      expect(waited.said).toMatch(/renewed the signed manifest, .*: version 2, valid until /)
+      // A browser on its first visit 20 days on takes the packs (the first manifest would have expired).
+      const { packs, failures } = await browserPacks(site, keys.packKey, Date.now() + 20 * DAY)
+      expect(failures).toEqual([])
+      expect(packs?.packs.session).toEqual(shipped)
+      // With most of its time left, the next run leaves it as it is.
+      await run(args)
+      expect((await readPublishedManifest(site))!.version).toBe(2)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
 })
 
 describe('retrain without a signing key', () => {

@@ -22,7 +22,7 @@ type PackKind = ModelPack['kind']
 /** File name of the manifest in the published folder: the last part of `DEFAULT_PACK_MANIFEST_URL`. */
 export const MANIFEST_FILE = basename(DEFAULT_PACK_MANIFEST_URL)
 
-/** Days a manifest stays valid by default; publish again (a retrain does) before it runs out. */
+/** Days a manifest stays valid by default; publish again before it runs out (a signing retrain renews it). */
 export const DEFAULT_MANIFEST_DAYS = 90
 
 /** Options of {@link publishPacks}. */
@@ -85,6 +85,24 @@ export async function publishPacks(options: PublishPacksOptions): Promise<Publis
   // One publish at a time (a scheduled retrain and a publish-pack by hand): from reading the last version to
   // writing the manifest, or both would take the same version and could overwrite each other's files.
   return withPublishLock(outDir, () => publishLocked(outDir, key, packs, expiresInDays, now))
+}
+
+/** Days of validity left under which {@link renewManifest} publishes the last packs again. */
+export const RENEW_MANIFEST_DAYS = 30
+
+/**
+ * Publishes the last published packs again (a new version, a new expiry) when the manifest in `outDir` expires
+ * within {@link RENEW_MANIFEST_DAYS} days: what a retrain that publishes no new pack does, so browsers on their
+ * first visit still take the shop's packs. Resolves to `undefined` when nothing needed renewing.
+ *
+ * @example
+ * const renewed = await renewManifest({ outDir: '.seglet-collector/public', key: 'keys/pack-signing.key' })
+ */
+export async function renewManifest(options: Omit<PublishPacksOptions, 'packs'>): Promise<PublishedPacks | undefined> {
+  const now = options.now ?? new Date()
+  const last = await readPublishedManifest(options.outDir)
+  if (last?.expires === undefined || Date.parse(last.expires) - now.getTime() > RENEW_MANIFEST_DAYS * 86_400_000) return undefined
+  return publishPacks({ ...options, now, packs: {} })
 }
 
 /** How long a publish waits for another to finish before it gives up. */
