@@ -163,3 +163,19 @@ describe('rotating the key as the README says', () => {
     expect(result?.packs.lifetime).toEqual(shipped('lifetime'))
   })
 })
+
+describe('the pinned keys as pages write them', () => {
+  it('pages that pin the same keys in another order or spacing share the daily check: the manifest is fetched once a day', async () => {
+    const old = await keyPair('keys')
+    const next = await keyPair('next')
+    await publishPacks({ outDir: site, key: next.key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    expect((await load(T0, `${old.packKey} ${next.packKey}`))?.version).toBe(1)
+    const fetched = vi.mocked(fetch)
+    fetched.mockClear()
+    // Another template of the shop, edited on its own during the rotation.
+    expect((await load(T0 + 1000, `${next.packKey}\n  ${old.packKey}`))?.version).toBe(1)
+    expect((await load(T0 + 2000, `${old.packKey} ${next.packKey}`))?.version).toBe(1)
+    expect(fetched).not.toHaveBeenCalled()
+    expect(codes()).toEqual([])
+  })
+})

@@ -59,6 +59,7 @@ interface StoredSignedPacks {
 /** When this browser last checked for a new manifest, and with which pinned key(s). */
 interface PackCheck {
   checkedAt: number
+  /** The pinned keys, sorted, one space apart. */
   packKey: string
 }
 
@@ -96,9 +97,11 @@ export async function loadSignedPacks(options: LoadSignedPacksOptions): Promise<
   }
   const [stored, check] = await Promise.all([read<StoredSignedPacks>(cache, signedPacksCacheKey(href)), read<PackCheck>(cache, packCheckCacheKey(href))])
   const age = check ? now - check.checkedAt : NaN
+  // The same keys in another order or spacing (two templates of one shop) are the same check.
+  const pinned = String(packKey).trim().split(/\s+/).sort().join(' ')
   // A clock set back (age < 0) does not hold the next check off.
-  const due = check?.packKey !== packKey || !(age >= 0 && age < PACK_CHECK_INTERVAL_MS)
-  const markChecked = () => cache.setMeta(packCheckCacheKey(href), { checkedAt: now, packKey } satisfies PackCheck).catch(() => undefined)
+  const due = check?.packKey !== pinned || !(age >= 0 && age < PACK_CHECK_INTERVAL_MS)
+  const markChecked = () => cache.setMeta(packCheckCacheKey(href), { checkedAt: now, packKey: pinned } satisfies PackCheck).catch(() => undefined)
 
   let keys: PinnedKey[]
   try {
