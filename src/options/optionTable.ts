@@ -78,7 +78,7 @@ export const OPTION_TABLE: OptionGroup = withLazyGroups(
       lifetimePackUrl: text(),
       lifetimePackIntegrity: text(),
       // Read in full (and imported for Web Crypto) by the model part: see importPackKeys().
-      packKey: text(/^(ed25519-[\w+/]{43}=\s*){1,4}$/, 'ed25519-<base64> key(s)'),
+      packKey: text(/^\s*(ed25519-[\w+/]{43}=\s*){1,4}$/, 'ed25519-<base64> key(s)'),
       packManifestUrl: text(),
       loading: parser((value) => value === 'auto' || value === 'eager', "'auto' or 'eager'"),
     }),

@@ -61,6 +61,8 @@ describe('the data-* attributes', () => {
     ['lifetime-pack-url', '/packs/lifetime.json', { model: { lifetimePackUrl: '/packs/lifetime.json' } }],
     ['lifetime-pack-integrity', 'sha256-def', { model: { lifetimePackIntegrity: 'sha256-def' } }],
     ['pack-key', KEY, { model: { packKey: KEY } }],
+    // Two keys while the key is rotated, one per line as an operator writes them.
+    ['pack-key', `\n      ${KEY}\n      ${KEY.replace('A=', 'B=')}\n    `, { model: { packKey: `\n      ${KEY}\n      ${KEY.replace('A=', 'B=')}\n    ` } }],
     ['pack-manifest', '/seglet/packs.manifest', { model: { packManifestUrl: '/seglet/packs.manifest' } }],
     ['model-loading', 'eager', { model: { loading: 'eager' } }],
     ['reports', '/seglet/reports', { reports: { endpoint: '/seglet/reports' } }],
