@@ -50,12 +50,16 @@ export function bootScript(api: Record<string, unknown>): void {
     let started = false
     const pending: unknown[] = []
     const exec = (command: unknown) => {
-      if ((started ||= is(command, 'init')) || is(command, 'setConsent')) {
-        runCommand(command, api, reportError)
-        // Held back until `init` starts Seglet, then run in order (`pending` stays empty after).
-        if (started) for (const earlier of pending.splice(0)) runCommand(earlier, api, reportError)
-      }
-      started || pending.push(command)
+      if (started || is(command, 'init') || is(command, 'setConsent')) runCommand(command, api, reportError)
+      started || is(command, 'init') || pending.push(command)
+    }
+    // Held back until `init` starts Seglet, queued or called by the page, then run in order.
+    const start = api.init as (options: unknown) => unknown
+    api.init = (options: unknown) => {
+      options = start(options)
+      started = true
+      for (const earlier of pending.splice(0)) runCommand(earlier, api, reportError)
+      return options
     }
     for (const command of queued) if (!is(command, 'onError')) exec(command)
     if (!started && config.autostart) exec(['init'])

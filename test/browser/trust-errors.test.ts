@@ -4,7 +4,7 @@
 // into the page.
 import { describe, expect, it } from 'vitest'
 import type { ConsoleMessage, Page } from 'playwright-core'
-import { databaseNames, probes, useHarness, waitForSeglet, waitForSegment } from './helpers'
+import { databaseNames, probes, readDb, useHarness, waitForSeglet, waitForSegment } from './helpers'
 
 type Api = Record<string, (...args: unknown[]) => unknown>
 
@@ -123,6 +123,30 @@ describe('errors a developer can see', () => {
     expect(errors.length).toBeGreaterThan(0)
     for (const e of errors) expect(e.message).not.toContain('s3cret')
     expect(errors.find((e) => e.code.startsWith('pack_'))!.message).toContain('//…@')
+    await page.close()
+  })
+})
+
+describe('data-autostart="false", then Seglet.init() called directly', () => {
+  it('runs the commands queued before and after: none waits for a queued init', async () => {
+    const page = await h.newPage()
+    // The README's queue file, and a tag that waits for the page to start Seglet.
+    await page.addInitScript(() => {
+      const w = window as unknown as { seglet: unknown[]; __seen?: number }
+      w.seglet.push(['track', { type: 'search', query: 'queued before' }], ['onSegment', () => (w.__seen = (w.__seen ?? 0) + 1)])
+    })
+    await page.goto(tagPage({ consent: 'granted', autostart: 'false', autocapture: 'false' }))
+    await waitForSeglet(page)
+    await page.evaluate(() => (window as unknown as { seglet: unknown[] }).seglet.push(['track', { type: 'search', query: 'queued after' }]))
+    expect(await call(page, 'init')).toEqual({ threw: false, rejected: false })
+    await page.evaluate(() => (window as unknown as { seglet: unknown[] }).seglet.push(['track', { type: 'search', query: 'pushed once running' }]))
+    expect(await call(page, 'flush')).toEqual({ threw: false, rejected: false })
+    await page.waitForFunction(() => (window as unknown as { __seen?: number }).__seen! > 0)
+    const { events } = await readDb(page)
+    expect(events.filter((e) => e.type === 'search').map((e) => e.query)).toEqual(['queued before', 'queued after', 'pushed once running'])
+    const t = await probes(page)
+    expect(t.errors).toEqual([])
+    expect(t.escaped).toEqual([])
     await page.close()
   })
 })
