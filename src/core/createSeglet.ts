@@ -117,7 +117,7 @@ export interface Seglet {
    * @example seglet.track({ type: 'search', query: 'winter boots' })
    */
   track(event: ShopperEventInput): void
-  /** Changes consent. `'granted'` persists this page's events; `'denied'` deletes what was stored. */
+  /** Changes consent. `'granted'` persists this page's events; `'denied'` or `'pending'` deletes what was stored. */
   setConsent(consent: Consent): Promise<void>
   /** The consent in effect (after Global Privacy Control). */
   getConsent(): Consent
