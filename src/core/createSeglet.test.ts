@@ -176,6 +176,24 @@ describe('createSeglet', () => {
     expect((await indexedDB.databases()).some((d) => d.name === 'core-consent')).toBe(false)
   })
 
+  it('keeps what earlier visits stored when a page that started pending hears pending again', async () => {
+    const dbName = 'core-pending-again'
+    const earlier = start({ storage: { dbName } })
+    browse(earlier.seglet, 2)
+    await earlier.seglet.flush()
+    await earlier.seglet.destroy()
+    running = running.filter((s) => s !== earlier.seglet)
+    // The next page starts pending; its consent manager repeats "no answer yet", then the shopper grants.
+    const { seglet } = start({ consent: 'pending', storage: { dbName } })
+    await seglet.setConsent('pending')
+    expect((await indexedDB.databases()).some((d) => d.name === dbName)).toBe(true)
+    await seglet.setConsent('granted')
+    expect((await seglet.exportData()).events.filter((e) => e.type === 'page_view')).toHaveLength(2)
+    // Withdrawn from granted, pending deletes, as documented.
+    await seglet.setConsent('pending')
+    expect((await indexedDB.databases()).some((d) => d.name === dbName)).toBe(false)
+  })
+
   it('treats Global Privacy Control as denied unless the shop opts out', () => {
     Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true })
     try {

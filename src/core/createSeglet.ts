@@ -117,7 +117,7 @@ export interface Seglet {
    * @example seglet.track({ type: 'search', query: 'winter boots' })
    */
   track(event: ShopperEventInput): void
-  /** Changes consent. `'granted'` persists this page's events; `'denied'` or `'pending'` deletes what was stored. */
+  /** Changes consent. `'granted'` persists this page's events; `'denied'`, or `'pending'` after `'granted'`, deletes what was stored; the consent the page already has changes nothing. */
   setConsent(consent: Consent): Promise<void>
   /** The consent in effect (after Global Privacy Control). */
   getConsent(): Consent
@@ -378,6 +378,10 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
       capture.track(event)
     },
     setConsent(next) {
+      // The same consent again (a consent manager that repeats the shopper's answer, or its absence, on every
+      // page) changes nothing: pending again must not delete what earlier visits stored. (`consent` is always a
+      // valid value, so `next` equal to it needs no check.)
+      if (next == consent) return Promise.resolve()
       // Checked before anything is awaited: a bad value throws at the call, not as an unhandled rejection.
       consent = resolveConsent({ ...options, consent: parseConsent(next) })
       epoch++
