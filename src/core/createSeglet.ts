@@ -304,8 +304,9 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     // a returning shopper's last segment, which beats the default: the model re-decides (and updates intent).
     if (pageViews >= minPageViews || orders > 0 || (last && !last.coldStart)) return events
     // With a holdout, the personalizer shows no segment before the model part draws this browser's arm (the
-    // holdout must see no personalisation): the page is only revealed (anti-flicker).
-    if (events.length > 0 && !personalizer.getSegment()) personalizer.apply(createColdStartSegment(options.segments, now))
+    // holdout must see no personalisation): the page is only revealed (anti-flicker). Nothing once the Seglet was
+    // destroyed, or consent withdrawn, while the events were read.
+    if (events.length > 0 && mayDecide() && !personalizer.getSegment()) personalizer.apply(createColdStartSegment(options.segments, now))
     // The next page view makes a decision possible: fetch the model part at low priority for it, once the
     // shopper stayed a while (a bounce costs nothing).
     if (pageViews + 1 >= minPageViews && !prefetchTimer) {
