@@ -102,7 +102,8 @@ export function createDecider(ctx: DeciderContext): Decider {
   let held = false
   // Set when the page was hidden, and again when it is shown: another tab may have written meanwhile, so the
   // next decision reads the store. A decision that ran while the page was in the background (its last write
-  // schedules one) read it before the shopper used the other tab.
+  // schedules one) read it before the shopper used the other tab. Set too when the window gets the focus back:
+  // two windows side by side both stay visible while the shopper works in the other one.
   let stale = true
   // Bumped by reset(): a decision that was under way when the shopper asked to be forgotten is dropped, so
   // nothing decided from the forgotten history is shown or written back.
@@ -123,6 +124,7 @@ export function createDecider(ctx: DeciderContext): Decider {
   // model part loads; a bad one is reported (`invalid_option`) and shown in English.
   const panelText = ctx.personalize?.panelText && checkPanelText(ctx.personalize.panelText, 'personalize.panelText', report)
   const view = typeof document !== 'undefined' ? document : undefined
+  const win = view?.defaultView
   const onVisibility = () => {
     stale = true
   }
@@ -174,6 +176,7 @@ export function createDecider(ctx: DeciderContext): Decider {
       if (!watching) {
         watching = true
         view?.addEventListener('visibilitychange', onVisibility)
+        win?.addEventListener('focus', onVisibility)
       }
       // Consent withdrawn (segments decided without it), or the database deleted under the page by another tab
       // (its forget() or withdrawn consent): the stored history is gone, so is what came of it.
@@ -317,6 +320,7 @@ export function createDecider(ctx: DeciderContext): Decider {
       // A decision under way when the Seglet is destroyed (an unmount, a hot reload) is dropped, as after forget().
       epoch++
       view?.removeEventListener('visibilitychange', onVisibility)
+      win?.removeEventListener('focus', onVisibility)
       panel?.destroy()
     },
   }

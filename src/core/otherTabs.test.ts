@@ -71,4 +71,30 @@ describe('two tabs of the shop', () => {
       await seglet.destroy()
     }
   })
+
+  it('of two windows side by side, the one the shopper clicks back into decides with what the other window wrote', async () => {
+    const dbName = 'other-window-side-by-side'
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false } })
+    try {
+      for (let i = 0; i < 6; i++) {
+        seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+        seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+      }
+      await seglet.flush()
+      await expect.poll(() => seglet.getSegment()?.funnel, { timeout: 10_000 }).toMatchObject({ productsAdded: 0 })
+      // Both windows stay visible: the shopper works in the other one, which puts two items in the cart.
+      window.dispatchEvent(new FocusEvent('blur'))
+      const other = createStore({ persist: true, dbName })
+      other.enqueue({ type: 'add_to_cart', productId: 'p9', quantity: 2, price: 10, currency: 'EUR', id: 'other-window-1', ts: Date.now() })
+      await other.flush()
+      await other.close()
+      // Back in this window (a click into it): its next decision counts the cart the other window filled.
+      window.dispatchEvent(new FocusEvent('focus'))
+      seglet.track({ type: 'page_view', url: '/products/p6', pageType: 'product' })
+      await seglet.flush()
+      await expect.poll(() => seglet.getSegment()?.funnel, { timeout: 10_000 }).toMatchObject({ cartReached: true, productsAdded: 2 })
+    } finally {
+      await seglet.destroy()
+    }
+  })
 })
