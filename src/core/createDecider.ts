@@ -181,7 +181,8 @@ export function createDecider(ctx: DeciderContext): Decider {
       // Consent withdrawn (segments decided without it), or the database deleted under the page by another tab
       // (its forget() or withdrawn consent): the stored history is gone, so is what came of it.
       const stored = ctx.mayPersist() && store.mode === 'indexeddb'
-      if (persisting && !stored) drop()
+      const gone = persisting && !stored
+      if (gone) drop()
       else if (stored && !persisting && arm && ctx.personalize?.holdout) {
         // Consent granted after the start: the browser's arm is now the one IndexedDB keeps (an earlier visit's
         // draw wins over the one drawn for this page), and this decision shows it even if the segment is unchanged.
@@ -229,7 +230,15 @@ export function createDecider(ctx: DeciderContext): Decider {
       held ||= flushed.length > 0
       // Nothing stored to decide from, as after consent was withdrawn (its history deleted) and granted again:
       // the page's segment stands, and its hint is written as an unchanged decision's is.
-      if (!held) return last && writeHint({ ...last.segment, arm: await arm }, at)
+      if (!held) {
+        // The segment on the page came from that history (`segmentWithoutConsent: true` keeps deciding after the
+        // withdrawal, from this page's events only): without an event of this page's own, it goes with it.
+        if (gone && at === epoch) {
+          personalizer.apply(null)
+          panelListener?.(null)
+        }
+        return last && writeHint({ ...last.segment, arm: await arm }, at)
+      }
       const started = performance.now()
       const result = await decideSegment({ features, now, runtime, engine, model: ctx.model ?? {}, cache: store, report, unchangedFrom: last?.inputs, pause: yieldToPage })
       if (result) measure(started)

@@ -284,6 +284,20 @@ describe('createSeglet', () => {
     expect(seglet.explain().map((r) => r.text).join()).not.toMatch(/order/)
   })
 
+  it('withdrawn consent with segmentWithoutConsent: the segment of the deleted history leaves the page before this page tracks again', async () => {
+    const { seglet } = start({ storage: { dbName: 'core-withdrawn-without-consent' }, segmentWithoutConsent: true })
+    const decided = nextSegment(seglet)
+    browse(seglet, 4)
+    await seglet.flush()
+    await decided
+    expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(true)
+    await seglet.setConsent('denied')
+    // The decision after the withdrawal finds none of this page's events in memory: nothing to decide from.
+    await vi.waitFor(() => expect(seglet.getSegment()).toBeNull(), { timeout: 3000 })
+    expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
+    expect(seglet.explain()).toEqual([])
+  })
+
   it('consent withdrawn and granted again later on the page: decisions rest on what is stored since, not the deleted history', async () => {
     const dbName = 'core-withdrawn-regranted'
     const first = start({ storage: { dbName } })
