@@ -121,7 +121,15 @@ export function checkPack(value: unknown, expected?: ExpectedFeatureSpec): Model
     if (units === undefined || head.layer === 'input') fail(`${at} reads layer ${show(head.layer)}, which is not in "model.layers"`)
     if (head.kind === 'segment') {
       if (!Array.isArray(head.labels) || head.labels.length !== units) fail(`${at} must have ${units} labels, one per unit of "${head.layer}"`)
+      // Labels become the segment's id: kept as a stored segment keeps one (`toSegment()`), one output each.
+      const seen = new Set<string>()
+      head.labels.forEach((label: unknown, i: number) => {
+        if (!isSegmentId(label)) fail(`${at} label ${i} must be a segment id (text of 1–${MAX_SEGMENT_ID_LENGTH} characters), got ${show(label)}`)
+        if (seen.has(label as string)) fail(`${at} lists label ${show(label)} twice`)
+        seen.add(label as string)
+      })
       if (!isObject(head.tree) || typeof head.tree.id !== 'string') fail(`${at} needs a segment "tree"`)
+      checkTree(head.tree, at, fail)
     } else if (head.kind === 'probability') {
       if (units !== 1) fail(`${at} is a probability head, so layer "${head.layer}" must have 1 unit, not ${units}`)
       if (typeof head.threshold !== 'number' || !(head.threshold >= 0 && head.threshold <= 1)) fail(`${at} threshold must be between 0 and 1`)
@@ -162,6 +170,27 @@ function checkFeatures(pack: ModelPack, expected: ExpectedFeatureSpec): void {
       'pack_spec_mismatch',
       `Model pack "${pack.kind}@${pack.version}" does not match this SDK's features: ${problems.join('; ')}.`,
     )
+  }
+}
+
+/** Longest segment id: what a stored segment keeps across page loads (`toSegment()`). */
+const MAX_SEGMENT_ID_LENGTH = 128
+
+const isSegmentId = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= MAX_SEGMENT_ID_LENGTH
+
+/**
+ * Every node of a segment tree has an id and a name, text; a description, if any, is text; children, if any,
+ * a list of nodes. Walked without recursion: the decision reads names and paths from this tree.
+ */
+function checkTree(tree: Record<string, any>, at: string, fail: (message: string) => never): void {
+  const nodes: unknown[] = [tree]
+  for (let node = nodes.pop(); node !== undefined; node = nodes.pop()) {
+    if (!isObject(node) || !isSegmentId(node.id)) fail(`${at} tree has a node whose id is not a segment id`)
+    const { id, name, description, children } = node as Record<string, unknown>
+    if (typeof name !== 'string') fail(`${at} tree node ${show(id)} needs a name`)
+    if (description !== undefined && typeof description !== 'string') fail(`${at} tree node ${show(id)} has a description that is not text`)
+    if (children !== undefined && !Array.isArray(children)) fail(`${at} tree node ${show(id)} has children that are not a list`)
+    if (children) for (const child of children as unknown[]) nodes.push(child)
   }
 }
 
