@@ -38,6 +38,11 @@ const cases: Array<[string, Mutation, string]> = [
   ['a segment tree node without a name', (p) => delete p.heads.segment.tree.children[1].name, 'head "segment" tree node "buyer" needs a name'],
   ['a segment tree node whose id is not an id', (p) => (p.heads.segment.tree.children[0].id = 3), 'head "segment" tree has a node whose id is not a segment id'],
   ['a segment tree node with a description that is not text', (p) => (p.heads.segment.tree.children[0].description = { text: 'x' }), 'head "segment" tree node "browser" has a description that is not text'],
+  ['a segment tree nested deeper than a segment path goes', (p) => {
+    let node = p.heads.segment.tree.children[1]
+    for (let i = 0; i < 40; i++) node = { id: `level-${i}`, name: `Level ${i}`, children: [node] }
+    p.heads.segment.tree.children[1] = node
+  }, 'head "segment" tree is nested more than 32 levels deep'],
   ['a probability head with two units', (p) => (p.heads.intent.layer = 'segment'), 'layer "segment" must have 1 unit, not 2'],
   ['a threshold above 1', (p) => (p.heads.intent.threshold = 1.5), 'threshold must be between 0 and 1'],
   ['an unknown head kind', (p) => (p.heads.intent.kind = 'regression'), 'kind must be "segment" or "probability"'],
@@ -54,6 +59,11 @@ describe('checkPack', () => {
     expect(() => checkPack(makePack({ quantize: 'uint8' }))).not.toThrow()
     expect(() => checkPack(makePack({ quantize: 'float16' }))).not.toThrow()
     expect(() => checkPack({ ...makePack(), learnTables: ['withoutStats.month', 'withStats.product_pages'] })).not.toThrow()
+    const deep: any = structuredClone(makePack())
+    let node = deep.heads.segment.tree.children[1]
+    for (let i = 0; i < 31; i++) node = { id: `level-${i}`, name: `Level ${i}`, children: [node] }
+    deep.heads.segment.tree.children[1] = node
+    expect(() => checkPack(deep)).not.toThrow()
   })
 
   it.each([null, 42, 'pack', [makePack()]])('refuses %j', (value) => {

@@ -179,18 +179,27 @@ const MAX_SEGMENT_ID_LENGTH = 128
 const isSegmentId = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= MAX_SEGMENT_ID_LENGTH
 
 /**
+ * Most levels below the root of a segment tree: every level is a class on `<html>` and a step of the segment's
+ * path. Packs cluster into a handful of segments, a few levels deep.
+ */
+const MAX_SEGMENT_TREE_DEPTH = 32
+
+/**
  * Every node of a segment tree has an id and a name, text; a description, if any, is text; children, if any,
- * a list of nodes. Walked without recursion: the decision reads names and paths from this tree.
+ * a list of nodes; no node is more than MAX_SEGMENT_TREE_DEPTH levels below the root. Walked without recursion:
+ * the decision reads names and paths from this tree.
  */
 function checkTree(tree: Record<string, any>, at: string, fail: (message: string) => never): void {
-  const nodes: unknown[] = [tree]
-  for (let node = nodes.pop(); node !== undefined; node = nodes.pop()) {
-    if (!isObject(node) || !isSegmentId(node.id)) fail(`${at} tree has a node whose id is not a segment id`)
-    const { id, name, description, children } = node as Record<string, unknown>
+  const stack: Array<[node: unknown, depth: number]> = [[tree, 0]]
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!
+    if (depth > MAX_SEGMENT_TREE_DEPTH) fail(`${at} tree is nested more than ${MAX_SEGMENT_TREE_DEPTH} levels deep`)
+    if (!isObject(node) || !isSegmentId(node.id)) return fail(`${at} tree has a node whose id is not a segment id`)
+    const { id, name, description, children } = node
     if (typeof name !== 'string') fail(`${at} tree node ${show(id)} needs a name`)
     if (description !== undefined && typeof description !== 'string') fail(`${at} tree node ${show(id)} has a description that is not text`)
     if (children !== undefined && !Array.isArray(children)) fail(`${at} tree node ${show(id)} has children that are not a list`)
-    if (children) for (const child of children as unknown[]) nodes.push(child)
+    for (const child of children ?? []) stack.push([child, depth + 1])
   }
 }
 
