@@ -35,6 +35,18 @@ const browse = (seglet: Seglet, pages: number, pageType: 'product' | 'informatio
   }
 }
 
+/** An earlier visit that bought something: its stored history gives a value segment. */
+const visitWithOrder = async (dbName: string) => {
+  const first = start({ storage: { dbName } })
+  const decided = nextSegment(first.seglet)
+  first.seglet.track({ type: 'purchase', orderId: 'o1', value: 120, currency: 'EUR', items: [{ productId: 'p1', quantity: 1, price: 120 }] })
+  browse(first.seglet, 4)
+  await first.seglet.flush()
+  expect((await decided).valueSegment).toBeDefined()
+  await first.seglet.destroy()
+  running = running.filter((s) => s !== first.seglet)
+}
+
 beforeEach(() => {
   document.documentElement.className = ''
   document.documentElement.removeAttribute('data-seglet-segment')
@@ -257,14 +269,7 @@ describe('createSeglet', () => {
 
   it('withdrawn consent with segmentWithoutConsent: later decisions rest on this page\'s events only, not the deleted history', async () => {
     const dbName = 'core-withdrawn'
-    const first = start({ storage: { dbName } })
-    const decided = nextSegment(first.seglet)
-    first.seglet.track({ type: 'purchase', orderId: 'o1', value: 120, currency: 'EUR', items: [{ productId: 'p1', quantity: 1, price: 120 }] })
-    browse(first.seglet, 4)
-    await first.seglet.flush()
-    expect((await decided).valueSegment).toBeDefined()
-    await first.seglet.destroy()
-    running = running.filter((s) => s !== first.seglet)
+    await visitWithOrder(dbName)
 
     const { seglet } = start({ storage: { dbName }, segmentWithoutConsent: true })
     // The model decides from the stored history: the order gives a value segment.
@@ -300,14 +305,7 @@ describe('createSeglet', () => {
 
   it('consent withdrawn and granted again later on the page: decisions rest on what is stored since, not the deleted history', async () => {
     const dbName = 'core-withdrawn-regranted'
-    const first = start({ storage: { dbName } })
-    const decided = nextSegment(first.seglet)
-    first.seglet.track({ type: 'purchase', orderId: 'o1', value: 120, currency: 'EUR', items: [{ productId: 'p1', quantity: 1, price: 120 }] })
-    browse(first.seglet, 4)
-    await first.seglet.flush()
-    expect((await decided).valueSegment).toBeDefined()
-    await first.seglet.destroy()
-    running = running.filter((s) => s !== first.seglet)
+    await visitWithOrder(dbName)
 
     const { seglet } = start({ storage: { dbName }, personalize: { segmentHint: true } })
     browse(seglet, 1)
