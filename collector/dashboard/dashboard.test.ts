@@ -582,3 +582,122 @@ describe('dashboard: the tables\' names', () => {
     }
   })
 })
+
+describe('dashboard: downloading the figures', () => {
+  /** RFC 4180: fields split by commas, rows by CRLF, a quoted field's `""` one quote. */
+  function parseCsv(text: string): string[][] {
+    const rows: string[][] = []
+    let row: string[] = []
+    let field = ''
+    let quoted = false
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!
+      if (quoted) {
+        if (c === '"' && text[i + 1] === '"') (field += '"'), i++
+        else if (c === '"') quoted = false
+        else field += c
+      } else if (c === '"') quoted = true
+      else if (c === ',') row.push(field), (field = '')
+      else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++
+      else field += c
+    }
+    if (field !== '' || row.length > 0) row.push(field), rows.push(row)
+    return rows
+  }
+
+  /** Draws `doc`, clicks the download button and gives the file it made: its name and its text. */
+  async function downloaded(doc: unknown): Promise<{ name: string; text: string; type: string }> {
+    const blobs: Blob[] = []
+    vi.stubGlobal('URL', Object.assign(Object.create(URL), { createObjectURL: (blob: Blob) => (blobs.push(blob), `blob:test/${blobs.length}`), revokeObjectURL: () => {} }))
+    const names: string[] = []
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      names.push(this.download)
+    })
+    try {
+      await draw(doc)
+      const button = document.getElementById('download') as HTMLButtonElement
+      expect(button.hidden).toBe(false)
+      button.click()
+      await vi.waitFor(() => expect(names).toHaveLength(1))
+      // jsdom's Blob has no text(): read as a browser before it had one.
+      // Decoded keeping a byte-order mark, which readAsText would drop.
+      const text = await new Promise<string>((resolve) => {
+        const reader = new FileReader()
+        reader.onload = () => resolve(new TextDecoder('utf-8', { ignoreBOM: true }).decode(reader.result as ArrayBuffer))
+        reader.readAsArrayBuffer(blobs[0]!)
+      })
+      return { name: names[0]!, text, type: blobs[0]!.type }
+    } finally {
+      click.mockRestore()
+    }
+  }
+
+  it('gives a CSV of the segments, page statistics and other figures the dashboard shows, with their intervals', async () => {
+    const doc = insightsOf(4000) as unknown as {
+      from: string; to: string
+      insights: { segments: { leaf: number | null; share: { value: number; low: number; high: number; enough: boolean } }[]; pages: { key: string; viewShare: { value: number; enough: boolean } }[] }
+    }
+    const { name, text, type } = await downloaded(doc)
+    expect(name).toBe(`seglet-figures-${doc.from}-to-${doc.to}.csv`)
+    expect(type).toMatch(/^text\/csv/)
+    const rows = parseCsv(text.replace(/^\uFEFF/, ''))
+    expect(rows[0]).toEqual(['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status'])
+    for (const row of rows) expect(row).toHaveLength(8)
+    // Every segment's share, as the table shows it: its estimate and interval, or "not enough reports yet".
+    for (const s of doc.insights.segments) {
+      const label = s.leaf === null ? 'No segment yet' : `Segment ${s.leaf + 1}`
+      const row = rows.find((r) => r[0] === 'segments' && r[2] === label && r[3] === 'share of sessions')!
+      expect(row, label).toBeDefined()
+      if (s.share.enough) {
+        expect(Number(row[4])).toBeCloseTo(Math.min(1, Math.max(0, s.share.value)), 5)
+        expect(Number(row[5])).toBeCloseTo(Math.min(1, Math.max(0, s.share.low)), 5)
+        expect(Number(row[6])).toBeCloseTo(Math.min(1, Math.max(0, s.share.high)), 5)
+        expect(row[7]).toBe('')
+      } else expect(row.slice(4)).toEqual(['', '', '', 'not enough reports yet'])
+    }
+    // Every candidate page, each of its statistics.
+    for (const p of doc.insights.pages) {
+      for (const measure of ['share of views', 'bounce rate', 'exit rate', 'sessions viewing it', 'page value', 'in the table']) {
+        expect(rows.some((r) => r[0] === 'pages' && r[2] === p.key && r[3] === measure), `${p.key} ${measure}`).toBe(true)
+      }
+    }
+    for (const section of ['whole shop', 'segment shares by day', 'holdout', 'value segments']) expect(rows.some((r) => r[0] === section), section).toBe(true)
+  })
+
+  it('quotes labels and page keys with commas, quotes and line breaks, and keeps a spreadsheet from running them as formulas', async () => {
+    const doc = insightsOf(4000) as unknown as { segmentNames: string[]; insights: { segments: { leaf: number | null }[]; pages: { key: string }[]; lift: { difference: object } } }
+    const labels = ['Big, "loyal"\r\nspenders', '=HYPERLINK("https://evil.example","x")', '+1+2', '-2+3', '@SUM(A1:A9)', '\t=1+1', 'Plain']
+    doc.segmentNames = labels
+    doc.insights.segments = labels.map((_, leaf) => ({ ...doc.insights.segments[0]!, leaf }))
+    doc.insights.pages[0]!.key = '=cmd|\' /C calc\'!A0'
+    doc.insights.pages[1]!.key = 'shop/a,b "c"'
+    doc.insights.lift.difference = { value: -0.0123, low: -0.0301, high: 0.0055, enough: true }
+    const { text } = await downloaded(doc)
+    expect(text.startsWith('\uFEFF')).toBe(true)
+    const rows = parseCsv(text.slice(1))
+    for (const row of rows) expect(row).toHaveLength(8)
+    const named = (label: string) => rows.filter((r) => r[2] === label)
+    expect(named('Big, "loyal"\r\nspenders').length).toBeGreaterThan(0)
+    expect(named('Plain').length).toBeGreaterThan(0)
+    for (const label of labels.slice(1, 6)) {
+      expect(named(label), label).toEqual([])
+      expect(named(`'${label}`).length, label).toBeGreaterThan(0)
+    }
+    expect(named(`'=cmd|' /C calc'!A0`).length).toBeGreaterThan(0)
+    expect(named('shop/a,b "c"').length).toBeGreaterThan(0)
+    // No field a spreadsheet would run: every one that starts so is a number of the dashboard's own.
+    for (const field of rows.flat()) if (/^[=+\-@\t\r]/.test(field)) expect(field, field).toMatch(/^-\d+(\.\d+)?(e-\d+)?$/)
+    // A negative lift stays a number, not text.
+    expect(rows.find((r) => r[0] === 'holdout' && r[3] === 'lift (treatment − holdout)')!.slice(4, 7)).toEqual(['-0.0123', '-0.0301', '0.0055'])
+  })
+
+  it('offers no download before the figures have loaded, nor when they could not be', async () => {
+    document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
+    vi.stubGlobal('fetch', async () => ({ ok: false, status: 500, json: async () => ({ error: 'internal' }) }))
+    vi.stubGlobal('Chart', class {})
+    expect((document.getElementById('download') as HTMLButtonElement).hidden).toBe(true)
+    new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
+    await vi.waitFor(() => expect(document.querySelector('#facts dd')!.textContent).toMatch(/^Could not load the figures/))
+    expect((document.getElementById('download') as HTMLButtonElement).hidden).toBe(true)
+  })
+})

@@ -347,6 +347,31 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('downloads the figures it shows as a CSV file, from a button a keyboard reaches', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, acceptDownloads: true })
+    try {
+      const page = await context.newPage()
+      await page.route('**/seglet/insights.json', async (route) => {
+        const doc = await (await route.fetch()).json()
+        doc.segmentNames = ['Bargain, "deal" hunters', '=1+1']
+        await route.fulfill({ json: doc })
+      })
+      await open(page)
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download these figures (CSV)' }).press('Enter')])
+      expect(download.suggestedFilename()).toMatch(/^seglet-figures-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d\.csv$/)
+      const chunks: Buffer[] = []
+      for await (const chunk of (await download.createReadStream())!) chunks.push(chunk as Buffer)
+      const text = Buffer.concat(chunks).toString('utf8')
+      expect(text.startsWith('\uFEFFsection,day,name,measure,estimate,low,high,status\r\n')).toBe(true)
+      expect(text).toContain('segments,,"Bargain, ""deal"" hunters",share of sessions,')
+      expect(text).toContain("segments,,'=1+1,share of sessions,")
+      const pages = await page.locator('#pages tbody tr td:first-child').allTextContents()
+      for (const key of pages) expect(text, key).toContain(`pages,,${key},share of views,`)
+    } finally {
+      await context.close()
+    }
+  })
+
   it('hides and shows a chart\'s lines from its legend by keyboard, as a mouse does', async () => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } })
     try {

@@ -343,6 +343,69 @@
   }
 
   /**
+   * One CSV field (RFC 4180): a number as a plain number (a point for decimals, 6 significant digits), a text quoted
+   * where it holds a comma, a quote or a line break. A text a spreadsheet would run as a formula (a segment label or
+   * page key starting with =, +, -, @, a tab or a carriage return) starts with an apostrophe, and stays text.
+   */
+  const csvField = (x) => {
+    if (typeof x === 'number') return Number.isFinite(x) ? String(Number(x.toPrecision(6))) : ''
+    if (x === null || x === undefined) return ''
+    const text = /^[=+\-@\t\r]/.test(String(x)) ? `'${x}` : String(x)
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+  }
+  const csvOf = (rows) => rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n'
+
+  /**
+   * The figures the dashboard shows, one estimate a row (section, UTC day for a daily one, name, measure, estimate,
+   * 95% interval, or why there is none), clipped as the page shows them: rates and shares as fractions in 0–1, the
+   * lift a difference of them in −1–1, money and page views per session never below 0.
+   */
+  function figuresCsv(doc) {
+    const unit = (x) => Math.min(1, Math.max(0, x))
+    const signed = (x) => Math.min(1, Math.max(-1, x))
+    const positive = (x) => Math.max(0, x)
+    const rows = [['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status']]
+    const add = (section, day, name, measure, estimate, clip) => {
+      const shown = estimate && estimate.enough && estimate.value !== null
+      rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), ''] : [section, day, name, measure, null, null, null, NA])
+    }
+    const said = (section, name, measure, status) => rows.push([section, '', name, measure, null, null, null, status])
+    const o = doc.insights.overall || {}
+    add('whole shop', '', 'All sessions', 'conversion', o.conversion, unit)
+    add('whole shop', '', 'All sessions', 'average order value', o.averageOrderValue, positive)
+    add('whole shop', '', 'All sessions', 'revenue per session', o.revenuePerSession, positive)
+    add('whole shop', '', 'All sessions', 'page views per session', doc.insights.pageViewsPerSession, positive)
+    for (const s of doc.insights.segments) {
+      add('segments', '', segmentName(s.leaf), 'share of sessions', s.share, unit)
+      add('segments', '', segmentName(s.leaf), 'conversion', s.conversion, unit)
+      add('segments', '', segmentName(s.leaf), 'revenue per session', s.revenuePerSession, positive)
+    }
+    for (const d of doc.daily || []) {
+      for (const s of doc.insights.segments) add('segment shares by day', d.day, segmentName(s.leaf), 'share of sessions', (d.segments.find((x) => x.leaf === s.leaf) || {}).share, unit)
+    }
+    const l = doc.insights.lift || {}
+    add('holdout', '', 'Treatment', 'conversion', l.treatmentConversion, unit)
+    add('holdout', '', 'Holdout', 'conversion', l.holdoutConversion, unit)
+    add('holdout', '', 'Treatment − holdout', 'lift (treatment − holdout)', l.difference, signed)
+    add('holdout', '', 'Holdout', 'share of sessions', l.holdoutShare, unit)
+    for (const s of doc.insights.valueSegments) add('value segments', '', valueName(s.leaf), 'share of sessions', s.share, unit)
+    const asked = new Set(doc.valuePages || [])
+    const table = inTable(doc)
+    for (const p of [...doc.insights.pages].sort((a, b) => (b.viewShare.value ?? 0) - (a.viewShare.value ?? 0))) {
+      add('pages', '', p.key, 'share of views', p.viewShare, unit)
+      add('pages', '', p.key, 'bounce rate', p.bounceRate, unit)
+      add('pages', '', p.key, 'exit rate', p.exitRate, unit)
+      for (const [measure, estimate, clip] of [['sessions viewing it', p.sessionShare, unit], ['page value', p.pageValue, positive]]) {
+        if (p.valueReports > 0) add('pages', '', p.key, measure, estimate, clip)
+        else said('pages', p.key, measure, asked.has(p.key) ? 'listed from the next table' : 'not asked')
+      }
+      said('pages', p.key, 'in the table', table.has(p.key) ? (p.published ? 'yes' : 'yes, next: no') : p.published ? 'no, next: yes' : 'no')
+    }
+    for (const key of doc.partialPageKeys || []) said('pages', key, 'share of views', 'left out of this window: added after some of its reports were deleted')
+    return csvOf(rows)
+  }
+
+  /**
    * A table wider than its card scrolls in its box: that box is then a named region in the tab order, so a
    * keyboard can reach it and scroll it with the arrow keys. A box that does not scroll stays out of the tab order.
    */
@@ -442,8 +505,23 @@
     pages(doc)
     markScrollers()
     drawn = true
+    shown = doc
+    document.getElementById('download').hidden = false
     markStale(false)
   }
+
+  // The figures last drawn, as the download gives them: the same document the page shows, nothing fetched again.
+  let shown = null
+  document.getElementById('download').addEventListener('click', () => {
+    if (!shown) return
+    const url = URL.createObjectURL(new Blob(['\uFEFF', figuresCsv(shown)], { type: 'text/csv;charset=utf-8' }))
+    const link = el('a', { href: url, download: `seglet-figures-${shown.from}-to-${shown.to}.csv`, hidden: '' })
+    document.body.append(link)
+    link.click()
+    link.remove()
+    // Once the browser has taken the file: revoked at once, some browsers would save nothing.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000)
+  })
 
   // A rewrite reads the whole window: while one runs the button says so and asks for no other (each click would
   // queue one more behind it). Not `disabled`, which would drop a keyboard's focus from it.
