@@ -57,6 +57,8 @@ const cells = (table: string, column: number) => [...document.querySelectorAll(`
 
 afterEach(() => {
   vi.unstubAllGlobals()
+  // The legend's hidden series are kept in storage across page loads: each test starts with none.
+  localStorage.clear()
   document.body.innerHTML = ''
 })
 

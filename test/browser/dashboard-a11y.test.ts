@@ -419,6 +419,34 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('keeps a line hidden from the legend hidden after the page is reloaded, until it is shown again', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } })
+    try {
+      const page = await context.newPage()
+      await openWithDailyLines(page)
+      const visible = () => lineVisibility(page)
+      const legend = page.locator('#segments-over-time').locator('xpath=../following-sibling::ul[1]').getByRole('button')
+      const bars = page.locator('#conversion-by-segment').locator('xpath=../following-sibling::ul[1]').getByRole('button')
+      await legend.nth(0).press('Enter')
+      await bars.nth(1).press('Enter')
+      const hidden = (await visible()).map((_, i) => i !== 0)
+      await expect.poll(visible).toEqual(hidden)
+      await page.reload()
+      await page.waitForFunction(() => document.querySelectorAll('#pages tbody tr').length > 1)
+      expect(await visible()).toEqual(hidden)
+      expect(await legend.nth(0).getAttribute('aria-pressed')).toBe('false')
+      expect(await bars.nth(1).getAttribute('aria-pressed')).toBe('false')
+      // Shown again, it stays shown after the next reload.
+      await legend.nth(0).press('Enter')
+      await page.reload()
+      await page.waitForFunction(() => document.querySelectorAll('#pages tbody tr').length > 1)
+      expect((await visible()).every(Boolean)).toBe(true)
+      expect(await bars.nth(1).getAttribute('aria-pressed')).toBe('false')
+    } finally {
+      await context.close()
+    }
+  })
+
   it('keeps each legend swatch in its line\'s colour in forced colours (Windows High Contrast), as the chart keeps its lines', async () => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, forcedColors: 'active' })
     try {

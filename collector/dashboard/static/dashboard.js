@@ -141,9 +141,26 @@
   }
 
   // The series hidden from each chart's legend, by label: they stay hidden when the charts are drawn again (after a
-  // rewrite) until the reader shows them again.
+  // rewrite, or a reload of the page: kept in this browser's storage for the collector's origin) until the reader
+  // shows them again. Storage refused (a private window, a full disk) only keeps them for as long as the page.
+  const HIDDEN_KEY = 'seglet-dashboard-hidden-series'
   const hiddenOn = {}
+  try {
+    const saved = JSON.parse(localStorage.getItem(HIDDEN_KEY) || '{}')
+    for (const id of ['segments-over-time', 'conversion-by-segment']) {
+      if (saved && Array.isArray(saved[id])) hiddenOn[id] = new Set(saved[id].filter((label) => typeof label === 'string'))
+    }
+  } catch {
+    // Unreadable or refused: every series shown.
+  }
   const hidden = (id) => (hiddenOn[id] ||= new Set())
+  const saveHidden = () => {
+    try {
+      localStorage.setItem(HIDDEN_KEY, JSON.stringify(Object.fromEntries(Object.entries(hiddenOn).map(([id, labels]) => [id, [...labels]]))))
+    } catch {
+      // Kept for this page only.
+    }
+  }
 
   /** A chart on the canvas `id`, in place of the one drawn there before (the dashboard draws again after a rewrite). */
   const chartOn = (id, config) => {
@@ -177,6 +194,7 @@
         button.setAttribute('aria-pressed', String(shown))
         if (shown) hidden(canvasId).delete(d.label)
         else hidden(canvasId).add(d.label)
+        saveHidden()
       })
       list.append(el('li', {}, button))
     })
