@@ -1,13 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { join } from 'node:path'
 import { createServer, type Server } from 'node:http'
 import { COLLECTOR_HELP, parseCollectorArgs, type CollectorArgs } from './cli/parseCollectorArgs'
 import { createReportEstimator } from './estimates/createReportEstimator'
 import type { Estimator } from './estimates/types'
 import type { ParsedReport } from '../src/reports/types'
 import { packContexts } from './estimates/packLeafNames'
-import { readPublishedManifest } from './packs/publishPacks'
+import { readPublishedPacks } from './packs/readPublishedPacks'
 import { isSegletError } from '../src/errors'
 import { createCollector, DASHBOARD_PATH, HEALTH_PATH, PAGE_STATS_PATH, REPORTS_PATH } from './server/createCollector'
 import { migrate } from './storage/migrate'
@@ -46,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
   let estimator
   try {
     args = parseCollectorArgs(argv, (path) => readFileSync(path, 'utf8'))
-    estimator = createReportEstimator({ pageKeys: args.pageKeys, valuePages: args.valuePages, minReports: args.minReports, packs: shippedPacks() })
+    estimator = createReportEstimator({ pageKeys: args.pageKeys, valuePages: args.valuePages, minReports: args.minReports, packs: [...shippedPacks(), ...args.knownPacks] })
   } catch (error) {
     if (!isSegletError(error)) throw error
     console.error(`seglet collector: ${error.field === 'pageKeys' ? '--page-keys: ' : ''}${error.message}`)
@@ -102,6 +101,8 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     return 1
   }
   if (stopping()) return stoppedStarting(() => db.close())
+  // The packs browsers may use besides the published ones: the shipped ones and those the shop hosts elsewhere.
+  const shipped = [...shippedPacks(), ...args.knownPacks]
   const collector = createCollector(db, estimator, {
     rawRetentionDays: args.rawRetentionDays,
     epsilon: args.epsilon,
@@ -116,7 +117,8 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     onReportsCapped: (day) =>
       console.error(`seglet collector: ${args.maxReportsPerDay} reports stored for ${day} (--max-reports-per-day): refusing reports with 503 until midnight UTC`),
     maxNewPacksPerDay: args.maxNewPacksPerDay,
-    knownPacks: packContexts([...shippedPacks(), ...(await publishedPacks(args.pageStatsDir))]),
+    packs: shipped,
+    knownPacks: packContexts([...shipped, ...(await readPublishedPacks(args.pageStatsDir))]),
     onPacksCapped: (day) =>
       console.error(`seglet collector: ${args.maxNewPacksPerDay} new pack ids accepted for ${day} (--max-new-packs-per-day): refusing reports of other new ones with 503 until midnight UTC`),
   })
@@ -207,15 +209,6 @@ function shippedPacks(): unknown[] {
   } catch {
     return []
   }
-}
-
-/** The packs `publish-pack` last published in `dir` (none when there is no readable manifest or pack). */
-async function publishedPacks(dir: string): Promise<unknown[]> {
-  const manifest = await readPublishedManifest(dir).catch(() => undefined)
-  const packs = await Promise.allSettled(
-    Object.values(manifest?.packs ?? {}).map(async (entry) => JSON.parse(await readFile(join(dir, basename(entry.url)), 'utf8')) as unknown),
-  )
-  return packs.flatMap((pack) => (pack.status === 'fulfilled' ? [pack.value] : []))
 }
 
 /**

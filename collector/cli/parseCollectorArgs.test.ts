@@ -24,6 +24,16 @@ describe('the collector command line', () => {
     expect(parseCollectorArgs(['--page-keys', '@keys.txt'], () => 'home\r\nproduct/mug\n\n').pageKeys).toEqual(['home', 'product/mug'])
   })
 
+  it('reads the model packs of --known-pack, whose pack ids the insights then follow', () => {
+    const pack = { kind: 'session', version: '1.0.0-0badc0de', heads: { segment: { labels: [0, 1, 2] } } }
+    const files: Record<string, string> = { 'own.json': JSON.stringify(pack), 'bad.json': '{"kind":"session"}' }
+    const read = (path: string) => files[path] ?? noFile()
+    expect(parseCollectorArgs([], read).knownPacks).toEqual([])
+    expect(parseCollectorArgs(['--known-pack', 'own.json'], read).knownPacks).toEqual([pack])
+    expect(() => parseCollectorArgs(['--known-pack', 'missing.json'], read)).toThrow('--known-pack cannot read missing.json')
+    expect(() => parseCollectorArgs(['--known-pack', 'bad.json'], read)).toThrow('--known-pack bad.json is not a model pack')
+  })
+
   it.each([
     [['--port', '70000'], '--port must be a whole number from 0 to 65535'],
     [['--port', 'abc'], '--port must be a whole number'],

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { DEFAULT_VALUE_PAGES } from '../estimates/chooseValuePages'
+import { packLeafNames } from '../estimates/packLeafNames'
 import { CollectorError } from '../lib/CollectorError'
 import { MAX_VALUE_PAGES } from '../../src/reports/schema'
 import { isReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
@@ -26,6 +27,8 @@ export interface CollectorArgs {
   pageStatsKeepDays: number
   allowedOrigins: string[]
   trustProxy: boolean
+  /** Model packs (parsed JSON) the shop's pages use that the collector neither ships nor publishes (`--known-pack`). */
+  knownPacks: unknown[]
 }
 
 /** Defaults of the command line; also printed by --help. */
@@ -75,6 +78,9 @@ Options:
   --page-stats-every MIN     minutes between rewrites of the page-statistics table (default ${COLLECTOR_DEFAULTS.pageStatsEveryMinutes})
   --page-stats-keep-days N   days a table stays once the pointer names a newer one: at least as long as
                              the shop's HTML cache keeps pages, plus a day (default ${COLLECTOR_DEFAULTS.pageStatsKeepDays})
+  --known-pack FILE          a model pack the shop's pages use that is neither shipped nor published here
+                             (hosted elsewhere; repeatable): the insights and page statistics follow the
+                             shipped, published or listed pack with the most reports, ahead of other pack ids
   --allowed-origin ORIGIN    the shop's public origin when a proxy forwards under another host (repeatable)
   --trust-proxy              take the client address from X-Forwarded-For (only behind your own proxy)
   --help                     print this help
@@ -113,6 +119,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
         'page-stats-every': { type: 'string' },
         'page-stats-keep-days': { type: 'string' },
         'allowed-origin': { type: 'string', multiple: true },
+        'known-pack': { type: 'string', multiple: true },
         'trust-proxy': { type: 'boolean' },
       },
     }))
@@ -165,7 +172,26 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     pageStatsKeepDays: integer('page-stats-keep-days', COLLECTOR_DEFAULTS.pageStatsKeepDays, 1, 3650),
     allowedOrigins: origins,
     trustProxy: values['trust-proxy'] === true,
+    knownPacks: ((values['known-pack'] as string[] | undefined) ?? []).map((path) => readKnownPack(path, readFile)),
   }
+}
+
+function readKnownPack(path: string, readFile: (path: string) => string): unknown {
+  let text: string
+  try {
+    text = readFile(path)
+  } catch (error) {
+    throw new CollectorError('collector_option', `--known-pack cannot read ${path}: ${(error as Error).message}`, '--known-pack')
+  }
+  let pack: unknown
+  try {
+    pack = JSON.parse(text)
+  } catch {}
+  // What the pack id and leaf counts of its reports are read from (see packContexts).
+  if (pack === null || typeof pack !== 'object' || packLeafNames([pack]).size !== 1) {
+    throw new CollectorError('collector_option', `--known-pack ${path} is not a model pack (JSON with its kind, version and segment labels)`, '--known-pack')
+  }
+  return pack
 }
 
 function parsePageKeys(raw: string | undefined, readFile: (path: string) => string): string[] {

@@ -1,6 +1,7 @@
 import { addReport, createInsightSums, estimateInsights, type InsightSums, type Insights } from '../../src/reports/estimate'
 import { parseReport } from '../../src/reports/parseReport'
 import type { ParsedReport } from '../../src/reports/types'
+import type { PackContext } from '../ingest/createIngest'
 import { addDays } from '../lib/addDays'
 import type { ReportGroup, SumRow } from '../storage/types'
 import { sumsParts } from './sumsShape'
@@ -76,8 +77,12 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
   // Checks the candidate list once (length, duplicates, two keys sharing a hash) with the module's own rules.
   createInsightSums({ packId: 'check', segmentLeaves: 1, valueLeaves: 1 }, 1, pageKeys)
 
-  /** The rows of the main group at ε: the pack with the most reports (a shop rolls packs out gradually). */
-  const mainGroup = (rows: readonly SumRow[], epsilon: number) => {
+  /**
+   * The rows of the main group at ε: the known pack (shipped, published, listed) with the most reports (a shop rolls
+   * packs out gradually); a pack id none lists only while no known pack has reports, or a flood of reports under a
+   * made-up pack id (the rate limit lets each address send 60 a minute) would replace a small shop's estimates.
+   */
+  const mainGroup = (rows: readonly SumRow[], epsilon: number, knownPacks: readonly PackContext[] = []) => {
     const groups = new Map<GroupKey, { group: Omit<ReportGroup, 'day'>; rows: SumRow[]; reports: number }>()
     for (const row of rows) {
       const key = groupKey(row)
@@ -90,7 +95,9 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
       if (row.counter === REPORTS_COUNTER) entry.reports += row.value
     }
     const all = [...groups.values()].sort((a, b) => b.reports - a.reports)
-    const main = all.find((g) => g.group.epsilon === epsilon)
+    // The pack id with its leaf counts: reports under a known pack id with other leaf counts are no browser's.
+    const known = new Set(knownPacks.map((p) => groupKey({ ...p, epsilon })))
+    const main = all.find((g) => g.group.epsilon === epsilon && g.reports > 0 && known.has(groupKey(g.group))) ?? all.find((g) => g.group.epsilon === epsilon)
     return { main, others: all.filter((g) => g !== main).map((g) => ({ ...g.group, reports: g.reports })) }
   }
 
@@ -100,7 +107,7 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
   }
 
   const insights = (rows: readonly SumRow[], query: InsightsQuery): InsightsDocument => {
-    const { main, others } = mainGroup(rows, query.epsilon)
+    const { main, others } = mainGroup(rows, query.epsilon, query.knownPacks)
     const base = { format: 'seglet-insights' as const, version: 1 as const, from: query.from, to: query.to, epsilon: query.epsilon, pageKeys: pageKeys.length }
     if (!main) {
       // Before any views are estimated the table lists the first candidates for page value, as pageStats() writes.
@@ -167,7 +174,7 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
     },
     insights,
     pageStats(rows, query) {
-      const { main } = mainGroup(rows, query.epsilon)
+      const { main } = mainGroup(rows, query.epsilon, query.knownPacks)
       if (!main) return { epsilon: query.epsilon, reports: 0, pages: {}, valuePages: pageKeys.slice(0, valuePageCount) }
       const { insights: all } = estimate(main.group, main.rows, pageKeys, query)
       const pages: Record<string, PageStatsRow> = {}

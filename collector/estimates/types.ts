@@ -1,3 +1,4 @@
+import type { PackContext } from '../ingest/createIngest'
 import type { ReportCodec } from '../ingest/types'
 import type { SumRow } from '../storage/types'
 
@@ -10,6 +11,11 @@ export interface InsightsQuery {
   epsilon: number
   /** The candidate page-key lists stored sums were decoded against, by `pageKeyListId`. */
   pageKeyLists: Readonly<Record<string, readonly string[]>>
+  /**
+   * The packs known to be genuine (shipped, published, listed by the operator): the estimates follow the one with
+   * the most reports, and another pack id only while none of these has any. @default [] (the most reports)
+   */
+  knownPacks?: readonly PackContext[]
 }
 
 /** Page statistics of one page key, as the page-statistics table carries them. */

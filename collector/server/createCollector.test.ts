@@ -13,7 +13,7 @@ import { migrate } from '../storage/migrate'
 import { SQL } from '../storage/sql'
 import type { Database } from '../storage/types'
 import { DATABASE_TARGETS } from '../testing/databases'
-import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
+import { postReports, reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 import { readSums } from '../storage/readSums'
 import { readPageKeyLists } from './pageKeyLists'
 import { createCollector } from './createCollector'
@@ -408,6 +408,38 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     for (const [i, body] of known.entries()) expect((await post(collector, body, { address: `10.10.1.${i}` })).status).toBe(202)
     expect(collector.ingest.counts).toMatchObject({ accepted: 5, packs_capped: 2 })
     expect(await countReports(db)).toBe(5)
+  })
+
+  it('follows the known pack with the most reports, not a made-up pack id with more, and a made-up one only while no known pack has reports', async () => {
+    const collector = make({ knownPacks: [TEST_CONTEXT] })
+    const forged = reportBodies(12, { day: DAY, seed: 60, context: { packId: 'made-up@9+lifetime@9', segmentLeaves: 4, valueLeaves: 4 } })
+    const insights = async () => (await (await collector.app.request('/seglet/insights.json')).json()) as { reports: number; context: { packId: string } | null }
+    expect(await postReports(collector.app, forged)).toEqual(forged.map(() => 202))
+    // A shop whose browsers use a pack the collector does not know (hosted elsewhere) keeps its insights.
+    expect(await insights()).toMatchObject({ reports: 12, context: { packId: 'made-up@9+lifetime@9' } })
+    const honest = reportBodies(5, { day: DAY, seed: 61 })
+    expect(await postReports(collector.app, honest)).toEqual(honest.map(() => 202))
+    expect(await insights()).toMatchObject({ reports: 5, context: { packId: TEST_CONTEXT.packId } })
+    expect((await collector.regeneratePageStats()).table.reports).toBe(5)
+  })
+
+  it('knows the packs published in its packs folder, also those published after it started, combined with the ones it was given', async () => {
+    const packsDir = mkdtempSync(join(tmpdir(), 'seglet-packs-'))
+    try {
+      const pack = (kind: string, version: string) => ({ kind, version, heads: { segment: { labels: [0, 1, 2, 3] } } })
+      const collector = make({ packsDir, packs: [pack('lifetime', '1')] })
+      const forged = reportBodies(12, { day: DAY, seed: 62, context: { packId: 'made-up@9+lifetime@1', segmentLeaves: 4, valueLeaves: 4 } })
+      expect(await postReports(collector.app, [...forged, ...reportBodies(5, { day: DAY, seed: 63 })])).toEqual(Array(17).fill(202))
+      const insights = async () => (await (await collector.app.request('/seglet/insights.json')).json()) as { reports: number }
+      expect((await insights()).reports).toBe(12)
+      // publish-pack writes the session pack and a manifest naming it (the lifetime pack stays the one given).
+      writeFileSync(join(packsDir, 'session-v1.json'), JSON.stringify(pack('session', '1')))
+      writeFileSync(join(packsDir, 'packs.manifest'), `signature\n${JSON.stringify({ format: 'seglet-pack-manifest', version: 1, packs: { session: { url: 'session-v1.json' } } })}`)
+      expect((await insights()).reports).toBe(5)
+      expect((await collector.regeneratePageStats()).table.reports).toBe(5)
+    } finally {
+      rmSync(packsDir, { recursive: true, force: true })
+    }
   })
 
   it('rate-limits a flood from one IPv6 network (/64) however many of its addresses it uses, and no IPv4 client with another', async () => {

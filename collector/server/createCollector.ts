@@ -19,6 +19,8 @@ import type { Database } from '../storage/types'
 import { clientAddress } from './clientAddress'
 import { readPageKeyLists } from './pageKeyLists'
 import { readPublishedFile } from '../packs/readPublishedFile'
+import { readPublishedPacks } from '../packs/readPublishedPacks'
+import { packContexts } from '../estimates/packLeafNames'
 import { answerReport } from './answerReport'
 import { toReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { isCanonicalPath } from './isCanonicalPath'
@@ -42,8 +44,19 @@ export interface CollectorOptions {
   onReportsCapped?: (day: string) => void
   /** New packs (pack ids with their leaf counts) accepted per UTC day by this process; past it, 503 with Retry-After (see `createIngest`). @default 10 */
   maxNewPacksPerDay?: number
-  /** Packs always accepted, whatever `maxNewPacksPerDay`: the shipped and published ones (see `packContexts`). @default [] */
+  /**
+   * Packs always accepted, whatever `maxNewPacksPerDay`: the shipped and published ones (see `packContexts`). The
+   * insights and the page-statistics table follow the one of these, of `packs` and of the packs `packsDir` holds
+   * at the time with the most reports, ahead of any other pack id. @default []
+   */
   knownPacks?: readonly PackContext[]
+  /**
+   * Model packs (parsed JSON) browsers may use besides the ones `packsDir` holds (the shipped ones): combined with
+   * those as browsers combine them (see `packContexts`), their pack ids are known, like `knownPacks`. The insights
+   * and the page-statistics table follow the known pack with the most reports; reports of other pack ids only
+   * while no known pack has any (see `createReportEstimator`). @default []
+   */
+  packs?: readonly unknown[]
   /** Called the first time in a UTC day that `maxNewPacksPerDay` refuses a report. @default none */
   onPacksCapped?: (day: string) => void
   /** The shop's public origins, when the collector sits behind a proxy under another host name. @default [] */
@@ -141,7 +154,10 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     // Reads see every acknowledged report: what is stored but not yet summed is summed first.
     await ingest.flush()
     const to = utcDay(now())
-    return { from: addDays(to, -windowDays + 1), to, epsilon, pageKeyLists: await readPageKeyLists(db, estimator.pageKeys) }
+    // The packs published now, not only when it started: a retrain publishes while the collector runs.
+    const published = options.packsDir === undefined ? [] : await readPublishedPacks(options.packsDir)
+    const knownPacks = [...(options.knownPacks ?? []), ...packContexts([...(options.packs ?? []), ...published])]
+    return { from: addDays(to, -windowDays + 1), to, epsilon, pageKeyLists: await readPageKeyLists(db, estimator.pageKeys), knownPacks }
   }
 
   const writePageStats = async () => {
