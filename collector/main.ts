@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
 import { COLLECTOR_HELP, parseCollectorArgs, type CollectorArgs } from './cli/parseCollectorArgs'
 import { createReportEstimator } from './estimates/createReportEstimator'
 import type { Estimator } from './estimates/types'
@@ -8,6 +8,7 @@ import type { ParsedReport } from '../src/reports/types'
 import { packContexts } from './estimates/packLeafNames'
 import { readPublishedPacks } from './packs/readPublishedPacks'
 import { isSegletError } from '../src/errors'
+import { createCollectorServer } from './server/createCollectorServer'
 import { createCollector, DASHBOARD_PATH, HEALTH_PATH, PAGE_STATS_PATH, REPORTS_PATH } from './server/createCollector'
 import { migrate } from './storage/migrate'
 import { reestimate } from './server/reestimate'
@@ -19,8 +20,7 @@ import { sumPending } from './storage/sumPending'
 import { addUpBodies } from './ingest/addUpBodies'
 import { RAW_RETENTION_SETTING, writeSetting } from './storage/settings'
 
-/** How long an idle keep-alive connection is kept open, in ms: longer than a load balancer's idle timeout. */
-export const KEEP_ALIVE_MS = 65_000
+export { KEEP_ALIVE_MS } from './server/createCollectorServer'
 
 const HOUR_MS = 3_600_000
 
@@ -153,11 +153,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
   ]
 
   const server = await new Promise<Server>((ready, fail) => {
-    const s = createServer(collector.listener)
-    // Idle keep-alive connections are kept longer than a load balancer's (60 s is the common default): closed
-    // first by the collector, a connection the balancer is reusing gives that request a 502.
-    s.keepAliveTimeout = KEEP_ALIVE_MS
-    s.headersTimeout = KEEP_ALIVE_MS + 1_000
+    const s = createCollectorServer(collector.listener, { maxConnections: args.maxConnections })
     s.once('error', fail)
     s.listen(args.port, args.host, () => ready(s))
   }).catch((error: Error) => error)
@@ -181,7 +177,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
   for (const t of timers) clearInterval(t)
   await new Promise<void>((closed) => {
     // Idle connections close now; a request under way gets STOP_GRACE_MS to finish, then its connection is
-    // closed too: a client holding a request open (Node.js waits up to 5 minutes for its body) cannot keep the
+    // closed too: a client holding a request open (it is cut off after REQUEST_TIMEOUT_MS) cannot keep the
     // collector from stopping and closing its database.
     const cut = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS)
     server.close(() => (clearTimeout(cut), closed()))

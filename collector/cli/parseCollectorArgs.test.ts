@@ -10,17 +10,17 @@ const noFile = () => {
 describe('the collector command line', () => {
   it('has defaults that listen on loopback with the embedded store', () => {
     const args = parseCollectorArgs([], noFile)
-    expect(args).toMatchObject({ host: '127.0.0.1', port: COLLECTOR_DEFAULTS.port, database: COLLECTOR_DEFAULTS.database, epsilon: 2, pageKeys: [], minReports: 100, maxReportsPerDay: 200_000, maxNewPacksPerDay: 10 })
+    expect(args).toMatchObject({ host: '127.0.0.1', port: COLLECTOR_DEFAULTS.port, database: COLLECTOR_DEFAULTS.database, epsilon: 2, pageKeys: [], minReports: 100, maxReportsPerDay: 200_000, maxNewPacksPerDay: 10, maxConnections: 1_000 })
   })
 
   it('reads every option', () => {
     const args = parseCollectorArgs(
       ['--port', '0', '--host', '::1', '--database', 'postgres://a@b/c', '--raw-retention-days', '0', '--epsilon', '1.5', '--page-keys', 'home, cart,home',
-        '--window-days', '7', '--rate-limit', '10', '--rate-burst', '3', '--max-reports-per-day', '5000', '--max-new-packs-per-day', '0', '--min-reports', '25', '--page-stats-keep-days', '9', '--allowed-origin', 'https://shop.example', '--trust-proxy'],
+        '--window-days', '7', '--rate-limit', '10', '--rate-burst', '3', '--max-reports-per-day', '5000', '--max-new-packs-per-day', '0', '--max-connections', '50', '--min-reports', '25', '--page-stats-keep-days', '9', '--allowed-origin', 'https://shop.example', '--trust-proxy'],
       noFile,
     )
     expect(args).toMatchObject({ port: 0, host: '::1', database: 'postgres://a@b/c', rawRetentionDays: 0, epsilon: 1.5, pageKeys: ['home', 'cart'], windowDays: 7,
-      rateLimit: 10, rateBurst: 3, maxReportsPerDay: 5000, maxNewPacksPerDay: 0, minReports: 25, pageStatsKeepDays: 9, allowedOrigins: ['https://shop.example'], trustProxy: true })
+      rateLimit: 10, rateBurst: 3, maxReportsPerDay: 5000, maxNewPacksPerDay: 0, maxConnections: 50, minReports: 25, pageStatsKeepDays: 9, allowedOrigins: ['https://shop.example'], trustProxy: true })
     expect(parseCollectorArgs(['--page-keys', '@keys.txt'], () => 'home\r\nproduct/mug\n\n').pageKeys).toEqual(['home', 'product/mug'])
   })
 
@@ -37,6 +37,7 @@ describe('the collector command line', () => {
   it.each([
     [['--port', '70000'], '--port must be a whole number from 0 to 65535'],
     [['--port', 'abc'], '--port must be a whole number'],
+    [['--max-connections', '0'], '--max-connections must be a whole number from 1 to 1000000'],
     [['--min-reports', '0'], '--min-reports must be a whole number from 1 to 10000000'],
     [['--max-reports-per-day', '0'], '--max-reports-per-day must be a whole number from 1 to 1000000000'],
     [['--epsilon', '0'], '--epsilon must be a number from 0.1 to 8'],

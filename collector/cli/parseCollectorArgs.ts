@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { DEFAULT_VALUE_PAGES } from '../estimates/chooseValuePages'
 import { packLeafNames } from '../estimates/packLeafNames'
 import { CollectorError } from '../lib/CollectorError'
+import { DEFAULT_MAX_CONNECTIONS } from '../server/createCollectorServer'
 import { MAX_VALUE_PAGES } from '../../src/reports/schema'
 import { isReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { DEFAULT_MIN_REPORTS } from '../../src/reports/estimate/constants'
@@ -21,6 +22,7 @@ export interface CollectorArgs {
   rateBurst: number
   maxReportsPerDay: number
   maxNewPacksPerDay: number
+  maxConnections: number
   minReports: number
   pageStatsDir: string
   pageStatsEveryMinutes: number
@@ -44,6 +46,7 @@ export const COLLECTOR_DEFAULTS = {
   rateBurst: 20,
   maxReportsPerDay: 200_000,
   maxNewPacksPerDay: 10,
+  maxConnections: DEFAULT_MAX_CONNECTIONS,
   minReports: DEFAULT_MIN_REPORTS,
   pageStatsDir: '.seglet-collector/public',
   pageStatsEveryMinutes: 60,
@@ -73,6 +76,7 @@ Options:
   --max-new-packs-per-day N  pack ids the daily sums do not hold yet, and which are neither shipped nor
                              published, accepted per UTC day; past it, their reports get 503 until midnight
                              (default ${COLLECTOR_DEFAULTS.maxNewPacksPerDay})
+  --max-connections N        connections open at once; more are closed as they come (default ${COLLECTOR_DEFAULTS.maxConnections})
   --min-reports N            fewest reports to a question before its estimates are shown (default ${COLLECTOR_DEFAULTS.minReports})
   --page-stats-dir DIR       where page-stats.current.json, the table it names, page-stats.json and its integrity are written (default ${COLLECTOR_DEFAULTS.pageStatsDir})
   --page-stats-every MIN     minutes between rewrites of the page-statistics table (default ${COLLECTOR_DEFAULTS.pageStatsEveryMinutes})
@@ -114,6 +118,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
         'rate-burst': { type: 'string' },
         'max-reports-per-day': { type: 'string' },
         'max-new-packs-per-day': { type: 'string' },
+        'max-connections': { type: 'string' },
         'min-reports': { type: 'string' },
         'page-stats-dir': { type: 'string' },
         'page-stats-every': { type: 'string' },
@@ -166,6 +171,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     rateBurst: integer('rate-burst', COLLECTOR_DEFAULTS.rateBurst, 1, 10_000_000),
     maxReportsPerDay: integer('max-reports-per-day', COLLECTOR_DEFAULTS.maxReportsPerDay, 1, 1_000_000_000),
     maxNewPacksPerDay: integer('max-new-packs-per-day', COLLECTOR_DEFAULTS.maxNewPacksPerDay, 0, 1_000_000),
+    maxConnections: integer('max-connections', COLLECTOR_DEFAULTS.maxConnections, 1, 1_000_000),
     minReports: integer('min-reports', COLLECTOR_DEFAULTS.minReports, 1, 10_000_000),
     pageStatsDir: text('page-stats-dir') ?? COLLECTOR_DEFAULTS.pageStatsDir,
     pageStatsEveryMinutes: integer('page-stats-every', COLLECTOR_DEFAULTS.pageStatsEveryMinutes, 1, 10_080),

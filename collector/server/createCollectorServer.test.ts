@@ -1,0 +1,89 @@
+// @vitest-environment node
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { connect } from 'node:net'
+import { afterEach, expect, it } from 'vitest'
+import { createCollectorServer, DEFAULT_MAX_CONNECTIONS, KEEP_ALIVE_MS, REQUEST_TIMEOUT_MS } from './createCollectorServer'
+
+// Reads the body as the report endpoint does, then answers 202.
+const listener = (req: IncomingMessage, res: ServerResponse) => {
+  req.resume()
+  req.on('end', () => res.writeHead(202, { 'content-length': '0' }).end())
+}
+
+const servers: Server[] = []
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections()
+    await new Promise((closed) => server.close(closed))
+  }
+})
+
+async function listen(options: Parameters<typeof createCollectorServer>[1]): Promise<number> {
+  const server = createCollectorServer(listener, options)
+  servers.push(server)
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
+  return (server.address() as AddressInfo).port
+}
+
+/** Opens a connection, writes `text`, and resolves to what came back and how long until the server closed it. */
+function hold(port: number, text: string, waitMs = 5_000): Promise<{ answer: string; closedAfterMs: number | undefined }> {
+  return new Promise((resolve) => {
+    const start = Date.now()
+    let answer = ''
+    const socket = connect(port, '127.0.0.1', () => socket.write(text))
+    socket.on('data', (chunk) => (answer += chunk.toString()))
+    const give = setTimeout(() => (socket.destroy(), resolve({ answer, closedAfterMs: undefined })), waitMs)
+    socket.on('close', () => (clearTimeout(give), resolve({ answer, closedAfterMs: Date.now() - start })))
+    socket.on('error', () => {})
+  })
+}
+
+const HEAD = 'POST /seglet/reports HTTP/1.1\r\nHost: collector\r\nContent-Type: text/plain\r\nContent-Length: 200\r\n\r\n'
+
+it('has timeouts for bodies of a few hundred bytes and a connection cap, keeping idle connections past a balancer', () => {
+  const server = createCollectorServer(listener)
+  expect(server.requestTimeout).toBe(REQUEST_TIMEOUT_MS)
+  expect(REQUEST_TIMEOUT_MS).toBeLessThanOrEqual(10_000)
+  expect(server.headersTimeout).toBeLessThanOrEqual(REQUEST_TIMEOUT_MS)
+  expect(server.maxConnections).toBe(DEFAULT_MAX_CONNECTIONS)
+  expect(server.keepAliveTimeout).toBe(KEEP_ALIVE_MS)
+  expect(createCollectorServer(listener, { maxConnections: 7 }).maxConnections).toBe(7)
+})
+
+it('cuts off a client that sends half a body, half its headers or nothing, within the request timeout', async () => {
+  const port = await listen({ requestTimeoutMs: 400, checkEveryMs: 50 })
+  const [body, headers, nothing] = await Promise.all([hold(port, `${HEAD}${'x'.repeat(100)}`), hold(port, 'POST /seglet/reports HTTP/1.1\r\nHost: coll'), hold(port, '')])
+  expect(nothing.closedAfterMs).toBeDefined()
+  expect(nothing.closedAfterMs!).toBeLessThan(2_000)
+  for (const cut of [body, headers]) {
+    expect(cut.closedAfterMs).toBeDefined()
+    expect(cut.closedAfterMs!).toBeLessThan(2_000)
+    expect(cut.answer).toMatch(/^HTTP\/1\.1 408 /)
+  }
+})
+
+it('answers a whole request, and keeps an idle keep-alive connection open past the request timeout', async () => {
+  const port = await listen({ requestTimeoutMs: 300, checkEveryMs: 50 })
+  const socket = connect(port, '127.0.0.1')
+  let answer = ''
+  socket.on('data', (chunk) => (answer += chunk.toString()))
+  await new Promise((ready) => socket.once('connect', ready))
+  socket.write(`${HEAD}${'x'.repeat(200)}`)
+  await new Promise((r) => setTimeout(r, 900))
+  expect(socket.destroyed).toBe(false)
+  socket.write(`${HEAD}${'x'.repeat(200)}`)
+  await new Promise((r) => setTimeout(r, 200))
+  expect(answer.match(/HTTP\/1\.1 202 /g)).toHaveLength(2)
+  socket.destroy()
+})
+
+it('takes no more connections than its cap', async () => {
+  const port = await listen({ maxConnections: 1, requestTimeoutMs: 5_000 })
+  const first = hold(port, HEAD, 1_000)
+  await new Promise((r) => setTimeout(r, 100))
+  const second = await hold(port, `${HEAD}${'x'.repeat(200)}`, 1_000)
+  expect(second.answer).toBe('')
+  expect(second.closedAfterMs).toBeDefined()
+  expect((await first).closedAfterMs).toBeUndefined()
+})

@@ -1,0 +1,45 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+
+/** How long an idle keep-alive connection is kept open, in ms: longer than a load balancer's idle timeout. */
+export const KEEP_ALIVE_MS = 65_000
+
+/**
+ * How long a request may take to arrive whole, headers and body, in ms. A report is a few hundred bytes: a client
+ * still sending after this long is holding the connection (Node.js would wait 5 minutes), and is answered `408`.
+ */
+export const REQUEST_TIMEOUT_MS = 10_000
+
+/** Connections open at once past which new ones are closed as they come (`--max-connections`). */
+export const DEFAULT_MAX_CONNECTIONS = 1_000
+
+/** Options of `createCollectorServer`. */
+export interface CollectorServerOptions {
+  /** Most connections open at once; more are closed as they come. @default DEFAULT_MAX_CONNECTIONS */
+  maxConnections?: number
+  /** How long a request may take to arrive whole (headers too), in ms. @default REQUEST_TIMEOUT_MS */
+  requestTimeoutMs?: number
+  /** How often requests are checked against it, in ms (a request is cut off up to this much later). @default 1000 */
+  checkEveryMs?: number
+}
+
+/**
+ * The HTTP server the collector listens with: `listener` (`collector.listener`) with timeouts for bodies of a few
+ * hundred bytes and a cap on connections, so slow clients cannot hold the collector's connections for minutes.
+ *
+ * @example
+ * createCollectorServer(collector.listener, { maxConnections: 2_000 }).listen(8787, '127.0.0.1')
+ */
+export function createCollectorServer(listener: (req: IncomingMessage, res: ServerResponse) => void, options: CollectorServerOptions = {}): Server {
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
+  const server = createServer(
+    // Headers have the same time as the whole request: both are a few hundred bytes. Only a request under way
+    // is timed: an idle keep-alive connection waits for its next request up to the keep-alive timeout.
+    { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: options.checkEveryMs ?? 1_000 },
+    listener,
+  )
+  // Idle keep-alive connections are kept longer than a load balancer's (60 s is the common default): closed
+  // first by the collector, a connection the balancer is reusing gives that request a 502.
+  server.keepAliveTimeout = KEEP_ALIVE_MS
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS
+  return server
+}
