@@ -73,9 +73,9 @@ Options:
   --rate-limit N             reports per minute one client address (IPv6: its /64) may send (default ${COLLECTOR_DEFAULTS.rateLimit})
   --rate-burst N             reports one client address may send at once (default ${COLLECTOR_DEFAULTS.rateBurst})
   --max-reports-per-day N    reports stored per UTC day; past it, 503 until midnight (default ${COLLECTOR_DEFAULTS.maxReportsPerDay})
-  --max-new-packs-per-day N  pack ids the daily sums do not hold yet, and which are neither shipped nor
-                             published, accepted per UTC day; past it, their reports get 503 until midnight
-                             (default ${COLLECTOR_DEFAULTS.maxNewPacksPerDay})
+  --max-new-packs-per-day N  pack ids the daily sums do not hold yet, and which are neither shipped,
+                             published nor named by --known-pack, accepted per UTC day; past it, their reports
+                             get 503 until midnight (default ${COLLECTOR_DEFAULTS.maxNewPacksPerDay})
   --max-connections N        connections open at once; more are closed as they come (default ${COLLECTOR_DEFAULTS.maxConnections})
   --min-reports N            fewest reports to a question before its estimates are shown (default ${COLLECTOR_DEFAULTS.minReports})
   --page-stats-dir DIR       where page-stats.current.json, the table it names, page-stats.json and its integrity are written (default ${COLLECTOR_DEFAULTS.pageStatsDir})
