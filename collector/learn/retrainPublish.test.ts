@@ -196,6 +196,33 @@ describe('retrain keeps the signed manifest valid', () => {
   }, 120_000)
 })
 
+describe('retrain keeps the lifetime the operator chose for the manifest', () => {
+  it('renews a manifest published with publish-pack --expires-days for as many days again, not the default 90', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-lifetime-'))
+    try {
+      const site = join(dir, 'site')
+      const keys = await generatePackKeys(join(dir, 'keys'))
+      const key = await readPackSigningKey(keys.privateKeyFile)
+      const DAY = 86_400_000
+      // Published by hand for a year, 340 days ago; the daily retrains since found nothing better.
+      await publishPacks({ outDir: site, key, packs: { session: shipped }, expiresInDays: 365, now: new Date(Date.now() - 340 * DAY) })
+      const args = ['--database', join(dir, 'db'), '--key', keys.privateKeyFile, '--publish-dir', site, '--out', join(dir, 'unused.json')]
+      const waited = await run(args)
+      expect(waited.code).toBe(0)
+      const manifest = (await readPublishedManifest(site))!
+      expect(manifest.version).toBe(2)
+      expect(Date.parse(manifest.expires!) - Date.parse(manifest.published)).toBe(365 * DAY)
+      // A pack a retrain accepts is published for the same lifetime too.
+      await retrainedPackWriter({ publishDir: site, key, out: join(dir, 'unused.json') })(JSON.stringify(shipped))
+      const next = (await readPublishedManifest(site))!
+      expect(next.version).toBe(3)
+      expect(Date.parse(next.expires!) - Date.parse(next.published)).toBe(365 * DAY)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
+
 describe('retrain without a signing key', () => {
   it('writes --out whole or not at all: a run killed while writing leaves the pack the shop serves as it was', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-out-'))

@@ -18,7 +18,9 @@ export const PACK_COMMANDS_HELP = `Usage:
       Checks and signs the given pack files and writes them with a signed manifest (${MANIFEST_FILE}, version one
       more than the last) to DIR (default ${COLLECTOR_DEFAULTS.pageStatsDir}), which the shop serves at /seglet/.
       A kind not given keeps its last published pack. Rolling back is publishing an earlier file again.
-      --key defaults to ${join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)}; --expires-days to ${DEFAULT_MANIFEST_DAYS}.
+      --key defaults to ${join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)}. --expires-days defaults to the lifetime of
+      the last manifest in DIR (${DEFAULT_MANIFEST_DAYS} for the first): the days chosen once hold for every later
+      publish, and for a retrain's, until given again.
 `
 
 /**

@@ -37,8 +37,10 @@ export interface PublishPacksOptions {
    */
   key?: string | PackSigningKey
   /**
-   * Days until browsers refuse the manifest (they keep their last good packs then).
-   * @default DEFAULT_MANIFEST_DAYS (90)
+   * Days until browsers refuse the manifest (they keep their last good packs then). Left out, a publish keeps
+   * the lifetime of the last manifest in `outDir` (its `expires` minus its `published`), so the days an operator
+   * chose once (`publish-pack --expires-days`) hold for every later publish and renewal, a retrain's too.
+   * @default the last manifest's lifetime, else DEFAULT_MANIFEST_DAYS (90)
    */
   expiresInDays?: number
   /**
@@ -77,8 +79,8 @@ export interface PublishedPacks {
  * const { version } = await publishPacks({ outDir: '.seglet-collector/public', packs: { session: candidate } })
  */
 export async function publishPacks(options: PublishPacksOptions): Promise<PublishedPacks> {
-  const { outDir, packs, expiresInDays = DEFAULT_MANIFEST_DAYS, now = new Date() } = options
-  if (!(Number.isFinite(expiresInDays) && expiresInDays > 0)) {
+  const { outDir, packs, expiresInDays, now = new Date() } = options
+  if (expiresInDays !== undefined && !(Number.isFinite(expiresInDays) && expiresInDays > 0)) {
     throw new CollectorError('collector_pack', `expiresInDays must be a positive number of days, not ${String(expiresInDays)}`)
   }
   const key = typeof options.key === 'object' ? options.key : await readPackSigningKey(options.key)
@@ -283,8 +285,9 @@ async function clearAbandoned(marker: string): Promise<boolean> {
   return true
 }
 
-async function publishLocked(outDir: string, key: PackSigningKey, packs: PublishPacksOptions['packs'], expiresInDays: number, now: Date): Promise<PublishedPacks> {
+async function publishLocked(outDir: string, key: PackSigningKey, packs: PublishPacksOptions['packs'], expiresInDays: number | undefined, now: Date): Promise<PublishedPacks> {
   const previous = await readPublishedManifest(outDir)
+  const lifetimeMs = expiresInDays !== undefined ? expiresInDays * 86_400_000 : (manifestLifetimeMs(previous) ?? DEFAULT_MANIFEST_DAYS * 86_400_000)
   const version = (previous?.version ?? 0) + 1
   const entries: PackManifest['packs'] = {}
   const files: Array<[string, Uint8Array]> = []
@@ -315,7 +318,7 @@ async function publishLocked(outDir: string, key: PackSigningKey, packs: Publish
     formatVersion: MANIFEST_FORMAT_VERSION,
     version,
     published: now.toISOString(),
-    expires: new Date(now.getTime() + expiresInDays * 86_400_000).toISOString(),
+    expires: new Date(now.getTime() + lifetimeMs).toISOString(),
     packs: entries,
   }
   const payload = new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n')
@@ -333,6 +336,13 @@ async function publishLocked(outDir: string, key: PackSigningKey, packs: Publish
   // What a publish killed while it wrote its files left beside them.
   await removeStaleTemporaries(outDir, (name) => name === MANIFEST_FILE || /^(?:session|lifetime)-v[1-9][0-9]*\.json$/.test(name))
   return { version, manifestFile, manifest, packFiles, keyId: key.keyId }
+}
+
+/** How long `manifest` was valid for when published (`expires` minus `published`, in ms), or `undefined` when it does not say. */
+function manifestLifetimeMs(manifest: PackManifest | undefined): number | undefined {
+  if (manifest?.expires === undefined) return undefined
+  const lifetime = Date.parse(manifest.expires) - Date.parse(manifest.published)
+  return Number.isFinite(lifetime) && lifetime > 0 ? lifetime : undefined
 }
 
 /**
