@@ -14,13 +14,14 @@ export const PACK_COMMANDS_HELP = `Usage:
       and backed up) and DIR/pack-signing.pub. Prints the data-pack-key attribute to paste into the script tag.
       DIR defaults to ${DEFAULT_KEY_DIR}. --force replaces an existing key (pages must then pin the new one).
 
-  npm run collector -- publish-pack [--session FILE] [--lifetime FILE] [--key FILE] [--out DIR] [--expires-days N]
+  npm run collector -- publish-pack [--session FILE] [--lifetime FILE] [--key FILE] [--out DIR] [--expires-days N] [--rotate-key]
       Checks and signs the given pack files and writes them with a signed manifest (${MANIFEST_FILE}, version one
       more than the last) to DIR (default ${COLLECTOR_DEFAULTS.pageStatsDir}), which the shop serves at /seglet/.
       A kind not given keeps its last published pack. Rolling back is publishing an earlier file again.
       --key defaults to ${join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)}. --expires-days defaults to the lifetime of
       the last manifest in DIR (${DEFAULT_MANIFEST_DAYS} for the first): the days chosen once hold for every later
-      publish, and for a retrain's, until given again.
+      publish, and for a retrain's, until given again. A key other than the one that signed the last manifest
+      in DIR is refused unless --rotate-key says the key changes on purpose (pages pin both keys by then).
 `
 
 /**
@@ -41,7 +42,7 @@ export async function runPackCommand(argv: readonly string[], out: (line: string
       options:
         command === 'keygen'
           ? { dir: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } }
-          : { session: { type: 'string' }, lifetime: { type: 'string' }, key: { type: 'string' }, out: { type: 'string' }, 'expires-days': { type: 'string' }, help: { type: 'boolean' } },
+          : { session: { type: 'string' }, lifetime: { type: 'string' }, key: { type: 'string' }, out: { type: 'string' }, 'expires-days': { type: 'string' }, 'rotate-key': { type: 'boolean' }, help: { type: 'boolean' } },
     }))
   } catch (error) {
     err(`seglet collector ${command}: ${(error as Error).message.split('\n')[0]}`)
@@ -73,6 +74,7 @@ export async function runPackCommand(argv: readonly string[], out: (line: string
       key: values.key as string | undefined,
       packs: { session: values.session as string | undefined, lifetime: values.lifetime as string | undefined },
       expiresInDays: days,
+      rotateKey: values['rotate-key'] === true,
     })
     out(`Published version ${published.version} (key ${published.keyId}, valid until ${published.manifest.expires}): ${published.manifestFile}`)
     for (const [kind, file] of Object.entries(published.packFiles)) out(`  ${kind} pack ${file}`)

@@ -86,7 +86,7 @@ describe('signed packs over months of operation', () => {
     // The shop puts its own manifest back, makes a new key, publishes with it and pins only the new one.
     writeFileSync(join(site, 'packs.manifest'), published)
     const next = await keyPair('next')
-    await publishPacks({ outDir: site, key: next.key, packs: { session: variant(0.4) }, now: new Date(T0 + 2 * DAY) })
+    await publishPacks({ outDir: site, key: next.key, packs: { session: variant(0.4) }, now: new Date(T0 + 2 * DAY), rotateKey: true })
     const result = await load(T0 + 2 * DAY, next.packKey)
     expect(codes()).toEqual([])
     expect(result?.packs.session).toEqual(variant(0.4))
@@ -98,7 +98,7 @@ describe('signed packs over months of operation', () => {
     expect((await load(T0, old.packKey))?.version).toBe(3)
     // Rotation as documented: both pinned, publish with the new key, drop the old one; this browser was offline throughout.
     const next = await keyPair('next')
-    await publishPacks({ outDir: site, key: next.key, packs: { session: variant(0.5) }, now: new Date(T0 + 30 * DAY) })
+    await publishPacks({ outDir: site, key: next.key, packs: { session: variant(0.5) }, now: new Date(T0 + 30 * DAY), rotateKey: true })
     const result = await load(T0 + 40 * DAY, next.packKey)
     expect(codes()).toEqual([])
     expect(result?.version).toBe(4)
@@ -155,12 +155,43 @@ describe('rotating the key as the README says', () => {
     expect(await runPackCommand(['publish-pack', '--session', join(dir, 'session.json'), '--lifetime', new URL('../../src/models/lifetime.json', import.meta.url).pathname, '--key', old.privateKeyFile, '--out', site], (l) => lines.push(l))).toBe(0)
     expect((await load(Date.now(), old.packKey))?.version).toBe(1)
     const next = await generatePackKeys(join(dir, 'keys-next'))
-    expect(await runPackCommand(['publish-pack', '--key', next.privateKeyFile, '--out', site], (l) => lines.push(l))).toBe(0)
+    expect(await runPackCommand(['publish-pack', '--key', next.privateKeyFile, '--out', site, '--rotate-key'], (l) => lines.push(l))).toBe(0)
     const result = await load(Date.now(), next.packKey)
     expect(codes()).toEqual([])
     expect(result?.version).toBe(2)
     expect(result?.packs.session).toEqual(variant(0.3))
     expect(result?.packs.lifetime).toEqual(shipped('lifetime'))
+  })
+})
+
+describe('a publish signed with another key than the last manifest', () => {
+  it('is refused, naming both keys, unless told the key changes on purpose (a rotation): a retrain left on the old key too', async () => {
+    const { runPackCommand } = await import('./packCommands')
+    const { retrainedPackWriter } = await import('../learn/retrainedPackWriter')
+    const old = await generatePackKeys(join(dir, 'keys'))
+    const next = await generatePackKeys(join(dir, 'keys-next'))
+    const oldId = (await readPackSigningKey(old.privateKeyFile)).keyId
+    const nextId = (await readPackSigningKey(next.privateKeyFile)).keyId
+    writeFileSync(join(dir, 'session.json'), JSON.stringify(variant(0.3)))
+    const out: string[] = []
+    const err: string[] = []
+    expect(await runPackCommand(['publish-pack', '--session', join(dir, 'session.json'), '--key', old.privateKeyFile, '--out', site], (l) => out.push(l), (l) => err.push(l))).toBe(0)
+    const first = readFileSync(join(site, 'packs.manifest'))
+    // The new key by mistake (another folder's key, a keygen --force): pages pinning the old key alone would refuse it.
+    expect(await runPackCommand(['publish-pack', '--key', next.privateKeyFile, '--out', site], (l) => out.push(l), (l) => err.push(l))).toBe(1)
+    expect(err.join('\n')).toContain(oldId)
+    expect(err.join('\n')).toContain(nextId)
+    expect(err.join('\n')).toContain('--rotate-key')
+    expect(readFileSync(join(site, 'packs.manifest'))).toEqual(first)
+    // The rotation as the README says: publish-pack --rotate-key with the new key.
+    expect(await runPackCommand(['publish-pack', '--key', next.privateKeyFile, '--out', site, '--rotate-key'], (l) => out.push(l), (l) => err.push(l))).toBe(0)
+    expect((await load(Date.now(), next.packKey))?.version).toBe(2)
+    // A scheduled retrain still given the old key is refused rather than undoing the rotation.
+    const write = retrainedPackWriter({ publishDir: site, key: old.privateKeyFile, out: join(dir, 'unused.json') })
+    await expect(write(JSON.stringify(variant(0.4)))).rejects.toThrow(new RegExp(`${nextId}.*${oldId}|${oldId}.*${nextId}`))
+    // One with the new key publishes.
+    await retrainedPackWriter({ publishDir: site, key: next.privateKeyFile, out: join(dir, 'unused.json') })(JSON.stringify(variant(0.4)))
+    expect((await load(Date.now() + DAY, next.packKey))?.packs.session).toEqual(variant(0.4))
   })
 })
 

@@ -11,7 +11,7 @@ import type { ModelPack } from '../../src/pack/types'
 import { EXPECTED_SPECS } from '../../src/pack/expectedSpecs'
 import type { PackManifest, PackManifestEntry } from '../../src/pack/manifest'
 import { MAX_PACK_BYTES } from '../../src/model/loadPackFromUrl'
-import { DEFAULT_PACK_MANIFEST_URL, MANIFEST_CONTEXT, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, PACK_CONTEXT, SIGNATURE_LINE_PREFIX } from '../../src/pack/signedFormat'
+import { DEFAULT_PACK_MANIFEST_URL, MANIFEST_CONTEXT, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, PACK_CONTEXT, SIGNATURE_LINE, SIGNATURE_LINE_PREFIX } from '../../src/pack/signedFormat'
 import { CollectorError } from '../lib/CollectorError'
 import type { PackSigningKey } from './signingKey'
 import { readPackSigningKey, signBytes } from './signingKey'
@@ -43,6 +43,13 @@ export interface PublishPacksOptions {
    * @default the last manifest's lifetime, else DEFAULT_MANIFEST_DAYS (90)
    */
   expiresInDays?: number
+  /**
+   * The key differs on purpose from the one that signed the last manifest in `outDir`: a key rotation (pages pin
+   * both keys), or a lost or leaked key replaced. Without it, such a publish is refused, since pages that pin only
+   * the last manifest's key would refuse the new manifest and everything after it.
+   * @default false
+   */
+  rotateKey?: boolean
   /**
    * The time of publication.
    * @default new Date()
@@ -86,7 +93,7 @@ export async function publishPacks(options: PublishPacksOptions): Promise<Publis
   const key = typeof options.key === 'object' ? options.key : await readPackSigningKey(options.key)
   // One publish at a time (a scheduled retrain and a publish-pack by hand): from reading the last version to
   // writing the manifest, or both would take the same version and could overwrite each other's files.
-  return withPublishLock(outDir, () => publishLocked(outDir, key, packs, expiresInDays, now))
+  return withPublishLock(outDir, () => publishLocked(outDir, key, packs, expiresInDays, now, options.rotateKey === true))
 }
 
 /** Days of validity left under which {@link renewManifest} publishes the last packs again. */
@@ -285,8 +292,16 @@ async function clearAbandoned(marker: string): Promise<boolean> {
   return true
 }
 
-async function publishLocked(outDir: string, key: PackSigningKey, packs: PublishPacksOptions['packs'], expiresInDays: number | undefined, now: Date): Promise<PublishedPacks> {
-  const previous = await readPublishedManifest(outDir)
+async function publishLocked(outDir: string, key: PackSigningKey, packs: PublishPacksOptions['packs'], expiresInDays: number | undefined, now: Date, rotateKey: boolean): Promise<PublishedPacks> {
+  const last = await readPublished(outDir)
+  const previous = last?.manifest
+  if (last?.keyId !== undefined && last.keyId !== key.keyId && !rotateKey) {
+    throw new CollectorError(
+      'collector_pack',
+      `the last manifest in ${outDir} (version ${last.manifest.version}) was signed with key ${last.keyId}, this publish signs with key ${key.keyId}: pages that pin only key ${last.keyId} would refuse it and every later one. ` +
+        `Sign with the key of the last manifest, or, rotating the key (once pages pin both keys), publish once with publish-pack --rotate-key and then sign every publish and retrain with the new key`,
+    )
+  }
   const lifetimeMs = expiresInDays !== undefined ? expiresInDays * 86_400_000 : (manifestLifetimeMs(previous) ?? DEFAULT_MANIFEST_DAYS * 86_400_000)
   const version = (previous?.version ?? 0) + 1
   const entries: PackManifest['packs'] = {}
@@ -354,6 +369,11 @@ function manifestLifetimeMs(manifest: PackManifest | undefined): number | undefi
  * (await readPublishedManifest('.seglet-collector/public'))?.version // 7
  */
 export async function readPublishedManifest(outDir: string): Promise<PackManifest | undefined> {
+  return (await readPublished(outDir))?.manifest
+}
+
+/** The last manifest in `outDir` and the id of the key that signed it (`undefined` when its signature line is not readable). */
+async function readPublished(outDir: string): Promise<{ manifest: PackManifest; keyId: string | undefined } | undefined> {
   const file = join(outDir, MANIFEST_FILE)
   let text: string
   try {
@@ -365,7 +385,7 @@ export async function readPublishedManifest(outDir: string): Promise<PackManifes
   try {
     const manifest = JSON.parse(text.slice(text.indexOf('\n') + 1)) as PackManifest
     if (manifest.format !== MANIFEST_FORMAT || !Number.isSafeInteger(manifest.version) || manifest.version < 1) throw new Error('not a Seglet pack manifest')
-    return manifest
+    return { manifest, keyId: SIGNATURE_LINE.exec(text.slice(0, text.indexOf('\n')))?.[1] }
   } catch (error) {
     throw new CollectorError('collector_pack', `${file} is not a readable pack manifest (${(error as Error).message}); move it away only if no browser ever read it`, undefined, error)
   }

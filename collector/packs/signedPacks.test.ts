@@ -311,7 +311,7 @@ describe('signed packs, published by the collector and verified by the browser c
     await load(T0)
     const next = await generatePackKeys(join(dir, 'next'))
     const nextKey = await readPackSigningKey(next.privateKeyFile)
-    await publishPacks({ outDir: site, key: nextKey, packs: { session: variant(0.4) }, now: new Date(T0) })
+    await publishPacks({ outDir: site, key: nextKey, packs: { session: variant(0.4) }, now: new Date(T0), rotateKey: true })
     const both = `${packKey} ${next.packKey}`
     expect((await load(T0 + 1000, { packKey: both }))?.version).toBe(2)
     expect((await load(T0 + 2000, { packKey: next.packKey }))?.packs.session).toEqual(variant(0.4))

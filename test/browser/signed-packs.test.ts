@@ -102,7 +102,7 @@ describe('signed packs', () => {
 
     // A manifest signed by someone else the next day: refused (the page does not pin that key), version 2 stays.
     const intruder = await readPackSigningKey((await generatePackKeys(join(root, 'intruder'))).privateKeyFile)
-    await publishPacks({ outDir: site, key: intruder, packs: { session: sessionPack(0.64) } })
+    await publishPacks({ outDir: site, key: intruder, packs: { session: sessionPack(0.64) }, rotateKey: true })
     ;({ page, threshold } = await visit(keys.packKey, 3))
     expect(threshold).toBeCloseTo(0.42, 6)
     await expect.poll(async () => (await probes(page)).errors.map((e) => e.code)).toEqual(['pack_signature_key'])
