@@ -15,6 +15,7 @@ export const PACK_COMMANDS_HELP = `Usage:
       DIR defaults to ${DEFAULT_KEY_DIR}. --force replaces an existing key (pages must then pin the new one).
 
   npm run collector -- publish-pack [--session FILE] [--lifetime FILE] [--key FILE] [--out DIR] [--expires-days N] [--rotate-key]
+      [--min-version N]
       Checks and signs the given pack files and writes them with a signed manifest (${MANIFEST_FILE}, version one
       more than the last) to DIR (default ${COLLECTOR_DEFAULTS.pageStatsDir}), which the shop serves at /seglet/.
       A kind not given keeps its last published pack. Rolling back is publishing an earlier file again.
@@ -22,6 +23,8 @@ export const PACK_COMMANDS_HELP = `Usage:
       the last manifest in DIR (${DEFAULT_MANIFEST_DAYS} for the first): the days chosen once hold for every later
       publish, and for a retrain's, until given again. A key other than the one that signed the last manifest
       in DIR is refused unless --rotate-key says the key changes on purpose (pages pin both keys by then).
+      --min-version N: the new manifest's version is at least N. After DIR was lost, give one above any version
+      published before, or returning browsers refuse the new manifest as a rollback and keep their packs.
 `
 
 /**
@@ -42,7 +45,7 @@ export async function runPackCommand(argv: readonly string[], out: (line: string
       options:
         command === 'keygen'
           ? { dir: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } }
-          : { session: { type: 'string' }, lifetime: { type: 'string' }, key: { type: 'string' }, out: { type: 'string' }, 'expires-days': { type: 'string' }, 'rotate-key': { type: 'boolean' }, help: { type: 'boolean' } },
+          : { session: { type: 'string' }, lifetime: { type: 'string' }, key: { type: 'string' }, out: { type: 'string' }, 'expires-days': { type: 'string' }, 'rotate-key': { type: 'boolean' }, 'min-version': { type: 'string' }, help: { type: 'boolean' } },
     }))
   } catch (error) {
     err(`seglet collector ${command}: ${(error as Error).message.split('\n')[0]}`)
@@ -69,12 +72,18 @@ export async function runPackCommand(argv: readonly string[], out: (line: string
       err(`seglet collector publish-pack: --expires-days must be a whole number from 1 to 3650, not "${String(values['expires-days'])}"`)
       return 2
     }
+    const minVersion = values['min-version'] === undefined ? undefined : Number(values['min-version'])
+    if (minVersion !== undefined && !(/^[0-9]+$/.test(String(values['min-version'])) && Number.isSafeInteger(minVersion) && minVersion >= 1)) {
+      err(`seglet collector publish-pack: --min-version must be a whole number from 1, not "${String(values['min-version'])}"`)
+      return 2
+    }
     const published = await publishPacks({
       outDir: (values.out as string | undefined) ?? COLLECTOR_DEFAULTS.pageStatsDir,
       key: values.key as string | undefined,
       packs: { session: values.session as string | undefined, lifetime: values.lifetime as string | undefined },
       expiresInDays: days,
       rotateKey: values['rotate-key'] === true,
+      minVersion,
     })
     out(`Published version ${published.version} (key ${published.keyId}, valid until ${published.manifest.expires}): ${published.manifestFile}`)
     for (const [kind, file] of Object.entries(published.packFiles)) out(`  ${kind} pack ${file}`)

@@ -195,6 +195,32 @@ describe('a publish signed with another key than the last manifest', () => {
   })
 })
 
+describe('a lost publish folder', () => {
+  it('publish-pack --min-version starts above the versions browsers stored, so returning browsers take the packs again', async () => {
+    const { runPackCommand } = await import('./packCommands')
+    const keys = await generatePackKeys(join(dir, 'keys'))
+    const key = await readPackSigningKey(keys.privateKeyFile)
+    for (let v = 1; v <= 3; v++) await publishPacks({ outDir: site, key, packs: { session: variant(0.3 + v / 100) }, now: new Date(T0) })
+    expect((await load(T0, keys.packKey))?.version).toBe(3)
+    // The folder is lost (a new server, a volume not backed up).
+    rmSync(site, { recursive: true, force: true })
+    writeFileSync(join(dir, 'session.json'), JSON.stringify(variant(0.5)))
+    const lines: string[] = []
+    const err: string[] = []
+    expect(await runPackCommand(['publish-pack', '--session', join(dir, 'session.json'), '--key', keys.privateKeyFile, '--out', site, '--min-version', '1000'], (l) => lines.push(l), (l) => err.push(l))).toBe(0)
+    expect(err).toEqual([])
+    expect(lines[0]).toMatch(/^Published version 1000 /)
+    const result = await load(T0 + DAY, keys.packKey)
+    expect(codes()).toEqual([])
+    expect(result?.packs.session).toEqual(variant(0.5))
+    // Later publishes go on from there; a --min-version below the last one never lowers the version.
+    expect(await runPackCommand(['publish-pack', '--key', keys.privateKeyFile, '--out', site, '--min-version', '5'], (l) => lines.push(l), (l) => err.push(l))).toBe(0)
+    expect(lines.at(-3)).toMatch(/^Published version 1001 /)
+    expect(await runPackCommand(['publish-pack', '--key', keys.privateKeyFile, '--out', site, '--min-version', '0'], (l) => lines.push(l), (l) => err.push(l))).toBe(2)
+    expect(err[0]).toContain('--min-version')
+  })
+})
+
 describe('the pinned keys as pages write them', () => {
   it('pages that pin the same keys in another order or spacing share the daily check: the manifest is fetched once a day', async () => {
     const old = await keyPair('keys')

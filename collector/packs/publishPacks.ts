@@ -51,6 +51,13 @@ export interface PublishPacksOptions {
    */
   rotateKey?: boolean
   /**
+   * The least version the new manifest takes (it takes one more than the last one in `outDir` when that is
+   * higher): after the folder with the last manifest was lost, a version above any that browsers stored, or
+   * they refuse the manifest as a rollback (`pack_rollback`) and keep their packs.
+   * @default 1
+   */
+  minVersion?: number
+  /**
    * The time of publication.
    * @default new Date()
    */
@@ -90,10 +97,14 @@ export async function publishPacks(options: PublishPacksOptions): Promise<Publis
   if (expiresInDays !== undefined && !(Number.isFinite(expiresInDays) && expiresInDays > 0)) {
     throw new CollectorError('collector_pack', `expiresInDays must be a positive number of days, not ${String(expiresInDays)}`)
   }
+  const { minVersion = 1 } = options
+  if (!(Number.isSafeInteger(minVersion) && minVersion >= 1)) {
+    throw new CollectorError('collector_pack', `minVersion must be a whole number from 1, not ${String(minVersion)}`)
+  }
   const key = typeof options.key === 'object' ? options.key : await readPackSigningKey(options.key)
   // One publish at a time (a scheduled retrain and a publish-pack by hand): from reading the last version to
   // writing the manifest, or both would take the same version and could overwrite each other's files.
-  return withPublishLock(outDir, () => publishLocked(outDir, key, packs, expiresInDays, now, options.rotateKey === true))
+  return withPublishLock(outDir, () => publishLocked(outDir, key, packs, expiresInDays, now, options.rotateKey === true, minVersion))
 }
 
 /** Days of validity left under which {@link renewManifest} publishes the last packs again. */
@@ -292,7 +303,7 @@ async function clearAbandoned(marker: string): Promise<boolean> {
   return true
 }
 
-async function publishLocked(outDir: string, key: PackSigningKey, packs: PublishPacksOptions['packs'], expiresInDays: number | undefined, now: Date, rotateKey: boolean): Promise<PublishedPacks> {
+async function publishLocked(outDir: string, key: PackSigningKey, packs: PublishPacksOptions['packs'], expiresInDays: number | undefined, now: Date, rotateKey: boolean, minVersion: number): Promise<PublishedPacks> {
   const last = await readPublished(outDir)
   const previous = last?.manifest
   if (last?.keyId !== undefined && last.keyId !== key.keyId && !rotateKey) {
@@ -303,7 +314,8 @@ async function publishLocked(outDir: string, key: PackSigningKey, packs: Publish
     )
   }
   const lifetimeMs = expiresInDays !== undefined ? expiresInDays * 86_400_000 : (manifestLifetimeMs(previous) ?? DEFAULT_MANIFEST_DAYS * 86_400_000)
-  const version = (previous?.version ?? 0) + 1
+  const version = Math.max((previous?.version ?? 0) + 1, minVersion)
+  if (!Number.isSafeInteger(version)) throw new CollectorError('collector_pack', `the last manifest in ${outDir} has the highest version there is (${String(previous?.version)}); no later one can be published`)
   const entries: PackManifest['packs'] = {}
   const files: Array<[string, Uint8Array]> = []
   const packFiles: PublishedPacks['packFiles'] = {}
