@@ -11,7 +11,7 @@ import { openDatabase } from '../storage/openDatabase'
 import type { Database } from '../storage/types'
 import { CollectorError } from '../lib/CollectorError'
 import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE } from '../packs/signingKey'
-import { RENEW_MANIFEST_DAYS, renewManifest } from '../packs/publishPacks'
+import { readPublishedManifest, RENEW_MANIFEST_DAYS, renewManifest } from '../packs/publishPacks'
 import { parseLearnTables } from '../../src/reports/learn/parseLearnTables'
 import { LEARN_FEATURES } from '../../src/reports/learn/schema'
 import { isReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
@@ -91,6 +91,17 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   const publishDir = resolve(String(values['publish-dir'] ?? COLLECTOR_DEFAULTS.pageStatsDir))
   const defaultKey = join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)
   const key = values.key !== undefined ? resolve(String(values.key)) : existsSync(defaultKey) ? resolve(defaultKey) : undefined
+  if (key === undefined) {
+    // Pages that pin the shop's key take only what is signed: a run without the key (one started from another
+    // folder, where the default key path is not found) would leave their manifest to expire, saying nothing.
+    const signed = await readPublishedManifest(publishDir).catch(() => undefined)
+    if (signed) {
+      console.error(
+        `seglet collector retrain: no signing key (--key, or ${defaultKey} from ${process.cwd()}), but ${publishDir} holds a signed manifest (version ${signed.version}, valid until ${signed.expires ?? 'no end'}): ` +
+          `this run neither publishes to it nor renews it, and writes an accepted pack unsigned to ${out}. Give --key to publish signed`,
+      )
+    }
+  }
   let packPath = resolve(String(values.pack ?? 'src/models/session.json'))
   let pack
   try {

@@ -246,6 +246,22 @@ describe('retrain without a signing key', () => {
     }
   })
 
+  it('says so when --publish-dir holds a signed manifest it will neither publish to nor renew (the key not found)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-nokey-'))
+    try {
+      const site = join(dir, 'site')
+      const keys = await generatePackKeys(join(dir, 'keys'))
+      await publishPacks({ outDir: site, key: keys.privateKeyFile, packs: { session: shipped } })
+      // A scheduled run whose working folder has no .seglet-collector/keys (cron starts it elsewhere), no --key.
+      const { code, said } = await run(['--database', 'memory:', '--publish-dir', site, '--out', join(dir, 'session.json')])
+      expect(code).toBe(0)
+      expect(said).toMatch(/no signing key.*signed manifest .*version 1.*neither publishes .*nor renews/s)
+      expect(said).toContain('--key')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   // A pack from before an SDK upgrade (another feature set), or one edited by hand: a retrain of it is refused by
   // every browser (pack_spec_mismatch), which would keep the shipped pack while the shop believes it updated.
   it('refuses to retrain a pack browsers would refuse, before it writes anything', async () => {
