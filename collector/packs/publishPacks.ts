@@ -399,7 +399,7 @@ async function readPublished(outDir: string): Promise<{ manifest: PackManifest; 
     if (manifest.format !== MANIFEST_FORMAT || !Number.isSafeInteger(manifest.version) || manifest.version < 1) throw new Error('not a Seglet pack manifest')
     return { manifest, keyId: SIGNATURE_LINE.exec(text.slice(0, text.indexOf('\n')))?.[1] }
   } catch (error) {
-    throw new CollectorError('collector_pack', `${file} is not a readable pack manifest (${(error as Error).message}); move it away only if no browser ever read it`, undefined, error)
+    throw new CollectorError('collector_pack', `${file} is not a readable pack manifest (${(error as Error).message}); move it away only if no browser ever read it, or move it away and publish again with publish-pack --min-version above the last version published (browsers refuse a lower one)`, undefined, error)
   }
 }
 

@@ -371,7 +371,11 @@ describe('publishPacks', () => {
     expect(await refused(publishPacks({ outDir: site, key, packs: {} }))).toMatch(/no pack/)
     await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
     writeFileSync(manifestFile(), 'garbage')
-    expect(await refused(publishPacks({ outDir: site, key, packs: { session: variant(0.3) } }))).toMatch(/not a readable pack manifest/)
+    expect(await refused(publishPacks({ outDir: site, key, packs: { session: variant(0.3) } }))).toMatch(/not a readable pack manifest.*move it away.*--min-version/)
+    // The way out it names: moved away, and published above any version browsers may have stored.
+    writeFileSync(manifestFile() + '.broken', readFileSync(manifestFile()))
+    rmSync(manifestFile())
+    expect((await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, minVersion: 100 })).version).toBe(100)
   })
 
   it('publishes one at a time: two at once (a scheduled retrain and a publish by hand) get versions 2 and 3, and the manifest signs what is served', async () => {
