@@ -65,7 +65,7 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
     for (const entry of subscribers.slice()) {
       callSafely(entry, next)
     }
-    const view = doc?.defaultView ?? (typeof window !== 'undefined' ? window : undefined)
+    const view = doc?.defaultView ?? globalThis.window
     if (view) {
       guard('seglet:segment failed', () => {
         view.dispatchEvent(new view.CustomEvent(SEGMENT_EVENT, { detail: next }))
@@ -138,7 +138,7 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
 
     start() {
       if (doc) return
-      const found = options.document ?? (typeof document !== 'undefined' ? document : undefined)
+      const found = options.document ?? globalThis.document
       if (!found) return
       doc = found
       guard('Personalize start failed', () => {

@@ -1,10 +1,11 @@
 /**
  * The global `IDBFactory`, or `undefined` where there is none (Node, old WebViews) or where merely
- * reading it throws (Firefox with cookies blocked throws a `SecurityError`).
+ * reading it throws (Firefox with cookies blocked throws a `SecurityError`; where it was never declared,
+ * reading it throws a `ReferenceError`).
  */
 export function getIndexedDB(): IDBFactory | undefined {
   try {
-    return typeof indexedDB === 'undefined' || indexedDB === null ? undefined : indexedDB
+    return indexedDB ?? undefined
   } catch {
     return undefined
   }
