@@ -305,8 +305,8 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     if (pageViews >= minPageViews || orders > 0 || (last && !last.coldStart)) return events
     // With a holdout, the personalizer shows no segment before the model part draws this browser's arm (the
     // holdout must see no personalisation): the page is only revealed (anti-flicker). Nothing once the Seglet was
-    // destroyed, or consent withdrawn, while the events were read.
-    if (events.length > 0 && mayDecide() && !personalizer.getSegment()) personalizer.apply(createColdStartSegment(options.segments, now))
+    // destroyed, forgotten (`missed`) or consent withdrawn while the events were read.
+    if (events.length > 0 && !missed && mayDecide() && !personalizer.getSegment()) personalizer.apply(createColdStartSegment(options.segments, now))
     // The next page view makes a decision possible: fetch the model part at low priority for it, once the
     // shopper stayed a while (a bounce costs nothing).
     if (pageViews + 1 >= minPageViews && !prefetchTimer) {

@@ -1,4 +1,4 @@
-// A Seglet destroyed, or its consent withdrawn, while the core decides a cold-start segment (no model part
+// A Seglet destroyed, forgotten or its consent withdrawn while the core decides a cold-start segment (no model part
 // needed): nothing reaches the page afterwards.
 import { afterEach, describe, expect, it } from 'vitest'
 import { createStore } from '../store'
@@ -43,7 +43,7 @@ async function whileReading(act: (seglet: Seglet) => Promise<void>) {
   }
 }
 
-describe('a Seglet stopped while the core decides', () => {
+describe('a Seglet stopped or forgotten while the core decides', () => {
   it('destroyed while its first decision reads the store, shows no cold-start segment afterwards', async () => {
     const { seglet, segments, events } = await whileReading((s) => s.destroy())
     expect(segments).toEqual([])
@@ -53,6 +53,17 @@ describe('a Seglet stopped while the core decides', () => {
 
   it('consent withdrawn while its first decision reads the store, keeps the page without a segment', async () => {
     const { seglet, segments } = await whileReading((s) => s.setConsent('denied'))
+    try {
+      expect(segments).toEqual([])
+      expect(seglet.getSegment()).toBeNull()
+      expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
+    } finally {
+      await seglet.destroy()
+    }
+  })
+
+  it('forget() while its first decision reads the store, keeps the page without a segment', async () => {
+    const { seglet, segments } = await whileReading((s) => s.forget())
     try {
       expect(segments).toEqual([])
       expect(seglet.getSegment()).toBeNull()
