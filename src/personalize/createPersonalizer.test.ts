@@ -227,6 +227,34 @@ describe('onSegment and seglet:segment', () => {
     expect(p.getSegment()!.id).toBe('high-intent-browser')
   })
 
+  it('does not call a subscriber that an earlier one unsubscribed during the same segment change', () => {
+    const { p } = make()
+    const seen: string[] = []
+    let offSecond = () => {}
+    p.onSegment((s) => {
+      seen.push(`first ${s.id}`)
+      offSecond()
+    })
+    offSecond = p.onSegment((s) => seen.push(`second ${s.id}`))
+    p.apply(dealSeeker())
+    p.apply(windowShopper())
+    expect(seen).toEqual(['first deal-seeker', 'first window-shopper'])
+  })
+
+  it('calls a subscriber added during a segment change from the next change on', () => {
+    const { p } = make()
+    const seen: string[] = []
+    let added = false
+    p.onSegment(() => {
+      if (added) return
+      added = true
+      p.onSegment((s) => seen.push(`late ${s.id}`), { immediate: false })
+    })
+    p.apply(dealSeeker())
+    p.apply(windowShopper())
+    expect(seen).toEqual(['late window-shopper'])
+  })
+
   it('takes null options as none: subscribed and called at once', () => {
     const { p } = make()
     const seen: string[] = []

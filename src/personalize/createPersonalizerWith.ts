@@ -62,9 +62,9 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
     })
 
   const notify = (next: Segment) => {
-    for (const entry of subscribers.slice()) {
-      callSafely(entry, next)
-    }
+    // The list as it was when the change came: a callback subscribed meanwhile is called from the next change on
+    // (subscribing makes a new list); one unsubscribed meanwhile by an earlier callback is not called.
+    for (const entry of subscribers) if (subscribers.includes(entry)) callSafely(entry, next)
     const view = doc?.defaultView ?? globalThis.window
     if (view) {
       guard('seglet:segment failed', () => {
@@ -124,7 +124,7 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
     onSegment(callback, subscribeOptions?: OnSegmentOptions | null) {
       typed('function')(callback, 'onSegment(callback)')
       const entry: SegmentCallback = (value) => callback(value)
-      subscribers.push(entry)
+      subscribers = [...subscribers, entry]
       // No options (or `null`): called at once with the segment already decided.
       if ((subscribeOptions?.immediate ?? true) && segment) {
         callSafely(callback, segment)
