@@ -76,9 +76,10 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
       const done = transactionDone(tx)
       // Handled here, awaited below: a put that throws (not cloneable) skips the await.
       done.catch(() => {})
+      const meta = tx.objectStore(META_STORE)
       for (const [key, value] of entries) {
-        if (keep) tx.objectStore(META_STORE).add(value, key).onerror = (event) => event.preventDefault()
-        else tx.objectStore(META_STORE).put(value, key)
+        if (keep) meta.add(value, key).onerror = (event) => event.preventDefault()
+        else meta.put(value, key)
       }
       await done
       entries.clear()
