@@ -64,13 +64,18 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
   const pageKeys = [...(options.pageKeys ?? [])]
   const valuePageCount = options.valuePages ?? DEFAULT_VALUE_PAGES
   const leafNames = packLeafNames(options.packs ?? [])
-  /** Names of the session and value-segment leaves of a report pack id, null where the pack is not known. */
-  const namesOf = (packId: string, leaves: number, part: 0 | 1) => {
+  /**
+   * Names of the session and value-segment leaves of a report pack id, null where the pack is not known: from the
+   * estimator's packs and the query's (those published while the collector runs), the latter first.
+   */
+  const namesOf = (packId: string, leaves: number, part: 0 | 1, queryPacks: readonly unknown[] = []) => {
+    const published = packLeafNames(queryPacks)
     // `session@<v>[+rYYYYMMDD]+lifetime@<v>`: a retrained session pack's version has a `+` of its own.
     const at = packId.lastIndexOf('+lifetime@')
     const id = at < 0 ? packId.split('+')[part] ?? '' : part === 0 ? packId.slice(0, at) : packId.slice(at + 1)
     // A retrain keeps the segment tree: a retrained pack the collector was not given has its network's names.
-    const names = leafNames.get(id) ?? leafNames.get(id.split('+')[0])
+    const lookUp = (key: string | undefined) => (key === undefined ? undefined : published.get(key) ?? leafNames.get(key))
+    const names = lookUp(id) ?? lookUp(id.split('+')[0])
     return names && names.length === leaves ? names : null
   }
   const estimateOptions = { minReports: options.minReports, minCount: options.minCount, forgedReports: options.forgedReports ?? 1 }
@@ -148,8 +153,8 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
       ...base,
       reports: all.reports,
       context: main.group,
-      segmentNames: namesOf(main.group.packId, main.group.segmentLeaves, 0),
-      valueNames: namesOf(main.group.packId, main.group.valueLeaves, 1),
+      segmentNames: namesOf(main.group.packId, main.group.segmentLeaves, 0, query.packs),
+      valueNames: namesOf(main.group.packId, main.group.valueLeaves, 1, query.packs),
       insights: all,
       publishedPages: published.length,
       valuePages: chooseValuePages(all.pages, valuePageCount),

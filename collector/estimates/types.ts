@@ -16,6 +16,12 @@ export interface InsightsQuery {
    * the most reports, and another pack id only while none of these has any. @default [] (the most reports)
    */
   knownPacks?: readonly PackContext[]
+  /**
+   * Model packs (parsed JSON) in use now besides the estimator's own `packs`: those `publish-pack` or a retrain
+   * published since the collector started. Their segment-leaf names reach the insights like those of `packs`.
+   * @default []
+   */
+  packs?: readonly unknown[]
 }
 
 /** Page statistics of one page key, as the page-statistics table carries them. */

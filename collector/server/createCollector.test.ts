@@ -442,6 +442,32 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     }
   })
 
+  it('names the segments of packs published in its packs folder, also those published after it started', async () => {
+    const packsDir = mkdtempSync(join(tmpdir(), 'seglet-packs-'))
+    try {
+      const named = (kind: string, names: string[]) => ({
+        kind,
+        version: '1',
+        heads: { segment: { labels: names.map((_, i) => `leaf-${i}`), tree: { id: 'root', children: names.map((name, i) => ({ id: `leaf-${i}`, name })) } } },
+      })
+      const collector = make({ packsDir })
+      expect(await postReports(collector.app, reportBodies(5, { day: DAY, seed: 64 }))).toEqual(Array(5).fill(202))
+      const insights = async () => (await (await collector.app.request('/seglet/insights.json')).json()) as { segmentNames: string[] | null; valueNames: string[] | null }
+      expect(await insights()).toMatchObject({ segmentNames: null, valueNames: null })
+      // publish-pack (or the scheduled retrain) writes the shop's own packs and a manifest naming them.
+      writeFileSync(join(packsDir, 'session-v1.json'), JSON.stringify(named('session', ['Gift hunters', 'Bargain seekers', 'Window shoppers', 'Returners'])))
+      writeFileSync(join(packsDir, 'lifetime-v1.json'), JSON.stringify(named('lifetime', ['Loyal', 'New', 'Lapsing', 'Big spenders'])))
+      const manifest = { format: 'seglet-pack-manifest', version: 1, packs: { session: { url: 'session-v1.json' }, lifetime: { url: 'lifetime-v1.json' } } }
+      writeFileSync(join(packsDir, 'packs.manifest'), `signature\n${JSON.stringify(manifest)}`)
+      expect(await insights()).toMatchObject({
+        segmentNames: ['Gift hunters', 'Bargain seekers', 'Window shoppers', 'Returners'],
+        valueNames: ['Loyal', 'New', 'Lapsing', 'Big spenders'],
+      })
+    } finally {
+      rmSync(packsDir, { recursive: true, force: true })
+    }
+  })
+
   it('rate-limits a flood from one IPv6 network (/64) however many of its addresses it uses, and no IPv4 client with another', async () => {
     const collector = make({ rateLimit: { perMinute: 60, burst: 5 } })
     const bodies = [...new Set(reportBodies(60, { day: DAY, seed: 5 }))].slice(0, 14)

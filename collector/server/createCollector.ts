@@ -157,7 +157,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     // The packs published now, not only when it started: a retrain publishes while the collector runs.
     const published = options.packsDir === undefined ? [] : await readPublishedPacks(options.packsDir)
     const knownPacks = [...(options.knownPacks ?? []), ...packContexts([...(options.packs ?? []), ...published])]
-    return { from: addDays(to, -windowDays + 1), to, epsilon, pageKeyLists: await readPageKeyLists(db, estimator.pageKeys), knownPacks }
+    // Their segment names too: a pack the shop trained and published shows its names, not leaf numbers.
+    return { from: addDays(to, -windowDays + 1), to, epsilon, pageKeyLists: await readPageKeyLists(db, estimator.pageKeys), knownPacks, packs: [...(options.packs ?? []), ...published] }
   }
 
   const writePageStats = async () => {
