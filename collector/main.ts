@@ -112,7 +112,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     pageStatsKeepDays: args.pageStatsKeepDays,
     packsDir: args.pageStatsDir,
     allowedOrigins: args.allowedOrigins,
-    trustProxy: args.trustProxy,
+    trustProxy: args.trustProxyHops,
     maxReportsPerDay: args.maxReportsPerDay,
     onReportsCapped: (day) =>
       console.error(`seglet collector: ${args.maxReportsPerDay} reports stored for ${day} (--max-reports-per-day): refusing reports with 503 until midnight UTC`),

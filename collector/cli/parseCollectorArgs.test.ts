@@ -24,6 +24,14 @@ describe('the collector command line', () => {
     expect(parseCollectorArgs(['--page-keys', '@keys.txt'], () => 'home\r\nproduct/mug\n\n').pageKeys).toEqual(['home', 'product/mug'])
   })
 
+  it('reads how many proxies to trust: --trust-proxy is one, --trust-proxy-hops N (a CDN before a load balancer: 2)', () => {
+    expect(parseCollectorArgs([], noFile)).toMatchObject({ trustProxy: false, trustProxyHops: 0 })
+    expect(parseCollectorArgs(['--trust-proxy'], noFile)).toMatchObject({ trustProxy: true, trustProxyHops: 1 })
+    expect(parseCollectorArgs(['--trust-proxy-hops', '2'], noFile)).toMatchObject({ trustProxy: true, trustProxyHops: 2 })
+    expect(parseCollectorArgs(['--trust-proxy', '--trust-proxy-hops', '3'], noFile)).toMatchObject({ trustProxy: true, trustProxyHops: 3 })
+    expect(() => parseCollectorArgs(['--trust-proxy-hops', '0'], noFile)).toThrow('--trust-proxy-hops must be a whole number from 1 to 32')
+  })
+
   it('reads the model packs of --known-pack, whose pack ids the insights then follow', () => {
     const pack = { kind: 'session', version: '1.0.0-0badc0de', heads: { segment: { labels: [0, 1, 2] } } }
     const files: Record<string, string> = { 'own.json': JSON.stringify(pack), 'bad.json': '{"kind":"session"}' }

@@ -29,6 +29,8 @@ export interface CollectorArgs {
   pageStatsKeepDays: number
   allowedOrigins: string[]
   trustProxy: boolean
+  /** Proxies in front whose X-Forwarded-For entries are trusted: 0 without `--trust-proxy`, 1 with it, else `--trust-proxy-hops`. */
+  trustProxyHops: number
   /** Model packs (parsed JSON) the shop's pages use that the collector neither ships nor publishes (`--known-pack`). */
   knownPacks: unknown[]
 }
@@ -87,6 +89,8 @@ Options:
                              shipped, published or listed pack with the most reports, ahead of other pack ids
   --allowed-origin ORIGIN    the shop's public origin when a proxy forwards under another host (repeatable)
   --trust-proxy              take the client address from X-Forwarded-For (only behind your own proxy)
+  --trust-proxy-hops N       the same behind N proxies of your own, each appending to X-Forwarded-For
+                             (a CDN before a load balancer: 2); implies --trust-proxy
   --help                     print this help
 `
 
@@ -126,6 +130,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
         'allowed-origin': { type: 'string', multiple: true },
         'known-pack': { type: 'string', multiple: true },
         'trust-proxy': { type: 'boolean' },
+        'trust-proxy-hops': { type: 'string' },
       },
     }))
   } catch (error) {
@@ -157,6 +162,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     } catch {}
     if (!ok) throw new CollectorError('collector_option', `--allowed-origin must be an origin like https://shop.example, not "${origin}"`, '--allowed-origin')
   }
+  const trustProxyHops = integer('trust-proxy-hops', values['trust-proxy'] === true ? 1 : 0, 1, 32)
   return {
     help: values.help === true,
     port: integer('port', COLLECTOR_DEFAULTS.port, 0, 65535),
@@ -177,7 +183,8 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     pageStatsEveryMinutes: integer('page-stats-every', COLLECTOR_DEFAULTS.pageStatsEveryMinutes, 1, 10_080),
     pageStatsKeepDays: integer('page-stats-keep-days', COLLECTOR_DEFAULTS.pageStatsKeepDays, 1, 3650),
     allowedOrigins: origins,
-    trustProxy: values['trust-proxy'] === true,
+    trustProxy: trustProxyHops > 0,
+    trustProxyHops,
     knownPacks: ((values['known-pack'] as string[] | undefined) ?? []).map((path) => readKnownPack(path, readFile)),
   }
 }

@@ -24,4 +24,19 @@ describe('clientAddress behind the shop proxy', () => {
     expect(rateLimitKey(forwarded('[2001:db8:1:2::7]:443'))).toBe(rateLimitKey(forwarded('[2001:db8:1:2::8]:444')))
     expect(forwarded('203.0.113.9:51234')).toBe(forwarded('203.0.113.9:60001'))
   })
+
+  // A CDN in front of the load balancer: the CDN appends the shopper, the load balancer the CDN edge. Trusting
+  // one hop would give every shopper behind one edge the edge's address (one rate-limit bucket, one replay check).
+  it('takes the address as many hops back as the proxies it is told to trust, and never one a client wrote', () => {
+    const hops = (value: string, n: number) => clientAddress(request, (name) => (name === 'x-forwarded-for' ? value : null), n)
+    expect(hops('198.51.100.1, 203.0.113.9', 1)).toBe('203.0.113.9')
+    expect(hops('198.51.100.1, 203.0.113.9', 2)).toBe('198.51.100.1')
+    // A shopper's own X-Forwarded-For stays to the left of what the proxies appended.
+    expect(hops('6.6.6.6, 198.51.100.1:4431, 203.0.113.9', 2)).toBe('198.51.100.1')
+    expect(hops('6.6.6.6, 198.51.100.1, 203.0.113.9', 3)).toBe('6.6.6.6')
+    // Fewer addresses than hops (a request that reached a proxy past the first one): the farthest one given.
+    expect(hops('203.0.113.9', 2)).toBe('203.0.113.9')
+    expect(hops('203.0.113.9', 0)).toBe('10.0.0.2')
+    expect(clientAddress(request, () => null, 2)).toBe('10.0.0.2')
+  })
 })

@@ -61,8 +61,11 @@ export interface CollectorOptions {
   onPacksCapped?: (day: string) => void
   /** The shop's public origins, when the collector sits behind a proxy under another host name. @default [] */
   allowedOrigins?: readonly string[]
-  /** Read the client address from X-Forwarded-For (only behind the shop's own proxy). @default false */
-  trustProxy?: boolean
+  /**
+   * Read the client address from X-Forwarded-For (only behind the shop's own proxies): `true` behind one proxy, or
+   * the number of proxies in front (2 for a CDN before a load balancer; see `clientAddress`). @default false
+   */
+  trustProxy?: boolean | number
   /** Folder the page-statistics table is written to; none when unset. @default undefined */
   pageStatsDir?: string
   /**
