@@ -468,6 +468,37 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     }
   })
 
+  it('keeps following a pack published before the last one while it has the most reports, with its names', async () => {
+    const packsDir = mkdtempSync(join(tmpdir(), 'seglet-packs-'))
+    try {
+      const named = (version: string, names: string[]) => ({
+        kind: 'session',
+        version,
+        heads: { segment: { labels: names.map((_, i) => `leaf-${i}`), tree: { id: 'root', children: names.map((name, i) => ({ id: `leaf-${i}`, name })) } } },
+      })
+      const publish = (version: number, pack: object) => {
+        writeFileSync(join(packsDir, `session-v${version}.json`), JSON.stringify(pack))
+        const manifest = { format: 'seglet-pack-manifest', version, packs: { session: { url: `session-v${version}.json` } } }
+        writeFileSync(join(packsDir, 'packs.manifest'), `signature\n${JSON.stringify(manifest)}`)
+      }
+      const collector = make({ packsDir, packs: [{ kind: 'lifetime', version: '1', heads: { segment: { labels: [0, 1, 2, 3] } } }] })
+      const context = (packId: string) => ({ packId, segmentLeaves: 4, valueLeaves: 4 })
+      publish(1, named('1+r20261101', ['Gift hunters', 'Bargain seekers', 'Window shoppers', 'Returners']))
+      const weekOne = reportBodies(20, { day: DAY, seed: 65, context: context('session@1+r20261101+lifetime@1') })
+      expect(await postReports(collector.app, weekOne)).toEqual(Array(20).fill(202))
+      // The weekly retrain publishes the next pack; the first browsers to take it report under its pack id.
+      publish(2, named('1+r20261108', ['Gift hunters', 'Bargain seekers', 'Window shoppers', 'Returners']))
+      const weekTwo = reportBodies(2, { day: DAY, seed: 66, context: context('session@1+r20261108+lifetime@1') })
+      expect(await postReports(collector.app, weekTwo)).toEqual(Array(2).fill(202))
+      const insights = (await (await collector.app.request('/seglet/insights.json')).json()) as { reports: number; context: { packId: string }; segmentNames: string[] | null }
+      expect(insights).toMatchObject({ reports: 20, context: { packId: 'session@1+r20261101+lifetime@1' } })
+      expect(insights.segmentNames).toEqual(['Gift hunters', 'Bargain seekers', 'Window shoppers', 'Returners'])
+      expect((await collector.regeneratePageStats()).table.reports).toBe(20)
+    } finally {
+      rmSync(packsDir, { recursive: true, force: true })
+    }
+  })
+
   it('rate-limits a flood from one IPv6 network (/64) however many of its addresses it uses, and no IPv4 client with another', async () => {
     const collector = make({ rateLimit: { perMinute: 60, burst: 5 } })
     const bodies = [...new Set(reportBodies(60, { day: DAY, seed: 5 }))].slice(0, 14)
