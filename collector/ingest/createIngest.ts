@@ -74,6 +74,12 @@ export interface IngestOptions {
   maxNewPacksPerDay?: number
   /** Packs (pack id and leaf counts, any ε) always accepted: the shipped and the published ones. @default [] */
   knownPacks?: readonly PackContext[]
+  /**
+   * Reads the packs known besides `knownPacks` that may change while the process runs (those published in the
+   * packs folder): read again before a report of a pack not otherwise known is refused past the cap (one read at a
+   * time, shared by the reports waiting for it), so a pack published meanwhile is taken like the others. @default none
+   */
+  readKnownPacks?: () => Promise<readonly PackContext[]>
   /** Called the first time in a UTC day that `maxNewPacksPerDay` refuses a report, with that day. */
   onPacksCapped?: (day: string) => void
   /** The replay guard (one per process). @default a new one */
@@ -242,6 +248,17 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       },
     ))
 
+  // The packs published now, read again only when a report of an unknown pack would be refused past the cap.
+  let readingPublished: Promise<void> | undefined
+  const isPublished = async (group: PackContext) => {
+    if (!options.readKnownPacks) return false
+    await (readingPublished ??= options
+      .readKnownPacks()
+      .then((packs) => packs.forEach((pack) => shippedPacks.add(packKey(pack))), () => {})
+      .finally(() => (readingPublished = undefined)))
+    return shippedPacks.has(packKey(group))
+  }
+
   const finish = (outcome: IngestOutcome): IngestOutcome => {
     counts[outcome.code] = (counts[outcome.code] ?? 0) + 1
     return outcome
@@ -284,7 +301,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
     })
   }
 
-  return {
+  const ingest: Ingest = {
     async submit(client, text) {
       // Waits for the packs the sums hold the first time only, before any check: the checks and the counts
       // below then run without a pause between them.
@@ -333,6 +350,8 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
         const key = `${packKey(group)}\u0000${group.epsilon}`
         if (!known.has(key)) {
           if (today.newPacks >= maxNewPacks) {
+            // A pack published since the start is known: the report goes through the checks again, without a pause.
+            if (await isPublished(group)) return ingest.submit(client, text)
             return refuseForToday(today, time, 'packs_capped', options.onPacksCapped)
           }
           today.newPacks++
@@ -368,6 +387,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
     },
     counts,
   }
+  return ingest
 }
 
 /** Adds a batch up per report group: one SumRow per (group, counter). */

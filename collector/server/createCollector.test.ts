@@ -499,6 +499,24 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     }
   })
 
+  it('takes the reports of a pack published while it runs past --max-new-packs-per-day, as those of other known packs', async () => {
+    const packsDir = mkdtempSync(join(tmpdir(), 'seglet-packs-'))
+    try {
+      const pack = (kind: string, version: string) => ({ kind, version, heads: { segment: { labels: [0, 1, 2, 3] } } })
+      const collector = make({ packsDir, packs: [pack('lifetime', '1')], maxNewPacksPerDay: 0 })
+      const [before, after] = reportBodies(2, { day: DAY, seed: 67 })
+      expect((await post(collector, before!, { address: '10.11.0.1' })).status).toBe(503)
+      writeFileSync(join(packsDir, 'session-v1.json'), JSON.stringify(pack('session', '1')))
+      writeFileSync(join(packsDir, 'packs.manifest'), `signature\n${JSON.stringify({ format: 'seglet-pack-manifest', version: 1, packs: { session: { url: 'session-v1.json' } } })}`)
+      // A made-up pack id is still refused: only the published one became known.
+      const madeUp = reportBodies(1, { day: DAY, seed: 68, context: { packId: 'made-up@9+lifetime@1', segmentLeaves: 4, valueLeaves: 4 } })[0]!
+      expect((await post(collector, after!, { address: '10.11.0.2' })).status).toBe(202)
+      expect((await post(collector, madeUp, { address: '10.11.0.3' })).status).toBe(503)
+    } finally {
+      rmSync(packsDir, { recursive: true, force: true })
+    }
+  })
+
   it('rate-limits a flood from one IPv6 network (/64) however many of its addresses it uses, and no IPv4 client with another', async () => {
     const collector = make({ rateLimit: { perMinute: 60, burst: 5 } })
     const bodies = [...new Set(reportBodies(60, { day: DAY, seed: 5 }))].slice(0, 14)

@@ -144,6 +144,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     onCapped: options.onReportsCapped,
     maxNewPacksPerDay: options.maxNewPacksPerDay,
     knownPacks: options.knownPacks,
+    // Those published while it runs too: a retrain publishes the shop's next pack without a restart.
+    readKnownPacks: options.packsDir === undefined ? undefined : async () => packContexts([...(options.packs ?? []), ...(await readPublishedPacks(options.packsDir!))]),
     onPacksCapped: options.onPacksCapped,
     onStorageFailed: options.onStorageFailed ?? logStorageFailed,
     onStorageRecovered: options.onStorageRecovered ?? logStorageRecovered,
