@@ -20,10 +20,14 @@ const read = new Map<string, { mtimeMs: number; size: number; pack: unknown }>()
 export async function readPublishedPacks(dir: string): Promise<unknown[]> {
   const manifest = await readPublishedManifest(dir).catch(() => undefined)
   const current = Object.values(manifest?.packs ?? {}).map((entry) => basename(entry.url))
-  const earlier = ((await readdir(dir).catch(() => [])) as string[]).filter((name) => PACK_FILE.test(name) && !current.includes(name)).sort()
+  const earlier = ((await readdir(dir).catch(() => [])) as string[]).filter((name) => PACK_FILE.test(name) && !current.includes(name))
+    .sort((a, b) => publishOf(a) - publishOf(b))
   const packs = await Promise.allSettled([...earlier, ...current].map((name) => readPack(join(dir, name))))
   return packs.flatMap((pack) => (pack.status === 'fulfilled' ? [pack.value] : []))
 }
+
+/** The manifest version a pack file was published with (`session-v12.json`: 12). */
+const publishOf = (name: string) => Number(/-v(\d+)\.json$/.exec(name)?.[1])
 
 async function readPack(path: string): Promise<unknown> {
   const { mtimeMs, size } = await stat(path)
