@@ -10,6 +10,7 @@ import { pageKeyHash } from './lib/pageCode'
 import { pageStatsTableCacheKey } from './loadPageStatsTable'
 import { installFakeLocks } from './testing/fakeLocks'
 import { parseReport } from './parseReport'
+import { readReportSummary } from './readReportSummary'
 import { readSessionRecords, recordSession, sessionRecordOf } from './sessionRecord'
 
 const HOUR = 3_600_000
@@ -447,6 +448,8 @@ describe('at most one report a day', () => {
     await expect(reporter.run()).resolves.toBeUndefined()
     await expect(reporter.run()).resolves.toBeUndefined()
     full.mockRestore()
+    // Nor does this page's privacy panel tell of a report sent, or of budget spent, today.
+    expect(await readReportSummary(page, { endpoint: '/seglet/reports' }, NOW)).toEqual({ epsilonPerDay: 2, spentToday: 0 })
     const sentByFirst = sentBodies().length
     // The next page load the same day finds no ledger stored: it spends the day and sends.
     const next = createStore({ dbName: 'reports-ledger-full', persist: true })

@@ -127,11 +127,15 @@ export function createReporter(ctx: ReporterContext): Reporter {
       if (!live()) return
       // The budget is spent before the report leaves: a page closing mid-send never spends it twice. Only a ledger
       // stored spends it: one this page keeps in memory (a full quota) is not seen by another tab or the next page
-      // that day, which would send a second report. Then nothing is sent today.
+      // that day, which would send a second report. Then nothing is sent today, and the ledger read is put back: the
+      // page's privacy panel, which reads the one kept in memory, tells of no report and no budget spent.
       const stored = await store.setMeta(LEDGER_META_KEY, addToLedger(ledger, { sentDay: today, sessionDay: closed.day, sessionStart: closed.start, epsilon: settings.epsilonPerDay, question }))
       if (!live()) return
       doneDay = today
-      if (!stored) throw new Error("the day's privacy budget could not be stored")
+      if (!stored) {
+        await store.setMeta(LEDGER_META_KEY, ledger)
+        throw new Error("the day's privacy budget could not be stored")
+      }
       await sendReport(settings.href, body)
     })
   }
