@@ -20,4 +20,12 @@ describe('readReportSummary', () => {
     // Once that day has passed, it is not today's any more.
     expect((await readReportSummary(storeWith({ spent: { '2026-12-01': 2 } }), { endpoint: '/r' }, NOW + 3 * DAY)).spentToday).toBe(0)
   })
+
+  it('tells of no last report when the stored one is damaged, never of a visit on "undefined"', async () => {
+    const { sessionDay: _, ...noSessionDay } = last('2026-11-29')
+    for (const damaged of [noSessionDay, { ...last('2026-11-29'), sessionDay: 7 }, { ...last('2026-11-29'), epsilon: 'two' }]) {
+      const summary = await readReportSummary(storeWith({ spent: { '2026-11-29': 2 }, last: damaged }), { endpoint: '/r' }, NOW)
+      expect(summary).toEqual({ epsilonPerDay: 2, spentToday: 2 })
+    }
+  })
 })

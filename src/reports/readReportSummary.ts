@@ -36,7 +36,8 @@ export async function readReportSummary(store: { getMeta(key: string): Promise<u
   for (const day in ledger.spent) if (day >= today) spentToday += ledger.spent[day]
   const summary: ReportSummary = { epsilonPerDay, spentToday: toReportEpsilon(spentToday) }
   const last = ledger.last
-  if (last) {
+  // A damaged last entry (a store written by hand, a broken browser) is told as none, not as a visit on "undefined".
+  if (last && typeof last.sessionDay === 'string' && typeof last.epsilon === 'number') {
     const held = ALL_QUESTIONS.find((q) => q.id === last.question)?.describe ?? 'one answer'
     summary.last = { sentDay: last.sentDay, sessionDay: last.sessionDay, epsilon: last.epsilon, held }
   }
