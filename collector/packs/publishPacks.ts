@@ -13,6 +13,9 @@ import type { PackManifest, PackManifestEntry } from '../../src/pack/manifest'
 import { MAX_PACK_BYTES } from '../../src/model/loadPackFromUrl'
 import { DEFAULT_PACK_MANIFEST_URL, MANIFEST_CONTEXT, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, PACK_CONTEXT, SIGNATURE_LINE, SIGNATURE_LINE_PREFIX } from '../../src/pack/signedFormat'
 import { CollectorError } from '../lib/CollectorError'
+import { PACK_ID_PATTERN } from '../../src/reports/lib/checkContext'
+import { packLabelsOf } from '../../src/reports/recordDecision'
+import { MAX_LEAVES, MAX_PACK_ID_LENGTH } from '../../src/reports/schema'
 import type { PackSigningKey } from './signingKey'
 import { readPackSigningKey, signBytes } from './signingKey'
 import { isRunning } from '../lib/isRunning'
@@ -416,12 +419,21 @@ async function packBytes(kind: PackKind, given: string | ModelPack): Promise<Uin
       throw new CollectorError('collector_pack', `cannot read the ${kind} pack ${given}: ${(error as Error).message}`, undefined, error)
     }
   } else bytes = new TextEncoder().encode(JSON.stringify(given))
+  let pack: ModelPack
   try {
     // Its weights too: a pack whose weights decode to NaN or infinite values is refused by every browser.
-    decodePackWeights(checkPack(value, EXPECTED_SPECS[kind]))
+    decodePackWeights((pack = checkPack(value, EXPECTED_SPECS[kind])))
   } catch (error) {
     if (!isSegletError(error)) throw error
     throw new CollectorError('collector_pack', `the ${kind} pack would be refused by browsers (${error.code}): ${error.message}`, undefined, error)
+  }
+  // Browsers decide with such a pack, but every private report of a decision it made fails (report_out_of_range).
+  const { id, labels } = packLabelsOf(pack)
+  if (labels.length > MAX_LEAVES) {
+    throw new CollectorError('collector_pack', `the ${kind} pack has ${labels.length} segment labels: private reports carry at most ${MAX_LEAVES}`)
+  }
+  if (!PACK_ID_PATTERN.test(id) || id.length > MAX_PACK_ID_LENGTH) {
+    throw new CollectorError('collector_pack', `the ${kind} pack's id ${JSON.stringify(id)} cannot be carried by private reports: at most ${MAX_PACK_ID_LENGTH} characters of letters, digits and ._@+-`)
   }
   if (bytes.byteLength > MAX_PACK_BYTES) {
     throw new CollectorError('collector_pack', `the ${kind} pack is ${bytes.byteLength} bytes, over the ${MAX_PACK_BYTES} bytes browsers accept`)

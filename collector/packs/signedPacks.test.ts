@@ -12,6 +12,7 @@ import type { SegletError } from '../../src/errors'
 import type { ModelPack } from '../../src/pack/types'
 import { loadSignedPacks, packCheckCacheKey, signedPacksCacheKey } from '../../src/pack/loadSignedPacks'
 import * as decodeModule from '../../src/pack/decodePackWeights'
+import * as checkModule from '../../src/pack/checkPack'
 import { EXPECTED_SPECS } from '../../src/pack/expectedSpecs'
 import { MANIFEST_CONTEXT, PACK_CHECK_INTERVAL_MS, PACK_CONTEXT, SIGNATURE_LINE_PREFIX } from '../../src/pack/signedFormat'
 import { publishPacks, readPublishedManifest } from './publishPacks'
@@ -376,6 +377,23 @@ describe('publishPacks', () => {
     writeFileSync(manifestFile() + '.broken', readFileSync(manifestFile()))
     rmSync(manifestFile())
     expect((await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, minVersion: 100 })).version).toBe(100)
+  })
+
+  it('refuses a pack whose decisions could never be reported: a version outside the pack-id characters, more than 16 segment labels', async () => {
+    const refused = async (pack: ModelPack) => {
+      const error = await publishPacks({ outDir: site, key, packs: { session: pack } }).then(() => undefined, (e: unknown) => e)
+      expect(isSegletError(error) && error.code).toBe('collector_pack')
+      return (error as Error).message
+    }
+    expect(await refused({ ...variant(0.3), version: '2.0.0 beta' })).toMatch(/"session@2\.0\.0 beta" cannot be carried by private reports/)
+    const many = variant(0.3)
+    const head = Object.values(many.heads).find((h) => h.kind === 'segment') as { labels: string[] }
+    head.labels = Array.from({ length: 17 }, (_, i) => `segment-${i}`)
+    // A network of 17 segment units, as the browsers' pack check would accept it.
+    const check = vi.spyOn(checkModule, 'checkPack').mockImplementation((value) => value as ModelPack)
+    expect(await refused(many)).toMatch(/17 segment labels: private reports carry at most 16/)
+    check.mockRestore()
+    expect(existsSync(manifestFile())).toBe(false)
   })
 
   it('publishes one at a time: two at once (a scheduled retrain and a publish by hand) get versions 2 and 3, and the manifest signs what is served', async () => {
