@@ -462,6 +462,28 @@ describe('at most one report a day', () => {
     expect((await readLedger(next)).spent).toEqual({ [utcDay(NOW)]: 2 })
   })
 
+  it('a page whose ledger could not be stored sends nothing the next day either when another tab spent that day', async () => {
+    const put = IDBObjectStore.prototype.put
+    const full = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      const request = put.call(this, value, key)
+      if (key === LEDGER_META_KEY) this.transaction.abort()
+      return request
+    })
+    const page = await storeWith([...session(NOW - HOUR), ...session(NOW + DAY - HOUR)], undefined, 'reports-ledger-full-next-day')
+    let time = NOW
+    const reporter = createReporter(ctx(page, { now: () => time }))
+    await reporter.run()
+    full.mockRestore()
+    // The next day another tab sends that day's report; the page left open tries again after midnight.
+    time = NOW + DAY
+    const other = createStore({ dbName: 'reports-ledger-full-next-day', persist: true })
+    stores.push(other)
+    await createReporter(ctx(other, { now: () => time })).run()
+    expect(sentBodies()).toHaveLength(1)
+    await reporter.run()
+    expect(sentBodies()).toHaveLength(1)
+  })
+
   it('two tabs at once send one report: the Web Lock lets one read and spend the day', async () => {
     const a = await storeWith(session(NOW - HOUR), undefined, 'reports-tabs')
     const b = createStore({ dbName: 'reports-tabs', persist: true })

@@ -86,6 +86,8 @@ export function createReporter(ctx: ReporterContext): Reporter {
   let running: Promise<void> | undefined
   // The UTC day whose report was sent (or whose budget another page spent): nothing more to do until the next.
   let doneDay: string | undefined
+  // A ledger this page could not store: the one it keeps in memory hides what other tabs store from then on.
+  let unstored = false
   let timer: ReturnType<typeof setTimeout> | undefined
 
   const reportOnce = (error: SegletError) => {
@@ -97,7 +99,7 @@ export function createReporter(ctx: ReporterContext): Reporter {
   const allowed = () => ctx.getConsent() === 'granted' && !hasGlobalPrivacyControl(nav()) && store.mode === 'indexeddb'
 
   const attempt = async () => {
-    if (doneDay === utcDay(now()) || !allowed()) return
+    if (unstored || doneDay === utcDay(now()) || !allowed()) return
     const epoch = ctx.getEpoch()
     const live = () => ctx.getEpoch() === epoch && allowed()
     const settings = readReportOptions(ctx.options.reports!)
@@ -127,12 +129,14 @@ export function createReporter(ctx: ReporterContext): Reporter {
       if (!live()) return
       // The budget is spent before the report leaves: a page closing mid-send never spends it twice. Only a ledger
       // stored spends it: one this page keeps in memory (a full quota) is not seen by another tab or the next page
-      // that day, which would send a second report. Then nothing is sent today, and the ledger read is put back: the
-      // page's privacy panel, which reads the one kept in memory, tells of no report and no budget spent.
+      // that day, which would send a second report. Then this page sends nothing more (the ledger it keeps in memory
+      // hides the days other tabs spend, a later day's too), and the ledger read is put back: the page's privacy
+      // panel, which reads the one kept in memory, tells of no report and no budget spent.
       const stored = await store.setMeta(LEDGER_META_KEY, addToLedger(ledger, { sentDay: today, sessionDay: closed.day, sessionStart: closed.start, epsilon: settings.epsilonPerDay, question }))
       if (!live()) return
       doneDay = today
       if (!stored) {
+        unstored = true
         await store.setMeta(LEDGER_META_KEY, ledger)
         throw new Error("the day's privacy budget could not be stored")
       }
