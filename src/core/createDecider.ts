@@ -28,10 +28,14 @@ import type { FeatureFold } from '../features/createFeatureFold'
 import { createFeatureFold } from '../features/createFeatureFold'
 import { computeFeatures } from '../features/computeFeatures'
 import { yieldToPage } from './yieldToPage'
+import { whenIdle } from '../store/lib/whenIdle'
 
 import { SEGMENT_META_KEY } from './constants'
 
 export { SEGMENT_META_KEY }
+
+/** Longest wait in ms for idle time before a page shown again decides from what other tabs wrote meanwhile. */
+const SHOWN_IDLE_MS = 200
 
 /**
  * What the decider needs from the running Seglet: its options (`model`, `features`, `segments`;
@@ -125,8 +129,27 @@ export function createDecider(ctx: DeciderContext): Decider {
   const panelText = ctx.personalize?.panelText && checkPanelText(ctx.personalize.panelText, 'personalize.panelText', report)
   const view = typeof document !== 'undefined' ? document : undefined
   const win = view?.defaultView
+  // Decisions run one at a time: the core's, and the one a page shown again schedules for itself.
+  let queue: Promise<unknown> = Promise.resolve()
+  // The epoch of the last decision that ended without failing (-1: none since the last reset or failure). A page
+  // shown again decides by itself only then: not before the core's first decision, nor after forget(), withdrawn
+  // consent or destroy() (each moves the epoch), nor after a failed decision (a refused pack is not fetched again).
+  let decidedAt = -1
+  let cancelShown: (() => void) | undefined
   const onVisibility = () => {
     stale = true
+    // Shown again (or the window has the focus back): another tab may have filled the cart or ordered meanwhile,
+    // and the shopper sees it without doing something here first. One decision in idle time: it reads the store,
+    // and runs the networks only when the features moved.
+    if (view?.visibilityState === 'hidden' || cancelShown || decidedAt !== epoch) return
+    const at = epoch
+    cancelShown = whenIdle(() => {
+      cancelShown = undefined
+      // Not when a decision since the show read the store already, nor once consent was withdrawn or the history forgotten.
+      if (stale && at === epoch && ctx.mayPersist() && store.mode === 'indexeddb') {
+        decider.decide().catch((error: unknown) => report(error instanceof SegletError ? error : new SegletError('model_failed', `Segment decision failed: ${String(error)}`, { cause: error })))
+      }
+    }, SHOWN_IDLE_MS)
   }
   // Added by the first decision, not here: a decider whose Seglet was destroyed while the model part loaded
   // never decides, and so leaves nothing on the page that would keep it alive.
@@ -170,7 +193,7 @@ export function createDecider(ctx: DeciderContext): Decider {
     }
   }
 
-  return {
+  const decider: Decider = {
     async decide(pending, flushed = []) {
       const at = epoch
       if (!watching) {
@@ -328,11 +351,23 @@ export function createDecider(ctx: DeciderContext): Decider {
     destroy() {
       // A decision under way when the Seglet is destroyed (an unmount, a hot reload) is dropped, as after forget().
       epoch++
+      cancelShown?.()
       view?.removeEventListener('visibilitychange', onVisibility)
       win?.removeEventListener('focus', onVisibility)
       panel?.destroy()
     },
   }
+  const decideNow = decider.decide
+  decider.decide = (pending, flushed) => {
+    const at = epoch
+    const done = queue.then(() => decideNow(pending, flushed))
+    queue = done.then(
+      () => (decidedAt = at),
+      () => (decidedAt = -1),
+    )
+    return done
+  }
+  return decider
 }
 
 /** A User Timing entry per decision that ran the networks (`seglet:decision`), for performance tools. */

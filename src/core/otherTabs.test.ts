@@ -74,6 +74,92 @@ describe('two tabs of the shop', () => {
     }
   })
 
+  it('a tab the shopper comes back to shows what another tab put in the cart, before any event of its own', async () => {
+    const dbName = 'other-tab-shown-again'
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false } })
+    try {
+      await browseSixProducts(seglet)
+      setVisibility('hidden')
+      seglet.track({ type: 'engagement', url: '/products/p5', pageType: 'product', visibleMs: 50_000, scrollDepth: 0.9 })
+      await seglet.flush()
+      await sleep(1000)
+      await addToCartElsewhere(dbName, 'other-tab-3')
+      // Back to this tab: the shopper only looks at it.
+      setVisibility('visible')
+      await expect.poll(() => seglet.getSegment()?.funnel, { timeout: 10_000 }).toMatchObject({ cartReached: true, productsAdded: 2 })
+    } finally {
+      await seglet.destroy()
+    }
+  })
+
+  it('of two windows side by side, the one the shopper clicks back into shows what the other window wrote, before any event of its own', async () => {
+    const dbName = 'other-window-focused-again'
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false } })
+    try {
+      await browseSixProducts(seglet)
+      window.dispatchEvent(new FocusEvent('blur'))
+      await addToCartElsewhere(dbName, 'other-window-2')
+      window.dispatchEvent(new FocusEvent('focus'))
+      await expect.poll(() => seglet.getSegment()?.funnel, { timeout: 10_000 }).toMatchObject({ cartReached: true, productsAdded: 2 })
+    } finally {
+      await seglet.destroy()
+    }
+  })
+
+  it('coming back to a tab when no other tab wrote runs no networks', async () => {
+    const dbName = 'other-tab-nothing-written'
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false } })
+    try {
+      await browseSixProducts(seglet)
+      await sleep(500)
+      performance.clearMeasures('seglet:decision')
+      for (let i = 0; i < 5; i++) {
+        window.dispatchEvent(new FocusEvent('blur'))
+        window.dispatchEvent(new FocusEvent('focus'))
+        setVisibility('hidden')
+        setVisibility('visible')
+        await sleep(300)
+      }
+      expect(performance.getEntriesByName('seglet:decision')).toHaveLength(0)
+    } finally {
+      await seglet.destroy()
+    }
+  })
+
+  it('a tab shown again decides nothing once consent is withdrawn, the shopper forgotten or the Seglet destroyed', async () => {
+    const dbName = 'other-tab-no-decision'
+    for (const stop of ['withdraw', 'forget', 'destroy'] as const) {
+      const seglet = createSeglet({ consent: 'granted', storage: { dbName: `${dbName}-${stop}` }, capture: { autocapture: false } })
+      try {
+        await browseSixProducts(seglet)
+        await sleep(300)
+        setVisibility('hidden')
+        if (stop === 'withdraw') await seglet.setConsent('denied')
+        else if (stop === 'forget') await seglet.forget()
+        else await seglet.destroy()
+        // Shown again at once: a decision scheduled by the show must not bring a segment back.
+        const other = createStore({ persist: true, dbName: `${dbName}-${stop}` })
+        for (let i = 0; i < 6; i++) {
+          other.enqueue({ type: 'page_view', url: `/products/o${i}`, pageType: 'product', id: `other-${stop}-${i}`, ts: Date.now() })
+          other.enqueue({ type: 'engagement', url: `/products/o${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8, id: `other-${stop}-e${i}`, ts: Date.now() })
+        }
+        other.enqueue({ type: 'add_to_cart', productId: 'p9', quantity: 2, price: 10, currency: 'EUR', id: `other-${stop}`, ts: Date.now() })
+        await other.flush()
+        await other.close()
+        performance.clearMeasures('seglet:decision')
+        setVisibility('visible')
+        window.dispatchEvent(new FocusEvent('focus'))
+        await sleep(1000)
+        // A destroyed Seglet keeps the segment it had; the others have none.
+        if (stop === 'destroy') expect(seglet.getSegment()?.funnel, stop).toMatchObject({ productsAdded: 0 })
+        else expect(seglet.getSegment(), stop).toBeNull()
+        expect(performance.getEntriesByName('seglet:decision'), stop).toHaveLength(0)
+      } finally {
+        await seglet.destroy()
+      }
+    }
+  })
+
   it('of two windows side by side, the one the shopper clicks back into decides with what the other window wrote', async () => {
     const dbName = 'other-window-side-by-side'
     const seglet = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false } })
