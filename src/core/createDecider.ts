@@ -145,8 +145,10 @@ export function createDecider(ctx: DeciderContext): Decider {
     const at = epoch
     cancelShown = whenIdle(() => {
       cancelShown = undefined
-      // Not when a decision since the show read the store already, nor once consent was withdrawn or the history forgotten.
-      if (stale && at === epoch && ctx.mayPersist() && store.mode === 'indexeddb') {
+      // Not when a decision since the show read the store already, nor once consent was withdrawn or the history
+      // forgotten here. When another tab deleted the database (its forget() or withdrawn consent), the decision
+      // takes away what came of the deleted history.
+      if (stale && at === epoch && ctx.mayPersist() && (store.mode === 'indexeddb' || persisting)) {
         decider.decide().catch((error: unknown) => report(error instanceof SegletError ? error : new SegletError('model_failed', `Segment decision failed: ${String(error)}`, { cause: error })))
       }
     }, SHOWN_IDLE_MS)

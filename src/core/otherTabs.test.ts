@@ -126,6 +126,24 @@ describe('two tabs of the shop', () => {
     }
   })
 
+  it("a tab shown again after another tab's forget() no longer shows the segment of the deleted history", async () => {
+    const dbName = 'other-tab-forgot'
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false } })
+    try {
+      await browseSixProducts(seglet)
+      await sleep(300)
+      setVisibility('hidden')
+      // The shopper clicks "Forget me" in another tab: the database is deleted, this page's connection closes.
+      await new Promise((done) => (indexedDB.deleteDatabase(dbName).onsuccess = done))
+      await sleep(100)
+      setVisibility('visible')
+      await expect.poll(() => seglet.getSegment(), { timeout: 5_000 }).toBeNull()
+      expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
+    } finally {
+      await seglet.destroy()
+    }
+  })
+
   it('a tab shown again decides nothing once consent is withdrawn, the shopper forgotten or the Seglet destroyed', async () => {
     const dbName = 'other-tab-no-decision'
     for (const stop of ['withdraw', 'forget', 'destroy'] as const) {
