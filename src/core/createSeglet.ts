@@ -284,6 +284,8 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
           // carry on capturing without segments, instead of fetching it again after every flush.
           if (failure.code.startsWith('pack_')) packRefused = true
           report(failure)
+          // Anti-flicker waits for no decision that failed: the page is revealed now, with what it shows.
+          personalizer.apply(personalizer.getSegment())
         })
     }, timeout)
   }
