@@ -1,6 +1,6 @@
 import { SegletError } from '../errors'
 import { runCommand } from './runCommand'
-import { configure, init, reportError } from './instance'
+import { configure, FORWARDED, reportError } from './instance'
 import { readScriptOptions } from './readScriptOptions'
 import { captureScriptRuntimeUrl } from '../model/loadScriptRuntime'
 import { findScriptTag } from './findScriptTag'
@@ -44,14 +44,15 @@ export function bootScript(api: Record<string, unknown>): void {
       reportError(new SegletError('global_taken', 'window.Seglet is taken: use window.seglet.push()'))
     }
     // The first queued ['init', options] starts Seglet with its options over the tag's attributes; until
-    // Seglet starts (data-autostart="false"), other commands wait for it. A consent set before runs at once, as
-    // Seglet.setConsent() does: Seglet starts with it (a tag's "denied" must not delete what a granted consent keeps);
-    // it also waits with the others, so it still wins over a consent in the options of an `init` queued after it.
+    // Seglet starts (data-autostart="false"), the commands of the running Seglet wait for it. Those that work in
+    // every state run at once, as their Seglet.* methods do: `setConsent` (Seglet starts with it, also over the
+    // consent of an `init` queued after it: a tag's "denied" must not delete what a granted consent keeps),
+    // `onError`, `forget` (a shopper's request to be forgotten does not wait for a start that may never come).
     let started = false
     const pending: unknown[] = []
     const exec = (command: unknown) => {
-      if (started || is(command, 'init') || is(command, 'setConsent')) runCommand(command, api, reportError)
-      started || is(command, 'init') || pending.push(command)
+      if (started || !Array.isArray(command) || !(FORWARDED as readonly unknown[]).includes(command[0])) runCommand(command, api, reportError)
+      else pending.push(command)
     }
     // Held back until `init` starts Seglet, queued or called by the page, then run in order.
     const start = api.init as (options: unknown) => unknown

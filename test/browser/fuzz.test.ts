@@ -243,7 +243,6 @@ describe('seeded fuzz', () => {
       const t = await probes(page)
       expect(t.escaped, JSON.stringify(attrs)).toEqual([])
       for (const e of t.errors) expect(ERROR_CODES.has(e.code), e.code).toBe(true)
-      // (With data-autostart="false" the queued onError waits for init() like every other queued command.)
       if (started === 'started' && attrs.consent !== undefined && !['granted', 'denied', 'pending'].includes(attrs.consent)) {
         expect(t.errors.some((e) => e.code === 'invalid_option' && e.message.includes('data-consent')), JSON.stringify(attrs)).toBe(true)
       }

@@ -152,6 +152,33 @@ describe('data-autostart="false", then Seglet.init() called directly', () => {
 })
 
 describe('forget() and setConsent() in every state', () => {
+  it("with data-autostart=\"false\", a queued ['forget'] deletes the database before init, as Seglet.forget() does", async () => {
+    const page = await h.newPage()
+    await storeSomething(page)
+    await page.goto(tagPage({ autostart: 'false' }))
+    await waitForSeglet(page)
+    await page.evaluate(() => (window as unknown as { seglet: unknown[] }).seglet.push(['forget']))
+    await page.waitForFunction(async () => (await indexedDB.databases()).length === 0, undefined, { timeout: 5_000 })
+    expect(await databaseNames(page)).toEqual([])
+    await page.close()
+  })
+
+  it("with data-autostart=\"false\", an ['onError', fn] pushed before init gets what the start reported", async () => {
+    const page = await h.newPage()
+    // No probes' listener: the page's own, pushed once the tag has run, is the first.
+    await page.addInitScript(() => ((window as unknown as { seglet: unknown[] }).seglet = []))
+    await page.goto(tagPage({ autostart: 'false', consent: 'yes' }))
+    await waitForSeglet(page)
+    const codes = await page.evaluate(() => {
+      const w = window as unknown as { seglet: unknown[]; __late: string[] }
+      w.__late = []
+      w.seglet.push(['onError', (e: { code: string }) => w.__late.push(e.code)])
+      return w.__late
+    })
+    expect(codes).toEqual(['invalid_option'])
+    await page.close()
+  })
+
   it('Seglet.forget() before init deletes the database and the segment hint cookie', async () => {
     const page = await h.newPage()
     await storeSomething(page)
