@@ -453,6 +453,23 @@ describe('autocapture: engagement', () => {
     expect(ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)).toEqual([1500])
   })
 
+  it('a page restored from the back/forward cache records no new page view: its time goes on in the same record', () => {
+    history.replaceState(null, '', '/products/a')
+    setup({ scrollDepth: false }).start()
+    vi.advanceTimersByTime(2000)
+    // The shopper follows a link: the page goes into the cache, then comes back with the back button.
+    setVisibility('hidden')
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }))
+    vi.advanceTimersByTime(60_000)
+    setVisibility('visible')
+    window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))
+    vi.advanceTimersByTime(1000)
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }))
+    expect(ofType('page_view')).toHaveLength(1)
+    expect(ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)).toEqual([2000, 3000])
+    expect(new Set(events.filter((e) => e.type === 'engagement').map((e) => e.id)).size).toBe(1)
+  })
+
   it('starts the clock only when a page loaded hidden becomes visible', () => {
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
     setup({ scrollDepth: false }).start()
