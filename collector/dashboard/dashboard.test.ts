@@ -703,3 +703,48 @@ describe('dashboard: downloading the figures', () => {
     expect((document.getElementById('download') as HTMLButtonElement).hidden).toBe(true)
   })
 })
+
+describe('dashboard: after a retrain published a new pack', () => {
+  const RETRAINED = { ...TEST_CONTEXT, packId: 'session@1+r20261128+lifetime@1' }
+  /** 300 reports of the pack browsers used on the 27th, then 200 of the retrained one on the 28th and 29th. */
+  function afterRetrain() {
+    const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
+    const rowsOf = (n: number, day: string, context: typeof TEST_CONTEXT, seed: number) => {
+      const parsed = reportBodies(n, { day, seed, context }).map((body) => estimator.parse(JSON.parse(body)))
+      const group = estimator.groupOf(parsed[0]!)
+      return [...estimator.addUp(group, parsed)].map(([counter, value]) => ({ ...group, counter, value }))
+    }
+    const rows = [...rowsOf(300, '2026-11-27', TEST_CONTEXT, 5), ...rowsOf(100, '2026-11-28', RETRAINED, 6), ...rowsOf(100, '2026-11-29', RETRAINED, 7)]
+    const pageKeyLists = { [pageKeyListId(TEST_PAGE_KEYS)]: TEST_PAGE_KEYS }
+    return estimator.insights(rows, { from: '2026-11-27', to: '2026-11-29', epsilon: 2, pageKeyLists, knownPacks: [TEST_CONTEXT, RETRAINED] })
+  }
+
+  it('says which pack the figures follow, and that the retrained one has reports they leave out and will take over', async () => {
+    const doc = afterRetrain()
+    expect(doc).toMatchObject({ reports: 300, context: { packId: TEST_CONTEXT.packId }, otherGroups: [{ packId: RETRAINED.packId, reports: 200, known: true }] })
+    await draw(doc)
+    const said = document.getElementById('pack-note')!.textContent!
+    expect(said).toMatch(/figures follow the pack session@1\+lifetime@1/)
+    expect(said).toContain(RETRAINED.packId)
+    expect(said).toMatch(/retrained .*28/)
+    expect(said).toMatch(/200 reports/)
+    expect(said).toMatch(/once it has more reports/)
+  })
+
+  it('says the daily chart\'s empty days have reports of the retrained pack, not too few reports', async () => {
+    const doc = afterRetrain() as unknown as { daily: { day: string; otherPackReports: number }[] }
+    expect(doc.daily.map((d) => d.otherPackReports)).toEqual([0, 100, 100])
+    await draw(doc)
+    const note = document.getElementById('segments-daily-note')!.textContent!
+    expect(note).not.toMatch(/Gaps are days with not enough reports\.$/)
+    expect(note).toContain(TEST_CONTEXT.packId)
+    expect(note).toContain(RETRAINED.packId)
+    expect(note).toMatch(/200 reports/)
+  })
+
+  it('keeps the plain note when every report of the window is of the pack followed', async () => {
+    await draw(insightsOf(400))
+    expect(document.getElementById('segments-daily-note')!.textContent).toBe('Daily share of sessions in each segment, by UTC day. Gaps are days with not enough reports.')
+    expect(document.getElementById('pack-note')!.textContent).toMatch(/figures follow the pack session@1\+lifetime@1/)
+  })
+})

@@ -107,7 +107,10 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
     // The pack id with its leaf counts: reports under a known pack id with other leaf counts are no browser's.
     const known = new Set(knownPacks.map((p) => groupKey({ ...p, epsilon })))
     const main = all.find((g) => g.group.epsilon === epsilon && g.reports > 0 && known.has(groupKey(g.group))) ?? all.find((g) => g.group.epsilon === epsilon)
-    return { main, others: all.filter((g) => g !== main).map((g) => ({ ...g.group, reports: g.reports })) }
+    // A known pack at ε: the figures move to it once it has the most reports (the dashboard says so).
+    const candidate = (g: (typeof all)[number]) => g.group.epsilon === epsilon && known.has(groupKey(g.group))
+    const rest = all.filter((g) => g !== main)
+    return { main, others: rest.map((g) => ({ ...g.group, reports: g.reports, known: candidate(g) })), candidates: rest.filter((g) => candidate(g) && g.reports > 0) }
   }
 
   const estimate = (group: Omit<ReportGroup, 'day'>, rows: readonly SumRow[], keys: readonly string[], query: InsightsQuery) => {
@@ -116,7 +119,7 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
   }
 
   const insights = (rows: readonly SumRow[], query: InsightsQuery): InsightsDocument => {
-    const { main, others } = mainGroup(rows, query.epsilon, query.knownPacks)
+    const { main, others, candidates } = mainGroup(rows, query.epsilon, query.knownPacks)
     const base = { format: 'seglet-insights' as const, version: 1 as const, from: query.from, to: query.to, epsilon: query.epsilon, pageKeys: pageKeys.length }
     if (!main) {
       // Before any views are estimated the table lists the first candidates for page value, as pageStats() writes.
@@ -124,7 +127,7 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
       return { ...base, reports: 0, context: null, insights: null, valuePages, daily: [], traffic: [], otherGroups: others, partialPageKeys: [] }
     }
     const { insights: all, partial } = estimate(main.group, main.rows, pageKeys, query)
-    const daily: { day: string; reports: number; segments: Insights['segments'] }[] = []
+    const daily: { day: string; reports: number; otherPackReports: number; segments: Insights['segments'] }[] = []
     // The rows of each day, gathered in one pass: filtering them for each day of a long window took minutes.
     const byDay = new Map<string, SumRow[]>()
     for (const row of main.rows) {
@@ -132,10 +135,13 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
       if (list) list.push(row)
       else byDay.set(row.day, [row])
     }
+    // Each day's reports of the other known packs at ε (a retrained pack browsers moved to): not in that day's shares.
+    const otherByDay = new Map<string, number>()
+    for (const g of candidates) for (const row of g.rows) if (row.counter === REPORTS_COUNTER) otherByDay.set(row.day, (otherByDay.get(row.day) ?? 0) + row.value)
     for (let day = query.from; day <= query.to; day = addDays(day, 1)) {
       const dayRows = byDay.get(day) ?? []
       const reports = dayRows.find((r) => r.counter === REPORTS_COUNTER)?.value ?? 0
-      daily.push({ day, reports, segments: reports > 0 ? estimate(main.group, dayRows, [], query).insights.segments : [] })
+      daily.push({ day, reports, otherPackReports: otherByDay.get(day) ?? 0, segments: reports > 0 ? estimate(main.group, dayRows, [], query).insights.segments : [] })
     }
     const published = all.pages.filter((p) => p.published)
     const traffic = [

@@ -347,6 +347,33 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('says which pack the figures follow and that a retrained pack collecting reports is left out, readable at 320 px', async () => {
+    for (const width of [1100, 320]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } })
+      try {
+        const page = await context.newPage()
+        await page.route('**/seglet/insights.json', async (route) => {
+          const doc = await (await route.fetch()).json()
+          // A retrain published on the 28th: browsers that loaded it report under it since.
+          const retrained = 'session@1+r20261128+lifetime@1'
+          doc.otherGroups = [{ packId: retrained, epsilon: 2, segmentLeaves: 4, valueLeaves: 4, reports: 150, known: true }]
+          for (const day of doc.daily) day.otherPackReports = day.day === '2026-11-28' || day.day === '2026-11-29' ? 75 : 0
+          await route.fulfill({ json: doc })
+        })
+        await open(page)
+        const note = page.locator('#pack-note')
+        await expect.poll(() => note.isVisible()).toBe(true)
+        expect(await note.textContent()).toMatch(/^The figures follow the pack session@1\+lifetime@1: they are of its 400 reports in this window\. Another known pack, session@1\+r20261128\+lifetime@1 \(retrained Nov 28, 2026\), has 150 reports in this window/)
+        expect(await page.locator('#segments-daily-note').textContent()).toContain('150 reports on 2 days from 2026-11-28 to 2026-11-29 are of session@1+r20261128+lifetime@1')
+        // Nothing sticks out of the page at a narrow width: the long pack ids wrap.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+        if (process.env.SEGLET_SCREENSHOT_DIR) await page.screenshot({ path: `${process.env.SEGLET_SCREENSHOT_DIR}/pack-note-${width}.png`, fullPage: true })
+      } finally {
+        await context.close()
+      }
+    }
+  })
+
   it('downloads the figures it shows as a CSV file, from a button a keyboard reaches', async () => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, acceptDownloads: true })
     try {

@@ -27,6 +27,16 @@
   // to a reader of day-month dates. The days are UTC days.
   const shortDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
   const notEnough = () => el('span', { class: 'na' }, NA)
+  // A retrain adds `+rYYYYMMDD` to the session pack's version: said as the UTC day it was retrained.
+  const longDay = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
+  const packName = (packId) => {
+    const retrain = /\+r(\d{4})(\d{2})(\d{2})\+lifetime@/.exec(packId)
+    return retrain ? `${packId} (retrained ${longDay.format(Date.parse(`${retrain[1]}-${retrain[2]}-${retrain[3]}T00:00:00Z`))})` : packId
+  }
+  const reportsOf = (n) => `${count(n)} report${n === 1 ? '' : 's'}`
+  /** The known packs at the ε in force whose reports the figures leave out (a retrained pack browsers moved to). */
+  const candidates = (doc) => (doc.otherGroups || []).filter((g) => g.known && g.reports > 0)
+  const listOf = (items) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`)
   const money = (x) => Math.max(0, x).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
   const count = (x) => Math.round(x).toLocaleString()
   // ε is taken in hundredths (0.7 × 3 is 2.1): written as the page writes its other figures, 0,5 beside 1.234,50.
@@ -76,6 +86,28 @@
     // are left out, and the dashboard says how many.
     for (const g of doc.otherGroups || []) items.push(['Not counted above', `${count(g.reports)} report${g.reports === 1 ? '' : 's'} of ${g.packId} at ε ${epsilonOf(g.epsilon)}`])
     document.getElementById('facts').replaceChildren(...items.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, v))))
+    packNote(doc)
+  }
+
+  /**
+   * Says which pack the figures are of, and, while another known pack has reports in the window (after a retrain,
+   * browsers move to the new pack as they load it), that those are left out and the figures move to it once it has
+   * more reports than the one followed.
+   */
+  function packNote(doc) {
+    const note = document.getElementById('pack-note')
+    note.hidden = !doc.context
+    note.textContent = ''
+    if (!doc.context) return
+    const followed = doc.context.packId
+    const said = [`The figures follow the pack ${packName(followed)}: they are of its ${reportsOf(doc.reports)} in this window.`]
+    for (const g of candidates(doc)) {
+      said.push(
+        `Another known pack, ${packName(g.packId)}, has ${reportsOf(g.reports)} in this window, not counted in these figures: browsers that loaded it report under it. ` +
+          `The figures move to it once it has more reports in the window than ${followed}.`,
+      )
+    }
+    note.textContent = said.join(' ')
   }
 
   function traffic(doc) {
@@ -210,7 +242,24 @@
     placeNote(chart)
   }
 
+  const DAILY_NOTE = 'Daily share of sessions in each segment, by UTC day. Gaps are days with not enough reports.'
+  /** The daily chart's note: where days have reports of another known pack, says they are not in its shares. */
+  function dailyNote(doc) {
+    const days = (doc.daily || []).filter((d) => d.otherPackReports > 0)
+    const note = document.getElementById('segments-daily-note')
+    if (days.length === 0 || !doc.context) {
+      note.textContent = DAILY_NOTE
+      return
+    }
+    const total = days.reduce((sum, d) => sum + d.otherPackReports, 0)
+    const when = days.length === 1 ? `on ${days[0].day}` : `on ${count(days.length)} days from ${days[0].day} to ${days[days.length - 1].day}`
+    note.textContent =
+      `Daily share of sessions in each segment, by UTC day, from the reports of ${doc.context.packId} only. Gaps are days with not enough of its reports: ` +
+      `${reportsOf(total)} ${when} are of ${listOf(candidates(doc).map((g) => g.packId))}, which these figures do not count.`
+  }
+
   function segmentsOverTime(doc, leaves) {
+    dailyNote(doc)
     const datasets = leaves.map((leaf, i) => ({
       label: segmentName(leaf),
       data: doc.daily.map((d) => {
