@@ -115,6 +115,10 @@ export function createDecider(ctx: DeciderContext): Decider {
   // Whether the last decision could read stored history: once consent is withdrawn, or another tab deleted the
   // database, that history is gone.
   let persisting = false
+  // Set for the rest of the page once the database it read was lost under it while consent is granted here:
+  // another tab's forget() or withdrawn consent (or the browser clearing the site's data) deleted it, and this
+  // page cannot tell which. The shopper may have asked to be forgotten, so it writes no segment hint again.
+  let lost = false
   /** Drops what was decided from the stored history: the features, the last decision and the hysteresis state. */
   const drop = () => {
     recorded = ''
@@ -185,7 +189,7 @@ export function createDecider(ctx: DeciderContext): Decider {
   const historyGone = () => persisting && store.mode !== 'indexeddb'
   const writeHint = (segment: Segment, at: number) => {
     if (ctx.personalize?.segmentHint && segment.arm === 'holdout') clearSegmentHint()
-    else if (ctx.personalize?.segmentHint && at === epoch && ctx.mayPersist() && !historyGone() && typeof document !== 'undefined') {
+    else if (ctx.personalize?.segmentHint && at === epoch && ctx.mayPersist() && !lost && !historyGone() && typeof document !== 'undefined') {
       try {
         writeSegmentHint(document, segment)
       } catch (error) {
@@ -207,7 +211,10 @@ export function createDecider(ctx: DeciderContext): Decider {
       // (its forget() or withdrawn consent): the stored history is gone, so is what came of it.
       const stored = ctx.mayPersist() && store.mode === 'indexeddb'
       const gone = persisting && !stored
-      if (gone) drop()
+      if (gone) {
+        drop()
+        lost ||= ctx.mayPersist()
+      }
       else if (stored && !persisting && arm && ctx.personalize?.holdout) {
         // Consent granted after the start: the browser's arm is now the one IndexedDB keeps (an earlier visit's
         // draw wins over the one drawn for this page), and this decision shows it even if the segment is unchanged.

@@ -93,7 +93,45 @@ describe('segment hint cookie', () => {
     await new Promise((wait) => setTimeout(wait, 1500))
     expect(serverHint()).toBeNull()
     expect(decided).not.toHaveBeenCalled()
+    // Nor do the decisions from what this page tracks afterwards.
+    performance.clearMeasures('seglet:decision')
+    await browse(seglet)
+    await vi.waitFor(() => expect(performance.getEntriesByName('seglet:decision')).not.toHaveLength(0), { timeout: 10_000 })
+    await new Promise((wait) => setTimeout(wait, 300))
+    expect(serverHint()).toBeNull()
     vi.unstubAllGlobals()
+  })
+
+  it("another tab's forget() or withdrawn consent: this tab writes no hint again, from what it tracks afterwards either", async () => {
+    const dbName = `hint-test-deleted-${++n}`
+    const { seglet } = start({ storage: { dbName } })
+    await decide(seglet)
+    await vi.waitFor(() => expect(serverHint()).not.toBeNull())
+    // The shopper asks to be forgotten (or withdraws consent) in another tab: it deletes the database, this
+    // page's connection closes, and the hint cookie the shop's server reads is removed.
+    await new Promise((done) => (indexedDB.deleteDatabase(dbName).onsuccess = done))
+    clearSegmentHint()
+    // This tab still holds consent granted in its memory, and goes on deciding from what it tracks.
+    performance.clearMeasures('seglet:decision')
+    for (let i = 0; i < 8; i++) {
+      seglet.track({ type: 'page_view', url: `/products/q${i}`, pageType: 'product' })
+      seglet.track({ type: 'add_to_cart', productId: `q${i}`, quantity: 1, price: 20, currency: 'EUR' })
+      seglet.track({ type: 'engagement', url: `/products/q${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+    }
+    await seglet.flush()
+    await vi.waitFor(() => expect(performance.getEntriesByName('seglet:decision')).not.toHaveLength(0), { timeout: 10_000 })
+    await new Promise((wait) => setTimeout(wait, 300))
+    expect(seglet.getSegment()).not.toBeNull()
+    expect(serverHint()).toBeNull()
+    // Shown again later: no hint either.
+    for (const state of ['hidden', 'visible'] as const) {
+      Object.defineProperty(document, 'visibilityState', { value: state, configurable: true })
+      document.dispatchEvent(new Event('visibilitychange'))
+    }
+    seglet.track({ type: 'page_view', url: '/cart', pageType: 'cart' })
+    await seglet.flush()
+    await new Promise((wait) => setTimeout(wait, 500))
+    expect(serverHint()).toBeNull()
   })
 
   it('writes only the segment id and intent band, first-party, Lax, short-lived, when a segment is decided', async () => {
