@@ -214,6 +214,8 @@ export function createDecider(ctx: DeciderContext): Decider {
       if (gone) {
         drop()
         lost ||= ctx.mayPersist()
+        // An open panel tells what is stored: no longer the deleted history.
+        panel?.refresh()
       }
       else if (stored && !persisting && arm && ctx.personalize?.holdout) {
         // Consent granted after the start: the browser's arm is now the one IndexedDB keeps (an earlier visit's

@@ -75,4 +75,21 @@ describe('the open transparency panel follows the page', () => {
     expect(panelText()).toContain('Noch kein Segment')
     expect(errors).toContainEqual(expect.objectContaining({ code: 'invalid_option', field: 'personalize.panelText.titel' }))
   })
+
+  it("tells what is stored no more once another tab's forget() or withdrawn consent deleted it", async () => {
+    const dbName = `panel-live-other-tab-${++n}`
+    const seglet = start({ storage: { dbName } })
+    await browse(seglet)
+    await expect.poll(() => seglet.getSegment(), { timeout: 10_000 }).not.toBeNull()
+    seglet.showPanel()
+    const storedText = () => document.querySelector(PANEL_TAG)?.shadowRoot?.querySelector('.stored')?.textContent ?? ''
+    await expect.poll(storedText, { timeout: 10_000 }).toContain('In this browser (IndexedDB)')
+    // The shopper clicks "Forget me" in another tab, and comes back to this one, where the panel is still open.
+    await new Promise((done) => (indexedDB.deleteDatabase(dbName).onsuccess = done))
+    window.dispatchEvent(new FocusEvent('blur'))
+    window.dispatchEvent(new FocusEvent('focus'))
+    await expect.poll(panelText, { timeout: 10_000 }).toContain('No segment yet')
+    await expect.poll(storedText, { timeout: 5_000 }).toContain('Only while this page is open')
+    expect(storedText()).not.toContain('In this browser (IndexedDB)')
+  })
 })
