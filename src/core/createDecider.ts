@@ -216,6 +216,9 @@ export function createDecider(ctx: DeciderContext): Decider {
         lost ||= ctx.mayPersist()
         // An open panel tells what is stored: no longer the deleted history.
         panel?.refresh()
+        // The page keeps in memory every event it holds from now on, and the store's read below has them all:
+        // a flushed event it does not have was written to the database just before the deletion took it.
+        flushed = []
       }
       else if (stored && !persisting && arm && ctx.personalize?.holdout) {
         // Consent granted after the start: the browser's arm is now the one IndexedDB keeps (an earlier visit's

@@ -144,6 +144,27 @@ describe('two tabs of the shop', () => {
     }
   })
 
+  it("events this tab was writing as another tab's forget() deleted the database go with it, and decide nothing", async () => {
+    const dbName = 'other-tab-forgot-while-writing'
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false } })
+    try {
+      await browseSixProducts(seglet)
+      await sleep(300)
+      // The page writes what it just tracked; in the same moment the shopper clicks "Forget me" in another tab. The
+      // write commits before this page's connection closes, and the deletion then takes it with the rest.
+      for (let i = 0; i < 6; i++) seglet.track({ type: 'add_to_cart', productId: `p${i}`, quantity: 1, price: 30, currency: 'EUR' })
+      const written = seglet.flush()
+      await new Promise((done) => (indexedDB.deleteDatabase(dbName).onsuccess = done))
+      await written
+      await sleep(1000)
+      // Nothing of the deleted history is left on the page: no segment decided from it.
+      expect(await seglet.exportData().then((data) => data.events.length)).toBe(0)
+      expect(seglet.getSegment()).toBeNull()
+    } finally {
+      await seglet.destroy()
+    }
+  })
+
   it('a tab shown again decides nothing once consent is withdrawn, the shopper forgotten or the Seglet destroyed', async () => {
     const dbName = 'other-tab-no-decision'
     for (const stop of ['withdraw', 'forget', 'destroy'] as const) {
