@@ -643,8 +643,8 @@ describe('dashboard: downloading the figures', () => {
     expect(name).toBe(`seglet-figures-${doc.from}-to-${doc.to}.csv`)
     expect(type).toMatch(/^text\/csv/)
     const rows = parseCsv(text.replace(/^\uFEFF/, ''))
-    expect(rows[0]).toEqual(['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status'])
-    for (const row of rows) expect(row).toHaveLength(8)
+    expect(rows[0]).toEqual(['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack'])
+    for (const row of rows) expect(row).toHaveLength(9)
     // Every segment's share, as the table shows it: its estimate and interval, or "not enough reports yet".
     for (const s of doc.insights.segments) {
       const label = s.leaf === null ? 'No segment yet' : `Segment ${s.leaf + 1}`
@@ -655,7 +655,7 @@ describe('dashboard: downloading the figures', () => {
         expect(Number(row[5])).toBeCloseTo(Math.min(1, Math.max(0, s.share.low)), 5)
         expect(Number(row[6])).toBeCloseTo(Math.min(1, Math.max(0, s.share.high)), 5)
         expect(row[7]).toBe('')
-      } else expect(row.slice(4)).toEqual(['', '', '', 'not enough reports yet'])
+      } else expect(row.slice(4, 8)).toEqual(['', '', '', 'not enough reports yet'])
     }
     // Every candidate page, each of its statistics.
     for (const p of doc.insights.pages) {
@@ -677,7 +677,7 @@ describe('dashboard: downloading the figures', () => {
     const { text } = await downloaded(doc)
     expect(text.startsWith('\uFEFF')).toBe(true)
     const rows = parseCsv(text.slice(1))
-    for (const row of rows) expect(row).toHaveLength(8)
+    for (const row of rows) expect(row).toHaveLength(9)
     const named = (label: string) => rows.filter((r) => r[2] === label)
     expect(named('Big, "loyal"\r\nspenders').length).toBeGreaterThan(0)
     expect(named('Plain').length).toBeGreaterThan(0)
@@ -691,6 +691,17 @@ describe('dashboard: downloading the figures', () => {
     for (const field of rows.flat()) if (/^[=+\-@\t\r]/.test(field)) expect(field, field).toMatch(/^-\d+(\.\d+)?(e-\d+)?$/)
     // A negative lift stays a number, not text.
     expect(rows.find((r) => r[0] === 'holdout' && r[3] === 'lift (treatment − holdout)')!.slice(4, 7)).toEqual(['-0.0123', '-0.0301', '0.0055'])
+  })
+
+  it('names in each row the pack its figures are of, so two downloads of one window before and after a retrain are told apart', async () => {
+    const before = insightsOf(4000) as unknown as { context: { packId: string } }
+    const after = insightsOf(0, 4000) as unknown as { context: { packId: string } }
+    expect(before.context.packId).not.toBe(after.context.packId)
+    for (const doc of [before, after]) {
+      const rows = parseCsv((await downloaded(doc)).text.slice(1))
+      expect(rows[0]).toEqual(['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack'])
+      for (const row of rows.slice(1)) expect(row[8], row.join(',')).toBe(doc.context.packId)
+    }
   })
 
   it('offers no download before the figures have loaded, nor when they could not be', async () => {

@@ -425,18 +425,20 @@
   /**
    * The figures the dashboard shows, one estimate a row (section, UTC day for a daily one, name, measure, estimate,
    * 95% interval, or why there is none), clipped as the page shows them: rates and shares as fractions in 0–1, the
-   * lift a difference of them in −1–1, money and page views per session never below 0.
+   * lift a difference of them in −1–1, money and page views per session never below 0. Each row names the pack the
+   * figures are of: after a retrain, two downloads of one window can be of different packs.
    */
   function figuresCsv(doc) {
     const unit = (x) => Math.min(1, Math.max(0, x))
     const signed = (x) => Math.min(1, Math.max(-1, x))
     const positive = (x) => Math.max(0, x)
-    const rows = [['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status']]
+    const pack = doc.context ? doc.context.packId : ''
+    const rows = [['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack']]
     const add = (section, day, name, measure, estimate, clip) => {
       const shown = estimate && estimate.enough && estimate.value !== null
-      rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), ''] : [section, day, name, measure, null, null, null, NA])
+      rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), '', pack] : [section, day, name, measure, null, null, null, NA, pack])
     }
-    const said = (section, name, measure, status) => rows.push([section, '', name, measure, null, null, null, status])
+    const said = (section, name, measure, status) => rows.push([section, '', name, measure, null, null, null, status, pack])
     const o = doc.insights.overall || {}
     add('whole shop', '', 'All sessions', 'conversion', o.conversion, unit)
     add('whole shop', '', 'All sessions', 'average order value', o.averageOrderValue, positive)
