@@ -19,6 +19,7 @@ import { MAX_LEAVES, MAX_PACK_ID_LENGTH } from '../../src/reports/schema'
 import type { PackSigningKey } from './signingKey'
 import { readPackSigningKey, signBytes } from './signingKey'
 import { isRunning } from '../lib/isRunning'
+import { SHIPPED_PACKS } from '../../src/model/shippedPacks'
 
 type PackKind = ModelPack['kind']
 
@@ -322,17 +323,19 @@ async function publishLocked(outDir: string, key: PackSigningKey, packs: Publish
   const entries: PackManifest['packs'] = {}
   const files: Array<[string, Uint8Array]> = []
   const packFiles: PublishedPacks['packFiles'] = {}
+  // The id of each pack pages report under: a kind the manifest does not list is the shipped pack's.
+  const ids: Record<PackKind, string> = { session: packLabelsOf(SHIPPED_PACKS.session as ModelPack).id, lifetime: packLabelsOf(SHIPPED_PACKS.lifetime as ModelPack).id }
   for (const kind of Object.keys(EXPECTED_SPECS) as PackKind[]) {
     const given = packs[kind]
     let bytes: Uint8Array
     let name: string
     if (given !== undefined) {
-      bytes = await packBytes(kind, given)
+      ;({ bytes, id: ids[kind] } = await packBytes(kind, given))
       name = `${kind}-v${version}.json`
       files.push([name, bytes])
     } else if (previous?.packs[kind]) {
       name = previous.packs[kind].url
-      bytes = await readKept(outDir, kind, previous.packs[kind])
+      ;({ bytes, id: ids[kind] } = await readKept(outDir, kind, previous.packs[kind]))
     } else continue
     entries[kind] = {
       url: name,
@@ -343,6 +346,15 @@ async function publishLocked(outDir: string, key: PackSigningKey, packs: Publish
     packFiles[kind] = join(outDir, name)
   }
   if (Object.keys(entries).length === 0) throw new CollectorError('collector_pack', 'no pack to publish: give a session or a lifetime pack')
+  // A report carries both packs' ids in one field: each within the limit, together maybe not.
+  const packId = `${ids.session}+${ids.lifetime}`
+  if (packId.length > MAX_PACK_ID_LENGTH) {
+    const shipped = (Object.keys(ids) as PackKind[]).filter((kind) => !entries[kind])
+    throw new CollectorError(
+      'collector_pack',
+      `the packs' ids together, ${JSON.stringify(packId)} (${packId.length} characters${shipped.length ? `, with the shipped ${shipped[0]} pack pages run when the manifest lists none` : ''}), cannot be carried by private reports: at most ${MAX_PACK_ID_LENGTH} characters; give packs with shorter versions`,
+    )
+  }
   const manifest: PackManifest = {
     format: MANIFEST_FORMAT,
     formatVersion: MANIFEST_FORMAT_VERSION,
@@ -406,7 +418,7 @@ async function readPublished(outDir: string): Promise<{ manifest: PackManifest; 
   }
 }
 
-async function packBytes(kind: PackKind, given: string | ModelPack): Promise<Uint8Array> {
+async function packBytes(kind: PackKind, given: string | ModelPack): Promise<{ bytes: Uint8Array; id: string }> {
   let bytes: Uint8Array
   let value: unknown = given
   if (typeof given === 'string') {
@@ -427,21 +439,30 @@ async function packBytes(kind: PackKind, given: string | ModelPack): Promise<Uin
     if (!isSegletError(error)) throw error
     throw new CollectorError('collector_pack', `the ${kind} pack would be refused by browsers (${error.code}): ${error.message}`, undefined, error)
   }
-  // Browsers decide with such a pack, but every private report of a decision it made fails (report_out_of_range).
-  const { id, labels } = packLabelsOf(pack)
-  if (labels.length > MAX_LEAVES) {
-    throw new CollectorError('collector_pack', `the ${kind} pack has ${labels.length} segment labels: private reports carry at most ${MAX_LEAVES}`)
-  }
-  if (!PACK_ID_PATTERN.test(id) || id.length > MAX_PACK_ID_LENGTH) {
-    throw new CollectorError('collector_pack', `the ${kind} pack's id ${JSON.stringify(id)} cannot be carried by private reports: at most ${MAX_PACK_ID_LENGTH} characters of letters, digits and ._@+-`)
-  }
+  const id = reportableId(pack, `the ${kind} pack`, '')
   if (bytes.byteLength > MAX_PACK_BYTES) {
     throw new CollectorError('collector_pack', `the ${kind} pack is ${bytes.byteLength} bytes, over the ${MAX_PACK_BYTES} bytes browsers accept`)
   }
-  return bytes
+  return { bytes, id }
 }
 
-async function readKept(outDir: string, kind: PackKind, entry: PackManifestEntry): Promise<Uint8Array> {
+/**
+ * The id reports carry for `pack`, or a `collector_pack` error naming `what` (and `then`, what to do) when its
+ * decisions could not be reported: browsers decide with such a pack, but every private report of a decision it
+ * made fails (report_out_of_range).
+ */
+function reportableId(pack: ModelPack, what: string, then: string): string {
+  const { id, labels } = packLabelsOf(pack)
+  if (labels.length > MAX_LEAVES) {
+    throw new CollectorError('collector_pack', `${what} has ${labels.length} segment labels: private reports carry at most ${MAX_LEAVES}${then}`)
+  }
+  if (!PACK_ID_PATTERN.test(id) || id.length > MAX_PACK_ID_LENGTH) {
+    throw new CollectorError('collector_pack', `${what}'s id ${JSON.stringify(id)} cannot be carried by private reports: at most ${MAX_PACK_ID_LENGTH} characters of letters, digits and ._@+-${then}`)
+  }
+  return id
+}
+
+async function readKept(outDir: string, kind: PackKind, entry: PackManifestEntry): Promise<{ bytes: Uint8Array; id: string }> {
   const file = join(outDir, basename(entry.url))
   let bytes: Uint8Array
   try {
@@ -454,11 +475,13 @@ async function readKept(outDir: string, kind: PackKind, entry: PackManifestEntry
   }
   // Checked again as browsers check it: one published before an SDK upgrade may no longer match its features,
   // and browsers refuse a whole manifest for one pack they refuse.
+  let pack: ModelPack
   try {
-    decodePackWeights(checkPack(JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)), EXPECTED_SPECS[kind]))
+    decodePackWeights((pack = checkPack(JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)), EXPECTED_SPECS[kind])))
   } catch (error) {
     const why = isSegletError(error) ? `${error.code}): ${error.message}` : `pack_invalid): ${(error as Error).message}`
     throw new CollectorError('collector_pack', `the last published ${kind} pack ${file} would be refused by browsers (${why}; give a ${kind} pack (the shipped one is src/models/${kind}.json)`, undefined, error)
   }
-  return bytes
+  // One published before publish-pack checked this: kept, every report of its decisions would go on failing.
+  return { bytes, id: reportableId(pack, `the last published ${kind} pack ${file}`, `; give a ${kind} pack (the shipped one is src/models/${kind}.json)`) }
 }

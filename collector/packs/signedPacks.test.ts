@@ -396,6 +396,43 @@ describe('publishPacks', () => {
     expect(existsSync(manifestFile())).toBe(false)
   })
 
+  it('refuses to keep a published pack whose decisions could never be reported (one published before publish-pack checked)', async () => {
+    // Version 1, as an earlier publish-pack wrote it: a lifetime pack whose id reports cannot carry.
+    const old = { ...shipped('lifetime'), version: '1.0.0 beta' }
+    const bytes = new TextEncoder().encode(JSON.stringify(old))
+    mkdirSync(site, { recursive: true })
+    writeFileSync(join(site, 'lifetime-v1.json'), bytes)
+    const entry = { url: 'lifetime-v1.json', integrity: 'sha256-' + createHash('sha256').update(bytes).digest('base64'), bytes: bytes.byteLength, signature: signBytes(key, PACK_CONTEXT, bytes) }
+    const payload = JSON.stringify({ format: 'seglet-pack-manifest', formatVersion: 1, version: 1, published: new Date(T0).toISOString(), expires: new Date(T0 + 90 * DAY).toISOString(), packs: { lifetime: entry } })
+    writeFileSync(manifestFile(), `${SIGNATURE_LINE_PREFIX}${key.keyId} ${signBytes(key, MANIFEST_CONTEXT, new TextEncoder().encode(payload))}\n${payload}`)
+    expect((await readPublishedManifest(site))?.version).toBe(1)
+    const error = await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } }).then(() => undefined, (e: unknown) => e)
+    expect(isSegletError(error) && error.code).toBe('collector_pack')
+    expect((error as Error).message).toMatch(/last published lifetime pack .*lifetime-v1\.json.*"lifetime@1\.0\.0 beta" cannot be carried by private reports.*give a lifetime pack/)
+    expect((await readPublishedManifest(site))?.version).toBe(1)
+    // Given a lifetime pack, it publishes.
+    expect((await publishPacks({ outDir: site, key, packs: { session: variant(0.3), lifetime: shipped('lifetime') } })).version).toBe(2)
+  })
+
+  it("refuses packs whose ids together (session…+lifetime…, as reports carry them) are longer than 64 characters", async () => {
+    const refused = async (packs: { session?: ModelPack; lifetime?: ModelPack }) => {
+      const error = await publishPacks({ outDir: site, key, packs }).then(() => undefined, (e: unknown) => e)
+      expect(isSegletError(error) && error.code, JSON.stringify(Object.values(packs).map((p) => p?.version))).toBe('collector_pack')
+      return (error as Error).message
+    }
+    // Each id alone within 64 characters, both together not.
+    const long = { ...variant(0.3), version: '1.0.0-' + 'a'.repeat(30) }
+    const longLifetime = { ...shipped('lifetime'), version: '1.0.0-' + 'b'.repeat(30) }
+    expect(await refused({ session: long, lifetime: longLifetime })).toMatch(/"session@1\.0\.0-a+\+lifetime@1\.0\.0-b+" \(90 characters\).*at most 64/)
+    // A kind the manifest does not list: pages run the shipped pack of it (lifetime@1.0.0).
+    expect(await refused({ session: { ...variant(0.3), version: 'x'.repeat(42) } })).toMatch(/65 characters/)
+    expect(existsSync(manifestFile())).toBe(false)
+    expect((await publishPacks({ outDir: site, key, packs: { session: { ...variant(0.3), version: 'x'.repeat(41) } } })).version).toBe(1)
+    // The kept session pack, with a new lifetime pack whose id together with it is too long.
+    expect(await refused({ lifetime: { ...shipped('lifetime'), version: '1.0.0-b' } })).toMatch(/66 characters/)
+    expect((await readPublishedManifest(site))?.version).toBe(1)
+  })
+
   it('publishes one at a time: two at once (a scheduled retrain and a publish by hand) get versions 2 and 3, and the manifest signs what is served', async () => {
     await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
     const results = await Promise.all([
