@@ -39,6 +39,9 @@ Options:
   --epsilon E           the ε reports carry (default ${COLLECTOR_DEFAULTS.epsilon})
   --window-days N       days of answers to fit from (default ${COLLECTOR_DEFAULTS.windowDays})
   --min-answers N       fewest answers to fit from (default ${MIN_TRAINING_ANSWERS})
+  --min-version N       when signing: the new manifest's version is at least N, as with publish-pack. After
+                        --publish-dir was lost, give one above any version published before, or returning
+                        browsers refuse the retrain's manifest as a rollback and keep their packs
   --learn-tables LIST   the training tables browsers answer, listed in the published pack: "all", or
                         features (${LEARN_FEATURES.map((f) => f.name).join(', ')}) and table ids
                         (withStats.month), comma-separated. A shop without cart events drops the funnel
@@ -56,6 +59,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
         help: { type: 'boolean' }, database: { type: 'string' }, pack: { type: 'string' }, out: { type: 'string' },
         key: { type: 'string' }, 'publish-dir': { type: 'string' },
         epsilon: { type: 'string' }, 'window-days': { type: 'string' }, 'min-answers': { type: 'string' }, 'learn-tables': { type: 'string' },
+        'min-version': { type: 'string' },
       },
     }))
   } catch (error) {
@@ -79,6 +83,12 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   const minAnswers = number('min-answers', MIN_TRAINING_ANSWERS, (v) => Number.isInteger(v) && v >= 1)
   if (epsilon === undefined || windowDays === undefined || minAnswers === undefined) {
     console.error('seglet collector retrain: --epsilon must be 0.1–8 in hundredths, --window-days a whole number 2–366, --min-answers a whole number ≥ 1')
+    return 2
+  }
+  const minVersionText = values['min-version'] as string | undefined
+  const minVersion = minVersionText === undefined ? undefined : Number(minVersionText)
+  if (minVersion !== undefined && !(/^[0-9]+$/.test(minVersionText!) && Number.isSafeInteger(minVersion) && minVersion >= 1)) {
+    console.error(`seglet collector retrain: --min-version must be a whole number from 1, not "${minVersionText}"`)
     return 2
   }
   const listed = values['learn-tables'] === undefined ? undefined : parseLearnTables(String(values['learn-tables']))
@@ -151,7 +161,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     transaction: (work) => (stopping ? stopped() : open.transaction(work)),
     close: () => open.close(),
   }
-  const writePack = retrainedPackWriter({ publishDir, key, out })
+  const writePack = retrainedPackWriter({ publishDir, key, out, minVersion })
   try {
     await migrate(db)
     const result = await retrain(db, {

@@ -223,6 +223,30 @@ describe('retrain keeps the lifetime the operator chose for the manifest', () =>
   }, 120_000)
 })
 
+describe('retrain after the publish folder was lost', () => {
+  it('publishes above the versions browsers stored with --min-version, as publish-pack does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-min-version-'))
+    try {
+      // A new, empty folder: the manifests of versions up to 41 went with the old one.
+      const site = join(dir, 'site')
+      const keys = await generatePackKeys(join(dir, 'keys'))
+      const location = join(dir, 'db')
+      await report(location, [[addDays(TODAY, -1), 600, false], [TODAY, 600, false]], 3)
+      const base = ['--database', location, '--key', keys.privateKeyFile, '--publish-dir', site, '--min-answers', '200', '--out', join(dir, 'unused.json')]
+      expect((await run([...base, '--min-version', 'x'])).code).toBe(2)
+      expect((await run([...base, '--min-version', '0'])).said).toMatch(/--min-version must be a whole number from 1/)
+      const published = await run([...base, '--min-version', '42'])
+      expect(published.code, published.said).toBe(0)
+      expect(published.said).toMatch(/published .*session-v42\.json \(manifest version 42/)
+      expect((await readPublishedManifest(site))!.version).toBe(42)
+      // Left in the schedule, it holds back nothing later: the next publish goes on from the folder's version.
+      expect((await retrainedPackWriter({ publishDir: site, key: keys.privateKeyFile, out: join(dir, 'unused.json'), minVersion: 42 })(JSON.stringify(shipped)))).toMatch(/manifest version 43/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
+
 describe('retrain without a signing key', () => {
   it('writes --out whole or not at all: a run killed while writing leaves the pack the shop serves as it was', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-out-'))

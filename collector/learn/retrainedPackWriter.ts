@@ -17,6 +17,12 @@ export interface RetrainedPackTarget {
   key?: string | PackSigningKey
   /** Without a key: the file the accepted pack is written to (the shop pins its hash in the page itself). */
   out: string
+  /**
+   * With a key: the least version the new manifest takes, as `publish-pack --min-version` (after the publish
+   * folder was lost, one above any version browsers stored).
+   * @default 1
+   */
+  minVersion?: number
 }
 
 /**
@@ -30,7 +36,7 @@ export interface RetrainedPackTarget {
 export function retrainedPackWriter(target: RetrainedPackTarget): (text: string) => Promise<string> {
   return async (text) => {
     if (target.key !== undefined) {
-      const published = await publishPacks({ outDir: target.publishDir, key: target.key, packs: { session: JSON.parse(text) as ModelPack } })
+      const published = await publishPacks({ outDir: target.publishDir, key: target.key, packs: { session: JSON.parse(text) as ModelPack }, minVersion: target.minVersion })
       return `${published.packFiles.session} (manifest version ${published.version}, key ${published.keyId})`
     }
     try {
