@@ -26,7 +26,8 @@ new pack only if it is not worse. Run it on demand or from a daily schedule (cro
 With a signing key (--key, or ${join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)} once \`keygen\` made it) an accepted
 pack is signed and published with a new signed manifest in --publish-dir, which the shop serves at /seglet/:
 pages that pin the key (data-pack-key) pick it up at their next daily check, with no change to the page.
-A run that publishes no pack renews a manifest that expires within ${RENEW_MANIFEST_DAYS} days (the same packs, signed again).
+A run that publishes no pack renews a manifest that expires within ${RENEW_MANIFEST_DAYS} days, or within a third of its
+lifetime when that is shorter (the same packs, signed again).
 Without a key it is written to --out, and the page's data-pack-integrity must be updated by hand.
 
 Options:
@@ -174,7 +175,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     if (learnTables !== undefined && result.status !== 'published') console.log('seglet collector retrain: the training-table list is published with the next accepted pack')
     // No new pack: the packs in use are signed again before their manifest expires, or first visits would go without them.
     const renewed = key !== undefined && result.status !== 'published' && !stopping ? await renewManifest({ outDir: publishDir, key }) : undefined
-    if (renewed) console.log(`seglet collector retrain: renewed the signed manifest, which expired within ${RENEW_MANIFEST_DAYS} days: version ${renewed.version}, valid until ${renewed.manifest.expires}`)
+    if (renewed) console.log(`seglet collector retrain: renewed the signed manifest, which expired within ${RENEW_MANIFEST_DAYS} days (or a third of its lifetime): version ${renewed.version}, valid until ${renewed.manifest.expires}`)
     return 0
   } catch (error) {
     if (stopping) {

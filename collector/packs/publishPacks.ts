@@ -111,13 +111,17 @@ export async function publishPacks(options: PublishPacksOptions): Promise<Publis
   return withPublishLock(outDir, () => publishLocked(outDir, key, packs, expiresInDays, now, options.rotateKey === true, minVersion))
 }
 
-/** Days of validity left under which {@link renewManifest} publishes the last packs again. */
+/**
+ * Days of validity left under which {@link renewManifest} publishes the last packs again; a third of the
+ * manifest's lifetime when that is shorter.
+ */
 export const RENEW_MANIFEST_DAYS = 30
 
 /**
  * Publishes the last published packs again (a new version, a new expiry) when the manifest in `outDir` expires
- * within {@link RENEW_MANIFEST_DAYS} days: what a retrain that publishes no new pack does, so browsers on their
- * first visit still take the shop's packs. Resolves to `undefined` when nothing needed renewing.
+ * within {@link RENEW_MANIFEST_DAYS} days, or within a third of its lifetime when that is shorter: what a retrain
+ * that publishes no new pack does, so browsers on their first visit still take the shop's packs. Resolves to
+ * `undefined` when nothing needed renewing.
  *
  * @example
  * const renewed = await renewManifest({ outDir: '.seglet-collector/public', key: 'keys/pack-signing.key' })
@@ -125,7 +129,11 @@ export const RENEW_MANIFEST_DAYS = 30
 export async function renewManifest(options: Omit<PublishPacksOptions, 'packs'>): Promise<PublishedPacks | undefined> {
   const now = options.now ?? new Date()
   const last = await readPublishedManifest(options.outDir)
-  if (last?.expires === undefined || Date.parse(last.expires) - now.getTime() > RENEW_MANIFEST_DAYS * 86_400_000) return undefined
+  if (last?.expires === undefined) return undefined
+  // Scaled to the lifetime the renewal gives: with a fixed 30 days, a manifest of 30 days or less was renewed
+  // by every daily retrain, and every browser fetched its packs again each day.
+  const lifetimeMs = publishedLifetimeMs(options.expiresInDays, last)
+  if (Date.parse(last.expires) - now.getTime() > Math.min(RENEW_MANIFEST_DAYS * 86_400_000, lifetimeMs / 3)) return undefined
   return publishPacks({ ...options, now, packs: {} })
 }
 
@@ -317,7 +325,7 @@ async function publishLocked(outDir: string, key: PackSigningKey, packs: Publish
         `Sign with the key of the last manifest, or, rotating the key (once pages pin both keys), publish once with publish-pack --rotate-key and then sign every publish and retrain with the new key`,
     )
   }
-  const lifetimeMs = expiresInDays !== undefined ? expiresInDays * 86_400_000 : (manifestLifetimeMs(previous) ?? DEFAULT_MANIFEST_DAYS * 86_400_000)
+  const lifetimeMs = publishedLifetimeMs(expiresInDays, previous)
   const version = Math.max((previous?.version ?? 0) + 1, minVersion)
   if (!Number.isSafeInteger(version)) throw new CollectorError('collector_pack', `the last manifest in ${outDir} has the highest version there is (${String(previous?.version)}); no later one can be published`)
   const entries: PackManifest['packs'] = {}
@@ -378,6 +386,11 @@ async function publishLocked(outDir: string, key: PackSigningKey, packs: Publish
   // What a publish killed while it wrote its files left beside them.
   await removeStaleTemporaries(outDir, (name) => name === MANIFEST_FILE || /^(?:session|lifetime)-v[1-9][0-9]*\.json$/.test(name))
   return { version, manifestFile, manifest, packFiles, keyId: key.keyId }
+}
+
+/** How long a publish after `previous` makes the manifest valid for (ms): the days given, else as long as `previous` was. */
+function publishedLifetimeMs(expiresInDays: number | undefined, previous: PackManifest | undefined): number {
+  return expiresInDays !== undefined ? expiresInDays * 86_400_000 : (manifestLifetimeMs(previous) ?? DEFAULT_MANIFEST_DAYS * 86_400_000)
 }
 
 /** How long `manifest` was valid for when published (`expires` minus `published`, in ms), or `undefined` when it does not say. */

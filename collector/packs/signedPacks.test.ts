@@ -15,7 +15,7 @@ import * as decodeModule from '../../src/pack/decodePackWeights'
 import * as checkModule from '../../src/pack/checkPack'
 import { EXPECTED_SPECS } from '../../src/pack/expectedSpecs'
 import { MANIFEST_CONTEXT, PACK_CHECK_INTERVAL_MS, PACK_CONTEXT, SIGNATURE_LINE_PREFIX } from '../../src/pack/signedFormat'
-import { publishPacks, readPublishedManifest } from './publishPacks'
+import { publishPacks, readPublishedManifest, renewManifest } from './publishPacks'
 import { runPackCommand } from './packCommands'
 import { createReportEstimator } from '../estimates/createReportEstimator'
 import { createCollector } from '../server/createCollector'
@@ -431,6 +431,25 @@ describe('publishPacks', () => {
     // The kept session pack, with a new lifetime pack whose id together with it is too long.
     expect(await refused({ lifetime: { ...shipped('lifetime'), version: '1.0.0-b' } })).toMatch(/66 characters/)
     expect((await readPublishedManifest(site))?.version).toBe(1)
+  })
+
+  it('renews a manifest within 30 days of its expiry, or a third of its lifetime when that is shorter: not every day for a short lifetime', async () => {
+    const renewedAt = async (days: number, lifetimeDays: number) => {
+      rmSync(site, { recursive: true, force: true })
+      await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, expiresInDays: lifetimeDays, now: new Date(T0) })
+      return (await renewManifest({ outDir: site, key, now: new Date(T0 + days * DAY) }))?.version
+    }
+    // 90 days (the default): renewed with 30 days left, not before.
+    expect(await renewedAt(59, 90)).toBeUndefined()
+    expect(await renewedAt(60, 90)).toBe(2)
+    // 30 days: renewed with 10 days left; the day after a renewal, nothing to do.
+    expect(await renewedAt(1, 30)).toBeUndefined()
+    expect(await renewedAt(19, 30)).toBeUndefined()
+    expect(await renewedAt(20, 30)).toBe(2)
+    expect(await renewManifest({ outDir: site, key, now: new Date(T0 + 21 * DAY) })).toBeUndefined()
+    // 3 days: renewed with 1 day left.
+    expect(await renewedAt(1, 3)).toBeUndefined()
+    expect(await renewedAt(2, 3)).toBe(2)
   })
 
   it('publishes one at a time: two at once (a scheduled retrain and a publish by hand) get versions 2 and 3, and the manifest signs what is served', async () => {
