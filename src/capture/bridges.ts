@@ -8,13 +8,15 @@ import { mapDataLayerEntry } from './lib/mapDataLayerEntry'
 import { mapShopifyEvent } from './lib/mapShopifyEvent'
 import { parsePageStats } from './lib/parsePageStats'
 import { readJsonLdProduct } from './lib/readJsonLdProduct'
+import { readMeta } from './lib/readMeta'
 
 /** What the capture needs from the bridges' mapping code. */
 export interface Bridges {
   mapDataLayerEntry: typeof mapDataLayerEntry
   mapShopifyEvent: typeof mapShopifyEvent
   readJsonLdProduct: typeof readJsonLdProduct
-  parsePageStats: typeof parsePageStats
+  /** The page's `<meta name="seglet:page-stats">`, parsed. */
+  readPageStats: (doc: Document) => ReturnType<typeof parsePageStats>
 }
 
 /**
@@ -23,5 +25,9 @@ export interface Bridges {
  * createCaptureWith(dependencies, createBridges())
  */
 export function createBridges(): Bridges {
-  return { mapDataLayerEntry, mapShopifyEvent, readJsonLdProduct, parsePageStats }
+  const readPageStats = (doc: Document) => {
+    const meta = readMeta(doc, 'seglet:page-stats')
+    return meta ? parsePageStats(meta) : undefined
+  }
+  return { mapDataLayerEntry, mapShopifyEvent, readJsonLdProduct, readPageStats }
 }
