@@ -480,6 +480,24 @@ describe('autocapture: engagement', () => {
     expect(ofType('engagement')).toMatchObject([{ visibleMs: 1500 }])
   })
 
+  it('gives a page view to the record of a page the shopper left and came back to within the settle time', () => {
+    history.replaceState(null, '', '/products/a')
+    setup({ scrollDepth: false }).start()
+    vi.advanceTimersByTime(4000)
+    history.pushState(null, '', '/cart')
+    vi.advanceTimersByTime(NAVIGATION_SETTLE_MS / 2)
+    // The browser's back button: the address changes, then popstate.
+    Object.getPrototypeOf(history).replaceState.call(history, null, '', '/products/a')
+    window.dispatchEvent(new PopStateEvent('popstate'))
+    vi.advanceTimersByTime(2000)
+    setVisibility('hidden')
+    const views = events.filter((e) => e.type === 'page_view')
+    const records = new Set(events.filter((e) => e.type === 'engagement').map((e) => e.id))
+    expect(views.map((e) => (e as { url: string }).url)).toEqual(['/products/a', '/products/a'])
+    // Each engagement record is one page view's.
+    expect(records.size).toBe(views.length)
+  })
+
   it('emits the old page engagement on SPA navigation, typed as that page', () => {
     history.replaceState(null, '', '/products/a')
     setup({ scrollDepth: false }).start()

@@ -155,7 +155,8 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     const pending = settleTimer !== undefined
     if (!pending) engagement?.flush()
     currentUrl = url
-    currentPageType = undefined
+    // A new page, also one this URL had before (left and come back to while settling): its own page view.
+    currentPageType = lastPageViewUrl = undefined
     // A new page: a product view pushed while it settles (a router's `view_item`) belongs to it.
     productsSeen = new Set()
     engagement?.begin(pending)
