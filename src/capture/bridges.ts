@@ -8,15 +8,13 @@ import { mapDataLayerEntry } from './lib/mapDataLayerEntry'
 import { mapShopifyEvent } from './lib/mapShopifyEvent'
 import { parsePageStats } from './lib/parsePageStats'
 import { readJsonLdProduct } from './lib/readJsonLdProduct'
-import { readMeta } from './lib/readMeta'
 
 /** What the capture needs from the bridges' mapping code. */
 export interface Bridges {
   mapDataLayerEntry: typeof mapDataLayerEntry
   mapShopifyEvent: typeof mapShopifyEvent
   readJsonLdProduct: typeof readJsonLdProduct
-  /** The page's `<meta name="seglet:page-stats">`, parsed. */
-  readPageStats: (doc: Document) => ReturnType<typeof parsePageStats>
+  parsePageStats: typeof parsePageStats
 }
 
 /**
@@ -25,9 +23,5 @@ export interface Bridges {
  * createCaptureWith(dependencies, createBridges())
  */
 export function createBridges(): Bridges {
-  const readPageStats = (doc: Document) => {
-    const meta = readMeta(doc, 'seglet:page-stats')
-    return meta ? parsePageStats(meta) : undefined
-  }
-  return { mapDataLayerEntry, mapShopifyEvent, readJsonLdProduct, readPageStats }
+  return { mapDataLayerEntry, mapShopifyEvent, readJsonLdProduct, parsePageStats }
 }
