@@ -62,3 +62,13 @@ describe('anti-flicker when the model part fails', () => {
     await until(() => !pending(), 500)
   })
 })
+
+describe('anti-flicker without a model', () => {
+  it('reveals the page at once when the model is off', async () => {
+    let loads = 0
+    const { seglet } = start({ model: { enabled: false } }, () => (loads++, Promise.reject(new Error('not loaded'))))
+    expect(pending()).toBe(false)
+    expect(seglet.getSegment()).toBeNull()
+    expect(loads).toBe(0)
+  })
+})
