@@ -247,6 +247,25 @@ describe('retrain after the publish folder was lost', () => {
   }, 120_000)
 })
 
+describe('retrain after the publish folder was restored from an older backup', () => {
+  it('renews the manifest above the versions browsers stored with --min-version, as it publishes a pack', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-min-version-renew-'))
+    try {
+      // The backup holds version 1, near its end; browsers stored versions up to 41 since.
+      const site = join(dir, 'site')
+      const keys = await generatePackKeys(join(dir, 'keys'))
+      const key = await readPackSigningKey(keys.privateKeyFile)
+      await publishPacks({ outDir: site, key, packs: { session: shipped }, now: new Date(Date.now() - 80 * 86_400_000) })
+      const waited = await run(['--database', join(dir, 'db'), '--key', keys.privateKeyFile, '--publish-dir', site, '--out', join(dir, 'unused.json'), '--min-version', '42'])
+      expect(waited.code, waited.said).toBe(0)
+      expect(waited.said).toMatch(/renewed the signed manifest, .*: version 42, valid until /)
+      expect((await readPublishedManifest(site))!.version).toBe(42)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
+
 describe('retrain without a signing key', () => {
   it('writes --out whole or not at all: a run killed while writing leaves the pack the shop serves as it was', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-out-'))
