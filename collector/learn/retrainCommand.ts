@@ -27,7 +27,7 @@ With a signing key (--key, or ${join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)} once \`
 pack is signed and published with a new signed manifest in --publish-dir, which the shop serves at /seglet/:
 pages that pin the key (data-pack-key) pick it up at their next daily check, with no change to the page.
 A run that publishes no pack renews a manifest that expires within ${RENEW_MANIFEST_DAYS} days, or within a third of its
-lifetime when that is shorter (the same packs, signed again).
+lifetime when that is shorter, but at least a day and a half (the same packs, signed again).
 Without a key it is written to --out, and the page's data-pack-integrity must be updated by hand.
 
 Options:

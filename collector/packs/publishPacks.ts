@@ -113,15 +113,18 @@ export async function publishPacks(options: PublishPacksOptions): Promise<Publis
 
 /**
  * Days of validity left under which {@link renewManifest} publishes the last packs again; a third of the
- * manifest's lifetime when that is shorter.
+ * manifest's lifetime when that is shorter, but no less than a day and a half.
  */
 export const RENEW_MANIFEST_DAYS = 30
 
+/** Time left under which {@link renewManifest} renews a manifest whatever its lifetime, in ms: a day and a half. */
+const RENEW_MIN_MS = 36 * 3_600_000
+
 /**
  * Publishes the last published packs again (a new version, a new expiry) when the manifest in `outDir` expires
- * within {@link RENEW_MANIFEST_DAYS} days, or within a third of its lifetime when that is shorter: what a retrain
- * that publishes no new pack does, so browsers on their first visit still take the shop's packs. Resolves to
- * `undefined` when nothing needed renewing.
+ * within {@link RENEW_MANIFEST_DAYS} days, or within a third of its lifetime when that is shorter (but at least a day
+ * and a half): what a retrain that publishes no new pack does, so browsers on their first visit still take the
+ * shop's packs. Resolves to `undefined` when nothing needed renewing.
  *
  * @example
  * const renewed = await renewManifest({ outDir: '.seglet-collector/public', key: 'keys/pack-signing.key' })
@@ -132,8 +135,10 @@ export async function renewManifest(options: Omit<PublishPacksOptions, 'packs'>)
   if (last?.expires === undefined) return undefined
   // Scaled to the lifetime the renewal gives: with a fixed 30 days, a manifest of 30 days or less was renewed
   // by every daily retrain, and every browser fetched its packs again each day.
+  // At least a day and a half, though: a daily retrain (run a little earlier or later each day) then renews a
+  // manifest of a few days a day before its end, not once it has expired.
   const lifetimeMs = publishedLifetimeMs(options.expiresInDays, last)
-  if (Date.parse(last.expires) - now.getTime() > Math.min(RENEW_MANIFEST_DAYS * 86_400_000, lifetimeMs / 3)) return undefined
+  if (Date.parse(last.expires) - now.getTime() > Math.min(RENEW_MANIFEST_DAYS * 86_400_000, Math.max(lifetimeMs / 3, RENEW_MIN_MS))) return undefined
   return publishPacks({ ...options, now, packs: {} })
 }
 

@@ -452,6 +452,20 @@ describe('publishPacks', () => {
     expect(await renewedAt(2, 3)).toBe(2)
   })
 
+  it('renews a manifest of a few days a day before its end, so a daily retrain that runs a little early or late does not let it lapse', async () => {
+    const renewedAt = async (days: number, lifetimeDays: number) => {
+      rmSync(site, { recursive: true, force: true })
+      await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, expiresInDays: lifetimeDays, now: new Date(T0) })
+      return (await renewManifest({ outDir: site, key, now: new Date(T0 + days * DAY) }))?.version
+    }
+    // 2 days: the next day's run renews it; the one after would find it expired.
+    expect(await renewedAt(1, 2)).toBe(2)
+    // 3 days: the run of its second day, ten minutes earlier than the publish the day it was made, renews it.
+    expect(await renewedAt(2 - 10 / 1440, 3)).toBe(2)
+    // Longer ones keep their third: 30 days is not renewed with 11 days left.
+    expect(await renewedAt(19, 30)).toBeUndefined()
+  })
+
   it('publishes one at a time: two at once (a scheduled retrain and a publish by hand) get versions 2 and 3, and the manifest signs what is served', async () => {
     await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
     const results = await Promise.all([
