@@ -175,7 +175,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     if (learnTables !== undefined && result.status !== 'published') console.log('seglet collector retrain: the training-table list is published with the next accepted pack')
     // No new pack: the packs in use are signed again before their manifest expires, or first visits would go without them.
     const renewed = key !== undefined && result.status !== 'published' && !stopping ? await renewManifest({ outDir: publishDir, key, minVersion }) : undefined
-    if (renewed) console.log(`seglet collector retrain: renewed the signed manifest, which expired within ${RENEW_MANIFEST_DAYS} days (or a third of its lifetime): version ${renewed.version}, valid until ${renewed.manifest.expires}`)
+    if (renewed) console.log(`seglet collector retrain: renewed the signed manifest, which was to expire within ${RENEW_MANIFEST_DAYS} days (or a third of its lifetime, at least a day and a half): version ${renewed.version}, valid until ${renewed.manifest.expires}`)
     return 0
   } catch (error) {
     if (stopping) {
