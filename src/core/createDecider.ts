@@ -214,6 +214,8 @@ export function createDecider(ctx: DeciderContext): Decider {
       if (gone) {
         drop()
         lost ||= ctx.mayPersist()
+        // A hint this page wrote as the other tab removed it (a decision that ended in that instant) goes too.
+        if (ctx.personalize?.segmentHint) clearSegmentHint()
         // An open panel tells what is stored: no longer the deleted history.
         panel?.refresh()
         // The page keeps in memory every event it holds from now on, and the store's read below has them all:

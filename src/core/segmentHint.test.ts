@@ -134,6 +134,22 @@ describe('segment hint cookie', () => {
     expect(serverHint()).toBeNull()
   })
 
+  it("removes a hint it wrote in the instant another tab's forget() removed it, at its next decision", async () => {
+    const dbName = `hint-test-race-${++n}`
+    const { seglet } = start({ storage: { dbName } })
+    await decide(seglet)
+    await vi.waitFor(() => expect(serverHint()).not.toBeNull())
+    // Another tab deletes the database and removes the hint, but this tab's decision, ending just then, had
+    // written it again before it learnt of the deletion: the cookie is still there.
+    await new Promise((done) => (indexedDB.deleteDatabase(dbName).onsuccess = done))
+    expect(serverHint()).not.toBeNull()
+    performance.clearMeasures('seglet:decision')
+    seglet.track({ type: 'page_view', url: '/products/r1', pageType: 'product' })
+    await seglet.flush()
+    await vi.waitFor(() => expect(performance.getEntriesByName('seglet:decision')).not.toHaveLength(0), { timeout: 10_000 })
+    await vi.waitFor(() => expect(serverHint()).toBeNull())
+  })
+
   it('writes only the segment id and intent band, first-party, Lax, short-lived, when a segment is decided', async () => {
     const writes: string[] = []
     const own = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!
