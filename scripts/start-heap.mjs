@@ -4,7 +4,7 @@
 // (bench/lib/peerPages.mjs: every request answered here, nothing leaves the machine) without an SDK and with
 // the core, in interleaved rounds, and prints the medians of JSHeapUsedSize added and of the heap snapshot
 // difference by group and by (type, name). Heap figures, unlike timings, hold on a loaded machine.
-// Usage: node scripts/start-heap.mjs [plain|product] [--rounds=N] [--file=path/to/core.js] [--top=N]
+// Usage: node scripts/start-heap.mjs [plain|product] [--rounds=N] [--settle=S] [--file=path/to/core.js] [--top=N]
 //   [--attrs='data-autocapture="false"']  (more attributes on the script tag) [--strings[=N]] (the N largest strings added)
 //   [--peer=growthbook|segment|posthog]  (that SDK's page instead of Seglet's, broken down the same way)
 //   [--no-hint]  (the core built without its `//# allFunctionsCalledOnLoad` compile hint)
@@ -31,7 +31,10 @@ const measured = flags.get('peer') || 'seglet'
 if (!VARIANTS[measured] || measured === 'none') throw new Error(`--peer: one of ${Object.keys(VARIANTS).filter((v) => v !== 'none' && v !== 'seglet').join(', ')}`)
 const rounds = Number(flags.get('rounds') ?? 3)
 const top = Number(flags.get('top') ?? 40)
-const SETTLE_MS = 3000
+// `--settle=S`: seconds the page stays open after it is ready before the reading (3 by default). V8 ages a
+// function's bytecode only in the collections it runs by itself (not in forced ones), so a longer stay shows what
+// a page holds once the shopper has been reading it for a while.
+const SETTLE_MS = flags.has('settle') ? Number(flags.get('settle')) * 1000 : 3000
 
 let code
 if (flags.has('file')) code = readFileSync(flags.get('file'), 'utf8')
