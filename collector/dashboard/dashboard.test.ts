@@ -643,8 +643,8 @@ describe('dashboard: downloading the figures', () => {
     expect(name).toBe(`seglet-figures-${doc.from}-to-${doc.to}.csv`)
     expect(type).toMatch(/^text\/csv/)
     const rows = parseCsv(text.replace(/^\uFEFF/, ''))
-    expect(rows[0]).toEqual(['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack'])
-    for (const row of rows) expect(row).toHaveLength(9)
+    expect(rows[0]).toEqual(['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack', 'epsilon'])
+    for (const row of rows) expect(row).toHaveLength(10)
     // Every segment's share, as the table shows it: its estimate and interval, or "not enough reports yet".
     for (const s of doc.insights.segments) {
       const label = s.leaf === null ? 'No segment yet' : `Segment ${s.leaf + 1}`
@@ -677,7 +677,7 @@ describe('dashboard: downloading the figures', () => {
     const { text } = await downloaded(doc)
     expect(text.startsWith('\uFEFF')).toBe(true)
     const rows = parseCsv(text.slice(1))
-    for (const row of rows) expect(row).toHaveLength(9)
+    for (const row of rows) expect(row).toHaveLength(10)
     const named = (label: string) => rows.filter((r) => r[2] === label)
     expect(named('Big, "loyal"\r\nspenders').length).toBeGreaterThan(0)
     expect(named('Plain').length).toBeGreaterThan(0)
@@ -699,9 +699,36 @@ describe('dashboard: downloading the figures', () => {
     expect(before.context.packId).not.toBe(after.context.packId)
     for (const doc of [before, after]) {
       const rows = parseCsv((await downloaded(doc)).text.slice(1))
-      expect(rows[0]).toEqual(['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack'])
+      expect(rows[0]).toEqual(['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack', 'epsilon'])
       for (const row of rows.slice(1)) expect(row[8], row.join(',')).toBe(doc.context.packId)
     }
+  })
+
+  it('names in each row the ε its figures are estimated at, so a file read on its own says how private and how noisy they are', async () => {
+    const doc = insightsOf(4000) as unknown as { epsilon: number }
+    for (const epsilon of [2, 0.5]) {
+      doc.epsilon = epsilon
+      const rows = parseCsv((await downloaded(doc)).text.slice(1))
+      expect(rows[0]![9]).toBe('epsilon')
+      for (const row of rows.slice(1)) expect(row[9], row.join(',')).toBe(String(epsilon))
+    }
+  })
+
+  it('gives the projections table as its own section, each answer\'s target, interval now, reports needed and status as the page says them', async () => {
+    const doc = insightsOf(400) as unknown as { traffic: { answer: string; halfWidthNow: number | null; enough: boolean; target: number; reportsNeeded: number | null }[] }
+    // One usable answer, one with too few reports, one past 100 million reports, one that cannot be projected.
+    Object.assign(doc.traffic[0]!, { halfWidthNow: 0.008, enough: true, target: 0.01, reportsNeeded: 400 })
+    Object.assign(doc.traffic[1]!, { halfWidthNow: 0.2, enough: false, target: 0.05, reportsNeeded: 6400 })
+    Object.assign(doc.traffic[2]!, { halfWidthNow: 0.3, enough: true, target: 0.05, reportsNeeded: 2.8e33 })
+    Object.assign(doc.traffic[3]!, { halfWidthNow: null, enough: false, target: 0.05, reportsNeeded: null })
+    const rows = parseCsv((await downloaded(doc)).text.slice(1)).filter((r) => r[0] === 'projections')
+    const of = (t: { answer: string }) => Object.fromEntries(rows.filter((r) => r[2] === t.answer).map((r) => [r[3], [r[4], r[7]]]))
+    expect(of(doc.traffic[0]!)).toEqual({ 'target half-width': ['0.01', ''], 'half-width now': ['0.008', ''], 'reports needed': ['', 'reached'], 'usable now': ['', 'yes'] })
+    expect(of(doc.traffic[1]!)).toEqual({ 'target half-width': ['0.05', ''], 'half-width now': ['', 'not enough reports yet'], 'reports needed': ['6400', ''], 'usable now': ['', 'no'] })
+    expect(of(doc.traffic[2]!)).toMatchObject({ 'half-width now': ['0.3', ''], 'reports needed': ['', 'more than 100000000'], 'usable now': ['', 'no'] })
+    expect(of(doc.traffic[3]!)).toMatchObject({ 'half-width now': ['', 'no estimate yet'], 'reports needed': ['', 'cannot be projected from these reports yet'] })
+    // The page's own table says the same.
+    expect(cells('traffic', 2)).toEqual(['reached', `about ${(6400).toLocaleString()}`, `more than ${(1e8).toLocaleString()}`, 'cannot be projected from these reports yet'])
   })
 
   it('offers no download before the figures have loaded, nor when they could not be', async () => {

@@ -110,24 +110,49 @@
     note.textContent = said.join(' ')
   }
 
+  /**
+   * One row of the projections table as the page and the download both say it: the interval now (a number, or why
+   * not), the reports needed (a number, or words) and whether the answer is usable now.
+   */
+  const projection = (t, doc) => {
+    // A cell without enough reports has an interval too wide to mean anything: it is not shown as a number.
+    const shown = t.halfWidthNow !== null && t.enough !== false
+    const ready = shown && t.halfWidthNow <= t.target
+    // No projection with reports in: the answer has no estimate yet (the lift without a holdout arm), or its
+    // interval is already narrow enough but its cell too small to read (a segment of 1%), where the projection
+    // would be the reports now; more reports may never make it readable.
+    const unprojectable = (t.reportsNeeded === null && doc.reports > 0) || (!shown && t.halfWidthNow !== null && t.halfWidthNow <= t.target)
+    return {
+      interval: shown ? Math.min(0.5, t.halfWidthNow) : null,
+      intervalSaid: t.halfWidthNow === null ? 'no estimate yet' : shown ? '' : NA,
+      needed: unprojectable || t.reportsNeeded === null || ready || t.reportsNeeded > MAX_PROJECTED ? null : t.reportsNeeded,
+      neededSaid: unprojectable
+        ? 'cannot be projected from these reports yet'
+        : t.reportsNeeded === null
+          ? 'after the first reports'
+          : ready
+            ? 'reached'
+            : t.reportsNeeded > MAX_PROJECTED
+              ? `more than ${MAX_PROJECTED}`
+              : '',
+      ready,
+    }
+  }
+
   function traffic(doc) {
     table(
       'traffic',
       ['Answer', 'Interval now', 'Reports needed', 'Status'],
       doc.traffic.map((t) => {
-        // A cell without enough reports has an interval too wide to mean anything: it is not shown as a number.
-        const shown = t.halfWidthNow !== null && t.enough !== false
-        const ready = shown && t.halfWidthNow <= t.target
+        const p = projection(t, doc)
         return [
           t.answer,
-          el('td', { class: 'num' }, t.halfWidthNow === null ? '—' : shown ? halfWidth(t.halfWidthNow) : notEnough()),
-          // No projection with reports in: the answer has no estimate yet (the lift without a holdout arm), or its
-          // interval is already narrow enough but its cell too small to read (a segment of 1%), where the projection
-          // would be the reports now; more reports may never make it readable. Said in words that wrap.
-          (t.reportsNeeded === null && doc.reports > 0) || (!shown && t.halfWidthNow !== null && t.halfWidthNow <= t.target)
-            ? el('td', {}, 'cannot be projected from these reports yet')
-            : el('td', { class: 'num' }, t.reportsNeeded === null ? 'after the first reports' : ready ? 'reached' : needed(t.reportsNeeded)),
-          ready ? el('td', {}, 'usable now') : el('td', {}, notEnough()),
+          el('td', { class: 'num' }, p.interval !== null ? halfWidth(p.interval) : p.intervalSaid === NA ? notEnough() : '—'),
+          // Said in words that wrap where it cannot be projected.
+          p.neededSaid === 'cannot be projected from these reports yet'
+            ? el('td', {}, p.neededSaid)
+            : el('td', { class: 'num' }, p.needed !== null ? needed(p.needed) : p.neededSaid === 'after the first reports' || p.neededSaid === 'reached' ? p.neededSaid : needed(t.reportsNeeded)),
+          p.ready ? el('td', {}, 'usable now') : el('td', {}, notEnough()),
         ]
       }),
       'No reports yet.',
@@ -426,19 +451,21 @@
    * The figures the dashboard shows, one estimate a row (section, UTC day for a daily one, name, measure, estimate,
    * 95% interval, or why there is none), clipped as the page shows them: rates and shares as fractions in 0–1, the
    * lift a difference of them in −1–1, money and page views per session never below 0. Each row names the pack the
-   * figures are of: after a retrain, two downloads of one window can be of different packs.
+   * figures are of (after a retrain, two downloads of one window can be of different packs) and the ε of the reports
+   * they are estimated from (every figure is of the reports at the ε in force), so the file reads on its own. The
+   * projections table comes last, its half-widths as fractions and its reports needed as counts, or in words.
    */
   function figuresCsv(doc) {
     const unit = (x) => Math.min(1, Math.max(0, x))
     const signed = (x) => Math.min(1, Math.max(-1, x))
     const positive = (x) => Math.max(0, x)
     const pack = doc.context ? doc.context.packId : ''
-    const rows = [['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack']]
+    const rows = [['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack', 'epsilon']]
     const add = (section, day, name, measure, estimate, clip) => {
       const shown = estimate && estimate.enough && estimate.value !== null
-      rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), '', pack] : [section, day, name, measure, null, null, null, NA, pack])
+      rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), '', pack, doc.epsilon] : [section, day, name, measure, null, null, null, NA, pack, doc.epsilon])
     }
-    const said = (section, name, measure, status) => rows.push([section, '', name, measure, null, null, null, status, pack])
+    const said = (section, name, measure, status, value = null) => rows.push([section, '', name, measure, value, null, null, status, pack, doc.epsilon])
     const o = doc.insights.overall || {}
     add('whole shop', '', 'All sessions', 'conversion', o.conversion, unit)
     add('whole shop', '', 'All sessions', 'average order value', o.averageOrderValue, positive)
@@ -471,6 +498,13 @@
       said('pages', p.key, 'in the table', table.has(p.key) ? (p.published ? 'yes' : 'yes, next: no') : p.published ? 'no, next: yes' : 'no')
     }
     for (const key of doc.partialPageKeys || []) said('pages', key, 'share of views', 'left out of this window: added after some of its reports were deleted')
+    for (const t of doc.traffic || []) {
+      const p = projection(t, doc)
+      said('projections', t.answer, 'target half-width', '', t.target)
+      said('projections', t.answer, 'half-width now', p.intervalSaid, p.interval)
+      said('projections', t.answer, 'reports needed', p.neededSaid, p.needed)
+      said('projections', t.answer, 'usable now', p.ready ? 'yes' : 'no')
+    }
     return csvOf(rows)
   }
 
