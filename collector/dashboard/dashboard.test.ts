@@ -515,6 +515,65 @@ describe('dashboard: a series hidden from a chart\'s legend', () => {
   })
 })
 
+describe('dashboard: a series hidden from a chart\'s legend, across packs', () => {
+  // As Chart.js does: a dataset configured `hidden` starts hidden; the legend's buttons switch it.
+  type Dataset = { label: string; hidden?: boolean }
+  class FakeChart {
+    datasets: Dataset[]
+    visible: boolean[]
+    constructor(readonly canvas: HTMLCanvasElement, config: { data: { datasets: Dataset[] } }) {
+      this.datasets = config.data.datasets
+      this.visible = config.data.datasets.map((d) => !d.hidden)
+    }
+    isDatasetVisible(i: number) { return this.visible[i] }
+    setDatasetVisibility(i: number, on: boolean) { this.visible[i] = on }
+    update() {}
+    destroy() {}
+  }
+  /** The legend buttons of the chart on `id`, as [label, shown]. */
+  const legend = (id: string) => [...document.getElementById(id)!.parentElement!.nextElementSibling!.querySelectorAll('button')].map((b) => [b.textContent, b.getAttribute('aria-pressed') === 'true'])
+  const button = (id: string, label: string) => [...document.getElementById(id)!.parentElement!.nextElementSibling!.querySelectorAll('button')].find((b) => b.textContent === label)!
+  afterEach(() => localStorage.clear())
+
+  it('keeps a line hidden for the segment of the pack it was hidden in, not for another pack\'s segment of the same label', async () => {
+    const packA = insightsOf(4000) as unknown as { context: { packId: string } }
+    const packB = insightsOf(0, 4000) as unknown as { context: { packId: string } }
+    expect(packA.context.packId).not.toBe(packB.context.packId)
+    // draw() stubs Chart with a recorder: here a chart whose lines the legend can switch.
+    const draws = async (doc: unknown) => {
+      const html = readFileSync(join(STATIC, 'index.html'), 'utf8')
+      document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(html)![1]!
+      vi.stubGlobal('fetch', async () => ({ ok: true, json: async () => doc }))
+      vi.stubGlobal('Chart', FakeChart)
+      new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
+      await vi.waitFor(() => expect(document.querySelector('#traffic tbody')).not.toBeNull())
+    }
+    await draws(packA)
+    button('segments-over-time', 'Segment 3').click()
+    expect(legend('segments-over-time').find(([label]) => label === 'Segment 3')![1]).toBe(false)
+    // Another pack without segment names: its "Segment 3" is another segment, shown.
+    await draws(packB)
+    expect(legend('segments-over-time').every(([, shown]) => shown)).toBe(true)
+    // Back on the first pack (the figures follow it again): its segment 3 is still hidden, and only it.
+    await draws(packA)
+    expect(legend('segments-over-time').filter(([, shown]) => !shown)).toEqual([['Segment 3', false]])
+  })
+
+  it('reads a hidden series saved by label before without breaking the page: a segment\'s line shown, the bar chart\'s kept', async () => {
+    localStorage.setItem('seglet-dashboard-hidden-series', JSON.stringify({ 'segments-over-time': ['Segment 3'], 'conversion-by-segment': ['95% interval'] }))
+    await draw(insightsOf(4000))
+    expect(legend('segments-over-time').every(([, shown]) => shown)).toBe(true)
+    expect(legend('conversion-by-segment')).toEqual([['Conversion (%)', true], ['95% interval', false]])
+    // Nor does a value of another shape (a hand edit, another version) break it.
+    for (const saved of ['[1,2]', 'null', '{"version":2,"charts":{"segments-over-time":[3,null]}}', '{"version":2}', 'not json']) {
+      localStorage.setItem('seglet-dashboard-hidden-series', saved)
+      await draw(insightsOf(4000))
+      expect(legend('segments-over-time').length, saved).toBeGreaterThan(0)
+      expect(legend('segments-over-time').every(([, shown]) => shown), saved).toBe(true)
+    }
+  })
+})
+
 describe('dashboard: the days it counts by', () => {
   it('says its days are UTC days, where a reader west or east of UTC would take them for their own', async () => {
     await draw(insightsOf(400))

@@ -197,15 +197,21 @@
     },
   }
 
-  // The series hidden from each chart's legend, by label: they stay hidden when the charts are drawn again (after a
-  // rewrite, or a reload of the page: kept in this browser's storage for the collector's origin) until the reader
-  // shows them again. Storage refused (a private window, a full disk) only keeps them for as long as the page.
+  // The series hidden from each chart's legend, by a key that names the series wherever it is drawn: a segment's line
+  // by the pack the figures follow and its leaf (another pack's "Segment 3" is another segment), the bar chart's two
+  // series by what they are. They stay hidden when the charts are drawn again (after a rewrite, or a reload of the
+  // page: kept in this browser's storage for the collector's origin) until the reader shows them again. Storage
+  // refused (a private window, a full disk) only keeps them for as long as the page.
   const HIDDEN_KEY = 'seglet-dashboard-hidden-series'
+  const HIDDEN_VERSION = 2
   const hiddenOn = {}
   try {
     const saved = JSON.parse(localStorage.getItem(HIDDEN_KEY) || '{}')
+    // Saved before by label ({ chart: [label] }): the bar chart's labels were its keys, and are kept; a segment's
+    // label named no pack, so the lines it hid are shown again rather than hide another pack's segment.
+    const charts = saved && saved.version === HIDDEN_VERSION ? saved.charts : { 'conversion-by-segment': saved && saved['conversion-by-segment'] }
     for (const id of ['segments-over-time', 'conversion-by-segment']) {
-      if (saved && Array.isArray(saved[id])) hiddenOn[id] = new Set(saved[id].filter((label) => typeof label === 'string'))
+      if (charts && Array.isArray(charts[id])) hiddenOn[id] = new Set(charts[id].filter((key) => typeof key === 'string'))
     }
   } catch {
     // Unreadable or refused: every series shown.
@@ -213,18 +219,26 @@
   const hidden = (id) => (hiddenOn[id] ||= new Set())
   const saveHidden = () => {
     try {
-      localStorage.setItem(HIDDEN_KEY, JSON.stringify(Object.fromEntries(Object.entries(hiddenOn).map(([id, labels]) => [id, [...labels]]))))
+      const charts = Object.fromEntries(Object.entries(hiddenOn).map(([id, keys]) => [id, [...keys]]))
+      localStorage.setItem(HIDDEN_KEY, JSON.stringify({ version: HIDDEN_VERSION, charts }))
     } catch {
       // Kept for this page only.
     }
   }
+  /** The key a segment's line is hidden by: the pack the figures follow, and the segment's leaf in it. */
+  const segmentKey = (doc, leaf) => JSON.stringify([doc.context ? doc.context.packId : null, leaf])
 
-  /** A chart on the canvas `id`, in place of the one drawn there before (the dashboard draws again after a rewrite). */
-  const chartOn = (id, config) => {
+  /**
+   * A chart on the canvas `id`, in place of the one drawn there before (the dashboard draws again after a rewrite),
+   * its series hidden where their `keys` (one per dataset) were.
+   */
+  const chartOn = (id, config, keys) => {
     const canvas = document.getElementById(id)
     const before = Chart.getChart && Chart.getChart(canvas)
     if (before) before.destroy()
-    for (const d of config.data.datasets) if (hidden(id).has(d.label)) d.hidden = true
+    config.data.datasets.forEach((d, i) => {
+      if (hidden(id).has(keys[i])) d.hidden = true
+    })
     return new Chart(canvas, config)
   }
 
@@ -232,7 +246,7 @@
    * The chart's legend as buttons under it, in place of the one Chart.js draws on the canvas (which a mouse alone
    * can use): each shows or hides its line or bars, by keyboard as by pointer, and says whether it is shown.
    */
-  function legendOf(canvasId, chart, datasets) {
+  function legendOf(canvasId, chart, datasets, keys) {
     const canvas = document.getElementById(canvasId)
     const box = canvas.parentElement
     if (box.nextElementSibling && box.nextElementSibling.classList.contains('legend')) box.nextElementSibling.remove()
@@ -249,8 +263,8 @@
         chart.setDatasetVisibility(i, shown)
         chart.update()
         button.setAttribute('aria-pressed', String(shown))
-        if (shown) hidden(canvasId).delete(d.label)
-        else hidden(canvasId).add(d.label)
+        if (shown) hidden(canvasId).delete(keys[i])
+        else hidden(canvasId).add(keys[i])
         saveHidden()
       })
       list.append(el('li', {}, button))
@@ -285,6 +299,7 @@
 
   function segmentsOverTime(doc, leaves) {
     dailyNote(doc)
+    const keys = leaves.map((leaf) => segmentKey(doc, leaf))
     const datasets = leaves.map((leaf, i) => ({
       label: segmentName(leaf),
       data: doc.daily.map((d) => {
@@ -310,8 +325,8 @@
         // A point's share as the table writes it (42.4%), not Chart.js's raw number (42.371).
         plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${pct(c.raw / 100)}` } } },
       },
-    })
-    legendOf('segments-over-time', chart, datasets)
+    }, keys)
+    legendOf('segments-over-time', chart, datasets, keys)
     noteIfEmpty('segments-over-time', chart, datasets.every((d) => d.data.every((v) => v === null)), 'No day has enough reports yet for its segment shares.')
     // The chart's figures as text, for a screen reader and for telling the lines apart without their colours.
     table(
@@ -330,6 +345,8 @@
       { label: 'Conversion (%)', data: usable.map((s) => Math.min(100, Math.max(0, s.conversion.value * 100))), backgroundColor: 'rgba(47,111,222,0.75)', grouped: false, barPercentage: 0.7 },
       { label: '95% interval', data: usable.map((s) => [Math.max(0, s.conversion.low * 100), Math.min(100, s.conversion.high * 100)]), backgroundColor: '#1d232b', grouped: false, barPercentage: 0.06 },
     ]
+    // Keyed by what they are, the same in every pack (and as their labels were when the keys were labels).
+    const keys = ['Conversion (%)', '95% interval']
     const chart = chartOn('conversion-by-segment', {
       type: 'bar',
       plugins: [FIT_PLUGIN],
@@ -344,8 +361,8 @@
           tooltip: { callbacks: { label: (c) => (Array.isArray(c.raw) ? `95%: ${pct(c.raw[0] / 100)} to ${pct(c.raw[1] / 100)}` : `Conversion: ${pct(c.raw / 100)}`) } },
         },
       },
-    })
-    legendOf('conversion-by-segment', chart, datasets)
+    }, keys)
+    legendOf('conversion-by-segment', chart, datasets, keys)
     noteIfEmpty('conversion-by-segment', chart, usable.length === 0, 'No segment has enough reports yet for its conversion.')
     table(
       'segments',
