@@ -790,6 +790,27 @@ describe('dashboard: downloading the figures', () => {
     expect(cells('traffic', 2)).toEqual(['reached', `about ${(6400).toLocaleString()}`, `more than ${(1e8).toLocaleString()}`, 'cannot be projected from these reports yet'])
   })
 
+  it('lists the pages with a measured share of views first, most viewed first, then those with not enough reports by key, whatever their noise', async () => {
+    const doc = insightsOf(4000) as unknown as { insights: { pages: { key: string; viewShare: { value: number | null; low: number; high: number; enough: boolean } }[] } }
+    const pages = doc.insights.pages
+    expect(pages.length).toBeGreaterThanOrEqual(4)
+    const share = (value: number | null, enough: boolean) => ({ value, low: (value ?? 0) - 0.01, high: (value ?? 0) + 0.01, enough })
+    // Noise put the unmeasured pages' estimates above and between the measured ones.
+    const [a, b, c, d] = pages
+    Object.assign(a!, { key: 'z/noisy', viewShare: share(0.9, false) })
+    Object.assign(b!, { key: 'a/measured-small', viewShare: share(0.1, true) })
+    Object.assign(c!, { key: 'b/noisy', viewShare: share(0.5, false) })
+    Object.assign(d!, { key: 'm/measured-big', viewShare: share(0.3, true) })
+    for (const p of pages.slice(4)) Object.assign(p, { viewShare: share(null, false) })
+    const measured = ['m/measured-big', 'a/measured-small']
+    const rest = [...pages.slice(4).map((p) => p.key), 'b/noisy', 'z/noisy'].sort()
+    const { text } = await downloaded(doc)
+    expect(cells('pages', 0)).toEqual([...measured, ...rest])
+    // The download lists them in the same order.
+    const keys = [...new Set(text.split('\r\n').filter((line) => line.startsWith('pages,')).map((line) => line.split(',')[2]))]
+    expect(keys).toEqual([...measured, ...rest])
+  })
+
   it('offers no download before the figures have loaded, nor when they could not be', async () => {
     document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
     vi.stubGlobal('fetch', async () => ({ ok: false, status: 500, json: async () => ({ error: 'internal' }) }))

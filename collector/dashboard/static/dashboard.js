@@ -69,6 +69,16 @@
   const segmentName = (leaf) => (leaf === null ? 'No segment yet' : (names.segment && names.segment[leaf]) || `Segment ${leaf + 1}`)
   const valueName = (leaf) => (leaf === null ? 'No value segment yet' : (names.value && names.value[leaf]) || `Value segment ${leaf + 1}`)
 
+  /**
+   * The pages in the order the table and the download give them: those whose share of views is measured first, most
+   * viewed first, then those with not enough reports yet by page key (their estimates are noise: ranked by them, a
+   * page with a handful of reports could stand above measured ones, and move at every rewrite).
+   */
+  const measured = (p) => Boolean(p.viewShare && p.viewShare.enough && p.viewShare.value !== null)
+  const byKey = (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+  const pageOrder = (pages) =>
+    [...pages].sort((a, b) => Number(measured(b)) - Number(measured(a)) || (measured(a) ? b.viewShare.value - a.viewShare.value : 0) || byKey(a, b))
+
   /** The page keys the page-statistics table last written holds (none before one is written). */
   const inTable = (doc) => new Set((doc.pageStats && doc.pageStats.pages) || [])
 
@@ -414,7 +424,7 @@
   }
 
   function pages(doc) {
-    const rows = [...doc.insights.pages].sort((a, b) => (b.viewShare.value ?? 0) - (a.viewShare.value ?? 0))
+    const rows = pageOrder(doc.insights.pages)
     const stats = doc.pageStats
     const asked = new Set(doc.valuePages || [])
     document.getElementById('page-stats-note').textContent =
@@ -504,7 +514,7 @@
     for (const s of doc.insights.valueSegments) add('value segments', '', valueName(s.leaf), 'share of sessions', s.share, unit)
     const asked = new Set(doc.valuePages || [])
     const table = inTable(doc)
-    for (const p of [...doc.insights.pages].sort((a, b) => (b.viewShare.value ?? 0) - (a.viewShare.value ?? 0))) {
+    for (const p of pageOrder(doc.insights.pages)) {
       add('pages', '', p.key, 'share of views', p.viewShare, unit)
       add('pages', '', p.key, 'bounce rate', p.bounceRate, unit)
       add('pages', '', p.key, 'exit rate', p.exitRate, unit)
