@@ -3,6 +3,7 @@ import { parseReport } from '../../src/reports/parseReport'
 import type { ParsedReport } from '../../src/reports/types'
 import type { PackContext } from '../ingest/createIngest'
 import { addDays } from '../lib/addDays'
+import { compareIds } from '../lib/compareIds'
 import type { ReportGroup, SumRow } from '../storage/types'
 import { sumsParts } from './sumsShape'
 import { chooseValuePages, DEFAULT_VALUE_PAGES } from './chooseValuePages'
@@ -84,9 +85,9 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
 
   /**
    * The rows of the main group at ε: the known pack (shipped, published, listed) with the most reports (a shop rolls
-   * packs out gradually; of two with as many, the lexically greatest pack id); a pack id none lists only while no
-   * known pack has reports, or a flood of reports under a made-up pack id (the rate limit lets each address send 60 a
-   * minute) would replace a small shop's estimates.
+   * packs out gradually; of two with as many, the greatest pack id, its versions read as numbers); a pack id none
+   * lists only while no known pack has reports, or a flood of reports under a made-up pack id (the rate limit lets
+   * each address send 60 a minute) would replace a small shop's estimates.
    */
   const mainGroup = (rows: readonly SumRow[], epsilon: number, knownPacks: readonly PackContext[] = []) => {
     const groups = new Map<GroupKey, { group: Omit<ReportGroup, 'day'>; rows: SumRow[]; reports: number }>()
@@ -100,9 +101,10 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
       entry.rows.push(row)
       if (row.counter === REPORTS_COUNTER) entry.reports += row.value
     }
-    // As many reports: the lexically greatest pack id (a retrain's `+r<day>` sorts after the pack it retrains, a later
-    // retrain after an earlier one), not whichever the database returned first, which can change between estimates.
-    const byId = (a: GroupKey, b: GroupKey) => (a < b ? 1 : a > b ? -1 : 0)
+    // As many reports: the greatest pack id, its versions read as numbers (`1.0.10` after `1.0.9`; a retrain's
+    // `+r<day>` after the pack it retrains, a later retrain after an earlier one), not whichever the database returned
+    // first, which can change between estimates.
+    const byId = (a: GroupKey, b: GroupKey) => compareIds(b, a)
     const all = [...groups.values()].sort((a, b) => b.reports - a.reports || byId(a.group.packId, b.group.packId) || byId(groupKey(a.group), groupKey(b.group)))
     // The pack id with its leaf counts: reports under a known pack id with other leaf counts are no browser's.
     const known = new Set(knownPacks.map((p) => groupKey({ ...p, epsilon })))

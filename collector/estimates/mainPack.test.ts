@@ -23,9 +23,19 @@ describe('the pack the estimates follow', () => {
     const a = rowsOf(200, TEST_CONTEXT, 5)
     const b = rowsOf(200, RETRAINED, 6)
     const followed = [[...a, ...b], [...b, ...a]].map((rows) => (estimator.insights(rows, QUERY).context as { packId: string }).packId)
-    // The lexically greatest pack id: a retrained pack's `+r<day>` sorts after the pack it retrains, and a later retrain after an earlier one.
+    // The greatest pack id: a retrained pack's `+r<day>` sorts after the pack it retrains, and a later retrain after an earlier one.
     expect(followed).toEqual([RETRAINED.packId, RETRAINED.packId])
     const table = [[...a, ...b], [...b, ...a]].map((rows) => estimator.pageStats(rows, QUERY))
     expect(table[0]).toEqual(table[1])
+  })
+
+  it('reads the versions in pack ids as numbers when two known packs have as many reports: 1.0.10 after 1.0.9', () => {
+    const older = { ...TEST_CONTEXT, packId: 'session@1.0.9+lifetime@1.0.0' }
+    const newer = { ...TEST_CONTEXT, packId: 'session@1.0.10+lifetime@1.0.0' }
+    const query = { ...QUERY, knownPacks: [older, newer] }
+    const a = rowsOf(200, older, 5)
+    const b = rowsOf(200, newer, 6)
+    const followed = [[...a, ...b], [...b, ...a]].map((rows) => (estimator.insights(rows, query).context as { packId: string }).packId)
+    expect(followed).toEqual([newer.packId, newer.packId])
   })
 })
