@@ -42,7 +42,8 @@ Options:
   --min-answers N       fewest answers to fit from (default ${MIN_TRAINING_ANSWERS})
   --min-version N       when signing: the new manifest's version is at least N, as with publish-pack. After
                         --publish-dir was lost, give one above any version published before, or returning
-                        browsers refuse the retrain's manifest as a rollback and keep their packs
+                        browsers refuse the retrain's manifest as a rollback and keep their packs. Without
+                        a key the run says so on stderr, and goes on as without it
   --learn-tables LIST   the training tables browsers answer, listed in the published pack: "all", or
                         features (${LEARN_FEATURES.map((f) => f.name).join(', ')}) and table ids
                         (withStats.month), comma-separated. A shop without cart events drops the funnel
@@ -110,6 +111,14 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
       console.error(
         `seglet collector retrain: no signing key (--key, or ${defaultKey} from ${process.cwd()}), but ${publishDir} holds a signed manifest (version ${signed.version}, valid until ${signed.expires ?? 'no end'}): ` +
           `this run neither publishes to it nor renews it, and writes an accepted pack unsigned to ${out}. Give --key to publish signed`,
+      )
+    }
+    // Given after the publish folder was lost, where no manifest is left to warn of: the run would publish nothing
+    // above the versions browsers stored, saying nothing.
+    if (minVersion !== undefined) {
+      console.error(
+        `seglet collector retrain: --min-version ${minVersion} holds only when signing, and this run has no signing key (--key, or ${defaultKey} from ${process.cwd()}): ` +
+          `it publishes no manifest and writes an accepted pack unsigned to ${out}. Give --key to publish signed`,
       )
     }
   }

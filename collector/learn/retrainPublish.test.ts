@@ -305,6 +305,20 @@ describe('retrain without a signing key', () => {
     }
   })
 
+  it('says that --min-version holds only when signing when no key is found, even with no manifest left in --publish-dir', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-nokey-min-version-'))
+    try {
+      // The publish folder was lost and the schedule gained --min-version, but cron starts the run where no key is.
+      const { code, said } = await run(['--database', 'memory:', '--publish-dir', join(dir, 'site'), '--out', join(dir, 'session.json'), '--min-version', '42'])
+      expect(code).toBe(0)
+      expect(said).toMatch(/--min-version 42 holds only when signing, and this run has no signing key .*publishes no manifest .*unsigned/s)
+      expect(said).toContain('--key')
+      expect(readdirSync(dir)).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   // A pack from before an SDK upgrade (another feature set), or one edited by hand: a retrain of it is refused by
   // every browser (pack_spec_mismatch), which would keep the shipped pack while the shop believes it updated.
   it('refuses to retrain a pack browsers would refuse, before it writes anything', async () => {
