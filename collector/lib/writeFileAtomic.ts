@@ -7,15 +7,17 @@ import { dirname, join } from 'node:path'
  * then renamed over it, and the folder is synced after the rename; so a run killed half-way, a full disk or a
  * power cut leaves the previous file as it was or the new one whole, never part of the new one or an empty
  * file under its name. The temporary file is removed when the write fails, and the error names `file` when
- * the system's names none.
+ * the system's names none. The new file gets `mode` (less the process's umask), never the mode of the file it
+ * replaces, and has it from its creation: a private key is never readable by others, not even before a chmod.
  *
  * @example
  * await writeFileAtomic('.seglet-collector/public/models/session.json', text)
+ * await writeFileAtomic('.seglet-collector/keys/pack-signing.key', pem, { mode: 0o600 })
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, { mode = 0o666 }: { mode?: number } = {}): Promise<void> {
   const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
   try {
-    const handle = await open(temporary, 'w')
+    const handle = await open(temporary, 'w', mode)
     try {
       await writeFile(handle, data)
       // Without it, a file system may put the rename on disk before the data (ext4, XFS): after a power cut the

@@ -1,28 +1,38 @@
 // @vitest-environment node
 // keygen --force over an existing key file: the new private key never sits in a file others can read, not
-// even between the write and a later chmod.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+// even between the write and a later chmod, and a write that fails half-way leaves the old key whole.
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, it, vi } from 'vitest'
+import { afterEach, expect, it, vi } from 'vitest'
 
-// The mode of the private key file each time a private key is written into it.
-const writes: number[] = []
+// The mode of the file each time a private key is written into it; a full disk half-way when `full` is set.
+const state = vi.hoisted(() => ({ writes: [] as number[], full: false }))
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs/promises')>()
   return {
     ...fs,
-    writeFile: async (path: string, data: string, options: Parameters<typeof fs.writeFile>[2]) => {
+    writeFile: async (path: string | FileHandle, data: string, options: Parameters<typeof fs.writeFile>[2]) => {
       if (String(data).includes('PRIVATE KEY')) {
         try {
-          writes.push(statSync(path).mode & 0o777)
+          state.writes.push((typeof path === 'string' ? statSync(path) : await path.stat()).mode & 0o777)
         } catch {
-          writes.push(-1) // a new file: created with the mode given
+          state.writes.push(-1) // a new file: created with the mode given
+        }
+        if (state.full) {
+          await fs.writeFile(path, String(data).slice(0, String(data).length / 2), options)
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
         }
       }
       return fs.writeFile(path, data, options)
     },
   }
+})
+
+afterEach(() => {
+  state.writes.length = 0
+  state.full = false
 })
 
 it('keygen --force makes an existing key file owner-only before the new key is written into it', async () => {
@@ -33,10 +43,50 @@ it('keygen --force makes an existing key file owner-only before the new key is w
     writeFileSync(file, 'old')
     chmodSync(file, 0o644)
     await generatePackKeys(dir, { overwrite: true })
-    expect(writes).toEqual([0o600])
+    expect(state.writes).toEqual([0o600])
     expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(readFileSync(file, 'utf8')).toContain('PRIVATE KEY')
     await expect(readPackSigningKey(file)).resolves.toBeDefined()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+it('keygen --force that fails half-way (a full disk) leaves the old key and its public key as they were', async () => {
+  const { generatePackKeys, readPackSigningKey } = await import('./signingKey')
+  const dir = mkdtempSync(join(tmpdir(), 'seglet-keys-full-'))
+  try {
+    const old = await generatePackKeys(dir)
+    const before = { key: readFileSync(old.privateKeyFile, 'utf8'), pub: readFileSync(old.publicKeyFile, 'utf8') }
+    state.full = true
+    await expect(generatePackKeys(dir, { overwrite: true })).rejects.toMatchObject({ code: 'collector_pack', message: expect.stringMatching(/cannot write .*pack-signing\.key: ENOSPC/) })
+    expect(readFileSync(old.privateKeyFile, 'utf8')).toBe(before.key)
+    expect(readFileSync(old.publicKeyFile, 'utf8')).toBe(before.pub)
+    expect((await readPackSigningKey(old.privateKeyFile)).packKey).toBe(old.packKey)
+    expect(readdirSync(dir).sort()).toEqual(['pack-signing.key', 'pack-signing.pub'])
+    // Once the disk has room, the key is replaced.
+    state.full = false
+    const replaced = await generatePackKeys(dir, { overwrite: true })
+    expect((await readPackSigningKey(replaced.privateKeyFile)).packKey).toBe(replaced.packKey)
+    expect(replaced.packKey).not.toBe(old.packKey)
+    expect(readdirSync(dir).sort()).toEqual(['pack-signing.key', 'pack-signing.pub'])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+it('keygen --force removes the temporary key file a killed run left, once it is old, and nothing else', async () => {
+  const { utimesSync } = await import('node:fs')
+  const { generatePackKeys } = await import('./signingKey')
+  const dir = mkdtempSync(join(tmpdir(), 'seglet-keys-left-'))
+  try {
+    await generatePackKeys(dir)
+    const left = ['pack-signing.key.4242-0badf00d.tmp', 'pack-signing.key.4243-0badf00d.tmp', 'notes.txt.4244-0badf00d.tmp']
+    for (const name of left) writeFileSync(join(dir, name), 'part of a key', { mode: 0o600 })
+    const hoursAgo = new Date(Date.now() - 2 * 3_600_000)
+    for (const name of [left[0]!, left[2]!]) utimesSync(join(dir, name), hoursAgo, hoursAgo)
+    await generatePackKeys(dir, { overwrite: true })
+    expect(readdirSync(dir).sort()).toEqual([left[2], left[1], 'pack-signing.key', 'pack-signing.pub'].sort())
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

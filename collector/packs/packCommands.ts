@@ -12,8 +12,9 @@ export const PACK_COMMANDS_HELP = `Usage:
   npm run collector -- keygen [--dir DIR] [--force]
       Makes the key pair that signs model packs: DIR/${PRIVATE_KEY_FILE} (private, mode 0600; keep it secret
       and backed up) and DIR/pack-signing.pub. Prints the data-pack-key attribute to paste into the script tag.
-      DIR defaults to ${DEFAULT_KEY_DIR}. --force replaces an existing key (pages must then pin the new one,
-      and the next publish-pack needs --rotate-key).
+      DIR defaults to ${DEFAULT_KEY_DIR}. --force replaces an existing key, whole or not at all: a run that
+      fails (a full disk) leaves the old one (pages must then pin the new one, and the next publish-pack needs
+      --rotate-key).
 
   npm run collector -- publish-pack [--session FILE] [--lifetime FILE] [--key FILE] [--out DIR] [--expires-days N] [--rotate-key]
       [--min-version N]

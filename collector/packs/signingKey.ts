@@ -1,10 +1,11 @@
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { join } from 'node:path'
 import { packKeyId } from '../../src/pack/packKeys'
 import { PACK_KEY_PREFIX, signedMessage } from '../../src/pack/signedFormat'
 import { CollectorError } from '../lib/CollectorError'
+import { removeStaleTemporaries, writeFileAtomic } from '../lib/writeFileAtomic'
 
 /** Folder `keygen` writes the key pair to by default. */
 export const DEFAULT_KEY_DIR = '.seglet-collector/keys'
@@ -36,7 +37,8 @@ export interface GeneratedPackKeys {
  * Makes a new Ed25519 key pair for signing model packs and writes it to `dir`: the private key
  * (`pack-signing.key`, PKCS#8 PEM, readable by its owner only: mode 0600) and the public key
  * (`pack-signing.pub`, the `data-pack-key` value). Refuses to replace an existing private key unless
- * `overwrite` (browsers pinning the old public key would refuse everything signed with a new one).
+ * `overwrite` (browsers pinning the old public key would refuse everything signed with a new one), and then
+ * replaces it whole or not at all: a run that fails leaves the old key.
  *
  * @example
  * const { packKey } = await generatePackKeys('.seglet-collector/keys')
@@ -54,11 +56,14 @@ export async function generatePackKeys(dir = DEFAULT_KEY_DIR, { overwrite = fals
     throw new CollectorError('collector_pack', `cannot write ${privateKeyFile}: ${(error as Error).message}`, undefined, error)
   }
   try {
-    // A file that exists keeps its mode through writeFile: made owner-only before the new key goes in.
-    if (overwrite) await chmod(privateKeyFile, 0o600).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error
-    })
-    await writeFile(privateKeyFile, pem, { mode: 0o600, flag: overwrite ? 'w' : 'wx' })
+    if (overwrite) {
+      // Beside the old key, then renamed over it: a run killed half-way or a full disk leaves the old key whole,
+      // not a truncated file and no key at all. A temporary file such a run left is removed once it is old.
+      await removeStaleTemporaries(dir, (name) => name === PRIVATE_KEY_FILE)
+      await writeFileAtomic(privateKeyFile, pem, { mode: 0o600 })
+    } else {
+      await writeFile(privateKeyFile, pem, { mode: 0o600, flag: 'wx' })
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new CollectorError(
