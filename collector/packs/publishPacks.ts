@@ -359,13 +359,17 @@ async function publishLocked(outDir: string, key: PackSigningKey, packs: Publish
     packFiles[kind] = join(outDir, name)
   }
   if (Object.keys(entries).length === 0) throw new CollectorError('collector_pack', 'no pack to publish: give a session or a lifetime pack')
-  // A report carries both packs' ids in one field: each within the limit, together maybe not.
+  // A report carries both packs' ids in one field: each within the limit, together maybe not. For a kind the
+  // manifest does not list, a page runs its hash-pinned pack of that kind, or the shipped one: only the shipped one
+  // is known here, so a shop whose pages pin their own lists it, and the check sees the pair they report under.
   const packId = `${ids.session}+${ids.lifetime}`
   if (packId.length > MAX_PACK_ID_LENGTH) {
-    const shipped = (Object.keys(ids) as PackKind[]).filter((kind) => !entries[kind])
+    const shipped = (Object.keys(ids) as PackKind[]).find((kind) => !entries[kind])
+    const assumed = shipped ? `, with the shipped ${shipped} pack pages run when the manifest lists none` : ''
+    const listIt = shipped ? `, or, when pages hash-pin a ${shipped} pack of their own, list it in the manifest too (publish-pack --${shipped} FILE) so that its id is the one checked` : ''
     throw new CollectorError(
       'collector_pack',
-      `the packs' ids together, ${JSON.stringify(packId)} (${packId.length} characters${shipped.length ? `, with the shipped ${shipped[0]} pack pages run when the manifest lists none` : ''}), cannot be carried by private reports: at most ${MAX_PACK_ID_LENGTH} characters; give packs with shorter versions`,
+      `the packs' ids together, ${JSON.stringify(packId)} (${packId.length} characters${assumed}), cannot be carried by private reports: at most ${MAX_PACK_ID_LENGTH} characters; give packs with shorter versions${listIt}`,
     )
   }
   const manifest: PackManifest = {

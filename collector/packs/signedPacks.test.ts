@@ -425,8 +425,16 @@ describe('publishPacks', () => {
     const longLifetime = { ...shipped('lifetime'), version: '1.0.0-' + 'b'.repeat(30) }
     expect(await refused({ session: long, lifetime: longLifetime })).toMatch(/"session@1\.0\.0-a+\+lifetime@1\.0\.0-b+" \(90 characters\).*at most 64/)
     // A kind the manifest does not list: pages run the shipped pack of it (lifetime@1.0.0).
-    expect(await refused({ session: { ...variant(0.3), version: 'x'.repeat(42) } })).toMatch(/65 characters/)
+    expect(await refused({ session: { ...variant(0.3), version: 'x'.repeat(42) } })).toMatch(/65 characters, with the shipped lifetime pack/)
     expect(existsSync(manifestFile())).toBe(false)
+    // Pages that hash-pin a lifetime pack of their own report under its id, which only listing it lets the check see:
+    // refused with the shipped one assumed, the pair they report under publishes, and a pair too long is refused.
+    const sessionOfPages = { ...variant(0.3), version: 'y'.repeat(45) }
+    expect(await refused({ session: sessionOfPages })).toMatch(/list it in the manifest too \(publish-pack --lifetime FILE\)/)
+    const shortLifetime = { ...shipped('lifetime'), version: '2' }
+    expect(`${(await publishPacks({ outDir: site, key, packs: { session: sessionOfPages, lifetime: shortLifetime } })).version}`).toBe('1')
+    rmSync(site, { recursive: true, force: true })
+    expect(await refused({ session: variant(0.3), lifetime: { ...shipped('lifetime'), version: 'z'.repeat(50) } })).toMatch(/characters\), cannot be carried/)
     expect((await publishPacks({ outDir: site, key, packs: { session: { ...variant(0.3), version: 'x'.repeat(41) } } })).version).toBe(1)
     // The kept session pack, with a new lifetime pack whose id together with it is too long.
     expect(await refused({ lifetime: { ...shipped('lifetime'), version: '1.0.0-b' } })).toMatch(/66 characters/)
