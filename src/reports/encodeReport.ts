@@ -53,6 +53,8 @@ export interface EncodeReportOptions {
 
 const ANSWER_BYTES = ANSWER_HEX_LENGTH / 2
 const answer = new Uint8Array(ANSWER_BYTES)
+// Big-endian writes into `answer`: the collector reads its words the same way.
+const answerView = new DataView(answer.buffer)
 const olhOut = new Uint32Array(3)
 const oueBits = new Uint8Array(ANSWER_BYTES * 8)
 const coinsBySource = new WeakMap<RandomSource, Coins>()
@@ -167,7 +169,8 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
   if (!isReportDay(day)) throw new OptionsError('day must be a calendar day written YYYY-MM-DD', 'day')
   checkContext(context.packId, context.segmentLeaves, context.valueLeaves, 'report_out_of_range')
   if (!truth || typeof truth !== 'object') throw new ReportError('report_out_of_range', 'truth must be an object')
-  const pages = checkPages(truth.pages)
+  // The session's last MAX_REPORT_PAGES pages: the page questions ask about these only.
+  const kept = checkPages(truth.pages).slice(-MAX_REPORT_PAGES)
   const learnShare = options.learnShare ?? 0
   if (typeof learnShare !== 'number' || !(learnShare >= 0 && learnShare <= 1)) throw new OptionsError('learnShare must be a number from 0 to 1', 'learnShare')
   const valuePages = options.valuePages ?? []
@@ -189,24 +192,18 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
     const table = listed ? listed[coins.below(listed.length)] : coins.below(LEARN_TABLES.length)
     if (!LEARN_TABLES[table]) throw new ReportError('report_out_of_range', 'learnTables must hold training-table indexes', 'learnTables')
     olhEncode(mechanism, learnCode(truth.learn, truth.ordered === true, table), coins, olhOut)
-    writeUint32(olhOut[0], 0)
-    writeUint32(olhOut[1], 4)
-    answer[8] = olhOut[2] >>> 8
-    answer[9] = olhOut[2] & 0xff
+    writeOlh()
     answer[10] = table
     finiteValue('segment', truth, context)
   } else if (spec.id === 'pageValue') {
     if (mechanism.kind !== 'krr') throw new Error('page-value question without randomized response')
     // The asked page is drawn uniformly from the public list, independently of the truth: its hash travels in clear.
     const key = valuePages[coins.below(valuePages.length)]
-    const kept = pages.length > MAX_REPORT_PAGES ? pages.slice(pages.length - MAX_REPORT_PAGES) : pages
     const y = krrEncode(mechanism, pageValueClass(kept, key), coins)
-    answer[0] = y >>> 8
-    answer[1] = y & 0xff
-    writeUint32(pageKeyHash(key), 2)
+    answerView.setUint16(0, y)
+    answerView.setUint32(2, pageKeyHash(key))
     finiteValue('segment', truth, context)
   } else if (isPageQuestion(spec.id)) {
-    const kept = pages.length > MAX_REPORT_PAGES ? pages.slice(pages.length - MAX_REPORT_PAGES) : pages
     let code = EMPTY_PAGE_CODE
     if (spec.id === 'pageView') {
       // One of MAX_REPORT_PAGES slots, uniformly: every page view is reported with the same probability.
@@ -220,18 +217,14 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
     }
     if (mechanism.kind !== 'olh') throw new Error('page question without local hashing')
     olhEncode(mechanism, code, coins, olhOut)
-    writeUint32(olhOut[0], 0)
-    writeUint32(olhOut[1], 4)
-    answer[8] = olhOut[2] >>> 8
-    answer[9] = olhOut[2] & 0xff
+    writeOlh()
     // Checked for every question so that a bad truth fails whichever question is drawn.
     finiteValue('segment', truth, context)
   } else {
     const x = finiteValue(spec.id as FiniteQuestionId, truth, context)
     if (mechanism.kind === 'krr') {
       const y = krrEncode(mechanism, x, coins)
-      answer[0] = y >>> 8
-      answer[1] = y & 0xff
+      answerView.setUint16(0, y)
     } else if (mechanism.kind === 'oue') {
       const bits = oueEncode(mechanism, x, coins, oueBits)
       for (let j = 0; j < mechanism.k; j++) if (bits[j]) answer[j >>> 3] |= 0x80 >>> (j & 7)
@@ -249,9 +242,9 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
   }
 }
 
-function writeUint32(value: number, at: number): void {
-  answer[at] = value >>> 24
-  answer[at + 1] = (value >>> 16) & 0xff
-  answer[at + 2] = (value >>> 8) & 0xff
-  answer[at + 3] = value & 0xff
+/** A local-hashing answer: the hash's two 32-bit coefficients (bytes 0–7), then the 16-bit value (bytes 8–9). */
+function writeOlh(): void {
+  answerView.setUint32(0, olhOut[0])
+  answerView.setUint32(4, olhOut[1])
+  answerView.setUint16(8, olhOut[2])
 }
