@@ -279,6 +279,23 @@ describe('createPanel', () => {
     expect(document.activeElement).toBe(search)
   })
 
+  it('tells of a report whose send failed as prepared but not delivered, never as sent', async () => {
+    const last = { sentDay: '2024-03-05', sessionDay: '2024-03-04', epsilon: 2, held: 'the session segment' }
+    const { panel } = make({ getReportSummary: async () => ({ epsilonPerDay: 2, spentToday: 2, last: { ...last, failed: true } }) })
+    panel.show()
+    await flush()
+    const reports = root()!.querySelector('.reports')!.textContent!
+    const [prepared, visit] = ['2024-03-05', '2024-03-04'].map((day) => new Date(`${day}T12:00:00Z`).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }))
+    expect(reports).toContain(`Last reportprepared on ${prepared}, about a visit on ${visit}, but it could not be delivered; no other report is sent that day`)
+    expect(reports).not.toContain('sent on')
+    expect(reports).toContain('ε 2 of 2 spent today')
+    panel.destroy()
+    const german = make({ text: GERMAN, getReportSummary: async () => ({ epsilonPerDay: 2, spentToday: 2, last: { ...last, failed: true } }) })
+    german.panel.show()
+    await flush()
+    expect(root()!.querySelector('.reports')!.textContent).toContain('Letzter Berichtvorbereitet am 5. März 2024, über einen Besuch am 4. März 2024, aber nicht zugestellt')
+  })
+
   it('shows the newest report summary when an older, slower read ends after it', async () => {
     const reads: Array<(summary: { epsilonPerDay: number; spentToday: number }) => void> = []
     const { panel } = make({ getReportSummary: () => new Promise((resolve) => reads.push(resolve)) })
@@ -405,6 +422,7 @@ const GERMAN: Required<PanelText> = {
   reportsIntro: 'Höchstens einmal am Tag sendet dieser Browser einen kleinen, verrauschten Bericht.',
   lastReport: 'Letzter Bericht',
   lastReportSent: ({ sent, visit }) => `gesendet am ${sent}, über einen Besuch am ${visit}`,
+  lastReportFailed: 'vorbereitet am {prepared}, über einen Besuch am {visit}, aber nicht zugestellt',
   reportHeld: 'Er enthielt',
   reportHeldValue: '{held}, verrauscht',
   noReportYet: 'noch keiner',

@@ -38,7 +38,7 @@ export interface PanelOptions {
   getStoredSummary: () => Promise<StoredSummary>
   /**
    * What private reports this browser sent (when the shop turned them on): the panel tells the shopper that
-   * a report was sent, on which day, the privacy budget spent, and what it held.
+   * a report was sent (or prepared but not delivered), on which day, the privacy budget spent, and what it held.
    * @default undefined (reports are off: the panel does not mention them)
    */
   getReportSummary?: () => Promise<ReportSummary>
@@ -326,8 +326,10 @@ export function createPanel(options: PanelOptions): Panel {
         if (!ui || request !== reportsRequest) return
         const rows: Array<[string | Node, string | Node]> = []
         if (summary.last) {
-          const sent = formatDay(summary.last.sentDay, words.locale)
-          rows.push([say(doc, 'lastReport'), say(doc, 'lastReportSent', { sent, visit: formatDay(summary.last.sessionDay, words.locale) })])
+          const day = formatDay(summary.last.sentDay, words.locale)
+          const visit = formatDay(summary.last.sessionDay, words.locale)
+          // A send that failed is told as such: the report was prepared, and its day's budget spent, but the shop never got it.
+          rows.push([say(doc, 'lastReport'), summary.last.failed ? say(doc, 'lastReportFailed', { prepared: day, visit }) : say(doc, 'lastReportSent', { sent: day, visit })])
           rows.push([say(doc, 'reportHeld'), sayHeld(doc, summary.last.held)])
         } else {
           rows.push([say(doc, 'lastReport'), say(doc, 'noReportYet')])

@@ -114,6 +114,11 @@ export interface PanelText {
   lastReport?: string
   /** The days of the last report (written in `lang`). @default 'sent on {sent}, about a visit on {visit}' */
   lastReportSent?: PanelTemplate<{ sent: string; visit: string }>
+  /**
+   * The days of the last report when its send failed (written in `lang`).
+   * @default 'prepared on {prepared}, about a visit on {visit}, but it could not be delivered; no other report is sent that day'
+   */
+  lastReportFailed?: PanelTemplate<{ prepared: string; visit: string }>
   /** @default 'It held' */
   reportHeld?: string
   /** What the last report held (`held` is in English, marked `lang="en"` where the words keep it). @default '{held}, randomised' */
@@ -184,6 +189,7 @@ export const PANEL_TEXT_EN = {
     'It has no name, no cookie, no web address and no time finer than the day, and its one answer is randomised on this device, so the shop cannot tell what you really did.',
   lastReport: 'Last report',
   lastReportSent: 'sent on {sent}, about a visit on {visit}',
+  lastReportFailed: 'prepared on {prepared}, about a visit on {visit}, but it could not be delivered; no other report is sent that day',
   reportHeld: 'It held',
   reportHeldValue: '{held}, randomised',
   noReportYet: 'none sent yet',
@@ -204,7 +210,7 @@ export const PANEL_TEXT_EN = {
 export type PanelWord = keyof typeof PANEL_TEXT_EN
 
 /** The keys whose words may be a function of their values. */
-const TEMPLATES = new Set<string>(['funnelCartValue', 'intentHigh', 'intentNotHigh', 'intentCart', 'intentCheckout', 'lastReportSent', 'reportHeldValue', 'privacyBudgetValue', 'downloaded'])
+const TEMPLATES = new Set<string>(['funnelCartValue', 'intentHigh', 'intentNotHigh', 'intentCart', 'intentCheckout', 'lastReportSent', 'lastReportFailed', 'reportHeldValue', 'privacyBudgetValue', 'downloaded'])
 
 /** The panel's words as `createPanel()` uses them: English for what the shop did not give. */
 export interface PanelWords {

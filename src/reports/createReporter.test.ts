@@ -353,6 +353,38 @@ describe('createReporter', () => {
     await createReporter(ctx(await storeWith(session(NOW)))).run()
     expect(errors.map((e) => [e.code, e.message])).toEqual([['report_failed', 'The private report could not be sent: HTTP 429']])
   })
+
+  it.each([
+    ['a network error', async () => Promise.reject(new TypeError('Failed to fetch'))],
+    ['a non-2xx answer', async () => new Response('no', { status: 503 })],
+  ])('marks the last report failed after %s, and the panel reads it from the store: the budget stays spent', async (_name, send) => {
+    fetchMock.mockImplementation(send)
+    const store = await storeWith(session(NOW))
+    await createReporter(ctx(store)).run()
+    expect(errors.map((e) => e.code)).toEqual(['report_failed'])
+    expect(await readLedger(store)).toMatchObject({ spent: { [utcDay(NOW)]: 2 }, last: { sentDay: utcDay(NOW), failed: true } })
+    expect((await readReportSummary(store, { endpoint: '/seglet/reports' }, NOW)).last).toMatchObject({ sentDay: utcDay(NOW), failed: true })
+  })
+
+  it('does not mark a delivered report failed', async () => {
+    const store = await storeWith(session(NOW))
+    await createReporter(ctx(store)).run()
+    expect((await readLedger(store)).last).not.toHaveProperty('failed')
+    expect((await readReportSummary(store, { endpoint: '/seglet/reports' }, NOW)).last).toMatchObject({ failed: false })
+  })
+
+  it('stores nothing again when forget() lands while a send that then fails is under way', async () => {
+    const store = await storeWith(session(NOW))
+    let epoch = 0
+    fetchMock.mockImplementation(async () => {
+      epoch++
+      await store.forget()
+      throw new TypeError('Failed to fetch')
+    })
+    await createReporter(ctx(store, { getEpoch: () => epoch })).run()
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+    expect(await store.getMeta(LEDGER_META_KEY)).toBeUndefined()
+  })
 })
 
 describe('recorded decisions', () => {

@@ -5,6 +5,7 @@ import type { Consent, PrivacySignalSource } from '../privacy'
 import { hasGlobalPrivacyControl } from '../privacy/lib/hasGlobalPrivacyControl'
 import { buildReportTruth } from './buildReportTruth'
 import { encodeReport } from './encodeReport'
+import type { ReportEntry } from './ledger'
 import { addToLedger, isDaySpent, LEDGER_META_KEY, moveLaterDays, readLedger, utcDay } from './ledger'
 import type { ReportOptions } from './options'
 import { readReportOptions } from './options'
@@ -132,7 +133,9 @@ export function createReporter(ctx: ReporterContext): Reporter {
       // that day, which would send a second report. Then this page sends nothing more (the ledger it keeps in memory
       // hides the days other tabs spend, a later day's too), and the ledger read is put back: the page's privacy
       // panel, which reads the one kept in memory, tells of no report and no budget spent.
-      const stored = await store.setMeta(LEDGER_META_KEY, addToLedger(ledger, { sentDay: today, sessionDay: closed.day, sessionStart: closed.start, epsilon: settings.epsilonPerDay, question }))
+      const last: ReportEntry = { sentDay: today, sessionDay: closed.day, sessionStart: closed.start, epsilon: settings.epsilonPerDay, question }
+      const written = addToLedger(ledger, last)
+      const stored = await store.setMeta(LEDGER_META_KEY, written)
       if (!live()) return
       doneDay = today
       if (!stored) {
@@ -140,7 +143,13 @@ export function createReporter(ctx: ReporterContext): Reporter {
         await store.setMeta(LEDGER_META_KEY, ledger)
         throw new Error("the day's privacy budget could not be stored")
       }
-      await sendReport(settings.href, body)
+      await sendReport(settings.href, body).catch(async (error: unknown) => {
+        // The day's budget stays spent (a second report could tell more), but the privacy panel of every tab tells
+        // the shopper this one was not delivered. Nothing is stored again after a forget() or a withdrawn consent.
+        last.failed = true
+        if (live()) await store.setMeta(LEDGER_META_KEY, written).catch(() => undefined)
+        throw error
+      })
     })
   }
 

@@ -15,13 +15,26 @@ export const LEDGER_DAYS = 7
 export interface ReportLedger {
   /** ε spent per UTC day (`YYYY-MM-DD`), the last `LEDGER_DAYS` days. */
   spent: Record<string, number>
-  /** The last report: the UTC day it was sent, the day of the session it described, what it answered. */
-  last?: { sentDay: string; sessionDay: string; sessionStart: number; epsilon: number; question: QuestionId }
+  /** The last report. */
+  last?: ReportEntry
   /**
    * The start of a session reported under a clock that was ahead (see {@link moveLaterDays}): its events stay
    * stored, and when their time comes it is not reported again.
    */
   ahead?: number
+}
+
+/**
+ * A report in the ledger: the UTC day it was sent, the day of the session it described, what it answered, and
+ * `failed` when its send failed (a network error, a non-2xx answer): that day's budget stays spent all the same.
+ */
+export interface ReportEntry {
+  sentDay: string
+  sessionDay: string
+  sessionStart: number
+  epsilon: number
+  question: QuestionId
+  failed?: true
 }
 
 /** The UTC day of a time, `YYYY-MM-DD`. */
@@ -44,7 +57,7 @@ export async function readLedger(store: { getMeta(key: string): Promise<unknown>
 }
 
 /** The ledger after one more report: its ε added to the day, days older than `LEDGER_DAYS` dropped. */
-export function addToLedger(ledger: ReportLedger, entry: NonNullable<ReportLedger['last']>): ReportLedger {
+export function addToLedger(ledger: ReportLedger, entry: ReportEntry): ReportLedger {
   const spent: Record<string, number> = {}
   const days = Object.keys(ledger.spent).sort().slice(-(LEDGER_DAYS - 1))
   for (const day of days) spent[day] = ledger.spent[day]

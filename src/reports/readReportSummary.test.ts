@@ -21,6 +21,12 @@ describe('readReportSummary', () => {
     expect((await readReportSummary(storeWith({ spent: { '2026-12-01': 2 } }), { endpoint: '/r' }, NOW + 3 * DAY)).spentToday).toBe(0)
   })
 
+  it('tells whether the last report failed to be delivered; only a stored `true` counts', async () => {
+    const read = async (failed: unknown) => (await readReportSummary(storeWith({ spent: { '2026-11-29': 2 }, last: { ...last('2026-11-29'), failed } }), { endpoint: '/r' }, NOW)).last?.failed
+    expect(await read(true)).toBe(true)
+    for (const other of [undefined, false, 'yes', 1]) expect(await read(other)).toBe(false)
+  })
+
   it('tells of no last report when the stored one is damaged, never of a visit on "undefined"', async () => {
     const { sessionDay: _, ...noSessionDay } = last('2026-11-29')
     for (const damaged of [noSessionDay, { ...last('2026-11-29'), sessionDay: 7 }, { ...last('2026-11-29'), epsilon: 'two' }]) {

@@ -9,7 +9,7 @@ export interface ReportSummary {
   epsilonPerDay: number
   /** ε spent today (UTC), with what a later day spent when the clock moved back since. */
   spentToday: number
-  /** The last report sent, when there was one. */
+  /** The last report, when there was one. */
   last?: {
     /** UTC day it was sent, `YYYY-MM-DD`. */
     sentDay: string
@@ -17,6 +17,11 @@ export interface ReportSummary {
     sessionDay: string
     /** ε it spent. */
     epsilon: number
+    /**
+     * `true` when its send failed (a network error, a non-2xx answer): prepared and its day's budget spent, but
+     * not delivered.
+     */
+    failed?: boolean
     /** What its one answer was about, in plain words. */
     held: string
   }
@@ -39,7 +44,7 @@ export async function readReportSummary(store: { getMeta(key: string): Promise<u
   // A damaged last entry (a store written by hand, a broken browser) is told as none, not as a visit on "undefined".
   if (last && typeof last.sessionDay === 'string' && typeof last.epsilon === 'number') {
     const held = ALL_QUESTIONS.find((q) => q.id === last.question)?.describe ?? 'one answer'
-    summary.last = { sentDay: last.sentDay, sessionDay: last.sessionDay, epsilon: last.epsilon, held }
+    summary.last = { sentDay: last.sentDay, sessionDay: last.sessionDay, epsilon: last.epsilon, failed: last.failed === true, held }
   }
   return summary
 }

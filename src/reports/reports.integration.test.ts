@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SegletError } from '../errors'
 import { createSeglet } from '../core'
 import type { Seglet, SegletOptions } from '../core'
+import { PANEL_TAG } from '../personalize/panel'
 import { LEDGER_META_KEY } from './ledger'
 import { installFakeLocks } from './testing/fakeLocks'
 import { parseReport } from './parseReport'
@@ -140,6 +141,30 @@ describe('reports through createSeglet()', () => {
     await withdrawn.seglet.setConsent('denied')
     await new Promise((r) => setTimeout(r, 300))
     expect(fetchMock).not.toHaveBeenCalled()
+  })
+
+  it("tells the shopper, in this tab's panel and in another tab's, that a report whose send failed was not delivered", async () => {
+    const db = `int-${++n}`
+    await earlierVisit(db)
+    fetchMock.mockImplementation(async () => {
+      throw new TypeError('Failed to fetch')
+    })
+    const reportsText = () => [...document.querySelectorAll(PANEL_TAG)].map((panel) => panel.shadowRoot?.querySelector('.reports')?.textContent ?? '')
+    const { seglet, errors } = start(db)
+    await until(() => errors.length > 0)
+    expect(errors.map((e) => e.code)).toEqual(['report_failed'])
+    seglet.showPanel()
+    await expect.poll(reportsText, { timeout: 10_000 }).toEqual([expect.stringContaining('Last report')])
+    expect(reportsText()[0]).toMatch(/Last reportprepared on .+, about a visit on .+, but it could not be delivered; no other report is sent that day/)
+    expect(reportsText()[0]).not.toContain('sent on')
+    // The day's budget stays spent all the same: another tab opened meanwhile sends nothing, and its panel tells the same.
+    const other = start(db)
+    other.seglet.showPanel()
+    await expect.poll(() => reportsText().length, { timeout: 10_000 }).toBe(2)
+    await expect.poll(() => reportsText()[1], { timeout: 10_000 }).toContain('could not be delivered')
+    expect(reportsText()[1]).toContain('ε 2 of 2 spent today')
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+    expect(other.errors).toEqual([])
   })
 
   it('reports an endpoint on another origin once through onError and sends nothing', async () => {
