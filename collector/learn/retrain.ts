@@ -74,9 +74,10 @@ export interface RetrainResult {
   pack: ModelPack
   reason: string
   /**
-   * Tables that got answers but whose feature took one value in the window (every other bucket within the
-   * noise of none): they teach nothing beyond the score's calibration, as the funnel tables in a shop that
-   * sends no cart events. Leaving them out (`--learn-tables`) gives the others their answers.
+   * Tables the published pack lists that got answers but whose feature took one value in the window (every
+   * other bucket within the noise of none): they teach nothing beyond the score's calibration, as the funnel
+   * tables in a shop that sends no cart events. Leaving them out (`--learn-tables`) gives the others their
+   * answers. A table the pack no longer lists is never named, though its earlier answers are still in the window.
    */
   idleTables?: string[]
 }
@@ -183,11 +184,15 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
     }
   }
   const estimates = estimateLearnTables(all, params)
-  const idleTables = estimates.filter((t) => t.n > 0 && occupiedBuckets(t, DEFAULT_EMPTY_BUCKET_SD).filter(Boolean).length <= 1).map((t) => t.table.id)
   const correction = fitIntentCorrection(estimates)
   const version = `${networkVersion(pack.version)}+r${to.replace(/-/g, '')}`
   const { learnTables: _inUse, ...rest } = pack
   const learnTables = options.learnTables === undefined ? pack.learnTables : options.learnTables === 'all' ? undefined : [...options.learnTables]
+  // Only tables the published pack lists: one it dropped keeps its answers in the window for a while, but the
+  // shop can no longer leave it out.
+  const idleTables = estimates
+    .filter((t) => t.n > 0 && (learnTables === undefined || learnTables.includes(t.table.id)) && occupiedBuckets(t, DEFAULT_EMPTY_BUCKET_SD).filter(Boolean).length <= 1)
+    .map((t) => t.table.id)
   const next: ModelPack = {
     ...rest,
     ...(learnTables ? { learnTables } : {}),
