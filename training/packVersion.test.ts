@@ -103,6 +103,20 @@ describe('the version of a pack trained on a shop\'s own data', () => {
     expect(packContexts([session, lifetime]).map((c) => c.packId)).toEqual([context.packId])
   }, 120_000)
 
+  // Reports name the pair (`session@…+lifetime@…`), and each half is keyed by its own id: a --config of one pack
+  // gives that pack a new id, and leaves the other, the same network to the byte, under the id it had.
+  it('changes with a --config of its own pack only: the other pack stays the same network under the same id', async () => {
+    const base = (await trainFixtures(GA4)).packs!
+    const lifetimeOnly = (await trainFixtures([...GA4, '--config', '{"lifetime":{"hidden":8}}'])).packs!
+    expect(lifetimeOnly.session).toEqual(base.session)
+    expect(lifetimeOnly.lifetime.version).not.toBe(base.lifetime.version)
+    expect(lifetimeOnly.lifetime.model).not.toEqual(base.lifetime.model)
+    const sessionOnly = (await trainFixtures([...GA4, '--config', '{"session":{"hidden":8}}'])).packs!
+    expect(sessionOnly.lifetime).toEqual(base.lifetime)
+    expect(sessionOnly.session.version).not.toBe(base.session.version)
+    expect(sessionOnly.session.model).not.toEqual(base.session.model)
+  }, 120_000)
+
   it('is the one --pack-version gives, and a version reports could not carry is refused in one line', async () => {
     const given = await trainFixtures([...GA4, '--pack-version', '2.1.0-acme.3'])
     expect(given.code).toBe(0)
