@@ -284,6 +284,17 @@ describe('the held-out check', () => {
     expect(tableAuc(tables, reversed)).toBeLessThan(tableAuc(tables, undefined) - 0.03)
   })
 
+  it('ends with a figure for a correction whose terms are not all numbers (each score group is passed once)', () => {
+    const rng = createRng(4)
+    const random = seededRandom(4)
+    const all = createInsightSums(context, 2)
+    for (let i = 0; i < 2_000; i++) addReport(all, parseReport(JSON.stringify(encodeReport(truthOf(rng), context, { epsilon: 2, day: '2026-11-30', random, learnShare: 1 }))))
+    const tables = estimateLearnTables(all.learn, olhParams(2))
+    const broken = identityCorrection()
+    for (const view of ['withStats', 'withoutStats'] as const) broken.views[view].terms[0][0] = Number.NaN
+    expect(typeof tableAuc(tables, broken)).toBe('number')
+  })
+
   const sumsOf = (n: number, seed: number, reversed: boolean) => {
     const rng = createRng(seed)
     const random = seededRandom(seed)

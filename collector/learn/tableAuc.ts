@@ -42,11 +42,12 @@ export function tableAuc(tables: readonly LearnTableEstimate[], correction: Inte
       let j = i
       let p = 0
       let n = 0
-      while (j < cells.length && cells[j].score === cells[i].score) {
+      // At least the cell at `i`: a score that equals nothing (NaN) still moves the loop on.
+      do {
         p += cells[j].pos
         n += cells[j].neg
         j++
-      }
+      } while (j < cells.length && cells[j].score === cells[i].score)
       // Positives of this score beat every negative below it and tie (half) with the negatives level with them.
       area += p * (neg + n / 2)
       pos += p
