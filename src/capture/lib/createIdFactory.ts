@@ -12,7 +12,7 @@ export function createIdFactory(): () => string {
   }
   let prefix = ''
   // A zero word is one crypto did not fill (a 2^-32 chance otherwise): Math.random() instead, as a whole 32-bit number.
-  for (const word of words) prefix += (word || (Math.random() * 0x100000000) >>> 0).toString(16).padStart(8, '0')
+  for (const word of words) prefix += (word || (Math.random() * 2 ** 32) >>> 0).toString(16).padStart(8, '0')
   let counter = 0
   return () => prefix + '-' + (counter++).toString(36)
 }
