@@ -90,8 +90,8 @@ export function createConnection(
       onCreated: (conn) => (createdDb = conn),
       // Another tab deletes (forget) or upgrades the database. Holding on would block it, and reopening
       // would undo a deletion, so this page carries on in memory.
-      onVersionChange: () => lose('Another tab deleted or upgraded the database'),
-      onTerminated: () => lose('The browser closed the database'),
+      onVersionChange: () => lose('Another tab deleted or upgraded IndexedDB'),
+      onTerminated: () => lose('The browser closed IndexedDB'),
     })
       .then(
         (conn) => {
@@ -131,7 +131,7 @@ export function createConnection(
   if (deleteStored) {
     // A start with consent denied (or Global Privacy Control) withdraws consent given on an earlier visit.
     remove().then((existed) => {
-      if (existed) report(new SegletError('data_deleted', 'Consent denied: stored data was deleted'))
+      if (existed) report(new SegletError('data_deleted', 'Consent denied: stored data deleted'))
     }, reportOnce)
   }
 

@@ -42,7 +42,7 @@ export function createReader(connection: Connection, report: (error: SegletError
       const key = String((record as { id?: unknown } | null)?.id)
       if (reportedCorrupt.has(key)) continue
       reportedCorrupt.add(key)
-      report(new StorageError('storage_corrupt_record', `Skipped unreadable event ${key}`))
+      report(new StorageError('storage_corrupt_record', `Unreadable event ${key} skipped`))
     }
     return events
   }
@@ -54,7 +54,7 @@ export function createReader(connection: Connection, report: (error: SegletError
     try {
       return await body(db)
     } catch (error) {
-      connection.report(toStorageError(error, 'storage_failed', 'Reading from IndexedDB failed'))
+      connection.report(toStorageError(error, 'storage_failed', 'Reading IndexedDB failed'))
       return empty
     }
   }
