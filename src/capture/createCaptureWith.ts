@@ -106,7 +106,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
       // The JSON-LD reader and the page-statistics parser are part of the bridges' code: the page view waits
       // for it (one small same-origin file). Without it (the file failed to load), the page type comes from
       // the meta tag and the URL rules, and the statistics from the `pageStats` option.
-      return withBridges('page view failed', (b) => showPage(win, b), () => showPage(win, NO_BRIDGES))
+      return withBridges('page view dropped', (b) => showPage(win, b), () => showPage(win, NO_BRIDGES))
     }
     const url = getCurrentUrl(win)
     const { pageType, product } = detectPage(win.document, url, settings.pageTypePatterns, (doc) => loaded?.readJsonLdProduct(doc))
@@ -154,7 +154,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     productsSeen = new Set()
     engagement?.begin(pending)
     clearTimeout(settleTimer)
-    settleTimer = setTimeout(guard('page view failed', () => {
+    settleTimer = setTimeout(guard('page view dropped', () => {
       settleTimer = undefined
       showPage(win)
     }), NAVIGATION_SETTLE_MS)
@@ -236,7 +236,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
           engagement = undefined
         })
       }
-      const onLoad = guard('page view failed', () => showPage(win))
+      const onLoad = guard('page view dropped', () => showPage(win))
       currentUrl = getCurrentUrl(win)
       engagement?.begin()
       if (doc.readyState === 'loading') {

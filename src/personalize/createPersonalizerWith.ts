@@ -57,7 +57,7 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
   }
 
   const mark = () =>
-    guard('Marking <html> failed', () => {
+    guard('Updating <html> failed', () => {
       ownedClasses = applyRootMarkers(doc!.documentElement, segment, ownedClasses)
     })
 

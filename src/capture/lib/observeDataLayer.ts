@@ -15,7 +15,7 @@ export function observeDataLayer(win: Window, name: string, onEntry: (entry: unk
   if (host[name] === undefined) host[name] = []
   const layer = host[name] as unknown[]
   if (!Array.isArray(layer) || typeof layer.push !== 'function') {
-    throw new BridgeError(`window.${name} is not an array; the GA4 bridge is off`)
+    throw new BridgeError(`window.${name} is not an array: GA4 bridge not started`)
   }
   const backlog = layer.slice(-MAX_BACKLOG)
   const restore = wrapMethod(layer, 'push', (args) => {
