@@ -269,7 +269,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
       if (started || typeof window === 'undefined' || typeof document === 'undefined') return
       started = true
       if (!settings.autocapture) return
-      guard('autocapture failed to start', () => startAutocapture(window))()
+      guard('autocapture not started', () => startAutocapture(window))()
     },
 
     engagement: (hide) => engagement?.flush(hide),
@@ -277,7 +277,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     stop() {
       if (!started) return
       started = false
-      guard('engagement flush failed', () => engagement?.flush())()
+      guard('engagement dropped', () => engagement?.flush())()
       // Undo in reverse order of setup.
       for (const cleanup of cleanups.reverse()) guard('stop failed', cleanup)()
       cleanups = []
