@@ -54,6 +54,8 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
   let currentUrl: string | undefined
   let currentPageType: PageType | undefined
   let settleTimer: ReturnType<typeof setTimeout> | undefined
+  // The current page's view waits for the bridges' code.
+  let waiting: boolean | undefined
 
   const report = (error: SegletError) => {
     try {
@@ -105,12 +107,15 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     if (!loaded && (mayHaveJsonLdProduct(win.document) || readMeta(win.document, 'seglet:page-stats'))) {
       // The JSON-LD reader and the page-statistics parser are part of the bridges' code: the page view waits
       // for it (one small same-origin file). Without it (the file failed to load), the page type comes from
-      // the meta tag and the URL rules, and the statistics from the `pageStats` option.
-      return withBridges('page view dropped', (b) => showPage(win, b), () => showPage(win, NO_BRIDGES))
+      // the meta tag and the URL rules, and the statistics from the `pageStats` option. A navigation while it
+      // loads takes the page view then (see onNavigation), so a late file never reads the next page.
+      waiting = true
+      return withBridges('page view dropped', (b) => waiting && showPage(win, b), () => waiting && showPage(win, NO_BRIDGES))
     }
-    const url = getCurrentUrl(win)
+    waiting = false
+    // The address the navigations left (a page taken by onNavigation keeps its own).
+    const url = currentUrl!
     const { pageType, product } = detectPage(win.document, url, settings.pageTypePatterns, (doc) => loaded?.readJsonLdProduct(doc))
-    currentUrl = url
     currentPageType = pageType
     if (!settings.pageViews) return
     let stats
@@ -144,6 +149,8 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
       currentUrl = url
     }
     if (url === currentUrl) return
+    // The page's view still waits for the bridges' code: taken now, at its own address, without them.
+    if (waiting) showPage(win, NO_BRIDGES)
     // A page that never got its page view (a redirect within the settle time) hands its time to the next one.
     const pending = settleTimer !== undefined
     if (!pending) engagement?.flush()
@@ -281,7 +288,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
       // Undo in reverse order of setup.
       for (const cleanup of cleanups.reverse()) guard('stop failed', cleanup)()
       cleanups = []
-      currentUrl = currentPageType = undefined
+      currentUrl = currentPageType = waiting = undefined
     },
 
     shopifyEvent(event) {

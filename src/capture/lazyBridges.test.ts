@@ -1,0 +1,103 @@
+// The script-tag build loads the bridges' code (JSON-LD reader, page-statistics parser) the first time a page
+// needs it: what happens to SPA page views while that file is still on its way.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { SegletError } from '../errors/index'
+import type { StoredEvent } from '../events/types'
+import { createBridges, type Bridges } from './bridges'
+import { createCaptureWith, NAVIGATION_SETTLE_MS } from './createCaptureWith'
+
+let events: StoredEvent[]
+let errors: SegletError[]
+let stops: Array<() => void>
+let arrive: (bridges: Bridges) => void
+let fail: (error: unknown) => void
+
+function setup() {
+  const loader = () => new Promise<Bridges>((resolve, reject) => ((arrive = resolve), (fail = reject)))
+  const capture = createCaptureWith({ enqueue: (e) => events.push(e), onError: (e) => errors.push(e), options: {} }, loader)
+  stops.push(() => capture.stop())
+  capture.start()
+  return capture
+}
+const strip = ({ id: _id, ts: _ts, ...rest }: StoredEvent) => rest
+const ofType = (type: string) => events.filter((e) => e.type === type).map(strip)
+const productLd = (sku: string) => `<script type="application/ld+json">${JSON.stringify({ '@type': 'Product', sku })}</script>`
+
+beforeEach(() => {
+  events = []
+  errors = []
+  stops = []
+  history.replaceState(null, '', '/')
+  document.head.innerHTML = ''
+  document.body.innerHTML = ''
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' })
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  for (const stop of stops) stop()
+  vi.useRealTimers()
+})
+
+describe('SPA page views while the bridges part loads', () => {
+  it('keeps the landing page view when the shopper navigates before the bridges part arrived', async () => {
+    history.replaceState(null, '', '/products/mug')
+    document.head.innerHTML = '<meta name="seglet:page-key" content="product/mug">'
+    document.body.innerHTML = productLd('mug')
+    setup()
+    expect(ofType('page_view')).toEqual([])
+    // The router navigates to the cart; its page is rendered later (it fetches the cart first).
+    history.pushState(null, '', '/cart')
+    arrive(createBridges())
+    await vi.advanceTimersByTimeAsync(0)
+    document.head.innerHTML = ''
+    document.body.innerHTML = '<h1>Cart</h1>'
+    await vi.advanceTimersByTimeAsync(NAVIGATION_SETTLE_MS)
+    expect(ofType('page_view')).toEqual([
+      { type: 'page_view', url: '/products/mug', pageType: 'product', pageKey: 'product/mug' },
+      { type: 'page_view', url: '/cart', pageType: 'cart' },
+    ])
+    // The cart's page view is not typed by the product page's JSON-LD, and no product is viewed on it.
+    expect(ofType('product_view')).toEqual([])
+    document.dispatchEvent(new Event('visibilitychange'))
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
+    document.dispatchEvent(new Event('visibilitychange'))
+    // Each engagement record belongs to a page view.
+    const views = events.filter((e) => e.type === 'page_view').map((e) => (e as { url: string }).url)
+    for (const e of ofType('engagement')) expect(views).toContain((e as { url: string }).url)
+    expect(errors).toEqual([])
+  })
+
+  it('keeps the landing page view when the bridges part arrives after the next page settled', async () => {
+    history.replaceState(null, '', '/products/mug')
+    document.body.innerHTML = productLd('mug')
+    setup()
+    history.pushState(null, '', '/cart')
+    document.body.innerHTML = '<h1>Cart</h1>'
+    await vi.advanceTimersByTimeAsync(NAVIGATION_SETTLE_MS)
+    arrive(createBridges())
+    await vi.advanceTimersByTimeAsync(0)
+    expect(ofType('page_view').map((e) => (e as { url: string }).url)).toEqual(['/products/mug', '/cart'])
+  })
+
+  it('still reads the landing page with the bridges part when nobody navigated (a variant picker meanwhile)', async () => {
+    history.replaceState(null, '', '/products/mug')
+    document.body.innerHTML = productLd('mug')
+    setup()
+    history.replaceState(null, '', '/products/mug?variant=2')
+    arrive(createBridges())
+    await vi.advanceTimersByTimeAsync(0)
+    expect(ofType('page_view')).toEqual([{ type: 'page_view', url: '/products/mug?variant=2', pageType: 'product' }])
+    expect(ofType('product_view')).toEqual([{ type: 'product_view', productId: 'mug' }])
+  })
+
+  it('keeps the landing page view when the bridges part fails to load after a navigation', async () => {
+    history.replaceState(null, '', '/products/mug')
+    document.body.innerHTML = productLd('mug')
+    setup()
+    history.pushState(null, '', '/cart')
+    document.body.innerHTML = ''
+    fail(new Error('offline'))
+    await vi.advanceTimersByTimeAsync(NAVIGATION_SETTLE_MS)
+    expect(ofType('page_view').map((e) => (e as { url: string }).url)).toEqual(['/products/mug', '/cart'])
+  })
+})
