@@ -150,6 +150,22 @@ describe('segment hint cookie', () => {
     await vi.waitFor(() => expect(serverHint()).toBeNull())
   })
 
+  it("forget() removes the hint again once the deletion ends: another tab's decision may write it in those milliseconds", async () => {
+    const { seglet } = start()
+    await decide(seglet)
+    await vi.waitFor(() => expect(serverHint()).not.toBeNull())
+    // Another tab's decision, ending while this deletion runs, writes its hint after this page removed it.
+    const deleteDatabase = indexedDB.deleteDatabase.bind(indexedDB)
+    vi.spyOn(indexedDB, 'deleteDatabase').mockImplementation((name) => {
+      expect(serverHint()).toBeNull()
+      document.cookie = 'seglet_hint=casual-browser.high; Path=/'
+      return deleteDatabase(name)
+    })
+    await seglet.forget()
+    expect(indexedDB.deleteDatabase).toHaveBeenCalled()
+    expect(serverHint()).toBeNull()
+  })
+
   it('writes only the segment id and intent band, first-party, Lax, short-lived, when a segment is decided', async () => {
     const writes: string[] = []
     const own = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!

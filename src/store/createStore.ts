@@ -129,6 +129,8 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
       queue.clear()
       memoryMeta.clear()
       await connection.remove()
+      // Again once the database is gone: a decision another tab finished meanwhile may have written it back.
+      clearSegmentHint()
     },
 
     exportData: () => loadPruneParts(prune).then((parts) => parts.exportStored(reader, withUnsaved, memoryMeta, getMode)),
