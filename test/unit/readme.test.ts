@@ -5,7 +5,8 @@ import * as seglet from '../../src/index'
 import { readmeSnippets, snippet } from '../browser/readmeSnippets'
 import { checkPanelText, readPanelText } from '../../src/personalize/panelText'
 import type { PanelText } from '../../src/personalize/panelText'
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -16,7 +17,7 @@ afterEach(async () => {
 
 describe('README snippets', () => {
   it('has every marked block the tests run', () => {
-    expect([...readmeSnippets().keys()].sort()).toEqual(['blocks', 'csp-nonce', 'csp-nonce-tag', 'csp-self', 'css', 'npm', 'panel-text', 'queue-file', 'queue-tags', 'script-tag', 'upgrade-tag'])
+    expect([...readmeSnippets().keys()].sort()).toEqual(['blocks', 'csp-nonce', 'csp-nonce-tag', 'csp-self', 'css', 'npm', 'panel-text', 'queue-file', 'queue-tags', 'react', 'script-tag', 'upgrade-tag', 'vue'])
     expect(() => readmeSnippets('<!-- readme-test: lost -->\ntext')).toThrow(/lost/)
   })
 
@@ -62,4 +63,23 @@ describe('README snippets', () => {
     expect(ids.size).toBeGreaterThan(5)
     for (const id of Object.keys(text?.segmentNames ?? {})) expect(ids, `segmentNames.${id}`).toContain(id)
   })
+
+  it('the React and Vue examples type-check as copied, against the built package types', () => {
+    // Written inside the package folder, so `seglet`, `seglet/react` and `seglet/vue` resolve as a shop's app
+    // resolves them (node16 resolution, as Vite and webpack read it): through package.json's exports map to dist/*.d.ts (a self-reference).
+    const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
+    mkdirSync(join(root, 'tmp'), { recursive: true })
+    const dir = mkdtempSync(join(root, 'tmp', 'readme-bindings-'))
+    try {
+      writeFileSync(join(dir, 'react.tsx'), snippet('react'))
+      writeFileSync(join(dir, 'vue.ts'), snippet('vue'))
+      const tsc = join(root, 'node_modules/typescript/bin/tsc')
+      const args = ['--noEmit', '--strict', '--noUnusedLocals', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', '--jsx', 'react-jsx', '--types', 'react,react-dom', join(dir, 'react.tsx'), join(dir, 'vue.ts')]
+      let output = ''
+      try { execFileSync(process.execPath, [tsc, ...args], { cwd: root, encoding: 'utf8' }) } catch (error) { output = String((error as { stdout?: string }).stdout ?? error) }
+      expect(output).toBe('')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
 })
