@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as seglet from '../../src/index'
 import { readmeSnippets, snippet } from '../browser/readmeSnippets'
 import { checkPanelText, readPanelText } from '../../src/personalize/panelText'
+import { parseReport } from '../../src/reports/parseReport'
 import type { PanelText } from '../../src/personalize/panelText'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -17,7 +18,7 @@ afterEach(async () => {
 
 describe('README snippets', () => {
   it('has every marked block the tests run', () => {
-    expect([...readmeSnippets().keys()].sort()).toEqual(['blocks', 'csp-nonce', 'csp-nonce-tag', 'csp-self', 'css', 'npm', 'panel-text', 'queue-file', 'queue-tags', 'react', 'script-tag', 'upgrade-tag', 'vue'])
+    expect([...readmeSnippets().keys()].sort()).toEqual(['blocks', 'collector-try', 'csp-nonce', 'csp-nonce-tag', 'csp-self', 'css', 'npm', 'panel-text', 'queue-file', 'queue-tags', 'react', 'script-tag', 'upgrade-tag', 'vue'])
     expect(() => readmeSnippets('<!-- readme-test: lost -->\ntext')).toThrow(/lost/)
   })
 
@@ -82,4 +83,18 @@ describe('README snippets', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 120_000)
+
+  it('the collector check posts a report the collector accepts, to the default port, dated today', () => {
+    const code = snippet('collector-try')
+    expect(code).toMatch(/^npm run collector -- --database memory: --min-reports 1\b/m)
+    expect(code).toContain("curl -si -H 'Content-Type: application/json' http://127.0.0.1:8787/seglet/reports")
+    // The shell splices today's UTC day into the body, as `date -u +%F` prints it.
+    const quoted = /-d '(.*)'$/m.exec(code)?.[1]
+    expect(quoted).toBeDefined()
+    const today = new Date().toISOString().slice(0, 10)
+    const body = quoted!.replace(`'"$(date -u +%F)"'`, today)
+    expect(body).not.toContain('$(')
+    const report = parseReport(JSON.parse(body))
+    expect(report).toMatchObject({ day: today, epsilon: 2, packId: 'session@1.0.0+lifetime@1.0.0' })
+  })
 })
