@@ -17,6 +17,31 @@ export interface ReportRequest {
 /** The answer to a report: 202 with no body, or a status with an error code (and Retry-After for 429). */
 export type ReportAnswer = { status: 202 } | { status: 400 | 403 | 409 | 413 | 415 | 422 | 429 | 503; code: string; retryAfter?: number }
 
+const REFUSAL_MESSAGES = new Map<string, string>(Object.entries({
+  cross_site: "reports are taken from the shop's own origin only: serve /seglet/ from it, or name its public origin with --allowed-origin",
+  content_type: 'send the report with Content-Type: application/json or text/plain',
+  report_too_large: 'a report is at most 512 bytes',
+  body_unreadable: 'the body could not be read: send it whole, within 10 seconds',
+  report_malformed: 'the body is not a Seglet report: see "What is sent" in the README for its fields',
+  report_out_of_range: "a field of the report is outside its bounds (the pack's leaf counts, the question's answer)",
+  report_version: 'the report version is not one this collector reads (2 or 1): update the collector',
+  report_day: "the report's day must be a UTC day from 8 days ago to tomorrow",
+  report_epsilon: "the report's eps is not the collector's --epsilon: give both the same ε",
+  report_replayed: 'this body was already received from this address today',
+}))
+
+/**
+ * The JSON body of a refused report: its code, and for a refusal the sender can act on, a sentence saying
+ * what to change (`{"error":"content_type","message":"send the report with Content-Type: …"}`).
+ *
+ * @example
+ * res.end(JSON.stringify(refusalBody(answer.code)))
+ */
+export function refusalBody(code: string): { error: string; message?: string } {
+  const message = REFUSAL_MESSAGES.get(code)
+  return message === undefined ? { error: code } : { error: code, message }
+}
+
 /** Options of {@link answerReport}. */
 export interface AnswerReportOptions {
   /** The shop's public origins behind a proxy. @default [] */

@@ -354,14 +354,15 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
   })
 
   it.each([
-    ['a form post', { 'content-type': 'application/x-www-form-urlencoded' }, 415],
-    ['a cross-site request', { 'sec-fetch-site': 'cross-site' }, 403],
-    ['another origin', { 'sec-fetch-site': '', origin: 'https://evil.example' }, 403],
-  ] as const)('refuses %s', async (_name, headers, status) => {
+    ['a form post', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'content_type', /application\/json or text\/plain/],
+    ['a cross-site request', { 'sec-fetch-site': 'cross-site' }, 403, 'cross_site', /--allowed-origin/],
+    ['another origin', { 'sec-fetch-site': '', origin: 'https://evil.example' }, 403, 'cross_site', /--allowed-origin/],
+  ] as const)('refuses %s, saying what to change', async (_name, headers, status, error, message) => {
     const collector = make()
     const [body] = reportBodies(1, { day: DAY, seed: 2 })
     const response = await post(collector, body!, { headers: { ...headers } })
     expect(response.status).toBe(status)
+    expect(await response.json()).toEqual({ error, message: expect.stringMatching(message) })
     expect(await countReports(db)).toBe(0)
   })
 
@@ -633,7 +634,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       expect(accepted.headers.get('content-security-policy')).toContain("default-src 'none'")
       expect(accepted.headers.get('set-cookie')).toBeNull()
       const replayed = await send(one!)
-      expect([replayed.status, await replayed.json()]).toEqual([409, { error: 'report_replayed' }])
+      expect([replayed.status, await replayed.json()]).toEqual([409, { error: 'report_replayed', message: 'this body was already received from this address today' }])
       const limited = await send(two!)
       expect([limited.status, await limited.json()]).toEqual([429, { error: 'rate_limited' }])
       expect(limited.headers.get('retry-after')).toMatch(/^\d+$/)
