@@ -69,6 +69,13 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(JSON.parse(text).reports).toBe(40)
   })
 
+  it('refuses a cross-site rewrite of the page statistics with the message that says what to change', async () => {
+    const collector = make()
+    const response = await collector.app.request('/seglet/page-stats.json', { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' } })
+    expect(response.status).toBe(403)
+    expect(await response.json()).toEqual({ error: 'cross_site', message: expect.stringMatching(/--allowed-origin/) })
+  })
+
   it('publishes each table under its own name before pointing to it, so a page always gets a table matching its integrity', async () => {
     const collector = make()
     const rewrite = () => collector.app.request('/seglet/page-stats.json', { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } })

@@ -280,7 +280,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   })
   // On demand from the dashboard; same-site only, like the report endpoint.
   app.post(PAGE_STATS_PATH, async (c) => {
-    if (isCrossSite(headerReader(c), allowedOrigins)) return c.json({ error: 'cross_site' }, 403)
+    if (isCrossSite(headerReader(c), allowedOrigins)) return c.json(refusalBody('cross_site'), 403)
     const file = await regeneratePageStats()
     return c.json({ path: PAGE_STATS_PATH, integrity: file.integrity, day: file.table.day, pages: Object.keys(file.table.pages).length })
   })
