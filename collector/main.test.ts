@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -15,6 +15,8 @@ import { migrate } from './storage/migrate'
 import { openDatabase } from './storage/openDatabase'
 import { readSums } from './storage/readSums'
 import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from './testing/reports'
+import { publishPacks } from './packs/publishPacks'
+import { generatePackKeys } from './packs/signingKey'
 
 // A full disk (switched on by one test): a write fails as Node.js reports it, naming no file.
 const disk = vi.hoisted(() => ({ full: false }))
@@ -78,6 +80,45 @@ it('says which job failed when an hourly rewrite finds the disk full, and goes o
     disk.full = false
     stop('SIGTERM')
     expect(await stopped).toBe(0)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}, 300_000)
+
+it('warns on stderr at the start and once a day while the signed manifest it serves is due to be renewed, and says it is an error once it expired', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
+  try {
+    const { privateKeyFile: key } = await generatePackKeys(join(dir, 'keys'))
+    const session = JSON.parse(readFileSync(join(__dirname, '..', 'src', 'models', 'session.json'), 'utf8'))
+    // Published by hand 80 days ago, valid for 90: 10 days left, under the 30 a retrain renews by.
+    await publishPacks({ outDir: join(dir, 'public'), key, packs: { session }, now: new Date(Date.now() - 80 * 86_400_000) })
+    const { errors, stop, stopped } = await startServing(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'public')])
+    await vi.waitFor(() => expect(errors).toHaveLength(1), { timeout: 10_000 })
+    expect(errors[0]).toMatch(/^seglet collector: warning: the signed pack manifest .*public\/packs\.manifest \(version 1\) expires on \S+, in 9\.9 days: .*renew it: npm run collector -- publish-pack --out .*public /)
+    // Published again by hand, 91 days ago this time: the next day's check finds it expired.
+    await publishPacks({ outDir: join(dir, 'public'), key, packs: { session }, now: new Date(Date.now() - 91 * 86_400_000) })
+    vi.advanceTimersByTime(24 * 3_600_000)
+    await vi.waitFor(() => expect(errors).toHaveLength(2), { timeout: 10_000 })
+    expect(errors[1]).toMatch(/^seglet collector: error: the signed pack manifest .*public\/packs\.manifest \(version 2\) expired on \S+: browsers refuse it \(pack_manifest_expired\)/)
+    stop('SIGTERM')
+    expect(await stopped).toBe(0)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}, 300_000)
+
+it('says nothing of a signed manifest that is not yet due to be renewed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
+  try {
+    const { privateKeyFile: key } = await generatePackKeys(join(dir, 'keys'))
+    const session = JSON.parse(readFileSync(join(__dirname, '..', 'src', 'models', 'session.json'), 'utf8'))
+    await publishPacks({ outDir: join(dir, 'public'), key, packs: { session }, now: new Date(Date.now() - 50 * 86_400_000) })
+    const { errors, stop, stopped } = await startServing(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'public')])
+    vi.advanceTimersByTime(24 * 3_600_000)
+    await new Promise((settled) => setTimeout(settled, 200))
+    stop('SIGTERM')
+    expect(await stopped).toBe(0)
+    expect(errors).toEqual([])
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -7,6 +7,7 @@ import type { Estimator } from './estimates/types'
 import type { ParsedReport } from '../src/reports/types'
 import { packContexts } from './estimates/packLeafNames'
 import { readPublishedPacks } from './packs/readPublishedPacks'
+import { manifestExpiryLine, readManifestExpiry } from './packs/manifestExpiry'
 import { isSegletError } from '../src/errors'
 import { createCollectorServer } from './server/createCollectorServer'
 import { createCollector, DASHBOARD_PATH, HEALTH_PATH, PAGE_STATS_PATH, REPORTS_PATH } from './server/createCollector'
@@ -172,6 +173,14 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
   console.log(`  health    GET ${base}${HEALTH_PATH}`)
   console.log(`  page statistics ${base}${PAGE_STATS_PATH} (also written to ${args.pageStatsDir})`)
   console.log(`  signed packs ${base}/seglet/packs.manifest (from ${args.pageStatsDir}, written by publish-pack)`)
+  // A manifest published by hand, with no scheduled signing retrain to renew it, would run out unseen: browsers
+  // would then refuse it. Said at the start and once a day, from when it is due to be renewed.
+  const checkManifest = async () => {
+    const line = manifestExpiryLine(await readManifestExpiry(args.pageStatsDir, Date.now()), args.pageStatsDir)
+    if (line) console.error(line)
+  }
+  await checkManifest()
+  timers.push(setInterval(() => void checkManifest(), 24 * HOUR_MS))
 
   await stopped
   for (const t of timers) clearInterval(t)

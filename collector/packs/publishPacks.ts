@@ -137,9 +137,20 @@ export async function renewManifest(options: Omit<PublishPacksOptions, 'packs'>)
   // by every daily retrain, and every browser fetched its packs again each day.
   // At least a day and a half, though: a daily retrain (run a little earlier or later each day) then renews a
   // manifest of a few days a day before its end, not once it has expired.
-  const lifetimeMs = publishedLifetimeMs(options.expiresInDays, last)
-  if (Date.parse(last.expires) - now.getTime() > Math.min(RENEW_MANIFEST_DAYS * 86_400_000, Math.max(lifetimeMs / 3, RENEW_MIN_MS))) return undefined
+  if (Date.parse(last.expires) - now.getTime() > renewWithinMs(last, options.expiresInDays)) return undefined
   return publishPacks({ ...options, now, packs: {} })
+}
+
+/**
+ * Time left (ms) under which `manifest` is due to be renewed: {@link RENEW_MANIFEST_DAYS} days, or a third of the
+ * lifetime a renewal gives it (`expiresInDays`, else its own) when that is shorter, but at least a day and a half.
+ * What {@link renewManifest} renews by, and what the running collector warns by.
+ *
+ * @example
+ * renewWithinMs(manifest) // 30 days for a manifest of 90 days, 2 days 8 hours for one of 7
+ */
+export function renewWithinMs(manifest: PackManifest, expiresInDays?: number): number {
+  return Math.min(RENEW_MANIFEST_DAYS * 86_400_000, Math.max(publishedLifetimeMs(expiresInDays, manifest) / 3, RENEW_MIN_MS))
 }
 
 /** How long a publish waits for another to finish before it gives up. */

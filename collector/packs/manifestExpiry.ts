@@ -1,0 +1,78 @@
+import { join } from 'node:path'
+import type { PackManifest } from '../../src/pack/manifest'
+import { MANIFEST_FILE, readPublishedManifest, renewWithinMs } from './publishPacks'
+
+const DAY_MS = 86_400_000
+
+/** How long the signed manifest in a publish folder has left, as the collector reports it (`insights.json` `manifest`). */
+export interface ManifestExpiry {
+  /** The manifest's version. */
+  version: number
+  /** When browsers start refusing it (ISO 8601). */
+  expires: string
+  /** Days until then, rounded down to a tenth; 0 or below once it has expired. */
+  daysLeft: number
+  /** Days left under which it is due to be renewed (what a signing retrain renews by), to a tenth. */
+  renewWithinDays: number
+  /** `'valid'`, `'renew'` (due: renew it now) or `'expired'` (browsers refuse it). */
+  status: 'valid' | 'renew' | 'expired'
+  /** The command that renews it: the same packs, signed again under a new version and expiry. */
+  renew: string
+}
+
+/**
+ * The expiry of `manifest` (published in `dir`) at `now`, or `undefined` when it has none.
+ *
+ * @example
+ * manifestExpiry(manifest, '.seglet-collector/public', Date.now())?.status // 'renew'
+ */
+export function manifestExpiry(manifest: PackManifest | undefined, dir: string, now: number): ManifestExpiry | undefined {
+  if (manifest?.expires === undefined) return undefined
+  const leftMs = Date.parse(manifest.expires) - now
+  if (Number.isNaN(leftMs)) return undefined
+  const withinMs = renewWithinMs(manifest)
+  return {
+    version: manifest.version,
+    expires: manifest.expires,
+    daysLeft: Math.floor((leftMs / DAY_MS) * 10) / 10,
+    renewWithinDays: Math.round((withinMs / DAY_MS) * 10) / 10,
+    // As browsers judge it: refused from the instant it names.
+    status: leftMs <= 0 ? 'expired' : leftMs <= withinMs ? 'renew' : 'valid',
+    renew: `npm run collector -- publish-pack --out ${dir}`,
+  }
+}
+
+/**
+ * The expiry of the manifest `publish-pack` last wrote to `dir`, or `undefined` when there is none (or it cannot
+ * be read: publishing says why).
+ *
+ * @example
+ * await readManifestExpiry('.seglet-collector/public', Date.now())
+ */
+export async function readManifestExpiry(dir: string, now: number): Promise<ManifestExpiry | undefined> {
+  return manifestExpiry(await readPublishedManifest(dir).catch(() => undefined), dir, now)
+}
+
+/**
+ * The line the collector writes to stderr about `expiry`: a warning once it is due to be renewed, an error once it
+ * has expired, nothing before.
+ *
+ * @example
+ * const line = manifestExpiryLine(await readManifestExpiry(dir, Date.now()), dir)
+ * if (line) console.error(line)
+ */
+export function manifestExpiryLine(expiry: ManifestExpiry | undefined, dir: string): string | undefined {
+  if (!expiry || expiry.status === 'valid') return undefined
+  const what = `the signed pack manifest ${join(dir, MANIFEST_FILE)} (version ${expiry.version})`
+  const renew = `renew it: ${expiry.renew} (the same packs, signed again; give --key if the key is not in its default place), or run a signing retrain`
+  if (expiry.status === 'expired') {
+    return (
+      `seglet collector: error: ${what} expired on ${expiry.expires}: browsers refuse it (pack_manifest_expired), returning ones keep the packs they ` +
+      `stored and take no new one, first visits use the hash-pinned or shipped packs; ${renew}`
+    )
+  }
+  return (
+    `seglet collector: warning: ${what} expires on ${expiry.expires}, in ${expiry.daysLeft} days: then browsers refuse it (pack_manifest_expired), ` +
+    `returning ones keep the packs they stored and take no new one, first visits use the hash-pinned or shipped packs; ${renew}`
+  )
+}
