@@ -450,6 +450,28 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     }
   })
 
+  it('says in the insights when the signed manifest in its packs folder expires, how many days are left, and the command that renews it', async () => {
+    const packsDir = mkdtempSync(join(tmpdir(), 'seglet-packs-'))
+    try {
+      const insights = async (collector: ReturnType<typeof make>) => (await (await collector.app.request('/seglet/insights.json')).json()) as { manifest?: unknown }
+      // No manifest published yet (and no packs folder at all): nothing said.
+      expect(await insights(make({ packsDir }))).not.toHaveProperty('manifest')
+      expect(await insights(make())).not.toHaveProperty('manifest')
+      const publish = (published: string, expires: string) =>
+        writeFileSync(join(packsDir, 'packs.manifest'), `signature\n${JSON.stringify({ format: 'seglet-pack-manifest', version: 3, published, expires, packs: { session: { url: 'session-v3.json' } } })}`)
+      const renew = `npm run collector -- publish-pack --out ${packsDir}`
+      // 90 days long, 22.5 days left at NOW: due, under the 30 days a retrain renews by.
+      publish('2026-09-24T00:00:00.000Z', '2026-12-23T00:00:00.000Z')
+      expect((await insights(make({ packsDir }))).manifest).toEqual({ version: 3, expires: '2026-12-23T00:00:00.000Z', daysLeft: 22.5, renewWithinDays: 30, status: 'renew', renew })
+      publish('2026-11-01T00:00:00.000Z', '2027-01-30T00:00:00.000Z')
+      expect((await insights(make({ packsDir }))).manifest).toMatchObject({ daysLeft: 60.5, status: 'valid' })
+      publish('2026-08-01T00:00:00.000Z', '2026-10-30T00:00:00.000Z')
+      expect((await insights(make({ packsDir }))).manifest).toMatchObject({ daysLeft: -31.5, status: 'expired', renew })
+    } finally {
+      rmSync(packsDir, { recursive: true, force: true })
+    }
+  })
+
   it('names the segments of packs published in its packs folder, also those published after it started', async () => {
     const packsDir = mkdtempSync(join(tmpdir(), 'seglet-packs-'))
     try {

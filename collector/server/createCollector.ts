@@ -20,6 +20,7 @@ import { clientAddress } from './clientAddress'
 import { readPageKeyLists } from './pageKeyLists'
 import { readPublishedFile } from '../packs/readPublishedFile'
 import { readPublishedPacks } from '../packs/readPublishedPacks'
+import { readManifestExpiry } from '../packs/manifestExpiry'
 import { packContexts } from '../estimates/packLeafNames'
 import { answerReport, refusalBody } from './answerReport'
 import { toReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
@@ -73,7 +74,10 @@ export interface CollectorOptions {
    * older pointer may still load it (the shop's HTML cache, then up to a day for the report part). @default 2
    */
   pageStatsKeepDays?: number
-  /** Folder `publish-pack` writes signed packs to, served at `/seglet/packs.manifest` and `/seglet/<kind>-v<n>.json`. @default undefined (not served) */
+  /**
+   * Folder `publish-pack` writes signed packs to, served at `/seglet/packs.manifest` and `/seglet/<kind>-v<n>.json`;
+   * `insights.json` says when its manifest expires (`manifest`). @default undefined (not served)
+   */
   packsDir?: string
   /** Ingest batching (see `createIngest`). @default {} */
   batch?: { maxBatch?: number; maxDelayMs?: number }
@@ -267,6 +271,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     return c.json({
       ...document,
       pageStats: pageStats && { path: PAGE_STATS_PATH, file, integrity: pageStats.integrity, day: pageStats.table.day, pages: Object.keys(pageStats.table.pages) },
+      // The signed manifest as browsers will judge it: the dashboard says when it is due to be renewed, and how.
+      manifest: options.packsDir === undefined ? undefined : await readManifestExpiry(options.packsDir, now()),
     })
   })
 
