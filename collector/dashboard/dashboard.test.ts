@@ -866,3 +866,36 @@ describe('dashboard: after a retrain published a new pack', () => {
     expect(document.getElementById('pack-note')!.textContent).toMatch(/figures follow the pack session@1\+lifetime@1/)
   })
 })
+
+describe('dashboard: the signed pack manifest', () => {
+  const renew = 'npm run collector -- publish-pack --out .seglet-collector/public'
+  const withManifest = (manifest: object) => ({ ...insightsOf(40), manifest: { version: 3, expires: '2026-12-23T00:00:00.000Z', renewWithinDays: 30, renew, ...manifest } })
+  const note = () => document.getElementById('manifest-note')!
+  // The day as the dashboard writes its days: in the reader's own way, a UTC day.
+  const expiresOn = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(Date.parse('2026-12-23T00:00:00.000Z'))
+
+  it('says when it is due to be renewed: the day it expires, the days left, what browsers then do, and the command that renews it', async () => {
+    await draw(withManifest({ daysLeft: 22.5, status: 'renew' }))
+    expect(note().hidden).toBe(false)
+    const said = note().textContent!
+    expect(said).toContain(`signed model packs' manifest (version 3) expires on ${expiresOn} (UTC), in 22.5 days`)
+    expect(said).toMatch(/browsers refuse it/)
+    expect(note().querySelector('code')!.textContent).toBe(renew)
+    expect(said).toMatch(/or run a signing retrain/)
+  })
+
+  it('says it has expired, and how to renew it, as an alert', async () => {
+    await draw(withManifest({ daysLeft: -3.5, status: 'expired' }))
+    expect(note().hidden).toBe(false)
+    expect(note().getAttribute('role')).toBe('alert')
+    expect(note().textContent).toContain(`manifest (version 3) expired on ${expiresOn} (UTC): browsers refuse it`)
+    expect(note().querySelector('code')!.textContent).toBe(renew)
+  })
+
+  it('says nothing while it is valid for longer, nor without a signed manifest', async () => {
+    await draw(withManifest({ daysLeft: 60.5, status: 'valid' }))
+    expect(note().hidden).toBe(true)
+    await draw(insightsOf(40))
+    expect(note().hidden).toBe(true)
+  })
+})

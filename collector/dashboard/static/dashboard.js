@@ -97,6 +97,32 @@
     for (const g of doc.otherGroups || []) items.push(['Not counted above', `${count(g.reports)} report${g.reports === 1 ? '' : 's'} of ${g.packId} at ε ${epsilonOf(g.epsilon)}`])
     document.getElementById('facts').replaceChildren(...items.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, v))))
     packNote(doc)
+    manifestNote(doc)
+  }
+
+  /**
+   * Once the signed packs' manifest is due to be renewed (the collector judges it, by the rule a retrain renews by),
+   * says when it expires and the command that renews it; once it has expired, says so as an alert. A shop that
+   * publishes by hand is otherwise told nothing before browsers refuse it.
+   */
+  function manifestNote(doc) {
+    const note = document.getElementById('manifest-note')
+    const m = doc.manifest
+    note.hidden = !m || m.status === 'valid'
+    note.replaceChildren()
+    note.removeAttribute('role')
+    if (note.hidden) return
+    const on = `${longDay.format(Date.parse(m.expires))} (UTC)`
+    const what = `The signed model packs' manifest (version ${m.version})`
+    const refused = 'browsers refuse it: returning ones keep the packs they stored and take no new one, first visits use the hash-pinned or shipped packs.'
+    if (m.status === 'expired') {
+      note.setAttribute('role', 'alert')
+      note.append(`${what} expired on ${on}: ${refused} Renew it now on the collector's machine: `)
+    } else {
+      const days = m.daysLeft.toLocaleString(undefined, { maximumFractionDigits: 1 })
+      note.append(`${what} expires on ${on}, in ${days} day${m.daysLeft === 1 ? '' : 's'}: then ${refused} Renew it before then on the collector's machine: `)
+    }
+    note.append(el('code', {}, m.renew), ' (the same packs, signed again), or run a signing retrain.')
   }
 
   /**
