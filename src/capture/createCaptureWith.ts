@@ -140,6 +140,9 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     if (product) capture({ type: 'product_view', ...product }, 'autocapture', 'JSON-LD product view dropped')
   }
 
+  /** {@link showPage}, its failure (a URL rule of the shop that throws) reported as a dropped page view. */
+  const show = (win: Window, loaded?: Bridges) => guard('page view dropped', () => showPage(win, loaded))()
+
   const onNavigation = (win: Window, replace?: boolean) => {
     const url = getCurrentUrl(win)
     if (replace && url.split('?')[0] === currentUrl!.split('?')[0]) {
@@ -150,7 +153,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     }
     if (url === currentUrl) return
     // The page's view still waits for the bridges' code: taken now, at its own address, without them.
-    if (waiting) showPage(win, NO_BRIDGES)
+    if (waiting) show(win, NO_BRIDGES)
     // A page that never got its page view (a redirect within the settle time) hands its time to the next one.
     const pending = settleTimer !== undefined
     if (!pending) engagement?.flush()
@@ -161,10 +164,10 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     productsSeen = new Set()
     engagement?.begin(pending)
     clearTimeout(settleTimer)
-    settleTimer = setTimeout(guard('page view dropped', () => {
+    settleTimer = setTimeout(() => {
       settleTimer = undefined
-      showPage(win)
-    }), NAVIGATION_SETTLE_MS)
+      show(win)
+    }, NAVIGATION_SETTLE_MS)
   }
 
   /**
@@ -243,7 +246,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
           engagement = undefined
         })
       }
-      const onLoad = guard('page view dropped', () => showPage(win))
+      const onLoad = () => show(win)
       currentUrl = getCurrentUrl(win)
       engagement?.begin()
       if (doc.readyState === 'loading') {

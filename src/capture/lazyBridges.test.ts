@@ -5,6 +5,7 @@ import type { SegletError } from '../errors/index'
 import type { StoredEvent } from '../events/types'
 import { createBridges, type Bridges } from './bridges'
 import { createCaptureWith, NAVIGATION_SETTLE_MS } from './createCaptureWith'
+import type { CaptureOptions } from './types'
 
 let events: StoredEvent[]
 let errors: SegletError[]
@@ -12,9 +13,9 @@ let stops: Array<() => void>
 let arrive: (bridges: Bridges) => void
 let fail: (error: unknown) => void
 
-function setup() {
+function setup(options: CaptureOptions = {}) {
   const loader = () => new Promise<Bridges>((resolve, reject) => ((arrive = resolve), (fail = reject)))
-  const capture = createCaptureWith({ enqueue: (e) => events.push(e), onError: (e) => errors.push(e), options: {} }, loader)
+  const capture = createCaptureWith({ enqueue: (e) => events.push(e), onError: (e) => errors.push(e), options }, loader)
   stops.push(() => capture.stop())
   capture.start()
   return capture
@@ -99,5 +100,18 @@ describe('SPA page views while the bridges part loads', () => {
     fail(new Error('offline'))
     await vi.advanceTimersByTimeAsync(NAVIGATION_SETTLE_MS)
     expect(ofType('page_view').map((e) => (e as { url: string }).url)).toEqual(['/products/mug', '/cart'])
+  })
+
+  it("keeps the next page's view when a URL rule of the shop throws on the landing page it takes at the navigation", async () => {
+    history.replaceState(null, '', '/products/mug')
+    document.body.innerHTML = productLd('mug')
+    // A rule that reads a match without checking it: it throws on every URL but the cart's.
+    setup({ pageTypePatterns: [[(url) => url.match(/^\/cart/)![0] === '/cart', 'cart']] })
+    history.pushState(null, '', '/cart')
+    document.body.innerHTML = '<h1>Cart</h1>'
+    await vi.advanceTimersByTimeAsync(NAVIGATION_SETTLE_MS)
+    // The landing page's view is dropped and said so; the cart's is kept, at its own address.
+    expect(ofType('page_view')).toEqual([{ type: 'page_view', url: '/cart', pageType: 'cart' }])
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^page view dropped/)])
   })
 })
