@@ -20,7 +20,6 @@ export type ReportAnswer = { status: 202 } | { status: 400 | 403 | 409 | 413 | 4
 const REFUSAL_MESSAGES = new Map<string, string>(Object.entries({
   cross_site: "reports are taken from the shop's own origin only: serve /seglet/ from it, or name its public origin with --allowed-origin",
   content_type: 'send the report with Content-Type: application/json or text/plain',
-  report_too_large: 'a report is at most 512 bytes',
   body_unreadable: 'the body could not be read: send it whole, within 10 seconds',
   report_malformed: 'the body is not a Seglet report: see "What is sent" in the README for its fields',
   report_out_of_range: "a field of the report is outside its bounds (the pack's leaf counts, the question's answer)",
@@ -32,13 +31,14 @@ const REFUSAL_MESSAGES = new Map<string, string>(Object.entries({
 
 /**
  * The JSON body of a refused report: its code, and for a refusal the sender can act on, a sentence saying
- * what to change (`{"error":"content_type","message":"send the report with Content-Type: …"}`).
+ * what to change (`{"error":"content_type","message":"send the report with Content-Type: …"}`). A body over
+ * the size limit is told the limit the collector was given (`maxBodyBytes`).
  *
  * @example
- * res.end(JSON.stringify(refusalBody(answer.code)))
+ * res.end(JSON.stringify(refusalBody(answer.code, maxBodyBytes)))
  */
-export function refusalBody(code: string): { error: string; message?: string } {
-  const message = REFUSAL_MESSAGES.get(code)
+export function refusalBody(code: string, maxBodyBytes = 512): { error: string; message?: string } {
+  const message = code === 'report_too_large' ? `a report is at most ${maxBodyBytes} bytes` : REFUSAL_MESSAGES.get(code)
   return message === undefined ? { error: code } : { error: code, message }
 }
 

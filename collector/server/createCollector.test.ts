@@ -341,6 +341,13 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(dump).not.toContain('session=abc')
   })
 
+  it('tells the size limit a smaller maxBodyBytes sets when it refuses a body over it', async () => {
+    const collector = make({ maxBodyBytes: 300 })
+    const response = await post(collector, 'x'.repeat(400))
+    expect(response.status).toBe(413)
+    expect(await response.json()).toEqual({ error: 'report_too_large', message: 'a report is at most 300 bytes' })
+  })
+
   it('refuses oversized bodies before parsing, by Content-Length and by the bytes received', async () => {
     const collector = make()
     const big = `{"v":1,"pad":"${'x'.repeat(2000)}"}`

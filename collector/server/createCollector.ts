@@ -245,7 +245,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     const answer = await answerReport({ header, client: clientAddress(incoming, header, trustProxy), body }, ingest, limiter, endpoint)
     if (answer.status === 202) return c.body(null, 202)
     if (answer.retryAfter !== undefined) c.header('retry-after', String(answer.retryAfter))
-    return c.json(refusalBody(answer.code), answer.status)
+    return c.json(refusalBody(answer.code, maxBodyBytes), answer.status)
   })
   app.all(REPORTS_PATH, (c) => c.json({ error: 'method_not_allowed' }, 405, { allow: 'POST' }))
 
@@ -337,7 +337,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     answerReport({ header, client: clientAddress(req, header, trustProxy), body: req }, ingest, limiter, endpoint).then(
       (answer) => {
         if (answer.status === 202) return void res.writeHead(202, [...SECURITY_HEADER_LIST]).end()
-        const body = JSON.stringify(refusalBody(answer.code))
+        const body = JSON.stringify(refusalBody(answer.code, maxBodyBytes))
         const headers = [...SECURITY_HEADER_LIST, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(body))]
         if (answer.retryAfter !== undefined) headers.push('retry-after', String(answer.retryAfter))
         res.writeHead(answer.status, headers).end(body)
