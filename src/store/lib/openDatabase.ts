@@ -36,7 +36,7 @@ export function openDatabase(name: string, timeoutMs: number, callbacks: OpenDat
         if (!event.oldVersion) callbacks.onCreated(request.result)
         upgradeDatabase(request.result, event.oldVersion, request.transaction as IDBTransaction)
       }
-      request.onblocked = () => giveUp(new StorageError('storage_unavailable', 'Another tab blocked the upgrade until it closes'))
+      request.onblocked = () => giveUp(new StorageError('storage_unavailable', 'Another tab blocked the IndexedDB upgrade'))
       request.onerror = () => giveUp(request.error)
       request.onsuccess = () => {
         const db = request.result
