@@ -3,6 +3,7 @@ import type { RateLimiter } from '../ingest/createRateLimiter'
 import { isCrossSite } from '../ingest/isCrossSite'
 import { rateLimitKey } from '../ingest/rateLimitKey'
 import { readBody } from '../ingest/readBody'
+import { READ_REPORT_VERSIONS } from '../../src/reports/schema'
 
 /** One POST to the report endpoint, as either HTTP layer sees it. */
 export interface ReportRequest {
@@ -18,12 +19,12 @@ export interface ReportRequest {
 export type ReportAnswer = { status: 202 } | { status: 400 | 403 | 409 | 413 | 415 | 422 | 429 | 503; code: string; retryAfter?: number }
 
 const REFUSAL_MESSAGES = new Map<string, string>(Object.entries({
-  cross_site: "reports are taken from the shop's own origin only: serve /seglet/ from it, or name its public origin with --allowed-origin",
+  cross_site: "posts are taken from the shop's own origin only: serve /seglet/ from it, or name its public origin with --allowed-origin",
   content_type: 'send the report with Content-Type: application/json or text/plain',
   body_unreadable: 'the body could not be read: send it whole, within 10 seconds',
   report_malformed: 'the body is not a Seglet report: see "What is sent" in the README for its fields',
   report_out_of_range: "a field of the report is outside its bounds (the pack's leaf counts, the question's answer)",
-  report_version: 'the report version is not one this collector reads (2 or 1): update the collector',
+  report_version: `the report version is not one this collector reads (${READ_REPORT_VERSIONS.join(' or ')}): update the collector`,
   report_day: "the report's day must be a UTC day from 8 days ago to tomorrow",
   report_epsilon: "the report's eps is not the collector's --epsilon: give both the same ε",
   report_replayed: 'this body was already received from this address today',
