@@ -180,7 +180,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     })
     console.log(`seglet collector retrain: ${result.status} (${result.answers} training answers): ${result.reason}${result.written ? `; ${key ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version}, training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})` : ''}`)
     if (result.idleTables?.length)
-      console.log(`seglet collector retrain: ${result.idleTables.join(', ')} (listed in the published pack) got answers whose feature took one value only (a shop that sends no cart events sees this for the funnel tables); --learn-tables without them gives the other tables their answers`)
+      console.log(`seglet collector retrain: ${result.idleTables.join(', ')} (tables this run lists for its pack) got answers whose feature took one value only (a shop that sends no cart events sees this for the funnel tables); --learn-tables without them gives the other tables their answers`)
     if (learnTables !== undefined && result.status !== 'published') console.log('seglet collector retrain: the training-table list is published with the next accepted pack')
     // No new pack: the packs in use are signed again before their manifest expires, or first visits would go without them.
     const renewed = key !== undefined && result.status !== 'published' && !stopping ? await renewManifest({ outDir: publishDir, key, minVersion }) : undefined
