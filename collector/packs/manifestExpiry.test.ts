@@ -56,6 +56,15 @@ describe('manifestExpiry', () => {
   })
 })
 
+describe('the renewing command', () => {
+  it('quotes a publish folder whose path has spaces or quotes, so the command runs as copied', () => {
+    const manifest = { version: 3, expires: new Date(T0 + 10 * DAY).toISOString() } as never
+    expect(manifestExpiry(manifest, '/srv/my shop/public', T0)!.renew).toBe("npm run collector -- publish-pack --out '/srv/my shop/public'")
+    expect(manifestExpiry(manifest, "/srv/o'brien/public", T0)!.renew).toBe("npm run collector -- publish-pack --out '/srv/o'\\''brien/public'")
+    expect(manifestExpiry(manifest, '.seglet-collector/public', T0)!.renew).toBe('npm run collector -- publish-pack --out .seglet-collector/public')
+  })
+})
+
 describe('manifestExpiryLine', () => {
   it('warns once renewal is due, says it is an error once expired, with the command that renews it; and that command renews it', async () => {
     await publishPacks({ outDir: site, key: keyFile, packs: { session: session() }, now: new Date(T0) })

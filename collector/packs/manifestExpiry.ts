@@ -38,8 +38,13 @@ export function manifestExpiry(manifest: PackManifest | undefined, dir: string, 
     renewWithinDays: Math.round((withinMs / DAY_MS) * 10) / 10,
     // As browsers judge it: refused from the instant it names.
     status: leftMs <= 0 ? 'expired' : leftMs <= withinMs ? 'renew' : 'valid',
-    renew: `npm run collector -- publish-pack --out ${dir}`,
+    renew: `npm run collector -- publish-pack --out ${shellWord(dir)}`,
   }
+}
+
+/** `text` as one word of a POSIX shell command: as it is when it is plain, else in single quotes. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`
 }
 
 /**
