@@ -8,6 +8,7 @@ import { olhHash } from './mechanisms/olh'
 import { parseReport } from './parseReport'
 import { SHIPPED_PACK_CONTEXT } from './shippedPackContext'
 import { MAX_REPORT_PAGES } from './schema'
+import { seededRandom } from '../../sim/seededRandom'
 import { sessionRecordOf, type SessionRecord } from './sessionRecord'
 
 const MIN = 60_000
@@ -92,12 +93,30 @@ describe('buildReportTruth', () => {
     expect(buildReportTruth({ events: [view(T, 'home')], records: [record(T + 500 * MIN)], context: shipped, now: T + 60 * MIN })?.context.packId).toBe('session@1+lifetime@1')
   })
 
-  it('keeps the session\'s last MAX_REPORT_PAGES keyed pages, and no page without a key', () => {
-    const events = Array.from({ length: MAX_REPORT_PAGES + 5 }, (_, i) => view(T + i * 1000, i % 3 === 0 ? undefined : `p${i}`))
+  it('keeps every keyed page of the session, and no page without a key', () => {
+    const events = Array.from({ length: 2 * MAX_REPORT_PAGES }, (_, i) => view(T + i * 1000, i % 3 === 0 ? undefined : `p${i}`))
     const out = buildReportTruth({ events, records: [record(T)], now: T + 60 * MIN })!
     const keyed = events.filter((e) => (e as { pageKey?: string }).pageKey).map((e) => (e as { pageKey?: string }).pageKey)
-    expect(out.truth.pages.map((p) => p.key)).toEqual(keyed.slice(-MAX_REPORT_PAGES))
+    expect(out.truth.pages.map((p) => p.key)).toEqual(keyed)
     expect(out.truth.pages.at(-1)).toMatchObject({ exited: true })
+  })
+
+  it('answers the page-value question about the whole session: a page viewed before its last MAX_REPORT_PAGES pages counts as viewed', () => {
+    // A long session: landed on the listed page, then MAX_REPORT_PAGES + 3 other pages, then an order.
+    const events = [view(T, 'landing'), ...Array.from({ length: MAX_REPORT_PAGES + 3 }, (_, i) => view(T + (i + 1) * 1000, `p${i}`)), buy(T + 60_000, 80)]
+    const closed = buildReportTruth({ events, records: [record(T)], now: T + 60 * MIN })!
+    let answers = 0
+    let viewedThenOrdered = 0
+    const random = seededRandom(17)
+    for (let i = 0; i < 400; i++) {
+      const r = parseReport(encodeReport(closed.truth, closed.context, { epsilon: 8, day: closed.day, random, valuePages: ['landing'] }))
+      if (r.question !== 'pageValue' || r.answer.kind !== 'krr') continue
+      answers++
+      if (r.answer.value === 2) viewedThenOrdered++
+    }
+    // At ε = 8 nearly every answer is the truth: viewed, with an order after.
+    expect(answers).toBeGreaterThan(100)
+    expect(viewedThenOrdered / answers).toBeGreaterThan(0.95)
   })
 
   it('ignores events after now and splits sessions by the configured gap', () => {

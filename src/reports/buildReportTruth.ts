@@ -1,7 +1,7 @@
 import type { StoredEvent } from '../events/types'
 import { DEFAULT_SESSION_GAP_MS, sessionize } from '../features/sessionize'
 import { utcDay } from './ledger'
-import { MAX_REPORT_PAGES, orderValueBucket } from './schema'
+import { orderValueBucket } from './schema'
 import type { SessionRecord } from './sessionRecord'
 import type { ReportContext, ReportPage, ReportTruth } from './types'
 
@@ -39,7 +39,8 @@ export interface BuildReportTruthInput {
  * session; a session without one (a cold start: fewer page views than a decision needs, such as a bounce)
  * has null leaves and arm `'none'`, against the newest record's packs, or `context` when there is no record.
  * The outcome and the pages come from its events: ordered, the order-value bucket of its orders' total, and
- * its page views that carry a page key, in order (the last `MAX_REPORT_PAGES`), each with whether the session
+ * its page views that carry a page key, in order (all of them: the page-value question asks about the whole
+ * session; the page questions draw from the last `MAX_REPORT_PAGES`), each with whether the session
  * had that one page only (bounced), ended there (exited) and had an order after it.
  *
  * @example
@@ -85,7 +86,7 @@ export function buildReportTruth({ events, records, now, sessionGapMs = DEFAULT_
       ordered,
       orderValueBucket: ordered ? orderValueBucket(total) : 0,
       arm: record ? record.arm : 'none',
-      pages: pages.slice(-MAX_REPORT_PAGES),
+      pages,
       ...(record?.learn ? { learn: record.learn } : {}),
     },
     context: record ? record.context : context,

@@ -169,8 +169,10 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
   if (!isReportDay(day)) throw new OptionsError('day must be a calendar day written YYYY-MM-DD', 'day')
   checkContext(context.packId, context.segmentLeaves, context.valueLeaves, 'report_out_of_range')
   if (!truth || typeof truth !== 'object') throw new ReportError('report_out_of_range', 'truth must be an object')
-  // The session's last MAX_REPORT_PAGES pages: the page questions ask about these only.
-  const kept = checkPages(truth.pages).slice(-MAX_REPORT_PAGES)
+  // The session's last MAX_REPORT_PAGES pages: the page questions draw from these only (a fixed number of slots);
+  // the page-value question asks about the whole session.
+  const pages = checkPages(truth.pages)
+  const kept = pages.slice(-MAX_REPORT_PAGES)
   const learnShare = options.learnShare ?? 0
   if (typeof learnShare !== 'number' || !(learnShare >= 0 && learnShare <= 1)) throw new OptionsError('learnShare must be a number from 0 to 1', 'learnShare')
   const valuePages = options.valuePages ?? []
@@ -199,7 +201,7 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
     if (mechanism.kind !== 'krr') throw new Error('page-value question without randomized response')
     // The asked page is drawn uniformly from the public list, independently of the truth: its hash travels in clear.
     const key = valuePages[coins.below(valuePages.length)]
-    const y = krrEncode(mechanism, pageValueClass(kept, key), coins)
+    const y = krrEncode(mechanism, pageValueClass(pages, key), coins)
     answerView.setUint16(0, y)
     answerView.setUint32(2, pageKeyHash(key))
     finiteValue('segment', truth, context)

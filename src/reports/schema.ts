@@ -22,7 +22,7 @@ export const MAX_REPORT_AGE_DAYS = 7
 export const MIN_REPORT_EPSILON = 0.1
 export const MAX_REPORT_EPSILON = 8
 
-/** Most pages of one session a report can draw from (the truth keeps the session's last ones). */
+/** Most pages of one session the page questions draw from (the session's last ones; the page-value question asks about all). */
 export const MAX_REPORT_PAGES = 12
 
 /** Most leaves a segment tree may have for reports (keeps every answer within ANSWER_HEX_LENGTH). */

@@ -29,8 +29,8 @@ export interface ReportTruth {
   /** Personalisation arm: 'holdout' (hooks did not fire), 'treatment', or 'none' (no holdout configured). */
   arm: ReportArm
   /**
-   * Pages of that session in order, at most MAX_REPORT_PAGES; for a longer session, its last
-   * MAX_REPORT_PAGES pages (they hold the exit and the pages just before an order).
+   * Pages of that session in order. The page-value question asks about all of them; the page questions draw from
+   * the last MAX_REPORT_PAGES (they hold the exit and the pages just before an order).
    */
   pages: ReportPage[]
   /** What the training question reads (the pack's intent logits and the session vector); absent, it answers "nothing". */
