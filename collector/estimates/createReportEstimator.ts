@@ -9,6 +9,7 @@ import { sumsParts } from './sumsShape'
 import { chooseValuePages, DEFAULT_VALUE_PAGES } from './chooseValuePages'
 import { countersToSums } from './countersToSums'
 import { packLeafNames } from './packLeafNames'
+import { projectPageRates } from './projectPageRates'
 import { projectTraffic } from './projectTraffic'
 import { REPORTS_COUNTER, sumsToCounters } from './sumsToCounters'
 import { toJsonSafe } from './toJsonSafe'
@@ -150,16 +151,7 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
       projectTraffic('segment shares within ±1 point', all.segments.map((s) => s.share), all.reports, 0.01),
       projectTraffic('conversion by segment within ±5 points', all.segments.map((s) => s.conversion), all.reports, 0.05),
       projectTraffic('lift against the holdout within ±5 points', [all.lift.difference], all.reports, 0.05),
-      projectTraffic(
-        'bounce and exit rates of the 20 most viewed pages within ±5 points (median page)',
-        [...all.pages]
-          .sort((a, b) => (b.viewShare.value || 0) - (a.viewShare.value || 0))
-          .slice(0, 20)
-          .flatMap((p) => [p.bounceRate, p.exitRate]),
-        all.reports,
-        0.05,
-        'median',
-      ),
+      projectPageRates(all.pages, all.reports),
     ]
     return toJsonSafe({
       ...base,
