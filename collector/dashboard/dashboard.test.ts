@@ -537,8 +537,10 @@ describe('dashboard: a series hidden from a chart\'s legend, across packs', () =
 
   it('keeps a line hidden for the segment of the pack it was hidden in, not for another pack\'s segment of the same label', async () => {
     const packA = insightsOf(4000) as unknown as { context: { packId: string } }
-    const packB = insightsOf(0, 4000) as unknown as { context: { packId: string } }
+    // The figures move to another pack while the first still has reports in the window (after a retrain).
+    const packB = insightsOf(1000, 4000) as unknown as { context: { packId: string }; otherGroups: { packId: string }[] }
     expect(packA.context.packId).not.toBe(packB.context.packId)
+    expect(packB.otherGroups.map((g) => g.packId)).toEqual([packA.context.packId])
     // draw() stubs Chart with a recorder: here a chart whose lines the legend can switch.
     const draws = async (doc: unknown) => {
       const html = readFileSync(join(STATIC, 'index.html'), 'utf8')
@@ -557,6 +559,30 @@ describe('dashboard: a series hidden from a chart\'s legend, across packs', () =
     // Back on the first pack (the figures follow it again): its segment 3 is still hidden, and only it.
     await draws(packA)
     expect(legend('segments-over-time').filter(([, shown]) => !shown)).toEqual([['Segment 3', false]])
+  })
+
+  it('forgets a line hidden for a pack the figures no longer name, but not while the figures fail to load', async () => {
+    const KEY = 'seglet-dashboard-hidden-series'
+    const packA = insightsOf(4000) as unknown as { context: { packId: string } }
+    const lines = () => (JSON.parse(localStorage.getItem(KEY) ?? '{}').charts?.['segments-over-time'] ?? []) as string[]
+    // Segment 3 hidden on pack A, and an entry left by a pack the shop stopped using long ago.
+    localStorage.setItem(KEY, JSON.stringify({ version: 2, charts: { 'segments-over-time': [JSON.stringify([packA.context.packId, 2]), JSON.stringify(['session@0+lifetime@0', 1])], 'conversion-by-segment': ['95% interval'] } }))
+    // The figures fail to load: no pack is named, and nothing is forgotten.
+    document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
+    vi.stubGlobal('fetch', async () => ({ ok: false, status: 503, json: async () => ({ error: 'database unavailable' }) }))
+    vi.stubGlobal('Chart', FakeChart)
+    new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
+    await vi.waitFor(() => expect(document.querySelector('#facts .problem')).not.toBeNull())
+    expect(lines()).toHaveLength(2)
+    // Figures of pack A: the gone pack's entry is forgotten, pack A's kept (and its Segment 3 still hidden).
+    await draw(packA)
+    expect(lines()).toEqual([JSON.stringify([packA.context.packId, 2])])
+    expect(legend('segments-over-time').filter(([, shown]) => !shown)).toEqual([['Segment 3', false]])
+    // The bar chart's series are not of a pack: kept.
+    expect(JSON.parse(localStorage.getItem(KEY)!).charts['conversion-by-segment']).toEqual(['95% interval'])
+    // Figures of another pack only, pack A gone from the window: its entry is forgotten too.
+    await draw(insightsOf(0, 4000))
+    expect(lines()).toEqual([])
   })
 
   it('reads a hidden series saved by label before without breaking the page: a segment\'s line shown, the bar chart\'s kept', async () => {

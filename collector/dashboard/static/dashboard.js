@@ -263,6 +263,24 @@
   }
   /** The key a segment's line is hidden by: the pack the figures follow, and the segment's leaf in it. */
   const segmentKey = (doc, leaf) => JSON.stringify([doc.context ? doc.context.packId : null, leaf])
+  /**
+   * Forgets the lines hidden for segments of a pack the figures no longer name (neither followed nor among the other
+   * packs with reports in the window): a pack the shop stopped using would otherwise stay in this browser's storage
+   * for good. Only from figures that loaded: a load that failed names no pack, and forgets nothing.
+   */
+  const forgetGonePacks = (doc) => {
+    const packs = new Set([doc.context && doc.context.packId, ...(doc.otherGroups || []).map((g) => g.packId)].filter(Boolean))
+    const lines = hidden('segments-over-time')
+    const gone = [...lines].filter((key) => {
+      try {
+        return !packs.has(JSON.parse(key)[0])
+      } catch {
+        return true
+      }
+    })
+    for (const key of gone) lines.delete(key)
+    if (gone.length > 0) saveHidden()
+  }
 
   /**
    * A chart on the canvas `id`, in place of the one drawn there before (the dashboard draws again after a rewrite),
@@ -644,6 +662,7 @@
     }
     if (mine !== loads) return
     names = { segment: doc.segmentNames || null, value: doc.valueNames || null }
+    forgetGonePacks(doc)
     document.getElementById('no-reports')?.remove()
     facts(doc)
     traffic(doc)
