@@ -409,20 +409,27 @@ describe('dashboard: rewriting the page-statistics table', () => {
 })
 
 describe('dashboard: chart tooltips', () => {
-  type Tooltip = { callbacks: { label(context: { raw: unknown; dataset: { label: string } }): string } }
+  type Tooltip = { callbacks: { label(context: { raw: unknown; dataset: { label: string }; datasetIndex: number; dataIndex: number }): string } }
   type Config = { type: string; data: { datasets: { label: string; data: unknown[] }[] }; options: { plugins: { tooltip?: Tooltip } } }
-  const say = (chart: Config, dataset: number, raw: unknown) => {
+  const say = (chart: Config, dataset: number, raw: unknown, dataIndex = 0) => {
     const label = chart.options.plugins.tooltip?.callbacks?.label
     // Without a callback Chart.js writes the raw value: "Segment 1: 42.371", or "[17.912, 39.4]" for an interval bar.
-    return label ? label({ raw, dataset: chart.data.datasets[dataset]! }) : `${chart.data.datasets[dataset]!.label}: ${Array.isArray(raw) ? `[${raw.join(', ')}]` : raw}`
+    return label
+      ? label({ raw, dataset: chart.data.datasets[dataset]!, datasetIndex: dataset, dataIndex })
+      : `${chart.data.datasets[dataset]!.label}: ${Array.isArray(raw) ? `[${raw.join(', ')}]` : raw}`
   }
 
   it('writes a share and a conversion with their unit and in the tables\' format, and an interval as the tables do', async () => {
     const charts: Config[] = []
-    await draw(insightsOf(4000), charts)
+    const doc = insightsOf(4000) as unknown as { daily: { segments: unknown[] }[]; insights: { segments: { leaf: number | null }[] } }
+    // A day whose share of the first segment is readable (one day of these reports is too few for it).
+    doc.daily[0]!.segments = [{ leaf: doc.insights.segments[0]!.leaf, share: { value: 0.4237123, low: 0.3811, high: 0.4663, enough: true } }]
+    await draw(doc, charts)
     const line = charts.find((c) => c.type === 'line')!
     const bar = charts.find((c) => c.type === 'bar')!
-    expect(say(line, 0, 42.37123)).toBe(`${line.data.datasets[0]!.label}: 42.4%`)
+    expect(line.data.datasets[0]!.data[0]).toBeCloseTo(42.37123, 6)
+    // A day's share with its interval, as the daily table writes it: a day's estimate is far noisier than the window's.
+    expect(say(line, 0, 42.37123)).toBe(`${line.data.datasets[0]!.label}: 42.4% (95%: 38.1% to 46.6%)`)
     expect(say(bar, 0, 3.2149)).toBe('Conversion: 3.2%')
     expect(say(bar, 1, [17.912, 39.4])).toBe('95%: 17.9% to 39.4%')
   })

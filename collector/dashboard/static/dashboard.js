@@ -354,13 +354,17 @@
   function segmentsOverTime(doc, leaves) {
     dailyNote(doc)
     const keys = leaves.map((leaf) => segmentKey(doc, leaf))
+    // Each point's estimate, for its interval: a day's share is far noisier than the window's.
+    const shares = leaves.map((leaf) =>
+      doc.daily.map((d) => {
+        const s = d.segments.find((x) => x.leaf === leaf)
+        return s && s.share.enough && s.share.value !== null ? s.share : null
+      }),
+    )
     const datasets = leaves.map((leaf, i) => ({
       label: segmentName(leaf),
-      data: doc.daily.map((d) => {
-        const s = d.segments.find((x) => x.leaf === leaf)
-        // A share is drawn within 0–100%, as the table shows it: an unbiased estimate can pass either end.
-        return s && s.share.enough && s.share.value !== null ? Math.min(100, Math.max(0, s.share.value * 100)) : null
-      }),
+      // A share is drawn within 0–100%, as the table shows it: an unbiased estimate can pass either end.
+      data: shares[i].map((s) => (s ? Math.min(100, Math.max(0, s.value * 100)) : null)),
       borderColor: COLORS[i % COLORS.length],
       backgroundColor: COLORS[i % COLORS.length],
       borderDash: DASHES[Math.floor(i / COLORS.length) % DASHES.length],
@@ -376,8 +380,19 @@
         animation: false,
         // Offset: a point on the first or last day is drawn whole, not cut by the chart's edge.
         scales: { x: { offset: true }, y: { min: 0, max: 100, title: { display: true, text: '% of sessions' } } },
-        // A point's share as the table writes it (42.4%), not Chart.js's raw number (42.371).
-        plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${pct(c.raw / 100)}` } } },
+        // A point's share and its interval as the table writes them (42.4%, 95%: 38.1% to 46.6%), not Chart.js's raw
+        // number (42.371) alone.
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: (c) => {
+                const s = shares[c.datasetIndex][c.dataIndex]
+                return `${c.dataset.label}: ${rate(s.value)} (95%: ${rate(s.low)} to ${rate(s.high)})`
+              },
+            },
+          },
+        },
       },
     }, keys)
     legendOf('segments-over-time', chart, datasets, keys)
