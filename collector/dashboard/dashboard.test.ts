@@ -155,8 +155,27 @@ describe('dashboard', () => {
     for (const id of ['segments', 'value-segments', 'pages']) expect(cells(id, 0)).toHaveLength(1)
     // The one sentence that explains it all stands first, not under the last section.
     expect(document.querySelector('main')!.firstElementChild!.textContent).toBe(none)
-    // Before any views are estimated, the table lists the first candidate pages for page value, as it says.
-    expect(document.getElementById('page-stats-note')!.textContent).toContain(`about the ${TEST_PAGE_KEYS.length} most viewed pages`)
+    // Before any views are estimated, the table lists the candidate pages for page value (here all of them), as it says.
+    expect(document.getElementById('page-stats-note')!.textContent).toContain(`asks about all ${TEST_PAGE_KEYS.length} candidate pages`)
+  })
+
+  it('says which pages page value is asked about as they were chosen, not "the most viewed" when no view decided it', async () => {
+    const note = () => document.getElementById('page-stats-note')!.textContent!
+    // A shop with no more candidates than the question asks about: all of them, however few its reports.
+    await draw(insightsOf(400))
+    expect(note()).toContain(`asks about all ${TEST_PAGE_KEYS.length} candidate pages`)
+    expect(note()).not.toMatch(/most viewed/)
+    // More candidates than it asks about, before any report: the first ones in the shop's order.
+    const empty = insightsOf(0) as unknown as { valuePages: string[]; reports: number }
+    empty.valuePages = TEST_PAGE_KEYS.slice(0, 3)
+    await draw(empty)
+    expect(note()).toContain('asks about the first 3 candidate pages, in the order the collector was given them')
+    expect(note()).not.toMatch(/most viewed/)
+    // With reports: ranked by their estimated views, which it says rather than claim they are the most viewed.
+    const some = insightsOf(400) as unknown as { valuePages: string[] }
+    some.valuePages = some.valuePages.slice(0, 3)
+    await draw(some)
+    expect(note()).toContain('asks about the 3 pages with the most estimated views')
   })
 
   it('says how many reports of other packs or ε its figures leave out', async () => {

@@ -482,6 +482,18 @@
     )
   }
 
+  /**
+   * Which pages the page-value question asks about, as they were chosen: every candidate when there are no more, the
+   * first ones in the shop's order before any views are estimated, else those with the most estimated views (not
+   * "the most viewed": a page's estimate may not clear its noise yet).
+   */
+  const valuePagesSaid = (doc, n) =>
+    n >= doc.pageKeys
+      ? `all ${count(doc.pageKeys)} candidate page${doc.pageKeys === 1 ? '' : 's'}`
+      : doc.reports === 0
+        ? `the first ${count(n)} candidate pages, in the order the collector was given them (no views are estimated yet)`
+        : `the ${count(n)} pages with the most estimated views`
+
   function pages(doc) {
     const rows = pageOrder(doc.insights.pages)
     const stats = doc.pageStats
@@ -494,7 +506,7 @@
             `The current table (integrity ${stats.integrity}, ${stats.day}) is /seglet/${stats.file}. Pages load the published pages when they render pageStatsUrl and pageStatsIntegrity from page-stats.current.json, which names each new table: ${stats.path} with this integrity stops matching at the next rewrite.`
           : `The current table (integrity ${stats.integrity}, ${stats.day}) is served at ${stats.path}.`
         : 'The page-statistics table has not been written yet.') +
-      ` Page value is order value per session that viewed the page, from orders placed after it; it is asked about the ${count(asked.size)} most viewed pages the table lists (browsers holding the table pick one of them per page-value answer).`
+      ` Page value is order value per session that viewed the page, from orders placed after it; the next table asks about ${valuePagesSaid(doc, asked.size)} (browsers holding a table pick one of the pages it lists per page-value answer).`
     table(
       'pages',
       ['Page key', 'Share of views', 'Bounce rate', 'Exit rate', 'Sessions viewing it', 'Page value', 'In the table'],
