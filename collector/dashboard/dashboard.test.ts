@@ -88,6 +88,22 @@ describe('dashboard', () => {
     }
   })
 
+  it('says an answer whose interval it shows needs more reports, not that it has "not enough reports yet" to show it', async () => {
+    const doc = insightsOf(4000) as unknown as { traffic: { halfWidthNow: number; enough: boolean; target: number }[] }
+    // The segment shares: shown in their table, their interval wider than ±1 point.
+    expect(doc.traffic[0]).toMatchObject({ enough: true })
+    expect(doc.traffic[0]!.halfWidthNow).toBeGreaterThan(doc.traffic[0]!.target)
+    await draw(doc)
+    expect(cells('traffic', 1)[0]).toMatch(/^± \d/)
+    expect(cells('traffic', 3)[0]).toBe('needs more reports')
+    expect(document.querySelector('#traffic tbody tr:first-child td:nth-child(4) .na')).toBeNull()
+    // One whose cell is too small to show keeps the page's "not enough reports yet", and one within its target is usable.
+    expect(cells('traffic', 3)[1]).toBe('not enough reports yet')
+    Object.assign(doc.traffic[0]!, { halfWidthNow: 0.008, reportsNeeded: 4000 })
+    await draw(doc)
+    expect(cells('traffic', 3)[0]).toBe('usable now')
+  })
+
   it('says why where the cell behind an answer has too few reports, however wide its interval', async () => {
     const doc = insightsOf(4000) as unknown as { traffic: { halfWidthNow: number | null; enough: boolean }[] }
     // The widest conversion cell is a segment too small to read: its raw half-width is far past 100 points.

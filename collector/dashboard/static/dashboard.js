@@ -188,7 +188,9 @@
           p.neededSaid === 'cannot be projected from these reports yet'
             ? el('td', {}, p.neededSaid)
             : el('td', { class: 'num' }, p.needed !== null ? needed(p.needed) : p.neededSaid === 'after the first reports' || p.neededSaid === 'reached' ? p.neededSaid : needed(t.reportsNeeded)),
-          p.ready ? el('td', {}, 'usable now') : el('td', {}, notEnough()),
+          // An interval shown but still wider than the answer needs: its figures are on the page, so not "not
+          // enough reports yet" (which says a figure is not shown), but not usable to that precision either.
+          el('td', {}, p.ready ? 'usable now' : p.interval !== null ? 'needs more reports' : notEnough()),
         ]
       }),
       'No reports yet.',
