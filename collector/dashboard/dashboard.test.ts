@@ -616,6 +616,9 @@ describe('dashboard: a series hidden from a chart\'s legend, across packs', () =
     new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
     await vi.waitFor(() => expect(document.querySelector('#facts .problem')).not.toBeNull())
     expect(lines()).toHaveLength(2)
+    // Nor does a window without reports, which names no pack at all.
+    await draw(insightsOf(0))
+    expect(lines()).toHaveLength(2)
     // Figures of pack A: the gone pack's entry is forgotten, pack A's kept (and its Segment 3 still hidden).
     await draw(packA)
     expect(lines()).toEqual([JSON.stringify([packA.context.packId, 2])])

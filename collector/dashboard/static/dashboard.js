@@ -268,10 +268,12 @@
   /**
    * Forgets the lines hidden for segments of a pack the figures no longer name (neither followed nor among the other
    * packs with reports in the window): a pack the shop stopped using would otherwise stay in this browser's storage
-   * for good. Only from figures that loaded: a load that failed names no pack, and forgets nothing.
+   * for good. Only from figures that name a pack: a load that failed, or a window without reports, forgets nothing.
    */
   const forgetGonePacks = (doc) => {
     const packs = new Set([doc.context && doc.context.packId, ...(doc.otherGroups || []).map((g) => g.packId)].filter(Boolean))
+    // A window without reports names no pack: that says nothing of which packs are gone.
+    if (packs.size === 0) return
     const lines = hidden('segments-over-time')
     const gone = [...lines].filter((key) => {
       try {
