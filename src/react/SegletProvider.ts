@@ -1,4 +1,4 @@
-import { createElement, useEffect, useMemo, useState } from 'react'
+import { createElement, useEffect, useMemo, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
 import { createSeglet, isSegletError, SegletError } from 'seglet'
 import type { Seglet, SegletOptions, SegmentHint } from 'seglet'
@@ -17,7 +17,8 @@ export interface SegletProviderProps {
   seglet?: Seglet | null
   /**
    * Options to start Seglet with in the browser, once the provider has mounted (never during server
-   * rendering); it is destroyed when the provider unmounts. Read once: later changes are ignored.
+   * rendering); it is destroyed when the provider unmounts (not by StrictMode's development remount, which keeps
+   * it). Read once: later changes are ignored.
    * A bad option, or a start the browser fails, is reported through `onError` (or `console.warn`), not
    * thrown: the children render without Seglet. Ignored when `seglet` is given.
    * @default undefined
@@ -46,27 +47,39 @@ export interface SegletProviderProps {
  */
 export function SegletProvider({ seglet, options, hint = null, children }: SegletProviderProps): ReturnType<typeof createElement> {
   const [own, setOwn] = useState<Seglet | null>(null)
+  // The Seglet started from options (`null`: it could not start), kept across StrictMode's development remount,
+  // which keeps refs: a second one would capture the page view again, a second failure be reported again.
+  const started = useRef<{ seglet: Seglet; stopped?: boolean } | null>(undefined)
   const startOwn = !seglet && options !== undefined
   useEffect(() => {
-    if (!startOwn) return
-    // Created in an effect, so server rendering never starts it and a development double mount starts
-    // one after destroying the other.
-    let created: Seglet
-    try {
-      created = createSeglet(options)
-    } catch (error) {
-      // Thrown from an effect, it would take the shop's whole React tree down: reported through `onError` (or
-      // `console.warn`), and the page renders without Seglet, as with the script tag.
-      const onError = options?.onError
-      createReporter(new Set(typeof onError === 'function' ? [onError] : []))(
-        isSegletError(error) ? error : new SegletError('start_failed', `Seglet could not start: ${String(error)}`, { cause: error }),
-      )
-      return
+    if (!startOwn || started.current === null) return
+    // Created in an effect, so server rendering never starts it.
+    if (!started.current) {
+      try {
+        started.current = { seglet: createSeglet(options) }
+      } catch (error) {
+        started.current = null
+        // Thrown from an effect, it would take the shop's whole React tree down: reported through `onError` (or
+        // `console.warn`), and the page renders without Seglet, as with the script tag.
+        const onError = options?.onError
+        createReporter(new Set(typeof onError === 'function' ? [onError] : []))(
+          isSegletError(error) ? error : new SegletError('start_failed', `Seglet could not start: ${String(error)}`, { cause: error }),
+        )
+        return
+      }
     }
-    setOwn(created)
+    const entry = started.current
+    entry.stopped = false
+    setOwn(entry.seglet)
     return () => {
-      setOwn(null)
-      void created.destroy()
+      entry.stopped = true
+      // StrictMode runs the effect again at once, in the same task: only a real unmount destroys the Seglet.
+      queueMicrotask(() => {
+        if (!entry.stopped) return
+        started.current = undefined
+        setOwn(null)
+        void entry.seglet.destroy()
+      })
     }
     // Options are read once at mount, as documented.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -225,7 +225,32 @@ describe('seglet/react', () => {
     await vi.waitFor(() => expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false))
   })
 
-  it('reports a Seglet that cannot start from options and keeps rendering the page without it', async () => {
+  it('starts one Seglet from options under StrictMode, so a development build captures the page view once', async () => {
+    const seen = new Set<Seglet>()
+    function Probe(): ReactNode {
+      const seglet = useSeglet()
+      if (seglet) seen.add(seglet)
+      return null
+    }
+    // Autocapture on: every Seglet started records the page view.
+    const opts = { consent: 'granted' as const, storage: { dbName: `react-test-${++n}` } }
+    const container = document.body.appendChild(document.createElement('div'))
+    const root = createRoot(container)
+    const problems: string[] = []
+    vi.spyOn(console, 'warn').mockImplementation((...args) => void problems.push(args.map(String).join(' ')))
+    await act(async () => root.render(h(StrictMode, null, h(SegletProvider, { options: { ...opts, onError: (e) => void problems.push(e.code) } }, h(Probe)))))
+    expect(seen.size).toBe(1)
+    const [instance] = seen
+    await instance.flush()
+    const { events } = await instance.exportData()
+    expect(events.filter((e) => e.type === 'page_view')).toHaveLength(1)
+    const destroy = vi.spyOn(instance, 'destroy')
+    await act(async () => root.unmount())
+    expect(destroy).toHaveBeenCalledTimes(1)
+    expect(problems).toEqual([])
+  })
+
+  it('reports a Seglet that cannot start from options once (StrictMode too) and keeps rendering the page without it', async () => {
     const errors: unknown[] = []
     let seen: Seglet | null | undefined
     function Probe(): ReactNode {
@@ -240,7 +265,7 @@ describe('seglet/react', () => {
     const opts = { ...options(), consent: 'unknown' as never, onError: (e: unknown) => void errors.push(e) }
     await act(async () => {
       try {
-        root.render(h(SegletProvider, { options: opts }, h(Probe)))
+        root.render(h(StrictMode, null, h(SegletProvider, { options: opts }, h(Probe))))
       } catch (error) {
         uncaught.push(error)
       }
