@@ -15,7 +15,7 @@ export interface SegletPluginOptions {
    * Options to start Seglet with when the plugin is first installed (one Seglet, shared by every app the plugin
    * is installed in); it is destroyed when the last of them unmounts (Vue 3.5+).
    * During server rendering `createSeglet()` is inert, so the same app code runs on both sides.
-   * A bad option, or a start the browser fails, is reported through `onError` (or `console.warn`), not thrown
+   * A bad option, or a start the browser fails, is reported through `onError` (or `console.warn`) once, not thrown
    * from `app.use()`: the app runs without Seglet. Ignored when `seglet` is given.
    * @default undefined
    */
@@ -38,13 +38,13 @@ export interface SegletPluginOptions {
  */
 export function createSegletPlugin(pluginOptions: SegletPluginOptions = {}): Plugin {
   // One Seglet per plugin, shared by every app it is installed in (islands of one page): two would capture
-  // every page view twice.
-  let own: Seglet | null = null
+  // every page view twice. `null`: it could not start, which is reported once, not by every app (or request).
+  let own: Seglet | null | undefined
   let apps = 0
   return {
     install(app: App) {
-      if (!pluginOptions.seglet && pluginOptions.options) own ??= start(pluginOptions.options)
-      const seglet = pluginOptions.seglet ?? own
+      if (!pluginOptions.seglet && pluginOptions.options && own === undefined) own = start(pluginOptions.options)
+      const seglet = pluginOptions.seglet || own || null
       app.provide(SEGLET_KEY, { seglet, hint: pluginOptions.hint ?? null })
       // In the browser, notes the page's first decision while the server's hint stands in, so that a component
       // mounted after a forget() (on the next client-side route, say) does not bring the hint back.
@@ -57,7 +57,7 @@ export function createSegletPlugin(pluginOptions: SegletPluginOptions = {}): Plu
         apps++
         app.onUnmount(() => {
           if (--apps > 0 || own !== seglet) return
-          own = null
+          own = undefined
           void seglet.destroy()
         })
       }

@@ -153,6 +153,14 @@ describe('seglet/vue', () => {
     app.unmount()
   })
 
+  it('the same plugin with a bad option in two apps (two islands of one page) reports it once', async () => {
+    const errors: unknown[] = []
+    const plugin = createSegletPlugin({ options: { ...options(), consent: 'unknown' as never, onError: (e) => void errors.push(e) } })
+    const apps = [createApp(Shows).use(plugin), createApp(Shows).use(plugin)]
+    expect(apps.map((app) => app.runWithContext(() => useSeglet()))).toEqual([null, null])
+    expect(errors).toMatchObject([{ code: 'invalid_option' }])
+  })
+
   it('the same plugin in two apps (two islands of one page) starts one Seglet, so nothing is captured twice', async () => {
     const plugin = createSegletPlugin({ options: { consent: 'granted', storage: { dbName: `vue-test-${++n}` } } })
     const apps = [createApp(Shows).use(plugin), createApp(Shows).use(plugin)]
