@@ -3,7 +3,7 @@ import type { Seglet, SegmentHint } from 'seglet'
 
 /** What `<SegletProvider>` hands to the hooks. */
 export interface SegletContextValue {
-  /** The running Seglet; `null` on the server and until the provider created it after mounting. */
+  /** The provider's `seglet`, or the one it started from `options` (`null` on the server and until it mounted). */
   seglet: Seglet | null
   /** The hint the server rendered with, or `null`. */
   hint: SegmentHint | null

@@ -4,7 +4,7 @@ import { createElement as h } from 'react'
 import { renderToString } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import { createSeglet } from 'seglet'
-import { SegletProvider, useSegment, useSegmentHint } from './index'
+import { SegletProvider, useSegment, useSegmentHint, useSeglet } from './index'
 
 describe('seglet/react in Node', () => {
   it('renders the default, or the hint the server read, with an inert Seglet or options', () => {
@@ -16,6 +16,10 @@ describe('seglet/react in Node', () => {
     expect(renderToString(h(SegletProvider, { options: { consent: 'granted' } }, h(Shows)))).toBe('<p>default</p>')
     const hint = { segmentId: 'casual-browser', intentBand: 'medium' } as const
     expect(renderToString(h(SegletProvider, { seglet, hint }, h(ShowsHint)))).toBe('<p>medium</p>')
+    // useSeglet(): the inert Seglet given as `seglet`, `null` with `options`.
+    const Probe = () => h('p', null, useSeglet() === seglet ? 'given' : String(useSeglet()))
+    expect(renderToString(h(SegletProvider, { seglet }, h(Probe)))).toBe('<p>given</p>')
+    expect(renderToString(h(SegletProvider, { options: { consent: 'granted' } }, h(Probe)))).toBe('<p>null</p>')
     expect(errors).toEqual([])
   })
 })

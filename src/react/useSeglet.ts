@@ -4,7 +4,8 @@ import { SegletContext } from './SegletContext'
 
 /**
  * The running Seglet of the nearest `<SegletProvider>`, for `track()`, `setConsent()` or `showPanel()` in
- * event handlers and effects. `null` on the server and until the provider started it.
+ * event handlers and effects: the `seglet` given to the provider (on the server, that inert Seglet), or the one it
+ * started from `options`, which is `null` on the server and until the provider has mounted.
  *
  * @example
  * const seglet = useSeglet()
