@@ -11,6 +11,16 @@ describe('compareIds', () => {
     ['session@1.0.0+r20261129+lifetime@1.0.0', 'session@1.0.0+lifetime@1.0.0'],
     ['session@1.0.0+r20261130+lifetime@1.0.0', 'session@1.0.0+r20261129+lifetime@1.0.0'],
     ['session@1.0.10+lifetime@1.0.0', 'session@1.0.9+r20261129+lifetime@1.0.0'],
+    // A pre-release before its release and the release's retrains, its dot parts as numbers (as semver orders them).
+    ['session@1.0.0+lifetime@1.0.0', 'session@1.0.0-acme.3+lifetime@1.0.0'],
+    ['session@1.0.0', 'session@1.0.0-acme.3'],
+    ['session@1.0.0+r20261129+lifetime@1.0.0', 'session@1.0.0-acme.3+lifetime@1.0.0'],
+    ['session@1.0.0-acme.3+r20261129+lifetime@1.0.0', 'session@1.0.0-acme.3+lifetime@1.0.0'],
+    ['session@1.0.0-acme.10+lifetime@1.0.0', 'session@1.0.0-acme.9+lifetime@1.0.0'],
+    ['session@1.0.0-acme.1+lifetime@1.0.0', 'session@1.0.0-acme+lifetime@1.0.0'],
+    ['session@1.0.0-beta+lifetime@1.0.0', 'session@1.0.0-alpha.2+lifetime@1.0.0'],
+    ['session@1.0.1-acme.1+lifetime@1.0.0', 'session@1.0.0+r20261129+lifetime@1.0.0'],
+    ['session@1.0.0+lifetime@1.0.0', 'session@1.0.0+lifetime@1.0.0-rc.1'],
     // Numbers of any length; leading zeros compare as text once the numbers are equal.
     ['a99999999999999999999999', 'a99999999999999999999998'],
     ['a1', 'a01'],
