@@ -896,16 +896,16 @@ describe('dashboard: downloading the figures', () => {
 describe('dashboard: after a retrain published a new pack', () => {
   const RETRAINED = { ...TEST_CONTEXT, packId: 'session@1+r20261128+lifetime@1' }
   /** 300 reports of the pack browsers used on the 27th, then 200 of the retrained one on the 28th and 29th. */
-  function afterRetrain() {
+  function afterRetrain(retrained = RETRAINED) {
     const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
     const rowsOf = (n: number, day: string, context: typeof TEST_CONTEXT, seed: number) => {
       const parsed = reportBodies(n, { day, seed, context }).map((body) => estimator.parse(JSON.parse(body)))
       const group = estimator.groupOf(parsed[0]!)
       return [...estimator.addUp(group, parsed)].map(([counter, value]) => ({ ...group, counter, value }))
     }
-    const rows = [...rowsOf(300, '2026-11-27', TEST_CONTEXT, 5), ...rowsOf(100, '2026-11-28', RETRAINED, 6), ...rowsOf(100, '2026-11-29', RETRAINED, 7)]
+    const rows = [...rowsOf(300, '2026-11-27', TEST_CONTEXT, 5), ...rowsOf(100, '2026-11-28', retrained, 6), ...rowsOf(100, '2026-11-29', retrained, 7)]
     const pageKeyLists = { [pageKeyListId(TEST_PAGE_KEYS)]: TEST_PAGE_KEYS }
-    return estimator.insights(rows, { from: '2026-11-27', to: '2026-11-29', epsilon: 2, pageKeyLists, knownPacks: [TEST_CONTEXT, RETRAINED] })
+    return estimator.insights(rows, { from: '2026-11-27', to: '2026-11-29', epsilon: 2, pageKeyLists, knownPacks: [TEST_CONTEXT, retrained] })
   }
 
   it('says which pack the figures follow, and that the retrained one has reports they leave out and will take over', async () => {
@@ -918,6 +918,14 @@ describe('dashboard: after a retrain published a new pack', () => {
     expect(said).toMatch(/retrained .*28/)
     expect(said).toMatch(/200 reports/)
     expect(said).toMatch(/once it has more reports/)
+  })
+
+  it('says the day of a second retrain of one day too, and that it was the second', async () => {
+    const packId = 'session@1+r20261128.2+lifetime@1'
+    await draw(afterRetrain({ ...TEST_CONTEXT, packId }))
+    const said = document.getElementById('pack-note')!.textContent!
+    expect(said).toContain(packId)
+    expect(said).toMatch(/\(retrained [^)]*28[^)]*, retrain 2 of the day\)/)
   })
 
   it('says the daily chart\'s empty days have reports of the retrained pack, not too few reports', async () => {

@@ -56,6 +56,13 @@ export interface RetrainOptions {
   learnTables?: readonly string[] | 'all'
   /** @default Date.now() */
   now?: number
+  /**
+   * Versions of session packs already written or published (the file at `--out`, the packs in the publish
+   * folder): a retrain on a day one of them was retrained takes the next `+r<day>.<n>`. The pack ids in the
+   * window's reports count too.
+   * @default none
+   */
+  takenVersions?: readonly string[]
 }
 
 /** What a retrain did. */
@@ -80,6 +87,25 @@ export interface RetrainResult {
    * answers. A table the pack no longer lists is never named, though its earlier answers are still in the window.
    */
   idleTables?: string[]
+}
+
+/**
+ * The version of a retrain of `network` on `day` (`YYYY-MM-DD`): `<network>+r<day>`, and for a later retrain of the
+ * same day, whose correction differs (a second run from a pack without the first's correction), `+r<day>.2`, `.3`, …
+ * after the highest one taken, so that the reports of browsers on each correction are counted apart, and the later
+ * one sorts after the earlier (`compareIds`).
+ *
+ * @example
+ * retrainVersion('1.0.0', '2026-11-30', ['1.0.0+r20261130']) // '1.0.0+r20261130.2'
+ */
+export function retrainVersion(network: string, day: string, taken: Iterable<string>): string {
+  const base = `${network}+r${day.replace(/-/g, '')}`
+  let last = 0
+  for (const version of taken) {
+    if (version === base) last = Math.max(last, 1)
+    else if (version.startsWith(`${base}.`) && /^\d+$/.test(version.slice(base.length + 1))) last = Math.max(last, Number(version.slice(base.length + 1)))
+  }
+  return last === 0 ? base : `${base}.${last + 1}`
 }
 
 /** The network a pack version runs: the version without its retrain suffix (`1.0.0+r20261130` → `1.0.0`). */
@@ -185,7 +211,9 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   }
   const estimates = estimateLearnTables(all, params)
   const correction = fitIntentCorrection(estimates)
-  const version = `${networkVersion(pack.version)}+r${to.replace(/-/g, '')}`
+  // The session versions browsers reported under (`session@<version>+lifetime@…`) and those the shop was given.
+  const reported = inWindow.map((r) => /^session@(.+)\+lifetime@/.exec(r.packId)?.[1] ?? '')
+  const version = retrainVersion(networkVersion(pack.version), to, [pack.version, ...reported, ...(options.takenVersions ?? [])])
   const { learnTables: _inUse, ...rest } = pack
   const learnTables = options.learnTables === undefined ? pack.learnTables : options.learnTables === 'all' ? undefined : [...options.learnTables]
   // Only tables the published pack lists: one it dropped keeps its answers in the window for a while, but the

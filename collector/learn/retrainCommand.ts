@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { checkPack as validatePack } from '../../src/pack/checkPack'
@@ -12,6 +13,8 @@ import type { Database } from '../storage/types'
 import { CollectorError } from '../lib/CollectorError'
 import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE } from '../packs/signingKey'
 import { readPublishedManifest, RENEW_MANIFEST_DAYS, renewManifest } from '../packs/publishPacks'
+import { readPublishedPacks } from '../packs/readPublishedPacks'
+import type { ModelPack } from '../../src/pack/types'
 import { parseLearnTables } from '../../src/reports/learn/parseLearnTables'
 import { LEARN_FEATURES } from '../../src/reports/learn/schema'
 import { isReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
@@ -172,10 +175,13 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     close: () => open.close(),
   }
   const writePack = retrainedPackWriter({ publishDir, key, out, minVersion })
+  // What an earlier run wrote or published: a second accepted retrain of the day takes a version of its own.
+  const takenVersions = [...(await readPublishedPacks(publishDir)), await readFile(out, 'utf8').then((text) => JSON.parse(text) as unknown, () => undefined)]
+    .flatMap((p) => (p && typeof p === 'object' && typeof (p as ModelPack).version === 'string' ? [(p as ModelPack).version] : []))
   try {
     await migrate(db)
     const result = await retrain(db, {
-      pack, epsilon, windowDays, minAnswers, learnTables,
+      pack, epsilon, windowDays, minAnswers, learnTables, takenVersions,
       writePack: (text) => (stopping ? stopped() : writePack(text)),
     })
     console.log(`seglet collector retrain: ${result.status} (${result.answers} training answers): ${result.reason}${result.written ? `; ${key ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version}, training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})` : ''}`)

@@ -17,6 +17,7 @@ import { createRng } from '../../training/rng'
 import { createReportEstimator } from '../estimates/createReportEstimator'
 import { createIngest } from '../ingest/createIngest'
 import { addDays } from '../lib/addDays'
+import { compareIds } from '../lib/compareIds'
 import { utcDay } from '../lib/utcDay'
 import { publishPacks, readPublishedManifest } from '../packs/publishPacks'
 import { generatePackKeys, readPackSigningKey } from '../packs/signingKey'
@@ -161,6 +162,32 @@ describe.each(DATABASE_TARGETS)('retrain publishes signed packs on $name', (targ
       await db.close()
     }
     expect((await readPublishedManifest(site))!.version).toBe(1)
+  }, 600_000)
+})
+
+describe('retrain without a signing key', () => {
+  it('gives a second accepted retrain of the day a version of its own, after the first, so their reports are counted apart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-twice-'))
+    try {
+      const location = join(dir, 'db')
+      const out = join(dir, 'session.json')
+      await report(location, [[addDays(TODAY, -3), 1500, false], [addDays(TODAY, -2), 1500, false], [addDays(TODAY, -1), 1500, false], [TODAY, 1500, false]], 3)
+      const args = ['--database', location, '--publish-dir', join(dir, 'site'), '--min-answers', '2000', '--out', out]
+      const day = TODAY.replace(/-/g, '')
+      const versions: string[] = []
+      // Each run starts from the shipped pack (no --pack), so each fits and writes a correction of its own.
+      for (let i = 0; i < 3; i++) {
+        const { code, said } = await run(args)
+        expect(code, said).toBe(0)
+        versions.push((JSON.parse(readFileSync(out, 'utf8')) as ModelPack).version)
+      }
+      expect(versions).toEqual([`${shipped.version}+r${day}`, `${shipped.version}+r${day}.2`, `${shipped.version}+r${day}.3`])
+      const ids = versions.map((v) => `session@${v}+lifetime@1.0.0`)
+      expect([...ids].reverse().sort(compareIds)).toEqual(ids)
+      expect(compareIds(`session@${shipped.version}+r${addDays(TODAY, 1).replace(/-/g, '')}+lifetime@1.0.0`, ids[2])).toBeGreaterThan(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   }, 600_000)
 })
 

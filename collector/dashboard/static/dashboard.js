@@ -27,11 +27,13 @@
   // to a reader of day-month dates. The days are UTC days.
   const shortDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
   const notEnough = () => el('span', { class: 'na' }, NA)
-  // A retrain adds `+rYYYYMMDD` to the session pack's version: said as the UTC day it was retrained.
+  // A retrain adds `+rYYYYMMDD` to the session pack's version (`+rYYYYMMDD.2` a second one that day): said as the
+  // UTC day it was retrained.
   const longDay = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
   const packName = (packId) => {
-    const retrain = /\+r(\d{4})(\d{2})(\d{2})\+lifetime@/.exec(packId)
-    return retrain ? `${packId} (retrained ${longDay.format(Date.parse(`${retrain[1]}-${retrain[2]}-${retrain[3]}T00:00:00Z`))})` : packId
+    const retrain = /\+r(\d{4})(\d{2})(\d{2})(?:\.(\d+))?\+lifetime@/.exec(packId)
+    const nth = retrain?.[4] ? `, retrain ${retrain[4]} of the day` : ''
+    return retrain ? `${packId} (retrained ${longDay.format(Date.parse(`${retrain[1]}-${retrain[2]}-${retrain[3]}T00:00:00Z`))}${nth})` : packId
   }
   const reportsOf = (n) => `${count(n)} report${n === 1 ? '' : 's'}`
   /** The known packs at the ε in force whose reports the figures leave out (a retrained pack browsers moved to). */
