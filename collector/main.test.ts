@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -100,6 +100,22 @@ it('warns on stderr at the start and once a day while the signed manifest it ser
     vi.advanceTimersByTime(24 * 3_600_000)
     await vi.waitFor(() => expect(errors).toHaveLength(2), { timeout: 10_000 })
     expect(errors[1]).toMatch(/^seglet collector: error: the signed pack manifest .*public\/packs\.manifest \(version 2\) expired on \S+: browsers refuse it \(pack_manifest_expired\)/)
+    stop('SIGTERM')
+    expect(await stopped).toBe(0)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}, 300_000)
+
+it('says at the start that the signed manifest it serves cannot be read, as browsers refuse it, and what to run', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
+  try {
+    mkdirSync(join(dir, 'public'))
+    writeFileSync(join(dir, 'public', 'packs.manifest'), 'signature\n{"format": "seglet-pack-manifest", "vers')
+    const { errors, stop, stopped } = await startServing(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'public')])
+    await vi.waitFor(() => expect(errors).toHaveLength(1), { timeout: 10_000 })
+    expect(errors[0]).toMatch(/^seglet collector: error: the signed pack manifest .*public\/packs\.manifest cannot be read \(.*JSON.*\): browsers refuse it \(pack_manifest_invalid\)/)
+    expect(errors[0]).toMatch(/move it away and publish the packs again, N above the last version published .*: npm run collector -- publish-pack --out .*public --session FILE --min-version N$/)
     stop('SIGTERM')
     expect(await stopped).toBe(0)
   } finally {

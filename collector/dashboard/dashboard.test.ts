@@ -971,6 +971,16 @@ describe('dashboard: the signed pack manifest', () => {
     expect(note().querySelector('code')!.textContent).toBe(renew)
   })
 
+  it('says it cannot be read, why, and what to run, as an alert', async () => {
+    const command = `${renew} --session FILE --min-version N`
+    await draw({ ...insightsOf(40), manifest: { status: 'unreadable', problem: 'not a Seglet pack manifest', renew: command } })
+    expect(note().hidden).toBe(false)
+    expect(note().getAttribute('role')).toBe('alert')
+    expect(note().textContent).toMatch(/^The signed model packs' manifest cannot be read \(not a Seglet pack manifest\): browsers refuse it/)
+    expect(note().textContent).toMatch(/move it away and publish the packs again, N above the last version published/)
+    expect(note().querySelector('code')!.textContent).toBe(command)
+  })
+
   it('says nothing while it is valid for longer, nor without a signed manifest', async () => {
     await draw(withManifest({ daysLeft: 60.5, status: 'valid' }))
     expect(note().hidden).toBe(true)

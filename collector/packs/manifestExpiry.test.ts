@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -65,6 +65,22 @@ describe('the renewing command', () => {
   })
 })
 
+describe('an unreadable manifest', () => {
+  it('is said to be unreadable, why, and with what to run, where it was passed over as if there were none', async () => {
+    await publishPacks({ outDir: site, key: keyFile, packs: { session: session() }, now: new Date(T0) })
+    writeFileSync(join(site, 'packs.manifest'), 'signature\n{"format":"another"}')
+    const state = await readManifestExpiry(site, T0)
+    expect(state).toEqual({ status: 'unreadable', problem: 'not a Seglet pack manifest', renew: `npm run collector -- publish-pack --out ${site} --session FILE --min-version N` })
+    expect(manifestExpiryLine(state, site)).toMatch(/^seglet collector: error: the signed pack manifest .*packs\.manifest cannot be read \(not a Seglet pack manifest\): browsers refuse it \(pack_manifest_invalid\)/)
+    // What it says to run, run as said once the manifest is moved away, publishes a manifest browsers take.
+    renameSync(join(site, 'packs.manifest'), join(dir, 'packs.manifest.unreadable'))
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+    const command = state!.renew.replace(/^npm run collector -- /, '').replace('FILE', join(site, 'session-v1.json')).replace(/N$/, '2').split(' ')
+    expect(await runPackCommand([...command, '--key', keyFile], () => {})).toBe(0)
+    expect(await readManifestExpiry(site, Date.now())).toMatchObject({ version: 2, status: 'valid' })
+  })
+})
+
 describe('manifestExpiryLine', () => {
   it('warns once renewal is due, says it is an error once expired, with the command that renews it; and that command renews it', async () => {
     await publishPacks({ outDir: site, key: keyFile, packs: { session: session() }, now: new Date(T0) })
@@ -85,6 +101,6 @@ describe('manifestExpiryLine', () => {
     expect(await runPackCommand(['publish-pack', '--out', site, '--key', keyFile], () => {})).toBe(0)
     const renewed = await readManifestExpiry(site, Date.now())
     expect(renewed).toMatchObject({ version: 2, status: 'valid' })
-    expect(renewed!.daysLeft).toBeGreaterThan(89)
+    expect(renewed?.status === 'valid' && renewed.daysLeft).toBeGreaterThan(89)
   })
 })

@@ -21,6 +21,21 @@ export interface ManifestExpiry {
 }
 
 /**
+ * A manifest in the publish folder that cannot be read or parsed, as the collector reports it (`insights.json`
+ * `manifest`): browsers refuse it (`pack_manifest_invalid`), and no publish or renewal can start from it.
+ */
+export interface ManifestUnreadable {
+  status: 'unreadable'
+  /** Why it cannot be read (the file system's error, or what is wrong with its text). */
+  problem: string
+  /**
+   * What to run once it is moved away: the packs published again, with `--min-version` (`N`) above the last version
+   * published, or browsers that stored that one refuse the new manifest as a rollback.
+   */
+  renew: string
+}
+
+/**
  * The expiry of `manifest` (published in `dir`) at `now`, or `undefined` when it has none.
  *
  * @example
@@ -48,26 +63,44 @@ function shellWord(text: string): string {
 }
 
 /**
- * The expiry of the manifest `publish-pack` last wrote to `dir`, or `undefined` when there is none (or it cannot
- * be read: publishing says why).
+ * The expiry of the manifest `publish-pack` last wrote to `dir`, `undefined` when there is none, or that it cannot be
+ * read (`status: 'unreadable'`).
  *
  * @example
  * await readManifestExpiry('.seglet-collector/public', Date.now())
  */
-export async function readManifestExpiry(dir: string, now: number): Promise<ManifestExpiry | undefined> {
-  return manifestExpiry(await readPublishedManifest(dir).catch(() => undefined), dir, now)
+export async function readManifestExpiry(dir: string, now: number): Promise<ManifestExpiry | ManifestUnreadable | undefined> {
+  let manifest: PackManifest | undefined
+  try {
+    manifest = await readPublishedManifest(dir)
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause
+    return {
+      status: 'unreadable',
+      problem: cause instanceof Error ? cause.message : (error as Error).message,
+      renew: `npm run collector -- publish-pack --out ${shellWord(dir)} --session FILE --min-version N`,
+    }
+  }
+  return manifestExpiry(manifest, dir, now)
 }
 
 /**
  * The line the collector writes to stderr about `expiry`: a warning once it is due to be renewed, an error once it
- * has expired, nothing before.
+ * has expired or when it cannot be read, nothing before.
  *
  * @example
  * const line = manifestExpiryLine(await readManifestExpiry(dir, Date.now()), dir)
  * if (line) console.error(line)
  */
-export function manifestExpiryLine(expiry: ManifestExpiry | undefined, dir: string): string | undefined {
+export function manifestExpiryLine(expiry: ManifestExpiry | ManifestUnreadable | undefined, dir: string): string | undefined {
   if (!expiry || expiry.status === 'valid') return undefined
+  if (expiry.status === 'unreadable') {
+    return (
+      `seglet collector: error: the signed pack manifest ${join(dir, MANIFEST_FILE)} cannot be read (${expiry.problem}): browsers refuse it (pack_manifest_invalid), ` +
+      `returning ones keep the packs they stored and take no new one, first visits use the hash-pinned or shipped packs, and no publish or retrain can renew it; ` +
+      `move it away and publish the packs again, N above the last version published (browsers that stored it refuse a lower one): ${expiry.renew}`
+    )
+  }
   const what = `the signed pack manifest ${join(dir, MANIFEST_FILE)} (version ${expiry.version})`
   const renew = `renew it: ${expiry.renew} (the same packs, signed again; give --key if the key is not in its default place), or run a signing retrain`
   if (expiry.status === 'expired') {

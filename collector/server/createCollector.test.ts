@@ -474,6 +474,9 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       expect((await insights(make({ packsDir }))).manifest).toMatchObject({ daysLeft: 60.5, status: 'valid' })
       publish('2026-08-01T00:00:00.000Z', '2026-10-30T00:00:00.000Z')
       expect((await insights(make({ packsDir }))).manifest).toMatchObject({ daysLeft: -31.5, status: 'expired', renew })
+      // One that cannot be parsed (browsers refuse it as pack_manifest_invalid): said so, with what to run.
+      writeFileSync(join(packsDir, 'packs.manifest'), 'signature\n{"format": "seglet-pack-manifest", "vers')
+      expect((await insights(make({ packsDir }))).manifest).toEqual({ status: 'unreadable', problem: expect.stringContaining('JSON'), renew: `${renew} --session FILE --min-version N` })
     } finally {
       rmSync(packsDir, { recursive: true, force: true })
     }

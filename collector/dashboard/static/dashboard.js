@@ -104,8 +104,8 @@
 
   /**
    * Once the signed packs' manifest is due to be renewed (the collector judges it, by the rule a retrain renews by),
-   * says when it expires and the command that renews it; once it has expired, says so as an alert. A shop that
-   * publishes by hand is otherwise told nothing before browsers refuse it.
+   * says when it expires and the command that renews it; once it has expired, or when it cannot be read, says so as
+   * an alert. A shop that publishes by hand is otherwise told nothing before browsers refuse it.
    */
   function manifestNote(doc) {
     const note = document.getElementById('manifest-note')
@@ -114,6 +114,16 @@
     note.replaceChildren()
     note.removeAttribute('role')
     if (note.hidden) return
+    if (m.status === 'unreadable') {
+      note.setAttribute('role', 'alert')
+      note.append(
+        `The signed model packs' manifest cannot be read (${m.problem}): browsers refuse it, returning ones keep the packs they stored and take no new one, ` +
+          "first visits use the hash-pinned or shipped packs, and no publish or retrain can renew it. On the collector's machine, move it away and publish the packs again, N above the last version published (browsers that stored it refuse a lower one): ",
+        el('code', {}, m.renew),
+        '.',
+      )
+      return
+    }
     const on = `${longDay.format(Date.parse(m.expires))} (UTC)`
     const what = `The signed model packs' manifest (version ${m.version})`
     const refused = 'browsers refuse it: returning ones keep the packs they stored and take no new one, first visits use the hash-pinned or shipped packs.'
