@@ -91,3 +91,24 @@ it('keygen --force removes the temporary key file a killed run left, once it is 
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+it('keygen --force run twice at once: one writes the pair, the other is refused, so the public key is the private key\'s', async () => {
+  const { generatePackKeys, readPackSigningKey } = await import('./signingKey')
+  const dir = mkdtempSync(join(tmpdir(), 'seglet-keys-twice-'))
+  try {
+    await generatePackKeys(dir)
+    const runs = await Promise.allSettled([generatePackKeys(dir, { overwrite: true }), generatePackKeys(dir, { overwrite: true })])
+    const written = runs.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+    const refused = runs.flatMap((r) => (r.status === 'rejected' ? [r.reason as { code: string; message: string }] : []))
+    expect(written).toHaveLength(1)
+    expect(refused).toEqual([expect.objectContaining({ code: 'collector_pack', message: expect.stringMatching(/^another keygen is writing the keys in .* \(it holds .*pack-signing\.lock\)/) })])
+    const key = await readPackSigningKey(written[0]!.privateKeyFile)
+    expect(key.packKey).toBe(written[0]!.packKey)
+    expect(readFileSync(written[0]!.publicKeyFile, 'utf8')).toBe(`${key.packKey}\n`)
+    // The lock is gone with the run that held it: the next run writes.
+    expect(readdirSync(dir).sort()).toEqual(['pack-signing.key', 'pack-signing.pub'])
+    await expect(generatePackKeys(dir, { overwrite: true })).resolves.toBeDefined()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises'
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { join } from 'node:path'
@@ -15,6 +15,9 @@ export const PRIVATE_KEY_FILE = 'pack-signing.key'
 
 /** File name of the public key (the `data-pack-key` value, one line) in the key folder. */
 export const PUBLIC_KEY_FILE = 'pack-signing.pub'
+
+/** File a key generation holds in the key folder while it writes the pair (created exclusively, removed after). */
+export const KEYGEN_LOCK_FILE = 'pack-signing.lock'
 
 /** The shop's pack-signing key, ready to sign. */
 export interface PackSigningKey {
@@ -38,7 +41,9 @@ export interface GeneratedPackKeys {
  * (`pack-signing.key`, PKCS#8 PEM, readable by its owner only: mode 0600) and the public key
  * (`pack-signing.pub`, the `data-pack-key` value). Refuses to replace an existing private key unless
  * `overwrite` (browsers pinning the old public key would refuse everything signed with a new one), and then
- * replaces it whole or not at all: a run that fails leaves the old key.
+ * replaces it whole or not at all: a run that fails leaves the old key. One run at a time writes to `dir`
+ * (`pack-signing.lock`; a second is refused): of two at once, each writing its private key and then its public
+ * key, the pair left could be one run's private key with the other's public key.
  *
  * @example
  * const { packKey } = await generatePackKeys('.seglet-collector/keys')
@@ -55,31 +60,58 @@ export async function generatePackKeys(dir = DEFAULT_KEY_DIR, { overwrite = fals
   } catch (error) {
     throw new CollectorError('collector_pack', `cannot write ${privateKeyFile}: ${(error as Error).message}`, undefined, error)
   }
+  const release = await lockKeyFolder(dir)
   try {
-    if (overwrite) {
-      // Beside the old key, then renamed over it: a run killed half-way or a full disk leaves the old key whole,
-      // not a truncated file and no key at all. A temporary file such a run left is removed once it is old.
-      await removeStaleTemporaries(dir, (name) => name === PRIVATE_KEY_FILE)
-      await writeFileAtomic(privateKeyFile, pem, { mode: 0o600 })
-    } else {
-      await writeFile(privateKeyFile, pem, { mode: 0o600, flag: 'wx' })
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new CollectorError(
-        'collector_pack',
-        `${privateKeyFile} exists: pages pin its public key, and packs signed with a new key would be refused. Use --force to replace it (then update data-pack-key).`,
-      )
-    }
-    throw new CollectorError('collector_pack', `cannot write ${privateKeyFile}: ${(error as Error).message}`, undefined, error)
+    return await writePackKeys()
+  } finally {
+    await release()
   }
+
+  async function writePackKeys(): Promise<GeneratedPackKeys> {
+    try {
+      if (overwrite) {
+        // Beside the old key, then renamed over it: a run killed half-way or a full disk leaves the old key whole,
+        // not a truncated file and no key at all. A temporary file such a run left is removed once it is old.
+        await removeStaleTemporaries(dir, (name) => name === PRIVATE_KEY_FILE)
+        await writeFileAtomic(privateKeyFile, pem, { mode: 0o600 })
+      } else {
+        await writeFile(privateKeyFile, pem, { mode: 0o600, flag: 'wx' })
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new CollectorError(
+          'collector_pack',
+          `${privateKeyFile} exists: pages pin its public key, and packs signed with a new key would be refused. Use --force to replace it (then update data-pack-key).`,
+        )
+      }
+      throw new CollectorError('collector_pack', `cannot write ${privateKeyFile}: ${(error as Error).message}`, undefined, error)
+    }
+    try {
+      await writeFile(publicKeyFile, packKey + '\n')
+    } catch (error) {
+      // No page pins the new key yet (it was never printed): replacing it is safe.
+      throw new CollectorError('collector_pack', `cannot write ${publicKeyFile}: ${(error as Error).message} (the private key was written: run keygen again with --force once the folder is writable)`, undefined, error)
+    }
+    return { privateKeyFile, publicKeyFile, packKey, keyId: await packKeyId(rawPublicKey(publicKey)) }
+  }
+}
+
+/**
+ * Takes the key folder's lock by creating its lock file exclusively, and returns what releases it. Throws a
+ * `CollectorError` when another run holds it.
+ */
+async function lockKeyFolder(dir: string): Promise<() => Promise<void>> {
+  const lockFile = join(dir, KEYGEN_LOCK_FILE)
   try {
-    await writeFile(publicKeyFile, packKey + '\n')
+    await writeFile(lockFile, `${process.pid}\n`, { flag: 'wx' })
   } catch (error) {
-    // No page pins the new key yet (it was never printed): replacing it is safe.
-    throw new CollectorError('collector_pack', `cannot write ${publicKeyFile}: ${(error as Error).message} (the private key was written: run keygen again with --force once the folder is writable)`, undefined, error)
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new CollectorError('collector_pack', `cannot write ${lockFile}: ${(error as Error).message}`, undefined, error)
+    throw new CollectorError(
+      'collector_pack',
+      `another keygen is writing the keys in ${dir} (it holds ${lockFile}): run again once it is done, or remove that file if no keygen is running (one was killed)`,
+    )
   }
-  return { privateKeyFile, publicKeyFile, packKey, keyId: await packKeyId(rawPublicKey(publicKey)) }
+  return () => unlink(lockFile).catch(() => undefined)
 }
 
 /**
