@@ -47,12 +47,12 @@ function truthOf(rng: () => number, reversed = false): ReportTruth {
   return { segmentLeaf: 0, valueSegment: null, ordered, orderValueBucket: 0, arm: 'none', pages: [], learn: { logitWithStats: logit, logitWithoutStats: logit / 2, session } }
 }
 
-async function ingestDays(db: Database, perDay: number, days: string[], seed: number): Promise<void> {
+async function ingestDays(db: Database, perDay: number, days: string[], seed: number, context_ = context): Promise<void> {
   const ingest = createIngest(db, createReportEstimator(), { now: () => NOW })
   const rng = createRng(seed)
   const random = seededRandom(seed)
   for (const day of days) {
-    const bodies = Array.from({ length: perDay }, () => JSON.stringify(encodeReport(truthOf(rng), context, { epsilon: 2, day, random, learnShare: 1 })))
+    const bodies = Array.from({ length: perDay }, () => JSON.stringify(encodeReport(truthOf(rng), context_, { epsilon: 2, day, random, learnShare: 1 })))
     await Promise.all(bodies.map((b, i) => ingest.submit(`${day}-${i % 50}`, b)))
   }
 }
@@ -190,6 +190,23 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     expect(result).toMatchObject({ status: 'waiting', answers: 0 })
     expect(result.reason).toContain('300 more came at ε 1')
     expect(result.reason).toContain('200 more came from pages running session@2.1.0')
+  }, 300_000)
+
+  it('gives a later retrain of the day a version of its own, and keeps the pack in use when that version would not fit in reports', async () => {
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
+    // Versions at training's longest (18 characters): a first retrain's id is exactly the 64 characters reports carry.
+    const long: ModelPack = { ...shipped, version: '1.0.0-acme.1234567' }
+    await ingestDays(db, 1500, ['2026-11-28', '2026-11-29', '2026-11-30'], 9, { ...context, packId: `session@${long.version}+lifetime@1.0.0-lifetime.123` })
+    const options = { epsilon: 2, minAnswers: 2000, writePack: async () => 'memory', now: NOW }
+    expect(await retrain(db, { ...options, pack: long })).toMatchObject({ status: 'published', pack: { version: `${long.version}+r20261130` } })
+    const second = await retrain(db, { ...options, pack: long, takenVersions: [`${long.version}+r20261130`] })
+    expect(second).toMatchObject({ status: 'kept', pack: { version: long.version } })
+    expect(second.reason).toBe(`the retrained pack's id as pages report it, session@${long.version}+r20261130.2+lifetime@1.0.0-lifetime.123 (66 characters), is longer than the 64 reports carry (a retrain of today was already written: run again tomorrow)`)
+    // A shorter version takes .2, and .3 after a .2, whichever way the earlier one is known (the reports' pack ids too).
+    await ingestDays(db, 1500, ['2026-11-28', '2026-11-29', '2026-11-30'], 11)
+    expect(await retrain(db, { ...options, pack: shipped, takenVersions: [`${shipped.version}+r20261130`] })).toMatchObject({ status: 'published', pack: { version: `${shipped.version}+r20261130.2` } })
+    await ingestDays(db, 10, ['2026-11-30'], 10, { ...context, packId: `session@${shipped.version}+r20261130.2+lifetime@1.0.0` })
+    expect(await retrain(db, { ...options, pack: shipped })).toMatchObject({ pack: { version: `${shipped.version}+r20261130.3` } })
   }, 300_000)
 
   // A pack trained on the shop's own data is version 1.0.0-<hash>: another network than the shipped 1.0.0, though

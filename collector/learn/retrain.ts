@@ -5,6 +5,7 @@ import { olhParams } from '../../src/reports/mechanisms/olh'
 import { toReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { DEFAULT_EMPTY_BUCKET_SD, occupiedBuckets } from '../../src/reports/learn/occupiedBuckets'
 import type { ModelPack } from '../../src/pack/types'
+import { MAX_PACK_ID_LENGTH } from '../../src/reports/schema'
 import { countersToSums } from '../estimates/countersToSums'
 import { createReportEstimator } from '../estimates/createReportEstimator'
 import { addUpBodies } from '../ingest/addUpBodies'
@@ -214,6 +215,16 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   // The session versions browsers reported under (`session@<version>+lifetime@…`) and those the shop was given.
   const reported = inWindow.map((r) => /^session@(.+)\+lifetime@/.exec(r.packId)?.[1] ?? '')
   const version = retrainVersion(networkVersion(pack.version), to, [pack.version, ...reported, ...(options.takenVersions ?? [])])
+  // Reports carry `session@<version>+lifetime@<version>` in MAX_PACK_ID_LENGTH characters: training keeps a first
+  // retrain's id within it, but a later one of the day (`.2`) of a version at training's limit would not fit, and
+  // the pages running it could send no report.
+  const tooLong = rows.map((r) => `session@${version}${r.packId.slice(r.packId.indexOf('+lifetime@'))}`).find((id) => id.length > MAX_PACK_ID_LENGTH)
+  if (tooLong !== undefined) {
+    return {
+      status: 'kept', answers: all.n, heldOut, pack,
+      reason: `the retrained pack's id as pages report it, ${tooLong} (${tooLong.length} characters), is longer than the ${MAX_PACK_ID_LENGTH} reports carry${version.endsWith(`+r${to.replace(/-/g, '')}`) ? '' : ' (a retrain of today was already written: run again tomorrow)'}`,
+    }
+  }
   const { learnTables: _inUse, ...rest } = pack
   const learnTables = options.learnTables === undefined ? pack.learnTables : options.learnTables === 'all' ? undefined : [...options.learnTables]
   // Only tables the published pack lists: one it dropped keeps its answers in the window for a while, but the
