@@ -114,6 +114,8 @@ describe('dashboard', () => {
     expect(cells('traffic', 1)[1]).toBe('not enough reports yet')
     expect(cells('traffic', 3)[1]).toBe('not enough reports yet')
     expect(document.querySelector('#traffic')!.textContent).not.toMatch(/\d{3,}(\.\d)? pts/)
+    // Nor a projection squared from that noise (millions of reports, a different figure at every rewrite).
+    expect(cells('traffic', 2)[1]).toBe('cannot be projected from these reports yet')
   })
 
   it('with reports in, says an answer it cannot project yet cannot be, not that it comes "after the first reports"', async () => {

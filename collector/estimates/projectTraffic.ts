@@ -13,7 +13,10 @@ export interface TrafficNeed {
   enough: boolean
   /** The half-width the answer is usable at. */
   target: number
-  /** Reports (all questions) needed for it, projected from the intervals now; null before any estimate. */
+  /**
+   * Reports (all questions) needed for it, projected from the intervals now; null before any estimate, and while the
+   * cell it is read from has not enough reports to be shown (its interval is then noise, and so would this be).
+   */
   reportsNeeded: number | null
 }
 
@@ -22,6 +25,12 @@ export interface TrafficNeed {
  * drawn with a fixed weight), so reports × (half-width now / target)² reaches the target. The half-widths come
  * from the estimators' own variances of the current data, so the projection is what this shop's traffic and ε
  * will give, not a textbook figure.
+ *
+ * Only from a cell that has enough reports to be shown (the estimators' own `enough`): before, its half-width is
+ * itself noise (a rate's denominator, the segment's sessions, may be a handful, or estimated near 0), and a projection
+ * squares it: the conversion of one small segment projected 9,400, then 990,000, then 11,000,000 reports as reports
+ * came in. Such an answer says it cannot be projected yet; once its cell is shown, its interval is at most about as
+ * wide as the figure, and the projection a bounded multiple of the reports now.
  */
 export function projectTraffic(
   answer: string,
@@ -36,7 +45,8 @@ export function projectTraffic(
     .sort((a, b) => a.half - b.half)
   if (cells.length === 0 || reports === 0) return { answer, halfWidthNow: null, enough: false, target, reportsNeeded: null }
   const cell = over === 'widest' ? cells[cells.length - 1]! : cells[Math.floor((cells.length - 1) / 2)]!
-  return { answer, halfWidthNow: cell.half, enough: cell.enough, target, reportsNeeded: round2(Math.max(reports, reports * (cell.half / target) ** 2)) }
+  const reportsNeeded = cell.enough ? round2(Math.max(reports, reports * (cell.half / target) ** 2)) : null
+  return { answer, halfWidthNow: cell.half, enough: cell.enough, target, reportsNeeded }
 }
 
 function round2(x: number): number {
