@@ -177,6 +177,26 @@ describe('dashboard', () => {
     expect(document.getElementById('page-stats-note')!.textContent).toContain(`asks about all ${TEST_PAGE_KEYS.length} candidate pages`)
   })
 
+  it('with no reports yet, offers neither a download nor a rewrite of nothing, and draws the window\'s days as the facts give them', async () => {
+    const charts: { data: { labels: string[] } }[] = []
+    const doc = { ...insightsOf(0), from: '2026-11-27', to: '2026-11-29' }
+    await draw(doc, charts)
+    expect(document.getElementById('download')!.hidden).toBe(true)
+    expect(document.getElementById('regenerate')!.hidden).toBe(true)
+    expect(document.getElementById('regenerate-none')!.hidden).toBe(false)
+    expect(document.getElementById('regenerate-none')!.textContent).toMatch(/once reports arrive/)
+    // The chart's days are the window's, under its note; the table below says the same as the chart, not "no days".
+    const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
+    expect(charts[0]!.data.labels).toEqual(['2026-11-27', '2026-11-28', '2026-11-29'].map((d) => day.format(Date.parse(`${d}T00:00:00Z`))))
+    expect(document.querySelector('#segments-over-time')!.parentElement!.querySelector('.chart-empty')!.textContent).toBe('No reports on any day of this window yet.')
+    expect(cells('segments-daily', 0)).toEqual(['No reports on any day of this window yet.'])
+    // Once reports arrive, both are offered again.
+    await draw(insightsOf(400))
+    expect(document.getElementById('download')!.hidden).toBe(false)
+    expect(document.getElementById('regenerate')!.hidden).toBe(false)
+    expect(document.getElementById('regenerate-none')!.hidden).toBe(true)
+  })
+
   it('says which pages page value is asked about as they were chosen, not "the most viewed" when no view decided it', async () => {
     const note = () => document.getElementById('page-stats-note')!.textContent!
     // A shop with no more candidates than the question asks about: all of them, however few its reports.

@@ -367,8 +367,18 @@
       `${reportsOf(total)} ${when} are of ${listOf(candidates(doc).map((g) => g.packId))}, which these figures do not count.`
   }
 
+  /** The UTC days of the window, first to last, as the facts give it. */
+  const windowDays = (doc) => {
+    const days = []
+    for (let t = Date.parse(`${doc.from}T00:00:00Z`); t <= Date.parse(`${doc.to}T00:00:00Z`) && days.length < 3660; t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10))
+    return days
+  }
+  const NO_REPORTS_DAILY = 'No reports on any day of this window yet.'
+
   function segmentsOverTime(doc, leaves) {
     dailyNote(doc)
+    // Without reports the document lists no day: the chart still spans the window the facts name, empty.
+    const days = doc.reports > 0 ? doc.daily.map((d) => d.day) : windowDays(doc)
     const keys = leaves.map((leaf) => segmentKey(doc, leaf))
     // Each point's estimate, for its interval: a day's share is far noisier than the window's.
     const shares = leaves.map((leaf) =>
@@ -390,7 +400,7 @@
     const chart = chartOn('segments-over-time', {
       type: 'line',
       plugins: [FIT_PLUGIN],
-      data: { labels: doc.daily.map((d) => shortDay.format(Date.parse(`${d.day}T00:00:00Z`))), datasets },
+      data: { labels: days.map((day) => shortDay.format(Date.parse(`${day}T00:00:00Z`))), datasets },
       options: {
         maintainAspectRatio: false,
         animation: false,
@@ -412,13 +422,13 @@
       },
     }, keys)
     legendOf('segments-over-time', chart, datasets, keys)
-    noteIfEmpty('segments-over-time', chart, datasets.every((d) => d.data.every((v) => v === null)), 'No day has enough reports yet for its segment shares.')
+    noteIfEmpty('segments-over-time', chart, datasets.every((d) => d.data.every((v) => v === null)), doc.reports > 0 ? 'No day has enough reports yet for its segment shares.' : NO_REPORTS_DAILY)
     // The chart's figures as text, for a screen reader and for telling the lines apart without their colours.
     table(
       'segments-daily',
       ['Day (UTC)', ...leaves.map(segmentName)],
       doc.daily.map((d) => [d.day, ...leaves.map((leaf) => cell((d.segments.find((x) => x.leaf === leaf) || {}).share, rate))]),
-      'No days in this window yet.',
+      doc.reports > 0 ? 'No days in this window yet.' : NO_REPORTS_DAILY,
     )
   }
 
@@ -724,7 +734,10 @@
     markScrollers()
     drawn = true
     shown = doc
-    document.getElementById('download').hidden = false
+    // Without reports there is nothing to download, and a rewrite would publish no page: neither is offered.
+    document.getElementById('download').hidden = doc.reports === 0
+    regenerate.hidden = doc.reports === 0
+    document.getElementById('regenerate-none').hidden = doc.reports > 0
     markStale(false)
   }
 
