@@ -108,6 +108,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     rawRetentionDays: args.rawRetentionDays,
     epsilon: args.epsilon,
     windowDays: args.windowDays,
+    currency: args.currency,
     rateLimit: { perMinute: args.rateLimit, burst: args.rateBurst },
     pageStatsDir: args.pageStatsDir,
     pageStatsKeepDays: args.pageStatsKeepDays,

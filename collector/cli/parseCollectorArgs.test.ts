@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from 'vitest'
 import { main } from '../main'
-import { COLLECTOR_DEFAULTS, parseCollectorArgs } from './parseCollectorArgs'
+import { COLLECTOR_DEFAULTS, COLLECTOR_HELP, parseCollectorArgs } from './parseCollectorArgs'
 
 const noFile = () => {
   throw new Error('no such file')
@@ -22,6 +22,16 @@ describe('the collector command line', () => {
     expect(args).toMatchObject({ port: 0, host: '::1', database: 'postgres://a@b/c', rawRetentionDays: 0, epsilon: 1.5, pageKeys: ['home', 'cart'], windowDays: 7,
       rateLimit: 10, rateBurst: 3, maxReportsPerDay: 5000, maxNewPacksPerDay: 0, maxConnections: 50, minReports: 25, pageStatsKeepDays: 9, allowedOrigins: ['https://shop.example'], trustProxy: true })
     expect(parseCollectorArgs(['--page-keys', '@keys.txt'], () => 'home\r\nproduct/mug\n\n').pageKeys).toEqual(['home', 'product/mug'])
+  })
+
+  it('reads the currency of the shop\'s order values as an ISO 4217 code, and says so of anything else', () => {
+    expect(parseCollectorArgs([], noFile).currency).toBeUndefined()
+    expect(parseCollectorArgs(['--currency', 'EUR'], noFile).currency).toBe('EUR')
+    expect(parseCollectorArgs(['--currency', 'jpy'], noFile).currency).toBe('JPY')
+    for (const bad of ['€', 'EURO', 'XYZ', '']) {
+      expect(() => parseCollectorArgs(['--currency', bad], noFile)).toThrow(`--currency must be an ISO 4217 currency code like EUR or USD, not "${bad}"`)
+    }
+    expect(COLLECTOR_HELP).toMatch(/^  --currency CODE /m)
   })
 
   it('reads how many proxies to trust: --trust-proxy is one, --trust-proxy-hops N (a CDN before a load balancer: 2)', () => {

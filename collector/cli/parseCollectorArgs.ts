@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { DEFAULT_VALUE_PAGES } from '../estimates/chooseValuePages'
 import { packLeafNames } from '../estimates/packLeafNames'
 import { CollectorError } from '../lib/CollectorError'
+import { toCurrency } from '../lib/toCurrency'
 import { DEFAULT_MAX_CONNECTIONS } from '../server/createCollectorServer'
 import { MAX_VALUE_PAGES } from '../../src/reports/schema'
 import { isReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
@@ -33,6 +34,8 @@ export interface CollectorArgs {
   trustProxyHops: number
   /** Model packs (parsed JSON) the shop's pages use that the collector neither ships nor publishes (`--known-pack`). */
   knownPacks: unknown[]
+  /** The ISO 4217 code of the shop's order values (`--currency`): the dashboard writes money in it. Unset: plain figures. */
+  currency: string | undefined
 }
 
 /** Defaults of the command line; also printed by --help. */
@@ -91,6 +94,8 @@ Options:
   --trust-proxy              take the client address from X-Forwarded-For (only behind your own proxy)
   --trust-proxy-hops N       the same behind N proxies of your own, each appending to X-Forwarded-For
                              (a CDN before a load balancer: 2); implies --trust-proxy
+  --currency CODE            the ISO 4217 code of the shop's prices (EUR, USD, …): the dashboard writes order
+                             values, revenue and page value in it (default none: plain figures)
   --help                     print this help
 `
 
@@ -131,6 +136,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
         'known-pack': { type: 'string', multiple: true },
         'trust-proxy': { type: 'boolean' },
         'trust-proxy-hops': { type: 'string' },
+        currency: { type: 'string' },
       },
     }))
   } catch (error) {
@@ -186,6 +192,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     trustProxy: trustProxyHops > 0,
     trustProxyHops,
     knownPacks: ((values['known-pack'] as string[] | undefined) ?? []).map((path) => readKnownPack(path, readFile)),
+    currency: text('currency') === undefined ? undefined : toCurrency(text('currency')!),
   }
 }
 

@@ -913,6 +913,28 @@ describe('dashboard: downloading the figures', () => {
     await vi.waitFor(() => expect(document.querySelector('#facts dd')!.textContent).toMatch(/^Could not load the figures/))
     expect((document.getElementById('download') as HTMLButtonElement).hidden).toBe(true)
   })
+
+  it('writes money in the shop\'s currency where the collector names one, in the page and the download\'s header, and as plain figures without one', async () => {
+    const doc = insightsOf(4000) as unknown as { currency?: string; insights: { overall: { averageOrderValue: { value: number; enough: boolean } } } }
+    const aov = doc.insights.overall.averageOrderValue
+    Object.assign(aov, { value: 52.5, low: 40, high: 65, enough: true })
+    const figure = () => [...document.querySelectorAll('#overall > div')].find((d) => d.querySelector('.label')!.textContent === 'Average order value')!
+    await draw(doc)
+    expect(figure().querySelector('.value')!.textContent).toBe((52.5).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }))
+    expect(parseCsv((await downloaded(doc)).text.slice(1))[0]).not.toContain('currency')
+    doc.currency = 'EUR'
+    await draw(doc)
+    const eur = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'EUR' })
+    expect(figure().querySelector('.value')!.textContent).toBe(eur.format(52.5))
+    expect(figure().querySelector('.ci')!.textContent).toBe(`95%: ${eur.format(40)} to ${eur.format(65)}`)
+    const rows = parseCsv((await downloaded(doc)).text.slice(1))
+    const currency = rows[0]!.indexOf('currency')
+    expect(currency).toBeGreaterThan(0)
+    const of = (measure: string) => rows.find((r) => r[0] === 'whole shop' && r[3] === measure)!
+    expect(of('average order value')[currency]).toBe('EUR')
+    expect(of('average order value')[4]).toBe('52.5')
+    expect(of('conversion')[currency]).toBe('')
+  })
 })
 
 describe('dashboard: after a retrain published a new pack', () => {

@@ -55,6 +55,12 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       { incoming: { socket: { remoteAddress: init.address ?? '203.0.113.77' } } } as never,
     )
 
+  it('says in insights.json the currency the shop\'s money figures are in, when given one, and refuses a code that is none', async () => {
+    expect((await (await make({ currency: 'EUR' }).app.request('/seglet/insights.json')).json()).currency).toBe('EUR')
+    expect((await (await make().app.request('/seglet/insights.json')).json())).not.toHaveProperty('currency')
+    expect(() => make({ currency: 'EURO' })).toThrow(expect.objectContaining({ code: 'collector_option', message: expect.stringContaining('ISO 4217') }))
+  })
+
   it('rewrites the page statistics one at a time: calls at once all succeed, and the integrity file matches the table', async () => {
     const collector = make()
     const bodies = reportBodies(40, { day: DAY, seed: 8 })

@@ -26,6 +26,7 @@ import { answerReport, refusalBody } from './answerReport'
 import { toReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { isCanonicalPath } from './isCanonicalPath'
 import { SECURITY_HEADER_LIST, SECURITY_HEADERS } from './securityHeaders'
+import { toCurrency } from '../lib/toCurrency'
 
 /** Options of `createCollector`; the command line fills them (see `collector --help`). */
 export interface CollectorOptions {
@@ -35,6 +36,11 @@ export interface CollectorOptions {
   epsilon?: number
   /** Days the insights and the page-statistics table cover, ending today. @default 28 */
   windowDays?: number
+  /**
+   * The ISO 4217 code of the shop's order values (`EUR`): insights.json says it as `currency`, and the dashboard
+   * writes money in it. A code that is none throws a `CollectorError`. @default none (money as plain figures)
+   */
+  currency?: string
   /** Reports one client address may send per minute, and at once. @default { perMinute: 60, burst: 20 } */
   rateLimit?: { perMinute?: number; burst?: number }
   /** Largest body accepted, in bytes. @default 512 */
@@ -135,6 +141,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   const epsilon = toReportEpsilon(options.epsilon ?? 2)
   const rawRetentionDays = options.rawRetentionDays ?? 30
   const windowDays = options.windowDays ?? 28
+  const currency = options.currency === undefined ? undefined : toCurrency(options.currency)
   const maxBodyBytes = options.maxBodyBytes ?? 512
   const allowedOrigins = options.allowedOrigins ?? []
   const trustProxy = options.trustProxy ?? false
@@ -270,6 +277,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     const file = pageStats && options.pageStatsDir !== undefined ? pageStatsFileName(pageStats.integrity) : undefined
     return c.json({
       ...document,
+      currency,
       pageStats: pageStats && { path: PAGE_STATS_PATH, file, integrity: pageStats.integrity, day: pageStats.table.day, pages: Object.keys(pageStats.table.pages) },
       // The signed manifest as browsers will judge it: the dashboard says when it is due to be renewed, and how.
       manifest: options.packsDir === undefined ? undefined : await readManifestExpiry(options.packsDir, now()),

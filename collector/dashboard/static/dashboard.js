@@ -39,7 +39,10 @@
   /** The known packs at the ε in force whose reports the figures leave out (a retrained pack browsers moved to). */
   const candidates = (doc) => (doc.otherGroups || []).filter((g) => g.known && g.reports > 0)
   const listOf = (items) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`)
-  const money = (x) => Math.max(0, x).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+  // Money in the shop's currency where the collector names one (insights.json `currency`, from --currency), written as
+  // the reader's browser writes it (€52.50, 52,50 €, ¥5,250); without one, a plain figure with two decimals.
+  let moneyFormat = null
+  const money = (x) => (moneyFormat ? moneyFormat.format(Math.max(0, x)) : Math.max(0, x).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }))
   const count = (x) => Math.round(x).toLocaleString()
   // ε is taken in hundredths (0.7 × 3 is 2.1): written as the page writes its other figures, 0,5 beside 1.234,50.
   const epsilonOf = (x) => x.toLocaleString(undefined, { maximumFractionDigits: 2 })
@@ -583,22 +586,26 @@
     const unit = (x) => Math.min(1, Math.max(0, x))
     const signed = (x) => Math.min(1, Math.max(-1, x))
     const positive = (x) => Math.max(0, x)
+    // Money, clipped as `positive`: its rows name the shop's currency.
+    const amount = (x) => Math.max(0, x)
     const pack = doc.context ? doc.context.packId : ''
-    const rows = [['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack', 'epsilon']]
+    // With the shop's currency, a last column names it on each money row (the figures stay plain numbers).
+    const rows = [['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack', 'epsilon', ...(doc.currency ? ['currency'] : [])]]
     const add = (section, day, name, measure, estimate, clip) => {
       const shown = estimate && estimate.enough && estimate.value !== null
-      rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), '', pack, doc.epsilon] : [section, day, name, measure, null, null, null, NA, pack, doc.epsilon])
+      const currency = doc.currency ? [clip === amount ? doc.currency : ''] : []
+      rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), '', pack, doc.epsilon, ...currency] : [section, day, name, measure, null, null, null, NA, pack, doc.epsilon, ...currency])
     }
-    const said = (section, name, measure, status, value = null) => rows.push([section, '', name, measure, value, null, null, status, pack, doc.epsilon])
+    const said = (section, name, measure, status, value = null) => rows.push([section, '', name, measure, value, null, null, status, pack, doc.epsilon, ...(doc.currency ? [''] : [])])
     const o = doc.insights.overall || {}
     add('whole shop', '', 'All sessions', 'conversion', o.conversion, unit)
-    add('whole shop', '', 'All sessions', 'average order value', o.averageOrderValue, positive)
-    add('whole shop', '', 'All sessions', 'revenue per session', o.revenuePerSession, positive)
+    add('whole shop', '', 'All sessions', 'average order value', o.averageOrderValue, amount)
+    add('whole shop', '', 'All sessions', 'revenue per session', o.revenuePerSession, amount)
     add('whole shop', '', 'All sessions', 'page views per session', doc.insights.pageViewsPerSession, positive)
     for (const s of doc.insights.segments) {
       add('segments', '', segmentName(s.leaf), 'share of sessions', s.share, unit)
       add('segments', '', segmentName(s.leaf), 'conversion', s.conversion, unit)
-      add('segments', '', segmentName(s.leaf), 'revenue per session', s.revenuePerSession, positive)
+      add('segments', '', segmentName(s.leaf), 'revenue per session', s.revenuePerSession, amount)
     }
     for (const d of doc.daily || []) {
       for (const s of doc.insights.segments) add('segment shares by day', d.day, segmentName(s.leaf), 'share of sessions', (d.segments.find((x) => x.leaf === s.leaf) || {}).share, unit)
@@ -615,7 +622,7 @@
       add('pages', '', p.key, 'share of views', p.viewShare, unit)
       add('pages', '', p.key, 'bounce rate', p.bounceRate, unit)
       add('pages', '', p.key, 'exit rate', p.exitRate, unit)
-      for (const [measure, estimate, clip] of [['sessions viewing it', p.sessionShare, unit], ['page value', p.pageValue, positive]]) {
+      for (const [measure, estimate, clip] of [['sessions viewing it', p.sessionShare, unit], ['page value', p.pageValue, amount]]) {
         if (p.valueReports > 0) add('pages', '', p.key, measure, estimate, clip)
         else said('pages', p.key, measure, asked.has(p.key) ? 'listed from the next table' : 'not asked')
       }
@@ -715,6 +722,7 @@
     }
     if (mine !== loads) return
     names = { segment: doc.segmentNames || null, value: doc.valueNames || null }
+    moneyFormat = doc.currency ? new Intl.NumberFormat(undefined, { style: 'currency', currency: doc.currency }) : null
     forgetGonePacks(doc)
     document.getElementById('no-reports')?.remove()
     facts(doc)
