@@ -2,7 +2,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { PROJECT_ROOT } from './data'
+import { LEARN_TABLES } from '../src/reports/learn/schema'
+import { packLabelsOf } from '../src/reports/recordDecision'
+import { packContextOf } from '../src/reports/sessionRecord'
 import { SHIPPED_PACK_CONTEXT } from '../src/reports/shippedPackContext'
+import type { ReportContext } from '../src/reports/types'
 import { CONTEXT_FILE, IDS_END, IDS_FILES, IDS_START, main, readShippedPacks, replaceIdsTable, segmentIdsMarkdown, shippedContextModule } from './segmentIds'
 
 describe('segment ids table', () => {
@@ -21,6 +25,15 @@ describe('segment ids table', () => {
       segmentLeaves: (session.heads.segment as { labels: string[] }).labels.length,
       valueLeaves: (lifetime.heads.segment as { labels: string[] }).labels.length,
     })
+  })
+
+  it('the shipped context lists the training tables of a session pack that lists some, as a recorded decision does', () => {
+    const listing = { ...session, learnTables: [LEARN_TABLES[5].id, LEARN_TABLES[1].id] }
+    const module = shippedContextModule(listing, lifetime)
+    const context = JSON.parse(module.match(/SHIPPED_PACK_CONTEXT: ReportContext = (.*)$/m)![1]) as ReportContext
+    expect(context.learnTables).toEqual([1, 5])
+    expect(context).toEqual(packContextOf(packLabelsOf(listing), packLabelsOf(lifetime)))
+    expect(JSON.parse(shippedContextModule(session, lifetime).match(/= (.*)$/m)![1])).not.toHaveProperty('learnTables')
   })
 
   it('lists every leaf label and branch of both trees, and the cold-start id', () => {
