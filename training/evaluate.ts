@@ -12,8 +12,8 @@ import { featureOptions } from './featureOptions'
 import { retentionOptions } from './retentionOptions'
 import { eventCustomers, eventSessions } from './loadEvents'
 import { detectFormat, EVENTS_FORMATS, loadTrainingEventsFiles, parseTrainingEvents } from './loadTrainingEvents'
-import { skippedNote } from './loadedEvents'
-import { checkOptions, dateOption, dayStart, oneOfOption, readOptions } from './options'
+import { noCustomersMessage, skippedNote } from './loadedEvents'
+import { checkOptions, dateOption, dayStart, localDate, oneOfOption, readOptions } from './options'
 import { smallDataWarnings } from './smallData'
 import { checkTimeZone, useTimeZone } from './timeZone'
 
@@ -106,7 +106,9 @@ export async function main(argv: string[]): Promise<number> {
       for (const list of loaded.byShopper.values()) for (const e of list) last = Math.max(last, e.ts)
       // The cutoff day starts at midnight in the shop's time zone, as training counts it.
       const cutoff = cutoffOption === undefined ? last - 90 * 86_400_000 : dayStart(String(args.cutoff), timeZone)
-      const customers = held(eventCustomers(loaded.byShopper, cutoff, 90, retention))
+      const everyCustomer = eventCustomers(loaded.byShopper, cutoff, 90, retention)
+      if (everyCustomer.length === 0) throw new DataError(noCustomersMessage(data, loaded, () => localDate(cutoff, timeZone), cutoffOption !== undefined))
+      const customers = held(everyCustomer)
       warnings.push(...smallDataWarnings('lifetime', [], customers.map((c) => c.label)).filter((w) => !w.includes('to train on')))
       results.customers = summary(evaluatePack(pack, customers.map((c) => lifetimeVector(c.aggregate)), customers.map((c) => c.label), 'repeat'))
     }

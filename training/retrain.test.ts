@@ -590,6 +590,34 @@ describe('failures are one line', () => {
     expect(describeFailure(error)).toMatch(/1 customer, all held out for testing; a lifetime pack needs orders from at least 2 customers/)
   })
 
+  describe("orders that give no customer say what was read, and why nothing was kept, in one line", () => {
+    const header = 'Name,Email,Financial Status,Paid at,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price'
+    const line = (name: string, who: number, at: string, total = '10.00', status = 'paid') => `#${name},c${who}@example.com,${status},${at},USD,${total},${at},1,Book,10.00`
+    const both = async (rows: string[]) => {
+      silence()
+      const dir = tempDir('seglet-train-')
+      writeFileSync(join(dir, 'orders.csv'), [header, ...rows].join('\n') + '\n')
+      const file = join(dir, 'orders.csv')
+      const trained = describeFailure(await train(['--quick', '--only', 'lifetime', '--lifetime-events', file, '--time-zone', 'UTC', '--out', join(dir, 'models')]).catch((e: unknown) => e))
+      const evaluated = describeFailure(await evaluate(['--pack', 'src/models/lifetime.json', '--data', file, '--time-zone', 'UTC']).catch((e: unknown) => e))
+      vi.restoreAllMocks()
+      return [trained!, evaluated!].map((l) => l.slice(file.length))
+    }
+    it.each([
+      ['a file with only its header', [], ': no paid order read from 0 shopify rows'],
+      ['totals written with a currency symbol', [line('1', 1, '2024-01-01 10:00:00 +0000', '$10.00'), line('2', 2, '2024-01-02 10:00:00 +0000', '$10.00')],
+        ': no paid order read from 2 shopify rows (skipped: 2 invalid purchase)'],
+      ['no paid order', [line('1', 1, '2024-01-01 10:00:00 +0000', '10.00', 'pending')], ': no paid order read from 1 shopify row (skipped: 1 not paid (pending))'],
+      ['orders only in the last 90 days', [line('1', 1, '2024-01-01 10:00:00 +0000'), line('2', 2, '2024-02-01 10:00:00 +0000')],
+        ': no customer with an order before the cutoff 2023-11-03; the cutoff is 90 days before the newest event, for repeat orders to be seen after it: export a longer period or pass --cutoff'],
+    ])('%s', async (_, rows, says) => {
+      for (const l of await both(rows)) {
+        expect(l).toBe(says)
+        expect(l).not.toMatch(/NaN/)
+      }
+    }, 60_000)
+  })
+
   it('train refuses events of a single session (held out for testing, none to train on) in one line', async () => {
     silence()
     const dir = tempDir('seglet-train-')

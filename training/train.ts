@@ -13,7 +13,7 @@ import { eventCustomers, eventSessions } from './loadEvents'
 import { retailCustomers, retailEvents } from './loadRetail'
 import { parseShoppers, rowToAggregate } from './loadShoppers'
 import { EVENTS_FORMATS, loadTrainingEventsFiles } from './loadTrainingEvents'
-import { skippedNote } from './loadedEvents'
+import { noCustomersMessage, skippedNote } from './loadedEvents'
 import { checkOptions, dateOption, dayStart, localDate, oneOfOption, readOptions, wholeNumberOption } from './options'
 import { DEFAULT_SEED, LIFETIME_CONFIG, SESSION_CONFIG, type PackConfig } from './packConfig'
 import { lifetimePackInput, sessionPackInput } from './packInputs'
@@ -76,7 +76,6 @@ function scaleConfig(c: PackConfig, overrides: Partial<PackConfig> | undefined, 
   return quick ? { ...merged, members: 2, epochs: 3 } : merged
 }
 
-/** ` (skipped: 3 invalid purchase, …)` or nothing. */
 /** Lifetime labels need 90 days after the cutoff: by default the cutoff is 90 days before the newest event. */
 function defaultCutoff(byShopper: Map<string, Array<{ ts: number }>>): number {
   let last = -Infinity
@@ -235,8 +234,8 @@ export async function main(argv: string[]): Promise<number> {
       const loaded = loadTrainingEventsFiles(args['lifetime-events'], lifetimeFormat)
       const cutoff = cutoffOption ?? defaultCutoff(loaded.byShopper)
       customers = eventCustomers(loaded.byShopper, cutoff, 90, retention).map((c, i) => ({ ...c, test: i % 5 === 0 }))
-      if (customers.length === 0) throw new DataError(`${path}: no customer with an order before the cutoff ${localDate(cutoff, shopTimeZone)}`)
-      log(`  ${path}: ${loaded.format} format, ${loaded.rows} rows, ${customers.length} customers with an order before ${localDate(cutoff, shopTimeZone)}${skippedNote(loaded.skipped)}`)
+      if (customers.length === 0) throw new DataError(noCustomersMessage(path, loaded, () => localDate(cutoff, shopTimeZone), cutoffOption !== undefined))
+      log(`  ${path}: ${loaded.format} format, ${loaded.rows} rows, ${customers.length} customer${customers.length === 1 ? '' : 's'} with an order before ${localDate(cutoff, shopTimeZone)}${skippedNote(loaded.skipped)}`)
       provenance = { dataset: `${FORMAT_NAMES[loaded.format]} ${path} (cutoff ${localDate(cutoff, shopTimeZone)})`, sha256: loaded.files.map((f) => f.sha256).join(' '), rows: customers.length, split: `test = shoppers whose index % 5 == 0; orders and refunds of the ${retention.purchaseRetentionDays} days before the cutoff, as the browser keeps them`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` }
       version ??= dataPackVersion(['lifetime', loaded.format, ...loaded.files.map((f) => f.sha256), JSON.stringify({ seed: SEED, config, cutoff, timeZone: shopTimeZone ?? null, retention })])
     } else {
