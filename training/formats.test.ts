@@ -476,6 +476,17 @@ describe('Shopify orders CSV', () => {
     expect(loaded.skipped).toEqual({ 'not paid (pending)': 1, 'no email': 1 })
   })
 
+  it('reads the columns whatever their case, as a spreadsheet or script that re-saved the export may write them', () => {
+    const row = '#1,a@example.com,paid,2024-03-05 14:02:11 +0100,EUR,30.00,2024-03-05 14:00:00 +0100,2,Mug,15.00,mug,5.00,'
+    const exact = parseShopifyOrdersCsv([header, row].join('\n'))
+    for (const names of [header.toLowerCase(), header.toUpperCase(), header.replace(/,/g, ' ,').replace(/ Amount/, ' amount')]) {
+      expect(detectFormat(`${names}\n${row}`)).toBe('shopify')
+      expect(parseShopifyOrdersCsv([names, row].join('\n'))).toEqual(exact)
+    }
+    expect(exact.byShopper.size).toBe(1)
+    expect([...exact.byShopper.values()][0].map((e) => e.type)).toEqual(['purchase', 'refund'])
+  })
+
   it('names the line of a quoted field that is never closed, counting the leading # lines', () => {
     const text = ['# exported 2024-03-07', header, '#1,a@example.com,paid,2024-03-05 14:02:11 +0100,EUR,30.00,2024-03-05 14:00:00 +0100,1,"Mug 12"" ,10.00,mug,,', '#2,b@example.com,paid,2024-03-06 10:00:00 +0100,EUR,5.00,2024-03-06 10:00:00 +0100,1,Mug,5.00,mug,,'].join('\r\n')
     expect(() => parseShopifyOrdersCsv(text)).toThrow(/^CSV line 3: a quoted field is not closed/)

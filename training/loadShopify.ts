@@ -25,7 +25,7 @@ export function parseShopifyDate(text: string): number {
 /**
  * Reads a Shopify orders export (admin → Orders → Export, CSV; one row per line item, the order's totals on
  * its first row) into Seglet `purchase` and `refund` events per customer. Leading lines starting with `#` are
- * skipped.
+ * skipped; column names are read in any case.
  *
  * - Customer: the `Email`, hashed (sha256) at once, so the address is never kept; orders without one are skipped.
  * - Order: `purchase` at `Paid at` (else `Created at`), order id `Name`, value `Total`, `Currency` (default
@@ -42,10 +42,11 @@ export function parseShopifyOrdersCsv(text: string, options: { currency?: string
   const body = text.replace(/^(?:#[^\n]*\n)+/, (lines) => '\n'.repeat(lines.split('\n').length - 1))
   const table = parseCsv(body).filter((row) => row.length > 1 || row[0] !== '')
   if (table.length === 0) throw new DataError('Shopify orders CSV: the file is empty')
-  const header = table[0].map((h) => h.trim())
-  const missing = REQUIRED.filter((c) => !header.includes(c))
+  // Column names in any case: a spreadsheet or script that re-saved the export may have changed it.
+  const header = table[0].map((h) => h.trim().toLowerCase())
+  const missing = REQUIRED.filter((c) => !header.includes(c.toLowerCase()))
   if (missing.length > 0) throw new DataError(`Shopify orders CSV: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected the admin "Export orders" CSV)`)
-  const col = (name: string) => header.indexOf(name)
+  const col = (name: string) => header.indexOf(name.toLowerCase())
   const get = (row: string[], name: string) => (col(name) >= 0 ? (row[col(name)] ?? '').trim() : '')
 
   interface Order { name: string; rows: string[][] }

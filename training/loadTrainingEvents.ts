@@ -15,7 +15,7 @@ const REPEATED = 'repeated event (same id)'
 /**
  * The format of an events file from its first data line: a GA4 BigQuery row (`event_name`), a Seglet stored
  * event (`type` and `ts`) or `exportData()` document (`"format": "seglet-export"`, also indented), or a Shopify
- * orders CSV header (`Name` … `Lineitem quantity`).
+ * orders CSV header (`Name` … `Lineitem quantity`, in any case).
  */
 export function detectFormat(text: string | Buffer): EventsFormat | undefined {
   let first: string | undefined
@@ -37,8 +37,8 @@ export function detectFormat(text: string | Buffer): EventsFormat | undefined {
     }
     return undefined
   }
-  const header = first.replace(/^\uFEFF/, '').split(',').map((h) => h.replace(/^"|"$/g, '').trim())
-  return header.includes('Name') && header.includes('Lineitem quantity') ? 'shopify' : undefined
+  const header = first.replace(/^\uFEFF/, '').split(',').map((h) => h.replace(/^"|"$/g, '').trim().toLowerCase())
+  return header.includes('name') && header.includes('lineitem quantity') ? 'shopify' : undefined
 }
 
 /** `format` when given (one of `EVENTS_FORMATS`), else the format detected in `text`; a one-line DataError naming `source` when neither. */
