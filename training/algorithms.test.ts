@@ -127,6 +127,18 @@ describe('naming and folds', () => {
     [{ recencyDays: 200, orders: 6, monetary: 100, tenureDays: 250 }, 'at-risk'],
     [{ recencyDays: 10, orders: 1, monetary: 100, tenureDays: 10 }, 'new-customers'],
   ])('lifetime %j → %s', (m, id) => expect(nameLifetimeSegment(profile(m, 0.5), { recencyDays: 50, orders: 2, monetary: 600, tenureDays: 150 }).id).toBe(id))
+  it.each([
+    [{ recencyDays: 1, orders: 1, monetary: 100, tenureDays: 1 }, 'median 1 order, 100 spent, last order 1 day ago, customer for 1 day;'],
+    [{ recencyDays: 0.5, orders: 2, monetary: 100, tenureDays: 1.04 }, 'median 2 orders, 100 spent, last order 0.5 days ago, customer for 1 day;'],
+    [{ recencyDays: 146, orders: 0.96, monetary: 252, tenureDays: 164 }, 'median 1 order, 252 spent, last order 146 days ago, customer for 164 days;'],
+  ])('lifetime %j says each count with its noun in the right number', (m, words) =>
+    expect(nameLifetimeSegment(profile(m, 0.5), { recencyDays: 50, orders: 2, monetary: 600, tenureDays: 150 }).description).toContain(words))
+  it.each([
+    [{ administrativePages: 1, informationalPages: 1, productPages: 1, productSeconds: 60 }, 'median 1 product page (1 min), 1 account and 1 informational page;'],
+    [{ administrativePages: 3, informationalPages: 0, productPages: 25, productSeconds: 816 }, 'median 25 product pages (13.6 min), 3 account and 0 informational pages;'],
+    [{ administrativePages: 0, informationalPages: 1, productPages: 0.5, productSeconds: 6 }, 'median 0.5 product pages (0.1 min), 0 account and 1 informational page;'],
+  ])('session %j says each count with its noun in the right number', (m, words) =>
+    expect(nameSessionSegment(profile({ administrativeSeconds: 0, informationalSeconds: 0, ...m }, 0.15), 0.15).description).toContain(words))
   it('depth words', () => expect([1, 5, 20, 50].map(depthWord)).toEqual(['brief', 'casual', 'engaged', 'deep']))
   it('segment tree ids are unique kebab-case', () => {
     const tree = wardTree([[0], [1], [10]], [5, 5, 5])

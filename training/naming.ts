@@ -49,9 +49,9 @@ export function nameSessionSegment(p: ClusterProfile, baseRate: number): NamedSe
   const id = [intent, focus, depth, 'browser'].filter(Boolean).join('-')
   const behaviour = [focus, depth, 'browser'].filter(Boolean).join('-')
   const description =
-    `${Math.round(p.share * 100)}% of sessions; median ${fmt(p.medians.productPages)} product pages ` +
+    `${Math.round(p.share * 100)}% of sessions; median ${count(p.medians.productPages, 'product page')} ` +
     `(${fmt(p.medians.productSeconds / 60)} min), ${fmt(p.medians.administrativePages)} account and ` +
-    `${fmt(p.medians.informationalPages)} informational pages; ${Math.round(p.positiveRate * 100)}% buy`
+    `${count(p.medians.informationalPages, 'informational page')}; ${Math.round(p.positiveRate * 100)}% buy`
   return { id, name: title(behaviour), description }
 }
 
@@ -76,14 +76,23 @@ export function nameLifetimeSegment(p: ClusterProfile, all: Record<string, numbe
     ? tier === 'top' ? 'champions' : frequent ? 'loyal' : fresh ? 'new-customers' : 'promising'
     : frequent || tier !== 'low' ? 'at-risk' : 'hibernating'
   const description =
-    `${Math.round(p.share * 100)}% of customers; median ${fmt(m.orders)} orders, ${fmt(m.monetary)} spent, ` +
-    `last order ${fmt(m.recencyDays)} days ago, customer for ${fmt(m.tenureDays)} days; ` +
+    `${Math.round(p.share * 100)}% of customers; median ${count(m.orders, 'order')}, ${fmt(m.monetary)} spent, ` +
+    `last order ${count(m.recencyDays, 'day')} ago, customer for ${count(m.tenureDays, 'day')}; ` +
     `${Math.round(p.positiveRate * 100)}% buy again within 90 days`
   return { id, name: title(id), description }
 }
 
 function fmt(v: number): string {
   return Math.abs(v) >= 100 ? String(Math.round(v)) : String(Math.round(v * 10) / 10)
+}
+
+/**
+ * A count as printed with its noun, singular only when it prints as 1 (`1 order`, `0.5 days`, `2 orders`). In
+ * `3 account and 1 informational page` the shared noun agrees with the count next to it.
+ */
+function count(v: number, noun: string): string {
+  const n = fmt(v)
+  return `${n} ${n === '1' ? noun : `${noun}s`}`
 }
 
 /**
