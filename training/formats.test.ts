@@ -476,6 +476,22 @@ describe('Shopify orders CSV', () => {
     expect(loaded.skipped).toEqual({ 'not paid (pending)': 1, 'no email': 1 })
   })
 
+  it('skips an order with an amount that is not a plain number, saying which column, never reading it as another', () => {
+    const order = (name: string, total: string, price: string, refunded: string, quantity = '1') =>
+      `#${name},${name}@example.com,paid,2024-03-05 14:02:11 +0100,EUR,${total},2024-03-05 14:00:00 +0100,${quantity},Mug,${price},mug,${refunded},`
+    const loaded = parseShopifyOrdersCsv([
+      header,
+      order('1', '$30.00', '30.00', '0.00'),
+      order('2', '30.00', '€30', '0.00'),
+      order('3', '"1,030.00"', '1030.00', '0.00'),
+      order('4', '30.00', '30.00', '$5.00'),
+      order('5', '30.00', '30.00', '', 'two'),
+      order('6', '30.00', '30.00', ''),
+    ].join('\n'))
+    expect(loaded.skipped).toEqual({ 'Total not a plain number': 2, 'Lineitem price not a plain number': 1, 'Refunded Amount not a plain number': 1, 'Lineitem quantity not a plain number': 1 })
+    expect([...loaded.byShopper.values()].flat().map((e) => [e.type, (e as { value?: number }).value])).toEqual([['purchase', 30]])
+  })
+
   it('reads the columns whatever their case, as a spreadsheet or script that re-saved the export may write them', () => {
     const row = '#1,a@example.com,paid,2024-03-05 14:02:11 +0100,EUR,30.00,2024-03-05 14:00:00 +0100,2,Mug,15.00,mug,5.00,'
     const exact = parseShopifyOrdersCsv([header, row].join('\n'))

@@ -8,6 +8,8 @@ import type { LoadedEvents } from './loadedEvents'
 /** Columns of Shopify's admin "Export orders" CSV that Seglet reads (the export has many more). */
 export const SHOPIFY_COLUMNS = ['Name', 'Email', 'Financial Status', 'Paid at', 'Currency', 'Total', 'Created at', 'Lineitem quantity', 'Lineitem name', 'Lineitem price', 'Lineitem sku', 'Refunded Amount', 'Cancelled at'] as const
 const REQUIRED = ['Name', 'Email', 'Total', 'Created at', 'Lineitem quantity', 'Lineitem name', 'Lineitem price'] as const
+/** The number columns, and whether every line item's row carries one (else the order's first row only). */
+const AMOUNTS: ReadonlyArray<[string, boolean]> = [['Total', false], ['Refunded Amount', false], ['Lineitem quantity', true], ['Lineitem price', true]]
 
 /** What became of an order of an export: whether its purchase was read, and what of it was skipped, why. */
 export interface ShopifyOrderRead { purchase: boolean; skipped: string[] }
@@ -34,6 +36,8 @@ export function parseShopifyDate(text: string): number {
  *   refund, are not purchases and are skipped.
  * - Refund: `Refunded Amount` > 0 becomes a `refund` of that value, at `Cancelled at` when there is one, else at
  *   the order's time (the export has no refund date).
+ * - Amounts are plain numbers (`1030.00`), as Shopify writes them; an order with one that is not (`$30.00`,
+ *   `1,030.00`) is skipped, counted as `<column> not a plain number`.
  *
  * Orders carry no browsing, so this format trains and scores the lifetime (value) pack only.
  */
@@ -89,6 +93,13 @@ export function parseShopifyOrdersCsv(text: string, options: { currency?: string
     const email = get(first, 'Email').toLowerCase()
     if (!email) {
       skip('no email')
+      continue
+    }
+    // An amount with a currency symbol or a thousands separator ($30.00, 1,030.00) is not guessed at: the order
+    // is skipped, naming the column, rather than read without its refund or refused as an invalid purchase.
+    const unreadable = AMOUNTS.find(([name, allRows]) => (allRows ? rows : [first]).some((row) => get(row, name) !== '' && !Number.isFinite(Number(get(row, name)))))
+    if (unreadable) {
+      skip(`${unreadable[0]} not a plain number`)
       continue
     }
     const status = get(first, 'Financial Status').toLowerCase()

@@ -606,7 +606,7 @@ describe('failures are one line', () => {
     it.each([
       ['a file with only its header', [], ': no paid order read from 0 shopify rows'],
       ['totals written with a currency symbol', [line('1', 1, '2024-01-01 10:00:00 +0000', '$10.00'), line('2', 2, '2024-01-02 10:00:00 +0000', '$10.00')],
-        ': no paid order read from 2 shopify rows (skipped: 2 invalid purchase)'],
+        ': no paid order read from 2 shopify rows (skipped: 2 Total not a plain number)'],
       ['no paid order', [line('1', 1, '2024-01-01 10:00:00 +0000', '10.00', 'pending')], ': no paid order read from 1 shopify row (skipped: 1 not paid (pending))'],
       ['orders only in the last 90 days', [line('1', 1, '2024-01-01 10:00:00 +0000'), line('2', 2, '2024-02-01 10:00:00 +0000')],
         ': no customer with an order before the cutoff 2023-11-03; the cutoff is 90 days before the newest event, for repeat orders to be seen after it: export a longer period or pass --cutoff'],
