@@ -618,6 +618,24 @@ describe('failures are one line', () => {
     }, 60_000)
   })
 
+  it('train refuses events without a purchase, and orders without a repeat customer: a head with nothing to learn', async () => {
+    silence()
+    const dir = tempDir('seglet-train-')
+    const fixtures = join(PROJECT_ROOT, 'training/fixtures')
+    const noPurchase = readFileSync(join(fixtures, 'seglet-events.ndjson'), 'utf8').split('\n').filter((l) => !l.includes('"purchase"')).join('\n')
+    writeFileSync(join(dir, 'events.ndjson'), noPurchase)
+    const sessions = await train(['--quick', '--only', 'session', '--events', join(dir, 'events.ndjson'), '--time-zone', 'UTC', '--out', join(dir, 'models')]).catch((e: unknown) => e)
+    expect(sessions).toBeInstanceOf(DataError)
+    expect(describeFailure(sessions)).toMatch(/events\.ndjson: none of the \d+ sessions ends in a purchase; a session pack learns purchase intent from sessions that do: export a period with orders$/)
+    const header = 'Name,Email,Financial Status,Paid at,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price'
+    const rows = Array.from({ length: 8 }, (_, i) => `#${i},c${i}@example.com,paid,2024-0${1 + (i % 3)}-10 10:00:00 +0000,USD,10.00,2024-0${1 + (i % 3)}-10 10:00:00 +0000,1,Book,10.00`)
+    writeFileSync(join(dir, 'orders.csv'), [header, ...rows, '#9,c9@example.com,paid,2024-06-20 10:00:00 +0000,USD,10.00,2024-06-20 10:00:00 +0000,1,Book,10.00'].join('\n') + '\n')
+    const customers = await train(['--quick', '--only', 'lifetime', '--lifetime-events', join(dir, 'orders.csv'), '--time-zone', 'UTC', '--out', join(dir, 'models')]).catch((e: unknown) => e)
+    expect(customers).toBeInstanceOf(DataError)
+    expect(describeFailure(customers)).toMatch(/orders\.csv \(cutoff 2024-03-22\): none of the 8 customers ordered again within 90 days of the cutoff; a lifetime pack learns repeat orders from customers who did: export a longer period or pass an earlier --cutoff$/)
+    vi.restoreAllMocks()
+  }, 60_000)
+
   it('train refuses events of a single session (held out for testing, none to train on) in one line', async () => {
     silence()
     const dir = tempDir('seglet-train-')
