@@ -27,7 +27,8 @@ export interface SegletProviderProps {
   /**
    * The segment hint the server read with `readSegmentHint()` from `seglet/server` (and rendered with).
    * `useSegmentHint()` returns it on the server and during hydration, so the first client render matches
-   * the server's HTML, and the live segment afterwards.
+   * the server's HTML, and the live segment afterwards. Compared by its content, so an object written inline
+   * (`hint={{ … }}`) re-renders nothing while its fields stay the same.
    * @default null
    */
   hint?: SegmentHint | null
@@ -85,9 +86,13 @@ export function SegletProvider({ seglet, options, hint = null, children }: Segle
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [startOwn])
   const current = seglet ?? own
+  // `hint={{ … }}` written inline is a new object at every render: kept while its content is the same, so the
+  // context value holds and no consumer re-renders, nor restarts its check for the first decision.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const sameHint = useMemo(() => hint, [hint?.segmentId, hint?.intentBand])
   // Notes the page's first decision while the server's hint stands in, so that a component mounted after a
   // forget() (on the next client-side route, say) does not bring the hint back.
-  useEffect(() => (current && hint ? onDecided(current, noop) : undefined), [current, hint])
-  const value = useMemo(() => ({ seglet: current, hint }), [current, hint])
+  useEffect(() => (current && sameHint ? onDecided(current, noop) : undefined), [current, sameHint])
+  const value = useMemo(() => ({ seglet: current, hint: sameHint }), [current, sameHint])
   return createElement(SegletContext.Provider, { value }, children)
 }

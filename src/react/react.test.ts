@@ -360,6 +360,48 @@ describe("useSegmentHint(): the server's hint stands in until Seglet decides on 
     await act(async () => other.unmount())
   })
 
+  it('a hint written inline (a new object each render) re-renders no consumer and restarts no check while its content stays', async () => {
+    // Undecided: the provider and the hook look for the first decision every 250 ms.
+    const seglet = createSeglet(options())
+    running.push(seglet)
+    const checks = { started: 0, stopped: 0 }
+    const timers = new Set<unknown>()
+    const setInterval = globalThis.setInterval.bind(globalThis)
+    const clearInterval = globalThis.clearInterval.bind(globalThis)
+    vi.spyOn(globalThis, 'setInterval').mockImplementation(((callback: () => void, ms?: number) => {
+      const timer = setInterval(callback, ms)
+      if (ms === 250) (checks.started++, timers.add(timer))
+      return timer
+    }) as typeof globalThis.setInterval)
+    vi.spyOn(globalThis, 'clearInterval').mockImplementation((timer) => {
+      if (timers.delete(timer)) checks.stopped++
+      clearInterval(timer)
+    })
+    let renders = 0
+    function Counts(): ReactNode {
+      renders++
+      const value = useSegmentHint()
+      return h('p', null, value ? `${value.segmentId} ${value.intentBand}` : 'no hint')
+    }
+    // The same element each time, as when the layout re-renders for a state of its own: only the context re-renders it.
+    const child = h(Counts)
+    const container = document.body.appendChild(document.createElement('div'))
+    const root = createRoot(container)
+    const page = (intentBand: 'high' | 'low') => h(SegletProvider, { seglet, hint: { segmentId: 'casual-browser', intentBand } }, child)
+    await act(async () => root.render(page('high')))
+    expect(container.textContent).toBe('casual-browser high')
+    const before = { renders, ...checks }
+    expect(before.started).toBeGreaterThan(0)
+    for (let i = 0; i < 3; i++) await act(async () => root.render(page('high')))
+    expect({ renders, ...checks }).toEqual(before)
+    // A hint with other content is a new hint.
+    await act(async () => root.render(page('low')))
+    expect(container.textContent).toBe('casual-browser low')
+    expect(renders).toBeGreaterThan(before.renders)
+    await act(async () => root.unmount())
+    expect(timers.size).toBe(0)
+  })
+
   it('useSegmentHint() drops the hint when the holdout arm is decided after the page mounted', async () => {
     const seglet = createSeglet({ consent: 'granted', storage: { dbName: 'hint-react-3' }, capture: { autocapture: false }, personalize: { holdout: 1 } })
     running.push(seglet)
