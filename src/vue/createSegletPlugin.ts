@@ -13,7 +13,7 @@ export interface SegletPluginOptions {
   seglet?: Seglet | null
   /**
    * Options to start Seglet with when the plugin is first installed (one Seglet, shared by every app the plugin
-   * is installed in); it is destroyed when the last of them unmounts (Vue 3.5+).
+   * is installed in); it is destroyed when the last of them unmounts.
    * During server rendering `createSeglet()` is inert, so the same app code runs on both sides.
    * A bad option, or a start the browser fails, is reported through `onError` (or `console.warn`) once, not thrown
    * from `app.use()`: the app runs without Seglet. Ignored when `seglet` is given.
@@ -48,18 +48,22 @@ export function createSegletPlugin(pluginOptions: SegletPluginOptions = {}): Plu
       app.provide(SEGLET_KEY, { seglet, hint: pluginOptions.hint ?? null })
       // In the browser, notes the page's first decision while the server's hint stands in, so that a component
       // mounted after a forget() (on the next client-side route, say) does not bring the hint back.
-      if (seglet && pluginOptions.hint && typeof document !== 'undefined') {
-        const stop = onDecided(seglet, () => {})
-        app.onUnmount?.(stop)
-      }
-      // Vue 3.5+: stop a Seglet the plugin started when the last app using it goes away.
-      if (seglet && seglet === own && app.onUnmount) {
-        apps++
-        app.onUnmount(() => {
-          if (--apps > 0 || own !== seglet) return
+      const stop = seglet && pluginOptions.hint && typeof document !== 'undefined' ? onDecided(seglet, () => {}) : null
+      const counted = seglet && seglet === own && ++apps
+      // Wrapped rather than app.onUnmount(), which Vue 3.3 and 3.4 lack (vue-router does the same); once, as
+      // Vue runs an unmount again when called twice, and it must not count for another app.
+      const unmount = app.unmount
+      let live = true
+      app.unmount = () => {
+        unmount()
+        if (!live) return
+        live = false
+        stop?.()
+        // Stops a Seglet the plugin started when the last app using it goes away.
+        if (counted && --apps < 1 && own === seglet) {
           own = undefined
           void seglet.destroy()
-        })
+        }
       }
     },
   }

@@ -178,6 +178,54 @@ describe('seglet/vue', () => {
     expect(destroy).toHaveBeenCalledTimes(1)
   })
 
+  describe.each([
+    ['Vue 3.5+', false],
+    // Vue 3.3 and 3.4 have no app.onUnmount().
+    ['Vue 3.3 and 3.4', true],
+  ])('on unmount, with %s', (_, older) => {
+    const createAppAs = (root: Component) => {
+      const app = createApp(root)
+      if (older) delete (app as { onUnmount?: unknown }).onUnmount
+      return app
+    }
+
+    it('stops looking for the first decision while a hint stands in', async () => {
+      // Undecided, with a hint: the plugin looks for the first decision every 250 ms.
+      const seglet = createSeglet(options())
+      running.push(seglet)
+      const timers = new Set<unknown>()
+      const setInterval = globalThis.setInterval.bind(globalThis)
+      const clearInterval = globalThis.clearInterval.bind(globalThis)
+      vi.spyOn(globalThis, 'setInterval').mockImplementation(((callback: () => void, ms?: number) => {
+        const timer = setInterval(callback, ms)
+        if (ms === 250) timers.add(timer)
+        return timer
+      }) as typeof globalThis.setInterval)
+      vi.spyOn(globalThis, 'clearInterval').mockImplementation((timer) => (timers.delete(timer), clearInterval(timer)))
+      const app = createAppAs(ShowsHint).use(createSegletPlugin({ seglet, hint: { segmentId: 'casual-browser', intentBand: 'high' } }))
+      app.mount(document.body.appendChild(document.createElement('div')))
+      await nextTick()
+      expect(timers.size).toBeGreaterThan(0)
+      app.unmount()
+      expect(timers.size).toBe(0)
+    })
+
+    it('destroys a Seglet the plugin started when the last app using it unmounts, once', async () => {
+      const plugin = createSegletPlugin({ options: options(), hint: { segmentId: 'casual-browser', intentBand: 'high' } })
+      const apps = [createAppAs(Shows).use(plugin), createAppAs(Shows).use(plugin)]
+      const seglet = apps[0].runWithContext(() => useSeglet())!
+      const destroy = vi.spyOn(seglet, 'destroy')
+      for (const app of apps) app.mount(document.body.appendChild(document.createElement('div')))
+      apps[0].unmount()
+      // Unmounting an app twice does not count for the other one.
+      vi.spyOn(console, 'warn').mockImplementation(() => {})
+      apps[0].unmount()
+      expect(destroy).not.toHaveBeenCalled()
+      apps[1].unmount()
+      expect(destroy).toHaveBeenCalledTimes(1)
+    })
+  })
+
   it('gives null in the holdout arm, where the page is not personalised, for the segment and for the hint', async () => {
     const seglet = createSeglet({ ...options(), personalize: { holdout: 1 } })
     running.push(seglet)
