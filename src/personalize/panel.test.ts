@@ -281,7 +281,7 @@ describe('createPanel', () => {
 
   it('tells of a report whose send failed as prepared but not delivered, never as sent', async () => {
     const last = { sentDay: '2024-03-05', sessionDay: '2024-03-04', epsilon: 2, held: 'the session segment' }
-    const { panel } = make({ getReportSummary: async () => ({ epsilonPerDay: 2, spentToday: 2, last: { ...last, failed: true } }) })
+    const { panel } = make({ getReportSummary: async () => ({ epsilonPerDay: 2, spentToday: 2, last: { ...last, delivery: 'failed' as const } }) })
     panel.show()
     await flush()
     const reports = root()!.querySelector('.reports')!.textContent!
@@ -290,10 +290,23 @@ describe('createPanel', () => {
     expect(reports).not.toContain('sent on')
     expect(reports).toContain('ε 2 of 2 spent today')
     panel.destroy()
-    const german = make({ text: GERMAN, getReportSummary: async () => ({ epsilonPerDay: 2, spentToday: 2, last: { ...last, failed: true } }) })
+    const german = make({ text: GERMAN, getReportSummary: async () => ({ epsilonPerDay: 2, spentToday: 2, last: { ...last, delivery: 'failed' as const } }) })
     german.panel.show()
     await flush()
     expect(root()!.querySelector('.reports')!.textContent).toContain('Letzter Berichtvorbereitet am 5. März 2024, über einen Besuch am 4. März 2024, aber nicht zugestellt')
+  })
+
+  it.each([
+    ['sending', 'being sent (DAY), about a visit on VISIT'],
+    ['unanswered', 'sent on DAY, about a visit on VISIT, but no answer came back, so its delivery is not confirmed; no other report is sent that day'],
+  ] as const)('tells of a report whose send is %s as not (yet) delivered', async (delivery, words) => {
+    const last = { sentDay: '2024-03-05', sessionDay: '2024-03-04', epsilon: 2, held: 'the session segment', delivery }
+    const { panel } = make({ getReportSummary: async () => ({ epsilonPerDay: 2, spentToday: 2, last }) })
+    panel.show()
+    await flush()
+    const [day, visit] = ['2024-03-05', '2024-03-04'].map((d) => new Date(`${d}T12:00:00Z`).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }))
+    expect(root()!.querySelector('.reports')!.textContent).toContain('Last report' + words.replace('DAY', day).replace('VISIT', visit))
+    panel.destroy()
   })
 
   it('shows the newest report summary when an older, slower read ends after it', async () => {
@@ -423,6 +436,8 @@ const GERMAN: Required<PanelText> = {
   lastReport: 'Letzter Bericht',
   lastReportSent: ({ sent, visit }) => `gesendet am ${sent}, über einen Besuch am ${visit}`,
   lastReportFailed: 'vorbereitet am {prepared}, über einen Besuch am {visit}, aber nicht zugestellt',
+  lastReportSending: 'wird gesendet ({sent}), über einen Besuch am {visit}',
+  lastReportUnanswered: 'gesendet am {sent}, über einen Besuch am {visit}, aber ohne Antwort: nicht sicher zugestellt',
   reportHeld: 'Er enthielt',
   reportHeldValue: '{held}, verrauscht',
   noReportYet: 'noch keiner',
@@ -441,7 +456,7 @@ const GERMAN: Required<PanelText> = {
 
 describe("the panel in the shop's language", () => {
   const dialog = () => root()!.querySelector('[role="dialog"]')!
-  const reportSummary = async () => ({ epsilonPerDay: 2, spentToday: 0.5, last: { sentDay: '2024-03-05', sessionDay: '2024-03-04', epsilon: 0.5, held: 'whether the visit ended in a purchase' } })
+  const reportSummary = async () => ({ epsilonPerDay: 2, spentToday: 0.5, last: { sentDay: '2024-03-05', sessionDay: '2024-03-04', epsilon: 0.5, held: 'whether the visit ended in a purchase', delivery: 'sent' as const } })
 
   it('shows every word in German, with its numbers and dates, and is marked lang="de" with no English left', async () => {
     const { panel } = make({ text: GERMAN, getReportSummary: reportSummary })

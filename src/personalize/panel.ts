@@ -102,6 +102,14 @@ const CONSENT_WORDS: Record<string, PanelWord> = {
   denied: 'consentDenied',
 }
 
+/** The words of the last report for each way its send went. */
+const LAST_REPORT_WORDS: Record<NonNullable<ReportSummary['last']>['delivery'], PanelWord> = {
+  sent: 'lastReportSent',
+  sending: 'lastReportSending',
+  unanswered: 'lastReportUnanswered',
+  failed: 'lastReportFailed',
+}
+
 /** Tag of the panel's host element; an unknown custom element, so the shop's element selectors miss it. */
 export const PANEL_TAG = 'seglet-panel'
 
@@ -328,8 +336,9 @@ export function createPanel(options: PanelOptions): Panel {
         if (summary.last) {
           const day = formatDay(summary.last.sentDay, words.locale)
           const visit = formatDay(summary.last.sessionDay, words.locale)
-          // A send that failed is told as such: the report was prepared, and its day's budget spent, but the shop never got it.
-          rows.push([say(doc, 'lastReport'), summary.last.failed ? say(doc, 'lastReportFailed', { prepared: day, visit }) : say(doc, 'lastReportSent', { sent: day, visit })])
+          // Told as sent only once the shop answered: a failed send, or one still without an answer, is told as such
+          // (the report was prepared, and its day's budget spent, but the shop may never have got it).
+          rows.push([say(doc, 'lastReport'), say(doc, LAST_REPORT_WORDS[summary.last.delivery], { sent: day, prepared: day, visit })])
           rows.push([say(doc, 'reportHeld'), sayHeld(doc, summary.last.held)])
         } else {
           rows.push([say(doc, 'lastReport'), say(doc, 'noReportYet')])

@@ -119,6 +119,13 @@ export interface PanelText {
    * @default 'prepared on {prepared}, about a visit on {visit}, but it could not be delivered; no other report is sent that day'
    */
   lastReportFailed?: PanelTemplate<{ prepared: string; visit: string }>
+  /** The days of the last report while its send is under way (written in `lang`). @default 'being sent ({sent}), about a visit on {visit}' */
+  lastReportSending?: PanelTemplate<{ sent: string; visit: string }>
+  /**
+   * The days of the last report when no answer came back for it (written in `lang`): it may not have been delivered.
+   * @default 'sent on {sent}, about a visit on {visit}, but no answer came back, so its delivery is not confirmed; no other report is sent that day'
+   */
+  lastReportUnanswered?: PanelTemplate<{ sent: string; visit: string }>
   /** @default 'It held' */
   reportHeld?: string
   /** What the last report held (`held` is in English, marked `lang="en"` where the words keep it). @default '{held}, randomised' */
@@ -190,6 +197,8 @@ export const PANEL_TEXT_EN = {
   lastReport: 'Last report',
   lastReportSent: 'sent on {sent}, about a visit on {visit}',
   lastReportFailed: 'prepared on {prepared}, about a visit on {visit}, but it could not be delivered; no other report is sent that day',
+  lastReportSending: 'being sent ({sent}), about a visit on {visit}',
+  lastReportUnanswered: 'sent on {sent}, about a visit on {visit}, but no answer came back, so its delivery is not confirmed; no other report is sent that day',
   reportHeld: 'It held',
   reportHeldValue: '{held}, randomised',
   noReportYet: 'none sent yet',
@@ -210,7 +219,7 @@ export const PANEL_TEXT_EN = {
 export type PanelWord = keyof typeof PANEL_TEXT_EN
 
 /** The keys whose words may be a function of their values. */
-const TEMPLATES = new Set<string>(['funnelCartValue', 'intentHigh', 'intentNotHigh', 'intentCart', 'intentCheckout', 'lastReportSent', 'lastReportFailed', 'reportHeldValue', 'privacyBudgetValue', 'downloaded'])
+const TEMPLATES = new Set<string>(['funnelCartValue', 'intentHigh', 'intentNotHigh', 'intentCart', 'intentCheckout', 'lastReportSent', 'lastReportFailed', 'lastReportSending', 'lastReportUnanswered', 'reportHeldValue', 'privacyBudgetValue', 'downloaded'])
 
 /** The panel's words as `createPanel()` uses them: English for what the shop did not give. */
 export interface PanelWords {

@@ -10,7 +10,7 @@ import { pageKeyHash } from './lib/pageCode'
 import { pageStatsTableCacheKey } from './loadPageStatsTable'
 import { installFakeLocks } from './testing/fakeLocks'
 import { parseReport } from './parseReport'
-import { readReportSummary } from './readReportSummary'
+import { readReportSummary, UNANSWERED_AFTER_MS } from './readReportSummary'
 import { readSessionRecords, recordSession, sessionRecordOf } from './sessionRecord'
 
 const HOUR = 3_600_000
@@ -363,14 +363,45 @@ describe('createReporter', () => {
     await createReporter(ctx(store)).run()
     expect(errors.map((e) => e.code)).toEqual(['report_failed'])
     expect(await readLedger(store)).toMatchObject({ spent: { [utcDay(NOW)]: 2 }, last: { sentDay: utcDay(NOW), failed: true } })
-    expect((await readReportSummary(store, { endpoint: '/seglet/reports' }, NOW)).last).toMatchObject({ sentDay: utcDay(NOW), failed: true })
+    expect((await readReportSummary(store, { endpoint: '/seglet/reports' }, NOW)).last).toMatchObject({ sentDay: utcDay(NOW), delivery: 'failed' })
   })
 
   it('does not mark a delivered report failed', async () => {
     const store = await storeWith(session(NOW))
     await createReporter(ctx(store)).run()
     expect((await readLedger(store)).last).not.toHaveProperty('failed')
-    expect((await readReportSummary(store, { endpoint: '/seglet/reports' }, NOW)).last).toMatchObject({ failed: false })
+    expect((await readLedger(store)).last).not.toHaveProperty('sending')
+    expect((await readReportSummary(store, { endpoint: '/seglet/reports' }, NOW)).last).toMatchObject({ delivery: 'sent' })
+  })
+
+  it('tells of a send that never settles as being sent, then as not confirmed, never as delivered', async () => {
+    // A collector that accepts the connection and never answers.
+    fetchMock.mockImplementation(() => new Promise(() => undefined))
+    const store = await storeWith(session(NOW))
+    void createReporter(ctx(store)).run()
+    await vi.waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(1))
+    expect((await readLedger(store)).last).toMatchObject({ sending: NOW })
+    const summary = (now: number) => readReportSummary(store, { endpoint: '/seglet/reports' }, now)
+    expect((await summary(NOW)).last).toMatchObject({ delivery: 'sending' })
+    expect((await summary(NOW + UNANSWERED_AFTER_MS)).last).toMatchObject({ delivery: 'unanswered' })
+  })
+
+  it('leaves other tabs telling of a failed send as not confirmed, never as delivered, when its mark cannot be stored', async () => {
+    fetchMock.mockImplementation(async () => Promise.reject(new TypeError('Failed to fetch')))
+    const dbName = `reports-${++n}`
+    const store = await storeWith(session(NOW), undefined, dbName)
+    const other = await storeWith([], undefined, dbName)
+    let writes = 0
+    // The quota runs out after the ledger is written: the mark is kept by this page only.
+    const full: ReporterContext['store'] = {
+      mode: store.mode,
+      getEvents: () => store.getEvents(),
+      getMeta: (key) => store.getMeta(key),
+      setMeta: async (key, value) => (key === LEDGER_META_KEY && ++writes > 1 ? false : store.setMeta(key, value)),
+    }
+    await createReporter({ ...ctx(store), store: full }).run()
+    expect(errors.map((e) => e.code)).toEqual(['report_failed'])
+    expect((await readReportSummary(other, { endpoint: '/seglet/reports' }, NOW + UNANSWERED_AFTER_MS)).last).toMatchObject({ delivery: 'unanswered' })
   })
 
   it('stores nothing again when forget() lands while a send that then fails is under way', async () => {

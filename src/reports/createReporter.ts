@@ -133,7 +133,7 @@ export function createReporter(ctx: ReporterContext): Reporter {
       // that day, which would send a second report. Then this page sends nothing more (the ledger it keeps in memory
       // hides the days other tabs spend, a later day's too), and the ledger read is put back: the page's privacy
       // panel, which reads the one kept in memory, tells of no report and no budget spent.
-      const last: ReportEntry = { sentDay: today, sessionDay: closed.day, sessionStart: closed.start, epsilon: settings.epsilonPerDay, question }
+      const last: ReportEntry = { sentDay: today, sessionDay: closed.day, sessionStart: closed.start, epsilon: settings.epsilonPerDay, question, sending: time }
       const written = addToLedger(ledger, last)
       const stored = await store.setMeta(LEDGER_META_KEY, written)
       if (!live()) return
@@ -143,13 +143,14 @@ export function createReporter(ctx: ReporterContext): Reporter {
         await store.setMeta(LEDGER_META_KEY, ledger)
         throw new Error("the day's privacy budget could not be stored")
       }
-      await sendReport(settings.href, body).catch(async (error: unknown) => {
-        // The day's budget stays spent (a second report could tell more), but the privacy panel of every tab tells
-        // the shopper this one was not delivered. Nothing is stored again after a forget() or a withdrawn consent.
-        last.failed = true
-        if (live()) await store.setMeta(LEDGER_META_KEY, written).catch(() => undefined)
-        throw error
-      })
+      // Stored as being sent until the send settles: the privacy panel of every tab tells a send that never settles,
+      // or whose outcome could not be stored, as not confirmed, never as delivered. A failed one keeps the day's
+      // budget spent (a second report could tell more). Nothing is stored again after a forget() or a withdrawn consent.
+      const sending = sendReport(settings.href, body)
+      await sending.catch(() => (last.failed = true))
+      delete last.sending
+      if (live()) await store.setMeta(LEDGER_META_KEY, written).catch(() => undefined)
+      await sending
     })
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { LEDGER_META_KEY } from './ledger'
-import { readReportSummary } from './readReportSummary'
+import { readReportSummary, UNANSWERED_AFTER_MS } from './readReportSummary'
 
 const NOW = Date.UTC(2026, 10, 29, 12)
 const DAY = 86_400_000
@@ -21,10 +21,18 @@ describe('readReportSummary', () => {
     expect((await readReportSummary(storeWith({ spent: { '2026-12-01': 2 } }), { endpoint: '/r' }, NOW + 3 * DAY)).spentToday).toBe(0)
   })
 
-  it('tells whether the last report failed to be delivered; only a stored `true` counts', async () => {
-    const read = async (failed: unknown) => (await readReportSummary(storeWith({ spent: { '2026-11-29': 2 }, last: { ...last('2026-11-29'), failed } }), { endpoint: '/r' }, NOW)).last?.failed
-    expect(await read(true)).toBe(true)
-    for (const other of [undefined, false, 'yes', 1]) expect(await read(other)).toBe(false)
+  it('tells how the last report\'s send went: delivered, failed (only a stored `true`), or still without an answer', async () => {
+    const read = async (fields: Record<string, unknown>, now = NOW) =>
+      (await readReportSummary(storeWith({ spent: { '2026-11-29': 2 }, last: { ...last('2026-11-29'), ...fields } }), { endpoint: '/r' }, now)).last?.delivery
+    expect(await read({})).toBe('sent')
+    expect(await read({ failed: true })).toBe('failed')
+    for (const other of [undefined, false, 'yes', 1]) expect(await read({ failed: other })).toBe('sent')
+    // A send under way: told as being sent, and after a generous time without an answer (a collector that never
+    // answers, a page closed mid-send) as not confirmed, never as delivered.
+    expect(await read({ sending: NOW - 1000 })).toBe('sending')
+    expect(await read({ sending: NOW - UNANSWERED_AFTER_MS })).toBe('unanswered')
+    expect(await read({ sending: NOW + DAY })).toBe('unanswered')
+    expect(await read({ sending: 'soon' })).toBe('sent')
   })
 
   it('tells of no last report when the stored one is damaged, never of a visit on "undefined"', async () => {

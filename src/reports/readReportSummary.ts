@@ -18,14 +18,18 @@ export interface ReportSummary {
     /** ε it spent. */
     epsilon: number
     /**
-     * `true` when its send failed (a network error, a non-2xx answer): prepared and its day's budget spent, but
-     * not delivered.
+     * How its send went: `'sent'` (delivered), `'sending'` (under way), `'unanswered'` (no answer
+     * `UNANSWERED_AFTER_MS` after it left: a collector that never answers, a page closed mid-send) or `'failed'`
+     * (a network error, a non-2xx answer). Unless delivered, it was prepared and its day's budget spent all the same.
      */
-    failed?: boolean
+    delivery: 'sent' | 'sending' | 'unanswered' | 'failed'
     /** What its one answer was about, in plain words. */
     held: string
   }
 }
+
+/** Time after a report left without an answer from which the panel tells its delivery as not confirmed. */
+export const UNANSWERED_AFTER_MS = 5 * 60_000
 
 /**
  * The panel's account of private reports, from the daily budget ledger.
@@ -44,7 +48,11 @@ export async function readReportSummary(store: { getMeta(key: string): Promise<u
   // A damaged last entry (a store written by hand, a broken browser) is told as none, not as a visit on "undefined".
   if (last && typeof last.sessionDay === 'string' && typeof last.epsilon === 'number') {
     const held = ALL_QUESTIONS.find((q) => q.id === last.question)?.describe ?? 'one answer'
-    summary.last = { sentDay: last.sentDay, sessionDay: last.sessionDay, epsilon: last.epsilon, failed: last.failed === true, held }
+    const { sending } = last
+    // A send that never settled is not told as delivered; a clock moved back since it left does not keep it under way.
+    const delivery =
+      last.failed === true ? 'failed' : typeof sending !== 'number' ? 'sent' : now >= sending && now - sending < UNANSWERED_AFTER_MS ? 'sending' : 'unanswered'
+    summary.last = { sentDay: last.sentDay, sessionDay: last.sessionDay, epsilon: last.epsilon, delivery, held }
   }
   return summary
 }
