@@ -115,14 +115,15 @@ export interface PanelText {
   /** The days of the last report (written in `lang`). @default 'sent on {sent}, about a visit on {visit}' */
   lastReportSent?: PanelTemplate<{ sent: string; visit: string }>
   /**
-   * The days of the last report when its send failed (written in `lang`).
+   * The days of the last report when the shop answered its send with an error (written in `lang`).
    * @default 'prepared on {prepared}, about a visit on {visit}, but it could not be delivered; no other report is sent that day'
    */
   lastReportFailed?: PanelTemplate<{ prepared: string; visit: string }>
   /** The days of the last report while its send is under way (written in `lang`). @default 'being sent ({sent}), about a visit on {visit}' */
   lastReportSending?: PanelTemplate<{ sent: string; visit: string }>
   /**
-   * The days of the last report when no answer came back for it (written in `lang`): it may not have been delivered.
+   * The days of the last report when no answer came back for it (a network error, a page left mid-send, or none
+   * five minutes after it left; written in `lang`): it may or may not have been delivered.
    * @default 'sent on {sent}, about a visit on {visit}, but no answer came back, so its delivery is not confirmed; no other report is sent that day'
    */
   lastReportUnanswered?: PanelTemplate<{ sent: string; visit: string }>

@@ -355,8 +355,8 @@ describe('createReporter', () => {
   })
 
   it.each([
-    ['a network error', async () => Promise.reject(new TypeError('Failed to fetch'))],
-    ['a non-2xx answer', async () => new Response('no', { status: 503 })],
+    ['a 503 answer', async () => new Response('no', { status: 503 })],
+    ['a refusal', async () => new Response('{"error":"report_invalid"}', { status: 400 })],
   ])('marks the last report failed after %s, and the panel reads it from the store: the budget stays spent', async (_name, send) => {
     fetchMock.mockImplementation(send)
     const store = await storeWith(session(NOW))
@@ -364,6 +364,18 @@ describe('createReporter', () => {
     expect(errors.map((e) => e.code)).toEqual(['report_failed'])
     expect(await readLedger(store)).toMatchObject({ spent: { [utcDay(NOW)]: 2 }, last: { sentDay: utcDay(NOW), failed: true } })
     expect((await readReportSummary(store, { endpoint: '/seglet/reports' }, NOW)).last).toMatchObject({ sentDay: utcDay(NOW), delivery: 'failed' })
+  })
+
+  it('tells a send that got no answer (a network error, or the page left mid-send, which rejects although the shop may have it) as not confirmed at once, never as undelivered', async () => {
+    fetchMock.mockImplementation(async () => Promise.reject(new TypeError('Failed to fetch')))
+    const store = await storeWith(session(NOW))
+    await createReporter(ctx(store)).run()
+    expect(errors.map((e) => e.code)).toEqual(['report_failed'])
+    const { last } = await readLedger(store)
+    expect(last).not.toHaveProperty('failed')
+    expect(last).toMatchObject({ sentDay: utcDay(NOW), sending: 0 })
+    expect((await readLedger(store)).spent).toEqual({ [utcDay(NOW)]: 2 })
+    expect((await readReportSummary(store, { endpoint: '/seglet/reports' }, NOW)).last).toMatchObject({ delivery: 'unanswered' })
   })
 
   it('does not mark a delivered report failed', async () => {

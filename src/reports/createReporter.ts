@@ -144,11 +144,15 @@ export function createReporter(ctx: ReporterContext): Reporter {
         throw new Error("the day's privacy budget could not be stored")
       }
       // Stored as being sent until the send settles: the privacy panel of every tab tells a send that never settles,
-      // or whose outcome could not be stored, as not confirmed, never as delivered. A failed one keeps the day's
-      // budget spent (a second report could tell more). Nothing is stored again after a forget() or a withdrawn consent.
+      // or whose outcome could not be stored, as not confirmed, never as delivered. So is one that got no answer at
+      // once (a network error, or the page's leaving cut it short, which rejects although the shop may have it: never
+      // told as undelivered); one the shop answered with an error failed. Either keeps the day's budget spent (a
+      // second report could tell more). Nothing is stored again after a forget() or a withdrawn consent.
       const sending = sendReport(settings.href, body)
-      await sending.catch(() => (last.failed = true))
-      delete last.sending
+      await sending.then(
+        () => delete last.sending,
+        (error: unknown) => (error instanceof TypeError ? (last.sending = 0) : (last.failed = true)),
+      )
       if (live()) await store.setMeta(LEDGER_META_KEY, written).catch(() => undefined)
       await sending
     })

@@ -26,9 +26,10 @@ export interface ReportLedger {
 
 /**
  * A report in the ledger: the UTC day it was sent, the day of the session it described, what it answered,
- * `sending` (the time it left) until its send settles, and `failed` when its send failed (a network error, a
- * non-2xx answer): that day's budget stays spent all the same. A `sending` that stays (a collector that never
- * answers, a page closed mid-send, a mark that could not be stored) tells that its delivery was not confirmed.
+ * `sending` (the time it left) until the shop answers, `0` after a send that got no answer (a network error, a
+ * page left mid-send, which rejects although the shop may have it), and `failed` when the shop answered with an
+ * error: that day's budget stays spent all the same. A `sending` that stays (a collector that never answers, a
+ * mark that could not be stored) tells that its delivery was not confirmed.
  */
 export interface ReportEntry {
   sentDay: string

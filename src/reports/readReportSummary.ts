@@ -1,7 +1,7 @@
 import { readLedger, utcDay } from './ledger'
 import { toReportEpsilon } from './lib/isReportEpsilon'
 import type { ReportOptions } from './options'
-import { ALL_QUESTIONS, DEFAULT_DAILY_EPSILON } from './schema'
+import { DEFAULT_DAILY_EPSILON, QUESTION_DESCRIPTIONS } from './schema'
 
 /** What the transparency panel says about private reports. */
 export interface ReportSummary {
@@ -18,9 +18,9 @@ export interface ReportSummary {
     /** ε it spent. */
     epsilon: number
     /**
-     * How its send went: `'sent'` (delivered), `'sending'` (under way), `'unanswered'` (no answer
-     * `UNANSWERED_AFTER_MS` after it left: a collector that never answers, a page closed mid-send) or `'failed'`
-     * (a network error, a non-2xx answer). Unless delivered, it was prepared and its day's budget spent all the same.
+     * How its send went: `'sent'` (delivered), `'sending'` (under way), `'unanswered'` (no answer: a network
+     * error, a page left mid-send, or none `UNANSWERED_AFTER_MS` after it left) or `'failed'` (the shop answered
+     * with an error). Unless delivered, it was prepared and its day's budget spent all the same.
      */
     delivery: 'sent' | 'sending' | 'unanswered' | 'failed'
     /** What its one answer was about, in plain words. */
@@ -47,7 +47,7 @@ export async function readReportSummary(store: { getMeta(key: string): Promise<u
   const last = ledger.last
   // A damaged last entry (a store written by hand, a broken browser) is told as none, not as a visit on "undefined".
   if (last && typeof last.sessionDay === 'string' && typeof last.epsilon === 'number') {
-    const held = ALL_QUESTIONS.find((q) => q.id === last.question)?.describe ?? 'one answer'
+    const held = QUESTION_DESCRIPTIONS.get(last.question) ?? 'one answer'
     const { sending } = last
     // A send that never settled is not told as delivered; a clock moved back since it left does not keep it under way.
     const delivery =

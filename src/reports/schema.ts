@@ -81,8 +81,6 @@ export interface QuestionSpec {
   code: QuestionCode
   /** Probability that a report answers this question (public; the weights sum to 1). */
   weight: number
-  /** What the answer holds, in plain words (for the transparency panel and the README). */
-  describe: string
 }
 
 /**
@@ -91,30 +89,40 @@ export interface QuestionSpec {
  * most reports, segment shares come next.
  */
 export const QUESTIONS: readonly QuestionSpec[] = [
-  { id: 'segment', code: 'seg', weight: 0.2, describe: 'the session segment' },
-  { id: 'value', code: 'val', weight: 0.03, describe: 'the value segment' },
-  { id: 'outcome', code: 'out', weight: 0.04, describe: 'the session segment with whether the session ended in an order' },
-  { id: 'order', code: 'ord', weight: 0.07, describe: 'whether the session ended in an order, and its value range' },
-  { id: 'arm', code: 'arm', weight: 0.04, describe: 'whether personalisation was on or held out, with whether the session ended in an order' },
-  { id: 'pageView', code: 'pgv', weight: 0.12, describe: 'one page of the session by its page key, with whether an order followed it' },
-  { id: 'pageExit', code: 'pgx', weight: 0.05, describe: 'the last page of the session by its page key, with whether it was the only page' },
-  {
-    id: 'pageValue', code: 'pvl', weight: 0.45,
-    describe: 'whether the session viewed one page picked at random from the shop\'s published list, and whether an order followed it',
-  },
+  { id: 'segment', code: 'seg', weight: 0.2 },
+  { id: 'value', code: 'val', weight: 0.03 },
+  { id: 'outcome', code: 'out', weight: 0.04 },
+  { id: 'order', code: 'ord', weight: 0.07 },
+  { id: 'arm', code: 'arm', weight: 0.04 },
+  { id: 'pageView', code: 'pgv', weight: 0.12 },
+  { id: 'pageExit', code: 'pgx', weight: 0.05 },
+  { id: 'pageValue', code: 'pvl', weight: 0.45 },
 ]
 
 /**
  * The training question (README, "Private training"): asked instead of the drawn question with the shop's
  * `learnShare` probability (0 unless the shop turns training on), so the insights questions keep their weights.
  */
-export const LEARN_QUESTION: QuestionSpec = {
-  id: 'learn', code: 'lrn', weight: 0,
-  describe: 'a range of the intent score the model gave the session, with one feature of it in a range and whether it ended in an order',
-}
+export const LEARN_QUESTION: QuestionSpec = { id: 'learn', code: 'lrn', weight: 0 }
 
 /** Every question a body may answer. */
 export const ALL_QUESTIONS: readonly QuestionSpec[] = [...QUESTIONS, LEARN_QUESTION]
+
+/**
+ * What each question's answer holds, in plain words, for the transparency panel and the README. Apart from the
+ * questions, so the report part, which never shows them, does not carry them.
+ */
+export const QUESTION_DESCRIPTIONS: ReadonlyMap<string, string> = new Map<QuestionId, string>([
+  ['segment', 'the session segment'],
+  ['value', 'the value segment'],
+  ['outcome', 'the session segment with whether the session ended in an order'],
+  ['order', 'whether the session ended in an order, and its value range'],
+  ['arm', 'whether personalisation was on or held out, with whether the session ended in an order'],
+  ['pageView', 'one page of the session by its page key, with whether an order followed it'],
+  ['pageExit', 'the last page of the session by its page key, with whether it was the only page'],
+  ['pageValue', "whether the session viewed one page picked at random from the shop's published list, and whether an order followed it"],
+  ['learn', 'a range of the intent score the model gave the session, with one feature of it in a range and whether it ended in an order'],
+])
 
 /** The arms in the order of the arm question's domain. */
 export const ARMS = ['treatment', 'holdout', 'none'] as const
