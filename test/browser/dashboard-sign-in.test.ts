@@ -28,6 +28,8 @@ describe('the dashboard behind a cookie sign-in', () => {
 
   it('loads insights.json and rewrites the page statistics with the session cookie', async () => {
     const collector = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => Date.parse('2026-11-30T12:00:00Z') })
+    // Reports first: without any, the dashboard offers no rewrite of a table with nothing in it.
+    expect(await postReports(collector.app as never, reportBodies(40, { day: '2026-11-29', seed: 4 }))).toEqual(Array(40).fill(202))
     const seen: string[] = []
     const server = createServer((req, res) => {
       const signedIn = /(?:^|;\s*)admin=1(?:;|$)/.test(req.headers.cookie ?? '')
