@@ -11,6 +11,14 @@ export const DEFAULT_MIN_COUNT = 20
  */
 export const RATE_INTERVAL_LIMIT = 0.2
 
+/**
+ * A ratio (a rate, or an average per order) is shown only when its denominator, the sessions or orders behind it,
+ * is itself estimated within this share of it (95% half-width over the estimate): a denominator noisier than that
+ * makes the ratio far from normal, and its interval, narrowed when the denominator came out too high, held the truth
+ * a third of the time among the cells it let through.
+ */
+export const RATIO_DENOMINATOR_LIMIT = 0.2
+
 /** Most candidate page keys one set of sums decodes. */
 export const MAX_PAGE_KEYS = 5000
 

@@ -3,7 +3,7 @@ import type { FiniteMechanism } from '../mechanisms/finite'
 import type { OlhParams } from '../mechanisms/olh'
 import { questionMechanism } from '../lib/questionMechanism'
 import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, PAGE_VALUE_CLASSES, type FiniteQuestionId, type PageQuestionId } from '../schema'
-import { DEFAULT_MIN_COUNT, DEFAULT_MIN_REPORTS, RATE_INTERVAL_LIMIT, Z95 } from './constants'
+import { DEFAULT_MIN_COUNT, DEFAULT_MIN_REPORTS, RATE_INTERVAL_LIMIT, RATIO_DENOMINATOR_LIMIT, Z95 } from './constants'
 import type { Estimate, EstimateInsightsOptions, InsightSums, Insights, PageInsight } from './types'
 
 type Vector = ArrayLike<number>
@@ -124,7 +124,8 @@ function finiteModelOf(mechanism: FiniteMechanism, n: number, counts: Vector, se
     const { y, r, variance, bound } = ratioParts(a, b, a2)
     if (!(y > 0)) return notComputable()
     const readable = isRate ? rateReadable(r) : valueReadable(r)
-    return estimate(r, variance, (lo, hi) => enoughReports && y >= settings.minCount && readable(lo, hi), bound)
+    const settled = Z95 * Math.sqrt(Math.max(0, linearVariance(b))) <= RATIO_DENOMINATOR_LIMIT * y
+    return estimate(r, variance, (lo, hi) => enoughReports && y >= settings.minCount && settled && readable(lo, hi), bound)
   }
   return { n, c, share, ratio, ratioParts, linearVariance, unsampled }
 }
