@@ -636,6 +636,36 @@ describe('failures are one line', () => {
     vi.restoreAllMocks()
   }, 60_000)
 
+  it('train refuses events in which every session ends in a purchase, and orders of which every customer ordered again', async () => {
+    silence()
+    const dir = tempDir('seglet-train-')
+    // Every session a visit that ends in an order (a file of buyers only): no session without one to tell them from.
+    const start = Date.parse('2024-04-21T10:00:00Z')
+    const events = Array.from({ length: 10 }, (_, i) => {
+      const ts = start + i * 86_400_000
+      const shopper = `20000${i}.1704700000`
+      return [
+        { type: 'page_view', url: '/', pageType: 'home', id: `b-${i}-1`, ts, shopper },
+        { type: 'page_view', url: '/p/mug', pageType: 'product', id: `b-${i}-2`, ts: ts + 30_000, shopper },
+        { type: 'product_view', productId: 'mug', price: 12, currency: 'EUR', id: `b-${i}-3`, ts: ts + 31_000, shopper },
+        { type: 'add_to_cart', productId: 'mug', quantity: 1, price: 12, currency: 'EUR', id: `b-${i}-4`, ts: ts + 60_000, shopper },
+        { type: 'purchase', orderId: `o-${i}`, value: 12, currency: 'EUR', items: [{ productId: 'mug', quantity: 1, price: 12 }], id: `b-${i}-5`, ts: ts + 120_000, shopper },
+      ]
+    }).flat()
+    writeFileSync(join(dir, 'events.ndjson'), events.map((e) => JSON.stringify(e)).join('\n') + '\n')
+    const sessions = await train(['--quick', '--only', 'session', '--events', join(dir, 'events.ndjson'), '--time-zone', 'UTC', '--out', join(dir, 'models')]).catch((e: unknown) => e)
+    expect(sessions).toBeInstanceOf(DataError)
+    expect(describeFailure(sessions)).toMatch(/events\.ndjson: every one of the \d+ sessions ends in a purchase; a session pack learns purchase intent from sessions with and without one: export every session of the period, not only those with orders$/)
+    // Every customer orders again within 90 days of the cutoff (a subscription): nothing to tell repeat customers from.
+    const header = 'Name,Email,Financial Status,Paid at,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price'
+    const rows = Array.from({ length: 8 }, (_, i) => ['2024-01-10', `2024-04-0${1 + (i % 8)}`, '2024-06-20'].map((day, j) => `#${i}-${j},c${i}@example.com,paid,${day} 10:00:00 +0000,USD,10.00,${day} 10:00:00 +0000,1,Book,10.00`)).flat()
+    writeFileSync(join(dir, 'orders.csv'), [header, ...rows].join('\n') + '\n')
+    const customers = await train(['--quick', '--only', 'lifetime', '--lifetime-events', join(dir, 'orders.csv'), '--time-zone', 'UTC', '--out', join(dir, 'models')]).catch((e: unknown) => e)
+    expect(customers).toBeInstanceOf(DataError)
+    expect(describeFailure(customers)).toMatch(/orders\.csv \(cutoff 2024-03-22\): every one of the 8 customers ordered again within 90 days of the cutoff; a lifetime pack learns repeat orders from customers who did and customers who did not: export a longer period, with customers who stopped ordering$/)
+    vi.restoreAllMocks()
+  }, 60_000)
+
   it('train refuses events of a single session (held out for testing, none to train on) in one line', async () => {
     silence()
     const dir = tempDir('seglet-train-')

@@ -175,6 +175,8 @@ export async function main(argv: string[]): Promise<number> {
     // One session in five is held out: a session pack needs at least one left to train on.
     if (train.length === 0) throw new DataError(`${named}: ${sessions.length} session${sessions.length === 1 ? '' : 's'}, all held out for testing; a session pack needs more sessions to train on`)
     if (!sessions.some((s) => s.label === 1)) throw new DataError(`${named}: none of the ${sessions.length} sessions ends in a purchase; a session pack learns purchase intent from sessions that do: export a period with orders`)
+    // Nor from sessions that all do (a file of buyers only): its head would have nothing to tell apart either.
+    if (!sessions.some((s) => s.label === 0)) throw new DataError(`${named}: every one of the ${sessions.length} session${sessions.length === 1 ? '' : 's'} ends in a purchase; a session pack learns purchase intent from sessions with and without one: export every session of the period, not only those with orders`)
     // A shop's own events carry cart, search and scroll behaviour: the pack reads every session feature.
     const config = scale(SESSION_CONFIG, 'session')
     sessionInput = sessionPackInput(train.map((s) => s.aggregate), train.map((s) => s.label), test.map((s) => s.aggregate), test.map((s) => s.label), {
@@ -254,6 +256,7 @@ export async function main(argv: string[]): Promise<number> {
     // One customer in five is held out: a lifetime pack needs at least one left to train on.
     if (!customers.some((c) => !c.test)) throw new DataError(`${provenance.dataset}: ${customers.length} customer${customers.length === 1 ? '' : 's'}, all held out for testing; a lifetime pack needs orders from at least 2 customers`)
     if (!customers.some((c) => c.label === 1)) throw new DataError(`${provenance.dataset}: none of the ${customers.length} customer${customers.length === 1 ? '' : 's'} ordered again within 90 days of the cutoff; a lifetime pack learns repeat orders from customers who did: export a longer period or pass an earlier --cutoff`)
+    if (!customers.some((c) => c.label === 0)) throw new DataError(`${provenance.dataset}: every one of the ${customers.length} customer${customers.length === 1 ? '' : 's'} ordered again within 90 days of the cutoff; a lifetime pack learns repeat orders from customers who did and customers who did not: export a longer period, with customers who stopped ordering`)
     lifetimeInput = lifetimePackInput(customers, provenance, config, SEED + 1)
     if (version !== undefined) lifetimeInput.version = version
   }
