@@ -103,8 +103,10 @@ export function retrainVersion(network: string, day: string, taken: Iterable<str
   const base = `${network}+r${day.replace(/-/g, '')}`
   let last = 0
   for (const version of taken) {
-    if (version === base) last = Math.max(last, 1)
-    else if (version.startsWith(`${base}.`) && /^\d+$/.test(version.slice(base.length + 1))) last = Math.max(last, Number(version.slice(base.length + 1)))
+    const n = version === base ? 1 : version.startsWith(`${base}.`) && /^\d+$/.test(version.slice(base.length + 1)) ? Number(version.slice(base.length + 1)) : 0
+    // Only a number whose next is an exact integer: a report under a made-up pack id may carry any digits, and
+    // past them the next would be written `1e+22` (a version with a `+` in it, counted as no number at the next run).
+    if (Number.isSafeInteger(n + 1)) last = Math.max(last, n)
   }
   return last === 0 ? base : `${base}.${last + 1}`
 }
