@@ -205,7 +205,12 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     // A shorter version takes .2, and .3 after a .2, whichever way the earlier one is known (the reports' pack ids too).
     await ingestDays(db, 1500, ['2026-11-28', '2026-11-29', '2026-11-30'], 11)
     expect(await retrain(db, { ...options, pack: shipped, takenVersions: [`${shipped.version}+r20261130`] })).toMatchObject({ status: 'published', pack: { version: `${shipped.version}+r20261130.2` } })
-    await ingestDays(db, 10, ['2026-11-30'], 10, { ...context, packId: `session@${shipped.version}+r20261130.2+lifetime@1.0.0` })
+    // A handful of reports under made-up ids (the collector takes any well-formed id) neither push the version up nor
+    // keep the retrain with a lifetime version too long to add a retrain's suffix to.
+    await ingestDays(db, 3, ['2026-11-30'], 12, { ...context, packId: `session@${shipped.version}+r20261130.99999999+lifetime@1.0.0` })
+    await ingestDays(db, 3, ['2026-11-30'], 13, { ...context, packId: `session@${shipped.version}+lifetime@1.0.0-forged.12345678901234567890` })
+    expect(await retrain(db, { ...options, pack: shipped, takenVersions: [`${shipped.version}+r20261130`] })).toMatchObject({ status: 'published', pack: { version: `${shipped.version}+r20261130.2` } })
+    await ingestDays(db, 300, ['2026-11-30'], 10, { ...context, packId: `session@${shipped.version}+r20261130.2+lifetime@1.0.0` })
     expect(await retrain(db, { ...options, pack: shipped })).toMatchObject({ pack: { version: `${shipped.version}+r20261130.3` } })
   }, 300_000)
 

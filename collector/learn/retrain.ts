@@ -91,6 +91,12 @@ export interface RetrainResult {
 }
 
 /**
+ * Share of the window's training answers a pack id needs for a retrain to take its version as used and its
+ * lifetime version as one pages run (reports under any well-formed id are accepted: a few forged ones are not).
+ */
+export const MIN_PACK_ID_SHARE = 0.01
+
+/**
  * The version of a retrain of `network` on `day` (`YYYY-MM-DD`): `<network>+r<day>`, and for a later retrain of the
  * same day, whose correction differs (a second run from a pack without the first's correction), `+r<day>.2`, `.3`, …
  * after the highest one taken, so that the reports of browsers on each correction are counted apart, and the later
@@ -214,13 +220,21 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   }
   const estimates = estimateLearnTables(all, params)
   const correction = fitIntentCorrection(estimates)
+  // Pack ids that carry a share of the window's training answers: the collector accepts a report under any
+  // well-formed id, so one forged under a made-up id must neither push the version of the day up nor keep the retrain.
+  const major = new Set<string>()
+  {
+    const byId = new Map<string, SumRow[]>()
+    for (const r of rows) byId.set(r.packId, [...(byId.get(r.packId) ?? []), r])
+    for (const [id, list] of byId) if (learnSumsOf(list).n >= Math.max(1, all.n * MIN_PACK_ID_SHARE)) major.add(id)
+  }
   // The session versions browsers reported under (`session@<version>+lifetime@…`) and those the shop was given.
-  const reported = inWindow.map((r) => /^session@(.+)\+lifetime@/.exec(r.packId)?.[1] ?? '')
+  const reported = [...major].map((id) => /^session@(.+)\+lifetime@/.exec(id)?.[1] ?? '')
   const version = retrainVersion(networkVersion(pack.version), to, [pack.version, ...reported, ...(options.takenVersions ?? [])])
   // Reports carry `session@<version>+lifetime@<version>` in MAX_PACK_ID_LENGTH characters: training keeps a first
   // retrain's id within it, but a later one of the day (`.2`) of a version at training's limit would not fit, and
   // the pages running it could send no report.
-  const tooLong = rows.map((r) => `session@${version}${r.packId.slice(r.packId.indexOf('+lifetime@'))}`).find((id) => id.length > MAX_PACK_ID_LENGTH)
+  const tooLong = [...major].map((id) => `session@${version}${id.slice(id.indexOf('+lifetime@'))}`).find((id) => id.length > MAX_PACK_ID_LENGTH)
   if (tooLong !== undefined) {
     return {
       status: 'kept', answers: all.n, heldOut, pack,
