@@ -203,6 +203,9 @@ describe('dashboard', () => {
     await draw(insightsOf(400))
     expect(note()).toContain(`asks about all ${TEST_PAGE_KEYS.length} candidate pages`)
     expect(note()).not.toMatch(/most viewed/)
+    // A collector given no candidate pages: about none, not "all 0".
+    await draw({ ...insightsOf(400), pageKeys: 0, valuePages: [] })
+    expect(note()).toContain('asks about no page: the collector was given no candidate pages')
     // More candidates than it asks about, before any report: the first ones in the shop's order.
     const empty = insightsOf(0) as unknown as { valuePages: string[]; reports: number }
     empty.valuePages = TEST_PAGE_KEYS.slice(0, 3)

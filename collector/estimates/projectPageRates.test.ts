@@ -17,6 +17,7 @@ describe('projectPageRates', () => {
     // No more candidates than the 20: all of them, whatever their noise (nothing is chosen).
     { pages: [page(0.9, false, 0.9), page(0.5, true, 0.1), page(0.3, true, 0.2)], answer: 'bounce and exit rates of all 3 candidate pages within ±5 points (median page)', half: 0.2 },
     { pages: [page(0.9, false, 0.3)], answer: 'bounce and exit rates of the one candidate page within ±5 points', half: 0.3 },
+    { pages: [], answer: 'bounce and exit rates of the candidate pages (the collector was given none) within ±5 points', half: null },
     // More: the 20 most viewed of those whose share is measured. A page whose share is noise, however large its
     // estimate and however wide its rates, is neither ranked nor projected from, and is counted as left out.
     { pages: [page(0.9, false, 0.9), ...measuredPages(22)], answer: 'bounce and exit rates of the 20 most viewed pages within ±5 points (median page); 1 of the 23 candidate pages left out, their share of views not measured yet', half: 0.1 },

@@ -19,7 +19,8 @@ export function projectPageRates(pages: readonly Pick<PageInsight, 'viewShare' |
   const project = (answer: string, chosen: readonly Pick<PageInsight, 'bounceRate' | 'exitRate'>[]) =>
     projectTraffic(`bounce and exit rates of ${answer}`, chosen.flatMap((p) => [p.bounceRate, p.exitRate]), reports, 0.05, 'median')
   if (pages.length <= PROJECTED_PAGES) {
-    return project(`${pages.length === 1 ? 'the one candidate page' : `all ${pages.length} candidate pages`} within ±5 points${pages.length > 1 ? ' (median page)' : ''}`, pages)
+    const which = pages.length === 0 ? 'the candidate pages (the collector was given none)' : pages.length === 1 ? 'the one candidate page' : `all ${pages.length} candidate pages`
+    return project(`${which} within ±5 points${pages.length > 1 ? ' (median page)' : ''}`, pages)
   }
   const measured = pages.filter((p) => p.viewShare.enough && Number.isFinite(p.viewShare.value))
   const chosen = [...measured].sort((a, b) => b.viewShare.value - a.viewShare.value).slice(0, PROJECTED_PAGES)

@@ -517,7 +517,9 @@
    * "the most viewed": a page's estimate may not clear its noise yet).
    */
   const valuePagesSaid = (doc, n) =>
-    n >= doc.pageKeys
+    doc.pageKeys === 0
+      ? 'no page: the collector was given no candidate pages'
+      : n >= doc.pageKeys
       ? `all ${count(doc.pageKeys)} candidate page${doc.pageKeys === 1 ? '' : 's'}`
       : doc.reports === 0
         ? `the first ${count(n)} candidate pages, in the order the collector was given them (no views are estimated yet)`
