@@ -112,3 +112,55 @@ it('keygen --force run twice at once: one writes the pair, the other is refused,
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+it('keygen takes over the lock a killed keygen of this machine left, and says so; a lock of a live process, of another machine or with no machine written is refused', async () => {
+  const { spawnSync } = await import('node:child_process')
+  const { runPackCommand } = await import('./packCommands')
+  const { thisMachine } = await import('../lib/thisMachine')
+  const dir = mkdtempSync(join(tmpdir(), 'seglet-keys-stale-'))
+  const lock = join(dir, 'pack-signing.lock')
+  const gone = spawnSync(process.execPath, ['-e', '0']).pid!
+  const keygen = async () => {
+    const out: string[] = []
+    const err: string[] = []
+    const code = await runPackCommand(['keygen', '--dir', dir, '--force'], (l) => out.push(l), (l) => err.push(l))
+    return { code, out, err }
+  }
+  try {
+    writeFileSync(join(dir, 'pack-signing.key'), 'old', { mode: 0o600 })
+    // Held by a live process of this machine (this one's parent), by a process of another machine, or written by an
+    // earlier version (a process id and no machine), or by nothing at all: refused, the lock and the key left as they were.
+    for (const held of [`${process.ppid} ${thisMachine()}\n`, `${gone} another-host/pid:[4026531836]\n`, `${gone}\n`, '']) {
+      writeFileSync(lock, held)
+      const run = await keygen()
+      expect(run, JSON.stringify(held)).toMatchObject({ code: 1, err: [expect.stringMatching(/^seglet collector keygen: another keygen is writing the keys in .* \(it holds .*pack-signing\.lock\): run again once it is done, or remove that file/)] })
+      expect(readFileSync(lock, 'utf8')).toBe(held)
+      expect(readFileSync(join(dir, 'pack-signing.key'), 'utf8')).toBe('old')
+    }
+    // Left by a keygen of this machine that was killed: its process is gone.
+    writeFileSync(lock, `${gone} ${thisMachine()}\n`)
+    const run = await keygen()
+    expect(run.code).toBe(0)
+    expect(run.err).toEqual([`seglet collector keygen: took over ${lock}, left by a keygen that no longer runs (process ${gone})`])
+    expect(run.out[0]).toMatch(/^Wrote .*pack-signing\.key/)
+    expect(readFileSync(join(dir, 'pack-signing.key'), 'utf8')).toContain('PRIVATE KEY')
+    expect(readdirSync(dir).sort()).toEqual(['pack-signing.key', 'pack-signing.pub'])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+it('keygen started again in a container under its old process id takes over the lock its killed run left', async () => {
+  const { generatePackKeys } = await import('./signingKey')
+  const { thisMachine } = await import('../lib/thisMachine')
+  const dir = mkdtempSync(join(tmpdir(), 'seglet-keys-reused-'))
+  try {
+    writeFileSync(join(dir, 'pack-signing.lock'), `${process.pid} ${thisMachine()}\n`)
+    const said: string[] = []
+    await expect(generatePackKeys(dir, { onStaleLock: (line) => said.push(line) })).resolves.toBeDefined()
+    expect(said).toEqual([expect.stringMatching(new RegExp(`^took over .*pack-signing\\.lock, left by a keygen that no longer runs \\(process ${process.pid}\\)$`))])
+    expect(readdirSync(dir).sort()).toEqual(['pack-signing.key', 'pack-signing.pub'])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

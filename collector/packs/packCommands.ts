@@ -60,7 +60,10 @@ export async function runPackCommand(argv: readonly string[], out: (line: string
   }
   try {
     if (command === 'keygen') {
-      const keys = await generatePackKeys((values.dir as string | undefined) ?? DEFAULT_KEY_DIR, { overwrite: values.force === true })
+      const keys = await generatePackKeys((values.dir as string | undefined) ?? DEFAULT_KEY_DIR, {
+        overwrite: values.force === true,
+        onStaleLock: (message) => err(`seglet collector keygen: ${message}`),
+      })
       out(`Wrote ${keys.privateKeyFile} (private, mode 0600: keep it secret, back it up) and ${keys.publicKeyFile}.`)
       out(`Key id ${keys.keyId}. Paste this into the Seglet script tag, once:`)
       out(``)

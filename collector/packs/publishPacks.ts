@@ -1,7 +1,5 @@
 import { link, mkdir, open, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises'
 import { createHash, randomBytes } from 'node:crypto'
-import { readlinkSync } from 'node:fs'
-import { hostname } from 'node:os'
 import { basename, join } from 'node:path'
 import { isSegletError } from '../../src/errors'
 import { removeStaleTemporaries, writeFileAtomic } from '../lib/writeFileAtomic'
@@ -13,6 +11,7 @@ import type { PackManifest, PackManifestEntry } from '../../src/pack/manifest'
 import { MAX_PACK_BYTES } from '../../src/model/loadPackFromUrl'
 import { DEFAULT_PACK_MANIFEST_URL, MANIFEST_CONTEXT, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, PACK_CONTEXT, SIGNATURE_LINE, SIGNATURE_LINE_PREFIX } from '../../src/pack/signedFormat'
 import { CollectorError } from '../lib/CollectorError'
+import { thisMachine } from '../lib/thisMachine'
 import { PACK_ID_PATTERN } from '../../src/reports/lib/checkContext'
 import { packLabelsOf } from '../../src/reports/recordDecision'
 import { MAX_LEAVES, MAX_PACK_ID_LENGTH } from '../../src/reports/schema'
@@ -161,19 +160,8 @@ export const PUBLISH_LOCK_HEARTBEAT_MS = 2_000
 export const PUBLISH_LOCK_STALE_MS = 10_000
 const LOCK_FILE = 'packs.lock'
 
-/**
- * Where the process ids of this process are seen: the host name, and on Linux the process-id namespace, since two
- * containers on one volume can share a host name (host networking) but not see each other's processes.
- */
+/** Where the process ids of this process are seen (see {@link thisMachine}). */
 const MACHINE = thisMachine()
-
-function thisMachine(): string {
-  try {
-    return `${hostname()}/${readlinkSync('/proc/self/ns/pid').replace(/\s/g, '')}`
-  } catch {
-    return hostname()
-  }
-}
 
 /** The locks this process holds now (their contents): a publish of this process waits for them, whatever their age. */
 const heldLocks = new Set<string>()

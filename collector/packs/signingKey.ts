@@ -1,10 +1,12 @@
-import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises'
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto'
+import { link, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { packKeyId } from '../../src/pack/packKeys'
 import { PACK_KEY_PREFIX, signedMessage } from '../../src/pack/signedFormat'
 import { CollectorError } from '../lib/CollectorError'
+import { isRunning } from '../lib/isRunning'
+import { thisMachine } from '../lib/thisMachine'
 import { removeStaleTemporaries, writeFileAtomic } from '../lib/writeFileAtomic'
 
 /** Folder `keygen` writes the key pair to by default. */
@@ -16,7 +18,10 @@ export const PRIVATE_KEY_FILE = 'pack-signing.key'
 /** File name of the public key (the `data-pack-key` value, one line) in the key folder. */
 export const PUBLIC_KEY_FILE = 'pack-signing.pub'
 
-/** File a key generation holds in the key folder while it writes the pair (created exclusively, removed after). */
+/**
+ * File a key generation holds in the key folder while it writes the pair (created exclusively, removed after):
+ * `<pid> <host>[/<pid namespace>]` of the run that holds it.
+ */
 export const KEYGEN_LOCK_FILE = 'pack-signing.lock'
 
 /** The shop's pack-signing key, ready to sign. */
@@ -43,13 +48,17 @@ export interface GeneratedPackKeys {
  * `overwrite` (browsers pinning the old public key would refuse everything signed with a new one), and then
  * replaces it whole or not at all: a run that fails leaves the old key. One run at a time writes to `dir`
  * (`pack-signing.lock`; a second is refused): of two at once, each writing its private key and then its public
- * key, the pair left could be one run's private key with the other's public key.
+ * key, the pair left could be one run's private key with the other's public key. A lock left by a run that was
+ * killed on this machine (its process no longer runs) is taken over, and `onStaleLock` told so.
  *
  * @example
  * const { packKey } = await generatePackKeys('.seglet-collector/keys')
  * console.log(`data-pack-key="${packKey}"`)
  */
-export async function generatePackKeys(dir = DEFAULT_KEY_DIR, { overwrite = false } = {}): Promise<GeneratedPackKeys> {
+export async function generatePackKeys(
+  dir = DEFAULT_KEY_DIR,
+  { overwrite = false, onStaleLock }: { overwrite?: boolean; onStaleLock?: (message: string) => void } = {},
+): Promise<GeneratedPackKeys> {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519')
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string
   const packKey = toPackKey(publicKey)
@@ -60,7 +69,7 @@ export async function generatePackKeys(dir = DEFAULT_KEY_DIR, { overwrite = fals
   } catch (error) {
     throw new CollectorError('collector_pack', `cannot write ${privateKeyFile}: ${(error as Error).message}`, undefined, error)
   }
-  const release = await lockKeyFolder(dir)
+  const release = await lockKeyFolder(dir, onStaleLock)
   try {
     return await writePackKeys()
   } finally {
@@ -96,22 +105,60 @@ export async function generatePackKeys(dir = DEFAULT_KEY_DIR, { overwrite = fals
   }
 }
 
+/** The key-folder locks this process holds now (absolute paths). */
+const heldKeyLocks = new Set<string>()
+
 /**
  * Takes the key folder's lock by creating its lock file exclusively, and returns what releases it. Throws a
- * `CollectorError` when another run holds it.
+ * `CollectorError` when another run holds it: one of this machine whose process still runs, one of another machine
+ * (a shared folder: whether it runs cannot be told from here), or a lock that names no machine (written by an
+ * earlier version). A lock of this machine whose process is gone (or is this process's id, reused after a restart
+ * in a container, holding no such lock) is stale: it is taken over, and `onStaleLock` told so.
  */
-async function lockKeyFolder(dir: string): Promise<() => Promise<void>> {
+async function lockKeyFolder(dir: string, onStaleLock?: (message: string) => void): Promise<() => Promise<void>> {
   const lockFile = join(dir, KEYGEN_LOCK_FILE)
-  try {
-    await writeFile(lockFile, `${process.pid}\n`, { flag: 'wx' })
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new CollectorError('collector_pack', `cannot write ${lockFile}: ${(error as Error).message}`, undefined, error)
-    throw new CollectorError(
-      'collector_pack',
-      `another keygen is writing the keys in ${dir} (it holds ${lockFile}): run again once it is done, or remove that file if no keygen is running (one was killed)`,
-    )
+  const key = resolve(lockFile)
+  const machine = thisMachine()
+  for (let attempt = 0; ; attempt++) {
+    // Marked held before it is written: another run of this process that reads it meanwhile finds it held.
+    const mine = !heldKeyLocks.has(key)
+    heldKeyLocks.add(key)
+    try {
+      await writeFile(lockFile, `${process.pid} ${machine}\n`, { flag: 'wx' })
+      return async () => {
+        heldKeyLocks.delete(key)
+        await unlink(lockFile).catch(() => undefined)
+      }
+    } catch (error) {
+      if (mine) heldKeyLocks.delete(key)
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new CollectorError('collector_pack', `cannot write ${lockFile}: ${(error as Error).message}`, undefined, error)
+    }
+    const held = await readFile(lockFile, 'utf8').catch(() => undefined)
+    if (held === undefined && attempt < 2) continue // released meanwhile: take it
+    const [pid, host] = (held ?? '').trim().split(' ')
+    const holder = /^[0-9]+$/.test(pid ?? '') ? Number(pid) : 0
+    const gone = host === machine && holder > 0 && (holder === process.pid ? !heldKeyLocks.has(key) : !isRunning(holder))
+    if (attempt > 1 || !gone) {
+      throw new CollectorError(
+        'collector_pack',
+        `another keygen is writing the keys in ${dir} (it holds ${lockFile}): run again once it is done, or remove that file if no keygen is running (one was killed)`,
+      )
+    }
+    // Moved aside under a name of this run's own, not deleted: of two runs that found it stale at once, one moves it
+    // and the other finds it gone; and a run that moved a lock another had just taken (not the stale one) puts it back.
+    const aside = `${lockFile}.${process.pid}-${randomBytes(4).toString('hex')}`
+    try {
+      await rename(lockFile, aside)
+    } catch {
+      continue
+    }
+    if ((await readFile(aside, 'utf8').catch(() => undefined)) === held) {
+      onStaleLock?.(`took over ${lockFile}, left by a keygen that no longer runs (process ${holder})`)
+    } else {
+      await link(aside, lockFile).catch(() => undefined)
+    }
+    await unlink(aside).catch(() => undefined)
   }
-  return () => unlink(lockFile).catch(() => undefined)
 }
 
 /**
