@@ -86,7 +86,8 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
 
   /**
    * The rows of the main group at ε: the known pack (shipped, published, listed) with the most reports (a shop rolls
-   * packs out gradually; of two with as many, the greatest pack id, its versions read as numbers); a pack id none
+   * packs out gradually; of two with as many, the one published last, then the greatest pack id, its versions read
+   * as numbers); a pack id none
    * lists only while no known pack has reports, or a flood of reports under a made-up pack id (the rate limit lets
    * each address send 60 a minute) would replace a small shop's estimates.
    */
@@ -102,13 +103,16 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
       entry.rows.push(row)
       if (row.counter === REPORTS_COUNTER) entry.reports += row.value
     }
-    // As many reports: the greatest pack id, its versions read as numbers (`1.0.10` after `1.0.9`; a retrain's
-    // `+r<day>` after the pack it retrains, a later retrain after an earlier one), not whichever the database returned
-    // first, which can change between estimates.
-    const byId = (a: GroupKey, b: GroupKey) => compareIds(b, a)
-    const all = [...groups.values()].sort((a, b) => b.reports - a.reports || byId(a.group.packId, b.group.packId) || byId(groupKey(a.group), groupKey(b.group)))
     // The pack id with its leaf counts: reports under a known pack id with other leaf counts are no browser's.
-    const known = new Set(knownPacks.map((p) => groupKey({ ...p, epsilon })))
+    // By its last place in `knownPacks`: the shipped packs first, the published ones after, the manifest's last.
+    const known = new Map(knownPacks.map((p, i) => [groupKey({ ...p, epsilon }), i]))
+    // As many reports: the known pack listed last (the one the shop published most recently: a pack trained on its own
+    // data, `1.0.0-<hash>`, over the shipped `1.0.0` it replaces), then the greatest pack id, its versions read as
+    // numbers (`1.0.10` after `1.0.9`; a retrain's `+r<day>` after the pack it retrains, a later retrain after an
+    // earlier one), not whichever the database returned first, which can change between estimates.
+    const byId = (a: GroupKey, b: GroupKey) => compareIds(b, a)
+    const place = (g: { group: Omit<ReportGroup, 'day'> }) => known.get(groupKey(g.group)) ?? -1
+    const all = [...groups.values()].sort((a, b) => b.reports - a.reports || place(b) - place(a) || byId(a.group.packId, b.group.packId) || byId(groupKey(a.group), groupKey(b.group)))
     const main = all.find((g) => g.group.epsilon === epsilon && g.reports > 0 && known.has(groupKey(g.group))) ?? all.find((g) => g.group.epsilon === epsilon)
     // A known pack at ε: the figures move to it once it has the most reports (the dashboard says so).
     const candidate = (g: (typeof all)[number]) => g.group.epsilon === epsilon && known.has(groupKey(g.group))

@@ -39,3 +39,30 @@ describe('the pack the estimates follow', () => {
     expect(followed).toEqual([newer.packId, newer.packId])
   })
 })
+
+describe('the pack the estimates follow when the shop trained its own', () => {
+  // A pack trained on the shop's data is `1.0.0-<hash>`: a pre-release of the shipped `1.0.0` by its id alone.
+  const shipped = { ...TEST_CONTEXT, packId: 'session@1.0.0+lifetime@1.0.0' }
+  const shops = { ...TEST_CONTEXT, packId: 'session@1.0.0-3fa2c91b+lifetime@1.0.0-9f8e7d6c' }
+  const followed = (knownPacks: (typeof TEST_CONTEXT)[]) => {
+    const a = rowsOf(200, shipped, 5)
+    const b = rowsOf(200, shops, 6)
+    return [[...a, ...b], [...b, ...a]].map((rows) => (estimator.insights(rows, { ...QUERY, knownPacks }).context as { packId: string }).packId)
+  }
+
+  it('is the pack the shop published, not the shipped one it replaces, when the two have as many reports', () => {
+    // Shipped first, then the published ones: as the collector lists them.
+    expect(followed([shipped, shops])).toEqual([shops.packId, shops.packId])
+  })
+
+  it('is the shipped pack when the shop published it again after its own', () => {
+    expect(followed([shops, shipped])).toEqual([shipped.packId, shipped.packId])
+  })
+
+  it('lists a pack published again in its later place', async () => {
+    const { packContexts } = await import('./packLeafNames')
+    const pack = (kind: string, version: string) => ({ kind, version, heads: { segment: { labels: [0, 1, 2, 3] } } })
+    const ids = packContexts([pack('session', '1.0.0'), pack('lifetime', '1.0.0'), pack('session', '1.0.0-3fa2c91b'), pack('session', '1.0.0')]).map((c) => c.packId)
+    expect(ids).toEqual(['session@1.0.0-3fa2c91b+lifetime@1.0.0', 'session@1.0.0+lifetime@1.0.0'])
+  })
+})

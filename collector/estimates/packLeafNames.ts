@@ -27,6 +27,8 @@ export function packLeafNames(packs: readonly unknown[]): Map<string, string[]> 
       node.children?.forEach(walk)
     }
     walk(p.heads?.segment?.tree)
+    // A pack given again (the shipped one published anew) takes its later place: `packContexts` lists it there.
+    out.delete(`${p.kind}@${p.version}`)
     out.set(`${p.kind}@${p.version}`, labels.map((label) => names.get(String(label)) ?? String(label)))
   }
   return out
@@ -34,7 +36,8 @@ export function packLeafNames(packs: readonly unknown[]): Map<string, string[]> 
 
 /**
  * The packs reports of `packs` carry: each session pack with each lifetime pack, as the pack id and leaf counts
- * a browser using the two reports (`session@1.0.0+lifetime@1.0.0`, 4 and 4).
+ * a browser using the two reports (`session@1.0.0+lifetime@1.0.0`, 4 and 4), in the order `packs` gives them last
+ * (the estimates follow the later one of two with as many reports).
  *
  * @example
  * packContexts([sessionPack, lifetimePack]) // [{ packId: 'session@1.0.0+lifetime@1.0.0', segmentLeaves: 4, valueLeaves: 4 }]
