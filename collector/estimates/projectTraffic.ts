@@ -18,6 +18,12 @@ export interface TrafficNeed {
    * cell it is read from has not enough reports to be shown (its interval is then noise, and so would this be).
    */
   reportsNeeded: number | null
+  /**
+   * Cells of the answer left out of the half-width and projection, as no interval can be computed for them yet (a
+   * rate whose denominator is estimated at 0 or below: the conversion of a small segment). The answer says so: the
+   * widest cell may be one of them.
+   */
+  cellsLeftOut: number
 }
 
 /**
@@ -30,7 +36,8 @@ export interface TrafficNeed {
  * itself noise (a rate's denominator, the segment's sessions, may be a handful, or estimated near 0), and a projection
  * squares it: the conversion of one small segment projected 9,400, then 990,000, then 11,000,000 reports as reports
  * came in. Such an answer says it cannot be projected yet; once its cell is shown, its interval is at most about as
- * wide as the figure, and the projection a bounded multiple of the reports now.
+ * wide as the figure, and the projection a bounded multiple of the reports now. A cell with no interval at all (its
+ * variance not a number) is left out, and the answer says how many were: the widest cell read may not be the widest.
  */
 export function projectTraffic(
   answer: string,
@@ -43,10 +50,13 @@ export function projectTraffic(
     .filter((e) => Number.isFinite(e.variance))
     .map((e) => ({ half: 1.959963984540054 * Math.sqrt(e.variance), enough: e.enough }))
     .sort((a, b) => a.half - b.half)
-  if (cells.length === 0 || reports === 0) return { answer, halfWidthNow: null, enough: false, target, reportsNeeded: null }
+  const cellsLeftOut = estimates.length - cells.length
+  if (cells.length === 0 || reports === 0) return { answer, halfWidthNow: null, enough: false, target, reportsNeeded: null, cellsLeftOut }
+  // Said where the dashboard shows the answer: a figure of the others only, not of the one left out.
+  const said = cellsLeftOut === 0 ? answer : `${answer}; ${cellsLeftOut} of its ${estimates.length} figures left out: no interval can be computed for ${cellsLeftOut === 1 ? 'it' : 'them'} yet`
   const cell = over === 'widest' ? cells[cells.length - 1]! : cells[Math.floor((cells.length - 1) / 2)]!
   const reportsNeeded = cell.enough ? round2(Math.max(reports, reports * (cell.half / target) ** 2)) : null
-  return { answer, halfWidthNow: cell.half, enough: cell.enough, target, reportsNeeded }
+  return { answer: said, halfWidthNow: cell.half, enough: cell.enough, target, reportsNeeded, cellsLeftOut }
 }
 
 function round2(x: number): number {
