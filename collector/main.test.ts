@@ -36,8 +36,7 @@ afterEach(() => {
 })
 
 it('stops with one line, not a stack trace, when the page-statistics folder cannot be written', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
-  try {
+  await inTempDir(async (dir) => {
     writeFileSync(join(dir, 'file'), '')
     const errors: unknown[] = []
     vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
@@ -46,14 +45,11 @@ it('stops with one line, not a stack trace, when the page-statistics folder cann
     expect(code).toBe(1)
     expect(errors).toHaveLength(1)
     expect(errors[0]).toMatch(/^seglet collector: cannot write the page statistics to .*file\/public: ENOTDIR[^\n]*$/)
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 }, 300_000)
 
 it('says that the page statistics cannot be written, not that the database failed, when the disk is full', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
-  try {
+  await inTempDir(async (dir) => {
     const errors: unknown[] = []
     vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
     vi.spyOn(console, 'log').mockImplementation(() => {})
@@ -64,14 +60,11 @@ it('says that the page statistics cannot be written, not that the database faile
     expect(errors[0]).toMatch(/^seglet collector: cannot write the page statistics to .*public: ENOSPC: no space left on device[^\n]*$/)
     // Nothing half-written is left in the folder.
     expect(readdirSync(join(dir, 'public'))).toEqual([])
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 }, 300_000)
 
 it('says which job failed when an hourly rewrite finds the disk full, and goes on serving', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
-  try {
+  await inTempDir(async (dir) => {
     const { errors, stop, stopped } = await startServing(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'public')])
     disk.full = true
     vi.advanceTimersByTime(3_600_000)
@@ -80,14 +73,11 @@ it('says which job failed when an hourly rewrite finds the disk full, and goes o
     disk.full = false
     stop('SIGTERM')
     expect(await stopped).toBe(0)
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 }, 300_000)
 
 it('warns on stderr at the start and once a day while the signed manifest it serves is due to be renewed, and says it is an error once it expired', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
-  try {
+  await inTempDir(async (dir) => {
     const { privateKeyFile: key } = await generatePackKeys(join(dir, 'keys'))
     const session = JSON.parse(readFileSync(join(__dirname, '..', 'src', 'models', 'session.json'), 'utf8'))
     // Published by hand 80 days ago, valid for 90: 10 days left, under the 30 a retrain renews by.
@@ -102,14 +92,11 @@ it('warns on stderr at the start and once a day while the signed manifest it ser
     expect(errors[1]).toMatch(/^seglet collector: error: the signed pack manifest .*public\/packs\.manifest \(version 2\) expired on \S+: browsers refuse it \(pack_manifest_expired\)/)
     stop('SIGTERM')
     expect(await stopped).toBe(0)
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 }, 300_000)
 
 it('says at the start that the signed manifest it serves cannot be read, as browsers refuse it, and what to run', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
-  try {
+  await inTempDir(async (dir) => {
     mkdirSync(join(dir, 'public'))
     writeFileSync(join(dir, 'public', 'packs.manifest'), 'signature\n{"format": "seglet-pack-manifest", "vers')
     const { errors, stop, stopped } = await startServing(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'public')])
@@ -118,14 +105,11 @@ it('says at the start that the signed manifest it serves cannot be read, as brow
     expect(errors[0]).toMatch(/move it away and publish the packs again, N above the last version published .*: npm run collector -- publish-pack --out .*public --session FILE --min-version N$/)
     stop('SIGTERM')
     expect(await stopped).toBe(0)
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 }, 300_000)
 
 it('says nothing of a signed manifest that is not yet due to be renewed', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
-  try {
+  await inTempDir(async (dir) => {
     const { privateKeyFile: key } = await generatePackKeys(join(dir, 'keys'))
     const session = JSON.parse(readFileSync(join(__dirname, '..', 'src', 'models', 'session.json'), 'utf8'))
     await publishPacks({ outDir: join(dir, 'public'), key, packs: { session }, now: new Date(Date.now() - 50 * 86_400_000) })
@@ -135,15 +119,12 @@ it('says nothing of a signed manifest that is not yet due to be renewed', async 
     stop('SIGTERM')
     expect(await stopped).toBe(0)
     expect(errors).toEqual([])
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 }, 300_000)
 
 describe.each(DATABASE_TARGETS)('stopping on $name', (target) => {
   it('waits for a running purge and page-statistics rewrite before closing the database', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
-    try {
+    await inTempDir(async (dir) => {
       const { errors, stop, stopped } = await startServing(['--database', await target.location(), '--port', '0', '--page-stats-dir', join(dir, 'public')])
       rmSync(join(dir, 'public'), { recursive: true })
       // The hourly timers fire (purge and rewrite), and the process is asked to stop while they run.
@@ -153,9 +134,7 @@ describe.each(DATABASE_TARGETS)('stopping on $name', (target) => {
       expect(existsSync(join(dir, 'public', 'page-stats.json.integrity'))).toBe(true)
       await new Promise((settled) => setTimeout(settled, 500))
       expect(errors).toEqual([])
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   }, 300_000)
 })
 
@@ -163,37 +142,37 @@ it('decodes against its page keys within the hour the reports a process still on
   const postgres = DATABASE_TARGETS.find((target) => target.name === 'postgres')
   // Two processes on one database: PostgreSQL only (an embedded store is opened by one process).
   if (!postgres) return context.skip()
-  const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
-  const location = await postgres.location()
-  const db = await openDatabase(location)
-  try {
-    const day = utcDay(Date.now() - 86_400_000)
-    const oldKeys = TEST_PAGE_KEYS.slice(0, 4)
-    const old = createReportEstimator({ pageKeys: oldKeys })
-    await migrate(db)
-    await reestimate(db, old, oldKeys)
-    const running = createIngest(db, old)
-    const bodies = reportBodies(200, { day, seed: 51 })
-    await Promise.all(bodies.slice(0, 150).map((b, i) => running.submit(`g${i}`, b)))
-    await running.flush()
-    writeFileSync(join(dir, 'keys.txt'), TEST_PAGE_KEYS.join('\n'))
-    const { errors, stop, stopped } = await startServing(['--database', location, '--port', '0', '--page-stats-dir', join(dir, 'public'), '--page-keys', `@${join(dir, 'keys.txt')}`])
-    // The old version takes reports until it is stopped, after the new one started.
-    await Promise.all(bodies.slice(150).map((b, i) => running.submit(`h${i}`, b)))
-    await running.close()
-    const group = { packId: TEST_CONTEXT.packId, epsilon: 2, segmentLeaves: 4, valueLeaves: 4 }
-    const sums = async () => countersToSums(group, await readSums(db, day, day), TEST_PAGE_KEYS, await readPageKeyLists(db, []))
-    expect((await sums()).partial).toEqual(['product/teapot', 'cart', 'checkout'])
-    vi.advanceTimersByTime(3_600_000)
-    await vi.waitFor(async () => expect((await sums()).partial).toEqual([]), { timeout: 20_000 })
-    expect((await sums()).sums.reports).toBe(200)
-    stop('SIGTERM')
-    expect(await stopped).toBe(0)
-    expect(errors).toEqual([])
-  } finally {
-    await db.close()
-    rmSync(dir, { recursive: true, force: true })
-  }
+  await inTempDir(async (dir) => {
+    const location = await postgres.location()
+    const db = await openDatabase(location)
+    try {
+      const day = utcDay(Date.now() - 86_400_000)
+      const oldKeys = TEST_PAGE_KEYS.slice(0, 4)
+      const old = createReportEstimator({ pageKeys: oldKeys })
+      await migrate(db)
+      await reestimate(db, old, oldKeys)
+      const running = createIngest(db, old)
+      const bodies = reportBodies(200, { day, seed: 51 })
+      await Promise.all(bodies.slice(0, 150).map((b, i) => running.submit(`g${i}`, b)))
+      await running.flush()
+      writeFileSync(join(dir, 'keys.txt'), TEST_PAGE_KEYS.join('\n'))
+      const { errors, stop, stopped } = await startServing(['--database', location, '--port', '0', '--page-stats-dir', join(dir, 'public'), '--page-keys', `@${join(dir, 'keys.txt')}`])
+      // The old version takes reports until it is stopped, after the new one started.
+      await Promise.all(bodies.slice(150).map((b, i) => running.submit(`h${i}`, b)))
+      await running.close()
+      const group = { packId: TEST_CONTEXT.packId, epsilon: 2, segmentLeaves: 4, valueLeaves: 4 }
+      const sums = async () => countersToSums(group, await readSums(db, day, day), TEST_PAGE_KEYS, await readPageKeyLists(db, []))
+      expect((await sums()).partial).toEqual(['product/teapot', 'cart', 'checkout'])
+      vi.advanceTimersByTime(3_600_000)
+      await vi.waitFor(async () => expect((await sums()).partial).toEqual([]), { timeout: 20_000 })
+      expect((await sums()).sums.reports).toBe(200)
+      stop('SIGTERM')
+      expect(await stopped).toBe(0)
+      expect(errors).toEqual([])
+    } finally {
+      await db.close()
+    }
+  })
 }, 300_000)
 
 /**
@@ -212,4 +191,14 @@ async function startServing(args: string[]) {
   await ready
   const stop = process.listeners('SIGTERM').find((l) => !before.has(l))!
   return { errors, stop, stopped }
+}
+
+/** Runs `test` with a new temporary folder, removed after, whatever the test's outcome. */
+async function inTempDir(test: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
+  try {
+    await test(dir)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
