@@ -51,12 +51,13 @@ export function createSegletPlugin(pluginOptions: SegletPluginOptions = {}): Plu
       const stop = seglet && pluginOptions.hint && typeof document !== 'undefined' ? onDecided(seglet, () => {}) : null
       const counted = seglet && seglet === own && ++apps
       // Wrapped rather than app.onUnmount(), which Vue 3.3 and 3.4 lack (vue-router does the same); once, as
-      // Vue runs an unmount again when called twice, and it must not count for another app.
+      // Vue runs an unmount again when called twice, and it must not count for another app. Not for an app never
+      // mounted, which Vue only warns about: it may mount later, with this Seglet.
       const unmount = app.unmount
       let live = true
       app.unmount = () => {
         unmount()
-        if (!live) return
+        if (!live || !app._container) return
         live = false
         stop?.()
         // Stops a Seglet the plugin started when the last app using it goes away.

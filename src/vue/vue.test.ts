@@ -224,6 +224,27 @@ describe('seglet/vue', () => {
       apps[1].unmount()
       expect(destroy).toHaveBeenCalledTimes(1)
     })
+
+    it('keeps the Seglet when unmount() is called on an app that was never mounted, as Vue does nothing then', async () => {
+      const app = createAppAs(Shows).use(createSegletPlugin({ options: options(), hint: { segmentId: 'casual-browser', intentBand: 'high' } }))
+      const seglet = app.runWithContext(() => useSeglet())!
+      const destroy = vi.spyOn(seglet, 'destroy')
+      const warnings: string[] = []
+      vi.spyOn(console, 'warn').mockImplementation((...args) => void warnings.push(args.map(String).join(' ')))
+      app.unmount()
+      expect(warnings.join('\n')).toMatch(/not mounted/)
+      expect(destroy).not.toHaveBeenCalled()
+      // Mounted afterwards, it runs with the same live Seglet, and unmounting it then stops it.
+      const container = document.body.appendChild(document.createElement('div'))
+      app.mount(container)
+      const changed = nextSegment(seglet)
+      await browse(seglet)
+      const segment = await changed
+      await nextTick()
+      expect(container.textContent).toBe(`segment ${segment.id}`)
+      app.unmount()
+      expect(destroy).toHaveBeenCalledTimes(1)
+    })
   })
 
   it('gives null in the holdout arm, where the page is not personalised, for the segment and for the hint', async () => {
