@@ -18,7 +18,9 @@ export interface SegletProviderProps {
   /**
    * Options to start Seglet with in the browser, once the provider has mounted (never during server
    * rendering); it is destroyed when the provider unmounts (not by StrictMode's development remount, which keeps
-   * it). Read once: later changes are ignored.
+   * it). Read once: later changes are ignored. `<Activity mode="hidden">` cleans up effects as an unmount does: it
+   * is destroyed then, and a new one started from `options` when shown (recording the page view again); pass a
+   * `seglet` to keep one through hiding.
    * A bad option, or a start the browser fails, is reported through `onError` (or `console.warn`), not
    * thrown: the children render without Seglet. Ignored when `seglet` is given.
    * @default undefined
@@ -75,6 +77,8 @@ export function SegletProvider({ seglet, options, hint = null, children }: Segle
     return () => {
       entry.stopped = true
       // StrictMode runs the effect again at once, in the same task: only a real unmount destroys the Seglet.
+      // Hiding in <Activity> cleans up too, and is destroyed: a provider removed while hidden runs no clean-up,
+      // so a Seglet kept through hiding could never be stopped.
       queueMicrotask(() => {
         if (!entry.stopped) return
         started.current = undefined

@@ -1,5 +1,5 @@
 // React bindings with React's own tools: react-dom/server renders, react-dom/client hydrates under act().
-import { act, createElement as h, StrictMode } from 'react'
+import { act, Activity, createElement as h, StrictMode } from 'react'
 import type { ReactNode } from 'react'
 import { hydrateRoot, createRoot } from 'react-dom/client'
 import { renderToString } from 'react-dom/server'
@@ -416,6 +416,55 @@ describe("useSegmentHint(): the server's hint stands in until Seglet decides on 
       await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
     })
     await vi.waitFor(() => expect(container.textContent).toBe('no hint'))
+    await act(async () => root.unmount())
+  })
+})
+
+describe('<Activity mode="hidden"> (React 19.2+) cleans up effects as an unmount does', () => {
+  it('a provider with options stops its Seglet while hidden and starts one again when shown, keeping what was stored', async () => {
+    const seen: (Seglet | null)[] = []
+    function Probe(): ReactNode {
+      const seglet = useSeglet()
+      seen.push(seglet)
+      return h('p', null, seglet ? 'running' : 'not yet')
+    }
+    // Autocapture on: every Seglet started records the page view.
+    const opts = { consent: 'granted' as const, storage: { dbName: `react-test-${++n}` } }
+    const root = createRoot(document.body.appendChild(document.createElement('div')))
+    const tree = (mode: 'visible' | 'hidden') => h(Activity, { mode, children: h(SegletProvider, { options: opts }, h(Probe)) })
+    await act(async () => root.render(tree('visible')))
+    const first = seen.at(-1)!
+    first.track({ type: 'product_view', productId: 'p1' })
+    await first.flush()
+    const destroy = vi.spyOn(first, 'destroy')
+    await act(async () => root.render(tree('hidden')))
+    expect(destroy).toHaveBeenCalledTimes(1)
+    await act(async () => root.render(tree('visible')))
+    const second = seen.at(-1)!
+    expect(second).not.toBe(first)
+    expect(second.getConsent()).toBe('granted')
+    await second.flush()
+    const { events } = await second.exportData()
+    // Nothing stored is lost; the new Seglet records the page view as a new one, as a remount does.
+    expect(events.filter((e) => e.type === 'product_view')).toHaveLength(1)
+    expect(events.filter((e) => e.type === 'page_view')).toHaveLength(2)
+    const destroySecond = vi.spyOn(second, 'destroy')
+    await act(async () => root.unmount())
+    expect(destroySecond).toHaveBeenCalledTimes(1)
+  })
+
+  it('a provider given a seglet keeps it through hiding: the hooks follow the same segment when shown again', async () => {
+    const { seglet, segment } = await decided()
+    const destroy = vi.spyOn(seglet, 'destroy')
+    const container = document.body.appendChild(document.createElement('div'))
+    const root = createRoot(container)
+    const tree = (mode: 'visible' | 'hidden') => h(Activity, { mode, children: h(SegletProvider, { seglet }, h(Shows)) })
+    await act(async () => root.render(tree('visible')))
+    expect(container.textContent).toBe(`segment ${segment.id}`)
+    await act(async () => root.render(tree('hidden')))
+    await act(async () => root.render(tree('visible')))
+    expect(container.textContent).toBe(`segment ${segment.id}`)
+    expect(destroy).not.toHaveBeenCalled()
     await act(async () => root.unmount())
   })
 })
