@@ -18,7 +18,7 @@ export interface SegletProviderProps {
   /**
    * Options to start Seglet with in the browser, once the provider has mounted (never during server
    * rendering); it is destroyed when the provider unmounts (not by StrictMode's development remount, which keeps
-   * it). Read once: later changes are ignored. `<Activity mode="hidden">` cleans up effects as an unmount does: it
+   * it). Read once: later changes are ignored, but taking them away (or giving a `seglet`) destroys it. `<Activity mode="hidden">` cleans up effects as an unmount does: it
    * is destroyed then, and a new one started from `options` when shown (recording the page view again); pass a
    * `seglet` to keep one through hiding.
    * A bad option, or a start the browser fails, is reported through `onError` (or `console.warn`), not

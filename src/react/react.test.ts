@@ -278,6 +278,34 @@ describe('seglet/react', () => {
     await act(async () => root.unmount())
   })
 
+  it('reads options once, and destroys the Seglet it started when they are taken away or a seglet is given', async () => {
+    const seen: (Seglet | null)[] = []
+    function Probe(): ReactNode {
+      seen.push(useSeglet())
+      return null
+    }
+    const root = createRoot(document.body.appendChild(document.createElement('div')))
+    await act(async () => root.render(h(SegletProvider, { options: options() }, h(Probe))))
+    const first = seen.at(-1)!
+    const destroy = vi.spyOn(first, 'destroy')
+    // New options (an object written inline is new at every render) change nothing.
+    await act(async () => root.render(h(SegletProvider, { options: { ...options(), consent: 'denied' } }, h(Probe))))
+    expect(seen.at(-1)).toBe(first)
+    expect(first.getConsent()).toBe('granted')
+    await act(async () => root.render(h(SegletProvider, null, h(Probe))))
+    expect(destroy).toHaveBeenCalledTimes(1)
+    expect(seen.at(-1)).toBeNull()
+    await act(async () => root.render(h(SegletProvider, { options: options() }, h(Probe))))
+    const second = seen.at(-1)!
+    expect(second).not.toBe(first)
+    const destroySecond = vi.spyOn(second, 'destroy')
+    const { seglet } = await decided()
+    await act(async () => root.render(h(SegletProvider, { seglet, options: options() }, h(Probe))))
+    expect(destroySecond).toHaveBeenCalledTimes(1)
+    expect(seen.at(-1)).toBe(seglet)
+    await act(async () => root.unmount())
+  })
+
   it('renders the default without a provider', () => {
     expect(renderToString(h(Shows))).toBe('<p id="segment">default</p>')
     expect(renderToString(h(ShowsHint))).toBe('<p id="hint">no hint</p>')

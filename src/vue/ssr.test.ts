@@ -18,6 +18,8 @@ describe('seglet/vue in Node', () => {
     })
     const app = createSSRApp(App).use(createSegletPlugin({ options: { consent: 'granted', onError: (e) => errors.push(e) } }))
     expect(await renderToString(app)).toBe('<p>default</p>')
+    // Unlike React's provider, which starts Seglet only once mounted, the plugin gives the inert Seglet.
+    expect(started).not.toBeNull()
     started!.track({ type: 'page_view', url: '/', pageType: 'home' })
     await started!.flush()
     await new Promise((r) => setTimeout(r, 200))
