@@ -103,6 +103,14 @@ function profilesOf(result: KMeansResult, values: Array<Record<string, number>>,
   })
 }
 
+/** A pack metric the held-out split could not measure (no positive, or no negative, among its rows). */
+export const NOT_MEASURED = 'not measured'
+
+/** A held-out figure for the log: 4 decimals, or `not measured`. */
+export function figure(v: number): string {
+  return Number.isFinite(v) ? v.toFixed(4) : NOT_MEASURED
+}
+
 /** The pack as written: one top-level key per line keeps diffs readable; values stay compact for the size budget. */
 export function stringifyPack(pack: ModelPack): string {
   const body = Object.entries(pack).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n')
@@ -127,7 +135,7 @@ export function buildPack(input: PackInput): PackResult {
   // k-means on the training rows, in the normalised input space of the pack.
   const clusterX = columns(toMatrix(pick(input.clusterRaw), spec), d, cols)
   const { k, silhouettes, result } = cluster(clusterX, cols.length, input.seed)
-  log(`  ${input.kind}: silhouette ${silhouettes.map((s) => `k=${s.k} ${s.silhouette}`).join(', ')} → k=${k}`)
+  log(`  ${input.kind}: silhouette ${silhouettes.map((s) => `k=${s.k} ${Number.isFinite(s.silhouette) ? s.silhouette : NOT_MEASURED}`).join(', ')} → k=${k}`)
   const profiles = profilesOf(result, input.profileValues, input.clusterLabels)
   const named = profiles.map((p) => input.name(p, profiles))
   const centroids = Array.from({ length: k }, (_, c) => Array.from(result.centroids.subarray(c * cols.length, (c + 1) * cols.length)))
@@ -167,8 +175,8 @@ export function buildPack(input: PackInput): PackResult {
     const exact = forward(ensemble.layers, ensemble.params, x, d).get(input.binaryHead)!
     const packed = forward(ensemble.layers, decodeWeights(ensemble.layers, weightSpecs, weightData), x, d).get(input.binaryHead)!
     const maskedRows = input.trainGroup.map((g, i) => (g < 0 ? i : -1)).filter((i) => i >= 0)
-    const oofNoStats = maskedRows.length ? ` (no stats ${rocAuc(maskedRows.map((i) => ensemble.oof[i]), maskedRows.map((i) => input.trainLabels[i])).toFixed(4)})` : ''
-    log(`  ${input.kind}: out-of-fold AUC ${oof.auc.toFixed(4)}${oofNoStats}; training-row AUC float32 ${rocAuc(exact, input.trainLabels).toFixed(4)} vs ${config.encoding} ${rocAuc(packed, input.trainLabels).toFixed(4)}`)
+    const oofNoStats = maskedRows.length ? ` (no stats ${figure(rocAuc(maskedRows.map((i) => ensemble.oof[i]), maskedRows.map((i) => input.trainLabels[i])))})` : ''
+    log(`  ${input.kind}: out-of-fold AUC ${figure(oof.auc)}${oofNoStats}; training-row AUC float32 ${figure(rocAuc(exact, input.trainLabels))} vs ${config.encoding} ${figure(rocAuc(packed, input.trainLabels))}`)
   }
   const pack: ModelPack = {
     $comment: GENERATED,
@@ -193,7 +201,9 @@ export function buildPack(input: PackInput): PackResult {
   // Measure the pack as shipped (quantized weights, decoded as the browser decodes them) on the held-out split.
   const test = evaluatePack(pack, input.testRaw, input.testLabels, input.binaryHead)
   const testNoStats = input.testNoStatsRaw ? evaluatePack(pack, input.testNoStatsRaw, input.testLabels, input.binaryHead) : undefined
-  const r4 = (v: number) => round(v, 4)
+  // A figure the held-out split cannot give (ROC AUC without a buyer, or without a non-buyer, in it) is written as
+  // NOT_MEASURED: JSON has no NaN, and a null would read as a figure that was lost.
+  const r4 = (v: number) => (Number.isFinite(v) ? round(v, 4) : NOT_MEASURED)
   const m: ModelPack['metrics'] = {
     split: input.provenance.split,
     testRows: input.testLabels.length,
@@ -212,7 +222,12 @@ export function buildPack(input: PackInput): PackResult {
   }
   m.segmentAgreement = r4(test.segmentAgreement)
   m.outOfFoldRocAuc = r4(oof.auc)
-  m.clusters = { k, silhouette: silhouettes.find((s) => s.k === k)!.silhouette, ...Object.fromEntries(silhouettes.map((s) => [`silhouetteK${s.k}`, s.silhouette])) }
+  // Rows that are all alike (a tiny export) give no silhouette: not measured either.
+  m.clusters = { k, silhouette: r4(silhouettes.find((s) => s.k === k)!.silhouette), ...Object.fromEntries(silhouettes.map((s) => [`silhouetteK${s.k}`, r4(s.silhouette)])) }
+  // JSON would write any other figure that is not a number as null: a pack never carries one.
+  const unwritable: string[] = []
+  JSON.stringify(m, (key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) && unwritable.push(key), v))
+  if (unwritable.length > 0) throw new Error(`${input.kind} pack: metrics ${unwritable.join(', ')} are not finite numbers`)
   pack.metrics = m
   const bytes = Buffer.byteLength(stringifyPack(pack))
   return {

@@ -3,7 +3,7 @@ import type { PackResult } from './buildPack'
 import type { WardNode } from './ward'
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-const f = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '–')
+const f = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : 'not measured')
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf']
 
 function axes(w: number, h: number, pad: number, xLabel: string, yLabel: string): string {
@@ -133,7 +133,7 @@ export function writeReport(input: { session: PackResult; lifetime: PackResult; 
   ])
   const conf = (c: { tp: number; fp: number; tn: number; fn: number }) => [[c.tn, c.fp], [c.fn, c.tp]]
   const calib = (r: PackResult['test']) => r.calibration.filter((b) => b.count > 0).map((b) => [b.predicted, b.observed] as [number, number])
-  const sil = (r: PackResult, name: string) => `<p>${name}: silhouette by k — ${r.clusters.silhouettes.map((s) => `k=${s.k}: <b>${s.silhouette}</b>`).join(', ')}; chosen k = ${r.clusters.k}.</p>`
+  const sil = (r: PackResult, name: string) => `<p>${name}: silhouette by k — ${r.clusters.silhouettes.map((s) => `k=${s.k}: <b>${Number.isFinite(s.silhouette) ? s.silhouette : 'not measured'}</b>`).join(', ')}; chosen k = ${r.clusters.k}.</p>`
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Seglet training report</title>
 <!-- GENERATED FILE, written by npm run train (training/report.ts). -->

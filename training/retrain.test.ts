@@ -137,6 +137,53 @@ describe('training on a small export', () => {
     }
   })
 
+  it('writes and prints a figure its held-out split cannot give as "not measured", never NaN or null', async () => {
+    const out: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+    const dir = tempDir('seglet-train-')
+    const fixtures = join(PROJECT_ROOT, 'training/fixtures')
+    // The fixtures' one repeat customer is among those trained on: none of the held-out customers ordered again.
+    expect(await train(['--quick', '--events', join(fixtures, 'ga4-events.ndjson'), '--time-zone', 'UTC', '--lifetime-events', join(fixtures, 'shopify-orders.csv'),
+      '--out', join(dir, 'models'), '--report', join(dir, 'report.html'), '--docs', join(dir, 'segments.md')])).toBe(0)
+    const text = readFileSync(join(dir, 'models', 'lifetime.json'), 'utf8')
+    expect(text).not.toMatch(/NaN|null/)
+    const metrics = (JSON.parse(text) as ModelPack).metrics
+    expect(metrics.repeatRocAuc).toBe('not measured')
+    expect(metrics.repeatAveragePrecision).toBe('not measured')
+    expect(metrics.repeatBrier).toEqual(expect.any(Number))
+    expect(readFileSync(join(dir, 'models', 'session.json'), 'utf8')).not.toMatch(/NaN|null/)
+    const log = out.join('')
+    expect(log).not.toMatch(/NaN/)
+    expect(log).toMatch(/lifetime: repeat AUC not measured, .* \(ROC AUC not measured: 0 of the 1 customer held out for testing ordered again; export more days of data to measure it\)/)
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<td>repeat purchase ROC AUC</td><td>not measured</td>')
+  })
+
+  it('refuses, in one line with each split\'s counts, when every purchase or repeat customer is among those held out', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const dir = tempDir('seglet-train-')
+    // Ten shoppers of one session each: sessions 0 and 5 (held out for testing) end in a purchase, the others do not.
+    const start = Date.parse('2024-04-21T10:00:00Z')
+    const file = writeJourneys(dir, Array.from({ length: 10 }, (_, i) => {
+      const ts = start + i * 86_400_000
+      return [
+        { type: 'page_view', url: '/', pageType: 'home', id: `e-${i}-1`, ts },
+        { type: 'page_view', url: '/p/mug', pageType: 'product', id: `e-${i}-2`, ts: ts + 30_000 },
+        ...(i % 5 === 0 ? [{ type: 'purchase', orderId: `o-${i}`, value: 12, currency: 'EUR', items: [{ productId: 'mug', quantity: 1, price: 12 }], id: `e-${i}-3`, ts: ts + 120_000 }] : []),
+      ]
+    }))
+    const sessions = await train(['--quick', '--only', 'session', '--events', file, '--time-zone', 'UTC']).catch((e: unknown) => e)
+    expect(sessions).toBeInstanceOf(DataError)
+    expect(describeFailure(sessions)).toBe(`${file}: 0 of the 8 sessions to train on end in a purchase, 2 of the 2 sessions held out for testing (every 5th); a session pack learns purchase intent from sessions with and without one in the rows it trains on: export more days of data`)
+    // Customers 0 and 5 order again after the cutoff (2024-03-22), the others do not.
+    const header = 'Name,Email,Financial Status,Paid at,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price'
+    const order = (name: string, who: number, day: string) => `#${name},c${who}@example.com,paid,${day} 10:00:00 +0000,USD,10.00,${day} 10:00:00 +0000,1,Book,10.00`
+    const rows = Array.from({ length: 10 }, (_, i) => [order(`${i}`, i, '2024-01-10'), ...(i % 5 === 0 ? [order(`${i}-2`, i, '2024-05-01')] : [])]).flat()
+    writeFileSync(join(dir, 'orders.csv'), [header, ...rows, order('last', 1, '2024-06-20')].join('\n') + '\n')
+    const customers = await train(['--quick', '--only', 'lifetime', '--lifetime-events', join(dir, 'orders.csv'), '--time-zone', 'UTC']).catch((e: unknown) => e)
+    expect(customers).toBeInstanceOf(DataError)
+    expect(describeFailure(customers)).toMatch(/orders\.csv \(cutoff 2024-03-22\): 0 of the 8 customers to train on ordered again, 2 of the 2 customers held out for testing \(every 5th\); a lifetime pack learns repeat orders from customers who did and customers who did not in the rows it trains on: export more days of data$/)
+  }, 60_000)
+
   it('names every file it read in the report, each with its hash', async () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
     const dir = tempDir('seglet-train-')

@@ -21,7 +21,7 @@ export function segmentsMarkdown(session: PackResult, lifetime: PackResult): str
     ['Session segments (UCI Online Shoppers)', session, ['administrativePages', 'administrativeSeconds', 'informationalPages', 'informationalSeconds', 'productPages', 'productSeconds']],
     ['Lifetime value segments (UCI Online Retail)', lifetime, ['recencyDays', 'orders', 'monetary', 'averageBasket', 'tenureDays', 'returns']],
   ] as const) {
-    lines.push(`## ${title}`, '', `k = ${r.clusters.k}; silhouette by k: ${r.clusters.silhouettes.map((s) => `${s.k}: ${s.silhouette}`).join(', ')}.`, '')
+    lines.push(`## ${title}`, '', `k = ${r.clusters.k}; silhouette by k: ${r.clusters.silhouettes.map((s) => `${s.k}: ${Number.isFinite(s.silhouette) ? s.silhouette : 'not measured'}`).join(', ')}.`, '')
     lines.push(`| segment | share | ${cols.join(' | ')} | ${r === session ? 'purchase rate' : 'repeat rate'} |`, `| --- | --- | ${cols.map(() => '---').join(' | ')} | --- |`)
     r.clusters.profiles.forEach((p, c) => {
       lines.push(`| \`${r.clusters.labels[c]}\` | ${(p.share * 100).toFixed(1)}% | ${cols.map((k) => String(Math.round(p.medians[k] * 10) / 10)).join(' | ')} | ${(p.positiveRate * 100).toFixed(1)}% |`)

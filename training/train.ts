@@ -3,7 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import type { LifetimeAggregate } from '../src/features/types'
 import type { ModelPack } from '../src/pack/types'
-import { buildPack, log, stringifyPack, type PackInput, type PackResult } from './buildPack'
+import { buildPack, figure, log, stringifyPack, type PackInput, type PackResult } from './buildPack'
+import { plural } from '../src/lib/plural'
 import { DEFAULT_DATA_DIR, PROJECT_ROOT, RETAIL_FILE, SHOPPERS_FILE, readDataFile } from './data'
 import { DataError } from './dataError'
 import { describeFeatureOptions, featureOptions } from './featureOptions'
@@ -81,6 +82,36 @@ function defaultCutoff(byShopper: Map<string, Array<{ ts: number }>>): number {
   let last = -Infinity
   for (const list of byShopper.values()) for (const e of list) if (e.ts > last) last = e.ts
   return last - 90 * 86_400_000
+}
+
+const SPLIT_WORDS = {
+  session: { row: 'session', positive: 'ends in a purchase', positives: 'end in a purchase', learns: 'a session pack learns purchase intent from sessions with and without one' },
+  lifetime: { row: 'customer', positive: 'ordered again', positives: 'ordered again', learns: 'a lifetime pack learns repeat orders from customers who did and customers who did not' },
+} as const
+
+/** `3 of the 33 sessions to train on end in a purchase, 0 of the 9 held out for testing`: the labels of each split. */
+function splitCounts(kind: 'session' | 'lifetime', train: readonly number[], test: readonly number[]): string {
+  const w = SPLIT_WORDS[kind]
+  const of = (labels: readonly number[]) => `${labels.filter((v) => v === 1).length} of the ${plural(labels.length, w.row)}`
+  const verb = train.filter((v) => v === 1).length === 1 ? w.positive : w.positives
+  return `${of(train)} to train on ${verb}, ${of(test)} held out for testing (every 5th)`
+}
+
+/**
+ * A training split whose rows are all of one kind (every purchase, or none, among the held-out fifth) leaves
+ * the pack's second head nothing to learn from: refused in one line with each split's counts.
+ */
+function checkSplits(kind: 'session' | 'lifetime', source: string, train: readonly number[], test: readonly number[]): void {
+  if (train.includes(1) && train.includes(0)) return
+  throw new DataError(`${source}: ${splitCounts(kind, train, test)}; ${SPLIT_WORDS[kind].learns} in the rows it trains on: export more days of data`)
+}
+
+/** ` (not measured: …)` after a pack's figures when its held-out split has rows of one kind only, else nothing. */
+function unmeasured(kind: 'session' | 'lifetime', test: readonly number[]): string {
+  if (test.includes(1) && test.includes(0)) return ''
+  const w = SPLIT_WORDS[kind]
+  const positives = test.filter((v) => v === 1).length
+  return ` (ROC AUC not measured: ${positives} of the ${plural(test.length, w.row)} held out for testing ${positives === 1 ? w.positive : w.positives}; export more days of data to measure it)`
 }
 
 /** A public data file of the default training run; missing, it is a one-line error saying what to do. */
@@ -177,6 +208,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!sessions.some((s) => s.label === 1)) throw new DataError(`${named}: none of the ${sessions.length} sessions ends in a purchase; a session pack learns purchase intent from sessions that do: export a period with orders`)
     // Nor from sessions that all do (a file of buyers only): its head would have nothing to tell apart either.
     if (!sessions.some((s) => s.label === 0)) throw new DataError(`${named}: every one of the ${sessions.length} session${sessions.length === 1 ? '' : 's'} ends in a purchase; a session pack learns purchase intent from sessions with and without one: export every session of the period, not only those with orders`)
+    checkSplits('session', named, train.map((s) => s.label), test.map((s) => s.label))
     // A shop's own events carry cart, search and scroll behaviour: the pack reads every session feature.
     const config = scale(SESSION_CONFIG, 'session')
     sessionInput = sessionPackInput(train.map((s) => s.aggregate), train.map((s) => s.label), test.map((s) => s.aggregate), test.map((s) => s.label), {
@@ -218,7 +250,7 @@ export async function main(argv: string[]): Promise<number> {
   // The session training labels list every row twice (with and without page statistics): count each once.
   if (sessionInput) for (const warning of smallDataWarnings('session', sessionInput.trainLabels.slice(0, sessionInput.trainLabels.length / 2), sessionInput.testLabels)) log(warning)
   const session = sessionInput ? buildPack(sessionInput) : (undefined as unknown as PackResult)
-  if (session) log(`  session: AUC ${session.test.binary.auc.toFixed(4)} (no stats ${session.testNoStats?.binary.auc.toFixed(4)}), accuracy ${session.test.binary.accuracy.toFixed(4)}, segment agreement ${session.test.segmentAgreement.toFixed(4)}, ${session.bytes} bytes, ${session.seconds.toFixed(0)} s`)
+  if (session) log(`  session: AUC ${figure(session.test.binary.auc)}${session.testNoStats ? ` (no stats ${figure(session.testNoStats.binary.auc)})` : ''}, accuracy ${figure(session.test.binary.accuracy)}, segment agreement ${figure(session.test.segmentAgreement)}, ${session.bytes} bytes, ${session.seconds.toFixed(0)} s${unmeasured('session', sessionInput!.testLabels)}`)
 
   if (only === 'session') {
     log('  --only session: lifetime pack not built, report and docs not written')
@@ -257,12 +289,13 @@ export async function main(argv: string[]): Promise<number> {
     if (!customers.some((c) => !c.test)) throw new DataError(`${provenance.dataset}: ${customers.length} customer${customers.length === 1 ? '' : 's'}, all held out for testing; a lifetime pack needs orders from at least 2 customers`)
     if (!customers.some((c) => c.label === 1)) throw new DataError(`${provenance.dataset}: none of the ${customers.length} customer${customers.length === 1 ? '' : 's'} ordered again within 90 days of the cutoff; a lifetime pack learns repeat orders from customers who did: export a longer period or pass an earlier --cutoff`)
     if (!customers.some((c) => c.label === 0)) throw new DataError(`${provenance.dataset}: every one of the ${customers.length} customer${customers.length === 1 ? '' : 's'} ordered again within 90 days of the cutoff; a lifetime pack learns repeat orders from customers who did and customers who did not: export a longer period, with customers who stopped ordering`)
+    checkSplits('lifetime', provenance.dataset, customers.filter((c) => !c.test).map((c) => c.label), customers.filter((c) => c.test).map((c) => c.label))
     lifetimeInput = lifetimePackInput(customers, provenance, config, SEED + 1)
     if (version !== undefined) lifetimeInput.version = version
   }
   for (const warning of smallDataWarnings('lifetime', lifetimeInput.trainLabels, lifetimeInput.testLabels)) log(warning)
   const lifetime = buildPack(lifetimeInput)
-  log(`  lifetime: repeat AUC ${lifetime.test.binary.auc.toFixed(4)}, segment agreement ${lifetime.test.segmentAgreement.toFixed(4)}, ${lifetime.bytes} bytes, ${lifetime.seconds.toFixed(0)} s`)
+  log(`  lifetime: repeat AUC ${figure(lifetime.test.binary.auc)}, segment agreement ${figure(lifetime.test.segmentAgreement)}, ${lifetime.bytes} bytes, ${lifetime.seconds.toFixed(0)} s${unmeasured('lifetime', lifetimeInput.testLabels)}`)
   if (only === 'lifetime') {
     log('  --only lifetime: packs, report and docs not written')
     return 0
