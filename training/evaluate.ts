@@ -15,6 +15,7 @@ import { detectFormat, EVENTS_FORMATS, loadTrainingEventsFiles, parseTrainingEve
 import { noCustomersMessage, skippedNote } from './loadedEvents'
 import { checkOptions, dateOption, dayStart, localDate, oneOfOption, readOptions } from './options'
 import { smallDataWarnings } from './smallData'
+import { plural } from '../src/lib/plural'
 import { checkTimeZone, useTimeZone } from './timeZone'
 
 const USAGE = `usage: npm run evaluate -- --pack src/models/session.json --data ../shared/data/online_shoppers_intention.csv [--split test|all] [--json]
@@ -89,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
   if (format !== undefined) {
     // A shop's own events: sessions or customers in file order, every 5th held out (as training splits them).
     const loaded = files ?? parseTrainingEvents(file!.bytes, format, { source: args.data[0] })
-    read = `${loaded.format} format, ${loaded.rows} rows${skippedNote(loaded.skipped)}`
+    read = `${loaded.format} format, ${plural(loaded.rows, 'row')}${skippedNote(loaded.skipped)}`
     skipped = loaded.skipped
     const held = <T>(list: T[]) => list.filter((_, i) => all || i % 5 === 0)
     if (pack.kind === 'session') {

@@ -111,10 +111,13 @@ describe('small data', () => {
   const labels = (n: number, positives: number) => Array.from({ length: n }, (_, i) => (i < positives ? 1 : 0))
   it.each([
     [labels(5000, 600), labels(1200, 150), []],
+    [labels(1, 1), labels(1200, 150), ['only 1 session to train on', 'only 1 purchase to train on']],
     [labels(SMALL_DATA.trainRows - 1, 600), labels(1200, 150), ['only 999 sessions to train on']],
     [labels(5000, 99), labels(1200, 150), ['only 99 purchases to train on']],
     [labels(5000, 600), labels(100, 29), ['only 29 purchases in the test split']],
     [labels(5000, 600), labels(200, 175), ["only 25 sessions without one in the test split"]],
+    [labels(5000, 600), labels(200, 199), ['only 1 session without one in the test split']],
+    [labels(5000, 1), labels(1200, 150), ['only 1 purchase to train on']],
   ])('warns below the documented thresholds (%#)', (train, test, expected) => {
     const warnings = smallDataWarnings('session', train, test)
     expect(warnings).toHaveLength(expected.length)
@@ -714,13 +717,15 @@ describe('failures are one line', () => {
   }, 60_000)
 
   it('train refuses events of a single session (held out for testing, none to train on) in one line', async () => {
-    silence()
+    const out: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
     const dir = tempDir('seglet-train-')
     const event = (id: string, ts: number) => JSON.stringify({ type: 'page_view', url: '/', pageType: 'home', id, ts, shopper: 's1' })
     writeFileSync(join(dir, 'events.ndjson'), [event('e1', 1713694080000), event('e2', 1713694095000)].join('\n') + '\n')
     const error = await train(['--quick', '--only', 'session', '--events', join(dir, 'events.ndjson'), '--time-zone', 'UTC', '--out', join(dir, 'models')]).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DataError)
     expect(describeFailure(error)).toMatch(/all held out for testing/)
+    expect(out.join('')).toContain('events.ndjson: seglet format, 2 rows, 1 shopper, 1 session\n')
   })
 
   it('train refuses a Shopify export for sessions; evaluate a missing file', async () => {

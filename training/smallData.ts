@@ -1,3 +1,5 @@
+import { plural } from '../src/lib/plural'
+
 /**
  * Below these counts the held-out figures of a pack (ROC AUC, accuracy, segment agreement) swing too much from
  * one split to the next to mean anything, and training warns. Sessions for the session pack, customers with an
@@ -17,14 +19,14 @@ export const SMALL_DATA = {
 /** The warnings for a data set of this size (empty when it is big enough). */
 export function smallDataWarnings(kind: string, trainLabels: readonly number[], testLabels: readonly number[]): string[] {
   const positives = (list: readonly number[]) => list.filter((v) => v === 1).length
-  const what = kind === 'session' ? { rows: 'sessions', positives: 'purchases' } : { rows: 'customers', positives: 'repeat customers' }
-  const checks: Array<[number, number, string]> = [
-    [trainLabels.length, SMALL_DATA.trainRows, `${what.rows} to train on`],
-    [positives(trainLabels), SMALL_DATA.trainPositives, `${what.positives} to train on`],
-    [positives(testLabels), SMALL_DATA.testPositives, `${what.positives} in the test split`],
-    [testLabels.length - positives(testLabels), SMALL_DATA.testNegatives, `${what.rows} without one in the test split`],
+  const what = kind === 'session' ? { row: 'session', positive: 'purchase' } : { row: 'customer', positive: 'repeat customer' }
+  const checks: Array<[number, number, string, string]> = [
+    [trainLabels.length, SMALL_DATA.trainRows, what.row, 'to train on'],
+    [positives(trainLabels), SMALL_DATA.trainPositives, what.positive, 'to train on'],
+    [positives(testLabels), SMALL_DATA.testPositives, what.positive, 'in the test split'],
+    [testLabels.length - positives(testLabels), SMALL_DATA.testNegatives, what.row, 'without one in the test split'],
   ]
   return checks
     .filter(([count, min]) => count < min)
-    .map(([count, min, label]) => `warning: ${kind} pack: only ${count} ${label} (fewer than ${min}): its figures will not mean much; collect more data before relying on them`)
+    .map(([count, min, noun, where]) => `warning: ${kind} pack: only ${plural(count, noun)} ${where} (fewer than ${min}): its figures will not mean much; collect more data before relying on them`)
 }

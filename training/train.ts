@@ -200,7 +200,7 @@ export async function main(argv: string[]): Promise<number> {
     log(`  ${settings}`)
     const sessions = eventSessions(loaded.byShopper, features, retention)
     if (sessions.length === 0) throw new DataError(`${named}: no sessions in ${args.events.length === 1 ? 'this' : 'these'} ${loaded.format} file${args.events.length === 1 ? '' : 's'}`)
-    log(`  ${named}: ${loaded.format} format, ${loaded.rows} rows, ${loaded.byShopper.size} shoppers, ${sessions.length} sessions${skippedNote(loaded.skipped)}`)
+    log(`  ${named}: ${loaded.format} format, ${plural(loaded.rows, 'row')}, ${plural(loaded.byShopper.size, 'shopper')}, ${plural(sessions.length, 'session')}${skippedNote(loaded.skipped)}`)
     const train = sessions.filter((_, i) => i % 5 !== 0)
     const test = sessions.filter((_, i) => i % 5 === 0)
     // One session in five is held out: a session pack needs at least one left to train on.
@@ -270,7 +270,7 @@ export async function main(argv: string[]): Promise<number> {
       const cutoff = cutoffOption ?? defaultCutoff(loaded.byShopper)
       customers = eventCustomers(loaded.byShopper, cutoff, 90, retention).map((c, i) => ({ ...c, test: i % 5 === 0 }))
       if (customers.length === 0) throw new DataError(noCustomersMessage(path, loaded, () => localDate(cutoff, shopTimeZone), cutoffOption !== undefined))
-      log(`  ${path}: ${loaded.format} format, ${loaded.rows} rows, ${customers.length} customer${customers.length === 1 ? '' : 's'} with an order before ${localDate(cutoff, shopTimeZone)}${skippedNote(loaded.skipped)}`)
+      log(`  ${path}: ${loaded.format} format, ${plural(loaded.rows, 'row')}, ${plural(customers.length, 'customer')} with an order before ${localDate(cutoff, shopTimeZone)}${skippedNote(loaded.skipped)}`)
       provenance = { dataset: `${FORMAT_NAMES[loaded.format]} ${path} (cutoff ${localDate(cutoff, shopTimeZone)})`, sha256: loaded.files.map((f) => f.sha256).join(' '), rows: customers.length, split: `test = shoppers whose index % 5 == 0; orders and refunds of the ${retention.purchaseRetentionDays} days before the cutoff, as the browser keeps them`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` }
       version ??= dataPackVersion(['lifetime', loaded.format, ...loaded.files.map((f) => f.sha256), JSON.stringify({ seed: SEED, config, cutoff, timeZone: shopTimeZone ?? null, retention })])
     } else {
