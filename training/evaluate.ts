@@ -97,7 +97,9 @@ export async function main(argv: string[]): Promise<number> {
       if (loaded.format === 'shopify') throw new DataError(`${data}: a Shopify orders export has no browsing sessions; score a lifetime pack on it`)
       // The local-time features in the shop's time zone, as its shoppers' browsers and training compute them.
       useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, true)
-      const sessions = held(eventSessions(loaded.byShopper, features, retention))
+      const every = eventSessions(loaded.byShopper, features, retention)
+      if (every.length === 0) throw new DataError(`${data}: nothing to evaluate: no session in ${plural(loaded.rows, `${loaded.format} row`)}${skippedNote(loaded.skipped)}`)
+      const sessions = held(every)
       warnings.push(...smallDataWarnings('session', [], sessions.map((s) => s.label)).filter((w) => !w.includes('to train on')))
       results.sessions = summary(evaluatePack(pack, sessions.map((s) => sessionVector(s.aggregate)), sessions.map((s) => s.label), 'intent'))
     } else {
@@ -116,14 +118,20 @@ export async function main(argv: string[]): Promise<number> {
   } else if (pack.kind === 'session') {
     if (args['session-gap-ms'] !== undefined || args['special-days'] !== undefined) throw new DataError(`${data}: UCI rows come as sessions, with their special-day closeness; --session-gap-ms and --special-days apply to a shop's events`)
     if (args['retention-days'] !== undefined || args['max-events'] !== undefined || args['purchase-retention-days'] !== undefined) throw new DataError(`${data}: UCI rows come as sessions, with no history to keep; --retention-days, --max-events and --purchase-retention-days apply to a shop's events`)
-    const rows = parseShoppers(file!.text).filter((r) => all || r.index % 5 === 0)
+    const every = parseShoppers(file!.text)
+    if (every.length === 0) throw new DataError(`${data}: nothing to evaluate: no data row (a header only, or an empty file)`)
+    const rows = every.filter((r) => all || r.index % 5 === 0)
     const labels = rows.map((r) => (r.revenue ? 1 : 0))
     results.withStats = summary(evaluatePack(pack, rows.map((r) => sessionVector(rowToAggregate(r))), labels, 'intent'))
     results.withoutStats = summary(evaluatePack(pack, rows.map((r) => sessionVector(rowToAggregate(r, { withStats: false }))), labels, 'intent'))
   } else {
     if (args['purchase-retention-days'] !== undefined) throw new DataError(`${data}: UCI Online Retail customers are counted from the orders of the data set's 9 months before its cutoff; --purchase-retention-days applies to a shop's orders`)
     if (cutoffOption !== undefined) throw new DataError(`${data}: UCI Online Retail customers are counted up to the data set's own cutoff, 2011-09-01; --cutoff applies to a shop's orders`)
-    const customers = retailCustomers(retailEvents(file!.text)).filter((c) => all || c.test)
+    const every = retailCustomers(retailEvents(file!.text))
+    if (every.length === 0) throw new DataError(`${data}: nothing to evaluate: no customer with an order before 2011-09-01, the data set's cutoff`)
+    const customers = every.filter((c) => all || c.test)
+    // The fixed test split is the customers whose CustomerID is a multiple of 5: a file may hold none of them.
+    if (customers.length === 0) throw new DataError(`${data}: nothing to evaluate: none of the ${plural(every.length, 'customer')} with an order before 2011-09-01 is in the fixed test split (CustomerID % 5 == 0); pass --split all to score every one`)
     results.customers = summary(evaluatePack(pack, customers.map((c) => lifetimeVector(c.aggregate)), customers.map((c) => c.label), 'repeat'))
   }
   const head = (pack.kind === 'session' ? pack.heads.intent : pack.heads.repeat) as ProbabilityHead

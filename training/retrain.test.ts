@@ -728,6 +728,27 @@ describe('failures are one line', () => {
     expect(out.join('')).toContain('events.ndjson: seglet format, 2 rows, 1 shopper, 1 session\n')
   })
 
+  it('evaluate with nothing to score says so, and why, in one line instead of a table of zeros', async () => {
+    silence()
+    const dir = tempDir('seglet-evaluate-')
+    const retail = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'
+    // Customers 17851 and 17853: neither a multiple of 5, so none is in the fixed test split.
+    writeFileSync(join(dir, 'retail.csv'), [retail, '536365,85123A,MUG,6,2011-03-01 08:26:00,2.55,17851,United Kingdom', '536366,85123A,MUG,2,2011-04-01 08:26:00,2.55,17853,United Kingdom'].join('\n') + '\n')
+    writeFileSync(join(dir, 'shoppers.csv'), 'Administrative,Administrative_Duration,Informational,Informational_Duration,ProductRelated,ProductRelated_Duration,BounceRates,ExitRates,PageValues,SpecialDay,Month,OperatingSystems,Browser,Region,TrafficType,VisitorType,Weekend,Revenue\n')
+    writeFileSync(join(dir, 'events.ndjson'), '# no events\n')
+    const line = async (argv: string[]) => describeFailure(await evaluate(argv).catch((e: unknown) => e))
+    expect(await line(['--pack', 'src/models/lifetime.json', '--data', join(dir, 'retail.csv')])).toBe(`${join(dir, 'retail.csv')}: nothing to evaluate: none of the 2 customers with an order before 2011-09-01 is in the fixed test split (CustomerID % 5 == 0); pass --split all to score every one`)
+    expect(await line(['--pack', 'src/models/session.json', '--data', join(dir, 'shoppers.csv')])).toBe(`${join(dir, 'shoppers.csv')}: nothing to evaluate: no data row (a header only, or an empty file)`)
+    expect(await line(['--pack', 'src/models/session.json', '--data', join(dir, 'events.ndjson'), '--format', 'seglet', '--time-zone', 'UTC'])).toBe(`${join(dir, 'events.ndjson')}: nothing to evaluate: no session in 0 seglet rows`)
+    // With --split all, the same customers are scored.
+    const out: string[] = []
+    vi.restoreAllMocks()
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+    expect(await evaluate(['--pack', 'src/models/lifetime.json', '--data', join(dir, 'retail.csv'), '--split', 'all', '--json'])).toBe(0)
+    expect(JSON.parse(out.join('')).results.customers.rows).toBe(2)
+    vi.restoreAllMocks()
+  })
+
   it('train refuses a Shopify export for sessions; evaluate a missing file', async () => {
     silence()
     const shopify = join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv')
