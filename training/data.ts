@@ -103,8 +103,10 @@ export function* dataLines(data: string | Buffer): Generator<[number, string]> {
  * it is a character. A quoted field that is never closed is a DataError naming its line: read on, it would
  * swallow every row after it.
  */
-export function parseCsv(text: string): string[][] {
+export function parseCsv(text: string, lines?: number[]): string[][] {
   const rows: string[][] = []
+  // The 1-based line each row starts on (a quoted field may hold newlines), into `lines` when given.
+  let line1 = 1
   // A byte-order mark (files saved as "CSV UTF-8") is no part of the first field.
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0
   const n = text.length
@@ -116,6 +118,7 @@ export function parseCsv(text: string): string[][] {
       // Fast path: most lines have no quotes.
       if (line.endsWith('\r')) line = line.slice(0, -1)
       rows.push(line.split(','))
+      lines?.push(line1++)
       pos = end + 1
       continue
     }
@@ -123,12 +126,16 @@ export function parseCsv(text: string): string[][] {
     let field = ''
     let quoted = false
     let i = pos
+    let inside = 0
     for (; i < n; i++) {
       const c = text.charCodeAt(i)
       if (quoted) {
         if (c === 34) {
           if (text.charCodeAt(i + 1) === 34) { field += '"'; i++ } else quoted = false
-        } else field += text[i]
+        } else {
+          if (c === 10) inside++
+          field += text[i]
+        }
       } else if (c === 34 && field.trim() === '') quoted = true
       else if (c === 44) { row.push(field); field = '' }
       else if (c === 10 || c === 13) break
@@ -137,6 +144,8 @@ export function parseCsv(text: string): string[][] {
     if (quoted) throw new DataError(`CSV line ${text.slice(0, pos).split('\n').length}: a quoted field is not closed (a " without its closing ")`)
     row.push(field)
     rows.push(row)
+    lines?.push(line1)
+    line1 += inside + 1
     if (text.charCodeAt(i) === 13) i++
     pos = i + 1
   }

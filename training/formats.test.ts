@@ -508,6 +508,34 @@ describe('Shopify orders CSV', () => {
     expect(() => parseShopifyOrdersCsv(text)).toThrow(/^CSV line 3: a quoted field is not closed/)
   })
 
+  it('reads an export saved with a byte-order mark and CRLF line ends, and a line item name that spans lines', () => {
+    const rows = [
+      '#1,a@example.com,paid,2024-03-05 14:02:11 +0100,EUR,30.00,2024-03-05 14:00:00 +0100,2,"Mug,\nblue",10.00,,,',
+      '#2,b@example.com,paid,2024-03-06 10:00:00 +0100,EUR,5.00,2024-03-06 10:00:00 +0100,1,Mug,5.00,mug,,',
+    ]
+    const plain = parseShopifyOrdersCsv([header, ...rows].join('\n'))
+    expect(parseShopifyOrdersCsv('\uFEFF' + [header, ...rows].join('\r\n'))).toEqual(plain)
+    expect(plain.rows).toBe(2)
+    expect([...plain.byShopper.values()].flat().map((e) => e.type === 'purchase' && e.items[0].productId)).toEqual(['Mug,\nblue', 'mug'])
+  })
+
+  it.each([
+    ['Paid at', '05/03/2024 14:02'],
+    ['Created at', '3/5/2024'],
+    ['Cancelled at', 'yesterday'],
+    ['Paid at', '2024-13-05 14:02:11 +0100'],
+  ])('refuses a %s written as %j in one line naming the line and the column', (column, date) => {
+    const cells: Record<string, string> = { 'Paid at': '2024-03-06 10:00:00 +0100', 'Created at': '2024-03-06 10:00:00 +0100', 'Cancelled at': '' }
+    cells[column] = date
+    const text = [
+      '# exported 2024-03-07', header,
+      '#1,a@example.com,paid,2024-03-05 14:02:11 +0100,EUR,30.00,2024-03-05 14:00:00 +0100,2,"Mug,\nblue",10.00,,,',
+      `#2,b@example.com,paid,${cells['Paid at']},EUR,5.00,${cells['Created at']},1,Mug,5.00,mug,5.00,${cells['Cancelled at']}`,
+    ].join('\r\n')
+    // Line 5: the comment, the header, and the first order's two lines before it.
+    expect(() => parseShopifyOrdersCsv(text)).toThrow(new DataError(`Shopify orders CSV line 5, ${column}: ${JSON.stringify(date)} is not a date as Shopify writes them (2024-03-05 14:02:11 +0100); export the orders again from the Shopify admin, not re-saved from a spreadsheet`))
+  })
+
   it('names the missing columns', () => {
     expect(() => parseShopifyOrdersCsv('Name,Email\n#1,a@b.c')).toThrow('missing columns Total, Created at, Lineitem quantity, Lineitem name, Lineitem price')
   })
@@ -516,7 +544,11 @@ describe('Shopify orders CSV', () => {
     ['2024-03-05 14:02:11 +0100', Date.UTC(2024, 2, 5, 13, 2, 11)],
     ['2024-03-05 14:02:11 -0500', Date.UTC(2024, 2, 5, 19, 2, 11)],
     ['2024-03-05T14:02:11Z', Date.UTC(2024, 2, 5, 14, 2, 11)],
+    ['2024-03-05T14:02:11.250+01:00', Date.UTC(2024, 2, 5, 13, 2, 11)],
+    ['2024-03-05 14:02', Date.UTC(2024, 2, 5, 14, 2, 0)],
     ['', Number.NaN],
+    ['05/03/2024 14:02', Number.NaN],
+    ['March 5, 2024', Number.NaN],
   ])('date %j', (text, ms) => expect(parseShopifyDate(text)).toBe(ms))
 })
 

@@ -14,11 +14,16 @@ const AMOUNTS: ReadonlyArray<[string, boolean]> = [['Total', false], ['Refunded 
 /** What became of an order of an export: whether its purchase was read, and what of it was skipped, why. */
 export interface ShopifyOrderRead { purchase: boolean; skipped: string[] }
 
-/** `2024-03-05 14:02:11 +0100` (Shopify's export) or any date `Date` reads → epoch ms; NaN when empty or bad. */
+/**
+ * `2024-03-05 14:02:11 +0100` (Shopify's export), also as ISO 8601 (`2024-03-05T14:02:11Z`, `+01:00`, seconds
+ * optional) → epoch ms; NaN when empty or written otherwise. `05/03/2024 14:02`, as a spreadsheet re-saves it, is
+ * not guessed at: day and month could be either way round, and its time zone is not said.
+ */
 export function parseShopifyDate(text: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\s*([+-])(\d{2}):?(\d{2})|\s*Z)?$/.exec(text.trim())
-  if (!m) return text.trim() === '' ? Number.NaN : Date.parse(text)
-  const [, y, mo, d, h, mi, s, sign, oh, om] = m
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:\s*([+-])(\d{2}):?(\d{2})|\s*Z)?$/.exec(text.trim())
+  if (!m) return Number.NaN
+  const [, y, mo, d, h, mi, s = '0', sign, oh, om] = m
+  if (+mo < 1 || +mo > 12 || +d < 1 || +d > 31 || +h > 23 || +mi > 59 || +s > 59) return Number.NaN
   const utc = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s)
   const offset = sign ? (sign === '-' ? -1 : 1) * (+oh * 60 + +om) * 60_000 : 0
   return utc - offset
@@ -44,7 +49,9 @@ export function parseShopifyDate(text: string): number {
 export function parseShopifyOrdersCsv(text: string, options: { currency?: string; orders?: Map<string, ShopifyOrderRead> } = {}): LoadedEvents {
   // Leading `#` lines become blank lines (skipped below), so that a line number in an error is the file's.
   const body = text.replace(/^(?:#[^\n]*\n)+/, (lines) => '\n'.repeat(lines.split('\n').length - 1))
-  const table = parseCsv(body).filter((row) => row.length > 1 || row[0] !== '')
+  const lines: number[] = []
+  const lineOf = new Map<string[], number>()
+  const table = parseCsv(body, lines).filter((row, i) => (lineOf.set(row, lines[i]), row.length > 1 || row[0] !== ''))
   if (table.length === 0) throw new DataError('Shopify orders CSV: the file is empty')
   // Column names in any case: a spreadsheet or script that re-saved the export may have changed it.
   const header = table[0].map((h) => h.trim().toLowerCase())
@@ -101,6 +108,13 @@ export function parseShopifyOrdersCsv(text: string, options: { currency?: string
     if (unreadable) {
       skip(`${unreadable[0]} not a plain number`)
       continue
+    }
+    // A date written otherwise than Shopify writes it would be guessed at, or the order dropped without a word.
+    for (const column of ['Paid at', 'Created at', 'Cancelled at']) {
+      const text = get(first, column)
+      if (text !== '' && !Number.isFinite(parseShopifyDate(text))) {
+        throw new DataError(`Shopify orders CSV line ${lineOf.get(first)}, ${column}: ${JSON.stringify(text)} is not a date as Shopify writes them (2024-03-05 14:02:11 +0100); export the orders again from the Shopify admin, not re-saved from a spreadsheet`)
+      }
     }
     const status = get(first, 'Financial Status').toLowerCase()
     const refunded = Number(get(first, 'Refunded Amount') || 0)
