@@ -43,6 +43,15 @@ function summary(e: PackEvaluation) {
   }
 }
 
+/** `read()`, its one-line problem named after the file `source` it is in. */
+function naming<T>(source: string, read: () => T): T {
+  try {
+    return read()
+  } catch (error) {
+    throw error instanceof DataError ? new DataError(`${source}: ${error.message}`) : error
+  }
+}
+
 /** `npm run evaluate`: scores a pack on a data file and prints the metrics (or JSON with --json). */
 export async function main(argv: string[]): Promise<number> {
   // Every option is checked before the pack or the data is read.
@@ -118,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
   } else if (pack.kind === 'session') {
     if (args['session-gap-ms'] !== undefined || args['special-days'] !== undefined) throw new DataError(`${data}: UCI rows come as sessions, with their special-day closeness; --session-gap-ms and --special-days apply to a shop's events`)
     if (args['retention-days'] !== undefined || args['max-events'] !== undefined || args['purchase-retention-days'] !== undefined) throw new DataError(`${data}: UCI rows come as sessions, with no history to keep; --retention-days, --max-events and --purchase-retention-days apply to a shop's events`)
-    const every = parseShoppers(file!.text)
+    const every = naming(data, () => parseShoppers(file!.text))
     if (every.length === 0) throw new DataError(`${data}: nothing to evaluate: no data row (a header only, or an empty file)`)
     const rows = every.filter((r) => all || r.index % 5 === 0)
     const labels = rows.map((r) => (r.revenue ? 1 : 0))
@@ -127,7 +136,7 @@ export async function main(argv: string[]): Promise<number> {
   } else {
     if (args['purchase-retention-days'] !== undefined) throw new DataError(`${data}: UCI Online Retail customers are counted from the orders of the data set's 9 months before its cutoff; --purchase-retention-days applies to a shop's orders`)
     if (cutoffOption !== undefined) throw new DataError(`${data}: UCI Online Retail customers are counted up to the data set's own cutoff, 2011-09-01; --cutoff applies to a shop's orders`)
-    const every = retailCustomers(retailEvents(file!.text))
+    const every = retailCustomers(naming(data, () => retailEvents(file!.text)))
     if (every.length === 0) throw new DataError(`${data}: nothing to evaluate: no customer with an order before 2011-09-01, the data set's cutoff`)
     const customers = every.filter((c) => all || c.test)
     // The fixed test split is the customers whose CustomerID is a multiple of 5: a file may hold none of them.

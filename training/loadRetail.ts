@@ -1,6 +1,7 @@
 import type { StoredEvent } from '../src/events/types'
 import { aggregateLifetime } from '../src/features/aggregateLifetime'
 import type { LifetimeAggregate } from '../src/features/types'
+import { DataError } from './dataError'
 import { parseCsv, readDataFile } from './data'
 
 /**
@@ -24,11 +25,13 @@ export interface RetailCustomer {
 
 function parseDate(text: string): number {
   // `YYYY-MM-DD HH:MM:SS`, UK local time without zone: read as UTC, like the cutoff, so that the public packs are
-  // the same on a machine in any time zone, and whatever --time-zone a shop gives for its own data.
-  const [d, t = '00:00:00'] = text.split(' ')
-  const [y, m, day] = d.split('-').map(Number)
-  const [hh, mm, ss] = t.split(':').map(Number)
-  return Date.UTC(y, m - 1, day, hh, mm, ss)
+  // the same on a machine in any time zone, and whatever --time-zone a shop gives for its own data. Any other
+  // form (`12/1/2010 8:26`, as a spreadsheet saves the data set) is NaN: never guessed at.
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text.trim())
+  if (!m) return Number.NaN
+  const [, y, mo, day, hh = '0', mm = '0', ss = '0'] = m
+  if (+mo < 1 || +mo > 12 || +day < 1 || +day > 31 || +hh > 23 || +mm > 59 || +ss > 59) return Number.NaN
+  return Date.UTC(+y, +mo - 1, +day, +hh, +mm, +ss)
 }
 
 /** `fold()` run in UTC (the local dates of the browser's feature code are then the data set's own), the time zone in use restored after. */
@@ -49,13 +52,13 @@ function inUtc<T>(fold: () => T): T {
  * (value = Σ |quantity| × price). Lines without a CustomerID cannot belong to a shopper and are dropped.
  */
 export function retailEvents(text: string): Map<number, StoredEvent[]> {
-  const table = parseCsv(text)
-  const header = table[0]
-  const col = (name: string): number => {
-    const i = header.indexOf(name)
-    if (i < 0) throw new Error(`Online Retail CSV: missing column ${name}`)
-    return i
-  }
+  const lines: number[] = []
+  const table = parseCsv(text, lines)
+  if (table.every((row) => row.length === 1 && row[0].trim() === '')) throw new DataError('Online Retail CSV: the file is empty')
+  const header = table[0].map((h) => h.trim())
+  const missing = ['InvoiceNo', 'StockCode', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID'].filter((name) => !header.includes(name))
+  if (missing.length > 0) throw new DataError(`Online Retail CSV: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
+  const col = (name: string): number => header.indexOf(name)
   const cInvoice = col('InvoiceNo'), cStock = col('StockCode'), cQty = col('Quantity'), cDate = col('InvoiceDate')
   const cPrice = col('UnitPrice'), cCustomer = col('CustomerID')
   const invoices = new Map<string, { customer: number; ts: number; refund: boolean; value: number; items: Map<string, { quantity: number; price: number }> }>()
@@ -71,7 +74,9 @@ export function retailEvents(text: string): Map<number, StoredEvent[]> {
     if (!(price > 0) || quantity === 0 || (!refund && quantity < 0)) continue
     let inv = invoices.get(invoiceNo)
     if (!inv) {
-      inv = { customer: Number(customer), ts: parseDate(row[cDate]), refund, value: 0, items: new Map() }
+      const ts = parseDate(row[cDate])
+      if (!Number.isFinite(ts)) throw new DataError(`Online Retail CSV line ${lines[r]}, InvoiceDate: ${JSON.stringify(row[cDate])} is not a date as the data set writes them (2010-12-01 08:26:00)`)
+      inv = { customer: Number(customer), ts, refund, value: 0, items: new Map() }
       invoices.set(invoiceNo, inv)
     }
     const q = Math.abs(quantity)

@@ -2,6 +2,7 @@ import type { StoredEvent } from '../src/events/types'
 import { specialDayCloseness } from '../src/features/specialDayCloseness'
 import type { SessionAggregate } from '../src/features/types'
 import { parseCsv, readDataFile } from './data'
+import { DataError } from './dataError'
 
 /** One row of UCI Online Shoppers (only the columns a browser can reproduce, plus the label). */
 export interface ShoppersRow {
@@ -36,25 +37,34 @@ const REQUIRED = [
 
 /** Parses the UCI Online Shoppers CSV text. Throws on a missing column or an unparsable value. */
 export function parseShoppers(text: string): ShoppersRow[] {
-  const table = parseCsv(text).filter((r) => r.length > 1 || r[0] !== '')
-  const header = table[0]
-  const col: Record<string, number> = {}
-  for (const name of REQUIRED) {
-    const i = header.indexOf(name)
-    if (i < 0) throw new Error(`Online Shoppers CSV: missing column ${name}`)
-    col[name] = i
-  }
+  const lines: number[] = []
+  const lineOf = new Map<string[], number>()
+  const table = parseCsv(text, lines).filter((r, i) => (lineOf.set(r, lines[i]), r.length > 1 || r[0] !== ''))
+  if (table.length === 0) throw new DataError('Online Shoppers CSV: the file is empty')
+  const header = table[0].map((h) => h.trim())
+  const missing = REQUIRED.filter((name) => !header.includes(name))
+  if (missing.length > 0) throw new DataError(`Online Shoppers CSV: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
+  const col: Record<string, number> = Object.fromEntries(REQUIRED.map((name) => [name, header.indexOf(name)]))
   const rows: ShoppersRow[] = []
   for (let r = 1; r < table.length; r++) {
     const cells = table[r]
-    const num = (name: string): number => {
-      const v = Number(cells[col[name]])
-      if (!Number.isFinite(v)) throw new Error(`Online Shoppers CSV: row ${r - 1}, ${name} = "${cells[col[name]]}"`)
-      return v
+    const at = (name: string) => `Online Shoppers CSV line ${lineOf.get(cells)}, ${name}`
+    const cell = (name: string): string => {
+      const v = cells[col[name]]
+      if (v === undefined) throw new DataError(`${at(name)}: missing (the line has ${cells.length} of the header's ${header.length} fields)`)
+      return v.trim()
     }
-    const month = MONTHS[cells[col.Month]]
-    if (month === undefined) throw new Error(`Online Shoppers CSV: row ${r - 1}, unknown Month "${cells[col.Month]}"`)
-    const visitor = cells[col.VisitorType]
+    const num = (name: string): number => {
+      const v = cell(name)
+      if (v === '' || !Number.isFinite(Number(v))) throw new DataError(`${at(name)}: ${JSON.stringify(v)} is not a number`)
+      return Number(v)
+    }
+    const month = MONTHS[cell('Month')]
+    if (month === undefined) throw new DataError(`${at('Month')}: unknown month ${JSON.stringify(cell('Month'))} (Jan … Dec)`)
+    for (const name of ['Weekend', 'Revenue']) {
+      if (!/^(true|false)$/i.test(cell(name))) throw new DataError(`${at(name)}: ${JSON.stringify(cell(name))} is not TRUE or FALSE`)
+    }
+    const visitor = cell('VisitorType')
     rows.push({
       index: r - 1,
       administrative: num('Administrative'),
@@ -69,8 +79,8 @@ export function parseShoppers(text: string): ShoppersRow[] {
       specialDay: num('SpecialDay'),
       month,
       visitorType: visitor === 'Returning_Visitor' || visitor === 'New_Visitor' ? visitor : 'Other',
-      weekend: cells[col.Weekend].toUpperCase() === 'TRUE',
-      revenue: cells[col.Revenue].toUpperCase() === 'TRUE',
+      weekend: cell('Weekend').toUpperCase() === 'TRUE',
+      revenue: cell('Revenue').toUpperCase() === 'TRUE',
     })
   }
   return rows

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { computeFeatures } from '../src/features/computeFeatures'
 import { PUBLIC_SESSION_FEATURE_NAMES, SESSION_FEATURE_NAMES } from '../src/features/featureNames'
 import { lifetimeVector, sessionVector } from '../src/features/vectors'
+import { DataError } from './dataError'
 import { DEFAULT_DATA_DIR, parseCsv, readDataFile, RETAIL_FILE, SHOPPERS_FILE } from './data'
 import { eventCustomers, eventSessions, parseEventsNdjson } from './loadEvents'
 import { RETAIL_CUTOFF, retailCustomers, retailEvents } from './loadRetail'
@@ -103,6 +104,50 @@ describe.skipIf(!haveRetail)('Online Retail loader (real file)', () => {
     expect(lifetimeVector(c.aggregate)).toEqual(computeFeatures(before, RETAIL_CUTOFF).lifetimeRaw)
     // Order counts are distinct invoices.
     expect(c.aggregate.orders).toBe(new Set(before.filter((e) => e.type === 'purchase').map((e) => (e as { orderId: string }).orderId)).size)
+  })
+})
+
+describe('the public data sets\' CSVs with odd input', () => {
+  const shoppersHeader = 'Administrative,Administrative_Duration,Informational,Informational_Duration,ProductRelated,ProductRelated_Duration,BounceRates,ExitRates,PageValues,SpecialDay,Month,OperatingSystems,Browser,Region,TrafficType,VisitorType,Weekend,Revenue'
+  const shoppersRow = (month = 'Feb', revenue = 'FALSE') => `0,0,0,0,1,0,0.2,0.2,0,0,${month},1,1,1,1,Returning_Visitor,FALSE,${revenue}`
+  const retailHeader = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'
+  const retailRows = ['536365,85123A,"WHITE MUG,\nLARGE",6,2011-03-01 08:26:00,2.55,17850,United Kingdom', '536366,85123A,MUG,2,2011-10-01 08:26:00,2.55,17850,United Kingdom']
+  const failure = (read: () => unknown) => {
+    try {
+      read()
+    } catch (error) {
+      return error instanceof DataError ? error.message : `not a DataError: ${String(error)}`
+    }
+    return 'no failure'
+  }
+
+  it('refuses an empty file, and names the missing columns, in one line', () => {
+    expect(failure(() => parseShoppers(''))).toBe('Online Shoppers CSV: the file is empty')
+    expect(failure(() => parseShoppers('\r\n'))).toBe('Online Shoppers CSV: the file is empty')
+    expect(failure(() => retailEvents(''))).toBe('Online Retail CSV: the file is empty')
+    expect(failure(() => parseShoppers('Month,Revenue\nFeb,TRUE\n'))).toMatch(/^Online Shoppers CSV: missing columns Administrative, .*, VisitorType, Weekend$/)
+    expect(failure(() => retailEvents('InvoiceNo,Quantity\n1,2\n'))).toBe('Online Retail CSV: missing columns StockCode, InvoiceDate, UnitPrice, CustomerID')
+  })
+
+  it('reads a header only as no rows, and a byte-order mark, CRLF line ends and quoted fields over several lines as the plain file', () => {
+    expect(parseShoppers(shoppersHeader + '\n')).toEqual([])
+    expect(retailEvents(retailHeader + '\n').size).toBe(0)
+    expect(parseShoppers('\uFEFF' + [shoppersHeader, shoppersRow(), shoppersRow('Nov', 'TRUE')].join('\r\n') + '\r\n')).toEqual(parseShoppers([shoppersHeader, shoppersRow(), shoppersRow('Nov', 'TRUE')].join('\n')))
+    const plain = retailEvents([retailHeader, ...retailRows].join('\n'))
+    expect(retailEvents('\uFEFF' + [retailHeader, ...retailRows].join('\r\n') + '\r\n')).toEqual(plain)
+    expect(plain.get(17850)!.map((e) => e.ts)).toEqual([Date.UTC(2011, 2, 1, 8, 26), Date.UTC(2011, 9, 1, 8, 26)])
+  })
+
+  it('names the line and the column of a value it cannot read', () => {
+    // Line 4: the header, then a row whose quoted field spans two lines.
+    const shoppers = (row: string) => failure(() => parseShoppers([shoppersHeader, shoppersRow().replace('0,0,0,0,1', '0,0,0,0,"1\n"'), row].join('\n')))
+    expect(shoppers(shoppersRow('Febr'))).toBe('Online Shoppers CSV line 4, Month: unknown month "Febr" (Jan … Dec)')
+    expect(shoppers(shoppersRow().replace('0.2,0.2', '0.2,n/a'))).toBe('Online Shoppers CSV line 4, ExitRates: "n/a" is not a number')
+    expect(shoppers(shoppersRow('Feb', 'yes'))).toBe('Online Shoppers CSV line 4, Revenue: "yes" is not TRUE or FALSE')
+    expect(shoppers('0,0,0')).toBe('Online Shoppers CSV line 4, Month: missing (the line has 3 of the header\'s 18 fields)')
+    // A date as a spreadsheet saves the data set is never guessed at.
+    const retail = [retailHeader, ...retailRows, '536367,85123A,MUG,1,12/1/2010 8:26,2.55,17851,United Kingdom'].join('\n')
+    expect(failure(() => retailEvents(retail))).toBe('Online Retail CSV line 5, InvoiceDate: "12/1/2010 8:26" is not a date as the data set writes them (2010-12-01 08:26:00)')
   })
 })
 

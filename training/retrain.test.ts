@@ -740,6 +740,9 @@ describe('failures are one line', () => {
     expect(await line(['--pack', 'src/models/lifetime.json', '--data', join(dir, 'retail.csv')])).toBe(`${join(dir, 'retail.csv')}: nothing to evaluate: none of the 2 customers with an order before 2011-09-01 is in the fixed test split (CustomerID % 5 == 0); pass --split all to score every one`)
     expect(await line(['--pack', 'src/models/session.json', '--data', join(dir, 'shoppers.csv')])).toBe(`${join(dir, 'shoppers.csv')}: nothing to evaluate: no data row (a header only, or an empty file)`)
     expect(await line(['--pack', 'src/models/session.json', '--data', join(dir, 'events.ndjson'), '--format', 'seglet', '--time-zone', 'UTC'])).toBe(`${join(dir, 'events.ndjson')}: nothing to evaluate: no session in 0 seglet rows`)
+    writeFileSync(join(dir, 'empty.csv'), '')
+    expect(await line(['--pack', 'src/models/session.json', '--data', join(dir, 'empty.csv')])).toBe(`${join(dir, 'empty.csv')}: Online Shoppers CSV: the file is empty`)
+    expect(await line(['--pack', 'src/models/lifetime.json', '--data', join(dir, 'empty.csv')])).toBe(`${join(dir, 'empty.csv')}: Online Retail CSV: the file is empty`)
     // With --split all, the same customers are scored.
     const out: string[] = []
     vi.restoreAllMocks()
