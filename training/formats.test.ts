@@ -280,11 +280,11 @@ describe('an empty file among several', () => {
       expect(loaded.format).toBe('ga4')
       expect(loaded.byShopper).toEqual(without.byShopper)
       expect(loaded.rows).toBe(without.rows)
-      // Two empty files hold no rows to count twice; every file empty, there is nothing to tell the format from.
+      // Two empty files hold no rows to count twice; every file empty, there is nothing to read, and it says so.
       writeFileSync(join(dir, 'events-3.json'), '\n')
       writeFileSync(join(dir, 'events-4.json'), '')
       expect(loadTrainingEventsFiles([0, 1, 2, 4].map((k) => join(dir, `events-${k}.json`))).byShopper).toEqual(without.byShopper)
-      expect(() => loadTrainingEventsFiles([1, 3].map((k) => join(dir, `events-${k}.json`)))).toThrow(`${join(dir, 'events-1.json')}: cannot tell its format`)
+      expect(() => loadTrainingEventsFiles([1, 3].map((k) => join(dir, `events-${k}.json`)))).toThrow(`${join(dir, 'events-1.json')}: the file is empty (no data line)`)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

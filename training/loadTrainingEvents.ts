@@ -48,6 +48,8 @@ function resolveFormat(text: string | Buffer, format: string | undefined, source
   }
   const resolved = (format as EventsFormat | undefined) ?? detectFormat(text)
   if (!resolved) {
+    // An empty file has no format to tell: saying "pass --format" would send the shop the wrong way.
+    if (isEmpty(typeof text === 'string' ? Buffer.from(text) : text)) throw new DataError(`${source}: the file is empty (no data line); export the events or orders again`)
     // BigQuery's console saves query results as one JSON array, which no format here is.
     const start = (typeof text === 'string' ? text.slice(0, 64) : text.toString('utf8', 0, 64)).replace(/^\uFEFF/, '').trimStart()
     if (start.startsWith('[')) throw new DataError(`${source}: one JSON array; export the rows as newline-delimited JSON (one row per line; BigQuery: EXPORT DATA … format = \'JSON\', or "JSONL (newline delimited)" when saving results)`)

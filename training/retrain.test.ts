@@ -752,6 +752,17 @@ describe('failures are one line', () => {
     vi.restoreAllMocks()
   })
 
+  it('train refuses an empty events or orders file as empty, not as a format to name', async () => {
+    silence()
+    const dir = tempDir('seglet-train-')
+    writeFileSync(join(dir, 'empty.csv'), '')
+    writeFileSync(join(dir, 'comments.ndjson'), '# exported 2024-03-07\r\n\r\n')
+    for (const [flag, file, only] of [['--events', 'comments.ndjson', 'session'], ['--lifetime-events', 'empty.csv', 'lifetime']]) {
+      const error = await train(['--quick', '--only', only, flag, join(dir, file), '--time-zone', 'UTC']).catch((e: unknown) => e)
+      expect(describeFailure(error)).toBe(`${join(dir, file)}: the file is empty (no data line); export the events or orders again`)
+    }
+  })
+
   it('train refuses a Shopify export for sessions; evaluate a missing file', async () => {
     silence()
     const shopify = join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv')
