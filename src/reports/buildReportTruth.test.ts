@@ -55,6 +55,14 @@ describe('buildReportTruth', () => {
     })
   })
 
+  it('leaves out page keys a report cannot carry and order values that are not amounts (old or hand-written data)', () => {
+    const odd = (ts: number, pageKey: unknown) => ev(ts, { type: 'page_view', url: '/x', pageType: 'other', pageKey })
+    const events = [view(T, 'home'), odd(T + 1, ''), buy(T + 2, 30), buy(T + 3, Number.NaN), buy(T + 4, -5), odd(T + 5, 'p'.repeat(101)), odd(T + 6, 7)]
+    const closed = buildReportTruth({ events, records: [record(T)], now: T + 40 * MIN })
+    // The session left from a page without a usable key: no page of it exited.
+    expect(closed?.truth).toMatchObject({ ordered: true, orderValueBucket: 1, pages: [{ key: 'home', bounced: false, exited: false, orderFollowed: true }] })
+  })
+
   it.each([
     ['the session is still open', 29 * MIN, false],
     ['one session gap has passed', 30 * MIN + 1, true],

@@ -1,6 +1,8 @@
 import type { StoredEvent } from '../events/types'
 import { DEFAULT_SESSION_GAP_MS, sessionize } from '../features/sessionize'
+import { checkTruth } from './encodeReport'
 import { utcDay } from './ledger'
+import { isReportPageKey } from './lib/isReportPageKey'
 import { orderValueBucket } from './schema'
 import type { SessionRecord } from './sessionRecord'
 import type { ReportContext, ReportPage, ReportTruth } from './types'
@@ -41,14 +43,18 @@ export interface BuildReportTruthInput {
  * The outcome and the pages come from its events: ordered, the order-value bucket of its orders' total, and
  * its page views that carry a page key, in order (all of them: the page-value question asks about the whole
  * session; the page questions draw from the last `MAX_REPORT_PAGES`), each with whether the session
- * had that one page only (bounced), ended there (exited) and had an order after it.
+ * had that one page only (bounced), ended there (exited) and had an order after it. Stored data a report
+ * cannot carry never makes it throw: a page key that is not 1–`MAX_PAGE_KEY_LENGTH` characters counts as none,
+ * an order value that is not an amount as 0, and a record that does not fit its packs is never used (its session
+ * gives `null`).
  *
  * @example
  * const closed = buildReportTruth({ events: await store.getEvents(), records: await readSessionRecords(store), now: Date.now() })
  */
 export function buildReportTruth({ events, records, now, sessionGapMs = DEFAULT_SESSION_GAP_MS, ...input }: BuildReportTruthInput): ClosedSession | null {
-  // The newest record's packs are the ones in use; `context` only stands in before any decision.
-  const context = records[0]?.context ?? input.context
+  // The newest record's packs are the ones in use; `context` only stands in before any decision. A record this
+  // version cannot report (old data, another version, a hand-written one) is passed over, never relied on.
+  const context = records.find(reportable)?.context ?? input.context
   if (!context) return null
   const sessions = sessionize(events.filter((e) => e.ts <= now), sessionGapMs)
   let session: StoredEvent[] | undefined
@@ -59,13 +65,16 @@ export function buildReportTruth({ events, records, now, sessionGapMs = DEFAULT_
   const start = session[0].ts
   const end = session[session.length - 1].ts
   const record = records.find((r) => r.start >= start && r.start <= end)
+  // Its session is not reported (nothing is stored or spent): later sessions are.
+  if (record && !reportable(record)) return null
 
   const orders = new Map<string, number>()
-  const pageViews: { key?: string; ts: number }[] = []
+  const pageViews: { key?: unknown; ts: number }[] = []
   let lastOrderAt = -Infinity
   for (const event of session) {
     if (event.type === 'purchase') {
-      orders.set(event.orderId, event.value)
+      // A value that is not an amount (old or hand-written data: capture never stores one) counts as 0.
+      orders.set(event.orderId, Math.max(0, event.value) || 0)
       lastOrderAt = event.ts
     } else if (event.type === 'page_view') pageViews.push({ key: event.pageKey, ts: event.ts })
   }
@@ -75,7 +84,8 @@ export function buildReportTruth({ events, records, now, sessionGapMs = DEFAULT_
 
   const pages: ReportPage[] = []
   pageViews.forEach((view, i) => {
-    if (view.key === undefined) return
+    // A key a report cannot carry (old or hand-written data) counts as none: that page is left out of the answers.
+    if (!isReportPageKey(view.key)) return
     pages.push({ key: view.key, bounced: pageViews.length === 1, exited: i === pageViews.length - 1, orderFollowed: lastOrderAt >= view.ts })
   })
 
@@ -92,5 +102,15 @@ export function buildReportTruth({ events, records, now, sessionGapMs = DEFAULT_
     context: record ? record.context : context,
     day: utcDay(start),
     start,
+  }
+}
+
+/** Whether a recorded decision fits its own pack context, as a report needs. */
+function reportable(record: SessionRecord): boolean {
+  try {
+    checkTruth({ ...record, ordered: false, orderValueBucket: 0, pages: [] }, record.context)
+    return true
+  } catch {
+    return false
   }
 }

@@ -78,6 +78,9 @@ afterEach(async () => {
   stores = []
 })
 
+const tableText = JSON.stringify({ format: 'seglet-page-stats', version: 1, generated: 'test', day: '2026-11-28', epsilon: 2, reports: 1, pages: {}, valuePages: ['product/boot', 'cart'] })
+const tableCapture = { pageStatsUrl: '/seglet/page-stats.json', pageStatsIntegrity: 'sha256-' + createHash('sha256').update(tableText).digest('base64') }
+
 describe('createReporter', () => {
   it('sends one report about the previous closed session, same origin, without cookies, Referer or redirects', async () => {
     const store = await storeWith(session(NOW))
@@ -115,9 +118,6 @@ describe('createReporter', () => {
     }
     expect(questions.size).toBe(7)
   })
-
-  const tableText = JSON.stringify({ format: 'seglet-page-stats', version: 1, generated: 'test', day: '2026-11-28', epsilon: 2, reports: 1, pages: {}, valuePages: ['product/boot', 'cart'] })
-  const tableCapture = { pageStatsUrl: '/seglet/page-stats.json', pageStatsIntegrity: 'sha256-' + createHash('sha256').update(tableText).digest('base64') }
 
   /** One report a day for 40 days, each about a session of `sessionAt(at)`; the page-value answers sent. */
   async function pageValueAnswers(store: EventStore, sessionAt: (at: number) => StoredEvent[]) {
@@ -427,6 +427,49 @@ describe('createReporter', () => {
     await createReporter(ctx(store, { getEpoch: () => epoch })).run()
     expect(fetchMock).toHaveBeenCalledTimes(1)
     expect(await store.getMeta(LEDGER_META_KEY)).toBeUndefined()
+  })
+})
+
+describe('bad stored data', () => {
+  // Capture never stores these, but old data, another version or a hand-written record can hold them.
+  it.each([
+    ['an empty page key', ''],
+    ['a page key of 101 characters', 'p'.repeat(101)],
+    ['a page key that is not a text', 42],
+  ])('a session with %s is still reported, that page left out; nothing stored changes', async (_name, pageKey) => {
+    const events = session(NOW)
+    events.splice(2, 0, ev(NOW - 2 * HOUR + 1500, { type: 'page_view', url: '/odd', pageType: 'other', pageKey }))
+    const store = await storeWith(events)
+    await store.setMeta(pageStatsTableCacheKey(), { integrity: tableCapture.pageStatsIntegrity, text: tableText })
+    const before = await store.getEvents()
+    await createReporter(ctx(store, { options: { reports: { endpoint: '/seglet/reports' }, capture: tableCapture } })).run()
+    expect(errors).toEqual([])
+    expect(sentBodies()).toHaveLength(1)
+    expect(await store.getEvents()).toEqual(before)
+  })
+
+  it.each([
+    ['a segment leaf the pack does not have', { segmentLeaf: 9 }],
+    ['a value leaf the pack does not have', { valueSegment: -1 }],
+    ['an arm this version does not know', { arm: 'other' }],
+    ['a pack context of no leaves', { context: { packId: 'session@9+lifetime@9', segmentLeaves: 0, valueLeaves: 4 } }],
+    ['training tables this version does not have', { context: { packId: 'session@9+lifetime@9', segmentLeaves: 4, valueLeaves: 4, learnTables: [99] } }],
+  ])('a recorded decision with %s sends nothing about its session, and never stops a later one', async (_name, bad) => {
+    const first = session(NOW)
+    const store = await storeWith(first, undefined)
+    const records = [{ ...sessionRecordOf(first[0].ts, { segmentId: 'c', coldStart: false, valueSegmentId: 'x', arm: 'holdout' }, context, lifetime), ...bad }]
+    await store.setMeta('report-sessions', records)
+    const reports = (now: number) => createReporter(ctx(store, { now: () => now, options: { reports: { endpoint: '/seglet/reports', learnShare: 1 } } })).run()
+    await reports(NOW)
+    expect(sentBodies()).toHaveLength(0)
+    // The next day, a bounce with no decision of its own (the bad record is still the newest): reported against the
+    // shipped packs, as before any decision.
+    for (const event of [ev(NOW + DAY - 2 * HOUR, { type: 'page_view', url: '/', pageType: 'home', pageKey: 'home' })]) store.enqueue(event)
+    await store.flush()
+    await reports(NOW + DAY)
+    expect(sentBodies()).toHaveLength(1)
+    expect(errors).toEqual([])
+    expect(await store.getMeta('report-sessions')).toEqual(records)
   })
 })
 

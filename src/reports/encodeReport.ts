@@ -5,6 +5,7 @@ import { olhEncode } from './mechanisms/olh'
 import { oueEncode } from './mechanisms/oue'
 import { checkContext } from './lib/checkContext'
 import { isValuePageList } from './lib/isValuePageList'
+import { isReportPageKey } from './lib/isReportPageKey'
 import { toHex } from './lib/hex'
 import { isReportDay } from './lib/isReportDay'
 import { isReportEpsilon, toReportEpsilon } from './lib/isReportEpsilon'
@@ -77,6 +78,22 @@ function leaf(value: unknown, leaves: number, field: string): number {
   return value as number
 }
 
+/**
+ * Throws a `ReportError` unless `truth` fits `context`: the pack id and leaf counts, the leaves, the order-value
+ * bucket, the arm and the training tables the context lists. Checked before any question is drawn, so that a bad
+ * truth fails whichever is drawn.
+ *
+ * @example
+ * checkTruth({ segmentLeaf: 9, valueSegment: null, ordered: false, orderValueBucket: 0, arm: 'none', pages: [] }, context) // throws: 4 leaves
+ */
+export function checkTruth(truth: ReportTruth, context: ReportContext): void {
+  checkContext(context.packId, context.segmentLeaves, context.valueLeaves, 'report_out_of_range')
+  const listed = context.learnTables
+  if (listed && !(listed.length > 0 && listed.every((t) => LEARN_TABLES[t])))
+    throw new ReportError('report_out_of_range', 'learnTables must hold training-table indexes', 'learnTables')
+  finiteValue('segment', truth, context)
+}
+
 /** The true value of a question's domain (the page question is handled apart). */
 function finiteValue(question: FiniteQuestionId, truth: ReportTruth, context: ReportContext): number {
   const segment = leaf(truth.segmentLeaf, context.segmentLeaves, 'segmentLeaf')
@@ -134,9 +151,7 @@ function checkPages(pages: unknown): ReportTruth['pages'] {
     const page = pages[i] as ReportTruth['pages'][number]
     if (
       !page ||
-      typeof page.key !== 'string' ||
-      page.key.length === 0 ||
-      page.key.length > MAX_PAGE_KEY_LENGTH ||
+      !isReportPageKey(page.key) ||
       typeof page.bounced !== 'boolean' ||
       typeof page.exited !== 'boolean' ||
       typeof page.orderFollowed !== 'boolean'
@@ -167,8 +182,8 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
   const epsilon = toReportEpsilon(given)
   const day = options.day ?? new Date().toISOString().slice(0, 10)
   if (!isReportDay(day)) throw new OptionsError('day must be a calendar day written YYYY-MM-DD', 'day')
-  checkContext(context.packId, context.segmentLeaves, context.valueLeaves, 'report_out_of_range')
   if (!truth || typeof truth !== 'object') throw new ReportError('report_out_of_range', 'truth must be an object')
+  checkTruth(truth, context)
   // The session's last MAX_REPORT_PAGES pages: the page questions draw from these only (a fixed number of slots);
   // the page-value question asks about the whole session.
   const pages = checkPages(truth.pages)
@@ -192,11 +207,9 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
     // of the truth, so it travels in clear (byte 10).
     const listed = context.learnTables
     const table = listed ? listed[coins.below(listed.length)] : coins.below(LEARN_TABLES.length)
-    if (!LEARN_TABLES[table]) throw new ReportError('report_out_of_range', 'learnTables must hold training-table indexes', 'learnTables')
     olhEncode(mechanism, learnCode(truth.learn, truth.ordered === true, table), coins, olhOut)
     writeOlh()
     answer[10] = table
-    finiteValue('segment', truth, context)
   } else if (spec.id === 'pageValue') {
     if (mechanism.kind !== 'krr') throw new Error('page-value question without randomized response')
     // The asked page is drawn uniformly from the public list, independently of the truth: its hash travels in clear.
@@ -204,7 +217,6 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
     const y = krrEncode(mechanism, pageValueClass(pages, key), coins)
     answerView.setUint16(0, y)
     answerView.setUint32(2, pageKeyHash(key))
-    finiteValue('segment', truth, context)
   } else if (isPageQuestion(spec.id)) {
     let code = EMPTY_PAGE_CODE
     if (spec.id === 'pageView') {
@@ -220,8 +232,6 @@ export function encodeReport(truth: ReportTruth, context: ReportContext, options
     if (mechanism.kind !== 'olh') throw new Error('page question without local hashing')
     olhEncode(mechanism, code, coins, olhOut)
     writeOlh()
-    // Checked for every question so that a bad truth fails whichever question is drawn.
-    finiteValue('segment', truth, context)
   } else {
     const x = finiteValue(spec.id as FiniteQuestionId, truth, context)
     if (mechanism.kind === 'krr') {
