@@ -42,6 +42,7 @@ export type SegletErrorCode =
   | 'report_mismatch'
   | 'report_origin'
   | 'report_failed'
+  | 'report_unconfirmed'
   | 'table_origin'
   | 'table_load_failed'
   | 'table_too_large'

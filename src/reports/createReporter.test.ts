@@ -333,7 +333,7 @@ describe('createReporter', () => {
     expect(errors.map((e) => e.code)).toEqual([code])
   })
 
-  it('reports a failed send once through onError and never throws; the day\'s budget stays spent', async () => {
+  it('reports a send that got no answer once through onError and never throws; the day\'s budget stays spent', async () => {
     fetchMock.mockImplementation(async () => {
       throw new TypeError('Failed to fetch')
     })
@@ -342,7 +342,7 @@ describe('createReporter', () => {
     await expect(reporter.run()).resolves.toBeUndefined()
     await expect(reporter.run()).resolves.toBeUndefined()
     expect(errors).toHaveLength(1)
-    expect(errors[0]).toMatchObject({ code: 'report_failed' })
+    expect(errors[0]).toMatchObject({ code: 'report_unconfirmed' })
     expect((await readLedger(store)).spent[utcDay(NOW)]).toBe(2)
     await createReporter(ctx(store)).run()
     expect(fetchMock).toHaveBeenCalledTimes(1)
@@ -370,7 +370,9 @@ describe('createReporter', () => {
     fetchMock.mockImplementation(async () => Promise.reject(new TypeError('Failed to fetch')))
     const store = await storeWith(session(NOW))
     await createReporter(ctx(store)).run()
-    expect(errors.map((e) => e.code)).toEqual(['report_failed'])
+    // onError is told the same: not confirmed, not failed.
+    expect(errors.map((e) => [e.code, e.message])).toEqual([['report_unconfirmed', 'The private report got no answer, so its delivery is not confirmed: Failed to fetch']])
+    expect(errors[0].cause).toBeInstanceOf(TypeError)
     const { last } = await readLedger(store)
     expect(last).not.toHaveProperty('failed')
     expect(last).toMatchObject({ sentDay: utcDay(NOW), sending: 0 })
@@ -412,7 +414,7 @@ describe('createReporter', () => {
       setMeta: async (key, value) => (key === LEDGER_META_KEY && ++writes > 1 ? false : store.setMeta(key, value)),
     }
     await createReporter({ ...ctx(store), store: full }).run()
-    expect(errors.map((e) => e.code)).toEqual(['report_failed'])
+    expect(errors.map((e) => e.code)).toEqual(['report_unconfirmed'])
     expect((await readReportSummary(other, { endpoint: '/seglet/reports' }, NOW + UNANSWERED_AFTER_MS)).last).toMatchObject({ delivery: 'unanswered' })
   })
 

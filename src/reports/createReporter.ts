@@ -148,13 +148,16 @@ export function createReporter(ctx: ReporterContext): Reporter {
       // once (a network error, or the page's leaving cut it short, which rejects although the shop may have it: never
       // told as undelivered); one the shop answered with an error failed. Either keeps the day's budget spent (a
       // second report could tell more). Nothing is stored again after a forget() or a withdrawn consent.
-      const sending = sendReport(settings.href, body)
-      await sending.then(
-        () => delete last.sending,
-        (error: unknown) => (error instanceof TypeError ? (last.sending = 0) : (last.failed = true)),
+      // onError is told the same: `report_unconfirmed` for no answer, `report_failed` for an error answer.
+      const error = await sendReport(settings.href, body).then(
+        () => void delete last.sending,
+        (reason: unknown) =>
+          reason instanceof TypeError
+            ? ((last.sending = 0), new SegletError('report_unconfirmed', `The private report got no answer, so its delivery is not confirmed: ${reason.message}`, { cause: reason }))
+            : ((last.failed = true), reason),
       )
       if (live()) await store.setMeta(LEDGER_META_KEY, written).catch(() => undefined)
-      await sending
+      if (error) throw error
     })
   }
 
