@@ -5,6 +5,7 @@ import * as seglet from '../../src/index'
 import { readmeSnippets, snippet } from '../browser/readmeSnippets'
 import { checkPanelText, readPanelText } from '../../src/personalize/panelText'
 import { parseReport } from '../../src/reports/parseReport'
+import { addReport, createInsightSums, estimateInsights } from '../../src/reports/estimate'
 import type { PanelText } from '../../src/personalize/panelText'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -96,5 +97,23 @@ describe('README snippets', () => {
     expect(body).not.toContain('$(')
     const report = parseReport(JSON.parse(body))
     expect(report).toMatchObject({ day: today, epsilon: 2, packId: 'session@1.0.0+lifetime@1.0.0' })
+  })
+
+  it('says what the dashboard shows of that one report: a count of 1 and no figure yet, even with --min-reports 1', () => {
+    const body = /-d '(.*)'$/m.exec(snippet('collector-try'))![1].replace(`'"$(date -u +%F)"'`, new Date().toISOString().slice(0, 10))
+    const report = parseReport(JSON.parse(body))
+    const insights = estimateInsights(addReport(createInsightSums(report, report.epsilon, []), report), { minReports: 1 })
+    expect(insights.reports).toBe(1)
+    const shown: string[] = []
+    const walk = (value: unknown, path: string): void => {
+      if (value === null || typeof value !== 'object') return
+      if ('enough' in value && (value as { enough: unknown }).enough === true) shown.push(path)
+      for (const [key, inner] of Object.entries(value)) walk(inner, `${path}.${key}`)
+    }
+    walk(insights, 'insights')
+    expect(shown).toEqual([])
+    const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../README.md'), 'utf8').replace(/\s+/g, ' ')
+    expect(readme.includes('its **Reports** count is 1, and every figure says "not enough reports yet"'), 'what the README says the dashboard shows').toBe(true)
+    expect(readme.includes('it also shows figures, from that one report'), 'a figure promised from one report').toBe(false)
   })
 })
