@@ -6,6 +6,7 @@ import { readmeSnippets, snippet } from '../browser/readmeSnippets'
 import { checkPanelText, readPanelText } from '../../src/personalize/panelText'
 import { parseReport } from '../../src/reports/parseReport'
 import { addReport, createInsightSums, estimateInsights } from '../../src/reports/estimate'
+import { PACK_COMMANDS_HELP } from '../../collector/packs/packCommands'
 import type { PanelText } from '../../src/personalize/panelText'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -115,5 +116,19 @@ describe('README snippets', () => {
     const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../README.md'), 'utf8').replace(/\s+/g, ' ')
     expect(readme.includes('its **Reports** count is 1, and every figure says "not enough reports yet"'), 'what the README says the dashboard shows').toBe(true)
     expect(readme.includes('it also shows figures, from that one report'), 'a figure promised from one report').toBe(false)
+  })
+
+  it('writes publish-pack with the options its help lists, each pack file optional as there', () => {
+    const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../README.md'), 'utf8')
+    const help = /publish-pack ((?:\[[^\]]+\]\s*)+)/.exec(PACK_COMMANDS_HELP)![1]
+    const listed = new Set([...help.matchAll(/--[\w-]+/g)].map((m) => m[0]))
+    expect(listed).toContain('--session')
+    const uses = [...readme.matchAll(/npm run collector -- publish-pack([^\n`]*)/g)].map((m) => m[1])
+    expect(uses.length).toBeGreaterThan(1)
+    for (const use of uses) {
+      for (const [option] of use.matchAll(/--[\w-]+/g)) expect(listed, use).toContain(option)
+      // A shop with only a Shopify export publishes a lifetime pack alone: neither pack file is required.
+      expect(use, use).not.toMatch(/(^|[^[])--(session|lifetime) /)
+    }
   })
 })
