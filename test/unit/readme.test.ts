@@ -7,6 +7,7 @@ import { checkPanelText, readPanelText } from '../../src/personalize/panelText'
 import { parseReport } from '../../src/reports/parseReport'
 import { addReport, createInsightSums, estimateInsights } from '../../src/reports/estimate'
 import { PACK_COMMANDS_HELP } from '../../collector/packs/packCommands'
+import { COLLECTOR_DEFAULTS, COLLECTOR_HELP } from '../../collector/cli/parseCollectorArgs'
 import type { PanelText } from '../../src/personalize/panelText'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -130,5 +131,27 @@ describe('README snippets', () => {
       // A shop with only a Shopify export publishes a lifetime pack alone: neither pack file is required.
       expect(use, use).not.toMatch(/(^|[^[])--(session|lifetime) /)
     }
+  })
+
+  it("lists the collector's options as its --help does, with the defaults it uses", () => {
+    const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../README.md'), 'utf8')
+    const table = readme.slice(readme.indexOf('| option | default | what |'))
+    const rows = table.slice(0, table.indexOf('\n\n')).split('\n').slice(2)
+    const documented: string[] = []
+    const defaults = COLLECTOR_DEFAULTS as Record<string, string | number>
+    for (const row of rows) {
+      const [names, values] = row.split(' | ')
+      const options = [...names.matchAll(/`(--[\w-]+)`/g)].map((m) => m[1])
+      const given = [...values.matchAll(/`([^`]+)`/g)].map((m) => m[1])
+      documented.push(...options)
+      options.forEach((option, i) => {
+        const key = option.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase())
+        const value = defaults[key] ?? defaults[`${key}Minutes`]
+        if (value !== undefined) expect(given[i], option).toBe(String(value))
+      })
+    }
+    const helped = [...COLLECTOR_HELP.matchAll(/^ {2}(--[\w-]+)/gm)].map((m) => m[1]).filter((o) => o !== '--help')
+    expect(documented.sort()).toEqual(helped.sort())
+    expect(documented.length).toBeGreaterThan(20)
   })
 })
