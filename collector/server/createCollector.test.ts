@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { createHash } from 'node:crypto'
 import { createServer, get } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { connect, type AddressInfo } from 'node:net'
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -689,6 +689,27 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       expect((await insights.json()).reports).toBe(1)
       expect((await fetch(`${base}/seglet/reports`)).status).toBe(405)
       expect(await countReports(db)).toBe(1)
+    } finally {
+      await new Promise((closed) => server.close(closed))
+    }
+  })
+
+  // A load balancer's check may be HTTP/1.0 with no Host header (HAProxy's `option httpchk GET /seglet/health`):
+  // answered 400, every collector would be taken out of the pool.
+  it('answers a health check sent as HTTP/1.0 without a Host header', async () => {
+    const collector = make()
+    const server = createServer(collector.listener)
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
+    try {
+      const answer = await new Promise<string>((done, fail) => {
+        let text = ''
+        const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () => socket.write('GET /seglet/health HTTP/1.0\r\n\r\n'))
+        socket.on('data', (chunk) => (text += chunk.toString()))
+        socket.on('end', () => done(text))
+        socket.on('error', fail)
+      })
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /)
+      expect(answer).toContain('{"status":"ok"}')
     } finally {
       await new Promise((closed) => server.close(closed))
     }

@@ -332,7 +332,9 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     return c.json({ error: 'internal' }, 500)
   })
 
-  const appListener = getRequestListener(app.fetch)
+  // A request without a Host header (HTTP/1.0: a load balancer's health check, as HAProxy sends it by default) is
+  // answered as if it named this host: the routes never read the host, and without it every such request got 400.
+  const appListener = getRequestListener(app.fetch, { hostname: 'localhost' })
   // Reports are most of the traffic: answered straight from the Node.js request, without building web Request and
   // Response objects, by the same function as the route above. Everything else goes through the app.
   const listener = (req: IncomingMessage, res: ServerResponse) => {
