@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
 import { afterEach, expect, it } from 'vitest'
-import { createCollectorServer, DEFAULT_MAX_CONNECTIONS, KEEP_ALIVE_MS, REQUEST_TIMEOUT_MS } from './createCollectorServer'
+import { createCollectorServer, DEFAULT_MAX_CONNECTIONS, KEEP_ALIVE_MS, REQUEST_TIMEOUT_MS, STALLED_ANSWER_MS } from './createCollectorServer'
 
 // Reads the body as the report endpoint does, then answers 202.
 const listener = (req: IncomingMessage, res: ServerResponse) => {
@@ -19,8 +19,8 @@ afterEach(async () => {
   }
 })
 
-async function listen(options: Parameters<typeof createCollectorServer>[1]): Promise<number> {
-  const server = createCollectorServer(listener, options)
+async function listen(options: Parameters<typeof createCollectorServer>[1], answer = listener): Promise<number> {
+  const server = createCollectorServer(answer, options)
   servers.push(server)
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
   return (server.address() as AddressInfo).port
@@ -86,4 +86,28 @@ it('takes no more connections than its cap', async () => {
   expect(second.answer).toBe('')
   expect(second.closedAfterMs).toBeDefined()
   expect((await first).closedAfterMs).toBeUndefined()
+})
+
+// A client that asks for a large answer (the chart library, a big insights.json) and never reads it holds its
+// connection, and one of the --max-connections, for as long as it likes; Node.js times nothing once the request is in.
+it('closes a connection whose client stops reading its answer, but waits for an answer that is slow to be worked out', async () => {
+  expect(STALLED_ANSWER_MS).toBeGreaterThanOrEqual(KEEP_ALIVE_MS)
+  const big = Buffer.alloc(32 * 1024 * 1024, 'x')
+  const port = await listen({ stalledAnswerMs: 300 }, (req, res) => {
+    req.resume()
+    // The slow one: worked out for longer than the stall time before its first byte.
+    if (req.url === '/slow') return void setTimeout(() => res.writeHead(200, { 'content-length': '2' }).end('ok'), 800)
+    res.writeHead(200, { 'content-length': String(big.length) }).end(big)
+  })
+  // Seen from the collector's side: the client, paused, would not notice its connection closing.
+  const closedOnServer = new Promise<void>((closed) => servers.at(-1)!.once('connection', (socket) => socket.on('close', closed)))
+  const client = connect(port, '127.0.0.1', () => client.write('GET /big HTTP/1.1\r\nHost: collector\r\n\r\n'))
+  // Reads nothing: the answer fills the socket's buffers and stops.
+  client.pause()
+  client.on('error', () => {})
+  const stalled = await Promise.race([closedOnServer.then(() => true), new Promise((r) => setTimeout(() => r(false), 4_000))])
+  client.destroy()
+  expect(stalled).toBe(true)
+  const slow = await hold(port, 'GET /slow HTTP/1.1\r\nHost: collector\r\nConnection: close\r\n\r\n', 3_000)
+  expect(slow.answer).toMatch(/^HTTP\/1\.1 200 [^]*\r\n\r\nok$/)
 })

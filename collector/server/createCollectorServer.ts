@@ -9,6 +9,13 @@ export const KEEP_ALIVE_MS = 65_000
  */
 export const REQUEST_TIMEOUT_MS = 10_000
 
+/**
+ * How long an answer under way may go without the client reading any of it, in ms, before its connection is
+ * closed: a client that asks for a large answer (the chart library, insights.json) and never reads it would hold
+ * the connection, one of `--max-connections`, for good. An answer still being worked out is not timed by it.
+ */
+export const STALLED_ANSWER_MS = 65_000
+
 /** Connections open at once past which new ones are closed as they come (`--max-connections`). */
 export const DEFAULT_MAX_CONNECTIONS = 1_000
 
@@ -18,6 +25,8 @@ export interface CollectorServerOptions {
   maxConnections?: number
   /** How long a request may take to arrive whole (headers too), in ms. @default REQUEST_TIMEOUT_MS */
   requestTimeoutMs?: number
+  /** How long an answer under way may go without the client reading any of it, in ms. @default STALLED_ANSWER_MS */
+  stalledAnswerMs?: number
   /** How often requests are checked against it, in ms (a request is cut off up to this much later). @default 1000 */
   checkEveryMs?: number
 }
@@ -31,11 +40,20 @@ export interface CollectorServerOptions {
  */
 export function createCollectorServer(listener: (req: IncomingMessage, res: ServerResponse) => void, options: CollectorServerOptions = {}): Server {
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
+  const stalledAnswerMs = options.stalledAnswerMs ?? STALLED_ANSWER_MS
   const server = createServer(
     // Headers have the same time as the whole request: both are a few hundred bytes. Only a request under way
     // is timed: an idle keep-alive connection waits for its next request up to the keep-alive timeout.
     { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: options.checkEveryMs ?? 1_000 },
-    listener,
+    (req, res) => {
+      // The socket's inactivity timer, for this answer only (after it, the keep-alive timeout takes over). Its first
+      // byte may take a while (a slow database): only once the answer has begun does a silence mean the client stopped
+      // reading; writing, or the client reading, starts the time again.
+      res.setTimeout(stalledAnswerMs, () => {
+        if (res.headersSent) res.destroy()
+      })
+      listener(req, res)
+    },
   )
   // Idle keep-alive connections are kept longer than a load balancer's (60 s is the common default): closed
   // first by the collector, a connection the balancer is reusing gives that request a 502.
