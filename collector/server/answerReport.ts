@@ -21,6 +21,7 @@ export type ReportAnswer = { status: 202 } | { status: 400 | 403 | 409 | 413 | 4
 const REFUSAL_MESSAGES = new Map<string, string>(Object.entries({
   cross_site: "posts are taken from the shop's own origin only: serve /seglet/ from it, or name its public origin with --allowed-origin",
   content_type: 'send the report with Content-Type: application/json or text/plain',
+  content_encoding: 'send the report as it is, without Content-Encoding: it is a few hundred bytes',
   body_unreadable: 'the body could not be read: send it whole, within 10 seconds',
   report_malformed: 'the body is not a Seglet report: see "What is sent" in the README for its fields',
   report_out_of_range: "a field of the report is outside its bounds (the pack's leaf counts, the question's answer)",
@@ -52,7 +53,7 @@ export interface AnswerReportOptions {
 }
 
 /**
- * The report endpoint, whatever the HTTP layer: refuses cross-site posts (403), other content types (415),
+ * The report endpoint, whatever the HTTP layer: refuses cross-site posts (403), other content types and compressed bodies (415),
  * clients past their rate (429; an IPv6 client by its /64), oversized (413) or unreadable (400) bodies, then hands the text to ingest, which
  * checks, deduplicates and stores it. The collector's Hono route and its Node.js listener both answer with this.
  *
@@ -64,6 +65,9 @@ export async function answerReport(request: ReportRequest, ingest: Ingest, limit
   if (isCrossSite(header, options.allowedOrigins ?? [])) return { status: 403, code: 'cross_site' }
   const type = (header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   if (type !== 'application/json' && type !== 'text/plain') return { status: 415, code: 'content_type' }
+  // The body is read as it came: a compressed one would be refused as unreadable, and one only labelled so stored.
+  const encoding = (header('content-encoding') ?? '').trim().toLowerCase()
+  if (encoding !== '' && encoding !== 'identity') return { status: 415, code: 'content_encoding' }
   const bucket = rateLimitKey(client)
   if (!limiter.take(bucket)) return { status: 429, code: 'rate_limited', retryAfter: limiter.retryAfter(bucket) }
   const text = await readBody(request.body, header('content-length'), options.maxBodyBytes ?? 512)

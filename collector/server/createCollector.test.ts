@@ -375,6 +375,8 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
 
   it.each([
     ['a form post', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'content_type', /application\/json or text\/plain/],
+    // Read as it came, a compressed body would be refused as unreadable, and one that only says so stored as plain.
+    ['a compressed body', { 'content-encoding': 'gzip' }, 415, 'content_encoding', /without Content-Encoding/],
     ['a cross-site request', { 'sec-fetch-site': 'cross-site' }, 403, 'cross_site', /--allowed-origin/],
     ['another origin', { 'sec-fetch-site': '', origin: 'https://evil.example' }, 403, 'cross_site', /--allowed-origin/],
   ] as const)('refuses %s, saying what to change', async (_name, headers, status, error, message) => {
