@@ -465,6 +465,28 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     }
   })
 
+  // Browsers check the manifest daily with `no-cache`: without a validator every check downloads it whole.
+  it('serves the signed packs with an ETag, answering a revalidation of the current file 304 without its body', async () => {
+    const packsDir = mkdtempSync(join(tmpdir(), 'seglet-packs-'))
+    try {
+      const collector = make({ packsDir })
+      writeFileSync(join(packsDir, 'packs.manifest'), 'signature\n{"version":1}')
+      const first = await collector.app.request('/seglet/packs.manifest')
+      const etag = first.headers.get('etag')
+      expect(etag).toMatch(/^"sha256-[A-Za-z0-9+/]+=*"$/)
+      expect(first.headers.get('cache-control')).toBe('no-cache')
+      const again = await collector.app.request('/seglet/packs.manifest', { headers: { 'if-none-match': `W/${etag}` } })
+      expect([again.status, await again.text(), again.headers.get('etag')]).toEqual([304, '', etag])
+      // Republished: the old tag no longer matches.
+      writeFileSync(join(packsDir, 'packs.manifest'), 'signature\n{"version":2}')
+      const changed = await collector.app.request('/seglet/packs.manifest', { headers: { 'if-none-match': etag! } })
+      expect([changed.status, await changed.text()]).toEqual([200, 'signature\n{"version":2}'])
+      expect(changed.headers.get('etag')).not.toBe(etag)
+    } finally {
+      rmSync(packsDir, { recursive: true, force: true })
+    }
+  })
+
   it('says in the insights when the signed manifest in its packs folder expires, how many days are left, and the command that renews it', async () => {
     const packsDir = mkdtempSync(join(tmpdir(), 'seglet-packs-'))
     try {

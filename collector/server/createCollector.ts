@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdir, readFile, readdir, stat, unlink, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -289,7 +290,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     const etag = `"${file.integrity}"`
     const headers = { 'cache-control': 'no-cache', etag, 'x-seglet-integrity': file.integrity }
     // A browser revalidating the copy in its HTTP cache (`no-cache`) gets no body when it is the current table.
-    if ((c.req.header('if-none-match') ?? '').split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) return c.body(null, 304, headers)
+    if (isCurrent(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers)
     return c.body(file.text, 200, { 'content-type': 'application/json; charset=utf-8', ...headers })
   })
   // On demand from the dashboard; same-site only, like the report endpoint.
@@ -317,7 +318,11 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   app.get('/seglet/:file', async (c, next) => {
     const file = options.packsDir === undefined ? undefined : await readPublishedFile(options.packsDir, c.req.param('file'))
     if (!file) return next()
-    return c.body(file.body, 200, { 'content-type': file.type, 'cache-control': 'no-cache' })
+    // Browsers check the manifest daily: a revalidation of the file as it is gets no body.
+    const etag = `"sha256-${createHash('sha256').update(file.body).digest('base64')}"`
+    const headers = { 'cache-control': 'no-cache', etag }
+    if (isCurrent(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers)
+    return c.body(file.body, 200, { 'content-type': file.type, ...headers })
   })
 
   app.get(DASHBOARD_PATH, (c) => c.html(new TextDecoder().decode(dashboardAsset('index.html')!.body), 200, { 'cache-control': 'no-cache' }))
@@ -420,6 +425,11 @@ async function pruneOldTables(dir: string, current: string, time: number, keepMs
     const info = await stat(join(dir, name)).catch(() => undefined)
     if (info && time - info.mtimeMs > keepMs) await unlink(join(dir, name)).catch(() => undefined)
   }
+}
+
+/** True when an `If-None-Match` header names `etag` (weak or strong): the client's copy is the current file. */
+function isCurrent(ifNoneMatch: string | undefined, etag: string): boolean {
+  return (ifNoneMatch ?? '').split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
 }
 
 /** Reads request headers from the Node.js request when there is one (no web Headers object is built). */
