@@ -8,6 +8,11 @@ import { parseReport } from '../../src/reports/parseReport'
 import { addReport, createInsightSums, estimateInsights } from '../../src/reports/estimate'
 import { PACK_COMMANDS_HELP } from '../../collector/packs/packCommands'
 import { COLLECTOR_DEFAULTS, COLLECTOR_HELP } from '../../collector/cli/parseCollectorArgs'
+import { finiteMechanism } from '../../src/reports/mechanisms/finite'
+import { krrParams, krrVariance } from '../../src/reports/mechanisms/krr'
+import { olhParams, olhVariance } from '../../src/reports/mechanisms/olh'
+import { oueParams, oueVariance } from '../../src/reports/mechanisms/oue'
+import { QUESTIONS } from '../../src/reports/schema'
 import type { PanelText } from '../../src/personalize/panelText'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -153,5 +158,109 @@ describe('README snippets', () => {
     const helped = [...COLLECTOR_HELP.matchAll(/^ {2}(--[\w-]+)/gm)].map((m) => m[1]).filter((o) => o !== '--help')
     expect(documented.sort()).toEqual(helped.sort())
     expect(documented.length).toBeGreaterThan(20)
+  })
+})
+
+describe('README figures on accuracy and privacy', () => {
+  const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../README.md'), 'utf8')
+  /** The cells of the README table row whose first cell is `label`. */
+  const row = (label: string): string[] => {
+    const line = readme.split('\n').find((l) => l.startsWith(`| ${label} |`))
+    expect(line, `README has a table row "${label}"`).toBeDefined()
+    return line!.split('|').slice(2, -1).map((c) => c.trim())
+  }
+  /** "2,300" → 2300, "4.0 M" → 4,000,000. */
+  const count = (cell: string) => {
+    const m = /^([\d,.]+)( M)?$/.exec(cell)
+    expect(m, `"${cell}" is a count`).not.toBeNull()
+    return Number(m![1].replace(/,/g, '')) * (m![2] ? 1e6 : 1)
+  }
+  /** Rounded to two significant figures, as the README states traffic. */
+  const twoFigures = (x: number) => {
+    const unit = 10 ** (Math.floor(Math.log10(x)) - 1)
+    return Math.round(x / unit) * unit
+  }
+
+  it('the accuracy table states the metrics measured on the shipped packs', () => {
+    const models = join(dirname(fileURLToPath(import.meta.url)), '../../src/models')
+    const metrics = (name: string) => JSON.parse(readFileSync(join(models, name), 'utf8')).metrics as Record<string, number>
+    const session = metrics('session.json')
+    const lifetime = metrics('lifetime.json')
+    expect(row('purchase intent, ROC AUC, with page statistics')[0]).toBe(session.intentRocAuc.toFixed(3))
+    expect(row('purchase intent, ROC AUC, without page statistics')[0]).toBe(session.intentRocAucNoStats.toFixed(3))
+    expect(row("purchase intent, accuracy at the pack's threshold")[0]).toBe(session.intentAccuracy.toFixed(3))
+    expect(row('repeat purchase in 90 days, ROC AUC')[0]).toBe(lifetime.repeatRocAuc.toFixed(3))
+    expect(row('segment head agrees with k-means')[0]).toBe(
+      `${(session.segmentAgreement * 100).toFixed(1)}% (session), ${(lifetime.segmentAgreement * 100).toFixed(1)}% (lifetime)`,
+    )
+  })
+
+  it("the variance table is the mechanisms' own variance of one report", () => {
+    const rounded = (v: number) => (v >= 1 ? v.toFixed(2) : v.toPrecision(v >= 0.1 ? 3 : 2))
+    for (const epsilon of [1, 2, 4]) {
+      const olh = olhParams(epsilon)
+      const e = Math.exp(epsilon)
+      expect(row(String(epsilon))).toEqual([
+        rounded(krrVariance(krrParams(5, epsilon))),
+        rounded(krrVariance(krrParams(10, epsilon))),
+        rounded(oueVariance(oueParams(10, epsilon))),
+        `${rounded(olhVariance(olh))} (g = ${olh.g})`,
+        rounded((e + 1) ** 2 / (e - 1) ** 2),
+      ])
+    }
+  })
+
+  it('the traffic each answer needs is where the collector starts to show it', () => {
+    // Reports at the question weights, holding exactly their expected answers: the least traffic at which the
+    // collector's own estimator marks the cell shown (`enough`), or, for a lift, its interval no wider than itself.
+    const weight = (id: string) => QUESTIONS.find((q) => q.id === id)!.weight
+    const answers = (truth: number[], epsilon: number, n: number) => {
+      const m = finiteMechanism(truth.length, epsilon)
+      return { n, counts: truth.map((f) => n * (f * m.p + (1 - f) * m.q)) }
+    }
+    const insightsAt = (reports: number, epsilon: number, segment: number, arms: [number, number]) => {
+      const sums = createInsightSums({ packId: 'figures@1', segmentLeaves: 4, valueLeaves: 4 }, epsilon)
+      sums.reports = reports
+      const rest = (1 - segment) / 4
+      Object.assign(sums.segment, answers([segment, rest, rest, rest, rest], epsilon, weight('segment') * reports))
+      const ordering = 0.15
+      Object.assign(sums.outcome, answers([segment * (1 - ordering), segment * ordering, ...new Array<number>(8).fill(rest / 2)], epsilon, weight('outcome') * reports))
+      const [treatment, holdout] = arms
+      Object.assign(sums.arm, answers([0.9 * (1 - treatment), 0.9 * treatment, 0.1 * (1 - holdout), 0.1 * holdout, 0, 0], epsilon, weight('arm') * reports))
+      return estimateInsights(sums)
+    }
+    const least = (shown: (reports: number) => boolean) => {
+      let low = 10
+      let high = 1e10
+      for (let i = 0; i < 80; i++) {
+        const mid = Math.sqrt(low * high)
+        if (shown(mid)) high = mid
+        else low = mid
+      }
+      return high
+    }
+    const cases: Array<[string, (epsilon: number) => number]> = [
+      ...[30, 10, 5, 2].map((p): [string, (epsilon: number) => number] => [
+        p === 30 ? 'a segment of 30% of sessions' : `a segment of ${p}%`,
+        (epsilon) => least((n) => insightsAt(n, epsilon, p / 100, [0.15, 0.1]).segments[0]!.share.enough),
+      ]),
+      ...[30, 10, 5].map((p): [string, (epsilon: number) => number] => [
+        p === 30 ? 'conversion of a segment of 30% of sessions (15% of it ordering)' : `conversion of a segment of ${p}% (15% ordering)`,
+        (epsilon) => least((n) => insightsAt(n, epsilon, p / 100, [0.15, 0.1]).segments[0]!.conversion.enough),
+      ]),
+      ...([['lift of 5 conversion points resolved (10% holdout; 15% conversion against 10%)', 0.1], ['lift of 2 points (15% against 13%)', 0.13]] as const).map(
+        ([label, holdout]): [string, (epsilon: number) => number] => [
+          label,
+          (epsilon) => least((n) => {
+            const d = insightsAt(n, epsilon, 0.3, [0.15, holdout]).lift.difference
+            return d.high - d.low <= d.value
+          }),
+        ],
+      ),
+    ]
+    for (const [label, needed] of cases) {
+      const stated = row(label).map(count)
+      expect.soft(stated, label).toEqual([1, 2, 4].map((epsilon) => twoFigures(needed(epsilon))))
+    }
   })
 })
