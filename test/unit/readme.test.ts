@@ -263,4 +263,26 @@ describe('README figures on accuracy and privacy', () => {
       expect.soft(stated, label).toEqual([1, 2, 4].map((epsilon) => twoFigures(needed(epsilon))))
     }
   })
+
+  it("the traffic table's page rows are the simulation's figures below it, rounded", () => {
+    // The table of sessions from which page figures are published, by band of view share, is the output of the
+    // default `npm run simulate -- --scenario insights`; the traffic table rounds its ≥ 5% and 1–2% bands.
+    const round = (x: number, figures: number) => {
+      const unit = 10 ** (Math.floor(Math.log10(x)) - figures + 1)
+      return Math.round(x / unit) * unit
+    }
+    const band = (label: string, column: number) => count(row(label)[column].replace(/ \(\d+\)$/, ''))
+    const cases: Array<[string, string, number]> = [
+      ['bounce and exit rate published, a page with ≥ 5% of views', 'bounce and exit', 0],
+      ['bounce and exit rate published, a page with 1–2% of views', 'bounce and exit', 2],
+      ['page value shown, a listed page with ≥ 5% of views', 'page value', 0],
+      ['page value shown, a listed page with 1–2% of views', 'page value', 2],
+    ]
+    for (const [label, kind, column] of cases) {
+      row(label).map(count).forEach((stated, i) => {
+        const measured = band(`${[1, 2, 4][i]}, ${kind}`, column)
+        expect.soft([round(measured, 2), round(measured, 3)], `${label} at ε = ${[1, 2, 4][i]}`).toContain(stated)
+      })
+    }
+  })
 })
