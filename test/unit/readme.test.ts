@@ -12,7 +12,10 @@ import { finiteMechanism } from '../../src/reports/mechanisms/finite'
 import { krrParams, krrVariance } from '../../src/reports/mechanisms/krr'
 import { olhParams, olhVariance } from '../../src/reports/mechanisms/olh'
 import { oueParams, oueVariance } from '../../src/reports/mechanisms/oue'
-import { QUESTIONS } from '../../src/reports/schema'
+import { ARMS, QUESTIONS } from '../../src/reports/schema'
+import { encodeReport } from '../../src/reports/encodeReport'
+import { SHIPPED_PACK_CONTEXT } from '../../src/reports/shippedPackContext'
+import { seededRandom } from '../../sim/seededRandom'
 import type { PanelText } from '../../src/personalize/panelText'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -208,6 +211,35 @@ describe('README figures on accuracy and privacy', () => {
         rounded((e + 1) ** 2 / (e - 1) ** 2),
       ])
     }
+    // Hadamard response against OLH, which page keys use.
+    const hadamard = [1, 2, 4].map((epsilon) => ((Math.exp(epsilon) + 1) / (Math.exp(epsilon) - 1)) ** 2 / olhVariance(olhParams(epsilon)))
+    expect(readme.replace(/\s+/g, ' ')).toContain(
+      `Hadamard response costs less to decode but has ${Math.min(...hadamard).toFixed(1)}–${Math.max(...hadamard).toFixed(0)}× the variance at these ε`,
+    )
+    // One question at ε answered by its share of browsers, against all eight at ε/8 each.
+    const share = QUESTIONS.find((q) => q.id === 'segment')!.weight
+    const worse = (epsilon: number) => krrVariance(krrParams(5, epsilon / 8)) / (krrVariance(krrParams(5, epsilon)) / share)
+    const split = krrVariance(krrParams(5, 2 / 8)).toFixed(1)
+    const full = krrVariance(krrParams(5, 2)) / share
+    expect(readme.replace(/\s+/g, ' ')).toContain(
+      `per browser is ${split} (k-RR at ε/8) against ${rounded(krrVariance(krrParams(5, 2)))} / ${share.toFixed(2)} = ${full.toFixed(2)} (k-RR at ε, answered by ${share * 100}% of browsers) — ${worse(2).toFixed(0)} times worse; at ε = 1 and 4 it is ${worse(1).toFixed(0)} and ${worse(4).toFixed(0)} times worse.`,
+    )
+  })
+
+  it('a report of the shipped packs at ε = 2 is as long as the README says, whatever the session', () => {
+    const stated = Number(/One JSON body of fixed size \((\d+) bytes for the shipped packs at ε = 2/.exec(readme)?.[1])
+    const random = seededRandom(5)
+    const lengths = new Set<number>()
+    for (const valuePages of [['home', 'product/1'], []]) {
+      for (let i = 0; i < 500; i++) {
+        const ordered = i % 3 === 0
+        const n = 1 + (i % 14)
+        const pages = Array.from({ length: n }, (_, k) => ({ key: `product/${(i * 7 + k) % 97}`, bounced: n === 1, exited: k === n - 1, orderFollowed: ordered }))
+        const truth = { segmentLeaf: i % 5 === 4 ? null : i % 4, valueSegment: i % 5 === 4 ? null : i % 4, ordered, orderValueBucket: ordered ? i % 6 : 0, arm: ARMS[i % 3]!, pages }
+        lengths.add(JSON.stringify(encodeReport(truth, SHIPPED_PACK_CONTEXT, { epsilon: 2, day: '2026-11-29', random, valuePages })).length)
+      }
+    }
+    expect([...lengths]).toEqual([stated])
   })
 
   it('the traffic each answer needs is where the collector starts to show it', () => {
