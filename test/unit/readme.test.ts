@@ -216,6 +216,14 @@ describe('README figures on accuracy and privacy', () => {
     expect(readme.replace(/\s+/g, ' ')).toContain(
       `Hadamard response costs less to decode but has ${Math.min(...hadamard).toFixed(1)}–${Math.max(...hadamard).toFixed(0)}× the variance at these ε`,
     )
+    // Training answers: OLH at ε = 2 per table cell, against a privatised gradient and k-RR over a table's cells.
+    const flat = readme.replace(/\s+/g, ' ')
+    const olh2 = olhVariance(olhParams(2)).toFixed(2)
+    expect(flat).toContain(`Var₁ ≈ ${olh2} at ε = 2`)
+    expect(flat).toContain(`variance about ${olh2} · T per cell per report`)
+    expect(flat).toContain(`about ${(((Math.exp(2) + 1) / (Math.exp(2) - 1)) ** 2).toFixed(1)} · d at ε = 2`)
+    expect(flat).toContain(`is ${krrVariance(krrParams(81, 2)).toFixed(1)} at d = 81 and ε = 2 against OLH's ${olh2} at any d`)
+    expect(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../training/README.md'), 'utf8')).toContain(`about ${olh2} × T at ε = 2`)
     // One question at ε answered by its share of browsers, against all eight at ε/8 each.
     const share = QUESTIONS.find((q) => q.id === 'segment')!.weight
     const worse = (epsilon: number) => krrVariance(krrParams(5, epsilon / 8)) / (krrVariance(krrParams(5, epsilon)) / share)
