@@ -12,7 +12,7 @@ import { finiteMechanism } from '../../src/reports/mechanisms/finite'
 import { krrParams, krrVariance } from '../../src/reports/mechanisms/krr'
 import { olhParams, olhVariance } from '../../src/reports/mechanisms/olh'
 import { oueParams, oueVariance } from '../../src/reports/mechanisms/oue'
-import { ARMS, QUESTIONS } from '../../src/reports/schema'
+import { ARMS, QUESTIONS, domainSize } from '../../src/reports/schema'
 import { encodeReport } from '../../src/reports/encodeReport'
 import { SHIPPED_PACK_CONTEXT } from '../../src/reports/shippedPackContext'
 import { seededRandom } from '../../sim/seededRandom'
@@ -232,6 +232,20 @@ describe('README figures on accuracy and privacy', () => {
     expect(readme.replace(/\s+/g, ' ')).toContain(
       `per browser is ${split} (k-RR at ε/8) against ${rounded(krrVariance(krrParams(5, 2)))} / ${share.toFixed(2)} = ${full.toFixed(2)} (k-RR at ε, answered by ${share * 100}% of browsers) — ${worse(2).toFixed(0)} times worse; at ε = 1 and 4 it is ${worse(1).toFixed(0)} and ${worse(4).toFixed(0)} times worse.`,
     )
+  })
+
+  it("states how much a forged report weighs, and how far 1,000 of them can move a segment share, from the mechanisms' own parameters", () => {
+    const finite = (['segment', 'value', 'outcome', 'order', 'arm'] as const).map((q) => finiteMechanism(domainSize(q, SHIPPED_PACK_CONTEXT), 2))
+    const olh = olhParams(2)
+    const weights = [...finite.map((m) => 1 / (m.p - m.q)), 1 / ((1 - olh.kappa) * (olh.p - olh.q))]
+    const segment = weights[0]!
+    const flat = readme.replace(/\s+/g, ' ')
+    expect(flat).toContain(`a forged report weighs ${Math.min(...weights).toFixed(1)}–${Math.max(...weights).toFixed(1)} times an honest one at ε = 2 (the shipped packs' questions; ${segment.toFixed(1)} for the segment question)`)
+    // 1,000 forged answers to the segment question, each moving its count by 1/(p − q), against the segment answers of
+    // 20,000 honest reports (the question's weight) and the forged ones: the share moves by about their ratio.
+    const share = QUESTIONS.find((q) => q.id === 'segment')!.weight
+    const moved = (1000 * segment) / (20000 * share + 1000)
+    expect(flat).toContain(`may move a segment share by up to ~${moved.toFixed(1)}.`)
   })
 
   it('a report of the shipped packs at ε = 2 is as long as the README says, whatever the session', () => {
