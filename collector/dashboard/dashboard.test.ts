@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createReportEstimator } from '../estimates/createReportEstimator'
 import { pageKeyListId } from '../estimates/pageKeyListId'
+import { COLOUR_VISION, type ColourVision, colourDifference } from '../testing/colourDifference'
 import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 
 const DAY = '2026-11-29'
@@ -298,6 +299,37 @@ describe('dashboard', () => {
     expect(new Set(lines.map((d) => `${d.borderColor} ${(d.borderDash ?? []).join(',')}`)).size).toBe(17)
     // The conversion bar too, as drawn over the card.
     for (const d of charts.find((c) => c.type === 'bar')!.data.datasets) expect(contrast(d.backgroundColor!, card), d.backgroundColor).toBeGreaterThanOrEqual(3)
+  })
+
+  // Thin lines are told apart by colour far less easily than large areas: a CIEDE2000 difference of 30 with normal
+  // colour vision (a purple and a magenta 20 apart were mistaken for each other), and of 15 under simulated
+  // protanopia, deuteranopia (about 1 in 12 men see one of these ways) and tritanopia.
+  const TELL_APART: Record<ColourVision, number> = { normal: 30, protanopia: 15, deuteranopia: 15, tritanopia: 15 }
+  it.each([1, 5, 9, 17])('draws %i segment lines in colours told apart with and without red or green cones, each 3:1 against the card', async (n) => {
+    const doc = insightsOf(400) as unknown as { insights: { segments: { leaf: number | null }[] } }
+    const template = doc.insights.segments[0]!
+    doc.insights.segments = [...Array.from({ length: n - 1 }, (_, leaf) => leaf), null].map((leaf) => ({ ...template, leaf }))
+    const charts: { type: string; data: { datasets: { borderColor: string; borderDash?: number[] }[] } }[] = []
+    await draw(doc, charts)
+    const card = /--card:\s*(#[0-9a-f]{3,6})/i.exec(readFileSync(join(STATIC, 'dashboard.css'), 'utf8'))![1]!
+    const lines = charts.find((c) => c.type === 'line')!.data.datasets
+    for (const d of lines) expect(contrast(d.borderColor, card), d.borderColor).toBeGreaterThanOrEqual(3)
+    // Every two lines the chart draws at once: of two colours, far enough apart for every reader; of one, dashed apart.
+    for (const [i, x] of lines.entries()) {
+      for (const y of lines.slice(i + 1)) {
+        if (x.borderColor === y.borderColor) {
+          expect(String(x.borderDash), `${x.borderColor} twice`).not.toBe(String(y.borderDash))
+          continue
+        }
+        for (const vision of Object.keys(COLOUR_VISION) as ColourVision[]) {
+          expect(colourDifference(rgb(x.borderColor), rgb(y.borderColor), vision), `${x.borderColor} against ${y.borderColor}, ${vision}`).toBeGreaterThanOrEqual(TELL_APART[vision])
+        }
+      }
+    }
+    // The legend draws each line's swatch as the line is drawn: solid, dashed or dotted.
+    const swatches = [...document.querySelectorAll<HTMLElement>('.chart:has(#segments-over-time) + .legend .swatch')]
+    expect(swatches.map((s) => s.style.borderTopStyle)).toEqual(lines.map((d) => (!d.borderDash?.length ? 'solid' : d.borderDash[0]! > 3 ? 'dashed' : 'dotted')))
+    expect(new Set(swatches.map((s) => `${s.style.borderTopColor} ${s.style.borderTopStyle}`)).size).toBe(n)
   })
 
   it.each([

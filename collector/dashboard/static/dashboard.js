@@ -2,10 +2,13 @@
 // No inline code and no third-party origin, so it runs under the collector's strict Content-Security-Policy.
 'use strict'
 ;(function () {
-  // Every line colour stands out at least 3:1 against the white card (WCAG 1.4.11); past the nine of them, lines
-  // repeat a colour dashed, so a pack's 16 segments and "No segment yet" still draw 17 different lines.
-  const COLORS = ['#2f6fde', '#c2410c', '#15803d', '#b8459c', '#6d28d9', '#a16207', '#0e7490', '#4b5563', '#8c564b']
-  const DASHES = [[], [6, 4]]
+  // Every line colour stands out at least 3:1 against the white card (WCAG 1.4.11), and any two differ by a CIEDE2000
+  // of at least 30, and of 15 to a reader without red, green or blue cones (simulated): thin lines need far more than
+  // areas. Not many more colours stay that far apart under 3:1: past six, lines repeat a colour dashed, then dotted,
+  // so a pack's 16 segments and "No segment yet" still draw 17 different lines.
+  const COLORS = ['#3c96d2', '#a52d0f', '#00785a', '#a58700', '#782db4', '#ff4b87']
+  // Each line's dash, and the border style its legend swatch draws it with.
+  const DASHES = [{ dash: [], swatch: 'solid' }, { dash: [6, 4], swatch: 'dashed' }, { dash: [2, 3], swatch: 'dotted' }]
   const NA = 'not enough reports yet'
 
   const el = (tag, attrs, ...children) => {
@@ -329,7 +332,7 @@
     datasets.forEach((d, i) => {
       const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' })
       swatch.style.borderTopColor = d.borderColor || d.backgroundColor
-      swatch.style.borderTopStyle = d.borderDash && d.borderDash.length ? 'dashed' : 'solid'
+      swatch.style.borderTopStyle = (DASHES.find((s) => String(s.dash) === String(d.borderDash || [])) || DASHES[0]).swatch
       const button = el('button', { type: 'button', 'aria-pressed': String(!d.hidden) }, swatch, d.label)
       button.addEventListener('click', () => {
         const shown = !chart.isDatasetVisible(i)
@@ -396,7 +399,7 @@
       data: shares[i].map((s) => (s ? Math.min(100, Math.max(0, s.value * 100)) : null)),
       borderColor: COLORS[i % COLORS.length],
       backgroundColor: COLORS[i % COLORS.length],
-      borderDash: DASHES[Math.floor(i / COLORS.length) % DASHES.length],
+      borderDash: DASHES[Math.floor(i / COLORS.length) % DASHES.length].dash,
       spanGaps: false,
       tension: 0.2,
     }))
