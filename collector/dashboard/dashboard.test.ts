@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createReportEstimator } from '../estimates/createReportEstimator'
+import { packLeafIds, packLeafNames } from '../estimates/packLeafNames'
 import { pageKeyListId } from '../estimates/pageKeyListId'
 import { COLOUR_VISION, type ColourVision, colourDifference } from '../testing/colourDifference'
 import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
@@ -772,55 +773,55 @@ describe('dashboard: the tables\' names', () => {
   })
 })
 
-describe('dashboard: downloading the figures', () => {
-  /** RFC 4180: fields split by commas, rows by CRLF, a quoted field's `""` one quote. */
-  function parseCsv(text: string): string[][] {
-    const rows: string[][] = []
-    let row: string[] = []
-    let field = ''
-    let quoted = false
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i]!
-      if (quoted) {
-        if (c === '"' && text[i + 1] === '"') (field += '"'), i++
-        else if (c === '"') quoted = false
-        else field += c
-      } else if (c === '"') quoted = true
-      else if (c === ',') row.push(field), (field = '')
-      else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++
+/** RFC 4180: fields split by commas, rows by CRLF, a quoted field's `""` one quote. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++
+      else if (c === '"') quoted = false
       else field += c
-    }
-    if (field !== '' || row.length > 0) row.push(field), rows.push(row)
-    return rows
+    } else if (c === '"') quoted = true
+    else if (c === ',') row.push(field), (field = '')
+    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++
+    else field += c
   }
+  if (field !== '' || row.length > 0) row.push(field), rows.push(row)
+  return rows
+}
 
-  /** Draws `doc`, clicks the download button and gives the file it made: its name and its text. */
-  async function downloaded(doc: unknown): Promise<{ name: string; text: string; type: string }> {
-    const blobs: Blob[] = []
-    vi.stubGlobal('URL', Object.assign(Object.create(URL), { createObjectURL: (blob: Blob) => (blobs.push(blob), `blob:test/${blobs.length}`), revokeObjectURL: () => {} }))
-    const names: string[] = []
-    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      names.push(this.download)
+/** Draws `doc`, clicks the download button and gives the file it made: its name and its text. */
+async function downloaded(doc: unknown): Promise<{ name: string; text: string; type: string }> {
+  const blobs: Blob[] = []
+  vi.stubGlobal('URL', Object.assign(Object.create(URL), { createObjectURL: (blob: Blob) => (blobs.push(blob), `blob:test/${blobs.length}`), revokeObjectURL: () => {} }))
+  const names: string[] = []
+  const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    names.push(this.download)
+  })
+  try {
+    await draw(doc)
+    const button = document.getElementById('download') as HTMLButtonElement
+    expect(button.hidden).toBe(false)
+    button.click()
+    await vi.waitFor(() => expect(names).toHaveLength(1))
+    // jsdom's Blob has no text(): read as a browser before it had one.
+    // Decoded keeping a byte-order mark, which readAsText would drop.
+    const text = await new Promise<string>((resolve) => {
+      const reader = new FileReader()
+      reader.onload = () => resolve(new TextDecoder('utf-8', { ignoreBOM: true }).decode(reader.result as ArrayBuffer))
+      reader.readAsArrayBuffer(blobs[0]!)
     })
-    try {
-      await draw(doc)
-      const button = document.getElementById('download') as HTMLButtonElement
-      expect(button.hidden).toBe(false)
-      button.click()
-      await vi.waitFor(() => expect(names).toHaveLength(1))
-      // jsdom's Blob has no text(): read as a browser before it had one.
-      // Decoded keeping a byte-order mark, which readAsText would drop.
-      const text = await new Promise<string>((resolve) => {
-        const reader = new FileReader()
-        reader.onload = () => resolve(new TextDecoder('utf-8', { ignoreBOM: true }).decode(reader.result as ArrayBuffer))
-        reader.readAsArrayBuffer(blobs[0]!)
-      })
-      return { name: names[0]!, text, type: blobs[0]!.type }
-    } finally {
-      click.mockRestore()
-    }
+    return { name: names[0]!, text, type: blobs[0]!.type }
+  } finally {
+    click.mockRestore()
   }
+}
 
+describe('dashboard: downloading the figures', () => {
   it('gives a CSV of the segments, page statistics and other figures the dashboard shows, with their intervals', async () => {
     const doc = insightsOf(4000) as unknown as {
       from: string; to: string
@@ -830,8 +831,8 @@ describe('dashboard: downloading the figures', () => {
     expect(name).toBe(`seglet-figures-${doc.from}-to-${doc.to}.csv`)
     expect(type).toMatch(/^text\/csv/)
     const rows = parseCsv(text.replace(/^\uFEFF/, ''))
-    expect(rows[0]).toEqual(['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack', 'epsilon'])
-    for (const row of rows) expect(row).toHaveLength(10)
+    expect(rows[0]).toEqual(['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack', 'epsilon', 'id'])
+    for (const row of rows) expect(row).toHaveLength(11)
     // Every segment's share, as the table shows it: its estimate and interval, or "not enough reports yet".
     for (const s of doc.insights.segments) {
       const label = s.leaf === null ? 'No segment yet' : `Segment ${s.leaf + 1}`
@@ -857,6 +858,8 @@ describe('dashboard: downloading the figures', () => {
     const doc = insightsOf(4000) as unknown as { segmentNames: string[]; insights: { segments: { leaf: number | null }[]; pages: { key: string }[]; lift: { difference: object } } }
     const labels = ['Big, "loyal"\r\nspenders', '=HYPERLINK("https://evil.example","x")', '+1+2', '-2+3', '@SUM(A1:A9)', '\t=1+1', 'Plain']
     doc.segmentNames = labels
+    // A pack's ids are text too: one that starts as a formula is kept from running as one.
+    ;(doc as unknown as { segmentIds: string[] }).segmentIds = labels.map((_, leaf) => (leaf === 1 ? '=1+1' : `segment-${leaf}`))
     doc.insights.segments = labels.map((_, leaf) => ({ ...doc.insights.segments[0]!, leaf }))
     doc.insights.pages[0]!.key = '=cmd|\' /C calc\'!A0'
     doc.insights.pages[1]!.key = 'shop/a,b "c"'
@@ -864,7 +867,7 @@ describe('dashboard: downloading the figures', () => {
     const { text } = await downloaded(doc)
     expect(text.startsWith('\uFEFF')).toBe(true)
     const rows = parseCsv(text.slice(1))
-    for (const row of rows) expect(row).toHaveLength(10)
+    for (const row of rows) expect(row).toHaveLength(11)
     const named = (label: string) => rows.filter((r) => r[2] === label)
     expect(named('Big, "loyal"\r\nspenders').length).toBeGreaterThan(0)
     expect(named('Plain').length).toBeGreaterThan(0)
@@ -874,6 +877,7 @@ describe('dashboard: downloading the figures', () => {
     }
     expect(named(`'=cmd|' /C calc'!A0`).length).toBeGreaterThan(0)
     expect(named('shop/a,b "c"').length).toBeGreaterThan(0)
+    expect(rows.filter((r) => r[10] === "'=1+1").length).toBeGreaterThan(0)
     // No field a spreadsheet would run: every one that starts so is a number of the dashboard's own.
     for (const field of rows.flat()) if (/^[=+\-@\t\r]/.test(field)) expect(field, field).toMatch(/^-\d+(\.\d+)?(e-\d+)?$/)
     // A negative lift stays a number, not text.
@@ -886,7 +890,7 @@ describe('dashboard: downloading the figures', () => {
     expect(before.context.packId).not.toBe(after.context.packId)
     for (const doc of [before, after]) {
       const rows = parseCsv((await downloaded(doc)).text.slice(1))
-      expect(rows[0]).toEqual(['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack', 'epsilon'])
+      expect(rows[0]).toEqual(['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack', 'epsilon', 'id'])
       for (const row of rows.slice(1)) expect(row[8], row.join(',')).toBe(doc.context.packId)
     }
   })
@@ -969,6 +973,59 @@ describe('dashboard: downloading the figures', () => {
     expect(of('average order value')[currency]).toBe('EUR')
     expect(of('average order value')[4]).toBe('52.5')
     expect(of('conversion')[currency]).toBe('')
+  })
+})
+
+describe('dashboard: a segment\'s id beside its name', () => {
+  // The shipped packs' names and ids, leaf for leaf, as the collector gives them for reports of those packs.
+  const pack = (name: string) => JSON.parse(readFileSync(join(STATIC, `../../../src/models/${name}.json`), 'utf8')) as { kind: string; version: string }
+  const of = (read: (packs: unknown[]) => Map<string, string[]>, kind: string) => read([pack(kind)]).get(`${kind}@${pack(kind).version}`)!
+  type Config = { type: string; data: { datasets: { label: string }[] }; options: { plugins: { tooltip: { callbacks: Record<string, (x: unknown) => string> } } } }
+  const named = () => {
+    const doc = insightsOf(4000) as unknown as {
+      segmentNames: string[]; segmentIds: string[]; valueNames: string[]; valueIds: string[]
+      daily: { segments: unknown[] }[]; insights: { segments: { leaf: number | null; conversion: object }[] }
+    }
+    Object.assign(doc, { segmentNames: of(packLeafNames, 'session'), segmentIds: of(packLeafIds, 'session'), valueNames: of(packLeafNames, 'lifetime'), valueIds: of(packLeafIds, 'lifetime') })
+    const deep = doc.segmentIds.indexOf('high-intent-all-round-deep-browser')
+    // That segment's conversion and one day's share readable, for its bar and its point.
+    const segment = doc.insights.segments.find((s) => s.leaf === deep)!
+    segment.conversion = { value: 0.24, low: 0.2, high: 0.28, enough: true }
+    doc.daily[0]!.segments = [{ leaf: deep, share: { value: 0.18, low: 0.15, high: 0.21, enough: true } }]
+    return { doc, deep }
+  }
+
+  it('gives the id the shop\'s pages use under the name in the tables, in the legend\'s title and in both charts\' tooltips', async () => {
+    const { doc, deep } = named()
+    const charts: Config[] = []
+    await draw(doc, charts)
+    const row = [...document.querySelectorAll('#segments tbody tr')].find((tr) => tr.children[0]!.textContent!.startsWith('All round deep browser'))!
+    expect(row.children[0]!.querySelector('code')!.textContent).toBe('high-intent-all-round-deep-browser')
+    // Sessions without a segment have no id: none is made up for them.
+    const none = [...document.querySelectorAll('#segments tbody tr')].find((tr) => tr.children[0]!.textContent === 'No segment yet')
+    expect(none?.querySelector('code') ?? null).toBeNull()
+    expect([...document.querySelectorAll('#value-segments tbody code')].map((c) => c.textContent)).toEqual(
+      expect.arrayContaining(['champions', 'loyal']),
+    )
+    const legend = [...document.querySelectorAll('.chart:has(#segments-over-time) + .legend button')].find((b) => b.textContent === 'All round deep browser')!
+    expect(legend.getAttribute('title')).toBe('Segment id: high-intent-all-round-deep-browser')
+    const line = charts.find((c) => c.type === 'line')!
+    const index = doc.insights.segments.findIndex((s) => s.leaf === deep)
+    expect(line.options.plugins.tooltip.callbacks.afterLabel!({ datasetIndex: index, dataIndex: 0 })).toBe('id: high-intent-all-round-deep-browser')
+    const bar = charts.find((c) => c.type === 'bar')!
+    const barIndex = (bar.data as unknown as { labels: string[] }).labels.indexOf('All round deep browser')
+    expect(bar.options.plugins.tooltip.callbacks.afterTitle!([{ dataIndex: barIndex }])).toBe('id: high-intent-all-round-deep-browser')
+  })
+
+  it('gives the id in the download\'s last column on every row of a segment, and leaves it empty on the others', async () => {
+    const { doc } = named()
+    const rows = parseCsv((await downloaded(doc)).text.slice(1))
+    expect(rows[0]!.at(-1)).toBe('id')
+    const deep = rows.filter((r) => r[2] === 'All round deep browser')
+    expect(deep.map((r) => r[0])).toEqual(expect.arrayContaining(['segments', 'segment shares by day']))
+    for (const r of deep) expect(r.at(-1)).toBe('high-intent-all-round-deep-browser')
+    expect(rows.find((r) => r[0] === 'value segments' && r[2] === 'Champions')!.at(-1)).toBe('champions')
+    for (const r of rows.filter((r) => ['whole shop', 'pages', 'holdout', 'projections'].includes(r[0]!) || r[2] === 'No segment yet')) expect(r.at(-1)).toBe('')
   })
 })
 

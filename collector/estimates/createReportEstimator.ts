@@ -8,7 +8,7 @@ import type { ReportGroup, SumRow } from '../storage/types'
 import { sumsParts } from './sumsShape'
 import { chooseValuePages, DEFAULT_VALUE_PAGES } from './chooseValuePages'
 import { countersToSums } from './countersToSums'
-import { packLeafNames } from './packLeafNames'
+import { packLeafIds, packLeafNames } from './packLeafNames'
 import { projectPageRates } from './projectPageRates'
 import { projectTraffic } from './projectTraffic'
 import { REPORTS_COUNTER, sumsToCounters } from './sumsToCounters'
@@ -65,18 +65,18 @@ const groupKey = (g: Omit<ReportGroup, 'day'>): GroupKey => JSON.stringify([g.pa
 export function createReportEstimator(options: ReportEstimatorOptions = {}): Estimator<ParsedReport> {
   const pageKeys = [...(options.pageKeys ?? [])]
   const valuePageCount = options.valuePages ?? DEFAULT_VALUE_PAGES
-  const leafNames = packLeafNames(options.packs ?? [])
+  const ownLeaves = { name: packLeafNames(options.packs ?? []), id: packLeafIds(options.packs ?? []) }
   /**
-   * Names of the session and value-segment leaves of a report pack id, null where the pack is not known: from the
-   * estimator's packs and the query's (those published while the collector runs), the latter first.
+   * Names (or ids) of the session and value-segment leaves of a report pack id, null where the pack is not known: from
+   * the estimator's packs and the query's (those published while the collector runs), the latter first.
    */
-  const namesOf = (packId: string, leaves: number, part: 0 | 1, queryPacks: readonly unknown[] = []) => {
-    const published = packLeafNames(queryPacks)
+  const namesOf = (packId: string, leaves: number, part: 0 | 1, queryPacks: readonly unknown[] = [], field: 'name' | 'id' = 'name') => {
+    const published = (field === 'name' ? packLeafNames : packLeafIds)(queryPacks)
     // `session@<v>[+rYYYYMMDD]+lifetime@<v>`: a retrained session pack's version has a `+` of its own.
     const at = packId.lastIndexOf('+lifetime@')
     const id = at < 0 ? packId.split('+')[part] ?? '' : part === 0 ? packId.slice(0, at) : packId.slice(at + 1)
     // A retrain keeps the segment tree: a retrained pack the collector was not given has its network's names.
-    const lookUp = (key: string | undefined) => (key === undefined ? undefined : published.get(key) ?? leafNames.get(key))
+    const lookUp = (key: string | undefined) => (key === undefined ? undefined : published.get(key) ?? ownLeaves[field].get(key))
     const names = lookUp(id) ?? lookUp(id.split('+')[0])
     return names && names.length === leaves ? names : null
   }
@@ -163,6 +163,9 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
       context: main.group,
       segmentNames: namesOf(main.group.packId, main.group.segmentLeaves, 0, query.packs),
       valueNames: namesOf(main.group.packId, main.group.valueLeaves, 1, query.packs),
+      // The ids the shop's pages use for the same leaves (`onSegment`, `data-seglet-show`, the `<html>` classes).
+      segmentIds: namesOf(main.group.packId, main.group.segmentLeaves, 0, query.packs, 'id'),
+      valueIds: namesOf(main.group.packId, main.group.valueLeaves, 1, query.packs, 'id'),
       insights: all,
       publishedPages: published.length,
       valuePages: chooseValuePages(all.pages, valuePageCount),

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { createReportEstimator } from './createReportEstimator'
 import { SHIPPED_PACK_CONTEXT } from '../../src/reports/shippedPackContext'
-import { packContexts, packLeafNames } from './packLeafNames'
+import { packContexts, packLeafIds, packLeafNames } from './packLeafNames'
 import { reportBodies } from '../testing/reports'
 import { addUp } from '../ingest/createIngest'
 
@@ -17,6 +17,14 @@ describe('segment-leaf names', () => {
     expect(leaves).toHaveLength(session.heads.segment.labels.length)
     expect(leaves[session.heads.segment.labels.indexOf('casual-browser')]).toBe('Casual browser')
     expect(names.size).toBe(1)
+  })
+
+  it('reads each leaf id, the one the shop\'s pages use, in the same order as the names', () => {
+    const session = pack('session') as { version: string; heads: { segment: { labels: string[] } } }
+    const ids = packLeafIds([pack('session'), { kind: 'broken' }]).get(`session@${session.version}`)!
+    const names = packLeafNames([pack('session')]).get(`session@${session.version}`)!
+    expect(ids).toEqual(session.heads.segment.labels)
+    expect(names[ids.indexOf('high-intent-all-round-deep-browser')]).toBe('All round deep browser')
   })
 
   it('gives the pack id and leaf counts reports of each session pack with each lifetime pack carry', () => {
@@ -41,11 +49,14 @@ describe('segment-leaf names', () => {
         const report = estimator.parse(body)
         return { report, group: estimator.groupOf(report) }
       }))
-      const doc = estimator.insights(rows, query) as unknown as { segmentNames: string[] | null; valueNames: string[] | null }
-      if (expected === null) expect(doc.segmentNames).toBeNull()
+      const doc = estimator.insights(rows, query) as unknown as Record<'segmentNames' | 'valueNames' | 'segmentIds' | 'valueIds', string[] | null>
+      if (expected === null) expect(doc).toMatchObject({ segmentNames: null, valueNames: null, segmentIds: null, valueIds: null })
       else {
         expect(doc.segmentNames).toContain(expected)
         expect(doc.valueNames).toContain('Champions')
+        // Each name's id beside it, leaf for leaf: the ids the README's segment table and onSegment use.
+        expect(doc.segmentIds![doc.segmentNames!.indexOf(expected)]).toBe('casual-browser')
+        expect(doc.valueIds![doc.valueNames!.indexOf('Champions')]).toBe('champions')
       }
     }
   })

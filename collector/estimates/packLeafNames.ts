@@ -7,15 +7,11 @@ interface TreeNode {
 }
 
 /**
- * Names of the segment leaves of each pack, by the pack id reports carry (`kind@version`), in leaf order:
- * the name the pack's segment tree gives each leaf (`Casual browser`), else its label. The dashboard shows
- * these instead of leaf numbers.
- *
- * @example
- * packLeafNames([sessionPack]).get('session@1.0.0') // ['Casual browser', …]
+ * The segment leaves of each pack, by the pack id reports carry (`kind@version`), in leaf order: the id the page
+ * uses (its label: `casual-browser`) and the name the pack's segment tree gives it (`Casual browser`), else its label.
  */
-export function packLeafNames(packs: readonly unknown[]): Map<string, string[]> {
-  const out = new Map<string, string[]>()
+function packLeaves(packs: readonly unknown[]): Map<string, { id: string; name: string }[]> {
+  const out = new Map<string, { id: string; name: string }[]>()
   for (const pack of packs) {
     const p = pack as { kind?: unknown; version?: unknown; heads?: { segment?: { labels?: unknown; tree?: TreeNode } } }
     const labels = p.heads?.segment?.labels
@@ -29,9 +25,34 @@ export function packLeafNames(packs: readonly unknown[]): Map<string, string[]> 
     walk(p.heads?.segment?.tree)
     // A pack given again (the shipped one published anew) takes its later place: `packContexts` lists it there.
     out.delete(`${p.kind}@${p.version}`)
-    out.set(`${p.kind}@${p.version}`, labels.map((label) => names.get(String(label)) ?? String(label)))
+    out.set(`${p.kind}@${p.version}`, labels.map((label) => ({ id: String(label), name: names.get(String(label)) ?? String(label) })))
   }
   return out
+}
+
+const leafField = (packs: readonly unknown[], field: 'id' | 'name') => new Map([...packLeaves(packs)].map(([pack, leaves]) => [pack, leaves.map((leaf) => leaf[field])]))
+
+/**
+ * Names of the segment leaves of each pack, by the pack id reports carry (`kind@version`), in leaf order:
+ * the name the pack's segment tree gives each leaf (`Casual browser`), else its label. The dashboard shows
+ * these instead of leaf numbers.
+ *
+ * @example
+ * packLeafNames([sessionPack]).get('session@1.0.0') // ['Casual browser', …]
+ */
+export function packLeafNames(packs: readonly unknown[]): Map<string, string[]> {
+  return leafField(packs, 'name')
+}
+
+/**
+ * Ids of the segment leaves of each pack, by the pack id reports carry, in leaf order: the segment ids a page uses
+ * (`onSegment`, `data-seglet-show`, the `<html>` classes), which the dashboard gives beside each name.
+ *
+ * @example
+ * packLeafIds([sessionPack]).get('session@1.0.0') // ['casual-browser', …]
+ */
+export function packLeafIds(packs: readonly unknown[]): Map<string, string[]> {
+  return leafField(packs, 'id')
 }
 
 /**

@@ -389,8 +389,8 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
       const chunks: Buffer[] = []
       for await (const chunk of (await download.createReadStream())!) chunks.push(chunk as Buffer)
       const text = Buffer.concat(chunks).toString('utf8')
-      expect(text.startsWith('\uFEFFsection,day,name,measure,estimate,low,high,status,pack,epsilon\r\n')).toBe(true)
-      expect(text).toMatch(/\r\nprojections,,segment shares within ±1 point,target half-width,0\.01,,,,[^,\r\n]+,\d+(\.\d+)?\r\n/)
+      expect(text.startsWith('\uFEFFsection,day,name,measure,estimate,low,high,status,pack,epsilon,id\r\n')).toBe(true)
+      expect(text).toMatch(/\r\nprojections,,segment shares within ±1 point,target half-width,0\.01,,,,[^,\r\n]+,\d+(\.\d+)?,\r\n/)
       expect(text).toContain('segments,,"Bargain, ""deal"" hunters",share of sessions,')
       expect(text).toContain("segments,,'=1+1,share of sessions,")
       const pages = await page.locator('#pages tbody tr td:first-child').allTextContents()

@@ -310,6 +310,8 @@ interface InsightsDoc {
   epsilon: number
   segmentNames: string[] | null
   valueNames: string[] | null
+  segmentIds: string[] | null
+  valueIds: string[] | null
   insights: InsightsShape
 }
 
@@ -474,7 +476,8 @@ describe(`${SHOPPERS} shoppers, one collector`, () => {
     })
     expect(shown.facts.Reports).toBe(granted.length.toLocaleString('en-US'))
     expect(shown.facts['ε in force']).toBe(String(doc.epsilon))
-    expect(shown.segments.map((r) => r[0])).toEqual(doc.insights.segments.map((s) => (s.leaf === null ? 'No segment yet' : doc.segmentNames![s.leaf])))
+    // Each segment's name, and under it the id the shop's pages use for it.
+    expect(shown.segments.map((r) => r[0])).toEqual(doc.insights.segments.map((s) => (s.leaf === null ? 'No segment yet' : `${doc.segmentNames![s.leaf]}${doc.segmentIds![s.leaf]}`)))
     doc.insights.segments.forEach((s, i) => {
       const cells = [s.share, s.conversion, s.revenuePerSession]
       cells.forEach((estimate, j) => {
@@ -483,7 +486,7 @@ describe(`${SHOPPERS} shoppers, one collector`, () => {
         else expect(text).toBe('not enough reports yet')
       })
     })
-    if (doc.valueNames) expect(shown.values.map((r) => r[0])).toEqual(doc.insights.valueSegments.map((s) => (s.leaf === null ? 'No value segment yet' : doc.valueNames![s.leaf])))
+    if (doc.valueNames) expect(shown.values.map((r) => r[0])).toEqual(doc.insights.valueSegments.map((s) => (s.leaf === null ? 'No value segment yet' : `${doc.valueNames![s.leaf]}${doc.valueIds![s.leaf]}`)))
     expect(shown.pages.map((r) => r[0]).sort()).toEqual(storefrontPageKeys().sort())
     await dashboard.screenshot({ path: DASHBOARD_SCREENSHOT, fullPage: true })
     expect(pageErrors).toEqual([])

@@ -76,6 +76,13 @@
   let names = { segment: null, value: null }
   const segmentName = (leaf) => (leaf === null ? 'No segment yet' : (names.segment && names.segment[leaf]) || `Segment ${leaf + 1}`)
   const valueName = (leaf) => (leaf === null ? 'No value segment yet' : (names.value && names.value[leaf]) || `Value segment ${leaf + 1}`)
+  // And the ids the shop's pages use for them (onSegment, data-seglet-show, the <html> classes, the README's table),
+  // where the collector knows the pack: '' for sessions without a segment, and for a pack it does not know.
+  let ids = { segment: null, value: null }
+  const segmentId = (leaf) => (leaf !== null && ids.segment && ids.segment[leaf]) || ''
+  const valueId = (leaf) => (leaf !== null && ids.value && ids.value[leaf]) || ''
+  /** A table's first cell: a segment's name, with its id in code under it where there is one. */
+  const nameCell = (name, id) => (id ? el('td', {}, name, el('br'), el('code', { class: 'id' }, id)) : el('td', {}, name))
 
   /**
    * The pages in the order the table and the download give them: those whose share of views is measured first, most
@@ -322,7 +329,7 @@
    * The chart's legend as buttons under it, in place of the one Chart.js draws on the canvas (which a mouse alone
    * can use): each shows or hides its line or bars, by keyboard as by pointer, and says whether it is shown.
    */
-  function legendOf(canvasId, chart, datasets, keys) {
+  function legendOf(canvasId, chart, datasets, keys, titles = []) {
     const canvas = document.getElementById(canvasId)
     const box = canvas.parentElement
     if (box.nextElementSibling && box.nextElementSibling.classList.contains('legend')) box.nextElementSibling.remove()
@@ -333,7 +340,8 @@
       const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' })
       swatch.style.borderTopColor = d.borderColor || d.backgroundColor
       swatch.style.borderTopStyle = (DASHES.find((s) => String(s.dash) === String(d.borderDash || [])) || DASHES[0]).swatch
-      const button = el('button', { type: 'button', 'aria-pressed': String(!d.hidden) }, swatch, d.label)
+      // A segment's id in its title, for a developer matching the line to the pages' code.
+      const button = el('button', { type: 'button', 'aria-pressed': String(!d.hidden), ...(titles[i] ? { title: titles[i] } : {}) }, swatch, d.label)
       button.addEventListener('click', () => {
         const shown = !chart.isDatasetVisible(i)
         chart.setDatasetVisibility(i, shown)
@@ -422,12 +430,14 @@
                 const s = shares[c.datasetIndex][c.dataIndex]
                 return `${c.dataset.label}: ${rate(s.value)} (95%: ${rate(s.low)} to ${rate(s.high)})`
               },
+              // The segment's id under it, as the pages' code names it.
+              afterLabel: (c) => (segmentId(leaves[c.datasetIndex]) ? `id: ${segmentId(leaves[c.datasetIndex])}` : ''),
             },
           },
         },
       },
     }, keys)
-    legendOf('segments-over-time', chart, datasets, keys)
+    legendOf('segments-over-time', chart, datasets, keys, leaves.map((leaf) => segmentId(leaf) && `Segment id: ${segmentId(leaf)}`))
     noteIfEmpty('segments-over-time', chart, datasets.every((d) => d.data.every((v) => v === null)), doc.reports > 0 ? 'No day has enough reports yet for its segment shares.' : NO_REPORTS_DAILY)
     // The chart's figures as text, for a screen reader and for telling the lines apart without their colours.
     table(
@@ -459,7 +469,13 @@
         plugins: {
           legend: { display: false },
           // As the table writes them (3.2%, and 95%: 2.5% to 3.9%), not Chart.js's raw numbers or "[2.5, 3.9]".
-          tooltip: { callbacks: { label: (c) => (Array.isArray(c.raw) ? `95%: ${pct(c.raw[0] / 100)} to ${pct(c.raw[1] / 100)}` : `Conversion: ${pct(c.raw / 100)}`) } },
+          tooltip: {
+            callbacks: {
+              label: (c) => (Array.isArray(c.raw) ? `95%: ${pct(c.raw[0] / 100)} to ${pct(c.raw[1] / 100)}` : `Conversion: ${pct(c.raw / 100)}`),
+              // The segment's id under its name, as the pages' code names it.
+              afterTitle: (items) => (items.length > 0 && segmentId(usable[items[0].dataIndex].leaf) ? `id: ${segmentId(usable[items[0].dataIndex].leaf)}` : ''),
+            },
+          },
         },
       },
     }, keys)
@@ -468,7 +484,7 @@
     table(
       'segments',
       ['Segment', 'Share of sessions', 'Conversion', 'Revenue per session'],
-      segs.map((s) => [segmentName(s.leaf), cell(s.share, rate), cell(s.conversion, rate), cell(s.revenuePerSession, money)]),
+      segs.map((s) => [nameCell(segmentName(s.leaf), segmentId(s.leaf)), cell(s.share, rate), cell(s.conversion, rate), cell(s.revenuePerSession, money)]),
       'No segment answers yet.',
     )
   }
@@ -509,7 +525,7 @@
     table(
       'value-segments',
       ['Value segment', 'Share of sessions'],
-      doc.insights.valueSegments.map((s) => [valueName(s.leaf), cell(s.share, rate)]),
+      doc.insights.valueSegments.map((s) => [nameCell(valueName(s.leaf), valueId(s.leaf)), cell(s.share, rate)]),
       'No value-segment answers yet.',
     )
   }
@@ -594,33 +610,35 @@
     // Money, clipped as `positive`: its rows name the shop's currency.
     const amount = (x) => Math.max(0, x)
     const pack = doc.context ? doc.context.packId : ''
-    // With the shop's currency, a last column names it on each money row (the figures stay plain numbers).
-    const rows = [['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack', 'epsilon', ...(doc.currency ? ['currency'] : [])]]
-    const add = (section, day, name, measure, estimate, clip) => {
+    // With the shop's currency, a column names it on each money row (the figures stay plain numbers). A segment's
+    // rows name its id in the last column, as the shop's pages use it (onSegment, data-seglet-show); other rows leave
+    // it empty. Last, so that every other column keeps its place.
+    const rows = [['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack', 'epsilon', ...(doc.currency ? ['currency'] : []), 'id']]
+    const add = (section, day, name, measure, estimate, clip, id = '') => {
       const shown = estimate && estimate.enough && estimate.value !== null
       const currency = doc.currency ? [clip === amount ? doc.currency : ''] : []
-      rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), '', pack, doc.epsilon, ...currency] : [section, day, name, measure, null, null, null, NA, pack, doc.epsilon, ...currency])
+      rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), '', pack, doc.epsilon, ...currency, id] : [section, day, name, measure, null, null, null, NA, pack, doc.epsilon, ...currency, id])
     }
-    const said = (section, name, measure, status, value = null) => rows.push([section, '', name, measure, value, null, null, status, pack, doc.epsilon, ...(doc.currency ? [''] : [])])
+    const said = (section, name, measure, status, value = null) => rows.push([section, '', name, measure, value, null, null, status, pack, doc.epsilon, ...(doc.currency ? [''] : []), ''])
     const o = doc.insights.overall || {}
     add('whole shop', '', 'All sessions', 'conversion', o.conversion, unit)
     add('whole shop', '', 'All sessions', 'average order value', o.averageOrderValue, amount)
     add('whole shop', '', 'All sessions', 'revenue per session', o.revenuePerSession, amount)
     add('whole shop', '', 'All sessions', 'page views per session', doc.insights.pageViewsPerSession, positive)
     for (const s of doc.insights.segments) {
-      add('segments', '', segmentName(s.leaf), 'share of sessions', s.share, unit)
-      add('segments', '', segmentName(s.leaf), 'conversion', s.conversion, unit)
-      add('segments', '', segmentName(s.leaf), 'revenue per session', s.revenuePerSession, amount)
+      add('segments', '', segmentName(s.leaf), 'share of sessions', s.share, unit, segmentId(s.leaf))
+      add('segments', '', segmentName(s.leaf), 'conversion', s.conversion, unit, segmentId(s.leaf))
+      add('segments', '', segmentName(s.leaf), 'revenue per session', s.revenuePerSession, amount, segmentId(s.leaf))
     }
     for (const d of doc.daily || []) {
-      for (const s of doc.insights.segments) add('segment shares by day', d.day, segmentName(s.leaf), 'share of sessions', (d.segments.find((x) => x.leaf === s.leaf) || {}).share, unit)
+      for (const s of doc.insights.segments) add('segment shares by day', d.day, segmentName(s.leaf), 'share of sessions', (d.segments.find((x) => x.leaf === s.leaf) || {}).share, unit, segmentId(s.leaf))
     }
     const l = doc.insights.lift || {}
     add('holdout', '', 'Treatment', 'conversion', l.treatmentConversion, unit)
     add('holdout', '', 'Holdout', 'conversion', l.holdoutConversion, unit)
     add('holdout', '', 'Treatment − holdout', 'lift (treatment − holdout)', l.difference, signed)
     add('holdout', '', 'Holdout', 'share of sessions', l.holdoutShare, unit)
-    for (const s of doc.insights.valueSegments) add('value segments', '', valueName(s.leaf), 'share of sessions', s.share, unit)
+    for (const s of doc.insights.valueSegments) add('value segments', '', valueName(s.leaf), 'share of sessions', s.share, unit, valueId(s.leaf))
     const asked = new Set(doc.valuePages || [])
     const table = inTable(doc)
     for (const p of pageOrder(doc.insights.pages)) {
@@ -727,6 +745,7 @@
     }
     if (mine !== loads) return
     names = { segment: doc.segmentNames || null, value: doc.valueNames || null }
+    ids = { segment: doc.segmentIds || null, value: doc.valueIds || null }
     moneyFormat = doc.currency ? new Intl.NumberFormat(undefined, { style: 'currency', currency: doc.currency }) : null
     forgetGonePacks(doc)
     document.getElementById('no-reports')?.remove()
