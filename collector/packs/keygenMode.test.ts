@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import { afterEach, expect, it, vi } from 'vitest'
 
 // The mode of the file each time a private key is written into it; a full disk half-way when `full` is set.
-const state = vi.hoisted(() => ({ writes: [] as number[], full: false }))
+// With `slowLock`, the first lock file written lands only after the next one (two runs of one process at once).
+const state = vi.hoisted(() => ({ writes: [] as number[], full: false, slowLock: false, secondLock: undefined as undefined | (() => void) }))
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs/promises')>()
   return {
@@ -25,6 +26,14 @@ vi.mock('node:fs/promises', async (importOriginal) => {
           throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
         }
       }
+      if (String(path).endsWith('pack-signing.lock') && state.slowLock) {
+        state.slowLock = false
+        await new Promise<void>((resolve) => (state.secondLock = resolve))
+      } else if (String(path).endsWith('pack-signing.lock') && state.secondLock) {
+        const landed = state.secondLock
+        state.secondLock = undefined
+        return fs.writeFile(path, data, options).finally(landed)
+      }
       return fs.writeFile(path, data, options)
     },
   }
@@ -33,6 +42,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 afterEach(() => {
   state.writes.length = 0
   state.full = false
+  state.slowLock = false
+  state.secondLock = undefined
 })
 
 it('keygen --force makes an existing key file owner-only before the new key is written into it', async () => {
@@ -108,6 +119,26 @@ it('keygen --force run twice at once: one writes the pair, the other is refused,
     // The lock is gone with the run that held it: the next run writes.
     expect(readdirSync(dir).sort()).toEqual(['pack-signing.key', 'pack-signing.pub'])
     await expect(generatePackKeys(dir, { overwrite: true })).resolves.toBeDefined()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+it('keygen run twice at once in one process: the run whose lock lands second is refused, not told the first run\'s lock is stale', async () => {
+  const { generatePackKeys, readPackSigningKey } = await import('./signingKey')
+  const dir = mkdtempSync(join(tmpdir(), 'seglet-keys-one-process-'))
+  try {
+    await generatePackKeys(dir)
+    state.slowLock = true
+    const said: string[] = []
+    const runs = await Promise.allSettled([1, 2].map(() => generatePackKeys(dir, { overwrite: true, onStaleLock: (line) => said.push(line) })))
+    const written = runs.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+    expect(said).toEqual([])
+    expect(written).toHaveLength(1)
+    expect(runs[0]).toMatchObject({ status: 'rejected', reason: { code: 'collector_pack', message: expect.stringMatching(/^another keygen is writing the keys in /) } })
+    expect((await readPackSigningKey(written[0]!.privateKeyFile)).packKey).toBe(written[0]!.packKey)
+    expect(readFileSync(written[0]!.publicKeyFile, 'utf8')).toBe(`${written[0]!.packKey}\n`)
+    expect(readdirSync(dir).sort()).toEqual(['pack-signing.key', 'pack-signing.pub'])
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

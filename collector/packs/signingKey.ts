@@ -105,8 +105,15 @@ export async function generatePackKeys(
   }
 }
 
-/** The key-folder locks this process holds now (absolute paths). */
-const heldKeyLocks = new Set<string>()
+/** The key-folder locks runs of this process hold or are taking now (absolute path → how many runs). */
+const heldKeyLocks = new Map<string, number>()
+
+/** Counts a run of this process in (`+1`) or out (`-1`) of the lock `key`. */
+function claimKeyLock(key: string, change: 1 | -1): void {
+  const runs = (heldKeyLocks.get(key) ?? 0) + change
+  if (runs > 0) heldKeyLocks.set(key, runs)
+  else heldKeyLocks.delete(key)
+}
 
 /**
  * Takes the key folder's lock by creating its lock file exclusively, and returns what releases it. Throws a
@@ -120,17 +127,18 @@ async function lockKeyFolder(dir: string, onStaleLock?: (message: string) => voi
   const key = resolve(lockFile)
   const machine = thisMachine()
   for (let attempt = 0; ; attempt++) {
-    // Marked held before it is written: another run of this process that reads it meanwhile finds it held.
-    const mine = !heldKeyLocks.has(key)
-    heldKeyLocks.add(key)
+    // Counted before it is written: another run of this process that reads it meanwhile finds it held. Each run
+    // counts itself out only: of two whose writes land in either order, the one refused never uncounts the other.
+    claimKeyLock(key, 1)
     try {
       await writeFile(lockFile, `${process.pid} ${machine}\n`, { flag: 'wx' })
       return async () => {
-        heldKeyLocks.delete(key)
+        // Removed before it is counted out: a run that reads it meanwhile finds it held, never stale.
         await unlink(lockFile).catch(() => undefined)
+        claimKeyLock(key, -1)
       }
     } catch (error) {
-      if (mine) heldKeyLocks.delete(key)
+      claimKeyLock(key, -1)
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new CollectorError('collector_pack', `cannot write ${lockFile}: ${(error as Error).message}`, undefined, error)
     }
     const held = await readFile(lockFile, 'utf8').catch(() => undefined)
