@@ -1,6 +1,7 @@
 import type { StoredEvent } from '../events/types'
 import { DEFAULT_SESSION_GAP_MS, sessionize } from '../features/sessionize'
 import { checkTruth } from './encodeReport'
+import { checkContext } from './lib/checkContext'
 import { utcDay } from './ledger'
 import { isReportPageKey } from './lib/isReportPageKey'
 import { orderValueBucket } from './schema'
@@ -46,7 +47,7 @@ export interface BuildReportTruthInput {
  * had that one page only (bounced), ended there (exited) and had an order after it. Stored data a report
  * cannot carry never makes it throw: a page key that is not 1–`MAX_PAGE_KEY_LENGTH` characters counts as none,
  * an order value that is not an amount as 0, and a record that does not fit its packs is never used (its session
- * gives `null`).
+ * gives `null`). A record of packs no report can carry is used: `encodeReport()` refuses it, and the shop is told.
  *
  * @example
  * const closed = buildReportTruth({ events: await store.getEvents(), records: await readSessionRecords(store), now: Date.now() })
@@ -105,10 +106,19 @@ export function buildReportTruth({ events, records, now, sessionGapMs = DEFAULT_
   }
 }
 
-/** Whether a recorded decision fits its own pack context, as a report needs. */
-function reportable(record: SessionRecord): boolean {
+/**
+ * Whether a recorded decision fits its own pack context, as a report needs. Packs no report can carry (more than
+ * `MAX_LEAVES` labels, a pack id too long) are not bad data but the packs the page ran: such a record is used, and
+ * `encodeReport()` refuses it with `report_out_of_range`, which the shop is told.
+ */
+function reportable({ context, ...record }: SessionRecord): boolean {
   try {
-    checkTruth({ ...record, ordered: false, orderValueBucket: 0, pages: [] }, record.context)
+    checkContext(context.packId, context.segmentLeaves, context.valueLeaves, 'report_out_of_range')
+  } catch {
+    return true
+  }
+  try {
+    checkTruth({ ...record, ordered: false, orderValueBucket: 0, pages: [] }, context)
     return true
   } catch {
     return false

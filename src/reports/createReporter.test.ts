@@ -454,7 +454,6 @@ describe('bad stored data', () => {
     ['a segment leaf the pack does not have', { segmentLeaf: 9 }],
     ['a value leaf the pack does not have', { valueSegment: -1 }],
     ['an arm this version does not know', { arm: 'other' }],
-    ['a pack context of no leaves', { context: { packId: 'session@9+lifetime@9', segmentLeaves: 0, valueLeaves: 4 } }],
     ['training tables this version does not have', { context: { packId: 'session@9+lifetime@9', segmentLeaves: 4, valueLeaves: 4, learnTables: [99] } }],
   ])('a recorded decision with %s sends nothing about its session, and never stops a later one', async (_name, bad) => {
     const first = session(NOW)
@@ -472,6 +471,19 @@ describe('bad stored data', () => {
     expect(sentBodies()).toHaveLength(1)
     expect(errors).toEqual([])
     expect(await store.getMeta('report-sessions')).toEqual(records)
+  })
+  // Not bad data: the packs the page runs, which no report can carry. The shop is told, as the README says.
+  it.each([
+    ['more than 16 segment labels', Array.from({ length: 17 }, (_, i) => `s${i}`), 'session@1.0.0'],
+    ['a pack id of more than 64 characters', ['a', 'b', 'c', 'd'], `session@1.0.0-${'f'.repeat(60)}`],
+  ])('a decision of packs no report can carry (%s) is told once through onError as report_out_of_range, nothing sent', async (_name, labels, id) => {
+    const first = session(NOW)
+    const store = await storeWith(first, undefined)
+    await store.setMeta('report-sessions', [sessionRecordOf(first[0].ts, { segmentId: 'a', coldStart: false, valueSegmentId: 'x', arm: 'none' }, { id, labels }, lifetime)])
+    await createReporter(ctx(store, { options: { reports: { endpoint: '/seglet/reports' } } })).run()
+    expect(sentBodies()).toHaveLength(0)
+    expect(errors.map((e) => e.code)).toEqual(['report_out_of_range'])
+    expect((await readLedger(store)).spent).toEqual({})
   })
 })
 
