@@ -156,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
   const lines = [`${pack.kind} pack ${args.pack} on ${out.data} (${out.split}, sha256 ${out.sha256.split(' ').map((h) => `${h.slice(0, 12)}…`).join(' ')})`, ...(read ? [`read: ${read}`] : []), `head: ${head.description}`]
   for (const [name, r] of Object.entries(results)) {
     lines.push(
-      `${name}: ${r.rows} rows, ${r.positives} positive`,
+      `${name}: ${plural(r.rows, 'row')}, ${r.positives} positive`,
       `  ROC AUC            ${f(r.rocAuc)}`,
       `  average precision  ${f(r.averagePrecision)}`,
       `  at pack threshold ${r.threshold.toFixed(3)}: accuracy ${f(r.accuracy)}, F1 ${f(r.f1)} (tp ${r.confusion.tp}, fp ${r.confusion.fp}, tn ${r.confusion.tn}, fn ${r.confusion.fn})`,

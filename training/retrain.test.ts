@@ -752,6 +752,17 @@ describe('failures are one line', () => {
     vi.restoreAllMocks()
   })
 
+  it('evaluate counts one row as "1 row" in its table', async () => {
+    const dir = tempDir('seglet-evaluate-')
+    const retail = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'
+    writeFileSync(join(dir, 'retail.csv'), [retail, '536365,85123A,MUG,6,2011-03-01 08:26:00,2.55,17850,United Kingdom'].join('\n') + '\n')
+    const out: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+    expect(await evaluate(['--pack', 'src/models/lifetime.json', '--data', join(dir, 'retail.csv')])).toBe(0)
+    vi.restoreAllMocks()
+    expect(out.join('')).toContain('\ncustomers: 1 row, 0 positive\n')
+  })
+
   it('train refuses an empty events or orders file as empty, not as a format to name', async () => {
     silence()
     const dir = tempDir('seglet-train-')
