@@ -540,6 +540,92 @@ describe('dashboard: the daily chart\'s days', () => {
   })
 })
 
+describe('dashboard: segment shares over a window of thin days', () => {
+  type Share = { value: number; low: number; high: number; enough: boolean }
+  type Period = { reports: number; segments: { leaf: number | null; share: Share }[] }
+  type Doc = { daily: (Period & { day: string })[]; sevenDays?: (Period & { from: string; to: string })[]; insights: { segments: { leaf: number | null }[] } }
+  type Line = { type: string; data: { labels: string[]; datasets: { data: (number | null)[] }[] }; options: { scales: { x: { title?: { text: string } } }; plugins: { tooltip: { callbacks: { title(items: { dataIndex: number }[]): string } } } } }
+  const FROM = '2026-11-16'
+  /** The insights document of `perDay` reports a day over the 14 days from FROM, as the collector serves it. */
+  function windowOf(perDay: number): Doc {
+    const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
+    const rows = []
+    for (let i = 0; i < 14; i++) {
+      const day = new Date(Date.parse(`${FROM}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10)
+      const parsed = reportBodies(perDay, { day, seed: 20 + i }).map((body) => estimator.parse(JSON.parse(body)))
+      const group = estimator.groupOf(parsed[0]!)
+      rows.push(...[...estimator.addUp(group, parsed)].map(([counter, value]) => ({ ...group, counter, value })))
+    }
+    return estimator.insights(rows, { from: FROM, to: '2026-11-29', epsilon: 2, pageKeyLists: { [pageKeyListId(TEST_PAGE_KEYS)]: TEST_PAGE_KEYS } }) as unknown as Doc
+  }
+  const shown = (line: Line) => line.data.datasets.flatMap((d) => d.data).filter((v) => v !== null).length
+
+  it('with 600 reports a day for 14 days, draws the shares of each 7 days, pooled, where single days show next to none', async () => {
+    const doc = windowOf(600)
+    const charts: Line[] = []
+    await draw(doc, charts)
+    const line = charts.find((c) => c.type === 'line')!
+    // The days alone: most shares cannot be shown.
+    const dayShares = doc.daily.flatMap((d) => d.segments).filter((s) => s.share.enough).length
+    expect(dayShares).toBeLessThan((doc.daily.length * doc.insights.segments.length) / 2)
+    // One point per 7 days ending on each day from the 7th, most of them shown.
+    expect(line.data.labels).toHaveLength(8)
+    expect(shown(line)).toBeGreaterThan(dayShares)
+    expect(shown(line)).toBeGreaterThanOrEqual((8 * doc.insights.segments.length) / 2)
+    expect(line.options.scales.x.title?.text).toBe('7 days to (UTC day)')
+    const own = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
+    expect(line.options.plugins.tooltip.callbacks.title([{ dataIndex: 7 }])).toBe(`7 days to ${own.format(Date.parse('2026-11-29T00:00:00Z'))} (${own.format(Date.parse('2026-11-23T00:00:00Z'))} – ${own.format(Date.parse('2026-11-29T00:00:00Z'))}, UTC days)`)
+    expect(document.getElementById('segments-daily-note')!.textContent).toContain('over the 7 days to each UTC day')
+    expect(cells('segments-daily', 0)[7]).toBe('2026-11-23 to 2026-11-29')
+    expect(document.getElementById('segments-over-time')!.getAttribute('aria-label')).toBe('Segment shares over each 7 days')
+    // The download holds the days and the 7 days alike, each 7 days by their last day.
+    const rows = parseCsv((await downloaded(doc)).text.slice(1))
+    const weeks = rows.filter((r) => r[0] === 'segment shares over 7 days')
+    expect(weeks).toHaveLength(8 * doc.insights.segments.length)
+    expect(weeks.filter((r) => r[7] === '').length).toBe(shown(line))
+    expect(weeks.at(-1)![1]).toBe('2026-11-29')
+    expect(rows.filter((r) => r[0] === 'segment shares by day')).toHaveLength(14 * doc.insights.segments.length)
+  })
+
+  it('estimates each 7 days from their reports pooled, with the interval of the 7 days, not an average of the days', () => {
+    const doc = windowOf(600)
+    const week = doc.sevenDays![7]!
+    expect(week).toMatchObject({ from: '2026-11-23', to: '2026-11-29', reports: 4200 })
+    // The same reports read as one window of 7 days give the same estimates.
+    const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
+    const rows = []
+    for (const [i, day] of doc.daily.slice(7).map((d) => d.day).entries()) {
+      const parsed = reportBodies(600, { day, seed: 27 + i }).map((body) => estimator.parse(JSON.parse(body)))
+      const group = estimator.groupOf(parsed[0]!)
+      rows.push(...[...estimator.addUp(group, parsed)].map(([counter, value]) => ({ ...group, counter, value })))
+    }
+    const pooled = estimator.insights(rows, { from: '2026-11-23', to: '2026-11-29', epsilon: 2, pageKeyLists: { [pageKeyListId(TEST_PAGE_KEYS)]: TEST_PAGE_KEYS } }) as unknown as { insights: { segments: Period['segments'] } }
+    expect(week.segments.map((s) => s.share)).toEqual(pooled.insights.segments.map((s) => s.share))
+    // Narrower than any of its days: 7 times the reports.
+    for (const s of week.segments) for (const d of doc.daily.slice(7)) expect(s.share.high - s.share.low).toBeLessThan(d.segments.find((x) => x.leaf === s.leaf)!.share.high - d.segments.find((x) => x.leaf === s.leaf)!.share.low)
+  })
+
+  it('keeps a point a day where the days have reports enough', async () => {
+    const doc = windowOf(4000)
+    const charts: Line[] = []
+    await draw(doc, charts)
+    const line = charts.find((c) => c.type === 'line')!
+    expect(line.data.labels).toHaveLength(14)
+    expect(line.options.scales.x.title?.text).toBe('UTC day')
+    expect(cells('segments-daily', 0)[0]).toBe(FROM)
+    expect(document.getElementById('segments-daily-note')!.textContent).toContain('Daily share of sessions')
+  })
+
+  it('draws an insights.json written without 7-day periods by day, as before', async () => {
+    const doc = windowOf(600)
+    delete doc.sevenDays
+    const charts: Line[] = []
+    await draw(doc, charts)
+    expect(charts.find((c) => c.type === 'line')!.data.labels).toHaveLength(14)
+    expect(cells('segments-daily', 0)[0]).toBe(FROM)
+  })
+})
+
 describe('dashboard: a rewrite answered by a sign-in page', () => {
   it('says where the answer came from when the sign-in redirects the rewrite to its own page, not "HTTP 200"', async () => {
     document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!

@@ -131,7 +131,7 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
     if (!main) {
       // Before any views are estimated the table lists the first candidates for page value, as pageStats() writes.
       const valuePages = pageKeys.slice(0, valuePageCount)
-      return { ...base, reports: 0, context: null, insights: null, valuePages, daily: [], traffic: [], otherGroups: others, partialPageKeys: [] }
+      return { ...base, reports: 0, context: null, insights: null, valuePages, daily: [], sevenDays: [], traffic: [], otherGroups: others, partialPageKeys: [] }
     }
     const { insights: all, partial } = estimate(main.group, main.rows, pageKeys, query)
     const daily: { day: string; reports: number; otherPackReports: number; segments: Insights['segments'] }[] = []
@@ -149,6 +149,22 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
       const dayRows = byDay.get(day) ?? []
       const reports = dayRows.find((r) => r.counter === REPORTS_COUNTER)?.value ?? 0
       daily.push({ day, reports, otherPackReports: otherByDay.get(day) ?? 0, segments: reports > 0 ? estimate(main.group, dayRows, [], query).insights.segments : [] })
+    }
+    // Rolling 7-day periods, one ending on each day of the window from its 7th on: a small shop's single days are
+    // too few reports for a segment's share, a week of them often is. Each pools the period's counters and
+    // estimates them as one sample (never an average of daily estimates), so its interval is that of the period.
+    const sevenDays: { from: string; to: string; reports: number; otherPackReports: number; segments: Insights['segments'] }[] = []
+    for (let i = PERIOD_DAYS - 1; i < daily.length; i++) {
+      const days = daily.slice(i - PERIOD_DAYS + 1, i + 1)
+      const reports = days.reduce((sum, d) => sum + d.reports, 0)
+      const periodRows = days.flatMap((d) => byDay.get(d.day) ?? [])
+      sevenDays.push({
+        from: days[0]!.day,
+        to: days[days.length - 1]!.day,
+        reports,
+        otherPackReports: days.reduce((sum, d) => sum + d.otherPackReports, 0),
+        segments: reports > 0 ? estimate(main.group, periodRows, [], query).insights.segments : [],
+      })
     }
     const published = all.pages.filter((p) => p.published)
     const traffic = [
@@ -170,6 +186,7 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
       publishedPages: published.length,
       valuePages: chooseValuePages(all.pages, valuePageCount),
       daily,
+      sevenDays,
       traffic,
       otherGroups: others,
       partialPageKeys: partial,
@@ -208,5 +225,7 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
   }
 }
 
+/** The days a rolling period of the insights document's `sevenDays` spans. */
+const PERIOD_DAYS = 7
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x))
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits

@@ -365,19 +365,73 @@
     placeNote(chart)
   }
 
-  const DAILY_NOTE = 'Daily share of sessions in each segment, by UTC day. Gaps are days with not enough reports.'
-  /** The daily chart's note: where days have reports of another known pack, says they are not in its shares. */
-  function dailyNote(doc) {
+  /**
+   * The periods the segment-share chart draws: each UTC day, or, where single days are too few reports to show most
+   * shares and the collector pooled the reports of each 7 days to a day (`sevenDays`, estimated as one sample, its
+   * interval that of the 7 days), those. Days are kept while at least half their shares can be shown, or while the
+   * 7 days show no more. An `insights.json` written before `sevenDays` has only days.
+   */
+  const DAY_PERIODS = {
+    week: false,
+    entries: (doc) => doc.daily || [],
+    key: (d) => d.day,
+    label: (d) => shortDay.format(Date.parse(`${d.day}T00:00:00Z`)),
+    title: (d) => `${shortDay.format(Date.parse(`${d.day}T00:00:00Z`))} (UTC day)`,
+    axis: 'UTC day',
+    head: 'Day (UTC)',
+    row: (d) => d.day,
+    chartLabel: 'Segment shares per day',
+    summary: 'Segment shares per day as a table',
+    note: 'Daily share of sessions in each segment, by UTC day.',
+    gaps: 'days',
+  }
+  const WEEK_PERIODS = {
+    week: true,
+    entries: (doc) => doc.sevenDays || [],
+    key: (p) => p.to,
+    label: (p) => shortDay.format(Date.parse(`${p.to}T00:00:00Z`)),
+    title: (p) => `7 days to ${shortDay.format(Date.parse(`${p.to}T00:00:00Z`))} (${shortDay.format(Date.parse(`${p.from}T00:00:00Z`))} – ${shortDay.format(Date.parse(`${p.to}T00:00:00Z`))}, UTC days)`,
+    axis: '7 days to (UTC day)',
+    head: '7 days (UTC)',
+    row: (p) => `${p.from} to ${p.to}`,
+    chartLabel: 'Segment shares over each 7 days',
+    summary: 'Segment shares over each 7 days as a table',
+    note: 'Share of sessions in each segment over the 7 days to each UTC day, pooling their reports: single days have too few reports to show most shares.',
+    gaps: 'periods of 7 days',
+  }
+  /** How many of the shares of the entries with reports can be shown, and of how many. */
+  const sharesShown = (entries, leaves) => {
+    let shown = 0
+    let all = 0
+    for (const e of entries) {
+      if (!(e.reports > 0)) continue
+      for (const leaf of leaves) {
+        const s = e.segments.find((x) => x.leaf === leaf)
+        all++
+        if (s && s.share.enough && s.share.value !== null) shown++
+      }
+    }
+    return { shown, all }
+  }
+  const periodsOf = (doc, leaves) => {
+    const days = sharesShown(DAY_PERIODS.entries(doc), leaves)
+    const weeks = sharesShown(WEEK_PERIODS.entries(doc), leaves)
+    if (days.all === 0 || weeks.all === 0 || 2 * days.shown >= days.all) return DAY_PERIODS
+    return weeks.shown / weeks.all > days.shown / days.all ? WEEK_PERIODS : DAY_PERIODS
+  }
+
+  /** The chart's note: where its periods have reports of another known pack, says they are not in its shares. */
+  function dailyNote(doc, periods) {
     const days = (doc.daily || []).filter((d) => d.otherPackReports > 0)
     const note = document.getElementById('segments-daily-note')
     if (days.length === 0 || !doc.context) {
-      note.textContent = DAILY_NOTE
+      note.textContent = `${periods.note} Gaps are ${periods.gaps} with not enough reports.`
       return
     }
     const total = days.reduce((sum, d) => sum + d.otherPackReports, 0)
     const when = days.length === 1 ? `on ${days[0].day}` : `on ${count(days.length)} days from ${days[0].day} to ${days[days.length - 1].day}`
     note.textContent =
-      `Daily share of sessions in each segment, by UTC day, from the reports of ${doc.context.packId} only. Gaps are days with not enough of its reports: ` +
+      `${periods.note.replace(/\.$/, '')}, from the reports of ${doc.context.packId} only. Gaps are ${periods.gaps} with not enough of its reports: ` +
       `${reportsOf(total)} ${when} are of ${listOf(candidates(doc).map((g) => g.packId))}, which these figures do not count.`
   }
 
@@ -390,13 +444,18 @@
   const NO_REPORTS_DAILY = 'No reports on any day of this window yet.'
 
   function segmentsOverTime(doc, leaves) {
-    dailyNote(doc)
+    const periods = periodsOf(doc, leaves)
+    const entries = periods.entries(doc)
+    dailyNote(doc, periods)
+    const canvas = document.getElementById('segments-over-time')
+    canvas.setAttribute('aria-label', periods.chartLabel)
+    canvas.parentElement.parentElement.querySelector('details summary').textContent = periods.summary
     // Without reports the document lists no day: the chart still spans the window the facts name, empty.
-    const days = doc.reports > 0 ? doc.daily.map((d) => d.day) : windowDays(doc)
+    const labels = doc.reports > 0 ? entries.map(periods.label) : windowDays(doc).map((day) => DAY_PERIODS.label({ day }))
     const keys = leaves.map((leaf) => segmentKey(doc, leaf))
     // Each point's estimate, for its interval: a day's share is far noisier than the window's.
     const shares = leaves.map((leaf) =>
-      doc.daily.map((d) => {
+      entries.map((d) => {
         const s = d.segments.find((x) => x.leaf === leaf)
         return s && s.share.enough && s.share.value !== null ? s.share : null
       }),
@@ -414,18 +473,20 @@
     const chart = chartOn('segments-over-time', {
       type: 'line',
       plugins: [FIT_PLUGIN],
-      data: { labels: days.map((day) => shortDay.format(Date.parse(`${day}T00:00:00Z`))), datasets },
+      data: { labels, datasets },
       options: {
         maintainAspectRatio: false,
         animation: false,
         // Offset: a point on the first or last day is drawn whole, not cut by the chart's edge.
-        scales: { x: { offset: true }, y: { min: 0, max: 100, title: { display: true, text: '% of sessions' } } },
+        // The x axis says what a point covers: a UTC day, or the 7 days to it.
+        scales: { x: { offset: true, title: { display: true, text: periods.axis } }, y: { min: 0, max: 100, title: { display: true, text: '% of sessions' } } },
         // A point's share and its interval as the table writes them (42.4%, 95%: 38.1% to 46.6%), not Chart.js's raw
         // number (42.371) alone.
         plugins: {
           legend: { display: false },
           tooltip: {
             callbacks: {
+              title: (items) => (items.length > 0 && entries[items[0].dataIndex] ? periods.title(entries[items[0].dataIndex]) : ''),
               label: (c) => {
                 const s = shares[c.datasetIndex][c.dataIndex]
                 return `${c.dataset.label}: ${rate(s.value)} (95%: ${rate(s.low)} to ${rate(s.high)})`
@@ -438,12 +499,12 @@
       },
     }, keys)
     legendOf('segments-over-time', chart, datasets, keys, leaves.map((leaf) => segmentId(leaf) && `Segment id: ${segmentId(leaf)}`))
-    noteIfEmpty('segments-over-time', chart, datasets.every((d) => d.data.every((v) => v === null)), doc.reports > 0 ? 'No day has enough reports yet for its segment shares.' : NO_REPORTS_DAILY)
+    noteIfEmpty('segments-over-time', chart, datasets.every((d) => d.data.every((v) => v === null)), doc.reports > 0 ? `No day${(doc.sevenDays || []).length > 0 ? ', nor any 7 days,' : ''} has enough reports yet for its segment shares.` : NO_REPORTS_DAILY)
     // The chart's figures as text, for a screen reader and for telling the lines apart without their colours.
     table(
       'segments-daily',
-      ['Day (UTC)', ...leaves.map(segmentName)],
-      doc.daily.map((d) => [d.day, ...leaves.map((leaf) => cell((d.segments.find((x) => x.leaf === leaf) || {}).share, rate))]),
+      [periods.head, ...leaves.map(segmentName)],
+      entries.map((d) => [periods.row(d), ...leaves.map((leaf) => cell((d.segments.find((x) => x.leaf === leaf) || {}).share, rate))]),
       doc.reports > 0 ? 'No days in this window yet.' : NO_REPORTS_DAILY,
     )
   }
@@ -632,6 +693,10 @@
     }
     for (const d of doc.daily || []) {
       for (const s of doc.insights.segments) add('segment shares by day', d.day, segmentName(s.leaf), 'share of sessions', (d.segments.find((x) => x.leaf === s.leaf) || {}).share, unit, segmentId(s.leaf))
+    }
+    // Each 7 days pooled, by their last day.
+    for (const p of doc.sevenDays || []) {
+      for (const s of doc.insights.segments) add('segment shares over 7 days', p.to, segmentName(s.leaf), 'share of sessions', (p.segments.find((x) => x.leaf === s.leaf) || {}).share, unit, segmentId(s.leaf))
     }
     const l = doc.insights.lift || {}
     add('holdout', '', 'Treatment', 'conversion', l.treatmentConversion, unit)
