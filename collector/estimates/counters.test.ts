@@ -19,6 +19,19 @@ const sumsOf = (bodies: string[], keys: readonly string[]) => {
 }
 
 describe('stored counters', () => {
+  it('count a finite answer only under the name they were written with, and only within its question', () => {
+    const stored = rows('2026-11-29', [
+      ['["segment",1]', 5], ['["segment",4]', 2], ['["learn",719]', 3],
+      // None of these is a counter sumsToCounters() writes: past the question's cells, not a cell, not its name.
+      ['["segment",5]', 7], ['["segment",-1]', 7], ['["segment",1.5]', 7], ['["segment","2"]', 7], ['[ "segment", 3]', 7], ['["segment",3,0]', 7], ['["learn",720]', 7], ['["nothing",0]', 7],
+    ])
+    const { sums } = countersToSums(group, stored, [], lists)
+    expect(sums.segment.counts).toEqual([0, 5, 0, 0, 2])
+    expect(sums.learn.counts[719]).toBe(3)
+    expect(sums.learn.counts).toHaveLength(720)
+    expect(sums.learn.counts.reduce((a, b) => a + b, 0)).toBe(3)
+  })
+
   it('give back exactly the sums they were made from, also added over days', () => {
     const a = reportBodies(800, { day: '2026-11-28', seed: 1 })
     const b = reportBodies(700, { day: '2026-11-28', seed: 2 })

@@ -1,6 +1,6 @@
-import { createInsightSums, type InsightSums } from '../../src/reports/estimate'
+import type { InsightSums } from '../../src/reports/estimate'
 import type { ReportGroup, SumRow } from '../storage/types'
-import { sumsParts } from './sumsShape'
+import { cellsToSums } from './cellsToSums'
 
 /**
  * Adds stored counters (of one report group, any number of days) back into report sums decoded against
@@ -15,48 +15,6 @@ export function countersToSums(
   lists: Readonly<Record<string, readonly string[]>>,
 ): { sums: InsightSums; partial: string[] } {
   const cells = new Map<string, number>()
-  const decoded = new Map<string, Map<string, number>>()
-  for (const row of rows) {
-    cells.set(row.counter, (cells.get(row.counter) ?? 0) + row.value)
-    const path = JSON.parse(row.counter) as unknown[]
-    if (path[1] !== 'decoded') continue
-    const question = String(path[0])
-    let byKey = decoded.get(question)
-    if (!byKey) decoded.set(question, (byKey = new Map()))
-    for (const key of lists[String(path[2])] ?? []) byKey.set(key, (byKey.get(key) ?? 0) + row.value)
-  }
-  const cell = (...path: (string | number)[]) => cells.get(JSON.stringify(path)) ?? 0
-  const empty = createInsightSums(group, group.epsilon, [])
-  const pageQuestions = sumsParts(empty).pages.map(([q]) => q)
-  const complete = pageKeys.filter((key) => pageQuestions.every((q) => (decoded.get(q)?.get(key) ?? 0) === cell(q, 'n')))
-  const partial = pageKeys.filter((key) => !complete.includes(key))
-  const sums = createInsightSums(group, group.epsilon, complete)
-  sums.reports = cell('reports')
-  const { finite, pages } = sumsParts(sums)
-  for (const [q, part] of finite) {
-    part.n = cell(q, 'n')
-    for (let j = 0; j < part.counts.length; j++) part.counts[j] = cell(q, j)
-  }
-  for (const [q, part] of pages) {
-    const classes = (part.support.length - 1) / Math.max(1, complete.length)
-    part.n = cell(q, 'n')
-    part.support[part.support.length - 1] = cell(q, 'empty')
-    complete.forEach((key, k) => {
-      for (let c = 0; c < classes; c++) part.support[k * classes + c] = cell(q, 'support', key, c)
-      for (const [name, cells] of Object.entries(part)) {
-        if (name === 'support' || !Array.isArray(cells)) continue
-        const per = cells.length / Math.max(1, complete.length)
-        for (let i = 0; i < per; i++) cells[k * per + i] = cell(q, name, key, i)
-      }
-    })
-    // A question whose answers each name one page exactly (only `support`, no hash matches): the answers about
-    // a page left out are counted with those about pages off the list, as addReport() counts them.
-    if (Object.values(part).filter(Array.isArray).length === 1) {
-      for (const [counter, value] of cells) {
-        const path = JSON.parse(counter) as unknown[]
-        if (path[0] === q && path[1] === 'support' && !complete.includes(String(path[2]))) part.support[part.support.length - 1] += value
-      }
-    }
-  }
-  return { sums, partial }
+  for (const row of rows) cells.set(row.counter, (cells.get(row.counter) ?? 0) + row.value)
+  return cellsToSums(group, cells, pageKeys, lists)
 }
