@@ -7,6 +7,7 @@ import { compareIds } from '../lib/compareIds'
 import type { ReportGroup, SumRow } from '../storage/types'
 import { sumsParts } from './sumsShape'
 import { chooseValuePages, DEFAULT_VALUE_PAGES } from './chooseValuePages'
+import { cellsToSums } from './cellsToSums'
 import { countersToSums } from './countersToSums'
 import { packLeafIds, packLeafNames } from './packLeafNames'
 import { projectPageRates } from './projectPageRates'
@@ -153,17 +154,29 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
     // Rolling 7-day periods, one ending on each day of the window from its 7th on: a small shop's single days are
     // too few reports for a segment's share, a week of them often is. Each pools the period's counters and
     // estimates them as one sample (never an average of daily estimates), so its interval is that of the period.
+    // The period's counters slide with it, the day entering added and the day leaving taken away: counters are
+    // whole counts, so the sums are those of the 7 days added anew, in time linear in the window's days.
     const sevenDays: { from: string; to: string; reports: number; otherPackReports: number; segments: Insights['segments'] }[] = []
-    for (let i = PERIOD_DAYS - 1; i < daily.length; i++) {
+    const periodCells = new Map<string, number>()
+    const slide = (day: string, sign: 1 | -1) => {
+      for (const row of byDay.get(day) ?? []) {
+        const value = (periodCells.get(row.counter) ?? 0) + sign * row.value
+        if (value === 0) periodCells.delete(row.counter)
+        else periodCells.set(row.counter, value)
+      }
+    }
+    for (let i = 0; i < daily.length; i++) {
+      slide(daily[i]!.day, 1)
+      if (i >= PERIOD_DAYS) slide(daily[i - PERIOD_DAYS]!.day, -1)
+      if (i < PERIOD_DAYS - 1) continue
       const days = daily.slice(i - PERIOD_DAYS + 1, i + 1)
       const reports = days.reduce((sum, d) => sum + d.reports, 0)
-      const periodRows = days.flatMap((d) => byDay.get(d.day) ?? [])
       sevenDays.push({
         from: days[0]!.day,
         to: days[days.length - 1]!.day,
         reports,
         otherPackReports: days.reduce((sum, d) => sum + d.otherPackReports, 0),
-        segments: reports > 0 ? estimate(main.group, periodRows, [], query).insights.segments : [],
+        segments: reports > 0 ? estimateInsights(cellsToSums(main.group, periodCells, [], query.pageKeyLists).sums, estimateOptions).segments : [],
       })
     }
     const published = all.pages.filter((p) => p.published)
