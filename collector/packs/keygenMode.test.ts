@@ -7,6 +7,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, expect, it, vi } from 'vitest'
 
+/** Runs `body` with a new temporary folder, removed after whatever the outcome. */
+async function inTempDir(prefix: string, body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  try {
+    await body(dir)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 // The mode of the file each time a private key is written into it; a full disk half-way when `full` is set.
 // With `slowLock`, the first lock file written lands only after the next one (two runs of one process at once).
 const state = vi.hoisted(() => ({ writes: [] as number[], full: false, slowLock: false, secondLock: undefined as undefined | (() => void) }))
@@ -48,8 +58,7 @@ afterEach(() => {
 
 it('keygen --force makes an existing key file owner-only before the new key is written into it', async () => {
   const { generatePackKeys, readPackSigningKey } = await import('./signingKey')
-  const dir = mkdtempSync(join(tmpdir(), 'seglet-keys-'))
-  try {
+  await inTempDir('seglet-keys-', async (dir) => {
     const file = join(dir, 'pack-signing.key')
     writeFileSync(file, 'old')
     chmodSync(file, 0o644)
@@ -58,15 +67,12 @@ it('keygen --force makes an existing key file owner-only before the new key is w
     expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(readFileSync(file, 'utf8')).toContain('PRIVATE KEY')
     await expect(readPackSigningKey(file)).resolves.toBeDefined()
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 })
 
 it('keygen --force that fails half-way (a full disk) leaves the old key and its public key as they were', async () => {
   const { generatePackKeys, readPackSigningKey } = await import('./signingKey')
-  const dir = mkdtempSync(join(tmpdir(), 'seglet-keys-full-'))
-  try {
+  await inTempDir('seglet-keys-full-', async (dir) => {
     const old = await generatePackKeys(dir)
     const before = { key: readFileSync(old.privateKeyFile, 'utf8'), pub: readFileSync(old.publicKeyFile, 'utf8') }
     state.full = true
@@ -81,16 +87,13 @@ it('keygen --force that fails half-way (a full disk) leaves the old key and its 
     expect((await readPackSigningKey(replaced.privateKeyFile)).packKey).toBe(replaced.packKey)
     expect(replaced.packKey).not.toBe(old.packKey)
     expect(readdirSync(dir).sort()).toEqual(['pack-signing.key', 'pack-signing.pub'])
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 })
 
 it('keygen --force removes the temporary key file a killed run left, once it is old, and nothing else', async () => {
   const { utimesSync } = await import('node:fs')
   const { generatePackKeys } = await import('./signingKey')
-  const dir = mkdtempSync(join(tmpdir(), 'seglet-keys-left-'))
-  try {
+  await inTempDir('seglet-keys-left-', async (dir) => {
     await generatePackKeys(dir)
     const left = ['pack-signing.key.4242-0badf00d.tmp', 'pack-signing.key.4243-0badf00d.tmp', 'notes.txt.4244-0badf00d.tmp']
     for (const name of left) writeFileSync(join(dir, name), 'part of a key', { mode: 0o600 })
@@ -98,15 +101,12 @@ it('keygen --force removes the temporary key file a killed run left, once it is 
     for (const name of [left[0]!, left[2]!]) utimesSync(join(dir, name), hoursAgo, hoursAgo)
     await generatePackKeys(dir, { overwrite: true })
     expect(readdirSync(dir).sort()).toEqual([left[2], left[1], 'pack-signing.key', 'pack-signing.pub'].sort())
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 })
 
 it('keygen --force run twice at once: one writes the pair, the other is refused, so the public key is the private key\'s', async () => {
   const { generatePackKeys, readPackSigningKey } = await import('./signingKey')
-  const dir = mkdtempSync(join(tmpdir(), 'seglet-keys-twice-'))
-  try {
+  await inTempDir('seglet-keys-twice-', async (dir) => {
     await generatePackKeys(dir)
     const runs = await Promise.allSettled([generatePackKeys(dir, { overwrite: true }), generatePackKeys(dir, { overwrite: true })])
     const written = runs.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
@@ -119,15 +119,12 @@ it('keygen --force run twice at once: one writes the pair, the other is refused,
     // The lock is gone with the run that held it: the next run writes.
     expect(readdirSync(dir).sort()).toEqual(['pack-signing.key', 'pack-signing.pub'])
     await expect(generatePackKeys(dir, { overwrite: true })).resolves.toBeDefined()
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 })
 
 it('keygen run twice at once in one process: the run whose lock lands second is refused, not told the first run\'s lock is stale', async () => {
   const { generatePackKeys, readPackSigningKey } = await import('./signingKey')
-  const dir = mkdtempSync(join(tmpdir(), 'seglet-keys-one-process-'))
-  try {
+  await inTempDir('seglet-keys-one-process-', async (dir) => {
     await generatePackKeys(dir)
     state.slowLock = true
     const said: string[] = []
@@ -139,25 +136,22 @@ it('keygen run twice at once in one process: the run whose lock lands second is 
     expect((await readPackSigningKey(written[0]!.privateKeyFile)).packKey).toBe(written[0]!.packKey)
     expect(readFileSync(written[0]!.publicKeyFile, 'utf8')).toBe(`${written[0]!.packKey}\n`)
     expect(readdirSync(dir).sort()).toEqual(['pack-signing.key', 'pack-signing.pub'])
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 })
 
 it('keygen takes over the lock a killed keygen of this machine left, and says so; a lock of a live process, of another machine or with no machine written is refused', async () => {
   const { spawnSync } = await import('node:child_process')
   const { runPackCommand } = await import('./packCommands')
   const { thisMachine } = await import('../lib/thisMachine')
-  const dir = mkdtempSync(join(tmpdir(), 'seglet-keys-stale-'))
-  const lock = join(dir, 'pack-signing.lock')
-  const gone = spawnSync(process.execPath, ['-e', '0']).pid!
-  const keygen = async () => {
-    const out: string[] = []
-    const err: string[] = []
-    const code = await runPackCommand(['keygen', '--dir', dir, '--force'], (l) => out.push(l), (l) => err.push(l))
-    return { code, out, err }
-  }
-  try {
+  await inTempDir('seglet-keys-stale-', async (dir) => {
+    const lock = join(dir, 'pack-signing.lock')
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!
+    const keygen = async () => {
+      const out: string[] = []
+      const err: string[] = []
+      const code = await runPackCommand(['keygen', '--dir', dir, '--force'], (l) => out.push(l), (l) => err.push(l))
+      return { code, out, err }
+    }
     writeFileSync(join(dir, 'pack-signing.key'), 'old', { mode: 0o600 })
     // Held by a live process of this machine (this one's parent), by a process of another machine, or written by an
     // earlier version (a process id and no machine), or by nothing at all: refused, the lock and the key left as they were.
@@ -176,22 +170,17 @@ it('keygen takes over the lock a killed keygen of this machine left, and says so
     expect(run.out[0]).toMatch(/^Wrote .*pack-signing\.key/)
     expect(readFileSync(join(dir, 'pack-signing.key'), 'utf8')).toContain('PRIVATE KEY')
     expect(readdirSync(dir).sort()).toEqual(['pack-signing.key', 'pack-signing.pub'])
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 })
 
 it('keygen started again in a container under its old process id takes over the lock its killed run left', async () => {
   const { generatePackKeys } = await import('./signingKey')
   const { thisMachine } = await import('../lib/thisMachine')
-  const dir = mkdtempSync(join(tmpdir(), 'seglet-keys-reused-'))
-  try {
+  await inTempDir('seglet-keys-reused-', async (dir) => {
     writeFileSync(join(dir, 'pack-signing.lock'), `${process.pid} ${thisMachine()}\n`)
     const said: string[] = []
     await expect(generatePackKeys(dir, { onStaleLock: (line) => said.push(line) })).resolves.toBeDefined()
     expect(said).toEqual([expect.stringMatching(new RegExp(`^took over .*pack-signing\\.lock, left by a keygen that no longer runs \\(process ${process.pid}\\)$`))])
     expect(readdirSync(dir).sort()).toEqual(['pack-signing.key', 'pack-signing.pub'])
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 })
