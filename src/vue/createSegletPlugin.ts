@@ -36,7 +36,9 @@ export interface SegletPluginOptions {
  * import { createSegletPlugin } from 'seglet/vue'
  * createApp(App).use(createSegletPlugin({ options: { consent: 'granted' } })).mount('#app')
  */
-export function createSegletPlugin(pluginOptions: SegletPluginOptions = {}): Plugin {
+export function createSegletPlugin(pluginOptions?: SegletPluginOptions | null): Plugin {
+  // `null` (a config read from elsewhere) as no options, not a TypeError from `app.use()`.
+  pluginOptions ||= {}
   // One Seglet per plugin, shared by every app it is installed in (islands of one page): two would capture
   // every page view twice. `null`: it could not start, which is reported once, not by every app (or request).
   let own: Seglet | null | undefined

@@ -153,6 +153,16 @@ describe('seglet/vue', () => {
     app.unmount()
   })
 
+  it('takes createSegletPlugin(null) (a config read from elsewhere) as no options: the app mounts without Seglet', async () => {
+    const container = document.body.appendChild(document.createElement('div'))
+    const app = createApp(Shows)
+    expect(() => app.use(createSegletPlugin(null))).not.toThrow()
+    expect(app.runWithContext(() => useSeglet())).toBeNull()
+    app.mount(container)
+    await nextTick()
+    app.unmount()
+  })
+
   it('the same plugin with a bad option in two apps (two islands of one page) reports it once', async () => {
     const errors: unknown[] = []
     const plugin = createSegletPlugin({ options: { ...options(), consent: 'unknown' as never, onError: (e) => void errors.push(e) } })
