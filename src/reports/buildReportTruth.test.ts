@@ -63,6 +63,11 @@ describe('buildReportTruth', () => {
     expect(closed?.truth).toMatchObject({ ordered: true, orderValueBucket: 1, pages: [{ key: 'home', bounced: false, exited: false, orderFollowed: true }] })
   })
 
+  it.each([Infinity, 1e12])('counts an order value of %s, past any amount capture accepts, as 0, not in the top bucket', (value) => {
+    const closed = buildReportTruth({ events: [view(T, 'home'), buy(T + 1, value), buy(T + 2, 30)], records: [record(T)], now: T + 40 * MIN })
+    expect(closed?.truth).toMatchObject({ ordered: true, orderValueBucket: 1 })
+  })
+
   it.each([
     ['the session is still open', 29 * MIN, false],
     ['one session gap has passed', 30 * MIN + 1, true],

@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../events/types'
 import { DEFAULT_SESSION_GAP_MS, sessionize } from '../features/sessionize'
+import { MAX_PRICE } from '../events/limits'
 import { checkTruth } from './encodeReport'
 import { checkContext } from './lib/checkContext'
 import { utcDay } from './ledger'
@@ -46,7 +47,7 @@ export interface BuildReportTruthInput {
  * session; the page questions draw from the last `MAX_REPORT_PAGES`), each with whether the session
  * had that one page only (bounced), ended there (exited) and had an order after it. Stored data a report
  * cannot carry never makes it throw: a page key that is not 1–`MAX_PAGE_KEY_LENGTH` characters counts as none,
- * an order value that is not an amount as 0, and a record that does not fit its packs is never used (its session
+ * an order value that is not an amount capture accepts (0–`MAX_PRICE`) as 0, and a record that does not fit its packs is never used (its session
  * gives `null`). A record of packs no report can carry is used: `encodeReport()` refuses it, and the shop is told.
  *
  * @example
@@ -74,8 +75,10 @@ export function buildReportTruth({ events, records, now, sessionGapMs = DEFAULT_
   let lastOrderAt = -Infinity
   for (const event of session) {
     if (event.type === 'purchase') {
-      // A value that is not an amount (old or hand-written data: capture never stores one) counts as 0.
-      orders.set(event.orderId, Math.max(0, event.value) || 0)
+      // A value that is not an amount capture accepts (old or hand-written data: NaN, negative, past MAX_PRICE,
+      // Infinity) counts as 0, never as the top bucket.
+      const value = Math.max(0, event.value)
+      orders.set(event.orderId, value <= MAX_PRICE ? value : 0)
       lastOrderAt = event.ts
     } else if (event.type === 'page_view') pageViews.push({ key: event.pageKey, ts: event.ts })
   }
