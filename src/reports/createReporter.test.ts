@@ -496,6 +496,28 @@ describe('recorded decisions', () => {
     await Promise.all([recordSession(tabs[0], record(NOW - DAY)), recordSession(tabs[1], record(NOW))])
     expect((await readSessionRecords(tabs[0])).map((r) => r.start)).toEqual([NOW, NOW - DAY])
   })
+
+  it('never lets a malformed stored record push out the decision just made', async () => {
+    const store = await storeWith([], undefined)
+    const record = (start: number) => sessionRecordOf(start, { segmentId: 'c', coldStart: false, valueSegmentId: 'x', arm: 'holdout' }, context, lifetime)
+    // Old or hand-written data: a start that is not a time, an Infinity that would stay the newest for ever.
+    await store.setMeta('report-sessions', [record(NOW - 2 * DAY), record(NOW - 3 * DAY), { ...record(0), start: Number.NaN }, { ...record(0), start: Infinity }])
+    await recordSession(store, record(NOW))
+    expect((await readSessionRecords(store)).map((r) => r.start)).toEqual([NOW, NOW - 2 * DAY, NOW - 3 * DAY])
+  })
+
+  it.each([
+    ['an empty pack id', { packId: '' }],
+    ['no leaf counts', { segmentLeaves: undefined, valueLeaves: undefined }],
+  ])('passes over a newest record with %s: a cold-start session is reported against the packs in use', async (_name, broken) => {
+    const first = session(NOW)
+    const store = await storeWith(first, first[0].ts - DAY)
+    const [good] = await readSessionRecords(store)
+    await store.setMeta('report-sessions', [{ ...good, start: NOW, context: { ...good.context, ...broken } }, good])
+    await createReporter(ctx(store)).run()
+    expect(errors).toEqual([])
+    expect(sentBodies().map((b) => JSON.parse(b).pack)).toEqual(['session@1.0.0+lifetime@1.0.0'])
+  })
 })
 
 describe('at most one report a day', () => {
