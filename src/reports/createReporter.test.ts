@@ -497,6 +497,15 @@ describe('recorded decisions', () => {
     expect((await readSessionRecords(tabs[0])).map((r) => r.start)).toEqual([NOW, NOW - DAY])
   })
 
+  it('keeps the decision just made after a clock that was ahead recorded later sessions', async () => {
+    const store = await storeWith([], undefined)
+    const record = (start: number) => sessionRecordOf(start, { segmentId: 'c', coldStart: false, valueSegmentId: 'x', arm: 'holdout' }, context, lifetime)
+    const ahead = [NOW + 9 * DAY, NOW + 8 * DAY, NOW + 7 * DAY]
+    await store.setMeta('report-sessions', ahead.map(record))
+    await recordSession(store, record(NOW))
+    expect((await readSessionRecords(store)).map((r) => r.start)).toEqual([NOW + 9 * DAY, NOW + 8 * DAY, NOW])
+  })
+
   it('never lets a malformed stored record push out the decision just made', async () => {
     const store = await storeWith([], undefined)
     const record = (start: number) => sessionRecordOf(start, { segmentId: 'c', coldStart: false, valueSegmentId: 'x', arm: 'holdout' }, context, lifetime)

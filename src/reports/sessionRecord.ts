@@ -94,8 +94,11 @@ export async function readSessionRecords(store: { getMeta(key: string): Promise<
 export function recordSession(store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<unknown> }, record: SessionRecord): Promise<void> {
   return withMetaLock(async () => {
     const records = (await readSessionRecords(store)).filter((r) => r.start !== record.start)
-    records.push(record)
     records.sort((a, b) => b.start - a.start)
-    await store.setMeta(SESSIONS_META_KEY, records.slice(0, RECORDED_SESSIONS))
+    // The decision just made is always kept: records of a clock that was ahead (later starts than now's) would
+    // otherwise push out every decision until their time came, and those sessions would be told as cold starts.
+    const kept = [record, ...records.slice(0, RECORDED_SESSIONS - 1)]
+    kept.sort((a, b) => b.start - a.start)
+    await store.setMeta(SESSIONS_META_KEY, kept)
   })
 }
