@@ -463,6 +463,8 @@ describe('bad stored data', () => {
     const reports = (now: number) => createReporter(ctx(store, { now: () => now, options: { reports: { endpoint: '/seglet/reports', learnShare: 1 } } })).run()
     await reports(NOW)
     expect(sentBodies()).toHaveLength(0)
+    // No budget spent and nothing written for it: looking at it again later costs what any reported session costs.
+    expect(await store.getMeta(LEDGER_META_KEY)).toBeUndefined()
     // The next day, a bounce with no decision of its own (the bad record is still the newest): reported against the
     // shipped packs, as before any decision.
     for (const event of [ev(NOW + DAY - 2 * HOUR, { type: 'page_view', url: '/', pageType: 'home', pageKey: 'home' })]) store.enqueue(event)
