@@ -21,6 +21,7 @@ export type ReportAnswer = { status: 202 } | { status: 400 | 403 | 409 | 413 | 4
 const REFUSAL_MESSAGES = new Map<string, string>(Object.entries({
   cross_site: "posts are taken from the shop's own origin only: serve /seglet/ from it, or name its public origin with --allowed-origin",
   content_type: 'send the report with Content-Type: application/json or text/plain',
+  content_charset: 'send the report in UTF-8: Content-Type: text/plain;charset=UTF-8, or no charset',
   content_encoding: 'send the report as it is, without Content-Encoding: it is a few hundred bytes',
   body_unreadable: 'the body could not be read: send it whole, within 10 seconds',
   report_malformed: 'the body is not a Seglet report: see "What is sent" in the README for its fields',
@@ -53,8 +54,8 @@ export interface AnswerReportOptions {
 }
 
 /**
- * The report endpoint, whatever the HTTP layer: refuses cross-site posts (403), other content types and compressed bodies (415),
- * clients past their rate (429; an IPv6 client by its /64), oversized (413) or unreadable (400) bodies, then hands the text to ingest, which
+ * The report endpoint, whatever the HTTP layer: refuses cross-site posts (403), other content types, charsets but UTF-8
+ * and compressed bodies (415), clients past their rate (429; an IPv6 client by its /64), oversized (413) or unreadable (400) bodies, then hands the text to ingest, which
  * checks, deduplicates and stores it. The collector's Hono route and its Node.js listener both answer with this.
  *
  * @example
@@ -63,8 +64,10 @@ export interface AnswerReportOptions {
 export async function answerReport(request: ReportRequest, ingest: Ingest, limiter: RateLimiter, options: AnswerReportOptions = {}): Promise<ReportAnswer> {
   const { header, client } = request
   if (isCrossSite(header, options.allowedOrigins ?? [])) return { status: 403, code: 'cross_site' }
-  const type = (header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
-  if (type !== 'application/json' && type !== 'text/plain') return { status: 415, code: 'content_type' }
+  const [type, ...parameters] = (header('content-type') ?? '').toLowerCase().split(';')
+  if (type!.trim() !== 'application/json' && type!.trim() !== 'text/plain') return { status: 415, code: 'content_type' }
+  // The body is read as UTF-8: one labelled another charset (UTF-16, Latin-1) would be read as something it is not.
+  if (!parameters.every(isUtf8Parameter)) return { status: 415, code: 'content_charset' }
   // The body is read as it came: a compressed one would be refused as unreadable, and one only labelled so stored.
   const encoding = (header('content-encoding') ?? '').trim().toLowerCase()
   if (encoding !== '' && encoding !== 'identity') return { status: 415, code: 'content_encoding' }
@@ -75,4 +78,13 @@ export async function answerReport(request: ReportRequest, ingest: Ingest, limit
   if (text === 'unreadable') return { status: 400, code: 'body_unreadable' }
   const outcome = await ingest.submit(client, text)
   return outcome.status === 202 ? { status: 202 } : outcome
+}
+
+/** Charsets whose bytes a report (ASCII JSON) is read right in as UTF-8. */
+const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii'])
+
+/** True for a Content-Type parameter (lower-cased) other than `charset`, or a charset UTF-8 reads right. */
+function isUtf8Parameter(parameter: string): boolean {
+  const [name, value = ''] = parameter.split('=', 2).map((part) => part.trim())
+  return name !== 'charset' || UTF8_CHARSETS.has(value.replace(/^"(.*)"$/, '$1'))
 }

@@ -375,6 +375,9 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
 
   it.each([
     ['a form post', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'content_type', /application\/json or text\/plain/],
+    // Read as UTF-8, a body in another charset would be read as something it is not.
+    ['a body in UTF-16', { 'content-type': 'text/plain; charset=utf-16' }, 415, 'content_charset', /UTF-8/],
+    ['a body in Latin-1', { 'content-type': 'application/json; charset="ISO-8859-1"' }, 415, 'content_charset', /UTF-8/],
     // Read as it came, a compressed body would be refused as unreadable, and one that only says so stored as plain.
     ['a compressed body', { 'content-encoding': 'gzip' }, 415, 'content_encoding', /without Content-Encoding/],
     ['a cross-site request', { 'sec-fetch-site': 'cross-site' }, 403, 'cross_site', /--allowed-origin/],
@@ -386,6 +389,11 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(response.status).toBe(status)
     expect(await response.json()).toEqual({ error, message: expect.stringMatching(message) })
     expect(await countReports(db)).toBe(0)
+  })
+
+  it.each(['text/plain;charset=UTF-8', 'text/plain; charset="utf-8"', 'application/json; charset=us-ascii', 'application/json'])('takes a report sent as %s', async (type) => {
+    const [body] = reportBodies(1, { day: DAY, seed: 3 })
+    expect((await post(make(), body!, { headers: { 'content-type': type } })).status).toBe(202)
   })
 
   it('rate-limits a flood from one address and keeps serving everyone else', async () => {
