@@ -485,6 +485,17 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       expect(first.headers.get('cache-control')).toBe('no-cache')
       const again = await collector.app.request('/seglet/packs.manifest', { headers: { 'if-none-match': `W/${etag}` } })
       expect([again.status, await again.text(), again.headers.get('etag')]).toEqual([304, '', etag])
+      // As RFC 9110 reads If-None-Match for GET and HEAD: `*` (any current file), a list of tags, weak or strong.
+      for (const header of ['*', ` * `, `"other", ${etag}`, `W/"other",W/${etag}`, `"a,b", ${etag}`]) {
+        for (const method of ['GET', 'HEAD']) {
+          const revalidated = await collector.app.request('/seglet/packs.manifest', { method, headers: { 'if-none-match': header } })
+          expect([header, method, revalidated.status, await revalidated.text(), revalidated.headers.get('etag')]).toEqual([header, method, 304, '', etag])
+        }
+      }
+      for (const header of ['"other"', `"other", W/"x"`, etag!.slice(1, -1), '']) {
+        const stale = await collector.app.request('/seglet/packs.manifest', { headers: { 'if-none-match': header } })
+        expect([header, stale.status]).toEqual([header, 200])
+      }
       // Republished: the old tag no longer matches.
       writeFileSync(join(packsDir, 'packs.manifest'), 'signature\n{"version":2}')
       const changed = await collector.app.request('/seglet/packs.manifest', { headers: { 'if-none-match': etag! } })

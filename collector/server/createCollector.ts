@@ -427,9 +427,16 @@ async function pruneOldTables(dir: string, current: string, time: number, keepMs
   }
 }
 
-/** True when an `If-None-Match` header names `etag` (weak or strong): the client's copy is the current file. */
+/**
+ * True when an `If-None-Match` header (of a GET or HEAD) names `etag` among its entity tags, weak (`W/"…"`) or
+ * strong, or is `*` (any current file): the client's copy is the current file (RFC 9110, 13.1.2). Each tag is read
+ * whole, quotes and all, so a comma inside one does not split it.
+ */
 function isCurrent(ifNoneMatch: string | undefined, etag: string): boolean {
-  return (ifNoneMatch ?? '').split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
+  if (ifNoneMatch === undefined) return false
+  if (ifNoneMatch.trim() === '*') return true
+  for (const [, tag] of ifNoneMatch.matchAll(/(?:W\/)?("[^"]*")/g)) if (tag === etag) return true
+  return false
 }
 
 /** Reads request headers from the Node.js request when there is one (no web Headers object is built). */
