@@ -758,6 +758,30 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     }
   })
 
+  it('answers a request the Node.js adapter refuses before any route with the security headers and a JSON error', async () => {
+    const collector = make()
+    const server = createServer(collector.listener)
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
+    try {
+      for (const line of ['GET /seglet\\insights.json HTTP/1.1', 'POST /seglet\\reports HTTP/1.1', 'OPTIONS * HTTP/1.1']) {
+        const answer = await new Promise<string>((done, fail) => {
+          let text = ''
+          const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () => socket.write(`${line}\r\nHost: shop.example\r\nConnection: close\r\n\r\n`))
+          socket.on('data', (chunk) => (text += chunk.toString()))
+          socket.on('end', () => done(text))
+          socket.on('error', fail)
+        })
+        expect([line, answer.split('\r\n')[0]]).toEqual([line, 'HTTP/1.1 400 Bad Request'])
+        expect(answer.toLowerCase()).toContain("content-security-policy: default-src 'none'")
+        expect(answer.toLowerCase()).toContain('x-content-type-options: nosniff')
+        expect(answer.toLowerCase()).toContain('content-type: application/json')
+        expect(answer.split('\r\n\r\n')[1]).toBe('{"error":"bad_request"}')
+      }
+    } finally {
+      await new Promise((closed) => server.close(closed))
+    }
+  })
+
   // main() closes the database right after close(): a purge the hourly timer started just before SIGTERM must
   // have finished by then, or its DELETE (or the embedded store's VACUUM) runs on a closed database.
   it('waits for a running purge before close() returns, so the database is not closed under it', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, readdir, stat, unlink, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { getRequestListener, type HttpBindings } from '@hono/node-server'
+import { getRequestListener, RequestError, type HttpBindings } from '@hono/node-server'
 import { Hono } from 'hono'
 import { dashboardAsset } from '../dashboard/dashboardAsset'
 import { pageStatsFile, type PageStatsFile } from '../estimates/pageStatsFile'
@@ -339,7 +339,16 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
 
   // A request without a Host header (HTTP/1.0: a load balancer's health check, as HAProxy sends it by default) is
   // answered as if it named this host: the routes never read the host, and without it every such request got 400.
-  const appListener = getRequestListener(app.fetch, { hostname: 'localhost' })
+  // A request the Node.js adapter cannot turn into a web Request (a backslash in its path, `OPTIONS *`) is answered
+  // 400 before any route, as the collector's other errors: security headers and a JSON error, not an empty body.
+  const appListener = getRequestListener(app.fetch, {
+    hostname: 'localhost',
+    errorHandler: (error) => {
+      if (error instanceof RequestError) return jsonAnswer(400, { error: 'bad_request' })
+      reportRequestError(onRequestError, error, 'request')
+      return jsonAnswer(500, { error: 'internal' })
+    },
+  })
   // Reports are most of the traffic: answered straight from the Node.js request, without building web Request and
   // Response objects, by the same function as the route above. Everything else goes through the app.
   const listener = (req: IncomingMessage, res: ServerResponse) => {
@@ -437,6 +446,11 @@ function isCurrent(ifNoneMatch: string | undefined, etag: string): boolean {
   if (ifNoneMatch.trim() === '*') return true
   for (const [, tag] of ifNoneMatch.matchAll(/(?:W\/)?("[^"]*")/g)) if (tag === etag) return true
   return false
+}
+
+/** A JSON answer with the security headers, for answers given outside the app. */
+function jsonAnswer(status: number, body: object): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...SECURITY_HEADERS, 'content-type': 'application/json' } })
 }
 
 /** Reads request headers from the Node.js request when there is one (no web Headers object is built). */

@@ -60,7 +60,24 @@ it('cuts off a client that sends half a body, half its headers or nothing, withi
     expect(cut.closedAfterMs).toBeDefined()
     expect(cut.closedAfterMs!).toBeLessThan(2_000)
     expect(cut.answer).toMatch(/^HTTP\/1\.1 408 /)
+    expect(cut.answer).toContain("content-security-policy: default-src 'none'")
+    expect(cut.answer).toMatch(/\r\n\r\n\{"error":"request_timeout"\}$/)
   }
+})
+
+it('answers a request it cannot parse 400 with the security headers and a JSON error, and closes the connection', async () => {
+  const port = await listen({})
+  for (const text of ['GARBAGE\r\n\r\n', 'GET /seglet/health HTTP/1.1\r\nHost: collector\r\nbad header\r\n\r\n', `${HEAD.replace('\r\n\r\n', '\r\nTransfer-Encoding: chunked\r\n\r\n')}`]) {
+    const { answer, closedAfterMs } = await hold(port, text)
+    expect([text, answer.split('\r\n')[0]]).toEqual([text, 'HTTP/1.1 400 Bad Request'])
+    expect(answer).toContain("content-security-policy: default-src 'none'")
+    expect(answer).toContain('x-content-type-options: nosniff')
+    expect(answer).toContain('connection: close')
+    expect(answer).toMatch(/\r\ncontent-type: application\/json\r\n[^]*\r\n\r\n\{"error":"bad_request"\}$/)
+    expect(closedAfterMs).toBeDefined()
+  }
+  const { answer } = await hold(port, `GET /seglet/health HTTP/1.1\r\nHost: collector\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`)
+  expect(answer).toMatch(/^HTTP\/1\.1 431 [^]*\{"error":"headers_too_large"\}$/)
 })
 
 it('answers a whole request, and keeps an idle keep-alive connection open past the request timeout', async () => {

@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { SECURITY_HEADER_LIST } from './securityHeaders'
 
 /** How long an idle keep-alive connection is kept open, in ms: longer than a load balancer's idle timeout. */
 export const KEEP_ALIVE_MS = 65_000
@@ -57,7 +59,32 @@ export function createCollectorServer(listener: (req: IncomingMessage, res: Serv
   )
   // Idle keep-alive connections are kept longer than a load balancer's (60 s is the common default): closed
   // first by the collector, a connection the balancer is reusing gives that request a 502.
+  server.on('clientError', answerClientError)
   server.keepAliveTimeout = KEEP_ALIVE_MS
   server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS
   return server
+}
+
+/** What Node.js answers a request it cannot parse or that came too slowly (its own codes), as the collector's errors. */
+const CLIENT_ERRORS: Readonly<Record<string, readonly [number, string, string]>> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'request_timeout'],
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers_too_large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large', 'request_too_large'],
+}
+
+/**
+ * Answers a request Node.js refuses before any route sees it (a malformed request line or header, a request not
+ * whole within the request timeout) as Node.js would, but with the collector's security headers and a JSON error
+ * (`{"error":"bad_request"}`), then closes the connection. Nothing is written once an answer has begun.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex & { bytesWritten?: number }): void {
+  if (error.code !== 'ECONNRESET' && socket.writable && !socket.bytesWritten) {
+    const [status, reason, code] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', 'bad_request']
+    const body = `{"error":"${code}"}`
+    const headers = [...SECURITY_HEADER_LIST, 'content-type', 'application/json', 'content-length', String(body.length), 'connection', 'close']
+    let head = `HTTP/1.1 ${status} ${reason}\r\n`
+    for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`
+    socket.write(`${head}\r\n${body}`)
+  }
+  socket.destroy(error)
 }
