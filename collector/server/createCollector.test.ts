@@ -758,6 +758,38 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     }
   })
 
+  it('answers another method on a path it serves 405 with the methods it takes, and keeps 404 for a path it does not', async () => {
+    const packsDir = mkdtempSync(join(tmpdir(), 'seglet-packs-'))
+    try {
+      writeFileSync(join(packsDir, 'packs.manifest'), 'signature\n{"version":1}')
+      const collector = make({ packsDir })
+      await collector.regeneratePageStats()
+      const cases = [
+        ['/seglet/insights.json', 'GET, HEAD'],
+        ['/seglet/health', 'GET, HEAD'],
+        ['/seglet/dashboard', 'GET, HEAD'],
+        ['/seglet/dashboard/dashboard.js', 'GET, HEAD'],
+        ['/seglet/page-stats.current.json', 'GET, HEAD'],
+        ['/seglet/page-stats.json', 'GET, HEAD, POST'],
+        ['/seglet/packs.manifest', 'GET, HEAD'],
+        ['/seglet/reports', 'POST'],
+      ] as const
+      for (const [path, allow] of cases) {
+        for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS', ...(allow.includes('POST') ? [] : ['POST'])]) {
+          const response = await collector.app.request(path, { method, headers: { 'sec-fetch-site': 'same-origin' } })
+          expect([method, path, response.status, response.headers.get('allow'), await response.json()]).toEqual([method, path, 405, allow, { error: 'method_not_allowed' }])
+          expect(response.headers.get('content-security-policy')).toContain("default-src 'none'")
+        }
+        if (allow.includes('GET')) expect([path, (await collector.app.request(path, { method: 'HEAD' })).status]).toEqual([path, 200])
+      }
+      for (const path of ['/seglet/nothing.json', '/seglet/dashboard/nothing.js', '/seglet/core-v9.json']) {
+        for (const method of ['GET', 'HEAD', 'PUT']) expect([method, path, (await collector.app.request(path, { method })).status]).toEqual([method, path, 404])
+      }
+    } finally {
+      rmSync(packsDir, { recursive: true, force: true })
+    }
+  })
+
   it('answers a request the Node.js adapter refuses before any route with the security headers and a JSON error', async () => {
     const collector = make()
     const server = createServer(collector.listener)

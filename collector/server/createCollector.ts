@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, stat, unlink, utimes } from 'node:fs/promises
 import { join } from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getRequestListener, RequestError, type HttpBindings } from '@hono/node-server'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { dashboardAsset } from '../dashboard/dashboardAsset'
 import { pageStatsFile, type PageStatsFile } from '../estimates/pageStatsFile'
 import type { Estimator } from '../estimates/types'
@@ -330,6 +330,16 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     const asset = dashboardAsset(c.req.param('asset'))
     if (!asset) return c.json({ error: 'not_found' }, 404)
     return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' })
+  })
+  // Another method on a path that is there is 405 with the methods it takes (RFC 9110), not a 404 saying it is not.
+  const notAllowed = (allow: string) => (c: Context) => c.json({ error: 'method_not_allowed' }, 405, { allow })
+  for (const path of [INSIGHTS_PATH, HEALTH_PATH, DASHBOARD_PATH, `/seglet/${PAGE_STATS_POINTER}`]) app.all(path, notAllowed('GET, HEAD'))
+  app.all(PAGE_STATS_PATH, notAllowed('GET, HEAD, POST'))
+  app.all(`${DASHBOARD_PATH}/:asset`, (c) => (dashboardAsset(c.req.param('asset')) ? notAllowed('GET, HEAD')(c) : c.json({ error: 'not_found' }, 404)))
+  app.all('/seglet/:file', async (c) => {
+    // A GET or HEAD here found no file in the routes above.
+    const file = c.req.method === 'GET' || c.req.method === 'HEAD' || options.packsDir === undefined ? undefined : await readPublishedFile(options.packsDir, c.req.param('file'))
+    return file ? notAllowed('GET, HEAD')(c) : c.json({ error: 'not_found' }, 404)
   })
   app.notFound((c) => c.json({ error: 'not_found' }, 404))
   app.onError((error, c) => {
