@@ -21,7 +21,7 @@ export interface ReportCodec<Parsed = unknown> {
 /** What happened to one submitted body; `status` is the HTTP status to answer. */
 export type IngestOutcome =
   | { status: 202; code: 'accepted' }
-  | { status: 400; code: 'report_malformed' | 'body_unreadable' }
+  | { status: 400; code: 'report_malformed' | 'body_unreadable' | 'body_not_utf8' }
   | { status: 409; code: 'report_replayed' }
   | { status: 413; code: 'report_too_large' }
   | { status: 422; code: string }

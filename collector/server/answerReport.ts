@@ -24,6 +24,7 @@ const REFUSAL_MESSAGES = new Map<string, string>(Object.entries({
   content_charset: 'send the report in UTF-8: Content-Type: text/plain;charset=UTF-8, or no charset',
   content_encoding: 'send the report as it is, without Content-Encoding: it is a few hundred bytes',
   body_unreadable: 'the body could not be read: send it whole, within 10 seconds',
+  body_not_utf8: 'the body is not UTF-8 text: send the report (ASCII JSON) as UTF-8',
   report_malformed: 'the body is not a Seglet report: see "What is sent" in the README for its fields',
   report_out_of_range: "a field of the report is outside its bounds (the pack's leaf counts, the question's answer)",
   report_version: `the report version is not one this collector reads (${READ_REPORT_VERSIONS.join(' or ')}): update the collector`,
@@ -76,6 +77,7 @@ export async function answerReport(request: ReportRequest, ingest: Ingest, limit
   const text = await readBody(request.body, header('content-length'), options.maxBodyBytes ?? 512)
   if (text === 'too_large') return { status: 413, code: 'report_too_large' }
   if (text === 'unreadable') return { status: 400, code: 'body_unreadable' }
+  if (text === 'not_utf8') return { status: 400, code: 'body_not_utf8' }
   const outcome = await ingest.submit(client, text)
   return outcome.status === 202 ? { status: 202 } : outcome
 }

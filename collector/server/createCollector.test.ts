@@ -391,6 +391,20 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(await countReports(db)).toBe(0)
   })
 
+  it('refuses a body that is not UTF-8, saying so rather than that it was cut off', async () => {
+    const collector = make()
+    const [body] = reportBodies(1, { day: DAY, seed: 4 })
+    for (const bytes of [Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(body!, 'utf16le')]), Buffer.from(`${body!.slice(0, -1)},"x":"caf\u00e9"}`, 'latin1')]) {
+      const response = await collector.app.request(
+        '/seglet/reports',
+        { method: 'POST', body: bytes, headers: { 'content-type': 'text/plain', 'sec-fetch-site': 'same-origin' } },
+        { incoming: { socket: { remoteAddress: '203.0.113.9' } } } as never,
+      )
+      expect([response.status, await response.json()]).toEqual([400, { error: 'body_not_utf8', message: expect.stringMatching(/not UTF-8/) }])
+    }
+    expect(await countReports(db)).toBe(0)
+  })
+
   it.each(['text/plain;charset=UTF-8', 'text/plain; charset="utf-8"', 'application/json; charset=us-ascii', 'application/json'])('takes a report sent as %s', async (type) => {
     const [body] = reportBodies(1, { day: DAY, seed: 3 })
     expect((await post(make(), body!, { headers: { 'content-type': type } })).status).toBe(202)
