@@ -374,6 +374,9 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
         const body = JSON.stringify(refusalBody(answer.code, maxBodyBytes))
         const headers = [...SECURITY_HEADER_LIST, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(body))]
         if (answer.retryAfter !== undefined) headers.push('retry-after', String(answer.retryAfter))
+        // Refused before its body was read whole (too large, another type, cross-site, past the rate): the connection
+        // is closed, or it would wait, up to the request timeout, for the rest of a body nobody reads.
+        if (!req.complete) headers.push('connection', 'close')
         res.writeHead(answer.status, headers).end(body)
       },
       (error: unknown) => {
