@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -10,14 +11,24 @@ const FILES: Readonly<Record<string, { file: () => string; type: string }>> = {
   'chart.umd.min.js': { file: () => join(dirname(createRequire(__filename).resolve('chart.js')), 'chart.umd.min.js'), type: 'text/javascript; charset=utf-8' },
 }
 
-const cache = new Map<string, { body: Uint8Array<ArrayBuffer>; type: string }>()
+/** A dashboard file: its bytes, content type and ETag (its SHA-256, quoted). */
+export interface DashboardAsset {
+  body: Uint8Array<ArrayBuffer>
+  type: string
+  etag: string
+}
+
+const cache = new Map<string, DashboardAsset>()
 
 /** One dashboard file by name, or undefined for any other name (no path ever reaches the file system). */
-export function dashboardAsset(name: string): { body: Uint8Array<ArrayBuffer>; type: string } | undefined {
+export function dashboardAsset(name: string): DashboardAsset | undefined {
   const spec = Object.prototype.hasOwnProperty.call(FILES, name) ? FILES[name] : undefined
   if (!spec) return undefined
   let asset = cache.get(name)
-  if (!asset) cache.set(name, (asset = { body: new Uint8Array(readFileSync(spec.file())), type: spec.type }))
+  if (!asset) {
+    const body = new Uint8Array(readFileSync(spec.file()))
+    cache.set(name, (asset = { body, type: spec.type, etag: `"sha256-${createHash('sha256').update(body).digest('base64')}"` }))
+  }
   return asset
 }
 

@@ -804,6 +804,21 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     }
   })
 
+  it('serves the dashboard and its files with an ETag, answering a revalidation of an unchanged file 304 without it', async () => {
+    const collector = make()
+    for (const path of ['/seglet/dashboard', '/seglet/dashboard/chart.umd.min.js', '/seglet/dashboard/dashboard.js']) {
+      const first = await collector.app.request(path)
+      const etag = first.headers.get('etag')
+      expect([path, first.status, etag, first.headers.get('cache-control')]).toEqual([path, 200, expect.stringMatching(/^"sha256-[A-Za-z0-9+/]+=*"$/), 'no-cache'])
+      expect((await first.arrayBuffer()).byteLength).toBeGreaterThan(0)
+      const again = await collector.app.request(path, { headers: { 'if-none-match': etag! } })
+      expect([path, again.status, await again.text(), again.headers.get('etag')]).toEqual([path, 304, '', etag])
+      expect(again.headers.get('content-security-policy')).toContain("default-src 'none'")
+      expect((await collector.app.request(path, { headers: { 'if-none-match': '"sha256-older"' } })).status).toBe(200)
+    }
+    expect((await collector.app.request('/seglet/dashboard')).headers.get('content-type')).toMatch(/^text\/html; charset=utf-8$/i)
+  })
+
   it('answers another method on a path it serves 405 with the methods it takes, and keeps 404 for a path it does not', async () => {
     const packsDir = mkdtempSync(join(tmpdir(), 'seglet-packs-'))
     try {
