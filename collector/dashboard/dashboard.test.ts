@@ -1103,6 +1103,22 @@ describe('dashboard: a segment\'s id beside its name', () => {
     expect(bar.options.plugins.tooltip.callbacks.afterTitle!([{ dataIndex: barIndex }])).toBe('id: high-intent-all-round-deep-browser')
   })
 
+  it('gives the id under the name in the daily table\'s column headers too, with the name alone for each cell', async () => {
+    const { doc, deep } = named()
+    await draw(doc)
+    const heads = [...document.querySelectorAll('#segments-daily thead th')]
+    expect(heads).toHaveLength(1 + doc.insights.segments.length)
+    const head = heads.find((th) => th.textContent!.startsWith('All round deep browser'))!
+    expect(head.querySelector('code')!.textContent).toBe('high-intent-all-round-deep-browser')
+    expect(head.getAttribute('abbr')).toBe('All round deep browser')
+    expect(head.getAttribute('scope')).toBe('col')
+    // Every segment with an id says it; sessions without a segment have none.
+    for (const [i, s] of doc.insights.segments.entries()) {
+      expect(heads[i + 1]!.querySelector('code')?.textContent ?? '').toBe(s.leaf === null ? '' : doc.segmentIds[s.leaf]!)
+    }
+    expect(doc.insights.segments.some((s) => s.leaf === deep)).toBe(true)
+  })
+
   it('gives the id in the download\'s last column on every row of a segment, and leaves it empty on the others', async () => {
     const { doc } = named()
     const rows = parseCsv((await downloaded(doc)).text.slice(1))

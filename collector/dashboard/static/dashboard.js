@@ -66,7 +66,7 @@
   }
   const table = (id, head, rows, empty) => {
     const t = document.getElementById(id)
-    t.replaceChildren(el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))))
+    t.replaceChildren(el('thead', {}, el('tr', {}, ...head.map((h) => (h instanceof Node ? h : el('th', { scope: 'col' }, h))))))
     const body = el('tbody')
     if (rows.length === 0) body.append(el('tr', {}, el('td', { colspan: String(head.length), class: 'empty' }, empty)))
     for (const row of rows) body.append(el('tr', {}, ...row.map((c) => (c instanceof Node ? c : el('td', {}, c)))))
@@ -83,6 +83,11 @@
   const valueId = (leaf) => (leaf !== null && ids.value && ids.value[leaf]) || ''
   /** A table's first cell: a segment's name, with its id in code under it where there is one. */
   const nameCell = (name, id) => (id ? el('td', {}, name, el('br'), el('code', { class: 'id' }, id)) : el('td', {}, name))
+  /**
+   * A column's header for a segment: its name, with its id in code under it where there is one, as the first cells of
+   * the other tables. `abbr` gives a screen reader the name alone to repeat at each cell of the column.
+   */
+  const nameHead = (name, id) => (id ? el('th', { scope: 'col', abbr: name }, name, el('br'), el('code', { class: 'id' }, id)) : el('th', { scope: 'col' }, name))
 
   /**
    * The pages in the order the table and the download give them: those whose share of views is measured first, most
@@ -503,7 +508,7 @@
     // The chart's figures as text, for a screen reader and for telling the lines apart without their colours.
     table(
       'segments-daily',
-      [periods.head, ...leaves.map(segmentName)],
+      [periods.head, ...leaves.map((leaf) => nameHead(segmentName(leaf), segmentId(leaf)))],
       entries.map((d) => [periods.row(d), ...leaves.map((leaf) => cell((d.segments.find((x) => x.leaf === leaf) || {}).share, rate))]),
       doc.reports > 0 ? 'No days in this window yet.' : NO_REPORTS_DAILY,
     )
