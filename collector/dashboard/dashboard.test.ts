@@ -546,17 +546,17 @@ describe('dashboard: segment shares over a window of thin days', () => {
   type Doc = { daily: (Period & { day: string })[]; sevenDays?: (Period & { from: string; to: string })[]; insights: { segments: { leaf: number | null }[] } }
   type Line = { type: string; data: { labels: string[]; datasets: { data: (number | null)[] }[] }; options: { scales: { x: { title?: { text: string } } }; plugins: { tooltip: { callbacks: { title(items: { dataIndex: number }[]): string } } } } }
   const FROM = '2026-11-16'
-  /** The insights document of `perDay` reports a day over the 14 days from FROM, as the collector serves it. */
-  function windowOf(perDay: number): Doc {
+  /** The insights document of `perDay` reports a day over the `days` days from FROM, as the collector serves it. */
+  function windowOf(perDay: number, days = 14): Doc {
     const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
     const rows = []
-    for (let i = 0; i < 14; i++) {
+    for (let i = 0; i < days; i++) {
       const day = new Date(Date.parse(`${FROM}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10)
       const parsed = reportBodies(perDay, { day, seed: 20 + i }).map((body) => estimator.parse(JSON.parse(body)))
       const group = estimator.groupOf(parsed[0]!)
       rows.push(...[...estimator.addUp(group, parsed)].map(([counter, value]) => ({ ...group, counter, value })))
     }
-    return estimator.insights(rows, { from: FROM, to: '2026-11-29', epsilon: 2, pageKeyLists: { [pageKeyListId(TEST_PAGE_KEYS)]: TEST_PAGE_KEYS } }) as unknown as Doc
+    return estimator.insights(rows, { from: FROM, to: new Date(Date.parse(`${FROM}T00:00:00Z`) + (days - 1) * 86_400_000).toISOString().slice(0, 10), epsilon: 2, pageKeyLists: { [pageKeyListId(TEST_PAGE_KEYS)]: TEST_PAGE_KEYS } }) as unknown as Doc
   }
   const shown = (line: Line) => line.data.datasets.flatMap((d) => d.data).filter((v) => v !== null).length
 
@@ -614,6 +614,33 @@ describe('dashboard: segment shares over a window of thin days', () => {
     expect(line.options.scales.x.title?.text).toBe('UTC day')
     expect(cells('segments-daily', 0)[0]).toBe(FROM)
     expect(document.getElementById('segments-daily-note')!.textContent).toContain('Daily share of sessions')
+  })
+
+  it('in a window shorter than 7 days (--window-days 3), pools the whole window where single days show next to none, and says why', async () => {
+    const doc = windowOf(600, 3)
+    expect(doc.sevenDays).toEqual([])
+    const dayShares = doc.daily.flatMap((d) => d.segments).filter((s) => s.share.enough).length
+    expect(dayShares).toBeLessThan((doc.daily.length * doc.insights.segments.length) / 2)
+    const charts: Line[] = []
+    await draw(doc, charts)
+    const line = charts.find((c) => c.type === 'line')!
+    // One point: the window's own shares, as the segments table gives them, more of them shown than of the days.
+    expect(line.data.labels).toHaveLength(1)
+    expect(shown(line) / doc.insights.segments.length).toBeGreaterThan(dayShares / (3 * doc.insights.segments.length))
+    const window = (doc.insights.segments as unknown as Period['segments']).map((s) => (s.share.enough ? Math.min(100, Math.max(0, s.share.value * 100)) : null))
+    expect(line.data.datasets.map((d) => d.data[0])).toEqual(window)
+    expect(line.options.scales.x.title?.text).toBe('The whole window (UTC days)')
+    expect(cells('segments-daily', 0)).toEqual(['2026-11-16 to 2026-11-18'])
+    expect(document.getElementById('segments-over-time')!.getAttribute('aria-label')).toBe('Segment shares over the whole window')
+    expect(document.getElementById('segments-daily-note')!.textContent).toMatch(/whole window.*shorter than the 7 days.*--window-days/)
+    expect(document.getElementById('segments-daily-note')!.textContent).not.toContain('Gaps are days')
+  })
+
+  it('in a window shorter than 7 days, keeps a point a day where the days have reports enough', async () => {
+    const charts: Line[] = []
+    await draw(windowOf(4000, 3), charts)
+    expect(charts.find((c) => c.type === 'line')!.data.labels).toHaveLength(3)
+    expect(cells('segments-daily', 0)[0]).toBe(FROM)
   })
 
   it('draws an insights.json written without 7-day periods by day, as before', async () => {

@@ -373,8 +373,10 @@
   /**
    * The periods the segment-share chart draws: each UTC day, or, where single days are too few reports to show most
    * shares and the collector pooled the reports of each 7 days to a day (`sevenDays`, estimated as one sample, its
-   * interval that of the 7 days), those. Days are kept while at least half their shares can be shown, or while the
-   * 7 days show no more. An `insights.json` written before `sevenDays` has only days.
+   * interval that of the 7 days), those; in a window shorter than 7 days, which has no 7 days to pool, the whole
+   * window pooled (the window's own shares, `insights.segments`), as one point. Days are kept while at least half
+   * their shares can be shown, or while the pooled periods show no more. An `insights.json` written before
+   * `sevenDays` has only days, or the whole window.
    */
   const DAY_PERIODS = {
     week: false,
@@ -388,7 +390,7 @@
     chartLabel: 'Segment shares per day',
     summary: 'Segment shares per day as a table',
     note: 'Daily share of sessions in each segment, by UTC day.',
-    gaps: 'days',
+    gaps: (its) => `Gaps are days with not enough ${its}reports.`,
   }
   const WEEK_PERIODS = {
     week: true,
@@ -402,7 +404,24 @@
     chartLabel: 'Segment shares over each 7 days',
     summary: 'Segment shares over each 7 days as a table',
     note: 'Share of sessions in each segment over the 7 days to each UTC day, pooling their reports: single days have too few reports to show most shares.',
-    gaps: 'periods of 7 days',
+    gaps: (its) => `Gaps are periods of 7 days with not enough ${its}reports.`,
+  }
+  const dayRange = (p) => `${shortDay.format(Date.parse(`${p.from}T00:00:00Z`))} – ${shortDay.format(Date.parse(`${p.to}T00:00:00Z`))}`
+  const WINDOW_PERIODS = {
+    week: true,
+    entries: (doc) => (doc.reports > 0 && doc.insights ? [{ from: doc.from, to: doc.to, reports: doc.reports, segments: doc.insights.segments }] : []),
+    key: (p) => p.to,
+    label: dayRange,
+    title: (p) => `The whole window (${dayRange(p)}, UTC days)`,
+    axis: 'The whole window (UTC days)',
+    head: 'Window (UTC)',
+    row: (p) => `${p.from} to ${p.to}`,
+    chartLabel: 'Segment shares over the whole window',
+    summary: 'Segment shares over the whole window as a table',
+    note:
+      'Share of sessions in each segment over the whole window, pooling its reports, as one point: single days have too few reports to show most shares, ' +
+      'and this window is shorter than the 7 days the chart otherwise pools them over (a longer --window-days draws a point for each 7 days).',
+    gaps: (its) => `A segment without a point has not enough ${its}reports even over the whole window.`,
   }
   /** How many of the shares of the entries with reports can be shown, and of how many. */
   const sharesShown = (entries, leaves) => {
@@ -421,8 +440,12 @@
   const periodsOf = (doc, leaves) => {
     const days = sharesShown(DAY_PERIODS.entries(doc), leaves)
     const weeks = sharesShown(WEEK_PERIODS.entries(doc), leaves)
-    if (days.all === 0 || weeks.all === 0 || 2 * days.shown >= days.all) return DAY_PERIODS
-    return weeks.shown / weeks.all > days.shown / days.all ? WEEK_PERIODS : DAY_PERIODS
+    if (days.all === 0 || 2 * days.shown >= days.all) return DAY_PERIODS
+    if (weeks.all > 0) return weeks.shown / weeks.all > days.shown / days.all ? WEEK_PERIODS : DAY_PERIODS
+    // A window shorter than 7 days has no 7 days to pool: its days are pooled over the whole window instead (a window
+    // of one day is that day).
+    const whole = windowDays(doc).length > 1 && windowDays(doc).length < 7 ? sharesShown(WINDOW_PERIODS.entries(doc), leaves) : { shown: 0, all: 0 }
+    return whole.all > 0 && whole.shown / whole.all > days.shown / days.all ? WINDOW_PERIODS : DAY_PERIODS
   }
 
   /** The chart's note: where its periods have reports of another known pack, says they are not in its shares. */
@@ -430,13 +453,13 @@
     const days = (doc.daily || []).filter((d) => d.otherPackReports > 0)
     const note = document.getElementById('segments-daily-note')
     if (days.length === 0 || !doc.context) {
-      note.textContent = `${periods.note} Gaps are ${periods.gaps} with not enough reports.`
+      note.textContent = `${periods.note} ${periods.gaps('')}`
       return
     }
     const total = days.reduce((sum, d) => sum + d.otherPackReports, 0)
     const when = days.length === 1 ? `on ${days[0].day}` : `on ${count(days.length)} days from ${days[0].day} to ${days[days.length - 1].day}`
     note.textContent =
-      `${periods.note.replace(/\.$/, '')}, from the reports of ${doc.context.packId} only. Gaps are ${periods.gaps} with not enough of its reports: ` +
+      `${periods.note.replace(/\.$/, '')}, from the reports of ${doc.context.packId} only. ${periods.gaps('of its ').replace(/\.$/, ':')} ` +
       `${reportsOf(total)} ${when} are of ${listOf(candidates(doc).map((g) => g.packId))}, which these figures do not count.`
   }
 
@@ -474,6 +497,8 @@
       borderDash: DASHES[Math.floor(i / COLORS.length) % DASHES.length].dash,
       spanGaps: false,
       tension: 0.2,
+      // A single point (the whole window) is all there is of its line: drawn large enough to find.
+      pointRadius: entries.length === 1 ? 5 : 3,
     }))
     const chart = chartOn('segments-over-time', {
       type: 'line',
@@ -504,7 +529,7 @@
       },
     }, keys)
     legendOf('segments-over-time', chart, datasets, keys, leaves.map((leaf) => segmentId(leaf) && `Segment id: ${segmentId(leaf)}`))
-    noteIfEmpty('segments-over-time', chart, datasets.every((d) => d.data.every((v) => v === null)), doc.reports > 0 ? `No day${(doc.sevenDays || []).length > 0 ? ', nor any 7 days,' : ''} has enough reports yet for its segment shares.` : NO_REPORTS_DAILY)
+    noteIfEmpty('segments-over-time', chart, datasets.every((d) => d.data.every((v) => v === null)), doc.reports > 0 ? `No day${(doc.sevenDays || []).length > 0 ? ', nor any 7 days,' : windowDays(doc).length > 1 && windowDays(doc).length < 7 ? ', nor the whole window,' : ''} has enough reports yet for its segment shares.` : NO_REPORTS_DAILY)
     // The chart's figures as text, for a screen reader and for telling the lines apart without their colours.
     table(
       'segments-daily',
