@@ -91,6 +91,36 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('keeps each day of a 7-day period on one line in the segment-share table, and makes the period its row\'s header', async () => {
+    const context = await browser.newContext({ viewport: { width: 700, height: 800 } })
+    try {
+      const page = await context.newPage()
+      // Single days too thin to show a share, each 7 days readable: the chart and its table are of the 7 days.
+      await page.route('**/seglet/insights.json', async (route) => {
+        const doc = await (await route.fetch()).json()
+        const share = { value: 0.3, low: 0.25, high: 0.35, enough: true }
+        for (const day of doc.daily) day.segments = []
+        for (const period of doc.sevenDays) Object.assign(period, { reports: 10, segments: doc.insights.segments.map((s: { leaf: number | null }) => ({ leaf: s.leaf, share })) })
+        await route.fulfill({ json: doc })
+      })
+      await open(page)
+      await page.getByText('Segment shares over each 7 days as a table').click()
+      const rows = await page.locator('#segments-daily tbody tr').evaluateAll((trs) =>
+        trs.map((tr) => {
+          const head = tr.children[0]!
+          const style = getComputedStyle(head)
+          // Lines of text in the cell: "2026-11-03 to" and "2026-11-09" at most, never a day broken at its hyphens.
+          const height = Math.round((head.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom) - parseFloat(style.borderBottomWidth)) / parseFloat(style.lineHeight))
+          return { tag: head.tagName, scope: head.getAttribute('scope'), text: head.textContent, height: height <= 3, lines: [...head.querySelectorAll('.day')].map((d) => d.getClientRects().length) }
+        }),
+      )
+      expect(rows.length).toBeGreaterThan(1)
+      for (const row of rows) expect(row, row.text!).toEqual({ tag: 'TH', scope: 'row', text: expect.stringMatching(/^\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d$/), height: true, lines: [1, 1] })
+    } finally {
+      await context.close()
+    }
+  })
+
   it('names each data table after its section\'s heading in the accessibility tree', async () => {
     const context = await browser.newContext()
     try {

@@ -386,7 +386,7 @@
     title: (d) => `${shortDay.format(Date.parse(`${d.day}T00:00:00Z`))} (UTC day)`,
     axis: 'UTC day',
     head: 'Day (UTC)',
-    row: (d) => d.day,
+    row: (d) => [d.day],
     chartLabel: 'Segment shares per day',
     summary: 'Segment shares per day as a table',
     note: 'Daily share of sessions in each segment, by UTC day.',
@@ -400,7 +400,7 @@
     title: (p) => `7 days to ${shortDay.format(Date.parse(`${p.to}T00:00:00Z`))} (${shortDay.format(Date.parse(`${p.from}T00:00:00Z`))} – ${shortDay.format(Date.parse(`${p.to}T00:00:00Z`))}, UTC days)`,
     axis: '7 days to (UTC day)',
     head: '7 days (UTC)',
-    row: (p) => `${p.from} to ${p.to}`,
+    row: (p) => [p.from, p.to],
     chartLabel: 'Segment shares over each 7 days',
     summary: 'Segment shares over each 7 days as a table',
     note: 'Share of sessions in each segment over the 7 days to each UTC day, pooling their reports: single days have too few reports to show most shares.',
@@ -415,7 +415,7 @@
     title: (p) => `The whole window (${dayRange(p)}, UTC days)`,
     axis: 'The whole window (UTC days)',
     head: 'Window (UTC)',
-    row: (p) => `${p.from} to ${p.to}`,
+    row: (p) => [p.from, p.to],
     chartLabel: 'Segment shares over the whole window',
     summary: 'Segment shares over the whole window as a table',
     note:
@@ -468,6 +468,15 @@
     const days = []
     for (let t = Date.parse(`${doc.from}T00:00:00Z`); t <= Date.parse(`${doc.to}T00:00:00Z`) && days.length < 3660; t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10))
     return days
+  }
+  /**
+   * A row's first cell: the UTC day or days it is of, as the header of its row (a screen reader says it with each
+   * share), each day kept on one line: a narrow column broke "2026-11-03" into "2026-" and "11-03".
+   */
+  const periodHead = (days) => {
+    const th = el('th', { scope: 'row', class: 'period' })
+    days.forEach((day, i) => th.append(...(i > 0 ? [' to '] : []), el('span', { class: 'day' }, day)))
+    return th
   }
   const NO_REPORTS_DAILY = 'No reports on any day of this window yet.'
 
@@ -534,7 +543,7 @@
     table(
       'segments-daily',
       [periods.head, ...leaves.map((leaf) => nameHead(segmentName(leaf), segmentId(leaf)))],
-      entries.map((d) => [periods.row(d), ...leaves.map((leaf) => cell((d.segments.find((x) => x.leaf === leaf) || {}).share, rate))]),
+      entries.map((d) => [periodHead(periods.row(d)), ...leaves.map((leaf) => cell((d.segments.find((x) => x.leaf === leaf) || {}).share, rate))]),
       doc.reports > 0 ? 'No days in this window yet.' : NO_REPORTS_DAILY,
     )
   }
