@@ -643,6 +643,24 @@ describe('dashboard: segment shares over a window of thin days', () => {
     expect(cells('segments-daily', 0)[0]).toBe(FROM)
   })
 
+  it('says "no reports" for 7 days without a single report (before the shop\'s first), not that they need more reports yet', async () => {
+    const doc = windowOf(600) as Doc & { sevenDays: (Period & { otherPackReports: number })[]; daily: (Period & { otherPackReports: number })[] }
+    // The shop's reports began on the window's 2nd day: the first day and the 7 days to the 7th have none.
+    Object.assign(doc.daily[0]!, { reports: 0, segments: [] })
+    Object.assign(doc.sevenDays[0]!, { reports: 0, segments: [] })
+    // A period whose reports are all of another pack keeps saying why as before (the note names that pack).
+    Object.assign(doc.sevenDays[1]!, { reports: 0, otherPackReports: 30, segments: [] })
+    await draw(doc)
+    const row = (i: number) => [...document.querySelectorAll('#segments-daily tbody tr')][i]!
+    expect([...row(0).querySelectorAll('td')].map((td) => td.textContent)).toEqual(doc.insights.segments.map(() => 'no reports'))
+    expect([...row(1).querySelectorAll('td')].map((td) => td.textContent)).toEqual(doc.insights.segments.map(() => 'not enough reports yet'))
+    const rows = parseCsv((await downloaded(doc)).text.slice(1))
+    const status = (section: string, day: string) => [...new Set(rows.filter((r) => r[0] === section && r[1] === day).map((r) => r[7]))]
+    expect(status('segment shares over 7 days', doc.sevenDays[0]!.to)).toEqual(['no reports'])
+    expect(status('segment shares over 7 days', doc.sevenDays[1]!.to)).toEqual(['not enough reports yet'])
+    expect(status('segment shares by day', doc.daily[0]!.day)).toEqual(['no reports'])
+  })
+
   it('draws an insights.json written without 7-day periods by day, as before', async () => {
     const doc = windowOf(600)
     delete doc.sevenDays

@@ -10,6 +10,10 @@
   // Each line's dash, and the border style its legend swatch draws it with.
   const DASHES = [{ dash: [], swatch: 'solid' }, { dash: [6, 4], swatch: 'dashed' }, { dash: [2, 3], swatch: 'dotted' }]
   const NA = 'not enough reports yet'
+  // A day (or 7 days) before the shop's first report, or while none came: more traffic now adds none to it.
+  const NONE = 'no reports'
+  /** Whether a day or period of the segment-share chart had no report at all, of any pack. */
+  const noReports = (d) => !(d.reports > 0) && !(d.otherPackReports > 0)
 
   const el = (tag, attrs, ...children) => {
     const node = document.createElement(tag)
@@ -543,7 +547,10 @@
     table(
       'segments-daily',
       [periods.head, ...leaves.map((leaf) => nameHead(segmentName(leaf), segmentId(leaf)))],
-      entries.map((d) => [periodHead(periods.row(d)), ...leaves.map((leaf) => cell((d.segments.find((x) => x.leaf === leaf) || {}).share, rate))]),
+      entries.map((d) => [
+        periodHead(periods.row(d)),
+        ...leaves.map((leaf) => (noReports(d) ? el('td', { class: 'num' }, el('span', { class: 'na' }, NONE)) : cell((d.segments.find((x) => x.leaf === leaf) || {}).share, rate))),
+      ]),
       doc.reports > 0 ? 'No days in this window yet.' : NO_REPORTS_DAILY,
     )
   }
@@ -714,10 +721,10 @@
     // rows name its id in the last column, as the shop's pages use it (onSegment, data-seglet-show); other rows leave
     // it empty. Last, so that every other column keeps its place.
     const rows = [['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack', 'epsilon', ...(doc.currency ? ['currency'] : []), 'id']]
-    const add = (section, day, name, measure, estimate, clip, id = '') => {
+    const add = (section, day, name, measure, estimate, clip, id = '', why = NA) => {
       const shown = estimate && estimate.enough && estimate.value !== null
       const currency = doc.currency ? [clip === amount ? doc.currency : ''] : []
-      rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), '', pack, doc.epsilon, ...currency, id] : [section, day, name, measure, null, null, null, NA, pack, doc.epsilon, ...currency, id])
+      rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), '', pack, doc.epsilon, ...currency, id] : [section, day, name, measure, null, null, null, why, pack, doc.epsilon, ...currency, id])
     }
     const said = (section, name, measure, status, value = null) => rows.push([section, '', name, measure, value, null, null, status, pack, doc.epsilon, ...(doc.currency ? [''] : []), ''])
     const o = doc.insights.overall || {}
@@ -731,11 +738,11 @@
       add('segments', '', segmentName(s.leaf), 'revenue per session', s.revenuePerSession, amount, segmentId(s.leaf))
     }
     for (const d of doc.daily || []) {
-      for (const s of doc.insights.segments) add('segment shares by day', d.day, segmentName(s.leaf), 'share of sessions', (d.segments.find((x) => x.leaf === s.leaf) || {}).share, unit, segmentId(s.leaf))
+      for (const s of doc.insights.segments) add('segment shares by day', d.day, segmentName(s.leaf), 'share of sessions', (d.segments.find((x) => x.leaf === s.leaf) || {}).share, unit, segmentId(s.leaf), noReports(d) ? NONE : NA)
     }
     // Each 7 days pooled, by their last day.
     for (const p of doc.sevenDays || []) {
-      for (const s of doc.insights.segments) add('segment shares over 7 days', p.to, segmentName(s.leaf), 'share of sessions', (p.segments.find((x) => x.leaf === s.leaf) || {}).share, unit, segmentId(s.leaf))
+      for (const s of doc.insights.segments) add('segment shares over 7 days', p.to, segmentName(s.leaf), 'share of sessions', (p.segments.find((x) => x.leaf === s.leaf) || {}).share, unit, segmentId(s.leaf), noReports(p) ? NONE : NA)
     }
     const l = doc.insights.lift || {}
     add('holdout', '', 'Treatment', 'conversion', l.treatmentConversion, unit)
