@@ -5,6 +5,7 @@ import { lifetimeVector, sessionVector } from '../src/features/vectors'
 import type { ModelPack, ProbabilityHead } from '../src/pack/types'
 import { readDataFile } from './data'
 import { evaluatePack, type PackEvaluation } from './evaluatePack'
+import { NOT_MEASURED } from './buildPack'
 import { retailCustomers, retailEvents } from './loadRetail'
 import { parseShoppers, rowToAggregate } from './loadShoppers'
 import { DataError } from './dataError'
@@ -32,14 +33,18 @@ features.specialDays options when it sets them (--session-gap-ms, --special-days
 storage.maxEvents and storage.purchaseRetentionDays (--retention-days, --max-events, --purchase-retention-days): each
 session and customer is scored on the history its browser still holds, as training computes it.`
 
+/** A figure as `--json` writes it: the number, or `not measured` as a pack's `metrics` write it (JSON has no NaN). */
+type Figure = number | typeof NOT_MEASURED
+const measured = (v: number): Figure => (Number.isFinite(v) ? v : NOT_MEASURED)
+
 function summary(e: PackEvaluation) {
   const b = e.binary
   return {
-    rows: b.rows, positives: b.positives, rocAuc: b.auc, averagePrecision: b.averagePrecision,
-    threshold: b.threshold, accuracy: b.accuracy, f1: b.f1, confusion: b.confusion,
-    bestF1Threshold: b.bestF1Threshold, bestF1: b.bestF1,
-    bestAccuracyThreshold: b.bestAccuracyThreshold, bestAccuracy: b.bestAccuracy, brier: b.brier,
-    segmentAgreement: e.segmentAgreement,
+    rows: b.rows, positives: b.positives, rocAuc: measured(b.auc), averagePrecision: measured(b.averagePrecision),
+    threshold: b.threshold, accuracy: measured(b.accuracy), f1: measured(b.f1), confusion: b.confusion,
+    bestF1Threshold: measured(b.bestF1Threshold), bestF1: measured(b.bestF1),
+    bestAccuracyThreshold: measured(b.bestAccuracyThreshold), bestAccuracy: measured(b.bestAccuracy), brier: measured(b.brier),
+    segmentAgreement: measured(e.segmentAgreement),
   }
 }
 
@@ -152,7 +157,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(out, null, 2) + '\n')
     return 0
   }
-  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '–')
+  const f = (v: Figure, digits = 4) => (typeof v === 'number' ? v.toFixed(digits) : v)
   const lines = [`${pack.kind} pack ${args.pack} on ${out.data} (${out.split}, sha256 ${out.sha256.split(' ').map((h) => `${h.slice(0, 12)}…`).join(' ')})`, ...(read ? [`read: ${read}`] : []), `head: ${head.description}`]
   for (const [name, r] of Object.entries(results)) {
     lines.push(
@@ -160,8 +165,8 @@ export async function main(argv: string[]): Promise<number> {
       `  ROC AUC            ${f(r.rocAuc)}`,
       `  average precision  ${f(r.averagePrecision)}`,
       `  at pack threshold ${r.threshold.toFixed(3)}: accuracy ${f(r.accuracy)}, F1 ${f(r.f1)} (tp ${r.confusion.tp}, fp ${r.confusion.fp}, tn ${r.confusion.tn}, fn ${r.confusion.fn})`,
-      `  at best-F1 threshold ${r.bestF1Threshold.toFixed(3)}: F1 ${f(r.bestF1)}`,
-      `  at best-accuracy threshold ${r.bestAccuracyThreshold.toFixed(3)}: accuracy ${f(r.bestAccuracy)}`,
+      `  at best-F1 threshold ${f(r.bestF1Threshold, 3)}: F1 ${f(r.bestF1)}`,
+      `  at best-accuracy threshold ${f(r.bestAccuracyThreshold, 3)}: accuracy ${f(r.bestAccuracy)}`,
       `  Brier score        ${f(r.brier)}`,
       `  segment agreement with k-means ${f(r.segmentAgreement)}`,
     )

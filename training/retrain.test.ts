@@ -390,6 +390,23 @@ describe('evaluate on a shop\'s events', () => {
     expect(await evaluate(args)).toBe(0)
     expect(out.join('')).toContain('read: seglet format, 7 rows (skipped: 1 invalid purchase)')
   })
+
+  it('writes a figure its rows cannot give as "not measured", as a pack\'s metrics do, in JSON and in text', async () => {
+    const out: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+    const at = Date.UTC(2025, 10, 3, 12)
+    // Sessions none of which ends in a purchase: no ROC AUC or average precision can be measured on them.
+    const journeys = Array.from({ length: 6 }, (_, i) => [{ type: 'page_view', url: '/products/p1', pageType: 'product', id: `e${i}`, ts: at + i * 3_600_000 }])
+    const args = ['--pack', 'src/models/session.json', '--data', writeJourneys(tempDir('seglet-evaluate-'), journeys), '--split', 'all', '--time-zone', 'UTC']
+    expect(await evaluate([...args, '--json'])).toBe(0)
+    expect(out.join('')).not.toContain('null')
+    const sessions = JSON.parse(out.join('')).results.sessions
+    expect(sessions).toMatchObject({ rows: 6, positives: 0, rocAuc: 'not measured', averagePrecision: 'not measured' })
+    expect(typeof sessions.accuracy).toBe('number')
+    out.length = 0
+    expect(await evaluate(args)).toBe(0)
+    expect(out.join('')).toContain('ROC AUC            not measured')
+  })
 })
 
 describe('--events in several files', () => {
