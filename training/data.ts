@@ -50,6 +50,8 @@ export function readDataFile(path: string): DataFile {
   try {
     stored = readFileSync(path)
   } catch (error) {
+    // Node names no path when it is asked to read a folder: named here, as for a missing file.
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') throw new DataError(`${path}: a folder, not a file`)
     if ((error as NodeJS.ErrnoException).code !== 'ERR_FS_FILE_TOO_LARGE') throw error
     throw new DataError(`${path}: ${(statSync(path).size / 1e9).toFixed(1)} GB, more than the ${(MAX_FILE_BYTES / 1e9).toFixed(1)} GB a file can be read in; export a shorter period`)
   }

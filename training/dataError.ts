@@ -10,8 +10,8 @@ export class DataError extends Error {
 export function describeFailure(error: unknown): string | undefined {
   if (error instanceof DataError) return error.message
   const e = error as NodeJS.ErrnoException
-  if (e && (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES') && typeof e.path === 'string') {
-    const what = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'a folder, not a file' : 'not readable'
+  if (e && (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES' || e.code === 'ENOTDIR') && typeof e.path === 'string') {
+    const what = { ENOENT: 'no such file', EISDIR: 'a folder, not a file', EACCES: 'not readable', ENOTDIR: 'a file on this path is not a folder' }[e.code]
     return `${e.path}: ${what}`
   }
   return undefined

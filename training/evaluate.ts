@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
-import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { lifetimeVector, sessionVector } from '../src/features/vectors'
 import type { ModelPack, ProbabilityHead } from '../src/pack/types'
+import { checkPack } from '../src/pack/checkPack'
+import { ModelPackError } from '../src/errors'
 import { readDataFile } from './data'
 import { evaluatePack, type PackEvaluation } from './evaluatePack'
 import { NOT_MEASURED } from './buildPack'
@@ -57,6 +58,22 @@ function naming<T>(source: string, read: () => T): T {
   }
 }
 
+/** The pack in the file `path`, checked as the browser checks it: a file that is not one is a one-line `DataError` naming it. */
+function readPack(path: string): ModelPack {
+  const file = readDataFile(path)
+  let value: unknown
+  try {
+    value = JSON.parse(file.text)
+  } catch (error) {
+    throw new DataError(`${path}: not a model pack (not JSON: ${(error as Error).message.replace(/\s+/g, ' ')})`)
+  }
+  try {
+    return checkPack(value)
+  } catch (error) {
+    throw error instanceof ModelPackError ? new DataError(`${path}: ${error.message}`) : error
+  }
+}
+
 /** `npm run evaluate`: scores a pack on a data file and prints the metrics (or JSON with --json). */
 export async function main(argv: string[]): Promise<number> {
   // Every option is checked before the pack or the data is read.
@@ -85,7 +102,7 @@ export async function main(argv: string[]): Promise<number> {
   // Production mode before the backend starts: skips debug checks and the "install tfjs-node" banner.
   tf.enableProdMode()
   await tf.setBackend('cpu')
-  const pack = JSON.parse(readFileSync(resolve(args.pack), 'utf8')) as ModelPack
+  const pack = readPack(resolve(args.pack))
   // Options the pack's kind has no use for would be ignored without a word: refused before the data is read.
   if (pack.kind !== 'session' && (args['session-gap-ms'] !== undefined || args['special-days'] !== undefined)) throw new DataError(`${args.pack}: a ${pack.kind} pack reads no sessions; --session-gap-ms and --special-days apply to a session pack`)
   if (pack.kind !== 'session' && (args['retention-days'] !== undefined || args['max-events'] !== undefined)) throw new DataError(`${args.pack}: a ${pack.kind} pack reads no sessions; --retention-days and --max-events apply to a session pack`)

@@ -409,6 +409,37 @@ describe('evaluate on a shop\'s events', () => {
   })
 })
 
+describe('files that are not what a command takes', () => {
+  /** The one line `run.mjs` prints for what `command` throws on `argv` (undefined for a stack trace). */
+  const line = async (command: (argv: string[]) => Promise<number>, argv: string[]) => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    return describeFailure(await command(argv).catch((e: unknown) => e))
+  }
+  const events = join(PROJECT_ROOT, 'training/fixtures/ga4-events.ndjson')
+
+  it.each([
+    ['a folder', (dir: string) => dir, /: a folder, not a file$/],
+    ['not JSON', (dir: string) => (writeFileSync(join(dir, 'pack.json'), '# notes\n'), join(dir, 'pack.json')), /pack\.json: not a model pack \(not JSON: .*\)$/],
+    ['JSON but not a pack', (dir: string) => (writeFileSync(join(dir, 'pack.json'), '{"name":"x"}'), join(dir, 'pack.json')), /pack\.json: Invalid model pack: "format" must be "seglet-model-pack", got nothing\.$/],
+  ])('evaluate --pack %s: one line naming the file', async (_, make, says) => {
+    const pack = make(tempDir('seglet-evaluate-'))
+    expect(await line(evaluate, ['--pack', pack, '--data', events, '--time-zone', 'UTC'])).toMatch(says)
+  })
+
+  it('evaluate --data a folder: one line naming it', async () => {
+    const dir = tempDir('seglet-evaluate-')
+    expect(await line(evaluate, ['--pack', 'src/models/session.json', '--data', dir, '--time-zone', 'UTC'])).toBe(`${dir}: a folder, not a file`)
+  })
+
+  it('train --events a folder, or --data a file: one line naming it', async () => {
+    const dir = tempDir('seglet-train-')
+    expect(await line(train, ['--quick', '--only', 'session', '--events', dir, '--time-zone', 'UTC', '--out', join(dir, 'models')])).toBe(`${dir}: a folder, not a file`)
+    writeFileSync(join(dir, 'data'), 'not a folder\n')
+    expect(await line(train, ['--quick', '--only', 'session', '--data', join(dir, 'data')])).toBe(`${join(dir, 'data', 'online_shoppers_intention.csv')}: a file on this path is not a folder`)
+  })
+})
+
 describe('--events in several files', () => {
   /**
    * The GA4 fixture written as BigQuery writes a large export: its rows dealt out over three files, each
