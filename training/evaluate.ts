@@ -78,7 +78,7 @@ function readPack(path: string): ModelPack {
 export async function main(argv: string[]): Promise<number> {
   // Every option is checked before the pack or the data is read.
   const text = { type: 'string' } as const
-  const checked = checkOptions('evaluate', USAGE, () => {
+  const checked = checkOptions('evaluate', USAGE, argv, () => {
     const values = readOptions(argv, {
       // --data once per file of a shop's events (BigQuery writes a large export as several files).
       pack: text, data: { type: 'string', multiple: true }, split: text, json: { type: 'boolean' }, format: text, 'time-zone': text, 'session-gap-ms': text, 'special-days': text, cutoff: text,
@@ -97,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
       retention: retentionOptions(values),
     }
   })
-  if (!checked) return 2
+  if (typeof checked === 'number') return checked
   const { args, all, features, retention, cutoff: cutoffOption } = checked
   // Production mode before the backend starts: skips debug checks and the "install tfjs-node" banner.
   tf.enableProdMode()

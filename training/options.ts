@@ -6,20 +6,25 @@ export type OptionValues = Record<string, string | boolean | string[] | undefine
 
 /**
  * Reads and checks a training command's options before any data is read: `read` parses `argv` with
- * {@link readOptions} and checks each value (throwing a `DataError` naming the option). A bad option prints
- * `seglet <command>: <what is wrong>` and the usage on stderr and gives `undefined` (the command exits with 2).
+ * {@link readOptions} and checks each value (throwing a `DataError` naming the option). `--help` (or `-h`) anywhere
+ * prints the usage on stdout and gives 0; a bad option prints `seglet <command>: <what is wrong>` and the usage on
+ * stderr and gives 2: a number is the command's exit code, before it reads anything.
  *
  * @example
- * const opts = checkOptions('evaluate', USAGE, () => readOptions(argv, { pack: { type: 'string' } })); if (!opts) return 2
+ * const opts = checkOptions('evaluate', USAGE, argv, () => readOptions(argv, { pack: { type: 'string' } })); if (typeof opts === 'number') return opts
  */
-export function checkOptions<T>(command: string, usage: string, read: () => T): T | undefined {
+export function checkOptions<T extends object>(command: string, usage: string, argv: readonly string[], read: () => T): T | number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(usage + '\n')
+    return 0
+  }
   try {
     return read()
   } catch (error) {
     if (!(error instanceof DataError)) throw error
     console.error(`seglet ${command}: ${error.message}`)
     console.error(usage)
-    return undefined
+    return 2
   }
 }
 

@@ -18,6 +18,7 @@ import { packIntegrity, packTag } from './packTag'
 import { SMALL_DATA, smallDataWarnings } from './smallData'
 import { main as train } from './train'
 import { main as evaluate } from './evaluate'
+import { main as segmentIds } from './segmentIds'
 
 const savedTz = process.env.TZ
 const dirs: string[] = []
@@ -406,6 +407,21 @@ describe('evaluate on a shop\'s events', () => {
     out.length = 0
     expect(await evaluate(args)).toBe(0)
     expect(out.join('')).toContain('ROC AUC            not measured')
+  })
+})
+
+describe('--help', () => {
+  it.each([
+    ['train', train, ['--help', '--data', '/nonexistent']],
+    ['evaluate', evaluate, ['--pack', '/nonexistent.json', '-h']],
+    ['segment-ids', segmentIds, ['--help']],
+  ] as const)('%s prints its usage on stdout and exits with 0, reading nothing', async (name, command, argv) => {
+    const out: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    expect(await command([...argv])).toBe(0)
+    expect(out.join('')).toMatch(new RegExp(`^usage: npm run ${name}`))
+    expect(errors).not.toHaveBeenCalled()
   })
 })
 

@@ -85,7 +85,8 @@ export function shippedContextModule(session: ModelPack, lifetime: ModelPack): s
  */
 export async function main(argv: readonly string[] = []): Promise<number> {
   // It takes no options: anything given (a hoped-for --check, a typo) is refused before a file is rewritten.
-  if (!checkOptions('segment-ids', 'usage: npm run segment-ids (rewrites the segment ids from the packs in src/models; no options)', () => readOptions(argv, {}))) return 2
+  const checked = checkOptions('segment-ids', 'usage: npm run segment-ids (rewrites the segment ids from the packs in src/models; no options)', argv, () => readOptions(argv, {}))
+  if (typeof checked === 'number') return checked
   const { session, lifetime } = readShippedPacks()
   const table = segmentIdsMarkdown(session, lifetime)
   for (const file of IDS_FILES) {

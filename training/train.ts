@@ -128,7 +128,7 @@ function readPublicData(dir: string, name: string, ownDataFlag: string) {
 /** `npm run train`: reads the command line, builds both packs, writes them with the report and the segment docs. */
 export async function main(argv: string[]): Promise<number> {
   // Every option is checked before any data is read: a typo or a bad value stops the run, never gives a default pack.
-  const checked = checkOptions('train', USAGE, () => {
+  const checked = checkOptions('train', USAGE, argv, () => {
     const values = readOptions(argv, OPTIONS)
     const str = (name: string) => values[name] as string | undefined
     const events = values.events as string[] | undefined
@@ -171,7 +171,7 @@ export async function main(argv: string[]): Promise<number> {
     // The cutoff day starts at midnight in the shop's time zone, the one its orders' local dates are in.
     return { ...checked, timeZone, cutoff: checked.cutoff === undefined ? undefined : dayStart(String(values.cutoff), timeZone) }
   })
-  if (!checked) return 2
+  if (typeof checked === 'number') return checked
   const { values: args, only, innerHoldout, seed: SEED, packVersion, overrides, format, lifetimeFormat, cutoff: cutoffOption, features, retention, timeZone: shopTimeZone } = checked
   const started = Date.now()
   // Production mode before the backend starts: skips debug checks and the "install tfjs-node" banner.
