@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ModelPack, SegmentHead, SegmentTreeNode } from '../src/pack/types'
 import { packLabelsOf } from '../src/reports/recordDecision'
@@ -6,6 +6,7 @@ import { packContextOf } from '../src/reports/sessionRecord'
 import { DEFAULT_MIN_PAGE_VIEWS, DEFAULT_SEGMENT_ID } from '../src/segments/constants'
 import { PROJECT_ROOT } from './data'
 import { checkOptions, readOptions } from './options'
+import { writeFilesWhole } from './outputFiles'
 
 /** Marks the generated ids table in README.md and docs/segments.md. */
 export const IDS_START = '<!-- segment-ids: generated from src/models/*.json by `npm run segment-ids`, do not edit -->'
@@ -89,12 +90,10 @@ export async function main(argv: readonly string[] = []): Promise<number> {
   if (typeof checked === 'number') return checked
   const { session, lifetime } = readShippedPacks()
   const table = segmentIdsMarkdown(session, lifetime)
-  for (const file of IDS_FILES) {
-    const path = join(PROJECT_ROOT, file)
-    writeFileSync(path, replaceIdsTable(readFileSync(path, 'utf8'), table))
-    process.stdout.write(`updated the segment ids in ${file}\n`)
-  }
-  writeFileSync(join(PROJECT_ROOT, CONTEXT_FILE), shippedContextModule(session, lifetime))
+  // Every file rewritten whole, together: a stopped run leaves each as it was, or all updated.
+  const files = IDS_FILES.map((file) => [join(PROJECT_ROOT, file), replaceIdsTable(readFileSync(join(PROJECT_ROOT, file), 'utf8'), table)] as const)
+  writeFilesWhole([...files, [join(PROJECT_ROOT, CONTEXT_FILE), shippedContextModule(session, lifetime)]])
+  for (const file of IDS_FILES) process.stdout.write(`updated the segment ids in ${file}\n`)
   process.stdout.write(`updated ${CONTEXT_FILE}\n`)
   return 0
 }

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { LifetimeAggregate } from '../src/features/types'
 import type { ModelPack } from '../src/pack/types'
 import { buildPack, figure, log, stringifyPack, type PackInput, type PackResult } from './buildPack'
@@ -15,6 +14,7 @@ import { retailCustomers, retailEvents } from './loadRetail'
 import { parseShoppers, rowToAggregate } from './loadShoppers'
 import { EVENTS_FORMATS, loadTrainingEventsFiles } from './loadTrainingEvents'
 import { noCustomersMessage, skippedNote } from './loadedEvents'
+import { checkOutputPath, writeFilesWhole } from './outputFiles'
 import { checkOptions, dateOption, dayStart, localDate, oneOfOption, readOptions, wholeNumberOption } from './options'
 import { DEFAULT_SEED, LIFETIME_CONFIG, SESSION_CONFIG, type PackConfig } from './packConfig'
 import { lifetimePackInput, sessionPackInput } from './packInputs'
@@ -181,6 +181,12 @@ export async function main(argv: string[]): Promise<number> {
   const outDir = resolve(PROJECT_ROOT, String(args.out ?? 'src/models'))
   const reportPath = resolve(PROJECT_ROOT, String(args.report ?? 'reports/training-report.html'))
   const docsPath = resolve(PROJECT_ROOT, String(args.docs ?? 'docs/segments.md'))
+  // Where the packs, report and docs go is checked before the data is read: a run never ends unable to write them.
+  if (only === undefined) {
+    checkOutputPath('--out', outDir, 'folder')
+    checkOutputPath('--report', reportPath, 'file')
+    checkOutputPath('--docs', docsPath, 'file')
+  }
   const quick = args.quick === true
   // --config '{"session":{...},"lifetime":{...}}' overrides hyper-parameters (for experiments; recorded in the report).
   const scale = (c: PackConfig, kind: 'session' | 'lifetime') => scaleConfig(c, overrides[kind], quick)
@@ -301,16 +307,16 @@ export async function main(argv: string[]): Promise<number> {
     return 0
   }
 
-  mkdirSync(outDir, { recursive: true })
   const sessionText = stringifyPack(session.pack)
   const lifetimeText = stringifyPack(lifetime.pack)
-  writeFileSync(join(outDir, 'session.json'), sessionText)
-  writeFileSync(join(outDir, 'lifetime.json'), lifetimeText)
   const seconds = (Date.now() - started) / 1000
-  mkdirSync(dirname(reportPath), { recursive: true })
-  writeFileSync(reportPath, writeReport({ session, lifetime, seconds, configs: { session: sessionInput!.config, lifetime: lifetimeInput.config } }))
-  mkdirSync(dirname(docsPath), { recursive: true })
-  writeFileSync(docsPath, segmentsMarkdown(session, lifetime))
+  // The two packs, their report and docs, written together or not at all: never a half-written pack.
+  writeFilesWhole([
+    [join(outDir, 'session.json'), sessionText],
+    [join(outDir, 'lifetime.json'), lifetimeText],
+    [reportPath, writeReport({ session, lifetime, seconds, configs: { session: sessionInput!.config, lifetime: lifetimeInput.config } })],
+    [docsPath, segmentsMarkdown(session, lifetime)],
+  ])
   log(`wrote ${join(outDir, 'session.json')} (${session.bytes} B, version ${session.pack.version}), ${join(outDir, 'lifetime.json')} (${lifetime.bytes} B, version ${lifetime.pack.version}), ${reportPath}, ${docsPath} in ${seconds.toFixed(0)} s`)
   const baseUrl = typeof args['pack-base-url'] === 'string' ? args['pack-base-url'] : '/models/'
   log('', 'Serve both files from your own origin and load them with this tag (the hashes are of the files as written):', '', packTag({ session: sessionText, lifetime: lifetimeText }, baseUrl), '')

@@ -1,0 +1,58 @@
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { DataError } from './dataError'
+
+/** What is at `path`: a folder, a file, or nothing. */
+function kindAt(path: string): 'folder' | 'file' | undefined {
+  try {
+    return statSync(path).isDirectory() ? 'folder' : 'file'
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    // ENOTDIR: a file stands where a folder of the path should be; the walk up names it.
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined
+    throw error
+  }
+}
+
+/**
+ * Checks, before a run reads its data, that `path` can be written as a `kind` (a file, or a folder of files): a
+ * folder where a file goes, a file where a folder goes, or a file among the folders above it is a one-line
+ * `DataError` naming `option` and the path, so a long run never ends unable to write what it computed. A folder
+ * that does not exist yet is fine: it is made when written.
+ *
+ * @example
+ * checkOutputPath('--report', '/tmp/report.html', 'file')
+ */
+export function checkOutputPath(option: string, path: string, kind: 'file' | 'folder'): void {
+  const found = kindAt(path)
+  if (found === 'folder' && kind === 'file') throw new DataError(`${option} ${path}: a folder, not a file; give the file to write`)
+  if (found === 'file' && kind === 'folder') throw new DataError(`${option} ${path}: a file, not a folder; give the folder to write into`)
+  if (found !== undefined) return
+  for (let above = dirname(path); ; above = dirname(above)) {
+    const at = kindAt(above)
+    if (at === 'file') throw new DataError(`${option} ${path}: ${above} is a file, not a folder`)
+    if (at === 'folder' || dirname(above) === above) return
+  }
+}
+
+/**
+ * Writes every file whole or leaves it as it was: each is written beside its place under a temporary name (its
+ * folder made when missing), then all are renamed into place, so a run stopped part-way (Ctrl-C, a full disk)
+ * never leaves a half-written pack, nor a pack of this run beside one of the last.
+ *
+ * @example
+ * writeFilesWhole([['/out/session.json', sessionText], ['/out/lifetime.json', lifetimeText]])
+ */
+export function writeFilesWhole(files: ReadonlyArray<readonly [path: string, text: string]>): void {
+  const temporary = files.map(([path]) => `${path}.${process.pid}.partial`)
+  try {
+    files.forEach(([path, text], i) => {
+      mkdirSync(dirname(path), { recursive: true })
+      writeFileSync(temporary[i], text)
+    })
+    files.forEach(([path], i) => renameSync(temporary[i], path))
+  } catch (error) {
+    for (const path of temporary) rmSync(path, { force: true })
+    throw error
+  }
+}
