@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DataError } from './dataError'
 
@@ -37,7 +37,7 @@ export function checkOutputPath(option: string, path: string, kind: 'file' | 'fo
 
 /**
  * Writes every file whole or leaves it as it was: each is written beside its place under a temporary name (its
- * folder made when missing), then all are renamed into place, so a run stopped part-way (Ctrl-C, a full disk)
+ * folder made when missing), then all are renamed into place, so a run stopped part-way (Ctrl-C, a full disk, a power cut)
  * never leaves a half-written pack, nor a pack of this run beside one of the last.
  *
  * @example
@@ -48,7 +48,14 @@ export function writeFilesWhole(files: ReadonlyArray<readonly [path: string, tex
   try {
     files.forEach(([path, text], i) => {
       mkdirSync(dirname(path), { recursive: true })
-      writeFileSync(temporary[i], text)
+      const fd = openSync(temporary[i], 'w')
+      try {
+        writeFileSync(fd, text)
+        // On disk before the rename: else a file system may keep the rename and lose the data (ext4, XFS) in a power cut.
+        fsyncSync(fd)
+      } finally {
+        closeSync(fd)
+      }
     })
     files.forEach(([path], i) => renameSync(temporary[i], path))
   } catch (error) {
