@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -124,6 +124,11 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
           `it publishes no manifest and writes an accepted pack unsigned to ${out}. Give --key to publish signed`,
       )
     }
+  }
+  // A folder given as --out would be found only when the accepted pack is written, after the whole fit.
+  if (key === undefined && statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
+    console.error(`seglet collector retrain: --out ${out} is a folder; give the file an accepted pack is written to (such as ${join(out, 'session.json')})`)
+    return 2
   }
   let packPath = resolve(String(values.pack ?? 'src/models/session.json'))
   let pack

@@ -366,6 +366,18 @@ describe('retrain without a signing key', () => {
     }
   })
 
+  it('refuses an --out that is a folder before it opens the database, not once the fit is done', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-out-'))
+    try {
+      const { code, said } = await run(['--database', join(dir, 'db'), '--publish-dir', join(dir, 'site'), '--out', dir])
+      expect(code).toBe(2)
+      expect(said).toBe(`seglet collector retrain: --out ${dir} is a folder; give the file an accepted pack is written to (such as ${join(dir, 'session.json')})`)
+      expect(readdirSync(dir)).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('says in one line that --out cannot be written, as a publish does, instead of failing with a stack trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-out-'))
     try {
