@@ -138,7 +138,8 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     if (published) packPath = published.file
     pack = validatePack(JSON.parse(published?.text ?? readFileSync(packPath, 'utf8')))
   } catch (error) {
-    console.error(`seglet collector retrain: ${packPath}: ${(error as Error).message}`)
+    // One line: JSON.parse quotes the file's start, line breaks and all (a Markdown file given by mistake).
+    console.error(`seglet collector retrain: ${packPath}: ${(error as Error).message.replace(/\s+/g, ' ')}`)
     return 1
   }
   if (pack.kind !== 'session') {

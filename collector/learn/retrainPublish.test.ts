@@ -366,6 +366,19 @@ describe('retrain without a signing key', () => {
     }
   })
 
+  it('says in one line that --pack is not JSON, naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-pack-'))
+    try {
+      writeFileSync(join(dir, 'notes.md'), '# Packs\n\nThe pack in use.\n')
+      const { code, said } = await run(['--database', 'memory:', '--pack', join(dir, 'notes.md'), '--out', join(dir, 'session.json')])
+      expect(code).toBe(1)
+      expect(said).toMatch(/^seglet collector retrain: .*notes\.md: .*not valid JSON$/)
+      expect(said).not.toContain('\n')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('refuses an --out that is a folder before it opens the database, not once the fit is done', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-out-'))
     try {

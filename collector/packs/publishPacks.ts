@@ -449,7 +449,8 @@ async function packBytes(kind: PackKind, given: string | ModelPack): Promise<{ b
       // file an editor saved with one is refused here rather than signed and refused by every browser.
       value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes))
     } catch (error) {
-      throw new CollectorError('collector_pack', `cannot read the ${kind} pack ${given}: ${(error as Error).message}`, undefined, error)
+      // One line: JSON.parse quotes the file's start, line breaks and all (a Markdown file given by mistake).
+      throw new CollectorError('collector_pack', `cannot read the ${kind} pack ${given}: ${(error as Error).message.replace(/\s+/g, ' ')}`, undefined, error)
     }
   } else bytes = new TextEncoder().encode(JSON.stringify(given))
   let pack: ModelPack

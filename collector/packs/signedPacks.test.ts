@@ -72,6 +72,15 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+it('says in one line that a pack file given to publish is not JSON, naming it', async () => {
+  const notes = join(dir, 'notes.md')
+  writeFileSync(notes, '# Packs\n\nTo publish: run publish-pack.\n')
+  const error = await publishPacks({ outDir: site, key, packs: { session: notes } }).then(() => undefined, (e: unknown) => e)
+  expect(isSegletError(error) && error.code).toBe('collector_pack')
+  expect((error as Error).message).toMatch(new RegExp(`^cannot read the session pack ${notes.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*not valid JSON`))
+  expect((error as Error).message).not.toContain('\n')
+})
+
 const load = (now: number, options: { packKey?: string } = {}) =>
   loadSignedPacks({ packKey: options.packKey ?? packKey, expected: EXPECTED_SPECS, cache, report: (e) => reported.push(e), now })
 const codes = () => reported.map((e) => e.code)
