@@ -127,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
     if (pack.kind === 'session') {
       if (loaded.format === 'shopify') throw new DataError(`${data}: a Shopify orders export has no browsing sessions; score a lifetime pack on it`)
       // The local-time features in the shop's time zone, as its shoppers' browsers and training compute them.
-      useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, true)
+      useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, true, `${data}, a shop's events,`)
       const every = eventSessions(loaded.byShopper, features, retention)
       if (every.length === 0) throw new DataError(`${data}: nothing to evaluate: no session in ${plural(loaded.rows, `${loaded.format} row`)}${skippedNote(loaded.skipped)}`)
       const sessions = held(every)

@@ -392,6 +392,18 @@ describe('evaluate on a shop\'s events', () => {
     expect(out.join('')).toContain('read: seglet format, 7 rows (skipped: 1 invalid purchase)')
   })
 
+  it('names the file, not an option it does not take, when a session pack on events has no time zone', async () => {
+    const saved = process.env.TZ
+    delete process.env.TZ
+    try {
+      const file = join(PROJECT_ROOT, 'training/fixtures/ga4-events.ndjson')
+      const failure = await evaluate(['--pack', 'src/models/session.json', '--data', file]).catch((e: unknown) => e)
+      expect(describeFailure(failure)).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, a shop's events, needs the shop's time zone: --time-zone <IANA name>`))
+    } finally {
+      if (saved !== undefined) process.env.TZ = saved
+    }
+  })
+
   it('writes a figure its rows cannot give as "not measured", as a pack\'s metrics do, in JSON and in text', async () => {
     const out: string[] = []
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))

@@ -7,18 +7,18 @@ import { DataError } from './dataError'
  * `TZ` environment variable), or a pack would read those features shifted by the UTC offset.
  * Returns the time zone in use; throws a `DataError` for a name that is not an IANA time zone, or when
  * `required` (training on events: `true`; on a shop's orders: the option that needs it, `'--lifetime-events'`)
- * and none is given.
+ * and none is given; `events` names what needs it for sessions (`--events`, or the file `evaluate` scores).
  *
  * @example
  * useTimeZone('Europe/Berlin', true) // 'Europe/Berlin'
  */
-export function useTimeZone(timeZone: string | undefined, required: boolean | string): string | undefined {
+export function useTimeZone(timeZone: string | undefined, required: boolean | string, events = '--events'): string | undefined {
   if (timeZone !== undefined) process.env.TZ = checkTimeZone(timeZone)
 
   const inUse = process.env.TZ || undefined
   if (required === true && !inUse) {
     throw new DataError(
-      "--events needs the shop's time zone: --time-zone <IANA name> (or TZ=…). The browser computes the hour, weekday and month features in local time, and the export holds UTC times",
+      `${events} needs the shop's time zone: --time-zone <IANA name> (or TZ=…). The browser computes the hour, weekday and month features in local time, and the export holds UTC times`,
     )
   }
   if (typeof required === 'string' && !inUse) {
