@@ -154,7 +154,8 @@ describe('the version of a pack trained on the public data sets', () => {
       vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
       vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)))
       // No data there: a run that gets past its options stops at the missing file, before training.
-      const code = await train(['--data', join(tmpdir(), 'seglet-no-data-here'), ...args]).catch((e: unknown) => (/no such file/.test(String(e)) ? 'no data' : e))
+      const out = ['--out', join(tmpdir(), 'seglet-no-data-here', 'models'), '--docs', join(tmpdir(), 'seglet-no-data-here', 'segments.md')]
+      const code = await train(['--data', join(tmpdir(), 'seglet-no-data-here'), ...args, ...out]).catch((e: unknown) => (/no such file/.test(String(e)) ? 'no data' : e))
       vi.restoreAllMocks()
       return { code, errors }
     }

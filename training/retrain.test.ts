@@ -422,6 +422,17 @@ describe('evaluate on a shop\'s events', () => {
   })
 })
 
+describe('the shipped packs\' files', () => {
+  it.each([
+    ['a smoke run', ['--quick'], /^packs other than the shipped ones \(--quick, --seed, --config\) are not written over the shipped packs: give --out <dir> and --docs <file>/],
+    ['another seed, with --out only', ['--seed', '7', '--out', '/tmp/seglet-never-written'], /^packs other than the shipped ones .*give --out <dir> and --docs <file>/],
+    ['a shop\'s events', ['--events', join(PROJECT_ROOT, 'training/fixtures/ga4-events.ndjson'), '--time-zone', 'UTC'], /^packs of a shop's own data are not written over the shipped packs: give --out <dir> and --docs <file>/],
+    ['a shop\'s orders, with --docs only', ['--lifetime-events', join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv'), '--time-zone', 'UTC', '--docs', '/tmp/seglet-never-written.md'], /^packs of a shop's own data are not written over/],
+  ])('are not written over by %s: refused before any data is read', async (_, argv, says) => {
+    await refusedAsOption('train', train, argv, says)
+  })
+})
+
 describe('--help', () => {
   it.each([
     ['train', train, ['--help', '--data', '/nonexistent']],
@@ -853,7 +864,8 @@ describe('failures are one line', () => {
   it('train refuses a Shopify export for sessions; evaluate a missing file', async () => {
     silence()
     const shopify = join(PROJECT_ROOT, 'training/fixtures/shopify-orders.csv')
-    expect(describeFailure(await train(['--events', shopify, '--time-zone', 'UTC']).catch((e: unknown) => e))).toContain('has orders but no browsing sessions')
+    const out = ['--out', join(tmpdir(), 'seglet-never-written'), '--docs', join(tmpdir(), 'seglet-never-written.md')]
+    expect(describeFailure(await train(['--events', shopify, '--time-zone', 'UTC', ...out]).catch((e: unknown) => e))).toContain('has orders but no browsing sessions')
     expect(describeFailure(await evaluate(['--pack', 'src/models/session.json', '--data', '/nonexistent/x.ndjson']).catch((e: unknown) => e))).toBe('/nonexistent/x.ndjson: no such file')
     vi.restoreAllMocks()
   })

@@ -168,6 +168,10 @@ export async function main(argv: string[]): Promise<number> {
     // A shop's time zone applies to its orders too (a lifetime pack's active days are local dates), not only to
     // --events, which cannot do without one: that is said now, not after the events file is read.
     const timeZone = useTimeZone(str('time-zone'), events !== undefined || (values['lifetime-events'] !== undefined && '--lifetime-events'))
+    // The defaults are the shipped packs' own files: a smoke run's or a shop's packs written there would replace them.
+    if (only === undefined && (experimental || events !== undefined || values['lifetime-events'] !== undefined) && (values.out === undefined || values.docs === undefined)) {
+      throw new DataError(`${events !== undefined || values['lifetime-events'] !== undefined ? 'packs of a shop\'s own data' : 'packs other than the shipped ones (--quick, --seed, --config)'} are not written over the shipped packs: give --out <dir> and --docs <file> (the defaults, src/models and docs/segments.md, are the shipped packs' own)`)
+    }
     // The cutoff day starts at midnight in the shop's time zone, the one its orders' local dates are in.
     return { ...checked, timeZone, cutoff: checked.cutoff === undefined ? undefined : dayStart(String(values.cutoff), timeZone) }
   })
