@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { resolve } from 'node:path'
+import { userPath } from './userPath'
 import { lifetimeVector, sessionVector } from '../src/features/vectors'
 import type { ModelPack, ProbabilityHead } from '../src/pack/types'
 import { checkPack } from '../src/pack/checkPack'
@@ -102,7 +102,9 @@ export async function main(argv: string[]): Promise<number> {
   // Production mode before the backend starts: skips debug checks and the "install tfjs-node" banner.
   tf.enableProdMode()
   await tf.setBackend('cpu')
-  const pack = readPack(resolve(args.pack))
+  // Paths typed are read from the folder they were typed in (npm runs the script from the project root).
+  const pack = readPack(userPath(args.pack))
+  const dataFiles = args.data.map((path) => userPath(path))
   // Options the pack's kind has no use for would be ignored without a word: refused before the data is read.
   if (pack.kind !== 'session' && (args['session-gap-ms'] !== undefined || args['special-days'] !== undefined)) throw new DataError(`${args.pack}: a ${pack.kind} pack reads no sessions; --session-gap-ms and --special-days apply to a session pack`)
   if (pack.kind !== 'session' && (args['retention-days'] !== undefined || args['max-events'] !== undefined)) throw new DataError(`${args.pack}: a ${pack.kind} pack reads no sessions; --retention-days and --max-events apply to a session pack`)
@@ -110,13 +112,13 @@ export async function main(argv: string[]): Promise<number> {
   // Several files are one export of a shop's events; the public data sets come in one file each.
   const several = args.data.length > 1
   const data = args.data.join(', ')
-  const file = several ? undefined : readDataFile(resolve(args.data[0]))
+  const file = several ? undefined : readDataFile(dataFiles[0])
   const results: Record<string, ReturnType<typeof summary>> = {}
   const warnings: string[] = []
   // A shop's own events: what was read, and what was left out and why.
   let read: string | undefined
   let skipped: Record<string, number> | undefined
-  const files = several ? loadTrainingEventsFiles(args.data, checked.format) : undefined
+  const files = several ? loadTrainingEventsFiles(dataFiles, checked.format) : undefined
   const format = files?.format ?? checked.format ?? detectFormat(file!.bytes)
   if (format !== undefined) {
     // A shop's own events: sessions or customers in file order, every 5th held out (as training splits them).

@@ -9,6 +9,7 @@ import { DataError } from './dataError'
 import { describeFeatureOptions, featureOptions } from './featureOptions'
 import { describeRetention, retentionOptions } from './retentionOptions'
 import { useTimeZone } from './timeZone'
+import { userPath } from './userPath'
 import { eventCustomers, eventSessions } from './loadEvents'
 import { retailCustomers, retailEvents } from './loadRetail'
 import { parseShoppers, rowToAggregate } from './loadShoppers'
@@ -181,10 +182,15 @@ export async function main(argv: string[]): Promise<number> {
   // Production mode before the backend starts: skips debug checks and the "install tfjs-node" banner.
   tf.enableProdMode()
   await tf.setBackend('cpu')
-  const dataDir = resolve(String(args.data ?? DEFAULT_DATA_DIR))
-  const outDir = resolve(PROJECT_ROOT, String(args.out ?? 'src/models'))
-  const reportPath = resolve(PROJECT_ROOT, String(args.report ?? 'reports/training-report.html'))
-  const docsPath = resolve(PROJECT_ROOT, String(args.docs ?? 'docs/segments.md'))
+  // A path typed is read from the folder it was typed in (npm runs the script from the project root); the
+  // defaults are the project's own.
+  const given = (name: string, fallback: string) => (typeof args[name] === 'string' ? userPath(args[name] as string) : resolve(PROJECT_ROOT, fallback))
+  const dataDir = given('data', DEFAULT_DATA_DIR)
+  const outDir = given('out', 'src/models')
+  const reportPath = given('report', 'reports/training-report.html')
+  const docsPath = given('docs', 'docs/segments.md')
+  const eventFiles = Array.isArray(args.events) ? args.events.map((path) => userPath(path)) : undefined
+  const lifetimeEventFiles = Array.isArray(args['lifetime-events']) ? args['lifetime-events'].map((path) => userPath(path)) : undefined
   // Where the packs, report and docs go is checked before the data is read: a run never ends unable to write them.
   if (only === undefined) {
     checkOutputPath('--out', outDir, 'folder')
@@ -199,9 +205,9 @@ export async function main(argv: string[]): Promise<number> {
   // ---- Session pack -------------------------------------------------------------------------------------
   let sessionInput: PackInput | undefined
   if (only === 'lifetime') log('  --only lifetime: session pack not built')
-  else if (Array.isArray(args.events)) {
-    const loaded = loadTrainingEventsFiles(args.events, format)
-    const named = args.events.join(', ')
+  else if (eventFiles !== undefined) {
+    const loaded = loadTrainingEventsFiles(eventFiles, format)
+    const named = eventFiles.join(', ')
     if (loaded.format === 'shopify') throw new DataError(`${named}: a Shopify orders export has orders but no browsing sessions; use it for the lifetime pack (--lifetime-events)`)
     // Before any session is built: its local-time features are computed in the shop's time zone, as the browser does.
     const timeZone = useTimeZone(typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined, true)
@@ -209,7 +215,7 @@ export async function main(argv: string[]): Promise<number> {
     const settings = [describeFeatureOptions(features), describeRetention(retention)].filter(Boolean).join('; ')
     log(`  ${settings}`)
     const sessions = eventSessions(loaded.byShopper, features, retention)
-    if (sessions.length === 0) throw new DataError(`${named}: no sessions in ${args.events.length === 1 ? 'this' : 'these'} ${loaded.format} file${args.events.length === 1 ? '' : 's'}`)
+    if (sessions.length === 0) throw new DataError(`${named}: no sessions in ${eventFiles.length === 1 ? 'this' : 'these'} ${loaded.format} file${eventFiles.length === 1 ? '' : 's'}`)
     log(`  ${named}: ${loaded.format} format, ${plural(loaded.rows, 'row')}, ${plural(loaded.byShopper.size, 'shopper')}, ${plural(sessions.length, 'session')}${skippedNote(loaded.skipped)}`)
     const train = sessions.filter((_, i) => i % 5 !== 0)
     const test = sessions.filter((_, i) => i % 5 === 0)
@@ -274,9 +280,9 @@ export async function main(argv: string[]): Promise<number> {
     let provenance: ModelPack['provenance']
     let version = packVersion
     const config = scale(LIFETIME_CONFIG, 'lifetime')
-    if (Array.isArray(args['lifetime-events'])) {
-      const path = args['lifetime-events'].join(', ')
-      const loaded = loadTrainingEventsFiles(args['lifetime-events'], lifetimeFormat)
+    if (lifetimeEventFiles !== undefined) {
+      const path = lifetimeEventFiles.join(', ')
+      const loaded = loadTrainingEventsFiles(lifetimeEventFiles, lifetimeFormat)
       const cutoff = cutoffOption ?? defaultCutoff(loaded.byShopper)
       customers = eventCustomers(loaded.byShopper, cutoff, 90, retention).map((c, i) => ({ ...c, test: i % 5 === 0 }))
       if (customers.length === 0) throw new DataError(noCustomersMessage(path, loaded, () => localDate(cutoff, shopTimeZone), cutoffOption !== undefined))
