@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -43,6 +44,20 @@ describe('writeFilesWhole', () => {
     expect(readFileSync(join(dir, 'file'), 'utf8')).toBe('new\n')
     expect(readFileSync(join(dir, 'new/deeper/b.json'), 'utf8')).toBe('{}\n')
     expect(readdirSync(dir).sort()).toEqual(['file', 'folder', 'new'])
+  })
+
+  it('removes the temporary files a killed run left beside its outputs, not those of a running process', () => {
+    fresh()
+    // A process that has ended: its pid runs no more, as that of a run killed while writing.
+    const ended = spawnSync(process.execPath, ['-e', '']).pid
+    const left = [`file.${ended}.partial`, `folder/b.json.${ended}.partial`]
+    for (const name of left) writeFileSync(join(dir, name), 'half\n')
+    // Another run writing now (a running process), and a file of another output.
+    const others = [`file.${process.ppid}.partial`, `other.${ended}.partial`, `file.${ended}.partial.keep`]
+    for (const name of others) writeFileSync(join(dir, name), 'keep\n')
+    writeFilesWhole([[join(dir, 'file'), 'new\n'], [join(dir, 'folder/b.json'), '{}\n']])
+    expect(readdirSync(dir).sort()).toEqual(['file', 'folder', ...others].sort())
+    expect(readdirSync(join(dir, 'folder'))).toEqual(['b.json'])
   })
 
   it('changes nothing when one file cannot be written: the others keep their old text, no temporary file is left', () => {

@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { DataError } from './dataError'
 
 /** What is at `path`: a folder, a file, or nothing. */
@@ -35,16 +35,48 @@ export function checkOutputPath(option: string, path: string, kind: 'file' | 'fo
   }
 }
 
+/** Whether a process `pid` runs on this machine (one of another user's counts as running). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
+  }
+}
+
+/**
+ * Removes the temporary files (`<name>.<pid>.partial`) a stopped write of `path` left beside it, of processes that
+ * no longer run: a killed run (SIGKILL, a power cut) cannot remove its own. Those of a running process (another
+ * run writing now) are left to it.
+ */
+function removeStalePartials(path: string): void {
+  let names: string[]
+  try {
+    names = readdirSync(dirname(path))
+  } catch {
+    return
+  }
+  const prefix = `${basename(path)}.`
+  for (const name of names) {
+    const pid = name.startsWith(prefix) && name.endsWith('.partial') ? name.slice(prefix.length, -'.partial'.length) : ''
+    if (!/^[1-9]\d*$/.test(pid) || Number(pid) === process.pid || isRunning(Number(pid))) continue
+    rmSync(join(dirname(path), name), { force: true })
+  }
+}
+
 /**
  * Writes every file whole or leaves it as it was: each is written beside its place under a temporary name (its
  * folder made when missing), then all are renamed into place, so a run stopped part-way (Ctrl-C, a full disk, a power cut)
- * never leaves a half-written pack, nor a pack of this run beside one of the last.
+ * never leaves a half-written pack, nor a pack of this run beside one of the last. The temporary files a killed
+ * run left beside them (of a process that no longer runs) are removed.
  *
  * @example
  * writeFilesWhole([['/out/session.json', sessionText], ['/out/lifetime.json', lifetimeText]])
  */
 export function writeFilesWhole(files: ReadonlyArray<readonly [path: string, text: string]>): void {
   const temporary = files.map(([path]) => `${path}.${process.pid}.partial`)
+  for (const [path] of files) removeStalePartials(path)
   try {
     files.forEach(([path, text], i) => {
       mkdirSync(dirname(path), { recursive: true })
