@@ -902,6 +902,30 @@ describe('dashboard: the tables\' names', () => {
       expect(name, table.id).toBe(heading.textContent)
     }
   })
+
+  it('makes the answer, segment or page each row is of the header of its row, so a screen reader says it with each figure', async () => {
+    const doc = insightsOf(400) as unknown as { pageKeys: number; partialPageKeys: string[] }
+    // A page left out of the window's estimates is a row of its own page too.
+    doc.pageKeys += 1
+    doc.partialPageKeys = ['help/returns']
+    await draw(doc)
+    const rowsOf = (table: string) => [...document.querySelectorAll(`#${table} tbody tr`)].map((tr) => [...tr.children].map((c) => `${c.tagName}${c.getAttribute('scope') ? ` ${c.getAttribute('scope')}` : ''}`))
+    for (const table of ['traffic', 'segments', 'value-segments', 'pages', 'segments-daily']) {
+      const rows = rowsOf(table)
+      expect(rows.length, table).toBeGreaterThan(0)
+      // The row's name alone is its header: every figure of the row stays an ordinary cell.
+      for (const row of rows) expect(row, table).toEqual(['TH row', ...row.slice(1).map(() => 'TD')])
+    }
+    expect([...document.querySelectorAll('#pages tbody th')].map((th) => th.textContent)).toContain('help/returns')
+  })
+
+  it('with no rows yet, says so across the table in an ordinary cell, not as a row\'s header', async () => {
+    await draw(insightsOf(0))
+    for (const table of ['traffic', 'segments', 'value-segments']) {
+      expect([...document.querySelectorAll(`#${table} tbody tr > *`)].map((c) => c.tagName), table).toEqual(['TD'])
+      expect(document.querySelector(`#${table} tbody td.empty`), table).not.toBeNull()
+    }
+  })
 })
 
 /** RFC 4180: fields split by commas, rows by CRLF, a quoted field's `""` one quote. */

@@ -91,6 +91,35 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('makes each table\'s answer, segment or page its row\'s header, read with each figure of the row, and drawn as the row\'s cells are', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } })
+    try {
+      const page = await context.newPage()
+      await open(page)
+      const cdp = await context.newCDPSession(page)
+      const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ role?: { value: string }; name?: { value: string }; ignored: boolean }> }
+      const rowHeaders = nodes.filter((n) => !n.ignored && n.role?.value === 'rowheader').map((n) => n.name?.value ?? '')
+      for (const id of ['traffic', 'segments', 'value-segments', 'pages']) {
+        const table = page.locator(`#${id}`)
+        // By role, as a screen reader finds them: one row header a row, naming what the row's figures are of.
+        const firsts = await table.locator('tbody tr > :first-child').allTextContents()
+        expect(firsts.length, id).toBeGreaterThan(1)
+        expect(await table.getByRole('rowheader').allTextContents(), id).toEqual(firsts)
+        // And so in Chromium's own accessibility tree, which a screen reader reads.
+        for (const first of firsts) expect(rowHeaders, id).toContain(first.trim())
+        // Drawn as the row's figures are, not as a column's small grey header.
+        const looks = await table.evaluate((t) => {
+          const row = t.querySelector('tbody tr')!
+          const look = (c: Element) => { const s = getComputedStyle(c); return [s.fontSize, s.fontWeight, s.color, s.textAlign, s.verticalAlign, s.paddingLeft, s.borderBottom].join(' ') }
+          return { head: look(row.children[0]!), cell: look(row.children[1]!) }
+        })
+        expect(looks.head, id).toBe(looks.cell)
+      }
+    } finally {
+      await context.close()
+    }
+  })
+
   it('keeps each day of a 7-day period on one line in the segment-share table, and makes the period its row\'s header', async () => {
     const context = await browser.newContext({ viewport: { width: 700, height: 800 } })
     try {
@@ -161,7 +190,8 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
         '2,5', '95%: 2,3 to 2,8',
         '+1,2 pts', '95%: -0,3 pts to +2,8 pts',
       ])
-      expect(await page.locator('#traffic tbody tr').first().locator('td').nth(1).textContent()).toBe('± 1,2 pts')
+      // The row's answer is its header: its interval now is the first of its cells.
+      expect(await page.locator('#traffic tbody tr').first().locator('td').first().textContent()).toBe('± 1,2 pts')
     } finally {
       await context.close()
     }
@@ -423,7 +453,7 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
       expect(text).toMatch(/\r\nprojections,,segment shares within ±1 point,target half-width,0\.01,,,,[^,\r\n]+,\d+(\.\d+)?,\r\n/)
       expect(text).toContain('segments,,"Bargain, ""deal"" hunters",share of sessions,')
       expect(text).toContain("segments,,'=1+1,share of sessions,")
-      const pages = await page.locator('#pages tbody tr td:first-child').allTextContents()
+      const pages = await page.locator('#pages tbody tr th:first-child').allTextContents()
       for (const key of pages) expect(text, key).toContain(`pages,,${key},share of views,`)
     } finally {
       await context.close()

@@ -471,7 +471,7 @@ describe(`${SHOPPERS} shoppers, one collector`, () => {
     await dashboard.waitForSelector('#segments tbody')
     const shown = await dashboard.evaluate(() => {
       const facts = Object.fromEntries([...document.querySelectorAll('#facts div')].map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent]))
-      const rows = (id: string) => [...document.querySelectorAll(`#${id} tbody tr`)].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''))
+      const rows = (id: string) => [...document.querySelectorAll(`#${id} tbody tr`)].map((tr) => [...tr.children].map((cell) => cell.textContent ?? ''))
       return { facts, segments: rows('segments'), values: rows('value-segments'), pages: rows('pages') }
     })
     expect(shown.facts.Reports).toBe(granted.length.toLocaleString('en-US'))

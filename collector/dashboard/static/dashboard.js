@@ -68,12 +68,15 @@
     td.append(format(estimate.value), el('br'), el('span', { class: 'ci' }, `95%: ${format(estimate.low)} to ${format(estimate.high)}`))
     return td
   }
+  const rowHead = (...children) => el('th', { scope: 'row' }, ...children)
   const table = (id, head, rows, empty) => {
     const t = document.getElementById(id)
     t.replaceChildren(el('thead', {}, el('tr', {}, ...head.map((h) => (h instanceof Node ? h : el('th', { scope: 'col' }, h))))))
     const body = el('tbody')
     if (rows.length === 0) body.append(el('tr', {}, el('td', { colspan: String(head.length), class: 'empty' }, empty)))
-    for (const row of rows) body.append(el('tr', {}, ...row.map((c) => (c instanceof Node ? c : el('td', {}, c)))))
+    // Every table's first column names its row (an answer, a segment, a page, a day): the header of its row, which a
+    // screen reader says with each figure of the row.
+    for (const row of rows) body.append(el('tr', {}, ...row.map((c, i) => (c instanceof Node ? c : i === 0 ? rowHead(c) : el('td', {}, c)))))
     t.append(body)
   }
   // Leaf names from the pack the reports name (insights.json segmentNames / valueNames), else numbers.
@@ -85,8 +88,8 @@
   let ids = { segment: null, value: null }
   const segmentId = (leaf) => (leaf !== null && ids.segment && ids.segment[leaf]) || ''
   const valueId = (leaf) => (leaf !== null && ids.value && ids.value[leaf]) || ''
-  /** A table's first cell: a segment's name, with its id in code under it where there is one. */
-  const nameCell = (name, id) => (id ? el('td', {}, name, el('br'), el('code', { class: 'id' }, id)) : el('td', {}, name))
+  /** A table's first cell, the header of its row: a segment's name, with its id in code under it where there is one. */
+  const nameCell = (name, id) => (id ? rowHead(name, el('br'), el('code', { class: 'id' }, id)) : rowHead(name))
   /**
    * A column's header for a segment: its name, with its id in code under it where there is one, as the first cells of
    * the other tables. `abbr` gives a screen reader the name alone to repeat at each cell of the column.
