@@ -16,7 +16,7 @@ import { DATABASE_TARGETS } from '../testing/databases'
 import { postReports, reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 import { readSums } from '../storage/readSums'
 import { readPageKeyLists } from './pageKeyLists'
-import { createCollector } from './createCollector'
+import { createCollector, pageStatsFileName } from './createCollector'
 
 const NOW = Date.parse('2026-11-30T12:00:00Z')
 const DAY = '2026-11-29'
@@ -824,8 +824,10 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     try {
       writeFileSync(join(packsDir, 'packs.manifest'), 'signature\n{"version":1}')
       const collector = make({ packsDir })
-      await collector.regeneratePageStats()
+      const table = await collector.regeneratePageStats()
       const cases = [
+        // The table under its own name, as page-stats.current.json names it.
+        [`/seglet/${pageStatsFileName(table.integrity)}`, 'GET, HEAD'],
         ['/seglet/insights.json', 'GET, HEAD'],
         ['/seglet/health', 'GET, HEAD'],
         ['/seglet/dashboard', 'GET, HEAD'],

@@ -301,11 +301,16 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   })
 
   // Tables under their own names (page-stats.current.json names the latest): never changed, so cached for good.
+  const readTable = (name: string) => (options.pageStatsDir === undefined ? Promise.resolve(undefined) : readFile(join(options.pageStatsDir, name), 'utf8').catch(() => undefined))
   app.get('/seglet/:file{page-stats-[0-9a-f]{64}\\.json}', async (c) => {
-    const text = options.pageStatsDir === undefined ? undefined : await readFile(join(options.pageStatsDir, c.req.param('file')), 'utf8').catch(() => undefined)
+    const text = await readTable(c.req.param('file'))
     if (text === undefined) return c.json({ error: 'not_found' }, 404)
     return c.body(text, 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' })
   })
+  // Another method on a table that is there: 405, as on the collector's other paths (not a 404 saying it is not).
+  app.all('/seglet/:file{page-stats-[0-9a-f]{64}\\.json}', async (c) =>
+    (await readTable(c.req.param('file'))) === undefined ? c.json({ error: 'not_found' }, 404) : c.json({ error: 'method_not_allowed' }, 405, { allow: 'GET, HEAD' }),
+  )
 
   // The pointer to the latest table, for a page renderer that cannot read the folder (on another host).
   app.get(`/seglet/${PAGE_STATS_POINTER}`, async (c) => {
