@@ -68,7 +68,8 @@ function removeStalePartials(path: string): void {
 /**
  * Writes every file whole or leaves it as it was: each is written beside its place under a temporary name (its
  * folder made when missing), then all are renamed into place, so a run stopped part-way (Ctrl-C, a full disk, a power cut)
- * never leaves a half-written pack, nor a pack of this run beside one of the last. The temporary files a killed
+ * never leaves a half-written pack; a pack of this run beside one of the last only if it stops within the renames
+ * themselves (well under a millisecond, all writing done). The temporary files a killed
  * run left beside them (of a process that no longer runs) are removed.
  *
  * @example
