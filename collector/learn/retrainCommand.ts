@@ -126,9 +126,19 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     }
   }
   // A folder given as --out would be found only when the accepted pack is written, after the whole fit.
-  if (key === undefined && statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
-    console.error(`seglet collector retrain: --out ${out} is a folder; give the file an accepted pack is written to (such as ${join(out, 'session.json')})`)
-    return 2
+  if (key === undefined) {
+    let isFolder
+    try {
+      isFolder = statSync(out, { throwIfNoEntry: false })?.isDirectory()
+    } catch (error) {
+      // A file where a folder of the path should be (ENOTDIR), or a folder it may not read.
+      console.error(`seglet collector retrain: --out ${out} cannot be written: ${(error as Error).message}`)
+      return 2
+    }
+    if (isFolder) {
+      console.error(`seglet collector retrain: --out ${out} is a folder; give the file an accepted pack is written to (such as ${join(out, 'session.json')})`)
+      return 2
+    }
   }
   let packPath = resolve(String(values.pack ?? 'src/models/session.json'))
   let pack

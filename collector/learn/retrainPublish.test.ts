@@ -391,6 +391,21 @@ describe('retrain without a signing key', () => {
     }
   })
 
+  it('refuses an --out through a file in one line before it opens the database, not with a stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-out-'))
+    try {
+      writeFileSync(join(dir, 'notes.txt'), 'a file, not a folder')
+      const out = join(dir, 'notes.txt', 'session.json')
+      const { code, said } = await run(['--database', join(dir, 'db'), '--publish-dir', join(dir, 'site'), '--out', out])
+      expect(code).toBe(2)
+      expect(said).toMatch(new RegExp(`^seglet collector retrain: --out ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} cannot be written: ENOTDIR`))
+      expect(said.split('\n')).toHaveLength(1)
+      expect(readdirSync(dir)).toEqual(['notes.txt'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('says in one line that --out cannot be written, as a publish does, instead of failing with a stack trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-out-'))
     try {
