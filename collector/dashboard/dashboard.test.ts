@@ -373,7 +373,7 @@ describe('dashboard', () => {
     await draw(doc)
     for (const tr of document.querySelectorAll('#pages tbody tr')) {
       if (!waiting.includes(tr.children[0]!.textContent!)) continue
-      expect([tr.children[4]!.textContent, tr.children[5]!.textContent]).toEqual(['listed from the next table', 'listed from the next table'])
+      expect([tr.children[4]!.textContent, tr.children[5]!.textContent]).toEqual(['in the next page-statistics table', 'in the next page-statistics table'])
     }
   })
 

@@ -117,7 +117,7 @@
       ['Window (UTC days)', `${doc.from} → ${doc.to}`],
       ['Pack', doc.context ? doc.context.packId : '—'],
       // In the table last written (pages load that one), and how many a rewrite now would publish where they differ.
-      ['Published pages', `${count(inTable(doc).size)} of ${count(doc.pageKeys)}${inTable(doc).size === (doc.publishedPages ?? 0) ? '' : ` (${count(doc.publishedPages ?? 0)} from the next table)`}`],
+      ['Published pages', `${count(inTable(doc).size)} of ${count(doc.pageKeys)}${inTable(doc).size === (doc.publishedPages ?? 0) ? '' : ` (${count(doc.publishedPages ?? 0)} from the next page-statistics table)`}`],
     ]
     // The figures are of one pack at the ε in force: reports of any other (a pack being rolled out, an earlier ε)
     // are left out, and the dashboard says how many.
@@ -666,7 +666,7 @@
             `The current table (integrity ${stats.integrity}, ${stats.day}) is /seglet/${stats.file}. Pages load the published pages when they render pageStatsUrl and pageStatsIntegrity from page-stats.current.json, which names each new table: ${stats.path} with this integrity stops matching at the next rewrite.`
           : `The current table (integrity ${stats.integrity}, ${stats.day}) is served at ${stats.path}.`
         : 'The page-statistics table has not been written yet.') +
-      ` Page value is order value per session that viewed the page, from orders placed after it; the next table asks about ${valuePagesSaid(doc, asked.size)} (browsers holding a table pick one of the pages it lists per page-value answer).`
+      ` Page value is order value per session that viewed the page, from orders placed after it; the next page-statistics table asks about ${valuePagesSaid(doc, asked.size)} (browsers holding a table pick one of the pages it lists per page-value answer).`
     table(
       'pages',
       ['Page key', 'Share of views', 'Bounce rate', 'Exit rate', 'Sessions viewing it', 'Page value', 'In the table'],
@@ -676,8 +676,8 @@
         cell(p.bounceRate, rate),
         cell(p.exitRate, rate),
         // Both from the page-value answers: a page they are not about yet says so alike in both columns.
-        p.valueReports > 0 ? cell(p.sessionShare, rate) : asked.has(p.key) ? 'listed from the next table' : 'not asked',
-        p.valueReports > 0 ? cell(p.pageValue, money) : asked.has(p.key) ? 'listed from the next table' : 'not asked',
+        p.valueReports > 0 ? cell(p.sessionShare, rate) : asked.has(p.key) ? 'in the next page-statistics table' : 'not asked',
+        p.valueReports > 0 ? cell(p.pageValue, money) : asked.has(p.key) ? 'in the next page-statistics table' : 'not asked',
         // The table last written, which pages load; where a rewrite now would change it, says so.
         inTable(doc).has(p.key) ? (p.published ? 'yes' : 'yes, next: no') : p.published ? 'no, next: yes' : 'no',
       ]).concat(
@@ -761,7 +761,7 @@
       add('pages', '', p.key, 'exit rate', p.exitRate, unit)
       for (const [measure, estimate, clip] of [['sessions viewing it', p.sessionShare, unit], ['page value', p.pageValue, amount]]) {
         if (p.valueReports > 0) add('pages', '', p.key, measure, estimate, clip)
-        else said('pages', p.key, measure, asked.has(p.key) ? 'listed from the next table' : 'not asked')
+        else said('pages', p.key, measure, asked.has(p.key) ? 'in the next page-statistics table' : 'not asked')
       }
       said('pages', p.key, 'in the table', table.has(p.key) ? (p.published ? 'yes' : 'yes, next: no') : p.published ? 'no, next: yes' : 'no')
     }
