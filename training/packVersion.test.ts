@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -24,20 +24,15 @@ import { DEFAULT_SEED, LIFETIME_CONFIG, SESSION_CONFIG } from './packConfig'
 import { publicPackVersion } from './packVersion'
 import { createRng } from './rng'
 import { main as train } from './train'
+import { perTestFolders } from './testing/perTestFolders'
 
 const fixtures = join(PROJECT_ROOT, 'training/fixtures')
-const savedTz = process.env.TZ
-const dirs: string[] = []
-afterEach(() => {
-  vi.restoreAllMocks()
-  process.env.TZ = savedTz
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = perTestFolders()
+afterEach(() => vi.restoreAllMocks())
 
 /** `npm run train -- --quick …` into a new folder; gives its exit code, its packs and what it printed. */
 async function trainFixtures(args: string[]): Promise<{ code: unknown; packs?: { session: ModelPack; lifetime: ModelPack }; errors: string[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'seglet-pack-version-'))
-  dirs.push(dir)
+  const dir = tempDir('seglet-pack-version-')
   const errors: string[] = []
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
   vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)))

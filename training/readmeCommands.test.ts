@@ -1,19 +1,14 @@
 // The `npm run train` commands the READMEs give whole are taken as given: none is refused as a bad option.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { PROJECT_ROOT } from './data'
 import { describeFailure } from './dataError'
 import { main as train } from './train'
+import { perTestFolders } from './testing/perTestFolders'
 
-const savedTz = process.env.TZ
-const dirs: string[] = []
-afterEach(() => {
-  vi.restoreAllMocks()
-  process.env.TZ = savedTz
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = perTestFolders()
+afterEach(() => vi.restoreAllMocks())
 
 /** Every `npm run train -- …` of a shop's own data the file shows whole (one ending in `…` stands for more). */
 const commands = (file: string) =>
@@ -29,8 +24,7 @@ describe('the README examples of training on a shop\'s own data', () => {
   })
 
   it.each(EXAMPLES)('%s: npm run train -- %s goes on to read its files, not refused as a bad option', async (_, command) => {
-    const dir = mkdtempSync(join(tmpdir(), 'seglet-readme-train-'))
-    dirs.push(dir)
+    const dir = tempDir('seglet-readme-train-')
     // Placeholders filled in, every path in a new folder: the data files are not there, so the run stops reading them.
     const tokens = command.replace(/<shop zone>/g, 'Europe/Berlin').replace(/<[^>]*>/g, 'PLACEHOLDER').split(/\s+/)
     const paths: Record<string, string> = { '--out': join(dir, 'models'), '--docs': join(dir, 'segments.md'), '--report': join(dir, 'report.html') }

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
@@ -19,15 +19,10 @@ import { SMALL_DATA, smallDataWarnings } from './smallData'
 import { main as train } from './train'
 import { main as evaluate } from './evaluate'
 import { main as segmentIds } from './segmentIds'
+import { perTestFolders } from './testing/perTestFolders'
 
-const savedTz = process.env.TZ
-const dirs: string[] = []
-/** A temporary folder for one test, removed after it. */
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  dirs.push(dir)
-  return dir
-}
+/** A temporary folder for one test, removed after it (the time zone put back too). */
+const tempDir = perTestFolders()
 /** Writes each journey's events as a Seglet NDJSON export in `dir`, one shopper per journey; gives the file's path. */
 const writeJourneys = (dir: string, journeys: ReadonlyArray<ReadonlyArray<object>>) => {
   const lines = journeys.flatMap((events, i) => events.map((e) => JSON.stringify({ ...e, shopper: `s${i}` })))
@@ -77,13 +72,10 @@ const refusedAsOption = async (name: string, command: (argv: string[]) => Promis
   expect(errors[0].slice(`seglet ${name}: `.length)).toMatch(says)
   expect(errors[1].startsWith(`usage: npm run ${name} -- `)).toBe(true)
 }
-// After each test: its folders removed, the machine's time zone and every mock restored.
+// After each test: every mock restored (folders and time zone: perTestFolders).
 afterEach(() => {
   vi.unstubAllGlobals()
   vi.restoreAllMocks()
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-  if (savedTz === undefined) delete process.env.TZ
-  else process.env.TZ = savedTz
 })
 
 describe('the tag printed after training', () => {
