@@ -79,8 +79,14 @@ export interface PersonalizeOptions {
    * The document to personalise (an iframe's, say).
    * @default globalThis.document, looked up at start()
    */
-  document?: Document
+  document?: PageDocument
 }
+
+/**
+ * The DOM's `Document` where TypeScript has the DOM library, and `never` where it has not (a Node server's
+ * project), whose code may still import `seglet` and create the inert Seglet.
+ */
+export type PageDocument = typeof globalThis extends { document: infer D } ? D : never
 
 /** Receives a segment. Throwing is reported as `hook_failed` and does not affect other callbacks. */
 export type SegmentCallback = (segment: Segment) => void

@@ -123,6 +123,16 @@ describe('package', () => {
     expect(output).toBe('')
   }, 120_000)
 
+  it("types a Node server's TypeScript without the DOM library (seglet and seglet/server, skipLibCheck off)", () => {
+    // createSeglet() is inert in Node and documented as safe to call there; its declarations must not need the DOM.
+    const tsc = new URL('../../node_modules/typescript/bin/tsc', import.meta.url).pathname
+    const consumer = new URL('consumers/server.mts', import.meta.url).pathname
+    const args = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022', '--types', 'node', consumer]
+    let output = ''
+    try { execFileSync(process.execPath, [tsc, ...args], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }) } catch (error) { output = String((error as { stdout?: string }).stdout ?? error) }
+    expect(output).toBe('')
+  }, 120_000)
+
   it('publishes the builds, sources, README and licence, and no tests or fixtures', () => {
     const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }))
     const files: string[] = packed.files.map((f: { path: string }) => f.path)
