@@ -12,7 +12,7 @@ import { lifetimeVector, sessionVector } from './vectors'
  * are ignored.
  *
  * @example
- * const { sessionRaw, lifetimeRaw } = computeFeatures(await store.all(), Date.now())
+ * const { sessionRaw, lifetimeRaw } = computeFeatures((await seglet.exportData()).events, Date.now())
  */
 export function computeFeatures(events: readonly StoredEvent[], now: number, options: FeatureOptions = {}): Features {
   const past = events.every((e) => e.ts <= now) ? events : events.filter((e) => e.ts <= now)

@@ -70,7 +70,7 @@ export interface StoreOptions {
  * What `exportData()` returns: everything Seglet keeps about this shopper, JSON-serialisable.
  *
  * @example
- * const blob = new Blob([JSON.stringify(await store.exportData())], { type: 'application/json' })
+ * const blob = new Blob([JSON.stringify(await seglet.exportData())], { type: 'application/json' })
  */
 export interface SegletExport {
   format: 'seglet-export'

@@ -2,7 +2,7 @@
 // The published package: its exports map resolves, and importing it where there is no DOM (SSR, Node) does
 // nothing and throws nothing.
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 
@@ -130,6 +130,28 @@ describe('package', () => {
     const args = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022', '--types', 'node', consumer]
     let output = ''
     try { execFileSync(process.execPath, [tsc, ...args], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }) } catch (error) { output = String((error as { stdout?: string }).stdout ?? error) }
+    expect(output).toBe('')
+  }, 120_000)
+
+  it("type-checks the examples the declarations show for the Shopify names, the features and the export, with the package's own API", () => {
+    // What an editor shows on hover is copied as it is: it must compile against what `seglet` exports.
+    const dts = readFileSync(new URL('../../dist/seglet.d.ts', import.meta.url), 'utf8')
+    const exampleOf = (declaration: string) => {
+      const before = dts.slice(0, dts.indexOf(declaration))
+      const doc = before.slice(before.lastIndexOf('/**'))
+      return doc.slice(doc.indexOf('@example') + 8).split('\n').map((line) => line.replace(/^\s*\*\/?\s?/, '')).join('\n').trim()
+    }
+    const examples = ['declare const SHOPIFY_EVENT_NAMES', 'declare function computeFeatures', 'interface SegletExport'].map(exampleOf)
+    // Written beside the other consumers, so `seglet` resolves to this package as its own name does.
+    const file = new URL(`consumers/examples-${process.pid}.mts`, import.meta.url).pathname
+    const prelude = "import { computeFeatures, createSeglet, SHOPIFY_EVENT_NAMES } from 'seglet'\nconst seglet = createSeglet({ consent: 'granted' })\ndeclare const event: { name: string; data: unknown }\n"
+    writeFileSync(file, prelude + examples.map((code, i) => `export async function example${i}() {\n${code}\n}\n`).join(''))
+    const tsc = new URL('../../node_modules/typescript/bin/tsc', import.meta.url).pathname
+    const args = ['--noEmit', '--strict', '--noUnusedLocals', 'false', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', file]
+    let output = ''
+    try { execFileSync(process.execPath, [tsc, ...args], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }) } catch (error) { output = String((error as { stdout?: string }).stdout ?? error) }
+    rmSync(file, { force: true })
+    expect(examples.every((code) => code.length > 0)).toBe(true)
     expect(output).toBe('')
   }, 120_000)
 

@@ -11,7 +11,7 @@ import { toId } from './toId'
  * in Shopify's sandbox and cannot reach the page's Seglet: the events come from code in the page.)
  *
  * @example
- * if (SHOPIFY_EVENT_NAMES.includes(event.name)) seglet.shopifyEvent(event)
+ * if (SHOPIFY_EVENT_NAMES.some((name) => name === event.name)) seglet.shopifyEvent(event)
  */
 export const SHOPIFY_EVENT_NAMES = [
   'page_viewed', 'product_viewed', 'collection_viewed', 'product_added_to_cart', 'checkout_started',
