@@ -169,7 +169,8 @@ describe('dashboard', () => {
     for (const chart of ['segments-over-time', 'conversion-by-segment']) {
       expect(document.getElementById(chart)!.parentElement!.querySelector('.chart-empty')?.textContent).toBeTruthy()
     }
-    expect(document.getElementById('lift')!.textContent).toContain('not enough reports yet')
+    expect(document.getElementById('lift')!.textContent).toContain('no reports')
+    expect(document.getElementById('lift')!.textContent).not.toContain('not enough reports yet')
     // The bar chart's legend still says what its bars would be; the line chart, of no segment yet, has none.
     expect([...document.querySelectorAll('.legend')].map((list) => [...list.querySelectorAll('button')].map((b) => b.textContent))).toEqual([['Conversion (%)', '95% interval']])
     for (const id of ['segments', 'value-segments', 'pages']) expect(cells(id, 0)).toHaveLength(1)
@@ -259,8 +260,27 @@ describe('dashboard', () => {
     // Before any report, each figure says so in place.
     await draw(insightsOf(0))
     expect([...document.querySelectorAll('#overall > div')].map((d) => d.textContent)).toEqual([
-      'Conversionnot enough reports yet', 'Average order valuenot enough reports yet', 'Revenue per sessionnot enough reports yet', 'Page views per sessionnot enough reports yet',
+      'Conversionno reports', 'Average order valueno reports', 'Revenue per sessionno reports', 'Page views per sessionno reports',
     ])
+  })
+
+  it('says "no reports" for a figure not one report answered, and "not enough reports yet" where some did, on the page and in the CSV', async () => {
+    type Doc = { reports: number; insights: { reportsByQuestion: Record<string, number>; segments: unknown[] } }
+    const doc = insightsOf(40) as unknown as Doc
+    // Reports came, but none answered the order question (a thin first day): the whole shop's figures have none behind
+    // them, while the segment shares (answered, too few) need more traffic.
+    doc.insights.reportsByQuestion.order = 0
+    await draw(doc)
+    const figures = [...document.querySelectorAll('#overall > div')].map((d) => d.textContent)
+    expect(figures.slice(0, 3)).toEqual(['Conversionno reports', 'Average order valueno reports', 'Revenue per sessionno reports'])
+    expect(cells('segments', 1).every((c) => c === 'not enough reports yet' || c.includes('95%'))).toBe(true)
+    expect(cells('segments', 1)).toContain('not enough reports yet')
+    expect(new Set(cells('segments', 3))).toEqual(new Set(['no reports']))
+    const rows = parseCsv((await downloaded(doc)).text.slice(1))
+    const status = (section: string, measure: string) => [...new Set(rows.filter((r) => r[0] === section && r[3] === measure).map((r) => r[7]))]
+    expect(status('whole shop', 'conversion')).toEqual(['no reports'])
+    expect(status('segments', 'revenue per session')).toEqual(['no reports'])
+    expect(status('segments', 'share of sessions')).toContain('not enough reports yet')
   })
 
   it('draws a conversion estimate below zero as an empty bar on a 0–100% axis, not hidden under it', async () => {

@@ -33,7 +33,16 @@
   // A day under the chart as the reader's browser writes one (29. Nov., Nov 29): a bare "03-04" is the 3rd of April
   // to a reader of day-month dates. The days are UTC days.
   const shortDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
-  const notEnough = () => el('span', { class: 'na' }, NA)
+  const notEnough = (why = NA) => el('span', { class: 'na' }, why)
+  /**
+   * Why a figure has no estimate: "no reports" where not one report in the window answered a question it is
+   * estimated from (none at all yet, or a question no browser asks, as the holdout's without one), else "not enough
+   * reports yet": more traffic helps only the second.
+   */
+  const whyNone = (doc, ...questions) => {
+    const answers = doc.insights && doc.insights.reportsByQuestion
+    return !(doc.reports > 0) || (answers && questions.some((q) => answers[q] === 0)) ? NONE : NA
+  }
   // A retrain adds `+rYYYYMMDD` to the session pack's version (`+rYYYYMMDD.2` a second one that day): said as the
   // UTC day it was retrained.
   const longDay = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
@@ -59,10 +68,10 @@
   const needed = (x) => (x > MAX_PROJECTED ? `more than ${count(MAX_PROJECTED)}` : `about ${count(x)}`)
 
   /** One estimate cell: the value and its interval, or "not enough reports yet". */
-  const cell = (estimate, format) => {
+  const cell = (estimate, format, why = NA) => {
     const td = el('td', { class: 'num' })
     if (!estimate || !estimate.enough || estimate.value === null) {
-      td.append(notEnough())
+      td.append(notEnough(why))
       return td
     }
     td.append(format(estimate.value), el('br'), el('span', { class: 'ci' }, `95%: ${format(estimate.low)} to ${format(estimate.high)}`))
@@ -594,19 +603,19 @@
     table(
       'segments',
       ['Segment', 'Share of sessions', 'Conversion', 'Revenue per session'],
-      segs.map((s) => [nameCell(segmentName(s.leaf), segmentId(s.leaf)), cell(s.share, rate), cell(s.conversion, rate), cell(s.revenuePerSession, money)]),
+      segs.map((s) => [nameCell(segmentName(s.leaf), segmentId(s.leaf)), cell(s.share, rate, whyNone(doc, 'segment')), cell(s.conversion, rate, whyNone(doc, 'outcome')), cell(s.revenuePerSession, money, whyNone(doc, 'outcome', 'order'))]),
       'No segment answers yet.',
     )
   }
 
   /** One headline figure: its label, the value and its interval, or "not enough reports yet". */
-  const figure = (label, estimate, format) => {
+  const figure = (label, estimate, format, why = NA) => {
     const value = estimate && estimate.enough && estimate.value !== null
     return el(
       'div',
       {},
       el('div', { class: 'label' }, label),
-      value ? el('div', { class: 'value' }, format(estimate.value)) : el('div', {}, el('span', { class: 'na' }, NA)),
+      value ? el('div', { class: 'value' }, format(estimate.value)) : el('div', {}, notEnough(why)),
       value ? el('div', { class: 'ci' }, `95%: ${format(estimate.low)} to ${format(estimate.high)}`) : '',
     )
   }
@@ -614,20 +623,20 @@
   function overall(doc) {
     const o = doc.insights.overall || {}
     document.getElementById('overall').replaceChildren(
-      figure('Conversion', o.conversion, rate),
-      figure('Average order value', o.averageOrderValue, money),
-      figure('Revenue per session', o.revenuePerSession, money),
-      figure('Page views per session', doc.insights.pageViewsPerSession, (x) => decimal(Math.max(0, x), 1)),
+      figure('Conversion', o.conversion, rate, whyNone(doc, 'order')),
+      figure('Average order value', o.averageOrderValue, money, whyNone(doc, 'order')),
+      figure('Revenue per session', o.revenuePerSession, money, whyNone(doc, 'order')),
+      figure('Page views per session', doc.insights.pageViewsPerSession, (x) => decimal(Math.max(0, x), 1), whyNone(doc, 'pageView')),
     )
   }
 
   function lift(doc) {
     const l = doc.insights.lift
     document.getElementById('lift').replaceChildren(
-      figure('Treatment conversion', l.treatmentConversion, rate),
-      figure('Holdout conversion', l.holdoutConversion, rate),
-      figure('Lift (treatment − holdout)', l.difference, points),
-      figure('Holdout share of sessions', l.holdoutShare, rate),
+      figure('Treatment conversion', l.treatmentConversion, rate, whyNone(doc, 'arm')),
+      figure('Holdout conversion', l.holdoutConversion, rate, whyNone(doc, 'arm')),
+      figure('Lift (treatment − holdout)', l.difference, points, whyNone(doc, 'arm')),
+      figure('Holdout share of sessions', l.holdoutShare, rate, whyNone(doc, 'arm')),
     )
   }
 
@@ -635,7 +644,7 @@
     table(
       'value-segments',
       ['Value segment', 'Share of sessions'],
-      doc.insights.valueSegments.map((s) => [nameCell(valueName(s.leaf), valueId(s.leaf)), cell(s.share, rate)]),
+      doc.insights.valueSegments.map((s) => [nameCell(valueName(s.leaf), valueId(s.leaf)), cell(s.share, rate, whyNone(doc, 'value'))]),
       'No value-segment answers yet.',
     )
   }
@@ -672,12 +681,12 @@
       ['Page key', 'Share of views', 'Bounce rate', 'Exit rate', 'Sessions viewing it', 'Page value', 'In the table'],
       rows.map((p) => [
         p.key,
-        cell(p.viewShare, rate),
-        cell(p.bounceRate, rate),
-        cell(p.exitRate, rate),
+        cell(p.viewShare, rate, whyNone(doc, 'pageView')),
+        cell(p.bounceRate, rate, whyNone(doc, 'pageView', 'pageExit')),
+        cell(p.exitRate, rate, whyNone(doc, 'pageView', 'pageExit')),
         // Both from the page-value answers: a page they are not about yet says so alike in both columns.
         p.valueReports > 0 ? cell(p.sessionShare, rate) : asked.has(p.key) ? 'in the next page-statistics table' : 'not asked',
-        p.valueReports > 0 ? cell(p.pageValue, money) : asked.has(p.key) ? 'in the next page-statistics table' : 'not asked',
+        p.valueReports > 0 ? cell(p.pageValue, money, whyNone(doc, 'order')) : asked.has(p.key) ? 'in the next page-statistics table' : 'not asked',
         // The table last written, which pages load; where a rewrite now would change it, says so.
         inTable(doc).has(p.key) ? (p.published ? 'yes' : 'yes, next: no') : p.published ? 'no, next: yes' : 'no',
       ]).concat(
@@ -731,14 +740,14 @@
     }
     const said = (section, name, measure, status, value = null) => rows.push([section, '', name, measure, value, null, null, status, pack, doc.epsilon, ...(doc.currency ? [''] : []), ''])
     const o = doc.insights.overall || {}
-    add('whole shop', '', 'All sessions', 'conversion', o.conversion, unit)
-    add('whole shop', '', 'All sessions', 'average order value', o.averageOrderValue, amount)
-    add('whole shop', '', 'All sessions', 'revenue per session', o.revenuePerSession, amount)
-    add('whole shop', '', 'All sessions', 'page views per session', doc.insights.pageViewsPerSession, positive)
+    add('whole shop', '', 'All sessions', 'conversion', o.conversion, unit, '', whyNone(doc, 'order'))
+    add('whole shop', '', 'All sessions', 'average order value', o.averageOrderValue, amount, '', whyNone(doc, 'order'))
+    add('whole shop', '', 'All sessions', 'revenue per session', o.revenuePerSession, amount, '', whyNone(doc, 'order'))
+    add('whole shop', '', 'All sessions', 'page views per session', doc.insights.pageViewsPerSession, positive, '', whyNone(doc, 'pageView'))
     for (const s of doc.insights.segments) {
-      add('segments', '', segmentName(s.leaf), 'share of sessions', s.share, unit, segmentId(s.leaf))
-      add('segments', '', segmentName(s.leaf), 'conversion', s.conversion, unit, segmentId(s.leaf))
-      add('segments', '', segmentName(s.leaf), 'revenue per session', s.revenuePerSession, amount, segmentId(s.leaf))
+      add('segments', '', segmentName(s.leaf), 'share of sessions', s.share, unit, segmentId(s.leaf), whyNone(doc, 'segment'))
+      add('segments', '', segmentName(s.leaf), 'conversion', s.conversion, unit, segmentId(s.leaf), whyNone(doc, 'outcome'))
+      add('segments', '', segmentName(s.leaf), 'revenue per session', s.revenuePerSession, amount, segmentId(s.leaf), whyNone(doc, 'outcome', 'order'))
     }
     for (const d of doc.daily || []) {
       for (const s of doc.insights.segments) add('segment shares by day', d.day, segmentName(s.leaf), 'share of sessions', (d.segments.find((x) => x.leaf === s.leaf) || {}).share, unit, segmentId(s.leaf), noReports(d) ? NONE : NA)
@@ -748,19 +757,19 @@
       for (const s of doc.insights.segments) add('segment shares over 7 days', p.to, segmentName(s.leaf), 'share of sessions', (p.segments.find((x) => x.leaf === s.leaf) || {}).share, unit, segmentId(s.leaf), noReports(p) ? NONE : NA)
     }
     const l = doc.insights.lift || {}
-    add('holdout', '', 'Treatment', 'conversion', l.treatmentConversion, unit)
-    add('holdout', '', 'Holdout', 'conversion', l.holdoutConversion, unit)
-    add('holdout', '', 'Treatment − holdout', 'lift (treatment − holdout)', l.difference, signed)
-    add('holdout', '', 'Holdout', 'share of sessions', l.holdoutShare, unit)
-    for (const s of doc.insights.valueSegments) add('value segments', '', valueName(s.leaf), 'share of sessions', s.share, unit, valueId(s.leaf))
+    add('holdout', '', 'Treatment', 'conversion', l.treatmentConversion, unit, '', whyNone(doc, 'arm'))
+    add('holdout', '', 'Holdout', 'conversion', l.holdoutConversion, unit, '', whyNone(doc, 'arm'))
+    add('holdout', '', 'Treatment − holdout', 'lift (treatment − holdout)', l.difference, signed, '', whyNone(doc, 'arm'))
+    add('holdout', '', 'Holdout', 'share of sessions', l.holdoutShare, unit, '', whyNone(doc, 'arm'))
+    for (const s of doc.insights.valueSegments) add('value segments', '', valueName(s.leaf), 'share of sessions', s.share, unit, valueId(s.leaf), whyNone(doc, 'value'))
     const asked = new Set(doc.valuePages || [])
     const table = inTable(doc)
     for (const p of pageOrder(doc.insights.pages)) {
-      add('pages', '', p.key, 'share of views', p.viewShare, unit)
-      add('pages', '', p.key, 'bounce rate', p.bounceRate, unit)
-      add('pages', '', p.key, 'exit rate', p.exitRate, unit)
+      add('pages', '', p.key, 'share of views', p.viewShare, unit, '', whyNone(doc, 'pageView'))
+      add('pages', '', p.key, 'bounce rate', p.bounceRate, unit, '', whyNone(doc, 'pageView', 'pageExit'))
+      add('pages', '', p.key, 'exit rate', p.exitRate, unit, '', whyNone(doc, 'pageView', 'pageExit'))
       for (const [measure, estimate, clip] of [['sessions viewing it', p.sessionShare, unit], ['page value', p.pageValue, amount]]) {
-        if (p.valueReports > 0) add('pages', '', p.key, measure, estimate, clip)
+        if (p.valueReports > 0) add('pages', '', p.key, measure, estimate, clip, '', measure === 'page value' ? whyNone(doc, 'order') : NA)
         else said('pages', p.key, measure, asked.has(p.key) ? 'in the next page-statistics table' : 'not asked')
       }
       said('pages', p.key, 'in the table', table.has(p.key) ? (p.published ? 'yes' : 'yes, next: no') : p.published ? 'no, next: yes' : 'no')
