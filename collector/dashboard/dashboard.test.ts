@@ -28,6 +28,12 @@ function insightsOf(n: number, others = 0) {
   return estimator.insights(rows, { from: DAY, to: DAY, epsilon: 2, pageKeyLists: { [pageKeyListId(TEST_PAGE_KEYS)]: TEST_PAGE_KEYS } })
 }
 
+/** `doc` with its first segment's conversion readable, as thousands of reports a day give it: the bar chart draws a bar. */
+function withConversion<T>(doc: T): T {
+  ;(doc as unknown as { insights: { segments: { conversion: object }[] } }).insights.segments[0]!.conversion = { value: 0.032, low: 0.021, high: 0.043, enough: true }
+  return doc
+}
+
 /** Runs the dashboard's script over its page with `doc` as /seglet/insights.json; resolves once it has drawn. */
 async function draw(doc: unknown, charts: unknown[] = []): Promise<void> {
   const html = readFileSync(join(STATIC, 'index.html'), 'utf8')
@@ -171,8 +177,8 @@ describe('dashboard', () => {
     }
     expect(document.getElementById('lift')!.textContent).toContain('no reports')
     expect(document.getElementById('lift')!.textContent).not.toContain('not enough reports yet')
-    // The bar chart's legend still says what its bars would be; the line chart, of no segment yet, has none.
-    expect([...document.querySelectorAll('.legend')].map((list) => [...list.querySelectorAll('button')].map((b) => b.textContent))).toEqual([['Conversion (%)', '95% interval']])
+    // Neither chart has a series to show or hide: no legend.
+    expect(document.querySelectorAll('.legend')).toHaveLength(0)
     for (const id of ['segments', 'value-segments', 'pages']) expect(cells(id, 0)).toHaveLength(1)
     // The one sentence that explains it all stands first, not under the last section.
     expect(document.querySelector('main')!.firstElementChild!.textContent).toBe(none)
@@ -468,6 +474,22 @@ describe('dashboard', () => {
     expect(status.querySelector('.detail')!.textContent).toBe('HTTP 200 from https://shop.example/admin/login')
   })
 
+  it('folds the conversion chart to its note, without an empty axis or legend, while no segment has a readable conversion', async () => {
+    const box = () => document.getElementById('conversion-by-segment')!.parentElement!
+    const legend = () => box().nextElementSibling?.classList.contains('legend') ?? false
+    for (const [n, note] of [[0, 'No reports yet for a segment\'s conversion.'], [40, 'No segment has enough reports yet for its conversion.']] as const) {
+      await draw(insightsOf(n))
+      expect(box().classList.contains('bare')).toBe(true)
+      expect(box().querySelector('.chart-empty')!.textContent).toBe(note)
+      expect(legend()).toBe(false)
+    }
+    // Once a segment's conversion is readable, the chart and its legend are back.
+    await draw(withConversion(insightsOf(4000)))
+    expect(box().classList.contains('bare')).toBe(false)
+    expect(box().querySelector('.chart-empty')).toBeNull()
+    expect(legend()).toBe(true)
+  })
+
   it('gives each chart a text alternative screen readers announce', async () => {
     await draw(insightsOf(400))
     for (const canvas of document.querySelectorAll('canvas')) {
@@ -715,7 +737,7 @@ describe('dashboard: a rewrite answered by a sign-in page', () => {
 describe('dashboard: a series hidden from a chart\'s legend', () => {
   it('stays hidden when a rewrite draws the charts again, until the marketer shows it again', async () => {
     document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
-    const doc = insightsOf(4000)
+    const doc = withConversion(insightsOf(4000))
     vi.stubGlobal('fetch', async (_url: string, init?: { method?: string }) =>
       init?.method === 'POST' ? { ok: true, status: 200, json: async () => ({ pages: 3, integrity: 'sha256-new' }) } : { ok: true, json: async () => doc },
     )
@@ -841,7 +863,7 @@ describe('dashboard: a series hidden from a chart\'s legend, across packs', () =
 
   it('reads a hidden series saved by label before without breaking the page: a segment\'s line shown, the bar chart\'s kept', async () => {
     localStorage.setItem('seglet-dashboard-hidden-series', JSON.stringify({ 'segments-over-time': ['Segment 3'], 'conversion-by-segment': ['95% interval'] }))
-    await draw(insightsOf(4000))
+    await draw(withConversion(insightsOf(4000)))
     expect(legend('segments-over-time').every(([, shown]) => shown)).toBe(true)
     expect(legend('conversion-by-segment')).toEqual([['Conversion (%)', true], ['95% interval', false]])
     // Nor does a value of another shape (a hand edit, another version) break it.

@@ -42,6 +42,8 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
       const doc = await (await route.fetch()).json()
       const share = { value: 0.3, low: 0.25, high: 0.35, enough: true }
       for (const day of doc.daily) day.segments = doc.insights.segments.map((s: { leaf: number | null }) => ({ leaf: s.leaf, share }))
+      // And a segment's conversion readable, so the bar chart draws a bar (and its legend) rather than folding to its note.
+      doc.insights.segments[0].conversion = { value: 0.032, low: 0.021, high: 0.043, enough: true }
       await route.fulfill({ json: doc })
     })
     await open(page)
@@ -347,6 +349,8 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
         Array.from(document.querySelectorAll('canvas')).flatMap((canvas) => {
           const note = canvas.parentElement!.querySelector('.chart-empty')
           if (!note) return [`${canvas.id}: no note`]
+          // A chart folded to its note has no plot: its note stands in the page's flow instead, in a short box.
+          if (canvas.parentElement!.classList.contains('bare')) return canvas.parentElement!.getBoundingClientRect().height < 100 ? [] : [`${canvas.id}: folded, yet tall`]
           const area = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { chartArea: { left: number; top: number; right: number; bottom: number } } } }).Chart.getChart(canvas).chartArea
           const box = canvas.getBoundingClientRect()
           const range = document.createRange()

@@ -598,8 +598,12 @@
         },
       },
     }, keys)
-    legendOf('conversion-by-segment', chart, datasets, keys)
-    noteIfEmpty('conversion-by-segment', chart, usable.length === 0, 'No segment has enough reports yet for its conversion.')
+    // Without a bar, the chart folds to its note: a full-height empty axis says nothing, and pushes the table down.
+    // Its legend goes with it, and the note, in the page's text, is what a screen reader reads in its place.
+    const bare = usable.length === 0
+    document.getElementById('conversion-by-segment').parentElement.classList.toggle('bare', bare)
+    legendOf('conversion-by-segment', chart, bare ? [] : datasets, keys)
+    noteIfEmpty('conversion-by-segment', chart, bare, doc.reports > 0 ? 'No segment has enough reports yet for its conversion.' : 'No reports yet for a segment\'s conversion.')
     table(
       'segments',
       ['Segment', 'Share of sessions', 'Conversion', 'Revenue per session'],
