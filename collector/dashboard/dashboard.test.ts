@@ -703,6 +703,27 @@ describe('dashboard: segment shares over a window of thin days', () => {
     expect(status('segment shares by day', doc.daily[0]!.day)).toEqual(['no reports'])
   })
 
+  it('starts a new shop\'s chart at its first reports, not at the window\'s start, and says so, the table keeping every period', async () => {
+    const doc = windowOf(600) as Doc & { sevenDays: (Period & { from: string; to: string })[] }
+    // The shop's reports began on the window's 3rd day: the first 2 days, and the 7 days to the 7th and 8th, have none.
+    for (const d of [doc.daily[0]!, doc.daily[1]!, doc.sevenDays[0]!, doc.sevenDays[1]!]) Object.assign(d, { reports: 0, segments: [] })
+    const charts: Line[] = []
+    await draw(doc, charts)
+    const line = charts.find((c) => c.type === 'line')!
+    const rows = document.querySelectorAll('#segments-daily tbody tr')
+    expect(rows).toHaveLength(doc.sevenDays.length)
+    expect(line.data.labels).toHaveLength(doc.sevenDays.length - 2)
+    const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
+    expect(line.data.labels[0]).toBe(day.format(Date.parse(`${doc.sevenDays[2]!.to}T00:00:00Z`)))
+    expect(line.options.plugins.tooltip.callbacks.title([{ dataIndex: 0 }])).toContain(line.data.labels[0])
+    expect(document.getElementById('segments-daily-note')!.textContent).toContain(`The chart starts at ${line.data.labels[0]}, the first with reports; the table lists the 2 before it as "no reports".`)
+    // A window with reports from its first day keeps its whole axis, and says nothing of it.
+    charts.length = 0
+    await draw(windowOf(600), charts)
+    expect(charts.find((c) => c.type === 'line')!.data.labels).toHaveLength(doc.sevenDays.length)
+    expect(document.getElementById('segments-daily-note')!.textContent).not.toContain('The chart starts at')
+  })
+
   it('draws an insights.json written without 7-day periods by day, as before', async () => {
     const doc = windowOf(600)
     delete doc.sevenDays

@@ -498,8 +498,13 @@
 
   function segmentsOverTime(doc, leaves) {
     const periods = periodsOf(doc, leaves)
-    const entries = periods.entries(doc)
+    const rows = periods.entries(doc)
     dailyNote(doc, periods)
+    // A new shop's chart starts at its first reports, not at the window's start: otherwise most of it is an empty
+    // axis. The table keeps every period of the window, the earlier ones saying "no reports".
+    const first = rows.findIndex((d) => !noReports(d))
+    const entries = first > 0 ? rows.slice(first) : rows
+    if (first > 0) document.getElementById('segments-daily-note').append(` The chart starts at ${periods.label(entries[0])}, the first with reports; the table lists the ${count(first)} before it as "no reports".`)
     const canvas = document.getElementById('segments-over-time')
     canvas.setAttribute('aria-label', periods.chartLabel)
     canvas.parentElement.parentElement.querySelector('details summary').textContent = periods.summary
@@ -559,7 +564,7 @@
     table(
       'segments-daily',
       [periods.head, ...leaves.map((leaf) => nameHead(segmentName(leaf), segmentId(leaf)))],
-      entries.map((d) => [
+      rows.map((d) => [
         periodHead(periods.row(d)),
         ...leaves.map((leaf) => (noReports(d) ? el('td', { class: 'num' }, el('span', { class: 'na' }, NONE)) : cell((d.segments.find((x) => x.leaf === leaf) || {}).share, rate))),
       ]),
