@@ -275,6 +275,25 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect((await throwing.app.request('/seglet/insights.json')).status).toBe(500)
   })
 
+  it('names the request, not its query, when a failure that is no Error is answered 500 over the Node.js listener', async () => {
+    const told: Array<[unknown, string]> = []
+    const database = failingWhen(() => false)
+    // A driver may reject with a string or a plain object: the app's own error handler takes Errors only.
+    database.query = (text: string, params?: unknown[]) => (text.includes('FROM seglet_sums WHERE day >=') ? Promise.reject('connection lost') : db.query(text, params))
+    const collector = createCollector(database, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => NOW, onRequestError: (error, request) => told.push([error, request]) })
+    made.push(collector)
+    const server = createServer(collector.listener)
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/seglet/insights.json?days=7`)
+      expect([response.status, await response.json()]).toEqual([500, { error: 'internal' }])
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(told).toEqual([['connection lost', 'GET /seglet/insights.json']])
+    } finally {
+      await new Promise((closed) => server.close(closed))
+    }
+  })
+
   it('answers a health check with 200 while the database answers and stores reports, and 503 while it does not', async () => {
     let down = false
     let storing = true

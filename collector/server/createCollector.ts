@@ -360,13 +360,23 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   // answered as if it named this host: the routes never read the host, and without it every such request got 400.
   // A request the Node.js adapter cannot turn into a web Request (a backslash in its path, `OPTIONS *`) is answered
   // 400 before any route, as the collector's other errors: security headers and a JSON error, not an empty body.
-  const appListener = getRequestListener(app.fetch, {
+  // What the app's own error handler does not take (a value thrown that is no Error: a database driver's string or
+  // object) is answered 500 here, and the operator told the request's method and path, as the app does.
+  const failed = (error: unknown, incoming: { method?: string; url?: string } | undefined) => {
+    reportRequestError(onRequestError, error, incoming ? `${incoming.method} ${(incoming.url ?? '').split('?')[0]}` : 'request')
+    return jsonAnswer(500, { error: 'internal' })
+  }
+  const fetchApp = (request: Request, env: { incoming?: { method?: string; url?: string } }) => {
+    try {
+      const answer = app.fetch(request, env as HttpBindings)
+      return answer instanceof Promise ? answer.catch((error: unknown) => failed(error, env.incoming)) : answer
+    } catch (error) {
+      return failed(error, env.incoming)
+    }
+  }
+  const appListener = getRequestListener(fetchApp, {
     hostname: 'localhost',
-    errorHandler: (error) => {
-      if (error instanceof RequestError) return jsonAnswer(400, { error: 'bad_request' })
-      reportRequestError(onRequestError, error, 'request')
-      return jsonAnswer(500, { error: 'internal' })
-    },
+    errorHandler: (error) => (error instanceof RequestError ? jsonAnswer(400, { error: 'bad_request' }) : failed(error, undefined)),
   })
   // Reports are most of the traffic: answered straight from the Node.js request, without building web Request and
   // Response objects, by the same function as the route above. Everything else goes through the app.
