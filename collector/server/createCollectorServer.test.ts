@@ -65,6 +65,31 @@ it('cuts off a client that sends half a body, half its headers or nothing, withi
   }
 })
 
+it('refuses a body declared over the limit with Expect: 100-continue before it is sent, and asks for one within it', async () => {
+  // Refuses by the declared length, as the report endpoint does, else reads the body.
+  const refusing = (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers['content-length']) > 512) return void res.writeHead(413, { 'content-length': '0', connection: 'close' }).end()
+    listener(req, res)
+  }
+  const port = await listen({ requestTimeoutMs: 2_000 }, refusing)
+  const expect100 = (length: number) => `POST /seglet/reports HTTP/1.1\r\nHost: collector\r\nContent-Type: text/plain\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\n\r\n`
+  const large = await hold(port, expect100(100_000), 1_500)
+  expect(large.answer).toMatch(/^HTTP\/1\.1 413 /)
+  expect(large.answer).not.toContain('100 Continue')
+  const small = await new Promise<string>((done) => {
+    let text = ''
+    const socket = connect(port, '127.0.0.1', () => socket.write(expect100(200)))
+    socket.on('data', (chunk) => {
+      text += chunk.toString()
+      if (text === 'HTTP/1.1 100 Continue\r\n\r\n') socket.write('x'.repeat(200))
+      if (/\r\n\r\n$/.test(text) && text.includes(' 202 ')) (socket.destroy(), done(text))
+    })
+    socket.on('error', () => {})
+    setTimeout(() => (socket.destroy(), done(text)), 1_500)
+  })
+  expect(small).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 202 /)
+})
+
 it('answers a request it cannot parse 400 with the security headers and a JSON error, and closes the connection', async () => {
   const port = await listen({})
   for (const text of ['GARBAGE\r\n\r\n', 'GET /seglet/health HTTP/1.1\r\nHost: collector\r\nbad header\r\n\r\n', `${HEAD.replace('\r\n\r\n', '\r\nTransfer-Encoding: chunked\r\n\r\n')}`]) {

@@ -31,6 +31,12 @@ export interface CollectorServerOptions {
   stalledAnswerMs?: number
   /** How often requests are checked against it, in ms (a request is cut off up to this much later). @default 1000 */
   checkEveryMs?: number
+  /**
+   * Largest body, in bytes, a request with `Expect: 100-continue` is told to send (`100 Continue`): one that declares
+   * a longer Content-Length goes to `listener` without it, which refuses it (413) before the body is sent.
+   * @default 512 (the collector's `maxBodyBytes`)
+   */
+  maxBodyBytes?: number
 }
 
 /**
@@ -43,20 +49,28 @@ export interface CollectorServerOptions {
 export function createCollectorServer(listener: (req: IncomingMessage, res: ServerResponse) => void, options: CollectorServerOptions = {}): Server {
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
   const stalledAnswerMs = options.stalledAnswerMs ?? STALLED_ANSWER_MS
+  const maxBodyBytes = options.maxBodyBytes ?? 512
+  const answer = (req: IncomingMessage, res: ServerResponse) => {
+    // The socket's inactivity timer, for this answer only (after it, the keep-alive timeout takes over). Its first
+    // byte may take a while (a slow database): only once the answer has begun does a silence mean the client stopped
+    // reading; writing, or the client reading, starts the time again.
+    res.setTimeout(stalledAnswerMs, () => {
+      if (res.headersSent) res.destroy()
+    })
+    listener(req, res)
+  }
   const server = createServer(
     // Headers have the same time as the whole request: both are a few hundred bytes. Only a request under way
     // is timed: an idle keep-alive connection waits for its next request up to the keep-alive timeout.
     { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: options.checkEveryMs ?? 1_000 },
-    (req, res) => {
-      // The socket's inactivity timer, for this answer only (after it, the keep-alive timeout takes over). Its first
-      // byte may take a while (a slow database): only once the answer has begun does a silence mean the client stopped
-      // reading; writing, or the client reading, starts the time again.
-      res.setTimeout(stalledAnswerMs, () => {
-        if (res.headersSent) res.destroy()
-      })
-      listener(req, res)
-    },
+    answer,
   )
+  // Node.js would say `100 Continue` to any `Expect: 100-continue`, and the client send a body only to be refused
+  // 413: one declared over the limit is answered without it, and its body never sent.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers['content-length'] ?? 0) <= maxBodyBytes) res.writeContinue()
+    answer(req, res)
+  })
   // Idle keep-alive connections are kept longer than a load balancer's (60 s is the common default): closed
   // first by the collector, a connection the balancer is reusing gives that request a 502.
   server.on('clientError', answerClientError)
