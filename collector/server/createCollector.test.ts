@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { createHash } from 'node:crypto'
-import { createServer, get } from 'node:http'
+import { createServer, get, request } from 'node:http'
+import { gunzipSync } from 'node:zlib'
 import { connect, type AddressInfo } from 'node:net'
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -819,6 +820,43 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       }
     } finally {
       server.closeAllConnections()
+      await new Promise((closed) => server.close(closed))
+    }
+  })
+
+  it('gzips its large answers to a client that takes gzip, and answers a revalidation of the gzipped form 304', async () => {
+    const collector = make()
+    await postReports(collector.app, reportBodies(30, { day: DAY, seed: 5 }))
+    const server = createServer(collector.listener)
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
+    const port = (server.address() as AddressInfo).port
+    const ask = (path: string, headers: Record<string, string>, method = 'GET') =>
+      new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((done, fail) => {
+        request({ port, host: '127.0.0.1', path, method, headers }, (res) => {
+          const parts: Buffer[] = []
+          res.on('data', (chunk: Buffer) => parts.push(chunk))
+          res.on('end', () => done({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(parts) }))
+        })
+          .on('error', fail)
+          .end()
+      })
+    try {
+      const plain = await ask('/seglet/dashboard/chart.umd.min.js', {})
+      const zipped = await ask('/seglet/dashboard/chart.umd.min.js', { 'accept-encoding': 'gzip, deflate, br' })
+      expect([plain.headers['content-encoding'], plain.headers.vary]).toEqual([undefined, 'accept-encoding'])
+      expect([zipped.status, zipped.headers['content-encoding'], zipped.headers.vary, zipped.headers.etag]).toEqual([200, 'gzip', 'accept-encoding', `W/${plain.headers.etag}`])
+      expect(zipped.body.byteLength).toBeLessThan(plain.body.byteLength / 2)
+      expect(gunzipSync(zipped.body)).toEqual(plain.body)
+      expect(zipped.headers['content-security-policy']).toContain("default-src 'none'")
+      // A browser revalidates with the tag it was given: the gzipped form's weak one is the same file.
+      const again = await ask('/seglet/dashboard/chart.umd.min.js', { 'accept-encoding': 'gzip', 'if-none-match': zipped.headers.etag as string })
+      expect([again.status, again.body.byteLength]).toEqual([304, 0])
+      const head = await ask('/seglet/dashboard/chart.umd.min.js', { 'accept-encoding': 'gzip' }, 'HEAD')
+      expect([head.status, head.headers['content-encoding'], head.headers.etag, head.body.byteLength]).toEqual([200, 'gzip', zipped.headers.etag, 0])
+      const insights = await ask('/seglet/insights.json', { 'accept-encoding': 'gzip' })
+      expect([insights.status, insights.headers['content-encoding']]).toEqual([200, 'gzip'])
+      expect(JSON.parse(gunzipSync(insights.body).toString()).reports).toBe(30)
+    } finally {
       await new Promise((closed) => server.close(closed))
     }
   })

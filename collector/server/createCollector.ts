@@ -18,6 +18,7 @@ import { readSums } from '../storage/readSums'
 import { SQL } from '../storage/sql'
 import type { Database } from '../storage/types'
 import { clientAddress } from './clientAddress'
+import { gzipAnswer } from './gzipAnswer'
 import { readPageKeyLists } from './pageKeyLists'
 import { readPublishedFile } from '../packs/readPublishedFile'
 import { readPublishedPacks } from '../packs/readPublishedPacks'
@@ -238,6 +239,11 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     await next()
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value)
     c.res.headers.delete('set-cookie')
+  })
+  // insights.json over a long window is megabytes of JSON, the chart library 200 KB: gzipped to a client that takes it.
+  app.use('*', async (c, next) => {
+    await next()
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') c.res = await gzipAnswer(c.res, c.req.header('accept-encoding'), c.req.method === 'HEAD')
   })
   // Each route under one spelling: the shop's sign-in matches paths as they came (see isCanonicalPath).
   app.use('*', async (c, next) => {
