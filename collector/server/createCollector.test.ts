@@ -125,6 +125,22 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(await current.json()).toEqual(second)
   })
 
+  it('serves the pointer to the latest table with an ETag, answering a revalidation while it names the same table 304', async () => {
+    const collector = make()
+    await collector.regeneratePageStats()
+    const first = await collector.app.request('/seglet/page-stats.current.json')
+    const etag = first.headers.get('etag')
+    expect(etag).toBe(`"sha256-${createHash('sha256').update(await first.text()).digest('base64')}"`)
+    const again = await collector.app.request('/seglet/page-stats.current.json', { headers: { 'if-none-match': etag! } })
+    expect([again.status, await again.text(), again.headers.get('etag'), again.headers.get('cache-control')]).toEqual([304, '', etag, 'no-cache'])
+    // Once it names another table, the same revalidation gets the new pointer.
+    await postReports(collector.app, reportBodies(5, { day: DAY, seed: 3 }))
+    await collector.regeneratePageStats()
+    const changed = await collector.app.request('/seglet/page-stats.current.json', { headers: { 'if-none-match': etag! } })
+    expect(changed.status).toBe(200)
+    expect(changed.headers.get('etag')).not.toBe(etag)
+  })
+
   it('keeps a replaced table as long as asked after it was replaced, however long it had been current', async () => {
     const collector = make()
     const rewrite = () => collector.app.request('/seglet/page-stats.json', { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } })

@@ -322,7 +322,11 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   app.get(`/seglet/${PAGE_STATS_POINTER}`, async (c) => {
     const text = options.pageStatsDir === undefined ? undefined : await readFile(join(options.pageStatsDir, PAGE_STATS_POINTER), 'utf8').catch(() => undefined)
     if (text === undefined) return c.json({ error: 'not_found' }, 404)
-    return c.body(text, 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' })
+    // Revalidated on every use: a renderer asking again while it names the same table gets no body.
+    const etag = `"sha256-${createHash('sha256').update(text).digest('base64')}"`
+    const headers = { 'cache-control': 'no-cache', etag }
+    if (isCurrent(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers)
+    return c.body(text, 200, { 'content-type': 'application/json; charset=utf-8', ...headers })
   })
 
   // Signed packs, as `publish-pack` wrote them: public files, revalidated on every use.
