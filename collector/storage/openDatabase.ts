@@ -23,7 +23,7 @@ async function openEmbedded(location: string, onLockWait?: (message: string) => 
   try {
     if (location === 'memory:') pg = new PGlite()
     else {
-      mkdirSync(location, { recursive: true })
+      makeStoreFolder(location)
       release = await lockStoreFolder(location, { onWait: onLockWait })
       pg = new PGlite(location)
     }
@@ -41,6 +41,19 @@ async function openEmbedded(location: string, onLockWait?: (message: string) => 
     transaction: (work) =>
       pg.transaction((tx) => work({ query: (text, params) => run(tx, text, params) })),
     close: () => pg.close().finally(release),
+  }
+}
+
+/** Makes the store's folder when missing; a file where it, or a folder above it, should be is a one-line refusal. */
+function makeStoreFolder(location: string): void {
+  try {
+    mkdirSync(location, { recursive: true })
+  } catch (error) {
+    // EEXIST: `location` is a file; ENOTDIR: a file stands where a folder above it should be.
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw error
+    const what = code === 'EEXIST' ? 'is a file' : 'is under a file'
+    throw new CollectorError('collector_option', `--database ${location} ${what}, not a folder; give the folder of the embedded store (made if missing) or a postgres:// URL`, '--database', error)
   }
 }
 

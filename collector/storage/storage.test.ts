@@ -162,6 +162,21 @@ describe.each(DATABASE_TARGETS)('storage on $name', (target) => {
 })
 
 describe('the embedded store in a folder', () => {
+  it('refuses in one line, naming --database, a file given where its folder (or a folder above it) should be', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'seglet-store-'))
+    try {
+      writeFileSync(join(parent, 'README.md'), 'a file\n')
+      await expect(openDatabase(join(parent, 'README.md'))).rejects.toMatchObject({
+        code: 'collector_option',
+        message: `--database ${join(parent, 'README.md')} is a file, not a folder; give the folder of the embedded store (made if missing) or a postgres:// URL`,
+      })
+      await expect(openDatabase(join(parent, 'README.md', 'db'))).rejects.toMatchObject({ code: 'collector_option', message: expect.stringMatching(/^--database .*README\.md\/db is under a file, not a folder; /) })
+      expect(readFileSync(join(parent, 'README.md'), 'utf8')).toBe('a file\n')
+    } finally {
+      rmSync(parent, { recursive: true, force: true })
+    }
+  })
+
   // Two embedded stores over one folder (the running collector and `retrain` from cron, say) each keep their own
   // copy of the database in memory and write it back over the other's: what one of them wrote is lost.
   it('is opened by one collector process at a time', async () => {
