@@ -390,7 +390,8 @@ describe('evaluate on a shop\'s events', () => {
     try {
       const file = join(PROJECT_ROOT, 'training/fixtures/ga4-events.ndjson')
       const failure = await evaluate(['--pack', 'src/models/session.json', '--data', file]).catch((e: unknown) => e)
-      expect(describeFailure(failure)).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, a shop's events, needs the shop's time zone: --time-zone <IANA name>`))
+      // Named as typed from the project root, where the test runs.
+      expect(describeFailure(failure, { INIT_CWD: PROJECT_ROOT })).toMatch(/^training\/fixtures\/ga4-events\.ndjson, a shop's events, needs the shop's time zone: --time-zone <IANA name>/)
     } finally {
       if (saved !== undefined) process.env.TZ = saved
     }

@@ -1,12 +1,13 @@
 // @vitest-environment node
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { PROJECT_ROOT } from './data'
 import { main as evaluate } from './evaluate'
 import { main as train } from './train'
-import { userFolder, userPath } from './userPath'
+import { describeFailure } from './dataError'
+import { shortenPaths, userFolder, userPath } from './userPath'
 
 // The folder a data person typed the command in, as npm gives it (INIT_CWD) while running the script from the root.
 let typedIn = ''
@@ -63,5 +64,35 @@ describe('paths typed in a subfolder', () => {
     // The pack was found and read: what is missing is the data file, beside it.
     expect(String(failure)).toContain(join(dir, 'sessions.csv'))
     expect(String(failure)).not.toContain('pack.json')
+  })
+})
+
+describe('the one line printed names paths as they were typed', () => {
+  it.each([
+    ['a file in the folder', '/shop/seglet/docs/x.csv: no such file', 'x.csv: no such file'],
+    ['a file above it', '/shop/seglet/README.md: not a model pack', '../README.md: not a model pack'],
+    ['two paths', '--docs /shop/seglet/docs/taken/x: /shop/seglet/docs/taken is a file', '--docs taken/x: taken is a file'],
+    ['a path far away, shorter absolute', '/tmp/x.csv: no such file', '/tmp/x.csv: no such file'],
+    ['the folder itself', '--out /shop/seglet/docs: a file', '--out .: a file'],
+    ['a URL, a ratio', 'see https://example.com/a/b, 3 / 4', 'see https://example.com/a/b, 3 / 4'],
+  ])('%s', (_, line, shown) => {
+    expect(shortenPaths(line, { INIT_CWD: '/shop/seglet/docs' })).toBe(shown)
+  })
+
+  it('by evaluate and train run in a subfolder', async () => {
+    const root = standIn()
+    const dir = join(root, 'docs')
+    mkdirSync(dir)
+    vi.stubEnv('INIT_CWD', dir)
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    copyFileSync(join(PROJECT_ROOT, 'src/models/session.json'), join(dir, 'pack.json'))
+    writeFileSync(join(root, 'README.md'), '# not a pack\n')
+    const line = async (run: Promise<unknown>) => describeFailure(await run.catch((e: unknown) => e))
+    expect(await line(evaluate(['--pack', 'pack.json', '--data', './sessions.csv']))).toBe('sessions.csv: no such file')
+    expect(await line(evaluate(['--pack', '../README.md', '--data', 'x.csv']))).toMatch(/^\.\.\/README\.md: not a model pack \(/)
+    writeFileSync(join(dir, 'taken'), 'a file\n')
+    const outputs = ['--out', 'models', '--report', 'report.html', '--data', 'nothing-here']
+    expect(await line(train(['--quick', ...outputs, '--docs', 'taken/segments.md']))).toBe('--docs taken/segments.md: taken is a file, not a folder')
   })
 })
