@@ -1,11 +1,11 @@
 // @vitest-environment node
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { describeFailure } from './dataError'
-import { checkOutputPath, writeFilesWhole } from './outputFiles'
+import { checkOutputPath, partialPath, STALE_PARTIAL_MS, writeFilesWhole } from './outputFiles'
 import { main as train } from './train'
 
 let dir = ''
@@ -46,18 +46,31 @@ describe('writeFilesWhole', () => {
     expect(readdirSync(dir).sort()).toEqual(['file', 'folder', 'new'])
   })
 
-  it('removes the temporary files a killed run left beside its outputs, not those of a running process', () => {
+  it('removes the temporary files a killed run of this machine left beside its outputs, not those of a running process', () => {
     fresh()
     // A process that has ended: its pid runs no more, as that of a run killed while writing.
     const ended = spawnSync(process.execPath, ['-e', '']).pid
-    const left = [`file.${ended}.partial`, `folder/b.json.${ended}.partial`]
-    for (const name of left) writeFileSync(join(dir, name), 'half\n')
-    // Another run writing now (a running process), and a file of another output.
-    const others = [`file.${process.ppid}.partial`, `other.${ended}.partial`, `file.${ended}.partial.keep`]
-    for (const name of others) writeFileSync(join(dir, name), 'keep\n')
+    const left = [partialPath(join(dir, 'file'), ended), partialPath(join(dir, 'folder/b.json'), ended)]
+    for (const path of left) writeFileSync(path, 'half\n')
+    // Another run writing now (a running process), and files of another output.
+    const others = [partialPath(join(dir, 'file'), process.ppid), partialPath(join(dir, 'other'), ended), `${partialPath(join(dir, 'file'), ended)}.keep`]
+    for (const path of others) writeFileSync(path, 'keep\n')
     writeFilesWhole([[join(dir, 'file'), 'new\n'], [join(dir, 'folder/b.json'), '{}\n']])
-    expect(readdirSync(dir).sort()).toEqual(['file', 'folder', ...others].sort())
+    expect(readdirSync(dir).sort()).toEqual(['file', 'folder', ...others.map((path) => path.slice(dir.length + 1))].sort())
     expect(readdirSync(join(dir, 'folder'))).toEqual(['b.json'])
+  })
+
+  it('keeps the temporary files of another machine on a shared folder (NFS) until they are a day old', () => {
+    fresh()
+    // Process ids of another host say nothing here: a pid that runs no more here may be a run writing there.
+    const ended = spawnSync(process.execPath, ['-e', '']).pid
+    const recent = [`file.${ended}.partial`, `file.0badc0de-${ended}.partial`]
+    const old = [`file.${ended + 1}.partial`, `file.0badc0de-${ended + 1}.partial`]
+    for (const name of [...recent, ...old]) writeFileSync(join(dir, name), 'half\n')
+    const then = new Date(Date.now() - STALE_PARTIAL_MS - 60_000)
+    for (const name of old) utimesSync(join(dir, name), then, then)
+    writeFilesWhole([[join(dir, 'file'), 'new\n']])
+    expect(readdirSync(dir).sort()).toEqual(['file', 'folder', ...recent].sort())
   })
 
   it('changes nothing when one file cannot be written: the others keep their old text, no temporary file is left', () => {

@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto'
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
+import { isRunning } from '../collector/lib/isRunning'
+import { thisMachine } from '../collector/lib/thisMachine'
 import { DataError } from './dataError'
 
 /** What is at `path`: a folder, a file, or nothing. */
@@ -35,22 +38,32 @@ export function checkOutputPath(option: string, path: string, kind: 'file' | 'fo
   }
 }
 
-/** Whether a process `pid` runs on this machine (one of another user's counts as running). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
-  }
+/** A temporary file of another machine untouched this long was left by a run that died: a run writes in seconds. */
+export const STALE_PARTIAL_MS = 86_400_000
+
+/** This machine (host and process-id namespace, see `thisMachine`) as 8 hex digits, fit for a file name. */
+function machineTag(): string {
+  return createHash('sha256').update(thisMachine()).digest('hex').slice(0, 8)
 }
 
 /**
- * Removes the temporary files (`<name>.<pid>.partial`) a stopped write of `path` left beside it, of processes that
- * no longer run: a killed run (SIGKILL, a power cut) cannot remove its own. Those of a running process (another
- * run writing now) are left to it.
+ * The temporary name a write of `path` by process `pid` of this machine uses: `<name>.<machine>-<pid>.partial`, the
+ * machine named so that a run on another host writing to the same shared folder (NFS) is told from a dead one here.
+ *
+ * @example
+ * partialPath('/out/session.json') // '/out/session.json.3f2a9c01-4242.partial'
  */
-function removeStalePartials(path: string): void {
+export function partialPath(path: string, pid: number = process.pid): string {
+  return `${path}.${machineTag()}-${pid}.partial`
+}
+
+/**
+ * Removes the temporary files a stopped write of `path` left beside it: a killed run (SIGKILL, a power cut) cannot
+ * remove its own. Those of this machine are removed when their process no longer runs; those of another machine
+ * (whose processes cannot be seen from here), or without a machine in their name, only when untouched for
+ * {@link STALE_PARTIAL_MS}. A run writing now, here or on another host, keeps its own.
+ */
+function removeStalePartials(path: string, now = Date.now()): void {
   let names: string[]
   try {
     names = readdirSync(dirname(path))
@@ -58,10 +71,22 @@ function removeStalePartials(path: string): void {
     return
   }
   const prefix = `${basename(path)}.`
+  const machine = machineTag()
   for (const name of names) {
-    const pid = name.startsWith(prefix) && name.endsWith('.partial') ? name.slice(prefix.length, -'.partial'.length) : ''
-    if (!/^[1-9]\d*$/.test(pid) || Number(pid) === process.pid || isRunning(Number(pid))) continue
-    rmSync(join(dirname(path), name), { force: true })
+    const match = name.startsWith(prefix) ? /^(?:([0-9a-f]{8})-)?([1-9]\d*)\.partial$/.exec(name.slice(prefix.length)) : null
+    if (!match) continue
+    const file = join(dirname(path), name)
+    const stale = match[1] === machine ? Number(match[2]) !== process.pid && !isRunning(Number(match[2])) : isOlderThan(file, now - STALE_PARTIAL_MS)
+    if (stale) rmSync(file, { force: true })
+  }
+}
+
+/** Whether the file was last written before `time` (false when it is gone). */
+function isOlderThan(file: string, time: number): boolean {
+  try {
+    return statSync(file).mtimeMs < time
+  } catch {
+    return false
   }
 }
 
@@ -70,13 +95,13 @@ function removeStalePartials(path: string): void {
  * folder made when missing), then all are renamed into place, so a run stopped part-way (Ctrl-C, a full disk, a power cut)
  * never leaves a half-written pack; a pack of this run beside one of the last only if it stops within the renames
  * themselves (well under a millisecond, all writing done). The temporary files a killed
- * run left beside them (of a process that no longer runs) are removed.
+ * run left beside them (of a process of this machine that no longer runs, or a day old) are removed.
  *
  * @example
  * writeFilesWhole([['/out/session.json', sessionText], ['/out/lifetime.json', lifetimeText]])
  */
 export function writeFilesWhole(files: ReadonlyArray<readonly [path: string, text: string]>): void {
-  const temporary = files.map(([path]) => `${path}.${process.pid}.partial`)
+  const temporary = files.map(([path]) => partialPath(path))
   for (const [path] of files) removeStalePartials(path)
   try {
     files.forEach(([path, text], i) => {
