@@ -102,7 +102,9 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     return 2
   }
   const learnTables = values['learn-tables'] === undefined ? undefined : (listed ?? 'all')
-  const out = resolve(String(values.out ?? '.seglet-collector/public/models/session.json'))
+  // Paths are named in messages as typed (read from the project root, as the running collector reads them).
+  const typedOut = String(values.out ?? '.seglet-collector/public/models/session.json')
+  const out = resolve(typedOut)
   const publishDir = resolve(String(values['publish-dir'] ?? COLLECTOR_DEFAULTS.pageStatsDir))
   const defaultKey = join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)
   const key = values.key !== undefined ? resolve(String(values.key)) : existsSync(defaultKey) ? resolve(defaultKey) : undefined
@@ -132,24 +134,26 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
       isFolder = statSync(out, { throwIfNoEntry: false })?.isDirectory()
     } catch (error) {
       // A file where a folder of the path should be (ENOTDIR), or a folder it may not read.
-      console.error(`seglet collector retrain: --out ${out} cannot be written: ${(error as Error).message}`)
+      console.error(`seglet collector retrain: --out ${typedOut} cannot be written: ${(error as Error).message}`)
       return 2
     }
     if (isFolder) {
-      console.error(`seglet collector retrain: --out ${out} is a folder; give the file an accepted pack is written to (such as ${join(out, 'session.json')})`)
+      console.error(`seglet collector retrain: --out ${typedOut} is a folder; give the file an accepted pack is written to (such as ${join(typedOut, 'session.json')})`)
       return 2
     }
   }
-  let packPath = resolve(String(values.pack ?? 'src/models/session.json'))
+  let packPath = String(values.pack ?? 'src/models/session.json')
   let pack
   try {
     // Signing: the pack in use is the one browsers got from the last publication.
     const published = values.pack === undefined && key !== undefined ? await publishedSessionPack(publishDir) : undefined
     if (published) packPath = published.file
-    pack = validatePack(JSON.parse(published?.text ?? readFileSync(packPath, 'utf8')))
+    pack = validatePack(JSON.parse(published?.text ?? readFileSync(resolve(packPath), 'utf8')))
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
     // One line: JSON.parse quotes the file's start, line breaks and all (a Markdown file given by mistake).
-    console.error(`seglet collector retrain: ${packPath}: ${(error as Error).message.replace(/\s+/g, ' ')}`)
+    const problem = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (error as Error).message.replace(/\s+/g, ' ')
+    console.error(`seglet collector retrain: ${packPath}: ${problem}`)
     return 1
   }
   if (pack.kind !== 'session') {

@@ -379,6 +379,13 @@ describe('retrain without a signing key', () => {
     }
   })
 
+  it('names a relative --pack and --out as typed, and a missing pack in one short line', async () => {
+    const missing = await run(['--database', 'memory:', '--pack', 'no-such-pack.json', '--out', 'no-such-folder/session.json'])
+    expect(missing).toEqual({ code: 1, said: 'seglet collector retrain: no-such-pack.json: no such file' })
+    const folder = await run(['--database', 'memory:', '--out', 'src/models'])
+    expect(folder).toEqual({ code: 2, said: `seglet collector retrain: --out src/models is a folder; give the file an accepted pack is written to (such as ${join('src/models', 'session.json')})` })
+  })
+
   it('refuses an --out that is a folder before it opens the database, not once the fit is done', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-out-'))
     try {
