@@ -180,7 +180,10 @@ async function withPublishLock<T>(outDir: string, work: () => Promise<T>): Promi
   try {
     await mkdir(outDir, { recursive: true })
   } catch (error) {
-    throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${(error as Error).message}`, undefined, error)
+    // EEXIST: a file where the folder should be; ENOTDIR: a file where a folder above it should be.
+    const code = (error as NodeJS.ErrnoException).code
+    const problem = code === 'EEXIST' ? 'a file, not a folder; give the folder to publish into' : code === 'ENOTDIR' ? 'under a file, not a folder; give the folder to publish into' : (error as Error).message
+    throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${problem}`, undefined, error)
   }
   const nonce = randomBytes(4).toString('hex')
   const mine = `${process.pid} ${MACHINE} ${nonce}\n`
@@ -450,7 +453,9 @@ async function packBytes(kind: PackKind, given: string | ModelPack): Promise<{ b
       value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes))
     } catch (error) {
       // One line: JSON.parse quotes the file's start, line breaks and all (a Markdown file given by mistake).
-      throw new CollectorError('collector_pack', `cannot read the ${kind} pack ${given}: ${(error as Error).message.replace(/\s+/g, ' ')}`, undefined, error)
+      const code = (error as NodeJS.ErrnoException).code
+      const problem = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (error as Error).message.replace(/\s+/g, ' ')
+      throw new CollectorError('collector_pack', `cannot read the ${kind} pack ${given}: ${problem}`, undefined, error)
     }
   } else bytes = new TextEncoder().encode(JSON.stringify(given))
   let pack: ModelPack

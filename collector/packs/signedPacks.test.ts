@@ -81,6 +81,18 @@ it('says in one line that a pack file given to publish is not JSON, naming it', 
   expect((error as Error).message).not.toContain('\n')
 })
 
+it.each([
+  ['a missing pack', (d: string) => ({ outDir: join(d, 'site'), packs: { session: join(d, 'none.json') } }), /^cannot read the session pack .*none\.json: no such file$/],
+  ['a folder given as a pack', (d: string) => ({ outDir: join(d, 'site'), packs: { session: d } }), /^cannot read the session pack .*: a folder, not a file$/],
+  ['a file given as --out', (d: string) => ({ outDir: join(d, 'taken'), packs: {} }), /^cannot write to .*taken: a file, not a folder; give the folder to publish into$/],
+])('says %s in one short line', async (_, given, says) => {
+  writeFileSync(join(dir, 'taken'), 'a file\n')
+  const error = await publishPacks({ key, ...given(dir) }).then(() => undefined, (e: unknown) => e)
+  expect(isSegletError(error) && error.code).toBe('collector_pack')
+  expect((error as Error).message).toMatch(says)
+  expect(readFileSync(join(dir, 'taken'), 'utf8')).toBe('a file\n')
+})
+
 const load = (now: number, options: { packKey?: string } = {}) =>
   loadSignedPacks({ packKey: options.packKey ?? packKey, expected: EXPECTED_SPECS, cache, report: (e) => reported.push(e), now })
 const codes = () => reported.map((e) => e.code)
