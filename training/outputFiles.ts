@@ -92,10 +92,10 @@ function isOlderThan(file: string, time: number): boolean {
 
 /**
  * Writes every file whole or leaves it as it was: each is written beside its place under a temporary name (its
- * folder made when missing), then all are renamed into place, so a run stopped part-way (Ctrl-C, a full disk, a power cut)
- * never leaves a half-written pack; a pack of this run beside one of the last only if it stops within the renames
- * themselves (well under a millisecond, all writing done). The temporary files a killed
- * run left beside them (of a process of this machine that no longer runs, or a day old) are removed.
+ * folder made when missing) and synced, then all are renamed into place and their folders synced, so a run stopped
+ * part-way (Ctrl-C, a full disk, a power cut) never leaves a half-written pack; a pack of this run beside one of the
+ * last only if it stops within the renames themselves (well under a millisecond, all writing done). The temporary
+ * files a killed run left beside them (of a process of this machine that no longer runs, or a day old) are removed.
  *
  * @example
  * writeFilesWhole([['/out/session.json', sessionText], ['/out/lifetime.json', lifetimeText]])
@@ -119,5 +119,25 @@ export function writeFilesWhole(files: ReadonlyArray<readonly [path: string, tex
   } catch (error) {
     for (const path of temporary) rmSync(path, { force: true })
     throw error
+  }
+  for (const folder of new Set(files.map(([path]) => dirname(path)))) syncFolder(folder)
+}
+
+/** Puts a folder's entries (the renames) on disk, where the system can sync a folder (not on Windows, nor on some file systems). */
+function syncFolder(folder: string): void {
+  if (process.platform === 'win32') return
+  let fd: number
+  try {
+    fd = openSync(folder, 'r')
+  } catch {
+    // A folder this process may write into but not read: its entries go to disk with the system's own flush.
+    return
+  }
+  try {
+    fsyncSync(fd)
+  } catch (error) {
+    if (!['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM', 'EBADF'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error
+  } finally {
+    closeSync(fd)
   }
 }
