@@ -86,7 +86,7 @@ export {
 export type { Explanation, FunnelFacts, Segment, SegmentOptions, ValueSegment } from './segments'
 
 export { ANTI_FLICKER_CSS, DEFAULT_ANTI_FLICKER_TIMEOUT_MS, SEGMENT_EVENT, SEGMENT_HINT_COOKIE, SEGMENT_HINT_MAX_AGE_S } from './personalize'
-export type { IntentBand, OnSegmentOptions, PanelTemplate, PanelText, PersonalizationArm, PersonalizeOptions, SegmentHint } from './personalize'
+export type { IntentBand, OnSegmentOptions, PanelTemplate, PanelText, PersonalizationArm, PersonalizeOptions, SegletEventMap, SegletSegmentEvent, SegmentHint } from './personalize'
 
 export { DEFAULT_DAILY_EPSILON } from './reports/schema'
 export type { ReportOptions } from './reports/options'

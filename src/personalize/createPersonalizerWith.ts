@@ -6,7 +6,7 @@ import { BLOCK_ATTRIBUTES, BLOCK_SELECTOR, DEFAULT_ANTI_FLICKER_TIMEOUT_MS, DEFA
 import { isNotableChange } from './isNotableChange'
 import { reportSafely } from './reportSafely'
 import { typed } from '../options/parsers'
-import type { OnSegmentOptions, PersonalizeOptions, Personalizer, SegmentCallback } from './types'
+import type { OnSegmentOptions, PersonalizeOptions, Personalizer, SegletEventMap, SegmentCallback } from './types'
 
 /** The blocks' code (`createBlocks`), given directly or as a loader of it. */
 export type BlocksSource = { createBlocks: typeof createBlocks } | (() => Promise<{ createBlocks: typeof createBlocks }>)
@@ -68,7 +68,7 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
     const view = doc?.defaultView ?? globalThis.window
     if (view) {
       guard('seglet:segment failed', () => {
-        view.dispatchEvent(new view.CustomEvent(SEGMENT_EVENT, { detail: next }))
+        view.dispatchEvent(new view.CustomEvent<SegletEventMap[typeof SEGMENT_EVENT]['detail']>(SEGMENT_EVENT, { detail: next }))
       })
     }
   }

@@ -15,7 +15,7 @@ export {
   SEGMENT_HINT_MAX_AGE_S,
 } from './constants'
 export type { IntentBand, SegmentHint } from './hintTypes'
-export type { PersonalizationArm, PersonalizeOptions, Personalizer, SegmentCallback, OnSegmentOptions } from './types'
+export type { PersonalizationArm, PersonalizeOptions, Personalizer, SegmentCallback, OnSegmentOptions, SegletEventMap, SegletSegmentEvent } from './types'
 export { createPanel, PANEL_TAG } from './panel'
 export type { Panel, PanelOptions, StoredSummary } from './panel'
 export type { PanelTemplate, PanelText } from './panelText'

@@ -88,6 +88,35 @@ export interface PersonalizeOptions {
  */
 export type PageDocument = typeof globalThis extends { document: infer D } ? D : never
 
+/**
+ * The events Seglet dispatches on `window`, by name, for `window.addEventListener()` (a tag manager, a framework
+ * outside the bindings). `WindowEventMap` includes them once a file of the project imports `seglet` (a script-tag
+ * page's TypeScript can add `import type {} from 'seglet'`), so `e.detail` is typed without a cast.
+ *
+ * @example
+ * window.addEventListener('seglet:segment', (e) => {
+ *   document.body.classList.toggle('free-shipping', e.detail.intent >= e.detail.intentThreshold)
+ * })
+ */
+export interface SegletEventMap {
+  /**
+   * A new segment, or intent moved by the notification step (`SEGMENT_EVENT`): when `onSegment()` callbacks
+   * are called, with the same segment as `detail`. Not in the holdout arm.
+   */
+  'seglet:segment': SegletSegmentEvent
+}
+
+/** The `seglet:segment` event: a `CustomEvent` on `window` with the segment as `detail`. */
+export type SegletSegmentEvent = CustomEvent<Segment>
+
+declare global {
+  // Empty here, so that these declarations also type-check without the DOM library (a Node server's project); it
+  // merges with the DOM's `CustomEvent` (or Node's) where there is one. Line comments: a doc comment would show
+  // in the shop's editor on every `CustomEvent` and `WindowEventMap`.
+  interface CustomEvent<T = any> {}
+  interface WindowEventMap extends SegletEventMap {}
+}
+
 /** Receives a segment. Throwing is reported as `hook_failed` and does not affect other callbacks. */
 export type SegmentCallback = (segment: Segment) => void
 

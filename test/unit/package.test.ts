@@ -123,6 +123,17 @@ describe('package', () => {
     expect(output).toBe('')
   }, 120_000)
 
+  it("types the seglet:segment window event for a storefront's TypeScript with the DOM library (strict, skipLibCheck off)", () => {
+    // `window.addEventListener('seglet:segment', (e) => e.detail.id)` compiles without a cast, and a field the
+    // segment does not have is an error (the consumer's @ts-expect-error lines fail the check when detail is untyped or any).
+    const tsc = new URL('../../node_modules/typescript/bin/tsc', import.meta.url).pathname
+    const consumer = new URL('consumers/events.mts', import.meta.url).pathname
+    const args = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', consumer]
+    let output = ''
+    try { execFileSync(process.execPath, [tsc, ...args], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }) } catch (error) { output = String((error as { stdout?: string }).stdout ?? error) }
+    expect(output).toBe('')
+  }, 120_000)
+
   it("types a Node server's TypeScript without the DOM library (seglet and seglet/server, skipLibCheck off)", () => {
     // createSeglet() is inert in Node and documented as safe to call there; its declarations must not need the DOM.
     const tsc = new URL('../../node_modules/typescript/bin/tsc', import.meta.url).pathname
@@ -133,7 +144,7 @@ describe('package', () => {
     expect(output).toBe('')
   }, 120_000)
 
-  it("type-checks the examples the declarations show for the Shopify names, the features and the export, with the package's own API", () => {
+  it("type-checks the examples the declarations show for the Shopify names, the features, the export and the window event, with the package's own API", () => {
     // What an editor shows on hover is copied as it is: it must compile against what `seglet` exports.
     const dts = readFileSync(new URL('../../dist/seglet.d.ts', import.meta.url), 'utf8')
     const exampleOf = (declaration: string) => {
@@ -141,7 +152,7 @@ describe('package', () => {
       const doc = before.slice(before.lastIndexOf('/**'))
       return doc.slice(doc.indexOf('@example') + 8).split('\n').map((line) => line.replace(/^\s*\*\/?\s?/, '')).join('\n').trim()
     }
-    const examples = ['declare const SHOPIFY_EVENT_NAMES', 'declare function computeFeatures', 'interface SegletExport'].map(exampleOf)
+    const examples = ['declare const SHOPIFY_EVENT_NAMES', 'declare function computeFeatures', 'interface SegletExport', 'interface SegletEventMap'].map(exampleOf)
     // Written beside the other consumers, so `seglet` resolves to this package as its own name does.
     const file = new URL(`consumers/examples-${process.pid}.mts`, import.meta.url).pathname
     const prelude = "import { computeFeatures, createSeglet, SHOPIFY_EVENT_NAMES } from 'seglet'\nconst seglet = createSeglet({ consent: 'granted' })\ndeclare const event: { name: string; data: unknown }\n"

@@ -29,7 +29,7 @@ afterEach(async () => {
 
 describe('README snippets', () => {
   it('has every marked block the tests run', () => {
-    expect([...readmeSnippets().keys()].sort()).toEqual(['blocks', 'collector-try', 'csp-nonce', 'csp-nonce-tag', 'csp-self', 'css', 'npm', 'panel-text', 'queue-file', 'queue-tags', 'react', 'script-tag', 'upgrade-tag', 'vue'])
+    expect([...readmeSnippets().keys()].sort()).toEqual(['blocks', 'collector-try', 'csp-nonce', 'csp-nonce-tag', 'csp-self', 'css', 'npm', 'panel-text', 'queue-file', 'queue-tags', 'react', 'script-tag', 'upgrade-tag', 'vue', 'window-event'])
     expect(() => readmeSnippets('<!-- readme-test: lost -->\ntext')).toThrow(/lost/)
   })
 
@@ -76,7 +76,7 @@ describe('README snippets', () => {
     for (const id of Object.keys(text?.segmentNames ?? {})) expect(ids, `segmentNames.${id}`).toContain(id)
   })
 
-  it('the React and Vue examples type-check as copied, against the built package types', () => {
+  it('the React, Vue and window event examples type-check as copied, against the built package types', () => {
     // Written inside the package folder, so `seglet`, `seglet/react` and `seglet/vue` resolve as a shop's app
     // resolves them (node16 resolution, as Vite and webpack read it): through package.json's exports map to dist/*.d.ts (a self-reference).
     const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -85,8 +85,9 @@ describe('README snippets', () => {
     try {
       writeFileSync(join(dir, 'react.tsx'), snippet('react'))
       writeFileSync(join(dir, 'vue.ts'), snippet('vue'))
+      writeFileSync(join(dir, 'window-event.ts'), snippet('window-event'))
       const tsc = join(root, 'node_modules/typescript/bin/tsc')
-      const args = ['--noEmit', '--strict', '--noUnusedLocals', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', '--jsx', 'react-jsx', '--types', 'react,react-dom', join(dir, 'react.tsx'), join(dir, 'vue.ts')]
+      const args = ['--noEmit', '--strict', '--noUnusedLocals', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', '--jsx', 'react-jsx', '--types', 'react,react-dom', join(dir, 'react.tsx'), join(dir, 'vue.ts'), join(dir, 'window-event.ts')]
       let output = ''
       try { execFileSync(process.execPath, [tsc, ...args], { cwd: root, encoding: 'utf8' }) } catch (error) { output = String((error as { stdout?: string }).stdout ?? error) }
       expect(output).toBe('')
