@@ -1,5 +1,6 @@
 // One rollup config for every build of Seglet:
-//  - dist/seglet.js (ESM) and dist/seglet.cjs (CJS) for bundlers; the model runtime is a lazily imported chunk.
+//  - dist/seglet.js (ESM, one file per module under dist/esm/) and dist/seglet.cjs (CJS, with dist/chunks/) for
+//    bundlers; the model runtime and the report part are lazily imported.
 //  - dist/seglet.min.js: the script-tag build (IIFE that sets the global `Seglet`), the core only.
 //  - dist/seglet-bridges.min.js: the GA4 and Shopify bridges' mapping code, loaded by the script-tag build
 //    when a bridge first has something to map.
@@ -37,6 +38,7 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 // component tests under jsdom or happy-dom, with Vitest or Jest); tfjs-core stays external, so an app has one
 // TensorFlow.js engine.
 const external = Object.keys(pkg.dependencies ?? {})
+const SRC_INDEX = fileURLToPath(new URL('./src/index.ts', import.meta.url))
 const isExternal = (id) => external.some((dep) => id === dep || id.startsWith(dep + '/'))
 
 const ts = () =>
@@ -107,7 +109,17 @@ export default [
     external: isExternal,
     plugins: [replaceEnv(false), json({ preferConst: true }), resolve({ browser: true }), ts()],
     output: [
-      { dir: 'dist', format: 'es', entryFileNames: 'seglet.js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      // One file per source module (dist/esm/), not chunks: an app's bundler then sees which module each lazy
+      // part needs and puts it in that part's chunk. In a shared chunk, everything the lazy parts use from it
+      // (features, pack checks, report schema) would land in the app's entry chunk, as one module.
+      {
+        dir: 'dist',
+        format: 'es',
+        preserveModules: true,
+        preserveModulesRoot: 'src',
+        // npm leaves every node_modules folder out of a package: the bundled CPU kernels go to dist/esm/vendor/.
+        entryFileNames: (chunk) => (chunk.facadeModuleId === SRC_INDEX ? 'seglet.js' : `esm/${chunk.name.replace(/^(.*\/)?node_modules\//, 'vendor/')}.js`),
+      },
       { dir: 'dist', format: 'cjs', entryFileNames: 'seglet.cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', exports: 'named' },
     ],
   },

@@ -36,3 +36,10 @@ export const ENTRY_BUDGETS = {
   /** `seglet/server`: readSegmentHint() for the shop's server (dist/server.js); never sent to a browser. */
   'seglet/server': 1024,
 }
+
+/**
+ * Budget of what `import { createSeglet } from 'seglet'` puts in an app's entry chunk, in gzip bytes (level 9):
+ * the README's npm quick start bundled with code splitting and minified, the lazily imported parts in chunks of
+ * their own (scripts/measure-entry.mjs, measureApp()). Checked by `npm test`. Keep README.md's size table in sync.
+ */
+export const APP_BUDGET = 16 * 1024

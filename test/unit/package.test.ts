@@ -94,14 +94,19 @@ describe('package', () => {
 
   it("loads the model part in Node, as a shop's component tests under jsdom do when a segment is decided", () => {
     // Vitest or Jest with a DOM runs the real Seglet, which imports its lazy chunks as Node resolves them.
+    // The CommonJS build's chunks, and every module of the ES module build (dist/esm/).
     const script = `
       import { readdirSync } from 'node:fs'
       import { createRequire } from 'node:module'
       const dir = new URL('./dist/chunks/', 'file://' + process.cwd() + '/')
+      const esm = new URL('./dist/esm/', 'file://' + process.cwd() + '/')
       const require = createRequire(new URL('seglet.cjs', dir))
       const failed = []
       for (const chunk of readdirSync(dir)) {
-        try { chunk.endsWith('.cjs') ? require('./' + chunk) : await import(new URL(chunk, dir)) } catch (error) { failed.push(chunk + ': ' + error.message.split('\\n')[0]) }
+        try { require('./' + chunk) } catch (error) { failed.push(chunk + ': ' + error.message.split('\\n')[0]) }
+      }
+      for (const file of readdirSync(esm, { recursive: true }).filter((f) => f.endsWith('.js'))) {
+        try { await import(new URL(file, esm)) } catch (error) { failed.push(file + ': ' + error.message.split('\\n')[0]) }
       }
       process.stdout.write(JSON.stringify(failed))`
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' })
@@ -173,6 +178,10 @@ describe('package', () => {
       expect(files).toContain(file)
     }
     expect(files.filter((f) => /\.test\.ts$|fixtures\/|\/testing\/|^training\/|^test\/|^bench\//.test(f))).toEqual([])
+    // Every module of the ES module build, the CPU kernels it bundles too (npm leaves node_modules folders out).
+    const esm = (readdirSync(new URL('../../dist/esm/', import.meta.url), { recursive: true }) as string[]).filter((f) => f.endsWith('.js'))
+    expect(esm.length).toBeGreaterThan(0)
+    for (const file of esm) expect(files).toContain(`dist/esm/${file}`)
   })
 
   it('has no stale chunk in dist: every chunk is imported by a build file', () => {
@@ -181,5 +190,17 @@ describe('package', () => {
     const builds = ['seglet.js', 'seglet.cjs', ...chunks.map((c) => `chunks/${c}`)].map((f) => ({ f, code: readFileSync(new URL(f, dist), 'utf8') }))
     expect(chunks.length).toBeGreaterThan(0)
     for (const chunk of chunks) expect(builds.some(({ f, code }) => f !== `chunks/${chunk}` && code.includes(chunk)), chunk).toBe(true)
+  })
+
+  it('has no stale module in the ES module build: every file of dist/esm/ is imported by another', () => {
+    const dist = new URL('../../dist/', import.meta.url)
+    const files = (readdirSync(new URL('esm/', dist), { recursive: true }) as string[]).filter((f) => f.endsWith('.js')).map((f) => `esm/${f}`)
+    const imported = new Set<string>()
+    for (const from of ['seglet.js', ...files]) {
+      const code = readFileSync(new URL(from, dist), 'utf8')
+      for (const [, spec] of code.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) imported.add(new URL(spec, new URL(from, dist)).href.slice(dist.href.length))
+    }
+    expect(files.length).toBeGreaterThan(0)
+    expect(files.filter((f) => !imported.has(f))).toEqual([])
   })
 })

@@ -4,9 +4,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 // @ts-expect-error: plain ES module without types
-import { BUDGETS, ENTRY_BUDGETS } from '../../scripts/budgets.mjs'
+import { APP_BUDGET, BUDGETS, ENTRY_BUDGETS } from '../../scripts/budgets.mjs'
 // @ts-expect-error: plain ES module without types
-import { measureEntry } from '../../scripts/measure-entry.mjs'
+import { measureApp, measureEntry } from '../../scripts/measure-entry.mjs'
 
 const dist = new URL('../../dist/', import.meta.url)
 const gzipSize = (file: string) => gzipSync(readFileSync(new URL(file, dist)), { level: 9 }).length
@@ -26,6 +26,17 @@ describe('size budgets', () => {
     expect(gzip).toBeGreaterThan(0)
     expect(gzip).toBeLessThanOrEqual(budget)
   })
+
+  it(`keeps what \`import { createSeglet } from 'seglet'\` puts in an app's entry chunk within ${APP_BUDGET} bytes gzip, the lazy parts in chunks of their own`, async () => {
+    const { gzip, modules, chunks } = await measureApp()
+    expect(gzip).toBeLessThanOrEqual(APP_BUDGET)
+    // The model part and the report part stay out of the entry, as in the script-tag build.
+    expect(chunks).toBeGreaterThanOrEqual(3)
+    const ids = modules.map(([id]: [string, number]) => id)
+    for (const lazy of ['model/runtime', 'features/vectors', 'pack/checkPack', 'reports/encodeReport', 'segments/describeFeature']) {
+      expect(ids.filter((id: string) => id.includes(lazy)), lazy).toEqual([])
+    }
+  }, 60_000)
 
   it('keeps a first visit to a product page (the core and the bridges for its JSON-LD) within 16 KB', () => {
     // The README's first-visit goal, checked here because both files' sizes are deterministic; the budgets
@@ -48,6 +59,7 @@ describe('size budgets', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
     const sizes: [string, number][] = Object.keys(BUDGETS).map((file) => [file, gzipSize(file)])
     for (const entry of Object.keys(ENTRY_BUDGETS)) sizes.push([entry, (await measureEntry(entry)).gzip])
+    sizes.push(['seglet', (await measureApp()).gzip])
     for (const [file, size] of sizes) {
       const row = readme.split('\n').find((line) => line.includes(`\`${file}\``) && line.trim().startsWith('|'))
       expect(row, `README size table has a row for ${file}`).toBeDefined()
