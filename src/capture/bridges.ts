@@ -2,7 +2,8 @@
  * The bridges' mapping code (GA4 `dataLayer` entries and Shopify customer events to Seglet events, the
  * schema.org `Product` JSON-LD reader, the `<meta name="seglet:page-stats">` parser). The script-tag build
  * loads it as `seglet-bridges.min.js` the first time one of them has something to read, so a page without
- * ecommerce data or page statistics does not download it; the npm build passes it to the capture directly.
+ * ecommerce data or page statistics does not download it; the npm build imports it then with a dynamic
+ * `import()`, which bundlers split into a chunk of its own.
  */
 import { mapDataLayerEntry } from './lib/mapDataLayerEntry'
 import { mapShopifyEvent } from './lib/mapShopifyEvent'

@@ -1,13 +1,17 @@
-import { createBridges } from '../capture/bridges'
-import { createBlocks } from '../personalize/createBlocks'
-import { pruneEvents } from '../store/lib/pruneEvents'
-import { exportStored } from '../store/lib/exportStored'
 import { loadReportParts } from '../reports/loadReportParts'
 import { loadLazyParts } from './loadLazyParts'
+import { loadPart } from './loadPart'
 import type { Seglet, SegletOptions } from './createSeglet'
 import { createSegletWith } from './createSeglet'
 import { createInertSeglet } from './createInertSeglet'
 import { validateOptions } from '../options/validateOptions'
+
+// Loaded as the script-tag build loads its parts: the bridges' code when a page first has GA4 or Shopify data,
+// JSON-LD or page statistics; the blocks' code when it first has a block; the retention pass and the export
+// document on a page that must prune or export. Bundlers split each into a chunk of its own.
+const loadBridges = loadPart('bridges', () => import('../capture/bridges').then((module) => module.createBridges()))
+const loadBlocks = loadPart('blocks', () => import('../personalize/blocks'))
+const loadPrune = loadPart('prune', () => import('../store/prune'))
 
 export type { ModelOptions, ReportLoader, RuntimeLoader, Seglet, SegletOptions, SegletParts } from './createSeglet'
 
@@ -29,5 +33,5 @@ export function createSeglet(options: SegletOptions = {}): Seglet {
   validateOptions(options)
   // Checked when called, never at import: the same bundle runs on the server and in the browser.
   if (typeof window === 'undefined' || typeof document === 'undefined') return createInertSeglet(options)
-  return createSegletWith(options, { loadRuntime: loadLazyParts, bridges: createBridges(), blocks: { createBlocks }, prune: { pruneEvents, exportStored }, loadReports: loadReportParts })
+  return createSegletWith(options, { loadRuntime: loadLazyParts, bridges: loadBridges, blocks: loadBlocks, prune: loadPrune, loadReports: loadReportParts })
 }
