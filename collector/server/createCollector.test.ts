@@ -867,6 +867,10 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       // A browser revalidates with the tag it was given: the gzipped form's weak one is the same file.
       const again = await ask('/seglet/dashboard/chart.umd.min.js', { 'accept-encoding': 'gzip', 'if-none-match': zipped.headers.etag as string })
       expect([again.status, again.body.byteLength]).toEqual([304, 0])
+      // With the headers the 200 would have had (RFC 9110, 15.4.5): a cache keeps the gzipped form under them.
+      expect([again.headers.vary, again.headers.etag, again.headers['cache-control']]).toEqual(['accept-encoding', zipped.headers.etag, 'no-cache'])
+      const plainAgain = await ask('/seglet/dashboard/chart.umd.min.js', { 'if-none-match': plain.headers.etag as string })
+      expect([plainAgain.status, plainAgain.headers.vary, plainAgain.headers.etag]).toEqual([304, 'accept-encoding', plain.headers.etag])
       const head = await ask('/seglet/dashboard/chart.umd.min.js', { 'accept-encoding': 'gzip' }, 'HEAD')
       expect([head.status, head.headers['content-encoding'], head.headers.etag, head.body.byteLength]).toEqual([200, 'gzip', zipped.headers.etag, 0])
       const insights = await ask('/seglet/insights.json', { 'accept-encoding': 'gzip' })

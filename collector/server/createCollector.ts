@@ -241,9 +241,13 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     c.res.headers.delete('set-cookie')
   })
   // insights.json over a long window is megabytes of JSON, the chart library 200 KB: gzipped to a client that takes it.
+  // A revalidation of the file as it would be sent (`no-cache` answers with an ETag) is answered 304 here, with the
+  // headers of that answer: its Vary and its ETag in the form the client was given.
   app.use('*', async (c, next) => {
     await next()
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') c.res = await gzipAnswer(c.res, c.req.header('accept-encoding'), c.req.method === 'HEAD')
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') {
+      c.res = await gzipAnswer(c.res, c.req.header('accept-encoding'), c.req.method === 'HEAD', c.req.header('if-none-match'))
+    }
   })
   // Each route under one spelling: the shop's sign-in matches paths as they came (see isCanonicalPath).
   app.use('*', async (c, next) => {
@@ -294,10 +298,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   app.get(PAGE_STATS_PATH, async (c) => {
     const file = pageStats ?? (await regeneratePageStats())
     const etag = `"${file.integrity}"`
-    const headers = { 'cache-control': 'no-cache', etag, 'x-seglet-integrity': file.integrity }
-    // A browser revalidating the copy in its HTTP cache (`no-cache`) gets no body when it is the current table.
-    if (isCurrent(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers)
-    return c.body(file.text, 200, { 'content-type': 'application/json; charset=utf-8', ...headers })
+    // A browser revalidating the copy in its HTTP cache (`no-cache`) gets no body when it is the current table (304).
+    return c.body(file.text, 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', etag, 'x-seglet-integrity': file.integrity })
   })
   // On demand from the dashboard; same-site only, like the report endpoint.
   app.post(PAGE_STATS_PATH, async (c) => {
@@ -322,31 +324,25 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   app.get(`/seglet/${PAGE_STATS_POINTER}`, async (c) => {
     const text = options.pageStatsDir === undefined ? undefined : await readFile(join(options.pageStatsDir, PAGE_STATS_POINTER), 'utf8').catch(() => undefined)
     if (text === undefined) return c.json({ error: 'not_found' }, 404)
-    // Revalidated on every use: a renderer asking again while it names the same table gets no body.
+    // Revalidated on every use: a renderer asking again while it names the same table gets no body (304).
     const etag = `"sha256-${createHash('sha256').update(text).digest('base64')}"`
-    const headers = { 'cache-control': 'no-cache', etag }
-    if (isCurrent(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers)
-    return c.body(text, 200, { 'content-type': 'application/json; charset=utf-8', ...headers })
+    return c.body(text, 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', etag })
   })
 
   // Signed packs, as `publish-pack` wrote them: public files, revalidated on every use.
   app.get('/seglet/:file', async (c, next) => {
     const file = options.packsDir === undefined ? undefined : await readPublishedFile(options.packsDir, c.req.param('file'))
     if (!file) return next()
-    // Browsers check the manifest daily: a revalidation of the file as it is gets no body.
+    // Browsers check the manifest daily: a revalidation of the file as it is gets no body (304).
     const etag = `"sha256-${createHash('sha256').update(file.body).digest('base64')}"`
-    const headers = { 'cache-control': 'no-cache', etag }
-    if (isCurrent(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers)
-    return c.body(file.body, 200, { 'content-type': file.type, ...headers })
+    return c.body(file.body, 200, { 'content-type': file.type, 'cache-control': 'no-cache', etag })
   })
 
   // Revalidated on every load, by ETag: an unchanged file (the chart library is 200 KB) is answered 304 without it.
   const serveAsset = (c: Context, name: string) => {
     const asset = dashboardAsset(name)
     if (!asset) return c.json({ error: 'not_found' }, 404)
-    const headers = { 'cache-control': 'no-cache', etag: asset.etag }
-    if (isCurrent(c.req.header('if-none-match'), asset.etag)) return c.body(null, 304, headers)
-    return c.body(asset.body, 200, { 'content-type': asset.type, ...headers })
+    return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'no-cache', etag: asset.etag })
   }
   app.get(DASHBOARD_PATH, (c) => serveAsset(c, 'index.html'))
   app.get(`${DASHBOARD_PATH}/:asset`, (c) => serveAsset(c, c.req.param('asset')))
@@ -476,18 +472,6 @@ async function pruneOldTables(dir: string, current: string, time: number, keepMs
     const info = await stat(join(dir, name)).catch(() => undefined)
     if (info && time - info.mtimeMs > keepMs) await unlink(join(dir, name)).catch(() => undefined)
   }
-}
-
-/**
- * True when an `If-None-Match` header (of a GET or HEAD) names `etag` among its entity tags, weak (`W/"…"`) or
- * strong, or is `*` (any current file): the client's copy is the current file (RFC 9110, 13.1.2). Each tag is read
- * whole, quotes and all, so a comma inside one does not split it.
- */
-function isCurrent(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (ifNoneMatch === undefined) return false
-  if (ifNoneMatch.trim() === '*') return true
-  for (const [, tag] of ifNoneMatch.matchAll(/(?:W\/)?("[^"]*")/g)) if (tag === etag) return true
-  return false
 }
 
 /** A JSON answer with the security headers, for answers given outside the app. */

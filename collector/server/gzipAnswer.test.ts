@@ -59,3 +59,20 @@ it('sends as they are small answers, other types, other statuses, and answers to
   expect([image.headers.get('content-encoding'), image.headers.get('vary')]).toEqual([null, null])
   expect(await image.text()).toBe(big)
 })
+
+it('answers a revalidation 304 with the Vary and the ETag form the 200 would have had, and no body', async () => {
+  const cases: Array<[Response, string | undefined, string, string | null]> = [
+    [json(big, '"sha256-x"'), 'gzip', 'W/"sha256-x"', 'W/"sha256-x"'],
+    [json(big, '"sha256-x"'), 'gzip', '"sha256-x"', 'W/"sha256-x"'],
+    [json(big, '"sha256-x"'), undefined, 'W/"sha256-x"', '"sha256-x"'],
+    [json('{}', '"sha256-y"'), 'gzip', '"sha256-y"', '"sha256-y"'],
+    [new Response('signed', { headers: { 'content-type': 'text/plain', etag: '"m"' } }), 'gzip', '"m"', '"m"'],
+  ]
+  for (const [response, accept, ifNoneMatch, etag] of cases) {
+    const vary = response.headers.get('content-type') === 'application/json' ? 'accept-encoding' : null
+    const answer = await gzipAnswer(response, accept, false, ifNoneMatch)
+    expect([answer.status, answer.headers.get('etag'), answer.headers.get('vary'), answer.headers.get('content-encoding'), answer.body]).toEqual([304, etag, vary, null, null])
+  }
+  const changed = await gzipAnswer(json(big, '"sha256-x"'), 'gzip', false, '"sha256-old"')
+  expect([changed.status, changed.headers.get('content-encoding')]).toEqual([200, 'gzip'])
+})
