@@ -83,6 +83,25 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(await response.json()).toEqual({ error: 'cross_site', message: expect.stringMatching(/--allowed-origin/) })
   })
 
+  it('refuses insights.json to a page of another site, which could only make a signed-in browser work out the estimates', async () => {
+    const collector = make()
+    const ask = (headers: Record<string, string>, method = 'GET') => collector.app.request('/seglet/insights.json', { method, headers })
+    for (const site of ['cross-site', 'same-site']) {
+      for (const [mode, dest] of [['no-cors', 'image'], ['no-cors', 'script'], ['cors', 'empty'], ['navigate', 'iframe']]) {
+        const refused = await ask({ 'sec-fetch-site': site, 'sec-fetch-mode': mode!, 'sec-fetch-dest': dest! })
+        expect([site, mode, dest, refused.status, refused.headers.get('cache-control')]).toEqual([site, mode, dest, 403, null])
+        expect(await refused.json()).toEqual({ error: 'cross_site', message: expect.stringMatching(/own origin only/) })
+      }
+      expect((await ask({ 'sec-fetch-site': site }, 'HEAD')).status).toBe(403)
+      // A link followed from elsewhere opens it, as any page of the shop.
+      expect((await ask({ 'sec-fetch-site': site, 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' })).status).toBe(200)
+    }
+    // The dashboard's own fetch, an address typed, and a script or server without fetch metadata.
+    for (const headers of [{ 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' }, { 'sec-fetch-site': 'none' }, {}] as Record<string, string>[]) {
+      expect((await ask(headers)).status).toBe(200)
+    }
+  })
+
   it('publishes each table under its own name before pointing to it, so a page always gets a table matching its integrity', async () => {
     const collector = make()
     const rewrite = () => collector.app.request('/seglet/page-stats.json', { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } })

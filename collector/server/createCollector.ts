@@ -27,6 +27,7 @@ import { packContexts } from '../estimates/packLeafNames'
 import { answerReport, refusalBody } from './answerReport'
 import { toReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { isCanonicalPath } from './isCanonicalPath'
+import { isCrossSiteRead } from './isCrossSiteRead'
 import { SECURITY_HEADER_LIST, SECURITY_HEADERS } from './securityHeaders'
 import { toCurrency } from '../lib/toCurrency'
 
@@ -280,6 +281,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   })
 
   app.get(INSIGHTS_PATH, async (c) => {
+    if (isCrossSiteRead(headerReader(c))) return c.json({ error: 'cross_site', message: CROSS_SITE_READ }, 403)
     const q = await query()
     const document = estimator.insights(await readSums(db, q.from, q.to, estimator.windowCounters), q)
     c.header('cache-control', 'no-store')
@@ -425,6 +427,9 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     },
   }
 }
+
+/** Why a page of another site cannot have a browser fetch `insights.json` (see `isCrossSiteRead`). */
+const CROSS_SITE_READ = "the insights are read from the collector's own origin only: open /seglet/dashboard"
 
 /** The file the page-statistics pointer names for the table of `integrity` (`sha256-<base64>`): its digest in hex. */
 export const pageStatsFileName = (integrity: string): string => `page-stats-${Buffer.from(integrity.slice('sha256-'.length), 'base64').toString('hex')}.json`
