@@ -105,6 +105,16 @@ it('answers a request it cannot parse 400 with the security headers and a JSON e
   expect(answer).toMatch(/^HTTP\/1\.1 431 [^]*\{"error":"headers_too_large"\}$/)
 })
 
+it('answers an expectation other than 100-continue 417 with the security headers and a JSON error, and closes the connection', async () => {
+  const port = await listen({})
+  const { answer, closedAfterMs } = await hold(port, `GET /seglet/health HTTP/1.1\r\nHost: collector\r\nExpect: foo\r\n\r\n`)
+  expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 417 Expectation Failed')
+  expect(answer).toContain("content-security-policy: default-src 'none'")
+  expect(answer).toContain('x-content-type-options: nosniff')
+  expect(answer).toMatch(/\r\n\r\n\{"error":"expectation_failed"\}$/)
+  expect(closedAfterMs).toBeDefined()
+})
+
 it('answers a whole request, and keeps an idle keep-alive connection open past the request timeout', async () => {
   const port = await listen({ requestTimeoutMs: 300, checkEveryMs: 50 })
   const socket = connect(port, '127.0.0.1')

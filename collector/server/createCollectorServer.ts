@@ -71,6 +71,12 @@ export function createCollectorServer(listener: (req: IncomingMessage, res: Serv
     if (Number(req.headers['content-length'] ?? 0) <= maxBodyBytes) res.writeContinue()
     answer(req, res)
   })
+  // Any other expectation (`Expect: foo`) Node.js would refuse with a bare 417: answered as the collector's other
+  // errors, with its security headers and a JSON error; the body, never read, is not waited for.
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
+    const body = '{"error":"expectation_failed"}'
+    res.writeHead(417, [...SECURITY_HEADER_LIST, 'content-type', 'application/json', 'content-length', String(body.length), 'connection', 'close']).end(body)
+  })
   // Idle keep-alive connections are kept longer than a load balancer's (60 s is the common default): closed
   // first by the collector, a connection the balancer is reusing gives that request a 502.
   server.on('clientError', answerClientError)
