@@ -11,6 +11,9 @@ import type { IngestOutcome, ReportCodec } from './types'
 
 const DAY_MS = 86_400_000
 
+/** The setting a health check writes while storing fails, to see whether the database commits again. */
+const STORE_CHECK_SETTING = 'health.storeCheckedOn'
+
 /** Options of `createIngest`. */
 export interface IngestOptions {
   /**
@@ -107,6 +110,12 @@ export interface Ingest {
   submit(client: string, text: string): Promise<IngestOutcome>
   /** Whether storing reports fails now (since the last write failed, until one succeeds). */
   storing(): 'ok' | 'failing'
+  /**
+   * While storing fails, tries a write of its own (a setting: the UTC day of the check) and, when it commits,
+   * stores reports again, as a stored report would: without it, a replica its load balancer took out for failing
+   * (so sent no report) would stay failing after the database is back. Resolves to what `storing` says then.
+   */
+  checkStoring(): Promise<'ok' | 'failing'>
   /** Waits for every accepted report to be stored. */
   flush(): Promise<void>
   /**
@@ -369,6 +378,16 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       })
     },
     storing: () => (failing.store ? 'failing' : 'ok'),
+    async checkStoring() {
+      if (!failing.store) return 'ok'
+      try {
+        await db.query(SQL.writeSetting, [STORE_CHECK_SETTING, utcDay(now())])
+      } catch {
+        return 'failing'
+      }
+      worked('store')
+      return 'ok'
+    },
     async flush() {
       startBatch()
       while (writing) await writing

@@ -334,7 +334,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     let down = false
     let storing = true
     const collector = createCollector(
-      failingWhen((sql) => down || (!storing && sql === SQL.insertUnsummedReports)),
+      failingWhen((sql) => down || (!storing && sql.includes('INSERT'))),
       createReportEstimator({ pageKeys: TEST_PAGE_KEYS }),
       { now: () => NOW, batch: { maxDelayMs: 1 }, onStorageFailed: () => {}, onStorageRecovered: () => {} },
     )
@@ -350,7 +350,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(await check()).toEqual([503, { status: 'failing', error: 'storage_failed' }])
     down = false
     expect(await check()).toEqual([200, { status: 'ok' }])
-    // The database answers, but reports cannot be written (a full disk): refused with 503, so the replica is unhealthy.
+    // The database answers, but nothing can be written (a full disk): reports are refused with 503, so the replica is unhealthy.
     storing = false
     const [first, second] = reportBodies(2, { day: DAY, seed: 33 })
     expect((await post(collector, first!, { address: '203.0.113.30' })).status).toBe(503)
@@ -358,6 +358,31 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     storing = true
     expect((await post(collector, second!, { address: '203.0.113.31' })).status).toBe(202)
     expect(await check()).toEqual([200, { status: 'ok' }])
+  })
+
+  it('says healthy again once the database stores again, without a report to show it (a load balancer sends none to a replica it took out)', async () => {
+    let writesFail = true
+    const events: string[] = []
+    const collector = createCollector(
+      failingWhen((sql) => writesFail && sql.includes('INSERT')),
+      createReportEstimator({ pageKeys: TEST_PAGE_KEYS }),
+      { now: () => NOW, batch: { maxDelayMs: 1 }, onStorageFailed: (what) => events.push(`failed ${what}`), onStorageRecovered: (what) => events.push(`recovered ${what}`) },
+    )
+    made.push(collector)
+    const check = async () => {
+      const response = await collector.app.request('/seglet/health')
+      return [response.status, await response.json()]
+    }
+    const [first, second] = reportBodies(2, { day: DAY, seed: 34 })
+    expect((await post(collector, first!, { address: '203.0.113.40' })).status).toBe(503)
+    // Reads work, writes do not (a full disk): the check's own write fails too.
+    expect(await check()).toEqual([503, { status: 'failing', error: 'storage_failed' }])
+    expect(await check()).toEqual([503, { status: 'failing', error: 'storage_failed' }])
+    writesFail = false
+    expect(await check()).toEqual([200, { status: 'ok' }])
+    expect(events).toEqual(['failed store', 'recovered store'])
+    expect((await post(collector, second!, { address: '203.0.113.41' })).status).toBe(202)
+    expect(await countReports(db)).toBe(1)
   })
 
   it('tells the operator once when the database stops storing reports, and once when it stores them again', async () => {

@@ -271,7 +271,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   app.get(HEALTH_PATH, async (c) => {
     c.header('cache-control', 'no-store')
     // Unhealthy while reports cannot be stored (they are refused with 503): a replica that loses them is taken out.
-    if (ingest.storing() === 'failing') return c.json({ status: 'failing', error: 'storage_failed' }, 503)
+    // Taken out, it gets no report to find the database back: the check tries a write itself.
+    if ((await ingest.checkStoring()) === 'failing') return c.json({ status: 'failing', error: 'storage_failed' }, 503)
     try {
       await db.query(SQL.ping)
     } catch {
