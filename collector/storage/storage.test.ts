@@ -42,6 +42,21 @@ describe.each(DATABASE_TARGETS)('storage on $name', (target) => {
     expect(await migrate(db)).toEqual([])
   })
 
+  it('refuses a database a newer collector has migrated, in one line, and changes nothing in it', async () => {
+    const newest = Math.max(...MIGRATIONS.map((m) => m.version))
+    await db.query(SQL.recordMigration, [newest + 1, 'from a newer collector'])
+    try {
+      const refusal = await migrate(db).catch((error: unknown) => error)
+      expect(refusal).toMatchObject({
+        code: 'collector_storage',
+        message: `the database's schema is version ${newest + 1}, newer than this collector's ${newest}: a newer Seglet collector has used it; run that version (or a later one) on it`,
+      })
+    } finally {
+      await db.query('DELETE FROM seglet_migrations WHERE version > $1', [newest])
+    }
+    expect(await migrate(db)).toEqual([])
+  })
+
   it('adds sums across batches and stores raw reports with their day only', async () => {
     const row = (day: string, counter: string, value: number) => ({ day, packId: 'p1', epsilon: 2, segmentLeaves: 4, valueLeaves: 4, counter, value })
     await writeBatch(db, [{ day: '2026-11-28', body: '{"a":1}' }, { day: '2026-11-29', body: '{"a":2}' }], [
