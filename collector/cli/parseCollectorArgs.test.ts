@@ -1,6 +1,8 @@
 // @vitest-environment node
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { describe, expect, it, vi } from 'vitest'
 import { main } from '../main'
+import { POSTGRES_CONNECT_TIMEOUT_MS } from '../storage/openDatabase'
 import { COLLECTOR_DEFAULTS, COLLECTOR_HELP, parseCollectorArgs } from './parseCollectorArgs'
 
 const noFile = () => {
@@ -105,6 +107,30 @@ describe('the collector command line', () => {
       out.mockRestore()
     }
   })
+
+  // A host that takes the connection but never answers (a network that drops packets, a failed-over address):
+  // without a timeout the collector would wait for good, saying nothing, and every report would wait with it.
+  it('gives up on a PostgreSQL that never answers, after connect_timeout seconds or POSTGRES_CONNECT_TIMEOUT_MS', async () => {
+    const sockets: Socket[] = []
+    const silent = createServer((socket) => void sockets.push(socket))
+    await new Promise<void>((ready) => silent.listen(0, '127.0.0.1', ready))
+    const port = (silent.address() as AddressInfo).port
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      let started = Date.now()
+      expect(await main(['--database', `postgres://nobody@127.0.0.1:${port}/none?connect_timeout=1`])).toBe(1)
+      expect(Date.now() - started).toBeLessThan(POSTGRES_CONNECT_TIMEOUT_MS)
+      expect(String(err.mock.calls[0]?.[0])).toMatch(new RegExp(`^seglet collector: cannot reach PostgreSQL at postgres://…@127\\.0\\.0\\.1:${port}/none\\?connect_timeout=1: .*timeout`))
+      started = Date.now()
+      expect(await main(['--database', `postgres://nobody@127.0.0.1:${port}/none`])).toBe(1)
+      expect(Date.now() - started).toBeGreaterThanOrEqual(POSTGRES_CONNECT_TIMEOUT_MS - 100)
+      expect(String(err.mock.calls[1]?.[0])).toMatch(/timeout/)
+    } finally {
+      err.mockRestore()
+      for (const socket of sockets) socket.destroy()
+      silent.close()
+    }
+  }, POSTGRES_CONNECT_TIMEOUT_MS + 10_000)
 
   it('says in one line when PostgreSQL cannot be reached', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {})

@@ -57,9 +57,16 @@ function makeStoreFolder(location: string): void {
   }
 }
 
+/**
+ * How long a connection to PostgreSQL may take to open, in ms, unless the URL says otherwise (`connect_timeout`, in
+ * seconds, as libpq reads it). A host that takes the connection and never answers would otherwise hold the start,
+ * or every report waiting for a connection, for good (or minutes, the system's own TCP timeout).
+ */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 10_000
+
 async function openPostgres(location: string): Promise<Database> {
   const { Pool } = await import('pg')
-  const pool = new Pool({ connectionString: location, max: 4 })
+  const pool = new Pool({ connectionString: location, max: 4, connectionTimeoutMillis: connectTimeoutMs(location) })
   // An idle client's connection error must not crash the process; the next query reports it.
   pool.on('error', () => {})
   try {
@@ -96,6 +103,12 @@ async function openPostgres(location: string): Promise<Database> {
     },
     close: () => pool.end(),
   }
+}
+
+/** The URL's `connect_timeout` (whole seconds, above 0) in ms, else POSTGRES_CONNECT_TIMEOUT_MS. */
+function connectTimeoutMs(location: string): number {
+  const seconds = /[?&]connect_timeout=(\d+)(?:&|$)/.exec(location)?.[1]
+  return seconds && Number(seconds) > 0 ? Number(seconds) * 1000 : POSTGRES_CONNECT_TIMEOUT_MS
 }
 
 /** Hides the password of a connection string in messages, to the last @ (the client reads an unescaped @ as part of it). */
