@@ -33,10 +33,16 @@ const HOUR_MS = 3_600_000
 export const STOP_GRACE_MS = 5_000
 
 /**
+ * How long a stop waits for the database to store and sum what is pending once the requests are done, in ms,
+ * before it stops without it (exit code 1): one that no longer answers must not keep the collector from stopping.
+ */
+export const STOP_DATABASE_MS = 10_000
+
+/**
  * `npm run collector -- [options]`: starts the collector and runs until SIGINT/SIGTERM. `npm run collector --
  * keygen` and `publish-pack …` make the pack-signing key and publish signed packs (see packs/packCommands.ts). Returns the exit code;
  * a bad option, an unreachable database or a page-statistics folder it cannot write prints one line and returns 2 or 1,
- * and so does a database that fails while it stops. A stop while it starts lets the step under way finish (each is
+ * and so does a database that fails, or does not answer within STOP_DATABASE_MS, while it stops. A stop while it starts lets the step under way finish (each is
  * whole or not at all), closes the database and returns 0.
  */
 export async function main(argv: string[]): Promise<number> {
@@ -194,14 +200,24 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     server.closeIdleConnections()
   })
   let code = 0
-  // Its failure, if any, is printed by the job itself.
-  await hourly
+  // A database that stopped answering without closing the connection (a network that drops packets) would hold
+  // the stop for good: past STOP_DATABASE_MS the collector stops without it. Nothing acknowledged is lost (each
+  // answered report is stored), and a report not yet summed stays on the unsummed list until a summing pass commits.
+  let giveUp = () => {}
+  const gaveUp = new Promise<'gave up'>((resolve) => (giveUp = () => resolve('gave up')))
+  const timer = setTimeout(giveUp, STOP_DATABASE_MS)
   try {
-    await collector.close()
+    // Its failure, if any, is printed by the job itself.
+    const closed = (async () => (await hourly, await collector.close()))()
+    if ((await Promise.race([closed, gaveUp])) === 'gave up') {
+      console.error(`seglet collector: the database did not answer within ${STOP_DATABASE_MS / 1000} s of the stop: stopping without it (reports not yet summed are summed at the next start)`)
+      return 1
+    }
   } catch (error) {
-    // Nothing acknowledged is lost: a report not yet summed stays on the unsummed list until a summing pass commits.
     console.error(`seglet collector: database: ${(error as Error).message} (reports not yet summed are summed at the next start)`)
     code = 1
+  } finally {
+    clearTimeout(timer)
   }
   await db.close().catch(() => {})
   return code

@@ -6,7 +6,7 @@ import type { Database } from './storage/types'
 import { reportBodies } from './testing/reports'
 
 // The database the collector opens, made to fail once `failing` is set (PostgreSQL gone away while it runs).
-const state = vi.hoisted(() => ({ failing: false, closed: false, hold: undefined as Promise<void> | undefined, held: () => {}, transactions: 0 }))
+const state = vi.hoisted(() => ({ silent: false, failing: false, closed: false, hold: undefined as Promise<void> | undefined, held: () => {}, transactions: 0 }))
 vi.mock('./storage/openDatabase', async (importOriginal) => {
   const original = await importOriginal<typeof import('./storage/openDatabase')>()
   return {
@@ -15,10 +15,13 @@ vi.mock('./storage/openDatabase', async (importOriginal) => {
       const fail = () => {
         if (state.failing) throw new Error('Connection terminated unexpectedly')
       }
+      // A network that drops packets: no answer, and no error either.
+      const silence = () => (state.silent ? new Promise<never>(() => {}) : undefined)
       return {
         kind: db.kind,
-        query: async (text, params) => (fail(), db.query(text, params)),
+        query: async (text, params) => (await silence(), fail(), db.query(text, params)),
         transaction: async (work) => {
+          await silence()
           fail()
           state.transactions++
           if (state.hold) {
@@ -69,6 +72,28 @@ it('stops with one line and closes the database when the reports it stored canno
   expect(errors).toEqual([expect.stringMatching(/^seglet collector: database: Connection terminated unexpectedly[^\n]*$/)])
   expect(state.closed).toBe(true)
 }, 300_000)
+
+it('stops with one line when the database no longer answers at all', async () => {
+  const { STOP_DATABASE_MS } = await import('./main')
+  const errors: string[] = []
+  vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+  state.failing = false
+  const { base, stopped, stop } = await startListening()
+  try {
+    // Stored, not yet summed: the stop's summing pass then asks the database, which says nothing.
+    const [body] = reportBodies(1, { day: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10), seed: 7 })
+    const response = await fetch(`${base}/seglet/reports`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' } })
+    expect(response.status).toBe(202)
+    state.silent = true
+    const started = Date.now()
+    stop('SIGTERM')
+    expect(await stopped).toBe(1)
+    expect(Date.now() - started).toBeLessThan(STOP_DATABASE_MS + 2_000)
+    expect(errors).toEqual([`seglet collector: the database did not answer within ${STOP_DATABASE_MS / 1000} s of the stop: stopping without it (reports not yet summed are summed at the next start)`])
+  } finally {
+    state.silent = false
+  }
+}, 60_000)
 
 it('closes the database and stops when told to stop while it starts (summing or re-estimating), without listening', async () => {
   const { main } = await import('./main')
