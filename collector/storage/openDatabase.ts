@@ -65,8 +65,16 @@ function makeStoreFolder(location: string): void {
 export const POSTGRES_CONNECT_TIMEOUT_MS = 10_000
 
 async function openPostgres(location: string): Promise<Database> {
-  const { Pool } = await import('pg')
-  const pool = new Pool({ connectionString: location, max: 4, connectionTimeoutMillis: connectTimeoutMs(location) })
+  const { Client, Pool } = await import('pg')
+  const connectionTimeoutMillis = connectTimeoutMs(location)
+  // The timeout is the connection's own, not the pool's: given to the pool it would also end a query's wait for a
+  // free connection, and a report behind a long summing pass or re-estimate would fail instead of waiting its turn.
+  class TimedClient extends Client {
+    constructor(config?: ConstructorParameters<typeof Client>[0]) {
+      super({ ...(typeof config === 'object' ? config : {}), connectionTimeoutMillis })
+    }
+  }
+  const pool = new Pool({ connectionString: location, max: 4, Client: TimedClient })
   // An idle client's connection error must not crash the process; the next query reports it.
   pool.on('error', () => {})
   try {

@@ -176,6 +176,26 @@ describe.each(DATABASE_TARGETS)('storage on $name', (target) => {
   })
 })
 
+describe.runIf(process.env.SEGLET_TEST_DATABASE_URL)('PostgreSQL connections', () => {
+  // The connect timeout ends a connection that does not open; a query waiting for one of the pool's connections,
+  // busy with other work for longer than that (a summing pass, a re-estimate), waits its turn and runs.
+  it('lets a query wait for a busy pool longer than connect_timeout, and runs it', async () => {
+    const url = new URL(process.env.SEGLET_TEST_DATABASE_URL!)
+    url.searchParams.set('connect_timeout', '1')
+    const db = await openDatabase(url.href)
+    try {
+      const busy = Array.from({ length: 4 }, () => db.query('SELECT pg_sleep(2.5)'))
+      await new Promise((done) => setTimeout(done, 200))
+      const started = Date.now()
+      expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }])
+      expect(Date.now() - started).toBeGreaterThan(1_500)
+      await Promise.all(busy)
+    } finally {
+      await db.close()
+    }
+  }, 30_000)
+})
+
 describe('the embedded store in a folder', () => {
   it('refuses in one line, naming --database, a file given where its folder (or a folder above it) should be', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'seglet-store-'))
