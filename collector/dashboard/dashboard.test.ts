@@ -289,6 +289,31 @@ describe('dashboard', () => {
     expect(status('segments', 'share of sessions')).toContain('not enough reports yet')
   })
 
+  it('says "no reports" over an empty chart, in the daily table and in the CSV where reports came but none answered its question', async () => {
+    type Doc = { reports: number; insights: { reportsByQuestion: Record<string, number> } }
+    const doc = insightsOf(40) as unknown as Doc
+    // Reports came, but none answered the segment or the outcome question: more traffic of the same kind is not what
+    // is missing, as "not enough reports yet" would say; the tables already say "no reports".
+    doc.insights.reportsByQuestion.segment = 0
+    doc.insights.reportsByQuestion.outcome = 0
+    await draw(doc)
+    const note = (chart: string) => document.getElementById(chart)!.parentElement!.querySelector('.chart-empty')?.textContent
+    expect(new Set(cells('segments', 2))).toEqual(new Set(['no reports']))
+    expect(note('conversion-by-segment')).toBe("No reports yet for a segment's conversion.")
+    expect(new Set(cells('segments', 1))).toEqual(new Set(['no reports']))
+    expect(note('segments-over-time')).toBe('No reports yet for the segment shares.')
+    expect(new Set(cells('segments-daily', 1))).toEqual(new Set(['no reports']))
+    const rows = parseCsv((await downloaded(doc)).text.slice(1))
+    expect([...new Set(rows.filter((r) => r[0] === 'segment shares by day').map((r) => r[7]))]).toEqual(['no reports'])
+    // With segment answers, too few, both charts say so as before.
+    doc.insights.reportsByQuestion.segment = 7
+    doc.insights.reportsByQuestion.outcome = 3
+    await draw(doc)
+    expect(note('conversion-by-segment')).toBe('No segment has enough reports yet for its conversion.')
+    expect(note('segments-over-time')).toMatch(/has enough reports yet for its segment shares\.$/)
+    expect(cells('segments-daily', 1)).toContain('not enough reports yet')
+  })
+
   it('draws a conversion estimate below zero as an empty bar on a 0–100% axis, not hidden under it', async () => {
     const doc = insightsOf(4000) as unknown as { insights: { segments: { conversion: object }[] } }
     // As an unbiased estimate of a segment that rarely orders can come out.

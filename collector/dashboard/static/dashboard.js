@@ -43,6 +43,8 @@
     const answers = doc.insights && doc.insights.reportsByQuestion
     return !(doc.reports > 0) || (answers && questions.some((q) => answers[q] === 0)) ? NONE : NA
   }
+  /** True when a day's (or 7 days') segment shares have no report behind them: none that day, or none in the window answered the segment question. */
+  const noShares = (doc, d) => noReports(d) || (doc.reports > 0 && whyNone(doc, 'segment') === NONE)
   // A retrain adds `+rYYYYMMDD` to the session pack's version (`+rYYYYMMDD.2` a second one that day): said as the
   // UTC day it was retrained.
   const longDay = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
@@ -559,14 +561,14 @@
       },
     }, keys)
     legendOf('segments-over-time', chart, datasets, keys, leaves.map((leaf) => segmentId(leaf) && `Segment id: ${segmentId(leaf)}`))
-    noteIfEmpty('segments-over-time', chart, datasets.every((d) => d.data.every((v) => v === null)), doc.reports > 0 ? `No day${(doc.sevenDays || []).length > 0 ? ', nor any 7 days,' : windowDays(doc).length > 1 && windowDays(doc).length < 7 ? ', nor the whole window,' : ''} has enough reports yet for its segment shares.` : NO_REPORTS_DAILY)
+    noteIfEmpty('segments-over-time', chart, datasets.every((d) => d.data.every((v) => v === null)), doc.reports > 0 && whyNone(doc, 'segment') === NONE ? 'No reports yet for the segment shares.' : doc.reports > 0 ? `No day${(doc.sevenDays || []).length > 0 ? ', nor any 7 days,' : windowDays(doc).length > 1 && windowDays(doc).length < 7 ? ', nor the whole window,' : ''} has enough reports yet for its segment shares.` : NO_REPORTS_DAILY)
     // The chart's figures as text, for a screen reader and for telling the lines apart without their colours.
     table(
       'segments-daily',
       [periods.head, ...leaves.map((leaf) => nameHead(segmentName(leaf), segmentId(leaf)))],
       rows.map((d) => [
         periodHead(periods.row(d)),
-        ...leaves.map((leaf) => (noReports(d) ? el('td', { class: 'num' }, el('span', { class: 'na' }, NONE)) : cell((d.segments.find((x) => x.leaf === leaf) || {}).share, rate))),
+        ...leaves.map((leaf) => (noShares(doc, d) ? el('td', { class: 'num' }, el('span', { class: 'na' }, NONE)) : cell((d.segments.find((x) => x.leaf === leaf) || {}).share, rate))),
       ]),
       doc.reports > 0 ? 'No days in this window yet.' : NO_REPORTS_DAILY,
     )
@@ -608,7 +610,7 @@
     const bare = usable.length === 0
     document.getElementById('conversion-by-segment').parentElement.classList.toggle('bare', bare)
     legendOf('conversion-by-segment', chart, bare ? [] : datasets, keys)
-    noteIfEmpty('conversion-by-segment', chart, bare, doc.reports > 0 ? 'No segment has enough reports yet for its conversion.' : 'No reports yet for a segment\'s conversion.')
+    noteIfEmpty('conversion-by-segment', chart, bare, whyNone(doc, 'outcome') === NA ? 'No segment has enough reports yet for its conversion.' : 'No reports yet for a segment\'s conversion.')
     table(
       'segments',
       ['Segment', 'Share of sessions', 'Conversion', 'Revenue per session'],
@@ -759,11 +761,11 @@
       add('segments', '', segmentName(s.leaf), 'revenue per session', s.revenuePerSession, amount, segmentId(s.leaf), whyNone(doc, 'outcome', 'order'))
     }
     for (const d of doc.daily || []) {
-      for (const s of doc.insights.segments) add('segment shares by day', d.day, segmentName(s.leaf), 'share of sessions', (d.segments.find((x) => x.leaf === s.leaf) || {}).share, unit, segmentId(s.leaf), noReports(d) ? NONE : NA)
+      for (const s of doc.insights.segments) add('segment shares by day', d.day, segmentName(s.leaf), 'share of sessions', (d.segments.find((x) => x.leaf === s.leaf) || {}).share, unit, segmentId(s.leaf), noShares(doc, d) ? NONE : NA)
     }
     // Each 7 days pooled, by their last day.
     for (const p of doc.sevenDays || []) {
-      for (const s of doc.insights.segments) add('segment shares over 7 days', p.to, segmentName(s.leaf), 'share of sessions', (p.segments.find((x) => x.leaf === s.leaf) || {}).share, unit, segmentId(s.leaf), noReports(p) ? NONE : NA)
+      for (const s of doc.insights.segments) add('segment shares over 7 days', p.to, segmentName(s.leaf), 'share of sessions', (p.segments.find((x) => x.leaf === s.leaf) || {}).share, unit, segmentId(s.leaf), noShares(doc, p) ? NONE : NA)
     }
     const l = doc.insights.lift || {}
     add('holdout', '', 'Treatment', 'conversion', l.treatmentConversion, unit, '', whyNone(doc, 'arm'))
