@@ -5,6 +5,7 @@ import type { Seglet, SegletOptions } from './createSeglet'
 import { createSegletWith } from './createSeglet'
 import { createInertSeglet } from './createInertSeglet'
 import { validateOptions } from '../options/validateOptions'
+import { whenIdle } from '../store/lib/whenIdle'
 
 // Loaded as the script-tag build loads its parts: the bridges' code when a page first has GA4 or Shopify data,
 // JSON-LD or page statistics; the blocks' code when it first has a block; the retention pass and the export
@@ -12,6 +13,9 @@ import { validateOptions } from '../options/validateOptions'
 const loadBridges = loadPart('bridges', () => import('../capture/bridges').then((module) => module.createBridges()))
 const loadBlocks = loadPart('blocks', () => import('../personalize/blocks'))
 const loadPrune = loadPart('prune', () => import('../store/prune'))
+
+/** At the latest this long (ms) after start, the bridges' code is loaded in idle time (see createSeglet). */
+export const WARM_BRIDGES_MS = 3_000
 
 export type { ModelOptions, ReportLoader, RuntimeLoader, Seglet, SegletOptions, SegletParts } from './createSeglet'
 
@@ -33,5 +37,10 @@ export function createSeglet(options: SegletOptions = {}): Seglet {
   validateOptions(options)
   // Checked when called, never at import: the same bundle runs on the server and in the browser.
   if (typeof window === 'undefined' || typeof document === 'undefined') return createInertSeglet(options)
-  return createSegletWith(options, { loadRuntime: loadLazyParts, bridges: loadBridges, blocks: loadBlocks, prune: loadPrune, loadReports: loadReportParts })
+  const seglet = createSegletWith(options, { loadRuntime: loadLazyParts, bridges: loadBridges, blocks: loadBlocks, prune: loadPrune, loadReports: loadReportParts })
+  // The bridges' code, off the critical path but before the shopper acts: a Shopify or GA4 event handed over later
+  // (`checkout_started` as the page navigates away) is then mapped at once, not after a fetch the navigation would
+  // cut. A failed load is tried again, and reported, by the first event that needs it.
+  whenIdle(() => void loadBridges().catch(() => {}), WARM_BRIDGES_MS)
+  return seglet
 }
