@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -175,6 +176,30 @@ it('decodes against its page keys within the hour the reports a process still on
   })
 }, 300_000)
 
+it('answers on 127.0.0.1 for loopback names and those of --allowed-host only, and for any with --trust-proxy', async () => {
+  await inTempDir(async (dir) => {
+    const status = (base: string, host: string) =>
+      new Promise<number>((done, fail) => request(`${base}/seglet/health`, { headers: { host } }, (res) => (res.resume(), done(res.statusCode!))).on('error', fail).end())
+    for (const [args, answers] of [
+      [[], { localhost: 200, 'shop.test': 421, 'evil.example': 421 }],
+      [['--allowed-host', 'shop.test'], { localhost: 200, 'shop.test': 200, 'evil.example': 421 }],
+      [['--trust-proxy'], { localhost: 200, 'shop.test': 200, 'evil.example': 200 }],
+    ] as const) {
+      const { errors, stop, stopped, base } = await startServing(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'public'), ...args])
+      try {
+        expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+        for (const [host, expected] of Object.entries(answers)) expect([args, host, await status(base, host)]).toEqual([args, host, expected])
+      } finally {
+        stop('SIGTERM')
+        expect(await stopped).toBe(0)
+        vi.restoreAllMocks()
+        vi.useRealTimers()
+      }
+      expect(errors).toEqual([])
+    }
+  })
+}, 60_000)
+
 /**
  * Runs the collector with `args` (with fake hourly timers) until it listens: the errors it prints, its SIGTERM
  * handler and the promise of its exit code.
@@ -183,14 +208,14 @@ async function startServing(args: string[]) {
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
   const errors: unknown[] = []
   vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
-  let listening = () => {}
-  const ready = new Promise<void>((resolve) => (listening = resolve))
-  vi.spyOn(console, 'log').mockImplementation((line) => void (String(line).startsWith('seglet collector listening') && listening()))
+  let listening = (_base: string) => {}
+  const ready = new Promise<string>((resolve) => (listening = resolve))
+  vi.spyOn(console, 'log').mockImplementation((line) => void (String(line).startsWith('seglet collector listening on ') && listening(String(line).split(' ')[4]!)))
   const before = new Set(process.listeners('SIGTERM'))
   const stopped = main(args)
-  await ready
+  const base = await ready
   const stop = process.listeners('SIGTERM').find((l) => !before.has(l))!
-  return { errors, stop, stopped }
+  return { errors, stop, stopped, base }
 }
 
 /** Runs `test` with a new temporary folder, removed after, whatever the test's outcome. */

@@ -120,6 +120,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     pageStatsKeepDays: args.pageStatsKeepDays,
     packsDir: args.pageStatsDir,
     allowedOrigins: args.allowedOrigins,
+    allowedHosts: args.allowedHosts,
     trustProxy: args.trustProxyHops,
     maxReportsPerDay: args.maxReportsPerDay,
     onReportsCapped: (day) =>

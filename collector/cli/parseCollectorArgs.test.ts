@@ -36,6 +36,17 @@ describe('the collector command line', () => {
     expect(COLLECTOR_HELP).toMatch(/^  --currency CODE /m)
   })
 
+  it('reads the host names to answer for besides the loopback ones (--allowed-host, repeatable, * for any), and says so of anything else', () => {
+    expect(parseCollectorArgs([], noFile).allowedHosts).toEqual([])
+    expect(parseCollectorArgs(['--allowed-host', 'Shop.test', '--allowed-host', 'shop.test.', '--allowed-host', '192.168.1.20', '--allowed-host', '[fd00::1]'], noFile).allowedHosts)
+      .toEqual(['shop.test', '192.168.1.20', '[fd00::1]'])
+    expect(parseCollectorArgs(['--allowed-host', '*'], noFile).allowedHosts).toEqual(['*'])
+    for (const bad of ['shop.test:8080', 'http://shop.test', '', 'shop-.test', 'shop..test', '*.shop.test', 'fd00::1']) {
+      expect(() => parseCollectorArgs(['--allowed-host', bad], noFile)).toThrow(`--allowed-host must be a host name like shop.test (without a port), an IP address or *, not "${bad}"`)
+    }
+    expect(COLLECTOR_HELP).toMatch(/^  --allowed-host NAME .*\n.*\* for any\)\. Reached over loopback without --trust-proxy, it refuses other Host\n.*421/m)
+  })
+
   it('reads how many proxies to trust: --trust-proxy is one, --trust-proxy-hops N (a CDN before a load balancer: 2)', () => {
     expect(parseCollectorArgs([], noFile)).toMatchObject({ trustProxy: false, trustProxyHops: 0 })
     expect(parseCollectorArgs(['--trust-proxy'], noFile)).toMatchObject({ trustProxy: true, trustProxyHops: 1 })

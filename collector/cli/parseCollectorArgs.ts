@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { DEFAULT_VALUE_PAGES } from '../estimates/chooseValuePages'
 import { packLeafNames } from '../estimates/packLeafNames'
 import { CollectorError } from '../lib/CollectorError'
+import { toAllowedHost } from '../lib/toAllowedHost'
 import { toCurrency } from '../lib/toCurrency'
 import { DEFAULT_MAX_CONNECTIONS } from '../server/createCollectorServer'
 import { MAX_VALUE_PAGES } from '../../src/reports/schema'
@@ -29,6 +30,8 @@ export interface CollectorArgs {
   pageStatsEveryMinutes: number
   pageStatsKeepDays: number
   allowedOrigins: string[]
+  /** Host names answered besides the loopback ones (`--allowed-host`), lower case; `*`: any. */
+  allowedHosts: string[]
   trustProxy: boolean
   /** Proxies in front whose X-Forwarded-For entries are trusted: 0 without `--trust-proxy`, 1 with it, else `--trust-proxy-hops`. */
   trustProxyHops: number
@@ -91,6 +94,10 @@ Options:
                              (hosted elsewhere; repeatable): the insights and page statistics follow the
                              shipped, published or listed pack with the most reports, ahead of other pack ids
   --allowed-origin ORIGIN    the shop's public origin when a proxy forwards under another host (repeatable)
+  --allowed-host NAME        a host name the collector answers for besides localhost and 127.0.0.1 (repeatable;
+                             * for any). Reached over loopback without --trust-proxy, it refuses other Host
+                             headers with 421 (a page of any site can make its own name resolve to 127.0.0.1);
+                             once this is given, from any address
   --trust-proxy              take the client address from X-Forwarded-For (only behind your own proxy)
   --trust-proxy-hops N       the same behind N proxies of your own, each appending to X-Forwarded-For
                              (a CDN before a load balancer: 2); implies --trust-proxy
@@ -133,6 +140,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
         'page-stats-every': { type: 'string' },
         'page-stats-keep-days': { type: 'string' },
         'allowed-origin': { type: 'string', multiple: true },
+        'allowed-host': { type: 'string', multiple: true },
         'known-pack': { type: 'string', multiple: true },
         'trust-proxy': { type: 'boolean' },
         'trust-proxy-hops': { type: 'string' },
@@ -189,6 +197,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     pageStatsEveryMinutes: integer('page-stats-every', COLLECTOR_DEFAULTS.pageStatsEveryMinutes, 1, 10_080),
     pageStatsKeepDays: integer('page-stats-keep-days', COLLECTOR_DEFAULTS.pageStatsKeepDays, 1, 3650),
     allowedOrigins: origins,
+    allowedHosts: [...new Set(((values['allowed-host'] as string[] | undefined) ?? []).map(toAllowedHost))],
     trustProxy: trustProxyHops > 0,
     trustProxyHops,
     knownPacks: ((values['known-pack'] as string[] | undefined) ?? []).map((path) => readKnownPack(path, readFile)),

@@ -4,7 +4,7 @@ import { createServer, get, request } from 'node:http'
 import { gunzipSync } from 'node:zlib'
 import { connect, type AddressInfo } from 'node:net'
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { validatePageStatsTable } from '../../src/reports/pageStatsTable'
@@ -861,7 +861,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       new Promise<{ answer: string; closed: boolean }>((done) => {
         let answer = ''
         const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () =>
-          socket.write(`POST /seglet/reports HTTP/1.1\r\nHost: shop.example\r\nSec-Fetch-Site: same-origin\r\n${headers}\r\n\r\n${body}`),
+          socket.write(`POST /seglet/reports HTTP/1.1\r\nHost: localhost\r\nSec-Fetch-Site: same-origin\r\n${headers}\r\n\r\n${body}`),
         )
         socket.on('data', (chunk) => (answer += chunk.toString()))
         socket.on('error', () => {})
@@ -881,6 +881,88 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     } finally {
       server.closeAllConnections()
       await new Promise((closed) => server.close(closed))
+    }
+  })
+
+  it('refuses 421 a request naming another host while it listens on 127.0.0.1 (a page of any site whose own name it made resolve there)', async () => {
+    const serve = async (options: Parameters<typeof createCollector>[2] = {}) => {
+      const server = createServer(make(options).listener)
+      await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
+      return server
+    }
+    const ask = (server: ReturnType<typeof createServer>, host: string, path = '/seglet/insights.json', method = 'GET', body?: string) =>
+      new Promise<{ status: number; headers: Record<string, unknown>; text: string }>((done, fail) => {
+        const port = (server.address() as AddressInfo).port
+        // What the browser sends once the attacker's name resolves to 127.0.0.1: its page's own origin.
+        const headers = { host, origin: `http://${host}`, 'sec-fetch-site': 'same-origin', 'content-type': 'text/plain;charset=UTF-8' }
+        request({ port, host: '127.0.0.1', path, method, headers }, (res) => {
+          let text = ''
+          res.on('data', (chunk) => (text += chunk))
+          res.on('end', () => done({ status: res.statusCode!, headers: res.headers, text }))
+        })
+          .on('error', fail)
+          .end(body)
+      })
+    const [report] = reportBodies(1, { day: DAY })
+    const own = mkdtempSync(join(tmpdir(), 'seglet-collector-host-'))
+    const open = await serve({ pageStatsDir: own })
+    const withNames = await serve({ allowedHosts: ['Shop.test'] })
+    const any = await serve({ allowedHosts: ['*'] })
+    const proxied = await serve({ trustProxy: true })
+    const proxiedWithNames = await serve({ trustProxy: true, allowedHosts: ['shop.test'] })
+    try {
+      for (const host of ['evil.example:8787', 'evil.example', '127.0.0.1.evil.example', 'localhost.evil.example', '[::2]:80', 'shop.test', 'a b']) {
+        for (const [path, method, body] of [['/seglet/insights.json', 'GET'], ['/seglet/dashboard', 'GET'], ['/seglet/reports', 'POST', report], ['/seglet/page-stats.json', 'POST'], ['/seglet/health', 'GET']] as const) {
+          const answer = await ask(open, host, path, method, body)
+          expect([host, path, answer.status]).toEqual([host, path, 421])
+          expect(JSON.parse(answer.text)).toMatchObject({ error: 'misdirected_request', message: expect.stringContaining('--allowed-host') })
+          expect(answer.headers['content-type']).toBe('application/json')
+          expect(answer.headers['content-security-policy']).toContain("default-src 'none'")
+          expect(answer.headers['cross-origin-resource-policy']).toBe('same-origin')
+        }
+      }
+      // Nothing was stored, and the table was not rewritten.
+      expect(await countReports(db)).toBe(0)
+      expect(existsSync(join(own, 'page-stats.json'))).toBe(false)
+      // The names only this machine answers to, with any port, in any case.
+      const port = (open.address() as AddressInfo).port
+      for (const host of [`127.0.0.1:${port}`, '127.0.0.1', '127.1.2.3:80', `localhost:${port}`, 'LocalHost', 'localhost.', 'shop.localhost:3000', `[::1]:${port}`, '[::1]']) {
+        expect([host, (await ask(open, host)).status]).toEqual([host, 200])
+      }
+      expect((await ask(open, `localhost:${port}`, '/seglet/reports', 'POST', report)).status).toBe(202)
+      // --allowed-host names, and loopback ones, are taken; others not. `*` takes any, as does a trusted proxy in front
+      // (it names the shop's host), unless names are given.
+      for (const [server, host, status] of [
+        [withNames, 'shop.test:5173', 200], [withNames, 'SHOP.TEST', 200], [withNames, 'localhost', 200], [withNames, 'evil.example', 421],
+        [any, 'evil.example', 200], [proxied, 'shop.example', 200],
+        [proxiedWithNames, 'shop.test', 200], [proxiedWithNames, '127.0.0.1', 200], [proxiedWithNames, 'evil.example', 421],
+      ] as const) {
+        expect([host, (await ask(server, host)).status]).toEqual([host, status])
+      }
+      expect(() => make({ allowedHosts: ['shop.test:80'] })).toThrow(expect.objectContaining({ code: 'collector_option', message: expect.stringContaining('--allowed-host') }))
+    } finally {
+      for (const server of [open, withNames, any, proxied, proxiedWithNames]) {
+        server.closeAllConnections()
+        await new Promise((closed) => server.close(closed))
+      }
+      rmSync(own, { recursive: true, force: true })
+    }
+  })
+
+  it('takes any host from another address, unless --allowed-host names some (listening on all addresses)', async (context) => {
+    const address = Object.values(networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4')?.address
+    if (!address) return context.skip()
+    const servers = [createServer(make().listener), createServer(make({ allowedHosts: ['shop.test'] }).listener)]
+    for (const server of servers) await new Promise<void>((ready) => server.listen(0, '0.0.0.0', ready))
+    const ask = (server: (typeof servers)[number], via: string, host: string) =>
+      new Promise<number>((done, fail) =>
+        request({ host: via, port: (server.address() as AddressInfo).port, path: '/seglet/health', headers: { host } }, (res) => (res.resume(), done(res.statusCode!))).on('error', fail).end(),
+      )
+    try {
+      expect([await ask(servers[0]!, address, 'shop.example'), await ask(servers[0]!, '127.0.0.1', 'shop.example'), await ask(servers[0]!, '127.0.0.1', 'localhost')]).toEqual([200, 421, 200])
+      expect([await ask(servers[1]!, address, 'shop.test'), await ask(servers[1]!, address, 'localhost'), await ask(servers[1]!, address, 'shop.example')]).toEqual([200, 200, 421])
+    } finally {
+      for (const server of servers) await new Promise((closed) => server.close(closed))
     }
   })
 
@@ -982,7 +1064,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       for (const line of ['GET /seglet\\insights.json HTTP/1.1', 'POST /seglet\\reports HTTP/1.1', 'OPTIONS * HTTP/1.1']) {
         const answer = await new Promise<string>((done, fail) => {
           let text = ''
-          const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () => socket.write(`${line}\r\nHost: shop.example\r\nConnection: close\r\n\r\n`))
+          const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () => socket.write(`${line}\r\nHost: localhost\r\nConnection: close\r\n\r\n`))
           socket.on('data', (chunk) => (text += chunk.toString()))
           socket.on('end', () => done(text))
           socket.on('error', fail)

@@ -18,6 +18,8 @@ import { readSums } from '../storage/readSums'
 import { SQL } from '../storage/sql'
 import type { Database } from '../storage/types'
 import { clientAddress } from './clientAddress'
+import { isAllowedHost, isLoopbackAddress } from './isAllowedHost'
+import { toAllowedHost } from '../lib/toAllowedHost'
 import { gzipAnswer } from './gzipAnswer'
 import { readPageKeyLists } from './pageKeyLists'
 import { readPublishedFile } from '../packs/readPublishedFile'
@@ -71,6 +73,15 @@ export interface CollectorOptions {
   onPacksCapped?: (day: string) => void
   /** The shop's public origins, when the collector sits behind a proxy under another host name. @default [] */
   allowedOrigins?: readonly string[]
+  /**
+   * Host names (`Host` headers, any port) answered besides the loopback ones (`localhost`, `*.localhost`, `127.x.x.x`,
+   * `[::1]`); `['*']`: any. A request naming another host is refused `421 {"error":"misdirected_request"}` before any
+   * route: a page of another site whose name it made resolve to 127.0.0.1 (DNS rebinding) would otherwise read the
+   * insights and the dashboard, post reports and rewrite the table as if it were the collector's own origin. Empty,
+   * the check applies only to a request that came over a loopback connection (the collector listening on 127.0.0.1,
+   * `::1` or `localhost`, or on all addresses and reached from this machine) without `trustProxy`. @default []
+   */
+  allowedHosts?: readonly string[]
   /**
    * Read the client address from X-Forwarded-For (only behind the shop's own proxies): `true` behind one proxy, or
    * the number of proxies in front (2 for a CDN before a load balancer; see `clientAddress`). @default false
@@ -148,6 +159,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   const maxBodyBytes = options.maxBodyBytes ?? 512
   const allowedOrigins = options.allowedOrigins ?? []
   const trustProxy = options.trustProxy ?? false
+  const allowedHosts = (options.allowedHosts ?? []).map(toAllowedHost)
+  const anyHost = allowedHosts.includes('*')
   const onRequestError = options.onRequestError ?? logRequestError
   const keepTablesMs = (options.pageStatsKeepDays ?? DEFAULT_PAGE_STATS_KEEP_DAYS) * 86_400_000
   const limiter = createRateLimiter({ ...options.rateLimit, now })
@@ -390,6 +403,9 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   // Reports are most of the traffic: answered straight from the Node.js request, without building web Request and
   // Response objects, by the same function as the route above. Everything else goes through the app.
   const listener = (req: IncomingMessage, res: ServerResponse) => {
+    if (!anyHost && (allowedHosts.length > 0 || (!trustProxy && isLoopbackAddress(req.socket?.localAddress))) && !isAllowedHost(req.headers.host, allowedHosts)) {
+      return void refuseHost(req, res)
+    }
     const url = req.url ?? ''
     if (req.method !== 'POST' || (url !== REPORTS_PATH && !url.startsWith(REPORTS_PATH + '?'))) return void appListener(req, res)
     const header = (name: string) => {
@@ -478,6 +494,22 @@ async function pruneOldTables(dir: string, current: string, time: number, keepMs
     const info = await stat(join(dir, name)).catch(() => undefined)
     if (info && time - info.mtimeMs > keepMs) await unlink(join(dir, name)).catch(() => undefined)
   }
+}
+
+/** Why a request naming another host is refused (see `allowedHosts`): what the operator who meant it can do. */
+const MISDIRECTED =
+  'this collector answers for localhost and the names given with --allowed-host only (a page of another site could reach it by making its own name resolve to 127.0.0.1): open it as http://127.0.0.1:<port>/, or start it with --allowed-host <name>'
+
+/**
+ * Refuses a request for a host the collector does not answer for: `421 Misdirected Request` (RFC 9110 §15.5.20, an
+ * origin server rejecting a target URI that does not match an origin it has been configured for).
+ */
+function refuseHost(req: IncomingMessage, res: ServerResponse): void {
+  const body = JSON.stringify({ error: 'misdirected_request', message: MISDIRECTED })
+  const headers = [...SECURITY_HEADER_LIST, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(body))]
+  // Its body, if any, is not read: not waited for either.
+  if (!req.complete) headers.push('connection', 'close')
+  res.writeHead(421, headers).end(body)
 }
 
 /** A JSON answer with the security headers, for answers given outside the app. */

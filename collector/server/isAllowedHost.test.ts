@@ -1,0 +1,24 @@
+// @vitest-environment node
+import { expect, it } from 'vitest'
+import { isAllowedHost, isLoopbackAddress } from './isAllowedHost'
+
+it('tells a loopback local address, as Node.js gives it, from any other', () => {
+  for (const [address, loopback] of [
+    ['127.0.0.1', true], ['127.255.3.9', true], ['::1', true], ['::ffff:127.0.0.1', true], ['::FFFF:127.0.0.2', true],
+    ['10.0.0.1', false], ['0.0.0.0', false], ['::', false], ['fe80::1', false], ['::ffff:10.0.0.1', false], ['128.0.0.1', false], [undefined, false],
+  ] as const) {
+    expect([address, isLoopbackAddress(address)]).toEqual([address, loopback])
+  }
+})
+
+it('takes a Host naming a loopback name or address or an allowed name, any port, any case; none (HTTP/1.0) too', () => {
+  for (const [host, taken] of [
+    ['localhost', true], ['localhost:8787', true], ['LOCALHOST', true], ['localhost.', true], ['shop.localhost:5173', true],
+    ['127.0.0.1', true], ['127.0.0.1:8787', true], ['127.10.20.30:1', true], ['[::1]', true], ['[::1]:8787', true],
+    ['shop.test', true], ['Shop.Test:443', true], [undefined, true], ['', true],
+    ['evil.example', false], ['127.0.0.1.evil.example', false], ['localhost.evil.example', false], ['evillocalhost', false],
+    ['[::2]', false], ['[::1]evil', false], ['::1', false], ['localhost:80:80', false], ['localhost:x', false], ['shop.test.evil.example', false],
+  ] as const) {
+    expect([host, isAllowedHost(host, ['shop.test'])]).toEqual([host, taken])
+  }
+})

@@ -1,0 +1,24 @@
+/** An IPv4 loopback address (127.0.0.0/8), as is or IPv4-mapped. */
+const LOOPBACK_V4 = /^(?:::ffff:)?127(?:\.\d{1,3}){3}$/i
+
+/** True when `address` (a connection's local address, as Node.js gives it) is one of this machine's loopback addresses. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || LOOPBACK_V4.test(address))
+}
+
+/** `name` or `[v6]`, then an optional port: the parts of a Host header. */
+const HOST = /^(\[[^\]]*\]|[^:[\]]*)(?::\d*)?$/
+
+/**
+ * True when a `Host` header names a host this collector answers for: a loopback name or address (`localhost`,
+ * `*.localhost`, `127.x.x.x`, `[::1]`, any port) or one of `allowed` (`toAllowedHost`'s form). The names no page
+ * of another site can make resolve to this machine after it loaded: DNS rebinding gives the attacker's own name.
+ * A request without a Host (HTTP/1.0, an empty one) is taken: a browser always sends the host it connected to.
+ */
+export function isAllowedHost(header: string | undefined, allowed: readonly string[]): boolean {
+  if (header === undefined || header === '') return true
+  const match = HOST.exec(header.toLowerCase())
+  if (!match) return false
+  const host = match[1].replace(/\.$/, '')
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host) || allowed.includes(host)
+}
