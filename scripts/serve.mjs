@@ -111,10 +111,14 @@ export async function startServer({ port = 0, csp = false, onRequest, collector,
   }
 }
 
-/** Forwards one request to the collector, as the shop's reverse proxy would (adding X-Forwarded-For: `client`). */
+/**
+ * Forwards one request to the collector, as the shop's reverse proxy would (adding X-Forwarded-For: `client`), with
+ * the Host the browser named: a collector that checks it (`--allowed-host`) refuses a page of another site that made
+ * its own name resolve to 127.0.0.1, here as on its own port.
+ */
 function forward(req, res, collector, client) {
   const target = new URL(req.url, collector)
-  const headers = { ...req.headers, host: target.host, 'x-forwarded-for': client }
+  const headers = { ...req.headers, 'x-forwarded-for': client }
   const upstream = httpRequest(target, { method: req.method, headers }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers)
     answer.pipe(res)

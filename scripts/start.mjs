@@ -17,7 +17,10 @@ const collectorPort = arg('--collector-port', 8787)
 // The demo's page keys, read from its pages' <meta name="seglet:page-key">, are the collector's candidates.
 const pageKeys = new Set(storefrontPageKeys())
 
-const args = ['collector/run.mjs', '--port', String(collectorPort), '--database', '.seglet-collector/db', '--trust-proxy', '--allowed-origin', `http://127.0.0.1:${port}`]
+// Behind the storefront (--trust-proxy), the collector would answer any Host: naming 127.0.0.1, which it answers for
+// anyway, keeps it to this machine's names, so a site the developer visits cannot read the dashboard by making its
+// own name resolve to 127.0.0.1 (on either port: the storefront forwards the Host it was sent).
+const args = ['collector/run.mjs', '--port', String(collectorPort), '--database', '.seglet-collector/db', '--trust-proxy', '--allowed-host', '127.0.0.1', '--allowed-origin', `http://127.0.0.1:${port}`]
 if (pageKeys.size > 0) args.push('--page-keys', [...pageKeys].join(','))
 const collector = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
 collector.on('exit', (code, signal) => {
