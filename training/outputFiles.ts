@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { isRunning } from '../collector/lib/isRunning'
+import { syncFolderSync } from '../collector/lib/syncFolder'
 import { thisMachine } from '../collector/lib/thisMachine'
 import { DataError } from './dataError'
 
@@ -120,24 +121,5 @@ export function writeFilesWhole(files: ReadonlyArray<readonly [path: string, tex
     for (const path of temporary) rmSync(path, { force: true })
     throw error
   }
-  for (const folder of new Set(files.map(([path]) => dirname(path)))) syncFolder(folder)
-}
-
-/** Puts a folder's entries (the renames) on disk, where the system can sync a folder (not on Windows, nor on some file systems). */
-function syncFolder(folder: string): void {
-  if (process.platform === 'win32') return
-  let fd: number
-  try {
-    fd = openSync(folder, 'r')
-  } catch {
-    // A folder this process may write into but not read: its entries go to disk with the system's own flush.
-    return
-  }
-  try {
-    fsyncSync(fd)
-  } catch (error) {
-    if (!['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM', 'EBADF'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error
-  } finally {
-    closeSync(fd)
-  }
+  for (const folder of new Set(files.map(([path]) => dirname(path)))) syncFolderSync(folder)
 }

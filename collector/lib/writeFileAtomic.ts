@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { syncFolder } from './syncFolder'
 
 /**
  * Writes `file` whole or not at all: the data goes to a temporary file beside it, which is synced to disk and
@@ -56,27 +57,5 @@ export async function removeStaleTemporaries(dir: string, isOwn: (name: string) 
     if (!match || !isOwn(match[1]!)) continue
     const info = await stat(join(dir, name)).catch(() => undefined)
     if (info && now - info.mtimeMs > STALE_TEMPORARY_MS) await unlink(join(dir, name)).catch(() => undefined)
-  }
-}
-
-/** Puts a folder's entries (a rename) on disk, where the system can sync a folder (not on Windows, nor on some file systems). */
-async function syncFolder(dir: string): Promise<void> {
-  if (process.platform === 'win32') return
-  let handle
-  try {
-    handle = await open(dir, 'r')
-  } catch {
-    // A folder this process may write into but not read (permissions): its entries go to disk with the system's own flush.
-    return
-  }
-  try {
-    await handle.sync()
-  } catch (error) {
-    const failure = error as NodeJS.ErrnoException
-    if (['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM', 'EBADF'].includes(failure.code ?? '')) return
-    failure.path ??= dir
-    throw failure
-  } finally {
-    await handle.close()
   }
 }
