@@ -103,7 +103,10 @@ describe('buildReportTruth', () => {
     })
     // Still open: nothing yet. A recorded decision's packs win over the given context.
     expect(buildReportTruth({ events: [view(T, 'home')], records: [], context: shipped, now: T + 10 * MIN })).toBeNull()
-    expect(buildReportTruth({ events: [view(T, 'home')], records: [record(T + 500 * MIN)], context: shipped, now: T + 60 * MIN })?.context.packId).toBe('session@1+lifetime@1')
+    expect(buildReportTruth({ events: [view(T, 'home')], records: [record(T + 50 * MIN)], context: shipped, now: T + 60 * MIN })?.context.packId).toBe('session@1+lifetime@1')
+    // Not one of a later start than now (recorded while the clock was ahead), unless nothing else gives the packs.
+    expect(buildReportTruth({ events: [view(T, 'home')], records: [record(T + 500 * MIN)], context: shipped, now: T + 60 * MIN })?.context).toBe(shipped)
+    expect(buildReportTruth({ events: [view(T, 'home')], records: [record(T + 500 * MIN)], now: T + 60 * MIN })?.context.packId).toBe('session@1+lifetime@1')
   })
 
   it('keeps every keyed page of the session, and no page without a key', () => {

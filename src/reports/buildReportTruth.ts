@@ -41,7 +41,8 @@ export interface BuildReportTruthInput {
  * is known), or `null` when there is none, or no decision was ever recorded and no `context` is given (no
  * pack context to report against). The segment leaves and the arm come from the decision recorded for that
  * session; a session without one (a cold start: fewer page views than a decision needs, such as a bounce)
- * has null leaves and arm `'none'`, against the newest record's packs, or `context` when there is no record.
+ * has null leaves and arm `'none'`, against the newest record's packs (of a start no later than `now`), or `context`
+ * when there is no such record (or, without `context`, a record of a later start: a clock that was ahead).
  * The outcome and the pages come from its events: ordered, the order-value bucket of its orders' total, and
  * its page views that carry a page key, in order (all of them: the page-value question asks about the whole
  * session; the page questions draw from the last `MAX_REPORT_PAGES`), each with whether the session
@@ -55,8 +56,10 @@ export interface BuildReportTruthInput {
  */
 export function buildReportTruth({ events, records, now, sessionGapMs = DEFAULT_SESSION_GAP_MS, ...input }: BuildReportTruthInput): ClosedSession | null {
   // The newest record's packs are the ones in use; `context` only stands in before any decision. A record this
-  // version cannot report (old data, another version, a hand-written one) is passed over, never relied on.
-  const context = records.find(reportable)?.context ?? input.context
+  // version cannot report (old data, another version, a hand-written one) is passed over, never relied on. Nor is
+  // one of a later start than now (recorded while the clock was ahead): it would stand as the packs in use until its
+  // time came, whatever packs the shop moved to since; it only stands in when nothing else can.
+  const context = records.find((r) => r.start <= now && reportable(r))?.context ?? input.context ?? records.find(reportable)?.context
   if (!context) return null
   const sessions = sessionize(events.filter((e) => e.ts <= now), sessionGapMs)
   let session: StoredEvent[] | undefined

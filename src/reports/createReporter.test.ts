@@ -5,7 +5,7 @@ import type { StoredEvent } from '../events/types'
 import type { Consent } from '../privacy'
 import { createStore, type EventStore } from '../store'
 import { createReporter, NEXT_DAY_SPREAD_MS, type ReporterContext } from './createReporter'
-import { LEDGER_META_KEY, readLedger, utcDay } from './ledger'
+import { isDaySpent, LEDGER_META_KEY, readLedger, utcDay } from './ledger'
 import { pageKeyHash } from './lib/pageCode'
 import { pageStatsTableCacheKey } from './loadPageStatsTable'
 import { installFakeLocks } from './testing/fakeLocks'
@@ -418,6 +418,40 @@ describe('createReporter', () => {
     expect((await readReportSummary(other, { endpoint: '/seglet/reports' }, NOW + UNANSWERED_AFTER_MS)).last).toMatchObject({ delivery: 'unanswered' })
   })
 
+  it.each([
+    [0, 'this'], [1, 'this'], [2, 'this'], [3, 'this'], [5, 'this'], [8, 'this'], [13, 'this'], [-1, 'this'],
+    [0, 'another'], [2, 'another'], [5, 'another'], [-1, 'another'],
+  ])('forget() landing %i microtasks (-1: a task) into the writing of the spent budget, in %s tab, leaves nothing stored', async (ticks, tab) => {
+    const dbName = `reports-forget-${ticks}-${tab}`
+    const store = await storeWith(session(NOW), undefined, dbName)
+    const other = createStore({ dbName, persist: true })
+    stores.push(other)
+    let epoch = 0
+    const racing = Object.assign(Object.create(store) as EventStore, {
+      setMeta(key: string, value: unknown) {
+        const written = store.setMeta(key, value)
+        if (key === LEDGER_META_KEY && epoch === 0) {
+          let wait: Promise<unknown> = ticks < 0 ? new Promise((resolve) => setTimeout(resolve)) : Promise.resolve()
+          for (let i = 0; i < ticks; i++) wait = wait.then()
+          void wait.then(() => {
+            if (tab === 'another') return other.forget()
+            epoch++
+            return store.forget()
+          })
+        }
+        return written
+      },
+    })
+    await createReporter(ctx(racing, { getEpoch: () => epoch })).run()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    if (tab === 'this') expect(await store.getMeta(LEDGER_META_KEY)).toBeUndefined()
+    const next = createStore({ dbName, persist: true })
+    stores.push(next)
+    expect(await next.getMeta(LEDGER_META_KEY)).toBeUndefined()
+    expect(await next.getMeta('report-sessions')).toBeUndefined()
+    expect(await next.getEvents()).toEqual([])
+  })
+
   it('stores nothing again when forget() lands while a send that then fails is under way', async () => {
     const store = await storeWith(session(NOW))
     let epoch = 0
@@ -517,9 +551,25 @@ describe('recorded decisions', () => {
     expect((await readSessionRecords(store)).map((r) => r.start)).toEqual([NOW, NOW - 2 * DAY, NOW - 3 * DAY])
   })
 
+  it('reports a cold-start session against the packs of the latest decision, not of one recorded while the clock was ahead', async () => {
+    const store = await storeWith([], undefined)
+    const record = (start: number, id: string) => sessionRecordOf(start, { segmentId: 'c', coldStart: false, valueSegmentId: 'x', arm: 'holdout' }, { ...context, id: `session@${id}` }, { ...lifetime, id: `lifetime@${id}` })
+    // A decision recorded while the device's clock said nine days later, under the packs of then; since the clock was
+    // put right, the shop moved to new packs and a decision was recorded under them.
+    await store.setMeta('report-sessions', [record(NOW + 9 * DAY, '1.0.0')])
+    await recordSession(store, record(NOW - DAY, '2.0.0'))
+    // A bounce without a decision of its own.
+    store.enqueue(ev(NOW - 2 * HOUR, { type: 'page_view', url: '/', pageType: 'home', pageKey: 'home' }))
+    await store.flush()
+    await createReporter(ctx(store, { options: { reports: { endpoint: '/seglet/reports' }, model: { sessionPackUrl: '/packs/session.json' } } })).run()
+    expect(errors).toEqual([])
+    expect(sentBodies().map((b) => JSON.parse(b).pack)).toEqual(['session@2.0.0+lifetime@2.0.0'])
+  })
+
   it.each([
     ['an empty pack id', { packId: '' }],
     ['no leaf counts', { segmentLeaves: undefined, valueLeaves: undefined }],
+    ['a pack id that is a list', { packId: ['session@9.0.0+lifetime@9.0.0'] }],
   ])('passes over a newest record with %s: a cold-start session is reported against the packs in use', async (_name, broken) => {
     const first = session(NOW)
     const store = await storeWith(first, first[0].ts - DAY)
@@ -585,6 +635,41 @@ describe('at most one report a day', () => {
     await store.flush()
     await createReporter(ctx(store, { now: () => ahead + 3 * DAY })).run()
     expect(sentBodies().map((body) => JSON.parse(body).day)).toEqual([utcDay(NOW + 2 * DAY - 2 * HOUR), utcDay(ahead + 3 * DAY - 2 * HOUR)])
+  })
+
+  it.each([
+    ['a session start that is not a time', { sessionStart: Number.NaN }],
+    ['a session start that is a text', { sessionStart: '1' }],
+    ['no session start', { sessionStart: undefined }],
+  ])('a stored last report with %s (damaged data) counts every session until the end of its day as reported', async (_name, damaged) => {
+    const store = await storeWith(session(NOW - DAY))
+    const yesterday = utcDay(NOW - DAY)
+    await store.setMeta(LEDGER_META_KEY, { spent: { [yesterday]: 2 }, last: { sentDay: yesterday, sessionDay: yesterday, epsilon: 2, question: 'segment', ...damaged } })
+    // Yesterday's session was that report's: it is not sent again.
+    await createReporter(ctx(store)).run()
+    expect(sentBodies()).toHaveLength(0)
+    // A session after that day is.
+    for (const event of session(NOW + DAY)) store.enqueue(event)
+    await store.flush()
+    await createReporter(ctx(store, { now: () => NOW + DAY })).run()
+    expect(sentBodies().map((body) => JSON.parse(body).day)).toEqual([utcDay(NOW + DAY - 2 * HOUR)])
+  })
+
+  it.each([
+    ['not a number', Number.NaN],
+    ['a text', '2'],
+    ['negative', -2],
+    ['null', null],
+    ['a list of days that is not a record', 'spent'],
+  ])('a day whose stored spend is %s (damaged data) counts as spent, never as unspent', async (_name, spend) => {
+    const store = await storeWith(session(NOW))
+    await store.setMeta(LEDGER_META_KEY, { spent: spend === 'spent' ? spend : { [utcDay(NOW)]: spend } })
+    await createReporter(ctx(store)).run()
+    expect(sentBodies()).toHaveLength(0)
+    expect(isDaySpent(await readLedger(store), utcDay(NOW))).toBe(true)
+    // The next day reports again.
+    await createReporter(ctx(store, { now: () => NOW + DAY })).run()
+    expect(sentBodies()).toHaveLength(1)
   })
 
   it('a ledger that cannot be read sends nothing', async () => {

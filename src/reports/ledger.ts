@@ -1,4 +1,5 @@
 import { toReportEpsilon } from './lib/isReportEpsilon'
+import { MAX_REPORT_EPSILON } from './schema'
 import type { QuestionId } from './types'
 import { MAX_CLOCK_SKEW_MS } from '../privacy/retention'
 
@@ -45,17 +46,26 @@ export interface ReportEntry {
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
 
 /**
- * Reads the ledger; an absent one, or one whose fields are not a ledger's, counts as empty. A read that fails
- * rejects: the day's budget cannot be checked, so nothing may be sent.
+ * Reads the ledger; an absent one counts as empty. A read that fails rejects: the day's budget cannot be checked, so
+ * nothing may be sent. What no version writes (hand-written or damaged data) is never read as less spent: a day's
+ * spend that is not an ε counts as `MAX_REPORT_EPSILON`, so does today's when no day can be read, and a last report
+ * whose session start is not a time as having reported every session until the end of the day it was sent (every
+ * one, when that day cannot be read either).
  */
 export async function readLedger(store: { getMeta(key: string): Promise<unknown> }): Promise<ReportLedger> {
   const value = (await store.getMeta(LEDGER_META_KEY)) as Partial<ReportLedger> | undefined
   const spent: Record<string, number> = {}
   if (value && typeof value.spent === 'object' && value.spent !== null) {
-    for (const [day, epsilon] of Object.entries(value.spent)) if (typeof epsilon === 'number' && epsilon >= 0) spent[day] = epsilon
+    for (const [day, epsilon] of Object.entries(value.spent)) spent[day] = Number.isFinite(epsilon) && epsilon >= 0 ? epsilon : MAX_REPORT_EPSILON
+  } else if (value !== undefined) {
+    // No day can be read: spent on a day after any, which counts as today's (see moveLaterDays).
+    spent['9999-12-31'] = MAX_REPORT_EPSILON
   }
+  const ledger: ReportLedger = { spent }
   const last = value?.last
-  const ledger: ReportLedger = last && typeof last.sentDay === 'string' && typeof last.sessionStart === 'number' ? { spent, last } : { spent }
+  if (last && typeof last === 'object') {
+    ledger.last = Number.isFinite(last.sessionStart) ? last : { ...last, sessionStart: Date.parse(last.sentDay) + 86_399_999 || Infinity }
+  }
   if (typeof value?.ahead === 'number') ledger.ahead = value.ahead
   return ledger
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { LEDGER_META_KEY } from './ledger'
 import { readReportSummary, UNANSWERED_AFTER_MS } from './readReportSummary'
+import { MAX_REPORT_EPSILON } from './schema'
 
 const NOW = Date.UTC(2026, 10, 29, 12)
 const DAY = 86_400_000
@@ -37,9 +38,15 @@ describe('readReportSummary', () => {
 
   it('tells of no last report when the stored one is damaged, never of a visit on "undefined"', async () => {
     const { sessionDay: _, ...noSessionDay } = last('2026-11-29')
-    for (const damaged of [noSessionDay, { ...last('2026-11-29'), sessionDay: 7 }, { ...last('2026-11-29'), epsilon: 'two' }]) {
+    for (const damaged of [noSessionDay, { ...last('2026-11-29'), sessionDay: 7 }, { ...last('2026-11-29'), epsilon: 'two' }, { ...last('2026-11-29'), sentDay: 7 }]) {
       const summary = await readReportSummary(storeWith({ spent: { '2026-11-29': 2 }, last: damaged }), { endpoint: '/r' }, NOW)
       expect(summary).toEqual({ epsilonPerDay: 2, spentToday: 2 })
+    }
+  })
+
+  it('tells a day whose stored spend is damaged (not a number, negative) as spent, never as unspent', async () => {
+    for (const spend of [Number.NaN, -2, 'two', null]) {
+      expect((await readReportSummary(storeWith({ spent: { '2026-11-29': spend } }), { endpoint: '/r' }, NOW)).spentToday).toBe(MAX_REPORT_EPSILON)
     }
   })
 })

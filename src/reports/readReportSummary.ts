@@ -46,7 +46,7 @@ export async function readReportSummary(store: { getMeta(key: string): Promise<u
   const summary: ReportSummary = { epsilonPerDay, spentToday: toReportEpsilon(spentToday) }
   const last = ledger.last
   // A damaged last entry (a store written by hand, a broken browser) is told as none, not as a visit on "undefined".
-  if (last && typeof last.sessionDay === 'string' && typeof last.epsilon === 'number') {
+  if (last && typeof last.sentDay === 'string' && typeof last.sessionDay === 'string' && typeof last.epsilon === 'number') {
     const held = QUESTION_DESCRIPTIONS.get(last.question) ?? 'one answer'
     const { sending } = last
     // A send that never settled is not told as delivered; a clock moved back since it left does not keep it under way.

@@ -77,13 +77,14 @@ export function packContextOf(session: PackLabels, lifetime: PackLabels): Report
 
 /**
  * The recorded sessions, newest first; an absent or unreadable list counts as empty. A record `sessionRecordOf()`
- * could not have written (old or hand-written data: a start that is not a time, an empty pack id, leaf counts that
- * are not counts) is passed over: it would sort out the decision just recorded, or stand as the packs in use.
+ * could not have written (old or hand-written data: a start that is not a time, a pack id that is not a non-empty
+ * text, such as a list, leaf counts that are not counts) is passed over: it would sort out the decision just
+ * recorded, or stand as the packs in use.
  */
 export async function readSessionRecords(store: { getMeta(key: string): Promise<unknown> }): Promise<SessionRecord[]> {
   const value = await store.getMeta(SESSIONS_META_KEY).catch(() => undefined)
   return Array.isArray(value)
-    ? value.filter((r): r is SessionRecord => Number.isFinite(r?.start) && r.start >= 0 && r.context?.packId?.length > 0 && [r.context.segmentLeaves, r.context.valueLeaves].every((n) => Number.isInteger(n) && n >= 0))
+    ? value.filter((r): r is SessionRecord => Number.isFinite(r?.start) && r.start >= 0 && typeof r.context?.packId == 'string' && r.context.packId.length > 0 && [r.context.segmentLeaves, r.context.valueLeaves].every((n) => Number.isInteger(n) && n >= 0))
     : []
 }
 
