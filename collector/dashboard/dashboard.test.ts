@@ -314,6 +314,37 @@ describe('dashboard', () => {
     expect(cells('segments-daily', 1)).toContain('not enough reports yet')
   })
 
+  it('says "no reports" in the projections and the page-value note where reports came but none answered their question', async () => {
+    type Doc = { reports: number; valuePages: string[]; insights: { reportsByQuestion: Record<string, number> }; traffic: { answer: string; halfWidthNow: number | null; enough: boolean }[] }
+    const doc = insightsOf(40) as unknown as Doc
+    expect(doc.traffic.map((t) => t.enough)).toEqual([false, false, false, false])
+    // Reports came, but none answered the segment, outcome or page questions: more traffic of the same kind is not
+    // what is missing there. The holdout's arm question was answered: its projection keeps "not enough reports yet".
+    for (const q of ['segment', 'outcome', 'pageView', 'pageExit']) doc.insights.reportsByQuestion[q] = 0
+    expect(doc.insights.reportsByQuestion.arm).toBeGreaterThan(0)
+    doc.valuePages = doc.valuePages.slice(0, 3)
+    await draw(doc)
+    expect(cells('traffic', 3)).toEqual(['no reports', 'no reports', 'not enough reports yet', 'no reports'])
+    // An interval behind too few answers says the same as the status beside it.
+    doc.traffic.forEach((t, i) => {
+      if (t.halfWidthNow !== null) expect(cells('traffic', 1)[i]).toBe(i === 2 ? 'not enough reports yet' : 'no reports')
+    })
+    const rows = parseCsv((await downloaded(doc)).text.slice(1)).filter((r) => r[0] === 'projections' && r[3] === 'half-width now')
+    doc.traffic.forEach((t, i) => {
+      if (t.halfWidthNow !== null) expect(rows[i]![7]).toBe(i === 2 ? 'not enough reports yet' : 'no reports')
+    })
+    // No view is estimated without a page-view answer: the pages asked about are the first candidates, as before any report.
+    const note = document.getElementById('page-stats-note')!.textContent!
+    expect(note).toContain('asks about the first 3 candidate pages, in the order the collector was given them (no reports of page views yet')
+    expect(note).not.toMatch(/most estimated views/)
+    // With answers, too few, each says so as before.
+    Object.assign(doc.insights.reportsByQuestion, { segment: 7, outcome: 3, pageView: 5, pageExit: 2 })
+    await draw(doc)
+    expect(cells('traffic', 3)).toEqual(Array(4).fill('not enough reports yet'))
+    // Page-view answers came, too few for any page's views to be estimated: still the first candidates, said so.
+    expect(document.getElementById('page-stats-note')!.textContent).toContain('asks about the first 3 candidate pages, in the order the collector was given them (no views are estimated yet)')
+  })
+
   it('draws a conversion estimate below zero as an empty bar on a 0–100% axis, not hidden under it', async () => {
     const doc = insightsOf(4000) as unknown as { insights: { segments: { conversion: object }[] } }
     // As an unbiased estimate of a segment that rarely orders can come out.

@@ -181,9 +181,9 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
     }
     const published = all.pages.filter((p) => p.published)
     const traffic = [
-      projectTraffic('segment shares within ±1 point', all.segments.map((s) => s.share), all.reports, 0.01),
-      projectTraffic('conversion by segment within ±5 points', all.segments.map((s) => s.conversion), all.reports, 0.05),
-      projectTraffic('lift against the holdout within ±5 points', [all.lift.difference], all.reports, 0.05),
+      projectTraffic('segment shares within ±1 point', ['segment'], all.segments.map((s) => s.share), all.reports, 0.01),
+      projectTraffic('conversion by segment within ±5 points', ['outcome'], all.segments.map((s) => s.conversion), all.reports, 0.05),
+      projectTraffic('lift against the holdout within ±5 points', ['arm'], [all.lift.difference], all.reports, 0.05),
       projectPageRates(all.pages, all.reports),
     ]
     return toJsonSafe({

@@ -17,7 +17,7 @@ export const PROJECTED_PAGES = 20
  */
 export function projectPageRates(pages: readonly Pick<PageInsight, 'viewShare' | 'bounceRate' | 'exitRate'>[], reports: number): TrafficNeed {
   const project = (answer: string, chosen: readonly Pick<PageInsight, 'bounceRate' | 'exitRate'>[]) =>
-    projectTraffic(`bounce and exit rates of ${answer}`, chosen.flatMap((p) => [p.bounceRate, p.exitRate]), reports, 0.05, 'median')
+    projectTraffic(`bounce and exit rates of ${answer}`, ['pageView', 'pageExit'], chosen.flatMap((p) => [p.bounceRate, p.exitRate]), reports, 0.05, 'median')
   if (pages.length <= PROJECTED_PAGES) {
     const which = pages.length === 0 ? 'the candidate pages (the collector was given none)' : pages.length === 1 ? 'the one candidate page' : `all ${pages.length} candidate pages`
     return project(`${which} within ±5 points${pages.length > 1 ? ' (median page)' : ''}`, pages)

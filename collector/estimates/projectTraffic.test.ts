@@ -21,7 +21,7 @@ describe('projectTraffic', () => {
     [[[0.1, true], [0.12, true], [1.4, false]], 'median', 1000, 5800],
     [[[0.1, false], [0.12, false], [0.08, true]], 'median', 1000, null],
   ] as const)('%j over the %s cell of %i reports needs %s', (cells, over, reports, needed) => {
-    const need = projectTraffic('answer', cells.map(([half, enough]) => cell(half, enough)), reports, 0.05, over)
+    const need = projectTraffic('answer', ['segment'], cells.map(([half, enough]) => cell(half, enough)), reports, 0.05, over)
     expect(need.reportsNeeded).toBe(needed)
     // The interval now is still said, as the dashboard marks it: "not enough reports yet" where the cell is not shown.
     expect(need.halfWidthNow).not.toBeNull()
@@ -48,14 +48,14 @@ describe('projectTraffic with cells that have no interval', () => {
   const none: Estimate = { value: Number.NaN, variance: Number.NaN, low: Number.NaN, high: Number.NaN, enough: false, forgedBound: Number.POSITIVE_INFINITY }
 
   it('says how many cells it leaves out, as the widest cell it reads may not be the widest', () => {
-    const need = projectTraffic('conversion by segment within ±5 points', [cell(0.04, true), none, cell(0.03, true), none], 1000, 0.05)
+    const need = projectTraffic('conversion by segment within ±5 points', ['outcome'], [cell(0.04, true), none, cell(0.03, true), none], 1000, 0.05)
     expect(need).toMatchObject({ cellsLeftOut: 2, halfWidthNow: 0.04, reportsNeeded: 1000 })
     expect(need.answer).toBe('conversion by segment within ±5 points; 2 of its 4 figures left out: no interval can be computed for them yet')
-    expect(projectTraffic('lift', [cell(0.04, true), none], 1000, 0.05).answer).toBe('lift; 1 of its 2 figures left out: no interval can be computed for it yet')
+    expect(projectTraffic('lift', ['arm'], [cell(0.04, true), none], 1000, 0.05).answer).toBe('lift; 1 of its 2 figures left out: no interval can be computed for it yet')
   })
 
   it('says nothing more when every cell has an interval, or none has', () => {
-    expect(projectTraffic('answer', [cell(0.04, true)], 1000, 0.05)).toMatchObject({ answer: 'answer', cellsLeftOut: 0 })
-    expect(projectTraffic('answer', [none], 1000, 0.05)).toMatchObject({ answer: 'answer', cellsLeftOut: 1, halfWidthNow: null })
+    expect(projectTraffic('answer', ['segment'], [cell(0.04, true)], 1000, 0.05)).toMatchObject({ answer: 'answer', cellsLeftOut: 0 })
+    expect(projectTraffic('answer', ['segment'], [none], 1000, 0.05)).toMatchObject({ answer: 'answer', cellsLeftOut: 1, halfWidthNow: null })
   })
 })

@@ -1,9 +1,15 @@
 import type { Estimate } from '../../src/reports/estimate'
+import type { QuestionId } from '../../src/reports/types'
 
 /** From what traffic one answer is usable: its interval now, and the reports it needs for the target width. */
 export interface TrafficNeed {
   /** Plain words: what becomes readable, and how precisely. */
   answer: string
+  /**
+   * The questions the answer is estimated from: where not one report in the window answered one of them, the
+   * dashboard says "no reports" instead of "not enough reports yet" (more traffic of the same kind gives none).
+   */
+  questions: QuestionId[]
   /** 95% half-width of the answer's cells now, the widest or the median (null before any estimate). */
   halfWidthNow: number | null
   /**
@@ -41,6 +47,7 @@ export interface TrafficNeed {
  */
 export function projectTraffic(
   answer: string,
+  questions: readonly QuestionId[],
   estimates: readonly Estimate[],
   reports: number,
   target: number,
@@ -51,12 +58,12 @@ export function projectTraffic(
     .map((e) => ({ half: 1.959963984540054 * Math.sqrt(e.variance), enough: e.enough }))
     .sort((a, b) => a.half - b.half)
   const cellsLeftOut = estimates.length - cells.length
-  if (cells.length === 0 || reports === 0) return { answer, halfWidthNow: null, enough: false, target, reportsNeeded: null, cellsLeftOut }
+  if (cells.length === 0 || reports === 0) return { answer, questions: [...questions], halfWidthNow: null, enough: false, target, reportsNeeded: null, cellsLeftOut }
   // Said where the dashboard shows the answer: a figure of the others only, not of the one left out.
   const said = cellsLeftOut === 0 ? answer : `${answer}; ${cellsLeftOut} of its ${estimates.length} figures left out: no interval can be computed for ${cellsLeftOut === 1 ? 'it' : 'them'} yet`
   const cell = over === 'widest' ? cells[cells.length - 1]! : cells[Math.floor((cells.length - 1) / 2)]!
   const reportsNeeded = cell.enough ? round2(Math.max(reports, reports * (cell.half / target) ** 2)) : null
-  return { answer: said, halfWidthNow: cell.half, enough: cell.enough, target, reportsNeeded, cellsLeftOut }
+  return { answer: said, questions: [...questions], halfWidthNow: cell.half, enough: cell.enough, target, reportsNeeded, cellsLeftOut }
 }
 
 function round2(x: number): number {

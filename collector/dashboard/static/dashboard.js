@@ -208,7 +208,9 @@
     const unprojectable = (t.reportsNeeded === null && doc.reports > 0) || (!shown && t.halfWidthNow !== null && t.halfWidthNow <= t.target)
     return {
       interval: shown ? Math.min(0.5, t.halfWidthNow) : null,
-      intervalSaid: t.halfWidthNow === null ? 'no estimate yet' : shown ? '' : NA,
+      intervalSaid: t.halfWidthNow === null ? 'no estimate yet' : shown ? '' : whyNone(doc, ...(t.questions || [])),
+      // Why no interval is shown: "no reports" where none in the window answered a question the answer is estimated from.
+      why: whyNone(doc, ...(t.questions || [])),
       needed: unprojectable || t.reportsNeeded === null || ready || t.reportsNeeded > MAX_PROJECTED ? null : t.reportsNeeded,
       neededSaid: unprojectable
         ? 'cannot be projected from these reports yet'
@@ -231,14 +233,14 @@
         const p = projection(t, doc)
         return [
           t.answer,
-          el('td', { class: 'num' }, p.interval !== null ? halfWidth(p.interval) : p.intervalSaid === NA ? notEnough() : '—'),
+          el('td', { class: 'num' }, p.interval !== null ? halfWidth(p.interval) : p.intervalSaid === p.why ? notEnough(p.why) : '—'),
           // Said in words that wrap where it cannot be projected.
           p.neededSaid === 'cannot be projected from these reports yet'
             ? el('td', {}, p.neededSaid)
             : el('td', { class: 'num' }, p.needed !== null ? needed(p.needed) : p.neededSaid === 'after the first reports' || p.neededSaid === 'reached' ? p.neededSaid : needed(t.reportsNeeded)),
           // An interval shown but still wider than the answer needs: its figures are on the page, so not "not
           // enough reports yet" (which says a figure is not shown), but not usable to that precision either.
-          el('td', {}, p.ready ? 'usable now' : p.interval !== null ? 'needs more reports' : notEnough()),
+          el('td', {}, p.ready ? 'usable now' : p.interval !== null ? 'needs more reports' : notEnough(p.why)),
         ]
       }),
       'No reports yet.',
@@ -662,7 +664,8 @@
 
   /**
    * Which pages the page-value question asks about, as they were chosen: every candidate when there are no more, the
-   * first ones in the shop's order before any views are estimated, else those with the most estimated views (not
+   * first ones in the shop's order before any views are estimated (none while no report answered the page-view
+   * question: "no reports", as the tables say), else those with the most estimated views (not
    * "the most viewed": a page's estimate may not clear its noise yet).
    */
   const valuePagesSaid = (doc, n) =>
@@ -670,8 +673,10 @@
       ? 'no page: the collector was given no candidate pages'
       : n >= doc.pageKeys
       ? `all ${count(doc.pageKeys)} candidate page${doc.pageKeys === 1 ? '' : 's'}`
-      : doc.reports === 0
-        ? `the first ${count(n)} candidate pages, in the order the collector was given them (no views are estimated yet)`
+      : whyNone(doc, 'pageView') === NONE
+        ? `the first ${count(n)} candidate pages, in the order the collector was given them (no reports of page views yet: no views are estimated)`
+        : !doc.insights.pages.some((p) => Number.isFinite(p.viewsPerSession && p.viewsPerSession.value))
+          ? `the first ${count(n)} candidate pages, in the order the collector was given them (no views are estimated yet)`
         : `the ${count(n)} pages with the most estimated views`
 
   function pages(doc) {
