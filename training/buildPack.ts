@@ -10,6 +10,7 @@ import { segmentTree, type ClusterProfile } from './naming'
 import { forward } from './network'
 import { K_CANDIDATES, type PackConfig } from './packConfig'
 import { PUBLIC_PACK_VERSION } from './packVersion'
+import { log } from './progress'
 import type { WardNode } from './ward'
 import { wardTree } from './ward'
 
@@ -70,10 +71,6 @@ export interface PackInput {
   version?: string
 }
 
-/** Progress lines of a training run. */
-export function log(...lines: string[]): void {
-  process.stdout.write(lines.join('\n') + '\n')
-}
 
 function cluster(points: Float64Array, dim: number, seed: number): { k: number; silhouettes: ClusterResult['silhouettes']; result: KMeansResult } {
   const silhouettes: ClusterResult['silhouettes'] = []

@@ -18,6 +18,7 @@ import { noCustomersMessage, skippedNote } from './loadedEvents'
 import { checkOptions, dateOption, dayStart, localDate, oneOfOption, readOptions } from './options'
 import { smallDataWarnings } from './smallData'
 import { plural } from '../src/lib/plural'
+import { log } from './progress'
 import { checkTimeZone, useTimeZone } from './timeZone'
 
 const USAGE = `usage: npm run evaluate -- --pack src/models/session.json --data ../shared/data/online_shoppers_intention.csv [--split test|all] [--json]
@@ -190,6 +191,6 @@ export async function main(argv: string[]): Promise<number> {
       `  segment agreement with k-means ${f(r.segmentAgreement)}`,
     )
   }
-  process.stdout.write([...lines, ...warnings].join('\n') + '\n')
+  log(...lines, ...warnings)
   return 0
 }

@@ -7,6 +7,7 @@ import { DEFAULT_MIN_PAGE_VIEWS, DEFAULT_SEGMENT_ID } from '../src/segments/cons
 import { PROJECT_ROOT } from './data'
 import { checkOptions, readOptions } from './options'
 import { writeFilesWhole } from './outputFiles'
+import { log } from './progress'
 
 /** Marks the generated ids table in README.md and docs/segments.md. */
 export const IDS_START = '<!-- segment-ids: generated from src/models/*.json by `npm run segment-ids`, do not edit -->'
@@ -93,7 +94,6 @@ export async function main(argv: readonly string[] = []): Promise<number> {
   // Every file rewritten whole, together: a stopped run leaves each as it was, or all updated.
   const files = IDS_FILES.map((file) => [join(PROJECT_ROOT, file), replaceIdsTable(readFileSync(join(PROJECT_ROOT, file), 'utf8'), table)] as const)
   writeFilesWhole([...files, [join(PROJECT_ROOT, CONTEXT_FILE), shippedContextModule(session, lifetime)]])
-  for (const file of IDS_FILES) process.stdout.write(`updated the segment ids in ${file}\n`)
-  process.stdout.write(`updated ${CONTEXT_FILE}\n`)
+  log(...IDS_FILES.map((file) => `updated the segment ids in ${join(PROJECT_ROOT, file)}`), `updated ${join(PROJECT_ROOT, CONTEXT_FILE)}`)
   return 0
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { join, resolve } from 'node:path'
 import type { LifetimeAggregate } from '../src/features/types'
 import type { ModelPack } from '../src/pack/types'
-import { buildPack, figure, log, stringifyPack, type PackInput, type PackResult } from './buildPack'
+import { buildPack, figure, stringifyPack, type PackInput, type PackResult } from './buildPack'
 import { plural } from '../src/lib/plural'
 import { DEFAULT_DATA_DIR, PROJECT_ROOT, RETAIL_FILE, SHOPPERS_FILE, readDataFile } from './data'
 import { DataError } from './dataError'
@@ -20,6 +20,7 @@ import { checkOptions, dateOption, dayStart, localDate, oneOfOption, readOptions
 import { DEFAULT_SEED, LIFETIME_CONFIG, SESSION_CONFIG, type PackConfig } from './packConfig'
 import { lifetimePackInput, sessionPackInput } from './packInputs'
 import { packTag } from './packTag'
+import { log } from './progress'
 import { dataPackVersion, isShippedNetwork, packVersionOption, publicPackVersion } from './packVersion'
 import { writeReport } from './report'
 import { segmentsMarkdown } from './segmentsDoc'
@@ -329,6 +330,8 @@ export async function main(argv: string[]): Promise<number> {
   ])
   log(`wrote ${join(outDir, 'session.json')} (${session.bytes} B, version ${session.pack.version}), ${join(outDir, 'lifetime.json')} (${lifetime.bytes} B, version ${lifetime.pack.version}), ${reportPath}, ${docsPath} in ${seconds.toFixed(0)} s`)
   const baseUrl = typeof args['pack-base-url'] === 'string' ? args['pack-base-url'] : '/models/'
-  log('', 'Serve both files from your own origin and load them with this tag (the hashes are of the files as written):', '', packTag({ session: sessionText, lifetime: lifetimeText }, baseUrl), '')
+  log('', 'Serve both files from your own origin and load them with this tag (the hashes are of the files as written):', '')
+  // The tag as it goes into the page: its URLs are the site's, not paths on this machine.
+  process.stdout.write(`${packTag({ session: sessionText, lifetime: lifetimeText }, baseUrl)}\n\n`)
   return 0
 }

@@ -96,3 +96,25 @@ describe('the one line printed names paths as they were typed', () => {
     expect(await line(train(['--quick', ...outputs, '--docs', 'taken/segments.md']))).toBe('--docs taken/segments.md: taken is a file, not a folder')
   })
 })
+
+describe('progress lines', () => {
+  it('name the files as typed, relative to the folder the command was typed in, as its refusals do', async () => {
+    const dir = standIn()
+    const out: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+    for (const file of ['ga4-events.ndjson', 'shopify-orders.csv']) copyFileSync(join(PROJECT_ROOT, 'training/fixtures', file), join(dir, file))
+    expect(await train(['--quick', '--events', 'ga4-events.ndjson', '--time-zone', 'UTC', '--lifetime-events', './shopify-orders.csv',
+      '--out', 'models', '--report', 'report.html', '--docs', 'segments.md'])).toBe(0)
+    const trained = out.join('')
+    expect(trained).toContain('  ga4-events.ndjson: ga4 format, ')
+    expect(trained).toContain('  shopify-orders.csv: shopify format, ')
+    expect(trained).toMatch(/^wrote models\/session\.json \(.*\), models\/lifetime\.json \(.*\), report\.html, segments\.md in \d+ s$/m)
+    // The tag keeps the site's URLs, which are no paths on this machine.
+    expect(trained).toContain('data-pack-url="/models/session.json"')
+    expect(trained).not.toContain(dir)
+    out.length = 0
+    expect(await evaluate(['--pack', 'models/session.json', '--data', 'ga4-events.ndjson', '--time-zone', 'UTC'])).toBe(0)
+    expect(out.join('')).toMatch(/^session pack models\/session\.json on ga4-events\.ndjson \(/)
+    expect(out.join('')).not.toContain(dir)
+  })
+})
