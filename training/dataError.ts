@@ -1,3 +1,4 @@
+import { fileProblem } from '../collector/lib/fileProblem'
 import { shortenPaths } from './userPath'
 
 /**
@@ -20,9 +21,6 @@ export function describeFailure(error: unknown, env: NodeJS.ProcessEnv = process
 function failureLine(error: unknown): string | undefined {
   if (error instanceof DataError) return error.message
   const e = error as NodeJS.ErrnoException
-  if (e && (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES' || e.code === 'ENOTDIR') && typeof e.path === 'string') {
-    const what = { ENOENT: 'no such file', EISDIR: 'a folder, not a file', EACCES: 'not readable', ENOTDIR: 'a file on this path is not a folder' }[e.code]
-    return `${e.path}: ${what}`
-  }
+  if (e && (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES' || e.code === 'ENOTDIR') && typeof e.path === 'string') return `${e.path}: ${fileProblem(e)}`
   return undefined
 }

@@ -20,6 +20,7 @@ import { LEARN_FEATURES } from '../../src/reports/learn/schema'
 import { isReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { MIN_TRAINING_ANSWERS, retrain } from './retrain'
 import { publishedSessionPack, retrainedPackWriter } from './retrainedPackWriter'
+import { fileProblem } from '../lib/fileProblem'
 
 export const RETRAIN_HELP = `Usage: npm run collector -- retrain [options]
 
@@ -150,10 +151,8 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     if (published) packPath = published.file
     pack = validatePack(JSON.parse(published?.text ?? readFileSync(resolve(packPath), 'utf8')))
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
     // One line: JSON.parse quotes the file's start, line breaks and all (a Markdown file given by mistake).
-    const problem = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (error as Error).message.replace(/\s+/g, ' ')
-    console.error(`seglet collector retrain: ${packPath}: ${problem}`)
+    console.error(`seglet collector retrain: ${packPath}: ${fileProblem(error)}`)
     return 1
   }
   if (pack.kind !== 'session') {

@@ -18,6 +18,7 @@ import { MAX_LEAVES, MAX_PACK_ID_LENGTH } from '../../src/reports/schema'
 import type { PackSigningKey } from './signingKey'
 import { readPackSigningKey, signBytes } from './signingKey'
 import { isRunning } from '../lib/isRunning'
+import { fileProblem } from '../lib/fileProblem'
 import { SHIPPED_PACKS } from '../../src/model/shippedPacks'
 
 type PackKind = ModelPack['kind']
@@ -431,7 +432,7 @@ async function readPublished(outDir: string): Promise<{ manifest: PackManifest; 
     text = await readFile(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new CollectorError('collector_pack', `cannot read ${file}: ${(error as Error).message}`, undefined, error)
+    throw new CollectorError('collector_pack', `cannot read ${file}: ${fileProblem(error)}`, undefined, error)
   }
   try {
     const manifest = JSON.parse(text.slice(text.indexOf('\n') + 1)) as PackManifest
@@ -453,9 +454,7 @@ async function packBytes(kind: PackKind, given: string | ModelPack): Promise<{ b
       value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes))
     } catch (error) {
       // One line: JSON.parse quotes the file's start, line breaks and all (a Markdown file given by mistake).
-      const code = (error as NodeJS.ErrnoException).code
-      const problem = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (error as Error).message.replace(/\s+/g, ' ')
-      throw new CollectorError('collector_pack', `cannot read the ${kind} pack ${given}: ${problem}`, undefined, error)
+      throw new CollectorError('collector_pack', `cannot read the ${kind} pack ${given}: ${fileProblem(error)}`, undefined, error)
     }
   } else bytes = new TextEncoder().encode(JSON.stringify(given))
   let pack: ModelPack

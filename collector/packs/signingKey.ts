@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path'
 import { packKeyId } from '../../src/pack/packKeys'
 import { PACK_KEY_PREFIX, signedMessage } from '../../src/pack/signedFormat'
 import { CollectorError } from '../lib/CollectorError'
+import { fileProblem } from '../lib/fileProblem'
 import { isRunning } from '../lib/isRunning'
 import { thisMachine } from '../lib/thisMachine'
 import { removeStaleTemporaries, writeFileAtomic } from '../lib/writeFileAtomic'
@@ -67,7 +68,7 @@ export async function generatePackKeys(
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 })
   } catch (error) {
-    throw new CollectorError('collector_pack', `cannot write ${privateKeyFile}: ${(error as Error).message}`, undefined, error)
+    throw new CollectorError('collector_pack', `cannot write ${privateKeyFile}: ${fileProblem(error)}`, undefined, error)
   }
   const release = await lockKeyFolder(dir, onStaleLock)
   try {
@@ -93,13 +94,13 @@ export async function generatePackKeys(
           `${privateKeyFile} exists: pages pin its public key, and packs signed with a new key would be refused. Use --force to replace it (then update data-pack-key).`,
         )
       }
-      throw new CollectorError('collector_pack', `cannot write ${privateKeyFile}: ${(error as Error).message}`, undefined, error)
+      throw new CollectorError('collector_pack', `cannot write ${privateKeyFile}: ${fileProblem(error)}`, undefined, error)
     }
     try {
       await writeFile(publicKeyFile, packKey + '\n')
     } catch (error) {
       // No page pins the new key yet (it was never printed): replacing it is safe.
-      throw new CollectorError('collector_pack', `cannot write ${publicKeyFile}: ${(error as Error).message} (the private key was written: run keygen again with --force once the folder is writable)`, undefined, error)
+      throw new CollectorError('collector_pack', `cannot write ${publicKeyFile}: ${fileProblem(error)} (the private key was written: run keygen again with --force once the folder is writable)`, undefined, error)
     }
     return { privateKeyFile, publicKeyFile, packKey, keyId: await packKeyId(rawPublicKey(publicKey)) }
   }
@@ -139,7 +140,7 @@ async function lockKeyFolder(dir: string, onStaleLock?: (message: string) => voi
       }
     } catch (error) {
       claimKeyLock(key, -1)
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new CollectorError('collector_pack', `cannot write ${lockFile}: ${(error as Error).message}`, undefined, error)
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new CollectorError('collector_pack', `cannot write ${lockFile}: ${fileProblem(error)}`, undefined, error)
     }
     const held = await readFile(lockFile, 'utf8').catch(() => undefined)
     if (held === undefined && attempt < 2) continue // released meanwhile: take it
@@ -186,7 +187,7 @@ export async function readPackSigningKey(file = join(DEFAULT_KEY_DIR, PRIVATE_KE
     pem = await readFile(file, 'utf8')
   } catch (error) {
     if (error instanceof CollectorError) throw error
-    throw new CollectorError('collector_pack', `cannot read the signing key ${file}: ${(error as Error).message} (make one with: npm run collector -- keygen)`, undefined, error)
+    throw new CollectorError('collector_pack', `cannot read the signing key ${file}: ${fileProblem(error)} (make one with: npm run collector -- keygen)`, undefined, error)
   }
   let privateKey: KeyObject
   try {
