@@ -117,6 +117,12 @@ export interface CollectorOptions {
   onStorageFailed?: (what: 'store' | 'sum', error: unknown) => void
   /** Called when storing or summing works again after `onStorageFailed`. @default writes one line to `console.error` */
   onStorageRecovered?: (what: 'store' | 'sum') => void
+  /**
+   * How long `/seglet/health` waits for the database, in ms, before it answers `503 {"error":"storage_timeout"}`: a
+   * database that took the connection and went silent (a network that drops packets) would otherwise hold the
+   * check until the load balancer's own timeout. @default HEALTH_TIMEOUT_MS
+   */
+  healthTimeoutMs?: number
 }
 
 /** A running collector's parts: the HTTP handler and the jobs the scheduler calls. */
@@ -139,6 +145,13 @@ export const PAGE_STATS_PATH = '/seglet/page-stats.json'
 export const DASHBOARD_PATH = '/seglet/dashboard'
 /** For a container's or load balancer's health check: `200` while the database answers and stores reports. */
 export const HEALTH_PATH = '/seglet/health'
+
+/**
+ * How long the health check waits for the database, in ms, before it says `503 storage_timeout`: a ping takes a few
+ * ms, and this is under the 5 s most load balancers give a check (give it more than this: a Kubernetes probe's
+ * `timeoutSeconds: 3`), so the replica is taken out on the collector's word, not on a check that timed out.
+ */
+export const HEALTH_TIMEOUT_MS = 2_000
 
 /**
  * Creates the collector: the report endpoint, the insights, the page-statistics table and the dashboard, over one
@@ -281,16 +294,29 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   })
   app.all(REPORTS_PATH, (c) => c.json({ error: 'method_not_allowed' }, 405, { allow: 'POST' }))
 
+  // One check of the database at a time: while one goes unanswered (a silent database), later health checks wait for
+  // it rather than each queue a query of its own behind it.
+  let checking: Promise<boolean> | undefined
+  const checkDatabase = () =>
+    (checking ??= (async () => {
+      // Unhealthy while reports cannot be stored (they are refused with 503): a replica that loses them is taken out.
+      // Taken out, it gets no report to find the database back: the check tries a write itself.
+      if ((await ingest.checkStoring()) === 'failing') return false
+      await db.query(SQL.ping)
+      return true
+    })()
+      .catch(() => false)
+      .finally(() => (checking = undefined)))
+  const healthTimeoutMs = options.healthTimeoutMs ?? HEALTH_TIMEOUT_MS
   app.get(HEALTH_PATH, async (c) => {
     c.header('cache-control', 'no-store')
-    // Unhealthy while reports cannot be stored (they are refused with 503): a replica that loses them is taken out.
-    // Taken out, it gets no report to find the database back: the check tries a write itself.
-    if ((await ingest.checkStoring()) === 'failing') return c.json({ status: 'failing', error: 'storage_failed' }, 503)
-    try {
-      await db.query(SQL.ping)
-    } catch {
-      return c.json({ status: 'failing', error: 'storage_failed' }, 503)
-    }
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, healthTimeoutMs, 'late')))
+    const healthy = await Promise.race([checkDatabase(), late]).finally(() => clearTimeout(timer))
+    // Reports posted meanwhile are not answered 503 on this account: their write may still land once the database
+    // answers, and they are answered then (202), as stored, exactly once.
+    if (healthy === 'late') return c.json({ status: 'failing', error: 'storage_timeout' }, 503)
+    if (!healthy) return c.json({ status: 'failing', error: 'storage_failed' }, 503)
     return c.json({ status: 'ok' })
   })
 

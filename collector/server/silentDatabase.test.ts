@@ -1,0 +1,117 @@
+// @vitest-environment node
+import { request, type Server } from 'node:http'
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createReportEstimator } from '../estimates/createReportEstimator'
+import { countReports } from '../storage/countReports'
+import { migrate } from '../storage/migrate'
+import { openDatabase } from '../storage/openDatabase'
+import type { Database } from '../storage/types'
+import { DATABASE_TARGETS } from '../testing/databases'
+import { reportBodies, TEST_PAGE_KEYS } from '../testing/reports'
+import { createCollector } from './createCollector'
+import { createCollectorServer } from './createCollectorServer'
+
+const NOW = Date.parse('2026-11-30T12:00:00Z')
+const DAY = '2026-11-29'
+
+/**
+ * A TCP proxy in front of PostgreSQL that can go silent: paused, it keeps every connection open and forwards
+ * nothing either way (a network that drops packets, a database host that froze); resumed, it forwards what it held.
+ */
+async function silenceableProxy(target: { host: string; port: number }) {
+  let paused = false
+  const held: Array<() => void> = []
+  const sockets = new Set<Socket>()
+  const forward = (from: Socket, to: Socket) =>
+    from.on('data', (chunk: Buffer) => (paused ? held.push(() => to.write(chunk)) : to.write(chunk)))
+  const server = createServer((client) => {
+    const upstream = connect(target.port, target.host)
+    for (const socket of [client, upstream]) {
+      sockets.add(socket)
+      socket.on('error', () => {})
+      socket.on('close', () => (client.destroy(), upstream.destroy(), sockets.delete(socket)))
+    }
+    forward(client, upstream)
+    forward(upstream, client)
+  })
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening))
+  return {
+    port: (server.address() as AddressInfo).port,
+    pause: () => void (paused = true),
+    resume: () => {
+      paused = false
+      for (const send of held.splice(0)) send()
+    },
+    close: () => new Promise<void>((closed) => (sockets.forEach((s) => s.destroy()), server.close(() => closed()))),
+  }
+}
+
+const postgres = DATABASE_TARGETS.find((target) => target.name === 'postgres')
+
+describe.runIf(postgres)('collector over a PostgreSQL that goes silent', () => {
+  let proxy: Awaited<ReturnType<typeof silenceableProxy>>
+  let db: Database
+  let server: Server
+  let collector: ReturnType<typeof createCollector>
+  let port: number
+  beforeAll(async () => {
+    const location = new URL(await postgres!.location())
+    proxy = await silenceableProxy({ host: location.hostname, port: Number(location.port || 5432) })
+    location.hostname = '127.0.0.1'
+    location.port = String(proxy.port)
+    db = await openDatabase(location.href)
+    await migrate(db)
+    collector = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), {
+      now: () => NOW,
+      batch: { maxDelayMs: 1 },
+      healthTimeoutMs: 300,
+      onStorageFailed: () => {},
+      onStorageRecovered: () => {},
+    })
+    server = createCollectorServer(collector.listener)
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening))
+    port = (server.address() as AddressInfo).port
+  }, 60_000)
+  afterAll(async () => {
+    proxy?.resume()
+    await collector?.close()
+    await new Promise((closed) => (server ? server.close(closed) : closed(undefined)))
+    await db?.close()
+    await proxy?.close()
+  })
+
+  const send = (method: string, path: string, body?: string) =>
+    new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((done, fail) => {
+      const headers = body === undefined ? {} : { 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'same-origin' }
+      const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => (text += chunk))
+        res.on('end', () => done({ status: res.statusCode!, headers: res.headers, body: text }))
+      })
+      req.on('error', fail)
+      req.end(body)
+    })
+
+  it('answers its health check 503 while the database is silent, and stores each report held meanwhile once it answers again', async () => {
+    const [first, second] = reportBodies(2, { day: DAY, seed: 71 })
+    expect((await send('POST', '/seglet/reports', first)).status).toBe(202)
+    expect((await send('GET', '/seglet/health')).status).toBe(200)
+    proxy.pause()
+    // Sent while the database says nothing: it waits for the database, neither refused nor acknowledged.
+    let posted: { status: number } | undefined
+    const posting = send('POST', '/seglet/reports', second).then((answer) => (posted = answer))
+    for (let i = 0; i < 2; i++) {
+      const check = await send('GET', '/seglet/health')
+      expect([check.status, JSON.parse(check.body)]).toEqual([503, { status: 'failing', error: 'storage_timeout' }])
+      expect(check.headers['cache-control']).toBe('no-store')
+      expect(check.headers['x-content-type-options']).toBe('nosniff')
+    }
+    expect(posted).toBeUndefined()
+    proxy.resume()
+    expect((await posting).status).toBe(202)
+    expect((await send('GET', '/seglet/health')).status).toBe(200)
+    expect(await countReports(db)).toBe(2)
+  }, 30_000)
+})
