@@ -18,6 +18,7 @@ import { postReports, reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../test
 import { readSums } from '../storage/readSums'
 import { readPageKeyLists } from './pageKeyLists'
 import { createCollector, pageStatsFileName } from './createCollector'
+import { createCollectorServer } from './createCollectorServer'
 
 const NOW = Date.parse('2026-11-30T12:00:00Z')
 const DAY = '2026-11-29'
@@ -828,6 +829,54 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       expect(await countReports(db)).toBe(1)
     } finally {
       await new Promise((closed) => server.close(closed))
+    }
+  })
+
+  it("asks for a body with Expect: 100-continue by the collector's own maxBodyBytes, and for none it refuses before reading it", async () => {
+    // The server made as the command line makes it: told no limit of its own.
+    const serve = async (maxBodyBytes: number) => {
+      const server = createCollectorServer(make({ maxBodyBytes }).listener)
+      await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
+      return server
+    }
+    /** Sends the headers, the body only once told `100 Continue`; resolves to what came back within 1.5 s. */
+    const send = (port: number, body: string, site = 'same-origin') =>
+      new Promise<string>((done) => {
+        let text = ''
+        const socket = connect(port, '127.0.0.1', () =>
+          socket.write(`POST /seglet/reports HTTP/1.1\r\nHost: localhost\r\nSec-Fetch-Site: ${site}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`),
+        )
+        socket.on('data', (chunk) => {
+          text += chunk.toString()
+          if (text === 'HTTP/1.1 100 Continue\r\n\r\n') socket.write(body)
+          if (/^HTTP\/1\.1 [2-5]\d\d [^]*\r\n\r\n/.test(text.replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, ''))) (socket.destroy(), done(text))
+        })
+        socket.on('error', () => {})
+        setTimeout(() => (socket.destroy(), done(text)), 1_500)
+      })
+    const [report] = reportBodies(1, { day: DAY, seed: 44 })
+    const padded = (bytes: number) => `${report!.slice(0, -1)}${' '.repeat(bytes - Buffer.byteLength(report!))}}`
+    const raised = await serve(2_000)
+    const lowered = await serve(300)
+    try {
+      // Past the 512 bytes of the default, within the limit the collector was given: asked for and read (no report is
+      // that long, so the body is then refused for what it is, not for its size).
+      const long = await send((raised.address() as AddressInfo).port, padded(1_000))
+      expect(long).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 400 /)
+      expect(long).toContain('"error":"report_malformed"')
+      expect(await send((lowered.address() as AddressInfo).port, report!)).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 202 /)
+      // Within the default, past the lowered limit: refused without being asked for.
+      const tooLarge = await send((lowered.address() as AddressInfo).port, padded(400))
+      expect(tooLarge).toMatch(/^HTTP\/1\.1 413 /)
+      expect(tooLarge).toContain('"message":"a report is at most 300 bytes"')
+      // Refused before its body is needed (cross-site): never asked for.
+      expect(await send((raised.address() as AddressInfo).port, report!, 'cross-site')).toMatch(/^HTTP\/1\.1 403 /)
+      expect(await countReports(db)).toBe(1)
+    } finally {
+      for (const server of [raised, lowered]) {
+        server.closeAllConnections()
+        await new Promise((closed) => server.close(closed))
+      }
     }
   })
 

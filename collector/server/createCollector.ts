@@ -48,7 +48,10 @@ export interface CollectorOptions {
   currency?: string
   /** Reports one client address may send per minute, and at once. @default { perMinute: 60, burst: 20 } */
   rateLimit?: { perMinute?: number; burst?: number }
-  /** Largest body accepted, in bytes. @default 512 */
+  /**
+   * Largest body accepted, in bytes; a report declaring more with `Expect: 100-continue` is refused `413` without
+   * `100 Continue`, so its body is never sent (`createCollectorServer` leaves that to `listener`). @default 512
+   */
   maxBodyBytes?: number
   /** Most reports stored per UTC day by this process; past it, 503 with Retry-After (see `createIngest`). @default 200_000 */
   maxReportsPerDay?: number
@@ -432,13 +435,27 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     if (!anyHost && (allowedHosts.length > 0 || (!trustProxy && isLoopbackAddress(req.socket?.localAddress))) && !isAllowedHost(req.headers.host, allowedHosts)) {
       return void refuseHost(req, res)
     }
+    // `Expect: 100-continue` (see createCollectorServer): the client sends the body once told `100 Continue`, said
+    // here by the one `maxBodyBytes` that also refuses it, so a limit raised or lowered governs both.
+    const expectsContinue = isContinueExpected(req)
     const url = req.url ?? ''
-    if (req.method !== 'POST' || (url !== REPORTS_PATH && !url.startsWith(REPORTS_PATH + '?'))) return void appListener(req, res)
+    if (req.method !== 'POST' || (url !== REPORTS_PATH && !url.startsWith(REPORTS_PATH + '?'))) {
+      if (expectsContinue && Number(req.headers['content-length'] ?? 0) <= maxBodyBytes) askForBody(res)
+      return void appListener(req, res)
+    }
     const header = (name: string) => {
       const value = req.headers[name]
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
     }
-    answerReport({ header, client: clientAddress(req, header, trustProxy), body: req }, ingest, limiter, endpoint).then(
+    // Asked for only when it is read: after the refusals that need no body, and within the limit (readBody refuses a
+    // longer declared length before it reads).
+    const body: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => {
+        if (expectsContinue) askForBody(res)
+        return req[Symbol.asyncIterator]()
+      },
+    }
+    answerReport({ header, client: clientAddress(req, header, trustProxy), body }, ingest, limiter, endpoint).then(
       (answer) => {
         if (answer.status === 202) return void res.writeHead(202, [...SECURITY_HEADER_LIST]).end()
         const body = JSON.stringify(refusalBody(answer.code, maxBodyBytes))
@@ -536,6 +553,19 @@ function refuseHost(req: IncomingMessage, res: ServerResponse): void {
   // Its body, if any, is not read: not waited for either.
   if (!req.complete) headers.push('connection', 'close')
   res.writeHead(421, headers).end(body)
+}
+
+/** Whether the client waits for `100 Continue` before it sends the body (as Node.js reads `Expect`). */
+function isContinueExpected(req: IncomingMessage): boolean {
+  return req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && /(?:^|\W)100-continue(?:$|\W)/i.test(req.headers.expect ?? '')
+}
+
+/**
+ * Says `100 Continue` unless Node.js said it already: served by a bare `http.createServer(collector.listener)`, with
+ * no `checkContinue` listener, Node.js says it to every request before the listener sees it (its `_sent100`).
+ */
+function askForBody(res: ServerResponse): void {
+  if (!(res as ServerResponse & { _sent100?: boolean })._sent100) res.writeContinue()
 }
 
 /** A JSON answer with the security headers, for answers given outside the app. */

@@ -31,17 +31,12 @@ export interface CollectorServerOptions {
   stalledAnswerMs?: number
   /** How often requests are checked against it, in ms (a request is cut off up to this much later). @default 1000 */
   checkEveryMs?: number
-  /**
-   * Largest body, in bytes, a request with `Expect: 100-continue` is told to send (`100 Continue`): one that declares
-   * a longer Content-Length goes to `listener` without it, which refuses it (413) before the body is sent.
-   * @default 512 (the collector's `maxBodyBytes`)
-   */
-  maxBodyBytes?: number
 }
 
 /**
  * The HTTP server the collector listens with: `listener` (`collector.listener`) with timeouts for bodies of a few
- * hundred bytes and a cap on connections, so slow clients cannot hold the collector's connections for minutes.
+ * hundred bytes and a cap on connections, so slow clients cannot hold the collector's connections for minutes. A
+ * request with `Expect: 100-continue` goes to `listener` untold: it calls `res.writeContinue()` when it wants the body.
  *
  * @example
  * createCollectorServer(collector.listener, { maxConnections: 2_000 }).listen(8787, '127.0.0.1')
@@ -49,7 +44,6 @@ export interface CollectorServerOptions {
 export function createCollectorServer(listener: (req: IncomingMessage, res: ServerResponse) => void, options: CollectorServerOptions = {}): Server {
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
   const stalledAnswerMs = options.stalledAnswerMs ?? STALLED_ANSWER_MS
-  const maxBodyBytes = options.maxBodyBytes ?? 512
   const answer = (req: IncomingMessage, res: ServerResponse) => {
     // The socket's inactivity timer, for this answer only (after it, the keep-alive timeout takes over). Its first
     // byte may take a while (a slow database): only once the answer has begun does a silence mean the client stopped
@@ -66,11 +60,9 @@ export function createCollectorServer(listener: (req: IncomingMessage, res: Serv
     answer,
   )
   // Node.js would say `100 Continue` to any `Expect: 100-continue`, and the client send a body only to be refused
-  // 413: one declared over the limit is answered without it, and its body never sent.
-  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (Number(req.headers['content-length'] ?? 0) <= maxBodyBytes) res.writeContinue()
-    answer(req, res)
-  })
+  // (413 over the limit, 403 cross-site): the listener says it (`res.writeContinue()`) when it reads the body, which
+  // `collector.listener` does only within the collector's own `maxBodyBytes`. Refused first, the body is never sent.
+  server.on('checkContinue', answer)
   // Any other expectation (`Expect: foo`) Node.js would refuse with a bare 417: answered as the collector's other
   // errors, with its security headers and a JSON error; the body, never read, is not waited for.
   server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
