@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ModelPack } from '../../src/pack/types'
-import { manifestExpiry, manifestExpiryLine, readManifestExpiry } from './manifestExpiry'
+import { manifestExpiry, manifestExpiryLine, readManifestExpiry, shownFolder } from './manifestExpiry'
 import { runPackCommand } from './packCommands'
 import { publishPacks, readPublishedManifest, renewManifest } from './publishPacks'
 import { generatePackKeys } from './signingKey'
@@ -62,6 +62,22 @@ describe('the renewing command', () => {
     expect(manifestExpiry(manifest, '/srv/my shop/public', T0)!.renew).toBe("npm run collector -- publish-pack --out '/srv/my shop/public'")
     expect(manifestExpiry(manifest, "/srv/o'brien/public", T0)!.renew).toBe("npm run collector -- publish-pack --out '/srv/o'\\''brien/public'")
     expect(manifestExpiry(manifest, '.seglet-collector/public', T0)!.renew).toBe('npm run collector -- publish-pack --out .seglet-collector/public')
+  })
+})
+
+describe('the publish folder as a page shows it', () => {
+  it("is as typed when relative, relative to the collector's working folder when under it, else the DIR of the help", () => {
+    for (const [dir, shown] of [
+      ['.seglet-collector/public', '.seglet-collector/public'],
+      ['public', 'public'],
+      ['/srv/shop/.seglet-collector/public', '.seglet-collector/public'],
+      ['/srv/shop', '.'],
+      ['/srv/other/public', 'DIR'],
+      ['/srv/shopping/public', 'DIR'],
+      ['/var/www/public', 'DIR'],
+    ]) {
+      expect([dir, shownFolder(dir!, '/srv/shop')]).toEqual([dir, shown])
+    }
   })
 })
 

@@ -1,4 +1,4 @@
-import { join } from 'node:path'
+import { isAbsolute, join, relative, sep } from 'node:path'
 import type { PackManifest } from '../../src/pack/manifest'
 import { MANIFEST_FILE, readPublishedManifest, renewWithinMs } from './publishPacks'
 
@@ -38,10 +38,12 @@ export interface ManifestUnreadable {
 /**
  * The expiry of `manifest` (published in `dir`) at `now`, or `undefined` when it has none.
  *
+ * `out` is the folder as the command names it (see `shownFolder`).
+ *
  * @example
  * manifestExpiry(manifest, '.seglet-collector/public', Date.now())?.status // 'renew'
  */
-export function manifestExpiry(manifest: PackManifest | undefined, dir: string, now: number): ManifestExpiry | undefined {
+export function manifestExpiry(manifest: PackManifest | undefined, dir: string, now: number, out = dir): ManifestExpiry | undefined {
   if (manifest?.expires === undefined) return undefined
   const leftMs = Date.parse(manifest.expires) - now
   if (Number.isNaN(leftMs)) return undefined
@@ -53,8 +55,23 @@ export function manifestExpiry(manifest: PackManifest | undefined, dir: string, 
     renewWithinDays: Math.round((withinMs / DAY_MS) * 10) / 10,
     // As browsers judge it: refused from the instant it names.
     status: leftMs <= 0 ? 'expired' : leftMs <= withinMs ? 'renew' : 'valid',
-    renew: `npm run collector -- publish-pack --out ${shellWord(dir)}`,
+    renew: `npm run collector -- publish-pack --out ${shellWord(out)}`,
   }
+}
+
+/**
+ * The publish folder `dir` as a page of the collector names it in a command (`insights.json`, the dashboard): as
+ * typed when relative, relative to the collector's working folder `cwd` (where `npm run collector` runs) when under
+ * it, else `DIR`, as the help names it. Never the server's own path, which tells its file layout to any reader.
+ *
+ * @example
+ * shownFolder('/srv/shop/.seglet-collector/public', '/srv/shop') // '.seglet-collector/public'
+ */
+export function shownFolder(dir: string, cwd: string = process.cwd()): string {
+  if (!isAbsolute(dir)) return dir
+  const path = relative(cwd, dir)
+  if (path === '') return '.'
+  return path === '..' || path.startsWith(`..${sep}`) || isAbsolute(path) ? 'DIR' : path
 }
 
 /** `text` as one word of a POSIX shell command: as it is when it is plain, else in single quotes. */
@@ -66,10 +83,12 @@ function shellWord(text: string): string {
  * The expiry of the manifest `publish-pack` last wrote to `dir`, `undefined` when there is none, or that it cannot be
  * read (`status: 'unreadable'`).
  *
+ * Its commands name the folder as `out` (see `shownFolder`).
+ *
  * @example
  * await readManifestExpiry('.seglet-collector/public', Date.now())
  */
-export async function readManifestExpiry(dir: string, now: number): Promise<ManifestExpiry | ManifestUnreadable | undefined> {
+export async function readManifestExpiry(dir: string, now: number, out = dir): Promise<ManifestExpiry | ManifestUnreadable | undefined> {
   let manifest: PackManifest | undefined
   try {
     manifest = await readPublishedManifest(dir)
@@ -78,10 +97,10 @@ export async function readManifestExpiry(dir: string, now: number): Promise<Mani
     return {
       status: 'unreadable',
       problem: cause instanceof Error ? cause.message : (error as Error).message,
-      renew: `npm run collector -- publish-pack --out ${shellWord(dir)} --session FILE --min-version N`,
+      renew: `npm run collector -- publish-pack --out ${shellWord(out)} --session FILE --min-version N`,
     }
   }
-  return manifestExpiry(manifest, dir, now)
+  return manifestExpiry(manifest, dir, now, out)
 }
 
 /**

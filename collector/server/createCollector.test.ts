@@ -610,7 +610,9 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       expect(await insights(make())).not.toHaveProperty('manifest')
       const publish = (published: string, expires: string) =>
         writeFileSync(join(packsDir, 'packs.manifest'), `signature\n${JSON.stringify({ format: 'seglet-pack-manifest', version: 3, published, expires, packs: { session: { url: 'session-v3.json' } } })}`)
-      const renew = `npm run collector -- publish-pack --out ${packsDir}`
+      // The folder is outside the collector's working folder: the command names it as the help does, not by the
+      // server's path, which a page of the collector has no business telling.
+      const renew = 'npm run collector -- publish-pack --out DIR'
       // 90 days long, 22.5 days left at NOW: due, under the 30 days a retrain renews by.
       publish('2026-09-24T00:00:00.000Z', '2026-12-23T00:00:00.000Z')
       expect((await insights(make({ packsDir }))).manifest).toEqual({ version: 3, expires: '2026-12-23T00:00:00.000Z', daysLeft: 22.5, renewWithinDays: 30, status: 'renew', renew })

@@ -24,7 +24,7 @@ import { gzipAnswer } from './gzipAnswer'
 import { readPageKeyLists } from './pageKeyLists'
 import { readPublishedFile } from '../packs/readPublishedFile'
 import { readPublishedPacks } from '../packs/readPublishedPacks'
-import { readManifestExpiry } from '../packs/manifestExpiry'
+import { readManifestExpiry, shownFolder } from '../packs/manifestExpiry'
 import { packContexts } from '../estimates/packLeafNames'
 import { answerReport, refusalBody } from './answerReport'
 import { toReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
@@ -336,7 +336,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
       currency,
       pageStats: pageStats && { path: PAGE_STATS_PATH, file, integrity: pageStats.integrity, day: pageStats.table.day, pages: Object.keys(pageStats.table.pages) },
       // The signed manifest as browsers will judge it: the dashboard says when it is due to be renewed, and how.
-      manifest: options.packsDir === undefined ? undefined : await readManifestExpiry(options.packsDir, now()),
+      // Its command names the folder as typed, not by the server's path (see shownFolder).
+      manifest: options.packsDir === undefined ? undefined : await readManifestExpiry(options.packsDir, now(), shownFolder(options.packsDir)),
     })
   })
 
