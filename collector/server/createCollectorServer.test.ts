@@ -116,6 +116,20 @@ it('answers an expectation other than 100-continue 417 with the security headers
   expect(closedAfterMs).toBeDefined()
 })
 
+it('answers CONNECT 405 with the methods it takes, the security headers and a JSON error, and closes the connection', async () => {
+  const port = await listen({})
+  for (const target of ['collector:443', '127.0.0.1:5432']) {
+    const { answer, closedAfterMs } = await hold(port, `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`)
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 405 Method Not Allowed')
+    expect(answer).toContain('allow: GET, HEAD, POST')
+    expect(answer).toContain("content-security-policy: default-src 'none'")
+    expect(answer).toContain('x-content-type-options: nosniff')
+    expect(answer).toContain('connection: close')
+    expect(answer).toMatch(/\r\ncontent-type: application\/json\r\n[^]*\r\n\r\n\{"error":"method_not_allowed"\}$/)
+    expect(closedAfterMs).toBeDefined()
+  }
+})
+
 it('answers a whole request, and keeps an idle keep-alive connection open past the request timeout', async () => {
   const port = await listen({ requestTimeoutMs: 300, checkEveryMs: 50 })
   const socket = connect(port, '127.0.0.1')

@@ -69,6 +69,12 @@ export function createCollectorServer(listener: (req: IncomingMessage, res: Serv
     const body = '{"error":"expectation_failed"}'
     res.writeHead(417, [...SECURITY_HEADER_LIST, 'content-type', 'application/json', 'content-length', String(body.length), 'connection', 'close']).end(body)
   })
+  // A CONNECT (a proxy's tunnel) Node.js would close unanswered: answered 405 as another method on the collector's
+  // paths, naming the methods it takes anywhere, and the connection closed (nothing was tunnelled, nothing is read).
+  server.on('connect', (_req: IncomingMessage, socket: Duplex & { bytesWritten?: number }) => {
+    writeRawAnswer(socket, 405, 'Method Not Allowed', 'method_not_allowed', ['allow', 'GET, HEAD, POST'])
+    socket.destroy()
+  })
   // Idle keep-alive connections are kept longer than a load balancer's (60 s is the common default): closed
   // first by the collector, a connection the balancer is reusing gives that request a 502.
   server.on('clientError', answerClientError)
@@ -90,13 +96,22 @@ const CLIENT_ERRORS: Readonly<Record<string, readonly [number, string, string]>>
  * (`{"error":"bad_request"}`), then closes the connection. Nothing is written once an answer has begun.
  */
 function answerClientError(error: Error & { code?: string }, socket: Duplex & { bytesWritten?: number }): void {
-  if (error.code !== 'ECONNRESET' && socket.writable && !socket.bytesWritten) {
+  if (error.code !== 'ECONNRESET') {
     const [status, reason, code] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', 'bad_request']
-    const body = `{"error":"${code}"}`
-    const headers = [...SECURITY_HEADER_LIST, 'content-type', 'application/json', 'content-length', String(body.length), 'connection', 'close']
-    let head = `HTTP/1.1 ${status} ${reason}\r\n`
-    for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`
-    socket.write(`${head}\r\n${body}`)
+    writeRawAnswer(socket, status, reason, code)
   }
   socket.destroy(error)
+}
+
+/**
+ * Writes an answer straight to a connection no `ServerResponse` serves (`{"error":"<code>"}` with the security
+ * headers and `Connection: close`), unless it is closed or an answer has begun on it; closing it is the caller's.
+ */
+function writeRawAnswer(socket: Duplex & { bytesWritten?: number }, status: number, reason: string, code: string, extra: readonly string[] = []): void {
+  if (!socket.writable || socket.bytesWritten) return
+  const body = `{"error":"${code}"}`
+  const headers = [...SECURITY_HEADER_LIST, ...extra, 'content-type', 'application/json', 'content-length', String(body.length), 'connection', 'close']
+  let head = `HTTP/1.1 ${status} ${reason}\r\n`
+  for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`
+  socket.write(`${head}\r\n${body}`)
 }
