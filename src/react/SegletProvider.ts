@@ -1,9 +1,8 @@
 import { createElement, useEffect, useMemo, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
-import { createSeglet, isSegletError, SegletError } from 'seglet'
 import type { Seglet, SegletOptions, SegmentHint } from 'seglet'
-import { createReporter } from '../errors/createReporter'
 import { onDecided } from '../personalize/onDecided'
+import { startSeglet } from '../personalize/startSeglet'
 import { SegletContext } from './SegletContext'
 
 const noop = () => {}
@@ -21,8 +20,9 @@ export interface SegletProviderProps {
    * it). Read once: later changes are ignored, but taking them away (or giving a `seglet`) destroys it. `<Activity mode="hidden">` cleans up effects as an unmount does: it
    * is destroyed then, and a new one started from `options` when shown (recording the page view again); pass a
    * `seglet` to keep one through hiding.
-   * A bad option, or a start the browser fails, is reported through `onError` (or `console.warn`), not
-   * thrown: the children render without Seglet. Ignored when `seglet` is given.
+   * A bad option, or a start the browser fails, is reported through `onError` (without one, as one
+   * `console.warn` line, `Seglet invalid_option: …`, as `seglet/vue` does), not thrown: the children render
+   * without Seglet. Ignored when `seglet` is given.
    * @default undefined
    */
   options?: SegletOptions
@@ -56,20 +56,15 @@ export function SegletProvider({ seglet, options, hint = null, children }: Segle
   const startOwn = !seglet && options !== undefined
   useEffect(() => {
     if (!startOwn || started.current === null) return
-    // Created in an effect, so server rendering never starts it.
     if (!started.current) {
-      try {
-        started.current = { seglet: createSeglet(options) }
-      } catch (error) {
+      // Created in an effect, so server rendering never starts it. Thrown from an effect, a bad option would take
+      // the shop's whole React tree down: reported (startSeglet), and the page renders without Seglet.
+      const created = startSeglet(options)
+      if (!created) {
         started.current = null
-        // Thrown from an effect, it would take the shop's whole React tree down: reported through `onError` (or
-        // `console.warn`), and the page renders without Seglet, as with the script tag.
-        const onError = options?.onError
-        createReporter(new Set(typeof onError === 'function' ? [onError] : []))(
-          isSegletError(error) ? error : new SegletError('start_failed', `Seglet could not start: ${String(error)}`, { cause: error }),
-        )
         return
       }
+      started.current = { seglet: created }
     }
     const entry = started.current
     entry.stopped = false

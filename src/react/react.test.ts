@@ -278,6 +278,23 @@ describe('seglet/react', () => {
     await act(async () => root.unmount())
   })
 
+  it('without onError, warns about a bad option as seglet/vue and the script tag do: one console.warn line with its code', async () => {
+    const bad = { ...options(), consent: 'unknown' as never }
+    let thrown: { code: string; message: string } | undefined
+    try {
+      createSeglet(bad)
+    } catch (error) {
+      thrown = error as { code: string; message: string }
+    }
+    expect(thrown?.code).toBe('invalid_option')
+    const warnings: unknown[][] = []
+    vi.spyOn(console, 'warn').mockImplementation((...args) => void warnings.push(args))
+    const root = createRoot(document.body.appendChild(document.createElement('div')))
+    await act(async () => root.render(h(StrictMode, null, h(SegletProvider, { options: bad }, h(Shows)))))
+    expect(warnings).toEqual([[`Seglet invalid_option: ${thrown!.message}`]])
+    await act(async () => root.unmount())
+  })
+
   it('reads options once, and destroys the Seglet it started when they are taken away or a seglet is given', async () => {
     const seen: (Seglet | null)[] = []
     function Probe(): ReactNode {

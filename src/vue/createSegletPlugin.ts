@@ -1,7 +1,7 @@
 import type { App, Plugin } from 'vue'
-import { createSeglet } from 'seglet'
-import type { Seglet, SegletError, SegletOptions, SegmentHint } from 'seglet'
+import type { Seglet, SegletOptions, SegmentHint } from 'seglet'
 import { onDecided } from '../personalize/onDecided'
+import { startSeglet } from '../personalize/startSeglet'
 import { SEGLET_KEY } from './segletKey'
 
 /** Options of `createSegletPlugin()`. Give either `seglet` or `options`. */
@@ -15,8 +15,9 @@ export interface SegletPluginOptions {
    * Options to start Seglet with when the plugin is first installed (one Seglet, shared by every app the plugin
    * is installed in); it is destroyed when the last of them unmounts.
    * During server rendering `createSeglet()` is inert, so the same app code runs on both sides.
-   * A bad option, or a start the browser fails, is reported through `onError` (or `console.warn`) once, not thrown
-   * from `app.use()`: the app runs without Seglet. Ignored when `seglet` is given.
+   * A bad option, or a start the browser fails, is reported once through `onError` (without one, as one
+   * `console.warn` line, `Seglet invalid_option: …`, as `seglet/react` does), not thrown from `app.use()`: the app
+   * runs without Seglet. Ignored when `seglet` is given.
    * @default undefined
    */
   options?: SegletOptions
@@ -45,7 +46,7 @@ export function createSegletPlugin(pluginOptions?: SegletPluginOptions | null): 
   let apps = 0
   return {
     install(app: App) {
-      if (!pluginOptions.seglet && pluginOptions.options && own === undefined) own = start(pluginOptions.options)
+      if (!pluginOptions.seglet && pluginOptions.options && own === undefined) own = startSeglet(pluginOptions.options)
       const seglet = pluginOptions.seglet || own || null
       app.provide(SEGLET_KEY, { seglet, hint: pluginOptions.hint ?? null })
       // In the browser, notes the page's first decision while the server's hint stands in, so that a component
@@ -69,24 +70,5 @@ export function createSegletPlugin(pluginOptions?: SegletPluginOptions | null): 
         }
       }
     },
-  }
-}
-
-/**
- * `createSeglet(options)`, or `null` when it throws (a bad option, on the server too, or a start the browser fails):
- * thrown from `app.use()`, it would take the shop's whole app down (a failed request on the server). Reported
- * through `onError` (or `console.warn`) instead, and the app runs without Seglet, as with the script tag.
- */
-function start(options: SegletOptions): Seglet | null {
-  try {
-    return createSeglet(options)
-  } catch (error) {
-    // createSeglet() throws SegletErrors only: an OptionsError, or `start_failed` with the browser's error as cause.
-    try {
-      ;(typeof options.onError === 'function' ? options.onError : console.warn)(error as SegletError)
-    } catch {
-      // A throwing onError (or no console) must not break the app either.
-    }
-    return null
   }
 }

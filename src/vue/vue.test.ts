@@ -153,6 +153,23 @@ describe('seglet/vue', () => {
     app.unmount()
   })
 
+  it('without onError, warns about a bad option as seglet/react and the script tag do: one console.warn line with its code', async () => {
+    const bad = { ...options(), consent: 'unknown' as never }
+    let thrown: { code: string; message: string } | undefined
+    try {
+      createSeglet(bad)
+    } catch (error) {
+      thrown = error as { code: string; message: string }
+    }
+    expect(thrown?.code).toBe('invalid_option')
+    const warnings: unknown[][] = []
+    vi.spyOn(console, 'warn').mockImplementation((...args) => void warnings.push(args))
+    const plugin = createSegletPlugin({ options: bad })
+    const apps = [createApp(Shows).use(plugin), createApp(Shows).use(plugin)]
+    expect(apps.map((app) => app.runWithContext(() => useSeglet()))).toEqual([null, null])
+    expect(warnings).toEqual([[`Seglet invalid_option: ${thrown!.message}`]])
+  })
+
   it('takes createSegletPlugin(null) (a config read from elsewhere) as no options: the app mounts without Seglet', async () => {
     const container = document.body.appendChild(document.createElement('div'))
     const app = createApp(Shows)
