@@ -35,7 +35,9 @@ export const ENTRY_BUDGETS = {
   'seglet/react': 1.5 * 1024,
   /**
    * `seglet/vue`: plugin and composables (dist/vue.js). 1.125 KB since the plugin reports a bad option without
-   * `onError` in the script tag's and `seglet/react`'s words, one `console.warn` line with its code (1 KB before).
+   * `onError` in the script tag's and `seglet/react`'s words, one `console.warn` line with its code, and wraps
+   * `app.mount()` too, so that only mounted apps hold the Seglet it started: an app never mounted kept it running
+   * for good (1 KB before).
    */
   'seglet/vue': 1.125 * 1024,
   /** `seglet/server`: readSegmentHint() for the shop's server (dist/server.js); never sent to a browser. */

@@ -205,6 +205,52 @@ describe('seglet/vue', () => {
     expect(destroy).toHaveBeenCalledTimes(1)
   })
 
+  it('destroys the Seglet when the last mounted app unmounts, though another app it was installed in never mounted', async () => {
+    const plugin = createSegletPlugin({ options: options() })
+    // An island whose app was created but never mounted (its element was not on this page).
+    const idle = createApp(Shows).use(plugin)
+    const shown = createApp(Shows).use(plugin)
+    const seglet = shown.runWithContext(() => useSeglet())!
+    expect(idle.runWithContext(() => useSeglet())).toBe(seglet)
+    const destroy = vi.spyOn(seglet, 'destroy')
+    shown.mount(document.body.appendChild(document.createElement('div')))
+    shown.unmount()
+    expect(destroy).toHaveBeenCalledTimes(1)
+    // Mounted afterwards, the idle app starts a new Seglet from the same options, and stops it when it unmounts.
+    const container = document.body.appendChild(document.createElement('div'))
+    idle.mount(container)
+    const next = idle.runWithContext(() => useSeglet())!
+    expect(next).not.toBe(seglet)
+    const changed = nextSegment(next)
+    await browse(next)
+    const segment = await changed
+    await nextTick()
+    expect(container.textContent).toBe(`segment ${segment.id}`)
+    const destroyNext = vi.spyOn(next, 'destroy')
+    idle.unmount()
+    expect(destroyNext).toHaveBeenCalledTimes(1)
+  })
+
+  it('keeps the shared Seglet working for the other app when one of two mounted apps unmounts', async () => {
+    const plugin = createSegletPlugin({ options: options() })
+    const apps = [createApp(Shows).use(plugin), createApp(Shows).use(plugin)]
+    const containers = apps.map((app) => {
+      const container = document.body.appendChild(document.createElement('div'))
+      app.mount(container)
+      return container
+    })
+    const seglet = apps[1].runWithContext(() => useSeglet())!
+    apps[0].unmount()
+    const changed = nextSegment(seglet)
+    await browse(seglet)
+    const segment = await changed
+    await nextTick()
+    expect(containers[1].textContent).toBe(`segment ${segment.id}`)
+    const destroy = vi.spyOn(seglet, 'destroy')
+    apps[1].unmount()
+    expect(destroy).toHaveBeenCalledTimes(1)
+  })
+
   describe.each([
     ['Vue 3.5+', false],
     // Vue 3.3 and 3.4 have no app.onUnmount().
