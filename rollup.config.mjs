@@ -15,6 +15,8 @@
 //    .d.ts in this `"type": "module"` package as ESM, so CommonJS code would get an error importing it.
 //  - dist/{react,vue,server}.{js,cjs,d.ts,d.cts}: the `seglet/react`, `seglet/vue` and `seglet/server` entry points,
 //    with `seglet` itself, React and Vue left to the app (they never reach the script-tag build).
+//  - dist/global.d.ts (and .d.cts): `seglet/global`, types only, the script tag's `window.Seglet` for a page's
+//    TypeScript that opts in.
 import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
@@ -103,6 +105,15 @@ const bindings = BINDINGS.flatMap((name) => [
   },
 ])
 
+// `seglet/global`: types only (no code), the script tag's `window.Seglet` and `window.seglet`, opted into by a
+// page's TypeScript; `seglet` stays external, so the types are the package's own.
+const globalTypes = {
+  input: 'src/global.ts',
+  external: bindingExternal,
+  plugins: [dts({ tsconfig: './tsconfig.json', compilerOptions: { paths: {} } })],
+  output: [{ file: 'dist/global.d.ts', format: 'es' }, { file: 'dist/global.d.cts', format: 'es' }],
+}
+
 export default [
   {
     input: 'src/index.ts',
@@ -185,4 +196,5 @@ export default [
     output: [{ file: 'dist/seglet.d.ts', format: 'es' }, { file: 'dist/seglet.d.cts', format: 'es' }],
   },
   ...bindings,
+  globalTypes,
 ]

@@ -2,7 +2,9 @@
 // The published package: its exports map resolves, and importing it where there is no DOM (SSR, Node) does
 // nothing and throws nothing.
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 
@@ -10,7 +12,7 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 
 describe('package', () => {
   it('lists types first in the exports map, for import and require, and has no side effects', () => {
-    for (const entry of ['.', './react', './vue', './server']) {
+    for (const entry of ['.', './react', './vue', './server', './global']) {
       expect(Object.keys(pkg.exports[entry]), entry).toEqual(['import', 'require'])
       expect(Object.keys(pkg.exports[entry].import)[0], entry).toBe('types')
       expect(pkg.exports[entry].require.types, entry).toMatch(/\.d\.cts$/)
@@ -138,6 +140,39 @@ describe('package', () => {
     try { execFileSync(process.execPath, [tsc, ...args], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }) } catch (error) { output = String((error as { stdout?: string }).stdout ?? error) }
     expect(output).toBe('')
   }, 120_000)
+
+  it("types window.Seglet and the command queue only for a script-tag page that opts in with seglet/global (strict, skipLibCheck off)", () => {
+    // global.mts opts in and checks the tag's API and queued commands (its @ts-expect-error lines fail the check when
+    // a wrong call compiles); no-global.mts does not, and must not see `window.Seglet`. Two programs: globals merge.
+    // `/// <reference types>` finds a package in node_modules only (not by the package's own name, as imports do):
+    // checked in a project of its own with this package linked into node_modules (read there, as if installed).
+    expect(pkg.exports['./global'].import).toEqual({ types: './dist/global.d.ts' })
+    const root = new URL('../..', import.meta.url).pathname
+    const project = mkdtempSync(join(tmpdir(), 'seglet-global-'))
+    mkdirSync(join(project, 'node_modules'))
+    symlinkSync(root, join(project, 'node_modules', 'seglet'), 'dir')
+    for (const file of ['global.mts', 'no-global.mts']) copyFileSync(new URL(`consumers/${file}`, import.meta.url), join(project, file))
+    const tsc = join(root, 'node_modules/typescript/bin/tsc')
+    const check = (file: string, module: string, resolution = module) => {
+      const args = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', module, '--moduleResolution', resolution, '--target', 'es2022', '--lib', 'es2022,dom', '--preserveSymlinks', file]
+      try {
+        execFileSync(process.execPath, [tsc, ...args], { cwd: project, encoding: 'utf8' })
+        return ''
+      } catch (error) {
+        return String((error as { stdout?: string }).stdout ?? error)
+      }
+    }
+    try {
+      expect(check('global.mts', 'nodenext')).toBe('')
+      expect(check('no-global.mts', 'nodenext')).toBe('')
+      // A bundler's project (a storefront theme built with Vite), and one on TypeScript's older resolution, which
+      // finds the entry through typesVersions.
+      expect(check('global.mts', 'esnext', 'bundler')).toBe('')
+      expect(check('global.mts', 'esnext', 'node10')).toBe('')
+    } finally {
+      rmSync(project, { recursive: true, force: true })
+    }
+  }, 180_000)
 
   it("types a Node server's TypeScript without the DOM library (seglet and seglet/server, skipLibCheck off)", () => {
     // createSeglet() is inert in Node and documented as safe to call there; its declarations must not need the DOM.
