@@ -206,7 +206,9 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
   }
 
   const onDataLayerEntry = (win: Window, entry: unknown) => {
-    // Only GA4 ecommerce entries need the mapping code: `gtm.js`, `config` and the like load nothing.
+    // Only GA4 events need the mapping code: `gtm.js`, `config` and the like load nothing. A GA4 event the code does not
+    // map (`view_cart`) tells a page with ecommerce data, whose `begin_checkout` may be pushed as the shopper leaves
+    // it: the code is loaded now, so that event is mapped at once, not lost to a fetch the navigation cuts.
     let read
     try {
       if (!(read = readDataLayerEvent(entry))) return

@@ -115,3 +115,48 @@ describe('SPA page views while the bridges part loads', () => {
     expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^page view dropped/)])
   })
 })
+
+describe("a GA4 page's bridges part", () => {
+  const win = window as unknown as { dataLayer?: unknown[] }
+  afterEach(() => {
+    delete win.dataLayer
+  })
+  const setupCounting = () => {
+    let loads = 0
+    let arrived: (bridges: Bridges) => void = () => {}
+    const loader = () => (loads++, new Promise<Bridges>((resolve) => (arrived = resolve)))
+    const capture = createCaptureWith({ enqueue: (e) => events.push(e), onError: (e) => errors.push(e), options: { pageViews: false, engagement: false } }, loader)
+    stops.push(() => capture.stop())
+    capture.start()
+    return { loads: () => loads, arrive: (bridges: Bridges) => arrived(bridges) }
+  }
+
+  it('is loaded at a GA4 event the bridges do not map (view_cart), so a begin_checkout pushed as the page is left is mapped at once', async () => {
+    win.dataLayer = [{ event: 'gtm.js' }, { event: 'view_cart', ecommerce: { currency: 'EUR', value: 12, items: [{ item_id: 'mug', price: 12 }] } }]
+    const part = setupCounting()
+    expect(part.loads()).toBe(1)
+    part.arrive(createBridges())
+    await vi.advanceTimersByTimeAsync(0)
+    // The shopper clicks "Checkout": the page pushes begin_checkout and navigates away in the same task.
+    win.dataLayer.push({ event: 'begin_checkout', ecommerce: { currency: 'EUR', value: 12, items: [{ item_id: 'mug', price: 12 }] } })
+    expect(ofType('begin_checkout')).toEqual([{ type: 'begin_checkout', value: 12, currency: 'EUR', items: [{ productId: 'mug', price: 12, quantity: 1 }] }])
+    expect(part.loads()).toBe(1)
+    expect(errors).toEqual([])
+  })
+
+  it("is loaded at gtag's event command of any name", () => {
+    win.dataLayer = []
+    const part = setupCounting()
+    ;(function gtag(..._args: unknown[]) {
+      win.dataLayer!.push(arguments)
+    })('event', 'add_payment_info', { currency: 'EUR' })
+    expect(part.loads()).toBe(1)
+  })
+
+  it('is not loaded on a page whose data layer has no GA4 event (gtm.js, config, a cleared ecommerce object)', () => {
+    win.dataLayer = [{ event: 'gtm.js', 'gtm.start': 1 }, ['js', new Date()], ['config', 'G-TEST'], { event: 'gtm.dom' }, { ecommerce: null }]
+    const part = setupCounting()
+    expect(part.loads()).toBe(0)
+    expect(events).toEqual([])
+  })
+})

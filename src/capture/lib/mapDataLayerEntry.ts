@@ -13,8 +13,8 @@ export { GA4_EVENT_NAMES } from './readDataLayerEvent'
  * Maps one `dataLayer` entry, as `readDataLayerEvent()` read it (`read`: the event name and its parameters),
  * to unvalidated Seglet events. Two shapes are understood: the GTM object `{ event: 'purchase', ecommerce:
  * { … } }` (parameters are read from `ecommerce`, else from the entry itself) and gtag's `arguments`
- * `['event', 'purchase', { … }]`; the capture reads the entry first, so `gtm.js`, `config` and custom events
- * never get here.
+ * `['event', 'purchase', { … }]`; the capture reads the entry first, so `gtm.js`, `config` and GTM's own events
+ * never get here (a GA4 event of another name does, and maps to nothing).
  *
  * - `view_item` → `product_view` of its first item.
  * - `view_item_list` → `page_view` of the current URL with page type `category`: a product list is the
@@ -26,6 +26,7 @@ export { GA4_EVENT_NAMES } from './readDataLayerEvent'
  * - `begin_checkout`, `purchase` (`transaction_id` → `orderId`), `refund` → one event; `value` falls back to
  *   the sum of the items, `currency` to the first item's.
  * - `search` → `search` with `search_term`.
+ * - any other GA4 event (`view_cart`) → `null`.
  */
 export function mapDataLayerEntry(
   entry: unknown,
@@ -67,7 +68,9 @@ export function mapDataLayerEntry(
         currency,
         items,
       }]
-    default:
+    case 'search':
       return [{ type: 'search', query: prop(params, 'search_term') ?? prop(entry, 'search_term') }]
   }
+  // Another GA4 event (`view_cart`, `add_payment_info`): nothing Seglet records.
+  return null
 }
