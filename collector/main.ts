@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Server } from 'node:http'
 import { COLLECTOR_HELP, parseCollectorArgs, type CollectorArgs } from './cli/parseCollectorArgs'
 import { createReportEstimator } from './estimates/createReportEstimator'
 import type { Estimator } from './estimates/types'
@@ -9,7 +8,7 @@ import { packContexts } from './estimates/packLeafNames'
 import { readPublishedPacks } from './packs/readPublishedPacks'
 import { manifestExpiryLine, readManifestExpiry } from './packs/manifestExpiry'
 import { isSegletError } from '../src/errors'
-import { createCollectorServer } from './server/createCollectorServer'
+import { createCollectorServer, type CollectorServer } from './server/createCollectorServer'
 import { createCollector, DASHBOARD_PATH, HEALTH_PATH, PAGE_STATS_PATH, REPORTS_PATH } from './server/createCollector'
 import { migrate } from './storage/migrate'
 import { reestimate } from './server/reestimate'
@@ -21,7 +20,7 @@ import { sumPending } from './storage/sumPending'
 import { addUpBodies } from './ingest/addUpBodies'
 import { RAW_RETENTION_SETTING, writeSetting } from './storage/settings'
 
-export { KEEP_ALIVE_MS } from './server/createCollectorServer'
+export { KEEP_ALIVE_MS, STOP_IDLE_MS } from './server/createCollectorServer'
 
 const HOUR_MS = 3_600_000
 
@@ -161,7 +160,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     setInterval(() => collector.regeneratePageStats().catch((error) => console.error(jobFailure(error, args.pageStatsDir))), args.pageStatsEveryMinutes * 60_000),
   ]
 
-  const server = await new Promise<Server>((ready, fail) => {
+  const server = await new Promise<CollectorServer>((ready, fail) => {
     const s = createCollectorServer(collector.listener, { maxConnections: args.maxConnections })
     s.once('error', fail)
     s.listen(args.port, args.host, () => ready(s))
@@ -192,14 +191,12 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
 
   await stopped
   for (const t of timers) clearInterval(t)
-  await new Promise<void>((closed) => {
-    // Idle connections close now; a request under way gets STOP_GRACE_MS to finish, then its connection is
-    // closed too: a client holding a request open (it is cut off after REQUEST_TIMEOUT_MS) cannot keep the
-    // collector from stopping and closing its database.
-    const cut = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS)
-    server.close(() => (clearTimeout(cut), closed()))
-    server.closeIdleConnections()
-  })
+  // No new connection is taken; each request from now on is answered with `Connection: close`, so a client stops
+  // reusing its connection, and a connection left idle is closed after STOP_IDLE_MS (closed at once, one a client
+  // had just sent its next report on would lose it). A request under way gets STOP_GRACE_MS to finish, then its
+  // connection is closed too: a client holding a request open (it is cut off after REQUEST_TIMEOUT_MS) cannot keep
+  // the collector from stopping and closing its database.
+  await server.stop({ graceMs: STOP_GRACE_MS })
   let code = 0
   // A database that stopped answering without closing the connection (a network that drops packets) would hold
   // the stop for good: past STOP_DATABASE_MS the collector stops without it. Nothing acknowledged is lost (each

@@ -6,7 +6,7 @@ import type { Database } from './storage/types'
 import { reportBodies } from './testing/reports'
 
 // The database the collector opens, made to fail once `failing` is set (PostgreSQL gone away while it runs).
-const state = vi.hoisted(() => ({ silent: false, failing: false, closed: false, hold: undefined as Promise<void> | undefined, held: () => {}, transactions: 0 }))
+const state = vi.hoisted(() => ({ silent: false, failing: false, closed: false, keepOpen: undefined as Database | null | undefined, hold: undefined as Promise<void> | undefined, held: () => {}, transactions: 0 }))
 vi.mock('./storage/openDatabase', async (importOriginal) => {
   const original = await importOriginal<typeof import('./storage/openDatabase')>()
   return {
@@ -33,6 +33,8 @@ vi.mock('./storage/openDatabase', async (importOriginal) => {
         },
         close: async () => {
           state.closed = true
+          // Kept open for the test to read what was stored (an in-memory store is gone once closed).
+          if (state.keepOpen === null) return void (state.keepOpen = db)
           await db.close()
         },
       }
@@ -43,7 +45,7 @@ vi.mock('./storage/openDatabase', async (importOriginal) => {
 afterEach(() => vi.restoreAllMocks())
 
 /** Starts the collector on a free port: its address once it listens, its run, and the stop it listens for. */
-async function startListening(): Promise<{ base: string; stopped: Promise<number>; stop: (signal: NodeJS.Signals) => void }> {
+async function startListening(extra: string[] = []): Promise<{ base: string; stopped: Promise<number>; stop: (signal: NodeJS.Signals) => void }> {
   const { main } = await import('./main')
   let listening = (_base: string) => {}
   const ready = new Promise<string>((resolve) => (listening = resolve))
@@ -52,7 +54,7 @@ async function startListening(): Promise<{ base: string; stopped: Promise<number
     if (match) listening(match[1]!)
   })
   const before = new Set(process.listeners('SIGTERM'))
-  const stopped = main(['--database', 'memory:', '--port', '0'])
+  const stopped = main(['--database', 'memory:', '--port', '0', ...extra])
   const base = await ready
   const stop = process.listeners('SIGTERM').find((l) => !before.has(l))! as (signal: NodeJS.Signals) => void
   return { base, stopped, stop }
@@ -184,3 +186,75 @@ it('stops within seconds while a client holds a report half sent, and still clos
     await started.stopped
   }
 }, 300_000)
+
+it('loses no report to a stop under traffic: each keep-alive client is told to close before its connection is', async () => {
+  state.failing = false
+  state.hold = undefined
+  state.keepOpen = null
+  vi.spyOn(console, 'error').mockImplementation(() => {})
+  const clients = 200
+  const started = await startListening(['--rate-limit', '10000000', '--rate-burst', '10000000', '--max-connections', '5000'])
+  const base = new URL(started.base)
+  const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
+  let next = 100
+  let stopAsked = false
+  const statuses: number[] = []
+  // A request that got no answer: lost, unless sent on a new connection after the stop (refused, never taken).
+  const lost: string[] = []
+  let warm = () => {}
+  let connected = 0
+  const warmed = new Promise<void>((resolve) => (warm = resolve))
+  // A client as the SDK's own fetch keeps it: one keep-alive connection, reused for each next report, until an
+  // answer says `Connection: close`.
+  const client = async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    let first = true
+    try {
+      for (;;) {
+        // Each report a new one, mostly (the collector refuses with 409 one it already stored today).
+        const [body] = reportBodies(1, { day, seed: next++ }) as [string]
+        const outcome = await new Promise<{ status: number; close: boolean } | { error: string }>((resolve) => {
+          const req = request({ host: base.hostname, port: base.port, path: '/seglet/reports', method: 'POST', agent, headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin', 'content-length': Buffer.byteLength(body) } }, (res) => {
+            res.resume()
+            res.on('end', () => resolve({ status: res.statusCode!, close: res.headers.connection === 'close' }))
+          })
+          req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: `${error.code ?? error.message}${req.reusedSocket ? ' on a reused connection' : ''}${stopAsked ? ' after the stop' : ' before the stop'}` }))
+          req.end(body)
+        })
+        if ('error' in outcome) {
+          if (!(stopAsked && outcome.error.startsWith('ECONNREFUSED'))) lost.push(outcome.error)
+          return
+        }
+        statuses.push(outcome.status)
+        // The stop comes once every client has its connection (a connection asked for after it is refused).
+        if (first && ++connected === clients) warm()
+        first = false
+        if (outcome.close) return
+        await new Promise((wake) => setTimeout(wake, 5))
+      }
+    } finally {
+      agent.destroy()
+    }
+  }
+  const running = Array.from({ length: clients }, client)
+  await warmed
+  stopAsked = true
+  started.stop('SIGTERM')
+  await Promise.all(running)
+  expect(await started.stopped).toBe(0)
+  const db = state.keepOpen as Database | null
+  state.keepOpen = undefined
+  expect(db).not.toBeNull()
+  try {
+    expect(lost).toEqual([])
+    const accepted = statuses.filter((s) => s === 202).length
+    expect(accepted).toBeGreaterThan(clients - 1)
+    // 409: the same body was already stored today (two seeds can make the same report): answered, nothing lost.
+    expect(statuses.filter((s) => s !== 202 && s !== 409)).toEqual([])
+    // Every report answered 202 is stored.
+    const [row] = await db!.query<{ n: number | string }>('SELECT count(*) AS n FROM seglet_reports')
+    expect(Number(row!.n)).toBe(accepted)
+  } finally {
+    await db!.close()
+  }
+}, 120_000)

@@ -178,3 +178,62 @@ it('closes a connection whose client stops reading its answer, but waits for an 
   const slow = await hold(port, 'GET /slow HTTP/1.1\r\nHost: collector\r\nConnection: close\r\n\r\n', 3_000)
   expect(slow.answer).toMatch(/^HTTP\/1\.1 200 [^]*\r\n\r\nok$/)
 })
+
+/** A raw keep-alive connection: `send` writes a request and resolves to its whole answer; `closed` once the server closes it. */
+async function keptAlive(port: number): Promise<{ send: (text: string) => Promise<string>; closed: Promise<void> }> {
+  const socket = connect(port, '127.0.0.1')
+  socket.on('error', () => {})
+  await new Promise((connected) => socket.once('connect', connected))
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+  const send = (text: string) =>
+    new Promise<string>((resolve) => {
+      let answer = ''
+      const read = (chunk: Buffer) => {
+        answer += chunk.toString()
+        if (answer.includes('\r\n\r\n')) (socket.off('data', read), resolve(answer))
+      }
+      socket.on('data', read)
+      socket.write(text)
+    })
+  return { send, closed }
+}
+
+const REPORT = 'POST /seglet/reports HTTP/1.1\r\nHost: collector\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}'
+
+it('stops without closing an idle keep-alive connection at once: a request sent on it is answered, with Connection: close', async () => {
+  const server = createCollectorServer(listener)
+  servers.push(server)
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
+  const port = (server.address() as AddressInfo).port
+  const a = await keptAlive(port)
+  const b = await keptAlive(port)
+  expect(await a.send(REPORT)).toMatch(/^HTTP\/1\.1 202 [^]*keep-alive/i)
+  expect(await b.send(REPORT)).toMatch(/^HTTP\/1\.1 202 [^]*keep-alive/i)
+  // Idle for longer than the test lasts: only a request on them, or the stop's grace, closes them.
+  let stopped = false
+  const stopping = server.stop({ graceMs: 60_000, idleMs: 60_000 }).then(() => (stopped = true))
+  // A new connection is no longer taken.
+  const refused = await new Promise<string>((resolve) => connect(port, '127.0.0.1').on('error', (e: NodeJS.ErrnoException) => resolve(e.code!)).on('connect', () => resolve('taken')))
+  expect(refused).toBe('ECONNREFUSED')
+  // Both idle connections are still open: the clients' next reports are answered, and told to close.
+  expect(await a.send(REPORT)).toMatch(/^HTTP\/1\.1 202 [^]*connection: close/i)
+  await a.closed
+  expect(stopped).toBe(false)
+  expect(await b.send(REPORT)).toMatch(/^HTTP\/1\.1 202 [^]*connection: close/i)
+  await b.closed
+  await stopping
+})
+
+it('stops once a keep-alive connection nobody reuses has been idle for idleMs, and cuts off one holding a request past graceMs', async () => {
+  const server = createCollectorServer(listener)
+  servers.push(server)
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
+  const port = (server.address() as AddressInfo).port
+  const idle = await keptAlive(port)
+  expect(await idle.send(REPORT)).toMatch(/^HTTP\/1\.1 202/)
+  const held = hold(port, HEAD + '{"v":', 60_000)
+  await new Promise((wake) => setTimeout(wake, 100))
+  await server.stop({ graceMs: 300, idleMs: 50 })
+  await idle.closed
+  expect((await held).closedAfterMs).toBeDefined()
+})

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { Server as NetServer, type Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { SECURITY_HEADER_LIST } from './securityHeaders'
 
@@ -21,6 +22,25 @@ export const STALLED_ANSWER_MS = 65_000
 /** Connections open at once past which new ones are closed as they come (`--max-connections`). */
 export const DEFAULT_MAX_CONNECTIONS = 1_000
 
+/**
+ * How long a keep-alive connection may stay idle once the collector is stopping, in ms, before it is closed. A
+ * client reusing it within that time is answered, with `Connection: close`; one that has not used it by then is
+ * unlikely to be about to.
+ */
+export const STOP_IDLE_MS = 1_000
+
+/** The collector's HTTP server (`createCollectorServer`): a Node.js `Server` that can also stop without losing requests. */
+export interface CollectorServer extends Server {
+  /**
+   * Stops taking connections and resolves once every open one is closed. Each request from then on, and each under
+   * way whose answer has not begun, is answered with `Connection: close` and its connection closed after it; a
+   * connection with no request under way is closed once idle for `idleMs`. Past `graceMs`, every connection still
+   * open is closed (a client holding a request half sent). Unlike `server.close()` of Node.js, it never closes an
+   * idle keep-alive connection at once: a client may already be sending its next request on it, which would be lost.
+   */
+  stop(options: { graceMs: number; idleMs?: number }): Promise<void>
+}
+
 /** Options of `createCollectorServer`. */
 export interface CollectorServerOptions {
   /** Most connections open at once; more are closed as they come. @default DEFAULT_MAX_CONNECTIONS */
@@ -41,10 +61,27 @@ export interface CollectorServerOptions {
  * @example
  * createCollectorServer(collector.listener, { maxConnections: 2_000 }).listen(8787, '127.0.0.1')
  */
-export function createCollectorServer(listener: (req: IncomingMessage, res: ServerResponse) => void, options: CollectorServerOptions = {}): Server {
+export function createCollectorServer(listener: (req: IncomingMessage, res: ServerResponse) => void, options: CollectorServerOptions = {}): CollectorServer {
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
   const stalledAnswerMs = options.stalledAnswerMs ?? STALLED_ANSWER_MS
+  // Each open connection: its requests under way, and once stopping, the timer that closes it when left idle.
+  const connections = new Map<Socket, { answers: Set<ServerResponse>; idle?: ReturnType<typeof setTimeout> }>()
+  let stopIdleMs: number | undefined
+  const closeWhenIdle = (socket: Socket) => {
+    const connection = connections.get(socket)
+    if (stopIdleMs === undefined || !connection || connection.answers.size > 0) return
+    clearTimeout(connection.idle)
+    connection.idle = setTimeout(() => socket.destroy(), stopIdleMs)
+  }
   const answer = (req: IncomingMessage, res: ServerResponse) => {
+    const connection = connections.get(req.socket)
+    if (connection) {
+      clearTimeout(connection.idle)
+      connection.answers.add(res)
+      res.once('close', () => (connection.answers.delete(res), closeWhenIdle(req.socket)))
+    }
+    // Stopping: the client is told not to send another request on this connection, which closes after the answer.
+    if (stopIdleMs !== undefined) res.shouldKeepAlive = false
     // The socket's inactivity timer, for this answer only (after it, the keep-alive timeout takes over). Its first
     // byte may take a while (a slow database): only once the answer has begun does a silence mean the client stopped
     // reading; writing, or the client reading, starts the time again.
@@ -80,7 +117,22 @@ export function createCollectorServer(listener: (req: IncomingMessage, res: Serv
   server.on('clientError', answerClientError)
   server.keepAliveTimeout = KEEP_ALIVE_MS
   server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS
-  return server
+  server.on('connection', (socket: Socket) => {
+    connections.set(socket, { answers: new Set() })
+    socket.once('close', () => (clearTimeout(connections.get(socket)?.idle), connections.delete(socket)))
+  })
+  const stop = ({ graceMs, idleMs = STOP_IDLE_MS }: { graceMs: number; idleMs?: number }) =>
+    new Promise<void>((closed) => {
+      stopIdleMs = idleMs
+      for (const [socket, connection] of connections) {
+        for (const res of connection.answers) if (!res.headersSent) res.shouldKeepAlive = false
+        closeWhenIdle(socket)
+      }
+      const cut = setTimeout(() => server.closeAllConnections(), graceMs)
+      // The listening socket only: `server.close()` of Node.js would also close idle keep-alive connections now.
+      NetServer.prototype.close.call(server, () => (clearTimeout(cut), closed()))
+    })
+  return Object.assign(server, { stop })
 }
 
 /** What Node.js answers a request it cannot parse or that came too slowly (its own codes), as the collector's errors. */
