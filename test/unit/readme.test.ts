@@ -1,6 +1,6 @@
 // The README's npm snippet, run as written (read from README.md at test time) under jsdom + fake-indexeddb;
 // the script-tag snippets run in Chromium (test/browser/readme.test.ts).
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as seglet from '../../src/index'
 import { readmeSnippets, snippet } from '../browser/readmeSnippets'
 import { checkPanelText, readPanelText } from '../../src/personalize/panelText'
@@ -17,6 +17,8 @@ import { encodeReport } from '../../src/reports/encodeReport'
 import { SHIPPED_PACK_CONTEXT } from '../../src/reports/shippedPackContext'
 import { seededRandom } from '../../sim/seededRandom'
 import type { PanelText } from '../../src/personalize/panelText'
+import { createReportEstimator } from '../../collector/estimates/createReportEstimator'
+import { pageKeyListId } from '../../collector/estimates/pageKeyListId'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -126,8 +128,35 @@ describe('README snippets', () => {
     const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../README.md'), 'utf8').replace(/\s+/g, ' ')
     // One report answers one question: that question's figures have too few reports, every other one has none.
     expect(Object.values(insights.reportsByQuestion).filter((n) => n > 0)).toEqual([1])
-    expect(readme.includes('its **Reports** count is 1, the figures of the one question it answers say "not enough reports yet", and every other figure "no reports"'), 'what the README says the dashboard shows').toBe(true)
+    expect(readme.includes('its **Reports** count is 1, the figures of the one question it answers say "not enough reports yet" (the segment shares: this body answers the segment question, `"q":"seg"`), and every other figure "no reports"'), 'what the README says the dashboard shows').toBe(true)
     expect(readme.includes('it also shows figures, from that one report'), 'a figure promised from one report').toBe(false)
+  })
+
+  it("the collector check's one report shows on the dashboard as the README says: its figures \"not enough reports yet\"", async () => {
+    // The README's command gives no --page-keys: the collector's estimator as that command builds it, over its body.
+    const today = new Date().toISOString().slice(0, 10)
+    const body = /-d '(.*)'$/m.exec(snippet('collector-try'))![1].replace(`'"$(date -u +%F)"'`, today)
+    const estimator = createReportEstimator()
+    const parsed = estimator.parse(JSON.parse(body))
+    const group = estimator.groupOf(parsed)
+    const rows = [...estimator.addUp(group, [parsed])].map(([counter, value]) => ({ ...group, counter, value }))
+    const doc = estimator.insights(rows, { from: today, to: today, epsilon: 2, pageKeyLists: { [pageKeyListId([])]: [] } })
+    // The dashboard's own script draws it (jsdom, the chart library stubbed).
+    const root = join(dirname(fileURLToPath(import.meta.url)), '../../collector/dashboard/static')
+    document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(root, 'index.html'), 'utf8'))![1]!
+    vi.stubGlobal('fetch', async () => ({ ok: true, json: async () => doc }))
+    vi.stubGlobal('Chart', class {})
+    try {
+      new Function(readFileSync(join(root, 'dashboard.js'), 'utf8'))()
+      await vi.waitFor(() => expect(document.querySelector('#traffic tbody')).not.toBeNull())
+      // A figure's cell, not the page's own words about such cells (a paragraph under a heading).
+      const figures = [...document.querySelectorAll('main .na')].filter((cell) => !cell.closest('p')).map((cell) => cell.textContent)
+      expect(figures).toContain('no reports')
+      expect(figures, 'a figure of the question the report answers').toContain('not enough reports yet')
+    } finally {
+      vi.unstubAllGlobals()
+      document.body.innerHTML = ''
+    }
   })
 
   it('writes publish-pack with the options its help lists, each pack file optional as there', () => {
