@@ -79,7 +79,11 @@ describe('the collector command line', () => {
     [['--allowed-origin', 'https://shop.example/path'], '--allowed-origin must be an origin'],
     [['--page-keys', '@missing.txt'], '--page-keys cannot read missing.txt'],
     [['--page-stats-keep-days', '0'], '--page-stats-keep-days must be a whole number from 1 to 3650'],
-    [['--nope'], "Unknown option '--nope'"],
+    [['--nope'], "Unknown option '--nope' (see --help)"],
+    // A misspelt option names the one meant, as the SDK's options do.
+    [['--databse', 'memory:'], "Unknown option '--databse' — did you mean '--database'? (see --help)"],
+    [['--page-key', 'home'], "Unknown option '--page-key' — did you mean '--page-keys'? (see --help)"],
+    [['--min-report=1'], "Unknown option '--min-report' — did you mean '--min-reports'? (see --help)"],
   ])('refuses %j with one clear line', (argv, message) => {
     expect(() => parseCollectorArgs(argv, noFile)).toThrow(message)
     try {

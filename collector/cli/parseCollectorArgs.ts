@@ -1,7 +1,8 @@
-import { parseArgs } from 'node:util'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { DEFAULT_VALUE_PAGES } from '../estimates/chooseValuePages'
 import { packLeafNames } from '../estimates/packLeafNames'
 import { CollectorError } from '../lib/CollectorError'
+import { optionProblem } from '../lib/optionProblem'
 import { toAllowedHost } from '../lib/toAllowedHost'
 import { toCurrency } from '../lib/toCurrency'
 import { DEFAULT_MAX_CONNECTIONS } from '../server/createCollectorServer'
@@ -106,6 +107,34 @@ Options:
   --help                     print this help
 `
 
+/** The collector's options, as `parseArgs()` reads them: also the names a misspelt option is matched against. */
+const COLLECTOR_OPTIONS = {
+  help: { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  database: { type: 'string' },
+  'raw-retention-days': { type: 'string' },
+  epsilon: { type: 'string' },
+  'page-keys': { type: 'string' },
+  'value-pages': { type: 'string' },
+  'window-days': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'rate-burst': { type: 'string' },
+  'max-reports-per-day': { type: 'string' },
+  'max-new-packs-per-day': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'min-reports': { type: 'string' },
+  'page-stats-dir': { type: 'string' },
+  'page-stats-every': { type: 'string' },
+  'page-stats-keep-days': { type: 'string' },
+  'allowed-origin': { type: 'string', multiple: true },
+  'allowed-host': { type: 'string', multiple: true },
+  'known-pack': { type: 'string', multiple: true },
+  'trust-proxy': { type: 'boolean' },
+  'trust-proxy-hops': { type: 'string' },
+  currency: { type: 'string' },
+} as const satisfies ParseArgsConfig['options']
+
 /**
  * Parses the collector's command line. Throws a `CollectorError` (`collector_option`) with a one-line message
  * naming the option for anything unknown or out of range.
@@ -120,35 +149,10 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: {
-        help: { type: 'boolean' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        database: { type: 'string' },
-        'raw-retention-days': { type: 'string' },
-        epsilon: { type: 'string' },
-        'page-keys': { type: 'string' },
-        'value-pages': { type: 'string' },
-        'window-days': { type: 'string' },
-        'rate-limit': { type: 'string' },
-        'rate-burst': { type: 'string' },
-        'max-reports-per-day': { type: 'string' },
-        'max-new-packs-per-day': { type: 'string' },
-        'max-connections': { type: 'string' },
-        'min-reports': { type: 'string' },
-        'page-stats-dir': { type: 'string' },
-        'page-stats-every': { type: 'string' },
-        'page-stats-keep-days': { type: 'string' },
-        'allowed-origin': { type: 'string', multiple: true },
-        'allowed-host': { type: 'string', multiple: true },
-        'known-pack': { type: 'string', multiple: true },
-        'trust-proxy': { type: 'boolean' },
-        'trust-proxy-hops': { type: 'string' },
-        currency: { type: 'string' },
-      },
+      options: COLLECTOR_OPTIONS,
     }))
   } catch (error) {
-    throw new CollectorError('collector_option', `${(error as Error).message.split('\n')[0]} (see --help)`)
+    throw new CollectorError('collector_option', `${optionProblem(error, Object.keys(COLLECTOR_OPTIONS))} (see --help)`)
   }
   const text = (name: string) => values[name] as string | undefined
   const integer = (name: string, fallback: number, min: number, max: number) => {

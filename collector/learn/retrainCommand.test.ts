@@ -86,3 +86,12 @@ it('closes the database and says it stopped, publishing nothing, when told to st
   expect(state.closed).toBe(true)
   expect(process.listeners('SIGTERM').filter((l) => !before.has(l))).toEqual([])
 }, 300_000)
+
+it('names the option meant when one is misspelt, and exits 2 without opening the database', async () => {
+  const { main } = await import('../main')
+  const errors: string[] = []
+  vi.spyOn(console, 'error').mockImplementation((line) => void errors.push(String(line)))
+  expect(await main(['retrain', '--database', 'memory:', '--min-answer', '5'])).toBe(2)
+  expect(errors).toEqual(["seglet collector retrain: Unknown option '--min-answer' — did you mean '--min-answers'? (see --help)"])
+  expect(state.queries).toBe(0)
+})

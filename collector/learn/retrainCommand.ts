@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { checkPack as validatePack } from '../../src/pack/checkPack'
 import { decodePackWeights } from '../../src/pack/decodePackWeights'
 import { EXPECTED_SPECS } from '../../src/pack/expectedSpecs'
@@ -11,6 +11,7 @@ import { migrate } from '../storage/migrate'
 import { openDatabase } from '../storage/openDatabase'
 import type { Database } from '../storage/types'
 import { CollectorError } from '../lib/CollectorError'
+import { optionProblem } from '../lib/optionProblem'
 import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE } from '../packs/signingKey'
 import { readPublishedManifest, RENEW_MANIFEST_DAYS, renewManifest } from '../packs/publishPacks'
 import { readPublishedPacks } from '../packs/readPublishedPacks'
@@ -55,21 +56,24 @@ Options:
   --help                print this help
 `
 
+/** The retrain command's options, as `parseArgs()` reads them: also the names a misspelt option is matched against. */
+const RETRAIN_OPTIONS = {
+  help: { type: 'boolean' }, database: { type: 'string' }, pack: { type: 'string' }, out: { type: 'string' },
+  key: { type: 'string' }, 'publish-dir': { type: 'string' },
+  epsilon: { type: 'string' }, 'window-days': { type: 'string' }, 'min-answers': { type: 'string' }, 'learn-tables': { type: 'string' },
+  'min-version': { type: 'string' },
+} as const satisfies ParseArgsConfig['options']
+
 /** `npm run collector -- retrain`: returns the exit code (0 also when it keeps the pack or waits for answers). */
 export async function retrainCommand(argv: readonly string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>
   try {
     ;({ values } = parseArgs({
       args: [...argv], strict: true, allowPositionals: false,
-      options: {
-        help: { type: 'boolean' }, database: { type: 'string' }, pack: { type: 'string' }, out: { type: 'string' },
-        key: { type: 'string' }, 'publish-dir': { type: 'string' },
-        epsilon: { type: 'string' }, 'window-days': { type: 'string' }, 'min-answers': { type: 'string' }, 'learn-tables': { type: 'string' },
-        'min-version': { type: 'string' },
-      },
+      options: RETRAIN_OPTIONS,
     }))
   } catch (error) {
-    console.error(`seglet collector retrain: ${(error as Error).message.split('\n')[0]} (see --help)`)
+    console.error(`seglet collector retrain: ${optionProblem(error, Object.keys(RETRAIN_OPTIONS))} (see --help)`)
     return 2
   }
   if (values.help) {

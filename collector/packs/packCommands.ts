@@ -1,7 +1,8 @@
-import { parseArgs } from 'node:util'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { join } from 'node:path'
 import { COLLECTOR_DEFAULTS } from '../cli/parseCollectorArgs'
 import { CollectorError } from '../lib/CollectorError'
+import { optionProblem } from '../lib/optionProblem'
 import { DEFAULT_MANIFEST_DAYS, MANIFEST_FILE, publishPacks } from './publishPacks'
 import { DEFAULT_KEY_DIR, generatePackKeys, PRIVATE_KEY_FILE } from './signingKey'
 
@@ -38,19 +39,20 @@ export const PACK_COMMANDS_HELP = `Usage:
  */
 export async function runPackCommand(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
   const [command, ...rest] = argv
+  const options: ParseArgsConfig['options'] =
+    command === 'keygen'
+      ? { dir: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } }
+      : { session: { type: 'string' }, lifetime: { type: 'string' }, key: { type: 'string' }, out: { type: 'string' }, 'expires-days': { type: 'string' }, 'rotate-key': { type: 'boolean' }, 'min-version': { type: 'string' }, help: { type: 'boolean' } }
   let values: Record<string, unknown>
   try {
     ;({ values } = parseArgs({
       args: rest,
       strict: true,
       allowPositionals: false,
-      options:
-        command === 'keygen'
-          ? { dir: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } }
-          : { session: { type: 'string' }, lifetime: { type: 'string' }, key: { type: 'string' }, out: { type: 'string' }, 'expires-days': { type: 'string' }, 'rotate-key': { type: 'boolean' }, 'min-version': { type: 'string' }, help: { type: 'boolean' } },
+      options,
     }))
   } catch (error) {
-    err(`seglet collector ${command}: ${(error as Error).message.split('\n')[0]}`)
+    err(`seglet collector ${command}: ${optionProblem(error, Object.keys(options))}`)
     err(PACK_COMMANDS_HELP)
     return 2
   }

@@ -654,6 +654,9 @@ describe('keys', () => {
     expect(await runPackCommand(args, (l) => lines.push(l), (l) => lines.push(l))).toBe(0)
     expect(lines[0]).toMatch(/^Published version 1 /)
     expect(await runPackCommand(['publish-pack', '--bogus'], () => {}, () => {})).toBe(2)
+    const said: string[] = []
+    expect(await runPackCommand(['publish-pack', '--sesion', sessionFile], () => {}, (l) => said.push(l))).toBe(2)
+    expect(said[0]).toBe("seglet collector publish-pack: Unknown option '--sesion' — did you mean '--session'?")
     expect(await runPackCommand([...args, '--expires-days', '0'], () => {}, () => {})).toBe(2)
     const pinned = tag.slice('data-pack-key="'.length, -1)
     expect((await load(T0, { packKey: pinned }))?.packs.session).toEqual(variant(0.3))
