@@ -109,6 +109,22 @@ it('says at the start that the signed manifest it serves cannot be read, as brow
   })
 }, 300_000)
 
+it('says at the start where reports are kept: nowhere once it stops with memory:, else in the store it names', async () => {
+  await inTempDir(async (dir) => {
+    for (const [database, said] of [
+      ['memory:', '(in memory: no report is kept once it stops, ε 2)'],
+      [join(dir, 'db'), `(embedded store in ${join(dir, 'db')}, ε 2, raw reports kept 30 days)`],
+    ]) {
+      const { stop, stopped, logged } = await startServing(['--database', database!, '--port', '0', '--page-stats-dir', join(dir, 'public')])
+      stop('SIGTERM')
+      expect(await stopped).toBe(0)
+      expect(logged[0]).toMatch(/^seglet collector listening on http:\/\/127\.0\.0\.1:\d+ /)
+      expect(logged[0]!.slice(logged[0]!.indexOf(' (') + 1)).toBe(said)
+      vi.restoreAllMocks()
+    }
+  })
+}, 300_000)
+
 it('says nothing of a signed manifest that is not yet due to be renewed', async () => {
   await inTempDir(async (dir) => {
     const { privateKeyFile: key } = await generatePackKeys(join(dir, 'keys'))
@@ -210,12 +226,16 @@ async function startServing(args: string[]) {
   vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
   let listening = (_base: string) => {}
   const ready = new Promise<string>((resolve) => (listening = resolve))
-  vi.spyOn(console, 'log').mockImplementation((line) => void (String(line).startsWith('seglet collector listening on ') && listening(String(line).split(' ')[4]!)))
+  const logged: string[] = []
+  vi.spyOn(console, 'log').mockImplementation((line) => {
+    logged.push(String(line))
+    if (String(line).startsWith('seglet collector listening on ')) listening(String(line).split(' ')[4]!)
+  })
   const before = new Set(process.listeners('SIGTERM'))
   const stopped = main(args)
   const base = await ready
   const stop = process.listeners('SIGTERM').find((l) => !before.has(l))!
-  return { errors, stop, stopped, base }
+  return { errors, stop, stopped, base, logged }
 }
 
 /** Runs `test` with a new temporary folder, removed after, whatever the test's outcome. */

@@ -174,7 +174,10 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : args.port
   const base = `http://${args.host.includes(':') ? `[${args.host}]` : args.host}:${port}`
-  console.log(`seglet collector listening on ${base} (${db.kind} store, ε ${args.epsilon}, raw reports kept ${args.rawRetentionDays} days)`)
+  // `memory:` keeps nothing past a stop: "raw reports kept 30 days" would promise what it cannot keep.
+  const store = args.database === 'memory:' ? 'in memory: no report is kept once it stops' : db.kind === 'embedded' ? `embedded store in ${args.database}` : `${db.kind} store`
+  const kept = args.database === 'memory:' ? '' : `, raw reports kept ${args.rawRetentionDays} days`
+  console.log(`seglet collector listening on ${base} (${store}, ε ${args.epsilon}${kept})`)
   console.log(`  reports   POST ${base}${REPORTS_PATH}`)
   console.log(`  dashboard ${base}${DASHBOARD_PATH}`)
   console.log(`  health    GET ${base}${HEALTH_PATH}`)
