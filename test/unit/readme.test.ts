@@ -17,6 +17,7 @@ import { encodeReport } from '../../src/reports/encodeReport'
 import { SHIPPED_PACK_CONTEXT } from '../../src/reports/shippedPackContext'
 import { seededRandom } from '../../sim/seededRandom'
 import type { PanelText } from '../../src/personalize/panelText'
+import type { SegletGlobal } from '../../src/script/globalTypes'
 import { createReportEstimator } from '../../collector/estimates/createReportEstimator'
 import { pageKeyListId } from '../../collector/estimates/pageKeyListId'
 import { execFileSync } from 'node:child_process'
@@ -57,6 +58,23 @@ describe('README snippets', () => {
     expect(data.events.some((e) => e.type === 'add_to_cart' && e.productId === 'sku-42')).toBe(true)
     expect(typeof unsubscribe).toBe('function')
     unsubscribe()
+  })
+
+  it("lists every member of the script tag's window.Seglet where it says what SegletGlobal holds", () => {
+    // Every key of the type, or this does not compile: a member added to the tag must be added here and to the README.
+    const members: Record<keyof SegletGlobal, 'method' | 'class'> = {
+      init: 'method', setConsent: 'method', onError: 'method', forget: 'method', destroy: 'method', track: 'method', getConsent: 'method',
+      flush: 'method', getSegment: 'method', onSegment: 'method', explain: 'method', exportData: 'method', shopifyEvent: 'method',
+      showPanel: 'method', hidePanel: 'method', isSegletError: 'method', SegletError: 'class', ValidationError: 'class', OptionsError: 'class',
+    }
+    const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../README.md'), 'utf8').replace(/\s+/g, ' ')
+    const list = /`window\.Seglet` is typed as the tag's API \(`SegletGlobal`: (.*?)\), or `undefined`/.exec(readme)?.[1]
+    expect(list).toBeDefined()
+    const named = new Set([...list!.matchAll(/`(\w+)`/g)].map((m) => m[1]))
+    for (const [name, kind] of Object.entries(members)) {
+      if (kind === 'method') expect(named, name).toContain(name)
+    }
+    expect(list).toContain('the error classes')
   })
 
   it('the panel words example is accepted as written, and renames segments the shipped packs have', () => {
