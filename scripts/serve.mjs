@@ -103,7 +103,11 @@ export async function startServer({ port = 0, csp = false, onRequest, collector,
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')
     }
   })
-  await new Promise((ok) => server.listen(port, '127.0.0.1', ok))
+  // A taken port rejects (EADDRINUSE) for the caller to say so; unheard, the 'error' event would crash the process.
+  await new Promise((ok, fail) => {
+    server.once('error', fail)
+    server.listen(port, '127.0.0.1', () => (server.off('error', fail), ok()))
+  })
   const { port: actual } = server.address()
   return {
     url: `http://127.0.0.1:${actual}`,

@@ -22,6 +22,13 @@ const pageKeys = new Set(storefrontPageKeys())
 // own name resolve to 127.0.0.1 (on either port: the storefront forwards the Host it was sent).
 const args = ['collector/run.mjs', '--port', String(collectorPort), '--database', '.seglet-collector/db', '--trust-proxy', '--allowed-host', '127.0.0.1', '--allowed-origin', `http://127.0.0.1:${port}`]
 if (pageKeys.size > 0) args.push('--page-keys', [...pageKeys].join(','))
+// The storefront listens first: with its port taken (another dev server on 8080), nothing else is started, so no
+// collector is left running with the store's lock.
+const { url } = await startServer({ port, collector: `http://127.0.0.1:${collectorPort}` }).catch((error) => {
+  const taken = error.code === 'EADDRINUSE'
+  console.error(taken ? `The demo storefront cannot listen on 127.0.0.1:${port}: the port is in use. Stop what uses it, or pick another: npm start -- --port ${port + 1}` : `The demo storefront cannot start: ${error.message}`)
+  process.exit(1)
+})
 const collector = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
 collector.on('exit', (code, signal) => {
   // Ctrl-C stops both: the collector closes its database and exits 0, which is no failure.
@@ -29,7 +36,6 @@ collector.on('exit', (code, signal) => {
   else console.error(`The collector stopped (${code === null ? `signal ${signal}` : `exit code ${code}`}); the demo stops with it.`)
   process.exit(code ?? 1)
 })
-const { url } = await startServer({ port, collector: `http://127.0.0.1:${collectorPort}` })
 process.stdout.write(`Seglet demo storefront: ${url}/\nThe shop's side (the collector's dashboard): ${url}/seglet/dashboard\n`)
 const stop = () => {
   collector.kill('SIGTERM')

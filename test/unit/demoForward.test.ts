@@ -20,3 +20,14 @@ it('the demo storefront forwards /seglet/ with the Host the browser named, for t
     await new Promise((closed) => collector.close(closed))
   }
 })
+
+it('the demo storefront rejects with the reason when its port is taken, for `npm start` to say so, rather than crashing', async () => {
+  const taken = createServer()
+  await new Promise<void>((ready) => taken.listen(0, '127.0.0.1', ready))
+  try {
+    const port = (taken.address() as AddressInfo).port
+    await expect(startServer({ port })).rejects.toMatchObject({ code: 'EADDRINUSE' })
+  } finally {
+    await new Promise((closed) => taken.close(closed))
+  }
+})
