@@ -1,3 +1,5 @@
+import { DAY_MS } from '../lib/time'
+
 /**
  * Limits applied by `validateEvent()`. Anything beyond them is rejected with a `ValidationError`.
  * They bound the work done per event and the bytes kept on the device.
@@ -36,7 +38,7 @@ export const MAX_QUANTITY = 10_000
 export const MAX_PRICE = 1e9
 
 /** Longest visible time one `engagement` event may report: 24 hours in milliseconds. */
-export const MAX_VISIBLE_MS = 24 * 60 * 60 * 1000
+export const MAX_VISIBLE_MS = DAY_MS
 
 /** Accepted currency codes: ISO 4217 style, three upper-case letters. */
 export const CURRENCY_PATTERN = /^[A-Z]{3}$/
