@@ -26,8 +26,8 @@ export const coreTerserOptions = {
   module: false,
   // Measured with scripts/core-breakdown.mjs: inlining only simple functions, with more passes (6: 5 and 7 gzip
   // larger), `[].slice` for `Array.prototype.slice` and `(function(){…})()` for `!function(){…}()` gzip smaller.
-  // `unsafe_methods` turns every arrow in an object literal into a method except two whose arrows gzip smaller.
-  compress: { ...terserOptions.compress, inline: 1, passes: 6, unsafe_proto: true, negate_iife: false, unsafe_methods: /^(?!(onCreated|getEpoch)$)/ },
+  // `unsafe_methods` turns every arrow in an object literal into a method except four whose arrows gzip smaller.
+  compress: { ...terserOptions.compress, inline: 1, passes: 6, unsafe_proto: true, negate_iife: false, unsafe_methods: /^(?!(onCreated|getEpoch|getConsent|mayPersist)$)/ },
   // `Promise` keeps its name (the intro's realm Promise): it compresses better than a mangled one.
   mangle: { reserved: ['Promise'] },
   // Chromium's compile hint: every function of the core is compiled while the file streams in, off the main
