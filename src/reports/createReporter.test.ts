@@ -533,6 +533,27 @@ describe('recorded decisions', () => {
     expect((await readSessionRecords(tabs[0])).map((r) => r.start)).toEqual([NOW, NOW - DAY])
   })
 
+  it('keeps the decision another tab records after this tab failed to store its own (a full quota)', async () => {
+    const dbName = `reports-${++n}`
+    const tabs = [await storeWith([], undefined, dbName), await storeWith([], undefined, dbName)]
+    const record = (start: number) => sessionRecordOf(start, { segmentId: 'c', coldStart: false, valueSegmentId: 'x', arm: 'holdout' }, context, lifetime)
+    await recordSession(tabs[0], record(NOW - 2 * DAY))
+    const put = IDBObjectStore.prototype.put
+    const full = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      const request = put.call(this, value, key)
+      // As a full quota does: the transaction aborts and nothing of it is stored.
+      this.transaction.abort()
+      return request
+    })
+    await recordSession(tabs[0], record(NOW - DAY))
+    full.mockRestore()
+    // Another tab records its session; then the first tab records a later one, from the list as stored.
+    await recordSession(tabs[1], record(NOW - HOUR))
+    expect((await readSessionRecords(tabs[0])).map((r) => r.start)).toEqual([NOW - HOUR, NOW - 2 * DAY])
+    await recordSession(tabs[0], record(NOW))
+    expect((await readSessionRecords(tabs[1])).map((r) => r.start)).toEqual([NOW, NOW - HOUR, NOW - 2 * DAY])
+  })
+
   it('keeps the decision just made after a clock that was ahead recorded later sessions', async () => {
     const store = await storeWith([], undefined)
     const record = (start: number) => sessionRecordOf(start, { segmentId: 'c', coldStart: false, valueSegmentId: 'x', arm: 'holdout' }, context, lifetime)

@@ -87,7 +87,7 @@ export function createReporter(ctx: ReporterContext): Reporter {
   let running: Promise<void> | undefined
   // The UTC day whose report was sent (or whose budget another page spent): nothing more to do until the next.
   let doneDay: string | undefined
-  // A ledger this page could not store: the one it keeps in memory hides what other tabs store from then on.
+  // A ledger this page could not store (a full quota): it sends nothing more, since it could not spend a budget.
   let unstored = false
   let timer: ReturnType<typeof setTimeout> | undefined
 
@@ -130,9 +130,9 @@ export function createReporter(ctx: ReporterContext): Reporter {
       if (!live()) return
       // The budget is spent before the report leaves: a page closing mid-send never spends it twice. Only a ledger
       // stored spends it: one this page keeps in memory (a full quota) is not seen by another tab or the next page
-      // that day, which would send a second report. Then this page sends nothing more (the ledger it keeps in memory
-      // hides the days other tabs spend, a later day's too), and the ledger read is put back: the page's privacy
-      // panel, which reads the one kept in memory, tells of no report and no budget spent.
+      // that day, which would send a second report. Then this page sends nothing more (its later spends could not be
+      // stored either), and the ledger read is put back: the page's privacy panel, which reads the one kept in memory
+      // where none is stored, tells of no report and no budget spent.
       const last: ReportEntry = { sentDay: today, sessionDay: closed.day, sessionStart: closed.start, epsilon: settings.epsilonPerDay, question, sending: time }
       const written = addToLedger(ledger, last)
       const stored = await store.setMeta(LEDGER_META_KEY, written)

@@ -15,7 +15,8 @@ export type Database = IDBDatabase
  * - `'open'`: events are written to IndexedDB.
  * - `'failed'`: IndexedDB failed on this page (reported once): memory for the rest of it. A database that is
  *   still connected (a write of events hit the quota) is read, never written. A failed meta write (a
- *   cached file over the quota) is only reported: its entries stay in memory, events are still written.
+ *   cached file over the quota) is only reported: its entries stay in memory (read where IndexedDB holds none for
+ *   their key), events are still written.
  * - `'closed'`: `close()` was called: memory only.
  */
 export type ConnectionState = 'memory' | 'opening' | 'open' | 'failed' | 'closed'

@@ -55,7 +55,7 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
   const connection = createConnection(resolved, report)
   const reader = createReader(connection, report)
   const queue = createWriteQueue(connection, resolved, report, prune)
-  /** Meta entries kept for this page only: persistence off, or IndexedDB failed. */
+  /** Meta entries kept for this page only (persistence off, or IndexedDB failed), read where IndexedDB holds none. */
   const memoryMeta = new Map<string, unknown>()
 
   const withUnsaved = (stored: StoredEvent[]): StoredEvent[] =>
@@ -85,7 +85,7 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
       entries.clear()
     } catch (error) {
       // Reported, but events are still written: a cached file over the quota leaves room for them. The entries
-      // stay in memory for the page.
+      // stay in memory for the page, read only where IndexedDB holds no value for their key.
       connection.report(toStorageError(error, 'storage_failed', 'Writing meta to IndexedDB failed'))
     }
   }
@@ -140,7 +140,9 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
     beforeWrite: queue.beforeWrite,
 
     async getMeta<T>(key: string): Promise<T | undefined> {
-      return (memoryMeta.has(key) ? memoryMeta.get(key) : await reader.readMeta(key)) as T | undefined
+      // What IndexedDB holds wins: a value this page could not store must not hide another tab's later one.
+      const stored = await reader.readMeta(key)
+      return (stored === undefined ? memoryMeta.get(key) : stored) as T | undefined
     },
 
     async setMeta(key, value) {

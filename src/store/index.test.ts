@@ -151,7 +151,7 @@ describe('writing', () => {
     expect(await open().getEvents()).toHaveLength(1020)
   })
 
-  it('setMeta() resolves to whether the value is stored: false when this page keeps it in memory only', async () => {
+  it('setMeta() resolves to whether the value is stored: false when it is not (memory mode, or a failed write)', async () => {
     const onError = vi.fn()
     const store = open({ onError })
     expect(await store.setMeta('k', 1)).toBe(true)
@@ -164,11 +164,36 @@ describe('writing', () => {
     })
     expect(await store.setMeta('k', 2)).toBe(false)
     vi.mocked(IDBObjectStore.prototype.put).mockRestore()
-    // The page still reads its value; the failure is reported, never thrown.
-    expect(await store.getMeta('k')).toBe(2)
+    // The page reads what is stored; the failure is reported, never thrown.
+    expect(await store.getMeta('k')).toBe(1)
     expect(errorsOf(onError)).toEqual(['storage_failed'])
     expect(await open({ dbName }).getMeta('k')).toBe(1)
     expect(await open({ dbName: `${dbName}-off`, persist: false }).setMeta('k', 3)).toBe(false)
+  })
+  it('a value this page could not store never hides what IndexedDB holds: another tab\'s value is read, and kept', async () => {
+    const onError = vi.fn()
+    const tab = open({ onError })
+    const other = open()
+    expect(await tab.setMeta('list', ['a'])).toBe(true)
+    const put = IDBObjectStore.prototype.put
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+      const request = put.apply(this, args)
+      this.transaction.abort()
+      return request
+    })
+    expect(await tab.setMeta('list', ['a', 'tab'])).toBe(false)
+    expect(await tab.setMeta('unstored', 'page')).toBe(false)
+    vi.mocked(IDBObjectStore.prototype.put).mockRestore()
+    expect(await tab.getMeta('list')).toEqual(['a'])
+    expect(await other.setMeta('list', ['a', 'other'])).toBe(true)
+    expect(await tab.getMeta('list')).toEqual(['a', 'other'])
+    expect((await tab.exportData()).meta).toEqual({ list: ['a', 'other'], unstored: 'page' })
+    // A read, change and write of the list keeps the other tab's entry.
+    expect(await tab.setMeta('list', [...(await tab.getMeta<string[]>('list'))!, 'tab'])).toBe(true)
+    expect(await open({ dbName }).getMeta('list')).toEqual(['a', 'other', 'tab'])
+    // A key IndexedDB holds nothing for still reads as this page set it.
+    expect(await tab.getMeta('unstored')).toBe('page')
+    expect(errorsOf(onError)).toEqual(['storage_failed'])
   })
 })
 

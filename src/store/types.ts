@@ -156,7 +156,10 @@ export interface EventStore {
    * unsubscribe function. A callback that throws is reported (`hook_failed`) and does not stop the write.
    */
   beforeWrite(callback: (leaving: boolean) => void): () => void
-  /** Reads a meta value (in memory mode, this page's). */
+  /**
+   * Reads a meta value: the one IndexedDB holds, else this page's unstored one (in memory mode, or after a failed
+   * write). A value this page could not store never hides one another tab stored.
+   */
   getMeta<T = unknown>(key: string): Promise<T | undefined>
   /**
    * Writes a meta value; it must be structured-cloneable and, for `exportData()`, JSON-serialisable. Resolves

@@ -8,7 +8,7 @@ import { transactionDone } from './transactionDone'
 /**
  * The `exportData()` document of what the store keeps: every event and meta entry, read in one transaction
  * through `reader`, the events passed through `withUnsaved` (merged with what is not written yet, retention
- * applied) and the meta entries with `memoryMeta`, caches (verified model packs) left out since they are not
+ * applied) and the meta entries with those of `memoryMeta` IndexedDB holds none for (as `getMeta()` reads them), caches (verified model packs) left out since they are not
  * data about the shopper. Part of the store's rarely used code: the script-tag build loads it with the
  * retention pass (`seglet-prune.min.js`).
  *
@@ -38,6 +38,6 @@ export async function exportStored(
     exportedAt: new Date().toISOString(),
     storage: getMode(),
     events: withUnsaved(events),
-    meta: Object.fromEntries([...meta, ...memoryMeta].filter(([key]) => !key.startsWith(CACHE_META_PREFIX))),
+    meta: Object.fromEntries([...memoryMeta, ...meta].filter(([key]) => !key.startsWith(CACHE_META_PREFIX))),
   }
 }
