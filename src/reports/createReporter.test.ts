@@ -677,6 +677,19 @@ describe('at most one report a day', () => {
   })
 
   it.each([
+    ['a number', 7],
+    ['a year', '2026'],
+    ['a word and a number', 'day 1'],
+    ['a day not written as YYYY-MM-DD', '2026-11-3'],
+  ])('a stored last report without a session start, sent on a day that is %s (damaged data), counts every session as reported', async (_name, sentDay) => {
+    const store = await storeWith(session(NOW - DAY))
+    const yesterday = utcDay(NOW - DAY)
+    await store.setMeta(LEDGER_META_KEY, { spent: {}, last: { sentDay, sessionDay: yesterday, epsilon: 2, question: 'segment' } })
+    await createReporter(ctx(store)).run()
+    expect(sentBodies()).toHaveLength(0)
+  })
+
+  it.each([
     ['not a number', Number.NaN],
     ['a text', '2'],
     ['negative', -2],

@@ -64,7 +64,10 @@ export async function readLedger(store: { getMeta(key: string): Promise<unknown>
   const ledger: ReportLedger = { spent }
   const last = value?.last
   if (last && typeof last === 'object') {
-    ledger.last = Number.isFinite(last.sessionStart) ? last : { ...last, sessionStart: Date.parse(last.sentDay) + 86_399_999 || Infinity }
+    // Only a day as written (`YYYY-MM-DD`) is read as one: Date.parse() takes `7` or `2026` for a day of 2001 or 2026.
+    ledger.last = Number.isFinite(last.sessionStart)
+      ? last
+      : { ...last, sessionStart: (/^\d{4}-\d\d-\d\d$/.test(last.sentDay) && Date.parse(last.sentDay) + 86_399_999) || Infinity }
   }
   if (typeof value?.ahead === 'number') ledger.ahead = value.ahead
   return ledger
