@@ -1,5 +1,5 @@
-import { createSeglet } from 'seglet'
-import type { Seglet, SegletError, SegletOptions } from 'seglet'
+import { createSeglet, SegletError } from 'seglet'
+import type { Seglet, SegletOptions } from 'seglet'
 
 /**
  * `createSeglet(options)` for the framework bindings, or `null` when it throws (a bad option, on the server
@@ -14,12 +14,13 @@ import type { Seglet, SegletError, SegletOptions } from 'seglet'
 export function startSeglet(options: SegletOptions | null | undefined): Seglet | null {
   try {
     return createSeglet(options as SegletOptions)
-  } catch (error) {
-    // createSeglet() throws SegletErrors only: an OptionsError, or `start_failed` with the browser's error as cause.
-    const { code, message } = error as SegletError
+  } catch (thrown) {
     try {
+      // An OptionsError, or `start_failed` with the browser's error as cause; anything else (an options object whose
+      // getter throws as it is read) is said as a failed start, so `onError` gets a SegletError with a code.
+      const error = thrown instanceof SegletError ? thrown : new SegletError('start_failed', `Seglet could not start: ${thrown}`, { cause: thrown })
       const onError = options?.onError
-      typeof onError === 'function' ? onError(error as SegletError) : console.warn(`Seglet ${code}: ${message}`)
+      typeof onError === 'function' ? onError(error) : console.warn(`Seglet ${error.code}: ${error.message}`)
     } catch {
       // Nowhere else to say it.
     }

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react'
 import { hydrateRoot, createRoot } from 'react-dom/client'
 import { renderToString } from 'react-dom/server'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createSeglet } from 'seglet'
+import { createSeglet, isSegletError } from 'seglet'
 import type { Seglet, Segment } from 'seglet'
 import { SegletProvider, useSegment, useSegmentHint, useSeglet } from './index'
 
@@ -293,6 +293,29 @@ describe('seglet/react', () => {
     await act(async () => root.render(h(StrictMode, null, h(SegletProvider, { options: bad }, h(Shows)))))
     expect(warnings).toEqual([[`Seglet invalid_option: ${thrown!.message}`]])
     await act(async () => root.unmount())
+  })
+
+  it('reports an options object that throws as it is read (a getter) as a SegletError start_failed, through onError or one console.warn line', async () => {
+    const reported: unknown[] = []
+    const throwing = (onError?: (error: unknown) => void) => ({
+      ...options(),
+      onError,
+      get consent(): 'granted' {
+        throw new Error('storage is blocked')
+      },
+    })
+    const warnings: unknown[][] = []
+    vi.spyOn(console, 'warn').mockImplementation((...args) => void warnings.push(args))
+    for (const given of [throwing((error) => reported.push(error)), throwing()]) {
+      const root = createRoot(document.body.appendChild(document.createElement('div')))
+      await act(async () => root.render(h(SegletProvider, { options: given }, h(Shows))))
+      await act(async () => root.unmount())
+    }
+    expect(reported).toHaveLength(1)
+    expect(isSegletError(reported[0])).toBe(true)
+    expect(reported[0]).toMatchObject({ code: 'start_failed', message: 'Seglet could not start: Error: storage is blocked' })
+    expect((reported[0] as Error).cause).toBeInstanceOf(Error)
+    expect(warnings).toEqual([['Seglet start_failed: Seglet could not start: Error: storage is blocked']])
   })
 
   it('reads options once, and destroys the Seglet it started when they are taken away or a seglet is given', async () => {

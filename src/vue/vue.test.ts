@@ -3,7 +3,7 @@ import { createApp, createSSRApp, defineComponent, h, nextTick, ref } from 'vue'
 import type { Component } from 'vue'
 import { renderToString } from 'vue/server-renderer'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createSeglet } from 'seglet'
+import { createSeglet, isSegletError } from 'seglet'
 import type { Seglet, Segment } from 'seglet'
 import { createSegletPlugin, useSegment, useSegmentHint, useSeglet } from './index'
 
@@ -168,6 +168,27 @@ describe('seglet/vue', () => {
     const apps = [createApp(Shows).use(plugin), createApp(Shows).use(plugin)]
     expect(apps.map((app) => app.runWithContext(() => useSeglet()))).toEqual([null, null])
     expect(warnings).toEqual([[`Seglet invalid_option: ${thrown!.message}`]])
+  })
+
+  it('reports an options object that throws as it is read (a getter) as a SegletError start_failed, through onError or one console.warn line', () => {
+    const reported: unknown[] = []
+    const throwing = (onError?: (error: unknown) => void) => ({
+      ...options(),
+      onError,
+      get consent(): 'granted' {
+        throw new Error('storage is blocked')
+      },
+    })
+    const warnings: unknown[][] = []
+    vi.spyOn(console, 'warn').mockImplementation((...args) => void warnings.push(args))
+    for (const given of [throwing((error) => reported.push(error)), throwing()]) {
+      const app = createApp(Shows).use(createSegletPlugin({ options: given }))
+      expect(app.runWithContext(() => useSeglet())).toBeNull()
+    }
+    expect(reported).toHaveLength(1)
+    expect(isSegletError(reported[0])).toBe(true)
+    expect(reported[0]).toMatchObject({ code: 'start_failed', message: 'Seglet could not start: Error: storage is blocked' })
+    expect(warnings).toEqual([['Seglet start_failed: Seglet could not start: Error: storage is blocked']])
   })
 
   it('takes createSegletPlugin(null) (a config read from elsewhere) as no options: the app mounts without Seglet', async () => {
