@@ -695,9 +695,11 @@ describe('at most one report a day', () => {
     ['negative', -2],
     ['null', null],
     ['a list of days that is not a record', 'spent'],
+    ['a list of days that is an array', [2]],
+    ['kept under keys that are not days', { 0: 2, yesterday: 0 }],
   ])('a day whose stored spend is %s (damaged data) counts as spent, never as unspent', async (_name, spend) => {
     const store = await storeWith(session(NOW))
-    await store.setMeta(LEDGER_META_KEY, { spent: spend === 'spent' ? spend : { [utcDay(NOW)]: spend } })
+    await store.setMeta(LEDGER_META_KEY, { spent: spend === 'spent' || (typeof spend === 'object' && spend !== null) ? spend : { [utcDay(NOW)]: spend } })
     await createReporter(ctx(store)).run()
     expect(sentBodies()).toHaveLength(0)
     expect(isDaySpent(await readLedger(store), utcDay(NOW))).toBe(true)

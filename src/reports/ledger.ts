@@ -42,24 +42,32 @@ export interface ReportEntry {
   failed?: true
 }
 
+// A day as the ledger writes it, and one after any: what the ledger cannot read as a day counts as today's.
+const DAY = /^\d{4}-\d\d-\d\d$/
+const LATER = '9999-12-31'
+
 /** The UTC day of a time, `YYYY-MM-DD`. */
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
 
 /**
  * Reads the ledger; an absent one counts as empty. A read that fails rejects: the day's budget cannot be checked, so
  * nothing may be sent. What no version writes (hand-written or damaged data) is never read as less spent: a day's
- * spend that is not an ε counts as `MAX_REPORT_EPSILON`, so does today's when no day can be read, and a last report
- * whose session start is not a time as having reported every session until the end of the day it was sent (every
- * one, when that day cannot be read either).
+ * spend that is not an ε counts as `MAX_REPORT_EPSILON`, so does today's when no day can be read or a key is not a day
+ * (a list's `0`), and a last report whose session start is not a time as having reported every session until the end
+ * of the day it was sent (every one, when that day cannot be read either).
  */
 export async function readLedger(store: { getMeta(key: string): Promise<unknown> }): Promise<ReportLedger> {
   const value = (await store.getMeta(LEDGER_META_KEY)) as Partial<ReportLedger> | undefined
   const spent: Record<string, number> = {}
   if (value && typeof value.spent === 'object' && value.spent !== null) {
-    for (const [day, epsilon] of Object.entries(value.spent)) spent[day] = Number.isFinite(epsilon) && epsilon >= 0 ? epsilon : MAX_REPORT_EPSILON
+    for (const [day, epsilon] of Object.entries(value.spent)) {
+      // A key that is not a day (a list's `0`): spent on a day after any, which counts as today's (see moveLaterDays).
+      if (!DAY.test(day)) spent[LATER] = MAX_REPORT_EPSILON
+      else spent[day] = Number.isFinite(epsilon) && epsilon >= 0 ? epsilon : MAX_REPORT_EPSILON
+    }
   } else if (value !== undefined) {
-    // No day can be read: spent on a day after any, which counts as today's (see moveLaterDays).
-    spent['9999-12-31'] = MAX_REPORT_EPSILON
+    // No day can be read: spent on a day after any.
+    spent[LATER] = MAX_REPORT_EPSILON
   }
   const ledger: ReportLedger = { spent }
   const last = value?.last
@@ -67,7 +75,7 @@ export async function readLedger(store: { getMeta(key: string): Promise<unknown>
     // Only a day as written (`YYYY-MM-DD`) is read as one: Date.parse() takes `7` or `2026` for a day of 2001 or 2026.
     ledger.last = Number.isFinite(last.sessionStart)
       ? last
-      : { ...last, sessionStart: (/^\d{4}-\d\d-\d\d$/.test(last.sentDay) && Date.parse(last.sentDay) + 86_399_999) || Infinity }
+      : { ...last, sessionStart: (DAY.test(last.sentDay) && Date.parse(last.sentDay) + 86_399_999) || Infinity }
   }
   if (typeof value?.ahead === 'number') ledger.ahead = value.ahead
   return ledger
