@@ -681,12 +681,30 @@ describe('at most one report a day', () => {
     ['a year', '2026'],
     ['a word and a number', 'day 1'],
     ['a day not written as YYYY-MM-DD', '2026-11-3'],
-  ])('a stored last report without a session start, sent on a day that is %s (damaged data), counts every session as reported', async (_name, sentDay) => {
+  ])('a stored last report without a session start, sent on a day that is %s (damaged data), counts the sessions until then as reported', async (_name, sentDay) => {
     const store = await storeWith(session(NOW - DAY))
     const yesterday = utcDay(NOW - DAY)
     await store.setMeta(LEDGER_META_KEY, { spent: {}, last: { sentDay, sessionDay: yesterday, epsilon: 2, question: 'segment' } })
     await createReporter(ctx(store)).run()
     expect(sentBodies()).toHaveLength(0)
+  })
+
+  it.each([
+    ['a session start and a sent day that are not a time and a day', { sessionStart: Number.NaN, sentDay: 'yesterday' }],
+    ['neither a session start nor a sent day', { sessionStart: undefined, sentDay: undefined }],
+  ])('a stored last report with %s (damaged data) counts the sessions until a day after it is first read as reported, not every one for good', async (_name, damaged) => {
+    const store = await storeWith(session(NOW))
+    await store.setMeta(LEDGER_META_KEY, { spent: { [utcDay(NOW - DAY)]: 2 }, last: { sessionDay: utcDay(NOW - DAY), epsilon: 2, question: 'segment', ...damaged } })
+    // That report may have been about this session, or any until a day from now (a clock up to a day ahead).
+    await createReporter(ctx(store)).run()
+    await createReporter(ctx(store, { now: () => NOW + DAY })).run()
+    expect(sentBodies()).toHaveLength(0)
+    // A session after that is reported, and that day's report counts as the last.
+    for (const event of session(NOW + 2 * DAY)) store.enqueue(event)
+    await store.flush()
+    await createReporter(ctx(store, { now: () => NOW + 2 * DAY })).run()
+    expect(sentBodies().map((body) => JSON.parse(body).day)).toEqual([utcDay(NOW + 2 * DAY - 2 * HOUR)])
+    expect((await readLedger(store)).last).toMatchObject({ sentDay: utcDay(NOW + 2 * DAY), sessionStart: NOW + 2 * DAY - 2 * HOUR })
   })
 
   it.each([

@@ -107,7 +107,12 @@ export function createReporter(ctx: ReporterContext): Reporter {
     await withLock(async () => {
       const time = now()
       const today = utcDay(time)
-      const ledger = await readLedger(store)
+      const ledger = await readLedger(store, time)
+      // A last report of unknown time: the time read in its place holds from now on (see readLedger).
+      if (ledger.unread && live()) {
+        delete ledger.unread
+        await store.setMeta(LEDGER_META_KEY, ledger)
+      }
       if (isDaySpent(ledger, today)) {
         doneDay = today
         // A clock moved back: a later day's report counts as today's, and from tomorrow on the budget is there again.

@@ -1,3 +1,4 @@
+import { isReportDay } from './lib/isReportDay'
 import { toReportEpsilon } from './lib/isReportEpsilon'
 import { MAX_REPORT_EPSILON } from './schema'
 import type { QuestionId } from './types'
@@ -23,6 +24,11 @@ export interface ReportLedger {
    * stored, and when their time comes it is not reported again.
    */
   ahead?: number
+  /**
+   * Set by `readLedger` when it read a last report of which neither the session start nor the day sent can be
+   * read: the time it put in their place must be stored, or every later read would put a later one. Never stored.
+   */
+  unread?: true
 }
 
 /**
@@ -50,13 +56,18 @@ const LATER = '9999-12-31'
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
 
 /**
- * Reads the ledger; an absent one counts as empty. A read that fails rejects: the day's budget cannot be checked, so
- * nothing may be sent. What no version writes (hand-written or damaged data) is never read as less spent: a day's
- * spend that is not an ε counts as `MAX_REPORT_EPSILON`, so does today's when no day can be read or a key is not a day
- * (a list's `0`), and a last report whose session start is not a time as having reported every session until the end
- * of the day it was sent (every one, when that day cannot be read either).
+ * Reads the ledger at time `now`; an absent one counts as empty. A read that fails rejects: the day's budget cannot
+ * be checked, so nothing may be sent. What no version writes (hand-written or damaged data) is never read as less
+ * spent: a day's spend that is not an ε counts as `MAX_REPORT_EPSILON`, so does today's when no day can be read or a
+ * key is not a day (a list's `0`), and a last report whose session start is not a time as having reported every
+ * session until the end of the day it was sent (only a day written `YYYY-MM-DD` is read as one: `Date.parse()` takes
+ * `7` or `2026` for a day of 2001 or 2026). When that day cannot be read either, every session until
+ * `MAX_CLOCK_SKEW_MS` after `now`: its spend went to a day of `spent`, so it was sent by today, unless a later day is
+ * spent there (a clock moved back, see {@link moveLaterDays}); and no session it could tell of starts later. The
+ * ledger is then marked `unread`, for the reporter to store that time once, so that the sessions after it are
+ * reported again.
  */
-export async function readLedger(store: { getMeta(key: string): Promise<unknown> }): Promise<ReportLedger> {
+export async function readLedger(store: { getMeta(key: string): Promise<unknown> }, now = Date.now()): Promise<ReportLedger> {
   const value = (await store.getMeta(LEDGER_META_KEY)) as Partial<ReportLedger> | undefined
   const spent: Record<string, number> = {}
   if (value && typeof value.spent === 'object' && value.spent !== null) {
@@ -72,10 +83,9 @@ export async function readLedger(store: { getMeta(key: string): Promise<unknown>
   const ledger: ReportLedger = { spent }
   const last = value?.last
   if (last && typeof last === 'object') {
-    // Only a day as written (`YYYY-MM-DD`) is read as one: Date.parse() takes `7` or `2026` for a day of 2001 or 2026.
-    ledger.last = Number.isFinite(last.sessionStart)
-      ? last
-      : { ...last, sessionStart: (DAY.test(last.sentDay) && Date.parse(last.sentDay) + 86_399_999) || Infinity }
+    const sessionStart = Number.isFinite(last.sessionStart) ? last.sessionStart : isReportDay(last.sentDay) ? Date.parse(last.sentDay) + 86_399_999 : undefined
+    ledger.last = { ...last, sessionStart: sessionStart ?? now + MAX_CLOCK_SKEW_MS }
+    if (sessionStart === undefined) ledger.unread = true
   }
   if (typeof value?.ahead === 'number') ledger.ahead = value.ahead
   return ledger
