@@ -56,6 +56,9 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     ['not JSON', '{"v":1,', 400, 'report_malformed'],
     ['not an object', '[1,2]', 400, 'report_malformed'],
     ['an extra field', (b: string) => b.replace('{', '{"ip":"1.2.3.4",'), 400, 'report_malformed'],
+    // The browser's ledger keeps when a clock was ahead (`ahead`); no report carries it, nor a time, as NaN or otherwise.
+    ['a clock-ahead field', (b: string) => b.replace('{', '{"ahead":null,'), 400, 'report_malformed'],
+    ['a clock-ahead field that is not a number', (b: string) => b.replace('{', '{"ahead":NaN,'), 400, 'report_malformed'],
     ['a later version', (b: string) => b.replace(`"v":${REPORT_VERSION}`, `"v":${REPORT_VERSION + 1}`), 422, 'report_version'],
     ['bits outside the domain', (b: string) => b.replace(/"a":"[0-9a-f]{32}"/, `"a":"${'f'.repeat(32)}"`), 422, 'report_out_of_range'],
     ['a day long past', (b: string) => b.replace(DAY, '2026-10-01'), 422, 'report_day'],

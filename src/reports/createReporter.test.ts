@@ -709,6 +709,28 @@ describe('at most one report a day', () => {
 
   it.each([
     ['not a number', Number.NaN],
+    ['infinite', Infinity],
+    ['a text', '1'],
+  ])('a stored start of a session reported under a clock that was ahead that is %s (damaged data) is never stored again', async (_name, ahead) => {
+    const store = await storeWith(session(NOW))
+    await store.setMeta(LEDGER_META_KEY, { spent: { [utcDay(NOW - DAY)]: 2 }, ahead })
+    await createReporter(ctx(store)).run()
+    expect(sentBodies()).toHaveLength(1)
+    const stored = (await store.getMeta(LEDGER_META_KEY)) as { ahead?: unknown }
+    expect(stored.ahead === undefined || Number.isFinite(stored.ahead)).toBe(true)
+  })
+
+  it('a clock moved back after a report whose session start and day sent are unreadable stores no start that is not a time', async () => {
+    const store = await storeWith(session(NOW))
+    await store.setMeta(LEDGER_META_KEY, { spent: { [utcDay(NOW + 30 * DAY)]: 2 }, last: { sessionDay: 'x', epsilon: 2, question: 'segment' } })
+    await createReporter(ctx(store)).run()
+    const stored = (await store.getMeta(LEDGER_META_KEY)) as { ahead?: unknown; last: { sessionStart: unknown } }
+    expect(Number.isFinite(stored.last.sessionStart)).toBe(true)
+    expect(stored.ahead === undefined || Number.isFinite(stored.ahead)).toBe(true)
+  })
+
+  it.each([
+    ['not a number', Number.NaN],
     ['a text', '2'],
     ['negative', -2],
     ['null', null],

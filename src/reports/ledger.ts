@@ -65,7 +65,8 @@ export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0
  * `MAX_CLOCK_SKEW_MS` after `now`: its spend went to a day of `spent`, so it was sent by today, unless a later day is
  * spent there (a clock moved back, see {@link moveLaterDays}); and no session it could tell of starts later. The
  * ledger is then marked `unread`, for the reporter to store that time once, so that the sessions after it are
- * reported again.
+ * reported again. An `ahead` that is not a time names no session: it is left out, so that no start that is not a
+ * time is ever stored again.
  */
 export async function readLedger(store: { getMeta(key: string): Promise<unknown> }, now = Date.now()): Promise<ReportLedger> {
   const value = (await store.getMeta(LEDGER_META_KEY)) as Partial<ReportLedger> | undefined
@@ -87,7 +88,7 @@ export async function readLedger(store: { getMeta(key: string): Promise<unknown>
     ledger.last = { ...last, sessionStart: sessionStart ?? now + MAX_CLOCK_SKEW_MS }
     if (sessionStart === undefined) ledger.unread = true
   }
-  if (typeof value?.ahead === 'number') ledger.ahead = value.ahead
+  if (Number.isFinite(value?.ahead)) ledger.ahead = value!.ahead
   return ledger
 }
 
