@@ -43,6 +43,7 @@ export type SegletErrorCode =
   | 'report_origin'
   | 'report_failed'
   | 'report_unconfirmed'
+  | 'report_random'
   | 'table_origin'
   | 'table_load_failed'
   | 'table_too_large'

@@ -32,7 +32,8 @@ export interface EncodeReportOptions {
    */
   day?: string
   /**
-   * Source of the privacy coins. Only simulations and tests pass a seeded one.
+   * Source of the privacy coins. Only simulations and tests pass a seeded one. One that leaves words unfilled,
+   * zero or alike is refused (`report_random`).
    * @default crypto.getRandomValues
    */
   random?: RandomSource
@@ -165,7 +166,8 @@ function checkPages(pages: unknown): ReportTruth['pages'] {
  * Turns what the device knows about one closed session into the report body: one question drawn at
  * random (independently of the truth) and answered with its ε-LDP mechanism at the full ε. The body's
  * serialized size depends only on the context and ε. Throws a `ReportError` for a truth outside its
- * domain and an `OptionsError` for a bad option.
+ * domain, `report_random` when the random source is missing or does not fill its array with uniform words
+ * (see `createCoins`), and an `OptionsError` for a bad option.
  *
  * @example
  * const body = encodeReport(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { seededRandom } from '../../../sim/seededRandom'
-import { createCoins } from './coins'
+import { createCoins, defaultRandom } from './coins'
 import { finiteCount, krrLinearVariance, maxContribution, olhCount, oueLinearVariance } from './estimators'
 import { finiteMechanism } from './finite'
 import { krrEncode, krrParams, krrProbability } from './krr'
@@ -237,5 +237,40 @@ describe('largest contribution of one report', () => {
       worstAny = Math.max(worstAny, Math.abs(v) / (p - q))
     }
     expect(maxContribution(w, 4, p, q, true)).toBeCloseTo(worstAny, 12)
+  })
+})
+
+describe('the privacy coins', () => {
+  const words = (fill: (array: Uint32Array) => void) => (array: Uint32Array) => (fill(array), array)
+  it.each([
+    ['fills nothing', words(() => {})],
+    ['fills zeros', words((a) => a.fill(0))],
+    ['fills one value', words((a) => a.fill(0xdeadbeef))],
+    ['fills numbers of [0, 1) (Math.random), which a Uint32Array keeps as 0', words((a) => a.forEach((_, i) => (a[i] = (i + 0.5) / a.length)))],
+    ['fills bytes only', words((a) => a.forEach((_, i) => (a[i] = (i * 37) & 255)))],
+    ['fills a quarter of the array', words((a) => seededRandom(1)(a.subarray(0, a.length / 4)))],
+    ['fills an array of its own', (a: Uint32Array) => seededRandom(1)(new Uint32Array(a.length))],
+  ])('refuses a random source that %s, before any coin is drawn from it', (_name, source) => {
+    const coins = createCoins(source)
+    for (const draw of [() => coins.uint32(), () => coins.below(6), () => coins.uniform()]) {
+      expect(draw).toThrow(expect.objectContaining({ code: 'report_random' }))
+    }
+  })
+
+  it('takes a source of uniform 32-bit words, block after block', () => {
+    const coins = createCoins(seededRandom(2))
+    const seen = new Set<number>()
+    for (let i = 0; i < 100_000; i++) seen.add(coins.below(1000))
+    expect(seen.size).toBe(1000)
+  })
+
+  it('refuses, with the same code, a browser without crypto.getRandomValues', () => {
+    const crypto = globalThis.crypto
+    try {
+      Object.defineProperty(globalThis, 'crypto', { value: {}, configurable: true })
+      expect(() => defaultRandom()).toThrow(expect.objectContaining({ code: 'report_random' }))
+    } finally {
+      Object.defineProperty(globalThis, 'crypto', { value: crypto, configurable: true })
+    }
   })
 })
