@@ -4,6 +4,7 @@ import { parseReport } from '../../src/reports/parseReport'
 import { REPORT_VERSION } from '../../src/reports/schema'
 import type { ParsedReport } from '../../src/reports/types'
 import { countReports } from '../storage/countReports'
+import { SQL } from '../storage/sql'
 import { migrate } from '../storage/migrate'
 import { readSums } from '../storage/readSums'
 import type { Database } from '../storage/types'
@@ -166,6 +167,41 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     broken = false
     expect((await ingest.submit('10.0.0.9', body!)).status).toBe(202)
     expect(await countReports(db)).toBe(1)
+  })
+
+  it('bounds the wait for a silent database: a report never sent is refused 503, one whose write may land is left unanswered and stored once', async () => {
+    let sent = () => {}
+    const sending = new Promise<void>((resolve) => (sent = resolve))
+    let answer = () => {}
+    const answered = new Promise<void>((resolve) => (answer = resolve))
+    // The database takes the first batch's write and says nothing until told to (a network that drops packets).
+    const silent: Database = {
+      ...db,
+      query: async (text, params) => {
+        if (text === SQL.insertUnsummedReports) {
+          sent()
+          await answered
+        }
+        return db.query(text, params)
+      },
+    }
+    const ingest = createIngest(silent, codec, { now: () => NOW, maxDelayMs: 1, writeTimeoutMs: 50 })
+    const [first, second] = reportBodies(2, { day: DAY, seed: 21 })
+    const inFlight = ingest.submit('10.0.0.21', first!)
+    await sending
+    // Waits behind the write under way, never sent: refused, and forgotten by the replay guard.
+    expect(await ingest.submit('10.0.0.22', second!)).toEqual({ status: 503, code: 'storage_timeout' })
+    // Sent: it may land, so it is neither acknowledged nor refused.
+    expect(await inFlight).toEqual({ status: 'unanswered', code: 'storage_unconfirmed' })
+    answer()
+    await ingest.flush()
+    expect(await countReports(db)).toBe(1)
+    // Stored once: the same body again is a replay; the refused one is taken when sent again.
+    expect(await ingest.submit('10.0.0.21', first!)).toEqual({ status: 409, code: 'report_replayed' })
+    expect(await ingest.submit('10.0.0.22', second!)).toEqual({ status: 202, code: 'accepted' })
+    expect(await countReports(db)).toBe(2)
+    await ingest.flush()
+    expect(await total(db)).toBe(2)
   })
 
   it('tells once when summing starts failing and once when it works again, and the reports wait meanwhile', async () => {

@@ -47,6 +47,16 @@ export interface IngestOptions {
    */
   maxDelayMs?: number
   /**
+   * Longest a report waits for its write, in ms, from when it is accepted: a database that took the connection and
+   * went silent (a network that drops packets, a frozen host) would otherwise hold each report, and its HTTP
+   * connection, for good. Past it, a report still waiting for its turn (behind the write under way) is refused
+   * with 503 `storage_timeout`, taken off the queue and forgotten by the replay guard: it is never written. One
+   * whose write was sent is left unanswered (`storage_unconfirmed`): the database may still store it, and a refusal
+   * would be told to the shopper as a failure. Its write goes on and, when it lands, the report is stored once.
+   * @default REPORT_TIMEOUT_MS (10 s)
+   */
+  writeTimeoutMs?: number
+  /**
    * How long stored reports wait before they are added to the daily sums, in milliseconds. Adding to the sums
    * writes about a thousand counters (with 200 page keys) whatever the number of reports, so it runs at most
    * this often, over everything stored since; a stored report is never lost meanwhile (see `sumPending`), and
@@ -127,6 +137,12 @@ export interface Ingest {
   readonly counts: Readonly<Record<string, number>>
 }
 
+/**
+ * How long a report waits for its write by default, in ms (`writeTimeoutMs`): a write takes milliseconds, and this
+ * is well under the 60 s a shop's proxy commonly waits for an answer, so the collector lets go of the request first.
+ */
+export const REPORT_TIMEOUT_MS = 10_000
+
 interface Pending<Parsed> {
   client: string
   /** The body as the replay check saw it and as it is stored (see {@link replayForm}). */
@@ -136,6 +152,10 @@ interface Pending<Parsed> {
   done: (outcome: IngestOutcome) => void
   /** The day whose cap this report counts against (a failed write gives its place back). */
   counted: { stored: number }
+  /** Set when its batch's write is sent: from then on, the report may be stored. */
+  sent?: boolean
+  /** Set when it waited past `writeTimeoutMs` before it was sent: it is never written. */
+  dropped?: boolean
 }
 
 /**
@@ -169,6 +189,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   const maxAge = options.maxAgeDays ?? MAX_REPORT_AGE_DAYS
   const maxBatch = options.maxBatch ?? 5000
   const maxDelay = options.maxDelayMs ?? 200
+  const writeTimeout = options.writeTimeoutMs ?? REPORT_TIMEOUT_MS
   const maxPerDay = options.maxReportsPerDay ?? 200_000
   const maxNewPacks = options.maxNewPacksPerDay ?? 10
   const shippedPacks = new Set((options.knownPacks ?? []).map(packKey))
@@ -286,7 +307,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
     try {
       // One statement: the batch is durable when it returns, and only then acknowledged.
       await db.query(SQL.insertUnsummedReports, [batch.map((item) => item.group.day), batch.map((item) => item.seen)])
-      for (const item of batch) item.done(finish({ status: 202, code: 'accepted' }))
+      for (const item of batch) item.done({ status: 202, code: 'accepted' })
       worked('store')
       scheduleSums()
     } catch (error) {
@@ -294,7 +315,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       for (const item of batch) {
         item.counted.stored--
         replays.forget(item.client, item.seen)
-        item.done(finish({ status: 503, code: 'storage_failed' }))
+        item.done({ status: 503, code: 'storage_failed' })
       }
     }
   }
@@ -302,8 +323,10 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   const startBatch = () => {
     if (timer !== undefined) clearTimeout(timer)
     timer = undefined
+    if (queue.some((item) => item.dropped)) queue = queue.filter((item) => !item.dropped)
     if (writing || queue.length === 0) return
     const batch = queue.splice(0, maxBatch)
+    for (const item of batch) item.sent = true
     writing = write(batch).then(() => {
       writing = undefined
       startBatch()
@@ -316,11 +339,18 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       // below then run without a pause between them.
       let known = knownPacks
       if (!known) {
+        let timer: ReturnType<typeof setTimeout> | undefined
         try {
-          known = await readKnownPacks()
+          // Bounded as a write is: the report is not queued yet, so past the bound it is refused, never written.
+          const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, writeTimeout, 'late')))
+          const read = await Promise.race([readKnownPacks(), late])
+          if (read === 'late') return finish({ status: 503, code: 'storage_timeout' })
+          known = read
         } catch (error) {
           failed('store', error)
           return finish({ status: 503, code: 'storage_failed' })
+        } finally {
+          clearTimeout(timer)
         }
       }
       const time = now()
@@ -369,9 +399,26 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       }
       const seen = replayFormOf(value)
       if (!replays.admit(client, seen)) return finish({ status: 409, code: 'report_replayed' })
-      return new Promise<IngestOutcome>((done) => {
+      return new Promise<IngestOutcome>((resolve) => {
+        // Answered once: by its write, or by the timeout, whichever comes first (a write that lands after the
+        // timeout stores the report all the same, unanswered).
+        let answered = false
+        const done = (outcome: IngestOutcome) => {
+          if (answered) return
+          answered = true
+          clearTimeout(waited)
+          resolve(finish(outcome))
+        }
+        const item: Pending<Parsed> = { client, seen, report, group, done, counted: today }
+        const waited = setTimeout(() => {
+          if (item.sent) return done({ status: 'unanswered', code: 'storage_unconfirmed' })
+          item.dropped = true
+          today.stored--
+          replays.forget(client, seen)
+          done({ status: 503, code: 'storage_timeout' })
+        }, writeTimeout)
         today.stored++
-        queue.push({ client, seen, report, group, done, counted: today })
+        queue.push(item)
         if (writing) return
         if (queue.length >= maxBatch) startBatch()
         else if (timer === undefined) timer = setTimeout(startBatch, maxDelay)

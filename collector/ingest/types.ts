@@ -25,5 +25,7 @@ export type IngestOutcome =
   | { status: 409; code: 'report_replayed' }
   | { status: 413; code: 'report_too_large' }
   | { status: 422; code: string }
-  | { status: 503; code: 'storage_failed' }
+  | { status: 503; code: 'storage_failed' | 'storage_timeout' }
+  /** Its write was sent but not answered in time (see `writeTimeoutMs`): it may be stored, so it is not answered. */
+  | { status: 'unanswered'; code: 'storage_unconfirmed' }
   | { status: 503; code: 'reports_capped' | 'packs_capped'; retryAfter: number }

@@ -15,8 +15,15 @@ export interface ReportRequest {
   body: AsyncIterable<Uint8Array> | null
 }
 
-/** The answer to a report: 202 with no body, or a status with an error code (and Retry-After for 429). */
-export type ReportAnswer = { status: 202 } | { status: 400 | 403 | 409 | 413 | 415 | 422 | 429 | 503; code: string; retryAfter?: number }
+/**
+ * The answer to a report: 202 with no body, or a status with an error code (and Retry-After for 429), or none:
+ * `unanswered`, a report whose write was sent to a database that did not answer in time (it may still be stored),
+ * whose connection is closed without an answer, so the browser tells its delivery as not confirmed, not as failed.
+ */
+export type ReportAnswer =
+  | { status: 202 }
+  | { status: 400 | 403 | 409 | 413 | 415 | 422 | 429 | 503; code: string; retryAfter?: number }
+  | { status: 'unanswered'; code: 'storage_unconfirmed' }
 
 const REFUSAL_MESSAGES = new Map<string, string>(Object.entries({
   cross_site: "posts are taken from the shop's own origin only: serve /seglet/ from it, or name its public origin with --allowed-origin",

@@ -126,6 +126,13 @@ export interface CollectorOptions {
    * check until the load balancer's own timeout. @default HEALTH_TIMEOUT_MS
    */
   healthTimeoutMs?: number
+  /**
+   * Longest a report waits for its write, in ms (see `createIngest`'s `writeTimeoutMs`): past it, a report not yet
+   * sent to the database is refused `503 {"error":"storage_timeout"}` (never written), and one whose write was sent
+   * has its connection closed without an answer (its write may still land: stored once if it does). A database that
+   * went silent then no longer holds a connection per report, up to the server's `maxConnections`. @default REPORT_TIMEOUT_MS
+   */
+  reportTimeoutMs?: number
 }
 
 /** A running collector's parts: the HTTP handler and the jobs the scheduler calls. */
@@ -193,6 +200,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     onStorageFailed: options.onStorageFailed ?? logStorageFailed,
     onStorageRecovered: options.onStorageRecovered ?? logStorageRecovered,
     now,
+    writeTimeoutMs: options.reportTimeoutMs,
     ...options.batch,
   })
   const endpoint = { allowedOrigins, maxBodyBytes }
@@ -292,6 +300,15 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     const body = incoming && Symbol.asyncIterator in incoming ? incoming : (c.req.raw.body as AsyncIterable<Uint8Array> | null)
     const answer = await answerReport({ header, client: clientAddress(incoming, header, trustProxy), body }, ingest, limiter, endpoint)
     if (answer.status === 202) return c.body(null, 202)
+    if (answer.status === 'unanswered') {
+      // Its write may still land: the connection is closed without an answer (see ReportAnswer). Without one (the
+      // app called with a Request of its own), 504: the collector did not hear back from the database in time.
+      if (incoming?.socket) {
+        incoming.socket.destroy()
+        return c.body(null, 504)
+      }
+      return c.json(refusalBody(answer.code), 504)
+    }
     if (answer.retryAfter !== undefined) c.header('retry-after', String(answer.retryAfter))
     return c.json(refusalBody(answer.code, maxBodyBytes), answer.status)
   })
@@ -459,6 +476,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     answerReport({ header, client: clientAddress(req, header, trustProxy), body }, ingest, limiter, endpoint).then(
       (answer) => {
         if (answer.status === 202) return void res.writeHead(202, [...SECURITY_HEADER_LIST]).end()
+        // Its write was sent and may still land: no answer, so the browser does not tell it failed (see ReportAnswer).
+        if (answer.status === 'unanswered') return void res.destroy()
         const body = JSON.stringify(refusalBody(answer.code, maxBodyBytes))
         const headers = [...SECURITY_HEADER_LIST, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(body))]
         if (answer.retryAfter !== undefined) headers.push('retry-after', String(answer.retryAfter))

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createReportEstimator } from '../estimates/createReportEstimator'
 import { countReports } from '../storage/countReports'
 import { migrate } from '../storage/migrate'
+import { SQL } from '../storage/sql'
 import { openDatabase } from '../storage/openDatabase'
 import type { Database } from '../storage/types'
 import { DATABASE_TARGETS } from '../testing/databases'
@@ -81,10 +82,10 @@ describe.runIf(postgres)('collector over a PostgreSQL that goes silent', () => {
     await proxy?.close()
   })
 
-  const send = (method: string, path: string, body?: string) =>
+  const send = (method: string, path: string, body?: string, to = port) =>
     new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((done, fail) => {
       const headers = body === undefined ? {} : { 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'same-origin' }
-      const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+      const req = request({ host: '127.0.0.1', port: to, method, path, headers }, (res) => {
         let text = ''
         res.setEncoding('utf8')
         res.on('data', (chunk: string) => (text += chunk))
@@ -99,7 +100,7 @@ describe.runIf(postgres)('collector over a PostgreSQL that goes silent', () => {
     expect((await send('POST', '/seglet/reports', first)).status).toBe(202)
     expect((await send('GET', '/seglet/health')).status).toBe(200)
     proxy.pause()
-    // Sent while the database says nothing: it waits for the database, neither refused nor acknowledged.
+    // Sent while the database says nothing: within its report timeout it waits, neither refused nor acknowledged.
     let posted: { status: number } | undefined
     const posting = send('POST', '/seglet/reports', second).then((answer) => (posted = answer))
     for (let i = 0; i < 2; i++) {
@@ -113,5 +114,49 @@ describe.runIf(postgres)('collector over a PostgreSQL that goes silent', () => {
     expect((await posting).status).toBe(202)
     expect((await send('GET', '/seglet/health')).status).toBe(200)
     expect(await countReports(db)).toBe(2)
+  }, 30_000)
+
+  it('lets go of reports past its report timeout: one never sent is refused 503, one whose write was sent is left unanswered and stored once it lands', async () => {
+    const stored = await countReports(db)
+    // Told when a batch's write is sent to the database.
+    let onWrite = () => {}
+    const watched: Database = { ...db, query: (text, params) => (text === SQL.insertUnsummedReports && onWrite(), db.query(text, params)) }
+    const bounded = createCollector(watched, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), {
+      now: () => NOW,
+      batch: { maxDelayMs: 1 },
+      reportTimeoutMs: 300,
+      onStorageFailed: () => {},
+      onStorageRecovered: () => {},
+    })
+    const boundedServer = createCollectorServer(bounded.listener)
+    await new Promise<void>((listening) => boundedServer.listen(0, '127.0.0.1', listening))
+    const to = (boundedServer.address() as AddressInfo).port
+    try {
+      const [warm, first, second] = reportBodies(3, { day: DAY, seed: 72 })
+      // Its first report reads the packs the sums hold, before the database goes silent.
+      expect((await send('POST', '/seglet/reports', warm, to)).status).toBe(202)
+      proxy.pause()
+      const reached = new Promise<void>((resolve) => (onWrite = resolve))
+      const inFlight = send('POST', '/seglet/reports', first, to).then(
+        (answer) => answer.status,
+        (error: NodeJS.ErrnoException) => error.code,
+      )
+      await reached
+      // Behind the write under way: never sent, so refused, and the browser tells it failed.
+      const queued = await send('POST', '/seglet/reports', second, to)
+      expect([queued.status, JSON.parse(queued.body)]).toEqual([503, { error: 'storage_timeout' }])
+      // Its write reached the database, which may store it: no answer (the browser tells it as not confirmed).
+      expect(await inFlight).toBe('ECONNRESET')
+      proxy.resume()
+      await bounded.ingest.flush()
+      expect(await countReports(db)).toBe(stored + 2)
+      expect((await send('POST', '/seglet/reports', first, to)).status).toBe(409)
+      expect((await send('POST', '/seglet/reports', second, to)).status).toBe(202)
+      expect(await countReports(db)).toBe(stored + 3)
+    } finally {
+      proxy.resume()
+      await bounded.close()
+      await new Promise((closed) => boundedServer.close(closed))
+    }
   }, 30_000)
 })
