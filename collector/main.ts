@@ -122,6 +122,8 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     allowedHosts: args.allowedHosts,
     trustProxy: args.trustProxyHops,
     maxReportsPerDay: args.maxReportsPerDay,
+    healthTimeoutMs: args.healthTimeoutMs,
+    reportTimeoutMs: args.reportTimeoutMs,
     onReportsCapped: (day) =>
       console.error(`seglet collector: ${args.maxReportsPerDay} reports stored for ${day} (--max-reports-per-day): refusing reports with 503 until midnight UTC`),
     maxNewPacksPerDay: args.maxNewPacksPerDay,

@@ -6,6 +6,8 @@ import { optionProblem } from '../lib/optionProblem'
 import { toAllowedHost } from '../lib/toAllowedHost'
 import { toCurrency } from '../lib/toCurrency'
 import { DEFAULT_MAX_CONNECTIONS } from '../server/createCollectorServer'
+import { HEALTH_TIMEOUT_MS } from '../server/createCollector'
+import { REPORT_TIMEOUT_MS } from '../ingest/createIngest'
 import { MAX_VALUE_PAGES } from '../../src/reports/schema'
 import { isReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { DEFAULT_MIN_REPORTS } from '../../src/reports/estimate/constants'
@@ -26,6 +28,10 @@ export interface CollectorArgs {
   maxReportsPerDay: number
   maxNewPacksPerDay: number
   maxConnections: number
+  /** How long the health check waits for the database, in ms, before it says `503 storage_timeout`. */
+  healthTimeoutMs: number
+  /** Longest a report waits for its write, in ms (see `createIngest`'s `writeTimeoutMs`). */
+  reportTimeoutMs: number
   minReports: number
   pageStatsDir: string
   pageStatsEveryMinutes: number
@@ -56,6 +62,8 @@ export const COLLECTOR_DEFAULTS = {
   maxReportsPerDay: 200_000,
   maxNewPacksPerDay: 10,
   maxConnections: DEFAULT_MAX_CONNECTIONS,
+  healthTimeoutMs: HEALTH_TIMEOUT_MS,
+  reportTimeoutMs: REPORT_TIMEOUT_MS,
   minReports: DEFAULT_MIN_REPORTS,
   pageStatsDir: '.seglet-collector/public',
   pageStatsEveryMinutes: 60,
@@ -86,6 +94,10 @@ Options:
                              published nor named by --known-pack, accepted per UTC day; past it, their reports
                              get 503 until midnight (default ${COLLECTOR_DEFAULTS.maxNewPacksPerDay})
   --max-connections N        connections open at once; more are closed as they come (default ${COLLECTOR_DEFAULTS.maxConnections})
+  --health-timeout MS        ms the health check waits for the database before it says 503 (default ${COLLECTOR_DEFAULTS.healthTimeoutMs})
+  --report-timeout MS        ms a report waits for its write: then one not yet sent to the database is refused
+                             with 503, and one sent (it may still be stored) has its connection closed
+                             (default ${COLLECTOR_DEFAULTS.reportTimeoutMs})
   --min-reports N            fewest reports to a question before its estimates are shown (default ${COLLECTOR_DEFAULTS.minReports})
   --page-stats-dir DIR       where page-stats.current.json, the table it names, page-stats.json and its integrity are written (default ${COLLECTOR_DEFAULTS.pageStatsDir})
   --page-stats-every MIN     minutes between rewrites of the page-statistics table (default ${COLLECTOR_DEFAULTS.pageStatsEveryMinutes})
@@ -123,6 +135,8 @@ const COLLECTOR_OPTIONS = {
   'max-reports-per-day': { type: 'string' },
   'max-new-packs-per-day': { type: 'string' },
   'max-connections': { type: 'string' },
+  'health-timeout': { type: 'string' },
+  'report-timeout': { type: 'string' },
   'min-reports': { type: 'string' },
   'page-stats-dir': { type: 'string' },
   'page-stats-every': { type: 'string' },
@@ -196,6 +210,9 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     maxReportsPerDay: integer('max-reports-per-day', COLLECTOR_DEFAULTS.maxReportsPerDay, 1, 1_000_000_000),
     maxNewPacksPerDay: integer('max-new-packs-per-day', COLLECTOR_DEFAULTS.maxNewPacksPerDay, 0, 1_000_000),
     maxConnections: integer('max-connections', COLLECTOR_DEFAULTS.maxConnections, 1, 1_000_000),
+    healthTimeoutMs: integer('health-timeout', COLLECTOR_DEFAULTS.healthTimeoutMs, 100, 600_000),
+    // Above the 200 ms a report waits for its batch, and its write: less would refuse every report.
+    reportTimeoutMs: integer('report-timeout', COLLECTOR_DEFAULTS.reportTimeoutMs, 1_000, 600_000),
     minReports: integer('min-reports', COLLECTOR_DEFAULTS.minReports, 1, 10_000_000),
     pageStatsDir: text('page-stats-dir') ?? COLLECTOR_DEFAULTS.pageStatsDir,
     pageStatsEveryMinutes: integer('page-stats-every', COLLECTOR_DEFAULTS.pageStatsEveryMinutes, 1, 10_080),

@@ -121,13 +121,13 @@ export interface CollectorOptions {
   /** Called when storing or summing works again after `onStorageFailed`. @default writes one line to `console.error` */
   onStorageRecovered?: (what: 'store' | 'sum') => void
   /**
-   * How long `/seglet/health` waits for the database, in ms, before it answers `503 {"error":"storage_timeout"}`: a
+   * How long `/seglet/health` waits for the database, in ms (`--health-timeout`), before it answers `503 {"error":"storage_timeout"}`: a
    * database that took the connection and went silent (a network that drops packets) would otherwise hold the
    * check until the load balancer's own timeout. @default HEALTH_TIMEOUT_MS
    */
   healthTimeoutMs?: number
   /**
-   * Longest a report waits for its write, in ms (see `createIngest`'s `writeTimeoutMs`): past it, a report not yet
+   * Longest a report waits for its write, in ms (`--report-timeout`; see `createIngest`'s `writeTimeoutMs`): past it, a report not yet
    * sent to the database is refused `503 {"error":"storage_timeout"}` (never written), and one whose write was sent
    * has its connection closed without an answer (its write may still land: stored once if it does). A database that
    * went silent then no longer holds a connection per report, up to the server's `maxConnections`. @default REPORT_TIMEOUT_MS
