@@ -139,7 +139,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
       isFolder = statSync(out, { throwIfNoEntry: false })?.isDirectory()
     } catch (error) {
       // A file where a folder of the path should be (ENOTDIR), or a folder it may not read.
-      console.error(`seglet collector retrain: --out ${typedOut} cannot be written: ${(error as Error).message}`)
+      console.error(`seglet collector retrain: --out ${typedOut} cannot be written: ${fileProblem(error)}`)
       return 2
     }
     if (isFolder) {

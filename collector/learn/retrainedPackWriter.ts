@@ -5,6 +5,7 @@ import { publishPacks, readPublishedManifest } from '../packs/publishPacks'
 import type { PackSigningKey } from '../packs/signingKey'
 import { CollectorError } from '../lib/CollectorError'
 import { removeStaleTemporaries, writeFileAtomic } from '../lib/writeFileAtomic'
+import { fileProblem } from '../lib/fileProblem'
 
 /** Where and how an accepted retrain is written. */
 export interface RetrainedPackTarget {
@@ -45,7 +46,7 @@ export function retrainedPackWriter(target: RetrainedPackTarget): (text: string)
       await writeFileAtomic(target.out, text)
     } catch (error) {
       // One line for the command to print, as a publish says it (a folder not writable, a full disk).
-      throw new CollectorError('collector_pack', `cannot write ${target.out}: ${(error as Error).message}`, undefined, error)
+      throw new CollectorError('collector_pack', `cannot write ${target.out}: ${fileProblem(error)}`, undefined, error)
     }
     // And what a retrain killed while it wrote `out` left beside it.
     await removeStaleTemporaries(dirname(target.out), (name) => name === basename(target.out))

@@ -183,7 +183,7 @@ async function withPublishLock<T>(outDir: string, work: () => Promise<T>): Promi
   } catch (error) {
     // EEXIST: a file where the folder should be; ENOTDIR: a file where a folder above it should be.
     const code = (error as NodeJS.ErrnoException).code
-    const problem = code === 'EEXIST' ? 'a file, not a folder; give the folder to publish into' : code === 'ENOTDIR' ? 'under a file, not a folder; give the folder to publish into' : (error as Error).message
+    const problem = code === 'EEXIST' ? 'a file, not a folder; give the folder to publish into' : code === 'ENOTDIR' ? 'under a file, not a folder; give the folder to publish into' : fileProblem(error)
     throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${problem}`, undefined, error)
   }
   const nonce = randomBytes(4).toString('hex')
@@ -221,7 +221,7 @@ async function lockWaiting(outDir: string, lock: string, mine: string, giveUpAt:
       return
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${(error as Error).message}`, undefined, error)
+        throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${fileProblem(error)}`, undefined, error)
       }
     }
     const now = await readLockState(lock)
@@ -386,14 +386,16 @@ async function publishLocked(outDir: string, key: PackSigningKey, packs: Publish
   const payload = new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n')
   const signed = Buffer.concat([Buffer.from(`${SIGNATURE_LINE_PREFIX}${key.keyId} ${signBytes(key, MANIFEST_CONTEXT, payload)}\n`), payload])
   const manifestFile = join(outDir, MANIFEST_FILE)
+  // The file being written when a write fails, named once in its one line (the folder while it is being made).
+  let writing: string | undefined
   try {
     await mkdir(outDir, { recursive: true })
     // Packs first, the manifest last: a browser never reads a manifest whose packs are not there yet. Each pack
     // on disk, whole, before the manifest: after a power cut the signed manifest never names an empty pack.
-    for (const [name, bytes] of files) await writeFileAtomic(join(outDir, name), bytes)
-    await writeFileAtomic(manifestFile, signed)
+    for (const [name, bytes] of files) await writeFileAtomic((writing = join(outDir, name)), bytes)
+    await writeFileAtomic((writing = manifestFile), signed)
   } catch (error) {
-    throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${(error as Error).message}`, undefined, error)
+    throw new CollectorError('collector_pack', `cannot write ${writing ?? `to ${outDir}`}: ${fileProblem(error)}`, undefined, error)
   }
   // What a publish killed while it wrote its files left beside them.
   await removeStaleTemporaries(outDir, (name) => name === MANIFEST_FILE || /^(?:session|lifetime)-v[1-9][0-9]*\.json$/.test(name))
@@ -494,7 +496,7 @@ async function readKept(outDir: string, kind: PackKind, entry: PackManifestEntry
   try {
     bytes = await readFile(file)
   } catch (error) {
-    throw new CollectorError('collector_pack', `the last published ${kind} pack ${file} is missing (${(error as Error).message}); give a ${kind} pack`, undefined, error)
+    throw new CollectorError('collector_pack', `the last published ${kind} pack ${file} cannot be read (${fileProblem(error)}); give a ${kind} pack`, undefined, error)
   }
   if ('sha256-' + createHash('sha256').update(bytes).digest('base64') !== entry.integrity) {
     throw new CollectorError('collector_pack', `the last published ${kind} pack ${file} was changed since it was published; give a ${kind} pack`)

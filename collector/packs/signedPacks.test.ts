@@ -85,6 +85,9 @@ it.each([
   ['a missing pack', (d: string) => ({ outDir: join(d, 'site'), packs: { session: join(d, 'none.json') } }), /^cannot read the session pack .*none\.json: no such file$/],
   ['a folder given as a pack', (d: string) => ({ outDir: join(d, 'site'), packs: { session: d } }), /^cannot read the session pack .*: a folder, not a file$/],
   ['a file given as --out', (d: string) => ({ outDir: join(d, 'taken'), packs: {} }), /^cannot write to .*taken: a file, not a folder; give the folder to publish into$/],
+  // The file it was writing, once, in the system's words without its code and its own copy of the path.
+  ['a folder where the pack goes', (d: string) => (mkdirSync(join(d, 'site', 'session-v1.json'), { recursive: true }), { outDir: join(d, 'site'), packs: { session: shipped('session') } }),
+    /^cannot write [^ ]*site\/session-v1\.json: a folder, not a file$/],
 ])('says %s in one short line', async (_, given, says) => {
   writeFileSync(join(dir, 'taken'), 'a file\n')
   const error = await publishPacks({ key, ...given(dir) }).then(() => undefined, (e: unknown) => e)
