@@ -93,3 +93,29 @@ describe('the open transparency panel follows the page', () => {
     expect(storedText()).not.toContain('In this browser (IndexedDB)')
   })
 })
+
+describe("the panel's counted lines say what they count", () => {
+  const reasons = () => [...(document.querySelector(PANEL_TAG)?.shadowRoot?.querySelectorAll('ul li') ?? [])].map((li) => li.textContent ?? '')
+
+  it('counts a home page as a shopping page, not a product page, and names the pages a page count leaves out', async () => {
+    const seglet = start()
+    // Two products shown on a home page and on a page of no type (what the URL rules make of '/lookbook'):
+    // no product page was viewed; the home page is one of the shopping pages, the other page is in no count.
+    seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
+    seglet.track({ type: 'product_view', productId: 'mug', price: 12 })
+    seglet.track({ type: 'engagement', url: '/', pageType: 'home', visibleMs: 30_000, scrollDepth: 0.5 })
+    seglet.track({ type: 'page_view', url: '/lookbook', pageType: 'other' })
+    seglet.track({ type: 'product_view', productId: 'bowl', price: 14 })
+    seglet.track({ type: 'engagement', url: '/lookbook', pageType: 'other', visibleMs: 30_000, scrollDepth: 0.5 })
+    await seglet.flush()
+    await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 10_000 }).toBe(false)
+    seglet.showPanel()
+    await expect.poll(() => reasons().length, { timeout: 10_000 }).toBeGreaterThan(0)
+    const lines = reasons()
+    expect(lines.join(' | ')).not.toMatch(/product page/)
+    expect(lines).toContain('1 shopping page viewed')
+    // Two pages were viewed, but the model counts the page of no type nowhere: the words say which pages it counts.
+    expect(lines).toContain('1 shopping, account or information page viewed')
+    expect(lines).toContain('30 s on shopping pages')
+  })
+})

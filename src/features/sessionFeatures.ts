@@ -21,24 +21,29 @@ const angle = (value: number, period: number) => (2 * Math.PI * value) / period
  * and without statistics. The month is given twice: as a point on the circle (smooth) and one-hot (purchase
  * rates jump between neighbouring months; a month absent from training has zero weights). The rest are
  * behaviour Seglet captures that the public data lacks: a pack trained on a shop's own sessions reads them.
+ *
+ * The words say what is counted: the `product` page group (`home`, `category`, `product`, `search`, `cart`,
+ * `checkout`) is "shopping pages", since a home page is in it and a `product_view` is not; the page total adds
+ * the three groups only, so it names them ("shopping, account or information pages"), and `product_views`
+ * counts events ("2 product views"), not distinct products.
  */
 export const SESSION_FEATURES: readonly FeatureDefinition<SessionAggregate>[] = [
   { name: 'administrative_pages', transform: 'log1p', publicData: true, read: (a) => a.administrativePages, describe: viewed('account page') },
   { name: 'administrative_seconds', transform: 'log1p', publicData: true, read: (a) => a.administrativeSeconds, describe: timeOn('account pages') },
   { name: 'informational_pages', transform: 'log1p', publicData: true, read: (a) => a.informationalPages, describe: viewed('information page') },
   { name: 'informational_seconds', transform: 'log1p', publicData: true, read: (a) => a.informationalSeconds, describe: timeOn('information pages') },
-  { name: 'product_pages', transform: 'log1p', publicData: true, read: (a) => a.productPages, describe: viewed('product page') },
-  { name: 'product_seconds', transform: 'log1p', publicData: true, read: (a) => a.productSeconds, describe: timeOn('product pages') },
+  { name: 'product_pages', transform: 'log1p', publicData: true, read: (a) => a.productPages, describe: viewed('shopping page') },
+  { name: 'product_seconds', transform: 'log1p', publicData: true, read: (a) => a.productSeconds, describe: timeOn('shopping pages') },
   {
     name: 'product_seconds_per_page', transform: 'log1p', publicData: true,
     read: (a) => a.productSeconds / Math.max(1, a.productPages),
-    describe: (v) => `${formatDuration(v)} per product page`,
+    describe: (v) => `${formatDuration(v)} per shopping page`,
   },
-  { name: 'total_pages', transform: 'log1p', publicData: true, read: totalPages, describe: viewed('page') },
+  { name: 'total_pages', transform: 'log1p', publicData: true, read: totalPages, describe: viewed('shopping, account or information page') },
   {
     name: 'total_seconds', transform: 'log1p', publicData: true,
     read: (a) => a.administrativeSeconds + a.informationalSeconds + a.productSeconds,
-    describe: timeOn('the site'),
+    describe: timeOn('shopping, account and information pages'),
   },
   // A cyclic encoding: one component alone does not name a month.
   { name: 'month_sin', transform: 'identity', publicData: true, read: (a) => Math.sin(angle(a.month, 12)), describe: () => 'the time of year' },
@@ -76,7 +81,7 @@ export const SESSION_FEATURES: readonly FeatureDefinition<SessionAggregate>[] = 
   { name: 'cart_reached', transform: 'identity', publicData: false, read: (a) => (a.cartReached ? 1 : 0), describe: flag('reached the cart', 'did not reach the cart') },
   { name: 'checkout_reached', transform: 'identity', publicData: false, read: (a) => (a.checkoutReached ? 1 : 0), describe: flag('reached checkout', 'did not reach checkout') },
   { name: 'searches', transform: 'log1p', publicData: false, read: (a) => a.searches, describe: (v) => (Math.round(v) > 0 ? plural(v, 'search', 'searches') : 'no searches') },
-  { name: 'product_views', transform: 'log1p', publicData: false, read: (a) => a.productViews, describe: viewed('product') },
+  { name: 'product_views', transform: 'log1p', publicData: false, read: (a) => a.productViews, describe: (v) => (Math.round(v) > 0 ? plural(v, 'product view') : 'no products viewed') },
   {
     name: 'viewed_price_level', transform: 'log1p', publicData: false, read: (a) => a.viewedPriceLevel,
     describe: (v) => (v > 0 ? `viewed products priced ${formatNumber(v)} on average` : 'no prices seen'),

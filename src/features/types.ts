@@ -12,7 +12,7 @@ export interface FeatureDefinition<A> {
   readonly transform: FeatureTransform
   /** Its raw value, read from the aggregate. */
   readonly read: (aggregate: A) => number
-  /** Its value in plain words for a shopper ("8 product pages viewed"). */
+  /** Its value in plain words for a shopper ("8 shopping pages viewed"). */
   readonly describe: (value: number) => string
   /** The public training data (UCI) carries it, so the shipped pack can read it. */
   readonly publicData: boolean
@@ -24,7 +24,7 @@ export interface FeatureDefinition<A> {
  * - `administrative`: account management (`account` pages: login, profile, orders, addresses).
  * - `informational`: pages about the shop, communication and address information (`informational`).
  * - `product`: "product related" — every page of the shopping funnel: `home`, `category`, `product`,
- *   `search`, `cart`, `checkout`.
+ *   `search`, `cart`, `checkout`. The panel calls them "shopping pages", not product pages.
  * - `none`: `other` pages (errors, legal boilerplate, unknown). UCI has sessions that visited pages outside
  *   all three groups (six rows with zero pages in every group but page statistics), so the groups do not cover
  *   every page; `other` pages count towards page statistics only.
@@ -54,7 +54,7 @@ export interface SessionAggregate {
   informationalPages: number
   /** Visible seconds on informational pages (UCI `Informational_Duration`). */
   informationalSeconds: number
-  /** Page views of product-related pages (UCI `ProductRelated`). */
+  /** Page views of product-related pages (UCI `ProductRelated`: the `product` page group, home to checkout). */
   productPages: number
   /** Visible seconds on product-related pages (UCI `ProductRelated_Duration`). */
   productSeconds: number

@@ -75,7 +75,7 @@ export interface PanelText {
   /**
    * One explanation line in the shop's words (its `feature`, raw `value` and English `text`); `undefined` keeps
    * the English line.
-   * @example reason: ({ feature, value }) => feature === 'product_pages' ? `${value} Produktseiten angesehen` : undefined
+   * @example reason: ({ feature, value }) => feature === 'product_pages' ? `${value} Einkaufsseiten angesehen` : undefined
    */
   reason?: (line: Explanation) => string | undefined
   /** @default 'What it is based on' */

@@ -12,8 +12,8 @@ export const PANEL_MAX_REASONS = 4
  *
  * @example
  * shopperReasons([{ feature: 'administrative_seconds', value: 0, delta: -0.4, text: 'no time on account pages' },
- *                 { feature: 'product_pages', value: 8, delta: 0.3, text: '8 product pages viewed' }])
- * // ['8 product pages viewed']
+ *                 { feature: 'product_pages', value: 8, delta: 0.3, text: '8 shopping pages viewed' }])
+ * // ['8 shopping pages viewed']
  */
 export function shopperReasons(lines: readonly Explanation[], max = PANEL_MAX_REASONS): string[] {
   const out: string[] = []

@@ -13,8 +13,8 @@ let byName: Map<string, FeatureDefinition<never>> | undefined
  * in the feature tables (src/features), else words from the shape of its name.
  *
  * @example
- * describeFeature('product_pages', 8)      // '8 product pages viewed'
- * describeFeature('product_seconds', 360)  // '6 min on product pages'
+ * describeFeature('product_pages', 8)      // '8 shopping pages viewed'
+ * describeFeature('product_seconds', 360)  // '6 min on shopping pages'
  * describeFeature('returning', 1)          // 'returning visitor'
  * describeFeature('frequency', 3)          // '3 past orders'
  * describeFeature('month_nov', 1)          // 'visiting in November'

@@ -6,11 +6,13 @@ import { explainFeatures } from './explainFeatures'
 
 describe('describeFeature', () => {
   const table: Array<[string, number, string]> = [
-    ['product_pages', 8, '8 product pages viewed'],
-    ['product_pages', 1, '1 product page viewed'],
-    ['product_seconds', 360, '6 min on product pages'],
-    ['product_seconds', 45, '45 s on product pages'],
-    ['product_seconds', 3900, '1 h 5 min on product pages'],
+    // Pages of the shopping funnel (home, category, product, search, cart, checkout), not product pages only.
+    ['product_pages', 8, '8 shopping pages viewed'],
+    ['product_pages', 1, '1 shopping page viewed'],
+    ['product_pages', 0, 'no shopping pages viewed'],
+    ['product_seconds', 360, '6 min on shopping pages'],
+    ['product_seconds', 45, '45 s on shopping pages'],
+    ['product_seconds', 3900, '1 h 5 min on shopping pages'],
     ['administrative_pages', 2, '2 account pages viewed'],
     ['informational_seconds', 120, '2 min on information pages'],
     ['searches', 0, 'no searches'],
@@ -18,7 +20,10 @@ describe('describeFeature', () => {
     ['products_added', 0, 'nothing added to the cart'],
     ['products_removed', 1, '1 item taken out of the cart'],
     ['cart_value', 59.9, '59.9 added to the cart'],
-    ['product_views', 4, '4 products viewed'],
+    // product_view events: one product shown twice is two views.
+    ['product_views', 4, '4 product views'],
+    ['product_views', 1, '1 product view'],
+    ['product_views', 0, 'no products viewed'],
     ['viewed_price_level', 24.5, 'viewed products priced 24.5 on average'],
     ['distinct_categories', 1, 'products from 1 category'],
     ['distinct_categories', 3, 'products from 3 categories'],
@@ -48,8 +53,11 @@ describe('describeFeature', () => {
     ['checkout_seconds', 90, '2 min on checkout'],
     ['administrative_pages', 3, '3 account pages viewed'],
     ['informational_seconds', 30, '30 s on information pages'],
-    ['product_seconds_per_page', 75, '1 min per product page'],
-    ['total_seconds', 480, '8 min on the site'],
+    ['product_seconds_per_page', 75, '1 min per shopping page'],
+    // The three page groups only: pages of no type (`other`) are in no count.
+    ['total_pages', 3, '3 shopping, account or information pages viewed'],
+    ['total_pages', 1, '1 shopping, account or information page viewed'],
+    ['total_seconds', 480, '8 min on shopping, account and information pages'],
     ['month_sin', 0.5, 'the time of year'],
     ['page_value_positive', 1, 'visited pages that often lead to a purchase'],
     ['orders_last_90_days', 1, '1 order in the last 90 days'],
@@ -80,7 +88,7 @@ describe('explainFeatures', () => {
       { describe: (name, v) => (name === 'returning' ? `wiederkehrend (${v})` : undefined) },
     )
     expect(lines).toEqual([
-      { feature: 'product_pages', value: 8, delta: 0.3, text: '8 product pages viewed' },
+      { feature: 'product_pages', value: 8, delta: 0.3, text: '8 shopping pages viewed' },
       { feature: 'returning', value: 1, delta: -0.1, text: 'wiederkehrend (1)' },
     ])
   })

@@ -6,7 +6,7 @@ import type { Contribution, ExplainOptions, Explanation } from './types'
  *
  * @example
  * explainFeatures([{ name: 'product_pages', raw: 8, delta: 0.2 }])
- * // [{ feature: 'product_pages', value: 8, delta: 0.2, text: '8 product pages viewed' }]
+ * // [{ feature: 'product_pages', value: 8, delta: 0.2, text: '8 shopping pages viewed' }]
  */
 export function explainFeatures(contributions: readonly Contribution[], options: ExplainOptions = {}): Explanation[] {
   return contributions.map(({ name, raw, delta }) => ({

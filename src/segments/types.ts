@@ -5,7 +5,7 @@ import type { ReportArm } from '../reports/types'
  * One feature that moved a decision, in plain words.
  *
  * @example
- * { feature: 'product_pages', value: 8, delta: 0.21, text: '8 product pages viewed' }
+ * { feature: 'product_pages', value: 8, delta: 0.21, text: '8 shopping pages viewed' }
  */
 export interface Explanation {
   /** Feature name as in the pack's feature spec (`product_pages`). */
@@ -17,7 +17,7 @@ export interface Explanation {
    * log-odds (`ln(p / (1 - p))`): a very confident decision still shows what it rests on.
    */
   delta: number
-  /** Plain-words description ("8 product pages viewed"). */
+  /** Plain-words description ("8 shopping pages viewed"). */
   text: string
 }
 
@@ -64,7 +64,7 @@ export interface ValueSegment {
  *   id: 'account-engaged-browser', name: 'Account engaged browser',
  *   path: ['engaged', 'account-engaged-browser'], pathNames: ['Engaged', 'Account engaged browser'],
  *   confidence: 0.72, intent: 0.81, intentThreshold: 0.5, coldStart: false,
- *   decidedAt: 1718000000000, reasons: [{ feature: 'product_pages', value: 8, delta: 0.2, text: '8 product pages viewed' }],
+ *   decidedAt: 1718000000000, reasons: [{ feature: 'product_pages', value: 8, delta: 0.2, text: '8 shopping pages viewed' }],
  * }
  */
 export interface Segment {

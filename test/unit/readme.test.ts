@@ -88,7 +88,7 @@ describe('README snippets', () => {
     expect(words.lang).toBe('de')
     expect(words.say('title')).toEqual({ text: 'Warum sehe ich das?', english: false })
     expect(words.say('downloaded', { fileName: 'seglet-data.json' }).text).toBe('Ihre Daten wurden als seglet-data.json heruntergeladen.')
-    expect(words.reason({ feature: 'product_pages', value: 8, delta: 1, text: '8 product pages viewed' })).toBe('8 Produktseiten angesehen')
+    expect(words.reason({ feature: 'product_pages', value: 8, delta: 1, text: '8 shopping pages viewed' })).toBe('8 Einkaufsseiten angesehen')
     // Every id it renames is one a page can meet: the README's table of the shipped packs' segment ids.
     const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../README.md'), 'utf8')
     const ids = new Set([...readme.matchAll(/^\| `([\w-]+)` \| (?:session|value) \|/gm)].map((m) => m[1]))
