@@ -45,7 +45,7 @@ it('stops with one line, not a stack trace, when the page-statistics folder cann
     const code = await main(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'file', 'public')])
     expect(code).toBe(1)
     expect(errors).toHaveLength(1)
-    expect(errors[0]).toMatch(/^seglet collector: cannot write the page statistics to .*file\/public: ENOTDIR[^\n]*$/)
+    expect(errors[0]).toMatch(/^seglet collector: cannot write the page statistics to .*file\/public: a file on this path is not a folder$/)
   })
 }, 300_000)
 
@@ -58,7 +58,7 @@ it('says that the page statistics cannot be written, not that the database faile
     const code = await main(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'public')])
     expect(code).toBe(1)
     expect(errors).toHaveLength(1)
-    expect(errors[0]).toMatch(/^seglet collector: cannot write the page statistics to .*public: ENOSPC: no space left on device[^\n]*$/)
+    expect(errors[0]).toMatch(/^seglet collector: cannot write the page statistics to .*public: no space left on device$/)
     // Nothing half-written is left in the folder.
     expect(readdirSync(join(dir, 'public'))).toEqual([])
   })
@@ -70,7 +70,7 @@ it('says which job failed when an hourly rewrite finds the disk full, and goes o
     disk.full = true
     vi.advanceTimersByTime(3_600_000)
     await vi.waitFor(() => expect(errors).toHaveLength(1), { timeout: 10_000 })
-    expect(errors[0]).toMatch(/^seglet collector: cannot write the page statistics to .*public: ENOSPC: no space left on device[^\n]*$/)
+    expect(errors[0]).toMatch(/^seglet collector: cannot write the page statistics to .*public: no space left on device$/)
     disk.full = false
     stop('SIGTERM')
     expect(await stopped).toBe(0)

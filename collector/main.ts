@@ -18,6 +18,7 @@ import { retrainCommand } from './learn/retrainCommand'
 import { PACK_COMMANDS, runPackCommand } from './packs/packCommands'
 import { sumPending } from './storage/sumPending'
 import { addUpBodies } from './ingest/addUpBodies'
+import { fileProblem } from './lib/fileProblem'
 import { RAW_RETENTION_SETTING, writeSetting } from './storage/settings'
 
 export { KEEP_ALIVE_MS, STOP_IDLE_MS } from './server/createCollectorServer'
@@ -238,9 +239,10 @@ function shippedPacks(): unknown[] {
 
 /**
  * The line saying why a purge or a page-statistics rewrite failed. A file-system error names its path (a failed
- * write names the file it was writing): the page-statistics folder; anything else came from the database.
+ * write names the file it was writing): the page-statistics folder, named once, with the problem in plain words
+ * (`cannot write the page statistics to public: no space left on device`); anything else came from the database.
  */
 function jobFailure(error: unknown, pageStatsDir: string): string {
-  const where = typeof (error as NodeJS.ErrnoException)?.path === 'string' ? `cannot write the page statistics to ${pageStatsDir}` : 'database'
-  return `seglet collector: ${where}: ${(error as Error)?.message ?? error}`
+  if (typeof (error as NodeJS.ErrnoException)?.path === 'string') return `seglet collector: cannot write the page statistics to ${pageStatsDir}: ${fileProblem(error)}`
+  return `seglet collector: database: ${(error as Error)?.message ?? error}`
 }
