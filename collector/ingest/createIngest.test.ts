@@ -204,6 +204,46 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     expect(await total(db)).toBe(2)
   })
 
+  it('tells once when reports start waiting past the timeout for a silent database, not at every report, and once when it answers again', async () => {
+    let sent = () => {}
+    const sending = new Promise<void>((resolve) => (sent = resolve))
+    let answer = () => {}
+    const answered = new Promise<void>((resolve) => (answer = resolve))
+    const silent: Database = {
+      ...db,
+      query: async (text, params) => {
+        if (text === SQL.insertUnsummedReports) {
+          sent()
+          await answered
+        }
+        return db.query(text, params)
+      },
+    }
+    const told: string[] = []
+    const ingest = createIngest(silent, codec, {
+      now: () => NOW,
+      maxDelayMs: 1,
+      writeTimeoutMs: 50,
+      onStorageFailed: (what) => told.push(`${what} failed`),
+      onStorageRecovered: (what) => told.push(`${what} works`),
+    })
+    const bodies = reportBodies(5, { day: DAY, seed: 23 })
+    const inFlight = ingest.submit('10.0.0.30', bodies[0]!)
+    await sending
+    // Three reports wait behind the silent write and are refused; the one sent is left unanswered: one line for all.
+    const refused = await Promise.all(bodies.slice(1, 4).map((body, i) => ingest.submit(`10.0.0.${31 + i}`, body)))
+    expect(refused).toEqual(Array(3).fill({ status: 503, code: 'storage_timeout' }))
+    expect(await inFlight).toEqual({ status: 'unanswered', code: 'storage_unconfirmed' })
+    expect(told).toEqual(['timeout failed'])
+    answer()
+    await ingest.flush()
+    expect(told).toEqual(['timeout failed', 'timeout works'])
+    // Reports stored again tell nothing more.
+    expect(await ingest.submit('10.0.0.35', bodies[4]!)).toEqual({ status: 202, code: 'accepted' })
+    expect(told).toEqual(['timeout failed', 'timeout works'])
+    expect(await countReports(db)).toBe(2)
+  })
+
   it('tells once when summing starts failing and once when it works again, and the reports wait meanwhile', async () => {
     let broken = false
     const flaky: Database = {

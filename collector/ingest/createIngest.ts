@@ -99,15 +99,26 @@ export interface IngestOptions {
   replays?: ReplayGuard
   /**
    * Called when the database starts failing, once per run of failures: `'store'` (reports are refused with 503
-   * `storage_failed` and the browsers' reports of those days are lost) or `'sum'` (stored reports wait on the
-   * unsummed list and are summed again every pass), with the first error. @default none
+   * `storage_failed` and the browsers' reports of those days are lost), `'sum'` (stored reports wait on the
+   * unsummed list and are summed again every pass) or `'timeout'` (it does not answer: reports waiting past
+   * `writeTimeoutMs` are refused with 503 `storage_timeout`, or left unanswered when their write was sent), with
+   * the first error. @default none
    */
-  onStorageFailed?: (what: 'store' | 'sum', error: unknown) => void
-  /** Called when storing or summing works again after `onStorageFailed`. @default none */
-  onStorageRecovered?: (what: 'store' | 'sum') => void
+  onStorageFailed?: (what: StorageTrouble, error: unknown) => void
+  /**
+   * Called when storing or summing works again after `onStorageFailed`; for `'timeout'`, when a write or read of
+   * the database is answered again. @default none
+   */
+  onStorageRecovered?: (what: StorageTrouble) => void
   /** Clock. @default Date.now */
   now?: () => number
 }
+
+/**
+ * What fails in a run of database failures (see `onStorageFailed`): storing reports, summing them, or any answer
+ * within the report timeout.
+ */
+export type StorageTrouble = 'store' | 'sum' | 'timeout'
 
 /** A report's pack: its pack id and leaf counts (the report group but its day and ε). */
 export type PackContext = Pick<ReportGroup, 'packId' | 'segmentLeaves' | 'valueLeaves'>
@@ -207,14 +218,14 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   let sumError: unknown
   // Whether storing and summing are failing now: the operator is told when a run of failures starts and ends, not
   // at every report.
-  const failing = { store: false, sum: false }
-  const failed = (what: 'store' | 'sum', error: unknown) => {
+  const failing = { store: false, sum: false, timeout: false }
+  const failed = (what: StorageTrouble, error: unknown) => {
     // Once closing, a failure is close()'s to report, to its caller.
     if (failing[what] || closed) return
     failing[what] = true
     tell(() => options.onStorageFailed?.(what, error))
   }
-  const worked = (what: 'store' | 'sum') => {
+  const worked = (what: StorageTrouble) => {
     if (!failing[what]) return
     failing[what] = false
     tell(() => options.onStorageRecovered?.(what))
@@ -269,6 +280,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   const readKnownPacks = () =>
     (readingPacks ??= db.query<{ pack_id: string; epsilon: number; segment_leaves: number; value_leaves: number }>(SQL.readPacks).then(
       (rows) => {
+        worked('timeout')
         const keys = rows.map((row) => `${packKey({ packId: row.pack_id, segmentLeaves: Number(row.segment_leaves), valueLeaves: Number(row.value_leaves) })}\u0000${Number(row.epsilon)}`)
         return (knownPacks ??= new Set(keys))
       },
@@ -289,6 +301,9 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
     return shippedPacks.has(packKey(group))
   }
 
+  // A report that waited past `writeTimeoutMs` for the database: one run of them is told once, like a failure.
+  const timedOut = () => failed('timeout', new Error(`no answer within ${writeTimeout} ms`))
+
   const finish = (outcome: IngestOutcome): IngestOutcome => {
     counts[outcome.code] = (counts[outcome.code] ?? 0) + 1
     return outcome
@@ -308,6 +323,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       // One statement: the batch is durable when it returns, and only then acknowledged.
       await db.query(SQL.insertUnsummedReports, [batch.map((item) => item.group.day), batch.map((item) => item.seen)])
       for (const item of batch) item.done({ status: 202, code: 'accepted' })
+      worked('timeout')
       worked('store')
       scheduleSums()
     } catch (error) {
@@ -344,7 +360,10 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
           // Bounded as a write is: the report is not queued yet, so past the bound it is refused, never written.
           const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, writeTimeout, 'late')))
           const read = await Promise.race([readKnownPacks(), late])
-          if (read === 'late') return finish({ status: 503, code: 'storage_timeout' })
+          if (read === 'late') {
+            timedOut()
+            return finish({ status: 503, code: 'storage_timeout' })
+          }
           known = read
         } catch (error) {
           failed('store', error)
@@ -411,6 +430,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
         }
         const item: Pending<Parsed> = { client, seen, report, group, done, counted: today }
         const waited = setTimeout(() => {
+          timedOut()
           if (item.sent) return done({ status: 'unanswered', code: 'storage_unconfirmed' })
           item.dropped = true
           today.stored--

@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono'
 import { dashboardAsset } from '../dashboard/dashboardAsset'
 import { pageStatsFile, type PageStatsFile } from '../estimates/pageStatsFile'
 import type { Estimator } from '../estimates/types'
-import { createIngest, type Ingest, type PackContext } from '../ingest/createIngest'
+import { createIngest, type Ingest, type PackContext, type StorageTrouble } from '../ingest/createIngest'
 import { createRateLimiter } from '../ingest/createRateLimiter'
 import { isCrossSite } from '../ingest/isCrossSite'
 import { addDays } from '../lib/addDays'
@@ -113,13 +113,17 @@ export interface CollectorOptions {
    */
   onRequestError?: (error: unknown, request: string) => void
   /**
-   * Called when the database starts failing to store reports (`'store'`: they are refused with 503) or to sum them
-   * (`'sum'`: they wait and are summed again), once per run of failures (see `createIngest`).
+   * Called when the database starts failing to store reports (`'store'`: they are refused with 503), to sum them
+   * (`'sum'`: they wait and are summed again) or to answer within `reportTimeoutMs` (`'timeout'`: reports are
+   * refused `503 storage_timeout` or left unanswered), once per run of failures (see `createIngest`).
    * @default writes one line to `console.error`
    */
-  onStorageFailed?: (what: 'store' | 'sum', error: unknown) => void
-  /** Called when storing or summing works again after `onStorageFailed`. @default writes one line to `console.error` */
-  onStorageRecovered?: (what: 'store' | 'sum') => void
+  onStorageFailed?: (what: StorageTrouble, error: unknown) => void
+  /**
+   * Called when storing or summing works again, or the database answers again, after `onStorageFailed`.
+   * @default writes one line to `console.error`
+   */
+  onStorageRecovered?: (what: StorageTrouble) => void
   /**
    * How long `/seglet/health` waits for the database, in ms (`--health-timeout`), before it answers `503 {"error":"storage_timeout"}`: a
    * database that took the connection and went silent (a network that drops packets) would otherwise hold the
@@ -612,18 +616,20 @@ function logRequestError(error: unknown, request: string): void {
 }
 
 /** The default of `onStorageFailed`. */
-function logStorageFailed(what: 'store' | 'sum', error: unknown): void {
+function logStorageFailed(what: StorageTrouble, error: unknown): void {
   const cause = error instanceof Error ? error.message : String(error)
   console.error(
     what === 'store'
       ? `seglet collector: the database cannot store reports (${cause}): refusing them with 503 storage_failed until it can`
-      : `seglet collector: the database cannot sum the stored reports (${cause}): they wait and are tried again`,
+      : what === 'sum'
+        ? `seglet collector: the database cannot sum the stored reports (${cause}): they wait and are tried again`
+        : `seglet collector: the database does not answer (${cause}): refusing the reports that wait longer with 503 storage_timeout, or leaving them unanswered once their write was sent, until it does`,
   )
 }
 
 /** The default of `onStorageRecovered`. */
-function logStorageRecovered(what: 'store' | 'sum'): void {
-  console.error(`seglet collector: the database ${what === 'store' ? 'stores reports' : 'sums the stored reports'} again`)
+function logStorageRecovered(what: StorageTrouble): void {
+  console.error(`seglet collector: the database ${what === 'store' ? 'stores reports' : what === 'sum' ? 'sums the stored reports' : 'answers'} again`)
 }
 
 /** Calls the shop's `onRequestError`; a hook that throws changes nothing of the answer. */
