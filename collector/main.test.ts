@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { request } from 'node:http'
+import { createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -46,6 +47,25 @@ it('stops with one line, not a stack trace, when the page-statistics folder cann
     expect(code).toBe(1)
     expect(errors).toHaveLength(1)
     expect(errors[0]).toMatch(/^seglet collector: cannot write the page statistics to .*file\/public: a file on this path is not a folder$/)
+  })
+}, 300_000)
+
+it('refuses a port it cannot take before it makes, locks or opens the embedded store', async () => {
+  await inTempDir(async (dir) => {
+    const errors: unknown[] = []
+    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    const port = (taken.address() as AddressInfo).port
+    try {
+      expect(await main(['--database', join(dir, 'db'), '--port', String(port), '--page-stats-dir', join(dir, 'public')])).toBe(1)
+    } finally {
+      await new Promise((resolve) => taken.close(resolve))
+    }
+    expect(errors).toEqual([expect.stringMatching(/^seglet collector: cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/)])
+    // No store folder made, no lock taken: nothing was opened.
+    expect(readdirSync(dir)).toEqual([])
   })
 }, 300_000)
 

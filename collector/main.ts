@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { COLLECTOR_HELP, parseCollectorArgs, type CollectorArgs } from './cli/parseCollectorArgs'
 import { createReportEstimator } from './estimates/createReportEstimator'
@@ -11,6 +12,7 @@ import { isSegletError } from '../src/errors'
 import { createCollectorServer, type CollectorServer } from './server/createCollectorServer'
 import { createCollector, DASHBOARD_PATH, HEALTH_PATH, PAGE_STATS_PATH, REPORTS_PATH } from './server/createCollector'
 import { migrate } from './storage/migrate'
+import { SECURITY_HEADER_LIST } from './server/securityHeaders'
 import { reestimate } from './server/reestimate'
 import { openDatabase } from './storage/openDatabase'
 import type { Database } from './storage/types'
@@ -41,7 +43,8 @@ export const STOP_DATABASE_MS = 10_000
 /**
  * `npm run collector -- [options]`: starts the collector and runs until SIGINT/SIGTERM. `npm run collector --
  * keygen` and `publish-pack …` make the pack-signing key and publish signed packs (see packs/packCommands.ts). Returns the exit code;
- * a bad option, an unreachable database or a page-statistics folder it cannot write prints one line and returns 2 or 1,
+ * a bad option, a port it cannot take (said before the store is opened), an unreachable database or a page-statistics
+ * folder it cannot write prints one line and returns 2 or 1,
  * and so does a database that fails, or does not answer within STOP_DATABASE_MS, while it stops. A stop while it starts lets the step under way finish (each is
  * whole or not at all), closes the database and returns 0.
  */
@@ -78,7 +81,23 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, stopped: Promise<void>, stopping: () => boolean): Promise<number> {
+  // The port first, and held from then on: a port taken, or one it may not bind, is said at once, before the store
+  // is opened (an embedded one can take many seconds). The store's lock is taken after it, never given up between:
+  // a second collector on the same port is refused here, one on another port by the lock, as before. Until the
+  // collector can take reports, every request is answered 503 `starting`, so a load balancer keeps it out meanwhile.
+  let listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
+  const server = await new Promise<CollectorServer>((ready, fail) => {
+    const s = createCollectorServer((req, res) => (listener ? listener(req, res) : answerStarting(res)), { maxConnections: args.maxConnections })
+    s.once('error', fail)
+    s.listen(args.port, args.host, () => ready(s))
+  }).catch((error: Error) => error)
+  if (server instanceof Error) {
+    console.error(`seglet collector: cannot listen on ${args.host}:${args.port}: ${server.message}`)
+    return 1
+  }
+  const stopServer = () => server.stop({ graceMs: STOP_GRACE_MS, idleMs: 0 })
   const stoppedStarting = async (close: () => Promise<void>) => {
+    await stopServer()
     await close().catch(() => {})
     console.log('seglet collector: stopped while starting (reports not yet summed are summed at the next start)')
     return 0
@@ -104,6 +123,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
   } catch (error) {
     if (stopping()) return stoppedStarting(() => db?.close() ?? Promise.resolve())
     console.error(`seglet collector: ${isSegletError(error) ? error.message : `database: ${(error as Error).message}`}`)
+    await stopServer()
     await db?.close().catch(() => {})
     return 1
   }
@@ -141,6 +161,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     await jobs()
   } catch (error) {
     console.error(jobFailure(error, args.pageStatsDir))
+    await stopServer()
     await collector.close().catch(() => {})
     await db.close()
     return 1
@@ -163,17 +184,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     setInterval(() => collector.regeneratePageStats().catch((error) => console.error(jobFailure(error, args.pageStatsDir))), args.pageStatsEveryMinutes * 60_000),
   ]
 
-  const server = await new Promise<CollectorServer>((ready, fail) => {
-    const s = createCollectorServer(collector.listener, { maxConnections: args.maxConnections })
-    s.once('error', fail)
-    s.listen(args.port, args.host, () => ready(s))
-  }).catch((error: Error) => error)
-  if (server instanceof Error) {
-    console.error(`seglet collector: cannot listen on ${args.host}:${args.port}: ${server.message}`)
-    for (const t of timers) clearInterval(t)
-    await db.close()
-    return 1
-  }
+  listener = collector.listener
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : args.port
   const base = `http://${args.host.includes(':') ? `[${args.host}]` : args.host}:${port}`
@@ -225,6 +236,16 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
   }
   await db.close().catch(() => {})
   return code
+}
+
+/** Seconds a client is told to wait (`Retry-After`) while the collector starts. */
+const STARTING_RETRY_S = 5
+
+/** The answer to every request while the collector starts: 503 `starting`, with the headers of every answer. */
+function answerStarting(res: ServerResponse): void {
+  const body = JSON.stringify({ error: 'starting', message: 'the collector is starting: retry in a few seconds' })
+  res.writeHead(503, [...SECURITY_HEADER_LIST, 'content-type', 'application/json; charset=UTF-8', 'retry-after', String(STARTING_RETRY_S), 'cache-control', 'no-store'])
+  res.end(body)
 }
 
 /** The model packs Seglet ships (src/models), for the names of their segment leaves. */

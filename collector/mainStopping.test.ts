@@ -1,16 +1,17 @@
 // @vitest-environment node
-import { request, Agent } from 'node:http'
-import { connect } from 'node:net'
+import { createServer, request, Agent } from 'node:http'
+import { connect, type AddressInfo } from 'node:net'
 import { afterEach, expect, it, vi } from 'vitest'
 import type { Database } from './storage/types'
 import { reportBodies } from './testing/reports'
 
 // The database the collector opens, made to fail once `failing` is set (PostgreSQL gone away while it runs).
-const state = vi.hoisted(() => ({ silent: false, failing: false, closed: false, keepOpen: undefined as Database | null | undefined, hold: undefined as Promise<void> | undefined, held: () => {}, transactions: 0 }))
+const state = vi.hoisted(() => ({ silent: false, failing: false, closed: false, keepOpen: undefined as Database | null | undefined, hold: undefined as Promise<void> | undefined, held: () => {}, transactions: 0, opened: 0 }))
 vi.mock('./storage/openDatabase', async (importOriginal) => {
   const original = await importOriginal<typeof import('./storage/openDatabase')>()
   return {
     openDatabase: async (location: string): Promise<Database> => {
+      state.opened++
       const db = await original.openDatabase(location)
       const fail = () => {
         if (state.failing) throw new Error('Connection terminated unexpectedly')
@@ -97,7 +98,7 @@ it('stops with one line when the database no longer answers at all', async () =>
   }
 }, 60_000)
 
-it('closes the database and stops when told to stop while it starts (summing or re-estimating), without listening', async () => {
+it('closes the database and stops when told to stop while it starts (summing or re-estimating), before it takes reports', async () => {
   const { main } = await import('./main')
   const errors: string[] = []
   const logs: string[] = []
@@ -126,6 +127,59 @@ it('closes the database and stops when told to stop while it starts (summing or 
   expect(errors).toEqual([])
   expect(process.listeners('SIGTERM').filter((l) => !before.has(l))).toEqual([])
   expect(process.listeners('SIGINT').length).toBe(new Set(process.listeners('SIGINT')).size)
+}, 300_000)
+
+it('refuses a taken port at once, without opening the store', async () => {
+  const { main } = await import('./main')
+  const errors: string[] = []
+  vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+  vi.spyOn(console, 'log').mockImplementation(() => {})
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  const port = (taken.address() as AddressInfo).port
+  const opened = state.opened
+  try {
+    expect(await main(['--database', 'memory:', '--port', String(port)])).toBe(1)
+  } finally {
+    await new Promise((resolve) => taken.close(resolve))
+  }
+  expect(state.opened).toBe(opened)
+  expect(errors).toEqual([expect.stringMatching(new RegExp(`^seglet collector: cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`))])
+}, 60_000)
+
+it('holds its port while it starts, answering 503 starting (health and reports alike) until it can take reports', async () => {
+  const { main } = await import('./main')
+  const errors: string[] = []
+  vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+  const logs: string[] = []
+  vi.spyOn(console, 'log').mockImplementation((...args) => void logs.push(args.join(' ')))
+  // A port free a moment ago, for the collector to take.
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const port = (probe.address() as AddressInfo).port
+  await new Promise((resolve) => probe.close(resolve))
+  let release = () => {}
+  state.hold = new Promise<void>((resolve) => (release = resolve))
+  const reached = new Promise<void>((resolve) => (state.held = resolve))
+  const before = new Set(process.listeners('SIGTERM'))
+  const stopped = main(['--database', 'memory:', '--port', String(port)])
+  expect(await Promise.race([reached.then(() => 'starting'), stopped.then((code) => [code, errors])])).toBe('starting')
+  const base = `http://127.0.0.1:${port}`
+  for (const [method, path] of [['GET', '/seglet/health'], ['POST', '/seglet/reports']] as const) {
+    const answer = await fetch(`${base}${path}`, { method, body: method === 'POST' ? reportBodies(1, { day: new Date().toISOString().slice(0, 10) })[0] : undefined })
+    expect(answer.status).toBe(503)
+    expect(answer.headers.get('retry-after')).toMatch(/^\d+$/)
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(await answer.json()).toMatchObject({ error: 'starting' })
+  }
+  expect(logs.filter((l) => l.includes('listening'))).toEqual([])
+  state.hold = undefined
+  release()
+  await vi.waitFor(() => expect(logs.filter((l) => l.includes('listening'))).toHaveLength(1), { timeout: 60_000 })
+  expect((await fetch(`${base}/seglet/health`)).status).toBe(200)
+  const stop = process.listeners('SIGTERM').find((l) => !before.has(l))! as (signal: NodeJS.Signals) => void
+  stop('SIGTERM')
+  expect(await stopped).toBe(0)
 }, 300_000)
 
 it('keeps an idle keep-alive connection open past the 5 s of Node.js, so a load balancer reusing it gets no 502', async () => {

@@ -1,6 +1,5 @@
 // @vitest-environment node
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -260,19 +259,24 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
   it('follows the retention the collector started with: with 0, a retrain or a re-estimate keeps no raw report it sums', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-retention-'))
     const location = target.name === 'embedded' ? join(dir, 'db') : await target.location()
-    // The port is taken, so main stops right after opening the store (and returns 1) instead of serving.
-    const taken = createServer()
-    await new Promise<void>((ready) => taken.listen(0, '127.0.0.1', ready))
-    const port = String((taken.address() as { port: number }).port)
-    const quiet = [vi.spyOn(console, 'log').mockImplementation(() => {}), vi.spyOn(console, 'error').mockImplementation(() => {})]
+    // The collector started on the store, then stopped once it listens (it has written the retention in force by then).
+    let listening = () => {}
+    const ready = new Promise<void>((resolve) => (listening = resolve))
+    const quiet = [
+      vi.spyOn(console, 'log').mockImplementation((line) => void (String(line).startsWith('seglet collector listening on ') && listening())),
+      vi.spyOn(console, 'error').mockImplementation(() => {}),
+    ]
     let started: number
     try {
-      started = await main(['--database', location, '--port', port, '--raw-retention-days', '0', '--page-stats-dir', join(dir, 'public')])
+      const before = new Set(process.listeners('SIGTERM'))
+      const run = main(['--database', location, '--port', '0', '--raw-retention-days', '0', '--page-stats-dir', join(dir, 'public')])
+      await Promise.race([ready, run])
+      process.listeners('SIGTERM').find((l) => !before.has(l))?.('SIGTERM')
+      started = await run
     } finally {
       for (const spy of quiet) spy.mockRestore()
-      await new Promise((closed) => taken.close(closed))
     }
-    expect(started).toBe(1)
+    expect(started).toBe(0)
     const store = await openDatabase(location)
     try {
       const ingest = createIngest(store, createReportEstimator(), { now: () => NOW, sumEveryMs: 3_600_000 })
