@@ -630,4 +630,47 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
       await context.close()
     }
   })
+
+  it('fits the traffic table in its card on a 390 px phone, no text set one word a line, and keeps the wide layout at 1200 px', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    try {
+      const page = await context.newPage()
+      await open(page)
+      const traffic = () =>
+        page.evaluate(() => {
+          const box = document.querySelector('#traffic')!.parentElement!
+          const card = box.closest('section')!.getBoundingClientRect()
+          const cells = Array.from(document.querySelectorAll('#traffic th, #traffic td'))
+          return {
+            scrolls: box.scrollWidth > box.clientWidth + 1,
+            // Cells drawn past the card's right edge: read only once the table is scrolled.
+            cut: cells.filter((c) => c.getBoundingClientRect().right > card.right + 0.5).map((c) => c.textContent),
+            // Text of three words or more set one word a line: a column squeezed to its longest word.
+            broken: cells
+              .filter((c) => {
+                const words = (c.textContent ?? '').trim().split(/\s+/).length
+                const range = document.createRange()
+                range.selectNodeContents(c)
+                const lines = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.bottom))).size
+                return words >= 3 && lines >= words
+              })
+              .map((c) => c.textContent),
+          }
+        })
+      expect(await traffic()).toEqual({ scrolls: false, cut: [], broken: [] })
+      // Still a table to a screen reader, its answers the rows' headers, and each figure read once, not with the
+      // column's name drawn beside it (the column header is read with it already).
+      const table = page.getByRole('table', { name: 'From what traffic each answer is usable', exact: true })
+      const answers = await page.locator('#traffic tbody tr > :first-child').allTextContents()
+      expect(answers.length).toBeGreaterThan(1)
+      expect(await table.getByRole('rowheader').allTextContents()).toEqual(answers)
+      expect(await table.getByRole('columnheader').allTextContents()).toEqual(['Answer', 'Interval now', 'Reports needed', 'Status'])
+      const named = await readable(page)
+      expect(named.filter((n) => /^(Interval now|Reports needed|Status)\s*\S/.test(n))).toEqual([])
+      await page.setViewportSize({ width: 1200, height: 800 })
+      expect(await traffic()).toEqual({ scrolls: false, cut: [], broken: [] })
+    } finally {
+      await context.close()
+    }
+  })
 })

@@ -87,7 +87,12 @@
     if (rows.length === 0) body.append(el('tr', {}, el('td', { colspan: String(head.length), class: 'empty' }, empty)))
     // Every table's first column names its row (an answer, a segment, a page, a day): the header of its row, which a
     // screen reader says with each figure of the row.
-    for (const row of rows) body.append(el('tr', {}, ...row.map((c, i) => (c instanceof Node ? c : i === 0 ? rowHead(c) : el('td', {}, c)))))
+    // Each figure carries its column's name, shown beside it where a narrow window stacks the rows (the CSS).
+    for (const row of rows) {
+      const cells = row.map((c, i) => (c instanceof Node ? c : i === 0 ? rowHead(c) : el('td', {}, c)))
+      cells.forEach((c, i) => c.localName === 'td' && typeof head[i] === 'string' && c.setAttribute('data-label', head[i]))
+      body.append(el('tr', {}, ...cells))
+    }
     t.append(body)
   }
   // Leaf names from the pack the reports name (insights.json segmentNames / valueNames), else numbers.
