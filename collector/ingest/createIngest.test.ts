@@ -29,6 +29,28 @@ const codec: ReportCodec<ParsedReport> = {
 
 const total = async (db: Database) => (await readSums(db, '2026-01-01', '2026-12-31')).reduce((sum, row) => sum + row.value, 0)
 
+/**
+ * A database that takes a report batch's write and says nothing until `answer()` (a network that drops packets):
+ * `sending` settles when the write is sent.
+ */
+function silentWrites(db: Database): { silent: Database; sending: Promise<void>; answer: () => void } {
+  let sent = () => {}
+  const sending = new Promise<void>((resolve) => (sent = resolve))
+  let answer = () => {}
+  const answered = new Promise<void>((resolve) => (answer = resolve))
+  const silent: Database = {
+    ...db,
+    query: async (text, params) => {
+      if (text === SQL.insertUnsummedReports) {
+        sent()
+        await answered
+      }
+      return db.query(text, params)
+    },
+  }
+  return { silent, sending, answer }
+}
+
 describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
   let db: Database
   beforeAll(async () => {
@@ -170,21 +192,8 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
   })
 
   it('bounds the wait for a silent database: a report never sent is refused 503, one whose write may land is left unanswered and stored once', async () => {
-    let sent = () => {}
-    const sending = new Promise<void>((resolve) => (sent = resolve))
-    let answer = () => {}
-    const answered = new Promise<void>((resolve) => (answer = resolve))
     // The database takes the first batch's write and says nothing until told to (a network that drops packets).
-    const silent: Database = {
-      ...db,
-      query: async (text, params) => {
-        if (text === SQL.insertUnsummedReports) {
-          sent()
-          await answered
-        }
-        return db.query(text, params)
-      },
-    }
+    const { silent, sending, answer } = silentWrites(db)
     const ingest = createIngest(silent, codec, { now: () => NOW, maxDelayMs: 1, writeTimeoutMs: 50 })
     const [first, second] = reportBodies(2, { day: DAY, seed: 21 })
     const inFlight = ingest.submit('10.0.0.21', first!)
@@ -205,20 +214,7 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
   })
 
   it('tells once when reports start waiting past the timeout for a silent database, not at every report, and once when it answers again', async () => {
-    let sent = () => {}
-    const sending = new Promise<void>((resolve) => (sent = resolve))
-    let answer = () => {}
-    const answered = new Promise<void>((resolve) => (answer = resolve))
-    const silent: Database = {
-      ...db,
-      query: async (text, params) => {
-        if (text === SQL.insertUnsummedReports) {
-          sent()
-          await answered
-        }
-        return db.query(text, params)
-      },
-    }
+    const { silent, sending, answer } = silentWrites(db)
     const told: string[] = []
     const ingest = createIngest(silent, codec, {
       now: () => NOW,
