@@ -48,8 +48,7 @@ export interface ReportEntry {
   failed?: true
 }
 
-// A day as the ledger writes it, and one after any: what the ledger cannot read as a day counts as today's.
-const DAY = /^\d{4}-\d\d-\d\d$/
+// A day after any: what the ledger cannot read as a day counts as today's.
 const LATER = '9999-12-31'
 
 /** The UTC day of a time, `YYYY-MM-DD`. */
@@ -74,7 +73,7 @@ export async function readLedger(store: { getMeta(key: string): Promise<unknown>
   if (value && typeof value.spent === 'object' && value.spent !== null) {
     for (const [day, epsilon] of Object.entries(value.spent)) {
       // A key that is not a day (a list's `0`): spent on a day after any, which counts as today's (see moveLaterDays).
-      if (!DAY.test(day)) spent[LATER] = MAX_REPORT_EPSILON
+      if (!isReportDay(day)) spent[LATER] = MAX_REPORT_EPSILON
       else spent[day] = Number.isFinite(epsilon) && epsilon >= 0 ? epsilon : MAX_REPORT_EPSILON
     }
   } else if (value !== undefined) {

@@ -18,8 +18,9 @@ const BLOCK = 256
  * source fills is checked before a coin is drawn from it: a source that leaves any of the 32 bits the same in all
  * 256 words, or more than one word 0 (one that fills nothing or an array of its own, part of the array, one value,
  * bytes, or numbers of [0, 1) such as `Math.random()`'s, which the array keeps as 0) throws a `ReportError`
- * `report_random`, so that no answer is ever encoded with coins that hide nothing. A uniform source fails a block with a probability below 10⁻¹⁴. A source that fills every word with
- * weak but varied values (a seeded generator) is not told apart: only simulations and tests pass one.
+ * `report_random`, so that no answer is ever encoded with coins that hide nothing. A uniform source fails a block
+ * with a probability below 10⁻¹⁴. A source that fills every word with weak but varied values (a seeded generator)
+ * is not told apart: only simulations and tests pass one.
  *
  * @example
  * const coins = createCoins((a) => crypto.getRandomValues(a))
