@@ -1,4 +1,6 @@
 // @vitest-environment node
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parseReport } from '../../src/reports/parseReport'
 import { REPORT_VERSION } from '../../src/reports/schema'
@@ -28,6 +30,12 @@ const codec: ReportCodec<ParsedReport> = {
 }
 
 const total = async (db: Database) => (await readSums(db, '2026-01-01', '2026-12-31')).reduce((sum, row) => sum + row.value, 0)
+
+/** A full garbage collection, so that a test can see what is still held. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc')
+  ;(runInNewContext('gc') as () => void)()
+}
 
 /**
  * A database that takes a report batch's write and says nothing until `answer()` (a network that drops packets):
@@ -211,6 +219,33 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     expect(await countReports(db)).toBe(2)
     await ingest.flush()
     expect(await total(db)).toBe(2)
+  })
+
+  it('keeps no refused report in memory while the write under way stays silent', async () => {
+    // A database may stay silent for minutes (or for good): the reports refused meanwhile must not pile up.
+    const { silent, sending, answer } = silentWrites(db)
+    const parsed: WeakRef<object>[] = []
+    const tracking: ReportCodec<ParsedReport> = {
+      ...codec,
+      parse: (body) => {
+        const report = codec.parse(body)
+        parsed.push(new WeakRef(report))
+        return report
+      },
+    }
+    const ingest = createIngest(silent, tracking, { now: () => NOW, maxDelayMs: 1, writeTimeoutMs: 20 })
+    const bodies = reportBodies(41, { day: DAY, seed: 25 })
+    const inFlight = ingest.submit('10.0.1.0', bodies[0]!)
+    await sending
+    const refused = await Promise.all(bodies.slice(1).map((body, i) => ingest.submit(`10.0.1.${1 + i}`, body)))
+    expect(refused).toEqual(Array(40).fill({ status: 503, code: 'storage_timeout' }))
+    await new Promise((tick) => setTimeout(tick, 0))
+    collectGarbage()
+    expect(parsed.slice(1).filter((ref) => ref.deref() !== undefined)).toHaveLength(0)
+    expect(await inFlight).toEqual({ status: 'unanswered', code: 'storage_unconfirmed' })
+    answer()
+    await ingest.flush()
+    expect(await countReports(db)).toBe(1)
   })
 
   it('tells once when reports start waiting past the timeout for a silent database, not at every report, and once when it answers again', async () => {

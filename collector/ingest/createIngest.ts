@@ -209,6 +209,8 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   const now = options.now ?? Date.now
   const counts: Record<string, number> = {}
   let queue: Pending<Parsed>[] = []
+  // Reports on the queue that waited past `writeTimeoutMs` (see `drop`).
+  let dropped = 0
   let timer: ReturnType<typeof setTimeout> | undefined
   // Group commit: one batch is written at a time; reports arriving meanwhile form the next one, so batches
   // grow with the load and each costs one transaction whatever its size.
@@ -336,10 +338,21 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
     }
   }
 
+  // A report refused for waiting too long is taken off the queue before the write under way returns, which a silent
+  // database may put off for minutes or for good: every report refused meanwhile would otherwise stay in memory. Once
+  // they are half the queue, so that each costs the same whatever its length.
+  const drop = (item: Pending<Parsed>) => {
+    item.dropped = true
+    if (++dropped * 2 < queue.length) return
+    queue = queue.filter((queued) => !queued.dropped)
+    dropped = 0
+  }
+
   const startBatch = () => {
     if (timer !== undefined) clearTimeout(timer)
     timer = undefined
-    if (queue.some((item) => item.dropped)) queue = queue.filter((item) => !item.dropped)
+    if (dropped) queue = queue.filter((item) => !item.dropped)
+    dropped = 0
     if (writing || queue.length === 0) return
     const batch = queue.splice(0, maxBatch)
     for (const item of batch) item.sent = true
@@ -432,7 +445,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
         const waited = setTimeout(() => {
           timedOut()
           if (item.sent) return done({ status: 'unanswered', code: 'storage_unconfirmed' })
-          item.dropped = true
+          drop(item)
           today.stored--
           replays.forget(client, seen)
           done({ status: 503, code: 'storage_timeout' })
