@@ -737,6 +737,7 @@ describe('at most one report a day', () => {
     ['a list of days that is not a record', 'spent'],
     ['a list of days that is an array', [2]],
     ['kept under keys that are not days', { 0: 2, yesterday: 0 }],
+    ['kept under a key written as a day that is no calendar day, before today', { '2026-00-45': 2 }],
   ])('a day whose stored spend is %s (damaged data) counts as spent, never as unspent', async (_name, spend) => {
     const store = await storeWith(session(NOW))
     await store.setMeta(LEDGER_META_KEY, { spent: spend === 'spent' || (typeof spend === 'object' && spend !== null) ? spend : { [utcDay(NOW)]: spend } })
