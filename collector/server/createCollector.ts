@@ -337,8 +337,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     let timer: ReturnType<typeof setTimeout> | undefined
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, healthTimeoutMs, 'late')))
     const healthy = await Promise.race([checkDatabase(), late]).finally(() => clearTimeout(timer))
-    // Reports posted meanwhile are not answered 503 on this account: their write may still land once the database
-    // answers, and they are answered then (202), as stored, exactly once.
+    // Reports posted meanwhile are not answered 503 on this account: each waits for its own write up to
+    // `reportTimeoutMs` (202 once stored; past it, 503 `storage_timeout` if never sent, else no answer).
     if (healthy === 'late') return c.json({ status: 'failing', error: 'storage_timeout' }, 503)
     if (!healthy) return c.json({ status: 'failing', error: 'storage_failed' }, 503)
     return c.json({ status: 'ok' })
