@@ -692,6 +692,9 @@ describe('at most one report a day', () => {
   it.each([
     ['a session start and a sent day that are not a time and a day', { sessionStart: Number.NaN, sentDay: 'yesterday' }],
     ['neither a session start nor a sent day', { sessionStart: undefined, sentDay: undefined }],
+    ['no session start and a sent day centuries ahead', { sessionStart: undefined, sentDay: '2999-12-31' }],
+    ['no session start and a sent day a month ahead', { sessionStart: 'x', sentDay: utcDay(NOW + 30 * DAY) }],
+    ['no session start and a sent day two days ahead', { sessionStart: undefined, sentDay: utcDay(NOW + 2 * DAY) }],
   ])('a stored last report with %s (damaged data) counts the sessions until a day after it is first read as reported, not every one for good', async (_name, damaged) => {
     const store = await storeWith(session(NOW))
     await store.setMeta(LEDGER_META_KEY, { spent: { [utcDay(NOW - DAY)]: 2 }, last: { sessionDay: utcDay(NOW - DAY), epsilon: 2, question: 'segment', ...damaged } })

@@ -26,7 +26,8 @@ export interface ReportLedger {
   ahead?: number
   /**
    * Set by `readLedger` when it read a last report of which neither the session start nor the day sent can be
-   * read: the time it put in their place must be stored, or every later read would put a later one. Never stored.
+   * read (a day sent that ends more than `MAX_CLOCK_SKEW_MS` from now counts as unread): the time it put in their
+   * place must be stored, or every later read would put a later one. Never stored.
    */
   unread?: true
 }
@@ -60,7 +61,9 @@ export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0
  * spent: a day's spend that is not an ε counts as `MAX_REPORT_EPSILON`, so does today's when no day can be read or a
  * key is not a day (a list's `0`), and a last report whose session start is not a time as having reported every
  * session until the end of the day it was sent (only a day written `YYYY-MM-DD` is read as one: `Date.parse()` takes
- * `7` or `2026` for a day of 2001 or 2026). When that day cannot be read either, every session until
+ * `7` or `2026` for a day of 2001 or 2026). When that day cannot be read either, or ends more than
+ * `MAX_CLOCK_SKEW_MS` after `now` (no report was sent on it: damaged data, which would keep every session until then
+ * unreported), every session until
  * `MAX_CLOCK_SKEW_MS` after `now`: its spend went to a day of `spent`, so it was sent by today, unless a later day is
  * spent there (a clock moved back, see {@link moveLaterDays}); and no session it could tell of starts later. The
  * ledger is then marked `unread`, for the reporter to store that time once, so that the sessions after it are
@@ -83,7 +86,9 @@ export async function readLedger(store: { getMeta(key: string): Promise<unknown>
   const ledger: ReportLedger = { spent }
   const last = value?.last
   if (last && typeof last === 'object') {
-    const sessionStart = Number.isFinite(last.sessionStart) ? last.sessionStart : isReportDay(last.sentDay) ? Date.parse(last.sentDay) + 86_399_999 : undefined
+    // A sent day that ends more than MAX_CLOCK_SKEW_MS from now was never one: read as no day.
+    const end = isReportDay(last.sentDay) ? Date.parse(last.sentDay) + 86_399_999 : NaN
+    const sessionStart = Number.isFinite(last.sessionStart) ? last.sessionStart : end <= now + MAX_CLOCK_SKEW_MS ? end : undefined
     ledger.last = { ...last, sessionStart: sessionStart ?? now + MAX_CLOCK_SKEW_MS }
     if (sessionStart === undefined) ledger.unread = true
   }
