@@ -765,6 +765,32 @@ describe('at most one report a day', () => {
     vi.restoreAllMocks()
   })
 
+  it('sends nothing and spends nothing when the browser\'s random source throws, reported once as report_random', async () => {
+    // A page (or an extension) that replaced crypto.getRandomValues with one that throws.
+    vi.spyOn(crypto, 'getRandomValues').mockImplementation(() => {
+      throw new DOMException('blocked', 'NotAllowedError')
+    })
+    vi.resetModules()
+    const fresh = (await import('./createReporter')) as typeof import('./createReporter')
+    const store = await storeWith(session(NOW))
+    await fresh.createReporter(ctx(store)).run()
+    expect(sentBodies()).toHaveLength(0)
+    expect(errors.map((e) => e.code)).toEqual(['report_random'])
+    expect(isDaySpent(await readLedger(store), utcDay(NOW))).toBe(false)
+    vi.restoreAllMocks()
+  })
+
+  it.each([
+    ['above 1', 2],
+    ['not a number', '0.5'],
+  ])('a learnShare %s is refused as an options error naming it: nothing sent, no budget spent', async (_name, learnShare) => {
+    const store = await storeWith(session(NOW))
+    await createReporter(ctx(store, { options: { reports: { endpoint: '/seglet/reports', learnShare: learnShare as number } } })).run()
+    expect(sentBodies()).toHaveLength(0)
+    expect(errors.map((e) => [e.code, e.field])).toEqual([['invalid_option', 'learnShare']])
+    expect(isDaySpent(await readLedger(store), utcDay(NOW))).toBe(false)
+  })
+
   it('a ledger that cannot be read sends nothing', async () => {
     const store = await storeWith(session(NOW - 3 * HOUR))
     await createReporter(ctx(store)).run()

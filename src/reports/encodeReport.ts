@@ -32,8 +32,10 @@ export interface EncodeReportOptions {
    */
   day?: string
   /**
-   * Source of the privacy coins. Only simulations and tests pass a seeded one. One that leaves words unfilled,
-   * zero or alike is refused (`report_random`).
+   * Source of the privacy coins: a function that fills the `Uint32Array` it is given, like
+   * `(a) => crypto.getRandomValues(a)`. Only simulations and tests pass a seeded one. One that is not a function is
+   * refused (`OptionsError` naming `random`); one that throws, leaves words unfilled, zero or alike, when coins are
+   * drawn (`report_random`).
    * @default crypto.getRandomValues
    */
   random?: RandomSource
@@ -64,6 +66,7 @@ let cryptoSource: RandomSource | undefined
 
 function coinsFor(random: RandomSource | undefined): Coins {
   const source = random ?? (cryptoSource ??= defaultRandom())
+  if (typeof source !== 'function') throw new OptionsError('random must be a function like (a) => crypto.getRandomValues(a)', 'random')
   let coins = coinsBySource.get(source)
   if (!coins) {
     coins = createCoins(source)
@@ -166,8 +169,8 @@ function checkPages(pages: unknown): ReportTruth['pages'] {
  * Turns what the device knows about one closed session into the report body: one question drawn at
  * random (independently of the truth) and answered with its ε-LDP mechanism at the full ε. The body's
  * serialized size depends only on the context and ε. Throws a `ReportError` for a truth outside its
- * domain, `report_random` when the random source is missing or does not fill its array with uniform words
- * (see `createCoins`), and an `OptionsError` for a bad option.
+ * domain, `report_random` when the random source is missing, throws or does not fill its array with uniform words
+ * (see `createCoins`), and an `OptionsError` for a bad option (a `random` that is not a function among them).
  *
  * @example
  * const body = encodeReport(

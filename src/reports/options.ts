@@ -30,7 +30,7 @@ export interface ReportOptions {
   learnShare?: number
 }
 
-/** {@link ReportOptions} checked: the endpoint's absolute URL and the daily ε. */
+/** {@link ReportOptions} checked: the endpoint's absolute URL and the daily ε; `learnShare` is checked by `encodeReport()`. */
 export interface ReportSettings {
   href: string
   epsilonPerDay: number
@@ -38,7 +38,8 @@ export interface ReportSettings {
 }
 
 /**
- * Checks the report options. Throws an `OptionsError` for a malformed value and a `SegletError` with code
+ * Checks the report options (`learnShare` is checked where it is used, by `encodeReport()`, before any budget is
+ * spent). Throws an `OptionsError` for a malformed value and a `SegletError` with code
  * `report_origin` for an endpoint that is not on the page's origin.
  *
  * @example
@@ -49,7 +50,6 @@ export function readReportOptions(options: ReportOptions): ReportSettings {
   const { endpoint, epsilonPerDay = DEFAULT_DAILY_EPSILON, learnShare = 0 } = options
   if (typeof endpoint !== 'string' || endpoint.trim() === '') throw new OptionsError('reports.endpoint must be a path on this origin, like "/seglet/reports"', 'endpoint')
   if (!isReportEpsilon(epsilonPerDay)) throw new OptionsError(`reports.epsilonPerDay must be a number from 0.1 to 8 in hundredths, got ${String(epsilonPerDay)}`, 'epsilonPerDay')
-  if (typeof learnShare !== 'number' || !(learnShare >= 0 && learnShare <= 1)) throw new OptionsError(`reports.learnShare must be a number from 0 to 1, got ${String(learnShare)}`, 'learnShare')
   const href = sameOriginUrl(endpoint)
   if (!href) {
     throw new SegletError('report_origin', `The report endpoint ${JSON.stringify(endpoint.slice(0, 200))} is not on this page's origin; Seglet sends reports only to the shop's own origin.`, { field: 'endpoint' })

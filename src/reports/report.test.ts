@@ -244,6 +244,17 @@ describe('encodeReport', () => {
   ])('refuses the options %j', (options) => {
     expect(() => encodeReport(randomTruth(createCoins(seededRandom(9))), context, options)).toThrow(OptionsError)
   })
+
+  it.each([
+    ['a number', 7],
+    ['crypto itself', globalThis.crypto],
+    ['an object', { getRandomValues: seededRandom(12) }],
+    ['a text', 'crypto'],
+  ])('refuses a random source that is %s, not a function, as an options error naming random', (_name, random) => {
+    const encode = () => encodeReport(randomTruth(createCoins(seededRandom(9))), context, { random: random as never })
+    expect(encode).toThrow(OptionsError)
+    expect(encode).toThrow(expect.objectContaining({ code: 'invalid_option', field: 'random' }))
+  })
 })
 
 describe('parseReport', () => {

@@ -17,8 +17,8 @@ const BLOCK = 256
  * Wraps a RandomSource (by default `crypto.getRandomValues`) so that many coins cost one call. Each block the
  * source fills is checked before a coin is drawn from it: a source that leaves any of the 32 bits the same in all
  * 256 words, or more than one word 0 (one that fills nothing or an array of its own, part of the array, one value,
- * bytes, or numbers of [0, 1) such as `Math.random()`'s, which the array keeps as 0) throws a `ReportError`
- * `report_random`, so that no answer is ever encoded with coins that hide nothing. A uniform source fails a block
+ * bytes, or numbers of [0, 1) such as `Math.random()`'s, which the array keeps as 0), or that throws when called,
+ * is refused with a `ReportError` `report_random`, so that no answer is ever encoded with coins that hide nothing. A uniform source fails a block
  * with a probability below 10⁻¹⁴. A source that fills every word with weak but varied values (a seeded generator)
  * is not told apart: only simulations and tests pass one.
  *
@@ -32,10 +32,15 @@ export function createCoins(random: RandomSource): Coins {
   const uint32 = (): number => {
     if (used === BLOCK) {
       block.fill(0)
-      random(block)
+      let zeros = 0
+      try {
+        random(block)
+      } catch {
+        // A source that throws (a replaced getRandomValues, one called unbound) is as broken as one that fills nothing.
+        zeros = 2
+      }
       let any = 0
       let all = -1
-      let zeros = 0
       for (let i = 0; i < BLOCK; i++) {
         any |= block[i]
         all &= block[i]

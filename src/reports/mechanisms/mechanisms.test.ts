@@ -250,6 +250,8 @@ describe('the privacy coins', () => {
     ['fills bytes only', words((a) => a.forEach((_, i) => (a[i] = (i * 37) & 255)))],
     ['fills a quarter of the array', words((a) => seededRandom(1)(a.subarray(0, a.length / 4)))],
     ['fills an array of its own', (a: Uint32Array) => seededRandom(1)(new Uint32Array(a.length))],
+    ['throws (crypto.getRandomValues called unbound)', words((a) => crypto.getRandomValues.call(undefined, a))],
+    ['fills every word, then throws', words((a) => (seededRandom(1)(a), JSON.parse('{')))],
   ])('refuses a random source that %s, before any coin is drawn from it', (_name, source) => {
     const coins = createCoins(source)
     for (const draw of [() => coins.uint32(), () => coins.below(6), () => coins.uniform()]) {
