@@ -88,6 +88,11 @@ describe('the collector command line', () => {
     [['--databse', 'memory:'], "Unknown option '--databse' — did you mean '--database'? (see --help)"],
     [['--page-key', 'home'], "Unknown option '--page-key' — did you mean '--page-keys'? (see --help)"],
     [['--min-report=1'], "Unknown option '--min-report' — did you mean '--min-reports'? (see --help)"],
+    // A plural or singular of a real option's word is meant as that option, however many letters 'ies' for 'y' changes.
+    [['--trust-proxies'], "Unknown option '--trust-proxies' — did you mean '--trust-proxy'? (see --help)"],
+    [['--trust-proxies-hops', '2'], "Unknown option '--trust-proxies-hops' — did you mean '--trust-proxy-hops'? (see --help)"],
+    [['--currencies', 'EUR'], "Unknown option '--currencies' — did you mean '--currency'? (see --help)"],
+    [['--allowed-origins', 'https://shop.example'], "Unknown option '--allowed-origins' — did you mean '--allowed-origin'? (see --help)"],
   ])('refuses %j with one clear line', (argv, message) => {
     expect(() => parseCollectorArgs(argv, noFile)).toThrow(message)
     try {
