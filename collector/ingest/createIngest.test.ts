@@ -41,22 +41,27 @@ function collectGarbage(): void {
  * A database that takes a report batch's write and says nothing until `answer()` (a network that drops packets):
  * `sending` settles when the write is sent.
  */
-function silentWrites(db: Database): { silent: Database; sending: Promise<void>; answer: () => void } {
+function silentWrites(db: Database): { silent: Database; sending: Promise<void>; answer: () => void; refuse: (error: Error) => void } {
   let sent = () => {}
   const sending = new Promise<void>((resolve) => (sent = resolve))
   let answer = () => {}
-  const answered = new Promise<void>((resolve) => (answer = resolve))
+  let refuse: (error: Error) => void = () => {}
+  const answered = new Promise<void>((resolve, reject) => ((answer = resolve), (refuse = reject)))
+  // Refused or not, the first write only waits: one refusal is not also every later write's.
+  answered.catch(() => {})
+  let held = true
   const silent: Database = {
     ...db,
     query: async (text, params) => {
-      if (text === SQL.insertUnsummedReports) {
+      if (text === SQL.insertUnsummedReports && held) {
         sent()
+        held = false
         await answered
       }
       return db.query(text, params)
     },
   }
-  return { silent, sending, answer }
+  return { silent, sending, answer, refuse }
 }
 
 describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
@@ -272,6 +277,35 @@ describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
     // Reports stored again tell nothing more.
     expect(await ingest.submit('10.0.0.35', bodies[4]!)).toEqual({ status: 202, code: 'accepted' })
     expect(told).toEqual(['timeout failed', 'timeout works'])
+    expect(await countReports(db)).toBe(2)
+  })
+
+  it('tells that a silent database answered when the write it held ends in an error, then that it cannot store reports, and once when it stores again', async () => {
+    const { silent, sending, refuse } = silentWrites(db)
+    const told: string[] = []
+    const ingest = createIngest(silent, codec, {
+      now: () => NOW,
+      maxDelayMs: 1,
+      writeTimeoutMs: 50,
+      onStorageFailed: (what, error) => told.push(`${what} failed: ${(error as Error).message}`),
+      onStorageRecovered: (what) => told.push(`${what} works`),
+    })
+    const bodies = reportBodies(2, { day: DAY, seed: 24 })
+    const inFlight = ingest.submit('10.0.0.40', bodies[0]!)
+    await sending
+    expect(await inFlight).toEqual({ status: 'unanswered', code: 'storage_unconfirmed' })
+    expect(told).toEqual(['timeout failed: no answer within 50 ms'])
+    // The database answers at last, with an error (a statement cancelled, a lock that timed out): it no longer keeps
+    // the reports waiting, it refuses them.
+    refuse(new Error('canceling statement due to lock timeout'))
+    await ingest.flush()
+    expect(told).toEqual(['timeout failed: no answer within 50 ms', 'timeout works', 'store failed: canceling statement due to lock timeout'])
+    expect(ingest.storing()).toBe('failing')
+    // Nothing of the refused write was stored, nor kept by the replay guard: the same body sent again is taken.
+    expect(await countReports(db)).toBe(0)
+    expect(await ingest.submit('10.0.0.40', bodies[0]!)).toEqual({ status: 202, code: 'accepted' })
+    expect(await ingest.submit('10.0.0.41', bodies[1]!)).toEqual({ status: 202, code: 'accepted' })
+    expect(told).toEqual(['timeout failed: no answer within 50 ms', 'timeout works', 'store failed: canceling statement due to lock timeout', 'store works'])
     expect(await countReports(db)).toBe(2)
   })
 

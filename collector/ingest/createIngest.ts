@@ -107,7 +107,8 @@ export interface IngestOptions {
   onStorageFailed?: (what: StorageTrouble, error: unknown) => void
   /**
    * Called when storing or summing works again after `onStorageFailed`; for `'timeout'`, when a write or read of
-   * the database is answered again. @default none
+   * the database is answered again, also when that answer is an error (then followed by `onStorageFailed('store')`
+   * with it). @default none
    */
   onStorageRecovered?: (what: StorageTrouble) => void
   /** Clock. @default Date.now */
@@ -288,6 +289,9 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       },
       (error: unknown) => {
         readingPacks = undefined
+        // As a write's error: answered, with a refusal (also when the report that asked was let go past the timeout).
+        worked('timeout')
+        failed('store', error)
         throw error
       },
     ))
@@ -329,6 +333,10 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       worked('store')
       scheduleSums()
     } catch (error) {
+      // An error is an answer too: a database that held the write past the timeout and then refused it (a statement
+      // cancelled, a lock that timed out) no longer keeps reports waiting, it refuses them. The operator is told
+      // both, in that order: the run of reports waiting past the timeout ends, the run of refusals starts.
+      worked('timeout')
       failed('store', error)
       for (const item of batch) {
         item.counted.stored--
@@ -378,8 +386,8 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
             return finish({ status: 503, code: 'storage_timeout' })
           }
           known = read
-        } catch (error) {
-          failed('store', error)
+        } catch {
+          // Told to the operator by readKnownPacks().
           return finish({ status: 503, code: 'storage_failed' })
         } finally {
           clearTimeout(timer)

@@ -120,7 +120,8 @@ export interface CollectorOptions {
    */
   onStorageFailed?: (what: StorageTrouble, error: unknown) => void
   /**
-   * Called when storing or summing works again, or the database answers again, after `onStorageFailed`.
+   * Called when storing or summing works again, or the database answers again, after `onStorageFailed`. An answer
+   * that is an error ends a `'timeout'` run too: `onStorageFailed('store', error)` follows it.
    * @default writes one line to `console.error`
    */
   onStorageRecovered?: (what: StorageTrouble) => void

@@ -56,8 +56,11 @@ describe.runIf(postgres)('collector over a PostgreSQL that goes silent', () => {
   let server: Server
   let collector: ReturnType<typeof createCollector>
   let port: number
+  // The same schema, straight to PostgreSQL rather than through the proxy.
+  let directUrl: string
   beforeAll(async () => {
     const location = new URL(await postgres!.location())
+    directUrl = location.href
     proxy = await silenceableProxy({ host: location.hostname, port: Number(location.port || 5432) })
     location.hostname = '127.0.0.1'
     location.port = String(proxy.port)
@@ -157,6 +160,65 @@ describe.runIf(postgres)('collector over a PostgreSQL that goes silent', () => {
       proxy.resume()
       await bounded.close()
       await new Promise((closed) => boundedServer.close(closed))
+    }
+  }, 30_000)
+
+  it('tells the operator that the database answered when a write it held past the report timeout ends in an error, then that it cannot store reports', async () => {
+    // Straight to PostgreSQL, past the proxy: a migration that holds the reports' table, and the cancel of the write.
+    const direct = await openDatabase(directUrl)
+    const events: string[] = []
+    const held = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), {
+      now: () => NOW,
+      batch: { maxDelayMs: 1 },
+      reportTimeoutMs: 300,
+      onStorageFailed: (what, error) => events.push(`failed ${what}: ${(error as Error).message}`),
+      onStorageRecovered: (what) => events.push(`recovered ${what}`),
+    })
+    const heldServer = createCollectorServer(held.listener)
+    await new Promise<void>((listening) => heldServer.listen(0, '127.0.0.1', listening))
+    const to = (heldServer.address() as AddressInfo).port
+    let release = () => {}
+    let locking: Promise<void> | undefined
+    try {
+      const stored = await countReports(db)
+      const [warm, first, second] = reportBodies(3, { day: DAY, seed: 73 })
+      expect((await send('POST', '/seglet/reports', warm, to)).status).toBe(202)
+      const locked = new Promise<void>((resolve) => {
+        locking = direct.transaction(async (tx) => {
+          await tx.query('LOCK TABLE seglet_reports IN ACCESS EXCLUSIVE MODE')
+          resolve()
+          await new Promise<void>((released) => (release = released))
+        })
+      })
+      await locked
+      // The write waits for the lock: to the collector, a database that says nothing.
+      const inFlight = send('POST', '/seglet/reports', first, to).then(
+        (answer) => answer.status,
+        (error: NodeJS.ErrnoException) => error.code,
+      )
+      expect(await inFlight).toBe('ECONNRESET')
+      expect(events).toEqual(['failed timeout: no answer within 300 ms'])
+      // Then it answers, with an error: the waiting write is cancelled (as a lock_timeout or an operator would).
+      const cancelled = await direct.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity, pg_cancel_backend(pid) WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO seglet_reports%'`,
+      )
+      expect(cancelled[0]!.n).toBe(1)
+      // (Not flush(): it also sums, which waits for the lock.)
+      await expect.poll(() => events.length).toBeGreaterThan(1)
+      expect(events).toEqual(['failed timeout: no answer within 300 ms', 'recovered timeout', 'failed store: canceling statement due to user request'])
+      release()
+      await locking
+      // Nothing of the cancelled write was stored, nor kept as seen: the same body sent again is taken, not a replay.
+      expect((await send('POST', '/seglet/reports', first, to)).status).toBe(202)
+      expect((await send('POST', '/seglet/reports', second, to)).status).toBe(202)
+      expect(events).toEqual(['failed timeout: no answer within 300 ms', 'recovered timeout', 'failed store: canceling statement due to user request', 'recovered store'])
+      expect(await countReports(db)).toBe(stored + 3)
+    } finally {
+      release()
+      await locking?.catch(() => {})
+      await held.close()
+      await new Promise((closed) => heldServer.close(closed))
+      await direct.close()
     }
   }, 30_000)
 })
