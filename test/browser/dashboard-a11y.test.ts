@@ -577,7 +577,9 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
-  it('at 320 px, lets a keyboard reach and scroll each table wider than its card, and names it', async () => {
+  // Below 600 px every table stacks its rows (see the phone test below), so none is wider than its card at 320 px; a
+  // table wider than its card is one of seven columns in a window a little above that (a tablet, a zoomed window).
+  it('at 320 px, scrolls no table and puts no box in the tab order; at 700 px, lets a keyboard reach and scroll each table wider than its card, and names it', async () => {
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
     try {
       const page = await context.newPage()
@@ -588,10 +590,11 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
             .filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
             .map((e) => ({ id: e.querySelector('table')?.id ?? e.tagName, tabIndex: (e as HTMLElement).tabIndex, role: e.getAttribute('role'), name: e.getAttribute('aria-label') })),
         )
-      const wide = await scrollers()
-      // The page-statistics table at least, with its seven columns.
-      expect(wide.map((w) => w.id)).toContain('pages')
-      for (const w of wide) expect(w, w.id).toMatchObject({ tabIndex: 0, role: 'region', name: expect.stringMatching(/\S/) })
+      expect(await scrollers()).toEqual([])
+      expect(await page.evaluate(() => document.querySelectorAll('main [tabindex="0"]').length)).toBe(0)
+      await page.setViewportSize({ width: 700, height: 800 })
+      await expect.poll(async () => (await scrollers()).map((w) => w.id)).toContain('pages')
+      for (const w of await scrollers()) expect(w, w.id).toMatchObject({ tabIndex: 0, role: 'region', name: expect.stringMatching(/\S/) })
       // Tabbed to, then scrolled by the arrow keys.
       let reached = false
       for (let i = 0; i < 60 && !reached; i++) {
@@ -626,6 +629,64 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
       )
       expect(overflowing).toEqual([])
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it.each([
+    ['pages', 'Page statistics', ['Page key', 'Share of views', 'Bounce rate', 'Exit rate', 'Sessions viewing it', 'Page value', 'In the table']],
+    ['segments', 'Conversion and revenue by segment', ['Segment', 'Share of sessions', 'Conversion', 'Revenue per session']],
+  ])('fits the %s table in its card on a 390 px phone, each figure beside its column\'s name, still a table to a screen reader, and keeps the wide layout at 1200 px', async (id, name, columns) => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    try {
+      const page = await context.newPage()
+      await openWithDailyLines(page)
+      const fit = () =>
+        page.evaluate((id) => {
+          const table = document.getElementById(id)!
+          const box = table.parentElement!
+          const card = box.closest('section')!.getBoundingClientRect()
+          // The columns' headers are clipped out of sight where the rows stack: each row's cells are what is drawn.
+          const cells = Array.from(table.querySelectorAll(getComputedStyle(table).display === 'table' ? 'th, td' : 'tbody th, tbody td'))
+          return {
+            scrolls: box.scrollWidth > box.clientWidth + 1,
+            cut: cells.filter((c) => c.getBoundingClientRect().right > card.right + 0.5).map((c) => c.textContent),
+            broken: cells
+              .filter((c) => {
+                const words = (c.textContent ?? '').trim().split(/\s+/).length
+                const range = document.createRange()
+                range.selectNodeContents(c)
+                const lines = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.bottom))).size
+                return words >= 3 && lines >= words
+              })
+              .map((c) => c.textContent),
+          }
+        }, id)
+      expect(await fit()).toEqual({ scrolls: false, cut: [], broken: [] })
+      // Each figure on a line of its own, its column's name drawn to its left, the figure and its interval beside it.
+      const beside = await page.evaluate((id) => {
+        const td = document.querySelector(`#${id} tbody td[data-label]`)!
+        const label = getComputedStyle(td, '::before').content
+        const figure = td.lastElementChild ?? td
+        return { label, right: figure.getBoundingClientRect().left > td.getBoundingClientRect().left + 40 }
+      }, id)
+      expect(beside).toEqual({ label: `"${columns[1]}" / ""`, right: true })
+      const table = page.getByRole('table', { name, exact: true })
+      const heads = await page.locator(`#${id} tbody tr > th[scope="row"]`).allTextContents()
+      expect(heads.length).toBeGreaterThan(1)
+      expect(await table.getByRole('rowheader').allTextContents()).toEqual(heads)
+      expect(await table.getByRole('columnheader').allTextContents()).toEqual(columns)
+      // The column's name drawn beside a figure is not read again with it: each cell is named by its figure alone.
+      const cdp = await page.context().newCDPSession(page)
+      const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ role?: { value: string }; name?: { value: string }; ignored: boolean }> }
+      const cellNames = nodes.filter((n) => !n.ignored && n.role?.value === 'cell').map((n) => n.name?.value ?? '')
+      expect(cellNames.length).toBeGreaterThan(heads.length)
+      const drawn = new RegExp(`^(${columns.slice(1).join('|')})\\s*\\S`)
+      expect(cellNames.filter((n) => drawn.test(n))).toEqual([])
+      await page.setViewportSize({ width: 1200, height: 800 })
+      expect(await page.evaluate((id) => getComputedStyle(document.getElementById(id)!).display, id)).toBe('table')
+      expect((await fit()).cut).toEqual([])
     } finally {
       await context.close()
     }

@@ -76,7 +76,9 @@
       td.append(notEnough(why))
       return td
     }
-    td.append(format(estimate.value), el('br'), el('span', { class: 'ci' }, `95%: ${format(estimate.low)} to ${format(estimate.high)}`))
+    // One element: where a narrow window stacks the rows, the figure and its interval stay together beside the
+    // column's name (the CSS).
+    td.append(el('span', {}, format(estimate.value), el('br'), el('span', { class: 'ci' }, `95%: ${format(estimate.low)} to ${format(estimate.high)}`)))
     return td
   }
   const rowHead = (...children) => el('th', { scope: 'row' }, ...children)
@@ -88,9 +90,16 @@
     // Every table's first column names its row (an answer, a segment, a page, a day): the header of its row, which a
     // screen reader says with each figure of the row.
     // Each figure carries its column's name, shown beside it where a narrow window stacks the rows (the CSS).
+    // A segment's column says its name alone (its abbr), as a screen reader says it.
+    const label = (h) => (typeof h === 'string' ? h : h && (h.getAttribute('abbr') || h.textContent))
     for (const row of rows) {
       const cells = row.map((c, i) => (c instanceof Node ? c : i === 0 ? rowHead(c) : el('td', {}, c)))
-      cells.forEach((c, i) => c.localName === 'td' && typeof head[i] === 'string' && c.setAttribute('data-label', head[i]))
+      // By column, past a cell that spans several (a page left out of the window).
+      let column = 0
+      for (const c of cells) {
+        if (c.localName === 'td' && !c.hasAttribute('colspan') && label(head[column])) c.setAttribute('data-label', label(head[column]))
+        column += Number(c.getAttribute('colspan') || 1)
+      }
       body.append(el('tr', {}, ...cells))
     }
     t.append(body)
