@@ -8,8 +8,13 @@ import type { SegletGlobal, SegletQueue } from './script/globalTypes'
 export type { SegletCommand, SegletCommandName, SegletForwardedName, SegletGlobal, SegletQueue } from './script/globalTypes'
 
 declare global {
-  // `window.Seglet`: the script tag's API once it has loaded; `undefined` before.
-  var Seglet: SegletGlobal | undefined
-  // `window.seglet`: the command queue, an array of the page's own until the tag loads.
-  var seglet: SegletQueue | undefined
+  // Properties of `window`, not global variables: the tag sets and reads `window.Seglet` and `window.seglet`, and a
+  // page's classic script may have a top-level `const seglet` (or `Seglet`) of its own, a binding apart from them,
+  // which a `var` declared here would clash with (TS2451).
+  interface Window {
+    // `window.Seglet`: the script tag's API once it has loaded; `undefined` before.
+    Seglet?: SegletGlobal
+    // `window.seglet`: the command queue, an array of the page's own until the tag loads.
+    seglet?: SegletQueue
+  }
 }

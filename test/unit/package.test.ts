@@ -151,7 +151,7 @@ describe('package', () => {
     const project = mkdtempSync(join(tmpdir(), 'seglet-global-'))
     mkdirSync(join(project, 'node_modules'))
     symlinkSync(root, join(project, 'node_modules', 'seglet'), 'dir')
-    for (const file of ['global.mts', 'no-global.mts']) copyFileSync(new URL(`consumers/${file}`, import.meta.url), join(project, file))
+    for (const file of ['global.mts', 'no-global.mts', 'global-script.ts']) copyFileSync(new URL(`consumers/${file}`, import.meta.url), join(project, file))
     const tsc = join(root, 'node_modules/typescript/bin/tsc')
     const check = (file: string, module: string, resolution = module) => {
       const args = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', module, '--moduleResolution', resolution, '--target', 'es2022', '--lib', 'es2022,dom', '--preserveSymlinks', file]
@@ -169,6 +169,9 @@ describe('package', () => {
       // finds the entry through typesVersions.
       expect(check('global.mts', 'esnext', 'bundler')).toBe('')
       expect(check('global.mts', 'esnext', 'node10')).toBe('')
+      // A classic script's own top-level `seglet` and `Seglet` (not window properties) beside the tag's.
+      expect(check('global-script.ts', 'esnext', 'bundler')).toBe('')
+      expect(check('global-script.ts', 'nodenext')).toBe('')
     } finally {
       rmSync(project, { recursive: true, force: true })
     }

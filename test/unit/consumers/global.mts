@@ -39,6 +39,6 @@ if (api) {
   api.createSeglet()
 }
 // @ts-expect-error undefined until the tag has loaded
-Seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
+window.Seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
 
 export const commands: SegletCommand[] = [['flush'], ['showPanel'], ['destroy']]
