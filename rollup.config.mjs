@@ -29,9 +29,19 @@ import { BUDGETS } from './scripts/budgets.mjs'
 import { tfjsSlim } from './scripts/rollup-plugin-tfjs-slim.mjs'
 import { realmPromise, replaceEnv, terserOptions, terserOptionsFor } from './scripts/script-tag-build.mjs'
 
-// Hashed chunk names change from build to build: start from empty output folders, so nothing stale gets
-// published or served.
-for (const dir of ['dist', 'examples/bundler/dist']) rmSync(new URL(`./${dir}`, import.meta.url), { recursive: true, force: true })
+// Hashed chunk names change from build to build: a build starts from empty output folders, so nothing stale gets
+// published or served. When the first build starts (rollup runs them one after the other), once per process (a
+// rebuild in watch mode keeps the other builds' files), and never when this file is merely loaded: a tool that
+// reads the config, or a `rollup -c` that stops before building, leaves the last build's files in place.
+let emptied = false
+const emptyOutputs = () => ({
+  name: 'seglet-empty-outputs',
+  buildStart() {
+    if (emptied) return
+    emptied = true
+    for (const dir of ['dist', 'examples/bundler/dist']) rmSync(new URL(`./${dir}`, import.meta.url), { recursive: true, force: true })
+  },
+})
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
 // Only `dependencies` are left external: the CPU backend's modules that src/model/tf.ts imports
@@ -118,7 +128,7 @@ export default [
   {
     input: 'src/index.ts',
     external: isExternal,
-    plugins: [replaceEnv(false), json({ preferConst: true }), resolve({ browser: true }), ts()],
+    plugins: [emptyOutputs(), replaceEnv(false), json({ preferConst: true }), resolve({ browser: true }), ts()],
     output: [
       // One file per source module (dist/esm/), not chunks: an app's bundler then sees which module each lazy
       // part needs and puts it in that part's chunk. In a shared chunk, everything the lazy parts use from it
