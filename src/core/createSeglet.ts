@@ -159,7 +159,10 @@ export type RuntimeLoader = () => Promise<LazyParts>
 export interface SegletParts {
   /** Loads the model part (once). */
   loadRuntime: RuntimeLoader
-  /** Fetches the model part into the cache at low priority, without running it, for the next page. */
+  /**
+   * Warms the model part for the next page: the script tag fetches its file into the cache at low priority without
+   * running it; the npm build imports its chunk in idle time.
+   */
   prefetchRuntime?: () => void
   /** The bridges' mapping code, or a loader of it. */
   bridges: Bridges | (() => Promise<Bridges>)

@@ -14,6 +14,12 @@ const loadBridges = loadPart('bridges', () => import('../capture/bridges').then(
 const loadBlocks = loadPart('blocks', () => import('../personalize/blocks'))
 const loadPrune = loadPart('prune', () => import('../store/prune'))
 
+// The model part for the next page view, which makes a decision possible (see createSeglet): a bundler's chunk has
+// no URL to hand to `<link rel="prefetch">`, as the script tag does, so it is imported, in idle time, which puts it
+// in the HTTP cache for the next page and keeps it for this one (a single-page app's next view). A failed import
+// is tried again, and reported, by the decision that needs it.
+const prefetchRuntime = () => void loadLazyParts().catch(() => {})
+
 /** At the latest this long (ms) after start, the bridges' code is loaded in idle time (see createSeglet). */
 export const WARM_BRIDGES_MS = 3_000
 
@@ -37,7 +43,7 @@ export function createSeglet(options: SegletOptions = {}): Seglet {
   validateOptions(options)
   // Checked when called, never at import: the same bundle runs on the server and in the browser.
   if (typeof window === 'undefined' || typeof document === 'undefined') return createInertSeglet(options)
-  const seglet = createSegletWith(options, { loadRuntime: loadLazyParts, bridges: loadBridges, blocks: loadBlocks, prune: loadPrune, loadReports: loadReportParts })
+  const seglet = createSegletWith(options, { loadRuntime: loadLazyParts, prefetchRuntime, bridges: loadBridges, blocks: loadBlocks, prune: loadPrune, loadReports: loadReportParts })
   // The bridges' code, off the critical path but before the shopper acts: a Shopify or GA4 event handed over later
   // (`checkout_started` as the page navigates away) is then mapped at once, not after a fetch the navigation would
   // cut. A failed load is tried again, and reported, by the first event that needs it.
