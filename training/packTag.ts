@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 
 /** The subresource-integrity hash the SDK checks a pack file against: `sha256-<base64>` of its exact bytes. */
-export function packIntegrity(bytes: string | Buffer): string {
+export function packIntegrity(bytes: string | Uint8Array): string {
   return `sha256-${createHash('sha256').update(bytes).digest('base64')}`
 }
 
@@ -12,7 +12,7 @@ export function packIntegrity(bytes: string | Buffer): string {
  * packTag({ session: '{…}', lifetime: '{…}' }, '/models/')
  * // <script src="/seglet.min.js" data-consent="granted" data-pack-url="/models/session.json" data-pack-integrity="sha256-…" … async></script>
  */
-export function packTag(packs: { session?: string | Buffer; lifetime?: string | Buffer }, baseUrl = '/models/'): string {
+export function packTag(packs: { session?: string | Uint8Array; lifetime?: string | Uint8Array }, baseUrl = '/models/'): string {
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`
   const attrs = ['src="/seglet.min.js"', 'data-consent="granted"']
   if (packs.session !== undefined) attrs.push(`data-pack-url="${base}session.json"`, `data-pack-integrity="${packIntegrity(packs.session)}"`)

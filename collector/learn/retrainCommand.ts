@@ -22,6 +22,7 @@ import { isReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { MIN_TRAINING_ANSWERS, retrain } from './retrain'
 import { publishedSessionPack, retrainedPackWriter } from './retrainedPackWriter'
 import { fileProblem } from '../lib/fileProblem'
+import { packIntegrity } from '../../training/packTag'
 
 export const RETRAIN_HELP = `Usage: npm run collector -- retrain [options]
 
@@ -33,7 +34,8 @@ pack is signed and published with a new signed manifest in --publish-dir, which 
 pages that pin the key (data-pack-key) pick it up at their next daily check, with no change to the page.
 A run that publishes no pack renews a manifest that expires within ${RENEW_MANIFEST_DAYS} days, or within a third of its
 lifetime when that is shorter, but at least a day and a half (the same packs, signed again).
-Without a key it is written to --out, and the page's data-pack-integrity must be updated by hand.
+Without a key it is written to --out, and the page's data-pack-integrity must be updated by hand (the run
+prints it).
 
 Options:
   --database LOCATION   the collector's store (default ${COLLECTOR_DEFAULTS.database}), or postgres://…
@@ -207,7 +209,11 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
       pack, epsilon, windowDays, minAnswers, learnTables, takenVersions,
       writePack: (text) => (stopping ? stopped() : writePack(text)),
     })
-    console.log(`seglet collector retrain: ${result.status} (${result.answers} training answers): ${result.reason}${result.written ? `; ${key ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version}, training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})` : ''}`)
+    // Without a key nothing is published: the pack is written to --out, and the page pins it by its hash.
+    const status = result.status === 'published' && key === undefined ? 'accepted' : result.status
+    console.log(`seglet collector retrain: ${status} (${result.answers} training answers): ${result.reason}${result.written ? `; ${key ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version}, training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})` : ''}`)
+    if (result.written && key === undefined)
+      console.log(`seglet collector retrain: serve it in place of the session pack your pages load, with data-pack-integrity="${packIntegrity(await readFile(out))}" (or make a signing key with keygen, and retrain publishes by itself)`)
     if (result.idleTables?.length)
       console.log(`seglet collector retrain: ${result.idleTables.join(', ')} (tables this run lists for its pack) got answers whose feature took one value only (a shop that sends no cart events sees this for the funnel tables); --learn-tables without them gives the other tables their answers`)
     if (learnTables !== undefined && result.status !== 'published') console.log('seglet collector retrain: the training-table list is published with the next accepted pack')

@@ -1,5 +1,5 @@
 import { link, mkdir, open, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises'
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { basename, join } from 'node:path'
 import { isSegletError } from '../../src/errors'
 import { removeStaleTemporaries, writeFileAtomic } from '../lib/writeFileAtomic'
@@ -20,6 +20,7 @@ import { readPackSigningKey, signBytes } from './signingKey'
 import { isRunning } from '../lib/isRunning'
 import { fileProblem } from '../lib/fileProblem'
 import { SHIPPED_PACKS } from '../../src/model/shippedPacks'
+import { packIntegrity } from '../../training/packTag'
 
 type PackKind = ModelPack['kind']
 
@@ -355,7 +356,7 @@ async function publishLocked(outDir: string, key: PackSigningKey, packs: Publish
     } else continue
     entries[kind] = {
       url: name,
-      integrity: 'sha256-' + createHash('sha256').update(bytes).digest('base64'),
+      integrity: packIntegrity(bytes),
       bytes: bytes.byteLength,
       signature: signBytes(key, PACK_CONTEXT, bytes),
     }
@@ -498,7 +499,7 @@ async function readKept(outDir: string, kind: PackKind, entry: PackManifestEntry
   } catch (error) {
     throw new CollectorError('collector_pack', `the last published ${kind} pack ${file} cannot be read (${fileProblem(error)}); give a ${kind} pack`, undefined, error)
   }
-  if ('sha256-' + createHash('sha256').update(bytes).digest('base64') !== entry.integrity) {
+  if (packIntegrity(bytes) !== entry.integrity) {
     throw new CollectorError('collector_pack', `the last published ${kind} pack ${file} was changed since it was published; give a ${kind} pack`)
   }
   // Checked again as browsers check it: one published before an SDK upgrade may no longer match its features,
