@@ -35,6 +35,12 @@ features.specialDays options when it sets them (--session-gap-ms, --special-days
 storage.maxEvents and storage.purchaseRetentionDays (--retention-days, --max-events, --purchase-retention-days): each
 session and customer is scored on the history its browser still holds, as training computes it.`
 
+/** What each block of the UCI session figures is scored on (the JSON keeps the bare names). */
+const BLOCK_WORDS: Record<string, string> = {
+  withStats: " (with page statistics, as on pages that load the collector's table)",
+  withoutStats: ' (the same rows without them, as on pages with no table)',
+}
+
 /** A figure as `--json` writes it: the number, or `not measured` as a pack's `metrics` write it (JSON has no NaN). */
 type Figure = number | typeof NOT_MEASURED
 const measured = (v: number): Figure => (Number.isFinite(v) ? v : NOT_MEASURED)
@@ -181,7 +187,7 @@ export async function main(argv: string[]): Promise<number> {
   const lines = [`${pack.kind} pack ${args.pack} on ${out.data} (${out.split}, sha256 ${out.sha256.split(' ').map((h) => `${h.slice(0, 12)}…`).join(' ')})`, ...(read ? [`read: ${read}`] : []), `head: ${head.description}`]
   for (const [name, r] of Object.entries(results)) {
     lines.push(
-      `${name}: ${plural(r.rows, 'row')}, ${r.positives} positive`,
+      `${name}${BLOCK_WORDS[name] ?? ''}: ${plural(r.rows, 'row')}, ${r.positives} positive`,
       `  ROC AUC            ${f(r.rocAuc)}`,
       `  average precision  ${f(r.averagePrecision)}`,
       `  at pack threshold ${r.threshold.toFixed(3)}: accuracy ${f(r.accuracy)}, F1 ${f(r.f1)} (tp ${r.confusion.tp}, fp ${r.confusion.fp}, tn ${r.confusion.tn}, fn ${r.confusion.fn})`,
@@ -191,6 +197,8 @@ export async function main(argv: string[]): Promise<number> {
       `  segment agreement with k-means ${f(r.segmentAgreement)}`,
     )
   }
+  // Figures a shop would otherwise read as the pack's own: the best thresholds are fitted on the rows scored.
+  lines.push('the best-F1 and best-accuracy thresholds are picked on the rows scored here, so their figures flatter the pack; the pack threshold was picked on training rows only. Segment agreement: the share of rows the pack places in the segment k-means gives them.')
   log(...lines, ...warnings)
   return 0
 }

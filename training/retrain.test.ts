@@ -843,6 +843,21 @@ describe('failures are one line', () => {
     expect(out.join('')).toContain('\ncustomers: 1 row, 0 positive\n')
   })
 
+  it('evaluate names what each block of figures is scored on, and says which figures flatter the pack', async () => {
+    const dir = tempDir('seglet-evaluate-')
+    const header = 'Administrative,Administrative_Duration,Informational,Informational_Duration,ProductRelated,ProductRelated_Duration,BounceRates,ExitRates,PageValues,SpecialDay,Month,OperatingSystems,Browser,Region,TrafficType,VisitorType,Weekend,Revenue'
+    const rows = Array.from({ length: 10 }, (_, i) => `0,0,0,0,${1 + i * 3},${20 * i},0.02,0.05,${i % 3 === 0 ? 12.5 : 0},0,Nov,2,2,1,2,Returning_Visitor,FALSE,${i % 3 === 0 ? 'TRUE' : 'FALSE'}`)
+    writeFileSync(join(dir, 'shoppers.csv'), [header, ...rows].join('\n') + '\n')
+    const out: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
+    expect(await evaluate(['--pack', 'src/models/session.json', '--data', join(dir, 'shoppers.csv'), '--split', 'all'])).toBe(0)
+    vi.restoreAllMocks()
+    const text = out.join('')
+    expect(text).toContain('\nwithStats (with page statistics, as on pages that load the collector\'s table): 10 rows, 4 positive\n')
+    expect(text).toContain('\nwithoutStats (the same rows without them, as on pages with no table): 10 rows, 4 positive\n')
+    expect(text).toMatch(/\nthe best-F1 and best-accuracy thresholds are picked on the rows scored here, so their figures flatter the pack; the pack threshold was picked on training rows only\. Segment agreement: the share of rows the pack places in the segment k-means gives them\.\n/)
+  })
+
   it('train refuses an empty events or orders file as empty, not as a format to name', async () => {
     silence()
     const dir = tempDir('seglet-train-')
