@@ -191,6 +191,17 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     expect(result.reason).toContain('200 more came from pages running session@2.1.0')
   }, 300_000)
 
+  it('says, when no report in the window holds a training answer, that pages send them only with a learn share set', async () => {
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
+    const ingest = createIngest(db, createReportEstimator(), { now: () => NOW })
+    // Insights reports only: pages whose reports option has no learnShare.
+    await Promise.all(reportBodies(50, { day: '2026-11-30', context }).map((b, i) => ingest.submit(`insights-${i}`, b)))
+    await ingest.flush()
+    const result = await retrain(db, { pack: shipped, epsilon: 2, writePack: async () => 'memory', now: NOW })
+    expect(result).toMatchObject({ status: 'waiting', answers: 0 })
+    expect(result.reason).toBe('0 training answers from 2026-11-03 to 2026-11-30; a retrain needs 20000; no report in these days holds one: pages answer the training question only with a share of their reports set aside for it (data-learn-share="0.5" beside data-reports, or reports: { learnShare: 0.5 })')
+  }, 300_000)
+
   it('gives a later retrain of the day a version of its own, and keeps the pack in use when that version would not fit in reports', async () => {
     await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
     // Versions at training's longest (18 characters): a first retrain's id is exactly the 64 characters reports carry.

@@ -122,6 +122,9 @@ export function networkVersion(version: string): string {
   return version.split('+')[0]
 }
 
+/** Why a window may hold no training answer at all: the pages were never asked for one (learnShare is 0 by default). */
+const NO_LEARN_SHARE = 'no report in these days holds one: pages answer the training question only with a share of their reports set aside for it (data-learn-share="0.5" beside data-reports, or reports: { learnShare: 0.5 })'
+
 function learnSumsOf(rows: readonly SumRow[]): LearnSums {
   const groups = new Map<string, SumRow[]>()
   for (const row of rows) {
@@ -171,7 +174,7 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   if (all.n < minAnswers) {
     return {
       status: 'waiting', answers: all.n, pack,
-      reason: `${all.n} training answers from ${from} to ${to}; a retrain needs ${minAnswers}${elsewhere(inWindow, epsilon, ofPack)}`,
+      reason: `${all.n} training answers from ${from} to ${to}; a retrain needs ${minAnswers}${elsewhere(inWindow, epsilon, ofPack)}${learnSumsOf(inWindow).n === 0 ? `; ${NO_LEARN_SHARE}` : ''}`,
     }
   }
   // Days alternate between fitting and checking, so the check never sees an answer the fit used.
