@@ -56,6 +56,15 @@ function summary(e: PackEvaluation) {
   }
 }
 
+/**
+ * Which public data set a CSV's header is, by a column only it has: a file given with the other kind of pack is
+ * then refused by naming the pack to give, not by listing the columns the pack's own data set would have.
+ */
+function publicDataSet(text: string): 'shoppers' | 'retail' | undefined {
+  const header = text.slice(0, text.search(/\r?\n|$/)).replace(/^\ufeff/, '').split(',').map((h) => h.trim().replace(/^"|"$/g, ''))
+  return header.includes('InvoiceNo') ? 'retail' : header.includes('ProductRelated') && header.includes('Revenue') ? 'shoppers' : undefined
+}
+
 /** `read()`, its one-line problem named after the file `source` it is in. */
 function naming<T>(source: string, read: () => T): T {
   try {
@@ -158,6 +167,7 @@ export async function main(argv: string[]): Promise<number> {
   } else if (pack.kind === 'session') {
     if (args['session-gap-ms'] !== undefined || args['special-days'] !== undefined) throw new DataError(`${data}: UCI rows come as sessions, with their special-day closeness; --session-gap-ms and --special-days apply to a shop's events`)
     if (args['retention-days'] !== undefined || args['max-events'] !== undefined || args['purchase-retention-days'] !== undefined) throw new DataError(`${data}: UCI rows come as sessions, with no history to keep; --retention-days, --max-events and --purchase-retention-days apply to a shop's events`)
+    if (publicDataSet(file!.text) === 'retail') throw new DataError(`${data}: UCI Online Retail orders, which a lifetime pack scores, and ${args.pack} is a session pack: give --pack src/models/lifetime.json, or a session pack's data (UCI Online Shoppers sessions or a shop's events)`)
     const every = naming(data, () => parseShoppers(file!.text))
     if (every.length === 0) throw new DataError(`${data}: nothing to evaluate: no data row (a header only, or an empty file)`)
     const rows = every.filter((r) => all || r.index % 5 === 0)
@@ -167,6 +177,7 @@ export async function main(argv: string[]): Promise<number> {
   } else {
     if (args['purchase-retention-days'] !== undefined) throw new DataError(`${data}: UCI Online Retail customers are counted from the orders of the data set's 9 months before its cutoff; --purchase-retention-days applies to a shop's orders`)
     if (cutoffOption !== undefined) throw new DataError(`${data}: UCI Online Retail customers are counted up to the data set's own cutoff, 2011-09-01; --cutoff applies to a shop's orders`)
+    if (publicDataSet(file!.text) === 'shoppers') throw new DataError(`${data}: UCI Online Shoppers sessions, which a session pack scores, and ${args.pack} is a lifetime pack: give --pack src/models/session.json, or a lifetime pack's data (UCI Online Retail orders or a shop's orders)`)
     const every = retailCustomers(naming(data, () => retailEvents(file!.text)))
     if (every.length === 0) throw new DataError(`${data}: nothing to evaluate: no customer with an order before 2011-09-01, the data set's cutoff`)
     const customers = every.filter((c) => all || c.test)

@@ -832,6 +832,15 @@ describe('failures are one line', () => {
     vi.restoreAllMocks()
   })
 
+  it('evaluate given the other public data set than its pack scores says which pack to give, not which columns are missing', async () => {
+    const dir = tempDir('seglet-evaluate-')
+    writeFileSync(join(dir, 'retail.csv'), 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n536365,85123A,MUG,6,2011-03-01 08:26:00,2.55,17850,United Kingdom\n')
+    writeFileSync(join(dir, 'shoppers.csv'), '\ufeffAdministrative,Administrative_Duration,Informational,Informational_Duration,ProductRelated,ProductRelated_Duration,BounceRates,ExitRates,PageValues,SpecialDay,Month,OperatingSystems,Browser,Region,TrafficType,VisitorType,Weekend,Revenue\r\n0,0,0,0,1,0,0.2,0.2,0,0,Feb,1,1,1,1,Returning_Visitor,FALSE,FALSE\r\n')
+    const line = async (argv: string[]) => describeFailure(await evaluate(argv).catch((e: unknown) => e))
+    expect(await line(['--pack', 'src/models/session.json', '--data', join(dir, 'retail.csv')])).toBe(`${join(dir, 'retail.csv')}: UCI Online Retail orders, which a lifetime pack scores, and src/models/session.json is a session pack: give --pack src/models/lifetime.json, or a session pack's data (UCI Online Shoppers sessions or a shop's events)`)
+    expect(await line(['--pack', 'src/models/lifetime.json', '--data', join(dir, 'shoppers.csv')])).toBe(`${join(dir, 'shoppers.csv')}: UCI Online Shoppers sessions, which a session pack scores, and src/models/lifetime.json is a lifetime pack: give --pack src/models/session.json, or a lifetime pack's data (UCI Online Retail orders or a shop's orders)`)
+  })
+
   it('evaluate counts one row as "1 row" in its table', async () => {
     const dir = tempDir('seglet-evaluate-')
     const retail = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'
