@@ -460,6 +460,14 @@ async function packBytes(kind: PackKind, given: string | ModelPack): Promise<{ b
       throw new CollectorError('collector_pack', `cannot read the ${kind} pack ${given}: ${fileProblem(error)}`, undefined, error)
     }
   } else bytes = new TextEncoder().encode(JSON.stringify(given))
+  // A pack of the other kind given in this one's place (--session lifetime.json): say so and where it goes, rather
+  // than the feature check's list of every feature the two kinds do not share.
+  const other = kind === 'session' ? 'lifetime' : 'session'
+  if (value !== null && typeof value === 'object' && (value as Partial<ModelPack>).kind === other) {
+    const { version } = value as Partial<ModelPack>
+    const name = typeof given === 'string' ? ` ${given}` : ''
+    throw new CollectorError('collector_pack', `the ${kind} pack${name} is a ${other} pack${typeof version === 'string' && version.length <= 64 ? ` (${other}@${version})` : ''}: give it with --${other}`)
+  }
   let pack: ModelPack
   try {
     // Its weights too: a pack whose weights decode to NaN or infinite values is refused by every browser.

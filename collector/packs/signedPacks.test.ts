@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, chmodSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { isSegletError } from '../../src/errors'
@@ -392,7 +393,13 @@ describe('publishPacks', () => {
       expect(isSegletError(error) && error.code).toBe('collector_pack')
       return (error as Error).message
     }
-    expect(await refused(publishPacks({ outDir: site, key, packs: { session: shipped('lifetime') } }))).toMatch(/pack_spec_mismatch/)
+    // A pack of the other kind: one line that says so and how to give it, not the spec check's list of its features.
+    expect(await refused(publishPacks({ outDir: site, key, packs: { session: shipped('lifetime') } }))).toBe('the session pack is a lifetime pack (lifetime@1.0.0): give it with --lifetime')
+    const lifetimeFile = fileURLToPath(new URL('../../src/models/lifetime.json', import.meta.url))
+    expect(await refused(publishPacks({ outDir: site, key, packs: { session: lifetimeFile } }))).toBe(`the session pack ${lifetimeFile} is a lifetime pack (lifetime@1.0.0): give it with --lifetime`)
+    const sessionFile = fileURLToPath(new URL('../../src/models/session.json', import.meta.url))
+    expect(await refused(publishPacks({ outDir: site, key, packs: { lifetime: sessionFile } }))).toBe(`the lifetime pack ${sessionFile} is a session pack (session@1.0.0): give it with --session`)
+    expect(await refused(publishPacks({ outDir: site, key, packs: { session: { ...shipped('session'), featureSpec: { ...shipped('session').featureSpec, version: 'session-0' } } } }))).toMatch(/pack_spec_mismatch/)
     expect(await refused(publishPacks({ outDir: site, key, packs: {} }))).toMatch(/no pack/)
     await publishPacks({ outDir: site, key, packs: { session: variant(0.3) } })
     writeFileSync(manifestFile(), 'garbage')
