@@ -71,4 +71,19 @@ describe('anti-flicker without a model', () => {
     expect(seglet.getSegment()).toBeNull()
     expect(loads).toBe(0)
   })
+
+  it('reveals the page at once while consent is pending, as nothing decides before it is given', async () => {
+    let loads = 0
+    const { seglet } = start({ consent: 'pending' }, () => (loads++, Promise.reject(new Error('not loaded'))))
+    expect(pending()).toBe(false)
+    expect(seglet.getSegment()).toBeNull()
+    // Granted later: decisions start then, with the page already shown.
+    await seglet.setConsent('granted')
+    expect(pending()).toBe(false)
+  })
+
+  it('keeps the page pending while consent is pending when the shop decides without consent', () => {
+    start({ consent: 'pending', segmentWithoutConsent: true, model: { loading: 'eager' } }, () => new Promise(() => {}))
+    expect(pending()).toBe(true)
+  })
 })

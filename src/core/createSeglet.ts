@@ -339,8 +339,9 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     store.beforeWrite(capture.engagement)
     personalizer.start()
     capture.start()
-    // Without a model nothing decides: anti-flicker reveals the page now (the blocks being loaded still waited for).
-    modelEnabled || personalizer.apply(personalizer.getSegment())
+    // Without a model, or with consent pending or denied (and no segmentWithoutConsent), nothing decides: anti-flicker
+    // reveals the page now (the blocks being loaded still waited for).
+    mayDecide() || personalizer.apply(personalizer.getSegment())
     if (shouldAutoShowPanel()) whenIdle(() => api.showPanel(), DECISION_IDLE_MS)
     // Last: from here on, nothing that could still fail runs before events are persisted.
     if (isPersistAllowed(consent)) void store.setPersist(true)

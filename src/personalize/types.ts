@@ -11,7 +11,7 @@ export type PersonalizationArm = ReportArm
 /** Options of `createPersonalizer()`. */
 export interface PersonalizeOptions {
   /**
-   * Add the `seglet-pending` class to `<html>` at start and remove it at the first decision, when the model part fails or is off (with a Seglet), or after
+   * Add the `seglet-pending` class to `<html>` at start and remove it at the first decision, when the model part fails or is off, or nothing may decide for lack of consent (with a Seglet), or after
    * `antiFlickerTimeoutMs`. Pair it with `ANTI_FLICKER_CSS` in the page's `<head>`.
    * @default false
    */
