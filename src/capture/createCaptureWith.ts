@@ -32,7 +32,7 @@ export const NAVIGATION_SETTLE_MS = 100
 type Source = 'track' | 'autocapture' | 'bridge'
 
 /** Stands in for the bridges' code when it could not be loaded: no JSON-LD product. */
-const NO_BRIDGES = { readJsonLdProduct: () => undefined } as unknown as Bridges
+const NO_BRIDGES = {} as Bridges
 
 /**
  * The capture stage with the bridges' mapping code given directly or as a loader (the script-tag build loads
@@ -115,7 +115,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     waiting = false
     // The address the navigations left (a page taken by onNavigation keeps its own).
     const url = currentUrl!
-    const { pageType, product } = detectPage(win.document, url, settings.pageTypePatterns, (doc) => loaded?.readJsonLdProduct(doc))
+    const { pageType, product } = detectPage(win.document, url, settings.pageTypePatterns, loaded?.readJsonLdProduct)
     currentPageType = pageType
     if (!settings.pageViews) return
     let stats
@@ -172,12 +172,16 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
 
   /**
    * Maps with the bridges' code, loading it first when needed (in order, stamped with the time the input
-   * arrived). A failed load drops what waited, reports it, and is retried on the next input.
+   * arrived). A failed load drops what waited, reports it, and is retried on the next input. A `checkout` (GA4
+   * `begin_checkout`, Shopify `checkout_started`) that has to wait is stored at once as a bare `begin_checkout`,
+   * its kind only (nothing of the input, which may hold an e-mail or an address), so a shopper who leaves before
+   * the code arrives still began checkout; the mapped event then updates that record.
    */
-  const bridge = (context: string, map: (loaded: Bridges) => unknown[] | null) => {
+  const bridge = (context: string, map: (loaded: Bridges) => unknown[] | null, checkout?: boolean) => {
     const ts = Date.now()
+    const id = checkout && !bridges ? commit({ type: 'begin_checkout' }, nextId(), ts).id : undefined
     withBridges(context, (loaded) => {
-      for (const event of map(loaded) ?? []) capture(event, 'bridge', context, undefined, ts)
+      for (const event of map(loaded) ?? []) capture(event, 'bridge', context, id, ts)
     })
   }
 
@@ -217,7 +221,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
       return
     }
     const url = getCurrentUrl(win)
-    bridge('GA4 dataLayer entry dropped', (loaded) => loaded.mapDataLayerEntry(entry, read!, url, settings.pageViews))
+    bridge('GA4 dataLayer entry dropped', (loaded) => loaded.mapDataLayerEntry(entry, read!, url, settings.pageViews), read == 'begin_checkout')
   }
 
   const startAutocapture = (win: Window) => {
@@ -297,7 +301,13 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     },
 
     shopifyEvent(event) {
-      bridge('Shopify event dropped', (loaded) => loaded.mapShopifyEvent(event, (url) => matchPageType(url, settings.pageTypePatterns), normalizeUrl))
+      let checkout
+      try {
+        checkout = (event as { name: unknown }).name == 'checkout_started'
+      } catch {
+        // A getter that throws: the mapping reads it again, and reports it.
+      }
+      bridge('Shopify event dropped', (loaded) => loaded.mapShopifyEvent(event, (url) => matchPageType(url, settings.pageTypePatterns), normalizeUrl), checkout)
     },
   }
 }

@@ -144,6 +144,41 @@ describe("a GA4 page's bridges part", () => {
     expect(errors).toEqual([])
   })
 
+  it("keeps a page's first GA4 event, a begin_checkout, as a bare begin_checkout when the page is left before the bridges part arrives", async () => {
+    win.dataLayer = [{ event: 'gtm.js' }]
+    const part = setupCounting()
+    const checkout = { currency: 'EUR', value: 12, items: [{ item_id: 'mug', price: 12, email: 'a@example.com' }], user_data: { email: 'a@example.com' } }
+    win.dataLayer.push({ event: 'begin_checkout', ecommerce: checkout })
+    expect(part.loads()).toBe(1)
+    // Stored now, its kind only: nothing of the entry (its e-mail) is kept while the mapping code is on its way.
+    expect(ofType('begin_checkout')).toEqual([{ type: 'begin_checkout' }])
+    expect(JSON.stringify(events)).not.toContain('example.com')
+    // The code arrives (the shopper stayed): the same record gets the mapped value, currency and lines.
+    const [bare] = events
+    part.arrive(createBridges())
+    await vi.advanceTimersByTimeAsync(0)
+    expect(events.map(strip)).toEqual([{ type: 'begin_checkout' }, { type: 'begin_checkout', value: 12, currency: 'EUR', items: [{ productId: 'mug', price: 12, quantity: 1 }] }])
+    expect(events[1]).toMatchObject({ id: bare.id, ts: bare.ts })
+    expect(errors).toEqual([])
+  })
+
+  it('keeps a Shopify checkout_started handed over before the bridges part arrives, and a failed load keeps it too', async () => {
+    const capture = setup({ pageViews: false, engagement: false })
+    capture.shopifyEvent({ name: 'checkout_started', data: { checkout: { email: 'a@example.com', totalPrice: { amount: 12, currencyCode: 'EUR' }, lineItems: [] } } })
+    expect(events.map(strip)).toEqual([{ type: 'begin_checkout' }])
+    fail(new Error('offline'))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(events.map(strip)).toEqual([{ type: 'begin_checkout' }])
+    expect(errors).toHaveLength(1)
+  })
+
+  it('keeps nothing at once of the other events handed over before the bridges part arrives (they wait for it)', () => {
+    const capture = setup({ pageViews: false, engagement: false })
+    capture.shopifyEvent({ name: 'checkout_completed', data: { checkout: { order: { id: 'A1' }, totalPrice: { amount: 12, currencyCode: 'EUR' } } } })
+    win.dataLayer = [{ event: 'add_to_cart', ecommerce: { items: [{ item_id: 'mug' }] } }]
+    expect(events).toEqual([])
+  })
+
   it("is loaded at gtag's event command of any name", () => {
     win.dataLayer = []
     const part = setupCounting()

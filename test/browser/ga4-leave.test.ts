@@ -1,6 +1,7 @@
 // A GA4 cart page whose shopper clicks "Checkout": the page pushes `begin_checkout` and navigates away in the same
 // task. The script tag loads seglet-bridges.min.js at the page's first GA4 event (its `view_cart`), so the event is
-// mapped at once and written as the page is left, not lost to a fetch the navigation cuts.
+// mapped at once and written as the page is left, not lost to a fetch the navigation cuts. A begin_checkout that is
+// the page's first GA4 event cannot wait for that file: it is written at once as a bare begin_checkout, its kind only.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { readDb, useHarness, waitForSeglet } from './helpers'
@@ -41,6 +42,32 @@ describe('a GA4 begin_checkout pushed as the page is left, script tag', () => {
     await waitForSeglet(page)
     const checkouts = (await readDb(page)).events.filter((e) => e.type === 'begin_checkout')
     expect(checkouts).toEqual([expect.objectContaining({ type: 'begin_checkout', value: 12, currency: 'EUR' })])
+    await page.close()
+  })
+
+  it('is stored as a bare begin_checkout, nothing of the entry, when it is the page\'s first GA4 event and the page is left before the bridges part arrives', async () => {
+    const page = await h.newPage()
+    let bridgesAsked = 0
+    // The bridges part never arrives on this page.
+    await page.route('**/seglet-bridges.min.js', async (route) => {
+      if (++bridgesAsked === 1) return new Promise<void>(() => {})
+      await route.continue()
+    })
+    await page.goto(tagPage())
+    await waitForSeglet(page)
+    await Promise.all([
+      page.waitForNavigation(),
+      page.evaluate((checkout) => {
+        const w = window as unknown as { dataLayer: unknown[] }
+        ;(w.dataLayer ??= []).push({ event: 'begin_checkout', ecommerce: checkout })
+        location.href = '/test/browser/pages/tag.html?attrs=' + encodeURIComponent(JSON.stringify({ consent: 'granted' }))
+      }, { currency: 'EUR', value: 12, items: [item], user_data: { email: 'shopper@example.com' } }),
+    ])
+    await waitForSeglet(page)
+    const { events } = await readDb(page)
+    expect(bridgesAsked).toBe(1)
+    expect(events.filter((e) => e.type === 'begin_checkout').map(({ id: _id, ts: _ts, ...rest }) => rest)).toEqual([{ type: 'begin_checkout' }])
+    expect(JSON.stringify(events)).not.toContain('example.com')
     await page.close()
   })
 })

@@ -10,11 +10,11 @@ import type { readDataLayerEvent } from './readDataLayerEvent'
 export { GA4_EVENT_NAMES } from './readDataLayerEvent'
 
 /**
- * Maps one `dataLayer` entry, as `readDataLayerEvent()` read it (`read`: the event name and its parameters),
- * to unvalidated Seglet events. Two shapes are understood: the GTM object `{ event: 'purchase', ecommerce:
- * { … } }` (parameters are read from `ecommerce`, else from the entry itself) and gtag's `arguments`
- * `['event', 'purchase', { … }]`; the capture reads the entry first, so `gtm.js`, `config` and GTM's own events
- * never get here (a GA4 event of another name does, and maps to nothing).
+ * Maps one `dataLayer` entry of the GA4 event `name` (as `readDataLayerEvent()` read it) to unvalidated Seglet
+ * events. Two shapes are understood: the GTM object `{ event: 'purchase', ecommerce: { … } }` (parameters are read
+ * from `ecommerce`, else from the entry itself) and gtag's `arguments` `['event', 'purchase', { … }]`; the capture
+ * reads the entry first, so `gtm.js`, `config` and GTM's own events never get here (a GA4 event of another name
+ * does, and maps to nothing).
  *
  * - `view_item` → `product_view` of its first item.
  * - `view_item_list` → `page_view` of the current URL with page type `category`: a product list is the
@@ -30,11 +30,12 @@ export { GA4_EVENT_NAMES } from './readDataLayerEvent'
  */
 export function mapDataLayerEntry(
   entry: unknown,
-  read: NonNullable<ReturnType<typeof readDataLayerEvent>>,
+  name: NonNullable<ReturnType<typeof readDataLayerEvent>>,
   currentUrl: string,
   pageViews = false,
 ): unknown[] | null {
-  const [name, params] = read
+  const ecommerce = prop(entry, 'ecommerce')
+  const params = prop(entry, '0') === 'event' ? prop(entry, '2') : typeof ecommerce === 'object' && ecommerce !== null ? ecommerce : entry
 
   const items = mapGa4Items(prop(params, 'items'))
   const firstItem = Array.isArray(prop(params, 'items')) ? (prop(params, 'items') as unknown[])[0] : undefined
