@@ -3,10 +3,10 @@
 // and the browser's own code (src/pack/loadSignedPacks) takes it; the next retrain starts from it. Against the
 // embedded store and a real PostgreSQL.
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ModelPack } from '../../src/pack/types'
 import { loadSignedPacks } from '../../src/pack/loadSignedPacks'
 import { EXPECTED_SPECS } from '../../src/pack/expectedSpecs'
@@ -166,7 +166,25 @@ describe.each(DATABASE_TARGETS)('retrain publishes signed packs on $name', (targ
   }, 600_000)
 })
 
+// The runs without a key start in an empty folder of their own: a key `keygen` left in the checkout
+// (.seglet-collector/keys, the default --key) would otherwise be found and sign them. The folder has the checkout's
+// src/, where the default --pack is.
+function inFolderWithoutKey(): void {
+  const home = process.cwd()
+  let folder = ''
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'seglet-retrain-cwd-'))
+    symlinkSync(join(home, 'src'), join(folder, 'src'))
+    process.chdir(folder)
+  })
+  afterEach(() => {
+    process.chdir(home)
+    rmSync(folder, { recursive: true, force: true })
+  })
+}
+
 describe('retrain without a signing key', () => {
+  inFolderWithoutKey()
   it('gives a second accepted retrain of the day a version of its own, after the first, so their reports are counted apart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-twice-'))
     try {
@@ -295,6 +313,7 @@ describe('retrain after the publish folder was restored from an older backup', (
 })
 
 describe('retrain without a signing key', () => {
+  inFolderWithoutKey()
   it('writes --out whole or not at all: a run killed while writing leaves the pack the shop serves as it was', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-out-'))
     try {
