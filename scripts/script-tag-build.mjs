@@ -7,7 +7,7 @@ import typescript from '@rollup/plugin-typescript'
 
 // The script-tag files use the realm's own Promise (the one async functions return), not `window.Promise`:
 // a page that replaced it must not make track() throw or leave unhandled rejections behind.
-export const realmPromise = 'const Promise = (async () => {})().constructor;'
+export const realmPromise = 'const Promise = /*#__PURE__*/ (async () => {})().constructor;'
 
 /**
  * Terser options of every minified file (ES modules: the lazy parts and the bundler example).
