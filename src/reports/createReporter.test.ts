@@ -804,6 +804,29 @@ describe('at most one report a day', () => {
     expect(fetchMock).toHaveBeenCalledTimes(1)
   })
 
+  it('a ledger IndexedDB fails to read (a damaged record) sends nothing and keeps the stored ledger, reported once', async () => {
+    const store = await storeWith(session(NOW - 3 * HOUR))
+    await createReporter(ctx(store)).run()
+    const spent = await store.getMeta(LEDGER_META_KEY)
+    expect(spent).toBeDefined()
+    for (const event of session(NOW)) store.enqueue(event)
+    await store.flush()
+    // The store's own read of the ledger fails inside IndexedDB, as reading a damaged value does; writes still work.
+    const get = IDBObjectStore.prototype.get
+    const damaged = vi.spyOn(IDBObjectStore.prototype, 'get').mockImplementation(function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+      if (key === LEDGER_META_KEY) throw new DOMException('Failed to read the value', 'UnknownError')
+      return get.call(this, key)
+    })
+    try {
+      await createReporter(ctx(store, { now: () => NOW + HOUR })).run()
+    } finally {
+      damaged.mockRestore()
+    }
+    expect(sentBodies()).toHaveLength(1)
+    expect(await store.getMeta(LEDGER_META_KEY)).toEqual(spent)
+    expect(errors.map((e) => e.code)).toContain('report_failed')
+  })
+
   it('a ledger that cannot be stored (a full quota) sends nothing that day, reported once: the next page that day sends the one report', async () => {
     const put = IDBObjectStore.prototype.put
     const full = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {

@@ -14,6 +14,10 @@ export interface Reader {
   readForFeatures(since: number): Promise<StoredEvent[]>
   /** Every stored event. */
   readEvents(): Promise<StoredEvent[]>
+  /**
+   * A meta value, `undefined` when none is stored (or in memory mode). Rejects when IndexedDB fails to read it (reported
+   * once): a read-change-write must not take a value it could not read for none, and overwrite it.
+   */
   readMeta(key: string): Promise<unknown>
   /**
    * Runs `body` on the database, or gives `empty` while the state keeps the page in memory or when `body`
@@ -55,6 +59,8 @@ export function createReader(connection: Connection, report: (error: SegletError
       return await body(db)
     } catch (error) {
       connection.report(toStorageError(error, 'storage_failed', 'Reading IndexedDB failed'))
+      // A meta read (no `empty`) rejects: see `readMeta`.
+      if (!empty) throw error
       return empty
     }
   }

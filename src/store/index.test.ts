@@ -195,6 +195,26 @@ describe('writing', () => {
     expect(await tab.getMeta('unstored')).toBe('page')
     expect(errorsOf(onError)).toEqual(['storage_failed'])
   })
+  it('a meta value IndexedDB fails to read rejects, reported once, so a read-change-write cannot overwrite it', async () => {
+    const onError = vi.fn()
+    const store = open({ onError })
+    expect(await store.setMeta('list', ['a', 'b'])).toBe(true)
+    const get = IDBObjectStore.prototype.get
+    const damaged = vi.spyOn(IDBObjectStore.prototype, 'get').mockImplementation(function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+      // As reading a damaged value does; other keys read as ever.
+      if (key === 'list') throw new DOMException('Failed to read the value', 'UnknownError')
+      return get.call(this, key)
+    })
+    try {
+      await expect(store.getMeta('list')).rejects.toThrow('Failed to read the value')
+      await expect(store.getMeta('list')).rejects.toThrow('Failed to read the value')
+      expect(await store.getMeta('other')).toBeUndefined()
+    } finally {
+      damaged.mockRestore()
+    }
+    expect(errorsOf(onError)).toEqual(['storage_failed'])
+    expect(await store.getMeta('list')).toEqual(['a', 'b'])
+  })
 })
 
 describe('when it flushes', () => {

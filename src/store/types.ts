@@ -158,7 +158,9 @@ export interface EventStore {
   beforeWrite(callback: (leaving: boolean) => void): () => void
   /**
    * Reads a meta value: the one IndexedDB holds, else this page's unstored one (in memory mode, or after a failed
-   * write). A value this page could not store never hides one another tab stored.
+   * write). A value this page could not store never hides one another tab stored. Rejects when IndexedDB fails to
+   * read the value (reported once through `onError` as `storage_failed`), so that no read-change-write takes a value
+   * it could not read for none and overwrites it.
    */
   getMeta<T = unknown>(key: string): Promise<T | undefined>
   /**
