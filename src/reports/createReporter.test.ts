@@ -554,6 +554,31 @@ describe('recorded decisions', () => {
     expect((await readSessionRecords(tabs[1])).map((r) => r.start)).toEqual([NOW, NOW - HOUR, NOW - 2 * DAY])
   })
 
+  it('keeps the recorded decisions IndexedDB fails to read: a new decision is not recorded over them, and no report tells a decided session as a cold start', async () => {
+    const store = await storeWith(session(NOW))
+    const record = (start: number) => sessionRecordOf(start, { segmentId: 'c', coldStart: false, valueSegmentId: 'x', arm: 'holdout' }, context, lifetime)
+    await recordSession(store, record(NOW - DAY))
+    const kept = await store.getMeta('report-sessions')
+    // The store's own read of the list fails inside IndexedDB, as reading a damaged value does; writes still work.
+    const get = IDBObjectStore.prototype.get
+    const damaged = vi.spyOn(IDBObjectStore.prototype, 'get').mockImplementation(function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+      if (key === 'report-sessions') throw new DOMException('Failed to read the value', 'UnknownError')
+      return get.call(this, key)
+    })
+    try {
+      await expect(recordSession(store, record(NOW))).rejects.toThrow('Failed to read the value')
+      await createReporter(ctx(store)).run()
+    } finally {
+      damaged.mockRestore()
+    }
+    expect(await store.getMeta('report-sessions')).toEqual(kept)
+    expect(sentBodies()).toHaveLength(0)
+    expect((await readLedger(store)).spent).toEqual({})
+    // Once it reads again, the session is reported with its own decision.
+    await createReporter(ctx(store)).run()
+    expect(sentBodies().map((b) => JSON.parse(b).pack)).toEqual(['session@1.0.0+lifetime@1.0.0'])
+  })
+
   it('keeps the decision just made after a clock that was ahead recorded later sessions', async () => {
     const store = await storeWith([], undefined)
     const record = (start: number) => sessionRecordOf(start, { segmentId: 'c', coldStart: false, valueSegmentId: 'x', arm: 'holdout' }, context, lifetime)

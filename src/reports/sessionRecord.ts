@@ -76,13 +76,15 @@ export function packContextOf(session: PackLabels, lifetime: PackLabels): Report
 }
 
 /**
- * The recorded sessions, newest first; an absent or unreadable list counts as empty. A record `sessionRecordOf()`
+ * The recorded sessions, newest first; an absent list counts as empty. Rejects when IndexedDB fails to read the list
+ * (the store's `getMeta()`): taken for none, it would be recorded over, and a report would tell a session it decided
+ * as a cold start. A record `sessionRecordOf()`
  * could not have written (old or hand-written data: a start that is not a time, a pack id that is not a non-empty
  * text, such as a list, leaf counts that are not counts) is passed over: it would sort out the decision just
  * recorded, or stand as the packs in use.
  */
 export async function readSessionRecords(store: { getMeta(key: string): Promise<unknown> }): Promise<SessionRecord[]> {
-  const value = await store.getMeta(SESSIONS_META_KEY).catch(() => undefined)
+  const value = await store.getMeta(SESSIONS_META_KEY)
   return Array.isArray(value)
     ? value.filter((r): r is SessionRecord => Number.isFinite(r?.start) && r.start >= 0 && typeof r.context?.packId == 'string' && r.context.packId.length > 0 && [r.context.segmentLeaves, r.context.valueLeaves].every((n) => Number.isInteger(n) && n >= 0))
     : []
