@@ -290,6 +290,26 @@ describe('resolveArm', () => {
     }
   })
 
+  it('keeps the stored draw IndexedDB fails to read: the page draws for itself and stores nothing over it', async () => {
+    const store = memory()
+    // Held out on earlier visits (bucket 0); this page's read fails inside IndexedDB.
+    store.entries.set(HOLDOUT_META_KEY, 0)
+    const getMeta = store.getMeta
+    store.getMeta = async (key: string) => (key === HOLDOUT_META_KEY ? Promise.reject(new DOMException('Failed to read the value', 'UnknownError')) : getMeta(key))
+    const random = vi.spyOn(crypto, 'getRandomValues').mockImplementation(((array: Uint32Array) => {
+      array[0] = HOLDOUT_BUCKETS - 1
+      return array
+    }) as typeof crypto.getRandomValues)
+    try {
+      expect(await resolveArm(0.3, store)).toBe('treatment')
+    } finally {
+      random.mockRestore()
+    }
+    expect(store.entries.get(HOLDOUT_META_KEY)).toBe(0)
+    store.getMeta = getMeta
+    expect(await resolveArm(0.3, store)).toBe('holdout')
+  })
+
   it('draws again when the stored draw is unreadable', async () => {
     const store = memory()
     store.entries.set(HOLDOUT_META_KEY, 'x')
