@@ -313,9 +313,9 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     // destroyed, forgotten (`missed`) or consent withdrawn while the events were read.
     if (events.length > 0 && !missed && mayDecide() && !personalizer.getSegment()) personalizer.apply(createColdStartSegment(options.segments, now))
     // The next page view makes a decision possible: fetch the model part at low priority for it, once the
-    // shopper stayed a while (a bounce costs nothing).
+    // shopper stayed a while (a bounce costs nothing), unless nothing may decide by then (consent withdrawn, destroyed).
     if (pageViews + 1 >= minPageViews && !prefetchTimer) {
-      prefetchTimer = setTimeout(() => whenIdle(() => destroyed || prefetchRuntime?.(), DECISION_IDLE_MS), PREFETCH_AFTER_MS)
+      prefetchTimer = setTimeout(() => whenIdle(() => mayDecide() && prefetchRuntime?.(), DECISION_IDLE_MS), PREFETCH_AFTER_MS)
     }
     return null
   }
