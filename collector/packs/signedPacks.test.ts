@@ -235,6 +235,24 @@ describe('signed packs, published by the collector and verified by the browser c
     expect(result?.packs.session).toEqual(variant(0.4))
   })
 
+  it('a stored record IndexedDB fails to read is not replaced by an older version, validly signed (rollback)', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    const v1 = readFileSync(manifestFile())
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.4) }, now: new Date(T0) })
+    expect((await load(T0))?.version).toBe(2)
+    writeFileSync(manifestFile(), v1)
+    // The store fails to read the record (as reading a damaged value does): the version in use is not known this time.
+    const getMeta = cache.getMeta
+    cache.getMeta = async (k) => (k === signedPacksCacheKey(MANIFEST_URL) ? Promise.reject(new DOMException('Failed to read the value', 'UnknownError')) : getMeta(k))
+    await load(T0 + DAY)
+    cache.getMeta = getMeta
+    expect((cache.entries.get(signedPacksCacheKey(MANIFEST_URL)) as { version: number }).version).toBe(2)
+    // Read again, the stored version still holds the older one back.
+    const result = await load(T0 + 2 * DAY)
+    expect(codes()).toEqual(['pack_rollback'])
+    expect(result?.packs.session).toEqual(variant(0.4))
+  })
+
   it('an expired manifest is refused; packs already in use stay in use after it expires', async () => {
     await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0), expiresInDays: 2 })
     expect((await load(T0))?.version).toBe(1)

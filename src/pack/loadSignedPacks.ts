@@ -95,12 +95,15 @@ export async function loadSignedPacks(options: LoadSignedPacksOptions): Promise<
     report(new ModelPackError('pack_origin', `The pack manifest URL ${JSON.stringify(manifestUrl)} is not on this page's origin; Seglet only loads files from the shop's own origin.`))
     return undefined
   }
-  const [stored, check] = await Promise.all([read<StoredSignedPacks>(cache, signedPacksCacheKey(href)), read<PackCheck>(cache, packCheckCacheKey(href))])
+  // A stored record the store fails to read (a damaged value) is never written over: it holds the version in use, below
+  // which no manifest is taken. This page checks the manifest, as no packs are known to it.
+  let unread: boolean | undefined
+  const [stored, check] = await Promise.all([read<StoredSignedPacks>(cache, signedPacksCacheKey(href), () => (unread = true)), read<PackCheck>(cache, packCheckCacheKey(href))])
   const age = check ? now - check.checkedAt : NaN
   // The same keys in another order or spacing (two templates of one shop) are the same check.
   const pinned = String(packKey).trim().split(/\s+/).sort().join(' ')
   // A clock set back (age < 0) does not hold the next check off.
-  const due = check?.packKey !== pinned || !(age >= 0 && age < PACK_CHECK_INTERVAL_MS)
+  const due = unread || check?.packKey !== pinned || !(age >= 0 && age < PACK_CHECK_INTERVAL_MS)
   const markChecked = () => cache.setMeta(packCheckCacheKey(href), { checkedAt: now, packKey: pinned } satisfies PackCheck).catch(() => undefined)
 
   let keys: PinnedKey[]
@@ -124,7 +127,7 @@ export async function loadSignedPacks(options: LoadSignedPacksOptions): Promise<
     const fresh = await fetchSignedPacks(href, keys, expected, now, floor, good !== undefined)
     if (!fresh) return good
     // A full or failing store only costs the next page load a request.
-    await cache.setMeta(signedPacksCacheKey(href), fresh.record).catch(() => undefined)
+    if (!unread) await cache.setMeta(signedPacksCacheKey(href), fresh.record).catch(() => undefined)
     return fresh.packs
   } catch (error) {
     report(toPackError(error))
@@ -223,11 +226,13 @@ function entriesOf(manifest: PackManifest, expected: LoadSignedPacksOptions['exp
   return (Object.keys(expected) as PackKind[]).filter((kind) => manifest.packs[kind]).map((kind) => [kind, manifest.packs[kind]!])
 }
 
-async function read<T>(cache: TextCache, key: string): Promise<T | undefined> {
+/** The stored object under `key`, else `undefined`; a read that fails calls `unread`. */
+async function read<T>(cache: TextCache, key: string, unread?: () => void): Promise<T | undefined> {
   try {
     const value = await cache.getMeta(key)
     return typeof value === 'object' && value !== null ? (value as T) : undefined
   } catch {
+    unread?.()
     return undefined
   }
 }
