@@ -145,6 +145,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     maxReportsPerDay: args.maxReportsPerDay,
     healthTimeoutMs: args.healthTimeoutMs,
     reportTimeoutMs: args.reportTimeoutMs,
+    readTimeoutMs: args.readTimeoutMs,
     onReportsCapped: (day) =>
       console.error(`seglet collector: ${args.maxReportsPerDay} reports stored for ${day} (--max-reports-per-day): refusing reports with 503 until midnight UTC`),
     maxNewPacksPerDay: args.maxNewPacksPerDay,

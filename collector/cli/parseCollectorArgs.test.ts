@@ -12,17 +12,17 @@ const noFile = () => {
 describe('the collector command line', () => {
   it('has defaults that listen on loopback with the embedded store', () => {
     const args = parseCollectorArgs([], noFile)
-    expect(args).toMatchObject({ host: '127.0.0.1', port: COLLECTOR_DEFAULTS.port, database: COLLECTOR_DEFAULTS.database, epsilon: 2, pageKeys: [], minReports: 100, maxReportsPerDay: 200_000, maxNewPacksPerDay: 10, maxConnections: 1_000, healthTimeoutMs: 2_000, reportTimeoutMs: 10_000 })
+    expect(args).toMatchObject({ host: '127.0.0.1', port: COLLECTOR_DEFAULTS.port, database: COLLECTOR_DEFAULTS.database, epsilon: 2, pageKeys: [], minReports: 100, maxReportsPerDay: 200_000, maxNewPacksPerDay: 10, maxConnections: 1_000, healthTimeoutMs: 2_000, reportTimeoutMs: 10_000, readTimeoutMs: 20_000 })
   })
 
   it('reads every option', () => {
     const args = parseCollectorArgs(
       ['--port', '0', '--host', '::1', '--database', 'postgres://a@b/c', '--raw-retention-days', '0', '--epsilon', '1.5', '--page-keys', 'home, cart,home',
-        '--window-days', '7', '--rate-limit', '10', '--rate-burst', '3', '--max-reports-per-day', '5000', '--max-new-packs-per-day', '0', '--max-connections', '50', '--health-timeout', '4000', '--report-timeout', '30000', '--min-reports', '25', '--page-stats-keep-days', '9', '--allowed-origin', 'https://shop.example', '--trust-proxy'],
+        '--window-days', '7', '--rate-limit', '10', '--rate-burst', '3', '--max-reports-per-day', '5000', '--max-new-packs-per-day', '0', '--max-connections', '50', '--health-timeout', '4000', '--report-timeout', '30000', '--read-timeout', '45000', '--min-reports', '25', '--page-stats-keep-days', '9', '--allowed-origin', 'https://shop.example', '--trust-proxy'],
       noFile,
     )
     expect(args).toMatchObject({ port: 0, host: '::1', database: 'postgres://a@b/c', rawRetentionDays: 0, epsilon: 1.5, pageKeys: ['home', 'cart'], windowDays: 7,
-      rateLimit: 10, rateBurst: 3, maxReportsPerDay: 5000, maxNewPacksPerDay: 0, maxConnections: 50, healthTimeoutMs: 4_000, reportTimeoutMs: 30_000, minReports: 25, pageStatsKeepDays: 9, allowedOrigins: ['https://shop.example'], trustProxy: true })
+      rateLimit: 10, rateBurst: 3, maxReportsPerDay: 5000, maxNewPacksPerDay: 0, maxConnections: 50, healthTimeoutMs: 4_000, reportTimeoutMs: 30_000, readTimeoutMs: 45_000, minReports: 25, pageStatsKeepDays: 9, allowedOrigins: ['https://shop.example'], trustProxy: true })
     expect(parseCollectorArgs(['--page-keys', '@keys.txt'], () => 'home\r\nproduct/mug\n\n').pageKeys).toEqual(['home', 'product/mug'])
   })
 
@@ -73,6 +73,7 @@ describe('the collector command line', () => {
     [['--health-timeout', '2s'], '--health-timeout must be a whole number from 100 to 600000, not "2s"'],
     // Under the 200 ms a report waits for its batch, every report would time out.
     [['--report-timeout', '500'], '--report-timeout must be a whole number from 1000 to 600000, not "500"'],
+    [['--read-timeout', '500'], '--read-timeout must be a whole number from 1000 to 600000, not "500"'],
     [['--min-reports', '0'], '--min-reports must be a whole number from 1 to 10000000'],
     [['--max-reports-per-day', '0'], '--max-reports-per-day must be a whole number from 1 to 1000000000'],
     [['--epsilon', '0'], '--epsilon must be a number from 0.1 to 8'],
@@ -111,6 +112,7 @@ describe('the collector command line', () => {
       expect(String(out.mock.calls[0]?.[0])).toContain('--raw-retention-days')
       expect(String(out.mock.calls[0]?.[0])).toMatch(/^  --health-timeout MS .*\(default 2000\)$/m)
       expect(String(out.mock.calls[0]?.[0])).toMatch(/^  --report-timeout MS .*\n.*\n.*\(default 10000\)$/m)
+      expect(String(out.mock.calls[0]?.[0])).toMatch(/^  --read-timeout MS .*\n.*\(default 20000\)$/m)
       expect(await main(['--port', 'x'])).toBe(2)
       expect(await main(['--page-keys', 'x'.repeat(101)])).toBe(2)
       expect(err.mock.calls.map((c) => String(c[0]))).toEqual([

@@ -6,7 +6,7 @@ import { optionProblem } from '../lib/optionProblem'
 import { toAllowedHost } from '../lib/toAllowedHost'
 import { toCurrency } from '../lib/toCurrency'
 import { DEFAULT_MAX_CONNECTIONS } from '../server/createCollectorServer'
-import { HEALTH_TIMEOUT_MS } from '../server/createCollector'
+import { HEALTH_TIMEOUT_MS, READ_TIMEOUT_MS } from '../server/createCollector'
 import { REPORT_TIMEOUT_MS } from '../ingest/createIngest'
 import { MAX_VALUE_PAGES } from '../../src/reports/schema'
 import { isReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
@@ -32,6 +32,8 @@ export interface CollectorArgs {
   healthTimeoutMs: number
   /** Longest a report waits for its write, in ms (see `createIngest`'s `writeTimeoutMs`). */
   reportTimeoutMs: number
+  /** Longest a dashboard read waits for the database, in ms (see `createCollector`'s `readTimeoutMs`). */
+  readTimeoutMs: number
   minReports: number
   pageStatsDir: string
   pageStatsEveryMinutes: number
@@ -64,6 +66,7 @@ export const COLLECTOR_DEFAULTS = {
   maxConnections: DEFAULT_MAX_CONNECTIONS,
   healthTimeoutMs: HEALTH_TIMEOUT_MS,
   reportTimeoutMs: REPORT_TIMEOUT_MS,
+  readTimeoutMs: READ_TIMEOUT_MS,
   minReports: DEFAULT_MIN_REPORTS,
   pageStatsDir: '.seglet-collector/public',
   pageStatsEveryMinutes: 60,
@@ -98,6 +101,8 @@ Options:
   --report-timeout MS        ms a report waits for its write: then one not yet sent to the database is refused
                              with 503, and one sent (it may still be stored) has its connection closed
                              (default ${COLLECTOR_DEFAULTS.reportTimeoutMs})
+  --read-timeout MS          ms a dashboard read (insights.json, the page-statistics table) waits for the database:
+                             then it is answered 503 storage_timeout (default ${COLLECTOR_DEFAULTS.readTimeoutMs})
   --min-reports N            fewest reports to a question before its estimates are shown (default ${COLLECTOR_DEFAULTS.minReports})
   --page-stats-dir DIR       where page-stats.current.json, the table it names, page-stats.json and its integrity are written (default ${COLLECTOR_DEFAULTS.pageStatsDir})
   --page-stats-every MIN     minutes between rewrites of the page-statistics table (default ${COLLECTOR_DEFAULTS.pageStatsEveryMinutes})
@@ -137,6 +142,7 @@ const COLLECTOR_OPTIONS = {
   'max-connections': { type: 'string' },
   'health-timeout': { type: 'string' },
   'report-timeout': { type: 'string' },
+  'read-timeout': { type: 'string' },
   'min-reports': { type: 'string' },
   'page-stats-dir': { type: 'string' },
   'page-stats-every': { type: 'string' },
@@ -213,6 +219,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     healthTimeoutMs: integer('health-timeout', COLLECTOR_DEFAULTS.healthTimeoutMs, 100, 600_000),
     // Above the 200 ms a report waits for its batch, and its write: less would refuse every report.
     reportTimeoutMs: integer('report-timeout', COLLECTOR_DEFAULTS.reportTimeoutMs, 1_000, 600_000),
+    readTimeoutMs: integer('read-timeout', COLLECTOR_DEFAULTS.readTimeoutMs, 1_000, 600_000),
     minReports: integer('min-reports', COLLECTOR_DEFAULTS.minReports, 1, 10_000_000),
     pageStatsDir: text('page-stats-dir') ?? COLLECTOR_DEFAULTS.pageStatsDir,
     pageStatsEveryMinutes: integer('page-stats-every', COLLECTOR_DEFAULTS.pageStatsEveryMinutes, 1, 10_080),

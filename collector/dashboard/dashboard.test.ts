@@ -420,6 +420,12 @@ describe('dashboard', () => {
     ['a sign-in in front of the collector refuses with a page', async () => ({ ok: false, status: 401, json: async () => JSON.parse('<!doctype html>') }), /not signed in/i, 'HTTP 401'],
     ['the collector cannot be reached (not running)', async () => { throw new TypeError('Failed to fetch') }, /collector could not be reached.*running/, 'Failed to fetch'],
     ['the proxy in front of the collector cannot reach it', async () => ({ ok: false, status: 502, json: async () => JSON.parse('<html>') }), /collector could not be reached.*running/, 'HTTP 502'],
+    [
+      "the collector's database does not answer in time",
+      async () => ({ ok: false, status: 503, headers: new Headers({ 'retry-after': '20' }), json: async () => ({ error: 'storage_timeout', message: 'the database did not answer in time' }) }),
+      /^Could not load the figures: the collector is running, but its database did not answer in time: try again in 20 seconds; if it keeps happening, the collector's operator should check that its database is up and reachable$/,
+      'HTTP 503: storage_timeout',
+    ],
   ])('says in plain words what went wrong and what to do when %s, with the code in smaller text', async (_, answer, said, code) => {
     document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
     vi.stubGlobal('fetch', answer)

@@ -1131,6 +1131,56 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     }
   })
 
+  it('answers a dashboard read 503 storage_timeout with a Retry-After once the database is silent past its read timeout, queues no more queries behind it, and answers again once it does', async () => {
+    const writer = make()
+    await Promise.all(reportBodies(5, { day: DAY, seed: 74 }).map((body, i) => post(writer, body, { address: `10.9.0.${i}` })))
+    // A database that took the queries and says nothing until the test lets it answer.
+    let silent = false
+    let release = () => {}
+    const answering = new Promise<void>((resolve) => (release = resolve))
+    const heldQueries: string[] = []
+    const hold = async (what: string) => {
+      if (!silent) return
+      heldQueries.push(what)
+      await answering
+    }
+    const held: Database = {
+      ...db,
+      query: async (text, params) => (await hold(text), db.query(text, params)),
+      transaction: async (work) => (await hold('transaction'), db.transaction(work)),
+    }
+    const collector = createCollector(held, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => NOW, pageStatsDir: dir, readTimeoutMs: 200 })
+    made.push(collector)
+    silent = true
+    try {
+      const first = await collector.app.request('/seglet/insights.json')
+      expect([first.status, await first.json()]).toEqual([503, { error: 'storage_timeout', message: expect.stringMatching(/database did not answer/) }])
+      expect(first.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/)
+      expect(first.headers.get('cache-control')).toBe('no-store')
+      const asked = heldQueries.length
+      expect(asked).toBeGreaterThan(0)
+      // While that read still waits, later ones are answered at once and send the database nothing more: a
+      // dashboard reloaded again and again does not take every connection of the pool from the reports.
+      for (const read of [
+        () => collector.app.request('/seglet/insights.json'),
+        () => collector.app.request('/seglet/page-stats.json'),
+        () => collector.app.request('/seglet/page-stats.json', { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } }),
+      ]) {
+        const answer = await read()
+        expect([answer.status, ((await answer.json()) as { error: string }).error]).toEqual([503, 'storage_timeout'])
+        expect(answer.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/)
+      }
+      expect(heldQueries).toHaveLength(asked)
+    } finally {
+      silent = false
+      release()
+    }
+    // The database answers again: so do the reads.
+    await expect.poll(async () => (await collector.app.request('/seglet/insights.json')).status).toBe(200)
+    const document = (await (await collector.app.request('/seglet/insights.json')).json()) as { reports: number }
+    expect(document.reports).toBe(5)
+  })
+
   // main() closes the database right after close(): a purge the hourly timer started just before SIGTERM must
   // have finished by then, or its DELETE (or the embedded store's VACUUM) runs on a closed database.
   it('waits for a running purge before close() returns, so the database is not closed under it', async () => {

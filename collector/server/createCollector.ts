@@ -138,6 +138,15 @@ export interface CollectorOptions {
    * went silent then no longer holds a connection per report, up to the server's `maxConnections`. @default REPORT_TIMEOUT_MS
    */
   reportTimeoutMs?: number
+  /**
+   * Longest a dashboard read waits for the database, in ms (`--read-timeout`): `insights.json`, and the
+   * page-statistics table when it is computed for the request (its `GET` before the first table, its `POST`). Past
+   * it the read is answered `503 {"error":"storage_timeout"}` with a `Retry-After`, and while it still waits, later
+   * reads are answered so at once, sending the database nothing more: a database that went silent would otherwise
+   * hold each dashboard load, and a connection of the pool per load, until it answers. What waits goes on, and a
+   * table it was rewriting is written once the database answers. @default READ_TIMEOUT_MS
+   */
+  readTimeoutMs?: number
 }
 
 /** A running collector's parts: the HTTP handler and the jobs the scheduler calls. */
@@ -167,6 +176,16 @@ export const HEALTH_PATH = '/seglet/health'
  * `timeoutSeconds: 3`), so the replica is taken out on the collector's word, not on a check that timed out.
  */
 export const HEALTH_TIMEOUT_MS = 2_000
+
+/**
+ * How long a dashboard read waits for the database by default, in ms (`readTimeoutMs`): the insights of a long
+ * window take a second or two, and this is well under the 60 s a shop's proxy commonly waits for an answer, so the
+ * collector, not the proxy, says what happened.
+ */
+export const READ_TIMEOUT_MS = 20_000
+
+/** What a dashboard read past `readTimeoutMs` is answered, for the operator reading the JSON. */
+const READ_TIMEOUT_MESSAGE = 'the database did not answer in time: the figures could not be read; try again later, and check that the database is up and reachable'
 
 /**
  * Creates the collector: the report endpoint, the insights, the page-statistics table and the dashboard, over one
@@ -277,6 +296,34 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     return job
   }
 
+  // Dashboard reads, bounded (see `readTimeoutMs`). `stalled` is a read that waited past the bound and still waits:
+  // until it ends, reads are refused at once, so a silent database is not sent one more query per reload.
+  const readTimeoutMs = options.readTimeoutMs ?? READ_TIMEOUT_MS
+  const retryAfter = String(Math.max(1, Math.ceil(readTimeoutMs / 1000)))
+  let stalled: Promise<void> | undefined
+  const LATE = Symbol('late')
+  const boundedRead = async <T>(read: () => Promise<T>): Promise<T | typeof LATE> => {
+    if (stalled) return LATE
+    const job = read()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, readTimeoutMs, LATE)))
+    const result = await Promise.race([job, late]).finally(() => clearTimeout(timer))
+    if (result === LATE && !stalled) {
+      // Its end, an answer or an error, is nobody's to report now: the request was answered.
+      const ended: Promise<void> = job.then(
+        () => {},
+        () => {},
+      )
+      stalled = ended
+      void ended.then(() => {
+        if (stalled === ended) stalled = undefined
+      })
+    }
+    return result
+  }
+  const readTimedOut = (c: Context) =>
+    c.json({ error: 'storage_timeout', message: READ_TIMEOUT_MESSAGE }, 503, { 'retry-after': retryAfter, 'cache-control': 'no-store' })
+
   const app = new Hono<{ Bindings: HttpBindings }>()
   app.use('*', async (c, next) => {
     await next()
@@ -347,8 +394,12 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
 
   app.get(INSIGHTS_PATH, async (c) => {
     if (isCrossSiteRead(headerReader(c))) return c.json({ error: 'cross_site', message: CROSS_SITE_READ }, 403)
-    const q = await query()
-    const document = estimator.insights(await readSums(db, q.from, q.to, estimator.windowCounters), q)
+    const read = await boundedRead(async () => {
+      const q = await query()
+      return estimator.insights(await readSums(db, q.from, q.to, estimator.windowCounters), q)
+    })
+    if (read === LATE) return readTimedOut(c)
+    const document = read
     c.header('cache-control', 'no-store')
     // With the table under its own name (`file`, as page-stats.current.json names it) when one is published, and
     // the pages it holds (the estimate's own `published` says which a rewrite now would hold).
@@ -364,7 +415,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   })
 
   app.get(PAGE_STATS_PATH, async (c) => {
-    const file = pageStats ?? (await regeneratePageStats())
+    const file = pageStats ?? (await boundedRead(regeneratePageStats))
+    if (file === LATE) return readTimedOut(c)
     const etag = `"${file.integrity}"`
     // A browser revalidating the copy in its HTTP cache (`no-cache`) gets no body when it is the current table (304).
     return c.body(file.text, 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', etag, 'x-seglet-integrity': file.integrity })
@@ -372,7 +424,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   // On demand from the dashboard; same-site only, like the report endpoint.
   app.post(PAGE_STATS_PATH, async (c) => {
     if (isCrossSite(headerReader(c), allowedOrigins)) return c.json(refusalBody('cross_site'), 403)
-    const file = await regeneratePageStats()
+    const file = await boundedRead(regeneratePageStats)
+    if (file === LATE) return readTimedOut(c)
     return c.json({ path: PAGE_STATS_PATH, integrity: file.integrity, day: file.table.day, pages: Object.keys(file.table.pages).length })
   })
 

@@ -119,6 +119,36 @@ describe.runIf(postgres)('collector over a PostgreSQL that goes silent', () => {
     expect(await countReports(db)).toBe(2)
   }, 30_000)
 
+  it('answers the dashboard\'s read of the insights 503 storage_timeout with a Retry-After while the database is silent, and the figures once it answers', async () => {
+    const reading = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), {
+      now: () => NOW,
+      batch: { maxDelayMs: 1 },
+      readTimeoutMs: 300,
+      onStorageFailed: () => {},
+      onStorageRecovered: () => {},
+    })
+    const readingServer = createCollectorServer(reading.listener)
+    await new Promise<void>((listening) => readingServer.listen(0, '127.0.0.1', listening))
+    const to = (readingServer.address() as AddressInfo).port
+    try {
+      const stored = await countReports(db)
+      proxy.pause()
+      for (let i = 0; i < 2; i++) {
+        const read = await send('GET', '/seglet/insights.json', undefined, to)
+        expect([read.status, JSON.parse(read.body).error]).toEqual([503, 'storage_timeout'])
+        expect(read.headers['retry-after']).toBe('1')
+        expect(read.headers['cache-control']).toBe('no-store')
+      }
+      proxy.resume()
+      await expect.poll(async () => (await send('GET', '/seglet/insights.json', undefined, to)).status).toBe(200)
+      expect(JSON.parse((await send('GET', '/seglet/insights.json', undefined, to)).body).reports).toBe(stored)
+    } finally {
+      proxy.resume()
+      await reading.close()
+      await new Promise((closed) => readingServer.close(closed))
+    }
+  }, 30_000)
+
   it('lets go of reports past its report timeout: one never sent is refused 503, one whose write was sent is left unanswered and stored once it lands', async () => {
     const stored = await countReports(db)
     // Told when a batch's write is sent to the database.

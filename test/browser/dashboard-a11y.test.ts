@@ -313,6 +313,45 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('at 360 px, says in plain words that the collector\'s database did not answer in time, when to try again, and draws the figures once it answers', async () => {
+    // The same store behind a collector whose database says nothing until the test lets it answer.
+    let silent = true
+    let release = () => {}
+    const answering = new Promise<void>((resolve) => (release = resolve))
+    const hold = async () => void (silent && (await answering))
+    const held: Database = { ...db, query: async (text, params) => (await hold(), db.query(text, params)), transaction: async (work) => (await hold(), db.transaction(work)) }
+    const stalled = createCollector(held, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => Date.parse('2026-11-30T12:00:00Z'), readTimeoutMs: 1000 })
+    const stalledServer = createServer(stalled.listener)
+    await new Promise<void>((ready) => stalledServer.listen(0, '127.0.0.1', ready))
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 } })
+    try {
+      const page = await context.newPage()
+      await page.goto(`http://127.0.0.1:${(stalledServer.address() as AddressInfo).port}/seglet/dashboard`)
+      const facts = page.locator('#facts dd')
+      await expect.poll(() => facts.textContent()).toMatch(/^Could not load the figures/)
+      expect(await facts.textContent()).toBe(
+        "Could not load the figures: the collector is running, but its database did not answer in time: try again in 1 second; if it keeps happening, the collector's operator should check that its database is up and reachable" +
+          'HTTP 503: storage_timeout',
+      )
+      expect(await page.locator('#facts .detail').textContent()).toBe('HTTP 503: storage_timeout')
+      expect(await facts.getAttribute('role')).toBe('alert')
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+      if (process.env.SEGLET_SCREENSHOT_DIR) await page.locator('header').screenshot({ path: `${process.env.SEGLET_SCREENSHOT_DIR}/load-storage-timeout-360.png` })
+      // The database answers again: a reload draws the figures.
+      silent = false
+      release()
+      await page.reload()
+      await page.waitForFunction(() => document.querySelectorAll('#pages tbody tr').length > 1)
+      expect(await page.locator('#facts .problem').count()).toBe(0)
+    } finally {
+      silent = false
+      release()
+      await context.close()
+      await new Promise((closed) => stalledServer.close(closed))
+      await stalled.close()
+    }
+  })
+
   it.each([360, 1100])('at %i px, says in plain words that the collector could not be reached, with the browser\'s own words after them', async (width) => {
     const context = await browser.newContext({ viewport: { width, height: 800 } })
     try {

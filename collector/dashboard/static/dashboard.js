@@ -853,7 +853,14 @@
     // A sign-in in front of the collector (the shop's own), or the collector's cross-site check.
     if (status === 401 || status === 407) return new Problem('you are not signed in, or your session ran out: sign in again, then try again', detail)
     if (status === 403) return new Problem('access was refused: sign in with an account allowed to use the dashboard, open it at the collector\'s own address, then try again', detail)
-    // A proxy in front of the collector that cannot reach it (the collector only answers reports with a 503).
+    // The collector's own answer when its database did not answer a read in time (--read-timeout): it is running.
+    if (status === 503 && code === 'storage_timeout') {
+      const after = Number(response.headers?.get?.('retry-after'))
+      const when = Number.isInteger(after) && after > 0 ? `in ${after} second${after === 1 ? '' : 's'}` : 'in a minute'
+      return new Problem(`the collector is running, but its database did not answer in time: try again ${when}; if it keeps happening, the collector's operator should check that its database is up and reachable`, detail)
+    }
+    // A proxy in front of the collector that cannot reach it (the collector answers reports, and reads its database
+    // did not answer in time, with a 503 of its own).
     if (status === 502 || status === 503 || status === 504) return new Problem('the collector could not be reached: check that it is running, then try again', detail)
     if (status >= 500) return new Problem(`the collector ran into an error ${what}: try again; if it keeps failing, its operator should check that its database is up and its disk is not full`, detail)
     return new Problem('the collector refused the request: try again, or reload this page', detail)
