@@ -211,7 +211,9 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     })
     // Without a key nothing is published: the pack is written to --out, and the page pins it by its hash.
     const status = result.status === 'published' && key === undefined ? 'accepted' : result.status
-    console.log(`seglet collector retrain: ${status} (${result.answers} training answers): ${result.reason}${result.written ? `; ${key ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version}, training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})` : ''}`)
+    // A reason that starts with the count (a run that waits for answers) says it itself.
+    const count = result.reason.startsWith(`${result.answers} training answers`) ? '' : ` (${result.answers} training answers)`
+    console.log(`seglet collector retrain: ${status}${count}: ${result.reason}${result.written ? `; ${key ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version}, training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})` : ''}`)
     if (result.written && key === undefined)
       console.log(`seglet collector retrain: serve it in place of the session pack your pages load, with data-pack-integrity="${packIntegrity(await readFile(out))}" (or make a signing key with keygen, and retrain publishes by itself)`)
     if (result.idleTables?.length)

@@ -336,6 +336,13 @@ describe('retrain without a signing key', () => {
     }
   })
 
+  it('says the count of training answers once while it waits for more', async () => {
+    const { code, said } = await run(['--database', 'memory:'])
+    expect(code).toBe(0)
+    expect(said).toMatch(/^seglet collector retrain: waiting: 0 training answers from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}; a retrain needs 20000/)
+    expect(said.match(/training answers/g)).toHaveLength(1)
+  })
+
   it('without a key, says it wrote the accepted pack, not that it published it, and gives the data-pack-integrity to put in the page', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-unsigned-'))
     try {
