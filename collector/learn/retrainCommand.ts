@@ -24,6 +24,13 @@ import { publishedSessionPack, retrainedPackWriter } from './retrainedPackWriter
 import { fileProblem } from '../lib/fileProblem'
 import { packIntegrity } from '../../training/packTag'
 
+/**
+ * Where an accepted pack is written without a signing key: outside the publish folder, whose files the collector
+ * serves at /seglet/ (only those publish-pack writes) and a shop uploads, since the pages load an unsigned pack from
+ * wherever the shop hosts it, pinned by its hash.
+ */
+export const DEFAULT_RETRAIN_OUT = '.seglet-collector/retrained/session.json'
+
 export const RETRAIN_HELP = `Usage: npm run collector -- retrain [options]
 
 Refits the session pack's intent from the private training answers, checks it on held-out days and writes a
@@ -43,7 +50,8 @@ Options:
                         --publish-dir when signing, else src/models/session.json)
   --key FILE            the pack-signing key (default ${join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)} when it exists)
   --publish-dir DIR     where signed packs and the manifest go (default ${COLLECTOR_DEFAULTS.pageStatsDir})
-  --out FILE            without a key: where an accepted pack is written (default .seglet-collector/public/models/session.json)
+  --out FILE            without a key: where an accepted pack is written (default ${DEFAULT_RETRAIN_OUT}), for
+                        you to copy to where your pages load the session pack from: the collector does not serve it
   --epsilon E           the ε reports carry (default ${COLLECTOR_DEFAULTS.epsilon})
   --window-days N       days of answers to fit from (default ${COLLECTOR_DEFAULTS.windowDays})
   --min-answers N       fewest answers to fit from (default ${MIN_TRAINING_ANSWERS})
@@ -110,7 +118,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   }
   const learnTables = values['learn-tables'] === undefined ? undefined : (listed ?? 'all')
   // Paths are named in messages as typed (read from the project root, as the running collector reads them).
-  const typedOut = String(values.out ?? '.seglet-collector/public/models/session.json')
+  const typedOut = String(values.out ?? DEFAULT_RETRAIN_OUT)
   const out = resolve(typedOut)
   const publishDir = resolve(String(values['publish-dir'] ?? COLLECTOR_DEFAULTS.pageStatsDir))
   const defaultKey = join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)
@@ -215,7 +223,9 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     const count = result.reason.startsWith(`${result.answers} training answers`) ? '' : ` (${result.answers} training answers)`
     console.log(`seglet collector retrain: ${status}${count}: ${result.reason}${result.written ? `; ${key ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version}, training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})` : ''}`)
     if (result.written && key === undefined)
-      console.log(`seglet collector retrain: serve it in place of the session pack your pages load, with data-pack-integrity="${packIntegrity(await readFile(out))}" (or make a signing key with keygen, and retrain publishes by itself)`)
+      console.log(
+        `seglet collector retrain: the collector does not serve ${typedOut}: copy it to where your pages load the session pack from (their data-pack-url), and set their data-pack-integrity="${packIntegrity(await readFile(out))}" (or make a signing key with keygen, and retrain publishes by itself)`,
+      )
     if (result.idleTables?.length)
       console.log(`seglet collector retrain: ${result.idleTables.join(', ')} (tables this run lists for its pack) got answers whose feature took one value only (a shop that sends no cart events sees this for the funnel tables); --learn-tables without them gives the other tables their answers`)
     if (learnTables !== undefined && result.status !== 'published') console.log('seglet collector retrain: the training-table list is published with the next accepted pack')

@@ -3,9 +3,9 @@
 // and the browser's own code (src/pack/loadSignedPacks) takes it; the next retrain starts from it. Against the
 // embedded store and a real PostgreSQL.
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ModelPack } from '../../src/pack/types'
 import { loadSignedPacks } from '../../src/pack/loadSignedPacks'
@@ -342,6 +342,20 @@ describe('retrain without a signing key', () => {
     expect(said).toMatch(/^seglet collector retrain: waiting: 0 training answers from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}; a retrain needs 20000/)
     expect(said.match(/training answers/g)).toHaveLength(1)
   })
+
+  it('writes an accepted pack by default outside the folder the collector serves, and says the collector does not serve it', async () => {
+    await report('db', [[addDays(TODAY, -3), 1500, false], [addDays(TODAY, -2), 1500, false], [addDays(TODAY, -1), 1500, false], [TODAY, 1500, false]], 5)
+    const { code, said } = await run(['--database', 'db', '--min-answers', '2000'])
+    expect(code).toBe(0)
+    const out = join('.seglet-collector', 'retrained', 'session.json')
+    const integrity = 'sha256-' + createHash('sha256').update(readFileSync(out)).digest('base64')
+    expect(said).toContain(`; wrote ${resolve(out)} (version `)
+    // Nothing in the publish folder (served at /seglet/ and uploaded to the shop's host) but what publish-pack writes.
+    expect(existsSync(join('.seglet-collector', 'public'))).toBe(false)
+    expect(said).toContain(
+      `seglet collector retrain: the collector does not serve ${out}: copy it to where your pages load the session pack from (their data-pack-url), and set their data-pack-integrity="${integrity}"`,
+    )
+  }, 300_000)
 
   it('without a key, says it wrote the accepted pack, not that it published it, and gives the data-pack-integrity to put in the page', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-unsigned-'))

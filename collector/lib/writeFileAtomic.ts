@@ -12,7 +12,7 @@ import { syncFolder } from './syncFolder'
  * replaces, and has it from its creation: a private key is never readable by others, not even before a chmod.
  *
  * @example
- * await writeFileAtomic('.seglet-collector/public/models/session.json', text)
+ * await writeFileAtomic('.seglet-collector/retrained/session.json', text)
  * await writeFileAtomic('.seglet-collector/keys/pack-signing.key', pem, { mode: 0o600 })
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, { mode = 0o666 }: { mode?: number } = {}): Promise<void> {
