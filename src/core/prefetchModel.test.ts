@@ -18,16 +18,22 @@ describe("the npm build's model part", () => {
     vi.useRealTimers()
   })
 
-  it('is not imported once consent is withdrawn before the shopper stayed: nothing will decide', async () => {
+  /** A first page view on fake timers: the core decides the cold-start default itself, without the model part. */
+  const firstPageView = async (dbName: string): Promise<Seglet> => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-    seglet = createSeglet({ consent: 'granted', storage: { dbName: 'prefetch-model-denied' }, capture: { autocapture: false } })
-    seglet.track({ type: 'page_view', url: '/products/p0', pageType: 'product' })
-    void seglet.flush()
-    for (let i = 0; i < 100 && !seglet.getSegment(); i++) {
+    const started = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false } })
+    started.track({ type: 'page_view', url: '/products/p0', pageType: 'product' })
+    void started.flush()
+    for (let i = 0; i < 100 && !started.getSegment(); i++) {
       await vi.advanceTimersByTimeAsync(10)
       await new Promise((done) => setImmediate(done))
     }
-    expect(seglet.getSegment()).toMatchObject({ coldStart: true })
+    expect(started.getSegment()).toMatchObject({ coldStart: true })
+    return started
+  }
+
+  it('is not imported once consent is withdrawn before the shopper stayed: nothing will decide', async () => {
+    seglet = await firstPageView('prefetch-model-denied')
     const before = imported.count
     await seglet.setConsent('denied')
     await vi.advanceTimersByTimeAsync(PREFETCH_AFTER_MS + 1_000)
@@ -37,16 +43,7 @@ describe("the npm build's model part", () => {
   })
 
   it('is imported in idle time on the page before a decision is possible, once the shopper stayed, as the script tag prefetches it', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-    seglet = createSeglet({ consent: 'granted', storage: { dbName: 'prefetch-model' }, capture: { autocapture: false } })
-    seglet.track({ type: 'page_view', url: '/products/p0', pageType: 'product' })
-    void seglet.flush()
-    for (let i = 0; i < 100 && !seglet.getSegment(); i++) {
-      await vi.advanceTimersByTimeAsync(10)
-      await new Promise((done) => setImmediate(done))
-    }
-    // One page view: the core decides the cold-start default itself, without the model part.
-    expect(seglet.getSegment()).toMatchObject({ coldStart: true })
+    seglet = await firstPageView('prefetch-model')
     expect(imported.count).toBe(0)
     await vi.advanceTimersByTimeAsync(PREFETCH_AFTER_MS + 1_000)
     vi.useRealTimers()

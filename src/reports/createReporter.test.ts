@@ -777,24 +777,17 @@ describe('at most one report a day', () => {
     expect(sentBodies()).toHaveLength(1)
   })
 
-  it('sends nothing and spends nothing when the browser\'s random source fills nothing, reported once as report_random', async () => {
-    // A page (or an extension) that replaced crypto.getRandomValues with one that leaves the array as it was.
-    vi.spyOn(crypto, 'getRandomValues').mockImplementation(((array: Uint32Array) => array) as typeof crypto.getRandomValues)
-    vi.resetModules()
-    const fresh = (await import('./createReporter')) as typeof import('./createReporter')
-    const store = await storeWith(session(NOW))
-    await fresh.createReporter(ctx(store)).run()
-    expect(sentBodies()).toHaveLength(0)
-    expect(errors.map((e) => e.code)).toEqual(['report_random'])
-    expect(isDaySpent(await readLedger(store), utcDay(NOW))).toBe(false)
-    vi.restoreAllMocks()
-  })
-
-  it('sends nothing and spends nothing when the browser\'s random source throws, reported once as report_random', async () => {
-    // A page (or an extension) that replaced crypto.getRandomValues with one that throws.
-    vi.spyOn(crypto, 'getRandomValues').mockImplementation(() => {
-      throw new DOMException('blocked', 'NotAllowedError')
-    })
+  // A page (or an extension) that replaced crypto.getRandomValues with one that leaves the array as it was, or throws.
+  it.each([
+    ['fills nothing', ((array: Uint32Array) => array) as typeof crypto.getRandomValues],
+    [
+      'throws',
+      (() => {
+        throw new DOMException('blocked', 'NotAllowedError')
+      }) as typeof crypto.getRandomValues,
+    ],
+  ])('sends nothing and spends nothing when the browser\'s random source %s, reported once as report_random', async (_, broken) => {
+    vi.spyOn(crypto, 'getRandomValues').mockImplementation(broken)
     vi.resetModules()
     const fresh = (await import('./createReporter')) as typeof import('./createReporter')
     const store = await storeWith(session(NOW))

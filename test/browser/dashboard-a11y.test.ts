@@ -12,6 +12,33 @@ import { DATABASE_TARGETS } from '../../collector/testing/databases'
 import { postReports, reportBodies, TEST_PAGE_KEYS } from '../../collector/testing/reports'
 import { launchBrowser } from './harness'
 
+/**
+ * How the table `id` fits its card: whether its box scrolls sideways, the cells drawn past the card's right edge (read
+ * only once the table is scrolled), and the cells of three words or more set one word a line (a column squeezed to its
+ * longest word). Where the rows stack, the columns' headers are clipped out of sight: each row's cells are what is drawn.
+ */
+function howItFits(page: Page, id: string): Promise<{ scrolls: boolean; cut: Array<string | null>; broken: Array<string | null> }> {
+  return page.evaluate((id) => {
+    const table = document.getElementById(id)!
+    const box = table.parentElement!
+    const card = box.closest('section')!.getBoundingClientRect()
+    const cells = Array.from(table.querySelectorAll(getComputedStyle(table).display === 'table' ? 'th, td' : 'tbody th, tbody td'))
+    return {
+      scrolls: box.scrollWidth > box.clientWidth + 1,
+      cut: cells.filter((c) => c.getBoundingClientRect().right > card.right + 0.5).map((c) => c.textContent),
+      broken: cells
+        .filter((c) => {
+          const words = (c.textContent ?? '').trim().split(/\s+/).length
+          const range = document.createRange()
+          range.selectNodeContents(c)
+          const lines = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.bottom))).size
+          return words >= 3 && lines >= words
+        })
+        .map((c) => c.textContent),
+    }
+  }, id)
+}
+
 describe('the dashboard, by screen reader and at a narrow width', () => {
   let db: Database
   let browser: Browser
@@ -681,27 +708,7 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     try {
       const page = await context.newPage()
       await openWithDailyLines(page)
-      const fit = () =>
-        page.evaluate((id) => {
-          const table = document.getElementById(id)!
-          const box = table.parentElement!
-          const card = box.closest('section')!.getBoundingClientRect()
-          // The columns' headers are clipped out of sight where the rows stack: each row's cells are what is drawn.
-          const cells = Array.from(table.querySelectorAll(getComputedStyle(table).display === 'table' ? 'th, td' : 'tbody th, tbody td'))
-          return {
-            scrolls: box.scrollWidth > box.clientWidth + 1,
-            cut: cells.filter((c) => c.getBoundingClientRect().right > card.right + 0.5).map((c) => c.textContent),
-            broken: cells
-              .filter((c) => {
-                const words = (c.textContent ?? '').trim().split(/\s+/).length
-                const range = document.createRange()
-                range.selectNodeContents(c)
-                const lines = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.bottom))).size
-                return words >= 3 && lines >= words
-              })
-              .map((c) => c.textContent),
-          }
-        }, id)
+      const fit = () => howItFits(page, id)
       expect(await fit()).toEqual({ scrolls: false, cut: [], broken: [] })
       // Each figure on a line of its own, its column's name drawn to its left, the figure and its interval beside it.
       const beside = await page.evaluate((id) => {
@@ -736,27 +743,7 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     try {
       const page = await context.newPage()
       await open(page)
-      const traffic = () =>
-        page.evaluate(() => {
-          const box = document.querySelector('#traffic')!.parentElement!
-          const card = box.closest('section')!.getBoundingClientRect()
-          const cells = Array.from(document.querySelectorAll('#traffic th, #traffic td'))
-          return {
-            scrolls: box.scrollWidth > box.clientWidth + 1,
-            // Cells drawn past the card's right edge: read only once the table is scrolled.
-            cut: cells.filter((c) => c.getBoundingClientRect().right > card.right + 0.5).map((c) => c.textContent),
-            // Text of three words or more set one word a line: a column squeezed to its longest word.
-            broken: cells
-              .filter((c) => {
-                const words = (c.textContent ?? '').trim().split(/\s+/).length
-                const range = document.createRange()
-                range.selectNodeContents(c)
-                const lines = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.bottom))).size
-                return words >= 3 && lines >= words
-              })
-              .map((c) => c.textContent),
-          }
-        })
+      const traffic = () => howItFits(page, 'traffic')
       expect(await traffic()).toEqual({ scrolls: false, cut: [], broken: [] })
       // Still a table to a screen reader, its answers the rows' headers, and each figure read once, not with the
       // column's name drawn beside it (the column header is read with it already).
