@@ -584,6 +584,12 @@ describe('dashboard: rewriting the page-statistics table', () => {
     ['written', () => ({ ok: true, status: 200, json: async () => ({ pages: 3, integrity: 'sha256-new' }) }), /^Written: 3 pages, sha256-new$/],
     ['refused', () => ({ ok: false, status: 500, json: async () => ({ error: 'internal' }) }), /^The table was not rewritten: the collector ran into an error [^()]*try again[^()]* \(HTTP 500: internal\)$/],
     ['unreachable', () => { throw new TypeError('Failed to fetch') }, /^The table was not rewritten: the collector could not be reached[^()]*running[^()]* \(Failed to fetch\)$/],
+    // A rewrite the silent database still holds is written once it answers: not told as not done.
+    [
+      'answered that its database did not answer in time',
+      () => ({ ok: false, status: 503, headers: new Headers({ 'retry-after': '20' }), json: async () => ({ error: 'storage_timeout' }) }),
+      /^The table is not rewritten yet: the collector is running, but its database did not answer in time: try again in 20 seconds[^()]* \(HTTP 503: storage_timeout\)$/,
+    ],
   ])('says it is busy while a rewrite runs, asks for no second one meanwhile, and is ready again once %s', async (_, answer, said) => {
     const state = await withSlowRewrite(answer)
     button().click()

@@ -979,7 +979,8 @@
       })
     } catch (error) {
       const problem = problemOf(error)
-      out.textContent = `The table was not rewritten: ${problem.said} (${problem.detail})`
+      // A rewrite the silent database still holds (storage_timeout) is written once it answers: "not yet", not "not".
+      out.textContent = `The table ${/storage_timeout$/.test(problem.detail) ? 'is not rewritten yet' : 'was not rewritten'}: ${problem.said} (${problem.detail})`
     } finally {
       busy(false)
     }
