@@ -50,6 +50,18 @@ it('stops with one line, not a stack trace, when the page-statistics folder cann
   })
 }, 300_000)
 
+it('says in one line that --host names an address this machine does not have', async () => {
+  await inTempDir(async (dir) => {
+    const errors: unknown[] = []
+    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+    // A documentation address (TEST-NET-3, RFC 5737): no interface of a test machine has it.
+    expect(await main(['--database', join(dir, 'db'), '--host', '203.0.113.7', '--port', '0', '--page-stats-dir', join(dir, 'public')])).toBe(1)
+    expect(errors).toEqual(['seglet collector: cannot listen on 203.0.113.7:0: no network interface of this machine has that address; check --host'])
+    expect(readdirSync(dir)).toEqual([])
+  })
+}, 300_000)
+
 it('refuses a port it cannot take before it makes, locks or opens the embedded store', async () => {
   await inTempDir(async (dir) => {
     const errors: unknown[] = []
@@ -63,7 +75,8 @@ it('refuses a port it cannot take before it makes, locks or opens the embedded s
     } finally {
       await new Promise((resolve) => taken.close(resolve))
     }
-    expect(errors).toEqual([expect.stringMatching(/^seglet collector: cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/)])
+    // One line, the address once, in plain words and what to do: no system code or second copy of the address.
+    expect(errors).toEqual([`seglet collector: cannot listen on 127.0.0.1:${port}: the port is in use; stop what uses it, or pick another port with --port ${port + 1}`])
     // No store folder made, no lock taken: nothing was opened.
     expect(readdirSync(dir)).toEqual([])
   })

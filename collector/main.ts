@@ -80,6 +80,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Why a port could not be taken, in plain words and what to do; the system's own message for anything else. */
+function listenProblem(error: NodeJS.ErrnoException, port: number): string {
+  if (error.code === 'EADDRINUSE') return `the port is in use; stop what uses it, or pick another port with --port ${port + 1}`
+  if (error.code === 'EACCES') return `this user may not take port ${port} (below 1024 a port needs root or CAP_NET_BIND_SERVICE); pick one above 1023 with --port, behind the shop's proxy`
+  if (error.code === 'EADDRNOTAVAIL') return 'no network interface of this machine has that address; check --host'
+  return error.message
+}
+
 async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, stopped: Promise<void>, stopping: () => boolean): Promise<number> {
   // The port first, and held from then on: a port taken, or one it may not bind, is said at once, before the store
   // is opened (an embedded one can take many seconds). The store's lock is taken after it, never given up between:
@@ -92,7 +100,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     s.listen(args.port, args.host, () => ready(s))
   }).catch((error: Error) => error)
   if (server instanceof Error) {
-    console.error(`seglet collector: cannot listen on ${args.host}:${args.port}: ${server.message}`)
+    console.error(`seglet collector: cannot listen on ${args.host}:${args.port}: ${listenProblem(server as NodeJS.ErrnoException, args.port)}`)
     return 1
   }
   const stopServer = () => server.stop({ graceMs: STOP_GRACE_MS, idleMs: 0 })

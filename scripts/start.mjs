@@ -33,7 +33,11 @@ const collector = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', '
 collector.on('exit', (code, signal) => {
   // Ctrl-C stops both: the collector closes its database and exits 0, which is no failure.
   if (code === 0) console.log('The collector stopped.')
-  else console.error(`The collector stopped (${code === null ? `signal ${signal}` : `exit code ${code}`}); the demo stops with it.`)
+  else {
+    console.error(`The collector stopped (${code === null ? `signal ${signal}` : `exit code ${code}`}); the demo stops with it.`)
+    // The collector's own line names its --port; here that port is --collector-port.
+    if (code === 1) console.error(`If it said its port is in use, pick another: npm start -- --collector-port ${collectorPort + 1}`)
+  }
   process.exit(code ?? 1)
 })
 process.stdout.write(`Seglet demo storefront: ${url}/\nThe shop's side (the collector's dashboard): ${url}/seglet/dashboard\n`)
