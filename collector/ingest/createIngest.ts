@@ -8,6 +8,7 @@ import type { Database, ReportGroup, SumRow } from '../storage/types'
 import { addUpBodies } from './addUpBodies'
 import { createReplayGuard, type ReplayGuard } from './createReplayGuard'
 import type { IngestOutcome, ReportCodec } from './types'
+import { unlessLate } from '../lib/unlessLate'
 
 const DAY_MS = 86_400_000
 
@@ -376,11 +377,9 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       // below then run without a pause between them.
       let known = knownPacks
       if (!known) {
-        let timer: ReturnType<typeof setTimeout> | undefined
         try {
           // Bounded as a write is: the report is not queued yet, so past the bound it is refused, never written.
-          const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, writeTimeout, 'late')))
-          const read = await Promise.race([readKnownPacks(), late])
+          const read = await unlessLate(readKnownPacks(), writeTimeout)
           if (read === 'late') {
             timedOut()
             return finish({ status: 503, code: 'storage_timeout' })
@@ -389,8 +388,6 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
         } catch {
           // Told to the operator by readKnownPacks().
           return finish({ status: 503, code: 'storage_failed' })
-        } finally {
-          clearTimeout(timer)
         }
       }
       const time = now()

@@ -32,6 +32,7 @@ import { isCanonicalPath } from './isCanonicalPath'
 import { isCrossSiteRead } from './isCrossSiteRead'
 import { SECURITY_HEADER_LIST, SECURITY_HEADERS } from './securityHeaders'
 import { toCurrency } from '../lib/toCurrency'
+import { unlessLate } from '../lib/unlessLate'
 
 /** Options of `createCollector`; the command line fills them (see `collector --help`). */
 export interface CollectorOptions {
@@ -301,13 +302,11 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   const readTimeoutMs = options.readTimeoutMs ?? READ_TIMEOUT_MS
   const retryAfter = String(Math.max(1, Math.ceil(readTimeoutMs / 1000)))
   let stalled: Promise<void> | undefined
-  const LATE = Symbol('late')
+  const LATE = 'late'
   const boundedRead = async <T>(read: () => Promise<T>): Promise<T | typeof LATE> => {
     if (stalled) return LATE
     const job = read()
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, readTimeoutMs, LATE)))
-    const result = await Promise.race([job, late]).finally(() => clearTimeout(timer))
+    const result = await unlessLate(job, readTimeoutMs)
     if (result === LATE && !stalled) {
       // Its end, an answer or an error, is nobody's to report now: the request was answered.
       const ended: Promise<void> = job.then(
@@ -382,9 +381,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   const healthTimeoutMs = options.healthTimeoutMs ?? HEALTH_TIMEOUT_MS
   app.get(HEALTH_PATH, async (c) => {
     c.header('cache-control', 'no-store')
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, healthTimeoutMs, 'late')))
-    const healthy = await Promise.race([checkDatabase(), late]).finally(() => clearTimeout(timer))
+    const healthy = await unlessLate(checkDatabase(), healthTimeoutMs)
     // Reports posted meanwhile are not answered 503 on this account: each waits for its own write up to
     // `reportTimeoutMs` (202 once stored; past it, 503 `storage_timeout` if never sent, else no answer).
     if (healthy === 'late') return c.json({ status: 'failing', error: 'storage_timeout' }, 503)
