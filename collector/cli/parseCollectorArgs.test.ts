@@ -44,7 +44,7 @@ describe('the collector command line', () => {
     for (const bad of ['shop.test:8080', 'http://shop.test', '', 'shop-.test', 'shop..test', '*.shop.test', 'fd00::1']) {
       expect(() => parseCollectorArgs(['--allowed-host', bad], noFile)).toThrow(`--allowed-host must be a host name like shop.test (without a port), an IP address or *, not "${bad}"`)
     }
-    expect(COLLECTOR_HELP).toMatch(/^  --allowed-host NAME .*\n.*\* for any\)\. Reached over loopback without --trust-proxy, it refuses other Host\n.*421/m)
+    expect(COLLECTOR_HELP).toMatch(/^  --allowed-host NAME .*\n.*\* for any\)\. Reached from this machine without --trust-proxy, it refuses other Host\n.*421/m)
   })
 
   it('reads how many proxies to trust: --trust-proxy is one, --trust-proxy-hops N (a CDN before a load balancer: 2)', () => {

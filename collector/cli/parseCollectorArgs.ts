@@ -113,7 +113,7 @@ Options:
                              shipped, published or listed pack with the most reports, ahead of other pack ids
   --allowed-origin ORIGIN    the shop's public origin when a proxy forwards under another host (repeatable)
   --allowed-host NAME        a host name the collector answers for besides localhost and 127.0.0.1 (repeatable;
-                             * for any). Reached over loopback without --trust-proxy, it refuses other Host
+                             * for any). Reached from this machine without --trust-proxy, it refuses other Host
                              headers with 421 (a page of any site can make its own name resolve to 127.0.0.1);
                              once this is given, from any address
   --trust-proxy              take the client address from X-Forwarded-For (only behind your own proxy)

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { createHash } from 'node:crypto'
-import { createServer, get, request } from 'node:http'
+import { createServer, get, request, type IncomingMessage, type ServerResponse } from 'node:http'
 import { gunzipSync } from 'node:zlib'
 import { connect, type AddressInfo } from 'node:net'
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
@@ -1003,17 +1003,40 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
   it('takes any host from another address, unless --allowed-host names some (listening on all addresses)', async (context) => {
     const address = Object.values(networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4')?.address
     if (!address) return context.skip()
-    const servers = [createServer(make().listener), createServer(make({ allowedHosts: ['shop.test'] }).listener)]
+    // Another machine's connection, as its address shows it: this machine is the only one a test can connect from.
+    const fromElsewhere = (listener: ReturnType<typeof make>['listener']) => (req: IncomingMessage, res: ServerResponse) => {
+      Object.defineProperty(req.socket, 'remoteAddress', { value: '198.51.100.7', configurable: true })
+      listener(req, res)
+    }
+    const servers = [createServer(fromElsewhere(make().listener)), createServer(fromElsewhere(make({ allowedHosts: ['shop.test'] }).listener))]
     for (const server of servers) await new Promise<void>((ready) => server.listen(0, '0.0.0.0', ready))
     const ask = (server: (typeof servers)[number], via: string, host: string) =>
       new Promise<number>((done, fail) =>
         request({ host: via, port: (server.address() as AddressInfo).port, path: '/seglet/health', headers: { host } }, (res) => (res.resume(), done(res.statusCode!))).on('error', fail).end(),
       )
     try {
-      expect([await ask(servers[0]!, address, 'shop.example'), await ask(servers[0]!, '127.0.0.1', 'shop.example'), await ask(servers[0]!, '127.0.0.1', 'localhost')]).toEqual([200, 421, 200])
+      expect([await ask(servers[0]!, address, 'shop.example'), await ask(servers[0]!, address, 'localhost')]).toEqual([200, 200])
       expect([await ask(servers[1]!, address, 'shop.test'), await ask(servers[1]!, address, 'localhost'), await ask(servers[1]!, address, 'shop.example')]).toEqual([200, 200, 421])
     } finally {
       for (const server of servers) await new Promise((closed) => server.close(closed))
+    }
+  })
+
+  it("refuses another host from this machine reaching it at its own network address, where a page of another site's name can resolve too", async (context) => {
+    // Listening on all addresses, a browser on this machine reaches it at the machine's network address as well as at
+    // 127.0.0.1: a page of another site can make its own name resolve to either (DNS rebinding).
+    const address = Object.values(networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4')?.address
+    if (!address) return context.skip()
+    const server = createServer(make().listener)
+    await new Promise<void>((ready) => server.listen(0, '0.0.0.0', ready))
+    const ask = (host: string, path = '/seglet/health') =>
+      new Promise<number>((done, fail) =>
+        request({ host: address, port: (server.address() as AddressInfo).port, path, headers: { host } }, (res) => (res.resume(), done(res.statusCode!))).on('error', fail).end(),
+      )
+    try {
+      expect([await ask('evil.example'), await ask('evil.example', '/seglet/insights.json'), await ask('localhost'), await ask(`127.0.0.1:${(server.address() as AddressInfo).port}`)]).toEqual([421, 421, 200, 200])
+    } finally {
+      await new Promise((closed) => server.close(closed))
     }
   })
 

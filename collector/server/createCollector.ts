@@ -18,7 +18,7 @@ import { readSums } from '../storage/readSums'
 import { SQL } from '../storage/sql'
 import type { Database } from '../storage/types'
 import { clientAddress } from './clientAddress'
-import { isAllowedHost, isLoopbackAddress } from './isAllowedHost'
+import { isAllowedHost, isFromThisMachine } from './isAllowedHost'
 import { toAllowedHost } from '../lib/toAllowedHost'
 import { gzipAnswer } from './gzipAnswer'
 import { readPageKeyLists } from './pageKeyLists'
@@ -82,8 +82,9 @@ export interface CollectorOptions {
    * `[::1]`); `['*']`: any. A request naming another host is refused `421 {"error":"misdirected_request"}` before any
    * route: a page of another site whose name it made resolve to 127.0.0.1 (DNS rebinding) would otherwise read the
    * insights and the dashboard, post reports and rewrite the table as if it were the collector's own origin. Empty,
-   * the check applies only to a request that came over a loopback connection (the collector listening on 127.0.0.1,
-   * `::1` or `localhost`, or on all addresses and reached from this machine) without `trustProxy`. @default []
+   * the check applies only to a request that came from this machine (see `isFromThisMachine`: over a loopback
+   * connection, the collector listening on 127.0.0.1, `::1` or `localhost`; or, listening on all addresses, at any
+   * address of this machine) without `trustProxy`. @default []
    */
   allowedHosts?: readonly string[]
   /**
@@ -505,7 +506,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   // Reports are most of the traffic: answered straight from the Node.js request, without building web Request and
   // Response objects, by the same function as the route above. Everything else goes through the app.
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    if (!anyHost && (allowedHosts.length > 0 || (!trustProxy && isLoopbackAddress(req.socket?.localAddress))) && !isAllowedHost(req.headers.host, allowedHosts)) {
+    if (!anyHost && (allowedHosts.length > 0 || (!trustProxy && isFromThisMachine(req.socket))) && !isAllowedHost(req.headers.host, allowedHosts)) {
       return void refuseHost(req, res)
     }
     // `Expect: 100-continue` (see createCollectorServer): the client sends the body once told `100 Continue`, said

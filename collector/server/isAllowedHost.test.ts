@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { expect, it } from 'vitest'
-import { isAllowedHost, isLoopbackAddress } from './isAllowedHost'
+import { isAllowedHost, isFromThisMachine, isLoopbackAddress } from './isAllowedHost'
 
 it('tells a loopback local address, as Node.js gives it, from any other', () => {
   for (const [address, loopback] of [
@@ -9,6 +9,17 @@ it('tells a loopback local address, as Node.js gives it, from any other', () => 
   ] as const) {
     expect([address, isLoopbackAddress(address)]).toEqual([address, loopback])
   }
+})
+
+it("tells a connection from this machine, at a loopback address or at one of its own, from another machine's", () => {
+  for (const [localAddress, remoteAddress, mine] of [
+    ['127.0.0.1', '127.0.0.1', true], ['::1', '::1', true], ['127.0.0.1', '10.0.0.9', true],
+    ['192.0.2.2', '192.0.2.2', true], ['::ffff:192.0.2.2', '::ffff:192.0.2.2', true], ['fd00::2', 'fd00::2', true],
+    ['192.0.2.2', '192.0.2.7', false], ['::ffff:192.0.2.2', '::ffff:198.51.100.7', false], [undefined, undefined, false],
+  ] as const) {
+    expect([localAddress, remoteAddress, isFromThisMachine({ localAddress, remoteAddress })]).toEqual([localAddress, remoteAddress, mine])
+  }
+  expect(isFromThisMachine(undefined)).toBe(false)
 })
 
 it('takes a Host naming a loopback name or address or an allowed name, any port, any case; none (HTTP/1.0) too', () => {

@@ -6,6 +6,16 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   return address !== undefined && (address === '::1' || LOOPBACK_V4.test(address))
 }
 
+/**
+ * True when a connection comes from this machine over an address a page of another site can make its own name
+ * resolve to: a loopback address, or this machine's own network address (listening on all addresses, a browser
+ * on this machine reaches it there too, its connection then coming from that same address).
+ */
+export function isFromThisMachine(socket: { localAddress?: string; remoteAddress?: string } | undefined): boolean {
+  const local = socket?.localAddress
+  return isLoopbackAddress(local) || (local !== undefined && socket?.remoteAddress === local)
+}
+
 /** `name` or `[v6]`, then an optional port: the parts of a Host header. */
 const HOST = /^(\[[^\]]*\]|[^:[\]]*)(?::\d*)?$/
 
