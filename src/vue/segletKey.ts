@@ -1,3 +1,4 @@
+import { getCurrentInstance } from 'vue'
 import type { InjectionKey } from 'vue'
 import type { Seglet, SegmentHint } from 'seglet'
 
@@ -14,3 +15,11 @@ export const SEGLET_KEY: InjectionKey<SegletInjection> = Symbol('seglet')
 
 /** What the composables see without the plugin. */
 export const NO_SEGLET: SegletInjection = { seglet: null, hint: null }
+
+/**
+ * Whether the component being set up may show Seglet's state from its first render: it is created in the browser
+ * with a Seglet, and not while hydrating (then its element is the server's already, and it must render what the
+ * server did). A component created after the page decided (the next client-side route, a `v-if`) shows the
+ * segment at once, not the default for one render first.
+ */
+export const isFresh = (seglet: Seglet | null): seglet is Seglet => !!seglet && typeof document !== 'undefined' && !getCurrentInstance()?.vnode.el

@@ -1,10 +1,9 @@
-import { computed, getCurrentInstance, inject, onMounted, onUnmounted, ref, shallowRef, watch } from 'vue'
+import { computed, inject, onMounted, onUnmounted, ref, watch } from 'vue'
 import type { ComputedRef } from 'vue'
 import type { SegmentHint } from 'seglet'
 import { hasDecided, onDecided } from '../personalize/onDecided'
-import { shownSegment } from '../personalize/shownSegment'
 import { toIntentBand } from '../personalize/toIntentBand'
-import { NO_SEGLET, SEGLET_KEY } from './segletKey'
+import { isFresh, NO_SEGLET, SEGLET_KEY } from './segletKey'
 import { useSegment } from './useSegment'
 
 /**
@@ -23,16 +22,13 @@ export function useSegmentHint(): ComputedRef<SegmentHint | null> {
   // Has this page had a segment (shown, or decided in the holdout arm; forgotten since or not)? Read as the
   // component is created in the browser, so one created later never shows the hint first; false on the server
   // and while hydrating (the component's element is the server's already), so hydration matches its HTML.
-  const fresh = !!seglet && typeof document !== 'undefined' && !getCurrentInstance()?.vnode.el
-  const decided = ref(fresh && hasDecided(seglet!))
-  // Until useSegment() follows the live segment (once mounted), such a component shows it already.
-  const live = shallowRef(fresh ? shownSegment(seglet!.getSegment()) : null)
+  // useSegment() gives such a component the live segment from its first render.
+  const decided = ref(isFresh(seglet) && hasDecided(seglet))
   const check = () => {
     if (segment.value || (seglet && hasDecided(seglet))) decided.value = true
   }
   let stop: (() => void) | undefined
   onMounted(() => {
-    live.value = null
     check()
     // A decision in the holdout arm changes no ref: while the hint stands in, look for one.
     if (!decided.value && seglet && hint) stop = onDecided(seglet, () => (decided.value = true))
@@ -40,7 +36,7 @@ export function useSegmentHint(): ComputedRef<SegmentHint | null> {
   onUnmounted(() => stop?.())
   watch(segment, check)
   return computed(() => {
-    const s = segment.value ?? live.value
+    const s = segment.value
     return s ? { segmentId: s.id, intentBand: toIntentBand(s.intent, s.intentThreshold) } : decided.value ? null : hint
   })
 }

@@ -1,5 +1,5 @@
 // Vue bindings with Vue's own tools: vue/server-renderer renders, createSSRApp hydrates, createApp mounts.
-import { createApp, createSSRApp, defineComponent, h, nextTick, ref } from 'vue'
+import { createApp, createSSRApp, defineComponent, h, nextTick, onMounted, ref, watch } from 'vue'
 import type { Component } from 'vue'
 import { renderToString } from 'vue/server-renderer'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -514,6 +514,39 @@ describe('useSegmentHint() in a component created after the page decided', () =>
     await new Promise((r) => setTimeout(r, 0))
     await nextTick()
     expect(container.textContent).toBe('defaultno hint')
+    app.unmount()
+  })
+
+  it('useSegment() renders the decided segment from its first render, so a watcher or onMounted never sees the default first', async () => {
+    const { seglet, segment } = await decided()
+    const renders: string[] = []
+    const watched: string[] = []
+    let atMount = ''
+    const Later = defineComponent({
+      setup() {
+        const value = useSegment()
+        watch(value, (s) => void watched.push(s ? s.id : 'default'))
+        onMounted(() => (atMount = document.getElementById('later')!.textContent!))
+        return () => {
+          const text = value.value ? `segment ${value.value.id}` : 'default'
+          renders.push(text)
+          return h('p', { id: 'later' }, text)
+        }
+      },
+    })
+    const { container, app, later } = await mountPage(seglet, Later)
+    later.value = true
+    await nextTick()
+    expect(renders).toEqual([`segment ${segment.id}`])
+    expect(atMount).toBe(`segment ${segment.id}`)
+    expect(watched).toEqual([])
+    expect(container.textContent).toBe(`segment ${segment.id}segment ${segment.id}`)
+    // And it still follows the segment: forget() clears it.
+    await seglet.forget()
+    await new Promise((r) => setTimeout(r, 0))
+    await nextTick()
+    expect(watched).toEqual(['default'])
+    expect(container.textContent).toBe('defaultdefault')
     app.unmount()
   })
 
