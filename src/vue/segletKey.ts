@@ -1,4 +1,4 @@
-import { getCurrentInstance } from 'vue'
+import { getCurrentInstance, inject, ssrContextKey } from 'vue'
 import type { InjectionKey } from 'vue'
 import type { Seglet, SegmentHint } from 'seglet'
 
@@ -18,8 +18,10 @@ export const NO_SEGLET: SegletInjection = { seglet: null, hint: null }
 
 /**
  * Whether the component being set up may show Seglet's state from its first render: it is created in the browser
- * with a Seglet, and not while hydrating (then its element is the server's already, and it must render what the
- * server did). A component created after the page decided (the next client-side route, a `v-if`) shows the
- * segment at once, not the default for one render first.
+ * with a Seglet, not while hydrating (then its element is the server's already, and it must render what the
+ * server did), and not by `vue/server-renderer` (which provides its context, also where the server has a DOM, as
+ * in a test runner with jsdom). A component created after the page decided (the next client-side route, a `v-if`)
+ * shows the segment at once, not the default for one render first.
  */
-export const isFresh = (seglet: Seglet | null): seglet is Seglet => !!seglet && typeof document !== 'undefined' && !getCurrentInstance()?.vnode.el
+export const isFresh = (seglet: Seglet | null): seglet is Seglet =>
+  !!seglet && typeof document !== 'undefined' && !getCurrentInstance()?.vnode.el && !inject(ssrContextKey, null)

@@ -550,6 +550,12 @@ describe('useSegmentHint() in a component created after the page decided', () =>
     app.unmount()
   })
 
+  it('server-renders the default and the hint, not the live segment, where the server has a DOM (a test runner with jsdom)', async () => {
+    const { seglet } = await decided()
+    const Both = defineComponent({ setup: () => () => [h(Shows), h(ShowsHint)] })
+    expect(await renderToString(createSSRApp(Both).use(createSegletPlugin({ seglet, hint })))).toBe('<!--[--><p id="segment">default</p><p id="hint">casual-browser high</p><!--]-->')
+  })
+
   it('still hydrates with the hint in the holdout arm, without a mismatch, then drops it', async () => {
     const seglet = createSeglet({ ...options(), personalize: { holdout: 1 } })
     running.push(seglet)
