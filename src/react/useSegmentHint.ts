@@ -13,7 +13,7 @@ const noop = () => {}
  * `<SegletProvider>` (what the server read with `readSegmentHint()`), then the live segment's. Content
  * chosen by it is rendered by the server already and stays put on hydration: no flicker, no mismatch. Once
  * Seglet has decided on this page, the hint is done with: `null` after `forget()` and in the holdout arm,
- * like `useSegment()`.
+ * like `useSegment()`. `null` without a `<SegletProvider>` above.
  *
  * @example
  * import { useSegmentHint } from 'seglet/react'

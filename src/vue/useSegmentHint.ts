@@ -10,7 +10,8 @@ import { useSegment } from './useSegment'
  * The segment id and intent band for rendering, as a read-only ref: on the server and during hydration
  * the plugin's `hint` (what the server read with `readSegmentHint()`), then the live segment's. Once Seglet
  * has decided on this page, the hint is done with: `null` after `forget()` and in the holdout arm, like
- * `useSegment()`. Call it in `setup()`.
+ * `useSegment()`. `null` without the plugin. On a server-rendered page, give the client's plugin the same `hint`
+ * as the server's (serialised into the page), or hydration finds different text. Call it in `setup()`.
  *
  * @example
  * const hint = useSegmentHint()
