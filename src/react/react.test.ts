@@ -1,5 +1,5 @@
 // React bindings with React's own tools: react-dom/server renders, react-dom/client hydrates under act().
-import { act, Activity, createElement as h, StrictMode } from 'react'
+import { act, Activity, createElement as h, StrictMode, useState } from 'react'
 import type { ReactNode } from 'react'
 import { hydrateRoot, createRoot } from 'react-dom/client'
 import { renderToString } from 'react-dom/server'
@@ -426,6 +426,28 @@ describe("useSegmentHint(): the server's hint stands in until Seglet decides on 
     expect(rendered.length).toBeGreaterThan(0)
     expect(rendered).toEqual(rendered.map(() => 'no hint'))
     await act(async () => other.unmount())
+  })
+
+  it('a component mounted after the page decided, in a hydrated page, renders the segment from its first render', async () => {
+    const { seglet, segment } = await decided()
+    const rendered: string[] = []
+    function Later(): ReactNode {
+      const value = useSegment()
+      rendered.push(value ? value.id : 'default')
+      return h('p', null, value ? value.id : 'default')
+    }
+    // The server rendered the default; once hydrated, the page shows a part it did not render before (a route).
+    let show: (on: boolean) => void = () => {}
+    function Page(): ReactNode {
+      const [on, setOn] = useState(false)
+      show = setOn
+      return h('div', null, h(Shows), on ? h(Later) : null)
+    }
+    const { container, problems } = await renderThenHydrate(h(SegletProvider, { seglet: null }, h(Page)), h(SegletProvider, { seglet }, h(Page)))
+    expect(problems).toEqual([])
+    await act(async () => show(true))
+    expect(rendered).toEqual([segment.id])
+    expect(container.textContent).toBe(`segment ${segment.id}${segment.id}`)
   })
 
   it('a hint written inline (a new object each render) re-renders no consumer and restarts no check while its content stays', async () => {
