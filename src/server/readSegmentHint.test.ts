@@ -124,6 +124,14 @@ describe('readSegmentHint()', () => {
   })
 })
 
+describe('readSegmentHint() given a promise', () => {
+  it("says to await it (Next.js 15's cookies() and headers() return one)", () => {
+    for (const source of [Promise.resolve(new Headers({ cookie: 'seglet_hint=casual-browser.low' })), Promise.resolve({ get: () => undefined })]) {
+      expect(() => readSegmentHint(source as never)).toThrow(/await/)
+    }
+  })
+})
+
 describe('parseSegmentHint() and toIntentBand()', () => {
   it('parses only <id>.<band>', () => {
     expect(parseSegmentHint('casual-browser.medium')).toEqual({ segmentId: 'casual-browser', intentBand: 'medium' })

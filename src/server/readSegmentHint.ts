@@ -30,7 +30,8 @@ export type SegmentHintSource = { headers: HeaderGetter | HeaderRecord } | Heade
  * cookie store (Next.js `await cookies()`, SvelteKit's `event.cookies`, `Astro.cookies`), or the `Cookie`
  * header itself.
  *
- * @throws OptionsError (code `invalid_option`) when `source` is none of these.
+ * @throws OptionsError (code `invalid_option`) when `source` is none of these; for a promise (Next.js 15's
+ *   `cookies()` or `headers()` without `await`) its message says to await it.
  * @example
  * import { readSegmentHint } from 'seglet/server'
  * const hint = readSegmentHint(request) // { segmentId: 'high-intent-all-round-deep-browser', intentBand: 'high' } or null
@@ -39,7 +40,12 @@ export type SegmentHintSource = { headers: HeaderGetter | HeaderRecord } | Heade
 export function readSegmentHint(source: SegmentHintSource): SegmentHint | null {
   const values = readCookieStore(source) ?? readHintValues(readCookieHeader(source))
   if (values === undefined) {
-    throw new OptionsError('readSegmentHint() expects a Request, an IncomingMessage, a headers object, a cookie store or a Cookie header string', 'source')
+    // Next.js 15's cookies() and headers() return a promise: the fix is one word.
+    const promise = typeof (source as { then?: unknown } | null)?.then === 'function'
+    throw new OptionsError(
+      `readSegmentHint() expects a Request, an IncomingMessage, a headers object, a cookie store or a Cookie header string${promise ? ', got a promise: await it first (readSegmentHint(await cookies()))' : ''}`,
+      'source',
+    )
   }
   let value: string | undefined
   for (const found of values) {
