@@ -333,6 +333,37 @@ describe('createReporter', () => {
     expect(errors.map((e) => e.code)).toEqual([code])
   })
 
+  it.each([
+    ['a relative path', 'seglet/reports'],
+    ['a parent path', '../seglet/reports'],
+    ['a query alone', '?report'],
+    ['a scheme-relative path', `${location.protocol}seglet/reports`],
+  ])('refuses an endpoint given as %s, which would carry the page\'s address, and sends nothing', async (_name, endpoint) => {
+    const page = location.href
+    // A shopper on a page whose address tells who they are.
+    history.replaceState(null, '', '/account/orders/order-4711/?email=a@b.example')
+    try {
+      const store = await storeWith(session(NOW))
+      await createReporter(ctx(store, { options: { reports: { endpoint } } })).run()
+      expect(fetchMock).not.toHaveBeenCalled()
+      expect(errors.map((e) => [e.code, e.field])).toEqual([['invalid_option', 'endpoint']])
+      expect(await store.getMeta(LEDGER_META_KEY)).toBeUndefined()
+    } finally {
+      history.replaceState(null, '', page)
+    }
+  })
+
+  it('sends to a path from the root whatever page the shopper is on', async () => {
+    const page = location.href
+    history.replaceState(null, '', '/account/orders/order-4711/?email=a@b.example')
+    try {
+      await createReporter(ctx(await storeWith(session(NOW)))).run()
+      expect(fetchMock.mock.calls.map(([url]) => String(url))).toEqual([`${location.origin}/seglet/reports`])
+    } finally {
+      history.replaceState(null, '', page)
+    }
+  })
+
   it('reports a send that got no answer once through onError and never throws; the day\'s budget stays spent', async () => {
     fetchMock.mockImplementation(async () => {
       throw new TypeError('Failed to fetch')

@@ -12,7 +12,8 @@ import { DEFAULT_DAILY_EPSILON } from './schema'
 export interface ReportOptions {
   /**
    * Path on the shop's own origin that receives the reports (`'/seglet/reports'`). Another origin, a URL
-   * with a user name or password, and redirects are refused.
+   * with a user name or password, a relative path (`'seglet/reports'`, `'?r'`: it would carry the page's address),
+   * and redirects are refused.
    * @default undefined (no reports)
    */
   endpoint?: string
@@ -39,7 +40,7 @@ export interface ReportSettings {
 
 /**
  * Checks the report options (`learnShare` is checked where it is used, by `encodeReport()`, before any budget is
- * spent). Throws an `OptionsError` for a malformed value and a `SegletError` with code
+ * spent). Throws an `OptionsError` for a malformed value (a relative endpoint among them) and a `SegletError` with code
  * `report_origin` for an endpoint that is not on the page's origin.
  *
  * @example
@@ -48,9 +49,12 @@ export interface ReportSettings {
 export function readReportOptions(options: ReportOptions): ReportSettings {
   if (typeof options !== 'object' || options === null) throw new OptionsError('reports must be an object like { endpoint: "/seglet/reports" }', 'reports')
   const { endpoint, epsilonPerDay = DEFAULT_DAILY_EPSILON, learnShare = 0 } = options
-  if (typeof endpoint !== 'string' || endpoint.trim() === '') throw new OptionsError('reports.endpoint must be a path on this origin, like "/seglet/reports"', 'endpoint')
-  if (!isReportEpsilon(epsilonPerDay)) throw new OptionsError(`reports.epsilonPerDay must be a number from 0.1 to 8 in hundredths, got ${String(epsilonPerDay)}`, 'epsilonPerDay')
   const href = sameOriginUrl(endpoint)
+  // Resolved against the page, a relative endpoint ('seglet/reports', '?r') would put the page's address into every
+  // report's request: only one that means the same from every page is taken.
+  if (typeof endpoint !== 'string' || endpoint.trim() === '' || (href && href !== new URL(endpoint, new URL('/', href)).href))
+    throw new OptionsError('reports.endpoint must be a path from the root of this origin, like "/seglet/reports"', 'endpoint')
+  if (!isReportEpsilon(epsilonPerDay)) throw new OptionsError(`reports.epsilonPerDay must be a number from 0.1 to 8 in hundredths, got ${String(epsilonPerDay)}`, 'epsilonPerDay')
   if (!href) {
     throw new SegletError('report_origin', `The report endpoint ${JSON.stringify(endpoint.slice(0, 200))} is not on this page's origin; Seglet sends reports only to the shop's own origin.`, { field: 'endpoint' })
   }
