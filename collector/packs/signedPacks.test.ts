@@ -104,7 +104,7 @@ const manifestFile = () => join(site, 'packs.manifest')
 const requests = () => fetchMock.mock.calls.map((call) => new URL(call[0] as string).pathname)
 
 describe('signed packs, published by the collector and verified by the browser code', () => {
-  it('a published manifest and its packs verify, are used and stored; fetched without cookies, no redirect', async () => {
+  it('a published manifest and its packs verify, are used and stored; fetched without cookies or Referer, no redirect', async () => {
     const published = await publishPacks({ outDir: site, key, packs: { session: variant(0.3), lifetime: shipped('lifetime') }, now: new Date(T0) })
     expect(published.version).toBe(1)
     const result = await load(T0)
@@ -113,7 +113,7 @@ describe('signed packs, published by the collector and verified by the browser c
     expect(result?.packs.session).toEqual(variant(0.3))
     expect(result?.packs.lifetime).toEqual(shipped('lifetime'))
     expect(requests()).toEqual(['/seglet/packs.manifest', '/seglet/session-v1.json', '/seglet/lifetime-v1.json'])
-    for (const call of fetchMock.mock.calls) expect(call[1]).toEqual({ credentials: 'omit', redirect: 'error', signal: expect.any(AbortSignal) })
+    for (const call of fetchMock.mock.calls) expect(call[1]).toEqual({ credentials: 'omit', redirect: 'error', referrerPolicy: 'no-referrer', signal: expect.any(AbortSignal) })
     expect((cache.entries.get(signedPacksCacheKey(MANIFEST_URL)) as { version: number }).version).toBe(1)
     expect([...cache.entries.keys()].every((k) => k.startsWith('cache:'))).toBe(true)
   })

@@ -96,3 +96,18 @@ describe('fetchFileBytes: a request without progress is given up', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 })
+
+describe('fetchFileBytes: what a request carries', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it.each(['same-origin', 'omit'] as const)('sends no Referer, so the page address never goes with it (credentials %s)', async (credentials) => {
+    const requests: RequestInit[] = []
+    vi.stubGlobal('fetch', async (_href: string, init: RequestInit) => {
+      requests.push(init)
+      return new Response(new Uint8Array(3))
+    })
+    const bytes = await fetchFileBytes('https://shop.example/seglet/packs.manifest', 'pack manifest', 1000, fail, credentials)
+    expect(bytes.byteLength).toBe(3)
+    expect(requests).toEqual([expect.objectContaining({ credentials, referrerPolicy: 'no-referrer', redirect: 'error' })])
+  })
+})

@@ -13,8 +13,8 @@ export const STALL_MS = 30_000
 
 /**
  * The bytes of a same-origin file (`href` already checked by `sameOriginUrl()`), fetched the one way Seglet
- * fetches: no redirect followed (one could lead to another origin), the body refused as soon as it passes
- * `maxBytes`, the request given up after {@link STALL_MS} without progress. Rejects with
+ * fetches: no redirect followed (one could lead to another origin), no `Referer` (the page's address), the body
+ * refused as soon as it passes `maxBytes`, the request given up after {@link STALL_MS} without progress. Rejects with
  * `fail('too_large' | 'load_failed', …)`.
  *
  * @example
@@ -36,7 +36,8 @@ export async function fetchFileBytes(
   }
   progressed()
   try {
-    const response = await fetch(href, { credentials, redirect: 'error', signal: controller.signal })
+    // No Referer: the page's address (a product, an order confirmation, a query) is not the file's business.
+    const response = await fetch(href, { credentials, redirect: 'error', referrerPolicy: 'no-referrer', signal: controller.signal })
     if (!response.ok) throw new Error(`HTTP ${response.status}`)
     progressed()
     return await readCappedBody(response, maxBytes, () => fail('too_large', `The ${what} ${href} is larger than ${maxBytes} bytes; it was not used.`), progressed)

@@ -35,7 +35,7 @@ describe('loadPackFromUrl', () => {
     const loaded = await loadPackFromUrl('/seglet/session.json', { integrity, expected })
     expect(loaded).toEqual(pack)
     expect(fetchMock).toHaveBeenCalledTimes(1)
-    expect(fetchMock).toHaveBeenCalledWith(URL_, { credentials: 'same-origin', redirect: 'error', signal: expect.any(AbortSignal) })
+    expect(fetchMock).toHaveBeenCalledWith(URL_, { credentials: 'same-origin', redirect: 'error', referrerPolicy: 'no-referrer', signal: expect.any(AbortSignal) })
   })
 
   it('caches the verified pack and serves the next load without a request', async () => {

@@ -68,7 +68,7 @@ describe('ModelRuntime.getPack', () => {
     expect(session).toBe(await runtime.getPack('session'))
     expect(lifetime.pack.kind).toBe('lifetime')
     expect(fetchMock).toHaveBeenCalledTimes(1)
-    expect(fetchMock).toHaveBeenCalledWith('https://shop.example/seglet/packs.manifest', { credentials: 'omit', redirect: 'error', signal: expect.any(AbortSignal) })
+    expect(fetchMock).toHaveBeenCalledWith('https://shop.example/seglet/packs.manifest', { credentials: 'omit', redirect: 'error', referrerPolicy: 'no-referrer', signal: expect.any(AbortSignal) })
     expect(reported).toEqual(['pack_load_failed'])
   })
 

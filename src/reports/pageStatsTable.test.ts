@@ -95,7 +95,7 @@ describe('loadValuePages', () => {
   it('loads and caches the table when this browser has none yet (a first visit that bounced never loaded it)', async () => {
     const cache = store()
     expect(await load(cache)).toEqual(['home', 'product/mug', 'cart'])
-    expect(fetchMock).toHaveBeenCalledWith(href, { credentials: 'same-origin', redirect: 'error', signal: expect.any(AbortSignal) })
+    expect(fetchMock).toHaveBeenCalledWith(href, { credentials: 'same-origin', redirect: 'error', referrerPolicy: 'no-referrer', signal: expect.any(AbortSignal) })
     expect(cache.entries.get(pageStatsTableCacheKey())).toEqual({ integrity: sri(text), text })
     expect(reported).toEqual([])
   })
@@ -143,7 +143,7 @@ describe('loadPageStatsTable', () => {
     const cache = memory()
     const out = await loadPageStatsTable('/seglet/page-stats.json', { integrity: sri(text), cache })
     expect(out.reports).toBe(123456)
-    expect(fetchMock).toHaveBeenCalledWith('https://shop.example/seglet/page-stats.json', { credentials: 'same-origin', redirect: 'error', signal: expect.any(AbortSignal) })
+    expect(fetchMock).toHaveBeenCalledWith('https://shop.example/seglet/page-stats.json', { credentials: 'same-origin', redirect: 'error', referrerPolicy: 'no-referrer', signal: expect.any(AbortSignal) })
     expect(cache.entries.has(pageStatsTableCacheKey())).toBe(true)
     await loadPageStatsTable('/seglet/page-stats.json', { integrity: sri(text), cache })
     expect(fetchMock).toHaveBeenCalledTimes(1)
