@@ -1204,6 +1204,47 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(document.reports).toBe(5)
   })
 
+  it('makes a page-statistics rewrite asked for while another read waits on the silent database once it answers, as the dashboard tells it (not rewritten yet)', async () => {
+    const writer = make()
+    await Promise.all(reportBodies(5, { day: DAY, seed: 75 }).map((body, i) => post(writer, body, { address: `10.9.1.${i}` })))
+    let silent = false
+    let release = () => {}
+    const answering = new Promise<void>((resolve) => (release = resolve))
+    const heldQueries: string[] = []
+    const hold = async (what: string) => {
+      if (!silent) return
+      heldQueries.push(what)
+      await answering
+    }
+    const held: Database = {
+      ...db,
+      query: async (text, params) => (await hold(text), db.query(text, params)),
+      transaction: async (work) => (await hold('transaction'), db.transaction(work)),
+    }
+    // A folder of its own: no table written before.
+    const tables = mkdtempSync(join(tmpdir(), 'seglet-tables-'))
+    const collector = createCollector(held, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => NOW, pageStatsDir: tables, readTimeoutMs: 200 })
+    made.push(collector)
+    silent = true
+    try {
+      // The dashboard's insights read waits past the bound; the rewrite asked for meanwhile is answered at once.
+      expect((await collector.app.request('/seglet/insights.json')).status).toBe(503)
+      const asked = heldQueries.length
+      const rewrite = await collector.app.request('/seglet/page-stats.json', { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } })
+      expect([rewrite.status, ((await rewrite.json()) as { error: string }).error]).toEqual([503, 'storage_timeout'])
+      // Still nothing more sent to the silent database.
+      expect(heldQueries).toHaveLength(asked)
+      expect(existsSync(join(tables, 'page-stats.current.json'))).toBe(false)
+    } finally {
+      silent = false
+      release()
+    }
+    // The database answers: the table asked for is written without being asked again.
+    await expect.poll(() => existsSync(join(tables, 'page-stats.current.json')), { timeout: 5_000 }).toBe(true)
+    await collector.close()
+    rmSync(tables, { recursive: true, force: true })
+  })
+
   // main() closes the database right after close(): a purge the hourly timer started just before SIGTERM must
   // have finished by then, or its DELETE (or the embedded store's VACUUM) runs on a closed database.
   it('waits for a running purge before close() returns, so the database is not closed under it', async () => {

@@ -146,7 +146,8 @@ export interface CollectorOptions {
    * it the read is answered `503 {"error":"storage_timeout"}` with a `Retry-After`, and while it still waits, later
    * reads are answered so at once, sending the database nothing more: a database that went silent would otherwise
    * hold each dashboard load, and a connection of the pool per load, until it answers. What waits goes on, and a
-   * table it was rewriting is written once the database answers. @default READ_TIMEOUT_MS
+   * table it was rewriting is written once the database answers; a rewrite (`POST`) answered at once meanwhile is
+   * made once the read that waits ends. @default READ_TIMEOUT_MS
    */
   readTimeoutMs?: number
 }
@@ -303,6 +304,9 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   const readTimeoutMs = options.readTimeoutMs ?? READ_TIMEOUT_MS
   const retryAfter = String(Math.max(1, Math.ceil(readTimeoutMs / 1000)))
   let stalled: Promise<void> | undefined
+  // A page-statistics rewrite asked for while `stalled`, made once it ends (unless the collector is closing by then).
+  let rewriteAfterStall: Promise<void> | undefined
+  let closing = false
   const LATE = 'late'
   const boundedRead = async <T>(read: () => Promise<T>): Promise<T | typeof LATE> => {
     if (stalled) return LATE
@@ -422,6 +426,15 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   // On demand from the dashboard; same-site only, like the report endpoint.
   app.post(PAGE_STATS_PATH, async (c) => {
     if (isCrossSite(headerReader(c), allowedOrigins)) return c.json(refusalBody('cross_site'), 403)
+    // Asked for while another read waits on the silent database (answered at once, sending it nothing): made once that
+    // read ends, as a rewrite that waited past the bound itself is, so the dashboard's "not rewritten yet" holds.
+    if (stalled) rewriteAfterStall ??= stalled.then(() => (closing ? undefined : regeneratePageStats())).then(
+      () => void (rewriteAfterStall = undefined),
+      (error: unknown) => {
+        rewriteAfterStall = undefined
+        reportRequestError(onRequestError, error, `POST ${PAGE_STATS_PATH}`)
+      },
+    )
     const file = await boundedRead(regeneratePageStats)
     if (file === LATE) return readTimedOut(c)
     return c.json({ path: PAGE_STATS_PATH, integrity: file.integrity, day: file.table.day, pages: Object.keys(file.table.pages).length })
@@ -557,6 +570,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     regeneratePageStats,
     purge,
     close: async () => {
+      closing = true
       // Their failures are their callers' to report.
       await Promise.allSettled([running, next, ...purges])
       await ingest.close()
