@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, request } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { Server, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -59,6 +59,27 @@ it('says in one line that --host names an address this machine does not have', a
     expect(await main(['--database', join(dir, 'db'), '--host', '203.0.113.7', '--port', '0', '--page-stats-dir', join(dir, 'public')])).toBe(1)
     expect(errors).toEqual(['seglet collector: cannot listen on 203.0.113.7:0: no network interface of this machine has that address; check --host'])
     expect(readdirSync(dir)).toEqual([])
+  })
+}, 300_000)
+
+it.each([
+  // A port the system keeps back above 1023 (Windows reserves ranges of them; a raised ip_unprivileged_port_start): no advice to go above 1023.
+  ['EACCES', 8787, 'this user may not take port 8787 (the system keeps it back: a reserved range, or a security policy); pick another port with --port'],
+  ['EACCES', 80, "this user may not take port 80 (below 1024 a port needs root or CAP_NET_BIND_SERVICE); pick one above 1023 with --port, behind the shop's proxy"],
+  // The last port: the one to try is below it, not 65536, which --port refuses.
+  ['EADDRINUSE', 65535, 'the port is in use; stop what uses it, or pick another port with --port 65534'],
+])('says what to do about a port refused with %s (%i) that --port can act on', async (code, port, said) => {
+  await inTempDir(async (dir) => {
+    const errors: unknown[] = []
+    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+    // The system's refusal, as listen() gives it (a test cannot be refused these ports for real).
+    vi.spyOn(Server.prototype, 'listen').mockImplementation(function (this: Server) {
+      process.nextTick(() => this.emit('error', Object.assign(new Error(`listen ${code}: 127.0.0.1:${port}`), { code })))
+      return this
+    })
+    expect(await main(['--database', join(dir, 'db'), '--port', String(port), '--page-stats-dir', join(dir, 'public')])).toBe(1)
+    expect(errors).toEqual([`seglet collector: cannot listen on 127.0.0.1:${port}: ${said}`])
   })
 }, 300_000)
 

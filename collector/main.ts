@@ -82,8 +82,14 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Why a port could not be taken, in plain words and what to do; the system's own message for anything else. */
 function listenProblem(error: NodeJS.ErrnoException, port: number): string {
-  if (error.code === 'EADDRINUSE') return `the port is in use; stop what uses it, or pick another port with --port ${port + 1}`
-  if (error.code === 'EACCES') return `this user may not take port ${port} (below 1024 a port needs root or CAP_NET_BIND_SERVICE); pick one above 1023 with --port, behind the shop's proxy`
+  // The next port, or the one below the last (65535).
+  if (error.code === 'EADDRINUSE') return `the port is in use; stop what uses it, or pick another port with --port ${port < 65535 ? port + 1 : port - 1}`
+  if (error.code === 'EACCES') {
+    // Above 1023 it is no lack of root: a port range the system reserves (Windows does), or a security policy.
+    return port < 1024
+      ? `this user may not take port ${port} (below 1024 a port needs root or CAP_NET_BIND_SERVICE); pick one above 1023 with --port, behind the shop's proxy`
+      : `this user may not take port ${port} (the system keeps it back: a reserved range, or a security policy); pick another port with --port`
+  }
   if (error.code === 'EADDRNOTAVAIL') return 'no network interface of this machine has that address; check --host'
   return error.message
 }

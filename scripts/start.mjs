@@ -36,7 +36,7 @@ collector.on('exit', (code, signal) => {
   else {
     console.error(`The collector stopped (${code === null ? `signal ${signal}` : `exit code ${code}`}); the demo stops with it.`)
     // The collector's own line names its --port; here that port is --collector-port.
-    if (code === 1) console.error(`If it said its port is in use, pick another: npm start -- --collector-port ${collectorPort + 1}`)
+    if (code === 1) console.error(`If it said its port is in use, pick another: npm start -- --collector-port ${collectorPort < 65535 ? collectorPort + 1 : collectorPort - 1}`)
   }
   process.exit(code ?? 1)
 })
