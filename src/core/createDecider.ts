@@ -90,6 +90,9 @@ export function createDecider(ctx: DeciderContext): Decider {
   let panel: Panel | undefined
   let panelListener: ((segment: Segment | null) => void) | undefined
   let arm: Promise<PersonalizationArm> | undefined
+  // The arm was drawn for this page only (IndexedDB failed to read the browser's draw, see resolveArm): nothing of it
+  // leaves the page, neither the stored segment (restored by the next page before its decision) nor the segment hint.
+  let pageArm = false
   // With a holdout, every segment carries the share its arm was drawn at: the core shows a returning shopper's
   // stored segment only when the share is still the same (a larger share moves treatment browsers into the holdout).
   const share = ctx.personalize?.holdout || undefined
@@ -188,7 +191,7 @@ export function createDecider(ctx: DeciderContext): Decider {
   /** The decision under way read stored history that another tab has deleted since (the page is in memory now). */
   const historyGone = () => persisting && store.mode !== 'indexeddb'
   const writeHint = (segment: Segment, at: number) => {
-    if (ctx.personalize?.segmentHint && segment.arm === 'holdout') clearSegmentHint()
+    if (ctx.personalize?.segmentHint && (segment.arm === 'holdout' || pageArm)) clearSegmentHint()
     else if (ctx.personalize?.segmentHint && at === epoch && ctx.mayPersist() && !lost && !historyGone() && typeof document !== 'undefined') {
       try {
         writeSegmentHint(document, segment)
@@ -240,7 +243,13 @@ export function createDecider(ctx: DeciderContext): Decider {
         storedArm = `${stored?.arm} ${stored?.holdout}`
       }
       // Once per page (again after forget()): the browser's arm and the shop's page-statistics table.
-      arm ??= resolveArm(ctx.personalize?.holdout, store)
+      arm ??= ((pageArm = false), resolveArm(ctx.personalize?.holdout, {
+        getMeta: (key) => store.getMeta(key).catch((error: unknown) => {
+          pageArm = true
+          throw error
+        }),
+        setMeta: (key, value) => store.setMeta(key, value),
+      }))
       table ??= loadTable()
       const now = Date.now()
       const gap = ctx.features?.sessionGapMs
@@ -327,7 +336,7 @@ export function createDecider(ctx: DeciderContext): Decider {
       }
       writeHint(segment, at)
       const armed = `${segment.arm} ${segment.holdout}`
-      if ((result.changed || armed !== storedArm) && store.mode === 'indexeddb' && ctx.mayPersist() && at === epoch) {
+      if ((result.changed || armed !== storedArm) && !pageArm && store.mode === 'indexeddb' && ctx.mayPersist() && at === epoch) {
         // Only what hysteresis needs across page loads, and the arm, so the next page's restored segment
         // personalises nothing in the holdout either: the explanation is not stored.
         storedArm = armed

@@ -4,7 +4,7 @@ import { createSeglet } from '../core/index'
 import type { Seglet, SegletOptions } from '../core/index'
 import type { Segment } from '../segments'
 import { makeSegment } from './testing/makeSegment'
-import { SEGMENT_EVENT } from './constants'
+import { SEGMENT_EVENT, SEGMENT_HINT_COOKIE } from './constants'
 import { createPersonalizer } from './createPersonalizer'
 import { validateOptions } from '../options/validateOptions'
 import { HOLDOUT_BUCKETS, HOLDOUT_META_KEY, resolveArm } from './resolveArm'
@@ -180,6 +180,51 @@ describe('the holdout arm when consent comes after the start', () => {
       vi.restoreAllMocks()
     }
     const next = createStore({ dbName, persist: true })
+    expect((await next.getMeta<Segment>(SEGMENT_META_KEY))?.arm).toBe('holdout')
+    await next.close()
+  })
+})
+
+describe('the holdout arm when IndexedDB fails to read it', () => {
+  it("stores neither a segment nor a segment hint in the arm the page drew for itself, so the next page's restored segment keeps the browser's arm", async () => {
+    const dbName = 'holdout-unread'
+    const earlier = createStore({ dbName, persist: true })
+    // Held out on earlier visits (bucket 0), with a segment of then stored in that arm.
+    await earlier.setMeta(HOLDOUT_META_KEY, 0)
+    await earlier.setMeta(SEGMENT_META_KEY, { ...segment('holdout'), holdout: 0.5, reasons: [] })
+    await earlier.close()
+    document.cookie = `${SEGMENT_HINT_COOKIE}=; max-age=0; path=/`
+    // This page's read of the draw fails inside IndexedDB (a damaged value, a browser fault); other keys read as ever.
+    const get = IDBObjectStore.prototype.get
+    vi.spyOn(IDBObjectStore.prototype, 'get').mockImplementation(function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+      if (key === HOLDOUT_META_KEY) throw new DOMException('Failed to read the value', 'UnknownError')
+      return get.call(this, key)
+    })
+    // The page's own draw: treatment.
+    vi.spyOn(crypto, 'getRandomValues').mockImplementation(((array: Uint32Array) => {
+      array[0] = HOLDOUT_BUCKETS - 1
+      return array
+    }) as typeof crypto.getRandomValues)
+    try {
+      const seglet = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false }, personalize: { holdout: 0.5, segmentHint: true } })
+      for (let i = 0; i < 6; i++) {
+        seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+        seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+      }
+      await seglet.flush()
+      await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('treatment'), { timeout: 10_000 })
+      seglet.track({ type: 'purchase', orderId: 'o1', value: 400, currency: 'EUR', items: [] })
+      await seglet.flush()
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      await seglet.flush()
+      await seglet.destroy()
+    } finally {
+      vi.restoreAllMocks()
+    }
+    // The server renders the next page without a segment, as for a held-out browser.
+    expect(document.cookie).not.toContain(`${SEGMENT_HINT_COOKIE}=`)
+    const next = createStore({ dbName, persist: true })
+    expect(await next.getMeta(HOLDOUT_META_KEY)).toBe(0)
     expect((await next.getMeta<Segment>(SEGMENT_META_KEY))?.arm).toBe('holdout')
     await next.close()
   })
