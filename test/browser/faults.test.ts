@@ -1,5 +1,6 @@
-// Faults in a real browser: concurrent tabs, IndexedDB missing, blocked, deleted under the page or over
-// quota, pages closed right after events, and a database written by an older schema version.
+// Faults in a real browser: concurrent tabs (a newer version opening the database, site data cleared, consent withdrawn in
+// another tab), IndexedDB missing, blocked, deleted under the page or over quota, pages closed right after events, and a
+// database written by an older schema version.
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import {
@@ -72,6 +73,91 @@ describe('concurrent tabs', () => {
     expect(new Set(db.events.map((e) => e.id)).size).toBe(db.events.length)
     expect(await storageErrors(a)).toEqual([])
     expect(await storageErrors(b)).toEqual([])
+    await a.close()
+    await b.close()
+  })
+})
+
+describe('a shopper with several tabs', () => {
+  type Exported = Awaited<ReturnType<SegletApi['exportData']>>
+  const exportData = (page: Page): Promise<Exported> => page.evaluate(() => (window as unknown as { Seglet: SegletApi }).Seglet.exportData())
+  const flush = (page: Page) => page.evaluate(() => (window as unknown as { Seglet: SegletApi }).Seglet.flush())
+
+  it('a newer Seglet opening the database in another tab while this tab has events queued: not blocked, no event lost, the page not broken', async () => {
+    const old = await h.newPage()
+    await old.goto(tagPage({ consent: 'granted', autocapture: 'false' }))
+    await waitForSeglet(old)
+    await trackSearches(old, 'stored', 10)
+    await flush(old)
+    // Queued, not flushed: the idle flush has not run when the other tab opens the database.
+    await trackSearches(old, 'queued', 15)
+    const newer = await h.newPage()
+    await newer.goto(h.baseUrl + '/test/browser/pages/blank.html')
+    const outcome = await newer.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const req = indexedDB.open('seglet', 99)
+          req.onblocked = () => resolve('blocked')
+          req.onsuccess = () => (req.result.close(), resolve('opened'))
+          req.onerror = () => resolve('error ' + String(req.error))
+        }),
+    )
+    // This tab let go at once: the newer version's upgrade was never held up.
+    expect(outcome).toBe('opened')
+    await flush(old)
+    // Every queued search is on disk (written before the upgrade) or with the page, in memory: none lost.
+    const onDisk = (await readDb(newer)).events.filter((e) => e.type === 'search').map((e) => e.query as string)
+    const inMemory = (await exportData(old)).events.filter((e) => e.query).map((e) => e.query as string)
+    for (let i = 0; i < 10; i++) expect(onDisk).toContain(`stored-${i}`)
+    for (let i = 0; i < 15; i++) expect([...onDisk, ...inMemory], `queued-${i}`).toContain(`queued-${i}`)
+    await expectWorkingInMemory(old, 'after')
+    expect((await storageErrors(old)).map((e) => e.code)).toEqual(['storage_unavailable'])
+    expect((await readDb(newer)).version).toBe(99)
+    await newer.close()
+    await old.close()
+  })
+
+  it('site data cleared by the shopper while a tab is open: the tab tracks on in memory, reported once, the database not re-created', async () => {
+    const page = await h.newPage()
+    await page.goto(tagPage({ consent: 'granted', autocapture: 'false' }))
+    await waitForSeglet(page)
+    await trackSearches(page, 'before', 10)
+    await flush(page)
+    expect((await readDb(page)).events.filter((e) => e.type === 'search')).toHaveLength(10)
+    // What the browser's "Clear site data" does: the origin's databases are deleted, open connections closed by force.
+    const cdp = await h.context.newCDPSession(page)
+    await cdp.send('Storage.clearDataForOrigin', { origin: h.baseUrl, storageTypes: 'indexeddb' })
+    await cdp.detach()
+    await expectWorkingInMemory(page, 'after')
+    await expectWorkingInMemory(page, 'later')
+    expect((await storageErrors(page)).map((e) => e.code)).toEqual(['storage_unavailable'])
+    expect(await databaseNames(page)).toEqual([])
+    await page.close()
+  })
+
+  it('consent withdrawn in one tab while another is writing a large batch: nothing is left stored, and the other tab writes nothing after', async () => {
+    const attrs = { consent: 'granted', autocapture: 'false' }
+    const [a, b] = [await h.newPage(), await h.newPage()]
+    await Promise.all([a.goto(tagPage(attrs)), b.goto(tagPage(attrs))])
+    await Promise.all([waitForSeglet(a), waitForSeglet(b)])
+    await trackSearches(b, 'early', 5)
+    await flush(b)
+    await trackSearches(a, 'a', 5)
+    await flush(a)
+    // Tab b writes a long queue in slices; tab a's shopper withdraws consent as it starts.
+    const writing = b.evaluate(() => {
+      const { Seglet } = window as unknown as { Seglet: SegletApi }
+      for (let i = 0; i < 400; i++) Seglet.track({ type: 'search', query: `b-${i}` })
+      return Seglet.flush()
+    })
+    await a.evaluate(() => (window as unknown as { Seglet: { setConsent(c: string): Promise<void> } }).Seglet.setConsent('denied'))
+    await writing
+    await trackSearches(b, 'b-later', 10)
+    await flush(b)
+    await b.waitForTimeout(1000)
+    expect(await databaseNames(a)).toEqual([])
+    expect((await probes(b)).escaped).toEqual([])
+    expect((await probes(a)).escaped).toEqual([])
     await a.close()
     await b.close()
   })

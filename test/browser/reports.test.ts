@@ -2,7 +2,7 @@
 // off, only to the configured endpoint, at most once a day, without cookies, Referer or any event field;
 // in the holdout the segment is decided but no hook fires.
 import { describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
+import type { Page, Route } from 'playwright-core'
 import { probes, readDb, useHarness, waitForSeglet, waitForSegment } from './helpers'
 
 type SegletWindow = {
@@ -86,6 +86,41 @@ describe('private reports', () => {
     await page.waitForTimeout(2500)
     expect(reports).toHaveLength(1)
     await page.close()
+  })
+
+  it('two tabs opened at the same instant, both due to send the day\'s report: one report leaves, the day spent once', async () => {
+    reports.length = 0
+    const first = await h.newPage()
+    const attrs = { consent: 'granted', reports: ENDPOINT }
+    await earlierVisit(first, h.baseUrl, attrs)
+    await first.close()
+    // The report part reaches both tabs at the same moment, so both prepare the day's report at once.
+    const held: Route[] = []
+    const part = '**/dist/seglet-reports.min.js'
+    await h.context.route(part, (route) => {
+      held.push(route)
+      if (held.length === 2) for (const r of held) void r.continue()
+    })
+    const [a, b] = [await h.newPage(), await h.newPage()]
+    try {
+      await Promise.all([a.goto(h.baseUrl + tagPage(attrs)), b.goto(h.baseUrl + tagPage(attrs))])
+      await Promise.all([waitForSeglet(a), waitForSeglet(b)])
+      await expect.poll(() => held.length, { timeout: 20_000 }).toBe(2)
+    } finally {
+      await h.context.unroute(part)
+    }
+    await expect.poll(() => reports.length, { timeout: 20_000 }).toBe(1)
+    // Both tabs had their chance (each prepares the report within seconds of loading), and then a third page the same day.
+    await a.waitForTimeout(3000)
+    await b.reload()
+    await waitForSeglet(b)
+    await b.waitForTimeout(3000)
+    expect(reports).toHaveLength(1)
+    const ledger = (await readDb(a)).meta['report-ledger'] as { spent: Record<string, number> }
+    expect(Object.values(ledger.spent)).toEqual([2])
+    for (const page of [a, b]) expect((await probes(page)).escaped).toEqual([])
+    await a.close()
+    await b.close()
   })
 
   it('sends nothing while consent is pending, nor with Global Privacy Control on', async () => {
