@@ -333,15 +333,21 @@ describe('createReporter', () => {
     expect(errors.map((e) => e.code)).toEqual([code])
   })
 
-  it.each([
-    ['a relative path', 'seglet/reports'],
-    ['a parent path', '../seglet/reports'],
-    ['a query alone', '?report'],
-    ['a scheme-relative path', `${location.protocol}seglet/reports`],
-  ])('refuses an endpoint given as %s, which would carry the page\'s address, and sends nothing', async (_name, endpoint) => {
+  // A shopper on a page whose address tells who they are, and on the shop's home page, where a relative endpoint
+  // happens to resolve to the root: refused there too, or only the browsers due to report on the home page would.
+  it.each(
+    ['/account/orders/order-4711/?email=a@b.example', '/'].flatMap((at) => [
+      ['a relative path', 'seglet/reports', at],
+      ['a parent path', '../seglet/reports', at],
+      ['a path from the current folder', './seglet/reports', at],
+      ['a query alone', '?report', at],
+      ['a scheme-relative path', `${location.protocol}seglet/reports`, at],
+      // The URL parser drops spaces and C0 controls before a URL, not a no-break space: this one is relative.
+      ['a path after a no-break space', '\u00a0/seglet/reports', at],
+    ]),
+  )('refuses an endpoint given as %s (%s, on %s), which would carry the page\'s address, and sends nothing', async (_name, endpoint, at) => {
     const page = location.href
-    // A shopper on a page whose address tells who they are.
-    history.replaceState(null, '', '/account/orders/order-4711/?email=a@b.example')
+    history.replaceState(null, '', at)
     try {
       const store = await storeWith(session(NOW))
       await createReporter(ctx(store, { options: { reports: { endpoint } } })).run()
@@ -353,11 +359,16 @@ describe('createReporter', () => {
     }
   })
 
-  it('sends to a path from the root whatever page the shopper is on', async () => {
+  it.each([
+    ['a path from the root', '/seglet/reports'],
+    ['a full same-origin URL', `${location.origin}/seglet/reports`],
+    ['a same-origin URL without its scheme', `//${location.host}/seglet/reports`],
+    ['a path from the root after a space', ' /seglet/reports'],
+  ])('sends to %s whatever page the shopper is on', async (_name, endpoint) => {
     const page = location.href
     history.replaceState(null, '', '/account/orders/order-4711/?email=a@b.example')
     try {
-      await createReporter(ctx(await storeWith(session(NOW)))).run()
+      await createReporter(ctx(await storeWith(session(NOW)), { options: { reports: { endpoint } } })).run()
       expect(fetchMock.mock.calls.map(([url]) => String(url))).toEqual([`${location.origin}/seglet/reports`])
     } finally {
       history.replaceState(null, '', page)

@@ -51,8 +51,9 @@ export function readReportOptions(options: ReportOptions): ReportSettings {
   const { endpoint, epsilonPerDay = DEFAULT_DAILY_EPSILON, learnShare = 0 } = options
   const href = sameOriginUrl(endpoint)
   // Resolved against the page, a relative endpoint ('seglet/reports', '?r') would put the page's address into every
-  // report's request: only one that means the same from every page is taken.
-  if (typeof endpoint !== 'string' || endpoint.trim() === '' || (href && href !== new URL(endpoint, new URL('/', href)).href))
+  // report's request: only one that lands where it does from a page far from the root (a path from the root, a full
+  // URL) is taken. Not the root itself: from the home page a relative one lands there, and would be taken there only.
+  if (typeof endpoint !== 'string' || endpoint.trim() === '' || (href && href !== new URL(endpoint, new URL('/_/_/_/_/_/_/_/_?_', href)).href))
     throw new OptionsError('reports.endpoint must be a path from the root of this origin, like "/seglet/reports"', 'endpoint')
   if (!isReportEpsilon(epsilonPerDay)) throw new OptionsError(`reports.epsilonPerDay must be a number from 0.1 to 8 in hundredths, got ${String(epsilonPerDay)}`, 'epsilonPerDay')
   if (!href) {
