@@ -1040,6 +1040,36 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     }
   })
 
+  it('answers a Host naming the address this machine reached it at, as a proxy here forwarding to that address sends by default', async (context) => {
+    // nginx's proxy_pass http://192.0.2.2:8787 names 192.0.2.2:8787: no page of another site can have that as its name.
+    const found = Object.values(networkInterfaces()).flat()
+    const v4 = found.find((i) => i && !i.internal && i.family === 'IPv4')?.address
+    const v6 = found.find((i) => i && !i.internal && i.family === 'IPv6' && !i.address.startsWith('fe80'))?.address
+    if (!v4) return context.skip()
+    const statuses: [string, string, number][] = []
+    for (const [listen, via, names] of [
+      ['0.0.0.0', v4, [v4, `${v4}:PORT`]],
+      // Listening on all IPv6 and IPv4 addresses, the connection's address is IPv4-mapped (::ffff:192.0.2.2).
+      ['::', v4, [v4, `${v4}:PORT`]],
+      ...(v6 ? [['::', v6, [`[${v6}]`, `[${v6}]:PORT`]] as const] : []),
+    ] as const) {
+      const server = createServer(make().listener)
+      await new Promise<void>((ready) => server.listen(0, listen, ready))
+      const port = (server.address() as AddressInfo).port
+      const ask = (host: string) =>
+        new Promise<number>((done, fail) =>
+          request({ host: via, port, path: '/seglet/health', headers: { host } }, (res) => (res.resume(), done(res.statusCode!))).on('error', fail).end(),
+        )
+      try {
+        for (const name of [...names, 'evil.example', '198.51.100.7']) statuses.push([listen, name, await ask(name.replace('PORT', String(port)))])
+      } finally {
+        await new Promise((closed) => server.close(closed))
+      }
+    }
+    // Another site's name, and an address that is not this one, are still refused.
+    expect(statuses).toEqual(statuses.map(([listen, name]) => [listen, name, name === 'evil.example' || name === '198.51.100.7' ? 421 : 200]))
+  })
+
   it('gzips its large answers to a client that takes gzip, and answers a revalidation of the gzipped form 304', async () => {
     const collector = make()
     await postReports(collector.app, reportBodies(30, { day: DAY, seed: 5 }))

@@ -84,7 +84,8 @@ export interface CollectorOptions {
    * insights and the dashboard, post reports and rewrite the table as if it were the collector's own origin. Empty,
    * the check applies only to a request that came from this machine (see `isFromThisMachine`: over a loopback
    * connection, the collector listening on 127.0.0.1, `::1` or `localhost`; or, listening on all addresses, at any
-   * address of this machine) without `trustProxy`. @default []
+   * address of this machine) without `trustProxy`, and a `Host` naming the address it reached (`10.0.0.5`) is taken
+   * too. @default []
    */
   allowedHosts?: readonly string[]
   /**
@@ -519,7 +520,10 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   // Reports are most of the traffic: answered straight from the Node.js request, without building web Request and
   // Response objects, by the same function as the route above. Everything else goes through the app.
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    if (!anyHost && (allowedHosts.length > 0 || (!trustProxy && isFromThisMachine(req.socket))) && !isAllowedHost(req.headers.host, allowedHosts)) {
+    // Without --allowed-host, the address this machine reached it at is a name of its own too (a proxy here forwarding
+    // to http://192.0.2.2:8787 names it); given, only those names and the loopback ones, as ever.
+    const checked = allowedHosts.length > 0 || (!trustProxy && isFromThisMachine(req.socket))
+    if (!anyHost && checked && !isAllowedHost(req.headers.host, allowedHosts, allowedHosts.length > 0 ? undefined : req.socket?.localAddress)) {
       return void refuseHost(req, res)
     }
     // `Expect: 100-continue` (see createCollectorServer): the client sends the body once told `100 Continue`, said

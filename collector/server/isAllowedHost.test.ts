@@ -33,3 +33,13 @@ it('takes a Host naming a loopback name or address or an allowed name, any port,
     expect([host, isAllowedHost(host, ['shop.test'])]).toEqual([host, taken])
   }
 })
+
+it('takes a Host naming the address the connection reached, as a proxy on this machine forwarding there names it, and no other address', () => {
+  for (const [host, local, taken] of [
+    ['192.0.2.2:8787', '192.0.2.2', true], ['192.0.2.2', '::ffff:192.0.2.2', true], ['[fd00::2]:8787', 'fd00::2', true], ['[FD00::2]', 'fd00::2', true],
+    ['192.0.2.2', undefined, false], ['192.0.2.7', '192.0.2.2', false], ['[::ffff:192.0.2.2]', '::ffff:192.0.2.2', false],
+    ['fd00::2', 'fd00::2', false], ['[fe80::1]', 'fe80::1%eth0', false], ['evil.example', '192.0.2.2', false],
+  ] as const) {
+    expect([host, local, isAllowedHost(host, [], local)]).toEqual([host, local, taken])
+  }
+})
