@@ -1275,6 +1275,41 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     rmSync(tables, { recursive: true, force: true })
   })
 
+  it('does not make a rewrite asked for while a read waits on the silent database once the collector is closing, so the database main() then closes is sent no rewrite', async () => {
+    const writer = make()
+    await Promise.all(reportBodies(5, { day: DAY, seed: 76 }).map((body, i) => post(writer, body, { address: `10.9.2.${i}` })))
+    let release = () => {}
+    const answering = new Promise<void>((resolve) => (release = resolve))
+    let silent = true
+    const hold = async () => {
+      if (silent) await answering
+    }
+    const held: Database = {
+      ...db,
+      query: async (text, params) => (await hold(), db.query(text, params)),
+      transaction: async (work) => (await hold(), db.transaction(work)),
+    }
+    const tables = mkdtempSync(join(tmpdir(), 'seglet-tables-'))
+    const collector = createCollector(held, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => NOW, pageStatsDir: tables, readTimeoutMs: 200 })
+    try {
+      expect((await collector.app.request('/seglet/insights.json')).status).toBe(503)
+      const rewrite = await collector.app.request('/seglet/page-stats.json', { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } })
+      expect(rewrite.status).toBe(503)
+      // SIGTERM: the collector closes (main() closes the database once it has) while the read still waits; the
+      // database answers then, and the read ends.
+      const closing = collector.close()
+      silent = false
+      release()
+      await closing
+      // The rewrite asked for is not started on the database about to close.
+      await new Promise((done) => setTimeout(done, 500))
+      expect(existsSync(join(tables, 'page-stats.current.json'))).toBe(false)
+    } finally {
+      release()
+      rmSync(tables, { recursive: true, force: true })
+    }
+  })
+
   // main() closes the database right after close(): a purge the hourly timer started just before SIGTERM must
   // have finished by then, or its DELETE (or the embedded store's VACUUM) runs on a closed database.
   it('waits for a running purge before close() returns, so the database is not closed under it', async () => {
