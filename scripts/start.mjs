@@ -7,12 +7,20 @@ import { startServer } from './serve.mjs'
 import { storefrontPageKeys } from './storefrontPageKeys.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
+// A port is a whole number from 1 to 65535; anything else is said at once, before anything is started.
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name)
-  return i > 0 ? Number(process.argv[i + 1]) : fallback
+  const value = i > 0 ? process.argv[i + 1] : fallback
+  if (!/^\d+$/.test(String(value)) || Number(value) < 1 || Number(value) > 65535) {
+    console.error(`npm start: ${i > 0 ? name : 'PORT'} must be a port from 1 to 65535, got ${value === undefined ? 'nothing' : JSON.stringify(String(value))}`)
+    process.exit(1)
+  }
+  return Number(value)
 }
-const port = arg('--port', Number(process.env.PORT ?? 8080))
-const collectorPort = arg('--collector-port', 8787)
+const port = arg('--port', process.env.PORT ?? '8080')
+const collectorPort = arg('--collector-port', '8787')
+// The next port, or the one below the last (65535).
+const otherPort = (p) => (p < 65535 ? p + 1 : p - 1)
 
 // The demo's page keys, read from its pages' <meta name="seglet:page-key">, are the collector's candidates.
 const pageKeys = new Set(storefrontPageKeys())
@@ -26,7 +34,7 @@ if (pageKeys.size > 0) args.push('--page-keys', [...pageKeys].join(','))
 // collector is left running with the store's lock.
 const { url } = await startServer({ port, collector: `http://127.0.0.1:${collectorPort}` }).catch((error) => {
   const taken = error.code === 'EADDRINUSE'
-  console.error(taken ? `The demo storefront cannot listen on 127.0.0.1:${port}: the port is in use. Stop what uses it, or pick another: npm start -- --port ${port + 1}` : `The demo storefront cannot start: ${error.message}`)
+  console.error(taken ? `The demo storefront cannot listen on 127.0.0.1:${port}: the port is in use. Stop what uses it, or pick another: npm start -- --port ${otherPort(port)}` : `The demo storefront cannot start: ${error.message}`)
   process.exit(1)
 })
 const collector = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
@@ -36,7 +44,7 @@ collector.on('exit', (code, signal) => {
   else {
     console.error(`The collector stopped (${code === null ? `signal ${signal}` : `exit code ${code}`}); the demo stops with it.`)
     // The collector's own line names its --port; here that port is --collector-port.
-    if (code === 1) console.error(`If it said its port is in use, pick another: npm start -- --collector-port ${collectorPort < 65535 ? collectorPort + 1 : collectorPort - 1}`)
+    if (code === 1) console.error(`If it said its port is in use, pick another: npm start -- --collector-port ${otherPort(collectorPort)}`)
   }
   process.exit(code ?? 1)
 })

@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { createServer, request } from 'node:http'
+import { spawn, spawnSync } from 'node:child_process'
 import type { AddressInfo } from 'node:net'
 import { expect, it } from 'vitest'
 // @ts-expect-error: plain ES module without types
@@ -27,6 +28,38 @@ it('the demo storefront rejects with the reason when its port is taken, for `npm
   try {
     const port = (taken.address() as AddressInfo).port
     await expect(startServer({ port })).rejects.toMatchObject({ code: 'EADDRINUSE' })
+  } finally {
+    await new Promise((closed) => taken.close(closed))
+  }
+})
+
+it('`npm start` refuses a port that is not one from 1 to 65535, naming the option, before it starts anything', () => {
+  const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, ['scripts/start.mjs', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 })
+  for (const [args, env, said] of [
+    [['--port', 'abc'], {}, '--port must be a port from 1 to 65535, got "abc"'],
+    [['--collector-port'], {}, '--collector-port must be a port from 1 to 65535, got nothing'],
+    [['--port', '0'], {}, '--port must be a port from 1 to 65535, got "0"'],
+    [[], { PORT: '70000' }, 'PORT must be a port from 1 to 65535, got "70000"'],
+  ] as const) {
+    const result = run([...args], env)
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain(said)
+    expect(result.stdout).not.toContain('Seglet demo storefront')
+  }
+})
+
+it('`npm start` with the storefront\'s port taken at 65535 suggests 65534, a port it takes', async () => {
+  const taken = createServer()
+  await new Promise<void>((ready, fail) => taken.once('error', fail).listen(65535, '127.0.0.1', ready))
+  try {
+    const result = await new Promise<{ status: number | null; stderr: string }>((done) => {
+      const child = spawn(process.execPath, ['scripts/start.mjs', '--port', '65535'], { stdio: ['ignore', 'pipe', 'pipe'] })
+      let stderr = ''
+      child.stderr.on('data', (chunk) => (stderr += chunk))
+      child.on('exit', (status) => done({ status, stderr }))
+    })
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain('npm start -- --port 65534')
   } finally {
     await new Promise((closed) => taken.close(closed))
   }
