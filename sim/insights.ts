@@ -1,5 +1,6 @@
 import { encodeReport } from '../src/reports/encodeReport'
 import { addReport, createInsightSums, estimateInsights, type Estimate, type Insights, type InsightSums } from '../src/reports/estimate'
+import { Z95 } from '../src/reports/estimate/constants'
 import { parseReport } from '../src/reports/parseReport'
 import { DEFAULT_MIN_PAGE_VIEWS } from '../src/segments/constants'
 import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, orderValueBucket } from '../src/reports/schema'
@@ -193,7 +194,7 @@ export interface RunMeasures {
   pageIntervals: number
   /**
    * Of all the estimates above, those shown (`enough`) and how many of their intervals hold the truth: which
-   * cells are shown depends on their estimate, so this can fall short of the coverage of all intervals.
+   * cells are shown depends on their estimate, which a shown figure's lower end allows for (`shownLow`).
    */
   shownCovered: number
   shown: number
@@ -283,9 +284,10 @@ export function measureRun(run: SimRun): RunMeasures {
     }
   }
   const totalViews = truth.views.reduce((a, b) => a + b, 0)
-  // Interval widths shrink as 1/√sessions: the sessions at which each statistic's interval meets its rule.
+  // Interval widths shrink as 1/√sessions: the sessions at which each statistic's interval meets its rule. The
+  // width the rule reads is ±1.96 sd (a shown figure's lower end then also allows for its having been shown).
   const limit = (e: Estimate) => Math.max(Math.abs(e.value), 0.2)
-  const need = (e: Estimate) => devices * ((e.high - e.low) / limit(e)) ** 2
+  const need = (e: Estimate) => devices * ((2 * Z95 * Math.sqrt(e.variance)) / limit(e)) ** 2
   const finiteOr = (x: number) => (Number.isFinite(x) ? x : Number.POSITIVE_INFINITY)
   const pagesNeed = insights.pages.map((p, k) => ({
     share: truth.views[k] / totalViews,

@@ -364,7 +364,11 @@ describe('dashboard', () => {
     await draw(insightsOf(40))
     expect(document.querySelectorAll('#traffic .na, #segments .na, #pages .na').length).toBeGreaterThan(0)
     // Said once, as text every reader gets, and no cell hides an explanation in a hover title.
-    expect(document.querySelector('header .lede')!.textContent).toMatch(/too few reports, or an interval too wide to read/i)
+    const lede = document.querySelector('header .lede')!.textContent!.replace(/\s+/g, ' ')
+    expect(lede).toMatch(/too few reports, or an interval too wide to read/i)
+    // And what a shown interval means: the rule that shows a figure reads the figure, and its interval allows for that.
+    expect(lede).toContain('A figure is shown once its 95% interval is no wider than the figure (for a rate, no wider than the larger of the rate and 20 points)')
+    expect(lede).toContain('the intervals shown hold the true figure about 95% of the time')
     expect([...document.querySelectorAll('[title]')].map((e) => e.getAttribute('title'))).toEqual([])
   })
 

@@ -4,6 +4,7 @@ import type { OlhParams } from '../mechanisms/olh'
 import { questionMechanism } from '../lib/questionMechanism'
 import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, PAGE_VALUE_CLASSES, type FiniteQuestionId, type PageQuestionId } from '../schema'
 import { DEFAULT_MIN_COUNT, DEFAULT_MIN_REPORTS, RATE_INTERVAL_LIMIT, RATIO_DENOMINATOR_LIMIT, Z95 } from './constants'
+import { shownLow } from './shownLow'
 import type { Estimate, EstimateInsightsOptions, InsightSums, Insights, PageInsight } from './types'
 
 type Vector = ArrayLike<number>
@@ -20,23 +21,34 @@ interface Settings {
 const INFINITE = Number.POSITIVE_INFINITY
 const notComputable = (): Estimate => ({ value: Number.NaN, variance: Number.NaN, low: Number.NaN, high: Number.NaN, enough: false, forgedBound: INFINITE })
 
-function estimate(value: number, variance: number, enough: (low: number, high: number) => boolean, forgedBound: number): Estimate {
+/**
+ * The least estimate at which an interval of this width is readable: for a share, count or amount (none of them
+ * negative in truth), the width itself; for a rate, none once the interval is at most RATE_INTERVAL_LIMIT wide, else
+ * the width too ("no wider than the estimate" alone would hide every small rate for ever).
+ */
+type Bar = (width: number) => number
+const valueBar: Bar = (width) => width
+const rateBar: Bar = (width) => (width <= RATE_INTERVAL_LIMIT ? -INFINITE : width)
+const noBar: Bar = () => -INFINITE
+
+/**
+ * An estimate with its 95% interval, shown (`enough`) when `ready` (its reports) and the estimate is at least the
+ * `bar` its interval's width sets. Where the bar decided it, the rule has read the estimate itself, so the figures
+ * it shows lean high: their lower end is then the one that allows for it (`shownLow`), which keeps the intervals
+ * shown at their 95%.
+ */
+function estimate(value: number, variance: number, ready: boolean, bar: Bar, forgedBound: number): Estimate {
   if (!Number.isFinite(value) || !Number.isFinite(variance)) return notComputable()
   const v = Math.max(variance, 0)
-  const half = Z95 * Math.sqrt(v)
-  const low = value - half
-  const high = value + half
+  const sd = Math.sqrt(v)
+  const half = Z95 * sd
+  const at = bar(2 * half)
   // A zero variance is a sample too small to show its spread (every report alike), never a certain estimate.
-  return { value, variance: v, low, high, enough: v > 0 && enough(low, high), forgedBound }
+  const enough = v > 0 && ready && value >= at
+  const low = enough && Number.isFinite(at) ? shownLow(value, sd, at) : value - half
+  return { value, variance: v, low, high: value + half, enough, forgedBound }
 }
 
-/** A rate is readable when its interval is no wider than max(rate, RATE_INTERVAL_LIMIT). */
-const rateReadable = (value: number) => (low: number, high: number) => high - low <= Math.max(Math.abs(value), RATE_INTERVAL_LIMIT)
-/**
- * Any other estimate (a share, count or amount, none of them negative in truth) is readable when its interval
- * is no wider than the estimate: a negative estimate is noise, never readable.
- */
-const valueReadable = (value: number) => (low: number, high: number) => high - low <= value
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x))
 const Z2 = Z95 * Z95
 /**
@@ -67,16 +79,17 @@ function product(a: Estimate, b: Estimate, enough: boolean): Estimate {
   return estimate(
     value,
     b.value * b.value * a.variance + a.value * a.value * b.variance + a.variance * b.variance,
-    () => enough,
+    enough,
+    noBar,
     Math.abs(b.value) * a.forgedBound + Math.abs(a.value) * b.forgedBound + a.forgedBound * b.forgedBound,
   )
 }
 
 /** Quotient of two independent estimates (different questions), as a rate. */
-function quotient(a: Estimate, b: Estimate, enough: (low: number, high: number) => boolean): Estimate {
+function quotient(a: Estimate, b: Estimate, ready: boolean): Estimate {
   if (!Number.isFinite(a.value) || !Number.isFinite(b.value) || !(b.value > 0)) return notComputable()
   const r = a.value / b.value
-  return estimate(r, (a.variance + r * r * b.variance) / (b.value * b.value), enough, ratioBound(a.value, b.value, a.forgedBound, b.forgedBound))
+  return estimate(r, (a.variance + r * r * b.variance) / (b.value * b.value), ready, rateBar, ratioBound(a.value, b.value, a.forgedBound, b.forgedBound))
 }
 
 /** One finite question: estimated counts and the exact mechanism variance of linear estimates. */
@@ -102,7 +115,7 @@ function finiteModelOf(mechanism: FiniteMechanism, n: number, counts: Vector, se
     const p = dot(w, c) / n
     const variance = linearVariance(w) / (n * n) + proportionVariance(dot(w, c), n, unsampled)
     const bound = (dx(w) + settings.m * Math.abs(p)) / (n + settings.m)
-    return estimate(p, variance, (lo, hi) => enoughReports && valueReadable(p)(lo, hi), bound)
+    return estimate(p, variance, enoughReports, valueBar, bound)
   }
 
   /**
@@ -123,9 +136,8 @@ function finiteModelOf(mechanism: FiniteMechanism, n: number, counts: Vector, se
     if (n === 0) return notComputable()
     const { y, r, variance, bound } = ratioParts(a, b, a2)
     if (!(y > 0)) return notComputable()
-    const readable = isRate ? rateReadable(r) : valueReadable(r)
     const settled = Z95 * Math.sqrt(Math.max(0, linearVariance(b))) <= RATIO_DENOMINATOR_LIMIT * y
-    return estimate(r, variance, (lo, hi) => enoughReports && y >= settings.minCount && settled && readable(lo, hi), bound)
+    return estimate(r, variance, enoughReports && y >= settings.minCount && settled, isRate ? rateBar : valueBar, bound)
   }
   return { n, c, share, ratio, ratioParts, linearVariance, unsampled }
 }
@@ -239,7 +251,7 @@ export function estimateInsights(sums: InsightSums, options: EstimateInsightsOpt
     const h = arm.ratioParts(armCells(H, true), armCells(H, false), armCells(H, true))
     if (t.y > 0 && h.y > 0) {
       const variance = arm.linearVariance(t.g.map((gi, i) => gi - h.g[i])) + t.sampling + h.sampling
-      difference = estimate(t.r - h.r, variance, () => treatmentConversion.enough && holdoutConversion.enough, t.bound + h.bound)
+      difference = estimate(t.r - h.r, variance, treatmentConversion.enough && holdoutConversion.enough, noBar, t.bound + h.bound)
     }
   }
 
@@ -282,7 +294,7 @@ function estimatePages(sums: InsightSums, settings: Settings, averageOrderValue:
   const ne = exit.n
   const totalViews = (M * (nv - view.empty)) / nv
   const pageViewsPerSession = nv > 1
-    ? estimate(totalViews, (M * M * view.emptyVariance) / (nv * nv), (lo, hi) => view.enoughReports && valueReadable(totalViews)(lo, hi), (M * (view.dx([1]) + m * Math.abs(view.empty / nv))) / (nv + m))
+    ? estimate(totalViews, (M * M * view.emptyVariance) / (nv * nv), view.enoughReports, valueBar, (M * (view.dx([1]) + m * Math.abs(view.empty / nv))) / (nv + m))
     : notComputable()
 
   const C = PAGE_VALUE_CLASSES.length
@@ -307,24 +319,26 @@ function estimatePages(sums: InsightSums, settings: Settings, averageOrderValue:
     const viewsPerSession = estimate(
       vps,
       (M * M * view.variance(k, 1, 1)) / (nv * nv),
-      (lo, hi) => view.enoughReports && valueReadable(vps)(lo, hi),
+      view.enoughReports,
+      valueBar,
       (M * (view.dx([1, 1]) + m * Math.abs(views / nv))) / (nv + m),
     )
     const viewShare = estimate(
       vps / totalViews,
       viewsPerSession.variance / (totalViews * totalViews),
-      (lo, hi) => view.enoughReports && valueReadable(vps / totalViews)(lo, hi),
+      view.enoughReports,
+      valueBar,
       ratioBound(vps, totalViews, viewsPerSession.forgedBound, pageViewsPerSession.forgedBound),
     )
     // Enough views behind a rate: views in the pageView answers and sessions in the pageExit answers.
     const enoughBehind = view.enoughReports && exit.enoughReports && views * M >= settings.minCount
     const exits = exit.count(k, 0) + exit.count(k, 1)
     const eps = exits / ne
-    const exitsPerSession = estimate(eps, exit.variance(k, 1, 1) / (ne * ne), (lo, hi) => exit.enoughReports && valueReadable(eps)(lo, hi), (exit.dx([1, 1]) + m * Math.abs(eps)) / (ne + m))
+    const exitsPerSession = estimate(eps, exit.variance(k, 1, 1) / (ne * ne), exit.enoughReports, valueBar, (exit.dx([1, 1]) + m * Math.abs(eps)) / (ne + m))
     const bps = exit.count(k, 1) / ne
-    const bouncesPerSession = estimate(bps, exit.variance(k, 0, 1) / (ne * ne), () => false, (exit.dx([0, 1]) + m * Math.abs(bps)) / (ne + m))
-    const exitRate = quotient(exitsPerSession, viewsPerSession, (lo, hi) => enoughBehind && rateReadable(eps / vps)(lo, hi))
-    const bounceRate = quotient(bouncesPerSession, viewsPerSession, (lo, hi) => enoughBehind && rateReadable(bps / vps)(lo, hi))
+    const bouncesPerSession = estimate(bps, exit.variance(k, 0, 1) / (ne * ne), false, noBar, (exit.dx([0, 1]) + m * Math.abs(bps)) / (ne + m))
+    const exitRate = quotient(exitsPerSession, viewsPerSession, enoughBehind)
+    const bounceRate = quotient(bouncesPerSession, viewsPerSession, enoughBehind)
     return {
       key,
       viewsPerSession,

@@ -59,10 +59,17 @@ export interface Estimate {
   value: number
   /** Estimated variance of `value`. */
   variance: number
-  /** 95% interval: value ± 1.96 √variance. */
+  /**
+   * 95% interval: value ± 1.96 √variance; for a figure shown because its estimate came out at least its interval's
+   * width (`enough`), the lower end allows for that (never below 0, and at most value − 1.96 √variance), so the
+   * intervals shown hold the truth 95% of the time, not only all intervals.
+   */
   low: number
   high: number
-  /** False means "not enough reports yet": too few reports for the cell, or an interval too wide to read. */
+  /**
+   * False means "not enough reports yet": too few reports for the cell, or an interval too wide to read (wider than
+   * the estimate; for a rate, wider than the larger of the rate and 20 points).
+   */
   enough: boolean
   /**
    * The most `EstimateInsightsOptions.forgedReports` well-formed but arbitrary reports, added to the
