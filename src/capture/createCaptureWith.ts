@@ -16,6 +16,7 @@ import { readCaptureOptions } from './lib/readCaptureOptions'
 import { readMeta } from './lib/readMeta'
 import { resolvePageStats } from './lib/resolvePageStats'
 import { toSegletError } from './lib/toSegletError'
+import { listen } from '../lib/listen'
 import type { Capture, CaptureDependencies } from './types'
 
 /**
@@ -257,8 +258,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
       engagement?.begin()
       if (doc.readyState === 'loading') {
         // JSON-LD and meta tags further down are not parsed yet.
-        doc.addEventListener('DOMContentLoaded', onLoad, { once: true })
-        cleanups.push(() => doc.removeEventListener('DOMContentLoaded', onLoad))
+        cleanups.push(listen(doc, 'DOMContentLoaded', onLoad, { once: true }))
       } else onLoad()
       cleanups.push(() => {
         clearTimeout(settleTimer)

@@ -27,6 +27,7 @@ import { toRestoredSegment } from '../segments/toRestoredSegment'
 import { DEFAULT_MIN_PAGE_VIEWS } from '../segments/constants'
 import { SEGMENT_META_KEY } from './constants'
 import { whenIdle } from '../store/lib/whenIdle'
+import { listen } from '../lib/listen'
 
 /** Options of `createSeglet()`. Every field is optional. */
 export interface SegletOptions {
@@ -371,8 +372,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   // A returning shopper gets a decision from stored history at once, before any new event is flushed. So does a
   // page restored from the back/forward cache: it shows the segment it was left with, and other pages decided since.
   scheduleDecision()
-  const onPageShow = (event: PageTransitionEvent) => event.persisted && scheduleDecision()
-  addEventListener('pageshow', onPageShow)
+  const unlisten = listen(window, 'pageshow', (event) => (event as PageTransitionEvent).persisted && scheduleDecision())
 
   // Private reports: the report part loads only for a shop that configured them, once consent is granted,
   // when the page is idle.
@@ -442,7 +442,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
       // A decision waiting for the model part is dropped.
       epoch++
       clearTimeout(prefetchTimer)
-      removeEventListener('pageshow', onPageShow)
+      unlisten()
       capture.stop()
       personalizer.stop()
       decider?.destroy()

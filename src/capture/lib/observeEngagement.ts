@@ -1,4 +1,5 @@
 import { MAX_VISIBLE_MS } from '../../events/limits'
+import { listen } from '../../lib/listen'
 import { getScrollDepth } from './getScrollDepth'
 
 /** How long after a scroll its depth is measured (at most one measurement in that time). */
@@ -82,11 +83,8 @@ export function observeEngagement(
   }
   const onVisibility = () => (doc.visibilityState === 'hidden' ? onPageHide() : onPageShow())
 
-  const passive: AddEventListenerOptions = { passive: true }
-  doc.addEventListener('visibilitychange', onVisibility, passive)
-  win.addEventListener('pagehide', onPageHide, passive)
-  win.addEventListener('pageshow', onPageShow, passive)
-  if (options.scroll) win.addEventListener('scroll', onScroll, passive)
+  const unlisten = [listen(doc, 'visibilitychange', onVisibility, { passive: true }), listen(win, 'pagehide', onPageHide, { passive: true }), listen(win, 'pageshow', onPageShow, { passive: true })]
+  if (options.scroll) unlisten.push(listen(win, 'scroll', onScroll, { passive: true }))
 
   return {
     begin(keepTime) {
@@ -102,10 +100,7 @@ export function observeEngagement(
     flush,
     stop() {
       clearTimeout(timer)
-      doc.removeEventListener('visibilitychange', onVisibility, passive)
-      win.removeEventListener('pagehide', onPageHide, passive)
-      win.removeEventListener('pageshow', onPageShow, passive)
-      win.removeEventListener('scroll', onScroll, passive)
+      for (const remove of unlisten) remove()
     },
   }
 }

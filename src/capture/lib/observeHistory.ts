@@ -1,3 +1,4 @@
+import { listen } from '../../lib/listen'
 import { wrapMethod } from './wrapMethod'
 
 /**
@@ -15,10 +16,10 @@ export function observeHistory(win: Window, onChange: () => void, onReplace: () 
     restorePush()
     throw error
   }
-  win.addEventListener('popstate', onChange)
+  const unlisten = listen(win, 'popstate', onChange)
   return () => {
     restorePush()
     restoreReplace()
-    win.removeEventListener('popstate', onChange)
+    unlisten()
   }
 }
