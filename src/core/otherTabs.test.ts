@@ -1,5 +1,5 @@
 // A shopper with the shop open in two tabs: what one tab writes reaches the other tab's decisions.
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createStore } from '../store'
 import { createSeglet, type Seglet } from './index'
 
@@ -196,6 +196,47 @@ describe('two tabs of the shop', () => {
       } finally {
         await seglet.destroy()
       }
+    }
+  })
+
+  it('a first-visit tab still on the cold-start default decides from the page views another tab added, once shown again', async () => {
+    const dbName = 'other-tab-first-visit'
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false } })
+    try {
+      // The landing page: one page view, too few to decide (minPageViews is 2), so the cold-start default.
+      seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
+      await seglet.flush()
+      await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 10_000 }).toBe(true)
+      // The shopper opens a product in a new tab: this one is hidden, and writes its engagement before the new tab's
+      // page view is stored.
+      setVisibility('hidden')
+      await seglet.flush()
+      await sleep(500)
+      const other = createStore({ persist: true, dbName })
+      other.enqueue({ type: 'page_view', url: '/products/p1', pageType: 'product', id: 'other-first-visit-1', ts: Date.now() })
+      other.enqueue({ type: 'product_view', productId: 'p1', price: 30, currency: 'EUR', id: 'other-first-visit-2', ts: Date.now() })
+      await other.flush()
+      await other.close()
+      // Back to the landing tab: two page views are stored now, evidence enough for a decision.
+      setVisibility('visible')
+      await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 10_000 }).toBe(false)
+    } finally {
+      await seglet.destroy()
+    }
+  })
+
+  it('a destroyed Seglet no longer listens for its tab being shown again', async () => {
+    const add = vi.spyOn(window, 'addEventListener')
+    const remove = vi.spyOn(window, 'removeEventListener')
+    try {
+      const seglet = createSeglet({ consent: 'granted', storage: { dbName: 'other-tab-destroyed' }, capture: { autocapture: false } })
+      const shown = add.mock.calls.filter(([type]) => type === 'visibilitychange')
+      expect(shown).toHaveLength(1)
+      await seglet.destroy()
+      expect(remove).toHaveBeenCalledWith(...shown[0])
+    } finally {
+      add.mockRestore()
+      remove.mockRestore()
     }
   })
 

@@ -42,6 +42,26 @@ describe("the npm build's model part", () => {
     expect(imported.count).toBe(before)
   })
 
+  it('is not imported when a tab on the cold-start default is shown again and no other tab wrote', async () => {
+    seglet = await firstPageView('prefetch-model-shown-again')
+    const read = vi.spyOn(IDBObjectStore.prototype, 'index')
+    for (let i = 0; i < 3; i++) {
+      for (const state of ['hidden', 'visible']) {
+        Object.defineProperty(document, 'visibilityState', { value: state, configurable: true })
+        document.dispatchEvent(new Event('visibilitychange'))
+      }
+      // Past the decision's idle wait, well before the shopper stayed long enough for the prefetch.
+      await vi.advanceTimersByTimeAsync(500)
+      await new Promise((done) => setImmediate(done))
+    }
+    delete (document as { visibilityState?: unknown }).visibilityState
+    // Shown again, the tab read the store for a decision; with nothing new stored it stays on the default.
+    expect(read).toHaveBeenCalled()
+    read.mockRestore()
+    expect(imported.count).toBe(0)
+    expect(seglet.getSegment()).toMatchObject({ coldStart: true })
+  })
+
   it('is imported in idle time on the page before a decision is possible, once the shopper stayed, as the script tag prefetches it', async () => {
     seglet = await firstPageView('prefetch-model')
     expect(imported.count).toBe(0)

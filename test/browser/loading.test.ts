@@ -198,3 +198,41 @@ describe('a page restored from the back/forward cache', () => {
     }
   })
 })
+
+describe('a first-visit tab shown again', () => {
+  it('leaves the cold-start default once another tab of the shop stored the page view a decision needs', async () => {
+    await resetOrigin(h)
+    type W = { Seglet: { track(e: unknown): void; flush(): Promise<void>; getSegment(): { id: string; coldStart: boolean } | null } }
+    const trackPageView = (page: Page, url: string) =>
+      page.evaluate(async (url) => {
+        const seglet = (window as unknown as W).Seglet
+        seglet.track({ type: 'page_view', url, pageType: url === '/' ? 'home' : 'product' })
+        await seglet.flush()
+      }, url)
+    const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
+      page.evaluate((state) => {
+        // Headless Chromium keeps every tab visible: the switch of tabs is played in the page.
+        Object.defineProperty(document, 'visibilityState', { value: state, configurable: true })
+        document.dispatchEvent(new Event('visibilitychange'))
+      }, state)
+    // The landing page: one page view, the cold-start default.
+    const landing = await h.newPage()
+    await landing.goto(tagPage({ consent: 'granted', autocapture: 'false' }))
+    await landing.waitForFunction(() => typeof (window as unknown as { Seglet?: { flush?: unknown } }).Seglet?.flush === 'function')
+    await trackPageView(landing, '/')
+    await landing.waitForFunction(() => (window as unknown as W).Seglet.getSegment()?.coldStart === true)
+    // The shopper opens a product in another tab, which stores its page view, and comes back.
+    await setVisibility(landing, 'hidden')
+    const product = await h.newPage()
+    await product.goto(tagPage({ consent: 'granted', autocapture: 'false' }))
+    await product.waitForFunction(() => typeof (window as unknown as { Seglet?: { flush?: unknown } }).Seglet?.flush === 'function')
+    await trackPageView(product, '/products/the-salt-road')
+    await product.close()
+    await setVisibility(landing, 'visible')
+    await landing.waitForFunction(() => (window as unknown as W).Seglet.getSegment()?.coldStart === false, undefined, { timeout: 20_000 })
+    const t = await probes(landing)
+    expect(t.escaped).toEqual([])
+    expect(t.errors).toEqual([])
+    await landing.close()
+  })
+})
