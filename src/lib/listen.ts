@@ -8,8 +8,6 @@
  */
 export function listen(target: EventTarget, types: string, listener: (event: Event) => void, options?: boolean | AddEventListenerOptions): () => void {
   const list = types.split(' ')
-  for (const type of list) target.addEventListener(type, listener, options)
-  return () => {
-    for (const type of list) target.removeEventListener(type, listener, options)
-  }
+  list.map((type) => target.addEventListener(type, listener, options))
+  return () => list.map((type) => target.removeEventListener(type, listener, options))
 }
