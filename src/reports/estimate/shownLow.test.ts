@@ -27,6 +27,18 @@ describe('shownLow', () => {
     expect(low).toBeLessThan(5 - Z95)
   })
 
+  it('is never above the plain lower end, nor below 0, from the bar to far past it and at any scale', () => {
+    // Exactly, the least truth it finds is at most value − 1.96 sd (the share past the value, among the estimates
+    // over the bar, is at least the share past it of all estimates); the fit of the tail must not push it over.
+    for (const sd of [1e-9, 0.01, 1, 1e6]) {
+      for (const z of [3.92, 4, 5, 8, 10, 12, 20, 40, 100, 1e4, 1e8]) {
+        const low = shownLow(z * sd, sd, 2 * Z95 * sd)
+        expect(low).toBeGreaterThanOrEqual(0)
+        expect(low).toBeLessThanOrEqual(z * sd - Z95 * sd)
+      }
+    }
+  })
+
   it.each([0.5, 1, 2, 3, 4, 6])('with the plain upper end, holds a truth of %s sd at least 95% of the time among the estimates over a bar of 3.92 sd', (truth) => {
     // Normal estimates of sd 1 around the truth, shown when at least 2 × 1.96 (an interval no wider than the figure).
     const rng = createRng(Math.round(truth * 10))
