@@ -17,7 +17,8 @@ const arg = (name, fallback) => {
   }
   return Number(value)
 }
-const port = arg('--port', process.env.PORT ?? '8080')
+// An empty PORT (`PORT= npm start`) is unset, as for most tools that read it.
+const port = arg('--port', process.env.PORT || '8080')
 const collectorPort = arg('--collector-port', '8787')
 // The next port, or the one below the last (65535).
 const otherPort = (p) => (p < 65535 ? p + 1 : p - 1)

@@ -40,6 +40,8 @@ it('`npm start` refuses a port that is not one from 1 to 65535, naming the optio
     [['--collector-port'], {}, '--collector-port must be a port from 1 to 65535, got nothing'],
     [['--port', '0'], {}, '--port must be a port from 1 to 65535, got "0"'],
     [[], { PORT: '70000' }, 'PORT must be a port from 1 to 65535, got "70000"'],
+    // An empty PORT is unset: the port checked next, --collector-port, is the one refused.
+    [['--collector-port', 'abc'], { PORT: '' }, '--collector-port must be a port from 1 to 65535, got "abc"'],
   ] as const) {
     const result = run([...args], env)
     expect(result.status).toBe(1)
