@@ -23,6 +23,32 @@ import { createCollectorServer } from './createCollectorServer'
 const NOW = Date.parse('2026-11-30T12:00:00Z')
 const DAY = '2026-11-29'
 
+/**
+ * `db` behind a switch: while `silent`, every query and transaction is taken (named in `heldQueries`) and answered
+ * only once `release()` is called, as a database that stopped answering would.
+ */
+function silenceable(db: Database, silent = false) {
+  let release = () => {}
+  const answering = new Promise<void>((resolve) => (release = resolve))
+  const switchboard = {
+    silent,
+    heldQueries: [] as string[],
+    release: () => ((switchboard.silent = false), release()),
+    held: undefined as unknown as Database,
+  }
+  const hold = async (what: string) => {
+    if (!switchboard.silent) return
+    switchboard.heldQueries.push(what)
+    await answering
+  }
+  switchboard.held = {
+    ...db,
+    query: async (text, params) => (await hold(text), db.query(text, params)),
+    transaction: async (work) => (await hold('transaction'), db.transaction(work)),
+  }
+  return switchboard
+}
+
 describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
   let db: Database
   let dir: string
@@ -1188,23 +1214,11 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     const writer = make()
     await Promise.all(reportBodies(5, { day: DAY, seed: 74 }).map((body, i) => post(writer, body, { address: `10.9.0.${i}` })))
     // A database that took the queries and says nothing until the test lets it answer.
-    let silent = false
-    let release = () => {}
-    const answering = new Promise<void>((resolve) => (release = resolve))
-    const heldQueries: string[] = []
-    const hold = async (what: string) => {
-      if (!silent) return
-      heldQueries.push(what)
-      await answering
-    }
-    const held: Database = {
-      ...db,
-      query: async (text, params) => (await hold(text), db.query(text, params)),
-      transaction: async (work) => (await hold('transaction'), db.transaction(work)),
-    }
+    const silence = silenceable(db)
+    const { held, heldQueries } = silence
     const collector = createCollector(held, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => NOW, pageStatsDir: dir, readTimeoutMs: 200 })
     made.push(collector)
-    silent = true
+    silence.silent = true
     try {
       const first = await collector.app.request('/seglet/insights.json')
       expect([first.status, await first.json()]).toEqual([503, { error: 'storage_timeout', message: expect.stringMatching(/database did not answer/) }])
@@ -1225,8 +1239,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       }
       expect(heldQueries).toHaveLength(asked)
     } finally {
-      silent = false
-      release()
+      silence.release()
     }
     // The database answers again: so do the reads.
     await expect.poll(async () => (await collector.app.request('/seglet/insights.json')).status).toBe(200)
@@ -1237,25 +1250,13 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
   it('makes a page-statistics rewrite asked for while another read waits on the silent database once it answers, as the dashboard tells it (not rewritten yet)', async () => {
     const writer = make()
     await Promise.all(reportBodies(5, { day: DAY, seed: 75 }).map((body, i) => post(writer, body, { address: `10.9.1.${i}` })))
-    let silent = false
-    let release = () => {}
-    const answering = new Promise<void>((resolve) => (release = resolve))
-    const heldQueries: string[] = []
-    const hold = async (what: string) => {
-      if (!silent) return
-      heldQueries.push(what)
-      await answering
-    }
-    const held: Database = {
-      ...db,
-      query: async (text, params) => (await hold(text), db.query(text, params)),
-      transaction: async (work) => (await hold('transaction'), db.transaction(work)),
-    }
+    const silence = silenceable(db)
+    const { held, heldQueries } = silence
     // A folder of its own: no table written before.
     const tables = mkdtempSync(join(tmpdir(), 'seglet-tables-'))
     const collector = createCollector(held, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => NOW, pageStatsDir: tables, readTimeoutMs: 200 })
     made.push(collector)
-    silent = true
+    silence.silent = true
     try {
       // The dashboard's insights read waits past the bound; the rewrite asked for meanwhile is answered at once.
       expect((await collector.app.request('/seglet/insights.json')).status).toBe(503)
@@ -1266,8 +1267,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       expect(heldQueries).toHaveLength(asked)
       expect(existsSync(join(tables, 'page-stats.current.json'))).toBe(false)
     } finally {
-      silent = false
-      release()
+      silence.release()
     }
     // The database answers: the table asked for is written without being asked again.
     await expect.poll(() => existsSync(join(tables, 'page-stats.current.json')), { timeout: 5_000 }).toBe(true)
@@ -1278,17 +1278,8 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
   it('does not make a rewrite asked for while a read waits on the silent database once the collector is closing, so the database main() then closes is sent no rewrite', async () => {
     const writer = make()
     await Promise.all(reportBodies(5, { day: DAY, seed: 76 }).map((body, i) => post(writer, body, { address: `10.9.2.${i}` })))
-    let release = () => {}
-    const answering = new Promise<void>((resolve) => (release = resolve))
-    let silent = true
-    const hold = async () => {
-      if (silent) await answering
-    }
-    const held: Database = {
-      ...db,
-      query: async (text, params) => (await hold(), db.query(text, params)),
-      transaction: async (work) => (await hold(), db.transaction(work)),
-    }
+    const silence = silenceable(db, true)
+    const { held } = silence
     const tables = mkdtempSync(join(tmpdir(), 'seglet-tables-'))
     const collector = createCollector(held, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => NOW, pageStatsDir: tables, readTimeoutMs: 200 })
     try {
@@ -1298,14 +1289,13 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       // SIGTERM: the collector closes (main() closes the database once it has) while the read still waits; the
       // database answers then, and the read ends.
       const closing = collector.close()
-      silent = false
-      release()
+      silence.release()
       await closing
       // The rewrite asked for is not started on the database about to close.
       await new Promise((done) => setTimeout(done, 500))
       expect(existsSync(join(tables, 'page-stats.current.json'))).toBe(false)
     } finally {
-      release()
+      silence.release()
       rmSync(tables, { recursive: true, force: true })
     }
   })
