@@ -243,13 +243,7 @@ export function createDecider(ctx: DeciderContext): Decider {
         storedArm = `${stored?.arm} ${stored?.holdout}`
       }
       // Once per page (again after forget()): the browser's arm and the shop's page-statistics table.
-      arm ??= ((pageArm = false), resolveArm(ctx.personalize?.holdout, {
-        getMeta: (key) => store.getMeta(key).catch((error: unknown) => {
-          pageArm = true
-          throw error
-        }),
-        setMeta: (key, value) => store.setMeta(key, value),
-      }))
+      arm ??= ((pageArm = false), resolveArm(ctx.personalize?.holdout, store, () => (pageArm = true)))
       table ??= loadTable()
       const now = Date.now()
       const gap = ctx.features?.sessionGapMs

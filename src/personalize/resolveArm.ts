@@ -12,7 +12,7 @@ export const HOLDOUT_BUCKETS = 10_000
  * once, with `crypto.getRandomValues`, and keeps it in the store's meta (IndexedDB once consent allows,
  * memory before), so it keeps its arm across visits, and a larger share later only moves treatment browsers
  * into the holdout. The draw is read and written under the meta lock, so the shop's tabs share one draw; a stored draw
- * IndexedDB fails to read is kept (the page draws for itself only, and its decider stores no segment or segment hint in that draw), so the browser's arm never changes for a failed read. `'none'` without a holdout. The share is checked by `createPersonalizer()`.
+ * IndexedDB fails to read is kept: the page draws for itself only and says so through `onPageDraw` (its decider then stores no segment or segment hint in that draw), so the browser's arm never changes for a failed read. `'none'` without a holdout. The share is checked by `createPersonalizer()`.
  *
  * @example
  * await resolveArm(0.1, store) // 'holdout' for about one browser in ten, the same on every visit
@@ -20,6 +20,7 @@ export const HOLDOUT_BUCKETS = 10_000
 export async function resolveArm(
   holdout: number | undefined,
   store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<unknown> },
+  onPageDraw?: () => void,
 ): Promise<PersonalizationArm> {
   if (!holdout) return 'none'
   // Under the meta lock: two tabs opening at once on a first visit would both draw, and sit in different arms.
@@ -33,7 +34,8 @@ export async function resolveArm(
       do crypto.getRandomValues(word)
       while (word[0] >= 4294967296 - (4294967296 % HOLDOUT_BUCKETS))
       stored = word[0] % HOLDOUT_BUCKETS
-      if (!unread) await store.setMeta(HOLDOUT_META_KEY, stored).catch(() => undefined)
+      if (unread) onPageDraw?.()
+      else await store.setMeta(HOLDOUT_META_KEY, stored).catch(() => undefined)
     }
     return stored as number
   })
