@@ -78,6 +78,15 @@ describe('the holdout arm', () => {
 })
 
 /** A first visit of six engaged product pages, decided in `arm`, then closed: the segment is stored. */
+/** The shopper buys (one purchase per order id) and leaves: what the decision after it stores, for the next page to restore. */
+async function buyAndLeave(seglet: Seglet, orderIds: string[]): Promise<void> {
+  for (const orderId of orderIds) seglet.track({ type: 'purchase', orderId, value: 400, currency: 'EUR', items: [] })
+  await seglet.flush()
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  await seglet.flush()
+  await seglet.destroy()
+}
+
 async function visitDecided(options: SegletOptions, arm: string): Promise<void> {
   const first = createSeglet(options)
   for (let i = 0; i < 6; i++) {
@@ -170,12 +179,7 @@ describe('the holdout arm when consent comes after the start', () => {
       await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('holdout'), { timeout: 10_000 })
       expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
       // The shopper buys on: the segment stored for the next page (restored before its decision) carries the browser's arm.
-      seglet.track({ type: 'purchase', orderId: 'o1', value: 400, currency: 'EUR', items: [] })
-      seglet.track({ type: 'purchase', orderId: 'o2', value: 400, currency: 'EUR', items: [] })
-      await seglet.flush()
-      await new Promise((resolve) => setTimeout(resolve, 1500))
-      await seglet.flush()
-      await seglet.destroy()
+      await buyAndLeave(seglet, ['o1', 'o2'])
     } finally {
       vi.restoreAllMocks()
     }
@@ -213,11 +217,7 @@ describe('the holdout arm when IndexedDB fails to read it', () => {
       }
       await seglet.flush()
       await vi.waitFor(() => expect(seglet.getSegment()?.arm).toBe('treatment'), { timeout: 10_000 })
-      seglet.track({ type: 'purchase', orderId: 'o1', value: 400, currency: 'EUR', items: [] })
-      await seglet.flush()
-      await new Promise((resolve) => setTimeout(resolve, 1500))
-      await seglet.flush()
-      await seglet.destroy()
+      await buyAndLeave(seglet, ['o1'])
     } finally {
       vi.restoreAllMocks()
     }
