@@ -597,12 +597,12 @@ describe('autocapture: engagement', () => {
     }
   })
 
-  it('registers passive listeners and removes every one on stop', () => {
-    const added: Array<[string, unknown]> = []
+  it('registers a passive scroll listener, the page lifecycle ones on the window in the capture phase, and removes every one on stop', () => {
+    const added: Array<[string, unknown, EventTarget]> = []
     const removed: string[] = []
     const spies = [window, document].flatMap((target) => [
       vi.spyOn(target, 'addEventListener').mockImplementation(function (this: EventTarget, type: string, _l: unknown, o?: unknown) {
-        added.push([type, o])
+        added.push([type, o, target])
       }),
       vi.spyOn(target, 'removeEventListener').mockImplementation((type: string) => { removed.push(type) }),
     ])
@@ -610,9 +610,12 @@ describe('autocapture: engagement', () => {
       const capture = setup()
       capture.start()
       capture.stop()
-      for (const [type, options] of added) {
-        if (type === 'scroll' || type === 'visibilitychange' || type === 'pagehide') expect(options).toMatchObject({ passive: true })
+      for (const [type, options, target] of added) {
+        if (type === 'scroll') expect(options).toMatchObject({ passive: true })
+        // Before any page handler, so one that stops propagation cannot stop the clock or keep the page view.
+        if (/^(visibilitychange|pagehide|pageshow)$/.test(type)) expect([options, target]).toEqual([true, window])
       }
+      expect(added.map(([t]) => t)).toEqual(expect.arrayContaining(['scroll', 'visibilitychange', 'pagehide', 'pageshow']))
       expect(added.map(([t]) => t).sort()).toEqual([...removed].sort())
     } finally {
       for (const spy of spies) spy.mockRestore()

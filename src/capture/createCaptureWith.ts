@@ -17,6 +17,7 @@ import { readMeta } from './lib/readMeta'
 import { resolvePageStats } from './lib/resolvePageStats'
 import { toSegletError } from './lib/toSegletError'
 import { listen } from '../lib/listen'
+import { addHideListeners } from '../lib/addHideListeners'
 import type { Capture, CaptureDependencies } from './types'
 
 /**
@@ -254,6 +255,12 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
         })
       }
       const onLoad = () => show(win)
+      // A page hidden or left: its engagement so far, and a page view that still waits for the bridges' code
+      // taken now without them (the file may never arrive on a page that is going away).
+      cleanups.push(addHideListeners(() => {
+        if (waiting) show(win, NO_BRIDGES)
+        engagement?.flush(true)
+      }))
       currentUrl = getCurrentUrl(win)
       engagement?.begin()
       if (doc.readyState === 'loading') {

@@ -116,6 +116,50 @@ describe('SPA page views while the bridges part loads', () => {
   })
 })
 
+describe('a page left while its view waits for the bridges part', () => {
+  for (const leave of ['pagehide', 'visibilitychange'] as const) {
+    it(`takes the page view at ${leave}, without the statistics, and nothing more when the part arrives`, async () => {
+      history.replaceState(null, '', '/products/mug')
+      document.head.innerHTML = '<meta name="seglet:page-stats" content="bounce=0.25">'
+      document.body.innerHTML = productLd('mug')
+      setup({ engagement: false })
+      expect(ofType('page_view')).toEqual([])
+      if (leave === 'visibilitychange') {
+        // Becoming visible again takes nothing; hidden does.
+        document.dispatchEvent(new Event('visibilitychange'))
+        expect(ofType('page_view')).toEqual([])
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
+        document.dispatchEvent(new Event('visibilitychange'))
+      } else window.dispatchEvent(new Event('pagehide'))
+      expect(ofType('page_view')).toEqual([{ type: 'page_view', url: '/products/mug', pageType: 'product' }])
+      arrive(createBridges())
+      await vi.advanceTimersByTimeAsync(0)
+      window.dispatchEvent(new Event('pagehide'))
+      expect(ofType('page_view')).toHaveLength(1)
+      expect(ofType('product_view')).toEqual([])
+      expect(errors).toEqual([])
+    })
+  }
+
+  it('takes nothing at a hide once the page view was taken with the part', async () => {
+    history.replaceState(null, '', '/products/mug')
+    document.head.innerHTML = '<meta name="seglet:page-stats" content="bounce=0.25">'
+    setup({ engagement: false })
+    arrive(createBridges())
+    await vi.advanceTimersByTimeAsync(0)
+    window.dispatchEvent(new Event('pagehide'))
+    expect(ofType('page_view')).toEqual([{ type: 'page_view', url: '/products/mug', pageType: 'product', stats: { bounceRate: 0.25 } }])
+  })
+
+  it('listens no more once stopped', () => {
+    history.replaceState(null, '', '/products/mug')
+    document.head.innerHTML = '<meta name="seglet:page-stats" content="bounce=0.25">'
+    setup({ engagement: false }).stop()
+    window.dispatchEvent(new Event('pagehide'))
+    expect(events).toEqual([])
+  })
+})
+
 describe("a GA4 page's bridges part", () => {
   const win = window as unknown as { dataLayer?: unknown[] }
   afterEach(() => {

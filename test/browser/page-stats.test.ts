@@ -53,4 +53,25 @@ describe('page statistics from the meta tag, script tag', () => {
     expect((await probes(page)).errors.length).toBeGreaterThan(0)
     await page.close()
   })
+
+  it('when the shopper leaves before the bridges part arrives, the page view is stored without the statistics, not lost', async () => {
+    const page = await h.newPage()
+    await withMeta(page, '<meta name="seglet:page-stats" content="bounce=0.25">')
+    let bridgesAsked = 0
+    // The first page's request for the bridges part never gets an answer; the next page's does.
+    await page.route('**/seglet-bridges.min.js', async (route) => {
+      if (++bridgesAsked === 1) return new Promise<void>(() => {})
+      await route.continue()
+    })
+    await page.goto(tagPage() + '&page=1')
+    await waitForSeglet(page)
+    await expect.poll(() => bridgesAsked).toBe(1)
+    await page.goto(tagPage() + '&page=2')
+    await waitForSeglet(page)
+    await page.evaluate(() => (window as unknown as { Seglet: { flush(): Promise<void> } }).Seglet.flush())
+    const views = async () => (await readDb(page)).events.filter((e) => e.type === 'page_view').map((e) => [new URL(String(e.url), 'http://x').searchParams.get('page'), e.stats])
+    await expect.poll(views).toEqual([['1', undefined], ['2', { bounceRate: 0.25 }]])
+    expect(page.uncaughtErrors).toEqual([])
+    await page.close()
+  })
 })

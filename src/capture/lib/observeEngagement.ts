@@ -13,9 +13,9 @@ export interface EngagementObserver {
    */
   begin(keepTime?: boolean): void
   /**
-   * Emits the page view's totals so far, when they changed since the last emission. With `hide`, then stops
-   * the clock until the page is visible again, as `pagehide` does: idempotent, so the store can call it
-   * before its hide-time write and this observer's own listener then emits nothing.
+   * Emits the page view's totals so far, when they changed since the last emission. With `hide` (the page
+   * is hidden or left), then stops the clock until the page is visible again: idempotent, so the store can
+   * call it before its hide-time write and the capture's own hide listener then emits nothing.
    */
   flush(hide?: boolean): void
   /** Removes every listener; does not flush. */
@@ -25,7 +25,7 @@ export interface EngagementObserver {
 /**
  * Measures visible time (Page Visibility API: the clock runs only while `document.visibilityState` is
  * `visible`) and the deepest scroll (a passive listener, measured at most once per 100 ms, and before each emission) of the
- * current page view. Emits on `visibilitychange` to hidden, on `pagehide`, and when `flush()` is called.
+ * current page view. Emits when `flush()` is called: the capture calls it when the page is hidden or left.
  * Every emission of one page view carries the same `id` (from `nextId`, once per page view) and its totals
  * so far: each one replaces the previous record, so a write the closing page loses costs only the time
  * since the emission before it, and summing records never double counts.
@@ -77,13 +77,12 @@ export function observeEngagement(
     }
     if (hide) visibleSince = undefined
   }
-  const onPageHide = () => flush(true)
-  const onPageShow = () => {
+  const onShow = () => {
     if (doc.visibilityState === 'visible' && visibleSince === undefined) visibleSince = Date.now()
   }
-  const onVisibility = () => (doc.visibilityState === 'hidden' ? onPageHide() : onPageShow())
 
-  const unlisten = [listen(doc, 'visibilitychange', onVisibility, { passive: true }), listen(win, 'pagehide', onPageHide, { passive: true }), listen(win, 'pageshow', onPageShow, { passive: true })]
+  // The clock starts again when the page is shown; the capture stops it with flush(true) when the page is hidden.
+  const unlisten = [listen(win, 'visibilitychange pageshow', onShow, true)]
   if (options.scroll) unlisten.push(listen(win, 'scroll', onScroll, { passive: true }))
 
   return {

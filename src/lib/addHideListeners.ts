@@ -1,4 +1,4 @@
-import { listen } from '../../lib/listen'
+import { listen } from './listen'
 
 /**
  * Calls `onHide` on `pagehide` and when the page becomes hidden: the last moments a write reliably
