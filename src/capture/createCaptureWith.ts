@@ -145,6 +145,13 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
   /** {@link showPage}, its failure (a URL rule of the shop that throws) reported as a dropped page view. */
   const show = (win: Window, loaded?: Bridges) => guard('page view dropped', () => showPage(win, loaded))()
 
+  /** Reads the page of the navigation that settles: at its timer, or earlier when the page is hidden or left. */
+  const settle = () => {
+    clearTimeout(settleTimer)
+    settleTimer = undefined
+    show(window)
+  }
+
   const onNavigation = (win: Window, replace?: boolean) => {
     const url = getCurrentUrl(win)
     if (replace && url.split('?')[0] === currentUrl!.split('?')[0]) {
@@ -166,10 +173,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     productsSeen = new Set()
     engagement?.begin(pending)
     clearTimeout(settleTimer)
-    settleTimer = setTimeout(() => {
-      settleTimer = undefined
-      show(win)
-    }, NAVIGATION_SETTLE_MS)
+    settleTimer = setTimeout(settle, NAVIGATION_SETTLE_MS)
   }
 
   /**
@@ -255,10 +259,13 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
         })
       }
       const onLoad = () => show(win)
-      // A page hidden or left: its engagement so far, and a page view that still waits for the bridges' code
-      // taken now without them (the file may never arrive on a page that is going away).
+      // A page hidden or left: its engagement so far, the page of a navigation still settling read now, and
+      // a page view that still waits for the bridges' code taken now without them (the file may never arrive
+      // on a page that is going away). If the file does arrive while the page is still the same (a tab the
+      // shopper comes back to), it reads the page again: its JSON-LD product view, the page view deduplicated.
       cleanups.push(addHideListeners(() => {
-        if (waiting) show(win, NO_BRIDGES)
+        if (settleTimer) settle()
+        if (waiting) show(win, NO_BRIDGES), (waiting = true)
         engagement?.flush(true)
       }))
       currentUrl = getCurrentUrl(win)

@@ -118,7 +118,7 @@ describe('SPA page views while the bridges part loads', () => {
 
 describe('a page left while its view waits for the bridges part', () => {
   for (const leave of ['pagehide', 'visibilitychange'] as const) {
-    it(`takes the page view at ${leave}, without the statistics, and nothing more when the part arrives`, async () => {
+    it(`takes the page view at ${leave}, without the statistics; the part arriving later adds the product view, not a second page view`, async () => {
       history.replaceState(null, '', '/products/mug')
       document.head.innerHTML = '<meta name="seglet:page-stats" content="bounce=0.25">'
       document.body.innerHTML = productLd('mug')
@@ -134,12 +134,45 @@ describe('a page left while its view waits for the bridges part', () => {
       expect(ofType('page_view')).toEqual([{ type: 'page_view', url: '/products/mug', pageType: 'product' }])
       arrive(createBridges())
       await vi.advanceTimersByTimeAsync(0)
+      // The page is still the same (a tab the shopper comes back to): the product viewed there is kept.
+      expect(ofType('product_view')).toEqual([{ type: 'product_view', productId: 'mug' }])
       window.dispatchEvent(new Event('pagehide'))
       expect(ofType('page_view')).toHaveLength(1)
-      expect(ofType('product_view')).toEqual([])
+      expect(ofType('product_view')).toHaveLength(1)
       expect(errors).toEqual([])
     })
   }
+
+  it('reads nothing of the next page when the part arrives after a hide and then a navigation', async () => {
+    history.replaceState(null, '', '/products/mug')
+    document.head.innerHTML = '<meta name="seglet:page-stats" content="bounce=0.25">'
+    document.body.innerHTML = productLd('mug')
+    setup({ engagement: false })
+    window.dispatchEvent(new Event('pagehide'))
+    history.pushState(null, '', '/products/cup')
+    document.body.innerHTML = productLd('cup')
+    arrive(createBridges())
+    await vi.advanceTimersByTimeAsync(0)
+    expect(ofType('product_view')).toEqual([])
+    await vi.advanceTimersByTimeAsync(NAVIGATION_SETTLE_MS)
+    expect(ofType('page_view').map((e) => (e as { url: string }).url)).toEqual(['/products/mug', '/products/cup'])
+    expect(ofType('product_view')).toEqual([{ type: 'product_view', productId: 'cup' }])
+  })
+
+  it("reads an SPA navigation's page at a hide within its settle time, once", async () => {
+    setup()
+    vi.setSystemTime(Date.now() + 1_000)
+    history.pushState(null, '', '/cart')
+    // The shopper leaves before the router's page is read (a redirect right after the navigation).
+    vi.setSystemTime(Date.now() + 50)
+    window.dispatchEvent(new Event('pagehide'))
+    expect(ofType('page_view').map((e) => [(e as { url: string }).url, (e as { pageType: string }).pageType])).toEqual([['/', 'home'], ['/cart', 'cart']])
+    // Its engagement record carries the page type its page view has.
+    expect(ofType('engagement').map((e) => [(e as { url: string }).url, (e as { pageType: string }).pageType])).toEqual([['/', 'home'], ['/cart', 'cart']])
+    await vi.advanceTimersByTimeAsync(NAVIGATION_SETTLE_MS)
+    expect(ofType('page_view')).toHaveLength(2)
+    expect(errors).toEqual([])
+  })
 
   it('takes nothing at a hide once the page view was taken with the part', async () => {
     history.replaceState(null, '', '/products/mug')
