@@ -215,6 +215,22 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     )).then(run, fallback)
   }
 
+  /**
+   * Emits the page view's engagement so far. With `hide` (the page is hidden or left), first reads the page of a
+   * navigation still settling, and takes a page view that still waits for the bridges' code without them (the
+   * file may never arrive on a page that is going away), so the engagement record carries that page view's
+   * type; then stops the clock. If the file does arrive while the page is still the same (a tab the shopper
+   * comes back to), it reads the page again: its JSON-LD product view, the page view deduplicated. The store's
+   * hide listener may run before the capture's own: both come here. Autocapture runs on the page's own window.
+   */
+  const onHide = (hide?: boolean) => {
+    if (hide) {
+      if (settleTimer) settle()
+      if (waiting) show(window, NO_BRIDGES), (waiting = true)
+    }
+    engagement?.flush(hide)
+  }
+
   const onDataLayerEntry = (win: Window, entry: unknown) => {
     // Only GA4 events need the mapping code: `gtm.js`, `config` and the like load nothing. A GA4 event the code does not
     // map (`view_cart`) tells a page with ecommerce data, whose `begin_checkout` may be pushed as the shopper leaves
@@ -259,15 +275,8 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
         })
       }
       const onLoad = () => show(win)
-      // A page hidden or left: its engagement so far, the page of a navigation still settling read now, and
-      // a page view that still waits for the bridges' code taken now without them (the file may never arrive
-      // on a page that is going away). If the file does arrive while the page is still the same (a tab the
-      // shopper comes back to), it reads the page again: its JSON-LD product view, the page view deduplicated.
-      cleanups.push(addHideListeners(() => {
-        if (settleTimer) settle()
-        if (waiting) show(win, NO_BRIDGES), (waiting = true)
-        engagement?.flush(true)
-      }))
+      // A page hidden or left (the store's hide listener may run first: it asks for the engagement as well).
+      cleanups.push(addHideListeners(onHide))
       currentUrl = getCurrentUrl(win)
       engagement?.begin()
       if (doc.readyState === 'loading') {
@@ -302,7 +311,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
       guard('autocapture not started', () => startAutocapture(window))()
     },
 
-    engagement: (hide) => engagement?.flush(hide),
+    engagement: onHide,
 
     stop() {
       if (!started) return

@@ -5,6 +5,7 @@ import type { SegletError } from '../errors/index'
 import type { StoredEvent } from '../events/types'
 import { createBridges, type Bridges } from './bridges'
 import { createCaptureWith, NAVIGATION_SETTLE_MS } from './createCaptureWith'
+import { addHideListeners } from '../lib/addHideListeners'
 import type { CaptureOptions } from './types'
 
 let events: StoredEvent[]
@@ -182,6 +183,28 @@ describe('a page left while its view waits for the bridges part', () => {
     await vi.advanceTimersByTimeAsync(0)
     window.dispatchEvent(new Event('pagehide'))
     expect(ofType('page_view')).toEqual([{ type: 'page_view', url: '/products/mug', pageType: 'product', stats: { bounceRate: 0.25 } }])
+  })
+
+  it('gives the engagement record the page view\'s type when the store\'s hide listener runs first', async () => {
+    // The store adds its hide listener at its first write, before the capture's when an event was tracked
+    // before start(), and asks for the engagement (capture.engagement(true)) before it writes.
+    history.replaceState(null, '', '/p/mug')
+    document.head.innerHTML = '<meta name="seglet:page-type" content="product"><meta name="seglet:page-stats" content="bounce=0.25">'
+    const capture = createCaptureWith({ enqueue: (e) => events.push(e), onError: (e) => errors.push(e) }, () => new Promise<Bridges>(() => {}))
+    const removeStoreListener = addHideListeners(() => capture.engagement(true))
+    stops.push(removeStoreListener, () => capture.stop())
+    capture.start()
+    await vi.advanceTimersByTimeAsync(1000)
+    // A write of the visible page (engagement(false)) leaves the page view waiting.
+    capture.engagement(false)
+    expect(ofType('page_view')).toEqual([])
+    await vi.advanceTimersByTimeAsync(1000)
+    window.dispatchEvent(new Event('pagehide'))
+    expect(ofType('page_view')).toEqual([{ type: 'page_view', url: '/p/mug', pageType: 'product' }])
+    // One record, its last emission at the page view's type.
+    expect(ofType('engagement').at(-1)).toEqual({ type: 'engagement', url: '/p/mug', pageType: 'product', visibleMs: 2000, scrollDepth: expect.any(Number) })
+    expect(new Set(events.filter((e) => e.type === 'engagement').map((e) => e.id)).size).toBe(1)
+    expect(errors).toEqual([])
   })
 
   it('listens no more once stopped', () => {
