@@ -26,6 +26,49 @@ export const CHROMIUM_ARGS = [
   '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
 ]
 
+/**
+ * `SEGLET_TEST_CPU_THROTTLE=4`: every page the tests open runs its main thread that many times slower (CDP's
+ * `Emulation.setCPUThrottlingRate`), as on a slower machine; unset or 1, the pages run at full speed.
+ */
+export const CPU_THROTTLE = cpuThrottle(process.env.SEGLET_TEST_CPU_THROTTLE)
+
+function cpuThrottle(value: string | undefined): number {
+  if (value === undefined || value === '') return 1
+  const rate = Number(value)
+  if (!Number.isFinite(rate) || rate < 1) throw new Error(`SEGLET_TEST_CPU_THROTTLE must be a number of at least 1, not ${JSON.stringify(value)}`)
+  return rate
+}
+
+/**
+ * Slows every page of `context` by {@link CPU_THROTTLE}: a page from `context.newPage()` before it is returned,
+ * any other (a popup, a `window.open`) as soon as the context reports it. The CDP session stays attached for the
+ * page's life, as the throttling lasts only as long as it does.
+ */
+export function throttleContext(context: BrowserContext): void {
+  if (CPU_THROTTLE === 1) return
+  const throttled = new WeakMap<Page, Promise<void>>()
+  const throttle = (page: Page): Promise<void> => {
+    let done = throttled.get(page)
+    if (!done) {
+      done = context
+        .newCDPSession(page)
+        .then((cdp) => cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLE }))
+        .then(() => undefined)
+      throttled.set(page, done)
+    }
+    return done
+  }
+  // A page closed before its session opened needs no throttling.
+  for (const page of context.pages()) void throttle(page).catch(() => undefined)
+  context.on('page', (page) => void throttle(page).catch(() => undefined))
+  const newPage = context.newPage.bind(context)
+  context.newPage = async () => {
+    const page = await newPage()
+    await throttle(page)
+    return page
+  }
+}
+
 export interface Harness {
   baseUrl: string
   /** Every URL the browser requested, in order (page loads, scripts, fetches). */
@@ -48,12 +91,20 @@ export interface ServerExtras {
  * Launches one Chromium (Playwright gives it a fresh temporary profile) for tests that open many fresh, isolated
  * contexts with `browser.newContext()`, as separate shoppers would be; `bfcache` keeps the back/forward cache on.
  */
-export function launchBrowser({ bfcache = false }: { bfcache?: boolean } = {}): Promise<Browser> {
+export async function launchBrowser({ bfcache = false }: { bfcache?: boolean } = {}): Promise<Browser> {
   // Without a spare renderer: the one Chromium keeps warm belongs to one context, so with a fresh context per
   // shopper most are started only to be thrown away.
   const args = CHROMIUM_ARGS.map((arg) => (arg.startsWith('--disable-features=') ? `${arg},SpareRendererForSitePerProcess` : arg))
   // Playwright turns the back/forward cache off by default; `bfcache` keeps it on, as a shopper's browser has it.
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args, ignoreDefaultArgs: bfcache ? ['--disable-back-forward-cache'] : undefined })
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args, ignoreDefaultArgs: bfcache ? ['--disable-back-forward-cache'] : undefined })
+  // Every context's pages, `browser.newPage()`'s included (it opens a context through newContext), are throttled.
+  const newContext = browser.newContext.bind(browser)
+  browser.newContext = async (options) => {
+    const context = await newContext(options)
+    throttleContext(context)
+    return context
+  }
+  return browser
 }
 
 /** Starts a server and a fresh Chromium profile (a new `--user-data-dir`), so no state leaks between files. */
@@ -66,6 +117,7 @@ export async function createHarness({ csp = false, server: extras = {} }: { csp?
     headless: true,
     args: CHROMIUM_ARGS,
   })
+  throttleContext(context)
   const browser = context.browser() as Browser
   const requests: string[] = []
   context.on('request', (request: Request) => requests.push(request.url()))
