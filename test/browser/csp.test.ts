@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { clickPanelButton, expectHooksMatch, probes, readDb, readHooks, readPanel, useHarness, waitForSeglet, waitForSegment } from './helpers'
+import { clickPanelButton, expectHooksMatch, probes, readDb, readHooks, readPanel, useHarness, waitForPageViewStored, waitForSeglet, waitForSegment } from './helpers'
 import { snippet } from './readmeSnippets'
 
 const ENDPOINT = '/seglet/reports'
@@ -148,6 +148,7 @@ describe('a policy that blocks the lazily loaded parts', () => {
     const page = await h.newPage()
     await page.goto(h.baseUrl + '/shop/one')
     await waitForSeglet(page)
+    await waitForPageViewStored(page)
     await page.goto(h.baseUrl + '/shop/two')
     await waitForSeglet(page)
     const reported = async () => (await probes(page)).errors.map((e) => `${e.code} ${/seglet-\w+\.min\.js/.exec(e.message)?.[0]}`)
