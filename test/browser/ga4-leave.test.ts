@@ -4,7 +4,7 @@
 // the page's first GA4 event cannot wait for that file: it is written at once as a bare begin_checkout, its kind only.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { readDb, useHarness, waitForSeglet } from './helpers'
+import { readDb, useHarness, waitForPageViewStored, waitForSeglet } from './helpers'
 
 const h = useHarness()
 
@@ -48,13 +48,16 @@ describe('a GA4 begin_checkout pushed as the page is left, script tag', () => {
   it('is stored as a bare begin_checkout, nothing of the entry, when it is the page\'s first GA4 event and the page is left before the bridges part arrives', async () => {
     const page = await h.newPage()
     let bridgesAsked = 0
-    // The bridges part never arrives on this page.
+    // The bridges part never arrives on this page. The push asks for it in the task that navigates: whether that
+    // request is sent before the navigation cancels it is the browser's timing (on a slow CPU it often is not).
     await page.route('**/seglet-bridges.min.js', async (route) => {
       if (++bridgesAsked === 1) return new Promise<void>(() => {})
       await route.continue()
     })
     await page.goto(tagPage())
     await waitForSeglet(page)
+    // What is written as the page goes needs its database open, as it is once the page view is stored.
+    await waitForPageViewStored(page)
     await Promise.all([
       page.waitForNavigation(),
       page.evaluate((checkout) => {
@@ -65,7 +68,6 @@ describe('a GA4 begin_checkout pushed as the page is left, script tag', () => {
     ])
     await waitForSeglet(page)
     const { events } = await readDb(page)
-    expect(bridgesAsked).toBe(1)
     expect(events.filter((e) => e.type === 'begin_checkout').map(({ id: _id, ts: _ts, ...rest }) => rest)).toEqual([{ type: 'begin_checkout' }])
     expect(JSON.stringify(events)).not.toContain('example.com')
     await page.close()

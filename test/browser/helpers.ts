@@ -353,8 +353,10 @@ export function useHarness(
  * machine can make the open slower than that click.
  */
 export async function waitForPageViewStored(page: Page): Promise<void> {
-  const path = new URL(page.url()).pathname
-  await expect.poll(async () => (await readDb(page)).events.some((e) => e.type === 'page_view' && e.url === path), { timeout: 10_000, interval: 100 }).toBe(true)
+  const { origin, pathname } = new URL(page.url())
+  // Stored as the page's path with its query, if any (a test page's query says how it is set up).
+  const stored = (url: unknown) => new URL(String(url), origin).pathname === pathname
+  await expect.poll(async () => (await readDb(page)).events.some((e) => e.type === 'page_view' && stored(e.url)), { timeout: 10_000, interval: 100 }).toBe(true)
 }
 
 /** From a demo-shop product page: add to cart, go to the cart, check out, buy, and wait for the thank-you. */
