@@ -2,7 +2,7 @@
 // state (IndexedDB, the DOM, the panel's shadow root) rather than trusting Seglet's account of it.
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest'
-import { createHarness, type Harness, type ServerExtras } from './harness'
+import { createHarness, launchBrowser, type Harness, type ServerExtras } from './harness'
 
 /** What the probe installed by {@link installProbes} collected in the page. */
 export interface Probes {
@@ -370,4 +370,22 @@ export async function buyFromProductPage(page: Page): Promise<void> {
   await page.waitForURL('**/checkout.html')
   await page.click('[data-demo-action="buy"]')
   await page.waitForSelector('#thanks', { state: 'visible' })
+}
+
+/**
+ * Runs `test` with a page of a browser of its own that keeps the back/forward cache on (Playwright turns it off by
+ * default), with {@link probeScript}; `restored()` resolves once the page is shown again from that cache. The
+ * browser is closed after, also when the test fails.
+ */
+export async function withBfcachePage(test: (page: Page, restored: () => Promise<unknown>) => Promise<void>): Promise<void> {
+  const browser = await launchBrowser({ bfcache: true })
+  try {
+    const context = await browser.newContext()
+    await context.addInitScript(probeScript)
+    await context.addInitScript(() => addEventListener('pageshow', (event) => event.persisted && ((window as unknown as { __restored: boolean }).__restored = true)))
+    const page = await context.newPage()
+    await test(page, () => page.waitForFunction(() => (window as unknown as { __restored?: boolean }).__restored === true))
+  } finally {
+    await browser.close()
+  }
 }

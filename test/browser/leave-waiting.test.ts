@@ -3,8 +3,7 @@
 // an SPA navigation's page is given to render. What the shopper did there is kept.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { launchBrowser } from './harness'
-import { probeScript, probes, readDb, useHarness, waitForSeglet } from './helpers'
+import { probes, readDb, useHarness, waitForSeglet, withBfcachePage } from './helpers'
 
 const h = useHarness()
 
@@ -95,12 +94,7 @@ describe('a page hidden or left while Seglet waits, script tag', () => {
   })
 
   it('a page with a purchase and a product left for the next page while the bridges part is on its way and restored from the back/forward cache: the purchase and the product view are stored', async () => {
-    const browser = await launchBrowser({ bfcache: true })
-    try {
-      const context = await browser.newContext()
-      await context.addInitScript(probeScript)
-      await context.addInitScript(() => addEventListener('pageshow', (event) => event.persisted && ((window as unknown as { __restored: boolean }).__restored = true)))
-      const page = await context.newPage()
+    await withBfcachePage(async (page, restored) => {
       const bridges = await holdBridges(page)
       await withHead(page, `<script>window.dataLayer = [{ event: 'purchase', ecommerce: ${JSON.stringify(purchase)} }]</script><meta name="seglet:page-stats" content="bounce=0.25"><script type="application/ld+json">${productLd}</script>`)
       await page.goto(tagPage())
@@ -109,7 +103,7 @@ describe('a page hidden or left while Seglet waits, script tag', () => {
       await page.goto(h.baseUrl + '/test/browser/pages/blank.html')
       bridges.release()
       await page.goBack({ waitUntil: 'commit' })
-      await page.waitForFunction(() => (window as unknown as { __restored?: boolean }).__restored === true)
+      await restored()
       await flush(page)
       await expect.poll(async () => (await readDb(page)).events.filter((e) => e.type === 'purchase').map((e) => e.orderId)).toEqual(['T-1'])
       // Its page view was taken as it was left, once; its product view when the part arrived.
@@ -117,8 +111,6 @@ describe('a page hidden or left while Seglet waits, script tag', () => {
       expect((await readDb(page)).events.filter((e) => e.type === 'product_view').map((e) => e.productId)).toEqual(['mug'])
       expect(bridges.asked()).toBe(1)
       expect((await probes(page)).escaped).toEqual([])
-    } finally {
-      await browser.close()
-    }
+    })
   })
 })

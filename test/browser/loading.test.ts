@@ -2,8 +2,7 @@
 // in the same segment with `data-model-loading="auto"` (the default) and with `"eager"`.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { launchBrowser } from './harness'
-import { probeScript, probes, readDb, resetOrigin, type SegmentLike, useHarness } from './helpers'
+import { probes, readDb, resetOrigin, type SegmentLike, useHarness, withBfcachePage } from './helpers'
 
 const h = useHarness()
 
@@ -165,12 +164,7 @@ describe('a returning shopper with declarative blocks', () => {
 
 describe('a page restored from the back/forward cache', () => {
   it('shows the segment decided since it was left, not the one it was left with', async () => {
-    const browser = await launchBrowser({ bfcache: true })
-    try {
-      const context = await browser.newContext()
-      await context.addInitScript(probeScript)
-      await context.addInitScript(() => addEventListener('pageshow', (event) => event.persisted && ((window as unknown as { __restored: boolean }).__restored = true)))
-      const page = await context.newPage()
+    await withBfcachePage(async (page, restored) => {
       type W = { Seglet: { track(e: unknown): void; flush(): Promise<void>; getSegment(): { id: string; coldStart: boolean } | null } }
       // A first page view: the cold-start default, and the block for new visitors shown.
       await page.goto(tagPage({ consent: 'granted', autocapture: 'false' }))
@@ -187,15 +181,13 @@ describe('a page restored from the back/forward cache', () => {
       const decided = await page.evaluate(() => (window as unknown as W).Seglet.getSegment()!.id)
       // Back: the first page comes from the back/forward cache, as it was left.
       await page.goBack({ waitUntil: 'commit' })
-      await page.waitForFunction(() => (window as unknown as { __restored?: boolean }).__restored === true)
+      await restored()
       await expect.poll(() => page.getAttribute('html', 'data-seglet-segment'), { timeout: 10_000 }).toBe(decided)
       expect(await page.evaluate(() => document.getElementById('show-block')!.hidden)).toBe(true)
       const t = await probes(page)
       expect(t.escaped).toEqual([])
       expect(t.errors).toEqual([])
-    } finally {
-      await browser.close()
-    }
+    })
   })
 })
 
