@@ -4,6 +4,7 @@ import type { StoredEvent } from '../events/types'
 import ga4 from './fixtures/ga4-datalayer.json'
 import shopify from './fixtures/shopify-web-pixels.json'
 import { createCapture, NAVIGATION_SETTLE_MS, type CaptureOptions } from './index'
+import { addHideListeners } from '../lib/addHideListeners'
 
 type W = Window & Record<string, unknown>
 const win = window as unknown as W
@@ -14,7 +15,8 @@ let stops: Array<() => void>
 
 function setup(options: CaptureOptions = {}) {
   const capture = createCapture({ enqueue: (e) => events.push(e), onError: (e) => errors.push(e), options })
-  stops.push(() => capture.stop())
+  // The capture has no hide listener: the store's calls engagement(true) (its hide-time beforeWrite).
+  stops.push(() => capture.stop(), addHideListeners(() => capture.engagement(true)))
   return capture
 }
 const strip = ({ id: _id, ts: _ts, ...rest }: StoredEvent) => rest
@@ -597,7 +599,7 @@ describe('autocapture: engagement', () => {
     }
   })
 
-  it('registers a passive scroll listener, the page lifecycle ones on the window in the capture phase, and removes every one on stop', () => {
+  it('registers a passive scroll listener, the page lifecycle ones on the window in the capture phase (no hide listener: the store\'s asks), and removes every one on stop', () => {
     const added: Array<[string, unknown, EventTarget]> = []
     const removed: string[] = []
     const spies = [window, document].flatMap((target) => [
@@ -607,7 +609,7 @@ describe('autocapture: engagement', () => {
       vi.spyOn(target, 'removeEventListener').mockImplementation((type: string) => { removed.push(type) }),
     ])
     try {
-      const capture = setup()
+      const capture = createCapture({ enqueue: (e) => events.push(e), onError: (e) => errors.push(e) })
       capture.start()
       capture.stop()
       for (const [type, options, target] of added) {
@@ -615,7 +617,8 @@ describe('autocapture: engagement', () => {
         // Before any page handler, so one that stops propagation cannot stop the clock or keep the page view.
         if (/^(visibilitychange|pagehide|pageshow)$/.test(type)) expect([options, target]).toEqual([true, window])
       }
-      expect(added.map(([t]) => t)).toEqual(expect.arrayContaining(['scroll', 'visibilitychange', 'pagehide', 'pageshow']))
+      expect(added.map(([t]) => t)).toEqual(expect.arrayContaining(['scroll', 'visibilitychange', 'pageshow']))
+      expect(added.map(([t]) => t)).not.toContain('pagehide')
       expect(added.map(([t]) => t).sort()).toEqual([...removed].sort())
     } finally {
       for (const spy of spies) spy.mockRestore()

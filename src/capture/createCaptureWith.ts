@@ -17,7 +17,6 @@ import { readMeta } from './lib/readMeta'
 import { resolvePageStats } from './lib/resolvePageStats'
 import { toSegletError } from './lib/toSegletError'
 import { listen } from '../lib/listen'
-import { addHideListeners } from '../lib/addHideListeners'
 import type { Capture, CaptureDependencies } from './types'
 
 /**
@@ -221,7 +220,8 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
    * file may never arrive on a page that is going away), so the engagement record carries that page view's
    * type; then stops the clock. If the file does arrive while the page is still the same (a tab the shopper
    * comes back to), it reads the page again: its JSON-LD product view, the page view deduplicated. The store's
-   * hide listener may run before the capture's own: both come here. Autocapture runs on the page's own window.
+   * hide listener comes here (its `beforeWrite(true)` call): the capture has none of its own. Autocapture runs on
+   * the page's own window.
    */
   const onHide = (hide?: boolean) => {
     if (hide) {
@@ -275,8 +275,6 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
         })
       }
       const onLoad = () => show(win)
-      // A page hidden or left (the store's hide listener may run first: it asks for the engagement as well).
-      cleanups.push(addHideListeners(onHide))
       currentUrl = getCurrentUrl(win)
       engagement?.begin()
       if (doc.readyState === 'loading') {

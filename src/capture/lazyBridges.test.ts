@@ -17,7 +17,8 @@ let fail: (error: unknown) => void
 function setup(options: CaptureOptions = {}) {
   const loader = () => new Promise<Bridges>((resolve, reject) => ((arrive = resolve), (fail = reject)))
   const capture = createCaptureWith({ enqueue: (e) => events.push(e), onError: (e) => errors.push(e), options }, loader)
-  stops.push(() => capture.stop())
+  // The capture has no hide listener: the store's calls engagement(true) (its hide-time beforeWrite).
+  stops.push(() => capture.stop(), addHideListeners(() => capture.engagement(true)))
   capture.start()
   return capture
 }
@@ -185,9 +186,9 @@ describe('a page left while its view waits for the bridges part', () => {
     expect(ofType('page_view')).toEqual([{ type: 'page_view', url: '/products/mug', pageType: 'product', stats: { bounceRate: 0.25 } }])
   })
 
-  it('gives the engagement record the page view\'s type when the store\'s hide listener runs first', async () => {
-    // The store adds its hide listener at its first write, before the capture's when an event was tracked
-    // before start(), and asks for the engagement (capture.engagement(true)) before it writes.
+  it('gives the engagement record the page view\'s type when the store\'s hide listener asks for it', async () => {
+    // The store listens from its creation, before capture.start(), and asks for the engagement
+    // (capture.engagement(true)) before it writes.
     history.replaceState(null, '', '/p/mug')
     document.head.innerHTML = '<meta name="seglet:page-type" content="product"><meta name="seglet:page-stats" content="bounce=0.25">'
     const capture = createCaptureWith({ enqueue: (e) => events.push(e), onError: (e) => errors.push(e) }, () => new Promise<Bridges>(() => {}))

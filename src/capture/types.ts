@@ -111,9 +111,10 @@ export interface Capture {
   stop(): void
   /**
    * Emits the current page view's engagement so far, when it changed: an update of the page view's one
-   * record. With `hide`, as the capture's own `pagehide` listener does (idempotent): first takes a page view
-   * that still waits for the bridges' code, without it, then stops the clock until the page is visible again.
-   * The store calls it before each write, so every write carries the page's time so far.
+   * record. With `hide` (idempotent), when the page is hidden or left: first takes a page view that still
+   * waits for the bridges' code, without it, then stops the clock until the page is visible again. The capture
+   * has no hide listener of its own: the store calls it before each write, with `hide` at its hide-time write,
+   * so every write carries the page's time so far.
    */
   engagement(hide: boolean): void
   /** Maps one Shopify Web Pixels event object, handed over by code in the page. Never throws. */

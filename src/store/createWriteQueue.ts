@@ -57,7 +57,6 @@ export function createWriteQueue(
   const allow = createRateLimiter(maxEventsPerSecond * EVENT_BURST_SECONDS, maxEventsPerSecond)
   let dropped = 0
   let cancelScheduledFlush: (() => void) | undefined
-  let removeHideListeners: (() => void) | undefined
   const isClosed = () => connection.state === 'closed'
 
   /** Adds a wrapper of `callback` (the same function may subscribe twice); returns its removal. */
@@ -212,6 +211,9 @@ export function createWriteQueue(
     void writeSlice(false)
   }
   const isLeaving = () => hiding || (typeof document !== 'undefined' && document.visibilityState === 'hidden')
+  // From the start, not from the first enqueue: the hide-time beforeWrite(true) call is what asks the capture for
+  // its last engagement, and a page view still waiting for the bridges' code, on a page with nothing queued yet.
+  const removeHideListeners = addHideListeners(onHide)
 
   return {
     enqueue(event) {
@@ -228,7 +230,6 @@ export function createWriteQueue(
         return
       }
       queued.set(event.id, event)
-      removeHideListeners ??= addHideListeners(onHide)
       // Open early (off the caller's stack), so a `pagehide` soon after can still write synchronously.
       if (connection.state === 'opening') void Promise.resolve().then(connection.open)
       if (isLeaving()) {
@@ -272,8 +273,7 @@ export function createWriteQueue(
 
     async close() {
       if (isClosed()) return
-      removeHideListeners?.()
-      removeHideListeners = undefined
+      removeHideListeners()
       await flush()
       await connection.close()
       cancelScheduledFlush?.()

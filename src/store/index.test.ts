@@ -267,7 +267,7 @@ describe('when it flushes', () => {
     const store = open({ flushDelayMs: 60_000 })
     await store.getEvents()
     store.enqueue(pageView())
-    // The capture's own pagehide handler runs after the store's and queues the last engagement event.
+    // A page's own pagehide handler runs after the store's and tracks one last event.
     window.addEventListener('pagehide', () => store.enqueue(pageView()), { once: true })
     const writes = spyOnWrites()
     window.dispatchEvent(new Event('pagehide'))
@@ -276,6 +276,23 @@ describe('when it flushes', () => {
     expect(writes()).toBe(2) // the late event got its own transaction before the page could go
     await store.flush()
     expect(await rawEvents()).toHaveLength(2)
+  })
+
+  it('asks its beforeWrite callbacks at a hide before anything was enqueued, and writes what they enqueue in that task', async () => {
+    // The capture's last engagement, or a page view still waiting for the bridges' code, on a page that queued nothing.
+    const store = open({ flushDelayMs: 60_000 })
+    await store.getEvents()
+    const calls: boolean[] = []
+    store.beforeWrite((leaving) => {
+      calls.push(leaving)
+      if (leaving) store.enqueue(pageView())
+    })
+    const writes = spyOnWrites()
+    window.dispatchEvent(new Event('pagehide'))
+    expect(calls).toEqual([true])
+    expect(writes()).toBe(1)
+    await store.flush()
+    expect(await rawEvents()).toHaveLength(1)
   })
 
   it('runs beforeWrite callbacks first, so what they enqueue is in the one hide-time write', async () => {
@@ -376,11 +393,11 @@ describe('when it flushes', () => {
     expect(await rawEvents()).toHaveLength(1)
   })
 
-  it('adds its page listeners on the first enqueue and removes them on close', async () => {
+  it('adds its page listeners at its creation, once, and removes them on close', async () => {
     const add = vi.spyOn(window, 'addEventListener')
     const remove = vi.spyOn(window, 'removeEventListener')
     const store = open()
-    expect(add).not.toHaveBeenCalledWith('pagehide', expect.anything(), true)
+    expect(add.mock.calls.filter(([type]) => type === 'pagehide')).toHaveLength(1)
     store.enqueue(pageView())
     store.enqueue(pageView())
     expect(add.mock.calls.filter(([type]) => type === 'pagehide')).toHaveLength(1)
@@ -1022,17 +1039,15 @@ describe('options', () => {
     expect(onError).not.toHaveBeenCalled()
   })
 
-  it('touches neither indexedDB nor window until used', async () => {
+  it('touches no indexedDB until used', async () => {
     const factory = indexedDB
     const getter = vi.fn(() => factory)
     Object.defineProperty(globalThis, 'indexedDB', { get: getter, configurable: true })
-    const add = vi.spyOn(window, 'addEventListener')
     try {
       vi.resetModules()
       const fresh = await import('./index')
       const store = fresh.createStore({ dbName, persist: true })
       expect(getter).not.toHaveBeenCalled()
-      expect(add).not.toHaveBeenCalled()
       store.enqueue(pageView())
       await store.close()
       expect(getter).toHaveBeenCalled()

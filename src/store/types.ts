@@ -102,7 +102,6 @@ export interface EventStore {
   readonly mode: StorageMode
   /**
    * Queues `event` and schedules a flush. Synchronous and cheap: no I/O on the caller's stack.
-   * The first call also adds the `pagehide` / `visibilitychange` listeners that flush before the page goes.
    * An event without a string `id`, a numeric `ts` or a known `type` is dropped and reported (`invalid_event`).
    */
   enqueue(event: StoredEvent): void
@@ -152,7 +151,8 @@ export interface EventStore {
   /**
    * Calls `callback` right before the store hands what is queued to a write (not when nothing is queued,
    * unless the page is being hidden or left), so events it enqueues (the page's visible time so far) go into
-   * that write. `leaving` is `true` for the write at `pagehide` or when the page becomes hidden. Returns an
+   * that write. `leaving` is `true` for the write at `pagehide` or when the page becomes hidden: the store listens
+   * for both from its creation until `close()`, and flushes then. Returns an
    * unsubscribe function. A callback that throws is reported (`hook_failed`) and does not stop the write.
    */
   beforeWrite(callback: (leaving: boolean) => void): () => void

@@ -14,8 +14,8 @@ export interface EngagementObserver {
   begin(keepTime?: boolean): void
   /**
    * Emits the page view's totals so far, when they changed since the last emission. With `hide` (the page
-   * is hidden or left), then stops the clock until the page is visible again: idempotent, so the store can
-   * call it before its hide-time write and the capture's own hide listener then emits nothing.
+   * is hidden or left), then stops the clock until the page is visible again: idempotent, so a second hide
+   * (`visibilitychange` then `pagehide`) emits nothing.
    */
   flush(hide?: boolean): void
   /** Removes every listener; does not flush. */
@@ -25,7 +25,7 @@ export interface EngagementObserver {
 /**
  * Measures visible time (Page Visibility API: the clock runs only while `document.visibilityState` is
  * `visible`) and the deepest scroll (a passive listener, measured at most once per 100 ms, and before each emission) of the
- * current page view. Emits when `flush()` is called: the capture calls it when the page is hidden or left.
+ * current page view. Emits when `flush()` is called: the capture calls it when the store writes, the page is hidden or left.
  * Every emission of one page view carries the same `id` (from `nextId`, once per page view) and its totals
  * so far: each one replaces the previous record, so a write the closing page loses costs only the time
  * since the emission before it, and summing records never double counts.
