@@ -105,9 +105,10 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
   }
 
   const showPage = (win: Window, loaded = bridges): void => {
-    if (!loaded && (mayHaveJsonLdProduct(win.document) || readMeta(win.document, 'seglet:page-stats'))) {
+    if (!loaded && (mayHaveJsonLdProduct(win.document) || (settings.pageViews && readMeta(win.document, 'seglet:page-stats')))) {
       // The JSON-LD reader and the page-statistics parser are part of the bridges' code: the page view waits
-      // for it (one small same-origin file). Without it (the file failed to load), the page type comes from
+      // for it (one small same-origin file). Page statistics only go into page views: with those off, the meta
+      // tag loads nothing (a JSON-LD product still does: it gives the engagement records their page type). Without it (the file failed to load), the page type comes from
       // the meta tag and the URL rules, and the statistics from the `pageStats` option. A navigation while it
       // loads takes the page view then (see onNavigation), so a late file never reads the next page.
       waiting = true

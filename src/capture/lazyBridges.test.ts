@@ -217,6 +217,37 @@ describe('a page left while its view waits for the bridges part', () => {
   })
 })
 
+describe('a page with page views off', () => {
+  const setupCounting = (body: string) => {
+    history.replaceState(null, '', '/p/mug')
+    document.head.innerHTML = '<meta name="seglet:page-type" content="product"><meta name="seglet:page-stats" content="bounce=0.25">'
+    document.body.innerHTML = body
+    let loads = 0
+    const capture = createCaptureWith(
+      { enqueue: (e) => events.push(e), onError: (e) => errors.push(e), options: { pageViews: false } },
+      () => (loads++, new Promise<Bridges>(() => {})),
+    )
+    stops.push(() => capture.stop(), addHideListeners(() => capture.engagement(true)))
+    capture.start()
+    return () => loads
+  }
+
+  it('loads no bridges part for its page statistics, which only page views carry; its engagement is typed at once', async () => {
+    const loads = setupCounting('')
+    await vi.advanceTimersByTimeAsync(1000)
+    window.dispatchEvent(new Event('pagehide'))
+    expect(loads()).toBe(0)
+    expect(ofType('page_view')).toEqual([])
+    expect(ofType('engagement')).toEqual([{ type: 'engagement', url: '/p/mug', pageType: 'product', visibleMs: 1000, scrollDepth: expect.any(Number) }])
+    expect(errors).toEqual([])
+  })
+
+  it('still loads it for a JSON-LD product, which types the engagement record', () => {
+    const loads = setupCounting(productLd('mug'))
+    expect(loads()).toBe(1)
+  })
+})
+
 describe("a GA4 page's bridges part", () => {
   const win = window as unknown as { dataLayer?: unknown[] }
   afterEach(() => {
