@@ -19,8 +19,8 @@ import type { EventStore, StoreOptions } from './types'
 
 /**
  * Creates the on-device event store: one connection (whose state says where events go), a write queue and
- * a reader. Opens nothing until used: IndexedDB is opened on the first `enqueue()` or read, and only when
- * `persist` is `true` (the page's `pagehide` / `visibilitychange` listeners, which flush, are added at once); with `deleteStored` (consent denied at start) it deletes what earlier visits stored.
+ * a reader. Opens nothing until used: IndexedDB is opened on the first `enqueue()` or read, or when `setPersist(true)`
+ * turns persistence on, and only when `persist` is `true` (the page's `pagehide` / `visibilitychange` listeners, which flush, are added at once); with `deleteStored` (consent denied at start) it deletes what earlier visits stored.
  *
  * Failures never reach the caller: when IndexedDB is missing, blocked, over quota, or deleted under the
  * page, the store reports once through `onError` and keeps every event in memory for the rest of the page.
@@ -113,6 +113,9 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
       if (next) {
         if (was !== 'memory') return
         queue.persistMemory()
+        // Opened now, not at the first write: a page that has queued nothing yet (its page view waits for the
+        // bridges part) and is left soon after still has a database for its hide-time write.
+        void connection.open()
         await queue.flush()
         if (memoryMeta.size) await writeMeta(memoryMeta, true)
         return

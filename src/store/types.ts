@@ -126,7 +126,8 @@ export interface EventStore {
    */
   getFeatureEvents(since: number): Promise<StoredEvent[]>
   /**
-   * Turns persistence on or off. On: this page's in-memory events and meta are written. Off (consent
+   * Turns persistence on or off. On: the database starts opening, and this page's in-memory events and meta are
+   * written. Off (consent
    * withdrawn): writing stops and the database is deleted; this page's unsaved events stay in memory.
    * After a storage failure the page stays in memory: turning persistence on does not retry IndexedDB.
    * Turning it off deletes in every state (memory, opening, open, failed, closed): it rejects with a
