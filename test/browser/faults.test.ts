@@ -130,7 +130,12 @@ describe('a shopper with several tabs', () => {
     await cdp.detach()
     await expectWorkingInMemory(page, 'after')
     await expectWorkingInMemory(page, 'later')
-    expect((await storageErrors(page)).map((e) => e.code)).toEqual(['storage_unavailable'])
+    // Reported once, with either code: the browser closing the connection is storage_unavailable, but a read or
+    // write that was in flight when it closed (an idle flush, the model's read) fails first, and that is
+    // storage_failed. Both are true, and which comes first is the browser's timing, not a promise of Seglet's.
+    const errors = await storageErrors(page)
+    expect(errors).toHaveLength(1)
+    expect(['storage_unavailable', 'storage_failed']).toContain(errors[0].code)
     expect(await databaseNames(page)).toEqual([])
     await page.close()
   })
