@@ -108,8 +108,9 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     if (!loaded && (mayHaveJsonLdProduct(win.document) || (settings.pageViews && readMeta(win.document, 'seglet:page-stats')))) {
       // The JSON-LD reader and the page-statistics parser are part of the bridges' code: the page view waits
       // for it (one small same-origin file). Page statistics only go into page views: with those off, the meta
-      // tag loads nothing (a JSON-LD product still does: it gives the engagement records their page type). Without it (the file failed to load), the page type comes from
-      // the meta tag and the URL rules, and the statistics from the `pageStats` option. A navigation while it
+      // tag loads nothing (a JSON-LD product still does: it gives the engagement records their page type).
+      // Without it (the file failed to load), the page type comes from the meta tag and the URL rules, and the
+      // statistics from the `pageStats` option. A navigation while it
       // loads takes the page view then (see onNavigation), so a late file never reads the next page.
       waiting = true
       return withBridges('page view dropped', (b) => waiting && showPage(win, b), () => waiting && showPage(win, NO_BRIDGES))

@@ -19,8 +19,9 @@ import type { EventStore, StoreOptions } from './types'
 
 /**
  * Creates the on-device event store: one connection (whose state says where events go), a write queue and
- * a reader. Opens nothing until used: IndexedDB is opened on the first `enqueue()` or read, or when `setPersist(true)`
- * turns persistence on, and only when `persist` is `true` (the page's `pagehide` / `visibilitychange` listeners, which flush, are added at once); with `deleteStored` (consent denied at start) it deletes what earlier visits stored.
+ * a reader. IndexedDB is opened only when `persist` is `true`: on the first `enqueue()` or read, or when
+ * `setPersist(true)` turns persistence on. The page's `pagehide` / `visibilitychange` listeners, which flush, are
+ * added at once. With `deleteStored` (consent denied at start) it deletes what earlier visits stored.
  *
  * Failures never reach the caller: when IndexedDB is missing, blocked, over quota, or deleted under the
  * page, the store reports once through `onError` and keeps every event in memory for the rest of the page.

@@ -127,8 +127,8 @@ export interface EventStore {
   getFeatureEvents(since: number): Promise<StoredEvent[]>
   /**
    * Turns persistence on or off. On: the database starts opening, and this page's in-memory events and meta are
-   * written. Off (consent
-   * withdrawn): writing stops and the database is deleted; this page's unsaved events stay in memory.
+   * written. Off (consent withdrawn): writing stops and the database is deleted; this page's unsaved events stay in
+   * memory.
    * After a storage failure the page stays in memory: turning persistence on does not retry IndexedDB.
    * Turning it off deletes in every state (memory, opening, open, failed, closed): it rejects with a
    * `StorageError` (`storage_blocked`) when another tab blocks the deletion for `DELETE_TIMEOUT_MS`; the
@@ -153,8 +153,7 @@ export interface EventStore {
    * Calls `callback` right before the store hands what is queued to a write (not when nothing is queued,
    * unless the page is being hidden or left), so events it enqueues (the page's visible time so far) go into
    * that write. `leaving` is `true` for the write at `pagehide` or when the page becomes hidden: the store listens
-   * for both from its creation until `close()`, and flushes then. Returns an
-   * unsubscribe function. A callback that throws is reported (`hook_failed`) and does not stop the write.
+   * for both from its creation until `close()`, and flushes then. Returns an unsubscribe function. A callback that throws is reported (`hook_failed`) and does not stop the write.
    */
   beforeWrite(callback: (leaving: boolean) => void): () => void
   /**
