@@ -15,6 +15,7 @@
 // work at once.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -32,9 +33,22 @@ import { probeScript, probes, readDb } from './helpers'
 import { compareKeyShares, compareWithTruth, judgeIntervals, outsideInterval, type InsightsShape, type SessionTruth } from './shoppersTruth'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-const SHOP_PORT = 4330
-const COLLECTOR_PORT = 4331
-const SHOP = `http://127.0.0.1:${SHOP_PORT}`
+// The shop's and the collector's ports: free ones, chosen when the suite starts, so another copy of the suite
+// or any other server on the machine cannot take them.
+let SHOP_PORT = 0
+let COLLECTOR_PORT = 0
+let SHOP = ''
+
+/** A port no server on the machine listens on now (the system's choice for a listener on port 0). */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createNetServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
 const ENDPOINT = '/seglet/reports'
 /**
  * Shoppers in all: 60 in `npm test` (the same checks, wider intervals); `npm run test:shoppers` sets
@@ -360,6 +374,10 @@ describe(`${SHOPPERS} shoppers, one collector`, () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'seglet-shoppers-'))
+    SHOP_PORT = await freePort()
+    do COLLECTOR_PORT = await freePort()
+    while (COLLECTOR_PORT === SHOP_PORT)
+    SHOP = `http://127.0.0.1:${SHOP_PORT}`
     collector = await startCollector(join(dir, 'db'), join(dir, 'public'))
     shopServer = await startServer({
       port: SHOP_PORT,
