@@ -209,10 +209,11 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
       scale: 'log-odds',
       minDelta: DEFAULT_MIN_LOG_ODDS_CONTRIBUTION,
       predictMany: (vectors, rows) => {
-        const out = runtime.predict(sessionPack, vectors, rows)
+        // Logits: the head of a certain segment rounds to 1 in float32 with and without a feature.
+        const out = runtime.predict(sessionPack, vectors, rows, { logits: true })
         const labels = segmentHead.labels.length
         return Array.from({ length: rows }, (_, r) => ({
-          segmentProbs: out[segmentName].subarray(r * labels, (r + 1) * labels),
+          segmentLogits: out[segmentName].subarray(r * labels, (r + 1) * labels),
           // The intent the page got: with the pack's correction, as decided.
           intent: correctedIntent(sessionPack.pack, out[intentName][r], s),
         }))

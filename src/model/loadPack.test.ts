@@ -64,6 +64,21 @@ describe('predict', () => {
     expect(() => predict(loaded, [1, 2, 3])).toThrow(expect.objectContaining({ code: 'model_failed' }))
   })
 
+  it('gives a segment head its logits when asked, and every other head as before', async () => {
+    const { memory } = await import('@tensorflow/tfjs-core')
+    const loaded = loadPack(makePack())
+    const before = memory().numTensors
+    const x = [1, 2, 3, -1, 0.25, 0.5]
+    const plain = predict(loaded, x, 2)
+    const out = predict(loaded, x, 2, { logits: true })
+    expect(memory().numTensors).toBe(before)
+    // The segment layer is the identity over the hidden layer: its logits are the hidden units.
+    const hidden = (v: number[]) => [Math.max(0, v[0] + v[2]), Math.max(0, v[1] - v[2] + 0.5)]
+    expect(Array.from(out.segment).map((v) => +v.toFixed(5))).toEqual([...hidden(x.slice(0, 3)), ...hidden(x.slice(3))].map((v) => +v.toFixed(5)))
+    expect(Array.from(out.intent)).toEqual(Array.from(plain.intent))
+    disposePack(loaded)
+  })
+
   it('runs several rows in one call, each as it would alone', () => {
     const loaded = loadPack(makePack())
     const a = predict(loaded, [0.5, -1, 2])

@@ -2,10 +2,20 @@ import { ModelPackError } from '../errors'
 import { checkPack } from '../pack/checkPack'
 import type { DenseWeights, ExpectedFeatureSpec, ModelPack, PackLayer } from '../pack/types'
 import { decodePackWeights } from '../pack/decodePackWeights'
-import { dense, ensureCpuBackend, makeTensor, tidy } from './tf'
+import { dense, ensureCpuBackend, makeTensor, softmax, tidy } from './tf'
 import type { Tensor } from './tf'
 
 /** A pack whose weights live in TensorFlow.js tensors, ready for {@link predict}. */
+/** Options of {@link predict}. */
+export interface PredictOptions {
+  /**
+   * Heads whose layer ends in softmax give its logits (before the softmax) instead of probabilities:
+   * log-odds worked out from them stay exact where a float32 probability rounds to 1 (explanations).
+   * @default false
+   */
+  logits?: boolean
+}
+
 export interface LoadedPack {
   readonly pack: ModelPack
   /** Head names in the pack's order; {@link predict} returns one entry per head. */
@@ -81,12 +91,13 @@ export function loadPack(value: unknown, options: LoadPackOptions = {}): LoadedP
  * not repeated here). Returns each head's output: a segment head gives one probability per label, a
  * probability head one value. With `rows` > 1, `input` holds that many vectors one after another and each
  * head's output holds one result per row, in the same order: one call instead of many (explanations).
+ * With `{ logits: true }`, a segment head gives its logits instead of probabilities.
  *
  * @example
  * const input = applyFeatureSpec(selectFeatures(sessionVector(aggregate), SESSION_FEATURE_NAMES, loaded.pack.featureSpec.names), loaded.pack.featureSpec)
  * const out = predict(loaded, input) // { segment: Float32Array(6), intent: Float32Array(1) }
  */
-export function predict(loaded: LoadedPack, input: Float32Array | readonly number[], rows = 1): Record<string, Float32Array> {
+export function predict(loaded: LoadedPack, input: Float32Array | readonly number[], rows = 1, options: PredictOptions = {}): Record<string, Float32Array> {
   if (loaded.disposed) throw new ModelPackError('model_failed', `Model pack "${loaded.pack.kind}" was disposed.`)
   const size = loaded.pack.featureSpec.names.length
   if (!Number.isInteger(rows) || rows < 1 || !input || input.length !== size * rows) {
@@ -98,10 +109,19 @@ export function predict(loaded: LoadedPack, input: Float32Array | readonly numbe
   const x = Float32Array.from(input)
   tidy(() => {
     const outputs = new Map<string, Tensor>([['input', makeTensor(x, [1, rows, size])]])
-    for (const layer of loaded.layers) outputs.set(layer.name, dense(outputs.get(layer.input)!, layer.kernel, layer.bias, layer.activation))
+    const logits = new Map<string, Tensor>()
+    for (const layer of loaded.layers) {
+      const x = outputs.get(layer.input)!
+      if (options.logits && layer.activation === 'softmax') {
+        const z = dense(x, layer.kernel, layer.bias, 'linear')
+        logits.set(layer.name, z)
+        outputs.set(layer.name, softmax(z))
+      } else outputs.set(layer.name, dense(x, layer.kernel, layer.bias, layer.activation))
+    }
     for (const head of loaded.heads) {
+      const layer = pack.heads[head].layer
       // Copy: on the CPU backend dataSync() hands out the tensor's own storage.
-      result[head] = Float32Array.from(outputs.get(pack.heads[head].layer)!.dataSync() as Float32Array)
+      result[head] = Float32Array.from((logits.get(layer) ?? outputs.get(layer)!).dataSync() as Float32Array)
     }
   })
   return result

@@ -56,7 +56,12 @@ export function dense(x: Tensor, kernel: Tensor, bias: Tensor, activation: strin
   const attrs: NamedAttrMap = { transposeA: false, transposeB: false }
   if (activation === 'relu' || activation === 'sigmoid') attrs.activation = activation
   const y = tf.runKernel(_FusedMatMul, { a: x, b: kernel, bias }, attrs) as Tensor
-  if (activation === 'softmax') return tf.runKernel(Softmax, { logits: y }, { dim: -1 }) as Tensor
+  if (activation === 'softmax') return softmax(y)
   if (activation === 'tanh') return tf.runKernel(Tanh, { x: y }) as Tensor
   return y
+}
+
+/** Softmax over the last axis of `logits`. */
+export function softmax(logits: Tensor): Tensor {
+  return engine().runKernel(Softmax, { logits }, { dim: -1 }) as Tensor
 }

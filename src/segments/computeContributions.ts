@@ -19,8 +19,13 @@ export function computeContributions(input: ContributionInput): Contribution[] {
   const top = input.top ?? DEFAULT_TOP_FEATURES
   const minDelta = input.minDelta ?? DEFAULT_MIN_CONTRIBUTION
   const baseline = input.baseline ?? 0
-  const probability = (out: PredictionForExplain) => (target === 'intent' ? out.intent : out.segmentProbs[target])
-  const pick = input.scale === 'log-odds' ? (out: PredictionForExplain) => logOdds(probability(out)) : probability
+  const logOdds = input.scale === 'log-odds'
+  const segment = (out: PredictionForExplain, k: number) => {
+    if (!('segmentLogits' in out)) return logOdds ? toLogOdds(out.segmentProbs[k]) : out.segmentProbs[k]
+    const z = classLogOdds(out.segmentLogits, k)
+    return logOdds ? z : 1 / (1 + Math.exp(-z))
+  }
+  const pick = (out: PredictionForExplain) => (target !== 'intent' ? segment(out, target) : logOdds ? toLogOdds(out.intent) : out.intent)
 
   const vector = Float32Array.from(normalised as ArrayLike<number>)
   const n = Math.min(names.length, vector.length)
@@ -58,7 +63,19 @@ export function computeContributions(input: ContributionInput): Contribution[] {
 }
 
 /** ln(p / (1 - p)), with p kept inside [1e-7, 1 - 1e-7] (float32 probabilities saturate). */
-function logOdds(p: number): number {
+function toLogOdds(p: number): number {
   const q = Math.min(1 - 1e-7, Math.max(1e-7, p))
   return Math.log(q / (1 - q))
+}
+
+/**
+ * ln(p_k / (1 - p_k)) of softmax(logits) without forming p_k: z_k − ln Σ_{j≠k} e^{z_j}, in float64, so it
+ * stays exact where the float32 softmax gives exactly 1.
+ */
+function classLogOdds(logits: ArrayLike<number>, k: number): number {
+  let max = -Infinity
+  for (let j = 0; j < logits.length; j++) if (j !== k) max = Math.max(max, logits[j])
+  let sum = 0
+  for (let j = 0; j < logits.length; j++) if (j !== k) sum += Math.exp(logits[j] - max)
+  return logits[k] - max - Math.log(sum)
 }

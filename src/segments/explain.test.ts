@@ -161,6 +161,26 @@ describe('computeContributions', () => {
     expect(result[1].delta).toBeCloseTo(-0.5, 3)
   })
 
+  it("explains a segment whose float32 probability rounds to 1, from the head's logits", () => {
+    // Logits 40 apart: softmax gives exactly 1 in float32 with or without either feature, so probabilities
+    // cannot tell them apart; the logits still carry each feature's pull.
+    const logits = (v: Float32Array) => [40 + 2 * v[0] - 0.5 * v[1], 0, -1]
+    const softmax = (z: number[]) => { const e = z.map((x) => Math.exp(x - Math.max(...z))); const s = e.reduce((a, b) => a + b); return Float32Array.from(e.map((x) => x / s)) }
+    const input = { names: ['product_pages', 'searches'], normalised: Float32Array.from([1, 1]), raw: [8, 2], target: 0 as const, scale: 'log-odds' as const, minDelta: DEFAULT_MIN_LOG_ODDS_CONTRIBUTION }
+    expect(softmax(logits(Float32Array.from([0, 1])))[0]).toBe(1)
+    expect(computeContributions({ ...input, predict: (v) => ({ segmentProbs: softmax(logits(v)), intent: 0.5 }) })).toEqual([])
+    const result = computeContributions({ ...input, predict: (v) => ({ segmentLogits: logits(v), intent: 0.5 }) })
+    expect(result.map((c) => c.name)).toEqual(['product_pages', 'searches'])
+    expect(result[0].delta).toBeCloseTo(2, 6)
+    expect(result[1].delta).toBeCloseTo(-0.5, 6)
+    // On the probability scale, logits give the softmax probability.
+    const moderate = (v: Float32Array) => [1 + v[0], 0, 0]
+    const probability = computeContributions({ ...input, scale: 'probability', minDelta: 1e-9, predict: (v) => ({ segmentLogits: moderate(v), intent: 0.5 }) })
+    const p = (z: number) => Math.exp(z) / (Math.exp(z) + 2)
+    expect(probability.map((c) => c.name)).toEqual(['product_pages'])
+    expect(probability[0].delta).toBeCloseTo(p(2) - p(1), 6)
+  })
+
   it('gives the same answer from one batched call as from one call per feature', () => {
     let batches = 0
     const predictMany = (vectors: Float32Array, rows: number) => {

@@ -242,10 +242,12 @@ export interface Contribution {
   delta: number
 }
 
-/** What a predictor returns for one normalised input vector. */
-export interface PredictionForExplain {
-  /** Session segment head probabilities. */
-  segmentProbs: ArrayLike<number>
+/**
+ * What a predictor returns for one normalised input vector: the session segment head's probabilities or,
+ * better, its logits (before the softmax), which keep a certain segment's log-odds exact where its float32
+ * probability rounds to 1.
+ */
+export type PredictionForExplain = ({ segmentProbs: ArrayLike<number> } | { segmentLogits: ArrayLike<number> }) & {
   /** Purchase-intent probability. */
   intent: number
 }
