@@ -215,11 +215,22 @@ describe('package', () => {
     for (const file of ['dist/seglet.js', 'dist/seglet.cjs', 'dist/seglet.min.js', 'dist/seglet-bridges.min.js', 'dist/seglet-blocks.min.js', 'dist/seglet-prune.min.js', 'dist/seglet-model.min.js', 'dist/seglet.d.ts', 'dist/seglet.d.cts', 'README.md', 'LICENSE', 'package.json', 'src/index.ts']) {
       expect(files).toContain(file)
     }
-    expect(files.filter((f) => /\.test\.ts$|fixtures\/|\/testing\/|^training\/|^test\/|^bench\//.test(f))).toEqual([])
+    expect(files.filter((f) => /\.test\.ts$|fixtures\/|\/testing\/|^training\/(?!README\.md$)|^test\/|^bench\//.test(f))).toEqual([])
     // Every module of the ES module build, the CPU kernels it bundles too (npm leaves node_modules folders out).
     const esm = (readdirSync(new URL('../../dist/esm/', import.meta.url), { recursive: true }) as string[]).filter((f) => f.endsWith('.js'))
     expect(esm.length).toBeGreaterThan(0)
     for (const file of esm) expect(files).toContain(`dist/esm/${file}`)
+  })
+
+  it("publishes every file the README links to, so its links work in the installed package", () => {
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }))
+    const files = new Set<string>(packed.files.map((f: { path: string }) => f.path))
+    for (const doc of ['README.md', ...[...files].filter((f) => f.startsWith('docs/') && f.endsWith('.md'))]) {
+      const text = readFileSync(new URL(`../../${doc}`, import.meta.url), 'utf8')
+      const targets = [...text.matchAll(/\]\((?!https?:|#|mailto:)([^)#\s]+)/g)].map((m) => join(doc, '..', m[1]))
+      if (doc === 'README.md') expect(targets.length).toBeGreaterThan(0)
+      expect(targets.filter((target) => !files.has(target)), doc).toEqual([])
+    }
   })
 
   it('has no stale chunk in dist: every chunk is imported by a build file', () => {
