@@ -233,6 +233,20 @@ describe('package', () => {
     }
   })
 
+  it('holds every file the script-tag quick start says to copy, in the folder the README says they are in', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const quickStart = readme.slice(readme.indexOf('## Quick start: script tag'), readme.indexOf('### Content Security Policy')).replace(/\s+/g, ' ')
+    const copied = [...new Set([...quickStart.matchAll(/`(dist\/seglet[\w-]*\.min\.js)`/g)].map((m) => m[1]))]
+    expect(copied).toContain('dist/seglet.min.js')
+    expect(copied).toContain('dist/seglet-model.min.js')
+    // A shop without a Node build gets the files from the package itself.
+    expect(quickStart).toContain('`npm pack seglet`')
+    expect(quickStart).toContain('`node_modules/seglet/dist/`')
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }))
+    const files = new Set<string>(packed.files.map((f: { path: string }) => f.path))
+    for (const file of copied) expect(files.has(file), file).toBe(true)
+  })
+
   it('has no stale chunk in dist: every chunk is imported by a build file', () => {
     const dist = new URL('../../dist/', import.meta.url)
     const chunks = readdirSync(new URL('chunks/', dist))
