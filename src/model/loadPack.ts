@@ -5,7 +5,6 @@ import { decodePackWeights } from '../pack/decodePackWeights'
 import { dense, ensureCpuBackend, makeTensor, softmax, tidy } from './tf'
 import type { Tensor } from './tf'
 
-/** A pack whose weights live in TensorFlow.js tensors, ready for {@link predict}. */
 /** Options of {@link predict}. */
 export interface PredictOptions {
   /**
@@ -16,6 +15,7 @@ export interface PredictOptions {
   logits?: boolean
 }
 
+/** A pack whose weights live in TensorFlow.js tensors, ready for {@link predict}. */
 export interface LoadedPack {
   readonly pack: ModelPack
   /** Head names in the pack's order; {@link predict} returns one entry per head. */
