@@ -104,6 +104,40 @@ describe('the collector command line', () => {
     }
   })
 
+  // A URL of another database (or a misspelt scheme) would otherwise be taken for a folder, and the embedded store
+  // made in `mysql:/…` beside the collector, with nothing said.
+  it('refuses a --database that is neither a folder, memory: nor a postgres:// URL, without naming its password', () => {
+    for (const good of ['postgres://a@b/c', 'postgresql://a@b/c', 'POSTGRES://a@b/c', 'memory:', '.seglet-collector/db', '/var/lib/seglet', 'C:\\seglet\\db']) {
+      expect(parseCollectorArgs(['--database', good], noFile).database).toBe(good)
+    }
+    for (const [bad, shown] of [['mysql://shop:secret@db/seglet', 'mysql://'], ['postgress://shop:secret@db/seglet', 'postgress://'], ['file:///var/seglet', 'file://'], ['sqlite://seglet.db', 'sqlite://']]) {
+      let error: unknown
+      try {
+        parseCollectorArgs(['--database', bad!], noFile)
+      } catch (caught) {
+        error = caught
+      }
+      expect((error as { code: string }).code).toBe('collector_option')
+      expect((error as Error).message).toBe(`--database takes a folder for the embedded store, memory: or a postgres:// URL, not a ${shown} URL`)
+      expect((error as Error).message).not.toContain('secret')
+    }
+    expect(() => parseCollectorArgs(['--database', ''], noFile)).toThrow('--database must not be empty')
+    expect(() => parseCollectorArgs(['--database', ' '], noFile)).toThrow('--database must not be empty')
+  })
+
+  // parseArgs takes a value starting with a dash for an option forgotten its value ("argument is ambiguous"):
+  // a negative number is said as the option's own range, as the same number written with = is.
+  it('says of a negative number what it says of any other value out of range, whether written with = or not', () => {
+    for (const [name, range] of [['port', '0 to 65535'], ['min-reports', '1 to 10000000'], ['window-days', '1 to 3650']]) {
+      expect(() => parseCollectorArgs([`--${name}`, '-1'], noFile)).toThrow(`--${name} must be a whole number from ${range}, not "-1"`)
+      expect(() => parseCollectorArgs([`--${name}=-1`], noFile)).toThrow(`--${name} must be a whole number from ${range}, not "-1"`)
+    }
+    expect(() => parseCollectorArgs(['--epsilon', '-2'], noFile)).toThrow('--epsilon must be a number from 0.1 to 8 in hundredths, not "-2"')
+    // An option's missing value is still said as such: the next option is not taken for it.
+    expect(() => parseCollectorArgs(['--port', '--trust-proxy'], noFile)).toThrow(/--port/)
+    expect(parseCollectorArgs(['--port', '--trust-proxy'].slice(1), noFile).trustProxy).toBe(true)
+  })
+
   it('prints help, and one line with exit code 2 for a bad option or page key', async () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
     const err = vi.spyOn(console, 'error').mockImplementation(() => {})

@@ -12,7 +12,7 @@ import type { Database, Queryable } from './types'
  * const db = await openDatabase('postgres://seglet@127.0.0.1/seglet')
  */
 export async function openDatabase(location: string, options: { onLockWait?: (message: string) => void } = {}): Promise<Database> {
-  if (/^postgres(ql)?:\/\//.test(location)) return openPostgres(location)
+  if (/^postgres(ql)?:\/\//i.test(location)) return openPostgres(location)
   return openEmbedded(location, options.onLockWait)
 }
 
