@@ -1,6 +1,6 @@
 // Static server for the demo storefront and the browser tests. Serves examples/storefront at /,
 // the built SDK at /dist/ and the project's examples at /examples/, on 127.0.0.1 only.
-// Usage: node scripts/serve.mjs [--port 8080]
+// Usage: node scripts/serve.mjs [--port 8080] (or PORT; 0 picks a free one)
 import { createServer as createHttpServer, request as httpRequest } from 'node:http'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, resolve } from 'node:path'
@@ -135,8 +135,18 @@ function forward(req, res, collector, client) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // A port is a whole number from 0 (a free one) to 65535; anything else, or a port taken, is said in one line.
   const i = process.argv.indexOf('--port')
-  const port = Number(i > 0 ? process.argv[i + 1] : process.env.PORT ?? 8080)
-  const { url } = await startServer({ port })
+  const value = i > 0 ? process.argv[i + 1] : process.env.PORT || '8080'
+  if (!/^\d+$/.test(String(value)) || Number(value) > 65535) {
+    console.error(`serve.mjs: ${i > 0 ? '--port' : 'PORT'} must be a port from 0 to 65535 (0: a free one), got ${value === undefined ? 'nothing' : JSON.stringify(String(value))}`)
+    process.exit(1)
+  }
+  const port = Number(value)
+  const { url } = await startServer({ port }).catch((error) => {
+    const taken = error.code === 'EADDRINUSE'
+    console.error(`serve.mjs: cannot listen on 127.0.0.1:${port}: ${taken ? 'the port is in use; stop what uses it, or pick another with --port' : error.message}`)
+    process.exit(1)
+  })
   process.stdout.write(`Seglet demo storefront: ${url}/\n`)
 }

@@ -66,3 +66,34 @@ it('`npm start` with the storefront\'s port taken at 65535 suggests 65534, a por
     await new Promise((closed) => taken.close(closed))
   }
 })
+
+it('the storefront alone (scripts/serve.mjs) refuses a port that is not one from 0 to 65535, and a port taken, in one line', async () => {
+  const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, ['scripts/serve.mjs', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 })
+  for (const [args, env, said] of [
+    [['--port', 'abc'], {}, 'serve.mjs: --port must be a port from 0 to 65535 (0: a free one), got "abc"'],
+    [['--port'], {}, 'serve.mjs: --port must be a port from 0 to 65535 (0: a free one), got nothing'],
+    [['--port', '1.5'], {}, 'serve.mjs: --port must be a port from 0 to 65535 (0: a free one), got "1.5"'],
+    [[], { PORT: '70000' }, 'serve.mjs: PORT must be a port from 0 to 65535 (0: a free one), got "70000"'],
+    [[], { PORT: '-1' }, 'serve.mjs: PORT must be a port from 0 to 65535 (0: a free one), got "-1"'],
+  ] as const) {
+    const result = run([...args], env)
+    expect(result.status).toBe(1)
+    expect(result.stderr.trim()).toBe(said)
+    expect(result.stdout).not.toContain('Seglet demo storefront')
+  }
+  const taken = createServer()
+  await new Promise<void>((ready) => taken.listen(0, '127.0.0.1', ready))
+  try {
+    const port = (taken.address() as AddressInfo).port
+    const result = await new Promise<{ status: number | null; stderr: string }>((done) => {
+      const child = spawn(process.execPath, ['scripts/serve.mjs', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] })
+      let stderr = ''
+      child.stderr.on('data', (chunk) => (stderr += chunk))
+      child.on('exit', (status) => done({ status, stderr }))
+    })
+    expect(result.status).toBe(1)
+    expect(result.stderr.trim()).toBe(`serve.mjs: cannot listen on 127.0.0.1:${port}: the port is in use; stop what uses it, or pick another with --port`)
+  } finally {
+    await new Promise((closed) => taken.close(closed))
+  }
+})
