@@ -1,5 +1,8 @@
 // @vitest-environment node
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { main } from '../main'
 import { POSTGRES_CONNECT_TIMEOUT_MS } from '../storage/openDatabase'
@@ -123,6 +126,21 @@ describe('the collector command line', () => {
     }
     expect(() => parseCollectorArgs(['--database', ''], noFile)).toThrow('--database must not be empty')
     expect(() => parseCollectorArgs(['--database', ' '], noFile)).toThrow('--database must not be empty')
+  })
+
+  // The file named is said once, with the system's reason in plain words, not its code and the path again.
+  it('says in plain words why a --page-keys or --known-pack file cannot be read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-args-'))
+    const read = (path: string) => readFileSync(path, 'utf8')
+    try {
+      const missing = join(dir, 'missing.txt')
+      expect(() => parseCollectorArgs(['--page-keys', `@${missing}`], read)).toThrow(new RegExp(`^--page-keys cannot read ${missing}: no such file$`))
+      expect(() => parseCollectorArgs(['--page-keys', `@${dir}`], read)).toThrow(new RegExp(`^--page-keys cannot read ${dir}: a folder, not a file$`))
+      expect(() => parseCollectorArgs(['--known-pack', missing], read)).toThrow(new RegExp(`^--known-pack cannot read ${missing}: no such file$`))
+      expect(() => parseCollectorArgs(['--known-pack', dir], read)).toThrow(new RegExp(`^--known-pack cannot read ${dir}: a folder, not a file$`))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   // parseArgs takes a value starting with a dash for an option forgotten its value ("argument is ambiguous"):

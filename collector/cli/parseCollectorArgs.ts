@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { DEFAULT_VALUE_PAGES } from '../estimates/chooseValuePages'
 import { packLeafNames } from '../estimates/packLeafNames'
 import { CollectorError } from '../lib/CollectorError'
+import { fileProblem } from '../lib/fileProblem'
 import { optionProblem } from '../lib/optionProblem'
 import { toAllowedHost } from '../lib/toAllowedHost'
 import { toCurrency } from '../lib/toCurrency'
@@ -271,7 +272,7 @@ function readKnownPack(path: string, readFile: (path: string) => string): unknow
   try {
     text = readFile(path)
   } catch (error) {
-    throw new CollectorError('collector_option', `--known-pack cannot read ${path}: ${(error as Error).message}`, '--known-pack')
+    throw new CollectorError('collector_option', `--known-pack cannot read ${path}: ${fileProblem(error)}`, '--known-pack')
   }
   let pack: unknown
   try {
@@ -291,7 +292,7 @@ function parsePageKeys(raw: string | undefined, readFile: (path: string) => stri
     try {
       list = readFile(raw.slice(1))
     } catch (error) {
-      throw new CollectorError('collector_option', `--page-keys cannot read ${raw.slice(1)}: ${(error as Error).message}`, '--page-keys')
+      throw new CollectorError('collector_option', `--page-keys cannot read ${raw.slice(1)}: ${fileProblem(error)}`, '--page-keys')
     }
   } else list = raw
   // Each key is checked by the report module's own rules when the estimator is created.
