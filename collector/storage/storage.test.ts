@@ -194,6 +194,19 @@ describe.runIf(process.env.SEGLET_TEST_DATABASE_URL)('PostgreSQL connections', (
       await db.close()
     }
   }, 30_000)
+
+  // A URL's scheme is case-insensitive: one written in capitals is PostgreSQL too, never a folder named after it.
+  it('opens PostgreSQL for a postgres:// or postgresql:// URL in any case', async () => {
+    for (const scheme of ['POSTGRESQL', 'Postgres']) {
+      const db = await openDatabase(process.env.SEGLET_TEST_DATABASE_URL!.replace(/^postgres(ql)?/i, scheme))
+      try {
+        expect(db.kind).toBe('postgres')
+        expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }])
+      } finally {
+        await db.close()
+      }
+    }
+  })
 })
 
 describe('the embedded store in a folder', () => {
