@@ -50,6 +50,17 @@ it('stops with one line, not a stack trace, when the page-statistics folder cann
   })
 }, 300_000)
 
+it('says in one line that the page-statistics folder given is a file', async () => {
+  await inTempDir(async (dir) => {
+    writeFileSync(join(dir, 'file'), '')
+    const errors: unknown[] = []
+    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+    expect(await main(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'file')])).toBe(1)
+    expect(errors).toEqual([`seglet collector: cannot write the page statistics to ${join(dir, 'file')}: it is a file, not a folder`])
+  })
+}, 300_000)
+
 it('says in one line that --host names an address this machine does not have', async () => {
   await inTempDir(async (dir) => {
     const errors: unknown[] = []

@@ -276,9 +276,13 @@ function shippedPacks(): unknown[] {
 /**
  * The line saying why a purge or a page-statistics rewrite failed. A file-system error names its path (a failed
  * write names the file it was writing): the page-statistics folder, named once, with the problem in plain words
- * (`cannot write the page statistics to public: no space left on device`); anything else came from the database.
+ * (`cannot write the page statistics to public: no space left on device`; `…: it is a file, not a folder`); anything else
+ * came from the database.
  */
 function jobFailure(error: unknown, pageStatsDir: string): string {
-  if (typeof (error as NodeJS.ErrnoException)?.path === 'string') return `seglet collector: cannot write the page statistics to ${pageStatsDir}: ${fileProblem(error)}`
+  const failure = error as NodeJS.ErrnoException | undefined
+  // The folder's own mkdir finding something there: a file where the folder should be, not "file already exists".
+  if (failure?.code === 'EEXIST' && failure.syscall === 'mkdir') return `seglet collector: cannot write the page statistics to ${pageStatsDir}: it is a file, not a folder`
+  if (typeof failure?.path === 'string') return `seglet collector: cannot write the page statistics to ${pageStatsDir}: ${fileProblem(error)}`
   return `seglet collector: database: ${(error as Error)?.message ?? error}`
 }
