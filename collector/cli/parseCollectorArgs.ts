@@ -2,8 +2,10 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { DEFAULT_VALUE_PAGES } from '../estimates/chooseValuePages'
 import { packLeafNames } from '../estimates/packLeafNames'
 import { CollectorError } from '../lib/CollectorError'
+import { databaseLocation } from '../lib/databaseLocation'
 import { fileProblem } from '../lib/fileProblem'
 import { optionProblem } from '../lib/optionProblem'
+import { withNegativeValues } from '../lib/withNegativeValues'
 import { toAllowedHost } from '../lib/toAllowedHost'
 import { toCurrency } from '../lib/toCurrency'
 import { DEFAULT_MAX_CONNECTIONS } from '../server/createCollectorServer'
@@ -167,7 +169,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
   let values: Record<string, string | boolean | string[] | undefined>
   try {
     ;({ values } = parseArgs({
-      args: withNegativeValues(argv),
+      args: withNegativeValues(argv, COLLECTOR_OPTIONS),
       strict: true,
       allowPositionals: false,
       options: COLLECTOR_OPTIONS,
@@ -206,7 +208,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     help: values.help === true,
     port: integer('port', COLLECTOR_DEFAULTS.port, 0, 65535),
     host,
-    database: databaseLocation(text('database')),
+    database: databaseLocation(text('database'), COLLECTOR_DEFAULTS.database),
     rawRetentionDays: integer('raw-retention-days', COLLECTOR_DEFAULTS.rawRetentionDays, 0, 3650),
     epsilon,
     pageKeys: parsePageKeys(text('page-keys'), readFile),
@@ -232,39 +234,6 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     knownPacks: ((values['known-pack'] as string[] | undefined) ?? []).map((path) => readKnownPack(path, readFile)),
     currency: text('currency') === undefined ? undefined : toCurrency(text('currency')!),
   }
-}
-
-/**
- * `--port -1` as `--port=-1`: parseArgs takes a value starting with a dash for a forgotten one ("argument is
- * ambiguous"), where a negative number is a value out of range, and said as that option's range.
- */
-function withNegativeValues(argv: readonly string[]): string[] {
-  const args: string[] = []
-  for (let i = 0; i < argv.length; i++) {
-    const name = /^--([^=]+)$/.exec(argv[i]!)?.[1]
-    const next = argv[i + 1]
-    const takesValue = name !== undefined && Object.hasOwn(COLLECTOR_OPTIONS, name) && COLLECTOR_OPTIONS[name as keyof typeof COLLECTOR_OPTIONS].type === 'string'
-    if (takesValue && next !== undefined && /^-\d/.test(next)) {
-      args.push(`--${name}=${next}`)
-      i++
-    } else args.push(argv[i]!)
-  }
-  return args
-}
-
-/**
- * The store `--database` names: a folder, `memory:` or a `postgres://` URL. A URL of any other scheme (`mysql://`, a
- * misspelt `postgress://`) would be taken for a folder and the embedded store made in `mysql:/…`: it is refused,
- * naming its scheme only (the rest may hold a password).
- */
-function databaseLocation(raw: string | undefined): string {
-  if (raw === undefined) return COLLECTOR_DEFAULTS.database
-  if (raw.trim() === '') throw new CollectorError('collector_option', '--database must not be empty', '--database')
-  const scheme = /^([a-z][a-z\d+.-]*):\/\//i.exec(raw)?.[1]
-  if (scheme !== undefined && !/^postgres(ql)?$/i.test(scheme)) {
-    throw new CollectorError('collector_option', `--database takes a folder for the embedded store, memory: or a postgres:// URL, not a ${scheme}:// URL`, '--database')
-  }
-  return raw
 }
 
 function readKnownPack(path: string, readFile: (path: string) => string): unknown {

@@ -95,3 +95,18 @@ it('names the option meant when one is misspelt, and exits 2 without opening the
   expect(errors).toEqual(["seglet collector retrain: Unknown option '--min-answer' — did you mean '--min-answers'? (see --help)"])
   expect(state.queries).toBe(0)
 })
+
+it('says of a negative number what it says of any value out of range, and refuses a --database of another scheme, without opening it', async () => {
+  const { main } = await import('../main')
+  const errors: string[] = []
+  vi.spyOn(console, 'error').mockImplementation((line) => void errors.push(String(line)))
+  expect(await main(['retrain', '--database', 'memory:', '--window-days', '-1'])).toBe(2)
+  expect(await main(['retrain', '--database', 'memory:', '--min-version', '-3'])).toBe(2)
+  expect(await main(['retrain', '--database', 'mysql://shop:secret@db/seglet'])).toBe(2)
+  expect(errors).toEqual([
+    'seglet collector retrain: --epsilon must be 0.1–8 in hundredths, --window-days a whole number 2–366, --min-answers a whole number ≥ 1',
+    'seglet collector retrain: --min-version must be a whole number from 1, not "-3"',
+    'seglet collector retrain: --database takes a folder for the embedded store, memory: or a postgres:// URL, not a mysql:// URL',
+  ])
+  expect(state.queries).toBe(0)
+})

@@ -12,6 +12,8 @@ import { openDatabase } from '../storage/openDatabase'
 import type { Database } from '../storage/types'
 import { CollectorError } from '../lib/CollectorError'
 import { optionProblem } from '../lib/optionProblem'
+import { databaseLocation } from '../lib/databaseLocation'
+import { withNegativeValues } from '../lib/withNegativeValues'
 import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE } from '../packs/signingKey'
 import { readPublishedManifest, RENEW_MANIFEST_DAYS, renewManifest } from '../packs/publishPacks'
 import { readPublishedPacks } from '../packs/readPublishedPacks'
@@ -79,7 +81,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>
   try {
     ;({ values } = parseArgs({
-      args: [...argv], strict: true, allowPositionals: false,
+      args: withNegativeValues(argv, RETRAIN_OPTIONS), strict: true, allowPositionals: false,
       options: RETRAIN_OPTIONS,
     }))
   } catch (error) {
@@ -89,6 +91,13 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   if (values.help) {
     process.stdout.write(RETRAIN_HELP)
     return 0
+  }
+  let database: string
+  try {
+    database = databaseLocation(values.database as string | undefined, COLLECTOR_DEFAULTS.database)
+  } catch (error) {
+    console.error(`seglet collector retrain: ${(error as Error).message}`)
+    return 2
   }
   const number = (name: string, fallback: number, ok: (v: number) => boolean): number | undefined => {
     const raw = values[name] as string | undefined
@@ -192,7 +201,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   listen(true)
   let open: Database
   try {
-    open = await openDatabase(String(values.database ?? COLLECTOR_DEFAULTS.database), { onLockWait: (message) => console.error(`seglet collector retrain: ${message}`) })
+    open = await openDatabase(database, { onLockWait: (message) => console.error(`seglet collector retrain: ${message}`) })
   } catch (error) {
     listen(false)
     // The collector running on the same embedded store, or a database out of reach: one line, not a stack.

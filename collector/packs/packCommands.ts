@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { COLLECTOR_DEFAULTS } from '../cli/parseCollectorArgs'
 import { CollectorError } from '../lib/CollectorError'
 import { optionProblem } from '../lib/optionProblem'
+import { withNegativeValues } from '../lib/withNegativeValues'
 import { DEFAULT_MANIFEST_DAYS, MANIFEST_FILE, publishPacks } from './publishPacks'
 import { DEFAULT_KEY_DIR, generatePackKeys, PRIVATE_KEY_FILE } from './signingKey'
 
@@ -46,7 +47,7 @@ export async function runPackCommand(argv: readonly string[], out: (line: string
   let values: Record<string, unknown>
   try {
     ;({ values } = parseArgs({
-      args: rest,
+      args: withNegativeValues(rest, options),
       strict: true,
       allowPositionals: false,
       options,

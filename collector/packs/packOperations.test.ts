@@ -236,3 +236,14 @@ describe('the pinned keys as pages write them', () => {
     expect(codes()).toEqual([])
   })
 })
+
+it('publish-pack says of a negative --expires-days or --min-version what it says of any value out of range', async () => {
+  const { runPackCommand } = await import('./packCommands')
+  const said: string[] = []
+  expect(await runPackCommand(['publish-pack', '--expires-days', '-5'], () => {}, (line) => void said.push(line))).toBe(2)
+  expect(await runPackCommand(['publish-pack', '--min-version', '-2'], () => {}, (line) => void said.push(line))).toBe(2)
+  expect(said).toEqual([
+    'seglet collector publish-pack: --expires-days must be a whole number from 1 to 3650, not "-5"',
+    'seglet collector publish-pack: --min-version must be a whole number from 1, not "-2"',
+  ])
+})
