@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest'
 import type { StoredEvent } from '../events/types'
 import { createModelRuntime } from '../model/runtime'
-import { createSegmentEngine } from '../segments'
+import { shopperReasons } from '../personalize/shopperReasons'
+import { createSegmentEngine, DEFAULT_TOP_FEATURES } from '../segments'
 import { decideSegment } from './decideSegment'
 
 let seq = 0
@@ -17,7 +18,19 @@ const events = [0, 1, 2, 3].flatMap((i) => [
   ev(i * 3 + 2, { type: 'engagement', url: '/', pageType: 'other', visibleMs: 2500, scrollDepth: 0 }),
 ])
 
+const decide = async (list: StoredEvent[]) => (await decideSegment({ events: list, now: list[list.length - 1].ts + 1000, runtime: createModelRuntime(), engine: createSegmentEngine(), model: {} }))!
+
 describe('explain() of a certain segment', () => {
+  it('gives the panel something the shopper did, not only pages and time they did not have', async () => {
+    // The features that move this decision most are all at zero (no shopping pages, no time on them): the
+    // panel, which names only what the shopper did, still has lines, not "Nothing you did yet" under "How sure: 100%".
+    const result = await decide(events)
+    expect(result.segment.confidence).toBe(1)
+    const lines = result.explain()
+    expect(lines.some((line) => line.value === 0)).toBe(true)
+    expect(shopperReasons(lines).length).toBeGreaterThan(0)
+  })
+
   it('names the features the decision rests on when the probability rounds to 1', async () => {
     const result = (await decideSegment({ events, now: events[events.length - 1].ts + 1000, runtime: createModelRuntime(), engine: createSegmentEngine(), model: {} }))!
     expect(result.segment.coldStart).toBe(false)
@@ -28,5 +41,35 @@ describe('explain() of a certain segment', () => {
       expect(Number.isFinite(line.delta)).toBe(true)
       expect(line.text.length).toBeGreaterThan(0)
     }
+  })
+})
+
+// Five product pages of 20 s each: the shipped pack places the shopper among casual browsers, although the pages and
+// the time count against that segment; what pulls toward it is the absence of account pages and the time of year.
+const browsing = [0, 1, 2, 3, 4].flatMap((i) => [
+  ev(i * 30, { type: 'page_view', url: `/p/${i}`, pageType: 'product' }),
+  ev(i * 30 + 1, { type: 'product_view', productId: `sku-${i}`, price: 19.9, currency: 'EUR' }),
+  ev(i * 30 + 20, { type: 'engagement', url: `/p/${i}`, pageType: 'product', visibleMs: 20000, scrollDepth: 0.8 }),
+])
+
+describe('the reasons of a segment', () => {
+  it('are only what pulled the shopper toward it, biggest first, never a feature that counts against it', async () => {
+    const result = await decide(browsing)
+    expect(result.segment.coldStart).toBe(false)
+    const lines = result.explain()
+    expect(lines.length).toBeGreaterThan(0)
+    for (const line of lines) expect(line.delta).toBeGreaterThan(0)
+    expect(lines.map((line) => line.delta)).toEqual(lines.map((line) => line.delta).sort((a, b) => b - a))
+    // The page counts pulled away from this segment: the panel does not give them as its reasons.
+    const panel = shopperReasons(lines)
+    expect(panel).not.toContain('5 shopping pages viewed')
+    expect(panel.length).toBeGreaterThan(0)
+  })
+
+  it('go on past features at zero until they hold the lines of what the shopper did that the panel shows', async () => {
+    const lines = (await decide(browsing)).explain()
+    expect(shopperReasons(lines, Infinity).length).toBe(DEFAULT_TOP_FEATURES)
+    // The list ends at the line that completes them.
+    expect(shopperReasons(lines.slice(0, -1), Infinity).length).toBe(DEFAULT_TOP_FEATURES - 1)
   })
 })

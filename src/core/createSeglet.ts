@@ -131,7 +131,14 @@ export interface Seglet {
    * @returns a function that unsubscribes.
    */
   onSegment(callback: (segment: Segment) => void, options?: { immediate?: boolean }): () => void
-  /** Why the current segment was chosen, in plain words, computed on the device. */
+  /**
+   * Why the current segment was chosen, in plain words, computed on the device: the features that pulled the
+   * decision toward it (`delta` > 0), biggest first, down to the third line that counts something the shopper
+   * did; a feature at zero ("no time on account pages") is listed where it ranks, and one that counts against
+   * the segment is left out. For the cold-start default it explains the intent, by what moved it either way.
+   * A pack updated by private training adds a last line for its correction of the intent. The same lines as
+   * `segment.reasons`; the transparency panel shows the ones about what the shopper did.
+   */
   explain(): Explanation[]
   /** Deletes everything Seglet stored on this device, the database included. */
   forget(): Promise<void>

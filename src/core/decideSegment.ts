@@ -10,6 +10,7 @@ import { EXPECTED_SPECS } from '../pack/expectedSpecs'
 import type { LoadedPack, ModelRuntime, PackCache, ProbabilityHead, SegmentHead } from '../model'
 import type { Explanation, SegmentDecision, SegmentEngine } from '../segments'
 import { computeContributions, DEFAULT_MIN_LOG_ODDS_CONTRIBUTION, explainFeatures } from '../segments'
+import { chooseReasons } from './chooseReasons'
 import type { ModelOptions } from './createSeglet'
 
 /**
@@ -81,7 +82,10 @@ export interface DecisionResult extends SegmentDecision {
   features: Features
   /** What the next decision compares with (see `unchangedFrom`). */
   inputs: DecisionInputs
-  /** Computes the explanation of this decision (one batched inference over the occluded inputs). */
+  /**
+   * Computes the explanation of this decision (one batched inference over the occluded inputs): see
+   * `chooseReasons()` for which lines it gives.
+   */
   explain: () => Explanation[]
   /** The network's intent logits with and without page statistics and the session's values (training question). */
   learn: () => LearnTruth
@@ -200,11 +204,14 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
   const explain = (): Explanation[] => {
     // Explain the decided segment when the head chose it, else what the intent rests on.
     const index = segmentHead.labels.indexOf(decided.id)
+    const target = index >= 0 && !decided.coldStart ? index : 'intent'
     const contributions = computeContributions({
       names: sessionSpec.names,
       normalised: sessionInput,
       raw: sessionRaw,
-      target: index >= 0 && !decided.coldStart ? index : 'intent',
+      target,
+      // All of them: which are reasons, and how many, is chosen below.
+      top: Infinity,
       // Log-odds: a confident segment head (p ≈ 1) still shows which features it rests on.
       scale: 'log-odds',
       minDelta: DEFAULT_MIN_LOG_ODDS_CONTRIBUTION,
@@ -219,7 +226,8 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
         }))
       },
     })
-    const lines = explainFeatures(contributions)
+    // What pulled toward the segment, down to the lines of what the shopper did that the panel shows.
+    const lines = chooseReasons(explainFeatures(contributions), target !== 'intent')
     // A pack that private training updated says so, and what it changed, as a reason of its own.
     const corrected = correctionReason(sessionPack.pack, sessionOut[intentName][0], s, DEFAULT_MIN_LOG_ODDS_CONTRIBUTION)
     return corrected ? [...lines, corrected] : lines

@@ -16,7 +16,10 @@ export const DEFAULT_SEGMENT_ID = 'new-visitor'
 /** Name of the cold-start segment when the pack's tree has no node with its id. */
 export const DEFAULT_SEGMENT_NAME = 'New visitor'
 
-/** How many features `computeContributions()` returns. */
+/**
+ * How many features `computeContributions()` returns, and how many lines of what the shopper did `explain()`
+ * gives at most.
+ */
 export const DEFAULT_TOP_FEATURES = 3
 
 /** Contributions that moved the probability by less than this are not worth explaining. */

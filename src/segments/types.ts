@@ -105,7 +105,12 @@ export interface Segment {
    * part has re-decided on this page. The next decision replaces it.
    */
   restored?: boolean
-  /** The features that moved this decision most, in plain words. */
+  /**
+   * Why the shopper is in this segment, in plain words: the features that pulled the decision toward it
+   * (positive `delta`), biggest first, down to the third that counts something the shopper did (a feature at
+   * zero, "no time on account pages", is listed where it ranks). A feature that counts against the segment is
+   * not a reason for it. For the cold-start default, what moved the intent either way. See `explain()`.
+   */
   reasons: Explanation[]
   /**
    * The personalisation arm of this browser (`personalize.holdout`): in `'holdout'` the segment is decided
