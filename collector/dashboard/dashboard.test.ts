@@ -345,6 +345,18 @@ describe('dashboard', () => {
     expect(document.getElementById('page-stats-note')!.textContent).toContain('asks about the first 3 candidate pages, in the order the collector was given them (no views are estimated yet)')
   })
 
+  it('draws the conversion interval as a thin line across its bar, not a second bar, however few segments there are', async () => {
+    // One segment's bar fills a wide chart; Chart.js sizes a bar from its category's width unless capped.
+    const doc = insightsOf(4000) as unknown as { insights: { segments: object[] } }
+    doc.insights.segments.length = 1
+    const charts: { type: string; data: { datasets: { label: string; maxBarThickness?: number }[] } }[] = []
+    await draw(doc, charts)
+    const [bar, interval] = charts.find((c) => c.type === 'bar')!.data.datasets
+    expect(interval!.label).toBe('95% interval')
+    expect(interval!.maxBarThickness).toBeLessThanOrEqual(4)
+    expect(bar!.maxBarThickness).toBeGreaterThan(8 * interval!.maxBarThickness!)
+  })
+
   it('draws a conversion estimate below zero as an empty bar on a 0–100% axis, not hidden under it', async () => {
     const doc = insightsOf(4000) as unknown as { insights: { segments: { conversion: object }[] } }
     // As an unbiased estimate of a segment that rarely orders can come out.

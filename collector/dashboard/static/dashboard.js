@@ -595,8 +595,10 @@
     const usable = segs.filter((s) => s.conversion.enough && s.conversion.value !== null)
     const datasets = [
       // Drawn within 0–100%, as the table shows it: an unbiased estimate slightly below 0 would hide under the axis.
-      { label: 'Conversion (%)', data: usable.map((s) => Math.min(100, Math.max(0, s.conversion.value * 100))), backgroundColor: 'rgba(47,111,222,0.75)', grouped: false, barPercentage: 0.7 },
-      { label: '95% interval', data: usable.map((s) => [Math.max(0, s.conversion.low * 100), Math.min(100, s.conversion.high * 100)]), backgroundColor: '#1d232b', grouped: false, barPercentage: 0.06 },
+      // The interval is a thin line across the bar at any width (one segment's bar fills a wide chart), so it
+      // does not read as a second bar stacked on the first.
+      { label: 'Conversion (%)', data: usable.map((s) => Math.min(100, Math.max(0, s.conversion.value * 100))), backgroundColor: 'rgba(47,111,222,0.75)', grouped: false, barPercentage: 0.7, maxBarThickness: 120 },
+      { label: '95% interval', data: usable.map((s) => [Math.max(0, s.conversion.low * 100), Math.min(100, s.conversion.high * 100)]), backgroundColor: '#1d232b', grouped: false, barPercentage: 0.06, maxBarThickness: 4 },
     ]
     // Keyed by what they are, the same in every pack (and as their labels were when the keys were labels).
     const keys = ['Conversion (%)', '95% interval']
