@@ -50,6 +50,19 @@ it('stops with one line, not a stack trace, when the page-statistics folder cann
   })
 }, 300_000)
 
+it('says a page-statistics folder it cannot make before it opens the store', async () => {
+  await inTempDir(async (dir) => {
+    writeFileSync(join(dir, 'file'), '')
+    const errors: unknown[] = []
+    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+    // The embedded store would make its folder on opening, and migrate, before anything was written.
+    expect(await main(['--database', join(dir, 'store'), '--port', '0', '--page-stats-dir', join(dir, 'file', 'public')])).toBe(1)
+    expect(errors).toEqual([`seglet collector: cannot write the page statistics to ${join(dir, 'file', 'public')}: a file on this path is not a folder`])
+    expect(existsSync(join(dir, 'store'))).toBe(false)
+  })
+}, 300_000)
+
 it('says in one line that the page-statistics folder given is a file', async () => {
   await inTempDir(async (dir) => {
     writeFileSync(join(dir, 'file'), '')

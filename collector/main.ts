@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { constants, readdirSync, readFileSync } from 'node:fs'
+import { access, mkdir } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { COLLECTOR_HELP, parseCollectorArgs, type CollectorArgs } from './cli/parseCollectorArgs'
@@ -115,6 +116,16 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     await close().catch(() => {})
     console.log('seglet collector: stopped while starting (reports not yet summed are summed at the next start)')
     return 0
+  }
+  // The page statistics' folder before the store: one that cannot be made or written is said at once, not once the
+  // store has opened and caught up, which can take a while.
+  const folderProblem = await mkdir(args.pageStatsDir, { recursive: true })
+    .then(() => access(args.pageStatsDir, constants.W_OK))
+    .then(() => undefined, (error: unknown) => error ?? new Error('unknown'))
+  if (folderProblem !== undefined) {
+    console.error(jobFailure(folderProblem, args.pageStatsDir))
+    await stopServer()
+    return 1
   }
   let db: Database | undefined
   try {
