@@ -186,6 +186,17 @@ describe('dashboard', () => {
     expect(document.getElementById('page-stats-note')!.textContent).toContain(`asks about all ${TEST_PAGE_KEYS.length} candidate pages`)
   })
 
+  it('shows the collector\'s notice (simulated figures) as a banner under the title, and no banner without one', async () => {
+    const notice = 'Simulated figures: the reports of 40 simulated shoppers, not any shop\'s traffic.'
+    await draw({ ...insightsOf(40), notice })
+    const banner = document.getElementById('notice')!
+    expect(banner.hidden).toBe(false)
+    expect(banner.textContent).toBe(notice)
+    expect(banner.previousElementSibling!.tagName).toBe('H1')
+    await draw(insightsOf(40))
+    expect(document.getElementById('notice')!.hidden).toBe(true)
+  })
+
   it('with no reports yet, offers neither a download nor a rewrite of nothing, and draws the window\'s days as the facts give them', async () => {
     const charts: { data: { labels: string[] } }[] = []
     const doc = { ...insightsOf(0), from: '2026-11-27', to: '2026-11-29' }

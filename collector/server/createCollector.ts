@@ -105,6 +105,11 @@ export interface CollectorOptions {
    * `insights.json` says when its manifest expires (`manifest`). @default undefined (not served)
    */
   packsDir?: string
+  /**
+   * A line the dashboard shows as a banner under its title, and `insights.json` carries as `notice`: what its
+   * figures are when they are not a shop's (the simulation's preview says they are simulated). @default none
+   */
+  notice?: string
   /** Ingest batching (see `createIngest`). @default {} */
   batch?: { maxBatch?: number; maxDelayMs?: number }
   /** Clock. @default Date.now */
@@ -410,6 +415,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     return c.json({
       ...document,
       currency,
+      notice: options.notice,
       pageStats: pageStats && { path: PAGE_STATS_PATH, file, integrity: pageStats.integrity, day: pageStats.table.day, pages: Object.keys(pageStats.table.pages) },
       // The signed manifest as browsers will judge it: the dashboard says when it is due to be renewed, and how.
       // Its command names the folder as typed, not by the server's path (see shownFolder).

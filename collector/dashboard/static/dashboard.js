@@ -148,6 +148,10 @@
     // are left out, and the dashboard says how many.
     for (const g of doc.otherGroups || []) items.push(['Not counted above', `${count(g.reports)} report${g.reports === 1 ? '' : 's'} of ${g.packId} at ε ${epsilonOf(g.epsilon)}`])
     document.getElementById('facts').replaceChildren(...items.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, v))))
+    // What the figures are when they are not a shop's (a simulated preview): said by the collector, shown above all.
+    const notice = document.getElementById('notice')
+    notice.hidden = !doc.notice
+    notice.textContent = doc.notice || ''
     packNote(doc)
     manifestNote(doc)
   }
