@@ -4,7 +4,7 @@ import { Z95 } from '../src/reports/estimate/constants'
 import { parseReport } from '../src/reports/parseReport'
 import { DEFAULT_MIN_PAGE_VIEWS } from '../src/segments/constants'
 import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, orderValueBucket } from '../src/reports/schema'
-import type { ReportContext, ReportPage, ReportTruth } from '../src/reports/types'
+import type { ReportBody, ReportContext, ReportPage, ReportTruth } from '../src/reports/types'
 import { createRng, type Rng } from '../training/rng'
 import type { Population } from './population'
 import { seededRandom } from './seededRandom'
@@ -67,14 +67,38 @@ export function simulateInsights(
   shop: Shop,
   options: { devices: number; epsilon: number; seed: number; valuePages?: readonly string[] },
 ): SimRun {
+  const sums = createInsightSums(reportContext(population), options.epsilon, shop.keys)
+  const truth = simulateReports(population, shop, options, (body) => addReport(sums, parseReport(JSON.stringify(body))))
+  return { devices: options.devices, epsilon: options.epsilon, sums, insights: estimateInsights(sums), truth }
+}
+
+/** The pack the simulated browsers report under: the shipped session and lifetime packs' id and leaf counts. */
+function reportContext(population: Population): ReportContext {
+  return { packId: population.packId, segmentLeaves: population.segmentLabels.length, valueLeaves: population.valueLabels.length }
+}
+
+/**
+ * The browsers of {@link simulateInsights}, each report made by `encodeReport` and handed to `send` (with the
+ * browser's number) as the SDK would post it; `dayOf` gives the UTC day each report is of (all of one day unless
+ * given). Returns the exact truth of the sessions.
+ *
+ * @example
+ * const truth = simulateReports(population, shop, { devices: 1000, epsilon: 2, seed: 1 }, (body) => bodies.push(JSON.stringify(body)))
+ */
+export function simulateReports(
+  population: Population,
+  shop: Shop,
+  options: { devices: number; epsilon: number; seed: number; valuePages?: readonly string[]; dayOf?: (device: number) => string },
+  send: (body: ReportBody, device: number) => void,
+): SimTruth {
   const { devices, epsilon, seed } = options
   const valuePages = options.valuePages ?? []
+  const dayOf = options.dayOf ?? (() => DAY)
   const rng = createRng(seed)
   const random = seededRandom(seed ^ 0x5eed)
-  const S = population.segmentLabels.length
-  const V = population.valueLabels.length
-  const context: ReportContext = { packId: population.packId, segmentLeaves: S, valueLeaves: V }
-  const sums = createInsightSums(context, epsilon, shop.keys)
+  const context = reportContext(population)
+  const S = context.segmentLeaves
+  const V = context.valueLeaves
   const P = shop.keys.length
   const truth: SimTruth = {
     devices,
@@ -157,10 +181,9 @@ export function simulateInsights(
     truth.armSessions[a]++
     if (ordered) truth.armOrders[a]++
 
-    const body = encodeReport(truthObject, context, { epsilon, day: DAY, random, valuePages })
-    addReport(sums, parseReport(JSON.stringify(body)))
+    send(encodeReport(truthObject, context, { epsilon, day: dayOf(d), random, valuePages }), d)
   }
-  return { devices, epsilon, sums, insights: estimateInsights(sums), truth }
+  return truth
 }
 
 const covers = (e: Estimate, truth: number) => Number.isFinite(e.value) && e.low <= truth && truth <= e.high

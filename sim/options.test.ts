@@ -23,6 +23,7 @@ describe('simulation options', () => {
     ['drift', ['--epsilon', '-1']],
     ['drift', ['--epsilon', '1.234']],
     ['funnel', ['--epsilon', '1.234', '--devices', '1000', '--test', '1000', '--no-central']],
+    ['dashboard', ['--epsilon', '100']],
   ])('%s refuses an ε no report can carry (%j) with its usage, before any work', async (scenario, args) => {
     const errors: string[] = []
     vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)))
@@ -42,6 +43,10 @@ describe('simulation options', () => {
     ['insights', ['stray'], /stray/],
     ['insights', ['--devices', '1000.5'], null],
     ['insights', ['--repetitions', '2.5'], null],
+    ['dashboard', ['--port'], /--port/],
+    ['dashboard', ['--json'], /--json/],
+    ['dashboard', ['--port', '70000'], null],
+    ['dashboard', ['--devices', '0'], null],
   ])('%s refuses %j with its usage, and says why, before any work', async (scenario, args, says) => {
     const errors: string[] = []
     vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)))

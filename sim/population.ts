@@ -20,6 +20,8 @@ export interface Population {
   /** Share of customers in each value segment, in label order. */
   valueShares: number[]
   packId: string
+  /** The shipped session and lifetime packs (parsed JSON), for a collector to name their segments. */
+  packs: unknown[]
 }
 
 type PackJson = ModelPack & { heads: { segment: { labels: string[]; tree: TreeNode } } }
@@ -76,5 +78,6 @@ export function loadPopulation(dataFile: string): Population {
     valueLabels: lifetime.heads.segment.labels,
     valueShares: leafShares(lifetime.heads.segment.tree, lifetime.heads.segment.labels),
     packId: `session@${session.version}+lifetime@${lifetime.version}`,
+    packs: [session, lifetime],
   }
 }

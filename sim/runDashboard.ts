@@ -1,0 +1,59 @@
+import { isReportEpsilon } from '../src/reports/lib/isReportEpsilon'
+import { createRng } from '../training/rng'
+import { startDashboard } from './dashboard'
+import { loadPopulation } from './population'
+import { createShop } from './shop'
+import { createLog, scenarioArgs, shoppersFile } from './shoppersFile'
+
+const USAGE = 'usage: npm run simulate -- --scenario dashboard [--devices N] [--epsilon E] [--port P] [--seed S] [--data DIR]'
+/** The synthetic shop of the insights scenario. */
+const SHOP_SEED = 20261129
+/** Above the collector's own 8787, so that a preview is never where the shop's collector is. */
+const DEFAULT_PORT = 8789
+/** Most simulated browsers: their bodies are held in memory while they are put in. */
+const MAX_DEVICES = 1_000_000
+
+/**
+ * `npm run simulate -- --scenario dashboard`: a collector on an in-memory store filled with simulated shoppers'
+ * reports, its dashboard on 127.0.0.1 (saying its figures are simulated) until Ctrl-C.
+ */
+export async function runDashboard(args: readonly string[]): Promise<number> {
+  const text = { type: 'string' } as const
+  const opts = scenarioArgs(args, { devices: text, epsilon: text, port: text, seed: text, data: text }, USAGE)
+  if (!opts) return 2
+  const num = (name: string, fallback: number) => (typeof opts[name] === 'string' ? Number(opts[name]) : fallback)
+  const devices = num('devices', 100_000)
+  const epsilon = num('epsilon', 2)
+  const port = num('port', DEFAULT_PORT)
+  const seed = num('seed', 1)
+  if (!Number.isInteger(devices) || devices < 1 || devices > MAX_DEVICES || !isReportEpsilon(epsilon) || !Number.isInteger(port) || port < 0 || port > 65535 || !Number.isInteger(seed)) {
+    console.error(USAGE)
+    return 2
+  }
+  const file = shoppersFile(opts)
+  if (!file) return 2
+  const log = createLog(false)
+  let stop = () => {}
+  const stopped = new Promise<void>((resolve) => (stop = resolve))
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  try {
+    log(`Dashboard preview: ${devices.toLocaleString('en-US')} simulated shoppers at ε = ${epsilon}, seed ${seed}, into a collector on an in-memory store`)
+    const preview = await startDashboard(loadPopulation(file), createShop(createRng(SHOP_SEED)), { devices, epsilon, seed, port, log }).catch((error: NodeJS.ErrnoException) => error)
+    if (preview instanceof Error) {
+      if (preview.code !== 'EADDRINUSE' && preview.code !== 'EACCES') throw preview
+      console.error(`simulate: cannot listen on 127.0.0.1:${port}: ${preview.code === 'EADDRINUSE' ? 'the port is in use' : 'this user may not take it'}; pick another port with --port`)
+      return 1
+    }
+    const refused = Object.entries(preview.refused).map(([code, n]) => `${n} ${code}`).join(', ')
+    log(`${preview.stored.toLocaleString('en-US')} reports stored${refused ? ` (refused: ${refused})` : ''}; the figures are simulated, and gone once this stops`)
+    log(`dashboard ${preview.url}   (Ctrl-C to stop)`)
+    await stopped
+    await preview.stop()
+    log('stopped')
+    return 0
+  } finally {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+  }
+}
