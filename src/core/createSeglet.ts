@@ -322,7 +322,8 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     if (events.length > 0 && !missed && mayDecide() && !personalizer.getSegment()) personalizer.apply(createColdStartSegment(options.segments, now))
     // The next page view makes a decision possible: fetch the model part at low priority for it, once the
     // shopper stayed a while (a bounce costs nothing), unless nothing may decide by then (consent withdrawn, destroyed).
-    if (pageViews + 1 >= minPageViews && !prefetchTimer) {
+    // Not when the shopper was forgotten while the events were read (`missed`): a new visitor is no page view short.
+    if (pageViews + 1 >= minPageViews && !missed && !prefetchTimer) {
       prefetchTimer = setTimeout(() => whenIdle(() => mayDecide() && prefetchRuntime?.(), DECISION_IDLE_MS), PREFETCH_AFTER_MS)
     }
     return null
@@ -433,6 +434,9 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
       // First: a decision under way, and the events written before, must not bring back what is deleted; the
       // next decision reads the store.
       missed = true
+      // A new visitor again: no decision is near, so the model part is not warmed for the next page.
+      // Emptied too (clearTimeout() returns undefined), so a later page view one short of a decision sets it again.
+      prefetchTimer = clearTimeout(prefetchTimer) as undefined
       decider?.reset()
       await store.forget()
       personalizer.apply(null)

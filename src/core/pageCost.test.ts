@@ -11,7 +11,7 @@ import { createModelRuntime } from '../model/runtime'
 import { createSegmentEngine } from '../segments'
 import type { Segment } from '../segments'
 import type { Seglet, SegletOptions } from './createSeglet'
-import { createSegletWith } from './createSeglet'
+import { createSegletWith, PREFETCH_AFTER_MS } from './createSeglet'
 import { decideSegment } from './decideSegment'
 import type { LazyParts } from './lazy'
 import { loadLazyParts } from './loadLazyParts'
@@ -77,6 +77,82 @@ describe('loading policy', () => {
     expect(seen[0]).toMatchObject({ id: 'new-visitor', coldStart: true, intent: 0 })
     await new Promise((r) => setTimeout(r, 300))
     expect(loads.count).toBe(0)
+  })
+
+  it('prefetches no model part once the shopper is forgotten, until a page view is again one short of a decision', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const { seglet, loads } = start()
+      const settle = async (done: () => boolean) => {
+        for (let i = 0; i < 200 && !done(); i++) {
+          await vi.advanceTimersByTimeAsync(10)
+          await new Promise((r) => setImmediate(r))
+        }
+      }
+      // A first page view: one short of a decision (minPageViews is 2), so the model part would be prefetched
+      // once the shopper stayed.
+      seglet.track({ type: 'page_view', url: '/products/p0', pageType: 'product' })
+      void seglet.flush()
+      await settle(() => seglet.getSegment() !== null)
+      expect(seglet.getSegment()).toMatchObject({ coldStart: true })
+      // Forgotten before that: a new visitor again, no decision near.
+      let forgotten = false
+      void seglet.forget().then(() => (forgotten = true))
+      await settle(() => forgotten)
+      expect(forgotten).toBe(true)
+      await vi.advanceTimersByTimeAsync(PREFETCH_AFTER_MS + 1_000)
+      expect(loads).toEqual({ count: 0, prefetches: 0 })
+      // The shopper reads a page: the next page view makes a decision possible again.
+      seglet.track({ type: 'page_view', url: '/products/p1', pageType: 'product' })
+      void seglet.flush()
+      await settle(() => seglet.getSegment() !== null)
+      expect(seglet.getSegment()).toMatchObject({ coldStart: true })
+      await vi.advanceTimersByTimeAsync(PREFETCH_AFTER_MS + 1_000)
+      expect(loads).toEqual({ count: 0, prefetches: 1 })
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('prefetches no model part when the shopper is forgotten while the page view one short of a decision is being decided', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const openTransaction = IDBDatabase.prototype.transaction
+    const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction')
+    try {
+      const { seglet, loads } = start()
+      const settle = async (done: () => boolean) => {
+        for (let i = 0; i < 200 && !done(); i++) {
+          await vi.advanceTimersByTimeAsync(10)
+          await new Promise((r) => setImmediate(r))
+        }
+      }
+      // The start's decision, from the empty store.
+      await settle(() => false)
+      let flushed = false
+      seglet.track({ type: 'page_view', url: '/products/p0', pageType: 'product' })
+      void seglet.flush().then(() => (flushed = true))
+      for (let i = 0; i < 200 && !flushed; i++) await new Promise((r) => setImmediate(r))
+      expect(flushed).toBe(true)
+      // The decision of that write reads the store; the shopper is forgotten as the read ends, before the decision
+      // goes on with what it read.
+      let forgotten = false
+      let forgetting: Promise<unknown> | undefined
+      transaction.mockImplementation(function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+        const tx = openTransaction.apply(this, args)
+        if (args[0] === 'events' && args[1] === 'readonly' && !forgetting) {
+          tx.addEventListener('complete', () => (forgetting = seglet.forget().then(() => (forgotten = true))))
+        }
+        return tx
+      })
+      await settle(() => forgotten)
+      expect(forgotten).toBe(true)
+      await vi.advanceTimersByTimeAsync(PREFETCH_AFTER_MS + 1_000)
+      expect(seglet.getSegment()).toBeNull()
+      expect(loads).toEqual({ count: 0, prefetches: 0 })
+    } finally {
+      transaction.mockRestore()
+      vi.useRealTimers()
+    }
   })
 
   it('loads the model part on the page view that makes a decision possible', async () => {
