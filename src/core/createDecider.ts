@@ -74,6 +74,10 @@ export interface Decider {
    * as the holdout arm sets no `<html>` marker the panel could watch.
    */
   reset(): void
+  /**
+   * Opens the transparency panel. Before any decision it also starts watching for the page being shown again, as
+   * a decision does: the core leaves that to the decider once there is one.
+   */
   showPanel(): void
   hidePanel(): void
   destroy(): void
@@ -138,9 +142,10 @@ export function createDecider(ctx: DeciderContext): Decider {
   const win = view?.defaultView
   // Decisions run one at a time: the core's, and the one a page shown again schedules for itself.
   let queue: Promise<unknown> = Promise.resolve()
-  // The epoch of the last decision that ended without failing (-1: none since the last reset or failure). A page
-  // shown again decides by itself only then: not before the core's first decision, nor after forget(), withdrawn
-  // consent or destroy() (each moves the epoch), nor after a failed decision (a refused pack is not fetched again).
+  // The epoch of the last decision that ended without failing (-1: none since the last reset or failure), or of the
+  // panel's opening before any decision. A page shown again decides by itself only then: not before the core's first
+  // decision (the core still watches), nor after forget(), withdrawn consent or destroy() (each moves the epoch), nor
+  // after a failed decision (a refused pack is not fetched again).
   let decidedAt = -1
   let cancelShown: (() => void) | undefined
   const onVisibility = () => {
@@ -160,9 +165,15 @@ export function createDecider(ctx: DeciderContext): Decider {
       }
     }, SHOWN_IDLE_MS)
   }
-  // Added by the first decision, not here: a decider whose Seglet was destroyed while the model part loaded
-  // never decides, and so leaves nothing on the page that would keep it alive.
+  // Added by the first decision (or the panel), not here: a decider whose Seglet was destroyed while the model part
+  // loaded never decides, and so leaves nothing on the page that would keep it alive.
   let watching = false
+  const watch = () => {
+    if (watching) return
+    watching = true
+    view?.addEventListener('visibilitychange', onVisibility)
+    win?.addEventListener('focus', onVisibility)
+  }
 
   const loadTable = async (): Promise<PageStatsTable | undefined> => {
     const { pageStatsUrl, pageStatsIntegrity } = ctx.capture ?? {}
@@ -205,11 +216,7 @@ export function createDecider(ctx: DeciderContext): Decider {
   const decider: Decider = {
     async decide(pending, flushed = []) {
       const at = epoch
-      if (!watching) {
-        watching = true
-        view?.addEventListener('visibilitychange', onVisibility)
-        win?.addEventListener('focus', onVisibility)
-      }
+      watch()
       // Consent withdrawn (segments decided without it), or the database deleted under the page by another tab
       // (its forget() or withdrawn consent): the stored history is gone, so is what came of it.
       const stored = ctx.mayPersist() && store.mode === 'indexeddb'
@@ -345,6 +352,13 @@ export function createDecider(ctx: DeciderContext): Decider {
       panelListener?.(personalizer.getSegment())
     },
     showPanel() {
+      // Opened on a page the core kept on the cold-start default (no decision here yet): the core leaves a page shown
+      // again to the decider once there is one, so it watches from now on, as after a decision, and decides when shown
+      // again: another tab may have stored the page views a decision needs. Not with the model turned off.
+      if (!watching && ctx.model?.enabled !== false) {
+        decidedAt = epoch
+        watch()
+      }
       panel ??= createPanel({
         getSegment: () => personalizer.getSegment(),
         explain: () => lastReasons(),

@@ -380,7 +380,8 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   // A returning shopper gets a decision from stored history at once, before any new event is flushed. So does a
   // page restored from the back/forward cache: it shows the segment it was left with, and other pages decided since.
   // So does a tab on the cold-start default that the shopper shows again (`visibilitychange` has no `persisted`):
-  // another tab may have stored the page views a decision needs. Once the model part decides, it watches that itself.
+  // another tab may have stored the page views a decision needs. Once the model part decides, or its panel is opened, it
+  // watches that itself.
   // With nothing new stored the decision stays in the core (the cold-start default again) and loads nothing.
   // In the capture phase: the document's `visibilitychange` passes the window on its way.
   scheduleDecision()

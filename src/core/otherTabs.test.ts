@@ -1,5 +1,6 @@
 // A shopper with the shop open in two tabs: what one tab writes reaches the other tab's decisions.
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { PANEL_TAG } from '../personalize/panel'
 import { createStore } from '../store'
 import { createSeglet, type Seglet } from './index'
 
@@ -222,6 +223,57 @@ describe('two tabs of the shop', () => {
       await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 10_000 }).toBe(false)
     } finally {
       await seglet.destroy()
+    }
+  })
+
+  it('a first-visit tab still on the cold-start default decides from the page views another tab added, once shown again, after its panel was opened', async () => {
+    const dbName = 'other-tab-first-visit-panel'
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false } })
+    try {
+      seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
+      await seglet.flush()
+      await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 10_000 }).toBe(true)
+      // The shopper opens the transparency panel ("Why am I seeing this?") before any decision of the model part.
+      seglet.showPanel()
+      await expect.poll(() => document.querySelector(PANEL_TAG), { timeout: 10_000 }).not.toBeNull()
+      setVisibility('hidden')
+      await seglet.flush()
+      await sleep(500)
+      const other = createStore({ persist: true, dbName })
+      other.enqueue({ type: 'page_view', url: '/products/p1', pageType: 'product', id: 'other-first-visit-panel-1', ts: Date.now() })
+      other.enqueue({ type: 'product_view', productId: 'p1', price: 30, currency: 'EUR', id: 'other-first-visit-panel-2', ts: Date.now() })
+      await other.flush()
+      await other.close()
+      // Back to the landing tab: two page views are stored now, evidence enough for a decision.
+      setVisibility('visible')
+      await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 10_000 }).toBe(false)
+    } finally {
+      await seglet.destroy()
+      document.querySelector(PANEL_TAG)?.remove()
+    }
+  })
+
+  it('a tab with the model turned off decides nothing when shown again after its panel was opened', async () => {
+    const dbName = 'other-tab-no-model-panel'
+    const seglet = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false }, model: { enabled: false } })
+    try {
+      seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
+      await seglet.flush()
+      seglet.showPanel()
+      await expect.poll(() => document.querySelector(PANEL_TAG), { timeout: 10_000 }).not.toBeNull()
+      setVisibility('hidden')
+      const other = createStore({ persist: true, dbName })
+      other.enqueue({ type: 'page_view', url: '/products/p1', pageType: 'product', id: 'other-no-model-panel-1', ts: Date.now() })
+      await other.flush()
+      await other.close()
+      performance.clearMeasures('seglet:decision')
+      setVisibility('visible')
+      await sleep(1000)
+      expect(seglet.getSegment()).toBeNull()
+      expect(performance.getEntriesByName('seglet:decision')).toHaveLength(0)
+    } finally {
+      await seglet.destroy()
+      document.querySelector(PANEL_TAG)?.remove()
     }
   })
 
