@@ -355,7 +355,9 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
       const page = await context.newPage()
       await page.goto(`http://127.0.0.1:${(stalledServer.address() as AddressInfo).port}/seglet/dashboard`)
       const facts = page.locator('#facts dd')
-      await expect.poll(() => facts.textContent()).toMatch(/^Could not load the figures/)
+      // The collector gives up on its database after its 1 s read limit: wait for that answer well past it (a poll
+      // gives up after 1 s by default, from after the page's load).
+      await expect.poll(() => facts.textContent(), { timeout: 15_000 }).toMatch(/^Could not load the figures/)
       expect(await facts.textContent()).toBe(
         "Could not load the figures: the collector is running, but its database did not answer in time: try again in 1 second; if it keeps happening, the collector's operator should check that its database is up and reachable" +
           'HTTP 503: storage_timeout',
