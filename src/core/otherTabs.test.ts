@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { PANEL_TAG } from '../personalize/panel'
 import { createStore } from '../store'
+import type { StoredEvent } from '../events/types'
 import { createSeglet, type Seglet } from './index'
 
 const setVisibility = (state: 'hidden' | 'visible') => {
@@ -20,13 +21,24 @@ const browseSixProducts = async (seglet: Seglet) => {
   await expect.poll(() => seglet.getSegment()?.funnel, { timeout: 10_000 }).toMatchObject({ productsAdded: 0 })
 }
 
-/** Another tab, window or page of the shop puts two items in the cart (its own store on the same database). */
-const addToCartElsewhere = async (dbName: string, id: string) => {
+/** Another tab, window or page of the shop writes `events` (its own store on the same database). */
+const writeElsewhere = async (dbName: string, events: StoredEvent[]) => {
   const other = createStore({ persist: true, dbName })
-  other.enqueue({ type: 'add_to_cart', productId: 'p9', quantity: 2, price: 10, currency: 'EUR', id, ts: Date.now() })
+  for (const event of events) other.enqueue(event)
   await other.flush()
   await other.close()
 }
+
+/** Another tab, window or page of the shop puts two items in the cart. */
+const addToCartElsewhere = (dbName: string, id: string) =>
+  writeElsewhere(dbName, [{ type: 'add_to_cart', productId: 'p9', quantity: 2, price: 10, currency: 'EUR', id, ts: Date.now() }])
+
+/** The shopper opens a product in another tab: its page view and product view, ids `${id}-1` and `${id}-2`. */
+const viewProductElsewhere = (dbName: string, id: string) =>
+  writeElsewhere(dbName, [
+    { type: 'page_view', url: '/products/p1', pageType: 'product', id: `${id}-1`, ts: Date.now() },
+    { type: 'product_view', productId: 'p1', price: 30, currency: 'EUR', id: `${id}-2`, ts: Date.now() },
+  ])
 
 afterEach(() => setVisibility('visible'))
 
@@ -213,11 +225,7 @@ describe('two tabs of the shop', () => {
       setVisibility('hidden')
       await seglet.flush()
       await sleep(500)
-      const other = createStore({ persist: true, dbName })
-      other.enqueue({ type: 'page_view', url: '/products/p1', pageType: 'product', id: 'other-first-visit-1', ts: Date.now() })
-      other.enqueue({ type: 'product_view', productId: 'p1', price: 30, currency: 'EUR', id: 'other-first-visit-2', ts: Date.now() })
-      await other.flush()
-      await other.close()
+      await viewProductElsewhere(dbName, 'other-first-visit')
       // Back to the landing tab: two page views are stored now, evidence enough for a decision.
       setVisibility('visible')
       await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 10_000 }).toBe(false)
@@ -239,11 +247,7 @@ describe('two tabs of the shop', () => {
       setVisibility('hidden')
       await seglet.flush()
       await sleep(500)
-      const other = createStore({ persist: true, dbName })
-      other.enqueue({ type: 'page_view', url: '/products/p1', pageType: 'product', id: 'other-first-visit-panel-1', ts: Date.now() })
-      other.enqueue({ type: 'product_view', productId: 'p1', price: 30, currency: 'EUR', id: 'other-first-visit-panel-2', ts: Date.now() })
-      await other.flush()
-      await other.close()
+      await viewProductElsewhere(dbName, 'other-first-visit-panel')
       // Back to the landing tab: two page views are stored now, evidence enough for a decision.
       setVisibility('visible')
       await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 10_000 }).toBe(false)
@@ -262,10 +266,7 @@ describe('two tabs of the shop', () => {
       seglet.showPanel()
       await expect.poll(() => document.querySelector(PANEL_TAG), { timeout: 10_000 }).not.toBeNull()
       setVisibility('hidden')
-      const other = createStore({ persist: true, dbName })
-      other.enqueue({ type: 'page_view', url: '/products/p1', pageType: 'product', id: 'other-no-model-panel-1', ts: Date.now() })
-      await other.flush()
-      await other.close()
+      await writeElsewhere(dbName, [{ type: 'page_view', url: '/products/p1', pageType: 'product', id: 'other-no-model-panel-1', ts: Date.now() }])
       performance.clearMeasures('seglet:decision')
       setVisibility('visible')
       await sleep(1000)

@@ -61,6 +61,14 @@ const until = async (check: () => boolean, ms = 5_000) => {
   }
 }
 
+/** With fake timers: moves the clock 10 ms at a time, letting IndexedDB's callbacks run, until `done()` (at most 2 s). */
+const settle = async (done: () => boolean) => {
+  for (let i = 0; i < 200 && !done(); i++) {
+    await vi.advanceTimersByTimeAsync(10)
+    await new Promise((r) => setImmediate(r))
+  }
+}
+
 const page = (seglet: Seglet, i: number) => {
   seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
   seglet.track({ type: 'product_view', productId: `sku-${i}`, price: 20, currency: 'EUR' })
@@ -83,12 +91,6 @@ describe('loading policy', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     try {
       const { seglet, loads } = start()
-      const settle = async (done: () => boolean) => {
-        for (let i = 0; i < 200 && !done(); i++) {
-          await vi.advanceTimersByTimeAsync(10)
-          await new Promise((r) => setImmediate(r))
-        }
-      }
       // A first page view: one short of a decision (minPageViews is 2), so the model part would be prefetched
       // once the shopper stayed.
       seglet.track({ type: 'page_view', url: '/products/p0', pageType: 'product' })
@@ -120,12 +122,6 @@ describe('loading policy', () => {
     const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction')
     try {
       const { seglet, loads } = start()
-      const settle = async (done: () => boolean) => {
-        for (let i = 0; i < 200 && !done(); i++) {
-          await vi.advanceTimersByTimeAsync(10)
-          await new Promise((r) => setImmediate(r))
-        }
-      }
       // The start's decision, from the empty store.
       await settle(() => false)
       let flushed = false
