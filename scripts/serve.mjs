@@ -134,15 +134,23 @@ function forward(req, res, collector, client) {
   req.pipe(upstream)
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  // A port is a whole number from 0 (a free one) to 65535; anything else, or a port taken, is said in one line.
-  const i = process.argv.indexOf('--port')
-  const value = i > 0 ? process.argv[i + 1] : process.env.PORT || '8080'
-  if (!/^\d+$/.test(String(value)) || Number(value) > 65535) {
-    console.error(`serve.mjs: ${i > 0 ? '--port' : 'PORT'} must be a port from 0 to 65535 (0: a free one), got ${value === undefined ? 'nothing' : JSON.stringify(String(value))}`)
+/**
+ * The port given as `name` on the command line, else `fallback` (PORT, or a default): a whole number from `min` to
+ * 65535 (0: a free one). Anything else is said in one line, naming `tool`, and the process exits 1.
+ */
+export function portArg(tool, name, fallback, min = 1) {
+  const i = process.argv.indexOf(name)
+  const value = i > 0 ? process.argv[i + 1] : fallback
+  if (!/^\d+$/.test(String(value)) || Number(value) < min || Number(value) > 65535) {
+    console.error(`${tool}: ${i > 0 ? name : 'PORT'} must be a port from ${min} to 65535${min === 0 ? ' (0: a free one)' : ''}, got ${value === undefined ? 'nothing' : JSON.stringify(String(value))}`)
     process.exit(1)
   }
-  const port = Number(value)
+  return Number(value)
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // An empty PORT is unset, as for npm start; a port taken is said in one line too.
+  const port = portArg('serve.mjs', '--port', process.env.PORT || '8080', 0)
   const { url } = await startServer({ port }).catch((error) => {
     const taken = error.code === 'EADDRINUSE'
     console.error(`serve.mjs: cannot listen on 127.0.0.1:${port}: ${taken ? 'the port is in use; stop what uses it, or pick another with --port' : error.message}`)

@@ -3,20 +3,12 @@
 // reports to their own origin. Usage: node scripts/start.mjs [--port 8080] [--collector-port 8787]
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { startServer } from './serve.mjs'
+import { portArg, startServer } from './serve.mjs'
 import { storefrontPageKeys } from './storefrontPageKeys.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 // A port is a whole number from 1 to 65535; anything else is said at once, before anything is started.
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name)
-  const value = i > 0 ? process.argv[i + 1] : fallback
-  if (!/^\d+$/.test(String(value)) || Number(value) < 1 || Number(value) > 65535) {
-    console.error(`npm start: ${i > 0 ? name : 'PORT'} must be a port from 1 to 65535, got ${value === undefined ? 'nothing' : JSON.stringify(String(value))}`)
-    process.exit(1)
-  }
-  return Number(value)
-}
+const arg = (name, fallback) => portArg('npm start', name, fallback)
 // An empty PORT (`PORT= npm start`) is unset, as for most tools that read it.
 const port = arg('--port', process.env.PORT || '8080')
 const collectorPort = arg('--collector-port', '8787')
