@@ -824,6 +824,8 @@
   /**
    * A table wider than its card scrolls in its box: that box is then a named region in the tab order, so a
    * keyboard can reach it and scroll it with the arrow keys. A box that does not scroll stays out of the tab order.
+   * It is checked again whenever a box or its table changes size: a new width of the window, a details opened, a
+   * table written again with longer figures, a font that arrived late.
    */
   function markScrollers() {
     for (const box of document.querySelectorAll('.scroll')) {
@@ -839,6 +841,13 @@
   }
   window.addEventListener('resize', markScrollers)
   for (const details of document.querySelectorAll('details')) details.addEventListener('toggle', markScrollers)
+  if (typeof ResizeObserver === 'function') {
+    const sizes = new ResizeObserver(markScrollers)
+    for (const box of document.querySelectorAll('.scroll')) {
+      sizes.observe(box)
+      if (box.firstElementChild) sizes.observe(box.firstElementChild)
+    }
+  }
 
   /**
    * A request that did not get its answer, said in words a shop's marketer can act on (`said`: what happened and
