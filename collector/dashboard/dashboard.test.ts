@@ -193,8 +193,15 @@ describe('dashboard', () => {
     expect(banner.hidden).toBe(false)
     expect(banner.textContent).toBe(notice)
     expect(banner.previousElementSibling!.tagName).toBe('H1')
+    // The tab says so too, and so does the download, in its first row after the header.
+    expect(document.title).toBe('Simulated figures · Seglet insights')
+    const rows = parseCsv((await downloaded({ ...insightsOf(40), notice })).text.slice(1))
+    expect(rows[1]).toMatchObject({ 0: 'notice', 7: notice })
+    expect(rows.filter((r) => r[0] === 'notice')).toHaveLength(1)
     await draw(insightsOf(40))
     expect(document.getElementById('notice')!.hidden).toBe(true)
+    expect(document.title).toBe('Seglet insights')
+    expect(parseCsv((await downloaded(insightsOf(40))).text.slice(1)).filter((r) => r[0] === 'notice')).toEqual([])
   })
 
   it('with no reports yet, offers neither a download nor a rewrite of nothing, and draws the window\'s days as the facts give them', async () => {

@@ -152,6 +152,10 @@
     const notice = document.getElementById('notice')
     notice.hidden = !doc.notice
     notice.textContent = doc.notice || ''
+    // And in the tab's title, by the notice's first words (up to its first colon or full stop), so a tab of simulated
+    // figures is not taken for the shop's among the others.
+    const head = doc.notice ? doc.notice.split(/[:.]/)[0].trim() : ''
+    document.title = head ? `${head} · Seglet insights` : 'Seglet insights'
     packNote(doc)
     manifestNote(doc)
   }
@@ -775,6 +779,8 @@
       rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), '', pack, doc.epsilon, ...currency, id] : [section, day, name, measure, null, null, null, why, pack, doc.epsilon, ...currency, id])
     }
     const said = (section, name, measure, status, value = null) => rows.push([section, '', name, measure, value, null, null, status, pack, doc.epsilon, ...(doc.currency ? [''] : []), ''])
+    // The collector's notice (simulated figures) first, so a file read on its own says what its figures are.
+    if (doc.notice) said('notice', '', '', doc.notice)
     const o = doc.insights.overall || {}
     add('whole shop', '', 'All sessions', 'conversion', o.conversion, unit, '', whyNone(doc, 'order'))
     add('whole shop', '', 'All sessions', 'average order value', o.averageOrderValue, amount, '', whyNone(doc, 'order'))
