@@ -472,7 +472,7 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
       await page.goto(`${base}/seglet/dashboard`)
       await page.waitForSelector('#no-reports')
       const facts = Object.fromEntries(await page.locator('#facts > div').evaluateAll((items) => items.map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent])))
-      expect(facts).toMatchObject({ 'ε in force': '0,5', 'Published pages': '1.200 of 1.500', 'Not counted above': '2.400 reports of session@2+lifetime@1 at ε 1,5' })
+      expect(facts).toMatchObject({ 'Privacy level (ε)': '0,5', 'Published pages': '1.200 of 1.500', 'Not counted above': '2.400 reports of session@2+lifetime@1 at ε 1,5' })
       expect(await page.locator('#no-reports').textContent()).toBe('No reports at ε 0,5 in this window yet.')
     } finally {
       await context.close()

@@ -508,7 +508,7 @@ describe(`${SHOPPERS} shoppers, one collector`, () => {
       return { facts, segments: rows('segments'), values: rows('value-segments'), pages: rows('pages') }
     })
     expect(shown.facts.Reports).toBe(granted.length.toLocaleString('en-US'))
-    expect(shown.facts['ε in force']).toBe(String(doc.epsilon))
+    expect(shown.facts['Privacy level (ε)']).toBe(String(doc.epsilon))
     // Each segment's name, and under it the id the shop's pages use for it.
     expect(shown.segments.map((r) => r[0])).toEqual(doc.insights.segments.map((s) => (s.leaf === null ? 'No segment yet' : `${doc.segmentNames![s.leaf]}${doc.segmentIds![s.leaf]}`)))
     // Without an interval, "no reports" where not one report in the window answered a question the figure is estimated

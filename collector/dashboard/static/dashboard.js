@@ -137,7 +137,8 @@
   function facts(doc) {
     const items = [
       ['Reports', count(doc.reports)],
-      ['ε in force', epsilonOf(doc.epsilon)],
+      // The privacy level the reports were sent at, named so for a marketer, by its symbol for a data person.
+      ['Privacy level (ε)', epsilonOf(doc.epsilon)],
       // The days reports count by are UTC days, as the browsers send them: a reader far from UTC is told so.
       ['Window (UTC days)', `${doc.from} → ${doc.to}`],
       ['Pack', doc.context ? doc.context.packId : '—'],
