@@ -47,12 +47,15 @@ function truthOf(rng: () => number, reversed = false): ReportTruth {
 }
 
 async function ingestDays(db: Database, perDay: number, days: string[], seed: number, context_ = context): Promise<void> {
-  const ingest = createIngest(db, createReportEstimator(), { now: () => NOW })
+  // A day's reports are submitted at once, and the last waits for the writes of all before it: on a busy machine that
+  // can pass the 10 s a report waits by default, and a report refused then would be missing from the retrain.
+  const ingest = createIngest(db, createReportEstimator(), { now: () => NOW, writeTimeoutMs: 300_000 })
   const rng = createRng(seed)
   const random = seededRandom(seed)
   for (const day of days) {
     const bodies = Array.from({ length: perDay }, () => JSON.stringify(encodeReport(truthOf(rng), context_, { epsilon: 2, day, random, learnShare: 1 })))
-    await Promise.all(bodies.map((b, i) => ingest.submit(`${day}-${i % 50}`, b)))
+    const outcomes = await Promise.all(bodies.map((b, i) => ingest.submit(`${day}-${i % 50}`, b)))
+    expect(outcomes.filter((o) => o.code !== 'accepted')).toEqual([])
   }
 }
 

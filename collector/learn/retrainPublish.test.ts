@@ -61,7 +61,8 @@ async function report(location: string, days: Array<[string, number, boolean]>, 
   const db = await openDatabase(location)
   try {
     await migrate(db)
-    const ingest = createIngest(db, createReportEstimator(), { maxDelayMs: 5, now: () => now })
+    // Submitted a day at once: on a busy machine the last can wait for its write past the default 10 s.
+    const ingest = createIngest(db, createReportEstimator(), { maxDelayMs: 5, now: () => now, writeTimeoutMs: 300_000 })
     const rng = createRng(seed)
     const random = seededRandom(seed)
     for (const [day, count, flip] of days) {
