@@ -40,9 +40,7 @@ afterEach(() => {
 it('stops with one line, not a stack trace, when the page-statistics folder cannot be written', async () => {
   await inTempDir(async (dir) => {
     writeFileSync(join(dir, 'file'), '')
-    const errors: unknown[] = []
-    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
-    vi.spyOn(console, 'log').mockImplementation(() => {})
+    const errors = quietErrors()
     const code = await main(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'file', 'public')])
     expect(code).toBe(1)
     expect(errors).toHaveLength(1)
@@ -53,9 +51,7 @@ it('stops with one line, not a stack trace, when the page-statistics folder cann
 it('says a page-statistics folder it cannot make before it opens the store', async () => {
   await inTempDir(async (dir) => {
     writeFileSync(join(dir, 'file'), '')
-    const errors: unknown[] = []
-    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
-    vi.spyOn(console, 'log').mockImplementation(() => {})
+    const errors = quietErrors()
     // The embedded store would make its folder on opening, and migrate, before anything was written.
     expect(await main(['--database', join(dir, 'store'), '--port', '0', '--page-stats-dir', join(dir, 'file', 'public')])).toBe(1)
     expect(errors).toEqual([`seglet collector: cannot write the page statistics to ${join(dir, 'file', 'public')}: a file on this path is not a folder`])
@@ -66,9 +62,7 @@ it('says a page-statistics folder it cannot make before it opens the store', asy
 it('says in one line that the page-statistics folder given is a file', async () => {
   await inTempDir(async (dir) => {
     writeFileSync(join(dir, 'file'), '')
-    const errors: unknown[] = []
-    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
-    vi.spyOn(console, 'log').mockImplementation(() => {})
+    const errors = quietErrors()
     expect(await main(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'file')])).toBe(1)
     expect(errors).toEqual([`seglet collector: cannot write the page statistics to ${join(dir, 'file')}: it is a file, not a folder`])
   })
@@ -76,9 +70,7 @@ it('says in one line that the page-statistics folder given is a file', async () 
 
 it('says in one line that --host names an address this machine does not have', async () => {
   await inTempDir(async (dir) => {
-    const errors: unknown[] = []
-    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
-    vi.spyOn(console, 'log').mockImplementation(() => {})
+    const errors = quietErrors()
     // A documentation address (TEST-NET-3, RFC 5737): no interface of a test machine has it.
     expect(await main(['--database', join(dir, 'db'), '--host', '203.0.113.7', '--port', '0', '--page-stats-dir', join(dir, 'public')])).toBe(1)
     expect(errors).toEqual(['seglet collector: cannot listen on 203.0.113.7:0: no network interface of this machine has that address; check --host'])
@@ -94,9 +86,7 @@ it.each([
   ['EADDRINUSE', 65535, 'the port is in use; stop what uses it, or pick another port with --port 65534'],
 ])('says what to do about a port refused with %s (%i) that --port can act on', async (code, port, said) => {
   await inTempDir(async (dir) => {
-    const errors: unknown[] = []
-    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
-    vi.spyOn(console, 'log').mockImplementation(() => {})
+    const errors = quietErrors()
     // The system's refusal, as listen() gives it (a test cannot be refused these ports for real).
     vi.spyOn(Server.prototype, 'listen').mockImplementation(function (this: Server) {
       process.nextTick(() => this.emit('error', Object.assign(new Error(`listen ${code}: 127.0.0.1:${port}`), { code })))
@@ -109,9 +99,7 @@ it.each([
 
 it('refuses a port it cannot take before it makes, locks or opens the embedded store', async () => {
   await inTempDir(async (dir) => {
-    const errors: unknown[] = []
-    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
-    vi.spyOn(console, 'log').mockImplementation(() => {})
+    const errors = quietErrors()
     const taken = createServer()
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
     const port = (taken.address() as AddressInfo).port
@@ -129,9 +117,7 @@ it('refuses a port it cannot take before it makes, locks or opens the embedded s
 
 it('says that the page statistics cannot be written, not that the database failed, when the disk is full', async () => {
   await inTempDir(async (dir) => {
-    const errors: unknown[] = []
-    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
-    vi.spyOn(console, 'log').mockImplementation(() => {})
+    const errors = quietErrors()
     disk.full = true
     const code = await main(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'public')])
     expect(code).toBe(1)
@@ -317,6 +303,14 @@ async function startServing(args: string[]) {
 }
 
 /** Runs `test` with a new temporary folder, removed after, whatever the test's outcome. */
+/** What the collector writes to stderr, a line an entry, with its start-up lines on stdout kept quiet. */
+function quietErrors(): string[] {
+  const errors: string[] = []
+  vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+  vi.spyOn(console, 'log').mockImplementation(() => {})
+  return errors
+}
+
 async function inTempDir(test: (dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'seglet-main-'))
   try {

@@ -212,42 +212,29 @@ describe('two tabs of the shop', () => {
     }
   })
 
-  it('a first-visit tab still on the cold-start default decides from the page views another tab added, once shown again', async () => {
-    const dbName = 'other-tab-first-visit'
+  // With its panel opened first ("Why am I seeing this?"), before any decision of the model part, the tab is the
+  // model part's to watch, and it decides just the same.
+  it.each([
+    ['', false],
+    [', after its panel was opened', true],
+  ])('a first-visit tab still on the cold-start default decides from the page views another tab added, once shown again%s', async (_, panel) => {
+    const dbName = `other-tab-first-visit${panel ? '-panel' : ''}`
     const seglet = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false } })
     try {
       // The landing page: one page view, too few to decide (minPageViews is 2), so the cold-start default.
       seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
       await seglet.flush()
       await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 10_000 }).toBe(true)
+      if (panel) {
+        seglet.showPanel()
+        await expect.poll(() => document.querySelector(PANEL_TAG), { timeout: 10_000 }).not.toBeNull()
+      }
       // The shopper opens a product in a new tab: this one is hidden, and writes its engagement before the new tab's
       // page view is stored.
       setVisibility('hidden')
       await seglet.flush()
       await sleep(500)
-      await viewProductElsewhere(dbName, 'other-first-visit')
-      // Back to the landing tab: two page views are stored now, evidence enough for a decision.
-      setVisibility('visible')
-      await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 10_000 }).toBe(false)
-    } finally {
-      await seglet.destroy()
-    }
-  })
-
-  it('a first-visit tab still on the cold-start default decides from the page views another tab added, once shown again, after its panel was opened', async () => {
-    const dbName = 'other-tab-first-visit-panel'
-    const seglet = createSeglet({ consent: 'granted', storage: { dbName }, capture: { autocapture: false } })
-    try {
-      seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
-      await seglet.flush()
-      await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 10_000 }).toBe(true)
-      // The shopper opens the transparency panel ("Why am I seeing this?") before any decision of the model part.
-      seglet.showPanel()
-      await expect.poll(() => document.querySelector(PANEL_TAG), { timeout: 10_000 }).not.toBeNull()
-      setVisibility('hidden')
-      await seglet.flush()
-      await sleep(500)
-      await viewProductElsewhere(dbName, 'other-first-visit-panel')
+      await viewProductElsewhere(dbName, dbName)
       // Back to the landing tab: two page views are stored now, evidence enough for a decision.
       setVisibility('visible')
       await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 10_000 }).toBe(false)

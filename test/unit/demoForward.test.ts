@@ -6,6 +6,11 @@ import { expect, it } from 'vitest'
 // @ts-expect-error: plain ES module without types
 import { startServer } from '../../scripts/serve.mjs'
 
+
+/** Runs a demo script to its end with `args` and more environment, as a shell would. */
+const runScript = (script: string, args: string[], env: Record<string, string>) =>
+  spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 })
+
 it('the demo storefront forwards /seglet/ with the Host the browser named, for the collector to check it', async () => {
   const seen: Array<string | undefined> = []
   const collector = createServer((req, res) => (seen.push(req.headers.host), res.end('{}')))
@@ -34,7 +39,7 @@ it('the demo storefront rejects with the reason when its port is taken, for `npm
 })
 
 it('`npm start` refuses a port that is not one from 1 to 65535, naming the option, before it starts anything', () => {
-  const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, ['scripts/start.mjs', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 })
+  const run = (args: string[], env: Record<string, string> = {}) => runScript('scripts/start.mjs', args, env)
   for (const [args, env, said] of [
     [['--port', 'abc'], {}, '--port must be a port from 1 to 65535, got "abc"'],
     [['--collector-port'], {}, '--collector-port must be a port from 1 to 65535, got nothing'],
@@ -68,7 +73,7 @@ it('`npm start` with the storefront\'s port taken at 65535 suggests 65534, a por
 })
 
 it('the storefront alone (scripts/serve.mjs) refuses a port that is not one from 0 to 65535, and a port taken, in one line', async () => {
-  const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, ['scripts/serve.mjs', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 })
+  const run = (args: string[], env: Record<string, string> = {}) => runScript('scripts/serve.mjs', args, env)
   for (const [args, env, said] of [
     [['--port', 'abc'], {}, 'serve.mjs: --port must be a port from 0 to 65535 (0: a free one), got "abc"'],
     [['--port'], {}, 'serve.mjs: --port must be a port from 0 to 65535 (0: a free one), got nothing'],
