@@ -291,9 +291,6 @@ function shippedPacks(): unknown[] {
  * came from the database.
  */
 function jobFailure(error: unknown, pageStatsDir: string): string {
-  const failure = error as NodeJS.ErrnoException | undefined
-  // The folder's own mkdir finding something there: a file where the folder should be, not "file already exists".
-  if (failure?.code === 'EEXIST' && failure.syscall === 'mkdir') return `seglet collector: cannot write the page statistics to ${pageStatsDir}: it is a file, not a folder`
-  if (typeof failure?.path === 'string') return `seglet collector: cannot write the page statistics to ${pageStatsDir}: ${fileProblem(error)}`
+  if (typeof (error as NodeJS.ErrnoException)?.path === 'string') return `seglet collector: cannot write the page statistics to ${pageStatsDir}: ${fileProblem(error)}`
   return `seglet collector: database: ${(error as Error)?.message ?? error}`
 }

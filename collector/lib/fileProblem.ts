@@ -22,6 +22,8 @@ const PROBLEMS: Record<string, string> = {
 export function fileProblem(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   if (code !== undefined && PROBLEMS[code] !== undefined) return PROBLEMS[code]
+  // A folder's own mkdir finding a file where the folder should be: not "file already exists".
+  if (code === 'EEXIST' && (error as NodeJS.ErrnoException).syscall === 'mkdir') return 'it is a file, not a folder'
   const message = error instanceof Error ? error.message : String(error)
   return (SYSTEM_MESSAGE.exec(message)?.[1] ?? message).replace(/\s+/g, ' ')
 }
