@@ -5,7 +5,7 @@ import { isReportEpsilon } from '../src/reports/lib/isReportEpsilon'
 import { createRng } from '../training/rng'
 import { measureRun, simulateInsights, topPages, TOP_PAGES, type RunMeasures } from './insights'
 import { loadPopulation } from './population'
-import { createShop, PAGES } from './shop'
+import { createShop, PAGES, SHOP_SEED } from './shop'
 import { runDashboard } from './runDashboard'
 import { runDrift } from './runDrift'
 import { runFunnel } from './runFunnel'
@@ -13,7 +13,6 @@ import { createLog, scenarioArgs, shoppersFile } from './shoppersFile'
 
 const INSIGHTS_USAGE = 'usage: npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]'
 const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario funnel [--devices N] [--test N] [--epsilon E] [--learn-share S] [--seed S] [--no-central] [--json]\n       npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario dashboard [--devices N] [--epsilon E] [--port P] [--seed S] [--data DIR]'
-const SHOP_SEED = 20261129
 
 export async function main(args: string[]): Promise<number> {
   // The scenario first: each reads its own options.

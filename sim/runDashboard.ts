@@ -2,12 +2,10 @@ import { isReportEpsilon } from '../src/reports/lib/isReportEpsilon'
 import { createRng } from '../training/rng'
 import { startDashboard } from './dashboard'
 import { loadPopulation } from './population'
-import { createShop } from './shop'
+import { createShop, SHOP_SEED } from './shop'
 import { createLog, scenarioArgs, shoppersFile } from './shoppersFile'
 
 const USAGE = 'usage: npm run simulate -- --scenario dashboard [--devices N] [--epsilon E] [--port P] [--seed S] [--data DIR]'
-/** The synthetic shop of the insights scenario. */
-const SHOP_SEED = 20261129
 /** Above the collector's own 8787, so that a preview is never where the shop's collector is. */
 const DEFAULT_PORT = 8789
 /** Most simulated browsers: their bodies are held in memory while they are put in. */

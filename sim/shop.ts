@@ -20,6 +20,8 @@ export interface Shop {
 }
 
 export const PAGES = 200
+/** The seed of the synthetic shop the insights and dashboard scenarios simulate, so both show the same shop. */
+export const SHOP_SEED = 20261129
 export const ZIPF = 1
 
 function cumulative(weights: Float64Array): Float64Array {
