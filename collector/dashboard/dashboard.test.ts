@@ -195,13 +195,21 @@ describe('dashboard', () => {
     expect(banner.previousElementSibling!.tagName).toBe('H1')
     // The tab says so too, and so does the download, in its first row after the header.
     expect(document.title).toBe('Simulated figures · Seglet insights')
-    const rows = parseCsv((await downloaded({ ...insightsOf(40), notice })).text.slice(1))
+    // and so does the file's name, before it is opened.
+    const simulated = await downloaded({ ...insightsOf(40), notice })
+    const rows = parseCsv(simulated.text.slice(1))
     expect(rows[1]).toMatchObject({ 0: 'notice', 7: notice })
     expect(rows.filter((r) => r[0] === 'notice')).toHaveLength(1)
-    await draw(insightsOf(40))
+    const doc = insightsOf(40)
+    expect(simulated.name).toBe(`seglet-simulated-figures-${doc.from}-to-${doc.to}.csv`)
+    // A notice of any wording gives a file name of plain letters, digits and hyphens.
+    expect((await downloaded({ ...doc, notice: '  Démo / Test figures!: made up' })).name).toBe(`seglet-demo-test-figures-${doc.from}-to-${doc.to}.csv`)
+    await draw(doc)
     expect(document.getElementById('notice')!.hidden).toBe(true)
     expect(document.title).toBe('Seglet insights')
-    expect(parseCsv((await downloaded(insightsOf(40))).text.slice(1)).filter((r) => r[0] === 'notice')).toEqual([])
+    const own = await downloaded(doc)
+    expect(own.name).toBe(`seglet-figures-${doc.from}-to-${doc.to}.csv`)
+    expect(parseCsv(own.text.slice(1)).filter((r) => r[0] === 'notice')).toEqual([])
   })
 
   it('with no reports yet, offers neither a download nor a rewrite of nothing, and draws the window\'s days as the facts give them', async () => {

@@ -53,6 +53,8 @@
     const nth = retrain?.[4] ? `, retrain ${retrain[4]} of the day` : ''
     return retrain ? `${packId} (retrained ${longDay.format(Date.parse(`${retrain[1]}-${retrain[2]}-${retrain[3]}T00:00:00Z`))}${nth})` : packId
   }
+  // A collector's notice (simulated figures) by its first words, up to its first colon or full stop.
+  const noticeHead = (doc) => (doc.notice ? doc.notice.split(/[:.]/)[0].trim() : '')
   const reportsOf = (n) => `${count(n)} report${n === 1 ? '' : 's'}`
   /** The known packs at the ε in force whose reports the figures leave out (a retrained pack browsers moved to). */
   const candidates = (doc) => (doc.otherGroups || []).filter((g) => g.known && g.reports > 0)
@@ -153,9 +155,9 @@
     const notice = document.getElementById('notice')
     notice.hidden = !doc.notice
     notice.textContent = doc.notice || ''
-    // And in the tab's title, by the notice's first words (up to its first colon or full stop), so a tab of simulated
-    // figures is not taken for the shop's among the others.
-    const head = doc.notice ? doc.notice.split(/[:.]/)[0].trim() : ''
+    // And in the tab's title, by the notice's first words, so a tab of simulated figures is not taken for the shop's
+    // among the others.
+    const head = noticeHead(doc)
     document.title = head ? `${head} · Seglet insights` : 'Seglet insights'
     packNote(doc)
     manifestNote(doc)
@@ -955,12 +957,22 @@
     markStale(false)
   }
 
+  /**
+   * The download's file name: `seglet-figures-<from>-to-<to>.csv`, or, with a collector's notice, its first words in
+   * their place, in plain letters, digits and hyphens (`seglet-simulated-figures-…`), so a saved file of simulated
+   * figures says so before it is opened.
+   */
+  const figuresFileName = (doc) => {
+    const words = noticeHead(doc).normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '')
+    return `seglet-${words || 'figures'}-${doc.from}-to-${doc.to}.csv`
+  }
+
   // The figures last drawn, as the download gives them: the same document the page shows, nothing fetched again.
   let shown = null
   document.getElementById('download').addEventListener('click', () => {
     if (!shown) return
     const url = URL.createObjectURL(new Blob(['\uFEFF', figuresCsv(shown)], { type: 'text/csv;charset=utf-8' }))
-    const link = el('a', { href: url, download: `seglet-figures-${shown.from}-to-${shown.to}.csv`, hidden: '' })
+    const link = el('a', { href: url, download: figuresFileName(shown), hidden: '' })
     document.body.append(link)
     link.click()
     link.remove()
