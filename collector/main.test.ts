@@ -68,6 +68,12 @@ it('says in one line that the page-statistics folder given is a file', async () 
   })
 }, 300_000)
 
+it.runIf(existsSync('/proc/self'))('says in one line, and does not hang, when the page-statistics folder is one the system will not make', async () => {
+  const errors = quietErrors()
+  expect(await main(['--database', 'memory:', '--port', '0', '--page-stats-dir', '/proc/seglet-page-stats'])).toBe(1)
+  expect(errors).toEqual(['seglet collector: cannot write the page statistics to /proc/seglet-page-stats: no such file'])
+}, 300_000)
+
 it('says in one line that --host names an address this machine does not have', async () => {
   await inTempDir(async (dir) => {
     const errors = quietErrors()

@@ -1,5 +1,5 @@
 import { constants, readdirSync, readFileSync } from 'node:fs'
-import { access, mkdir } from 'node:fs/promises'
+import { access } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { COLLECTOR_HELP, parseCollectorArgs, type CollectorArgs } from './cli/parseCollectorArgs'
@@ -22,6 +22,7 @@ import { PACK_COMMANDS, runPackCommand } from './packs/packCommands'
 import { sumPending } from './storage/sumPending'
 import { addUpBodies } from './ingest/addUpBodies'
 import { fileProblem } from './lib/fileProblem'
+import { makeFolder } from './lib/makeFolder'
 import { RAW_RETENTION_SETTING, writeSetting } from './storage/settings'
 
 export { KEEP_ALIVE_MS, STOP_IDLE_MS } from './server/createCollectorServer'
@@ -119,7 +120,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
   }
   // The page statistics' folder before the store: one that cannot be made or written is said at once, not once the
   // store has opened and caught up, which can take a while.
-  const folderProblem = await mkdir(args.pageStatsDir, { recursive: true })
+  const folderProblem = await makeFolder(args.pageStatsDir)
     .then(() => access(args.pageStatsDir, constants.W_OK))
     .then(() => undefined, (error: unknown) => error ?? new Error('unknown'))
   if (folderProblem !== undefined) {

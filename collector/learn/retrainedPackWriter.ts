@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { ModelPack } from '../../src/pack/types'
 import { publishPacks, readPublishedManifest } from '../packs/publishPacks'
@@ -6,6 +6,7 @@ import type { PackSigningKey } from '../packs/signingKey'
 import { CollectorError } from '../lib/CollectorError'
 import { removeStaleTemporaries, writeFileAtomic } from '../lib/writeFileAtomic'
 import { fileProblem } from '../lib/fileProblem'
+import { makeFolder } from '../lib/makeFolder'
 
 /** Where and how an accepted retrain is written. */
 export interface RetrainedPackTarget {
@@ -41,7 +42,7 @@ export function retrainedPackWriter(target: RetrainedPackTarget): (text: string)
       return `${published.packFiles.session} (manifest version ${published.version}, key ${published.keyId})`
     }
     try {
-      await mkdir(dirname(target.out), { recursive: true })
+      await makeFolder(dirname(target.out))
       // Whole or not at all: a retrain killed while writing leaves the pack the shop serves as it was.
       await writeFileAtomic(target.out, text)
     } catch (error) {

@@ -1,4 +1,4 @@
-import { link, mkdir, open, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises'
+import { link, open, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { basename, join } from 'node:path'
 import { isSegletError } from '../../src/errors'
@@ -19,6 +19,7 @@ import type { PackSigningKey } from './signingKey'
 import { readPackSigningKey, signBytes } from './signingKey'
 import { isRunning } from '../lib/isRunning'
 import { fileProblem } from '../lib/fileProblem'
+import { makeFolder } from '../lib/makeFolder'
 import { SHIPPED_PACKS } from '../../src/model/shippedPacks'
 import { packIntegrity } from '../../training/packTag'
 
@@ -180,7 +181,7 @@ const heldLocks = new Set<string>()
 async function withPublishLock<T>(outDir: string, work: () => Promise<T>): Promise<T> {
   const lock = join(outDir, LOCK_FILE)
   try {
-    await mkdir(outDir, { recursive: true })
+    await makeFolder(outDir)
   } catch (error) {
     // EEXIST: a file where the folder should be; ENOTDIR: a file where a folder above it should be.
     const code = (error as NodeJS.ErrnoException).code
@@ -390,7 +391,7 @@ async function publishLocked(outDir: string, key: PackSigningKey, packs: Publish
   // The file being written when a write fails, named once in its one line (the folder while it is being made).
   let writing: string | undefined
   try {
-    await mkdir(outDir, { recursive: true })
+    await makeFolder(outDir)
     // Packs first, the manifest last: a browser never reads a manifest whose packs are not there yet. Each pack
     // on disk, whole, before the manifest: after a power cut the signed manifest never names an empty pack.
     for (const [name, bytes] of files) await writeFileAtomic((writing = join(outDir, name)), bytes)

@@ -1,4 +1,4 @@
-import { link, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
+import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { join, resolve } from 'node:path'
@@ -6,6 +6,7 @@ import { packKeyId } from '../../src/pack/packKeys'
 import { PACK_KEY_PREFIX, signedMessage } from '../../src/pack/signedFormat'
 import { CollectorError } from '../lib/CollectorError'
 import { fileProblem } from '../lib/fileProblem'
+import { makeFolder } from '../lib/makeFolder'
 import { isRunning } from '../lib/isRunning'
 import { thisMachine } from '../lib/thisMachine'
 import { removeStaleTemporaries, writeFileAtomic } from '../lib/writeFileAtomic'
@@ -66,7 +67,7 @@ export async function generatePackKeys(
   const privateKeyFile = join(dir, PRIVATE_KEY_FILE)
   const publicKeyFile = join(dir, PUBLIC_KEY_FILE)
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 })
+    await makeFolder(dir, 0o700)
   } catch (error) {
     throw new CollectorError('collector_pack', `cannot write ${privateKeyFile}: ${fileProblem(error)}`, undefined, error)
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, readdir, stat, unlink, utimes } from 'node:fs/promises'
+import { readFile, readdir, stat, unlink, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getRequestListener, RequestError, type HttpBindings } from '@hono/node-server'
@@ -12,6 +12,7 @@ import { createRateLimiter } from '../ingest/createRateLimiter'
 import { isCrossSite } from '../ingest/isCrossSite'
 import { addDays } from '../lib/addDays'
 import { writeFileAtomic } from '../lib/writeFileAtomic'
+import { makeFolder } from '../lib/makeFolder'
 import { utcDay } from '../lib/utcDay'
 import { purgeReports } from '../storage/purgeReports'
 import { readSums } from '../storage/readSums'
@@ -256,7 +257,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     const file = pageStatsFile(q.to, stats)
     if (options.pageStatsDir) {
       const dir = options.pageStatsDir
-      await mkdir(dir, { recursive: true })
+      await makeFolder(dir)
       // Each file whole: a reader never sees half a table. The table under its own name first, never changed
       // after; then the pointer to it (name and integrity in one file): a page rendered from any pointer loads
       // a table that matches the integrity it was given, even after the next rewrite.

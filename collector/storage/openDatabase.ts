@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs'
 import { CollectorError } from '../lib/CollectorError'
+import { makeFolderSync } from '../lib/makeFolder'
 import { lockStoreFolder } from './lockStoreFolder'
 import type { Database, Queryable } from './types'
 
@@ -47,7 +47,7 @@ async function openEmbedded(location: string, onLockWait?: (message: string) => 
 /** Makes the store's folder when missing; a file where it, or a folder above it, should be is a one-line refusal. */
 function makeStoreFolder(location: string): void {
   try {
-    mkdirSync(location, { recursive: true })
+    makeFolderSync(location)
   } catch (error) {
     // EEXIST: `location` is a file; ENOTDIR: a file stands where a folder above it should be.
     const code = (error as NodeJS.ErrnoException).code
