@@ -110,3 +110,14 @@ it('says of a negative number what it says of any value out of range, and refuse
   ])
   expect(state.queries).toBe(0)
 })
+
+it('says in one line, naming it as typed, that the signing key cannot be read, and exits 1 without opening the database, before any answer is counted', async () => {
+  const { main } = await import('../main')
+  const errors: string[] = []
+  vi.spyOn(console, 'error').mockImplementation((line) => void errors.push(String(line)))
+  vi.spyOn(console, 'log').mockImplementation(() => {})
+  // With no answers the run would wait, and a daily run would wait on, saying nothing of a key it could not sign with.
+  expect(await main(['retrain', '--database', 'memory:', '--pack', 'src/models/session.json', '--key', 'keys/missing.key'])).toBe(1)
+  expect(errors).toEqual(['seglet collector retrain: cannot read the signing key keys/missing.key: no such file (make one with: npm run collector -- keygen)'])
+  expect(state.queries).toBe(0)
+})

@@ -14,7 +14,7 @@ import { CollectorError } from '../lib/CollectorError'
 import { optionProblem } from '../lib/optionProblem'
 import { databaseLocation } from '../lib/databaseLocation'
 import { withNegativeValues } from '../lib/withNegativeValues'
-import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE } from '../packs/signingKey'
+import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE, readPackSigningKey, type PackSigningKey } from '../packs/signingKey'
 import { readPublishedManifest, RENEW_MANIFEST_DAYS, renewManifest } from '../packs/publishPacks'
 import { readPublishedPacks } from '../packs/readPublishedPacks'
 import type { ModelPack } from '../../src/pack/types'
@@ -131,7 +131,8 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   const out = resolve(typedOut)
   const publishDir = resolve(String(values['publish-dir'] ?? COLLECTOR_DEFAULTS.pageStatsDir))
   const defaultKey = join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)
-  const key = values.key !== undefined ? resolve(String(values.key)) : existsSync(defaultKey) ? resolve(defaultKey) : undefined
+  const typedKey = values.key !== undefined ? String(values.key) : existsSync(defaultKey) ? defaultKey : undefined
+  const key = typedKey === undefined ? undefined : resolve(typedKey)
   if (key === undefined) {
     // Pages that pin the shop's key take only what is signed: a run without the key (one started from another
     // folder, where the default key path is not found) would leave their manifest to expire, saying nothing.
@@ -164,6 +165,18 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     if (isFolder) {
       console.error(`seglet collector retrain: --out ${typedOut} is a folder; give the file an accepted pack is written to (such as ${join(typedOut, 'session.json')})`)
       return 2
+    }
+  }
+  // A key that cannot be read would be found only once an accepted pack is signed, after the whole fit, or once the
+  // manifest is due for renewal: a daily run waiting for answers would say nothing of it for weeks.
+  let signingKey: PackSigningKey | undefined
+  if (typedKey !== undefined) {
+    try {
+      signingKey = await readPackSigningKey(typedKey)
+    } catch (error) {
+      if (!(error instanceof CollectorError)) throw error
+      console.error(`seglet collector retrain: ${error.message}`)
+      return 1
     }
   }
   let packPath = String(values.pack ?? 'src/models/session.json')
@@ -216,7 +229,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     transaction: (work) => (stopping ? stopped() : open.transaction(work)),
     close: () => open.close(),
   }
-  const writePack = retrainedPackWriter({ publishDir, key, out, minVersion })
+  const writePack = retrainedPackWriter({ publishDir, key: signingKey, out, minVersion })
   // What an earlier run wrote or published: a second accepted retrain of the day takes a version of its own.
   const takenVersions = [...(await readPublishedPacks(publishDir)), await readFile(out, 'utf8').then((text) => JSON.parse(text) as unknown, () => undefined)]
     .flatMap((p) => (p && typeof p === 'object' && typeof (p as ModelPack).version === 'string' ? [(p as ModelPack).version] : []))
@@ -239,7 +252,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
       console.log(`seglet collector retrain: ${result.idleTables.join(', ')} (tables this run lists for its pack) got answers whose feature took one value only (a shop that sends no cart events sees this for the funnel tables); --learn-tables without them gives the other tables their answers`)
     if (learnTables !== undefined && result.status !== 'published') console.log('seglet collector retrain: the training-table list is published with the next accepted pack')
     // No new pack: the packs in use are signed again before their manifest expires, or first visits would go without them.
-    const renewed = key !== undefined && result.status !== 'published' && !stopping ? await renewManifest({ outDir: publishDir, key, minVersion }) : undefined
+    const renewed = key !== undefined && result.status !== 'published' && !stopping ? await renewManifest({ outDir: publishDir, key: signingKey, minVersion }) : undefined
     if (renewed) console.log(`seglet collector retrain: renewed the signed manifest, which was to expire within ${RENEW_MANIFEST_DAYS} days (or a third of its lifetime, at least a day and a half): version ${renewed.version}, valid until ${renewed.manifest.expires}`)
     return 0
   } catch (error) {
