@@ -128,6 +128,25 @@ describe('the collector command line', () => {
     expect(() => parseCollectorArgs(['--database', ' '], noFile)).toThrow('--database must not be empty')
   })
 
+  // Without its `//` a URL (or a misspelt memory:) would be a folder of that name, made beside the collector.
+  it('refuses a --database that names a scheme without //, without naming its password, and takes memory: in any case', () => {
+    for (const [bad, scheme] of [['postgres:/shop:secret@db/seglet', 'postgres'], ['postgresql:shop:secret@db/seglet', 'postgresql'], ['memroy:', 'memroy'], ['memory:/tmp/x', 'memory']]) {
+      let error: unknown
+      try {
+        parseCollectorArgs(['--database', bad!], noFile)
+      } catch (caught) {
+        error = caught
+      }
+      expect((error as { code: string }).code).toBe('collector_option')
+      expect((error as Error).message).toBe(
+        `--database takes a folder for the embedded store, memory: or a postgres:// URL, not "${scheme}:…" (a URL has // after its scheme; a folder whose name has a colon is given as ./${scheme}:…)`,
+      )
+      expect((error as Error).message).not.toContain('secret')
+    }
+    for (const memory of ['Memory:', 'MEMORY:']) expect(parseCollectorArgs(['--database', memory], noFile).database).toBe('memory:')
+    for (const folder of ['./postgres:/db', 'C:/seglet/db', 'd:\\seglet']) expect(parseCollectorArgs(['--database', folder], noFile).database).toBe(folder)
+  })
+
   // The file named is said once, with the system's reason in plain words, not its code and the path again.
   it('says in plain words why a --page-keys or --known-pack file cannot be read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-args-'))
