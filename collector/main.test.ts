@@ -48,6 +48,18 @@ it('stops with one line, not a stack trace, when the page-statistics folder cann
   })
 }, 300_000)
 
+it('names the command meant when one is misspelt, and exits 2 without opening a store', async () => {
+  await inTempDir(async (dir) => {
+    const errors = quietErrors()
+    for (const [typed, meant] of [['publsh-pack', 'publish-pack'], ['retrian', 'retrain'], ['kegen', 'keygen']]) {
+      expect(await main([typed!, '--out', join(dir, 'public')]), typed).toBe(2)
+      expect(errors.pop()).toBe(`seglet collector: unknown command '${typed}' — did you mean '${meant}'? (see --help)`)
+    }
+    expect(errors).toEqual([])
+    expect(readdirSync(dir)).toEqual([])
+  })
+})
+
 it('says a page-statistics folder it cannot make before it opens the store', async () => {
   await inTempDir(async (dir) => {
     writeFileSync(join(dir, 'file'), '')

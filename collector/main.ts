@@ -18,6 +18,7 @@ import { reestimate } from './server/reestimate'
 import { openDatabase } from './storage/openDatabase'
 import type { Database } from './storage/types'
 import { retrainCommand } from './learn/retrainCommand'
+import { closestName } from '../src/options/closestName'
 import { PACK_COMMANDS, runPackCommand } from './packs/packCommands'
 import { sumPending } from './storage/sumPending'
 import { addUpBodies } from './ingest/addUpBodies'
@@ -50,9 +51,18 @@ export const STOP_DATABASE_MS = 10_000
  * and so does a database that fails, or does not answer within STOP_DATABASE_MS, while it stops. A stop while it starts lets the step under way finish (each is
  * whole or not at all), closes the database and returns 0.
  */
+/** The collector's commands besides serving: `npm run collector -- <command> …`. */
+const COMMANDS = ['retrain', ...PACK_COMMANDS]
+
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'retrain') return retrainCommand(argv.slice(1))
   if ((PACK_COMMANDS as readonly string[]).includes(argv[0])) return runPackCommand(argv)
+  // A misspelt command would otherwise be refused as an argument the collector does not take, naming no command.
+  const meant = argv[0] !== undefined && !argv[0].startsWith('-') ? closestName(argv[0], COMMANDS) : undefined
+  if (meant !== undefined) {
+    console.error(`seglet collector: unknown command '${argv[0]}' — did you mean '${meant}'? (see --help)`)
+    return 2
+  }
   let args
   let estimator
   try {
