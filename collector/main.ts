@@ -43,6 +43,9 @@ export const STOP_GRACE_MS = 5_000
  */
 export const STOP_DATABASE_MS = 10_000
 
+/** The collector's commands besides serving: `npm run collector -- <command> …`. */
+const COMMANDS = ['retrain', ...PACK_COMMANDS]
+
 /**
  * `npm run collector -- [options]`: starts the collector and runs until SIGINT/SIGTERM. `npm run collector --
  * keygen` and `publish-pack …` make the pack-signing key and publish signed packs (see packs/packCommands.ts). Returns the exit code;
@@ -51,9 +54,6 @@ export const STOP_DATABASE_MS = 10_000
  * and so does a database that fails, or does not answer within STOP_DATABASE_MS, while it stops. A stop while it starts lets the step under way finish (each is
  * whole or not at all), closes the database and returns 0.
  */
-/** The collector's commands besides serving: `npm run collector -- <command> …`. */
-const COMMANDS = ['retrain', ...PACK_COMMANDS]
-
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'retrain') return retrainCommand(argv.slice(1))
   if ((PACK_COMMANDS as readonly string[]).includes(argv[0])) return runPackCommand(argv)
