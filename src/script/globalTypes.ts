@@ -50,5 +50,9 @@ export type SegletCommand = { [K in SegletCommandName]: [name: K, ...args: Param
 export interface SegletQueue {
   /** One command: its callbacks' parameters are typed from the method's (`['onError', (error) => error.code]`). */
   push<K extends SegletCommandName>(command: [name: K, ...args: Parameters<SegletGlobal[K]>]): number
-  push(...commands: SegletCommand[]): number
+  /**
+   * Several commands, each checked and its callbacks typed as a command of its own: a union of every command
+   * (`SegletCommand[]`) would leave `(segment) =>` in `['onSegment', (segment) => …]` untyped beside another command.
+   */
+  push<K extends SegletCommandName[]>(...commands: { [I in keyof K]: [name: K[I], ...args: Parameters<SegletGlobal[K[I]]>] }): number
 }

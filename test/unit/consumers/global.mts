@@ -11,6 +11,16 @@ queue.push(['setConsent', 'granted'], ['track', { type: 'product_view', productI
 queue.push(['onSegment', (segment: Segment) => console.log(segment.id, segment.intent)])
 queue.push(['onError', (error) => console.warn(error.code, error.message)])
 queue.push(['init', { consent: 'granted' }], ['init'], ['forget'])
+// Several commands in one push: each callback is typed from its own command's method.
+queue.push(['onError', (error) => console.warn(error.code)], ['onSegment', (segment) => console.log(segment.intent)], ['flush'])
+const list: SegletCommand[] = [['flush'], ['showPanel']]
+queue.push(...list)
+// @ts-expect-error a SegletError has no `reason`, also beside another command
+queue.push(['flush'], ['onError', (error) => console.warn(error.reason)])
+// @ts-expect-error not a consent value, also beside another command
+queue.push(['track', { type: 'search', query: 'mug' }], ['setConsent', 'yes'])
+// @ts-expect-error a read has nobody to answer, also beside another command
+queue.push(['flush'], ['getSegment'])
 // @ts-expect-error a SegletError has no `reason`
 queue.push(['onError', (error) => console.warn(error.reason)])
 // @ts-expect-error a read has nobody to answer: not a command
