@@ -25,6 +25,8 @@ const h = useHarness({
     await harness.context.route(`${harness.baseUrl}/seglet-blocks.min.js`, (route) => route.fulfill(js(dist('seglet-blocks.min.js'))))
     await harness.context.route(`${harness.baseUrl}/seglet-prune.min.js`, (route) => route.fulfill(js(dist('seglet-prune.min.js'))))
     await harness.context.route(`${harness.baseUrl}/seglet-setup.js`, (route) => route.fulfill(js(snippet('queue-file'))))
+    // The TypeScript example of a script-tag page: plain JavaScript as written, run as the page's queue file.
+    await harness.context.route(`${harness.baseUrl}/seglet-global.js`, (route) => route.fulfill(js(snippet('global-ts'))))
     // The upgrade snippet's versioned folder holds this build; the files at / stand for the previous release's.
     await harness.context.route(`${harness.baseUrl}${releaseFolder()}*.js`, (route) => {
       const name = new URL(route.request().url()).pathname.split('/').pop()!
@@ -37,6 +39,8 @@ const h = useHarness({
         'script-tag.html': pageOf([css, snippet('script-tag')], [snippet('blocks')]),
         'queue.html': pageOf([css, snippet('queue-tags')], [snippet('blocks')]),
         'upgrade.html': pageOf([css, snippet('upgrade-tag')], [snippet('blocks')]),
+        // The tag without data-consent: the example's queued setConsent grants it.
+        'global-ts.html': pageOf(['<script src="/seglet-global.js"></script>', '<script src="/seglet.min.js" async></script>'], ['<button id="why-this">Why this?</button>']),
       }
       const body = pages[name ?? '']
       if (!body) return route.fulfill({ status: 404, body: 'not found' })
@@ -118,6 +122,28 @@ describe('README quick start, run as written', () => {
     await page.evaluate(() => (window as unknown as { Seglet: { flush?: () => Promise<void> } }).Seglet.flush?.())
     const db = await readDb(page)
     expect(db.events.some((e) => e.type === 'product_view' && e.productId === 'sku-42')).toBe(true)
+  })
+
+  it('the TypeScript example, run as a queue file before the tag: consent, its product view and its onSegment callback, one page view', async () => {
+    const page = await h.newPage()
+    const logged: string[] = []
+    page.on('console', (m) => logged.push(m.text()))
+    await page.goto(h.baseUrl + '/quick-start/global-ts.html')
+    expect(await waitForSegment(page)).toBe('new-visitor')
+    await page.evaluate(() => (window as unknown as { Seglet: { flush(): Promise<void> } }).Seglet.flush())
+    const db = await readDb(page)
+    // The tag's own page view only: the example queues none, so the first page stays the cold-start default.
+    expect(db.events.filter((e) => e.type === 'page_view').map((e) => e.url)).toEqual(['/quick-start/global-ts.html'])
+    expect(db.events.some((e) => e.type === 'product_view' && e.productId === 'sku-42')).toBe(true)
+    // The queued onSegment callback ran, though the file ran before the tag.
+    expect(logged).toContain('new-visitor 0')
+    // The button's window.Seglet?.showPanel(), once the tag has loaded.
+    await page.click('#why-this')
+    await page.waitForFunction(() => [...document.querySelectorAll('*')].some((el) => el.shadowRoot?.textContent?.includes('Why am I seeing this?')))
+    const t = await probes(page)
+    expect(t.csp).toEqual([])
+    expect(t.escaped).toEqual([])
+    expect(t.errors).toEqual([])
   })
 
   it('the versioned tag of "Upgrading": every part comes from the tag\'s folder, none from the files a previous release left at /', async () => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
+import { snippet } from '../browser/readmeSnippets'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
 
@@ -152,6 +153,8 @@ describe('package', () => {
     mkdirSync(join(project, 'node_modules'))
     symlinkSync(root, join(project, 'node_modules', 'seglet'), 'dir')
     for (const file of ['global.mts', 'no-global.mts', 'global-script.ts']) copyFileSync(new URL(`consumers/${file}`, import.meta.url), join(project, file))
+    // The README's example of a script-tag page's TypeScript, as copied (a classic script).
+    writeFileSync(join(project, 'readme-global.ts'), snippet('global-ts'))
     const tsc = join(root, 'node_modules/typescript/bin/tsc')
     const check = (file: string, module: string, resolution = module) => {
       const args = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', module, '--moduleResolution', resolution, '--target', 'es2022', '--lib', 'es2022,dom', '--preserveSymlinks', file]
@@ -172,6 +175,7 @@ describe('package', () => {
       // A classic script's own top-level `seglet` and `Seglet` (not window properties) beside the tag's.
       expect(check('global-script.ts', 'esnext', 'bundler')).toBe('')
       expect(check('global-script.ts', 'nodenext')).toBe('')
+      expect(check('readme-global.ts', 'esnext', 'bundler')).toBe('')
     } finally {
       rmSync(project, { recursive: true, force: true })
     }
