@@ -18,6 +18,7 @@ import { SHIPPED_PACK_CONTEXT } from '../../src/reports/shippedPackContext'
 import { seededRandom } from '../../sim/seededRandom'
 import type { PanelText } from '../../src/personalize/panelText'
 import type { SegletGlobal } from '../../src/script/globalTypes'
+import { OPTION_TABLE } from '../../src/options/optionTable'
 import { createReportEstimator } from '../../collector/estimates/createReportEstimator'
 import { pageKeyListId } from '../../collector/estimates/pageKeyListId'
 import { execFileSync } from 'node:child_process'
@@ -73,6 +74,20 @@ describe('README snippets', () => {
     const named = new Set([...list!.matchAll(/`(\w+)`/g)].map((m) => m[1]))
     for (const name of Object.keys(members)) expect(named, name).toContain(name)
     expect(list).toContain('the error classes')
+  })
+
+  it('the Options table names every option that Seglet accepts, in its group', () => {
+    const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('\n## Options\n'), readme.indexOf('\n## Size\n'))
+    const rows = new Map(section.split('\n').flatMap((line) => {
+      const key = /^\| `(\w+)` \|/.exec(line)?.[1]
+      return key ? [[key, line] as const] : []
+    }))
+    expect(rows.size).toBeGreaterThan(5)
+    for (const [key, entry] of Object.entries(OPTION_TABLE)) {
+      expect([...rows.keys()], key).toContain(key)
+      if (typeof entry === 'object') for (const name of Object.keys(entry)) expect(rows.get(key), `${key}.${name}`).toContain('`' + name + '`')
+    }
   })
 
   it('the panel words example is accepted as written, and renames segments the shipped packs have', () => {
