@@ -323,8 +323,9 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     // The next page view makes a decision possible: fetch the model part at low priority for it, once the
     // shopper stayed a while (a bounce costs nothing), unless nothing may decide by then (consent withdrawn, destroyed).
     // Not when the shopper was forgotten while the events were read (`missed`): a new visitor is no page view short.
+    // Nor once this page loaded the part (`decider`): its page view, written after this read, made the decision.
     if (pageViews + 1 >= minPageViews && !missed && !prefetchTimer) {
-      prefetchTimer = setTimeout(() => whenIdle(() => mayDecide() && prefetchRuntime?.(), DECISION_IDLE_MS), PREFETCH_AFTER_MS)
+      prefetchTimer = setTimeout(() => whenIdle(() => mayDecide() && !decider && prefetchRuntime?.(), DECISION_IDLE_MS), PREFETCH_AFTER_MS)
     }
     return null
   }

@@ -17,6 +17,8 @@ import type { LazyParts } from './lazy'
 import { loadLazyParts } from './loadLazyParts'
 
 let running: Seglet[] = []
+/** The timer vi.useFakeTimers() leaves alone, to wait for work that takes real time under fake timers. */
+const realSetTimeout = globalThis.setTimeout
 let n = 0
 
 afterEach(async () => {
@@ -111,6 +113,35 @@ describe('loading policy', () => {
       expect(seglet.getSegment()).toMatchObject({ coldStart: true })
       await vi.advanceTimersByTimeAsync(PREFETCH_AFTER_MS + 1_000)
       expect(loads).toEqual({ count: 0, prefetches: 1 })
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('prefetches no model part once the page has loaded it: the page view one short of a decision is followed by one that decides', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const { seglet, loads } = start()
+      // A page's first read finds one page view (the last page's, or this one's before the next is written): the
+      // cold-start default, and the model part's prefetch due once the shopper stays.
+      page(seglet, 0)
+      void seglet.flush()
+      await settle(() => seglet.getSegment() !== null)
+      expect(seglet.getSegment()).toMatchObject({ coldStart: true })
+      // The next page view makes a decision possible before that: the model part is loaded and decides.
+      page(seglet, 1)
+      void seglet.flush()
+      // The model part's work waits on real time too: up to 2 s of it, well short of the prefetch's time.
+      for (let i = 0; i < 200 && !(loads.count > 0 && !seglet.getSegment()?.coldStart); i++) {
+        await vi.advanceTimersByTimeAsync(10)
+        await new Promise((r) => realSetTimeout(r, 10))
+      }
+      expect(seglet.getSegment()?.coldStart).toBeFalsy()
+      expect(loads).toEqual({ count: 1, prefetches: 0 })
+      // The shopper stays: no second fetch of the part this page already runs.
+      await vi.advanceTimersByTimeAsync(PREFETCH_AFTER_MS + 1_000)
+      await settle(() => false)
+      expect(loads).toEqual({ count: 1, prefetches: 0 })
     } finally {
       vi.useRealTimers()
     }
