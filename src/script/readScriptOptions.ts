@@ -49,7 +49,7 @@ function parseText(raw: string, parse: OptionParser, key: string): unknown {
  * since there is no caller to catch it.
  *
  * Attributes: `data-consent` (granted | denied | pending), `data-respect-gpc`, `data-segment-without-consent`,
- * `data-autocapture`, `data-datalayer`, `data-anti-flicker`, `data-anti-flicker-timeout` (ms),
+ * `data-autocapture`, `data-datalayer`, `data-anti-flicker`, `data-anti-flicker-timeout` (ms), `data-segment-hint`,
  * `data-retention-days`, `data-db-name`, `data-pack-url` + `data-pack-integrity`,
  * `data-lifetime-pack-url` + `data-lifetime-pack-integrity`, `data-pack-key` + `data-pack-manifest` (signed packs),
  * `data-model-loading` (auto | eager), `data-reports` (the report endpoint), `data-learn-share` (0–1),
