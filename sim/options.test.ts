@@ -30,6 +30,7 @@ describe('simulation options', () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
     expect(await main(['--scenario', scenario, ...args, ...noData(scenario)])).toBe(2)
     expect(errors.join('\n')).toMatch(/^usage: /m)
+    if (scenario === 'dashboard') expect(errors[0]).toBe('simulate: --epsilon takes an ε from 0.1 to 8, in hundredths (as reports.epsilonPerDay), not "100"')
   }, 120_000)
 
   it.each([
@@ -45,8 +46,9 @@ describe('simulation options', () => {
     ['insights', ['--repetitions', '2.5'], null],
     ['dashboard', ['--port'], /--port/],
     ['dashboard', ['--json'], /--json/],
-    ['dashboard', ['--port', '70000'], null],
-    ['dashboard', ['--devices', '0'], null],
+    ['dashboard', ['--port', '70000'], /^simulate: --port takes a port from 0 to 65535, not "70000"$/],
+    ['dashboard', ['--devices', '0'], /^simulate: --devices takes a whole number from 1 to 1,000,000, not "0"$/],
+    ['dashboard', ['--seed', 'x'], /^simulate: --seed takes a whole number, not "x"$/],
   ])('%s refuses %j with its usage, and says why, before any work', async (scenario, args, says) => {
     const errors: string[] = []
     vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)))

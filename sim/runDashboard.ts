@@ -24,7 +24,16 @@ export async function runDashboard(args: readonly string[]): Promise<number> {
   const epsilon = num('epsilon', 2)
   const port = num('port', DEFAULT_PORT)
   const seed = num('seed', 1)
-  if (!Number.isInteger(devices) || devices < 1 || devices > MAX_DEVICES || !isReportEpsilon(epsilon) || !Number.isInteger(port) || port < 0 || port > 65535 || !Number.isInteger(seed)) {
+  // The first value out of its range is named, with what it takes, above the usage line.
+  const problem = [
+    [!Number.isInteger(devices) || devices < 1 || devices > MAX_DEVICES, 'devices', `a whole number from 1 to ${MAX_DEVICES.toLocaleString('en-US')}`],
+    [!isReportEpsilon(epsilon), 'epsilon', 'an ε from 0.1 to 8, in hundredths (as reports.epsilonPerDay)'],
+    [!Number.isInteger(port) || port < 0 || port > 65535, 'port', 'a port from 0 to 65535'],
+    [!Number.isInteger(seed), 'seed', 'a whole number'],
+  ].find(([bad]) => bad)
+  if (problem) {
+    const [, name, takes] = problem
+    console.error(`simulate: --${name} takes ${takes}, not ${JSON.stringify(opts[name as string])}`)
     console.error(USAGE)
     return 2
   }
