@@ -101,10 +101,14 @@ it('says of a negative number what it says of any value out of range, and refuse
   const errors: string[] = []
   vi.spyOn(console, 'error').mockImplementation((line) => void errors.push(String(line)))
   expect(await main(['retrain', '--database', 'memory:', '--window-days', '-1'])).toBe(2)
+  expect(await main(['retrain', '--database', 'memory:', '--epsilon', '2.005'])).toBe(2)
+  expect(await main(['retrain', '--database', 'memory:', '--min-answers', 'abc'])).toBe(2)
   expect(await main(['retrain', '--database', 'memory:', '--min-version', '-3'])).toBe(2)
   expect(await main(['retrain', '--database', 'mysql://shop:secret@db/seglet'])).toBe(2)
   expect(errors).toEqual([
-    'seglet collector retrain: --epsilon must be 0.1–8 in hundredths, --window-days a whole number 2–366, --min-answers a whole number ≥ 1',
+    'seglet collector retrain: --window-days must be a whole number from 2 to 366, not "-1"',
+    'seglet collector retrain: --epsilon must be 0.1–8 in hundredths, not "2.005"',
+    'seglet collector retrain: --min-answers must be a whole number from 1, not "abc"',
     'seglet collector retrain: --min-version must be a whole number from 1, not "-3"',
     'seglet collector retrain: --database takes a folder for the embedded store, memory: or a postgres:// URL, not a mysql:// URL',
   ])

@@ -111,7 +111,15 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   const windowDays = number('window-days', COLLECTOR_DEFAULTS.windowDays, (v) => Number.isInteger(v) && v >= 2 && v <= 366)
   const minAnswers = number('min-answers', MIN_TRAINING_ANSWERS, (v) => Number.isInteger(v) && v >= 1)
   if (epsilon === undefined || windowDays === undefined || minAnswers === undefined) {
-    console.error('seglet collector retrain: --epsilon must be 0.1–8 in hundredths, --window-days a whole number 2–366, --min-answers a whole number ≥ 1')
+    // The first value out of its range, named as typed, as --min-version below.
+    const [, name, rule] = (
+      [
+        [epsilon, 'epsilon', '0.1–8 in hundredths'],
+        [windowDays, 'window-days', 'a whole number from 2 to 366'],
+        [minAnswers, 'min-answers', 'a whole number from 1'],
+      ] as const
+    ).find(([value]) => value === undefined)!
+    console.error(`seglet collector retrain: --${name} must be ${rule}, not "${String(values[name])}"`)
     return 2
   }
   const minVersionText = values['min-version'] as string | undefined
