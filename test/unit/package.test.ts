@@ -226,6 +226,37 @@ describe('package', () => {
     for (const file of esm) expect(files).toContain(`dist/esm/${file}`)
   })
 
+  it('publishes the licence of every third-party package its builds can contain, with its version', () => {
+    // The script-tag builds bundle every bare import of the browser code (TensorFlow.js into the model part, minified
+    // without the files' own notices); the ES module build vendors what it bundles into dist/esm/vendor/. React, Vue
+    // and `seglet` itself stay external, and the bindings are the only code importing them.
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }))
+    const files = new Set<string>(packed.files.map((f: { path: string }) => f.path))
+    expect(files.has('THIRD_PARTY_LICENSES.md')).toBe(true)
+    const notices = readFileSync(new URL('../../THIRD_PARTY_LICENSES.md', import.meta.url), 'utf8')
+    const packageOf = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/')
+    const bundled = new Set<string>()
+    const src = new URL('../../src/', import.meta.url)
+    const sources = (readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !/\.test\.ts$|(^|\/)(testing|fixtures|__fixtures__)\//.test(f))
+    for (const file of sources) {
+      const code = readFileSync(new URL(file, src), 'utf8')
+      for (const m of code.matchAll(/^\s*(?:import|export)\b[^']*?\bfrom\s*'([^.'][^']*)'|\bimport\(\s*'([^.'][^']*)'\s*\)/gm)) {
+        const spec = m[1] ?? m[2]
+        if (!/^(seglet|react|react-dom|vue)(\/|$)|^node:/.test(spec)) bundled.add(packageOf(spec))
+      }
+    }
+    const vendor = new URL('../../dist/esm/vendor/', import.meta.url)
+    for (const dir of readdirSync(vendor)) for (const name of dir.startsWith('@') ? readdirSync(new URL(`${dir}/`, vendor)).map((n) => `${dir}/${n}`) : [dir]) bundled.add(name)
+    expect([...bundled].sort()).toEqual(expect.arrayContaining(['@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-core']))
+    for (const name of bundled) {
+      const { version, license } = JSON.parse(readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8'))
+      const row = notices.split('\n').find((line) => line.startsWith(`| \`${name}\` |`))
+      expect(row, `THIRD_PARTY_LICENSES.md has a row for ${name}`).toBeDefined()
+      expect(row!.split('|').slice(2, 4).map((cell) => cell.trim()), name).toEqual([version, license])
+      if (license === 'Apache-2.0') expect(notices.replace(/\s+/g, ' ')).toContain('Apache License Version 2.0, January 2004 http://www.apache.org/licenses/ TERMS AND CONDITIONS')
+    }
+  })
+
   it("publishes every file the README links to, so its links work in the installed package", () => {
     const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }))
     const files = new Set<string>(packed.files.map((f: { path: string }) => f.path))
