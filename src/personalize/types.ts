@@ -76,7 +76,10 @@ export interface PersonalizeOptions {
    */
   panelText?: PanelText
   /**
-   * The document to personalise (an iframe's, say).
+   * The document to personalise (an iframe's, say). The hooks of `seglet/react` and the composables of `seglet/vue`
+   * read the segment's marker on the page's own `<html>`, so they do not follow a Seglet that marks another document
+   * (React's stay `null`; Vue's show the next segment but keep it through `forget()` and `destroy()`): use
+   * `onSegment()` there.
    * @default globalThis.document, looked up at start()
    */
   document?: PageDocument
