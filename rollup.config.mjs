@@ -91,6 +91,9 @@ const reportSizes = () => ({
 })
 
 // The bindings import `seglet` as an app would: it stays external, so an app has one Seglet.
+const TFJS_VERSION = JSON.parse(readFileSync(new URL('./node_modules/@tensorflow/tfjs-core/package.json', import.meta.url), 'utf8')).version
+/** The first line of the model part: the licence of the TensorFlow.js code it bundles (see THIRD_PARTY_LICENSES.md). */
+const MODEL_NOTICE = `/*! Seglet model part (MIT). Contains TensorFlow.js ${TFJS_VERSION} code, Copyright Google LLC, under the Apache License 2.0: see THIRD_PARTY_LICENSES.md in the seglet package */`
 const BINDINGS = ['react', 'vue', 'server']
 const bindingExternal = (id) => ['seglet', 'react', 'react-dom', 'vue'].some((dep) => id === dep || id.startsWith(dep + '/'))
 // `seglet/react` is client code (hooks, context): its builds start with the 'use client' directive, so a React
@@ -177,7 +180,9 @@ export default [
     input: 'src/core/lazy.ts',
     onwarn,
     plugins: [replaceEnv(true), tfjsSlim(), json({ preferConst: true, compact: true }), resolve({ browser: true }), ts()],
-    output: { file: 'dist/seglet-model.min.js', format: 'es', intro: realmPromise, plugins: [terser(terserOptions), reportSizes()] },
+    // Minified without the TensorFlow.js files' own notices: one line says whose code it holds, under which licence,
+    // and where the package gives its text and notices, so a copy of this file on a shop's site says so too.
+    output: { file: 'dist/seglet-model.min.js', format: 'es', intro: realmPromise, plugins: [terser({ ...terserOptions, format: { ...terserOptions.format, preamble: MODEL_NOTICE } }), reportSizes()] },
   },
   {
     // The private-report part, loaded by the script-tag build from the same folder only when a shop

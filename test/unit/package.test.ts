@@ -255,6 +255,11 @@ describe('package', () => {
       expect(row!.split('|').slice(2, 4).map((cell) => cell.trim()), name).toEqual([version, license])
       if (license === 'Apache-2.0') expect(notices.replace(/\s+/g, ' ')).toContain('Apache License Version 2.0, January 2004 http://www.apache.org/licenses/ TERMS AND CONDITIONS')
     }
+    // The model part a shop copies to its site says so in its first line, with the version it holds.
+    const { version } = JSON.parse(readFileSync(new URL('../../node_modules/@tensorflow/tfjs-core/package.json', import.meta.url), 'utf8'))
+    const firstLine = readFileSync(new URL('../../dist/seglet-model.min.js', import.meta.url), 'utf8').split('\n')[0]
+    expect(firstLine).toMatch(/^\/\*! .* \*\/$/)
+    expect(firstLine).toContain(`TensorFlow.js ${version} code, Copyright Google LLC, under the Apache License 2.0: see THIRD_PARTY_LICENSES.md`)
   })
 
   it("publishes every file the README links to, so its links work in the installed package", () => {
