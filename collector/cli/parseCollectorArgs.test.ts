@@ -107,6 +107,16 @@ describe('the collector command line', () => {
     }
   })
 
+  /** What parseCollectorArgs() throws for `--database <database>`; fails the test if it takes it. */
+  const databaseRefusal = (database: string): Error & { code?: string } => {
+    try {
+      parseCollectorArgs(['--database', database], noFile)
+    } catch (caught) {
+      return caught as Error & { code?: string }
+    }
+    throw new Error(`--database ${database} was taken`)
+  }
+
   // A URL of another database (or a misspelt scheme) would otherwise be taken for a folder, and the embedded store
   // made in `mysql:/…` beside the collector, with nothing said.
   it('refuses a --database that is neither a folder, memory: nor a postgres:// URL, without naming its password', () => {
@@ -114,15 +124,10 @@ describe('the collector command line', () => {
       expect(parseCollectorArgs(['--database', good], noFile).database).toBe(good)
     }
     for (const [bad, shown] of [['mysql://shop:secret@db/seglet', 'mysql://'], ['postgress://shop:secret@db/seglet', 'postgress://'], ['file:///var/seglet', 'file://'], ['sqlite://seglet.db', 'sqlite://']]) {
-      let error: unknown
-      try {
-        parseCollectorArgs(['--database', bad!], noFile)
-      } catch (caught) {
-        error = caught
-      }
-      expect((error as { code: string }).code).toBe('collector_option')
-      expect((error as Error).message).toBe(`--database takes a folder for the embedded store, memory: or a postgres:// URL, not a ${shown} URL`)
-      expect((error as Error).message).not.toContain('secret')
+      const error = databaseRefusal(bad!)
+      expect(error.code).toBe('collector_option')
+      expect(error.message).toBe(`--database takes a folder for the embedded store, memory: or a postgres:// URL, not a ${shown} URL`)
+      expect(error.message).not.toContain('secret')
     }
     expect(() => parseCollectorArgs(['--database', ''], noFile)).toThrow('--database must not be empty')
     expect(() => parseCollectorArgs(['--database', ' '], noFile)).toThrow('--database must not be empty')
@@ -131,17 +136,12 @@ describe('the collector command line', () => {
   // Without its `//` a URL (or a misspelt memory:) would be a folder of that name, made beside the collector.
   it('refuses a --database that names a scheme without //, without naming its password, and takes memory: in any case', () => {
     for (const [bad, scheme] of [['postgres:/shop:secret@db/seglet', 'postgres'], ['postgresql:shop:secret@db/seglet', 'postgresql'], ['memroy:', 'memroy'], ['memory:/tmp/x', 'memory']]) {
-      let error: unknown
-      try {
-        parseCollectorArgs(['--database', bad!], noFile)
-      } catch (caught) {
-        error = caught
-      }
-      expect((error as { code: string }).code).toBe('collector_option')
-      expect((error as Error).message).toBe(
+      const error = databaseRefusal(bad!)
+      expect(error.code).toBe('collector_option')
+      expect(error.message).toBe(
         `--database takes a folder for the embedded store, memory: or a postgres:// URL, not "${scheme}:…" (a URL has // after its scheme; a folder whose name has a colon is given as ./${scheme}:…)`,
       )
-      expect((error as Error).message).not.toContain('secret')
+      expect(error.message).not.toContain('secret')
     }
     for (const memory of ['Memory:', 'MEMORY:']) expect(parseCollectorArgs(['--database', memory], noFile).database).toBe('memory:')
     for (const folder of ['./postgres:/db', 'C:/seglet/db', 'd:\\seglet']) expect(parseCollectorArgs(['--database', folder], noFile).database).toBe(folder)
