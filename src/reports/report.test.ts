@@ -206,6 +206,29 @@ describe('encodeReport', () => {
     }
   })
 
+  it('draws everything it sends in clear from the coins alone: two truths given the same coins send the same question, page, table and hash', () => {
+    // Only the randomized value (k-RR's value, OUE's bits, OLH's hash value) may differ between two truths, so that what
+    // travels beside it has one distribution for every shopper and the report is as private as its mechanism.
+    const truths = createCoins(seededRandom(61))
+    for (const [epsilon, learnShare] of [[0.1, 0.3], [2, 0.5], [8, 0]]) {
+      const one = seededRandom(62)
+      const two = seededRandom(62)
+      const questions = new Set<string>()
+      for (let i = 0; i < 3000; i++) {
+        const options = { epsilon, day: '2026-11-29', learnShare, valuePages: VALUE_PAGES }
+        const a = encodeReport(randomTruth(truths), context, { ...options, random: one })
+        const b = encodeReport({ ...randomTruth(truths), learn: null }, context, { ...options, random: two })
+        expect({ ...b, a: '' }).toEqual({ ...a, a: '' })
+        const [x, y] = [parseReport(a).answer, parseReport(b).answer]
+        if (x.kind === 'olh' && y.kind === 'olh') expect([y.a, y.b, y.table]).toEqual([x.a, x.b, x.table])
+        else if (x.kind === 'krr' && y.kind === 'krr') expect(y.page).toBe(x.page)
+        else expect(y.kind).toBe(x.kind)
+        questions.add(a.q)
+      }
+      expect(questions.size).toBe(QUESTIONS.length + (learnShare > 0 ? 1 : 0))
+    }
+  })
+
   it('round-trips through parseReport', () => {
     const coins = createCoins(seededRandom(5))
     const random = seededRandom(6)
