@@ -1,7 +1,8 @@
 /**
  * Every SQL statement of the collector, in one place. The same text runs on the embedded store (PGlite) and on
  * PostgreSQL. Nothing here holds an address, a cookie, a user agent or a time finer than the day: a stored report
- * is its fixed-size body and the UTC day it describes.
+ * is its fixed-size body and the UTC day it describes, under an id given in the order reports arrive (the README says
+ * so: beside a proxy's request log, the order of the raw reports kept would match them to their requests).
  */
 
 /** Versioned schema migrations, applied in order, each once (see `migrate`). Never edit one that shipped: add one. */
