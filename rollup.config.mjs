@@ -20,6 +20,7 @@
 import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
 import json from '@rollup/plugin-json'
 import resolve from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
@@ -91,7 +92,7 @@ const reportSizes = () => ({
 })
 
 // The bindings import `seglet` as an app would: it stays external, so an app has one Seglet.
-const TFJS_VERSION = JSON.parse(readFileSync(new URL('./node_modules/@tensorflow/tfjs-core/package.json', import.meta.url), 'utf8')).version
+const TFJS_VERSION = createRequire(import.meta.url)('@tensorflow/tfjs-core/package.json').version
 /** The first line of the model part: the licence of the TensorFlow.js code it bundles (see THIRD_PARTY_LICENSES.md). */
 const MODEL_NOTICE = `/*! Seglet model part (MIT). Contains TensorFlow.js ${TFJS_VERSION} code, Copyright Google LLC, under the Apache License 2.0: see THIRD_PARTY_LICENSES.md in the seglet package */`
 const BINDINGS = ['react', 'vue', 'server']
