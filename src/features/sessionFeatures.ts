@@ -58,7 +58,9 @@ export const SESSION_FEATURES: readonly FeatureDefinition<SessionAggregate>[] = 
   {
     name: 'page_value_positive', transform: 'identity', publicData: true,
     read: (a) => (a.stats && a.stats.pageValue > 0 ? 1 : 0),
-    describe: flag('visited pages that often lead to a purchase', 'no pages that usually lead to a purchase'),
+    // A page value above 0: in the shop's statistics, visits went on from the page to a purchase (how many, it
+    // does not say).
+    describe: flag('visited pages that shoppers viewed on their way to a purchase', 'no pages that shoppers viewed on their way to a purchase'),
   },
   ...MONTH_KEYS.map((key, m): FeatureDefinition<SessionAggregate> => ({
     name: `month_${key}`, transform: 'identity', publicData: true,

@@ -59,7 +59,9 @@ describe('describeFeature', () => {
     ['total_pages', 1, '1 shopping, account or information page viewed'],
     ['total_seconds', 480, '8 min on shopping, account and information pages'],
     ['month_sin', 0.5, 'the time of year'],
-    ['page_value_positive', 1, 'visited pages that often lead to a purchase'],
+    // A page value above 0 says that visits went on from the page to a purchase, not how often: one wording for both.
+    ['page_value_positive', 1, 'visited pages that shoppers viewed on their way to a purchase'],
+    ['page_value_positive', 0, 'no pages that shoppers viewed on their way to a purchase'],
     ['orders_last_90_days', 1, '1 order in the last 90 days'],
     ['days_per_order', 30, 'an order every 30 days'],
     ['returns', 2, '2 returns'],
