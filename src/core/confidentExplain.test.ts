@@ -45,7 +45,8 @@ describe('explain() of a certain segment', () => {
 })
 
 // Five product pages of 20 s each: the shipped pack places the shopper among casual browsers, although the pages and
-// the time count against that segment; what pulls toward it is the absence of account pages and the time of year.
+// the time count against that segment; what pulls toward it is the absence of account pages, the month (December)
+// and the weekend.
 const browsing = [0, 1, 2, 3, 4].flatMap((i) => [
   ev(i * 30, { type: 'page_view', url: `/p/${i}`, pageType: 'product' }),
   ev(i * 30 + 1, { type: 'product_view', productId: `sku-${i}`, price: 19.9, currency: 'EUR' }),
@@ -67,7 +68,15 @@ describe('the reasons of a segment', () => {
   })
 
   it('go on past features at zero until they hold the lines of what the shopper did that the panel shows', async () => {
-    const lines = (await decide(browsing)).explain()
+    // Twelve product pages of a minute each: more of what the shopper did pulls toward the segment than the panel shows.
+    const longer = Array.from({ length: 12 }, (_, i) => [
+      ev(i * 90, { type: 'page_view', url: `/p/${i}`, pageType: 'product' }),
+      ev(i * 90 + 80, { type: 'engagement', url: `/p/${i}`, pageType: 'product', visibleMs: 60000, scrollDepth: 0.8 }),
+    ]).flat()
+    const result = await decide(longer)
+    expect(result.segment.coldStart).toBe(false)
+    const lines = result.explain()
+    expect(lines.some((line) => line.value === 0)).toBe(true)
     expect(shopperReasons(lines, Infinity).length).toBe(DEFAULT_TOP_FEATURES)
     // The list ends at the line that completes them.
     expect(shopperReasons(lines.slice(0, -1), Infinity).length).toBe(DEFAULT_TOP_FEATURES - 1)

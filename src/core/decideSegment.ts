@@ -10,6 +10,7 @@ import { EXPECTED_SPECS } from '../pack/expectedSpecs'
 import type { LoadedPack, ModelRuntime, PackCache, ProbabilityHead, SegmentHead } from '../model'
 import type { Explanation, SegmentDecision, SegmentEngine } from '../segments'
 import { computeContributions, DEFAULT_MIN_LOG_ODDS_CONTRIBUTION, explainFeatures } from '../segments'
+import { sessionFeatureGroups } from '../features/sessionFeatureGroups'
 import { chooseReasons } from './chooseReasons'
 import type { ModelOptions } from './createSeglet'
 
@@ -214,6 +215,8 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
       top: Infinity,
       // Log-odds: a confident segment head (p ≈ 1) still shows which features it rests on.
       scale: 'log-odds',
+      // The season as a whole, one line naming the month, when it pulled that way as a whole.
+      groups: sessionFeatureGroups(s),
       minDelta: DEFAULT_MIN_LOG_ODDS_CONTRIBUTION,
       predictMany: (vectors, rows) => {
         // Logits: the head of a certain segment rounds to 1 in float32 with and without a feature.

@@ -4,7 +4,8 @@ import { plural } from '../lib/plural'
 import type { FeatureDefinition, SessionAggregate } from './types'
 import { flag, percent, timeOn, viewed } from './wording'
 
-const MONTH_KEYS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
+/** The months' keys in the one-hot features' names (`month_jan`), January first. */
+export const MONTH_KEYS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
 
 const totalPages = (a: SessionAggregate) => a.administrativePages + a.informationalPages + a.productPages

@@ -4,7 +4,8 @@ import type { Contribution, ContributionInput, PredictionForExplain } from './ty
 /**
  * Which features moved a decision most, by occlusion: each feature in turn is set to the
  * baseline (0 = the training mean after normalisation) and the change in the target probability
- * is measured. Costs one prediction per non-zero feature, on the device; no gradients needed.
+ * is measured; the features of a group (`groups`) are set to it together, and give one contribution. Costs
+ * one prediction per non-zero feature or group, on the device; no gradients needed.
  *
  * @example
  * const top = computeContributions({
@@ -29,33 +30,46 @@ export function computeContributions(input: ContributionInput): Contribution[] {
 
   const vector = Float32Array.from(normalised as ArrayLike<number>)
   const n = Math.min(names.length, vector.length)
+  // What is occluded together: a group in place of its first member the pack reads, every other feature alone.
+  type Unit = { name: string; raw: number; features: number[] }
+  const units: Unit[] = []
+  const grouped = new Map<number, Unit>()
+  for (const group of input.groups ?? []) {
+    const features: number[] = []
+    for (let i = 0; i < n; i++) if (group.members.includes(names[i]) && !grouped.has(i)) features.push(i)
+    const unit = { name: group.name, raw: group.raw, features }
+    for (const i of features) grouped.set(i, unit)
+  }
+  for (let i = 0; i < n; i++) {
+    const unit = grouped.get(i)
+    if (!unit) units.push({ name: names[i], raw: raw[i], features: [i] })
+    else if (unit.features[0] === i) units.push(unit)
+  }
+  // Occluding features that already sit at the baseline changes nothing: no row for them.
+  const occluded = units.filter((unit) => unit.features.some((i) => vector[i] !== baseline))
   const found: Contribution[] = []
-  const keep = (i: number, delta: number) => {
-    if (Number.isFinite(delta) && Math.abs(delta) >= minDelta) found.push({ name: names[i], raw: raw[i], delta })
+  const keep = (unit: Unit, delta: number) => {
+    if (Number.isFinite(delta) && Math.abs(delta) >= minDelta) found.push({ name: unit.name, raw: unit.raw, delta })
   }
   if (input.predictMany) {
-    // One batched inference: row 0 is the vector itself, then one row per occluded feature.
-    const occluded: number[] = []
-    // Occluding a feature that already sits at the baseline changes nothing: no row for it.
-    for (let i = 0; i < n; i++) if (vector[i] !== baseline) occluded.push(i)
+    // One batched inference: row 0 is the vector itself, then one row per occluded feature or group.
     const rows = new Float32Array((occluded.length + 1) * vector.length)
     rows.set(vector)
-    occluded.forEach((feature, r) => {
+    occluded.forEach((unit, r) => {
       rows.set(vector, (r + 1) * vector.length)
-      rows[(r + 1) * vector.length + feature] = baseline
+      for (const i of unit.features) rows[(r + 1) * vector.length + i] = baseline
     })
     const outputs = input.predictMany(rows, occluded.length + 1)
     const reference = pick(outputs[0])
-    occluded.forEach((feature, r) => keep(feature, reference - pick(outputs[r + 1])))
+    occluded.forEach((unit, r) => keep(unit, reference - pick(outputs[r + 1])))
   } else {
     const reference = pick(predict!(vector))
-    for (let i = 0; i < n; i++) {
-      const original = vector[i]
-      if (original === baseline) continue
-      vector[i] = baseline
+    for (const unit of occluded) {
+      const original = unit.features.map((i) => vector[i])
+      for (const i of unit.features) vector[i] = baseline
       const delta = reference - pick(predict!(vector))
-      vector[i] = original
-      keep(i, delta)
+      unit.features.forEach((i, k) => (vector[i] = original[k]))
+      keep(unit, delta)
     }
   }
   // Array.prototype.sort is stable, so ties keep the feature order.

@@ -196,6 +196,35 @@ describe('computeContributions', () => {
     expect(batched.map((c) => c.name)).toEqual(['product_pages', 'returning', 'searches'])
   })
 
+  it('occludes a group of features as one and gives it as one contribution, under its own name and value', () => {
+    // Two features that cancel out: each alone moves the segment, together they do not.
+    const cancel = (v: Float32Array) => ({ segmentProbs: [0.5 + 0.2 * v[0] - 0.2 * v[1] + 0.1 * v[2], 0], intent: 0.5 })
+    const input = { names: ['month_sin', 'month_mar', 'weekend', 'hour_sin'], normalised: Float32Array.from([1, 1, 1, 0]), raw: [0.87, 1, 1, 0], target: 0 as const, minDelta: 0 }
+    const alone = computeContributions({ ...input, predict: cancel, top: Infinity })
+    expect(alone.map((c) => c.name)).toEqual(['month_sin', 'month_mar', 'weekend'])
+    expect(alone[0].delta).toBeCloseTo(0.2, 6)
+    expect(alone[1].delta).toBeCloseTo(-0.2, 6)
+    const groups = [
+      { name: 'month_mar', raw: 1, members: ['month_sin', 'month_cos', 'month_mar'] },
+      // At the baseline already: no row, no contribution.
+      { name: 'hour_sin', raw: 0, members: ['hour_sin', 'hour_cos'] },
+      // Read by no feature of the pack: left out.
+      { name: 'nothing', raw: 1, members: ['not_in_the_pack'] },
+    ]
+    let rows = 0
+    const together = computeContributions({ ...input, groups, top: Infinity, predictMany: (vectors, n) => {
+      rows += n
+      return Array.from({ length: n }, (_, r) => cancel(vectors.subarray(r * 4, (r + 1) * 4)))
+    } })
+    expect(rows).toBe(3)
+    expect(together.map((c) => [c.name, c.raw])).toEqual([['weekend', 1], ['month_mar', 1]])
+    expect(together[0].delta).toBeCloseTo(0.1, 6)
+    expect(together[1].delta).toBeCloseTo(0, 6)
+    // One prediction per feature or group gives the same, and leaves the vector as it was.
+    expect(computeContributions({ ...input, groups, top: Infinity, predict: cancel })).toEqual(together)
+    expect(Array.from(input.normalised)).toEqual([1, 1, 1, 0])
+  })
+
   it('does not modify the caller’s vector', () => {
     const normalised = Float32Array.from([1, -2, 0, -0.5, 1])
     computeContributions({ names, normalised, raw: [0, 0, 0, 0, 0], predict, target: 0 })

@@ -23,6 +23,7 @@ export type {
   SegmentOptions,
   SegmentEngine,
   Contribution,
+  ContributionGroup,
   ContributionInput,
   PredictionForExplain,
   ExplainOptions,

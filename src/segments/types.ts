@@ -8,7 +8,11 @@ import type { ReportArm } from '../reports/types'
  * { feature: 'product_pages', value: 8, delta: 0.21, text: '8 shopping pages viewed' }
  */
 export interface Explanation {
-  /** Feature name as in the pack's feature spec (`product_pages`). */
+  /**
+   * Feature name as in the pack's feature spec (`product_pages`). The season, which a pack reads as the month on a
+   * circle and one-hot, is one line under the one-hot name of the session's month (`month_nov`, value 1), and the
+   * time of day one under the larger of `hour_sin` and `hour_cos`.
+   */
   feature: string
   /** The raw (untransformed, unnormalised) value of the feature. */
   value: number
@@ -109,7 +113,8 @@ export interface Segment {
    * Why the shopper is in this segment, in plain words: the features that pulled the decision toward it
    * (positive `delta`), biggest first, down to the third that counts something the shopper did (a feature at
    * zero, "no time on account pages", is listed where it ranks). A feature that counts against the segment is
-   * not a reason for it. For the cold-start default, what moved the intent either way. See `explain()`.
+   * not a reason for it; the season is one line ("visiting in November") when it pulled that way as a whole. For
+   * the cold-start default, what moved the intent either way. See `explain()`.
    */
   reasons: Explanation[]
   /**
@@ -257,6 +262,22 @@ export type PredictionForExplain = ({ segmentProbs: ArrayLike<number> } | { segm
   intent: number
 }
 
+/**
+ * Features that say one thing together (the month as a point on the circle and one-hot: the season), for
+ * `computeContributions()` to occlude as one and give as one contribution.
+ *
+ * @example
+ * { name: 'month_nov', raw: 1, members: ['month_sin', 'month_cos', 'month_jan', …, 'month_dec'] }
+ */
+export interface ContributionGroup {
+  /** The name the group's contribution is given under (`month_nov`: its words name the month). */
+  name: string
+  /** The raw value given with it. */
+  raw: number
+  /** The features it stands for; those the pack does not read are left out. */
+  members: readonly string[]
+}
+
 /** Input of `computeContributions()`. */
 export interface ContributionInput {
   /** Feature names in input order. */
@@ -299,6 +320,13 @@ export interface ContributionInput {
    * @default 0
    */
   baseline?: number
+  /**
+   * Features that say one thing together: each group is occluded as one, in one row, and given as one
+   * contribution in place of its members' (the season pulls as a whole; one of its columns alone does not name
+   * the month).
+   * @default none
+   */
+  groups?: readonly ContributionGroup[]
 }
 
 /** Options of `explainFeatures()`. */

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { SESSION_FEATURE_NAMES } from './featureNames'
+import { sessionFeatureGroups } from './sessionFeatureGroups'
+import { sessionVector } from './vectors'
+import type { SessionAggregate } from './types'
+
+const session = (month: number, hour: number): SessionAggregate => ({
+  administrativePages: 0, administrativeSeconds: 0, informationalPages: 0, informationalSeconds: 0, productPages: 3, productSeconds: 60,
+  pageViews: 3, productViews: 0, searches: 0, cartReached: false, checkoutReached: false, productsAdded: 0, productsRemoved: 0, cartValue: 0,
+  viewedPriceLevel: 0, distinctCategories: 0, scrollDepth: 0, daysSincePreviousSession: 0, hour, month, weekend: false, specialDay: 0,
+  returning: false, stats: null,
+})
+
+describe('sessionFeatureGroups', () => {
+  it('gives the season under the month of the session, standing for the month on the circle and every one-hot month', () => {
+    const [season] = sessionFeatureGroups(session(10, 14))
+    expect(season).toMatchObject({ name: 'month_nov', raw: 1 })
+    expect([...season.members].sort()).toEqual(SESSION_FEATURE_NAMES.filter((name) => name.startsWith('month_')).sort())
+    expect(season.members).toHaveLength(14)
+    expect(sessionFeatureGroups(session(0, 14))[0].name).toBe('month_jan')
+  })
+
+  it.each([[0, 'hour_cos'], [6, 'hour_sin'], [12, 'hour_cos'], [14, 'hour_cos'], [16, 'hour_sin'], [18, 'hour_sin']])(
+    'gives the time of day at %i:00 under the larger of its two inputs, %s, with its value in the vector',
+    (hour, name) => {
+      const a = session(4, hour)
+      const time = sessionFeatureGroups(a)[1]
+      expect(time.name).toBe(name)
+      expect(time.members).toEqual(['hour_sin', 'hour_cos'])
+      expect(time.raw).toBe(sessionVector(a)[SESSION_FEATURE_NAMES.indexOf(name)])
+      // Never 0, which the panel reads as nothing counted.
+      expect(Math.abs(time.raw)).toBeGreaterThan(0.7)
+    },
+  )
+})

@@ -1,0 +1,36 @@
+import { MONTH_KEYS, SESSION_FEATURES } from './sessionFeatures'
+import type { SessionAggregate } from './types'
+
+/** Session features that say one thing together, under the name and value whose words say it. */
+export interface SessionFeatureGroup {
+  /** The feature whose words say what the group says (`month_nov`: "visiting in November"). */
+  name: string
+  /** Its value. */
+  raw: number
+  /** The features the group stands for. */
+  members: readonly string[]
+}
+
+const SEASON = SESSION_FEATURES.map((f) => f.name).filter((name) => name.startsWith('month_'))
+const TIME_OF_DAY = ['hour_sin', 'hour_cos']
+
+/**
+ * The session features an explanation gives as one line each, since they say one thing only together: the
+ * season (`month_sin`, `month_cos` and the twelve one-hot months: "the time of year" twice and "not visiting in
+ * March" say less than the month itself), named by the session's month, and the time of day (`hour_sin`,
+ * `hour_cos`).
+ *
+ * @example
+ * sessionFeatureGroups(session) // a November session at 14:00:
+ * // [{ name: 'month_nov', raw: 1, members: ['month_sin', 'month_cos', 'month_jan', …, 'month_dec'] },
+ * //  { name: 'hour_cos', raw: -0.87, members: ['hour_sin', 'hour_cos'] }]
+ */
+export function sessionFeatureGroups(session: SessionAggregate): SessionFeatureGroup[] {
+  // The larger of the two components: a value of 0 reads as "nothing counted" to the panel.
+  const [sin, cos] = TIME_OF_DAY.map((name) => ({ name, raw: SESSION_FEATURES.find((f) => f.name === name)!.read(session) }))
+  const hour = Math.abs(sin.raw) > Math.abs(cos.raw) ? sin : cos
+  return [
+    { name: `month_${MONTH_KEYS[session.month]}`, raw: 1, members: SEASON },
+    { ...hour, members: TIME_OF_DAY },
+  ]
+}
