@@ -32,4 +32,13 @@ describe('sessionFeatureGroups', () => {
       expect(Math.abs(time.raw)).toBeGreaterThan(0.7)
     },
   )
+
+  it('gives the page statistics as one fact in a session without them, whose zeros mean none', () => {
+    const none = sessionFeatureGroups(session(4, 10))
+    expect(none[2]).toEqual({ name: 'has_stats', raw: 0, members: ['has_stats', 'bounce_rate', 'exit_rate', 'page_value', 'page_value_positive'] })
+    for (const name of none[2].members) expect(SESSION_FEATURE_NAMES).toContain(name)
+    // With statistics, a 2% exit rate is a fact of its own.
+    const stats = sessionFeatureGroups({ ...session(4, 10), stats: { bounceRate: 0.01, exitRate: 0.02, pageValue: 0 } })
+    expect(stats.map((group) => group.name)).toEqual(['month_may', 'hour_cos'])
+  })
 })

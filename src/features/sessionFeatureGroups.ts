@@ -13,24 +13,29 @@ export interface SessionFeatureGroup {
 
 const SEASON = SESSION_FEATURES.map((f) => f.name).filter((name) => name.startsWith('month_'))
 const TIME_OF_DAY = ['hour_sin', 'hour_cos']
+const PAGE_STATISTICS = ['has_stats', 'bounce_rate', 'exit_rate', 'page_value', 'page_value_positive']
 
 /**
  * The session features an explanation gives as one line each, since they say one thing only together: the
  * season (`month_sin`, `month_cos` and the twelve one-hot months: "the time of year" twice and "not visiting in
- * March" say less than the month itself), named by the session's month, and the time of day (`hour_sin`,
- * `hour_cos`).
+ * March" say less than the month itself), named by the session's month; the time of day (`hour_sin`,
+ * `hour_cos`); and, in a session without the shop's page statistics, the statistics' features, whose zeros then
+ * stand for none ("no page statistics from the shop"), not for "pages with a 0% exit rate".
  *
  * @example
- * sessionFeatureGroups(session) // a November session at 14:00:
+ * sessionFeatureGroups(session) // a November session at 14:00, without page statistics:
  * // [{ name: 'month_nov', raw: 1, members: ['month_sin', 'month_cos', 'month_jan', …, 'month_dec'] },
- * //  { name: 'hour_cos', raw: -0.87, members: ['hour_sin', 'hour_cos'] }]
+ * //  { name: 'hour_cos', raw: -0.87, members: ['hour_sin', 'hour_cos'] },
+ * //  { name: 'has_stats', raw: 0, members: ['has_stats', 'bounce_rate', 'exit_rate', 'page_value', 'page_value_positive'] }]
  */
 export function sessionFeatureGroups(session: SessionAggregate): SessionFeatureGroup[] {
   // The larger of the two components: a value of 0 reads as "nothing counted" to the panel.
   const [sin, cos] = TIME_OF_DAY.map((name) => ({ name, raw: SESSION_FEATURES.find((f) => f.name === name)!.read(session) }))
   const hour = Math.abs(sin.raw) > Math.abs(cos.raw) ? sin : cos
-  return [
+  const groups: SessionFeatureGroup[] = [
     { name: `month_${MONTH_KEYS[session.month]}`, raw: 1, members: SEASON },
     { ...hour, members: TIME_OF_DAY },
   ]
+  if (!session.stats) groups.push({ name: 'has_stats', raw: 0, members: PAGE_STATISTICS })
+  return groups
 }

@@ -52,7 +52,7 @@ export const SESSION_FEATURES: readonly FeatureDefinition<SessionAggregate>[] = 
   { name: 'weekend', transform: 'identity', publicData: true, read: (a) => (a.weekend ? 1 : 0), describe: flag('visiting at the weekend', 'visiting on a weekday') },
   { name: 'special_day', transform: 'identity', publicData: true, read: (a) => a.specialDay, describe: flag('close to a special day', 'not close to a special day') },
   { name: 'returning', transform: 'identity', publicData: true, read: (a) => (a.returning ? 1 : 0), describe: flag('returning visitor', 'first visit') },
-  { name: 'has_stats', transform: 'identity', publicData: true, read: (a) => (a.stats ? 1 : 0), describe: flag("the shop's page statistics", 'no page statistics from the shop') },
+  { name: 'has_stats', transform: 'identity', publicData: true, read: (a) => (a.stats ? 1 : 0), describe: flag('page statistics from the shop', 'no page statistics from the shop') },
   { name: 'bounce_rate', transform: 'identity', publicData: true, read: (a) => a.stats?.bounceRate ?? 0, describe: (v) => `pages with a ${percent(v)} bounce rate` },
   { name: 'exit_rate', transform: 'identity', publicData: true, read: (a) => a.stats?.exitRate ?? 0, describe: (v) => `pages with a ${percent(v)} exit rate` },
   { name: 'page_value', transform: 'log1p', publicData: true, read: (a) => a.stats?.pageValue ?? 0, describe: (v) => `average page value ${formatNumber(v)}` },

@@ -38,6 +38,8 @@ describe('describeFeature', () => {
     ['page_value', 12.3456, 'average page value 12.35'],
     ['bounce_rate', 0.2, 'pages with a 20% bounce rate'],
     ['exit_rate', 0.053, 'pages with a 5% exit rate'],
+    ['has_stats', 1, 'page statistics from the shop'],
+    ['has_stats', 0, 'no page statistics from the shop'],
     ['returning', 1, 'returning visitor'],
     ['returning', 0, 'first visit'],
     ['weekend', 1, 'visiting at the weekend'],

@@ -11,7 +11,8 @@ export interface Explanation {
   /**
    * Feature name as in the pack's feature spec (`product_pages`). The season, which a pack reads as the month on a
    * circle and one-hot, is one line under the one-hot name of the session's month (`month_nov`, value 1), and the
-   * time of day one under the larger of `hour_sin` and `hour_cos`.
+   * time of day one under the larger of `hour_sin` and `hour_cos`; a session without the shop's page statistics
+   * has one line for them all, `has_stats` (value 0).
    */
   feature: string
   /** The raw (untransformed, unnormalised) value of the feature. */

@@ -77,3 +77,28 @@ describe('the season in explain()', () => {
     expect(computeContributions({ ...input, groups: sessionFeatureGroups(features.session) }).some((c) => /^month_(sin|cos)$/.test(c.name))).toBe(false)
   })
 })
+
+describe('the page statistics in explain()', () => {
+  const STATISTICS = ['bounce_rate', 'exit_rate', 'page_value', 'page_value_positive']
+
+  it('are one line, "no page statistics from the shop", in a visit without them: never a 0% exit rate', async () => {
+    let said = 0
+    for (let month = 0; month < 12; month++) {
+      const lines = (await decide(visit(month, 5, 20))).explain()
+      expect(lines.filter((line) => STATISTICS.includes(line.feature))).toEqual([])
+      expect(lines.some((line) => /0% (exit|bounce) rate|page value 0/.test(line.text))).toBe(false)
+      for (const line of lines.filter((l) => l.feature === 'has_stats')) {
+        expect(line).toMatchObject({ value: 0, text: 'no page statistics from the shop' })
+        said++
+      }
+    }
+    // Missing statistics pull toward the segment of most of these visits.
+    expect(said).toBeGreaterThan(6)
+  })
+
+  it('are their own lines in a visit with them', async () => {
+    const events = visit(0, 4, 30).map((event) => (event.type === 'page_view' ? { ...event, stats: { bounceRate: 0.01, exitRate: 0.02, pageValue: 30 } } : event))
+    const lines = (await decide(events)).explain()
+    expect(lines.find((line) => line.feature === 'page_value_positive')).toMatchObject({ value: 1, text: 'visited pages that shoppers viewed on their way to a purchase' })
+  })
+})
