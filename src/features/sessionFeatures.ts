@@ -38,7 +38,8 @@ export const SESSION_FEATURES: readonly FeatureDefinition<SessionAggregate>[] = 
   {
     name: 'product_seconds_per_page', transform: 'log1p', publicData: true,
     read: (a) => a.productSeconds / Math.max(1, a.productPages),
-    describe: (v) => `${formatDuration(v)} per shopping page`,
+    // 0 without time on shopping pages (or without any); under half a second a page is no "0 s per shopping page".
+    describe: (v) => (v >= 0.5 ? `${formatDuration(v)} per shopping page` : v > 0 ? 'under 1 s per shopping page' : 'no time on shopping pages'),
   },
   { name: 'total_pages', transform: 'log1p', publicData: true, read: totalPages, describe: viewed('shopping, account or information page') },
   {
@@ -93,10 +94,15 @@ export const SESSION_FEATURES: readonly FeatureDefinition<SessionAggregate>[] = 
     name: 'distinct_categories', transform: 'log1p', publicData: false, read: (a) => a.distinctCategories,
     describe: (v) => (Math.round(v) > 0 ? `products from ${plural(v, 'category', 'categories')}` : 'no product categories seen'),
   },
-  { name: 'scroll_depth', transform: 'identity', publicData: false, read: (a) => a.scrollDepth, describe: (v) => `pages scrolled ${percent(v)} down on average` },
+  {
+    name: 'scroll_depth', transform: 'identity', publicData: false, read: (a) => a.scrollDepth,
+    // 0 also when no page's scrolling was recorded: "no scrolling seen", not "scrolled 0% down".
+    describe: (v) => (Math.round(v * 100) > 0 ? `pages scrolled ${percent(v)} down on average` : 'no scrolling seen'),
+  },
   {
     name: 'days_since_previous_session', transform: 'log1p', publicData: false, read: (a) => a.daysSincePreviousSession,
-    describe: (v) => (v <= 0 ? 'no earlier visit' : v < 1 ? 'back the same day' : `back after ${plural(v, 'day')}`),
+    // Under a day is not always the same calendar day (an evening's visit, back the next morning).
+    describe: (v) => (v <= 0 ? 'no earlier visit' : v < 1 ? 'back within a day' : `back after ${plural(v, 'day')}`),
   },
   // Cyclic, as the month: one component alone does not name an hour.
   { name: 'hour_sin', transform: 'identity', publicData: false, read: (a) => Math.sin(angle(a.hour, 24)), describe: () => 'the time of day' },

@@ -1,7 +1,8 @@
 /** Seconds as "45 s", "6 min" or "1 h 5 min". */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return 'unknown time'
-  if (seconds < 60) return `${Math.round(seconds)} s`
+  // Rounded first: 59.7 s is "1 min", not "60 s".
+  if (Math.round(seconds) < 60) return `${Math.round(seconds)} s`
   const minutes = Math.round(seconds / 60)
   if (minutes < 60) return `${minutes} min`
   const hours = Math.floor(minutes / 60)
