@@ -139,8 +139,8 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   const out = resolve(typedOut)
   const publishDir = resolve(String(values['publish-dir'] ?? COLLECTOR_DEFAULTS.pageStatsDir))
   const defaultKey = join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)
-  const typedKey = values.key !== undefined ? String(values.key) : existsSync(defaultKey) ? defaultKey : undefined
-  const key = typedKey === undefined ? undefined : resolve(typedKey)
+  // As typed: a key that cannot be read is said by this name.
+  const key = values.key !== undefined ? String(values.key) : existsSync(defaultKey) ? defaultKey : undefined
   if (key === undefined) {
     // Pages that pin the shop's key take only what is signed: a run without the key (one started from another
     // folder, where the default key path is not found) would leave their manifest to expire, saying nothing.
@@ -178,9 +178,9 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   // A key that cannot be read would be found only once an accepted pack is signed, after the whole fit, or once the
   // manifest is due for renewal: a daily run waiting for answers would say nothing of it for weeks.
   let signingKey: PackSigningKey | undefined
-  if (typedKey !== undefined) {
+  if (key !== undefined) {
     try {
-      signingKey = await readPackSigningKey(typedKey)
+      signingKey = await readPackSigningKey(key)
     } catch (error) {
       if (!(error instanceof CollectorError)) throw error
       console.error(`seglet collector retrain: ${error.message}`)
@@ -191,7 +191,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   let pack
   try {
     // Signing: the pack in use is the one browsers got from the last publication.
-    const published = values.pack === undefined && key !== undefined ? await publishedSessionPack(publishDir) : undefined
+    const published = values.pack === undefined && signingKey !== undefined ? await publishedSessionPack(publishDir) : undefined
     if (published) packPath = published.file
     pack = validatePack(JSON.parse(published?.text ?? readFileSync(resolve(packPath), 'utf8')))
   } catch (error) {
@@ -248,11 +248,11 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
       writePack: (text) => (stopping ? stopped() : writePack(text)),
     })
     // Without a key nothing is published: the pack is written to --out, and the page pins it by its hash.
-    const status = result.status === 'published' && key === undefined ? 'accepted' : result.status
+    const status = result.status === 'published' && signingKey === undefined ? 'accepted' : result.status
     // A reason that starts with the count (a run that waits for answers) says it itself.
     const count = result.reason.startsWith(`${result.answers} training answers`) ? '' : ` (${result.answers} training answers)`
-    console.log(`seglet collector retrain: ${status}${count}: ${result.reason}${result.written ? `; ${key ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version}, training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})` : ''}`)
-    if (result.written && key === undefined)
+    console.log(`seglet collector retrain: ${status}${count}: ${result.reason}${result.written ? `; ${signingKey ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version}, training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})` : ''}`)
+    if (result.written && signingKey === undefined)
       console.log(
         `seglet collector retrain: the collector does not serve ${typedOut}: copy it to where your pages load the session pack from (their data-pack-url), and set their data-pack-integrity="${packIntegrity(await readFile(out))}" (or make a signing key with keygen, and retrain publishes by itself)`,
       )
@@ -260,7 +260,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
       console.log(`seglet collector retrain: ${result.idleTables.join(', ')} (tables this run lists for its pack) got answers whose feature took one value only (a shop that sends no cart events sees this for the funnel tables); --learn-tables without them gives the other tables their answers`)
     if (learnTables !== undefined && result.status !== 'published') console.log('seglet collector retrain: the training-table list is published with the next accepted pack')
     // No new pack: the packs in use are signed again before their manifest expires, or first visits would go without them.
-    const renewed = key !== undefined && result.status !== 'published' && !stopping ? await renewManifest({ outDir: publishDir, key: signingKey, minVersion }) : undefined
+    const renewed = signingKey !== undefined && result.status !== 'published' && !stopping ? await renewManifest({ outDir: publishDir, key: signingKey, minVersion }) : undefined
     if (renewed) console.log(`seglet collector retrain: renewed the signed manifest, which was to expire within ${RENEW_MANIFEST_DAYS} days (or a third of its lifetime, at least a day and a half): version ${renewed.version}, valid until ${renewed.manifest.expires}`)
     return 0
   } catch (error) {
