@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fileProblem } from './fileProblem'
-import { makeFolder, makeFolderSync } from './makeFolder'
+import { makeFolder } from './makeFolder'
 
 let dir = ''
 beforeEach(() => {
@@ -25,21 +25,18 @@ async function errorOf(run: () => unknown): Promise<NodeJS.ErrnoException | unde
 /** The error code `run` rejects or throws with, or 'none'. */
 const codeOf = async (run: () => unknown) => (await errorOf(run))?.code ?? 'none'
 
-describe.each([
-  ['makeFolder', makeFolder],
-  ['makeFolderSync', makeFolderSync],
-] as const)('%s', (_, make) => {
+describe('makeFolder', () => {
   it('makes a folder and the missing folders above it, and leaves one already there as it is', async () => {
-    await make(join(dir, 'a', 'b', 'c'))
+    await makeFolder(join(dir, 'a', 'b', 'c'))
     expect(statSync(join(dir, 'a', 'b', 'c')).isDirectory()).toBe(true)
     writeFileSync(join(dir, 'a', 'b', 'c', 'kept'), 'x')
-    await make(join(dir, 'a', 'b', 'c'))
-    await make(join(dir, 'a'))
+    await makeFolder(join(dir, 'a', 'b', 'c'))
+    await makeFolder(join(dir, 'a'))
     expect(statSync(join(dir, 'a', 'b', 'c', 'kept')).size).toBe(1)
   })
 
   it('gives the mode to every folder it makes', async () => {
-    await make(join(dir, 'k', 'l'), 0o700)
+    await makeFolder(join(dir, 'k', 'l'), 0o700)
     expect(statSync(join(dir, 'k')).mode & 0o777).toBe(0o700)
     expect(statSync(join(dir, 'k', 'l')).mode & 0o777).toBe(0o700)
   })
@@ -51,13 +48,13 @@ describe.each([
     } catch (error) {
       recursive = (error as NodeJS.ErrnoException).code!
     }
-    expect(await codeOf(() => make(join(dir, 'file')))).toBe(recursive)
-    expect(await codeOf(() => make(join(dir, 'file', 'sub', 'deeper')))).toBe('ENOTDIR')
-    expect(fileProblem(await errorOf(() => make(join(dir, 'file'))))).toBe('it is a file, not a folder')
+    expect(await codeOf(() => makeFolder(join(dir, 'file')))).toBe(recursive)
+    expect(await codeOf(() => makeFolder(join(dir, 'file', 'sub', 'deeper')))).toBe('ENOTDIR')
+    expect(fileProblem(await errorOf(() => makeFolder(join(dir, 'file'))))).toBe('it is a file, not a folder')
   })
 
   it.runIf(statSync('/proc/self', { throwIfNoEntry: false }) !== undefined)('answers a folder under /proc with its ENOENT instead of never returning', async () => {
-    expect(await codeOf(() => make('/proc/seglet-no-such-folder'))).toBe('ENOENT')
-    expect(await codeOf(() => make('/proc/seglet-no-such-folder/page-stats'))).toBe('ENOENT')
+    expect(await codeOf(() => makeFolder('/proc/seglet-no-such-folder'))).toBe('ENOENT')
+    expect(await codeOf(() => makeFolder('/proc/seglet-no-such-folder/page-stats'))).toBe('ENOENT')
   })
 })

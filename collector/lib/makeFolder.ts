@@ -1,4 +1,3 @@
-import { mkdirSync, statSync } from 'node:fs'
 import { mkdir, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 
@@ -23,19 +22,5 @@ export async function makeFolder(path: string, mode?: number): Promise<void> {
     // The parent is missing: it first, then this folder once more (its parent there now, an ENOENT is final).
     await makeFolder(parent, mode)
     await makeFolder(path, mode)
-  }
-}
-
-/** {@link makeFolder}, synchronously. */
-export function makeFolderSync(path: string, mode?: number): void {
-  try {
-    mkdirSync(path, { mode })
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const parent = dirname(path)
-    if (code === 'EEXIST' && statSync(path, { throwIfNoEntry: false })?.isDirectory()) return
-    if (code !== 'ENOENT' || parent === path || statSync(parent, { throwIfNoEntry: false }) !== undefined) throw error
-    makeFolderSync(parent, mode)
-    makeFolderSync(path, mode)
   }
 }

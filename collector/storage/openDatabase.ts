@@ -1,5 +1,5 @@
 import { CollectorError } from '../lib/CollectorError'
-import { makeFolderSync } from '../lib/makeFolder'
+import { makeFolder } from '../lib/makeFolder'
 import { lockStoreFolder } from './lockStoreFolder'
 import type { Database, Queryable } from './types'
 
@@ -23,7 +23,7 @@ async function openEmbedded(location: string, onLockWait?: (message: string) => 
   try {
     if (location === 'memory:') pg = new PGlite()
     else {
-      makeStoreFolder(location)
+      await makeStoreFolder(location)
       release = await lockStoreFolder(location, { onWait: onLockWait })
       pg = new PGlite(location)
     }
@@ -45,9 +45,9 @@ async function openEmbedded(location: string, onLockWait?: (message: string) => 
 }
 
 /** Makes the store's folder when missing; a file where it, or a folder above it, should be is a one-line refusal. */
-function makeStoreFolder(location: string): void {
+async function makeStoreFolder(location: string): Promise<void> {
   try {
-    makeFolderSync(location)
+    await makeFolder(location)
   } catch (error) {
     // EEXIST: `location` is a file; ENOTDIR: a file stands where a folder above it should be.
     const code = (error as NodeJS.ErrnoException).code
