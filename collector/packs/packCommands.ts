@@ -53,8 +53,7 @@ export async function runPackCommand(argv: readonly string[], out: (line: string
       options,
     }))
   } catch (error) {
-    err(`seglet collector ${command}: ${optionProblem(error, Object.keys(options))}`)
-    err(PACK_COMMANDS_HELP)
+    err(`seglet collector ${command}: ${optionProblem(error, Object.keys(options))} (see --help)`)
     return 2
   }
   if (values.help) {

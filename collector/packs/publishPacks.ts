@@ -453,12 +453,20 @@ async function packBytes(kind: PackKind, given: string | ModelPack): Promise<{ b
   if (typeof given === 'string') {
     try {
       bytes = await readFile(given)
-      // Read as browsers read a signed pack: a byte-order mark is kept (and JSON refuses it), not skipped, so a
-      // file an editor saved with one is refused here rather than signed and refused by every browser.
+    } catch (error) {
+      throw new CollectorError('collector_pack', `cannot read the ${kind} pack ${given}: ${fileProblem(error)}`, undefined, error)
+    }
+    // Read as browsers read a signed pack: a byte-order mark is kept (and JSON refuses it), not skipped, so a
+    // file an editor saved with one is refused here rather than signed and refused by every browser.
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+      throw new CollectorError('collector_pack', `the ${kind} pack ${given} starts with a byte-order mark, which browsers refuse: save it as UTF-8 without one`)
+    }
+    try {
       value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes))
     } catch (error) {
       // One line: JSON.parse quotes the file's start, line breaks and all (a Markdown file given by mistake).
-      throw new CollectorError('collector_pack', `cannot read the ${kind} pack ${given}: ${fileProblem(error)}`, undefined, error)
+      const why = error instanceof TypeError ? 'it is not UTF-8 text' : (error as Error).message.replace(/\s+/g, ' ')
+      throw new CollectorError('collector_pack', `the ${kind} pack ${given} is not JSON (${why}); give a pack file such as src/models/${kind}.json`, undefined, error)
     }
   } else bytes = new TextEncoder().encode(JSON.stringify(given))
   // A pack of the other kind given in this one's place (--session lifetime.json): say so and where it goes, rather

@@ -78,8 +78,16 @@ it('says in one line that a pack file given to publish is not JSON, naming it', 
   writeFileSync(notes, '# Packs\n\nTo publish: run publish-pack.\n')
   const error = await publishPacks({ outDir: site, key, packs: { session: notes } }).then(() => undefined, (e: unknown) => e)
   expect(isSegletError(error) && error.code).toBe('collector_pack')
-  expect((error as Error).message).toMatch(new RegExp(`^cannot read the session pack ${notes.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*not valid JSON`))
+  expect((error as Error).message).toMatch(new RegExp(`^the session pack ${notes.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not JSON \\(.*not valid JSON\\); give a pack file such as src/models/session\\.json$`))
   expect((error as Error).message).not.toContain('\n')
+})
+
+it('says that a pack file given to publish is not UTF-8 text, rather than the decoder\'s message', async () => {
+  const latin1 = join(dir, 'latin1.json')
+  writeFileSync(latin1, Buffer.from([0x7b, 0x22, 0x6e, 0xe9, 0x22, 0x3a, 0x31, 0x7d]))
+  const error = await publishPacks({ outDir: site, key, packs: { session: latin1 } }).then(() => undefined, (e: unknown) => e)
+  expect(isSegletError(error) && error.code).toBe('collector_pack')
+  expect((error as Error).message).toBe(`the session pack ${latin1} is not JSON (it is not UTF-8 text); give a pack file such as src/models/session.json`)
 })
 
 it.each([
@@ -611,6 +619,7 @@ describe('publishPacks', () => {
     writeFileSync(withBom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), text]))
     const error = await publishPacks({ outDir: site, key, packs: { session: withBom } }).then(() => undefined, (e: unknown) => e)
     expect(isSegletError(error) && error.code).toBe('collector_pack')
+    expect((error as Error).message).toBe(`the session pack ${withBom} starts with a byte-order mark, which browsers refuse: save it as UTF-8 without one`)
     const plain = join(dir, 'session.json')
     writeFileSync(plain, text)
     await publishPacks({ outDir: site, key, packs: { session: plain } })
@@ -684,7 +693,8 @@ describe('keys', () => {
     expect(await runPackCommand(['publish-pack', '--bogus'], () => {}, () => {})).toBe(2)
     const said: string[] = []
     expect(await runPackCommand(['publish-pack', '--sesion', sessionFile], () => {}, (l) => said.push(l))).toBe(2)
-    expect(said[0]).toBe("seglet collector publish-pack: Unknown option '--sesion' — did you mean '--session'?")
+    // One line, as the collector's other commands say it, not the usage of both commands after it.
+    expect(said).toEqual(["seglet collector publish-pack: Unknown option '--sesion' — did you mean '--session'? (see --help)"])
     expect(await runPackCommand([...args, '--expires-days', '0'], () => {}, () => {})).toBe(2)
     const pinned = tag.slice('data-pack-key="'.length, -1)
     expect((await load(T0, { packKey: pinned }))?.packs.session).toEqual(variant(0.3))
