@@ -82,7 +82,7 @@ export interface RetrainResult {
   pack: ModelPack
   reason: string
   /**
-   * Tables the published pack lists that got answers but whose feature took one value in the window (every
+   * Tables the published pack lists that got answers but whose feature showed one value in the window (every
    * other bucket within the noise of none): they teach nothing beyond the score's calibration, as the funnel
    * tables in a shop that sends no cart events. Leaving them out (`--learn-tables`) gives the others their
    * answers. A table the pack no longer lists is never named, though its earlier answers are still in the window.

@@ -257,7 +257,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
         `seglet collector retrain: the collector does not serve ${typedOut}: copy it to where your pages load the session pack from (their data-pack-url), and set their data-pack-integrity="${packIntegrity(await readFile(out))}" (or make a signing key with keygen, and retrain publishes by itself)`,
       )
     if (result.idleTables?.length)
-      console.log(`seglet collector retrain: ${result.idleTables.join(', ')} (tables this run lists for its pack) got answers whose feature took one value only (a shop that sends no cart events sees this for the funnel tables); --learn-tables without them gives the other tables their answers`)
+      console.log(`seglet collector retrain: ${result.idleTables.join(', ')} (tables this run lists for its pack) got answers whose feature showed one value only, within the noise of the window's answers (a shop that sends no cart events sees this for the funnel tables; a table whose other values are rare may too, with few answers); --learn-tables without them gives the other tables their answers`)
     if (learnTables !== undefined && result.status !== 'published') console.log('seglet collector retrain: the training-table list is published with the next accepted pack')
     // No new pack: the packs in use are signed again before their manifest expires, or first visits would go without them.
     const renewed = signingKey !== undefined && result.status !== 'published' && !stopping ? await renewManifest({ outDir: publishDir, key: signingKey, minVersion }) : undefined
