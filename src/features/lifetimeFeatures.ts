@@ -17,7 +17,9 @@ export const LIFETIME_FEATURES: readonly FeatureDefinition<LifetimeAggregate>[] 
   {
     name: 'days_per_order', transform: 'log1p', publicData: true,
     read: (a) => (a.orders > 1 ? a.tenureDays / (a.orders - 1) : a.tenureDays),
-    describe: (v) => `an order every ${plural(v, 'day')}`,
+    // Read alone, the value cannot tell one order from several: words true of both (one order 30 days ago, or
+    // three in 60 days, are one order per 30 days), and no "every 0 days" for orders on one day or none.
+    describe: (v) => (Math.round(v) <= 0 ? 'no days between orders' : `one order per ${plural(v, 'day')}`),
   },
   { name: 'distinct_products', transform: 'log1p', publicData: true, read: (a) => a.distinctProducts, describe: (v) => (Math.round(v) > 0 ? `${plural(v, 'different product')} bought` : 'no products bought') },
   { name: 'returns', transform: 'log1p', publicData: true, read: (a) => a.returns, describe: (v) => (Math.round(v) > 0 ? plural(v, 'return') : 'no returns') },

@@ -77,7 +77,10 @@ describe('describeFeature', () => {
     ['page_value_positive', 1, 'visited pages that shoppers viewed on their way to a purchase'],
     ['page_value_positive', 0, 'no pages that shoppers viewed on their way to a purchase'],
     ['orders_last_90_days', 1, '1 order in the last 90 days'],
-    ['days_per_order', 30, 'an order every 30 days'],
+    // One order 30 days ago reads the same as three orders in 60 days: words true of both.
+    ['days_per_order', 30, 'one order per 30 days'],
+    ['days_per_order', 1, 'one order per 1 day'],
+    ['days_per_order', 0, 'no days between orders'],
     ['returns', 2, '2 returns'],
     ['returns', 1, '1 return'],
     // Lifetime counts and sums at 0 in words, never "0 returns" or "first order 0 days ago".
