@@ -259,6 +259,48 @@ describe('autocapture: page views', () => {
   })
 })
 
+describe('autocapture: a prerendered page', () => {
+  const prerender = (on: boolean) => Object.defineProperty(document, 'prerendering', { configurable: true, get: () => on })
+  afterEach(() => {
+    delete (document as unknown as Record<string, unknown>).prerendering
+  })
+
+  it('captures nothing while the page is prerendered, and its page view, engagement and dataLayer entries once it is shown', () => {
+    vi.useFakeTimers({ now: 1_000_000 })
+    prerender(true)
+    setVisibility('hidden')
+    win.dataLayer = [{ event: 'search', search_term: 'mugs' }]
+    setup().start()
+    history.pushState(null, '', '/products/mug')
+    vi.advanceTimersByTime(5_000)
+    setVisibility('hidden')
+    expect(events).toEqual([])
+    // The shopper goes to the page: it is shown, and its page view is stamped then, at its address then.
+    prerender(false)
+    setVisibility('visible')
+    document.dispatchEvent(new Event('prerenderingchange'))
+    expect(events.filter((e) => e.type === 'page_view').map((e) => [e.url, e.ts])).toEqual([['/products/mug', 1_005_000]])
+    expect(ofType('search')).toEqual([{ type: 'search', query: 'mugs' }])
+    vi.advanceTimersByTime(2_000)
+    setVisibility('hidden')
+    // Engagement counts the time the page was seen, not the time it waited prerendered.
+    expect(events.filter((e) => e.type === 'engagement').map((e) => e.visibleMs)).toEqual([2_000])
+    expect(errors).toEqual([])
+  })
+
+  it('captures nothing from a prerendered page that is stopped before it is shown, or never shown', () => {
+    prerender(true)
+    const capture = setup()
+    capture.start()
+    capture.stop()
+    prerender(false)
+    document.dispatchEvent(new Event('prerenderingchange'))
+    history.pushState(null, '', '/x')
+    expect(events).toEqual([])
+    expect(errors).toEqual([])
+  })
+})
+
 describe('autocapture: SPA navigation', () => {
   beforeEach(() => vi.useFakeTimers())
 

@@ -308,7 +308,11 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
       if (started || typeof window === 'undefined' || typeof document === 'undefined') return
       started = true
       if (!settings.autocapture) return
-      guard('autocapture not started', () => startAutocapture(window))()
+      const begin = guard('autocapture not started', () => startAutocapture(window))
+      // A page the browser prerenders (speculation rules, the address bar's guess) is not seen until it is
+      // shown, and may never be: its page view, engagement and dataLayer entries are captured from then on.
+      if ((document as { prerendering?: boolean }).prerendering) cleanups.push(listen(document, 'prerenderingchange', begin, { once: true }))
+      else begin()
     },
 
     engagement: onHide,
