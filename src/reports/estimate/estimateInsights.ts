@@ -330,8 +330,12 @@ function estimatePages(sums: InsightSums, settings: Settings, averageOrderValue:
       valueBar,
       ratioBound(vps, totalViews, viewsPerSession.forgedBound, pageViewsPerSession.forgedBound),
     )
-    // Enough views behind a rate: views in the pageView answers and sessions in the pageExit answers.
-    const enoughBehind = view.enoughReports && exit.enoughReports && views * M >= settings.minCount
+    // Enough views behind a rate: views in the pageView answers and sessions in the pageExit answers, and the views
+    // estimated within RATIO_DENOMINATOR_LIMIT, as the sessions behind a ratio of one question's counts are: of a
+    // page viewed rarely, a views estimate that came out far too high gives a rate near 0 with an interval narrow
+    // enough to show, around the wrong rate.
+    const viewsSettled = Z95 * Math.sqrt(viewsPerSession.variance) <= RATIO_DENOMINATOR_LIMIT * vps
+    const enoughBehind = view.enoughReports && exit.enoughReports && views * M >= settings.minCount && viewsSettled
     const exits = exit.count(k, 0) + exit.count(k, 1)
     const eps = exits / ne
     const exitsPerSession = estimate(eps, exit.variance(k, 1, 1) / (ne * ne), exit.enoughReports, valueBar, (exit.dx([1, 1]) + m * Math.abs(eps)) / (ne + m))
