@@ -1413,15 +1413,19 @@ describe('dashboard: after a retrain published a new pack', () => {
     expect(doc.daily.map((d) => d.otherPackReports)).toEqual([0, 100, 100])
     await draw(doc)
     const note = document.getElementById('segments-daily-note')!.textContent!
-    expect(note).not.toMatch(/Gaps are days with not enough reports\.$/)
+    expect(note).not.toMatch(/Gaps are days with not enough reports\./)
     expect(note).toContain(TEST_CONTEXT.packId)
     expect(note).toContain(RETRAINED.packId)
     expect(note).toMatch(/200 reports/)
+    // Said with the other packs' reports too: the last days are still filling in either way.
+    expect(note).toMatch(/which these figures do not count\. The last 7 days' reports are still arriving: /)
   })
 
   it('keeps the plain note when every report of the window is of the pack followed', async () => {
     await draw(insightsOf(400))
-    expect(document.getElementById('segments-daily-note')!.textContent).toBe('Daily share of sessions in each segment, by UTC day. Gaps are days with not enough reports.')
+    expect(document.getElementById('segments-daily-note')!.textContent).toBe(
+      "Daily share of sessions in each segment, by UTC day. Gaps are days with not enough reports. The last 7 days' reports are still arriving: each is sent at a later visit, so a recent day holds the shoppers who came back soonest so far.",
+    )
     expect(document.getElementById('pack-note')!.textContent).toMatch(/figures follow the pack session@1\+lifetime@1/)
   })
 })

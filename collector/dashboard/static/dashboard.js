@@ -493,19 +493,25 @@
     return whole.all > 0 && whole.shown / whole.all > days.shown / days.all ? WINDOW_PERIODS : DAY_PERIODS
   }
 
+  /**
+   * Why the last days are not yet what they will be: a session is reported at a later visit of its browser, up to
+   * MAX_REPORT_AGE_DAYS on, so a recent day has only the reports of the shoppers who came back soonest.
+   */
+  const STILL_ARRIVING = "The last 7 days' reports are still arriving: each is sent at a later visit, so a recent day holds the shoppers who came back soonest so far."
+
   /** The chart's note: where its periods have reports of another known pack, says they are not in its shares. */
   function dailyNote(doc, periods) {
     const days = (doc.daily || []).filter((d) => d.otherPackReports > 0)
     const note = document.getElementById('segments-daily-note')
     if (days.length === 0 || !doc.context) {
-      note.textContent = `${periods.note} ${periods.gaps('')}`
+      note.textContent = `${periods.note} ${periods.gaps('')} ${STILL_ARRIVING}`
       return
     }
     const total = days.reduce((sum, d) => sum + d.otherPackReports, 0)
     const when = days.length === 1 ? `on ${days[0].day}` : `on ${count(days.length)} days from ${days[0].day} to ${days[days.length - 1].day}`
     note.textContent =
       `${periods.note.replace(/\.$/, '')}, from the reports of ${doc.context.packId} only. ${periods.gaps('of its ').replace(/\.$/, ':')} ` +
-      `${reportsOf(total)} ${when} are of ${listOf(candidates(doc).map((g) => g.packId))}, which these figures do not count.`
+      `${reportsOf(total)} ${when} are of ${listOf(candidates(doc).map((g) => g.packId))}, which these figures do not count. ${STILL_ARRIVING}`
   }
 
   /** The UTC days of the window, first to last, as the facts give it. */
