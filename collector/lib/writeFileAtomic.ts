@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto'
-import { open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises'
+import { readdir, rename, stat, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { syncFolder } from './syncFolder'
+import { writeTemporary } from './writeTemporary'
 
 /**
  * Writes `file` whole or not at all: the data goes to a temporary file beside it, which is synced to disk and
@@ -16,22 +16,11 @@ import { syncFolder } from './syncFolder'
  * await writeFileAtomic('.seglet-collector/keys/pack-signing.key', pem, { mode: 0o600 })
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, { mode = 0o666 }: { mode?: number } = {}): Promise<void> {
-  const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
+  const temporary = await writeTemporary(file, data, mode)
   try {
-    const handle = await open(temporary, 'w', mode)
-    try {
-      await writeFile(handle, data)
-      // Without it, a file system may put the rename on disk before the data (ext4, XFS): after a power cut the
-      // name would hold an empty or partial file.
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
     await rename(temporary, file)
   } catch (error) {
     await unlink(temporary).catch(() => undefined)
-    // A failed write or sync (a full disk: `ENOSPC …, write`) names no file: it names the one being written, so
-    // that the caller can tell a file it could not write from another failure.
     if (error instanceof Error && (error as NodeJS.ErrnoException).path === undefined) (error as NodeJS.ErrnoException).path = file
     throw error
   }

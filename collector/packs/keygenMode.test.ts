@@ -19,7 +19,11 @@ async function inTempDir(prefix: string, body: (dir: string) => Promise<void>): 
 
 // The mode of the file each time a private key is written into it; a full disk half-way when `full` is set.
 // With `slowLock`, the first lock file written lands only after the next one (two runs of one process at once).
-const state = vi.hoisted(() => ({ writes: [] as number[], full: false, slowLock: false, secondLock: undefined as undefined | (() => void) }))
+// With `publicFull`, the disk is full when the public key is written; with `publicHeld`, that write waits until it is resolved.
+const state = vi.hoisted(() => ({
+  writes: [] as number[], full: false, slowLock: false, secondLock: undefined as undefined | (() => void),
+  publicFull: false, publicHeld: undefined as undefined | { reached: () => void; release: Promise<void> },
+}))
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs/promises')>()
   return {
@@ -35,6 +39,14 @@ vi.mock('node:fs/promises', async (importOriginal) => {
           await fs.writeFile(path, String(data).slice(0, String(data).length / 2), options)
           throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
         }
+      }
+      if (String(data).startsWith('ed25519-') && state.publicFull) {
+        await fs.writeFile(path, String(data).slice(0, 10), options)
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+      }
+      if (String(data).startsWith('ed25519-') && state.publicHeld) {
+        state.publicHeld.reached()
+        await state.publicHeld.release
       }
       if (String(path).endsWith('pack-signing.lock') && state.slowLock) {
         state.slowLock = false
@@ -52,6 +64,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 afterEach(() => {
   state.writes.length = 0
   state.full = false
+  state.publicFull = false
+  state.publicHeld = undefined
   state.slowLock = false
   state.secondLock = undefined
 })
@@ -88,6 +102,46 @@ it('keygen --force that fails half-way (a full disk) leaves the old key and its 
     expect(replaced.packKey).not.toBe(old.packKey)
     expect(readdirSync(dir).sort()).toEqual(['pack-signing.key', 'pack-signing.pub'])
   })
+})
+
+it('keygen --force that fails on the public key (a full disk) leaves the old pair as it was, not the new private key beside the old public key', async () => {
+  const { generatePackKeys, readPackSigningKey } = await import('./signingKey')
+  await inTempDir('seglet-keys-public-full-', async (dir) => {
+    const old = await generatePackKeys(dir)
+    const before = { key: readFileSync(old.privateKeyFile, 'utf8'), pub: readFileSync(old.publicKeyFile, 'utf8') }
+    state.publicFull = true
+    await expect(generatePackKeys(dir, { overwrite: true })).rejects.toMatchObject({ code: 'collector_pack', message: expect.stringMatching(/^cannot write [^ ]*pack-signing\.pub: no space left on device$/) })
+    expect(readFileSync(old.privateKeyFile, 'utf8')).toBe(before.key)
+    expect(readFileSync(old.publicKeyFile, 'utf8')).toBe(before.pub)
+    expect((await readPackSigningKey(old.privateKeyFile)).packKey).toBe(old.packKey)
+    expect(readdirSync(dir).sort()).toEqual(['pack-signing.key', 'pack-signing.pub'])
+  })
+})
+
+it('keygen killed while it writes the public key leaves the old pair (keygen --force) or no key at all (a first keygen)', async () => {
+  const { generatePackKeys, readPackSigningKey } = await import('./signingKey')
+  for (const first of [false, true]) {
+    await inTempDir('seglet-keys-killed-', async (dir) => {
+      const old = first ? undefined : await generatePackKeys(dir)
+      const before = old && { key: readFileSync(old.privateKeyFile, 'utf8'), pub: readFileSync(old.publicKeyFile, 'utf8') }
+      let release = () => {}
+      const reached = new Promise<void>((resolve) => (state.publicHeld = { reached: resolve, release: new Promise<void>((done) => (release = done)) }))
+      const run = generatePackKeys(dir, { overwrite: !first })
+      await reached
+      // What is on disk now is what a kill at this moment leaves.
+      const names = readdirSync(dir).filter((name) => !name.endsWith('.tmp') && name !== 'pack-signing.lock').sort()
+      if (before) {
+        expect(names).toEqual(['pack-signing.key', 'pack-signing.pub'])
+        expect(readFileSync(join(dir, 'pack-signing.key'), 'utf8')).toBe(before.key)
+        expect(readFileSync(join(dir, 'pack-signing.pub'), 'utf8')).toBe(before.pub)
+      } else expect(names).toEqual([])
+      release()
+      const written = await run
+      expect((await readPackSigningKey(written.privateKeyFile)).packKey).toBe(written.packKey)
+      expect(readFileSync(written.publicKeyFile, 'utf8')).toBe(`${written.packKey}\n`)
+      expect(readdirSync(dir).sort()).toEqual(['pack-signing.key', 'pack-signing.pub'])
+    })
+  }
 })
 
 it('keygen --force removes the temporary key file a killed run left, once it is old, and nothing else', async () => {

@@ -9,7 +9,9 @@ import { fileProblem } from '../lib/fileProblem'
 import { makeFolder } from '../lib/makeFolder'
 import { isRunning } from '../lib/isRunning'
 import { thisMachine } from '../lib/thisMachine'
-import { removeStaleTemporaries, writeFileAtomic } from '../lib/writeFileAtomic'
+import { syncFolder } from '../lib/syncFolder'
+import { removeStaleTemporaries } from '../lib/writeFileAtomic'
+import { writeTemporary } from '../lib/writeTemporary'
 
 /** Folder `keygen` writes the key pair to by default. */
 export const DEFAULT_KEY_DIR = '.seglet-collector/keys'
@@ -48,7 +50,7 @@ export interface GeneratedPackKeys {
  * (`pack-signing.key`, PKCS#8 PEM, readable by its owner only: mode 0600) and the public key
  * (`pack-signing.pub`, the `data-pack-key` value). Refuses to replace an existing private key unless
  * `overwrite` (browsers pinning the old public key would refuse everything signed with a new one), and then
- * replaces it whole or not at all: a run that fails leaves the old key. One run at a time writes to `dir`
+ * replaces the pair whole or not at all: a run that fails, or is killed while it writes, leaves the old pair. One run at a time writes to `dir`
  * (`pack-signing.lock`; a second is refused): of two at once, each writing its private key and then its public
  * key, the pair left could be one run's private key with the other's public key. A lock left by a run that was
  * killed on this machine (its process no longer runs) is taken over, and `onStaleLock` told so.
@@ -79,30 +81,35 @@ export async function generatePackKeys(
   }
 
   async function writePackKeys(): Promise<GeneratedPackKeys> {
-    try {
-      if (overwrite) {
-        // Beside the old key, then renamed over it: a run killed half-way or a full disk leaves the old key whole,
-        // not a truncated file and no key at all. A temporary file such a run left is removed once it is old.
-        await removeStaleTemporaries(dir, (name) => name === PRIVATE_KEY_FILE)
-        await writeFileAtomic(privateKeyFile, pem, { mode: 0o600 })
-      } else {
-        await writeFile(privateKeyFile, pem, { mode: 0o600, flag: 'wx' })
-      }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new CollectorError(
-          'collector_pack',
-          `${privateKeyFile} exists: pages pin its public key, and packs signed with a new key would be refused. Use --force to replace it (then update data-pack-key).`,
-        )
-      }
-      throw new CollectorError('collector_pack', `cannot write ${privateKeyFile}: ${fileProblem(error)}`, undefined, error)
+    // A temporary file a run killed half-way left is removed once it is old.
+    await removeStaleTemporaries(dir, (name) => name === PRIVATE_KEY_FILE || name === PUBLIC_KEY_FILE)
+    // Refused before anything is written. The lock is held: no other keygen makes the key meanwhile.
+    if (!overwrite && (await stat(privateKeyFile).then(() => true, () => false))) {
+      throw new CollectorError(
+        'collector_pack',
+        `${privateKeyFile} exists: pages pin its public key, and packs signed with a new key would be refused. Use --force to replace it (then update data-pack-key).`,
+      )
     }
+    // Both files whole on disk beside their names before either takes its name: a run that fails (a full disk) or is
+    // killed while writing leaves the pair it found, never a new private key beside the old key's .pub, nor a part of one.
+    const temporaries: string[] = []
+    let writing = privateKeyFile
     try {
-      await writeFile(publicKeyFile, packKey + '\n')
+      temporaries.push(await writeTemporary(privateKeyFile, pem, 0o600))
+      writing = publicKeyFile
+      temporaries.push(await writeTemporary(publicKeyFile, packKey + '\n'))
+      writing = privateKeyFile
+      await rename(temporaries[0]!, privateKeyFile)
+      writing = publicKeyFile
+      await rename(temporaries[1]!, publicKeyFile)
     } catch (error) {
-      // No page pins the new key yet (it was never printed): replacing it is safe.
-      throw new CollectorError('collector_pack', `cannot write ${publicKeyFile}: ${fileProblem(error)} (the private key was written: run keygen again with --force once the folder is writable)`, undefined, error)
+      // Past the private key's rename, the new key is in place: no page pins it yet (it was never printed).
+      const then = writing === publicKeyFile && temporaries.length === 2 ? ' (the private key was written: run keygen again with --force once the folder is writable)' : ''
+      throw new CollectorError('collector_pack', `cannot write ${writing}: ${fileProblem(error)}${then}`, undefined, error)
+    } finally {
+      for (const temporary of temporaries) await unlink(temporary).catch(() => undefined)
     }
+    await syncFolder(dir)
     return { privateKeyFile, publicKeyFile, packKey, keyId: await packKeyId(rawPublicKey(publicKey)) }
   }
 }
