@@ -243,6 +243,31 @@ describe('signed packs, published by the collector and verified by the browser c
     expect(result?.packs.session).toEqual(variant(0.4))
   })
 
+  it('a publish folder restored from an older backup: the next publish reuses a version in use, which is reported, not taken in silence', async () => {
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
+    const backup = readFileSync(manifestFile())
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.4) }, now: new Date(T0) })
+    expect((await load(T0))?.version).toBe(2)
+    // The folder as the backup had it, then a new pack published: version 2 again, with other packs.
+    writeFileSync(manifestFile(), backup)
+    const republished = await publishPacks({ outDir: site, key, packs: { session: variant(0.5) }, now: new Date(T0 + DAY / 2) })
+    expect(republished.version).toBe(2)
+    const result = await load(T0 + DAY)
+    expect(codes()).toEqual(['pack_rollback'])
+    expect(reported[0]!.message).toMatch(/version 2, the version in use, with other contents/)
+    expect(reported[0]!.message).toContain('--min-version')
+    // The packs in use stay; the same manifest again is no news, and reports nothing.
+    expect(result?.packs.session).toEqual(variant(0.4))
+    reported.length = 0
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.4) }, now: new Date(T0) })
+    writeFileSync(manifestFile(), backup)
+    await publishPacks({ outDir: site, key, packs: { session: variant(0.4) }, minVersion: 3, now: new Date(T0) })
+    expect((await load(T0 + 2 * DAY))?.version).toBe(3)
+    expect(codes()).toEqual([])
+    expect((await load(T0 + 3 * DAY))?.version).toBe(3)
+    expect(codes()).toEqual([])
+  })
+
   it('a stored record IndexedDB fails to read is not replaced by an older version, validly signed (rollback)', async () => {
     await publishPacks({ outDir: site, key, packs: { session: variant(0.3) }, now: new Date(T0) })
     const v1 = readFileSync(manifestFile())

@@ -124,7 +124,7 @@ export async function loadSignedPacks(options: LoadSignedPacksOptions): Promise<
     // The floor is the stored version while its key is pinned (its packs may no longer match this SDK). A key
     // the page no longer pins, retired or leaked, holds nothing back: a leaked key may have signed any version.
     const floor = good?.version ?? (!unpinned && Number.isSafeInteger(stored?.version) ? stored!.version : 0)
-    const fresh = await fetchSignedPacks(href, keys, expected, now, floor, good !== undefined)
+    const fresh = await fetchSignedPacks(href, keys, expected, now, floor, good ? stored!.manifest : undefined)
     if (!fresh) return good
     // A full or failing store only costs the next page load a request.
     if (!unread) await cache.setMeta(signedPacksCacheKey(href), fresh.record).catch(() => undefined)
@@ -135,14 +135,17 @@ export async function loadSignedPacks(options: LoadSignedPacksOptions): Promise<
   }
 }
 
-/** Fetches and verifies the manifest and its packs; `undefined` when its version is the one in use. */
+/**
+ * Fetches and verifies the manifest and its packs; `undefined` when it is the manifest in use (`inUse`, its text, at
+ * version `floor`).
+ */
 async function fetchSignedPacks(
   href: string,
   keys: readonly PinnedKey[],
   expected: LoadSignedPacksOptions['expected'],
   now: number,
   floor: number,
-  hasGood: boolean,
+  inUse: string | undefined,
 ): Promise<{ packs: SignedPacks; record: StoredSignedPacks } | undefined> {
   const what = `pack manifest ${href}`
   const fail = (kind: 'load_failed' | 'too_large', message: string, cause?: unknown) => new ModelPackError(`pack_${kind}`, message, cause)
@@ -152,7 +155,15 @@ async function fetchSignedPacks(
   if (manifest.version < floor) {
     throw new ModelPackError('pack_rollback', `The ${what} has version ${manifest.version}, older than version ${floor} in use. It was not used.`)
   }
-  if (manifest.version === floor && hasGood) return undefined
+  if (manifest.version === floor && inUse !== undefined) {
+    if (new TextDecoder().decode(bytes) === inUse) return undefined
+    // A version is published once: another manifest under it comes from a publish folder restored from a backup or
+    // started again, whose next versions browsers that stored a later one would otherwise pass over in silence.
+    throw new ModelPackError(
+      'pack_rollback',
+      `The ${what} has version ${floor}, the version in use, with other contents: its publish folder was restored or started again. It was not used; publish with --min-version above ${floor}.`,
+    )
+  }
   const packs: SignedPacks['packs'] = {}
   const weights: SignedPacks['weights'] = {}
   const texts: StoredSignedPacks['packs'] = {}
