@@ -1,9 +1,9 @@
 import type { ModelPack } from '../pack/types'
-import { formatPercent } from '../personalize/formatPercent'
 import { LEARN_FEATURES, scoreBucket } from '../reports/learn/schema'
 import { describeFeature } from '../segments/describeFeature'
 import type { Explanation } from '../segments/types'
 import { correctedIntent } from './correctedIntent'
+import { formatPercentPair } from './formatPercentPair'
 
 /** The `feature` of the explanation line that names the private-training correction. */
 export const CORRECTION_REASON = 'intent_correction'
@@ -51,11 +51,12 @@ export function correctionReason(pack: ModelPack, probability: number, session: 
     }
   })
   const what = best >= 0 ? `${described(LEARN_FEATURES[best].name, session)} ${delta > 0 ? 'raises' : 'lowers'} the chance of buying` : `the chance of buying goes ${delta > 0 ? 'up' : 'down'}`
+  const [from, to] = formatPercentPair(probability, corrected)
   return {
     feature: CORRECTION_REASON,
     value: corrected,
     delta,
-    text: `learned from this shop's visits (in private): ${what} from ${formatPercent(probability)} to ${formatPercent(corrected)}`,
+    text: `learned from this shop's visits (in private): ${what} from ${from} to ${to}`,
   }
 }
 
