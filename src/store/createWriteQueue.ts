@@ -167,7 +167,10 @@ export function createWriteQueue(
       db && state === 'open'
         ? writeTo(db, batch, prune)
         : state === 'opening'
-          ? connection.open().then((conn) =>
+          ? // A page being left does not create a database it deleted (forget()): a page frozen in the back/forward
+            // cache a moment after would leave it half-made, every other page of the shop waiting behind it. Its
+            // events wait in the queue for the page to be shown again.
+            (leaving ? connection.read : connection.open)().then((conn) =>
               conn && connection.state === 'open'
                 ? writeTo(conn, batch, prune)
                 : // Deleted while it opened (consent withdrawn and granted again, forget()): that connection is
@@ -230,8 +233,9 @@ export function createWriteQueue(
         return
       }
       queued.set(event.id, event)
-      // Open early (off the caller's stack), so a `pagehide` soon after can still write synchronously.
-      if (connection.state === 'opening') void Promise.resolve().then(connection.open)
+      // Open early (off the caller's stack), so a `pagehide` soon after can still write synchronously; a database
+      // this page deleted is created again by a write, not here (see writeSlice).
+      if (connection.state === 'opening') void Promise.resolve().then(connection.read)
       if (isLeaving()) {
         if (!leavingFlush) {
           leavingFlush = true
