@@ -1,6 +1,6 @@
 import { encodeReport } from '../src/reports/encodeReport'
 import { addReport, createInsightSums, estimateInsights, type Estimate, type Insights, type InsightSums } from '../src/reports/estimate'
-import { Z95 } from '../src/reports/estimate/constants'
+import { RATIO_DENOMINATOR_LIMIT, Z95 } from '../src/reports/estimate/constants'
 import { parseReport } from '../src/reports/parseReport'
 import { DEFAULT_MIN_PAGE_VIEWS } from '../src/segments/constants'
 import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, orderValueBucket } from '../src/reports/schema'
@@ -311,12 +311,17 @@ export function measureRun(run: SimRun): RunMeasures {
   // width the rule reads is ±1.96 sd (a shown figure's lower end then also allows for its having been shown).
   const limit = (e: Estimate) => Math.max(Math.abs(e.value), 0.2)
   const need = (e: Estimate) => devices * ((2 * Z95 * Math.sqrt(e.variance)) / limit(e)) ** 2
+  // A rate is also shown only once what it divides by is estimated within ±20% (RATIO_DENOMINATOR_LIMIT): the page's
+  // views per session for its bounce and exit rates, the sessions that viewed it for its order rate. Against the
+  // true figure, which a noisy estimate near 0 would not give.
+  const settledNeed = (e: Estimate, truthPerSession: number) => devices * ((Z95 * Math.sqrt(e.variance)) / (RATIO_DENOMINATOR_LIMIT * truthPerSession)) ** 2
   const finiteOr = (x: number) => (Number.isFinite(x) ? x : Number.POSITIVE_INFINITY)
   const pagesNeed = insights.pages.map((p, k) => ({
     share: truth.views[k] / totalViews,
-    // Published: bounce and exit rate shown; page value shown: its order rate's interval meets the rate rule.
-    sessions: finiteOr(Math.max(need(p.bounceRate), need(p.exitRate))),
-    valueSessions: finiteOr(need(p.orderRate)),
+    // Published: bounce and exit rate shown; page value shown: its order rate's interval meets the rate rule, and
+    // the sessions behind it are settled.
+    sessions: finiteOr(Math.max(need(p.bounceRate), need(p.exitRate), settledNeed(p.viewsPerSession, truth.views[k] / devices))),
+    valueSessions: finiteOr(Math.max(need(p.orderRate), settledNeed(p.sessionShare, truth.viewSessions[k] / devices))),
   }))
   return {
     devices,
