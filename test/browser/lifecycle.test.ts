@@ -1,5 +1,5 @@
-// The page's lifecycle as a shop's pages go through it: the back/forward cache, a page that forgets the shopper and
-// is left, single-page navigations.
+// The page's lifecycle as a shop's pages go through it: a page that forgets the shopper and is left for the next page,
+// kept in the back/forward cache.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { databaseNames, probes, readDb, useHarness, waitForSeglet, withBfcachePage } from './helpers'
