@@ -57,6 +57,41 @@ function shop(reports: number, epsilon: number, seed: number, conversion: number
 }
 
 /** Of the intervals the dashboard shows (`enough`), the share that hold the truth, and how many were shown. */
+/**
+ * The bounce and exit rates of a shop of `pages` pages with Zipf views, each with its truth, over 30 runs of
+ * `reports` reports at ε = 8: a session is one page (a bounce) with probability `bounceShare`, else 2 to
+ * 1 + `longestMore` pages, and ends on its last.
+ */
+function zipfPageRates({ pages: n, reports, bounceShare, longestMore }: { pages: number; reports: number; bounceShare: number; longestMore: number }): [Estimate, number][] {
+  const keys = Array.from({ length: n }, (_, i) => `page/${i}`)
+  const zipf = keys.map((_, i) => 1 / (i + 1))
+  const total = zipf.reduce((a, b) => a + b, 0)
+  const rates: [Estimate, number][] = []
+  for (let seed = 1; seed <= 30; seed++) {
+    const rng = createRng(seed)
+    const random = seededRandom(seed ^ 0x5eed)
+    const sums = createInsightSums(context, 8, keys)
+    const views = new Float64Array(keys.length)
+    const bounces = new Float64Array(keys.length)
+    const exits = new Float64Array(keys.length)
+    for (let i = 0; i < reports; i++) {
+      const length = rng() < bounceShare ? 1 : 2 + Math.floor(rng() * longestMore)
+      const pages = Array.from({ length }, (_, at) => {
+        let k = 0
+        for (let u = rng() * total - zipf[0]; u >= 0 && k < keys.length - 1; u -= zipf[++k]);
+        views[k]++
+        if (length === 1) bounces[k]++
+        if (at === length - 1) exits[k]++
+        return { key: keys[k], bounced: length === 1, exited: at === length - 1, orderFollowed: false }
+      })
+      const truth: ReportTruth = { segmentLeaf: 0, valueSegment: null, ordered: false, orderValueBucket: 0, arm: 'none', pages }
+      addReport(sums, parseReport(JSON.stringify(encodeReport(truth, context, { epsilon: 8, day: '2026-11-29', random }))))
+    }
+    estimateInsights(sums).pages.forEach((p, k) => rates.push([p.bounceRate, bounces[k] / views[k]], [p.exitRate, exits[k] / views[k]]))
+  }
+  return rates
+}
+
 function shownCoverage(cells: [Estimate, number][]): { coverage: number; shown: number } {
   const shown = cells.filter(([e, t]) => e.enough && Number.isFinite(t))
   return { coverage: shown.filter(([e, t]) => e.low <= t && t <= e.high).length / shown.length, shown: shown.length }
@@ -82,37 +117,10 @@ describe('95% intervals of the cells shown', () => {
   })
 
   it('hold the bounce and exit rates of pages about 95% of the time at ε = 8, where few exits are behind a page', () => {
-    // Ten pages with Zipf views; one session in thirty is a bounce, and sessions end on any page alike.
-    const keys = Array.from({ length: 10 }, (_, i) => `page/${i}`)
-    const zipf = keys.map((_, i) => 1 / (i + 1))
-    const total = zipf.reduce((a, b) => a + b, 0)
-    const rates: [Estimate, number][] = []
-    for (let seed = 1; seed <= 30; seed++) {
-      const rng = createRng(seed)
-      const random = seededRandom(seed ^ 0x5eed)
-      const sums = createInsightSums(context, 8, keys)
-      const views = new Float64Array(keys.length)
-      const bounces = new Float64Array(keys.length)
-      const exits = new Float64Array(keys.length)
-      // Enough that the views behind the first pages' rates are estimated within ±20%, which a rate needs to be
-      // shown (at 3,000 reports none is): 296 rates are shown over the 30 runs.
-      const reports = 40_000
-      for (let i = 0; i < reports; i++) {
-        const length = rng() < 1 / 30 ? 1 : 2 + Math.floor(rng() * 6)
-        const pages = Array.from({ length }, (_, at) => {
-          let k = 0
-          for (let u = rng() * total - zipf[0]; u >= 0 && k < keys.length - 1; u -= zipf[++k]);
-          views[k]++
-          if (length === 1) bounces[k]++
-          if (at === length - 1) exits[k]++
-          return { key: keys[k], bounced: length === 1, exited: at === length - 1, orderFollowed: false }
-        })
-        const truth: ReportTruth = { segmentLeaf: 0, valueSegment: null, ordered: false, orderValueBucket: 0, arm: 'none', pages }
-        addReport(sums, parseReport(JSON.stringify(encodeReport(truth, context, { epsilon: 8, day: '2026-11-29', random }))))
-      }
-      estimateInsights(sums).pages.forEach((p, k) => rates.push([p.bounceRate, bounces[k] / views[k]], [p.exitRate, exits[k] / views[k]]))
-    }
-    const pages = shownCoverage(rates)
+    // Ten pages with Zipf views; one session in thirty is a bounce, and sessions end on any page alike. Enough
+    // reports that the views behind the first pages' rates are estimated within ±20%, which a rate needs to be shown
+    // (at 3,000 reports none is): 296 rates are shown over the 30 runs.
+    const pages = shownCoverage(zipfPageRates({ pages: 10, reports: 40_000, bounceShare: 1 / 30, longestMore: 6 }))
     expect(pages.shown).toBeGreaterThan(200)
     expect(pages.coverage).toBeGreaterThan(0.9)
   })
@@ -123,33 +131,7 @@ describe('95% intervals of the cells shown', () => {
     // interval was narrow enough to show, around the wrong rate: before the views behind a rate had to be estimated
     // within ±20%, the exit rates shown held the truth 73.1% of the time here (554 shown), the bounce rates 91.5%
     // (1,644); now 97.9% and 95.7% (94 each).
-    const keys = Array.from({ length: 100 }, (_, i) => `page/${i}`)
-    const zipf = keys.map((_, i) => 1 / (i + 1))
-    const total = zipf.reduce((a, b) => a + b, 0)
-    const rates: [Estimate, number][] = []
-    for (let seed = 1; seed <= 30; seed++) {
-      const rng = createRng(seed)
-      const random = seededRandom(seed ^ 0x5eed)
-      const sums = createInsightSums(context, 8, keys)
-      const views = new Float64Array(keys.length)
-      const bounces = new Float64Array(keys.length)
-      const exits = new Float64Array(keys.length)
-      for (let i = 0; i < 40_000; i++) {
-        const length = rng() < 0.2 ? 1 : 2 + Math.floor(rng() * 10)
-        const pages = Array.from({ length }, (_, at) => {
-          let k = 0
-          for (let u = rng() * total - zipf[0]; u >= 0 && k < keys.length - 1; u -= zipf[++k]);
-          views[k]++
-          if (length === 1) bounces[k]++
-          if (at === length - 1) exits[k]++
-          return { key: keys[k], bounced: length === 1, exited: at === length - 1, orderFollowed: false }
-        })
-        const truth: ReportTruth = { segmentLeaf: 0, valueSegment: null, ordered: false, orderValueBucket: 0, arm: 'none', pages }
-        addReport(sums, parseReport(JSON.stringify(encodeReport(truth, context, { epsilon: 8, day: '2026-11-29', random }))))
-      }
-      estimateInsights(sums).pages.forEach((p, k) => rates.push([p.bounceRate, bounces[k] / views[k]], [p.exitRate, exits[k] / views[k]]))
-    }
-    const pages = shownCoverage(rates)
+    const pages = shownCoverage(zipfPageRates({ pages: 100, reports: 40_000, bounceShare: 0.2, longestMore: 10 }))
     expect(pages.shown).toBeGreaterThan(100)
     expect(pages.coverage).toBeGreaterThan(0.92)
   }, 120_000)
