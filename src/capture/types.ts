@@ -12,10 +12,11 @@ export type PageTypePattern = readonly [pattern: RegExp | string | ((url: string
 
 /**
  * Where page statistics come from when the page has no `<meta name="seglet:page-stats">`: a table keyed by
- * path (the path and query are tried first, then the path alone), or a function of the path and query.
+ * path (the path and query are tried first, then the path alone), or a function of the path and query. A session's
+ * statistics count only when one of its page views has a page value (README, "Page statistics").
  *
  * @example
- * const stats: PageStatsSource = { '/': { bounceRate: 0.02, exitRate: 0.05 } }
+ * const stats: PageStatsSource = { '/': { bounceRate: 0.02, exitRate: 0.05, pageValue: 0 } }
  */
 export type PageStatsSource = Readonly<Record<string, PageStats>> | ((url: string) => PageStats | undefined)
 

@@ -24,7 +24,11 @@ export interface PageStats {
   bounceRate?: number
   /** Share of page views of this page that were the last in their session, 0–1. */
   exitRate?: number
-  /** Average value of this page for sessions that went on to buy (GA "page value"), ≥ 0. */
+  /**
+   * Average value of this page for sessions that went on to buy (GA "page value"), ≥ 0; 0 for a page no order
+   * followed. The model counts a session's statistics only when one of its page views has a page value: rates alone
+   * read as no statistics.
+   */
   pageValue?: number
 }
 

@@ -93,6 +93,26 @@ describe('aggregateSession', () => {
     expect(aggregateSession([ev(t, { type: 'page_view', url: '/', pageType: 'home' })]).stats).toBeNull()
   })
 
+  it('has no stats when no page view carries a page value: rates alone read as no statistics', () => {
+    const rates = aggregateSession([
+      ev(t, { type: 'page_view', url: '/', pageType: 'home', stats: { bounceRate: 0.1, exitRate: 0.2 } }),
+      ev(t + 1, { type: 'page_view', url: '/p/1', pageType: 'product', stats: { exitRate: 0.4 } }),
+    ])
+    expect(rates.stats).toBeNull()
+    expect(sessionVector(rates)[SESSION_FEATURE_NAMES.indexOf('has_stats')]).toBe(0)
+  })
+
+  it('keeps a page value without rates, the rates absent and read as 0', () => {
+    const value = aggregateSession([
+      ev(t, { type: 'page_view', url: '/', pageType: 'home', stats: { pageValue: 12 } }),
+      ev(t + 1, { type: 'page_view', url: '/p/1', pageType: 'product', stats: { pageValue: 0, exitRate: 0.5 } }),
+    ])
+    expect(value.stats).toEqual({ exitRate: 0.5, pageValue: 6 })
+    const raw = sessionVector(value)
+    const read = (name: string) => raw[SESSION_FEATURE_NAMES.indexOf(name)]
+    expect([read('has_stats'), read('bounce_rate'), read('exit_rate'), read('page_value'), read('page_value_positive')]).toEqual([1, 0, 0.5, 6, 1])
+  })
+
   it('counts checkout from begin_checkout, purchase or a checkout page', () => {
     for (const e of [{ type: 'begin_checkout' }, { type: 'purchase', orderId: 'o', value: 1, currency: 'EUR', items: [] }, { type: 'page_view', url: '/c', pageType: 'checkout' }]) {
       expect(aggregateSession([ev(t, e)]).checkoutReached).toBe(true)

@@ -183,13 +183,14 @@ export function toSessionAggregate(c: SessionCounts, start: number, options: Ses
     weekend: day === 0 || day === 6,
     specialDay: specialDayCloseness(date.getTime(), options.specialDays ?? DEFAULT_SPECIAL_DAYS),
     returning: options.returning ?? false,
-    stats:
-      c.bounceN + c.exitN + c.valueN === 0
-        ? null
-        : {
-            bounceRate: c.bounceN ? c.bounceSum / c.bounceN : 0,
-            exitRate: c.exitN ? c.exitSum / c.exitN : 0,
-            pageValue: c.valueN ? c.valueSum / c.valueN : 0,
-          },
+    // Statistics count only with a page value: the shipped session network reads the rates without one worse than
+    // no statistics at all (README, "Page statistics").
+    stats: c.valueN
+      ? {
+          ...(c.bounceN ? { bounceRate: c.bounceSum / c.bounceN } : {}),
+          ...(c.exitN ? { exitRate: c.exitSum / c.exitN } : {}),
+          pageValue: c.valueSum / c.valueN,
+        }
+      : null,
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { SESSION_FEATURE_NAMES } from './featureNames'
 import { sessionFeatureGroups } from './sessionFeatureGroups'
+import { SESSION_FEATURES } from './sessionFeatures'
 import { sessionVector } from './vectors'
 import type { SessionAggregate } from './types'
 
@@ -40,5 +41,13 @@ describe('sessionFeatureGroups', () => {
     // With statistics, a 2% exit rate is a fact of its own.
     const stats = sessionFeatureGroups({ ...session(4, 10), stats: { bounceRate: 0.01, exitRate: 0.02, pageValue: 0 } })
     expect(stats.map((group) => group.name)).toEqual(['month_may', 'hour_cos'])
+  })
+
+  it('gives the rates no page view carried with the page value, whose words then say what the statistics do', () => {
+    const value = sessionFeatureGroups({ ...session(4, 10), stats: { exitRate: 0.02, pageValue: 7.5 } })
+    expect(value[2]).toEqual({ name: 'page_value', raw: 7.5, members: ['page_value', 'bounce_rate'] })
+    const neither = sessionFeatureGroups({ ...session(4, 10), stats: { pageValue: 0 } })
+    expect(neither[2]).toEqual({ name: 'page_value', raw: 0, members: ['page_value', 'bounce_rate', 'exit_rate'] })
+    expect(SESSION_FEATURES.find((f) => f.name === 'page_value')!.describe(7.5)).toBe('average page value 7.5')
   })
 })

@@ -14,13 +14,17 @@ export interface SessionFeatureGroup {
 const SEASON = SESSION_FEATURES.map((f) => f.name).filter((name) => name.startsWith('month_'))
 const TIME_OF_DAY = ['hour_sin', 'hour_cos']
 const PAGE_STATISTICS = ['has_stats', 'bounce_rate', 'exit_rate', 'page_value', 'page_value_positive']
+const RATES = ['bounce_rate', 'exit_rate']
+const RATE_KEYS = ['bounceRate', 'exitRate'] as const
 
 /**
  * The session features an explanation gives as one line each, since they say one thing only together: the
  * season (`month_sin`, `month_cos` and the twelve one-hot months: "the time of year" twice and "not visiting in
  * March" say less than the month itself), named by the session's month; the time of day (`hour_sin`,
- * `hour_cos`); and, in a session without the shop's page statistics, the statistics' features, whose zeros then
- * stand for none ("no page statistics from the shop"), not for "pages with a 0% exit rate".
+ * `hour_cos`); in a session without the shop's page statistics, the statistics' features, whose zeros then
+ * stand for none ("no page statistics from the shop"), not for "pages with a 0% exit rate"; and in a session
+ * whose pages carried a page value but no bounce or exit rate, those rates with the page value ("average page
+ * value 12.5"), as their zeros stand for none too.
  *
  * @example
  * sessionFeatureGroups(session) // a November session at 14:00, without page statistics:
@@ -36,6 +40,12 @@ export function sessionFeatureGroups(session: SessionAggregate): SessionFeatureG
     { name: `month_${MONTH_KEYS[session.month]}`, raw: 1, members: SEASON },
     { ...hour, members: TIME_OF_DAY },
   ]
-  if (!session.stats) groups.push({ name: 'has_stats', raw: 0, members: PAGE_STATISTICS })
+  const stats = session.stats
+  if (!stats) groups.push({ name: 'has_stats', raw: 0, members: PAGE_STATISTICS })
+  else {
+    // Rates no page view carried read 0 for none: they go with the page value, which the statistics stand on.
+    const missing = RATES.filter((_, i) => stats[RATE_KEYS[i]] === undefined)
+    if (missing.length) groups.push({ name: 'page_value', raw: stats.pageValue, members: ['page_value', ...missing] })
+  }
   return groups
 }

@@ -31,12 +31,15 @@ export interface FeatureDefinition<A> {
  */
 export type PageGroup = 'administrative' | 'informational' | 'product' | 'none'
 
-/** Mean page statistics of a session (UCI BounceRates, ExitRates, PageValues). */
+/**
+ * Mean page statistics of a session (UCI BounceRates, ExitRates, PageValues). A session has them when at least one
+ * of its page views carries a page value; a rate none of them carries is absent (its feature reads 0).
+ */
 export interface SessionStats {
-  /** Mean bounce rate of the page views that carry one, 0–1. */
-  bounceRate: number
-  /** Mean exit rate of the page views that carry one, 0–1. */
-  exitRate: number
+  /** Mean bounce rate of the page views that carry one, 0–1; absent when none does. */
+  bounceRate?: number
+  /** Mean exit rate of the page views that carry one, 0–1; absent when none does. */
+  exitRate?: number
   /** Mean page value of the page views that carry one, ≥ 0. */
   pageValue: number
 }
