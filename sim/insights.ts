@@ -224,6 +224,7 @@ export interface RunMeasures {
   /** The same for the top pages' statistics alone (bounce rate, exit rate, page value). */
   pageShownCovered: number
   pageShown: number
+  /** Pages whose rates are published (views, bounce and exit rates shown); a page value is published on its own. */
   publishedPages: number
   /** Per page: share of views and the sessions from which its statistics would be published. */
   pagesNeed: { share: number; sessions: number; valueSessions: number }[]
@@ -343,7 +344,7 @@ export function measureRun(run: SimRun): RunMeasures {
     shown,
     pageShownCovered,
     pageShown,
-    publishedPages: insights.pages.filter((p) => p.published).length,
+    publishedPages: insights.pages.filter((p) => p.ratesPublished).length,
     pagesNeed,
   }
 }

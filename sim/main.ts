@@ -123,7 +123,7 @@ export async function main(args: string[]): Promise<number> {
           `conversion by segment ${(100 * m.conversionBySegmentMaxAbsError).toFixed(2)} pt; lift ${(100 * m.liftAbsError).toFixed(2)} pt; ` +
           `coverage ${(100 * run.intervalCoverage).toFixed(1)}%${devices === smallest ? ` (shares, ${repetitions} runs; ratios ${(100 * ratioCovered / Math.max(1, ratioIntervals)).toFixed(1)}%, top-20 page statistics ${(100 * pageCovered / Math.max(1, pageIntervals)).toFixed(1)}%; of all these, the ${shown.toLocaleString('en-US')} shown ${(100 * shownCovered / Math.max(1, shown)).toFixed(1)}%, the ${pageShown.toLocaleString('en-US')} shown page statistics ${(100 * pageShownCovered / Math.max(1, pageShown)).toFixed(1)}%)` : ''}; ` +
           `top-20 pages: bounce ${(100 * m.bounceMedianAbsError).toFixed(1)} pt, exit ${(100 * m.exitMedianAbsError).toFixed(1)} pt, value ${(100 * m.pageValueMedianRelError).toFixed(0)}%; ` +
-          `published ${m.publishedPages}/${PAGES} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+          `rates published ${m.publishedPages}/${PAGES} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
       )
     }
   }

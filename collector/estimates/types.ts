@@ -25,12 +25,18 @@ export interface InsightsQuery {
 }
 
 /** Page statistics of one page key, as the page-statistics table carries them. */
+/**
+ * Page statistics of one page key, as the page-statistics table carries them: a page is listed once its rates
+ * or its page value are shown, each with what is shown of it.
+ */
 export interface PageStatsRow {
-  bounceRate: number
-  exitRate: number
-  /** Left out while the page value is not readable (or the page is not on the page-value question's list). */
+  /** Left out, with `exitRate` and `views`, while the page's rates are not shown. */
+  bounceRate?: number
+  exitRate?: number
+  /** Left out while the page value is not shown (or the page is not on the page-value question's list). */
   pageValue?: number
-  views: number
+  /** Estimated page views behind the rates. */
+  views?: number
 }
 
 /** What the page-statistics table is written from. */

@@ -392,8 +392,8 @@ describe('README figures on accuracy and privacy', () => {
     const cases: Array<[string, string, number]> = [
       ['bounce and exit rate published, a page with ≥ 5% of views', 'bounce and exit', 0],
       ['bounce and exit rate published, a page with 1–2% of views', 'bounce and exit', 2],
-      ['page value shown, a listed page with ≥ 5% of views', 'page value', 0],
-      ['page value shown, a listed page with 1–2% of views', 'page value', 2],
+      ['page value shown and published, a listed page with ≥ 5% of views', 'page value', 0],
+      ['page value shown and published, a listed page with 1–2% of views', 'page value', 2],
     ]
     for (const [label, kind, column] of cases) {
       row(label).map(count).forEach((stated, i) => {

@@ -312,7 +312,7 @@ function estimatePages(sums: InsightSums, settings: Settings, averageOrderValue:
     const pageValue = product(orderRate, averageOrderValue, orderRate.enough && averageOrderValue.enough)
     if (nv < 2 || ne < 2) {
       const none = notComputable()
-      return { key, viewsPerSession: none, viewShare: none, exitsPerSession: none, bounceRate: none, exitRate: none, valueReports, sessionShare, orderRate, pageValue, published: false }
+      return { key, viewsPerSession: none, viewShare: none, exitsPerSession: none, bounceRate: none, exitRate: none, valueReports, sessionShare, orderRate, pageValue, ratesPublished: false, published: pageValue.enough }
     }
     const views = view.count(k, 0) + view.count(k, 1)
     const vps = (M * views) / nv
@@ -343,6 +343,7 @@ function estimatePages(sums: InsightSums, settings: Settings, averageOrderValue:
     const bouncesPerSession = estimate(bps, exit.variance(k, 0, 1) / (ne * ne), false, noBar, (exit.dx([0, 1]) + m * Math.abs(bps)) / (ne + m))
     const exitRate = quotient(exitsPerSession, viewsPerSession, enoughBehind)
     const bounceRate = quotient(bouncesPerSession, viewsPerSession, enoughBehind)
+    const ratesPublished = viewsPerSession.enough && bounceRate.enough && exitRate.enough
     return {
       key,
       viewsPerSession,
@@ -354,7 +355,8 @@ function estimatePages(sums: InsightSums, settings: Settings, averageOrderValue:
       sessionShare,
       orderRate,
       pageValue,
-      published: viewsPerSession.enough && bounceRate.enough && exitRate.enough,
+      ratesPublished,
+      published: ratesPublished || pageValue.enough,
     }
   })
   return { pages, pageViewsPerSession }

@@ -116,9 +116,11 @@ export interface PageInsight {
    * orderRate × the average order value (order question), i.e. assuming those orders have the average value.
    */
   pageValue: Estimate
+  /** Views, bounce rate and exit rate are readable: they go into the page-statistics table. */
+  ratesPublished: boolean
   /**
-   * Views, bounce rate and exit rate are readable: the page goes into the page-statistics table (with its page
-   * value when that is readable too).
+   * The page goes into the page-statistics table: its rates are readable (`ratesPublished`) or its page value
+   * is, each going in with what is readable of it.
    */
   published: boolean
 }
