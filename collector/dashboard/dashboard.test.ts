@@ -553,6 +553,22 @@ describe('dashboard', () => {
     expect(document.getElementById('facts')!.textContent).toContain(`Published pages0 of ${doc.pageKeys}`)
   })
 
+  it('says what the table gives of each page, rates, a page value or both, and what a rewrite now would give', async () => {
+    type Page = { key: string; published: boolean; ratesPublished: boolean; pageValue: { enough: boolean } }
+    const doc = insightsOf(4000) as unknown as { pageStats?: object; insights: { pages: Page[] } }
+    const [a, b, c, d, e] = doc.insights.pages.map((p) => p.key)
+    // Now: a with both, b with its page value alone, c with its rates alone, d with its page value alone, e not at all.
+    const next: Record<string, [boolean, boolean]> = { [a!]: [true, true], [b!]: [false, true], [c!]: [true, true], [d!]: [false, false], [e!]: [false, true] }
+    for (const p of doc.insights.pages) {
+      const [rates, value] = next[p.key] ?? [false, false]
+      Object.assign(p, { ratesPublished: rates, published: rates || value, pageValue: { ...p.pageValue, enough: value } })
+    }
+    doc.pageStats = { path: '/seglet/page-stats.json', integrity: 'sha256-old', day: DAY, pages: [a, b, c, d], withRates: [a, c], withValue: [a, b, d] }
+    await draw(doc)
+    const inTable = Object.fromEntries([...document.querySelectorAll('#pages tbody tr')].map((tr) => [tr.children[0]!.textContent, tr.children[6]!.textContent]))
+    expect([a, b, c, d, e].map((key) => inTable[key!])).toEqual(['rates and page value', 'page value', 'rates, next: rates and page value', 'page value, next: no', 'no, next: page value'])
+  })
+
   it('names the table under its own name, and tells the shop to render its pages from the pointer, not page-stats.json', async () => {
     const doc = insightsOf(400) as Record<string, unknown>
     const file = `page-stats-${'3f'.repeat(32)}.json`

@@ -163,7 +163,14 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect((await collector.app.request(`/seglet/page-stats-${'0'.repeat(64)}.json`)).status).toBe(404)
     // The dashboard names the table the pointer names, for the shop to check its pages against.
     const insights = (await (await collector.app.request('/seglet/insights.json')).json()) as { pageStats: object }
-    expect(insights.pageStats).toEqual({ path: '/seglet/page-stats.json', file: second.file, integrity: second.integrity, day: second.day, pages: expect.any(Array) })
+    expect(insights.pageStats).toEqual({ path: '/seglet/page-stats.json', file: second.file, integrity: second.integrity, day: second.day, pages: expect.any(Array), withRates: expect.any(Array), withValue: expect.any(Array) })
+    const held = JSON.parse(readFileSync(join(dir, second.file), 'utf8')).pages as Record<string, { bounceRate?: number; pageValue?: number }>
+    const { pages, withRates, withValue } = insights.pageStats as Record<string, string[]>
+    expect([pages, withRates, withValue]).toEqual([
+      Object.keys(held),
+      Object.keys(held).filter((key) => held[key]!.bounceRate !== undefined),
+      Object.keys(held).filter((key) => held[key]!.pageValue !== undefined),
+    ])
     // And the pointer, for a page renderer on another host than the collector: always the latest.
     const current = await collector.app.request('/seglet/page-stats.current.json')
     expect(current.status).toBe(200)

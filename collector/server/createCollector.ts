@@ -410,14 +410,24 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     if (read === LATE) return readTimedOut(c)
     const document = read
     c.header('cache-control', 'no-store')
-    // With the table under its own name (`file`, as page-stats.current.json names it) when one is published, and
-    // the pages it holds (the estimate's own `published` says which a rewrite now would hold).
+    // With the table under its own name (`file`, as page-stats.current.json names it) when one is published, the
+    // pages it holds and which of them it gives rates and a page value (the estimate's own `published`,
+    // `ratesPublished` and `pageValue.enough` say what a rewrite now would hold).
     const file = pageStats && options.pageStatsDir !== undefined ? pageStatsFileName(pageStats.integrity) : undefined
+    const rows = pageStats ? Object.entries(pageStats.table.pages) : []
     return c.json({
       ...document,
       currency,
       notice: options.notice,
-      pageStats: pageStats && { path: PAGE_STATS_PATH, file, integrity: pageStats.integrity, day: pageStats.table.day, pages: Object.keys(pageStats.table.pages) },
+      pageStats: pageStats && {
+        path: PAGE_STATS_PATH,
+        file,
+        integrity: pageStats.integrity,
+        day: pageStats.table.day,
+        pages: rows.map(([key]) => key),
+        withRates: rows.filter(([, row]) => row.bounceRate !== undefined).map(([key]) => key),
+        withValue: rows.filter(([, row]) => row.pageValue !== undefined).map(([key]) => key),
+      },
       // The signed manifest as browsers will judge it: the dashboard says when it is due to be renewed, and how.
       // Its command names the folder as typed, not by the server's path (see shownFolder).
       manifest: options.packsDir === undefined ? undefined : await readManifestExpiry(options.packsDir, now(), shownFolder(options.packsDir)),

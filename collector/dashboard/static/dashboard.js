@@ -136,6 +136,23 @@
   /** The page keys the page-statistics table last written holds (none before one is written). */
   const inTable = (doc) => new Set((doc.pageStats && doc.pageStats.pages) || [])
 
+  /**
+   * What the table last written gives of each page, and what a rewrite now would give where that differs: "rates
+   * and page value", "rates", "page value" or "no" ("page value, next: rates and page value"). A page value goes in
+   * without waiting for the page's rates.
+   */
+  function tableCells(doc) {
+    const stats = doc.pageStats || {}
+    const [held, rates, values] = [stats.pages, stats.withRates, stats.withValue].map((keys) => new Set(keys || []))
+    const what = (rate, value) => (rate && value ? 'rates and page value' : rate ? 'rates' : value ? 'page value' : 'no')
+    return (p) => {
+      // A collector that did not say what its rows hold: the page is in the table.
+      const now = !held.has(p.key) ? 'no' : stats.withRates ? what(rates.has(p.key), values.has(p.key)) : 'yes'
+      const next = p.published ? what(p.ratesPublished !== false, Boolean(p.pageValue && p.pageValue.enough)) : 'no'
+      return now === next || (now === 'yes' && p.published) ? now : `${now}, next: ${next}`
+    }
+  }
+
   function facts(doc) {
     const items = [
       ['Reports', count(doc.reports)],
@@ -716,6 +733,7 @@
     const rows = pageOrder(doc.insights.pages)
     const stats = doc.pageStats
     const asked = new Set(doc.valuePages || [])
+    const inTableCell = tableCells(doc)
     document.getElementById('page-stats-note').textContent =
       (stats
         ? stats.file
@@ -724,7 +742,7 @@
             `The current table (integrity ${stats.integrity}, ${stats.day}) is /seglet/${stats.file}. Pages load the published pages when they render pageStatsUrl and pageStatsIntegrity from page-stats.current.json, which names each new table: ${stats.path} with this integrity stops matching at the next rewrite.`
           : `The current table (integrity ${stats.integrity}, ${stats.day}) is served at ${stats.path}.`
         : 'The page-statistics table has not been written yet.') +
-      ` Page value is order value per session that viewed the page, from orders placed after it; the next page-statistics table asks about ${valuePagesSaid(doc, asked.size)} (browsers holding a table pick one of the pages it lists per page-value answer).`
+      ` Page value is order value per session that viewed the page, from orders placed after it; the next page-statistics table asks about ${valuePagesSaid(doc, asked.size)} (browsers holding a table pick one of the pages it lists per page-value answer). A page's rates and its page value each go into the table once shown: the page value, which needs far fewer reports, does not wait for the rates.`
     table(
       'pages',
       ['Page key', 'Share of views', 'Bounce rate', 'Exit rate', 'Sessions viewing it', 'Page value', 'In the table'],
@@ -737,7 +755,7 @@
         p.valueReports > 0 ? cell(p.sessionShare, rate) : asked.has(p.key) ? 'in the next page-statistics table' : 'not asked',
         p.valueReports > 0 ? cell(p.pageValue, money, whyNone(doc, 'order')) : asked.has(p.key) ? 'in the next page-statistics table' : 'not asked',
         // The table last written, which pages load; where a rewrite now would change it, says so.
-        inTable(doc).has(p.key) ? (p.published ? 'yes' : 'yes, next: no') : p.published ? 'no, next: yes' : 'no',
+        inTableCell(p),
       ]).concat(
         // A key added after some of the window's raw reports were purged has no estimate over this window.
         (doc.partialPageKeys || []).map((key) => [
@@ -814,7 +832,7 @@
     add('holdout', '', 'Holdout', 'share of sessions', l.holdoutShare, unit, '', whyNone(doc, 'arm'))
     for (const s of doc.insights.valueSegments) add('value segments', '', valueName(s.leaf), 'share of sessions', s.share, unit, valueId(s.leaf), whyNone(doc, 'value'))
     const asked = new Set(doc.valuePages || [])
-    const table = inTable(doc)
+    const inTableCell = tableCells(doc)
     for (const p of pageOrder(doc.insights.pages)) {
       add('pages', '', p.key, 'share of views', p.viewShare, unit, '', whyNone(doc, 'pageView'))
       add('pages', '', p.key, 'bounce rate', p.bounceRate, unit, '', whyNone(doc, 'pageView', 'pageExit'))
@@ -823,7 +841,7 @@
         if (p.valueReports > 0) add('pages', '', p.key, measure, estimate, clip, '', measure === 'page value' ? whyNone(doc, 'order') : NA)
         else said('pages', p.key, measure, asked.has(p.key) ? 'in the next page-statistics table' : 'not asked')
       }
-      said('pages', p.key, 'in the table', table.has(p.key) ? (p.published ? 'yes' : 'yes, next: no') : p.published ? 'no, next: yes' : 'no')
+      said('pages', p.key, 'in the table', inTableCell(p))
     }
     for (const key of doc.partialPageKeys || []) said('pages', key, 'share of views', 'left out of this window: added after some of its reports were deleted')
     for (const t of doc.traffic || []) {
