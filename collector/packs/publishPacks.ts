@@ -1,4 +1,4 @@
-import { link, open, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises'
+import { link, open, readFile, rename, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { basename, join } from 'node:path'
 import { isSegletError } from '../../src/errors'
@@ -180,14 +180,8 @@ const heldLocks = new Set<string>()
  */
 async function withPublishLock<T>(outDir: string, work: () => Promise<T>): Promise<T> {
   const lock = join(outDir, LOCK_FILE)
-  try {
-    await makeFolder(outDir)
-  } catch (error) {
-    // EEXIST: a file where the folder should be; ENOTDIR: a file where a folder above it should be.
-    const code = (error as NodeJS.ErrnoException).code
-    const problem = code === 'EEXIST' ? 'a file, not a folder; give the folder to publish into' : code === 'ENOTDIR' ? 'under a file, not a folder; give the folder to publish into' : fileProblem(error)
-    throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${problem}`, undefined, error)
-  }
+  const existed = await stat(outDir).then(() => true, () => false)
+  await makePublishFolder(outDir)
   const nonce = randomBytes(4).toString('hex')
   const mine = `${process.pid} ${MACHINE} ${nonce}\n`
   const giveUpAt = Date.now() + PUBLISH_LOCK_WAIT_MS
@@ -204,13 +198,32 @@ async function withPublishLock<T>(outDir: string, work: () => Promise<T>): Promi
     utimes(lock, at, at).catch(() => undefined)
   }, PUBLISH_LOCK_HEARTBEAT_MS)
   heartbeat.unref()
+  let refused = false
   try {
     return await work()
+  } catch (error) {
+    refused = true
+    throw error
   } finally {
     clearInterval(heartbeat)
     heldLocks.delete(mine)
     // Only this publish's own lock: never one another took over meanwhile (this process stalled too long).
     if ((await readFile(lock, 'utf8').catch(() => undefined)) === mine) await unlink(lock).catch(() => undefined)
+    // A publish refused (a pack that is not one, a version below the last) leaves no folder it made: removed only
+    // while empty, so never with another publish's lock or files in it (a publish waiting for it makes it again).
+    if (refused && !existed) await rmdir(outDir).catch(() => undefined)
+  }
+}
+
+/** Makes the folder to publish into, or says in one line why it cannot be. */
+async function makePublishFolder(outDir: string): Promise<void> {
+  try {
+    await makeFolder(outDir)
+  } catch (error) {
+    // EEXIST: a file where the folder should be; ENOTDIR: a file where a folder above it should be.
+    const code = (error as NodeJS.ErrnoException).code
+    const problem = code === 'EEXIST' ? 'a file, not a folder; give the folder to publish into' : code === 'ENOTDIR' ? 'under a file, not a folder; give the folder to publish into' : fileProblem(error)
+    throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${problem}`, undefined, error)
   }
 }
 
@@ -222,6 +235,11 @@ async function lockWaiting(outDir: string, lock: string, mine: string, giveUpAt:
       await writeFile(lock, mine, { flag: 'wx' })
       return
     } catch (error) {
+      // The folder removed meanwhile by the refused publish that made it: made again.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        await makePublishFolder(outDir)
+        continue
+      }
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
         throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${fileProblem(error)}`, undefined, error)
       }

@@ -82,6 +82,21 @@ it('says in one line that a pack file given to publish is not JSON, naming it', 
   expect((error as Error).message).not.toContain('\n')
 })
 
+it('leaves no folder behind when a publish into a new one is refused, and keeps a folder that was there', async () => {
+  const notes = join(dir, 'notes.md')
+  writeFileSync(notes, 'not a pack\n')
+  const fresh = join(dir, 'fresh')
+  await expect(publishPacks({ outDir: fresh, key, packs: { session: notes } })).rejects.toThrow(/is not JSON/)
+  expect(existsSync(fresh)).toBe(false)
+  mkdirSync(fresh)
+  await expect(publishPacks({ outDir: fresh, key, packs: { session: notes } })).rejects.toThrow(/is not JSON/)
+  expect(readdirSync(fresh)).toEqual([])
+  // Made again by a publish that goes through.
+  rmSync(fresh, { recursive: true })
+  await publishPacks({ outDir: fresh, key, packs: { session: fileURLToPath(new URL('../../src/models/session.json', import.meta.url)) } })
+  expect(readdirSync(fresh).sort()).toEqual(['packs.manifest', 'session-v1.json'])
+})
+
 it('says that a pack file given to publish is not UTF-8 text, rather than the decoder\'s message', async () => {
   const latin1 = join(dir, 'latin1.json')
   writeFileSync(latin1, Buffer.from([0x7b, 0x22, 0x6e, 0xe9, 0x22, 0x3a, 0x31, 0x7d]))
