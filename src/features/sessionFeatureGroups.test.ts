@@ -34,6 +34,24 @@ describe('sessionFeatureGroups', () => {
     },
   )
 
+  it('names the six-hour span of every hour of the day, its bounds included', () => {
+    const said = Array.from({ length: 24 }, (_, hour) => {
+      const time = sessionFeatureGroups(session(4, hour))[1]
+      return SESSION_FEATURES.find((f) => f.name === time.name)!.describe(time.raw)
+    })
+    const span = (from: number, to: number) => said.filter((_, hour) => (from < to ? hour >= from && hour <= to : hour >= from || hour <= to))
+    expect(new Set(span(22, 2))).toEqual(new Set(['visiting at night (21:00–3:00)']))
+    expect(new Set(span(4, 8))).toEqual(new Set(['visiting in the early morning (3:00–9:00)']))
+    expect(new Set(span(10, 14))).toEqual(new Set(['visiting around midday (9:00–15:00)']))
+    expect(new Set(span(16, 20))).toEqual(new Set(['visiting in the late afternoon or evening (15:00–21:00)']))
+    // A bound hour is said as one of the two spans it bounds.
+    expect(['visiting at night (21:00–3:00)', 'visiting in the early morning (3:00–9:00)']).toContain(said[3])
+    expect(['visiting in the late afternoon or evening (15:00–21:00)', 'visiting at night (21:00–3:00)']).toContain(said[21])
+    expect(['visiting in the early morning (3:00–9:00)', 'visiting around midday (9:00–15:00)']).toContain(said[9])
+    expect(['visiting around midday (9:00–15:00)', 'visiting in the late afternoon or evening (15:00–21:00)']).toContain(said[15])
+    expect(said).not.toContain('the time of day')
+  })
+
   it('gives the page statistics as one fact in a session without them, whose zeros mean none', () => {
     const none = sessionFeatureGroups(session(4, 10))
     expect(none[2]).toEqual({ name: 'has_stats', raw: 0, members: ['has_stats', 'bounce_rate', 'exit_rate', 'page_value', 'page_value_positive'] })

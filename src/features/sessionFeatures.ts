@@ -10,6 +10,8 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 
 const totalPages = (a: SessionAggregate) => a.administrativePages + a.informationalPages + a.productPages
 const angle = (value: number, period: number) => (2 * Math.PI * value) / period
+/** An hour component's words: its span where the component is the larger of the two (≥ 0.7 either way), else none. */
+const hourSpan = (high: string, low: string) => (v: number) => (v >= 0.7 ? high : v <= -0.7 ? low : 'the time of day')
 
 /**
  * Every session feature, once: its name (what a pack's feature spec lists), its transform before
@@ -18,8 +20,8 @@ const angle = (value: number, period: number) => (2 * Math.PI * value) / period
  * table; a pack reads the features it names.
  *
  * The first 31 are the UCI Online Shoppers columns (`publicData: true`), which the shipped pack reads. Page
- * statistics are 0 when missing and `has_stats` says whether they were present, so one model serves shops with
- * and without statistics. The month is given twice: as a point on the circle (smooth) and one-hot (purchase
+ * statistics are 0 when missing and `has_stats` says whether they were present (a session has them when one of its
+ * page views has a page value), so one model serves shops with and without statistics. The month is given twice: as a point on the circle (smooth) and one-hot (purchase
  * rates jump between neighbouring months; a month absent from training has zero weights). The rest are
  * behaviour Seglet captures that the public data lacks: a pack trained on a shop's own sessions reads them.
  *
@@ -104,7 +106,14 @@ export const SESSION_FEATURES: readonly FeatureDefinition<SessionAggregate>[] = 
     // Under a day is not always the same calendar day (an evening's visit, back the next morning).
     describe: (v) => (v <= 0 ? 'no earlier visit' : v < 1 ? 'back within a day' : `back after ${plural(v, 'day')}`),
   },
-  // Cyclic, as the month: one component alone does not name an hour.
-  { name: 'hour_sin', transform: 'identity', publicData: false, read: (a) => Math.sin(angle(a.hour, 24)), describe: () => 'the time of day' },
-  { name: 'hour_cos', transform: 'identity', publicData: false, read: (a) => Math.cos(angle(a.hour, 24)), describe: () => 'the time of day' },
+  // Cyclic, as the month: one component alone does not name an hour, but the larger of the two (the one an
+  // explanation gives, sessionFeatureGroups()) names a six-hour span, whose bounds are both the span's.
+  {
+    name: 'hour_sin', transform: 'identity', publicData: false, read: (a) => Math.sin(angle(a.hour, 24)),
+    describe: hourSpan('visiting in the early morning (3:00–9:00)', 'visiting in the late afternoon or evening (15:00–21:00)'),
+  },
+  {
+    name: 'hour_cos', transform: 'identity', publicData: false, read: (a) => Math.cos(angle(a.hour, 24)),
+    describe: hourSpan('visiting at night (21:00–3:00)', 'visiting around midday (9:00–15:00)'),
+  },
 ]
