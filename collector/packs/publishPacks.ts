@@ -230,15 +230,24 @@ async function makePublishFolder(outDir: string): Promise<void> {
 async function lockWaiting(outDir: string, lock: string, mine: string, giveUpAt: number): Promise<void> {
   // The lock as last seen, and when this process first saw it so (by its own clock: another host's may differ).
   let seen: (LockState & { since: number }) | undefined
+  // The folder was there and took no lock file: a first time may be another publish that made it again in between.
+  let noFileInFolder = false
   for (;;) {
     try {
       await writeFile(lock, mine, { flag: 'wx' })
       return
     } catch (error) {
-      // The folder removed meanwhile by the refused publish that made it: made again.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        await makePublishFolder(outDir)
-        continue
+        // The folder removed meanwhile by the refused publish that made it: made again. One that is there and takes no
+        // new file (a folder under /proc) is that error, not a folder to make again for ever.
+        if (!(await stat(outDir).then((info) => info.isDirectory(), () => false))) {
+          await makePublishFolder(outDir)
+          continue
+        }
+        if (!noFileInFolder) {
+          noFileInFolder = true
+          continue
+        }
       }
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
         throw new CollectorError('collector_pack', `cannot write to ${outDir}: ${fileProblem(error)}`, undefined, error)

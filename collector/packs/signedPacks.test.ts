@@ -97,6 +97,16 @@ it('leaves no folder behind when a publish into a new one is refused, and keeps 
   expect(readdirSync(fresh).sort()).toEqual(['packs.manifest', 'session-v1.json'])
 })
 
+it.runIf(existsSync('/proc/self'))('says in one line, and does not hang, when the folder to publish into takes no file (one under /proc)', async () => {
+  // A folder that is there but makes no new file: its ENOENT is final, not a folder another publish removed.
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting after 5 s'), 5_000)))
+  const outcome = await Promise.race([publishPacks({ outDir: '/proc', key, packs: { session: shipped('session') } }).then(() => 'published', (e: unknown) => e), late])
+  clearTimeout(timer)
+  expect(isSegletError(outcome) && outcome.code).toBe('collector_pack')
+  expect((outcome as Error).message).toBe('cannot write to /proc: no such file')
+})
+
 it('says that a pack file given to publish is not UTF-8 text, rather than the decoder\'s message', async () => {
   const latin1 = join(dir, 'latin1.json')
   writeFileSync(latin1, Buffer.from([0x7b, 0x22, 0x6e, 0xe9, 0x22, 0x3a, 0x31, 0x7d]))
