@@ -180,7 +180,8 @@ const heldLocks = new Set<string>()
  */
 async function withPublishLock<T>(outDir: string, work: () => Promise<T>): Promise<T> {
   const lock = join(outDir, LOCK_FILE)
-  const existed = await stat(outDir).then(() => true, () => false)
+  // Made by this publish: here, or again while it waited for the lock (see lockWaiting).
+  let made = !(await stat(outDir).then(() => true, () => false))
   await makePublishFolder(outDir)
   const nonce = randomBytes(4).toString('hex')
   const mine = `${process.pid} ${MACHINE} ${nonce}\n`
@@ -188,7 +189,7 @@ async function withPublishLock<T>(outDir: string, work: () => Promise<T>): Promi
   // Ours from before it is written: another publish of this process never takes it for one of an earlier life.
   heldLocks.add(mine)
   try {
-    await lockWaiting(outDir, lock, mine, giveUpAt)
+    if (await lockWaiting(outDir, lock, mine, giveUpAt)) made = true
   } catch (error) {
     heldLocks.delete(mine)
     throw error
@@ -211,7 +212,7 @@ async function withPublishLock<T>(outDir: string, work: () => Promise<T>): Promi
     if ((await readFile(lock, 'utf8').catch(() => undefined)) === mine) await unlink(lock).catch(() => undefined)
     // A publish refused (a pack that is not one, a version below the last) leaves no folder it made: removed only
     // while empty, so never with another publish's lock or files in it (a publish waiting for it makes it again).
-    if (refused && !existed) await rmdir(outDir).catch(() => undefined)
+    if (refused && made) await rmdir(outDir).catch(() => undefined)
   }
 }
 
@@ -227,21 +228,24 @@ async function makePublishFolder(outDir: string): Promise<void> {
   }
 }
 
-async function lockWaiting(outDir: string, lock: string, mine: string, giveUpAt: number): Promise<void> {
+/** Takes the lock, waiting for the publish that holds it; `true` when it made the folder again meanwhile. */
+async function lockWaiting(outDir: string, lock: string, mine: string, giveUpAt: number): Promise<boolean> {
   // The lock as last seen, and when this process first saw it so (by its own clock: another host's may differ).
   let seen: (LockState & { since: number }) | undefined
   // The folder was there and took no lock file: a first time may be another publish that made it again in between.
   let noFileInFolder = false
+  let made = false
   for (;;) {
     try {
       await writeFile(lock, mine, { flag: 'wx' })
-      return
+      return made
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         // The folder removed meanwhile by the refused publish that made it: made again. One that is there and takes no
         // new file (a folder under /proc) is that error, not a folder to make again for ever.
         if (!(await stat(outDir).then((info) => info.isDirectory(), () => false))) {
           await makePublishFolder(outDir)
+          made = true
           continue
         }
         if (!noFileInFolder) {

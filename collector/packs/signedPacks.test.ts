@@ -2,7 +2,7 @@
 // The collector signs and publishes; the browser's own code (src/pack) verifies. Every case below goes
 // through both, so the two sides cannot drift apart.
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, chmodSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, readFileSync, rmdirSync, rmSync, statSync, utimesSync, writeFileSync, chmodSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -95,6 +95,30 @@ it('leaves no folder behind when a publish into a new one is refused, and keeps 
   rmSync(fresh, { recursive: true })
   await publishPacks({ outDir: fresh, key, packs: { session: fileURLToPath(new URL('../../src/models/session.json', import.meta.url)) } })
   expect(readdirSync(fresh).sort()).toEqual(['packs.manifest', 'session-v1.json'])
+})
+
+it('a publish waiting for the lock makes the folder again when the refused publish that made it removed it, and removes it again when refused too', async () => {
+  const notes = join(dir, 'notes.md')
+  writeFileSync(notes, 'not a pack\n')
+  const fresh = join(dir, 'fresh')
+  const lock = join(fresh, 'packs.lock')
+  for (const pack of [notes, fileURLToPath(new URL('../../src/models/session.json', import.meta.url))]) {
+    // Another publish made the folder and holds its lock (a live process of this machine).
+    mkdirSync(fresh)
+    writeFileSync(lock, `${process.ppid} ${machine()} 0a1b2c3d\n`)
+    const publishing = publishPacks({ outDir: fresh, key, packs: { session: pack } }).then(() => 'published', (e: unknown) => (e as Error).message)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    // It is refused: its lock goes, then the folder it made.
+    rmSync(lock)
+    rmdirSync(fresh)
+    if (pack === notes) {
+      expect(await publishing).toMatch(/is not JSON/)
+      expect(existsSync(fresh)).toBe(false)
+    } else {
+      expect(await publishing).toBe('published')
+      expect(readdirSync(fresh).sort()).toEqual(['packs.manifest', 'session-v1.json'])
+    }
+  }
 })
 
 it.runIf(existsSync('/proc/self'))('says in one line, and does not hang, when the folder to publish into takes no file (one under /proc)', async () => {
