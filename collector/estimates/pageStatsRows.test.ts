@@ -7,20 +7,29 @@ import { createReportEstimator } from './createReportEstimator'
 import { pageKeyListId } from './pageKeyListId'
 
 const DAY = '2026-11-29'
-const QUERY = { from: DAY, to: DAY, epsilon: 2, pageKeyLists: { [pageKeyListId(TEST_PAGE_KEYS)]: TEST_PAGE_KEYS }, knownPacks: [TEST_CONTEXT] }
+const queryAt = (epsilon: number) => ({ from: DAY, to: DAY, epsilon, pageKeyLists: { [pageKeyListId(TEST_PAGE_KEYS)]: TEST_PAGE_KEYS }, knownPacks: [TEST_CONTEXT] })
 const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
 
-function rowsOf(n: number, seed: number): SumRow[] {
-  const parsed = reportBodies(n, { day: DAY, seed }).map((body) => estimator.parse(JSON.parse(body)))
+function rowsOf(n: number, seed: number, epsilon: number): SumRow[] {
+  const parsed = reportBodies(n, { day: DAY, seed, epsilon }).map((body) => estimator.parse(JSON.parse(body)))
   const group = estimator.groupOf(parsed[0]!)
   return [...estimator.addUp(group, parsed)].map(([counter, value]) => ({ ...group, counter, value }))
 }
 
 describe('the page-statistics table', () => {
-  it.each([1_500, 4_000, 20_000])('lists a page value as soon as it is shown, and rates only once they are (%i reports)', (n) => {
-    const rows = rowsOf(n, 7)
-    const { pages: insights } = estimator.insights(rows, QUERY).insights as { pages: Array<{ key: string; published: boolean; ratesPublished: boolean; pageValue: { enough: boolean; value: number }; bounceRate: { value: number } }> }
-    const table = estimator.pageStats(rows, QUERY).pages
+  // What the table then gives of its pages: nothing yet, page values alone, then rates with or without one (the
+  // pages off the page-value list).
+  it.each([
+    [2, 20_000, []],
+    [8, 4_000, ['page value']],
+    [8, 60_000, ['rates', 'rates and page value']],
+  ])('lists a page value as soon as it is shown, and rates only once they are (ε = %i, %i reports)', (epsilon, n, given) => {
+    const rows = rowsOf(n, 7, epsilon)
+    const query = queryAt(epsilon)
+    const { pages: insights } = estimator.insights(rows, query).insights as { pages: Array<{ key: string; published: boolean; ratesPublished: boolean; pageValue: { enough: boolean; value: number }; bounceRate: { value: number } }> }
+    const table = estimator.pageStats(rows, query).pages
+    const what = new Set(Object.values(table).map((row) => (row.bounceRate === undefined ? 'page value' : row.pageValue === undefined ? 'rates' : 'rates and page value')))
+    expect([...what].sort()).toEqual(given)
     for (const page of insights) {
       const row = table[page.key]
       expect(page.published, page.key).toBe(page.ratesPublished || page.pageValue.enough)
@@ -33,7 +42,10 @@ describe('the page-statistics table', () => {
         ...(page.pageValue.enough ? ['pageValue'] : []),
         ...(page.ratesPublished ? ['views'] : []),
       ].sort())
-      if (page.pageValue.enough) expect(row!.pageValue, page.key).toBeCloseTo(Math.max(0, page.pageValue.value), 2)
+      if (page.pageValue.enough) {
+        expect(TEST_VALUE_PAGES, page.key).toContain(page.key)
+        expect(row!.pageValue, page.key).toBeCloseTo(Math.max(0, page.pageValue.value), 2)
+      }
       if (page.ratesPublished) expect(row!.bounceRate, page.key).toBeCloseTo(Math.min(1, Math.max(0, page.bounceRate.value)), 4)
     }
   })
