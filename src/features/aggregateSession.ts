@@ -10,8 +10,8 @@ export type AggregateSessionOptions = SessionContext
  *
  * Page counts come from `page_view` events, visible time from `engagement` events (`visibleMs / 1000`),
  * both grouped with `pageGroup()`. Page statistics are averaged, per statistic, over the page views that carry
- * it; `stats` is `null` when none does. Month, hour, weekend and special day come from the first event, local
- * time. Cart, product-view and scroll sums as described on `SessionAggregate`.
+ * it; `stats` is `null` when none carries a page value. Month, hour, weekend and special day come from the first
+ * event, local time. Cart, product-view and scroll sums as described on `SessionAggregate`.
  *
  * @example
  * const agg = aggregateSession(sessionize(events).pop() ?? [], { returning: true })

@@ -151,7 +151,7 @@ export interface SessionContext extends Pick<FeatureOptions, 'specialDays'> {
 /**
  * The `SessionAggregate` of running sums. Month, hour, weekend and special day come from `start`, the
  * session's first event, in local time. Page statistics are the means over the page views that carry them;
- * `stats` is `null` when none does.
+ * `stats` is `null` when none carries a page value, and a rate none carries is left out.
  */
 export function toSessionAggregate(c: SessionCounts, start: number, options: SessionContext = {}): SessionAggregate {
   const date = new Date(Number.isFinite(start) ? start : 0)

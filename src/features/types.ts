@@ -98,7 +98,7 @@ export interface SessionAggregate {
   specialDay: number
   /** Earlier sessions exist in the stored history (UCI `VisitorType` = Returning_Visitor). */
   returning: boolean
-  /** Mean page statistics, or `null` when no page view of the session carried any. */
+  /** Mean page statistics, or `null` when no page view of the session carried a page value. */
   stats: SessionStats | null
 }
 
