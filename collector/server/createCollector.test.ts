@@ -813,10 +813,16 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect([...table.valuePages].sort()).toEqual([...TEST_PAGE_KEYS].sort())
     const views = (key: string) => insights.insights.pages.find((p: any) => p.key === key).viewsPerSession.value
     for (let i = 1; i < table.valuePages.length; i++) expect(views(table.valuePages[i - 1])).toBeGreaterThanOrEqual(views(table.valuePages[i]))
+    // Each row with its rates (both in 0–1, with the views behind them), its page value (≥ 0), or both.
     for (const [key, row] of Object.entries(table.pages) as [string, any][]) {
       expect(TEST_PAGE_KEYS).toContain(key)
-      expect(row.bounceRate).toBeGreaterThanOrEqual(0)
-      expect(row.exitRate).toBeLessThanOrEqual(1)
+      expect(row.bounceRate !== undefined || row.pageValue !== undefined).toBe(true)
+      if (row.bounceRate !== undefined) {
+        expect(row.bounceRate).toBeGreaterThanOrEqual(0)
+        expect(row.exitRate).toBeLessThanOrEqual(1)
+        expect(row.views).toBeGreaterThanOrEqual(0)
+      }
+      if (row.pageValue !== undefined) expect(row.pageValue).toBeGreaterThanOrEqual(0)
     }
   })
 

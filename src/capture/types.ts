@@ -72,7 +72,7 @@ export interface CaptureOptions {
   pageStats?: PageStatsSource
   /**
    * URL (same origin only) of the page-statistics table the Seglet collector writes from private reports; it
-   * gives page views without statistics of their own the statistics of their page key
+   * gives page views the statistics of their page key that they do not carry of their own
    * (`<meta name="seglet:page-key">`). Loaded after the page's work like a model pack: checked against
    * `pageStatsIntegrity` before it is parsed, at most `MAX_PAGE_STATS_TABLE_BYTES`, cached. Requires
    * `pageStatsIntegrity`.

@@ -256,7 +256,7 @@ export function createDecider(ctx: DeciderContext): Decider {
       const gap = ctx.features?.sessionGapMs
       // The features move with each write (the fold); the store is read again only for the first decision,
       // after the page was hidden or shown again (another tab may have written meanwhile), or when the fold cannot follow.
-      // Page views without statistics of their own take them from the shop's page-statistics table.
+      // Page views take the statistics they do not carry of their own from the shop's page-statistics table.
       const stats = await table
       const withStats = (events: readonly StoredEvent[]): StoredEvent[] => (stats ? withTableStats(events, stats) : (events as StoredEvent[]))
       let features = fold && !stale && !pending && fold.add(withStats(flushed)) ? fold.features(now) : undefined

@@ -53,7 +53,7 @@ describe('validatePageStatsTable', () => {
 })
 
 describe('withTableStats', () => {
-  it('gives page views without statistics their page key\'s statistics, and changes nothing else', () => {
+  it('gives page views their page key\'s statistics, each one a page view does not carry of its own, and changes nothing else', () => {
     const valid = validatePageStatsTable(JSON.parse(text))
     const events = [
       { id: '1', ts: 1, type: 'page_view', url: '/a', pageType: 'product', pageKey: 'product/mug' },
@@ -61,11 +61,18 @@ describe('withTableStats', () => {
       { id: '3', ts: 3, type: 'page_view', url: '/c', pageType: 'other', pageKey: 'unknown' },
       { id: '4', ts: 4, type: 'page_view', url: '/d', pageType: 'other' },
       { id: '5', ts: 5, type: 'search', query: 'x' },
+      { id: '6', ts: 6, type: 'page_view', url: '/e', pageType: 'product', pageKey: 'product/mug', stats: { bounceRate: 0.5, exitRate: 0.6 } },
+      { id: '7', ts: 7, type: 'page_view', url: '/f', pageType: 'product', pageKey: 'product/mug', stats: { bounceRate: 0.5, exitRate: 0.6, pageValue: 2 } },
     ] as StoredEvent[]
     const out = withTableStats(events, valid)
     expect(out[0]).toEqual({ ...events[0], stats: { bounceRate: 0.21, exitRate: 0.33, pageValue: 12.5 } })
-    expect(out.slice(1)).toEqual(events.slice(1))
+    // The page's own statistics come first; the table gives those it lacks (a page value for its own rates).
+    expect(out[1]).toEqual({ ...events[1], stats: { bounceRate: 0.21, exitRate: 0.33, pageValue: 1 } })
+    expect(out[5]).toEqual({ ...events[5], stats: { bounceRate: 0.5, exitRate: 0.6, pageValue: 12.5 } })
+    expect(out[6]).toEqual(events[6])
+    expect(out.slice(2, 5)).toEqual(events.slice(2, 5))
     expect(events[0]).not.toHaveProperty('stats')
+    expect(events[5]!.type === 'page_view' && events[5].stats).toEqual({ bounceRate: 0.5, exitRate: 0.6 })
   })
 })
 
