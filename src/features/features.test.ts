@@ -5,7 +5,7 @@ import {
   aggregateLifetime, aggregateSession, applyFeatureSpec, computeFeatures, DEFAULT_SESSION_GAP_MS,
   LIFETIME_FEATURE_NAMES, LIFETIME_FEATURE_TRANSFORMS, lifetimeVector, pageGroup,
   SESSION_FEATURE_NAMES, SESSION_FEATURE_TRANSFORMS, sessionize, sessionVector,
-  specialDayCloseness, selectFeatures, SESSION_FEATURES, LIFETIME_FEATURES,
+  specialDayCloseness, nearestSpecialDay, selectFeatures, SESSION_FEATURES, LIFETIME_FEATURES,
 } from './index'
 
 let seq = 0
@@ -39,6 +39,21 @@ describe('specialDayCloseness', () => {
     expect(specialDayCloseness(at(2018, 12, 19), [{ name: 'Christmas', month: 12, day: 25 }])).toBe(1)
     expect(specialDayCloseness(at(2018, 12, 15), [{ name: 'Christmas', month: 12, day: 25, peakDaysBefore: 10 }])).toBe(1)
     expect(specialDayCloseness(at(2018, 12, 19), [])).toBe(0)
+  })
+
+  it('names the special day the closeness is to, and none at 0 or for a rule without a name', () => {
+    expect(nearestSpecialDay(at(2018, 2, 7))).toEqual({ closeness: 0.8, name: "Valentine's Day" })
+    expect(nearestSpecialDay(at(2018, 5, 7))).toEqual({ closeness: 0.8, name: "Mother's Day" })
+    expect(nearestSpecialDay(at(2018, 11, 20))).toEqual({ closeness: 0 })
+    const rules = [{ name: 'Christmas', month: 12, day: 25 }, { name: 'Boxing Day', month: 12, day: 26 }]
+    // The closer of two: 19 December peaks Christmas (6 days before), Boxing Day is 0.8.
+    expect(nearestSpecialDay(at(2018, 12, 19), rules)).toEqual({ closeness: 1, name: 'Christmas' })
+    expect(nearestSpecialDay(at(2018, 12, 20), rules)).toEqual({ closeness: 1, name: 'Boxing Day' })
+    expect(nearestSpecialDay(at(2018, 12, 19), [{ month: 12, day: 25 } as never])).toEqual({ closeness: 1 })
+    // The session's aggregate carries it for explanations.
+    const agg = aggregateSession([ev(at(2018, 5, 7), { type: 'page_view', url: '/', pageType: 'home' })])
+    expect([agg.specialDay, agg.specialDayName]).toEqual([0.8, "Mother's Day"])
+    expect(aggregateSession([ev(at(2018, 11, 20), { type: 'page_view', url: '/', pageType: 'home' })])).not.toHaveProperty('specialDayName')
   })
 })
 

@@ -25,7 +25,7 @@ export { pageGroup } from './pageGroup'
 export { selectFeatures } from './selectFeatures'
 export { SESSION_FEATURES } from './sessionFeatures'
 export { DEFAULT_SESSION_GAP_MS, sessionize } from './sessionize'
-export { DEFAULT_SPECIAL_DAYS, SPECIAL_DAY_PEAK_DAYS, specialDayCloseness } from './specialDayCloseness'
+export { DEFAULT_SPECIAL_DAYS, SPECIAL_DAY_PEAK_DAYS, specialDayCloseness, nearestSpecialDay } from './specialDayCloseness'
 export type {
   FeatureDefinition,
   FeatureOptions,

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../events/types'
 import { pageGroup } from './pageGroup'
-import { DEFAULT_SPECIAL_DAYS, specialDayCloseness } from './specialDayCloseness'
+import { DEFAULT_SPECIAL_DAYS, nearestSpecialDay } from './specialDayCloseness'
 import type { FeatureOptions, SessionAggregate } from './types'
 import { DAY_MS } from '../lib/time'
 
@@ -156,6 +156,7 @@ export interface SessionContext extends Pick<FeatureOptions, 'specialDays'> {
 export function toSessionAggregate(c: SessionCounts, start: number, options: SessionContext = {}): SessionAggregate {
   const date = new Date(Number.isFinite(start) ? start : 0)
   const day = date.getDay()
+  const special = nearestSpecialDay(date.getTime(), options.specialDays ?? DEFAULT_SPECIAL_DAYS)
   return {
     administrativePages: c.administrativePages,
     administrativeSeconds: c.administrativeMs / 1000,
@@ -181,7 +182,8 @@ export function toSessionAggregate(c: SessionCounts, start: number, options: Ses
     hour: date.getHours(),
     month: date.getMonth(),
     weekend: day === 0 || day === 6,
-    specialDay: specialDayCloseness(date.getTime(), options.specialDays ?? DEFAULT_SPECIAL_DAYS),
+    specialDay: special.closeness,
+    ...(special.name ? { specialDayName: special.name } : {}),
     returning: options.returning ?? false,
     // Statistics count only with a page value: the shipped session network reads the rates without one worse than
     // no statistics at all (README, "Page statistics").

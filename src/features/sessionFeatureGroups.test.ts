@@ -34,6 +34,14 @@ describe('sessionFeatureGroups', () => {
     },
   )
 
+  it('names the special day a session is close to, which the closeness alone cannot say', () => {
+    const close = sessionFeatureGroups({ ...session(4, 10), specialDay: 0.8, specialDayName: "Mother's Day" })
+    expect(close.at(-1)).toEqual({ name: 'special_day', raw: 0.8, members: ['special_day'], says: "close to Mother's Day" })
+    // Without a name (data that gives the closeness alone), or not close to one: the feature's own words.
+    expect(sessionFeatureGroups({ ...session(4, 10), specialDay: 0.8 }).map((g) => g.name)).not.toContain('special_day')
+    expect(sessionFeatureGroups({ ...session(4, 10), specialDay: 0, specialDayName: "Mother's Day" }).map((g) => g.name)).not.toContain('special_day')
+  })
+
   it('names the six-hour span of every hour of the day, its bounds included', () => {
     const said = Array.from({ length: 24 }, (_, hour) => {
       const time = sessionFeatureGroups(session(4, hour))[1]

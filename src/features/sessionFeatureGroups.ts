@@ -9,6 +9,8 @@ export interface SessionFeatureGroup {
   raw: number
   /** The features the group stands for. */
   members: readonly string[]
+  /** Its words, where the name's feature cannot say them from `raw` alone. */
+  says?: string
 }
 
 const SEASON = SESSION_FEATURES.map((f) => f.name).filter((name) => name.startsWith('month_'))
@@ -24,7 +26,8 @@ const RATE_KEYS = ['bounceRate', 'exitRate'] as const
  * `hour_cos`); in a session without the shop's page statistics, the statistics' features, whose zeros then
  * stand for none ("no page statistics from the shop"), not for "pages with a 0% exit rate"; and in a session
  * whose pages carried a page value but no bounce or exit rate, those rates with the page value ("average page
- * value 12.5"), as their zeros stand for none too.
+ * value 12.5"), as their zeros stand for none too. A session close to a special day of the calendar gets that
+ * day by its name ("close to Mother's Day").
  *
  * @example
  * sessionFeatureGroups(session) // a November session at 14:00, without page statistics:
@@ -47,5 +50,7 @@ export function sessionFeatureGroups(session: SessionAggregate): SessionFeatureG
     const missing = RATES.filter((_, i) => stats[RATE_KEYS[i]] === undefined)
     if (missing.length) groups.push({ name: 'page_value', raw: stats.pageValue, members: ['page_value', ...missing] })
   }
+  // The special day by its name, which the closeness alone does not give.
+  if (session.specialDay > 0 && session.specialDayName) groups.push({ name: 'special_day', raw: session.specialDay, members: ['special_day'], says: `close to ${session.specialDayName}` })
   return groups
 }

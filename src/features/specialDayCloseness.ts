@@ -45,18 +45,36 @@ export function specialDayCloseness(
   ts: number,
   specialDays: readonly SpecialDayRule[] = DEFAULT_SPECIAL_DAYS,
 ): number {
+  return nearestSpecialDay(ts, specialDays).closeness
+}
+
+/**
+ * {@link specialDayCloseness} with the name of the special day it is the closeness to (the first rule to reach it),
+ * when the closeness is above 0 and the rule's name is a non-empty string.
+ *
+ * @example
+ * nearestSpecialDay(new Date(2018, 1, 8).getTime()) // { closeness: 1, name: "Valentine's Day" }
+ */
+export function nearestSpecialDay(
+  ts: number,
+  specialDays: readonly SpecialDayRule[] = DEFAULT_SPECIAL_DAYS,
+): { closeness: number; name?: string } {
   const date = new Date(ts)
   const year = date.getFullYear()
   const today = dayNumber(year, date.getMonth(), date.getDate())
   let best = 0
+  let name: unknown
   for (const rule of specialDays) {
     for (const y of [year, year + 1]) {
       const d = ruleDay(rule, y) - today
       if (d < 0) continue
       // Integer steps keep the result exactly one of 0, 0.2, …, 1.
       const steps = Math.max(0, 5 - Math.abs(d - (rule.peakDaysBefore ?? SPECIAL_DAY_PEAK_DAYS)))
-      best = Math.max(best, steps / 5)
+      if (steps / 5 > best) {
+        best = steps / 5
+        name = rule.name
+      }
     }
   }
-  return best
+  return typeof name === 'string' && name ? { closeness: best, name } : { closeness: best }
 }

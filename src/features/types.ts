@@ -96,6 +96,11 @@ export interface SessionAggregate {
   weekend: boolean
   /** Closeness to the nearest special day of the calendar, 0–1 in steps of 0.2 (UCI `SpecialDay`). */
   specialDay: number
+  /**
+   * The name of the special day `specialDay` is the closeness to (its rule's `name`: "Mother's Day"), when that
+   * is above 0; explanations say it. Absent in aggregates of data that gives the closeness alone (UCI).
+   */
+  specialDayName?: string
   /** Earlier sessions exist in the stored history (UCI `VisitorType` = Returning_Visitor). */
   returning: boolean
   /** Mean page statistics, or `null` when no page view of the session carried a page value. */

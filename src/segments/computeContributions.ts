@@ -31,13 +31,13 @@ export function computeContributions(input: ContributionInput): Contribution[] {
   const vector = Float32Array.from(normalised as ArrayLike<number>)
   const n = Math.min(names.length, vector.length)
   // What is occluded together: a group in place of its first member the pack reads, every other feature alone.
-  type Unit = { name: string; raw: number; features: number[] }
+  type Unit = { name: string; raw: number; says?: string; features: number[] }
   const units: Unit[] = []
   const grouped = new Map<number, Unit>()
   for (const group of input.groups ?? []) {
     const features: number[] = []
     for (let i = 0; i < n; i++) if (group.members.includes(names[i]) && !grouped.has(i)) features.push(i)
-    const unit = { name: group.name, raw: group.raw, features }
+    const unit = { name: group.name, raw: group.raw, says: group.says, features }
     for (const i of features) grouped.set(i, unit)
   }
   for (let i = 0; i < n; i++) {
@@ -49,7 +49,7 @@ export function computeContributions(input: ContributionInput): Contribution[] {
   const occluded = units.filter((unit) => unit.features.some((i) => vector[i] !== baseline))
   const found: Contribution[] = []
   const keep = (unit: Unit, delta: number) => {
-    if (Number.isFinite(delta) && Math.abs(delta) >= minDelta) found.push({ name: unit.name, raw: unit.raw, delta })
+    if (Number.isFinite(delta) && Math.abs(delta) >= minDelta) found.push({ name: unit.name, raw: unit.raw, delta, ...(unit.says ? { says: unit.says } : {}) })
   }
   if (input.predictMany) {
     // One batched inference: row 0 is the vector itself, then one row per occluded feature or group.

@@ -127,6 +127,13 @@ describe('explainFeatures', () => {
       { feature: 'returning', value: 1, delta: -0.1, text: 'wiederkehrend (1)' },
     ])
   })
+
+  it("says a group's own words (a special day's name), which the shop's own wording still comes before", () => {
+    const contributions = [{ name: 'special_day', raw: 0.8, delta: 0.2, says: "close to Mother's Day" }]
+    expect(explainFeatures(contributions)[0]!.text).toBe("close to Mother's Day")
+    expect(explainFeatures(contributions, { describe: (name) => (name === 'special_day' ? 'kurz vor einem Feiertag' : undefined) })[0]!.text).toBe('kurz vor einem Feiertag')
+    expect(explainFeatures([{ name: 'special_day', raw: 0.8, delta: 0.2 }])[0]!.text).toBe('close to a special day')
+  })
 })
 
 describe('computeContributions', () => {
@@ -256,6 +263,10 @@ describe('computeContributions', () => {
     // One prediction per feature or group gives the same, and leaves the vector as it was.
     expect(computeContributions({ ...input, groups, top: Infinity, predict: cancel })).toEqual(together)
     expect(Array.from(input.normalised)).toEqual([1, 1, 1, 0])
+    // A group's own words go with its contribution.
+    const said = computeContributions({ ...input, groups: [{ name: 'weekend', raw: 1, members: ['weekend'], says: 'at the weekend, as said' }], top: Infinity, predict: cancel })
+    expect(said.find((c) => c.name === 'weekend')).toMatchObject({ says: 'at the weekend, as said' })
+    expect(said.find((c) => c.name === 'month_sin')).not.toHaveProperty('says')
   })
 
   it('does not modify the caller’s vector', () => {

@@ -9,10 +9,10 @@ import type { Contribution, ExplainOptions, Explanation } from './types'
  * // [{ feature: 'product_pages', value: 8, delta: 0.2, text: '8 shopping pages viewed' }]
  */
 export function explainFeatures(contributions: readonly Contribution[], options: ExplainOptions = {}): Explanation[] {
-  return contributions.map(({ name, raw, delta }) => ({
+  return contributions.map(({ name, raw, delta, says }) => ({
     feature: name,
     value: raw,
     delta,
-    text: options.describe?.(name, raw) ?? describeFeature(name, raw),
+    text: options.describe?.(name, raw) ?? says ?? describeFeature(name, raw),
   }))
 }

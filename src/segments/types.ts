@@ -251,6 +251,8 @@ export interface Contribution {
   raw: number
   /** Target with the feature minus target with the feature occluded, on the chosen `scale`. */
   delta: number
+  /** Its words, where the group it stands for gave them (a group's `says`), in place of the feature's own. */
+  says?: string
 }
 
 /**
@@ -277,6 +279,11 @@ export interface ContributionGroup {
   raw: number
   /** The features it stands for; those the pack does not read are left out. */
   members: readonly string[]
+  /**
+   * Its words, when the name's feature cannot say them from the raw value alone ("close to Mother's Day").
+   * @default the words of `name` for `raw`
+   */
+  says?: string
 }
 
 /** Input of `computeContributions()`. */
