@@ -50,6 +50,8 @@ describe('specialDayCloseness', () => {
     expect(nearestSpecialDay(at(2018, 12, 19), rules)).toEqual({ closeness: 1, name: 'Christmas' })
     expect(nearestSpecialDay(at(2018, 12, 20), rules)).toEqual({ closeness: 1, name: 'Boxing Day' })
     expect(nearestSpecialDay(at(2018, 12, 19), [{ month: 12, day: 25 } as never])).toEqual({ closeness: 1 })
+    // A rule the code cannot read makes the closeness NaN, which training refuses before it reads any data.
+    expect(nearestSpecialDay(at(2018, 12, 19), [{ name: 'x' } as never, ...rules]).closeness).toBeNaN()
     // The session's aggregate carries it for explanations.
     const agg = aggregateSession([ev(at(2018, 5, 7), { type: 'page_view', url: '/', pageType: 'home' })])
     expect([agg.specialDay, agg.specialDayName]).toEqual([0.8, "Mother's Day"])

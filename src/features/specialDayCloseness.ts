@@ -70,10 +70,9 @@ export function nearestSpecialDay(
       if (d < 0) continue
       // Integer steps keep the result exactly one of 0, 0.2, …, 1.
       const steps = Math.max(0, 5 - Math.abs(d - (rule.peakDaysBefore ?? SPECIAL_DAY_PEAK_DAYS)))
-      if (steps / 5 > best) {
-        best = steps / 5
-        name = rule.name
-      }
+      if (steps / 5 > best) name = rule.name
+      // Math.max: a rule the code cannot read (no month) makes the closeness NaN, as it always has.
+      best = Math.max(best, steps / 5)
     }
   }
   return typeof name === 'string' && name ? { closeness: best, name } : { closeness: best }
