@@ -182,6 +182,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     healthTimeoutMs: args.healthTimeoutMs,
     reportTimeoutMs: args.reportTimeoutMs,
     readTimeoutMs: args.readTimeoutMs,
+    minTrainingAnswers: args.minTrainingAnswers,
     onReportsCapped: (day) =>
       console.error(`seglet collector: ${args.maxReportsPerDay} reports stored for ${day} (--max-reports-per-day): refusing reports with 503 until midnight UTC`),
     maxNewPacksPerDay: args.maxNewPacksPerDay,

@@ -48,3 +48,27 @@ describe.skipIf(!present)('dashboard preview', () => {
     expect(document.querySelector('#facts div dd')!.textContent).toBe('300')
   })
 })
+
+describe.skipIf(!present)('dashboard preview with training answers', () => {
+  it('puts in the share of training answers it is given, which the dashboard counts as a retrain would', async () => {
+    const preview = await startDashboard(loadPopulation(file), createShop(createRng(20261129)), { devices: 2000, epsilon: 2, seed: 3, port: 0, learnShare: 0.4 })
+    try {
+      expect(preview.stored).toBe(2000)
+      const doc = (await (await fetch(new URL('/seglet/insights.json', preview.url))).json()) as {
+        reports: number
+        training: { status: string; network: string; answers: number; fitAnswers: number; checkAnswers: number; reason: string }
+      }
+      // Each report answers the training question with probability 0.4: 800 expected, sd 22.
+      expect(doc.training.answers).toBeGreaterThan(700)
+      expect(doc.training.answers).toBeLessThan(900)
+      expect(doc.training.fitAnswers + doc.training.checkAnswers).toBe(doc.training.answers)
+      // Spread over seven days, both kinds of day have answers.
+      expect(doc.training.fitAnswers).toBeGreaterThan(0)
+      expect(doc.training.checkAnswers).toBeGreaterThan(0)
+      expect(doc.training).toMatchObject({ status: 'waiting', network: 'session@1.0.0' })
+      expect(doc.training.reason).toBe(`${doc.training.answers} training answers from ${(doc as unknown as { from: string }).from} to ${(doc as unknown as { to: string }).to}; a retrain needs 20000`)
+    } finally {
+      await preview.stop()
+    }
+  }, 120_000)
+})

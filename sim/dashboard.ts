@@ -8,6 +8,8 @@ import { createCollector, DASHBOARD_PATH } from '../collector/server/createColle
 import { createCollectorServer } from '../collector/server/createCollectorServer'
 import { migrate } from '../collector/storage/migrate'
 import { openDatabase } from '../collector/storage/openDatabase'
+import type { ModelPack } from '../src/pack/types'
+import { learnTruths } from './drift'
 import { simulateInsights, simulateReports } from './insights'
 import type { Population } from './population'
 import type { Shop } from './shop'
@@ -21,6 +23,11 @@ export interface DashboardPreviewOptions {
   seed: number
   /** Port on 127.0.0.1; 0 takes a free one. */
   port: number
+  /**
+   * Share of the browsers' reports that answer the training question instead of an insights question, as pages with
+   * `data-learn-share` send them: the dashboard's training section then counts them. @default 0
+   */
+  learnShare?: number
   /** Called with a line of progress. @default none */
   log?: (line: string) => void
 }
@@ -92,7 +99,10 @@ export async function startDashboard(population: Population, shop: Shop, options
     const valuePages = chooseValuePages(simulateInsights(population, shop, { devices, epsilon, seed: seed + 77 }).insights.pages, DEFAULT_VALUE_PAGES)
     const yesterday = addDays(utcDay(), -1)
     const bodies: string[] = []
-    simulateReports(population, shop, { devices, epsilon, seed, valuePages, dayOf: (d) => addDays(yesterday, -(d % DAYS)) }, (body) => bodies.push(JSON.stringify(body)))
+    const learnShare = options.learnShare ?? 0
+    // The training answers' truth: the shipped session pack's scores of each session, as its browsers compute them.
+    const learn = learnShare > 0 ? learnTruths(population.rows, population.packs.find((p) => (p as ModelPack).kind === 'session') as ModelPack) : undefined
+    simulateReports(population, shop, { devices, epsilon, seed, valuePages, learnShare, learn, dayOf: (d) => addDays(yesterday, -(d % DAYS)) }, (body) => bodies.push(JSON.stringify(body)))
     let stored = 0
     const refused: Record<string, number> = {}
     for (let i = 0; i < bodies.length; i += CHUNK) {

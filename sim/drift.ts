@@ -91,18 +91,23 @@ export function priorPack(file: string, log: (line: string) => void, fresh = fal
 /** November–December sessions scored by the prior (with and without page statistics). */
 export function driftSessions(rows: readonly ShoppersRow[], prior: ModelPack): DriftSession[] {
   const late = rows.filter((r) => r.month >= PRIOR_MONTHS_BEFORE)
-  const aggregates = late.map((r) => rowToAggregate(r))
+  const learn = learnTruths(late, prior)
+  return late.map((r, i) => ({ index: r.index, ordered: r.revenue, learn: learn[i] }))
+}
+
+/**
+ * What a browser running `pack` would answer the training question with about each row's session: the pack's
+ * intent logit with and without the session's page statistics, and the session's values the tables read.
+ */
+export function learnTruths(rows: readonly ShoppersRow[], pack: ModelPack): LearnTruth[] {
+  const aggregates = rows.map((r) => rowToAggregate(r))
   const raws = aggregates.map((a) => sessionVector(a))
-  const masked = late.map((r) => sessionVector({ ...rowToAggregate(r), stats: null }))
-  const withStats = runPack(prior, raws).outputs.get('intent')!
-  const withoutStats = runPack(prior, masked).outputs.get('intent')!
-  return late.map((r, i) => ({
-    index: r.index,
-    ordered: r.revenue,
-    learn: {
-      logitWithStats: logit(withStats[i]), logitWithoutStats: logit(withoutStats[i]),
-      session: { productPages: aggregates[i].productPages, administrativeSeconds: aggregates[i].administrativeSeconds, month: aggregates[i].month },
-    },
+  const masked = rows.map((r) => sessionVector({ ...rowToAggregate(r), stats: null }))
+  const withStats = runPack(pack, raws).outputs.get('intent')!
+  const withoutStats = runPack(pack, masked).outputs.get('intent')!
+  return rows.map((_, i) => ({
+    logitWithStats: logit(withStats[i]), logitWithoutStats: logit(withoutStats[i]),
+    session: { productPages: aggregates[i].productPages, administrativeSeconds: aggregates[i].administrativeSeconds, month: aggregates[i].month },
   }))
 }
 

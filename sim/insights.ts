@@ -5,6 +5,7 @@ import { parseReport } from '../src/reports/parseReport'
 import { DEFAULT_MIN_PAGE_VIEWS } from '../src/segments/constants'
 import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, orderValueBucket } from '../src/reports/schema'
 import type { ReportBody, ReportContext, ReportPage, ReportTruth } from '../src/reports/types'
+import type { LearnTruth } from '../src/reports/learn/types'
 import { createRng, type Rng } from '../training/rng'
 import type { Population } from './population'
 import { seededRandom } from './seededRandom'
@@ -88,12 +89,25 @@ function reportContext(population: Population): ReportContext {
 export function simulateReports(
   population: Population,
   shop: Shop,
-  options: { devices: number; epsilon: number; seed: number; valuePages?: readonly string[]; dayOf?: (device: number) => string },
+  options: {
+    devices: number
+    epsilon: number
+    seed: number
+    valuePages?: readonly string[]
+    dayOf?: (device: number) => string
+    /** Share of reports that answer the training question (`reports.learnShare`). @default 0 */
+    learnShare?: number
+    /** The training answer's truth of each row of the population (`learnTruths`); needed with a `learnShare`. */
+    learn?: readonly LearnTruth[]
+  },
   send: (body: ReportBody, device: number) => void,
 ): SimTruth {
   const { devices, epsilon, seed } = options
   const valuePages = options.valuePages ?? []
   const dayOf = options.dayOf ?? (() => DAY)
+  const learnShare = options.learnShare ?? 0
+  const learn = learnShare > 0 ? options.learn : undefined
+  if (learnShare > 0 && learn?.length !== population.rows.length) throw new Error('a learnShare needs the training truth of every row (learnTruths)')
   const rng = createRng(seed)
   const random = seededRandom(seed ^ 0x5eed)
   const context = reportContext(population)
@@ -181,7 +195,8 @@ export function simulateReports(
     truth.armSessions[a]++
     if (ordered) truth.armOrders[a]++
 
-    send(encodeReport(truthObject, context, { epsilon, day: dayOf(d), random, valuePages }), d)
+    if (learn) truthObject.learn = learn[r]
+    send(encodeReport(truthObject, context, { epsilon, day: dayOf(d), random, valuePages, learnShare }), d)
   }
   return truth
 }

@@ -5,7 +5,7 @@ import { loadPopulation } from './population'
 import { createShop, SHOP_SEED } from './shop'
 import { createLog, scenarioArgs, shoppersFile } from './shoppersFile'
 
-const USAGE = 'usage: npm run simulate -- --scenario dashboard [--devices N] [--epsilon E] [--port P] [--seed S] [--data DIR]'
+const USAGE = 'usage: npm run simulate -- --scenario dashboard [--devices N] [--epsilon E] [--learn-share S] [--port P] [--seed S] [--data DIR]'
 /** Above the collector's own 8787, so that a preview is never where the shop's collector is. */
 const DEFAULT_PORT = 8789
 /** Most simulated browsers: their bodies are held in memory while they are put in. */
@@ -17,17 +17,19 @@ const MAX_DEVICES = 1_000_000
  */
 export async function runDashboard(args: readonly string[]): Promise<number> {
   const text = { type: 'string' } as const
-  const opts = scenarioArgs(args, { devices: text, epsilon: text, port: text, seed: text, data: text }, USAGE)
+  const opts = scenarioArgs(args, { devices: text, epsilon: text, 'learn-share': text, port: text, seed: text, data: text }, USAGE)
   if (!opts) return 2
   const num = (name: string, fallback: number) => (typeof opts[name] === 'string' ? Number(opts[name]) : fallback)
   const devices = num('devices', 100_000)
   const epsilon = num('epsilon', 2)
   const port = num('port', DEFAULT_PORT)
   const seed = num('seed', 1)
+  const learnShare = num('learn-share', 0)
   // The first value out of its range is named, with what it takes, above the usage line.
   const problem = [
     [!Number.isInteger(devices) || devices < 1 || devices > MAX_DEVICES, 'devices', `a whole number from 1 to ${MAX_DEVICES.toLocaleString('en-US')}`],
     [!isReportEpsilon(epsilon), 'epsilon', 'an ε from 0.1 to 8, in hundredths (as reports.epsilonPerDay)'],
+    [!(learnShare >= 0 && learnShare <= 1), 'learn-share', 'a share from 0 to 1 (as reports.learnShare)'],
     [!Number.isInteger(port) || port < 0 || port > 65535, 'port', 'a port from 0 to 65535'],
     [!Number.isInteger(seed), 'seed', 'a whole number'],
   ].find(([bad]) => bad)
@@ -45,8 +47,8 @@ export async function runDashboard(args: readonly string[]): Promise<number> {
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
   try {
-    log(`Dashboard preview: ${devices.toLocaleString('en-US')} simulated shoppers at ε = ${epsilon}, seed ${seed}, into a collector on an in-memory store`)
-    const preview = await startDashboard(loadPopulation(file), createShop(createRng(SHOP_SEED)), { devices, epsilon, seed, port, log }).catch((error: NodeJS.ErrnoException) => error)
+    log(`Dashboard preview: ${devices.toLocaleString('en-US')} simulated shoppers at ε = ${epsilon}${learnShare > 0 ? `, a share ${learnShare} of them training answers` : ''}, seed ${seed}, into a collector on an in-memory store`)
+    const preview = await startDashboard(loadPopulation(file), createShop(createRng(SHOP_SEED)), { devices, epsilon, seed, port, learnShare, log }).catch((error: NodeJS.ErrnoException) => error)
     if (preview instanceof Error) {
       if (preview.code !== 'EADDRINUSE' && preview.code !== 'EACCES') throw preview
       console.error(`simulate: cannot listen on 127.0.0.1:${port}: ${preview.code === 'EADDRINUSE' ? 'the port is in use' : 'this user may not take it'}; pick another port with --port`)

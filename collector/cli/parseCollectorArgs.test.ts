@@ -21,11 +21,11 @@ describe('the collector command line', () => {
   it('reads every option', () => {
     const args = parseCollectorArgs(
       ['--port', '0', '--host', '::1', '--database', 'postgres://a@b/c', '--raw-retention-days', '0', '--epsilon', '1.5', '--page-keys', 'home, cart,home',
-        '--window-days', '7', '--rate-limit', '10', '--rate-burst', '3', '--max-reports-per-day', '5000', '--max-new-packs-per-day', '0', '--max-connections', '50', '--health-timeout', '4000', '--report-timeout', '30000', '--read-timeout', '45000', '--min-reports', '25', '--page-stats-keep-days', '9', '--allowed-origin', 'https://shop.example', '--trust-proxy'],
+        '--window-days', '7', '--rate-limit', '10', '--rate-burst', '3', '--max-reports-per-day', '5000', '--max-new-packs-per-day', '0', '--max-connections', '50', '--health-timeout', '4000', '--report-timeout', '30000', '--read-timeout', '45000', '--min-reports', '25', '--min-training-answers', '5000', '--page-stats-keep-days', '9', '--allowed-origin', 'https://shop.example', '--trust-proxy'],
       noFile,
     )
     expect(args).toMatchObject({ port: 0, host: '::1', database: 'postgres://a@b/c', rawRetentionDays: 0, epsilon: 1.5, pageKeys: ['home', 'cart'], windowDays: 7,
-      rateLimit: 10, rateBurst: 3, maxReportsPerDay: 5000, maxNewPacksPerDay: 0, maxConnections: 50, healthTimeoutMs: 4_000, reportTimeoutMs: 30_000, readTimeoutMs: 45_000, minReports: 25, pageStatsKeepDays: 9, allowedOrigins: ['https://shop.example'], trustProxy: true })
+      rateLimit: 10, rateBurst: 3, maxReportsPerDay: 5000, maxNewPacksPerDay: 0, maxConnections: 50, healthTimeoutMs: 4_000, reportTimeoutMs: 30_000, readTimeoutMs: 45_000, minReports: 25, minTrainingAnswers: 5000, pageStatsKeepDays: 9, allowedOrigins: ['https://shop.example'], trustProxy: true })
     expect(parseCollectorArgs(['--page-keys', '@keys.txt'], () => 'home\r\nproduct/mug\n\n').pageKeys).toEqual(['home', 'product/mug'])
   })
 
@@ -78,6 +78,7 @@ describe('the collector command line', () => {
     [['--report-timeout', '500'], '--report-timeout must be a whole number from 1000 to 600000, not "500"'],
     [['--read-timeout', '500'], '--read-timeout must be a whole number from 1000 to 600000, not "500"'],
     [['--min-reports', '0'], '--min-reports must be a whole number from 1 to 10000000'],
+    [['--min-training-answers', '0'], '--min-training-answers must be a whole number from 1 to 1000000000'],
     [['--max-reports-per-day', '0'], '--max-reports-per-day must be a whole number from 1 to 1000000000'],
     [['--epsilon', '0'], '--epsilon must be a number from 0.1 to 8'],
     // The pages can only use an ε in hundredths: another would refuse every report they send.

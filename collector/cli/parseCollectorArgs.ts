@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { DEFAULT_VALUE_PAGES } from '../estimates/chooseValuePages'
 import { packLeafNames } from '../estimates/packLeafNames'
+import { MIN_TRAINING_ANSWERS } from '../learn/trainingReadiness'
 import { CollectorError } from '../lib/CollectorError'
 import { databaseLocation } from '../lib/databaseLocation'
 import { fileProblem } from '../lib/fileProblem'
@@ -38,6 +39,8 @@ export interface CollectorArgs {
   /** Longest a dashboard read waits for the database, in ms (see `createCollector`'s `readTimeoutMs`). */
   readTimeoutMs: number
   minReports: number
+  /** Fewest training answers a retrain fits from, as the shop runs `retrain --min-answers` (the dashboard's training section). */
+  minTrainingAnswers: number
   pageStatsDir: string
   pageStatsEveryMinutes: number
   pageStatsKeepDays: number
@@ -71,6 +74,7 @@ export const COLLECTOR_DEFAULTS = {
   reportTimeoutMs: REPORT_TIMEOUT_MS,
   readTimeoutMs: READ_TIMEOUT_MS,
   minReports: DEFAULT_MIN_REPORTS,
+  minTrainingAnswers: MIN_TRAINING_ANSWERS,
   pageStatsDir: '.seglet-collector/public',
   pageStatsEveryMinutes: 60,
   pageStatsKeepDays: 2,
@@ -107,6 +111,8 @@ Options:
   --read-timeout MS          ms a dashboard read (insights.json, the page-statistics table) waits for the database:
                              then it is answered 503 storage_timeout (default ${COLLECTOR_DEFAULTS.readTimeoutMs})
   --min-reports N            fewest reports to a question before its estimates are shown (default ${COLLECTOR_DEFAULTS.minReports})
+  --min-training-answers N   the --min-answers the shop gives retrain: the dashboard says whether a retrain
+                             would fit now by it (default ${COLLECTOR_DEFAULTS.minTrainingAnswers})
   --page-stats-dir DIR       where page-stats.current.json, the table it names, page-stats.json and its integrity are written (default ${COLLECTOR_DEFAULTS.pageStatsDir})
   --page-stats-every MIN     minutes between rewrites of the page-statistics table (default ${COLLECTOR_DEFAULTS.pageStatsEveryMinutes})
   --page-stats-keep-days N   days a table stays once the pointer names a newer one: at least as long as
@@ -147,6 +153,7 @@ const COLLECTOR_OPTIONS = {
   'report-timeout': { type: 'string' },
   'read-timeout': { type: 'string' },
   'min-reports': { type: 'string' },
+  'min-training-answers': { type: 'string' },
   'page-stats-dir': { type: 'string' },
   'page-stats-every': { type: 'string' },
   'page-stats-keep-days': { type: 'string' },
@@ -224,6 +231,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     reportTimeoutMs: integer('report-timeout', COLLECTOR_DEFAULTS.reportTimeoutMs, 1_000, 600_000),
     readTimeoutMs: integer('read-timeout', COLLECTOR_DEFAULTS.readTimeoutMs, 1_000, 600_000),
     minReports: integer('min-reports', COLLECTOR_DEFAULTS.minReports, 1, 10_000_000),
+    minTrainingAnswers: integer('min-training-answers', COLLECTOR_DEFAULTS.minTrainingAnswers, 1, 1_000_000_000),
     pageStatsDir: text('page-stats-dir') ?? COLLECTOR_DEFAULTS.pageStatsDir,
     pageStatsEveryMinutes: integer('page-stats-every', COLLECTOR_DEFAULTS.pageStatsEveryMinutes, 1, 10_080),
     pageStatsKeepDays: integer('page-stats-keep-days', COLLECTOR_DEFAULTS.pageStatsKeepDays, 1, 3650),

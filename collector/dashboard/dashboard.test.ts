@@ -1488,3 +1488,41 @@ describe('dashboard: the signed pack manifest', () => {
     expect(note().hidden).toBe(true)
   })
 })
+
+describe('dashboard: training the purchase-intent model', () => {
+  const training = (over: object) => ({
+    status: 'waiting', network: 'session@1.0.0', packVersion: '1.0.0', from: '2026-11-03', to: '2026-11-30', epsilon: 2,
+    answers: 0, fitAnswers: 0, checkAnswers: 0, minAnswers: 20_000, minCheckAnswers: 5_000, ...over,
+  })
+  const said = () => document.getElementById('training-status')!.textContent
+  const figures = () => [...document.querySelectorAll('#training > div')].map((d) => d.textContent)
+
+  it('says why a retrain would wait, with the answers so far', async () => {
+    const reason = '12345 training answers from 2026-11-03 to 2026-11-30; a retrain needs 20000'
+    await draw({ ...insightsOf(400), training: training({ answers: 12_345, fitAnswers: 7_000, checkAnswers: 5_345, reason }) })
+    expect(document.getElementById('training-section')!.hidden).toBe(false)
+    expect(figures()).toEqual([
+      `Training answers${(12_345).toLocaleString()}a retrain needs ${(20_000).toLocaleString()}`,
+      `To fit on (even days)${(7_000).toLocaleString()}`,
+      `Held out for the check (odd days)${(5_345).toLocaleString()}the check needs ${(5_000).toLocaleString()}`,
+    ])
+    expect(said()).toBe(`Of pages running session@1.0.0, at ε 2, 2026-11-03 to 2026-11-30. Not yet: ${reason}.`)
+    expect(said()).not.toContain('npm run collector -- retrain')
+  })
+
+  it('says when a retrain would fit, and the command to run', async () => {
+    await draw({ ...insightsOf(400), training: training({ status: 'ready', answers: 24_000, fitAnswers: 14_000, checkAnswers: 10_000, reason: '24000 training answers …' }) })
+    expect(figures()[0]).toContain('enough: a retrain needs')
+    expect(said()).toContain('Ready to retrain: run npm run collector -- retrain with this collector\'s --database, --epsilon and --window-days')
+    expect([...document.querySelectorAll('#training-status code')].map((c) => c.textContent)).toEqual(['npm run collector -- retrain', '--database', '--epsilon', '--window-days'])
+    // The figures above say the answers: the reason's own words would say them again.
+    expect(said()).not.toContain('24000')
+  })
+
+  it('says it from the collector, also before any report, and shows nothing without it', async () => {
+    await draw({ ...insightsOf(0), training: training({ reason: '0 training answers …' }) })
+    expect(said()).toContain('Not yet: 0 training answers')
+    await draw(insightsOf(0))
+    expect(document.getElementById('training-section')!.hidden).toBe(true)
+  })
+})

@@ -1,12 +1,11 @@
 import { identityCorrection, type IntentCorrection } from '../../src/reports/learn/correction'
 import { fitIntentCorrection } from '../../src/reports/learn/fitIntentCorrection'
-import { createLearnSums, estimateLearnTables, type LearnSums } from '../../src/reports/learn/learnSums'
+import { estimateLearnTables } from '../../src/reports/learn/learnSums'
 import { olhParams } from '../../src/reports/mechanisms/olh'
 import { toReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { DEFAULT_EMPTY_BUCKET_SD, occupiedBuckets } from '../../src/reports/learn/occupiedBuckets'
 import type { ModelPack } from '../../src/pack/types'
 import { MAX_PACK_ID_LENGTH } from '../../src/reports/schema'
-import { countersToSums } from '../estimates/countersToSums'
 import { createReportEstimator } from '../estimates/createReportEstimator'
 import { addUpBodies } from '../ingest/addUpBodies'
 import { addDays } from '../lib/addDays'
@@ -18,14 +17,8 @@ import { PAGE_KEYS_SETTING } from '../server/reestimate'
 import type { Database, SumRow } from '../storage/types'
 import { heldOutCheck } from './heldOutCheck'
 
-/** Fewest training answers a retrain fits from; below, it waits for more (README, "Private training"). */
-export const MIN_TRAINING_ANSWERS = 20_000
-
-/**
- * Share of the fewest answers (`minAnswers`) the held-out days must hold for the check: with fewer, its noise
- * is too wide to refuse a worse candidate, and the retrain waits.
- */
-export const MIN_HELD_OUT_SHARE = 1 / 4
+export { MIN_HELD_OUT_SHARE, MIN_TRAINING_ANSWERS, networkVersion } from './trainingReadiness'
+import { dayNumber, fittedUntil, learnSumsOf, MIN_TRAINING_ANSWERS, networkVersion, trainingReadiness } from './trainingReadiness'
 
 /** Options of `retrain`. */
 export interface RetrainOptions {
@@ -117,31 +110,6 @@ export function retrainVersion(network: string, day: string, taken: Iterable<str
   return last === 0 ? base : `${base}.${last + 1}`
 }
 
-/** The network a pack version runs: the version without its retrain suffix (`1.0.0+r20261130` → `1.0.0`). */
-export function networkVersion(version: string): string {
-  return version.split('+')[0]
-}
-
-/** Why a window may hold no training answer at all: the pages were never asked for one (learnShare is 0 by default). */
-const NO_LEARN_SHARE = 'no report in these days holds one: pages answer the training question only with a share of their reports set aside for it (data-learn-share="0.5" beside data-reports, or reports: { learnShare: 0.5 })'
-
-function learnSumsOf(rows: readonly SumRow[]): LearnSums {
-  const groups = new Map<string, SumRow[]>()
-  for (const row of rows) {
-    const key = JSON.stringify([row.packId, row.segmentLeaves, row.valueLeaves])
-    let list = groups.get(key)
-    if (!list) groups.set(key, (list = []))
-    list.push(row)
-  }
-  const learn = createLearnSums()
-  for (const [key, list] of groups) {
-    const [packId, segmentLeaves, valueLeaves] = JSON.parse(key) as [string, number, number]
-    const { sums } = countersToSums({ packId, segmentLeaves, valueLeaves, epsilon: list[0].epsilon }, list, [], {})
-    learn.n += sums.learn.n
-    for (let i = 0; i < learn.counts.length; i++) learn.counts[i] += sums.learn.counts[i]
-  }
-  return learn
-}
 
 /**
  * Refits the intent correction of the session pack from the training answers in storage, checks the candidate
@@ -164,43 +132,15 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   const now = options.now ?? Date.now()
   const to = utcDay(now)
   const from = addDays(to, -((options.windowDays ?? 28) - 1))
-  const prefix = `${pack.kind}@${networkVersion(pack.version)}`
   const inWindow = await readSums(db, from, to)
-  const ofPack = (r: SumRow) => r.packId === prefix || r.packId.startsWith(`${prefix}+`)
-  const rows = inWindow.filter((r) => r.epsilon === epsilon && ofPack(r))
   const params = olhParams(epsilon)
+  const ready = trainingReadiness(inWindow, pack, epsilon, from, to, options.minAnswers ?? MIN_TRAINING_ANSWERS)
+  if (ready.status !== 'ready') return { status: ready.status, answers: ready.answers, pack, reason: ready.reason }
+  const { rows } = ready
   const all = learnSumsOf(rows)
-  const minAnswers = options.minAnswers ?? MIN_TRAINING_ANSWERS
-  if (all.n < minAnswers) {
-    return {
-      status: 'waiting', answers: all.n, pack,
-      reason: `${all.n} training answers from ${from} to ${to}; a retrain needs ${minAnswers}${elsewhere(inWindow, epsilon, ofPack)}${learnSumsOf(inWindow).n === 0 ? `; ${NO_LEARN_SHARE}` : ''}`,
-    }
-  }
-  // Days alternate between fitting and checking, so the check never sees an answer the fit used.
-  const dayNumber = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000)
-  const fitSums = learnSumsOf(rows.filter((r) => dayNumber(r.day) % 2 === 0))
-  // A pack in use that a retrain fitted saw every day up to its `to`: checked on those days it would look
-  // better than it is, so only later days check it against a candidate.
   const fittedTo = pack.intentCorrection ? fittedUntil(pack) : undefined
+  const fitSums = learnSumsOf(rows.filter((r) => dayNumber(r.day) % 2 === 0))
   const checkSums = learnSumsOf(rows.filter((r) => dayNumber(r.day) % 2 === 1 && (fittedTo === undefined || r.day > fittedTo)))
-  if (fittedTo !== undefined && checkSums.n === 0) {
-    return { status: 'kept', answers: all.n, pack, reason: `no held-out answers since the pack in use (${pack.version}) was fitted on the days to ${fittedTo}` }
-  }
-  // Nothing is published unchecked: a window of only even or only odd days (a first retrain on one day's
-  // answers) waits for the other kind of day.
-  if (fitSums.n === 0 || checkSums.n === 0) {
-    return { status: 'waiting', answers: all.n, pack, reason: `no held-out check yet: the answers from ${from} to ${to} fall on ${fitSums.n === 0 ? 'odd' : 'even'} days only, and the check fits on even days and checks on odd ones` }
-  }
-  // A check on a handful of answers (a daily run just after midnight, the day after a publish) has noise so wide
-  // that it could refuse no candidate, however worse: that would be publishing unchecked.
-  const minHeldOut = Math.ceil(minAnswers * MIN_HELD_OUT_SHARE)
-  if (checkSums.n < minHeldOut) {
-    return {
-      status: 'waiting', answers: all.n, pack,
-      reason: `${checkSums.n} held-out answers (odd days${fittedTo === undefined ? '' : ` after ${fittedTo}, the last day the pack in use was fitted on`}); the check needs ${minHeldOut}`,
-    }
-  }
   const current: IntentCorrection = pack.intentCorrection ?? identityCorrection()
   let heldOut: RetrainResult['heldOut']
   {
@@ -279,43 +219,6 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
 function heldOutWords(heldOut: NonNullable<RetrainResult['heldOut']>): string {
   const words = `held-out AUC ${heldOut.current.toFixed(4)} → ${heldOut.candidate.toFixed(4)}`
   return heldOut.candidate < heldOut.current ? `${words} (lower, but by less than the estimate's noise, ${heldOut.tolerance.toFixed(4)}: not worse)` : words
-}
-
-/**
- * The training answers in the window that a retrain at `epsilon` from this pack does not count, in words: those
- * at another ε (the pages, and the collector's `--epsilon`, use another) and those of pages running another
- * session network (the shop serves its own pack: retrain that one). Empty when there are none.
- */
-function elsewhere(rows: readonly SumRow[], epsilon: number, ofPack: (r: SumRow) => boolean): string {
-  const byEpsilon = new Map<number, SumRow[]>()
-  const byNetwork = new Map<string, SumRow[]>()
-  for (const r of rows) {
-    if (r.epsilon !== epsilon) {
-      if (!byEpsilon.has(r.epsilon)) byEpsilon.set(r.epsilon, [])
-      byEpsilon.get(r.epsilon)!.push(r)
-    } else if (!ofPack(r)) {
-      const network = /^(session@[^+]+)/.exec(r.packId)?.[1] ?? r.packId
-      if (!byNetwork.has(network)) byNetwork.set(network, [])
-      byNetwork.get(network)!.push(r)
-    }
-  }
-  const said: string[] = []
-  for (const [e, list] of [...byEpsilon].sort((a, b) => a[0] - b[0])) {
-    const n = learnSumsOf(list).n
-    if (n > 0) said.push(`${n} more came at ε ${e} (retrain with --epsilon ${e} if the pages use it)`)
-  }
-  for (const [network, list] of [...byNetwork].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const n = learnSumsOf(list).n
-    if (n > 0) said.push(`${n} more came from pages running ${network} (retrain that pack with --pack)`)
-  }
-  return said.length > 0 ? `; ${said.join('; ')}` : ''
-}
-
-/** The last day of answers a retrained pack was fitted on (`metrics.privateTraining.to`), if it says. */
-function fittedUntil(pack: ModelPack): string | undefined {
-  const training = pack.metrics.privateTraining
-  const to = training && typeof training === 'object' ? training.to : undefined
-  return typeof to === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(to) ? to : undefined
 }
 
 function round(v: number): number {

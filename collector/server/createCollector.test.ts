@@ -17,6 +17,7 @@ import { DATABASE_TARGETS } from '../testing/databases'
 import { postReports, reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 import { readSums } from '../storage/readSums'
 import { readPageKeyLists } from './pageKeyLists'
+import { trainingStatus } from '../learn/trainingStatus'
 import { createCollector, pageStatsFileName } from './createCollector'
 import { createCollectorServer } from './createCollectorServer'
 
@@ -275,7 +276,10 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     const q = { from: insights.from, to: insights.to, epsilon: 2, pageKeyLists: await readPageKeyLists(db, pageKeys) }
     const all = await readSums(db, q.from, q.to)
     expect(all).toHaveLength(days * counters.length)
-    expect(insights).toEqual(JSON.parse(JSON.stringify(estimator.insights(all, q))))
+    const { training, ...figures } = insights
+    expect(figures).toEqual(JSON.parse(JSON.stringify(estimator.insights(all, q))))
+    // And whether a retrain would fit now, as from every row of every day.
+    expect(training).toEqual(JSON.parse(JSON.stringify(trainingStatus(all, q, insights.context?.packId))))
     expect(estimator.pageStats(await readSums(db, q.from, q.to, estimator.windowCounters), q)).toEqual(estimator.pageStats(all, q))
   }, 120_000)
 

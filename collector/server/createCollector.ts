@@ -16,6 +16,7 @@ import { makeFolder } from '../lib/makeFolder'
 import { utcDay } from '../lib/utcDay'
 import { purgeReports } from '../storage/purgeReports'
 import { readSums } from '../storage/readSums'
+import { trainingStatus } from '../learn/trainingStatus'
 import { SQL } from '../storage/sql'
 import type { Database } from '../storage/types'
 import { clientAddress } from './clientAddress'
@@ -106,6 +107,11 @@ export interface CollectorOptions {
    * `insights.json` says when its manifest expires (`manifest`). @default undefined (not served)
    */
   packsDir?: string
+  /**
+   * Fewest training answers a retrain fits from, as the shop runs `retrain --min-answers`: `insights.json`'s
+   * `training` and the dashboard say whether a retrain would fit now by it. @default MIN_TRAINING_ANSWERS (20,000)
+   */
+  minTrainingAnswers?: number
   /**
    * A line the dashboard shows as a banner under its title, and `insights.json` carries as `notice`: what its
    * figures are when they are not a shop's (the simulation's preview says they are simulated). @default none
@@ -405,10 +411,13 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     if (isCrossSiteRead(headerReader(c))) return c.json({ error: 'cross_site', message: CROSS_SITE_READ }, 403)
     const read = await boundedRead(async () => {
       const q = await query()
-      return estimator.insights(await readSums(db, q.from, q.to, estimator.windowCounters), q)
+      const rows = await readSums(db, q.from, q.to, estimator.windowCounters)
+      const document = estimator.insights(rows, q)
+      const context = document.context as { packId?: string } | null | undefined
+      return { document, training: trainingStatus(rows, q, context?.packId, options.minTrainingAnswers) }
     })
     if (read === LATE) return readTimedOut(c)
-    const document = read
+    const { document, training } = read
     c.header('cache-control', 'no-store')
     // With the table under its own name (`file`, as page-stats.current.json names it) when one is published, the
     // pages it holds and which of them it gives rates and a page value (the estimate's own `published`,
@@ -419,6 +428,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
       ...document,
       currency,
       notice: options.notice,
+      // Whether `retrain` would refit the purchase-intent model from the window's training answers now, as it decides.
+      training,
       pageStats: pageStats && {
         path: PAGE_STATS_PATH,
         file,

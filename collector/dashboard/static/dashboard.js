@@ -703,6 +703,30 @@
     )
   }
 
+  /** A figure that is a count, not an estimate: training answers, which the collector counts exactly. */
+  const countFigure = (label, n, of) =>
+    el('div', {}, el('div', { class: 'label' }, label), el('div', { class: 'value' }, count(n)), of ? el('div', { class: 'ci' }, of) : '')
+
+  /** Whether `retrain` would refit the session pack now (insights.json `training`), and from how many answers. */
+  function training(doc) {
+    const t = doc.training
+    document.getElementById('training-section').hidden = !t
+    if (!t) return
+    document.getElementById('training').replaceChildren(
+      countFigure('Training answers', t.answers, `${t.answers >= t.minAnswers ? 'enough: ' : ''}a retrain needs ${count(t.minAnswers)}`),
+      countFigure('To fit on (even days)', t.fitAnswers),
+      countFigure('Held out for the check (odd days)', t.checkAnswers, `the check needs ${count(t.minCheckAnswers)}`),
+    )
+    const status = document.getElementById('training-status')
+    const of = `Of pages running ${t.network}, at ε ${epsilonOf(t.epsilon)}, ${t.from} to ${t.to}. `
+    status.replaceChildren(
+      of,
+      ...(t.status === 'ready'
+        ? [el('strong', {}, 'Ready to retrain: '), 'run ', el('code', {}, 'npm run collector -- retrain'), ' with this collector\'s ', el('code', {}, '--database'), ', ', el('code', {}, '--epsilon'), ' and ', el('code', {}, '--window-days'), ' (its embedded store is used by one process at a time: stop the collector first, or share a PostgreSQL database).']
+        : [el('strong', {}, 'Not yet: '), `${t.reason}.`]),
+    )
+  }
+
   function valueSegments(doc) {
     table(
       'value-segments',
@@ -971,6 +995,7 @@
     lift(doc)
     valueSegments(doc)
     pages(doc)
+    training(doc)
     markScrollers()
     drawn = true
     shown = doc

@@ -1,0 +1,86 @@
+// @vitest-environment node
+// What the dashboard says of private training (insights.json `training`) against what `retrain` then does, on the
+// same store: the same answers, the same decision, the same words.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ModelPack } from '../../src/pack/types'
+import { encodeReport } from '../../src/reports/encodeReport'
+import type { ReportContext, ReportTruth } from '../../src/reports/types'
+import { seededRandom } from '../../sim/seededRandom'
+import { createRng } from '../../training/rng'
+import { createReportEstimator } from '../estimates/createReportEstimator'
+import { createCollector } from '../server/createCollector'
+import { migrate } from '../storage/migrate'
+import type { Database } from '../storage/types'
+import { DATABASE_TARGETS } from '../testing/databases'
+import { retrain } from './retrain'
+
+const NOW = Date.parse('2026-11-30T12:00:00Z')
+const shipped = JSON.parse(readFileSync(join(__dirname, '../../src/models/session.json'), 'utf8')) as ModelPack
+const context: ReportContext = { packId: `session@${shipped.version}+lifetime@1.0.0`, segmentLeaves: 4, valueLeaves: 4 }
+const MIN = 600
+
+/** A session whose purchase follows its score and its product pages. */
+function truthOf(rng: () => number): ReportTruth {
+  const logit = [-4.5, -2.5, -0.5][Math.floor(rng() * 3)]!
+  const pages = rng() < 0.5 ? 2 : 40
+  const ordered = rng() < 1 / (1 + Math.exp(-(logit + (pages === 40 ? 2 : -1.5))))
+  return {
+    segmentLeaf: 0, valueSegment: null, ordered, orderValueBucket: 0, arm: 'none', pages: [],
+    learn: { logitWithStats: logit, logitWithoutStats: logit / 2, session: { productPages: pages, administrativeSeconds: 0, month: 11 } },
+  }
+}
+
+describe.each(DATABASE_TARGETS)('the dashboard on private training, on $name', (target) => {
+  let db: Database
+  beforeAll(async () => {
+    db = await target.open()
+    await migrate(db)
+  }, 300_000)
+  afterAll(() => db?.close())
+
+  it('says what retrain decides from the same answers, as they arrive', async () => {
+    const collector = createCollector(db, createReportEstimator(), { now: () => NOW, minTrainingAnswers: MIN, reportTimeoutMs: 300_000 })
+    const rng = createRng(4)
+    const random = seededRandom(4)
+    /** Posts `n` reports of `day`, a share `learnShare` of them training answers, through the collector's own ingest. */
+    const post = async (day: string, n: number, learnShare: number) => {
+      const bodies = Array.from({ length: n }, () => JSON.stringify(encodeReport(truthOf(rng), context, { epsilon: 2, day, random, learnShare })))
+      const outcomes = await Promise.all(bodies.map((body, i) => collector.ingest.submit(`${day}-${i}`, body)))
+      expect(outcomes.filter((o) => o.status !== 202)).toEqual([])
+    }
+    const training = async () => {
+      const response = await collector.app.request('/seglet/insights.json')
+      expect(response.status).toBe(200)
+      return ((await response.json()) as { training: Record<string, unknown> }).training
+    }
+    const decided = () => retrain(db, { pack: shipped, epsilon: 2, minAnswers: MIN, now: NOW, writePack: async () => 'memory' })
+    try {
+      // No training answers: the pages were not asked for any.
+      await post('2026-11-27', 50, 0)
+      const none = await training()
+      expect(none).toMatchObject({ status: 'waiting', network: 'session@1.0.0', packVersion: shipped.version, answers: 0, minAnswers: MIN, minCheckAnswers: MIN / 4, epsilon: 2, to: '2026-11-30' })
+      expect(none.reason).toContain('data-learn-share')
+      expect(none.reason).toBe((await decided()).reason)
+
+      // Enough answers, all of even days (2026-11-27 and -29): nothing to check on yet.
+      await post('2026-11-27', 400, 1)
+      await post('2026-11-29', 300, 1)
+      const even = await training()
+      expect(even).toMatchObject({ status: 'waiting', answers: 700, fitAnswers: 700, checkAnswers: 0 })
+      const waiting = await decided()
+      expect(waiting).toMatchObject({ status: 'waiting', answers: 700 })
+      expect(even.reason).toBe(waiting.reason)
+
+      // Held-out answers on an odd day: ready, and retrain does fit and check a candidate.
+      await post('2026-11-28', 400, 1)
+      const ready = await training()
+      expect(ready).toMatchObject({ status: 'ready', answers: 1100, fitAnswers: 700, checkAnswers: 400 })
+      expect(['published', 'kept']).toContain((await decided()).status)
+      expect((await decided()).heldOut).toBeDefined()
+    } finally {
+      await collector.close()
+    }
+  }, 300_000)
+})

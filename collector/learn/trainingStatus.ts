@@ -1,0 +1,39 @@
+import { SHIPPED_PACK_CONTEXT } from '../../src/reports/shippedPackContext'
+import type { InsightsQuery } from '../estimates/types'
+import type { SumRow } from '../storage/types'
+import { MIN_TRAINING_ANSWERS, trainingReadiness, type TrainedPack, type TrainingReadiness } from './trainingReadiness'
+
+/** What `insights.json` says of private training (`training`): {@link TrainingReadiness} without its rows, and its window. */
+export type TrainingStatus = Omit<TrainingReadiness, 'rows'> & {
+  /** The session pack the status is of, as its version (`1.0.0`, `1.0.0+r20261130`). */
+  packVersion: string
+  from: string
+  to: string
+  epsilon: number
+}
+
+/**
+ * Whether `npm run collector -- retrain` would refit the session pack now, from the daily sums of the insights window
+ * (`rows`, read for `query`) and `minAnswers` (`retrain --min-answers`): the pack is the session pack of `packId`, the pack id the figures follow (a known pack
+ * object when the collector has it, for the days a retrained pack was fitted on), else the shipped one. `retrain` run
+ * with the collector's `--epsilon` and `--window-days` decides from the same answers by the same rule
+ * (`trainingReadiness`).
+ *
+ * @example
+ * trainingStatus(rows, query, 'session@1.0.0+lifetime@1.0.0').reason
+ * // '1234 training answers from 2026-11-03 to 2026-11-30; a retrain needs 20000'
+ */
+export function trainingStatus(rows: readonly SumRow[], query: InsightsQuery, packId: string | undefined, minAnswers = MIN_TRAINING_ANSWERS): TrainingStatus {
+  const version = sessionVersionOf(packId ?? SHIPPED_PACK_CONTEXT.packId) ?? sessionVersionOf(SHIPPED_PACK_CONTEXT.packId)!
+  const known = (query.packs ?? []).find(
+    (p): p is TrainedPack => typeof p === 'object' && p !== null && (p as TrainedPack).kind === 'session' && (p as TrainedPack).version === version && typeof (p as TrainedPack).metrics === 'object',
+  )
+  const pack: TrainedPack = known ?? { kind: 'session', version, metrics: {} as TrainedPack['metrics'] }
+  const { rows: _rows, ...status } = trainingReadiness(rows, pack, query.epsilon, query.from, query.to, minAnswers)
+  return { ...status, packVersion: version, from: query.from, to: query.to, epsilon: query.epsilon }
+}
+
+/** The session pack's version in a report's pack id (`session@1.0.0+r20261130+lifetime@1.0.0` → `1.0.0+r20261130`). */
+function sessionVersionOf(packId: string): string | undefined {
+  return /^session@(.+?)\+lifetime@/.exec(packId)?.[1]
+}
