@@ -1519,6 +1519,23 @@ describe('dashboard: training the purchase-intent model', () => {
     expect(said()).not.toContain('24000')
   })
 
+  it('gives the same in the download: the counts, and whether a retrain would fit now', async () => {
+    const reason = '700 held-out answers (odd days); the check needs 5000'
+    const doc = { ...insightsOf(400), training: training({ answers: 21_000, fitAnswers: 20_300, checkAnswers: 700, reason }) }
+    const rows = parseCsv((await downloaded(doc)).text.slice(1)).filter((r) => r[0] === 'training')
+    expect(rows.map((r) => [r[2], r[3], r[4], r[7]])).toEqual([
+      ['session@1.0.0', 'training answers', '21000', ''],
+      ['session@1.0.0', 'on even days (fit)', '20300', ''],
+      ['session@1.0.0', 'on odd days (check)', '700', ''],
+      ['session@1.0.0', 'answers a retrain needs', '20000', ''],
+      ['session@1.0.0', 'held-out answers the check needs', '5000', ''],
+      ['session@1.0.0', 'retrain now', '', `not yet: ${reason}`],
+    ])
+    const ready = parseCsv((await downloaded({ ...doc, training: training({ status: 'ready', answers: 30_000, fitAnswers: 20_000, checkAnswers: 10_000, reason: '…' }) })).text.slice(1))
+    expect(ready.find((r) => r[0] === 'training' && r[3] === 'retrain now')![7]).toBe('ready')
+    expect(parseCsv((await downloaded(insightsOf(400))).text.slice(1)).filter((r) => r[0] === 'training')).toEqual([])
+  })
+
   it('says it from the collector, also before any report, and shows nothing without it', async () => {
     await draw({ ...insightsOf(0), training: training({ reason: '0 training answers …' }) })
     expect(said()).toContain('Not yet: 0 training answers')

@@ -875,6 +875,16 @@
       said('projections', t.answer, 'reports needed', p.neededSaid, p.needed)
       said('projections', t.answer, 'usable now', p.ready ? 'yes' : 'no')
     }
+    // Training the purchase-intent model, by its network: the counts of the window, then whether a retrain would fit now.
+    const t = doc.training
+    if (t) {
+      said('training', t.network, 'training answers', '', t.answers)
+      said('training', t.network, 'on even days (fit)', '', t.fitAnswers)
+      said('training', t.network, 'on odd days (check)', '', t.checkAnswers)
+      said('training', t.network, 'answers a retrain needs', '', t.minAnswers)
+      said('training', t.network, 'held-out answers the check needs', '', t.minCheckAnswers)
+      said('training', t.network, 'retrain now', t.status === 'ready' ? 'ready' : `not yet: ${t.reason}`)
+    }
     return csvOf(rows)
   }
 
