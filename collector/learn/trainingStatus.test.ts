@@ -1,20 +1,25 @@
 // @vitest-environment node
 // What the dashboard says of private training (insights.json `training`) against what `retrain` then does, on the
 // same store: the same answers, the same decision, the same words.
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ModelPack } from '../../src/pack/types'
 import { encodeReport } from '../../src/reports/encodeReport'
+import { identityCorrection } from '../../src/reports/learn/correction'
 import type { ReportContext, ReportTruth } from '../../src/reports/types'
 import { seededRandom } from '../../sim/seededRandom'
 import { createRng } from '../../training/rng'
 import { createReportEstimator } from '../estimates/createReportEstimator'
+import { publishPacks } from '../packs/publishPacks'
+import { generatePackKeys, readPackSigningKey } from '../packs/signingKey'
 import { createCollector } from '../server/createCollector'
 import { migrate } from '../storage/migrate'
 import type { Database } from '../storage/types'
 import { DATABASE_TARGETS } from '../testing/databases'
 import { retrain } from './retrain'
+import { publishedSessionPack } from './retrainedPackWriter'
 
 const NOW = Date.parse('2026-11-30T12:00:00Z')
 const shipped = JSON.parse(readFileSync(join(__dirname, '../../src/models/session.json'), 'utf8')) as ModelPack
@@ -81,6 +86,49 @@ describe.each(DATABASE_TARGETS)('the dashboard on private training, on $name', (
       expect((await decided()).heldOut).toBeDefined()
     } finally {
       await collector.close()
+    }
+  }, 300_000)
+  it('follows the pack a retrain published, which retrain starts from, while the figures still follow the one before', async () => {
+    await db.query('DELETE FROM seglet_sums')
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-training-status-'))
+    const site = join(dir, 'public')
+    // A retrain of 2026-11-28, published signed: pages move to it over the following days, and until most have,
+    // the figures follow the reports of the shipped pack.
+    const retrained: ModelPack = {
+      ...shipped, version: `${shipped.version}+r20261128`, intentCorrection: identityCorrection(),
+      metrics: { ...shipped.metrics, privateTraining: { answers: 900, from: '2026-11-01', to: '2026-11-28', epsilon: 2 } },
+    }
+    await publishPacks({ outDir: site, key: await readPackSigningKey((await generatePackKeys(join(dir, 'keys'))).privateKeyFile), packs: { session: retrained } })
+    const inUse = JSON.parse((await publishedSessionPack(site))!.text) as ModelPack
+    const collector = createCollector(db, createReportEstimator(), { now: () => NOW, minTrainingAnswers: MIN, reportTimeoutMs: 300_000, packsDir: site })
+    const rng = createRng(5)
+    const random = seededRandom(5)
+    const post = async (day: string, n: number) => {
+      const bodies = Array.from({ length: n }, () => JSON.stringify(encodeReport(truthOf(rng), context, { epsilon: 2, day, random, learnShare: 1 })))
+      const outcomes = await Promise.all(bodies.map((body, i) => collector.ingest.submit(`p-${day}-${i}`, body)))
+      expect(outcomes.filter((o) => o.status !== 202)).toEqual([])
+    }
+    const training = async () => {
+      const doc = (await (await collector.app.request('/seglet/insights.json')).json()) as { context: { packId: string }; training: Record<string, unknown> }
+      expect(doc.context.packId).toBe(context.packId)
+      return doc.training
+    }
+    const decided = () => retrain(db, { pack: inUse, epsilon: 2, minAnswers: MIN, now: NOW, writePack: async () => 'memory' })
+    try {
+      await post('2026-11-27', 500)
+      await post('2026-11-28', 400)
+      // Every odd day with answers is one the published pack was fitted on: retrain keeps it, and the dashboard says so.
+      const kept = await decided()
+      expect(kept.status).toBe('kept')
+      expect(await training()).toMatchObject({ status: 'kept', packVersion: retrained.version, network: 'session@1.0.0', reason: kept.reason })
+      // A few held-out answers since: too few for the check, on both.
+      await post('2026-11-30', 100)
+      const waiting = await decided()
+      expect(waiting.status).toBe('waiting')
+      expect(await training()).toMatchObject({ status: 'waiting', checkAnswers: 100, reason: waiting.reason })
+    } finally {
+      await collector.close()
+      rmSync(dir, { recursive: true, force: true })
     }
   }, 300_000)
 })

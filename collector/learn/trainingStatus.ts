@@ -14,23 +14,35 @@ export type TrainingStatus = Omit<TrainingReadiness, 'rows'> & {
 
 /**
  * Whether `npm run collector -- retrain` would refit the session pack now, from the daily sums of the insights window
- * (`rows`, read for `query`) and `minAnswers` (`retrain --min-answers`): the pack is the session pack of `packId`, the pack id the figures follow (a known pack
- * object when the collector has it, for the days a retrained pack was fitted on), else the shipped one. `retrain` run
- * with the collector's `--epsilon` and `--window-days` decides from the same answers by the same rule
- * (`trainingReadiness`).
+ * (`rows`, read for `query`) and `minAnswers` (`retrain --min-answers`). The pack is the one retrain starts from:
+ * the session pack last published in the collector's folder (`published`, as `readPublishedPacks` lists them, the
+ * manifest's last), which a retrain with the signing key takes, even while most pages still report under the pack
+ * before it; else the session pack of `packId`, the pack id the figures follow (a known pack object when the
+ * collector has it, for the days a retrained pack was fitted on), else the shipped one. `retrain` run with the
+ * collector's `--epsilon` and `--window-days` decides from the same answers by the same rule (`trainingReadiness`).
  *
  * @example
  * trainingStatus(rows, query, 'session@1.0.0+lifetime@1.0.0').reason
  * // '1234 training answers from 2026-11-03 to 2026-11-30; a retrain needs 20000'
  */
-export function trainingStatus(rows: readonly SumRow[], query: InsightsQuery, packId: string | undefined, minAnswers = MIN_TRAINING_ANSWERS): TrainingStatus {
-  const version = sessionVersionOf(packId ?? SHIPPED_PACK_CONTEXT.packId) ?? sessionVersionOf(SHIPPED_PACK_CONTEXT.packId)!
-  const known = (query.packs ?? []).find(
-    (p): p is TrainedPack => typeof p === 'object' && p !== null && (p as TrainedPack).kind === 'session' && (p as TrainedPack).version === version && typeof (p as TrainedPack).metrics === 'object',
-  )
+export function trainingStatus(
+  rows: readonly SumRow[],
+  query: InsightsQuery,
+  packId: string | undefined,
+  minAnswers = MIN_TRAINING_ANSWERS,
+  published: readonly unknown[] = [],
+): TrainingStatus {
+  const inUse = published.filter(isSessionPack).at(-1)
+  const version = inUse?.version ?? sessionVersionOf(packId ?? SHIPPED_PACK_CONTEXT.packId) ?? sessionVersionOf(SHIPPED_PACK_CONTEXT.packId)!
+  const known = inUse ?? (query.packs ?? []).filter(isSessionPack).find((p) => p.version === version)
   const pack: TrainedPack = known ?? { kind: 'session', version, metrics: {} as TrainedPack['metrics'] }
   const { rows: _rows, ...status } = trainingReadiness(rows, pack, query.epsilon, query.from, query.to, minAnswers)
   return { ...status, packVersion: version, from: query.from, to: query.to, epsilon: query.epsilon }
+}
+
+/** A parsed pack file that is a session pack, with what says which answers are its own and which days it was fitted on. */
+function isSessionPack(p: unknown): p is TrainedPack {
+  return typeof p === 'object' && p !== null && (p as TrainedPack).kind === 'session' && typeof (p as TrainedPack).version === 'string' && typeof (p as TrainedPack).metrics === 'object' && (p as TrainedPack).metrics !== null
 }
 
 /** The session pack's version in a report's pack id (`session@1.0.0+r20261130+lifetime@1.0.0` → `1.0.0+r20261130`). */

@@ -254,7 +254,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     const published = options.packsDir === undefined ? [] : await readPublishedPacks(options.packsDir)
     const knownPacks = [...(options.knownPacks ?? []), ...packContexts([...(options.packs ?? []), ...published])]
     // Their segment names too: a pack the shop trained and published shows its names, not leaf numbers.
-    return { from: addDays(to, -windowDays + 1), to, epsilon, pageKeyLists: await readPageKeyLists(db, estimator.pageKeys), knownPacks, packs: [...(options.packs ?? []), ...published] }
+    return { from: addDays(to, -windowDays + 1), to, epsilon, pageKeyLists: await readPageKeyLists(db, estimator.pageKeys), knownPacks, packs: [...(options.packs ?? []), ...published], published }
   }
 
   const writePageStats = async () => {
@@ -414,7 +414,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
       const rows = await readSums(db, q.from, q.to, estimator.windowCounters)
       const document = estimator.insights(rows, q)
       const context = document.context as { packId?: string } | null | undefined
-      return { document, training: trainingStatus(rows, q, context?.packId, options.minTrainingAnswers) }
+      // Of the pack a retrain starts from: the session pack published last, before the figures move to its reports.
+      return { document, training: trainingStatus(rows, q, context?.packId, options.minTrainingAnswers, q.published) }
     })
     if (read === LATE) return readTimedOut(c)
     const { document, training } = read
