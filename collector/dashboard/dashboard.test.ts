@@ -1513,8 +1513,8 @@ describe('dashboard: training the purchase-intent model', () => {
   it('says when a retrain would fit, and the command to run', async () => {
     await draw({ ...insightsOf(400), training: training({ status: 'ready', answers: 24_000, fitAnswers: 14_000, checkAnswers: 10_000, reason: '24000 training answers …' }) })
     expect(figures()[0]).toContain('enough: a retrain needs')
-    expect(said()).toContain('Ready to retrain: run npm run collector -- retrain with this collector\'s --database, --epsilon and --window-days')
-    expect([...document.querySelectorAll('#training-status code')].map((c) => c.textContent)).toEqual(['npm run collector -- retrain', '--database', '--epsilon', '--window-days'])
+    expect(said()).toContain('Ready to retrain: run npm run collector -- retrain with --min-answers 20000 and this collector\'s --database, --epsilon and --window-days')
+    expect([...document.querySelectorAll('#training-status code')].map((c) => c.textContent)).toEqual(['npm run collector -- retrain', '--min-answers 20000', '--database', '--epsilon', '--window-days'])
     // The figures above say the answers: the reason's own words would say them again.
     expect(said()).not.toContain('24000')
   })
@@ -1534,6 +1534,12 @@ describe('dashboard: training the purchase-intent model', () => {
     const ready = parseCsv((await downloaded({ ...doc, training: training({ status: 'ready', answers: 30_000, fitAnswers: 20_000, checkAnswers: 10_000, reason: '…' }) })).text.slice(1))
     expect(ready.find((r) => r[0] === 'training' && r[3] === 'retrain now')![7]).toBe('ready')
     expect(parseCsv((await downloaded(insightsOf(400))).text.slice(1)).filter((r) => r[0] === 'training')).toEqual([])
+  })
+
+  it('names the fewest answers the collector judged by, which retrain must be given to decide alike', async () => {
+    // A collector run with --min-training-answers 600: retrain run without --min-answers would need 20,000, and wait.
+    await draw({ ...insightsOf(400), training: training({ status: 'ready', answers: 900, fitAnswers: 500, checkAnswers: 400, minAnswers: 600, minCheckAnswers: 150, reason: '900 training answers …' }) })
+    expect([...document.querySelectorAll('#training-status code')].map((c) => c.textContent)).toContain('--min-answers 600')
   })
 
   it('says it from the collector, also before any report, and shows nothing without it', async () => {

@@ -722,7 +722,13 @@
     status.replaceChildren(
       of,
       ...(t.status === 'ready'
-        ? [el('strong', {}, 'Ready to retrain: '), 'run ', el('code', {}, 'npm run collector -- retrain'), ' with this collector\'s ', el('code', {}, '--database'), ', ', el('code', {}, '--epsilon'), ' and ', el('code', {}, '--window-days'), ' (its embedded store is used by one process at a time: stop the collector first, or share a PostgreSQL database).']
+        ? [
+            // With the fewest answers this status was judged by (the collector's --min-training-answers): retrain's own
+            // default may be another, and it would wait.
+            el('strong', {}, 'Ready to retrain: '), 'run ', el('code', {}, 'npm run collector -- retrain'), ' with ', el('code', {}, `--min-answers ${t.minAnswers}`),
+            ' and this collector\'s ', el('code', {}, '--database'), ', ', el('code', {}, '--epsilon'), ' and ', el('code', {}, '--window-days'),
+            ' (its embedded store is used by one process at a time: stop the collector first, or share a PostgreSQL database).',
+          ]
         : [el('strong', {}, 'Not yet: '), `${t.reason}.`]),
     )
   }
