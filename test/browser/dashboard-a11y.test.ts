@@ -708,6 +708,28 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('at 320 px, writes each option of the retrain command on one line, never broken after its dashes', async () => {
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
+    try {
+      const page = await context.newPage()
+      // A window a retrain would fit from: the status names the command and its options.
+      await page.route('**/seglet/insights.json', async (route) => {
+        const doc = await (await route.fetch()).json()
+        Object.assign(doc.training, { status: 'ready', answers: 24_000, fitAnswers: 14_000, checkAnswers: 10_000 })
+        await route.fulfill({ json: doc })
+      })
+      await open(page)
+      const lines = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('#training-status code')).map((c) => [c.textContent, new Set(Array.from(c.getClientRects()).map((r) => Math.round(r.top))).size]),
+      )
+      expect(lines.map(([code]) => code)).toContain('--window-days')
+      expect(lines.filter(([, n]) => n !== 1)).toEqual([])
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
+    } finally {
+      await context.close()
+    }
+  })
+
   it.each([
     ['pages', 'Page statistics', ['Page key', 'Share of views', 'Bounce rate', 'Exit rate', 'Sessions viewing it', 'Page value', 'In the table']],
     ['segments', 'Conversion and revenue by segment', ['Segment', 'Share of sessions', 'Conversion', 'Revenue per session']],
