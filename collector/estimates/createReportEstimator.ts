@@ -209,7 +209,12 @@ export function createReportEstimator(options: ReportEstimatorOptions = {}): Est
   return {
     pageKeys,
     // The page questions: the daily series only estimates segments, from the finite questions and the report count.
-    windowCounters: sumsParts(createInsightSums({ packId: 'check', segmentLeaves: 1, valueLeaves: 1 }, 1, [])).pages.map(([q]) => `${JSON.stringify([q]).slice(0, -1)},`),
+    // And the training question's counts (`["learn",0]`…, hundreds a day), which only retrain decodes: its answer
+    // count, `["learn","n"]`, stays day by day, for the days a retrain fits and checks on (`trainingStatus`).
+    windowCounters: [
+      ...sumsParts(createInsightSums({ packId: 'check', segmentLeaves: 1, valueLeaves: 1 }, 1, [])).pages.map(([q]) => `${JSON.stringify([q]).slice(0, -1)},`),
+      ...Array.from({ length: 10 }, (_, digit) => `${JSON.stringify(['learn', digit]).slice(0, -1)}`),
+    ],
     parse: (body) => parseReport(body),
     groupOf: (r) => ({ day: r.day, packId: r.packId, epsilon: r.epsilon, segmentLeaves: r.segmentLeaves, valueLeaves: r.valueLeaves }),
     counted: REPORTS_COUNTER,

@@ -8,6 +8,9 @@ import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { validatePageStatsTable } from '../../src/reports/pageStatsTable'
+import { encodeReport } from '../../src/reports/encodeReport'
+import type { ReportTruth } from '../../src/reports/types'
+import { seededRandom } from '../../sim/seededRandom'
 import { createReportEstimator } from '../estimates/createReportEstimator'
 import { countReports } from '../storage/countReports'
 import { migrate } from '../storage/migrate'
@@ -281,6 +284,55 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     // And whether a retrain would fit now, as from every row of every day.
     expect(training).toEqual(JSON.parse(JSON.stringify(trainingStatus(all, q, insights.context?.packId))))
     expect(estimator.pageStats(await readSums(db, q.from, q.to, estimator.windowCounters), q)).toEqual(estimator.pageStats(all, q))
+  }, 120_000)
+
+  it("reads a long window of training answers as a few rows a day: each day's answer count, the rest summed", async () => {
+    const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
+    const days = 365
+    // A year of sums, each day those of 50 reports, half of them training answers: about 260 counters of the
+    // training question a day, which only retrain decodes; the dashboard counts the answers of each day.
+    const random = seededRandom(9)
+    const truth = (i: number): ReportTruth => ({
+      segmentLeaf: i % 4, valueSegment: null, ordered: i % 7 === 0, orderValueBucket: 0, arm: 'none', pages: [],
+      learn: { logitWithStats: -2 + (i % 5), logitWithoutStats: -1, session: { productPages: i % 30, administrativeSeconds: 0, month: 11 } },
+    })
+    const reports = Array.from({ length: 50 }, (_, i) => estimator.parse(JSON.stringify(encodeReport(truth(i), TEST_CONTEXT, { epsilon: 2, day: DAY, random, learnShare: 0.5 }))))
+    const counters = [...estimator.addUp({ day: DAY, packId: TEST_CONTEXT.packId, epsilon: 2, segmentLeaves: 4, valueLeaves: 4 }, reports)]
+    const learnCounts = counters.filter(([c]) => c.startsWith('["learn",') && c !== '["learn","n"]').length
+    expect(learnCounts).toBeGreaterThan(counters.length / 3)
+    await db.query(
+      `INSERT INTO seglet_sums (day, pack_id, epsilon, segment_leaves, value_leaves, counter, value)
+       SELECT d::date, $1, 2, 4, 4, c.counter, c.value + extract(day FROM d)
+       FROM generate_series($4::date - ($5::int - 1), $4::date, interval '1 day') AS d,
+         unnest($2::text[], $3::double precision[]) AS c(counter, value)`,
+      [TEST_CONTEXT.packId, counters.map(([c]) => c), counters.map(([, v]) => v), '2026-11-30', days],
+    )
+    let rowsRead = 0
+    const counting = new Proxy(db, {
+      get: (target, name) =>
+        name === 'query'
+          ? async (...args: Parameters<Database['query']>) => {
+              const rows = await target.query(...args)
+              rowsRead += rows.length
+              return rows
+            }
+          : Reflect.get(target, name, target),
+    })
+    const collector = createCollector(counting as Database, estimator, { now: () => NOW, windowDays: days, minTrainingAnswers: 1000 })
+    made.push(collector)
+    const insights = (await (await collector.app.request('/seglet/insights.json')).json()) as any
+    // Each day's training counters read as such were 365 × ~260 rows per request, as many as the page counters were.
+    expect(rowsRead).toBeLessThan((days * counters.length) / 10)
+    const q = { from: insights.from, to: insights.to, epsilon: 2, pageKeyLists: await readPageKeyLists(db, TEST_PAGE_KEYS) }
+    const all = await readSums(db, q.from, q.to)
+    expect(all).toHaveLength(days * counters.length)
+    const { training, ...figures } = insights
+    expect(figures).toEqual(JSON.parse(JSON.stringify(estimator.insights(all, q))))
+    expect(training).toEqual(JSON.parse(JSON.stringify(trainingStatus(all, q, insights.context?.packId, 1000))))
+    expect(training).toMatchObject({ status: 'ready' })
+    expect(estimator.pageStats(await readSums(db, q.from, q.to, estimator.windowCounters), q)).toEqual(estimator.pageStats(all, q))
+    expect(training.fitAnswers).toBeGreaterThan(0)
+    expect(training.checkAnswers).toBeGreaterThan(0)
   }, 120_000)
 
   it("adds a long window's page counters up without sorting or grouping every day's rows", async () => {
