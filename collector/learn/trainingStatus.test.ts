@@ -16,9 +16,11 @@ import { publishPacks } from '../packs/publishPacks'
 import { generatePackKeys, readPackSigningKey } from '../packs/signingKey'
 import { createCollector } from '../server/createCollector'
 import { migrate } from '../storage/migrate'
-import type { Database } from '../storage/types'
+import type { Database, SumRow } from '../storage/types'
 import { DATABASE_TARGETS } from '../testing/databases'
 import { retrain } from './retrain'
+import { trainingReadiness } from './trainingReadiness'
+import { trainingStatus } from './trainingStatus'
 import { publishedSessionPack } from './retrainedPackWriter'
 
 const NOW = Date.parse('2026-11-30T12:00:00Z')
@@ -131,4 +133,25 @@ describe.each(DATABASE_TARGETS)('the dashboard on private training, on $name', (
       rmSync(dir, { recursive: true, force: true })
     }
   }, 300_000)
+})
+
+describe('the dashboard on a retrained pack it has no file of', () => {
+  // Written to --out by a retrain without a signing key and served by the shop: the collector neither publishes nor
+  // knows it, but its version says the day it was retrained on, the last day of answers it was fitted on.
+  const version = `${shipped.version}+r20261128`
+  const packId = `session@${version}+lifetime@1.0.0`
+  const answers = (day: string, value: number): SumRow => ({ day, packId, epsilon: 2, segmentLeaves: 4, valueLeaves: 4, counter: '["learn","n"]', value })
+  const query = { from: '2026-11-03', to: '2026-11-30', epsilon: 2, pageKeyLists: {} }
+  const file: ModelPack = {
+    ...shipped, version, intentCorrection: identityCorrection(),
+    metrics: { ...shipped.metrics, privateTraining: { answers: 900, from: '2026-11-01', to: '2026-11-28', epsilon: 2 } },
+  }
+
+  it('checks it only on the days after that one, as retrain given its file (--pack) does', () => {
+    for (const rows of [[answers('2026-11-27', 500), answers('2026-11-28', 400)], [answers('2026-11-27', 500), answers('2026-11-28', 400), answers('2026-11-30', 100)]]) {
+      const { rows: _rows, ...decided } = trainingReadiness(rows, file, 2, query.from, query.to, MIN)
+      expect(trainingStatus(rows, query, packId, MIN)).toMatchObject({ ...decided, packVersion: version })
+    }
+    expect(trainingStatus([answers('2026-11-27', 500), answers('2026-11-28', 400)], query, packId, MIN).status).toBe('kept')
+  })
 })

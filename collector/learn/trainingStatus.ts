@@ -1,3 +1,4 @@
+import { identityCorrection } from '../../src/reports/learn/correction'
 import { SHIPPED_PACK_CONTEXT } from '../../src/reports/shippedPackContext'
 import type { InsightsQuery } from '../estimates/types'
 import type { SumRow } from '../storage/types'
@@ -35,9 +36,21 @@ export function trainingStatus(
   const inUse = published.filter(isSessionPack).at(-1)
   const version = inUse?.version ?? sessionVersionOf(packId ?? SHIPPED_PACK_CONTEXT.packId) ?? sessionVersionOf(SHIPPED_PACK_CONTEXT.packId)!
   const known = inUse ?? (query.packs ?? []).filter(isSessionPack).find((p) => p.version === version)
-  const pack: TrainedPack = known ?? { kind: 'session', version, metrics: {} as TrainedPack['metrics'] }
+  const pack: TrainedPack = known ?? unknownPack(version)
   const { rows: _rows, ...status } = trainingReadiness(rows, pack, query.epsilon, query.from, query.to, minAnswers)
   return { ...status, packVersion: version, from: query.from, to: query.to, epsilon: query.epsilon }
+}
+
+/**
+ * A session pack of this version the collector has no file of. A retrain's version names the day it ran
+ * (`+r20261130`, `.2` for a later one of the day), which is the last day of answers it was fitted on
+ * (`metrics.privateTraining.to`): retrain given its file checks it only on the days after, and so does the status.
+ */
+function unknownPack(version: string): TrainedPack {
+  const day = /\+r(\d{4})(\d{2})(\d{2})(?:\.\d+)?$/.exec(version)
+  if (!day) return { kind: 'session', version, metrics: {} as TrainedPack['metrics'] }
+  const to = `${day[1]}-${day[2]}-${day[3]}`
+  return { kind: 'session', version, intentCorrection: identityCorrection(), metrics: { privateTraining: { to } } as unknown as TrainedPack['metrics'] }
 }
 
 /** A parsed pack file that is a session pack, with what says which answers are its own and which days it was fitted on. */
