@@ -1536,6 +1536,15 @@ describe('dashboard: training the purchase-intent model', () => {
     expect(parseCsv((await downloaded(insightsOf(400))).text.slice(1)).filter((r) => r[0] === 'training')).toEqual([])
   })
 
+  it('names the pack file retrain must be given when it is neither the one published nor the shipped one', async () => {
+    const ready = { status: 'ready', answers: 24_000, fitAnswers: 14_000, checkAnswers: 10_000, reason: '24000 training answers …' }
+    await draw({ ...insightsOf(400), training: training({ ...ready, packVersion: '1.0.0+r20261128', packFile: true }) })
+    expect([...document.querySelectorAll('#training-status code')].map((c) => c.textContent)).toContain('--pack')
+    expect(said()).toContain('--pack the session pack file your pages load (version 1.0.0+r20261128), and this collector\'s --database')
+    await draw({ ...insightsOf(400), training: training({ ...ready, packFile: false }) })
+    expect(said()).not.toContain('--pack')
+  })
+
   it('names the fewest answers the collector judged by, which retrain must be given to decide alike', async () => {
     // A collector run with --min-training-answers 600: retrain run without --min-answers would need 20,000, and wait.
     await draw({ ...insightsOf(400), training: training({ status: 'ready', answers: 900, fitAnswers: 500, checkAnswers: 400, minAnswers: 600, minCheckAnswers: 150, reason: '900 training answers …' }) })

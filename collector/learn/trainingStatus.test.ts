@@ -67,7 +67,7 @@ describe.each(DATABASE_TARGETS)('the dashboard on private training, on $name', (
       // No training answers: the pages were not asked for any.
       await post('2026-11-27', 50, 0)
       const none = await training()
-      expect(none).toMatchObject({ status: 'waiting', network: 'session@1.0.0', packVersion: shipped.version, answers: 0, minAnswers: MIN, minCheckAnswers: MIN / 4, epsilon: 2, to: '2026-11-30' })
+      expect(none).toMatchObject({ status: 'waiting', network: 'session@1.0.0', packVersion: shipped.version, packFile: false, answers: 0, minAnswers: MIN, minCheckAnswers: MIN / 4, epsilon: 2, to: '2026-11-30' })
       expect(none.reason).toContain('data-learn-share')
       expect(none.reason).toBe((await decided()).reason)
 
@@ -122,7 +122,7 @@ describe.each(DATABASE_TARGETS)('the dashboard on private training, on $name', (
       // Every odd day with answers is one the published pack was fitted on: retrain keeps it, and the dashboard says so.
       const kept = await decided()
       expect(kept.status).toBe('kept')
-      expect(await training()).toMatchObject({ status: 'kept', packVersion: retrained.version, network: 'session@1.0.0', reason: kept.reason })
+      expect(await training()).toMatchObject({ status: 'kept', packVersion: retrained.version, packFile: false, network: 'session@1.0.0', reason: kept.reason })
       // A few held-out answers since: too few for the check, on both.
       await post('2026-11-30', 100)
       const waiting = await decided()
@@ -150,7 +150,8 @@ describe('the dashboard on a retrained pack it has no file of', () => {
   it('checks it only on the days after that one, as retrain given its file (--pack) does', () => {
     for (const rows of [[answers('2026-11-27', 500), answers('2026-11-28', 400)], [answers('2026-11-27', 500), answers('2026-11-28', 400), answers('2026-11-30', 100)]]) {
       const { rows: _rows, ...decided } = trainingReadiness(rows, file, 2, query.from, query.to, MIN)
-      expect(trainingStatus(rows, query, packId, MIN)).toMatchObject({ ...decided, packVersion: version })
+      // Retrain starts from the shipped pack unless given this one's file.
+      expect(trainingStatus(rows, query, packId, MIN)).toMatchObject({ ...decided, packVersion: version, packFile: true })
     }
     expect(trainingStatus([answers('2026-11-27', 500), answers('2026-11-28', 400)], query, packId, MIN).status).toBe('kept')
   })

@@ -8,6 +8,11 @@ import { MIN_TRAINING_ANSWERS, trainingReadiness, type TrainedPack, type Trainin
 export type TrainingStatus = Omit<TrainingReadiness, 'rows'> & {
   /** The session pack the status is of, as its version (`1.0.0`, `1.0.0+r20261130`). */
   packVersion: string
+  /**
+   * Whether retrain must be given that pack's file (`--pack`): by itself it starts from the session pack last
+   * published (with the signing key), or else the shipped one, and neither is this pack.
+   */
+  packFile: boolean
   from: string
   to: string
   epsilon: number
@@ -38,7 +43,8 @@ export function trainingStatus(
   const known = inUse ?? (query.packs ?? []).filter(isSessionPack).find((p) => p.version === version)
   const pack: TrainedPack = known ?? unknownPack(version)
   const { rows: _rows, ...status } = trainingReadiness(rows, pack, query.epsilon, query.from, query.to, minAnswers)
-  return { ...status, packVersion: version, from: query.from, to: query.to, epsilon: query.epsilon }
+  const shippedVersion = sessionVersionOf(SHIPPED_PACK_CONTEXT.packId)
+  return { ...status, packVersion: version, packFile: !inUse && version !== shippedVersion, from: query.from, to: query.to, epsilon: query.epsilon }
 }
 
 /**

@@ -726,6 +726,7 @@
             // With the fewest answers this status was judged by (the collector's --min-training-answers): retrain's own
             // default may be another, and it would wait.
             el('strong', {}, 'Ready to retrain: '), 'run ', el('code', {}, 'npm run collector -- retrain'), ' with ', el('code', {}, `--min-answers ${t.minAnswers}`),
+            ...(t.packFile ? [', ', el('code', {}, '--pack'), ` the session pack file your pages load (version ${t.packVersion}),`] : []),
             ' and this collector\'s ', el('code', {}, '--database'), ', ', el('code', {}, '--epsilon'), ' and ', el('code', {}, '--window-days'),
             ' (its embedded store is used by one process at a time: stop the collector first, or share a PostgreSQL database).',
           ]
