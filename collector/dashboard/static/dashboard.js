@@ -712,10 +712,14 @@
     const t = doc.training
     document.getElementById('training-section').hidden = !t
     if (!t) return
+    // "Even" and "odd" are of the days since 1 January 1970 (UTC), as retrain's own words use them, not of the
+    // dates: the last two days of the window name which is which (2026-11-30 is an odd day, 2026-12-01 an even one).
+    const to = Date.parse(`${t.to}T00:00:00Z`)
+    const last = (parity) => shortDay.format(to - ((Math.round(to / 86_400_000) - parity + 2) % 2) * 86_400_000)
     document.getElementById('training').replaceChildren(
       countFigure('Training answers', t.answers, `${t.answers >= t.minAnswers ? 'enough: ' : ''}a retrain needs ${count(t.minAnswers)}`),
-      countFigure('To fit on (even days)', t.fitAnswers),
-      countFigure('Held out for the check (odd days)', t.checkAnswers, `the check needs ${count(t.minCheckAnswers)}`),
+      countFigure(`To fit on (even days: ${last(0)} and every other day before)`, t.fitAnswers),
+      countFigure(`Held out for the check (odd days: ${last(1)} and every other day before)`, t.checkAnswers, `the check needs ${count(t.minCheckAnswers)}`),
     )
     const status = document.getElementById('training-status')
     const of = `Of pages running ${t.network}, at ε ${epsilonOf(t.epsilon)}, ${t.from} to ${t.to}. `
