@@ -1492,7 +1492,7 @@ describe('dashboard: the signed pack manifest', () => {
 describe('dashboard: training the purchase-intent model', () => {
   const training = (over: object) => ({
     status: 'waiting', network: 'session@1.0.0', packVersion: '1.0.0', from: '2026-11-03', to: '2026-11-30', epsilon: 2,
-    answers: 0, fitAnswers: 0, checkAnswers: 0, minAnswers: 20_000, minCheckAnswers: 5_000, ...over,
+    answers: 0, fitAnswers: 0, checkAnswers: 0, minAnswers: 20_000, minCheckAnswers: 5_000, store: 'embedded', ...over,
   })
   const said = () => document.getElementById('training-status')!.textContent
   const figures = () => [...document.querySelectorAll('#training > div')].map((d) => d.textContent)
@@ -1552,6 +1552,22 @@ describe('dashboard: training the purchase-intent model', () => {
     expect(said()).toContain('--pack the session pack file your pages load (version 1.0.0+r20261128), and this collector\'s --database')
     await draw({ ...insightsOf(400), training: training({ ...ready, packFile: false }) })
     expect(said()).not.toContain('--pack')
+  })
+
+  it('says how retrain can open the store: after the collector stops, alongside it, or not at all from memory', async () => {
+    const ready = { status: 'ready', answers: 24_000, fitAnswers: 14_000, checkAnswers: 10_000, reason: '24000 training answers …' }
+    await draw({ ...insightsOf(400), training: training({ ...ready, store: 'embedded' }) })
+    expect(said()).toContain('(its embedded store is used by one process at a time: stop the collector first, or share a PostgreSQL database).')
+    await draw({ ...insightsOf(400), training: training({ ...ready, store: 'postgres' }) })
+    expect(said()).toMatch(/Ready to retrain: run .* --window-days\.$/)
+    expect(said()).not.toContain('stop the collector')
+    // The simulated preview's store, or --database memory:, is gone with its process.
+    await draw({ ...insightsOf(400), training: training({ ...ready, store: 'memory' }) })
+    expect(said()).toContain('Enough to retrain, but this collector keeps its reports in memory (--database memory:), which npm run collector -- retrain cannot open')
+    expect(said()).not.toContain('Ready to retrain')
+    // Waiting, the reason is the same whatever the store.
+    await draw({ ...insightsOf(400), training: training({ store: 'memory', reason: '10 training answers …' }) })
+    expect(said()).toContain('Not yet: 10 training answers …')
   })
 
   it('names the fewest answers the collector judged by, which retrain must be given to decide alike', async () => {

@@ -68,6 +68,8 @@ describe.each(DATABASE_TARGETS)('the dashboard on private training, on $name', (
       await post('2026-11-27', 50, 0)
       const none = await training()
       expect(none).toMatchObject({ status: 'waiting', network: 'session@1.0.0', packVersion: shipped.version, packFile: false, answers: 0, minAnswers: MIN, minCheckAnswers: MIN / 4, epsilon: 2, to: '2026-11-30' })
+      // The store retrain would have to open: the embedded target is one in memory, which no other process can open.
+      expect(none.store).toBe(target.name === 'postgres' ? 'postgres' : 'memory')
       expect(none.reason).toContain('data-learn-share')
       expect(none.reason).toBe((await decided()).reason)
 

@@ -1,7 +1,7 @@
 import { identityCorrection } from '../../src/reports/learn/correction'
 import { SHIPPED_PACK_CONTEXT } from '../../src/reports/shippedPackContext'
 import type { InsightsQuery } from '../estimates/types'
-import type { SumRow } from '../storage/types'
+import type { Database, SumRow } from '../storage/types'
 import { MIN_TRAINING_ANSWERS, trainingReadiness, type TrainedPack, type TrainingReadiness } from './trainingReadiness'
 
 /** What `insights.json` says of private training (`training`): {@link TrainingReadiness} without its rows, and its window. */
@@ -16,6 +16,11 @@ export type TrainingStatus = Omit<TrainingReadiness, 'rows'> & {
   from: string
   to: string
   epsilon: number
+  /**
+   * The collector's store, which `retrain` must open: `memory` (gone with the process, which no retrain can read),
+   * `embedded` (a folder one process opens at a time: retrain runs once the collector stops) or `postgres`.
+   */
+  store: 'memory' | 'embedded' | 'postgres'
 }
 
 /**
@@ -37,6 +42,7 @@ export function trainingStatus(
   packId: string | undefined,
   minAnswers = MIN_TRAINING_ANSWERS,
   published: readonly unknown[] = [],
+  store: TrainingStatus['store'] = 'embedded',
 ): TrainingStatus {
   const inUse = published.filter(isSessionPack).at(-1)
   const version = inUse?.version ?? sessionVersionOf(packId ?? SHIPPED_PACK_CONTEXT.packId) ?? sessionVersionOf(SHIPPED_PACK_CONTEXT.packId)!
@@ -44,7 +50,7 @@ export function trainingStatus(
   const pack: TrainedPack = known ?? unknownPack(version)
   const { rows: _rows, ...status } = trainingReadiness(rows, pack, query.epsilon, query.from, query.to, minAnswers)
   const shippedVersion = sessionVersionOf(SHIPPED_PACK_CONTEXT.packId)
-  return { ...status, packVersion: version, packFile: !inUse && version !== shippedVersion, from: query.from, to: query.to, epsilon: query.epsilon }
+  return { ...status, packVersion: version, packFile: !inUse && version !== shippedVersion, from: query.from, to: query.to, epsilon: query.epsilon, store }
 }
 
 /**
@@ -67,4 +73,9 @@ function isSessionPack(p: unknown): p is TrainedPack {
 /** The session pack's version in a report's pack id (`session@1.0.0+r20261130+lifetime@1.0.0` → `1.0.0+r20261130`). */
 function sessionVersionOf(packId: string): string | undefined {
   return /^session@(.+?)\+lifetime@/.exec(packId)?.[1]
+}
+
+/** The kind of store `retrain` would have to open, as `trainingStatus` says it. */
+export function storeOf(db: Pick<Database, 'kind' | 'inMemory'>): TrainingStatus['store'] {
+  return db.inMemory ? 'memory' : db.kind
 }

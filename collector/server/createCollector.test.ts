@@ -20,7 +20,7 @@ import { DATABASE_TARGETS } from '../testing/databases'
 import { postReports, reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 import { readSums } from '../storage/readSums'
 import { readPageKeyLists } from './pageKeyLists'
-import { trainingStatus } from '../learn/trainingStatus'
+import { storeOf, trainingStatus } from '../learn/trainingStatus'
 import { createCollector, pageStatsFileName } from './createCollector'
 import { createCollectorServer } from './createCollectorServer'
 
@@ -282,7 +282,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     const { training, ...figures } = insights
     expect(figures).toEqual(JSON.parse(JSON.stringify(estimator.insights(all, q))))
     // And whether a retrain would fit now, as from every row of every day.
-    expect(training).toEqual(JSON.parse(JSON.stringify(trainingStatus(all, q, insights.context?.packId))))
+    expect(training).toEqual(JSON.parse(JSON.stringify(trainingStatus(all, q, insights.context?.packId, undefined, [], storeOf(db)))))
     expect(estimator.pageStats(await readSums(db, q.from, q.to, estimator.windowCounters), q)).toEqual(estimator.pageStats(all, q))
   }, 120_000)
 
@@ -328,7 +328,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(all).toHaveLength(days * counters.length)
     const { training, ...figures } = insights
     expect(figures).toEqual(JSON.parse(JSON.stringify(estimator.insights(all, q))))
-    expect(training).toEqual(JSON.parse(JSON.stringify(trainingStatus(all, q, insights.context?.packId, 1000))))
+    expect(training).toEqual(JSON.parse(JSON.stringify(trainingStatus(all, q, insights.context?.packId, 1000, [], storeOf(db)))))
     expect(training).toMatchObject({ status: 'ready' })
     expect(estimator.pageStats(await readSums(db, q.from, q.to, estimator.windowCounters), q)).toEqual(estimator.pageStats(all, q))
     expect(training.fitAnswers).toBeGreaterThan(0)

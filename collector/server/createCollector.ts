@@ -16,7 +16,7 @@ import { makeFolder } from '../lib/makeFolder'
 import { utcDay } from '../lib/utcDay'
 import { purgeReports } from '../storage/purgeReports'
 import { readSums } from '../storage/readSums'
-import { trainingStatus } from '../learn/trainingStatus'
+import { storeOf, trainingStatus } from '../learn/trainingStatus'
 import { SQL } from '../storage/sql'
 import type { Database } from '../storage/types'
 import { clientAddress } from './clientAddress'
@@ -415,7 +415,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
       const document = estimator.insights(rows, q)
       const context = document.context as { packId?: string } | null | undefined
       // Of the pack a retrain starts from: the session pack published last, before the figures move to its reports.
-      return { document, training: trainingStatus(rows, q, context?.packId, options.minTrainingAnswers, q.published) }
+      return { document, training: trainingStatus(rows, q, context?.packId, options.minTrainingAnswers, q.published, storeOf(db)) }
     })
     if (read === LATE) return readTimedOut(c)
     const { document, training } = read

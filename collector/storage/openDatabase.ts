@@ -37,6 +37,7 @@ async function openEmbedded(location: string, onLockWait?: (message: string) => 
     (await on.query<Row>(text, params)).rows
   return {
     kind: 'embedded',
+    ...(location === 'memory:' ? { inMemory: true } : {}),
     query: (text, params) => run(pg, text, params),
     transaction: (work) =>
       pg.transaction((tx) => work({ query: (text, params) => run(tx, text, params) })),

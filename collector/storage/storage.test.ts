@@ -241,6 +241,11 @@ describe('the embedded store in a folder', () => {
     const dir = join(parent, 'db')
     try {
       const first = await openDatabase(dir)
+      // A folder store outlives its process (the dashboard tells retrain can open it); one in memory does not.
+      expect(first.inMemory).toBeUndefined()
+      const memory = await openDatabase('memory:')
+      expect(memory.inMemory).toBe(true)
+      await memory.close()
       await migrate(first)
       await expect(openDatabase(dir)).rejects.toMatchObject({ code: 'collector_storage', message: expect.stringMatching(/in use by process \d+/) })
       await writeSetting(first, 'k', 'kept')

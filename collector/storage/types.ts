@@ -6,6 +6,8 @@ export interface Queryable {
 /** An open database: PGlite (embedded, in a data folder or in memory) or a PostgreSQL pool. */
 export interface Database extends Queryable {
   readonly kind: 'embedded' | 'postgres'
+  /** An embedded store that lives only as long as the process (`memory:`): no other process can open it. */
+  readonly inMemory?: boolean
   /** Runs `work` in one transaction: all of it commits or none of it. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>
   close(): Promise<void>

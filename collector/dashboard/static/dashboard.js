@@ -725,14 +725,21 @@
     const of = `Of pages running ${t.network}, at ε ${epsilonOf(t.epsilon)}, ${t.from} to ${t.to}. `
     status.replaceChildren(
       of,
-      ...(t.status === 'ready'
+      ...(t.status === 'ready' && t.store === 'memory'
+        ? [
+            // A store in memory (--database memory:, the simulated preview) is gone with its process: no retrain can open it.
+            el('strong', {}, 'Enough to retrain, '), 'but this collector keeps its reports in memory (', el('code', {}, '--database memory:'),
+            '), which ', el('code', {}, 'npm run collector -- retrain'), ' cannot open: a collector with a folder or a PostgreSQL database keeps them for it.',
+          ]
+        : t.status === 'ready'
         ? [
             // With the fewest answers this status was judged by (the collector's --min-training-answers): retrain's own
             // default may be another, and it would wait.
             el('strong', {}, 'Ready to retrain: '), 'run ', el('code', {}, 'npm run collector -- retrain'), ' with ', el('code', {}, `--min-answers ${t.minAnswers}`),
             ...(t.packFile ? [', ', el('code', {}, '--pack'), ` the session pack file your pages load (version ${t.packVersion}),`] : []),
             ' and this collector\'s ', el('code', {}, '--database'), ', ', el('code', {}, '--epsilon'), ' and ', el('code', {}, '--window-days'),
-            ' (its embedded store is used by one process at a time: stop the collector first, or share a PostgreSQL database).',
+            // A folder store is opened by one process at a time; a PostgreSQL database is shared.
+            t.store === 'postgres' ? '.' : ' (its embedded store is used by one process at a time: stop the collector first, or share a PostgreSQL database).',
           ]
         : [el('strong', {}, 'Not yet: '), `${t.reason}.`]),
     )
