@@ -18,7 +18,7 @@ import type { Database, SumRow } from '../storage/types'
 import { heldOutCheck } from './heldOutCheck'
 
 export { MIN_HELD_OUT_SHARE, MIN_TRAINING_ANSWERS, networkVersion } from './trainingReadiness'
-import { dayNumber, fittedUntil, learnSumsOf, MIN_TRAINING_ANSWERS, networkVersion, trainingReadiness } from './trainingReadiness'
+import { fittedUntil, learnSumsOf, MIN_TRAINING_ANSWERS, networkVersion, trainingReadiness } from './trainingReadiness'
 
 /** Options of `retrain`. */
 export interface RetrainOptions {
@@ -136,11 +136,12 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
   const params = olhParams(epsilon)
   const ready = trainingReadiness(inWindow, pack, epsilon, from, to, options.minAnswers ?? MIN_TRAINING_ANSWERS)
   if (ready.status !== 'ready') return { status: ready.status, answers: ready.answers, pack, reason: ready.reason }
-  const { rows } = ready
+  // The days trainingReadiness split: even days fit, odd ones (after the pack in use was fitted) check.
+  const rows = ready.rows.all
   const all = learnSumsOf(rows)
   const fittedTo = pack.intentCorrection ? fittedUntil(pack) : undefined
-  const fitSums = learnSumsOf(rows.filter((r) => dayNumber(r.day) % 2 === 0))
-  const checkSums = learnSumsOf(rows.filter((r) => dayNumber(r.day) % 2 === 1 && (fittedTo === undefined || r.day > fittedTo)))
+  const fitSums = learnSumsOf(ready.rows.fit)
+  const checkSums = learnSumsOf(ready.rows.check)
   const current: IntentCorrection = pack.intentCorrection ?? identityCorrection()
   let heldOut: RetrainResult['heldOut']
   {

@@ -48,8 +48,8 @@ export interface TrainingReadiness {
   minCheckAnswers: number
   /** In words, as `retrain` says it when it waits; what it does next when ready. */
   reason: string
-  /** The rows of those answers (pack and ε), for the fit. */
-  rows: SumRow[]
+  /** The rows of those answers (pack and ε), for the fit: all of them, those of the fitting days and those held out. */
+  rows: { all: SumRow[]; fit: SumRow[]; check: SumRow[] }
 }
 
 /**
@@ -73,12 +73,14 @@ export function trainingReadiness(
   const ofPack = (r: SumRow) => r.packId === network || r.packId.startsWith(`${network}+`)
   const rows = inWindow.filter((r) => r.epsilon === epsilon && ofPack(r))
   const fittedTo = pack.intentCorrection ? fittedUntil(pack) : undefined
+  const fitRows = rows.filter((r) => dayNumber(r.day) % 2 === 0)
+  const checkRows = rows.filter((r) => dayNumber(r.day) % 2 === 1 && (fittedTo === undefined || r.day > fittedTo))
   const answers = learnAnswers(rows)
-  const fitAnswers = learnAnswers(rows.filter((r) => dayNumber(r.day) % 2 === 0))
-  const checkAnswers = learnAnswers(rows.filter((r) => dayNumber(r.day) % 2 === 1 && (fittedTo === undefined || r.day > fittedTo)))
+  const fitAnswers = learnAnswers(fitRows)
+  const checkAnswers = learnAnswers(checkRows)
   const minCheckAnswers = Math.ceil(minAnswers * MIN_HELD_OUT_SHARE)
   const said = (status: TrainingReadiness['status'], reason: string): TrainingReadiness => ({
-    status, network, answers, fitAnswers, checkAnswers, minAnswers, minCheckAnswers, reason, rows,
+    status, network, answers, fitAnswers, checkAnswers, minAnswers, minCheckAnswers, reason, rows: { all: rows, fit: fitRows, check: checkRows },
   })
   if (answers < minAnswers) {
     return said('waiting', `${answers} training answers from ${from} to ${to}; a retrain needs ${minAnswers}${elsewhere(inWindow, epsilon, ofPack)}${learnAnswers(inWindow) === 0 ? `; ${NO_LEARN_SHARE}` : ''}`)
