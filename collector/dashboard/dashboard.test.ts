@@ -594,6 +594,39 @@ describe('dashboard', () => {
     expect(status.querySelector('.detail')!.textContent).toBe('HTTP 200 from https://shop.example/admin/login')
   })
 
+  it('tries again by itself every 5 minutes after a first read that failed, without writing (and announcing) the same alert again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    try {
+      document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
+      let reads = 0
+      let doc: unknown = null
+      vi.stubGlobal('fetch', async () => {
+        reads++
+        if (!doc) throw new TypeError('Failed to fetch')
+        return { ok: true, json: async () => doc }
+      })
+      vi.stubGlobal('Chart', class {})
+      new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
+      await vi.waitFor(() => expect(document.querySelector('#facts .problem')).not.toBeNull())
+      const alert = document.querySelector('#facts .problem')!
+      expect(alert.getAttribute('role')).toBe('alert')
+      await vi.advanceTimersByTimeAsync(5 * 60_000 - 1000)
+      expect(reads).toBe(1)
+      await vi.advanceTimersByTimeAsync(1000)
+      expect(reads).toBe(2)
+      // Failed the same way: the alert is the one already there.
+      expect(document.querySelector('#facts .problem')).toBe(alert)
+      doc = insightsOf(400)
+      await vi.advanceTimersByTimeAsync(5 * 60_000)
+      expect(reads).toBe(3)
+      await vi.waitFor(() => expect(document.querySelector('#traffic tbody')).not.toBeNull())
+      expect(document.querySelector('#facts .problem')).toBeNull()
+      expect(document.getElementById('facts')!.textContent).toContain('Updated')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('folds the conversion chart to its note, without an empty axis or legend, while no segment has a readable conversion', async () => {
     const box = () => document.getElementById('conversion-by-segment')!.parentElement!
     const legend = () => box().nextElementSibling?.classList.contains('legend') ?? false

@@ -579,6 +579,96 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('reads the figures again by itself every 5 minutes while shown, at once when shown again on a later UTC day, and keeps a keyboard on its legend', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } })
+    try {
+      const page = await context.newPage()
+      // The reader's clock: 12 minutes before a UTC midnight.
+      await page.clock.install({ time: new Date('2026-11-30T23:48:00Z') })
+      let reads = 0
+      let failing = false
+      await page.route('**/seglet/insights.json', async (route) => {
+        reads++
+        if (failing) return route.fulfill({ status: 500, json: { error: 'internal' } })
+        const doc = await (await route.fetch()).json()
+        // Each read has 10 reports more than the last, as a shop's reports arrive through the day.
+        doc.reports += 10 * reads
+        const share = { value: 0.3, low: 0.25, high: 0.35, enough: true }
+        for (const day of doc.daily) day.segments = doc.insights.segments.map((s: { leaf: number | null }) => ({ leaf: s.leaf, share }))
+        doc.manifest = { version: 3, expires: '2026-11-20T00:00:00.000Z', daysLeft: -10.9, renewWithinDays: 14, status: 'expired', renew: 'npm run collector -- publish-pack --dir packs' }
+        await route.fulfill({ json: doc })
+      })
+      const fact = (name: string) => page.evaluate((name) => [...document.querySelectorAll('#facts > div')].find((d) => d.querySelector('dt')!.textContent === name)?.querySelector('dd')!.textContent, name)
+      const stale = () => page.evaluate(() => [...document.querySelectorAll('main section .stale')].map((p) => p.textContent))
+      const hide = (hidden: boolean) =>
+        page.evaluate((hidden) => {
+          Object.defineProperty(document, 'visibilityState', { value: hidden ? 'hidden' : 'visible', configurable: true })
+          document.dispatchEvent(new Event('visibilitychange'))
+        }, hidden)
+      // No read comes after `ms` more of the reader's clock.
+      const noReadAfter = async (ms: number) => {
+        const before = reads
+        await page.clock.fastForward(ms)
+        await page.waitForTimeout(300)
+        expect(reads).toBe(before)
+      }
+      await open(page)
+      expect(reads).toBe(1)
+      const base = Number((await fact('Reports'))!.replace(/\D/g, '')) - 10
+      const legend = page.locator('#segments-over-time').locator('xpath=../following-sibling::ul[1]').getByRole('button')
+      const label = (await legend.nth(1).textContent())!
+      await legend.nth(1).focus()
+      // The expired manifest's alert, marked to tell whether a refresh writes it again (a screen reader would announce it again).
+      await page.evaluate(() => ((document.getElementById('manifest-note')!.firstChild as unknown as { kept: boolean }).kept = true))
+
+      // Every 5 minutes while shown: the figures and the time they were read, with the keyboard where it was.
+      await noReadAfter(4 * 60_000)
+      await page.clock.fastForward(60_000)
+      await expect.poll(() => fact('Reports')).toBe((base + 20).toLocaleString('en-US'))
+      expect(reads).toBe(2)
+      expect(await page.evaluate(() => ({ legend: !!document.activeElement!.closest('ul.legend'), text: document.activeElement!.textContent }))).toEqual({ legend: true, text: label })
+      expect(await page.evaluate(() => { const note = document.getElementById('manifest-note')!; return { role: note.getAttribute('role'), kept: (note.firstChild as unknown as { kept?: boolean }).kept, text: note.textContent } })).toEqual({
+        role: 'alert',
+        kept: true,
+        text: expect.stringMatching(/^The signed model packs' manifest \(version 3\) expired on /),
+      })
+      await page.clock.fastForward(5 * 60_000)
+      await expect.poll(() => reads).toBe(3)
+      // Hidden, it asks nothing; shown again on the next UTC day (00:00:30), less than 5 minutes after its last read,
+      // it reads at once.
+      await hide(true)
+      await noReadAfter(2.5 * 60_000)
+      await hide(false)
+      await expect.poll(() => reads).toBe(4)
+      await expect.poll(() => fact('Reports')).toBe((base + 40).toLocaleString('en-US'))
+      // Hidden and shown again within the same day and 5 minutes: no read then, the next one 5 minutes after the last.
+      await hide(true)
+      await noReadAfter(60_000)
+      await hide(false)
+      await noReadAfter(3.5 * 60_000)
+      await page.clock.fastForward(30_000)
+      await expect.poll(() => reads).toBe(5)
+
+      // A read that fails leaves the figures, each section saying from when they are and why they were not read again.
+      const updated = await fact('Updated')
+      failing = true
+      await page.clock.fastForward(5 * 60_000)
+      await expect.poll(() => reads).toBe(6)
+      await expect.poll(stale).toEqual(Array(await page.locator('main section').count()).fill(`Possibly out of date: these figures were read at ${updated} and could not be read again since (this page tries again every 5 minutes): the collector ran into an error computing the figures: try again; if it keeps failing, its operator should check that its database is up and its disk is not full (HTTP 500: internal).`))
+      expect(await fact('Reports')).toBe((base + 50).toLocaleString('en-US'))
+      expect(await fact('Status')).toBe('possibly out of date')
+      if (process.env.SEGLET_SCREENSHOT_DIR) await page.locator('header').screenshot({ path: `${process.env.SEGLET_SCREENSHOT_DIR}/refresh-failed-1100.png` })
+      failing = false
+      await page.clock.fastForward(5 * 60_000)
+      await expect.poll(() => reads).toBe(7)
+      await expect.poll(stale).toEqual([])
+      expect(await fact('Reports')).toBe((base + 70).toLocaleString('en-US'))
+      expect(await fact('Status')).toBeUndefined()
+    } finally {
+      await context.close()
+    }
+  })
+
   it('keeps a line hidden from the legend hidden after the page is reloaded, until it is shown again', async () => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } })
     try {

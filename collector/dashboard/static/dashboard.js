@@ -163,6 +163,8 @@
       ['Pack', doc.context ? doc.context.packId : '—'],
       // In the table last written (pages load that one), and how many a rewrite now would publish where they differ.
       ['Published pages', `${count(inTable(doc).size)} of ${count(doc.pageKeys)}${inTable(doc).size === (doc.publishedPages ?? 0) ? '' : ` (${count(doc.publishedPages ?? 0)} from the next page-statistics table)`}`],
+      // When these figures were read, on the reader's clock: the page reads them again by itself (see refresh()).
+      ['Updated', clockTime.format(new Date())],
     ]
     // The figures are of one pack at the ε in force: reports of any other (a pack being rolled out, an earlier ε)
     // are left out, and the dashboard says how many.
@@ -186,12 +188,20 @@
    * an alert. A shop that publishes by hand is otherwise told nothing before browsers refuse it.
    */
   function manifestNote(doc) {
-    const note = document.getElementById('manifest-note')
-    const m = doc.manifest
-    note.hidden = !m || m.status === 'valid'
-    note.replaceChildren()
-    note.removeAttribute('role')
-    if (note.hidden) return
+    const shown = document.getElementById('manifest-note')
+    // Written apart, then put in place only if it says something new: an alert written again, as each refresh of the
+    // figures would, is announced again.
+    const note = el('p')
+    writeManifestNote(note, doc.manifest)
+    const hidden = !note.hasChildNodes()
+    if (shown.hidden === hidden && shown.getAttribute('role') === note.getAttribute('role') && shown.innerHTML === note.innerHTML) return
+    shown.hidden = hidden
+    shown.replaceChildren(...note.childNodes)
+    if (note.hasAttribute('role')) shown.setAttribute('role', note.getAttribute('role'))
+    else shown.removeAttribute('role')
+  }
+  function writeManifestNote(note, m) {
+    if (!m || m.status === 'valid') return
     if (m.status === 'unreadable') {
       note.setAttribute('role', 'alert')
       note.append(
@@ -977,16 +987,18 @@
   // Whether figures are on the page: a load that fails after them leaves them there, marked possibly out of date.
   let drawn = false
   const STALE = 'Possibly out of date: these figures are from before the table was rewritten, and could not be reloaded.'
-  function markStale(on) {
+  function markStale(on, said = STALE) {
     for (const section of document.querySelectorAll('main section')) {
       section.querySelector('.stale')?.remove()
-      if (on) section.querySelector('h2').after(el('p', { class: 'stale' }, STALE))
+      if (on) section.querySelector('h2').after(el('p', { class: 'stale' }, said))
     }
     document.querySelector('#facts .stale')?.remove()
     if (on) document.getElementById('facts').prepend(el('div', { class: 'stale' }, el('dt', {}, 'Status'), el('dd', {}, 'possibly out of date')))
   }
   async function load() {
     const mine = ++loads
+    triedAt = Date.now()
+    schedule()
     let doc
     try {
       const response = await fetch('/seglet/insights.json', { credentials: 'same-origin', cache: 'no-store' })
@@ -1004,6 +1016,8 @@
       return
     }
     if (mine !== loads) return
+    // A keyboard's place in a legend drawn again (a refresh, a rewrite) is kept on the same series' button.
+    const focused = legendFocus()
     names = { segment: doc.segmentNames || null, value: doc.valueNames || null }
     ids = { segment: doc.segmentIds || null, value: doc.valueIds || null }
     moneyFormat = doc.currency ? new Intl.NumberFormat(undefined, { style: 'currency', currency: doc.currency }) : null
@@ -1032,6 +1046,58 @@
     regenerate.hidden = doc.reports === 0
     document.getElementById('regenerate-none').hidden = doc.reports > 0
     markStale(false)
+    focused()
+    loadedAt = triedAt
+  }
+
+  /**
+   * The figures of today's UTC day change as reports arrive, and the window moves on at UTC midnight (a retrain that
+   * was "ready" at 23:59 may not be at 00:01): an open dashboard reads them again by itself every REFRESH_MS while it
+   * is shown, and at once when it is shown again after that long or on a later UTC day. A hidden tab asks the
+   * collector nothing. A read that fails leaves the figures drawn, marked as from the last one that worked.
+   */
+  const REFRESH_MS = 5 * 60_000
+  const utcDayOf = (ms) => Math.floor(ms / 86_400_000)
+  const clockTime = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' })
+  // When the last read began (the next is REFRESH_MS after it), and when the figures drawn were read.
+  let triedAt = 0
+  let loadedAt = 0
+  let timer
+  function schedule() {
+    clearTimeout(timer)
+    if (document.visibilityState !== 'hidden') timer = setTimeout(refresh, Math.max(0, triedAt + REFRESH_MS - Date.now()))
+  }
+  function refresh() {
+    // A rewrite reads the figures again when it is done.
+    if (document.visibilityState === 'hidden' || regenerate.getAttribute('aria-busy') === 'true') return schedule()
+    load().catch((error) => {
+      if (!drawn) return loadFailed(error)
+      const problem = problemOf(error)
+      markStale(true, `Possibly out of date: these figures were read at ${clockTime.format(loadedAt)} and could not be read again since (this page tries again every 5 minutes): ${problem.said} (${problem.detail}).`)
+    })
+  }
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') return clearTimeout(timer)
+    if (Date.now() - triedAt >= REFRESH_MS || utcDayOf(triedAt) !== utcDayOf(Date.now())) refresh()
+    else schedule()
+  })
+
+  /**
+   * Where a keyboard is in a chart's legend (its buttons are made again with each drawing), as a function that puts
+   * it back on the button of the same position once the legend is drawn again; a no-op when focus is elsewhere.
+   */
+  function legendFocus() {
+    const button = document.activeElement
+    const list = button && button.closest && button.closest('ul.legend')
+    if (!list) return () => {}
+    const canvas = list.previousElementSibling.querySelector('canvas')
+    const at = [...list.querySelectorAll('button')].indexOf(button)
+    return () => {
+      if (button.isConnected) return
+      const again = canvas.parentElement.nextElementSibling
+      const buttons = again && again.classList.contains('legend') ? again.querySelectorAll('button') : []
+      if (buttons.length) buttons[Math.min(at, buttons.length - 1)].focus({ preventScroll: true })
+    }
   }
 
   /**
@@ -1099,6 +1165,8 @@
   function loadFailed(error) {
     const problem = problemOf(error)
     const said = problem.said.replace(/then try again$/, 'then reload this page')
+    // The same alert again (the page tries again by itself) is not written, nor announced, again.
+    if (document.querySelector('#facts .problem')?.textContent === `Could not load the figures: ${said}${problem.detail}`) return
     document.getElementById('facts').replaceChildren(
       el('div', {}, el('dt', {}, 'Status'), el('dd', { class: 'problem', role: 'alert' }, `Could not load the figures: ${said}`, el('span', { class: 'detail' }, problem.detail))),
     )
