@@ -1068,6 +1068,45 @@ describe('dashboard: the days it counts by', () => {
   })
 })
 
+describe('dashboard: reading the figures again by itself', () => {
+  it('waits for a rewrite that outlasts the 5 minutes, reads once it is written, and again 5 minutes later', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    try {
+      document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
+      const doc = insightsOf(400)
+      let reads = 0
+      let written = () => {}
+      vi.stubGlobal('fetch', async (_url: string, init?: { method?: string }) => {
+        if (init?.method === 'POST') {
+          await new Promise<void>((resolve) => (written = resolve))
+          return { ok: true, status: 200, json: async () => ({ pages: 3, integrity: 'sha256-new' }) }
+        }
+        reads++
+        return { ok: true, json: async () => doc }
+      })
+      vi.stubGlobal('Chart', class { destroy() {} })
+      new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
+      await vi.waitFor(() => expect(document.querySelector('#pages tbody')).not.toBeNull())
+      expect(reads).toBe(1)
+      const button = document.getElementById('regenerate') as HTMLButtonElement
+      button.click()
+      // The rewrite is still being written 6 minutes on: no read meanwhile, nor a check for one again and again
+      // (each check asks the button whether a rewrite is running).
+      const checks = vi.spyOn(button, 'getAttribute')
+      await vi.advanceTimersByTimeAsync(6 * 60_000)
+      expect(reads).toBe(1)
+      expect(checks.mock.calls.length).toBeLessThanOrEqual(1)
+      written()
+      await vi.waitFor(() => expect(document.getElementById('regenerate-result')!.textContent).toBe('Written: 3 pages, sha256-new'))
+      expect(reads).toBe(2)
+      await vi.advanceTimersByTimeAsync(5 * 60_000)
+      expect(reads).toBe(3)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
+
 describe('dashboard: the holdout section', () => {
   it('says lift is measured only when the shop runs a holdout, where "not enough reports yet" would ask for traffic that never helps', async () => {
     await draw(insightsOf(400))

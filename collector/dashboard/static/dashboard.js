@@ -1068,8 +1068,8 @@
     if (document.visibilityState !== 'hidden') timer = setTimeout(refresh, Math.max(0, triedAt + REFRESH_MS - Date.now()))
   }
   function refresh() {
-    // A rewrite reads the figures again when it is done.
-    if (document.visibilityState === 'hidden' || regenerate.getAttribute('aria-busy') === 'true') return schedule()
+    // A rewrite reads the figures again when it is done (and the timer is set again then, whatever its outcome).
+    if (document.visibilityState === 'hidden' || regenerate.getAttribute('aria-busy') === 'true') return
     load().catch((error) => {
       if (!drawn) return loadFailed(error)
       const problem = problemOf(error)
@@ -1160,6 +1160,7 @@
       out.textContent = `The table ${/storage_timeout$/.test(problem.detail) ? 'is not rewritten yet' : 'was not rewritten'}: ${problem.said} (${problem.detail})`
     } finally {
       busy(false)
+      schedule()
     }
   })
   function loadFailed(error) {
