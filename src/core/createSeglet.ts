@@ -386,7 +386,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   // With nothing new stored the decision stays in the core (the cold-start default again) and loads nothing.
   // In the capture phase: the document's `visibilitychange` passes the window on its way.
   scheduleDecision()
-  const unlisten = listen(window, 'pageshow visibilitychange', (event) => ((event as PageTransitionEvent).persisted ?? !(decider || document.visibilityState === 'hidden')) && scheduleDecision(), true)
+  const unlisten = listen(window, 'visibilitychange pageshow', (event) => ((event as PageTransitionEvent).persisted ?? !(decider || document.visibilityState === 'hidden')) && scheduleDecision(), true)
 
   // Private reports: the report part loads only for a shop that configured them, once consent is granted,
   // when the page is idle.

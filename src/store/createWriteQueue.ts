@@ -208,7 +208,7 @@ export function createWriteQueue(
   let leavingFlush = false
   const onHide = () => {
     // Every other pagehide / visibilitychange handler runs in this same task; the flag ends with it.
-    if (!hiding) setTimeout(() => (hiding = false), 0)
+    if (!hiding) setTimeout(() => (hiding = false))
     hiding = true
     callAll(writeListeners, true, 'beforeWrite')
     void writeSlice(false)
@@ -235,7 +235,7 @@ export function createWriteQueue(
       queued.set(event.id, event)
       // Open early (off the caller's stack), so a `pagehide` soon after can still write synchronously; a database
       // this page deleted is created again by a write, not here (see writeSlice).
-      if (connection.state === 'opening') void Promise.resolve().then(connection.read)
+      if (connection.state === 'opening') queueMicrotask(connection.read)
       if (isLeaving()) {
         if (!leavingFlush) {
           leavingFlush = true
