@@ -1,3 +1,4 @@
+import { openDB } from 'idb'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { isSegletError, OptionsError, ValidationError } from '../errors'
 import type { SegletError } from '../errors'
@@ -245,6 +246,48 @@ describe('createSeglet', () => {
     expect(document.documentElement.className).not.toMatch(/seglet-/)
     expect(document.getElementById('offer')!.hidden).toBe(true)
     document.body.innerHTML = ''
+  })
+
+  it('forget() in a hidden tab: the tab does not wake to write what it tracks after, and writes it once shown', async () => {
+    // Idle callbacks run at their timeout, as where requestIdleCallback is missing, and are counted.
+    let idle = 0
+    vi.stubGlobal('requestIdleCallback', (callback: IdleRequestCallback, options?: IdleRequestOptions) => {
+      idle++
+      return setTimeout(() => callback({ didTimeout: true, timeRemaining: () => 0 }), options?.timeout)
+    })
+    vi.stubGlobal('cancelIdleCallback', (handle: number) => clearTimeout(handle))
+    const setVisibility = (state: DocumentVisibilityState) => {
+      Object.defineProperty(document, 'visibilityState', { value: state, configurable: true })
+      document.dispatchEvent(new Event('visibilitychange'))
+    }
+    const dbName = 'core-forget-hidden'
+    const exists = async () => (await indexedDB.databases()).some((d) => d.name === dbName)
+    // With autocapture: its engagement is asked for at every write and hide.
+    const { seglet, errors } = start({ storage: { dbName, flushDelayMs: 20 }, capture: {} })
+    try {
+      seglet.track({ type: 'search', query: 'mug' })
+      await seglet.flush()
+      setVisibility('hidden')
+      await seglet.forget()
+      seglet.track({ type: 'search', query: 'linen' })
+      await new Promise((r) => setTimeout(r, 50))
+      const before = idle
+      await new Promise((r) => setTimeout(r, 400)) // 20 times flushDelayMs
+      expect(idle - before).toBe(0)
+      expect(await exists()).toBe(false)
+      setVisibility('visible')
+      await expect.poll(exists).toBe(true)
+      const db = await openDB(dbName)
+      await expect.poll(async () => (await db.getAll('events')).map((e: { query?: string }) => e.query)).toContain('linen')
+      db.close()
+      expect(errors).toEqual([])
+    } finally {
+      // Before the idle stubs go.
+      await seglet.destroy()
+      running = running.filter((s) => s !== seglet)
+      delete (document as { visibilityState?: unknown }).visibilityState
+      vi.unstubAllGlobals()
+    }
   })
 
   it('forget() while a decision is under way: nothing decided from the forgotten history is shown or stored', async () => {

@@ -51,7 +51,7 @@ export function createWriteQueue(
   const inflight = new Map<string, StoredEvent>()
   /** Kept for this page only: persistence off, or IndexedDB failed. */
   const memory = new Map<string, StoredEvent>()
-  const pendingWrites = new Set<Promise<void>>()
+  const pendingWrites = new Set<Promise<unknown>>()
   const flushListeners = new Set<(events: StoredEvent[]) => void>()
   const writeListeners = new Set<(leaving: boolean) => void>()
   const allow = createRateLimiter(maxEventsPerSecond * EVENT_BURST_SECONDS, maxEventsPerSecond)
@@ -143,7 +143,7 @@ export function createWriteQueue(
 
   /** Hands one slice of what is queued to a transaction — synchronously when the database is open. */
   const writeSlice = (prune: boolean): Promise<void> => {
-    const leaving = isLeaving()
+    const leaving = hiding || isHidden()
     // Producers first (the page's visible time so far), so what they add is in this write: the flush their
     // enqueue schedules is cancelled below. A hidden page's writes (each enqueue is written in a microtask)
     // call no producer, so one that always enqueues cannot loop; the hide-time write called them already.
@@ -174,9 +174,12 @@ export function createWriteQueue(
               conn && connection.state === 'open'
                 ? writeTo(conn, batch, prune)
                 : // Deleted while it opened (consent withdrawn and granted again, forget()): that connection is
-                  // closed; what is still in flight is written on a new one.
+                  // closed; what is still in flight is written on a new one, by the next flush. A hidden page schedules
+                  // none: it would find the page hidden again, and a background tab would wake every flushDelayMs for
+                  // nothing; the page shown again schedules it. A page being left while still visible does (it runs
+                  // after the hide task).
                   connection.state === 'opening'
-                  ? (requeue(settle(batch)), scheduleFlush())
+                  ? (requeue(settle(batch)), isHidden() || scheduleFlush())
                   : keepInMemory(batch),
             )
           : Promise.resolve(keepInMemory(batch))
@@ -213,10 +216,12 @@ export function createWriteQueue(
     callAll(writeListeners, true, 'beforeWrite')
     void writeSlice(false)
   }
-  const isLeaving = () => hiding || (typeof document !== 'undefined' && document.visibilityState === 'hidden')
+  /** The page is hidden; `hiding || isHidden()`: hidden, or being hidden or left in this task. */
+  const isHidden = () => typeof document !== 'undefined' && document.visibilityState === 'hidden'
   // From the start, not from the first enqueue: the hide-time beforeWrite(true) call is what asks the capture for
   // its last engagement, and a page view still waiting for the bridges' code, on a page with nothing queued yet.
-  const removeHideListeners = addHideListeners(onHide)
+  // Shown again: what a hidden page could not write (to a database it deleted) is written, also with no new event.
+  const removeHideListeners = addHideListeners(onHide, () => queued.size && scheduleFlush())
 
   return {
     enqueue(event) {
@@ -236,7 +241,7 @@ export function createWriteQueue(
       // Open early (off the caller's stack), so a `pagehide` soon after can still write synchronously; a database
       // this page deleted is created again by a write, not here (see writeSlice).
       if (connection.state === 'opening') queueMicrotask(connection.read)
-      if (isLeaving()) {
+      if (hiding || isHidden()) {
         if (!leavingFlush) {
           leavingFlush = true
           queueMicrotask(() => {

@@ -736,6 +736,109 @@ describe('forget and export', () => {
     expect((await rawEvents()).map((e) => e.id)).toEqual(['after'])
   })
 
+  describe('a hidden page after forget()', () => {
+    const setVisibility = (state: DocumentVisibilityState) => {
+      Object.defineProperty(document, 'visibilityState', { value: state, configurable: true })
+      document.dispatchEvent(new Event('visibilitychange'))
+    }
+    afterEach(async () => {
+      delete (document as { visibilityState?: unknown }).visibilityState
+      // Before the idle stubs go.
+      await Promise.all(stores.splice(0).map((s) => s.close()))
+    })
+
+    /**
+     * Idle callbacks the store asks for, run by hand: `drain` runs what is pending (and what that asks for)
+     * `rounds` times and returns how many were asked for meanwhile; `requests` counts them all.
+     */
+    const stubIdle = () => {
+      const pending = new Map<number, () => void>()
+      let requested = 0
+      vi.stubGlobal('requestIdleCallback', (callback: IdleRequestCallback) => {
+        pending.set(++requested, () => callback({ didTimeout: true, timeRemaining: () => 0 }))
+        return requested
+      })
+      vi.stubGlobal('cancelIdleCallback', (handle: number) => pending.delete(handle))
+      const drain = async (rounds: number) => {
+        const before = requested
+        for (let i = 0; i < rounds; i++) {
+          const runs = [...pending.values()]
+          pending.clear()
+          for (const run of runs) run()
+          await new Promise((r) => setTimeout(r, 0))
+        }
+        return requested - before
+      }
+      return { drain, pending, requests: () => requested }
+    }
+
+    /** A store whose database holds one event, then deleted by forget() (while hidden, with `hiddenFirst`). */
+    const forgotten = async (hiddenFirst: boolean) => {
+      const store = open()
+      store.enqueue(pageView({ id: 'stored' }))
+      await store.flush()
+      const idle = stubIdle()
+      if (hiddenFirst) setVisibility('hidden')
+      await store.forget()
+      return { store, ...idle, opens: vi.spyOn(IDBFactory.prototype, 'open') }
+    }
+
+    it('wakes for no flush while it stays hidden, and writes what it queued once shown, with no new event', async () => {
+      const { store, drain, pending, requests, opens } = await forgotten(true)
+      store.enqueue(pageView({ id: 'hidden-1' }))
+      store.enqueue(pageView({ id: 'hidden-2' }))
+      await new Promise((r) => setTimeout(r, 20))
+      expect(await drain(10)).toBe(0) // no idle callback, nor one after another
+      expect(pending.size).toBe(0)
+      expect(opens).not.toHaveBeenCalled() // a page that may be going away does not create the database again
+      expect(await databaseExists()).toBe(false)
+      expect((await store.getEvents()).map((e) => e.id)).toEqual(['hidden-1', 'hidden-2'])
+      const before = requests()
+      setVisibility('visible')
+      expect(requests() - before + (await drain(3))).toBe(1) // the one flush that writes them
+      expect(pending.size).toBe(0)
+      await vi.waitFor(async () => expect((await rawEvents()).map((e) => e.id)).toEqual(['hidden-1', 'hidden-2']))
+    })
+
+    it('events queued before the page is hidden: its hide-time write waits for the page to be shown, without waking it', async () => {
+      const { store, drain, requests, opens } = await forgotten(false)
+      store.enqueue(pageView({ id: 'before-hide' }))
+      setVisibility('hidden')
+      await new Promise((r) => setTimeout(r, 20))
+      expect(await drain(10)).toBe(0) // the flush the enqueue asked for was cancelled by the hide-time write
+      expect(opens).not.toHaveBeenCalled()
+      // Hidden again later (the capture's engagement at the next hide): still nothing written, nothing scheduled.
+      window.dispatchEvent(new Event('pagehide'))
+      store.enqueue(pageView({ id: 'at-pagehide' }))
+      await new Promise((r) => setTimeout(r, 20))
+      expect(await drain(10)).toBe(0)
+      expect(await databaseExists()).toBe(false)
+      const before = requests()
+      setVisibility('visible')
+      store.enqueue(pageView({ id: 'shown' }))
+      expect(requests() - before + (await drain(3))).toBe(1)
+      await vi.waitFor(async () => expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['at-pagehide', 'before-hide', 'shown']))
+    })
+
+    it('left for the back/forward cache: waits there without waking, and writes once restored', async () => {
+      const { store, drain, pending, opens } = await forgotten(false)
+      store.enqueue(pageView({ id: 'before-pagehide' }))
+      // Chromium's order: pagehide, then hidden (here in a later task); restored: visible, then pageshow.
+      window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }))
+      await new Promise((r) => setTimeout(r, 0))
+      setVisibility('hidden')
+      await new Promise((r) => setTimeout(r, 20))
+      expect(await drain(10)).toBe(0)
+      expect(opens).not.toHaveBeenCalled()
+      expect(await databaseExists()).toBe(false)
+      setVisibility('visible')
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))
+      expect(pending.size).toBe(1)
+      await drain(3)
+      await vi.waitFor(async () => expect((await rawEvents()).map((e) => e.id)).toEqual(['before-pagehide']))
+    })
+  })
+
   it('forget() deletes the database, meta and memory', async () => {
     const store = open()
     store.enqueue(pageView())

@@ -8,8 +8,15 @@ const h = useHarness()
 
 const tagPage = (extra = '') => `${h.baseUrl}/test/browser/pages/tag.html?attrs=${encodeURIComponent(JSON.stringify({ consent: 'granted' }))}${extra}`
 
-type W = { Seglet: { flush(): Promise<void>; forget(): Promise<void> } }
+type W = { Seglet: { flush(): Promise<void>; forget(): Promise<void>; track(event: unknown): void } }
 const flush = (page: Page) => page.evaluate(() => (window as unknown as W).Seglet.flush())
+/** Headless Chromium keeps every tab visible: the switch of tabs is played in the page. */
+const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
+  page.evaluate((state) => {
+    Object.defineProperty(document, 'visibilityState', { value: state, configurable: true })
+    document.dispatchEvent(new Event('visibilitychange'))
+  }, state)
+const searches = async (page: Page) => (await readDb(page)).events.filter((e) => e.type === 'search').map((e) => e.query)
 
 describe('the back/forward cache', () => {
   it('a page that forgot the shopper and was left for the next page, kept in the cache: the next pages of the shop still store their events', async () => {
@@ -38,5 +45,53 @@ describe('the back/forward cache', () => {
       expect(back.errors).toEqual([])
       expect(back.escaped).toEqual([])
     })
+  })
+
+  it('a page that forgot the shopper and was restored from the cache writes what it tracked as it was left, with no flush asked for', async () => {
+    await withBfcachePage(async (page, restored) => {
+      await page.goto(tagPage())
+      await waitForSeglet(page)
+      await flush(page)
+      await page.evaluate(() => (window as unknown as W).Seglet.forget())
+      await page.goto(tagPage('&next'))
+      await waitForSeglet(page)
+      await expect.poll(async () => (await readDb(page)).events.some((e) => String(e.url).endsWith('&next')), { timeout: 10_000 }).toBe(true)
+      await page.goBack({ waitUntil: 'commit' })
+      await restored()
+      // The engagement the page took as it was left: written once it is shown again, on its own.
+      await expect
+        .poll(async () => (await readDb(page)).events.filter((e) => e.type === 'engagement' && !String(e.url).endsWith('&next')).length, { timeout: 10_000 })
+        .toBe(1)
+      const back = await probes(page)
+      expect(back.errors).toEqual([])
+      expect(back.escaped).toEqual([])
+    })
+  })
+})
+
+describe('a hidden tab', () => {
+  it('that forgot the shopper does not wake every flush delay to write what it tracks; shown again, it writes it with no flush asked for', async () => {
+    const page = await h.newPage()
+    await page.goto(tagPage())
+    await waitForSeglet(page)
+    await flush(page)
+    await setVisibility(page, 'hidden')
+    await page.evaluate(async () => {
+      const w = window as unknown as W & { __idle: number }
+      const idle = window.requestIdleCallback
+      w.__idle = 0
+      window.requestIdleCallback = (callback, options) => (w.__idle++, idle(callback, options))
+      await w.Seglet.forget()
+      w.Seglet.track({ type: 'search', query: 'linen shirt' })
+    })
+    await page.waitForTimeout(3500) // three and a half flush delays
+    expect(await page.evaluate(() => (window as unknown as { __idle: number }).__idle)).toBe(0)
+    expect(await databaseNames(page)).toEqual([])
+    await setVisibility(page, 'visible')
+    await expect.poll(() => searches(page), { timeout: 10_000 }).toEqual(['linen shirt'])
+    const t = await probes(page)
+    expect(t.errors).toEqual([])
+    expect(t.escaped).toEqual([])
+    await page.close()
   })
 })
