@@ -1,16 +1,15 @@
 // @vitest-environment node
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { parseReport } from '../../src/reports/parseReport'
 import { REPORT_VERSION } from '../../src/reports/schema'
 import type { ParsedReport } from '../../src/reports/types'
 import { countReports } from '../storage/countReports'
 import { SQL } from '../storage/sql'
-import { migrate } from '../storage/migrate'
 import { readSums } from '../storage/readSums'
 import type { Database } from '../storage/types'
-import { DATABASE_TARGETS } from '../testing/databases'
+import { DATABASE_TARGETS, withMigratedDatabase } from '../testing/databases'
 import { reportBodies } from '../testing/reports'
 import { createIngest } from './createIngest'
 import type { ReportCodec } from './types'
@@ -66,11 +65,7 @@ function silentWrites(db: Database): { silent: Database; sending: Promise<void>;
 
 describe.each(DATABASE_TARGETS)('ingest on $name', (target) => {
   let db: Database
-  beforeAll(async () => {
-    db = await target.open()
-    await migrate(db)
-  }, 300_000)
-  afterAll(() => db?.close())
+  withMigratedDatabase(target, (opened) => (db = opened))
   beforeEach(async () => {
     await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
   })

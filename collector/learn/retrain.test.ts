@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { ModelPack } from '../../src/pack/types'
 import { checkPack as validatePack } from '../../src/pack/checkPack'
 import { encodeReport } from '../../src/reports/encodeReport'
@@ -25,9 +25,8 @@ import { main } from '../main'
 import { countReports } from '../storage/countReports'
 import { openDatabase } from '../storage/openDatabase'
 import { readSums } from '../storage/readSums'
-import { migrate } from '../storage/migrate'
 import type { Database } from '../storage/types'
-import { DATABASE_TARGETS } from '../testing/databases'
+import { DATABASE_TARGETS, withMigratedDatabase } from '../testing/databases'
 import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 import { heldOutCheck, RETRAIN_TOLERANCE } from './heldOutCheck'
 import { retrain } from './retrain'
@@ -61,11 +60,7 @@ async function ingestDays(db: Database, perDay: number, days: string[], seed: nu
 
 describe.each(DATABASE_TARGETS)('retraining from the training answers on $name', (target) => {
   let db: Database
-  beforeAll(async () => {
-    db = await target.open()
-    await migrate(db)
-  }, 300_000)
-  afterAll(() => db?.close())
+  withMigratedDatabase(target, (opened) => (db = opened))
 
   it('waits for enough answers, then publishes a pack that scores product pages higher and keeps every segment id', async () => {
     const written: string[] = []

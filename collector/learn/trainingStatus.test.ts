@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ModelPack } from '../../src/pack/types'
 import { encodeReport } from '../../src/reports/encodeReport'
 import { identityCorrection } from '../../src/reports/learn/correction'
@@ -15,9 +15,8 @@ import { createReportEstimator } from '../estimates/createReportEstimator'
 import { publishPacks } from '../packs/publishPacks'
 import { generatePackKeys, readPackSigningKey } from '../packs/signingKey'
 import { createCollector } from '../server/createCollector'
-import { migrate } from '../storage/migrate'
 import type { Database, SumRow } from '../storage/types'
-import { DATABASE_TARGETS } from '../testing/databases'
+import { DATABASE_TARGETS, withMigratedDatabase } from '../testing/databases'
 import { retrain } from './retrain'
 import { trainingReadiness } from './trainingReadiness'
 import { trainingStatus } from './trainingStatus'
@@ -41,11 +40,7 @@ function truthOf(rng: () => number): ReportTruth {
 
 describe.each(DATABASE_TARGETS)('the dashboard on private training, on $name', (target) => {
   let db: Database
-  beforeAll(async () => {
-    db = await target.open()
-    await migrate(db)
-  }, 300_000)
-  afterAll(() => db?.close())
+  withMigratedDatabase(target, (opened) => (db = opened))
 
   it('says what retrain decides from the same answers, as they arrive', async () => {
     const collector = createCollector(db, createReportEstimator(), { now: () => NOW, minTrainingAnswers: MIN, reportTimeoutMs: 300_000 })

@@ -273,6 +273,22 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     return { counting, rowsRead: () => read }
   }
 
+  /**
+   * Checks `insights` (a long window's `insights.json`) against the same figures computed from every stored row of
+   * the window (`rows` of them): the estimates, whether a retrain would fit now (with `minAnswers`), and the page
+   * statistics. Returns its `training`.
+   */
+  async function expectAsFromEveryRow(insights: any, estimator: ReturnType<typeof createReportEstimator>, pageKeys: string[], rows: number, minAnswers?: number) {
+    const q = { from: insights.from, to: insights.to, epsilon: 2, pageKeyLists: await readPageKeyLists(db, pageKeys) }
+    const all = await readSums(db, q.from, q.to)
+    expect(all).toHaveLength(rows)
+    const { training, ...figures } = insights
+    expect(figures).toEqual(JSON.parse(JSON.stringify(estimator.insights(all, q))))
+    expect(training).toEqual(JSON.parse(JSON.stringify(trainingStatus(all, q, insights.context?.packId, minAnswers, [], storeOf(db)))))
+    expect(estimator.pageStats(await readSums(db, q.from, q.to, estimator.windowCounters), q)).toEqual(estimator.pageStats(all, q))
+    return training
+  }
+
   it('reads a long window of sums as a few rows a day, with the same estimates', async () => {
     const pageKeys = Array.from({ length: 200 }, (_, i) => `page/${i}`)
     const estimator = createReportEstimator({ pageKeys })
@@ -285,14 +301,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     const insights = (await (await collector.app.request('/seglet/insights.json')).json()) as any
     // Every page counter of every day was read: 365 × 554 rows, seconds of an embedded store's time per request.
     expect(rowsRead()).toBeLessThan((days * counters.length) / 4)
-    const q = { from: insights.from, to: insights.to, epsilon: 2, pageKeyLists: await readPageKeyLists(db, pageKeys) }
-    const all = await readSums(db, q.from, q.to)
-    expect(all).toHaveLength(days * counters.length)
-    const { training, ...figures } = insights
-    expect(figures).toEqual(JSON.parse(JSON.stringify(estimator.insights(all, q))))
-    // And whether a retrain would fit now, as from every row of every day.
-    expect(training).toEqual(JSON.parse(JSON.stringify(trainingStatus(all, q, insights.context?.packId, undefined, [], storeOf(db)))))
-    expect(estimator.pageStats(await readSums(db, q.from, q.to, estimator.windowCounters), q)).toEqual(estimator.pageStats(all, q))
+    await expectAsFromEveryRow(insights, estimator, pageKeys, days * counters.length)
   }, 120_000)
 
   it("reads a long window of training answers as a few rows a day: each day's answer count, the rest summed", async () => {
@@ -315,14 +324,8 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     const insights = (await (await collector.app.request('/seglet/insights.json')).json()) as any
     // Each day's training counters read as such were 365 × ~260 rows per request, as many as the page counters were.
     expect(rowsRead()).toBeLessThan((days * counters.length) / 10)
-    const q = { from: insights.from, to: insights.to, epsilon: 2, pageKeyLists: await readPageKeyLists(db, TEST_PAGE_KEYS) }
-    const all = await readSums(db, q.from, q.to)
-    expect(all).toHaveLength(days * counters.length)
-    const { training, ...figures } = insights
-    expect(figures).toEqual(JSON.parse(JSON.stringify(estimator.insights(all, q))))
-    expect(training).toEqual(JSON.parse(JSON.stringify(trainingStatus(all, q, insights.context?.packId, 1000, [], storeOf(db)))))
+    const training = await expectAsFromEveryRow(insights, estimator, TEST_PAGE_KEYS, days * counters.length, 1000)
     expect(training).toMatchObject({ status: 'ready' })
-    expect(estimator.pageStats(await readSums(db, q.from, q.to, estimator.windowCounters), q)).toEqual(estimator.pageStats(all, q))
     expect(training.fitAnswers).toBeGreaterThan(0)
     expect(training.checkAnswers).toBeGreaterThan(0)
   }, 120_000)

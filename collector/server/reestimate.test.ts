@@ -1,15 +1,14 @@
 // @vitest-environment node
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { countersToSums } from '../estimates/countersToSums'
 import { createReportEstimator } from '../estimates/createReportEstimator'
 import { createIngest } from '../ingest/createIngest'
-import { migrate } from '../storage/migrate'
 import { purgeReports } from '../storage/purgeReports'
 import { readPageKeyLists } from './pageKeyLists'
 import { readSums } from '../storage/readSums'
 import { SQL } from '../storage/sql'
 import type { Database, Queryable } from '../storage/types'
-import { DATABASE_TARGETS } from '../testing/databases'
+import { DATABASE_TARGETS, withMigratedDatabase } from '../testing/databases'
 import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 import { reestimate } from './reestimate'
 
@@ -18,11 +17,7 @@ const group = { packId: TEST_CONTEXT.packId, epsilon: 2, segmentLeaves: 4, value
 
 describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (target) => {
   let db: Database
-  beforeAll(async () => {
-    db = await target.open()
-    await migrate(db)
-  }, 300_000)
-  afterAll(() => db?.close())
+  withMigratedDatabase(target, (opened) => (db = opened))
 
   it('re-decodes the days whose raw reports are kept, and leaves a key out where they are gone', async () => {
     const first = TEST_PAGE_KEYS.slice(0, 4)

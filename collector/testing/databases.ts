@@ -3,6 +3,8 @@
 // schema, so test files running side by side never see each other's rows.
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
+import { afterAll, beforeAll } from 'vitest'
+import { migrate } from '../storage/migrate'
 import { openDatabase } from '../storage/openDatabase'
 import type { Database } from '../storage/types'
 
@@ -52,3 +54,21 @@ export const DATABASE_TARGETS: DatabaseTarget[] = [
       ]
     : []),
 ]
+
+/**
+ * Opens a fresh database of `target` with the collector's schema before the tests of the calling `describe`, hands
+ * it to `use`, and closes it after them.
+ *
+ * @example
+ * let db: Database
+ * withMigratedDatabase(target, (opened) => (db = opened))
+ */
+export function withMigratedDatabase(target: DatabaseTarget, use: (db: Database) => void): void {
+  let db: Database | undefined
+  beforeAll(async () => {
+    db = await target.open()
+    await migrate(db)
+    use(db)
+  }, 300_000)
+  afterAll(() => db?.close())
+}
