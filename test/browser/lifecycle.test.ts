@@ -76,6 +76,9 @@ describe('a hidden tab', () => {
     await waitForSeglet(page)
     await flush(page)
     await setVisibility(page, 'hidden')
+    // The write the hide started (the page's engagement so far) settles first, and the decision it schedules with
+    // it: only what comes after forget() is counted.
+    await flush(page)
     await page.evaluate(async () => {
       const w = window as unknown as W & { __idle: number }
       const idle = window.requestIdleCallback
