@@ -18,17 +18,24 @@ const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
   }, state)
 const searches = async (page: Page) => (await readDb(page)).events.filter((e) => e.type === 'search').map((e) => e.query)
 
+/**
+ * Opens the tag page, has Seglet forget the shopper (its database is deleted), and goes on to the shop's next
+ * page: the page that forgot goes into the back/forward cache as it is left.
+ */
+async function forgetThenLeave(page: Page): Promise<void> {
+  await page.goto(tagPage())
+  await waitForSeglet(page)
+  await flush(page)
+  await page.evaluate(() => (window as unknown as W).Seglet.forget())
+  expect(await databaseNames(page)).toEqual([])
+  await page.goto(tagPage('&next'))
+  await waitForSeglet(page)
+}
+
 describe('the back/forward cache', () => {
   it('a page that forgot the shopper and was left for the next page, kept in the cache: the next pages of the shop still store their events', async () => {
     await withBfcachePage(async (page, restored) => {
-      await page.goto(tagPage())
-      await waitForSeglet(page)
-      await flush(page)
-      await page.evaluate(() => (window as unknown as W).Seglet.forget())
-      expect(await databaseNames(page)).toEqual([])
-      // The shopper goes on to the next page; the page that forgot goes into the back/forward cache as it is left.
-      await page.goto(tagPage('&next'))
-      await waitForSeglet(page)
+      await forgetThenLeave(page)
       await expect
         .poll(async () => (await readDb(page)).events.filter((e) => e.type === 'page_view').map((e) => String(e.url).endsWith('&next')), { timeout: 10_000 })
         .toEqual([true])
@@ -49,12 +56,7 @@ describe('the back/forward cache', () => {
 
   it('a page that forgot the shopper and was restored from the cache writes what it tracked as it was left, with no flush asked for', async () => {
     await withBfcachePage(async (page, restored) => {
-      await page.goto(tagPage())
-      await waitForSeglet(page)
-      await flush(page)
-      await page.evaluate(() => (window as unknown as W).Seglet.forget())
-      await page.goto(tagPage('&next'))
-      await waitForSeglet(page)
+      await forgetThenLeave(page)
       await expect.poll(async () => (await readDb(page)).events.some((e) => String(e.url).endsWith('&next')), { timeout: 10_000 }).toBe(true)
       await page.goBack({ waitUntil: 'commit' })
       await restored()
