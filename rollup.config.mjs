@@ -24,10 +24,10 @@ import { createRequire } from 'node:module'
 import json from '@rollup/plugin-json'
 import resolve from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
-import typescript from '@rollup/plugin-typescript'
 import { dts } from 'rollup-plugin-dts'
 import { BUDGETS } from './scripts/budgets.mjs'
 import { tfjsSlim } from './scripts/rollup-plugin-tfjs-slim.mjs'
+import { tsTranspile } from './scripts/rollup-plugin-ts-transpile.mjs'
 import { realmPromise, replaceEnv, terserOptions, terserOptionsFor } from './scripts/script-tag-build.mjs'
 
 // Hashed chunk names change from build to build: a build starts from empty output folders, so nothing stale gets
@@ -54,16 +54,8 @@ const external = Object.keys(pkg.dependencies ?? {})
 const SRC_INDEX = fileURLToPath(new URL('./src/index.ts', import.meta.url))
 const isExternal = (id) => external.some((dep) => id === dep || id.startsWith(dep + '/'))
 
-const ts = () =>
-  typescript({
-    tsconfig: './tsconfig.json',
-    declaration: false,
-    declarationMap: false,
-    sourceMap: false,
-    include: ['src/**/*.ts', 'src/**/*.json'],
-    exclude: ['src/**/*.test.ts'],
-    outputToFilesystem: false,
-  })
+// Each file compiled on its own (tsconfig.json's isolatedModules); `npm run typecheck` checks the types.
+const ts = () => tsTranspile({ tsconfig: './tsconfig.json' })
 
 
 

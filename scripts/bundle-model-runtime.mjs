@@ -9,7 +9,7 @@ import { rollup } from 'rollup'
 import json from '@rollup/plugin-json'
 import resolve from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
-import typescript from '@rollup/plugin-typescript'
+import { tsTranspile } from './rollup-plugin-ts-transpile.mjs'
 import { makePlaceholderPack } from './placeholder-pack.mjs'
 import { tfjsSlim } from './rollup-plugin-tfjs-slim.mjs'
 
@@ -57,14 +57,13 @@ const packsPlugin = (withPacks, quantize) => ({
 export async function bundleModelRuntime(input, { packs = true, quantize, slim = true } = {}) {
   const build = await rollup({
     input: ROOT + input,
-    // Type errors are the type checker's business (other folders may be mid-work); this only bundles.
-    onwarn: (w, warn) => (w.code === 'CIRCULAR_DEPENDENCY' || w.code === 'THIS_IS_UNDEFINED' || w.plugin === 'typescript' || isKnownTfjsWarning(w) ? undefined : warn(w)),
+    onwarn: (w, warn) => (w.code === 'CIRCULAR_DEPENDENCY' || w.code === 'THIS_IS_UNDEFINED' || isKnownTfjsWarning(w) ? undefined : warn(w)),
     plugins: [
       packsPlugin(packs, quantize),
       slim && tfjsSlim(),
       json({ preferConst: true, compact: true }),
       resolve({ browser: true }),
-      typescript({ tsconfig: ROOT + 'tsconfig.json', declaration: false, sourceMap: false, include: ['src/**/*.ts'], exclude: ['src/**/*.test.ts'], outputToFilesystem: false, noEmitOnError: false }),
+      tsTranspile({ tsconfig: ROOT + 'tsconfig.json' }),
     ],
   })
   // Split like the ESM build does and keep the entry chunk with the chunks it imports statically: for

@@ -3,7 +3,7 @@
 import json from '@rollup/plugin-json'
 import resolve from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
-import typescript from '@rollup/plugin-typescript'
+import { tsTranspile } from './rollup-plugin-ts-transpile.mjs'
 
 // The script-tag files use the realm's own Promise (the one async functions return), not `window.Promise`:
 // a page that replaced it must not make track() throw or leave unhandled rejections behind.
@@ -71,7 +71,7 @@ export function scriptTagBuild(entry, { sourcemap = false, compileHint = true } 
         replaceEnv(true),
         json({ preferConst: true }),
         resolve({ browser: true }),
-        typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, sourceMap: sourcemap, include: ['src/**/*.ts', 'src/**/*.json'], exclude: ['src/**/*.test.ts'], outputToFilesystem: false }),
+        tsTranspile({ tsconfig: './tsconfig.json', sourceMap: sourcemap }),
       ],
     },
     output: { format: core ? 'iife' : 'es', intro: realmPromise, sourcemap: sourcemap && 'hidden', plugins: [terser(terserOptionsFor(entry, { compileHint }))] },

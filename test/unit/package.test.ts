@@ -8,8 +8,18 @@ import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import { snippet } from '../browser/readmeSnippets'
+// @ts-expect-error: plain ES module without types
+import { typeErrors as checkTypes } from '../../scripts/typecheck.mjs'
+
+const ROOT = new URL('../..', import.meta.url).pathname
+/** What `tsc <args>` prints when run in `cwd`, '' when the files type-check (in this process: the libraries' types are parsed once). */
+const typeErrors: (args: string[], cwd: string) => string = checkTypes
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
+
+/** What `npm pack` would publish (its dry run's listing), read once for the tests that look at it. */
+let packListing: { files: { path: string }[] } | undefined
+const packList = () => (packListing ??= JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' }))[0])
 
 describe('package', () => {
   it('lists types first in the exports map, for import and require, and has no side effects', () => {
@@ -123,22 +133,18 @@ describe('package', () => {
   })
 
   it('types a CommonJS and an ES module TypeScript consumer (node16 resolution)', () => {
-    const tsc = new URL('../../node_modules/typescript/bin/tsc', import.meta.url).pathname
     const consumers = ['consumer.cts', 'consumer.mts'].map((f) => new URL(`consumers/${f}`, import.meta.url).pathname)
     const args = ['--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'react', ...consumers]
-    let output = ''
-    try { execFileSync(process.execPath, [tsc, ...args], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }) } catch (error) { output = String((error as { stdout?: string }).stdout ?? error) }
+    const output = typeErrors(args, ROOT)
     expect(output).toBe('')
   }, 120_000)
 
   it("types the seglet:segment window event for a storefront's TypeScript with the DOM library (strict, skipLibCheck off)", () => {
     // `window.addEventListener('seglet:segment', (e) => e.detail.id)` compiles without a cast, and a field the
     // segment does not have is an error (the consumer's @ts-expect-error lines fail the check when detail is untyped or any).
-    const tsc = new URL('../../node_modules/typescript/bin/tsc', import.meta.url).pathname
     const consumer = new URL('consumers/events.mts', import.meta.url).pathname
     const args = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', consumer]
-    let output = ''
-    try { execFileSync(process.execPath, [tsc, ...args], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }) } catch (error) { output = String((error as { stdout?: string }).stdout ?? error) }
+    const output = typeErrors(args, ROOT)
     expect(output).toBe('')
   }, 120_000)
 
@@ -155,15 +161,9 @@ describe('package', () => {
     for (const file of ['global.mts', 'no-global.mts', 'global-script.ts']) copyFileSync(new URL(`consumers/${file}`, import.meta.url), join(project, file))
     // The README's example of a script-tag page's TypeScript, as copied (a classic script).
     writeFileSync(join(project, 'readme-global.ts'), snippet('global-ts'))
-    const tsc = join(root, 'node_modules/typescript/bin/tsc')
     const check = (file: string, module: string, resolution = module) => {
       const args = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', module, '--moduleResolution', resolution, '--target', 'es2022', '--lib', 'es2022,dom', '--preserveSymlinks', file]
-      try {
-        execFileSync(process.execPath, [tsc, ...args], { cwd: project, encoding: 'utf8' })
-        return ''
-      } catch (error) {
-        return String((error as { stdout?: string }).stdout ?? error)
-      }
+      return typeErrors(args, project)
     }
     try {
       expect(check('global.mts', 'nodenext')).toBe('')
@@ -183,11 +183,9 @@ describe('package', () => {
 
   it("types a Node server's TypeScript without the DOM library (seglet and seglet/server, skipLibCheck off)", () => {
     // createSeglet() is inert in Node and documented as safe to call there; its declarations must not need the DOM.
-    const tsc = new URL('../../node_modules/typescript/bin/tsc', import.meta.url).pathname
     const consumer = new URL('consumers/server.mts', import.meta.url).pathname
     const args = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022', '--types', 'node', consumer]
-    let output = ''
-    try { execFileSync(process.execPath, [tsc, ...args], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }) } catch (error) { output = String((error as { stdout?: string }).stdout ?? error) }
+    const output = typeErrors(args, ROOT)
     expect(output).toBe('')
   }, 120_000)
 
@@ -204,17 +202,15 @@ describe('package', () => {
     const file = new URL(`consumers/examples-${process.pid}.mts`, import.meta.url).pathname
     const prelude = "import { computeFeatures, createSeglet, SHOPIFY_EVENT_NAMES } from 'seglet'\nconst seglet = createSeglet({ consent: 'granted' })\ndeclare const event: { name: string; data: unknown }\n"
     writeFileSync(file, prelude + examples.map((code, i) => `export async function example${i}() {\n${code}\n}\n`).join(''))
-    const tsc = new URL('../../node_modules/typescript/bin/tsc', import.meta.url).pathname
     const args = ['--noEmit', '--strict', '--noUnusedLocals', 'false', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', file]
-    let output = ''
-    try { execFileSync(process.execPath, [tsc, ...args], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }) } catch (error) { output = String((error as { stdout?: string }).stdout ?? error) }
+    const output = typeErrors(args, ROOT)
     rmSync(file, { force: true })
     expect(examples.every((code) => code.length > 0)).toBe(true)
     expect(output).toBe('')
   }, 120_000)
 
   it('publishes the builds, sources, README and licence, and no tests or fixtures', () => {
-    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }))
+    const packed = packList()
     const files: string[] = packed.files.map((f: { path: string }) => f.path)
     for (const file of ['dist/seglet.js', 'dist/seglet.cjs', 'dist/seglet.min.js', 'dist/seglet-bridges.min.js', 'dist/seglet-blocks.min.js', 'dist/seglet-prune.min.js', 'dist/seglet-model.min.js', 'dist/seglet.d.ts', 'dist/seglet.d.cts', 'README.md', 'LICENSE', 'package.json', 'src/index.ts']) {
       expect(files).toContain(file)
@@ -230,7 +226,7 @@ describe('package', () => {
     // The script-tag builds bundle every bare import of the browser code (TensorFlow.js into the model part, minified
     // without the files' own notices); the ES module build vendors what it bundles into dist/esm/vendor/. React, Vue
     // and `seglet` itself stay external, and the bindings are the only code importing them.
-    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }))
+    const packed = packList()
     const files = new Set<string>(packed.files.map((f: { path: string }) => f.path))
     expect(files.has('THIRD_PARTY_LICENSES.md')).toBe(true)
     const notices = readFileSync(new URL('../../THIRD_PARTY_LICENSES.md', import.meta.url), 'utf8')
@@ -263,7 +259,7 @@ describe('package', () => {
   })
 
   it("publishes every file the README links to, so its links work in the installed package", () => {
-    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }))
+    const packed = packList()
     const files = new Set<string>(packed.files.map((f: { path: string }) => f.path))
     for (const doc of ['README.md', ...[...files].filter((f) => f.startsWith('docs/') && f.endsWith('.md'))]) {
       const text = readFileSync(new URL(`../../${doc}`, import.meta.url), 'utf8')
@@ -282,7 +278,7 @@ describe('package', () => {
     // A shop without a Node build gets the files from the package itself.
     expect(quickStart).toContain('`npm pack seglet`')
     expect(quickStart).toContain('`node_modules/seglet/dist/`')
-    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }))
+    const packed = packList()
     const files = new Set<string>(packed.files.map((f: { path: string }) => f.path))
     for (const file of copied) expect(files.has(file), file).toBe(true)
   })

@@ -21,10 +21,11 @@ import type { SegletGlobal } from '../../src/script/globalTypes'
 import { OPTION_TABLE } from '../../src/options/optionTable'
 import { createReportEstimator } from '../../collector/estimates/createReportEstimator'
 import { pageKeyListId } from '../../collector/estimates/pageKeyListId'
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+// @ts-expect-error: plain ES module without types
+import { typeErrors } from '../../scripts/typecheck.mjs'
 
 const running: Array<{ destroy(): Promise<void> }> = []
 afterEach(async () => {
@@ -119,10 +120,8 @@ describe('README snippets', () => {
       writeFileSync(join(dir, 'react.tsx'), snippet('react'))
       writeFileSync(join(dir, 'vue.ts'), snippet('vue'))
       writeFileSync(join(dir, 'window-event.ts'), snippet('window-event'))
-      const tsc = join(root, 'node_modules/typescript/bin/tsc')
       const args = ['--noEmit', '--strict', '--noUnusedLocals', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', '--jsx', 'react-jsx', '--types', 'react,react-dom', join(dir, 'react.tsx'), join(dir, 'vue.ts'), join(dir, 'window-event.ts')]
-      let output = ''
-      try { execFileSync(process.execPath, [tsc, ...args], { cwd: root, encoding: 'utf8' }) } catch (error) { output = String((error as { stdout?: string }).stdout ?? error) }
+      const output: string = typeErrors(args, root)
       expect(output).toBe('')
     } finally {
       rmSync(dir, { recursive: true, force: true })
