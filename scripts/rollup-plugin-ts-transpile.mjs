@@ -5,6 +5,7 @@
 // the JavaScript it emitted is the same.
 import { dirname, resolve as resolvePath } from 'node:path'
 import ts from 'typescript'
+import { formatHost, readProject } from './typecheck.mjs'
 
 /**
  * @param {{ tsconfig: string, sourceMap?: boolean, compilerOptions?: import('typescript').CompilerOptions }} options
@@ -12,19 +13,12 @@ import ts from 'typescript'
  * @returns {import('rollup').Plugin}
  */
 export function tsTranspile({ tsconfig, sourceMap = false, compilerOptions = {} }) {
-  const path = resolvePath(tsconfig)
-  const parsed = ts.getParsedCommandLineOfConfigFile(path, {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'))
-    },
-  })
-  if (!parsed) throw new Error(`seglet-ts-transpile: cannot read ${tsconfig}`)
-  if (parsed.errors.length > 0) throw new Error(ts.formatDiagnostics(parsed.errors, formatHost))
+  const parsed = readProject(tsconfig)
+  if (parsed.errors.length > 0) throw new Error(ts.formatDiagnostics(parsed.errors, formatHost()))
   const options = { ...parsed.options, ...compilerOptions }
   if (!options.isolatedModules) throw new Error(`seglet-ts-transpile: ${tsconfig} must set isolatedModules, so each file compiles on its own`)
   const emit = { ...options, declaration: false, declarationMap: false, sourceMap, inlineSourceMap: false, noEmit: false, module: ts.ModuleKind.ESNext }
-  const cache = ts.createModuleResolutionCache(dirname(path), (name) => name, options)
+  const cache = ts.createModuleResolutionCache(dirname(resolvePath(tsconfig)), (name) => name, options)
 
   return {
     name: 'seglet-ts-transpile',
@@ -38,7 +32,7 @@ export function tsTranspile({ tsconfig, sourceMap = false, compilerOptions = {} 
       if (!isTypeScript(id)) return null
       const out = ts.transpileModule(code, { fileName: id, compilerOptions: emit, reportDiagnostics: true })
       const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error)
-      if (errors.length > 0) this.error(ts.formatDiagnostics(errors, formatHost))
+      if (errors.length > 0) this.error(ts.formatDiagnostics(errors, formatHost()))
       if (!sourceMap) return { code: out.outputText, map: null }
       // The map goes to rollup, not a comment pointing at a file that is never written.
       return { code: out.outputText.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'), map: out.sourceMapText }
@@ -47,9 +41,3 @@ export function tsTranspile({ tsconfig, sourceMap = false, compilerOptions = {} 
 }
 
 const isTypeScript = (id) => /\.(ts|mts|cts)$/.test(id) && !/\.d\.[mc]?ts$/.test(id)
-
-const formatHost = {
-  getCanonicalFileName: (name) => name,
-  getCurrentDirectory: () => process.cwd(),
-  getNewLine: () => '\n',
-}

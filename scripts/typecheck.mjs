@@ -67,7 +67,19 @@ function diagnosticsOf(program) {
   return []
 }
 
-const formatHost = (cwd) => ({ getCanonicalFileName: (name) => name, getCurrentDirectory: () => cwd, getNewLine: () => '\n' })
+/** How diagnostics name files: relative to `cwd`, as tsc run there names them. */
+export const formatHost = (cwd = process.cwd()) => ({ getCanonicalFileName: (name) => name, getCurrentDirectory: () => cwd, getNewLine: () => '\n' })
+
+/**
+ * Reads a tsconfig file as `tsc -p` does (its `extends`, its file list); the errors it can go on with are in the
+ * result's `errors`. Throws, saying why, when it cannot be read at all (missing, not JSON).
+ */
+export function readProject(tsconfig, existingOptions = {}) {
+  let unrecoverable
+  const parsed = ts.getParsedCommandLineOfConfigFile(resolvePath(tsconfig), existingOptions, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => (unrecoverable = d) })
+  if (!parsed) throw new Error(unrecoverable ? ts.formatDiagnostics([unrecoverable], formatHost()).trim() : `${tsconfig} cannot be read`)
+  return parsed
+}
 
 /**
  * What `tsc <args>` run in `cwd` prints: '' when the files type-check, else its error lines. `args` are the command
@@ -83,9 +95,12 @@ export function typeErrors(args, cwd = process.cwd()) {
 
 /** Checks one project (a tsconfig file's path) as `tsc --noEmit -p` does; returns its error lines, '' when none. */
 export function projectErrors(project) {
-  const path = resolvePath(project)
-  const parsed = ts.getParsedCommandLineOfConfigFile(path, { noEmit: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })
-  if (!parsed) return `${project}: cannot be read\n`
+  let parsed
+  try {
+    parsed = readProject(project, { noEmit: true })
+  } catch (error) {
+    return `${error.message}\n`
+  }
   const program = ts.createProgram({
     rootNames: parsed.fileNames,
     options: parsed.options,
