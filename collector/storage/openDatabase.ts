@@ -1,5 +1,8 @@
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { CollectorError } from '../lib/CollectorError'
 import { makeFolder } from '../lib/makeFolder'
+import { readEmbeddedTemplate } from './embeddedTemplate'
 import { lockStoreFolder } from './lockStoreFolder'
 import type { Database, Queryable } from './types'
 
@@ -7,6 +10,7 @@ import type { Database, Queryable } from './types'
  * Opens the collector's database. `postgres://…` or `postgresql://…` connects to PostgreSQL through a small pool;
  * `memory:` opens an embedded store that lives only as long as the process; anything else is a folder for the
  * embedded store (PGlite), created if missing; `onLockWait` hears when its lock makes it wait (see `lockStoreFolder`).
+ * A new embedded store starts from the template `SEGLET_EMBEDDED_TEMPLATE` names, if any (see `embeddedTemplate`).
  *
  * @example
  * const db = await openDatabase('postgres://seglet@127.0.0.1/seglet')
@@ -21,11 +25,13 @@ async function openEmbedded(location: string, onLockWait?: (message: string) => 
   let pg: InstanceType<typeof PGlite>
   let release = () => {}
   try {
-    if (location === 'memory:') pg = new PGlite()
+    if (location === 'memory:') pg = new PGlite({ loadDataDir: await readEmbeddedTemplate() })
     else {
       await makeStoreFolder(location)
       release = await lockStoreFolder(location, { onWait: onLockWait })
-      pg = new PGlite(location)
+      // A template (SEGLET_EMBEDDED_TEMPLATE) only ever starts a store: never one whose folder holds a database.
+      const fresh = !(await exists(join(location, 'PG_VERSION')))
+      pg = new PGlite(location, { loadDataDir: fresh ? await readEmbeddedTemplate() : undefined })
     }
     await pg.waitReady
   } catch (error) {
@@ -44,6 +50,8 @@ async function openEmbedded(location: string, onLockWait?: (message: string) => 
     close: () => pg.close().finally(release),
   }
 }
+
+const exists = (path: string) => stat(path).then(() => true, () => false)
 
 /** Makes the store's folder when missing; a file where it, or a folder above it, should be is a one-line refusal. */
 async function makeStoreFolder(location: string): Promise<void> {

@@ -2,8 +2,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DATABASE_TARGETS } from '../testing/databases'
+import { EMBEDDED_TEMPLATE_VARIABLE } from './embeddedTemplate'
 import { LOCK_STALE_MS, lockStoreFolder } from './lockStoreFolder'
 import {
   countReports,
@@ -344,4 +345,68 @@ describe('the embedded store in a folder', () => {
       rmSync(parent, { recursive: true, force: true })
     }
   }, 10_000)
+})
+
+describe('a new embedded store', () => {
+  // vitest.config.ts names a template (written by collector/testing/embeddedTemplateSetup.ts) for every test; these
+  // check that a store is the same with it and without it, and that a template never replaces a database.
+  const named = process.env[EMBEDDED_TEMPLATE_VARIABLE]
+  let parent: string
+  beforeEach(() => {
+    parent = mkdtempSync(join(tmpdir(), 'seglet-template-'))
+    return () => {
+      rmSync(parent, { recursive: true, force: true })
+      vi.unstubAllEnvs()
+    }
+  })
+
+  it('runs initdb without a template, in a folder that then opens again with what was written', async () => {
+    vi.stubEnv(EMBEDDED_TEMPLATE_VARIABLE, undefined)
+    const dir = join(parent, 'db')
+    const db = await openDatabase(dir)
+    expect(await migrate(db)).toEqual(MIGRATIONS.map((m) => m.version))
+    await writeSetting(db, 'k', 'without a template')
+    await db.close()
+    // Reopened with a template named: a folder that holds a database is opened as it is.
+    vi.stubEnv(EMBEDDED_TEMPLATE_VARIABLE, named)
+    const again = await openDatabase(dir)
+    expect(await readSetting(again, 'k')).toBe('without a template')
+    expect(await migrate(again)).toEqual([])
+    await again.close()
+  }, 120_000)
+
+  it.runIf(named)('starts from the template, in a folder and in memory, as an empty database the collector migrates', async () => {
+    const dir = join(parent, 'db')
+    const db = await openDatabase(dir)
+    expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true)
+    expect(await db.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`)).toEqual([{ n: 0 }])
+    expect(await migrate(db)).toEqual(MIGRATIONS.map((m) => m.version))
+    await writeSetting(db, 'k', 'from the template')
+    await db.close()
+    const again = await openDatabase(dir)
+    expect(await readSetting(again, 'k')).toBe('from the template')
+    await again.close()
+    // Each store is a copy: what one wrote is in no other.
+    const [first, second] = [await openDatabase('memory:'), await openDatabase('memory:')]
+    await migrate(first)
+    await writeSetting(first, 'k', 'first')
+    expect(await migrate(second)).toEqual(MIGRATIONS.map((m) => m.version))
+    expect(await readSetting(second, 'k')).toBeUndefined()
+    await Promise.all([first.close(), second.close()])
+  }, 120_000)
+
+  it('refuses, naming the variable and the file, a template that cannot be read, and leaves the folder free', async () => {
+    const missing = join(parent, 'no-such-template.tgz')
+    vi.stubEnv(EMBEDDED_TEMPLATE_VARIABLE, missing)
+    const dir = join(parent, 'db')
+    for (const location of ['memory:', dir]) {
+      await expect(openDatabase(location)).rejects.toMatchObject({
+        name: 'CollectorError',
+        code: 'collector_storage',
+        message: expect.stringMatching(new RegExp(`^SEGLET_EMBEDDED_TEMPLATE names ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, which cannot be read: ENOENT`)),
+      })
+    }
+    expect(existsSync(join(dir, 'PG_VERSION'))).toBe(false)
+    expect(existsSync(`${dir}.lock`)).toBe(false)
+  })
 })

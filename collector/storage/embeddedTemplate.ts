@@ -1,0 +1,64 @@
+import { Blob as NodeBlob } from 'node:buffer'
+import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { CollectorError } from '../lib/CollectorError'
+import { makeFolder } from '../lib/makeFolder'
+
+/**
+ * The environment variable naming a template for new embedded stores: a tarball of an empty store, as
+ * {@link writeEmbeddedTemplate} writes it. A new store (`memory:`, or a folder that holds no database yet) then starts
+ * as a copy of it instead of running PostgreSQL's `initdb`: about 1 s and 1.5 s of CPU instead of 3–4 s and 4 s on
+ * two cores. A folder that already holds a database is opened as it is. Test suites that open many throwaway stores
+ * set it (the unit tests' global set-up writes one under `.build/test/`); a collector that opens its store once has
+ * nothing to gain.
+ */
+export const EMBEDDED_TEMPLATE_VARIABLE = 'SEGLET_EMBEDDED_TEMPLATE'
+
+/**
+ * The template named by {@link EMBEDDED_TEMPLATE_VARIABLE} in `env`, read whole, or `undefined` when it names none.
+ * A template named but unreadable is a `collector_storage` error naming the variable and the file: a store opened
+ * without it would hide the mistake behind a slower start.
+ *
+ * @example
+ * const loadDataDir = await readEmbeddedTemplate() // Blob | undefined
+ */
+export async function readEmbeddedTemplate(env: NodeJS.ProcessEnv = process.env): Promise<Blob | undefined> {
+  const path = env[EMBEDDED_TEMPLATE_VARIABLE]
+  if (!path) return undefined
+  try {
+    // Node's own Blob: under a DOM emulation (jsdom in tests), the global one may not be one PGlite can read.
+    return new NodeBlob([await readFile(path)]) as Blob
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new CollectorError('collector_storage', `${EMBEDDED_TEMPLATE_VARIABLE} names ${path}, which cannot be read: ${reason}`, EMBEDDED_TEMPLATE_VARIABLE, error)
+  }
+}
+
+/**
+ * Writes a template for new embedded stores to `path`: a fresh, empty store of this PGlite (PostgreSQL's `initdb`,
+ * nothing of the collector's schema), dumped as a gzip tarball. Written under another name and renamed, so a reader
+ * never sees half of it.
+ *
+ * @example
+ * await writeEmbeddedTemplate('.build/test/embedded-store.tgz')
+ */
+export async function writeEmbeddedTemplate(path: string): Promise<void> {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const pg = new PGlite()
+  let dump: Blob
+  try {
+    await pg.waitReady
+    dump = await pg.dumpDataDir('gzip')
+  } finally {
+    await pg.close()
+  }
+  await makeFolder(dirname(path))
+  const temporary = `${path}.${process.pid}.tmp`
+  try {
+    await writeFile(temporary, new Uint8Array(await dump.arrayBuffer()))
+    await rename(temporary, path)
+  } catch (error) {
+    await rm(temporary, { force: true })
+    throw error
+  }
+}
