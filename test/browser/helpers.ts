@@ -1,6 +1,6 @@
 // Page-side probes and readers shared by the real-browser tests. Everything here reads the browser's own
 // state (IndexedDB, the DOM, the panel's shadow root) rather than trusting Seglet's account of it.
-import type { Page } from 'playwright-core'
+import type { BrowserContext, CDPSession, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest'
 import { createHarness, launchBrowser, type Harness, type ServerExtras } from './harness'
 
@@ -163,24 +163,33 @@ export function readDb(page: Page, name = 'seglet'): Promise<DbContents> {
 export const databaseNames = (page: Page): Promise<string[]> =>
   page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name as string))
 
-/** Deletes every database of the origin (from a page without Seglet) so each test starts as a new visitor. */
+/**
+ * A blank page kept open in each context for the length of its harness: its DevTools session clears the origin's
+ * storage for {@link resetOrigin}, which would otherwise open, load and close a page of its own before every test.
+ */
+const controls = new WeakMap<BrowserContext, Promise<{ page: Page; cdp: CDPSession }>>()
+
+function controlPage(context: BrowserContext): Promise<{ page: Page; cdp: CDPSession }> {
+  let control = controls.get(context)
+  if (!control) {
+    control = context.newPage().then(async (page) => ({ page, cdp: await context.newCDPSession(page) }))
+    controls.set(context, control)
+  }
+  return control
+}
+
+/**
+ * Makes the next page of the origin a new visitor's: closes every page of the context, then deletes the origin's
+ * IndexedDB databases and local storage (DevTools' `Storage.clearDataForOrigin`) and the context's cookies.
+ */
 export async function resetOrigin(h: Harness): Promise<void> {
-  for (const p of h.context.pages()) await p.close()
-  const page = await h.newPage()
-  await page.goto(h.baseUrl + '/test/browser/pages/blank.html')
-  await page.evaluate(async () => {
-    for (const { name } of await indexedDB.databases()) {
-      await new Promise<void>((resolve, reject) => {
-        const req = indexedDB.deleteDatabase(name as string)
-        req.onsuccess = () => resolve()
-        req.onerror = () => reject(req.error)
-        req.onblocked = () => reject(new Error('delete blocked by an open connection'))
-      })
-    }
-    localStorage.clear()
-    sessionStorage.clear()
-  })
-  await page.close()
+  let control = await controlPage(h.context)
+  if (control.page.isClosed()) {
+    controls.delete(h.context)
+    control = await controlPage(h.context)
+  }
+  for (const p of h.context.pages()) if (p !== control.page) await p.close()
+  await control.cdp.send('Storage.clearDataForOrigin', { origin: new URL(h.baseUrl).origin, storageTypes: 'indexeddb,local_storage' })
   await h.context.clearCookies()
 }
 
