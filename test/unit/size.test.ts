@@ -68,5 +68,5 @@ describe('size budgets', () => {
       expect(stated, `README states ${file}`).toBeGreaterThanOrEqual(size - 0.05 * 1024)
       expect(stated - size, `README states ${file}`).toBeLessThanOrEqual(1024)
     }
-  })
+  }, 120_000)
 })

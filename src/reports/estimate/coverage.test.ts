@@ -123,7 +123,7 @@ describe('95% intervals of the cells shown', () => {
     const pages = shownCoverage(zipfPageRates({ pages: 10, reports: 40_000, bounceShare: 1 / 30, longestMore: 6 }))
     expect(pages.shown).toBeGreaterThan(200)
     expect(pages.coverage).toBeGreaterThan(0.9)
-  })
+  }, 120_000)
 
   it('hold the exit and bounce rates of rarely viewed pages about 95% of the time, where their views are mostly noise', () => {
     // A shop of 100 pages with Zipf views, 40,000 reports at ε = 8: past the first few pages, a page's views per
