@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -15,9 +16,10 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts', 'training/**/*.test.ts', 'sim/**/*.test.ts', 'collector/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
     // New embedded stores, in the tests and in the collector processes they start, are copies of one empty store
-    // written before the tests run, not each PostgreSQL's initdb (about 2.5 s of CPU less for each of some 60).
-    globalSetup: ['collector/testing/embeddedTemplateSetup.ts'],
-    env: { SEGLET_EMBEDDED_TEMPLATE: embeddedTemplate },
+    // written before the tests run, not each PostgreSQL's initdb (about 2.5 s of CPU less for each of some 60); the
+    // PostgreSQL schemas the tests make carry this run's prefix, and are dropped once the tests are done.
+    globalSetup: ['collector/testing/globalSetup.ts'],
+    env: { SEGLET_EMBEDDED_TEMPLATE: embeddedTemplate, SEGLET_TEST_SCHEMA_PREFIX: `t_${randomBytes(4).toString('hex')}_` },
     testTimeout: 30_000,
     // One file more at a time than there are cores: many of these tests wait on a server, a database, a child
     // process or a timer rather than compute. On a 2-core machine three at a time took the suite from 369 s to 311 s

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DATABASE_TARGETS } from '../testing/databases'
+import { dropSchemas } from '../testing/globalSetup'
+import { SCHEMA_PREFIX_VARIABLE } from '../testing/schemaPrefix'
 import { EMBEDDED_TEMPLATE_VARIABLE } from './embeddedTemplate'
 import { LOCK_STALE_MS, lockStoreFolder } from './lockStoreFolder'
 import {
@@ -217,6 +219,30 @@ describe.runIf(process.env.SEGLET_TEST_DATABASE_URL)('PostgreSQL connections', (
       }
     }
   })
+
+  // The test run's schemas carry its prefix (vitest.config.ts) and go once its tests are done; no other schema does.
+  it('names the test schemas with the run\'s prefix, whose schemas the global set-up drops with their tables, and only those', async () => {
+    const prefix = process.env[SCHEMA_PREFIX_VARIABLE]!
+    expect(prefix).toMatch(/^t_[0-9a-f]{8}_$/)
+    const url = await DATABASE_TARGETS.find((t) => t.name === 'postgres')!.location()
+    const schema = /search_path%3D([a-z0-9_]+)/.exec(url)![1]!
+    expect(schema.startsWith(prefix)).toBe(true)
+    const inRun = await openDatabase(url)
+    await migrate(inRun)
+    await inRun.close()
+    // Other files of this run are using their schemas now: this drops by the one schema's whole name.
+    const other = `${schema}x`.replace(/^t_/, 'u_')
+    const db = await openDatabase(process.env.SEGLET_TEST_DATABASE_URL!)
+    try {
+      await db.query(`CREATE SCHEMA ${other}`)
+      await dropSchemas(process.env.SEGLET_TEST_DATABASE_URL, schema)
+      const left = await db.query<{ name: string }>('SELECT nspname AS name FROM pg_namespace WHERE nspname IN ($1, $2)', [schema, other])
+      expect(left).toEqual([{ name: other }])
+    } finally {
+      await db.query(`DROP SCHEMA IF EXISTS ${other} CASCADE`)
+      await db.close()
+    }
+  })
 })
 
 describe('the embedded store in a folder', () => {
@@ -348,7 +374,7 @@ describe('the embedded store in a folder', () => {
 })
 
 describe('a new embedded store', () => {
-  // vitest.config.ts names a template (written by collector/testing/embeddedTemplateSetup.ts) for every test; these
+  // vitest.config.ts names a template (written by collector/testing/globalSetup.ts) for every test; these
   // check that a store is the same with it and without it, and that a template never replaces a database.
   const named = process.env[EMBEDDED_TEMPLATE_VARIABLE]
   let parent: string

@@ -1,12 +1,13 @@
 // Test helper: the databases every collector test runs against — the embedded store always, and a real
 // PostgreSQL when SEGLET_TEST_DATABASE_URL names one (.ci/run starts one and sets it). Each call gets a fresh
-// schema, so test files running side by side never see each other's rows.
+// schema, so test files running side by side never see each other's rows; the global set-up drops them at the end.
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll } from 'vitest'
 import { migrate } from '../storage/migrate'
 import { openDatabase } from '../storage/openDatabase'
 import type { Database } from '../storage/types'
+import { SCHEMA_PREFIX_VARIABLE, schemaPrefix } from './schemaPrefix'
 
 export interface DatabaseTarget {
   name: 'embedded' | 'postgres'
@@ -25,7 +26,8 @@ if (!url) {
 }
 
 async function freshSchema(base: string): Promise<string> {
-  const schema = `t_${randomBytes(6).toString('hex')}`
+  // Named with this run's prefix: the global set-up (globalSetup.ts) drops the run's schemas once its tests are done.
+  const schema = `${schemaPrefix(process.env[SCHEMA_PREFIX_VARIABLE])}${randomBytes(6).toString('hex')}`
   // Unreachable server → this rejects, and the test fails: a configured PostgreSQL is never skipped.
   const client = new pg.Client({ connectionString: base })
   await client.connect()
