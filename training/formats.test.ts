@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs'
 import { constants } from 'node:buffer'
 import { tmpdir } from 'node:os'

@@ -1,3 +1,4 @@
+// @vitest-environment node
 // The `npm run train` commands the READMEs give whole are taken as given: none is refused as a bad option.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'

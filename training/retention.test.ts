@@ -1,3 +1,4 @@
+// @vitest-environment node
 // Training computes each session's features from the history a shopper's browser still holds at that session's
 // time: raw events older than storage.retentionDays (and beyond storage.maxEvents) are gone there, purchases and
 // refunds stay for storage.purchaseRetentionDays. These tests replay shoppers' events through the browser's own

@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from 'vitest'
 import type { Estimate } from '../../src/reports/estimate'
 import { reportBodies, TEST_PAGE_KEYS } from '../testing/reports'

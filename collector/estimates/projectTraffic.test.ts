@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from 'vitest'
 import type { Estimate } from '../../src/reports/estimate'
 import { createReportEstimator } from './createReportEstimator'

@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from 'vitest'
 import { compareIds } from '../lib/compareIds'
 import { retrainVersion } from './retrain'

@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from 'vitest'
 import { ciede2000, colourDifference, labOf } from './colourDifference'
 
