@@ -1,8 +1,10 @@
 import { Blob as NodeBlob } from 'node:buffer'
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { CollectorError } from '../lib/CollectorError'
+import { fileProblem } from '../lib/fileProblem'
 import { makeFolder } from '../lib/makeFolder'
+import { writeFileAtomic } from '../lib/writeFileAtomic'
 
 /**
  * The environment variable naming a template for new embedded stores: a tarball of an empty store, as
@@ -15,29 +17,27 @@ import { makeFolder } from '../lib/makeFolder'
 export const EMBEDDED_TEMPLATE_VARIABLE = 'SEGLET_EMBEDDED_TEMPLATE'
 
 /**
- * The template named by {@link EMBEDDED_TEMPLATE_VARIABLE} in `env`, read whole, or `undefined` when it names none.
+ * The template named by {@link EMBEDDED_TEMPLATE_VARIABLE}, read whole, or `undefined` when it names none.
  * A template named but unreadable is a `collector_storage` error naming the variable and the file: a store opened
  * without it would hide the mistake behind a slower start.
  *
  * @example
  * const loadDataDir = await readEmbeddedTemplate() // Blob | undefined
  */
-export async function readEmbeddedTemplate(env: NodeJS.ProcessEnv = process.env): Promise<Blob | undefined> {
-  const path = env[EMBEDDED_TEMPLATE_VARIABLE]
+export async function readEmbeddedTemplate(): Promise<Blob | undefined> {
+  const path = process.env[EMBEDDED_TEMPLATE_VARIABLE]
   if (!path) return undefined
   try {
     // Node's own Blob: under a DOM emulation (jsdom in tests), the global one may not be one PGlite can read.
     return new NodeBlob([await readFile(path)]) as Blob
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new CollectorError('collector_storage', `${EMBEDDED_TEMPLATE_VARIABLE} names ${path}, which cannot be read: ${reason}`, EMBEDDED_TEMPLATE_VARIABLE, error)
+    throw new CollectorError('collector_storage', `${EMBEDDED_TEMPLATE_VARIABLE} names ${path}, which cannot be read: ${fileProblem(error)}`, EMBEDDED_TEMPLATE_VARIABLE, error)
   }
 }
 
 /**
  * Writes a template for new embedded stores to `path`: a fresh, empty store of this PGlite (PostgreSQL's `initdb`,
- * nothing of the collector's schema), dumped as a gzip tarball. Written under another name and renamed, so a reader
- * never sees half of it.
+ * nothing of the collector's schema), dumped as a gzip tarball, written whole or not at all (`writeFileAtomic`).
  *
  * @example
  * await writeEmbeddedTemplate('.build/test/embedded-store.tgz')
@@ -53,12 +53,5 @@ export async function writeEmbeddedTemplate(path: string): Promise<void> {
     await pg.close()
   }
   await makeFolder(dirname(path))
-  const temporary = `${path}.${process.pid}.tmp`
-  try {
-    await writeFile(temporary, new Uint8Array(await dump.arrayBuffer()))
-    await rename(temporary, path)
-  } catch (error) {
-    await rm(temporary, { force: true })
-    throw error
-  }
+  await writeFileAtomic(path, new Uint8Array(await dump.arrayBuffer()))
 }

@@ -429,7 +429,7 @@ describe('a new embedded store', () => {
       await expect(openDatabase(location)).rejects.toMatchObject({
         name: 'CollectorError',
         code: 'collector_storage',
-        message: expect.stringMatching(new RegExp(`^SEGLET_EMBEDDED_TEMPLATE names ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, which cannot be read: ENOENT`)),
+        message: expect.stringMatching(new RegExp(`^SEGLET_EMBEDDED_TEMPLATE names ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, which cannot be read: no such file$`)),
       })
     }
     expect(existsSync(join(dir, 'PG_VERSION'))).toBe(false)

@@ -169,9 +169,10 @@ export const databaseNames = (page: Page): Promise<string[]> =>
  */
 const controls = new WeakMap<BrowserContext, Promise<{ page: Page; cdp: CDPSession }>>()
 
-function controlPage(context: BrowserContext): Promise<{ page: Page; cdp: CDPSession }> {
+async function controlPage(context: BrowserContext): Promise<{ page: Page; cdp: CDPSession }> {
   let control = controls.get(context)
-  if (!control) {
+  // Made on first use, and again if a test closed it.
+  if (!control || (await control).page.isClosed()) {
     control = context.newPage().then(async (page) => ({ page, cdp: await context.newCDPSession(page) }))
     controls.set(context, control)
   }
@@ -183,11 +184,7 @@ function controlPage(context: BrowserContext): Promise<{ page: Page; cdp: CDPSes
  * IndexedDB databases and local storage (DevTools' `Storage.clearDataForOrigin`) and the context's cookies.
  */
 export async function resetOrigin(h: Harness): Promise<void> {
-  let control = await controlPage(h.context)
-  if (control.page.isClosed()) {
-    controls.delete(h.context)
-    control = await controlPage(h.context)
-  }
+  const control = await controlPage(h.context)
   for (const p of h.context.pages()) if (p !== control.page) await p.close()
   await control.cdp.send('Storage.clearDataForOrigin', { origin: new URL(h.baseUrl).origin, storageTypes: 'indexeddb,local_storage' })
   await h.context.clearCookies()
