@@ -3,7 +3,7 @@
 // file cannot be loaded, the page view is still stored, without them, and the failure is reported.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { probes, readDb, useHarness, waitForSeglet } from './helpers'
+import { databaseNames, probes, readDb, useHarness, waitForSeglet } from './helpers'
 
 const h = useHarness()
 
@@ -66,11 +66,9 @@ describe('page statistics from the meta tag, script tag', () => {
     await page.goto(tagPage() + '&page=1')
     await waitForSeglet(page)
     await expect.poll(() => bridgesAsked).toBe(1)
-    // The page view taken as the page goes is written then only into a database this page has opened (README,
-    // "Privacy"), which a slow CPU can leave for after the next click. The database being listed is not enough:
-    // it is listed before this page's open has finished. A read of the store is: it goes through the page's own
-    // connection, and resolves once that connection is open.
-    await page.evaluate(() => (window as unknown as { Seglet: { exportData(): Promise<unknown> } }).Seglet.exportData())
+    // The page view taken as the page goes is written then only into a database the page has opened (README,
+    // "Privacy"); the page opens it at its first read or write, which a slow CPU can leave for after the next click.
+    await expect.poll(async () => (await databaseNames(page)).includes('seglet'), { timeout: 10_000 }).toBe(true)
     await page.goto(tagPage() + '&page=2')
     await waitForSeglet(page)
     await page.evaluate(() => (window as unknown as { Seglet: { flush(): Promise<void> } }).Seglet.flush())
