@@ -63,14 +63,14 @@ describe('page statistics from the meta tag, script tag', () => {
       let left = false
       addEventListener('pagehide', () => (left = true))
       const put = IDBObjectStore.prototype.put
-      IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
-        const event = value as { type?: string; url?: string; stats?: unknown }
+      IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
+        const event = args[0] as { type?: string; url?: string; stats?: unknown }
         if (left && event && event.type === 'page_view') {
           const noted = JSON.parse(localStorage.getItem('test:put-as-left') ?? '[]') as unknown[]
           noted.push([new URL(String(event.url), location.href).searchParams.get('page'), event.stats ?? null])
           localStorage.setItem('test:put-as-left', JSON.stringify(noted))
         }
-        return key === undefined ? put.call(this, value) : put.call(this, value, key)
+        return put.apply(this, args)
       }
     })
     await withMeta(page, '<meta name="seglet:page-stats" content="bounce=0.25">')
