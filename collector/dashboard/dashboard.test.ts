@@ -276,6 +276,44 @@ describe('dashboard', () => {
     expect(row.textContent).toMatch(/added after/)
   })
 
+  it('folds away the pages without a figure past 20 of them, behind a button that shows them again; the download keeps them', async () => {
+    type Estimate = { value: number | null; low: number; high: number; enough: boolean }
+    type Page = { key: string; viewShare: Estimate; bounceRate: Estimate; exitRate: Estimate; valueReports: number; published?: boolean }
+    const doc = insightsOf(4000) as unknown as { pageKeys: number; insights: { pages: Page[] } }
+    // A shop with many candidate pages, most of them not viewed often enough yet to show a figure.
+    const few: Estimate = { value: 0.01, low: -0.03, high: 0.05, enough: false }
+    const quiet = Array.from({ length: 30 }, (_, i) => ({ ...doc.insights.pages[0]!, key: `product/q${i}`, viewShare: few, bounceRate: few, exitRate: few, valueReports: 0, published: false }))
+    doc.insights.pages.push(...quiet)
+    doc.pageKeys += quiet.length
+    await draw(doc)
+    const rows = () => [...document.querySelectorAll<HTMLTableRowElement>('#pages tbody tr')]
+    const hasFigure = (tr: HTMLTableRowElement) => tr.querySelector('.ci') !== null || tr.children[6]!.textContent !== 'no'
+    // Every page stays in the table; only those without any figure are folded, and all of them.
+    expect(rows()).toHaveLength(TEST_PAGE_KEYS.length + quiet.length)
+    const folded = rows().filter((tr) => tr.hidden)
+    expect(folded.map((tr) => tr.children[0]!.textContent)).toEqual(expect.arrayContaining(quiet.map((p) => p.key)))
+    for (const tr of rows()) expect(tr.hidden, tr.children[0]!.textContent!).toBe(!hasFigure(tr))
+    expect(rows().some((tr) => !tr.hidden)).toBe(true)
+    const button = document.getElementById('pages-more') as HTMLButtonElement
+    expect(document.getElementById('pages-fold')!.hidden).toBe(false)
+    expect(button.textContent).toBe(`Show the ${folded.length} pages without figures yet`)
+    expect(button.getAttribute('aria-expanded')).toBe('false')
+    expect(button.getAttribute('aria-controls')).toBe('pages')
+    button.click()
+    expect(rows().filter((tr) => tr.hidden)).toEqual([])
+    expect(button.textContent).toBe(`Hide the ${folded.length} pages without figures yet`)
+    expect(button.getAttribute('aria-expanded')).toBe('true')
+    button.click()
+    expect(rows().filter((tr) => tr.hidden)).toHaveLength(folded.length)
+    // The download holds every page, folded or not.
+    const { text } = await downloaded(doc)
+    for (const p of quiet) expect(text).toContain(`pages,,${p.key},share of views,`)
+    // A shop with few pages (20 or fewer without a figure) sees them all, with no button.
+    await draw(insightsOf(4000))
+    expect(rows().filter((tr) => tr.hidden)).toEqual([])
+    expect(document.getElementById('pages-fold')!.hidden).toBe(true)
+  })
+
   it('shows the whole shop\'s conversion, average order value, revenue and page views per session with their intervals', async () => {
     const doc = insightsOf(4000) as unknown as { insights: { overall: Record<string, { value: number; low: number; high: number; enough: boolean }> } }
     await draw(doc)

@@ -479,6 +479,41 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('folds away the pages without a figure, at 1100 and at 320 px, and a keyboard unfolds them', async () => {
+    for (const width of [1100, 320]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } })
+      try {
+        const page = await context.newPage()
+        await page.route('**/seglet/insights.json', async (route) => {
+          const doc = await (await route.fetch()).json()
+          // A shop with 30 more candidate pages than the reports can say anything of yet.
+          const few = { value: 0.01, low: -0.03, high: 0.05, enough: false }
+          const quiet = Array.from({ length: 30 }, (_, i) => ({ ...doc.insights.pages[0], key: `product/q${i}`, viewShare: few, bounceRate: few, exitRate: few, valueReports: 0, published: false }))
+          doc.insights.pages.push(...quiet)
+          doc.pageKeys += quiet.length
+          await route.fulfill({ json: doc })
+        })
+        await open(page)
+        const shownKeys = () => page.locator('#pages tbody tr:visible th').allTextContents()
+        await expect.poll(async () => (await shownKeys()).filter((key) => key.startsWith('product/q'))).toEqual([])
+        const more = page.getByRole('button', { name: /^Show the \d+ pages without figures yet$/ })
+        expect(await more.getAttribute('aria-expanded')).toBe('false')
+        // Reached with the keyboard, and opened with it.
+        await more.focus()
+        await page.keyboard.press('Enter')
+        await expect.poll(async () => (await shownKeys()).filter((key) => key.startsWith('product/q')).length).toBe(30)
+        const less = page.getByRole('button', { name: /^Hide the \d+ pages without figures yet$/ })
+        expect(await less.getAttribute('aria-expanded')).toBe('true')
+        await expect.poll(() => less.evaluate((e) => e === document.activeElement)).toBe(true)
+        // Nothing sticks out of the page at a narrow width.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width)
+        if (process.env.SEGLET_SCREENSHOT_DIR) await page.locator('#pages-fold').locator('xpath=ancestor::section').screenshot({ path: `${process.env.SEGLET_SCREENSHOT_DIR}/pages-folded-${width}.png` })
+      } finally {
+        await context.close()
+      }
+    }
+  })
+
   it('says which pack the figures follow and that a retrained pack collecting reports is left out, readable at 320 px', async () => {
     for (const width of [1100, 320]) {
       const context = await browser.newContext({ viewport: { width, height: 900 } })

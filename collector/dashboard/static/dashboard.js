@@ -133,6 +133,18 @@
   const pageOrder = (pages) =>
     [...pages].sort((a, b) => Number(measured(b)) - Number(measured(a)) || (measured(a) ? b.viewShare.value - a.viewShare.value : 0) || byKey(a, b))
 
+  /**
+   * Past this many pages without a figure (every cell of their row "not enough reports yet", "not asked" or "in the next
+   * page-statistics table", and not in the table last written), the page-statistics table folds them away behind a
+   * button: a shop with thousands of candidate pages sees the pages with figures first, not a wall of empty rows. The
+   * download holds every page, folded or not.
+   */
+  const QUIET_PAGES_SHOWN = 20
+  // Whether the reader unfolded them: kept through the dashboard's own re-reads of the figures, until the page is left.
+  let quietPagesShown = false
+  // The figures the table was last drawn from, to fold or unfold its rows again.
+  let lastPagesDoc
+
   /** The page keys the page-statistics table last written holds (none before one is written). */
   const inTable = (doc) => new Set((doc.pageStats && doc.pageStats.pages) || [])
 
@@ -818,6 +830,20 @@
       ),
       doc.pageKeys === 0 ? 'No candidate page keys: start the collector with --page-keys.' : 'No page answers yet.',
     )
+    const figure = (e) => Boolean(e && e.enough && e.value !== null)
+    const quiet = rows.map(
+      (p) => !figure(p.viewShare) && !figure(p.bounceRate) && !figure(p.exitRate) && !(p.valueReports > 0 && (figure(p.sessionShare) || figure(p.pageValue))) && inTableCell(p) === 'no',
+    )
+    const folded = quiet.filter(Boolean).length
+    const fold = folded > QUIET_PAGES_SHOWN
+    // The rows of `rows` come first in the table, in their order; the pages left out of the window after them stay shown.
+    const trs = document.getElementById('pages').tBodies[0].rows
+    quiet.forEach((q, i) => (trs[i].hidden = fold && q && !quietPagesShown))
+    document.getElementById('pages-fold').hidden = !fold
+    const more = document.getElementById('pages-more')
+    more.setAttribute('aria-expanded', String(quietPagesShown))
+    more.textContent = `${quietPagesShown ? 'Hide' : 'Show'} the ${count(folded)} pages without figures yet`
+    lastPagesDoc = doc
   }
 
   /**
@@ -1132,6 +1158,10 @@
       else regenerate.removeAttribute(name)
     }
   }
+  document.getElementById('pages-more').addEventListener('click', () => {
+    quietPagesShown = !quietPagesShown
+    if (lastPagesDoc) pages(lastPagesDoc)
+  })
   regenerate.addEventListener('click', async () => {
     if (regenerate.getAttribute('aria-busy') === 'true') return
     const out = document.getElementById('regenerate-result')
