@@ -28,6 +28,21 @@ function insightsOf(n: number, others = 0) {
   return estimator.insights(rows, { from: DAY, to: DAY, epsilon: 2, pageKeyLists: { [pageKeyListId(TEST_PAGE_KEYS)]: TEST_PAGE_KEYS } })
 }
 
+/**
+ * `doc` with `n` more candidate pages that the reports can say nothing of yet (every estimate short of its reports), as
+ * a shop with many pages has early on: the document and the pages added.
+ */
+function withQuietPages(doc: unknown, n: number) {
+  type Estimate = { value: number | null; low: number; high: number; enough: boolean }
+  type Page = { key: string; viewShare: Estimate; bounceRate: Estimate; exitRate: Estimate; valueReports: number; published?: boolean }
+  const withPages = doc as { pageKeys: number; insights: { pages: Page[] } }
+  const few: Estimate = { value: 0.01, low: -0.03, high: 0.05, enough: false }
+  const quiet = Array.from({ length: n }, (_, i) => ({ ...withPages.insights.pages[0]!, key: `product/q${i}`, viewShare: few, bounceRate: few, exitRate: few, valueReports: 0, published: false }))
+  withPages.insights.pages.push(...quiet)
+  withPages.pageKeys += n
+  return { doc: withPages, quiet }
+}
+
 /** `doc` with its first segment's conversion readable, as thousands of reports a day give it: the bar chart draws a bar. */
 function withConversion<T>(doc: T): T {
   ;(doc as unknown as { insights: { segments: { conversion: object }[] } }).insights.segments[0]!.conversion = { value: 0.032, low: 0.021, high: 0.043, enough: true }
@@ -277,14 +292,7 @@ describe('dashboard', () => {
   })
 
   it('folds away the pages without a figure past 20 of them, behind a button that shows them again; the download keeps them', async () => {
-    type Estimate = { value: number | null; low: number; high: number; enough: boolean }
-    type Page = { key: string; viewShare: Estimate; bounceRate: Estimate; exitRate: Estimate; valueReports: number; published?: boolean }
-    const doc = insightsOf(4000) as unknown as { pageKeys: number; insights: { pages: Page[] } }
-    // A shop with many candidate pages, most of them not viewed often enough yet to show a figure.
-    const few: Estimate = { value: 0.01, low: -0.03, high: 0.05, enough: false }
-    const quiet = Array.from({ length: 30 }, (_, i) => ({ ...doc.insights.pages[0]!, key: `product/q${i}`, viewShare: few, bounceRate: few, exitRate: few, valueReports: 0, published: false }))
-    doc.insights.pages.push(...quiet)
-    doc.pageKeys += quiet.length
+    const { doc, quiet } = withQuietPages(insightsOf(4000), 30)
     await draw(doc)
     const rows = () => [...document.querySelectorAll<HTMLTableRowElement>('#pages tbody tr')]
     const hasFigure = (tr: HTMLTableRowElement) => tr.querySelector('.ci') !== null || tr.children[6]!.textContent !== 'no'
@@ -312,6 +320,30 @@ describe('dashboard', () => {
     await draw(insightsOf(4000))
     expect(rows().filter((tr) => tr.hidden)).toEqual([])
     expect(document.getElementById('pages-fold')!.hidden).toBe(true)
+  })
+
+  it('keeps the pages without a figure unfolded through its own read of the figures 5 minutes later', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    try {
+      document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
+      let reads = 0
+      const { doc } = withQuietPages(insightsOf(4000), 30)
+      vi.stubGlobal('fetch', async () => (reads++, { ok: true, json: async () => structuredClone(doc) }))
+      vi.stubGlobal('Chart', class {})
+      new Function(readFileSync(join(STATIC, 'dashboard.js'), 'utf8'))()
+      await vi.waitFor(() => expect(document.querySelector('#pages tbody tr[hidden]')).not.toBeNull())
+      const before = document.querySelector('#pages tbody')
+      ;(document.getElementById('pages-more') as HTMLButtonElement).click()
+      expect(document.querySelector('#pages tbody tr[hidden]')).toBeNull()
+      await vi.advanceTimersByTimeAsync(5 * 60_000)
+      expect(reads).toBe(2)
+      // Drawn again from the new read, and still unfolded.
+      await vi.waitFor(() => expect(document.querySelector('#pages tbody')).not.toBe(before))
+      expect(document.querySelector('#pages tbody tr[hidden]')).toBeNull()
+      expect(document.getElementById('pages-more')!.getAttribute('aria-expanded')).toBe('true')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('shows the whole shop\'s conversion, average order value, revenue and page views per session with their intervals', async () => {
