@@ -316,6 +316,15 @@ describe('dashboard', () => {
     // The download holds every page, folded or not.
     const { text } = await downloaded(doc)
     for (const p of quiet) expect(text).toContain(`pages,,${p.key},share of views,`)
+    // With no page showing a figure yet, the folded table says so instead of standing empty.
+    const none = withQuietPages(insightsOf(4000), 30).doc
+    none.insights.pages = none.insights.pages.map((p) => ({ ...quiet[0]!, key: p.key }))
+    await draw(none)
+    const shown = () => rows().filter((tr) => !tr.hidden).map((tr) => tr.textContent)
+    expect(shown()).toEqual(['No page has a figure yet.'])
+    ;(document.getElementById('pages-more') as HTMLButtonElement).click()
+    expect(shown()).toHaveLength(TEST_PAGE_KEYS.length + 30)
+    expect(shown()).not.toContain('No page has a figure yet.')
     // A shop with few pages (20 or fewer without a figure) sees them all, with no button.
     await draw(insightsOf(4000))
     expect(rows().filter((tr) => tr.hidden)).toEqual([])

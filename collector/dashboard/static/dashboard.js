@@ -837,8 +837,12 @@
     const folded = quiet.filter(Boolean).length
     const fold = folded > QUIET_PAGES_SHOWN
     // The rows of `rows` come first in the table, in their order; the pages left out of the window after them stay shown.
-    const trs = document.getElementById('pages').tBodies[0].rows
-    quiet.forEach((q, i) => (trs[i].hidden = fold && q && !quietPagesShown))
+    const body = document.getElementById('pages').tBodies[0]
+    quiet.forEach((q, i) => (body.rows[i].hidden = fold && q && !quietPagesShown))
+    // Every row folded: the table says so rather than stand empty above its button.
+    if (fold && !quietPagesShown && folded === body.rows.length) {
+      body.append(el('tr', {}, el('td', { colspan: '7', class: 'empty' }, 'No page has a figure yet.')))
+    }
     document.getElementById('pages-fold').hidden = !fold
     const more = document.getElementById('pages-more')
     more.setAttribute('aria-expanded', String(quietPagesShown))
