@@ -71,10 +71,12 @@
   const MAX_PROJECTED = 1e8
   const needed = (x) => (x > MAX_PROJECTED ? `more than ${count(MAX_PROJECTED)}` : `about ${count(x)}`)
 
+  /** Whether an estimate is shown as a figure: there is one, and enough reports behind it. */
+  const isShown = (estimate) => Boolean(estimate && estimate.enough && estimate.value !== null)
   /** One estimate cell: the value and its interval, or "not enough reports yet". */
   const cell = (estimate, format, why = NA) => {
     const td = el('td', { class: 'num' })
-    if (!estimate || !estimate.enough || estimate.value === null) {
+    if (!isShown(estimate)) {
       td.append(notEnough(why))
       return td
     }
@@ -128,7 +130,7 @@
    * viewed first, then those with not enough reports yet by page key (their estimates are noise: ranked by them, a
    * page with a handful of reports could stand above measured ones, and move at every rewrite).
    */
-  const measured = (p) => Boolean(p.viewShare && p.viewShare.enough && p.viewShare.value !== null)
+  const measured = (p) => isShown(p.viewShare)
   const byKey = (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
   const pageOrder = (pages) =>
     [...pages].sort((a, b) => Number(measured(b)) - Number(measured(a)) || (measured(a) ? b.viewShare.value - a.viewShare.value : 0) || byKey(a, b))
@@ -516,7 +518,7 @@
       for (const leaf of leaves) {
         const s = e.segments.find((x) => x.leaf === leaf)
         all++
-        if (s && s.share.enough && s.share.value !== null) shown++
+        if (isShown(s && s.share)) shown++
       }
     }
     return { shown, all }
@@ -589,7 +591,7 @@
     const shares = leaves.map((leaf) =>
       entries.map((d) => {
         const s = d.segments.find((x) => x.leaf === leaf)
-        return s && s.share.enough && s.share.value !== null ? s.share : null
+        return isShown(s && s.share) ? s.share : null
       }),
     )
     const datasets = leaves.map((leaf, i) => ({
@@ -648,7 +650,7 @@
 
   function conversionBySegment(doc) {
     const segs = doc.insights.segments
-    const usable = segs.filter((s) => s.conversion.enough && s.conversion.value !== null)
+    const usable = segs.filter((s) => isShown(s.conversion))
     const datasets = [
       // Drawn within 0–100%, as the table shows it: an unbiased estimate slightly below 0 would hide under the axis.
       // The interval is a thin line across the bar at any width (one segment's bar fills a wide chart), so it
@@ -695,7 +697,7 @@
 
   /** One headline figure: its label, the value and its interval, or "not enough reports yet". */
   const figure = (label, estimate, format, why = NA) => {
-    const value = estimate && estimate.enough && estimate.value !== null
+    const value = isShown(estimate)
     return el(
       'div',
       {},
@@ -830,9 +832,8 @@
       ),
       doc.pageKeys === 0 ? 'No candidate page keys: start the collector with --page-keys.' : 'No page answers yet.',
     )
-    const figure = (e) => Boolean(e && e.enough && e.value !== null)
     const quiet = rows.map(
-      (p) => !figure(p.viewShare) && !figure(p.bounceRate) && !figure(p.exitRate) && !(p.valueReports > 0 && (figure(p.sessionShare) || figure(p.pageValue))) && inTableCell(p) === 'no',
+      (p) => !measured(p) && !isShown(p.bounceRate) && !isShown(p.exitRate) && !(p.valueReports > 0 && (isShown(p.sessionShare) || isShown(p.pageValue))) && inTableCell(p) === 'no',
     )
     const folded = quiet.filter(Boolean).length
     const fold = folded > QUIET_PAGES_SHOWN
@@ -883,7 +884,7 @@
     // it empty. Last, so that every other column keeps its place.
     const rows = [['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack', 'epsilon', ...(doc.currency ? ['currency'] : []), 'id']]
     const add = (section, day, name, measure, estimate, clip, id = '', why = NA) => {
-      const shown = estimate && estimate.enough && estimate.value !== null
+      const shown = isShown(estimate)
       const currency = doc.currency ? [clip === amount ? doc.currency : ''] : []
       rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), '', pack, doc.epsilon, ...currency, id] : [section, day, name, measure, null, null, null, why, pack, doc.epsilon, ...currency, id])
     }
