@@ -89,6 +89,25 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     await page.waitForFunction(() => document.querySelectorAll('#pages tbody tr').length > 1)
   }
 
+  /** At 1100 and at 320 px, each in a page of its own: the dashboard drawn from insights.json as `edit` changes it, then `check`. */
+  async function atBothWidths(edit: (doc: any) => void, check: (page: Page, width: number) => Promise<void>): Promise<void> {
+    for (const width of [1100, 320]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } })
+      try {
+        const page = await context.newPage()
+        await page.route('**/seglet/insights.json', async (route) => {
+          const doc = await (await route.fetch()).json()
+          edit(doc)
+          await route.fulfill({ json: doc })
+        })
+        await open(page)
+        await check(page, width)
+      } finally {
+        await context.close()
+      }
+    }
+  }
+
   /** Names of the accessibility tree's nodes that are not ignored (what a screen reader can reach). */
   async function readable(page: Page): Promise<string[]> {
     const cdp = await page.context().newCDPSession(page)
@@ -480,20 +499,15 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
   })
 
   it('folds away the pages without a figure, at 1100 and at 320 px, and a keyboard unfolds them', async () => {
-    for (const width of [1100, 320]) {
-      const context = await browser.newContext({ viewport: { width, height: 900 } })
-      try {
-        const page = await context.newPage()
-        await page.route('**/seglet/insights.json', async (route) => {
-          const doc = await (await route.fetch()).json()
-          // A shop with 30 more candidate pages than the reports can say anything of yet.
-          const few = { value: 0.01, low: -0.03, high: 0.05, enough: false }
-          const quiet = Array.from({ length: 30 }, (_, i) => ({ ...doc.insights.pages[0], key: `product/q${i}`, viewShare: few, bounceRate: few, exitRate: few, valueReports: 0, published: false }))
-          doc.insights.pages.push(...quiet)
-          doc.pageKeys += quiet.length
-          await route.fulfill({ json: doc })
-        })
-        await open(page)
+    await atBothWidths(
+      (doc) => {
+        // A shop with 30 more candidate pages than the reports can say anything of yet.
+        const few = { value: 0.01, low: -0.03, high: 0.05, enough: false }
+        const quiet = Array.from({ length: 30 }, (_, i) => ({ ...doc.insights.pages[0], key: `product/q${i}`, viewShare: few, bounceRate: few, exitRate: few, valueReports: 0, published: false }))
+        doc.insights.pages.push(...quiet)
+        doc.pageKeys += quiet.length
+      },
+      async (page, width) => {
         const shownKeys = () => page.locator('#pages tbody tr:visible th').allTextContents()
         await expect.poll(async () => (await shownKeys()).filter((key) => key.startsWith('product/q'))).toEqual([])
         const more = page.getByRole('button', { name: /^Show the \d+ pages without figures yet$/ })
@@ -508,26 +522,19 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
         // Nothing sticks out of the page at a narrow width.
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width)
         if (process.env.SEGLET_SCREENSHOT_DIR) await page.locator('#pages-fold').locator('xpath=ancestor::section').screenshot({ path: `${process.env.SEGLET_SCREENSHOT_DIR}/pages-folded-${width}.png` })
-      } finally {
-        await context.close()
-      }
-    }
+      },
+    )
   })
 
   it('says which pack the figures follow and that a retrained pack collecting reports is left out, readable at 320 px', async () => {
-    for (const width of [1100, 320]) {
-      const context = await browser.newContext({ viewport: { width, height: 900 } })
-      try {
-        const page = await context.newPage()
-        await page.route('**/seglet/insights.json', async (route) => {
-          const doc = await (await route.fetch()).json()
-          // A retrain published on the 28th: browsers that loaded it report under it since.
-          const retrained = 'session@1+r20261128+lifetime@1'
-          doc.otherGroups = [{ packId: retrained, epsilon: 2, segmentLeaves: 4, valueLeaves: 4, reports: 150, known: true }]
-          for (const day of doc.daily) day.otherPackReports = day.day === '2026-11-28' || day.day === '2026-11-29' ? 75 : 0
-          await route.fulfill({ json: doc })
-        })
-        await open(page)
+    await atBothWidths(
+      (doc) => {
+        // A retrain published on the 28th: browsers that loaded it report under it since.
+        const retrained = 'session@1+r20261128+lifetime@1'
+        doc.otherGroups = [{ packId: retrained, epsilon: 2, segmentLeaves: 4, valueLeaves: 4, reports: 150, known: true }]
+        for (const day of doc.daily) day.otherPackReports = day.day === '2026-11-28' || day.day === '2026-11-29' ? 75 : 0
+      },
+      async (page, width) => {
         const note = page.locator('#pack-note')
         await expect.poll(() => note.isVisible()).toBe(true)
         expect(await note.textContent()).toMatch(/^The figures follow the pack session@1\+lifetime@1: they are of its 400 reports in this window\. Another known pack, session@1\+r20261128\+lifetime@1 \(retrained Nov 28, 2026\), has 150 reports in this window/)
@@ -535,10 +542,8 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
         // Nothing sticks out of the page at a narrow width: the long pack ids wrap.
         expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
         if (process.env.SEGLET_SCREENSHOT_DIR) await page.screenshot({ path: `${process.env.SEGLET_SCREENSHOT_DIR}/pack-note-${width}.png`, fullPage: true })
-      } finally {
-        await context.close()
-      }
-    }
+      },
+    )
   })
 
   it('downloads the figures it shows as a CSV file, from a button a keyboard reaches', async () => {
