@@ -67,7 +67,7 @@ describe.skipIf(!present)('dashboard preview with training answers', () => {
       expect(doc.training.checkAnswers).toBeGreaterThan(0)
       // Its store is in memory: the dashboard says no retrain can open it, once there are enough answers.
       expect(doc.training).toMatchObject({ status: 'waiting', network: 'session@1.0.0', store: 'memory' })
-      expect(doc.training.reason).toBe(`${doc.training.answers} training answers from ${(doc as unknown as { from: string }).from} to ${(doc as unknown as { to: string }).to}; a retrain needs 20000`)
+      expect(doc.training.reason).toBe(`${doc.training.answers.toLocaleString('en-US')} training answers from ${(doc as unknown as { from: string }).from} to ${(doc as unknown as { to: string }).to}; a retrain needs 20,000`)
     } finally {
       await preview.stop()
     }

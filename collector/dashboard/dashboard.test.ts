@@ -1658,7 +1658,7 @@ describe('dashboard: training the purchase-intent model', () => {
   })
 
   it('says why a retrain would wait, with the answers so far', async () => {
-    const reason = '12345 training answers from 2026-11-03 to 2026-11-30; a retrain needs 20000'
+    const reason = '12,345 training answers from 2026-11-03 to 2026-11-30; a retrain needs 20,000'
     await draw({ ...insightsOf(400), training: training({ answers: 12_345, fitAnswers: 7_000, checkAnswers: 5_345, reason }) })
     expect(document.getElementById('training-section')!.hidden).toBe(false)
     expect(figures()).toEqual([
@@ -1671,16 +1671,16 @@ describe('dashboard: training the purchase-intent model', () => {
   })
 
   it('says when a retrain would fit, and the command to run', async () => {
-    await draw({ ...insightsOf(400), training: training({ status: 'ready', answers: 24_000, fitAnswers: 14_000, checkAnswers: 10_000, reason: '24000 training answers …' }) })
+    await draw({ ...insightsOf(400), training: training({ status: 'ready', answers: 24_000, fitAnswers: 14_000, checkAnswers: 10_000, reason: '24,000 training answers …' }) })
     expect(figures()[0]).toContain('enough: a retrain needs')
     expect(said()).toContain('Ready to retrain: run npm run collector -- retrain with --min-answers 20000 and this collector\'s --database, --epsilon and --window-days')
     expect([...document.querySelectorAll('#training-status code')].map((c) => c.textContent)).toEqual(['npm run collector -- retrain', '--min-answers 20000', '--database', '--epsilon', '--window-days'])
     // The figures above say the answers: the reason's own words would say them again.
-    expect(said()).not.toContain('24000')
+    expect(said()).not.toContain('24,000')
   })
 
   it('gives the same in the download: the counts, and whether a retrain would fit now', async () => {
-    const reason = '700 held-out answers (odd days); the check needs 5000'
+    const reason = '700 held-out answers (odd days); the check needs 5,000'
     const doc = { ...insightsOf(400), training: training({ answers: 21_000, fitAnswers: 20_300, checkAnswers: 700, reason }) }
     const rows = parseCsv((await downloaded(doc)).text.slice(1)).filter((r) => r[0] === 'training')
     expect(rows.map((r) => [r[2], r[3], r[4], r[7]])).toEqual([
@@ -1697,7 +1697,7 @@ describe('dashboard: training the purchase-intent model', () => {
   })
 
   it('names the pack file retrain must be given when it is neither the one published nor the shipped one', async () => {
-    const ready = { status: 'ready', answers: 24_000, fitAnswers: 14_000, checkAnswers: 10_000, reason: '24000 training answers …' }
+    const ready = { status: 'ready', answers: 24_000, fitAnswers: 14_000, checkAnswers: 10_000, reason: '24,000 training answers …' }
     await draw({ ...insightsOf(400), training: training({ ...ready, packVersion: '1.0.0+r20261128', packFile: true }) })
     expect([...document.querySelectorAll('#training-status code')].map((c) => c.textContent)).toContain('--pack')
     expect(said()).toContain('--pack the session pack file your pages load (version 1.0.0+r20261128), and this collector\'s --database')
@@ -1706,7 +1706,7 @@ describe('dashboard: training the purchase-intent model', () => {
   })
 
   it('says how retrain can open the store: after the collector stops, alongside it, or not at all from memory', async () => {
-    const ready = { status: 'ready', answers: 24_000, fitAnswers: 14_000, checkAnswers: 10_000, reason: '24000 training answers …' }
+    const ready = { status: 'ready', answers: 24_000, fitAnswers: 14_000, checkAnswers: 10_000, reason: '24,000 training answers …' }
     await draw({ ...insightsOf(400), training: training({ ...ready, store: 'embedded' }) })
     expect(said()).toContain('(its embedded store is used by one process at a time: stop the collector first, or share a PostgreSQL database).')
     await draw({ ...insightsOf(400), training: training({ ...ready, store: 'postgres' }) })

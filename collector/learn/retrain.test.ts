@@ -197,7 +197,7 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     await ingest.flush()
     const result = await retrain(db, { pack: shipped, epsilon: 2, writePack: async () => 'memory', now: NOW })
     expect(result).toMatchObject({ status: 'waiting', answers: 0 })
-    expect(result.reason).toBe('0 training answers from 2026-11-03 to 2026-11-30; a retrain needs 20000; no report in these days holds one: pages answer the training question only with a share of their reports set aside for it (data-learn-share="0.5" beside data-reports, or reports: { learnShare: 0.5 })')
+    expect(result.reason).toBe('0 training answers from 2026-11-03 to 2026-11-30; a retrain needs 20,000; no report in these days holds one: pages answer the training question only with a share of their reports set aside for it (data-learn-share="0.5" beside data-reports, or reports: { learnShare: 0.5 })')
   }, 300_000)
 
   it('gives a later retrain of the day a version of its own, and keeps the pack in use when that version would not fit in reports', async () => {

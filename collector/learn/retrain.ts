@@ -18,7 +18,7 @@ import type { Database, SumRow } from '../storage/types'
 import { heldOutCheck } from './heldOutCheck'
 
 export { MIN_HELD_OUT_SHARE, MIN_TRAINING_ANSWERS, networkVersion } from './trainingReadiness'
-import { fittedUntil, learnSumsOf, MIN_TRAINING_ANSWERS, networkVersion, trainingReadiness } from './trainingReadiness'
+import { counted, fittedUntil, learnSumsOf, MIN_TRAINING_ANSWERS, networkVersion, trainingReadiness } from './trainingReadiness'
 
 /** Options of `retrain`. */
 export interface RetrainOptions {
@@ -151,7 +151,7 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
     if (!Number.isFinite(check.current) || !Number.isFinite(check.candidate)) {
       return {
         status: 'waiting', answers: all.n, pack,
-        reason: `${checkSums.n} held-out answers (odd days${fittedTo === undefined ? '' : ` after ${fittedTo}`}) show no sessions both with an order and without one; the check needs both to measure an AUC`,
+        reason: `${counted(checkSums.n)} held-out answers (odd days${fittedTo === undefined ? '' : ` after ${fittedTo}`}) show no sessions both with an order and without one; the check needs both to measure an AUC`,
       }
     }
     heldOut = { current: check.current, candidate: check.candidate, tolerance: check.tolerance }

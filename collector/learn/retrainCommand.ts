@@ -22,6 +22,7 @@ import { parseLearnTables } from '../../src/reports/learn/parseLearnTables'
 import { LEARN_FEATURES } from '../../src/reports/learn/schema'
 import { isReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { MIN_TRAINING_ANSWERS, retrain } from './retrain'
+import { counted } from './trainingReadiness'
 import { publishedSessionPack, retrainedPackWriter } from './retrainedPackWriter'
 import { fileProblem } from '../lib/fileProblem'
 import { packIntegrity } from '../../training/packTag'
@@ -250,7 +251,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     // Without a key nothing is published: the pack is written to --out, and the page pins it by its hash.
     const status = result.status === 'published' && signingKey === undefined ? 'accepted' : result.status
     // A reason that starts with the count (a run that waits for answers) says it itself.
-    const count = result.reason.startsWith(`${result.answers} training answers`) ? '' : ` (${result.answers} training answers)`
+    const count = result.reason.startsWith(`${counted(result.answers)} training answers`) ? '' : ` (${counted(result.answers)} training answers)`
     console.log(`seglet collector retrain: ${status}${count}: ${result.reason}${result.written ? `; ${signingKey ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version}, training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})` : ''}`)
     if (result.written && signingKey === undefined)
       console.log(

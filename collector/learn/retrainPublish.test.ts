@@ -145,7 +145,7 @@ describe.each(DATABASE_TARGETS)('retrain publishes signed packs on $name', (targ
     // The next retrain starts from the published pack: the same day, no answer is new to it.
     const second = await run(args)
     expect(second.code).toBe(0)
-    expect(second.said).toContain(`kept (6000 training answers): no held-out answers since the pack in use (${pack.version})`)
+    expect(second.said).toContain(`kept (6,000 training answers): no held-out answers since the pack in use (${pack.version})`)
     expect((await readPublishedManifest(site))!.version).toBe(1)
 
     // Two days later: the day the fit uses (even day number) now says the opposite, the held-out day still
@@ -340,7 +340,7 @@ describe('retrain without a signing key', () => {
   it('says the count of training answers once while it waits for more', async () => {
     const { code, said } = await run(['--database', 'memory:'])
     expect(code).toBe(0)
-    expect(said).toMatch(/^seglet collector retrain: waiting: 0 training answers from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}; a retrain needs 20000/)
+    expect(said).toMatch(/^seglet collector retrain: waiting: 0 training answers from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}; a retrain needs 20,000/)
     expect(said.match(/training answers/g)).toHaveLength(1)
   })
 
@@ -367,7 +367,7 @@ describe('retrain without a signing key', () => {
       const { code, said } = await run(['--database', location, '--publish-dir', join(dir, 'site'), '--out', out, '--min-answers', '2000'])
       expect(code).toBe(0)
       const integrity = 'sha256-' + createHash('sha256').update(readFileSync(out)).digest('base64')
-      expect(said).toMatch(/^seglet collector retrain: accepted \(6000 training answers\): held-out AUC .*; wrote /m)
+      expect(said).toMatch(/^seglet collector retrain: accepted \(6,000 training answers\): held-out AUC .*; wrote /m)
       expect(said).not.toMatch(/published/)
       // This seed's candidate scores lower on the held-out days, within the check's noise: the line says why it went out.
       const [before, after] = /held-out AUC (\S+) → (\S+)/.exec(said)!.slice(1).map(Number)

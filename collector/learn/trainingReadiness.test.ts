@@ -26,12 +26,12 @@ describe('whether a retrain would fit now', () => {
     expect(ODD.map((d) => dayNumber(d) % 2)).toEqual([1, 1])
     const r = ready([answers(EVEN[0]!, 600), answers(ODD[0]!, 250), answers(EVEN[1]!, 100), answers(ODD[1]!, 50)])
     expect(r).toMatchObject({ status: 'ready', network: 'session@1.0.0', answers: 1000, fitAnswers: 700, checkAnswers: 300, minAnswers: 1000, minCheckAnswers: 250 })
-    expect(r.reason).toBe('1000 training answers from 2026-11-03 to 2026-11-30, 300 of them held out: a retrain fits a candidate on the even days, checks it on the odd ones and publishes it only if it is not worse')
+    expect(r.reason).toBe('1,000 training answers from 2026-11-03 to 2026-11-30, 300 of them held out: a retrain fits a candidate on the even days, checks it on the odd ones and publishes it only if it is not worse')
   })
 
   it('waits below the fewest answers, and says where the pages were never asked for any', () => {
     expect(ready([answers(EVEN[0]!, 400), answers(ODD[0]!, 300)])).toMatchObject({
-      status: 'waiting', answers: 700, reason: '700 training answers from 2026-11-03 to 2026-11-30; a retrain needs 1000',
+      status: 'waiting', answers: 700, reason: '700 training answers from 2026-11-03 to 2026-11-30; a retrain needs 1,000',
     })
     const none = ready([])
     expect(none).toMatchObject({ status: 'waiting', answers: 0, fitAnswers: 0, checkAnswers: 0 })
@@ -51,7 +51,7 @@ describe('whether a retrain would fit now', () => {
     expect(ready(rows)).toMatchObject({ status: 'ready', answers: 1100, fitAnswers: 800, checkAnswers: 300 })
     const short = ready(rows, shipped, 5000)
     expect(short.reason).toBe(
-      '1100 training answers from 2026-11-03 to 2026-11-30; a retrain needs 5000; 70 more came at ε 4 (retrain with --epsilon 4 if the pages use it); ' +
+      '1,100 training answers from 2026-11-03 to 2026-11-30; a retrain needs 5,000; 70 more came at ε 4 (retrain with --epsilon 4 if the pages use it); ' +
         '500 more came from pages running session@2.0.0 (retrain that pack with --pack)',
     )
   })

@@ -18,6 +18,9 @@ const LEARN_ANSWERS_COUNTER = JSON.stringify(['learn', 'n'])
 /** Why a window may hold no training answer at all: the pages were never asked for one (learnShare is 0 by default). */
 const NO_LEARN_SHARE = 'no report in these days holds one: pages answer the training question only with a share of their reports set aside for it (data-learn-share="0.5" beside data-reports, or reports: { learnShare: 0.5 })'
 
+/** A count as the sentences of `retrain` and the dashboard write it: `20,000`, with the figures' separators. */
+export const counted = (n: number) => n.toLocaleString('en-US')
+
 /** The network a pack version runs: the version without its retrain suffix (`1.0.0+r20261130` → `1.0.0`). */
 export function networkVersion(version: string): string {
   return version.split('+')[0]
@@ -59,7 +62,7 @@ export interface TrainingReadiness {
  *
  * @example
  * trainingReadiness(rows, shippedSession, 2, '2026-11-03', '2026-11-30').reason
- * // '1234 training answers from 2026-11-03 to 2026-11-30; a retrain needs 20000'
+ * // '1,234 training answers from 2026-11-03 to 2026-11-30; a retrain needs 20,000'
  */
 export function trainingReadiness(
   inWindow: readonly SumRow[],
@@ -83,7 +86,7 @@ export function trainingReadiness(
     status, network, answers, fitAnswers, checkAnswers, minAnswers, minCheckAnswers, reason, rows: { all: rows, fit: fitRows, check: checkRows },
   })
   if (answers < minAnswers) {
-    return said('waiting', `${answers} training answers from ${from} to ${to}; a retrain needs ${minAnswers}${elsewhere(inWindow, epsilon, ofPack)}${learnAnswers(inWindow) === 0 ? `; ${NO_LEARN_SHARE}` : ''}`)
+    return said('waiting', `${counted(answers)} training answers from ${from} to ${to}; a retrain needs ${counted(minAnswers)}${elsewhere(inWindow, epsilon, ofPack)}${learnAnswers(inWindow) === 0 ? `; ${NO_LEARN_SHARE}` : ''}`)
   }
   if (fittedTo !== undefined && checkAnswers === 0) {
     return said('kept', `no held-out answers since the pack in use (${pack.version}) was fitted on the days to ${fittedTo}`)
@@ -96,9 +99,9 @@ export function trainingReadiness(
   // A check on a handful of answers (a daily run just after midnight, the day after a publish) has noise so wide
   // that it could refuse no candidate, however worse: that would be publishing unchecked.
   if (checkAnswers < minCheckAnswers) {
-    return said('waiting', `${checkAnswers} held-out answers (odd days${fittedTo === undefined ? '' : ` after ${fittedTo}, the last day the pack in use was fitted on`}); the check needs ${minCheckAnswers}`)
+    return said('waiting', `${counted(checkAnswers)} held-out answers (odd days${fittedTo === undefined ? '' : ` after ${fittedTo}, the last day the pack in use was fitted on`}); the check needs ${counted(minCheckAnswers)}`)
   }
-  return said('ready', `${answers} training answers from ${from} to ${to}, ${checkAnswers} of them held out: a retrain fits a candidate on the even days, checks it on the odd ones and publishes it only if it is not worse`)
+  return said('ready', `${counted(answers)} training answers from ${from} to ${to}, ${counted(checkAnswers)} of them held out: a retrain fits a candidate on the even days, checks it on the odd ones and publishes it only if it is not worse`)
 }
 
 /** UTC days since 1970: their parity splits fitting days from checking days. */
@@ -151,11 +154,11 @@ function elsewhere(rows: readonly SumRow[], epsilon: number, ofPack: (r: SumRow)
   const said: string[] = []
   for (const [e, list] of [...byEpsilon].sort((a, b) => a[0] - b[0])) {
     const n = learnAnswers(list)
-    if (n > 0) said.push(`${n} more came at ε ${e} (retrain with --epsilon ${e} if the pages use it)`)
+    if (n > 0) said.push(`${counted(n)} more came at ε ${e} (retrain with --epsilon ${e} if the pages use it)`)
   }
   for (const [network, list] of [...byNetwork].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const n = learnAnswers(list)
-    if (n > 0) said.push(`${n} more came from pages running ${network} (retrain that pack with --pack)`)
+    if (n > 0) said.push(`${counted(n)} more came from pages running ${network} (retrain that pack with --pack)`)
   }
   return said.length > 0 ? `; ${said.join('; ')}` : ''
 }

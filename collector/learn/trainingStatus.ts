@@ -34,7 +34,7 @@ export type TrainingStatus = Omit<TrainingReadiness, 'rows'> & {
  *
  * @example
  * trainingStatus(rows, query, 'session@1.0.0+lifetime@1.0.0').reason
- * // '1234 training answers from 2026-11-03 to 2026-11-30; a retrain needs 20000'
+ * // '1,234 training answers from 2026-11-03 to 2026-11-30; a retrain needs 20,000'
  */
 export function trainingStatus(
   rows: readonly SumRow[],
