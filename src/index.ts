@@ -9,9 +9,8 @@ export {
   StorageError,
   ModelPackError,
   BridgeError,
-  isSegletError,
-  isValidationError,
 } from './errors'
+export { isSegletError, isValidationError } from './errors/guards'
 export type { ErrorReporter, SegletErrorCode } from './errors'
 
 export {

@@ -105,6 +105,26 @@ describe('package', () => {
     expect(new mod.ValidationError('x', 'field').code).toBe('invalid_event')
   })
 
+  it('tells Seglet errors apart with either build when both are loaded, as a CommonJS test runner with ES modules does', () => {
+    // Both builds in one Node process: each has its own classes, and `instanceof` one misses the other's errors.
+    const script = `
+      import { createRequire } from 'node:module'
+      const cjs = createRequire(process.cwd() + '/')('./dist/seglet.cjs')
+      const esm = await import(process.cwd() + '/dist/seglet.js')
+      const thrown = (f) => { try { f() } catch (error) { return error } }
+      const option = thrown(() => cjs.createSeglet({ consnet: 'granted' }))
+      const event = thrown(() => esm.validateEvent({ type: 'purchase' }))
+      process.stdout.write(JSON.stringify({
+        sameClass: cjs.SegletError === esm.SegletError,
+        instanceOf: option instanceof esm.SegletError,
+        esmKnowsCjs: [esm.isSegletError(option), esm.isValidationError(option)],
+        cjsKnowsEsm: [cjs.isSegletError(event), cjs.isValidationError(event)],
+        plain: [esm.isSegletError(new Error('x')), cjs.isSegletError({ code: 'invalid_event' }), esm.isValidationError(new esm.OptionsError('x'))],
+      }))`
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' })
+    expect(JSON.parse(out)).toEqual({ sameClass: false, instanceOf: false, esmKnowsCjs: [true, false], cjsKnowsEsm: [true, true], plain: [false, false, false] })
+  })
+
   it("loads the model part in Node, as a shop's component tests under jsdom do when a segment is decided", () => {
     // Vitest or Jest with a DOM runs the real Seglet, which imports its lazy chunks as Node resolves them.
     // The CommonJS build's chunks, and every module of the ES module build (dist/esm/).
