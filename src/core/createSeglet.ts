@@ -153,7 +153,11 @@ export interface Seglet {
   showPanel(): void
   /** Closes the transparency panel. */
   hidePanel(): void
-  /** Stops capture and hooks, flushes and closes the store. */
+  /**
+   * Stops capture and hooks, flushes and closes the store; what is stored stays. Afterwards `track()`,
+   * `shopifyEvent()` and `exportData()` throw (reject with) a `SegletError` of code `destroyed` (`not_started` through
+   * the script tag's `window.Seglet`); `forget()` and `setConsent()` still delete what is stored.
+   */
   destroy(): Promise<void>
 }
 

@@ -5,6 +5,8 @@ import type { Seglet, SegletOptions } from './createSeglet'
 import { createSegletWith } from './createSeglet'
 import { createInertSeglet } from './createInertSeglet'
 import { validateOptions } from '../options/validateOptions'
+import { checkFileOptions } from '../options/checkFileOptions'
+import { SegletError } from '../errors'
 import { whenIdle } from '../store/lib/whenIdle'
 
 // Loaded as the script-tag build loads its parts: the bridges' code when a page first has GA4 or Shopify data,
@@ -33,7 +35,12 @@ export type { ModelOptions, ReportLoader, RuntimeLoader, Seglet, SegletOptions, 
  * inert Seglet that validates its input and does nothing else: no storage, no model, no reports,
  * `getSegment()` is `null`. So a component shared by the server and the browser may create it anywhere.
  *
- * @throws OptionsError (code `invalid_option`) for malformed options.
+ * After `destroy()`, `track()`, `shopifyEvent()` and `exportData()` throw (reject with) a `SegletError` of code
+ * `destroyed` instead of taking events no one writes or exporting none of what is stored; `forget()` and
+ * `setConsent()` still delete what is stored, and the rest do nothing.
+ *
+ * @throws OptionsError (code `invalid_option`) for malformed options, a file URL without its integrity hash, or
+ * a `pageStats` table of malformed statistics.
  * @example
  * import { createSeglet } from 'seglet'
  * const seglet = createSeglet({ consent: 'granted', onError: (e) => console.warn(e.code, e.message) })
@@ -41,12 +48,37 @@ export type { ModelOptions, ReportLoader, RuntimeLoader, Seglet, SegletOptions, 
  */
 export function createSeglet(options: SegletOptions = {}): Seglet {
   validateOptions(options)
+  checkFileOptions(options)
   // Checked when called, never at import: the same bundle runs on the server and in the browser.
   if (typeof window === 'undefined' || typeof document === 'undefined') return createInertSeglet(options)
-  const seglet = createSegletWith(options, { loadRuntime: loadLazyParts, prefetchRuntime, bridges: loadBridges, blocks: loadBlocks, prune: loadPrune, loadReports: loadReportParts })
+  const seglet = checkedCalls(createSegletWith(options, { loadRuntime: loadLazyParts, prefetchRuntime, bridges: loadBridges, blocks: loadBlocks, prune: loadPrune, loadReports: loadReportParts }))
   // The bridges' code, off the critical path but before the shopper acts: a Shopify or GA4 event handed over later
   // (`checkout_started` as the page navigates away) is then mapped at once, not after a fetch the navigation would
   // cut. A failed load is tried again, and reported, by the first event that needs it.
   whenIdle(() => void loadBridges().catch(() => {}), WARM_BRIDGES_MS)
+  return seglet
+}
+
+/**
+ * The npm build's own checks of calls the script tag's `window.Seglet` checks itself (it throws `not_started` once
+ * destroyed): after `destroy()`, the calls that need the running Seglet throw, or reject with, `destroyed`. The same
+ * object, its methods replaced: the core's own calls are unchanged.
+ */
+function checkedCalls(seglet: Seglet): Seglet {
+  const { destroy } = seglet
+  let destroyed = false
+  for (const name of ['track', 'shopifyEvent', 'exportData'] as const) {
+    const call = seglet[name] as (event?: unknown) => unknown
+    ;(seglet[name] as unknown) = (event?: unknown) => {
+      if (!destroyed) return call(event)
+      const stopped = new SegletError('destroyed', `${name}() after destroy()`)
+      if (name === 'exportData') return Promise.reject(stopped)
+      throw stopped
+    }
+  }
+  seglet.destroy = () => {
+    destroyed = true
+    return destroy()
+  }
   return seglet
 }

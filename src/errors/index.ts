@@ -35,6 +35,7 @@ export type SegletErrorCode =
   | 'not_started'
   | 'already_started'
   | 'start_failed'
+  | 'destroyed'
   | 'global_taken'
   | 'report_malformed'
   | 'report_out_of_range'
