@@ -27,6 +27,9 @@ describe('the collector command line', () => {
     expect(args).toMatchObject({ port: 0, host: '::1', database: 'postgres://a@b/c', rawRetentionDays: 0, epsilon: 1.5, pageKeys: ['home', 'cart'], windowDays: 7,
       rateLimit: 10, rateBurst: 3, maxReportsPerDay: 5000, maxNewPacksPerDay: 0, maxConnections: 50, healthTimeoutMs: 4_000, reportTimeoutMs: 30_000, readTimeoutMs: 45_000, minReports: 25, minTrainingAnswers: 5000, pageStatsKeepDays: 9, allowedOrigins: ['https://shop.example'], trustProxy: true })
     expect(parseCollectorArgs(['--page-keys', '@keys.txt'], () => 'home\r\nproduct/mug\n\n').pageKeys).toEqual(['home', 'product/mug'])
+    // A file's comment lines are not keys; a list on the command line has no comments.
+    expect(parseCollectorArgs(['--page-keys', '@keys.txt'], () => '# the shop\'s pages\nhome\n  # products\nproduct/mug\n').pageKeys).toEqual(['home', 'product/mug'])
+    expect(parseCollectorArgs(['--page-keys', 'home,#cart'], noFile).pageKeys).toEqual(['home', '#cart'])
   })
 
   it('reads the currency of the shop\'s order values as an ISO 4217 code, and says so of anything else', () => {
@@ -187,9 +190,12 @@ describe('the collector command line', () => {
       expect(String(out.mock.calls[0]?.[0])).toMatch(/^  --read-timeout MS .*\n.*\(default 20000\)$/m)
       expect(await main(['--port', 'x'])).toBe(2)
       expect(await main(['--page-keys', 'x'.repeat(101)])).toBe(2)
+      // A URL path is not a page key: pages could never send it, and browsers would refuse the table listing it.
+      expect(await main(['--page-keys', 'home,/products/mug'])).toBe(2)
       expect(err.mock.calls.map((c) => String(c[0]))).toEqual([
         expect.stringMatching(/^seglet collector: --port must be/),
         expect.stringMatching(/^seglet collector: --page-keys: page keys must be/),
+        'seglet collector: --page-keys: "/products/mug" is not a page key: letters, digits, "_", "-", "." and "/", starting with a letter or digit (a path\'s words, not the path: product/mug, not /products/mug)',
       ])
     } finally {
       out.mockRestore()

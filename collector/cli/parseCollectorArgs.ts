@@ -272,6 +272,8 @@ function parsePageKeys(raw: string | undefined, readFile: (path: string) => stri
       throw new CollectorError('collector_option', `--page-keys cannot read ${raw.slice(1)}: ${fileProblem(error)}`, '--page-keys')
     }
   } else list = raw
-  // Each key is checked by the report module's own rules when the estimator is created.
-  return [...new Set(list.split(raw.startsWith('@') ? /\r?\n/ : ',').map((k) => k.trim()).filter(Boolean))]
+  // Each key is checked by the report module's own rules when the estimator is created. In a file, a line that
+  // starts with `#` is a comment (no page key starts with one).
+  const keys = list.split(raw.startsWith('@') ? /\r?\n/ : ',').map((k) => k.trim())
+  return [...new Set(keys.filter((k) => k && !(raw.startsWith('@') && k.startsWith('#'))))]
 }

@@ -3,6 +3,7 @@ import { checkContext } from '../lib/checkContext'
 import { isReportEpsilon } from '../lib/isReportEpsilon'
 import { pageKeyHash } from '../lib/pageCode'
 import { domainSize, MAX_PAGE_KEY_LENGTH, PAGE_CLASS_COUNT, PAGE_VALUE_CLASSES } from '../schema'
+import { PAGE_KEY_PATTERN } from '../../events/limits'
 import type { ReportContext } from '../types'
 import { MAX_PAGE_KEYS } from './constants'
 import { createLearnSums } from '../learn/learnSums'
@@ -26,6 +27,9 @@ export function createInsightSums(context: ReportContext, epsilon: number, pageK
   for (const key of pageKeys) {
     if (typeof key !== 'string' || key.length === 0 || key.length > MAX_PAGE_KEY_LENGTH)
       throw new ReportError('report_out_of_range', `page keys must be 1–${MAX_PAGE_KEY_LENGTH} characters`, 'pageKeys')
+    // What pages can send (`<meta name="seglet:page-key">`, `pageKey`): a table listing another key is refused whole by every browser.
+    if (!PAGE_KEY_PATTERN.test(key))
+      throw new ReportError('report_out_of_range', `${JSON.stringify(key)} is not a page key: letters, digits, "_", "-", "." and "/", starting with a letter or digit (a path's words, not the path: product/mug, not /products/mug)`, 'pageKeys')
     const h = pageKeyHash(key)
     const other = hashes.get(h)
     if (other !== undefined)

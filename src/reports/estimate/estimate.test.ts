@@ -221,6 +221,13 @@ describe('sums', () => {
     expect(() => createInsightSums(context, 2, ['home', 'home'])).toThrow(ReportError)
   })
 
+  it('refuse a page key pages could not send, which browsers would refuse the page-statistics table for', () => {
+    for (const key of ['/products/mug', 'https://shop.example/cart', '# comment', 'product mug', '.hidden']) {
+      expect(() => createInsightSums(context, 2, ['home', key])).toThrow(expect.objectContaining({ code: 'report_out_of_range', message: expect.stringContaining(`${JSON.stringify(key)} is not a page key`) }))
+    }
+    for (const key of ['product/mug', 'Cart_2', 'a.b-c']) expect(() => createInsightSums(context, 2, [key])).not.toThrow()
+  })
+
   it('cells below the minimum or with wide intervals are "not enough reports yet"', () => {
     const few = estimateInsights(honestSums(300, 2, 6))
     expect(few.segments.every((s) => !s.share.enough)).toBe(true)
