@@ -207,6 +207,29 @@ it('says at the start where reports are kept: nowhere once it stops with memory:
   })
 }, 300_000)
 
+it('writes the page statistics of a memory: store without --page-stats-dir to a folder of its own, removed at the stop', async () => {
+  await inTempDir(async (dir) => {
+    // The default folder, where a shop's running collector serves its pointer from (run from the same folder).
+    const cwd = process.cwd()
+    process.chdir(dir)
+    try {
+      const { stop, stopped, base, logged } = await startServing(['--database', 'memory:', '--port', '0'])
+      const line = logged.find((l) => l.startsWith('  page statistics '))!
+      const folder = /\(also written to (.+)\)$/.exec(line)![1]!
+      expect(folder.startsWith(join(tmpdir(), 'seglet-collector-'))).toBe(true)
+      const pointer = await fetch(`${base}/seglet/page-stats.current.json`)
+      expect(pointer.status).toBe(200)
+      expect(readdirSync(folder)).toContain('page-stats.current.json')
+      stop('SIGTERM')
+      expect(await stopped).toBe(0)
+      expect(existsSync(folder)).toBe(false)
+      expect(existsSync(join(dir, '.seglet-collector'))).toBe(false)
+    } finally {
+      process.chdir(cwd)
+    }
+  })
+}, 300_000)
+
 it('says nothing of a signed manifest that is not yet due to be renewed', async () => {
   await inTempDir(async (dir) => {
     const { privateKeyFile: key } = await generatePackKeys(join(dir, 'keys'))

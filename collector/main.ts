@@ -1,5 +1,6 @@
 import { constants, readdirSync, readFileSync } from 'node:fs'
-import { access } from 'node:fs/promises'
+import { access, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { COLLECTOR_HELP, parseCollectorArgs, type CollectorArgs } from './cli/parseCollectorArgs'
@@ -84,11 +85,15 @@ export async function main(argv: string[]): Promise<number> {
   const stopped = new Promise<void>((resolve) => (stop = () => ((stopping = true), resolve())))
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
+  // A trial collector on `memory:` keeps nothing on disk, nor writes over the pointer a shop's running collector
+  // serves from the default folder: without a --page-stats-dir of its own, its tables go to a temporary folder.
+  const temporary = args.temporaryPageStatsDir ? await mkdtemp(join(tmpdir(), 'seglet-collector-')) : undefined
   try {
-    return await serve(args, estimator, stopped, () => stopping)
+    return await serve(temporary ? { ...args, pageStatsDir: temporary } : args, estimator, stopped, () => stopping)
   } finally {
     process.off('SIGINT', stop)
     process.off('SIGTERM', stop)
+    if (temporary) await rm(temporary, { recursive: true, force: true })
   }
 }
 

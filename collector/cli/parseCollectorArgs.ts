@@ -42,6 +42,11 @@ export interface CollectorArgs {
   /** Fewest training answers a retrain fits from, as the shop runs `retrain --min-answers` (the dashboard's training section). */
   minTrainingAnswers: number
   pageStatsDir: string
+  /**
+   * `memory:` without `--page-stats-dir`: the collector writes its tables to a folder of its own, made at start and
+   * removed at the stop, not to the default folder, where a shop's running collector serves its pointer from.
+   */
+  temporaryPageStatsDir: boolean
   pageStatsEveryMinutes: number
   pageStatsKeepDays: number
   allowedOrigins: string[]
@@ -113,7 +118,8 @@ Options:
   --min-reports N            fewest reports to a question before its estimates are shown (default ${COLLECTOR_DEFAULTS.minReports})
   --min-training-answers N   the --min-answers the shop gives retrain: the dashboard says whether a retrain
                              would fit now by it (default ${COLLECTOR_DEFAULTS.minTrainingAnswers})
-  --page-stats-dir DIR       where page-stats.current.json, the table it names, page-stats.json and its integrity are written (default ${COLLECTOR_DEFAULTS.pageStatsDir})
+  --page-stats-dir DIR       where page-stats.current.json, the table it names, page-stats.json and its integrity are written (default ${COLLECTOR_DEFAULTS.pageStatsDir};
+                             with --database memory:, a temporary folder removed when the collector stops)
   --page-stats-every MIN     minutes between rewrites of the page-statistics table (default ${COLLECTOR_DEFAULTS.pageStatsEveryMinutes})
   --page-stats-keep-days N   days a table stays once the pointer names a newer one: at least as long as
                              the shop's HTML cache keeps pages, plus a day (default ${COLLECTOR_DEFAULTS.pageStatsKeepDays})
@@ -233,6 +239,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     minReports: integer('min-reports', COLLECTOR_DEFAULTS.minReports, 1, 10_000_000),
     minTrainingAnswers: integer('min-training-answers', COLLECTOR_DEFAULTS.minTrainingAnswers, 1, 1_000_000_000),
     pageStatsDir: text('page-stats-dir') ?? COLLECTOR_DEFAULTS.pageStatsDir,
+    temporaryPageStatsDir: text('page-stats-dir') === undefined && databaseLocation(text('database'), COLLECTOR_DEFAULTS.database) === 'memory:',
     pageStatsEveryMinutes: integer('page-stats-every', COLLECTOR_DEFAULTS.pageStatsEveryMinutes, 1, 10_080),
     pageStatsKeepDays: integer('page-stats-keep-days', COLLECTOR_DEFAULTS.pageStatsKeepDays, 1, 3650),
     allowedOrigins: origins,
