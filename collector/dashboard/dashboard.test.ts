@@ -1650,11 +1650,13 @@ describe('dashboard: training the purchase-intent model', () => {
   /** A day as the dashboard writes it in the reader's language. */
   const day = (d: string) => new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(Date.parse(`${d}T00:00:00Z`))
 
-  it('names which days are even and which odd, counted from 1970 and not by their dates', async () => {
-    // 2026-12-01 is an even day and 2026-11-30 an odd one, whatever their dates say.
+  it('names by their dates the days fitted on and those held out, which are even and odd counted from 1970, not by the month', async () => {
+    // 2026-12-01 is an even day (fitted on) and 2026-11-30 an odd one (held out), whatever their dates say.
     await draw({ ...insightsOf(400), training: training({ from: '2026-11-04', to: '2026-12-01', reason: '0 training answers …' }) })
-    expect(figures()[1]).toContain(`even days: ${day('2026-12-01')} and every other day before`)
-    expect(figures()[2]).toContain(`odd days: ${day('2026-11-30')} and every other day before`)
+    expect(figures()[1]).toMatch(new RegExp(`^To fit on \\(${day('2026-12-01')} and every other day before\\)`))
+    expect(figures()[2]).toMatch(new RegExp(`^Held out for the check \\(${day('2026-11-30')} and every other day before\\)`))
+    // Not "even days: Dec 1", which reads as a mistake.
+    expect(figures().join(' ')).not.toMatch(/even|odd/)
   })
 
   it('says why a retrain would wait, with the answers so far', async () => {
@@ -1663,8 +1665,8 @@ describe('dashboard: training the purchase-intent model', () => {
     expect(document.getElementById('training-section')!.hidden).toBe(false)
     expect(figures()).toEqual([
       `Training answers${(12_345).toLocaleString()}a retrain needs ${(20_000).toLocaleString()}`,
-      `To fit on (even days: ${day('2026-11-29')} and every other day before)${(7_000).toLocaleString()}`,
-      `Held out for the check (odd days: ${day('2026-11-30')} and every other day before)${(5_345).toLocaleString()}the check needs ${(5_000).toLocaleString()}`,
+      `To fit on (${day('2026-11-29')} and every other day before)${(7_000).toLocaleString()}`,
+      `Held out for the check (${day('2026-11-30')} and every other day before)${(5_345).toLocaleString()}the check needs ${(5_000).toLocaleString()}`,
     ])
     expect(said()).toBe(`Of pages running session@1.0.0, at ε 2, 2026-11-03 to 2026-11-30. Not yet: ${reason}.`)
     expect(said()).not.toContain('npm run collector -- retrain')

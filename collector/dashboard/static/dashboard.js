@@ -742,8 +742,9 @@
     const last = (parity) => shortDay.format(to - ((Math.round(to / 86_400_000) - parity + 2) % 2) * 86_400_000)
     document.getElementById('training').replaceChildren(
       countFigure('Training answers', t.answers, `${t.answers >= t.minAnswers ? 'enough: ' : ''}a retrain needs ${count(t.minAnswers)}`),
-      countFigure(`To fit on (even days: ${last(0)} and every other day before)`, t.fitAnswers),
-      countFigure(`Held out for the check (odd days: ${last(1)} and every other day before)`, t.checkAnswers, `the check needs ${count(t.minCheckAnswers)}`),
+      // The dates only: "even days: Dec 5" reads as a mistake to anyone who counts days of the month.
+      countFigure(`To fit on (${last(0)} and every other day before)`, t.fitAnswers),
+      countFigure(`Held out for the check (${last(1)} and every other day before)`, t.checkAnswers, `the check needs ${count(t.minCheckAnswers)}`),
     )
     const status = document.getElementById('training-status')
     const of = `Of pages running ${t.network}, at ε ${epsilonOf(t.epsilon)}, ${t.from} to ${t.to}. `
