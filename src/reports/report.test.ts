@@ -114,10 +114,9 @@ describe('encodeReport', () => {
     for (const count of asked.values()) expect(Math.abs(count / all - 1 / 3)).toBeLessThan(0.04)
   })
 
-  it('the page-value answer is ε-LDP: the asked page is independent of the truth and the answer is 3-ary randomized response', () => {
+  it.each([0.1, 2, 8])('the page-value answer is ε-LDP: the asked page is independent of the truth and the answer is 3-ary randomized response (ε = %s)', (epsilon) => {
     // Output (page, y) has probability (1/L)·krr(class of the truth for that page, y): measured against it for
     // truths of every class, and the ratio of that distribution between any two truths is at most e^ε.
-    const epsilon = 2
     const listed = ['home', 'cart']
     const params = krrParams(3, epsilon)
     const page = (key: string, orderFollowed: boolean) => ({ key, bounced: false, exited: false, orderFollowed })

@@ -3,7 +3,9 @@ import type { Coins } from './coins'
 import { finiteCount, olhCount } from './estimators'
 import { krrEncode, krrParams, krrProbability } from './krr'
 import { olhEncode, olhHash, olhParamsFor, olhProbability } from './olh'
-import { oueEncode, oueParams, oueProbability } from './oue'
+import { oueEncode, oueParams, oueProbability, type OueParams } from './oue'
+import { questionMechanism } from '../lib/questionMechanism'
+import { isPageQuestion, MAX_LEAVES, QUESTIONS } from '../schema'
 
 /**
  * The exact output distribution of an encoder, read from the encoder itself: every draw it makes is enumerated.
@@ -112,6 +114,80 @@ describe('the encoders the report sends, enumerated draw by draw', () => {
       let ones = 0
       distributions.forEach((d, x) => d.forEach((p, y) => (ones += truth[x] * p * JSON.parse(y)[j])))
       expect(finiteCount(params, ones, n)).toBeCloseTo(truth[j], 9)
+    }
+  })
+
+  /**
+   * OUE over a domain too large to enumerate its 2^k outputs: each bit is checked to be drawn from its own uniform
+   * alone, against the threshold of its own value (p for the true value's bit, q for the others), wherever the other
+   * uniforms fall. The bits are then independent, so an output's probability is the product of its bits', and the
+   * worst ratio between two inputs is the product of each bit's worst ratio.
+   */
+  function oueBitwiseRatio(params: OueParams): number {
+    const { k, p, q } = params
+    const bits = new Uint8Array(k)
+    // A point in each interval between the thresholds, and the interval's length.
+    const edges = [0, q, p, 1]
+    const points = [0, 1, 2].map((i) => [(edges[i] + edges[i + 1]) / 2, edges[i + 1] - edges[i]] as const)
+    const chance = Array.from({ length: k }, () => new Array<number>(k).fill(0))
+    for (let x = 0; x < k; x++) {
+      for (let j = 0; j < k; j++) {
+        for (const [at, length] of points) {
+          const seen = [points[0][0], points[2][0]].map((others) => {
+            let drawn = 0
+            const coins: Coins = {
+              uint32: () => {
+                throw new Error('OUE draws through uniform()')
+              },
+              below: () => {
+                throw new Error('OUE draws through uniform()')
+              },
+              uniform: () => (drawn++ === j ? at : others),
+            }
+            oueEncode(params, x, coins, bits)
+            expect(drawn).toBe(k)
+            return bits[j]
+          })
+          // Bit j follows its own draw only: the same whichever way the others fall.
+          expect(seen[1]).toBe(seen[0])
+          chance[x][j] += seen[0] * length
+        }
+        expect(chance[x][j]).toBeCloseTo(j === x ? p : q, 12)
+      }
+    }
+    let worst = 0
+    for (let x = 0; x < k; x++)
+      for (let z = 0; z < k; z++) {
+        let ratio = 1
+        for (let j = 0; j < k; j++) ratio *= Math.max(chance[x][j] / chance[z][j], (1 - chance[x][j]) / (1 - chance[z][j]))
+        worst = Math.max(worst, ratio)
+      }
+    return worst
+  }
+
+  it('every finite mechanism a report can use (each question, 1 to 16 leaves, every ε above) keeps a likelihood ratio of at most e^ε', () => {
+    const used = new Map<string, { kind: string; k: number; epsilon: number }>()
+    for (const epsilon of EPSILONS)
+      for (let segmentLeaves = 1; segmentLeaves <= MAX_LEAVES; segmentLeaves++)
+        for (const { id } of QUESTIONS) {
+          if (isPageQuestion(id)) continue
+          const m = questionMechanism(id, { segmentLeaves, valueLeaves: segmentLeaves }, epsilon)
+          if (m.kind !== 'olh') used.set(`${m.kind} ${m.k} ${epsilon}`, { kind: m.kind, k: m.k, epsilon })
+        }
+    // Both kinds, small and large domains: the outcome question of a 16-leaf pack has 34 values.
+    expect([...used.values()].some((m) => m.kind === 'oue' && m.k > 10)).toBe(true)
+    expect(Math.max(...[...used.values()].map((m) => m.k))).toBe(2 * (MAX_LEAVES + 1))
+    for (const { kind, k, epsilon } of used.values()) {
+      let worst: number
+      if (kind === 'krr') {
+        const params = krrParams(k, epsilon)
+        worst = worstRatio(Array.from({ length: k }, (_, x) => exactDistribution((coins) => krrEncode(params, x, coins), [params.p, params.q])))
+      } else if (k <= 8) {
+        const params = oueParams(k, epsilon)
+        const bits = new Uint8Array(k)
+        worst = worstRatio(Array.from({ length: k }, (_, x) => exactDistribution((coins) => [...oueEncode(params, x, coins, bits)], [params.p, params.q])))
+      } else worst = oueBitwiseRatio(oueParams(k, epsilon))
+      expect(worst, `${kind} over ${k} values at ε ${epsilon}`).toBeLessThanOrEqual(Math.exp(epsilon) * (1 + TOL))
     }
   })
 
