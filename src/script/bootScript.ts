@@ -37,11 +37,11 @@ export function bootScript(api: Record<string, unknown>): void {
     for (const command of queued) if (is(command, 'onError')) runCommand(command, api, reportError)
     const config = readScriptOptions(script, reportError)
     configure(config.options)
+    // A `window.Seglet` of the page's own is left as it is, as is one the page made read-only.
     try {
-      w.Seglet = api
-      if (w.Seglet !== api) throw 0
+      if (w.Seglet || ((w.Seglet = api), w.Seglet !== api)) throw 0
     } catch {
-      reportError(new SegletError('global_taken', 'window.Seglet is taken: use window.seglet.push()'))
+      reportError(new SegletError('global_taken', 'window.Seglet is taken'))
     }
     // The first queued ['init', options] starts Seglet with its options over the tag's attributes; until
     // Seglet starts (data-autostart="false"), the commands of the running Seglet wait for it. Those that work in
@@ -72,6 +72,7 @@ export function bootScript(api: Record<string, unknown>): void {
         return pending.length
       },
     }
+    // `window.seglet` is Seglet's queue (its snippet makes it an array), whatever the page had put there.
     w.seglet = queue
   } catch (error) {
     reportError(error instanceof SegletError ? error : new SegletError('start_failed', `Seglet could not start: ${String(error)}`, { cause: error }))

@@ -162,6 +162,27 @@ describe('the global `Seglet`', () => {
     await page.close()
   })
 
+  it("a page's own window.Seglet, writable, is left as it was and reported, and the command queue still works", async () => {
+    const page = await h.newPage()
+    // A page script of its own under that name, which it calls once loaded.
+    await page.addInitScript(() => {
+      const w = window as unknown as { Seglet: unknown; greeted?: string }
+      w.Seglet = { greet: () => (w.greeted = 'hello') }
+      addEventListener('load', () => (w.Seglet as { greet(): void }).greet())
+    })
+    await page.goto(h.baseUrl + '/test/browser/pages/tag.html?attrs=' + encodeURIComponent(JSON.stringify({ consent: 'granted' })))
+    await page.waitForFunction(() => !Array.isArray((window as unknown as { seglet?: unknown }).seglet))
+    await page.waitForFunction(() => (window as unknown as { greeted?: string }).greeted === 'hello')
+    const t = await probes(page)
+    expect(t.errors.map((e) => e.code)).toContain('global_taken')
+    expect(t.escaped).toEqual([])
+    expect(page.uncaughtErrors).toEqual([])
+    await page.evaluate(() => (window as unknown as { seglet: unknown[] }).seglet.push(['track', { type: 'search', query: 'queued' }], ['flush']))
+    await page.waitForFunction(() => indexedDB.databases().then((d) => d.length > 0))
+    expect(await databaseNames(page)).toEqual(['seglet'])
+    await page.close()
+  })
+
   it('a second copy of the tag (a theme and an app) leaves the first running alone: every event is stored once', async () => {
     const page = await h.newPage()
     await page.goto(h.baseUrl + '/test/browser/pages/tag.html?attrs=' + encodeURIComponent(JSON.stringify({ consent: 'granted' })))
