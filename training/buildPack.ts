@@ -11,11 +11,25 @@ import { forward } from './network'
 import { K_CANDIDATES, type PackConfig } from './packConfig'
 import { PUBLIC_PACK_VERSION } from './packVersion'
 import { log } from './progress'
+import type { TrainingData } from './trainingData'
 import type { WardNode } from './ward'
 import { wardTree } from './ward'
 
-/** The first line of every pack `npm run train` writes. */
+/** The first line of every pack `npm run train` writes from the public data sets (the shipped packs). */
 export const GENERATED = 'GENERATED FILE, do not edit. Written by `npm run train` (training/train.ts) from public data; rerun it to rebuild.'
+
+/**
+ * The first line of a pack trained on `data`: {@link GENERATED} for the public data sets (or when not said), else
+ * naming the shop's files, which a pack trained on them must not call public data.
+ *
+ * @example
+ * generatedComment({ name: 'GA4 BigQuery export ga4-events.ndjson', public: false })
+ * // 'GENERATED FILE, do not edit. Written by `npm run train` (training/train.ts) from a shop's own data (GA4 BigQuery export ga4-events.ndjson); rerun it to rebuild.'
+ */
+export function generatedComment(data: TrainingData | undefined): string {
+  if (data === undefined || data.public) return GENERATED
+  return `GENERATED FILE, do not edit. Written by \`npm run train\` (training/train.ts) from a shop's own data (${data.name}); rerun it to rebuild.`
+}
 
 export interface ClusterResult {
   k: number
@@ -36,6 +50,8 @@ export interface PackResult {
   oofAuc: number
   clusters: ClusterResult
   seconds: number
+  /** What the pack was trained on (`PackInput.data`). */
+  data?: TrainingData
 }
 
 /** What `buildPack()` trains a pack from. */
@@ -66,6 +82,8 @@ export interface PackInput {
   testLabels: number[]
   testNoStatsRaw?: number[][]
   provenance: ModelPack['provenance']
+  /** What the pack is trained on, as its first line and the segments document name it. @default the public data sets */
+  data?: TrainingData
   seed: number
   /** The pack's `version`: `1.0.0` (the shipped packs) unless given (a shop's data, an experimental run, `--pack-version`). */
   version?: string
@@ -176,7 +194,7 @@ export function buildPack(input: PackInput): PackResult {
     log(`  ${input.kind}: out-of-fold AUC ${figure(oof.auc)}${oofNoStats}; training-row AUC float32 ${figure(rocAuc(exact, input.trainLabels))} vs ${config.encoding} ${figure(rocAuc(packed, input.trainLabels))}`)
   }
   const pack: ModelPack = {
-    $comment: GENERATED,
+    $comment: generatedComment(input.data),
     format: 'seglet-model-pack',
     formatVersion: PACK_FORMAT_VERSION,
     kind: input.kind,
@@ -231,5 +249,6 @@ export function buildPack(input: PackInput): PackResult {
     pack, bytes, test, testNoStats, oofAuc: oof.auc,
     clusters: { k, silhouettes, result, profiles, tree, segmentTree: segTree, labels, features: input.clusterFeatures },
     seconds: (Date.now() - started) / 1000,
+    data: input.data,
   }
 }

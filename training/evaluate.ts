@@ -3,6 +3,7 @@ import { userPath } from './userPath'
 import { lifetimeVector, sessionVector } from '../src/features/vectors'
 import type { ModelPack, ProbabilityHead } from '../src/pack/types'
 import { checkPack } from '../src/pack/checkPack'
+import { expectedFeatures } from '../src/features/featureNames'
 import { ModelPackError } from '../src/errors'
 import { readDataFile } from './data'
 import { evaluatePack, type PackEvaluation } from './evaluatePack'
@@ -74,7 +75,10 @@ function naming<T>(source: string, read: () => T): T {
   }
 }
 
-/** The pack in the file `path`, checked as the browser checks it: a file that is not one is a one-line `DataError` naming it. */
+/**
+ * The pack in the file `path`, checked as the browser checks it (its shape, then its features against this SDK's):
+ * a file that is not one, or a pack this SDK cannot run, is a one-line `DataError` naming it, before any data is read.
+ */
 function readPack(path: string): ModelPack {
   const file = readDataFile(path)
   let value: unknown
@@ -84,7 +88,9 @@ function readPack(path: string): ModelPack {
     throw new DataError(`${path}: not a model pack (not JSON: ${(error as Error).message.replace(/\s+/g, ' ')})`)
   }
   try {
-    return checkPack(value)
+    // The shape first: it says which kind of pack this is, whose feature table the pack must then match.
+    const pack = checkPack(value)
+    return checkPack(pack, expectedFeatures(pack.kind))
   } catch (error) {
     throw error instanceof ModelPackError ? new DataError(`${path}: ${error.message}`) : error
   }

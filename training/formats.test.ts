@@ -71,6 +71,8 @@ describe('detectFormat', () => {
 
   it('asks for --format when it cannot tell, and refuses an unknown one', () => {
     expect(() => parseTrainingEvents('id,date\n1,2')).toThrow(/^the events file: cannot tell its format; pass --format ga4, shopify or seglet$/)
+    // The option of the file being read: train's --lifetime-events takes --lifetime-format.
+    expect(() => parseTrainingEvents('id,date\n1,2', undefined, { source: 'orders.csv', formatOption: '--lifetime-format' })).toThrow(/^orders\.csv: cannot tell its format; pass --lifetime-format ga4, shopify or seglet$/)
     // BigQuery's console download of query results: one JSON array.
     expect(() => parseTrainingEvents('[{"event_name":"page_view","event_timestamp":"1"}]', undefined, { source: 'bq-results.json' })).toThrow(/^bq-results\.json: one JSON array; export the rows as newline-delimited JSON/)
     expect(() => parseTrainingEvents('{}', 'csv')).toThrow(DataError)
@@ -507,6 +509,7 @@ describe('Shopify orders CSV', () => {
   it('names the line of a quoted field that is never closed, counting the leading # lines', () => {
     const text = ['# exported 2024-03-07', header, '#1,a@example.com,paid,2024-03-05 14:02:11 +0100,EUR,30.00,2024-03-05 14:00:00 +0100,1,"Mug 12"" ,10.00,mug,,', '#2,b@example.com,paid,2024-03-06 10:00:00 +0100,EUR,5.00,2024-03-06 10:00:00 +0100,1,Mug,5.00,mug,,'].join('\r\n')
     expect(() => parseShopifyOrdersCsv(text)).toThrow(/^CSV line 3: a quoted field is not closed/)
+    expect(() => parseShopifyOrdersCsv('\uFEFF' + text)).toThrow(/^CSV line 3: a quoted field is not closed/)
   })
 
   it('reads an export saved with a byte-order mark and CRLF line ends, and a line item name that spans lines', () => {
@@ -516,6 +519,9 @@ describe('Shopify orders CSV', () => {
     ]
     const plain = parseShopifyOrdersCsv([header, ...rows].join('\n'))
     expect(parseShopifyOrdersCsv('\uFEFF' + [header, ...rows].join('\r\n'))).toEqual(plain)
+    // A byte-order mark before the leading `#` lines, too: they are skipped as in a file without one.
+    expect(parseShopifyOrdersCsv('\uFEFF# exported 2024-03-07\r\n# by the admin\r\n' + [header, ...rows].join('\r\n'))).toEqual(plain)
+    expect(parseTrainingEvents('\uFEFF# exported 2024-03-07\n' + [header, ...rows].join('\n'))).toEqual(plain)
     expect(plain.rows).toBe(2)
     expect([...plain.byShopper.values()].flat().map((e) => e.type === 'purchase' && e.items[0].productId)).toEqual(['Mug,\nblue', 'mug'])
   })
@@ -550,7 +556,32 @@ describe('Shopify orders CSV', () => {
     ['', Number.NaN],
     ['05/03/2024 14:02', Number.NaN],
     ['March 5, 2024', Number.NaN],
+    // Days of the calendar only: never moved into the next month (2024-02-31 is not March 2).
+    ['2024-02-29 10:00:00 +0100', Date.UTC(2024, 1, 29, 9)],
+    ['2000-02-29 10:00:00 +0000', Date.UTC(2000, 1, 29, 10)],
+    ['2024-02-31 10:00:00 +0100', Number.NaN],
+    ['2023-02-29 10:00:00 +0100', Number.NaN],
+    ['1900-02-29 10:00:00 +0000', Number.NaN],
+    ['2024-04-31 10:00:00 +0100', Number.NaN],
+    ['2024-06-31T10:00:00Z', Number.NaN],
+    ['2024-03-00 10:00:00 +0100', Number.NaN],
+    // Offsets of time zones only: ±14:00 at most, minutes below 60.
+    ['2024-03-05 14:02:11 +1400', Date.UTC(2024, 2, 5, 0, 2, 11)],
+    ['2024-03-05 14:02:11 -14:00', Date.UTC(2024, 2, 6, 4, 2, 11)],
+    ['2024-03-05 14:02:11 +0545', Date.UTC(2024, 2, 5, 8, 17, 11)],
+    ['2024-03-05 14:02:11 +2500', Number.NaN],
+    ['2024-03-05 14:02:11 -2500', Number.NaN],
+    ['2024-03-05 14:02:11 +1401', Number.NaN],
+    ['2024-03-05T14:02:11+15:00', Number.NaN],
+    ['2024-03-05 14:02:11 +0160', Number.NaN],
   ])('date %j', (text, ms) => expect(parseShopifyDate(text)).toBe(ms))
+
+  it('refuses an impossible date or offset in one line naming the line and the column, as any date Shopify does not write', () => {
+    const order = (paidAt: string) => [header, `#1,a@example.com,paid,${paidAt},EUR,5.00,2024-03-01 10:00:00 +0100,1,Mug,5.00,mug,,`].join('\n')
+    for (const date of ['2024-02-31 10:00:00 +0100', '2023-02-29 10:00:00 +0100', '2024-04-31 10:00:00 +0100', '2024-03-05 14:02:11 +2500']) {
+      expect(() => parseShopifyOrdersCsv(order(date))).toThrow(new DataError(`Shopify orders CSV line 2, Paid at: ${JSON.stringify(date)} is not a date as Shopify writes them (2024-03-05 14:02:11 +0100); export the orders again from the Shopify admin, not re-saved from a spreadsheet`))
+    }
+  })
 })
 
 describe('an export larger than one string can hold', () => {

@@ -2,7 +2,9 @@ import type { StoredEvent } from '../src/events/types'
 import { aggregateLifetime } from '../src/features/aggregateLifetime'
 import type { LifetimeAggregate } from '../src/features/types'
 import { DataError } from './dataError'
+import { csvRow } from './csvRow'
 import { parseCsv, readDataFile } from './data'
+import { isCalendarDay } from './isCalendarDay'
 
 /**
  * The fixed split of DESIGN.md: features before 2011-09-01 (the data set's own clock, read as UTC), label = an
@@ -26,11 +28,12 @@ export interface RetailCustomer {
 function parseDate(text: string): number {
   // `YYYY-MM-DD HH:MM:SS`, UK local time without zone: read as UTC, like the cutoff, so that the public packs are
   // the same on a machine in any time zone, and whatever --time-zone a shop gives for its own data. Any other
-  // form (`12/1/2010 8:26`, as a spreadsheet saves the data set) is NaN: never guessed at.
+  // form (`12/1/2010 8:26`, as a spreadsheet saves the data set), or a day no month has (2010-02-31), is NaN:
+  // never guessed at, nor moved into the next month.
   const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text.trim())
   if (!m) return Number.NaN
   const [, y, mo, day, hh = '0', mm = '0', ss = '0'] = m
-  if (+mo < 1 || +mo > 12 || +day < 1 || +day > 31 || +hh > 23 || +mm > 59 || +ss > 59) return Number.NaN
+  if (!isCalendarDay(+y, +mo, +day) || +hh > 23 || +mm > 59 || +ss > 59) return Number.NaN
   return Date.UTC(+y, +mo - 1, +day, +hh, +mm, +ss)
 }
 
@@ -46,44 +49,62 @@ function inUtc<T>(fold: () => T): T {
   }
 }
 
+/** The columns of the data set that `retailEvents` reads. */
+const RETAIL_COLUMNS = ['InvoiceNo', 'StockCode', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID']
+
+/** One invoice line as the data set writes it; `customer` undefined for a line without a CustomerID. */
+interface RetailLine { invoiceNo: string; stockCode: string; quantity: number; ts: number; price: number; customer?: number }
+
+/**
+ * The invoice line in `cells` (CSV line `line`): a value it cannot read (a Quantity of `six`, a UnitPrice of
+ * `3.3x`, an InvoiceDate of `2010-02-31 08:26:00`, a line cut short) is a one-line DataError naming the line and
+ * the column, never a line skipped or a number made up.
+ */
+function readRetailLine(line: number | undefined, header: readonly string[], cells: readonly string[]): RetailLine {
+  const { cell, number, problem } = csvRow('Online Retail CSV', line, header, cells)
+  // Read in the data set's column order: a line cut short names its first missing column.
+  const invoiceNo = cell('InvoiceNo')
+  const stockCode = cell('StockCode')
+  const quantity = number('Quantity')
+  const ts = parseDate(cell('InvoiceDate'))
+  if (!Number.isFinite(ts)) throw problem('InvoiceDate', `${JSON.stringify(cell('InvoiceDate'))} is not a date as the data set writes them (2010-12-01 08:26:00)`)
+  const price = number('UnitPrice')
+  const customer = cell('CustomerID')
+  // The data set's customers are whole numbers (17850); the fixed test split is CustomerID % 5 == 0.
+  if (customer !== '' && !Number.isInteger(Number(customer))) throw problem('CustomerID', `${JSON.stringify(customer)} is not a customer number (17850)`)
+  return { invoiceNo, stockCode, quantity, ts, price, customer: customer === '' ? undefined : Number(customer) }
+}
+
 /**
  * Turns Online Retail invoice lines into Seglet events per customer: an invoice becomes a `purchase` (lines
  * with quantity > 0 and price > 0; value = Σ quantity × price) and a `C…` cancellation invoice a `refund`
- * (value = Σ |quantity| × price). Lines without a CustomerID cannot belong to a shopper and are dropped.
+ * (value = Σ |quantity| × price). Lines without a CustomerID cannot belong to a shopper and are dropped; a value
+ * that cannot be read, in any line, is a one-line DataError naming its line and column.
  */
 export function retailEvents(text: string): Map<number, StoredEvent[]> {
   const lines: number[] = []
-  const table = parseCsv(text, lines)
-  if (table.every((row) => row.length === 1 && row[0].trim() === '')) throw new DataError('Online Retail CSV: the file is empty')
+  const lineOf = new Map<string[], number>()
+  const table = parseCsv(text, lines).filter((row, i) => (lineOf.set(row, lines[i]), row.length > 1 || row[0].trim() !== ''))
+  if (table.length === 0) throw new DataError('Online Retail CSV: the file is empty')
   const header = table[0].map((h) => h.trim())
-  const missing = ['InvoiceNo', 'StockCode', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID'].filter((name) => !header.includes(name))
+  const missing = RETAIL_COLUMNS.filter((name) => !header.includes(name))
   if (missing.length > 0) throw new DataError(`Online Retail CSV: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
-  const col = (name: string): number => header.indexOf(name)
-  const cInvoice = col('InvoiceNo'), cStock = col('StockCode'), cQty = col('Quantity'), cDate = col('InvoiceDate')
-  const cPrice = col('UnitPrice'), cCustomer = col('CustomerID')
   const invoices = new Map<string, { customer: number; ts: number; refund: boolean; value: number; items: Map<string, { quantity: number; price: number }> }>()
   for (let r = 1; r < table.length; r++) {
-    const row = table[r]
-    if (row.length < header.length) continue
-    const customer = row[cCustomer]
-    if (customer === '') continue
-    const invoiceNo = row[cInvoice]
+    const { invoiceNo, stockCode, quantity, ts, price, customer } = readRetailLine(lineOf.get(table[r]), header, table[r])
+    if (customer === undefined) continue
     const refund = invoiceNo.startsWith('C')
-    const quantity = Number(row[cQty])
-    const price = Number(row[cPrice])
     if (!(price > 0) || quantity === 0 || (!refund && quantity < 0)) continue
     let inv = invoices.get(invoiceNo)
     if (!inv) {
-      const ts = parseDate(row[cDate])
-      if (!Number.isFinite(ts)) throw new DataError(`Online Retail CSV line ${lines[r]}, InvoiceDate: ${JSON.stringify(row[cDate])} is not a date as the data set writes them (2010-12-01 08:26:00)`)
-      inv = { customer: Number(customer), ts, refund, value: 0, items: new Map() }
+      inv = { customer, ts, refund, value: 0, items: new Map() }
       invoices.set(invoiceNo, inv)
     }
     const q = Math.abs(quantity)
     inv.value += q * price
-    const item = inv.items.get(row[cStock])
+    const item = inv.items.get(stockCode)
     if (item) item.quantity += q
-    else inv.items.set(row[cStock], { quantity: q, price })
+    else inv.items.set(stockCode, { quantity: q, price })
   }
   const byCustomer = new Map<number, StoredEvent[]>()
   let seq = 0

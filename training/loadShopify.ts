@@ -3,6 +3,7 @@ import type { ShopperEvent, StoredEvent } from '../src/events/types'
 import { validateEvent } from '../src/events/validateEvent'
 import { parseCsv } from './data'
 import { DataError } from './dataError'
+import { isCalendarDay } from './isCalendarDay'
 import type { LoadedEvents } from './loadedEvents'
 
 /** Columns of Shopify's admin "Export orders" CSV that Seglet reads (the export has many more). */
@@ -14,19 +15,29 @@ const AMOUNTS: ReadonlyArray<[string, boolean]> = [['Total', false], ['Refunded 
 /** What became of an order of an export: whether its purchase was read, and what of it was skipped, why. */
 export interface ShopifyOrderRead { purchase: boolean; skipped: string[] }
 
+/** The largest offset from UTC a time zone has (Kiribati's +14:00), in minutes: one beyond ±14:00 is no time zone's. */
+const MAX_OFFSET_MINUTES = 14 * 60
+
 /**
  * `2024-03-05 14:02:11 +0100` (Shopify's export), also as ISO 8601 (`2024-03-05T14:02:11Z`, `+01:00`, seconds
  * optional) → epoch ms; NaN when empty or written otherwise. `05/03/2024 14:02`, as a spreadsheet re-saves it, is
- * not guessed at: day and month could be either way round, and its time zone is not said.
+ * not guessed at: day and month could be either way round, and its time zone is not said. Nor is a date Shopify
+ * never writes: a day its month does not have (`2024-02-31`, `2023-02-29`, `2024-04-31`: NaN, not moved into the
+ * next month) or an offset no time zone has (beyond ±14:00, or 60 minutes or more: `+2500`, `+0160`).
+ *
+ * @example
+ * parseShopifyDate('2024-03-05 14:02:11 +0100') // Date.UTC(2024, 2, 5, 13, 2, 11)
+ * parseShopifyDate('2024-02-31 10:00:00 +0100') // NaN
  */
 export function parseShopifyDate(text: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:\s*([+-])(\d{2}):?(\d{2})|\s*Z)?$/.exec(text.trim())
   if (!m) return Number.NaN
-  const [, y, mo, d, h, mi, s = '0', sign, oh, om] = m
-  if (+mo < 1 || +mo > 12 || +d < 1 || +d > 31 || +h > 23 || +mi > 59 || +s > 59) return Number.NaN
+  const [, y, mo, d, h, mi, s = '0', sign, oh = '0', om = '0'] = m
+  if (!isCalendarDay(+y, +mo, +d) || +h > 23 || +mi > 59 || +s > 59) return Number.NaN
+  const offsetMinutes = +oh * 60 + +om
+  if (+om > 59 || offsetMinutes > MAX_OFFSET_MINUTES) return Number.NaN
   const utc = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s)
-  const offset = sign ? (sign === '-' ? -1 : 1) * (+oh * 60 + +om) * 60_000 : 0
-  return utc - offset
+  return utc - (sign === '-' ? -1 : 1) * offsetMinutes * 60_000
 }
 
 /**
@@ -47,8 +58,9 @@ export function parseShopifyDate(text: string): number {
  * Orders carry no browsing, so this format trains and scores the lifetime (value) pack only.
  */
 export function parseShopifyOrdersCsv(text: string, options: { currency?: string; orders?: Map<string, ShopifyOrderRead> } = {}): LoadedEvents {
-  // Leading `#` lines become blank lines (skipped below), so that a line number in an error is the file's.
-  const body = text.replace(/^(?:#[^\n]*\n)+/, (lines) => '\n'.repeat(lines.split('\n').length - 1))
+  // Leading `#` lines become blank lines (skipped below), so that a line number in an error is the file's; a
+  // byte-order mark before them (a file saved as "CSV UTF-8") goes with them, as format detection reads past it.
+  const body = text.replace(/^\uFEFF?(?:#[^\n]*\n)+/, (lines) => '\n'.repeat(lines.split('\n').length - 1))
   const lines: number[] = []
   const lineOf = new Map<string[], number>()
   const table = parseCsv(body, lines).filter((row, i) => (lineOf.set(row, lines[i]), row.length > 1 || row[0] !== ''))

@@ -2,6 +2,7 @@ import type { StoredEvent } from '../src/events/types'
 import { specialDayCloseness } from '../src/features/specialDayCloseness'
 import type { SessionAggregate } from '../src/features/types'
 import { parseCsv, readDataFile } from './data'
+import { csvRow } from './csvRow'
 import { DataError } from './dataError'
 
 /** One row of UCI Online Shoppers (only the columns a browser can reproduce, plus the label). */
@@ -44,25 +45,13 @@ export function parseShoppers(text: string): ShoppersRow[] {
   const header = table[0].map((h) => h.trim())
   const missing = REQUIRED.filter((name) => !header.includes(name))
   if (missing.length > 0) throw new DataError(`Online Shoppers CSV: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
-  const col: Record<string, number> = Object.fromEntries(REQUIRED.map((name) => [name, header.indexOf(name)]))
   const rows: ShoppersRow[] = []
   for (let r = 1; r < table.length; r++) {
-    const cells = table[r]
-    const at = (name: string) => `Online Shoppers CSV line ${lineOf.get(cells)}, ${name}`
-    const cell = (name: string): string => {
-      const v = cells[col[name]]
-      if (v === undefined) throw new DataError(`${at(name)}: missing (the line has ${cells.length} of the header's ${header.length} fields)`)
-      return v.trim()
-    }
-    const num = (name: string): number => {
-      const v = cell(name)
-      if (v === '' || !Number.isFinite(Number(v))) throw new DataError(`${at(name)}: ${JSON.stringify(v)} is not a number`)
-      return Number(v)
-    }
+    const { cell, number: num, problem } = csvRow('Online Shoppers CSV', lineOf.get(table[r]), header, table[r])
     const month = MONTHS[cell('Month')]
-    if (month === undefined) throw new DataError(`${at('Month')}: unknown month ${JSON.stringify(cell('Month'))} (Jan … Dec)`)
+    if (month === undefined) throw problem('Month', `unknown month ${JSON.stringify(cell('Month'))} (Jan … Dec)`)
     for (const name of ['Weekend', 'Revenue']) {
-      if (!/^(true|false)$/i.test(cell(name))) throw new DataError(`${at(name)}: ${JSON.stringify(cell(name))} is not TRUE or FALSE`)
+      if (!/^(true|false)$/i.test(cell(name))) throw problem(name, `${JSON.stringify(cell(name))} is not TRUE or FALSE`)
     }
     const visitor = cell('VisitorType')
     rows.push({

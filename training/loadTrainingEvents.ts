@@ -41,10 +41,16 @@ export function detectFormat(text: string | Buffer): EventsFormat | undefined {
   return header.includes('name') && header.includes('lineitem quantity') ? 'shopify' : undefined
 }
 
-/** `format` when given (one of `EVENTS_FORMATS`), else the format detected in `text`; a one-line DataError naming `source` when neither. */
-function resolveFormat(text: string | Buffer, format: string | undefined, source: string): EventsFormat {
+/** The option that gives a file's format when it is not detected: `--format` (train's `--events`, evaluate's `--data`), `--lifetime-format`. */
+export type FormatOption = '--format' | '--lifetime-format'
+
+/**
+ * `format` when given (one of `EVENTS_FORMATS`), else the format detected in `text`; a one-line DataError naming
+ * `source` when neither, saying which option (`formatOption`, the one of the file being read) would give it.
+ */
+function resolveFormat(text: string | Buffer, format: string | undefined, source: string, formatOption: FormatOption = '--format'): EventsFormat {
   if (format !== undefined && !(EVENTS_FORMATS as readonly string[]).includes(format)) {
-    throw new DataError(`--format must be one of ${EVENTS_FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
+    throw new DataError(`${formatOption} must be one of ${EVENTS_FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
   }
   const resolved = (format as EventsFormat | undefined) ?? detectFormat(text)
   if (!resolved) {
@@ -53,7 +59,7 @@ function resolveFormat(text: string | Buffer, format: string | undefined, source
     // BigQuery's console saves query results as one JSON array, which no format here is.
     const start = (typeof text === 'string' ? text.slice(0, 64) : text.toString('utf8', 0, 64)).replace(/^\uFEFF/, '').trimStart()
     if (start.startsWith('[')) throw new DataError(`${source}: one JSON array; export the rows as newline-delimited JSON (one row per line; BigQuery: EXPORT DATA … format = \'JSON\', or "JSONL (newline delimited)" when saving results)`)
-    throw new DataError(`${source}: cannot tell its format; pass --format ga4, shopify or seglet`)
+    throw new DataError(`${source}: cannot tell its format; pass ${formatOption} ga4, shopify or seglet`)
   }
   return resolved
 }
@@ -68,10 +74,23 @@ function namingFile<T>(source: string | undefined, parse: () => T): T {
   }
 }
 
-/** Parses `text` in `format` (detected when undefined); NDJSON formats read a Buffer line by line. */
-export function parseTrainingEvents(text: string | Buffer, format?: string, options: { currency?: string; source?: string; browser?: string; browsers?: Set<string>; orders?: Map<string, ShopifyOrderRead> } = {}): LoadedEvents {
+/** Options of {@link loadTrainingEvents} and {@link loadTrainingEventsFiles}. */
+export interface TrainingEventsOptions {
+  /** The currency of orders that do not say theirs (Shopify). */
+  currency?: string
+  /** The option that sets these files' format, named when it cannot be told: `--lifetime-format` for train's `--lifetime-events`. @default '--format' */
+  formatOption?: FormatOption
+}
+
+/**
+ * Parses `text` in `format` (detected when undefined); NDJSON formats read a Buffer line by line.
+ *
+ * @example
+ * const loaded = parseTrainingEvents(bytes, undefined, { source: 'orders.csv', formatOption: '--lifetime-format' })
+ */
+export function parseTrainingEvents(text: string | Buffer, format?: string, options: TrainingEventsOptions & { source?: string; browser?: string; browsers?: Set<string>; orders?: Map<string, ShopifyOrderRead> } = {}): LoadedEvents {
   const source = options.source ?? 'the events file'
-  const resolved = resolveFormat(text, format, source)
+  const resolved = resolveFormat(text, format, source, options.formatOption)
   switch (resolved) {
     case 'ga4':
       return parseGa4Ndjson(options.source === undefined ? text : [{ data: text, source }])
@@ -148,7 +167,7 @@ function onceEachOrder(events: readonly StoredEvent[]): StoredEvent[] {
 }
 
 /** Reads an events file (`.gz` is gunzipped) in any training format; a missing file is a one-line DataError. */
-export function loadTrainingEvents(path: string, format?: string, options: { currency?: string } = {}): LoadedEvents & { file: DataFile } {
+export function loadTrainingEvents(path: string, format?: string, options: TrainingEventsOptions = {}): LoadedEvents & { file: DataFile } {
   const file = readEventsFile(path)
   return { ...parseTrainingEvents(file.bytes, format, { ...options, source: path }), file }
 }
@@ -160,7 +179,7 @@ export function loadTrainingEvents(path: string, format?: string, options: { cur
  * view and its engagement may be in different files). Browsers known only by where they are in a Seglet file
  * (not tagged `shopper`) are that file's own: `<file>:browser-<line>`, or `<file>:` for a file of one browser.
  */
-export function loadTrainingEventsFiles(paths: readonly string[], format?: string, options: { currency?: string } = {}): LoadedEvents & { files: DataFile[] } {
+export function loadTrainingEventsFiles(paths: readonly string[], format?: string, options: TrainingEventsOptions = {}): LoadedEvents & { files: DataFile[] } {
   if (paths.length === 1) {
     const { file, ...loaded } = loadTrainingEvents(paths[0], format, options)
     return { ...loaded, files: [file] }
@@ -179,8 +198,8 @@ export function loadTrainingEventsFiles(paths: readonly string[], format?: strin
     throw new DataError(`${paths[i]}: the same file as ${paths[first]} once gunzipped (sha256 ${contents[i]} of its content); give each file once`)
   })
   const known = empty.indexOf(false)
-  const first = resolveFormat(files[Math.max(0, known)].bytes, format, paths[Math.max(0, known)])
-  const formats = files.map((file, i) => (empty[i] ? first : resolveFormat(file.bytes, format, paths[i])))
+  const first = resolveFormat(files[Math.max(0, known)].bytes, format, paths[Math.max(0, known)], options.formatOption)
+  const formats = files.map((file, i) => (empty[i] ? first : resolveFormat(file.bytes, format, paths[i], options.formatOption)))
   const odd = formats.findIndex((f) => f !== formats[0])
   if (odd >= 0) throw new DataError(`${paths[odd]}: a ${formats[odd]} file among ${formats[0]} files (${paths[0]}); give files of one export, in one format`)
   if (formats[0] === 'ga4') return { ...parseGa4Ndjson(files.map((file, i) => ({ data: file.bytes, source: paths[i] }))), files }

@@ -149,6 +149,27 @@ describe('the public data sets\' CSVs with odd input', () => {
     const retail = [retailHeader, ...retailRows, '536367,85123A,MUG,1,12/1/2010 8:26,2.55,17851,United Kingdom'].join('\n')
     expect(failure(() => retailEvents(retail))).toBe('Online Retail CSV line 5, InvoiceDate: "12/1/2010 8:26" is not a date as the data set writes them (2010-12-01 08:26:00)')
   })
+
+  it('names the line and the column of an Online Retail value it cannot read, never skipping the line or shifting the date', () => {
+    // Line 5: the header, a row whose quoted field spans two lines, another row, then this one.
+    const retail = (row: string) => failure(() => retailEvents([retailHeader, ...retailRows, row].join('\n')))
+    const row = '536367,85123A,MUG,2,2011-03-02 08:26:00,2.55,17851,United Kingdom'
+    const notDate = (date: string) => `Online Retail CSV line 5, InvoiceDate: "${date}" is not a date as the data set writes them (2010-12-01 08:26:00)`
+    expect(retail(row.replace(',2,', ',six,'))).toBe('Online Retail CSV line 5, Quantity: "six" is not a number')
+    expect(retail(row.replace(',2,', ',,'))).toBe('Online Retail CSV line 5, Quantity: "" is not a number')
+    expect(retail(row.replace('2.55', '3.3x'))).toBe('Online Retail CSV line 5, UnitPrice: "3.3x" is not a number')
+    expect(retail('536367,85123A,MUG,2,2011-03-02 08:26:00')).toBe("Online Retail CSV line 5, UnitPrice: missing (the line has 5 of the header's 8 fields)")
+    expect(retail(row.replace('2011-03-02', '2010-02-31'))).toBe(notDate('2010-02-31 08:26:00'))
+    expect(retail(row.replace('2011-03-02', '2011-02-29'))).toBe(notDate('2011-02-29 08:26:00'))
+    expect(retail(row.replace('2011-03-02', '2011-04-31'))).toBe(notDate('2011-04-31 08:26:00'))
+    expect(retail(row.replace('17851', 'C17851'))).toBe('Online Retail CSV line 5, CustomerID: "C17851" is not a customer number (17850)')
+    // A line without a CustomerID is dropped (it belongs to no shopper), but a value it cannot read is still refused.
+    expect(retail(row.replace(',2,', ',six,').replace('17851', ''))).toBe('Online Retail CSV line 5, Quantity: "six" is not a number')
+    // What it can read, it reads: February 29 of a leap year, a line without a CustomerID.
+    const read = retailEvents([retailHeader, row.replace('2011-03-02', '2012-02-29'), row.replace('17851', '').replace('536367', '536368')].join('\n'))
+    expect([...read.keys()]).toEqual([17851])
+    expect(read.get(17851)!.map((e) => e.ts)).toEqual([Date.UTC(2012, 1, 29, 8, 26)])
+  })
 })
 
 describe('events NDJSON loader', () => {

@@ -18,9 +18,25 @@ export const IDS_FILES = ['README.md', 'docs/segments.md']
 
 /**
  * The table of every id a page can target (`data-seglet-show`, `.seglet-<id>`), from the packs' segment
- * trees: leaves and branches of the session tree, the cold-start default, and the lifetime value tree.
+ * trees, between the markers `npm run segment-ids` rewrites it between (README.md and docs/segments.md).
+ *
+ * @example
+ * const { session, lifetime } = readShippedPacks()
+ * replaceIdsTable(readFileSync('README.md', 'utf8'), segmentIdsMarkdown(session, lifetime))
  */
 export function segmentIdsMarkdown(session: ModelPack, lifetime: ModelPack): string {
+  return [IDS_START, segmentIdsTable(session, lifetime), IDS_END].join('\n')
+}
+
+/**
+ * The table of every id a page can target, without markers (the segments document of a shop's own packs, which
+ * `npm run segment-ids` does not rewrite): leaves and branches of the session tree, the cold-start default, and
+ * the lifetime value tree.
+ *
+ * @example
+ * segmentIdsTable(session, lifetime) // '| id | kind | inside | what it means |\n| --- | …'
+ */
+export function segmentIdsTable(session: ModelPack, lifetime: ModelPack): string {
   const rows: string[] = []
   const walk = (node: SegmentTreeNode, kind: string, parents: string[]) => {
     if (parents.length > 0) {
@@ -35,13 +51,7 @@ export function segmentIdsMarkdown(session: ModelPack, lifetime: ModelPack): str
   rows.push(`| \`${DEFAULT_SEGMENT_ID}\` | session | — | cold start: fewer than ${DEFAULT_MIN_PAGE_VIEWS} page views in this session and no stored order (\`coldStart: true\`) |`)
   walk(tree(session), 'session', [])
   walk(tree(lifetime), 'value', [])
-  return [
-    IDS_START,
-    '| id | kind | inside | what it means |',
-    '| --- | --- | --- | --- |',
-    ...rows,
-    IDS_END,
-  ].join('\n')
+  return ['| id | kind | inside | what it means |', '| --- | --- | --- | --- |', ...rows].join('\n')
 }
 
 function leaves(node: SegmentTreeNode): string[] {

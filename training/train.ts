@@ -25,8 +25,7 @@ import { dataPackVersion, isShippedNetwork, packVersionOption, publicPackVersion
 import { writeReport } from './report'
 import { segmentsMarkdown } from './segmentsDoc'
 import { smallDataWarnings } from './smallData'
-
-const FORMAT_NAMES = { seglet: 'Seglet events export', ga4: 'GA4 BigQuery export', shopify: 'Shopify orders export' } as const
+import { FORMAT_NAMES, shopData, UCI_RETAIL, UCI_SHOPPERS, type TrainingData } from './trainingData'
 
 const USAGE = `usage: npm run train -- [--data <dir>] [--out <dir>] [--report <file>] [--docs <file>] [--seed <n>] [--quick]
          [--only session|lifetime [--inner-holdout 0-4]] [--config '{"session":{…},"lifetime":{…}}'] [--pack-base-url <path>] [--pack-version <semver>]
@@ -228,10 +227,13 @@ export async function main(argv: string[]): Promise<number> {
     checkSplits('session', named, train.map((s) => s.label), test.map((s) => s.label))
     // A shop's own events carry cart, search and scroll behaviour: the pack reads every session feature.
     const config = scale(SESSION_CONFIG, 'session')
+    // The files by format and base names: a pack records no folder of this machine (same data, same bytes anywhere).
+    const data = shopData(loaded, eventFiles)
     sessionInput = sessionPackInput(train.map((s) => s.aggregate), train.map((s) => s.label), test.map((s) => s.aggregate), test.map((s) => s.label), {
-      dataset: `${FORMAT_NAMES[loaded.format]} ${named}`, sha256: loaded.files.map((f) => f.sha256).join(' '), rows: sessions.length,
+      dataset: data.name, sha256: loaded.files.map((f) => f.sha256).join(' '), rows: sessions.length,
       split: `test = sessions whose 0-based index % 5 == 0; ${settings}`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu)`,
     }, config, 'all')
+    sessionInput.data = data
     // A version of its own, from the files' content and every setting the network depends on.
     sessionInput.version = packVersion ?? dataPackVersion(['session', loaded.format, ...loaded.files.map((f) => f.sha256), JSON.stringify({ seed: SEED, config, timeZone, features, retention })])
   } else {
@@ -261,6 +263,7 @@ export async function main(argv: string[]): Promise<number> {
       config,
       'public',
     )
+    sessionInput.data = UCI_SHOPPERS
     // 1.0.0 only for the shipped network: --quick, --seed, --config and --inner-holdout give another.
     sessionInput.version = packVersion ?? publicPackVersion('session', file.sha256, { seed: SEED, config, innerHoldout })
   }
@@ -279,16 +282,21 @@ export async function main(argv: string[]): Promise<number> {
   {
     let customers: Array<{ aggregate: LifetimeAggregate; label: number; test: boolean }>
     let provenance: ModelPack['provenance']
+    let data: TrainingData
+    // What a refusal below names: the files as given (a shop's), or the public data set.
+    let source: string
     let version = packVersion
     const config = scale(LIFETIME_CONFIG, 'lifetime')
     if (lifetimeEventFiles !== undefined) {
       const path = lifetimeEventFiles.join(', ')
-      const loaded = loadTrainingEventsFiles(lifetimeEventFiles, lifetimeFormat)
+      const loaded = loadTrainingEventsFiles(lifetimeEventFiles, lifetimeFormat, { formatOption: '--lifetime-format' })
       const cutoff = cutoffOption ?? defaultCutoff(loaded.byShopper)
       customers = eventCustomers(loaded.byShopper, cutoff, 90, retention).map((c, i) => ({ ...c, test: i % 5 === 0 }))
       if (customers.length === 0) throw new DataError(noCustomersMessage(path, loaded, () => localDate(cutoff, shopTimeZone), cutoffOption !== undefined))
       log(`  ${path}: ${loaded.format} format, ${plural(loaded.rows, 'row')}, ${plural(customers.length, 'customer')} with an order before ${localDate(cutoff, shopTimeZone)}${skippedNote(loaded.skipped)}`)
-      provenance = { dataset: `${FORMAT_NAMES[loaded.format]} ${path} (cutoff ${localDate(cutoff, shopTimeZone)})`, sha256: loaded.files.map((f) => f.sha256).join(' '), rows: customers.length, split: `test = shoppers whose index % 5 == 0; orders and refunds of the ${retention.purchaseRetentionDays} days before the cutoff, as the browser keeps them`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` }
+      data = shopData(loaded, lifetimeEventFiles)
+      source = `${FORMAT_NAMES[loaded.format]} ${path} (cutoff ${localDate(cutoff, shopTimeZone)})`
+      provenance = { dataset: `${data.name} (cutoff ${localDate(cutoff, shopTimeZone)})`, sha256: loaded.files.map((f) => f.sha256).join(' '), rows: customers.length, split: `test = shoppers whose index % 5 == 0; orders and refunds of the ${retention.purchaseRetentionDays} days before the cutoff, as the browser keeps them`, seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)` }
       version ??= dataPackVersion(['lifetime', loaded.format, ...loaded.files.map((f) => f.sha256), JSON.stringify({ seed: SEED, config, cutoff, timeZone: shopTimeZone ?? null, retention })])
     } else {
       const file = readPublicData(dataDir, RETAIL_FILE, '--lifetime-events')
@@ -300,14 +308,17 @@ export async function main(argv: string[]): Promise<number> {
         split: 'features from invoices before 2011-09-01; label = an order in the 90 days from 2011-09-01; test = CustomerID % 5 == 0',
         seed: SEED, trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)`,
       }
+      data = UCI_RETAIL
+      source = provenance.dataset
       version ??= publicPackVersion('lifetime', file.sha256, { seed: SEED, config })
     }
     // One customer in five is held out: a lifetime pack needs at least one left to train on.
-    if (!customers.some((c) => !c.test)) throw new DataError(`${provenance.dataset}: ${customers.length} customer${customers.length === 1 ? '' : 's'}, all held out for testing; a lifetime pack needs orders from at least 2 customers`)
-    if (!customers.some((c) => c.label === 1)) throw new DataError(`${provenance.dataset}: none of the ${customers.length} customer${customers.length === 1 ? '' : 's'} ordered again within 90 days of the cutoff; a lifetime pack learns repeat orders from customers who did: export a longer period or pass an earlier --cutoff`)
-    if (!customers.some((c) => c.label === 0)) throw new DataError(`${provenance.dataset}: every one of the ${customers.length} customer${customers.length === 1 ? '' : 's'} ordered again within 90 days of the cutoff; a lifetime pack learns repeat orders from customers who did and customers who did not: export a longer period, with customers who stopped ordering`)
-    checkSplits('lifetime', provenance.dataset, customers.filter((c) => !c.test).map((c) => c.label), customers.filter((c) => c.test).map((c) => c.label))
+    if (!customers.some((c) => !c.test)) throw new DataError(`${source}: ${customers.length} customer${customers.length === 1 ? '' : 's'}, all held out for testing; a lifetime pack needs orders from at least 2 customers`)
+    if (!customers.some((c) => c.label === 1)) throw new DataError(`${source}: none of the ${customers.length} customer${customers.length === 1 ? '' : 's'} ordered again within 90 days of the cutoff; a lifetime pack learns repeat orders from customers who did: export a longer period or pass an earlier --cutoff`)
+    if (!customers.some((c) => c.label === 0)) throw new DataError(`${source}: every one of the ${customers.length} customer${customers.length === 1 ? '' : 's'} ordered again within 90 days of the cutoff; a lifetime pack learns repeat orders from customers who did and customers who did not: export a longer period, with customers who stopped ordering`)
+    checkSplits('lifetime', source, customers.filter((c) => !c.test).map((c) => c.label), customers.filter((c) => c.test).map((c) => c.label))
     lifetimeInput = lifetimePackInput(customers, provenance, config, SEED + 1)
+    lifetimeInput.data = data
     if (version !== undefined) lifetimeInput.version = version
   }
   for (const warning of smallDataWarnings('lifetime', lifetimeInput.trainLabels, lifetimeInput.testLabels)) log(warning)
