@@ -15,8 +15,11 @@ import type { TrainingData } from './trainingData'
 import type { WardNode } from './ward'
 import { wardTree } from './ward'
 
+/** The first line of a pack `npm run train` writes from the data `from` names. */
+const generatedFrom = (from: string) => `GENERATED FILE, do not edit. Written by \`npm run train\` (training/train.ts) from ${from}; rerun it to rebuild.`
+
 /** The first line of every pack `npm run train` writes from the public data sets (the shipped packs). */
-export const GENERATED = 'GENERATED FILE, do not edit. Written by `npm run train` (training/train.ts) from public data; rerun it to rebuild.'
+export const GENERATED = generatedFrom('public data')
 
 /**
  * The first line of a pack trained on `data`: {@link GENERATED} for the public data sets (or when not said), else
@@ -28,7 +31,7 @@ export const GENERATED = 'GENERATED FILE, do not edit. Written by `npm run train
  */
 export function generatedComment(data: TrainingData | undefined): string {
   if (data === undefined || data.public) return GENERATED
-  return `GENERATED FILE, do not edit. Written by \`npm run train\` (training/train.ts) from a shop's own data (${data.name}); rerun it to rebuild.`
+  return generatedFrom(`a shop's own data (${data.name})`)
 }
 
 export interface ClusterResult {

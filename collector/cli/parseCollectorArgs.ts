@@ -217,11 +217,12 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     if (!ok) throw new CollectorError('collector_option', `--allowed-origin must be an origin like https://shop.example, not "${origin}"`, '--allowed-origin')
   }
   const trustProxyHops = integer('trust-proxy-hops', values['trust-proxy'] === true ? 1 : 0, 1, 32)
+  const database = databaseLocation(text('database'), COLLECTOR_DEFAULTS.database)
   return {
     help: values.help === true,
     port: integer('port', COLLECTOR_DEFAULTS.port, 0, 65535),
     host,
-    database: databaseLocation(text('database'), COLLECTOR_DEFAULTS.database),
+    database,
     rawRetentionDays: integer('raw-retention-days', COLLECTOR_DEFAULTS.rawRetentionDays, 0, 3650),
     epsilon,
     pageKeys: parsePageKeys(text('page-keys'), readFile),
@@ -239,7 +240,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
     minReports: integer('min-reports', COLLECTOR_DEFAULTS.minReports, 1, 10_000_000),
     minTrainingAnswers: integer('min-training-answers', COLLECTOR_DEFAULTS.minTrainingAnswers, 1, 1_000_000_000),
     pageStatsDir: text('page-stats-dir') ?? COLLECTOR_DEFAULTS.pageStatsDir,
-    temporaryPageStatsDir: text('page-stats-dir') === undefined && databaseLocation(text('database'), COLLECTOR_DEFAULTS.database) === 'memory:',
+    temporaryPageStatsDir: text('page-stats-dir') === undefined && database === 'memory:',
     pageStatsEveryMinutes: integer('page-stats-every', COLLECTOR_DEFAULTS.pageStatsEveryMinutes, 1, 10_080),
     pageStatsKeepDays: integer('page-stats-keep-days', COLLECTOR_DEFAULTS.pageStatsKeepDays, 1, 3650),
     allowedOrigins: origins,
@@ -281,6 +282,7 @@ function parsePageKeys(raw: string | undefined, readFile: (path: string) => stri
   } else list = raw
   // Each key is checked by the report module's own rules when the estimator is created. In a file, a line that
   // starts with `#` is a comment (no page key starts with one).
-  const keys = list.split(raw.startsWith('@') ? /\r?\n/ : ',').map((k) => k.trim())
-  return [...new Set(keys.filter((k) => k && !(raw.startsWith('@') && k.startsWith('#'))))]
+  const fromFile = raw.startsWith('@')
+  const keys = list.split(fromFile ? /\r?\n/ : ',').map((k) => k.trim())
+  return [...new Set(keys.filter((k) => k && !(fromFile && k.startsWith('#'))))]
 }
