@@ -31,6 +31,9 @@ import { yieldToPage } from './yieldToPage'
 import { whenIdle } from '../store/lib/whenIdle'
 
 import { SEGMENT_META_KEY } from './constants'
+import { isExpiredSegment } from '../segments/isExpiredSegment'
+import { DAY_MS } from '../lib/time'
+import { DEFAULT_RETENTION_DAYS } from '../privacy/retention'
 
 export { SEGMENT_META_KEY }
 
@@ -43,7 +46,7 @@ const SHOWN_IDLE_MS = 200
  * `personalize.holdout` and `segmentHint`; `reports`, when set, records each session's decision for them and
  * the panel tells about them) and the running parts.
  */
-export interface DeciderContext extends Pick<SegletOptions, 'model' | 'features' | 'segments' | 'capture' | 'personalize' | 'reports'> {
+export interface DeciderContext extends Pick<SegletOptions, 'model' | 'features' | 'segments' | 'capture' | 'personalize' | 'reports' | 'storage'> {
   runtime: ModelRuntime
   store: EventStore
   personalizer: Personalizer
@@ -103,6 +106,11 @@ export function createDecider(ctx: DeciderContext): Decider {
   const inArm = (segment: Segment, drawn: PersonalizationArm): Segment => (share ? { ...segment, arm: drawn, holdout: share } : { ...segment, arm: drawn })
   // The arm and share of the segment stored by an earlier page: rewritten when this page's differ, even if the segment does not.
   let storedArm: unknown
+  // When the stored segment was decided: an unchanged segment is written again once a day, so its `decidedAt` says
+  // when a page last confirmed it. One no page confirmed for `storage.retentionDays` is not restored (`expired`):
+  // the events it came from are gone, and so is what came of them (its intent, its funnel facts).
+  let storedAt = 0
+  let expired = false
   let table: Promise<PageStatsTable | undefined> | undefined
   let recorded = ''
   // Explanations of the last decision, and of the decision that chose the current segment.
@@ -246,7 +254,9 @@ export function createDecider(ctx: DeciderContext): Decider {
         engine = createSegmentEngine(ctx.segments ?? {})
         // A returning shopper keeps the segment of the last visit unless the evidence says otherwise.
         const stored = (await store.getMeta(SEGMENT_META_KEY).catch(() => undefined)) as Partial<Segment> | undefined
-        engine.restore(stored)
+        storedAt = Number(stored?.decidedAt) || 0
+        expired = stored !== undefined && isExpiredSegment(stored, ctx.storage?.retentionDays ?? DEFAULT_RETENTION_DAYS, Date.now())
+        engine.restore(expired ? undefined : stored)
         storedArm = `${stored?.arm} ${stored?.holdout}`
       }
       // Once per page (again after forget()): the browser's arm and the shop's page-statistics table.
@@ -282,7 +292,8 @@ export function createDecider(ctx: DeciderContext): Decider {
       if (!held) {
         // The segment on the page came from that history (`segmentWithoutConsent: true` keeps deciding after the
         // withdrawal, from this page's events only): without an event of this page's own, it goes with it.
-        if (gone && at === epoch) {
+        // So does an expired segment the core restored before this part loaded (see `expired`).
+        if ((gone || (expired && personalizer.getSegment()?.restored)) && at === epoch) {
           personalizer.apply(null)
           panelListener?.(null)
         }
@@ -337,10 +348,11 @@ export function createDecider(ctx: DeciderContext): Decider {
       }
       writeHint(segment, at)
       const armed = `${segment.arm} ${segment.holdout}`
-      if ((result.changed || armed !== storedArm) && !pageArm && store.mode === 'indexeddb' && ctx.mayPersist() && at === epoch) {
+      if ((result.changed || armed !== storedArm || now - storedAt > DAY_MS) && !pageArm && store.mode === 'indexeddb' && ctx.mayPersist() && at === epoch) {
         // Only what hysteresis needs across page loads, and the arm, so the next page's restored segment
         // personalises nothing in the holdout either: the explanation is not stored.
         storedArm = armed
+        storedAt = now
         void store.setMeta(SEGMENT_META_KEY, { ...segment, reasons: [] }).catch(() => undefined)
       }
     },

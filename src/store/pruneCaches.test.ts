@@ -34,6 +34,8 @@ describe('the retention pass over cached files', () => {
     // An earlier visit stored them.
     const earlier = createStore({ dbName, persist: true })
     for (const key of [...current, ...orphans]) await earlier.setMeta(key, { integrity: 'sha256-x', text: 'x'.repeat(1000) })
+    // The segment is the shopper's, decided on that visit (one past retention goes: src/core/expiredSegment.test.ts).
+    await earlier.setMeta('segment', { id: 'engaged', decidedAt: Date.now() - 1000 })
     earlier.enqueue({ id: 'a', ts: Date.now() - 1000, type: 'page_view', url: '/', pageType: 'home' } as never)
     await earlier.close()
 

@@ -17,15 +17,16 @@ const cachesPruned = new WeakSet<IDBDatabase>()
  * reads skip, then the oldest. Events ahead are not deleted otherwise: written under a clock set ahead, they
  * cannot crowd out real ones this way; ahead only because the clock was set back since, they are the shopper's
  * whole history, read again once the clock is right. Walks the `ts` index from both ends, so a store within its
- * limits costs three counts and one short cursor. The cached files no Seglet reads any more go in the first
- * pass of each connection, in a transaction of their own (`pruneCaches`).
+ * limits costs three counts and one short cursor. The cached files no Seglet reads any more, and a stored
+ * segment past `retentionDays`, go in the first pass of each connection, in a transaction of their own
+ * (`pruneCaches`).
  */
 export async function pruneEvents(tx: IDBTransaction, policy: RetentionPolicy, now: number): Promise<void> {
   // Once per connection, not at every flush: what earlier versions cached does not come back. Not awaited: the
   // events' transaction must get its requests before this task ends.
   if (!cachesPruned.has(tx.db)) {
     cachesPruned.add(tx.db)
-    void pruneCaches(tx.db)
+    void pruneCaches(tx.db, policy.retentionDays, now)
   }
   const store = tx.objectStore(EVENTS_STORE)
   const byTs = store.index('ts')

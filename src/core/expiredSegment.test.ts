@@ -1,0 +1,166 @@
+import { openDB } from 'idb'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { SegletError } from '../errors'
+import type { Segment } from '../segments'
+import { isExpiredSegment } from '../segments/isExpiredSegment'
+import { DAY_MS } from '../lib/time'
+import { createSeglet } from './index'
+import type { Seglet, SegletOptions } from './createSeglet'
+
+// A stored segment says what the shopper's events said when a page last decided it. Once no page confirmed it
+// for `storage.retentionDays`, the events are gone (the retention pass removed them), and so must it be: its
+// intent and funnel facts are of a visit the store no longer keeps.
+
+let running: Seglet[] = []
+let n = 0
+const start = (options: SegletOptions = {}) => {
+  const errors: SegletError[] = []
+  const shown: Segment[] = []
+  const seglet = createSeglet({ consent: 'granted', capture: { autocapture: false }, onError: (e) => errors.push(e), ...options })
+  seglet.onSegment((segment) => shown.push(segment))
+  running.push(seglet)
+  return { seglet, errors, shown }
+}
+
+const stop = async (seglet: Seglet) => {
+  await seglet.destroy()
+  running = running.filter((s) => s !== seglet)
+}
+
+const browse = (seglet: Seglet, pages: number) => {
+  for (let i = 0; i < pages; i++) {
+    seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+    seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+    seglet.track({ type: 'add_to_cart', productId: `p${i}`, price: 20, currency: 'EUR' })
+  }
+}
+
+/** A visit that got a segment (not the cold-start default), its stored segment then dated `daysAgo`. */
+async function visitedDaysAgo(dbName: string, daysAgo: number, keepEvents: boolean): Promise<Segment> {
+  const first = start({ storage: { dbName } })
+  browse(first.seglet, 6)
+  await first.seglet.flush()
+  await expect.poll(() => first.seglet.getSegment()?.coldStart, { timeout: 5000 }).toBe(false)
+  await stop(first.seglet)
+  const db = await openDB(dbName)
+  const stored = (await db.get('meta', 'segment')) as Segment
+  stored.decidedAt = Date.now() - daysAgo * DAY_MS
+  await db.put('meta', stored, 'segment')
+  // What the retention pass of a page in between would have left: no raw event that old.
+  if (!keepEvents) await db.clear('events')
+  db.close()
+  return stored
+}
+
+const storedSegment = async (dbName: string) => {
+  const db = await openDB(dbName)
+  const segment = (await db.get('meta', 'segment')) as Segment | undefined
+  db.close()
+  return segment
+}
+
+const settle = (ms = 400) => new Promise((resolve) => setTimeout(resolve, ms))
+
+afterEach(async () => {
+  for (const seglet of running) await seglet.destroy()
+  running = []
+  document.documentElement.className = ''
+  document.documentElement.removeAttribute('data-seglet-segment')
+})
+
+describe('a stored segment past retention', () => {
+  it('is not kept once the model part loads: a page without events of its own shows no segment', async () => {
+    const dbName = `expired-quiet-${++n}`
+    const stale = await visitedDaysAgo(dbName, 40, false)
+    const { seglet, errors } = start({ storage: { dbName } })
+    await settle(600)
+    expect(seglet.getSegment()).toBeNull()
+    expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
+    expect(document.documentElement.classList.contains(`seglet-${stale.id}`)).toBe(false)
+    expect(errors).toEqual([])
+  })
+
+  it('is deleted by the retention pass of the next write, also where nothing decides', async () => {
+    const expiredDb = `expired-pruned-${++n}`
+    const freshDb = `fresh-kept-${++n}`
+    await visitedDaysAgo(expiredDb, 40, false)
+    const fresh = await visitedDaysAgo(freshDb, 5, true)
+    for (const dbName of [expiredDb, freshDb]) {
+      const { seglet, errors } = start({ storage: { dbName }, model: { enabled: false } })
+      seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
+      await seglet.flush()
+      await settle(100)
+      expect(errors).toEqual([])
+    }
+    expect(await storedSegment(expiredDb)).toBeUndefined()
+    expect((await storedSegment(freshDb))?.decidedAt).toBe(fresh.decidedAt)
+  })
+
+  it('gives way to the cold-start default on the next page view', async () => {
+    const dbName = `expired-browse-${++n}`
+    await visitedDaysAgo(dbName, 40, false)
+    const { seglet, errors } = start({ storage: { dbName } })
+    seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
+    await seglet.flush()
+    await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 5000 }).toBe(true)
+    expect(seglet.getSegment()?.funnel?.cartReached ?? false).toBe(false)
+    // The stored segment is this page's now, not the expired one.
+    await expect.poll(async () => (await storedSegment(dbName))?.coldStart, { timeout: 5000 }).toBe(true)
+    expect(Date.now() - (await storedSegment(dbName))!.decidedAt).toBeLessThan(60_000)
+    expect(errors).toEqual([])
+  })
+
+  it('follows storage.retentionDays: 40 days is within a retention of 60, and the segment is kept', async () => {
+    const dbName = `expired-longer-${++n}`
+    const kept = await visitedDaysAgo(dbName, 40, true)
+    const { seglet, errors } = start({ storage: { dbName, retentionDays: 60 } })
+    await expect.poll(() => seglet.getSegment()?.id, { timeout: 5000 }).toBe(kept.id)
+    await settle(600)
+    expect(seglet.getSegment()?.id).toBe(kept.id)
+    expect(errors).toEqual([])
+  })
+})
+
+describe('an unchanged stored segment', () => {
+  it('is written again when it was last written over a day ago, so its date says when a page last confirmed it', async () => {
+    const dbName = `confirmed-${++n}`
+    const earlier = await visitedDaysAgo(dbName, 2, true)
+    const { seglet, errors } = start({ storage: { dbName } })
+    browse(seglet, 1)
+    await seglet.flush()
+    await expect.poll(async () => Date.now() - (await storedSegment(dbName))!.decidedAt, { timeout: 5000 }).toBeLessThan(60_000)
+    expect((await storedSegment(dbName))!.id).toBe(earlier.id)
+    expect(errors).toEqual([])
+  })
+
+  it('is not written again within a day of its last write', async () => {
+    const dbName = `recent-${++n}`
+    const earlier = await visitedDaysAgo(dbName, 0.5, true)
+    const { seglet, errors } = start({ storage: { dbName } })
+    browse(seglet, 1)
+    await seglet.flush()
+    await expect.poll(() => seglet.getSegment()?.restored, { timeout: 5000 }).toBeUndefined()
+    await settle()
+    expect((await storedSegment(dbName))!.decidedAt).toBe(earlier.decidedAt)
+    expect(errors).toEqual([])
+  })
+})
+
+describe('isExpiredSegment', () => {
+  const now = Date.UTC(2026, 11, 6)
+  it.each([
+    [29.9, 30, false],
+    [30, 30, true],
+    [31, 30, true],
+    [31, 60, false],
+    [-2, 30, false], // decided under a clock that was ahead: not expired by that
+  ])('a segment decided %s days ago, retention %s days: expired %s', (days, retention, expired) => {
+    expect(isExpiredSegment({ decidedAt: now - days * DAY_MS }, retention, now)).toBe(expired)
+  })
+
+  it('counts no segment, or one without a numeric date, as expired', () => {
+    expect(isExpiredSegment(undefined, 30, now)).toBe(true)
+    expect(isExpiredSegment({}, 30, now)).toBe(true)
+    expect(isExpiredSegment({ decidedAt: 'yesterday' }, 30, now)).toBe(true)
+  })
+})
