@@ -14,9 +14,9 @@ let capturedSrc: string | undefined
  * getScriptRuntimeUrl({ src: 'https://shop.example/js/seglet.min.js' }) // 'https://shop.example/js/seglet-model.min.js'
  */
 export function getScriptRuntimeUrl(script: { src?: string } | null | undefined, file = SCRIPT_RUNTIME_FILE): string | undefined {
-  if (!script?.src) return undefined
+  // Without a base (no tag, or one without `src`), `new URL()` throws on the relative file name.
   try {
-    return new URL(file, script.src).href
+    return new URL(file, script?.src).href
   } catch {
     return undefined
   }
@@ -31,7 +31,7 @@ export function getScriptRuntimeUrl(script: { src?: string } | null | undefined,
  * captureScriptRuntimeUrl(findScriptTag()) // top of bootScript()
  */
 export function captureScriptRuntimeUrl(script: { src?: string } | null | undefined): void {
-  if (script?.src) capturedSrc = script.src
+  capturedSrc = script?.src
 }
 
 /**
