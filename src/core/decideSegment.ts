@@ -222,11 +222,15 @@ export async function decideSegment(input: DecideSegmentInput): Promise<Decision
         // Logits: the head of a certain segment rounds to 1 in float32 with and without a feature.
         const out = runtime.predict(sessionPack, vectors, rows, { logits: true })
         const labels = segmentHead.labels.length
-        return Array.from({ length: rows }, (_, r) => ({
-          segmentLogits: out[segmentName].subarray(r * labels, (r + 1) * labels),
-          // The intent the page got: with the pack's correction, as decided.
-          intent: correctedIntent(sessionPack.pack, out[intentName][r], s),
-        }))
+        // A loop, not Array.from(…, map): Prototype.js and MooTools replace Array.from with one that ignores it.
+        const rowsOut = []
+        for (let r = 0; r < rows; r++)
+          rowsOut[r] = {
+            segmentLogits: out[segmentName].subarray(r * labels, (r + 1) * labels),
+            // The intent the page got: with the pack's correction, as decided.
+            intent: correctedIntent(sessionPack.pack, out[intentName][r], s),
+          }
+        return rowsOut
       },
     })
     // What pulled toward the segment, down to the lines of what the shopper did that the panel shows.

@@ -1,4 +1,6 @@
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+// A loop, not Array.from(…, map): Prototype.js and MooTools replace Array.from with one that ignores the map function.
+const HEX: string[] = []
+for (let i = 0; i < 256; i++) HEX[i] = i.toString(16).padStart(2, '0')
 
 /** Lowercase hex of the bytes. */
 export function toHex(bytes: Uint8Array): string {
