@@ -415,9 +415,17 @@ export function createDecider(ctx: DeciderContext): Decider {
   return decider
 }
 
+/**
+ * Most `seglet:decision` entries kept in the page's performance timeline: a single-page app open for hours decides
+ * thousands of times, and the timeline keeps every entry until it is cleared. At the limit the old ones are cleared;
+ * a `PerformanceObserver` still sees each one.
+ */
+export const MAX_DECISION_MEASURES = 50
+
 /** A User Timing entry per decision that ran the networks (`seglet:decision`), for performance tools. */
 function measure(start: number): void {
   try {
+    if (performance.getEntriesByName('seglet:decision').length >= MAX_DECISION_MEASURES) performance.clearMeasures('seglet:decision')
     performance.measure('seglet:decision', { start })
   } catch {
     // User Timing Level 3 is missing (older browsers): nothing to record.
