@@ -4,6 +4,7 @@ import type { SegletError } from '../errors'
 import type { Segment } from '../segments'
 import { isExpiredSegment } from '../segments/isExpiredSegment'
 import { DAY_MS } from '../lib/time'
+import { DEFAULT_RETENTION_DAYS } from '../privacy/retention'
 import { createSeglet } from './index'
 import type { Seglet, SegletOptions } from './createSeglet'
 
@@ -107,6 +108,18 @@ describe('a stored segment past retention', () => {
     // The stored segment is this page's now, not the expired one.
     await expect.poll(async () => (await storedSegment(dbName))?.coldStart, { timeout: 5000 }).toBe(true)
     expect(Date.now() - (await storedSegment(dbName))!.decidedAt).toBeLessThan(60_000)
+    expect(errors).toEqual([])
+  })
+
+  it.each([
+    [DEFAULT_RETENTION_DAYS - 1, true],
+    [DEFAULT_RETENTION_DAYS + 1, false],
+  ])('without storage.retentionDays, one decided %s days ago is restored: %s (DEFAULT_RETENTION_DAYS)', async (days, restored) => {
+    const dbName = `expired-default-${++n}`
+    const stored = await visitedDaysAgo(dbName, days, false)
+    const { seglet, errors } = start({ storage: { dbName } })
+    await settle(800)
+    expect(seglet.getSegment()?.id).toBe(restored ? stored.id : undefined)
     expect(errors).toEqual([])
   })
 
