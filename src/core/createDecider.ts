@@ -110,6 +110,9 @@ export function createDecider(ctx: DeciderContext): Decider {
   // the events it came from are gone, and so is what came of them (its intent, its funnel facts).
   let storedAt = 0
   let expired = false
+  // 30: DEFAULT_RETENTION_DAYS, written out. Imported, the npm entry chunk would export it to this lazily loaded one,
+  // for 15 B gzip more in every app (expiredSegment.test.ts holds the two equal).
+  const retentionDays = ctx.storage?.retentionDays ?? 30
   let table: Promise<PageStatsTable | undefined> | undefined
   let recorded = ''
   // Explanations of the last decision, and of the decision that chose the current segment.
@@ -254,9 +257,7 @@ export function createDecider(ctx: DeciderContext): Decider {
         // A returning shopper keeps the segment of the last visit unless the evidence says otherwise.
         const stored = (await store.getMeta(SEGMENT_META_KEY).catch(() => undefined)) as Partial<Segment> | undefined
         storedAt = Number(stored?.decidedAt) || 0
-        // 30: DEFAULT_RETENTION_DAYS, written out. Imported, the npm entry chunk would export it to this lazily
-        // loaded one, for 15 B gzip more in every app (expiredSegment.test.ts holds the two equal).
-        expired = stored !== undefined && isExpiredSegment(stored, ctx.storage?.retentionDays ?? 30, Date.now())
+        expired = stored !== undefined && isExpiredSegment(stored, retentionDays, Date.now())
         engine.restore(expired ? undefined : stored)
         storedArm = `${stored?.arm} ${stored?.holdout}`
       }
@@ -354,7 +355,8 @@ export function createDecider(ctx: DeciderContext): Decider {
         // personalises nothing in the holdout either: the explanation is not stored.
         storedArm = armed
         storedAt = now
-        void store.setMeta(SEGMENT_META_KEY, { ...segment, reasons: [] }).catch(() => undefined)
+        // `expiresAt`: the core restores it at the next page's start only until then (`toRestoredSegment()`).
+        void store.setMeta(SEGMENT_META_KEY, { ...segment, reasons: [], expiresAt: now + retentionDays * DAY_MS }).catch(() => undefined)
       }
     },
     explain: () => lastReasons(),

@@ -36,16 +36,18 @@ const browse = (seglet: Seglet, pages: number) => {
   }
 }
 
-/** A visit that got a segment (not the cold-start default), its stored segment then dated `daysAgo`. */
-async function visitedDaysAgo(dbName: string, daysAgo: number, keepEvents: boolean): Promise<Segment> {
-  const first = start({ storage: { dbName } })
+/** A visit that got a segment (not the cold-start default), its stored segment then moved `daysAgo` back. */
+async function visitedDaysAgo(dbName: string, daysAgo: number, keepEvents: boolean, retentionDays?: number): Promise<Segment> {
+  const first = start({ storage: { dbName, retentionDays } })
   browse(first.seglet, 6)
   await first.seglet.flush()
   await expect.poll(() => first.seglet.getSegment()?.coldStart, { timeout: 5000 }).toBe(false)
   await stop(first.seglet)
   const db = await openDB(dbName)
   const stored = (await db.get('meta', 'segment')) as Segment
-  stored.decidedAt = Date.now() - daysAgo * DAY_MS
+  expect(stored.expiresAt! - stored.decidedAt).toBe((retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS)
+  stored.decidedAt -= daysAgo * DAY_MS
+  stored.expiresAt! -= daysAgo * DAY_MS
   await db.put('meta', stored, 'segment')
   // What the retention pass of a page in between would have left: no raw event that old.
   if (!keepEvents) await db.clear('events')
@@ -70,11 +72,12 @@ afterEach(async () => {
 })
 
 describe('a stored segment past retention', () => {
-  it('is not kept once the model part loads: a page without events of its own shows no segment', async () => {
+  it('is not shown at the start of the next visit, nor kept once the model part loads', async () => {
     const dbName = `expired-quiet-${++n}`
     const stale = await visitedDaysAgo(dbName, 40, false)
-    const { seglet, errors } = start({ storage: { dbName } })
+    const { seglet, errors, shown } = start({ storage: { dbName } })
     await settle(600)
+    expect(shown).toEqual([])
     expect(seglet.getSegment()).toBeNull()
     expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(false)
     expect(document.documentElement.classList.contains(`seglet-${stale.id}`)).toBe(false)
@@ -97,17 +100,27 @@ describe('a stored segment past retention', () => {
     expect((await storedSegment(freshDb))?.decidedAt).toBe(fresh.decidedAt)
   })
 
-  it('gives way to the cold-start default on the next page view', async () => {
+  it('gives way to the cold-start default on the next page view, as a first visit', async () => {
     const dbName = `expired-browse-${++n}`
     await visitedDaysAgo(dbName, 40, false)
-    const { seglet, errors } = start({ storage: { dbName } })
+    const { seglet, errors, shown } = start({ storage: { dbName } })
     seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
     await seglet.flush()
     await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 5000 }).toBe(true)
-    expect(seglet.getSegment()?.funnel?.cartReached ?? false).toBe(false)
-    // The stored segment is this page's now, not the expired one.
-    await expect.poll(async () => (await storedSegment(dbName))?.coldStart, { timeout: 5000 }).toBe(true)
-    expect(Date.now() - (await storedSegment(dbName))!.decidedAt).toBeLessThan(60_000)
+    expect(shown.map((segment) => [segment.coldStart, segment.restored])).toEqual([[true, undefined]])
+    // The retention pass of that write deleted the expired segment.
+    await expect.poll(() => storedSegment(dbName), { timeout: 5000 }).toBeUndefined()
+    expect(errors).toEqual([])
+  })
+
+  it('is replaced by the decision of a returning shopper who comes back with enough to decide from', async () => {
+    const dbName = `expired-decided-${++n}`
+    await visitedDaysAgo(dbName, 40, false)
+    const { seglet, errors } = start({ storage: { dbName } })
+    browse(seglet, 6)
+    await seglet.flush()
+    await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 5000 }).toBe(false)
+    await expect.poll(async () => Date.now() - ((await storedSegment(dbName))?.decidedAt ?? 0), { timeout: 5000 }).toBeLessThan(60_000)
     expect(errors).toEqual([])
   })
 
@@ -117,15 +130,17 @@ describe('a stored segment past retention', () => {
   ])('without storage.retentionDays, one decided %s days ago is restored: %s (DEFAULT_RETENTION_DAYS)', async (days, restored) => {
     const dbName = `expired-default-${++n}`
     const stored = await visitedDaysAgo(dbName, days, false)
-    const { seglet, errors } = start({ storage: { dbName } })
+    const { seglet, errors, shown } = start({ storage: { dbName } })
     await settle(800)
     expect(seglet.getSegment()?.id).toBe(restored ? stored.id : undefined)
+    // The core shows it at start, before the model part loads, only while it has not expired.
+    expect(shown[0]?.restored).toBe(restored ? true : undefined)
     expect(errors).toEqual([])
   })
 
   it('follows storage.retentionDays: 40 days is within a retention of 60, and the segment is kept', async () => {
     const dbName = `expired-longer-${++n}`
-    const kept = await visitedDaysAgo(dbName, 40, true)
+    const kept = await visitedDaysAgo(dbName, 40, true, 60)
     const { seglet, errors } = start({ storage: { dbName, retentionDays: 60 } })
     await expect.poll(() => seglet.getSegment()?.id, { timeout: 5000 }).toBe(kept.id)
     await settle(600)

@@ -195,7 +195,7 @@ describe('the holdout arm when IndexedDB fails to read it', () => {
     const earlier = createStore({ dbName, persist: true })
     // Held out on earlier visits (bucket 0), with a segment of then stored in that arm.
     await earlier.setMeta(HOLDOUT_META_KEY, 0)
-    await earlier.setMeta(SEGMENT_META_KEY, { ...segment('holdout'), holdout: 0.5, reasons: [] })
+    await earlier.setMeta(SEGMENT_META_KEY, { ...segment('holdout'), holdout: 0.5, reasons: [], decidedAt: Date.now() - 60_000, expiresAt: Date.now() + 86_400_000 })
     await earlier.close()
     document.cookie = `${SEGMENT_HINT_COOKIE}=; max-age=0; path=/`
     // This page's read of the draw fails inside IndexedDB (a damaged value, a browser fault); other keys read as ever.

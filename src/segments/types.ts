@@ -111,6 +111,12 @@ export interface Segment {
    */
   restored?: boolean
   /**
+   * On a restored segment: when its stored copy stops being restored (ms since epoch), `storage.retentionDays` after
+   * a page last wrote it. The decider writes an unchanged segment again once a day, so a shopper who keeps coming back
+   * keeps it; after a longer absence the events it was decided from are gone, and it goes too.
+   */
+  expiresAt?: number
+  /**
    * Why the shopper is in this segment, in plain words: the features that pulled the decision toward it
    * (positive `delta`), biggest first, down to the third that counts something the shopper did (a feature at
    * zero, "no time on account pages", is listed where it ranks). A feature that counts against the segment is

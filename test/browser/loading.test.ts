@@ -102,7 +102,7 @@ describe('a returning shopper with declarative blocks', () => {
         request.onsuccess = () => resolve(request.result)
         request.onerror = () => reject(request.error)
       })
-      const segment = { id: 'deal-seeker', name: 'Deal seeker', path: ['engaged', 'deal-seeker'], pathNames: ['Engaged', 'Deal seeker'], confidence: 0.8, intent: 0.7, intentThreshold: 0.5, coldStart: false, decidedAt: Date.now(), reasons: [] }
+      const segment = { id: 'deal-seeker', name: 'Deal seeker', path: ['engaged', 'deal-seeker'], pathNames: ['Engaged', 'Deal seeker'], confidence: 0.8, intent: 0.7, intentThreshold: 0.5, coldStart: false, decidedAt: Date.now(), expiresAt: Date.now() + 86_400_000, reasons: [] }
       await new Promise<void>((resolve, reject) => {
         const tx = db.transaction('meta', 'readwrite')
         tx.objectStore('meta').put(segment, 'segment')
