@@ -49,6 +49,27 @@ describe.skipIf(!present)('insights simulation', () => {
     expect(insights.pages.filter((p) => p.ratesPublished).length).toBe(0)
   })
 
+  it('measures order values against the orders\' real values, so the error of average order value and page value includes the bands\' bias', () => {
+    const run = simulateInsights(population, shop, { devices: 20_000, epsilon: 4, seed: 11 })
+    const { truth } = run
+    // Log-normal order values (median 60, σ 0.9) average about 90; the values their bands count for (12.5 … 750) about 98.
+    expect(truth.orders).toBeGreaterThan(1000)
+    expect(truth.orderValue / truth.orders).toBeGreaterThan(80)
+    expect(truth.orderValue / truth.orders).toBeLessThan(100)
+    const m = measureRun(run)
+    expect(m.orderValueBandBias).toBeCloseTo(truth.bandOrderValue / truth.orderValue - 1, 12)
+    expect(m.orderValueBandBias).toBeGreaterThan(0.04)
+    expect(m.orderValueBandBias).toBeLessThan(0.15)
+    const aov = run.insights.overall.averageOrderValue
+    expect(m.averageOrderValueRelError).toBeCloseTo(Math.abs(aov.value / (truth.orderValue / truth.orders) - 1), 12)
+    // A page's value truth is of real order values: never a sum of the bands' values alone.
+    const values = new Set([12.5, 37.5, 75, 175, 375, 750])
+    const followed = Array.from(truth.followedValue).filter((v) => v > 0)
+    expect(followed.length).toBeGreaterThan(10)
+    expect(followed.every((v) => values.has(v))).toBe(false)
+    expect(followed.filter((v) => Math.abs(v * 2 - Math.round(v * 2)) < 1e-9).length).toBeLessThan(followed.length / 10)
+  })
+
   it('coverage counts the intervals the estimates state, not the estimates too noisy to have one', () => {
     const run = simulateInsights(population, shop, { devices: 2000, epsilon: 1, seed: 7 })
     const m = measureRun(run)

@@ -39,8 +39,15 @@ export interface SimTruth {
   exits: Float64Array
   /** Sessions that viewed each page (among the pages a report keeps). */
   viewSessions: Float64Array
-  /** Order value of the sessions that placed an order after viewing each page. */
+  /**
+   * Order value of the sessions that placed an order after viewing each page: the orders' real values, not the values
+   * their bands count for, so the page-value error includes what the order-value bands put it off by.
+   */
   followedValue: Float64Array
+  /** Orders, the sum of their real values, and the sum of the values their order-value bands count them at. */
+  orders: number
+  orderValue: number
+  bandOrderValue: number
 }
 
 export interface SimRun {
@@ -126,6 +133,9 @@ export function simulateReports(
     exits: new Float64Array(P),
     viewSessions: new Float64Array(P),
     followedValue: new Float64Array(P),
+    orders: 0,
+    orderValue: 0,
+    bandOrderValue: 0,
   }
   // Per page, the last device that viewed it and whether an order followed a view of it in that session.
   const seenBy = new Int32Array(P).fill(-1)
@@ -146,7 +156,13 @@ export function simulateReports(
     const value = row.visitorType === 'Returning_Visitor' ? draw(valueCdf, rng()) : null
     const arm = rng() < HOLDOUT ? 'holdout' : 'treatment'
     const ordered = row.revenue && !(arm === 'holdout' && rng() < HOLDOUT_LOST_ORDERS)
-    const bucket = ordered ? orderValueBucket(ORDER_VALUE_MEDIAN * Math.exp(ORDER_VALUE_SIGMA * normal(rng))) : 0
+    const orderValue = ordered ? ORDER_VALUE_MEDIAN * Math.exp(ORDER_VALUE_SIGMA * normal(rng)) : 0
+    const bucket = ordered ? orderValueBucket(orderValue) : 0
+    if (ordered) {
+      truth.orders++
+      truth.orderValue += orderValue
+      truth.bandOrderValue += ORDER_VALUE_BUCKETS[bucket].value
+    }
     const length = Math.max(1, row.administrative + row.informational + row.productRelated)
     const segment = undecided || length < DEFAULT_MIN_PAGE_VIEWS ? null : population.leaf[r]
     const kept = Math.min(length, MAX_REPORT_PAGES)
@@ -179,7 +195,7 @@ export function simulateReports(
       }
       if (page.orderFollowed && followedBy[k] !== d) {
         followedBy[k] = d
-        truth.followedValue[k] += ORDER_VALUE_BUCKETS[bucket].value
+        truth.followedValue[k] += orderValue
       }
     }
     truthObject.segmentLeaf = segment
@@ -224,6 +240,13 @@ export interface RunMeasures {
   /** The same for the ratio estimates: conversion by segment and lift. */
   ratioCovered: number
   ratioIntervals: number
+  /**
+   * Average order value: relative error of the estimate against the orders' real average (infinite when not
+   * computable), and what the order-value bands alone put it off by (the average of the values the bands count the
+   * orders at over their real average, minus 1: exact, no privacy noise).
+   */
+  averageOrderValueRelError: number
+  orderValueBandBias: number
   /** Top pages by views: median absolute error of bounce and exit rate, median relative error of page value. */
   bounceMedianAbsError: number
   exitMedianAbsError: number
@@ -296,6 +319,9 @@ export function measureRun(run: SimRun): RunMeasures {
   const H = ARMS.indexOf('holdout')
   const liftTruth = truth.armOrders[T] / truth.armSessions[T] - truth.armOrders[H] / truth.armSessions[H]
   const liftAbsError = check(insights.lift.difference, liftTruth, true)
+  const averageOrderValue = truth.orderValue / truth.orders
+  const aov = insights.overall.averageOrderValue
+  const averageOrderValueRelError = Number.isFinite(aov.value) ? Math.abs(aov.value - averageOrderValue) / averageOrderValue : Number.POSITIVE_INFINITY
 
   const order = topPages(truth)
   const bounce: number[] = []
@@ -346,6 +372,8 @@ export function measureRun(run: SimRun): RunMeasures {
     valueShareMaxAbsError,
     conversionBySegmentMaxAbsError,
     liftAbsError,
+    averageOrderValueRelError,
+    orderValueBandBias: truth.bandOrderValue / truth.orderValue - 1,
     covered,
     intervals,
     ratioCovered,

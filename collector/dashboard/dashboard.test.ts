@@ -315,7 +315,7 @@ describe('dashboard', () => {
     expect(rows().filter((tr) => tr.hidden)).toHaveLength(folded.length)
     // The download holds every page, folded or not.
     const { text } = await downloaded(doc)
-    for (const p of quiet) expect(text).toContain(`pages,,${p.key},share of views,`)
+    for (const p of quiet) expect(text).toContain(`pages,,${p.key},share of views (of each session's last 12 keyed pages),`)
     // With no page showing a figure yet, the folded table says so instead of standing empty.
     const none = withQuietPages(insightsOf(4000), 30).doc
     none.insights.pages = none.insights.pages.map((p) => ({ ...quiet[0]!, key: p.key }))
@@ -367,12 +367,92 @@ describe('dashboard', () => {
     const money = (x: number) => Math.max(0, x).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
     expect(figures[1]).toContain(averageOrderValue!.enough ? money(averageOrderValue!.value) : 'not enough reports yet')
     expect(figures[2]).toContain(revenuePerSession!.enough ? money(revenuePerSession!.value) : 'not enough reports yet')
-    expect(figures[3]).toMatch(/Page views per session(\d+\.\d|not enough)/)
+    expect(figures[3]).toMatch(/^Page views per session \(of each session's last 12 keyed pages\)(\d+\.\d|not enough)/)
     // Before any report, each figure says so in place.
     await draw(insightsOf(0))
     expect([...document.querySelectorAll('#overall > div')].map((d) => d.textContent)).toEqual([
-      'Conversionno reports', 'Average order valueno reports', 'Revenue per sessionno reports', 'Page views per sessionno reports',
+      'Conversionno reports', 'Average order valueno reports', 'Revenue per sessionno reports', "Page views per session (of each session's last 12 keyed pages)no reports",
     ])
+  })
+
+  it('says the money figures are estimated from order-value bands, naming each band and the value it counts for, in the shop\'s currency units as they are', async () => {
+    const doc = insightsOf(4000) as unknown as { currency?: string }
+    await draw(doc)
+    const note = document.getElementById('order-value-note')!.textContent!
+    const n = (x: number) => x.toLocaleString(undefined, { maximumFractionDigits: 1 })
+    expect(note).toContain('estimated from order-value bands')
+    expect(note).toContain(`${n(0)}–${n(25)} (counted as ${n(12.5)}), ${n(25)}–${n(50)} (${n(37.5)}), ${n(50)}–${n(100)} (${n(75)}), ${n(100)}–${n(250)} (${n(175)}), ${n(250)}–${n(500)} (${n(375)}), ${n(500)} and above (${n(750)})`)
+    expect(note).toContain("in the shop's currency units as they are")
+    expect(note).toContain('more than 10% of orders are in the top band, or more than 70% in the lowest, these figures are not shown')
+    doc.currency = 'JPY'
+    await draw(doc)
+    expect(document.getElementById('order-value-note')!.textContent).toContain(`(here JPY: the top band starts at ${new Intl.NumberFormat(undefined, { style: 'currency', currency: 'JPY' }).format(500)})`)
+  })
+
+  it('says why, in place of the money figures, where the order-value bands cannot measure the shop\'s order values', async () => {
+    type E = { value: number; low: number; high: number; enough: boolean; reason?: string }
+    const doc = insightsOf(4000) as unknown as { insights: { overall: Record<string, E>; segments: { revenuePerSession: E }[]; pages: { key: string; valueReports: number; pageValue: E }[] } }
+    const reason = "an estimated 96% of orders are in the top order-value band (500 and above, counted as 750 each), over the 10% it can stand: this shop's order values cannot be measured with these bands"
+    const hidden = (value: number): E => ({ value, low: value - 5, high: value + 5, enough: false, reason })
+    doc.insights.overall.averageOrderValue = hidden(748)
+    doc.insights.overall.revenuePerSession = hidden(111)
+    for (const s of doc.insights.segments) s.revenuePerSession = hidden(100)
+    const page = doc.insights.pages[0]!
+    Object.assign(page, { valueReports: 500, pageValue: hidden(200) })
+    await draw(doc)
+    const figures = [...document.querySelectorAll('#overall > div')].map((d) => d.textContent)
+    expect(figures[1]).toBe(`Average order value${reason}`)
+    expect(figures[2]).toBe(`Revenue per session${reason}`)
+    // In a table, its last clause.
+    expect(new Set(cells('segments', 3))).toEqual(new Set(["this shop's order values cannot be measured with these bands"]))
+    expect(cells('pages', 5)[cells('pages', 0).indexOf(page.key)]).toBe("this shop's order values cannot be measured with these bands")
+    // The download says it in full, with no figure.
+    const rows = parseCsv((await downloaded(doc)).text.slice(1))
+    const aov = rows.find((r) => r[0] === 'whole shop' && r[3] === 'average order value')!
+    expect(aov.slice(4, 8)).toEqual(['', '', '', reason])
+    expect(rows.find((r) => r[0] === 'pages' && r[2] === page.key && r[3] === 'page value')![7]).toBe(reason)
+  })
+
+  it('greys a lift whose interval spans 0 and says it is not distinguishable from 0 yet, on the page and in the download', async () => {
+    type Lift = { difference: object; distinguishableFromZero?: boolean }
+    const doc = insightsOf(4000) as unknown as { insights: { lift: Lift } }
+    const liftFigure = () => [...document.querySelectorAll('#lift > div')].find((d) => d.textContent!.startsWith('Lift'))!
+    const status = async () => parseCsv((await downloaded(doc)).text.slice(1)).find((r) => r[0] === 'holdout' && r[3] === 'lift (treatment − holdout)')!
+    doc.insights.lift.difference = { value: 0.021, low: -0.039, high: 0.081, enough: true }
+    doc.insights.lift.distinguishableFromZero = false
+    await draw(doc)
+    expect(liftFigure().classList.contains('muted')).toBe(true)
+    expect(liftFigure().querySelector('.value')!.textContent).toBe(`${(2.1).toLocaleString(undefined, { minimumFractionDigits: 1, signDisplay: 'exceptZero' })} pts`)
+    expect(liftFigure().querySelector('.na')!.textContent).toBe('not distinguishable from 0 yet')
+    expect((await status()).slice(4, 8)).toEqual(['0.021', '-0.039', '0.081', 'not distinguishable from 0 yet'])
+    // Wholly above 0: a plain figure.
+    doc.insights.lift.difference = { value: 0.05, low: 0.01, high: 0.09, enough: true }
+    doc.insights.lift.distinguishableFromZero = true
+    await draw(doc)
+    expect(liftFigure().classList.contains('muted')).toBe(false)
+    expect(liftFigure().querySelector('.na')).toBeNull()
+    expect((await status())[7]).toBe('')
+    // A document without the field (an older collector): judged from the interval.
+    delete doc.insights.lift.distinguishableFromZero
+    doc.insights.lift.difference = { value: -0.01, low: -0.03, high: 0.005, enough: true }
+    await draw(doc)
+    expect(liftFigure().classList.contains('muted')).toBe(true)
+    // The header says the lift's rule.
+    expect(document.querySelector('.lede')!.textContent).toMatch(/lift \(treatment − holdout\) is shown once both conversions are, however wide its own interval; while that interval reaches both sides of 0 it is greyed and marked not distinguishable from 0 yet/)
+  })
+
+  it('says when the figures were read as a UTC day and time, as the window\'s days are, not a bare local time', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      // Late on a UTC day: the next day already east of UTC.
+      vi.setSystemTime(new Date('2026-12-06T23:46:00Z'))
+      await draw(insightsOf(400))
+      const updated = [...document.querySelectorAll('#facts div')].find((d) => d.querySelector('dt')!.textContent === 'Updated')!.querySelector('dd')!.textContent
+      const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' }).format(Date.parse('2026-12-06T23:46:00Z'))
+      expect(updated).toBe(`2026-12-06 ${time} UTC`)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('says "no reports" for a figure not one report answered, and "not enough reports yet" where some did, on the page and in the CSV', async () => {
@@ -1342,7 +1422,7 @@ describe('dashboard: downloading the figures', () => {
     }
     // Every candidate page, each of its statistics.
     for (const p of doc.insights.pages) {
-      for (const measure of ['share of views', 'bounce rate', 'exit rate', 'sessions viewing it', 'page value', 'in the table']) {
+      for (const measure of ["share of views (of each session's last 12 keyed pages)", 'bounce rate', 'exit rate', 'sessions viewing it', 'page value', 'in the table']) {
         expect(rows.some((r) => r[0] === 'pages' && r[2] === p.key && r[3] === measure), `${p.key} ${measure}`).toBe(true)
       }
     }

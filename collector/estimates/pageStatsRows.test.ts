@@ -2,7 +2,10 @@
 // What the page-statistics table lists of each page: the rates once they are shown, the page value once it is.
 import { describe, expect, it } from 'vitest'
 import type { SumRow } from '../storage/types'
-import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS, TEST_VALUE_PAGES } from '../testing/reports'
+import { encodeReport } from '../../src/reports/encodeReport'
+import { seededRandom } from '../../sim/seededRandom'
+import { createRng } from '../../training/rng'
+import { randomTruth, reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS, TEST_VALUE_PAGES } from '../testing/reports'
 import { createReportEstimator } from './createReportEstimator'
 import { pageKeyListId } from './pageKeyListId'
 
@@ -48,5 +51,30 @@ describe('the page-statistics table', () => {
       }
       if (page.ratesPublished) expect(row!.bounceRate, page.key).toBeCloseTo(Math.min(1, Math.max(0, page.bounceRate.value)), 4)
     }
+  })
+
+  it('lists no page value, and insights.json says why, where the order-value bands cannot measure the shop\'s order values', () => {
+    // A shop in yen: every order in the top band (500 and above).
+    const rng = createRng(3)
+    const random = seededRandom(4)
+    const parsed = Array.from({ length: 8000 }, () => {
+      const truth = randomTruth(rng)
+      return estimator.parse(JSON.parse(JSON.stringify(encodeReport({ ...truth, orderValueBucket: truth.ordered ? 5 : 0 }, TEST_CONTEXT, { epsilon: 8, day: DAY, random, valuePages: TEST_VALUE_PAGES }))))
+    })
+    const group = estimator.groupOf(parsed[0]!)
+    const rows = [...estimator.addUp(group, parsed)].map(([counter, value]) => ({ ...group, counter, value }))
+    type E = { enough: boolean; reason?: string; value: number }
+    const doc = estimator.insights(rows, queryAt(8)) as unknown as { insights: { overall: { averageOrderValue: E; orderValueBands: { from: number; to: number | null; value: number }[] }; pages: { key: string; orderRate: E; pageValue: E }[] } }
+    const { overall, pages } = doc.insights
+    expect(overall.averageOrderValue.enough).toBe(false)
+    expect(overall.averageOrderValue.reason).toMatch(/top order-value band \(500 and above, counted as 750 each\).*cannot be measured with these bands$/)
+    // The top band is open: its end is null in JSON.
+    expect(overall.orderValueBands.map((b) => [b.from, b.to, b.value])).toEqual([[0, 25, 12.5], [25, 50, 37.5], [50, 100, 75], [100, 250, 175], [250, 500, 375], [500, null, 750]])
+    // Pages whose order rate is shown would have had a page value: none has one.
+    const rated = pages.filter((p) => p.orderRate.enough)
+    expect(rated.length).toBeGreaterThan(0)
+    for (const p of rated) expect(p.pageValue.reason, p.key).toBe(overall.averageOrderValue.reason)
+    const table = estimator.pageStats(rows, queryAt(8)).pages
+    for (const row of Object.values(table)) expect(row.pageValue).toBeUndefined()
   })
 })

@@ -566,7 +566,7 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
       expect(text).toContain('segments,,"Bargain, ""deal"" hunters",share of sessions,')
       expect(text).toContain("segments,,'=1+1,share of sessions,")
       const pages = await page.locator('#pages tbody tr th:first-child').allTextContents()
-      for (const key of pages) expect(text, key).toContain(`pages,,${key},share of views,`)
+      for (const key of pages) expect(text, key).toContain(`pages,,${key},share of views (of each session's last 12 keyed pages),`)
     } finally {
       await context.close()
     }
@@ -864,7 +864,7 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
   })
 
   it.each([
-    ['pages', 'Page statistics', ['Page key', 'Share of views', 'Bounce rate', 'Exit rate', 'Sessions viewing it', 'Page value', 'In the table']],
+    ['pages', 'Page statistics', ['Page key', 'Share of views (last 12 keyed pages)', 'Bounce rate', 'Exit rate', 'Sessions viewing it', 'Page value', 'In the table']],
     ['segments', 'Conversion and revenue by segment', ['Segment', 'Share of sessions', 'Conversion', 'Revenue per session']],
   ])('fits the %s table in its card on a 390 px phone, each figure beside its column\'s name, still a table to a screen reader, and keeps the wide layout at 1200 px', async (id, name, columns) => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } })

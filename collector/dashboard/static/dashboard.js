@@ -73,11 +73,21 @@
 
   /** Whether an estimate is shown as a figure: there is one, and enough reports behind it. */
   const isShown = (estimate) => Boolean(estimate && estimate.enough && estimate.value !== null)
+  /**
+   * Why a figure is not shown where more reports would not help (insights.json `reason`: the order-value bands cannot
+   * measure the shop's order values), in full where there is room (a headline figure, the download), else its last
+   * clause ("this shop's order values cannot be measured with these bands").
+   */
+  const unmeasured = (estimate, short = false) => {
+    const reason = estimate && !estimate.enough && typeof estimate.reason === 'string' ? estimate.reason : ''
+    if (!reason) return null
+    return el('span', { class: 'na why' }, short ? reason.slice(reason.lastIndexOf(': ') + 2) : reason)
+  }
   /** One estimate cell: the value and its interval, or "not enough reports yet". */
   const cell = (estimate, format, why = NA) => {
     const td = el('td', { class: 'num' })
     if (!isShown(estimate)) {
-      td.append(notEnough(why))
+      td.append(unmeasured(estimate, true) || notEnough(why))
       return td
     }
     // One element: where a narrow window stacks the rows, the figure and its interval stay together beside the
@@ -178,7 +188,7 @@
       // In the table last written (pages load that one), and how many a rewrite now would publish where they differ.
       ['Published pages', `${count(inTable(doc).size)} of ${count(doc.pageKeys)}${inTable(doc).size === (doc.publishedPages ?? 0) ? '' : ` (${count(doc.publishedPages ?? 0)} from the next page-statistics table)`}`],
       // When these figures were read, on the reader's clock: the page reads them again by itself (see refresh()).
-      ['Updated', clockTime.format(new Date())],
+      ['Updated', readAt(Date.now())],
     ]
     // The figures are of one pack at the ε in force: reports of any other (a pack being rolled out, an earlier ε)
     // are left out, and the dashboard says how many.
@@ -695,17 +705,39 @@
     )
   }
 
-  /** One headline figure: its label, the value and its interval, or "not enough reports yet". */
-  const figure = (label, estimate, format, why = NA) => {
+  /**
+   * One headline figure: its label, the value and its interval, or "not enough reports yet" (or why more reports
+   * would not show it). `muted`, a figure shown but not yet telling (a lift whose interval spans 0): greyed, with
+   * those words under it.
+   */
+  const figure = (label, estimate, format, why = NA, muted = '') => {
     const value = isShown(estimate)
     return el(
       'div',
-      {},
+      value && muted ? { class: 'muted' } : {},
       el('div', { class: 'label' }, label),
-      value ? el('div', { class: 'value' }, format(estimate.value)) : el('div', {}, notEnough(why)),
+      value ? el('div', { class: 'value' }, format(estimate.value)) : el('div', {}, unmeasured(estimate) || notEnough(why)),
       value ? el('div', { class: 'ci' }, `95%: ${format(estimate.low)} to ${format(estimate.high)}`) : '',
+      value && muted ? el('div', { class: 'na' }, muted) : '',
     )
   }
+
+  // The order-value bands browsers report (insights.json `overall.orderValueBands`; these where it has none), in the
+  // shop's currency units as they are, each order counted at its band's value.
+  const BANDS = [[0, 25, 12.5], [25, 50, 37.5], [50, 100, 75], [100, 250, 175], [250, 500, 375], [500, null, 750]].map(([from, to, value]) => ({ from, to, value }))
+  const plain = (x) => x.toLocaleString(undefined, { maximumFractionDigits: 1 })
+  const bandsOf = (doc) => ((doc.insights && doc.insights.overall && doc.insights.overall.orderValueBands) || BANDS)
+  /** The bands and the value each counts for, in words: "0–25 (counted as 12.5), …, 500 and above (750)". */
+  const bandsSaid = (doc) =>
+    bandsOf(doc)
+      .map((b, i) => `${b.to === null || b.to === undefined ? `${plain(b.from)} and above` : `${plain(b.from)}–${plain(b.to)}`} (${i === 0 ? 'counted as ' : ''}${plain(b.value)})`)
+      .join(', ')
+  /** How the money figures are estimated, under the whole shop's figures. */
+  const orderValueNote = (doc) =>
+    `Average order value, revenue per session (here and by segment) and page value are estimated from order-value bands: browsers report only the band of each order's total, ` +
+    `${bandsSaid(doc)}, and each order counts for its band's value. The bands are in the shop's currency units as they are, whatever the currency` +
+    `${doc.currency ? ` (here ${doc.currency}: the top band starts at ${money(500)})` : ''}. ` +
+    'Where the reports show that more than 10% of orders are in the top band, or more than 70% in the lowest, these figures are not shown: the bands cannot measure that shop\'s order values.'
 
   function overall(doc) {
     const o = doc.insights.overall || {}
@@ -713,16 +745,30 @@
       figure('Conversion', o.conversion, rate, whyNone(doc, 'order')),
       figure('Average order value', o.averageOrderValue, money, whyNone(doc, 'order')),
       figure('Revenue per session', o.revenuePerSession, money, whyNone(doc, 'order')),
-      figure('Page views per session', doc.insights.pageViewsPerSession, (x) => decimal(Math.max(0, x), 1), whyNone(doc, 'pageView')),
+      figure(PAGE_VIEWS, doc.insights.pageViewsPerSession, (x) => decimal(Math.max(0, x), 1), whyNone(doc, 'pageView')),
     )
+    document.getElementById('order-value-note').textContent = orderValueNote(doc)
   }
+
+  /**
+   * Page views are counted among each session's last 12 pages with a page key (the browser's report draws from those):
+   * said with the figure, so it is not read as a session's page views.
+   */
+  const PAGE_VIEWS = "Page views per session (of each session's last 12 keyed pages)"
+  const VIEW_SHARE = 'Share of views (last 12 keyed pages)'
+  const NOT_FROM_ZERO = 'not distinguishable from 0 yet'
+  /**
+   * Whether the lift's 95% interval lies wholly above or below 0 (insights.json `lift.distinguishableFromZero`, else
+   * from its interval): while it spans 0 the lift is shown greyed, "not distinguishable from 0 yet".
+   */
+  const liftClear = (l) => (typeof l.distinguishableFromZero === 'boolean' ? l.distinguishableFromZero : Boolean(l.difference) && (l.difference.low > 0 || l.difference.high < 0))
 
   function lift(doc) {
     const l = doc.insights.lift
     document.getElementById('lift').replaceChildren(
       figure('Treatment conversion', l.treatmentConversion, rate, whyNone(doc, 'arm')),
       figure('Holdout conversion', l.holdoutConversion, rate, whyNone(doc, 'arm')),
-      figure('Lift (treatment − holdout)', l.difference, points, whyNone(doc, 'arm')),
+      figure('Lift (treatment − holdout)', l.difference, points, whyNone(doc, 'arm'), liftClear(l) ? '' : NOT_FROM_ZERO),
       figure('Holdout share of sessions', l.holdoutShare, rate, whyNone(doc, 'arm')),
     )
   }
@@ -809,10 +855,11 @@
             `The current table (integrity ${stats.integrity}, ${stats.day}) is /seglet/${stats.file}. Pages load the published pages when they render pageStatsUrl and pageStatsIntegrity from page-stats.current.json, which names each new table: ${stats.path} with this integrity stops matching at the next rewrite.`
           : `The current table (integrity ${stats.integrity}, ${stats.day}) is served at ${stats.path}.`
         : 'The page-statistics table has not been written yet.') +
-      ` Page value is order value per session that viewed the page, from orders placed after it; the next page-statistics table asks about ${valuePagesSaid(doc, asked.size)} (browsers holding a table pick one of the pages it lists per page-value answer). A page's rates and its page value each go into the table once shown: the page value, which needs far fewer reports, does not wait for the rates.`
+      " Share of views counts each session's last 12 pages with a page key, as the browser's report draws from those: a longer session's earlier pages, such as the one it landed on, are not counted, so pages viewed early in long sessions show less than their share and pages viewed late more." +
+      ` Page value is order value per session that viewed the page, from orders placed after it (estimated from the order-value bands: see the whole shop above); the next page-statistics table asks about ${valuePagesSaid(doc, asked.size)} (browsers holding a table pick one of the pages it lists per page-value answer). A page's rates and its page value each go into the table once shown: the page value, which needs far fewer reports, does not wait for the rates.`
     table(
       'pages',
-      ['Page key', 'Share of views', 'Bounce rate', 'Exit rate', 'Sessions viewing it', 'Page value', 'In the table'],
+      ['Page key', VIEW_SHARE, 'Bounce rate', 'Exit rate', 'Sessions viewing it', 'Page value', 'In the table'],
       rows.map((p) => [
         p.key,
         cell(p.viewShare, rate, whyNone(doc, 'pageView')),
@@ -873,6 +920,9 @@
    * they are estimated from (every figure is of the reports at the ε in force), so the file reads on its own. The
    * projections table comes last, its half-widths as fractions and its reports needed as counts, or in words.
    */
+  // The CSV's names of the two figures counted among each session's last 12 keyed pages.
+  const PAGE_VIEWS_MEASURE = "page views per session (of each session's last 12 keyed pages)"
+  const VIEW_SHARE_MEASURE = "share of views (of each session's last 12 keyed pages)"
   function figuresCsv(doc) {
     const unit = (x) => Math.min(1, Math.max(0, x))
     const signed = (x) => Math.min(1, Math.max(-1, x))
@@ -884,10 +934,13 @@
     // rows name its id in the last column, as the shop's pages use it (onSegment, data-seglet-show); other rows leave
     // it empty. Last, so that every other column keeps its place.
     const rows = [['section', 'day', 'name', 'measure', 'estimate', 'low', 'high', 'status', 'pack', 'epsilon', ...(doc.currency ? ['currency'] : []), 'id']]
-    const add = (section, day, name, measure, estimate, clip, id = '', why = NA) => {
+    // A figure shown but not yet telling (`muted`: a lift whose interval spans 0) says so in `status`, beside its figures;
+    // one more reports would not show says why (`reason`).
+    const add = (section, day, name, measure, estimate, clip, id = '', why = NA, muted = '') => {
       const shown = isShown(estimate)
       const currency = doc.currency ? [clip === amount ? doc.currency : ''] : []
-      rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), '', pack, doc.epsilon, ...currency, id] : [section, day, name, measure, null, null, null, why, pack, doc.epsilon, ...currency, id])
+      const reason = estimate && !estimate.enough && typeof estimate.reason === 'string' ? estimate.reason : ''
+      rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), muted, pack, doc.epsilon, ...currency, id] : [section, day, name, measure, null, null, null, reason || why, pack, doc.epsilon, ...currency, id])
     }
     const said = (section, name, measure, status, value = null) => rows.push([section, '', name, measure, value, null, null, status, pack, doc.epsilon, ...(doc.currency ? [''] : []), ''])
     // The collector's notice (simulated figures) first, so a file read on its own says what its figures are.
@@ -896,7 +949,7 @@
     add('whole shop', '', 'All sessions', 'conversion', o.conversion, unit, '', whyNone(doc, 'order'))
     add('whole shop', '', 'All sessions', 'average order value', o.averageOrderValue, amount, '', whyNone(doc, 'order'))
     add('whole shop', '', 'All sessions', 'revenue per session', o.revenuePerSession, amount, '', whyNone(doc, 'order'))
-    add('whole shop', '', 'All sessions', 'page views per session', doc.insights.pageViewsPerSession, positive, '', whyNone(doc, 'pageView'))
+    add('whole shop', '', 'All sessions', PAGE_VIEWS_MEASURE, doc.insights.pageViewsPerSession, positive, '', whyNone(doc, 'pageView'))
     for (const s of doc.insights.segments) {
       add('segments', '', segmentName(s.leaf), 'share of sessions', s.share, unit, segmentId(s.leaf), whyNone(doc, 'segment'))
       add('segments', '', segmentName(s.leaf), 'conversion', s.conversion, unit, segmentId(s.leaf), whyNone(doc, 'outcome'))
@@ -912,13 +965,13 @@
     const l = doc.insights.lift || {}
     add('holdout', '', 'Treatment', 'conversion', l.treatmentConversion, unit, '', whyNone(doc, 'arm'))
     add('holdout', '', 'Holdout', 'conversion', l.holdoutConversion, unit, '', whyNone(doc, 'arm'))
-    add('holdout', '', 'Treatment − holdout', 'lift (treatment − holdout)', l.difference, signed, '', whyNone(doc, 'arm'))
+    add('holdout', '', 'Treatment − holdout', 'lift (treatment − holdout)', l.difference, signed, '', whyNone(doc, 'arm'), l.difference && !liftClear(l) ? NOT_FROM_ZERO : '')
     add('holdout', '', 'Holdout', 'share of sessions', l.holdoutShare, unit, '', whyNone(doc, 'arm'))
     for (const s of doc.insights.valueSegments) add('value segments', '', valueName(s.leaf), 'share of sessions', s.share, unit, valueId(s.leaf), whyNone(doc, 'value'))
     const asked = new Set(doc.valuePages || [])
     const inTableCell = tableCells(doc)
     for (const p of pageOrder(doc.insights.pages)) {
-      add('pages', '', p.key, 'share of views', p.viewShare, unit, '', whyNone(doc, 'pageView'))
+      add('pages', '', p.key, VIEW_SHARE_MEASURE, p.viewShare, unit, '', whyNone(doc, 'pageView'))
       add('pages', '', p.key, 'bounce rate', p.bounceRate, unit, '', whyNone(doc, 'pageView', 'pageExit'))
       add('pages', '', p.key, 'exit rate', p.exitRate, unit, '', whyNone(doc, 'pageView', 'pageExit'))
       for (const [measure, estimate, clip] of [['sessions viewing it', p.sessionShare, unit], ['page value', p.pageValue, amount]]) {
@@ -927,7 +980,7 @@
       }
       said('pages', p.key, 'in the table', inTableCell(p))
     }
-    for (const key of doc.partialPageKeys || []) said('pages', key, 'share of views', 'left out of this window: added after some of its reports were deleted')
+    for (const key of doc.partialPageKeys || []) said('pages', key, VIEW_SHARE_MEASURE, 'left out of this window: added after some of its reports were deleted')
     for (const t of doc.traffic || []) {
       const p = projection(t, doc)
       said('projections', t.answer, 'target half-width', '', t.target)
@@ -1090,7 +1143,10 @@
    */
   const REFRESH_MS = 5 * 60_000
   const utcDayOf = (ms) => Math.floor(ms / 86_400_000)
-  const clockTime = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' })
+  // In UTC with its day, as the window's days are: a bare local time ("4:43 AM") does not say which day's figures
+  // these are to a reader far from UTC, where that is already the next day or still the one before.
+  const utcClock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' })
+  const readAt = (ms) => `${new Date(ms).toISOString().slice(0, 10)} ${utcClock.format(ms)} UTC`
   // When the last read began (the next is REFRESH_MS after it), and when the figures drawn were read.
   let triedAt = 0
   let loadedAt = 0
@@ -1105,7 +1161,7 @@
     load().catch((error) => {
       if (!drawn) return loadFailed(error)
       const problem = problemOf(error)
-      markStale(true, `Possibly out of date: these figures were read at ${clockTime.format(loadedAt)} and could not be read again since (this page tries again every 5 minutes): ${problem.said} (${problem.detail}).`)
+      markStale(true, `Possibly out of date: these figures were read at ${readAt(loadedAt)} and could not be read again since (this page tries again every 5 minutes): ${problem.said} (${problem.detail}).`)
     })
   }
   document.addEventListener('visibilitychange', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { seededRandom } from '../../../sim/seededRandom'
+import { createRng } from '../../../training/rng'
 import { ReportError } from '../../errors'
 import { encodeReport } from '../encodeReport'
 import { createCoins } from '../mechanisms/coins'
@@ -10,7 +11,7 @@ import { pageCode, pageKeyHash } from '../lib/pageCode'
 import { toHex } from '../lib/hex'
 import { questionMechanism } from '../lib/questionMechanism'
 import { parseReport } from '../parseReport'
-import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, QUESTIONS, REPORT_VERSION } from '../schema'
+import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, orderValueBucket, QUESTIONS, REPORT_VERSION } from '../schema'
 import type { ReportContext, ReportTruth } from '../types'
 import { addReport, createInsightSums, estimateInsights, mergeSums, type Estimate, type Insights, type InsightSums } from './index'
 
@@ -381,5 +382,105 @@ describe('forged reports', () => {
       if (!Number.isFinite(e.value) || !Number.isFinite(after.get(path)!.value)) continue
       expect(Math.abs(after.get(path)!.value - e.value), path).toBeLessThanOrEqual(e.forgedBound + 1e-12)
     }
+  })
+})
+
+describe('order values the bands cannot measure', () => {
+  /**
+   * `n` sessions of one shop at ε = 8, a third of them ordering, each order's band from `band` (an order value in the
+   * shop's currency units, as the browser reports its band), on pages that the page-value question asks about.
+   */
+  function shopInsights(orderValue: (u: () => number) => number, n = 20_000) {
+    const sums = createInsightSums(context, 8, KEYS)
+    const coins = createCoins(seededRandom(71))
+    const random = seededRandom(72)
+    const u = createRng(73)
+    for (let i = 0; i < n; i++) {
+      const ordered = coins.below(3) === 0
+      const truth: ReportTruth = {
+        segmentLeaf: coins.below(4),
+        valueSegment: null,
+        ordered,
+        orderValueBucket: ordered ? orderValueBucket(orderValue(u)) : 0,
+        arm: 'treatment',
+        pages: [{ key: 'home', bounced: false, exited: false, orderFollowed: ordered }, { key: 'cart', bounced: false, exited: true, orderFollowed: ordered }],
+      }
+      addReport(sums, parseReport(JSON.stringify(encodeReport(truth, context, { epsilon: 8, day: '2026-11-29', random, valuePages: ['home', 'cart'] }))))
+    }
+    return estimateInsights(sums)
+  }
+  const logNormal = (median: number, sigma: number) => (u: () => number) => median * Math.exp(sigma * Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u()))
+  const moneyFigures = (insights: Insights) => [
+    insights.overall.averageOrderValue,
+    insights.overall.revenuePerSession,
+    ...insights.segments.filter((s) => s.leaf !== null).map((s) => s.revenuePerSession),
+    ...insights.pages.filter((p) => p.key === 'home' || p.key === 'cart').map((p) => p.pageValue),
+  ]
+
+  it('shows average order value, revenue per session and page value of a shop whose orders fit the bands', () => {
+    const insights = shopInsights(logNormal(60, 0.9))
+    for (const e of moneyFigures(insights)) {
+      expect(e.enough).toBe(true)
+      expect(e.reason).toBeUndefined()
+    }
+    const bands = insights.overall.orderValueBands
+    expect(bands.map((b) => [b.from, b.to, b.value])).toEqual(ORDER_VALUE_BUCKETS.map((b) => [b.from, b.to, b.value]))
+    // Of orders log-normal around 60 (σ 0.9), 0.9% are 500 or more, 16.5% under 25.
+    expect(bands[5]!.share.value).toBeLessThan(0.03)
+    expect(bands[0]!.share.value).toBeGreaterThan(0.12)
+    expect(bands[0]!.share.value).toBeLessThan(0.21)
+  })
+
+  it('shows none of them, and says why, where most orders are above the top band (a shop in yen)', () => {
+    // Orders around ¥11,000: every one in the 500+ band, counted as 750.
+    const insights = shopInsights(logNormal(11_000, 0.5))
+    const figures = moneyFigures(insights)
+    expect(figures.length).toBe(8)
+    for (const e of figures) {
+      expect(e.enough).toBe(false)
+      expect(e.reason).toMatch(/^an estimated \d+% of orders are in the top order-value band \(500 and above, counted as 750 each\), over the 10% it can stand: this shop's order values cannot be measured with these bands$/)
+    }
+    // The estimate stays in the document, as any figure not shown.
+    expect(insights.overall.averageOrderValue.value).toBeGreaterThan(600)
+    expect(insights.overall.orderValueBands[5]!.share.value).toBeGreaterThan(0.9)
+    // Conversion does not depend on order values: still shown.
+    expect(insights.overall.conversion.enough).toBe(true)
+    expect(insights.overall.conversion.reason).toBeUndefined()
+  })
+
+  it('shows none of them where almost all orders are in the lowest band (coffee pods around 9)', () => {
+    const insights = shopInsights(logNormal(9, 0.3))
+    for (const e of moneyFigures(insights)) {
+      expect(e.enough).toBe(false)
+      expect(e.reason).toMatch(/^an estimated \d+% of orders are in the lowest order-value band \(under 25, counted as 12\.5 each\), over the 70% it can stand/)
+    }
+  })
+
+  it('says whether the lift is distinguishable from 0: its interval wholly above or below it', () => {
+    const sums = honestSums(3000, 2, 5)
+    const insights = estimateInsights(sums)
+    const d = insights.lift.difference
+    expect(insights.lift.distinguishableFromZero).toBe(d.low > 0 || d.high < 0)
+    // A lift of 20 points from 20,000 sessions at ε = 8 is; no lift is not.
+    const arms = (lift: number) => {
+      const s = createInsightSums(context, 8, [])
+      const coins = createCoins(seededRandom(9))
+      const random = seededRandom(10)
+      for (let i = 0; i < 20_000; i++) {
+        const holdout = coins.below(2) === 0
+        const ordered = coins.below(100) < (holdout ? 10 : 10 + lift)
+        const truth: ReportTruth = { segmentLeaf: 0, valueSegment: null, ordered, orderValueBucket: ordered ? 2 : 0, arm: holdout ? 'holdout' : 'treatment', pages: [] }
+        addReport(s, parseReport(JSON.stringify(encodeReport(truth, context, { epsilon: 8, day: '2026-11-29', random }))))
+      }
+      return estimateInsights(s).lift
+    }
+    const big = arms(20)
+    expect(big.difference.enough).toBe(true)
+    expect(big.distinguishableFromZero).toBe(true)
+    const none = arms(0)
+    expect(none.difference.enough).toBe(true)
+    expect(none.difference.low).toBeLessThan(0)
+    expect(none.difference.high).toBeGreaterThan(0)
+    expect(none.distinguishableFromZero).toBe(false)
   })
 })

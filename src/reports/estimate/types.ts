@@ -76,6 +76,23 @@ export interface Estimate {
    * same sums, can move `value` (Infinity when they could swamp its denominator).
    */
   forgedBound: number
+  /**
+   * Set, with `enough` false, where more reports would not make the figure readable, in plain words: a figure built
+   * on order value when the order-value bands cannot measure the shop's order values (`Insights.overall.orderValueBands`).
+   */
+  reason?: string
+}
+
+/**
+ * One order-value band of the order question: orders whose total, in the shop's currency units as they are, lies in
+ * [from, to) (`to` Infinity for the top band), each counted at `value` in the figures built on order value.
+ */
+export interface OrderValueBand {
+  from: number
+  to: number
+  value: number
+  /** Share of the estimated orders in the band (order question). */
+  share: Estimate
 }
 
 /** Estimates of one segment leaf (`leaf` null: sessions without a segment). */
@@ -95,9 +112,12 @@ export interface SegmentInsight {
 /** Page statistics of one candidate page key. */
 export interface PageInsight {
   key: string
-  /** Expected views of the page per reported session (pageView question). */
+  /**
+   * Expected views of the page per reported session (pageView question), among each session's last MAX_REPORT_PAGES (12)
+   * keyed pages: views before those are not counted.
+   */
   viewsPerSession: Estimate
-  /** Share of all page views. */
+  /** Share of all page views, of the last 12 keyed pages of each session (as `viewsPerSession`). */
   viewShare: Estimate
   /** Sessions that ended on the page, per reported session (pageExit question). */
   exitsPerSession: Estimate
@@ -136,8 +156,13 @@ export interface Insights {
   segments: SegmentInsight[]
   /** Value segments (`leaf` null: no value segment). */
   valueSegments: { leaf: number | null; share: Estimate }[]
-  /** All sessions: conversion, average order value, revenue per session (order question). */
-  overall: { conversion: Estimate; averageOrderValue: Estimate; revenuePerSession: Estimate }
+  /**
+   * All sessions: conversion, average order value, revenue per session (order question). Order values are estimated
+   * from `orderValueBands`, each order counted at its band's value; where the bands cannot measure the shop's order
+   * values (ORDER_VALUE_TOP_BAND_LIMIT, ORDER_VALUE_LOW_BAND_LIMIT), the average order value, revenue per session (of
+   * the shop and of each segment) and page values say `enough: false` with a `reason`.
+   */
+  overall: { conversion: Estimate; averageOrderValue: Estimate; revenuePerSession: Estimate; orderValueBands: OrderValueBand[] }
   /** Personalisation against the holdout (arm question). */
   lift: {
     /** Share of sessions in each arm. */
@@ -145,10 +170,21 @@ export interface Insights {
     holdoutShare: Estimate
     treatmentConversion: Estimate
     holdoutConversion: Estimate
-    /** Treatment conversion − holdout conversion (absolute lift, in conversion points). */
+    /**
+     * Treatment conversion − holdout conversion (absolute lift, in conversion points): shown (`enough`) once both
+     * conversions are, whatever its own interval.
+     */
     difference: Estimate
+    /**
+     * Whether the lift's 95% interval lies wholly above or wholly below 0 (`low` > 0 or `high` < 0): false while it
+     * spans 0, when the lift is not distinguishable from 0 yet, and while it is not computable.
+     */
+    distinguishableFromZero: boolean
   }
-  /** Expected page views per reported session (all pages, known or not). */
+  /**
+   * Expected page views per reported session (all keyed pages, known or not), of each session's last MAX_REPORT_PAGES
+   * (12) keyed pages: a longer session counts 12, so this is at most 12, not the session's page views.
+   */
   pageViewsPerSession: Estimate
   pages: PageInsight[]
 }
