@@ -107,6 +107,15 @@ describe('createPanel', () => {
     expect(root()!.activeElement).toBe(dialog)
   })
 
+  it('with consent pending, says that what earlier visits stored is not read, not that nothing is stored', async () => {
+    // A returning shopper whose consent manager starts pending: IndexedDB keeps the earlier visits' events, unread.
+    const { panel } = make({ getStoredSummary: async () => ({ events: 0, mode: 'memory' as const, consent: 'pending' }) })
+    panel.show()
+    await vi.waitFor(() => expect(text()).toContain('Your consentnot asked yet'))
+    expect(text()).toContain('Your consentnot asked yet: nothing new is kept after this page, and what earlier visits stored is not read')
+    expect(text()).toContain('Only while this page is open')
+  })
+
   it('speaks to the shopper: no zero or absent feature, no page statistics, no training-data figures', () => {
     const { panel } = make({
       getSegment: () => ({

@@ -100,7 +100,7 @@ export interface PanelText {
   consent?: string
   /** @default 'given' */
   consentGranted?: string
-  /** @default 'not asked yet: nothing is kept after this page' */
+  /** @default 'not asked yet: nothing new is kept after this page, and what earlier visits stored is not read' */
   consentPending?: string
   /** @default 'refused: nothing is kept after this page' */
   consentDenied?: string
@@ -188,7 +188,7 @@ export const PANEL_TEXT_EN = {
   storageMemory: 'Only while this page is open',
   consent: 'Your consent',
   consentGranted: 'given',
-  consentPending: 'not asked yet: nothing is kept after this page',
+  consentPending: 'not asked yet: nothing new is kept after this page, and what earlier visits stored is not read',
   consentDenied: 'refused: nothing is kept after this page',
   couldNotBeRead: 'Could not be read.',
   reports: 'Private reports to this shop',
