@@ -73,13 +73,15 @@
 
   /** Whether an estimate is shown as a figure: there is one, and enough reports behind it. */
   const isShown = (estimate) => Boolean(estimate && estimate.enough && estimate.value !== null)
+  /** insights.json's `reason` of a figure not shown that more reports would not show, else ''. */
+  const reasonOf = (estimate) => (estimate && !estimate.enough && typeof estimate.reason === 'string' ? estimate.reason : '')
   /**
    * Why a figure is not shown where more reports would not help (insights.json `reason`: the order-value bands cannot
    * measure the shop's order values), in full where there is room (a headline figure, the download), else its last
    * clause ("this shop's order values cannot be measured with these bands").
    */
   const unmeasured = (estimate, short = false) => {
-    const reason = estimate && !estimate.enough && typeof estimate.reason === 'string' ? estimate.reason : ''
+    const reason = reasonOf(estimate)
     if (!reason) return null
     return el('span', { class: 'na why' }, short ? reason.slice(reason.lastIndexOf(': ') + 2) : reason)
   }
@@ -939,7 +941,7 @@
     const add = (section, day, name, measure, estimate, clip, id = '', why = NA, muted = '') => {
       const shown = isShown(estimate)
       const currency = doc.currency ? [clip === amount ? doc.currency : ''] : []
-      const reason = estimate && !estimate.enough && typeof estimate.reason === 'string' ? estimate.reason : ''
+      const reason = reasonOf(estimate)
       rows.push(shown ? [section, day, name, measure, clip(estimate.value), clip(estimate.low), clip(estimate.high), muted, pack, doc.epsilon, ...currency, id] : [section, day, name, measure, null, null, null, reason || why, pack, doc.epsilon, ...currency, id])
     }
     const said = (section, name, measure, status, value = null) => rows.push([section, '', name, measure, value, null, null, status, pack, doc.epsilon, ...(doc.currency ? [''] : []), ''])
