@@ -208,12 +208,13 @@ export function createDecider(ctx: DeciderContext): Decider {
 
   // A browser in the holdout is not personalised, on the server either: it gets no hint, and one left from
   // before it was held out (a larger holdout share) is removed. Nor does a decision that forget() or a consent
-  // change overtook while it recorded (the epoch moved on).
+  // change overtook while it recorded (the epoch moved on), nor one on a page that keeps its events in memory
+  // (IndexedDB failed or deleted under it, or forget() called here: the hint would outlive what it came from).
   /** The decision under way read stored history that another tab has deleted since (the page is in memory now). */
   const historyGone = () => persisting && store.mode !== 'indexeddb'
   const writeHint = (segment: Segment, at: number) => {
     if (ctx.personalize?.segmentHint && (segment.arm === 'holdout' || pageArm)) clearSegmentHint()
-    else if (ctx.personalize?.segmentHint && at === epoch && ctx.mayPersist() && !lost && !historyGone() && typeof document !== 'undefined') {
+    else if (ctx.personalize?.segmentHint && at === epoch && ctx.mayPersist() && !lost && store.mode === 'indexeddb' && typeof document !== 'undefined') {
       try {
         writeSegmentHint(document, segment)
       } catch (error) {

@@ -248,46 +248,47 @@ describe('createSeglet', () => {
     document.body.innerHTML = ''
   })
 
-  it('forget() in a hidden tab: the tab does not wake to write what it tracks after, and writes it once shown', async () => {
-    // Idle callbacks run at their timeout, as where requestIdleCallback is missing, and are counted.
-    let idle = 0
-    vi.stubGlobal('requestIdleCallback', (callback: IdleRequestCallback, options?: IdleRequestOptions) => {
-      idle++
-      return setTimeout(() => callback({ didTimeout: true, timeRemaining: () => 0 }), options?.timeout)
-    })
-    vi.stubGlobal('cancelIdleCallback', (handle: number) => clearTimeout(handle))
+  it('forget(): the rest of the page keeps what it tracks in memory, shown, hidden and shown again; the next page stores again', async () => {
     const setVisibility = (state: DocumentVisibilityState) => {
       Object.defineProperty(document, 'visibilityState', { value: state, configurable: true })
       document.dispatchEvent(new Event('visibilitychange'))
     }
-    const dbName = 'core-forget-hidden'
+    const dbName = 'core-forget-memory'
     const exists = async () => (await indexedDB.databases()).some((d) => d.name === dbName)
-    // With autocapture: its engagement is asked for at every write and hide.
+    // With autocapture: its engagement (this page view's visible time so far) is asked for at every write and hide.
     const { seglet, errors } = start({ storage: { dbName, flushDelayMs: 20 }, capture: {} })
     try {
       seglet.track({ type: 'search', query: 'mug' })
       await seglet.flush()
-      setVisibility('hidden')
+      expect(await exists()).toBe(true)
       await seglet.forget()
       seglet.track({ type: 'search', query: 'linen' })
-      await new Promise((r) => setTimeout(r, 50))
-      const before = idle
-      await new Promise((r) => setTimeout(r, 400)) // 20 times flushDelayMs
-      expect(idle - before).toBe(0)
-      expect(await exists()).toBe(false)
+      await seglet.flush()
+      setVisibility('hidden')
+      await new Promise((r) => setTimeout(r, 60))
       setVisibility('visible')
-      await expect.poll(exists).toBe(true)
-      const db = await openDB(dbName)
-      await expect.poll(async () => (await db.getAll('events')).map((e: { query?: string }) => e.query)).toContain('linen')
-      db.close()
+      window.dispatchEvent(new Event('pagehide'))
+      await seglet.flush()
+      await new Promise((r) => setTimeout(r, 60))
+      expect(await exists()).toBe(false)
+      // Kept for this page: its decisions and exportData() see it.
+      const kept = await seglet.exportData()
+      expect(kept.storage).toBe('memory')
+      expect(kept.events.map((e) => (e as { query?: string }).query)).toContain('linen')
+      expect(kept.events.map((e) => (e as { query?: string }).query)).not.toContain('mug')
       expect(errors).toEqual([])
     } finally {
-      // Before the idle stubs go.
       await seglet.destroy()
       running = running.filter((s) => s !== seglet)
       delete (document as { visibilityState?: unknown }).visibilityState
-      vi.unstubAllGlobals()
     }
+    // The next page load, consent granted: stored again.
+    const next = start({ storage: { dbName, flushDelayMs: 20 } })
+    next.seglet.track({ type: 'search', query: 'next-page' })
+    await next.seglet.flush()
+    const db = await openDB(dbName)
+    expect((await db.getAll('events')).map((e: { query?: string }) => e.query)).toEqual(['next-page'])
+    db.close()
   })
 
   it('forget() while a decision is under way: nothing decided from the forgotten history is shown or stored', async () => {

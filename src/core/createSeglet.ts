@@ -140,7 +140,11 @@ export interface Seglet {
    * `segment.reasons`; the transparency panel shows the ones about what the shopper did.
    */
   explain(): Explanation[]
-  /** Deletes everything Seglet stored on this device, the database included. */
+  /**
+   * Deletes everything Seglet stored on this device, the database and the segment hint cookie included. The rest
+   * of the page keeps what it tracks in memory only (as the shop's other open tabs do); the next page load stores
+   * again while consent is granted.
+   */
   forget(): Promise<void>
   /** Everything Seglet stored, as JSON-serialisable data. */
   exportData(): Promise<SegletExport>
@@ -232,9 +236,9 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     bridges,
   )
   // The segment hint cookie (opt-in) is written by decisions while consent is granted, and removed here when
-  // consent is denied or withdrawn and by forget().
-  const clearHint = () => options.personalize?.segmentHint && clearSegmentHint()
-  if (consent == 'denied') clearHint()
+  // consent is denied or withdrawn (the store's forget() removes it too), whatever this page's options say: a page
+  // of another template, or one from before the shop turned the hint off, may have written it.
+  if (consent == 'denied') clearSegmentHint()
   const modelEnabled = options.model?.enabled ?? true
   let decider: Decider | undefined
   let destroyed = false
@@ -417,7 +421,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
         // The next decision reads the store again: the features the decider folded from the deleted history
         // must not carry on into decisions once consent is granted again later on the page.
         missed = true
-        clearHint()
+        clearSegmentHint()
         // Without decisions from here on, the segment (of the history deleted now) would stay on the page; nor may
         // the decider bring it back (its hint, a decision under way) once consent is granted again.
         mayDecide() || (personalizer.apply(null), decider?.reset())

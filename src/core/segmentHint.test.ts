@@ -77,6 +77,30 @@ describe('segment hint cookie', () => {
     expect(document.cookie).toBe('')
   })
 
+  it.each([
+    ['after a decision here', true],
+    ['with no decision here before (the panel loaded the model part)', false],
+  ])('forget() on this page, %s: the decisions from what it tracks afterwards write neither the hint nor the database', async (_, decidedBefore) => {
+    const dbName = `hint-test-forget-${++n}`
+    const exists = async () => (await indexedDB.databases()).some((d) => d.name === dbName)
+    const { seglet, errors } = start({ storage: { dbName } })
+    if (decidedBefore) {
+      await decide(seglet)
+      await vi.waitFor(() => expect(serverHint()).not.toBeNull())
+    }
+    await seglet.forget()
+    expect(serverHint()).toBeNull()
+    performance.clearMeasures('seglet:decision')
+    await browse(seglet)
+    await vi.waitFor(() => expect(performance.getEntriesByName('seglet:decision')).not.toHaveLength(0), { timeout: 10_000 })
+    await new Promise((wait) => setTimeout(wait, 300))
+    // Decided from this page's events, in memory.
+    expect(seglet.getSegment()).not.toBeNull()
+    expect(serverHint()).toBeNull()
+    expect(await exists()).toBe(false)
+    expect(errors).toEqual([])
+  })
+
   it("another tab's forget() during a decision: that decision, made from the deleted history, is dropped and writes no hint", async () => {
     // The decision waits on the page-statistics table's request, held here until the database is gone.
     let answer!: (response: Response) => void
@@ -258,15 +282,18 @@ describe('segment hint cookie', () => {
     }
   })
 
-  it('leaves cookies of the page and of the same name with another shop option alone', async () => {
-    document.cookie = 'cart=3; Path=/'
+  it('removes a hint on a page without the option too (another template, or the hint turned off since), and leaves the page\'s cookies alone', async () => {
+    for (const personalize of [{}, undefined, { segmentHint: false }]) {
+      document.cookie = 'cart=3; Path=/'
+      document.cookie = 'seglet_hint=casual-browser.low; Path=/'
+      start({ consent: 'denied', personalize })
+      expect(document.cookie).toBe('cart=3')
+    }
+    // Consent withdrawn on such a page.
     document.cookie = 'seglet_hint=casual-browser.low; Path=/'
-    start({ consent: 'denied', personalize: {} })
+    const { seglet } = start({ consent: 'granted' })
     expect(document.cookie.split('; ').sort()).toEqual(['cart=3', 'seglet_hint=casual-browser.low'])
-    document.cookie = 'cart=; Max-Age=0; Path=/'
-    clearSegmentHint()
-    start({ consent: 'denied' })
-    document.cookie = 'cart=3; Path=/'
+    await seglet.setConsent('denied')
     expect(document.cookie).toBe('cart=3')
     document.cookie = 'cart=; Max-Age=0; Path=/'
   })

@@ -132,6 +132,11 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
       clearSegmentHint()
       queue.clear()
       memoryMeta.clear()
+      // The rest of this page keeps what it tracks in memory, as the shop's other open tabs do, from now on (a
+      // deletion another tab blocks takes up to DELETE_TIMEOUT_MS): its page view's visible time so far, and a
+      // segment decided now, would otherwise write back what the shopper asked to erase. Consent withdrawn and
+      // granted again persists again; so does the next page load, while consent is granted.
+      connection.setPersist(false)
       await connection.remove()
       // Again once the database is gone: a decision another tab finished meanwhile may have written it back.
       clearSegmentHint()

@@ -724,118 +724,68 @@ describe('forget and export', () => {
     expect(await store.getEvents()).toEqual([])
   })
 
-  it('forget() while the database opens: an event tracked with it is written, not only kept in memory', async () => {
+  it('forget() while the database opens: an event tracked with it is kept in memory, and the database is not created again', async () => {
     const store = open({ flushDelayMs: 0 })
     store.enqueue(pageView({ id: 'forgotten' }))
     await Promise.resolve() // the open is under way
     const forgotten = store.forget()
     store.enqueue(pageView({ id: 'after' }))
-    window.dispatchEvent(new Event('pagehide')) // its write waits for the open, behind the deletion
+    window.dispatchEvent(new Event('pagehide'))
     await forgotten
     await new Promise((r) => setTimeout(r, 50))
+    expect(await databaseExists()).toBe(false)
+    expect(store.mode).toBe('memory')
+    expect((await store.getEvents()).map((e) => e.id)).toEqual(['after'])
+    // Persistence turned on again (consent withdrawn and granted again): what the page kept is written.
+    await store.setPersist(true)
+    await store.flush()
     expect((await rawEvents()).map((e) => e.id)).toEqual(['after'])
   })
 
-  describe('a hidden page after forget()', () => {
+  describe('a page after forget()', () => {
     const setVisibility = (state: DocumentVisibilityState) => {
       Object.defineProperty(document, 'visibilityState', { value: state, configurable: true })
       document.dispatchEvent(new Event('visibilitychange'))
     }
-    afterEach(async () => {
+    afterEach(() => {
       delete (document as { visibilityState?: unknown }).visibilityState
-      // Before the idle stubs go.
-      await Promise.all(stores.splice(0).map((s) => s.close()))
     })
 
-    /**
-     * Idle callbacks the store asks for, run by hand: `drain` runs what is pending (and what that asks for)
-     * `rounds` times and returns how many were asked for meanwhile; `requests` counts them all.
-     */
-    const stubIdle = () => {
-      const pending = new Map<number, () => void>()
-      let requested = 0
-      vi.stubGlobal('requestIdleCallback', (callback: IdleRequestCallback) => {
-        pending.set(++requested, () => callback({ didTimeout: true, timeRemaining: () => 0 }))
-        return requested
-      })
-      vi.stubGlobal('cancelIdleCallback', (handle: number) => pending.delete(handle))
-      const drain = async (rounds: number) => {
-        const before = requested
-        for (let i = 0; i < rounds; i++) {
-          const runs = [...pending.values()]
-          pending.clear()
-          for (const run of runs) run()
-          await new Promise((r) => setTimeout(r, 0))
-        }
-        return requested - before
-      }
-      return { drain, pending, requests: () => requested }
-    }
-
-    /** A store whose database holds one event, then deleted by forget() (while hidden, with `hiddenFirst`). */
+    /** A store whose database holds one event and a segment, then deleted by forget() (while hidden, with `hiddenFirst`). */
     const forgotten = async (hiddenFirst: boolean) => {
-      const store = open()
+      const store = open({ flushDelayMs: 0 })
       store.enqueue(pageView({ id: 'stored' }))
+      await store.setMeta('segment', 'loyal')
       await store.flush()
-      const idle = stubIdle()
       if (hiddenFirst) setVisibility('hidden')
       await store.forget()
-      return { store, ...idle, opens: vi.spyOn(IDBFactory.prototype, 'open') }
+      return { store, opens: vi.spyOn(IDBFactory.prototype, 'open') }
     }
 
-    it('wakes for no flush while it stays hidden, and writes what it queued once shown, with no new event', async () => {
-      const { store, drain, pending, requests, opens } = await forgotten(true)
-      store.enqueue(pageView({ id: 'hidden-1' }))
-      store.enqueue(pageView({ id: 'hidden-2' }))
-      await new Promise((r) => setTimeout(r, 20))
-      expect(await drain(10)).toBe(0) // no idle callback, nor one after another
-      expect(pending.size).toBe(0)
-      expect(opens).not.toHaveBeenCalled() // a page that may be going away does not create the database again
-      expect(await databaseExists()).toBe(false)
-      expect((await store.getEvents()).map((e) => e.id)).toEqual(['hidden-1', 'hidden-2'])
-      const before = requests()
+    it.each([
+      ['shown', false],
+      ['hidden', true],
+    ])('%s: what it tracks and writes from then on stays in memory, through hides, shows and the back/forward cache', async (_, hiddenFirst) => {
+      const { store, opens } = await forgotten(hiddenFirst)
+      store.enqueue(pageView({ id: 'after-1' }))
+      await store.setMeta('segment', 'decided-after')
       setVisibility('visible')
-      expect(requests() - before + (await drain(3))).toBe(1) // the one flush that writes them
-      expect(pending.size).toBe(0)
-      await vi.waitFor(async () => expect((await rawEvents()).map((e) => e.id)).toEqual(['hidden-1', 'hidden-2']))
-    })
-
-    it('events queued before the page is hidden: its hide-time write waits for the page to be shown, without waking it', async () => {
-      const { store, drain, requests, opens } = await forgotten(false)
-      store.enqueue(pageView({ id: 'before-hide' }))
-      setVisibility('hidden')
-      await new Promise((r) => setTimeout(r, 20))
-      expect(await drain(10)).toBe(0) // the flush the enqueue asked for was cancelled by the hide-time write
-      expect(opens).not.toHaveBeenCalled()
-      // Hidden again later (the capture's engagement at the next hide): still nothing written, nothing scheduled.
-      window.dispatchEvent(new Event('pagehide'))
-      store.enqueue(pageView({ id: 'at-pagehide' }))
-      await new Promise((r) => setTimeout(r, 20))
-      expect(await drain(10)).toBe(0)
-      expect(await databaseExists()).toBe(false)
-      const before = requests()
-      setVisibility('visible')
-      store.enqueue(pageView({ id: 'shown' }))
-      expect(requests() - before + (await drain(3))).toBe(1)
-      await vi.waitFor(async () => expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['at-pagehide', 'before-hide', 'shown']))
-    })
-
-    it('left for the back/forward cache: waits there without waking, and writes once restored', async () => {
-      const { store, drain, pending, opens } = await forgotten(false)
-      store.enqueue(pageView({ id: 'before-pagehide' }))
-      // Chromium's order: pagehide, then hidden (here in a later task); restored: visible, then pageshow.
+      store.enqueue(pageView({ id: 'after-2' }))
+      await store.flush()
       window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }))
-      await new Promise((r) => setTimeout(r, 0))
       setVisibility('hidden')
-      await new Promise((r) => setTimeout(r, 20))
-      expect(await drain(10)).toBe(0)
-      expect(opens).not.toHaveBeenCalled()
-      expect(await databaseExists()).toBe(false)
       setVisibility('visible')
       window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))
-      expect(pending.size).toBe(1)
-      await drain(3)
-      await vi.waitFor(async () => expect((await rawEvents()).map((e) => e.id)).toEqual(['before-pagehide']))
+      await store.flush()
+      await new Promise((r) => setTimeout(r, 30))
+      expect(opens).not.toHaveBeenCalled()
+      expect(await databaseExists()).toBe(false)
+      expect(store.mode).toBe('memory')
+      expect((await store.getEvents()).map((e) => e.id)).toEqual(['after-1', 'after-2'])
+      expect(await store.getMeta('segment')).toBe('decided-after')
+      const exported = await store.exportData()
+      expect(exported.storage).toBe('memory')
+      expect(exported.events.map((e) => e.id)).toEqual(['after-1', 'after-2'])
     })
   })
 

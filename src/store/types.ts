@@ -137,9 +137,9 @@ export interface EventStore {
   setPersist(persist: boolean): Promise<void>
   /**
    * Deletes everything: queued and in-memory events, meta, the database itself and the segment hint cookie
-   * (`personalize.segmentHint`), whatever the options say now. Persistence stays
-   * as it was, so call `setPersist(false)` first when the shopper also withdraws consent. Rejects like
-   * `setPersist(false)` when another tab blocks the deletion.
+   * (`personalize.segmentHint`), whatever the options say now. Persistence is turned off for the rest of the
+   * page (events tracked from now on are kept in memory; `setPersist(true)` turns it on again), so nothing the
+   * page held before comes back. Rejects like `setPersist(false)` when another tab blocks the deletion.
    */
   forget(): Promise<void>
   /** Everything kept about the shopper, as JSON-serialisable data (for a shopper's data-access request). */

@@ -305,14 +305,29 @@ describe('requests, cookies and storage', () => {
     expect(await databaseNames(a)).toEqual([])
     expect((await probes(b)).escaped).toEqual([])
     await b.close()
+    // Nor does the page that forgot write again: what it tracks from now on stays in its memory.
+    await shop(a)
+    expect(await databaseNames(a)).toEqual([])
+    expect(await a.evaluate(() => (window as unknown as SegletWindow).Seglet.exportData().then((d) => d.storage))).toBe('memory')
 
-    // The panel's "Forget me" button.
+    // The next page load stores again (consent granted); then the panel's "Forget me" button.
+    await a.goto(h.baseUrl + tagPage({ consent: 'granted' }))
     await shop(a)
     expect(await databaseNames(a)).toEqual(['seglet'])
     await a.goto(h.baseUrl + tagPage({ consent: 'granted' }) + '&seglet=debug')
     await a.waitForSelector('seglet-panel')
     await clickPanelButton(a, 'Forget me')
     await a.waitForFunction(() => document.querySelector('seglet-panel')?.shadowRoot?.querySelector('.status')?.textContent?.startsWith('Done.'))
+    expect(await databaseNames(a)).toEqual([])
+    // Shown again after another tab: the page view's visible time from before "Forget me" is not written back.
+    await a.evaluate(() => {
+      for (const state of ['hidden', 'visible']) {
+        Object.defineProperty(document, 'visibilityState', { value: state, configurable: true })
+        document.dispatchEvent(new Event('visibilitychange'))
+      }
+      return (window as unknown as SegletWindow).Seglet.flush()
+    })
+    await a.waitForTimeout(300)
     expect(await databaseNames(a)).toEqual([])
     await a.close()
   })
