@@ -89,3 +89,32 @@ describe('the retention pass over cached files', () => {
 })
 
 afterEach(() => vi.restoreAllMocks())
+
+describe("the retention pass over the private reports' session records", () => {
+  it('deletes the records of sessions that started more than retentionDays ago, and keeps the others as they are', async () => {
+    const dbName = `prune-sessions-${Math.random()}`
+    const day = 86_400_000
+    const now = Date.now()
+    const record = (daysAgo: number) => ({ start: now - daysAgo * day, context: { packId: 'p', segmentLeaves: 4, valueLeaves: 3 }, segmentLeaf: 1, arm: 'none' })
+    const earlier = createStore({ dbName, persist: true, retentionDays: 30 })
+    await earlier.setMeta('report-sessions', [record(2), record(29), record(40)])
+    earlier.enqueue({ id: 'a', ts: now - 1000, type: 'page_view', url: '/', pageType: 'home' } as never)
+    await earlier.close()
+
+    const store = createStore({ dbName, persist: true, retentionDays: 30 })
+    store.enqueue({ id: 'b', ts: now, type: 'page_view', url: '/cart', pageType: 'cart' } as never)
+    await store.flush()
+    expect(await store.getMeta('report-sessions')).toEqual([record(2), record(29)])
+    await store.close()
+
+    // All past retention: none left; a record without a start is of no session and goes too.
+    const later = createStore({ dbName, persist: true, retentionDays: 1 })
+    await later.setMeta('report-sessions', [record(2), { context: {} }])
+    await later.close()
+    const last = createStore({ dbName, persist: true, retentionDays: 1 })
+    last.enqueue({ id: 'c', ts: now, type: 'page_view', url: '/', pageType: 'home' } as never)
+    await last.flush()
+    expect(await last.getMeta('report-sessions')).toEqual([])
+    await last.close()
+  })
+})

@@ -4,12 +4,23 @@ import type { Reader } from '../createReader'
 import type { SegletExport, StorageMode } from '../types'
 import { requestResult } from './requestResult'
 import { transactionDone } from './transactionDone'
+import { SEGMENT_HINT_COOKIE } from '../../personalize/constants'
+
+/** Seglet's cookie on this document, when it has it (the segment hint); none without a document or its cookies. */
+function readOwnCookies(): Record<string, string> {
+  try {
+    for (const pair of document.cookie.split('; ')) if (pair.startsWith(SEGMENT_HINT_COOKIE + '=')) return { [SEGMENT_HINT_COOKIE]: pair.slice(SEGMENT_HINT_COOKIE.length + 1) }
+  } catch {
+    // No document (server), or a sandboxed one without cookies.
+  }
+  return {}
+}
 
 /**
  * The `exportData()` document of what the store keeps: every event and meta entry, read in one transaction
  * through `reader`, the events passed through `withUnsaved` (merged with what is not written yet, retention
  * applied) and the meta entries with those of `memoryMeta` IndexedDB holds none for (as `getMeta()` reads them), caches (verified model packs) left out since they are not
- * data about the shopper. Part of the store's rarely used code: the script-tag build loads it with the
+ * data about the shopper, and the segment hint cookie when the document has it. Part of the store's rarely used code: the script-tag build loads it with the
  * retention pass (`seglet-prune.min.js`).
  *
  * @example
@@ -39,5 +50,6 @@ export async function exportStored(
     storage: getMode(),
     events: withUnsaved(events),
     meta: Object.fromEntries([...memoryMeta, ...meta].filter(([key]) => !key.startsWith(CACHE_META_PREFIX))),
+    cookies: readOwnCookies(),
   }
 }
