@@ -39,6 +39,20 @@ describe('the open transparency panel follows the page', () => {
     expect(panelText()).not.toContain('No segment yet')
   })
 
+  it('lists the segment hint cookie once a decision wrote it, and no longer after forget()', async () => {
+    const seglet = start({ personalize: { segmentHint: true } })
+    await browse(seglet)
+    await expect.poll(() => document.cookie, { timeout: 10_000 }).toContain('seglet_hint=')
+    seglet.showPanel()
+    const stored = () => document.querySelector(PANEL_TAG)?.shadowRoot?.querySelector('.stored')?.textContent ?? ''
+    await expect.poll(stored, { timeout: 10_000 }).toContain('seglet_hint, for 30 minutes')
+    await seglet.forget()
+    seglet.hidePanel()
+    seglet.showPanel()
+    await expect.poll(stored, { timeout: 10_000 }).toContain('Only while this page is open')
+    expect(stored()).not.toContain('seglet_hint')
+  })
+
   it('clears the segment when the page calls forget(), not only on its own button', async () => {
     const seglet = start()
     await browse(seglet)

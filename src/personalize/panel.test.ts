@@ -116,6 +116,19 @@ describe('createPanel', () => {
     expect(text()).toContain('Only while this page is open')
   })
 
+  it('tells of the segment hint cookie when the device holds it, and only then; its footer does not say that nothing leaves the device', async () => {
+    const { panel } = make({ getStoredSummary: async () => ({ events: 3, mode: 'indexeddb' as const, consent: 'granted', segmentHint: true }) })
+    panel.show()
+    await vi.waitFor(() => expect(text()).toContain('Cookieseglet_hint, for 30 minutes: your segment and a rough band of your chance to buy, sent to this shop'))
+    expect(text()).toContain('only what this panel lists is sent to the shop')
+    expect(text()).not.toContain('stays on this device')
+    panel.destroy()
+    const without = make({ getStoredSummary: async () => ({ events: 3, mode: 'indexeddb' as const, consent: 'granted' }) })
+    without.panel.show()
+    await vi.waitFor(() => expect(text()).toContain('In this browser (IndexedDB)'))
+    expect(text()).not.toContain('seglet_hint')
+  })
+
   it('speaks to the shopper: no zero or absent feature, no page statistics, no training-data figures', () => {
     const { panel } = make({
       getSegment: () => ({
@@ -439,6 +452,8 @@ const GERMAN: Required<PanelText> = {
   consentGranted: 'erteilt',
   consentPending: 'noch nicht gefragt',
   consentDenied: 'verweigert',
+  cookie: 'Cookie',
+  segmentHintCookie: 'seglet_hint, 30 Minuten: Ihr Segment und grob Ihre Kaufwahrscheinlichkeit, mit den Seiten an den Shop gesendet',
   couldNotBeRead: 'Konnte nicht gelesen werden.',
   reports: 'Private Berichte an diesen Shop',
   reportsIntro: 'Höchstens einmal am Tag sendet dieser Browser einen kleinen, verrauschten Bericht.',

@@ -23,6 +23,12 @@ export interface StoredSummary {
   mode: 'indexeddb' | 'memory'
   /** Consent state (`granted`, `pending`, `denied`). */
   consent: string
+  /**
+   * The device holds the segment hint cookie (`seglet_hint`, `personalize.segmentHint`), which the browser sends
+   * to the shop's server with its pages: the panel says so.
+   * @default false
+   */
+  segmentHint?: boolean
 }
 
 /** Options of `createPanel()`. */
@@ -306,6 +312,7 @@ export function createPanel(options: PanelOptions): Panel {
         rows.push([say(doc, 'storage'), say(doc, summary.mode === 'indexeddb' ? 'storageIndexedDb' : 'storageMemory')])
         const consent = CONSENT_WORDS[summary.consent]
         rows.push([say(doc, 'consent'), consent ? say(doc, consent) : summary.consent])
+        if (summary.segmentHint) rows.push([say(doc, 'cookie'), say(doc, 'segmentHintCookie')])
         stored.replaceChildren(heading(), definitionList(doc, rows))
       })
       .catch((error: unknown) => {

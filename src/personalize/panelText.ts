@@ -104,6 +104,10 @@ export interface PanelText {
   consentPending?: string
   /** @default 'refused: nothing is kept after this page' */
   consentDenied?: string
+  /** @default 'Cookie' */
+  cookie?: string
+  /** @default 'seglet_hint, for 30 minutes: your segment and a rough band of your chance to buy, sent to this shop with its pages so they can be adapted as they load' */
+  segmentHintCookie?: string
   /** @default 'Could not be read.' */
   couldNotBeRead?: string
   /** @default 'Private reports to this shop' */
@@ -153,7 +157,7 @@ export interface PanelText {
   downloaded?: PanelTemplate<{ fileName: string }>
   /** @default 'Sorry, your data could not be exported.' */
   exportFailed?: string
-  /** @default 'Seglet works inside your browser: what you do on this shop stays on this device.' */
+  /** @default 'Seglet works inside your browser: what you do on this shop is kept on this device, and only what this panel lists is sent to the shop.' */
   note?: string
 }
 
@@ -190,6 +194,8 @@ export const PANEL_TEXT_EN = {
   consentGranted: 'given',
   consentPending: 'not asked yet: nothing new is kept after this page, and what earlier visits stored is not read',
   consentDenied: 'refused: nothing is kept after this page',
+  cookie: 'Cookie',
+  segmentHintCookie: 'seglet_hint, for 30 minutes: your segment and a rough band of your chance to buy, sent to this shop with its pages so they can be adapted as they load',
   couldNotBeRead: 'Could not be read.',
   reports: 'Private reports to this shop',
   reportsIntro:
@@ -213,7 +219,7 @@ export const PANEL_TEXT_EN = {
   deleteFailed: 'Sorry, your data could not be deleted.',
   downloaded: 'Your data was downloaded as {fileName}.',
   exportFailed: 'Sorry, your data could not be exported.',
-  note: 'Seglet works inside your browser: what you do on this shop stays on this device.',
+  note: 'Seglet works inside your browser: what you do on this shop is kept on this device, and only what this panel lists is sent to the shop.',
 } as const
 
 /** A key of the panel's words. */

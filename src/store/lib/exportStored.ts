@@ -5,16 +5,7 @@ import type { SegletExport, StorageMode } from '../types'
 import { requestResult } from './requestResult'
 import { transactionDone } from './transactionDone'
 import { SEGMENT_HINT_COOKIE } from '../../personalize/constants'
-
-/** Seglet's cookie on this document, when it has it (the segment hint); none without a document or its cookies. */
-function readOwnCookies(): Record<string, string> {
-  try {
-    for (const pair of document.cookie.split('; ')) if (pair.startsWith(SEGMENT_HINT_COOKIE + '=')) return { [SEGMENT_HINT_COOKIE]: pair.slice(SEGMENT_HINT_COOKIE.length + 1) }
-  } catch {
-    // No document (server), or a sandboxed one without cookies.
-  }
-  return {}
-}
+import { readSegmentHintCookie } from '../../personalize/readSegmentHintCookie'
 
 /**
  * The `exportData()` document of what the store keeps: every event and meta entry, read in one transaction
@@ -43,6 +34,7 @@ export async function exportStored(
     ])
     return { events: reader.readable(records), meta: metaKeys.map((key, i): [string, unknown] => [String(key), metaValues[i]]) }
   })
+  const hint = readSegmentHintCookie()
   return {
     format: 'seglet-export',
     version: 1,
@@ -50,6 +42,6 @@ export async function exportStored(
     storage: getMode(),
     events: withUnsaved(events),
     meta: Object.fromEntries([...memoryMeta, ...meta].filter(([key]) => !key.startsWith(CACHE_META_PREFIX))),
-    cookies: readOwnCookies(),
+    cookies: hint === undefined ? {} : { [SEGMENT_HINT_COOKIE]: hint },
   }
 }
