@@ -11,9 +11,9 @@ export const BUDGETS = {
   'seglet-blocks.min.js': 1.25 * 1024,
   /**
    * The store's retention pass and `exportData()` document, loaded on a page that must prune (a returning shopper's) or export.
-   * 1.25 KB since retention also covers the private reports' session records and the export names the segment hint cookie.
+   * 1.125 KB since retention also covers the private reports' session records.
    */
-  'seglet-prune.min.js': 1.25 * 1024,
+  'seglet-prune.min.js': 1.125 * 1024,
   /** The lazily loaded model runtime (tfjs-core, CPU kernels) with both shipped model packs. */
   'seglet-model.min.js': 60 * 1024,
   /**

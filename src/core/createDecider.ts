@@ -9,7 +9,6 @@ import { checkPanelText } from '../personalize/panelText'
 import { onSegmentMarkerChange } from '../personalize/onSegmentMarkerChange'
 import { clearSegmentHint } from '../personalize/clearSegmentHint'
 import { writeSegmentHint } from '../personalize/writeSegmentHint'
-import { readSegmentHintCookie } from '../personalize/readSegmentHintCookie'
 import type { Consent } from '../privacy'
 import type { Explanation, Segment, SegmentEngine } from '../segments'
 import { createSegmentEngine } from '../segments'
@@ -381,7 +380,7 @@ export function createDecider(ctx: DeciderContext): Decider {
         explain: () => lastReasons(),
         getStoredSummary: async () => {
           const events = await store.getEvents()
-          return { events: events.length, oldest: events[0]?.ts, mode: store.mode, consent: ctx.getConsent(), segmentHint: readSegmentHintCookie() !== undefined }
+          return { events: events.length, oldest: events[0]?.ts, mode: store.mode, consent: ctx.getConsent(), segmentHint: !!ctx.personalize?.segmentHint && ctx.getConsent() == 'granted' && store.mode == 'indexeddb' && personalizer.getSegment()?.arm != 'holdout' }
         },
         forget: ctx.forget,
         getReportSummary: ctx.reports ? () => readReportSummary(store, ctx.reports!) : undefined,

@@ -39,7 +39,7 @@ describe('the open transparency panel follows the page', () => {
     expect(panelText()).not.toContain('No segment yet')
   })
 
-  it('lists the segment hint cookie once a decision wrote it, and no longer after forget()', async () => {
+  it('lists the segment hint cookie where the shop turned it on, and no longer after forget() (the page writes none then)', async () => {
     const seglet = start({ personalize: { segmentHint: true } })
     await browse(seglet)
     await expect.poll(() => document.cookie, { timeout: 10_000 }).toContain('seglet_hint=')
@@ -50,6 +50,16 @@ describe('the open transparency panel follows the page', () => {
     seglet.hidePanel()
     seglet.showPanel()
     await expect.poll(stored, { timeout: 10_000 }).toContain('Only while this page is open')
+    expect(stored()).not.toContain('seglet_hint')
+  })
+
+  it('does not list the segment hint cookie in the holdout arm, which gets none', async () => {
+    const seglet = start({ personalize: { segmentHint: true, holdout: 1 } })
+    await browse(seglet)
+    await expect.poll(() => seglet.getSegment()?.arm, { timeout: 10_000 }).toBe('holdout')
+    seglet.showPanel()
+    const stored = () => document.querySelector(PANEL_TAG)?.shadowRoot?.querySelector('.stored')?.textContent ?? ''
+    await expect.poll(stored, { timeout: 10_000 }).toContain('In this browser (IndexedDB)')
     expect(stored()).not.toContain('seglet_hint')
   })
 

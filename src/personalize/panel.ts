@@ -24,8 +24,9 @@ export interface StoredSummary {
   /** Consent state (`granted`, `pending`, `denied`). */
   consent: string
   /**
-   * The device holds the segment hint cookie (`seglet_hint`, `personalize.segmentHint`), which the browser sends
-   * to the shop's server with its pages: the panel says so.
+   * The shop turned the segment hint on and consent is granted: a cookie (`seglet_hint`, `personalize.segmentHint`)
+   * holds the segment and an intent band, which the browser sends to the shop's server with its pages. The panel
+   * says so. (Seglet never reads `document.cookie`: this is what the page's options say, not what the jar holds.)
    * @default false
    */
   segmentHint?: boolean

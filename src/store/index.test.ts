@@ -848,17 +848,7 @@ describe('forget and export', () => {
     expect(Number.isNaN(Date.parse(exported.exportedAt))).toBe(false)
     const memoryOnly = open({ persist: false })
     memoryOnly.enqueue(unsaved)
-    expect(await memoryOnly.exportData()).toMatchObject({ storage: 'memory', events: [unsaved], meta: {}, cookies: {} })
-  })
-
-  it('exportData() names the segment hint cookie the device holds, and no other cookie of the page', async () => {
-    document.cookie = 'cart=3; Path=/'
-    document.cookie = 'seglet_hintx=other; Path=/'
-    const store = open()
-    expect((await store.exportData()).cookies).toEqual({})
-    document.cookie = 'seglet_hint=casual-browser.low; Path=/'
-    expect((await store.exportData()).cookies).toEqual({ seglet_hint: 'casual-browser.low' })
-    for (const name of ['cart', 'seglet_hintx', 'seglet_hint']) document.cookie = `${name}=; Max-Age=0; Path=/`
+    expect(await memoryOnly.exportData()).toMatchObject({ storage: 'memory', events: [unsaved], meta: {} })
   })
 })
 

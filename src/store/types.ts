@@ -84,12 +84,6 @@ export interface SegletExport {
   events: StoredEvent[]
   /** Every meta entry kept about the shopper (the last segment); caches such as model packs are left out. */
   meta: Record<string, unknown>
-  /**
-   * Seglet's cookies on this device: the segment hint (`seglet_hint`: a segment id and an intent band, which the
-   * browser sends to the shop's server with its pages for 30 minutes) when the shop turned it on; `{}` otherwise.
-   * Absent where there is no document (the inert Seglet of a server render).
-   */
-  cookies?: Record<string, string>
 }
 
 /**

@@ -4,14 +4,12 @@ import type { Reader } from '../createReader'
 import type { SegletExport, StorageMode } from '../types'
 import { requestResult } from './requestResult'
 import { transactionDone } from './transactionDone'
-import { SEGMENT_HINT_COOKIE } from '../../personalize/constants'
-import { readSegmentHintCookie } from '../../personalize/readSegmentHintCookie'
 
 /**
  * The `exportData()` document of what the store keeps: every event and meta entry, read in one transaction
  * through `reader`, the events passed through `withUnsaved` (merged with what is not written yet, retention
  * applied) and the meta entries with those of `memoryMeta` IndexedDB holds none for (as `getMeta()` reads them), caches (verified model packs) left out since they are not
- * data about the shopper, and the segment hint cookie when the document has it. Part of the store's rarely used code: the script-tag build loads it with the
+ * data about the shopper. Part of the store's rarely used code: the script-tag build loads it with the
  * retention pass (`seglet-prune.min.js`).
  *
  * @example
@@ -34,7 +32,6 @@ export async function exportStored(
     ])
     return { events: reader.readable(records), meta: metaKeys.map((key, i): [string, unknown] => [String(key), metaValues[i]]) }
   })
-  const hint = readSegmentHintCookie()
   return {
     format: 'seglet-export',
     version: 1,
@@ -42,6 +39,5 @@ export async function exportStored(
     storage: getMode(),
     events: withUnsaved(events),
     meta: Object.fromEntries([...memoryMeta, ...meta].filter(([key]) => !key.startsWith(CACHE_META_PREFIX))),
-    cookies: hint === undefined ? {} : { [SEGMENT_HINT_COOKIE]: hint },
   }
 }
