@@ -52,4 +52,4 @@ export const ENTRY_BUDGETS = {
  * the README's npm quick start bundled with code splitting and minified, the lazily imported parts in chunks of
  * their own (scripts/measure-entry.mjs, measureApp()). Checked by `npm test`. Keep README.md's size table in sync.
  */
-export const APP_BUDGET = 13.5 * 1024
+export const APP_BUDGET = 13.5 * 1024 + 64 // 64 B since the blocks watcher looks at what a DOM change added, not the whole page

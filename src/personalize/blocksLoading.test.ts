@@ -150,3 +150,45 @@ describe('a decision while the blocks\' code loads', () => {
     expect(html().classList.contains(PENDING_CLASS)).toBe(false)
   })
 })
+
+describe('a page without blocks at start', () => {
+  it('loads the blocks\' code for a block added later, nested or set by attribute, and not for other changes', async () => {
+    for (const add of [
+      (host: HTMLElement) => (host.innerHTML = '<ul><li><span data-seglet-show="deal-seeker" hidden>x</span></li></ul>'),
+      (host: HTMLElement) => (host.innerHTML = '<p data-seglet-intent-above="0.5" hidden>x</p>'),
+      (host: HTMLElement) => host.querySelector('p')!.setAttribute('data-seglet-hide', 'casual'),
+    ]) {
+      document.body.innerHTML = '<div id="host"><p>text</p></div>'
+      const host = document.getElementById('host')!
+      const { loader } = start([], { antiFlicker: false })
+      // A ticker's text and an element without a block load nothing.
+      host.querySelector('p')!.textContent = 'changed'
+      host.append(document.createElement('div'))
+      await tick()
+      expect(loader.load).not.toHaveBeenCalled()
+      add(host)
+      await tick()
+      expect(loader.load).toHaveBeenCalledTimes(1)
+      stop?.()
+      stop = undefined
+    }
+  })
+
+  it('does not search the whole page on each DOM change: a ticker and appended cards cost what they add', async () => {
+    document.body.innerHTML = '<div id="grid"></div><p id="ticker">0</p>' + '<div><span>filler</span></div>'.repeat(200)
+    const { loader } = start([], { antiFlicker: false })
+    const whole = vi.spyOn(Document.prototype, 'querySelector')
+    const grid = document.getElementById('grid')!
+    const ticker = document.getElementById('ticker')!
+    for (let i = 0; i < 20; i++) {
+      ticker.textContent = String(i)
+      const card = document.createElement('article')
+      card.innerHTML = '<h3>card</h3><button>Add to cart</button>'
+      grid.append(card)
+      await tick()
+    }
+    expect(whole).not.toHaveBeenCalled()
+    expect(loader.load).not.toHaveBeenCalled()
+    whole.mockRestore()
+  })
+})

@@ -63,23 +63,29 @@ export function createBlocks(doc: Document, getSegment: () => Segment | null, on
     queue = []
     try {
       const segment = getSegment()
-      const tokens = segmentTokens(segment)
+      let tokens: ReadonlySet<string> | undefined
+      // The segment's ids only when a block is there to evaluate: most mutations of a busy page touch none.
+      const check = (element: Element) => evaluate(element, segment, (tokens ??= segmentTokens(segment)))
+      let removed = false
       for (const record of records) {
         if (record.type === 'attributes') {
-          evaluate(record.target as Element, segment, tokens)
+          check(record.target as Element)
           continue
         }
         record.addedNodes.forEach((node) => {
           if (node.nodeType !== 1) return
           const element = node as Element
-          evaluate(element, segment, tokens)
-          element.querySelectorAll(SELECTOR).forEach((inner) => evaluate(inner, segment, tokens))
+          if (element.matches(SELECTOR) || original.has(element)) check(element)
+          element.querySelectorAll(SELECTOR).forEach(check)
         })
-        if (record.removedNodes.length > 0) {
-          original.forEach((_, element) => {
-            if (!element.isConnected) release(element)
-          })
-        }
+        record.removedNodes.forEach((node) => (removed ||= node.nodeType === 1))
+      }
+      // Blocks that left the page get their own state back: one pass per batch, not one per record (a framework that
+      // removes 50 rows one by one makes 50 records), and none when no element was removed (a ticker's text).
+      if (removed) {
+        original.forEach((_, element) => {
+          if (!element.isConnected) release(element)
+        })
       }
     } catch (error) {
       reportSafely(onError, 'Updating data-seglet blocks failed', error)

@@ -329,3 +329,57 @@ describe('anti-flicker', () => {
     expect(html().classList.contains('seglet-pending')).toBe(false)
   })
 })
+
+describe('blocks in removed subtrees', () => {
+  it('gives back its hidden state to a block removed with its container, one by one or all at once', async () => {
+    const { p } = make()
+    p.start()
+    p.apply(dealSeeker())
+    const list = document.createElement('ul')
+    list.innerHTML = '<li><span id="a" data-seglet-show="casual"></span></li><li><b><span id="b" data-seglet-show="casual"></span></b></li>'
+    const keep = document.createElement('div')
+    keep.innerHTML = '<span id="c" data-seglet-show="casual"></span>'
+    document.body.append(list, keep)
+    await tick()
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => document.getElementById(id)!)
+    expect([a.hidden, b.hidden, c.hidden]).toEqual([true, true, true])
+    // A framework's commit: rows removed one by one, text replaced (no element removed).
+    while (list.firstChild) list.removeChild(list.firstChild)
+    keep.append('text')
+    await tick()
+    expect([a.hidden, b.hidden, c.hidden]).toEqual([false, false, true])
+    // Moved, not removed: still managed.
+    document.body.append(c)
+    await tick()
+    expect(c.hidden).toBe(true)
+  })
+
+  it('checks the blocks it manages once per batch of changes, not once per removed node, and not for text', async () => {
+    const { p } = make()
+    p.start()
+    p.apply(dealSeeker())
+    const blocks = document.createElement('div')
+    blocks.innerHTML = '<span data-seglet-show="casual"></span>'.repeat(40)
+    const rows = document.createElement('ul')
+    rows.innerHTML = '<li>row</li>'.repeat(50)
+    document.body.append(blocks, rows)
+    await tick()
+    const connected = Object.getOwnPropertyDescriptor(Node.prototype, 'isConnected')!
+    let reads = 0
+    Object.defineProperty(Node.prototype, 'isConnected', { configurable: true, get(this: Node) { reads++; return connected.get!.call(this) } })
+    try {
+      // A framework's commit: 50 rows removed one by one (50 records), then a ticker's text.
+      while (rows.firstChild) rows.removeChild(rows.firstChild)
+      await tick()
+      expect(reads).toBeLessThanOrEqual(40)
+      reads = 0
+      for (let i = 0; i < 10; i++) {
+        blocks.firstElementChild!.textContent = String(i)
+        await tick()
+      }
+      expect(reads).toBe(0)
+    } finally {
+      Object.defineProperty(Node.prototype, 'isConnected', connected)
+    }
+  })
+})

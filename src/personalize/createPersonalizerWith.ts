@@ -155,7 +155,11 @@ export function createPersonalizerWith(options: PersonalizeOptions, onError: Err
             // No block yet: the code is loaded when the first one appears (an app that renders later).
             const View = doc!.defaultView
             if (View && typeof View.MutationObserver === 'function') {
-              watcher = new View.MutationObserver(() => doc?.querySelector(BLOCK_SELECTOR) && loadBlocks(source))
+              // Only what the mutations added is looked at (or a block attribute set): a page whose DOM keeps
+              // changing (a ticker, a carousel) is not searched whole on every change.
+              watcher = new View.MutationObserver((records) =>
+                records.some((r) => r.attributeName || [...r.addedNodes].some((n) => (n as Element).matches?.(BLOCK_SELECTOR) || (n as Element).querySelector?.(BLOCK_SELECTOR))) && loadBlocks(source),
+              )
               watcher.observe(doc!, { childList: true, subtree: true, attributeFilter: [...BLOCK_ATTRIBUTES] })
             }
         }

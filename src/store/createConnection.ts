@@ -30,7 +30,10 @@ export interface Connection {
   readonly created: boolean
   /** The database to write to, opened if needed; `undefined` means memory. */
   open(): Promise<Database | undefined>
-  /** The database to read from; opened if persisting, but never re-created after this page deleted it. */
+  /**
+   * The database to read from: the one still connected in state `failed` (a write hit the quota), else as `open()`.
+   * Never re-creates a database this page deleted: `forget()` and withdrawn consent leave the state `memory`.
+   */
   read(): Promise<Database | undefined>
   /** Consent changed: `false` drops the connection (state `memory`); `true` persists again, unless failed or closed. */
   setPersist(persist: boolean): void
@@ -60,8 +63,6 @@ export function createConnection(
   let db: Database | undefined
   let createdDb: Database | undefined
   let opening: Promise<Database | undefined> | undefined
-  /** Deleted by this page and not written since: a read must not re-create an empty database. */
-  let deleted = false
   let reported = false
 
   const reportOnce = (error: StorageError) => {
@@ -120,11 +121,14 @@ export function createConnection(
 
   /** Deletes the database; resolves with whether there was one. */
   const remove = async (): Promise<boolean> => {
-    deleted = true
-    // Let a pending open settle, so its connection is either ours to close or already closed. Without one,
-    // the deletion is requested at once: an open that consent granted again in the same task waits behind it.
+    // Called in state `memory` (persistence turned off first, by both callers, so nothing writes the database
+    // back meanwhile), `failed` or `closed`. Let a pending open settle, so its connection is either ours to close
+    // or already closed. Without one, the deletion is requested at once: an open that consent granted again in
+    // the same task waits behind it.
     if (opening) await opening
     drop()
+    // Persistence turned on again while that open settled (consent withdrawn and granted again): it opened the
+    // connection dropped here, so the next write opens a new one, behind the deletion.
     if (state === 'open') state = 'opening'
     return !!getIndexedDB() && deleteDatabase(dbName, DELETE_TIMEOUT_MS)
   }
@@ -146,11 +150,8 @@ export function createConnection(
     get created() {
       return !!db && db === createdDb
     },
-    open() {
-      deleted = false
-      return open()
-    },
-    read: () => (db || deleted ? Promise.resolve(db) : open()),
+    open,
+    read: () => (db ? Promise.resolve(db) : open()),
     setPersist(next) {
       if (state === 'failed' || state === 'closed') return
       if (next) {

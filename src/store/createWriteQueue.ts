@@ -167,13 +167,10 @@ export function createWriteQueue(
       db && state === 'open'
         ? writeTo(db, batch, prune)
         : state === 'opening'
-          ? // A page being left does not create a database it deleted (forget()): a page frozen in the back/forward
-            // cache a moment after would leave it half-made, every other page of the shop waiting behind it. Its
-            // events wait in the queue for the page to be shown again.
-            (leaving ? connection.read : connection.open)().then((conn) =>
+          ? connection.open().then((conn) =>
               conn && connection.state === 'open'
                 ? writeTo(conn, batch, prune)
-                : // Deleted while it opened (consent withdrawn and granted again, forget()): that connection is
+                : // Deleted while it opened (consent withdrawn and granted again): that connection is
                   // closed; what is still in flight is written on a new one, by the next flush. A hidden page schedules
                   // none: it would find the page hidden again, and a background tab would wake every flushDelayMs for
                   // nothing; the page shown again schedules it. A page being left while still visible does (it runs
@@ -238,9 +235,8 @@ export function createWriteQueue(
         return
       }
       queued.set(event.id, event)
-      // Open early (off the caller's stack), so a `pagehide` soon after can still write synchronously; a database
-      // this page deleted is created again by a write, not here (see writeSlice).
-      if (connection.state === 'opening') queueMicrotask(connection.read)
+      // Open early (off the caller's stack), so a `pagehide` soon after can still write synchronously.
+      if (connection.state === 'opening') queueMicrotask(connection.open)
       if (hiding || isHidden()) {
         if (!leavingFlush) {
           leavingFlush = true
