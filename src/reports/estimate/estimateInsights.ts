@@ -39,7 +39,7 @@ const noBar: Bar = () => -INFINITE
  * it shows lean high: their lower end is then the one that allows for it (`shownLow`), which keeps the intervals
  * shown at their 95%.
  */
-function estimate(value: number, variance: number, ready: boolean, bar: Bar, forgedBound: number): Estimate {
+function estimate(value: number, variance: number, ready: boolean, bar: Bar, forgedBound: number, ends: Ends | null = null): Estimate {
   if (!Number.isFinite(value) || !Number.isFinite(variance)) return notComputable()
   const v = Math.max(variance, 0)
   const sd = Math.sqrt(v)
@@ -47,8 +47,38 @@ function estimate(value: number, variance: number, ready: boolean, bar: Bar, for
   const at = bar(2 * half)
   // A zero variance is a sample too small to show its spread (every report alike), never a certain estimate.
   const enough = v > 0 && ready && value >= at
-  const low = enough && Number.isFinite(at) ? shownLow(value, sd, at) : value - half
-  return { value, variance: v, low, high: value + half, enough, forgedBound }
+  const plainLow = ends ? ends.low : value - half
+  const low = enough && Number.isFinite(at) ? Math.min(shownLow(value, sd, at), plainLow) : plainLow
+  return { value, variance: v, low, high: ends ? ends.high : value + half, enough, forgedBound }
+}
+
+/** The ends of a 95% interval where they are not value ± 1.96 sd. */
+interface Ends {
+  low: number
+  high: number
+}
+
+/**
+ * The 95% score interval of a proportion estimated at `value` whose error is the mechanism's, of variance
+ * `mechanism`, plus the sampling error of a proportion P among `answers` sessions, P(1 − P)·`unsampled`/`answers`:
+ * the truths P with (value − P)² ≤ z²(mechanism + P(1 − P)·unsampled/answers), Wilson's interval when the mechanism
+ * adds nothing. value ± 1.96 sd takes the sampling variance at the estimate, so the further an estimate of a rare
+ * proportion falls below its truth, the narrower its interval. In 2,000 simulated shops of 20,000 reports at ε = 8
+ * (800 arm answers), the holdout share's lay wholly below the truth 3.6% of the time and above it 2.0%, the holdout
+ * conversion's (80 sessions, a dozen orders) 3.8% and 1.3%; at 3,000 reports the treatment conversions shown held
+ * the truth 93.9% of the time (`coverage.test.ts` checks the lean). Null when no truth fits (an estimate far
+ * outside 0–1 with little mechanism noise): the caller keeps value ± 1.96 sd.
+ */
+function scoreEnds(value: number, mechanism: number, unsampled: number, answers: number): Ends | null {
+  if (!(answers > 0) || !Number.isFinite(mechanism)) return null
+  const a = (Z2 * unsampled) / answers
+  const m = Z2 * Math.max(0, mechanism)
+  // (1 + a)P² − (2·value + a)P + value² − m = 0.
+  const disc = 4 * a * value * (1 - value) + a * a + 4 * m * (1 + a)
+  if (!(disc >= 0)) return null
+  const mid = (2 * value + a) / (2 * (1 + a))
+  const half = Math.sqrt(disc) / (2 * (1 + a))
+  return { low: mid - half, high: mid + half }
 }
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x))
@@ -72,6 +102,22 @@ const dot = (w: Vector, c: Vector) => {
 function ratioBound(x: number, y: number, dx: number, dy: number): number {
   const ay = Math.abs(y)
   return ay > dy ? (ay * dx + Math.abs(x) * dy) / (ay * (ay - dy)) : INFINITE
+}
+
+/**
+ * The ends of the 95% interval of a difference t − h of two rates from their own score intervals (Newcombe's
+ * method, MOVER): low = d − √((t − t.low)² + (h.high − h)²), high = d + √((t.high − t)² + (h − h.low)²), with z² ×
+ * `covariance` added under each root: what the mechanism's noise shared by the two rates (one question's counts)
+ * adds to the variance of the difference beyond theirs, −2 cov. Null (value ± 1.96 sd) without both intervals.
+ */
+function moverEnds(t: { r: number; ends: Ends | null }, h: { r: number; ends: Ends | null }, covariance: number): Ends | null {
+  if (!t.ends || !h.ends) return null
+  const d = t.r - h.r
+  const shared = Z2 * covariance
+  const below = (t.r - t.ends.low) ** 2 + (h.ends.high - h.r) ** 2 + shared
+  const above = (t.ends.high - t.r) ** 2 + (h.r - h.ends.low) ** 2 + shared
+  if (!(below >= 0 && above >= 0)) return null
+  return { low: d - Math.sqrt(below), high: d + Math.sqrt(above) }
 }
 
 /** Product of two independent estimates (different questions). */
@@ -111,13 +157,14 @@ function finiteModelOf(mechanism: FiniteMechanism, n: number, counts: Vector, se
   const unsampled = settings.total > 0 ? Math.max(0, 1 - n / settings.total) : 1
   const enoughReports = n >= settings.minReports
 
-  /** Share of all sessions with a value weighted 1 in `w`. */
-  const share = (w: Vector): Estimate => {
+  /** Share of all sessions with a value weighted 1 in `w`; with `score`, its interval is the score interval (`scoreEnds`). */
+  const share = (w: Vector, score = false): Estimate => {
     if (n === 0) return notComputable()
     const p = dot(w, c) / n
-    const variance = linearVariance(w) / (n * n) + proportionVariance(dot(w, c), n, unsampled)
+    const mechanismVariance = linearVariance(w) / (n * n)
+    const variance = mechanismVariance + proportionVariance(dot(w, c), n, unsampled)
     const bound = (dx(w) + settings.m * Math.abs(p)) / (n + settings.m)
-    return estimate(p, variance, enoughReports, valueBar, bound)
+    return estimate(p, variance, enoughReports, valueBar, bound, score ? scoreEnds(p, mechanismVariance, unsampled, n) : null)
   }
 
   /**
@@ -131,15 +178,19 @@ function finiteModelOf(mechanism: FiniteMechanism, n: number, counts: Vector, se
     const g = Array.from(a, (ai, i) => (ai - r * b[i]) / y)
     const isRate = Array.from(a).every((ai, i) => (ai === 0 || ai === 1) && a2[i] === ai)
     const sampling = isRate ? proportionVariance(x, y, unsampled) : (Math.max(0, dot(a2, c) / y - r * r) * unsampled) / y
-    const variance = linearVariance(g) + sampling
-    return { x, y, r, g, sampling, variance, bound: ratioBound(x, y, dx(a), dx(b)) }
+    const mechanismVariance = linearVariance(g)
+    const variance = mechanismVariance + sampling
+    // A rate's score interval (`scoreEnds`): the proportion r among the y sessions behind it.
+    const ends = isRate && y > 0 ? scoreEnds(r, mechanismVariance, unsampled, y) : null
+    return { x, y, r, g, sampling, mechanismVariance, variance, ends, bound: ratioBound(x, y, dx(a), dx(b)) }
   }
-  const ratio = (a: Vector, b: Vector, a2: Vector, isRate: boolean): Estimate => {
+  /** (a·c)/(b·c) as an estimate; with `score`, a rate's interval is its score interval. */
+  const ratio = (a: Vector, b: Vector, a2: Vector, isRate: boolean, score = false): Estimate => {
     if (n === 0) return notComputable()
-    const { y, r, variance, bound } = ratioParts(a, b, a2)
+    const { y, r, variance, ends, bound } = ratioParts(a, b, a2)
     if (!(y > 0)) return notComputable()
     const settled = Z95 * Math.sqrt(Math.max(0, linearVariance(b))) <= RATIO_DENOMINATOR_LIMIT * y
-    return estimate(r, variance, enoughReports && y >= settings.minCount && settled, isRate ? rateBar : valueBar, bound)
+    return estimate(r, variance, enoughReports && y >= settings.minCount && settled, isRate ? rateBar : valueBar, bound, score ? ends : null)
   }
   return { n, c, share, ratio, ratioParts, linearVariance, unsampled }
 }
@@ -278,15 +329,20 @@ export function estimateInsights(sums: InsightSums, options: EstimateInsightsOpt
     Array.from({ length: A }, (_, j) => (Math.floor(j / 2) === armIndex && (!onlyOrdered || j % 2 === 1) ? 1 : 0))
   const T = ARMS.indexOf('treatment')
   const H = ARMS.indexOf('holdout')
-  const treatmentConversion = arm.ratio(armCells(T, true), armCells(T, false), armCells(T, true), true)
-  const holdoutConversion = arm.ratio(armCells(H, true), armCells(H, false), armCells(H, true), true)
+  // The arm's figures take score intervals (`scoreEnds`): the holdout's are proportions of a tenth of the arm
+  // answers (about 80 holdout sessions at 20,000 reports, a dozen orders among them), where value ± 1.96 sd is
+  // skewed; the lift's ends combine its conversions' (`moverEnds`).
+  const treatmentConversion = arm.ratio(armCells(T, true), armCells(T, false), armCells(T, true), true, true)
+  const holdoutConversion = arm.ratio(armCells(H, true), armCells(H, false), armCells(H, true), true, true)
   let difference = notComputable()
   if (arm.n > 0) {
     const t = arm.ratioParts(armCells(T, true), armCells(T, false), armCells(T, true))
     const h = arm.ratioParts(armCells(H, true), armCells(H, false), armCells(H, true))
     if (t.y > 0 && h.y > 0) {
-      const variance = arm.linearVariance(t.g.map((gi, i) => gi - h.g[i])) + t.sampling + h.sampling
-      difference = estimate(t.r - h.r, variance, treatmentConversion.enough && holdoutConversion.enough, noBar, t.bound + h.bound)
+      const mechanismVariance = arm.linearVariance(t.g.map((gi, i) => gi - h.g[i]))
+      const variance = mechanismVariance + t.sampling + h.sampling
+      const ends = moverEnds(t, h, mechanismVariance - t.mechanismVariance - h.mechanismVariance)
+      difference = estimate(t.r - h.r, variance, treatmentConversion.enough && holdoutConversion.enough, noBar, t.bound + h.bound, ends)
     }
   }
 
@@ -303,8 +359,8 @@ export function estimateInsights(sums: InsightSums, options: EstimateInsightsOpt
     valueSegments,
     overall,
     lift: {
-      treatmentShare: arm.share(armCells(T, false)),
-      holdoutShare: arm.share(armCells(H, false)),
+      treatmentShare: arm.share(armCells(T, false), true),
+      holdoutShare: arm.share(armCells(H, false), true),
       treatmentConversion,
       holdoutConversion,
       difference,

@@ -62,7 +62,9 @@ export interface Estimate {
   /**
    * 95% interval: value ± 1.96 √variance; for a figure shown because its estimate came out at least its interval's
    * width (`enough`), the lower end allows for that (never below 0, and at most value − 1.96 √variance), so the
-   * intervals shown hold the truth 95% of the time, not only all intervals.
+   * intervals shown hold the truth 95% of the time, not only all intervals. The figures of `lift` take score
+   * intervals instead (the truths their estimate is within 1.96 sd of, the sampling variance taken at each: not
+   * centred on `value`), and the lift the difference of its conversions' (Newcombe).
    */
   low: number
   high: number
