@@ -23,7 +23,10 @@ export interface SegletGlobal extends Pick<Seglet, SegletForwardedName> {
   setConsent(consent: Consent): Promise<void>
   /** Listens to every error Seglet caught; errors from before the first listener are delivered to it at once. Returns a function that removes it. */
   onError(listener: (error: SegletError) => void): () => void
-  /** Deletes everything Seglet stored on this device; works before start too. */
+  /**
+   * Deletes everything Seglet stored on this device, the segment hint cookie included; works before start too. The
+   * rest of the page keeps what it tracks in memory only; the next page load stores again while consent is granted.
+   */
   forget(): Promise<void>
   /** Stops Seglet on this page (stored data stays). */
   destroy(): Promise<void>
