@@ -383,7 +383,9 @@ export function createDecider(ctx: DeciderContext): Decider {
           return { events: events.length, oldest: events[0]?.ts, mode: store.mode, consent: ctx.getConsent(), segmentHint: !!ctx.personalize?.segmentHint && ctx.getConsent() == 'granted' && store.mode == 'indexeddb' && personalizer.getSegment()?.arm != 'holdout' }
         },
         forget: ctx.forget,
-        getReportSummary: ctx.reports ? () => readReportSummary(store, ctx.reports!) : undefined,
+        getReportSummary: ctx.reports
+          ? () => readReportSummary(store, ctx.reports!).then((summary) => (ctx.getConsent() == 'pending' ? { ...summary, unread: true } : summary))
+          : undefined,
         exportData: () => store.exportData(),
         onSegment: (callback: (segment: Segment | null) => void) => {
           panelListener = callback

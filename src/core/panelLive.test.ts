@@ -53,6 +53,18 @@ describe('the open transparency panel follows the page', () => {
     expect(stored()).not.toContain('seglet_hint')
   })
 
+  it('with consent pending, the reports section says the earlier visits\' reports are not read', async () => {
+    const seglet = start({ consent: 'pending', reports: { endpoint: '/seglet/reports' } })
+    seglet.showPanel()
+    const reports = () => document.querySelector(PANEL_TAG)?.shadowRoot?.querySelector('.reports')?.textContent ?? ''
+    await expect.poll(reports, { timeout: 10_000 }).toContain('not read while your consent is not asked yet')
+    expect(reports()).not.toContain('none sent yet')
+    await seglet.setConsent('granted')
+    seglet.hidePanel()
+    seglet.showPanel()
+    await expect.poll(reports, { timeout: 10_000 }).toContain('none sent yet')
+  })
+
   it('does not list the segment hint cookie in the holdout arm, which gets none', async () => {
     const seglet = start({ personalize: { segmentHint: true, holdout: 1 } })
     await browse(seglet)

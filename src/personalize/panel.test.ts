@@ -129,6 +129,15 @@ describe('createPanel', () => {
     expect(text()).not.toContain('seglet_hint')
   })
 
+  it('with consent pending, says the reports of earlier visits are not read, not that none was sent', async () => {
+    const { panel } = make({ getReportSummary: async () => ({ epsilonPerDay: 2, spentToday: 0, unread: true }) })
+    panel.show()
+    const reports = () => root()!.querySelector('.reports')?.textContent ?? ''
+    await vi.waitFor(() => expect(reports()).toContain('Last reportnot read while your consent is not asked yet'))
+    expect(reports()).not.toContain('none sent yet')
+    expect(reports()).not.toContain('spent today')
+  })
+
   it('speaks to the shopper: no zero or absent feature, no page statistics, no training-data figures', () => {
     const { panel } = make({
       getSegment: () => ({
@@ -452,6 +461,7 @@ const GERMAN: Required<PanelText> = {
   consentGranted: 'erteilt',
   consentPending: 'noch nicht gefragt',
   consentDenied: 'verweigert',
+  reportsUnread: 'nicht gelesen, solange Sie nicht gefragt wurden',
   cookie: 'Cookie',
   segmentHintCookie: 'seglet_hint, 30 Minuten: Ihr Segment und grob Ihre Kaufwahrscheinlichkeit, mit den Seiten an den Shop gesendet',
   couldNotBeRead: 'Konnte nicht gelesen werden.',

@@ -341,6 +341,11 @@ export function createPanel(options: PanelOptions): Panel {
         // A newer refresh is on its way; do not overwrite it with an older account.
         if (!ui || request !== reportsRequest) return
         const rows: Array<[string | Node, string | Node]> = []
+        if (summary.unread) {
+          // Consent pending: the ledger is not read, so "none sent yet" and today's budget would not be true.
+          reports.replaceChildren(heading(), intro(), definitionList(doc, [[say(doc, 'lastReport'), say(doc, 'reportsUnread')]]))
+          return
+        }
         if (summary.last) {
           const day = formatDay(summary.last.sentDay, words.locale)
           const visit = formatDay(summary.last.sessionDay, words.locale)

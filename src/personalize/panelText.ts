@@ -137,6 +137,8 @@ export interface PanelText {
   reportHeldValue?: PanelTemplate<{ held: string }>
   /** @default 'none sent yet' */
   noReportYet?: string
+  /** @default 'not read while your consent is not asked yet (an earlier visit may have sent one)' */
+  reportsUnread?: string
   /** @default 'Privacy budget' */
   privacyBudget?: string
   /** ε spent today of the daily ε. @default 'ε {spent} of {perDay} spent today (a smaller ε means more privacy)' */
@@ -209,6 +211,7 @@ export const PANEL_TEXT_EN = {
   reportHeld: 'It held',
   reportHeldValue: '{held}, randomised',
   noReportYet: 'none sent yet',
+  reportsUnread: 'not read while your consent is not asked yet (an earlier visit may have sent one)',
   privacyBudget: 'Privacy budget',
   privacyBudgetValue: 'ε {spent} of {perDay} spent today (a smaller ε means more privacy)',
   forget: 'Forget me',

@@ -9,6 +9,11 @@ export interface ReportSummary {
   epsilonPerDay: number
   /** ε spent today (UTC), with what a later day spent when the clock moved back since. */
   spentToday: number
+  /**
+   * Consent is pending: what earlier visits stored, the ledger of the reports they sent included, is not read, so
+   * there is no account of them (`last` absent, `spentToday` this page's). The panel says so.
+   */
+  unread?: boolean
   /** The last report, when there was one. */
   last?: {
     /** UTC day it was sent, `YYYY-MM-DD`. */
