@@ -1,4 +1,4 @@
-import { DAY_MS } from '../lib/time'
+import { isPastRetention } from '../lib/time'
 
 /**
  * Whether a stored segment is past `retentionDays` (`storage.retentionDays`) at `now`: no page confirmed it for
@@ -10,5 +10,5 @@ import { DAY_MS } from '../lib/time'
  * isExpiredSegment({ decidedAt: Date.now() - 40 * 86_400_000 }, 30, Date.now()) // true
  */
 export function isExpiredSegment(segment: { decidedAt?: unknown } | undefined, retentionDays: number, now: number): boolean {
-  return !(now - Number(segment?.decidedAt) < retentionDays * DAY_MS)
+  return isPastRetention(segment?.decidedAt, retentionDays, now)
 }

@@ -2,7 +2,7 @@ import { CACHE_META_PREFIX, META_STORE } from '../constants'
 import { SEGMENT_META_KEY } from '../../core/constants'
 import { isExpiredSegment } from '../../segments/isExpiredSegment'
 import { SESSIONS_META_KEY } from '../../reports/sessionRecord'
-import { DAY_MS } from '../../lib/time'
+import { isPastRetention } from '../../lib/time'
 
 /**
  * Model packs and the page-statistics table were once cached under their URL (`cache:model-pack@1:https://…`),
@@ -32,7 +32,7 @@ export function pruneCaches(db: IDBDatabase, retentionDays: number, now: number)
     sessions.onsuccess = () => {
       const records: unknown = sessions.result
       if (!Array.isArray(records)) return
-      const kept = records.filter((r: { start?: number } | null) => now - (r?.start as number) < retentionDays * DAY_MS)
+      const kept = records.filter((r: { start?: unknown } | null) => !isPastRetention(r?.start, retentionDays, now))
       if (kept.length < records.length) store.put(kept, SESSIONS_META_KEY)
     }
     // Keys only: the cached texts are not read to be deleted (a key cursor cannot delete; the store can).
