@@ -5,6 +5,9 @@ import { reportSafely } from './reportSafely'
 import { segmentTokens } from './segmentTokens'
 import { shouldHideBlock } from './shouldHideBlock'
 
+/** The intent rules' part of the selector. */
+const INTENT_SELECTOR = SELECTOR.split(',').slice(2).join()
+
 /** Shows and hides declarative blocks; see `createBlocks`. */
 export interface Blocks {
   /** Evaluate every block now and watch for blocks added or changed later. */
@@ -47,14 +50,28 @@ export function createBlocks(doc: Document, getSegment: () => Segment | null, on
     original.delete(element)
   }
 
+  /** The segment's ids and intent the blocks were last all evaluated for (the observer has kept them since). */
+  let shownIds: string | undefined
+  let shownIntent: number | undefined
+
   const refresh = () => {
     const segment = getSegment()
     const tokens = segmentTokens(segment)
+    const ids = [...tokens].join()
+    const intent = segment?.intent
+    // While the observer watches, every block on the page was evaluated for the segment of the last refresh (or of
+    // the moment it was added or changed, the same one). A decision that moves neither the ids nor the intent (a cart
+    // event's funnel facts) leaves them as they are; one that moves only the intent looks only at the intent rules.
+    const same = observer && ids === shownIds
     // Blocks removed from the page or stripped of their attributes get their own state back.
-    original.forEach((_, element) => {
-      if (!element.isConnected || !element.matches(SELECTOR)) release(element)
-    })
-    doc.querySelectorAll(SELECTOR).forEach((element) => evaluate(element, segment, tokens))
+    if (!same) {
+      original.forEach((_, element) => {
+        if (!element.isConnected || !element.matches(SELECTOR)) release(element)
+      })
+    }
+    if (!same || intent !== shownIntent) doc.querySelectorAll(same ? INTENT_SELECTOR : SELECTOR).forEach((element) => evaluate(element, segment, tokens))
+    shownIds = ids
+    shownIntent = intent
   }
 
   const flush = () => {
@@ -111,6 +128,7 @@ export function createBlocks(doc: Document, getSegment: () => Segment | null, on
     stop() {
       observer?.disconnect()
       observer = undefined
+      shownIds = undefined
       queue = []
       original.forEach((_, element) => release(element))
     },

@@ -382,4 +382,82 @@ describe('blocks in removed subtrees', () => {
       Object.defineProperty(Node.prototype, 'isConnected', connected)
     }
   })
+
+  it('leaves the blocks alone for a decision that moves neither the ids nor the intent, and checks only intent rules when only the intent moved', async () => {
+    const { p } = make()
+    document.body.innerHTML =
+      '<span id="show" data-seglet-show="engaged"></span><span id="hide" data-seglet-hide="casual"></span>' +
+      '<span id="above" data-seglet-intent-above="0.3"></span><span id="below" data-seglet-intent-below="0.15"></span>'
+    p.start()
+    p.apply(dealSeeker())
+    const [show, hide, above, below] = ['show', 'hide', 'above', 'below'].map((id) => document.getElementById(id)!)
+    expect([show.hidden, hide.hidden, above.hidden, below.hidden]).toEqual([false, false, true, true])
+    const queries: string[] = []
+    const query = vi.spyOn(document, 'querySelectorAll').mockImplementation(function (this: Document, selector: string) {
+      queries.push(selector)
+      return Document.prototype.querySelectorAll.call(this, selector)
+    } as typeof document.querySelectorAll)
+    try {
+      // A cart event's funnel facts: the same segment again.
+      p.apply({ ...dealSeeker(), funnel: { cartReached: true, checkoutReached: false, productsAdded: 1, cartValue: 20 } } as Segment)
+      expect(queries).toEqual([])
+      // Only the intent moved: the intent rules follow it, the others are not looked at.
+      p.apply({ ...dealSeeker(), intent: 0.5 })
+      expect(queries).toHaveLength(1)
+      expect(document.querySelectorAll(queries[0])).toHaveLength(2)
+      expect([show.hidden, hide.hidden, above.hidden, below.hidden]).toEqual([false, false, false, true])
+      p.apply({ ...dealSeeker(), intent: 0.1 })
+      expect([show.hidden, hide.hidden, above.hidden, below.hidden]).toEqual([false, false, true, false])
+      // New ids: every block again.
+      p.apply(windowShopper())
+      expect([show.hidden, hide.hidden, above.hidden, below.hidden]).toEqual([true, true, true, false])
+      // Blocks added or changed between decisions are evaluated by the observer for the segment of the moment.
+      const late = document.createElement('span')
+      late.setAttribute('data-seglet-show', 'casual')
+      late.hidden = true
+      document.body.append(late)
+      await tick()
+      expect(late.hidden).toBe(false)
+      show.setAttribute('data-seglet-show', 'casual')
+      await tick()
+      expect(show.hidden).toBe(false)
+      queries.length = 0
+      p.apply(windowShopper())
+      expect(queries).toEqual([])
+      expect([show.hidden, hide.hidden, late.hidden]).toEqual([false, true, false])
+      // The holdout arm (no segment shown) is a change of ids: every block goes back to its rules for no segment.
+      p.apply({ ...windowShopper(), arm: 'holdout' } as Segment)
+      expect([show.hidden, hide.hidden, above.hidden, below.hidden, late.hidden]).toEqual([true, false, true, true, true])
+    } finally {
+      query.mockRestore()
+    }
+  })
+
+  it('parses a rule text once for the many blocks that repeat it, and follows a block whose rule changes', async () => {
+    const { p } = make()
+    document.body.innerHTML = '<div class="card"><span data-seglet-show="engaged, repeat"></span></div>'.repeat(100)
+    p.start()
+    const split = vi.spyOn(String.prototype, 'split')
+    try {
+      p.apply(dealSeeker())
+      const cards = document.createElement('div')
+      cards.innerHTML = '<div class="card"><span data-seglet-show="engaged, repeat"></span></div>'.repeat(100)
+      document.body.append(cards)
+      await tick()
+      expect(split.mock.calls.filter(([separator]) => separator instanceof RegExp && separator.source === '[\\s,]+').length).toBeLessThanOrEqual(1)
+    } finally {
+      split.mockRestore()
+    }
+    expect([...document.querySelectorAll<HTMLElement>('[data-seglet-show]')].every((block) => !block.hidden)).toBe(true)
+    const first = document.querySelector<HTMLElement>('[data-seglet-show]')!
+    first.setAttribute('data-seglet-show', 'casual')
+    await tick()
+    expect(first.hidden).toBe(true)
+    // A page that writes a different rule on every block still gets each one right.
+    const many = document.createElement('div')
+    many.innerHTML = Array.from({ length: 600 }, (_, i) => `<span data-seglet-show="s${i} ${i % 2 ? 'engaged' : 'casual'}"></span>`).join('')
+    document.body.append(many)
+    await tick()
+    expect([...many.children].map((block) => (block as HTMLElement).hidden)).toEqual(Array.from({ length: 600 }, (_, i) => i % 2 === 0))
+  })
 })

@@ -1,7 +1,14 @@
 import type { Segment } from '../segments'
 import { toClassToken } from './toClassToken'
 
-const list = (value: string) => value.split(/[\s,]+/).filter(Boolean).map(toClassToken)
+/** Rule texts already parsed: the blocks of a page repeat a few rules (every product card's badge). */
+const parsed = new Map<string, string[]>()
+
+const list = (value: string): string[] => {
+  // Bounded, for a page that writes a different rule on each block.
+  if (parsed.size > 255) parsed.clear()
+  return parsed.get(value) ?? parsed.set(value, value.split(/[\s,]+/).filter(Boolean).map(toClassToken)).get(value)!
+}
 
 function threshold(value: string | null): number | undefined {
   if (value === null || value.trim() === '') return undefined
