@@ -18,12 +18,20 @@ export function startSeglet(options: SegletOptions | null | undefined): Seglet |
     try {
       // An OptionsError, or `start_failed` with the browser's error as cause; anything else (an options object whose
       // getter throws as it is read) is said as a failed start, so `onError` gets a SegletError with a code.
-      const error = thrown instanceof SegletError ? thrown : new SegletError('start_failed', `Seglet could not start: ${thrown}`, { cause: thrown })
-      const onError = options?.onError
-      typeof onError === 'function' ? onError(error) : console.warn(`Seglet ${error.code}: ${error.message}`)
+      tell(options, thrown instanceof SegletError ? thrown : new SegletError('start_failed', `Seglet could not start: ${thrown}`, { cause: thrown }))
     } catch {
       // Nowhere else to say it.
     }
     return null
+  }
+}
+
+/** Reports `error` through `options.onError`, or as one `console.warn` line; never throws. */
+export function tell(options: SegletOptions | null | undefined, error: SegletError): void {
+  try {
+    const onError = options?.onError
+    typeof onError === 'function' ? onError(error) : console.warn(`Seglet ${error.code}: ${error.message}`)
+  } catch {
+    // Nowhere else to say it.
   }
 }

@@ -1,11 +1,33 @@
 import { createElement, useEffect, useMemo, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
+import { OptionsError } from 'seglet'
 import type { Seglet, SegletOptions, SegmentHint } from 'seglet'
 import { onDecided } from '../personalize/onDecided'
-import { startSeglet } from '../personalize/startSeglet'
+import { startSeglet, tell } from '../personalize/startSeglet'
 import { SegletContext } from './SegletContext'
 
 const noop = () => {}
+
+/**
+ * The options a provider starts Seglet with. It starts in an effect, after React's first paint, where anti-flicker
+ * would hide the painted page for a moment (the flicker it exists to prevent): started without it, and said once.
+ */
+function afterPaint(options: SegletOptions | undefined): SegletOptions | undefined {
+  try {
+    if (options?.personalize?.antiFlicker !== true) return options
+    tell(
+      options,
+      new OptionsError(
+        'personalize.antiFlicker needs Seglet to start before the first paint, and a provider with options starts it after React painted: started without it. Create Seglet with createSeglet() before rendering and pass it as seglet.',
+        'personalize.antiFlicker',
+      ),
+    )
+    return { ...options, personalize: { ...options.personalize, antiFlicker: false } }
+  } catch {
+    // Options that throw as they are read: startSeglet() reports them.
+    return options
+  }
+}
 
 /** Props of `<SegletProvider>`. Give either `seglet` or `options`. */
 export interface SegletProviderProps {
@@ -22,7 +44,8 @@ export interface SegletProviderProps {
    * `seglet` to keep one through hiding.
    * A bad option, or a start the browser fails, is reported through `onError` (without one, as one
    * `console.warn` line, `Seglet invalid_option: …`, as `seglet/vue` does), not thrown: the children render
-   * without Seglet. Ignored when `seglet` is given.
+   * without Seglet. `personalize.antiFlicker` is left out (and reported once): started after React's first paint,
+   * it would hide the painted page; create Seglet before rendering for it. Ignored when `seglet` is given.
    * @default undefined
    */
   options?: SegletOptions
@@ -59,7 +82,7 @@ export function SegletProvider({ seglet, options, hint = null, children }: Segle
     if (!started.current) {
       // Created in an effect, so server rendering never starts it. Thrown from an effect, a bad option would take
       // the shop's whole React tree down: reported (startSeglet), and the page renders without Seglet.
-      const created = startSeglet(options)
+      const created = startSeglet(afterPaint(options))
       if (!created) {
         started.current = null
         return

@@ -295,6 +295,44 @@ describe('seglet/react', () => {
     await act(async () => root.unmount())
   })
 
+  it('starts without anti-flicker from options, which would hide the page React has painted, and says so once (StrictMode too)', async () => {
+    const errors: unknown[] = []
+    const pending: boolean[] = []
+    const watch = new MutationObserver(() => pending.push(document.documentElement.classList.contains('seglet-pending')))
+    watch.observe(document.documentElement, { attributes: true, attributeFilter: ['class'] })
+    let seen: Seglet | null = null
+    function Probe(): ReactNode {
+      seen = useSeglet()
+      return h('p', null, 'painted')
+    }
+    const opts = { ...options(), personalize: { antiFlicker: true, antiFlickerTimeoutMs: 5_000 }, onError: (e: unknown) => void errors.push(e) }
+    const root = createRoot(document.body.appendChild(document.createElement('div')))
+    await act(async () => root.render(h(StrictMode, null, h(SegletProvider, { options: opts }, h(Probe)))))
+    expect(seen).not.toBeNull()
+    await act(async () => {
+      await browse(seen!)
+    })
+    await vi.waitFor(() => expect(document.documentElement.hasAttribute('data-seglet-segment')).toBe(true), { timeout: 15_000 })
+    watch.disconnect()
+    expect(pending.filter(Boolean)).toEqual([])
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ name: 'OptionsError', code: 'invalid_option', field: 'personalize.antiFlicker' })
+    expect((errors[0] as Error).message).toMatch(/createSeglet\(\) before rendering/)
+    // The options the app passed are left as they were.
+    expect(opts.personalize.antiFlicker).toBe(true)
+    await act(async () => root.unmount())
+
+    // Without onError: one console.warn line, in the words of every other report.
+    const warnings: unknown[][] = []
+    vi.spyOn(console, 'warn').mockImplementation((...args) => void warnings.push(args))
+    const again = createRoot(document.body.appendChild(document.createElement('div')))
+    await act(async () => again.render(h(StrictMode, null, h(SegletProvider, { options: { ...options(), personalize: { antiFlicker: true } } }, h(Probe)))))
+    expect(warnings).toHaveLength(1)
+    expect(String(warnings[0][0])).toMatch(/^Seglet invalid_option: personalize\.antiFlicker needs Seglet to start before the first paint/)
+    expect(document.documentElement.classList.contains('seglet-pending')).toBe(false)
+    await act(async () => again.unmount())
+  })
+
   it('reports an options object that throws as it is read (a getter) as a SegletError start_failed, through onError or one console.warn line', async () => {
     const reported: unknown[] = []
     const throwing = (onError?: (error: unknown) => void) => ({
