@@ -1,6 +1,7 @@
 import { finiteCount, krrLinearVariance, maxContribution, olhCount, oueLinearVariance } from '../mechanisms/estimators'
 import type { FiniteMechanism } from '../mechanisms/finite'
 import type { OlhParams } from '../mechanisms/olh'
+import { midPBound } from '../lib/midPBound'
 import { questionMechanism } from '../lib/questionMechanism'
 import { ARMS, MAX_REPORT_PAGES, ORDER_VALUE_BUCKETS, PAGE_VALUE_CLASSES, type FiniteQuestionId, type PageQuestionId } from '../schema'
 import {
@@ -59,26 +60,32 @@ interface Ends {
 }
 
 /**
- * The 95% score interval of a proportion estimated at `value` whose error is the mechanism's, of variance
- * `mechanism`, plus the sampling error of a proportion P among `answers` sessions, P(1 − P)·`unsampled`/`answers`:
- * the truths P with (value − P)² ≤ z²(mechanism + P(1 − P)·unsampled/answers), Wilson's interval when the mechanism
- * adds nothing. value ± 1.96 sd takes the sampling variance at the estimate, so the further an estimate of a rare
- * proportion falls below its truth, the narrower its interval. In 2,000 simulated shops of 20,000 reports at ε = 8
- * (800 arm answers), the holdout share's lay wholly below the truth 3.6% of the time and above it 2.0%, the holdout
- * conversion's (80 sessions, a dozen orders) 3.8% and 1.3%; at 3,000 reports the treatment conversions shown held
- * the truth 93.9% of the time (`coverage.test.ts` checks the lean). Null when no truth fits (an estimate far
- * outside 0–1 with little mechanism noise): the caller keeps value ± 1.96 sd.
+ * The 95% interval of a proportion estimated at `value` whose error is the sampling error of a proportion among
+ * `answers` sessions drawn from all reported sessions (`unsampled` the finite-population factor) plus the
+ * mechanism's, of variance `mechanism`. Each part has its own interval, and the two combine as independent errors do
+ * (MOVER: on each side, the distances from the estimate to the two parts' ends add in squares). The sampling part's
+ * is the mid-p interval of x = value × size in an effective sample of size = `answers`/`unsampled` sessions
+ * (`midPBound`), which misses the truth about as often on each side. value ± 1.96 sd takes the sampling variance at
+ * the estimate, so the further an estimate of a rare proportion falls below its truth, the narrower its interval,
+ * and it lies below the truth more often than above; Wilson's score interval pulls toward ½, so above. In 2,000
+ * simulated shops of 20,000 reports at ε = 8, the holdout conversion's (80 sessions, a dozen orders) lay wholly
+ * below the truth 3.8% of the time and above it 1.3% with value ± 1.96 sd, 1.3% and 3.4% with Wilson's, 1.9% and
+ * 2.3% with this one (`coverage.test.ts` checks each side). At a small ε it is about value ± 1.96 √mechanism, as
+ * before. Null without answers or a finite estimate: the caller keeps value ± 1.96 sd.
  */
-function scoreEnds(value: number, mechanism: number, unsampled: number, answers: number): Ends | null {
-  if (!(answers > 0) || !Number.isFinite(mechanism)) return null
-  const a = (Z2 * unsampled) / answers
-  const m = Z2 * Math.max(0, mechanism)
-  // (1 + a)P² − (2·value + a)P + value² − m = 0.
-  const disc = 4 * a * value * (1 - value) + a * a + 4 * m * (1 + a)
-  if (!(disc >= 0)) return null
-  const mid = (2 * value + a) / (2 * (1 + a))
-  const half = Math.sqrt(disc) / (2 * (1 + a))
-  return { low: mid - half, high: mid + half }
+function proportionEnds(value: number, mechanism: number, unsampled: number, answers: number): Ends | null {
+  if (!(answers > 0) || !Number.isFinite(value) || !Number.isFinite(mechanism)) return null
+  const noise = Z2 * Math.max(0, mechanism)
+  let below = 0
+  let above = 0
+  if (unsampled > 0) {
+    const size = answers / unsampled
+    const p = clamp01(value)
+    const x = p * size
+    below = Math.max(0, p - midPBound(x, size, 0.025))
+    above = Math.max(0, midPBound(x, size, 0.975) - p)
+  }
+  return { low: value - Math.sqrt(below * below + noise), high: value + Math.sqrt(above * above + noise) }
 }
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x))
@@ -105,7 +112,7 @@ function ratioBound(x: number, y: number, dx: number, dy: number): number {
 }
 
 /**
- * The ends of the 95% interval of a difference t − h of two rates from their own score intervals (Newcombe's
+ * The ends of the 95% interval of a difference t − h of two rates from their own intervals (Newcombe's
  * method, MOVER): low = d − √((t − t.low)² + (h.high − h)²), high = d + √((t.high − t)² + (h − h.low)²), with z² ×
  * `covariance` added under each root: what the mechanism's noise shared by the two rates (one question's counts)
  * adds to the variance of the difference beyond theirs, −2 cov. Null (value ± 1.96 sd) without both intervals.
@@ -157,14 +164,14 @@ function finiteModelOf(mechanism: FiniteMechanism, n: number, counts: Vector, se
   const unsampled = settings.total > 0 ? Math.max(0, 1 - n / settings.total) : 1
   const enoughReports = n >= settings.minReports
 
-  /** Share of all sessions with a value weighted 1 in `w`; with `score`, its interval is the score interval (`scoreEnds`). */
-  const share = (w: Vector, score = false): Estimate => {
+  /** Share of all sessions with a value weighted 1 in `w`, with the interval of a proportion (`proportionEnds`). */
+  const share = (w: Vector): Estimate => {
     if (n === 0) return notComputable()
     const p = dot(w, c) / n
     const mechanismVariance = linearVariance(w) / (n * n)
     const variance = mechanismVariance + proportionVariance(dot(w, c), n, unsampled)
     const bound = (dx(w) + settings.m * Math.abs(p)) / (n + settings.m)
-    return estimate(p, variance, enoughReports, valueBar, bound, score ? scoreEnds(p, mechanismVariance, unsampled, n) : null)
+    return estimate(p, variance, enoughReports, valueBar, bound, proportionEnds(p, mechanismVariance, unsampled, n))
   }
 
   /**
@@ -180,17 +187,20 @@ function finiteModelOf(mechanism: FiniteMechanism, n: number, counts: Vector, se
     const sampling = isRate ? proportionVariance(x, y, unsampled) : (Math.max(0, dot(a2, c) / y - r * r) * unsampled) / y
     const mechanismVariance = linearVariance(g)
     const variance = mechanismVariance + sampling
-    // A rate's score interval (`scoreEnds`): the proportion r among the y sessions behind it.
-    const ends = isRate && y > 0 ? scoreEnds(r, mechanismVariance, unsampled, y) : null
+    // A rate's interval (`proportionEnds`): the proportion r among the y sessions behind it.
+    const ends = isRate && y > 0 ? proportionEnds(r, mechanismVariance, unsampled, y) : null
     return { x, y, r, g, sampling, mechanismVariance, variance, ends, bound: ratioBound(x, y, dx(a), dx(b)) }
   }
-  /** (a·c)/(b·c) as an estimate; with `score`, a rate's interval is its score interval. */
-  const ratio = (a: Vector, b: Vector, a2: Vector, isRate: boolean, score = false): Estimate => {
+  /**
+   * (a·c)/(b·c) as an estimate; a rate's interval is that of a proportion (`proportionEnds`), but with `plain`,
+   * value ± 1.96 sd, for a rate whose interval a rule reads (the order-value bands' shares, `bandProblem`).
+   */
+  const ratio = (a: Vector, b: Vector, a2: Vector, isRate: boolean, plain = false): Estimate => {
     if (n === 0) return notComputable()
     const { y, r, variance, ends, bound } = ratioParts(a, b, a2)
     if (!(y > 0)) return notComputable()
     const settled = Z95 * Math.sqrt(Math.max(0, linearVariance(b))) <= RATIO_DENOMINATOR_LIMIT * y
-    return estimate(r, variance, enoughReports && y >= settings.minCount && settled, isRate ? rateBar : valueBar, bound, score ? ends : null)
+    return estimate(r, variance, enoughReports && y >= settings.minCount && settled, isRate ? rateBar : valueBar, bound, plain ? null : ends)
   }
   return { n, c, share, ratio, ratioParts, linearVariance, unsampled }
 }
@@ -291,7 +301,7 @@ export function estimateInsights(sums: InsightSums, options: EstimateInsightsOpt
   const bandAverage = order.ratio(revenue, ordered, revenue2, false)
   const orderValueBands: OrderValueBand[] = ORDER_VALUE_BUCKETS.map((band, i) => {
     const inBand = unit(BUCKETS, i + 1)
-    return { from: band.from, to: band.to, value: band.value, share: order.ratio(inBand, ordered, inBand, true) }
+    return { from: band.from, to: band.to, value: band.value, share: order.ratio(inBand, ordered, inBand, true, true) }
   })
   const problem = bandProblem(orderValueBands, bandAverage)
   const averageOrderValue = unmeasurable(bandAverage, problem)
@@ -329,11 +339,11 @@ export function estimateInsights(sums: InsightSums, options: EstimateInsightsOpt
     Array.from({ length: A }, (_, j) => (Math.floor(j / 2) === armIndex && (!onlyOrdered || j % 2 === 1) ? 1 : 0))
   const T = ARMS.indexOf('treatment')
   const H = ARMS.indexOf('holdout')
-  // The arm's figures take score intervals (`scoreEnds`): the holdout's are proportions of a tenth of the arm
-  // answers (about 80 holdout sessions at 20,000 reports, a dozen orders among them), where value ± 1.96 sd is
-  // skewed; the lift's ends combine its conversions' (`moverEnds`).
-  const treatmentConversion = arm.ratio(armCells(T, true), armCells(T, false), armCells(T, true), true, true)
-  const holdoutConversion = arm.ratio(armCells(H, true), armCells(H, false), armCells(H, true), true, true)
+  // The arm's conversions, like every share and rate here, take the interval of a proportion (`proportionEnds`): the
+  // holdout's is of a tenth of the arm answers (about 80 holdout sessions at 20,000 reports, a dozen orders among
+  // them), where value ± 1.96 sd is skewed; the lift's ends combine its conversions' (`moverEnds`).
+  const treatmentConversion = arm.ratio(armCells(T, true), armCells(T, false), armCells(T, true), true)
+  const holdoutConversion = arm.ratio(armCells(H, true), armCells(H, false), armCells(H, true), true)
   let difference = notComputable()
   if (arm.n > 0) {
     const t = arm.ratioParts(armCells(T, true), armCells(T, false), armCells(T, true))
@@ -359,8 +369,8 @@ export function estimateInsights(sums: InsightSums, options: EstimateInsightsOpt
     valueSegments,
     overall,
     lift: {
-      treatmentShare: arm.share(armCells(T, false), true),
-      holdoutShare: arm.share(armCells(H, false), true),
+      treatmentShare: arm.share(armCells(T, false)),
+      holdoutShare: arm.share(armCells(H, false)),
       treatmentConversion,
       holdoutConversion,
       difference,

@@ -60,11 +60,13 @@ export interface Estimate {
   /** Estimated variance of `value`. */
   variance: number
   /**
-   * 95% interval: value ± 1.96 √variance; for a figure shown because its estimate came out at least its interval's
-   * width (`enough`), the lower end allows for that (never below 0, and at most value − 1.96 √variance), so the
-   * intervals shown hold the truth 95% of the time, not only all intervals. The figures of `lift` take score
-   * intervals instead (the truths their estimate is within 1.96 sd of, the sampling variance taken at each: not
-   * centred on `value`), and the lift the difference of its conversions' (Newcombe).
+   * 95% interval: value ± 1.96 √variance, but for a share of sessions or a rate of one question's counts (conversion,
+   * a page's order rate; not the order-value bands' shares, which a rule reads), whose ends are those of a
+   * proportion (the mid-p interval of its sampling part, the mechanism's noise added to it, each side apart: not
+   * centred on `value`), and for the lift, the difference of its conversions' (Newcombe). For a figure shown because
+   * its estimate came out at least its interval's width (`enough`), the lower end allows for that (never below 0,
+   * and at most value − 1.96 √variance), so the intervals shown hold the truth 95% of the time, not only all
+   * intervals.
    */
   low: number
   high: number
