@@ -1,12 +1,18 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import type { PageType, StoredEvent } from '../events/types'
 import { computeFeatures } from './computeFeatures'
-import { createFeatureFold } from './createFeatureFold'
+import { HELD_EVENTS, createFeatureFold } from './createFeatureFold'
 import { readEvidence } from './readEvidence'
 import { DEFAULT_SESSION_GAP_MS } from './sessionize'
 
 const MINUTE = 60_000
 const PAGE_TYPES: PageType[] = ['home', 'category', 'product', 'search', 'cart', 'checkout', 'account', 'informational', 'other']
+
+setFlagsFromString('--expose-gc')
+/** A full garbage collection (V8's, exposed to this test). */
+const gc = runInNewContext('gc') as () => void
 
 /** A small seeded generator, so a failing case can be replayed. */
 function random(seed: number): () => number {
@@ -120,6 +126,80 @@ describe('createFeatureFold', () => {
     }
     // Late events just before the session are the only reason to rebuild: rare.
     expect(incremental).toBeGreaterThan(rebuilt * 10)
+  })
+
+  it.each([1, 2, 5])('agrees with the full fold when it holds only the newest %i events of a session', (held) => {
+    let incremental = 0
+    let rebuilt = 0
+    for (let seed = 1; seed <= 120; seed++) {
+      const batches = journey(seed)
+      let fold = createFeatureFold(merged(batches.slice(0, 1)), {}, held)
+      for (let i = 1; i < batches.length; i++) {
+        if (fold.add(batches[i])) incremental++
+        else {
+          rebuilt++
+          fold = createFeatureFold(merged(batches.slice(0, i + 1)), {}, held)
+        }
+        const seen = merged(batches.slice(0, i + 1))
+        const now = seen[seen.length - 1].ts + 1000
+        expectSameFeatures(fold.features(now)!, computeFeatures(seen, now), `held ${held} seed ${seed} batch ${i}`)
+      }
+    }
+    // What it let go costs a full read only for a late event among it, or a record moved over a session gap.
+    expect(incremental).toBeGreaterThan(rebuilt * 3)
+  })
+
+  it('follows a session of 3,000 events written one by one, engagement records written again, letting go of the old ones', async () => {
+    const copies: StoredEvent[] = []
+    const refs: WeakRef<StoredEvent>[] = []
+    const fold = createFeatureFold([])
+    let ts = Date.UTC(2025, 10, 3, 9)
+    for (let n = 0; n < 1_000; n++) {
+      ts += 20_000
+      const view = { type: 'page_view', url: `/p/${n}`, pageType: 'product', id: `v${n}`, ts } as StoredEvent
+      const product = { type: 'product_view', productId: `sku-${n}`, price: n % 50, category: `c${n % 7}`, id: `p${n}`, ts: ts + 1 } as StoredEvent
+      const record = { type: 'engagement', url: `/p/${n}`, pageType: 'product', visibleMs: 15_000, scrollDepth: 0.5, id: `g${n}`, ts: ts + 2 } as StoredEvent
+      const again = { ...record, visibleMs: 19_000, scrollDepth: 0.75, ts: ts + 19_000 } as StoredEvent
+      for (const batch of [[view, product, record], [again]]) {
+        expect(fold.add(batch), `page ${n}`).toBe(true)
+        for (const event of batch) {
+          copies.push({ ...event })
+          refs.push(new WeakRef(event))
+        }
+      }
+    }
+    const now = ts + 60_000
+    expectSameFeatures(fold.features(now)!, computeFeatures(merged([copies]), now), 'long session')
+    expect(fold.features(now)!.session.pageViews).toBe(1_000)
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    gc()
+    expect(refs.filter((ref) => ref.deref() !== undefined).length).toBeLessThanOrEqual(2 * HELD_EVENTS + 1)
+  })
+
+  it('holds no more of a session of 5,000 events than of one of 500', async () => {
+    // Counted structurally: which of the events the fold was given are still reachable after a full collection.
+    const held = async (count: number) => {
+      const refs: WeakRef<StoredEvent>[] = []
+      const fold = createFeatureFold([])
+      let ts = Date.UTC(2025, 10, 3, 9)
+      for (let n = 0; n < count; n++) {
+        ts += 2_000
+        const event = { type: 'product_view', productId: `sku-${n}`, price: 19.9, id: `e${n}`, ts } as StoredEvent
+        refs.push(new WeakRef(event))
+        fold.add([event])
+      }
+      // A WeakRef keeps its target alive until the current task ends.
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      gc()
+      const alive = refs.filter((ref) => ref.deref() !== undefined).length
+      // The fold is still in use: the events it let go count in its features all the same.
+      expect(fold.features(ts)!.session.productViews).toBe(count)
+      return alive
+    }
+    const short = await held(500)
+    const long = await held(5_000)
+    expect(long).toBeLessThanOrEqual(short)
+    expect(long).toBeLessThanOrEqual(2 * HELD_EVENTS + 1)
   })
 
   it('counts an engagement record written again once, with its newest visible time', () => {
