@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_DATA_DIR, SHOPPERS_FILE } from '../training/data'
 import { createRng } from '../training/rng'
 import type { Estimate } from '../src/reports/estimate'
+import { ARMS } from '../src/reports/schema'
 import { measureRun, simulateInsights, topPages } from './insights'
 import { loadPopulation } from './population'
 import { createShop } from './shop'
@@ -79,6 +80,26 @@ describe.skipIf(!present)('insights simulation', () => {
     expect(m.ratioIntervals).toBe(ratios.filter((e) => Number.isFinite(e.value)).length)
     const pages = topPages(truth).flatMap((k) => [insights.pages[k].bounceRate, insights.pages[k].exitRate, insights.pages[k].pageValue])
     expect(m.pageIntervals).toBe(pages.filter((e) => Number.isFinite(e.value)).length)
+  })
+
+  it('reports a session with no segment decided (a bounce, late consent) in arm none, as the browser does, and only the others in the holdout or treatment', () => {
+    const devices = 40_000
+    const run = simulateInsights(population, shop, { devices, epsilon: 8, seed: 5 })
+    const { truth, insights } = run
+    const S = population.segmentLabels.length
+    const [T, H, N] = (['treatment', 'holdout', 'none'] as const).map((a) => ARMS.indexOf(a))
+    // Thousands of undecided sessions: all of them, and none of the decided ones, in arm none.
+    expect(truth.segment[S]).toBeGreaterThan(2000)
+    expect(truth.armSessions[N]).toBe(truth.segment[S])
+    expect(truth.armOrders[N]).toBe(truth.segmentOrders[S])
+    expect(truth.armSessions[T] + truth.armSessions[H]).toBe(devices - truth.segment[S])
+    // The holdout is a tenth of the decided sessions.
+    expect(truth.armSessions[H] / (devices - truth.segment[S])).toBeGreaterThan(0.09)
+    expect(truth.armSessions[H] / (devices - truth.segment[S])).toBeLessThan(0.11)
+    // The reports carry it: the collector's treatment share (about 1,600 arm answers) holds the share of the sessions reported in it.
+    const share = insights.lift.treatmentShare
+    expect(share.low).toBeLessThanOrEqual(truth.armSessions[T] / devices)
+    expect(share.high).toBeGreaterThanOrEqual(truth.armSessions[T] / devices)
   })
 
   it('95% intervals hold the truth about 95% of the time (30 runs of 2,000 devices)', () => {

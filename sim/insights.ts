@@ -11,9 +11,12 @@ import type { Population } from './population'
 import { seededRandom } from './seededRandom'
 import { draw, type Shop } from './shop'
 
-/** Share of sessions in the holdout arm (the rest get personalisation). */
+/**
+ * Share of browsers in the holdout arm (the rest get personalisation). A session with no segment decided is reported
+ * in neither: its arm is 'none', as the browser reports a session with no recorded decision.
+ */
 export const HOLDOUT = 0.1
-/** Of the orders the data set records, the share a holdout session does not place (the simulated lift). */
+/** Of the orders the data set records, the share a holdout session with a segment does not place (the simulated lift). */
 export const HOLDOUT_LOST_ORDERS = 0.1
 /**
  * Share of the sessions long enough for a decision that still report none (consent given late, say). Shorter
@@ -154,8 +157,15 @@ export function simulateReports(
     const row = rows[r]
     const undecided = rng() < NO_SEGMENT
     const value = row.visitorType === 'Returning_Visitor' ? draw(valueCdf, rng()) : null
-    const arm = rng() < HOLDOUT ? 'holdout' : 'treatment'
-    const ordered = row.revenue && !(arm === 'holdout' && rng() < HOLDOUT_LOST_ORDERS)
+    const length = Math.max(1, row.administrative + row.informational + row.productRelated)
+    const segment = undecided || length < DEFAULT_MIN_PAGE_VIEWS ? null : population.leaf[r]
+    // The browser's arm is drawn for every browser, but a session is reported in it only when a decision was recorded
+    // for it: a session without one (a bounce, a decision it never made) is reported with arm 'none', as
+    // `buildReportTruth()` does. It was personalised in neither arm, so it loses no orders to the holdout.
+    const drawn = rng() < HOLDOUT ? 'holdout' : 'treatment'
+    const arm = segment === null ? 'none' : drawn
+    const lost = drawn === 'holdout' && row.revenue && rng() < HOLDOUT_LOST_ORDERS
+    const ordered = row.revenue && !(lost && arm === 'holdout')
     const orderValue = ordered ? ORDER_VALUE_MEDIAN * Math.exp(ORDER_VALUE_SIGMA * normal(rng)) : 0
     const bucket = ordered ? orderValueBucket(orderValue) : 0
     if (ordered) {
@@ -163,8 +173,6 @@ export function simulateReports(
       truth.orderValue += orderValue
       truth.bandOrderValue += ORDER_VALUE_BUCKETS[bucket].value
     }
-    const length = Math.max(1, row.administrative + row.informational + row.productRelated)
-    const segment = undecided || length < DEFAULT_MIN_PAGE_VIEWS ? null : population.leaf[r]
     const kept = Math.min(length, MAX_REPORT_PAGES)
     // The order is placed after a page in the second half of the session.
     const orderAfter = ordered ? Math.floor(length / 2) + Math.floor(rng() * (length - Math.floor(length / 2))) : -1

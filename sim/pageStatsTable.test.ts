@@ -20,7 +20,7 @@ if (!present) console.warn(`sim/pageStatsTable.test.ts: ${file} is missing, thes
 const DAY = '2026-11-29'
 
 describe.skipIf(!present)('the page-statistics table of a simulated shop', () => {
-  it('lists the page values of the most viewed pages at a traffic that shows no page rates yet (20,000 sessions at ε = 4)', () => {
+  it('lists the page values of the most viewed pages at a traffic that shows the rates of the most viewed page at most (20,000 sessions at ε = 4)', () => {
     const population = loadPopulation(file)
     const shop = createShop(createRng(SHOP_SEED))
     // The page-value question asks about the shop's 10 most viewed pages by its Zipf law.
@@ -34,13 +34,16 @@ describe.skipIf(!present)('the page-statistics table of a simulated shop', () =>
     const table = estimator.pageStats(rows, query).pages
     const withValue = Object.keys(table).filter((key) => table[key]!.pageValue !== undefined)
     const withRates = Object.keys(table).filter((key) => table[key]!.bounceRate !== undefined)
-    expect(withRates).toEqual([])
+    // The most viewed page's rates are near their threshold here (shown in 20 of seeds 1–40); no other page's are.
+    const mostViewed = shop.keys[Array.from(shop.zipf.keys()).sort((a, b) => shop.zipf[b] - shop.zipf[a])[0]!]
+    expect(withRates.filter((key) => key !== mostViewed)).toEqual([])
+    expect(withValue.length).toBeGreaterThan(withRates.length)
     // Before page values were published without rates, this table was empty.
     expect(withValue.length).toBeGreaterThanOrEqual(5)
     const insights = estimator.insights(rows, query).insights as { pages: Array<{ key: string; pageValue: { value: number; variance: number } }> }
     for (const key of withValue) {
       expect(valuePages).toContain(key)
-      expect(Object.keys(table[key]!), key).toEqual(['pageValue'])
+      if (!withRates.includes(key)) expect(Object.keys(table[key]!), key).toEqual(['pageValue'])
       // The figure the dashboard shows, within its own noise of the truth (4.5 of its standard deviations).
       const k = shop.keys.indexOf(key)
       const estimate = insights.pages.find((p) => p.key === key)!.pageValue

@@ -68,9 +68,9 @@ interface Ends {
  * (`midPBound`), which misses the truth about as often on each side. value ± 1.96 sd takes the sampling variance at
  * the estimate, so the further an estimate of a rare proportion falls below its truth, the narrower its interval,
  * and it lies below the truth more often than above; Wilson's score interval pulls toward ½, so above. In 2,000
- * simulated shops of 20,000 reports at ε = 8, the holdout conversion's (80 sessions, a dozen orders) lay wholly
- * below the truth 3.8% of the time and above it 1.3% with value ± 1.96 sd, 1.3% and 3.4% with Wilson's, 1.9% and
- * 2.3% with this one (`coverage.test.ts` checks each side). At a small ε it is about value ± 1.96 √mechanism, as
+ * simulated shops of 20,000 reports at ε = 8, the holdout conversion's (about 70 sessions, ten orders) lay wholly
+ * below the truth 4.2% of the time and above it 1.3% with value ± 1.96 sd, 1.9% and 2.5% with Wilson's, 2.5% and
+ * 1.8% with this one (`coverage.test.ts` checks each side). At a small ε it is about value ± 1.96 √mechanism, as
  * before. Null without answers or a finite estimate: the caller keeps value ± 1.96 sd.
  */
 function proportionEnds(value: number, mechanism: number, unsampled: number, answers: number): Ends | null {
