@@ -20,7 +20,7 @@ export function startSeglet(options: SegletOptions | null | undefined): Seglet |
       // getter throws as it is read) is said as a failed start, so `onError` gets a SegletError with a code.
       tell(options, thrown instanceof SegletError ? thrown : new SegletError('start_failed', `Seglet could not start: ${thrown}`, { cause: thrown }))
     } catch {
-      // Nowhere else to say it.
+      // A thrown value that cannot be said as a string (a Symbol, a throwing toString): tell() itself never throws.
     }
     return null
   }
