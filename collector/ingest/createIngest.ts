@@ -12,8 +12,8 @@ import { unlessLate } from '../lib/unlessLate'
 
 const DAY_MS = 86_400_000
 
-/** The setting a health check writes while storing fails, to see whether the database commits again. */
-const STORE_CHECK_SETTING = 'health.storeCheckedOn'
+/** Thrown to roll the health check's write back once it went through. */
+const ROLL_BACK = Symbol('roll back')
 
 /** Options of `createIngest`. */
 export interface IngestOptions {
@@ -134,9 +134,9 @@ export interface Ingest {
   /** Whether storing reports fails now (since the last write failed, until one succeeds). */
   storing(): 'ok' | 'failing'
   /**
-   * While storing fails, tries a write of its own (a setting: the UTC day of the check) and, when it commits,
-   * stores reports again, as a stored report would: without it, a replica its load balancer took out for failing
-   * (so sent no report) would stay failing after the database is back. Resolves to what `storing` says then.
+   * While storing fails, tries the refused batch's write again, rolled back (so nothing is stored), and, when it
+   * goes through, stores reports again, as a stored report would: without it, a replica its load balancer took out
+   * for failing (so sent no report) would stay failing after the database is back. Resolves to what `storing` says then.
    */
   checkStoring(): Promise<'ok' | 'failing'>
   /** Waits for every accepted report to be stored. */
@@ -223,6 +223,9 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
   // Whether storing and summing are failing now: the operator is told when a run of failures starts and ends, not
   // at every report.
   const failing = { store: false, sum: false, timeout: false }
+  // The days and bodies of the last batch the database refused: while storing fails, a health check writes them
+  // again and rolls that back (see checkStoring).
+  let refused: [string[], string[]] = [[], []]
   const failed = (what: StorageTrouble, error: unknown) => {
     // Once closing, a failure is close()'s to report, to its caller.
     if (failing[what] || closed) return
@@ -339,6 +342,7 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
       // both, in that order: the run of reports waiting past the timeout ends, the run of refusals starts.
       worked('timeout')
       failed('store', error)
+      refused = [batch.map((item) => item.group.day), batch.map((item) => item.seen)]
       for (const item of batch) {
         item.counted.stored--
         replays.forget(item.client, item.seen)
@@ -465,10 +469,16 @@ export function createIngest<Parsed>(db: Database, codec: ReportCodec<Parsed>, o
     storing: () => (failing.store ? 'failing' : 'ok'),
     async checkStoring() {
       if (!failing.store) return 'ok'
+      // The write that was refused, rolled back: a full disk still lets a small row be rewritten where it is (a
+      // setting), or a few rows go where pages have room, but not the reports' tables grow by a batch, so only this
+      // says whether the reports would be stored. Never committed, so never read or summed.
       try {
-        await db.query(SQL.writeSetting, [STORE_CHECK_SETTING, utcDay(now())])
-      } catch {
-        return 'failing'
+        await db.transaction(async (tx) => {
+          await tx.query(SQL.insertUnsummedReports, refused)
+          throw ROLL_BACK
+        })
+      } catch (error) {
+        if (error !== ROLL_BACK) return 'failing'
       }
       worked('store')
       return 'ok'

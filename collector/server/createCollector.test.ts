@@ -370,7 +370,9 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     ({
       kind: db.kind,
       query: (text: string, params?: unknown[]) => (fails(text) ? Promise.reject(new Error('could not extend file: No space left on device')) : db.query(text, params)),
-      transaction: (work: Parameters<Database['transaction']>[0]) => db.transaction(work),
+      // Inside a transaction too: the statement fails wherever it runs.
+      transaction: (work: Parameters<Database['transaction']>[0]) =>
+        db.transaction((tx) => work({ query: (text: string, params?: unknown[]) => (fails(text) ? Promise.reject(new Error('could not extend file: No space left on device')) : tx.query(text, params)) } as typeof tx)),
       close: async () => {},
     }) as Database
 
@@ -468,6 +470,38 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(events).toEqual(['failed store', 'recovered store'])
     expect((await post(collector, second!, { address: '203.0.113.41' })).status).toBe(202)
     expect(await countReports(db)).toBe(1)
+  })
+
+  it('stays unhealthy while reports still cannot be stored, though a small update of a row it has would commit (a full disk)', async () => {
+    // On a full disk PostgreSQL still rewrites a row in the page it is in, but cannot extend a table for new
+    // rows: the report table refuses them as it does then (SQLSTATE 53100, disk_full), and nothing else does.
+    await db.query(`CREATE FUNCTION seglet_test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100'; END $$`)
+    await db.query('CREATE TRIGGER seglet_test_disk_full BEFORE INSERT ON seglet_reports FOR EACH ROW EXECUTE FUNCTION seglet_test_disk_full()')
+    try {
+      const events: string[] = []
+      const collector = make({ batch: { maxDelayMs: 1 }, onStorageFailed: (what) => events.push(`failed ${what}`), onStorageRecovered: (what) => events.push(`recovered ${what}`) })
+      const check = async () => {
+        const response = await collector.app.request('/seglet/health')
+        return [response.status, await response.json()]
+      }
+      const [first, second] = reportBodies(2, { day: DAY, seed: 35 })
+      expect((await post(collector, first!, { address: '203.0.113.50' })).status).toBe(503)
+      expect(await check()).toEqual([503, { status: 'failing', error: 'storage_failed' }])
+      expect(await check()).toEqual([503, { status: 'failing', error: 'storage_failed' }])
+      expect(events).toEqual(['failed store'])
+      await db.query('DROP TRIGGER seglet_test_disk_full ON seglet_reports')
+      expect(await check()).toEqual([200, { status: 'ok' }])
+      expect(events).toEqual(['failed store', 'recovered store'])
+      // The checks stored nothing: the one report stored is the one posted now.
+      expect((await post(collector, second!, { address: '203.0.113.51' })).status).toBe(202)
+      await collector.close()
+      expect(await countReports(db)).toBe(1)
+      expect(await db.query('SELECT id FROM seglet_unsummed')).toEqual([])
+    } finally {
+      await db.query('DROP TRIGGER IF EXISTS seglet_test_disk_full ON seglet_reports')
+      await db.query('DROP FUNCTION seglet_test_disk_full()')
+    }
   })
 
   it('tells the operator once when the database stops storing reports, and once when it stores them again', async () => {
