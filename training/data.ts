@@ -58,13 +58,32 @@ export function readDataFile(path: string): DataFile {
   const hash = sha256(stored)
   const base = path.split(/[\\/]/).pop() ?? path
   const known = KNOWN_SHA256[base]
-  const bytes = path.endsWith('.gz') ? gunzipSync(stored) : stored
+  const bytes = path.endsWith('.gz') ? gunzipped(stored, path) : stored
   let text: string | undefined
   return {
     path, sha256: hash, verified: known === undefined ? undefined : known === hash, bytes,
     get text() {
       return (text ??= textOf(bytes, path))
     },
+  }
+}
+
+/**
+ * A `.gz` file's content; a DataError naming `path` when it is not whole gzip data (a download cut short, a file
+ * renamed to `.gz`), rather than zlib's own words and a stack trace.
+ */
+function gunzipped(stored: Buffer, path: string): Buffer {
+  try {
+    return gunzipSync(stored)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ERR_BUFFER_TOO_LARGE' || code === 'ERR_STRING_TOO_LONG') throw error
+    const cut = /unexpected end of file/i.test((error as Error).message)
+    throw new DataError(
+      cut
+        ? `${path}: the file ends before its gzip data does (it was cut short, as by a download that stopped): get the whole file again`
+        : `${path}: not gzip data, though its name ends in .gz (${(error as Error).message}): give the file as it was exported, or without the .gz ending if it is not compressed`,
+    )
   }
 }
 
@@ -97,6 +116,23 @@ export function* dataLines(data: string | Buffer): Generator<[number, string]> {
     yield [number, line]
     pos = end + 1
   }
+}
+
+/**
+ * Why a CSV's `required` columns are missing when its header came out as one field: the file is separated by
+ * semicolons or tabs, as a spreadsheet saves "CSV" in a language whose decimal mark is a comma (its numbers and
+ * dates are then written that language's way too). `undefined` when that is not the reason.
+ *
+ * @example
+ * separatorProblem(['Name;Email;Total'], ['Name', 'Total']) // 'its columns are separated by semicolons, not commas'
+ */
+export function separatorProblem(header: readonly string[], required: readonly string[]): string | undefined {
+  if (header.length !== 1) return undefined
+  for (const [separator, name] of [[';', 'semicolons'], ['\t', 'tabs']] as const) {
+    const cells = header[0].split(separator).map((h) => h.trim().replace(/^"|"$/g, '').trim().toLowerCase())
+    if (cells.length > 1 && required.every((c) => cells.includes(c.toLowerCase()))) return `its columns are separated by ${name}, not commas`
+  }
+  return undefined
 }
 
 /**

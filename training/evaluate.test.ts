@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ModelPack } from '../src/pack/types'
 import { PROJECT_ROOT } from './data'
@@ -50,5 +51,22 @@ describe('evaluate --pack of a pack whose features this SDK does not compute', (
       const { line } = await failureOf(['--pack', pack, '--data', data, '--time-zone', 'UTC'])
       expect(line).toMatch(/: Model pack "session@1\.0\.0" does not match this SDK's features: /)
     }
+  })
+})
+
+describe('evaluate --data of a .gz file that is not whole gzip data', () => {
+  const retail = ['InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country', ...Array.from({ length: 400 }, (_, i) => `5363${String(i).padStart(2, '0')},85123A,MUG ${i},2,2011-03-02 08:26:00,2.55,${17850 + i},United Kingdom`)].join('\n') + '\n'
+
+  it.each([
+    ['cut short, as by a download that stopped', (whole: Buffer) => whole.subarray(0, Math.floor(whole.length / 2)), /: the file ends before its gzip data does \(it was cut short, as by a download that stopped\): get the whole file again$/],
+    ['not gzip at all', () => Buffer.from(retail), /: not gzip data, though its name ends in \.gz \(.+\): give the file as it was exported, or without the \.gz ending if it is not compressed$/],
+  ])('%s: refused in one line naming the file, not with a stack trace', async (_, bytes, says) => {
+    const data = join(tempDir('seglet-evaluate-gz-'), 'online_retail.csv.gz')
+    writeFileSync(data, bytes(gzipSync(retail)))
+    const { error, line } = await failureOf(['--pack', join(PROJECT_ROOT, 'src/models/lifetime.json'), '--data', data])
+    expect(error).toBeInstanceOf(DataError)
+    expect(line).toMatch(says)
+    expect(line!.startsWith(data)).toBe(true)
+    expect(line).not.toContain('\n')
   })
 })

@@ -548,6 +548,35 @@ describe('Shopify orders CSV', () => {
   })
 
   it.each([
+    ['inside a line item\'s price, which would be read as 8', '#2,b@example.com,,,,,,1,Cup,8.'],
+    ['inside the order\'s date, which would be blamed on a spreadsheet', '#3,c@example.com,paid,2024-03-06 10:0'],
+    ['inside the email, whose order would be skipped without a word', '#3,c@exa'],
+  ])('refuses an export that ends %s: it was cut short, and the line is named', (_, cut) => {
+    const whole = [header, '#1,a@example.com,paid,2024-03-05 14:02:11 +0100,EUR,30.00,2024-03-05 14:00:00 +0100,2,Mug,15.00,mug,5.00,', '#2,b@example.com,paid,2024-03-06 10:00:00 +0100,EUR,13.00,2024-03-06 10:00:00 +0100,1,Mug,5.00,mug,,']
+    const fields = header.split(',').length
+    const text = [...whole, cut].join('\r\n')
+    expect(() => parseShopifyOrdersCsv(text)).toThrow(new DataError(`Shopify orders CSV line 4: the file ends inside this line, after ${cut.split(',').length} of the header's ${fields} fields: it was cut short; export the orders again`))
+    // Ended at a line's end, as exported (with or without the last line break), it is read.
+    expect(parseShopifyOrdersCsv(whole.join('\r\n')).rows).toBe(2)
+    expect(parseShopifyOrdersCsv(whole.join('\r\n') + '\r\n').rows).toBe(2)
+  })
+
+  it.each([
+    [';', 'semicolons'],
+    ['\t', 'tabs'],
+  ])('names an export a spreadsheet re-saved with %j between the columns, not columns it lacks, from train and evaluate alike', (separator, name) => {
+    // As a spreadsheet in German or French saves "CSV": semicolons, decimal commas, dates its own way.
+    const resaved = [header, '#1,a@example.com,paid,05.03.2024 14:02,EUR,"30,00",05.03.2024 14:00,2,Mug,"15,00",mug,"5,00",']
+      .map((line) => line.replace(/"[^"]*"|,/g, (cell) => (cell === ',' ? separator : cell.slice(1, -1))))
+      .join('\r\n')
+    const words = `Shopify orders CSV: its columns are separated by ${name}, not commas (a spreadsheet saved it in another language's format); export the orders again from the Shopify admin, not re-saved from a spreadsheet`
+    expect(() => parseShopifyOrdersCsv(resaved)).toThrow(new DataError(words))
+    // Detected as the Shopify export it is (evaluate would otherwise read it as the public Online Retail file).
+    expect(detectFormat(resaved)).toBe('shopify')
+    expect(() => parseTrainingEvents(resaved)).toThrow(new DataError(words))
+  })
+
+  it.each([
     ['2024-03-05 14:02:11 +0100', Date.UTC(2024, 2, 5, 13, 2, 11)],
     ['2024-03-05 14:02:11 -0500', Date.UTC(2024, 2, 5, 19, 2, 11)],
     ['2024-03-05T14:02:11Z', Date.UTC(2024, 2, 5, 14, 2, 11)],

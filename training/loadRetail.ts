@@ -3,7 +3,7 @@ import { aggregateLifetime } from '../src/features/aggregateLifetime'
 import type { LifetimeAggregate } from '../src/features/types'
 import { DataError } from './dataError'
 import { csvRow } from './csvRow'
-import { parseCsv, readDataFile } from './data'
+import { parseCsv, readDataFile, separatorProblem } from './data'
 import { isCalendarDay } from './isCalendarDay'
 
 /**
@@ -88,6 +88,8 @@ export function retailEvents(text: string): Map<number, StoredEvent[]> {
   if (table.length === 0) throw new DataError('Online Retail CSV: the file is empty')
   const header = table[0].map((h) => h.trim())
   const missing = RETAIL_COLUMNS.filter((name) => !header.includes(name))
+  const separated = missing.length > 0 ? separatorProblem(table[0], RETAIL_COLUMNS) : undefined
+  if (separated) throw new DataError(`Online Retail CSV: ${separated} (a spreadsheet saved it in another language's format); give the data set's file as published`)
   if (missing.length > 0) throw new DataError(`Online Retail CSV: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
   const invoices = new Map<string, { customer: number; ts: number; refund: boolean; value: number; items: Map<string, { quantity: number; price: number }> }>()
   for (let r = 1; r < table.length; r++) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { ShopperEvent, StoredEvent } from '../src/events/types'
 import { validateEvent } from '../src/events/validateEvent'
-import { parseCsv } from './data'
+import { parseCsv, separatorProblem } from './data'
 import { DataError } from './dataError'
 import { isCalendarDay } from './isCalendarDay'
 import type { LoadedEvents } from './loadedEvents'
@@ -68,7 +68,15 @@ export function parseShopifyOrdersCsv(text: string, options: { currency?: string
   // Column names in any case: a spreadsheet or script that re-saved the export may have changed it.
   const header = table[0].map((h) => h.trim().toLowerCase())
   const missing = REQUIRED.filter((c) => !header.includes(c.toLowerCase()))
+  const separated = missing.length > 0 ? separatorProblem(table[0], REQUIRED) : undefined
+  if (separated) throw new DataError(`Shopify orders CSV: ${separated} (a spreadsheet saved it in another language's format); export the orders again from the Shopify admin, not re-saved from a spreadsheet`)
   if (missing.length > 0) throw new DataError(`Shopify orders CSV: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected the admin "Export orders" CSV)`)
+  // A file that ends inside a line short of the header's fields was cut short (a download or a copy that stopped):
+  // read on, its last order would take a price cut to "8." as 8, or a date cut short for a spreadsheet's.
+  const last = table[table.length - 1]
+  if (table.length > 1 && !/[\r\n]$/.test(body) && last.length < table[0].length) {
+    throw new DataError(`Shopify orders CSV line ${lineOf.get(last)}: the file ends inside this line, after ${last.length} of the header's ${table[0].length} fields: it was cut short; export the orders again`)
+  }
   const col = (name: string) => header.indexOf(name.toLowerCase())
   const get = (row: string[], name: string) => (col(name) >= 0 ? (row[col(name)] ?? '').trim() : '')
 

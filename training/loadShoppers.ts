@@ -1,7 +1,7 @@
 import type { StoredEvent } from '../src/events/types'
 import { specialDayCloseness } from '../src/features/specialDayCloseness'
 import type { SessionAggregate } from '../src/features/types'
-import { parseCsv, readDataFile } from './data'
+import { parseCsv, readDataFile, separatorProblem } from './data'
 import { csvRow } from './csvRow'
 import { DataError } from './dataError'
 
@@ -44,6 +44,8 @@ export function parseShoppers(text: string): ShoppersRow[] {
   if (table.length === 0) throw new DataError('Online Shoppers CSV: the file is empty')
   const header = table[0].map((h) => h.trim())
   const missing = REQUIRED.filter((name) => !header.includes(name))
+  const separated = missing.length > 0 ? separatorProblem(table[0], REQUIRED) : undefined
+  if (separated) throw new DataError(`Online Shoppers CSV: ${separated} (a spreadsheet saved it in another language's format); give the data set's file as published`)
   if (missing.length > 0) throw new DataError(`Online Shoppers CSV: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
   const rows: ShoppersRow[] = []
   for (let r = 1; r < table.length; r++) {

@@ -37,7 +37,8 @@ export function detectFormat(text: string | Buffer): EventsFormat | undefined {
     }
     return undefined
   }
-  const header = first.replace(/^\uFEFF/, '').split(',').map((h) => h.replace(/^"|"$/g, '').trim().toLowerCase())
+  // Split at semicolons and tabs too: a spreadsheet's re-save is then named as such by the Shopify reader.
+  const header = first.replace(/^\uFEFF/, '').split(/[,;\t]/).map((h) => h.replace(/^"|"$/g, '').trim().toLowerCase())
   return header.includes('name') && header.includes('lineitem quantity') ? 'shopify' : undefined
 }
 

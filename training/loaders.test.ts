@@ -138,6 +138,17 @@ describe('the public data sets\' CSVs with odd input', () => {
     expect(plain.get(17850)!.map((e) => e.ts)).toEqual([Date.UTC(2011, 2, 1, 8, 26), Date.UTC(2011, 9, 1, 8, 26)])
   })
 
+  it('says that the columns are separated by semicolons or tabs, as a spreadsheet re-saves CSV in some languages, not which are missing', () => {
+    const resave = (lines: string[], separator: string) => lines.map((line) => line.replace(/"[^"]*"|,/g, (cell) => (cell === ',' ? separator : cell.slice(1, -1)))).join('\r\n')
+    for (const [separator, name] of [[';', 'semicolons'], ['\t', 'tabs']]) {
+      const words = `its columns are separated by ${name}, not commas (a spreadsheet saved it in another language's format); give the data set's file as published`
+      expect(failure(() => parseShoppers(resave([shoppersHeader, shoppersRow()], separator)))).toBe(`Online Shoppers CSV: ${words}`)
+      expect(failure(() => retailEvents(resave([retailHeader, retailRows[1]], separator)))).toBe(`Online Retail CSV: ${words}`)
+    }
+    // A header without the columns, whatever separates them, still has them named.
+    expect(failure(() => parseShoppers('Month;Revenue\nFeb;TRUE\n'))).toMatch(/^Online Shoppers CSV: missing columns Administrative, /)
+  })
+
   it('names the line and the column of a value it cannot read', () => {
     // Line 4: the header, then a row whose quoted field spans two lines.
     const shoppers = (row: string) => failure(() => parseShoppers([shoppersHeader, shoppersRow().replace('0,0,0,0,1', '0,0,0,0,"1\n"'), row].join('\n')))

@@ -137,6 +137,8 @@ describe('publishing across an SDK upgrade', () => {
     const failure = await publishPacks({ outDir: site, key, packs: { session: variant(0.4) }, now: new Date(T0 + DAY) }).catch((error: Error) => error)
     expect(failure).toBeInstanceOf(Error)
     expect((failure as Error).message).toMatch(/last published lifetime pack .*lifetime-v1\.json would be refused by browsers \(pack_spec_mismatch\).*give a lifetime pack/)
+    // One sentence: the check's own words, then what to do (not `….; give`).
+    expect((failure as Error).message).toMatch(/[^.]; give a lifetime pack \(the shipped one is src\/models\/lifetime\.json\)$/)
     // Given a lifetime pack this SDK reads, it publishes, and browsers take both.
     await publishPacks({ outDir: site, key, packs: { session: variant(0.4), lifetime: shipped('lifetime') }, now: new Date(T0 + DAY) })
     const result = await load(T0 + DAY, packKey)

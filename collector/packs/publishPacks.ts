@@ -556,7 +556,8 @@ async function readKept(outDir: string, kind: PackKind, entry: PackManifestEntry
   try {
     decodePackWeights((pack = checkPack(JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)), EXPECTED_SPECS[kind])))
   } catch (error) {
-    const why = isSegletError(error) ? `${error.code}): ${error.message}` : `pack_invalid): ${(error as Error).message}`
+    // The check's sentence without its full stop: the message goes on after it.
+    const why = (isSegletError(error) ? `${error.code}): ${error.message}` : `pack_invalid): ${(error as Error).message}`).replace(/\.$/, '')
     throw new CollectorError('collector_pack', `the last published ${kind} pack ${file} would be refused by browsers (${why}; give a ${kind} pack (the shipped one is src/models/${kind}.json)`, undefined, error)
   }
   // One published before publish-pack checked this: kept, every report of its decisions would go on failing.
