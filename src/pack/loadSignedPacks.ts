@@ -149,8 +149,8 @@ async function fetchSignedPacks(
 ): Promise<{ packs: SignedPacks; record: StoredSignedPacks } | undefined> {
   const what = `pack manifest ${href}`
   const fail = (kind: 'load_failed' | 'too_large', message: string, cause?: unknown) => new ModelPackError(`pack_${kind}`, message, cause)
-  // Public files: no cookie goes with the daily check.
-  const bytes = new Uint8Array(await fetchFileBytes(href, what, MAX_MANIFEST_BYTES, fail, 'omit'))
+  // Public files: no cookie goes with the daily check. fetchFileBytes() names the file by its URL itself.
+  const bytes = new Uint8Array(await fetchFileBytes(href, 'pack manifest', MAX_MANIFEST_BYTES, fail, 'omit'))
   const { manifest, key } = await openManifest(bytes, keys, what, now)
   if (manifest.version < floor) {
     throw new ModelPackError('pack_rollback', `The ${what} has version ${manifest.version}, older than version ${floor} in use. It was not used.`)
@@ -173,7 +173,7 @@ async function fetchSignedPacks(
       throw new ModelPackError('pack_origin', `The ${what} lists a ${kind} pack on another origin (${entry.url}). It was not used.`)
     }
     const packWhat = `${kind} pack ${packHref} (manifest version ${manifest.version})`
-    const packBytes = new Uint8Array(await fetchFileBytes(packHref, packWhat, entry.bytes, fail, 'omit'))
+    const packBytes = new Uint8Array(await fetchFileBytes(packHref, `${kind} pack`, entry.bytes, fail, 'omit'))
     const opened = await openPack(packBytes, entry, key, expected[kind]!, packWhat)
     packs[kind] = opened.pack
     weights[kind] = opened.weights

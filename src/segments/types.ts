@@ -197,7 +197,7 @@ export interface SegmentDecision {
   changed: boolean
 }
 
-/** Options of `createSegmentEngine()`. */
+/** Segment decisions, `createSeglet({ segments })`: hysteresis and the cold start. */
 export interface SegmentOptions {
   /**
    * A challenger replaces the current segment only when its probability exceeds the current

@@ -132,6 +132,16 @@ describe('readSegmentHint() given a promise', () => {
   })
 })
 
+describe('readSegmentHint() given no Cookie header', () => {
+  // Node's `req.headers.cookie` is `undefined`, and `Headers.get('cookie')` is `null`, on a request without cookies
+  // (a first visit): the error says so, not only what sources there are.
+  it('says that the request has no Cookie header and how to pass one', () => {
+    for (const source of [new Request('http://127.0.0.1/').headers.get('cookie'), ({ headers: {} } as { headers: { cookie?: string } }).headers.cookie]) {
+      expect(() => readSegmentHint(source as never)).toThrow(/got (null|undefined): a request without cookies has no Cookie header; pass the request or its headers, or the header as `\?\? ''`/)
+    }
+  })
+})
+
 describe('parseSegmentHint() and toIntentBand()', () => {
   it('parses only <id>.<band>', () => {
     expect(parseSegmentHint('casual-browser.medium')).toEqual({ segmentId: 'casual-browser', intentBand: 'medium' })

@@ -31,7 +31,8 @@ export type SegmentHintSource = { headers: HeaderGetter | HeaderRecord } | Heade
  * header itself.
  *
  * @throws OptionsError (code `invalid_option`) when `source` is none of these; for a promise (Next.js 15's
- *   `cookies()` or `headers()` without `await`) its message says to await it.
+ *   `cookies()` or `headers()` without `await`) its message says to await it, and for `undefined` or `null` (the
+ *   Cookie header of a request without cookies: `req.headers.cookie ?? ''` passes it) that there is no header.
  * @example
  * import { readSegmentHint } from 'seglet/server'
  * const hint = readSegmentHint(request) // { segmentId: 'high-intent-all-round-deep-browser', intentBand: 'high' } or null
@@ -40,10 +41,17 @@ export type SegmentHintSource = { headers: HeaderGetter | HeaderRecord } | Heade
 export function readSegmentHint(source: SegmentHintSource): SegmentHint | null {
   const values = readCookieStore(source) ?? readHintValues(readCookieHeader(source))
   if (values === undefined) {
-    // Next.js 15's cookies() and headers() return a promise: the fix is one word.
+    // Next.js 15's cookies() and headers() return a promise: the fix is one word. Node's `req.headers.cookie` and
+    // `Headers.get('cookie')` are `undefined` and `null` on a request without cookies (a first visit).
     const promise = typeof (source as { then?: unknown } | null)?.then === 'function'
     throw new OptionsError(
-      `readSegmentHint() expects a Request, an IncomingMessage, a headers object, a cookie store or a Cookie header string${promise ? ', got a promise: await it first (readSegmentHint(await cookies()))' : ''}`,
+      `readSegmentHint() expects a Request, an IncomingMessage, a headers object, a cookie store or a Cookie header string${
+        promise
+          ? ', got a promise: await it first (readSegmentHint(await cookies()))'
+          : source == null
+            ? `, got ${source}: a request without cookies has no Cookie header; pass the request or its headers, or the header as \`?? ''\``
+            : ''
+      }`,
       'source',
     )
   }
