@@ -6,7 +6,7 @@ import { DAY_MS, MAX_CLOCK_SKEW_MS, type RetentionPolicy } from './retention'
  * `retentionDays` (at most `maxEvents` of them, newest kept), purchases and refunds younger than
  * `purchaseRetentionDays`, and none stamped more than `MAX_CLOCK_SKEW_MS` after `now`. The store prunes
  * IndexedDB by the same rules; this is also applied to what it returns, so nothing expired is ever read
- * even before a prune has run.
+ * even before a prune has run. Each event is its own object (as read or merged by id).
  *
  * @example
  * applyRetention(events, { retentionDays: 30, purchaseRetentionDays: 730, maxEvents: 5000 }, Date.now())
@@ -21,14 +21,8 @@ export function applyRetention<T extends { type: string; ts: number }>(
   const future = now + MAX_CLOCK_SKEW_MS
   const keep = events.map((e) => e.ts <= future && e.ts >= (isLongLivedType(e.type) ? longCutoff : rawCutoff))
 
-  // The size cap drops the oldest raw events, whatever order the input is in.
-  const raw = events
-    .map((e, i) => ({ ts: e.ts, i }))
-    .filter(({ i }) => keep[i] && !isLongLivedType(events[i].type))
-  const excess = raw.length - policy.maxEvents
-  if (excess > 0) {
-    raw.sort((a, b) => a.ts - b.ts)
-    for (let k = 0; k < excess; k++) keep[raw[k].i] = false
-  }
-  return events.filter((_, i) => keep[i])
+  // The size cap drops the oldest raw events, whatever order the input is in (of equal times, the first given).
+  const raw = events.filter((e, i) => keep[i] && !isLongLivedType(e.type))
+  const dropped = new Set(raw.length > policy.maxEvents ? raw.sort((a, b) => a.ts - b.ts).reverse().slice(policy.maxEvents) : [])
+  return events.filter((e, i) => keep[i] && !dropped.has(e))
 }

@@ -121,4 +121,29 @@ describe('applyRetention', () => {
     const events = [at(50), at(45), at(1), at(2)]
     expect(applyRetention(events, policy, now).map((e) => e.id)).toEqual(['page_view-1', 'page_view-2'])
   })
+
+  it('of raw events stamped alike at the cap, drops the first given', () => {
+    const events = [at(2, 'page_view', 'a'), at(1), at(2, 'search', 'b'), at(3, 'purchase'), at(2, 'page_view', 'c'), at(0)]
+    expect(applyRetention(events, policy, now).map((e) => e.id)).toEqual(['page_view-1', 'purchase-3', 'c', 'page_view-0'])
+  })
+
+  it('keeps what dropping the oldest raw events over the cap, in time and then input order, keeps', () => {
+    // 200 random stores: times on few distinct days (many ties), expired and future events, purchases, any cap.
+    let seed = 7
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646
+    const types = ['page_view', 'search', 'purchase', 'refund', 'engagement']
+    for (let run = 0; run < 200; run++) {
+      const events = Array.from({ length: Math.floor(random() * 40) }, (_, i) => ({
+        id: `e${i}`,
+        type: types[Math.floor(random() * types.length)],
+        ts: now - (Math.floor(random() * 12) - 2) * 4 * DAY_MS,
+      }))
+      const capped = { ...policy, maxEvents: Math.floor(random() * 30) }
+      const unexpired = events.filter((e) => applyRetention([e], { ...capped, maxEvents: Infinity }, now).length === 1)
+      const raw = unexpired.filter((e) => e.type !== 'purchase' && e.type !== 'refund')
+      const oldest = raw.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.ts - b.ts || i - j)
+      const dropped = new Set(oldest.slice(0, Math.max(0, raw.length - capped.maxEvents)).map(([e]) => e))
+      expect(applyRetention(events, capped, now)).toEqual(unexpired.filter((e) => !dropped.has(e)))
+    }
+  })
 })

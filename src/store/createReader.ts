@@ -58,7 +58,8 @@ export function createReader(connection: Connection, report: (error: SegletError
     try {
       return await body(db)
     } catch (error) {
-      connection.report(toStorageError(error, 'storage_failed', 'Reading IndexedDB failed'))
+      // Not when the page dropped that connection itself meanwhile (consent withdrawn and given again at once).
+      if (connection.db === db) connection.report(toStorageError(error, 'storage_failed', 'Reading IndexedDB failed'))
       // A meta read (no `empty`) rejects: see `readMeta`.
       if (!empty) throw error
       return empty

@@ -281,6 +281,29 @@ describe('requests, cookies and storage', () => {
     })
   }
 
+  it('consent denied and granted again at once on a first visit: nothing is reported, every event is kept', async () => {
+    // What a consent manager does when it sets its default and then restores the shopper's choice.
+    // Started by the page, and consent changed in the same task: the store's first open is still under way.
+    const page = await h.newPage()
+    await page.goto(h.baseUrl + tagPage({ autostart: 'false' }))
+    await waitForSeglet(page)
+    await page.evaluate(async () => {
+      const { Seglet } = window as unknown as SegletWindow & { Seglet: { init(options: object): void } }
+      Seglet.init({ consent: 'granted' })
+      Seglet.track({ type: 'search', query: 'winter' })
+      void Seglet.setConsent('denied')
+      await Seglet.setConsent('granted')
+      Seglet.track({ type: 'search', query: 'boots' })
+      await Seglet.flush()
+    })
+    // The decision after the flush read the store (its cold-start default is applied once it has).
+    await waitForSegment(page)
+    await page.evaluate(() => (window as unknown as SegletWindow).Seglet.flush())
+    expect((await probes(page)).errors).toEqual([])
+    expect(countTypes((await readDb(page)).events)).toMatchObject({ search: 2 })
+    await page.close()
+  })
+
   it('forget() deletes the database, even with another tab of the shop open; so does the panel button', async () => {
     const a = await h.newPage()
     const b = await h.newPage()
