@@ -96,7 +96,7 @@ export const OPTION_TABLE: OptionGroup = withLazyGroups(
       intentStep: number(0, 1),
       holdout: number(0, 1),
       segmentHint: bool,
-      document: typed('object'),
+      document: parser((value) => (value as Document | null)?.nodeType === 9, 'a Document'),
       // Checked in full (every key and value) by the model part: see checkPanelText().
       panelText: typed('object'),
     }),

@@ -47,6 +47,10 @@ describe('validateOptions', () => {
     ['onError not a function', { onError: 'console' }, 'onError', 'onError must be function; got "console"'],
     ['panel words that are not an object', { personalize: { panelText: 'de' } }, 'personalize.panelText', 'personalize.panelText must be object; got "de"'],
     ['a db name with a space', { storage: { dbName: 'my shop' } }, 'storage.dbName', 'storage.dbName must be 1–64 letters'],
+    // An iframe's element or window where its contentDocument belongs: every decision would fail to apply.
+    ['an element for the document', { personalize: { document: document.createElement('iframe') } }, 'personalize.document', 'personalize.document must be a Document; got '],
+    ['a window for the document', { personalize: { document: window } }, 'personalize.document', 'personalize.document must be a Document; got '],
+    ['an object for the document', { personalize: { document: {} } }, 'personalize.document', 'personalize.document must be a Document; got '],
   ])('refuses %s with an OptionsError naming the key', (_, options, field, message) => {
     const error = errorOf(options)
     expect(error).toBeInstanceOf(OptionsError)
