@@ -203,6 +203,19 @@ describe('createPanel', () => {
     expect(text()).toContain('Chance you buy in this visit12% (not high)')
   })
 
+  it('says a restored segment rests on what the shopper did before this page, not on nothing, until this page explains it', () => {
+    // The stored segment of an earlier page carries no explanation (it is not stored), and explain() has none
+    // before this page decides: for as long as its session pack is refused, say.
+    const { panel, setSegment } = make({ explain: () => [] })
+    panel.show()
+    setSegment(makeSegment({ restored: true, reasons: [] }))
+    expect(text()).toContain('What you did before this page: it was decided on an earlier one.')
+    expect(text()).not.toContain('Nothing you did yet.')
+    // This page's decision, with nothing to name, is "nothing yet" as before.
+    setSegment(makeSegment({ reasons: [] }))
+    expect(text()).toContain('Nothing you did yet.')
+  })
+
   it('updates live when the segment changes, and stops listening when hidden', () => {
     const { panel, setSegment, listeners } = make()
     panel.show()
@@ -450,6 +463,7 @@ const GERMAN: Required<PanelText> = {
   reason: ({ feature, value }) => (feature === 'product_pages' ? `${value} Einkaufsseiten angesehen` : `${feature}: ${value}`),
   basedOn: 'Worauf das beruht',
   nothingYet: 'Noch nichts, was Sie getan haben.',
+  decidedEarlier: 'Was Sie vor dieser Seite getan haben: auf einer früheren entschieden.',
   stored: 'Auf diesem Gerät gespeichert',
   loading: 'Wird geladen…',
   events: 'Ereignisse',

@@ -288,12 +288,14 @@ export function createPanel(options: PanelOptions): Panel {
         }),
       )
     })
-    // An explanation line the shop did not word is English: marked so in a panel of another language.
+    // An explanation line the shop did not word is English: marked so in a panel of another language. A restored
+    // segment (an earlier page's, until this page decides) has none, as explanations are not stored: it rests on
+    // what the shopper did before this page, not on nothing.
     reasons.replaceChildren(
       h(doc, 'h3', {}, [say(doc, 'basedOn')]),
       lines.length > 0
         ? h(doc, 'ul', {}, lines.map((line) => h(doc, 'li', words.foreign && !translated.has(line) ? EN : {}, [line])))
-        : h(doc, 'p', { class: 'muted' }, [say(doc, 'nothingYet')]),
+        : h(doc, 'p', { class: 'muted' }, [say(doc, segment?.restored ? 'decidedEarlier' : 'nothingYet')]),
     )
   }
 

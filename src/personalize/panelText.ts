@@ -82,6 +82,11 @@ export interface PanelText {
   basedOn?: string
   /** @default 'Nothing you did yet.' */
   nothingYet?: string
+  /**
+   * What a restored segment (an earlier page's, shown until this page decides) rests on: its explanation is not stored.
+   * @default 'What you did before this page: it was decided on an earlier one.'
+   */
+  decidedEarlier?: string
   /** @default 'Stored on this device' */
   stored?: string
   /** @default 'Loading…' */
@@ -185,6 +190,7 @@ export const PANEL_TEXT_EN = {
   intentCheckout: "{percent}, estimated from your browsing only: this shop's model has not yet learned from visits that reach checkout",
   basedOn: 'What it is based on',
   nothingYet: 'Nothing you did yet.',
+  decidedEarlier: 'What you did before this page: it was decided on an earlier one.',
   stored: 'Stored on this device',
   loading: 'Loading…',
   events: 'Events',

@@ -107,7 +107,8 @@ export interface Segment {
   decidedAt: number
   /**
    * True on the segment of an earlier visit, applied from storage as soon as it is read, before the model
-   * part has re-decided on this page. The next decision replaces it.
+   * part has re-decided on this page. The next decision replaces it; a page that cannot use its model pack (a
+   * `pack_integrity` error, say) makes none, and keeps it. It has no `reasons`: explanations are not stored.
    */
   restored?: boolean
   /**
