@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { clickPanelButton, expectHooksMatch, probes, readDb, readHooks, readPanel, useHarness, waitForPageViewStored, waitForSeglet, waitForSegment } from './helpers'
+import { clickPanelButton, countReportRuns, expectHooksMatch, pageTime, probes, readDb, readHooks, readPanel, useHarness, waitForPageViewStored, waitForReportRuns, waitForSeglet, waitForSegment } from './helpers'
 import { snippet } from './readmeSnippets'
 
 const ENDPOINT = '/seglet/reports'
@@ -47,6 +47,7 @@ let served: { policy: string; tag: string } = { policy: '', tag: '' }
 const h = useHarness({
   async setup(harness) {
     await harness.context.addInitScript(shiftClock)
+    await harness.context.addInitScript(countReportRuns)
     const js = (body: string | Buffer) => ({ status: 200, contentType: 'text/javascript; charset=utf-8', body })
     for (const file of ['seglet.min.js', 'seglet-model.min.js', 'seglet-blocks.min.js', 'seglet-bridges.min.js', 'seglet-prune.min.js', 'seglet-reports.min.js']) {
       await harness.context.route(`${harness.baseUrl}/${file}`, (route) => route.fulfill(js(dist(file))))
@@ -189,7 +190,9 @@ describe('a policy whose connect-src does not allow the report endpoint', () => 
     // The next page the same day tries nothing.
     await page.goto(h.baseUrl + '/shop/four')
     await waitForSeglet(page)
-    await page.waitForTimeout(3000)
+    // Its report run ended (it found the day spent); a blocked send's violation would be dispatched by now too.
+    await waitForReportRuns(page)
+    await pageTime(page, 250)
     t = await probes(page)
     expect(t.errors).toEqual([])
     expect(t.csp).toEqual([])
@@ -214,7 +217,9 @@ describe('the panel in a browser without constructable stylesheets (Safari befor
       Seglet.hidePanel()
       Seglet.showPanel()
     })
-    await page.waitForTimeout(500)
+    // Shown again; a violation of its <style> is dispatched in a task of its own once it is in the document.
+    await page.waitForFunction(() => !!document.querySelector('seglet-panel')?.isConnected)
+    await pageTime(page, 250)
     expect((await probes(page)).errors).toHaveLength(1)
     expect(await readPanel(page)).toMatchObject({ open: true })
     expect((await probes(page)).escaped).toEqual([])
@@ -227,7 +232,9 @@ describe('the panel in a browser without constructable stylesheets (Safari befor
     await page.addInitScript(() => delete (CSSStyleSheet.prototype as { replaceSync?: unknown }).replaceSync)
     await page.goto(h.baseUrl + '/shop/one?seglet=debug')
     await page.waitForSelector('seglet-panel')
-    await page.waitForTimeout(1000)
+    // Styled: its <style> applied; a violation would be dispatched in a task of its own once it was in the document.
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('seglet-panel')!).position === 'fixed', undefined, { timeout: 10_000 }).catch(() => undefined)
+    await pageTime(page, 250)
     expect(await page.evaluate(() => getComputedStyle(document.querySelector('seglet-panel')!).position)).toBe('fixed')
     expect((await probes(page)).errors).toEqual([])
     expect((await probes(page)).csp).toEqual([])

@@ -7,11 +7,13 @@ import {
   countTypes,
   databaseNames,
   expectHooksMatch,
+  pageTime,
   probes,
   readDb,
   readHooks,
   resetOrigin,
   useHarness,
+  waitForPageViewStored,
   waitForSeglet,
   waitForSegment,
 } from './helpers'
@@ -159,7 +161,9 @@ describe('a shopper with several tabs', () => {
     await writing
     await trackSearches(b, 'b-later', 10)
     await flush(b)
-    await b.waitForTimeout(1000)
+    // What b's flush found to write is written; a decision it scheduled (an idle callback, DECISION_IDLE_MS 200 ms) and
+    // that decision's writes had a second of b's own clock.
+    await pageTime(b, 1000)
     expect(await databaseNames(a)).toEqual([])
     expect((await probes(b)).escaped).toEqual([])
     expect((await probes(a)).escaped).toEqual([])
@@ -322,8 +326,8 @@ describe('pages closed right after events', () => {
   const ready = async (page: Page) => {
     await page.goto(tagPage())
     await waitForSeglet(page)
-    // A page some time after load: the connection is open (it opens at the first event).
-    await page.waitForTimeout(200)
+    // A page some time after load: the connection is open (it opens at the first event, the page view, written with it).
+    await waitForPageViewStored(page)
   }
 
   const variants: [string, (page: Page) => Promise<void>][] = [

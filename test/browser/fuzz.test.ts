@@ -7,7 +7,7 @@ import { mulberry32 } from '../../scripts/mulberry32.mjs'
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { validateEvent } from '../../src/events/validateEvent'
-import { probes, readDb, useHarness, waitForSeglet } from './helpers'
+import { pageTime, probes, readDb, useHarness, waitForSeglet } from './helpers'
 
 const SEED = Number(process.env.SEGLET_FUZZ_SEED ?? 20250611)
 
@@ -182,7 +182,8 @@ describe('seeded fuzz', () => {
     expect(counts.shopifyThrew).toEqual([])
 
     await page.evaluate(() => (window as unknown as { Seglet: { flush(): Promise<void> } }).Seglet.flush())
-    await page.waitForTimeout(500) // let segment decisions and hooks (some registered by the fuzzer, throwing) run
+    // Let segment decisions (idle callbacks asked for by the flush) and hooks (some registered by the fuzzer, throwing) run.
+    await pageTime(page, 500)
     const t = await probes(page)
     expect(t.escaped).toEqual([])
     expect(page.uncaughtErrors).toEqual([])
@@ -202,7 +203,7 @@ describe('seeded fuzz', () => {
     // A fresh page still starts from this store without complaint.
     await page.reload()
     await waitForSeglet(page)
-    await page.waitForTimeout(300)
+    await pageTime(page, 300)
     expect((await probes(page)).errors.filter((e) => e.code.startsWith('storage_'))).toEqual([])
     await page.close()
   })

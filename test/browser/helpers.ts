@@ -395,3 +395,47 @@ export async function withBfcachePage(test: (page: Page, restored: () => Promise
     await browser.close()
   }
 }
+
+/**
+ * Lets `ms` of the page's own time pass, then waits until the page is idle: every timer the page set before the
+ * call and due within `ms` has fired, and every idle callback it asked for before then has run. Timed in the page
+ * rather than here, so a busy machine that holds back the page's timers holds this one back alike: a test that
+ * shows something does not happen cannot pass only because the page had not come to do it yet. A page whose
+ * `requestIdleCallback` throws (a broken polyfill) is waited for on its timers only.
+ */
+export const pageTime = (page: Page, ms: number): Promise<void> =>
+  page.evaluate(
+    (ms) =>
+      new Promise<void>((done) =>
+        setTimeout(() => {
+          try {
+            requestIdleCallback(() => done(), { timeout: 10_000 })
+          } catch {
+            done()
+          }
+        }, ms),
+      ),
+    ms,
+  )
+
+/**
+ * Installed with `addInitScript`: counts in `window.__reportRuns` the private-report runs that ended. Each run
+ * that finds reports allowed asks for the report lock (Web Locks), also when another tab holds it, and sends
+ * while holding it: once its request settles, the run has sent its report or decided not to.
+ */
+export function countReportRuns(): void {
+  const w = window as unknown as { __reportRuns: number }
+  w.__reportRuns = 0
+  if (typeof LockManager === 'undefined') return
+  const request = LockManager.prototype.request as (...args: unknown[]) => Promise<unknown>
+  LockManager.prototype.request = function (this: LockManager, ...args: unknown[]) {
+    const settled = request.apply(this, args)
+    if (args[0] === 'seglet-report') settled.then(() => w.__reportRuns++, () => w.__reportRuns++)
+    return settled
+  } as LockManager['request']
+}
+
+/** Waits until `n` private-report runs of this page have ended (see {@link countReportRuns}). */
+export async function waitForReportRuns(page: Page, n = 1): Promise<void> {
+  await page.waitForFunction((n) => (window as unknown as { __reportRuns?: number }).__reportRuns! >= n, n, { timeout: 20_000 })
+}

@@ -316,8 +316,9 @@ describe('a single-page shop (history.pushState)', () => {
     await page.goto(h.baseUrl + '/test/browser/pages/spa.html')
     await waitForSegment(page)
     // At a shopper's pace: the capture waits 100 ms after a navigation for the route to render, and a
-    // route left within that time (a redirect) gets no page view of its own.
-    const pause = () => page.waitForTimeout(250)
+    // route left within that time (a redirect) gets no page view of its own. Timed on the page's clock: its
+    // 100 ms timer, set as the route changed, fires before this one on a machine however busy.
+    const pause = () => page.evaluate(() => new Promise((stayed) => setTimeout(stayed, 250)))
     await page.click('a[href="/spa/collections/fiction"]')
     await pause()
     await page.click('a[href="/spa/products/the-salt-road"]')

@@ -2,7 +2,7 @@
 // kept in the back/forward cache.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { databaseNames, probes, readDb, useHarness, waitForSeglet, withBfcachePage } from './helpers'
+import { databaseNames, pageTime, probes, readDb, useHarness, waitForSeglet, withBfcachePage } from './helpers'
 
 const h = useHarness()
 
@@ -16,6 +16,11 @@ const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
     Object.defineProperty(document, 'visibilityState', { value: state, configurable: true })
     document.dispatchEvent(new Event('visibilitychange'))
   }, state)
+/**
+ * Lets `ms` of the page's own time pass: every timer the page set before, due within `ms`, has fired (a busy
+ * machine holds back this timer as it holds back those). No idle callback is asked for, as the test counts them.
+ */
+const pageTimers = (page: Page, ms: number) => page.evaluate((ms) => new Promise((done) => setTimeout(done, ms)), ms)
 
 /**
  * Opens the tag page, has Seglet forget the shopper (its database is deleted), and goes on to the shop's next
@@ -47,7 +52,8 @@ describe('the back/forward cache', () => {
       await restored()
       await page.evaluate(() => (window as unknown as W).Seglet.track({ type: 'search', query: 'after the cache' }))
       await flush(page)
-      await page.waitForTimeout(500)
+      // What the flush found to write is written by now; the rest of the page's timers and idle work had their time.
+      await pageTime(page, 500)
       const events = (await readDb(page)).events
       expect(events.filter((e) => !String(e.url ?? '&next').endsWith('&next'))).toEqual([])
       expect(events.filter((e) => e.type === 'page_view')).toHaveLength(1)
@@ -78,15 +84,15 @@ describe('a hidden tab', () => {
     })
     const idleCallbacks = () => page.evaluate(() => (window as unknown as { __idle: number }).__idle)
     // At most the one decision the tracked event schedules (from what the page keeps in memory), and no write.
-    await page.waitForTimeout(500)
+    await pageTimers(page, 500)
     const first = await idleCallbacks()
     expect(first).toBeLessThanOrEqual(1)
-    await page.waitForTimeout(3000) // three flush delays more
+    await pageTimers(page, 3000) // three flush delays more (DEFAULT_FLUSH_DELAY_MS, 1 s), on the page's clock
     expect(await idleCallbacks()).toBe(first)
     expect(await databaseNames(page)).toEqual([])
     await setVisibility(page, 'visible')
     await flush(page)
-    await page.waitForTimeout(500)
+    await pageTime(page, 500)
     expect(await databaseNames(page)).toEqual([])
     // Kept in the page's memory: its decisions and exportData() have it.
     expect(await page.evaluate(() => (window as unknown as { Seglet: { exportData(): Promise<{ events: { query?: string }[] }> } }).Seglet.exportData().then((d) => d.events.map((e) => e.query)))).toContain('linen shirt')

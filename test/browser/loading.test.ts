@@ -2,7 +2,7 @@
 // in the same segment with `data-model-loading="auto"` (the default) and with `"eager"`.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { probes, readDb, resetOrigin, type SegmentLike, useHarness, withBfcachePage } from './helpers'
+import { pageTime, probes, readDb, resetOrigin, type SegmentLike, useHarness, withBfcachePage } from './helpers'
 
 const h = useHarness()
 
@@ -46,8 +46,9 @@ async function journey(loading: 'auto' | 'eager') {
       for (const event of list) seglet.track(event)
       await seglet.flush()
     }, events)
-    // The decision that follows the flush: it ran the networks, or found nothing changed.
-    await page.waitForTimeout(300)
+    // The decision that follows the flush: it ran the networks, or found nothing changed. It is an idle callback
+    // the flush asked for: it has run once the page was idle after 300 ms of its own clock.
+    await pageTime(page, 300)
   }
   // The purchase gives the lifetime pack something to decide from: wait for the decision that saw it.
   await page.waitForFunction(() => (window as unknown as { __t: { segments: { valueSegment?: unknown }[] } }).__t.segments.some((s) => s.valueSegment), undefined, { timeout: 15_000 })

@@ -11,6 +11,7 @@ import {
   countTypes,
   databaseNames,
   expectHooksMatch,
+  pageTime,
   probes,
   readDb,
   readHooks,
@@ -168,7 +169,7 @@ describe('requests, cookies and storage', () => {
     // Let the other tab's decisions of its flushes end: one ending in the instant of the deletion may write the
     // hint back before that tab learns of it (its next decision removes it, checked below).
     let decided = -1
-    while (decided !== (decided = (await probes(b)).segments.length)) await b.waitForTimeout(1500)
+    while (decided !== (decided = (await probes(b)).segments.length)) await pageTime(b, 1500)
 
     await a.evaluate(() => (window as unknown as SegletWindow).Seglet.forget())
     expect(await h.context.cookies()).toEqual([])
@@ -177,7 +178,7 @@ describe('requests, cookies and storage', () => {
     const before = (await probes(b)).segments.length
     await shop(b)
     await b.waitForFunction((n) => (window as unknown as { __t: { segments: unknown[] } }).__t.segments.length > n, before, { timeout: 15_000 })
-    await b.waitForTimeout(1000)
+    await pageTime(b, 1000)
     const segment = await b.evaluate(() => (window as unknown as { Seglet: { getSegment(): { id: string; coldStart: boolean } } }).Seglet.getSegment())
     expect(segment.coldStart).toBe(true)
     expect(await h.context.cookies()).toEqual([])
@@ -257,7 +258,9 @@ describe('requests, cookies and storage', () => {
           await waitForSegment(page)
           expectHooksMatch(await readHooks(page))
         } else {
-          await page.waitForTimeout(300)
+          // The first decision is an idle callback asked for at the start (within FIRST_DECISION_IDLE_MS, 50 ms):
+          // it has run, and what it started had 300 ms of the page's clock.
+          await pageTime(page, 300)
           expect(await page.getAttribute('html', 'data-seglet-segment')).toBeNull()
         }
         await page.evaluate(() => (window as unknown as SegletWindow).Seglet.flush())
@@ -350,7 +353,7 @@ describe('requests, cookies and storage', () => {
       }
       return (window as unknown as SegletWindow).Seglet.flush()
     })
-    await a.waitForTimeout(300)
+    await pageTime(a, 300)
     expect(await databaseNames(a)).toEqual([])
     await a.close()
   })

@@ -3,7 +3,7 @@
 // in the holdout the segment is decided but no hook fires.
 import { describe, expect, it } from 'vitest'
 import type { Page, Route } from 'playwright-core'
-import { probes, readDb, useHarness, waitForSeglet, waitForSegment } from './helpers'
+import { countReportRuns, pageTime, probes, readDb, useHarness, waitForReportRuns, waitForSeglet, waitForSegment } from './helpers'
 
 type SegletWindow = {
   Seglet: { track(e: unknown): void; flush(): Promise<void>; getSegment(): { id: string; arm?: string } | null }
@@ -38,11 +38,30 @@ async function earlierVisit(page: Page, base: string, attrs: Record<string, stri
   await expect.poll(async () => Array.isArray((await readDb(page)).meta['report-sessions']), { timeout: 20_000 }).toBe(true)
 }
 
+const PART = '/dist/seglet-reports.min.js'
+
+/**
+ * Waits until the page's report logic has had its chance where no report run may take the report lock (consent
+ * pending, Global Privacy Control on): Seglet asks for its report part when the page is first idle after its
+ * start, and a run decides whether a report is due right after the part has loaded. `requests` are the requests
+ * since the page was opened.
+ */
+async function reportChance(page: Page, requests: () => string[]): Promise<void> {
+  // Idle once (Seglet's idle callback, asked for first, has run), then 250 ms for a request it made to be seen here.
+  await pageTime(page, 0)
+  await pageTime(page, 250)
+  if (!requests().some((url) => url.includes(PART))) return
+  await page.waitForFunction((part) => performance.getEntriesByType('resource').some((e) => e.name.includes(part)), PART, { timeout: 20_000 })
+  // The run's reads of the store (the ledger, the events) come before any send: a second is many times theirs.
+  await pageTime(page, 1000)
+}
+
 describe('private reports', () => {
   const reports: { body: string; headers: Record<string, string> }[] = []
   const h = useHarness({
     setup: async (harness) => {
       await harness.context.addInitScript(shiftClock)
+      await harness.context.addInitScript(countReportRuns)
       await harness.context.route('**' + ENDPOINT, async (route) => {
         reports.push({ body: route.request().postData() ?? '', headers: await route.request().allHeaders() })
         await route.fulfill({ status: 204 })
@@ -83,7 +102,8 @@ describe('private reports', () => {
     // The same day, another page: the budget is spent.
     await page.reload()
     await waitForSeglet(page)
-    await page.waitForTimeout(2500)
+    // Its report run ended: it found the day spent (a report is sent while the run holds the lock).
+    await waitForReportRuns(page)
     expect(reports).toHaveLength(1)
     await page.close()
   })
@@ -110,11 +130,11 @@ describe('private reports', () => {
       await h.context.unroute(part)
     }
     await expect.poll(() => reports.length, { timeout: 20_000 }).toBe(1)
-    // Both tabs had their chance (each prepares the report within seconds of loading), and then a third page the same day.
-    await a.waitForTimeout(3000)
+    // Both tabs had their chance (each one's report run ended), and then a third page the same day.
+    await Promise.all([waitForReportRuns(a), waitForReportRuns(b)])
     await b.reload()
     await waitForSeglet(b)
-    await b.waitForTimeout(3000)
+    await waitForReportRuns(b)
     expect(reports).toHaveLength(1)
     const ledger = (await readDb(a)).meta['report-ledger'] as { spent: Record<string, number> }
     expect(Object.values(ledger.spent)).toEqual([2])
@@ -127,14 +147,16 @@ describe('private reports', () => {
     reports.length = 0
     const page = await h.newPage()
     await earlierVisit(page, h.baseUrl, { consent: 'granted', reports: ENDPOINT })
+    let from = h.requests.length
     await page.goto(h.baseUrl + tagPage({ consent: 'pending', reports: ENDPOINT }))
     await waitForSeglet(page)
-    await page.waitForTimeout(2500)
+    await reportChance(page, () => h.requests.slice(from))
     // GPC on, even where the shop does not let it deny consent.
+    from = h.requests.length
     await page.goto(h.baseUrl + tagPage({ consent: 'granted', 'respect-gpc': 'false', reports: ENDPOINT }, '&gpc=1'))
     await waitForSeglet(page)
     expect(await page.evaluate(() => (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl)).toBe(true)
-    await page.waitForTimeout(2500)
+    await reportChance(page, () => h.requests.slice(from))
     expect(reports).toEqual([])
     expect((await probes(page)).network).toEqual([])
     expect(h.requests.filter((u) => u.includes(ENDPOINT))).toEqual([])

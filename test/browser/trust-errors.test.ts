@@ -4,7 +4,7 @@
 // into the page.
 import { describe, expect, it } from 'vitest'
 import type { ConsoleMessage, Page } from 'playwright-core'
-import { databaseNames, probes, readDb, useHarness, waitForSeglet, waitForSegment } from './helpers'
+import { databaseNames, pageTime, probes, readDb, useHarness, waitForSeglet, waitForSegment } from './helpers'
 
 type Api = Record<string, (...args: unknown[]) => unknown>
 
@@ -57,7 +57,9 @@ describe('errors a developer can see', () => {
     const seen = warnings(page)
     await page.goto(tagPage({ consent: 'yes', 'retention-days': 'forever' }))
     await waitForSeglet(page)
-    await page.waitForTimeout(200)
+    await expect.poll(() => seen.some((text) => text.includes('invalid_option')), { timeout: 10_000 }).toBe(true)
+    // Told at the start: a second telling would have come with the first.
+    await pageTime(page, 100)
     const options = seen.filter((text) => text.includes('invalid_option'))
     expect(options).toHaveLength(1)
     expect(options[0]).toContain('data-consent')
@@ -72,7 +74,9 @@ describe('errors a developer can see', () => {
     const seen = warnings(page)
     await page.goto(tagPage({ consent: 'yes' }))
     await waitForSeglet(page)
-    await page.waitForTimeout(200)
+    await expect.poll(async () => (await probes(page)).errors.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2)
+    // What went to onError would have gone to the console at the same time; one more report had 100 ms more.
+    await pageTime(page, 100)
     expect((await probes(page)).errors.map((e) => e.code)).toEqual(['invalid_option', 'bridge_invalid'])
     expect(seen).toEqual([])
     await page.close()
@@ -106,7 +110,8 @@ describe('errors a developer can see', () => {
     await waitForSeglet(page)
     expect(await call(page, 'setConsent', 'true')).toMatchObject({ threw: true, name: 'OptionsError', code: 'invalid_option' })
     expect(await call(page, 'onSegment', 42)).toMatchObject({ threw: true, name: 'OptionsError', code: 'invalid_option' })
-    await page.waitForTimeout(100)
+    // A promise rejected unhandled is told in a task queued at the end of the task it was rejected in: before this timer.
+    await pageTime(page, 100)
     expect((await probes(page)).escaped).toEqual([])
     await page.close()
   })
@@ -223,7 +228,7 @@ describe('forget() and setConsent() in every state', () => {
     expect(await call(page, 'setConsent', 'granted')).toEqual({ threw: false, rejected: false })
     expect(await call(page, 'forget')).toEqual({ threw: false, rejected: false })
     expect(await databaseNames(page)).toEqual([])
-    await page.waitForTimeout(200)
+    await pageTime(page, 200)
     expect((await probes(page)).escaped).toEqual([])
     expect(page.uncaughtErrors).toEqual([])
     await page.close()
@@ -233,10 +238,12 @@ describe('forget() and setConsent() in every state', () => {
     const page = await h.newPage()
     await page.addInitScript(() => document.addEventListener('DOMContentLoaded', () => document.head.remove()))
     await page.goto(tagPage({ consent: 'granted' }))
-    await waitForSeglet(page)
     // The model part's prefetch comes PREFETCH_AFTER_MS (5 s, src/core/createSeglet.ts) after the first
-    // decision, when the page is idle.
-    await page.waitForTimeout(6_500)
+    // decision (the cold-start segment applied, which sets its timer), when the page is idle: timed on the page's
+    // clock from that decision, then 250 ms for a request it made to be seen here.
+    await waitForSegment(page)
+    await pageTime(page, 5_000)
+    await pageTime(page, 250)
     expect(h.requests.filter((url) => url.includes('seglet-model'))).toEqual([])
     expect((await probes(page)).escaped).toEqual([])
     expect(page.uncaughtErrors).toEqual([])
@@ -315,7 +322,8 @@ describe('a busy page', () => {
       const block = document.createElement('div')
       block.setAttribute('data-seglet-hide', segment)
       list.append(block)
-      await new Promise((resolve) => setTimeout(resolve, 200))
+      // The observer's callback takes its time with 200,000 records: wait for the block, up to 20 s.
+      for (const until = performance.now() + 20_000; !block.hidden && performance.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 20))
       return block.hidden
     }, segment)
     expect(hidden).toBe(true)

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { databaseNames, probes, readDb, useHarness, waitForSegment } from './helpers'
+import { databaseNames, pageTime, probes, readDb, useHarness, waitForSegment } from './helpers'
 
 const STRICT_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; object-src 'none'; frame-src 'self'"
 
@@ -223,8 +223,11 @@ describe('the global `Seglet`', () => {
       w.seglet.push(['track', { type: 'search', query: 'once' }], ['flush'])
       return w.seglet === queue
     })
-    await page.waitForFunction(() => indexedDB.databases().then((d) => d.length > 0))
-    await page.waitForTimeout(2_500)
+    // The flush pushed after the second copy loaded has written the search. A second Seglet started by that copy
+    // would have written its own page view by then or at its first flush, an idle callback due within
+    // flushDelayMs (1 s) of its start: timed on the page's clock.
+    await expect.poll(async () => (await readDb(page)).events.some((e) => e.type === 'search'), { timeout: 20_000 }).toBe(true)
+    await pageTime(page, 1000)
     const { events } = await readDb(page)
     expect(events.filter((e) => e.type === 'search')).toHaveLength(1)
     expect(events.filter((e) => e.type === 'page_view')).toHaveLength(1)
