@@ -146,6 +146,23 @@ it('says that the page statistics cannot be written, not that the database faile
   })
 }, 300_000)
 
+it('says to free space on the store\'s disk when a start-up step on the embedded store fails for a full disk', async () => {
+  await inTempDir(async (dir) => {
+    const location = join(dir, 'db')
+    // The store opens, but its settings table cannot grow, as on a full disk (SQLSTATE 53100): the start records
+    // the retention in force there.
+    const db = await openDatabase(location)
+    await migrate(db)
+    await db.query(`CREATE FUNCTION seglet_test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100'; END $$`)
+    await db.query('CREATE TRIGGER seglet_test_disk_full BEFORE INSERT ON seglet_settings FOR EACH ROW EXECUTE FUNCTION seglet_test_disk_full()')
+    await db.close()
+    const errors = quietErrors()
+    expect(await main(['--database', location, '--port', '0', '--page-stats-dir', join(dir, 'public')])).toBe(1)
+    expect(errors).toEqual([`seglet collector: database: could not extend file: No space left on device; the disk that holds ${location} is full: free space on it (df -h ${location}; nothing stored is lost)`])
+  })
+}, 300_000)
+
 it('says which job failed when an hourly rewrite finds the disk full, and goes on serving', async () => {
   await inTempDir(async (dir) => {
     const { errors, stop, stopped } = await startServing(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'public')])

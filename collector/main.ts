@@ -24,6 +24,7 @@ import { PACK_COMMANDS, runPackCommand } from './packs/packCommands'
 import { sumPending } from './storage/sumPending'
 import { addUpBodies } from './ingest/addUpBodies'
 import { fileProblem } from './lib/fileProblem'
+import { isDiskFull } from './lib/isDiskFull'
 import { makeFolder } from './lib/makeFolder'
 import { RAW_RETENTION_SETTING, writeSetting } from './storage/settings'
 
@@ -111,6 +112,17 @@ function listenProblem(error: NodeJS.ErrnoException, port: number): string {
   return error.message
 }
 
+/**
+ * What to do when a step on the store fails for a full disk (migrating, summing what a previous run left, purging);
+ * '' otherwise. Each step is one transaction, rolled back whole: nothing stored is lost, and it is done again later.
+ */
+function fullDiskAdvice(error: unknown, database: string): string {
+  if (!isDiskFull(error) || database === 'memory:') return ''
+  return /^postgres(ql)?:\/\//i.test(database)
+    ? "; the PostgreSQL server's disk is full: free space on it (nothing stored is lost)"
+    : `; the disk that holds ${database} is full: free space on it (df -h ${database}; nothing stored is lost)`
+}
+
 async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, stopped: Promise<void>, stopping: () => boolean): Promise<number> {
   // The port first, and held from then on: a port taken, or one it may not bind, is said at once, before the store
   // is opened (an embedded one can take many seconds). The store's lock is taken after it, never given up between:
@@ -139,7 +151,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     .then(() => access(args.pageStatsDir, constants.W_OK))
     .then(() => undefined, (error: unknown) => error ?? new Error('unknown'))
   if (folderProblem !== undefined) {
-    console.error(jobFailure(folderProblem, args.pageStatsDir))
+    console.error(jobFailure(folderProblem, args.pageStatsDir, args.database))
     await stopServer()
     return 1
   }
@@ -163,7 +175,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     if (days.length > 0) console.log(`seglet collector: page keys changed; re-estimated ${days.length} days from their raw reports`)
   } catch (error) {
     if (stopping()) return stoppedStarting(() => db?.close() ?? Promise.resolve())
-    console.error(`seglet collector: ${isSegletError(error) ? error.message : `database: ${(error as Error).message}`}`)
+    console.error(`seglet collector: ${isSegletError(error) ? error.message : `database: ${(error as Error).message}${fullDiskAdvice(error, args.database)}`}`)
     await stopServer()
     await db?.close().catch(() => {})
     return 1
@@ -203,7 +215,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
   try {
     await jobs()
   } catch (error) {
-    console.error(jobFailure(error, args.pageStatsDir))
+    console.error(jobFailure(error, args.pageStatsDir, args.database))
     await stopServer()
     await collector.close().catch(() => {})
     await db.close()
@@ -221,10 +233,10 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     setInterval(() => {
       if (hourly) return
       hourly = hourlyJob()
-        .catch((error) => console.error(jobFailure(error, args.pageStatsDir)))
+        .catch((error) => console.error(jobFailure(error, args.pageStatsDir, args.database)))
         .finally(() => (hourly = undefined))
     }, HOUR_MS),
-    setInterval(() => collector.regeneratePageStats().catch((error) => console.error(jobFailure(error, args.pageStatsDir))), args.pageStatsEveryMinutes * 60_000),
+    setInterval(() => collector.regeneratePageStats().catch((error) => console.error(jobFailure(error, args.pageStatsDir, args.database))), args.pageStatsEveryMinutes * 60_000),
   ]
 
   listener = collector.listener
@@ -307,7 +319,7 @@ function shippedPacks(): unknown[] {
  * (`cannot write the page statistics to public: no space left on device`; `…: it is a file, not a folder`); anything else
  * came from the database.
  */
-function jobFailure(error: unknown, pageStatsDir: string): string {
+function jobFailure(error: unknown, pageStatsDir: string, database: string): string {
   if (typeof (error as NodeJS.ErrnoException)?.path === 'string') return `seglet collector: cannot write the page statistics to ${pageStatsDir}: ${fileProblem(error)}`
-  return `seglet collector: database: ${(error as Error)?.message ?? error}`
+  return `seglet collector: database: ${(error as Error)?.message ?? error}${fullDiskAdvice(error, database)}`
 }

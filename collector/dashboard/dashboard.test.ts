@@ -627,6 +627,12 @@ describe('dashboard', () => {
       /^Could not load the figures: the collector is running, but its database did not answer in time: try again in 20 seconds; if it keeps happening, the collector's operator should check that its database is up and reachable$/,
       'HTTP 503: storage_timeout',
     ],
+    [
+      "the collector's database cannot sum the reports stored last (a full disk)",
+      async () => ({ ok: false, status: 503, json: async () => ({ error: 'storage_failed', message: "the database's disk is full" }) }),
+      /^Could not load the figures: the collector is running, but its database cannot add the latest reports to the figures, most often because its disk is full: the collector's operator should free space on the database's disk, or check that the database is up and can write, then try again; no stored report is lost/,
+      'HTTP 503: storage_failed',
+    ],
   ])('says in plain words what went wrong and what to do when %s, with the code in smaller text', async (_, answer, said, code) => {
     document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(readFileSync(join(STATIC, 'index.html'), 'utf8'))![1]!
     vi.stubGlobal('fetch', answer)

@@ -504,6 +504,52 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     }
   })
 
+  it('answers a read 503 storage_failed, saying the disk is full, while the reports stored last cannot be summed (a full disk), and the figures with all of them once they can', async () => {
+    // The daily sums cannot grow, as on a full disk (SQLSTATE 53100), while the reports were stored before it filled.
+    await db.query(`CREATE FUNCTION seglet_test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100'; END $$`)
+    try {
+      const events: string[] = []
+      const told: string[] = []
+      const collector = make({
+        batch: { maxDelayMs: 1 },
+        onStorageFailed: (what) => events.push(`failed ${what}`),
+        onStorageRecovered: (what) => events.push(`recovered ${what}`),
+        onRequestError: (_, request) => told.push(request),
+      })
+      const bodies = reportBodies(3, { day: DAY, seed: 36 })
+      expect((await post(collector, bodies[0]!, { address: '203.0.113.60' })).status).toBe(202)
+      expect(((await (await collector.app.request('/seglet/insights.json')).json()) as { reports: number }).reports).toBe(1)
+      await db.query('CREATE TRIGGER seglet_test_disk_full BEFORE INSERT ON seglet_sums FOR EACH ROW EXECUTE FUNCTION seglet_test_disk_full()')
+      for (const [i, body] of bodies.slice(1).entries()) expect((await post(collector, body, { address: `203.0.113.6${i + 1}` })).status).toBe(202)
+      const refused = {
+        error: 'storage_failed',
+        message: "the database's disk is full, so the reports stored since the figures were last summed cannot be added to them: free space on the database's disk; no stored report is lost: the figures are shown again, with every report in them, once it can sum them",
+      }
+      for (let i = 0; i < 2; i++) {
+        const response = await collector.app.request('/seglet/insights.json')
+        expect([response.status, await response.json()]).toEqual([503, refused])
+        expect(response.headers.get('cache-control')).toBe('no-store')
+      }
+      // The page-statistics table is read the same way: not rewritten without them either.
+      const rewrite = await collector.app.request('/seglet/page-stats.json', { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } })
+      expect([rewrite.status, await rewrite.json()]).toEqual([503, refused])
+      // Said once, as a storage failure, not as an internal error at every read.
+      expect(events).toEqual(['failed sum'])
+      expect(told).toEqual([])
+      expect(await db.query('SELECT id FROM seglet_unsummed')).toHaveLength(2)
+      await db.query('DROP TRIGGER seglet_test_disk_full ON seglet_sums')
+      const response = await collector.app.request('/seglet/insights.json')
+      expect(response.status).toBe(200)
+      expect(((await response.json()) as { reports: number }).reports).toBe(3)
+      expect(events).toEqual(['failed sum', 'recovered sum'])
+      expect(await db.query('SELECT id FROM seglet_unsummed')).toEqual([])
+    } finally {
+      await db.query('DROP TRIGGER IF EXISTS seglet_test_disk_full ON seglet_sums')
+      await db.query('DROP FUNCTION seglet_test_disk_full()')
+    }
+  })
+
   it('tells the operator once when the database stops storing reports, and once when it stores them again', async () => {
     let down = true
     const events: string[] = []

@@ -33,6 +33,7 @@ import { toReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
 import { isCanonicalPath } from './isCanonicalPath'
 import { isCrossSiteRead } from './isCrossSiteRead'
 import { SECURITY_HEADER_LIST, SECURITY_HEADERS } from './securityHeaders'
+import { isDiskFull } from '../lib/isDiskFull'
 import { toCurrency } from '../lib/toCurrency'
 import { unlessLate } from '../lib/unlessLate'
 
@@ -200,6 +201,26 @@ export const HEALTH_TIMEOUT_MS = 2_000
  */
 export const READ_TIMEOUT_MS = 20_000
 
+/**
+ * A dashboard read whose first step, summing the reports stored since the last pass, failed: answered
+ * `503 {"error":"storage_failed","message":…}` (see {@link summingFailedMessage}). Figures without those reports
+ * would be short of reports the collector acknowledged, with nothing in them to say so.
+ */
+class SummingFailed extends Error {
+  // The database's own words: a rewrite on a timer that fails so is logged as it was before (see main's jobFailure).
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause })
+  }
+}
+
+/** What a read is answered when the stored reports cannot be summed: a full disk (SQLSTATE 53100) said as such. */
+function summingFailedMessage(cause: unknown): string {
+  const after = 'no stored report is lost: the figures are shown again, with every report in them, once it can sum them'
+  return isDiskFull(cause)
+    ? `the database's disk is full, so the reports stored since the figures were last summed cannot be added to them: free space on the database's disk; ${after}`
+    : `the database cannot sum the reports stored since the figures were last summed (the collector's log says why): check that it is up and can write, and that its disk is not full; ${after}`
+}
+
 /** What a dashboard read past `readTimeoutMs` is answered, for the operator reading the JSON. */
 const READ_TIMEOUT_MESSAGE = 'the database did not answer in time: the figures could not be read; try again later, and check that the database is up and reachable'
 
@@ -247,8 +268,11 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   let pageStats: PageStatsFile | undefined
 
   const query = async () => {
-    // Reads see every acknowledged report: what is stored but not yet summed is summed first.
-    await ingest.flush()
+    // Reads see every acknowledged report: what is stored but not yet summed is summed first. A database that cannot
+    // (a full disk) gets the read answered 503 `storage_failed`, not figures that leave some reports out.
+    await ingest.flush().catch((error: unknown) => {
+      throw new SummingFailed(error)
+    })
     const to = utcDay(now())
     // The packs published now, not only when it started: a retrain publishes while the collector runs.
     const published = options.packsDir === undefined ? [] : await readPublishedPacks(options.packsDir)
@@ -520,6 +544,8 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   })
   app.notFound((c) => c.json({ error: 'not_found' }, 404))
   app.onError((error, c) => {
+    // Told to the operator once per run of failures, by `onStorageFailed` ('sum'), not at every read.
+    if (error instanceof SummingFailed) return c.json({ error: 'storage_failed', message: summingFailedMessage(error.cause) }, 503, { 'cache-control': 'no-store' })
     reportRequestError(onRequestError, error, `${c.req.method} ${c.req.path}`)
     return c.json({ error: 'internal' }, 500)
   })

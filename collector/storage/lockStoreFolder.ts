@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { linkSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { CollectorError } from '../lib/CollectorError'
 import { isRunning } from '../lib/isRunning'
@@ -45,7 +45,7 @@ export async function lockStoreFolder(location: string, timings: LockTimings = {
     )
   for (let attempt = 0; ; attempt++) {
     try {
-      writeFileSync(file, `${process.pid}\n`, { flag: 'wx' })
+      writeLock(file)
       held.add(file)
       const heartbeat = setInterval(() => {
         try {
@@ -106,6 +106,25 @@ export async function lockStoreFolder(location: string, timings: LockTimings = {
     try {
       unlinkSync(aside)
     } catch {}
+  }
+}
+
+/**
+ * Makes the lock file holding this process's id, or throws: `EEXIST` when there is one. A lock made but not written
+ * (a full disk) is removed, not left to make the next start wait for it to go stale; the error names the file.
+ */
+function writeLock(file: string): void {
+  const fd = openSync(file, 'wx')
+  try {
+    writeSync(fd, `${process.pid}\n`)
+  } catch (error) {
+    try {
+      unlinkSync(file)
+    } catch {}
+    // A write's error names no file: this one is the lock beside the store's folder.
+    throw Object.assign(error as NodeJS.ErrnoException, { path: file })
+  } finally {
+    closeSync(fd)
   }
 }
 

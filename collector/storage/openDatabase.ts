@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CollectorError } from '../lib/CollectorError'
 import { makeFolder } from '../lib/makeFolder'
+import { embeddedOpenProblem } from './embeddedOpenProblem'
 import { readEmbeddedTemplate } from './embeddedTemplate'
 import { lockStoreFolder } from './lockStoreFolder'
 import type { Database, Queryable } from './types'
@@ -11,6 +12,8 @@ import type { Database, Queryable } from './types'
  * `memory:` opens an embedded store that lives only as long as the process; anything else is a folder for the
  * embedded store (PGlite), created if missing; `onLockWait` hears when its lock makes it wait (see `lockStoreFolder`).
  * A new embedded store starts from the template `SEGLET_EMBEDDED_TEMPLATE` names, if any (see `embeddedTemplate`).
+ * One that cannot be opened is a `collector_storage` error naming its folder, the cause and what to check (see
+ * `embeddedOpenProblem`).
  *
  * @example
  * const db = await openDatabase('postgres://seglet@127.0.0.1/seglet')
@@ -24,20 +27,30 @@ async function openEmbedded(location: string, onLockWait?: (message: string) => 
   const { PGlite } = await import('@electric-sql/pglite')
   let pg: InstanceType<typeof PGlite>
   let release = () => {}
+  // What PostgreSQL writes on its standard error while it starts: the only account of why it could not (a folder
+  // it may not write, a database it cannot read), where PGlite's error says only that it failed to initialize.
+  const said: string[] = []
+  let opening = true
+  const onStderr = (line: string) => {
+    if (opening && said.length < 100) said.push(line)
+    return false
+  }
   try {
-    if (location === 'memory:') pg = new PGlite({ loadDataDir: await readEmbeddedTemplate() })
+    if (location === 'memory:') pg = new PGlite({ loadDataDir: await readEmbeddedTemplate(), onStderr })
     else {
       await makeStoreFolder(location)
       release = await lockStoreFolder(location, { onWait: onLockWait })
       // A template (SEGLET_EMBEDDED_TEMPLATE) only ever starts a store: never one whose folder holds a database.
       const fresh = !(await exists(join(location, 'PG_VERSION')))
-      pg = new PGlite(location, { loadDataDir: fresh ? await readEmbeddedTemplate() : undefined })
+      pg = new PGlite(location, { loadDataDir: fresh ? await readEmbeddedTemplate() : undefined, onStderr })
     }
     await pg.waitReady
   } catch (error) {
     release()
     if (error instanceof CollectorError) throw error
-    throw new CollectorError('collector_storage', `cannot open the embedded store in ${location}: ${message(error)}`, '--database', error)
+    throw new CollectorError('collector_storage', `cannot open the embedded store in ${location}: ${embeddedOpenProblem(location, error, said)}`, '--database', error)
+  } finally {
+    opening = false
   }
   const run = async <Row>(on: Pick<typeof pg, 'query'>, text: string, params?: unknown[]) =>
     (await on.query<Row>(text, params)).rows

@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -260,6 +260,80 @@ describe('the embedded store in a folder', () => {
       rmSync(parent, { recursive: true, force: true })
     }
   })
+
+  // A store the collector cannot open says which folder, why (PostgreSQL's own words or the system's) and what to
+  // check, where PGlite says only that it "failed to initialize properly"; and nothing stored is changed by the try.
+  it('refuses a store it cannot open in one line naming the folder, the cause and what to check, and changes nothing in it', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'seglet-store-'))
+    const dir = join(parent, 'db')
+    const dirPattern = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    // Every file under the folder, with its bytes and mode.
+    const snapshot = (root: string, at = root): Record<string, string> =>
+      Object.fromEntries(
+        readdirSync(at, { withFileTypes: true }).flatMap((entry) => {
+          const path = join(at, entry.name)
+          const mode = (statSync(path).mode & 0o777).toString(8)
+          return entry.isDirectory()
+            ? [[relative(root, path), mode], ...Object.entries(snapshot(root, path))]
+            : [[relative(root, path), `${mode} ${readFileSync(path).toString('base64')}`]]
+        }),
+      )
+    const setMode = (at: string, mode: (folder: boolean) => number) => {
+      for (const entry of readdirSync(at, { withFileTypes: true })) {
+        if (entry.isDirectory()) setMode(join(at, entry.name), mode)
+        chmodSync(join(at, entry.name), mode(entry.isDirectory()))
+      }
+      chmodSync(at, mode(true))
+    }
+    try {
+      const first = await openDatabase(dir)
+      await migrate(first)
+      await writeSetting(first, 'k', 'kept')
+      await first.close()
+      // Not writable (chmod -R a-w: a store copied in as another user, a read-only volume). As root too: PGlite's
+      // file layer goes by the mode, as the system does for any other user.
+      setMode(dir, (folder) => (folder ? 0o555 : 0o444))
+      const readOnly = snapshot(dir)
+      await expect(openDatabase(dir)).rejects.toMatchObject({
+        code: 'collector_storage',
+        message: expect.stringMatching(
+          new RegExp(`^cannot open the embedded store in ${dirPattern}: (could not create lock file "${dirPattern}/postmaster\\.pid": )?[Pp]ermission denied; the collector runs as user \\S+: check that it may write ${dirPattern} and every file in it \\(their owner and mode: ls -la ${dirPattern}\\), and that ${dirPattern} is not on a read-only mount$`),
+        ),
+      })
+      expect(snapshot(dir)).toEqual(readOnly)
+      expect(existsSync(`${dir}.lock`)).toBe(false)
+      setMode(dir, (folder) => (folder ? 0o755 : 0o644))
+      // A folder no one may enter (chmod 000): PGlite's file layer throws an error of its own with no message.
+      const writable = snapshot(dir)
+      chmodSync(dir, 0o000)
+      await expect(openDatabase(dir)).rejects.toMatchObject({
+        code: 'collector_storage',
+        message: expect.stringMatching(new RegExp(`^cannot open the embedded store in ${dirPattern}: permission denied; the collector runs as user \\S+: check that it may write ${dirPattern} and every file in it`)),
+      })
+      chmodSync(dir, 0o755)
+      expect(snapshot(dir)).toEqual(writable)
+      // A database of another PostgreSQL version (or a damaged one): PostgreSQL's reason, and the folder left as it is.
+      const version = readFileSync(join(dir, 'PG_VERSION'), 'utf8')
+      writeFileSync(join(dir, 'PG_VERSION'), '16\n')
+      const foreign = snapshot(dir)
+      await expect(openDatabase(dir)).rejects.toMatchObject({
+        code: 'collector_storage',
+        message: expect.stringMatching(
+          new RegExp(`^cannot open the embedded store in ${dirPattern}: database files are incompatible with server \\(The data directory was initialized by PostgreSQL version 16, which is not compatible with this version [\\d.]+\\); the folder holds a database this collector cannot read \\(made by another version of its embedded PostgreSQL, or damaged\\); leave it as it is, and restore the store from a backup or give --database a new folder$`),
+        ),
+      })
+      expect(snapshot(dir)).toEqual(foreign)
+      expect(existsSync(`${dir}.lock`)).toBe(false)
+      // Put right, it opens with what it held.
+      writeFileSync(join(dir, 'PG_VERSION'), version)
+      const again = await openDatabase(dir)
+      expect(await readSetting(again, 'k')).toBe('kept')
+      await again.close()
+    } finally {
+      setMode(parent, (folder) => (folder ? 0o755 : 0o644))
+      rmSync(parent, { recursive: true, force: true })
+    }
+  }, 300_000)
 
   // Two embedded stores over one folder (the running collector and `retrain` from cron, say) each keep their own
   // copy of the database in memory and write it back over the other's: what one of them wrote is lost.

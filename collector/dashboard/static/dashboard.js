@@ -1056,8 +1056,12 @@
       const when = Number.isInteger(after) && after > 0 ? `in ${after} second${after === 1 ? '' : 's'}` : 'in a minute'
       return new Problem(`the collector is running, but its database did not answer in time: try again ${when}; if it keeps happening, the collector's operator should check that its database is up and reachable`, detail)
     }
+    // The collector's own answer when its database cannot add the reports stored last to the figures (a full disk).
+    if (status === 503 && code === 'storage_failed') {
+      return new Problem('the collector is running, but its database cannot add the latest reports to the figures, most often because its disk is full: the collector\'s operator should free space on the database\'s disk, or check that the database is up and can write, then try again; no stored report is lost, and the figures come back with all of them', detail)
+    }
     // A proxy in front of the collector that cannot reach it (the collector answers reports, and reads its database
-    // did not answer in time, with a 503 of its own).
+    // did not answer in time or could not sum for, with a 503 of its own).
     if (status === 502 || status === 503 || status === 504) return new Problem('the collector could not be reached: check that it is running, then try again', detail)
     if (status >= 500) return new Problem(`the collector ran into an error ${what}: try again; if it keeps failing, its operator should check that its database is up and its disk is not full`, detail)
     return new Problem('the collector refused the request: try again, or reload this page', detail)
