@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { retrainedPackWriter } from '../../collector/learn/retrainedPackWriter'
 import { generatePackKeys } from '../../collector/packs/signingKey'
 import { privateRetrain, scoredSessions, shippedSessionPack } from '../../sim/funnel'
-import { probes, useHarness, waitForSeglet } from './helpers'
+import { browseThreeProducts, probes, useHarness, waitForSeglet } from './helpers'
 
 /** Devices that report before the page loads the update (the simulation's goal is measured at 100,000). */
 const DEVICES = 30_000
@@ -58,16 +58,7 @@ async function shop(attrs: Record<string, string>): Promise<{ page: Page; before
   await page.clock.setSystemTime(NOW)
   await page.goto(h.baseUrl + '/test/browser/pages/tag.html?attrs=' + encodeURIComponent(JSON.stringify({ consent: 'granted', autocapture: 'false', 'model-loading': 'eager', ...attrs })))
   await waitForSeglet(page)
-  await page.evaluate(() => {
-    const { Seglet } = window as unknown as SegletWindow
-    for (let i = 0; i < 3; i++) {
-      const url = `/products/p${i}`
-      Seglet.track({ type: 'page_view', url, pageType: 'product' })
-      Seglet.track({ type: 'product_view', productId: `p${i}`, price: 35, category: 'mugs', currency: 'EUR' })
-      Seglet.track({ type: 'engagement', url, pageType: 'product', visibleMs: 25_000, scrollDepth: 0.6 })
-    }
-    return Seglet.flush()
-  })
+  await browseThreeProducts(page)
   await page.waitForFunction(() => {
     const segment = (window as unknown as SegletWindow).Seglet.getSegment()
     return segment !== null && !segment.coldStart

@@ -439,3 +439,16 @@ export function countReportRuns(): void {
 export async function waitForReportRuns(page: Page, n = 1): Promise<void> {
   await page.waitForFunction((n) => (window as unknown as { __reportRuns?: number }).__reportRuns! >= n, n, { timeout: 20_000 })
 }
+
+/** Three product pages of 25 s each (page view, product view, engagement), tracked through the API and flushed. */
+export const browseThreeProducts = (page: Page): Promise<void> =>
+  page.evaluate(() => {
+    const { Seglet } = window as unknown as { Seglet: { track(e: unknown): void; flush(): Promise<void> } }
+    for (let i = 0; i < 3; i++) {
+      const url = `/products/p${i}`
+      Seglet.track({ type: 'page_view', url, pageType: 'product' })
+      Seglet.track({ type: 'product_view', productId: `p${i}`, price: 35, category: 'mugs', currency: 'EUR' })
+      Seglet.track({ type: 'engagement', url, pageType: 'product', visibleMs: 25_000, scrollDepth: 0.6 })
+    }
+    return Seglet.flush()
+  })

@@ -9,26 +9,13 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { ModelPack } from '../../src/pack/types'
 import { identityCorrection } from '../../src/reports/learn/correction'
-import { expectHooksMatch, probes, readDb, readHooks, readPanel, useHarness, waitForSeglet, type SegmentLike } from './helpers'
+import { browseThreeProducts, expectHooksMatch, probes, readDb, readHooks, readPanel, useHarness, waitForSeglet, type SegmentLike } from './helpers'
 
 const h = useHarness()
 const tagPage = (attrs: Record<string, string>) =>
   h.baseUrl + '/test/browser/pages/tag.html?attrs=' + encodeURIComponent(JSON.stringify({ consent: 'granted', autocapture: 'false', 'model-loading': 'eager', ...attrs }))
 
 type SegletWindow = { Seglet: { track(e: unknown): void; flush(): Promise<void>; getSegment(): (SegmentLike & { restored?: boolean }) | null; explain(): { feature: string }[]; showPanel(): void } }
-
-/** Three product pages of a few seconds each, stored. */
-const browse = (page: Page) =>
-  page.evaluate(() => {
-    const { Seglet } = window as unknown as SegletWindow
-    for (let i = 0; i < 3; i++) {
-      const url = `/products/p${i}`
-      Seglet.track({ type: 'page_view', url, pageType: 'product' })
-      Seglet.track({ type: 'product_view', productId: `p${i}`, price: 35, category: 'mugs', currency: 'EUR' })
-      Seglet.track({ type: 'engagement', url, pageType: 'product', visibleMs: 25_000, scrollDepth: 0.6 })
-    }
-    return Seglet.flush()
-  })
 
 const segmentOf = (page: Page) => page.evaluate(() => (window as unknown as SegletWindow).Seglet.getSegment())
 
@@ -47,7 +34,7 @@ describe('a returning shopper whose session pack is refused', () => {
       const page = await h.newPage()
       await page.goto(tagPage({ 'pack-url': '/shop-packs/session.json', 'pack-integrity': integrity }))
       await waitForSeglet(page)
-      await browse(page)
+      await browseThreeProducts(page)
       await page.waitForFunction(() => (window as unknown as SegletWindow).Seglet.getSegment()?.coldStart === false, undefined, { timeout: 30_000 })
       const decided = (await segmentOf(page))!
       expect(await page.evaluate(() => (window as unknown as SegletWindow).Seglet.explain().map((r) => r.feature))).toContain('intent_correction')
@@ -59,7 +46,7 @@ describe('a returning shopper whose session pack is refused', () => {
       await refused.goto(tagPage({ 'pack-url': '/shop-packs/session.json', 'pack-integrity': wrong }))
       await waitForSeglet(refused)
       await expect.poll(async () => (await probes(refused)).errors.map((e) => e.code)).toEqual(['pack_integrity'])
-      await browse(refused)
+      await browseThreeProducts(refused)
       await refused.waitForTimeout(2000)
       const hooks = await readHooks(refused)
       expectHooksMatch(hooks)
