@@ -137,6 +137,18 @@ describe('the collector command line', () => {
     expect(() => parseCollectorArgs(['--database', ' '], noFile)).toThrow('--database must not be empty')
   })
 
+  // PostgreSQL would get the `%` as it is, and say only that the password failed.
+  it('refuses a postgres:// URL whose user name or password has a % that starts no percent-escape, without naming either', () => {
+    for (const bad of ['postgres://shop:se%ZZret@db/seglet', 'postgresql://shop:100%@db/seglet', 'postgres://sh%op:secret@db/seglet', 'postgres://shop:p@ss%@db/seglet']) {
+      const error = databaseRefusal(bad)
+      expect(error.code).toBe('collector_option')
+      expect(error.message).toBe('--database has a "%" in its user name or password that is not a percent-escape (% and two hex digits): write % as %25, and @ : / # ? in them as %40 %3A %2F %23 %3F')
+    }
+    for (const good of ['postgres://shop:se%25ret@db/seglet', 'postgres://shop:p%40ss@db/seglet?sslmode=require', 'postgres://db/seglet?options=%', './100%/db']) {
+      expect(parseCollectorArgs(['--database', good], noFile).database).toBe(good)
+    }
+  })
+
   // Without its `//` a URL (or a misspelt memory:) would be a folder of that name, made beside the collector.
   it('refuses a --database that names a scheme without //, without naming its password, and takes memory: in any case', () => {
     for (const [bad, scheme] of [['postgres:/shop:secret@db/seglet', 'postgres'], ['postgresql:shop:secret@db/seglet', 'postgresql'], ['memroy:', 'memroy'], ['memory:/tmp/x', 'memory']]) {

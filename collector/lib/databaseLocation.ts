@@ -18,6 +18,12 @@ export function databaseLocation(raw: string | undefined, fallback: string): str
   if (scheme !== undefined && !/^postgres(ql)?$/i.test(scheme)) {
     throw new CollectorError('collector_option', `--database takes a folder for the embedded store, memory: or a postgres:// URL, not a ${scheme}:// URL`, '--database')
   }
+  // A `%` in the user name or password that starts no percent-escape would reach PostgreSQL as it is, and be said as
+  // a failed password: it is refused here, without naming either.
+  const userInfo = scheme === undefined ? '' : raw.slice(scheme.length + 3, Math.max(0, raw.lastIndexOf('@')))
+  if (/%(?![\da-f]{2})/i.test(userInfo)) {
+    throw new CollectorError('collector_option', '--database has a "%" in its user name or password that is not a percent-escape (% and two hex digits): write % as %25, and @ : / # ? in them as %40 %3A %2F %23 %3F', '--database')
+  }
   // Two letters or more: `C:\…` is a Windows folder.
   const bare = scheme === undefined ? /^([a-z][a-z\d+.-]+):/i.exec(raw)?.[1] : undefined
   if (bare !== undefined) {
