@@ -16,6 +16,7 @@ import { reestimate } from './server/reestimate'
 import { migrate } from './storage/migrate'
 import { openDatabase } from './storage/openDatabase'
 import { readSums } from './storage/readSums'
+import { fillDisk } from './testing/fillDisk'
 import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from './testing/reports'
 import { publishPacks } from './packs/publishPacks'
 import { generatePackKeys } from './packs/signingKey'
@@ -153,9 +154,7 @@ it('says to free space on the store\'s disk when a start-up step on the embedded
     // the retention in force there.
     const db = await openDatabase(location)
     await migrate(db)
-    await db.query(`CREATE FUNCTION seglet_test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100'; END $$`)
-    await db.query('CREATE TRIGGER seglet_test_disk_full BEFORE INSERT ON seglet_settings FOR EACH ROW EXECUTE FUNCTION seglet_test_disk_full()')
+    await fillDisk(db, 'seglet_settings')
     await db.close()
     const errors = quietErrors()
     expect(await main(['--database', location, '--port', '0', '--page-stats-dir', join(dir, 'public')])).toBe(1)

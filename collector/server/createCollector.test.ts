@@ -17,6 +17,7 @@ import { migrate } from '../storage/migrate'
 import { SQL } from '../storage/sql'
 import type { Database } from '../storage/types'
 import { DATABASE_TARGETS } from '../testing/databases'
+import { fillDisk } from '../testing/fillDisk'
 import { postReports, reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 import { readSums } from '../storage/readSums'
 import { readPageKeyLists } from './pageKeyLists'
@@ -475,9 +476,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
   it('stays unhealthy while reports still cannot be stored, though a small update of a row it has would commit (a full disk)', async () => {
     // On a full disk PostgreSQL still rewrites a row in the page it is in, but cannot extend a table for new
     // rows: the report table refuses them as it does then (SQLSTATE 53100, disk_full), and nothing else does.
-    await db.query(`CREATE FUNCTION seglet_test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100'; END $$`)
-    await db.query('CREATE TRIGGER seglet_test_disk_full BEFORE INSERT ON seglet_reports FOR EACH ROW EXECUTE FUNCTION seglet_test_disk_full()')
+    const free = await fillDisk(db, 'seglet_reports')
     try {
       const events: string[] = []
       const collector = make({ batch: { maxDelayMs: 1 }, onStorageFailed: (what) => events.push(`failed ${what}`), onStorageRecovered: (what) => events.push(`recovered ${what}`) })
@@ -490,7 +489,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       expect(await check()).toEqual([503, { status: 'failing', error: 'storage_failed' }])
       expect(await check()).toEqual([503, { status: 'failing', error: 'storage_failed' }])
       expect(events).toEqual(['failed store'])
-      await db.query('DROP TRIGGER seglet_test_disk_full ON seglet_reports')
+      await free()
       expect(await check()).toEqual([200, { status: 'ok' }])
       expect(events).toEqual(['failed store', 'recovered store'])
       // The checks stored nothing: the one report stored is the one posted now.
@@ -499,15 +498,13 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       expect(await countReports(db)).toBe(1)
       expect(await db.query('SELECT id FROM seglet_unsummed')).toEqual([])
     } finally {
-      await db.query('DROP TRIGGER IF EXISTS seglet_test_disk_full ON seglet_reports')
-      await db.query('DROP FUNCTION seglet_test_disk_full()')
+      await free()
     }
   })
 
   it('answers a read 503 storage_failed, saying the disk is full, while the reports stored last cannot be summed (a full disk), and the figures with all of them once they can', async () => {
     // The daily sums cannot grow, as on a full disk (SQLSTATE 53100), while the reports were stored before it filled.
-    await db.query(`CREATE FUNCTION seglet_test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100'; END $$`)
+    let free = async () => {}
     try {
       const events: string[] = []
       const told: string[] = []
@@ -520,7 +517,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       const bodies = reportBodies(3, { day: DAY, seed: 36 })
       expect((await post(collector, bodies[0]!, { address: '203.0.113.60' })).status).toBe(202)
       expect(((await (await collector.app.request('/seglet/insights.json')).json()) as { reports: number }).reports).toBe(1)
-      await db.query('CREATE TRIGGER seglet_test_disk_full BEFORE INSERT ON seglet_sums FOR EACH ROW EXECUTE FUNCTION seglet_test_disk_full()')
+      free = await fillDisk(db, 'seglet_sums')
       for (const [i, body] of bodies.slice(1).entries()) expect((await post(collector, body, { address: `203.0.113.6${i + 1}` })).status).toBe(202)
       const refused = {
         error: 'storage_failed',
@@ -538,15 +535,14 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
       expect(events).toEqual(['failed sum'])
       expect(told).toEqual([])
       expect(await db.query('SELECT id FROM seglet_unsummed')).toHaveLength(2)
-      await db.query('DROP TRIGGER seglet_test_disk_full ON seglet_sums')
+      await free()
       const response = await collector.app.request('/seglet/insights.json')
       expect(response.status).toBe(200)
       expect(((await response.json()) as { reports: number }).reports).toBe(3)
       expect(events).toEqual(['failed sum', 'recovered sum'])
       expect(await db.query('SELECT id FROM seglet_unsummed')).toEqual([])
     } finally {
-      await db.query('DROP TRIGGER IF EXISTS seglet_test_disk_full ON seglet_sums')
-      await db.query('DROP FUNCTION seglet_test_disk_full()')
+      await free()
     }
   })
 
