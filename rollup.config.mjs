@@ -28,7 +28,7 @@ import { dts } from 'rollup-plugin-dts'
 import { BUDGETS } from './scripts/budgets.mjs'
 import { tfjsSlim } from './scripts/rollup-plugin-tfjs-slim.mjs'
 import { tsTranspile } from './scripts/rollup-plugin-ts-transpile.mjs'
-import { realmPromise, replaceEnv, terserOptions, terserOptionsFor } from './scripts/script-tag-build.mjs'
+import { realmPromise, replaceEnv, scriptTagOnly, terserOptions, terserOptionsFor } from './scripts/script-tag-build.mjs'
 
 // Hashed chunk names change from build to build: a build starts from empty output folders, so nothing stale gets
 // published or served. When the first build starts (rollup runs them one after the other), once per process (a
@@ -142,7 +142,7 @@ export default [
   },
   {
     input: 'src/script/index.ts',
-    plugins: [replaceEnv(true), json({ preferConst: true }), resolve({ browser: true }), ts()],
+    plugins: [scriptTagOnly(), replaceEnv(true), json({ preferConst: true }), resolve({ browser: true }), ts()],
     output: {
       file: 'dist/seglet.min.js',
       format: 'iife',

@@ -45,6 +45,16 @@ export const replaceEnv = (production) => ({
   },
 })
 
+/**
+ * The script-tag core's own `src/lib/scriptTag.ts`: `SCRIPT_TAG` is `true` there. The core starts nothing without a
+ * page (`bootScript()` checks once), so `hasPage()` is `true` in it, and Terser drops the checks of the modules
+ * it shares with the npm package (server rendering, workers), which keep them.
+ */
+export const scriptTagOnly = () => ({
+  name: 'seglet-script-tag',
+  load: (id) => (/[/\\]src[/\\]lib[/\\]scriptTag\.ts$/.test(id) ? 'export const SCRIPT_TAG = true' : null),
+})
+
 /** The small lazy parts of the script-tag build, minified with `bridgesTerserOptions`. */
 const SMALL_PARTS = ['src/capture/bridges.ts', 'src/personalize/blocks.ts', 'src/store/prune.ts']
 
@@ -68,6 +78,7 @@ export function scriptTagBuild(entry, { sourcemap = false, compileHint = true } 
     input: {
       input: entry,
       plugins: [
+        ...(core ? [scriptTagOnly()] : []),
         replaceEnv(true),
         json({ preferConst: true }),
         resolve({ browser: true }),

@@ -1,3 +1,4 @@
+import { hasPage } from './hasPage'
 import { listen } from './listen'
 
 /**
@@ -7,7 +8,7 @@ import { listen } from './listen'
  * that removes both listeners. Does nothing outside a browser.
  */
 export function addHideListeners(onHide: () => void, onShow?: () => void): () => void {
-  if (typeof window === 'undefined' || typeof document === 'undefined') return () => {}
+  if (!hasPage()) return () => {}
   // On the window in the capture phase (the document's `visibilitychange` passes it on its way), so a page
   // handler that stops propagation cannot starve the flush.
   return listen(window, 'pagehide visibilitychange', (event) => {

@@ -3,6 +3,7 @@ import type { Decider } from '../core/createDecider'
 import type { createBlocks } from '../personalize/createBlocks'
 import type { PruneParts } from '../store/lib/pruneStored'
 import type { LazyParts } from '../core/lazy'
+import { hasPage } from '../lib/hasPage'
 import { createScriptModuleLoader, getRuntimeUrl, rebrand } from '../model/loadScriptRuntime'
 
 const loaders = new Map<string, () => Promise<unknown>>()
@@ -50,7 +51,7 @@ let prefetched = false
  */
 export function prefetchScriptParts(): void {
   const url = getRuntimeUrl()
-  if (prefetched || !url || typeof document === 'undefined') return
+  if (prefetched || !url || !hasPage()) return
   prefetched = true
   const link = document.createElement('link')
   // `prefetch` is fetched at the lowest priority, after the page's own requests.

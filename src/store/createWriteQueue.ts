@@ -5,6 +5,7 @@ import { DAY_MS } from '../privacy/retention'
 import { EVENT_BURST_SECONDS, MAX_EVENTS_PER_WRITE } from './constants'
 import type { Connection, Database } from './createConnection'
 import { addHideListeners } from '../lib/addHideListeners'
+import { hasPage } from '../lib/hasPage'
 import { createRateLimiter } from './lib/createRateLimiter'
 import type { ResolvedStoreOptions } from './lib/parseStoreOptions'
 import { putEvents } from './lib/putEvents'
@@ -214,7 +215,7 @@ export function createWriteQueue(
     void writeSlice(false)
   }
   /** The page is hidden; `hiding || isHidden()`: hidden, or being hidden or left in this task. */
-  const isHidden = () => typeof document !== 'undefined' && document.visibilityState === 'hidden'
+  const isHidden = () => hasPage() && document.visibilityState === 'hidden'
   // From the start, not from the first enqueue: the hide-time beforeWrite(true) call is what asks the capture for
   // its last engagement, and a page view still waiting for the bridges' code, on a page with nothing queued yet.
   // Shown again: what a hidden page could not write (to a database it deleted) is written, also with no new event.

@@ -21,6 +21,14 @@ describe('size budgets', () => {
     expect(gzipSize(file)).toBeLessThanOrEqual(budget)
   })
 
+  it("leaves out of the script-tag core the page checks of the modules it shares with the npm package: only the tag's start checks for a page", () => {
+    const core = readFileSync(new URL('seglet.min.js', dist), 'utf8')
+    expect(core.match(/typeof document/g)).toHaveLength(1)
+    expect(core.match(/typeof window/g)).toHaveLength(1)
+    // The npm package keeps them (server rendering, workers).
+    expect(readFileSync(new URL('esm/lib/hasPage.js', dist), 'utf8')).toMatch(/typeof window[^\n]*typeof document/)
+  })
+
   it.each(Object.entries(ENTRY_BUDGETS as Record<string, number>))('%s adds at most %i bytes gzip to an app (minified, seglet and the framework external)', async (entry, budget) => {
     const { gzip } = await measureEntry(entry)
     expect(gzip).toBeGreaterThan(0)
