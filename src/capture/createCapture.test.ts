@@ -49,16 +49,16 @@ describe('track', () => {
     const stored = capture.track({ type: 'add_to_cart', productId: 'sku-1', extra: true })
     expect(stored).toEqual({ type: 'add_to_cart', productId: 'sku-1', quantity: 1, id: expect.any(String), ts: 1_700_000_000_000 })
     expect(events).toEqual([stored])
-    expect(stored.id).toMatch(/^[0-9a-f]{16}-0$/)
+    expect(stored!.id).toMatch(/^[0-9a-f]{16}-0$/)
   })
 
   it('gives unique ids within a capture and different prefixes across captures (tabs)', () => {
     const a = setup()
     const b = setup()
     const ids = new Set<string>()
-    for (let i = 0; i < 1000; i++) ids.add(a.track({ type: 'search', query: 'q' }).id)
+    for (let i = 0; i < 1000; i++) ids.add(a.track({ type: 'search', query: 'q' })!.id)
     expect(ids.size).toBe(1000)
-    const idB = b.track({ type: 'search', query: 'q' }).id
+    const idB = b.track({ type: 'search', query: 'q' })!.id
     expect(idB.slice(0, 16)).not.toBe([...ids][0].slice(0, 16))
   })
 
@@ -71,7 +71,7 @@ describe('track', () => {
 
   it('works without start() and before any window access', () => {
     const capture = setup()
-    expect(capture.track({ type: 'search', query: 'x' }).type).toBe('search')
+    expect(capture.track({ type: 'search', query: 'x' })!.type).toBe('search')
   })
 
   it('is fast: median well under 20 µs', () => {
@@ -321,6 +321,47 @@ describe('autocapture: SPA navigation', () => {
     window.dispatchEvent(new PopStateEvent('popstate'))
     vi.advanceTimersByTime(NAVIGATION_SETTLE_MS)
     expect(ofType('page_view').map((e) => (e as { url: string }).url)).toEqual(['/', '/products/a', '/cart', '/search?q=1', '/cart'])
+  })
+
+  it("drops a tracked page view of the address whose page view was just recorded: a router hook that also runs for the page's first route", () => {
+    history.replaceState(null, '', '/products/a?variant=2')
+    const capture = setup({ engagement: false })
+    capture.start()
+    // The router's hook for the route the page loaded with: the same page view as autocapture's.
+    expect(capture.track({ type: 'page_view', url: '/products/a?variant=2#reviews', pageType: 'product' })).toBeUndefined()
+    expect(ofType('page_view')).toEqual([{ type: 'page_view', url: '/products/a?variant=2', pageType: 'product' }])
+    // A route change tracked before autocapture's own settles: kept, and autocapture's dropped.
+    history.pushState(null, '', '/cart')
+    expect(capture.track({ type: 'page_view', url: '/cart', pageType: 'cart' })).toMatchObject({ type: 'page_view', url: '/cart' })
+    expect(capture.track({ type: 'page_view', url: '/cart', pageType: 'cart' })).toBeUndefined()
+    vi.advanceTimersByTime(NAVIGATION_SETTLE_MS)
+    // Another address, then back: each a page view of its own; other events of the same address are kept.
+    capture.track({ type: 'page_view', url: '/products/a?variant=2', pageType: 'product' })
+    capture.track({ type: 'engagement', url: '/products/a?variant=2', pageType: 'product', visibleMs: 10, scrollDepth: 0 })
+    expect(ofType('page_view').map((e) => (e as { url: string }).url)).toEqual(['/products/a?variant=2', '/cart', '/products/a?variant=2'])
+    expect(ofType('engagement')).toHaveLength(1)
+    expect(errors).toEqual([])
+  })
+
+  it("keeps a page view tracked at a restore from the back/forward cache, the README's recipe for counting one", () => {
+    history.replaceState(null, '', '/products/a')
+    const capture = setup({ engagement: false })
+    capture.start()
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }))
+    window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))
+    capture.track({ type: 'page_view', url: '/products/a', pageType: 'product' })
+    expect(ofType('page_view').map((e) => (e as { url: string }).url)).toEqual(['/products/a', '/products/a'])
+  })
+
+  it('drops a hash router\'s first route tracked as Seglet recorded it, and keeps its other routes', () => {
+    history.replaceState(null, '', '/#/')
+    const capture = setup({ engagement: false })
+    capture.start()
+    const route = () => ({ type: 'page_view', url: location.hash.slice(1) || '/', pageType: 'other' })
+    expect(capture.track(route())).toBeUndefined()
+    history.pushState(null, '', '/#/cart')
+    capture.track(route())
+    expect(ofType('page_view').map((e) => (e as { url: string }).url)).toEqual(['/', '/cart'])
   })
 
   it('dedupes replaceState to the same URL and hash-only changes', () => {

@@ -17,6 +17,7 @@ import { readMeta } from './lib/readMeta'
 import { resolvePageStats } from './lib/resolvePageStats'
 import { toSegletError } from './lib/toSegletError'
 import { listen } from '../lib/listen'
+import { hasPage } from '../lib/hasPage'
 import type { Capture, CaptureDependencies } from './types'
 
 /**
@@ -46,6 +47,9 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
   const nextId = createIdFactory()
   // Per page: what automatic sources must not capture twice.
   let lastPageViewUrl: string | undefined
+  // The same, for track(), until the page is next hidden: a page view tracked at a restore from the back/forward
+  // cache (a `pageshow` listener of the shop's) is a new one.
+  let trackedUrl: string | undefined
   let productsSeen = new Set<string>()
   const ordersSeen = new Set<string>()
 
@@ -73,7 +77,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     if (event.type === 'page_view') {
       // Autocapture's own page view comes after its navigation, which already began the new page's set.
       if (event.url !== currentUrl) productsSeen = new Set()
-      lastPageViewUrl = event.url
+      lastPageViewUrl = trackedUrl = event.url
     } else if (event.type === 'product_view') productsSeen.add(event.productId)
     else if (event.type === 'purchase') ordersSeen.add(event.orderId)
     enqueue(stored)
@@ -229,6 +233,7 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
     if (hide) {
       if (settleTimer) settle()
       if (waiting) show(window, NO_BRIDGES), (waiting = true)
+      trackedUrl = undefined
     }
     engagement?.flush(hide)
   }
@@ -301,11 +306,14 @@ export function createCaptureWith({ enqueue, onError, options = {} }: CaptureDep
 
   return {
     track(input) {
-      return commit(validateEvent(input))
+      const event = validateEvent(input)
+      // The page view this address has already (a router hook that also runs for the route the page loaded with,
+      // or for a navigation to the same address) is not a second one: dropped, as autocapture's own would be.
+      return event.type === 'page_view' && event.url === trackedUrl ? undefined : commit(event)
     },
 
     start() {
-      if (started || typeof window === 'undefined' || typeof document === 'undefined') return
+      if (started || !hasPage()) return
       started = true
       if (!settings.autocapture) return
       const begin = guard('autocapture not started', () => startAutocapture(window))

@@ -104,8 +104,11 @@ export interface CaptureDependencies {
  * capture.track({ type: 'search', query: 'red shoes' })
  */
 export interface Capture {
-  /** Validates, stamps `id` and `ts`, and queues one event. Throws `ValidationError` for bad input. */
-  track(event: unknown): StoredEvent
+  /**
+   * Validates, stamps `id` and `ts`, and queues one event; `undefined` for a page view of the address whose page
+   * view this page recorded last (the same page view, not queued again). Throws `ValidationError` for bad input.
+   */
+  track(event: unknown): StoredEvent | undefined
   /** Starts autocapture (idempotent). Does nothing without a `window`. */
   start(): void
   /** Flushes engagement, removes every listener and restores `history` and `dataLayer.push` (idempotent). */
