@@ -351,7 +351,9 @@ export function createDecider(ctx: DeciderContext): Decider {
       }
       writeHint(segment, at)
       const armed = `${segment.arm} ${segment.holdout}`
-      if ((result.changed || armed !== storedArm || now - storedAt > DAY_MS) && !pageArm && store.mode === 'indexeddb' && ctx.mayPersist() && at === epoch) {
+      // Written again once a day; at once when it was written under a clock that was ahead (set right since): its
+      // `expiresAt` would keep it restored for as long.
+      if ((result.changed || armed !== storedArm || Math.abs(now - storedAt) > DAY_MS) && !pageArm && store.mode === 'indexeddb' && ctx.mayPersist() && at === epoch) {
         // Only what hysteresis needs across page loads, and the arm, so the next page's restored segment
         // personalises nothing in the holdout either: the explanation is not stored.
         storedArm = armed

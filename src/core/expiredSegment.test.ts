@@ -161,6 +161,21 @@ describe('an unchanged stored segment', () => {
     expect(errors).toEqual([])
   })
 
+  it('is written again when it was written under a clock a year ahead, so it expires retentionDays after a page with the right clock confirmed it', async () => {
+    const dbName = `ahead-${++n}`
+    const ahead = await visitedDaysAgo(dbName, -365, true)
+    const { seglet, errors } = start({ storage: { dbName } })
+    browse(seglet, 1)
+    await seglet.flush()
+    await expect.poll(() => seglet.getSegment()?.restored, { timeout: 5000 }).toBeUndefined()
+    // Within the last minute, not a year from now.
+    await expect.poll(async () => Math.abs(Date.now() - (await storedSegment(dbName))!.decidedAt), { timeout: 5000 }).toBeLessThan(60_000)
+    const stored = (await storedSegment(dbName))!
+    expect(stored.id).toBe(ahead.id)
+    expect(stored.expiresAt! - stored.decidedAt).toBe(DEFAULT_RETENTION_DAYS * DAY_MS)
+    expect(errors).toEqual([])
+  })
+
   it('is not written again within a day of its last write', async () => {
     const dbName = `recent-${++n}`
     const earlier = await visitedDaysAgo(dbName, 0.5, true)
