@@ -72,6 +72,18 @@ it('says a page-statistics folder it cannot make before it opens the store', asy
   })
 }, 300_000)
 
+it('refuses at start, in one line, a --database folder that holds other files and no store', async () => {
+  await inTempDir(async (dir) => {
+    const site = join(dir, 'site')
+    mkdirSync(site)
+    writeFileSync(join(site, 'index.html'), '<!doctype html>\n')
+    const errors = quietErrors()
+    expect(await main(['--database', site, '--port', '0', '--page-stats-dir', join(dir, 'public')])).toBe(1)
+    expect(errors).toEqual([`seglet collector: --database ${site} holds other files (index.html) and no embedded store; give an empty or new folder for the store (made if missing), or the folder of an existing one`])
+    expect(readdirSync(site)).toEqual(['index.html'])
+  })
+}, 300_000)
+
 it('says in one line that the page-statistics folder given is a file', async () => {
   await inTempDir(async (dir) => {
     writeFileSync(join(dir, 'file'), '')

@@ -190,10 +190,14 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   }
   let packPath = String(values.pack ?? 'src/models/session.json')
   let pack
+  let fromPublished = false
   try {
     // Signing: the pack in use is the one browsers got from the last publication.
     const published = values.pack === undefined && signingKey !== undefined ? await publishedSessionPack(publishDir) : undefined
-    if (published) packPath = published.file
+    if (published) {
+      packPath = published.file
+      fromPublished = true
+    }
     pack = validatePack(JSON.parse(published?.text ?? readFileSync(resolve(packPath), 'utf8')))
   } catch (error) {
     // One line: JSON.parse quotes the file's start, line breaks and all (a Markdown file given by mistake).
@@ -210,7 +214,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     decodePackWeights(validatePack(pack, EXPECTED_SPECS.session))
   } catch (error) {
     if (!isSegletError(error)) throw error
-    console.error(`seglet collector retrain: ${packPath}: browsers would refuse this session pack (${error.code}): ${error.message.split('\n').join(' ')}`)
+    console.error(`seglet collector retrain: ${packPath}: browsers would refuse this session pack (${error.code}): ${error.message.split('\n').join(' ')}${error.code === 'pack_spec_mismatch' ? ` ${specMismatchStep(fromPublished, values, key)}` : ''}`)
     return 1
   }
   // Told to stop (SIGINT/SIGTERM, a scheduler's timeout): the step under way finishes (each is whole or not at
@@ -276,4 +280,16 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     listen(false)
     await db.close().catch(() => {})
   }
+}
+
+/**
+ * What to do about a pack in use of another feature set than this SDK's (one from before an SDK upgrade): the pages
+ * refuse it too, so they need a pack of this SDK's features, and the retrain starts from that one. `published`: it
+ * is the pack last published in --publish-dir, taken as the pack in use when signing.
+ */
+function specMismatchStep(published: boolean, values: Record<string, string | boolean | undefined>, key: string | undefined): string {
+  const pack = "a session pack of this SDK's features (the shipped src/models/session.json, or one npm run train made)"
+  if (!published) return `Pages of this SDK refuse it too: serve them ${pack}, and give that pack as --pack`
+  const out = values['publish-dir'] === undefined ? '' : ` --out ${String(values['publish-dir'])}`
+  return `Publish ${pack} in its place (npm run collector -- publish-pack --session src/models/session.json${out}${values.key === undefined ? '' : ` --key ${key}`}), then run retrain again: it starts from the published pack`
 }

@@ -20,6 +20,7 @@ import { createIngest } from '../ingest/createIngest'
 import { addDays } from '../lib/addDays'
 import { compareIds } from '../lib/compareIds'
 import { utcDay } from '../lib/utcDay'
+import { runPackCommand } from '../packs/packCommands'
 import { publishPacks, readPublishedManifest } from '../packs/publishPacks'
 import { generatePackKeys, readPackSigningKey } from '../packs/signingKey'
 import { migrate } from '../storage/migrate'
@@ -209,6 +210,47 @@ describe('retrain without a signing key', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 600_000)
+})
+
+describe('retrain from a published pack of another feature set', () => {
+  // The pack last published was signed under an SDK before an upgrade that changed the features: every page of
+  // this SDK refuses it, and a retrain of it would be refused too.
+  it('refuses it, before it writes anything, and says to publish a pack of this SDK in its place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-old-published-'))
+    const specs = EXPECTED_SPECS as Record<keyof typeof EXPECTED_SPECS, (typeof EXPECTED_SPECS)['session']>
+    const current = specs.session
+    try {
+      const site = join(dir, 'site')
+      const keys = await generatePackKeys(join(dir, 'keys'))
+      const old = { ...shipped, featureSpec: { ...shipped.featureSpec, version: 'session-0' } }
+      // As the SDK before the upgrade published it: its feature version was session-0.
+      specs.session = { ...current, version: 'session-0' }
+      try {
+        await publishPacks({ outDir: site, key: await readPackSigningKey(keys.privateKeyFile), packs: { session: old } })
+      } finally {
+        specs.session = current
+      }
+      const { code, said } = await run(['--database', join(dir, 'db'), '--key', keys.privateKeyFile, '--publish-dir', site, '--out', join(dir, 'unused.json')])
+      expect(code).toBe(1)
+      expect(said).toMatch(/^seglet collector retrain: .*session-v1\.json: browsers would refuse this session pack \(pack_spec_mismatch\)/)
+      expect(said).toContain(
+        `Publish a session pack of this SDK's features (the shipped src/models/session.json, or one npm run train made) in its place ` +
+          `(npm run collector -- publish-pack --session src/models/session.json --out ${site} --key ${keys.privateKeyFile}), then run retrain again: it starts from the published pack`,
+      )
+      expect(said).not.toContain('\n')
+      expect(existsSync(join(dir, 'db'))).toBe(false)
+      expect((await readPublishedManifest(site))!.version).toBe(1)
+      // Done as it says, the next retrain starts from the published pack of this SDK (and waits for its answers).
+      const command = /\(npm run collector -- (publish-pack [^)]*)\)/.exec(said)![1].split(' ')
+      expect(await runPackCommand(command, () => {}, () => {})).toBe(0)
+      const again = await run(['--database', join(dir, 'db'), '--key', keys.privateKeyFile, '--publish-dir', site, '--out', join(dir, 'unused.json')])
+      expect(again.said).not.toContain('browsers would refuse')
+      expect(again.code).toBe(0)
+    } finally {
+      specs.session = current
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
 })
 
 describe('retrain keeps the signed manifest valid', () => {
@@ -422,6 +464,8 @@ describe('retrain without a signing key', () => {
       const { code, said } = await run(['--database', 'memory:', '--pack', packFile, '--out', out, '--min-answers', '1'])
       expect(code).toBe(1)
       expect(said).toMatch(/^seglet collector retrain: .*old-session\.json: browsers would refuse this session pack \(pack_spec_mismatch\)/)
+      // And what to do: the pages refuse that pack as well, so they need one of this SDK's features, which is then --pack.
+      expect(said).toMatch(/Pages of this SDK refuse it too: serve them a session pack of this SDK's features \(the shipped src\/models\/session\.json, or one npm run train made\), and give that pack as --pack$/)
       expect(said).not.toContain('\n')
       expect(readdirSync(dir)).toEqual(['old-session.json'])
     } finally {

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CollectorError } from '../lib/CollectorError'
 import { makeFolder } from '../lib/makeFolder'
@@ -42,6 +42,7 @@ async function openEmbedded(location: string, onLockWait?: (message: string) => 
       release = await lockStoreFolder(location, { onWait: onLockWait })
       // A template (SEGLET_EMBEDDED_TEMPLATE) only ever starts a store: never one whose folder holds a database.
       const fresh = !(await exists(join(location, 'PG_VERSION')))
+      if (fresh) await refuseOtherFiles(location)
       pg = new PGlite(location, { loadDataDir: fresh ? await readEmbeddedTemplate() : undefined, onStderr })
     }
     await pg.waitReady
@@ -65,6 +66,23 @@ async function openEmbedded(location: string, onLockWait?: (message: string) => 
 }
 
 const exists = (path: string) => stat(path).then(() => true, () => false)
+
+/**
+ * What PostgreSQL puts in the folder of a store (PGlite's too): its files and folders (`base`, `pg_wal`,
+ * `postgresql.conf`, …), which a store whose start was cut short, before `PG_VERSION`, may hold some of.
+ */
+const STORE_ENTRY = /^(base|global|pg_[\w.]+|postgresql(\.auto)?\.conf|postmaster\.(pid|opts))$/
+
+/**
+ * Refuses a folder that holds no store (no `PG_VERSION`) but other files: a store would be made among them, the
+ * shop's files and the database's in one folder (a folder typed by mistake: the project's, a home folder).
+ */
+async function refuseOtherFiles(location: string): Promise<void> {
+  const other = (await readdir(location)).filter((name) => !STORE_ENTRY.test(name)).sort()
+  if (other.length === 0) return
+  const named = other.length > 3 ? `${other.slice(0, 3).join(', ')} and ${other.length - 3} more` : other.join(', ')
+  throw new CollectorError('collector_option', `--database ${location} holds other files (${named}) and no embedded store; give an empty or new folder for the store (made if missing), or the folder of an existing one`, '--database')
+}
 
 /** Makes the store's folder when missing; a file where it, or a folder above it, should be is a one-line refusal. */
 async function makeStoreFolder(location: string): Promise<void> {

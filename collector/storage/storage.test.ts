@@ -261,6 +261,46 @@ describe('the embedded store in a folder', () => {
     }
   })
 
+  // A folder typed by mistake (the project's, a home folder): no store is made among the shop's files.
+  it('refuses in one line, naming the folder, one that holds other files and no store, and leaves it as it was; not an empty one, nor one of a store cut short', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'seglet-store-'))
+    const dir = join(parent, 'site')
+    try {
+      mkdirSync(join(dir, 'img'), { recursive: true })
+      for (const name of ['index.html', 'notes.txt', 'shop.css']) writeFileSync(join(dir, name), 'the shop\'s\n')
+      await expect(openDatabase(dir)).rejects.toMatchObject({
+        code: 'collector_option',
+        message: `--database ${dir} holds other files (img, index.html, notes.txt and 1 more) and no embedded store; give an empty or new folder for the store (made if missing), or the folder of an existing one`,
+      })
+      rmSync(join(dir, 'img'), { recursive: true })
+      for (const name of ['index.html', 'shop.css']) rmSync(join(dir, name))
+      await expect(openDatabase(dir)).rejects.toMatchObject({ message: expect.stringMatching(/^--database \S+ holds other files \(notes\.txt\) and no embedded store; /) })
+      expect(readdirSync(dir)).toEqual(['notes.txt'])
+      expect(existsSync(`${dir}.lock`)).toBe(false)
+
+      // An empty folder is fine, and so is one holding only what a store puts there, without PG_VERSION (a start cut short).
+      const empty = join(parent, 'empty')
+      mkdirSync(empty)
+      const db = await openDatabase(empty)
+      await migrate(db)
+      await db.close()
+      // Every entry a store makes (as the collector leaves it, and while it runs: postmaster.pid), but PG_VERSION.
+      const names = readdirSync(empty)
+      expect(names).toContain('PG_VERSION')
+      const cut = join(parent, 'cut')
+      mkdirSync(cut)
+      for (const name of [...names.filter((n) => n !== 'PG_VERSION'), 'postmaster.pid']) {
+        if (statSync(join(empty, name), { throwIfNoEntry: false })?.isDirectory()) mkdirSync(join(cut, name))
+        else writeFileSync(join(cut, name), '')
+      }
+      const again = await openDatabase(cut)
+      expect(await again.query('SELECT 1 AS one')).toEqual([{ one: 1 }])
+      await again.close()
+    } finally {
+      rmSync(parent, { recursive: true, force: true })
+    }
+  }, 120_000)
+
   // A store the collector cannot open says which folder, why (PostgreSQL's own words or the system's) and what to
   // check, where PGlite says only that it "failed to initialize properly"; and nothing stored is changed by the try.
   it('refuses a store it cannot open in one line naming the folder, the cause and what to check, and changes nothing in it', async () => {

@@ -50,7 +50,7 @@ export function createSeglet(options: SegletOptions = {}): Seglet {
   validateOptions(options)
   checkFileOptions(options)
   // Checked when called, never at import: the same bundle runs on the server and in the browser.
-  if (typeof window === 'undefined' || typeof document === 'undefined') return createInertSeglet(options)
+  if (typeof window === 'undefined' || typeof document === 'undefined') return checkedCalls(createInertSeglet(options))
   const seglet = checkedCalls(createSegletWith(options, { loadRuntime: loadLazyParts, prefetchRuntime, bridges: loadBridges, blocks: loadBlocks, prune: loadPrune, loadReports: loadReportParts }))
   // The bridges' code, off the critical path but before the shopper acts: a Shopify or GA4 event handed over later
   // (`checkout_started` as the page navigates away) is then mapped at once, not after a fetch the navigation would
@@ -61,8 +61,8 @@ export function createSeglet(options: SegletOptions = {}): Seglet {
 
 /**
  * The npm build's own checks of calls the script tag's `window.Seglet` checks itself (it throws `not_started` once
- * destroyed): after `destroy()`, the calls that need the running Seglet throw, or reject with, `destroyed`. The same
- * object, its methods replaced: the core's own calls are unchanged.
+ * destroyed): after `destroy()`, the calls that need the running Seglet throw, or reject with, `destroyed`, the inert
+ * one's too, so server and browser agree. The same object, its methods replaced: the core's own calls are unchanged.
  */
 function checkedCalls(seglet: Seglet): Seglet {
   const { destroy } = seglet

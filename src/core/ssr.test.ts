@@ -45,4 +45,16 @@ describe('createSeglet() without a DOM', () => {
     await seglet.setConsent('granted')
     expect(seglet.getConsent()).toBe('granted')
   })
+
+  it("refuses, as the browser's does, the calls that need a running Seglet once destroyed", async () => {
+    const seglet = createSeglet({ consent: 'granted' })
+    await seglet.destroy()
+    expect(() => seglet.track({ type: 'page_view', url: '/products/a', pageType: 'product' })).toThrow(expect.objectContaining({ name: 'SegletError', code: 'destroyed', message: 'track() after destroy()' }))
+    expect(() => seglet.shopifyEvent({ name: 'product_viewed', data: {} })).toThrow(expect.objectContaining({ code: 'destroyed' }))
+    await expect(seglet.exportData()).rejects.toMatchObject({ code: 'destroyed' })
+    // forget() and setConsent() still answer, and the rest do nothing.
+    await seglet.forget()
+    await seglet.setConsent('denied')
+    expect(seglet.getSegment()).toBeNull()
+  })
 })

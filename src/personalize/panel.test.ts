@@ -216,6 +216,23 @@ describe('createPanel', () => {
     expect(text()).toContain('Nothing you did yet.')
   })
 
+  it("labels a restored segment's funnel facts and chance as an earlier page's, not this visit's, until this page decides", () => {
+    // The stored segment may be of an earlier visit: its cart and its chance are not this visit's.
+    const funnel = { cartReached: true, checkoutReached: false, productsAdded: 1, cartValue: 20, inIntent: true }
+    const { panel, setSegment } = make({ explain: () => [] })
+    panel.show()
+    setSegment(makeSegment({ restored: true, intent: 0.64, funnel }))
+    expect(text()).toContain('On an earlier pagereached the cart · 20 put in the cart')
+    expect(text()).toContain('Chance you buy, as estimated on an earlier page64% (high)')
+    expect(text()).not.toContain('In this visit')
+    expect(text()).not.toContain('Chance you buy in this visit')
+    // This page's decision is this visit's.
+    setSegment(makeSegment({ intent: 0.64, funnel }))
+    expect(text()).toContain('In this visitreached the cart · 20 put in the cart')
+    expect(text()).toContain('Chance you buy in this visit64% (high)')
+    expect(text()).not.toContain('earlier page')
+  })
+
   it('updates live when the segment changes, and stops listening when hidden', () => {
     const { panel, setSegment, listeners } = make()
     panel.show()
@@ -449,6 +466,8 @@ const GERMAN: Required<PanelText> = {
   howSure: 'Wie sicher',
   inThisVisit: 'In diesem Besuch',
   chanceToBuy: 'Kaufwahrscheinlichkeit in diesem Besuch',
+  onEarlierPage: 'Auf einer früheren Seite',
+  chanceToBuyEarlier: 'Kaufwahrscheinlichkeit, auf einer früheren Seite geschätzt',
   fromPastOrders: 'Aus Ihren Bestellungen',
   chanceToOrderAgain: 'Wahrscheinlichkeit einer neuen Bestellung in 90 Tagen',
   holdout: 'Dieser Browser ist in der Vergleichsgruppe.',
@@ -573,6 +592,20 @@ describe("the panel in the shop's language", () => {
     expect(text()).toContain('Chance you buy in this visit81\u00a0% (high)')
     expect(root()!.querySelector('dd [lang="en"]')!.textContent).toBe('81\u00a0% (high)')
     expect([...root()!.querySelectorAll('li')].map((li) => li.getAttribute('lang'))).toEqual(['en', 'en'])
+  })
+
+  it("words a restored segment's labels in German, and in English marked lang=\"en\" when the shop's words lack them", async () => {
+    const restored = makeSegment({ restored: true, intent: 0.64, funnel: { cartReached: true, checkoutReached: false, productsAdded: 1, cartValue: 20, inIntent: true } })
+    const labels = () => [...root()!.querySelectorAll('.segment dt')].map((dt) => [dt.textContent, dt.querySelector('[lang="en"]') !== null])
+    make({ text: GERMAN, getSegment: () => restored }).panel.show()
+    expect(labels()).toEqual([['Wie sicher', false], ['Auf einer früheren Seite', false], ['Kaufwahrscheinlichkeit, auf einer früheren Seite geschätzt', false]])
+    panels.forEach((p) => p.destroy())
+    // A translation made before these words existed: its own words for this visit are not taken for an earlier one.
+    const older: PanelText = { ...GERMAN }
+    delete older.onEarlierPage
+    delete older.chanceToBuyEarlier
+    make({ text: older, getSegment: () => restored }).panel.show()
+    expect(labels()).toEqual([['Wie sicher', false], ['On an earlier page', true], ['Chance you buy, as estimated on an earlier page', true]])
   })
 
   it("names a German panel without the shop's title by its English title, marked English", async () => {

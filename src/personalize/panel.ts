@@ -261,11 +261,13 @@ export function createPanel(options: PanelOptions): Panel {
       } else {
         rows.push([say(doc, 'howSure'), words.percent(segment.confidence)])
       }
+      // A restored segment's funnel facts and chance are those of the page that decided it, maybe in an earlier visit.
+      const earlier = segment.restored
       const stage = sayWith(doc, (w) => describeFunnel(segment.funnel, w))
-      if (stage) rows.push([say(doc, 'inThisVisit'), stage])
+      if (stage) rows.push([say(doc, earlier ? 'onEarlierPage' : 'inThisVisit'), stage])
       // The default of a visit's first page is the core's, without the model (no funnel facts): its intent of 0
       // means "not measured yet", not a 0% chance, so no chance is shown.
-      if (!segment.coldStart || segment.funnel) rows.push([say(doc, 'chanceToBuy'), sayWith(doc, (w) => describeIntent(segment, w))!])
+      if (!segment.coldStart || segment.funnel) rows.push([say(doc, earlier ? 'chanceToBuyEarlier' : 'chanceToBuy'), sayWith(doc, (w) => describeIntent(segment, w))!])
       if (segment.valueSegment) rows.push([say(doc, 'fromPastOrders'), words.segmentName(segment.valueSegment.id, segment.valueSegment.name)])
       if (segment.repeatProbability !== undefined) rows.push([say(doc, 'chanceToOrderAgain'), words.percent(segment.repeatProbability)])
       if (rows.length > 0) children.push(definitionList(doc, rows))

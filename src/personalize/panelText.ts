@@ -47,6 +47,18 @@ export interface PanelText {
   inThisVisit?: string
   /** @default 'Chance you buy in this visit' */
   chanceToBuy?: string
+  /**
+   * Instead of `inThisVisit` for a restored segment (an earlier page's, shown until this page decides): its funnel
+   * facts are that page's, which may be of an earlier visit.
+   * @default 'On an earlier page'
+   */
+  onEarlierPage?: string
+  /**
+   * Instead of `chanceToBuy` for a restored segment (an earlier page's, shown until this page decides): its chance
+   * was estimated on that page, which may be of an earlier visit.
+   * @default 'Chance you buy, as estimated on an earlier page'
+   */
+  chanceToBuyEarlier?: string
   /** @default 'From your past orders' */
   fromPastOrders?: string
   /** @default 'Chance you order again within 90 days' */
@@ -178,6 +190,8 @@ export const PANEL_TEXT_EN = {
   howSure: 'How sure',
   inThisVisit: 'In this visit',
   chanceToBuy: 'Chance you buy in this visit',
+  onEarlierPage: 'On an earlier page',
+  chanceToBuyEarlier: 'Chance you buy, as estimated on an earlier page',
   fromPastOrders: 'From your past orders',
   chanceToOrderAgain: 'Chance you order again within 90 days',
   holdout: 'This browser is in the comparison group: the shop does not personalise its pages for it, so it can tell whether personalisation helps.',
