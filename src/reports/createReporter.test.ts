@@ -621,13 +621,18 @@ describe('recorded decisions', () => {
     expect(sentBodies().map((b) => JSON.parse(b).pack)).toEqual(['session@1.0.0+lifetime@1.0.0'])
   })
 
-  it('keeps the decision just made after a clock that was ahead recorded later sessions', async () => {
+  it('drops the sessions recorded while the clock was ahead, so they push out neither the decision just made nor the sessions a report is about', async () => {
     const store = await storeWith([], undefined)
     const record = (start: number) => sessionRecordOf(start, { segmentId: 'c', coldStart: false, valueSegmentId: 'x', arm: 'holdout' }, context, lifetime)
-    const ahead = [NOW + 9 * DAY, NOW + 8 * DAY, NOW + 7 * DAY]
-    await store.setMeta('report-sessions', ahead.map(record))
+    // Two sessions of a clock a year ahead, and the visit before the clock was set right.
+    await store.setMeta('report-sessions', [record(NOW + 365 * DAY), record(NOW + 364 * DAY), record(NOW - 2 * DAY)])
+    await recordSession(store, record(NOW - DAY))
     await recordSession(store, record(NOW))
-    expect((await readSessionRecords(store)).map((r) => r.start)).toEqual([NOW + 9 * DAY, NOW + 8 * DAY, NOW])
+    expect((await readSessionRecords(store)).map((r) => r.start)).toEqual([NOW, NOW - DAY, NOW - 2 * DAY])
+    // A session that started within the clock skew the store accepts after this one is kept (two tabs' clocks).
+    await recordSession(store, record(NOW + 12 * HOUR))
+    await recordSession(store, record(NOW))
+    expect((await readSessionRecords(store)).map((r) => r.start)).toEqual([NOW + 12 * HOUR, NOW, NOW - DAY])
   })
 
   it('never lets a malformed stored record push out the decision just made', async () => {

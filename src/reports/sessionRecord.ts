@@ -1,4 +1,5 @@
 import { withMetaLock } from '../lib/withMetaLock'
+import { MAX_CLOCK_SKEW_MS } from '../privacy/retention'
 import type { LearnTruth } from './learn/types'
 import type { ReportArm, ReportContext } from './types'
 
@@ -93,13 +94,15 @@ export async function readSessionRecords(store: { getMeta(key: string): Promise<
 /**
  * Keeps `record` as its session's decision (replacing an earlier one of the same session), newest first. The
  * list is read and written under the meta lock: two tabs recording at once would each drop the other's record.
+ * Records of sessions that started more than `MAX_CLOCK_SKEW_MS` after this one are dropped: recorded while the
+ * device's clock was ahead (set right since), their sessions' events are stamped ahead too and never read, so no
+ * report can tell them, and kept they would push out, until their time came, the sessions a report is about.
  */
 export function recordSession(store: { getMeta(key: string): Promise<unknown>; setMeta(key: string, value: unknown): Promise<unknown> }, record: SessionRecord): Promise<void> {
   return withMetaLock(async () => {
-    const records = (await readSessionRecords(store)).filter((r) => r.start !== record.start)
+    const records = (await readSessionRecords(store)).filter((r) => r.start !== record.start && r.start <= record.start + MAX_CLOCK_SKEW_MS)
     records.sort((a, b) => b.start - a.start)
-    // The decision just made is always kept: records of a clock that was ahead (later starts than now's) would
-    // otherwise push out every decision until their time came, and those sessions would be told as cold starts.
+    // The decision just made is always kept, before any other.
     const kept = [record, ...records.slice(0, RECORDED_SESSIONS - 1)]
     kept.sort((a, b) => b.start - a.start)
     await store.setMeta(SESSIONS_META_KEY, kept)
