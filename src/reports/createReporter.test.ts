@@ -703,6 +703,16 @@ describe('at most one report a day', () => {
     expect((await readLedger(store)).spent).toEqual({ [utcDay(NOW)]: 2, [utcDay(NOW + 2 * DAY)]: 2 })
   })
 
+  it('counts a week of reports sent under a clock a year ahead as one day\'s budget spent today, not seven', async () => {
+    const store = await storeWith(session(NOW))
+    const ahead = (i: number) => NOW + (365 + i) * DAY
+    const spent = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [utcDay(ahead(i)), 2]))
+    await store.setMeta(LEDGER_META_KEY, { spent, last: { sentDay: utcDay(ahead(6)), sessionDay: utcDay(ahead(6)), sessionStart: ahead(6) - 2 * HOUR, epsilon: 2, question: 'segment' } })
+    await createReporter(ctx(store)).run()
+    expect(fetchMock).not.toHaveBeenCalled()
+    expect((await readLedger(store)).spent).toEqual({ [utcDay(NOW)]: 2 })
+  })
+
   it('a session reported under a clock that was ahead is not reported again when its time comes; later ones are', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
     const ahead = NOW + 30 * DAY

@@ -117,12 +117,13 @@ export function moveLaterDays(ledger: ReportLedger, today: string, now: number):
   let later = 0
   for (const day in ledger.spent) {
     if (day > today) {
-      later += ledger.spent[day]
+      // The most one such day spent, not their sum: each was a day's budget, spent on a day of its own.
+      later = Math.max(later, ledger.spent[day])
       delete ledger.spent[day]
     }
   }
   if (!later) return
-  ledger.spent[today] = toReportEpsilon((ledger.spent[today] ?? 0) + later)
+  ledger.spent[today] = Math.max(ledger.spent[today] ?? 0, later)
   if (ledger.last && ledger.last.sessionStart > now + MAX_CLOCK_SKEW_MS) {
     // Its events stay stored (reads skip them until their time): that session must not be reported again then.
     ledger.ahead = ledger.last.sessionStart

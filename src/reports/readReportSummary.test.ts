@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LEDGER_META_KEY } from './ledger'
+import { LEDGER_META_KEY, utcDay } from './ledger'
 import { readReportSummary, UNANSWERED_AFTER_MS } from './readReportSummary'
 import { MAX_REPORT_EPSILON } from './schema'
 
@@ -18,6 +18,9 @@ describe('readReportSummary', () => {
   it('counts what a later day spent as today\'s after the clock moved back, as the report part does', async () => {
     const summary = await readReportSummary(storeWith({ spent: { '2026-11-28': 2, '2026-12-01': 2 }, last: last('2026-12-01') }), { endpoint: '/r' }, NOW)
     expect(summary.spentToday).toBe(2)
+    // A clock a year ahead for a week, then set back: each of those days spent a day's budget, never more.
+    const week = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [utcDay(NOW + (365 + i) * DAY), 2]))
+    expect((await readReportSummary(storeWith({ spent: week }), { endpoint: '/r' }, NOW)).spentToday).toBe(2)
     // Once that day has passed, it is not today's any more.
     expect((await readReportSummary(storeWith({ spent: { '2026-12-01': 2 } }), { endpoint: '/r' }, NOW + 3 * DAY)).spentToday).toBe(0)
   })

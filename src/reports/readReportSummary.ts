@@ -7,7 +7,7 @@ import { DEFAULT_DAILY_EPSILON, QUESTION_DESCRIPTIONS } from './schema'
 export interface ReportSummary {
   /** ε this browser may spend per UTC day. */
   epsilonPerDay: number
-  /** ε spent today (UTC), with what a later day spent when the clock moved back since. */
+  /** ε spent today (UTC), or what a later day spent when the clock moved back since, if more. */
   spentToday: number
   /**
    * Consent is pending: what earlier visits stored, the ledger of the reports they sent included, is not read, so
@@ -44,10 +44,11 @@ export const UNANSWERED_AFTER_MS = 5 * 60_000
 export async function readReportSummary(store: { getMeta(key: string): Promise<unknown> }, options: ReportOptions, now = Date.now()): Promise<ReportSummary> {
   const ledger = await readLedger(store)
   const epsilonPerDay = typeof options.epsilonPerDay === 'number' ? options.epsilonPerDay : DEFAULT_DAILY_EPSILON
-  // What a later day spent (a clock moved back since) counts as today's, as it does for the report part.
+  // What a later day spent (a clock moved back since) counts as today's, as it does for the report part: the most
+  // one such day spent, as each spent a day's budget on a day of its own.
   const today = utcDay(now)
   let spentToday = 0
-  for (const day in ledger.spent) if (day >= today) spentToday += ledger.spent[day]
+  for (const day in ledger.spent) if (day >= today) spentToday = Math.max(spentToday, ledger.spent[day])
   const summary: ReportSummary = { epsilonPerDay, spentToday: toReportEpsilon(spentToday) }
   const last = ledger.last
   // A damaged last entry (a store written by hand, a broken browser) is told as none, not as a visit on "undefined".
