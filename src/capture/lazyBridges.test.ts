@@ -163,10 +163,10 @@ describe('a page left while its view waits for the bridges part', () => {
 
   it("reads an SPA navigation's page at a hide within its settle time, once", async () => {
     setup()
-    vi.advanceTimersByTime(1_000)
+    vi.setSystemTime(Date.now() + 1_000)
     history.pushState(null, '', '/cart')
     // The shopper leaves before the router's page is read (a redirect right after the navigation).
-    vi.advanceTimersByTime(50)
+    vi.setSystemTime(Date.now() + 50)
     window.dispatchEvent(new Event('pagehide'))
     expect(ofType('page_view').map((e) => [(e as { url: string }).url, (e as { pageType: string }).pageType])).toEqual([['/', 'home'], ['/cart', 'cart']])
     // Its engagement record carries the page type its page view has.

@@ -132,9 +132,7 @@ describe('createSeglet', () => {
 
   it('writes the page\'s visible time so far with every flush, as one engagement record per page view', async () => {
     let now = Date.now()
-    // Events are stamped with Date.now(); visible time is measured with performance.now().
     vi.spyOn(Date, 'now').mockImplementation(() => now)
-    vi.spyOn(performance, 'now').mockImplementation(() => now)
     const { seglet, errors } = start({ capture: { scrollDepth: false, dataLayer: false } })
     const engagements = async () => (await seglet.exportData()).events.filter((e) => e.type === 'engagement')
     now += 2000

@@ -63,11 +63,10 @@ export function observeEngagement(
     if (timer !== undefined) measureScroll()
     if (id) {
       if (visibleSince !== undefined) {
-        // performance.now(), not Date.now(): it never jumps with the system clock, and it does not count a laptop
-        // asleep with the shop's tab in front (Chromium on Linux and macOS).
-        visibleMs += performance.now() - visibleSince
+        // Date.now() can jump backwards (clock changes); never count negative time.
+        visibleMs += Math.max(0, Date.now() - visibleSince)
         // The clock goes on from here, or stops while the page is hidden.
-        visibleSince = hide ? undefined : performance.now()
+        visibleSince = hide ? undefined : Date.now()
       }
       const ms = Math.min(Math.round(visibleMs), MAX_VISIBLE_MS)
       if (ms > reportedMs || maxScroll > reportedScroll) {
@@ -79,7 +78,7 @@ export function observeEngagement(
     if (hide) visibleSince = undefined
   }
   const onShow = () => {
-    if (doc.visibilityState === 'visible' && visibleSince === undefined) visibleSince = performance.now()
+    if (doc.visibilityState === 'visible' && visibleSince === undefined) visibleSince = Date.now()
   }
 
   // The clock starts again when the page is shown; the capture stops it with flush(true) when the page is hidden.
@@ -91,7 +90,7 @@ export function observeEngagement(
       if (!keepTime) {
         id = options.nextId()
         visibleMs = reportedMs = 0
-        visibleSince = doc.visibilityState === 'visible' ? performance.now() : undefined
+        visibleSince = doc.visibilityState === 'visible' ? Date.now() : undefined
       }
       maxScroll = reportedScroll = 0
       // A page shorter than the viewport is fully seen without any scroll event.
