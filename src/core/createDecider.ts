@@ -257,7 +257,9 @@ export function createDecider(ctx: DeciderContext): Decider {
         engine = createSegmentEngine(ctx.segments ?? {})
         // A returning shopper keeps the segment of the last visit unless the evidence says otherwise.
         const stored = (await store.getMeta(SEGMENT_META_KEY).catch(() => undefined)) as Partial<Segment> | undefined
-        storedAt = Number(stored?.decidedAt) || 0
+        // A segment stored without `expiresAt` (by a release before it was written) is written again by this
+        // decision, changed or not: the core restores only a segment that says until when.
+        storedAt = stored?.expiresAt ? Number(stored.decidedAt) || 0 : 0
         expired = stored !== undefined && isExpiredSegment(stored, retentionDays, Date.now())
         engine.restore(expired ? undefined : stored)
         storedArm = `${stored?.arm} ${stored?.holdout}`

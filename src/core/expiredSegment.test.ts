@@ -189,6 +189,28 @@ describe('an unchanged stored segment', () => {
   })
 })
 
+describe('a segment stored by an earlier release, without expiresAt', () => {
+  it('is written again with its expiry by the first decision, so the next page restores it at its start', async () => {
+    const dbName = `legacy-${++n}`
+    // As releases before `expiresAt` stored it: an hour old, unchanged since (they wrote a segment only when it changed).
+    const legacy = await visitedDaysAgo(dbName, 1 / 24, true)
+    const db = await openDB(dbName)
+    delete legacy.expiresAt
+    await db.put('meta', legacy, 'segment')
+    db.close()
+    const upgraded = start({ storage: { dbName } })
+    browse(upgraded.seglet, 1)
+    await upgraded.seglet.flush()
+    await expect.poll(async () => (await storedSegment(dbName))?.expiresAt, { timeout: 5000 }).toBeGreaterThan(Date.now())
+    expect((await storedSegment(dbName))!.id).toBe(legacy.id)
+    await stop(upgraded.seglet)
+    const next = start({ storage: { dbName } })
+    await settle(800)
+    expect(next.shown[0]).toMatchObject({ id: legacy.id, restored: true })
+    expect([...upgraded.errors, ...next.errors]).toEqual([])
+  })
+})
+
 describe('isExpiredSegment', () => {
   const now = Date.UTC(2026, 11, 6)
   it.each([
