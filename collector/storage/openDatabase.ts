@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { capLongTimeouts } from '../lib/capLongTimeouts'
 import { CollectorError } from '../lib/CollectorError'
 import { makeFolder } from '../lib/makeFolder'
 import { embeddedOpenProblem } from './embeddedOpenProblem'
@@ -25,6 +26,8 @@ export async function openDatabase(location: string, options: { onLockWait?: (me
 
 async function openEmbedded(location: string, onLockWait?: (message: string) => void): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite')
+  // PostgreSQL's timers, armed with setTimeout, must not fire every millisecond after the clock is set back.
+  capLongTimeouts()
   let pg: InstanceType<typeof PGlite>
   let release = () => {}
   // What PostgreSQL writes on its standard error while it starts: the only account of why it could not (a folder
