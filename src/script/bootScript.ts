@@ -4,6 +4,7 @@ import { configure, FORWARDED, reportError } from './instance'
 import { readScriptOptions } from './readScriptOptions'
 import { captureScriptRuntimeUrl } from '../model/loadScriptRuntime'
 import { findScriptTag } from './findScriptTag'
+import { hasOwn } from '../lib/hasOwn'
 
 /** A queued command: `['track', event]`, `['setConsent', 'granted']`, `['init', options]`, … */
 export type Command = [string, ...unknown[]]
@@ -26,8 +27,10 @@ export function bootScript(api: Record<string, unknown>): void {
   if (typeof window === 'undefined' || typeof document === 'undefined') return
   const w = window as unknown as { seglet?: { seglet?: unknown }; Seglet?: unknown }
   // A second copy of the tag on the page (a theme's and an app's): the first one runs, alone, or every event
-  // would be captured twice. The first one's queue tells, also on a page that took `window.Seglet`.
-  if (w.seglet?.seglet) return
+  // would be captured twice. The first one's queue tells, also on a page that took `window.Seglet`. By its mark
+  // itself: markup in the page's content can make `window.seglet.seglet` an element (`<form id="seglet"><input
+  // name="seglet">`), which must not switch Seglet off.
+  if (w.seglet?.seglet === 1) return
   try {
     const script = findScriptTag()
     // The runtime file sits beside this script; `document.currentScript` is only set while it runs.
@@ -37,9 +40,11 @@ export function bootScript(api: Record<string, unknown>): void {
     for (const command of queued) if (is(command, 'onError')) runCommand(command, api, reportError)
     const config = readScriptOptions(script, reportError)
     configure(config.options)
-    // A `window.Seglet` of the page's own is left as it is, as is one the page made read-only.
+    // A `window.Seglet` of the page's own is left as it is, as is one the page made read-only. Not an element the
+    // page's content names `Seglet` (a review's `<img name="Seglet">`): the window's named access is no property of
+    // its own, and the shop's `Seglet.*` calls (its consent manager's) must reach Seglet.
     try {
-      if (w.Seglet || ((w.Seglet = api), w.Seglet !== api)) throw 0
+      if ((hasOwn(w, 'Seglet') && w.Seglet) || ((w.Seglet = api), w.Seglet !== api)) throw 0
     } catch {
       reportError(new SegletError('global_taken', 'window.Seglet is taken'))
     }

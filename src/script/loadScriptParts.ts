@@ -9,13 +9,16 @@ import { createScriptModuleLoader, getRuntimeUrl, rebrand } from '../model/loadS
 const loaders = new Map<string, () => Promise<unknown>>()
 
 /**
- * Imports the part `seglet-<name>.min.js` from the folder of `seglet.min.js` and makes what it gives with
+ * Imports the part `seglet-<name>.min.js` from the folder `seglet.min.js` was fetched from and makes what it gives with
  * `create` (without it, the module itself), once; a failed import rejects with `model_failed` and is retried
  * on the next call.
  */
 export function loadScriptPart<M, T = M>(name: string, create?: (module: M) => T): Promise<T> {
   let load = loaders.get(name)
-  if (!load) loaders.set(name, (load = createScriptModuleLoader(getRuntimeUrl(`seglet-${name}.min.js`), create)))
+  // Imported by its relative name: `import()` resolves it against the URL this file was fetched from, which a
+  // `<base href>` the page's content adds later (a shopper's review) cannot move, as it moves `script.src` (read
+  // here only to know that the tag was loaded by `src`).
+  if (!load) loaders.set(name, (load = createScriptModuleLoader(getRuntimeUrl() && `./seglet-${name}.min.js`, create)))
   return load() as Promise<T>
 }
 

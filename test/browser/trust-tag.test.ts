@@ -61,9 +61,10 @@ const describeVariant = (v: Variant) => `${v.async ? 'async tag' : 'tag at the e
 
 let pageCount = 0
 /** Opens a page of the test origin with `injected` markup before the real tag at the end of <body>. */
-async function openPage(injected: string, tagAttributes: string, v: Variant, gpc = false): Promise<Page & { uncaughtErrors: string[] }> {
+async function openPage(injected: string, tagAttributes: string, v: Variant, gpc = false, init?: () => void): Promise<Page & { uncaughtErrors: string[] }> {
   const page = await h.newPage()
   if (gpc) await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }))
+  if (init) await page.addInitScript(init)
   const url = `${h.baseUrl}/trust/page-${++pageCount}.html`
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>trust</title></head><body><h1>Shop</h1>${injected}` +
     `<script src="/dist/seglet.min.js" ${tagAttributes}${v.async ? ' async' : ''}></script></body></html>`
@@ -147,7 +148,57 @@ describe('injected elements that shadow document.currentScript or document.scrip
   })
 })
 
+describe('injected elements that shadow the queue `window.seglet`', () => {
+  // Content the page shows from its shoppers keeps `id` and `name` attributes (a sanitizer's defaults do): such an
+  // element makes `window.seglet` an element, and `window.seglet.seglet` one of its own (a form's control, a
+  // collection's named item). The tag must not take that for the queue of a copy already running, and stay off.
+  const CLOBBERS = {
+    'form id=seglet with input name=seglet': '<form id="seglet"><input name="seglet"></form>',
+    'two a id=seglet, one name=seglet': '<a id="seglet"></a><a id="seglet" name="seglet"></a>',
+  }
+  for (const [name, markup] of Object.entries(CLOBBERS)) {
+    it(`${name}: Seglet starts, captures the page view and takes the queue`, async () => {
+      for (const v of VARIANTS) {
+        // A page with no queue of its own before the tag (the probes' queue would be a property of its own, which
+        // named elements do not shadow).
+        const page = await openPage(markup, 'data-consent="granted"', v, false, () => delete (window as { seglet?: unknown }).seglet)
+        await expect.poll(async () => (await readDb(page)).events.map((e) => e.type), { message: describeVariant(v), timeout: 10_000 }).toContain('page_view')
+        expect(await page.evaluate(() => typeof (window as unknown as { Seglet?: { track?: unknown } }).Seglet?.track), describeVariant(v)).toBe('function')
+        expect(await page.evaluate(() => (window as unknown as { seglet: { seglet?: unknown } }).seglet.seglet), describeVariant(v)).toBe(1)
+        expect(page.uncaughtErrors).toEqual([])
+        await page.close()
+      }
+    })
+  }
+})
+
 describe('the global `Seglet`', () => {
+  // The same content can name an element `Seglet`: the window's named access then gives that element (or a
+  // collection, or a frame's window) as `window.Seglet`, which is no property the page set, and the shop's
+  // `Seglet.setConsent()` of its consent manager must still reach Seglet.
+  const NAMED = {
+    'img name=Seglet': '<img name="Seglet" alt="">',
+    'two a id=Seglet': '<a id="Seglet"></a><a id="Seglet"></a>',
+    'iframe name=Seglet': '<iframe name="Seglet" src="about:blank"></iframe>',
+  }
+  for (const [name, markup] of Object.entries(NAMED)) {
+    it(`${name} in the page's content: window.Seglet is Seglet's, and the shop's consent call reaches it`, async () => {
+      for (const v of VARIANTS) {
+        const page = await openPage(markup, 'data-consent="granted"', v)
+        await expect.poll(async () => (await readDb(page)).events.map((e) => e.type), { message: describeVariant(v), timeout: 10_000 }).toContain('page_view')
+        const consent = await page.evaluate(async () => {
+          const { Seglet } = window as unknown as { Seglet: { setConsent(c: string): Promise<void>; getConsent(): string } }
+          await Seglet.setConsent('denied')
+          return Seglet.getConsent()
+        })
+        expect(consent, describeVariant(v)).toBe('denied')
+        await expect.poll(async () => (await readDb(page)).events.length, { message: describeVariant(v), timeout: 10_000 }).toBe(0)
+        expect(page.uncaughtErrors).toEqual([])
+        await page.close()
+      }
+    })
+  }
+
   it('a pre-defined non-writable window.Seglet is reported, and the command queue still works', async () => {
     const page = await h.newPage()
     await page.addInitScript(() => Object.defineProperty(window, 'Seglet', { value: 'taken', writable: false, configurable: false }))
@@ -254,5 +305,53 @@ describe('the global `Seglet`', () => {
     expect(page.uncaughtErrors).toEqual([])
     expect(t.errors.map((e) => e.code)).toContain('global_taken')
     await page.close()
+  })
+})
+
+describe('a <base href> that content on the page adds (a product review)', () => {
+  // Content a shop shows from its shoppers (reviews, questions) that lets a `<base>` element through moves every
+  // relative URL resolved after it. The tag's parts are imported by their name beside the file the browser fetched
+  // as seglet.min.js: such a `<base>` must not make the shop's page run a module from another origin. A host name
+  // of its own stands for the attacker's site: Chromium refuses a page's requests to another origin on loopback.
+  const ATTACKER = 'http://attacker.example'
+  it('the parts still load from beside seglet.min.js, and nothing from the base runs', async () => {
+    const attacker: string[] = []
+    await h.context.route(`${ATTACKER}/**`, (route) => {
+      attacker.push(route.request().url())
+      return route.fulfill({
+        status: 200,
+        headers: { 'content-type': 'text/javascript', 'access-control-allow-origin': '*' },
+        body: 'window.__pwned = true; export function createBlocks() { window.__pwned = true; return { start() {}, refresh() {}, stop() {} } } export function createLazyParts() { window.__pwned = true; return { createDecider() { throw new Error("pwned") } } }',
+      })
+    })
+    try {
+      for (const loading of ['defer', 'async']) {
+        attacker.length = 0
+        h.requests.length = 0
+        const page = await h.newPage()
+        const url = `${h.baseUrl}/trust/base-${loading}.html`
+        // The tag in <head>, as a theme puts it; the review, with its <base>, further down the page.
+        const html = `<!doctype html><html><head><meta charset="utf-8"><title>Mug</title>` +
+          `<script src="/dist/seglet.min.js" data-consent="granted" data-model-loading="eager" ${loading}></script></head>` +
+          `<body><h1>Mug</h1><p data-seglet-show="engaged" hidden>Free shipping today</p>` +
+          `<div class="review">Lovely mug! <base href="${ATTACKER}/reviews/"></div></body></html>`
+        await page.route(url, (route) => route.fulfill({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: html }))
+        await page.goto(url)
+        // The page's own base is the attacker's from here on: what the tag reads of itself must not follow it.
+        expect(await page.evaluate(() => document.baseURI)).toBe(`${ATTACKER}/reviews/`)
+        await expect.poll(() => h.requests.filter((u) => /seglet-(blocks|model)\.min\.js$/.test(u)).sort(), { message: loading, timeout: 10_000 }).toEqual([
+          h.baseUrl + '/dist/seglet-blocks.min.js',
+          h.baseUrl + '/dist/seglet-model.min.js',
+        ])
+        expect(attacker, loading).toEqual([])
+        expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned === true), loading).toBe(false)
+        // The page works as without the review's <base>: its parts decide, and the block shows or stays hidden by it.
+        await waitForSegment(page)
+        expect(page.uncaughtErrors).toEqual([])
+        await page.close()
+      }
+    } finally {
+      await h.context.unroute(`${ATTACKER}/**`)
+    }
   })
 })
