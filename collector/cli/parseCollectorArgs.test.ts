@@ -264,6 +264,14 @@ describe('the collector command line', () => {
       const other = String(err.mock.calls[1]?.[0])
       expect(other).toMatch(/^seglet collector: cannot reach PostgreSQL at postgres:\/\/…@127\.0\.0\.1:1\/none/)
       expect(other).not.toContain('cret')
+      // A password given as a parameter, as PostgreSQL's clients take it (`?password=`, `&password=`): none of it either.
+      expect(await main(['--database', 'postgres://nobody@127.0.0.1:1/none?password=s3cret&sslmode=disable'])).toBe(1)
+      expect(await main(['--database', 'postgresql://127.0.0.1:1/none?user=nobody&PASSWORD=s3cret'])).toBe(1)
+      for (const call of err.mock.calls.slice(2)) {
+        expect(String(call[0])).toMatch(/^seglet collector: cannot reach PostgreSQL at postgres(ql)?:\/\/.*password=…/i)
+        expect(String(call[0])).not.toContain('s3cret')
+      }
+      expect(err.mock.calls).toHaveLength(4)
     } finally {
       err.mockRestore()
     }

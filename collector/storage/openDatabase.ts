@@ -164,7 +164,8 @@ function connectTimeoutMs(location: string): number {
 
 /** Hides the password of a connection string in messages, to the last @ (the client reads an unescaped @ as part of it). */
 function redact(location: string): string {
-  return location.replace(/\/\/([^:/@]+):.*@/, '//$1:***@')
+  // PostgreSQL's clients also take the password as a parameter (`?password=…`): its value is not shown either.
+  return location.replace(/\/\/([^:/@]+):.*@/, '//$1:***@').replace(/([?&]password=)[^&#]*/gi, '$1…')
 }
 
 function message(error: unknown): string {

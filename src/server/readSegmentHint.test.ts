@@ -150,6 +150,16 @@ describe('parseSegmentHint() and toIntentBand()', () => {
     expect(parseSegmentHint('casual-browser.medium\n')).toBeNull()
   })
 
+  it("gives null for an id that names what every object has: a visitor's own cookie must not pick a server's Object.prototype", () => {
+    // A server that picks its content by id (`BANNERS[hint.segmentId] ?? BANNERS.default`) would get a prototype's
+    // member for these, not its default, from a cookie any visitor can set for himself.
+    for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__']) {
+      expect(readSegmentHint(`seglet_hint=${id}.high`), id).toBeNull()
+      expect(parseSegmentHint(`${id}.low`), id).toBeNull()
+    }
+    expect(readSegmentHint('seglet_hint=proto.high')).toEqual({ segmentId: 'proto', intentBand: 'high' })
+  })
+
   it.each([
     [0.4884, 0.4884, 'high'],
     [0.9, 0.4884, 'high'],
