@@ -327,6 +327,31 @@ describe('createPanel', () => {
     expect(panel.isOpen()).toBe(false)
   })
 
+  it('closes on Escape pressed on the page, leaving the focus there, unless the page used that Escape itself', () => {
+    document.body.innerHTML = '<button id="opener">Why?</button><a href="/book" id="book">Book</a><input id="search">'
+    const opener = document.getElementById('opener') as HTMLButtonElement
+    const book = document.getElementById('book') as HTMLAnchorElement
+    opener.focus()
+    const { panel } = make()
+    panel.show()
+    // The keyboard left the panel for a link of the page, which the panel may cover.
+    book.focus()
+    book.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }))
+    expect(panel.isOpen()).toBe(false)
+    expect(document.querySelector(PANEL_TAG)).toBeNull()
+    expect(document.activeElement).toBe(book)
+
+    // The page's search box closes its suggestions with that Escape: the panel stays.
+    const search = document.getElementById('search') as HTMLInputElement
+    search.addEventListener('keydown', (event) => event.key === 'Escape' && event.preventDefault())
+    panel.show()
+    search.focus()
+    search.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }))
+    expect(panel.isOpen()).toBe(true)
+    search.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }))
+    expect(panel.isOpen()).toBe(true)
+  })
+
   it('leaves the focus where the shopper moved it when the page hides the panel', () => {
     document.body.insertAdjacentHTML('beforeend', '<input id="search">')
     const opener = document.getElementById('opener') as HTMLButtonElement

@@ -178,6 +178,14 @@ export function createPanel(options: PanelOptions): Panel {
   let busy = false
   let summaryRequest = 0
   let reportsRequest = 0
+  /**
+   * Escape pressed on the page closes the panel too: a keyboard that left the panel for the page may reach a control
+   * the panel covers (most of the page on a phone), and Escape shows it without moving the focus. The page's own
+   * use of Escape (a menu that closes and says so with preventDefault) keeps it.
+   */
+  const onPageKey = (event: Event) => {
+    if ((event as KeyboardEvent).key === 'Escape' && !event.defaultPrevented) hide()
+  }
 
   const guard = (what: string, fn: () => void) => {
     try {
@@ -218,7 +226,8 @@ export function createPanel(options: PanelOptions): Panel {
     // Named by its heading, not an aria-label: an English title in a panel of another language is marked lang="en"
     // there, where an aria-label would be read in the panel's language.
     const dialog = h(doc, 'div', { class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'title', tabindex: '-1', lang: words.lang, dir }, [
-      h(doc, 'header', {}, [h(doc, 'h2', { id: 'title' }, [options.title ?? say(doc, 'title')]), close]),
+      // A <div>, not a <header>: a <header> outside <main>, <section> and the like is a banner landmark, and the page has its own.
+      h(doc, 'div', { class: 'head' }, [h(doc, 'h2', { id: 'title' }, [options.title ?? say(doc, 'title')]), close]),
       segmentBox,
       reasons,
       stored,
@@ -436,6 +445,7 @@ export function createPanel(options: PanelOptions): Panel {
         }
         ;(doc.body ?? doc.documentElement).appendChild(ui.host)
         unsubscribe = options.onSegment?.(() => guard('The panel could not be updated', renderSegment))
+        doc.addEventListener('keydown', onPageKey)
       }
       refresh()
       ui.dialog.focus()
@@ -448,6 +458,7 @@ export function createPanel(options: PanelOptions): Panel {
     guard('The panel could not be hidden', () => {
       unsubscribe?.()
       unsubscribe = undefined
+      ui!.doc.removeEventListener('keydown', onPageKey)
       // Focus goes back only from the panel (or from nowhere): a shopper who moved on to the page's search field
       // keeps it when the page closes the panel.
       const active = ui!.doc.activeElement

@@ -9,7 +9,7 @@ export const PANEL_CSS = `
 background:#fff;color:#1c1c1c;border:1px solid #cfcfcf;border-radius:10px;box-shadow:0 8px 30px rgba(0,0,0,.18);
 font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:14px 16px;text-align:start;overflow-wrap:anywhere}
 .panel:focus{outline:none}
-header{display:flex;align-items:center;justify-content:space-between;gap:8px}
+.head{display:flex;align-items:center;justify-content:space-between;gap:8px}
 h2{font-size:16px;font-weight:600;margin:0}
 h3{font-size:12px;font-weight:600;margin:14px 0 4px;text-transform:uppercase;letter-spacing:.04em;color:#555}
 p{margin:2px 0}

@@ -819,6 +819,28 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
+  it('at 320 px with the reader\'s own text spacing (WCAG 1.4.12), keeps every table in its card, "not enough reports yet" wrapped in its column', async () => {
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
+    try {
+      const page = await context.newPage()
+      await open(page)
+      // The spacing WCAG's text-spacing criterion names, as a reader's extension applies it over the page's styles.
+      await page.evaluate(() => {
+        const sheet = new CSSStyleSheet()
+        sheet.replaceSync('* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important } p { margin-bottom: 2em !important }')
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]
+      })
+      expect(await page.locator('main .na', { hasText: 'not enough reports yet' }).count()).toBeGreaterThan(0)
+      for (const id of ['traffic', 'segments', 'value-segments', 'pages']) {
+        const fit = await howItFits(page, id)
+        expect({ id, scrolls: fit.scrolls, cut: fit.cut }).toEqual({ id, scrolls: false, cut: [] })
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
+    } finally {
+      await context.close()
+    }
+  })
+
   it('reflows at 320 px: no note runs out of its card once the table is written', async () => {
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } })
     try {

@@ -186,6 +186,50 @@ describe('the transparency panel, by keyboard and screen reader', () => {
     expect(status[0]!.ignoredReasons?.map((r) => r.name) ?? []).not.toContain('notRendered')
   })
 
+  it('on a 320 px phone, lets Escape show a control the keyboard reached behind the panel, without moving the focus', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 320, height: 640 } })
+    try {
+      const page = await context.newPage()
+      await openPanelByKeyboard(page, h.baseUrl)
+      // Out of the panel (not a trap) and on through the page until the focused control lies wholly under the panel.
+      const coveredFocus = () =>
+        page.evaluate(() => {
+          const active = document.activeElement
+          const panel = document.querySelector('seglet-panel')?.shadowRoot?.querySelector('.panel')?.getBoundingClientRect()
+          if (!active || active === document.body || active.tagName === 'SEGLET-PANEL' || !panel) return undefined
+          const box = active.getBoundingClientRect()
+          const covered = box.left >= panel.left && box.right <= panel.right && box.top >= panel.top && box.bottom <= panel.bottom
+          return covered ? active.textContent!.trim() || active.getAttribute('aria-label') : undefined
+        })
+      let covered: string | null | undefined
+      for (let i = 0; i < 20 && !covered; i++) {
+        await page.keyboard.press('Tab')
+        covered = await coveredFocus()
+      }
+      expect(covered, 'a control of the demo shop under the panel').toBeTruthy()
+      await page.keyboard.press('Escape')
+      expect(await page.locator('seglet-panel').count()).toBe(0)
+      const after = await page.evaluate(() => {
+        const box = document.activeElement!.getBoundingClientRect()
+        return { name: document.activeElement!.textContent!.trim() || document.activeElement!.getAttribute('aria-label'), shown: box.bottom > 0 && box.top < innerHeight }
+      })
+      expect(after).toEqual({ name: covered, shown: true })
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('adds a dialog to the page, not a second banner landmark', async () => {
+    const page = await h.newPage()
+    await openPanelByKeyboard(page, h.baseUrl)
+    const cdp = await page.context().newCDPSession(page)
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ role?: { value: string }; ignored: boolean }> }
+    const roles = nodes.filter((n) => !n.ignored).map((n) => n.role?.value)
+    // The demo shop's own <header> is the page's one banner.
+    expect(roles.filter((role) => role === 'banner')).toEqual(['banner'])
+    expect(roles.filter((role) => role === 'dialog')).toEqual(['dialog'])
+  })
+
   it('shows the keyboard focus with at least 3:1 contrast against the panel, light and dark', async () => {
     const page = await h.newPage()
     for (const colorScheme of ['light', 'dark'] as const) {
