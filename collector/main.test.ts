@@ -349,6 +349,34 @@ it('answers on 127.0.0.1 for loopback names and those of --allowed-host only, an
   })
 }, 60_000)
 
+it('answers for a shop whose name is internationalised, given as written (--allowed-host ショップ.test, --allowed-origin https://ショップ.test), as browsers send it', async () => {
+  await inTempDir(async (dir) => {
+    // Chromium opening http://ショップ.test:<port>/ sends `Host: xn--xckya1d0c.test:<port>`, and its Origin in that form too.
+    const send = (base: string, path: string, headers: Record<string, string>, body?: string) =>
+      new Promise<number>((done, fail) => {
+        const req = request(`${base}${path}`, { method: body === undefined ? 'GET' : 'POST', headers }, (res) => (res.resume(), done(res.statusCode!)))
+        req.on('error', fail).end(body)
+      })
+    const { errors, stop, stopped, base } = await startServing(['--database', 'memory:', '--port', '0', '--page-stats-dir', join(dir, 'public'), '--allowed-host', 'ショップ.test', '--allowed-origin', 'https://ショップ.test'])
+    try {
+      const port = new URL(base).port
+      expect(await send(base, '/seglet/health', { host: `xn--xckya1d0c.test:${port}` })).toBe(200)
+      expect(await send(base, '/seglet/health', { host: `evil.example:${port}` })).toBe(421)
+      // A report from the shop's public origin, forwarded under another host by a browser that sends no Sec-Fetch-Site.
+      const report = JSON.stringify({ v: 2, pack: 'session@1.0.0+lifetime@1.0.0', sl: 4, vl: 4, day: utcDay(Date.now()), eps: 2, q: 'seg', a: '00010000000000000000000000000000' })
+      const post = (origin: string) => send(base, '/seglet/reports', { host: `xn--xckya1d0c.test:${port}`, origin, 'content-type': 'application/json' }, report)
+      expect(await post('https://evil.example')).toBe(403)
+      expect(await post('https://xn--xckya1d0c.test')).toBe(202)
+    } finally {
+      stop('SIGTERM')
+      expect(await stopped).toBe(0)
+      vi.restoreAllMocks()
+      vi.useRealTimers()
+    }
+    expect(errors).toEqual([])
+  })
+}, 60_000)
+
 /**
  * Runs the collector with `args` (with fake hourly timers) until it listens: the errors it prints, its SIGTERM
  * handler and the promise of its exit code.

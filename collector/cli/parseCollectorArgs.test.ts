@@ -47,10 +47,20 @@ describe('the collector command line', () => {
     expect(parseCollectorArgs(['--allowed-host', 'Shop.test', '--allowed-host', 'shop.test.', '--allowed-host', '192.168.1.20', '--allowed-host', '[fd00::1]'], noFile).allowedHosts)
       .toEqual(['shop.test', '192.168.1.20', '[fd00::1]'])
     expect(parseCollectorArgs(['--allowed-host', '*'], noFile).allowedHosts).toEqual(['*'])
-    for (const bad of ['shop.test:8080', 'http://shop.test', '', 'shop-.test', 'shop..test', '*.shop.test', 'fd00::1']) {
+    // An internationalised name, as its owner writes it, is taken in the form browsers send in Host.
+    expect(parseCollectorArgs(['--allowed-host', 'ショップ.test', '--allowed-host', 'München-Schuhe.de.'], noFile).allowedHosts).toEqual(['xn--xckya1d0c.test', 'xn--mnchen-schuhe-wob.de'])
+    for (const bad of ['shop.test:8080', 'http://shop.test', '', 'shop-.test', 'shop..test', '*.shop.test', 'fd00::1', 'ショップ.test:8080', 'ショ ップ.test']) {
       expect(() => parseCollectorArgs(['--allowed-host', bad], noFile)).toThrow(`--allowed-host must be a host name like shop.test (without a port), an IP address or *, not "${bad}"`)
     }
     expect(COLLECTOR_HELP).toMatch(/^  --allowed-host NAME .*\n.*\* for any\)\. Reached from this machine without --trust-proxy, it refuses other Host\n.*421/m)
+  })
+
+  it('reads the shop\'s public origins (--allowed-origin) in the form browsers send in Origin, an internationalised name too', () => {
+    expect(parseCollectorArgs(['--allowed-origin', 'https://shop.example', '--allowed-origin', 'https://ショップ.test', '--allowed-origin', 'https://München-Schuhe.de:8443'], noFile).allowedOrigins)
+      .toEqual(['https://shop.example', 'https://xn--xckya1d0c.test', 'https://xn--mnchen-schuhe-wob.de:8443'])
+    for (const bad of ['https://shop.example/', 'https://shop.example/path', 'https://ショップ.test/商品', 'https://shop.example?a', 'https://shop.example#top', 'shop.example', 'data:text/plain,x']) {
+      expect(() => parseCollectorArgs(['--allowed-origin', bad], noFile)).toThrow(`--allowed-origin must be an origin like https://shop.example, not "${bad}"`)
+    }
   })
 
   it('reads how many proxies to trust: --trust-proxy is one, --trust-proxy-hops N (a CDN before a load balancer: 2)', () => {
@@ -204,10 +214,13 @@ describe('the collector command line', () => {
       expect(await main(['--page-keys', 'x'.repeat(101)])).toBe(2)
       // A URL path is not a page key: pages could never send it, and browsers would refuse the table listing it.
       expect(await main(['--page-keys', 'home,/products/mug'])).toBe(2)
+      // A page named in another script: its letters are not those of a page key, and the line says what to use.
+      expect(await main(['--page-keys', 'home,商品/靴'])).toBe(2)
       expect(err.mock.calls.map((c) => String(c[0]))).toEqual([
         expect.stringMatching(/^seglet collector: --port must be/),
         expect.stringMatching(/^seglet collector: --page-keys: page keys must be/),
-        'seglet collector: --page-keys: "/products/mug" is not a page key: letters, digits, "_", "-", "." and "/", starting with a letter or digit (a path\'s words, not the path: product/mug, not /products/mug)',
+        'seglet collector: --page-keys: "/products/mug" is not a page key: ASCII letters, digits, "_", "-", "." and "/", starting with a letter or digit (a path\'s words, not the path: product/mug, not /products/mug)',
+        'seglet collector: --page-keys: "商品/靴" is not a page key: ASCII letters, digits, "_", "-", "." and "/", starting with a letter or digit (a path\'s words, not the path: product/mug, not /products/mug); a page named in other letters takes a key of these, such as its id (product/1042)',
       ])
     } finally {
       out.mockRestore()

@@ -208,14 +208,7 @@ export function parseCollectorArgs(argv: readonly string[], readFile: (path: str
   }
   const host = text('host') ?? COLLECTOR_DEFAULTS.host
   if (host.trim() === '') throw new CollectorError('collector_option', '--host must not be empty', '--host')
-  const origins = (values['allowed-origin'] as string[] | undefined) ?? []
-  for (const origin of origins) {
-    let ok = false
-    try {
-      ok = new URL(origin).origin === origin
-    } catch {}
-    if (!ok) throw new CollectorError('collector_option', `--allowed-origin must be an origin like https://shop.example, not "${origin}"`, '--allowed-origin')
-  }
+  const origins = ((values['allowed-origin'] as string[] | undefined) ?? []).map(toAllowedOrigin)
   const trustProxyHops = integer('trust-proxy-hops', values['trust-proxy'] === true ? 1 : 0, 1, 32)
   const database = databaseLocation(text('database'), COLLECTOR_DEFAULTS.database)
   return {
@@ -268,6 +261,21 @@ function readKnownPack(path: string, readFile: (path: string) => string): unknow
     throw new CollectorError('collector_option', `--known-pack ${path} is not a model pack (JSON with its kind, version and segment labels)`, '--known-pack')
   }
   return pack
+}
+
+/**
+ * An origin as browsers send it in `Origin`, which the report endpoint compares with: `https://shop.example` as is,
+ * an internationalised or capitalised host in that form (`https://ショップ.example` is `https://xn--xckya1d0c.example`,
+ * `https://Shop.example` is `https://shop.example`). Anything but an origin (a path, a query, a user name) is refused.
+ */
+function toAllowedOrigin(origin: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(origin)
+  } catch {}
+  // Written without a path (`https://shop.example/` is refused, as before): the URL adds only its `/`.
+  if (url && url.origin !== 'null' && (url.origin === origin || (url.href === url.origin + '/' && !origin.endsWith('/')))) return url.origin
+  throw new CollectorError('collector_option', `--allowed-origin must be an origin like https://shop.example, not "${origin}"`, '--allowed-origin')
 }
 
 function parsePageKeys(raw: string | undefined, readFile: (path: string) => string): string[] {

@@ -34,7 +34,7 @@ afterEach(async () => {
 
 describe('README snippets', () => {
   it('has every marked block the tests run', () => {
-    expect([...readmeSnippets().keys()].sort()).toEqual(['blocks', 'collector-try', 'consent-cookiebot', 'consent-gtag', 'consent-onetrust', 'consent-shopify', 'csp-nonce', 'csp-nonce-tag', 'csp-self', 'css', 'global-ts', 'npm', 'panel-text', 'queue-file', 'queue-tags', 'react', 'script-tag', 'upgrade-tag', 'vue', 'window-event'])
+    expect([...readmeSnippets().keys()].sort()).toEqual(['blocks', 'collector-try', 'consent-cookiebot', 'consent-gtag', 'consent-onetrust', 'consent-shopify', 'csp-nonce', 'csp-nonce-tag', 'csp-self', 'css', 'encoded-patterns', 'global-ts', 'npm', 'panel-text', 'queue-file', 'queue-tags', 'react', 'script-tag', 'upgrade-tag', 'vue', 'window-event'])
     expect(() => readmeSnippets('<!-- readme-test: lost -->\ntext')).toThrow(/lost/)
   })
 

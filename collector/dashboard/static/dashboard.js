@@ -21,8 +21,17 @@
     for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child)))
     return node
   }
+  /**
+   * The reader's browser's locale for figures and days, with Latin digits where its own are Arabic-Indic (ar-EG,
+   * ar-SA): among the page's English words those are laid out right to left, so the band 0–25 read 25–0 and a list
+   * of bands came out of order. Every other reader's format is the browser's own (1.234,5 and 29. Nov. in German).
+   */
+  const LOCALE = (() => {
+    const { locale, numberingSystem } = new Intl.NumberFormat().resolvedOptions()
+    return numberingSystem === 'arab' || numberingSystem === 'rohg' ? new Intl.Locale(locale, { numberingSystem: 'latn' }).toString() : undefined
+  })()
   // Every figure in the number format of the reader's browser, as money and counts are: 3,2% beside 1.234,50.
-  const decimal = (x, digits, signDisplay = 'auto') => x.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits, signDisplay })
+  const decimal = (x, digits, signDisplay = 'auto') => x.toLocaleString(LOCALE, { minimumFractionDigits: digits, maximumFractionDigits: digits, signDisplay })
   const pct = (x, digits = 1) => `${decimal(x * 100, digits)}%`
   // Shares and rates lie in [0, 1]; an unbiased estimate's interval can reach past that, and is shown clipped.
   const rate = (x) => pct(Math.min(1, Math.max(0, x)))
@@ -32,7 +41,7 @@
   const halfWidth = (x) => `± ${decimal(Math.min(0.5, x) * 100, x < 0.1 ? 1 : 0)} pts`
   // A day under the chart as the reader's browser writes one (29. Nov., Nov 29): a bare "03-04" is the 3rd of April
   // to a reader of day-month dates. The days are UTC days.
-  const shortDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
+  const shortDay = new Intl.DateTimeFormat(LOCALE, { month: 'short', day: 'numeric', timeZone: 'UTC' })
   const notEnough = (why = NA) => el('span', { class: 'na' }, why)
   /**
    * Why a figure has no estimate: "no reports" where not one report in the window answered a question it is
@@ -47,7 +56,7 @@
   const noShares = (doc, d) => noReports(d) || (doc.reports > 0 && whyNone(doc, 'segment') === NONE)
   // A retrain adds `+rYYYYMMDD` to the session pack's version (`+rYYYYMMDD.2` a second one that day): said as the
   // UTC day it was retrained.
-  const longDay = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
+  const longDay = new Intl.DateTimeFormat(LOCALE, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
   const packName = (packId) => {
     const retrain = /\+r(\d{4})(\d{2})(\d{2})(?:\.(\d+))?\+lifetime@/.exec(packId)
     const nth = retrain?.[4] ? `, retrain ${retrain[4]} of the day` : ''
@@ -62,10 +71,10 @@
   // Money in the shop's currency where the collector names one (insights.json `currency`, from --currency), written as
   // the reader's browser writes it (€52.50, 52,50 €, ¥5,250); without one, a plain figure with two decimals.
   let moneyFormat = null
-  const money = (x) => (moneyFormat ? moneyFormat.format(Math.max(0, x)) : Math.max(0, x).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }))
-  const count = (x) => Math.round(x).toLocaleString()
+  const money = (x) => (moneyFormat ? moneyFormat.format(Math.max(0, x)) : Math.max(0, x).toLocaleString(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: 2 }))
+  const count = (x) => Math.round(x).toLocaleString(LOCALE)
   // ε is taken in hundredths (0.7 × 3 is 2.1): written as the page writes its other figures, 0,5 beside 1.234,50.
-  const epsilonOf = (x) => x.toLocaleString(undefined, { maximumFractionDigits: 2 })
+  const epsilonOf = (x) => x.toLocaleString(LOCALE, { maximumFractionDigits: 2 })
   // A projection from a handful of reports can be astronomically large (a rate of rare events, an interval far
   // wider than the rate): past this it only means "far more than now", and says so.
   const MAX_PROJECTED = 1e8
@@ -245,7 +254,7 @@
       note.setAttribute('role', 'alert')
       note.append(`${what} expired on ${on}: ${refused} Renew it now on the collector's machine: `)
     } else {
-      const days = m.daysLeft.toLocaleString(undefined, { maximumFractionDigits: 1 })
+      const days = m.daysLeft.toLocaleString(LOCALE, { maximumFractionDigits: 1 })
       note.append(`${what} expires on ${on}, in ${days} day${m.daysLeft === 1 ? '' : 's'}: then ${refused} Renew it before then on the collector's machine: `)
     }
     note.append(el('code', {}, m.renew), ' (the same packs, signed again), or run a signing retrain.')
@@ -425,6 +434,8 @@
     config.data.datasets.forEach((d, i) => {
       if (hidden(id).has(keys[i])) d.hidden = true
     })
+    // The axes' figures in the page's locale too (Chart.js writes them in the browser's own otherwise).
+    if (LOCALE) config.options = { ...config.options, locale: LOCALE }
     return new Chart(canvas, config)
   }
 
@@ -727,7 +738,7 @@
   // The order-value bands browsers report (insights.json `overall.orderValueBands`; these where it has none), in the
   // shop's currency units as they are, each order counted at its band's value.
   const BANDS = [[0, 25, 12.5], [25, 50, 37.5], [50, 100, 75], [100, 250, 175], [250, 500, 375], [500, null, 750]].map(([from, to, value]) => ({ from, to, value }))
-  const plain = (x) => x.toLocaleString(undefined, { maximumFractionDigits: 1 })
+  const plain = (x) => x.toLocaleString(LOCALE, { maximumFractionDigits: 1 })
   const bandsOf = (doc) => ((doc.insights && doc.insights.overall && doc.insights.overall.orderValueBands) || BANDS)
   /** The bands and the value each counts for, in words: "0–25 (counted as 12.5), …, 500 and above (750)". */
   const bandsSaid = (doc) =>
@@ -1111,7 +1122,7 @@
     const focused = legendFocus()
     names = { segment: doc.segmentNames || null, value: doc.valueNames || null }
     ids = { segment: doc.segmentIds || null, value: doc.valueIds || null }
-    moneyFormat = doc.currency ? new Intl.NumberFormat(undefined, { style: 'currency', currency: doc.currency }) : null
+    moneyFormat = doc.currency ? new Intl.NumberFormat(LOCALE, { style: 'currency', currency: doc.currency }) : null
     forgetGonePacks(doc)
     document.getElementById('no-reports')?.remove()
     facts(doc)
@@ -1151,7 +1162,7 @@
   const utcDayOf = (ms) => Math.floor(ms / 86_400_000)
   // In UTC with its day, as the window's days are: a bare local time ("4:43 AM") does not say which day's figures
   // these are to a reader far from UTC, where that is already the next day or still the one before.
-  const utcClock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' })
+  const utcClock = new Intl.DateTimeFormat(LOCALE, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' })
   const readAt = (ms) => `${new Date(ms).toISOString().slice(0, 10)} ${utcClock.format(ms)} UTC`
   // When the last read began (the next is REFRESH_MS after it), and when the figures drawn were read.
   let triedAt = 0

@@ -28,8 +28,9 @@ export function createInsightSums(context: ReportContext, epsilon: number, pageK
     if (typeof key !== 'string' || key.length === 0 || key.length > MAX_PAGE_KEY_LENGTH)
       throw new ReportError('report_out_of_range', `page keys must be 1–${MAX_PAGE_KEY_LENGTH} characters`, 'pageKeys')
     // What pages can send (`<meta name="seglet:page-key">`, `pageKey`): a table listing another key is refused whole by every browser.
+    // A key in another script (商品/靴, größe-42) is told what to use instead: pages cannot send it either.
     if (!PAGE_KEY_PATTERN.test(key))
-      throw new ReportError('report_out_of_range', `${JSON.stringify(key)} is not a page key: letters, digits, "_", "-", "." and "/", starting with a letter or digit (a path's words, not the path: product/mug, not /products/mug)`, 'pageKeys')
+      throw new ReportError('report_out_of_range', `${JSON.stringify(key)} is not a page key: ASCII letters, digits, "_", "-", "." and "/", starting with a letter or digit (a path's words, not the path: product/mug, not /products/mug)${/[^\x00-\x7f]/.test(key) ? '; a page named in other letters takes a key of these, such as its id (product/1042)' : ''}`, 'pageKeys')
     const h = pageKeyHash(key)
     const other = hashes.get(h)
     if (other !== undefined)

@@ -1,0 +1,93 @@
+// The collector's dashboard read in a browser set to another language: figures in the reader's number format, and,
+// where the reader's digits are Arabic-Indic (ar-EG), in Latin digits, which the page's English lays out in order.
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createReportEstimator } from '../../collector/estimates/createReportEstimator'
+import { createCollector } from '../../collector/server/createCollector'
+import { migrate } from '../../collector/storage/migrate'
+import type { Database } from '../../collector/storage/types'
+import { DATABASE_TARGETS } from '../../collector/testing/databases'
+import { postReports, reportBodies, TEST_PAGE_KEYS } from '../../collector/testing/reports'
+import { launchBrowser } from './harness'
+
+/**
+ * The order-value band note's first band as laid out: its text, and whether its lower edge is drawn left of its upper
+ * one (the page is English, written left to right), from the glyphs' own boxes.
+ */
+function firstBand(page: Page): Promise<{ text: string; inOrder: boolean }> {
+  return page.evaluate(() => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? ''
+      // 0–25 in any digits: Latin, or Arabic-Indic (U+0660…).
+      const band = /([0\u0660])–([2\u0662][5\u0665])/.exec(text)
+      if (!text.includes('order-value bands') || !band) continue
+      const box = (at: number) => {
+        const range = document.createRange()
+        range.setStart(node!, at)
+        range.setEnd(node!, at + 1)
+        return range.getBoundingClientRect()
+      }
+      return { text: band[0], inOrder: box(band.index).left < box(band.index + 2).left }
+    }
+    throw new Error('no order-value band note')
+  })
+}
+
+describe('the dashboard in the reader\'s language', () => {
+  let db: Database
+  let browser: Browser
+  let server: Server
+  let collector: ReturnType<typeof createCollector>
+  let base: string
+  beforeAll(async () => {
+    db = await DATABASE_TARGETS[0]!.open()
+    await migrate(db)
+    collector = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => Date.parse('2026-11-30T12:00:00Z') })
+    const bodies = reportBodies(1200, { day: '2026-11-29', seed: 3 })
+    expect(await postReports(collector.app as never, bodies)).toEqual(Array(1200).fill(202))
+    server = createServer(collector.listener)
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    browser = await launchBrowser()
+  }, 120_000)
+  afterAll(async () => {
+    await browser?.close()
+    await new Promise((closed) => server?.close(closed))
+    await collector?.close()
+    await db?.close()
+  })
+
+  async function openIn(locale: string) {
+    const context = await browser.newContext({ locale, viewport: { width: 1100, height: 900 } })
+    const page = await context.newPage()
+    await page.goto(`${base}/seglet/dashboard`)
+    await page.waitForFunction(() => document.querySelectorAll('#pages tbody tr').length > 1)
+    const band = await firstBand(page)
+    const reports = await page.evaluate(() => document.body.innerText.match(/Reports\s*\n\s*(\S+)/)?.[1] ?? '')
+    const share = await page.evaluate(() => (document.querySelector('#segments tbody tr td') as HTMLElement | null)?.innerText ?? '')
+    await context.close()
+    return { band, reports, share }
+  }
+
+  it('writes the bands and figures of a reader whose digits are Arabic-Indic in Latin digits, laid out in order', async () => {
+    const arabic = await openIn('ar-EG')
+    // In Arabic-Indic digits the band was ٠–٢٥, drawn as ٢٥–٠ among the English words.
+    expect(arabic.band).toMatchObject({ text: '0–25', inOrder: true })
+    // The locale's Latin-digit format (ar-EG-u-nu-latn) has Latin separators too.
+    expect(arabic.reports).toBe('1,200')
+    expect(arabic.share).toMatch(/^\d+\.\d%\n95%: \d+\.\d% to \d+\.\d%$/)
+  })
+
+  it('keeps the reader\'s own number format elsewhere: German separators, English ones', async () => {
+    const german = await openIn('de-DE')
+    expect(german.band).toMatchObject({ text: '0–25', inOrder: true })
+    expect(german.reports).toBe('1.200')
+    expect(german.share).toMatch(/^\d+,\d%/)
+    const english = await openIn('en-US')
+    expect(english.reports).toBe('1,200')
+    expect(english.share).toMatch(/^\d+\.\d%/)
+  })
+})
