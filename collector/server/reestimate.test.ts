@@ -129,4 +129,45 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
     expect(countersToSums(group, await readSums(db, day, day), TEST_PAGE_KEYS, await readPageKeyLists(db, [])).sums.reports).toBe(350)
     expect(await reestimate(db, estimator, TEST_PAGE_KEYS, { catchUp: true })).toEqual([])
   }, 300_000)
+
+  // The sums are kept for good and the catch-up runs every hour: read whole, it would take longer every day the shop
+  // runs (on the embedded store, holding the collector's only thread).
+  it('reads, in its hourly catch-up, the sums of the days whose raw reports are kept, not those of every day the shop ran', async () => {
+    await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
+    const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
+    await reestimate(db, estimator, TEST_PAGE_KEYS)
+    const ingest = createIngest(db, estimator, { now: () => NOW })
+    await Promise.all(reportBodies(50, { day: '2026-11-29', seed: 51 }).map((b, i) => ingest.submit(`g${i}`, b)))
+    await ingest.close()
+    // Three years of daily sums whose raw reports are gone, their page answers decoded against other page keys.
+    await db.query(
+      `INSERT INTO seglet_sums (day, pack_id, epsilon, segment_leaves, value_leaves, counter, value)
+        SELECT '2026-11-28'::date - d, $1, 2, 4, 4, '["pageView","decoded","0123456789abcdef",' || c || ']', 1
+        FROM generate_series(0, 1094) d, generate_series(0, 19) c`,
+      [TEST_CONTEXT.packId],
+    )
+    await db.query(SQL.analyzeSums)
+    const [kept] = await db.query<{ n: number }>(`SELECT count(*)::integer AS n FROM seglet_sums WHERE day = '2026-11-29'`)
+    const sent: [string, unknown[]][] = []
+    const watched: Database = { ...db, kind: db.kind, query: (text, params) => (sent.push([text, params ?? []]), db.query(text, params)), transaction: (work) => db.transaction(work), close: () => db.close() }
+    expect(await reestimate(watched, estimator, TEST_PAGE_KEYS, { catchUp: true })).toEqual([])
+    // Each statement that reads the sums, run again under EXPLAIN ANALYZE: the rows of the sums it went through.
+    let read = 0
+    for (const [text, params] of sent.filter(([text]) => /seglet_sums/.test(text) && /^\s*SELECT/i.test(text))) {
+      const [row] = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, params)
+      const plan = row!['QUERY PLAN']
+      read += rowsReadOf((typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan, 'seglet_sums')
+    }
+    expect(read).toBeGreaterThan(0)
+    expect(read).toBeLessThanOrEqual(Number(kept!.n) + 40)
+  }, 300_000)
 })
+
+/** Rows of `table` the nodes of an EXPLAIN ANALYZE plan (JSON) went through: those they returned and those filtered out. */
+function rowsReadOf(node: Record<string, unknown>, table: string): number {
+  const own =
+    node['Relation Name'] === table
+      ? (Number(node['Actual Rows'] ?? 0) + Number(node['Rows Removed by Filter'] ?? 0) + Number(node['Rows Removed by Index Recheck'] ?? 0)) * Number(node['Actual Loops'] ?? 1)
+      : 0
+  return own + ((node.Plans as Record<string, unknown>[] | undefined) ?? []).reduce((sum, child) => sum + rowsReadOf(child, table), 0)
+}

@@ -46,7 +46,7 @@ export async function reestimate<Parsed>(
     stored === undefined
       ? []
       : stored === wanted
-        ? (await db.query<{ day: string }>(SQL.daysDecodedAgainstOthers, [`%"decoded","${pageKeyListId(pageKeys)}"%`])).map((row) => row.day)
+        ? await daysDecodedAgainstOthers(db, pageKeys)
         : await daysWithReports(db)
   const done: string[] = []
   for (const day of days) {
@@ -75,4 +75,12 @@ export async function reestimate<Parsed>(
   }
   await writeSetting(db, SETTING, wanted)
   return done
+}
+
+/** Days with raw reports whose page sums another process decoded against other page keys (see `reestimate`). */
+async function daysDecodedAgainstOthers(db: Database, pageKeys: readonly string[]): Promise<string[]> {
+  const [first] = await db.query<{ day: string | null }>(SQL.firstReportDay)
+  if (!first?.day) return []
+  const rows = await db.query<{ day: string }>(SQL.daysDecodedAgainstOthers, [`%"decoded","${pageKeyListId(pageKeys)}"%`, first.day])
+  return rows.map((row) => row.day)
 }

@@ -10,7 +10,8 @@ export const PURGE_PART = 5_000
  * `retentionDays` 0 every raw report goes (the collector then keeps none in the first place). The embedded store
  * runs no autovacuum, so there the space the deleted reports (and the summed ids) held is then vacuumed for reuse:
  * without it the store would grow with every report ever received, whatever the retention. Its query planner's
- * statistics of the sums are gathered there too (PostgreSQL's autovacuum gathers them itself).
+ * statistics of the sums are gathered there too (PostgreSQL's autovacuum gathers them itself), and it is
+ * checkpointed, which PostgreSQL's checkpointer does on its own: the write-ahead log before it is then recycled.
  */
 export async function purgeReports(db: Queryable & { kind?: Database['kind'] }, today: string, retentionDays: number): Promise<void> {
   const before = addDays(today, -retentionDays + 1)
@@ -24,5 +25,6 @@ export async function purgeReports(db: Queryable & { kind?: Database['kind'] }, 
   if (db.kind === 'embedded') {
     await db.query(SQL.vacuumReports)
     await db.query(SQL.analyzeSums)
+    await db.query(SQL.checkpoint)
   }
 }

@@ -108,12 +108,16 @@ export const SQL = {
   deleteSumsOfDay: `DELETE FROM seglet_sums WHERE day = $1::date`,
 
   daysWithReports: `SELECT DISTINCT to_char(day, 'YYYY-MM-DD') AS day FROM seglet_reports ORDER BY day`,
+  /** The oldest day raw reports are kept for (null when none is). */
+  firstReportDay: `SELECT to_char(min(day), 'YYYY-MM-DD') AS day FROM seglet_reports`,
   /**
-   * Days with raw reports whose sums hold page answers decoded against a candidate list other than the one whose
-   * `decoded` counters match the LIKE pattern $1: summed by a process still on other page keys.
+   * Days with raw reports, from $2 (`firstReportDay`) on, whose sums hold page answers decoded against a candidate
+   * list other than the one whose `decoded` counters match the LIKE pattern $1: summed by a process still on other
+   * page keys. The first day is given, not read here, so that the sums are read from it by their index: the sums
+   * are kept for good, and read whole this would take longer every day the shop runs (it runs every hour).
    */
   daysDecodedAgainstOthers: `SELECT DISTINCT to_char(s.day, 'YYYY-MM-DD') AS day FROM seglet_sums s
-    WHERE s.day >= (SELECT min(day) FROM seglet_reports) AND s.counter LIKE '%"decoded",%' AND NOT s.counter LIKE $1
+    WHERE s.day >= $2::date AND s.counter LIKE '%"decoded",%' AND NOT s.counter LIKE $1
       AND EXISTS (SELECT 1 FROM seglet_reports r WHERE r.day = s.day)
     ORDER BY day`,
   /** Reports of a day already in the sums (one still unsummed is added by the next summing pass, not here). */
@@ -142,6 +146,12 @@ export const SQL = {
    * takes a year of sums for a few thousand rows and sorts every row of a long window. Outside a transaction.
    */
   analyzeSums: `ANALYZE seglet_sums`,
+  /**
+   * Writes what the embedded store holds in memory to its files, so that the write-ahead log before it is recycled:
+   * the embedded store never checkpoints by itself while it is open, and its log would otherwise grow with every
+   * report received (about 650 bytes each) until the collector stops, and be replayed whole after a crash.
+   */
+  checkpoint: `CHECKPOINT`,
 
   /** The health check's question: does the database answer? */
   ping: `SELECT 1 AS ok`,
