@@ -37,6 +37,8 @@ const cases: Array<[string, Mutation, string]> = [
   ['a segment tree whose children are not a list', (p) => (p.heads.segment.tree.children = { id: 'browser', name: 'Browser' }), 'head "segment" tree node "all" has children that are not a list'],
   ['a segment tree node without a name', (p) => delete p.heads.segment.tree.children[1].name, 'head "segment" tree node "buyer" needs a name'],
   ['a segment tree node whose id is not an id', (p) => (p.heads.segment.tree.children[0].id = 3), 'head "segment" tree has a node whose id is not a segment id'],
+  ['a segment tree node whose id has no letter a page can name it by', (p) => (p.heads.segment.tree.children[0].id = '常連'), 'head "segment" tree node "常連" has no letter a–z or digit, which pages name a segment by'],
+  ['two segment tree nodes that are one class to a page', (p) => (p.heads.segment.tree.children[0].id = 'Buyer'), 'head "segment" tree nodes "buyer" and "Buyer" are the same segment to a page (class seglet-buyer)'],
   ['a segment tree node with a description that is not text', (p) => (p.heads.segment.tree.children[0].description = { text: 'x' }), 'head "segment" tree node "browser" has a description that is not text'],
   ['a segment tree nested deeper than a segment path goes', (p) => {
     let node = p.heads.segment.tree.children[1]

@@ -1,3 +1,4 @@
+import { toClassToken } from '../personalize/toClassToken'
 import { ModelPackError } from '../errors'
 import { isIntentCorrection } from '../reports/learn/correction'
 import { learnTableIndexes } from '../reports/learn/learnTableIndexes'
@@ -191,11 +192,18 @@ const MAX_SEGMENT_TREE_DEPTH = 32
  */
 function checkTree(tree: Record<string, any>, at: string, fail: (message: string) => never): void {
   const stack: Array<[node: unknown, depth: number]> = [[tree, 0]]
+  // Each id's class token (`seglet-<token>` on <html>, what `data-seglet-show` names): pages tell segments apart by it.
+  const tokens = new Map<string, string>()
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!
     if (depth > MAX_SEGMENT_TREE_DEPTH) fail(`${at} tree is nested more than ${MAX_SEGMENT_TREE_DEPTH} levels deep`)
     if (!isObject(node) || !isSegmentId(node.id)) return fail(`${at} tree has a node whose id is not a segment id`)
     const { id, name, description, children } = node
+    const token = toClassToken(id)
+    const other = tokens.get(token)
+    if (!token) fail(`${at} tree node ${show(id)} has no letter a–z or digit, which pages name a segment by (its class on <html>, data-seglet-show): give it an id such as "regulars" and keep ${show(id)} as its name`)
+    if (other !== undefined && other !== id) fail(`${at} tree nodes ${show(other)} and ${show(id)} are the same segment to a page (class seglet-${token}): give them ids that differ in letters a–z or digits`)
+    tokens.set(token, id)
     if (typeof name !== 'string') fail(`${at} tree node ${show(id)} needs a name`)
     if (description !== undefined && typeof description !== 'string') fail(`${at} tree node ${show(id)} has a description that is not text`)
     if (children !== undefined && !Array.isArray(children)) fail(`${at} tree node ${show(id)} has children that are not a list`)
