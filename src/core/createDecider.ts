@@ -243,11 +243,14 @@ export function createDecider(ctx: DeciderContext): Decider {
         // a flushed event it does not have was written to the database just before the deletion took it.
         flushed = []
       }
-      else if (stored && !persisting && arm && ctx.personalize?.holdout) {
-        // Consent granted after the start: the browser's arm is now the one IndexedDB keeps (an earlier visit's
-        // draw wins over the one drawn for this page), and this decision shows it even if the segment is unchanged.
-        arm = undefined
-        last = undefined
+      else if (stored && !persisting && engine) {
+        // Consent granted after this page decided without it (`segmentWithoutConsent`, from its events only): from
+        // now on it decides as a page that started with consent would. It reads the stored history, its hysteresis
+        // starts again from the segment an earlier page stored (the decisions made without consent could not read it),
+        // the browser's arm is the one IndexedDB keeps (an earlier visit's draw wins over the one drawn for this page),
+        // and this decision shows its segment even if it is unchanged.
+        engine = arm = last = undefined
+        stale = true
       }
       persisting = stored
       if (!engine) {

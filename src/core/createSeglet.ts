@@ -340,9 +340,11 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
 
   // A returning shopper's segment of the last visit, applied as soon as it is read (consent granted only),
   // before the model part loads; the model then re-decides with the usual hysteresis. Read once persistence
-  // is on (below): with consent pending or denied, stored data is not read. Dropped when consent is withdrawn:
-  // what it reads is of the deleted history, even if consent is granted again before the read ends.
-  let storedSegment: Promise<Segment | null> | undefined
+  // is on (`restore()`): at the start, or when consent is granted later on the page (a consent manager that answers
+  // after the tag); with consent pending or denied, stored data is not read. `false` once consent is withdrawn or
+  // the shopper forgotten on this page: what it reads is of the deleted history, even if consent is granted again
+  // before the read ends, and it is not read again.
+  let storedSegment: Promise<Segment | null> | false | undefined
 
   try {
     store.onFlush((batch) => {
@@ -376,14 +378,26 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     throw new SegletError('start_failed', `Seglet could not start: ${String(error)}`, { cause: error })
   }
 
-  if (mayDecide() && isPersistAllowed(consent)) {
-    storedSegment = store.getMeta(SEGMENT_META_KEY).then(toRestoredSegment, () => null)
-    void storedSegment.then((segment) => {
-      // With a holdout, the personalizer shows nothing for a segment stored before the shop turned it on (`arm:
-      // 'none'`: it may be a holdout browser's) until the model part draws the arm; the page is only revealed.
-      // Consent was granted at start: not withdrawn since, nor the history forgotten (storedSegment kept), it still is.
-      if (segment && storedSegment && mayDecide() && !personalizer.getSegment()) personalizer.apply(segment)
-    })
+  // Private reports: the report part loads only for a shop that configured them, once consent is granted,
+  // when the page is idle.
+  const reportContext = { store, options, report, getConsent: () => consent, getEpoch: () => epoch }
+  const runReport = () => {
+    if (options.reports && loadReports && consent === 'granted') whenIdle(() => void loadReports().then((parts) => parts.run(reportContext), report), REPORT_IDLE_MS)
+  }
+
+  const restore = () => {
+    // Not again once consent was withdrawn on this page (`false`): what it read would be of the deleted history.
+    if (storedSegment !== false && mayDecide() && isPersistAllowed(consent)) {
+      storedSegment = store.getMeta(SEGMENT_META_KEY).then(toRestoredSegment, () => null)
+      void storedSegment.then((segment) => {
+        // With a holdout, the personalizer shows nothing for a segment stored before the shop turned it on (`arm:
+        // 'none'`: it may be a holdout browser's) until the model part draws the arm; the page is only revealed.
+        // Consent still granted: not withdrawn since, nor the history forgotten (storedSegment kept).
+        if (segment && storedSegment && mayDecide() && !personalizer.getSegment()) personalizer.apply(segment)
+      })
+    }
+    scheduleDecision()
+    runReport()
   }
 
   // A returning shopper gets a decision from stored history at once, before any new event is flushed. So does a
@@ -393,16 +407,9 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
   // watches that itself.
   // With nothing new stored the decision stays in the core (the cold-start default again) and loads nothing.
   // In the capture phase: the document's `visibilitychange` passes the window on its way.
-  scheduleDecision()
+  restore()
   const unlisten = listen(window, 'visibilitychange pageshow', (event) => ((event as PageTransitionEvent).persisted ?? !(decider || document.visibilityState === 'hidden')) && scheduleDecision(), true)
 
-  // Private reports: the report part loads only for a shop that configured them, once consent is granted,
-  // when the page is idle.
-  const reportContext = { store, options, report, getConsent: () => consent, getEpoch: () => epoch }
-  const runReport = () => {
-    if (options.reports && loadReports && consent === 'granted') whenIdle(() => void loadReports().then((parts) => parts.run(reportContext), report), REPORT_IDLE_MS)
-  }
-  runReport()
 
   const api: Seglet = {
     track(event) {
@@ -417,7 +424,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
       consent = resolveConsent({ ...options, consent: parseConsent(next) })
       epoch++
       if (!isPersistAllowed(consent)) {
-        storedSegment = undefined
+        storedSegment = false
         // The next decision reads the store again: the features the decider folded from the deleted history
         // must not carry on into decisions once consent is granted again later on the page.
         missed = true
@@ -426,10 +433,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
         // the decider bring it back (its hint, a decision under way) once consent is granted again.
         mayDecide() || (personalizer.apply(null), decider?.reset())
       }
-      return store.setPersist(isPersistAllowed(consent)).then(() => {
-        scheduleDecision()
-        runReport()
-      })
+      return store.setPersist(isPersistAllowed(consent)).then(restore)
     },
     getConsent: () => consent,
     flush: store.flush,
@@ -440,7 +444,7 @@ export function createSegletWith(options: SegletOptions, { loadRuntime, prefetch
     async forget() {
       epoch++
       // The stored segment being read is of the history deleted now.
-      storedSegment = undefined
+      storedSegment = false
       // First: a decision under way, and the events written before, must not bring back what is deleted; the
       // next decision reads the store.
       missed = true
