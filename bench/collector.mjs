@@ -5,7 +5,6 @@
 // latency (median, p99), and the collector's memory (RSS) after storing STORED reports. Numbers depend on the
 // machine and its load (printed with them); they are reported here, never asserted in tests.
 // Usage: npm run bench:collector [-- --runs 3 --reports 20000 --stored 1000000 --postgres postgres://…]
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { createRequire } from 'node:module'
@@ -13,6 +12,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { startCollectorProcess, stopCollectorProcess } from './lib/collectorProcess.mjs'
 import { summarize } from './lib/stats.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -70,31 +70,18 @@ function* bodies(n, seed) {
   }
 }
 
-async function startCollector(database) {
-  const child = spawn(
-    process.execPath,
+const startCollector = (database) =>
+  startCollectorProcess(
+    ROOT,
     [
-      ...(process.env.SEGLET_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      'collector/run.mjs', '--port', String(PORT), '--database', database, '--trust-proxy', '--epsilon', '2',
+      '--port', String(PORT), '--database', database, '--trust-proxy', '--epsilon', '2',
       '--page-keys', PAGE_KEYS.join(','), '--page-stats-dir', join(os.tmpdir(), `seglet-bench-stats-${process.pid}`),
       '--page-stats-every', '10080',
     ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    (process.env.SEGLET_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
   )
-  await new Promise((ready, fail) => {
-    child.stdout.on('data', (chunk) => {
-      if (String(chunk).includes('listening')) ready()
-    })
-    child.once('exit', (code) => fail(new Error(`collector exited with ${code}`)))
-  })
-  child.stdout.resume()
-  return child
-}
 
-const stop = (child) => new Promise((done) => {
-  child.once('exit', done)
-  child.kill('SIGTERM')
-})
+const stop = stopCollectorProcess
 
 const TICKS = 100 // USER_HZ: /proc reports CPU time in 1/100 s on Linux
 /** CPU seconds (user + system) the process has used. */

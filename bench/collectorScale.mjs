@@ -20,7 +20,7 @@
 //   explain --store postgres://…                          EXPLAIN ANALYZE of every statement that reads the store
 // S is a folder (embedded store) or postgres://…; with PostgreSQL, --schema NAME (default seglet_scale) keeps the
 // bench's tables apart (dropped by `ingest` before each run, and by `fill --fresh`).
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { createRequire } from 'node:module'
@@ -28,6 +28,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { startCollectorProcess, stopCollectorProcess } from './lib/collectorProcess.mjs'
 import { summarize } from './lib/stats.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -106,29 +107,15 @@ async function storeBytes(db) {
 
 async function startCollector(extra = []) {
   const started = performance.now()
-  const child = spawn(
-    process.execPath,
-    [
-      'collector/run.mjs', '--port', String(PORT), '--database', STORE, '--trust-proxy', '--epsilon', '2',
-      '--page-keys', `@${pageKeysFile}`, '--page-stats-dir', join(os.tmpdir(), `seglet-scale-stats-${process.pid}`),
-      '--page-stats-every', '10080', '--max-reports-per-day', '10000000', ...extra,
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  await new Promise((ready, fail) => {
-    child.stdout.on('data', (chunk) => {
-      if (String(chunk).includes('listening')) ready()
-    })
-    child.once('exit', (code) => fail(new Error(`collector exited with ${code}`)))
-  })
-  child.stdout.resume()
+  const child = await startCollectorProcess(ROOT, [
+    '--port', String(PORT), '--database', STORE, '--trust-proxy', '--epsilon', '2',
+    '--page-keys', `@${pageKeysFile}`, '--page-stats-dir', join(os.tmpdir(), `seglet-scale-stats-${process.pid}`),
+    '--page-stats-every', '10080', '--max-reports-per-day', '10000000', ...extra,
+  ])
   return { child, startMs: performance.now() - started }
 }
 
-const stop = (child) => new Promise((done) => {
-  child.once('exit', done)
-  child.kill('SIGTERM')
-})
+const stop = stopCollectorProcess
 
 function memory(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')

@@ -1,16 +1,14 @@
 // The collector's dashboard for a marketer who uses a screen reader, a keyboard or a narrow (zoomed) window, in
 // Chromium: what the European Accessibility Act asks of it (WCAG 2.1 AA).
-import { createServer, type Server } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createReportEstimator } from '../../collector/estimates/createReportEstimator'
 import { createCollector } from '../../collector/server/createCollector'
-import { migrate } from '../../collector/storage/migrate'
 import type { Database } from '../../collector/storage/types'
-import { DATABASE_TARGETS } from '../../collector/testing/databases'
-import { postReports, reportBodies, TEST_PAGE_KEYS } from '../../collector/testing/reports'
-import { launchBrowser } from './harness'
+import { TEST_PAGE_KEYS } from '../../collector/testing/reports'
+import { startDashboardServer, type DashboardServer } from './dashboardServer'
 
 /**
  * How the table `id` fits its card: whether its box scrolls sideways, the cells drawn past the card's right edge (read
@@ -40,28 +38,15 @@ function howItFits(page: Page, id: string): Promise<{ scrolls: boolean; cut: Arr
 }
 
 describe('the dashboard, by screen reader and at a narrow width', () => {
+  let dashboard: DashboardServer | undefined
   let db: Database
   let browser: Browser
-  let server: Server
-  let collector: ReturnType<typeof createCollector>
   let base: string
   beforeAll(async () => {
-    db = await DATABASE_TARGETS[0]!.open()
-    await migrate(db)
-    collector = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => Date.parse('2026-11-30T12:00:00Z') })
-    const bodies = reportBodies(400, { day: '2026-11-29', seed: 3 })
-    expect(await postReports(collector.app as never, bodies)).toEqual(Array(400).fill(202))
-    server = createServer(collector.listener)
-    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    browser = await launchBrowser()
+    dashboard = await startDashboardServer(400)
+    ;({ db, browser, base } = dashboard)
   }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    await new Promise((closed) => server?.close(closed))
-    await collector?.close()
-    await db?.close()
-  })
+  afterAll(() => dashboard?.close())
 
   /** Opens the dashboard with a line for every segment on every day (the collector's own days have too few reports). */
   async function openWithDailyLines(page: Page): Promise<void> {

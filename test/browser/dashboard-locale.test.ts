@@ -1,16 +1,8 @@
 // The collector's dashboard read in a browser set to another language: figures in the reader's number format, and,
 // where the reader's digits are Arabic-Indic (ar-EG), in Latin digits, which the page's English lays out in order.
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createReportEstimator } from '../../collector/estimates/createReportEstimator'
-import { createCollector } from '../../collector/server/createCollector'
-import { migrate } from '../../collector/storage/migrate'
-import type { Database } from '../../collector/storage/types'
-import { DATABASE_TARGETS } from '../../collector/testing/databases'
-import { postReports, reportBodies, TEST_PAGE_KEYS } from '../../collector/testing/reports'
-import { launchBrowser } from './harness'
+import { startDashboardServer, type DashboardServer } from './dashboardServer'
 
 /**
  * The order-value band note's first band as laid out: its text, and whether its lower edge is drawn left of its upper
@@ -37,28 +29,14 @@ function firstBand(page: Page): Promise<{ text: string; inOrder: boolean }> {
 }
 
 describe('the dashboard in the reader\'s language', () => {
-  let db: Database
+  let dashboard: DashboardServer | undefined
   let browser: Browser
-  let server: Server
-  let collector: ReturnType<typeof createCollector>
   let base: string
   beforeAll(async () => {
-    db = await DATABASE_TARGETS[0]!.open()
-    await migrate(db)
-    collector = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => Date.parse('2026-11-30T12:00:00Z') })
-    const bodies = reportBodies(1200, { day: '2026-11-29', seed: 3 })
-    expect(await postReports(collector.app as never, bodies)).toEqual(Array(1200).fill(202))
-    server = createServer(collector.listener)
-    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    browser = await launchBrowser()
+    dashboard = await startDashboardServer(1200)
+    ;({ browser, base } = dashboard)
   }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    await new Promise((closed) => server?.close(closed))
-    await collector?.close()
-    await db?.close()
-  })
+  afterAll(() => dashboard?.close())
 
   async function openIn(locale: string) {
     const context = await browser.newContext({ locale, viewport: { width: 1100, height: 900 } })
