@@ -339,10 +339,7 @@ it('answers on 127.0.0.1 for loopback names and those of --allowed-host only, an
         expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
         for (const [host, expected] of Object.entries(answers)) expect([args, host, await status(base, host)]).toEqual([args, host, expected])
       } finally {
-        stop('SIGTERM')
-        expect(await stopped).toBe(0)
-        vi.restoreAllMocks()
-        vi.useRealTimers()
+        await stopServing(stop, stopped)
       }
       expect(errors).toEqual([])
     }
@@ -368,14 +365,19 @@ it('answers for a shop whose name is internationalised, given as written (--allo
       expect(await post('https://evil.example')).toBe(403)
       expect(await post('https://xn--xckya1d0c.test')).toBe(202)
     } finally {
-      stop('SIGTERM')
-      expect(await stopped).toBe(0)
-      vi.restoreAllMocks()
-      vi.useRealTimers()
+      await stopServing(stop, stopped)
     }
     expect(errors).toEqual([])
   })
 }, 60_000)
+
+/** Stops what `startServing` started (SIGTERM), checks that it exited with 0, and puts the timers and console back. */
+async function stopServing(stop: (signal: 'SIGTERM') => void, stopped: Promise<number>) {
+  stop('SIGTERM')
+  expect(await stopped).toBe(0)
+  vi.restoreAllMocks()
+  vi.useRealTimers()
+}
 
 /**
  * Runs the collector with `args` (with fake hourly timers) until it listens: the errors it prints, its SIGTERM
