@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { capLongTimeouts } from '../lib/capLongTimeouts'
@@ -12,7 +13,8 @@ import type { Database, Queryable } from './types'
  * Opens the collector's database. `postgres://…` or `postgresql://…` connects to PostgreSQL through a small pool;
  * `memory:` opens an embedded store that lives only as long as the process; anything else is a folder for the
  * embedded store (PGlite), created if missing; `onLockWait` hears when its lock makes it wait (see `lockStoreFolder`).
- * A new embedded store starts from the template `SEGLET_EMBEDDED_TEMPLATE` names, if any (see `embeddedTemplate`).
+ * A new embedded store starts from the template `SEGLET_EMBEDDED_TEMPLATE` names, if any (see `embeddedTemplate`),
+ * else is made by PostgreSQL's initdb in a process of its own (see `makeStoreApart`).
  * One that cannot be opened is a `collector_storage` error naming its folder, the cause and what to check (see
  * `embeddedOpenProblem`).
  *
@@ -46,7 +48,9 @@ async function openEmbedded(location: string, onLockWait?: (message: string) => 
       // A template (SEGLET_EMBEDDED_TEMPLATE) only ever starts a store: never one whose folder holds a database.
       const fresh = !(await exists(join(location, 'PG_VERSION')))
       if (fresh) await refuseOtherFiles(location)
-      pg = new PGlite(location, { loadDataDir: fresh ? await readEmbeddedTemplate() : undefined, onStderr })
+      const template = fresh ? await readEmbeddedTemplate() : undefined
+      if (fresh && !template) await makeStoreApart(location)
+      pg = new PGlite(location, { loadDataDir: template, onStderr })
     }
     await pg.waitReady
   } catch (error) {
@@ -66,6 +70,24 @@ async function openEmbedded(location: string, onLockWait?: (message: string) => 
       pg.transaction((tx) => work({ query: (text, params) => run(tx, text, params) })),
     close: () => pg.close().finally(release),
   }
+}
+
+/**
+ * Makes a new embedded store in `location` with PostgreSQL's initdb, in a Node process of its own, and resolves when
+ * that process has ended. The PGlite instance that runs initdb keeps what it took (a WebAssembly memory never shrinks):
+ * a collector that made its store itself would hold about 800 MB for its whole run, where one that opens an existing
+ * store holds about 310 MB. Closing that instance and opening the store again would not do: its memory goes only at the
+ * garbage collector's next full pass, which an idle collector may put off (none came in 30 s), and then the allocator
+ * still keeps over 100 MB of it. A failure is not reported here: the store is then made by the collector's own
+ * instance, whose error says why it cannot be.
+ */
+function makeStoreApart(location: string): Promise<void> {
+  const script = 'const { PGlite } = require(process.argv[1]); const pg = new PGlite(process.argv[2]); pg.waitReady.then(() => pg.close()).then(() => process.exit(0), () => process.exit(1))'
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-e', script, require.resolve('@electric-sql/pglite'), location], { stdio: 'ignore' })
+    child.on('error', () => resolve())
+    child.on('exit', () => resolve())
+  })
 }
 
 const exists = (path: string) => stat(path).then(() => true, () => false)
