@@ -273,8 +273,9 @@ function toAllowedOrigin(origin: string): string {
   try {
     url = new URL(origin)
   } catch {}
-  // Written without a path (`https://shop.example/` is refused, as before): the URL adds only its `/`.
-  if (url && url.origin !== 'null' && (url.origin === origin || (url.href === url.origin + '/' && !origin.endsWith('/')))) return url.origin
+  // Nothing but the origin, written without a path (`https://shop.example/` is refused, as before): the URL adds only
+  // its `/` (and writes the host in lower case and in the ASCII form browsers send).
+  if (url && url.origin !== 'null' && url.href === url.origin + '/' && !origin.endsWith('/')) return url.origin
   throw new CollectorError('collector_option', `--allowed-origin must be an origin like https://shop.example, not "${origin}"`, '--allowed-origin')
 }
 
