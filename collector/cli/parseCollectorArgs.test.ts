@@ -249,11 +249,11 @@ describe('the collector command line', () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {})
     try {
       let started = Date.now()
-      expect(await main(['--database', `postgres://nobody@127.0.0.1:${port}/none?connect_timeout=1`])).toBe(1)
+      expect(await main(['--port', '0', '--database', `postgres://nobody@127.0.0.1:${port}/none?connect_timeout=1`])).toBe(1)
       expect(Date.now() - started).toBeLessThan(POSTGRES_CONNECT_TIMEOUT_MS)
       expect(String(err.mock.calls[0]?.[0])).toMatch(new RegExp(`^seglet collector: cannot reach PostgreSQL at postgres://…@127\\.0\\.0\\.1:${port}/none\\?connect_timeout=1: .*timeout`))
       started = Date.now()
-      expect(await main(['--database', `postgres://nobody@127.0.0.1:${port}/none`])).toBe(1)
+      expect(await main(['--port', '0', '--database', `postgres://nobody@127.0.0.1:${port}/none`])).toBe(1)
       expect(Date.now() - started).toBeGreaterThanOrEqual(POSTGRES_CONNECT_TIMEOUT_MS - 100)
       expect(String(err.mock.calls[1]?.[0])).toMatch(/timeout/)
     } finally {
@@ -266,20 +266,20 @@ describe('the collector command line', () => {
   it('says in one line when PostgreSQL cannot be reached', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {})
     try {
-      expect(await main(['--database', 'postgres://nobody:secret@127.0.0.1:1/none'])).toBe(1)
+      expect(await main(['--port', '0', '--database', 'postgres://nobody:secret@127.0.0.1:1/none'])).toBe(1)
       const line = String(err.mock.calls[0]?.[0])
       // Every SegletError message hides a URL's user name and password.
       expect(line).toMatch(/^seglet collector: cannot reach PostgreSQL at postgres:\/\/…@127\.0\.0\.1:1\/none/)
       expect(line).not.toContain('nobody')
       expect(line).not.toContain('secret')
       // A password with an unescaped @ (PostgreSQL's client takes the last @ as the end of the password): none of it.
-      expect(await main(['--database', 'postgres://nobody:se@cret@127.0.0.1:1/none'])).toBe(1)
+      expect(await main(['--port', '0', '--database', 'postgres://nobody:se@cret@127.0.0.1:1/none'])).toBe(1)
       const other = String(err.mock.calls[1]?.[0])
       expect(other).toMatch(/^seglet collector: cannot reach PostgreSQL at postgres:\/\/…@127\.0\.0\.1:1\/none/)
       expect(other).not.toContain('cret')
       // A password given as a parameter, as PostgreSQL's clients take it (`?password=`, `&password=`): none of it either.
-      expect(await main(['--database', 'postgres://nobody@127.0.0.1:1/none?password=s3cret&sslmode=disable'])).toBe(1)
-      expect(await main(['--database', 'postgresql://127.0.0.1:1/none?user=nobody&PASSWORD=s3cret'])).toBe(1)
+      expect(await main(['--port', '0', '--database', 'postgres://nobody@127.0.0.1:1/none?password=s3cret&sslmode=disable'])).toBe(1)
+      expect(await main(['--port', '0', '--database', 'postgresql://127.0.0.1:1/none?user=nobody&PASSWORD=s3cret'])).toBe(1)
       for (const call of err.mock.calls.slice(2)) {
         expect(String(call[0])).toMatch(/^seglet collector: cannot reach PostgreSQL at postgres(ql)?:\/\/.*password=…/i)
         expect(String(call[0])).not.toContain('s3cret')
