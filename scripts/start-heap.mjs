@@ -11,6 +11,7 @@
 //   [--bindings]  (the Web API binding templates added, by interface) [--regexps]  (each regexp's compiled data)
 //   [--page-script='document.documentElement.className = …']  (an inline script of the page's own, before the SDK's
 //   tag, on both pages: what the SDK adds to a page whose own script already touched the DOM)
+// `--file=bench/lib/firstVisitFloor.js`: the floor, 13 functions touching the Web APIs a first visit of the core touches.
 // EXTRA_CHROMIUM_ARGS='--js-flags=--stress-flush-code' flushes the bytecode of every function not running at each
 // garbage collection: what is left is what the heap holds besides compiled functions, the floor that running
 // fewer functions at start cannot go below.
