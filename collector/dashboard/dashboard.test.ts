@@ -589,15 +589,34 @@ describe('dashboard', () => {
   // colour vision (a purple and a magenta 20 apart were mistaken for each other), and of 15 under simulated
   // protanopia, deuteranopia (about 1 in 12 men see one of these ways) and tritanopia.
   const TELL_APART: Record<ColourVision, number> = { normal: 30, protanopia: 15, deuteranopia: 15, tritanopia: 15 }
-  it.each([1, 5, 9, 17])('draws %i segment lines in colours told apart with and without red or green cones, each 3:1 against the card', async (n) => {
+  it.each([
+    [1, 'light'],
+    [5, 'light'],
+    [9, 'light'],
+    [17, 'light'],
+    [1, 'dark'],
+    [5, 'dark'],
+    [9, 'dark'],
+    [17, 'dark'],
+  ] as const)('draws %i segment lines in colours told apart with and without red or green cones, each 3:1 against the %s card', async (n, scheme) => {
     const doc = insightsOf(400) as unknown as { insights: { segments: { leaf: number | null }[] } }
     const template = doc.insights.segments[0]!
     doc.insights.segments = [...Array.from({ length: n - 1 }, (_, leaf) => leaf), null].map((leaf) => ({ ...template, leaf }))
-    const charts: { type: string; data: { datasets: { borderColor: string; borderDash?: number[] }[] } }[] = []
+    const charts: { type: string; data: { datasets: { borderColor: string; borderDash?: number[]; backgroundColor?: string }[] } }[] = []
+    vi.stubGlobal('matchMedia', (query: string) => ({ matches: scheme === 'dark' && query === '(prefers-color-scheme: dark)', addEventListener() {} }))
     await draw(doc, charts)
-    const card = /--card:\s*(#[0-9a-f]{3,6})/i.exec(readFileSync(join(STATIC, 'dashboard.css'), 'utf8'))![1]!
+    // The card of the scheme: the stylesheet's first --card, or the one its dark colour scheme sets.
+    const css = readFileSync(join(STATIC, 'dashboard.css'), 'utf8')
+    const cardOf = (text: string) => /--card:\s*(#[0-9a-f]{3,6})/i.exec(text)![1]!
+    const card = scheme === 'dark' ? cardOf(/@media \(prefers-color-scheme: dark\)[^}]*\}/.exec(css)![0]) : cardOf(css)
+    expect(card).toBe(scheme === 'dark' ? '#1d232b' : '#fff')
     const lines = charts.find((c) => c.type === 'line')!.data.datasets
     for (const d of lines) expect(contrast(d.borderColor, card), d.borderColor).toBeGreaterThanOrEqual(3)
+    // The conversion bar as drawn over the card, and its interval line over the bar.
+    const [bar, interval] = charts.find((c) => c.type === 'bar')!.data.datasets
+    expect(contrast(bar!.backgroundColor!, card), bar!.backgroundColor).toBeGreaterThanOrEqual(3)
+    const barOnCard = `rgb(${rgb(bar!.backgroundColor!, rgb(card)).map(Math.round).join(',')})`
+    expect(contrast(interval!.backgroundColor!, barOnCard), interval!.backgroundColor).toBeGreaterThanOrEqual(3)
     // Every two lines the chart draws at once: of two colours, far enough apart for every reader; of one, dashed apart.
     for (const [i, x] of lines.entries()) {
       for (const y of lines.slice(i + 1)) {

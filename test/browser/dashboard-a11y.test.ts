@@ -8,6 +8,7 @@ import { createReportEstimator } from '../../collector/estimates/createReportEst
 import { createCollector } from '../../collector/server/createCollector'
 import type { Database } from '../../collector/storage/types'
 import { TEST_PAGE_KEYS } from '../../collector/testing/reports'
+import { contrast } from './contrast'
 import { startDashboardServer, type DashboardServer } from './dashboardServer'
 
 /**
@@ -742,7 +743,61 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
     }
   })
 
-  it('draws the charts and their legends on the light card their colours were chosen for in dark forced colours, not on black', async () => {
+  it('in a dark colour scheme, writes every text at 4.5:1 or more against what it is drawn on and the charts in colours chosen for the dark card; turned light, draws them again', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, colorScheme: 'dark' })
+    try {
+      const page = await context.newPage()
+      await openWithDailyLines(page)
+      // Each element with text of its own that is drawn: its colour against the first box under it with a background.
+      const texts = () =>
+        page.evaluate(() => {
+          const backdrop = (e: Element | null) => {
+            while (e && getComputedStyle(e).backgroundColor === 'rgba(0, 0, 0, 0)') e = e.parentElement
+            return e ? getComputedStyle(e).backgroundColor : getComputedStyle(document.documentElement).backgroundColor
+          }
+          return [...document.querySelectorAll('body *')]
+            .filter((e) => e.checkVisibility({ opacityProperty: true, visibilityProperty: true }) && [...e.childNodes].some((n) => n.nodeType === 3 && /\S/.test(n.textContent!)))
+            .map((e) => ({ text: e.textContent!.trim().slice(0, 40), color: getComputedStyle(e).color, under: backdrop(e), opacity: getComputedStyle(e).opacity }))
+        })
+      const dark = await texts()
+      expect(dark.length).toBeGreaterThan(100)
+      expect(dark.filter((t) => t.under === 'rgb(29, 35, 43)').length).toBeGreaterThan(50)
+      for (const t of dark) expect(contrast(t.color, t.under), `${t.text}: ${t.color} on ${t.under}`).toBeGreaterThanOrEqual(4.5)
+      // The charts' lines, bars and axes: each at least 3:1 against the card under the canvas.
+      const drawn = () =>
+        page.evaluate(() => {
+          type Drawn = { data: { datasets: { borderColor?: string; backgroundColor?: string }[] }; options: { scales: { y: { ticks: { color: string }; grid: { color: string } } } } }
+          const Chart = (window as unknown as { Chart: { getChart(c: Element): Drawn } }).Chart
+          return ['segments-over-time', 'conversion-by-segment'].map((id) => {
+            const canvas = document.getElementById(id)!
+            const chart = Chart.getChart(canvas)
+            const probe = document.createElement('i')
+            const rgbOf = (color: string) => ((probe.style.color = color), document.body.append(probe), getComputedStyle(probe).color)
+            const colors = chart.data.datasets.map((d) => rgbOf(id === 'segments-over-time' ? d.borderColor! : d.backgroundColor!))
+            const ticks = rgbOf(chart.options.scales.y.ticks.color)
+            probe.remove()
+            return { id, colors, ticks, under: getComputedStyle(canvas.parentElement!).backgroundColor }
+          })
+        })
+      const darkCharts = await drawn()
+      for (const chart of darkCharts) {
+        expect(chart.under).toBe('rgb(29, 35, 43)')
+        expect(contrast(chart.ticks, chart.under), `${chart.id} axis`).toBeGreaterThanOrEqual(4.5)
+        for (const color of chart.colors.slice(0, chart.id === 'conversion-by-segment' ? 1 : undefined)) expect(contrast(color, chart.under), `${chart.id}: ${color}`).toBeGreaterThanOrEqual(3)
+      }
+      // Turned light with the page open: the same charts drawn again in the light colours, on the white card.
+      await page.emulateMedia({ colorScheme: 'light' })
+      await expect.poll(async () => (await drawn())[0]!.under).toBe('rgb(255, 255, 255)')
+      const lightCharts = await drawn()
+      expect(lightCharts[0]!.colors).not.toEqual(darkCharts[0]!.colors)
+      for (const chart of lightCharts) for (const color of chart.colors.slice(0, chart.id === 'conversion-by-segment' ? 1 : undefined)) expect(contrast(color, chart.under), `${chart.id}: ${color}`).toBeGreaterThanOrEqual(3)
+      for (const t of await texts()) expect(contrast(t.color, t.under), `${t.text}: ${t.color} on ${t.under}`).toBeGreaterThanOrEqual(4.5)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('draws the charts and their legends on the card their colours were chosen for in dark forced colours, not on black', async () => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, forcedColors: 'active', colorScheme: 'dark' })
     try {
       const page = await context.newPage()
@@ -756,7 +811,8 @@ describe('the dashboard, by screen reader and at a narrow width', () => {
         }),
       )
       expect(seen.length).toBeGreaterThan(4)
-      for (const [name, under] of seen) expect(under, name!).toBe('rgb(255, 255, 255)')
+      // The dark scheme's card, for which the lines' dark colours were chosen (black under Windows' black theme otherwise).
+      for (const [name, under] of seen) expect(under, name!).toBe('rgb(29, 35, 43)')
     } finally {
       await context.close()
     }

@@ -2,20 +2,8 @@
 // what the European Accessibility Act asks of a shop's pages (WCAG 2.1 AA).
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { contrast } from './contrast'
 import { useHarness, waitForSegment } from './helpers'
-
-/** Contrast ratio of two `rgb(…)` colours (WCAG relative luminance). */
-function contrast(a: string, b: string): number {
-  const luminance = (color: string) => {
-    const [r, g, bl] = color.match(/[\d.]+/g)!.slice(0, 3).map((v) => {
-      const c = Number(v) / 255
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
-    })
-    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!
-  }
-  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p)
-  return (x! + 0.05) / (y! + 0.05)
-}
 
 /** Opens the demo shop's home page and the panel from its "Why am I seeing this?" button, by keyboard. */
 async function openPanelByKeyboard(page: Page, base: string, before?: () => Promise<unknown>): Promise<void> {

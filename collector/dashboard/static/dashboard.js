@@ -7,6 +7,11 @@
   // areas. Not many more colours stay that far apart under 3:1: past six, lines repeat a colour dashed, then dotted,
   // so a pack's 16 segments and "No segment yet" still draw 17 different lines.
   const COLORS = ['#3c96d2', '#a52d0f', '#00785a', '#a58700', '#782db4', '#ff4b87']
+  // The same hues for a reader whose system is set dark, under the same rules against the dark card (#1d232b in
+  // dashboard.css): blue, orange, green, yellow, purple and pink, each at least 3.7:1.
+  const DARK_COLORS = ['#86c5ff', '#b76717', '#048d76', '#cfdf20', '#a553e3', '#ffbac1']
+  const darkScheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null
+  const isDark = () => Boolean(darkScheme && darkScheme.matches)
   // Each line's dash, and the border style its legend swatch draws it with.
   const DASHES = [{ dash: [], swatch: 'solid' }, { dash: [6, 4], swatch: 'dashed' }, { dash: [2, 3], swatch: 'dotted' }]
   const NA = 'not enough reports yet'
@@ -436,6 +441,12 @@
     })
     // The axes' figures in the page's locale too (Chart.js writes them in the browser's own otherwise).
     if (LOCALE) config.options = { ...config.options, locale: LOCALE }
+    // The axes' words and grid in the page's colours, light or dark (Chart.js's own grey grid vanishes on the dark card).
+    if (Chart.defaults) {
+      const style = getComputedStyle(document.documentElement)
+      Chart.defaults.color = style.getPropertyValue('--muted').trim() || Chart.defaults.color
+      Chart.defaults.borderColor = style.getPropertyValue('--line').trim() || Chart.defaults.borderColor
+    }
     return new Chart(canvas, config)
   }
 
@@ -617,13 +628,14 @@
         return isShown(s && s.share) ? s.share : null
       }),
     )
+    const colors = isDark() ? DARK_COLORS : COLORS
     const datasets = leaves.map((leaf, i) => ({
       label: segmentName(leaf),
       // A share is drawn within 0–100%, as the table shows it: an unbiased estimate can pass either end.
       data: shares[i].map((s) => (s ? Math.min(100, Math.max(0, s.value * 100)) : null)),
-      borderColor: COLORS[i % COLORS.length],
-      backgroundColor: COLORS[i % COLORS.length],
-      borderDash: DASHES[Math.floor(i / COLORS.length) % DASHES.length].dash,
+      borderColor: colors[i % colors.length],
+      backgroundColor: colors[i % colors.length],
+      borderDash: DASHES[Math.floor(i / colors.length) % DASHES.length].dash,
       spanGaps: false,
       tension: 0.2,
       // A single point (the whole window) is all there is of its line: drawn large enough to find.
@@ -678,8 +690,8 @@
       // Drawn within 0–100%, as the table shows it: an unbiased estimate slightly below 0 would hide under the axis.
       // The interval is a thin line across the bar at any width (one segment's bar fills a wide chart), so it
       // does not read as a second bar stacked on the first.
-      { label: 'Conversion (%)', data: usable.map((s) => Math.min(100, Math.max(0, s.conversion.value * 100))), backgroundColor: 'rgba(47,111,222,0.75)', grouped: false, barPercentage: 0.7, maxBarThickness: 120 },
-      { label: '95% interval', data: usable.map((s) => [Math.max(0, s.conversion.low * 100), Math.min(100, s.conversion.high * 100)]), backgroundColor: '#1d232b', grouped: false, barPercentage: 0.06, maxBarThickness: 4 },
+      { label: 'Conversion (%)', data: usable.map((s) => Math.min(100, Math.max(0, s.conversion.value * 100))), backgroundColor: isDark() ? 'rgba(74,140,240,0.8)' : 'rgba(47,111,222,0.75)', grouped: false, barPercentage: 0.7, maxBarThickness: 120 },
+      { label: '95% interval', data: usable.map((s) => [Math.max(0, s.conversion.low * 100), Math.min(100, s.conversion.high * 100)]), backgroundColor: isDark() ? '#f3f5f8' : '#1d232b', grouped: false, barPercentage: 0.06, maxBarThickness: 4 },
     ]
     // Keyed by what they are, the same in every pack (and as their labels were when the keys were labels).
     const keys = ['Conversion (%)', '95% interval']
@@ -1150,6 +1162,17 @@
     markStale(false)
     focused()
     loadedAt = triedAt
+  }
+
+  // The reader's system turned dark or light with the page open: the charts drawn again in that scheme's colours.
+  if (darkScheme && darkScheme.addEventListener) {
+    darkScheme.addEventListener('change', () => {
+      if (!shown) return
+      const focused = legendFocus()
+      segmentsOverTime(shown, shown.insights.segments.map((s) => s.leaf))
+      conversionBySegment(shown)
+      focused()
+    })
   }
 
   /**
