@@ -1,5 +1,5 @@
 import { openDB } from 'idb'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { SegletError } from '../errors'
 import type { Segment } from '../segments'
 import { isExpiredSegment } from '../segments/isExpiredSegment'
@@ -11,6 +11,11 @@ import type { Seglet, SegletOptions } from './createSeglet'
 // A stored segment says what the shopper's events said when a page last decided it. Once no page confirmed it
 // for `storage.retentionDays`, the events are gone (the retention pass removed them), and so must it be: its
 // intent and funnel facts are of a visit the store no longer keeps.
+
+// A decision loads the model part and runs the networks in jsdom: seconds on a machine busy with other work, so the
+// waits for one are generous, and each test has room for two of them.
+const DECIDED_WITHIN = { timeout: 15_000 }
+vi.setConfig({ testTimeout: 60_000 })
 
 let running: Seglet[] = []
 let n = 0
@@ -41,7 +46,7 @@ async function visitedDaysAgo(dbName: string, daysAgo: number, keepEvents: boole
   const first = start({ storage: { dbName, retentionDays } })
   browse(first.seglet, 6)
   await first.seglet.flush()
-  await expect.poll(() => first.seglet.getSegment()?.coldStart, { timeout: 5000 }).toBe(false)
+  await expect.poll(() => first.seglet.getSegment()?.coldStart, DECIDED_WITHIN).toBe(false)
   await stop(first.seglet)
   const db = await openDB(dbName)
   const stored = (await db.get('meta', 'segment')) as Segment
@@ -106,10 +111,10 @@ describe('a stored segment past retention', () => {
     const { seglet, errors, shown } = start({ storage: { dbName } })
     seglet.track({ type: 'page_view', url: '/', pageType: 'home' })
     await seglet.flush()
-    await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 5000 }).toBe(true)
+    await expect.poll(() => seglet.getSegment()?.coldStart, DECIDED_WITHIN).toBe(true)
     expect(shown.map((segment) => [segment.coldStart, segment.restored])).toEqual([[true, undefined]])
     // The retention pass of that write deleted the expired segment.
-    await expect.poll(() => storedSegment(dbName), { timeout: 5000 }).toBeUndefined()
+    await expect.poll(() => storedSegment(dbName), DECIDED_WITHIN).toBeUndefined()
     expect(errors).toEqual([])
   })
 
@@ -119,8 +124,8 @@ describe('a stored segment past retention', () => {
     const { seglet, errors } = start({ storage: { dbName } })
     browse(seglet, 6)
     await seglet.flush()
-    await expect.poll(() => seglet.getSegment()?.coldStart, { timeout: 5000 }).toBe(false)
-    await expect.poll(async () => Date.now() - ((await storedSegment(dbName))?.decidedAt ?? 0), { timeout: 5000 }).toBeLessThan(60_000)
+    await expect.poll(() => seglet.getSegment()?.coldStart, DECIDED_WITHIN).toBe(false)
+    await expect.poll(async () => Date.now() - ((await storedSegment(dbName))?.decidedAt ?? 0), DECIDED_WITHIN).toBeLessThan(60_000)
     expect(errors).toEqual([])
   })
 
@@ -142,7 +147,7 @@ describe('a stored segment past retention', () => {
     const dbName = `expired-longer-${++n}`
     const kept = await visitedDaysAgo(dbName, 40, true, 60)
     const { seglet, errors } = start({ storage: { dbName, retentionDays: 60 } })
-    await expect.poll(() => seglet.getSegment()?.id, { timeout: 5000 }).toBe(kept.id)
+    await expect.poll(() => seglet.getSegment()?.id, DECIDED_WITHIN).toBe(kept.id)
     await settle(600)
     expect(seglet.getSegment()?.id).toBe(kept.id)
     expect(errors).toEqual([])
@@ -156,7 +161,7 @@ describe('an unchanged stored segment', () => {
     const { seglet, errors } = start({ storage: { dbName } })
     browse(seglet, 1)
     await seglet.flush()
-    await expect.poll(async () => Date.now() - (await storedSegment(dbName))!.decidedAt, { timeout: 5000 }).toBeLessThan(60_000)
+    await expect.poll(async () => Date.now() - (await storedSegment(dbName))!.decidedAt, DECIDED_WITHIN).toBeLessThan(60_000)
     expect((await storedSegment(dbName))!.id).toBe(earlier.id)
     expect(errors).toEqual([])
   })
@@ -167,9 +172,9 @@ describe('an unchanged stored segment', () => {
     const { seglet, errors } = start({ storage: { dbName } })
     browse(seglet, 1)
     await seglet.flush()
-    await expect.poll(() => seglet.getSegment()?.restored, { timeout: 5000 }).toBeUndefined()
+    await expect.poll(() => seglet.getSegment()?.restored, DECIDED_WITHIN).toBeUndefined()
     // Within the last minute, not a year from now.
-    await expect.poll(async () => Math.abs(Date.now() - (await storedSegment(dbName))!.decidedAt), { timeout: 5000 }).toBeLessThan(60_000)
+    await expect.poll(async () => Math.abs(Date.now() - (await storedSegment(dbName))!.decidedAt), DECIDED_WITHIN).toBeLessThan(60_000)
     const stored = (await storedSegment(dbName))!
     expect(stored.id).toBe(ahead.id)
     expect(stored.expiresAt! - stored.decidedAt).toBe(DEFAULT_RETENTION_DAYS * DAY_MS)
@@ -182,7 +187,7 @@ describe('an unchanged stored segment', () => {
     const { seglet, errors } = start({ storage: { dbName } })
     browse(seglet, 1)
     await seglet.flush()
-    await expect.poll(() => seglet.getSegment()?.restored, { timeout: 5000 }).toBeUndefined()
+    await expect.poll(() => seglet.getSegment()?.restored, DECIDED_WITHIN).toBeUndefined()
     await settle()
     expect((await storedSegment(dbName))!.decidedAt).toBe(earlier.decidedAt)
     expect(errors).toEqual([])
@@ -201,7 +206,7 @@ describe('a segment stored by an earlier release, without expiresAt', () => {
     const upgraded = start({ storage: { dbName } })
     browse(upgraded.seglet, 1)
     await upgraded.seglet.flush()
-    await expect.poll(async () => (await storedSegment(dbName))?.expiresAt, { timeout: 5000 }).toBeGreaterThan(Date.now())
+    await expect.poll(async () => (await storedSegment(dbName))?.expiresAt, DECIDED_WITHIN).toBeGreaterThan(Date.now())
     expect((await storedSegment(dbName))!.id).toBe(legacy.id)
     await stop(upgraded.seglet)
     const next = start({ storage: { dbName } })
