@@ -183,6 +183,27 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(await current.json()).toEqual(second)
   })
 
+  it('serves, from each of two collectors on one folder, the table the pointer names, whichever rewrote it last', async () => {
+    // Replicas behind a load balancer, each rewriting on its own timer: a page rendered with the pointer's integrity
+    // loads the table from either, and the dashboard names the same table whichever answers.
+    const [one, two] = [make(), make()]
+    const rewrite = (collector: ReturnType<typeof make>) => collector.app.request('/seglet/page-stats.json', { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } })
+    const pointer = () => JSON.parse(readFileSync(join(dir, 'page-stats.current.json'), 'utf8')) as { file: string; integrity: string }
+    for (const [round, writer] of [one, two, one].entries()) {
+      await Promise.all(reportBodies(20, { day: DAY, seed: 90 + round }).map((body, i) => post(round % 2 ? two : one, body, { address: `10.6.${round}.${i}` })))
+      expect((await rewrite(writer)).status).toBe(200)
+      const { file, integrity } = pointer()
+      for (const collector of [one, two]) {
+        const table = await collector.app.request('/seglet/page-stats.json')
+        expect([round, table.headers.get('x-seglet-integrity')]).toEqual([round, integrity])
+        expect(await table.text()).toBe(readFileSync(join(dir, file), 'utf8'))
+        const insights = (await (await collector.app.request('/seglet/insights.json')).json()) as { pageStats: { file: string; integrity: string; pages: string[] } }
+        expect([round, insights.pageStats.file, insights.pageStats.integrity]).toEqual([round, file, integrity])
+        expect(insights.pageStats.pages).toEqual(Object.keys(JSON.parse(readFileSync(join(dir, file), 'utf8')).pages))
+      }
+    }
+  })
+
   it('serves the pointer to the latest table with an ETag, answering a revalidation while it names the same table 304', async () => {
     const collector = make()
     await collector.regeneratePageStats()

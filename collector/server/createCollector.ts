@@ -326,6 +326,27 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
       }))
   }
 
+  // The table the folder's pointer names, once this collector has a table of its own: the one another collector on
+  // the same folder (a replica) wrote after it, if so. Every collector on the folder then serves, and names on the
+  // dashboard, the table pages were rendered from, whichever the load balancer asks. One that cannot be read whole
+  // as the pointer says leaves this collector's own table in its place.
+  let adopted: PageStatsFile | undefined
+  const currentTable = async (): Promise<PageStatsFile | undefined> => {
+    const own = pageStats
+    if (own === undefined || options.pageStatsDir === undefined) return own
+    const pointer = await readPointer(options.pageStatsDir)
+    if (pointer === undefined || pointer.integrity === own.integrity) return own
+    if (adopted?.integrity === pointer.integrity) return adopted
+    const text = await readFile(join(options.pageStatsDir, pointer.file), 'utf8').catch(() => undefined)
+    if (text === undefined || `sha256-${createHash('sha256').update(text).digest('base64')}` !== pointer.integrity) return own
+    try {
+      adopted = { table: JSON.parse(text) as PageStatsFile['table'], text, integrity: pointer.integrity }
+    } catch {
+      return own
+    }
+    return adopted
+  }
+
   // Purges under way: `close` waits for them, as for a rewrite, so that none queries a closed database.
   const purges = new Set<Promise<void>>()
   const purge = () => {
@@ -447,19 +468,20 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     // With the table under its own name (`file`, as page-stats.current.json names it) when one is published, the
     // pages it holds and which of them it gives rates and a page value (the estimate's own `published`,
     // `ratesPublished` and `pageValue.enough` say what a rewrite now would hold).
-    const file = pageStats && options.pageStatsDir !== undefined ? pageStatsFileName(pageStats.integrity) : undefined
-    const rows = pageStats ? Object.entries(pageStats.table.pages) : []
+    const shown = await currentTable()
+    const file = shown && options.pageStatsDir !== undefined ? pageStatsFileName(shown.integrity) : undefined
+    const rows = shown ? Object.entries(shown.table.pages) : []
     return c.json({
       ...document,
       currency,
       notice: options.notice,
       // Whether `retrain` would refit the purchase-intent model from the window's training answers now, as it decides.
       training,
-      pageStats: pageStats && {
+      pageStats: shown && {
         path: PAGE_STATS_PATH,
         file,
-        integrity: pageStats.integrity,
-        day: pageStats.table.day,
+        integrity: shown.integrity,
+        day: shown.table.day,
         pages: rows.map(([key]) => key),
         withRates: rows.filter(([, row]) => row.bounceRate !== undefined).map(([key]) => key),
         withValue: rows.filter(([, row]) => row.pageValue !== undefined).map(([key]) => key),
@@ -471,7 +493,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   })
 
   app.get(PAGE_STATS_PATH, async (c) => {
-    const file = pageStats ?? (await boundedRead(regeneratePageStats))
+    const file = (await currentTable()) ?? (await boundedRead(regeneratePageStats))
     if (file === LATE) return readTimedOut(c)
     const etag = `"${file.integrity}"`
     // A browser revalidating the copy in its HTTP cache (`no-cache`) gets no body when it is the current table (304).
@@ -663,6 +685,17 @@ async function readPointedFile(dir: string): Promise<string | undefined> {
   try {
     const file: unknown = JSON.parse(await readFile(join(dir, PAGE_STATS_POINTER), 'utf8'))?.file
     return typeof file === 'string' && TABLE_NAME.test(file) ? file : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** `page-stats.current.json` in `dir`: the table it names and that table's integrity, if it can be read. */
+async function readPointer(dir: string): Promise<{ file: string; integrity: string } | undefined> {
+  try {
+    const pointer: unknown = JSON.parse(await readFile(join(dir, PAGE_STATS_POINTER), 'utf8'))
+    const { file, integrity } = (pointer ?? {}) as { file?: unknown; integrity?: unknown }
+    return typeof file === 'string' && TABLE_NAME.test(file) && typeof integrity === 'string' ? { file, integrity } : undefined
   } catch {
     return undefined
   }

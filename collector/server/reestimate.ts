@@ -27,6 +27,8 @@ const SETTING = PAGE_KEYS_SETTING
  * keys have not changed it re-adds the days whose kept reports another process, still on other keys, summed
  * against those; with `catchUp` it does only that, and nothing when another process's keys are in force: run so
  * every hour, the days a process on the old keys summed during a rolling deploy are decoded against the new ones.
+ * On PostgreSQL, processes re-estimate one at a time (an advisory lock), so each day is re-added once however many
+ * start together; each process calls this once at a time (it holds one of its pool's connections meanwhile).
  */
 export async function reestimate<Parsed>(
   db: Database,
@@ -36,6 +38,21 @@ export async function reestimate<Parsed>(
 ): Promise<string[]> {
   // Stored reports not yet summed are summed first, so re-adding a day's sums never counts one twice.
   await sumPending(db, (bodies) => addUpBodies(codec, bodies))
+  if (db.kind !== 'postgres') return reestimateDays(db, codec, pageKeys, options)
+  // Other processes on the same PostgreSQL (replicas started together) wait for this one, then find the days done:
+  // the lock is held by a transaction of its own, on one of the pool's connections, while the days take others.
+  return db.transaction(async (lock) => {
+    await lock.query(SQL.lockReestimate)
+    return reestimateDays(db, codec, pageKeys, options)
+  })
+}
+
+async function reestimateDays<Parsed>(
+  db: Database,
+  codec: ReportCodec<Parsed>,
+  pageKeys: readonly string[],
+  options: { catchUp?: boolean },
+): Promise<string[]> {
   await registerPageKeyList(db, pageKeys)
   const wanted = JSON.stringify([...pageKeys])
   const stored = await readSetting(db, SETTING)

@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createReportEstimator } from '../estimates/createReportEstimator'
 import { addUpBodies } from '../ingest/addUpBodies'
+import { createIngest } from '../ingest/createIngest'
 import { createCollector } from '../server/createCollector'
+import { reestimate } from '../server/reestimate'
 import { DATABASE_TARGETS } from '../testing/databases'
 import { postReports, reportBodies, TEST_PAGE_KEYS } from '../testing/reports'
 import { migrate } from './migrate'
@@ -86,4 +88,29 @@ describe.skipIf(!postgres)('collector processes side by side on PostgreSQL', () 
       await collector.close()
     }
   }, 60_000)
+
+  // A rolling deploy that changes --page-keys starts the new replicas together; each re-decoding every kept day would
+  // hold off every process's storing and summing once per replica (at a big shop's volume, 36 s each).
+  it('re-estimate the days on new page keys once when two start on them at the same moment', async () => {
+    await one.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
+    const oldKeys = TEST_PAGE_KEYS.slice(0, 4)
+    const old = createReportEstimator({ pageKeys: oldKeys })
+    await reestimate(one, old, oldKeys)
+    const days = ['2026-11-27', '2026-11-28', '2026-11-29']
+    const running = createIngest(one, old, { now: () => Date.parse('2026-11-30T12:00:00Z') })
+    for (const [i, day] of days.entries()) {
+      await Promise.all(reportBodies(300, { day, seed: 60 + i }).map((body, j) => running.submit(`${day}-${j}`, body)))
+    }
+    await running.flush()
+    const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
+    const done = await Promise.all([reestimate(one, estimator, TEST_PAGE_KEYS), reestimate(two, estimator, TEST_PAGE_KEYS)])
+    expect(done.flat().sort()).toEqual(days)
+    // The days summed meanwhile by the process still on the old keys: re-decoded once too, in the hourly catch-up.
+    await Promise.all(reportBodies(50, { day: days[2]!, seed: 70 }).map((body, j) => running.submit(`late-${j}`, body)))
+    await running.close()
+    const caught = await Promise.all([reestimate(one, estimator, TEST_PAGE_KEYS, { catchUp: true }), reestimate(two, estimator, TEST_PAGE_KEYS, { catchUp: true })])
+    expect(caught.flat()).toEqual([days[2]])
+    const counted = (await readSums(one, days[0]!, days[2]!)).filter((row) => row.counter === estimator.counted)
+    expect(counted.reduce((total, row) => total + row.value, 0)).toBe(950)
+  }, 120_000)
 })

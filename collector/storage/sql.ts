@@ -128,6 +128,11 @@ export const SQL = {
    * sums can be re-added from its summed reports without a summing pass landing in between.
    */
   lockUnsummed: `LOCK TABLE seglet_unsummed IN EXCLUSIVE MODE`,
+  /**
+   * One re-estimate at a time among the collector processes on one PostgreSQL schema, until the transaction ends:
+   * replicas started together on new page keys re-decode the kept days once, not once each. PostgreSQL only.
+   */
+  lockReestimate: `SELECT pg_advisory_xact_lock(7361627, hashtext(current_schema()))`,
   countReports: `SELECT count(*)::bigint AS count FROM seglet_reports`,
   /**
    * Up to $2 raw reports past the retention, oldest first, and how many went; never one not yet in the sums.
