@@ -682,6 +682,49 @@ describe('autocapture: engagement', () => {
     }
   })
 
+  it('reads no layout inside a router\'s click handler: an SPA navigation right after a scroll leaves that scroll to its timer, which measures the new page view', () => {
+    vi.useFakeTimers({ now: 1_700_000_000_000 })
+    const root = document.documentElement
+    let height = 4000
+    let reads = 0
+    let y = 0
+    Object.defineProperty(root, 'scrollHeight', { configurable: true, get: () => (reads++, height) })
+    Object.defineProperty(window, 'innerHeight', { configurable: true, value: 1000 })
+    Object.defineProperty(window, 'scrollY', { configurable: true, get: () => (reads++, y) })
+    const link = document.createElement('a')
+    link.href = '/collections/fiction'
+    document.body.append(link)
+    let readsInClick = -1
+    link.addEventListener('click', (event) => {
+      // A router that renders the new page, then commits its address.
+      event.preventDefault()
+      const before = reads
+      height = 9000
+      history.pushState(null, '', '/collections/fiction')
+      readsInClick = reads - before
+    })
+    try {
+      setup().start()
+      vi.advanceTimersByTime(200)
+      y = 2000
+      window.dispatchEvent(new Event('scroll'))
+      vi.advanceTimersByTime(40)
+      link.click()
+      expect(readsInClick).toBe(0)
+      // The page left still got its engagement at the navigation (its visible time), with the depth measured before.
+      expect(ofType('engagement')).toEqual([{ type: 'engagement', url: '/', pageType: 'home', visibleMs: 240, scrollDepth: 0.25 }])
+      // The scroll's timer measures after the click, in a task of its own: the new page's depth.
+      vi.advanceTimersByTime(NAVIGATION_SETTLE_MS)
+      expect(reads).toBeGreaterThan(0)
+      setVisibility('hidden')
+      expect(ofType('engagement').at(-1)).toMatchObject({ url: '/collections/fiction', scrollDepth: 3000 / 9000 })
+    } finally {
+      link.remove()
+      delete (root as unknown as Record<string, unknown>).scrollHeight
+      delete (window as unknown as Record<string, unknown>).scrollY
+    }
+  })
+
   it('registers a passive scroll listener, the page lifecycle ones on the window in the capture phase (no hide listener: the store\'s asks), and removes every one on stop', () => {
     const added: Array<[string, unknown, EventTarget]> = []
     const removed: string[] = []

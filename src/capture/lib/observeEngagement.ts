@@ -15,7 +15,9 @@ export interface EngagementObserver {
   /**
    * Emits the page view's totals so far, when they changed since the last emission. With `hide` (the page
    * is hidden or left), then stops the clock until the page is visible again: idempotent, so a second hide
-   * (`visibilitychange` then `pagehide`) emits nothing.
+   * (`visibilitychange` then `pagehide`) emits nothing. With `hide` given (`true` or `false`: the store's writes),
+   * a scroll not measured yet is measured first; without it the page's layout is not read: at an SPA navigation that
+   * scroll is left to its timer, which measures the new page view; when the capture stops, it is dropped.
    */
   flush(hide?: boolean): void
   /** Removes every listener; does not flush. */
@@ -59,14 +61,17 @@ export function observeEngagement(
     timer ??= setTimeout(measureScroll, SCROLL_MEASURE_MS)
   }
   const flush = (hide?: boolean) => {
-    // A scroll not measured yet counts in these totals.
-    if (timer !== undefined) measureScroll()
+    // A scroll not measured yet counts in these totals, except at an SPA navigation (no `hide`): that runs inside
+    // the router's click handler, where reading the page's height would force the layout of the page just rendered
+    // (the shopper's input waiting for it) and measure that page, not the one left. The timer still runs: it
+    // measures the new page view, which the router has rendered by then.
+    if (hide != null && timer) measureScroll()
     if (id) {
       if (visibleSince !== undefined) {
         // Date.now() can jump backwards (clock changes); never count negative time.
         visibleMs += Math.max(0, Date.now() - visibleSince)
-        // The clock goes on from here, or stops while the page is hidden.
-        visibleSince = hide ? undefined : Date.now()
+        // The clock goes on from here (stopped below while the page is hidden).
+        visibleSince = Date.now()
       }
       const ms = Math.min(Math.round(visibleMs), MAX_VISIBLE_MS)
       if (ms > reportedMs || maxScroll > reportedScroll) {
