@@ -23,7 +23,7 @@
 // blurs time. Per round, a heap snapshot of each page without an SDK, with Seglet and with GrowthBook; the
 // medians by group (code, bindings, objects, …); then, once per page, the functions each SDK ran while
 // the page loaded (CDP precise coverage: each of them was compiled). Writes reports/peers-heap.json.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -32,7 +32,7 @@ import { chromium } from 'playwright-core'
 import { startCoverage, takeCoverage, withOwnBytes } from './lib/coverage.mjs'
 import { diffSnapshots, summarizeSnapshot, takeHeapSnapshot } from './lib/heapSnapshot.mjs'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ORIGIN, PAGES, routePage, VARIANTS, versionOf, waitUntil } from './lib/peerPages.mjs'
-import { loadAverage, machine, parseArgs, summarize } from './lib/stats.mjs'
+import { loadAverage, machine, parseArgs, summarize, writeReport } from './lib/stats.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SETTLE_MS = 3000
@@ -213,8 +213,7 @@ export async function runHeap({ rounds = 5 } = {}) {
       'functionsRun: functions of the SDK that ran while the page loaded and settled (precise coverage, its own visit).',
     heap,
   }
-  mkdirSync(join(ROOT, 'reports'), { recursive: true })
-  writeFileSync(join(ROOT, 'reports/peers-heap.json'), JSON.stringify(report, null, 2) + '\n')
+  writeReport(ROOT, 'peers-heap.json', report)
   const kb = (b) => (b / 1024).toFixed(1)
   const load = (l) => l.map((x) => x.toFixed(2)).join(' ')
   console.log(`\nHeap of first visits (${rounds} rounds, ${report.minutes} min; load average ${load(loadBefore)} → ${load(report.machine.loadAverage.after)}; Chromium ${browserVersion})`)
@@ -341,8 +340,7 @@ export async function runPeers({ rounds = 15 } = {}) {
     heapSnapshot: heap,
     firstVisitStay: stay,
   }
-  mkdirSync(join(ROOT, 'reports'), { recursive: true })
-  writeFileSync(join(ROOT, 'reports/peers.json'), JSON.stringify(report, null, 2) + '\n')
+  writeReport(ROOT, 'peers.json', report)
   print(report)
   console.log('\nWritten to reports/peers.json')
   return report

@@ -1,5 +1,7 @@
-// Shared by the benchmarks: percentiles, the machine a run took place on, and the command-line flags.
+// Shared by the benchmarks: percentiles, the machine a run took place on, the command-line flags and the reports.
+import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
+import { join } from 'node:path'
 
 /**
  * Median, p90, p99, mean, min and max of a list of numbers. The median of an even count is the mean of the two
@@ -36,6 +38,12 @@ export function machine() {
 }
 
 /** The load average (1, 5, 15 minutes) as numbers. */
+/** Writes `report` as reports/`name` under `root`, the folder of the reports the benchmarks generate (not committed). */
+export function writeReport(root, name, report) {
+  mkdirSync(join(root, 'reports'), { recursive: true })
+  writeFileSync(join(root, 'reports', name), JSON.stringify(report, null, 2) + '\n')
+}
+
 export const loadAverage = () => os.loadavg().map((l) => Math.round(l * 100) / 100)
 
 /**
