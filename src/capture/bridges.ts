@@ -5,10 +5,10 @@
  * ecommerce data or page statistics does not download it; the npm build imports it then with a dynamic
  * `import()`, which bundlers split into a chunk of its own.
  */
-import { mapDataLayerEntry } from './lib/mapDataLayerEntry'
+import { mapDataLayerEntry, readPageProduct } from './lib/mapDataLayerEntry'
 import { mapShopifyEvent } from './lib/mapShopifyEvent'
 import { parsePageStats } from './lib/parsePageStats'
-import { readJsonLdProduct } from './lib/readJsonLdProduct'
+import type { readJsonLdProduct } from './lib/readJsonLdProduct'
 
 /** What the capture needs from the bridges' mapping code. */
 export interface Bridges {
@@ -24,5 +24,6 @@ export interface Bridges {
  * createCaptureWith(dependencies, createBridges())
  */
 export function createBridges(): Bridges {
-  return { mapDataLayerEntry, mapShopifyEvent, readJsonLdProduct, parsePageStats }
+  // The page's JSON-LD product under the id of a `view_item` of it pushed before the JSON-LD was there.
+  return { mapDataLayerEntry, mapShopifyEvent, readJsonLdProduct: readPageProduct, parsePageStats }
 }

@@ -85,6 +85,23 @@ describe('Shopify (Dawn)', () => {
     expect(errors).toEqual([])
   })
 
+  it('reads a product of Dawn before version 15, which prints neither @id nor a SKU it does not have, by its url', () => {
+    // sections/main-product.liquid before `structured_data`: a hand-written Product, `sku` only when the variant has
+    // one, an Offer per variant.
+    history.replaceState(null, '', '/products/crocodile-tears')
+    document.body.innerHTML = jsonLd({
+      '@context': 'http://schema.org/', '@type': 'Product', name: 'Crocodile tears', url: 'https://shop.example/products/crocodile-tears',
+      description: 'Tears.', brand: { '@type': 'Brand', name: "Polina's Potent Potions" },
+      offers: [
+        { '@type': 'Offer', availability: 'http://schema.org/InStock', price: 56.0, priceCurrency: 'CAD', url: 'https://shop.example/products/crocodile-tears?variant=1' },
+        { '@type': 'Offer', availability: 'http://schema.org/InStock', price: 60.0, priceCurrency: 'CAD', url: 'https://shop.example/products/crocodile-tears?variant=2' },
+      ],
+    })
+    setup()
+    expect(ofType('product_view')).toEqual([{ type: 'product_view', productId: 'https://shop.example/products/crocodile-tears', price: 56, currency: 'CAD' }])
+    expect(errors).toEqual([])
+  })
+
   it('reads a product without variants (a schema.org Product) with its @id when it has no SKU', () => {
     history.replaceState(null, '', '/products/crocodile-tears')
     document.body.innerHTML = jsonLd({
@@ -131,6 +148,58 @@ describe('WooCommerce', () => {
     expect(ofType('product_view')).toEqual([{ type: 'product_view', productId: 'woo-beanie', price: 18, currency: 'EUR' }])
   })
 
+  it('reads the sale price of a product on sale that WooCommerce 9.5 and 9.6 print after the crossed-out list price', () => {
+    // Before woocommerce/woocommerce#55061 the regular price came first, marked `priceType: ListPrice`.
+    history.replaceState(null, '', '/product/hoodie/')
+    document.body.innerHTML = jsonLd({
+      '@context': 'https://schema.org/', '@type': 'Product', '@id': 'https://shop.example/product/hoodie/#product', name: 'Hoodie', sku: 'woo-hoodie',
+      offers: [{ '@type': 'Offer', priceSpecification: [
+        { '@type': 'UnitPriceSpecification', price: '45.00', priceCurrency: 'EUR', valueAddedTaxIncluded: false, priceType: 'https://schema.org/ListPrice' },
+        { '@type': 'UnitPriceSpecification', price: '42.00', priceCurrency: 'EUR', valueAddedTaxIncluded: false },
+      ], availability: 'https://schema.org/InStock' }],
+    })
+    setup()
+    expect(ofType('product_view')).toEqual([{ type: 'product_view', productId: 'woo-hoodie', price: 42, currency: 'EUR' }])
+  })
+
+  // A product page with WooCommerce's JSON-LD (named by its SKU) and a GA4 plugin's view_item (named by the post id).
+  const beanieLd = () => jsonLd({
+    '@context': 'https://schema.org/', '@type': 'Product', '@id': 'https://shop.example/product/beanie/#product', name: 'Beanie &amp; Scarf', sku: 'woo-beanie',
+    offers: [{ '@type': 'Offer', priceSpecification: [{ '@type': 'UnitPriceSpecification', price: '15.00', priceCurrency: 'EUR', valueAddedTaxIncluded: true }] }],
+  })
+
+  it('counts one product view of a page whose GA4 view_item (Google Analytics for WooCommerce, gtag) names the product by its post id', () => {
+    history.replaceState(null, '', '/product/beanie/')
+    document.body.innerHTML = beanieLd()
+    setup()
+    const gtag = (...args: unknown[]) => (win.dataLayer as unknown[]).push(args)
+    // No currency: the plugin sends none with view_item.
+    gtag('event', 'view_item', { items: [{ item_id: 15, item_name: 'Beanie & Scarf', item_list_name: 'Product List', item_category: 'Accessories', price: 15 }] })
+    expect(ofType('product_view')).toEqual([{ type: 'product_view', productId: 'woo-beanie', price: 15, currency: 'EUR' }])
+    // A view_item of another product (a quick view of a related product, another price) is a view of its own.
+    gtag('event', 'view_item', { items: [{ item_id: 16, item_name: 'Belt', price: 55 }] })
+    expect(ofType('product_view').map((e) => e.type === 'product_view' && e.productId)).toEqual(['woo-beanie', '16'])
+  })
+
+  it('counts one product view of a page whose GTM4WP view_item was pushed in <head>, before the footer with the JSON-LD arrived', () => {
+    history.replaceState(null, '', '/product/beanie/')
+    win.dataLayer = [
+      { ecommerce: null },
+      { pagePostType: 'product', event: 'view_item', ecommerce: { currency: 'EUR', value: 15, items: [{ item_id: 15, item_name: 'Beanie & Scarf', sku: 'woo-beanie', price: 15, stockstatus: 'instock', google_business_vertical: 'retail', item_category: 'Accessories', id: 15 }] } },
+    ]
+    // The page is still loading: its footer (wp_footer, where WooCommerce prints the JSON-LD) is not parsed yet.
+    Object.defineProperty(document, 'readyState', { value: 'loading', configurable: true })
+    try {
+      setup()
+      document.body.innerHTML = beanieLd()
+    } finally {
+      delete (document as unknown as Record<string, unknown>).readyState
+    }
+    document.dispatchEvent(new Event('DOMContentLoaded'))
+    expect(ofType('product_view')).toEqual([{ type: 'product_view', productId: '15', price: 15, currency: 'EUR', category: 'Accessories' }])
+    expect(ofType('page_view')).toEqual([{ type: 'page_view', url: '/product/beanie/', pageType: 'product' }])
+  })
+
   it.each([
     ['/product-category/clothing/', 'category'], ['/product-category/clothing/accessories/page/2/', 'category'],
     ['/cart/', 'cart'], ['/checkout/', 'checkout'], ['/checkout/order-received/123/?key=wc_order_abc', 'checkout'],
@@ -143,6 +212,22 @@ describe('WooCommerce', () => {
 })
 
 describe('Magento 2', () => {
+  it('reads the purchase Magento_GoogleGtag sends on the success page, its value written with thousands separators', () => {
+    // Block/Ga.php: 'value' => number_format((float) $order->getGrandTotal(), 2), a string such as "1,234.50".
+    history.replaceState(null, '', '/checkout/onepage/success/')
+    setup()
+    const gtag = (...args: unknown[]) => (win.dataLayer as unknown[]).push(args)
+    const purchaseObject: Record<string, unknown> = { transaction_id: '000000042', affiliation: 'Main Website Store', value: '1,234.50', tax: '0.00', shipping: '10.00', currency: 'USD' }
+    purchaseObject.items = [{ index: 1, item_id: 'MH01-XS-Black', item_name: 'Chaz Kangeroo Hoodie', item_brand: false, affiliation: 'Main Website Store', price: 1224.5, quantity: 1 }]
+    gtag('event', 'purchase', purchaseObject)
+    expect(ofType('purchase')).toEqual([{ type: 'purchase', orderId: '000000042', value: 1234.5, currency: 'USD', items: [{ productId: 'MH01-XS-Black', quantity: 1, price: 1224.5 }] }])
+    expect(errors).toEqual([])
+    // A comma without a decimal point after it stays unread: "12,800" may be 12.8.
+    gtag('event', 'purchase', { ...purchaseObject, transaction_id: '000000043', value: '12,800' })
+    expect(ofType('purchase')).toHaveLength(1)
+    expect(errors.map((e) => e.code)).toEqual(['bridge_invalid'])
+  })
+
   it.each([
     ['/catalog/product/view/id/1234/', 'product'], ['/catalog/category/view/id/12/', 'category'], ['/checkout/cart/', 'cart'],
     ['/checkout/', 'checkout'], ['/checkout/onepage/success/', 'checkout'], ['/customer/account/login/', 'account'],

@@ -19,17 +19,15 @@ export function isProductType(type: unknown): boolean {
  * top-level array, or inside `@graph`.
  */
 export function findProductNode(json: unknown, depth = 0): Record<string, unknown> | undefined {
-  if (depth > 3 || typeof json !== 'object' || json === null) return undefined
+  if (depth > 3 || !json || typeof json !== 'object') return undefined
   if (Array.isArray(json)) {
-    for (let i = 0; i < json.length && i < MAX_NODES; i++) {
-      const found = findProductNode(json[i], depth + 1)
+    for (const item of json.slice(0, MAX_NODES)) {
+      const found = findProductNode(item, depth + 1)
       if (found) return found
     }
     return undefined
   }
   const node = json as Record<string, unknown>
-  const type = node['@type']
-  const types = Array.isArray(type) ? type : [type]
-  if (types.some(isProductType)) return node
+  if ([node['@type']].flat().some(isProductType)) return node
   return node['@graph'] === undefined ? undefined : findProductNode(node['@graph'], depth + 1)
 }

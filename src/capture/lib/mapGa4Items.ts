@@ -11,13 +11,13 @@ import { toId } from './toId'
 export function mapGa4Items(items: unknown): unknown {
   if (!Array.isArray(items) || items.length > MAX_ITEMS) return items
   return items.map((item) =>
-    typeof item === 'object' && item !== null
-      ? {
-          productId: toId(prop(item, 'item_id') ?? prop(item, 'id') ?? prop(item, 'item_name')),
-          quantity: toAmount(prop(item, 'quantity')),
-          price: toAmount(prop(item, 'price')),
-          category: prop(item, 'item_category'),
-        }
+    typeof item === 'object' && item
+      ? toLine(prop(item, 'item_id') ?? prop(item, 'id') ?? prop(item, 'item_name'), prop(item, 'quantity'), prop(item, 'price'), prop(item, 'item_category'))
       : item,
   )
+}
+
+/** A Seglet line item of a GA4 item's or a Shopify variant's fields: a numeric id as a string, numeric strings as numbers. */
+export function toLine(productId: unknown, quantity: unknown, price: unknown, category: unknown) {
+  return { productId: toId(productId), quantity: toAmount(quantity), price: toAmount(price), category }
 }

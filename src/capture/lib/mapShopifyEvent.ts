@@ -1,6 +1,6 @@
 import type { normalizeUrl } from '../../events/lib/normalizeUrl'
 import type { PageType } from '../../events/types'
-import { mapShopifyLineItems } from './mapShopifyLineItems'
+import { mapShopifyLineItems, mapShopifyVariant } from './mapShopifyLineItems'
 import { prop } from './prop'
 import { toAmount } from './toAmount'
 import { toCurrency } from './toCurrency'
@@ -36,7 +36,6 @@ export const SHOPIFY_EVENT_NAMES = [
  */
 export function mapShopifyEvent(event: unknown, pageTypeOf: (url: string) => PageType, normalize: typeof normalizeUrl): unknown[] | null {
   const name = prop(event, 'name')
-  if (typeof name !== 'string' || !(SHOPIFY_EVENT_NAMES as readonly string[]).includes(name)) return null
   const data = prop(event, 'data')
   switch (name) {
     case 'page_viewed':
@@ -49,42 +48,33 @@ export function mapShopifyEvent(event: unknown, pageTypeOf: (url: string) => Pag
     }
     case 'product_viewed': {
       const variant = prop(data, 'productVariant')
-      const product = prop(variant, 'product')
-      const price = prop(variant, 'price')
-      return [{
-        type: 'product_view',
-        productId: toId(prop(product, 'id') ?? prop(variant, 'id')),
-        price: toAmount(prop(price, 'amount')),
-        currency: toCurrency(prop(price, 'currencyCode')),
-        category: prop(product, 'type'),
-      }]
+      return [{ type: 'product_view', ...mapShopifyVariant(variant), currency: toCurrency(prop(prop(variant, 'price'), 'currencyCode')) }]
     }
     case 'product_added_to_cart': {
       const line = prop(data, 'cartLine')
       const merchandise = prop(line, 'merchandise')
-      const price = prop(merchandise, 'price')
       return [{
         type: 'add_to_cart',
-        productId: toId(prop(prop(merchandise, 'product'), 'id') ?? prop(merchandise, 'id')),
-        quantity: toAmount(prop(line, 'quantity')),
-        price: toAmount(prop(price, 'amount')),
-        currency: toCurrency(prop(price, 'currencyCode') ?? prop(prop(prop(line, 'cost'), 'totalAmount'), 'currencyCode')),
+        ...mapShopifyVariant(merchandise, prop(line, 'quantity')),
+        currency: toCurrency(prop(prop(merchandise, 'price'), 'currencyCode') ?? prop(prop(prop(line, 'cost'), 'totalAmount'), 'currencyCode')),
       }]
     }
     case 'checkout_started':
     case 'checkout_completed': {
       const checkout = prop(data, 'checkout')
       const total = prop(checkout, 'totalPrice')
-      const common = {
+      // A started checkout has no order yet: validation leaves out the order id its token would give.
+      return [{
+        type: name === 'checkout_started' ? 'begin_checkout' : 'purchase',
+        orderId: toId(prop(prop(checkout, 'order'), 'id') ?? prop(checkout, 'token')),
         value: toAmount(prop(total, 'amount')),
         currency: toCurrency(prop(checkout, 'currencyCode') ?? prop(total, 'currencyCode')),
         items: mapShopifyLineItems(prop(checkout, 'lineItems')),
-      }
-      if (name === 'checkout_started') return [{ type: 'begin_checkout', ...common }]
-      const orderId = toId(prop(prop(checkout, 'order'), 'id') ?? prop(checkout, 'token'))
-      return [{ type: 'purchase', orderId, ...common }]
+      }]
     }
-    default:
+    case 'search_submitted':
       return [{ type: 'search', query: prop(prop(data, 'searchResult'), 'query') }]
   }
+  // Another name (one of SHOPIFY_EVENT_NAMES' siblings, or none): nothing Seglet records.
+  return null
 }

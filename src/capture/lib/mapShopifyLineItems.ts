@@ -1,7 +1,6 @@
 import { MAX_ITEMS } from '../../events/limits'
 import { prop } from './prop'
-import { toAmount } from './toAmount'
-import { toId } from './toId'
+import { toLine } from './mapGa4Items'
 
 /**
  * Shopify checkout `lineItems` → Seglet line items: the product id (else the variant id), `quantity`, the
@@ -9,15 +8,15 @@ import { toId } from './toId'
  */
 export function mapShopifyLineItems(lineItems: unknown): unknown {
   if (!Array.isArray(lineItems) || lineItems.length > MAX_ITEMS) return lineItems
-  return lineItems.map((line) => {
-    if (typeof line !== 'object' || line === null) return line
-    const variant = prop(line, 'variant')
-    const product = prop(variant, 'product')
-    return {
-      productId: toId(prop(product, 'id') ?? prop(variant, 'id')),
-      quantity: toAmount(prop(line, 'quantity')),
-      price: toAmount(prop(prop(variant, 'price'), 'amount')),
-      category: prop(product, 'type'),
-    }
-  })
+  return lineItems.map((line) => (typeof line === 'object' && line ? mapShopifyVariant(prop(line, 'variant'), prop(line, 'quantity')) : line))
+}
+
+/**
+ * A Shopify `ProductVariant` (a line item's `variant`, a cart line's `merchandise`, `product_viewed`'s
+ * `productVariant`) → a Seglet line: the product's id (else the variant's), `quantity`, its price and the
+ * product's type as the category.
+ */
+export function mapShopifyVariant(variant: unknown, quantity?: unknown) {
+  const product = prop(variant, 'product')
+  return toLine(prop(product, 'id') ?? prop(variant, 'id'), quantity, prop(prop(variant, 'price'), 'amount'), prop(product, 'type'))
 }

@@ -17,15 +17,15 @@ export interface JsonLdProduct {
 
 /**
  * Reads the first schema.org `Product` from the page's `<script type="application/ld+json">` blocks: the id
- * (`sku`, then `productID`, `productGroupID`, `@id`), price and currency from `offers` (a `ProductGroup` without
+ * (`sku`, then `productID`, `productGroupID`, `@id`, `url`: a theme that prints neither SKU nor `@id` for a product
+ * without a SKU, as Shopify's Dawn did before its version 15, still names it by its address), price and currency from `offers` (a `ProductGroup` without
  * offers of its own, as Shopify's `structured_data` prints a product with variants: its first variant's), and
  * `category`.
  * Returns `undefined` when the page has none. Unparseable blocks are skipped: they are the page's own business.
  */
 export function readJsonLdProduct(doc: Document): JsonLdProduct | undefined {
-  const scripts = doc.querySelectorAll('script[type="application/ld+json"]')
-  for (let i = 0; i < scripts.length && i < MAX_SCRIPTS; i++) {
-    const text = scripts[i].textContent
+  for (const script of [...doc.querySelectorAll('script[type="application/ld+json"]')].slice(0, MAX_SCRIPTS)) {
+    const text = script.textContent
     if (!text || text.length > MAX_JSON_LD_LENGTH) continue
     let json: unknown
     try {
@@ -36,14 +36,9 @@ export function readJsonLdProduct(doc: Document): JsonLdProduct | undefined {
     const node = findProductNode(json)
     if (!node) continue
     const product: JsonLdProduct = readOffer(node.offers ?? prop(prop(node.hasVariant, '0'), 'offers'))
-    for (const key of ['sku', 'productID', 'productGroupID', '@id']) {
-      const id = toId(node[key])
-      if (typeof id === 'string' && id.trim() !== '') {
-        product.productId = id.trim()
-        break
-      }
-    }
-    const category = Array.isArray(node.category) ? node.category[0] : node.category
+    const id = ['sku', 'productID', 'productGroupID', '@id', 'url'].map((key) => toId(node[key])).find((id) => typeof id === 'string' && id.trim())
+    if (id) product.productId = (id as string).trim()
+    const category = [node.category].flat()[0]
     if (typeof category === 'string' && category.trim() !== '') product.category = category.trim()
     return product
   }

@@ -5,13 +5,12 @@ import { toCurrency } from './toCurrency'
 /**
  * Price and currency from schema.org `offers`: an `Offer`, an `AggregateOffer` (its `lowPrice`), an `Offer` with
  * a price range (its `minPrice`, as BigCommerce's Cornerstone theme prints it), an array of them (the first),
- * or a `priceSpecification`. Unusable values are left out.
+ * or a `priceSpecification` (of a list, the first that is not the crossed-out `ListPrice` or `StrikethroughPrice`
+ * of a product on sale, which WooCommerce 9.5 and 9.6 printed before the sale price). Unusable values are left out.
  */
 export function readOffer(offers: unknown): { price?: number; currency?: string } {
-  const offer = Array.isArray(offers) ? offers[0] : offers
-  const spec = Array.isArray(prop(offer, 'priceSpecification'))
-    ? (prop(offer, 'priceSpecification') as unknown[])[0]
-    : prop(offer, 'priceSpecification')
+  const offer = [offers].flat()[0]
+  const spec = [prop(offer, 'priceSpecification')].flat().find((spec) => !/(List|Strikethrough)Price$/.test(prop(spec, 'priceType') as string))
   const price = toAmount(prop(offer, 'price') ?? prop(offer, 'lowPrice') ?? prop(offer, 'minPrice') ?? prop(spec, 'price'))
   const currency = toCurrency(prop(offer, 'priceCurrency') ?? prop(spec, 'priceCurrency'))
   const out: { price?: number; currency?: string } = {}
