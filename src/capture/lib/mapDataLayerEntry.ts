@@ -68,7 +68,8 @@ export function mapDataLayerEntry(
       // push the post id, its JSON-LD the SKU), and the currency the entry lacks. Before the JSON-LD is there, the
       // JSON-LD takes the id of this one (readPageProduct).
       const page = pageViews ? readJsonLdProduct(document) : undefined
-      if (!page && typeof item?.productId == 'string') early = { ...item, url: document.URL }
+      // Only where the capture records page views (a page, not a training export read in Node).
+      if (pageViews && !page && typeof item?.productId == 'string') early = { ...item, url: document.URL }
       const same: JsonLdProduct = page && (page.price ?? item?.price) === (item?.price ?? page.price) ? page : {}
       return [{ ...item, type: 'product_view', productId: same.productId ?? item?.productId, currency: currency ?? same.currency }]
     }
