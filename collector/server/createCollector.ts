@@ -295,7 +295,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
       await writeFileAtomic(join(dir, name), file.text)
       // The table the pointer named until now is marked as replaced now (its time): it is kept that long from
       // here, not from when it was written, which may be longer ago than pages rendered a minute ago may use it.
-      const previous = await readPointedFile(dir)
+      const previous = (await readPointer(dir))?.file
       if (previous !== undefined && previous !== name) {
         const time = new Date()
         await utimes(join(dir, previous), time, time).catch(() => undefined)
@@ -335,7 +335,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     const own = pageStats
     if (own === undefined || options.pageStatsDir === undefined) return own
     const pointer = await readPointer(options.pageStatsDir)
-    if (pointer === undefined || pointer.integrity === own.integrity) return own
+    if (pointer?.integrity === undefined || pointer.integrity === own.integrity) return own
     if (adopted?.integrity === pointer.integrity) return adopted
     const text = await readFile(join(options.pageStatsDir, pointer.file), 'utf8').catch(() => undefined)
     if (text === undefined || `sha256-${createHash('sha256').update(text).digest('base64')}` !== pointer.integrity) return own
@@ -680,22 +680,15 @@ const TEMPORARY_NAME = /^page-stats(?:-[0-9a-f]{64}\.json|\.current\.json|\.json
 /** A temporary file untouched this long is left by a write that died: a write under way takes seconds at most. */
 const STALE_TEMPORARY_MS = 3_600_000
 
-/** The table `page-stats.current.json` in `dir` names, if it can be read. */
-async function readPointedFile(dir: string): Promise<string | undefined> {
+/**
+ * `page-stats.current.json` in `dir`: the table it names, if it can be read, with that table's integrity when the
+ * pointer gives one.
+ */
+async function readPointer(dir: string): Promise<{ file: string; integrity?: string } | undefined> {
   try {
-    const file: unknown = JSON.parse(await readFile(join(dir, PAGE_STATS_POINTER), 'utf8'))?.file
-    return typeof file === 'string' && TABLE_NAME.test(file) ? file : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/** `page-stats.current.json` in `dir`: the table it names and that table's integrity, if it can be read. */
-async function readPointer(dir: string): Promise<{ file: string; integrity: string } | undefined> {
-  try {
-    const pointer: unknown = JSON.parse(await readFile(join(dir, PAGE_STATS_POINTER), 'utf8'))
-    const { file, integrity } = (pointer ?? {}) as { file?: unknown; integrity?: unknown }
-    return typeof file === 'string' && TABLE_NAME.test(file) && typeof integrity === 'string' ? { file, integrity } : undefined
+    const { file, integrity } = (JSON.parse(await readFile(join(dir, PAGE_STATS_POINTER), 'utf8')) ?? {}) as { file?: unknown; integrity?: unknown }
+    if (typeof file !== 'string' || !TABLE_NAME.test(file)) return undefined
+    return typeof integrity === 'string' ? { file, integrity } : { file }
   } catch {
     return undefined
   }
@@ -708,7 +701,7 @@ async function readPointer(dir: string): Promise<{ file: string; integrity: stri
  * {@link STALE_TEMPORARY_MS} ago; a write under way, or another program's files, are left alone.
  */
 async function pruneOldTables(dir: string, current: string, time: number, keepMs: number): Promise<void> {
-  const pointed = await readPointedFile(dir)
+  const pointed = (await readPointer(dir))?.file
   for (const name of await readdir(dir)) {
     if (TEMPORARY_NAME.test(name)) {
       const info = await stat(join(dir, name)).catch(() => undefined)
