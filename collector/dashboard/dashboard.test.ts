@@ -232,6 +232,7 @@ describe('dashboard', () => {
     const doc = { ...insightsOf(0), from: '2026-11-27', to: '2026-11-29' }
     await draw(doc, charts)
     expect(document.getElementById('download')!.hidden).toBe(true)
+    expect(document.getElementById('download-format-label')!.hidden).toBe(true)
     expect(document.getElementById('regenerate')!.hidden).toBe(true)
     expect(document.getElementById('regenerate-none')!.hidden).toBe(false)
     expect(document.getElementById('regenerate-none')!.textContent).toMatch(/once reports arrive/)
@@ -1373,8 +1374,8 @@ describe('dashboard: the tables\' names', () => {
   })
 })
 
-/** RFC 4180: fields split by commas, rows by CRLF, a quoted field's `""` one quote. */
-function parseCsv(text: string): string[][] {
+/** RFC 4180: fields split by commas (or `separator`), rows by CRLF, a quoted field's `""` one quote. */
+function parseCsv(text: string, separator = ','): string[][] {
   const rows: string[][] = []
   let row: string[] = []
   let field = ''
@@ -1386,7 +1387,7 @@ function parseCsv(text: string): string[][] {
       else if (c === '"') quoted = false
       else field += c
     } else if (c === '"') quoted = true
-    else if (c === ',') row.push(field), (field = '')
+    else if (c === separator) row.push(field), (field = '')
     else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++
     else field += c
   }
@@ -1394,8 +1395,11 @@ function parseCsv(text: string): string[][] {
   return rows
 }
 
-/** Draws `doc`, clicks the download button and gives the file it made: its name and its text. */
-async function downloaded(doc: unknown): Promise<{ name: string; text: string; type: string }> {
+/**
+ * Draws `doc`, clicks the download button (with `format` picked beside it: `point` or `comma`) and gives the file it
+ * made: its name and its text.
+ */
+async function downloaded(doc: unknown, format?: 'point' | 'comma'): Promise<{ name: string; text: string; type: string }> {
   const blobs: Blob[] = []
   vi.stubGlobal('URL', Object.assign(Object.create(URL), { createObjectURL: (blob: Blob) => (blobs.push(blob), `blob:test/${blobs.length}`), revokeObjectURL: () => {} }))
   const names: string[] = []
@@ -1406,6 +1410,7 @@ async function downloaded(doc: unknown): Promise<{ name: string; text: string; t
     await draw(doc)
     const button = document.getElementById('download') as HTMLButtonElement
     expect(button.hidden).toBe(false)
+    if (format) (document.getElementById('download-format') as HTMLSelectElement).value = format
     button.click()
     await vi.waitFor(() => expect(names).toHaveLength(1))
     // jsdom's Blob has no text(): read as a browser before it had one.
@@ -1482,6 +1487,39 @@ describe('dashboard: downloading the figures', () => {
     for (const field of rows.flat()) if (/^[=+\-@\t\r]/.test(field)) expect(field, field).toMatch(/^-\d+(\.\d+)?(e-\d+)?$/)
     // A negative lift stays a number, not text.
     expect(rows.find((r) => r[0] === 'holdout' && r[3] === 'lift (treatment − holdout)')!.slice(4, 7)).toEqual(['-0.0123', '-0.0301', '0.0055'])
+  })
+
+  it('gives the same figures with decimal commas and semicolons for a spreadsheet set to a language that writes 0,5, when picked', async () => {
+    const doc = insightsOf(4000) as unknown as { segmentNames: string[]; insights: { segments: { leaf: number | null }[]; lift: { difference: object } } }
+    doc.segmentNames = ['Big; loyal, "returning"', 'Plain']
+    doc.insights.segments = doc.segmentNames.map((_, leaf) => ({ ...doc.insights.segments[0]!, leaf }))
+    doc.insights.lift.difference = { value: -0.0123, low: -0.0301, high: 0.0055, enough: true }
+    const plain = await downloaded(doc)
+    // A reader whose browser writes 0.5 (this test's) gets points and commas unless they pick otherwise.
+    const select = document.getElementById('download-format') as HTMLSelectElement
+    expect(select.value).toBe('point')
+    expect(select.labels![0]!.hidden).toBe(false)
+    const comma = await downloaded(doc, 'comma')
+    expect(comma.name).toBe(plain.name)
+    expect(comma.text.startsWith('\uFEFF')).toBe(true)
+    const a = parseCsv(plain.text.slice(1))
+    const b = parseCsv(comma.text.slice(1), ';')
+    expect(b).toHaveLength(a.length)
+    // Cell for cell the same: each number with a decimal comma in place of its point, every other field as it was.
+    let decimals = 0
+    for (const [i, row] of a.entries()) {
+      expect(b[i], row.join(',')).toHaveLength(row.length)
+      for (const [j, field] of row.entries()) {
+        const number = /^-?\d+(\.\d+)?(e[-+]\d+)?$/.test(field) && a[0]![j] !== 'day'
+        if (number && field.includes('.')) decimals++
+        expect(b[i]![j], `${a[0]![j]}: ${field}`).toBe(number ? field.replace('.', ',') : field)
+      }
+    }
+    expect(decimals).toBeGreaterThan(20)
+    expect(b.find((r) => r[0] === 'holdout' && r[3] === 'lift (treatment − holdout)')!.slice(4, 7)).toEqual(['-0,0123', '-0,0301', '0,0055'])
+    // A text with a separator of either file is quoted in both, so a reader that guesses the separator splits no label.
+    for (const { text } of [plain, comma]) expect(text).toContain('"Big; loyal, ""returning"""')
+    expect(b.filter((r) => r[2] === 'Big; loyal, "returning"').length).toBeGreaterThan(0)
   })
 
   it('names in each row the pack its figures are of, so two downloads of one window before and after a retrain are told apart', async () => {

@@ -1,5 +1,6 @@
 // The collector's dashboard read in a browser set to another language: figures in the reader's number format, and,
 // where the reader's digits are Arabic-Indic (ar-EG), in Latin digits, which the page's English lays out in order.
+import { readFile } from 'node:fs/promises'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDashboardServer, type DashboardServer } from './dashboardServer'
@@ -67,5 +68,32 @@ describe('the dashboard in the reader\'s language', () => {
     const english = await openIn('en-US')
     expect(english.reports).toBe('1,200')
     expect(english.share).toMatch(/^\d+\.\d%/)
+  })
+
+  /** The download's format picked for a reader of `locale`, and the file the button then saves. */
+  async function downloadIn(locale: string) {
+    const context = await browser.newContext({ locale, acceptDownloads: true })
+    const page = await context.newPage()
+    await page.goto(`${base}/seglet/dashboard`)
+    await page.waitForFunction(() => !(document.getElementById('download') as HTMLButtonElement).hidden)
+    const format = await page.locator('#download-format').inputValue()
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')])
+    const text = await readFile((await download.path())!, 'utf8')
+    await context.close()
+    return { format, lines: text.replace(/^\uFEFF/, '').split('\r\n') }
+  }
+
+  it('downloads the figures as a spreadsheet set to the reader\'s language reads a CSV: semicolons and 0,5 in German and French', async () => {
+    for (const locale of ['de-DE', 'fr-FR']) {
+      const { format, lines } = await downloadIn(locale)
+      expect(format, locale).toBe('comma')
+      expect(lines[0]).toBe('section;day;name;measure;estimate;low;high;status;pack;epsilon;id')
+      const share = lines.find((l) => l.startsWith('segments;;') && l.includes(';share of sessions;'))!
+      expect(share, locale).toMatch(/;share of sessions;0,\d+;0,\d+;0,\d+;;/)
+    }
+    const { format, lines } = await downloadIn('en-US')
+    expect(format).toBe('point')
+    expect(lines[0]).toBe('section,day,name,measure,estimate,low,high,status,pack,epsilon,id')
+    expect(lines.find((l) => l.startsWith('segments,,') && l.includes(',share of sessions,'))).toMatch(/,share of sessions,0\.\d+,0\.\d+,0\.\d+,,/)
   })
 })

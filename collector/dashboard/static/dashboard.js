@@ -925,17 +925,32 @@
   }
 
   /**
-   * One CSV field (RFC 4180): a number as a plain number (a point for decimals, 6 significant digits), a text quoted
-   * where it holds a comma, a quote or a line break. A text a spreadsheet would run as a formula (a segment label or
-   * page key starting with =, +, -, @, a tab or a carriage return) starts with an apostrophe, and stays text.
+   * One CSV field (RFC 4180): a number as a plain number (6 significant digits, a point for decimals, or with
+   * `comma` a comma: 0,5), a text quoted where it holds a comma, a semicolon, a quote or a line break. A text a
+   * spreadsheet would run as a formula (a segment label or page key starting with =, +, -, @, a tab or a carriage
+   * return) starts with an apostrophe, and stays text.
    */
-  const csvField = (x) => {
-    if (typeof x === 'number') return Number.isFinite(x) ? String(Number(x.toPrecision(6))) : ''
+  const csvField = (x, comma) => {
+    if (typeof x === 'number') {
+      if (!Number.isFinite(x)) return ''
+      const plain = String(Number(x.toPrecision(6)))
+      return comma ? plain.replace('.', ',') : plain
+    }
     if (x === null || x === undefined) return ''
     const text = /^[=+\-@\t\r]/.test(String(x)) ? `'${x}` : String(x)
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+    return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
   }
-  const csvOf = (rows) => rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n'
+  /**
+   * The rows as a CSV: comma-separated with decimal points, or (`comma`) semicolon-separated with decimal commas,
+   * as a spreadsheet set to a language that writes 0,5 (German, French, Spanish, Italian, Dutch, …) reads a CSV it
+   * opens: Excel splits it at the system's list separator, a semicolon there, and reads 0.5 as text or a date.
+   */
+  const csvOf = (rows, comma) => rows.map((row) => row.map((x) => csvField(x, comma)).join(comma ? ';' : ',')).join('\r\n') + '\r\n'
+
+  // The file's format: decimal commas where the reader's browser writes numbers so (its language's spreadsheets
+  // expect them), decimal points otherwise; the reader can pick the other beside the button.
+  const csvFormat = document.getElementById('download-format')
+  csvFormat.value = decimal(0.5, 1).includes(',') ? 'comma' : 'point'
 
   /**
    * The figures the dashboard shows, one estimate a row (section, UTC day for a daily one, name, measure, estimate,
@@ -948,7 +963,7 @@
   // The CSV's names of the two figures counted among each session's last 12 keyed pages.
   const PAGE_VIEWS_MEASURE = "page views per session (of each session's last 12 keyed pages)"
   const VIEW_SHARE_MEASURE = "share of views (of each session's last 12 keyed pages)"
-  function figuresCsv(doc) {
+  function figuresCsv(doc, comma = false) {
     const unit = (x) => Math.min(1, Math.max(0, x))
     const signed = (x) => Math.min(1, Math.max(-1, x))
     const positive = (x) => Math.max(0, x)
@@ -1023,7 +1038,7 @@
       said('training', t.network, 'held-out answers the check needs', '', t.minCheckAnswers)
       said('training', t.network, 'retrain now', t.status === 'ready' ? 'ready' : `not yet: ${t.reason}`)
     }
-    return csvOf(rows)
+    return csvOf(rows, comma)
   }
 
   /**
@@ -1157,6 +1172,7 @@
     shown = doc
     // Without reports there is nothing to download, and a rewrite would publish no page: neither is offered.
     document.getElementById('download').hidden = doc.reports === 0
+    document.getElementById('download-format-label').hidden = doc.reports === 0
     regenerate.hidden = doc.reports === 0
     document.getElementById('regenerate-none').hidden = doc.reports > 0
     markStale(false)
@@ -1242,7 +1258,7 @@
   let shown = null
   document.getElementById('download').addEventListener('click', () => {
     if (!shown) return
-    const url = URL.createObjectURL(new Blob(['\uFEFF', figuresCsv(shown)], { type: 'text/csv;charset=utf-8' }))
+    const url = URL.createObjectURL(new Blob(['\uFEFF', figuresCsv(shown, csvFormat.value === 'comma')], { type: 'text/csv;charset=utf-8' }))
     const link = el('a', { href: url, download: figuresFileName(shown), hidden: '' })
     document.body.append(link)
     link.click()
