@@ -12,10 +12,11 @@ import { createReportEstimator } from './estimates/createReportEstimator'
 import { createIngest } from './ingest/createIngest'
 import { utcDay } from './lib/utcDay'
 import { readPageKeyLists } from './server/pageKeyLists'
-import { reestimate } from './server/reestimate'
+import { PAGE_KEYS_SETTING, reestimate } from './server/reestimate'
 import { migrate } from './storage/migrate'
 import { openDatabase } from './storage/openDatabase'
 import { readSums } from './storage/readSums'
+import { readSetting } from './storage/settings'
 import { fillDisk } from './testing/fillDisk'
 import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from './testing/reports'
 import { publishPacks } from './packs/publishPacks'
@@ -324,6 +325,51 @@ it('decodes against its page keys within the hour the reports a process still on
     }
   })
 }, 300_000)
+
+describe.each(DATABASE_TARGETS)('page keys on $name', (target) => {
+  it('keeps the keys the database was last started with when started without --page-keys, decoding nothing again; --page-keys \'\' sets none', async () => {
+    await inTempDir(async (dir) => {
+      const location = target.name === 'embedded' ? join(dir, 'db') : await target.location()
+      const keys = TEST_PAGE_KEYS.slice(0, 4)
+      // A shop's database: its sums of yesterday's reports decoded against its keys.
+      const day = utcDay(Date.now() - 86_400_000)
+      const db = await openDatabase(location)
+      try {
+        const estimator = createReportEstimator({ pageKeys: keys })
+        await migrate(db)
+        await reestimate(db, estimator, keys)
+        const ingest = createIngest(db, estimator)
+        await Promise.all(reportBodies(60, { day, seed: 52 }).map((b, i) => ingest.submit(`k${i}`, b)))
+        await ingest.close()
+      } finally {
+        await db.close()
+      }
+      const startOn = async (args: string[]) => {
+        const { errors, stop, stopped, logged } = await startServing(['--database', location, '--port', '0', '--page-stats-dir', join(dir, 'public'), ...args])
+        await stopServing(stop, stopped)
+        expect(errors).toEqual([])
+        vi.restoreAllMocks()
+        const after = await openDatabase(location)
+        try {
+          return { logged, stored: JSON.parse((await readSetting(after, PAGE_KEYS_SETTING))!) as string[] }
+        } finally {
+          await after.close()
+        }
+      }
+      // Started without its options (a trial, or a restart that lost them): the same keys, nothing decoded again.
+      const kept = await startOn([])
+      expect(kept.stored).toEqual(keys)
+      expect(kept.logged).toContain('seglet collector: page keys: the 4 this database was last started with (--page-keys to change them)')
+      expect(kept.logged.filter((line) => line.includes('re-estimated'))).toEqual([])
+      // Asked for none: the day is decoded again against none.
+      const none = await startOn(['--page-keys', ''])
+      expect(none.stored).toEqual([])
+      expect(none.logged).toContain('seglet collector: page keys changed; re-estimated 1 days from their raw reports')
+      // With none stored, a start without the option keeps none, and says nothing of keys.
+      expect((await startOn([])).logged.filter((line) => line.startsWith('seglet collector: page keys'))).toEqual([])
+    })
+  }, 300_000)
+})
 
 it('answers on 127.0.0.1 for loopback names and those of --allowed-host only, and for any with --trust-proxy', async () => {
   await inTempDir(async (dir) => {

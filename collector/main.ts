@@ -15,7 +15,7 @@ import { createCollectorServer, type CollectorServer } from './server/createColl
 import { createCollector, DASHBOARD_PATH, HEALTH_PATH, PAGE_STATS_PATH, REPORTS_PATH } from './server/createCollector'
 import { migrate } from './storage/migrate'
 import { SECURITY_HEADER_LIST } from './server/securityHeaders'
-import { reestimate } from './server/reestimate'
+import { PAGE_KEYS_SETTING, reestimate } from './server/reestimate'
 import { openDatabase } from './storage/openDatabase'
 import type { Database } from './storage/types'
 import { retrainCommand } from './learn/retrainCommand'
@@ -26,7 +26,7 @@ import { addUpBodies } from './ingest/addUpBodies'
 import { fileProblem } from './lib/fileProblem'
 import { isDiskFull } from './lib/isDiskFull'
 import { makeFolder } from './lib/makeFolder'
-import { RAW_RETENTION_SETTING, writeSetting } from './storage/settings'
+import { RAW_RETENTION_SETTING, readSetting, writeSetting } from './storage/settings'
 
 export { KEEP_ALIVE_MS, STOP_IDLE_MS } from './server/createCollectorServer'
 
@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
   let estimator
   try {
     args = parseCollectorArgs(argv, (path) => readFileSync(path, 'utf8'))
-    estimator = createReportEstimator({ pageKeys: args.pageKeys, valuePages: args.valuePages, minReports: args.minReports, packs: [...shippedPacks(), ...args.knownPacks] })
+    estimator = estimatorOf(args, args.pageKeys ?? [])
   } catch (error) {
     if (!isSegletError(error)) throw error
     console.error(`seglet collector: ${error.field === 'pageKeys' ? '--page-keys: ' : ''}${error.message}`)
@@ -96,6 +96,20 @@ export async function main(argv: string[]): Promise<number> {
     process.off('SIGTERM', stop)
     if (temporary) await rm(temporary, { recursive: true, force: true })
   }
+}
+
+/** The estimator of the command line's options, decoding page answers against `pageKeys`. */
+const estimatorOf = (args: CollectorArgs, pageKeys: readonly string[]) =>
+  createReportEstimator({ pageKeys: [...pageKeys], valuePages: args.valuePages, minReports: args.minReports, packs: [...shippedPacks(), ...args.knownPacks] })
+
+/**
+ * The page keys a start without `--page-keys` keeps: those the database's sums are decoded against (the last a
+ * collector started on it with), so that a collector started on a shop's database to try something, or restarted
+ * without its options, does not decode every kept report again against no keys. None on a new database.
+ */
+async function storedPageKeys(db: Database): Promise<string[]> {
+  const stored = await readSetting(db, PAGE_KEYS_SETTING)
+  return stored === undefined ? [] : (JSON.parse(stored) as string[])
 }
 
 /** Why a port could not be taken, in plain words and what to do; the system's own message for anything else. */
@@ -156,6 +170,8 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     return 1
   }
   let db: Database | undefined
+  // The keys page answers are decoded against: those given, else those the database holds (read once it is open).
+  let pageKeys: readonly string[] = args.pageKeys ?? []
   try {
     db = await openDatabase(args.database, { onLockWait: (message) => console.error(`seglet collector: ${message}`) })
     const open = db
@@ -169,9 +185,16 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     await migrate(starting)
     // The retention in force, for every summing pass on this database: a retrain, another process.
     await writeSetting(starting, RAW_RETENTION_SETTING, String(args.rawRetentionDays))
+    if (args.pageKeys === undefined) {
+      pageKeys = await storedPageKeys(starting)
+      if (pageKeys.length > 0) {
+        estimator = estimatorOf(args, pageKeys)
+        console.log(`seglet collector: page keys: the ${pageKeys.length} this database was last started with (--page-keys to change them)`)
+      }
+    }
     // Reports a previous run stored but had not yet added to the sums (it stopped in between).
     await sumPending(starting, (bodies) => addUpBodies(estimator, bodies))
-    const days = await reestimate(starting, estimator, args.pageKeys)
+    const days = await reestimate(starting, estimator, pageKeys)
     if (days.length > 0) console.log(`seglet collector: page keys changed; re-estimated ${days.length} days from their raw reports`)
   } catch (error) {
     if (stopping()) return stoppedStarting(() => db?.close() ?? Promise.resolve())
@@ -226,7 +249,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
   // decoded against this one's, when they are the keys in force; then the raw reports past the retention go.
   let hourly: Promise<void> | undefined
   const hourlyJob = async () => {
-    await reestimate(db, estimator, args.pageKeys, { catchUp: true })
+    await reestimate(db, estimator, pageKeys, { catchUp: true })
     await collector.purge()
   }
   const timers = [

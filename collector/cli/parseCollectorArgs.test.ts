@@ -15,7 +15,7 @@ const noFile = () => {
 describe('the collector command line', () => {
   it('has defaults that listen on loopback with the embedded store', () => {
     const args = parseCollectorArgs([], noFile)
-    expect(args).toMatchObject({ host: '127.0.0.1', port: COLLECTOR_DEFAULTS.port, database: COLLECTOR_DEFAULTS.database, epsilon: 2, pageKeys: [], minReports: 100, maxReportsPerDay: 200_000, maxNewPacksPerDay: 10, maxConnections: 1_000, healthTimeoutMs: 2_000, reportTimeoutMs: 10_000, readTimeoutMs: 20_000 })
+    expect(args).toMatchObject({ host: '127.0.0.1', port: COLLECTOR_DEFAULTS.port, database: COLLECTOR_DEFAULTS.database, epsilon: 2, pageKeys: undefined, minReports: 100, maxReportsPerDay: 200_000, maxNewPacksPerDay: 10, maxConnections: 1_000, healthTimeoutMs: 2_000, reportTimeoutMs: 10_000, readTimeoutMs: 20_000 })
   })
 
   it('reads every option', () => {
@@ -30,6 +30,9 @@ describe('the collector command line', () => {
     // A file's comment lines are not keys; a list on the command line has no comments.
     expect(parseCollectorArgs(['--page-keys', '@keys.txt'], () => '# the shop\'s pages\nhome\n  # products\nproduct/mug\n').pageKeys).toEqual(['home', 'product/mug'])
     expect(parseCollectorArgs(['--page-keys', 'home,#cart'], noFile).pageKeys).toEqual(['home', '#cart'])
+    // Given empty: none, which is not the same as not given (the collector then keeps the database's).
+    expect(parseCollectorArgs(['--page-keys', ''], noFile).pageKeys).toEqual([])
+    expect(parseCollectorArgs(['--page-keys='], noFile).pageKeys).toEqual([])
   })
 
   it('reads the currency of the shop\'s order values as an ISO 4217 code, and says so of anything else', () => {

@@ -24,7 +24,11 @@ export interface CollectorArgs {
   database: string
   rawRetentionDays: number
   epsilon: number
-  pageKeys: string[]
+  /**
+   * The candidate page keys given (`--page-keys`; `[]` for `--page-keys ''`), or `undefined` without the option: the
+   * collector then keeps those its database was last started with.
+   */
+  pageKeys: string[] | undefined
   valuePages: number
   windowDays: number
   rateLimit: number
@@ -98,7 +102,8 @@ Options:
                              memory: for a throwaway one, or postgres://user:password@host/db
   --raw-retention-days N     days raw reports are kept for a re-estimate; then only daily sums (default ${COLLECTOR_DEFAULTS.rawRetentionDays})
   --epsilon E                the ε reports must carry, the one the shop's pages configure (default ${COLLECTOR_DEFAULTS.epsilon})
-  --page-keys KEYS|@FILE     candidate page keys, comma-separated, or a file with one per line
+  --page-keys KEYS|@FILE     candidate page keys, comma-separated, or a file with one per line (default: those
+                             the database was last started with; '' for none)
   --value-pages N            how many of the most viewed candidate pages the page-value question asks about
                              (default ${COLLECTOR_DEFAULTS.valuePages}; fewer pages, each answered more often)
   --window-days N            days the insights and page statistics cover (default ${COLLECTOR_DEFAULTS.windowDays})
@@ -279,8 +284,8 @@ function toAllowedOrigin(origin: string): string {
   throw new CollectorError('collector_option', `--allowed-origin must be an origin like https://shop.example, not "${origin}"`, '--allowed-origin')
 }
 
-function parsePageKeys(raw: string | undefined, readFile: (path: string) => string): string[] {
-  if (raw === undefined) return []
+function parsePageKeys(raw: string | undefined, readFile: (path: string) => string): string[] | undefined {
+  if (raw === undefined) return undefined
   let list: string
   if (raw.startsWith('@')) {
     try {
