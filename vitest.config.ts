@@ -8,6 +8,10 @@ import { defineConfig } from 'vitest/config'
 const pglite = JSON.parse(readFileSync(new URL('./node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')) as { version: string }
 const embeddedTemplate = fileURLToPath(new URL(`./.build/test/embedded-store-pglite-${pglite.version}.tgz`, import.meta.url))
 
+// The workers (child processes) take this locale whatever the machine's: the tests read figures as an English-language
+// machine writes them (1,200, 0.5), and on a machine set to German or French 25 of the dashboard's failed.
+process.env.LC_ALL = 'en_US.UTF-8'
+
 export default defineConfig({
   // The bindings import `seglet` as an app does; in the tests that is the source.
   resolve: { alias: [{ find: /^seglet$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }] },
