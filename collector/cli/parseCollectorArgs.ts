@@ -107,7 +107,8 @@ Options:
   --value-pages N            how many of the most viewed candidate pages the page-value question asks about
                              (default ${COLLECTOR_DEFAULTS.valuePages}; fewer pages, each answered more often)
   --window-days N            days the insights and page statistics cover (default ${COLLECTOR_DEFAULTS.windowDays})
-  --rate-limit N             reports per minute one client address (IPv6: its /64) may send (default ${COLLECTOR_DEFAULTS.rateLimit})
+  --rate-limit N             reports per minute one client address (IPv6: its /64) may send (default ${COLLECTOR_DEFAULTS.rateLimit});
+                             an IPv6 /56 4 times as many, a /48 16 times (so with --rate-burst)
   --rate-burst N             reports one client address may send at once (default ${COLLECTOR_DEFAULTS.rateBurst})
   --max-reports-per-day N    reports stored per UTC day; past it, 503 until midnight (default ${COLLECTOR_DEFAULTS.maxReportsPerDay})
   --max-new-packs-per-day N  pack ids the daily sums do not hold yet, and which are neither shipped,

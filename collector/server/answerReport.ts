@@ -1,7 +1,6 @@
 import type { Ingest } from '../ingest/createIngest'
-import type { RateLimiter } from '../ingest/createRateLimiter'
+import type { ClientLimiter } from '../ingest/createClientLimiter'
 import { isCrossSite } from '../ingest/isCrossSite'
-import { rateLimitKey } from '../ingest/rateLimitKey'
 import { readBody } from '../ingest/readBody'
 import { READ_REPORT_VERSIONS } from '../../src/reports/schema'
 
@@ -69,7 +68,7 @@ export interface AnswerReportOptions {
  * @example
  * const answer = await answerReport(request, ingest, limiter, { allowedOrigins: [] })
  */
-export async function answerReport(request: ReportRequest, ingest: Ingest, limiter: RateLimiter, options: AnswerReportOptions = {}): Promise<ReportAnswer> {
+export async function answerReport(request: ReportRequest, ingest: Ingest, limiter: ClientLimiter, options: AnswerReportOptions = {}): Promise<ReportAnswer> {
   const { header, client } = request
   if (isCrossSite(header, options.allowedOrigins ?? [])) return { status: 403, code: 'cross_site' }
   const [type, ...parameters] = (header('content-type') ?? '').toLowerCase().split(';')
@@ -79,8 +78,7 @@ export async function answerReport(request: ReportRequest, ingest: Ingest, limit
   // The body is read as it came: a compressed one would be refused as unreadable, and one only labelled so stored.
   const encoding = (header('content-encoding') ?? '').trim().toLowerCase()
   if (encoding !== '' && encoding !== 'identity') return { status: 415, code: 'content_encoding' }
-  const bucket = rateLimitKey(client)
-  if (!limiter.take(bucket)) return { status: 429, code: 'rate_limited', retryAfter: limiter.retryAfter(bucket) }
+  if (!limiter.take(client)) return { status: 429, code: 'rate_limited', retryAfter: limiter.retryAfter(client) }
   const text = await readBody(request.body, header('content-length'), options.maxBodyBytes ?? 512)
   if (text === 'too_large') return { status: 413, code: 'report_too_large' }
   if (text === 'unreadable') return { status: 400, code: 'body_unreadable' }

@@ -900,6 +900,26 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(await countReports(db)).toBe(8)
   })
 
+  it('rate-limits one IPv6 customer\'s many /64 networks together: its /56 at 4 times a /64\'s burst, its /48 at 16 times', async () => {
+    const collector = make({ rateLimit: { perMinute: 60, burst: 1 } })
+    // Every address below is used once: a body sent again from another address is no replay.
+    const bodies = reportBodies(320, { day: DAY, seed: 15 })
+    let next = 0
+    const taken = async (addresses: string[]) => {
+      let count = 0
+      for (const address of addresses) if ((await post(collector, bodies[next++]!, { address })).status === 202) count++
+      return count
+    }
+    // A home connection's /56: a report from each of its 256 /64s at once, each within its own /64's burst.
+    expect(await taken(Array.from({ length: 256 }, (_, i) => `2001:db8:1:${(0x200 + i).toString(16)}::1`))).toBe(4)
+    // A business's /48, or a range whose /56s are other customers: each /56 within its own 4, up to the /48's 16.
+    expect(await taken(Array.from({ length: 20 }, (_, i) => `2001:db8:2:${(i * 0x100).toString(16)}::1`))).toBe(16)
+    // Shoppers of other ranges (other /48s) are each served, and so is every IPv4 client.
+    expect(await taken(Array.from({ length: 20 }, (_, i) => `2001:db8:${(0x100 + i).toString(16)}:1::1`))).toBe(20)
+    expect(await taken(Array.from({ length: 20 }, (_, i) => `198.51.100.${i + 1}`))).toBe(20)
+    expect(await countReports(db)).toBe(4 + 16 + 20 + 20)
+  })
+
   it('answers 409 to a replay and 4xx to garbage, changing nothing', async () => {
     const collector = make()
     const [body] = reportBodies(1, { day: DAY, seed: 6 })

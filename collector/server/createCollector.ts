@@ -8,7 +8,7 @@ import { dashboardAsset } from '../dashboard/dashboardAsset'
 import { pageStatsFile, type PageStatsFile } from '../estimates/pageStatsFile'
 import type { Estimator } from '../estimates/types'
 import { createIngest, type Ingest, type PackContext, type StorageTrouble } from '../ingest/createIngest'
-import { createRateLimiter } from '../ingest/createRateLimiter'
+import { createClientLimiter } from '../ingest/createClientLimiter'
 import { isCrossSite } from '../ingest/isCrossSite'
 import { addDays } from '../lib/addDays'
 import { writeFileAtomic } from '../lib/writeFileAtomic'
@@ -247,7 +247,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
   const anyHost = allowedHosts.includes('*')
   const onRequestError = options.onRequestError ?? logRequestError
   const keepTablesMs = (options.pageStatsKeepDays ?? DEFAULT_PAGE_STATS_KEEP_DAYS) * 86_400_000
-  const limiter = createRateLimiter({ ...options.rateLimit, now })
+  const limiter = createClientLimiter({ ...options.rateLimit, now })
   const ingest = createIngest(db, estimator, {
     rawRetentionDays,
     epsilons: [epsilon],
