@@ -11,7 +11,7 @@ font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:14px
 .panel:focus{outline:none}
 .head{display:flex;align-items:center;justify-content:space-between;gap:8px}
 h2{font-size:16px;font-weight:600;margin:0}
-h3{font-size:12px;font-weight:600;margin:14px 0 4px;text-transform:uppercase;letter-spacing:.04em;color:#555}
+h3{font-size:13px;font-weight:600;margin:14px 0 4px;color:#555}
 p{margin:2px 0}
 .name{font-size:15px;font-weight:600;margin-top:10px}
 .muted{color:#555}

@@ -80,6 +80,16 @@ describe('the transparency panel, by keyboard and screen reader', () => {
     expect(lang).toEqual({ en: true, de: false })
   })
 
+  it('shows its section headings as written, not in capitals a screen reader may spell out letter by letter', async () => {
+    const page = await h.newPage()
+    await openPanelByKeyboard(page, h.baseUrl)
+    const headings = await page.evaluate(() =>
+      Array.from(document.querySelector('seglet-panel')!.shadowRoot!.querySelectorAll('h3'), (h) => ({ text: h.textContent, transform: getComputedStyle(h).textTransform })),
+    )
+    expect(headings.length).toBeGreaterThan(1)
+    for (const heading of headings) expect(heading, heading.text ?? '').toMatchObject({ transform: 'none' })
+  })
+
   it('gives the focus to a control the shopper can see when the page removed the opener while the panel was open', async () => {
     const page = await h.newPage()
     await openPanelByKeyboard(page, h.baseUrl)
