@@ -135,7 +135,8 @@ export function createWriteQueue(
     )
   }
 
-  const settled = () => Promise.all(pendingWrites).then(() => {})
+  /** Resolves once every write begun so far has ended (only awaited: its value is of no use). */
+  const settled = () => Promise.all(pendingWrites)
 
   /** Queues `events` again, unless a newer copy of the record is queued. */
   const requeue = (events: Iterable<StoredEvent>) => {
@@ -143,7 +144,7 @@ export function createWriteQueue(
   }
 
   /** Hands one slice of what is queued to a transaction — synchronously when the database is open. */
-  const writeSlice = (prune: boolean): Promise<void> => {
+  const writeSlice = (prune: boolean): Promise<unknown> => {
     const leaving = hiding || isHidden()
     // Producers first (the page's visible time so far), so what they add is in this write: the flush their
     // enqueue schedules is cancelled below. A hidden page's writes (each enqueue is written in a microtask)
@@ -151,7 +152,7 @@ export function createWriteQueue(
     if (queued.size && !leaving) callAll(writeListeners, false, 'beforeWrite')
     cancelScheduledFlush?.()
     cancelScheduledFlush = undefined
-    if (queued.size === 0) return settled()
+    if (!queued.size) return settled()
     // A long queue goes in slices, a task each, so no write keeps the page busy; the page that is going
     // away may get no other task, so everything goes at once then.
     const batch: StoredEvent[] = []
@@ -162,7 +163,7 @@ export function createWriteQueue(
       inflight.set(id, event)
     }
     // Retention once, after the last slice.
-    prune &&= queued.size === 0
+    prune &&= !queued.size
     const { db, state } = connection
     const write =
       db && state === 'open'
@@ -219,7 +220,15 @@ export function createWriteQueue(
   // From the start, not from the first enqueue: the hide-time beforeWrite(true) call is what asks the capture for
   // its last engagement, and a page view still waiting for the bridges' code, on a page with nothing queued yet.
   // Shown again: what a hidden page could not write (to a database it deleted) is written, also with no new event.
-  const removeHideListeners = addHideListeners(onHide, () => queued.size && scheduleFlush())
+  // So is what is still being written, and flushes no longer wait for those writes: Firefox commits a transaction
+  // begun as the page goes into the back/forward cache but never tells the restored page that it ended, which left
+  // every later flush() waiting and reads taking that write's copy of a record over the newer one stored. Writing it
+  // again (`put`, by id, after the first write on the same store) duplicates nothing.
+  const removeHideListeners = addHideListeners(onHide, () => {
+    pendingWrites.clear()
+    requeue(inflight.values())
+    scheduleFlush()
+  })
 
   return {
     enqueue(event) {
@@ -230,7 +239,7 @@ export function createWriteQueue(
       }
       // Replacing a queued record costs no work; a new one is counted against the page's volume limit.
       if (!queued.has(event.id) && !allow()) {
-        if (dropped++ === 0) {
+        if (!dropped++) {
           report(new SegletError('events_dropped', `Over ${maxEventsPerSecond}/s: more events are dropped`))
         }
         return

@@ -372,6 +372,33 @@ describe('when it flushes', () => {
     expect((await rawEvents()).map((e) => [e.id, e.ts])).toEqual([['view-1', t0 + 1]])
   })
 
+  it('shown again after a hide-time write that never reported its end (Firefox, back/forward cache): flushes resolve, reads are current', async () => {
+    // Firefox commits a transaction begun as the page goes into the back/forward cache, but the restored page
+    // never gets its complete event.
+    const store = open({ flushDelayMs: 60_000 })
+    await store.getEvents()
+    const engagement = (visibleMs: number) => ({ type: 'engagement', url: '/', pageType: 'home', visibleMs, id: 'eng-1', ts: Date.now() }) as StoredEvent
+    store.enqueue(pageView({ id: 'view-1' }))
+    store.enqueue(engagement(500))
+    const transaction = IDBDatabase.prototype.transaction
+    const silenced = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args) {
+      const tx = transaction.apply(this, args as Parameters<IDBDatabase['transaction']>)
+      Object.defineProperty(tx, 'oncomplete', { set() {}, configurable: true })
+      return tx
+    })
+    window.dispatchEvent(new Event('pagehide'))
+    silenced.mockRestore()
+    await new Promise((r) => setTimeout(r, 20))
+    expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['eng-1', 'view-1'])
+    // Restored: the page is shown again, its visible time goes on.
+    document.dispatchEvent(new Event('visibilitychange'))
+    store.enqueue(engagement(900))
+    const flushed = await Promise.race([store.flush().then(() => 'flushed'), new Promise((r) => setTimeout(() => r('still waiting'), 1_000))])
+    expect(flushed).toBe('flushed')
+    expect((await store.getEvents()).find((e) => e.id === 'eng-1')).toMatchObject({ visibleMs: 900 })
+    expect((await rawEvents()).map((e) => e.id).sort()).toEqual(['eng-1', 'view-1'])
+  })
+
   it('flushes when the page becomes hidden, not when it becomes visible', async () => {
     const store = open()
     await store.getEvents()
