@@ -16,6 +16,7 @@ export const PROJECTS = [
   'tsconfig.json',
   'tsconfig.test.json',
   'test/browser/tsconfig.json',
+  'test/firefox/tsconfig.json',
   'test/unit/tsconfig.json',
   'collector/tsconfig.json',
   'collector/tsconfig.test.json',

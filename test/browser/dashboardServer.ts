@@ -20,8 +20,14 @@ export interface DashboardServer {
   close(): Promise<void>
 }
 
-/** Starts it (the collector's clock at noon UTC on 30 November 2026); `close()` stops all of it. */
-export async function startDashboardServer(count: number): Promise<DashboardServer> {
+/**
+ * Starts it (the collector's clock at noon UTC on 30 November 2026); `close()` stops all of it. `browser: false`
+ * starts no Chromium (the Firefox tests bring their own browser); `now` replaces the collector's clock.
+ */
+export async function startDashboardServer(
+  count: number,
+  { browser: withBrowser = true, now = () => Date.parse('2026-11-30T12:00:00Z') }: { browser?: boolean; now?: () => number } = {},
+): Promise<DashboardServer> {
   const db = await DATABASE_TARGETS[0]!.open()
   let collector: ReturnType<typeof createCollector> | undefined
   let server: Server | undefined
@@ -34,13 +40,13 @@ export async function startDashboardServer(count: number): Promise<DashboardServ
   }
   try {
     await migrate(db)
-    collector = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => Date.parse('2026-11-30T12:00:00Z') })
+    collector = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now })
     expect(await postReports(collector.app as never, reportBodies(count, { day: '2026-11-29', seed: 3 }))).toEqual(Array(count).fill(202))
     const listening = createServer(collector.listener)
     server = listening
     await new Promise<void>((ready) => listening.listen(0, '127.0.0.1', ready))
-    browser = await launchBrowser()
-    return { db, browser, base: `http://127.0.0.1:${(listening.address() as AddressInfo).port}`, close }
+    if (withBrowser) browser = await launchBrowser()
+    return { db, browser: browser as Browser, base: `http://127.0.0.1:${(listening.address() as AddressInfo).port}`, close }
   } catch (error) {
     await close()
     throw error
