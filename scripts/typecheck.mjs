@@ -17,6 +17,7 @@ export const PROJECTS = [
   'tsconfig.test.json',
   'test/browser/tsconfig.json',
   'test/firefox/tsconfig.json',
+  'test/webkit/tsconfig.json',
   'test/unit/tsconfig.json',
   'collector/tsconfig.json',
   'collector/tsconfig.test.json',
