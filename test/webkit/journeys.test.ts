@@ -311,7 +311,8 @@ describe.skipIf(!!missing)('WebKit', () => {
     const panel = await readPanel(page)
     expect(panel.role).toBe('dialog')
     expect(panel.buttons).toEqual(expect.arrayContaining(['Forget me', 'Export my data']))
-    expect(panel.events).toBe(exported.events.length)
+    // The panel reads the store after it opens.
+    await expect.poll(async () => (await readPanel(page)).events, { timeout: 10_000 }).toBe(exported.events.length)
     await session.evaluate(() => (window as unknown as W).Seglet.forget())
     expect(await databaseNames(page)).toEqual([])
     await expectClean(session)
