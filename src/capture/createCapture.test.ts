@@ -16,7 +16,7 @@ let stops: Array<() => void>
 function setup(options: CaptureOptions = {}) {
   const capture = createCapture({ enqueue: (e) => events.push(e), onError: (e) => errors.push(e), options })
   // The capture has no hide listener: the store's calls engagement(true) (its hide-time beforeWrite).
-  stops.push(() => capture.stop(), addHideListeners(() => capture.engagement(true)))
+  stops.push(() => capture.stop(), addHideListeners(() => capture.engagement(true), () => {}))
   return capture
 }
 const strip = ({ id: _id, ts: _ts, ...rest }: StoredEvent) => rest

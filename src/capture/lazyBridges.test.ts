@@ -18,7 +18,7 @@ function setup(options: CaptureOptions = {}) {
   const loader = () => new Promise<Bridges>((resolve, reject) => ((arrive = resolve), (fail = reject)))
   const capture = createCaptureWith({ enqueue: (e) => events.push(e), onError: (e) => errors.push(e), options }, loader)
   // The capture has no hide listener: the store's calls engagement(true) (its hide-time beforeWrite).
-  stops.push(() => capture.stop(), addHideListeners(() => capture.engagement(true)))
+  stops.push(() => capture.stop(), addHideListeners(() => capture.engagement(true), () => {}))
   capture.start()
   return capture
 }
@@ -192,7 +192,7 @@ describe('a page left while its view waits for the bridges part', () => {
     history.replaceState(null, '', '/p/mug')
     document.head.innerHTML = '<meta name="seglet:page-type" content="product"><meta name="seglet:page-stats" content="bounce=0.25">'
     const capture = createCaptureWith({ enqueue: (e) => events.push(e), onError: (e) => errors.push(e) }, () => new Promise<Bridges>(() => {}))
-    const removeStoreListener = addHideListeners(() => capture.engagement(true))
+    const removeStoreListener = addHideListeners(() => capture.engagement(true), () => {})
     stops.push(removeStoreListener, () => capture.stop())
     capture.start()
     await vi.advanceTimersByTimeAsync(1000)
@@ -227,7 +227,7 @@ describe('a page with page views off', () => {
       { enqueue: (e) => events.push(e), onError: (e) => errors.push(e), options: { pageViews: false } },
       () => (loads++, new Promise<Bridges>(() => {})),
     )
-    stops.push(() => capture.stop(), addHideListeners(() => capture.engagement(true)))
+    stops.push(() => capture.stop(), addHideListeners(() => capture.engagement(true), () => {}))
     capture.start()
     return () => loads
   }

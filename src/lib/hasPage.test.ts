@@ -7,7 +7,7 @@ describe('hasPage', () => {
   it('is false without window and document (server rendering, Node), and what needs a page then does nothing', () => {
     expect(hasPage()).toBe(false)
     const flush = vi.fn()
-    expect(() => addHideListeners(flush)()).not.toThrow()
+    expect(() => addHideListeners(flush, flush)()).not.toThrow()
     expect(flush).not.toHaveBeenCalled()
   })
 

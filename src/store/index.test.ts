@@ -372,6 +372,15 @@ describe('when it flushes', () => {
     expect((await rawEvents()).map((e) => [e.id, e.ts])).toEqual([['view-1', t0 + 1]])
   })
 
+  it('writes what is queued at beforeunload, which WebKit fires before it suspends the page it leaves at pagehide', async () => {
+    const store = open({ flushDelayMs: 60_000 })
+    await store.getEvents()
+    store.enqueue(pageView({ id: 'view-1' }))
+    window.dispatchEvent(new Event('beforeunload'))
+    await new Promise((r) => setTimeout(r, 20))
+    expect((await rawEvents()).map((e) => e.id)).toEqual(['view-1'])
+  })
+
   it('shown again after a hide-time write that never reported its end (Firefox, back/forward cache): flushes resolve, reads are current', async () => {
     // Firefox commits a transaction begun as the page goes into the back/forward cache, but the restored page
     // never gets its complete event.

@@ -30,8 +30,8 @@ export function putEvents(db: IDBDatabase, events: readonly StoredEvent[]): Prom
 
 function commitNow(tx: IDBTransaction): void {
   try {
-    tx.commit?.()
+    tx.commit()
   } catch {
-    // Already committing or aborted: the transaction's end reports how it ended.
+    // Already committing or aborted, or a browser without commit(): the transaction's end reports how it ended.
   }
 }
