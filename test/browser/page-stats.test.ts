@@ -61,7 +61,8 @@ describe('page statistics from the meta tag, script tag', () => {
     // "Privacy"): on a starved CPU, Chromium dropped 2 of 24 such writes the page had issued and committed.
     await page.addInitScript(() => {
       let left = false
-      addEventListener('pagehide', () => (left = true))
+      // Being left: from `beforeunload` (the store writes then too, before WebKit would suspend the page) to `pagehide`.
+      for (const type of ['beforeunload', 'pagehide']) addEventListener(type, () => (left = true), true)
       const put = IDBObjectStore.prototype.put
       IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
         const event = args[0] as { type?: string; url?: string; stats?: unknown }
@@ -90,7 +91,7 @@ describe('page statistics from the meta tag, script tag', () => {
     await page.goto(tagPage() + '&page=2')
     await waitForSeglet(page)
     await page.evaluate(() => (window as unknown as { Seglet: { flush(): Promise<void> } }).Seglet.flush())
-    // The first page wrote its page view, without the statistics, as it was left: at pagehide, in that task.
+    // The first page wrote its page view, without the statistics, as it was left: at beforeunload, in that task.
     expect(JSON.parse((await page.evaluate(() => localStorage.getItem('test:put-as-left'))) ?? '[]')).toEqual([['1', null]])
     const views = async () => (await readDb(page)).events.filter((e) => e.type === 'page_view').map((e) => [new URL(String(e.url), 'http://x').searchParams.get('page'), e.stats])
     await expect.poll(async () => (await views()).filter(([p]) => p === '2')).toEqual([['2', { bounceRate: 0.25 }]])
