@@ -15,7 +15,7 @@ import { createCollectorServer, type CollectorServer } from './server/createColl
 import { createCollector, DASHBOARD_PATH, HEALTH_PATH, PAGE_STATS_PATH, REPORTS_PATH } from './server/createCollector'
 import { migrate } from './storage/migrate'
 import { SECURITY_HEADER_LIST } from './server/securityHeaders'
-import { PAGE_KEYS_SETTING, reestimate } from './server/reestimate'
+import { readPageKeys, reestimate } from './server/reestimate'
 import { openDatabase } from './storage/openDatabase'
 import type { Database } from './storage/types'
 import { retrainCommand } from './learn/retrainCommand'
@@ -26,7 +26,7 @@ import { addUpBodies } from './ingest/addUpBodies'
 import { fileProblem } from './lib/fileProblem'
 import { isDiskFull } from './lib/isDiskFull'
 import { makeFolder } from './lib/makeFolder'
-import { RAW_RETENTION_SETTING, readSetting, writeSetting } from './storage/settings'
+import { RAW_RETENTION_SETTING, writeSetting } from './storage/settings'
 
 export { KEEP_ALIVE_MS, STOP_IDLE_MS } from './server/createCollectorServer'
 
@@ -102,16 +102,6 @@ export async function main(argv: string[]): Promise<number> {
 const estimatorOf = (args: CollectorArgs, pageKeys: readonly string[]) =>
   createReportEstimator({ pageKeys: [...pageKeys], valuePages: args.valuePages, minReports: args.minReports, packs: [...shippedPacks(), ...args.knownPacks] })
 
-/**
- * The page keys a start without `--page-keys` keeps: those the database's sums are decoded against (the last a
- * collector started on it with), so that a collector started on a shop's database to try something, or restarted
- * without its options, does not decode every kept report again against no keys. None on a new database.
- */
-async function storedPageKeys(db: Database): Promise<string[]> {
-  const stored = await readSetting(db, PAGE_KEYS_SETTING)
-  return stored === undefined ? [] : (JSON.parse(stored) as string[])
-}
-
 /** Why a port could not be taken, in plain words and what to do; the system's own message for anything else. */
 function listenProblem(error: NodeJS.ErrnoException, port: number): string {
   // The next port, or the one below the last (65535).
@@ -186,7 +176,7 @@ async function serve(args: CollectorArgs, estimator: Estimator<ParsedReport>, st
     // The retention in force, for every summing pass on this database: a retrain, another process.
     await writeSetting(starting, RAW_RETENTION_SETTING, String(args.rawRetentionDays))
     if (args.pageKeys === undefined) {
-      pageKeys = await storedPageKeys(starting)
+      pageKeys = await readPageKeys(starting)
       if (pageKeys.length > 0) {
         estimator = estimatorOf(args, pageKeys)
         console.log(`seglet collector: page keys: the ${pageKeys.length} this database was last started with (--page-keys to change them)`)

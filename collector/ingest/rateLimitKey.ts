@@ -3,20 +3,10 @@ import { isIPv6 } from 'node:net'
 const MAPPED_IPV4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i
 
 /**
- * The client a report counts against for the rate limit: an IPv4 address itself (also when a dual-stack socket
- * shows it as `::ffff:a.b.c.d`), and for IPv6 its /64 network. One host holds a whole /64 (privacy addresses
- * rotate within it), so keyed by the full address a single machine could send every report from a new one.
- *
- * @example
- * rateLimitKey('2001:db8:1:2::7') // '2001:db8:1:2::/64'
- */
-export function rateLimitKey(address: string): string {
-  return rateLimitKeys(address)[0]!
-}
-
-/**
- * Every bucket a report counts against, the narrowest first: an IPv4 address alone; for IPv6 its /64, then its /56
- * and /48, as one customer holds many /64s (a home connection's /56 is 256 of them, a business's /48 65,536).
+ * Every bucket a report counts against, the narrowest first: an IPv4 address itself (also when a dual-stack socket
+ * shows it as `::ffff:a.b.c.d`); for IPv6 its /64 (one host holds a whole /64: privacy addresses rotate within it, so
+ * keyed by the full address one machine could send every report from a new one), then its /56 and /48, as one
+ * customer holds many /64s (a home connection's /56 is 256 of them, a business's /48 65,536).
  *
  * @example
  * rateLimitKeys('2001:db8:1:2ab::7') // ['2001:db8:1:2ab::/64', '2001:db8:1:200::/56', '2001:db8:1::/48']

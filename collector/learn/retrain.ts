@@ -12,8 +12,7 @@ import { addDays } from '../lib/addDays'
 import { utcDay } from '../lib/utcDay'
 import { readSums } from '../storage/readSums'
 import { sumPending } from '../storage/sumPending'
-import { readSetting } from '../storage/settings'
-import { PAGE_KEYS_SETTING } from '../server/reestimate'
+import { readPageKeys } from '../server/reestimate'
 import type { Database, SumRow } from '../storage/types'
 import { heldOutCheck } from './heldOutCheck'
 
@@ -123,8 +122,7 @@ export function retrainVersion(network: string, day: string, taken: Iterable<str
 export async function retrain(db: Database, options: RetrainOptions): Promise<RetrainResult> {
   // Reports stored but not yet in the daily sums (a running collector sums them within seconds) count too, their
   // page answers decoded against the collector's page keys like the rest of the sums.
-  const pageKeys = await readSetting(db, PAGE_KEYS_SETTING)
-  const codec = createReportEstimator({ pageKeys: pageKeys === undefined ? [] : (JSON.parse(pageKeys) as string[]) })
+  const codec = createReportEstimator({ pageKeys: await readPageKeys(db) })
   await sumPending(db, (bodies) => addUpBodies(codec, bodies))
   const { pack } = options
   // Exactly its hundredths, as the pages send it and the sums are kept (0.3 × 6 + 0.2 is 1.9999999999999998).

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import type { IncomingMessage } from 'node:http'
 import { describe, expect, it } from 'vitest'
-import { rateLimitKey } from '../ingest/rateLimitKey'
+import { rateLimitKeys } from '../ingest/rateLimitKey'
 import { clientAddress } from './clientAddress'
 
 const request = { socket: { remoteAddress: '10.0.0.2' } } as unknown as IncomingMessage
@@ -21,7 +21,7 @@ describe('clientAddress behind the shop proxy', () => {
     expect(forwarded('198.51.100.1, 203.0.113.9:51234')).toBe('203.0.113.9')
     expect(forwarded('[2001:db8:1:2::7]:443')).toBe('2001:db8:1:2::7')
     expect(forwarded('[2001:db8:1:2::7]')).toBe('2001:db8:1:2::7')
-    expect(rateLimitKey(forwarded('[2001:db8:1:2::7]:443'))).toBe(rateLimitKey(forwarded('[2001:db8:1:2::8]:444')))
+    expect(rateLimitKeys(forwarded('[2001:db8:1:2::7]:443'))).toEqual(rateLimitKeys(forwarded('[2001:db8:1:2::8]:444')))
     expect(forwarded('203.0.113.9:51234')).toBe(forwarded('203.0.113.9:60001'))
   })
 

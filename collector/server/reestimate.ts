@@ -17,6 +17,15 @@ export const PAGE_KEYS_SETTING = 'sums.pageKeys'
 const SETTING = PAGE_KEYS_SETTING
 
 /**
+ * The page keys the stored sums are decoded against: the last a collector started on this database with (none on a
+ * new one). A collector started without `--page-keys` keeps them, and `retrain` decodes what is not yet summed by them.
+ */
+export async function readPageKeys(db: Database): Promise<string[]> {
+  const stored = await readSetting(db, SETTING)
+  return stored === undefined ? [] : (JSON.parse(stored) as string[])
+}
+
+/**
  * Re-adds the sums of every day whose raw reports are still kept, when the candidate page keys differ from the
  * ones the stored sums were decoded against (a shop added pages). Days whose raw reports are gone keep their
  * sums; a key they were not decoded against is then left out of estimates over them rather than guessed. So does
