@@ -23,6 +23,14 @@
 // blurs time. Per round, a heap snapshot of each page without an SDK, with Seglet and with GrowthBook; the
 // medians by group (code, bindings, objects, …); then, once per page, the functions each SDK ran while
 // the page loaded (CDP precise coverage: each of them was compiled). Writes reports/peers-heap.json.
+//
+// `--hint`: what the core's compile hint (`//# allFunctionsCalledOnLoad`, which has Chromium compile every
+// function of the file as it loads, not each function as it is first called) trades: both pages, without an SDK,
+// with Seglet, with the same core built without the hint (segletNoHint, its parts from dist/) and with
+// GrowthBook. Writes reports/peers-hint.json (or peers-hint-theme.json).
+// `--theme-script`: every page also runs an inline script of the shop's own before the SDK's tag (THEME_SCRIPT),
+// as a storefront's theme does: it touches the DOM first, so the Web API bindings that any script touching an
+// element pays for are the page's, not the SDK's. Writes reports/peers-theme.json (or peers-hint-theme.json).
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -31,7 +39,9 @@ import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
 import { startCoverage, takeCoverage, withOwnBytes } from './lib/coverage.mjs'
 import { diffSnapshots, summarizeSnapshot, takeHeapSnapshot } from './lib/heapSnapshot.mjs'
-import { CHROMIUM_ARGS, CHROMIUM_PATH, ORIGIN, PAGES, routePage, VARIANTS, versionOf, waitUntil } from './lib/peerPages.mjs'
+import { rollup } from 'rollup'
+import { scriptTagBuild } from '../scripts/script-tag-build.mjs'
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ORIGIN, PAGES, routePage, served, VARIANTS, versionOf, waitUntil } from './lib/peerPages.mjs'
 import { loadAverage, machine, parseArgs, summarize, writeReport } from './lib/stats.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -42,7 +52,24 @@ const STAY_MS = 7500
 const CALLS = 1000
 const BATCH = 100
 /** Which SDKs load on which page. */
-const PLAN = { product: ['none', 'seglet', 'growthbook', 'segment', 'posthog'], plain: ['none', 'seglet', 'growthbook'] }
+const PEER_PLAN = { product: ['none', 'seglet', 'growthbook', 'segment', 'posthog'], plain: ['none', 'seglet', 'growthbook'] }
+/** `--hint`: Seglet with and without its compile hint, and GrowthBook, on both pages. */
+const HINT_PLAN = { product: ['none', 'seglet', 'segletNoHint', 'growthbook'], plain: ['none', 'seglet', 'segletNoHint', 'growthbook'] }
+/**
+ * `--theme-script`: a storefront theme's first lines: it swaps the `no-js` class, finds its header and reads
+ * the browser and the page's address, as themes do before any SDK runs.
+ */
+export const THEME_SCRIPT =
+  "document.documentElement.className = document.documentElement.className.replace('no-js', 'js'); var header = document.querySelector('header'); window.theme = { touch: 'ontouchstart' in window, ua: navigator.userAgent, path: location.pathname, header: header }"
+
+/** The core without its compile hint, as the build would make it otherwise. */
+async function buildNoHintCore() {
+  const { input, output } = scriptTagBuild('src/script/index.ts', { compileHint: false })
+  const bundle = await rollup({ ...input, onwarn: () => {} })
+  const { code } = (await bundle.generate(output)).output[0]
+  await bundle.close()
+  return code
+}
 
 /**
  * The variants in the order round `round` loads them: rotated by one each round, so each variant loads first,
@@ -238,7 +265,11 @@ const summarized = (values) => {
 }
 
 /** Runs the rounds and the one-off checks, prints a table and writes reports/peers.json. */
-export async function runPeers({ rounds = 15 } = {}) {
+export async function runPeers({ rounds = 15, hint = false, themeScript = false } = {}) {
+  const PLAN = hint ? HINT_PLAN : PEER_PLAN
+  served.themeScript = themeScript ? THEME_SCRIPT : ''
+  if (hint) served.noHintCore = await buildNoHintCore()
+  const reportName = `peers${hint ? '-hint' : ''}${themeScript ? '-theme' : ''}.json`
   const profile = mkdtempSync(join(os.tmpdir(), 'seglet-peers-'))
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
   await context.addInitScript(observeLongWork)
@@ -259,7 +290,8 @@ export async function runPeers({ rounds = 15 } = {}) {
     }
     process.stdout.write('\n')
     // What holds the heap: one snapshot of each page without an SDK, with Seglet and with GrowthBook.
-    for (const [pageName, variants] of Object.entries({ product: ['none', 'seglet', 'growthbook'], plain: ['none', 'seglet'] })) {
+    const snapshotted = hint ? ['none', 'seglet', 'segletNoHint', 'growthbook'] : ['none', 'seglet', 'growthbook']
+    for (const [pageName, variants] of Object.entries({ product: snapshotted, plain: snapshotted.filter((v) => v !== 'growthbook') })) {
       const snaps = {}
       for (const variant of variants) snaps[variant] = (await visit(context, pageName, variant, offMachine, { snapshot: true })).heap
       heap[pageName] = Object.fromEntries(variants.slice(1).map((v) => [v, diffSnapshots(snaps.none, snaps[v])]))
@@ -299,32 +331,35 @@ export async function runPeers({ rounds = 15 } = {}) {
       }
     }
   }
-  const seglet = (pageName) => summary[pageName].seglet
-  const modelOnFirstVisit = Object.keys(PLAN).filter((p) => seglet(p).files.some((f) => f.path.includes('seglet-model')))
-  const goals = {
-    firstVisitJs: {
-      target: `≤ ${GOALS.firstVisitJsGzipBytes} B gzip`,
-      product: seglet('product').jsGzipBytes.max,
-      plain: seglet('plain').jsGzipBytes.max,
-      met: seglet('product').jsGzipBytes.max <= GOALS.firstVisitJsGzipBytes && seglet('plain').jsGzipBytes.max <= GOALS.firstVisitJsGzipBytes,
-      modelPartLoadedOn: modelOnFirstVisit,
-    },
-    firstVisitScriptTime: {
-      target: "script time added ≤ GrowthBook's in the same run (medians)",
-      product: { seglet: seglet('product').scriptMs.median, growthbook: summary.product.growthbook.scriptMs.median },
-      plain: { seglet: seglet('plain').scriptMs.median, growthbook: summary.plain.growthbook.scriptMs.median },
-      met: seglet('product').scriptMs.median <= summary.product.growthbook.scriptMs.median && seglet('plain').scriptMs.median <= summary.plain.growthbook.scriptMs.median,
-    },
-    firstVisitHeap: {
-      target: `≤ ${GOALS.firstVisitHeapBytes} B of JS heap added (median)`,
-      product: seglet('product').heapBytes.median,
-      plain: seglet('plain').heapBytes.median,
-      growthbookProduct: summary.product.growthbook.heapBytes.median,
-      met: seglet('product').heapBytes.median <= GOALS.firstVisitHeapBytes && seglet('plain').heapBytes.median <= GOALS.firstVisitHeapBytes,
-    },
+  const goalsOf = (variant) => {
+    const seglet = (pageName) => summary[pageName][variant]
+    const modelOnFirstVisit = Object.keys(PLAN).filter((p) => seglet(p).files.some((f) => f.path.includes('seglet-model')))
+    return {
+      firstVisitJs: {
+        target: `≤ ${GOALS.firstVisitJsGzipBytes} B gzip`,
+        product: seglet('product').jsGzipBytes.max,
+        plain: seglet('plain').jsGzipBytes.max,
+        met: seglet('product').jsGzipBytes.max <= GOALS.firstVisitJsGzipBytes && seglet('plain').jsGzipBytes.max <= GOALS.firstVisitJsGzipBytes,
+        modelPartLoadedOn: modelOnFirstVisit,
+      },
+      firstVisitScriptTime: {
+        target: "script time added ≤ GrowthBook's in the same run (medians)",
+        product: { seglet: seglet('product').scriptMs.median, growthbook: summary.product.growthbook.scriptMs.median },
+        plain: { seglet: seglet('plain').scriptMs.median, growthbook: summary.plain.growthbook.scriptMs.median },
+        met: seglet('product').scriptMs.median <= summary.product.growthbook.scriptMs.median && seglet('plain').scriptMs.median <= summary.plain.growthbook.scriptMs.median,
+      },
+      firstVisitHeap: {
+        target: `≤ ${GOALS.firstVisitHeapBytes} B of JS heap added (median)`,
+        product: seglet('product').heapBytes.median,
+        plain: seglet('plain').heapBytes.median,
+        growthbookProduct: summary.product.growthbook.heapBytes.median,
+        met: seglet('product').heapBytes.median <= GOALS.firstVisitHeapBytes && seglet('plain').heapBytes.median <= GOALS.firstVisitHeapBytes,
+      },
+    }
   }
+  const goals = goalsOf('seglet')
   const report = {
-    generated: 'by bench/peers.mjs (npm run bench:peers); do not edit',
+    generated: `by bench/peers.mjs (npm run bench:peers${hint ? ' -- --hint' : ''}${themeScript ? (hint ? ' --theme-script' : ' -- --theme-script') : ''}); do not edit`,
     machine: { ...machine(), loadAverage: { before: loadBefore, after: loadAverage() } },
     browser: browserVersion,
     rounds,
@@ -335,14 +370,16 @@ export async function runPeers({ rounds = 15 } = {}) {
       'First visits. scriptMs, taskMs and heapBytes are added to the same page without any SDK (paired within each round; n, median, p90, p99 over rounds). ' +
       'jsGzipBytes: gzip (level 9) of every JavaScript response the page received. sdkLongFrames: long animation frames (≥ 50 ms) in which the SDK’s own files ran a script, over all rounds. ' +
       'heapSnapshot: self sizes the SDK adds, by group (code = compiled functions; bindings = Web API templates; outside = not in the JS heap).',
+    ...(themeScript && { themeScript: THEME_SCRIPT }),
     goals,
+    ...(hint && { goalsWithoutHint: goalsOf('segletNoHint') }),
     summary,
     heapSnapshot: heap,
     firstVisitStay: stay,
   }
-  writeReport(ROOT, 'peers.json', report)
+  writeReport(ROOT, reportName, report)
   print(report)
-  console.log('\nWritten to reports/peers.json')
+  console.log(`\nWritten to reports/${reportName}`)
   return report
 }
 
@@ -381,9 +418,15 @@ function print(r) {
   for (const [pageName, s] of Object.entries(r.firstVisitStay)) {
     console.log(`\n  ${pageName} page, first visit staying ${s.stayMs / 1000} s: ${s.jsGzipBytes} B gzip of JavaScript (${s.files.map((f) => `${f.path.split('/').pop()} ${f.gzip} B${f.kind === 'script' ? '' : ` as ${f.kind}`}`).join(', ')})`)
   }
-  const g = r.goals
+  printGoals(r.goals, r.goalsWithoutHint ? 'Goals (first visit), Seglet as built (with its compile hint)' : 'Goals (first visit)')
+  if (r.goalsWithoutHint) printGoals(r.goalsWithoutHint, 'Goals (first visit), the core without its compile hint')
+  if (r.themeScript) console.log(`\n  Every page ran the theme's script first: ${r.themeScript}`)
+}
+
+function printGoals(g, title) {
+  const kb = (b) => `${(b / 1024).toFixed(1)}`
   const mark = (ok) => (ok ? 'met' : 'MISSED')
-  console.log('\n  Goals (first visit)')
+  console.log(`\n  ${title}`)
   console.log(`    JavaScript ${g.firstVisitJs.target}: product ${g.firstVisitJs.product} B, plain ${g.firstVisitJs.plain} B — ${mark(g.firstVisitJs.met)}; model part loaded on: ${g.firstVisitJs.modelPartLoadedOn.join(', ') || 'no page'}`)
   console.log(`    ${g.firstVisitScriptTime.target}: product ${g.firstVisitScriptTime.product.seglet.toFixed(1)} vs ${g.firstVisitScriptTime.product.growthbook.toFixed(1)} ms, plain ${g.firstVisitScriptTime.plain.seglet.toFixed(1)} vs ${g.firstVisitScriptTime.plain.growthbook.toFixed(1)} ms — ${mark(g.firstVisitScriptTime.met)}`)
   console.log(`    heap ${g.firstVisitHeap.target}: product ${kb(g.firstVisitHeap.product)} KB, plain ${kb(g.firstVisitHeap.plain)} KB (GrowthBook ${kb(g.firstVisitHeap.growthbookProduct)} KB) — ${mark(g.firstVisitHeap.met)}`)
@@ -393,5 +436,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = parseArgs()
   if (args.without !== undefined) throw new Error('--without is a flag of npm run bench (its journeys without Seglet), not of bench:peers')
   if (args.heapOnly) await runHeap({ rounds: args.rounds ?? (args.quick ? 2 : 5) })
-  else await runPeers({ rounds: args.rounds ?? (args.quick ? 2 : 15) })
+  else await runPeers({ rounds: args.rounds ?? (args.quick ? 2 : 15), hint: args.hint, themeScript: args.themeScript })
 }

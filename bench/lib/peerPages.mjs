@@ -36,6 +36,13 @@ export const VARIANTS = {
     ready: 'typeof window.Seglet?.track === "function" && document.documentElement.hasAttribute("data-seglet-segment")',
     files: /\/dist\/seglet/,
   },
+  // Seglet's core built without its compile hint (`npm run bench:peers -- --hint`), its parts from dist/.
+  segletNoHint: {
+    head: '<script src="/nohint/seglet.min.js" data-consent="granted" async></script>',
+    call: "Seglet.track({ type: 'product_view', productId: 'sku-' + i, price: 18.5, currency: 'EUR' })",
+    ready: 'typeof window.Seglet?.track === "function" && document.documentElement.hasAttribute("data-seglet-segment")',
+    files: /\/nohint\/seglet/,
+  },
   growthbook: {
     head: `<script async src="/vendor/growthbook/auto.min.js" data-api-host="${ORIGIN}/gb" data-client-key="sdk-bench"></script>`,
     call: "window._growthbook.logEvent('product_viewed', { productId: 'sku-' + i, price: 18.5 })",
@@ -57,9 +64,17 @@ export const VARIANTS = {
   },
 }
 
+/**
+ * What the pages serve besides their SDK, for the runs that change it: `themeScript`, an inline script of
+ * the shop's own before the SDK's tag on every page (a storefront theme's script, which touches the DOM and
+ * so pays for the Web API bindings an SDK would otherwise pay alone); `noHintCore`, the code of Seglet's
+ * core without its compile hint, served at /nohint/seglet.min.js.
+ */
+export const served = { themeScript: '', noHintCore: '' }
+
 const shell = (title, head, main) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} — Bench Books</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${head}</head><body><header><a href="/">Bench Books</a> <a href="/collections/fiction">Fiction</a> <a href="/cart">Cart</a></header>
+${served.themeScript ? `<script>${served.themeScript}</script>\n` : ''}${head}</head><body><header><a href="/">Bench Books</a> <a href="/collections/fiction">Fiction</a> <a href="/cart">Cart</a></header>
 <main>${main}<ul>${Array.from({ length: 30 }, (_, i) => `<li><a href="/products/p${i}">Book ${i}</a></li>`).join('')}</ul></main></body></html>`
 
 /** The pages, by path: what a shop's product page and an ordinary content page hold besides the SDK. */
@@ -92,6 +107,8 @@ export function answer(url, variant) {
     if (pathname === page.path) return { status: 200, contentType: 'text/html; charset=utf-8', body: page.html(VARIANTS[variant].head) }
   }
   if (pathname.startsWith('/dist/seglet')) return js(join(ROOT, pathname))
+  if (pathname === '/nohint/seglet.min.js' && served.noHintCore) return { status: 200, contentType: 'text/javascript; charset=utf-8', body: Buffer.from(served.noHintCore) }
+  if (pathname.startsWith('/nohint/seglet-')) return js(join(ROOT, 'dist', pathname.slice('/nohint/'.length)))
   if (pathname === '/vendor/growthbook/auto.min.js') return js(GROWTHBOOK)
   if (pathname.startsWith('/gb/api/features/')) return json({ status: 200, features: {}, experiments: [], dateUpdated: new Date().toISOString() })
   if (pathname.startsWith('/seg/analytics.js/v1/')) return js(join(SEGMENT_DIR, 'standalone.js'))

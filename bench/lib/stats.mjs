@@ -54,11 +54,13 @@ export const loadAverage = () => os.loadavg().map((l) => Math.round(l * 100) / 1
  * @returns {{ quick: boolean, heapOnly: boolean, rounds: number | undefined, without: number | undefined }}
  */
 export function parseArgs(argv = process.argv.slice(2)) {
-  const out = { quick: false, heapOnly: false, rounds: undefined, without: undefined }
+  const out = { quick: false, heapOnly: false, hint: false, themeScript: false, rounds: undefined, without: undefined }
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=')
     if (flag === '--quick') out.quick = true
     else if (flag === '--heap-only') out.heapOnly = true
+    else if (flag === '--hint') out.hint = true
+    else if (flag === '--theme-script') out.themeScript = true
     else if (flag === '--rounds') {
       const value = Number(inline ?? argv[++i])
       if (!Number.isInteger(value) || value < 1) throw new Error(`--rounds takes a whole number ≥ 1, got ${inline ?? argv[i]}`)
@@ -67,7 +69,7 @@ export function parseArgs(argv = process.argv.slice(2)) {
       const value = Number(inline ?? argv[++i])
       if (!Number.isInteger(value) || value < 0) throw new Error(`--without takes a whole number ≥ 0, got ${inline ?? argv[i]}`)
       out.without = value
-    } else throw new Error(`unknown flag ${argv[i]} (known: --rounds N, --without N, --quick, --heap-only)`)
+    } else throw new Error(`unknown flag ${argv[i]} (known: --rounds N, --without N, --quick, --heap-only, --hint, --theme-script)`)
   }
   return out
 }

@@ -2,9 +2,11 @@
 // The statistics every benchmark prints (bench/lib/stats.mjs): the figures in README.md and docs/performance.md.
 import { describe, expect, it } from 'vitest'
 // @ts-expect-error: plain ES module without types
-import { summarize } from '../../bench/lib/stats.mjs'
+import { parseArgs, summarize } from '../../bench/lib/stats.mjs'
 // @ts-expect-error: plain ES module without types
-import { inRoundOrder, summarizeFunctions } from '../../bench/peers.mjs'
+import { inRoundOrder, summarizeFunctions, THEME_SCRIPT } from '../../bench/peers.mjs'
+// @ts-expect-error: plain ES module without types
+import { answer, PAGES, served, VARIANTS } from '../../bench/lib/peerPages.mjs'
 
 describe('summarize', () => {
   it('gives the middle value of an odd count', () => {
@@ -54,6 +56,45 @@ describe('inRoundOrder', () => {
     for (const variant of variants) {
       const positions = rounds.map((order) => order.indexOf(variant))
       for (let p = 0; p < variants.length; p++) expect(positions.filter((x) => x === p)).toHaveLength(3)
+    }
+  })
+})
+
+describe('bench flags', () => {
+  it('reads --hint and --theme-script, and names the known flags for an unknown one', () => {
+    expect(parseArgs(['--hint', '--theme-script', '--rounds=4'])).toMatchObject({ hint: true, themeScript: true, rounds: 4 })
+    expect(parseArgs([])).toMatchObject({ hint: false, themeScript: false })
+    expect(() => parseArgs(['--hints'])).toThrow(/--hint, --theme-script/)
+  })
+})
+
+describe('the peer pages (bench:peers -- --hint --theme-script)', () => {
+  const url = (path: string) => new URL('http://127.0.0.1:41999' + path)
+  const text = (response: { body: string | Buffer }) => String(response.body)
+
+  it("run the theme's script before the SDK's tag only when asked, on every page", () => {
+    try {
+      for (const page of Object.values(PAGES) as Array<{ path: string }>) {
+        expect(text(answer(url(page.path), 'seglet'))).not.toContain(THEME_SCRIPT)
+        served.themeScript = THEME_SCRIPT
+        const html = text(answer(url(page.path), 'seglet'))
+        expect(html.indexOf(`<script>${THEME_SCRIPT}</script>`)).toBeGreaterThan(0)
+        expect(html.indexOf(THEME_SCRIPT)).toBeLessThan(html.indexOf(VARIANTS.seglet.head))
+        served.themeScript = ''
+      }
+    } finally {
+      served.themeScript = ''
+    }
+  })
+
+  it('serve the core without its hint at /nohint/, and its parts from dist/', () => {
+    try {
+      served.noHintCore = '(function(){})()'
+      expect(text(answer(url('/nohint/seglet.min.js'), 'segletNoHint'))).toBe('(function(){})()')
+      expect(VARIANTS.segletNoHint.files.test('/nohint/seglet-bridges.min.js')).toBe(true)
+      expect(VARIANTS.seglet.files.test('/nohint/seglet.min.js')).toBe(false)
+    } finally {
+      served.noHintCore = ''
     }
   })
 })
