@@ -526,6 +526,26 @@ describe('autocapture: engagement', () => {
     expect(ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)).toEqual([1000, 1500])
   })
 
+  it('a link that leaves the page where it is (mailto:, tel:, a download) fires beforeunload: the time so far is emitted and the clock goes on', () => {
+    setup({ scrollDepth: false }).start()
+    vi.advanceTimersByTime(1000)
+    // Chromium fires beforeunload for each of these links, and the page stays.
+    window.dispatchEvent(new Event('beforeunload'))
+    expect(ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)).toEqual([1000])
+    vi.advanceTimersByTime(2000)
+    window.dispatchEvent(new Event('pagehide'))
+    expect(ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)).toEqual([1000, 3000])
+    // A page that is then left: hidden, no more time.
+    setVisibility('hidden')
+    vi.advanceTimersByTime(5000)
+    window.dispatchEvent(new Event('beforeunload'))
+    vi.advanceTimersByTime(5000)
+    setVisibility('visible')
+    vi.advanceTimersByTime(500)
+    setVisibility('hidden')
+    expect(ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)).toEqual([1000, 3000, 3500])
+  })
+
   it('engagement(true) emits the page\'s time as pagehide would, and the pagehide after it adds nothing', () => {
     const capture = setup({ scrollDepth: false })
     capture.start()

@@ -153,6 +153,23 @@ describe('createSeglet', () => {
     expect(errors).toEqual([])
   })
 
+  it('a beforeunload that leaves the page where it is (a mailto:, tel: or download link) writes the time so far, and the clock goes on', async () => {
+    let now = Date.now()
+    vi.spyOn(Date, 'now').mockImplementation(() => now)
+    const { seglet, errors } = start({ capture: { scrollDepth: false, dataLayer: false } })
+    const engagements = async () => (await seglet.exportData()).events.filter((e) => e.type === 'engagement')
+    now += 2000
+    window.dispatchEvent(new Event('beforeunload'))
+    await seglet.flush()
+    expect(await engagements()).toMatchObject([{ visibleMs: 2000 }])
+    // The page stayed: its time goes on, and its pagehide writes it.
+    now += 3000
+    window.dispatchEvent(new Event('pagehide'))
+    await seglet.flush()
+    expect(await engagements()).toMatchObject([{ visibleMs: 5000 }])
+    expect(errors).toEqual([])
+  })
+
   it('starts cold, with the default segment, on too little evidence', async () => {
     const { seglet } = start()
     const decided = nextSegment(seglet)

@@ -102,3 +102,32 @@ describe('a hidden tab', () => {
     await page.close()
   })
 })
+
+describe('a link that leaves the page where it is', () => {
+  it('a mailto: link, for which Chromium fires beforeunload and keeps the page: the visible time written then, and it goes on', async () => {
+    const page = await h.newPage()
+    await page.goto(tagPage())
+    await waitForSeglet(page)
+    await flush(page)
+    await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<a id="write-to-us" href="mailto:shop@example.com">Write to us</a>'))
+    const left = page.evaluate(() => new Promise((fired) => addEventListener('beforeunload', () => fired(true), { once: true })))
+    await page.click('#write-to-us')
+    expect(await left).toBe(true)
+    const visibleMs = async () => {
+      await flush(page)
+      const records = (await readDb(page)).events.filter((e) => e.type === 'engagement') as unknown as { visibleMs: number }[]
+      expect(records).toHaveLength(1)
+      return records[0].visibleMs
+    }
+    const atClick = await visibleMs()
+    expect(page.url()).toBe(tagPage())
+    await pageTimers(page, 1500)
+    // A normal write (a tracked event) carries the page's time so far: 1.5 s more, not the time at the click.
+    await page.evaluate(() => (window as unknown as W).Seglet.track({ type: 'search', query: 'gift card' }))
+    expect((await visibleMs()) - atClick).toBeGreaterThanOrEqual(1400)
+    const t = await probes(page)
+    expect(t.errors).toEqual([])
+    expect(t.escaped).toEqual([])
+    await page.close()
+  })
+})

@@ -86,8 +86,12 @@ export function observeEngagement(
     if (doc.visibilityState === 'visible' && visibleSince === undefined) visibleSince = Date.now()
   }
 
-  // The clock starts again when the page is shown; the capture stops it with flush(true) when the page is hidden.
-  const unlisten = [listen(win, 'visibilitychange pageshow', onShow, true)]
+  // The clock starts again when the page is shown; the capture stops it with flush(true) when the page is hidden or
+  // left, which the store also asks for at `beforeunload`. A link that leaves the page where it is fires that too
+  // (`mailto:`, `tel:`, a download, in Chromium), so a page still visible goes on counting right after: this listener
+  // runs after the store's, which is added when the store opens, before the capture starts (createSeglet()). Left for
+  // real, the page's `pagehide` stops the clock again, counting the time it was still shown.
+  const unlisten = [listen(win, 'beforeunload pageshow visibilitychange', onShow, true)]
   if (options.scroll) unlisten.push(listen(win, 'scroll', onScroll, { passive: true }))
 
   return {
