@@ -95,7 +95,11 @@ export interface Firefox {
   send(method: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>
   /** Every request the browser's pages made (BiDi `network.beforeRequestSent`), in order. */
   requests: string[]
-  /** The profile's downloads folder, and the files saved in it. */
+  /**
+   * The profile's downloads folder, and the files whose download has finished in it. Firefox creates a download's
+   * file empty as soon as it starts and writes into `<name>.part` beside it, renaming that over the empty file at
+   * the end: a file with a `.part` beside it is still being written.
+   */
   downloadsDir: string
   downloads(): string[]
   /** A new shopper: a tab in a container of its own (storage of its own), its pages probed by `preload` scripts. */
@@ -166,7 +170,10 @@ export async function launchFirefox({ preload = [], prefs = {} }: { preload?: Ar
     send,
     requests,
     downloadsDir,
-    downloads: () => readdirSync(downloadsDir).filter((f) => !f.endsWith('.part')),
+    downloads: () => {
+      const files = readdirSync(downloadsDir)
+      return files.filter((f) => !f.endsWith('.part') && !files.includes(f + '.part'))
+    },
     async newShopper() {
       const { userContext } = (await send('browser.createUserContext', {})) as { userContext: string }
       const { context } = (await send('browsingContext.create', { type: 'tab', userContext })) as { context: string }

@@ -342,8 +342,8 @@ describe.skipIf(!HAS_FIREFOX)('Firefox: the shop\'s journeys', () => {
     await expect.poll(() => firefox.downloads().filter((f) => !before.has(f)).length, { timeout: 10_000 }).toBe(1)
     const file = firefox.downloads().find((f) => !before.has(f))!
     expect(file).toMatch(/\.csv$/)
-    const text = readFileSync(join(firefox.downloadsDir, file), 'utf8')
-    expect(text.split('\n').length).toBeGreaterThan(5)
+    // The file is complete once Firefox has renamed its `.part` over it; poll its lines, in case the rename is late.
+    await expect.poll(() => readFileSync(join(firefox.downloadsDir, file), 'utf8').split('\n').length, { timeout: 10_000 }).toBeGreaterThan(5)
     expect((await probes(asPage(tab))).escaped).toEqual([])
     await tab.closeShopper()
   })
