@@ -79,6 +79,9 @@ export function createReader(connection: Connection, report: (error: SegletError
           requestResult(byType.getAll('refund')),
           requestResult(byTs.openCursor(IDBKeyRange.upperBound(since, true), 'prev')),
           transactionDone(tx),
+          // Ended at once, with its reads issued: WebKit keeps a transaction the page has not ended open while the
+          // page is in the back/forward cache, locking the shop's other pages out of its stores.
+          tx.commit?.(),
         ])
         return readable([...(before ? [before.value] : []), ...purchases, ...refunds, ...recent])
       }),
@@ -86,11 +89,17 @@ export function createReader(connection: Connection, report: (error: SegletError
     readEvents: () =>
       read([], async (db) => {
         const tx = db.transaction(EVENTS_STORE, 'readonly')
-        const [records] = await Promise.all([requestResult(tx.objectStore(EVENTS_STORE).getAll()), transactionDone(tx)])
+        const [records] = await Promise.all([requestResult(tx.objectStore(EVENTS_STORE).getAll()), transactionDone(tx), tx.commit?.()])
         return readable(records)
       }),
 
-    readMeta: (key) => read(undefined, (db) => requestResult(db.transaction(META_STORE, 'readonly').objectStore(META_STORE).get(key))),
+    readMeta: (key) =>
+      read(undefined, (db) => {
+        const tx = db.transaction(META_STORE, 'readonly')
+        const value = requestResult(tx.objectStore(META_STORE).get(key))
+        tx.commit?.()
+        return value
+      }),
 
     read,
 

@@ -82,6 +82,8 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
         if (keep) meta.add(value, key).onerror = (event) => event.preventDefault()
         else meta.put(value, key)
       }
+      // Ended at once (see `readForFeatures`): WebKit would keep it open while the page is in the back/forward cache.
+      tx.commit?.()
       await done
       entries.clear()
     } catch (error) {

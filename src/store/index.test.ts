@@ -217,6 +217,49 @@ describe('writing', () => {
   })
 })
 
+describe('transactions', () => {
+  it('ends each transaction it begins itself, once its requests are issued (WebKit keeps one a page has not ended open in the back/forward cache)', async () => {
+    const begin = IDBDatabase.prototype.transaction
+    const begun: { stores: string[]; mode: string; committed: boolean; requestsAfterCommit: number }[] = []
+    vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args) {
+      const tx = begin.apply(this, args)
+      const record = { stores: typeof args[0] === 'string' ? [args[0]] : [...args[0]], mode: args[1] ?? 'readonly', committed: false, requestsAfterCommit: 0 }
+      // fake-indexeddb begins the upgrade's versionchange transaction this way too: that one the open request ends.
+      if (record.mode === 'versionchange') return tx
+      begun.push(record)
+      const commit = tx.commit.bind(tx)
+      tx.commit = () => {
+        record.committed = true
+        commit()
+      }
+      return tx
+    })
+    // A request made after the commit would throw (TransactionInactiveError): count them, to see that none is.
+    const get = IDBObjectStore.prototype.get
+    vi.spyOn(IDBObjectStore.prototype, 'get').mockImplementation(function (this: IDBObjectStore, key) {
+      const record = begun.at(-1)
+      if (record?.committed) record.requestsAfterCommit++
+      return get.call(this, key)
+    })
+    const store = open()
+    store.enqueue(pageView())
+    await store.flush()
+    expect(await store.setMeta('k', 1)).toBe(true)
+    expect(await store.getMeta('k')).toBe(1)
+    expect(await store.getFeatureEvents(0)).toHaveLength(1)
+    expect(await store.getEvents()).toHaveLength(1)
+    expect(begun.map(({ stores, mode }) => `${stores.join()} ${mode}`)).toEqual([
+      'events readwrite',
+      'meta readwrite',
+      'meta readonly',
+      'events readonly',
+      'events readonly',
+    ])
+    expect(begun.filter((tx) => !tx.committed)).toEqual([])
+    expect(begun.reduce((n, tx) => n + tx.requestsAfterCommit, 0)).toBe(0)
+  })
+})
+
 describe('when it flushes', () => {
   it('flushes on its own within flushDelayMs (setTimeout where requestIdleCallback is missing)', async () => {
     const store = open()

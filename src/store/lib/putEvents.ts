@@ -24,14 +24,7 @@ export function putEvents(db: IDBDatabase, events: readonly StoredEvent[]): Prom
     done.catch(() => {})
     return Promise.reject(error)
   }
-  commitNow(tx)
+  // Active, with every write issued, so `commit()` cannot throw; a browser without it commits when the writes end.
+  tx.commit?.()
   return done
-}
-
-function commitNow(tx: IDBTransaction): void {
-  try {
-    tx.commit()
-  } catch {
-    // Already committing or aborted, or a browser without commit(): the transaction's end reports how it ended.
-  }
 }
