@@ -171,12 +171,15 @@ describe.skipIf(!!missing)('WebKit', () => {
     const decided = hooks.segment!
     expect(decided.coldStart).toBe(false)
     await expect.poll(async () => ((await readDb(page)).meta.segment as SegmentLike | undefined)?.id, { timeout: 10_000 }).toBe(decided.id)
-
     // The next page: the stored segment is the first one applied, before the model part could load.
     await session.goto(server.url + '/cart.html')
     await waitForSegment(page)
     const first = (await probes(page)).segments[0]!
-    expect(first).toMatchObject({ id: decided.id, restored: true, coldStart: false })
+    expect(first).toMatchObject({ restored: true, coldStart: false })
+    // The last segment the page stored (read back above): the one seen, or one it decided as it was left, never an
+    // older one. The store writes the page's visible time at `beforeunload`, and on a busy machine WebKit runs the
+    // decision that write schedules before it suspends the page.
+    if (first.id !== decided.id) expect(first.decidedAt).toBeGreaterThan(decided.decidedAt)
     expectHooksMatch(await readHooks(page))
     await waitForPageViewStored(page)
 
