@@ -248,12 +248,14 @@ describe('transactions', () => {
     expect(await store.getMeta('k')).toBe(1)
     expect(await store.getFeatureEvents(0)).toHaveLength(1)
     expect(await store.getEvents()).toHaveLength(1)
+    expect((await store.exportData()).events).toHaveLength(1)
     expect(begun.map(({ stores, mode }) => `${stores.join()} ${mode}`)).toEqual([
       'events readwrite',
       'meta readwrite',
       'meta readonly',
       'events readonly',
       'events readonly',
+      'events,meta readonly',
     ])
     expect(begun.filter((tx) => !tx.committed)).toEqual([])
     expect(begun.reduce((n, tx) => n + tx.requestsAfterCommit, 0)).toBe(0)

@@ -29,6 +29,8 @@ export async function exportStored(
       requestResult(metaStore.getAllKeys()),
       requestResult(metaStore.getAll()),
       transactionDone(tx),
+      // Ended at once, as the store's other reads are: WebKit keeps one the page has not ended open in the back/forward cache.
+      tx.commit?.(),
     ])
     return { events: reader.readable(records), meta: metaKeys.map((key, i): [string, unknown] => [String(key), metaValues[i]]) }
   })
