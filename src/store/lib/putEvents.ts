@@ -5,11 +5,11 @@ import { transactionDone } from './transactionDone'
 /**
  * Writes `events` in one readwrite transaction, started synchronously and committed at once, so a
  * `pagehide` handler can call this and the browser still commits it. Resolves when the writes commit;
- * rejects with what the write transaction aborted with, writing nothing.
+ * rejects with what the write transaction aborted with, writing nothing. Throws when the transaction cannot
+ * be committed (aborted meanwhile).
  */
 export function putEvents(db: IDBDatabase, events: readonly StoredEvent[]): Promise<void> {
   const tx = db.transaction(EVENTS_STORE, 'readwrite')
-  const done = transactionDone(tx)
   // `put`, not `add`: an id another tab already wrote is the same event, so overwriting cannot duplicate.
   const store = tx.objectStore(EVENTS_STORE)
   try {
@@ -21,10 +21,10 @@ export function putEvents(db: IDBDatabase, events: readonly StoredEvent[]): Prom
     } catch {
       // Already finished or aborted.
     }
-    done.catch(() => {})
     return Promise.reject(error)
   }
-  // Active, with every write issued, so `commit()` cannot throw; a browser without it commits when the writes end.
+  // Ended at once, with every write issued (a browser without `commit()` commits when the writes end). Its end is
+  // watched only now, in the same task: a throw before here leaves no promise of it to reject unhandled.
   tx.commit?.()
-  return done
+  return transactionDone(tx)
 }
