@@ -41,7 +41,8 @@ export const STRICT_CSP =
  * on their own origin, as a shop's reverse proxy would; `clientAddress(req)` names the address it forwards as the
  * client's (default: the connection's; a test that plays many shoppers from one machine gives each its own). `mounts` serves more folders
  * (`{ '/app/': '/tmp/build' }`, a built test app); `render(req)` may answer a request with HTML of its own
- * (a server-rendered page), or return `undefined` to let the files answer.
+ * (a server-rendered page), or with `{ body, headers }` (headers such as a Content-Security-Policy, or another
+ * content-type), or return `undefined` to let the files answer.
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
 export async function startServer({ port = 0, csp = false, onRequest, collector, clientAddress, mounts = {}, render } = {}) {
@@ -53,9 +54,10 @@ export async function startServer({ port = 0, csp = false, onRequest, collector,
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     try {
-      const html = await render?.(req)
-      if (html !== undefined) {
-        res.writeHead(200, { 'content-type': TYPES['.html'], 'cache-control': 'no-store' }).end(html)
+      const answer = await render?.(req)
+      if (answer !== undefined) {
+        const { body, headers } = typeof answer === 'string' ? { body: answer, headers: {} } : answer
+        res.writeHead(200, { 'content-type': TYPES['.html'], 'cache-control': 'no-store', ...headers }).end(body)
         return
       }
     } catch (error) {

@@ -306,3 +306,21 @@ export class Tab {
     await this.firefox.send('browser.removeUserContext', { userContext: this.userContext })
   }
 }
+
+/** Clicks a button of the panel's shadow root by its text, with a real pointer press (scrolled into view first). */
+export async function clickPanelButton(tab: Tab, text: string): Promise<void> {
+  await tab.evaluate((text) => {
+    const button = Array.from(document.querySelector('seglet-panel')!.shadowRoot!.querySelectorAll('button')).find((b) => b.textContent === text)!
+    button.id = 'seglet-test-target'
+    // The panel scrolls when it is taller than the window: bring the button into view first, as a shopper would.
+    button.scrollIntoView({ block: 'center' })
+  }, text)
+  const box = await tab.evaluate(() => {
+    const r = document.querySelector('seglet-panel')!.shadowRoot!.getElementById('seglet-test-target')!.getBoundingClientRect()
+    return { x: Math.round(r.left + r.width / 2), y: Math.round(r.top + r.height / 2) }
+  })
+  await tab.firefox.send('input.performActions', {
+    context: tab.context,
+    actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [{ type: 'pointerMove', x: box.x, y: box.y }, { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }] }],
+  })
+}

@@ -28,7 +28,7 @@ import {
   waitForReportRuns,
   waitForSegment,
 } from '../browser/helpers'
-import { FIREFOX_PATH, HAS_FIREFOX, launchFirefox, type Firefox, type Tab } from './firefox'
+import { clickPanelButton, FIREFOX_PATH, HAS_FIREFOX, launchFirefox, type Firefox, type Tab } from './firefox'
 
 if (!HAS_FIREFOX) console.warn(`test/firefox: skipped, no Firefox at ${FIREFOX_PATH} (apt-get install firefox-esr, or set FIREFOX_PATH)`)
 
@@ -68,22 +68,6 @@ async function expectClean(tab: Tab): Promise<void> {
   const t = await probes(asPage(tab))
   expect(t.escaped).toEqual([])
   expect(t.errors).toEqual([])
-}
-
-/** Clicks a button of the panel's shadow root by its text, with a real pointer press. */
-async function clickPanelButton(tab: Tab, text: string): Promise<void> {
-  await tab.evaluate((text) => {
-    const button = Array.from(document.querySelector('seglet-panel')!.shadowRoot!.querySelectorAll('button')).find((b) => b.textContent === text)!
-    button.id = 'seglet-test-target'
-  }, text)
-  const box = await tab.evaluate(() => {
-    const r = document.querySelector('seglet-panel')!.shadowRoot!.getElementById('seglet-test-target')!.getBoundingClientRect()
-    return { x: Math.round(r.left + r.width / 2), y: Math.round(r.top + r.height / 2) }
-  })
-  await tab.firefox.send('input.performActions', {
-    context: tab.context,
-    actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [{ type: 'pointerMove', x: box.x, y: box.y }, { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }] }],
-  })
 }
 
 describe.skipIf(!HAS_FIREFOX)('Firefox: the shop\'s journeys', () => {
