@@ -95,6 +95,8 @@ export interface Firefox {
   send(method: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>
   /** Every request the browser's pages made (BiDi `network.beforeRequestSent`), in order. */
   requests: string[]
+  /** Every console message and uncaught error of the browser's pages (BiDi `log.entryAdded`), in order. */
+  logs: Array<{ context: string; level: string; text: string }>
   /**
    * The profile's downloads folder, and the files whose download has finished in it. Firefox creates a download's
    * file empty as soon as it starts and writes into `<name>.part` beside it, renaming that over the empty file at
@@ -148,6 +150,7 @@ export async function launchFirefox({ preload = [], prefs = {} }: { preload?: Ar
   let id = 0
   const pending = new Map<number, { resolve(v: Record<string, unknown>): void; reject(e: Error): void }>()
   const requests: string[] = []
+  const logs: Firefox['logs'] = []
   ws.onmessage = (message) => {
     const data = JSON.parse(String(message.data))
     if (data.id !== undefined && pending.has(data.id)) {
@@ -156,6 +159,7 @@ export async function launchFirefox({ preload = [], prefs = {} }: { preload?: Ar
       if (data.type === 'error') p.reject(new Error(`${data.error}: ${data.message}`))
       else p.resolve(data.result)
     } else if (data.method === 'network.beforeRequestSent') requests.push(data.params.request.url)
+    else if (data.method === 'log.entryAdded') logs.push({ context: data.params.source?.context ?? '', level: data.params.level, text: data.params.text ?? '' })
   }
   const send = (method: string, params: Record<string, unknown> = {}) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -164,11 +168,12 @@ export async function launchFirefox({ preload = [], prefs = {} }: { preload?: Ar
       ws.send(JSON.stringify({ id: i, method, params }))
     })
   await send('session.new', { capabilities: { alwaysMatch: { acceptInsecureCerts: false, unhandledPromptBehavior: { default: 'ignore' } } } })
-  await send('session.subscribe', { events: ['network.beforeRequestSent'] })
+  await send('session.subscribe', { events: ['network.beforeRequestSent', 'log.entryAdded'] })
   for (const fn of preload) await send('script.addPreloadScript', { functionDeclaration: `() => (${fn.toString()})()` })
   const firefox: Firefox = {
     send,
     requests,
+    logs,
     downloadsDir,
     downloads: () => {
       const files = readdirSync(downloadsDir)
@@ -289,6 +294,19 @@ export class Tab {
         },
       ],
     })
+  }
+
+  /** The cookies this tab's page can see, as the browser keeps them (BiDi `storage.getCookies`). */
+  async cookies(): Promise<Array<{ name: string; value: string; path: string; sameSite: string; httpOnly: boolean; secure: boolean; expiry?: number }>> {
+    const { cookies } = (await this.firefox.send('storage.getCookies', { partition: { type: 'context', context: this.context } })) as {
+      cookies: Array<{ name: string; value: { value: string }; path: string; sameSite: string; httpOnly: boolean; secure: boolean; expiry?: number }>
+    }
+    return cookies.map((c) => ({ ...c, value: c.value.value }))
+  }
+
+  /** The console warnings and errors (and uncaught errors) of this tab's pages so far. */
+  consoleProblems(): string[] {
+    return this.firefox.logs.filter((l) => l.context === this.context && (l.level === 'warn' || l.level === 'error')).map((l) => `${l.level}: ${l.text}`)
   }
 
   /** Another tab of the same shopper (same container, same storage). */

@@ -1,20 +1,11 @@
-// seglet/react in a Vite-built React app, in Chromium: useSegment() on a client-rendered page; a page
-// server-rendered in Node with react-dom/server and hydrated without a warning; and the segment hint the
-// server reads on the next request (readSegmentHint), absent without consent.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import type { IncomingMessage } from 'node:http'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+// seglet/react and seglet/vue in Vite-built apps (test/browser/apps/), in Chromium: useSegment() on a client-rendered
+// page; a page server-rendered in Node (react-dom/server, vue/server-renderer) and hydrated without a warning; and
+// the segment hint the server reads on the next request (readSegmentHint), absent without consent.
 import type { ConsoleMessage, Page } from 'playwright-core'
-import { build } from 'vite'
-import type { BuildOptions } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp, type BuiltApp } from './apps/buildApp'
 import { probes, useHarness } from './helpers'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const APP = fileURLToPath(new URL('./apps/react/', import.meta.url))
-
-type Hint = { segmentId: string; intentBand: 'low' | 'medium' | 'high' } | null
 type AppWindow = {
   segletApp: {
     seglet: {
@@ -27,44 +18,7 @@ type AppWindow = {
   }
 }
 
-// Built once for the file, inside the project (so `seglet` resolves to this package's own exports map).
-const out = { dir: '', render: undefined as undefined | ((hint: Hint) => string), template: '' }
-/** What the server read from each request for a server-rendered page, in order. */
-const serverHints: { path: string; hint: Hint }[] = []
-let readSegmentHint: (req: IncomingMessage) => Hint
-
-beforeAll(async () => {
-  mkdirSync(join(ROOT, '.build'), { recursive: true })
-  out.dir = mkdtempSync(join(ROOT, '.build', 'vite-react-'))
-  const common = { root: APP, configFile: false as const, logLevel: 'warn' as const, mode: 'development' }
-  // seglet/react starts with 'use client' (for React Server Components), which means nothing to a bundle.
-  const rolldownOptions: BuildOptions['rolldownOptions'] = { onLog: (level, log, handler) => void (log.code === 'MODULE_LEVEL_DIRECTIVE' || handler(level, log)) }
-  // React's development build, so a hydration mismatch would be reported in the console.
-  await build({ ...common, base: '/app/', define: { 'process.env.NODE_ENV': '"development"' }, build: { outDir: join(out.dir, 'client'), emptyOutDir: true, minify: false, rolldownOptions } })
-  await build({ ...common, build: { ssr: 'entry-server.jsx', outDir: join(out.dir, 'server'), emptyOutDir: true, rolldownOptions } })
-  out.render = (await import(join(out.dir, 'server', 'entry-server.js'))).render
-  out.template = readFileSync(join(out.dir, 'client', 'index.html'), 'utf8')
-  // The shop's server uses the published helper, as built.
-  readSegmentHint = (await import(join(ROOT, 'dist', 'server.js'))).readSegmentHint
-}, 180_000)
-
-afterAll(() => {
-  if (out.dir) rmSync(out.dir, { recursive: true, force: true })
-})
-
-/** The shop's server: pages under /shop are rendered with react-dom/server for the hint in the request. */
-function render(req: IncomingMessage): string | undefined {
-  const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
-  if (!path.startsWith('/shop')) return undefined
-  const hint = readSegmentHint(req)
-  serverHints.push({ path, hint })
-  const state = `<script>window.__SEGMENT_HINT__=${JSON.stringify(hint).replace(/</g, '\\u003c')}</script>`
-  return out.template.replace('<!--app-->', out.render!(hint)).replace('</head>', state + '</head>')
-}
-
-const h = useHarness({ server: () => ({ mounts: { '/app/': join(out.dir, 'client') }, render }) })
-
-/** Console errors and warnings of the page (React reports hydration mismatches there). */
+/** Console errors and warnings of the page (React and Vue report hydration mismatches there). */
 function watchConsole(page: Page): string[] {
   const messages: string[] = []
   page.on('console', (message: ConsoleMessage) => {
@@ -92,9 +46,17 @@ async function shop(page: Page): Promise<void> {
 
 const segmentOf = (page: Page) => page.evaluate(() => (window as unknown as AppWindow).segletApp.seglet.getSegment())
 const bandOf = (s: { intent: number; intentThreshold: number }) => (s.intent >= s.intentThreshold ? 'high' : s.intent >= s.intentThreshold / 2 ? 'medium' : 'low')
-const hintCookies = async () => (await h.context.cookies()).filter((c) => c.name === 'seglet_hint')
 
-describe('seglet/react in a Vite-built app', () => {
+describe.each(['react', 'vue'] as const)('seglet/%s in a Vite-built app', (name) => {
+  // Built once for the app, before its harness starts the server that serves it.
+  let app: BuiltApp
+  beforeAll(async () => {
+    app = await buildApp(name)
+  }, 180_000)
+  afterAll(() => app?.remove())
+  const h = useHarness({ server: () => ({ mounts: { '/app/': app.client }, render: (req) => app.render(req) }) })
+  const hintCookies = async () => (await h.context.cookies()).filter((c) => c.name === 'seglet_hint')
+
   it('useSegment() shows the segment Seglet decided, on a client-rendered page, and no segment after forget()', async () => {
     const page = await h.newPage()
     const messages = watchConsole(page)
@@ -120,13 +82,13 @@ describe('seglet/react in a Vite-built app', () => {
     await page.close()
   })
 
-  it('a page rendered by react-dom/server hydrates without a warning, and the next page is rendered for the hint', async () => {
-    serverHints.length = 0
+  it('a page rendered on the server hydrates without a warning, and the next page is rendered for the hint', async () => {
+    app.serverHints.length = 0
     const page = await h.newPage()
     const messages = watchConsole(page)
     const first = await page.goto(h.baseUrl + '/shop')
     expect(await first!.text()).toContain('<p id="offer">Welcome</p>')
-    expect(serverHints).toEqual([{ path: '/shop', hint: null }])
+    expect(app.serverHints).toEqual([{ path: '/shop', hint: null }])
     await shop(page)
     await page.waitForFunction(() => (window as unknown as AppWindow).segletApp.seglet.getSegment()?.coldStart === false, undefined, { timeout: 15_000 })
     // Each decision rewrites the hint: wait for the one of the segment now shown.
@@ -140,7 +102,7 @@ describe('seglet/react in a Vite-built app', () => {
     // The next page: the server reads the hint and renders for it; hydration keeps it.
     const next = await page.goto(h.baseUrl + '/shop/next')
     const expected = { segmentId: segment.id, intentBand: bandOf(segment) }
-    expect(serverHints.at(-1)).toEqual({ path: '/shop/next', hint: expected })
+    expect(app.serverHints.at(-1)).toEqual({ path: '/shop/next', hint: expected })
     const offer = expected.intentBand === 'high' ? 'Free shipping today' : `Picked for ${expected.segmentId} (${expected.intentBand})`
     expect(await next!.text()).toContain(`<p id="offer">${offer}</p>`)
     await page.waitForFunction(() => (window as unknown as Partial<AppWindow>).segletApp !== undefined)
@@ -156,18 +118,18 @@ describe('seglet/react in a Vite-built app', () => {
     await page.evaluate(() => (window as unknown as AppWindow).segletApp.seglet.setConsent('denied'))
     expect(await hintCookies()).toEqual([])
     await page.goto(h.baseUrl + '/shop/after-denial?consent=denied')
-    expect(serverHints.at(-1)).toEqual({ path: '/shop/after-denial', hint: null })
+    expect(app.serverHints.at(-1)).toEqual({ path: '/shop/after-denial', hint: null })
     await page.close()
   })
 
   it('writes no hint without consent, even when segments are decided in memory', async () => {
-    serverHints.length = 0
+    app.serverHints.length = 0
     const page = await h.newPage()
     await page.goto(h.baseUrl + '/shop?consent=pending&without-consent')
     await shop(page)
     await page.waitForFunction(() => (window as unknown as AppWindow).segletApp.seglet.getSegment()?.coldStart === false, undefined, { timeout: 15_000 })
     await page.goto(h.baseUrl + '/shop/next?consent=pending&without-consent')
-    expect(serverHints.map((r) => r.hint)).toEqual([null, null])
+    expect(app.serverHints.map((r) => r.hint)).toEqual([null, null])
     expect(await h.context.cookies()).toEqual([])
     await page.close()
   })
