@@ -42,6 +42,8 @@ export interface WebKitSession {
   waitForFunction<A>(fn: (arg: A) => unknown, arg?: A, options?: { timeout?: number }): Promise<void>
   /** An attribute of the first element that `selector` matches (Playwright's shape). */
   getAttribute(selector: string, name: string): Promise<string | null>
+  /** The cookies of the current page's origin, as the browser keeps them (WebDriver `GET /cookie`). */
+  cookies(): Promise<Array<{ name: string; value: string; path: string; sameSite?: string; httpOnly: boolean; secure: boolean; expiry?: number }>>
   back(): Promise<void>
   forward(): Promise<void>
   /** Opens a new window (a tab) and switches to it; resolves to its handle. */
@@ -177,6 +179,7 @@ function createSession(base: string): WebKitSession {
       }
     },
     getAttribute: (selector, name) => evaluate(([s, n]) => document.querySelector(s)?.getAttribute(n) ?? null, [selector, name] as const),
+    cookies: () => send('GET', '/cookie'),
     back: () => navigate('/back', {}),
     forward: () => navigate('/forward', {}),
     async newWindow() {

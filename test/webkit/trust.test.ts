@@ -1,0 +1,252 @@
+// The shop's trust settings and the framework bindings in WebKit (WebKitGTK's MiniBrowser over WebDriver): the strict
+// Content Security Policies the README states (read from README.md at test time, Trusted Types included) with a
+// returning shopper's decision, blocks, the panel, page statistics and a private report, and no violation; and
+// seglet/react and seglet/vue in the Vite-built apps of test/browser/apps/ (client render, a server-rendered page
+// hydrated with no console warning, the segment hint cookie and the next page the server renders for it).
+// `npm run test:webkit` (after `npm run build`); skipped, saying why, where WebKitWebDriver is not installed.
+import type { IncomingMessage } from 'node:http'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+// @ts-expect-error: plain ES module without types
+import { startServer } from '../../scripts/serve.mjs'
+import { buildApp, type BuiltApp } from '../browser/apps/buildApp'
+import { countReportRuns, expectHooksMatch, probeScript, probes, readDb, readHooks, readPanel, waitForSegment } from '../browser/helpers'
+import { snippet } from '../browser/readmeSnippets'
+import { startWebKit, webkitMissing, type WebKit, type WebKitSession } from './webkit'
+
+const missing = webkitMissing()
+if (missing) console.warn(`[webkit] skipped: ${missing}`)
+
+const REPORTS = '/seglet/reports'
+const asPage = (session: WebKitSession) => session as unknown as Page
+
+type SegletWindow = { Seglet?: { showPanel(): void; getSegment(): { coldStart: boolean; restored?: boolean } | null }; __console: string[] }
+type AppWindow = {
+  segletApp: {
+    seglet: {
+      track(e: unknown): void
+      flush(): Promise<void>
+      setConsent(c: string): Promise<void>
+      forget(): Promise<void>
+      getSegment(): { id: string; intent: number; intentThreshold: number; coldStart: boolean } | null
+    }
+  }
+}
+
+/** In every page: pages opened with `past` in their query live two hours ago, so their session is closed now. */
+function shiftClock(): void {
+  if (!location.search.includes('past')) return
+  const real = Date.now
+  Date.now = () => real() - 2 * 3_600_000
+}
+
+/** In every page: its console warnings and errors (React and Vue report hydration mismatches there), in `__console`. */
+function catchConsole(): void {
+  const w = window as unknown as { __console: string[] }
+  w.__console = []
+  for (const level of ['warn', 'error'] as const) {
+    const original = console[level]
+    console[level] = function (this: Console, ...args: unknown[]) {
+      w.__console.push(`${level}: ${args.map(String).join(' ')}`)
+      return original.apply(this, args)
+    }
+  }
+}
+
+/** The scripts every page runs first, as one file (WebDriver has no init scripts; a strict policy allows no inline one). */
+const INIT = [probeScript, countReportRuns, shiftClock, catchConsole].map((fn) => `(${fn.toString()})();`).join('\n')
+const initTag = (nonce?: string) => `<script src="/__init.js"${nonce ? ` nonce="${nonce}"` : ''}></script>`
+const js = (body: string) => ({ body, headers: { 'content-type': 'text/javascript; charset=utf-8' } })
+
+describe.skipIf(!!missing)('WebKit: the README\'s strict Content Security Policies', () => {
+  let wk: WebKit
+  let server: { url: string; close(): Promise<void> }
+  let session: WebKitSession | undefined
+  const reports: string[] = []
+  let shop = { policy: '', tag: '', nonce: '' }
+
+  beforeAll(async () => {
+    server = await startServer({
+      render: async (req: IncomingMessage) => {
+        const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+        if (path === '/__init.js') return js(INIT)
+        if (path === REPORTS && req.method === 'POST') {
+          let body = ''
+          for await (const chunk of req) body += chunk
+          reports.push(body)
+          return { body: '', headers: { 'content-type': 'text/plain' } }
+        }
+        if (path === '/shop.css') return { body: `.seglet-pending [data-seglet-show]{visibility:hidden}\n${snippet('css')}`, headers: { 'content-type': 'text/css' } }
+        if (path.startsWith('/shop/')) return { body: shopPage(initTag(shop.nonce) + shop.tag), headers: { 'content-security-policy': shop.policy } }
+        return undefined
+      },
+    })
+    wk = await startWebKit()
+  })
+  afterAll(async () => {
+    await session?.close().catch(() => undefined)
+    await wk?.close()
+    await server?.close()
+  })
+
+  for (const [name, withoutStrictDynamic] of [['csp-self', false], ['csp-nonce', false], ['csp-nonce', true]] as const) {
+    it(`${name}${withoutStrictDynamic ? ' without strict-dynamic' : ''}: a returning shopper's decision, blocks, panel, page statistics and report work, no violation`, async () => {
+      reports.length = 0
+      const nonce = 'n0nce' + Math.random().toString(36).slice(2)
+      const line = snippet(name).trim()
+      expect(line).toMatch(/^Content-Security-Policy: /)
+      const placeholder = /'nonce-([^']+)'/.exec(line)?.[1]
+      let policy = line.replace(/^Content-Security-Policy: /, '')
+      if (placeholder) policy = policy.replaceAll(placeholder, nonce)
+      if (withoutStrictDynamic) policy = policy.replace(" 'strict-dynamic'", '')
+      let tag = snippet(placeholder ? 'csp-nonce-tag' : 'script-tag').trim()
+      if (placeholder) tag = tag.replaceAll(placeholder, nonce)
+      tag = tag.replace('src="/seglet.min.js"', 'src="/dist/seglet.min.js"').replace('<script ', `<script data-reports="${REPORTS}" data-anti-flicker `)
+      shop = { policy, tag, nonce: placeholder ? nonce : '' }
+      await session?.close().catch(() => undefined)
+      session = await wk.newSession()
+
+      // An earlier visit, two hours ago: two pages, so the model part decides and the session is recorded.
+      await session.goto(server.url + '/shop/one?past=1')
+      expect(await waitForSegment(asPage(session))).toBe('new-visitor')
+      await session.goto(server.url + '/shop/two?past=1')
+      await session.waitForFunction(() => !/^(new-visitor)?$/.test(document.documentElement.getAttribute('data-seglet-segment') ?? ''), undefined, { timeout: 20_000 })
+      const s = session
+      await expect.poll(async () => Array.isArray((await readDb(asPage(s))).meta['report-sessions']), { timeout: 20_000 }).toBe(true)
+
+      // Back now: the model's own decision, and the report of the closed session.
+      await session.goto(server.url + '/shop/three')
+      await session.waitForFunction(() => {
+        const segment = (window as unknown as SegletWindow).Seglet?.getSegment()
+        return !!segment && !segment.coldStart && !segment.restored
+      }, undefined, { timeout: 20_000 })
+      expectHooksMatch(await readHooks(asPage(session)))
+      await expect.poll(() => reports.length, { timeout: 20_000 }).toBe(1)
+      expect(JSON.parse(reports[0]!)).toMatchObject({ eps: 2 })
+
+      // The panel, styled by its stylesheet under style-src 'self'.
+      await session.evaluate(() => (window as unknown as SegletWindow).Seglet!.showPanel())
+      await expect.poll(async () => (await readPanel(asPage(s))).buttons?.length ?? 0).toBeGreaterThan(0)
+      expect(await session.evaluate(() => getComputedStyle(document.querySelector('seglet-panel')!).position)).toBe('fixed')
+
+      const db = await readDb(asPage(session))
+      const pageViews = db.events.filter((e) => e.type === 'page_view')
+      expect(pageViews.length).toBe(3)
+      for (const view of pageViews) expect(view.stats).toEqual({ bounceRate: 0.25, exitRate: 0.5, pageValue: 12 })
+      const t = await probes(asPage(session))
+      expect(t.csp).toEqual([])
+      expect(t.escaped).toEqual([])
+      expect(t.errors).toEqual([])
+      expect(await session.evaluate(() => (window as unknown as SegletWindow).__console)).toEqual([])
+    })
+  }
+})
+
+for (const name of ['react', 'vue'] as const) {
+  describe.skipIf(!!missing)(`WebKit: seglet/${name} in a Vite-built app`, () => {
+    let app: BuiltApp
+    let wk: WebKit
+    let server: { url: string; close(): Promise<void> }
+    let session: WebKitSession | undefined
+
+    beforeAll(async () => {
+      app = await buildApp(name)
+      const index = readFileSync(join(app.client, 'index.html'), 'utf8')
+      server = await startServer({
+        mounts: { '/app/': app.client },
+        render: async (req: IncomingMessage) => {
+          const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+          if (path === '/__init.js') return js(INIT)
+          // The app's pages, with the init scripts first in their <head>.
+          const html = path === '/app/index.html' ? index : await app.render(req)
+          return html?.replace(/<head>/i, (head) => head + initTag())
+        },
+      })
+      wk = await startWebKit()
+    }, 180_000)
+    afterAll(async () => {
+      await session?.close().catch(() => undefined)
+      await wk?.close()
+      await server?.close()
+      app?.remove()
+    })
+
+    const shopAndWait = async (s: WebKitSession) => {
+      await s.waitForFunction(() => (window as unknown as Partial<AppWindow>).segletApp !== undefined)
+      await s.evaluate(() => {
+        const { seglet } = (window as unknown as AppWindow).segletApp
+        for (let i = 0; i < 6; i++) {
+          seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+          seglet.track({ type: 'product_view', productId: `p${i}`, price: 15.9, currency: 'EUR' })
+          seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
+        }
+        seglet.track({ type: 'add_to_cart', productId: 'p1', quantity: 1, price: 15.9, currency: 'EUR' })
+        return seglet.flush()
+      })
+      await s.waitForFunction(() => (window as unknown as AppWindow).segletApp.seglet.getSegment()?.coldStart === false, undefined, { timeout: 20_000 })
+    }
+    const consoleOf = (s: WebKitSession) => s.evaluate(() => (window as unknown as SegletWindow).__console)
+    const textOf = (s: WebKitSession, id: string) => s.evaluate((id) => document.getElementById(id)?.textContent ?? null, id)
+
+    it('useSegment() shows the segment Seglet decided on a client-rendered page, and no segment after forget()', async () => {
+      session = await wk.newSession()
+      await session.goto(server.url + '/app/index.html')
+      await shopAndWait(session)
+      await session.waitForFunction(() => {
+        const segment = (window as unknown as AppWindow).segletApp.seglet.getSegment()
+        return segment !== null && document.getElementById('segment')?.textContent === `${segment.id} ${segment.intent.toFixed(2)}`
+      }, undefined, { timeout: 15_000 })
+      await session.evaluate(() => (window as unknown as AppWindow).segletApp.seglet.forget())
+      await session.waitForFunction(() => document.getElementById('segment')?.textContent === 'no segment yet')
+      expect(await textOf(session, 'offer')).toBe('Welcome')
+      expect((await probes(asPage(session))).network).toEqual([])
+      expect(await consoleOf(session)).toEqual([])
+      expect(wk.offMachine).toEqual([])
+    })
+
+    it('a server-rendered page hydrates without a warning; the hint cookie is kept and the next page is rendered for it', async () => {
+      await session?.close().catch(() => undefined)
+      session = await wk.newSession()
+      app.serverHints.length = 0
+      await session.goto(server.url + '/shop')
+      expect(app.serverHints).toEqual([{ path: '/shop', hint: null }])
+      await shopAndWait(session)
+      const segment = (await session.evaluate(() => (window as unknown as AppWindow).segletApp.seglet.getSegment()))!
+      const band = segment.intent >= segment.intentThreshold ? 'high' : segment.intent >= segment.intentThreshold / 2 ? 'medium' : 'low'
+      const s = session
+      const hints = async () => (await s.cookies()).filter((c) => c.name === 'seglet_hint')
+      await expect.poll(async () => (await hints()).map((c) => c.value), { timeout: 15_000 }).toEqual([`${segment.id}.${band}`])
+      expect((await hints())[0]).toMatchObject({ path: '/', httpOnly: false, secure: false })
+
+      await session.goto(server.url + '/shop/next')
+      expect(app.serverHints.at(-1)).toEqual({ path: '/shop/next', hint: { segmentId: segment.id, intentBand: band } })
+      await session.waitForFunction(() => (window as unknown as Partial<AppWindow>).segletApp !== undefined)
+      expect(await textOf(session, 'offer')).toBe(band === 'high' ? 'Free shipping today' : `Picked for ${segment.id} (${band})`)
+      await session.evaluate(() => document.getElementById('browse')!.click())
+      await session.waitForFunction(() => document.getElementById('segment')?.textContent !== 'no segment yet', undefined, { timeout: 15_000 })
+      expect(await consoleOf(session)).toEqual([])
+
+      // Consent withdrawn: the hint is gone, and the server sees none.
+      await session.evaluate(() => (window as unknown as AppWindow).segletApp.seglet.setConsent('denied'))
+      expect(await hints()).toEqual([])
+      await session.goto(server.url + '/shop/after-denial?consent=denied')
+      expect(app.serverHints.at(-1)).toEqual({ path: '/shop/after-denial', hint: null })
+      expect(wk.offMachine).toEqual([])
+    })
+  })
+}
+
+/** A shop page: `head` (the init scripts and the tag), a stylesheet of the shop's, page statistics, blocks. */
+function shopPage(head: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<meta name="seglet:page-stats" content="bounce=0.25;exit=0.5;value=12">
+<link rel="stylesheet" href="/shop.css">
+${head}
+</head><body><h1>Shop</h1>
+<div data-seglet-show="new-visitor" hidden>Welcome</div>
+<div data-seglet-hide="new-visitor">Welcome back</div>
+<div data-seglet-intent-above="0.99" hidden>Checkout now</div>
+</body></html>`
+}
