@@ -2,15 +2,20 @@
 // Content Security Policies the README states (read from README.md at test time, Trusted Types included) with a
 // returning shopper's decision, blocks, the panel, page statistics and a private report, and no violation; and
 // seglet/react and seglet/vue in the Vite-built apps of test/browser/apps/ (client render, a server-rendered page
-// hydrated with no console warning, the segment hint cookie and the next page the server renders for it).
+// hydrated with no console warning, the segment hint cookie and the next page the server renders for it); and signed
+// packs verified with Ed25519 in WebKit's Web Crypto (a newer one taken, a tampered one refused).
 // `npm run test:webkit` (after `npm run build`); skipped, saying why, where WebKitWebDriver is not installed.
 import type { IncomingMessage } from 'node:http'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // @ts-expect-error: plain ES module without types
 import { startServer } from '../../scripts/serve.mjs'
+import { generatePackKeys, readPackSigningKey } from '../../collector/packs/signingKey'
+import { publishPacks } from '../../collector/packs/publishPacks'
+import type { ModelPack } from '../../src/pack/types'
 import { buildApp, type BuiltApp } from '../browser/apps/buildApp'
 import { countReportRuns, expectHooksMatch, probeScript, probes, readDb, readHooks, readPanel, waitForSegment } from '../browser/helpers'
 import { snippet } from '../browser/readmeSnippets'
@@ -35,11 +40,16 @@ type AppWindow = {
   }
 }
 
-/** In every page: pages opened with `past` in their query live two hours ago, so their session is closed now. */
+/**
+ * In every page: pages opened with `past` in their query live two hours ago (their session is closed now), pages
+ * opened with `days=N` live N days ahead; `loadedAt` is the page's start on its own clock.
+ */
 function shiftClock(): void {
-  if (!location.search.includes('past')) return
   const real = Date.now
-  Date.now = () => real() - 2 * 3_600_000
+  const days = /[?&]days=([\d.]+)/.exec(location.search)
+  const offset = location.search.includes('past') ? -2 * 3_600_000 : days ? Number(days[1]) * 86_400_000 : 0
+  if (offset) Date.now = () => real() + offset
+  ;(window as unknown as { loadedAt: number }).loadedAt = Date.now()
 }
 
 /** In every page: its console warnings and errors (React and Vue report hydration mismatches there), in `__console`. */
@@ -143,6 +153,87 @@ describe.skipIf(!!missing)('WebKit: the README\'s strict Content Security Polici
     })
   }
 })
+
+describe.skipIf(!!missing)('WebKit: signed packs', () => {
+  let wk: WebKit
+  let server: { url: string; close(): Promise<void> }
+  let session: WebKitSession | undefined
+  const root = mkdtempSync(join(tmpdir(), 'seglet-webkit-signed-'))
+  const site = join(root, 'site')
+  const served: string[] = []
+  beforeAll(async () => {
+    const tagPage = readFileSync(new URL('../browser/pages/tag.html', import.meta.url), 'utf8')
+    server = await startServer({
+      mounts: { '/seglet/': site },
+      onRequest: (req: IncomingMessage) => served.push(req.url ?? ''),
+      render: (req: IncomingMessage) => {
+        const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+        if (path === '/__init.js') return js(INIT)
+        if (path === '/test/browser/pages/tag.html') return tagPage.replace(/<head>/i, (head) => head + initTag())
+        return undefined
+      },
+    })
+    wk = await startWebKit()
+  })
+  afterAll(async () => {
+    await session?.close().catch(() => undefined)
+    await wk?.close()
+    await server?.close()
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  it('a newer signed pack arrives at the daily check; a tampered one is refused and the last good pack stays', async () => {
+    const keys = await generatePackKeys(join(root, 'keys'))
+    const key = await readPackSigningKey(keys.privateKeyFile)
+    session = await wk.newSession()
+    const s = session
+    const manifestRequests = () => served.filter((url) => url.startsWith('/seglet/packs.manifest')).length
+    /** A page load `days` after the first with the shop's key pinned; resolves to the intent threshold of its decision. */
+    const visit = async (days: number): Promise<number> => {
+      const attrs = { consent: 'granted', autocapture: 'false', 'model-loading': 'eager', 'pack-key': keys.packKey }
+      await s.goto(`${server.url}/test/browser/pages/tag.html?attrs=${encodeURIComponent(JSON.stringify(attrs))}&days=${days}`)
+      await s.waitForFunction(() => typeof (window as unknown as { Seglet?: unknown }).Seglet === 'object')
+      await s.evaluate(() => {
+        const { Seglet } = window as unknown as { Seglet: { track(e: unknown): void; flush(): Promise<void> } }
+        for (let i = 0; i < 3; i++) Seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
+        return Seglet.flush()
+      })
+      type W = { loadedAt: number; Seglet: { getSegment(): { coldStart: boolean; decidedAt: number; intentThreshold: number } | null } }
+      await s.waitForFunction(() => {
+        const w = window as unknown as W
+        const segment = w.Seglet.getSegment()
+        return segment !== null && !segment.coldStart && segment.decidedAt >= w.loadedAt
+      }, undefined, { timeout: 30_000 })
+      return s.evaluate(() => (window as unknown as W).Seglet.getSegment()!.intentThreshold)
+    }
+    const errorCodes = async () => (await probes(asPage(s))).errors.map((e) => e.code)
+
+    await publishPacks({ outDir: site, key, packs: { session: sessionPack(0.31) } })
+    expect(await visit(0)).toBeCloseTo(0.31, 6)
+    expect(manifestRequests()).toBe(1)
+    expect(await errorCodes()).toEqual([])
+    // Version 2 the same day: the stored pack stays; a day later the check takes it.
+    await publishPacks({ outDir: site, key, packs: { session: sessionPack(0.42) } })
+    expect(await visit(0.5)).toBeCloseTo(0.31, 6)
+    expect(manifestRequests()).toBe(1)
+    expect(await visit(1)).toBeCloseTo(0.42, 6)
+    expect(manifestRequests()).toBe(2)
+    // Version 3's pack changed on the server after signing: refused, reported, version 2 stays.
+    const v3 = await publishPacks({ outDir: site, key, packs: { session: sessionPack(0.53) } })
+    writeFileSync(v3.packFiles.session!, readFileSync(v3.packFiles.session!, 'utf8').replace('0.53', '0.99'))
+    expect(await visit(2)).toBeCloseTo(0.42, 6)
+    await expect.poll(errorCodes).toEqual(['pack_integrity'])
+    expect((await probes(asPage(s))).escaped).toEqual([])
+    expect(wk.offMachine).toEqual([])
+  })
+})
+
+/** The shipped session pack with another intent threshold: which pack decided shows on the segment. */
+function sessionPack(threshold: number): ModelPack {
+  const pack = JSON.parse(readFileSync(new URL('../../src/models/session.json', import.meta.url), 'utf8')) as ModelPack
+  ;(pack.heads.intent as { threshold: number }).threshold = threshold
+  return pack
+}
 
 for (const name of ['react', 'vue'] as const) {
   describe.skipIf(!!missing)(`WebKit: seglet/${name} in a Vite-built app`, () => {
