@@ -77,7 +77,9 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
   })
 
   const make = (options: Parameters<typeof createCollector>[2] = {}) => {
-    const collector = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => NOW, pageStatsDir: dir, ...options })
+    // Batches of reports are written 5 ms after their first report rather than the default 200 ms: the tests send many
+    // one after the other, waiting for each answer. The tests of batching itself give their own.
+    const collector = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => NOW, pageStatsDir: dir, batch: { maxDelayMs: 5 }, ...options })
     made.push(collector)
     return collector
   }

@@ -22,7 +22,8 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
   it('re-decodes the days whose raw reports are kept, and leaves a key out where they are gone', async () => {
     const first = TEST_PAGE_KEYS.slice(0, 4)
     expect(await reestimate(db, createReportEstimator({ pageKeys: first }), first)).toEqual([])
-    const ingest = createIngest(db, createReportEstimator({ pageKeys: first }), { now: () => NOW })
+    // Batches are written 5 ms after their first report, not the default 200 ms: the test waits for each answer.
+    const ingest = createIngest(db, createReportEstimator({ pageKeys: first }), { now: () => NOW, maxDelayMs: 5 })
     await Promise.all(reportBodies(600, { day: '2026-11-28', seed: 11 }).map((b, i) => ingest.submit(`a${i}`, b)))
     await Promise.all(reportBodies(600, { day: '2026-11-29', seed: 12 }).map((b, i) => ingest.submit(`b${i}`, b)))
     await ingest.flush()
@@ -52,7 +53,7 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
     const estimator = createReportEstimator({ pageKeys: keys })
     await reestimate(db, estimator, keys)
     const late = '2026-11-25'
-    const ingest = createIngest(db, estimator, { now: () => NOW, rawRetentionDays: 3 })
+    const ingest = createIngest(db, estimator, { now: () => NOW, rawRetentionDays: 3, maxDelayMs: 5 })
     const bodies = reportBodies(301, { day: late, seed: 21 })
     await Promise.all(bodies.slice(0, 300).map((b, i) => ingest.submit(`c${i}`, b)))
     await ingest.flush()
@@ -75,7 +76,7 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
     const day = '2026-11-29'
     await reestimate(db, createReportEstimator({ pageKeys: keys }), keys)
     // Another collector process, still running on the old keys (a rolling restart).
-    const other = createIngest(db, createReportEstimator({ pageKeys: keys }), { now: () => NOW })
+    const other = createIngest(db, createReportEstimator({ pageKeys: keys }), { now: () => NOW, maxDelayMs: 5 })
     const bodies = reportBodies(202, { day, seed: 31 })
     await Promise.all(bodies.slice(0, 200).map((b, i) => other.submit(`d${i}`, b)))
     await other.flush()
@@ -111,7 +112,7 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
     const oldKeys = TEST_PAGE_KEYS.slice(0, 4)
     const old = createReportEstimator({ pageKeys: oldKeys })
     await reestimate(db, old, oldKeys)
-    const running = createIngest(db, old, { now: () => NOW })
+    const running = createIngest(db, old, { now: () => NOW, maxDelayMs: 5 })
     const bodies = reportBodies(350, { day, seed: 41 })
     await Promise.all(bodies.slice(0, 300).map((b, i) => running.submit(`e${i}`, b)))
     await running.flush()
@@ -136,7 +137,7 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
     await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
     const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
     await reestimate(db, estimator, TEST_PAGE_KEYS)
-    const ingest = createIngest(db, estimator, { now: () => NOW })
+    const ingest = createIngest(db, estimator, { now: () => NOW, maxDelayMs: 5 })
     await Promise.all(reportBodies(50, { day: '2026-11-29', seed: 51 }).map((b, i) => ingest.submit(`g${i}`, b)))
     await ingest.close()
     // Three years of daily sums whose raw reports are gone, their page answers decoded against other page keys.
