@@ -5,18 +5,7 @@ import type { ConsoleMessage, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp, type BuiltApp } from './apps/buildApp'
 import { probes, useHarness } from './helpers'
-
-type AppWindow = {
-  segletApp: {
-    seglet: {
-      track(e: unknown): void
-      flush(): Promise<void>
-      setConsent(c: string): Promise<void>
-      forget(): Promise<void>
-      getSegment(): { id: string; intent: number; intentThreshold: number; coldStart: boolean } | null
-    }
-  }
-}
+import { bandOf, shopInApp, type AppWindow } from './shopFixtures'
 
 /** Console errors and warnings of the page (React and Vue report hydration mismatches there). */
 function watchConsole(page: Page): string[] {
@@ -32,20 +21,10 @@ function watchConsole(page: Page): string[] {
 /** A short session, through the app's Seglet: enough for a real (not cold-start) decision. */
 async function shop(page: Page): Promise<void> {
   await page.waitForFunction(() => (window as unknown as Partial<AppWindow>).segletApp !== undefined)
-  await page.evaluate(() => {
-    const { seglet } = (window as unknown as AppWindow).segletApp
-    for (let i = 0; i < 6; i++) {
-      seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
-      seglet.track({ type: 'product_view', productId: `p${i}`, price: 15.9, currency: 'EUR' })
-      seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
-    }
-    seglet.track({ type: 'add_to_cart', productId: 'p1', quantity: 1, price: 15.9, currency: 'EUR' })
-    return seglet.flush()
-  })
+  await page.evaluate(shopInApp)
 }
 
 const segmentOf = (page: Page) => page.evaluate(() => (window as unknown as AppWindow).segletApp.seglet.getSegment())
-const bandOf = (s: { intent: number; intentThreshold: number }) => (s.intent >= s.intentThreshold ? 'high' : s.intent >= s.intentThreshold / 2 ? 'medium' : 'low')
 
 describe.each(['react', 'vue'] as const)('seglet/%s in a Vite-built app', (name) => {
   // Built once for the app, before its harness starts the server that serves it.

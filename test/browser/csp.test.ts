@@ -6,32 +6,10 @@ import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { clickPanelButton, countReportRuns, expectHooksMatch, pageTime, probes, readDb, readHooks, readPanel, useHarness, waitForPageViewStored, waitForReportRuns, waitForSeglet, waitForSegment } from './helpers'
-import { snippet } from './readmeSnippets'
+import { cspTag, policyOf, shopCss, shopPage, expectShopPagesClean } from './shopFixtures'
 
 const ENDPOINT = '/seglet/reports'
 const dist = (file: string) => readFileSync(new URL(`../../dist/${file}`, import.meta.url))
-
-/** The policy of a README block (`Content-Security-Policy: …`), with its nonce placeholder replaced by `nonce`. */
-function policyOf(name: string, nonce: string): { policy: string; placeholder?: string } {
-  const line = snippet(name).trim()
-  expect(line).toMatch(/^Content-Security-Policy: /)
-  const policy = line.replace(/^Content-Security-Policy: /, '')
-  const placeholder = /'nonce-([^']+)'/.exec(policy)?.[1]
-  return { policy: placeholder ? policy.replaceAll(placeholder, nonce) : policy, placeholder }
-}
-
-/** A shop page: the README's tag (its nonce replaced), a stylesheet of the shop's, page statistics, blocks. */
-function shopPage(tag: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
-<meta name="seglet:page-stats" content="bounce=0.25;exit=0.5;value=12">
-<link rel="stylesheet" href="/shop.css">
-${tag}
-</head><body><h1>Shop</h1>
-<div data-seglet-show="new-visitor" hidden>Welcome</div>
-<div data-seglet-hide="new-visitor">Welcome back</div>
-<div data-seglet-intent-above="0.99" hidden>Checkout now</div>
-</body></html>`
-}
 
 /** Pages opened with `past` in their query live two hours ago, so their session is closed now. */
 function shiftClock(): void {
@@ -53,7 +31,7 @@ const h = useHarness({
       await harness.context.route(`${harness.baseUrl}/${file}`, (route) => route.fulfill(js(dist(file))))
     }
     await harness.context.route(`${harness.baseUrl}/shop.css`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/css', body: `.seglet-pending [data-seglet-show]{visibility:hidden}\n${snippet('css')}` }),
+      route.fulfill({ status: 200, contentType: 'text/css', body: shopCss() }),
     )
     await harness.context.route(`${harness.baseUrl}/shop/**`, (route) =>
       route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', headers: { 'content-security-policy': served.policy }, body: shopPage(served.tag) }),
@@ -73,16 +51,6 @@ function consoleProblems(page: Page): string[] {
   return out
 }
 
-/** The README's tag with reports and anti-flicker turned on, and its nonce placeholder replaced. */
-function tagOf(placeholder: string | undefined, nonce: string): string {
-  let tag = snippet(placeholder ? 'csp-nonce-tag' : 'script-tag').trim()
-  if (placeholder) {
-    expect(tag).toContain(`nonce="${placeholder}"`)
-    tag = tag.replaceAll(placeholder, nonce)
-  }
-  return tag.replace('<script ', `<script data-reports="${ENDPOINT}" data-anti-flicker `)
-}
-
 // The nonce-based policy also without 'strict-dynamic': the README says the parts inherit the nonce either way.
 describe.each([
   ['csp-self', false],
@@ -95,7 +63,7 @@ describe.each([
     const { policy: stated, placeholder } = policyOf(name, nonce)
     const policy = withoutStrictDynamic ? stated.replace(" 'strict-dynamic'", '') : stated
     expect(policy.includes('strict-dynamic')).toBe(name === 'csp-nonce' && !withoutStrictDynamic)
-    served = { policy, tag: tagOf(placeholder, nonce) }
+    served = { policy, tag: cspTag(placeholder, nonce, ENDPOINT) }
     const page = await h.newPage()
     const logged = consoleProblems(page)
 
@@ -126,14 +94,7 @@ describe.each([
     await clickPanelButton(page, 'Export my data')
     expect((await download).suggestedFilename()).toBe('seglet-data.json')
 
-    const db = await readDb(page)
-    const pageViews = db.events.filter((e) => e.type === 'page_view')
-    expect(pageViews.length).toBe(3)
-    for (const view of pageViews) expect(view.stats).toEqual({ bounceRate: 0.25, exitRate: 0.5, pageValue: 12 })
-    const t = await probes(page)
-    expect(t.csp).toEqual([])
-    expect(t.escaped).toEqual([])
-    expect(t.errors).toEqual([])
+    await expectShopPagesClean(page)
     expect(page.uncaughtErrors).toEqual([])
     expect(logged).toEqual([])
     for (const part of ['model', 'blocks', 'bridges', 'prune', 'reports']) {

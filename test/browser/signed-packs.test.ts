@@ -6,25 +6,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { ModelPack } from '../../src/pack/types'
 import { generatePackKeys, readPackSigningKey } from '../../collector/packs/signingKey'
 import { publishPacks } from '../../collector/packs/publishPacks'
 import { probes, useHarness, waitForSeglet } from './helpers'
+import { browseForPack, sessionPack, thresholdDecidedHere } from './shopFixtures'
 
 const DAY = 86_400_000
 const root = mkdtempSync(join(tmpdir(), 'seglet-signed-'))
 const site = join(root, 'site')
 const h = useHarness({ reset: false, server: () => ({ mounts: { '/seglet/': site } }) })
 afterAll(() => rmSync(root, { recursive: true, force: true }))
-
-type SegletWindow = { Seglet: { track(e: unknown): void; flush(): Promise<void>; getSegment(): { intentThreshold: number; coldStart: boolean; decidedAt: number } | null } }
-
-/** The shipped session pack with another intent threshold: which pack decided shows on the segment. */
-const sessionPack = (threshold: number): ModelPack => {
-  const pack = JSON.parse(readFileSync(new URL('../../src/models/session.json', import.meta.url), 'utf8')) as ModelPack
-  ;(pack.heads.intent as { threshold: number }).threshold = threshold
-  return pack
-}
 
 const manifestRequests = () => h.serverRequests.filter((url) => url.startsWith('/seglet/packs.manifest')).length
 
@@ -39,18 +30,10 @@ async function visit(packKey: string, days: number): Promise<{ page: Page; thres
   const attrs = { consent: 'granted', autocapture: 'false', 'model-loading': 'eager', 'pack-key': packKey }
   await page.goto(h.baseUrl + '/test/browser/pages/tag.html?attrs=' + encodeURIComponent(JSON.stringify(attrs)))
   await waitForSeglet(page)
-  const start = await page.evaluate(() => (window as unknown as { loadedAt: number }).loadedAt)
-  await page.evaluate(() => {
-    const { Seglet } = window as unknown as SegletWindow
-    for (let i = 0; i < 3; i++) Seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
-    return Seglet.flush()
-  })
+  await page.evaluate(browseForPack)
   // A decision made on this page (a returning shopper's stored segment shows first).
-  await page.waitForFunction((start) => {
-    const segment = (window as unknown as SegletWindow).Seglet.getSegment()
-    return segment !== null && !segment.coldStart && segment.decidedAt >= start
-  }, start, { timeout: 30_000 })
-  const threshold = await page.evaluate(() => (window as unknown as SegletWindow).Seglet.getSegment()!.intentThreshold)
+  await page.waitForFunction(thresholdDecidedHere, undefined, { timeout: 30_000 })
+  const threshold = (await page.evaluate(thresholdDecidedHere))!
   return { page, threshold }
 }
 

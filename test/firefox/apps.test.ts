@@ -8,38 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer } from '../../scripts/serve.mjs'
 import { buildApp, type BuiltApp } from '../browser/apps/buildApp'
 import { probeScript, probes } from '../browser/helpers'
+import { bandOf, shopInApp, type AppWindow } from '../browser/shopFixtures'
 import { HAS_FIREFOX, launchFirefox, type Firefox, type Tab } from './firefox'
-
-type AppWindow = {
-  segletApp: {
-    seglet: {
-      track(e: unknown): void
-      flush(): Promise<void>
-      setConsent(c: string): Promise<void>
-      forget(): Promise<void>
-      getSegment(): { id: string; intent: number; intentThreshold: number; coldStart: boolean } | null
-    }
-  }
-}
 
 const asPage = (tab: Tab) => tab as unknown as Page
 const segmentOf = (tab: Tab) => tab.evaluate(() => (window as unknown as AppWindow).segletApp.seglet.getSegment())
-const bandOf = (s: { intent: number; intentThreshold: number }) => (s.intent >= s.intentThreshold ? 'high' : s.intent >= s.intentThreshold / 2 ? 'medium' : 'low')
 const textOf = (tab: Tab, id: string) => tab.evaluate((id) => document.getElementById(id)?.textContent ?? null, id)
 
 /** A short session, through the app's Seglet: enough for a real (not cold-start) decision. */
 async function shop(tab: Tab): Promise<void> {
   await tab.waitForFunction(() => (window as unknown as Partial<AppWindow>).segletApp !== undefined, undefined)
-  await tab.evaluate(() => {
-    const { seglet } = (window as unknown as AppWindow).segletApp
-    for (let i = 0; i < 6; i++) {
-      seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
-      seglet.track({ type: 'product_view', productId: `p${i}`, price: 15.9, currency: 'EUR' })
-      seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
-    }
-    seglet.track({ type: 'add_to_cart', productId: 'p1', quantity: 1, price: 15.9, currency: 'EUR' })
-    return seglet.flush()
-  })
+  await tab.evaluate(shopInApp)
 }
 
 for (const name of ['react', 'vue'] as const) {

@@ -12,36 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer } from '../../scripts/serve.mjs'
 import { generatePackKeys, readPackSigningKey } from '../../collector/packs/signingKey'
 import { publishPacks } from '../../collector/packs/publishPacks'
-import type { ModelPack } from '../../src/pack/types'
 import { countReportRuns, expectHooksMatch, probeScript, probes, readDb, readHooks, readPanel, waitForSegment } from '../browser/helpers'
-import { snippet } from '../browser/readmeSnippets'
+import { cspTag, policyOf, sessionPack, shiftClock, shopCss, shopPage, visitWithPinnedKey, expectShopPagesClean } from '../browser/shopFixtures'
 import { clickPanelButton, HAS_FIREFOX, launchFirefox, type Firefox, type Tab } from './firefox'
 
-const DAY = 86_400_000
 const REPORTS = '/seglet/reports'
 const asPage = (tab: Tab) => tab as unknown as Page
 
-type SegletWindow = {
-  Seglet: {
-    track(e: unknown): void
-    flush(): Promise<void>
-    showPanel(): void
-    getSegment(): { coldStart: boolean; restored?: boolean; intentThreshold: number; decidedAt: number } | null
-  }
-  loadedAt: number
-}
-
-/**
- * Run in every page before its scripts: pages opened with `past` in their query live two hours ago (their session
- * is closed now), pages opened with `days=N` live N days ahead; `loadedAt` is the page's start on its own clock.
- */
-function shiftClock(): void {
-  const real = Date.now
-  const days = /[?&]days=([\d.]+)/.exec(location.search)
-  const offset = location.search.includes('past') ? -2 * 3_600_000 : days ? Number(days[1]) * 86_400_000 : 0
-  if (offset) Date.now = () => real() + offset
-  ;(window as unknown as { loadedAt: number }).loadedAt = Date.now()
-}
+type SegletWindow = { Seglet: { showPanel(): void; getSegment(): { coldStart: boolean; restored?: boolean } | null } }
 
 describe.skipIf(!HAS_FIREFOX)('Firefox: trust settings', () => {
   let firefox: Firefox
@@ -64,7 +42,7 @@ describe.skipIf(!HAS_FIREFOX)('Firefox: trust settings', () => {
           reports.push(body)
           return { body: '', headers: { 'content-type': 'text/plain' } }
         }
-        if (path === '/shop.css') return { body: `.seglet-pending [data-seglet-show]{visibility:hidden}\n${snippet('css')}`, headers: { 'content-type': 'text/css' } }
+        if (path === '/shop.css') return { body: shopCss(), headers: { 'content-type': 'text/css' } }
         if (path.startsWith('/shop/')) return { body: shopPage(shop.tag), headers: { 'content-security-policy': shop.policy } }
         return undefined
       },
@@ -85,7 +63,7 @@ describe.skipIf(!HAS_FIREFOX)('Firefox: trust settings', () => {
       const nonce = 'n0nce' + Math.random().toString(36).slice(2)
       const { policy: stated, placeholder } = policyOf(name, nonce)
       const policy = withoutStrictDynamic ? stated.replace(" 'strict-dynamic'", '') : stated
-      shop = { policy, tag: tagOf(placeholder, nonce) }
+      shop = { policy, tag: cspTag(placeholder, nonce, REPORTS, '/dist/seglet.min.js') }
       const tab = await firefox.newShopper()
       const from = firefox.requests.length
 
@@ -113,14 +91,7 @@ describe.skipIf(!HAS_FIREFOX)('Firefox: trust settings', () => {
       await clickPanelButton(tab, 'Export my data')
       await expect.poll(() => firefox.downloads().filter((f) => !before.has(f)), { timeout: 10_000 }).toEqual([expect.stringMatching(/^seglet-data.*\.json$/)])
 
-      const db = await readDb(asPage(tab))
-      const pageViews = db.events.filter((e) => e.type === 'page_view')
-      expect(pageViews.length).toBe(3)
-      for (const view of pageViews) expect(view.stats).toEqual({ bounceRate: 0.25, exitRate: 0.5, pageValue: 12 })
-      const t = await probes(asPage(tab))
-      expect(t.csp).toEqual([])
-      expect(t.escaped).toEqual([])
-      expect(t.errors).toEqual([])
+      await expectShopPagesClean(asPage(tab))
       for (const part of ['model', 'blocks', 'prune', 'reports']) {
         expect(firefox.requests.slice(from).some((url) => url.endsWith(`/dist/seglet-${part}.min.js`)), part).toBe(true)
       }
@@ -135,24 +106,7 @@ describe.skipIf(!HAS_FIREFOX)('Firefox: trust settings', () => {
     const manifestRequests = () => served.filter((url) => url.startsWith('/seglet/packs.manifest')).length
     const checks = manifestRequests()
 
-    /** A page load `days` after the first with the shop's key pinned; resolves to the intent threshold of its decision. */
-    const visit = async (days: number): Promise<number> => {
-      const attrs = { consent: 'granted', autocapture: 'false', 'model-loading': 'eager', 'pack-key': keys.packKey }
-      await tab.goto(`${server.url}/test/browser/pages/tag.html?attrs=${encodeURIComponent(JSON.stringify(attrs))}&days=${days}`)
-      await tab.waitForFunction(() => typeof (window as unknown as { Seglet?: unknown }).Seglet === 'object', undefined)
-      await tab.evaluate(() => {
-        const { Seglet } = window as unknown as SegletWindow
-        for (let i = 0; i < 3; i++) Seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
-        return Seglet.flush()
-      })
-      // A decision made on this page (a returning shopper's stored segment shows first).
-      await tab.waitForFunction(() => {
-        const w = window as unknown as SegletWindow
-        const segment = w.Seglet.getSegment()
-        return segment !== null && !segment.coldStart && segment.decidedAt >= w.loadedAt
-      }, undefined, { timeout: 30_000 })
-      return tab.evaluate(() => (window as unknown as SegletWindow).Seglet.getSegment()!.intentThreshold)
-    }
+    const visit = (days: number) => visitWithPinnedKey(asPage(tab), server.url, keys.packKey, days)
     const errorCodes = async () => (await probes(asPage(tab))).errors.map((e) => e.code)
 
     await publishPacks({ outDir: site, key, packs: { session: sessionPack(0.31) } })
@@ -194,43 +148,3 @@ describe.skipIf(!HAS_FIREFOX)('Firefox: trust settings', () => {
     await tab.closeShopper()
   })
 })
-
-/** The policy of a README block (`Content-Security-Policy: …`), with its nonce placeholder replaced by `nonce`. */
-function policyOf(name: string, nonce: string): { policy: string; placeholder?: string } {
-  const line = snippet(name).trim()
-  expect(line).toMatch(/^Content-Security-Policy: /)
-  const policy = line.replace(/^Content-Security-Policy: /, '')
-  const placeholder = /'nonce-([^']+)'/.exec(policy)?.[1]
-  return { policy: placeholder ? policy.replaceAll(placeholder, nonce) : policy, placeholder }
-}
-
-/** The README's tag (served from /dist/ here) with reports and anti-flicker on, and its nonce placeholder replaced. */
-function tagOf(placeholder: string | undefined, nonce: string): string {
-  let tag = snippet(placeholder ? 'csp-nonce-tag' : 'script-tag').trim()
-  if (placeholder) {
-    expect(tag).toContain(`nonce="${placeholder}"`)
-    tag = tag.replaceAll(placeholder, nonce)
-  }
-  expect(tag).toContain('src="/seglet.min.js"')
-  return tag.replace('src="/seglet.min.js"', 'src="/dist/seglet.min.js"').replace('<script ', `<script data-reports="${REPORTS}" data-anti-flicker `)
-}
-
-/** A shop page: the tag, a stylesheet of the shop's, page statistics, blocks. */
-function shopPage(tag: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
-<meta name="seglet:page-stats" content="bounce=0.25;exit=0.5;value=12">
-<link rel="stylesheet" href="/shop.css">
-${tag}
-</head><body><h1>Shop</h1>
-<div data-seglet-show="new-visitor" hidden>Welcome</div>
-<div data-seglet-hide="new-visitor">Welcome back</div>
-<div data-seglet-intent-above="0.99" hidden>Checkout now</div>
-</body></html>`
-}
-
-/** The shipped session pack with another intent threshold: which pack decided shows on the segment. */
-function sessionPack(threshold: number): ModelPack {
-  const pack = JSON.parse(readFileSync(new URL('../../src/models/session.json', import.meta.url), 'utf8')) as ModelPack
-  ;(pack.heads.intent as { threshold: number }).threshold = threshold
-  return pack
-}

@@ -15,10 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer } from '../../scripts/serve.mjs'
 import { generatePackKeys, readPackSigningKey } from '../../collector/packs/signingKey'
 import { publishPacks } from '../../collector/packs/publishPacks'
-import type { ModelPack } from '../../src/pack/types'
 import { buildApp, type BuiltApp } from '../browser/apps/buildApp'
 import { countReportRuns, expectHooksMatch, probeScript, probes, readDb, readHooks, readPanel, waitForSegment } from '../browser/helpers'
-import { snippet } from '../browser/readmeSnippets'
+import { bandOf, cspTag, policyOf, sessionPack, shiftClock, shopCss, shopInApp, shopPage, type AppWindow, visitWithPinnedKey, expectShopPagesClean } from '../browser/shopFixtures'
 import { startWebKit, webkitMissing, type WebKit, type WebKitSession } from './webkit'
 
 const missing = webkitMissing()
@@ -28,30 +27,6 @@ const REPORTS = '/seglet/reports'
 const asPage = (session: WebKitSession) => session as unknown as Page
 
 type SegletWindow = { Seglet?: { showPanel(): void; getSegment(): { coldStart: boolean; restored?: boolean } | null }; __console: string[] }
-type AppWindow = {
-  segletApp: {
-    seglet: {
-      track(e: unknown): void
-      flush(): Promise<void>
-      setConsent(c: string): Promise<void>
-      forget(): Promise<void>
-      getSegment(): { id: string; intent: number; intentThreshold: number; coldStart: boolean } | null
-    }
-  }
-}
-
-/**
- * In every page: pages opened with `past` in their query live two hours ago (their session is closed now), pages
- * opened with `days=N` live N days ahead; `loadedAt` is the page's start on its own clock.
- */
-function shiftClock(): void {
-  const real = Date.now
-  const days = /[?&]days=([\d.]+)/.exec(location.search)
-  const offset = location.search.includes('past') ? -2 * 3_600_000 : days ? Number(days[1]) * 86_400_000 : 0
-  if (offset) Date.now = () => real() + offset
-  ;(window as unknown as { loadedAt: number }).loadedAt = Date.now()
-}
-
 /** In every page: its console warnings and errors (React and Vue report hydration mismatches there), in `__console`. */
 function catchConsole(): void {
   const w = window as unknown as { __console: string[] }
@@ -88,7 +63,7 @@ describe.skipIf(!!missing)('WebKit: the README\'s strict Content Security Polici
           reports.push(body)
           return { body: '', headers: { 'content-type': 'text/plain' } }
         }
-        if (path === '/shop.css') return { body: `.seglet-pending [data-seglet-show]{visibility:hidden}\n${snippet('css')}`, headers: { 'content-type': 'text/css' } }
+        if (path === '/shop.css') return { body: shopCss(), headers: { 'content-type': 'text/css' } }
         if (path.startsWith('/shop/')) return { body: shopPage(initTag(shop.nonce) + shop.tag), headers: { 'content-security-policy': shop.policy } }
         return undefined
       },
@@ -105,15 +80,9 @@ describe.skipIf(!!missing)('WebKit: the README\'s strict Content Security Polici
     it(`${name}${withoutStrictDynamic ? ' without strict-dynamic' : ''}: a returning shopper's decision, blocks, panel, page statistics and report work, no violation`, async () => {
       reports.length = 0
       const nonce = 'n0nce' + Math.random().toString(36).slice(2)
-      const line = snippet(name).trim()
-      expect(line).toMatch(/^Content-Security-Policy: /)
-      const placeholder = /'nonce-([^']+)'/.exec(line)?.[1]
-      let policy = line.replace(/^Content-Security-Policy: /, '')
-      if (placeholder) policy = policy.replaceAll(placeholder, nonce)
-      if (withoutStrictDynamic) policy = policy.replace(" 'strict-dynamic'", '')
-      let tag = snippet(placeholder ? 'csp-nonce-tag' : 'script-tag').trim()
-      if (placeholder) tag = tag.replaceAll(placeholder, nonce)
-      tag = tag.replace('src="/seglet.min.js"', 'src="/dist/seglet.min.js"').replace('<script ', `<script data-reports="${REPORTS}" data-anti-flicker `)
+      const { policy: stated, placeholder } = policyOf(name, nonce)
+      const policy = withoutStrictDynamic ? stated.replace(" 'strict-dynamic'", '') : stated
+      const tag = cspTag(placeholder, nonce, REPORTS, '/dist/seglet.min.js')
       shop = { policy, tag, nonce: placeholder ? nonce : '' }
       await session?.close().catch(() => undefined)
       session = await wk.newSession()
@@ -141,14 +110,7 @@ describe.skipIf(!!missing)('WebKit: the README\'s strict Content Security Polici
       await expect.poll(async () => (await readPanel(asPage(s))).buttons?.length ?? 0).toBeGreaterThan(0)
       expect(await session.evaluate(() => getComputedStyle(document.querySelector('seglet-panel')!).position)).toBe('fixed')
 
-      const db = await readDb(asPage(session))
-      const pageViews = db.events.filter((e) => e.type === 'page_view')
-      expect(pageViews.length).toBe(3)
-      for (const view of pageViews) expect(view.stats).toEqual({ bounceRate: 0.25, exitRate: 0.5, pageValue: 12 })
-      const t = await probes(asPage(session))
-      expect(t.csp).toEqual([])
-      expect(t.escaped).toEqual([])
-      expect(t.errors).toEqual([])
+      await expectShopPagesClean(asPage(session))
       expect(await session.evaluate(() => (window as unknown as SegletWindow).__console)).toEqual([])
     })
   }
@@ -188,24 +150,7 @@ describe.skipIf(!!missing)('WebKit: signed packs', () => {
     session = await wk.newSession()
     const s = session
     const manifestRequests = () => served.filter((url) => url.startsWith('/seglet/packs.manifest')).length
-    /** A page load `days` after the first with the shop's key pinned; resolves to the intent threshold of its decision. */
-    const visit = async (days: number): Promise<number> => {
-      const attrs = { consent: 'granted', autocapture: 'false', 'model-loading': 'eager', 'pack-key': keys.packKey }
-      await s.goto(`${server.url}/test/browser/pages/tag.html?attrs=${encodeURIComponent(JSON.stringify(attrs))}&days=${days}`)
-      await s.waitForFunction(() => typeof (window as unknown as { Seglet?: unknown }).Seglet === 'object')
-      await s.evaluate(() => {
-        const { Seglet } = window as unknown as { Seglet: { track(e: unknown): void; flush(): Promise<void> } }
-        for (let i = 0; i < 3; i++) Seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
-        return Seglet.flush()
-      })
-      type W = { loadedAt: number; Seglet: { getSegment(): { coldStart: boolean; decidedAt: number; intentThreshold: number } | null } }
-      await s.waitForFunction(() => {
-        const w = window as unknown as W
-        const segment = w.Seglet.getSegment()
-        return segment !== null && !segment.coldStart && segment.decidedAt >= w.loadedAt
-      }, undefined, { timeout: 30_000 })
-      return s.evaluate(() => (window as unknown as W).Seglet.getSegment()!.intentThreshold)
-    }
+    const visit = (days: number) => visitWithPinnedKey(asPage(s), server.url, keys.packKey, days)
     const errorCodes = async () => (await probes(asPage(s))).errors.map((e) => e.code)
 
     await publishPacks({ outDir: site, key, packs: { session: sessionPack(0.31) } })
@@ -227,13 +172,6 @@ describe.skipIf(!!missing)('WebKit: signed packs', () => {
     expect(wk.offMachine).toEqual([])
   })
 })
-
-/** The shipped session pack with another intent threshold: which pack decided shows on the segment. */
-function sessionPack(threshold: number): ModelPack {
-  const pack = JSON.parse(readFileSync(new URL('../../src/models/session.json', import.meta.url), 'utf8')) as ModelPack
-  ;(pack.heads.intent as { threshold: number }).threshold = threshold
-  return pack
-}
 
 for (const name of ['react', 'vue'] as const) {
   describe.skipIf(!!missing)(`WebKit: seglet/${name} in a Vite-built app`, () => {
@@ -266,16 +204,7 @@ for (const name of ['react', 'vue'] as const) {
 
     const shopAndWait = async (s: WebKitSession) => {
       await s.waitForFunction(() => (window as unknown as Partial<AppWindow>).segletApp !== undefined)
-      await s.evaluate(() => {
-        const { seglet } = (window as unknown as AppWindow).segletApp
-        for (let i = 0; i < 6; i++) {
-          seglet.track({ type: 'page_view', url: `/products/p${i}`, pageType: 'product' })
-          seglet.track({ type: 'product_view', productId: `p${i}`, price: 15.9, currency: 'EUR' })
-          seglet.track({ type: 'engagement', url: `/products/p${i}`, pageType: 'product', visibleMs: 45_000, scrollDepth: 0.8 })
-        }
-        seglet.track({ type: 'add_to_cart', productId: 'p1', quantity: 1, price: 15.9, currency: 'EUR' })
-        return seglet.flush()
-      })
+      await s.evaluate(shopInApp)
       await s.waitForFunction(() => (window as unknown as AppWindow).segletApp.seglet.getSegment()?.coldStart === false, undefined, { timeout: 20_000 })
     }
     const consoleOf = (s: WebKitSession) => s.evaluate(() => (window as unknown as SegletWindow).__console)
@@ -305,7 +234,7 @@ for (const name of ['react', 'vue'] as const) {
       expect(app.serverHints).toEqual([{ path: '/shop', hint: null }])
       await shopAndWait(session)
       const segment = (await session.evaluate(() => (window as unknown as AppWindow).segletApp.seglet.getSegment()))!
-      const band = segment.intent >= segment.intentThreshold ? 'high' : segment.intent >= segment.intentThreshold / 2 ? 'medium' : 'low'
+      const band = bandOf(segment)
       const s = session
       const hints = async () => (await s.cookies()).filter((c) => c.name === 'seglet_hint')
       await expect.poll(async () => (await hints()).map((c) => c.value), { timeout: 15_000 }).toEqual([`${segment.id}.${band}`])
@@ -327,17 +256,4 @@ for (const name of ['react', 'vue'] as const) {
       expect(wk.offMachine).toEqual([])
     })
   })
-}
-
-/** A shop page: `head` (the init scripts and the tag), a stylesheet of the shop's, page statistics, blocks. */
-function shopPage(head: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
-<meta name="seglet:page-stats" content="bounce=0.25;exit=0.5;value=12">
-<link rel="stylesheet" href="/shop.css">
-${head}
-</head><body><h1>Shop</h1>
-<div data-seglet-show="new-visitor" hidden>Welcome</div>
-<div data-seglet-hide="new-visitor">Welcome back</div>
-<div data-seglet-intent-above="0.99" hidden>Checkout now</div>
-</body></html>`
 }
