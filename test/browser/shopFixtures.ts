@@ -3,6 +3,7 @@
 // threshold for signed packs, and the page functions of a signed-pack visit and of a short session in the React and
 // Vue apps (test/browser/apps/). Page functions run in the page, so they use nothing from this module's scope.
 import { readFileSync } from 'node:fs'
+import type { IncomingMessage } from 'node:http'
 import type { Page } from 'playwright-core'
 import { expect } from 'vitest'
 import type { ModelPack } from '../../src/pack/types'
@@ -60,6 +61,24 @@ export async function expectShopPagesClean(page: Page): Promise<void> {
   expect(t.csp).toEqual([])
   expect(t.escaped).toEqual([])
   expect(t.errors).toEqual([])
+}
+
+/**
+ * The shop's side of a CSP test, for a `render()` of scripts/serve.mjs: a POST to `reports` is kept in `received` and
+ * answered, `/shop.css` is the shop's stylesheet, and `/shop/*` pages carry `shop.head` under `shop.policy`.
+ * `undefined` for any other request.
+ */
+export async function renderShop(req: IncomingMessage, reports: string, received: string[], shop: { policy: string; head: string }): Promise<{ body: string; headers: Record<string, string> } | undefined> {
+  const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+  if (path === reports && req.method === 'POST') {
+    let body = ''
+    for await (const chunk of req) body += chunk
+    received.push(body)
+    return { body: '', headers: { 'content-type': 'text/plain' } }
+  }
+  if (path === '/shop.css') return { body: shopCss(), headers: { 'content-type': 'text/css' } }
+  if (path.startsWith('/shop/')) return { body: shopPage(shop.head), headers: { 'content-security-policy': shop.policy } }
+  return undefined
 }
 
 /** The shipped session pack with another intent threshold: which pack decided shows on the segment. */

@@ -5,6 +5,7 @@
 // daily check, and a tampered one or one signed with another key is refused while the last good pack stays.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,7 +14,7 @@ import { startServer } from '../../scripts/serve.mjs'
 import { generatePackKeys, readPackSigningKey } from '../../collector/packs/signingKey'
 import { publishPacks } from '../../collector/packs/publishPacks'
 import { countReportRuns, expectHooksMatch, probeScript, probes, readDb, readHooks, readPanel, waitForSegment } from '../browser/helpers'
-import { cspTag, policyOf, sessionPack, shiftClock, shopCss, shopPage, visitWithPinnedKey, expectShopPagesClean } from '../browser/shopFixtures'
+import { cspTag, policyOf, sessionPack, shiftClock, renderShop, visitWithPinnedKey, expectShopPagesClean } from '../browser/shopFixtures'
 import { clickPanelButton, HAS_FIREFOX, launchFirefox, type Firefox, type Tab } from './firefox'
 
 const REPORTS = '/seglet/reports'
@@ -34,18 +35,7 @@ describe.skipIf(!HAS_FIREFOX)('Firefox: trust settings', () => {
     server = await startServer({
       mounts: { '/seglet/': site },
       onRequest: (req: { url?: string }) => served.push(req.url ?? ''),
-      render: async (req: { url?: string; method?: string } & AsyncIterable<Buffer>) => {
-        const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
-        if (path === REPORTS && req.method === 'POST') {
-          let body = ''
-          for await (const chunk of req) body += chunk
-          reports.push(body)
-          return { body: '', headers: { 'content-type': 'text/plain' } }
-        }
-        if (path === '/shop.css') return { body: shopCss(), headers: { 'content-type': 'text/css' } }
-        if (path.startsWith('/shop/')) return { body: shopPage(shop.tag), headers: { 'content-security-policy': shop.policy } }
-        return undefined
-      },
+      render: (req: IncomingMessage) => renderShop(req, REPORTS, reports, { policy: shop.policy, head: shop.tag }),
     })
     firefox = await launchFirefox({ preload: [probeScript, countReportRuns, shiftClock] })
   }, 120_000)

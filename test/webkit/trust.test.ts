@@ -17,7 +17,7 @@ import { generatePackKeys, readPackSigningKey } from '../../collector/packs/sign
 import { publishPacks } from '../../collector/packs/publishPacks'
 import { buildApp, type BuiltApp } from '../browser/apps/buildApp'
 import { countReportRuns, expectHooksMatch, probeScript, probes, readDb, readHooks, readPanel, waitForSegment } from '../browser/helpers'
-import { bandOf, cspTag, policyOf, sessionPack, shiftClock, shopCss, shopInApp, shopPage, type AppWindow, visitWithPinnedKey, expectShopPagesClean } from '../browser/shopFixtures'
+import { bandOf, cspTag, policyOf, sessionPack, shiftClock, renderShop, shopInApp, type AppWindow, visitWithPinnedKey, expectShopPagesClean } from '../browser/shopFixtures'
 import { startWebKit, webkitMissing, type WebKit, type WebKitSession } from './webkit'
 
 const missing = webkitMissing()
@@ -57,15 +57,7 @@ describe.skipIf(!!missing)('WebKit: the README\'s strict Content Security Polici
       render: async (req: IncomingMessage) => {
         const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
         if (path === '/__init.js') return js(INIT)
-        if (path === REPORTS && req.method === 'POST') {
-          let body = ''
-          for await (const chunk of req) body += chunk
-          reports.push(body)
-          return { body: '', headers: { 'content-type': 'text/plain' } }
-        }
-        if (path === '/shop.css') return { body: shopCss(), headers: { 'content-type': 'text/css' } }
-        if (path.startsWith('/shop/')) return { body: shopPage(initTag(shop.nonce) + shop.tag), headers: { 'content-security-policy': shop.policy } }
-        return undefined
+        return renderShop(req, REPORTS, reports, { policy: shop.policy, head: initTag(shop.nonce) + shop.tag })
       },
     })
     wk = await startWebKit()
