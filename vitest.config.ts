@@ -1,12 +1,7 @@
-import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
-
-/** The template of new embedded stores for this checkout's PGlite, kept in `.build/test/` between runs. */
-const pglite = JSON.parse(readFileSync(new URL('./node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')) as { version: string }
-const embeddedTemplate = fileURLToPath(new URL(`./.build/test/embedded-store-pglite-${pglite.version}.tgz`, import.meta.url))
+import { collectorTestEnv } from './collector/testing/testEnv.mjs'
 
 // The workers (child processes) take this locale whatever the machine's: the tests read figures as an English-language
 // machine writes them (1,200, 0.5), and on a machine set to German or French 25 of the dashboard's failed.
@@ -23,7 +18,7 @@ export default defineConfig({
     // written before the tests run, not each PostgreSQL's initdb (about 2.5 s of CPU less for each of some 60); the
     // PostgreSQL schemas the tests make carry this run's prefix, and are dropped once the tests are done.
     globalSetup: ['collector/testing/globalSetup.ts'],
-    env: { SEGLET_EMBEDDED_TEMPLATE: embeddedTemplate, SEGLET_TEST_SCHEMA_PREFIX: `t_${randomBytes(4).toString('hex')}_` },
+    env: collectorTestEnv(),
     testTimeout: 30_000,
     // One file more at a time than there are cores: many of these tests wait on a server, a database, a child
     // process or a timer rather than compute. On a 2-core machine three at a time took the suite from 369 s to 311 s

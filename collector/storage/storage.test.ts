@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { DATABASE_TARGETS } from '../testing/databases'
 import { dropSchemas } from '../testing/globalSetup'
 import { SCHEMA_PREFIX_VARIABLE } from '../testing/schemaPrefix'
-import { EMBEDDED_TEMPLATE_VARIABLE } from './embeddedTemplate'
+import { EMBEDDED_TEMPLATE_VARIABLE, TEMPLATE_SHARED_BUFFERS } from './embeddedTemplate'
 import { LOCK_STALE_MS, lockStoreFolder } from './lockStoreFolder'
 import {
   countReports,
@@ -517,6 +517,8 @@ describe('a new embedded store', () => {
     vi.stubEnv(EMBEDDED_TEMPLATE_VARIABLE, undefined)
     const dir = join(parent, 'db')
     const db = await openDatabase(dir)
+    // initdb's buffer pool, as a collector's own store has it.
+    expect(await db.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '128MB' }])
     expect(await migrate(db)).toEqual(MIGRATIONS.map((m) => m.version))
     await writeSetting(db, 'k', 'without a template')
     await db.close()
@@ -533,6 +535,8 @@ describe('a new embedded store', () => {
     const db = await openDatabase(dir)
     expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true)
     expect(await db.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`)).toEqual([{ n: 0 }])
+    // The template's smaller buffer pool, which makes each throwaway store quicker to open.
+    expect(await db.query('SHOW shared_buffers')).toEqual([{ shared_buffers: TEMPLATE_SHARED_BUFFERS }])
     expect(await migrate(db)).toEqual(MIGRATIONS.map((m) => m.version))
     await writeSetting(db, 'k', 'from the template')
     await db.close()
