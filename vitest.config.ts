@@ -15,8 +15,9 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts', 'training/**/*.test.ts', 'sim/**/*.test.ts', 'collector/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
     // New embedded stores, in the tests and in the collector processes they start, are copies of one empty store
-    // written before the tests run, not each PostgreSQL's initdb (about 2.5 s of CPU less for each of some 60); the
-    // PostgreSQL schemas the tests make carry this run's prefix, and are dropped once the tests are done.
+    // written before the tests run, not each PostgreSQL's initdb (about 3 s of CPU less for each of the 87 the test
+    // processes open, and more in the collectors they start); the PostgreSQL schemas the tests make carry this run's
+    // prefix, and are dropped once the tests are done.
     globalSetup: ['collector/testing/globalSetup.ts'],
     env: collectorTestEnv(),
     testTimeout: 30_000,
