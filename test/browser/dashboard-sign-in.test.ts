@@ -11,18 +11,19 @@ import { migrate } from '../../collector/storage/migrate'
 import type { Database } from '../../collector/storage/types'
 import { DATABASE_TARGETS } from '../../collector/testing/databases'
 import { postReports, reportBodies, TEST_PAGE_KEYS } from '../../collector/testing/reports'
-import { launchBrowser } from './harness'
+import { borrowBrowser } from './harness'
 
 describe('the dashboard behind a cookie sign-in', () => {
   let db: Database
   let browser: Browser
+  let release = async () => {}
   beforeAll(async () => {
     db = await DATABASE_TARGETS[0]!.open()
     await migrate(db)
-    browser = await launchBrowser()
+    ;({ browser, release } = await borrowBrowser())
   }, 120_000)
   afterAll(async () => {
-    await browser?.close()
+    await release()
     await db?.close()
   })
 

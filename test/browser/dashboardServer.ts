@@ -10,7 +10,7 @@ import { migrate } from '../../collector/storage/migrate'
 import type { Database } from '../../collector/storage/types'
 import { DATABASE_TARGETS } from '../../collector/testing/databases'
 import { postReports, reportBodies, TEST_PAGE_KEYS } from '../../collector/testing/reports'
-import { launchBrowser } from './harness'
+import { borrowBrowser } from './harness'
 
 export interface DashboardServer {
   db: Database
@@ -21,8 +21,9 @@ export interface DashboardServer {
 }
 
 /**
- * Starts it (the collector's clock at noon UTC on 30 November 2026); `close()` stops all of it. `browser: false`
- * starts no Chromium (the Firefox tests bring their own browser); `now` replaces the collector's clock.
+ * Starts it (the collector's clock at noon UTC on 30 November 2026); `close()` stops all of it and closes the
+ * contexts opened in the run's Chromium since. `browser: false` borrows no Chromium (the Firefox tests bring their
+ * own browser); `now` replaces the collector's clock.
  */
 export async function startDashboardServer(
   count: number,
@@ -32,8 +33,9 @@ export async function startDashboardServer(
   let collector: ReturnType<typeof createCollector> | undefined
   let server: Server | undefined
   let browser: Browser | undefined
+  let release = async () => {}
   const close = async () => {
-    await browser?.close()
+    await release()
     await new Promise((closed) => (server ? server.close(closed) : closed(undefined)))
     await collector?.close()
     await db.close()
@@ -45,7 +47,7 @@ export async function startDashboardServer(
     const listening = createServer(collector.listener)
     server = listening
     await new Promise<void>((ready) => listening.listen(0, '127.0.0.1', ready))
-    if (withBrowser) browser = await launchBrowser()
+    if (withBrowser) ({ browser, release } = await borrowBrowser())
     return { db, browser: browser as Browser, base: `http://127.0.0.1:${(listening.address() as AddressInfo).port}`, close }
   } catch (error) {
     await close()

@@ -109,12 +109,18 @@ let shared: Promise<Browser> | undefined
 /**
  * One Chromium for every file of the run (the files run one after another in one process, `isolate: false`):
  * launching one takes about 2.6 s of CPU, a context about 0.7 s. Launched again if it went away (a test that
- * crashed it).
+ * crashed it). Every context's pages are throttled, as {@link launchBrowser}'s are.
  */
 function sharedBrowser(): Promise<Browser> {
   shared ??= chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS }).then(
     (browser) => {
       browser.on('disconnected', () => (shared = undefined))
+      const newContext = browser.newContext.bind(browser)
+      browser.newContext = async (options) => {
+        const context = await newContext(options)
+        throttleContext(context)
+        return context
+      }
       return browser
     },
     (error: unknown) => {
@@ -126,6 +132,25 @@ function sharedBrowser(): Promise<Browser> {
 }
 
 /**
+ * The run's one Chromium (see {@link sharedBrowser}) for a file that opens contexts of its own; `release()` closes
+ * the contexts opened since, and leaves the browser to the next file.
+ *
+ * @example
+ * const { browser, release } = await borrowBrowser()
+ * try { const context = await browser.newContext() } finally { await release() }
+ */
+export async function borrowBrowser(): Promise<{ browser: Browser; release(): Promise<void> }> {
+  const browser = await sharedBrowser()
+  const before = new Set(browser.contexts())
+  return {
+    browser,
+    async release() {
+      for (const context of browser.contexts()) if (!before.has(context)) await context.close()
+    },
+  }
+}
+
+/**
  * Starts a server and a fresh browser context (storage, cookies and cache of its own, as a new profile has), so no
  * state leaks between files.
  */
@@ -134,7 +159,6 @@ export async function createHarness({ csp = false, server: extras = {} }: { csp?
   const server = await startServer({ csp, ...extras, onRequest: (req: { url?: string }) => serverRequests.push(req.url ?? '') })
   const browser = await sharedBrowser()
   const context = await browser.newContext()
-  throttleContext(context)
   const requests: string[] = []
   context.on('request', (request: Request) => requests.push(request.url()))
   return {
