@@ -94,7 +94,11 @@ export async function launchBrowser({ bfcache = false }: { bfcache?: boolean } =
   const args = CHROMIUM_ARGS.map((arg) => (arg.startsWith('--disable-features=') ? `${arg},SpareRendererForSitePerProcess` : arg))
   // Playwright turns the back/forward cache off by default; `bfcache` keeps it on, as a shopper's browser has it.
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args, ignoreDefaultArgs: bfcache ? ['--disable-back-forward-cache'] : undefined })
-  // Every context's pages, `browser.newPage()`'s included (it opens a context through newContext), are throttled.
+  return throttleContexts(browser)
+}
+
+/** `browser`, whose every context's pages, `browser.newPage()`'s included (it opens a context through newContext), are throttled. */
+function throttleContexts(browser: Browser): Browser {
   const newContext = browser.newContext.bind(browser)
   browser.newContext = async (options) => {
     const context = await newContext(options)
@@ -115,13 +119,7 @@ function sharedBrowser(): Promise<Browser> {
   shared ??= chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS }).then(
     (browser) => {
       browser.on('disconnected', () => (shared = undefined))
-      const newContext = browser.newContext.bind(browser)
-      browser.newContext = async (options) => {
-        const context = await newContext(options)
-        throttleContext(context)
-        return context
-      }
-      return browser
+      return throttleContexts(browser)
     },
     (error: unknown) => {
       shared = undefined
