@@ -27,7 +27,7 @@ import { openDatabase } from '../storage/openDatabase'
 import { readSums } from '../storage/readSums'
 import type { Database } from '../storage/types'
 import { DATABASE_TARGETS, withMigratedDatabase } from '../testing/databases'
-import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
+import { reportBodies, TEST_BATCH_DELAY_MS, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 import { heldOutCheck, RETRAIN_TOLERANCE } from './heldOutCheck'
 import { retrain } from './retrain'
 import { tableAuc } from './tableAuc'
@@ -48,8 +48,7 @@ function truthOf(rng: () => number, reversed = false): ReportTruth {
 async function ingestDays(db: Database, perDay: number, days: string[], seed: number, context_ = context): Promise<void> {
   // A day's reports are submitted at once, and the last waits for the writes of all before it: on a busy machine that
   // can pass the 10 s a report waits by default, and a report refused then would be missing from the retrain.
-  // Batches are written 5 ms after their first report, not the default 200 ms: the test waits for each answer.
-  const ingest = createIngest(db, createReportEstimator(), { now: () => NOW, writeTimeoutMs: 300_000, maxDelayMs: 5 })
+  const ingest = createIngest(db, createReportEstimator(), { now: () => NOW, writeTimeoutMs: 300_000, maxDelayMs: TEST_BATCH_DELAY_MS })
   const rng = createRng(seed)
   const random = seededRandom(seed)
   for (const day of days) {
@@ -130,7 +129,7 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
   // is then so wide that no candidate, however worse, could be refused, and the pack would go out unchecked.
   it('waits when the held-out days hold too few answers for the check to refuse anything', async () => {
     await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
-    const ingest = createIngest(db, createReportEstimator(), { now: () => NOW, maxDelayMs: 5 })
+    const ingest = createIngest(db, createReportEstimator(), { now: () => NOW, maxDelayMs: TEST_BATCH_DELAY_MS })
     const rng = createRng(61)
     const random = seededRandom(61)
     // The fit day says the opposite of what the shop's sessions do; the held-out day has 20 answers.
@@ -152,7 +151,7 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
   // AUC is then no number. The check cannot judge a candidate: it waits, and never says a candidate was worse.
   it('waits when the held-out answers show sessions of one kind only, and no AUC can be measured', async () => {
     await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
-    const ingest = createIngest(db, createReportEstimator(), { now: () => NOW, maxDelayMs: 5 })
+    const ingest = createIngest(db, createReportEstimator(), { now: () => NOW, maxDelayMs: TEST_BATCH_DELAY_MS })
     const rng = createRng(81)
     const random = seededRandom(81)
     const noOrder = () => ({ ...truthOf(rng), ordered: false })
@@ -174,7 +173,7 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
   // at the ε or for the network the retrain was given. It must say so, or it waits for ever with "0 answers".
   it('says when the answers it waits for came at another ε or from another pack', async () => {
     await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
-    const ingest = createIngest(db, createReportEstimator(), { now: () => NOW, maxDelayMs: 5 })
+    const ingest = createIngest(db, createReportEstimator(), { now: () => NOW, maxDelayMs: TEST_BATCH_DELAY_MS })
     const rng = createRng(51)
     const random = seededRandom(51)
     const own: ReportContext = { ...context, packId: 'session@2.1.0+lifetime@1.0.0' }
@@ -192,7 +191,7 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
 
   it('says, when no report in the window holds a training answer, that pages send them only with a learn share set', async () => {
     await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
-    const ingest = createIngest(db, createReportEstimator(), { now: () => NOW, maxDelayMs: 5 })
+    const ingest = createIngest(db, createReportEstimator(), { now: () => NOW, maxDelayMs: TEST_BATCH_DELAY_MS })
     // Insights reports only: pages whose reports option has no learnShare.
     await Promise.all(reportBodies(50, { day: '2026-11-30', context }).map((b, i) => ingest.submit(`insights-${i}`, b)))
     await ingest.flush()
@@ -227,7 +226,7 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
   // its id starts with the same characters. Neither retrain counts the other's answers, retrained or not.
   it('keeps the answers of a pack trained on the shop\'s data apart from the shipped pack\'s', async () => {
     await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
-    const ingest = createIngest(db, createReportEstimator(), { now: () => NOW, maxDelayMs: 5 })
+    const ingest = createIngest(db, createReportEstimator(), { now: () => NOW, maxDelayMs: TEST_BATCH_DELAY_MS })
     const rng = createRng(71)
     const random = seededRandom(71)
     const shop: ModelPack = { ...shipped, version: '1.0.0-0a1b2c3d' }
@@ -254,7 +253,7 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
     const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
     await reestimate(db, estimator, TEST_PAGE_KEYS)
-    const ingest = createIngest(db, estimator, { now: () => NOW, sumEveryMs: 3_600_000, maxDelayMs: 5 })
+    const ingest = createIngest(db, estimator, { now: () => NOW, sumEveryMs: 3_600_000, maxDelayMs: TEST_BATCH_DELAY_MS })
     await Promise.all(reportBodies(200, { day: '2026-11-29', seed: 31 }).map((b, i) => ingest.submit(`p${i}`, b)))
     await retrain(db, { pack: shipped, epsilon: 2, minAnswers: 2000, writePack: async () => 'memory', now: NOW })
     const group = { packId: TEST_CONTEXT.packId, epsilon: 2, segmentLeaves: 4, valueLeaves: 4 }
@@ -289,7 +288,7 @@ describe.each(DATABASE_TARGETS)('retraining from the training answers on $name',
     expect(started).toBe(0)
     const store = await openDatabase(location)
     try {
-      const ingest = createIngest(store, createReportEstimator(), { now: () => NOW, sumEveryMs: 3_600_000, maxDelayMs: 5 })
+      const ingest = createIngest(store, createReportEstimator(), { now: () => NOW, sumEveryMs: 3_600_000, maxDelayMs: TEST_BATCH_DELAY_MS })
       await Promise.all(reportBodies(50, { day: '2026-11-29', seed: 41 }).map((b, i) => ingest.submit(`r${i}`, b)))
       expect(await countReports(store)).toBe(50)
       await retrain(store, { pack: shipped, epsilon: 2, minAnswers: 2000, writePack: async () => 'memory', now: NOW })

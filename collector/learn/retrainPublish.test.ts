@@ -30,6 +30,7 @@ import { retrain } from './retrain'
 import { retrainCommand } from './retrainCommand'
 import { retrainedPackWriter } from './retrainedPackWriter'
 import { CollectorError } from '../lib/CollectorError'
+import { TEST_BATCH_DELAY_MS } from '../testing/reports'
 
 // A retrain killed while it writes a file: half the data reaches it (switched on by one test).
 const writes = vi.hoisted(() => ({ killed: false }))
@@ -63,7 +64,7 @@ async function report(location: string, days: Array<[string, number, boolean]>, 
   try {
     await migrate(db)
     // Submitted a day at once: on a busy machine the last can wait for its write past the default 10 s.
-    const ingest = createIngest(db, createReportEstimator(), { maxDelayMs: 5, now: () => now, writeTimeoutMs: 300_000 })
+    const ingest = createIngest(db, createReportEstimator(), { maxDelayMs: TEST_BATCH_DELAY_MS, now: () => now, writeTimeoutMs: 300_000 })
     const rng = createRng(seed)
     const random = seededRandom(seed)
     for (const [day, count, flip] of days) {

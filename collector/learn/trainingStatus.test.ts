@@ -21,6 +21,7 @@ import { retrain } from './retrain'
 import { trainingReadiness } from './trainingReadiness'
 import { trainingStatus } from './trainingStatus'
 import { publishedSessionPack } from './retrainedPackWriter'
+import { TEST_BATCH_DELAY_MS } from '../testing/reports'
 
 const NOW = Date.parse('2026-11-30T12:00:00Z')
 const shipped = JSON.parse(readFileSync(join(__dirname, '../../src/models/session.json'), 'utf8')) as ModelPack
@@ -43,8 +44,7 @@ describe.each(DATABASE_TARGETS)('the dashboard on private training, on $name', (
   withMigratedDatabase(target, (opened) => (db = opened))
 
   it('says what retrain decides from the same answers, as they arrive', async () => {
-    // Batches are written 5 ms after their first report, not the default 200 ms: the test waits for each answer.
-    const collector = createCollector(db, createReportEstimator(), { now: () => NOW, minTrainingAnswers: MIN, reportTimeoutMs: 300_000, batch: { maxDelayMs: 5 } })
+    const collector = createCollector(db, createReportEstimator(), { now: () => NOW, minTrainingAnswers: MIN, reportTimeoutMs: 300_000, batch: { maxDelayMs: TEST_BATCH_DELAY_MS } })
     const rng = createRng(4)
     const random = seededRandom(4)
     /** Posts `n` reports of `day`, a share `learnShare` of them training answers, through the collector's own ingest. */
@@ -100,7 +100,7 @@ describe.each(DATABASE_TARGETS)('the dashboard on private training, on $name', (
     }
     await publishPacks({ outDir: site, key: await readPackSigningKey((await generatePackKeys(join(dir, 'keys'))).privateKeyFile), packs: { session: retrained } })
     const inUse = JSON.parse((await publishedSessionPack(site))!.text) as ModelPack
-    const collector = createCollector(db, createReportEstimator(), { now: () => NOW, minTrainingAnswers: MIN, reportTimeoutMs: 300_000, packsDir: site, batch: { maxDelayMs: 5 } })
+    const collector = createCollector(db, createReportEstimator(), { now: () => NOW, minTrainingAnswers: MIN, reportTimeoutMs: 300_000, packsDir: site, batch: { maxDelayMs: TEST_BATCH_DELAY_MS } })
     const rng = createRng(5)
     const random = seededRandom(5)
     const post = async (day: string, n: number) => {

@@ -18,7 +18,7 @@ import { SQL } from '../storage/sql'
 import type { Database } from '../storage/types'
 import { DATABASE_TARGETS } from '../testing/databases'
 import { fillDisk } from '../testing/fillDisk'
-import { postReports, reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
+import { postReports, reportBodies, TEST_BATCH_DELAY_MS, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 import { readSums } from '../storage/readSums'
 import { readPageKeyLists } from './pageKeyLists'
 import { storeOf, trainingStatus } from '../learn/trainingStatus'
@@ -77,9 +77,7 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
   })
 
   const make = (options: Parameters<typeof createCollector>[2] = {}) => {
-    // Batches of reports are written 5 ms after their first report rather than the default 200 ms: the tests send many
-    // one after the other, waiting for each answer. The tests of batching itself give their own.
-    const collector = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => NOW, pageStatsDir: dir, batch: { maxDelayMs: 5 }, ...options })
+    const collector = createCollector(db, createReportEstimator({ pageKeys: TEST_PAGE_KEYS }), { now: () => NOW, pageStatsDir: dir, batch: { maxDelayMs: TEST_BATCH_DELAY_MS }, ...options })
     made.push(collector)
     return collector
   }

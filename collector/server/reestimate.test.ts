@@ -9,7 +9,7 @@ import { readSums } from '../storage/readSums'
 import { SQL } from '../storage/sql'
 import type { Database, Queryable } from '../storage/types'
 import { DATABASE_TARGETS, withMigratedDatabase } from '../testing/databases'
-import { reportBodies, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
+import { reportBodies, TEST_BATCH_DELAY_MS, TEST_CONTEXT, TEST_PAGE_KEYS } from '../testing/reports'
 import { reestimate } from './reestimate'
 
 const NOW = Date.parse('2026-11-30T12:00:00Z')
@@ -22,8 +22,7 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
   it('re-decodes the days whose raw reports are kept, and leaves a key out where they are gone', async () => {
     const first = TEST_PAGE_KEYS.slice(0, 4)
     expect(await reestimate(db, createReportEstimator({ pageKeys: first }), first)).toEqual([])
-    // Batches are written 5 ms after their first report, not the default 200 ms: the test waits for each answer.
-    const ingest = createIngest(db, createReportEstimator({ pageKeys: first }), { now: () => NOW, maxDelayMs: 5 })
+    const ingest = createIngest(db, createReportEstimator({ pageKeys: first }), { now: () => NOW, maxDelayMs: TEST_BATCH_DELAY_MS })
     await Promise.all(reportBodies(600, { day: '2026-11-28', seed: 11 }).map((b, i) => ingest.submit(`a${i}`, b)))
     await Promise.all(reportBodies(600, { day: '2026-11-29', seed: 12 }).map((b, i) => ingest.submit(`b${i}`, b)))
     await ingest.flush()
@@ -53,7 +52,7 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
     const estimator = createReportEstimator({ pageKeys: keys })
     await reestimate(db, estimator, keys)
     const late = '2026-11-25'
-    const ingest = createIngest(db, estimator, { now: () => NOW, rawRetentionDays: 3, maxDelayMs: 5 })
+    const ingest = createIngest(db, estimator, { now: () => NOW, rawRetentionDays: 3, maxDelayMs: TEST_BATCH_DELAY_MS })
     const bodies = reportBodies(301, { day: late, seed: 21 })
     await Promise.all(bodies.slice(0, 300).map((b, i) => ingest.submit(`c${i}`, b)))
     await ingest.flush()
@@ -76,7 +75,7 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
     const day = '2026-11-29'
     await reestimate(db, createReportEstimator({ pageKeys: keys }), keys)
     // Another collector process, still running on the old keys (a rolling restart).
-    const other = createIngest(db, createReportEstimator({ pageKeys: keys }), { now: () => NOW, maxDelayMs: 5 })
+    const other = createIngest(db, createReportEstimator({ pageKeys: keys }), { now: () => NOW, maxDelayMs: TEST_BATCH_DELAY_MS })
     const bodies = reportBodies(202, { day, seed: 31 })
     await Promise.all(bodies.slice(0, 200).map((b, i) => other.submit(`d${i}`, b)))
     await other.flush()
@@ -112,7 +111,7 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
     const oldKeys = TEST_PAGE_KEYS.slice(0, 4)
     const old = createReportEstimator({ pageKeys: oldKeys })
     await reestimate(db, old, oldKeys)
-    const running = createIngest(db, old, { now: () => NOW, maxDelayMs: 5 })
+    const running = createIngest(db, old, { now: () => NOW, maxDelayMs: TEST_BATCH_DELAY_MS })
     const bodies = reportBodies(350, { day, seed: 41 })
     await Promise.all(bodies.slice(0, 300).map((b, i) => running.submit(`e${i}`, b)))
     await running.flush()
@@ -137,7 +136,7 @@ describe.each(DATABASE_TARGETS)('re-estimating on new page keys on $name', (targ
     await db.query('TRUNCATE seglet_reports, seglet_sums, seglet_settings, seglet_unsummed')
     const estimator = createReportEstimator({ pageKeys: TEST_PAGE_KEYS })
     await reestimate(db, estimator, TEST_PAGE_KEYS)
-    const ingest = createIngest(db, estimator, { now: () => NOW, maxDelayMs: 5 })
+    const ingest = createIngest(db, estimator, { now: () => NOW, maxDelayMs: TEST_BATCH_DELAY_MS })
     await Promise.all(reportBodies(50, { day: '2026-11-29', seed: 51 }).map((b, i) => ingest.submit(`g${i}`, b)))
     await ingest.close()
     // Three years of daily sums whose raw reports are gone, their page answers decoded against other page keys.

@@ -13,8 +13,10 @@ import { SCHEMA_PREFIX_VARIABLE, schemaPrefix } from './schemaPrefix'
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const path = project.config.env[EMBEDDED_TEMPLATE_VARIABLE]
-  if (!path) throw new Error(`vitest.config.ts sets no ${EMBEDDED_TEMPLATE_VARIABLE} for the template to be written to`)
+  if (!path) throw new Error(`the configuration sets no ${EMBEDDED_TEMPLATE_VARIABLE} for the template to be written to`)
   if (!existsSync(path)) await writeEmbeddedTemplate(path)
+  // Without a prefix of the run's own, the drop below would take every test run's schemas (`t_`).
+  if (!project.config.env[SCHEMA_PREFIX_VARIABLE]) throw new Error(`the configuration sets no ${SCHEMA_PREFIX_VARIABLE} for this run's PostgreSQL schemas`)
   const prefix = schemaPrefix(project.config.env[SCHEMA_PREFIX_VARIABLE])
   return () => dropSchemas(process.env.SEGLET_TEST_DATABASE_URL, prefix)
 }

@@ -8,6 +8,13 @@ export const TEST_CONTEXT: ReportContext = { packId: 'session@1+lifetime@1', seg
 
 export const TEST_PAGE_KEYS = ['home', 'category/mugs', 'category/teas', 'product/mug', 'product/teapot', 'cart', 'checkout']
 
+/**
+ * How long a test's ingest waits after a batch's first report before it writes the batch (`maxDelayMs`): 5 ms, not
+ * the default 200 ms, for tests that send many reports one after the other and wait for each answer. The tests of
+ * batching itself give their own.
+ */
+export const TEST_BATCH_DELAY_MS = 5
+
 /** The pages the page-value question asks about in the tests: most candidates, and one page the collector does not list. */
 export const TEST_VALUE_PAGES = ['home', 'category/mugs', 'product/mug', 'cart', 'checkout', 'help/unlisted']
 
