@@ -74,17 +74,18 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
     if (!db || connection.state !== 'open') return
     try {
       const tx = db.transaction(META_STORE, 'readwrite')
-      const done = transactionDone(tx)
-      // Handled here, awaited below: a put that throws (not cloneable) skips the await.
-      done.catch(() => {})
       const meta = tx.objectStore(META_STORE)
+      // A put that throws (a value that cannot be cloned) is reported below; the transaction's outcome is then
+      // never asked for.
       for (const [key, value] of entries) {
         if (keep) meta.add(value, key).onerror = (event) => event.preventDefault()
         else meta.put(value, key)
       }
       // Ended at once (see `readForFeatures`): WebKit would keep it open while the page is in the back/forward cache.
-      tx.commit?.()
-      await done
+      // Not with `keep`: Chromium aborts a transaction ended this way when a request in it fails (UnknownError), even
+      // one whose error is prevented, as an `add()` of a key stored already is.
+      keep || tx.commit?.()
+      await transactionDone(tx)
       entries.clear()
     } catch (error) {
       // Reported, but events are still written: a cached file over the quota leaves room for them. The entries

@@ -4,7 +4,7 @@
 // stored.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { probes, readDb, resetOrigin, useHarness, waitForSeglet } from './helpers'
+import { pageTime, probes, readDb, resetOrigin, useHarness, waitForSeglet } from './helpers'
 
 const DAY_MS = 86_400_000
 
@@ -109,4 +109,33 @@ describe('consent granted after a returning shopper\'s page decided without it',
     await expect.poll(async () => (await probes(page)).segments.slice(before).map((s) => s.id)[0], { timeout: 20_000 }).toBe(last)
     expect((await probes(page)).errors).toEqual([])
   })
+
+  it('a holdout draw the page made while consent was pending leaves the stored one in place at the grant, with no storage error', async () => {
+    // Options only `init()` takes (the holdout share); the same on both visits.
+    const start = (page: Page, options: Record<string, unknown>) =>
+      page.evaluate((options) => (window as unknown as { seglet: unknown[][] }).seglet.push(['init', { ...options, personalize: { holdout: 0.5 } }]), options)
+    const page = await h.newPage()
+    await page.goto(tagPage({ autostart: 'false' }))
+    await start(page, { consent: 'granted' })
+    await waitForSeglet(page)
+    await track(page, [{ type: 'page_view', url: '/collections/all', pageType: 'category' }])
+    await expect.poll(async () => (await readDb(page)).meta['holdout-draw'], { timeout: 20_000 }).toBeTypeOf('number')
+    const stored = (await readDb(page)).meta['holdout-draw']
+
+    // The next visit decides before the consent manager answers: it draws for itself, in memory (it cannot read the
+    // stored draw without consent). At the grant, what it set meanwhile is written where nothing is stored yet.
+    await page.goto(tagPage({ autostart: 'false' }))
+    await start(page, { segmentWithoutConsent: true })
+    await waitForSeglet(page)
+    await track(page, [{ type: 'page_view', url: '/collections/all', pageType: 'category' }])
+    await expect.poll(() => segmentOf(page), { timeout: 20_000 }).not.toBeNull()
+    await page.evaluate(() => (window as unknown as SegletWindow).Seglet.setConsent('granted'))
+    await page.evaluate(() => (window as unknown as SegletWindow).Seglet.flush())
+    // The write at the grant keeps the stored draw. Chromium ended it with an UnknownError (reported as
+    // `storage_failed`) while it was committed at once, since the page's own draw is refused there as a duplicate key.
+    await pageTime(page, 500)
+    expect((await probes(page)).errors).toEqual([])
+    expect((await readDb(page)).meta['holdout-draw']).toBe(stored)
+  })
 })
+
