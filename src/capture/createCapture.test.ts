@@ -5,6 +5,7 @@ import ga4 from './fixtures/ga4-datalayer.json'
 import shopify from './fixtures/shopify-web-pixels.json'
 import { createCapture, NAVIGATION_SETTLE_MS, type CaptureOptions } from './index'
 import { addHideListeners } from '../lib/addHideListeners'
+import { DEFAULT_SESSION_GAP_MS } from '../features/sessionize'
 
 type W = Window & Record<string, unknown>
 const win = window as unknown as W
@@ -631,6 +632,21 @@ describe('autocapture: engagement', () => {
     expect(emitted.map((e) => e.visibleMs)).toEqual([1200, 1500, 2000])
     expect(new Set(emitted.map((e) => e.id)).size).toBe(1)
     expect(emitted.map((e) => e.ts)).toEqual([1_001_200, 1_001_500, 1_002_000])
+  })
+
+  it('counts at most a session gap of visible time between two writes: a laptop asleep with the page in front adds no hours', () => {
+    const capture = setup({ scrollDepth: false })
+    capture.start()
+    vi.advanceTimersByTime(20 * 60_000)
+    capture.engagement(false) // a write: 20 minutes so far
+    vi.advanceTimersByTime(20 * 60_000)
+    capture.engagement(false) // 20 more: every stretch between two writes counts in full up to the gap
+    // The lid closes with the page in front: no timer runs, no event, and the wall clock moves 8 hours on.
+    vi.setSystemTime(Date.now() + 8 * 3_600_000)
+    vi.advanceTimersByTime(5000)
+    setVisibility('hidden')
+    const emitted = ofType('engagement').map((e) => (e as { visibleMs: number }).visibleMs)
+    expect(emitted).toEqual([20 * 60_000, 40 * 60_000, 40 * 60_000 + DEFAULT_SESSION_GAP_MS])
   })
 
   it('a page left within the settle time hands its time and its record to the next page', () => {

@@ -1,4 +1,5 @@
 import { MAX_VISIBLE_MS } from '../../events/limits'
+import { DEFAULT_SESSION_GAP_MS } from '../../features/sessionize'
 import { listen } from '../../lib/listen'
 import { getScrollDepth } from './getScrollDepth'
 
@@ -68,8 +69,11 @@ export function observeEngagement(
     if (hide != null && timer) measureScroll()
     if (id) {
       if (visibleSince !== undefined) {
-        // Date.now() can jump backwards (clock changes); never count negative time.
-        visibleMs += Math.max(0, Date.now() - visibleSince)
+        // Date.now() can jump backwards (clock changes); never count negative time. Nor more than a session gap at
+        // once: a laptop asleep with the page in front stops no clock here, and wakes with hours of "visible" time
+        // since the last write. A page read that long without a write counts as a session gap, as a shopper who
+        // went away for that long would start a new session.
+        visibleMs += Math.min(Math.max(0, Date.now() - visibleSince), DEFAULT_SESSION_GAP_MS)
         // The clock goes on from here (stopped below while the page is hidden).
         visibleSince = Date.now()
       }
