@@ -82,8 +82,8 @@ export function openStore(resolved: ResolvedStoreOptions, prune: PruneSource): E
         else meta.put(value, key)
       }
       // Ended at once (see `readForFeatures`): WebKit would keep it open while the page is in the back/forward cache.
-      // Not with `keep`: Chromium aborts a transaction ended this way when a request in it fails (UnknownError), even
-      // one whose error is prevented, as an `add()` of a key stored already is.
+      // Not with `keep`: browsers abort a transaction ended this way when a request in it fails, even one whose error
+      // is prevented, as an `add()` of a key stored already is (Chromium, Firefox and WebKit alike; fake-indexeddb not).
       keep || tx.commit?.()
       await transactionDone(tx)
       entries.clear()

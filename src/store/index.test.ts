@@ -261,8 +261,9 @@ describe('transactions', () => {
     expect(begun.reduce((n, tx) => n + tx.requestsAfterCommit, 0)).toBe(0)
   })
   // One exception, not met here: the write at `setPersist(true)` of meta the page set before, which may `add()` a key
-  // stored already. Chromium aborts a transaction ended at once when one of its requests fails, prevented or not, so
-  // that one ends by itself (test/browser/late-grant.test.ts checks it in Chromium).
+  // stored already. Browsers abort a transaction ended at once when one of its requests fails, prevented or not
+  // (fake-indexeddb does not), so that one ends by itself: test/browser/late-grant.test.ts checks it in Chromium,
+  // test/firefox/journeys.test.ts in Firefox.
 })
 
 describe('when it flushes', () => {

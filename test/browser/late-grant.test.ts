@@ -130,8 +130,8 @@ describe('consent granted after a returning shopper\'s page decided without it',
     await track(page, [{ type: 'page_view', url: '/collections/all', pageType: 'category' }])
     await expect.poll(() => segmentOf(page), { timeout: 20_000 }).not.toBeNull()
     // setConsent() resolves once that write has ended. It keeps the stored draw: the page's own is refused as a
-    // duplicate key, and Chromium aborted the whole write for it (UnknownError, reported as `storage_failed`) while the
-    // write was ended at once.
+    // duplicate key, and the browser aborted the whole write for it (UnknownError here, reported as `storage_failed`)
+    // while the write was ended at once.
     await page.evaluate(() => (window as unknown as SegletWindow).Seglet.setConsent('granted'))
     expect((await probes(page)).errors).toEqual([])
     expect((await readDb(page)).meta['holdout-draw']).toBe(stored)

@@ -191,6 +191,36 @@ describe.skipIf(!HAS_FIREFOX)('Firefox: the shop\'s journeys', () => {
     })
   }
 
+  it('consent granted on a returning shopper\'s page that drew its holdout arm while pending: the stored draw stays, nothing reported', async () => {
+    // As test/browser/late-grant.test.ts: the grant's write of what the page set while pending is the one write the
+    // store does not end at once, since Firefox too aborted it for the duplicate key (AbortError, `storage_failed`).
+    const start = (tab: Tab, options: Record<string, unknown>) =>
+      tab.evaluate((options) => (window as unknown as { seglet: unknown[][] }).seglet.push(['init', { ...options, personalize: { holdout: 0.5 } }]), options)
+    const drawOf = async (tab: Tab) => (await readDb(asPage(tab))).meta['holdout-draw']
+    const tab = await firefox.newShopper()
+    await tab.goto(server.url + tagPage({ autostart: 'false' }))
+    await start(tab, { consent: 'granted' })
+    await tab.evaluate(() => {
+      const { Seglet } = window as unknown as SegletWindow
+      Seglet.track({ type: 'page_view', url: '/collections/all', pageType: 'category' })
+      return Seglet.flush()
+    })
+    await expect.poll(() => drawOf(tab), { timeout: 20_000 }).toBeTypeOf('number')
+    const stored = await drawOf(tab)
+    await tab.goto(server.url + tagPage({ autostart: 'false' }))
+    await start(tab, { segmentWithoutConsent: true })
+    await tab.evaluate(() => {
+      const { Seglet } = window as unknown as SegletWindow
+      Seglet.track({ type: 'page_view', url: '/collections/all', pageType: 'category' })
+      return Seglet.flush()
+    })
+    await tab.waitForFunction(() => (window as unknown as { Seglet: { getSegment(): unknown } }).Seglet.getSegment() !== null, undefined)
+    await tab.evaluate(() => (window as unknown as { Seglet: { setConsent(c: string): Promise<void> } }).Seglet.setConsent('granted'))
+    expect(await drawOf(tab)).toBe(stored)
+    await expectClean(tab)
+    await tab.closeShopper()
+  })
+
   it('a single-page shop: a page view per pushState route and per popstate, product views from each route\'s JSON-LD', async () => {
     const tab = await firefox.newShopper()
     await tab.goto(server.url + '/test/browser/pages/spa.html')
