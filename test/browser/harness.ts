@@ -111,7 +111,7 @@ function throttleContexts(browser: Browser): Browser {
 let shared: Promise<Browser> | undefined
 
 /**
- * One Chromium for every file of the run (the files run one after another in one process, `isolate: false`):
+ * One Chromium for every file a worker runs (each worker runs its files one after another, `isolate: false`):
  * launching one takes about 2.6 s of CPU, a context about 0.7 s. Launched again if it went away (a test that
  * crashed it). Every context's pages are throttled, as {@link launchBrowser}'s are.
  */
