@@ -14,8 +14,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     // Two files at a time (no more than the machine has cores): a file waits on pages, servers and timers as much as
-    // it computes, so one at a time left a 2-core machine's second core half idle. Measured on a 2-core machine: 413 s one file at a time, 345 and 343 s
-    // two at a time, and 440 s two at a time with a third process taking a whole core; every test passed in each run.
+    // it computes, so one at a time left a 2-core machine's second core half idle. Measured on a 2-core machine: 413 s
+    // one file at a time; 345 and 343 s two at a time, and 440 s with another process taking a whole core. Every test
+    // passed in each run.
     maxWorkers: Math.min(2, availableParallelism()),
     // Each worker runs its files one after the other, importing Playwright and the shared helpers once rather than
     // once per file (about 40 s less for the suite on a 2-core machine), and launching one Chromium for the files
