@@ -38,6 +38,7 @@ type SegletWindow = {
     flush(): Promise<void>
     forget(): Promise<void>
     getConsent(): string
+    setConsent(consent: string): Promise<void>
     getSegment(): SegmentLike | null
     showPanel(): void
     exportData(): Promise<{ storage: string; events: Array<{ type: string; id: string; url?: string; productId?: string; query?: string }> }>
@@ -194,28 +195,24 @@ describe.skipIf(!HAS_FIREFOX)('Firefox: the shop\'s journeys', () => {
   it('consent granted on a returning shopper\'s page that drew its holdout arm while pending: the stored draw stays, nothing reported', async () => {
     // As test/browser/late-grant.test.ts: the grant's write of what the page set while pending is the one write the
     // store does not end at once, since Firefox too aborted it for the duplicate key (AbortError, `storage_failed`).
-    const start = (tab: Tab, options: Record<string, unknown>) =>
-      tab.evaluate((options) => (window as unknown as { seglet: unknown[][] }).seglet.push(['init', { ...options, personalize: { holdout: 0.5 } }]), options)
+    // One page view of a category page, started with `options` (and the holdout share, the same on both visits).
+    const visit = async (tab: Tab, options: Record<string, unknown>) => {
+      await tab.goto(server.url + tagPage({ autostart: 'false' }))
+      await tab.evaluate((options) => {
+        ;(window as unknown as { seglet: unknown[][] }).seglet.push(['init', { ...options, personalize: { holdout: 0.5 } }])
+        const { Seglet } = window as unknown as SegletWindow
+        Seglet.track({ type: 'page_view', url: '/collections/all', pageType: 'category' })
+        return Seglet.flush()
+      }, options)
+    }
     const drawOf = async (tab: Tab) => (await readDb(asPage(tab))).meta['holdout-draw']
     const tab = await firefox.newShopper()
-    await tab.goto(server.url + tagPage({ autostart: 'false' }))
-    await start(tab, { consent: 'granted' })
-    await tab.evaluate(() => {
-      const { Seglet } = window as unknown as SegletWindow
-      Seglet.track({ type: 'page_view', url: '/collections/all', pageType: 'category' })
-      return Seglet.flush()
-    })
+    await visit(tab, { consent: 'granted' })
     await expect.poll(() => drawOf(tab), { timeout: 20_000 }).toBeTypeOf('number')
     const stored = await drawOf(tab)
-    await tab.goto(server.url + tagPage({ autostart: 'false' }))
-    await start(tab, { segmentWithoutConsent: true })
-    await tab.evaluate(() => {
-      const { Seglet } = window as unknown as SegletWindow
-      Seglet.track({ type: 'page_view', url: '/collections/all', pageType: 'category' })
-      return Seglet.flush()
-    })
-    await tab.waitForFunction(() => (window as unknown as { Seglet: { getSegment(): unknown } }).Seglet.getSegment() !== null, undefined)
-    await tab.evaluate(() => (window as unknown as { Seglet: { setConsent(c: string): Promise<void> } }).Seglet.setConsent('granted'))
+    await visit(tab, { segmentWithoutConsent: true })
+    await tab.waitForFunction(() => (window as unknown as SegletWindow).Seglet.getSegment() !== null, undefined)
+    await tab.evaluate(() => (window as unknown as SegletWindow).Seglet.setConsent('granted'))
     expect(await drawOf(tab)).toBe(stored)
     await expectClean(tab)
     await tab.closeShopper()
