@@ -8,6 +8,8 @@ import { createCollector, DASHBOARD_PATH } from '../collector/server/createColle
 import { createCollectorServer } from '../collector/server/createCollectorServer'
 import { migrate } from '../collector/storage/migrate'
 import { openDatabase } from '../collector/storage/openDatabase'
+import { MIN_TRAINING_ANSWERS, retrain, type RetrainResult } from '../collector/learn/retrain'
+import { counted } from '../collector/learn/trainingReadiness'
 import type { ModelPack } from '../src/pack/types'
 import { learnTruths } from './drift'
 import { simulateInsights, simulateReports } from './insights'
@@ -28,6 +30,16 @@ export interface DashboardPreviewOptions {
    * `data-learn-share` send them: the dashboard's training section then counts them. @default 0
    */
   learnShare?: number
+  /**
+   * Fewest training answers a retrain fits from, as `retrain --min-answers` (and the collector's
+   * `minTrainingAnswers`, by which the dashboard says whether one would fit). @default MIN_TRAINING_ANSWERS (20,000)
+   */
+  minAnswers?: number
+  /**
+   * Once the reports are in, run the collector's own `retrain` on their training answers, from the shipped session
+   * pack, and say what it did in the dashboard's banner. It writes no pack: its answers are simulated. @default false
+   */
+  retrain?: boolean
   /** Called with a line of progress. @default none */
   log?: (line: string) => void
 }
@@ -40,6 +52,8 @@ export interface DashboardPreview {
   stored: number
   /** Refused reports, by the collector's code; none expected. */
   refused: Record<string, number>
+  /** What the retrain did, when `retrain` was asked for. */
+  retrain?: RetrainResult
   /** Stops serving, then closes the collector and its in-memory store (everything simulated is gone). */
   stop(): Promise<void>
 }
@@ -49,12 +63,23 @@ const DAYS = 7
 /** Reports handed to ingest at once: one batch of its own (`maxBatch`). */
 const CHUNK = 5000
 
-/** What the dashboard says above its figures, so that nobody takes them for a shop's. */
-export function simulatedNotice(devices: number): string {
+/**
+ * What the dashboard says above its figures, so that nobody takes them for a shop's, and what the retrain run on
+ * them did, once it has run.
+ */
+export function simulatedNotice(devices: number, retrained?: RetrainResult): string {
   return (
     `Simulated figures: the reports of ${devices.toLocaleString('en-US')} simulated shoppers, not any shop's traffic ` +
-    '(npm run simulate -- --scenario dashboard). They are held in memory only, and gone once the simulation stops.'
+    '(npm run simulate -- --scenario dashboard). They are held in memory only, and gone once the simulation stops.' +
+    (retrained ? ` ${retrainSaid(retrained)}` : '')
   )
+}
+
+/** A retrain of the preview in words, as `npm run collector -- retrain` says its outcome, and that nothing was written. */
+export function retrainSaid(result: RetrainResult): string {
+  const outcome = result.status === 'published' ? 'accepted' : result.status
+  const count = result.reason.startsWith(`${counted(result.answers)} training answers`) ? '' : ` (${counted(result.answers)} training answers)`
+  return `A retrain on these simulated answers, from the shipped session pack: ${outcome}${count}: ${result.reason}. No pack was written, as the answers are simulated.`
 }
 
 /**
@@ -74,6 +99,8 @@ export async function startDashboard(population: Population, shop: Shop, options
   const { devices, epsilon, seed } = options
   const log = options.log ?? (() => {})
   const db = await openDatabase('memory:')
+  // What the retrain did, for the banner (`notice`), once it has run.
+  let retrained: RetrainResult | undefined
   const estimator = createReportEstimator({ pageKeys: shop.keys, packs: population.packs })
   const collector = createCollector(db, estimator, {
     epsilon,
@@ -81,7 +108,8 @@ export async function startDashboard(population: Population, shop: Shop, options
     knownPacks: packContexts(population.packs),
     // One process's cap would refuse the simulated browsers past 200,000.
     maxReportsPerDay: Math.max(devices, 1),
-    notice: simulatedNotice(devices),
+    minTrainingAnswers: options.minAnswers,
+    notice: () => simulatedNotice(devices, retrained),
   })
   const server = createCollectorServer(collector.listener)
   const close = async () => {
@@ -101,7 +129,8 @@ export async function startDashboard(population: Population, shop: Shop, options
     const bodies: string[] = []
     const learnShare = options.learnShare ?? 0
     // The training answers' truth: the shipped session pack's scores of each session, as its browsers compute them.
-    const learn = learnShare > 0 ? learnTruths(population.rows, population.packs.find((p) => (p as ModelPack).kind === 'session') as ModelPack) : undefined
+    const sessionPack = population.packs.find((p) => (p as ModelPack).kind === 'session') as ModelPack
+    const learn = learnShare > 0 ? learnTruths(population.rows, sessionPack) : undefined
     simulateReports(population, shop, { devices, epsilon, seed, valuePages, learnShare, learn, dayOf: (d) => addDays(yesterday, -(d % DAYS)) }, (body) => bodies.push(JSON.stringify(body)))
     let stored = 0
     const refused: Record<string, number> = {}
@@ -115,8 +144,13 @@ export async function startDashboard(population: Population, shop: Shop, options
     }
     // The page-statistics table in memory only (no folder is given): the dashboard's "Published pages".
     await collector.regeneratePageStats()
+    if (options.retrain) {
+      // The collector's retrain on the store the dashboard reads, as `npm run collector -- retrain` runs it on a
+      // folder or a database; an accepted pack goes nowhere, neither to a file nor to the collector's packs.
+      retrained = await retrain(db, { pack: sessionPack, epsilon, minAnswers: options.minAnswers ?? MIN_TRAINING_ANSWERS, writePack: async () => 'nothing (simulated answers)' })
+    }
     const { port } = server.address() as AddressInfo
-    return { url: `http://127.0.0.1:${port}${DASHBOARD_PATH}`, stored, refused, stop: close }
+    return { url: `http://127.0.0.1:${port}${DASHBOARD_PATH}`, stored, refused, retrain: retrained, stop: close }
   } catch (error) {
     await close().catch(() => {})
     throw error

@@ -12,7 +12,7 @@ import { runFunnel } from './runFunnel'
 import { createLog, scenarioArgs, shoppersFile } from './shoppersFile'
 
 const INSIGHTS_USAGE = 'usage: npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]'
-const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario funnel [--devices N] [--test N] [--epsilon E] [--learn-share S] [--seed S] [--no-central] [--json]\n       npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario dashboard [--devices N] [--epsilon E] [--learn-share S] [--port P] [--seed S] [--data DIR]'
+const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario funnel [--devices N] [--test N] [--epsilon E] [--learn-share S] [--seed S] [--no-central] [--json]\n       npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario dashboard [--devices N] [--epsilon E] [--learn-share S [--retrain] [--min-answers N]] [--port P] [--seed S] [--data DIR]'
 
 export async function main(args: string[]): Promise<number> {
   // The scenario first: each reads its own options.

@@ -50,6 +50,10 @@ describe('simulation options', () => {
     ['dashboard', ['--port', '70000'], /^simulate: --port takes a port from 0 to 65535, not "70000"$/],
     ['dashboard', ['--devices', '0'], /^simulate: --devices takes a whole number from 1 to 1,000,000, not "0"$/],
     ['dashboard', ['--seed', 'x'], /^simulate: --seed takes a whole number, not "x"$/],
+    ['dashboard', ['--learn-share', '0.3', '--min-answers', '0'], /^simulate: --min-answers takes a whole number from 1 \(as retrain --min-answers\), not "0"$/],
+    ['dashboard', ['--learn-share', '0.3', '--retrain=yes'], /--retrain/],
+    // Without training answers a retrain could only wait: said before 100,000 reports are made.
+    ['dashboard', ['--retrain'], /^simulate: --retrain needs training answers: give --learn-share \(0\.3 puts in about 30,000 at --devices 100,000\)$/],
   ])('%s refuses %j with its usage, and says why, before any work', async (scenario, args, says) => {
     const errors: string[] = []
     vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)))

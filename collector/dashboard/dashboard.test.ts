@@ -1861,6 +1861,7 @@ describe('dashboard: training the purchase-intent model', () => {
     // The simulated preview's store, or --database memory:, is gone with its process.
     await draw({ ...insightsOf(400), training: training({ ...ready, store: 'memory' }) })
     expect(said()).toContain('Enough to retrain, but this collector keeps its reports in memory (--database memory:), which npm run collector -- retrain cannot open')
+    expect(said()).toMatch(/The preview \(npm run simulate -- --scenario dashboard\) runs one on its own answers with --retrain\.$/)
     expect(said()).not.toContain('Ready to retrain')
     // Waiting, the reason is the same whatever the store.
     await draw({ ...insightsOf(400), training: training({ store: 'memory', reason: '10 training answers …' }) })

@@ -94,6 +94,17 @@ describe.each(DATABASE_TARGETS)('collector over HTTP on $name', (target) => {
     expect(() => make({ currency: 'EURO' })).toThrow(expect.objectContaining({ code: 'collector_option', message: expect.stringContaining('ISO 4217') }))
   })
 
+  it("carries the notice it is given in insights.json, a function's line as it is at each read, and none without one", async () => {
+    const notice = async (collector: ReturnType<typeof make>) => (await (await collector.app.request('/seglet/insights.json')).json()).notice
+    expect(await notice(make({ notice: 'Simulated figures.' }))).toBe('Simulated figures.')
+    let line: string | undefined
+    const changing = make({ notice: () => line })
+    expect(await notice(changing)).toBeUndefined()
+    line = 'Simulated figures. A retrain ran.'
+    expect(await notice(changing)).toBe('Simulated figures. A retrain ran.')
+    expect(await notice(make())).toBeUndefined()
+  })
+
   it('rewrites the page statistics one at a time: calls at once all succeed, and the integrity file matches the table', async () => {
     const collector = make()
     const bodies = reportBodies(40, { day: DAY, seed: 8 })

@@ -115,9 +115,10 @@ export interface CollectorOptions {
   minTrainingAnswers?: number
   /**
    * A line the dashboard shows as a banner under its title, and `insights.json` carries as `notice`: what its
-   * figures are when they are not a shop's (the simulation's preview says they are simulated). @default none
+   * figures are when they are not a shop's (the simulation's preview says they are simulated). A function is called
+   * at each read, for a line that changes while the collector runs (the preview's, once its retrain has run). @default none
    */
-  notice?: string
+  notice?: string | (() => string | undefined)
   /** Ingest batching (see `createIngest`). @default {} */
   batch?: { maxBatch?: number; maxDelayMs?: number }
   /** Clock. @default Date.now */
@@ -474,7 +475,7 @@ export function createCollector<Parsed>(db: Database, estimator: Estimator<Parse
     return c.json({
       ...document,
       currency,
-      notice: options.notice,
+      notice: typeof options.notice === 'function' ? options.notice() : options.notice,
       // Whether `retrain` would refit the purchase-intent model from the window's training answers now, as it decides.
       training,
       pageStats: shown && {

@@ -825,7 +825,8 @@
         ? [
             // A store in memory (--database memory:, the simulated preview) is gone with its process: no retrain can open it.
             el('strong', {}, 'Enough to retrain, '), 'but this collector keeps its reports in memory (', el('code', {}, '--database memory:'),
-            '), which ', el('code', {}, 'npm run collector -- retrain'), ' cannot open: a collector with a folder or a PostgreSQL database keeps them for it.',
+            '), which ', el('code', {}, 'npm run collector -- retrain'), ' cannot open: a collector with a folder or a PostgreSQL database keeps them for it. ',
+            'The preview (', el('code', {}, 'npm run simulate -- --scenario dashboard'), ') runs one on its own answers with ', el('code', {}, '--retrain'), '.',
           ]
         : t.status === 'ready'
         ? [
