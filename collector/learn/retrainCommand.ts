@@ -15,7 +15,7 @@ import { optionProblem } from '../lib/optionProblem'
 import { databaseLocation } from '../lib/databaseLocation'
 import { withNegativeValues } from '../lib/withNegativeValues'
 import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE, readPackSigningKey, type PackSigningKey } from '../packs/signingKey'
-import { readPublishedManifest, RENEW_MANIFEST_DAYS, renewManifest } from '../packs/publishPacks'
+import { readPublishedManifest, RENEW_MANIFEST_DAYS, renewManifest, renewWithinMs } from '../packs/publishPacks'
 import { readPublishedPacks } from '../packs/readPublishedPacks'
 import type { ModelPack } from '../../src/pack/types'
 import { parseLearnTables } from '../../src/reports/learn/parseLearnTables'
@@ -62,6 +62,9 @@ Options:
                         --publish-dir was lost, give one above any version published before, or returning
                         browsers refuse the retrain's manifest as a rollback and keep their packs. Without
                         a key the run says so on stderr, and goes on as without it
+  --dry-run             fit and check as a run does and say what it would do, writing nothing: no pack, no
+                        manifest, no renewal. A signing key given or found is still read: with it, the run
+                        starts from the last published pack, as a run with the key would
   --learn-tables LIST   the training tables browsers answer, listed in the published pack: "all", or
                         features (${LEARN_FEATURES.map((f) => f.name).join(', ')}) and table ids
                         (withStats.month), comma-separated. A shop without cart events drops the funnel
@@ -74,7 +77,7 @@ const RETRAIN_OPTIONS = {
   help: { type: 'boolean' }, database: { type: 'string' }, pack: { type: 'string' }, out: { type: 'string' },
   key: { type: 'string' }, 'publish-dir': { type: 'string' },
   epsilon: { type: 'string' }, 'window-days': { type: 'string' }, 'min-answers': { type: 'string' }, 'learn-tables': { type: 'string' },
-  'min-version': { type: 'string' },
+  'min-version': { type: 'string' }, 'dry-run': { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options']
 
 /** `npm run collector -- retrain`: returns the exit code (0 also when it keeps the pack or waits for answers). */
@@ -135,6 +138,8 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     return 2
   }
   const learnTables = values['learn-tables'] === undefined ? undefined : (listed ?? 'all')
+  // Fits and checks, and writes nothing: what a run would do, said before it is done for real.
+  const dryRun = values['dry-run'] === true
   // Paths are named in messages as typed (read from the project root, as the running collector reads them).
   const typedOut = String(values.out ?? DEFAULT_RETRAIN_OUT)
   const out = resolve(typedOut)
@@ -142,7 +147,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
   const defaultKey = join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE)
   // As typed: a key that cannot be read is said by this name.
   const key = values.key !== undefined ? String(values.key) : existsSync(defaultKey) ? defaultKey : undefined
-  if (key === undefined) {
+  if (key === undefined && !dryRun) {
     // Pages that pin the shop's key take only what is signed: a run without the key (one started from another
     // folder, where the default key path is not found) would leave their manifest to expire, saying nothing.
     const signed = await readPublishedManifest(publishDir).catch(() => undefined)
@@ -162,7 +167,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     }
   }
   // A folder given as --out would be found only when the accepted pack is written, after the whole fit.
-  if (key === undefined) {
+  if (key === undefined && !dryRun) {
     let isFolder
     try {
       isFolder = statSync(out, { throwIfNoEntry: false })?.isDirectory()
@@ -242,7 +247,7 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     transaction: (work) => (stopping ? stopped() : open.transaction(work)),
     close: () => open.close(),
   }
-  const writePack = retrainedPackWriter({ publishDir, key: signingKey, out, minVersion })
+  const writePack = dryRun ? async () => 'nothing (--dry-run)' : retrainedPackWriter({ publishDir, key: signingKey, out, minVersion })
   // What an earlier run wrote or published: a second accepted retrain of the day takes a version of its own.
   const takenVersions = [...(await readPublishedPacks(publishDir)), await readFile(out, 'utf8').then((text) => JSON.parse(text) as unknown, () => undefined)]
     .flatMap((p) => (p && typeof p === 'object' && typeof (p as ModelPack).version === 'string' ? [(p as ModelPack).version] : []))
@@ -256,6 +261,10 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     const status = result.status === 'published' && signingKey === undefined ? 'accepted' : result.status
     // A reason that starts with the count (a run that waits for answers) says it itself.
     const count = result.reason.startsWith(`${counted(result.answers)} training answers`) ? '' : ` (${counted(result.answers)} training answers)`
+    if (dryRun) {
+      await sayDryRun(result, count, { signed: signingKey !== undefined, publishDir, out: typedOut, learnTables })
+      return 0
+    }
     console.log(`seglet collector retrain: ${status}${count}: ${result.reason}${result.written ? `; ${signingKey ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version}, training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})` : ''}`)
     if (result.written && signingKey === undefined)
       console.log(
@@ -280,6 +289,30 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
     listen(false)
     await db.close().catch(() => {})
   }
+}
+
+/**
+ * What a `--dry-run` found, in the words of a run's own lines: the outcome, what an accepted pack would be and where it
+ * would go (nothing was written), the idle tables, and whether a run would renew the signed manifest.
+ */
+async function sayDryRun(
+  result: Awaited<ReturnType<typeof retrain>>,
+  count: string,
+  target: { signed: boolean; publishDir: string; out: string; learnTables: readonly string[] | 'all' | undefined },
+): Promise<void> {
+  const accepted = result.status === 'published'
+  const would = accepted
+    ? `; a run would ${target.signed ? `publish it signed to ${target.publishDir}` : `write it to ${target.out}`} as version ${result.pack.version} (training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})`
+    : ''
+  console.log(`seglet collector retrain --dry-run: ${accepted ? 'accepted' : result.status}${count}: ${result.reason}${would}; nothing was written`)
+  if (result.idleTables?.length)
+    console.log(`seglet collector retrain --dry-run: ${result.idleTables.join(', ')} (tables a run would list for its pack) got answers whose feature showed one value only, within the noise of the window's answers`)
+  if (target.learnTables !== undefined && !accepted) console.log('seglet collector retrain --dry-run: the training-table list is published with the next accepted pack')
+  if (!target.signed || accepted) return
+  // As renewManifest decides it, without signing anything.
+  const last = await readPublishedManifest(target.publishDir).catch(() => undefined)
+  if (last?.expires !== undefined && Date.parse(last.expires) - Date.now() <= renewWithinMs(last))
+    console.log(`seglet collector retrain --dry-run: a run would renew the signed manifest (version ${last.version}), which expires ${last.expires}`)
 }
 
 /**

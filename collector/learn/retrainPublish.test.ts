@@ -21,7 +21,7 @@ import { addDays } from '../lib/addDays'
 import { compareIds } from '../lib/compareIds'
 import { utcDay } from '../lib/utcDay'
 import { runPackCommand } from '../packs/packCommands'
-import { publishPacks, readPublishedManifest } from '../packs/publishPacks'
+import { MANIFEST_FILE, publishPacks, readPublishedManifest } from '../packs/publishPacks'
 import { generatePackKeys, readPackSigningKey } from '../packs/signingKey'
 import { migrate } from '../storage/migrate'
 import { openDatabase } from '../storage/openDatabase'
@@ -280,6 +280,66 @@ describe('retrain keeps the signed manifest valid', () => {
       // With most of its time left, the next run leaves it as it is.
       await run(args)
       expect((await readPublishedManifest(site))!.version).toBe(2)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
+
+describe('retrain --dry-run', () => {
+  inFolderWithoutKey()
+  it('says what a run would do, accepted and where, writing nothing; the run after it does just that', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-dry-'))
+    try {
+      const location = join(dir, 'db')
+      await report(location, [[addDays(TODAY, -3), 1500, false], [addDays(TODAY, -2), 1500, false], [addDays(TODAY, -1), 1500, false], [TODAY, 1500, false]], 3)
+      const out = join(dir, 'models', 'session.json')
+      const site = join(dir, 'site')
+      const version = `${shipped.version}+r${TODAY.replace(/-/g, '')}`
+      // Without a key: the pack it would write to --out.
+      const args = ['--database', location, '--publish-dir', site, '--out', out, '--min-answers', '2000']
+      const dry = await run([...args, '--dry-run'])
+      expect(dry.code).toBe(0)
+      expect(dry.said.split('\n')[0]).toMatch(new RegExp(`^seglet collector retrain --dry-run: accepted \\(6,000 training answers\\): held-out AUC \\S+ → \\S+.*; a run would write it to ${out.replace(/[.+]/g, '\\$&')} as version ${version.replace(/[.+]/g, '\\$&')} \\(training tables: all\\); nothing was written$`))
+      // Every line of it is the dry run's own: none says a pack was written or published.
+      expect(dry.said.split('\n').every((line) => line.startsWith('seglet collector retrain --dry-run: '))).toBe(true)
+      expect(existsSync(join(dir, 'models'))).toBe(false)
+      expect(existsSync(site)).toBe(false)
+      // With the shop's key: the pack it would publish, signed, and no manifest yet.
+      const keys = await generatePackKeys(join(dir, 'keys'))
+      const signed = await run([...args, '--key', keys.privateKeyFile, '--dry-run'])
+      expect(signed.code).toBe(0)
+      expect(signed.said).toContain(`; a run would publish it signed to ${site} as version ${version} (training tables: all); nothing was written`)
+      expect(existsSync(site)).toBe(false)
+      // The run itself decides as the dry run said, from the same answers, and writes the version it named.
+      const wet = await run(args)
+      expect(wet.code).toBe(0)
+      const heldOut = /held-out AUC \S+ → \S+/.exec(dry.said)![0]
+      expect(wet.said).toContain(`seglet collector retrain: accepted (6,000 training answers): ${heldOut}`)
+      expect((JSON.parse(readFileSync(out, 'utf8')) as ModelPack).version).toBe(version)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 300_000)
+
+  it('says a manifest close to its expiry would be renewed, and leaves it as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-dry-renew-'))
+    try {
+      const site = join(dir, 'site')
+      const keys = await generatePackKeys(join(dir, 'keys'))
+      const DAY = 86_400_000
+      await publishPacks({ outDir: site, key: await readPackSigningKey(keys.privateKeyFile), packs: { session: shipped }, now: new Date(Date.now() - 80 * DAY) })
+      const before = readFileSync(join(site, MANIFEST_FILE), 'utf8')
+      const files = readdirSync(site).sort()
+      const expires = (await readPublishedManifest(site))!.expires
+      const dry = await run(['--database', join(dir, 'db'), '--key', keys.privateKeyFile, '--publish-dir', site, '--dry-run'])
+      expect(dry.code).toBe(0)
+      expect(dry.said.split('\n')).toEqual([
+        expect.stringMatching(/^seglet collector retrain --dry-run: waiting: 0 training answers from .*; nothing was written$/),
+        `seglet collector retrain --dry-run: a run would renew the signed manifest (version 1), which expires ${expires}`,
+      ])
+      expect(readFileSync(join(site, MANIFEST_FILE), 'utf8')).toBe(before)
+      expect(readdirSync(site).sort()).toEqual(files)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
