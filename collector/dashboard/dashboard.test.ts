@@ -1842,6 +1842,29 @@ describe('dashboard: training the purchase-intent model', () => {
     expect(parseCsv((await downloaded(insightsOf(400))).text.slice(1)).filter((r) => r[0] === 'training')).toEqual([])
   })
 
+  it('says what the retrain that made the pack in use found, on the page and in the download, and nothing for a pack no retrain made', async () => {
+    const retrained = () => document.getElementById('training-retrained')!
+    const doc = { ...insightsOf(400), training: training({ packVersion: '1.0.0+r20261207', retrained: { answers: 30_157, from: '2026-11-10', to: '2026-12-07', heldOutAucBefore: 0.7638, heldOutAucAfter: 0.7762 } }) }
+    await draw(doc)
+    expect(retrained().hidden).toBe(false)
+    expect(retrained().textContent).toBe(
+      `The pack in use, 1.0.0+r20261207, was refitted from ${(30_157).toLocaleString()} training answers of 2026-11-10 to 2026-12-07. On the days held out for its check it ranks the sessions that ordered above those that did not with an AUC of ${(0.7762).toLocaleString(undefined, { minimumFractionDigits: 4 })}, against ${(0.7638).toLocaleString(undefined, { minimumFractionDigits: 4 })} for the pack before it (0.5 is chance, 1 every time).`,
+    )
+    const rows = parseCsv((await downloaded(doc)).text.slice(1)).filter((r) => r[0] === 'training' && r[3]!.includes('pack'))
+    expect(rows.map((r) => [r[3], r[4], r[7]])).toEqual([
+      ['answers the pack in use was refitted from', '30157', 'pack in use 1.0.0+r20261207, refitted on 2026-11-10 to 2026-12-07'],
+      ['held-out AUC of the pack before it', '0.7638', 'pack in use 1.0.0+r20261207, refitted on 2026-11-10 to 2026-12-07'],
+      ['held-out AUC of the pack in use', '0.7762', 'pack in use 1.0.0+r20261207, refitted on 2026-11-10 to 2026-12-07'],
+    ])
+    // Without a check's AUCs, the answers and days alone.
+    await draw({ ...insightsOf(400), training: training({ packVersion: '1.0.0+r20261207', retrained: { answers: 900, from: '2026-11-10', to: '2026-12-07' } }) })
+    expect(retrained().textContent).toBe('The pack in use, 1.0.0+r20261207, was refitted from 900 training answers of 2026-11-10 to 2026-12-07.')
+    // The shipped pack, or one the collector has no file of: nothing is said.
+    await draw({ ...insightsOf(400), training: training({}) })
+    expect(retrained().hidden).toBe(true)
+    expect(parseCsv((await downloaded({ ...insightsOf(400), training: training({}) })).text.slice(1)).filter((r) => r[0] === 'training' && r[3]!.includes('pack'))).toEqual([])
+  })
+
   it('names the pack file retrain must be given when it is neither the one published nor the shipped one', async () => {
     const ready = { status: 'ready', answers: 24_000, fitAnswers: 14_000, checkAnswers: 10_000, reason: '24,000 training answers …' }
     await draw({ ...insightsOf(400), training: training({ ...ready, packVersion: '1.0.0+r20261128', packFile: true }) })

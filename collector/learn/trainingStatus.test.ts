@@ -121,6 +121,8 @@ describe.each(DATABASE_TARGETS)('the dashboard on private training, on $name', (
       const kept = await decided()
       expect(kept.status).toBe('kept')
       expect(await training()).toMatchObject({ status: 'kept', packVersion: retrained.version, packFile: false, network: 'session@1.0.0', reason: kept.reason })
+      // What that retrain found, from the published file: it ran no check (none in its metrics), so no AUC is said.
+      expect((await training()).retrained).toEqual({ answers: 900, from: '2026-11-01', to: '2026-11-28' })
       // A few held-out answers since: too few for the check, on both.
       await post('2026-11-30', 100)
       const waiting = await decided()
@@ -152,5 +154,31 @@ describe('the dashboard on a retrained pack it has no file of', () => {
       expect(trainingStatus(rows, query, packId, MIN)).toMatchObject({ ...decided, packVersion: version, packFile: true })
     }
     expect(trainingStatus([answers('2026-11-27', 500), answers('2026-11-28', 400)], query, packId, MIN).status).toBe('kept')
+  })
+})
+
+describe('the dashboard on what the retrain of the pack in use found', () => {
+  const version = `${shipped.version}+r20261128`
+  const packId = `session@${version}+lifetime@1.0.0`
+  const query = { from: '2026-11-03', to: '2026-11-30', epsilon: 2, pageKeyLists: {} }
+  const withTraining = (privateTraining: unknown): ModelPack => ({ ...shipped, version, intentCorrection: identityCorrection(), metrics: { ...shipped.metrics, privateTraining } as ModelPack['metrics'] })
+
+  it('says the answers, their days and both held-out AUCs a retrain wrote into the pack, when the collector has its file', () => {
+    const pack = withTraining({ answers: 30_157, from: '2026-11-01', to: '2026-11-28', epsilon: 2, heldOutAucBefore: 0.7638, heldOutAucAfter: 0.7762 })
+    expect(trainingStatus([], { ...query, packs: [pack] }, packId, MIN).retrained).toEqual({ answers: 30_157, from: '2026-11-01', to: '2026-11-28', heldOutAucBefore: 0.7638, heldOutAucAfter: 0.7762 })
+    // Published: the pack retrain starts from, whatever pack the figures follow.
+    expect(trainingStatus([], query, context.packId, MIN, [pack]).retrained).toMatchObject({ answers: 30_157, heldOutAucAfter: 0.7762 })
+  })
+
+  it('says nothing of a pack no retrain made, of one it has no file of, or of figures that are not a retrain\'s', () => {
+    expect(trainingStatus([], { ...query, packs: [shipped] }, context.packId, MIN)).not.toHaveProperty('retrained')
+    expect(trainingStatus([], query, packId, MIN)).not.toHaveProperty('retrained')
+    for (const privateTraining of [null, 'many', { answers: '900', from: '2026-11-01', to: '2026-11-28' }, { answers: 900, from: 'November', to: '2026-11-28' }, { answers: 1.5, from: '2026-11-01', to: '2026-11-28' }]) {
+      expect(trainingStatus([], { ...query, packs: [withTraining(privateTraining)] }, packId, MIN), JSON.stringify(privateTraining)).not.toHaveProperty('retrained')
+    }
+    // AUCs retrain could not measure (written as 0), or one of the two only: the answers and days alone.
+    for (const aucs of [{ heldOutAucBefore: 0, heldOutAucAfter: 0 }, { heldOutAucAfter: 0.7 }, { heldOutAucBefore: 0.6, heldOutAucAfter: 1.2 }]) {
+      expect(trainingStatus([], { ...query, packs: [withTraining({ answers: 900, from: '2026-11-01', to: '2026-11-28', ...aucs })] }, packId, MIN).retrained).toEqual({ answers: 900, from: '2026-11-01', to: '2026-11-28' })
+    }
   })
 })

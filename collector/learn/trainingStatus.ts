@@ -21,6 +21,22 @@ export type TrainingStatus = Omit<TrainingReadiness, 'rows'> & {
    * `embedded` (a folder one process opens at a time: retrain runs once the collector stops) or `postgres`.
    */
   store: 'memory' | 'embedded' | 'postgres'
+  /**
+   * What the retrain that made the pack in use found, when the collector has the pack's file (published, or one of
+   * its packs): the training answers it was refitted from and their days, and on the days it held out, the AUC of
+   * the pack before it and its own (`metrics.privateTraining`). Absent for a pack no retrain made.
+   */
+  retrained?: RetrainedBy
+}
+
+/** The figures a retrain wrote into the pack it made (`metrics.privateTraining`), as the status says them. */
+export interface RetrainedBy {
+  answers: number
+  from: string
+  to: string
+  /** Held-out AUC of the pack the retrain started from, and of the one it made; both or neither. */
+  heldOutAucBefore?: number
+  heldOutAucAfter?: number
 }
 
 /**
@@ -50,7 +66,23 @@ export function trainingStatus(
   const pack: TrainedPack = known ?? unknownPack(version)
   const { rows: _rows, ...status } = trainingReadiness(rows, pack, query.epsilon, query.from, query.to, minAnswers)
   const shippedVersion = sessionVersionOf(SHIPPED_PACK_CONTEXT.packId)
-  return { ...status, packVersion: version, packFile: !inUse && version !== shippedVersion, from: query.from, to: query.to, epsilon: query.epsilon, store }
+  const retrained = retrainedBy(known)
+  return { ...status, packVersion: version, packFile: !inUse && version !== shippedVersion, from: query.from, to: query.to, epsilon: query.epsilon, store, ...(retrained ? { retrained } : {}) }
+}
+
+/**
+ * What a retrain wrote into `pack` (`metrics.privateTraining`: `retrain()` writes its answers and days, and both
+ * held-out AUCs once a check ran), or `undefined` for a pack no retrain made or one whose figures are not numbers and
+ * days (a pack file edited by hand).
+ */
+function retrainedBy(pack: TrainedPack | undefined): RetrainedBy | undefined {
+  const t = pack?.metrics?.privateTraining as Record<string, unknown> | undefined
+  if (typeof t !== 'object' || t === null) return undefined
+  const day = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)
+  const auc = (v: unknown): v is number => typeof v === 'number' && v > 0 && v <= 1
+  const { answers, from, to, heldOutAucBefore: before, heldOutAucAfter: after } = t
+  if (!(typeof answers === 'number' && Number.isSafeInteger(answers) && answers >= 0 && day(from) && day(to))) return undefined
+  return { answers, from, to, ...(auc(before) && auc(after) ? { heldOutAucBefore: before, heldOutAucAfter: after } : {}) }
 }
 
 /**

@@ -78,6 +78,8 @@
   let moneyFormat = null
   const money = (x) => (moneyFormat ? moneyFormat.format(Math.max(0, x)) : Math.max(0, x).toLocaleString(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: 2 }))
   const count = (x) => Math.round(x).toLocaleString(LOCALE)
+  /** An AUC as retrain prints it, four decimals, in the reader's number format. */
+  const aucOf = (x) => x.toLocaleString(LOCALE, { minimumFractionDigits: 4, maximumFractionDigits: 4 })
   // ε is taken in hundredths (0.7 × 3 is 2.1): written as the page writes its other figures, 0,5 beside 1.234,50.
   const epsilonOf = (x) => x.toLocaleString(LOCALE, { maximumFractionDigits: 2 })
   // A projection from a handful of reports can be astronomically large (a rate of rare events, an interval far
@@ -817,6 +819,21 @@
       countFigure(`To fit on (${last(0)} and every other day before)`, t.fitAnswers),
       countFigure(`Held out for the check (${last(1)} and every other day before)`, t.checkAnswers, `the check needs ${count(t.minCheckAnswers)}`),
     )
+    // What the retrain that made the pack in use found: the shop sees its model learn, not only its answers arrive.
+    const r = t.retrained
+    const retrained = document.getElementById('training-retrained')
+    retrained.hidden = !r
+    if (r) {
+      retrained.replaceChildren(
+        `The pack in use, ${t.packVersion}, was refitted from ${count(r.answers)} training answers of ${r.from} to ${r.to}`,
+        ...(r.heldOutAucAfter === undefined
+          ? ['.']
+          : [
+              '. On the days held out for its check it ranks the sessions that ordered above those that did not with an AUC of ',
+              el('strong', {}, aucOf(r.heldOutAucAfter)), `, against ${aucOf(r.heldOutAucBefore)} for the pack before it (0.5 is chance, 1 every time).`,
+            ]),
+      )
+    }
     const status = document.getElementById('training-status')
     const of = `Of pages running ${t.network}, at ε ${epsilonOf(t.epsilon)}, ${t.from} to ${t.to}. `
     status.replaceChildren(
@@ -1038,6 +1055,16 @@
       said('training', t.network, 'answers a retrain needs', '', t.minAnswers)
       said('training', t.network, 'held-out answers the check needs', '', t.minCheckAnswers)
       said('training', t.network, 'retrain now', t.status === 'ready' ? 'ready' : `not yet: ${t.reason}`)
+      // What the retrain that made the pack in use found, its days in the status column.
+      const r = t.retrained
+      if (r) {
+        const of = `pack in use ${t.packVersion}, refitted on ${r.from} to ${r.to}`
+        said('training', t.network, 'answers the pack in use was refitted from', of, r.answers)
+        if (r.heldOutAucAfter !== undefined) {
+          said('training', t.network, 'held-out AUC of the pack before it', of, r.heldOutAucBefore)
+          said('training', t.network, 'held-out AUC of the pack in use', of, r.heldOutAucAfter)
+        }
+      }
     }
     return csvOf(rows, comma)
   }
