@@ -1820,7 +1820,8 @@ describe('dashboard: training the purchase-intent model', () => {
     await draw({ ...insightsOf(400), training: training({ status: 'ready', answers: 24_000, fitAnswers: 14_000, checkAnswers: 10_000, reason: '24,000 training answers …' }) })
     expect(figures()[0]).toContain('enough: a retrain needs')
     expect(said()).toContain('Ready to retrain: run npm run collector -- retrain with --min-answers 20000 and this collector\'s --database, --epsilon and --window-days')
-    expect([...document.querySelectorAll('#training-status code')].map((c) => c.textContent)).toEqual(['npm run collector -- retrain', '--min-answers 20000', '--database', '--epsilon', '--window-days'])
+    expect([...document.querySelectorAll('#training-status code')].map((c) => c.textContent)).toEqual(['npm run collector -- retrain', '--min-answers 20000', '--database', '--epsilon', '--window-days', '--dry-run'])
+    expect(said()).toMatch(/ With --dry-run it says what it would do \(accept the candidate or keep the pack in use, and why\), writing nothing\.$/)
     // The figures above say the answers: the reason's own words would say them again.
     expect(said()).not.toContain('24,000')
   })
@@ -1879,7 +1880,7 @@ describe('dashboard: training the purchase-intent model', () => {
     await draw({ ...insightsOf(400), training: training({ ...ready, store: 'embedded' }) })
     expect(said()).toContain('(its embedded store is used by one process at a time: stop the collector first, or share a PostgreSQL database).')
     await draw({ ...insightsOf(400), training: training({ ...ready, store: 'postgres' }) })
-    expect(said()).toMatch(/Ready to retrain: run .* --window-days\.$/)
+    expect(said()).toMatch(/Ready to retrain: run .* --window-days\. With --dry-run /)
     expect(said()).not.toContain('stop the collector')
     // The simulated preview's store, or --database memory:, is gone with its process.
     await draw({ ...insightsOf(400), training: training({ ...ready, store: 'memory' }) })

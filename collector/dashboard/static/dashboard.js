@@ -854,6 +854,8 @@
             ' and this collector\'s ', el('code', {}, '--database'), ', ', el('code', {}, '--epsilon'), ' and ', el('code', {}, '--window-days'),
             // A folder store is opened by one process at a time; a PostgreSQL database is shared.
             t.store === 'postgres' ? '.' : ' (its embedded store is used by one process at a time: stop the collector first, or share a PostgreSQL database).',
+            // What it would do, before it publishes to every page.
+            ' With ', el('code', {}, '--dry-run'), ' it says what it would do (accept the candidate or keep the pack in use, and why), writing nothing.',
           ]
         : [el('strong', {}, 'Not yet: '), `${t.reason}.`]),
     )
