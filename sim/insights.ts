@@ -51,6 +51,9 @@ export interface SimTruth {
   orders: number
   orderValue: number
   bandOrderValue: number
+  /** Orders in the top order-value band (500 and above), and in the lowest (under 25). */
+  topBandOrders: number
+  lowBandOrders: number
 }
 
 export interface SimRun {
@@ -139,6 +142,8 @@ export function simulateReports(
     orders: 0,
     orderValue: 0,
     bandOrderValue: 0,
+    topBandOrders: 0,
+    lowBandOrders: 0,
   }
   // Per page, the last device that viewed it and whether an order followed a view of it in that session.
   const seenBy = new Int32Array(P).fill(-1)
@@ -172,6 +177,8 @@ export function simulateReports(
       truth.orders++
       truth.orderValue += orderValue
       truth.bandOrderValue += ORDER_VALUE_BUCKETS[bucket].value
+      if (bucket === ORDER_VALUE_BUCKETS.length - 1) truth.topBandOrders++
+      if (bucket === 0) truth.lowBandOrders++
     }
     const kept = Math.min(length, MAX_REPORT_PAGES)
     // The order is placed after a page in the second half of the session.

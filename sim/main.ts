@@ -6,13 +6,14 @@ import { createRng } from '../training/rng'
 import { measureRun, simulateInsights, topPages, TOP_PAGES, type RunMeasures } from './insights'
 import { loadPopulation } from './population'
 import { createShop, PAGES, SHOP_SEED } from './shop'
+import { runBands } from './runBands'
 import { runDashboard } from './runDashboard'
 import { runDrift } from './runDrift'
 import { runFunnel } from './runFunnel'
 import { createLog, scenarioArgs, shoppersFile } from './shoppersFile'
 
 const INSIGHTS_USAGE = 'usage: npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]'
-const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario funnel [--devices N] [--test N] [--epsilon E] [--learn-share S] [--seed S] [--no-central] [--json]\n       npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario dashboard [--devices N] [--epsilon E] [--learn-share S [--retrain] [--min-answers N]] [--port P] [--seed S] [--data DIR]'
+const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario funnel [--devices N] [--test N] [--epsilon E] [--learn-share S] [--seed S] [--no-central] [--json]\n       npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario dashboard [--devices N] [--epsilon E] [--learn-share S [--retrain] [--min-answers N]] [--port P] [--seed S] [--data DIR]\n       npm run simulate -- --scenario bands [--devices 20000,50000] [--runs R] [--epsilon E] [--seed S] [--data DIR] [--json]'
 
 export async function main(args: string[]): Promise<number> {
   // The scenario first: each reads its own options.
@@ -20,6 +21,7 @@ export async function main(args: string[]): Promise<number> {
   if (scenario === 'drift') return runDrift(args)
   if (scenario === 'funnel') return runFunnel(args)
   if (scenario === 'dashboard') return runDashboard(args)
+  if (scenario === 'bands') return runBands(args)
   if (scenario !== 'insights') {
     console.error(USAGE)
     return 2
