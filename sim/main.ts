@@ -10,7 +10,7 @@ import { runBands } from './runBands'
 import { runDashboard } from './runDashboard'
 import { runDrift } from './runDrift'
 import { runFunnel } from './runFunnel'
-import { createLog, scenarioArgs, shoppersFile } from './shoppersFile'
+import { scenarioArgs, startScenario } from './shoppersFile'
 
 const INSIGHTS_USAGE = 'usage: npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]'
 const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario funnel [--devices N] [--test N] [--epsilon E] [--learn-share S] [--seed S] [--no-central] [--json]\n       npm run simulate -- --scenario insights [--devices N] [--epsilon E] [--repetitions R] [--seed S] [--data DIR] [--json]\n       npm run simulate -- --scenario dashboard [--devices N] [--epsilon E] [--learn-share S [--retrain] [--min-answers N]] [--port P] [--seed S] [--data DIR]\n       npm run simulate -- --scenario bands [--devices 20000,50000] [--runs R] [--epsilon E] [--seed S] [--data DIR] [--json]'
@@ -35,14 +35,9 @@ export async function main(args: string[]): Promise<number> {
   const epsilons = list(opts.epsilon, [1, 2, 4])
   const repetitions = typeof opts.repetitions === 'string' ? Number(opts.repetitions) : 200
   const seed = typeof opts.seed === 'string' ? Number(opts.seed) : 1
-  if (![...devicesList, repetitions].every(Number.isInteger) || !Number.isFinite(seed) || devicesList.some((d) => d < 100) || !epsilons.every(isReportEpsilon)) {
-    console.error(INSIGHTS_USAGE)
-    return 2
-  }
-  const file = shoppersFile(opts)
-  if (!file) return 2
-  const json = opts.json === true
-  const log = createLog(json)
+  const start = startScenario(opts, INSIGHTS_USAGE, [...devicesList, repetitions].every(Number.isInteger) && Number.isFinite(seed) && !devicesList.some((d) => d < 100) && epsilons.every(isReportEpsilon))
+  if (!start) return 2
+  const { file, json, log } = start
   const population = loadPopulation(file)
   const shop = createShop(createRng(SHOP_SEED))
   const started = Date.now()

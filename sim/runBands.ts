@@ -5,7 +5,7 @@ import { createRng } from '../training/rng'
 import { measureBandRule, type BandRuleCounts } from './bands'
 import { loadPopulation } from './population'
 import { createShop, SHOP_SEED } from './shop'
-import { createLog, scenarioArgs, shoppersFile } from './shoppersFile'
+import { scenarioArgs, startScenario } from './shoppersFile'
 
 const USAGE = 'usage: npm run simulate -- --scenario bands [--devices 20000,50000] [--runs R] [--epsilon E] [--seed S] [--data DIR] [--json]'
 
@@ -22,14 +22,9 @@ export async function runBands(args: readonly string[]): Promise<number> {
   const runs = typeof opts.runs === 'string' ? Number(opts.runs) : 40
   const epsilon = typeof opts.epsilon === 'string' ? Number(opts.epsilon) : 2
   const seed = typeof opts.seed === 'string' ? Number(opts.seed) : 1
-  if (!devicesList.every((d) => Number.isInteger(d) && d >= 100) || !Number.isInteger(runs) || runs < 1 || !isReportEpsilon(epsilon) || !Number.isInteger(seed)) {
-    console.error(USAGE)
-    return 2
-  }
-  const file = shoppersFile(opts)
-  if (!file) return 2
-  const json = opts.json === true
-  const log = createLog(json)
+  const start = startScenario(opts, USAGE, devicesList.every((d) => Number.isInteger(d) && d >= 100) && Number.isInteger(runs) && runs >= 1 && isReportEpsilon(epsilon) && Number.isInteger(seed))
+  if (!start) return 2
+  const { file, json, log } = start
   const population = loadPopulation(file)
   const shop = createShop(createRng(SHOP_SEED))
   const started = Date.now()

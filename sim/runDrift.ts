@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs'
 import { parseLearnTables } from '../src/reports/learn/parseLearnTables'
 import { isReportEpsilon } from '../src/reports/lib/isReportEpsilon'
 import { DRIFT_LEARN_TABLES, simulateDrift } from './drift'
-import { createLog, scenarioArgs, shoppersFile } from './shoppersFile'
+import { scenarioArgs, startScenario } from './shoppersFile'
 
 const USAGE = 'usage: npm run simulate -- --scenario drift [--scales 1,10,100] [--epsilon E] [--learn-share S] [--repetitions R] [--seed S] [--learn-tables all|LIST] [--no-check] [--data DIR] [--fresh-prior] [--json]'
 
@@ -20,14 +20,9 @@ export async function runDrift(args: readonly string[]): Promise<number> {
   const repetitions = typeof opts.repetitions === 'string' ? Number(opts.repetitions) : 9
   // The shop's published list: a UCI shop tracks no cart events (README, "Private training").
   const learnTables = parseLearnTables(typeof opts['learn-tables'] === 'string' ? opts['learn-tables'] : DRIFT_LEARN_TABLES)
-  if (learnTables === null || scales.some((s) => !Number.isInteger(s) || s < 1) || !isReportEpsilon(epsilon) || !(learnShare > 0 && learnShare <= 1) || !Number.isFinite(seed) || !Number.isInteger(repetitions) || repetitions < 1) {
-    console.error(USAGE)
-    return 2
-  }
-  const file = shoppersFile(opts)
-  if (!file) return 2
-  const json = opts.json === true
-  const log = createLog(json)
+  const start = startScenario(opts, USAGE, learnTables !== null && scales.every((s) => Number.isInteger(s) && s >= 1) && isReportEpsilon(epsilon) && learnShare > 0 && learnShare <= 1 && Number.isFinite(seed) && Number.isInteger(repetitions) && repetitions >= 1)
+  if (!start || learnTables === null) return 2
+  const { file, json, log } = start
   tf.enableProdMode()
   await tf.setBackend('cpu')
   const started = Date.now()

@@ -17,6 +17,25 @@ export function shoppersFile(opts: Record<string, string | true>): string | unde
   return undefined
 }
 
+/**
+ * The start of a scenario that reads the shoppers file, once its options are read: `valid` false prints `usage` on
+ * stderr; a missing file is said there too. Then the file, whether the scenario prints JSON, and its line printer;
+ * `undefined` after saying why it cannot start.
+ *
+ * @example
+ * const start = startScenario(opts, USAGE, runs >= 1); if (!start) return 2
+ */
+export function startScenario(opts: Record<string, string | true>, usage: string, valid: boolean): { file: string; json: boolean; log: (line: string) => void } | undefined {
+  if (!valid) {
+    console.error(usage)
+    return undefined
+  }
+  const file = shoppersFile(opts)
+  if (!file) return undefined
+  const json = opts.json === true
+  return { file, json, log: createLog(json) }
+}
+
 /** A line printer: to standard output, or to standard error when the scenario prints JSON (stdout stays one JSON object). */
 export function createLog(json: boolean): (line: string) => void {
   return (line) => {
