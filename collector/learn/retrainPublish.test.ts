@@ -457,7 +457,7 @@ describe('retrain without a signing key', () => {
     // Nothing in the publish folder (served at /seglet/ and uploaded to the shop's host) but what publish-pack writes.
     expect(existsSync(join('.seglet-collector', 'public'))).toBe(false)
     expect(said).toContain(
-      `seglet collector retrain: the collector does not serve ${out}: copy it to where your pages load the session pack from (their data-pack-url), and set their data-pack-integrity="${integrity}"`,
+      `seglet collector retrain: the collector does not serve ${out}: copy it to where your pages load the session pack from (their data-pack-url), and set their data-pack-integrity="${integrity}"; then restart the collector with --known-pack naming that copy,`,
     )
   }, 300_000)
 

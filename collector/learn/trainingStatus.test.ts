@@ -12,6 +12,7 @@ import type { ReportContext, ReportTruth } from '../../src/reports/types'
 import { seededRandom } from '../../sim/seededRandom'
 import { createRng } from '../../training/rng'
 import { createReportEstimator } from '../estimates/createReportEstimator'
+import { packContexts } from '../estimates/packLeafNames'
 import { publishPacks } from '../packs/publishPacks'
 import { generatePackKeys, readPackSigningKey } from '../packs/signingKey'
 import { createCollector } from '../server/createCollector'
@@ -131,6 +132,30 @@ describe.each(DATABASE_TARGETS)('the dashboard on private training, on $name', (
     } finally {
       await collector.close()
       rmSync(dir, { recursive: true, force: true })
+    }
+  }, 300_000)
+  it('says what the retrain of a pack the shop hosts found, once the collector is given its file (--known-pack) and its reports lead', async () => {
+    await db.query('DELETE FROM seglet_sums')
+    // A retrain written without a signing key, its copy served by the shop and given to the collector as a known pack.
+    const hosted: ModelPack = {
+      ...shipped, version: `${shipped.version}+r20261126`, intentCorrection: identityCorrection(),
+      metrics: { ...shipped.metrics, privateTraining: { answers: 24_000, from: '2026-10-30', to: '2026-11-26', epsilon: 2, heldOutAucBefore: 0.6123, heldOutAucAfter: 0.6345 } },
+    }
+    const collector = createCollector(db, createReportEstimator(), { now: () => NOW, minTrainingAnswers: MIN, reportTimeoutMs: 300_000, packs: [shipped, hosted], knownPacks: packContexts([shipped, hosted]), batch: { maxDelayMs: TEST_BATCH_DELAY_MS } })
+    const rng = createRng(6)
+    const random = seededRandom(6)
+    const hostedContext: ReportContext = { ...context, packId: `session@${hosted.version}+lifetime@1.0.0` }
+    try {
+      const bodies = Array.from({ length: 60 }, () => JSON.stringify(encodeReport(truthOf(rng), hostedContext, { epsilon: 2, day: '2026-11-29', random, learnShare: 1 })))
+      const outcomes = await Promise.all(bodies.map((body, i) => collector.ingest.submit(`k-${i}`, body)))
+      expect(outcomes.filter((o) => o.status !== 202)).toEqual([])
+      const doc = (await (await collector.app.request('/seglet/insights.json')).json()) as { context: { packId: string }; training: Record<string, unknown> }
+      expect(doc.context.packId).toBe(hostedContext.packId)
+      // Retrain must be given its file (--pack): by itself it would start from the shipped pack.
+      expect(doc.training).toMatchObject({ packVersion: hosted.version, packFile: true })
+      expect(doc.training.retrained).toEqual({ answers: 24_000, from: '2026-10-30', to: '2026-11-26', heldOutAucBefore: 0.6123, heldOutAucAfter: 0.6345 })
+    } finally {
+      await collector.close()
     }
   }, 300_000)
 })
