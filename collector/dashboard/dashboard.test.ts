@@ -1849,7 +1849,7 @@ describe('dashboard: training the purchase-intent model', () => {
     await draw(doc)
     expect(retrained().hidden).toBe(false)
     expect(retrained().textContent).toBe(
-      `The pack in use, 1.0.0+r20261207, was refitted from ${(30_157).toLocaleString()} training answers of 2026-11-10 to 2026-12-07. On the days held out for its check it ranks the sessions that ordered above those that did not with an AUC of ${(0.7762).toLocaleString(undefined, { minimumFractionDigits: 4 })}, against ${(0.7638).toLocaleString(undefined, { minimumFractionDigits: 4 })} for the pack before it (0.5 is chance, 1 every time).`,
+      `The pack in use, 1.0.0+r20261207, was refitted from ${(30_157).toLocaleString()} training answers of 2026-11-10 to 2026-12-07. On the days its check held out, the fit ranked the sessions that ordered above those that did not with an AUC of ${(0.7762).toLocaleString(undefined, { minimumFractionDigits: 4 })}, against ${(0.7638).toLocaleString(undefined, { minimumFractionDigits: 4 })} for the pack before it (0.5 is chance, 1 every time), and was then refitted on every day.`,
     )
     const rows = parseCsv((await downloaded(doc)).text.slice(1)).filter((r) => r[0] === 'training' && r[3]!.includes('pack'))
     expect(rows.map((r) => [r[3], r[4], r[7]])).toEqual([

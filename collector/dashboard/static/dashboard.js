@@ -829,8 +829,9 @@
         ...(r.heldOutAucAfter === undefined
           ? ['.']
           : [
-              '. On the days held out for its check it ranks the sessions that ordered above those that did not with an AUC of ',
-              el('strong', {}, aucOf(r.heldOutAucAfter)), `, against ${aucOf(r.heldOutAucBefore)} for the pack before it (0.5 is chance, 1 every time).`,
+              // The check's candidate was fitted on the other days; the pack was then refitted on every day.
+              '. On the days its check held out, the fit ranked the sessions that ordered above those that did not with an AUC of ',
+              el('strong', {}, aucOf(r.heldOutAucAfter)), `, against ${aucOf(r.heldOutAucBefore)} for the pack before it (0.5 is chance, 1 every time), and was then refitted on every day.`,
             ]),
       )
     }
