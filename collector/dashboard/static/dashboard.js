@@ -285,6 +285,18 @@
           `The figures move to it once it has more reports in the window than ${followed}.`,
       )
     }
+    // Pack ids the collector does not know, at the ε in force: a pack the shop hosts itself (a retrain written without
+    // a signing key) that it was never given, or made-up ids. The figures never move to them while a known pack has
+    // reports, so the shop is told how to make its own pack known.
+    const unknown = (doc.otherGroups || []).filter((g) => !g.known && g.reports > 0 && g.epsilon === doc.epsilon)
+    if (unknown.length) {
+      const n = unknown.reduce((sum, g) => sum + g.reports, 0)
+      const named = unknown.length <= 3 ? `${unknown.length === 1 ? 'The pack' : 'The packs'} ${listOf(unknown.map((g) => packName(g.packId)))}` : `${count(unknown.length)} pack ids`
+      said.push(
+        `${named}, with ${reportsOf(n)} in this window, ${unknown.length === 1 ? 'is' : 'are'} not known to this collector: never counted in these figures while a known pack has reports. ` +
+          'If your pages load one of them (a retrain written without a signing key, or a pack you host yourself), restart the collector with --known-pack naming its file.',
+      )
+    }
     note.textContent = said.join(' ')
   }
 
