@@ -8,8 +8,7 @@ import { createCollector, DASHBOARD_PATH } from '../collector/server/createColle
 import { createCollectorServer } from '../collector/server/createCollectorServer'
 import { migrate } from '../collector/storage/migrate'
 import { openDatabase } from '../collector/storage/openDatabase'
-import { MIN_TRAINING_ANSWERS, retrain, type RetrainResult } from '../collector/learn/retrain'
-import { counted } from '../collector/learn/trainingReadiness'
+import { MIN_TRAINING_ANSWERS, outcomeWords, retrain, type RetrainResult } from '../collector/learn/retrain'
 import type { ModelPack } from '../src/pack/types'
 import { learnTruths } from './drift'
 import { simulateInsights, simulateReports } from './insights'
@@ -77,9 +76,7 @@ export function simulatedNotice(devices: number, retrained?: RetrainResult): str
 
 /** A retrain of the preview in words, as `npm run collector -- retrain` says its outcome, and that nothing was written. */
 export function retrainSaid(result: RetrainResult): string {
-  const outcome = result.status === 'published' ? 'accepted' : result.status
-  const count = result.reason.startsWith(`${counted(result.answers)} training answers`) ? '' : ` (${counted(result.answers)} training answers)`
-  return `A retrain on these simulated answers, from the shipped session pack: ${outcome}${count}: ${result.reason}. No pack was written, as the answers are simulated.`
+  return `A retrain on these simulated answers, from the shipped session pack: ${outcomeWords(result, false)}: ${result.reason}. No pack was written, as the answers are simulated.`
 }
 
 /**

@@ -211,6 +211,18 @@ export async function retrain(db: Database, options: RetrainOptions): Promise<Re
 }
 
 /**
+ * A retrain's outcome as its lines begin: `accepted` for a pack written but not published (no signing key, a dry
+ * run, the preview), else the status, then the count of answers unless the reason starts with it (a run that waits).
+ *
+ * @example
+ * outcomeWords(result, false) // 'accepted (6,000 training answers)'
+ */
+export function outcomeWords(result: RetrainResult, published: boolean): string {
+  const status = result.status === 'published' && !published ? 'accepted' : result.status
+  return result.reason.startsWith(`${counted(result.answers)} training answers`) ? status : `${status} (${counted(result.answers)} training answers)`
+}
+
+/**
  * An accepted check in words: the pack in use's held-out AUC, then the candidate's, and, when the candidate's is
  * lower, why it still counts as not worse (the drop is within the estimate's noise), so a shop reading
  * `0.5675 → 0.5649` beside an accepted pack is not left to wonder why a lower figure went out.

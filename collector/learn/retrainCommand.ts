@@ -21,8 +21,7 @@ import type { ModelPack } from '../../src/pack/types'
 import { parseLearnTables } from '../../src/reports/learn/parseLearnTables'
 import { LEARN_FEATURES } from '../../src/reports/learn/schema'
 import { isReportEpsilon } from '../../src/reports/lib/isReportEpsilon'
-import { MIN_TRAINING_ANSWERS, retrain } from './retrain'
-import { counted } from './trainingReadiness'
+import { MIN_TRAINING_ANSWERS, outcomeWords, retrain } from './retrain'
 import { publishedSessionPack, retrainedPackWriter } from './retrainedPackWriter'
 import { fileProblem } from '../lib/fileProblem'
 import { packIntegrity } from '../../training/packTag'
@@ -258,14 +257,11 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
       writePack: (text) => (stopping ? stopped() : writePack(text)),
     })
     // Without a key nothing is published: the pack is written to --out, and the page pins it by its hash.
-    const status = result.status === 'published' && signingKey === undefined ? 'accepted' : result.status
-    // A reason that starts with the count (a run that waits for answers) says it itself.
-    const count = result.reason.startsWith(`${counted(result.answers)} training answers`) ? '' : ` (${counted(result.answers)} training answers)`
     if (dryRun) {
-      await sayDryRun(result, count, { signed: signingKey !== undefined, publishDir, out: typedOut, learnTables })
+      await sayDryRun(result, { signed: signingKey !== undefined, publishDir, out: typedOut, learnTables })
       return 0
     }
-    console.log(`seglet collector retrain: ${status}${count}: ${result.reason}${result.written ? `; ${signingKey ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version}, training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})` : ''}`)
+    console.log(`seglet collector retrain: ${outcomeWords(result, signingKey !== undefined)}: ${result.reason}${result.written ? `; ${signingKey ? 'published' : 'wrote'} ${result.written} (version ${result.pack.version}, training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})` : ''}`)
     if (result.written && signingKey === undefined)
       console.log(
         `seglet collector retrain: the collector does not serve ${typedOut}: copy it to where your pages load the session pack from (their data-pack-url), and set their data-pack-integrity="${packIntegrity(await readFile(out))}"; then restart the collector with --known-pack naming that copy, or its figures stay on the pack before while that one has reports in the window, and its dashboard cannot say what this retrain found (or make a signing key with keygen, and retrain publishes by itself)`,
@@ -297,14 +293,13 @@ export async function retrainCommand(argv: readonly string[]): Promise<number> {
  */
 async function sayDryRun(
   result: Awaited<ReturnType<typeof retrain>>,
-  count: string,
   target: { signed: boolean; publishDir: string; out: string; learnTables: readonly string[] | 'all' | undefined },
 ): Promise<void> {
   const accepted = result.status === 'published'
   const would = accepted
     ? `; a run would ${target.signed ? `publish it signed to ${target.publishDir}` : `write it to ${target.out}`} as version ${result.pack.version} (training tables: ${result.pack.learnTables?.join(', ') ?? 'all'})`
     : ''
-  console.log(`seglet collector retrain --dry-run: ${accepted ? 'accepted' : result.status}${count}: ${result.reason}${would}; nothing was written`)
+  console.log(`seglet collector retrain --dry-run: ${outcomeWords(result, false)}: ${result.reason}${would}; nothing was written`)
   if (result.idleTables?.length)
     console.log(`seglet collector retrain --dry-run: ${result.idleTables.join(', ')} (tables a run would list for its pack) got answers whose feature showed one value only, within the noise of the window's answers`)
   if (target.learnTables !== undefined && !accepted) console.log('seglet collector retrain --dry-run: the training-table list is published with the next accepted pack')

@@ -59,6 +59,9 @@ function truthOf(rng: () => number, flip = false): ReportTruth {
   return { segmentLeaf: 0, valueSegment: null, ordered, orderValueBucket: 0, arm: 'none', pages: [], learn: { logitWithStats: null, logitWithoutStats: logit, session } }
 }
 
+/** 1,500 answers on each of the last four days (today's included), all of one kind: 6,000, enough at --min-answers 2000. */
+const FOUR_DAYS = (): Array<[string, number, boolean]> => [-3, -2, -1, 0].map((d) => [addDays(TODAY, d), 1500, false])
+
 async function report(location: string, days: Array<[string, number, boolean]>, seed: number, now = Date.now()): Promise<void> {
   const db = await openDatabase(location)
   try {
@@ -123,7 +126,7 @@ describe.each(DATABASE_TARGETS)('retrain publishes signed packs on $name', (targ
     const site = join(dir, 'site')
     const keys = await generatePackKeys(join(dir, 'keys'))
     const args = ['--database', location, '--key', keys.privateKeyFile, '--publish-dir', site, '--min-answers', '2000', '--out', join(dir, 'unused.json')]
-    await report(location, [[addDays(TODAY, -3), 1500, false], [addDays(TODAY, -2), 1500, false], [addDays(TODAY, -1), 1500, false], [TODAY, 1500, false]], 1)
+    await report(location, FOUR_DAYS(), 1)
 
     const first = await run(args)
     expect(first.code).toBe(0)
@@ -193,7 +196,7 @@ describe('retrain without a signing key', () => {
     try {
       const location = join(dir, 'db')
       const out = join(dir, 'session.json')
-      await report(location, [[addDays(TODAY, -3), 1500, false], [addDays(TODAY, -2), 1500, false], [addDays(TODAY, -1), 1500, false], [TODAY, 1500, false]], 3)
+      await report(location, FOUR_DAYS(), 3)
       const args = ['--database', location, '--publish-dir', join(dir, 'site'), '--min-answers', '2000', '--out', out]
       const day = TODAY.replace(/-/g, '')
       const versions: string[] = []
@@ -292,7 +295,7 @@ describe('retrain --dry-run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-dry-'))
     try {
       const location = join(dir, 'db')
-      await report(location, [[addDays(TODAY, -3), 1500, false], [addDays(TODAY, -2), 1500, false], [addDays(TODAY, -1), 1500, false], [TODAY, 1500, false]], 3)
+      await report(location, FOUR_DAYS(), 3)
       const out = join(dir, 'models', 'session.json')
       const site = join(dir, 'site')
       const version = `${shipped.version}+r${TODAY.replace(/-/g, '')}`
@@ -448,7 +451,7 @@ describe('retrain without a signing key', () => {
   })
 
   it('writes an accepted pack by default outside the folder the collector serves, and says the collector does not serve it', async () => {
-    await report('db', [[addDays(TODAY, -3), 1500, false], [addDays(TODAY, -2), 1500, false], [addDays(TODAY, -1), 1500, false], [TODAY, 1500, false]], 5)
+    await report('db', FOUR_DAYS(), 5)
     const { code, said } = await run(['--database', 'db', '--min-answers', '2000'])
     expect(code).toBe(0)
     const out = join('.seglet-collector', 'retrained', 'session.json')
@@ -465,7 +468,7 @@ describe('retrain without a signing key', () => {
     const dir = mkdtempSync(join(tmpdir(), 'seglet-retrain-unsigned-'))
     try {
       const location = join(dir, 'db')
-      await report(location, [[addDays(TODAY, -3), 1500, false], [addDays(TODAY, -2), 1500, false], [addDays(TODAY, -1), 1500, false], [TODAY, 1500, false]], 5)
+      await report(location, FOUR_DAYS(), 5)
       const out = join(dir, 'models', 'session.json')
       const { code, said } = await run(['--database', location, '--publish-dir', join(dir, 'site'), '--out', out, '--min-answers', '2000'])
       expect(code).toBe(0)
